@@ -1,0 +1,8 @@
+"""`logbert parse`: not built yet (see the open issues)."""
+
+from logbert.errors import LogbertError
+
+
+def command() -> None:
+    """Not built yet."""
+    raise LogbertError("`logbert parse` is not built yet")

@@ -1,0 +1,8 @@
+"""`logbert score`: not built yet (see the open issues)."""
+
+from logbert.errors import LogbertError
+
+
+def command() -> None:
+    """Not built yet."""
+    raise LogbertError("`logbert score` is not built yet")

@@ -1,0 +1,1 @@
+"""Evaluation stage: detection metrics on held-out labelled sessions."""

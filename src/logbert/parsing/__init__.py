@@ -1,0 +1,1 @@
+"""Parsing stage: raw log lines -> structured events with template ids (log keys)."""

@@ -1,0 +1,1 @@
+"""Reporting stage: HTML reports with plots."""

@@ -1,0 +1,1 @@
+"""Scoring stage: thresholds that turn anomaly scores into verdicts, and score files."""

@@ -1,0 +1,140 @@
+"""Thresholds: turn anomaly scores into verdicts, calibrated honestly.
+
+A threshold is calibrated on validation data, never on the data being evaluated, and records
+where it came from. Rules:
+
+- from normal scores alone: `mean+2std` (any k: `mean+3std`, `mean+2.5*std`), `quantile:0.999`,
+  `max` (the largest normal validation score);
+- from labelled validation scores: `best-f1`, `precision>=0.95`, `recall>=0.99`.
+
+A session is anomalous when its score is strictly greater than the threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_curve
+
+from logbert.errors import LogbertError
+
+DEFAULT_RULE = "mean+2std"
+LABELLED_RULES = ("best-f1", "precision>=P", "recall>=R")
+_MEAN_STD = re.compile(r"^mean\+(\d+(?:\.\d+)?)\*?std$")
+_QUANTILE = re.compile(r"^quantile:(0(?:\.\d+)?|1(?:\.0+)?)$")
+_TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
+
+
+@dataclass
+class Threshold:
+    """A calibrated decision threshold and its provenance."""
+
+    value: float
+    rule: str
+    score: str = "score"  # which per-session score the threshold applies to
+    source: str = ""  # the data it was calibrated on, in words (file, split, counts)
+    n_sessions: int = 0
+    n_anomalies: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Threshold:
+        try:
+            return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        except TypeError as exc:
+            raise LogbertError(f"threshold record is malformed: {exc}") from exc
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Threshold:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise LogbertError(f"threshold file missing: {path}; run `logbert calibrate`") from exc
+        except json.JSONDecodeError as exc:
+            raise LogbertError(
+                f"threshold file {path} is corrupt ({exc}); rerun `logbert calibrate`"
+            ) from exc
+        if "value" not in data or "rule" not in data:
+            raise LogbertError(f"threshold file {path} lacks 'value'/'rule'; rerun calibrate")
+        return cls.from_dict(data)
+
+
+def rule_needs_labels(rule: str) -> bool:
+    """True for rules that pick the threshold from labelled (normal + anomalous) data."""
+    return rule == "best-f1" or bool(_TARGET.match(rule))
+
+
+def calibrate(
+    scores: np.ndarray | list[float],
+    rule: str = DEFAULT_RULE,
+    labels: np.ndarray | list[int] | None = None,
+) -> float:
+    """The threshold value that `rule` picks from validation `scores` (labels: 1 = anomaly).
+
+    Rules from normal data use only the scores whose label is 0 (all of them when unlabelled).
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.size == 0:
+        raise LogbertError("cannot calibrate a threshold on no sessions")
+    if labels is not None:
+        labels = np.asarray(labels, dtype=int)
+        if labels.shape != scores.shape:
+            raise LogbertError("calibration scores and labels differ in length")
+
+    if rule_needs_labels(rule):
+        if labels is None or labels.min() == labels.max():
+            raise LogbertError(
+                f"threshold rule {rule!r} needs labelled validation data with both normal and "
+                "anomalous sessions; use a rule from normal data (mean+2std, quantile:0.999, max)"
+            )
+        return _from_labelled(scores, labels, rule)
+
+    normal = scores if labels is None else scores[labels == 0]
+    if normal.size == 0:
+        raise LogbertError(f"threshold rule {rule!r} needs normal sessions; none were given")
+    if rule == "max":
+        return float(normal.max())
+    if match := _MEAN_STD.match(rule):
+        return float(normal.mean() + float(match.group(1)) * normal.std())
+    if match := _QUANTILE.match(rule):
+        return float(np.quantile(normal, float(match.group(1)), method="higher"))
+    raise LogbertError(
+        f"unknown threshold rule {rule!r}; valid: mean+Kstd (e.g. mean+2std), quantile:Q, max, "
+        "best-f1, precision>=P, recall>=R"
+    )
+
+
+def _from_labelled(scores: np.ndarray, labels: np.ndarray, rule: str) -> float:
+    precision, recall, cutoffs = precision_recall_curve(labels, scores)
+    # precision_recall_curve flags score >= cutoff; ours flags score > threshold, so the
+    # threshold sits between the cutoff and the next lower score.
+    precision, recall = precision[:-1], recall[:-1]
+    if rule == "best-f1":
+        f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
+        index = int(np.argmax(f1))
+    else:
+        metric, target = _TARGET.match(rule).groups()  # type: ignore[union-attr]
+        values = precision if metric == "precision" else recall
+        ok = np.flatnonzero(values >= float(target))
+        if ok.size == 0:
+            raise LogbertError(f"no threshold reaches {rule} on the validation data")
+        # precision target: the lowest cutoff that keeps precision (most recall);
+        # recall target: the highest cutoff that keeps recall (most precision).
+        index = int(ok[0] if metric == "precision" else ok[-1])
+    return _just_below(scores, float(cutoffs[index]))
+
+
+def _just_below(scores: np.ndarray, cutoff: float) -> float:
+    below = scores[scores < cutoff]
+    if below.size == 0:
+        return float(np.nextafter(cutoff, -np.inf))
+    return float((below.max() + cutoff) / 2)

@@ -1,0 +1,1 @@
+"""Serving stage: online detection (not built yet)."""

@@ -1,0 +1,23 @@
+"""Shared fixtures: where the real datasets live (../shared/datasets or $LOGBERT_DATA)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_root() -> Path:
+    return Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The real datasets folder; tests that need it skip with a reason when it is absent."""
+    root = data_root()
+    if not root.is_dir():
+        pytest.skip(f"real datasets not found at {root} (set LOGBERT_DATA)")
+    return root

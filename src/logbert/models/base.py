@@ -41,8 +41,12 @@ class Detector(ABC):
     # --- to implement -----------------------------------------------------------------------
 
     @abstractmethod
-    def fit(self, sessions: Sequence[Keys]) -> Self:
-        """Learn what normal looks like from normal sessions."""
+    def fit(self, sessions: Sequence[Keys], validation: Sequence[Keys] | None = None) -> Self:
+        """Learn what normal looks like from normal sessions.
+
+        `validation` (normal sessions held out by the caller) is for models that stop early on
+        validation loss; models without such a loop ignore it.
+        """
 
     @abstractmethod
     def decision_function(self, sessions: Sequence[Keys]) -> np.ndarray:

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.scoring.thresholds import Threshold, calibrate, rule_needs_labels
+
+
+def test_mean_plus_k_std_uses_normal_scores_only():
+    scores = np.array([1.0, 2.0, 3.0, 100.0])
+    labels = np.array([0, 0, 0, 1])
+    expected = np.mean([1, 2, 3]) + 2 * np.std([1, 2, 3])
+    assert calibrate(scores, "mean+2std", labels) == pytest.approx(expected)
+    assert calibrate(scores[:3], "mean+2.5*std") == pytest.approx(
+        np.mean([1, 2, 3]) + 2.5 * np.std([1, 2, 3])
+    )
+
+
+def test_quantile_and_max():
+    scores = np.arange(1, 1001, dtype=float)
+    assert calibrate(scores, "quantile:0.99") == 991.0
+    assert calibrate(scores, "max") == 1000.0
+
+
+def test_best_f1_separates_perfectly_separable_scores():
+    scores = np.array([0.1, 0.2, 0.3, 0.9, 1.0])
+    labels = np.array([0, 0, 0, 1, 1])
+    value = calibrate(scores, "best-f1", labels)
+    assert 0.3 <= value < 0.9
+    assert list((scores > value).astype(int)) == list(labels)
+
+
+def test_precision_and_recall_targets():
+    scores = np.array([0.1, 0.2, 0.5, 0.6, 0.7, 0.8])
+    labels = np.array([0, 0, 1, 0, 1, 1])
+    high_precision = calibrate(scores, "precision>=1.0", labels)
+    assert ((scores > high_precision) & (labels == 0)).sum() == 0
+    full_recall = calibrate(scores, "recall>=1.0", labels)
+    assert ((scores > full_recall) & (labels == 1)).sum() == 3
+
+
+def test_labelled_rule_without_labels_is_a_clear_error():
+    assert rule_needs_labels("best-f1") and not rule_needs_labels("mean+2std")
+    with pytest.raises(LogbertError, match="needs labelled validation data"):
+        calibrate([0.1, 0.2], "best-f1")
+    with pytest.raises(LogbertError, match="needs labelled validation data"):
+        calibrate([0.1, 0.2], "recall>=0.9", [0, 0])
+
+
+@pytest.mark.parametrize("rule", ["median", "mean+std", "quantile:2", "precision>0.9"])
+def test_unknown_rule_lists_valid_ones(rule):
+    with pytest.raises(LogbertError, match="valid: mean"):
+        calibrate([0.1, 0.2], rule)
+
+
+def test_empty_scores_rejected():
+    with pytest.raises(LogbertError, match="no sessions"):
+        calibrate([], "max")
+
+
+def test_threshold_round_trip_and_corrupt_file(tmp_path):
+    threshold = Threshold(value=1.5, rule="max", source="val split", n_sessions=10)
+    threshold.save(tmp_path / "threshold.json")
+    assert Threshold.load(tmp_path / "threshold.json") == threshold
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(LogbertError, match="corrupt"):
+        Threshold.load(tmp_path / "bad.json")
+    with pytest.raises(LogbertError, match="missing"):
+        Threshold.load(tmp_path / "absent.json")

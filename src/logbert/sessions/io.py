@@ -140,9 +140,7 @@ def write_sessions(
     """Write sessions in the format given (or implied by the extension); returns the count."""
     fmt = output_format or detect_format(path)
     if fmt not in OUTPUT_FORMATS:
-        raise LogbertError(
-            f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}"
-        )
+        raise LogbertError(f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     writer = {"parquet": _write_parquet, "jsonl": _write_jsonl, "deeplog": _write_deeplog}[fmt]
     return writer(sessions, Path(path))
@@ -180,14 +178,18 @@ def _iter_parquet(path: str | Path) -> Iterator[Session]:
         data = record_batch.to_pydict()
         n = record_batch.num_rows
         for i in range(n):
-            yield Session(
-                session_id=str(data["session_id"][i]),
-                keys=[int(k) for k in (data["keys"][i] or [])],
-                label=normalize_label(data["label"][i]) if "label" in data else None,
-                start=data["start"][i] if "start" in data else None,
-                end=data["end"][i] if "end" in data else None,
-                n_lines=data["n_lines"][i] if "n_lines" in data else None,
-            )
+            try:
+                session = Session(
+                    session_id=str(data["session_id"][i]),
+                    keys=_int_keys(data["keys"][i] or []),
+                    label=normalize_label(data["label"][i]) if "label" in data else None,
+                    start=data["start"][i] if "start" in data else None,
+                    end=data["end"][i] if "end" in data else None,
+                    n_lines=data["n_lines"][i] if "n_lines" in data else None,
+                )
+            except (LogbertError, TypeError, ValueError) as exc:
+                raise LogbertError(f"{path}: session {data['session_id'][i]!r}: {exc}") from exc
+            yield session
 
 
 def _open_text(path: str | Path):
@@ -203,18 +205,21 @@ def _iter_jsonl(path: str | Path) -> Iterator[Session]:
                 continue
             try:
                 row = json.loads(line)
-                yield Session(
+                session = Session(
                     session_id=str(row.get("session_id", line_no - 1)),
-                    keys=[int(k) for k in row["keys"]],
+                    keys=_int_keys(row["keys"]),
                     label=normalize_label(row.get("label")),
                     start=_parse_time(row.get("start")),
                     end=_parse_time(row.get("end")),
                     n_lines=row.get("n_lines"),
                 )
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise LogbertError(
                     f"{path}:{line_no}: not a session object with integer 'keys' ({exc})"
                 ) from exc
+            except LogbertError as exc:
+                raise LogbertError(f"{path}:{line_no}: {exc}") from exc
+            yield session
 
 
 def _iter_json_shape(path: str | Path) -> Iterator[Session]:
@@ -232,11 +237,12 @@ def _iter_json_shape(path: str | Path) -> Iterator[Session]:
     for label, field_name in ((NORMAL, "normal_sessions"), (ANOMALY, "anomaly_sessions")):
         for i, keys in enumerate(document.get(field_name, [])):
             try:
-                yield Session(f"{label}-{i}", [int(k) for k in keys], label=label)
+                session = Session(f"{label}-{i}", _int_keys(keys), label=label)
             except (TypeError, ValueError) as exc:
                 raise LogbertError(
                     f"{path}: {field_name}[{i}] is not a list of integer keys"
                 ) from exc
+            yield session
 
 
 def _iter_deeplog(path: str | Path) -> Iterator[Session]:
@@ -250,6 +256,15 @@ def _iter_deeplog(path: str | Path) -> Iterator[Session]:
                     f"keys ({exc}); for other formats pass --input-format"
                 ) from exc
             yield Session(session_id=str(index), keys=keys)
+
+
+def _int_keys(keys: object) -> list[int]:
+    """Integer keys of a list; a string or float would convert silently, so it is refused."""
+    if not isinstance(keys, list | tuple):
+        raise TypeError(f"keys must be a list of integers, not {type(keys).__name__}")
+    if any(isinstance(k, float | bool) and not float(k).is_integer() for k in keys):
+        raise ValueError(f"keys must be integers: {keys}")
+    return [int(k) for k in keys]
 
 
 def _parse_time(value: object) -> datetime | None:

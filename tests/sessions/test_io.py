@@ -1,0 +1,167 @@
+import json
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.sessions.io import (
+    Session,
+    detect_format,
+    iter_session_batches,
+    normalize_label,
+    read_sessions,
+    write_sessions,
+)
+
+SESSIONS = [
+    Session(
+        "blk_1",
+        [5, 5, 22, 11],
+        label="normal",
+        start=datetime(2008, 11, 9, 20, 35, 30),
+        end=datetime(2008, 11, 9, 20, 36, 1, 250000),
+        n_lines=4,
+    ),
+    Session("blk_-2", [7], label="anomaly", n_lines=1),
+    Session("blk_3", [], label=None),
+]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl"])
+def test_round_trip_keeps_every_field(tmp_path, suffix):
+    path = tmp_path / f"sessions{suffix}"
+    assert write_sessions(SESSIONS, path) == 3
+    assert read_sessions(path) == SESSIONS
+
+
+def test_deeplog_round_trip_keeps_keys_and_numbers_sessions(tmp_path):
+    path = tmp_path / "sessions.txt"
+    write_sessions(SESSIONS, path)
+    assert path.read_text() == "5 5 22 11\n7\n\n"
+    back = read_sessions(path)
+    assert [s.keys for s in back] == [s.keys for s in SESSIONS]
+    assert [s.session_id for s in back] == ["0", "1", "2"]
+    assert all(s.label is None for s in back)
+
+
+def test_format_flag_overrides_the_extension(tmp_path):
+    path = tmp_path / "sessions.parquet"
+    write_sessions(SESSIONS, path, output_format="deeplog")
+    assert read_sessions(path, input_format="deeplog")[0].keys == [5, 5, 22, 11]
+    with pytest.raises(LogbertError, match="not a readable parquet"):
+        read_sessions(path)
+
+
+def test_detect_format():
+    assert detect_format("a.parquet") == "parquet"
+    assert detect_format("a.JSONL") == "jsonl"
+    assert detect_format("a.json") == "json"
+    assert detect_format("hdfs_train") == "deeplog"
+    assert detect_format("a.parquet", "jsonl") == "jsonl"
+    with pytest.raises(LogbertError, match="unknown sessions format"):
+        detect_format("a", "csv")
+
+
+def test_json_normal_anomaly_shape(tmp_path):
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps({"normal_sessions": [[1, 2], [3]], "anomaly_sessions": [[9]]}))
+    sessions = read_sessions(path)
+    assert [(s.session_id, s.keys, s.label) for s in sessions] == [
+        ("normal-0", [1, 2], "normal"),
+        ("normal-1", [3], "normal"),
+        ("anomaly-0", [9], "anomaly"),
+    ]
+    assert [s.is_anomaly for s in sessions] == [False, False, True]
+
+
+def test_batches_are_bounded(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text("".join(f"{i} {i + 1}\n" for i in range(25)))
+    sizes = [len(b) for b in iter_session_batches(path, batch_size=10)]
+    assert sizes == [10, 10, 5]
+
+
+def test_parquet_reader_accepts_only_the_required_columns(tmp_path):
+    path = tmp_path / "min.parquet"
+    pq.write_table(pa.table({"session_id": ["a"], "keys": [[1, 2]]}), path)
+    assert read_sessions(path) == [Session("a", [1, 2])]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Normal", "normal"),
+        ("Anomaly", "anomaly"),
+        (" abnormal ", "anomaly"),
+        ("-", "normal"),
+        (0, "normal"),
+        (1, "anomaly"),
+        (True, "anomaly"),
+        (False, "normal"),
+        (None, None),
+        ("", None),
+        ("NaN", None),
+    ],
+)
+def test_normalize_label(value, expected):
+    assert normalize_label(value) == expected
+
+
+def test_unknown_label_is_an_error():
+    with pytest.raises(LogbertError, match="unknown session label 'maybe'"):
+        normalize_label("maybe")
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    for name in ("absent.parquet", "absent.jsonl", "absent"):
+        with pytest.raises(LogbertError, match="sessions file not found"):
+            read_sessions(tmp_path / name)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content", "message"),
+    [
+        (".txt", "1 2 3\n4 x 6\n", r"s\.txt:2: DeepLog sequence lines"),
+        (".jsonl", '{"keys": [1]}\n{"keys": [1, \n', r"s\.jsonl:2: not a session object"),
+        (".jsonl", '{"session_id": "a"}\n', r"s\.jsonl:1: not a session object"),
+        (".jsonl", "[1, 2]\n", r"s\.jsonl:1: not a session object"),
+        (".jsonl", '{"keys": "12"}\n', r"s\.jsonl:1: not a session object"),
+        (".jsonl", '{"keys": [1], "label": "weird"}\n', r"s\.jsonl:1: unknown session label"),
+        (".json", "[[1, 2]]", "expected {'normal_sessions'"),
+        (".json", '{"normal_sessions": [[1, "a"]]}', r"normal_sessions\[0\] is not a list"),
+        (".json", '{"normal_sessions": [[1]', "invalid JSON"),
+    ],
+)
+def test_malformed_input_is_a_clear_error(tmp_path, suffix, content, message):
+    path = tmp_path / f"s{suffix}"
+    path.write_text(content)
+    with pytest.raises(LogbertError, match=message):
+        read_sessions(path)
+
+
+def test_parquet_without_keys_or_with_bad_labels(tmp_path):
+    path = tmp_path / "s.parquet"
+    pq.write_table(pa.table({"session_id": ["a"]}), path)
+    with pytest.raises(LogbertError, match="missing keys"):
+        read_sessions(path)
+    pq.write_table(pa.table({"session_id": ["a"], "keys": [[1]], "label": ["odd"]}), path)
+    with pytest.raises(LogbertError, match=r"session 'a': unknown session label"):
+        read_sessions(path)
+
+
+def test_cannot_write_json_shape(tmp_path):
+    with pytest.raises(LogbertError, match="cannot write sessions as 'json'"):
+        write_sessions(SESSIONS, tmp_path / "x.json")
+
+
+@pytest.mark.slow
+def test_real_deeplog_hdfs_train(data_dir):
+    sessions = read_sessions(data_dir / "HDFS_v1_deeplog" / "hdfs_train")
+    assert len(sessions) == 4855
+    canonical = "5 5 5 22 11 9 11 9 11 9 26 26 26 23 23 23 21 21 21"
+    assert sessions[0].keys == [int(k) for k in canonical.split()]
+    lengths = [len(s.keys) for s in sessions]
+    assert (min(lengths), max(lengths)) == (13, 42)
+    assert len({k for s in sessions for k in s.keys}) == 14

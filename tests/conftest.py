@@ -21,3 +21,17 @@ def data_dir() -> Path:
     if not root.is_dir():
         pytest.skip(f"real datasets not found at {root} (set LOGBERT_DATA)")
     return root
+
+
+@pytest.fixture
+def make_events(tmp_path):
+    """Write a tiny events parquet (the `logbert parse` output shape) from column lists."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def make(name: str = "events.parquet", **columns) -> Path:
+        path = tmp_path / name
+        pq.write_table(pa.table(columns), path, row_group_size=4)
+        return path
+
+    return make

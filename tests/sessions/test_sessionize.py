@@ -1,0 +1,243 @@
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.sessions.sessionize import (
+    SessionizeStats,
+    compile_id_pattern,
+    parse_duration,
+    sessionize_by_id,
+    sessionize_by_window,
+)
+
+BLK = r"blk_-?\d+"
+T0 = datetime(2005, 6, 3, 15, 0, 0)
+
+
+def by_id(path, pattern=BLK, labels=None, batch_size=3):
+    stats = SessionizeStats()
+    sessions = list(sessionize_by_id(path, pattern, stats, labels, batch_size=batch_size))
+    return sessions, stats
+
+
+def by_window(path, window, step=None, batch_size=3):
+    stats = SessionizeStats()
+    sessions = list(
+        sessionize_by_window(
+            path, parse_duration(window), stats, parse_duration(step) if step else None, batch_size
+        )
+    )
+    return sessions, stats
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+# --- by id -------------------------------------------------------------------------------------
+
+
+def test_by_id_groups_in_line_order_and_first_appearance(make_events):
+    path = make_events(
+        content=[
+            "Receiving block blk_2 src",
+            "Receiving block blk_-1 src",
+            "allocateBlock blk_2",
+            "delete blk_-1 blk_3 blk_-1",  # two ids; blk_-1 named twice counts once
+            "no block here",
+            None,
+            "Deleting blk_3",
+        ],
+        template_id=[5, 5, 22, 9, 1, 1, 21],
+        timestamp=[at(0), at(1), at(2), at(3), at(4), at(5), at(6)],
+    )
+    sessions, stats = by_id(path)
+    assert [(s.session_id, s.keys, s.n_lines) for s in sessions] == [
+        ("blk_2", [5, 22], 2),
+        ("blk_-1", [5, 9], 2),
+        ("blk_3", [9, 21], 2),
+    ]
+    assert (sessions[0].start, sessions[0].end) == (at(0), at(2))
+    assert (stats.n_events, stats.n_unmatched, stats.n_sessions) == (7, 2, 3)
+    assert stats.n_unlabelled == 3 and all(s.label is None for s in sessions)
+
+
+def test_by_id_capture_group_names_the_id(make_events):
+    path = make_events(
+        content=["user=ann ok", "user=bob ok", "user=ann bye"], template_id=[1, 1, 2]
+    )
+    sessions, _ = by_id(path, r"user=(\w+)")
+    assert [(s.session_id, s.keys) for s in sessions] == [("ann", [1, 2]), ("bob", [1])]
+    assert sessions[0].start is None  # no timestamp column
+
+
+def test_by_id_joins_labels_file_and_counts_missing_ones(make_events):
+    path = make_events(content=["blk_1", "blk_2", "blk_3"], template_id=[1, 2, 3])
+    labels = {"blk_1": "normal", "blk_2": "anomaly", "blk_9": "normal"}
+    sessions, stats = by_id(path, labels=labels)
+    assert [s.label for s in sessions] == ["normal", "anomaly", None]
+    assert (stats.n_normal, stats.n_anomaly, stats.n_unlabelled) == (1, 1, 1)
+    assert stats.n_labels_unused == 1
+    assert stats.summary(by_window=False) == (
+        "3 sessions (1 anomaly, 1 normal, 1 unlabelled) from 3 events; 0 events matched no id; "
+        "1 ids in the labels file named no session"
+    )
+
+
+def test_by_id_without_labels_file_uses_event_labels(make_events):
+    path = make_events(
+        content=["n1 a", "n2 a", "n1 b", "n3 a", "n2 b"],
+        template_id=[1, 1, 2, 1, 2],
+        label=["-", "-", "KERNDTLB", "-", None],
+    )
+    sessions, _ = by_id(path, r"n\d")
+    assert [(s.session_id, s.label) for s in sessions] == [
+        ("n1", "anomaly"),
+        ("n2", None),  # one line unlabelled and none anomalous: unknown
+        ("n3", "normal"),
+    ]
+
+
+def test_by_id_results_do_not_depend_on_batch_size(make_events):
+    contents = [f"blk_{i % 7} step {i}" for i in range(50)]
+    path = make_events(content=contents, template_id=list(range(50)))
+    small, _ = by_id(path, batch_size=1)
+    large, _ = by_id(path, batch_size=1000)
+    assert small == large and len(small) == 7
+
+
+def test_id_pattern_errors():
+    with pytest.raises(LogbertError, match="invalid --by-id regex"):
+        compile_id_pattern("blk_(")
+    with pytest.raises(LogbertError, match="matches the empty string"):
+        compile_id_pattern(r"\d*")
+
+
+# --- windows -----------------------------------------------------------------------------------
+
+
+def test_fixed_windows(make_events):
+    path = make_events(
+        template_id=[1, 2, 3, 4, 5],
+        timestamp=[at(0), at(59), at(60), None, at(200)],
+        label=["-", "-", "APPREAD", "-", "-"],
+    )
+    sessions, stats = by_window(path, "1m")
+    assert [(s.session_id, s.keys, s.label) for s in sessions] == [
+        ("2005-06-03T15:00:00", [1, 2], "normal"),
+        ("2005-06-03T15:01:00", [3], "anomaly"),
+        ("2005-06-03T15:03:00", [5], "normal"),
+    ]
+    assert (sessions[0].start, sessions[0].end, sessions[0].n_lines) == (at(0), at(60), 2)
+    assert stats.n_no_timestamp == 1
+    assert stats.summary(by_window=True) == (
+        "3 sessions (1 anomaly, 2 normal, 0 unlabelled) from 5 events; 1 events had no timestamp"
+    )
+
+
+def test_sliding_windows_put_a_line_in_every_covering_window(make_events):
+    path = make_events(template_id=[1, 2, 3], timestamp=[at(0), at(90), at(150)])
+    sessions, _ = by_window(path, "2m", step="1m")
+    # windows start at 14:59, 15:00, 15:01, 15:02; each covers two minutes
+    assert [(s.start.minute, s.keys) for s in sessions] == [
+        (59, [1]),
+        (0, [1, 2]),
+        (1, [2, 3]),
+        (2, [3]),
+    ]
+    assert all(s.label is None for s in sessions)  # no label column
+
+
+def test_windows_close_as_time_passes(make_events):
+    hours = 48
+    path = make_events(
+        template_id=[1] * hours * 6, timestamp=[at(600 * i) for i in range(hours * 6)]
+    )
+    stats = SessionizeStats()
+    stream = sessionize_by_window(path, timedelta(hours=1), stats, batch_size=8)
+    first = next(stream)
+    assert first.n_lines == 6 and stats.n_events < 30  # yielded long before the end
+    rest = list(stream)
+    assert len(rest) + 1 == hours
+    assert stats.max_open <= 3  # the window itself plus one window of grace
+
+
+def test_slightly_late_lines_still_land_and_very_late_ones_are_counted(make_events):
+    path = make_events(
+        template_id=[1, 2, 3, 4, 5],
+        timestamp=[at(0), at(70), at(50), at(400), at(10)],  # at(50) 20s late, at(10) very late
+    )
+    sessions, stats = by_window(path, "1m")
+    assert [s.keys for s in sessions] == [[1, 3], [2], [4]]
+    assert stats.n_late == 1
+    assert "1 events came more than a window late" in stats.summary(by_window=True)
+
+
+def test_window_results_do_not_depend_on_batch_size(make_events):
+    times = [at(7 * i) for i in range(60)]
+    path = make_events(template_id=list(range(60)), timestamp=times)
+    assert by_window(path, "30s", "10s", batch_size=1) == by_window(path, "30s", "10s", 500)
+
+
+def test_zone_aware_and_nanosecond_timestamps(tmp_path):
+    path = tmp_path / "events.parquet"
+    stamps = pa.array([0, 61_000_000_000], pa.timestamp("ns", tz="UTC"))
+    pq.write_table(pa.table({"template_id": [1, 2], "timestamp": stamps}), path)
+    sessions, _ = by_window(path, "1m")
+    assert [s.session_id for s in sessions] == ["1970-01-01T00:00:00", "1970-01-01T00:01:00"]
+
+
+def test_step_longer_than_window_is_refused(make_events):
+    path = make_events(template_id=[1], timestamp=[at(0)])
+    with pytest.raises(LogbertError, match="longer than --window"):
+        by_window(path, "1m", step="2m")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30s", 30), ("5m", 300), ("1h", 3600), ("2d", 172800), ("500ms", 0.5), ("1h30m", 5400)],
+)
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("text", ["", "5", "5 minutes", "m", "0s", "-5m", "5m x"])
+def test_bad_durations(text):
+    with pytest.raises(LogbertError, match="invalid duration"):
+        parse_duration(text)
+
+
+# --- events file errors ------------------------------------------------------------------------
+
+
+def test_missing_or_unreadable_events_file(tmp_path):
+    with pytest.raises(LogbertError, match="events file not found"):
+        by_id(tmp_path / "absent.parquet")
+    text = tmp_path / "events.parquet"
+    text.write_text("not parquet")
+    with pytest.raises(LogbertError, match="not a readable parquet events file"):
+        by_id(text)
+
+
+def test_missing_columns(make_events):
+    path = make_events(content=["blk_1"], template_id=[1])
+    with pytest.raises(LogbertError, match="need column.*timestamp.*--window needs timestamped"):
+        by_window(path, "5m")
+    path = make_events("no_keys.parquet", content=["blk_1"])
+    with pytest.raises(LogbertError, match="need column.*template_id"):
+        by_id(path)
+    path = make_events("no_content.parquet", template_id=[1], timestamp=[at(0)])
+    with pytest.raises(LogbertError, match="need column.*content"):
+        by_id(path)
+
+
+def test_bad_column_values(make_events):
+    path = make_events(content=["blk_1", "blk_2"], template_id=[1, None])
+    with pytest.raises(LogbertError, match="1 events have no template_id"):
+        by_id(path)
+    path = make_events("strings.parquet", template_id=[1], timestamp=["yesterday"])
+    with pytest.raises(LogbertError, match="column timestamp has type string"):
+        by_window(path, "1m")

@@ -1,8 +1,39 @@
-"""`logbert report`: not built yet (see the open issues)."""
+"""`logbert report`: one self-contained HTML page (plus PNGs) on training, scores and verdicts."""
 
-from logbert.errors import LogbertError
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from logbert.reporting.report import DEFAULT_TOP, build_report
 
 
-def command() -> None:
-    """Not built yet."""
-    raise LogbertError("`logbert report` is not built yet")
+def command(
+    model_dir: Path = typer.Argument(..., help="Model directory written by `logbert train`."),
+    output: Path = typer.Option(
+        Path("report.html"), "--output", "-o", help="HTML file to write; PNGs go beside it."
+    ),
+    scores: Path | None = typer.Option(
+        None, "--scores", help="Scores (.jsonl or .parquet) written by `logbert score`."
+    ),
+    evaluation: Path | None = typer.Option(
+        None, "--evaluation", help="evaluation_results.json written by `logbert evaluate`."
+    ),
+    sessions: Path | None = typer.Option(
+        None, "--sessions", help="The scored sessions file, to show whole top sessions."
+    ),
+    templates: Path | None = typer.Option(
+        None,
+        "--templates",
+        help="templates.csv from `logbert parse`, for template text (default: MODEL_DIR's).",
+    ),
+    top: int = typer.Option(DEFAULT_TOP, "--top", help="How many top-scoring sessions to show."),
+) -> None:
+    """Write an HTML report: loss curves, score distributions, ROC/PR, sweep, top sessions."""
+    result = build_report(model_dir, output, scores, evaluation, sessions, templates, top)
+    typer.echo(f"report: {result.html_path}")
+    if result.figure_paths:
+        typer.echo(f"figures: {len(result.figure_paths)} PNGs in {result.figure_paths[0].parent}")
+    if result.missing:
+        typer.echo(f"sections lacking data (they say what they need): {', '.join(result.missing)}")

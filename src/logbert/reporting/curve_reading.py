@@ -1,0 +1,97 @@
+"""Read a training curve in words: still improving, converged, or overfitting.
+
+The rules are deliberately simple and stated in the report, so a reader can check them:
+
+- overfitting: the validation loss ended at least `RISE` (relative) above its best epoch,
+  rose over the last epoch, and the training loss kept falling after that best epoch;
+- still improving: the watched loss (validation when recorded, else training per epoch, else
+  the running average per step) fell by more than `GAIN` (relative) over the last quarter of
+  training;
+- worsening: it rose by more than `RISE` over that stretch (without the overfitting pattern);
+- converged: otherwise;
+- too short to tell: fewer than `MIN_POINTS` points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+RISE = 0.05
+GAIN = 0.02
+MIN_POINTS = 3
+LOSS_IS_NOT_QUALITY = (
+    "A low loss means the model predicts normal log keys well; it is not detection quality. "
+    "Judge detection by precision, recall and F1 on labelled held-out sessions."
+)
+
+
+@dataclass(frozen=True)
+class CurveReading:
+    """A verdict (improving, converged, overfitting, worsening, too short) and why."""
+
+    verdict: str
+    reason: str
+
+
+def read_curve(history: dict) -> CurveReading:
+    """Classify a `history.json` record (see docs/ARCHITECTURE.md)."""
+    epochs = [e for e in history.get("epochs") or [] if isinstance(e, dict)]
+    val = _series(epochs, "val_loss")
+    train = _series(epochs, "train_loss")
+    if len(val) >= MIN_POINTS and len(train) == len(val):
+        reading = _overfitting(train, val)
+        if reading:
+            return reading
+    if len(val) >= MIN_POINTS:
+        return _trend(val, "validation loss per epoch")
+    if len(train) >= MIN_POINTS:
+        return _trend(train, "training loss per epoch")
+    steps = [s for s in history.get("steps") or [] if isinstance(s, dict)]
+    running = _series(steps, "avg") or _series(steps, "loss")
+    if len(running) >= MIN_POINTS * 4:
+        return _trend(running, "running average of the training loss per step")
+    return CurveReading(
+        "too short",
+        f"too few points to read a trend ({len(epochs)} epochs, {len(steps)} steps)",
+    )
+
+
+def _series(rows: list[dict], key: str) -> list[float]:
+    values = []
+    for row in rows:
+        value = row.get(key)
+        if isinstance(value, int | float) and math.isfinite(value):
+            values.append(float(value))
+    return values if len(values) == len(rows) else []
+
+
+def _overfitting(train: list[float], val: list[float]) -> CurveReading | None:
+    best = min(range(len(val)), key=val.__getitem__)
+    rise = (val[-1] - val[best]) / max(abs(val[best]), 1e-12)
+    if best < len(val) - 1 and rise >= RISE and val[-1] > val[-2] and train[-1] < train[best]:
+        return CurveReading(
+            "overfitting",
+            f"validation loss rose {rise:.0%} from its best (epoch {best + 1}: {val[best]:.4g}) "
+            f"to {val[-1]:.4g} while training loss kept falling ({train[best]:.4g} -> "
+            f"{train[-1]:.4g}); the checkpoint of the best validation epoch is the one to keep",
+        )
+    return None
+
+
+def _trend(values: list[float], what: str) -> CurveReading:
+    start = max(0, len(values) - max(2, math.ceil(len(values) / 4)))
+    before, last = values[start], values[-1]
+    gain = (before - last) / max(abs(before), 1e-12)
+    span = f"{what} went {before:.4g} -> {last:.4g} over the last {len(values) - start} points"
+    if gain > GAIN:
+        return CurveReading(
+            "improving",
+            f"{span} ({gain:.1%} lower): more training would probably still help",
+        )
+    if gain < -RISE:
+        return CurveReading(
+            "worsening",
+            f"{span} ({-gain:.1%} higher): training is unstable; try a lower learning rate",
+        )
+    return CurveReading("converged", f"{span} ({-gain:+.1%} change): the loss has levelled off")

@@ -1,0 +1,387 @@
+"""The report's sections: each turns the loaded inputs into text, tables and figures.
+
+A section whose data is missing says which file or field it needs instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from logbert.evaluation.metrics import detection_metrics
+from logbert.reporting import plots
+from logbert.reporting.curve_reading import LOSS_IS_NOT_QUALITY, read_curve
+from logbert.reporting.html import Safe, Section, fmt, image, join, key_values, missing, tag
+from logbert.reporting.html import table as html_table
+from logbert.reporting.inputs import ModelInfo, ScoreTable
+from logbert.reporting.sweep import operating_points, threshold_sweep
+
+QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_auc")
+METRIC_NAMES = {
+    "f1": "F1",
+    "precision": "precision",
+    "recall": "recall",
+    "accuracy": "accuracy",
+    "fpr": "false-positive rate",
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "threshold": "threshold",
+    "n_sessions": "sessions",
+    "n_anomalies": "anomalies",
+}
+
+
+@dataclass
+class Figures:
+    """PNG figures in page order, written beside the report as well as inlined."""
+
+    items: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, name: str, png: bytes, alt: str) -> Safe:
+        self.items[f"{name}.png"] = png
+        return image(png, alt, f"{name}.png")
+
+
+@dataclass
+class ReportData:
+    """Everything loaded, plus the threshold and metrics derived from it."""
+
+    model: ModelInfo
+    scores: ScoreTable | None = None
+    evaluation: dict | None = None
+    evaluation_path: Path | None = None
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def threshold_record(self) -> dict | None:
+        """The threshold's provenance: from the evaluation when given, else the model's."""
+        info = (self.evaluation or {}).get("threshold_info")
+        return info if isinstance(info, dict) else self.model.threshold
+
+    @property
+    def threshold(self) -> float | None:
+        """The threshold the verdicts shown were made with."""
+        value = (self.evaluation or {}).get("threshold")
+        if value is None and self.threshold_record:
+            value = self.threshold_record.get("value")
+        return float(value) if isinstance(value, int | float) else None
+
+    def labelled_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(scores, labels) of the labelled sessions, when both classes are present."""
+        table = self.scores
+        if table is None or table.labels is None:
+            return None
+        mask = table.labelled
+        labels = table.labels[mask]
+        if labels.size == 0 or labels.min() == labels.max():
+            return None
+        return table.scores[mask], labels
+
+    def metrics(self) -> tuple[dict | None, str]:
+        """Detection metrics and where they come from (evaluation file, or the scores)."""
+        if self.evaluation is not None and "f1" in self.evaluation:
+            return self.evaluation, f"from {self.evaluation_path.name}"
+        table = self.scores
+        if table is None or table.labels is None or self.threshold is None:
+            return None, ""
+        mask = table.labelled
+        if not mask.any():
+            return None, ""
+        metrics = detection_metrics(table.labels[mask], table.scores[mask], self.threshold)
+        return metrics, f"computed from {table.path.name} at the threshold"
+
+
+def key_figures(data: ReportData) -> Safe:
+    """The headline numbers shown at the top of the page."""
+    metrics, _ = data.metrics()
+    boxes = []
+    for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
+        if metrics is not None and metrics.get(key) is not None:
+            boxes.append((METRIC_NAMES[key], fmt(float(metrics[key]))))
+    if data.threshold is not None:
+        boxes.append(("threshold", fmt(data.threshold, 6)))
+    if metrics is not None:
+        boxes.append(("sessions", fmt(metrics.get("n_sessions"))))
+        boxes.append(("anomalies", fmt(metrics.get("n_anomalies"))))
+    elif data.scores is not None:
+        boxes.append(("sessions scored", fmt(data.scores.scores.size)))
+    items = [
+        tag("div", tag("div", value, cls="v"), tag("div", name, cls="k"), cls="figure-box")
+        for name, value in boxes
+    ]
+    return tag("div", *items, cls="figures")
+
+
+def warnings(data: ReportData) -> list[Safe]:
+    """Things a reader must know before trusting the numbers."""
+    out = []
+    record = data.threshold_record or {}
+    source = str(record.get("source") or "")
+    if data.scores is not None and data.scores.path.name and data.scores.path.name in source:
+        out.append(
+            f"The threshold was calibrated on {source!r}, which names the scores file shown "
+            f"({data.scores.path.name}): the detection numbers below are then optimistic."
+        )
+    table = data.scores
+    if table is not None and table.n_unscored:
+        out.append(
+            f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
+            "numeric score; they are left out of every plot and number."
+        )
+    if table is not None and table.n_unlabelled:
+        out.append(
+            f"{table.n_unlabelled:,} scored sessions have no label; they are left out of the "
+            "quality numbers and curves."
+        )
+    out.extend(_disagreements(data))
+    return [tag("p", text, cls="warn") for text in out]
+
+
+def _disagreements(data: ReportData) -> list[str]:
+    pairs = data.labelled_scores()
+    if data.evaluation is None or pairs is None or data.threshold is None:
+        return []
+    recomputed = detection_metrics(pairs[1], pairs[0], data.threshold)
+    differ = [
+        key
+        for key in ("n_sessions", "n_anomalies", "f1")
+        if isinstance(data.evaluation.get(key), int | float)
+        and abs(float(data.evaluation[key]) - float(recomputed[key])) > 1e-6
+    ]
+    if not differ:
+        return []
+    return [
+        f"{data.evaluation_path.name} and {data.scores.path.name} disagree on "
+        f"{', '.join(differ)}: are they from the same run? Curves use the scores file, "
+        "headline numbers the evaluation file."
+    ]
+
+
+def training_section(data: ReportData) -> Section:
+    """Loss curves, their reading, and the reminder that loss is not detection quality."""
+    history = data.model.history
+    if not history:
+        body = missing(f"No history.json in {data.model.path}: no training curves to show.")
+        return Section("training", "Training", body)
+    png = plots.training_png(history)
+    reading = read_curve(history)
+    parts: list[object] = []
+    if png is None:
+        parts.append(missing("history.json has no steps or epochs: nothing to plot."))
+    else:
+        parts.append(data.figures.add("training_loss", png, "training and validation loss"))
+    parts.append(tag("p", tag("strong", f"Reading: {reading.verdict}."), " ", reading.reason + "."))
+    if not any(e.get("val_loss") is not None for e in history.get("epochs") or []):
+        parts.append(
+            tag(
+                "p",
+                "No validation loss was recorded, so overfitting cannot be seen here.",
+                cls="note",
+            )
+        )
+    parts.append(tag("p", LOSS_IS_NOT_QUALITY, cls="note"))
+    return Section("training", "Training", join(parts))
+
+
+def scores_section(data: ReportData) -> Section:
+    """Score distributions of normal and anomalous sessions with the threshold."""
+    table = data.scores
+    if table is None:
+        return Section(
+            "scores",
+            "Scores",
+            missing("No scores file given (--scores): no score distributions to show."),
+        )
+    parts: list[object] = []
+    if table.labels is None:
+        parts.append(
+            missing(
+                "The scores carry no labels: one distribution for all sessions; "
+                "quality numbers need labelled sessions."
+            )
+        )
+    labels = None if table.labels is None else table.labels[table.labelled]
+    scores = table.scores if labels is None else table.scores[table.labelled]
+    png = plots.distribution_png(scores, labels, data.threshold, table.column)
+    parts.append(data.figures.add("score_distributions", png, "score distributions"))
+    rows = [_stats_row("all", table.scores)]
+    if labels is not None:
+        rows += [
+            _stats_row("normal", scores[labels == 0]),
+            _stats_row("anomalous", scores[labels == 1]),
+        ]
+    parts.append(html_table(["sessions", "count", "mean", "sd", "median", "max"], rows))
+    parts.append(
+        tag(
+            "p",
+            f"Column shown: {table.column}, from {table.path}. A session is "
+            "flagged when its score is above the threshold.",
+            cls="note",
+        )
+    )
+    return Section("scores", "Scores", join(parts))
+
+
+def quality_section(data: ReportData) -> Section:
+    """Metrics, ROC and precision-recall curves, and the confusion matrix."""
+    metrics, origin = data.metrics()
+    parts: list[object] = []
+    if metrics is None:
+        parts.append(
+            missing(
+                "No labelled sessions and no evaluation file (--evaluation): "
+                "detection quality cannot be measured."
+            )
+        )
+    else:
+        rows = [(METRIC_NAMES[k], metrics[k]) for k in QUALITY_KEYS if k in metrics]
+        rows += [
+            (METRIC_NAMES[k], metrics[k]) for k in ("n_sessions", "n_anomalies") if k in metrics
+        ]
+        parts.append(tag("p", f"Metrics {origin}:", cls="note"))
+        parts.append(html_table(["metric", "value"], rows))
+    pairs = data.labelled_scores()
+    if pairs is None:
+        parts.append(
+            missing(
+                "ROC and precision-recall curves need scores (--scores) of "
+                "labelled sessions of both classes."
+            )
+        )
+    else:
+        png, roc_auc, pr_auc = plots.roc_pr_png(*pairs)
+        parts.append(data.figures.add("roc_pr", png, "ROC and precision-recall curves"))
+        parts.append(
+            tag(
+                "p",
+                f"From the scores: ROC-AUC {fmt(roc_auc)}, PR-AUC (average "
+                f"precision) {fmt(pr_auc)}.",
+                cls="note",
+            )
+        )
+    matrix = (metrics or {}).get("confusion_matrix")
+    if isinstance(matrix, dict) and {"tn", "fp", "fn", "tp"} <= set(matrix):
+        parts.append(
+            data.figures.add("confusion_matrix", plots.confusion_png(matrix), "confusion matrix")
+        )
+    else:
+        parts.append(missing("No confusion matrix: it needs labels and a threshold."))
+    return Section("quality", "Detection quality", join(parts))
+
+
+def sweep_section(data: ReportData) -> Section:
+    """Precision, recall and F1 against the threshold, with reference operating points."""
+    pairs = data.labelled_scores()
+    if pairs is None:
+        return Section(
+            "sweep",
+            "Threshold sweep",
+            missing("The sweep needs scores (--scores) of labelled sessions of both classes."),
+        )
+    scores, labels = pairs
+    points = operating_points(scores, labels)
+    png = plots.sweep_png(threshold_sweep(scores, labels), data.threshold, points)
+    rows = [("chosen (in use)", _rule_text(data), data.threshold, *_at(data, scores, labels))]
+    for point in points:
+        if point.threshold is None:
+            rows.append((point.name, point.definition, "not reachable", "", "", ""))
+        else:
+            rows.append(
+                (
+                    point.name,
+                    point.definition,
+                    point.threshold,
+                    point.precision,
+                    point.recall,
+                    point.f1,
+                )
+            )
+    parts = [
+        data.figures.add("threshold_sweep", png, "precision, recall and F1 against threshold"),
+        html_table(["point", "definition", "threshold", "precision", "recall", "F1"], rows),
+        tag(
+            "p",
+            "The reference points are read off the data shown here, with its labels: "
+            "they are for understanding the trade-off, not for setting the threshold. "
+            "A threshold picked on the evaluated data overstates its quality; calibrate "
+            "on separate validation data (logbert calibrate).",
+            cls="note",
+        ),
+    ]
+    return Section("sweep", "Threshold sweep", join(parts))
+
+
+def model_section(data: ReportData) -> Section:
+    """The model's configuration, the data it was trained on, and the threshold's provenance."""
+    config = data.model.config
+    parts: list[object] = [tag("h3", "Model configuration")]
+    if config:
+        parts.append(
+            tag(
+                "p",
+                "Model: ",
+                tag("code", config.get("model", "unknown")),
+                f" (directory {data.model.path})",
+            )
+        )
+        parts.append(key_values(config.get("params") or {}))
+    else:
+        parts.append(missing(f"No config.json in {data.model.path}."))
+    parts.append(tag("h3", "Training data"))
+    training = dict((config or {}).get("training") or {})
+    extras = {k: v for k, v in (data.model.history or {}).items() if k not in ("steps", "epochs")}
+    if training or extras:
+        parts.append(key_values({**training, **extras}))
+    else:
+        parts.append(missing("config.json records nothing about the training data."))
+    parts.append(tag("h3", "Threshold provenance"))
+    record = data.threshold_record
+    if record:
+        parts.append(key_values(record))
+        parts.append(
+            tag(
+                "p",
+                "A threshold is honest only when calibrated on data other than the data evaluated.",
+                cls="note",
+            )
+        )
+    else:
+        parts.append(
+            missing(
+                "No threshold.json in the model directory and no threshold_info "
+                "in the evaluation file."
+            )
+        )
+    return Section("model", "Model and data", join(parts))
+
+
+def _stats_row(name: str, values: np.ndarray) -> tuple:
+    if values.size == 0:
+        return (name, 0, "", "", "", "")
+    return (
+        name,
+        int(values.size),
+        float(values.mean()),
+        float(values.std()),
+        float(np.median(values)),
+        float(values.max()),
+    )
+
+
+def _rule_text(data: ReportData) -> str:
+    record = data.threshold_record or {}
+    rule = record.get("rule")
+    return (
+        f"rule {rule}, calibrated on {record.get('source') or 'unrecorded data'}"
+        if rule
+        else "no threshold record"
+    )
+
+
+def _at(data: ReportData, scores: np.ndarray, labels: np.ndarray) -> tuple:
+    if data.threshold is None:
+        return ("", "", "")
+    metrics = detection_metrics(labels, scores, data.threshold)
+    return (metrics["precision"], metrics["recall"], metrics["f1"])

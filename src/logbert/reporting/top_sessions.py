@@ -1,0 +1,190 @@
+"""The top anomalous sessions: their events as template text, the surprising ones highlighted,
+and what the model expected there instead (from the scores' `top_events`).
+
+The scores file holds only the surprising events; with the sessions file (`--sessions`) the
+whole event sequence is shown, surprising positions highlighted in place.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from logbert.errors import LogbertError
+from logbert.reporting.html import Safe, Section, fmt, join, missing, tag
+from logbert.reporting.html import table as html_table
+from logbert.sessions.io import iter_session_batches
+
+MAX_EVENTS_SHOWN = 200
+
+
+def read_templates(path: str | Path) -> dict[str, str]:
+    """`template_id -> template` from a templates.csv written by `logbert parse`."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError as exc:
+        raise LogbertError(f"templates file not found: {path}") from exc
+    if rows and not {"template_id", "template"} <= set(rows[0]):
+        raise LogbertError(f"{path}: templates CSV needs columns template_id,template")
+    return {str(row["template_id"]).strip(): row["template"] for row in rows}
+
+
+def read_session_keys(path: str | Path, wanted: Iterable[str]) -> dict[str, list[int]]:
+    """The keys of the sessions whose ids are in `wanted` (streams the file once)."""
+    wanted = set(wanted)
+    found: dict[str, list[int]] = {}
+    for batch in iter_session_batches(path):
+        for session in batch:
+            if session.session_id in wanted:
+                found[session.session_id] = list(session.keys)
+    return found
+
+
+def top_sessions_section(
+    rows: list[dict] | None,
+    threshold: float | None,
+    templates: dict[str, str],
+    session_keys: dict[str, list[int]],
+) -> Section:
+    """One collapsible block per top session, the highest score first."""
+    title = "Top anomalous sessions"
+    if rows is None:
+        return Section("top", title, missing("No scores file given (--scores): no sessions."))
+    if not rows:
+        return Section("top", title, missing("The report was asked for no top sessions."))
+    lookup = dict(templates)
+    for row in rows:
+        for event in _events(row):
+            _learn(lookup, event)
+            for alt in event.get("expected") or []:
+                if isinstance(alt, dict):
+                    _learn(lookup, alt)
+    blocks = [
+        _session_block(rank, row, threshold, lookup, session_keys.get(str(row.get("session_id"))))
+        for rank, row in enumerate(rows, start=1)
+    ]
+    note = tag(
+        "p",
+        "Highlighted rows are the events the model found most surprising (surprise = "
+        "-log p of the actual key under the model). 'Expected' lists the keys the model "
+        "predicted at that position, with their probabilities.",
+        cls="note",
+    )
+    if not session_keys:
+        note = join(
+            [
+                note,
+                tag(
+                    "p",
+                    "Only the surprising events are in the scores file; pass "
+                    "--sessions (the scored sessions file) to see whole "
+                    "sessions.",
+                    cls="note",
+                ),
+            ]
+        )
+    return Section("top", title, join([note, *blocks]))
+
+
+def _session_block(
+    rank: int,
+    row: dict,
+    threshold: float | None,
+    lookup: dict[str, str],
+    keys: list[int] | None,
+) -> Safe:
+    score = row.get("score")
+    verdict = row.get("is_anomaly")
+    if verdict is None and threshold is not None and isinstance(score, int | float):
+        verdict = score > threshold
+    facts = [f"score {fmt(score)}"]
+    if row.get("miss_ratio") is not None:
+        facts.append(f"miss ratio {fmt(row['miss_ratio'])}")
+    facts.append(f"label {row.get('label') or 'unknown'}")
+    facts.append("flagged" if verdict else "not flagged" if verdict is not None else "no verdict")
+    summary = tag("summary", f"#{rank} session {row.get('session_id')}: ", "; ".join(facts))
+    events = {int(e["position"]): e for e in _events(row) if _is_int(e.get("position"))}
+    if keys is None:
+        body = _surprising_table(list(events.values()), lookup)
+    else:
+        body = _sequence_table(keys, events, lookup)
+    return (
+        tag("details", summary, body, open="open") if rank == 1 else tag("details", summary, body)
+    )
+
+
+def _surprising_table(events: list[dict], lookup: dict[str, str]) -> Safe:
+    if not events:
+        return missing("This row has no top_events to explain it.")
+    rows = [
+        (
+            e.get("position"),
+            _key_text(e.get("key"), lookup),
+            e.get("surprise"),
+            _expected_text(e, lookup),
+        )
+        for e in sorted(events, key=lambda e: -float(e.get("surprise") or 0))
+    ]
+    return html_table(
+        ["position", "event (template)", "surprise", "expected instead"],
+        rows,
+        row_cls=lambda i: "surprise",
+    )
+
+
+def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[str, str]) -> Safe:
+    shown = [i for i in range(len(keys)) if i < MAX_EVENTS_SHOWN or i in events]
+    extra = sorted(p for p in events if p >= len(keys))  # e.g. the [END] position
+    rows, marked = [], []
+    for position in shown + extra:
+        event = events.get(position)
+        key = keys[position] if position < len(keys) else (event or {}).get("key")
+        rows.append(
+            (
+                position,
+                _key_text(key, lookup),
+                "" if event is None else event.get("surprise"),
+                "" if event is None else _expected_text(event, lookup),
+            )
+        )
+        marked.append(event is not None)
+    table = html_table(
+        ["position", "event (template)", "surprise", "expected instead"],
+        rows,
+        row_cls=lambda i: "surprise" if marked[i] else None,
+    )
+    hidden = len(keys) - len([p for p in shown if p < len(keys)])
+    if hidden:
+        return join([table, tag("p", f"{hidden:,} unremarkable events not shown.", cls="note")])
+    return table
+
+
+def _events(row: dict) -> list[dict]:
+    events = row.get("top_events") or []
+    return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
+
+
+def _learn(lookup: dict[str, str], item: dict) -> None:
+    template = item.get("template")
+    if template and item.get("key") is not None:
+        lookup.setdefault(str(item["key"]), str(template))
+
+
+def _key_text(key: object, lookup: dict[str, str]) -> str:
+    template = lookup.get(str(key))
+    return f"{key}: {template}" if template else f"{key}"
+
+
+def _expected_text(event: dict, lookup: dict[str, str]) -> Safe:
+    items = [
+        tag("li", _key_text(alt.get("key"), lookup), f" (p={fmt(alt.get('prob'), 3)})")
+        for alt in event.get("expected") or []
+        if isinstance(alt, dict)
+    ]
+    return tag("ul", *items) if items else Safe("")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

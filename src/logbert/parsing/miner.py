@@ -1,0 +1,189 @@
+"""Our template miner: frequency-based variable detection on distinct masked messages.
+
+The miner sees each distinct masked message once (the pipeline de-duplicates), in batches.
+Messages that fit a known template get its id. The rest of a batch are clustered offline:
+
+1. group by token count;
+2. inside a group, each token gets the frequency of its (position, token) pair; the most common
+   frequency among a message's tokens marks its "common pattern" (tokens that occur together
+   in exactly the same messages, as in Brain, Yu et al. 2023); messages sharing the tokens at or
+   above that frequency form a candidate template;
+3. inside a candidate, a remaining position is constant if it never varies, a variable if it
+   holds many distinct values or number-like ones, and otherwise splits the candidate (few
+   distinct words = different events).
+
+New templates never merge published ones, so ids stay stable across batches and runs (the state
+is plain JSON). Tokens are the space-separated words of the masked message, so template tokens
+line up with message tokens and parameters are the words at `<*>` positions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from logbert.parsing.masks import WILDCARD
+
+# Generic constants (never tuned per system).
+SPLIT_MAX_DISTINCT = 3  # a varying position with at most this many distinct words may split
+SPLIT_MIN_SHARE = 0.0  # (reserved) share of the group each split value must hold
+
+
+def _is_variable_word(word: str) -> bool:
+    return WILDCARD in word or any(c.isdigit() for c in word)
+
+
+class TemplateMiner:
+    """Stable template ids for masked messages; `to_state`/`from_state` give plain JSON."""
+
+    name = "logbert"
+    masks_input = True  # the pipeline masks messages before `add`
+
+    def __init__(self) -> None:
+        self.templates: dict[int, list[str]] = {}
+        self.counts: dict[int, int] = {}
+        self._by_len: dict[int, list[int]] = defaultdict(list)
+        self._cache: dict[str, int] = {}
+        self.next_id = 1
+
+    # -- public -------------------------------------------------------------------------
+    def add(self, messages: Sequence[str]) -> list[int]:
+        """Template ids for distinct masked messages (new templates are created as needed)."""
+        ids: list[int | None] = [None] * len(messages)
+        todo: list[int] = []
+        for i, msg in enumerate(messages):
+            tid = self._cache.get(msg)
+            if tid is None:
+                tid = self._match(msg.split(" "))
+            if tid is None:
+                todo.append(i)
+            else:
+                self._cache[msg] = tid
+                ids[i] = tid
+        if todo:
+            for tid, members in self._cluster([messages[i].split(" ") for i in todo]):
+                for j in members:
+                    ids[todo[j]] = tid
+                    self._cache[messages[todo[j]]] = tid
+        if len(self._cache) > 1_000_000:
+            self._cache.clear()
+        return ids  # type: ignore[return-value]
+
+    def template(self, tid: int) -> str:
+        return " ".join(self.templates[tid])
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(self.templates)
+
+    def to_state(self) -> dict:
+        return {
+            "parser": self.name,
+            "next_id": self.next_id,
+            "templates": [
+                {"id": t, "template": self.template(t), "count": self.counts.get(t, 0)}
+                for t in sorted(self.templates)
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> TemplateMiner:
+        miner = cls()
+        for item in state["templates"]:
+            miner._publish(item["template"].split(" "), int(item["id"]))
+            miner.counts[int(item["id"])] = int(item.get("count", 0))
+        miner.next_id = max(int(state.get("next_id", 1)), miner.next_id)
+        return miner
+
+    # -- internals ----------------------------------------------------------------------
+    def _publish(self, tokens: list[str], tid: int | None = None) -> int:
+        if tid is None:
+            tid = self.next_id
+        self.next_id = max(self.next_id, tid + 1)
+        self.templates[tid] = tokens
+        self._by_len[len(tokens)].append(tid)
+        return tid
+
+    def _match(self, tokens: list[str]) -> int | None:
+        best, best_const = None, -1
+        for tid in self._by_len.get(len(tokens), ()):
+            tpl = self.templates[tid]
+            const = 0
+            for a, b in zip(tpl, tokens, strict=True):
+                if a == b:
+                    const += a != WILDCARD
+                elif a != WILDCARD:
+                    break
+            else:
+                if const > best_const:
+                    best, best_const = tid, const
+        return best
+
+    def _cluster(self, rows: list[list[str]]) -> list[tuple[int, list[int]]]:
+        by_len: dict[int, list[int]] = defaultdict(list)
+        for i, toks in enumerate(rows):
+            by_len[len(toks)].append(i)
+        out: list[tuple[int, list[int]]] = []
+        for n in sorted(by_len):
+            for tokens, members in _mine_group([rows[i] for i in by_len[n]]):
+                tid = self._match_or_publish(tokens)
+                out.append((tid, [by_len[n][j] for j in members]))
+        return out
+
+    def _match_or_publish(self, tokens: list[str]) -> int:
+        for tid in self._by_len.get(len(tokens), ()):
+            if self.templates[tid] == tokens:
+                return tid
+        return self._publish(tokens)
+
+
+def _mine_group(rows: list[list[str]]) -> list[tuple[list[str], list[int]]]:
+    """Templates for messages of equal length: (template tokens, member indices)."""
+    n = len(rows[0])
+    if n == 0:
+        return [([], list(range(len(rows))))]
+    freq: Counter = Counter()
+    for toks in rows:
+        freq.update(enumerate(toks))
+    candidates: dict[tuple, list[int]] = defaultdict(list)
+    for i, toks in enumerate(rows):
+        fs = [freq[(p, t)] for p, t in enumerate(toks)]
+        counts = Counter(fs)
+        # most common frequency; ties go to the higher frequency (more messages share it)
+        lcp = max(counts, key=lambda f: (counts[f], f))
+        key = tuple((p, t) for p, t in enumerate(toks) if fs[p] >= lcp)
+        candidates[key].append(i)
+    out: list[tuple[list[str], list[int]]] = []
+    for members in candidates.values():
+        out.extend(_refine([rows[i] for i in members], members))
+    return out
+
+
+def _refine(rows: list[list[str]], members: list[int]) -> list[tuple[list[str], list[int]]]:
+    """Split a candidate on low-variety word positions; the rest of the varying ones are `<*>`."""
+    n = len(rows[0])
+    template: list[str] = []
+    split_pos = -1
+    for p in range(n):
+        values = {r[p] for r in rows}
+        if len(values) == 1:
+            word = rows[0][p]
+            template.append(word)
+            continue
+        if (
+            split_pos < 0
+            and len(values) <= SPLIT_MAX_DISTINCT
+            and len(values) < len(rows)
+            and not any(_is_variable_word(v) for v in values)
+        ):
+            split_pos = p
+        template.append(WILDCARD)
+    if split_pos >= 0:
+        parts: dict[str, list[int]] = defaultdict(list)
+        for j, r in enumerate(rows):
+            parts[r[split_pos]].append(j)
+        out = []
+        for part in parts.values():
+            out.extend(_refine([rows[j] for j in part], [members[j] for j in part]))
+        return out
+    return [(template, members)]

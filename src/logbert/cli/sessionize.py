@@ -66,7 +66,7 @@ def command(
         raise LogbertError(f"events file not found: {events} (write it with `logbert parse`)")
 
     stats = SessionizeStats()
-    with _progress(events) as advance:
+    with _ProgressBar(events) as advance:
         if by_id is not None:
             label_map = read_labels(labels) if labels is not None else None
             sessions = sessionize_by_id(events, by_id, stats, label_map, progress=advance)
@@ -91,7 +91,7 @@ def _write_atomically(sessions: Iterator[Session], output: Path, fmt: str) -> No
         partial.unlink(missing_ok=True)
 
 
-class _progress:
+class _ProgressBar:
     """A rich progress bar over events read, shown only when stderr is a terminal."""
 
     def __init__(self, events: Path) -> None:

@@ -165,3 +165,14 @@ def test_real_deeplog_hdfs_train(data_dir):
     lengths = [len(s.keys) for s in sessions]
     assert (min(lengths), max(lengths)) == (13, 42)
     assert len({k for s in sessions for k in s.keys}) == 14
+
+
+def test_parquet_writer_flushes_long_sessions_in_small_chunks(tmp_path, monkeypatch):
+    from logbert.sessions import io
+
+    monkeypatch.setattr(io, "_WRITE_CHUNK_KEYS", 10)
+    sessions = [Session(str(i), list(range(6))) for i in range(5)]
+    path = tmp_path / "long.parquet"
+    assert write_sessions(sessions, path) == 5
+    assert pq.ParquetFile(path).metadata.num_row_groups >= 3
+    assert read_sessions(path) == sessions

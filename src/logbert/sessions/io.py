@@ -34,6 +34,7 @@ ANOMALY = "anomaly"
 INPUT_FORMATS = ("parquet", "jsonl", "json", "deeplog")
 OUTPUT_FORMATS = ("parquet", "jsonl", "deeplog")
 DEFAULT_BATCH_SIZE = 8192
+_WRITE_CHUNK_KEYS = 1_000_000
 
 SESSION_SCHEMA = pa.schema(
     [
@@ -282,12 +283,15 @@ def _write_parquet(sessions: Iterable[Session], path: Path) -> int:
     count = 0
     with pq.ParquetWriter(path, SESSION_SCHEMA) as writer:
         chunk: list[Session] = []
+        chunk_keys = 0
         for session in sessions:
             chunk.append(session)
-            if len(chunk) >= DEFAULT_BATCH_SIZE:
+            chunk_keys += len(session.keys)
+            # bounded by keys too: long sessions (time windows) would make big chunks
+            if len(chunk) >= DEFAULT_BATCH_SIZE or chunk_keys >= _WRITE_CHUNK_KEYS:
                 writer.write_table(_to_table(chunk))
                 count += len(chunk)
-                chunk = []
+                chunk, chunk_keys = [], 0
         writer.write_table(_to_table(chunk))
         count += len(chunk)
     return count

@@ -74,6 +74,8 @@ def build_report(
     output.parent.mkdir(parents=True, exist_ok=True)
     figure_dir = output.with_name(f"{output.stem}_files")
     figure_dir.mkdir(exist_ok=True)
+    for stale in sections.FIGURE_NAMES:
+        (figure_dir / f"{stale}.png").unlink(missing_ok=True)
     written = []
     for file_name, png in data.figures.items.items():
         path = figure_dir / file_name

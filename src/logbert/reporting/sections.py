@@ -33,6 +33,16 @@ METRIC_NAMES = {
 }
 
 
+# Every figure a report can hold; a rerun removes those it no longer draws.
+FIGURE_NAMES = (
+    "training_loss",
+    "score_distributions",
+    "roc_pr",
+    "confusion_matrix",
+    "threshold_sweep",
+)
+
+
 @dataclass
 class Figures:
     """PNG figures in page order, written beside the report as well as inlined."""
@@ -40,6 +50,7 @@ class Figures:
     items: dict[str, bytes] = field(default_factory=dict)
 
     def add(self, name: str, png: bytes, alt: str) -> Safe:
+        assert name in FIGURE_NAMES, name
         self.items[f"{name}.png"] = png
         return image(png, alt, f"{name}.png")
 

@@ -1,0 +1,61 @@
+import json
+import sys
+
+import pytest
+
+from logbert.cli.main import main
+
+
+def run(monkeypatch, capsys, *args):
+    """Run `logbert report ARGS` as a user would; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["logbert", "report", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+@pytest.fixture
+def model_and_scores(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text(json.dumps({"model": "pca", "params": {}}))
+    (model / "threshold.json").write_text(json.dumps({"value": 0.5, "rule": "max"}))
+    scores = tmp_path / "scores.jsonl"
+    rows = [
+        {"session_id": str(i), "score": i / 10, "label": "anomaly" if i > 7 else "normal"}
+        for i in range(10)
+    ]
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return model, scores
+
+
+def test_report_writes_html_and_prints_paths(monkeypatch, capsys, tmp_path, model_and_scores):
+    model, scores = model_and_scores
+    out = tmp_path / "r" / "report.html"
+    code, stdout, _ = run(monkeypatch, capsys, model, "--scores", scores, "--output", out)
+    assert code == 0
+    assert f"report: {out}" in stdout
+    assert "figures: 4 PNGs" in stdout  # distributions, ROC/PR, confusion matrix, sweep
+    assert "sections lacking data" in stdout and "Training" in stdout
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["absent_dir"], "model directory not found"),
+        (["MODEL", "--scores", "absent.jsonl"], "scores file not found"),
+        (["MODEL", "--evaluation", "absent.json"], "file not found"),
+        (["MODEL", "--output", "report.pdf"], "must be an .html file"),
+    ],
+)
+def test_user_errors_exit_2_without_traceback(
+    monkeypatch, capsys, tmp_path, model_and_scores, args, message
+):
+    model, _ = model_and_scores
+    monkeypatch.chdir(tmp_path)
+    args = [str(model) if a == "MODEL" else a for a in args]
+    code, _, stderr = run(monkeypatch, capsys, *args)
+    assert code == 2
+    assert message in stderr and "Traceback" not in stderr

@@ -1,0 +1,48 @@
+from logbert.reporting.curve_reading import read_curve
+
+
+def epochs(train, val=None):
+    rows = []
+    for i, loss in enumerate(train):
+        row = {"epoch": i + 1, "train_loss": loss}
+        if val is not None:
+            row["val_loss"] = val[i]
+        rows.append(row)
+    return {"steps": [], "epochs": rows}
+
+
+def test_overfitting_when_validation_rises_while_training_falls():
+    reading = read_curve(epochs([2.0, 1.5, 1.0, 0.7, 0.5], [1.8, 1.2, 1.0, 1.1, 1.3]))
+    assert reading.verdict == "overfitting"
+    assert "epoch 3" in reading.reason
+
+
+def test_validation_rising_with_training_rising_is_not_overfitting():
+    reading = read_curve(epochs([1.0, 0.9, 0.8, 0.9, 1.2], [1.0, 0.9, 0.8, 0.9, 1.2]))
+    assert reading.verdict == "worsening"
+
+
+def test_still_improving_and_converged():
+    assert read_curve(epochs([3, 2, 1.5, 1.2, 1.0, 0.8, 0.6, 0.5])).verdict == "improving"
+    flat = read_curve(epochs([3, 1, 0.5, 0.41, 0.405, 0.404, 0.404, 0.403]))
+    assert flat.verdict == "converged"
+
+
+def test_validation_loss_is_preferred_over_training_loss():
+    # training still falls fast but validation has levelled off: converged, not improving
+    history = epochs([3, 2, 1.5, 1.0, 0.6, 0.3], [1.0, 0.8, 0.7, 0.7, 0.699, 0.699])
+    reading = read_curve(history)
+    assert reading.verdict == "converged"
+    assert "validation" in reading.reason
+
+
+def test_steps_only_and_too_short():
+    steps = [{"step": i, "loss": 5 / i, "avg": 5 / i} for i in range(1, 41)]
+    assert read_curve({"steps": steps, "epochs": []}).verdict == "improving"
+    assert read_curve({"steps": steps[:3], "epochs": []}).verdict == "too short"
+    assert read_curve({}).verdict == "too short"
+
+
+def test_missing_or_non_numeric_values_are_tolerated():
+    history = epochs([2.0, 1.0, None, 0.5], [1.0, None, 0.9, 0.8])
+    assert read_curve(history).verdict == "too short"

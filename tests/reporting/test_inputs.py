@@ -1,0 +1,85 @@
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.reporting.inputs import load_evaluation, load_model_dir, load_scores
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+ROWS = [
+    {"session_id": "a", "score": 0.5, "miss_ratio": 0.9, "label": "normal", "is_anomaly": False},
+    {"session_id": "b", "score": 3.0, "miss_ratio": 0.1, "label": "Anomaly", "is_anomaly": True},
+    {"session_id": "c", "score": None, "label": "normal", "is_anomaly": False},
+    {"session_id": "d", "score": 2.0, "miss_ratio": 0.2, "label": None, "is_anomaly": True},
+    {"session_id": "e", "score": 1.0, "miss_ratio": 0.3, "label": "1", "is_anomaly": False},
+]
+
+
+def test_jsonl_and_parquet_read_alike(tmp_path):
+    jsonl = load_scores(write_jsonl(tmp_path / "s.jsonl", ROWS), top=2)
+    pq.write_table(pa.Table.from_pylist(ROWS), tmp_path / "s.parquet")
+    parquet = load_scores(tmp_path / "s.parquet", top=2)
+    for table in (jsonl, parquet):
+        assert table.scores.tolist() == [0.5, 3.0, 2.0, 1.0]
+        assert table.labels.tolist() == [0, 1, -1, 1]
+        assert table.labelled.tolist() == [True, True, False, True]
+        assert table.verdicts.tolist() == [False, True, True, False]
+        assert [r["session_id"] for r in table.top_rows] == ["b", "d"]
+        assert (table.n_rows, table.n_unscored, table.n_unlabelled) == (5, 1, 1)
+
+
+def test_threshold_column_is_used_when_present(tmp_path):
+    path = write_jsonl(tmp_path / "s.jsonl", ROWS[:2])
+    assert load_scores(path, column="miss_ratio").scores.tolist() == [0.9, 0.1]
+    assert load_scores(path, column="absent").column == "score"
+
+
+def test_unlabelled_scores_have_no_labels(tmp_path):
+    path = write_jsonl(tmp_path / "s.jsonl", [{"score": 1.0}, {"score": 2.0}])
+    table = load_scores(path)
+    assert table.labels is None and table.verdicts is None
+    assert not table.labelled.any() and table.n_unlabelled == 0
+    np.testing.assert_array_equal(table.scores, [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"score": 1}\nnot json\n', "s.jsonl:2"),
+        ('{"score": "x"}\n', "no session has a numeric score"),
+        ('{"score": 1, "label": "weird"}\n', "row 1"),
+        ("[1, 2]\n", "expected a JSON object"),
+    ],
+)
+def test_bad_scores_files_give_clear_errors(tmp_path, content, message):
+    path = tmp_path / "s.jsonl"
+    path.write_text(content)
+    with pytest.raises(LogbertError, match=message):
+        load_scores(path)
+
+
+def test_missing_and_corrupt_files(tmp_path):
+    with pytest.raises(LogbertError, match="model directory not found"):
+        load_model_dir(tmp_path / "nope")
+    with pytest.raises(LogbertError, match="scores file not found"):
+        load_scores(tmp_path / "nope.jsonl")
+    with pytest.raises(LogbertError, match="not a readable parquet"):
+        (tmp_path / "bad.parquet").write_text("x")
+        load_scores(tmp_path / "bad.parquet")
+    with pytest.raises(LogbertError, match="file not found"):
+        load_evaluation(tmp_path / "nope.json")
+    model = tmp_path / "model"
+    model.mkdir()
+    info = load_model_dir(model)
+    assert (info.config, info.history, info.threshold) == (None, None, None)
+    (model / "config.json").write_text("{oops")
+    with pytest.raises(LogbertError, match="config.json is not valid JSON"):
+        load_model_dir(model)

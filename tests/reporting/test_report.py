@@ -1,0 +1,186 @@
+import base64
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.reporting.report import build_report
+from logbert.reporting.sections import FIGURE_NAMES
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "span",
+    "div",
+    "nav",
+    "a",
+    "section",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "strong",
+    "code",
+    "details",
+    "summary",
+    "ul",
+    "li",
+}
+
+
+class TagCollector(HTMLParser):
+    """Every start tag and its attributes, as a browser's tokenizer sees them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def render(paths, tmp_path, **options):
+    result = build_report(paths["model"], tmp_path / "out" / "report.html", **options)
+    return result, result.html_path.read_text(encoding="utf-8")
+
+
+def test_full_report_has_every_figure_inline_and_beside_it(report_inputs, tmp_path):
+    paths = report_inputs()
+    result, html = render(
+        paths,
+        tmp_path,
+        scores=paths["scores"],
+        evaluation=paths["evaluation"],
+        sessions=paths["sessions"],
+    )
+    assert result.missing == []
+    assert sorted(p.stem for p in result.figure_paths) == sorted(FIGURE_NAMES)
+    inline = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(inline) == len(FIGURE_NAMES)
+    files = {p.read_bytes() for p in result.figure_paths}
+    assert {base64.b64decode(data) for data in inline} == files
+    assert all(png.startswith(PNG_MAGIC) for png in files)
+    assert "http://" not in html and "https://" not in html
+
+
+def test_key_figures_and_verdicts_appear(report_inputs, tmp_path):
+    paths = report_inputs()
+    metrics = paths["metrics"]
+    _, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
+        assert f"{metrics[key]:.4g}" in html
+    assert ">1.5<" in html  # the threshold
+    assert "Reading: " in html and "not detection quality" in html
+    assert "not for setting the threshold" in html
+    assert "precision-first" in html and "recall-first" in html and "balanced" in html
+    assert "validation.parquet (855 normal sessions)" in html  # threshold provenance
+    assert "n_validation" in html  # training data
+
+
+def test_log_content_cannot_inject_html(report_inputs, tmp_path):
+    paths = report_inputs()
+    _, html = render(
+        paths,
+        tmp_path,
+        scores=paths["scores"],
+        evaluation=paths["evaluation"],
+        sessions=paths["sessions"],
+        top=len(paths["rows"]),
+    )
+    collector = TagCollector()
+    collector.feed(html)
+    assert {tag for tag, _ in collector.tags} <= ALLOWED_TAGS
+    for tag, attrs in collector.tags:
+        assert not [name for name in attrs if name.startswith("on")], tag
+        if tag == "img":
+            assert attrs["src"].startswith("data:image/png;base64,")
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html  # shown, as text
+    assert "<script" not in html
+
+
+def test_missing_inputs_are_reported_not_fatal(report_inputs, tmp_path):
+    paths = report_inputs(history=False, threshold=False)
+    result, html = render(paths, tmp_path)
+    assert set(result.missing) == {
+        "Training",
+        "Scores",
+        "Detection quality",
+        "Threshold sweep",
+        "Top anomalous sessions",
+        "Model and data",
+    }
+    assert "No history.json" in html and "No scores file given" in html
+    assert result.figure_paths == []
+
+
+def test_unlabelled_scores_still_show_distribution(report_inputs, tmp_path):
+    paths = report_inputs(labels=False)
+    result, html = render(paths, tmp_path, scores=paths["scores"])
+    assert [p.stem for p in result.figure_paths] == ["training_loss", "score_distributions"]
+    assert "carry no labels" in html and "quality cannot be measured" in html
+
+
+def test_metrics_come_from_scores_without_evaluation(report_inputs, tmp_path):
+    paths = report_inputs()
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert "computed from scores.jsonl at the threshold" in html
+    assert f"{paths['metrics']['f1']:.4g}" in html
+
+
+def test_disagreeing_evaluation_is_flagged(report_inputs, tmp_path):
+    paths = report_inputs()
+    evaluation = json.loads(paths["evaluation"].read_text())
+    evaluation["f1"] = 0.123
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    assert "disagree on f1" in html
+
+
+def test_threshold_calibrated_on_shown_scores_is_flagged(report_inputs, tmp_path):
+    paths = report_inputs()
+    record = json.loads((paths["model"] / "threshold.json").read_text())
+    record["source"] = "scores.jsonl (best-f1)"
+    (paths["model"] / "threshold.json").write_text(json.dumps(record))
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert "optimistic" in html
+
+
+def test_whole_sessions_with_sessions_file(report_inputs, tmp_path):
+    paths = report_inputs()
+    _, with_sessions = render(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    _, without = render(paths, tmp_path, scores=paths["scores"])
+    # the sessions file adds the unremarkable events (positions 1 and 3) to each block
+    assert with_sessions.count('<tr class="surprise">') == without.count('<tr class="surprise">')
+    assert with_sessions.count("<tr>") > without.count("<tr>")
+    assert "pass --sessions" in without and "pass --sessions" not in with_sessions
+
+
+def test_rerun_removes_figures_it_no_longer_draws(report_inputs, tmp_path):
+    paths = report_inputs()
+    first, _ = render(paths, tmp_path, scores=paths["scores"])
+    second, _ = render(paths, tmp_path)
+    assert len(first.figure_paths) == 5 and len(second.figure_paths) == 1
+    assert sorted(p.name for p in second.figure_paths[0].parent.iterdir()) == ["training_loss.png"]
+
+
+@pytest.mark.parametrize(
+    ("output", "top", "message"), [("r.txt", 10, "must be an .html"), ("r.html", -1, "--top")]
+)
+def test_bad_options(report_inputs, tmp_path, output, top, message):
+    paths = report_inputs()
+    with pytest.raises(LogbertError, match=message):
+        build_report(paths["model"], tmp_path / output, top=top)

@@ -15,6 +15,13 @@ from logbert.models.base import Detector, read_config
 # name -> "module:Class"
 DETECTORS: dict[str, str] = {
     "logbert": "logbert.models.logbert:LogBERT",
+    "deeplog": "logbert.models.deeplog:DeepLog",
+    "pca": "logbert.models.pca:PCADetector",
+    "isolation-forest": "logbert.models.isolation_forest:IsolationForestDetector",
+    "ocsvm": "logbert.models.ocsvm:OCSVMDetector",
+    "logcluster": "logbert.models.logcluster:LogClusterDetector",
+    "invariants": "logbert.models.invariants:InvariantsDetector",
+    "iqr": "logbert.models.iqr:IQRDetector",
 }
 
 

@@ -1,0 +1,129 @@
+"""Invariants Mining (Lou et al., USENIX ATC 2010): linear laws among event counts.
+
+Normal sessions obey small integer relations among key counts, e.g. count("open") =
+count("close"). Following the paper (and loglizer's implementation):
+
+1. estimate how many invariants exist: r = the number of eigenvalues of X^T X below `epsilon`;
+2. search key subsets of growing size (1 .. `max_length`) for a vector theta with small integer
+   entries such that X[:, subset] @ theta = 0 on at least `support` of the normal sessions
+   (theta from the subset's smallest right singular vector, scaled to integers); supersets of
+   a found invariant are skipped; stop once r invariants are found.
+
+A column that is always zero in training (such as the "unknown" column) is itself an invariant.
+Score = number of invariants a session violates. Counting is done on distinct count vectors
+weighted by multiplicity, which gives the same result as counting every session.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import ClassVar
+
+import numpy as np
+
+from logbert.models.count_vectors import CountVectorDetector, unique_rows
+
+_ZERO = 1e-8
+
+
+class InvariantsDetector(CountVectorDetector):
+    """Number of mined linear count invariants a session breaks."""
+
+    name: ClassVar[str] = "invariants"
+    state_arrays: ClassVar[tuple[str, ...]] = ("columns", "thetas")
+
+    def __init__(
+        self,
+        epsilon: float = 0.5,
+        support: float = 0.98,
+        max_length: int = 3,
+        max_candidates: int = 50_000,
+    ) -> None:
+        super().__init__()
+        self.epsilon = epsilon
+        self.support = support
+        self.max_length = max_length
+        self.max_candidates = max_candidates
+
+    def get_params(self) -> dict:
+        return {
+            "epsilon": self.epsilon,
+            "support": self.support,
+            "max_length": self.max_length,
+            "max_candidates": self.max_candidates,
+        }
+
+    def _fit_matrix(self, matrix: np.ndarray) -> None:
+        distinct, _, counts = unique_rows(matrix)
+        weights = counts / counts.sum()
+        n_wanted = invariant_space_dimension(distinct, counts, self.epsilon)
+        found: list[tuple[tuple[int, ...], np.ndarray]] = []
+        tried = 0
+        for length in range(1, self.max_length + 1):
+            for subset in combinations(range(matrix.shape[1]), length):
+                if len(found) >= max(n_wanted, 1) or tried >= self.max_candidates:
+                    break
+                if any(set(cols) <= set(subset) for cols, _ in found):
+                    continue
+                tried += 1
+                theta = integer_invariant(distinct[:, subset], weights, self.support)
+                if theta is not None:
+                    found.append((subset, theta))
+        self.columns_, self.thetas_ = _pack(found, self.max_length)
+        self.training_info_.update(
+            n_invariants=len(found), invariant_space_dimension=n_wanted, candidates_tried=tried
+        )
+
+    def _score_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        if self.columns_.shape[0] == 0:
+            return np.zeros(matrix.shape[0])
+        mask = self.columns_ >= 0
+        values = matrix[:, np.maximum(self.columns_, 0)] * np.where(mask, self.thetas_, 0.0)
+        return (np.abs(values.sum(axis=2)) > _ZERO).sum(axis=1).astype(float)
+
+    def invariants(self) -> list[dict[int, float]]:
+        """Found invariants as {column: coefficient} (columns index vocab_, last = unknown)."""
+        return [
+            {int(c): float(t) for c, t in zip(cols, thetas, strict=True) if c >= 0}
+            for cols, thetas in zip(self.columns_, self.thetas_, strict=True)
+        ]
+
+    def _get_state(self) -> dict[str, np.ndarray]:
+        return {"columns": self.columns_, "thetas": self.thetas_}
+
+    def _set_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.columns_, self.thetas_ = arrays["columns"].astype(np.int64), arrays["thetas"]
+
+
+def invariant_space_dimension(rows: np.ndarray, counts: np.ndarray, epsilon: float) -> int:
+    """Eigenvalues of the (multiplicity-weighted) X^T X below epsilon."""
+    eigenvalues = np.linalg.eigvalsh((rows * counts[:, None]).T @ rows)
+    return int(np.sum(eigenvalues < epsilon))
+
+
+def integer_invariant(
+    sub: np.ndarray, weights: np.ndarray, support: float, scales: tuple[int, ...] = (1, 2, 3)
+) -> np.ndarray | None:
+    """Small-integer theta with sub @ theta = 0 on >= `support` of the weight, else None."""
+    if not sub.any():
+        return np.ones(sub.shape[1]) if sub.shape[1] == 1 else None
+    if sub.shape[1] == 1:
+        return None  # a non-zero single column has no invariant
+    vector = np.linalg.svd(sub, full_matrices=False)[2][-1]
+    smallest = np.min(np.abs(vector))
+    if smallest < 1e-6:  # a zero coefficient: a smaller subset holds the invariant
+        return None
+    for scale in scales:
+        theta = np.round(vector / smallest * scale)
+        if weights[np.abs(sub @ theta) < _ZERO].sum() >= support:
+            return theta
+    return None
+
+
+def _pack(found: list[tuple[tuple[int, ...], np.ndarray]], width: int):
+    columns = np.full((len(found), width), -1, dtype=np.int64)
+    thetas = np.zeros((len(found), width))
+    for i, (cols, theta) in enumerate(found):
+        columns[i, : len(cols)] = cols
+        thetas[i, : len(cols)] = theta
+    return columns, thetas

@@ -187,7 +187,8 @@ def compile_format(
             group = "(?P<Content>.*)" if m.group(1) == "Content" else f"(?P<{m.group(1)}>.*?)"
             regex += group
         else:
-            regex += re.sub(" +", r"\\s+", part)
+            # literal text; bare groups become non-capturing (RE2 extracts named groups only)
+            regex += re.sub(r"(?<!\\)\((?!\?)", "(?:", re.sub(" +", r"\\s+", part))
     regex = "^" + regex + "$"
     try:
         re.compile(regex)

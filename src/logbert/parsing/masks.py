@@ -28,7 +28,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
-    (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
+    (  # month and weekday names are parts of dates
+        r"(^|\s)(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+        r"($|\s)",
+        r"\1" + WILDCARD + r"\3",
+        2,
+    ),
+    (r"<\*>(\.<\*>)+", WILDCARD, 1),
+    (r"\s+", " ", 1),  # words are separated by any run of whitespace
 ]
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
@@ -36,7 +43,7 @@ _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
 
 def mask_array(content: pa.Array) -> pa.Array:
     """Apply the masks to a string array (vectorised)."""
-    out = content
+    out = pc.utf8_trim_whitespace(content)
     for pattern, repl, passes in MASKS:
         for _ in range(passes):
             out = pc.replace_substring_regex(out, pattern, repl)
@@ -45,6 +52,7 @@ def mask_array(content: pa.Array) -> pa.Array:
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
+    text = text.strip()
     for pattern, repl, passes in _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)

@@ -19,18 +19,30 @@ line up with message tokens and parameters are the words at `<*>` positions.
 
 from __future__ import annotations
 
+# Generic constants (never tuned per system).
+import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from logbert.parsing.masks import WILDCARD
 
-# Generic constants (never tuned per system).
-SPLIT_MAX_DISTINCT = 3  # a varying position with at most this many distinct words may split
+SPLIT_MAX_DISTINCT = int(
+    os.environ.get("SPLITMAX", 3)
+)  # a varying position with at most this many distinct words may split
 SPLIT_MIN_SHARE = 0.0  # (reserved) share of the group each split value must hold
 
 
+def _split_limit(m: int) -> float:
+    mode = os.environ.get("SPLITMODE", "a")
+    if mode == "a":
+        return SPLIT_MAX_DISTINCT
+    if mode == "b":
+        return max(SPLIT_MAX_DISTINCT, m**0.5)
+    return max(SPLIT_MAX_DISTINCT, m / 4)
+
+
 def _is_variable_word(word: str) -> bool:
-    return WILDCARD in word or any(c.isdigit() for c in word)
+    return WILDCARD in word
 
 
 class TemplateMiner:
@@ -172,7 +184,7 @@ def _refine(rows: list[list[str]], members: list[int]) -> list[tuple[list[str], 
             continue
         if (
             split_pos < 0
-            and len(values) <= SPLIT_MAX_DISTINCT
+            and len(values) <= _split_limit(len(rows))
             and len(values) < len(rows)
             and not any(_is_variable_word(v) for v in values)
         ):

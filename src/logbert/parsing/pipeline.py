@@ -168,7 +168,7 @@ def _params_by_position(content: pa.Array, ids: np.ndarray, texts: dict[int, str
     c = counts[local]
     out_off = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(c, out=out_off[1:])
-    words = pc.split_pattern(content, " ")
+    words = pc.split_pattern_regex(pc.utf8_trim_whitespace(content), r"\s+")
     if out_off[-1] == 0:
         return pa.ListArray.from_arrays(out_off.astype(np.int32), pa.array([], pa.string()))
     row = np.repeat(np.arange(len(ids)), c)

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from logbert.models.deeplog import DeepLog
+
+NORMAL = [[1, 2, 3, 4, 5, 6]] * 30 + [[1, 2, 3, 4, 4, 5, 6]] * 10
+
+
+@pytest.fixture(scope="module")
+def strict():
+    """g = 1: only the single most likely next key counts as expected."""
+    return DeepLog(
+        window=4, top_g=1, epochs=150, learning_rate=1e-2, hidden_size=16, embedding_dim=8
+    ).fit(NORMAL)
+
+
+def test_normal_order_has_no_misses_and_swaps_miss(strict):
+    scores = strict.decision_function([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 5, 6]])
+    assert scores[0] == 0
+    assert scores[1] >= 1
+
+
+def test_end_marker_catches_sessions_that_stop_early(strict):
+    assert strict.decision_function([[1, 2, 3]])[0] >= 1
+    assert strict.decision_function([[]])[0] >= 1  # END right after START is unexpected
+
+
+def test_each_unseen_key_is_a_miss(strict):
+    base = strict.decision_function([[1, 2, 3, 4, 5, 6]])[0]
+    scores = strict.decision_function([[1, 2, 3, 4, 5, 6, 42, 43]])
+    assert scores[0] >= base + 2
+
+
+def test_windows_cover_every_key_plus_end():
+    detector = DeepLog(window=3, epochs=1).fit(NORMAL)
+    windows, owner = detector._windows([np.array([1, 2]), np.array([], dtype=np.int64)])
+    assert windows.shape == (3 + 1, 4)  # 2 keys + END, then END of the empty session
+    np.testing.assert_array_equal(owner, [0, 0, 0, 1])
+    assert detector.history_["epochs"][0]["train_loss"] > 0
+    assert detector.training_info_["n_distinct_windows"] < detector.training_info_["n_windows"]

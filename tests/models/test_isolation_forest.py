@@ -1,0 +1,28 @@
+import numpy as np
+from sklearn.ensemble import IsolationForest
+
+from logbert.models.count_vectors import count_matrix
+from logbert.models.isolation_forest import IsolationForestDetector, average_path_length
+
+RNG = np.random.default_rng(0)
+NORMAL = [list(RNG.integers(1, 6, size=RNG.integers(3, 12))) for _ in range(300)]
+
+
+def test_scores_equal_sklearn_score_samples():
+    detector = IsolationForestDetector(unseen_penalty=False, seed=3).fit(NORMAL)
+    arrays = [np.asarray(s) for s in NORMAL[:50]] + [np.array([1] * 30)]
+    matrix = count_matrix(detector.vocab_, [np.asarray(s) for s in NORMAL])
+    reference = IsolationForest(random_state=3).fit(matrix)
+    expected = -reference.score_samples(count_matrix(detector.vocab_, arrays))
+    np.testing.assert_allclose(detector.decision_function(arrays), expected, rtol=1e-12)
+
+
+def test_unseen_penalty_puts_unseen_keys_on_top():
+    detector = IsolationForestDetector().fit(NORMAL)
+    scores = detector.decision_function(NORMAL + [[1, 2, 99]])
+    assert scores[-1] > scores[:-1].max()
+
+
+def test_average_path_length_known_values():
+    np.testing.assert_allclose(average_path_length(np.array([0, 1, 2])), [0, 0, 1])
+    assert average_path_length(np.array([256]))[0] > 9

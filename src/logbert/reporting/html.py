@@ -35,6 +35,7 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertic
 th { background: #f4f6f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.surprise td { background: #ffe9d6; } code, .tpl { font-family: ui-monospace, monospace;
   font-size: 0.9em; word-break: break-all; }
+td ul { margin: 0; padding-left: 1.1em; }
 details { margin: 0.8em 0; } summary { cursor: pointer; font-weight: 600; }
 nav a { margin-right: 1em; }
 """

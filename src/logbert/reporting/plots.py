@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from sklearn.metrics import (
@@ -30,7 +31,11 @@ DPI = 110
 
 def training_png(history: dict) -> bytes | None:
     """Training loss per step with its running average, and losses per epoch."""
-    steps = [s for s in history.get("steps") or [] if isinstance(s, dict) and "loss" in s]
+    steps = [
+        s
+        for s in history.get("steps") or []
+        if isinstance(s, dict) and np.isfinite(_num(s.get("loss")))
+    ]
     epochs = [e for e in history.get("epochs") or [] if isinstance(e, dict)]
     if not steps and not epochs:
         return None
@@ -41,11 +46,14 @@ def training_png(history: dict) -> bytes | None:
         ax = axes[0]
         x = np.array([s.get("step", i + 1) for i, s in enumerate(steps)], dtype=float)
         loss = np.array([_num(s.get("loss")) for s in steps])
-        avg = np.array([_num(s.get("avg")) for s in steps])
-        if np.isnan(avg).all():
-            avg = _running_mean(loss)
+        # Our own moving window (not history's `avg`, which may restart every epoch) so
+        # the smoothed line reads the same for every model.
+        window = max(5, loss.size // 20)
+        avg = _running_mean(loss, window)
         ax.plot(*_thin(x, loss), color="0.7", lw=0.8, label="loss per step")
-        ax.plot(*_thin(x, avg), color=NORMAL_COLOUR, lw=1.8, label="running average")
+        ax.plot(
+            *_thin(x, avg), color=NORMAL_COLOUR, lw=1.8, label=f"running average ({window} steps)"
+        )
         _log_y_if_wide(ax, loss)
         ax.set(xlabel="step", ylabel="training loss", title="Training loss per step")
         ax.legend(frameon=False)
@@ -144,7 +152,7 @@ def roc_pr_png(scores: np.ndarray, labels: np.ndarray) -> tuple[bytes, float, fl
         xlim=(-0.01, 1.01),
         ylim=(-0.01, 1.01),
     )
-    right.legend(frameon=False, loc="lower left")
+    right.legend(frameon=False, loc="best")
     return _png(fig), roc_auc, pr_auc
 
 
@@ -214,9 +222,9 @@ def _num(value: object) -> float:
     return float(value) if isinstance(value, int | float) else float("nan")
 
 
-def _running_mean(values: np.ndarray, window: int = 50) -> np.ndarray:
-    """Mean of the last `window` values at each step (for histories without `avg`)."""
-    cumulative = np.concatenate([[0.0], np.cumsum(np.nan_to_num(values))])
+def _running_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last `window` values at each step."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
     end = np.arange(1, values.size + 1)
     start = np.maximum(0, end - window)
     return (cumulative[end] - cumulative[start]) / (end - start)
@@ -250,3 +258,13 @@ def _bins(scores: np.ndarray, log_x: bool, count: int = 60) -> np.ndarray:
 def _log_y_if_wide(ax, values: np.ndarray) -> None:
     if _spans(values, 10):
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_tick_1_2_5))
+        ax.yaxis.set_minor_formatter(ticker.FuncFormatter(_tick_1_2_5))
+
+
+def _tick_1_2_5(value: float, _position: int) -> str:
+    """Plain tick labels on log axes, only at 1, 2 and 5 times a power of ten."""
+    if value <= 0:
+        return ""
+    lead = round(value / 10 ** np.floor(np.log10(value)), 6)
+    return f"{value:g}" if lead in (1, 2, 5) else ""

@@ -69,7 +69,7 @@ def top_sessions_section(
         "p",
         "Highlighted rows are the events the model found most surprising (surprise = "
         "-log p of the actual key under the model). 'Expected' lists the keys the model "
-        "predicted at that position, with their probabilities.",
+        "predicted at that position, with their probabilities. Positions count from 0.",
         cls="note",
     )
     if not session_keys:

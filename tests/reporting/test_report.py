@@ -3,6 +3,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
@@ -184,3 +186,20 @@ def test_bad_options(report_inputs, tmp_path, output, top, message):
     paths = report_inputs()
     with pytest.raises(LogbertError, match=message):
         build_report(paths["model"], tmp_path / output, top=top)
+
+
+def test_evaluation_alone_gives_headline_and_confusion_matrix(report_inputs, tmp_path):
+    paths = report_inputs()
+    result, html = render(paths, tmp_path, evaluation=paths["evaluation"])
+    assert [p.stem for p in result.figure_paths] == ["training_loss", "confusion_matrix"]
+    assert f"{paths['metrics']['f1']:.4g}" in html
+    assert "ROC and precision-recall curves need scores" in html
+
+
+def test_parquet_scores_give_the_same_page(report_inputs, tmp_path):
+    paths = report_inputs()
+    parquet = tmp_path / "scores.parquet"
+    pq.write_table(pa.Table.from_pylist(paths["rows"]), parquet)
+    _, from_jsonl = render(paths, tmp_path, scores=paths["scores"])
+    _, from_parquet = render(paths, tmp_path, scores=parquet)
+    assert from_parquet.replace("scores.parquet", "scores.jsonl") == from_jsonl

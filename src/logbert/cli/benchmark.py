@@ -1,8 +1,79 @@
-"""`logbert benchmark`: not built yet (see the open issues)."""
+"""`logbert benchmark`: every detector on the same HDFS protocol, one comparison table."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
 
 from logbert.errors import LogbertError
+from logbert.evaluation.benchmark import (
+    markdown,
+    resolve_models,
+    resolve_protocols,
+    run_protocol,
+    write_results,
+)
 
 
-def command() -> None:
-    """Not built yet."""
-    raise LogbertError("`logbert benchmark` is not built yet")
+def command(
+    protocol: str = typer.Option(
+        ..., "--protocol", help="hdfs-a (DeepLog split), hdfs-b (end to end), or all (both)."
+    ),
+    models: str = typer.Option(
+        "all", "--models", help="all, or a comma-separated list, e.g. deeplog,pca,logbert."
+    ),
+    output_dir: Path = typer.Option(
+        Path("benchmarks/results"),
+        "--output-dir",
+        help="Where benchmark_<protocol>.json and .md are written.",
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for splits and every detector."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Datasets folder (default: $LOGBERT_DATA or ../shared/datasets)."
+    ),
+    work_dir: Path | None = typer.Option(
+        None,
+        "--work-dir",
+        help="Cache for the parsed protocol data (default: ~/.cache/logbert/protocols).",
+    ),
+) -> None:
+    """Train, calibrate and score detectors side by side; print and save the table."""
+    protocols = resolve_protocols(protocol)
+    names = resolve_models(models)
+    data = data_dir or Path(os.environ.get("LOGBERT_DATA", "../shared/datasets"))
+    if not data.is_dir():
+        raise LogbertError(f"datasets folder not found: {data} (set LOGBERT_DATA or --data-dir)")
+    cache = work_dir or Path.home() / ".cache" / "logbert" / "protocols"
+    err = Console(stderr=True)
+    started = time.perf_counter()
+    for name in protocols:
+        with _Status(err) as say:
+            result = run_protocol(name, names, data, cache, seed=seed, progress=say)
+        json_path, md_path = write_results(result, output_dir)
+        typer.echo(markdown(result))
+        typer.echo(f"wrote {json_path} and {md_path}")
+    typer.echo(f"total wall time: {time.perf_counter() - started:.0f} s")
+
+
+class _Status:
+    """A rich status line naming the detector at work, only when stderr is a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.status = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        self.status = self.console.status("benchmark")
+        self.status.start()
+        return lambda message: self.status.update(message)
+
+    def __exit__(self, *exc_info) -> None:
+        if self.status is not None:
+            self.status.stop()

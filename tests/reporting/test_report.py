@@ -203,3 +203,28 @@ def test_parquet_scores_give_the_same_page(report_inputs, tmp_path):
     _, from_jsonl = render(paths, tmp_path, scores=paths["scores"])
     _, from_parquet = render(paths, tmp_path, scores=parquet)
     assert from_parquet.replace("scores.parquet", "scores.jsonl") == from_jsonl
+
+
+def test_odd_field_types_do_not_crash(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text(json.dumps({"model": 3, "params": [1], "training": 5}))
+    (model / "threshold.json").write_text(json.dumps({"value": "high", "rule": None}))
+    history = {"steps": 7, "epochs": [{"epoch": "one", "train_loss": "x"}, 4, {"val_loss": 1}]}
+    (model / "history.json").write_text(json.dumps(history))
+    scores = tmp_path / "scores.jsonl"
+    rows = [
+        {"score": 1, "label": "normal", "is_anomaly": "yes", "top_events": {"a": 1}},
+        {
+            "score": 2,
+            "label": "anomaly",
+            "top_events": [3, {"position": "2", "surprise": "x", "expected": 4}],
+        },
+        {"score": True, "label": "anomaly"},
+    ]
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    evaluation = tmp_path / "evaluation_results.json"
+    evaluation.write_text(json.dumps({"f1": "n/a", "confusion_matrix": {"tn": "1"}}))
+    result, html = render({"model": model}, tmp_path, scores=scores, evaluation=evaluation)
+    assert "1 of 3 rows in scores.jsonl have no numeric score" in html
+    assert "roc_pr" in [p.stem for p in result.figure_paths]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from logbert.reporting.inputs import as_float, rows_of
+
 RISE = 0.05
 GAIN = 0.02
 MIN_POINTS = 3
@@ -36,7 +38,7 @@ class CurveReading:
 
 def read_curve(history: dict) -> CurveReading:
     """Classify a `history.json` record (see docs/ARCHITECTURE.md)."""
-    epochs = [e for e in history.get("epochs") or [] if isinstance(e, dict)]
+    epochs = rows_of(history, "epochs")
     val = _series(epochs, "val_loss")
     train = _series(epochs, "train_loss")
     if len(val) >= MIN_POINTS and len(train) == len(val):
@@ -47,7 +49,7 @@ def read_curve(history: dict) -> CurveReading:
         return _trend(val, "validation loss per epoch")
     if len(train) >= MIN_POINTS:
         return _trend(train, "training loss per epoch")
-    steps = [s for s in history.get("steps") or [] if isinstance(s, dict)]
+    steps = rows_of(history, "steps")
     running = _series(steps, "avg") or _series(steps, "loss")
     if len(running) >= MIN_POINTS * 4:
         return _trend(running, "running average of the training loss per step")
@@ -58,12 +60,8 @@ def read_curve(history: dict) -> CurveReading:
 
 
 def _series(rows: list[dict], key: str) -> list[float]:
-    values = []
-    for row in rows:
-        value = row.get(key)
-        if isinstance(value, int | float) and math.isfinite(value):
-            values.append(float(value))
-    return values if len(values) == len(rows) else []
+    values = [as_float(row.get(key)) for row in rows]
+    return [] if None in values else values  # type: ignore[return-value]
 
 
 def _overfitting(train: list[float], val: list[float]) -> CurveReading | None:

@@ -96,9 +96,9 @@ def table(header: list[str], rows: Iterable[Iterable[object]], row_cls=None) -> 
     return tag("table", tag("thead", head), tag("tbody", *body))
 
 
-def key_values(data: dict, prefix: str = "") -> Safe:
+def key_values(data: object, prefix: str = "") -> Safe:
     """A two-column table of a (possibly nested) dict, nested keys joined with dots."""
-    rows = list(_flatten(data, prefix))
+    rows = list(_flatten(data, prefix)) if isinstance(data, dict) else [("value", fmt_json(data))]
     if not rows:
         return tag("p", "(empty)", cls="note")
     return table(["field", "value"], rows)

@@ -98,7 +98,7 @@ def load_scores(path: str | Path, column: str = "score", top: int = 10) -> Score
     for n_rows, row in enumerate(rows, start=1):
         if used is None:
             used = column if row.get(column) is not None else "score"
-        value = _as_float(row.get(used))
+        value = as_float(row.get(used))
         if value is None:
             n_unscored += 1
             continue
@@ -169,7 +169,16 @@ def _iter_parquet(path: Path) -> Iterator[dict]:
         yield from batch.to_pylist()
 
 
-def _as_float(value: object) -> float | None:
+def rows_of(record: dict | None, key: str) -> list[dict]:
+    """`record[key]` as a list of objects; anything else there is ignored."""
+    value = (record or {}).get(key)
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def as_float(value: object) -> float | None:
+    """A finite float, or None for missing, non-numeric and infinite values."""
+    if isinstance(value, bool):
+        return None
     try:
         result = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

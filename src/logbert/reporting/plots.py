@@ -19,6 +19,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from logbert.reporting.inputs import as_float, rows_of
 from logbert.reporting.sweep import OperatingPoint, Sweep
 
 NORMAL_COLOUR = "tab:blue"
@@ -31,12 +32,8 @@ DPI = 110
 
 def training_png(history: dict) -> bytes | None:
     """Training loss per step with its running average, and losses per epoch."""
-    steps = [
-        s
-        for s in history.get("steps") or []
-        if isinstance(s, dict) and np.isfinite(_num(s.get("loss")))
-    ]
-    epochs = [e for e in history.get("epochs") or [] if isinstance(e, dict)]
+    steps = [s for s in rows_of(history, "steps") if as_float(s.get("loss")) is not None]
+    epochs = rows_of(history, "epochs")
     if not steps and not epochs:
         return None
     panels = int(bool(steps)) + int(bool(epochs))
@@ -44,7 +41,7 @@ def training_png(history: dict) -> bytes | None:
     axes = fig.subplots(1, panels, squeeze=False)[0]
     if steps:
         ax = axes[0]
-        x = np.array([s.get("step", i + 1) for i, s in enumerate(steps)], dtype=float)
+        x = _positions(steps, "step")
         loss = np.array([_num(s.get("loss")) for s in steps])
         # Our own moving window (not history's `avg`, which may restart every epoch) so
         # the smoothed line reads the same for every model.
@@ -59,7 +56,7 @@ def training_png(history: dict) -> bytes | None:
         ax.legend(frameon=False)
     if epochs:
         ax = axes[-1]
-        x = np.array([e.get("epoch", i + 1) for i, e in enumerate(epochs)], dtype=float)
+        x = _positions(epochs, "epoch")
         train = np.array([_num(e.get("train_loss")) for e in epochs])
         val = np.array([_num(e.get("val_loss")) for e in epochs])
         if not np.isnan(train).all():
@@ -219,7 +216,17 @@ def _png(fig: Figure) -> bytes:
 
 
 def _num(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else float("nan")
+    result = as_float(value)
+    return float("nan") if result is None else result
+
+
+def _positions(rows: list[dict], key: str) -> np.ndarray:
+    """The rows' step/epoch numbers; their 1-based index where one is missing."""
+    return (
+        np.array([_num(row.get(key)) for row in rows])
+        if all(as_float(row.get(key)) is not None for row in rows)
+        else np.arange(1, len(rows) + 1, dtype=float)
+    )
 
 
 def _running_mean(values: np.ndarray, window: int) -> np.ndarray:

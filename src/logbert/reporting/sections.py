@@ -15,7 +15,7 @@ from logbert.reporting import plots
 from logbert.reporting.curve_reading import LOSS_IS_NOT_QUALITY, read_curve
 from logbert.reporting.html import Safe, Section, fmt, image, join, key_values, missing, tag
 from logbert.reporting.html import table as html_table
-from logbert.reporting.inputs import ModelInfo, ScoreTable
+from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float, rows_of
 from logbert.reporting.sweep import operating_points, threshold_sweep
 
 QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_auc")
@@ -109,8 +109,9 @@ def key_figures(data: ReportData) -> Safe:
     metrics, _ = data.metrics()
     boxes = []
     for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
-        if metrics is not None and metrics.get(key) is not None:
-            boxes.append((METRIC_NAMES[key], fmt(float(metrics[key]))))
+        value = as_float((metrics or {}).get(key))
+        if value is not None:
+            boxes.append((METRIC_NAMES[key], fmt(value)))
     if data.threshold is not None:
         boxes.append(("threshold", fmt(data.threshold, 6)))
     if metrics is not None:
@@ -184,7 +185,7 @@ def training_section(data: ReportData) -> Section:
     else:
         parts.append(data.figures.add("training_loss", png, "training and validation loss"))
     parts.append(tag("p", tag("strong", f"Reading: {reading.verdict}."), " ", reading.reason + "."))
-    if not any(e.get("val_loss") is not None for e in history.get("epochs") or []):
+    if not any(as_float(e.get("val_loss")) is not None for e in rows_of(history, "epochs")):
         parts.append(
             tag(
                 "p",
@@ -273,7 +274,9 @@ def quality_section(data: ReportData) -> Section:
             )
         )
     matrix = (metrics or {}).get("confusion_matrix")
-    if isinstance(matrix, dict) and {"tn", "fp", "fn", "tp"} <= set(matrix):
+    if isinstance(matrix, dict) and all(
+        isinstance(matrix.get(cell), int) for cell in ("tn", "fp", "fn", "tp")
+    ):
         parts.append(
             data.figures.add("confusion_matrix", plots.confusion_png(matrix), "confusion matrix")
         )
@@ -341,7 +344,8 @@ def model_section(data: ReportData) -> Section:
     else:
         parts.append(missing(f"No config.json in {data.model.path}."))
     parts.append(tag("h3", "Training data"))
-    training = dict((config or {}).get("training") or {})
+    training = (config or {}).get("training")
+    training = training if isinstance(training, dict) else {}
     extras = {k: v for k, v in (data.model.history or {}).items() if k not in ("steps", "epochs")}
     if training or extras:
         parts.append(key_values({**training, **extras}))

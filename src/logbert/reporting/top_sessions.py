@@ -14,6 +14,7 @@ from pathlib import Path
 from logbert.errors import LogbertError
 from logbert.reporting.html import Safe, Section, fmt, join, missing, tag
 from logbert.reporting.html import table as html_table
+from logbert.reporting.inputs import as_float, rows_of
 from logbert.sessions.io import iter_session_batches
 
 MAX_EVENTS_SHOWN = 200
@@ -56,11 +57,10 @@ def top_sessions_section(
         return Section("top", title, missing("The report was asked for no top sessions."))
     lookup = dict(templates)
     for row in rows:
-        for event in _events(row):
+        for event in rows_of(row, "top_events"):
             _learn(lookup, event)
-            for alt in event.get("expected") or []:
-                if isinstance(alt, dict):
-                    _learn(lookup, alt)
+            for alt in rows_of(event, "expected"):
+                _learn(lookup, alt)
     blocks = [
         _session_block(rank, row, threshold, lookup, session_keys.get(str(row.get("session_id"))))
         for rank, row in enumerate(rows, start=1)
@@ -96,7 +96,7 @@ def _session_block(
     keys: list[int] | None,
 ) -> Safe:
     score = row.get("score")
-    verdict = row.get("is_anomaly")
+    verdict = row.get("is_anomaly") if isinstance(row.get("is_anomaly"), bool) else None
     if verdict is None and threshold is not None and isinstance(score, int | float):
         verdict = score > threshold
     facts = [f"score {fmt(score)}"]
@@ -105,7 +105,9 @@ def _session_block(
     facts.append(f"label {row.get('label') or 'unknown'}")
     facts.append("flagged" if verdict else "not flagged" if verdict is not None else "no verdict")
     summary = tag("summary", f"#{rank} session {row.get('session_id')}: ", "; ".join(facts))
-    events = {int(e["position"]): e for e in _events(row) if _is_int(e.get("position"))}
+    events = {
+        int(e["position"]): e for e in rows_of(row, "top_events") if _is_int(e.get("position"))
+    }
     if keys is None:
         body = _surprising_table(list(events.values()), lookup)
     else:
@@ -125,7 +127,7 @@ def _surprising_table(events: list[dict], lookup: dict[str, str]) -> Safe:
             e.get("surprise"),
             _expected_text(e, lookup),
         )
-        for e in sorted(events, key=lambda e: -float(e.get("surprise") or 0))
+        for e in sorted(events, key=lambda e: -(as_float(e.get("surprise")) or 0.0))
     ]
     return html_table(
         ["position", "event (template)", "surprise", "expected instead"],
@@ -161,11 +163,6 @@ def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[str, 
     return table
 
 
-def _events(row: dict) -> list[dict]:
-    events = row.get("top_events") or []
-    return [e for e in events if isinstance(e, dict)] if isinstance(events, list) else []
-
-
 def _learn(lookup: dict[str, str], item: dict) -> None:
     template = item.get("template")
     if template and item.get("key") is not None:
@@ -180,8 +177,7 @@ def _key_text(key: object, lookup: dict[str, str]) -> str:
 def _expected_text(event: dict, lookup: dict[str, str]) -> Safe:
     items = [
         tag("li", _key_text(alt.get("key"), lookup), f" (p={fmt(alt.get('prob'), 3)})")
-        for alt in event.get("expected") or []
-        if isinstance(alt, dict)
+        for alt in rows_of(event, "expected")
     ]
     return tag("ul", *items) if items else Safe("")
 

@@ -20,25 +20,14 @@ line up with message tokens and parameters are the words at `<*>` positions.
 from __future__ import annotations
 
 # Generic constants (never tuned per system).
-import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from logbert.parsing.masks import WILDCARD
 
-SPLIT_MAX_DISTINCT = int(
-    os.environ.get("SPLITMAX", 3)
-)  # a varying position with at most this many distinct words may split
-SPLIT_MIN_SHARE = 0.0  # (reserved) share of the group each split value must hold
-
-
-def _split_limit(m: int) -> float:
-    mode = os.environ.get("SPLITMODE", "a")
-    if mode == "a":
-        return SPLIT_MAX_DISTINCT
-    if mode == "b":
-        return max(SPLIT_MAX_DISTINCT, m**0.5)
-    return max(SPLIT_MAX_DISTINCT, m / 4)
+# A varying position with at most this many distinct words (none masked) splits the candidate:
+# few distinct words are different events (boot/wait, creating/removing), many are a variable.
+SPLIT_MAX_DISTINCT = 3
 
 
 def _is_variable_word(word: str) -> bool:
@@ -59,8 +48,8 @@ class TemplateMiner:
         self.next_id = 1
 
     # -- public -------------------------------------------------------------------------
-    def add(self, messages: Sequence[str]) -> list[int]:
-        """Template ids for distinct masked messages (new templates are created as needed)."""
+    def add(self, messages: Sequence[str], counts: Sequence[int] | None = None) -> list[int]:
+        """Template ids for distinct masked messages seen `counts` times (default once)."""
         ids: list[int | None] = [None] * len(messages)
         todo: list[int] = []
         for i, msg in enumerate(messages):
@@ -73,7 +62,9 @@ class TemplateMiner:
                 self._cache[msg] = tid
                 ids[i] = tid
         if todo:
-            for tid, members in self._cluster([messages[i].split(" ") for i in todo]):
+            weights = [1] * len(todo) if counts is None else [int(counts[i]) for i in todo]
+            rows = [messages[i].split(" ") for i in todo]
+            for tid, members in self._cluster(rows, weights):
                 for j in members:
                     ids[todo[j]] = tid
                     self._cache[messages[todo[j]]] = tid
@@ -131,13 +122,16 @@ class TemplateMiner:
                     best, best_const = tid, const
         return best
 
-    def _cluster(self, rows: list[list[str]]) -> list[tuple[int, list[int]]]:
+    def _cluster(self, rows: list[list[str]], weights: list[int]) -> list[tuple[int, list[int]]]:
         by_len: dict[int, list[int]] = defaultdict(list)
         for i, toks in enumerate(rows):
             by_len[len(toks)].append(i)
         out: list[tuple[int, list[int]]] = []
         for n in sorted(by_len):
-            for tokens, members in _mine_group([rows[i] for i in by_len[n]]):
+            group = by_len[n]
+            for tokens, members in _mine_group(
+                [rows[i] for i in group], [weights[i] for i in group]
+            ):
                 tid = self._match_or_publish(tokens)
                 out.append((tid, [by_len[n][j] for j in members]))
         return out
@@ -149,14 +143,15 @@ class TemplateMiner:
         return self._publish(tokens)
 
 
-def _mine_group(rows: list[list[str]]) -> list[tuple[list[str], list[int]]]:
+def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[str], list[int]]]:
     """Templates for messages of equal length: (template tokens, member indices)."""
     n = len(rows[0])
     if n == 0:
         return [([], list(range(len(rows))))]
     freq: Counter = Counter()
-    for toks in rows:
-        freq.update(enumerate(toks))
+    for toks, w in zip(rows, weights, strict=True):
+        for pt in enumerate(toks):
+            freq[pt] += w
     candidates: dict[tuple, list[int]] = defaultdict(list)
     for i, toks in enumerate(rows):
         fs = [freq[(p, t)] for p, t in enumerate(toks)]
@@ -167,15 +162,18 @@ def _mine_group(rows: list[list[str]]) -> list[tuple[list[str], list[int]]]:
         candidates[key].append(i)
     out: list[tuple[list[str], list[int]]] = []
     for members in candidates.values():
-        out.extend(_refine([rows[i] for i in members], members))
+        out.extend(_refine([rows[i] for i in members], [weights[i] for i in members], members))
     return out
 
 
-def _refine(rows: list[list[str]], members: list[int]) -> list[tuple[list[str], list[int]]]:
+def _refine(
+    rows: list[list[str]], weights: list[int], members: list[int]
+) -> list[tuple[list[str], list[int]]]:
     """Split a candidate on low-variety word positions; the rest of the varying ones are `<*>`."""
     n = len(rows[0])
     template: list[str] = []
     split_pos = -1
+    total = sum(weights)
     for p in range(n):
         values = {r[p] for r in rows}
         if len(values) == 1:
@@ -184,8 +182,8 @@ def _refine(rows: list[list[str]], members: list[int]) -> list[tuple[list[str], 
             continue
         if (
             split_pos < 0
-            and len(values) <= _split_limit(len(rows))
-            and len(values) < len(rows)
+            and len(values) <= SPLIT_MAX_DISTINCT
+            and len(values) < total
             and not any(_is_variable_word(v) for v in values)
         ):
             split_pos = p
@@ -196,6 +194,10 @@ def _refine(rows: list[list[str]], members: list[int]) -> list[tuple[list[str], 
             parts[r[split_pos]].append(j)
         out = []
         for part in parts.values():
-            out.extend(_refine([rows[j] for j in part], [members[j] for j in part]))
+            out.extend(
+                _refine(
+                    [rows[j] for j in part], [weights[j] for j in part], [members[j] for j in part]
+                )
+            )
         return out
     return [(template, members)]

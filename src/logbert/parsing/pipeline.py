@@ -121,13 +121,19 @@ class Parser:
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
         if self.fmt.is_raw:
             return pa.array(np.ones(n, bool)), line_no, {"Content": lines}
-        parts = pc.extract_regex(lines, self.fmt.regex)
-        ok = parts.is_valid()
-        if not pc.all(ok).as_py():
-            parts = parts.filter(ok)
+        parts = pc.extract_regex(lines, self.fmt.fast_regex)
+        ok = parts.is_valid().to_numpy(zero_copy_only=False)
+        if not ok.all():
+            slow = np.flatnonzero(~ok)
+            retry = pc.extract_regex(lines.take(pa.array(slow)), self.fmt.regex)
+            rv = retry.is_valid().to_numpy(zero_copy_only=False)
+            good = np.concatenate([np.flatnonzero(ok), slow[rv]])
+            parts = pa.concat_arrays([parts.filter(pa.array(ok)), retry.filter(pa.array(rv))])
+            parts = parts.take(pa.array(np.argsort(good, kind="stable")))
+            ok[slow[rv]] = True
         cols = {parts.type.field(i).name: pc.struct_field(parts, i) for i in
                 range(parts.type.num_fields)}  # fmt: skip
-        return ok, line_no, cols
+        return pa.array(ok), line_no, cols
 
     def templates_for(self, content: pa.Array) -> tuple[np.ndarray, pa.Array, pa.Array]:
         """(template ids, template texts, params) for a content column."""
@@ -137,8 +143,14 @@ class Parser:
             return ids, _texts(ids, texts), params
         masked = mask_array(content) if self.miner.masks_input else content
         enc = pc.dictionary_encode(masked)
-        uniq_ids = np.asarray(self.miner.add(enc.dictionary.to_pylist()), dtype=np.int64)
-        ids = uniq_ids[enc.indices.to_numpy(zero_copy_only=False)]
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        uniq = enc.dictionary.to_pylist()
+        if isinstance(self.miner, TemplateMiner):
+            counts = np.bincount(codes, minlength=len(uniq))
+            uniq_ids = np.asarray(self.miner.add(uniq, counts), dtype=np.int64)
+        else:
+            uniq_ids = np.asarray(self.miner.add(uniq), dtype=np.int64)
+        ids = uniq_ids[codes]
         texts = {int(t): self.miner.template(int(t)) for t in np.unique(uniq_ids)}
         if isinstance(self.miner, TemplateMiner):
             params = _params_by_position(content, ids, texts)
@@ -157,6 +169,15 @@ def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
     return vocab.take(pa.array(pos, mask=~found))
 
 
+def _words(content: pa.Array) -> pa.Array:
+    """Whitespace-separated words (a plain split when there are no whitespace runs: faster)."""
+    text = pc.utf8_trim_whitespace(content)
+    runs = pc.or_(pc.match_substring(text, "  "), pc.match_substring(text, "\t"))
+    if pc.any(runs).as_py() or pc.any(pc.match_substring_regex(text, r"[\r\f\v]")).as_py():
+        return pc.split_pattern_regex(text, r"\s+")
+    return pc.split_pattern(text, " ")
+
+
 def _params_by_position(content: pa.Array, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
     """Words of each message at its template's `<*>` positions (templates align word by word)."""
     keys = np.array(sorted(texts), dtype=np.int64)
@@ -168,7 +189,7 @@ def _params_by_position(content: pa.Array, ids: np.ndarray, texts: dict[int, str
     c = counts[local]
     out_off = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(c, out=out_off[1:])
-    words = pc.split_pattern_regex(pc.utf8_trim_whitespace(content), r"\s+")
+    words = _words(content)
     if out_off[-1] == 0:
         return pa.ListArray.from_arrays(out_off.astype(np.int32), pa.array([], pa.string()))
     row = np.repeat(np.arange(len(ids)), c)

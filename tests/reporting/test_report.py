@@ -8,8 +8,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
+from logbert.reporting.context import FIGURE_NAMES
 from logbert.reporting.report import build_report
-from logbert.reporting.sections import FIGURE_NAMES
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ALLOWED_TAGS = {

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.reporting import sections
+from logbert.reporting.context import FIGURE_NAMES, ReportData
+from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
 from logbert.reporting.inputs import load_evaluation, load_model_dir, load_scores
 from logbert.reporting.top_sessions import read_session_keys, read_templates, top_sessions_section
@@ -39,7 +41,7 @@ def build_report(
     if top < 0:
         raise LogbertError(f"--top must be 0 or more, got {top}")
     model = load_model_dir(model_dir)
-    data = sections.ReportData(model=model)
+    data = ReportData(model=model)
     if evaluation is not None:
         data.evaluation = load_evaluation(evaluation)
         data.evaluation_path = Path(evaluation)
@@ -68,13 +70,13 @@ def build_report(
             f"; evaluation {data.evaluation_path}" if data.evaluation_path else "; no evaluation",
         ]
     )
-    header = join([sections.key_figures(data), *sections.warnings(data)])
+    header = join([key_figures(data), *warnings(data)])
     document = page(f"logbert report: {name}", tag("span", subtitle), header, parts)
 
     output.parent.mkdir(parents=True, exist_ok=True)
     figure_dir = output.with_name(f"{output.stem}_files")
     figure_dir.mkdir(exist_ok=True)
-    for stale in sections.FIGURE_NAMES:
+    for stale in FIGURE_NAMES:
         (figure_dir / f"{stale}.png").unlink(missing_ok=True)
     written = []
     for file_name, png in data.figures.items.items():

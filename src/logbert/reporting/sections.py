@@ -5,170 +5,18 @@ A section whose data is missing says which file or field it needs instead of fai
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import numpy as np
 
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting import plots
+from logbert.reporting.context import METRIC_NAMES, ReportData
 from logbert.reporting.curve_reading import LOSS_IS_NOT_QUALITY, read_curve
-from logbert.reporting.html import Safe, Section, fmt, image, join, key_values, missing, tag
+from logbert.reporting.html import Section, fmt, join, key_values, missing, tag
 from logbert.reporting.html import table as html_table
-from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float, rows_of
+from logbert.reporting.inputs import as_float, rows_of
 from logbert.reporting.sweep import operating_points, threshold_sweep
 
 QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_auc")
-METRIC_NAMES = {
-    "f1": "F1",
-    "precision": "precision",
-    "recall": "recall",
-    "accuracy": "accuracy",
-    "fpr": "false-positive rate",
-    "roc_auc": "ROC-AUC",
-    "pr_auc": "PR-AUC",
-    "threshold": "threshold",
-    "n_sessions": "sessions",
-    "n_anomalies": "anomalies",
-}
-
-
-# Every figure a report can hold; a rerun removes those it no longer draws.
-FIGURE_NAMES = (
-    "training_loss",
-    "score_distributions",
-    "roc_pr",
-    "confusion_matrix",
-    "threshold_sweep",
-)
-
-
-@dataclass
-class Figures:
-    """PNG figures in page order, written beside the report as well as inlined."""
-
-    items: dict[str, bytes] = field(default_factory=dict)
-
-    def add(self, name: str, png: bytes, alt: str) -> Safe:
-        assert name in FIGURE_NAMES, name
-        self.items[f"{name}.png"] = png
-        return image(png, alt, f"{name}.png")
-
-
-@dataclass
-class ReportData:
-    """Everything loaded, plus the threshold and metrics derived from it."""
-
-    model: ModelInfo
-    scores: ScoreTable | None = None
-    evaluation: dict | None = None
-    evaluation_path: Path | None = None
-    figures: Figures = field(default_factory=Figures)
-
-    @property
-    def threshold_record(self) -> dict | None:
-        """The threshold's provenance: from the evaluation when given, else the model's."""
-        info = (self.evaluation or {}).get("threshold_info")
-        return info if isinstance(info, dict) else self.model.threshold
-
-    @property
-    def threshold(self) -> float | None:
-        """The threshold the verdicts shown were made with."""
-        value = (self.evaluation or {}).get("threshold")
-        if value is None and self.threshold_record:
-            value = self.threshold_record.get("value")
-        return float(value) if isinstance(value, int | float) else None
-
-    def labelled_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(scores, labels) of the labelled sessions, when both classes are present."""
-        table = self.scores
-        if table is None or table.labels is None:
-            return None
-        mask = table.labelled
-        labels = table.labels[mask]
-        if labels.size == 0 or labels.min() == labels.max():
-            return None
-        return table.scores[mask], labels
-
-    def metrics(self) -> tuple[dict | None, str]:
-        """Detection metrics and where they come from (evaluation file, or the scores)."""
-        if self.evaluation is not None and "f1" in self.evaluation:
-            return self.evaluation, f"from {self.evaluation_path.name}"
-        table = self.scores
-        if table is None or table.labels is None or self.threshold is None:
-            return None, ""
-        mask = table.labelled
-        if not mask.any():
-            return None, ""
-        metrics = detection_metrics(table.labels[mask], table.scores[mask], self.threshold)
-        return metrics, f"computed from {table.path.name} at the threshold"
-
-
-def key_figures(data: ReportData) -> Safe:
-    """The headline numbers shown at the top of the page."""
-    metrics, _ = data.metrics()
-    boxes = []
-    for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
-        value = as_float((metrics or {}).get(key))
-        if value is not None:
-            boxes.append((METRIC_NAMES[key], fmt(value)))
-    if data.threshold is not None:
-        boxes.append(("threshold", fmt(data.threshold, 6)))
-    if metrics is not None:
-        boxes.append(("sessions", fmt(metrics.get("n_sessions"))))
-        boxes.append(("anomalies", fmt(metrics.get("n_anomalies"))))
-    elif data.scores is not None:
-        boxes.append(("sessions scored", fmt(data.scores.scores.size)))
-    items = [
-        tag("div", tag("div", value, cls="v"), tag("div", name, cls="k"), cls="figure-box")
-        for name, value in boxes
-    ]
-    return tag("div", *items, cls="figures")
-
-
-def warnings(data: ReportData) -> list[Safe]:
-    """Things a reader must know before trusting the numbers."""
-    out = []
-    record = data.threshold_record or {}
-    source = str(record.get("source") or "")
-    if data.scores is not None and data.scores.path.name and data.scores.path.name in source:
-        out.append(
-            f"The threshold was calibrated on {source!r}, which names the scores file shown "
-            f"({data.scores.path.name}): the detection numbers below are then optimistic."
-        )
-    table = data.scores
-    if table is not None and table.n_unscored:
-        out.append(
-            f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
-            "numeric score; they are left out of every plot and number."
-        )
-    if table is not None and table.n_unlabelled:
-        out.append(
-            f"{table.n_unlabelled:,} scored sessions have no label; they are left out of the "
-            "quality numbers and curves."
-        )
-    out.extend(_disagreements(data))
-    return [tag("p", text, cls="warn") for text in out]
-
-
-def _disagreements(data: ReportData) -> list[str]:
-    pairs = data.labelled_scores()
-    if data.evaluation is None or pairs is None or data.threshold is None:
-        return []
-    recomputed = detection_metrics(pairs[1], pairs[0], data.threshold)
-    differ = [
-        key
-        for key in ("n_sessions", "n_anomalies", "f1")
-        if isinstance(data.evaluation.get(key), int | float)
-        and abs(float(data.evaluation[key]) - float(recomputed[key])) > 1e-6
-    ]
-    if not differ:
-        return []
-    return [
-        f"{data.evaluation_path.name} and {data.scores.path.name} disagree on "
-        f"{', '.join(differ)}: are they from the same run? Curves use the scores file, "
-        "headline numbers the evaluation file."
-    ]
 
 
 def training_section(data: ReportData) -> Section:

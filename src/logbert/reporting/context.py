@@ -1,0 +1,95 @@
+"""What a report is drawn from once loaded, and the threshold and metrics derived from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from logbert.evaluation.metrics import detection_metrics
+from logbert.reporting.html import Safe, image
+from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
+
+METRIC_NAMES = {
+    "f1": "F1",
+    "precision": "precision",
+    "recall": "recall",
+    "accuracy": "accuracy",
+    "fpr": "false-positive rate",
+    "roc_auc": "ROC-AUC",
+    "pr_auc": "PR-AUC",
+    "threshold": "threshold",
+    "n_sessions": "sessions",
+    "n_anomalies": "anomalies",
+}
+
+# Every figure a report can hold; a rerun removes those it no longer draws.
+FIGURE_NAMES = (
+    "training_loss",
+    "score_distributions",
+    "roc_pr",
+    "confusion_matrix",
+    "threshold_sweep",
+)
+
+
+@dataclass
+class Figures:
+    """PNG figures in page order, written beside the report as well as inlined."""
+
+    items: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, name: str, png: bytes, alt: str) -> Safe:
+        assert name in FIGURE_NAMES, name
+        self.items[f"{name}.png"] = png
+        return image(png, alt, f"{name}.png")
+
+
+@dataclass
+class ReportData:
+    """Everything loaded, plus the threshold and metrics derived from it."""
+
+    model: ModelInfo
+    scores: ScoreTable | None = None
+    evaluation: dict | None = None
+    evaluation_path: Path | None = None
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def threshold_record(self) -> dict | None:
+        """The threshold's provenance: from the evaluation when given, else the model's."""
+        info = (self.evaluation or {}).get("threshold_info")
+        return info if isinstance(info, dict) else self.model.threshold
+
+    @property
+    def threshold(self) -> float | None:
+        """The threshold the verdicts shown were made with."""
+        value = (self.evaluation or {}).get("threshold")
+        if value is None and self.threshold_record:
+            value = self.threshold_record.get("value")
+        return as_float(value)
+
+    def labelled_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(scores, labels) of the labelled sessions, when both classes are present."""
+        table = self.scores
+        if table is None or table.labels is None:
+            return None
+        mask = table.labelled
+        labels = table.labels[mask]
+        if labels.size == 0 or labels.min() == labels.max():
+            return None
+        return table.scores[mask], labels
+
+    def metrics(self) -> tuple[dict | None, str]:
+        """Detection metrics and where they come from (evaluation file, or the scores)."""
+        if self.evaluation is not None and "f1" in self.evaluation:
+            return self.evaluation, f"from {self.evaluation_path.name}"
+        table = self.scores
+        if table is None or table.labels is None or self.threshold is None:
+            return None, ""
+        mask = table.labelled
+        if not mask.any():
+            return None, ""
+        metrics = detection_metrics(table.labels[mask], table.scores[mask], self.threshold)
+        return metrics, f"computed from {table.path.name} at the threshold"

@@ -1,0 +1,75 @@
+"""The top of the page: headline numbers and the warnings a reader must see first."""
+
+from __future__ import annotations
+
+from logbert.evaluation.metrics import detection_metrics
+from logbert.reporting.context import METRIC_NAMES, ReportData
+from logbert.reporting.html import Safe, fmt, tag
+from logbert.reporting.inputs import as_float
+
+
+def key_figures(data: ReportData) -> Safe:
+    """The headline numbers shown at the top of the page."""
+    metrics, _ = data.metrics()
+    boxes = []
+    for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
+        value = as_float((metrics or {}).get(key))
+        if value is not None:
+            boxes.append((METRIC_NAMES[key], fmt(value)))
+    if data.threshold is not None:
+        boxes.append(("threshold", fmt(data.threshold, 6)))
+    if metrics is not None:
+        boxes.append(("sessions", fmt(metrics.get("n_sessions"))))
+        boxes.append(("anomalies", fmt(metrics.get("n_anomalies"))))
+    elif data.scores is not None:
+        boxes.append(("sessions scored", fmt(data.scores.scores.size)))
+    items = [
+        tag("div", tag("div", value, cls="v"), tag("div", name, cls="k"), cls="figure-box")
+        for name, value in boxes
+    ]
+    return tag("div", *items, cls="figures")
+
+
+def warnings(data: ReportData) -> list[Safe]:
+    """Things a reader must know before trusting the numbers."""
+    out = []
+    record = data.threshold_record or {}
+    source = str(record.get("source") or "")
+    if data.scores is not None and data.scores.path.name and data.scores.path.name in source:
+        out.append(
+            f"The threshold was calibrated on {source!r}, which names the scores file shown "
+            f"({data.scores.path.name}): the detection numbers below are then optimistic."
+        )
+    table = data.scores
+    if table is not None and table.n_unscored:
+        out.append(
+            f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
+            "numeric score; they are left out of every plot and number."
+        )
+    if table is not None and table.n_unlabelled:
+        out.append(
+            f"{table.n_unlabelled:,} scored sessions have no label; they are left out of the "
+            "quality numbers and curves."
+        )
+    out.extend(_disagreements(data))
+    return [tag("p", text, cls="warn") for text in out]
+
+
+def _disagreements(data: ReportData) -> list[str]:
+    pairs = data.labelled_scores()
+    if data.evaluation is None or pairs is None or data.threshold is None:
+        return []
+    recomputed = detection_metrics(pairs[1], pairs[0], data.threshold)
+    differ = [
+        key
+        for key in ("n_sessions", "n_anomalies", "f1")
+        if isinstance(data.evaluation.get(key), int | float)
+        and abs(float(data.evaluation[key]) - float(recomputed[key])) > 1e-6
+    ]
+    if not differ:
+        return []
+    return [
+        f"{data.evaluation_path.name} and {data.scores.path.name} disagree on "
+        f"{', '.join(differ)}: are they from the same run? Curves use the scores file, "
+        "headline numbers the evaluation file."
+    ]

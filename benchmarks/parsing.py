@@ -60,7 +60,8 @@ def predict(log: Path, system: str, parser: str, tmp: Path) -> tuple[list, list]
     ids: dict[int, object] = {}
     for line_no, tid in zip(table["line_no"], table["template_id"], strict=True):
         ids[line_no] = tid
-    n = sum(1 for _ in open(log, encoding="utf-8", errors="replace"))
+    with open(log, "rb") as fh:
+        n = sum(1 for _ in fh)
     pred_ids = [ids.get(i, ("rejected", i)) for i in range(1, n + 1)]
     pred_tpl = [final.get(t, "") if isinstance(t, int) else "" for t in pred_ids]
     return pred_ids, pred_tpl

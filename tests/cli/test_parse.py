@@ -1,0 +1,72 @@
+"""`logbert parse` end to end: summary line, outputs, user errors without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+LINE = "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 x"
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "logbert.cli.main", "parse", *args],
+        capture_output=True, text=True, input=stdin,
+    )  # fmt: skip
+
+
+def test_parse_stdin_writes_outputs_and_summary(tmp_path):
+    out = tmp_path / "events.parquet"
+    done = _run("-", "--format", "hdfs", "--output", str(out), stdin=LINE + "\nnot hdfs\n")
+    assert done.returncode == 0, done.stderr
+    assert "2 lines, 1 templates, 1 rejected" in done.stdout
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    table = pq.read_table(out)
+    assert table["source"].to_pylist() == ["stdin"]
+    assert (tmp_path / "templates.csv").exists() and (tmp_path / "events.rejects.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "nosuch"], "unknown format"),
+        (["--format", "hdfs", "--parser", "nosuch"], "unknown parser"),
+    ],
+)
+def test_user_errors_exit_2_without_traceback(tmp_path, args, message):
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    done = _run(str(log), *args, "--output", str(tmp_path / "e.parquet"))
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_missing_file_and_truncated_gzip(tmp_path):
+    done = _run(str(tmp_path / "absent.log"), "--format", "hdfs", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 2 and "does not exist" in done.stderr
+    import gzip
+
+    data = gzip.compress(((LINE + "\n") * 20000).encode())
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    done = _run(str(cut), "--format", "hdfs", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 2 and "cut.gz" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "e.parquet").exists()
+
+
+@pytest.mark.slow
+def test_hdfs_2pct_with_known_templates_maps_every_line(tmp_path, data_dir):
+    log = data_dir / "HDFS_v1_loglead_2pct" / "HDFS_2pct.log.gz"
+    templates = data_dir / "HDFS_v1_deeplog" / "HDFS.log_templates.csv"
+    out = tmp_path / "events.parquet"
+    done = _run(str(log), "--format", "hdfs", "--templates", str(templates), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "222,579 lines" in done.stdout and "0 rejected" in done.stdout
+    assert "unmatched" not in done.stdout
+    ids = pq.read_table(out, columns=["template_id"])["template_id"]
+    assert ids.null_count == 0 and len(ids) == 222_579
+    lo, hi = pc.min_max(ids).values()
+    assert lo.as_py() >= 1 and hi.as_py() <= 29

@@ -1,0 +1,85 @@
+"""Masks, formats, the miner and the accuracy metrics on tiny inputs."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.accuracy import normalize_template, parsing_metrics
+from logbert.parsing.formats import compile_format, parse_timestamps, resolve_format
+from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.miner import TemplateMiner
+
+SAMPLES = [
+    "PacketResponder 1 for block blk_-6952295868487656571 terminating",
+    "10.251.73.220:50010 Served block blk_123 to /10.1.1.2",
+    "u0 alt12 de9231d 0x1f SOCKS5 a=1,2 http://x.y/z?q=1 /etc/httpd/conf/x.properties",
+    "alt13 x",
+    "0x5 a",
+    "10x5 a",
+    "at Sat Jul  9 22:53:19 2005 ",
+    "",
+]
+
+
+def test_masks_vectorised_equal_single_and_keep_words():
+    masked = mask_array(pa.array(SAMPLES)).to_pylist()
+    assert masked == [mask_text(s) for s in SAMPLES]
+    assert masked[0] == "PacketResponder <*> for block blk_<*> terminating"
+    assert masked[1] == "<*>:<*> Served block blk_<*> to <*>"
+    assert masked[2].split(" ")[:5] == ["u0", "alt12", "<*>", "<*>", "SOCKS5"]
+    assert masked[3] == "alt13 x" and masked[5] == "10x5 a"
+    assert masked[6] == "at <*> <*> <*> <*>:<*>:<*> <*>"
+    for raw, m in zip(SAMPLES, masked, strict=True):
+        assert len(raw.split()) == len(m.split())
+
+
+def test_format_regex_and_errors():
+    fmt = resolve_format("linux")
+    assert fmt.header_fields == ["Month", "Date", "Time", "Level", "Component", "PID"]
+    with pytest.raises(LogbertError, match="no <Content>"):
+        compile_format("<Date> <Level>")
+    with pytest.raises(LogbertError, match="last field"):
+        compile_format("<Content> <Date>")
+
+
+def test_timestamps_vectorised_with_nulls():
+    spec = resolve_format("hadoop").timestamp
+    cols = {"Date": pa.array(["2015-10-18", "2015-13-01", "x"]),
+            "Time": pa.array(["18:01:47,978", "00:00:00,000", "y"])}  # fmt: skip
+    ts = parse_timestamps(cols, spec, 3).to_pylist()
+    assert str(ts[0]) == "2015-10-18 18:01:47.978000" and ts[1] is None and ts[2] is None
+    apache = resolve_format("apache").timestamp
+    ts = parse_timestamps({"Time": pa.array(["Sun Dec 04 04:47:44 2005"])}, apache, 1)
+    assert str(ts.to_pylist()[0]) == "2005-12-04 04:47:44"
+
+
+def test_miner_groups_variables_and_splits_events():
+    miner = TemplateMiner()
+    msgs = [f"Invalid user {u} from <*>" for u in ("bob", "amy", "joe", "kim", "max")]
+    msgs += ["boot (command <*>)", "wait (command <*>)"]
+    ids = miner.add(msgs, [1, 1, 1, 1, 1, 40, 30])
+    assert len(set(ids[:5])) == 1 and miner.template(ids[0]) == "Invalid user <*> from <*>"
+    assert ids[5] != ids[6] and miner.template(ids[5]) == "boot (command <*>)"
+    # a known template keeps its id; the state round-trips through plain JSON data
+    again = TemplateMiner.from_state(miner.to_state())
+    assert again.add(["Invalid user zed from <*>", "halt now"])[0] == ids[0]
+    assert again.next_id > max(ids)
+
+
+def test_normalize_template_rules():
+    assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
+        "PacketResponder <*> for block <*> terminating"
+    )
+    assert normalize_template("open  <*>:<*> file /etc/x  ") == "open <*> file <*>"
+    assert normalize_template("flag true <*>.<*>") == "flag <*> <*>"
+
+
+def test_parsing_metrics_definitions():
+    truth = ["a <*>", "a <*>", "b", "c"]
+    perfect = parsing_metrics(truth, [1, 1, 2, 3], ["a <*>", "a <*>", "b", "c"])
+    assert perfect["GA"] == perfect["PA"] == perfect["FGA"] == perfect["FTA"] == 1.0
+    merged = parsing_metrics(truth, [1, 1, 2, 2], ["a <*>", "a <*>", "<*>", "<*>"])
+    assert merged["GA"] == 0.5 and merged["PA"] == 0.5
+    assert merged["FGA"] == pytest.approx(2 * (1 / 2) * (1 / 3) / (1 / 2 + 1 / 3))

@@ -18,6 +18,7 @@ from logbert.evaluation.benchmark import (
     run_protocol,
     write_results,
 )
+from logbert.scoring.thresholds import DEFAULT_RULE, rule_needs_labels
 
 
 def command(
@@ -33,6 +34,11 @@ def command(
         help="Where benchmark_<protocol>.json and .md are written.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for splits and every detector."),
+    threshold_rule: str = typer.Option(
+        DEFAULT_RULE,
+        "--threshold-rule",
+        help="Rule on the normal validation scores, the same for every detector.",
+    ),
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Datasets folder (default: $LOGBERT_DATA or ../shared/datasets)."
     ),
@@ -43,6 +49,11 @@ def command(
     ),
 ) -> None:
     """Train, calibrate and score detectors side by side; print and save the table."""
+    if rule_needs_labels(threshold_rule):
+        raise LogbertError(
+            f"--threshold-rule {threshold_rule!r} needs labels; the benchmark calibrates on "
+            "normal validation sessions (its labelled-threshold column already uses best-f1)"
+        )
     protocols = resolve_protocols(protocol)
     names = resolve_models(models)
     data = data_dir or Path(os.environ.get("LOGBERT_DATA", "../shared/datasets"))
@@ -53,7 +64,9 @@ def command(
     started = time.perf_counter()
     for name in protocols:
         with _Status(err) as say:
-            result = run_protocol(name, names, data, cache, seed=seed, progress=say)
+            result = run_protocol(
+                name, names, data, cache, seed=seed, rule=threshold_rule, progress=say
+            )
         json_path, md_path = write_results(result, output_dir)
         typer.echo(markdown(result))
         typer.echo(f"wrote {json_path} and {md_path}")

@@ -113,7 +113,9 @@ def make_split(data: ProtocolData, seed: int) -> Split:
     )
 
 
-def evaluate_detector(name: str, split: Split, protocol: str, seed: int) -> dict[str, Any]:
+def evaluate_detector(
+    name: str, split: Split, protocol: str, seed: int, rule: str = DEFAULT_RULE
+) -> dict[str, Any]:
     """Train, calibrate and score one detector; its row of the table."""
     cls = detector_class(name)
     kwargs = {"seed": seed} if "seed" in inspect.signature(cls.__init__).parameters else {}
@@ -122,7 +124,7 @@ def evaluate_detector(name: str, split: Split, protocol: str, seed: int) -> dict
     detector.fit(split.train, validation=split.validation)
     train_seconds = time.perf_counter() - started
     threshold = detector.calibrate(
-        split.validation, rule=DEFAULT_RULE, source=f"{len(split.validation)} normal validation"
+        split.validation, rule=rule, source=f"{len(split.validation)} normal validation sessions"
     )
     started = time.perf_counter()
     scores = np.asarray(detector.decision_function(split.test), dtype=float)
@@ -166,6 +168,7 @@ def run_protocol(
     data_dir: str | Path,
     work_dir: str | Path,
     seed: int = 0,
+    rule: str = DEFAULT_RULE,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Every requested detector on one protocol; the JSON-ready result."""
@@ -178,7 +181,7 @@ def run_protocol(
     for name in models:
         say(f"{protocol}: {name}")
         try:
-            rows.append(evaluate_detector(name, split, data.name, seed))
+            rows.append(evaluate_detector(name, split, data.name, seed, rule))
         except LogbertError as exc:  # recorded in the table, not hidden
             errors[name] = str(exc)
     return {
@@ -190,7 +193,7 @@ def run_protocol(
             "n_validation": len(split.validation),
         },
         "seed": seed,
-        "threshold_rule": DEFAULT_RULE,
+        "threshold_rule": rule,
         "rows": rows,
         "errors": errors,
         "published": {

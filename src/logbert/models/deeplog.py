@@ -79,7 +79,7 @@ class DeepLog(Detector):
         num_layers: int = 2,
         hidden_size: int = 64,
         embedding_dim: int = 16,
-        epochs: int = 40,
+        epochs: int = 100,
         batch_size: int = 256,
         learning_rate: float = 2e-3,
         seed: int = 0,

@@ -1,0 +1,54 @@
+import json
+import sys
+
+import pytest
+
+from logbert.cli.main import main
+from logbert.evaluation import benchmark
+from logbert.evaluation.protocols import ProtocolData
+from logbert.sessions.io import Session
+
+
+def run(monkeypatch, capsys, *args):
+    """Run `logbert benchmark ARGS` as a user would; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["logbert", "benchmark", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def toy_protocol(name, data_dir, work_dir):
+    train = [Session(str(i), [1, 2, 3] * (1 + i % 2), "normal") for i in range(30)]
+    test = [Session("n", [1, 2, 3], "normal"), Session("a", [1, 7], "anomaly")] * 4
+    return ProtocolData(name, "toy", train, test, {"n_train": 30, "n_test": 8,
+                                                   "n_test_anomalies": 4})  # fmt: skip
+
+
+def test_runs_both_protocols_and_writes_tables(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(benchmark, "build_protocol", toy_protocol)
+    out = tmp_path / "results"
+    code, stdout, _ = run(
+        monkeypatch, capsys, "--protocol", "all", "--models", "iqr,pca",
+        "--output-dir", out, "--data-dir", tmp_path, "--seed", "2",
+    )  # fmt: skip
+    assert code == 0
+    assert "| iqr |" in stdout and "total wall time" in stdout
+    for protocol in ("hdfs_a", "hdfs_b"):
+        result = json.loads((out / f"benchmark_{protocol}.json").read_text())
+        assert result["seed"] == 2 and len(result["rows"]) == 2
+        assert (out / f"benchmark_{protocol}.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--protocol", "hdfs-c"], "unknown protocol"),
+        (["--protocol", "hdfs-a", "--models", "pca,nope"], "unknown model"),
+        (["--protocol", "hdfs-a", "--threshold-rule", "best-f1"], "needs labels"),
+        (["--protocol", "hdfs-a", "--data-dir", "/nonexistent/data"], "datasets folder"),
+    ],
+)
+def test_bad_options_are_one_line_errors(monkeypatch, capsys, args, message):
+    code, _, stderr = run(monkeypatch, capsys, *args)
+    assert code == 2 and message in stderr and "Traceback" not in stderr

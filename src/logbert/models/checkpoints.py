@@ -1,0 +1,69 @@
+"""Training checkpoints: atomic writes, and resuming from the latest one that loads.
+
+A checkpoint is a dict with `model_state_dict`, `optimizer_state_dict`, `step`, `epoch`,
+`config` (plus the training loop's own `state`), written to a temporary file and renamed, so a
+kill mid-write never leaves a half file under a real name. Loading uses
+`torch.load(weights_only=True)`; a corrupt file is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import torch
+
+KEEP_STEP_CHECKPOINTS = 3
+_NUMBERED = re.compile(r"^(checkpoint_step|epoch)_(\d+)\.pt$")
+
+
+def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
+    """Write `payload` to `path` atomically (tmp + fsync + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        torch.save(payload, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def prune_checkpoints(directory: Path, keep: int = KEEP_STEP_CHECKPOINTS) -> None:
+    """Delete all but the newest `keep` step and `keep` epoch checkpoints."""
+    for pattern in ("checkpoint_step_*.pt", "epoch_*.pt"):
+        for old in sorted(directory.glob(pattern), key=_order)[:-keep]:
+            old.unlink(missing_ok=True)
+
+
+def load_checkpoint(path: Path) -> dict[str, Any] | None:
+    """The checkpoint at `path`, or None (with a warning) when it is unreadable."""
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is skipped the same way
+        warnings.warn(f"skipping corrupt checkpoint {path}: {exc}", stacklevel=2)
+        return None
+    required = {"model_state_dict", "optimizer_state_dict", "step", "epoch", "config"}
+    if not isinstance(payload, dict) or not required <= set(payload):
+        warnings.warn(f"skipping incomplete checkpoint {path}", stacklevel=2)
+        return None
+    return payload
+
+
+def latest_checkpoint(directory: Path) -> dict[str, Any] | None:
+    """The newest step/epoch checkpoint that loads, falling back past corrupt ones."""
+    if not directory.is_dir():
+        return None
+    candidates = [p for p in directory.iterdir() if _NUMBERED.match(p.name)]
+    for path in sorted(candidates, key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        payload = load_checkpoint(path)
+        if payload is not None:
+            return payload
+    return None
+
+
+def _order(path: Path) -> int:
+    match = _NUMBERED.match(path.name)
+    return int(match.group(2)) if match else -1

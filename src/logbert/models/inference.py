@@ -1,0 +1,83 @@
+"""Deterministic masked scoring: every key of every window is masked exactly once.
+
+Pass r of `stride` passes masks the positions p (p >= 1) with p % stride == r, so one forward
+pass scores several positions while each masked key keeps most of its context. For each
+position we keep the surprise -log P(actual key | context), whether the key fell outside the
+model's top-g predictions (a "miss", the paper's rule) and the model's top-k expected tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from logbert.models.vocab import MASK, PAD, UNK
+
+TOP_K = 3
+MIN_PROB = 1e-12
+
+
+@dataclass
+class WindowScores:
+    """Per-position results for a padded (windows x width) token matrix; position 0 unused."""
+
+    surprise: np.ndarray  # float32 (n, width)
+    miss: np.ndarray  # bool (n, width)
+    expected: np.ndarray  # int64 (n, width, TOP_K) token ids
+    expected_prob: np.ndarray  # float32 (n, width, TOP_K)
+    valid: np.ndarray  # bool (n, width): scored positions (not DIST, not padding)
+
+
+@torch.inference_mode()
+def score_windows(
+    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 4096
+) -> WindowScores:
+    """Score every non-padding position of `tokens` (int64, DIST at column 0)."""
+    model.eval()
+    n, width = tokens.shape
+    valid = tokens != PAD
+    valid[:, 0] = False
+    surprise = np.zeros((n, width), dtype=np.float32)
+    miss = np.zeros((n, width), dtype=bool)
+    expected = np.zeros((n, width, TOP_K), dtype=np.int64)
+    expected_prob = np.zeros((n, width, TOP_K), dtype=np.float32)
+
+    stride = max(1, min(stride, width - 1))
+    column_pass = np.arange(width) % stride
+    # one masked copy per (window, pass) that has anything to mask
+    rows, passes = [], []
+    for r in range(stride):
+        has = (valid & (column_pass == r)).any(axis=1)
+        rows.append(np.flatnonzero(has))
+        passes.append(np.full(int(has.sum()), r))
+    rows_all, passes_all = np.concatenate(rows), np.concatenate(passes)
+
+    all_tokens = torch.from_numpy(tokens)
+    valid_t = torch.from_numpy(valid)
+    column_pass_t = torch.from_numpy(column_pass)
+    for start in range(0, len(rows_all), batch_rows):
+        r_idx = torch.from_numpy(rows_all[start : start + batch_rows])
+        p_idx = torch.from_numpy(passes_all[start : start + batch_rows])
+        batch = all_tokens[r_idx]
+        chosen = valid_t[r_idx] & (column_pass_t[None, :] == p_idx[:, None])
+        width_used = int(valid_t[r_idx].sum(1).max()) + 1
+        batch, chosen = batch[:, :width_used], chosen[:, :width_used]
+        hidden = model(batch.masked_fill(chosen, MASK))
+        logits = model.logits(hidden[chosen]).float()
+        actual = batch[chosen]
+        log_probs = torch.log_softmax(logits, dim=-1)
+        actual_lp = log_probs.gather(1, actual[:, None]).squeeze(1)
+        rank = (logits > logits.gather(1, actual[:, None])).sum(1)
+        rank[actual == UNK] = logits.shape[1]  # an unseen key is never among the predictions
+        top_lp, top_ids = log_probs.topk(min(TOP_K, logits.shape[1]), dim=1)
+        where_row, where_col = torch.nonzero(chosen, as_tuple=True)
+        out_rows = r_idx[where_row].numpy()
+        out_cols = where_col.numpy()
+        surprise[out_rows, out_cols] = (-actual_lp.clamp(min=np.log(MIN_PROB))).numpy()
+        miss[out_rows, out_cols] = (rank >= top_g).numpy()
+        expected[out_rows, out_cols, : top_ids.shape[1]] = top_ids.numpy()
+        expected_prob[out_rows, out_cols, : top_ids.shape[1]] = top_lp.exp().numpy()
+    return WindowScores(surprise, miss, expected, expected_prob, valid)

@@ -1,0 +1,290 @@
+"""The LogBERT training loop: masked log-key prediction (MLKP) + hypersphere loss (VHM).
+
+loss = MLKP + alpha * VHM, where MLKP is the cross-entropy of the masked keys and VHM the mean
+squared distance of the DIST token's state from the centre c (the mean DIST state of the
+previous epoch's training windows; the first epoch has no VHM term).
+
+Everything random is derived from (seed, step): batch order from (seed, epoch), masks and
+dropout from (seed, step). A run resumed from a checkpoint therefore continues exactly as the
+uninterrupted run would have. Early stopping on the validation loss (fixed masks); the best
+epoch's weights are kept.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from logbert.models.checkpoints import (
+    latest_checkpoint,
+    load_checkpoint,
+    prune_checkpoints,
+    save_checkpoint,
+)
+from logbert.models.vocab import MASK, PAD
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 30
+    batch_size: int = 64
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    mask_ratio: float = 0.2
+    alpha: float = 0.1
+    patience: int = 3
+    min_delta: float = 1e-3
+    seed: int = 0
+    log_every: int = 100
+    checkpoint_every: int = 200
+
+
+@dataclass
+class TrainState:
+    """Where training stands (saved inside every checkpoint)."""
+
+    step: int = 0
+    epoch: int = 0  # epochs completed
+    best_val: float = math.inf
+    best_epoch: int = 0
+    bad_epochs: int = 0
+    center: list[float] | None = None
+    steps: list[dict] | None = None
+    epochs: list[dict] | None = None
+
+
+def mask_tokens(
+    tokens: torch.Tensor, ratio: float, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Masked copy of `tokens` and the boolean mask (at least one masked key per row).
+
+    Position 0 (DIST) and padding are never masked.
+    """
+    maskable = tokens != PAD
+    maskable[:, 0] = False
+    draw = torch.rand(tokens.shape, generator=generator) < ratio
+    chosen = draw & maskable
+    # rows where nothing was drawn: mask one maskable position at random
+    empty = ~chosen.any(dim=1)
+    if empty.any():
+        noise = torch.rand(tokens.shape, generator=generator).masked_fill(~maskable, -1.0)
+        pick = noise.argmax(dim=1)
+        rows = torch.nonzero(empty).squeeze(1)
+        chosen[rows, pick[rows]] = True
+    masked = tokens.masked_fill(chosen, MASK)
+    return masked, chosen
+
+
+def batch_loss(
+    model: nn.Module,
+    tokens: torch.Tensor,
+    ratio: float,
+    generator: torch.Generator,
+    center: torch.Tensor | None,
+    alpha: float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(loss, DIST states) of one batch."""
+    masked, chosen = mask_tokens(tokens, ratio, generator)
+    hidden = model(masked)
+    logits = model.logits(hidden[chosen])
+    loss = nn.functional.cross_entropy(logits, tokens[chosen])
+    dist = hidden[:, 0]
+    if center is not None and alpha > 0:
+        loss = loss + alpha * ((dist - center) ** 2).sum(dim=1).mean()
+    return loss, dist.detach()
+
+
+def train_encoder(
+    model: nn.Module,
+    train: np.ndarray,
+    validation: np.ndarray | None,
+    config: TrainConfig,
+    checkpoint_dir: Path | None = None,
+    resume: bool = False,
+    model_config: dict[str, Any] | None = None,
+    log: Log | None = None,
+) -> TrainState:
+    """Train `model` on padded token windows; returns the final state (best weights loaded)."""
+    log = log or (lambda message: None)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    state = TrainState(steps=[], epochs=[])
+    if resume and checkpoint_dir is not None:
+        state = _resume(model, optimizer, checkpoint_dir, log) or state
+    payload = {"config": {"model": model_config or {}, "train": asdict(config)}}
+    steps_per_epoch = math.ceil(len(train) / config.batch_size)
+    val_tokens = (
+        torch.from_numpy(validation) if validation is not None and len(validation) else None
+    )
+    progress = _Progress(config.epochs * steps_per_epoch, state.step)
+    best = None  # (weights, centre) of the best epoch seen in this run
+
+    while state.epoch < config.epochs and state.bad_epochs < config.patience:
+        started = time.perf_counter()
+        model.train()
+        order = torch.randperm(
+            len(train), generator=torch.Generator().manual_seed(config.seed * 7919 + state.epoch)
+        )
+        center = torch.tensor(state.center) if state.center is not None else None
+        dist_sum, dist_count, loss_sum, n_batches = None, 0, 0.0, 0
+        first = state.step - state.epoch * steps_per_epoch  # >0 when resuming mid-epoch
+        for batch_index in range(max(first, 0), steps_per_epoch):
+            rows = order[batch_index * config.batch_size : (batch_index + 1) * config.batch_size]
+            tokens = _trim(torch.from_numpy(train[rows.numpy()]))
+            torch.manual_seed(config.seed * 1_000_003 + state.step)  # dropout
+            generator = torch.Generator().manual_seed(config.seed * 1_000_033 + state.step)
+            loss, dist = batch_loss(
+                model, tokens, config.mask_ratio, generator, center, config.alpha
+            )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            state.step += 1
+            dist_sum = dist.sum(0) if dist_sum is None else dist_sum + dist.sum(0)
+            dist_count += len(dist)
+            loss_sum += float(loss.detach())
+            n_batches += 1
+            avg = loss_sum / n_batches
+            state.steps.append({"step": state.step, "loss": float(loss.detach()), "avg": avg})
+            progress.advance()
+            if state.step % config.log_every == 0:
+                log(f"Step {state.step}: Loss={float(loss.detach()):.4f}, Avg={avg:.4f}")
+            if checkpoint_dir is not None and state.step % config.checkpoint_every == 0:
+                name = f"checkpoint_step_{state.step}.pt"
+                _save(checkpoint_dir / name, model, optimizer, state, payload)
+                prune_checkpoints(checkpoint_dir)
+
+        state.center = (dist_sum / max(dist_count, 1)).tolist() if dist_sum is not None else None
+        train_loss = loss_sum / max(n_batches, 1)
+        val_loss = (
+            validation_loss(model, val_tokens, config, torch.tensor(state.center))
+            if val_tokens is not None
+            else train_loss
+        )
+        state.epoch += 1
+        seconds = time.perf_counter() - started
+        state.epochs.append(
+            {
+                "epoch": state.epoch,
+                "train_loss": train_loss,
+                "val_loss": val_loss,
+                "seconds": seconds,
+            }
+        )
+        log(
+            f"Epoch {state.epoch}: train_loss={train_loss:.4f}, val_loss={val_loss:.4f} "
+            f"({seconds:.1f}s)"
+        )
+        improved = val_loss < state.best_val - config.min_delta
+        if improved:
+            state.best_val, state.best_epoch, state.bad_epochs = val_loss, state.epoch, 0
+        else:
+            state.bad_epochs += 1
+        if improved:
+            best = ({k: v.detach().clone() for k, v in model.state_dict().items()}, state.center)
+        if checkpoint_dir is not None:
+            if improved:
+                _save(checkpoint_dir / "best_model.pt", model, optimizer, state, payload)
+            _save(checkpoint_dir / f"epoch_{state.epoch}.pt", model, optimizer, state, payload)
+            prune_checkpoints(checkpoint_dir)
+
+    progress.close()
+    if state.bad_epochs >= config.patience:
+        log(f"Early stop: no validation improvement for {config.patience} epochs")
+    _restore_best(model, state, best, checkpoint_dir)
+    model.eval()
+    return state
+
+
+@torch.no_grad()
+def validation_loss(
+    model: nn.Module, tokens: torch.Tensor, config: TrainConfig, center: torch.Tensor
+) -> float:
+    """Loss on the validation windows with masks fixed by the seed (comparable across epochs)."""
+    model.eval()
+    generator = torch.Generator().manual_seed(config.seed + 424_242)
+    total, count = 0.0, 0
+    for start in range(0, len(tokens), 1024):
+        batch = _trim(tokens[start : start + 1024])
+        loss, _ = batch_loss(model, batch, config.mask_ratio, generator, center, config.alpha)
+        total += float(loss) * len(batch)
+        count += len(batch)
+    model.train()
+    return total / max(count, 1)
+
+
+def _restore_best(model, state: TrainState, best, checkpoint_dir: Path | None) -> None:
+    """Load the best epoch's weights (from memory, or best_model.pt after a resume)."""
+    if best is None and checkpoint_dir is not None:
+        payload = load_checkpoint(checkpoint_dir / "best_model.pt")
+        if payload is not None:
+            best = (payload["model_state_dict"], payload["state"]["center"])
+    if best is not None:
+        model.load_state_dict(best[0])
+        state.center = best[1]
+
+
+def _trim(tokens: torch.Tensor) -> torch.Tensor:
+    """Drop all-padding columns at the right of a batch."""
+    width = int((tokens != PAD).sum(dim=1).max())
+    return tokens[:, :width]
+
+
+def _save(path: Path, model, optimizer, state: TrainState, payload: dict) -> None:
+    save_checkpoint(
+        path,
+        {
+            **payload,
+            "model_state_dict": model.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict(),
+            "step": state.step,
+            "epoch": state.epoch,
+            "state": asdict(state),
+        },
+    )
+
+
+def _resume(model, optimizer, checkpoint_dir: Path, log: Log) -> TrainState | None:
+    payload = latest_checkpoint(checkpoint_dir)
+    if payload is None:
+        log(f"No usable checkpoint in {checkpoint_dir}; training from scratch")
+        return None
+    model.load_state_dict(payload["model_state_dict"])
+    optimizer.load_state_dict(payload["optimizer_state_dict"])
+    state = TrainState(**payload["state"])
+    log(f"Resumed from step {state.step} (epoch {state.epoch})")
+    return state
+
+
+class _Progress:
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int, done: int) -> None:
+        self._bar = None
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("training", total=total, completed=done)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()

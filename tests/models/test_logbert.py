@@ -1,0 +1,93 @@
+"""LogBERT on tiny inline sessions: learns order, unseen keys, windows, determinism, save/load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.logbert import LogBERT
+from logbert.models.vocab import DIST, END, UNK, Vocab, pad, windows
+
+TINY = {"hidden": 32, "layers": 1, "heads": 2, "max_len": 16, "epochs": 12, "batch_size": 32}
+NORMAL = [[1, 2, 3, 4, 5, 6]] * 60 + [[1, 2, 3, 4, 5, 6, 7]] * 30
+
+
+@pytest.fixture(scope="module")
+def model() -> LogBERT:
+    return LogBERT(**TINY, lr=5e-3, patience=20).fit(NORMAL, validation=NORMAL[:10])
+
+
+def test_vocab_maps_unseen_keys_to_unk_and_windows_long_sessions():
+    vocab = Vocab([5, 9])
+    assert vocab.token(5) != UNK and vocab.token(7) == UNK
+    assert vocab.key(vocab.token(9)) == 9 and vocab.key(END) is None
+    cut = windows(list(range(10, 20)), max_len=6)  # 4 keys per window
+    assert [len(w) for w in cut] == [5, 5, 4]
+    assert all(w[0] == DIST for w in cut) and cut[-1][-1] == END
+    assert windows([], max_len=6) == [[DIST, END]]
+    assert pad([[1], [1, 2, 3]]).tolist() == [[1, 0, 0], [1, 2, 3]]
+
+
+def test_learns_order_unseen_keys_and_truncation(model):
+    scores = model.score_sessions(
+        [[1, 2, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6], [1, 2, 3, 4, 99, 6], [1, 2]]
+    )
+    normal, swapped, unseen, truncated = scores["score"]
+    assert swapped > normal and unseen > normal and truncated > normal
+    assert scores["miss_ratio"][2] > 0  # an unseen key is always a miss
+    assert scores["miss_ratio"][0] == 0
+
+
+def test_scores_every_session_in_order_and_deterministically(model):
+    sessions = [[1, 2, 3], [], [1], list(range(1, 7)) * 10, [1, 2, 3]]  # 60 keys > max_len
+    first = model.decision_function(sessions)
+    assert first.shape == (5,) and np.isfinite(first).all()
+    assert first[0] == first[4]  # identical sequences, identical scores
+    assert np.array_equal(first, model.decision_function(sessions))
+    assert np.array_equal(first[:1], model.decision_function(sessions[:1]))
+
+
+def test_same_seed_same_model():
+    a = LogBERT(**{**TINY, "epochs": 2}).fit(NORMAL[:40])
+    b = LogBERT(**{**TINY, "epochs": 2}).fit(NORMAL[:40])
+    probe = [[1, 2, 3, 4], [4, 3, 2, 1]]
+    assert np.array_equal(a.decision_function(probe), b.decision_function(probe))
+
+
+def test_save_load_round_trip_and_predict(model, tmp_path):
+    model.calibrate(NORMAL[:10], rule="max", source="test")
+    model.save(tmp_path / "m")
+    loaded = LogBERT.load(tmp_path / "m")
+    probe = [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [1, 2, 3, 42]]
+    assert np.array_equal(model.decision_function(probe), loaded.decision_function(probe))
+    assert loaded.threshold_.rule == "max" and loaded.threshold_.score == "score"
+    assert loaded.predict(probe).tolist() == [0, 1, 1]
+
+
+def test_explain_names_surprising_positions_and_expected_keys(model):
+    (events,) = model.explain([[1, 2, 3, 4, 77, 6]], top=2)
+    assert events[0]["position"] == 4 and events[0]["key"] == 77
+    assert events[0]["expected"][0]["key"] == 5
+    (truncated,) = model.explain([[1, 2]], top=1)
+    assert truncated[0]["key"] is None  # the session ended where key 3 was expected
+
+
+@pytest.mark.parametrize("victim", ["model.safetensors", "vocab.json", "config.json"])
+def test_missing_or_corrupt_model_files_raise_clear_errors(model, tmp_path, victim):
+    model.save(tmp_path / "m")
+    (tmp_path / "m" / victim).write_bytes(b"\x00garbage")
+    with pytest.raises(LogbertError, match="corrupt"):
+        LogBERT.load(tmp_path / "m")
+    (tmp_path / "m" / victim).unlink()
+    with pytest.raises(LogbertError, match="missing"):
+        LogBERT.load(tmp_path / "m")
+
+
+def test_bad_construction_and_untrained_use():
+    with pytest.raises(LogbertError):
+        LogBERT(decision="vibes")
+    with pytest.raises(LogbertError, match="not trained"):
+        LogBERT().decision_function([[1, 2]])
+    with pytest.raises(LogbertError, match="no training sessions"):
+        LogBERT().fit([])

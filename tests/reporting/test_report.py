@@ -228,3 +228,31 @@ def test_odd_field_types_do_not_crash(tmp_path):
     result, html = render({"model": model}, tmp_path, scores=scores, evaluation=evaluation)
     assert "1 of 3 rows in scores.jsonl have no numeric score" in html
     assert "roc_pr" in [p.stem for p in result.figure_paths]
+
+
+def test_templates_file_and_end_of_session_event(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "templates.csv").write_text("template_id,template,count\n5,Receiving <*>,3\n")
+    row = {
+        "session_id": "s1",
+        "score": 9.0,
+        "top_events": [
+            {
+                "position": 2,
+                "key": None,
+                "template": "<end of session>",
+                "surprise": 7.5,
+                "expected": [{"key": 6, "template": "Served <*>", "prob": 0.9}],
+            },
+        ],
+    }
+    scores = tmp_path / "scores.jsonl"
+    scores.write_text(json.dumps(row) + "\n")
+    sessions = tmp_path / "sessions.jsonl"
+    sessions.write_text(json.dumps({"session_id": "s1", "keys": [5, 5]}) + "\n")
+    _, html = render({"model": model}, tmp_path, scores=scores, sessions=sessions)
+    assert html.count("5: Receiving &lt;*&gt;") == 2  # from the model dir's templates.csv
+    assert "&lt;end of session&gt;" in html and "6: Served &lt;*&gt;" in html
+    with pytest.raises(LogbertError, match="templates file not found"):
+        build_report(model, tmp_path / "r.html", templates=tmp_path / "absent.csv")

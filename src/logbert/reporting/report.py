@@ -11,7 +11,8 @@ from logbert.reporting.context import FIGURE_NAMES, ReportData
 from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
 from logbert.reporting.inputs import load_evaluation, load_model_dir, load_scores
-from logbert.reporting.top_sessions import read_session_keys, read_templates, top_sessions_section
+from logbert.reporting.top_sessions import read_session_keys, top_sessions_section
+from logbert.scoring.score_files import read_templates
 
 DEFAULT_TOP = 10
 
@@ -88,8 +89,8 @@ def build_report(
     return ReportResult(output, written, missing)
 
 
-def _templates(model_dir: Path, path: str | Path | None) -> dict[str, str]:
-    if path is not None:
-        return read_templates(path)
-    beside = model_dir / "templates.csv"
-    return read_templates(beside) if beside.is_file() else {}
+def _templates(model_dir: Path, path: str | Path | None) -> dict[int, str]:
+    """Template text by key: from `--templates`, else the model directory's templates.csv."""
+    if path is not None and not Path(path).is_file():
+        raise LogbertError(f"templates file not found: {path}; pass the one `logbert parse` wrote")
+    return read_templates(path if path is not None else model_dir / "templates.csv")

@@ -7,29 +7,15 @@ whole event sequence is shown, surprising positions highlighted in place.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from logbert.errors import LogbertError
 from logbert.reporting.html import Safe, Section, fmt, join, missing, tag
 from logbert.reporting.html import table as html_table
 from logbert.reporting.inputs import as_float, rows_of
 from logbert.sessions.io import iter_session_batches
 
 MAX_EVENTS_SHOWN = 200
-
-
-def read_templates(path: str | Path) -> dict[str, str]:
-    """`template_id -> template` from a templates.csv written by `logbert parse`."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError as exc:
-        raise LogbertError(f"templates file not found: {path}") from exc
-    if rows and not {"template_id", "template"} <= set(rows[0]):
-        raise LogbertError(f"{path}: templates CSV needs columns template_id,template")
-    return {str(row["template_id"]).strip(): row["template"] for row in rows}
 
 
 def read_session_keys(path: str | Path, wanted: Iterable[str]) -> dict[str, list[int]]:
@@ -46,7 +32,7 @@ def read_session_keys(path: str | Path, wanted: Iterable[str]) -> dict[str, list
 def top_sessions_section(
     rows: list[dict] | None,
     threshold: float | None,
-    templates: dict[str, str],
+    templates: dict[int, str],
     session_keys: dict[str, list[int]],
 ) -> Section:
     """One collapsible block per top session, the highest score first."""
@@ -92,7 +78,7 @@ def _session_block(
     rank: int,
     row: dict,
     threshold: float | None,
-    lookup: dict[str, str],
+    lookup: dict[int, str],
     keys: list[int] | None,
 ) -> Safe:
     score = row.get("score")
@@ -117,13 +103,13 @@ def _session_block(
     )
 
 
-def _surprising_table(events: list[dict], lookup: dict[str, str]) -> Safe:
+def _surprising_table(events: list[dict], lookup: dict[int, str]) -> Safe:
     if not events:
         return missing("This row has no top_events to explain it.")
     rows = [
         (
             e.get("position"),
-            _key_text(e.get("key"), lookup),
+            _key_text(e.get("key"), lookup, e.get("template")),
             e.get("surprise"),
             _expected_text(e, lookup),
         )
@@ -136,7 +122,7 @@ def _surprising_table(events: list[dict], lookup: dict[str, str]) -> Safe:
     )
 
 
-def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[str, str]) -> Safe:
+def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[int, str]) -> Safe:
     shown = [i for i in range(len(keys)) if i < MAX_EVENTS_SHOWN or i in events]
     extra = sorted(p for p in events if p >= len(keys))  # e.g. the [END] position
     rows, marked = [], []
@@ -146,7 +132,7 @@ def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[str, 
         rows.append(
             (
                 position,
-                _key_text(key, lookup),
+                _key_text(key, lookup, (event or {}).get("template")),
                 "" if event is None else event.get("surprise"),
                 "" if event is None else _expected_text(event, lookup),
             )
@@ -163,20 +149,28 @@ def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[str, 
     return table
 
 
-def _learn(lookup: dict[str, str], item: dict) -> None:
+def _learn(lookup: dict[int, str], item: dict) -> None:
     template = item.get("template")
-    if template and item.get("key") is not None:
-        lookup.setdefault(str(item["key"]), str(template))
+    if template and _is_int(item.get("key")):
+        lookup.setdefault(item["key"], str(template))
 
 
-def _key_text(key: object, lookup: dict[str, str]) -> str:
-    template = lookup.get(str(key))
+def _key_text(key: object, lookup: dict[int, str], own: object = None) -> str:
+    """`key: template`; the end of a session has no key (its template says so)."""
+    template = lookup.get(key) if _is_int(key) else None
+    template = template or own
+    if key is None:
+        return str(template or "<end of session>")
     return f"{key}: {template}" if template else f"{key}"
 
 
-def _expected_text(event: dict, lookup: dict[str, str]) -> Safe:
+def _expected_text(event: dict, lookup: dict[int, str]) -> Safe:
     items = [
-        tag("li", _key_text(alt.get("key"), lookup), f" (p={fmt(alt.get('prob'), 3)})")
+        tag(
+            "li",
+            _key_text(alt.get("key"), lookup, alt.get("template")),
+            f" (p={fmt(alt.get('prob'), 3)})",
+        )
         for alt in rows_of(event, "expected")
     ]
     return tag("ul", *items) if items else Safe("")

@@ -214,6 +214,13 @@ def parse_timestamps(columns: dict[str, pa.Array], spec: TimestampSpec | None, n
     text = columns[spec.fields[0]]
     for name in spec.fields[1:]:
         text = pc.binary_join_element_wise(text, columns[name], " ")
+    # logs repeat timestamps (one per second or millisecond): parse each distinct value once
+    enc = pc.dictionary_encode(text)
+    return _parse_text(enc.dictionary, spec).take(enc.indices)
+
+
+def _parse_text(text: pa.Array, spec: TimestampSpec) -> pa.Array:
+    n = len(text)
     parts = pc.extract_regex(text, spec.pattern)
     names = {parts.type.field(i).name for i in range(parts.type.num_fields)}
 

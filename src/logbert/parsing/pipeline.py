@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from logbert.parsing.formats import LogFormat, parse_timestamps
 from logbert.parsing.masks import WILDCARD, mask_array
 from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.reader import LineChunk, iter_chunks, source_name
+from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import load_miner, save_miner
 from logbert.parsing.template_matcher import (
     TemplateMatcher,
@@ -38,6 +40,8 @@ from logbert.parsing.template_matcher import (
 )
 
 PARSERS = ("logbert", "drain3")
+# Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
+WORKERS = int(os.environ.get("LOGBERT_PARSE_WORKERS", 2))
 
 
 @dataclass
@@ -51,6 +55,7 @@ class ParseSummary:
     unmatched: int = 0
     seconds: float = 0.0
     template_counts: Counter = field(default_factory=Counter)
+    last_chunk: int = 0
 
     @property
     def templates(self) -> int:
@@ -114,35 +119,31 @@ class Parser:
         self.schema = _schema(fmt)
 
     # -- one chunk ------------------------------------------------------------------------
-    def split(self, chunk: LineChunk) -> tuple[pa.Array, np.ndarray, dict[str, pa.Array]]:
-        """(matched mask, line numbers, header columns incl. Content) for a chunk."""
-        lines = chunk.lines
-        n = len(lines)
+    def prepare(self, chunk: LineChunk, name: str) -> Prepared:
+        """Everything per chunk that does not touch the miner (runs in worker threads)."""
+        n = len(chunk.lines)
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
-        if self.fmt.is_raw:
-            return pa.array(np.ones(n, bool)), line_no, {"Content": lines}
-        parts = pc.extract_regex(lines, self.fmt.fast_regex)
-        ok = parts.is_valid().to_numpy(zero_copy_only=False)
-        if not ok.all():
-            slow = np.flatnonzero(~ok)
-            retry = pc.extract_regex(lines.take(pa.array(slow)), self.fmt.regex)
-            rv = retry.is_valid().to_numpy(zero_copy_only=False)
-            good = np.concatenate([np.flatnonzero(ok), slow[rv]])
-            parts = pa.concat_arrays([parts.filter(pa.array(ok)), retry.filter(pa.array(rv))])
-            parts = parts.take(pa.array(np.argsort(good, kind="stable")))
-            ok[slow[rv]] = True
-        cols = {parts.type.field(i).name: pc.struct_field(parts, i) for i in
-                range(parts.type.num_fields)}  # fmt: skip
-        return pa.array(ok), line_no, cols
+        ok, cols = split_lines(chunk.lines, self.fmt)
+        prep = Prepared(chunk, name, ok, line_no[ok], cols)
+        if len(prep.line_no) == 0:
+            return prep
+        content = cols["Content"]
+        prep.timestamp = parse_timestamps(cols, self.fmt.timestamp, len(prep.line_no))
+        if self.matcher is None:
+            masked = mask_array(content) if self.miner.masks_input else content
+            prep.encoded = pc.dictionary_encode(masked)
+            if isinstance(self.miner, TemplateMiner):
+                prep.words = _words(content)
+        return prep
 
-    def templates_for(self, content: pa.Array) -> tuple[np.ndarray, pa.Array, pa.Array]:
-        """(template ids, template texts, params) for a content column."""
+    def templates_for(self, prep: Prepared) -> tuple[np.ndarray, pa.Array, pa.Array]:
+        """(template ids, template texts, params) for a prepared chunk (serial: the miner)."""
+        content = prep.cols["Content"]
         if self.matcher is not None:
             ids, params = self.matcher.match(content)
             texts = {t: self.known[t] for t in np.unique(ids) if t >= 0}
             return ids, _texts(ids, texts), params
-        masked = mask_array(content) if self.miner.masks_input else content
-        enc = pc.dictionary_encode(masked)
+        enc = prep.encoded
         codes = enc.indices.to_numpy(zero_copy_only=False)
         uniq = enc.dictionary.to_pylist()
         if isinstance(self.miner, TemplateMiner):
@@ -153,10 +154,24 @@ class Parser:
         ids = uniq_ids[codes]
         texts = {int(t): self.miner.template(int(t)) for t in np.unique(uniq_ids)}
         if isinstance(self.miner, TemplateMiner):
-            params = _params_by_position(content, ids, texts)
+            params = _params_by_position(prep.words, ids, texts)
         else:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
+
+
+@dataclass
+class Prepared:
+    """A chunk after the per-line work: matched rows, columns, masked messages."""
+
+    chunk: LineChunk
+    name: str
+    ok: np.ndarray
+    line_no: np.ndarray
+    cols: dict[str, pa.Array]
+    timestamp: pa.Array | None = None
+    encoded: pa.DictionaryArray | None = None
+    words: pa.ListArray | None = None
 
 
 def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
@@ -172,13 +187,15 @@ def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
 def _words(content: pa.Array) -> pa.Array:
     """Whitespace-separated words (a plain split when there are no whitespace runs: faster)."""
     text = pc.utf8_trim_whitespace(content)
-    runs = pc.or_(pc.match_substring(text, "  "), pc.match_substring(text, "\t"))
-    if pc.any(runs).as_py() or pc.any(pc.match_substring_regex(text, r"[\r\f\v]")).as_py():
+    data = text.buffers()[2]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    space = raw == 32
+    if (space[1:] & space[:-1]).any() or ((raw >= 9) & (raw <= 13)).any():
         return pc.split_pattern_regex(text, r"\s+")
     return pc.split_pattern(text, " ")
 
 
-def _params_by_position(content: pa.Array, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
+def _params_by_position(words: pa.ListArray, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
     """Words of each message at its template's `<*>` positions (templates align word by word)."""
     keys = np.array(sorted(texts), dtype=np.int64)
     positions = [[p for p, w in enumerate(texts[int(k)].split(" ")) if WILDCARD in w] for k in keys]
@@ -189,7 +206,6 @@ def _params_by_position(content: pa.Array, ids: np.ndarray, texts: dict[int, str
     c = counts[local]
     out_off = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(c, out=out_off[1:])
-    words = _words(content)
     if out_off[-1] == 0:
         return pa.ListArray.from_arrays(out_off.astype(np.int32), pa.array([], pa.string()))
     row = np.repeat(np.arange(len(ids)), c)
@@ -238,12 +254,20 @@ def parse_files(
             open(tmp[rejects], "w", encoding="utf-8") as rej,
         ):
             rej.write("source\tline_no\tline\n")
-            for path in inputs:
-                name = source_name(path)
-                for chunk in iter_chunks(path):
-                    _one_chunk(run, chunk, name, writer, rej, summary)
+            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+                pending: deque[Future[Prepared]] = deque()
+                for path in inputs:
+                    name = source_name(path)
+                    for chunk in iter_chunks(path):
+                        pending.append(pool.submit(run.prepare, chunk, name))
+                        while len(pending) > WORKERS:
+                            _finish(run, pending.popleft().result(), writer, rej, summary)
+                            if on_progress:
+                                on_progress(summary.last_chunk)
+                while pending:
+                    _finish(run, pending.popleft().result(), writer, rej, summary)
                     if on_progress:
-                        on_progress(len(chunk.lines))
+                        on_progress(summary.last_chunk)
         _write_templates(run, summary, tmp[templates_csv])
         if state is not None and isinstance(run.miner, TemplateMiner):
             save_miner(run.miner, state)
@@ -256,25 +280,24 @@ def parse_files(
     return summary
 
 
-def _one_chunk(
-    run: Parser, chunk: LineChunk, name: str, writer: pq.ParquetWriter, rej, summary: ParseSummary
+def _finish(
+    run: Parser, prep: Prepared, writer: pq.ParquetWriter, rej, summary: ParseSummary
 ) -> None:
-    n = len(chunk.lines)
-    summary.lines += n
+    """Serial part of a chunk: rejects, miner, parameters, writing."""
+    chunk, ok, line_no, cols = prep.chunk, prep.ok, prep.line_no, prep.cols
+    summary.lines += len(chunk.lines)
+    summary.last_chunk = len(chunk.lines)
     summary.undecodable += chunk.undecodable
-    ok, line_no, cols = run.split(chunk)
-    ok_np = ok.to_numpy(zero_copy_only=False)
-    if not ok_np.all():
-        bad = np.flatnonzero(~ok_np)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
         summary.rejected += len(bad)
-        for i, text in zip(bad, chunk.lines.take(pa.array(bad)).to_pylist(), strict=True):
-            rej.write(f"{name}\t{line_no[i]}\t{text}\n")
-        line_no = line_no[ok_np]
+        texts = chunk.lines.take(pa.array(bad)).to_pylist()
+        for i, text in zip(bad, texts, strict=True):
+            rej.write(f"{prep.name}\t{chunk.first_line_no + i}\t{text}\n")
     m = len(line_no)
     if m == 0:
         return
-    content = cols["Content"]
-    ids, texts, params = run.templates_for(content)
+    ids, texts, params = run.templates_for(prep)
     unmatched = ids < 0
     summary.unmatched += int(unmatched.sum())
     uniq, cnt = np.unique(ids[~unmatched], return_counts=True)
@@ -285,11 +308,11 @@ def _one_chunk(
     arrays = {
         "line_no": pa.array(line_no),
         "source": pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(m, np.int32)), pa.array([name])
+            pa.array(np.zeros(m, np.int32)), pa.array([prep.name])
         ).cast(pa.string()),
-        "timestamp": parse_timestamps(cols, fmt.timestamp, m),
+        "timestamp": prep.timestamp,
         **{f: cols[f] for f in fmt.header_fields if f not in _RESERVED},
-        "content": content,
+        "content": cols["Content"],
         "template_id": pa.array(ids, mask=unmatched),
         "template": texts,
         "params": params,

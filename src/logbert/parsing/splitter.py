@@ -1,0 +1,117 @@
+"""Split lines into header fields and content, vectorised, in up to three passes.
+
+1. Literal splits (`pyarrow.compute.split_pattern`, no regex): for formats whose separators are
+   plain text, e.g. HDFS `<Date> <Time> <Pid> <Level> <Component>: <Content>` is one split on
+   " " (4 times) and one on ": ". A row is accepted only when every header field is non-empty
+   and free of whitespace, where the format regex would split it the same way.
+2. The format regex with whitespace-free fields (`\\S*?` for `.*?`; RE2 runs it faster).
+3. The full loghub regex (`.*?` fields) for what is left; rows that fail it are rejects.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from logbert.parsing.formats import LogFormat
+
+_PLAIN = re.compile(r"(?:[^\\()\[\]{}.*+?|^$]|\\[\[\]{}().|*+?^$\\-])*")
+
+
+def literal_plan(fmt: LogFormat) -> tuple[str, list[tuple[list[str], str]], bool] | None:
+    """(leading text, [(fields, separator)], trim content) or None when a literal is a pattern."""
+    parts = re.split(r"<([A-Za-z_][A-Za-z0-9_]*)>", fmt.format)
+    lits = parts[0::2]
+    fields = parts[1::2]
+    if lits[-1] != "" or not all(_PLAIN.fullmatch(x) for x in lits):
+        return None
+    plain = [re.sub(" +", " ", re.sub(r"\\(.)", r"\1", x)) for x in lits]
+    if any(x == "" for x in plain[1:-1]):  # two fields with nothing between them
+        return None
+    steps: list[tuple[list[str], str]] = []
+    for name, sep in zip(fields[:-1], plain[1:-1], strict=True):
+        if steps and steps[-1][1] == sep == " ":
+            steps[-1][0].append(name)
+        else:
+            steps.append(([name], sep))
+    return plain[0], steps, plain[-2].endswith(" ")
+
+
+def _literal_split(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """Rows split by literal separators (positions into `lines`) and their columns."""
+    plan = literal_plan(fmt)
+    idx = np.arange(len(lines))
+    if plan is None:
+        return idx[:0], {}
+    lead, steps, trim = plan
+    # whitespace other than spaces is rare: without it, plain substring checks suffice
+    odd_space = pc.any(pc.match_substring_regex(lines, r"[\t\r\f\v]")).as_py()
+    rest = lines
+    if lead:
+        ok = pc.starts_with(rest, lead).to_numpy(zero_copy_only=False)
+        idx, rest = idx[ok], pc.utf8_slice_codeunits(rest.filter(pa.array(ok)), len(lead))
+    cols: dict[str, pa.Array] = {}
+    for names, sep in steps:
+        parts = pc.split_pattern(rest, sep, max_splits=len(names))
+        ok = pc.list_value_length(parts).to_numpy(zero_copy_only=False) == len(names) + 1
+        for name in names:
+            value = pc.list_element(parts.filter(pa.array(ok)), names.index(name))
+            if odd_space:
+                bad = pc.or_(pc.equal(value, ""), pc.match_substring_regex(value, r"\s"))
+            elif sep == " ":  # the split already keeps spaces out of these fields
+                bad = pc.equal(value, "")
+            else:
+                bad = pc.or_(pc.equal(value, ""), pc.match_substring(value, " "))
+            ok[ok] &= ~bad.to_numpy(zero_copy_only=False)
+        keep = pa.array(ok)
+        parts = parts.filter(keep)
+        idx = idx[ok]
+        cols = {k: v.filter(keep) for k, v in cols.items()}
+        for i, name in enumerate(names):
+            cols[name] = pc.list_element(parts, i)
+        rest = pc.list_element(parts, len(names))
+    cols["Content"] = pc.utf8_ltrim_whitespace(rest) if trim else rest
+    return idx, cols
+
+
+def _regex_split(lines: pa.Array, regex: str) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    parts = pc.extract_regex(lines, regex)
+    ok = parts.is_valid().to_numpy(zero_copy_only=False)
+    parts = parts.filter(pa.array(ok))
+    cols = {parts.type.field(i).name: pc.struct_field(parts, i) for i in
+            range(parts.type.num_fields)}  # fmt: skip
+    return np.flatnonzero(ok), cols
+
+
+def split_lines(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """(matched mask, columns of the matched rows in line order) for a chunk of lines."""
+    n = len(lines)
+    if fmt.is_raw:
+        return np.ones(n, bool), {"Content": lines}
+    pieces = []
+    todo = np.arange(n)
+    for step in (
+        lambda a: _literal_split(a, fmt),
+        lambda a: _regex_split(a, fmt.fast_regex),
+        lambda a: _regex_split(a, fmt.regex),
+    ):
+        if len(todo) == 0:
+            break
+        sub = lines if len(todo) == n else lines.take(pa.array(todo))
+        got, cols = step(sub)
+        if len(got):
+            pieces.append((todo[got], cols))
+            todo = np.delete(todo, got)
+    ok = np.ones(n, bool)
+    ok[todo] = False
+    if not pieces:
+        return ok, {}
+    if len(pieces) == 1:
+        return ok, pieces[0][1]
+    rows = np.concatenate([r for r, _ in pieces])
+    order = pa.array(np.argsort(rows, kind="stable"))
+    names = list(pieces[0][1])
+    return ok, {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}

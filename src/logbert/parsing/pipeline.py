@@ -29,7 +29,7 @@ from logbert.parsing.formats import LogFormat, parse_timestamps
 from logbert.parsing.masks import WILDCARD, mask_array
 from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.reader import LineChunk, iter_chunks, source_name
-from logbert.parsing.splitter import split_lines
+from logbert.parsing.splitter import has_bytes, split_lines
 from logbert.parsing.state import load_miner, save_miner
 from logbert.parsing.template_matcher import (
     TemplateMatcher,
@@ -187,10 +187,7 @@ def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
 def _words(content: pa.Array) -> pa.Array:
     """Whitespace-separated words (a plain split when there are no whitespace runs: faster)."""
     text = pc.utf8_trim_whitespace(content)
-    data = text.buffers()[2]
-    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
-    space = raw == 32
-    if (space[1:] & space[:-1]).any() or ((raw >= 9) & (raw <= 13)).any():
+    if has_bytes(text, 9, 13) or pc.any(pc.match_substring(text, "  ")).as_py():
         return pc.split_pattern_regex(text, r"\s+")
     return pc.split_pattern(text, " ")
 

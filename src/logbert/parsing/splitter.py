@@ -21,6 +21,15 @@ from logbert.parsing.formats import LogFormat
 _PLAIN = re.compile(r"(?:[^\\()\[\]{}.*+?|^$]|\\[\[\]{}().|*+?^$\\-])*")
 
 
+def has_bytes(strings: pa.Array, lo: int, hi: int) -> bool:
+    """Whether any byte of the strings' data lies in [lo, hi] (may look past a slice: safe)."""
+    data = strings.buffers()[2]
+    if data is None:
+        return False
+    raw = np.frombuffer(data, np.uint8)
+    return bool(((raw >= lo) & (raw <= hi)).any())
+
+
 def literal_plan(fmt: LogFormat) -> tuple[str, list[tuple[list[str], str]], bool] | None:
     """(leading text, [(fields, separator)], trim content) or None when a literal is a pattern."""
     parts = re.split(r"<([A-Za-z_][A-Za-z0-9_]*)>", fmt.format)
@@ -48,7 +57,7 @@ def _literal_split(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[st
         return idx[:0], {}
     lead, steps, trim = plan
     # whitespace other than spaces is rare: without it, plain substring checks suffice
-    odd_space = pc.any(pc.match_substring_regex(lines, r"[\t\r\f\v]")).as_py()
+    odd_space = has_bytes(lines, 9, 13)
     rest = lines
     if lead:
         ok = pc.starts_with(rest, lead).to_numpy(zero_copy_only=False)

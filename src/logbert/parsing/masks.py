@@ -43,6 +43,12 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
+    (  # boolean and null values
+        r"(^|[^A-Za-z0-9_])(?i:true|false|null)($|[^A-Za-z0-9_])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (r"(<\*>,? )(?:B|KB|MB|GB|TB|KiB|MiB|GiB)($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 1),
     (r"\s+", " ", 1),  # words are separated by any run of whitespace
 ]
 

@@ -20,6 +20,7 @@ line up with message tokens and parameters are the words at `<*>` positions.
 from __future__ import annotations
 
 # Generic constants (never tuned per system).
+import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -32,6 +33,34 @@ SPLIT_MAX_DISTINCT = 3
 
 def _is_variable_word(word: str) -> bool:
     return WILDCARD in word
+
+
+def _fits(token: str, word: str) -> bool:
+    """Whether `word` fits a template token (`<*>`, or text around one `<*>`)."""
+    if token == WILDCARD:
+        return True
+    if WILDCARD not in token:
+        return False
+    pre, _, suf = token.partition(WILDCARD)
+    return len(word) >= len(pre) + len(suf) and word.startswith(pre) and word.endswith(suf)
+
+
+def _generalize(values: set[str]) -> str:
+    """Template token for differing words: the shared punctuation-delimited prefix and suffix
+    around `<*>` (`tag="<*>",`)."""
+    pre = os.path.commonprefix(list(values))
+    suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
+    cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
+    pre = pre[:cut]
+    if "<" in pre:  # never split an existing wildcard
+        pre = ""
+    rest = min(len(v) for v in values) - len(pre)
+    suf = suf[-rest:] if rest > 0 else ""
+    cut = min((i for i, c in enumerate(suf) if not c.isalnum()), default=len(suf))
+    suf = suf[cut:]
+    if ">" in suf:
+        suf = ""
+    return pre + WILDCARD + suf
 
 
 class TemplateMiner:
@@ -115,7 +144,7 @@ class TemplateMiner:
             for a, b in zip(tpl, tokens, strict=True):
                 if a == b:
                     const += a != WILDCARD
-                elif a != WILDCARD:
+                elif not _fits(a, b):
                     break
             else:
                 if const > best_const:
@@ -180,6 +209,7 @@ def _refine(
             word = rows[0][p]
             template.append(word)
             continue
+        token = _generalize(values)
         if (
             split_pos < 0
             and len(values) <= SPLIT_MAX_DISTINCT
@@ -187,7 +217,7 @@ def _refine(
             and not any(_is_variable_word(v) for v in values)
         ):
             split_pos = p
-        template.append(WILDCARD)
+        template.append(token)
     if split_pos >= 0:
         parts: dict[str, list[int]] = defaultdict(list)
         for j, r in enumerate(rows):

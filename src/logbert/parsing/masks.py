@@ -36,6 +36,7 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s]+", WILDCARD, 1),  # URLs
     (rf"(^|[{_DELIM}])(/[^{_DELIM}/]+)+/?", r"\1" + WILDCARD, 1),  # absolute paths
+    (rf"(^|[{_DELIM}])[A-Za-z]:\\[^{_DELIM}]*", r"\1" + WILDCARD, 1),  # Windows paths
     (  # month and weekday names are parts of dates
         r"(^|\s)(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
         r"($|\s)",

@@ -51,15 +51,11 @@ def _generalize(values: set[str]) -> str:
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
-    pre = pre[:cut]
-    if "<" in pre:  # never split an existing wildcard
-        pre = ""
+    pre = pre[:cut].partition("<")[0]  # never cut into an existing wildcard
     rest = min(len(v) for v in values) - len(pre)
     suf = suf[-rest:] if rest > 0 else ""
     cut = min((i for i, c in enumerate(suf) if not c.isalnum()), default=len(suf))
-    suf = suf[cut:]
-    if ">" in suf:
-        suf = ""
+    suf = suf[cut:].rpartition(">")[2]
     return pre + WILDCARD + suf
 
 

@@ -12,11 +12,11 @@ import shutil
 import time
 from pathlib import Path
 
-import numpy as np
 import typer
 import yaml
 
 from logbert.errors import LogbertError
+from logbert.evaluation.protocols import holdout
 from logbert.models.registry import detector_class
 from logbert.scoring.thresholds import rule_needs_labels
 from logbert.sessions.io import ANOMALY, read_sessions
@@ -56,7 +56,7 @@ def command(
     left_out = len(all_sessions) - len(normal)
     if not normal:
         raise LogbertError(f"{sessions}: no normal sessions to train on")
-    train, val = _split(normal, validation_split, seed)
+    train, val = holdout(normal, validation_split, seed)
     typer.echo(
         f"Training {model} on {len(train)} normal sessions ({len(val)} held out for "
         f"validation; {left_out} labelled anomalies left out)",
@@ -123,15 +123,3 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int) -> dict:
     if "seed" in accepted:
         params.setdefault("seed", seed)
     return params
-
-
-def _split(sessions: list, share: float, seed: int) -> tuple[list, list]:
-    """Seeded split into (train, validation); no validation when there are too few."""
-    n_val = int(round(len(sessions) * share))
-    if n_val == 0 or n_val >= len(sessions):
-        return sessions, []
-    order = np.random.default_rng(seed).permutation(len(sessions))
-    val_index = set(order[:n_val].tolist())
-    train = [s for i, s in enumerate(sessions) if i not in val_index]
-    val = [s for i, s in enumerate(sessions) if i in val_index]
-    return train, val

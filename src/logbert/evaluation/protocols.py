@@ -6,6 +6,7 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
     data.train   -> list[Session]  normal sessions only (unlabelled or label "normal")
     data.test    -> list[Session]  every test session, each labelled normal/anomaly
     data.name, data.description, data.info (counts, split point)
+    train, val = holdout(data.train, share=0.1, seed=0)   # the validation split train uses
 
 - **A** (the DeepLog/LogBERT split): train on `HDFS_v1_deeplog/hdfs_train` (4,855 normal
   sessions); test on all 11,501 blocks of the HDFS 2% raw sample, parsed with
@@ -28,6 +29,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session, read_sessions
@@ -94,6 +97,21 @@ def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
         test=second,
         info=info,
     )
+
+
+def holdout(sessions: list, share: float, seed: int) -> tuple[list, list]:
+    """Seeded split into (train, validation); no validation when there are too few sessions.
+
+    `logbert train` and the benchmarks use this same split of the normal sessions.
+    """
+    n_val = int(round(len(sessions) * share))
+    if n_val == 0 or n_val >= len(sessions):
+        return list(sessions), []
+    order = np.random.default_rng(seed).permutation(len(sessions))
+    val_index = set(order[:n_val].tolist())
+    train = [s for i, s in enumerate(sessions) if i not in val_index]
+    val = [s for i, s in enumerate(sessions) if i in val_index]
+    return train, val
 
 
 def split_by_time(sessions: list[Session]) -> tuple[list[Session], list[Session], Any]:

@@ -1,0 +1,189 @@
+"""HDFS benchmark of LogBERT: protocols A and B, several seeds, every threshold rule.
+
+    .venv/bin/python benchmarks/hdfs.py [--seeds 5] [--protocols A,B] [--config FILE]
+
+Per protocol and seed: train on the protocol's normal sessions (10% held out, seeded, for
+early stopping and calibration, exactly as `logbert train`), calibrate each rule on that
+validation split only, evaluate on the protocol's test sessions. Reports mean and sd over
+seeds of P/R/F1/ROC-AUC and (protocol A) the projected full-scale F1, training time, scoring
+throughput with the model loaded, and the whole `logbert score` process (wall time, peak RSS).
+Writes benchmarks/results/hdfs.json and hdfs.md; prints the markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import yaml
+
+from logbert.evaluation.metrics import detection_metrics, projected_f1
+from logbert.evaluation.protocols import build_protocol, holdout
+from logbert.models.logbert import LogBERT
+from logbert.sessions.io import ANOMALY, write_sessions
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+DATA = Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+RULES = ("max", "quantile:0.999", "quantile:0.995", "mean+3std", "mean+2std")
+DEFAULT_RULE = "max"  # what `logbert train` uses
+PAPER = {"precision": 0.8702, "recall": 0.7810, "f1": 0.8232}
+HEADLINE = ("precision", "recall", "f1", "roc_auc", "projected_f1", "fp", "fn")
+
+
+def run_protocol(name: str, seeds: list[int], params: dict, work: Path) -> dict:
+    data = build_protocol(name, DATA, work)
+    test_keys = [s.keys for s in data.test]
+    labels = np.array([s.label == ANOMALY for s in data.test], dtype=int)
+    runs = []
+    for seed in seeds:
+        train, val = holdout(data.train, 0.1, seed)
+        model = LogBERT(**{**params, "seed": seed})
+        started = time.perf_counter()
+        model.fit([s.keys for s in train], validation=[s.keys for s in val])
+        train_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        scores = model.decision_function(test_keys)
+        score_seconds = time.perf_counter() - started
+        val_scores = model.decision_function([s.keys for s in val])
+        by_rule = {}
+        for rule in RULES:
+            model.threshold_ = None
+            threshold = model.calibrate([s.keys for s in val], rule=rule).value
+            metrics = detection_metrics(labels, scores, threshold)
+            metrics.update(projected_f1(metrics))
+            metrics["fp"] = metrics["confusion_matrix"]["fp"]
+            metrics["fn"] = metrics["confusion_matrix"]["fn"]
+            by_rule[rule] = {k: metrics[k] for k in (*HEADLINE, "threshold", "fpr")}
+        runs.append(
+            {
+                "seed": seed,
+                "train_seconds": train_seconds,
+                "epochs_run": model.training_info_["epochs_run"],
+                "score_seconds": score_seconds,
+                "sessions_per_second": len(test_keys) / score_seconds,
+                "val_score_max": float(val_scores.max()),
+                "rules": by_rule,
+            }
+        )
+        print(
+            f"[{name} seed {seed}] train {train_seconds:.1f}s, {by_rule[DEFAULT_RULE]}", flush=True
+        )
+    process = _score_process(model, data.test, work / name)
+    return {
+        "protocol": name,
+        "description": data.description,
+        "info": data.info,
+        "runs": runs,
+        "summary": _summary(runs),
+        "score_process": process,
+    }
+
+
+def _score_process(model: LogBERT, test, work: Path) -> dict:
+    """Wall time and peak memory of the whole `logbert score` command on the test set."""
+    work.mkdir(parents=True, exist_ok=True)
+    model.threshold_ = None
+    model.calibrate([[0]], rule="max")  # any threshold: this measures speed only
+    model.save(work / "model")
+    sessions = work / "test.parquet"
+    write_sessions(test, sessions)
+    command = [sys.executable, "-m", "logbert.cli.main", "score", str(work / "model"),
+               str(sessions), "--output", str(work / "scores.jsonl")]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {"sessions": len(test), "wall_seconds": seconds, "peak_rss_mb": peak_kb / 1024}
+
+
+def _summary(runs: list[dict]) -> dict:
+    def stat(values: list[float]) -> dict:
+        return {"mean": float(np.mean(values)), "sd": float(np.std(values))}
+
+    out = {
+        "train_seconds": stat([r["train_seconds"] for r in runs]),
+        "sessions_per_second": stat([r["sessions_per_second"] for r in runs]),
+    }
+    for rule in RULES:
+        out[rule] = {k: stat([r["rules"][rule][k] for r in runs]) for k in HEADLINE}
+    return out
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "# HDFS benchmark (LogBERT)",
+        "",
+        f"{results['machine']}; seeds {results['seeds']}; default rule `{DEFAULT_RULE}`.",
+        "",
+        "| protocol | rule | precision | recall | F1 | ROC-AUC | projected F1 | FP | FN |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for proto in results["protocols"]:
+        for rule in RULES:
+            s = proto["summary"][rule]
+            cells = [f"{s[k]['mean']:.4f} ± {s[k]['sd']:.4f}" for k in HEADLINE[:5]]
+            cells += [f"{s[k]['mean']:.1f}" for k in ("fp", "fn")]
+            lines.append(f"| {proto['protocol']} | `{rule}` | " + " | ".join(cells) + " |")
+    lines.append(
+        f"| paper (LogBERT, full HDFS) | | {PAPER['precision']:.4f} | {PAPER['recall']:.4f} | "
+        f"{PAPER['f1']:.4f} | | | | |"
+    )
+    lines += [
+        "",
+        "| protocol | train s | scoring sessions/s (model loaded) | "
+        "`logbert score` process: sessions, wall s, peak RSS MB |",
+        "|---|---|---|---|",
+    ]
+    for proto in results["protocols"]:
+        s, p = proto["summary"], proto["score_process"]
+        lines.append(
+            f"| {proto['protocol']} | "
+            f"{s['train_seconds']['mean']:.1f} ± {s['train_seconds']['sd']:.1f}"
+            f" | {s['sessions_per_second']['mean']:.0f} | {p['sessions']}, "
+            f"{p['wall_seconds']:.2f}, {p['peak_rss_mb']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--protocols", default="A,B")
+    parser.add_argument("--config", type=Path, help="YAML of LogBERT parameters")
+    parser.add_argument("--work-dir", type=Path, help="cache for parsed protocol data")
+    parser.add_argument("--out", type=Path, default=RESULTS / "hdfs.json")
+    args = parser.parse_args()
+    params = yaml.safe_load(args.config.read_text()) if args.config else {}
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-hdfs-"))
+    seeds = list(range(args.seeds))
+    results = {
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"torch {torch.__version__} ({torch.get_num_threads()} threads)",
+        "seeds": seeds,
+        "params": LogBERT(**params).get_params(),
+        "default_rule": DEFAULT_RULE,
+        "paper": PAPER,
+        "protocols": [
+            run_protocol(p.strip(), seeds, params, work) for p in args.protocols.split(",")
+        ],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    table = markdown(results)
+    args.out.with_suffix(".md").write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""train -> score -> calibrate -> evaluate through the CLI on tiny files, and their bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.sessions.io import Session, write_sessions
+
+TINY = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 12, "batch_size": 32, "lr": 0.005}
+runner = CliRunner()
+
+
+def invoke(*args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def user_error(result) -> str:
+    """The LogbertError a command raised (main() prints it as one line and exits 2)."""
+    assert isinstance(result.exception, LogbertError), result.output
+    return str(result.exception)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    normal = [Session(f"n{i}", [1, 2, 3, 4, 5], "normal") for i in range(40)]
+    normal += [Session(f"m{i}", [1, 2, 3, 4, 5, 6], "normal") for i in range(20)]
+    anomalies = [Session("a0", [1, 3, 2, 4, 5], "anomaly"), Session("a1", [1, 2, 9], "anomaly")]
+    write_sessions(normal + anomalies, root / "train.jsonl")
+    test = normal[:5] + anomalies + [Session("long", [1, 2, 3, 4, 5] * 8, "normal")]
+    write_sessions(test, root / "test.parquet")
+    (root / "templates.csv").write_text("template_id,template,count\n2,B <*>,1\n9,Odd <*>,1\n")
+    (root / "config.yaml").write_text(yaml.safe_dump(TINY))
+    model = root / "model"
+    result = invoke(
+        "train", root / "train.jsonl", "--output", model, "--config", root / "config.yaml",
+        "--epochs", 4, "--threshold-rule", "max",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return root, model, result.output
+
+
+def test_train_writes_model_dir_and_leaves_out_anomalies(trained):
+    _, model, output = trained
+    assert "2 labelled anomalies left out" in output
+    assert "Step" not in output or "Loss=" in output
+    for name in ("config.json", "model.safetensors", "vocab.json", "threshold.json"):
+        assert (model / name).exists(), name
+    history = json.loads((model / "history.json").read_text())
+    assert len(history["epochs"]) == 4 and {"train_loss", "val_loss"} <= set(history["epochs"][0])
+    threshold = json.loads((model / "threshold.json").read_text())
+    assert threshold["rule"] == "max" and "validation split" in threshold["source"]
+    checkpoints = {p.name for p in (model / "checkpoints").iterdir()}
+    assert {"best_model.pt", "epoch_4.pt"} <= checkpoints
+    config = json.loads((model / "config.json").read_text())
+    assert config["params"]["hidden"] == 16 and config["training"]["anomalies_left_out"] == 2
+
+
+def test_score_rows_in_input_order_with_details(trained, tmp_path):
+    root, model, _ = trained
+    out = tmp_path / "scores.jsonl"
+    result = invoke("score", model, root / "test.parquet", "--output", out,
+                    "--templates", root / "templates.csv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["session_id"] for r in rows] == ["n0", "n1", "n2", "n3", "n4", "a0", "a1", "long"]
+    assert {"score", "miss_ratio", "is_anomaly", "label", "top_events"} <= set(rows[0])
+    odd = rows[6]["top_events"][0]
+    assert odd["key"] == 9 and odd["template"] == "Odd <*>" and odd["expected"]
+    assert rows[0]["score"] == rows[1]["score"]
+    parquet = tmp_path / "scores.parquet"
+    assert invoke("score", model, root / "test.parquet", "--output", parquet).exit_code == 0
+    table = pq.read_table(parquet).to_pylist()
+    assert [r["score"] for r in table] == pytest.approx([r["score"] for r in rows])
+    flagged = invoke("score", model, root / "test.parquet", "--output", out, "--threshold", -1)
+    assert flagged.exit_code == 0 and "8 anomalous" in flagged.output
+
+
+def test_evaluate_from_sessions_and_from_scores_agree(trained, tmp_path):
+    root, model, _ = trained
+    first, second = tmp_path / "e1.json", tmp_path / "e2.json"
+    assert invoke("evaluate", model, root / "test.parquet", "--output", first).exit_code == 0
+    scores = tmp_path / "s.jsonl"
+    assert invoke("score", model, root / "test.parquet", "--output", scores).exit_code == 0
+    result = invoke("evaluate", model, root / "test.parquet", "--output", second,
+                    "--scores", scores)  # fmt: skip
+    assert result.exit_code == 0 and "precision" in result.output
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    assert a["confusion_matrix"] == b["confusion_matrix"]
+    assert a["n_anomalies"] == 2 and a["threshold_info"]["rule"] == "max"
+    assert {"roc_auc", "pr_auc", "normal_score_mean", "anomaly_score_sd"} <= set(a)
+
+
+def test_calibrate_rules(trained, tmp_path):
+    root, model, _ = trained
+    result = invoke("calibrate", model, root / "test.parquet", "--rule", "best-f1")
+    assert result.exit_code == 0, result.output
+    assert json.loads((model / "threshold.json").read_text())["rule"] == "best-f1"
+    unlabelled = tmp_path / "plain.txt"
+    unlabelled.write_text("1 2 3 4 5\n1 2 3 4 5 6\n")
+    message = user_error(invoke("calibrate", model, unlabelled, "--rule", "best-f1"))
+    assert "needs labelled" in message
+    assert invoke("calibrate", model, unlabelled, "--rule", "max").exit_code == 0
+
+
+def test_bad_inputs_give_clear_errors(trained, tmp_path):
+    root, model, _ = trained
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert "no normal sessions" in user_error(invoke("train", empty, "--output", tmp_path / "m"))
+    assert "no sessions" in user_error(
+        invoke("score", model, empty, "--output", tmp_path / "s.jsonl")
+    )
+    unlabelled = tmp_path / "plain.txt"
+    unlabelled.write_text("1 2 3\n7 7 7\n")
+    assert "no label" in user_error(
+        invoke("evaluate", model, unlabelled, "--output", tmp_path / "e.json")
+    )
+    assert "needs labelled" in user_error(
+        invoke("train", unlabelled, "--output", tmp_path / "m", "--threshold-rule", "best-f1")
+    )
+    assert "not found" in user_error(
+        invoke("score", tmp_path / "nowhere", unlabelled, "--output", tmp_path / "s.jsonl")
+    )
+    assert ".jsonl or .parquet" in user_error(
+        invoke("score", model, unlabelled, "--output", tmp_path / "s.csv")
+    )

@@ -152,6 +152,20 @@ def test_disagreeing_evaluation_is_flagged(report_inputs, tmp_path):
     assert "disagree on f1" in html
 
 
+def test_evaluating_the_training_file_is_flagged(report_inputs, tmp_path):
+    paths = report_inputs()
+    config = json.loads((paths["model"] / "config.json").read_text())
+    config["training"]["sessions_file"] = "data/sessions.parquet"
+    (paths["model"] / "config.json").write_text(json.dumps(config))
+    evaluation = json.loads(paths["evaluation"].read_text())
+    _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
+    assert "trained on" not in html
+    evaluation["sessions_file"] = "other/sessions.parquet"
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
+    assert "seem to be the file the model was trained on (sessions.parquet" in html
+
+
 def test_threshold_calibrated_on_shown_scores_is_flagged(report_inputs, tmp_path):
     paths = report_inputs()
     record = json.loads((paths["model"] / "threshold.json").read_text())

@@ -5,8 +5,8 @@ The rules are deliberately simple and stated in the report, so a reader can chec
 - overfitting: the validation loss ended at least `RISE` (relative) above its best epoch,
   rose over the last epoch, and the training loss kept falling after that best epoch;
 - still improving: the watched loss (validation when recorded, else training per epoch, else
-  the running average per step) fell by more than `GAIN` (relative) over the last quarter of
-  training;
+  a running average of the loss per step) fell by more than `GAIN` (relative) over the last
+  quarter of training;
 - worsening: it rose by more than `RISE` over that stretch (without the overfitting pattern);
 - converged: otherwise;
 - too short to tell: fewer than `MIN_POINTS` points.
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from logbert.reporting.inputs import as_float, rows_of
 
@@ -50,13 +52,32 @@ def read_curve(history: dict) -> CurveReading:
     if len(train) >= MIN_POINTS:
         return _trend(train, "training loss per epoch")
     steps = rows_of(history, "steps")
-    running = _series(steps, "avg") or _series(steps, "loss")
-    if len(running) >= MIN_POINTS * 4:
-        return _trend(running, "running average of the training loss per step")
+    loss = _series(steps, "loss")
+    if len(loss) >= MIN_POINTS * 4:
+        window = smoothing_window(len(loss))
+        running = running_mean(np.asarray(loss), window).tolist()
+        return _trend(running, f"the training loss per step (running average of {window})")
     return CurveReading(
         "too short",
         f"too few points to read a trend ({len(epochs)} epochs, {len(steps)} steps)",
     )
+
+
+def smoothing_window(n_steps: int) -> int:
+    """Steps in the running average of the per-step loss (about 5% of training)."""
+    return max(5, n_steps // 20)
+
+
+def running_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean of the last `window` values at each step.
+
+    Computed here rather than taken from history's `avg`, which may restart every epoch, so
+    the curve and its reading are smoothed the same way for every model.
+    """
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    end = np.arange(1, values.size + 1)
+    start = np.maximum(0, end - window)
+    return (cumulative[end] - cumulative[start]) / (end - start)
 
 
 def _series(rows: list[dict], key: str) -> list[float]:

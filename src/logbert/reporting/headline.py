@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting.context import METRIC_NAMES, ReportData
 from logbert.reporting.html import Safe, fmt, tag
@@ -32,14 +34,7 @@ def key_figures(data: ReportData) -> Safe:
 
 def warnings(data: ReportData) -> list[Safe]:
     """Things a reader must know before trusting the numbers."""
-    out = []
-    record = data.threshold_record or {}
-    source = str(record.get("source") or "")
-    if data.scores is not None and data.scores.path.name and data.scores.path.name in source:
-        out.append(
-            f"The threshold was calibrated on {source!r}, which names the scores file shown "
-            f"({data.scores.path.name}): the detection numbers below are then optimistic."
-        )
+    out = _reused_data(data)
     table = data.scores
     if table is not None and table.n_unscored:
         out.append(
@@ -53,6 +48,35 @@ def warnings(data: ReportData) -> list[Safe]:
         )
     out.extend(_disagreements(data))
     return [tag("p", text, cls="warn") for text in out]
+
+
+def _reused_data(data: ReportData) -> list[str]:
+    """Warn when the data shown seems to be data the model was trained or calibrated on.
+
+    Files are matched by name (that is all the records keep), so the wording says "seems".
+    """
+    shown = {data.scores.path.name} if data.scores is not None else set()
+    evaluated = (data.evaluation or {}).get("sessions_file")
+    if isinstance(evaluated, str) and evaluated:
+        shown.add(Path(evaluated).name)
+    out = []
+    training = (data.model.config or {}).get("training")
+    trained_on = training.get("sessions_file") if isinstance(training, dict) else None
+    if isinstance(trained_on, str) and Path(trained_on).name in shown:
+        out.append(
+            f"The sessions evaluated seem to be the file the model was trained on "
+            f"({Path(trained_on).name}, config.json training.sessions_file): its normal "
+            "sessions were seen in training, so the numbers below are optimistic. Evaluate on "
+            "held-out sessions."
+        )
+    source = str((data.threshold_record or {}).get("source") or "")
+    named = sorted(name for name in shown if name in source)
+    if named:
+        out.append(
+            f"The threshold was calibrated on {source!r}, which names the data shown "
+            f"({', '.join(named)}): the detection numbers below are then optimistic."
+        )
+    return out
 
 
 def _disagreements(data: ReportData) -> list[str]:

@@ -19,6 +19,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from logbert.reporting.curve_reading import running_mean, smoothing_window
 from logbert.reporting.inputs import as_float, rows_of
 from logbert.reporting.sweep import OperatingPoint, Sweep
 
@@ -43,10 +44,8 @@ def training_png(history: dict) -> bytes | None:
         ax = axes[0]
         x = _positions(steps, "step")
         loss = np.array([_num(s.get("loss")) for s in steps])
-        # Our own moving window (not history's `avg`, which may restart every epoch) so
-        # the smoothed line reads the same for every model.
-        window = max(5, loss.size // 20)
-        avg = _running_mean(loss, window)
+        window = smoothing_window(loss.size)
+        avg = running_mean(loss, window)
         ax.plot(*_thin(x, loss), color="0.7", lw=0.8, label="loss per step")
         ax.plot(
             *_thin(x, avg), color=NORMAL_COLOUR, lw=1.8, label=f"running average ({window} steps)"
@@ -111,7 +110,7 @@ def distribution_png(
         ylabel="sessions (log scale)",
         title="Score distributions",
     )
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     return _png(fig)
 
 
@@ -165,7 +164,7 @@ def confusion_png(matrix: dict) -> bytes:
         ax.text(
             j,
             i,
-            f"{int(count):,}\n{share[i, j]:.1%} of row",
+            f"{int(count):,}\n{_percent(share[i, j])} of row",
             ha="center",
             va="center",
             color="white" if share[i, j] > 0.5 else "black",
@@ -209,6 +208,12 @@ def sweep_png(sweep: Sweep, chosen: float | None, points: list[OperatingPoint]) 
     return _png(fig)
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage that never rounds a few cases to 0% or 100%."""
+    near_edge = 0 < share < 0.001 or 0.999 < share < 1
+    return f"{share:.2%}" if near_edge else f"{share:.1%}"
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None})
@@ -227,14 +232,6 @@ def _positions(rows: list[dict], key: str) -> np.ndarray:
         if all(as_float(row.get(key)) is not None for row in rows)
         else np.arange(1, len(rows) + 1, dtype=float)
     )
-
-
-def _running_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """Mean of the last `window` values at each step."""
-    cumulative = np.concatenate([[0.0], np.cumsum(values)])
-    end = np.arange(1, values.size + 1)
-    start = np.maximum(0, end - window)
-    return (cumulative[end] - cumulative[start]) / (end - start)
 
 
 def _thin(*columns: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -25,9 +25,22 @@ WILDCARD = "<*>"
 
 _DELIM = r"""\s,!;:=|"'\[\](){}"""
 _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 2)
+# Dates written with spaces become one word (spaces -> JOIN) and then one variable. Detection
+# runs on digit-shapes (digit runs are "0"), hence `\d+` everywhere.
+JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
+_MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_HMS = r"(\d+:\d+:\d+(?:[.,]\d+)?)"
+DATE_JOINS: list[tuple[str, str, int]] = [
+    (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
+    (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
+    (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
+]
+DATE_ANY = "|".join(p for p, _, _ in DATE_JOINS)
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
+    (rf"[^\s{JOIN}]*{JOIN}[^\s]*", WILDCARD, 1),  # a joined date
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
     (  # numbers and hex words with a digit: 42, -7, 1f3a9c, DEADBEEF1
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)($|[^A-Za-z0-9])",
@@ -54,6 +67,7 @@ MASKS: list[tuple[str, str, int]] = [
 ]
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
+_DATES = [(re.compile(p), r, n) for p, r, n in DATE_JOINS]
 
 
 def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
@@ -63,12 +77,22 @@ def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
     return arr
 
 
-def mask_array(content: pa.Array) -> pa.Array:
-    """Apply the masks to a string array (vectorised, on distinct digit-shapes)."""
+def mask_array(content: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(masked messages, words text) for a string array, vectorised on distinct digit-shapes.
+
+    The words text is the trimmed content with each date made one word (its spaces replaced
+    by JOIN), so its words line up with the masked message's words."""
     text = pc.utf8_trim_whitespace(content)
+    shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
+    if pc.any(pc.match_substring_regex(shape.dictionary, DATE_ANY)).as_py():
+        text = _apply(text, DATE_JOINS)
+        shape = None
+    words_text = text
     if pc.any(pc.match_substring(text, "0x", ignore_case=True)).as_py():
         text = _apply(text, [_HEX0X])
-    shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
+        shape = None
+    if shape is None:
+        shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
     masked = _apply(shape.dictionary, MASKS[1:])
     codes = shape.indices
     out = masked.take(codes)
@@ -79,13 +103,13 @@ def mask_array(content: pa.Array) -> pa.Array:
         values = np.array(out.to_pylist(), dtype=object)
         values[rows] = exact.to_pylist()
         out = pa.array(values, pa.string())
-    return out
+    return out, words_text
 
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.strip()
-    for pattern, repl, passes in _COMPILED:
+    for pattern, repl, passes in _DATES + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     return text

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from logbert.errors import LogbertError
 from logbert.parsing.drain3_miner import Drain3Miner
 from logbert.parsing.formats import LogFormat, parse_timestamps
-from logbert.parsing.masks import WILDCARD, mask_array
+from logbert.parsing.masks import JOIN, WILDCARD, mask_array
 from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.reader import LineChunk, iter_chunks, source_name
 from logbert.parsing.splitter import has_bytes, split_lines
@@ -130,10 +130,13 @@ class Parser:
         content = cols["Content"]
         prep.timestamp = parse_timestamps(cols, self.fmt.timestamp, len(prep.line_no))
         if self.matcher is None:
-            masked = mask_array(content) if self.miner.masks_input else content
+            if self.miner.masks_input:
+                masked, words_text = mask_array(content)
+            else:
+                masked, words_text = content, content
             prep.encoded = pc.dictionary_encode(masked)
             if isinstance(self.miner, TemplateMiner):
-                prep.words = _words(content)
+                prep.words = _words(words_text)
         return prep
 
     def templates_for(self, prep: Prepared) -> tuple[np.ndarray, pa.Array, pa.Array]:
@@ -210,6 +213,8 @@ def _params_by_position(words: pa.ListArray, ids: np.ndarray, texts: dict[int, s
     word_off = words.offsets.to_numpy()
     flat = word_off[row] + flat_pos[starts[local][row] + k]
     values = words.values.take(pa.array(flat))
+    if pc.any(pc.match_substring(values, JOIN)).as_py():
+        values = pc.replace_substring(values, JOIN, " ")
     return pa.ListArray.from_arrays(pa.array(out_off, pa.int64()).cast(pa.int32()), values)
 
 

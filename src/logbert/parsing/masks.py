@@ -25,22 +25,33 @@ WILDCARD = "<*>"
 
 _DELIM = r"""\s,!;:=|"'\[\](){}"""
 _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 2)
-# Dates written with spaces become one word (spaces -> JOIN) and then one variable. Detection
-# runs on digit-shapes (digit runs are "0"), hence `\d+` everywhere.
+# Dates and bounded or converted quantities written with spaces become one word (spaces ->
+# JOIN), then one variable. Detection runs on digit-shapes (digit runs are "0"), hence `\d+`.
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_QTY = r"(\d+(?:\.\d+)?)"
+_UNIT = "(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|ms|s|sec|secs|min)"
 _HMS = r"(\d+:\d+:\d+(?:[.,]\d+)?)"
-DATE_JOINS: list[tuple[str, str, int]] = [
+JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
+    # a conversion in parentheses joins the word before it: "bytes (1.16 KB)"
+    (rf"([^\s(]+) +\({_QTY} +{_UNIT}\)", rf"\1{JOIN}(\2{JOIN}\3)", 1),
+    # a bound is one value: "<1 sec"
+    (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]
-DATE_ANY = "|".join(p for p, _, _ in DATE_JOINS)
+JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
-    (rf"[^\s{JOIN}]*{JOIN}[^\s]*", WILDCARD, 1),  # a joined date
+    (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
+    (  # a joined date or quantity, trailing punctuation kept
+        rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]]*)(\s|$)",
+        WILDCARD + r"\1\2",
+        1,
+    ),
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
     (  # numbers and hex words with a digit: 42, -7, 1f3a9c, DEADBEEF1
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)($|[^A-Za-z0-9])",
@@ -67,7 +78,7 @@ MASKS: list[tuple[str, str, int]] = [
 ]
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
-_DATES = [(re.compile(p), r, n) for p, r, n in DATE_JOINS]
+_JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
 
 
 def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
@@ -84,8 +95,8 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, pa.Array]:
     by JOIN), so its words line up with the masked message's words."""
     text = pc.utf8_trim_whitespace(content)
     shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
-    if pc.any(pc.match_substring_regex(shape.dictionary, DATE_ANY)).as_py():
-        text = _apply(text, DATE_JOINS)
+    if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
+        text = _apply(text, JOINS)
         shape = None
     words_text = text
     if pc.any(pc.match_substring(text, "0x", ignore_case=True)).as_py():
@@ -109,7 +120,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, pa.Array]:
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.strip()
-    for pattern, repl, passes in _DATES + _COMPILED:
+    for pattern, repl, passes in _JOINS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     return text

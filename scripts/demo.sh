@@ -29,3 +29,8 @@ $BIN/logbert train "$OUT/train.parquet" --output "$OUT/model"
 $BIN/logbert score "$OUT/model" "$OUT/test.parquet" --output "$OUT/scores.jsonl"
 $BIN/logbert evaluate "$OUT/model" "$OUT/test.parquet" --scores "$OUT/scores.jsonl" \
   --output "$OUT/evaluation_results.json"
+# The report: training curves, score distributions, ROC/PR, threshold sweep, top sessions.
+$BIN/logbert report "$OUT/model" --scores "$OUT/scores.jsonl" \
+  --evaluation "$OUT/evaluation_results.json" --sessions "$OUT/test.parquet" \
+  --output "$OUT/report.html"
+echo "Open the report: $OUT/report.html"

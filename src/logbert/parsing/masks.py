@@ -88,11 +88,12 @@ def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
     return arr
 
 
-def mask_array(content: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(masked messages, words text) for a string array, vectorised on distinct digit-shapes.
+def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
+    """(distinct masked messages, each row's index into them, words text), vectorised.
 
-    The words text is the trimmed content with each date made one word (its spaces replaced
-    by JOIN), so its words line up with the masked message's words."""
+    Masks run on the distinct digit-shapes only. The words text is the trimmed content with
+    each joined date/quantity made one word (spaces replaced by JOIN), so its words line up
+    with the masked message's words."""
     text = pc.utf8_trim_whitespace(content)
     shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
@@ -105,16 +106,16 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, pa.Array]:
     if shape is None:
         shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
     masked = _apply(shape.dictionary, MASKS[1:])
-    codes = shape.indices
-    out = masked.take(codes)
+    codes = shape.indices.to_numpy(zero_copy_only=False)
     digits = pc.match_substring_regex(masked, "[0-9]").to_numpy(zero_copy_only=False)
     if digits.any():  # digits kept inside words: mask those lines one by one
-        rows = np.flatnonzero(digits[codes.to_numpy(zero_copy_only=False)])
+        rows = np.flatnonzero(digits[codes])
         exact = _apply(text.take(pa.array(rows)), MASKS[1:])
-        values = np.array(out.to_pylist(), dtype=object)
-        values[rows] = exact.to_pylist()
-        out = pa.array(values, pa.string())
-    return out, words_text
+        codes = codes.astype(np.int64)
+        codes[rows] = len(masked) + np.arange(len(rows))
+        masked = pa.concat_arrays([masked, exact])
+    distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
+    return distinct.dictionary, distinct.indices.to_numpy(zero_copy_only=False)[codes], words_text
 
 
 def mask_text(text: str) -> str:

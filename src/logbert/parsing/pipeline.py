@@ -131,10 +131,12 @@ class Parser:
         prep.timestamp = parse_timestamps(cols, self.fmt.timestamp, len(prep.line_no))
         if self.matcher is None:
             if self.miner.masks_input:
-                masked, words_text = mask_array(content)
+                distinct, codes, words_text = mask_array(content)
             else:
-                masked, words_text = content, content
-            prep.encoded = pc.dictionary_encode(masked)
+                enc = pc.dictionary_encode(content)
+                distinct, codes = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+                words_text = content
+            prep.messages, prep.codes = distinct.to_pylist(), codes
             if isinstance(self.miner, TemplateMiner):
                 prep.words = _words(words_text)
         return prep
@@ -146,9 +148,7 @@ class Parser:
             ids, params = self.matcher.match(content)
             texts = {t: self.known[t] for t in np.unique(ids) if t >= 0}
             return ids, _texts(ids, texts), params
-        enc = prep.encoded
-        codes = enc.indices.to_numpy(zero_copy_only=False)
-        uniq = enc.dictionary.to_pylist()
+        codes, uniq = prep.codes, prep.messages
         if isinstance(self.miner, TemplateMiner):
             counts = np.bincount(codes, minlength=len(uniq))
             uniq_ids = np.asarray(self.miner.add(uniq, counts), dtype=np.int64)
@@ -173,7 +173,8 @@ class Prepared:
     line_no: np.ndarray
     cols: dict[str, pa.Array]
     timestamp: pa.Array | None = None
-    encoded: pa.DictionaryArray | None = None
+    messages: list[str] | None = None  # distinct (masked) messages for the miner
+    codes: np.ndarray | None = None  # each row's index into `messages`
     words: pa.ListArray | None = None
 
 
@@ -188,8 +189,8 @@ def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
 
 
 def _words(content: pa.Array) -> pa.Array:
-    """Whitespace-separated words (a plain split when there are no whitespace runs: faster)."""
-    text = pc.utf8_trim_whitespace(content)
+    """Words of trimmed text (a plain split when there are no whitespace runs: faster)."""
+    text = content
     if has_bytes(text, 9, 13) or pc.any(pc.match_substring(text, "  ")).as_py():
         return pc.split_pattern_regex(text, r"\s+")
     return pc.split_pattern(text, " ")
@@ -252,7 +253,7 @@ def parse_files(
     start = time.perf_counter()
     try:
         with (
-            pq.ParquetWriter(tmp[output], run.schema) as writer,
+            pq.ParquetWriter(tmp[output], run.schema, **_writer_options(fmt)) as writer,
             open(tmp[rejects], "w", encoding="utf-8") as rej,
         ):
             rej.write("source\tline_no\tline\n")
@@ -321,6 +322,17 @@ def _finish(
         "label": label,
     }
     writer.write_table(pa.table(arrays, schema=run.schema))
+
+
+def _writer_options(fmt: LogFormat) -> dict:
+    """Dictionary pages for repetitive columns and statistics for sortable ones only: the
+    writer spends most of its time on the long unique texts (content, params) otherwise."""
+    clock = set(fmt.timestamp.fields) if fmt.timestamp else set()
+    return {
+        "use_dictionary": ["source", "template", "label"]
+        + [f for f in fmt.header_fields if f not in _RESERVED and f not in clock],
+        "write_statistics": ["line_no", "timestamp", "template_id"],
+    }
 
 
 def _write_templates(run: Parser, summary: ParseSummary, path: Path) -> None:

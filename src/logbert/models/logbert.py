@@ -143,25 +143,12 @@ class LogBERT(Detector):
         threshold.score = self.decision
         return threshold
 
-    def score_sessions(self, sessions: Sequence[Keys]) -> dict[str, np.ndarray]:
-        """Per-session `score` (mean surprise) and `miss_ratio`, in input order."""
-        details = self._score_distinct(sessions, keep_positions=False)
-        index = details["index"]
-        return {"score": details["score"][index], "miss_ratio": details["miss_ratio"][index]}
+    def score_sessions(self, sessions: Sequence[Keys], top_events: int = 0) -> dict[str, Any]:
+        """Per-session `score` (mean surprise) and `miss_ratio` arrays, in input order.
 
-    def explain(self, sessions: Sequence[Keys], top: int = 3) -> list[list[dict]]:
-        """The `top` most surprising positions per session and the keys expected there."""
-        details = self._score_distinct(sessions, keep_positions=True)
-        cache: dict[int, list[dict]] = {}
-        out = []
-        for row in details["index"]:
-            if row not in cache:
-                sequence = details["sequences"][row]
-                cache[row] = self._top_events(sequence, details["positions"][row], top)
-            out.append(cache[row])
-        return out
-
-    def _score_distinct(self, sessions: Sequence[Keys], keep_positions: bool) -> dict[str, Any]:
+        With `top_events` > 0 also `top_events`: per session the most surprising positions
+        and the keys the model expected there (one scoring pass serves both).
+        """
         self._require_fitted()
         distinct: dict[tuple[int, ...], int] = {}
         index = np.array(
@@ -170,66 +157,69 @@ class LogBERT(Detector):
         sequences = list(distinct)
         score = np.zeros(len(sequences))
         miss_ratio = np.zeros(len(sequences))
-        positions: list[list[tuple]] = [[] for _ in sequences] if keep_positions else []
+        events: list[list[dict]] = []
+        width = self.max_len - 2
         for start in range(0, len(sequences), SCORE_BATCH):
             chunk = sequences[start : start + SCORE_BATCH]
-            owner, rows = [], []
+            owner, offset, rows = [], [], []
             for i, seq in enumerate(chunk):
-                for window in windows([self.vocab_.token(k) for k in seq], self.max_len):
+                for j, window in enumerate(
+                    windows([self.vocab_.token(k) for k in seq], self.max_len)
+                ):
                     owner.append(i)
+                    offset.append(j * width)
                     rows.append(window)
-            tokens = pad(rows)
-            result = score_windows(self.model_, tokens, self.mask_stride, self.top_g)
+            result = score_windows(self.model_, pad(rows), self.mask_stride, self.top_g)
             owner_arr = np.asarray(owner)
-            sums = np.zeros((len(chunk), 3))
-            np.add.at(sums[:, 0], owner_arr, (result.surprise * result.valid).sum(1))
-            np.add.at(sums[:, 1], owner_arr, (result.miss & result.valid).sum(1))
-            np.add.at(sums[:, 2], owner_arr, result.valid.sum(1))
-            score[start : start + len(chunk)] = sums[:, 0] / sums[:, 2]
-            miss_ratio[start : start + len(chunk)] = sums[:, 1] / sums[:, 2]
-            if keep_positions:
-                self._collect_positions(chunk, start, owner, tokens, result, positions)
-        return {
-            "index": index,
-            "sequences": sequences,
-            "score": score,
-            "miss_ratio": miss_ratio,
-            "positions": positions,
-        }
+            n = len(chunk)
+            counts = np.bincount(owner_arr, result.valid.sum(1), minlength=n)
+            total = np.where(result.valid, result.surprise, 0.0).sum(1)
+            misses = (result.miss & result.valid).sum(1)
+            score[start : start + n] = np.bincount(owner_arr, total, minlength=n) / counts
+            miss_ratio[start : start + n] = np.bincount(owner_arr, misses, minlength=n) / counts
+            if top_events > 0:
+                events.extend(self._top_events(chunk, owner, offset, result, top_events))
+        out: dict[str, Any] = {"score": score[index], "miss_ratio": miss_ratio[index]}
+        if top_events > 0:
+            out["top_events"] = [events[i] for i in index]
+        return out
 
-    def _collect_positions(self, chunk, start, owner, tokens, result, positions) -> None:
-        offsets: dict[int, int] = {}
+    def explain(self, sessions: Sequence[Keys], top: int = 3) -> list[list[dict]]:
+        """The `top` most surprising positions per session and the keys expected there."""
+        return self.score_sessions(sessions, top_events=top)["top_events"]
+
+    def _top_events(self, chunk, owner, offset, result, top: int) -> list[list[dict]]:
+        """Top positions per sequence (key None stands for the end of the session)."""
+        surprise = np.where(result.valid, result.surprise, -np.inf)
+        best = np.argsort(-surprise, axis=1, kind="stable")[:, :top]
+        candidates: list[list[tuple]] = [[] for _ in chunk]
         for row, i in enumerate(owner):
-            base = offsets.get(i, 0)
-            cols = np.flatnonzero(result.valid[row])
-            for c in cols:
-                positions[start + i].append(
-                    (
-                        base + int(c) - 1,
-                        int(tokens[row, c]),
-                        float(result.surprise[row, c]),
-                        result.expected[row, c].tolist(),
-                        result.expected_prob[row, c].tolist(),
-                    )
-                )
-            offsets[i] = base + len(cols)
-
-    def _top_events(self, sequence: Keys, positions: list[tuple], top: int) -> list[dict]:
-        """Most surprising positions; `key` None stands for the end of the session."""
-        ranked = sorted(positions, key=lambda p: (-p[2], p[0]))[:top]
-        return [
-            {
-                "position": pos,
-                "key": int(sequence[pos]) if pos < len(sequence) else None,
-                "surprise": round(surprise, 4),
-                "expected": [
-                    {"key": self.vocab_.key(t), "prob": round(p, 4)}
-                    for t, p in zip(ids, probs, strict=True)
-                    if p > 0
-                ],
-            }
-            for pos, _token, surprise, ids, probs in ranked
-        ]
+            for col in best[row]:
+                if result.valid[row, col]:
+                    position = offset[row] + int(col) - 1
+                    candidates[i].append((-float(surprise[row, col]), position, row, int(col)))
+        out = []
+        for seq, found in zip(chunk, candidates, strict=True):
+            out.append(
+                [
+                    {
+                        "position": position,
+                        "key": int(seq[position]) if position < len(seq) else None,
+                        "surprise": round(-negative, 4),
+                        "expected": [
+                            {"key": self.vocab_.key(int(t)), "prob": round(float(p), 4)}
+                            for t, p in zip(
+                                result.expected[row, col],
+                                result.expected_prob[row, col],
+                                strict=True,
+                            )
+                            if p > 0
+                        ],
+                    }
+                    for negative, position, row, col in sorted(found)[:top]
+                ]
+            )
+        return out
 
     # --- persistence ----------------------------------------------------------------------
 

@@ -52,11 +52,16 @@ def score_format(path: str | Path) -> str:
     return suffix[1:]
 
 
-def session_scores(detector: Detector, keys: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
-    """All per-session scores a detector has (`score`, and `miss_ratio` for LogBERT)."""
+def session_scores(
+    detector: Detector, keys: Sequence[Sequence[int]], top_events: int = 0
+) -> dict[str, Any]:
+    """All per-session scores a detector has (`score`, and `miss_ratio` for LogBERT).
+
+    Detectors with a `score_sessions(keys, top_events=N)` method also explain themselves.
+    """
     scorer = getattr(detector, "score_sessions", None)
     if scorer is not None:
-        return scorer(keys)
+        return scorer(keys, top_events=top_events)
     return {"score": np.asarray(detector.decision_function(keys), dtype=float)}
 
 
@@ -70,12 +75,11 @@ def score_rows(
 ) -> list[dict[str, Any]]:
     """Score rows for one batch of sessions."""
     keys = [s.keys for s in sessions]
-    scores = session_scores(detector, keys)
+    scores = session_scores(detector, keys, top_events)
     if decision not in scores:
         raise LogbertError(f"the model has no {decision!r} score; rerun `logbert calibrate`")
     flagged = scores[decision] > threshold
-    explain = getattr(detector, "explain", None)
-    events = explain(keys, top=top_events) if explain and top_events > 0 else None
+    events = scores.get("top_events")
     rows = []
     for i, session in enumerate(sessions):
         row: dict[str, Any] = {"session_id": session.session_id, "score": float(scores["score"][i])}

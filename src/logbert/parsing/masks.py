@@ -7,9 +7,9 @@ whitespace-separated words as the content (which is how parameters are recovered
 patterns are RE2-compatible (no look-arounds) so pyarrow applies them to whole chunks; the same
 patterns run with Python's `re` for single strings.
 
-Speed: after the `0x` mask, every later mask treats all digit runs alike (it never asks which
-digits), so lines equal up to their digit runs mask the same way. `mask_array` therefore masks
-only the distinct "digit-shapes" of a chunk (HDFS: a few thousand out of 222k lines) and masks
+Speed: after the `0x` mask, every later mask treats all digits alike (it never asks which
+digit), so lines equal up to their digits mask the same way. `mask_array` therefore masks
+only the distinct "digit-shapes" of a chunk (HDFS: ~800 per ~60k lines) and masks
 line by line only where a digit survives masking (words such as `alt12`).
 """
 
@@ -26,7 +26,7 @@ WILDCARD = "<*>"
 _DELIM = r"""\s,!;:=|"'\[\](){}"""
 _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 2)
 # Dates and bounded or converted quantities written with spaces become one word (spaces ->
-# JOIN), then one variable. Detection runs on digit-shapes (digit runs are "0"), hence `\d+`.
+# JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -88,6 +88,21 @@ def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
     return arr
 
 
+def digit_shape(text: pa.Array) -> pa.Array:
+    """Every digit replaced by 0 (numpy on the data buffer: ~6x faster than a regex)."""
+    if text.type != pa.string() or text.null_count:
+        return pc.replace_substring_regex(text, "[0-9]", "0")
+    offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset : text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return text
+    raw = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]].copy()
+    raw[(raw - np.uint8(48)) < 10] = 48
+    return pa.StringArray.from_buffers(
+        len(text), pa.py_buffer(offsets - offsets[0]), pa.py_buffer(raw)
+    )
+
+
 def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     """(distinct masked messages, each row's index into them, words text), vectorised.
 
@@ -95,7 +110,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     each joined date/quantity made one word (spaces replaced by JOIN), so its words line up
     with the masked message's words."""
     text = pc.utf8_trim_whitespace(content)
-    shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
+    shape = pc.dictionary_encode(digit_shape(text))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = _apply(text, JOINS)
         shape = None
@@ -104,7 +119,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         text = _apply(text, [_HEX0X])
         shape = None
     if shape is None:
-        shape = pc.dictionary_encode(pc.replace_substring_regex(text, "[0-9]+", "0"))
+        shape = pc.dictionary_encode(digit_shape(text))
     masked = _apply(shape.dictionary, MASKS[1:])
     codes = shape.indices.to_numpy(zero_copy_only=False)
     digits = pc.match_substring_regex(masked, "[0-9]").to_numpy(zero_copy_only=False)

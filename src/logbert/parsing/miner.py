@@ -4,10 +4,10 @@ The miner sees each distinct masked message once (the pipeline de-duplicates), i
 Messages that fit a known template get its id. The rest of a batch are clustered offline:
 
 1. group by token count;
-2. inside a group, each token gets the frequency of its (position, token) pair; the most common
-   frequency among a message's tokens marks its "common pattern" (tokens that occur together
-   in exactly the same messages, as in Brain, Yu et al. 2023); messages sharing the tokens at or
-   above that frequency form a candidate template;
+2. inside a group, each token gets the (line-weighted) frequency of its (position, token) pair;
+   the most common frequency among a message's tokens marks its "common pattern" (tokens that
+   occur together in the same messages, as in Brain, Yu et al. 2023); messages sharing the
+   tokens of exactly that frequency form a candidate template;
 3. inside a candidate, a remaining position is constant if it never varies, a variable if it
    holds many distinct values or number-like ones, and otherwise splits the candidate (few
    distinct words = different events).
@@ -183,7 +183,7 @@ def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[st
         counts = Counter(fs)
         # most common frequency; ties go to the higher frequency (more messages share it)
         lcp = max(counts, key=lambda f: (counts[f], f))
-        key = tuple((p, t) for p, t in enumerate(toks) if fs[p] >= lcp)
+        key = tuple((p, t) for p, t in enumerate(toks) if fs[p] == lcp)
         candidates[key].append(i)
     out: list[tuple[list[str], list[int]]] = []
     for members in candidates.values():

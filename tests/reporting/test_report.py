@@ -270,3 +270,21 @@ def test_templates_file_and_end_of_session_event(tmp_path):
     assert "&lt;end of session&gt;" in html and "6: Served &lt;*&gt;" in html
     with pytest.raises(LogbertError, match="templates file not found"):
         build_report(model, tmp_path / "r.html", templates=tmp_path / "absent.csv")
+
+
+def test_detectors_without_explanations_get_a_plain_listing(report_inputs, tmp_path):
+    paths = report_inputs()
+    rows = [{k: v for k, v in r.items() if k != "top_events"} for r in paths["rows"]]
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result, html = render(paths, tmp_path, scores=paths["scores"], top=3)
+    assert "does not explain its scores" in html and "<details" not in html
+    assert "Top anomalous sessions" not in result.missing
+    _, with_sessions = render(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    assert with_sessions.count("<details") == 10 and "Highlighted rows" not in with_sessions
+
+
+def test_empty_history_says_no_curve_was_recorded(report_inputs, tmp_path):
+    paths = report_inputs()
+    (paths["model"] / "history.json").write_text("{}")
+    result, html = render(paths, tmp_path)
+    assert "not trained by gradient steps" in html and "Training" in result.missing

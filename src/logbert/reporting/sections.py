@@ -22,16 +22,19 @@ QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_a
 def training_section(data: ReportData) -> Section:
     """Loss curves, their reading, and the reminder that loss is not detection quality."""
     history = data.model.history
-    if not history:
+    if history is None:
         body = missing(f"No history.json in {data.model.path}: no training curves to show.")
         return Section("training", "Training", body)
     png = plots.training_png(history)
-    reading = read_curve(history)
-    parts: list[object] = []
     if png is None:
-        parts.append(missing("history.json has no steps or epochs: nothing to plot."))
-    else:
-        parts.append(data.figures.add("training_loss", png, "training and validation loss"))
+        name = (data.model.config or {}).get("model") or "this model"
+        body = missing(
+            f"history.json records no loss per step or epoch: {name} is not trained by "
+            "gradient steps, or its training was not recorded. No curves to show."
+        )
+        return Section("training", "Training", body)
+    reading = read_curve(history)
+    parts: list[object] = [data.figures.add("training_loss", png, "training and validation loss")]
     parts.append(tag("p", tag("strong", f"Reading: {reading.verdict}."), " ", reading.reason + "."))
     if not any(as_float(e.get("val_loss")) is not None for e in rows_of(history, "epochs")):
         parts.append(

@@ -41,6 +41,22 @@ def top_sessions_section(
         return Section("top", title, missing("No scores file given (--scores): no sessions."))
     if not rows:
         return Section("top", title, missing("The report was asked for no top sessions."))
+    explained = any(rows_of(row, "top_events") for row in rows)
+    if not explained and not session_keys:
+        listing = html_table(
+            ["rank", "session", "facts"],
+            [
+                (rank, row.get("session_id"), "; ".join(_facts(row, threshold)))
+                for rank, row in enumerate(rows, start=1)
+            ],
+        )
+        note = tag(
+            "p",
+            "The scores carry no top_events (this detector does not explain its "
+            "scores); pass --sessions to see the sessions' events.",
+            cls="note",
+        )
+        return Section("top", title, join([note, listing]))
     lookup = dict(templates)
     for row in rows:
         for event in rows_of(row, "top_events"):
@@ -51,36 +67,23 @@ def top_sessions_section(
         _session_block(rank, row, threshold, lookup, session_keys.get(str(row.get("session_id"))))
         for rank, row in enumerate(rows, start=1)
     ]
-    note = tag(
-        "p",
-        "Highlighted rows are the events the model found most surprising (surprise = "
-        "-log p of the actual key under the model). 'Expected' lists the keys the model "
-        "predicted at that position, with their probabilities. Positions count from 0.",
-        cls="note",
-    )
+    notes = [
+        "Highlighted rows are the events the model found most surprising (surprise = -log p "
+        "of the actual key under the model). 'Expected' lists the keys the model predicted at "
+        "that position, with their probabilities. Positions count from 0."
+    ]
+    if not explained:
+        notes = ["The scores carry no top_events (this detector does not explain its scores)."]
     if not session_keys:
-        note = join(
-            [
-                note,
-                tag(
-                    "p",
-                    "Only the surprising events are in the scores file; pass "
-                    "--sessions (the scored sessions file) to see whole "
-                    "sessions.",
-                    cls="note",
-                ),
-            ]
+        notes.append(
+            "Only the surprising events are in the scores file; pass --sessions (the scored "
+            "sessions file) to see whole sessions."
         )
-    return Section("top", title, join([note, *blocks]))
+    return Section("top", title, join([*(tag("p", n, cls="note") for n in notes), *blocks]))
 
 
-def _session_block(
-    rank: int,
-    row: dict,
-    threshold: float | None,
-    lookup: dict[int, str],
-    keys: list[int] | None,
-) -> Safe:
+def _facts(row: dict, threshold: float | None) -> list[str]:
+    """Score, miss ratio, label and verdict of a score row, in words."""
     score = row.get("score")
     verdict = row.get("is_anomaly") if isinstance(row.get("is_anomaly"), bool) else None
     if verdict is None and threshold is not None and isinstance(score, int | float):
@@ -90,6 +93,17 @@ def _session_block(
         facts.append(f"miss ratio {fmt(row['miss_ratio'])}")
     facts.append(f"label {row.get('label') or 'unknown'}")
     facts.append("flagged" if verdict else "not flagged" if verdict is not None else "no verdict")
+    return facts
+
+
+def _session_block(
+    rank: int,
+    row: dict,
+    threshold: float | None,
+    lookup: dict[int, str],
+    keys: list[int] | None,
+) -> Safe:
+    facts = _facts(row, threshold)
     summary = tag("summary", f"#{rank} session {row.get('session_id')}: ", "; ".join(facts))
     events = {
         int(e["position"]): e for e in rows_of(row, "top_events") if _is_int(e.get("position"))

@@ -124,13 +124,7 @@ def roc_pr_png(scores: np.ndarray, labels: np.ndarray) -> tuple[bytes, float, fl
     left, right = fig.subplots(1, 2)
     left.plot(*_thin(fpr, tpr), color=ANOMALY_COLOUR, lw=2, label=f"ROC-AUC {roc_auc:.4f}")
     left.plot([0, 1], [0, 1], color="0.6", ls=":", label="chance")
-    left.set(
-        xlabel="false-positive rate",
-        ylabel="true-positive rate (recall)",
-        title="ROC",
-        xlim=(-0.01, 1.01),
-        ylim=(-0.01, 1.01),
-    )
+    _unit_square(left, "false-positive rate", "true-positive rate (recall)", "ROC")
     left.legend(frameon=False, loc="lower right")
     right.plot(
         *_thin(recall, precision),
@@ -141,15 +135,14 @@ def roc_pr_png(scores: np.ndarray, labels: np.ndarray) -> tuple[bytes, float, fl
     )
     base = float(labels.mean())
     right.axhline(base, color="0.6", ls=":", label=f"chance ({base:.3f})")
-    right.set(
-        xlabel="recall",
-        ylabel="precision",
-        title="Precision-recall",
-        xlim=(-0.01, 1.01),
-        ylim=(-0.01, 1.01),
-    )
+    _unit_square(right, "recall", "precision", "Precision-recall")
     right.legend(frameon=False, loc="best")
     return _png(fig), roc_auc, pr_auc
+
+
+def _unit_square(ax, xlabel: str, ylabel: str, title: str) -> None:
+    margin = (-0.01, 1.01)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xlim=margin, ylim=margin)
 
 
 def confusion_png(matrix: dict) -> bytes:

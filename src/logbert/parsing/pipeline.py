@@ -41,7 +41,7 @@ from logbert.parsing.template_matcher import (
 
 PARSERS = ("logbert", "drain3")
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
-WORKERS = int(os.environ.get("LOGBERT_PARSE_WORKERS", 2))
+WORKERS = 2
 
 
 @dataclass

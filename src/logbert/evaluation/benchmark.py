@@ -3,8 +3,8 @@
 For each protocol (see `evaluation.protocols`) and each detector:
 
 1. hold out a seeded 10% of the normal training sessions as validation (`holdout_split`);
-2. `fit(train, validation=val)`, timed; then `calibrate(val)` with the default rule
-   (`mean+2std` of the normal validation scores): the threshold users get from `logbert train`;
+2. `fit(train, validation=val)`, timed; then `calibrate(val)` with one rule for every detector
+   (default `scoring.thresholds.DEFAULT_RULE`, mean+2std of the normal validation scores);
 3. score every test session, timed (sessions/s), and compute P, R, F1, ROC-AUC, PR-AUC and,
    for protocol A, F1 projected to the full HDFS test split (`projected_f1`);
 4. a second, labelled-validation F1: the test sessions are split into two seeded, stratified
@@ -275,7 +275,7 @@ def notes(result: dict[str, Any]) -> list[str]:
         "anomalous.",
         f"- P, R, F1 (in %), ROC-AUC and PR-AUC on the whole test set; the threshold is "
         f"`{result['threshold_rule']}` of the detector's scores on the normal validation "
-        "sessions, the same rule for every detector (as `logbert train` does).",
+        "sessions, the same rule and the same validation sessions for every detector.",
     ]
     if first:
         out.append(

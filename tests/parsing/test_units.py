@@ -128,7 +128,7 @@ def test_dates_and_quantities_are_one_parameter(tmp_path):
     assert rows[0]["template"] == "connection from <*> at <*>"
     # (a run of spaces inside a joined date comes back as one space; `content` keeps it)
     assert rows[0]["params"] == ["1.2.3.4", "Sat Jul 9 22:53:19 2005"]
-    assert rows[2]["params"] == ["bytes (1.16 KB)", "<1 sec"]
+    assert rows[2]["params"] == ["1190", "bytes (1.16 KB)", "<1 sec"]
 
 
 def test_digit_shape_keeps_offsets_of_slices():

@@ -24,7 +24,7 @@ demo: install
 test: install
 	$(BIN)/ruff check src tests benchmarks
 	# headless Chromium for the HTML report test (tests/reporting/test_render.py)
-	(command -v chromium && command -v chromedriver) >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
+	(command -v chromium && command -v chromedriver) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 	LOGBERT_DATA=$(DATA) $(BIN)/pytest -m "slow or not slow"
 
 test-fast: install

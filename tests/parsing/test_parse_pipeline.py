@@ -90,6 +90,7 @@ def test_state_keeps_ids_and_adds_new_ones(tmp_path):
     _, rows1, _ = _parse(tmp_path, [first], state=state)
     saved = json.loads(state.read_text())
     assert saved["parser"] == "logbert" and len(saved["templates"]) == 1
+    assert saved["templates"][0]["count"] == 2  # lines seen over all runs
     second = _write(tmp_path / "2.log", [HDFS_LINES[2], HDFS_LINES[3]])
     _, rows2, _ = _parse(tmp_path, [second], state=state)
     assert rows2[1]["template_id"] == rows1[0]["template_id"]

@@ -95,6 +95,8 @@ class TemplateMiner:
                     self._cache[messages[todo[j]]] = tid
         if len(self._cache) > 1_000_000:
             self._cache.clear()
+        for i, tid in enumerate(ids):
+            self.counts[tid] = self.counts.get(tid, 0) + (1 if counts is None else int(counts[i]))
         return ids  # type: ignore[return-value]
 
     def template(self, tid: int) -> str:

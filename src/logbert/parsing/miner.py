@@ -29,6 +29,9 @@ from logbert.parsing.masks import WILDCARD
 # A varying position with at most this many distinct words (none masked) splits the candidate:
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
 SPLIT_MAX_DISTINCT = 3
+# Distinct messages kept for mining later batches (all lengths), and used per length group.
+SEEN_LIMIT = 200_000
+REMINE_LIMIT = 5_000
 
 
 def _is_variable_word(word: str) -> bool:
@@ -70,6 +73,8 @@ class TemplateMiner:
         self.counts: dict[int, int] = {}
         self._by_len: dict[int, list[int]] = defaultdict(list)
         self._cache: dict[str, int] = {}
+        self._seen: dict[int, dict[str, list[int]]] = defaultdict(dict)  # length -> msg -> [id, w]
+        self._n_seen = 0
         self.next_id = 1
 
     # -- public -------------------------------------------------------------------------
@@ -96,8 +101,20 @@ class TemplateMiner:
         if len(self._cache) > 1_000_000:
             self._cache.clear()
         for i, tid in enumerate(ids):
-            self.counts[tid] = self.counts.get(tid, 0) + (1 if counts is None else int(counts[i]))
+            w = 1 if counts is None else int(counts[i])
+            self.counts[tid] = self.counts.get(tid, 0) + w
+            self._remember(messages[i], tid, w)  # type: ignore[arg-type]
         return ids  # type: ignore[return-value]
+
+    def _remember(self, msg: str, tid: int, weight: int) -> None:
+        """Keep (bounded) the distinct messages seen, so later batches are mined with them."""
+        seen = self._seen[len(msg.split(" "))]
+        entry = seen.get(msg)
+        if entry is not None:
+            entry[1] += weight
+        elif self._n_seen < SEEN_LIMIT:
+            seen[msg] = [tid, weight]
+            self._n_seen += 1
 
     def template(self, tid: int) -> str:
         return " ".join(self.templates[tid])
@@ -150,18 +167,37 @@ class TemplateMiner:
         return best
 
     def _cluster(self, rows: list[list[str]], weights: list[int]) -> list[tuple[int, list[int]]]:
+        """Mine new messages together with (the heaviest) messages seen before of the same
+        length: a cluster that holds known messages extends their template (same id, text
+        generalised); a cluster of new messages only becomes a new template."""
         by_len: dict[int, list[int]] = defaultdict(list)
         for i, toks in enumerate(rows):
             by_len[len(toks)].append(i)
         out: list[tuple[int, list[int]]] = []
         for n in sorted(by_len):
             group = by_len[n]
-            for tokens, members in _mine_group(
-                [rows[i] for i in group], [weights[i] for i in group]
-            ):
-                tid = self._match_or_publish(tokens)
-                out.append((tid, [by_len[n][j] for j in members]))
+            known = sorted(self._seen[n].items(), key=lambda kv: -kv[1][1])[:REMINE_LIMIT]
+            group_rows = [rows[i] for i in group] + [m.split(" ") for m, _ in known]
+            group_w = [weights[i] for i in group] + [e[1] for _, e in known]
+            for tokens, members in _mine_group(group_rows, group_w):
+                new = [group[j] for j in members if j < len(group)]
+                if not new:
+                    continue
+                old = Counter(known[j - len(group)][1][0] for j in members if j >= len(group))
+                if old:
+                    tid = old.most_common(1)[0][0]
+                    self._extend(tid, tokens)
+                else:
+                    tid = self._match_or_publish(tokens)
+                out.append((tid, new))
         return out
+
+    def _extend(self, tid: int, tokens: list[str]) -> None:
+        """Generalise template `tid` so that it also covers `tokens`."""
+        self.templates[tid] = [
+            a if a == b else _generalize({a, b})
+            for a, b in zip(self.templates[tid], tokens, strict=True)
+        ]
 
     def _match_or_publish(self, tokens: list[str]) -> int:
         for tid in self._by_len.get(len(tokens), ()):

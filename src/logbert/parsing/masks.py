@@ -130,7 +130,9 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
-    return distinct.dictionary, distinct.indices.to_numpy(zero_copy_only=False)[codes], words_text
+    codes = distinct.indices.to_numpy(zero_copy_only=False)[codes]
+    used, codes = np.unique(codes, return_inverse=True)  # drop shapes no row kept
+    return distinct.dictionary.take(pa.array(used)), codes, words_text
 
 
 def mask_text(text: str) -> str:

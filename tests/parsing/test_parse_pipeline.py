@@ -110,6 +110,19 @@ def test_templates_file_maps_ek_to_k(tmp_path):
     assert rows[0]["params"][2] == "blk_38865049064139660"
 
 
+def test_streaming_chunks_share_templates_and_no_phantoms(tmp_path):
+    names = ["admin", "oracle", "test", "guest", "bob", "pi", "ftp", "www", "sam", "zed"]
+    lines = [f"Invalid user {names[i % 10]} from 10.0.{i % 7}.{i}" for i in range(300)]
+    lines += ["open via SOCKS5 now", "open via HTTPS now"] * 3
+    log = _write(tmp_path / "s.log", lines)
+    summary, rows, _ = _parse(tmp_path, [log], "raw", block_bytes=700)
+    assert len({r["template_id"] for r in rows[:300]}) == 1
+    assert rows[0]["template"] == "Invalid user <*> from <*>"
+    text = (tmp_path / "templates.csv").read_text().splitlines()[1:]
+    assert all(not line.endswith(",0") for line in text)  # every template has lines
+    assert rows[300]["template"] != rows[301]["template"]
+
+
 # -- bad input --------------------------------------------------------------------------------
 def test_empty_file(tmp_path):
     empty = tmp_path / "empty.log"

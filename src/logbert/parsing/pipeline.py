@@ -28,7 +28,7 @@ from logbert.parsing.drain3_miner import Drain3Miner
 from logbert.parsing.formats import LogFormat, parse_timestamps
 from logbert.parsing.masks import JOIN, WILDCARD, mask_array
 from logbert.parsing.miner import TemplateMiner
-from logbert.parsing.reader import LineChunk, iter_chunks, source_name
+from logbert.parsing.reader import BLOCK_BYTES, LineChunk, iter_chunks, source_name
 from logbert.parsing.splitter import has_bytes, split_lines
 from logbert.parsing.state import load_miner, save_miner
 from logbert.parsing.template_matcher import (
@@ -240,6 +240,7 @@ def parse_files(
     templates: Path | None = None,
     state: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> ParseSummary:
     """Parse `inputs` into `output` (+ templates.csv and rejects file); see the module doc."""
     run = Parser(fmt, parser, templates, state)
@@ -261,7 +262,7 @@ def parse_files(
                 pending: deque[Future[Prepared]] = deque()
                 for path in inputs:
                     name = source_name(path)
-                    for chunk in iter_chunks(path):
+                    for chunk in iter_chunks(path, block_bytes):
                         pending.append(pool.submit(run.prepare, chunk, name))
                         while len(pending) > WORKERS:
                             _finish(run, pending.popleft().result(), writer, rej, summary)

@@ -63,26 +63,36 @@ def _literal_split(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[st
         ok = pc.starts_with(rest, lead).to_numpy(zero_copy_only=False)
         idx, rest = idx[ok], pc.utf8_slice_codeunits(rest.filter(pa.array(ok)), len(lead))
     cols: dict[str, pa.Array] = {}
+
+    def keep(mask: np.ndarray) -> None:
+        nonlocal idx, rest, cols
+        sel = pa.array(mask)
+        idx, rest = idx[mask], rest.filter(sel)
+        cols = {k: v.filter(sel) for k, v in cols.items()}
+
     for names, sep in steps:
         parts = pc.split_pattern(rest, sep, max_splits=len(names))
         ok = pc.list_value_length(parts).to_numpy(zero_copy_only=False) == len(names) + 1
-        for name in names:
-            value = pc.list_element(parts.filter(pa.array(ok)), names.index(name))
+        if not ok.all():
+            keep(ok)
+            parts = parts.filter(pa.array(ok))
+        values = [pc.list_element(parts, i) for i in range(len(names) + 1)]
+        bad = np.zeros(len(parts), bool)
+        for value in values[:-1]:
             if odd_space:
-                bad = pc.or_(pc.equal(value, ""), pc.match_substring_regex(value, r"\s"))
+                b = pc.or_(pc.equal(value, ""), pc.match_substring_regex(value, r"\s"))
             elif sep == " ":  # the split already keeps spaces out of these fields
-                bad = pc.equal(value, "")
+                b = pc.equal(value, "")
             else:
-                bad = pc.or_(pc.equal(value, ""), pc.match_substring(value, " "))
-            ok[ok] &= ~bad.to_numpy(zero_copy_only=False)
-        keep = pa.array(ok)
-        parts = parts.filter(keep)
-        idx = idx[ok]
-        cols = {k: v.filter(keep) for k, v in cols.items()}
-        for i, name in enumerate(names):
-            cols[name] = pc.list_element(parts, i)
-        rest = pc.list_element(parts, len(names))
-    cols["Content"] = pc.utf8_ltrim_whitespace(rest) if trim else rest
+                b = pc.or_(pc.equal(value, ""), pc.match_substring(value, " "))
+            bad |= b.to_numpy(zero_copy_only=False)
+        cols.update(zip(names, values[:-1], strict=True))
+        rest = values[-1]
+        if bad.any():
+            keep(~bad)
+    if trim and (odd_space or pc.any(pc.starts_with(rest, " ")).as_py()):
+        rest = pc.utf8_ltrim_whitespace(rest)
+    cols["Content"] = rest
     return idx, cols
 
 

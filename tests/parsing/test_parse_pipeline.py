@@ -161,6 +161,12 @@ def test_unknown_format_lists_valid_names():
         resolve_format("nosuchformat")
 
 
+def test_missing_output_folder(tmp_path):
+    log = _write(tmp_path / "a.log", HDFS_LINES)
+    with pytest.raises(LogbertError, match="output folder"):
+        parse_files([str(log)], resolve_format("hdfs"), tmp_path / "no" / "e.parquet")
+
+
 def test_missing_input_file(tmp_path):
     with pytest.raises(LogbertError, match="does not exist"):
         _parse(tmp_path, [tmp_path / "absent.log"])

@@ -43,6 +43,11 @@ def test_format_regex_and_errors():
         compile_format("<Date> <Level>")
     with pytest.raises(LogbertError, match="last field"):
         compile_format("<Content> <Date>")
+    with pytest.raises(LogbertError, match="not a valid pattern"):
+        compile_format("(?<=x)<Date> <Content>")
+    custom = resolve_format("<Date> <Time> <Level> <Content>")
+    cols = {"Date": pa.array(["2024-01-02"]), "Time": pa.array(["03:04:05"])}
+    assert str(parse_timestamps(cols, custom.timestamp, 1)[0]) == "2024-01-02 03:04:05"
 
 
 def test_timestamps_vectorised_with_nulls():

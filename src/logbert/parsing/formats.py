@@ -161,7 +161,10 @@ def resolve_format(spec: str) -> LogFormat:
             f"unknown format {spec!r}: use one of {', '.join(format_names())}, or a format "
             "string such as '<Date> <Time> <Level> <Component>: <Content>'"
         )
-    return compile_format(spec, "custom")
+    fmt = compile_format(spec, "custom")
+    if "Date" in fmt.fields and "Time" in fmt.fields:  # ISO-like dates parse; others stay null
+        fmt.timestamp = TimestampSpec(("Date", "Time"), _ISO_MS)
+    return fmt
 
 
 def compile_format(
@@ -195,8 +198,12 @@ def compile_format(
     regex = "^" + regex + "$"
     try:
         re.compile(regex)
-    except re.error as exc:
-        raise LogbertError(f"format string {fmt!r} is not a valid pattern: {exc}") from exc
+        pc.extract_regex(pa.array([""]), regex)  # RE2 must accept it too
+    except (re.error, pa.ArrowInvalid) as exc:
+        raise LogbertError(
+            f"format string {fmt!r} is not a valid pattern ({exc}): escape literal brackets "
+            r"as \[ \] and avoid look-arounds"
+        ) from exc
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
     return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast)

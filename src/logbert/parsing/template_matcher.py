@@ -51,6 +51,7 @@ class KnownTemplate:
     template: str  # wildcards written <*>
     regex: str
     literal: int  # characters of literal text
+    anchor: str = ""  # its longest word: every matching line contains it
 
 
 def load_templates(path: Path) -> list[KnownTemplate]:
@@ -74,10 +75,10 @@ def load_templates(path: Path) -> list[KnownTemplate]:
     for i, (row, eid) in enumerate(zip(rows, event_ids, strict=True)):
         text = row["EventTemplate"].strip()
         tid = int(eid[1:]) if numbered else i + 1
+        literal = len(_WILD.sub("", text))
+        anchor = max(_WILD.sub(" ", text).split() or [""], key=len)
         out.append(
-            KnownTemplate(
-                tid, _WILD.sub(WILDCARD, text), template_regex(text), len(_WILD.sub("", text))
-            )
+            KnownTemplate(tid, _WILD.sub(WILDCARD, text), template_regex(text), literal, anchor)
         )
     if len({t.tid for t in out}) != len(out):
         raise LogbertError(f"template file {path} repeats an EventId: ids must be unique")
@@ -102,8 +103,15 @@ class TemplateMatcher:
             free = ids < 0
             if not free.any():
                 break
-            hit = pc.match_substring_regex(content, t.regex).to_numpy(zero_copy_only=False)
-            rows = np.flatnonzero(hit & free)
+            if t.anchor:  # a cheap substring test first, the regex only on candidates
+                near = pc.match_substring(content, t.anchor).to_numpy(zero_copy_only=False)
+                rows = np.flatnonzero(near & free)
+            else:
+                rows = np.flatnonzero(free)
+            if len(rows) == 0:
+                continue
+            hit = pc.match_substring_regex(content.take(pa.array(rows)), t.regex)
+            rows = rows[hit.to_numpy(zero_copy_only=False)]
             if len(rows) == 0:
                 continue
             ids[rows] = t.tid

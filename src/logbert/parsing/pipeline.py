@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.parsing.drain3_miner import Drain3Miner
 from logbert.parsing.formats import LogFormat, parse_timestamps
 from logbert.parsing.masks import JOIN, WILDCARD, mask_array
 from logbert.parsing.miner import TemplateMiner
@@ -38,6 +38,9 @@ from logbert.parsing.template_matcher import (
     load_templates,
     template_regex,
 )
+
+if TYPE_CHECKING:
+    from logbert.parsing.drain3_miner import Drain3Miner
 
 PARSERS = ("logbert", "drain3")
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
@@ -113,9 +116,12 @@ class Parser:
         if state is not None and (parser != "logbert" or templates):
             raise LogbertError("--state works with the default parser only (no --parser drain3 "
                                "or --templates): drop --state")  # fmt: skip
-        self.miner: TemplateMiner | Drain3Miner = (
-            Drain3Miner() if parser == "drain3" else load_miner(state)
-        )
+        if parser == "drain3":
+            from logbert.parsing.drain3_miner import Drain3Miner  # only when asked: slow import
+
+            self.miner: TemplateMiner | Drain3Miner = Drain3Miner()
+        else:
+            self.miner = load_miner(state)
         self.schema = _schema(fmt)
 
     # -- one chunk ------------------------------------------------------------------------

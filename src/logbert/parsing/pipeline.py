@@ -33,9 +33,9 @@ from logbert.parsing.splitter import has_bytes, split_lines
 from logbert.parsing.state import load_miner, save_miner
 from logbert.parsing.template_matcher import (
     TemplateMatcher,
-    _extract_params,
-    _scatter,
+    extract_params,
     load_templates,
+    scatter_rows,
     template_regex,
 )
 
@@ -233,8 +233,8 @@ def _params_by_regex(content: pa.Array, ids: np.ndarray, texts: dict[int, str]) 
         regex = template_regex(text)
         ok = pc.match_substring_regex(part, regex).to_numpy(zero_copy_only=False)
         if ok.any():
-            pieces.append((rows[ok], _extract_params(part.filter(pa.array(ok)), regex)))
-    return _scatter(pieces, len(ids))
+            pieces.append((rows[ok], extract_params(part.filter(pa.array(ok)), regex)))
+    return scatter_rows(pieces, len(ids))
 
 
 # -- whole run --------------------------------------------------------------------------------

@@ -115,11 +115,11 @@ class TemplateMatcher:
             if len(rows) == 0:
                 continue
             ids[rows] = t.tid
-            pieces.append((rows, _extract_params(content.take(pa.array(rows)), t.regex)))
-        return ids, _scatter(pieces, n)
+            pieces.append((rows, extract_params(content.take(pa.array(rows)), t.regex)))
+        return ids, scatter_rows(pieces, n)
 
 
-def _extract_params(content: pa.Array, regex: str) -> pa.Array:
+def extract_params(content: pa.Array, regex: str) -> pa.Array:
     """list<string> of the wildcard groups of `regex` for each row."""
     parts = pc.extract_regex(content, regex)
     k = parts.type.num_fields
@@ -134,7 +134,7 @@ def _extract_params(content: pa.Array, regex: str) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, fields.take(pa.array(order)))
 
 
-def _scatter(pieces: list[tuple[np.ndarray, pa.Array]], n: int) -> pa.Array:
+def scatter_rows(pieces: list[tuple[np.ndarray, pa.Array]], n: int) -> pa.Array:
     """Put per-row list pieces back in row order; rows without a piece get null."""
     if not pieces:
         return pa.nulls(n, pa.list_(pa.string()))

@@ -43,6 +43,8 @@ def test_format_regex_and_errors():
         compile_format("<Date> <Level>")
     with pytest.raises(LogbertError, match="last field"):
         compile_format("<Content> <Date>")
+    with pytest.raises(LogbertError, match="output column"):
+        compile_format("<label> <Content>")
     with pytest.raises(LogbertError, match="not a valid pattern"):
         compile_format("(?<=x)<Date> <Content>")
     custom = resolve_format("<Date> <Time> <Level> <Content>")

@@ -120,6 +120,9 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "raw": BuiltinFormat("<Content>"),
 }
 
+# Output columns every events file has; header fields may not take these names.
+RESERVED_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
+                    "params", "label"}  # fmt: skip
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _FIELD = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 
@@ -182,6 +185,12 @@ def compile_format(
         )
     if len(set(fields)) != len(fields):
         raise LogbertError(f"format string {fmt!r} names a field twice: use distinct names")
+    taken = set(fields) & RESERVED_COLUMNS
+    if taken:
+        raise LogbertError(
+            f"format string {fmt!r} uses the output column name(s) {sorted(taken)} as fields: "
+            "rename them (e.g. <Label> instead of <label>)"
+        )
     if fields[-1] != "Content":
         # Content is greedy; a field after it would always be empty.
         raise LogbertError(f"format string {fmt!r}: <Content> must be the last field")

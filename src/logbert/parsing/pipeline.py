@@ -83,7 +83,7 @@ def output_paths(output: Path) -> tuple[Path, Path]:
 def _schema(fmt: LogFormat) -> pa.Schema:
     return pa.schema(
         [("line_no", pa.int64()), ("source", pa.string()), ("timestamp", pa.timestamp("us"))]
-        + [(f, pa.string()) for f in fmt.header_fields if f not in _RESERVED]
+        + [(f, pa.string()) for f in fmt.header_fields]
         + [
             ("content", pa.string()),
             ("template_id", pa.int64()),
@@ -92,10 +92,6 @@ def _schema(fmt: LogFormat) -> pa.Schema:
             ("label", pa.string()),
         ]
     )
-
-
-_RESERVED = {"line_no", "source", "timestamp", "content", "template_id", "template", "params",
-             "label"}  # fmt: skip
 
 
 class Parser:
@@ -321,7 +317,7 @@ def _finish(
             pa.array(np.zeros(m, np.int32)), pa.array([prep.name])
         ).cast(pa.string()),
         "timestamp": prep.timestamp,
-        **{f: cols[f] for f in fmt.header_fields if f not in _RESERVED},
+        **{f: cols[f] for f in fmt.header_fields},
         "content": cols["Content"],
         "template_id": pa.array(ids, mask=unmatched),
         "template": texts,
@@ -337,7 +333,7 @@ def _writer_options(fmt: LogFormat) -> dict:
     clock = set(fmt.timestamp.fields) if fmt.timestamp else set()
     return {
         "use_dictionary": ["source", "template", "label"]
-        + [f for f in fmt.header_fields if f not in _RESERVED and f not in clock],
+        + [f for f in fmt.header_fields if f not in clock],
         "write_statistics": ["line_no", "timestamp", "template_id"],
     }
 

@@ -12,14 +12,16 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    holds many distinct values or number-like ones, and otherwise splits the candidate (few
    distinct words = different events).
 
-New templates never merge published ones, so ids stay stable across batches and runs (the state
-is plain JSON). Tokens are the space-separated words of the masked message, so template tokens
-line up with message tokens and parameters are the words at `<*>` positions.
+Later batches are mined together with (a bounded sample of) the messages seen before, so a
+template found early generalises when new variants arrive: it keeps its id and its text gains
+`<*>` where needed. Published templates never merge with each other, so ids stay stable across
+batches and runs (the state is plain JSON). Tokens are the space-separated words of the masked
+message, so template tokens line up with message tokens and parameters are the words at `<*>`
+positions. All constants below are generic (never tuned per system).
 """
 
 from __future__ import annotations
 
-# Generic constants (never tuned per system).
 import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence

@@ -83,7 +83,9 @@ def accuracy(systems: list[str]) -> dict:
                 results[parser][system] = parsing_metrics(truth, ids, tpls)
     for parser in PARSERS:
         per = results[parser]
-        per["mean"] = {m: sum(per[s][m] for s in systems) / len(systems) for m in METRICS}
+        per["mean"] = {
+            m: sum(per[s][m] for s in systems) / len(systems) for m in (*METRICS, "PA_raw")
+        }
     return results
 
 
@@ -182,6 +184,8 @@ def markdown(acc: dict, systems: list[str], spd: dict | None) -> str:
         cells = [f"{acc[p][s][m]:.3f}" for m in METRICS for p in PARSERS]
         name = f"**{s}**" if s == "mean" else s
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    raw = " vs ".join(f"{acc[p]['mean']['PA_raw']:.3f} ({p})" for p in PARSERS)
+    lines += ["", f"PA without template normalisation (exact text), mean: {raw}."]
     if spd:
         mem = spd["memory"]
         lines += [

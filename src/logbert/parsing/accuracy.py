@@ -3,7 +3,8 @@
 - GA: share of lines whose predicted group has exactly the lines of their ground-truth group.
 - FGA: F1 of group precision/recall (a predicted group is correct when it has exactly the lines
   of one ground-truth group).
-- PA: share of lines whose predicted template equals the ground truth after normalisation.
+- PA: share of lines whose predicted template equals the ground truth after normalisation
+  (`PA_raw`: the same without normalisation, for reference).
 - FTA: F1 over templates; a template is correct when its group is correct AND its text equals
   the ground truth after normalisation.
 
@@ -87,6 +88,12 @@ def parsing_metrics(
     return {
         "GA": ga_lines / n,
         "PA": sum(a == b for a, b in zip(gt, pt, strict=True)) / n,
+        # exact text, whitespace runs aside, no normalisation (a stricter, non-standard view)
+        "PA_raw": sum(
+            " ".join(a.split()) == " ".join(b.split())
+            for a, b in zip(truth, pred_templates, strict=True)
+        )
+        / n,
         "FGA": _f1(pga, rga),
         "FTA": _f1(pta, rta),
         "PTA": pta,

@@ -49,14 +49,14 @@ class LogBERT(Detector):
 
     def __init__(
         self,
-        hidden: int = 64,
+        hidden: int = 32,
         layers: int = 2,
         heads: int = 4,
         max_len: int = 128,
         dropout: float = 0.1,
-        epochs: int = 30,
-        batch_size: int = 64,
-        lr: float = 2e-3,
+        epochs: int = 25,
+        batch_size: int = 128,
+        lr: float = 3e-3,
         mask_ratio: float = 0.2,
         alpha: float = 0.1,
         patience: int = 3,

@@ -45,7 +45,7 @@ def test_columns_ids_params_and_templates_csv(tmp_path):
     assert first["line_no"] == 1 and first["source"] == "a.log"
     assert str(first["timestamp"]) == "2008-11-09 20:36:15"
     assert first["Pid"] == "148" and first["Component"] == "dfs.DataNode$PacketResponder"
-    assert first["template"] == "PacketResponder <*> for block blk_<*> terminating"
+    assert first["template"] == "PacketResponder <*> for block <*> terminating"
     assert first["params"] == ["1", "blk_38865049064139660"]
     assert first["label"] is None
     ids = [r["template_id"] for r in rows]

@@ -68,6 +68,7 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
+    (r"[A-Za-z0-9_]*<\*>[A-Za-z0-9_]*", WILDCARD, 1),  # blk_<*>, job_<*>_<*>: one variable
     (  # boolean and null values
         r"(^|[^A-Za-z0-9_])(?i:true|false|null)($|[^A-Za-z0-9_])",
         r"\1" + WILDCARD + r"\2",

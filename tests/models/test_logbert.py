@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from logbert.errors import LogbertError
 from logbert.models.logbert import LogBERT
@@ -91,3 +94,10 @@ def test_bad_construction_and_untrained_use():
         LogBERT().decision_function([[1, 2]])
     with pytest.raises(LogbertError, match="no training sessions"):
         LogBERT().fit([])
+
+
+def test_paper_size_config_is_valid():
+    config = Path(__file__).resolve().parents[2] / "configs" / "logbert_paper.yaml"
+    params = yaml.safe_load(config.read_text())
+    model = LogBERT(**params)
+    assert (model.hidden, model.layers, model.heads, model.max_len) == (256, 4, 4, 512)

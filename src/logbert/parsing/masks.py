@@ -53,8 +53,9 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
-    (  # numbers and hex words with a digit: 42, -7, 1f3a9c, DEADBEEF1
-        r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)($|[^A-Za-z0-9])",
+    (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms
+        r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)"
+        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|B)?($|[^A-Za-z0-9])",
         r"\1" + WILDCARD + r"\3",
         2,
     ),
@@ -68,7 +69,8 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
-    (r"[A-Za-z0-9_]*<\*>[A-Za-z0-9_]*", WILDCARD, 1),  # blk_<*>, job_<*>_<*>: one variable
+    # a word holding a masked number is one variable: blk_<*>, job_<*>_<*>, <*>ms
+    (r"[A-Za-z0-9_]*<\*>(?:[A-Za-z0-9_]|<\*>)*", WILDCARD, 1),
     (  # boolean and null values
         r"(^|[^A-Za-z0-9_])(?i:true|false|null)($|[^A-Za-z0-9_])",
         r"\1" + WILDCARD + r"\2",

@@ -9,8 +9,8 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    occur together in the same messages, as in Brain, Yu et al. 2023); messages sharing the
    tokens of exactly that frequency form a candidate template;
 3. inside a candidate, a remaining position is constant if it never varies, a variable if it
-   holds many distinct values or number-like ones, and otherwise splits the candidate (few
-   distinct words = different events).
+   holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
+   words = different events; the first word always splits, as Drain assumes).
 
 Later batches are mined together with (a bounded sample of) the messages seen before, so a
 template found early generalises when new variants arrive: it keeps its id and its text gains
@@ -30,6 +30,7 @@ from logbert.parsing.masks import WILDCARD
 
 # A varying position with at most this many distinct words (none masked) splits the candidate:
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
+# The first word splits however many there are (as in Drain: messages start with constants).
 SPLIT_MAX_DISTINCT = 3
 # Distinct messages kept for mining later batches (all lengths), and used per length group.
 SEEN_LIMIT = 200_000
@@ -248,7 +249,7 @@ def _refine(
         token = _generalize(values)
         if (
             split_pos < 0
-            and len(values) <= SPLIT_MAX_DISTINCT
+            and (len(values) <= SPLIT_MAX_DISTINCT or p == 0)
             and len(values) < total
             and not any(_is_variable_word(v) for v in values)
         ):

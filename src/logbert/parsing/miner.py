@@ -35,6 +35,7 @@ SPLIT_MAX_DISTINCT = 3
 # Distinct messages kept for mining later batches (all lengths), and used per length group.
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
+CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bounds memory)
 
 
 def _is_variable_word(word: str) -> bool:
@@ -101,7 +102,7 @@ class TemplateMiner:
                 for j in members:
                     ids[todo[j]] = tid
                     self._cache[messages[todo[j]]] = tid
-        if len(self._cache) > 1_000_000:
+        if len(self._cache) > CACHE_LIMIT:
             self._cache.clear()
         for i, tid in enumerate(ids):
             w = 1 if counts is None else int(counts[i])

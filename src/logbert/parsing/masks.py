@@ -1,9 +1,11 @@
 """One generic set of masks: variables that look the same in every system.
 
 Masks replace hex literals, number-like words (decimal or hexadecimal with at least one digit,
-delimited by non-alphanumerics), URLs, file paths and month/weekday names by `<*>`, and make
-any run of whitespace one space. They never remove words, so masked content has the same
-whitespace-separated words as the content (which is how parameters are recovered). The
+delimited by non-alphanumerics, optionally with a unit), words holding such a number
+(`blk_<*>`), URLs, Unix and Windows paths, dates, month/weekday names, booleans/null and
+quantities written with spaces (`<1 sec`, `bytes (1.16 KB)`) by `<*>`, and make any run of
+whitespace one space. They never remove words: masked content has the same words as the
+content with each date/quantity joined into one (which is how parameters are recovered). The
 patterns are RE2-compatible (no look-arounds) so pyarrow applies them to whole chunks; the same
 patterns run with Python's `re` for single strings.
 

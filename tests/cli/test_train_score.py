@@ -132,3 +132,18 @@ def test_bad_inputs_give_clear_errors(trained, tmp_path):
     assert ".jsonl or .parquet" in user_error(
         invoke("score", model, unlabelled, "--output", tmp_path / "s.csv")
     )
+
+
+def test_errors_exit_2_without_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{broken")
+    result = subprocess.run(
+        [sys.executable, "-m", "logbert.cli.main", "score", str(tmp_path / "model"),
+         str(tmp_path / "none.txt"), "--output", str(tmp_path / "s.jsonl")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "config.json is corrupt" in result.stderr

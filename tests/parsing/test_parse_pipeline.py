@@ -165,6 +165,8 @@ def test_missing_output_folder(tmp_path):
     log = _write(tmp_path / "a.log", HDFS_LINES)
     with pytest.raises(LogbertError, match="output folder"):
         parse_files([str(log)], resolve_format("hdfs"), tmp_path / "no" / "e.parquet")
+    with pytest.raises(LogbertError, match="is a folder"):
+        parse_files([str(log)], resolve_format("hdfs"), tmp_path)
 
 
 def test_missing_input_file(tmp_path):

@@ -250,6 +250,8 @@ def parse_files(
         raise LogbertError("stdin (-) can be read only once: pass it a single time")
     if not output.parent.exists():
         raise LogbertError(f"output folder {output.parent} does not exist: create it first")
+    if output.is_dir():
+        raise LogbertError(f"output {output} is a folder: pass a file name such as events.parquet")
     templates_csv, rejects = output_paths(output)
     tmp = {p: p.with_name(f".{p.name}.partial") for p in (output, templates_csv, rejects)}
     summary = ParseSummary()

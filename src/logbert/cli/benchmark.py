@@ -34,6 +34,12 @@ def command(
         help="Where benchmark_<protocol>.json and .md are written.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for splits and every detector."),
+    threads: int = typer.Option(
+        1,
+        "--threads",
+        help="torch threads for every detector (0: torch's default). One is fastest on a busy "
+        "2-core machine.",
+    ),
     threshold_rule: str = typer.Option(
         DEFAULT_RULE,
         "--threshold-rule",
@@ -54,6 +60,8 @@ def command(
             f"--threshold-rule {threshold_rule!r} needs labels; the benchmark calibrates on "
             "normal validation sessions (its labelled-threshold column already uses best-f1)"
         )
+    if threads < 0:
+        raise LogbertError("--threads must be 0 (torch's default) or a positive count")
     protocols = resolve_protocols(protocol)
     names = resolve_models(models)
     data = data_dir or Path(os.environ.get("LOGBERT_DATA", "../shared/datasets"))
@@ -65,7 +73,14 @@ def command(
     for name in protocols:
         with _Status(err) as say:
             result = run_protocol(
-                name, names, data, cache, seed=seed, rule=threshold_rule, progress=say
+                name,
+                names,
+                data,
+                cache,
+                seed=seed,
+                rule=threshold_rule,
+                threads=threads or None,
+                progress=say,
             )
         json_path, md_path = write_results(result, output_dir)
         typer.echo(markdown(result))

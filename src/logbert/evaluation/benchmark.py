@@ -34,6 +34,7 @@ from logbert.errors import LogbertError
 from logbert.evaluation.metrics import detection_metrics, projected_f1
 from logbert.evaluation.protocols import ProtocolData, build_protocol
 from logbert.models.registry import DETECTORS, detector_class
+from logbert.models.runtime import torch_threads
 from logbert.scoring.thresholds import DEFAULT_RULE, calibrate
 from logbert.sessions.io import ANOMALY, Session
 
@@ -169,9 +170,13 @@ def run_protocol(
     work_dir: str | Path,
     seed: int = 0,
     rule: str = DEFAULT_RULE,
+    threads: int | None = 1,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Every requested detector on one protocol; the JSON-ready result."""
+    """Every requested detector on one protocol; the JSON-ready result.
+
+    `threads` caps torch's intra-op threads for every detector alike (None: torch's default).
+    """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say(f"{protocol}: building data")
@@ -181,7 +186,8 @@ def run_protocol(
     for name in models:
         say(f"{protocol}: {name}")
         try:
-            rows.append(evaluate_detector(name, split, data.name, seed, rule))
+            with torch_threads(threads):
+                rows.append(evaluate_detector(name, split, data.name, seed, rule))
         except LogbertError as exc:  # recorded in the table, not hidden
             errors[name] = str(exc)
     return {
@@ -202,7 +208,7 @@ def run_protocol(
             "deeplog_paper_hdfs": PUBLISHED_DEEPLOG_PAPER,
         },
         "wall_seconds": time.perf_counter() - started,
-        "environment": environment(),
+        "environment": environment(threads),
     }
 
 
@@ -225,7 +231,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def environment() -> dict[str, Any]:
+def environment(threads: int | None = None) -> dict[str, Any]:
     import torch
 
     return {
@@ -233,7 +239,7 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": threads or torch.get_num_threads(),
     }
 
 
@@ -297,8 +303,9 @@ def notes(result: dict[str, Any]) -> list[str]:
         "P 94.15 R 40.47 F1 56.19. Invariants Mining and IQR are not in that table."
     )
     out.append(
-        f"- Wall time {result['wall_seconds']:.0f} s on {result['environment']['cpus']} CPUs; "
-        "timings are noisy on a shared machine."
+        f"- Wall time {result['wall_seconds']:.0f} s on {result['environment']['cpus']} CPUs, "
+        f"torch on {result['environment']['torch_threads']} thread(s); timings are noisy on a "
+        "shared machine."
     )
     return out
 

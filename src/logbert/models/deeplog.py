@@ -14,8 +14,7 @@ scoring runs each distinct window through the network once.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -33,24 +32,13 @@ from logbert.models.checks import (
     require_fitted,
     training_sessions,
 )
+from logbert.models.runtime import torch_threads
 
 WEIGHTS_FILE = "model.safetensors"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
 N_SPECIAL = 4
-# A 2x64 LSTM on batches of 256 short windows gains nothing from more threads, and extra
-# threads slow it down several-fold on a busy 2-core machine (measured: 1.6 s vs 5.0 s).
+# A 2x64 LSTM on batches of 256 short windows gains nothing from a second thread (see runtime).
 THREADS = 1
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run a block with `n` intra-op threads, restoring the caller's setting afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 class NextKeyLSTM(nn.Module):

@@ -47,6 +47,7 @@ def test_runs_both_protocols_and_writes_tables(monkeypatch, capsys, tmp_path):
         (["--protocol", "hdfs-a", "--models", "pca,nope"], "unknown model"),
         (["--protocol", "hdfs-a", "--threshold-rule", "best-f1"], "needs labels"),
         (["--protocol", "hdfs-a", "--data-dir", "/nonexistent/data"], "datasets folder"),
+        (["--protocol", "hdfs-a", "--threads", "-1"], "--threads"),
     ],
 )
 def test_bad_options_are_one_line_errors(monkeypatch, capsys, args, message):

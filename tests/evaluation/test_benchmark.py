@@ -40,11 +40,14 @@ def test_protocol_a_rows_have_every_column_and_are_written(toy, tmp_path):
     # count-pattern detectors separate the toy anomalies; IQR's fences miss the truncated ones
     auc = {row["model"]: row["metrics"]["roc_auc"] for row in result["rows"]}
     assert auc["pca"] == auc["invariants"] == 1.0 and 0.5 < auc["iqr"] < 1.0
+    pca = result["rows"][FAST.index("pca")]["alternative_thresholds"]["q-statistic"]
+    assert 0 <= pca["f1"] <= 1 and "projected_f1" in pca
     json_path, md_path = benchmark.write_results(result, tmp_path / "out")
     assert json.loads(json_path.read_text())["protocol"] == "hdfs-a"
     table = md_path.read_text()
     assert "proj. F1" in table and "| pca |" in table and "as published" in table
     assert "5.89 / 100.00 / 11.12" in table  # the LogBERT paper's PCA row
+    assert "pca with its own q-statistic threshold" in table
 
 
 def test_protocol_b_has_no_projection(toy, tmp_path):

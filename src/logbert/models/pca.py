@@ -53,6 +53,10 @@ class PCADetector(CountVectorDetector):
         self.training_info_["n_components"] = int(self.components_.shape[0])
         self.training_info_["q_statistic_threshold"] = self.q_threshold_
 
+    def alternative_thresholds(self) -> dict[str, float]:
+        """Thresholds the method defines itself, besides the calibrated `threshold_`."""
+        return {"q-statistic": self.q_threshold_}
+
     def _score_matrix(self, matrix: np.ndarray) -> np.ndarray:
         centred = matrix * self.weights_ - self.mean_
         residual = centred - centred @ self.components_.T @ self.components_

@@ -41,11 +41,19 @@ PAPER = {"precision": 0.8702, "recall": 0.7810, "f1": 0.8232}
 HEADLINE = ("precision", "recall", "f1", "roc_auc", "projected_f1", "fp", "fn")
 
 
-def run_protocol(name: str, seeds: list[int], params: dict, work: Path) -> dict:
+def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) -> dict:
     data = build_protocol(name, DATA, work)
     test_keys = [s.keys for s in data.test]
     labels = np.array([s.label == ANOMALY for s in data.test], dtype=int)
-    runs = []
+    runs: list[dict] = []
+    result = {
+        "protocol": name,
+        "description": data.description,
+        "info": data.info,
+        "runs": runs,
+        "summary": {},
+        "score_process": None,
+    }
     for seed in seeds:
         train, val = holdout(data.train, 0.1, seed)
         model = LogBERT(**{**params, "seed": seed})
@@ -79,15 +87,11 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path) -> dict:
         print(
             f"[{name} seed {seed}] train {train_seconds:.1f}s, {by_rule[DEFAULT_RULE]}", flush=True
         )
-    process = _score_process(model, data.test, work / name)
-    return {
-        "protocol": name,
-        "description": data.description,
-        "info": data.info,
-        "runs": runs,
-        "summary": _summary(runs),
-        "score_process": process,
-    }
+        result["summary"] = _summary(runs)
+        if seed == seeds[0]:
+            result["score_process"] = _score_process(model, data.test, work / name)
+        save(result)  # partial results survive an interrupted run
+    return result
 
 
 def _score_process(model: LogBERT, test, work: Path) -> dict:
@@ -121,15 +125,19 @@ def _summary(runs: list[dict]) -> dict:
 
 
 def markdown(results: dict) -> str:
+    completed = ", ".join(f"{p['protocol']} {len(p['runs'])}" for p in results["protocols"])
     lines = [
         "# HDFS benchmark (LogBERT)",
         "",
-        f"{results['machine']}; seeds {results['seeds']}; default rule `{DEFAULT_RULE}`.",
+        f"{results['machine']}; seeds {results['seeds']}, runs completed: {completed}; "
+        f"default rule `{DEFAULT_RULE}`; mean ± sd over seeds.",
         "",
         "| protocol | rule | precision | recall | F1 | ROC-AUC | projected F1 | FP | FN |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for proto in results["protocols"]:
+        if not proto["summary"]:
+            continue
         for rule in RULES:
             s = proto["summary"][rule]
             cells = [f"{s[k]['mean']:.4f} ± {s[k]['sd']:.4f}" for k in HEADLINE[:5]]
@@ -147,6 +155,8 @@ def markdown(results: dict) -> str:
     ]
     for proto in results["protocols"]:
         s, p = proto["summary"], proto["score_process"]
+        if not s or p is None:
+            continue
         lines.append(
             f"| {proto['protocol']} | "
             f"{s['train_seconds']['mean']:.1f} ± {s['train_seconds']['sd']:.1f}"
@@ -174,15 +184,19 @@ def main() -> None:
         "params": LogBERT(**params).get_params(),
         "default_rule": DEFAULT_RULE,
         "paper": PAPER,
-        "protocols": [
-            run_protocol(p.strip(), seeds, params, work) for p in args.protocols.split(",")
-        ],
+        "protocols": [],
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    table = markdown(results)
-    args.out.with_suffix(".md").write_text(table, encoding="utf-8")
-    print(table)
+
+    def save(protocol: dict) -> None:
+        done = [p for p in results["protocols"] if p["protocol"] != protocol["protocol"]]
+        results["protocols"] = [*done, protocol]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
+
+    for name in args.protocols.split(","):
+        run_protocol(name.strip(), seeds, params, work, save)
+    print(markdown(results))
 
 
 if __name__ == "__main__":

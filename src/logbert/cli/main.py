@@ -1,45 +1,60 @@
 """The `logbert` command: one sub-command per pipeline stage.
 
-Each command lives in its own module exposing `command`; this file only wires them up and
-turns `LogbertError` into a one-line message (no traceback) with exit status 2.
+Each command lives in its own module `logbert.cli.<name>` exposing `command`; this file only
+wires them up and turns `LogbertError` into a one-line message (no traceback) with exit status 2.
+Command modules are imported only when their command runs, so `logbert parse` does not pay for
+torch, scikit-learn or matplotlib.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from logbert import __version__
-from logbert.cli import (
-    benchmark,
-    calibrate,
-    evaluate,
-    parse,
-    report,
-    score,
-    sessionize,
-    train,
-)
 from logbert.errors import LogbertError
+
+# command name -> module under logbert.cli, in pipeline order (the order `--help` lists them)
+COMMANDS = {
+    "parse": "parse",
+    "sessionize": "sessionize",
+    "train": "train",
+    "score": "score",
+    "calibrate": "calibrate",
+    "evaluate": "evaluate",
+    "report": "report",
+    "benchmark": "benchmark",
+}
+
+
+class _LazyCommands(TyperGroup):
+    """A command group that imports a command's module only when that command is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"logbert.cli.{COMMANDS[cmd_name]}")
+        single = typer.Typer(pretty_exceptions_enable=False, add_completion=False)
+        single.command(cmd_name)(module.command)
+        return typer.main.get_command(single)
+
 
 app = typer.Typer(
     name="logbert",
+    cls=_LazyCommands,
     help="Find anomalous sessions in system logs: parse -> sessionize -> train -> score.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-app.command("parse")(parse.command)
-app.command("sessionize")(sessionize.command)
-app.command("train")(train.command)
-app.command("score")(score.command)
-app.command("calibrate")(calibrate.command)
-app.command("evaluate")(evaluate.command)
-app.command("benchmark")(benchmark.command)
-app.command("report")(report.command)
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,10 @@ from logbert.models.registry import load_detector
 from logbert.scoring.score_files import ScoreWriter, read_templates, score_format, score_rows
 from logbert.sessions.io import iter_session_batches
 
+# Sessions per batch: identical sequences are scored once per batch, so large batches save
+# work on repetitive logs, while memory stays bounded however big the input is.
+SESSION_BATCH = 65_536
+
 
 def command(
     model_dir: Path = typer.Argument(..., help="Model directory written by `logbert train`."),
@@ -41,7 +45,7 @@ def command(
     started = time.perf_counter()
     flagged = 0
     with ScoreWriter(output) as writer:
-        for batch in iter_session_batches(sessions, input_format):
+        for batch in iter_session_batches(sessions, input_format, SESSION_BATCH):
             rows = score_rows(detector, batch, value, decision, names, top_events)
             flagged += sum(r["is_anomaly"] for r in rows)
             writer.write(rows)

@@ -33,7 +33,7 @@ class WindowScores:
 
 @torch.inference_mode()
 def score_windows(
-    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 4096
+    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 1024
 ) -> WindowScores:
     """Score every non-padding position of `tokens` (int64, DIST at column 0)."""
     model.eval()

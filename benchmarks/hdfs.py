@@ -173,8 +173,11 @@ def main() -> None:
     parser.add_argument("--config", type=Path, help="YAML of LogBERT parameters")
     parser.add_argument("--work-dir", type=Path, help="cache for parsed protocol data")
     parser.add_argument("--out", type=Path, default=RESULTS / "hdfs.json")
+    parser.add_argument("--decision", help="LogBERT decision score (default: the model's)")
     args = parser.parse_args()
     params = yaml.safe_load(args.config.read_text()) if args.config else {}
+    if args.decision:
+        params["decision"] = args.decision
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-hdfs-"))
     seeds = list(range(args.seeds))
     results = {

@@ -40,6 +40,9 @@ def test_learns_order_unseen_keys_and_truncation(model):
     assert swapped > normal and unseen > normal and truncated > normal
     assert scores["miss_ratio"][2] > 0  # an unseen key is always a miss
     assert scores["miss_ratio"][0] == 0
+    worst = scores["max_surprise"]
+    assert worst[2] == pytest.approx(-np.log(1e-12), rel=1e-4)  # an unseen key: probability 0
+    assert worst[0] < worst[1] and worst[0] < worst[3]
 
 
 def test_scores_every_session_in_order_and_deterministically(model):
@@ -65,6 +68,9 @@ def test_save_load_round_trip_and_predict(model, tmp_path):
     probe = [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [1, 2, 3, 42]]
     assert np.array_equal(model.decision_function(probe), loaded.decision_function(probe))
     assert loaded.threshold_.rule == "max" and loaded.threshold_.score == "score"
+    assert loaded.predict(probe).tolist() == [0, 1, 1]
+    loaded.decision = "max_surprise"
+    assert loaded.calibrate(NORMAL[:10], rule="max").score == "max_surprise"
     assert loaded.predict(probe).tolist() == [0, 1, 1]
 
 

@@ -6,7 +6,9 @@ exactly once on a fixed schedule; per session
 
 - `score`: the mean surprise -log P(actual key | context) over all positions (END included,
   so a session that stops early is surprising), and
-- `miss_ratio`: the share of keys outside the model's top-g predictions (the paper's rule).
+- `miss_ratio`: the share of keys outside the model's top-g predictions (the paper's rule),
+- `max_surprise`: the surprise of the session's least expected key (one very unlikely event is
+  enough, as in DeepLog; not diluted by the session's length).
 
 Keys never seen in training become [UNK], which the model never predicts: a near-certain miss
 with maximal surprise. Sessions longer than `max_len` are cut into windows and scored as a
@@ -38,7 +40,7 @@ from logbert.models.training import Log, TrainConfig, train_encoder
 from logbert.models.vocab import Vocab, pad, windows
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold
 
-DECISIONS = ("score", "miss_ratio")
+DECISIONS = ("score", "miss_ratio", "max_surprise")
 SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
 
 
@@ -157,6 +159,7 @@ class LogBERT(Detector):
         sequences = list(distinct)
         score = np.zeros(len(sequences))
         miss_ratio = np.zeros(len(sequences))
+        max_surprise = np.full(len(sequences), -np.inf)
         events: list[list[dict]] = []
         width = self.max_len - 2
         for start in range(0, len(sequences), SCORE_BATCH):
@@ -177,9 +180,15 @@ class LogBERT(Detector):
             misses = (result.miss & result.valid).sum(1)
             score[start : start + n] = np.bincount(owner_arr, total, minlength=n) / counts
             miss_ratio[start : start + n] = np.bincount(owner_arr, misses, minlength=n) / counts
+            worst = np.where(result.valid, result.surprise, -np.inf).max(1)
+            np.maximum.at(max_surprise, owner_arr + start, worst)
             if top_events > 0:
                 events.extend(self._top_events(chunk, owner, offset, result, top_events))
-        out: dict[str, Any] = {"score": score[index], "miss_ratio": miss_ratio[index]}
+        out: dict[str, Any] = {
+            "score": score[index],
+            "miss_ratio": miss_ratio[index],
+            "max_surprise": max_surprise[index],
+        }
         if top_events > 0:
             out["top_events"] = [events[i] for i in index]
         return out

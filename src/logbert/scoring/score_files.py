@@ -1,8 +1,9 @@
 """Score rows: what `logbert score` writes and `logbert evaluate --scores` reads back.
 
-One row per input session, in input order: `session_id`, `score`, `miss_ratio` (detectors
-that have one), `is_anomaly`, `label` (when the input had one) and `top_events` (detectors
-that can explain themselves: the most surprising positions with the keys expected there).
+One row per input session, in input order: `session_id`, `score`, `miss_ratio` and
+`max_surprise` (detectors that have them), `is_anomaly`, `label` (when the input had one) and
+`top_events` (detectors that can explain themselves: the most surprising positions with the
+keys expected there).
 Formats: JSON Lines (`.jsonl`) or Parquet (`.parquet`), written in streaming chunks.
 """
 
@@ -23,6 +24,7 @@ from logbert.models.base import Detector
 from logbert.sessions.io import Session
 
 SCORE_FORMATS = ("jsonl", "parquet")
+SCORE_COLUMNS = ("session_id", "score", "miss_ratio", "max_surprise", "label")
 _EXPECTED = pa.struct([("key", pa.int64()), ("template", pa.string()), ("prob", pa.float64())])
 _EVENT = pa.struct(
     [
@@ -38,6 +40,7 @@ SCORE_SCHEMA = pa.schema(
         ("session_id", pa.string()),
         ("score", pa.float64()),
         ("miss_ratio", pa.float64()),
+        ("max_surprise", pa.float64()),
         ("is_anomaly", pa.bool_()),
         ("label", pa.string()),
         ("top_events", pa.list_(_EVENT)),
@@ -83,8 +86,9 @@ def score_rows(
     rows = []
     for i, session in enumerate(sessions):
         row: dict[str, Any] = {"session_id": session.session_id, "score": float(scores["score"][i])}
-        if "miss_ratio" in scores:
-            row["miss_ratio"] = float(scores["miss_ratio"][i])
+        for extra in ("miss_ratio", "max_surprise"):
+            if extra in scores:
+                row[extra] = float(scores[extra][i])
         row["is_anomaly"] = bool(flagged[i])
         if session.label is not None:
             row["label"] = session.label
@@ -147,7 +151,9 @@ def iter_scores(path: str | Path) -> Iterator[dict[str, Any]]:
             parquet = pq.ParquetFile(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise LogbertError(f"{path}: not a readable parquet scores file ({exc})") from exc
-        for batch in parquet.iter_batches(columns=["session_id", "score", "miss_ratio", "label"]):
+        for batch in parquet.iter_batches(
+            columns=[c for c in SCORE_COLUMNS if c in parquet.schema_arrow.names]
+        ):
             yield from batch.to_pylist()
         return
     with open(path, encoding="utf-8") as handle:

@@ -16,7 +16,7 @@ import argparse
 import json
 import os
 import platform
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -104,10 +104,13 @@ def _score_process(model: LogBERT, test, work: Path) -> dict:
     write_sessions(test, sessions)
     command = [sys.executable, "-m", "logbert.cli.main", "score", str(work / "model"),
                str(sessions), "--output", str(work / "scores.jsonl")]  # fmt: skip
+    # Measured by /usr/bin/time in its own process: a child forked from this (large) process
+    # would inherit our resident size in its ru_maxrss.
+    timer = shutil.which("time") or "/usr/bin/time"
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    done = subprocess.run([timer, "-f", "%M", *command], check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
     return {"sessions": len(test), "wall_seconds": seconds, "peak_rss_mb": peak_kb / 1024}
 
 

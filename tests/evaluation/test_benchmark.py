@@ -5,7 +5,7 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.evaluation import benchmark
-from logbert.evaluation.protocols import ProtocolData
+from logbert.evaluation.protocols import ProtocolData, holdout
 from logbert.sessions.io import Session
 
 FAST = ["iqr", "pca", "invariants"]
@@ -79,14 +79,14 @@ def test_labelled_threshold_halves_are_disjoint_and_stratified():
     assert out["f1"] == 1.0
 
 
-def test_holdout_split_is_seeded_and_sized():
-    sessions = [Session(str(i), [i]) for i in range(50)]
-    train, val = benchmark.holdout_split(sessions, seed=3)
-    assert len(val) == 5 and len(train) == 45
-    assert {s.session_id for s in train}.isdisjoint(s.session_id for s in val)
-    assert benchmark.holdout_split(sessions, seed=3)[1] == val
+def test_split_holds_out_the_train_commands_validation_sessions():
+    sessions = [Session(str(i), [i], label="normal") for i in range(50)]
+    data = ProtocolData("toy", "toy", train=sessions, test=sessions[:4])
+    split = benchmark.make_split(data, seed=3)
+    assert len(split.validation) == 5 and len(split.train) == 45
+    assert split.validation == [s.keys for s in holdout(sessions, 0.1, 3)[1]]
     with pytest.raises(LogbertError, match="at least 2"):
-        benchmark.holdout_split(sessions[:1])
+        benchmark.make_split(ProtocolData("toy", "toy", train=sessions[:1], test=[]), seed=0)
 
 
 def test_model_and_protocol_names_are_checked():

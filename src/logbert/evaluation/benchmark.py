@@ -2,7 +2,8 @@
 
 For each protocol (see `evaluation.protocols`) and each detector:
 
-1. hold out a seeded 10% of the normal training sessions as validation (`holdout_split`);
+1. hold out a seeded 10% of the normal training sessions as validation (`protocols.holdout`,
+   the same split `logbert train` uses);
 2. `fit(train, validation=val)`, timed; then `calibrate(val)` with one rule for every detector
    (default `scoring.thresholds.DEFAULT_RULE`, mean+2std of the normal validation scores);
 3. score every test session, timed (sessions/s), and compute P, R, F1, ROC-AUC, PR-AUC and,
@@ -32,11 +33,11 @@ from sklearn.model_selection import train_test_split
 
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import ProtocolData, build_protocol
+from logbert.evaluation.protocols import ProtocolData, build_protocol, holdout
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.scoring.thresholds import DEFAULT_RULE, calibrate
-from logbert.sessions.io import ANOMALY, Session
+from logbert.sessions.io import ANOMALY
 
 PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B"}
 VALIDATION_FRACTION = 0.1
@@ -67,22 +68,6 @@ class Split:
     labels: np.ndarray
 
 
-def holdout_split(
-    sessions: Sequence[Session], fraction: float = VALIDATION_FRACTION, seed: int = 0
-) -> tuple[list[Session], list[Session]]:
-    """A seeded random `fraction` of the sessions as validation, the rest for training."""
-    if len(sessions) < 2:
-        raise LogbertError(
-            f"need at least 2 normal training sessions to hold out validation, got {len(sessions)}"
-        )
-    order = np.random.default_rng(seed).permutation(len(sessions))
-    n_val = max(1, round(len(sessions) * fraction))
-    held = set(order[:n_val].tolist())
-    train = [s for i, s in enumerate(sessions) if i not in held]
-    validation = [s for i, s in enumerate(sessions) if i in held]
-    return train, validation
-
-
 def resolve_models(spec: str) -> list[str]:
     """`all` or a comma-separated list of registered detector names."""
     names = sorted(DETECTORS) if spec.strip() == "all" else [n.strip() for n in spec.split(",")]
@@ -105,7 +90,11 @@ def resolve_protocols(spec: str) -> list[str]:
 
 
 def make_split(data: ProtocolData, seed: int) -> Split:
-    train, validation = holdout_split(data.train, seed=seed)
+    train, validation = holdout(data.train, VALIDATION_FRACTION, seed)
+    if not validation:
+        raise LogbertError(
+            f"need at least 2 normal training sessions to hold out validation, got {len(train)}"
+        )
     return Split(
         train=[s.keys for s in train],
         validation=[s.keys for s in validation],

@@ -11,18 +11,24 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.scoring.score_files import iter_scores
 from logbert.sessions.io import ANOMALY, normalize_label
 
-_SCORE_COLUMNS = ("session_id", "score", "miss_ratio", "is_anomaly", "label", "top_events")
+_SCORE_COLUMNS = (
+    "session_id",
+    "score",
+    "miss_ratio",
+    "max_surprise",
+    "is_anomaly",
+    "label",
+    "top_events",
+)
 
 
 @dataclass
@@ -88,7 +94,7 @@ def load_scores(path: str | Path, column: str = "score", top: int = 10) -> Score
     path = Path(path)
     if not path.is_file():
         raise LogbertError(f"scores file not found: {path}; write one with `logbert score`")
-    rows = _iter_parquet(path) if path.suffix.lower() == ".parquet" else _iter_jsonl(path)
+    rows = iter_scores(path, columns=_SCORE_COLUMNS)
     scores: list[float] = []
     labels: list[int] = []
     verdicts: list[int] = []
@@ -139,34 +145,6 @@ def _read_json(path: Path, required: bool) -> dict | None:
     if not isinstance(data, dict):
         raise LogbertError(f"{path}: expected a JSON object, found {type(data).__name__}")
     return data
-
-
-def _iter_jsonl(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise LogbertError(
-                    f"{path}:{line_no}: not a JSON object ({exc}); scores files are JSON Lines"
-                ) from exc
-            if not isinstance(row, dict):
-                raise LogbertError(f"{path}:{line_no}: expected a JSON object per line")
-            yield row
-
-
-def _iter_parquet(path: Path) -> Iterator[dict]:
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise LogbertError(f"{path}: not a readable parquet file ({exc})") from exc
-    columns = [c for c in _SCORE_COLUMNS if c in parquet.schema_arrow.names]
-    if "score" not in columns:
-        raise LogbertError(f"{path}: scores parquet needs a 'score' column")
-    for batch in parquet.iter_batches(columns=columns):
-        yield from batch.to_pylist()
 
 
 def rows_of(record: dict | None, key: str) -> list[dict]:

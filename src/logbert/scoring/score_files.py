@@ -141,8 +141,10 @@ class ScoreWriter:
             self._parquet.close()
 
 
-def iter_scores(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Rows of a scores file written by `logbert score`."""
+def iter_scores(
+    path: str | Path, columns: tuple[str, ...] = SCORE_COLUMNS
+) -> Iterator[dict[str, Any]]:
+    """Rows of a scores file written by `logbert score` (parquet: only `columns` are read)."""
     fmt = score_format(path)
     if not Path(path).exists():
         raise LogbertError(f"scores file not found: {path}")
@@ -152,17 +154,21 @@ def iter_scores(path: str | Path) -> Iterator[dict[str, Any]]:
         except (pa.ArrowInvalid, OSError) as exc:
             raise LogbertError(f"{path}: not a readable parquet scores file ({exc})") from exc
         for batch in parquet.iter_batches(
-            columns=[c for c in SCORE_COLUMNS if c in parquet.schema_arrow.names]
+            columns=[c for c in columns if c in parquet.schema_arrow.names]
         ):
             yield from batch.to_pylist()
         return
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8", errors="replace") as handle:
         for line_no, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise LogbertError(f"{path}:{line_no}: not a JSON score row ({exc})") from exc
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise LogbertError(f"{path}:{line_no}: not a JSON score row ({exc})") from exc
+            if not isinstance(row, dict):
+                raise LogbertError(f"{path}:{line_no}: expected a JSON object per line")
+            yield row
 
 
 def read_templates(path: str | Path | None) -> dict[int, str]:

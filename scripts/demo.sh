@@ -14,16 +14,17 @@ mkdir -p "$OUT"
 $BIN/logbert parse "$RAW" --format hdfs --output "$OUT/events.parquet"
 $BIN/logbert sessionize "$OUT/events.parquet" --by-id 'blk_-?\d+' --labels "$LABELS" \
   --output "$OUT/sessions.parquet"
-# Protocol B: train on the blocks that start in the first half of the time span (anomalies are
-# left out by train), evaluate on the blocks that start in the second half (held out).
+# Train on a seeded random half of the blocks (anomalies are left out by train), evaluate on
+# the other half. (A split by time, benchmarks/hdfs.py's protocol B, tests on blocks still open
+# when the log ends, which no training block resembles: see the README on protocol B.)
 $BIN/python - "$OUT/sessions.parquet" "$OUT" <<'PY'
 import sys
-from logbert.evaluation.protocols import split_by_time
+from logbert.evaluation.protocols import holdout
 from logbert.sessions.io import read_sessions, write_sessions
-first, second, midpoint = split_by_time(read_sessions(sys.argv[1]))
-write_sessions(first, f"{sys.argv[2]}/train.parquet")
-write_sessions(second, f"{sys.argv[2]}/test.parquet")
-print(f"split at {midpoint}: {len(first)} blocks to train on, {len(second)} held out")
+train, test = holdout(read_sessions(sys.argv[1]), 0.5, seed=0)
+write_sessions(train, f"{sys.argv[2]}/train.parquet")
+write_sessions(test, f"{sys.argv[2]}/test.parquet")
+print(f"{len(train)} blocks to train on, {len(test)} held out")
 PY
 $BIN/logbert train "$OUT/train.parquet" --output "$OUT/model"
 $BIN/logbert score "$OUT/model" "$OUT/test.parquet" --output "$OUT/scores.jsonl"

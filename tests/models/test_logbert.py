@@ -12,7 +12,9 @@ from logbert.errors import LogbertError
 from logbert.models.logbert import LogBERT
 from logbert.models.vocab import DIST, END, UNK, Vocab, pad, windows
 
-TINY = {"hidden": 32, "layers": 1, "heads": 2, "max_len": 16, "epochs": 12, "batch_size": 32}
+# the plain model (every session, no augmentation, mean surprise decides): order is strict
+TINY = {"hidden": 32, "layers": 1, "heads": 2, "max_len": 16, "epochs": 12, "batch_size": 32,
+        "decision": "score", "dedup": False, "swap_copies": 0}  # fmt: skip
 NORMAL = [[1, 2, 3, 4, 5, 6]] * 60 + [[1, 2, 3, 4, 5, 6, 7]] * 30
 
 
@@ -52,6 +54,17 @@ def test_scores_every_session_in_order_and_deterministically(model):
     assert first[0] == first[4]  # identical sequences, identical scores
     assert np.array_equal(first, model.decision_function(sessions))
     assert np.array_equal(first[:1], model.decision_function(sessions[:1]))
+
+
+def test_default_training_tolerates_neighbour_swaps_not_far_moves():
+    params = {**TINY, "decision": "max_surprise", "dedup": True, "swap_copies": 8, "epochs": 60}
+    model = LogBERT(**params, lr=5e-3, patience=60).fit(NORMAL)
+    assert model.training_info_["n_train_distinct"] == 2
+    assert model.training_info_["n_train_windows"] == 2 * 9
+    normal, neighbours, far = model.decision_function(
+        [[1, 2, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6], [1, 5, 2, 3, 4, 6]]
+    )
+    assert normal < neighbours < far
 
 
 def test_same_seed_same_model():

@@ -31,6 +31,7 @@ from logbert.evaluation.metrics import detection_metrics, projected_f1
 from logbert.evaluation.protocols import build_protocol, holdout
 from logbert.models.logbert import LogBERT
 from logbert.sessions.io import ANOMALY, write_sessions
+from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -43,7 +44,13 @@ HEADLINE = ("precision", "recall", "f1", "roc_auc", "projected_f1", "fp", "fn")
 
 def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) -> dict:
     data = build_protocol(name, DATA, work)
-    test_keys = [s.keys for s in data.test]
+    # as `logbert train` / `logbert score`: sessions that started less than a normal lifetime
+    # before their file's last event are open (protocol A's training file has no timestamps)
+    lifetime = session_lifetime(data.train)
+    train_open = open_sessions(data.train, log_end(data.train), lifetime)
+    test_open = open_sessions(data.test, log_end(data.test), lifetime)
+    test_keys = marked_keys(data.test, test_open)
+    train_keys = marked_keys(data.train, train_open)
     labels = np.array([s.label == ANOMALY for s in data.test], dtype=int)
     runs: list[dict] = []
     result = {
@@ -53,21 +60,23 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) ->
         "runs": runs,
         "summary": {},
         "score_process": None,
+        "session_lifetime_seconds": lifetime,
+        "open_test_sessions": int(sum(test_open)),
     }
     for seed in seeds:
-        train, val = holdout(data.train, 0.1, seed)
+        train, val = holdout(train_keys, 0.1, seed)
         model = LogBERT(**{**params, "seed": seed})
         started = time.perf_counter()
-        model.fit([s.keys for s in train], validation=[s.keys for s in val])
+        model.fit(train, validation=val)
         train_seconds = time.perf_counter() - started
         started = time.perf_counter()
         scores = model.decision_function(test_keys)
         score_seconds = time.perf_counter() - started
-        val_scores = model.decision_function([s.keys for s in val])
+        val_scores = model.decision_function(val)
         by_rule = {}
         for rule in RULES:
             model.threshold_ = None
-            threshold = model.calibrate([s.keys for s in val], rule=rule).value
+            threshold = model.calibrate(val, rule=rule).value
             metrics = detection_metrics(labels, scores, threshold)
             metrics.update(projected_f1(metrics))
             metrics["fp"] = metrics["confusion_matrix"]["fp"]
@@ -89,6 +98,7 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) ->
         )
         result["summary"] = _summary(runs)
         if seed == seeds[0]:
+            model.training_info_["session_lifetime_seconds"] = lifetime
             result["score_process"] = _score_process(model, data.test, work / name)
         save(result)  # partial results survive an interrupted run
     return result

@@ -45,8 +45,9 @@ CONFIGS: dict[str, tuple[dict, float | int]] = {
     "v1": (SESSION_1, 0.1),  # the defaults of session 1
     "v1-max": ({**SESSION_1, "decision": "max_surprise"}, 0.1),
     "v2-noswap-10%": ({"swap_copies": 0}, 0.1),
-    "v2-10%": ({}, 0.1),  # today's defaults (`logbert train`: 10% validation)
-    "v2-1000": ({}, 1000),  # ... with 1,000 validation sessions (rejected: see results)
+    "v2-10%": ({}, 0.1),  # today's defaults (`logbert train` splits 10% for validation)
+    "v2-1000": ({}, 1000),  # 1,000 validation sessions (rejected)
+    "v3": ({"open_copies": 1}, 0.1),  # + open prefixes (rejected, hdfs_dev_open.md)
 }
 
 

@@ -147,3 +147,37 @@ def test_errors_exit_2_without_traceback(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "config.json is corrupt" in result.stderr
+
+
+def test_sessions_still_running_at_the_end_of_the_log_are_marked_open(tmp_path):
+    from datetime import datetime, timedelta
+
+    t0 = datetime(2008, 11, 9, 20, 0)
+
+    def timed(i: int, keys: list[int], start_h: float, hours: float = 1) -> Session:
+        start = t0 + timedelta(hours=start_h)
+        return Session(f"s{i}", keys, "normal", start=start, end=start + timedelta(hours=hours))
+
+    train = [timed(i, [1, 2, 3, 4], i * 0.25) for i in range(40)]  # every session lasts 1 h
+    write_sessions(train, tmp_path / "train.parquet")
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(TINY))
+    model = tmp_path / "model"
+    result = invoke("train", tmp_path / "train.parquet", "--output", model,
+                    "--config", tmp_path / "config.yaml", "--epochs", 2)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Session lifetime (99% of normal sessions end within): 1 h" in result.output
+    config = json.loads((model / "config.json").read_text())
+    assert config["training"]["session_lifetime_seconds"] == pytest.approx(3600)
+    # the test log ends 10 h in; a session that started at 9.5 h may still be running
+    test = [timed(0, [1, 2, 3, 4], 0), timed(1, [1, 2], 2), timed(2, [1, 2], 9.5, hours=0.5)]
+    write_sessions(test, tmp_path / "test.parquet")
+    out = tmp_path / "scores.parquet"
+    result = invoke("score", model, tmp_path / "test.parquet", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "1 sessions started less than the normal lifetime" in result.output, result.output
+    rows = pq.read_table(out).to_pylist()
+    assert [r["open"] for r in rows] == [False, False, True]
+    evaluated = invoke("evaluate", model, tmp_path / "test.parquet",
+                       "--output", tmp_path / "e.json")  # fmt: skip
+    assert evaluated.exit_code == 0, evaluated.output
+    assert invoke("calibrate", model, tmp_path / "test.parquet", "--rule", "max").exit_code == 0

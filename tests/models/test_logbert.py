@@ -11,10 +11,11 @@ import yaml
 from logbert.errors import LogbertError
 from logbert.models.logbert import LogBERT
 from logbert.models.vocab import DIST, END, UNK, Vocab, pad, windows
+from logbert.sessions.lifecycle import OpenKeys
 
 # the plain model (every session, no augmentation, mean surprise decides): order is strict
 TINY = {"hidden": 32, "layers": 1, "heads": 2, "max_len": 16, "epochs": 12, "batch_size": 32,
-        "decision": "score", "dedup": False, "swap_copies": 0}  # fmt: skip
+        "decision": "score", "dedup": False, "swap_copies": 0, "open_copies": 0}  # fmt: skip
 NORMAL = [[1, 2, 3, 4, 5, 6]] * 60 + [[1, 2, 3, 4, 5, 6, 7]] * 30
 
 
@@ -31,6 +32,7 @@ def test_vocab_maps_unseen_keys_to_unk_and_windows_long_sessions():
     assert [len(w) for w in cut] == [5, 5, 4]
     assert all(w[0] == DIST for w in cut) and cut[-1][-1] == END
     assert windows([], max_len=6) == [[DIST, END]]
+    assert windows([7, 8], max_len=6, closed=False) == [[DIST, 7, 8]]  # an open session
     assert pad([[1], [1, 2, 3]]).tolist() == [[1, 0, 0], [1, 2, 3]]
 
 
@@ -65,6 +67,20 @@ def test_default_training_tolerates_neighbour_swaps_not_far_moves():
         [[1, 2, 3, 4, 5, 6], [1, 2, 4, 3, 5, 6], [1, 5, 2, 3, 4, 6]]
     )
     assert normal < neighbours < far
+
+
+def test_open_sessions_are_not_judged_on_their_end():
+    params = {**TINY, "decision": "max_surprise", "open_copies": 2, "epochs": 40}
+    model = LogBERT(**params, lr=5e-3, patience=40).fit(NORMAL)
+    closed, still_open, open_unseen, open_swapped = model.decision_function(
+        [[1, 2, 3], OpenKeys([1, 2, 3]), OpenKeys([1, 2, 99]), OpenKeys([1, 3, 2])]
+    )
+    assert still_open < closed  # stopping after 3 keys is only surprising once it is over
+    assert open_unseen == pytest.approx(-np.log(1e-12), rel=1e-4)
+    assert open_swapped > still_open
+    # an open and a closed copy of one sequence are two different things to score
+    both = model.score_sessions([[1, 2, 3], OpenKeys([1, 2, 3])])["max_surprise"]
+    assert both[0] == closed and both[1] == still_open
 
 
 def test_same_seed_same_model():

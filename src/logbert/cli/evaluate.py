@@ -20,6 +20,7 @@ from logbert.models.registry import load_detector
 from logbert.scoring.score_files import iter_scores, session_scores
 from logbert.scoring.thresholds import Threshold
 from logbert.sessions.io import ANOMALY, iter_session_batches
+from logbert.sessions.lifecycle import file_keys
 
 
 def command(
@@ -62,6 +63,7 @@ def command(
 def _from_sessions(detector, path: Path, input_format: str | None, decision: str):
     labels: list[int] = []
     values: list[np.ndarray] = []
+    keys = file_keys(path, input_format, detector.training_info_.get("session_lifetime_seconds"))
     for batch in iter_session_batches(path, input_format):
         missing = [s.session_id for s in batch if s.label is None]
         if missing:
@@ -70,7 +72,7 @@ def _from_sessions(detector, path: Path, input_format: str | None, decision: str
                 "evaluate needs labelled sessions (sessionize with --labels)"
             )
         labels.extend(int(s.label == ANOMALY) for s in batch)
-        values.append(session_scores(detector, [s.keys for s in batch])[decision])
+        values.append(session_scores(detector, keys(batch))[decision])
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
     return np.asarray(labels), np.concatenate(values)

@@ -11,6 +11,7 @@ from logbert.errors import LogbertError
 from logbert.models.registry import load_detector
 from logbert.scoring.score_files import ScoreWriter, read_templates, score_format, score_rows
 from logbert.sessions.io import iter_session_batches
+from logbert.sessions.lifecycle import file_log_end, open_sessions
 
 # Sessions per batch: identical sequences are scored once per batch, so large batches save
 # work on repetitive logs, while memory stays bounded however big the input is.
@@ -43,11 +44,15 @@ def command(
     if templates is not None and not names:
         raise LogbertError(f"templates file not found or empty: {templates}")
     started = time.perf_counter()
-    flagged = 0
+    lifetime = detector.training_info_.get("session_lifetime_seconds")
+    end = file_log_end(sessions, input_format) if lifetime else None  # a first, cheap pass
+    flagged = still_open = 0
     with ScoreWriter(output) as writer:
         for batch in iter_session_batches(sessions, input_format, SESSION_BATCH):
-            rows = score_rows(detector, batch, value, decision, names, top_events)
+            is_open = open_sessions(batch, end, lifetime) if end is not None else None
+            rows = score_rows(detector, batch, value, decision, names, top_events, is_open)
             flagged += sum(r["is_anomaly"] for r in rows)
+            still_open += sum(is_open or [])
             writer.write(rows)
     seconds = time.perf_counter() - started
     if writer.count == 0:
@@ -57,3 +62,9 @@ def command(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
         f"{flagged} anomalous at {decision} > {value:.6g}; wrote {output}"
     )
+    if end is not None:
+        typer.echo(
+            f"{still_open} sessions started less than the normal lifetime "
+            f"({lifetime / 3600:.3g} h) before the log's end ({end}); they may still be "
+            "running, so where they end was not judged (column `open`)"
+        )

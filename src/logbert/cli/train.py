@@ -20,6 +20,7 @@ from logbert.evaluation.protocols import holdout
 from logbert.models.registry import detector_class
 from logbert.scoring.thresholds import rule_needs_labels
 from logbert.sessions.io import ANOMALY, read_sessions
+from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
 
 DEFAULT_TRAIN_RULE = "max"
 
@@ -56,12 +57,22 @@ def command(
     left_out = len(all_sessions) - len(normal)
     if not normal:
         raise LogbertError(f"{sessions}: no normal sessions to train on")
-    train, val = holdout(normal, validation_split, seed)
+    # sessions that started less than a normal lifetime before the log's end may still run
+    lifetime = session_lifetime(normal)
+    is_open = open_sessions(normal, log_end(all_sessions), lifetime)
+    train, val = holdout(marked_keys(normal, is_open), validation_split, seed)
     typer.echo(
         f"Training {model} on {len(train)} normal sessions ({len(val)} held out for "
         f"validation; {left_out} labelled anomalies left out)",
         err=True,
     )
+    if lifetime is not None:
+        typer.echo(
+            f"Session lifetime (99% of normal sessions end within): {lifetime / 3600:.3g} h; "
+            f"{sum(is_open)} sessions started later than that before the log's end and are "
+            "treated as still open (their end is not judged)",
+            err=True,
+        )
     detector = cls(**params)
     started = time.perf_counter()
     fit_options = {
@@ -71,14 +82,14 @@ def command(
     }
     accepted = inspect.signature(detector.fit).parameters
     detector.fit(
-        [s.keys for s in train],
-        validation=[s.keys for s in val] or None,
+        train,
+        validation=val or None,
         **{k: v for k, v in fit_options.items() if k in accepted},
     )
     seconds = time.perf_counter() - started
     calibration = val or train
     detector.calibrate(
-        [s.keys for s in calibration],
+        calibration,
         rule=threshold_rule,
         source=f"{'validation split' if val else 'training sessions'} of {sessions} "
         f"({len(calibration)} normal sessions, seed {seed})",
@@ -87,6 +98,7 @@ def command(
         **detector.training_info_,
         "sessions_file": str(sessions),
         "anomalies_left_out": left_out,
+        "session_lifetime_seconds": lifetime,
         "train_seconds": seconds,
     }
     detector.save(output)

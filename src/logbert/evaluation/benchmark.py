@@ -38,6 +38,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.scoring.thresholds import DEFAULT_RULE, calibrate
 from logbert.sessions.io import ANOMALY
+from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
 
 PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B"}
 VALIDATION_FRACTION = 0.1
@@ -90,15 +91,18 @@ def resolve_protocols(spec: str) -> list[str]:
 
 
 def make_split(data: ProtocolData, seed: int) -> Split:
-    train, validation = holdout(data.train, VALIDATION_FRACTION, seed)
+    """The split `logbert train` would make, with open sessions marked as train/score do."""
+    lifetime = session_lifetime(data.train)
+    train_keys = marked_keys(data.train, open_sessions(data.train, log_end(data.train), lifetime))
+    train, validation = holdout(train_keys, VALIDATION_FRACTION, seed)
     if not validation:
         raise LogbertError(
             f"need at least 2 normal training sessions to hold out validation, got {len(train)}"
         )
     return Split(
-        train=[s.keys for s in train],
-        validation=[s.keys for s in validation],
-        test=[s.keys for s in data.test],
+        train=train,
+        validation=validation,
+        test=marked_keys(data.test, open_sessions(data.test, log_end(data.test), lifetime)),
         labels=np.array([s.label == ANOMALY for s in data.test], dtype=int),
     )
 

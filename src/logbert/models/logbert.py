@@ -15,7 +15,11 @@ The defaults (decision, size, epochs, deduplication, swaps) were chosen by cross
 normal training data with synthetic edits as anomalies, never on test labels
 (`benchmarks/hdfs_dev.py`). Keys never seen in training become [UNK], which the model never
 predicts: a near-certain miss with maximal surprise. Sessions longer than `max_len` are cut
-into windows and scored as a whole. Identical sequences are scored once.
+into windows and scored as a whole. Identical sequences are scored once. Sessions passed as
+`OpenKeys` (still running when the log ended, see `sessions/lifecycle.py`) are scored without
+END: their missing tail is not judged. The model learns unfinished normal sessions from the
+open sessions among its training data (and, with `open_copies` > 0, from open prefixes of the
+closed ones: off by default, it cost recall on the dev split).
 
     model = LogBERT().fit(train_sessions, validation=val_sessions)
     model.calibrate(val_sessions, rule="max")
@@ -36,13 +40,14 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from logbert.errors import LogbertError
-from logbert.models.augment import distinct_sequences, with_local_swaps
+from logbert.models.augment import distinct_sequences, open_prefixes, with_local_swaps
 from logbert.models.base import Detector, Keys
 from logbert.models.encoder import LogKeyEncoder
 from logbert.models.inference import score_windows
 from logbert.models.training import Log, TrainConfig, train_encoder
 from logbert.models.vocab import Vocab, pad, windows
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold
+from logbert.sessions.lifecycle import OpenKeys
 
 DECISIONS = ("score", "miss_ratio", "max_surprise")
 SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
@@ -72,6 +77,7 @@ class LogBERT(Detector):
         dedup: bool = True,
         swap_copies: int = 2,
         swap_prob: float = 0.1,
+        open_copies: int = 0,
         seed: int = 0,
     ) -> None:
         super().__init__()
@@ -109,6 +115,7 @@ class LogBERT(Detector):
         sequences = distinct_sequences(sessions) if self.dedup else list(sessions)
         train = self._windows(
             with_local_swaps(sequences, self.swap_copies, self.swap_prob, self.seed)
+            + open_prefixes(sequences, self.open_copies, self.seed)
         )
         val = self._windows(validation) if validation else None
         state = train_encoder(
@@ -164,11 +171,15 @@ class LogBERT(Detector):
         and the keys the model expected there (one scoring pass serves both).
         """
         self._require_fitted()
-        distinct: dict[tuple[int, ...], int] = {}
+        distinct: dict[tuple[bool, tuple[int, ...]], int] = {}
         index = np.array(
-            [distinct.setdefault(tuple(s), len(distinct)) for s in sessions], dtype=np.int64
+            [
+                distinct.setdefault((isinstance(s, OpenKeys), tuple(s)), len(distinct))
+                for s in sessions
+            ],
+            dtype=np.int64,
         )
-        sequences = list(distinct)
+        sequences = [OpenKeys(seq) if is_open else list(seq) for is_open, seq in distinct]
         score = np.zeros(len(sequences))
         miss_ratio = np.zeros(len(sequences))
         max_surprise = np.full(len(sequences), -np.inf)
@@ -178,9 +189,9 @@ class LogBERT(Detector):
             chunk = sequences[start : start + SCORE_BATCH]
             owner, offset, rows = [], [], []
             for i, seq in enumerate(chunk):
-                for j, window in enumerate(
-                    windows([self.vocab_.token(k) for k in seq], self.max_len)
-                ):
+                tokens = [self.vocab_.token(k) for k in seq]
+                closed = not isinstance(seq, OpenKeys)
+                for j, window in enumerate(windows(tokens, self.max_len, closed)):
                     owner.append(i)
                     offset.append(j * width)
                     rows.append(window)
@@ -282,7 +293,9 @@ class LogBERT(Detector):
         rows = [
             window
             for s in sessions
-            for window in windows([self.vocab_.token(k) for k in s], self.max_len)
+            for window in windows(
+                [self.vocab_.token(k) for k in s], self.max_len, not isinstance(s, OpenKeys)
+            )
         ]
         return pad(rows)
 

@@ -60,17 +60,19 @@ class Vocab:
             raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
 
 
-def windows(tokens: Sequence[int], max_len: int) -> list[list[int]]:
-    """[DIST] + up to max_len - 2 tokens per window; END closes the last window.
+def windows(tokens: Sequence[int], max_len: int, closed: bool = True) -> list[list[int]]:
+    """[DIST] + up to max_len - 2 tokens per window; END closes the last window if `closed`.
 
     Sessions longer than one window are cut into consecutive windows; an empty session is
-    one window holding only [DIST, END] (it is scored like any other).
+    one window holding only [DIST, END] (it is scored like any other). An open session (still
+    running when the log ended) gets no END: where it ends is not judged.
     """
     width = max_len - 2
     body = list(tokens)
     chunks = [body[i : i + width] for i in range(0, len(body), width)] or [[]]
     out = [[DIST, *chunk] for chunk in chunks]
-    out[-1].append(END)
+    if closed or not body:
+        out[-1].append(END)
     return out
 
 

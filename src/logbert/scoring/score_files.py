@@ -1,7 +1,8 @@
 """Score rows: what `logbert score` writes and `logbert evaluate --scores` reads back.
 
 One row per input session, in input order: `session_id`, `score`, `miss_ratio` and
-`max_surprise` (detectors that have them), `is_anomaly`, `label` (when the input had one) and
+`max_surprise` (detectors that have them), `is_anomaly`, `open` (when the model knows session
+lifetimes: the session was still running when the log ended), `label` (when the input had one) and
 `top_events` (detectors that can explain themselves: the most surprising positions with the
 keys expected there).
 Formats: JSON Lines (`.jsonl`) or Parquet (`.parquet`), written in streaming chunks.
@@ -22,6 +23,7 @@ import pyarrow.parquet as pq
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.sessions.io import Session
+from logbert.sessions.lifecycle import marked_keys
 
 SCORE_FORMATS = ("jsonl", "parquet")
 SCORE_COLUMNS = ("session_id", "score", "miss_ratio", "max_surprise", "label")
@@ -42,6 +44,7 @@ SCORE_SCHEMA = pa.schema(
         ("miss_ratio", pa.float64()),
         ("max_surprise", pa.float64()),
         ("is_anomaly", pa.bool_()),
+        ("open", pa.bool_()),
         ("label", pa.string()),
         ("top_events", pa.list_(_EVENT)),
     ]
@@ -75,9 +78,10 @@ def score_rows(
     decision: str = "score",
     templates: dict[int, str] | None = None,
     top_events: int = 3,
+    is_open: Sequence[bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Score rows for one batch of sessions."""
-    keys = [s.keys for s in sessions]
+    """Score rows for one batch of sessions (`is_open`: still running when the log ended)."""
+    keys = marked_keys(sessions, is_open)
     scores = session_scores(detector, keys, top_events)
     if decision not in scores:
         raise LogbertError(f"the model has no {decision!r} score; rerun `logbert calibrate`")
@@ -90,6 +94,8 @@ def score_rows(
             if extra in scores:
                 row[extra] = float(scores[extra][i])
         row["is_anomaly"] = bool(flagged[i])
+        if is_open is not None:
+            row["open"] = bool(is_open[i])
         if session.label is not None:
             row["label"] = session.label
         if events is not None:

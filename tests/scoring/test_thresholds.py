@@ -46,7 +46,24 @@ def test_labelled_rule_without_labels_is_a_clear_error():
         calibrate([0.1, 0.2], "recall>=0.9", [0, 0])
 
 
-@pytest.mark.parametrize("rule", ["median", "mean+std", "quantile:2", "precision>0.9"])
+def test_evt_extrapolates_the_tail_beyond_the_data():
+    rng = np.random.default_rng(0)
+    many = rng.exponential(1.0, 100_000)
+    truth = -np.log(0.001)  # the exponential's 99.9% quantile
+    assert calibrate(many, "evt:0.001") == pytest.approx(truth, rel=0.05)
+    few = rng.exponential(1.0, 500)  # too few to see a 0.1% tail directly
+    assert calibrate(few, "evt:0.001") > calibrate(few, "quantile:0.99")
+    assert calibrate(few, "evt:0.01") < calibrate(few, "evt:0.001")
+
+
+def test_evt_needs_a_tail_to_fit():
+    with pytest.raises(LogbertError, match="evt needs at least 10 distinct scores"):
+        calibrate(np.r_[np.zeros(95), np.ones(5)], "evt:0.001")
+
+
+@pytest.mark.parametrize(
+    "rule", ["median", "mean+std", "quantile:2", "precision>0.9", "evt:0", "evt:1.5", "evt"]
+)
 def test_unknown_rule_lists_valid_ones(rule):
     with pytest.raises(LogbertError, match="valid: mean"):
         calibrate([0.1, 0.2], rule)

@@ -4,7 +4,10 @@ A threshold is calibrated on validation data, never on the data being evaluated,
 where it came from. Rules:
 
 - from normal scores alone: `mean+2std` (any k: `mean+3std`, `mean+2.5*std`), `quantile:0.999`,
-  `max` (the largest normal validation score);
+  `max` (the largest normal validation score), `evt:0.001` (extreme-value theory: the score a
+  normal session exceeds with probability 0.001, extrapolated beyond the validation data by a
+  generalized Pareto fit to its top 10%, the peaks-over-threshold method of Siffer et al.,
+  KDD 2017; a few hundred validation sessions cannot show a 0.1% tail directly);
 - from labelled validation scores: `best-f1`, `precision>=0.95`, `recall>=0.99`.
 
 A session is anomalous when its score is strictly greater than the threshold.
@@ -27,6 +30,9 @@ LABELLED_RULES = ("best-f1", "precision>=P", "recall>=R")
 _MEAN_STD = re.compile(r"^mean\+(\d+(?:\.\d+)?)\*?std$")
 _QUANTILE = re.compile(r"^quantile:(0(?:\.\d+)?|1(?:\.0+)?)$")
 _TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
+_EVT = re.compile(r"^evt:(0?\.\d*[1-9]\d*)$")
+EVT_TAIL_SHARE = 0.1  # the top 10% of the normal scores describe the tail
+EVT_MIN_PEAKS = 10
 
 
 @dataclass
@@ -107,10 +113,34 @@ def calibrate(
         return float(normal.mean() + float(match.group(1)) * normal.std())
     if match := _QUANTILE.match(rule):
         return float(np.quantile(normal, float(match.group(1)), method="higher"))
+    if match := _EVT.match(rule):
+        return peaks_over_threshold(normal, float(match.group(1)))
     raise LogbertError(
         f"unknown threshold rule {rule!r}; valid: mean+Kstd (e.g. mean+2std), quantile:Q, max, "
-        "best-f1, precision>=P, recall>=R"
+        "evt:P, best-f1, precision>=P, recall>=R"
     )
+
+
+def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:
+    """The score exceeded with `tail_probability`, from a generalized Pareto tail fit.
+
+    The excesses over the 90% quantile are fitted by maximum likelihood (scipy); the fitted
+    tail is then read at `tail_probability`. With too few distinct peaks to fit, a clear error.
+    """
+    from scipy.stats import genpareto
+
+    start = float(np.quantile(normal, 1 - EVT_TAIL_SHARE))
+    excess = normal[normal > start] - start
+    if excess.size < EVT_MIN_PEAKS or np.unique(excess).size < 3:
+        raise LogbertError(
+            f"evt needs at least {EVT_MIN_PEAKS} distinct scores in the top 10% of the normal "
+            f"validation sessions, got {excess.size}; use more validation data or the max rule"
+        )
+    shape, _, scale = genpareto.fit(excess, floc=0)
+    ratio = tail_probability * normal.size / excess.size
+    if abs(shape) < 1e-9:
+        return float(start - scale * np.log(ratio))
+    return float(start + scale / shape * (ratio ** (-shape) - 1))
 
 
 def _from_labelled(scores: np.ndarray, labels: np.ndarray, rule: str) -> float:

@@ -8,16 +8,15 @@ benchmarks/results/deeplog_top_g.json. Run: `.venv/bin/python benchmarks/deeplog
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
 from logbert.evaluation.benchmark import make_split
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import build_protocol
+from logbert.evaluation.protocols import build_protocol, datasets_dir
 from logbert.models.deeplog import DeepLog
 
-DATA = Path(os.environ.get("LOGBERT_DATA", "../shared/datasets"))
+DATA = datasets_dir(Path(__file__).resolve().parents[1])
 WORK = Path.home() / ".cache" / "logbert" / "protocols"
 OUT = Path(__file__).parent / "results" / "deeplog_top_g.json"
 

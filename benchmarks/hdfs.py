@@ -28,14 +28,14 @@ import torch
 import yaml
 
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import build_protocol, holdout
+from logbert.evaluation.protocols import build_protocol, datasets_dir, holdout
 from logbert.models.logbert import LogBERT
 from logbert.sessions.io import ANOMALY, write_sessions
 from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-DATA = Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+DATA = datasets_dir(ROOT)
 RULES = ("max", "quantile:0.999", "quantile:0.995", "mean+3std", "mean+2std")
 DEFAULT_RULE = "max"  # what `logbert train` uses
 PAPER = {"precision": 0.8702, "recall": 0.7810, "f1": 0.8232}

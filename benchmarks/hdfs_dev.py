@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from logbert.evaluation.protocols import holdout
+from logbert.evaluation.protocols import datasets_dir, holdout
 from logbert.models.logbert import LogBERT
 from logbert.sessions.io import read_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-DATA = Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+DATA = datasets_dir(ROOT)
 FULL_NORMAL, FULL_ANOMALIES = 553_366, 16_838
 EDITS = ("delete", "insert", "truncate", "move")
 

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from logbert.evaluation.protocols import datasets_dir  # noqa: E402
 from logbert.parsing.accuracy import parsing_metrics  # noqa: E402
 from logbert.parsing.drain3_miner import make_drain3  # noqa: E402
 from logbert.parsing.formats import resolve_format  # noqa: E402
@@ -48,7 +49,7 @@ PARSERS = ("logbert", "drain3")
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+    return datasets_dir(ROOT)
 
 
 def predict(log: Path, system: str, parser: str, tmp: Path) -> tuple[list, list]:

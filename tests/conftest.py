@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+
+from logbert.evaluation.protocols import datasets_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def data_root() -> Path:
-    return Path(os.environ.get("LOGBERT_DATA", ROOT.parent / "shared" / "datasets"))
+    return datasets_dir(ROOT)
 
 
 @pytest.fixture(scope="session")

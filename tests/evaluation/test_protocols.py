@@ -54,3 +54,12 @@ def test_protocols_on_real_hdfs(data_dir, tmp_path):
     assert all(s.label == "normal" for s in b.train)
     assert b.info["n_train"] + b.info["n_test"] + b.info["first_half_anomalies_left_out"] == 11501
     assert max(s.start for s in b.train) < min(s.start for s in b.test)
+
+
+def test_datasets_dir_reads_the_environment_or_sits_beside_the_project(tmp_path, monkeypatch):
+    from logbert.evaluation.protocols import datasets_dir
+
+    monkeypatch.setenv("LOGBERT_DATA", str(tmp_path / "data"))
+    assert datasets_dir() == tmp_path / "data"
+    monkeypatch.delenv("LOGBERT_DATA")
+    assert datasets_dir(tmp_path / "project") == tmp_path / "shared" / "datasets"

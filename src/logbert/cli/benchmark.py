@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from logbert.evaluation.benchmark import (
     run_protocol,
     write_results,
 )
+from logbert.evaluation.protocols import datasets_dir
 from logbert.scoring.thresholds import DEFAULT_RULE, rule_needs_labels
 
 
@@ -64,7 +64,7 @@ def command(
         raise LogbertError("--threads must be 0 (torch's default) or a positive count")
     protocols = resolve_protocols(protocol)
     names = resolve_models(models)
-    data = data_dir or Path(os.environ.get("LOGBERT_DATA", "../shared/datasets"))
+    data = data_dir or datasets_dir()
     if not data.is_dir():
         raise LogbertError(f"datasets folder not found: {data} (set LOGBERT_DATA or --data-dir)")
     cache = work_dir or Path.home() / ".cache" / "logbert" / "protocols"

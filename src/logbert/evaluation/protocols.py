@@ -24,6 +24,7 @@ cached in `work_dir` (delete it to rebuild). `data_dir` is the shared datasets f
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -40,6 +41,14 @@ HDFS_LABELS = "HDFS_v1_loglead_2pct/anomaly_label_2pct.csv"
 HDFS_TRAIN = "HDFS_v1_deeplog/hdfs_train"
 HDFS_TEMPLATES = "HDFS_v1_deeplog/HDFS.log_templates.csv"
 BLOCK_ID = r"blk_-?\d+"
+
+
+def datasets_dir(project_root: str | Path | None = None) -> Path:
+    """The shared datasets folder: `$LOGBERT_DATA`, else `shared/datasets` beside the project."""
+    env = os.environ.get("LOGBERT_DATA")
+    if env:
+        return Path(env)
+    return Path(project_root or Path.cwd()).resolve().parent / "shared" / "datasets"
 
 
 @dataclass

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from logbert.models.deeplog import DeepLog
+from logbert.sessions.lifecycle import OpenKeys
 
 NORMAL = [[1, 2, 3, 4, 5, 6]] * 30 + [[1, 2, 3, 4, 4, 5, 6]] * 10
 
@@ -25,6 +26,12 @@ def test_end_marker_catches_sessions_that_stop_early(strict):
     assert strict.decision_function([[]])[0] >= 1  # END right after START is unexpected
 
 
+def test_open_sessions_are_not_judged_on_their_end(strict):
+    closed, still_open = strict.decision_function([[1, 2, 3], OpenKeys([1, 2, 3])])
+    assert still_open == 0 and closed >= 1
+    assert strict.decision_function([OpenKeys([1, 3, 2])])[0] >= 1  # order still counts
+
+
 def test_each_unseen_key_is_a_miss(strict):
     base = strict.decision_function([[1, 2, 3, 4, 5, 6]])[0]
     scores = strict.decision_function([[1, 2, 3, 4, 5, 6, 42, 43]])
@@ -33,7 +40,9 @@ def test_each_unseen_key_is_a_miss(strict):
 
 def test_windows_cover_every_key_plus_end():
     detector = DeepLog(window=3, epochs=1).fit(NORMAL)
-    windows, owner = detector._windows([np.array([1, 2]), np.array([], dtype=np.int64)])
+    windows, owner = detector._windows(
+        [np.array([1, 2]), np.array([], dtype=np.int64)], closed=[True, True]
+    )
     assert windows.shape == (3 + 1, 4)  # 2 keys + END, then END of the empty session
     np.testing.assert_array_equal(owner, [0, 0, 0, 1])
     assert detector.history_["epochs"][0]["train_loss"] > 0

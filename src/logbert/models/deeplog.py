@@ -33,6 +33,7 @@ from logbert.models.checks import (
     training_sessions,
 )
 from logbert.models.runtime import torch_threads
+from logbert.sessions.lifecycle import OpenKeys
 
 WEIGHTS_FILE = "model.safetensors"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
@@ -102,17 +103,20 @@ class DeepLog(Detector):
 
     def fit(self, sessions: Sequence[Any], validation: Sequence[Any] | None = None) -> Self:
         arrays = training_sessions(sessions, self.name)
+        closed = _closed(sessions)
+        val = (key_arrays(validation), _closed(validation)) if validation else None
         with torch_threads(THREADS):
-            self._fit(arrays, key_arrays(validation) if validation else None)
+            self._fit((arrays, closed), val)
         return self
 
-    def _fit(self, arrays: list[np.ndarray], validation: list[np.ndarray] | None) -> None:
+    def _fit(self, train_data: tuple[list, list], validation: tuple[list, list] | None) -> None:
+        arrays, closed = train_data
         started = time.perf_counter()
         torch.manual_seed(self.seed)
         self.vocab_ = np.unique(np.concatenate(arrays))
         self.network_ = self._new_network()
-        train = self._distinct_windows(arrays)
-        val = self._distinct_windows(validation) if validation else None
+        train = self._distinct_windows(arrays, closed)
+        val = self._distinct_windows(*validation) if validation else None
         optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
         generator = torch.Generator().manual_seed(self.seed)
         epochs = []
@@ -168,7 +172,7 @@ class DeepLog(Detector):
         require_fitted(self.network_ is not None, self)
         if not arrays:
             return np.zeros(0)
-        windows, owner = self._windows(arrays)
+        windows, owner = self._windows(arrays, _closed(sessions))
         distinct, inverse = np.unique(windows, axis=0, return_inverse=True)
         with torch_threads(THREADS):
             missed = self._misses(distinct)[inverse.reshape(-1)]
@@ -189,24 +193,28 @@ class DeepLog(Detector):
             out[begin : begin + chunk] = (~hit).numpy()
         return out
 
-    def _tokens(self, keys: np.ndarray) -> np.ndarray:
-        """Session keys -> token ids framed by START/END (unseen keys -> UNKNOWN)."""
+    def _tokens(self, keys: np.ndarray, closed: bool = True) -> np.ndarray:
+        """Session keys -> token ids after START, then END unless the session is still open
+        (unseen keys -> UNKNOWN)."""
         index = np.searchsorted(self.vocab_, keys).clip(max=self.vocab_.size - 1)
         tokens = np.where(self.vocab_[index] == keys, index + N_SPECIAL, UNKNOWN)
-        return np.concatenate([[START], tokens, [END]])
+        return np.concatenate([[START], tokens, [END] if closed else []]).astype(np.int64)
 
-    def _windows(self, arrays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    def _windows(
+        self, arrays: list[np.ndarray], closed: list[bool]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Rows of `window` history tokens + the next token, and the session of each row."""
         rows, owner = [], []
         for i, keys in enumerate(arrays):
-            padded = np.concatenate([np.full(self.window, PAD), self._tokens(keys)])
+            tokens = self._tokens(keys, closed[i])
+            padded = np.concatenate([np.full(self.window, PAD), tokens])
             view = np.lib.stride_tricks.sliding_window_view(padded, self.window + 1)
             rows.append(view[1:])  # skip the row that would predict START
             owner.append(np.full(view.shape[0] - 1, i))
         return np.concatenate(rows).astype(np.int64), np.concatenate(owner)
 
-    def _distinct_windows(self, arrays: list[np.ndarray]):
-        windows, _ = self._windows(arrays)
+    def _distinct_windows(self, arrays: list[np.ndarray], closed: list[bool]):
+        windows, _ = self._windows(arrays, closed)
         distinct, counts = np.unique(windows, axis=0, return_counts=True)
         return distinct[:, :-1], distinct[:, -1], counts
 
@@ -230,3 +238,8 @@ class DeepLog(Detector):
         except (SafetensorError, KeyError, RuntimeError, OSError) as exc:
             raise corrupt_file(path, exc) from exc
         self.network_ = network.eval()
+
+
+def _closed(sessions: Sequence[Any]) -> list[bool]:
+    """False for sessions still open when the log ended: their end is not predicted."""
+    return [not isinstance(s, OpenKeys) for s in sessions]

@@ -15,7 +15,7 @@ from logbert.errors import LogbertError
 from logbert.models.registry import load_detector
 from logbert.scoring.thresholds import DEFAULT_RULE
 from logbert.sessions.io import read_sessions
-from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions
+from logbert.sessions.lifecycle import mark_open
 
 
 def command(
@@ -32,9 +32,8 @@ def command(
     labelled = all(s.label is not None for s in validation)
     labels = [int(s.is_anomaly) for s in validation] if labelled else None
     lifetime = detector.training_info_.get("session_lifetime_seconds")
-    is_open = open_sessions(validation, log_end(validation), lifetime)
     threshold = detector.calibrate(
-        marked_keys(validation, is_open),
+        mark_open(validation, lifetime),
         labels=labels,
         rule=rule,
         source=f"{sessions} ({len(validation)} sessions"

@@ -20,7 +20,7 @@ from logbert.evaluation.protocols import holdout
 from logbert.models.registry import detector_class
 from logbert.scoring.thresholds import rule_needs_labels
 from logbert.sessions.io import ANOMALY, read_sessions
-from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
+from logbert.sessions.lifecycle import OpenKeys, log_end, mark_open, session_lifetime
 
 DEFAULT_TRAIN_RULE = "max"
 
@@ -59,17 +59,18 @@ def command(
         raise LogbertError(f"{sessions}: no normal sessions to train on")
     # sessions that started less than a normal lifetime before the log's end may still run
     lifetime = session_lifetime(normal)
-    is_open = open_sessions(normal, log_end(all_sessions), lifetime)
-    train, val = holdout(marked_keys(normal, is_open), validation_split, seed)
+    marked = mark_open(normal, lifetime, log_end(all_sessions))
+    train, val = holdout(marked, validation_split, seed)
     typer.echo(
         f"Training {model} on {len(train)} normal sessions ({len(val)} held out for "
         f"validation; {left_out} labelled anomalies left out)",
         err=True,
     )
     if lifetime is not None:
+        n_open = sum(isinstance(k, OpenKeys) for k in marked)
         typer.echo(
             f"Session lifetime (99% of normal sessions end within): {lifetime / 3600:.3g} h; "
-            f"{sum(is_open)} sessions started later than that before the log's end and are "
+            f"{n_open} sessions started later than that before the log's end and are "
             "treated as still open (their end is not judged)",
             err=True,
         )

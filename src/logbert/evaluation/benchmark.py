@@ -38,7 +38,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.scoring.thresholds import DEFAULT_RULE, calibrate
 from logbert.sessions.io import ANOMALY
-from logbert.sessions.lifecycle import log_end, marked_keys, open_sessions, session_lifetime
+from logbert.sessions.lifecycle import mark_open, session_lifetime
 
 PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B"}
 VALIDATION_FRACTION = 0.1
@@ -93,8 +93,7 @@ def resolve_protocols(spec: str) -> list[str]:
 def make_split(data: ProtocolData, seed: int) -> Split:
     """The split `logbert train` would make, with open sessions marked as train/score do."""
     lifetime = session_lifetime(data.train)
-    train_keys = marked_keys(data.train, open_sessions(data.train, log_end(data.train), lifetime))
-    train, validation = holdout(train_keys, VALIDATION_FRACTION, seed)
+    train, validation = holdout(mark_open(data.train, lifetime), VALIDATION_FRACTION, seed)
     if not validation:
         raise LogbertError(
             f"need at least 2 normal training sessions to hold out validation, got {len(train)}"
@@ -102,7 +101,7 @@ def make_split(data: ProtocolData, seed: int) -> Split:
     return Split(
         train=train,
         validation=validation,
-        test=marked_keys(data.test, open_sessions(data.test, log_end(data.test), lifetime)),
+        test=mark_open(data.test, lifetime),
         labels=np.array([s.label == ANOMALY for s in data.test], dtype=int),
     )
 

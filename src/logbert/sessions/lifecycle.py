@@ -17,8 +17,11 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from logbert.sessions.io import Session, iter_session_batches
+from logbert.sessions.io import Session, detect_format, iter_session_batches
 
 LIFETIME_QUANTILE = 0.99
 
@@ -42,13 +45,39 @@ def log_end(sessions: Sequence[Session]) -> datetime | None:
 
 
 def file_log_end(path: str | Path, input_format: str | None = None) -> datetime | None:
-    """The last event time in a sessions file, streamed (a pass before scoring)."""
-    last = None
-    for batch in iter_session_batches(path, input_format):
-        end = log_end(batch)
-        if end is not None and (last is None or end > last):
-            last = end
-    return last
+    """The last event time in a sessions file (a pass before scoring; None for stdin).
+
+    Parquet reads only the time columns. Standard input cannot be read twice, so its
+    sessions are never open.
+    """
+    if str(path) == "-":
+        return None
+    if detect_format(path, input_format) == "parquet":
+        try:
+            return _parquet_log_end(pq.ParquetFile(path))
+        except (pa.ArrowInvalid, OSError):
+            pass  # the reader below says what is wrong with the file
+    ends = (log_end(batch) for batch in iter_session_batches(path, input_format))
+    return max((end for end in ends if end is not None), default=None)
+
+
+def _parquet_log_end(parquet: pq.ParquetFile) -> datetime | None:
+    columns = sorted(set(parquet.schema_arrow.names) & {"start", "end"})
+    if not columns:
+        return None
+    latest = [
+        pc.max(batch.column(name)).as_py()
+        for batch in parquet.iter_batches(columns=columns)
+        for name in columns
+    ]
+    return max((t for t in latest if t is not None), default=None)
+
+
+def mark_open(
+    sessions: Sequence[Session], lifetime: float | None, end: datetime | None = None
+) -> list[list[int]]:
+    """The sessions' keys, open ones as `OpenKeys`; `end` defaults to these sessions' last event."""
+    return marked_keys(sessions, open_sessions(sessions, end or log_end(sessions), lifetime))
 
 
 def open_sessions(
@@ -82,6 +111,6 @@ def file_keys(
     end = file_log_end(path, input_format) if lifetime else None
 
     def keys(batch: Sequence[Session]) -> list[list[int]]:
-        return marked_keys(batch, open_sessions(batch, end, lifetime) if end else None)
+        return mark_open(batch, lifetime, end) if end else marked_keys(batch, None)
 
     return keys

@@ -16,8 +16,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +31,7 @@ from logbert.evaluation.protocols import build_protocol, datasets_dir
 from logbert.models.logbert import LogBERT
 from logbert.sessions.io import write_sessions
 from logbert.sessions.lifecycle import OpenKeys, session_lifetime
+from process_stats import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -113,14 +112,9 @@ def _score_process(model: LogBERT, test, work: Path) -> dict:
     write_sessions(test, sessions)
     command = [sys.executable, "-m", "logbert.cli.main", "score", str(work / "model"),
                str(sessions), "--output", str(work / "scores.jsonl")]  # fmt: skip
-    # Measured by /usr/bin/time in its own process: a child forked from this (large) process
-    # would inherit our resident size in its ru_maxrss.
-    timer = shutil.which("time") or "/usr/bin/time"
-    started = time.perf_counter()
-    done = subprocess.run([timer, "-f", "%M", *command], check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    peak_kb = int(done.stderr.strip().splitlines()[-1])
-    return {"sessions": len(test), "wall_seconds": seconds, "peak_rss_mb": peak_kb / 1024}
+    measured = measure(command)
+    return {"sessions": len(test), "wall_seconds": measured["wall_seconds"],
+            "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
 
 
 def _summary(runs: list[dict]) -> dict:

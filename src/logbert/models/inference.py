@@ -18,6 +18,9 @@ from logbert.models.vocab import MASK, PAD, UNK
 
 TOP_K = 3
 MIN_PROB = 1e-12
+# Attention holds rows x width^2 scores per head: cap it so that a batch of long windows costs
+# what 256 windows of 64 keys cost.
+ATTENTION_CELLS = 256 * 64 * 64
 
 
 @dataclass
@@ -33,7 +36,7 @@ class WindowScores:
 
 @torch.inference_mode()
 def score_windows(
-    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 1024
+    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 256
 ) -> WindowScores:
     """Score every non-padding position of `tokens` (int64, DIST at column 0)."""
     model.eval()
@@ -61,12 +64,17 @@ def score_windows(
     all_tokens = torch.from_numpy(tokens)
     valid_t = torch.from_numpy(valid)
     column_pass_t = torch.from_numpy(column_pass)
-    for start in range(0, len(rows_all), batch_rows):
-        r_idx = torch.from_numpy(rows_all[start : start + batch_rows])
-        p_idx = torch.from_numpy(passes_all[start : start + batch_rows])
+    lengths = valid.sum(axis=1)[rows_all] + 1  # ascending
+    start = 0
+    while start < len(rows_all):
+        stop = min(start + batch_rows, len(rows_all))
+        stop = min(stop, start + max(1, ATTENTION_CELLS // int(lengths[stop - 1]) ** 2))
+        r_idx = torch.from_numpy(rows_all[start:stop])
+        p_idx = torch.from_numpy(passes_all[start:stop])
+        start = stop
         batch = all_tokens[r_idx]
         chosen = valid_t[r_idx] & (column_pass_t[None, :] == p_idx[:, None])
-        width_used = int(valid_t[r_idx].sum(1).max()) + 1
+        width_used = int(lengths[stop - 1])
         batch, chosen = batch[:, :width_used], chosen[:, :width_used]
         hidden = model(batch.masked_fill(chosen, MASK))
         logits = model.logits(hidden[chosen]).float()

@@ -44,6 +44,7 @@ from logbert.models.augment import distinct_sequences, open_prefixes, with_local
 from logbert.models.base import Detector, Keys
 from logbert.models.encoder import LogKeyEncoder
 from logbert.models.inference import score_windows
+from logbert.models.runtime import release_freed_memory
 from logbert.models.training import Log, TrainConfig, train_encoder
 from logbert.models.vocab import Vocab, pad, windows
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold
@@ -207,6 +208,7 @@ class LogBERT(Detector):
             np.maximum.at(max_surprise, owner_arr + start, worst)
             if top_events > 0:
                 events.extend(self._top_events(chunk, owner, offset, result, top_events))
+            release_freed_memory()
         out: dict[str, Any] = {
             "score": score[index],
             "miss_ratio": miss_ratio[index],

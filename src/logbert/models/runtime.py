@@ -7,6 +7,7 @@ the second thread mostly waits for a core that other processes hold.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,3 +24,18 @@ def torch_threads(n: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by the last batch back to the operating system (glibc only).
+
+    Scoring allocates and frees tensors and arrays of varying sizes batch after batch; glibc
+    keeps the freed blocks in its heap, fragmented, so without this the resident size of
+    `logbert score` grew with the input (measured: 1.56 GB at 230k sessions, 1.90 GB at 460k;
+    with it, flat).
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl): nothing to do
+        return
+    libc.malloc_trim(0)

@@ -87,6 +87,7 @@ def score_rows(
         raise LogbertError(f"the model has no {decision!r} score; rerun `logbert calibrate`")
     flagged = scores[decision] > threshold
     events = scores.get("top_events")
+    named: dict[int, list[dict]] = {}  # identical sequences share one events list: name it once
     rows = []
     for i, session in enumerate(sessions):
         row: dict[str, Any] = {"session_id": session.session_id, "score": float(scores["score"][i])}
@@ -99,7 +100,9 @@ def score_rows(
         if session.label is not None:
             row["label"] = session.label
         if events is not None:
-            row["top_events"] = [_with_templates(e, templates or {}) for e in events[i]]
+            if id(events[i]) not in named:
+                named[id(events[i])] = [_with_templates(e, templates or {}) for e in events[i]]
+            row["top_events"] = named[id(events[i])]
         rows.append(row)
     return rows
 

@@ -48,6 +48,20 @@ def test_by_id_with_labels_writes_parquet_and_prints_summary(monkeypatch, capsys
     assert not list(out.parent.glob("*.partial"))
 
 
+def test_idle_timeout_writes_quiet_sessions_as_they_close(monkeypatch, capsys, hdfs_like):
+    events, labels = hdfs_like
+    out = events.parent / "sessions.jsonl"
+    args = ["--by-id", r"blk_-?\d+", "--labels", labels, "--idle-timeout", "1500ms", "-o", out]
+    code, stdout, _ = run(monkeypatch, capsys, events, *args)
+    assert code == 0 and "3 sessions (1 anomaly, 1 normal, 1 unlabelled)" in stdout
+    # blk_-2 (last seen at second 1) is written when the log reaches second 3, blk_1 at 4
+    assert [(s.session_id, s.keys) for s in read_sessions(out)] == [
+        ("blk_-2", [5]),
+        ("blk_1", [5, 11]),
+        ("blk_3", [21]),
+    ]
+
+
 def test_output_format_follows_extension_unless_format_given(monkeypatch, capsys, hdfs_like):
     events, _ = hdfs_like
     jsonl = events.parent / "s.jsonl"
@@ -81,6 +95,8 @@ def test_window_command(monkeypatch, capsys, hdfs_like):
         (["--window", "5m", "--labels", "{labels}"], "--labels joins labels by session id"),
         (["--by-id", "blk", "--format", "csv"], "unknown --format 'csv'"),
         (["--by-id", "blk", "--labels", "{bad_labels}"], "expected a CSV header"),
+        (["--window", "5m", "--idle-timeout", "1h"], "use it with --by-id"),
+        (["--by-id", "blk", "--idle-timeout", "soon"], "invalid duration"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(monkeypatch, capsys, hdfs_like, args, message):

@@ -83,6 +83,7 @@ def test_by_id_joins_labels_file_and_counts_missing_ones(make_events):
     assert stats.n_labels_unused == 1
     assert stats.summary(by_window=False) == (
         "3 sessions (1 anomaly, 1 normal, 1 unlabelled) from 3 events; 0 events matched no id; "
+        "at most 3 sessions were held in memory at once; "
         "1 ids in the labels file named no session"
     )
 
@@ -107,6 +108,44 @@ def test_by_id_results_do_not_depend_on_batch_size(make_events):
     small, _ = by_id(path, batch_size=1)
     large, _ = by_id(path, batch_size=1000)
     assert small == large and len(small) == 7
+
+
+def test_by_id_idle_timeout_writes_quiet_sessions_early_and_counts_returns(make_events):
+    # 100 blocks, each active for 3 minutes, one new block a minute: about 4 are ever active
+    contents, keys, times = [], [], []
+    for minute in range(100):
+        for step in range(3):
+            contents.append(f"blk_{minute} step {step}")
+            keys.append(step)
+            times.append(at(60 * (minute + step) + minute % 7))
+    contents.append("blk_0 deleted")  # blk_0 comes back long after it went quiet
+    keys.append(9)
+    times.append(at(60 * 103))
+    order = sorted(range(len(times)), key=times.__getitem__)
+    path = make_events(
+        content=[contents[i] for i in order],
+        template_id=[keys[i] for i in order],
+        timestamp=[times[i] for i in order],
+    )
+    stats = SessionizeStats()
+    stream = sessionize_by_id(path, BLK, stats, batch_size=16, idle_timeout=timedelta(minutes=5))
+    first = next(stream)
+    assert (first.session_id, first.keys) == ("blk_0", [0, 1, 2])
+    assert stats.n_events < 30  # written long before the end of the file
+    sessions = [first, *stream]
+    assert stats.max_open <= 10
+    assert len(sessions) == 101 and stats.n_reopened == 1  # blk_0 again, as a new session
+    assert sessions[-1].session_id == "blk_0" and sessions[-1].keys == [9]
+    assert sorted(k for s in sessions for k in s.keys) == sorted(keys)  # no event lost
+    assert "1 ids came back after --idle-timeout" in stats.summary(by_window=False)
+    whole, _ = by_id(path)  # without a timeout blk_0 stays one session
+    assert len(whole) == 100 and whole[0].keys == [0, 1, 2, 9]
+
+
+def test_by_id_idle_timeout_needs_timestamps(make_events):
+    path = make_events(content=["blk_1"], template_id=[1])
+    with pytest.raises(LogbertError, match="timestamp"):
+        list(sessionize_by_id(path, BLK, SessionizeStats(), idle_timeout=timedelta(hours=1)))
 
 
 def test_id_pattern_errors():

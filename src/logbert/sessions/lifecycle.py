@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from logbert.sessions.io import Session, detect_format, iter_session_batches
+from logbert.sessions.io import Session, detect_format, iter_session_batches, stream_parquet
 
 LIFETIME_QUANTILE = 0.99
 
@@ -54,7 +54,7 @@ def file_log_end(path: str | Path, input_format: str | None = None) -> datetime 
         return None
     if detect_format(path, input_format) == "parquet":
         try:
-            return _parquet_log_end(pq.ParquetFile(path))
+            return _parquet_log_end(stream_parquet(path))
         except (pa.ArrowInvalid, OSError):
             pass  # the reader below says what is wrong with the file
     ends = (log_end(batch) for batch in iter_session_batches(path, input_format))

@@ -2,7 +2,8 @@
 
 Events come from the parquet written by `logbert parse` and are read in batches, never whole.
 Sessions are yielded in order of first appearance. Memory grows only with the sessions held
-open: for ids that is every id seen (an id may reappear until the end of the file); for windows,
+open: for ids that is every id seen (an id may reappear until the end of the file) unless an idle
+timeout closes sessions that have been quiet for that long (then in order of closing); for windows,
 a window is closed and yielded once the newest timestamp seen is a window length past its end
 (that grace lets slightly out-of-order lines, common in BGL/Thunderbird, still land in place).
 Nothing is dropped silently: events naming no id, events without a timestamp and events too
@@ -20,10 +21,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, Session
+from logbert.sessions.io import ANOMALY, NORMAL, Session, stream_parquet
 from logbert.sessions.labels import event_label
 
 EVENT_BATCH_SIZE = 65536
@@ -49,6 +49,7 @@ class SessionizeStats:
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
     max_open: int = 0  # most sessions held in memory at once
+    n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
 
     def count(self, label: str | None) -> None:
         self.n_sessions += 1
@@ -73,7 +74,16 @@ class SessionizeStats:
                     "from windows already written (sort the log by time)"
                 )
         else:
-            text += f"{self.n_unmatched:,} events matched no id"
+            text += (
+                f"{self.n_unmatched:,} events matched no id; at most {self.max_open:,} sessions "
+                "were held in memory at once"
+            )
+            if self.n_reopened:
+                text += (
+                    f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
+                    "session and were written again as new sessions with the same id (raise "
+                    "--idle-timeout to keep them whole)"
+                )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
         return text
@@ -111,15 +121,30 @@ def sessionize_by_id(
     labels: dict[str, str] | None = None,
     batch_size: int = EVENT_BATCH_SIZE,
     progress: Progress | None = None,
+    idle_timeout: timedelta | None = None,
 ) -> Iterator[Session]:
     """One session per id matched in `content`; a line naming several ids joins each once.
 
     Labels come from `labels` (id -> label; ids absent stay unlabelled) or, without it, from
     the events' `label` column (any anomalous line makes the session anomalous).
+    Without `idle_timeout` every session is held until the end of the file and they come out in
+    order of first appearance. With it, a session is written as soon as the newest timestamp is
+    more than `idle_timeout` past its last event, so memory holds only the active sessions (and
+    the ids already written); an id that shows up again later starts a new session with the same
+    id, counted in `stats.n_reopened`.
     """
     regex = compile_id_pattern(pattern)
+    timeout = _micros(idle_timeout) if idle_timeout is not None else None
+    # insertion order: first appearance or, with a timeout, least recent activity first
     sessions: dict[str, _Open] = {}
-    for batch in _event_batches(events, ["content"], batch_size, progress):
+    written: set[str] = set()
+    newest: int | None = None
+
+    def close(session_id: str, session: _Open) -> Session:
+        label = labels.get(session_id) if labels is not None else session.label()
+        return session.close(session_id, label, stats)
+
+    for batch in _event_batches(events, ["content"], batch_size, progress, timeout is not None):
         for content, key, ts, line_label in zip(
             batch["content"],
             batch["template_id"],
@@ -128,20 +153,37 @@ def sessionize_by_id(
             strict=True,
         ):
             stats.n_events += 1
+            if timeout is not None and ts is not None:
+                newest = ts if newest is None else max(newest, ts)
             ids = _ids_in(regex, content)
             if not ids:
                 stats.n_unmatched += 1
             for session_id in ids:
-                session = sessions.get(session_id)
+                if timeout is None:
+                    session = sessions.get(session_id)
+                else:  # popped and re-inserted below: the end is the most recently active
+                    session = sessions.pop(session_id, None)
                 if session is None:
-                    session = sessions[session_id] = _Open()
+                    session = _Open()
+                    stats.n_reopened += session_id in written
+                sessions[session_id] = session
+                session.touched = newest
                 session.add(key, ts, line_label)
-    stats.max_open = len(sessions)
+            if timeout is None or newest is None:
+                continue
+            stats.max_open = max(stats.max_open, len(sessions))
+            while sessions:
+                session_id, session = next(iter(sessions.items()))
+                if session.touched is not None and session.touched + timeout >= newest:
+                    break
+                del sessions[session_id]
+                written.add(session_id)
+                yield close(session_id, session)
+    stats.max_open = max(stats.max_open, len(sessions))
     if labels is not None:
-        stats.n_labels_unused = sum(1 for i in labels if i not in sessions)
+        stats.n_labels_unused = sum(1 for i in labels if i not in sessions and i not in written)
     for session_id, session in sessions.items():
-        label = labels.get(session_id) if labels is not None else session.label()
-        yield session.close(session_id, label, stats)
+        yield close(session_id, session)
 
 
 def sessionize_by_window(
@@ -203,10 +245,11 @@ def sessionize_by_window(
 class _Open:
     """A session being built: keys in line order, time range, line labels seen."""
 
-    __slots__ = ("keys", "first", "last", "anomalous", "unknown")
+    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched")
 
     def __init__(self) -> None:
         self.keys = array("q")
+        self.touched: int | None = None  # newest time in the file when it last got an event
         self.first: int | None = None
         self.last: int | None = None
         self.anomalous = False
@@ -289,7 +332,7 @@ def _event_batches(
     if not path.is_file():
         raise LogbertError(f"events file not found: {path} (write it with `logbert parse`)")
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = stream_parquet(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise LogbertError(
             f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"

@@ -36,6 +36,7 @@ lint: install
 bench: install
 	LOGBERT_DATA=$(DATA) $(BIN)/python benchmarks/parsing.py
 	LOGBERT_DATA=$(DATA) $(BIN)/python benchmarks/hdfs.py
+	LOGBERT_DATA=$(DATA) $(BIN)/python benchmarks/memory.py
 	LOGBERT_DATA=$(DATA) $(BIN)/logbert benchmark --protocol all --models all
 
 clean:

@@ -44,6 +44,20 @@ def test_hdfs_2pct_parse_and_sessionize_by_block(data_dir, tmp_path):
     assert [s.session_id for s in sessions] == in_log_order  # order of first appearance
     assert all(s.start <= s.end for s in sessions)
 
+    # --idle-timeout: a day exceeds every quiet gap in this 38.6 h sample, so the same blocks come
+    # out (in the order they went quiet); an hour splits blocks whose deletion came later
+    whole = {s.session_id: (s.keys, s.label) for s in sessions}
+    day = tmp_path / "day.parquet"
+    logbert("sessionize", events, "--by-id", r"blk_-?\d+", "--labels", labels,
+            "--idle-timeout", "1d", "--output", day)  # fmt: skip
+    assert {s.session_id: (s.keys, s.label) for s in read_sessions(day)} == whole
+    hour = logbert("sessionize", events, "--by-id", r"blk_-?\d+", "--idle-timeout", "1h",
+                   "--output", tmp_path / "hour.parquet")  # fmt: skip
+    split = read_sessions(tmp_path / "hour.parquet")
+    reopened = len(split) - len(sessions)
+    assert reopened > 0 and f"{reopened:,} ids came back" in hour.stdout
+    assert sum(s.n_lines for s in split) == 222579  # split, not lost
+
 
 @pytest.mark.slow
 def test_bgl_2k_hourly_windows_labelled_by_alert_lines(data_dir, tmp_path):

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ from logbert.evaluation.protocols import build_protocol, datasets_dir
 from logbert.models.logbert import LogBERT
 from logbert.sessions.io import write_sessions
 from logbert.sessions.lifecycle import OpenKeys, session_lifetime
-from process_stats import measure
+from process_stats import logbert_command, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -110,9 +109,9 @@ def _score_process(model: LogBERT, test, work: Path) -> dict:
     model.save(work / "model")
     sessions = work / "test.parquet"
     write_sessions(test, sessions)
-    command = [sys.executable, "-m", "logbert.cli.main", "score", str(work / "model"),
-               str(sessions), "--output", str(work / "scores.jsonl")]  # fmt: skip
-    measured = measure(command)
+    measured = measure(
+        logbert_command("score", work / "model", sessions, "--output", work / "scores.jsonl")
+    )
     return {"sessions": len(test), "wall_seconds": measured["wall_seconds"],
             "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
 

@@ -22,7 +22,6 @@ import argparse
 import datetime as dt
 import json
 import platform
-import sys
 import tempfile
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import pyarrow.parquet as pq
 from logbert.evaluation.benchmark import make_split
 from logbert.evaluation.protocols import build_protocol, datasets_dir
 from logbert.models.logbert import LogBERT
-from process_stats import measure
+from process_stats import logbert_command, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results" / "memory.json"
@@ -75,16 +74,14 @@ def shifted_events(events: Path, copies: int, path: Path) -> None:
             writer.write_table(copy)
 
 
-def logbert(*args: object) -> list[str]:
-    return [sys.executable, "-m", "logbert.cli.main", *map(str, args)]
-
-
 def score_rows(split, model_dir: Path, scales: list[int], work: Path) -> list[dict]:
     rows = []
     for scale in scales:
         sessions = work / f"x{scale}.parquet"
         count = scaled_input(split.test, scale, sessions)
-        measured = measure(logbert("score", model_dir, sessions, "-o", work / "scores.parquet"))
+        measured = measure(
+            logbert_command("score", model_dir, sessions, "-o", work / "scores.parquet")
+        )
         rows.append({
             "scale": scale, "sessions": count, "wall_seconds": measured["wall_seconds"],
             "sessions_per_second": count / measured["wall_seconds"],
@@ -102,7 +99,9 @@ def sessionize_rows(events: Path, copies: list[int], work: Path) -> list[dict]:
         for timeout in (None, "1d"):
             extra = ["--idle-timeout", timeout] if timeout else []
             out = work / "sessions.parquet"
-            measured = measure(logbert("sessionize", path, "--by-id", BLOCK, *extra, "-o", out))
+            measured = measure(
+                logbert_command("sessionize", path, "--by-id", BLOCK, *extra, "-o", out)
+            )
             rows.append({
                 "copies": n, "idle_timeout": timeout, "wall_seconds": measured["wall_seconds"],
                 "peak_rss_mb": measured["peak_rss_mb"],

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
+
+
+def logbert_command(*args: object) -> list[str]:
+    """`logbert ARGS` run by this interpreter (the project's venv, whatever is on PATH)."""
+    return [sys.executable, "-m", "logbert.cli.main", *map(str, args)]
 
 
 def measure(command: list[str]) -> dict:

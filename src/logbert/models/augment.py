@@ -20,14 +20,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from logbert.sessions.lifecycle import OpenKeys
+from logbert.sessions.lifecycle import OpenKeys, sequence_key
 
 
 def distinct_sequences(sessions: Sequence[Sequence[int]]) -> list[Sequence[int]]:
     """Each distinct key sequence once (open and closed apart), in order of first appearance."""
     first: dict[tuple, Sequence[int]] = {}
     for session in sessions:
-        first.setdefault((isinstance(session, OpenKeys), tuple(session)), session)
+        first.setdefault(sequence_key(session), session)
     return list(first.values())
 
 

@@ -58,23 +58,23 @@ def score_windows(
         passes.append(np.full(int(has.sum()), r))
     rows_all, passes_all = np.concatenate(rows), np.concatenate(passes)
     # similar lengths in a batch: little padding to compute through
-    by_length = np.argsort(valid.sum(axis=1)[rows_all], kind="stable")
-    rows_all, passes_all = rows_all[by_length], passes_all[by_length]
+    widths = (valid.sum(axis=1) + 1)[rows_all]  # DIST plus the scored positions
+    by_length = np.argsort(widths, kind="stable")
+    rows_all, passes_all, widths = rows_all[by_length], passes_all[by_length], widths[by_length]
 
     all_tokens = torch.from_numpy(tokens)
     valid_t = torch.from_numpy(valid)
     column_pass_t = torch.from_numpy(column_pass)
-    lengths = valid.sum(axis=1)[rows_all] + 1  # ascending
     start = 0
     while start < len(rows_all):
         stop = min(start + batch_rows, len(rows_all))
-        stop = min(stop, start + max(1, ATTENTION_CELLS // int(lengths[stop - 1]) ** 2))
+        stop = min(stop, start + max(1, ATTENTION_CELLS // int(widths[stop - 1]) ** 2))
         r_idx = torch.from_numpy(rows_all[start:stop])
         p_idx = torch.from_numpy(passes_all[start:stop])
         start = stop
         batch = all_tokens[r_idx]
         chosen = valid_t[r_idx] & (column_pass_t[None, :] == p_idx[:, None])
-        width_used = int(lengths[stop - 1])
+        width_used = int(widths[stop - 1])  # the widest row: rows are sorted
         batch, chosen = batch[:, :width_used], chosen[:, :width_used]
         hidden = model(batch.masked_fill(chosen, MASK))
         logits = model.logits(hidden[chosen]).float()

@@ -48,7 +48,7 @@ from logbert.models.runtime import release_freed_memory
 from logbert.models.training import Log, TrainConfig, train_encoder
 from logbert.models.vocab import Vocab, pad, windows
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold
-from logbert.sessions.lifecycle import OpenKeys
+from logbert.sessions.lifecycle import OpenKeys, sequence_key
 
 DECISIONS = ("score", "miss_ratio", "max_surprise")
 SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
@@ -174,11 +174,7 @@ class LogBERT(Detector):
         self._require_fitted()
         distinct: dict[tuple[bool, tuple[int, ...]], int] = {}
         index = np.array(
-            [
-                distinct.setdefault((isinstance(s, OpenKeys), tuple(s)), len(distinct))
-                for s in sessions
-            ],
-            dtype=np.int64,
+            [distinct.setdefault(sequence_key(s), len(distinct)) for s in sessions], dtype=np.int64
         )
         sequences = [OpenKeys(seq) if is_open else list(seq) for is_open, seq in distinct]
         score = np.zeros(len(sequences))
@@ -190,9 +186,7 @@ class LogBERT(Detector):
             chunk = sequences[start : start + SCORE_BATCH]
             owner, offset, rows = [], [], []
             for i, seq in enumerate(chunk):
-                tokens = [self.vocab_.token(k) for k in seq]
-                closed = not isinstance(seq, OpenKeys)
-                for j, window in enumerate(windows(tokens, self.max_len, closed)):
+                for j, window in enumerate(self._token_windows(seq)):
                     owner.append(i)
                     offset.append(j * width)
                     rows.append(window)
@@ -292,14 +286,12 @@ class LogBERT(Detector):
         )
 
     def _windows(self, sessions: Sequence[Keys]) -> np.ndarray:
-        rows = [
-            window
-            for s in sessions
-            for window in windows(
-                [self.vocab_.token(k) for k in s], self.max_len, not isinstance(s, OpenKeys)
-            )
-        ]
-        return pad(rows)
+        return pad([window for s in sessions for window in self._token_windows(s)])
+
+    def _token_windows(self, keys: Keys) -> list[list[int]]:
+        """A session as token windows; END closes it unless it is still open."""
+        tokens = [self.vocab_.token(k) for k in keys]
+        return windows(tokens, self.max_len, closed=not isinstance(keys, OpenKeys))
 
     def _require_fitted(self) -> None:
         if self.model_ is None or self.vocab_ is None:

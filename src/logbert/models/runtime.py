@@ -1,4 +1,4 @@
-"""How many CPU threads torch may use, scoped to a block of work.
+"""Process-level resources for model work: torch's CPU threads and freed heap memory.
 
 Small models on a busy 2-core machine run several times faster on one intra-op thread than on
 two (measured: DeepLog training 1.6 s vs 5.0 s; one LogBERT epoch 2.8 s vs 11-25 s), because

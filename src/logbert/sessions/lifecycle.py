@@ -97,6 +97,11 @@ class OpenKeys(list):
     """
 
 
+def sequence_key(keys: Sequence[int]) -> tuple[bool, tuple[int, ...]]:
+    """What makes two sessions the same for scoring: their keys, and whether they are open."""
+    return isinstance(keys, OpenKeys), tuple(keys)
+
+
 def marked_keys(sessions: Sequence[Session], is_open: Sequence[bool] | None) -> list[list[int]]:
     """Each session's keys, as `OpenKeys` where `is_open` (plain lists when it is None)."""
     if is_open is None:

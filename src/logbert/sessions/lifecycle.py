@@ -12,7 +12,7 @@ are never open), lifetimes in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -21,6 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from logbert.errors import LogbertError
+from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session, detect_format, iter_session_batches, stream_parquet
 
 LIFETIME_QUANTILE = 0.99
@@ -73,49 +75,61 @@ def _parquet_log_end(parquet: pq.ParquetFile) -> datetime | None:
     return max((t for t in latest if t is not None), default=None)
 
 
-def mark_open(
-    sessions: Sequence[Session], lifetime: float | None, end: datetime | None = None
-) -> list[list[int]]:
-    """The sessions' keys, open ones as `OpenKeys`; `end` defaults to these sessions' last event."""
-    return marked_keys(sessions, open_sessions(sessions, end or log_end(sessions), lifetime))
-
-
 def open_sessions(
     sessions: Sequence[Session], end: datetime | None, lifetime: float | None
-) -> list[bool]:
+) -> np.ndarray:
     """Per session: did it start less than `lifetime` seconds before `end`?"""
     if end is None or lifetime is None:
-        return [False] * len(sessions)
-    return [s.start is not None and (end - s.start).total_seconds() < lifetime for s in sessions]
+        return np.zeros(len(sessions), dtype=bool)
+    return np.array(
+        [s.start is not None and (end - s.start).total_seconds() < lifetime for s in sessions],
+        dtype=bool,
+    )
 
 
-class OpenKeys(list):
-    """The keys of a session that was still open when the log ended (a list, marked).
+class SessionLifecycle:
+    """How long normal sessions live, learnt from training sessions; which ones are open.
 
-    Detectors that model how sessions end (LogBERT) do not judge the end of these; to every
-    other detector they are ordinary key lists.
+    `fit` records `lifetime_` (the 99th percentile of the normal sessions' durations; None
+    without timestamps, and then no session is ever open). `batch` turns sessions into the
+    `SessionBatch` a detector scores, with the open mask set against the log's last event.
+    The pipeline bundle owns one, so the Python API marks open sessions exactly as the CLI.
     """
 
+    def __init__(self, quantile: float = LIFETIME_QUANTILE) -> None:
+        self.quantile = quantile
 
-def sequence_key(keys: Sequence[int]) -> tuple[bool, tuple[int, ...]]:
-    """What makes two sessions the same for scoring: their keys, and whether they are open."""
-    return isinstance(keys, OpenKeys), tuple(keys)
+    def fit(self, sessions: Sequence[Session]) -> SessionLifecycle:
+        durations = [
+            (s.end - s.start).total_seconds()
+            for s in sessions
+            if s.start is not None and s.end is not None
+        ]
+        self.lifetime_ = float(np.quantile(durations, self.quantile)) if durations else None
+        return self
 
+    def open_mask(self, sessions: Sequence[Session], end: datetime | None = None) -> np.ndarray:
+        """Which sessions started less than a lifetime before `end` (default: their last event)."""
+        lifetime = self._lifetime()
+        if lifetime is None:
+            return np.zeros(len(sessions), dtype=bool)
+        return open_sessions(sessions, end or log_end(sessions), lifetime)
 
-def marked_keys(sessions: Sequence[Session], is_open: Sequence[bool] | None) -> list[list[int]]:
-    """Each session's keys, as `OpenKeys` where `is_open` (plain lists when it is None)."""
-    if is_open is None:
-        return [s.keys for s in sessions]
-    return [OpenKeys(s.keys) if o else s.keys for s, o in zip(sessions, is_open, strict=True)]
+    def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
+        """`sessions` as detector input, open ones marked (`end`: the log's last event)."""
+        return SessionBatch.from_sessions(sessions, self.open_mask(sessions, end))
 
+    def to_dict(self) -> dict:
+        return {"quantile": self.quantile, "lifetime_seconds": self._lifetime()}
 
-def file_keys(
-    path: str | Path, input_format: str | None, lifetime: float | None
-) -> Callable[[Sequence[Session]], list[list[int]]]:
-    """For batches of one sessions file: their keys, open sessions marked (needs `lifetime`)."""
-    end = file_log_end(path, input_format) if lifetime else None
+    @classmethod
+    def from_dict(cls, data: dict) -> SessionLifecycle:
+        lifecycle = cls(float(data.get("quantile", LIFETIME_QUANTILE)))
+        lifetime = data.get("lifetime_seconds")
+        lifecycle.lifetime_ = None if lifetime is None else float(lifetime)
+        return lifecycle
 
-    def keys(batch: Sequence[Session]) -> list[list[int]]:
-        return mark_open(batch, lifetime, end) if end else marked_keys(batch, None)
-
-    return keys
+    def _lifetime(self) -> float | None:
+        if not hasattr(self, "lifetime_"):
+            raise LogbertError("SessionLifecycle is not fitted: call fit(training_sessions)")
+        return self.lifetime_

@@ -11,10 +11,11 @@ import json
 import time
 from pathlib import Path
 
-from logbert.evaluation.benchmark import make_split
+from logbert.evaluation.benchmark import test_labels, train_pipeline
+from logbert.evaluation.datasets import datasets_dir
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import build_protocol, datasets_dir
-from logbert.models.deeplog import DeepLog
+from logbert.evaluation.protocols import build_protocol
+from logbert.scoring.thresholds import calibrate
 
 DATA = datasets_dir(Path(__file__).resolve().parents[1])
 WORK = Path.home() / ".cache" / "logbert" / "protocols"
@@ -23,16 +24,18 @@ OUT = Path(__file__).parent / "results" / "deeplog_top_g.json"
 
 def main() -> None:
     started = time.perf_counter()
-    split = make_split(build_protocol("A", DATA, WORK), seed=0)
-    short = [i for i, keys in enumerate(split.test) if len(keys) <= 2]
+    data = build_protocol("A", DATA, WORK)
+    labels = test_labels(data)
+    short = [i for i, s in enumerate(data.test) if len(s.keys) <= 2]
     rows = []
     for seed in (0, 1):
-        model = DeepLog(seed=seed).fit(split.train, validation=split.validation)
+        pipeline = train_pipeline("deeplog", data, seed)[0]
+        model = pipeline.detector_
         for g in (9, 7, 5):
             model.top_g = g
-            threshold = model.calibrate(split.validation).value
-            scores = model.decision_function(split.test)
-            metrics = detection_metrics(split.labels, scores, threshold)
+            threshold = calibrate(model.decision_function(pipeline.validation_batch_), "mean+2std")
+            scores = pipeline.decision_scores(data.test)
+            metrics = detection_metrics(labels, scores, threshold)
             rows.append({
                 "seed": seed, "top_g": g, "threshold": threshold,
                 "recall": metrics["recall"], "fpr": metrics["fpr"], "f1": metrics["f1"],

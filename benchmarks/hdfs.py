@@ -24,12 +24,15 @@ import numpy as np
 import torch
 import yaml
 
-from logbert.evaluation.benchmark import make_split
+from logbert.evaluation.benchmark import VALIDATION_FRACTION, test_labels
+from logbert.evaluation.datasets import datasets_dir
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import build_protocol, datasets_dir
+from logbert.evaluation.protocols import build_protocol
 from logbert.models.logbert import LogBERT
+from logbert.pipeline import Pipeline
+from logbert.scoring.thresholds import calibrate
 from logbert.sessions.io import write_sessions
-from logbert.sessions.lifecycle import OpenKeys, session_lifetime
+from logbert.sessions.lifecycle import session_lifetime
 from process_stats import logbert_command, measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +46,6 @@ HEADLINE = ("precision", "recall", "f1", "roc_auc", "projected_f1", "fp", "fn")
 
 def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) -> dict:
     data = build_protocol(name, DATA, work)
-    # make_split: the split `logbert train` makes, with sessions that started less than a
-    # normal lifetime before their file's last event marked open, as train and score mark them
-    # (protocol A's training file has no timestamps, so nothing is open there)
     lifetime = session_lifetime(data.train)
     runs: list[dict] = []
     result = {
@@ -58,22 +58,30 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) ->
         "session_lifetime_seconds": lifetime,
         "open_test_sessions": None,
     }
+    labels = test_labels(data)
     for seed in seeds:
-        split = make_split(data, seed)
-        train, val, test_keys, labels = split.train, split.validation, split.test, split.labels
-        result["open_test_sessions"] = sum(isinstance(k, OpenKeys) for k in test_keys)
-        model = LogBERT(**{**params, "seed": seed})
+        # the workflow of `logbert train`: 10% of the normal sessions held out (seeded) for
+        # early stopping and the threshold; sessions that started less than a normal lifetime
+        # before their file's last event are open (protocol A's training file has no times)
+        pipeline = Pipeline(
+            LogBERT(**{**params, "seed": seed}),
+            validation_split=VALIDATION_FRACTION,
+            threshold_rule=DEFAULT_RULE,
+            seed=seed,
+        )
         started = time.perf_counter()
-        model.fit(train, validation=val)
+        pipeline.fit(data.train, source=f"protocol {name}")
         train_seconds = time.perf_counter() - started
+        model = pipeline.detector_
+        test = pipeline.batch(data.test)
+        result["open_test_sessions"] = test.n_open
         started = time.perf_counter()
-        scores = model.decision_function(test_keys)
+        scores = pipeline.decision_scores(test)
         score_seconds = time.perf_counter() - started
-        val_scores = model.decision_function(val)
+        val_scores = pipeline.validation_scores_
         by_rule = {}
         for rule in RULES:
-            model.threshold_ = None
-            threshold = model.calibrate(val, rule=rule).value
+            threshold = calibrate(val_scores, rule)
             metrics = detection_metrics(labels, scores, threshold)
             metrics.update(projected_f1(metrics))
             metrics["fp"] = metrics["confusion_matrix"]["fp"]
@@ -85,7 +93,7 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) ->
                 "train_seconds": train_seconds,
                 "epochs_run": model.training_info_["epochs_run"],
                 "score_seconds": score_seconds,
-                "sessions_per_second": len(test_keys) / score_seconds,
+                "sessions_per_second": len(test) / score_seconds,
                 "val_score_max": float(val_scores.max()),
                 "rules": by_rule,
             }
@@ -95,18 +103,15 @@ def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) ->
         )
         result["summary"] = _summary(runs)
         if seed == seeds[0]:
-            model.training_info_["session_lifetime_seconds"] = lifetime
-            result["score_process"] = _score_process(model, data.test, work / name)
+            result["score_process"] = _score_process(pipeline, data.test, work / name)
         save(result)  # partial results survive an interrupted run
     return result
 
 
-def _score_process(model: LogBERT, test, work: Path) -> dict:
+def _score_process(pipeline: Pipeline, test, work: Path) -> dict:
     """Wall time and peak memory of the whole `logbert score` command on the test set."""
     work.mkdir(parents=True, exist_ok=True)
-    model.threshold_ = None
-    model.calibrate([[0]], rule="max")  # any threshold: this measures speed only
-    model.save(work / "model")
+    pipeline.save(work / "model")
     sessions = work / "test.parquet"
     write_sessions(test, sessions)
     measured = measure(

@@ -29,9 +29,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from logbert.evaluation.protocols import datasets_dir, holdout
+from logbert.evaluation.datasets import datasets_dir
 from logbert.models.logbert import LogBERT
-from logbert.sessions.io import read_sessions
+from logbert.pipeline import Pipeline
+from logbert.scoring.thresholds import calibrate
+from logbert.sessions.io import Session, read_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -92,17 +94,18 @@ def run_fold(
     held = [sessions[i] for i in folds[fold]]
     rest = [sessions[i] for k, f in enumerate(folds) if k != fold for i in f]
     share = share / len(rest) if isinstance(share, int) else share
-    train, val = holdout(rest, share, fold)
+    # the workflow of `logbert train`: a seeded `share` of the sessions held out for validation
+    pipeline = Pipeline(LogBERT(**{**params, "seed": fold}), validation_split=share, seed=fold)
     started = time.perf_counter()
-    model = LogBERT(**{**params, "seed": fold}).fit(train, validation=val)
+    pipeline.fit([Session(str(i), keys) for i, keys in enumerate(rest)])
     seconds = time.perf_counter() - started
+    model, val_scores = pipeline.detector_, pipeline.validation_scores_
     normal_scores = model.decision_function(held)
     edited = synthetic_anomalies(held, keys, known, seed=fold)
     edited_scores = {edit: model.decision_function(seqs) for edit, seqs in edited.items()}
     by_rule = {}
     for rule in rules:
-        model.threshold_ = None
-        threshold = model.calibrate(val, rule=rule).value
+        threshold = calibrate(val_scores, rule)
         fpr = float(np.mean(normal_scores > threshold))
         recall = {e: float(np.mean(scores > threshold)) for e, scores in edited_scores.items()}
         mean_recall = float(np.mean(list(recall.values())))
@@ -117,8 +120,8 @@ def run_fold(
     return {
         "config": name,
         "fold": fold,
-        "n_train": len(train),
-        "n_validation": len(val),
+        "n_train": len(rest) - len(val_scores),
+        "n_validation": len(val_scores),
         "n_held_out": len(held),
         "train_seconds": seconds,
         "epochs_run": model.training_info_["epochs_run"],

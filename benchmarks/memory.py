@@ -30,9 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from logbert.evaluation.benchmark import make_split
-from logbert.evaluation.protocols import build_protocol, datasets_dir
-from logbert.models.logbert import LogBERT
+from logbert.evaluation.benchmark import train_pipeline
+from logbert.evaluation.datasets import datasets_dir
+from logbert.evaluation.protocols import build_protocol
 from process_stats import logbert_command, measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,11 +74,11 @@ def shifted_events(events: Path, copies: int, path: Path) -> None:
             writer.write_table(copy)
 
 
-def score_rows(split, model_dir: Path, scales: list[int], work: Path) -> list[dict]:
+def score_rows(test_keys, model_dir: Path, scales: list[int], work: Path) -> list[dict]:
     rows = []
     for scale in scales:
         sessions = work / f"x{scale}.parquet"
-        count = scaled_input(split.test, scale, sessions)
+        count = scaled_input(test_keys, scale, sessions)
         measured = measure(
             logbert_command("score", model_dir, sessions, "-o", work / "scores.parquet")
         )
@@ -119,14 +119,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        split = make_split(build_protocol("A", datasets_dir(ROOT), work / "protocol"), seed=0)
+        data = build_protocol("A", datasets_dir(ROOT), work / "protocol")
         model_dir = args.model
         if model_dir is None:
-            model = LogBERT(seed=0).fit(split.train, validation=split.validation)
-            model.calibrate(split.validation, rule="max")
-            model_dir = work / "model"
-            model.save(model_dir)
-        scored = score_rows(split, model_dir, [int(s) for s in args.scales.split(",")], work)
+            model_dir = train_pipeline("logbert", data, seed=0)[0].save(work / "model")
+        test_keys = [s.keys for s in data.test]
+        scored = score_rows(test_keys, model_dir, [int(s) for s in args.scales.split(",")], work)
         events = work / "protocol" / "protocol_a" / "events.parquet"  # written by build_protocol
         copies = [int(c) for c in args.event_copies.split(",")]
         sessionized = sessionize_rows(events, copies, work)

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from logbert.evaluation.protocols import datasets_dir  # noqa: E402
+from logbert.evaluation.datasets import datasets_dir  # noqa: E402
 from logbert.parsing.accuracy import parsing_metrics  # noqa: E402
 from logbert.parsing.drain3_miner import make_drain3  # noqa: E402
 from logbert.parsing.formats import resolve_format  # noqa: E402

@@ -19,11 +19,12 @@ $BIN/logbert sessionize "$OUT/events.parquet" --by-id 'blk_-?\d+' --labels "$LAB
 # when the log ends, which no training block resembles: see the README on protocol B.)
 $BIN/python - "$OUT/sessions.parquet" "$OUT" <<'PY'
 import sys
-from logbert.evaluation.protocols import holdout
-from logbert.sessions.io import read_sessions, write_sessions
+from logbert.sessions.io import read_file_metadata, read_sessions, write_sessions
+from logbert.sessions.split import holdout
 train, test = holdout(read_sessions(sys.argv[1]), 0.5, seed=0)
-write_sessions(train, f"{sys.argv[2]}/train.parquet")
-write_sessions(test, f"{sys.argv[2]}/test.parquet")
+parsed_with = read_file_metadata(sys.argv[1])  # which template run the keys come from
+write_sessions(train, f"{sys.argv[2]}/train.parquet", metadata=parsed_with)
+write_sessions(test, f"{sys.argv[2]}/test.parquet", metadata=parsed_with)
 print(f"{len(train)} blocks to train on, {len(test)} held out")
 PY
 $BIN/logbert train "$OUT/train.parquet" --output "$OUT/model"

@@ -1,12 +1,15 @@
-"""Shared fixtures: where the real datasets live (../shared/datasets or $LOGBERT_DATA)."""
+"""Shared fixtures: where the real datasets live (../shared/datasets or $LOGBERT_DATA), tiny
+events files, and tiny raw HDFS-format logs written inline (normal blocks follow one life
+cycle; anomalous blocks break it with an exception)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from logbert.evaluation.protocols import datasets_dir
+from logbert.evaluation.datasets import datasets_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,3 +39,64 @@ def make_events(tmp_path):
         return path
 
     return make
+
+
+T0 = datetime(2008, 11, 9, 20, 0, 0)
+
+
+def _line(when: datetime, text: str, component: str = "dfs.DataNode") -> str:
+    return f"{when:%y%m%d %H%M%S} 143 INFO {component}: {text}"
+
+
+def block_lines(block: str, start: datetime, anomaly: bool = False) -> list[str]:
+    """One block's life: receive, received, (exception), delete."""
+    t = [start + timedelta(seconds=s) for s in range(4)]
+    lines = [
+        _line(
+            t[0],
+            f"Receiving block {block} src: /10.0.0.{len(block) % 9}:50010 dest: /10.0.0.2:50010",
+        ),  # fmt: skip
+        _line(t[1], f"Received block {block} of size {len(block) * 97} from /10.0.0.1"),
+    ]
+    if anomaly:
+        lines.append(
+            _line(t[2], f"Exception in receiveBlock for block {block} java.io.IOException")
+        )
+    lines.append(_line(t[3], f"Deleting block {block} file /data/dfs/{block}", "dfs.FSDataset"))
+    return lines
+
+
+def write_log(path: Path, n_normal: int, anomalies: int = 0, offset: int = 0) -> dict[str, str]:
+    """A log of `n_normal` normal and `anomalies` anomalous blocks; returns their labels."""
+    lines, labels = [], {}
+    for i in range(n_normal + anomalies):
+        block = f"blk_{1000 + offset + i}"
+        anomalous = i >= n_normal
+        labels[block] = "Anomaly" if anomalous else "Normal"
+        lines += block_lines(block, T0 + timedelta(minutes=i), anomalous)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return labels
+
+
+def write_labels(path: Path, labels: dict[str, str], header: str = "BlockId,Label") -> Path:
+    path.write_text(header + "\n" + "".join(f"{k},{v}\n" for k, v in labels.items()))
+    return path
+
+
+@pytest.fixture
+def log_writer():
+    """`write_log(path, n_normal, anomalies=0, offset=0) -> labels`."""
+    return write_log
+
+
+@pytest.fixture
+def raw_logs(tmp_path):
+    """(train log, test log, train labels csv, test labels csv)."""
+    train_labels = write_log(tmp_path / "train.log", 60, anomalies=2)
+    test_labels = write_log(tmp_path / "test.log", 10, anomalies=3, offset=500)
+    return (
+        tmp_path / "train.log",
+        tmp_path / "test.log",
+        write_labels(tmp_path / "train_labels.csv", train_labels),
+        write_labels(tmp_path / "test_labels.csv", test_labels, header="InstanceId,Label"),
+    )

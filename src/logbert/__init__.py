@@ -2,6 +2,56 @@
 
 Pipeline (one package per stage, data flows one way):
 parsing -> sessions -> models -> scoring -> evaluation -> reporting; cli wires them together.
+
+The Python API's main names are importable from here (`from logbert import LogBERT`); they are
+imported on first use, so `import logbert` stays light (no torch until a model needs it).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "Detector": "logbert.models.base",
+    "DeepLog": "logbert.models.deeplog",
+    "LogBERT": "logbert.models.logbert",
+    "LogbertError": "logbert.errors",
+    "SessionBatch": "logbert.sessions.batch",
+    "detector_names": "logbert.models.registry",
+    "load_detector": "logbert.models.registry",
+}
+
+__all__ = [
+    "DeepLog",
+    "Detector",
+    "LogBERT",
+    "LogbertError",
+    "SessionBatch",
+    "__version__",
+    "detector_names",
+    "load_detector",
+]
+
+if TYPE_CHECKING:
+    from logbert.errors import LogbertError
+    from logbert.models.base import Detector
+    from logbert.models.deeplog import DeepLog
+    from logbert.models.logbert import LogBERT
+    from logbert.models.registry import detector_names, load_detector
+    from logbert.sessions.batch import SessionBatch
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'logbert' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value  # later accesses skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -70,3 +70,47 @@ def test_hdfs_2pct_with_known_templates_maps_every_line(tmp_path, data_dir):
     assert ids.null_count == 0 and len(ids) == 222_579
     lo, hi = pc.min_max(ids).values()
     assert lo.as_py() >= 1 and hi.as_py() <= 29
+
+
+@pytest.mark.parametrize("where", ["folder", "parent_is_file"])
+def test_unwritable_output_exits_2_before_parsing(tmp_path, where):
+    out = tmp_path if where == "folder" else tmp_path / "a_file" / "e.parquet"
+    (tmp_path / "a_file").write_text("x")
+    # the input does not exist: the output is checked first, before any line is read
+    done = _run(str(tmp_path / "absent.log"), "--format", "hdfs", "-o", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(out if where == "folder" else out.parent) in done.stderr
+
+
+def test_format_string_with_bracketed_field(tmp_path):
+    log = tmp_path / "a.log"
+    log.write_text("2024-01-01 10:00:00 sshd[123]: hello 5\n")
+    out = tmp_path / "e.parquet"
+    done = _run(str(log), "-f", "<Date> <Time> <Component>[<Pid>]: <Content>", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert pq.read_table(out)["Pid"].to_pylist() == ["123"]
+
+
+def test_state_with_drain3(tmp_path):
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    state = tmp_path / "s.json"
+    for _ in range(2):
+        done = _run(str(log), "-f", "hdfs", "-o", str(tmp_path / "e.parquet"),
+                    "--parser", "drain3", "--state", str(state))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    done = _run(str(log), "-f", "hdfs", "-o", str(tmp_path / "e.parquet"), "--state", str(state))
+    assert done.returncode == 2 and "--parser drain3" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("system", "warning"), [("Linux", "no timestamp"), ("Apache", "not fit")])
+def test_wrong_format_on_real_logs_warns_on_stderr(tmp_path, data_dir, system, warning):
+    log = data_dir / "loghub_2k" / system / f"{system}_2k.log"
+    done = _run(str(log), "--format", "hdfs", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 0, done.stderr
+    assert "2,000 lines" in done.stdout and "warning" not in done.stdout
+    assert "warning: format hdfs" in done.stderr and warning in done.stderr
+    assert f"--format {system.lower()}" in done.stderr
+    right = _run(str(log), "--format", system.lower(), "-o", str(tmp_path / "e.parquet"))
+    assert right.returncode == 0 and right.stderr == ""

@@ -59,3 +59,20 @@ def test_user_errors_exit_2_without_traceback(
     code, _, stderr = run(monkeypatch, capsys, *args)
     assert code == 2
     assert message in stderr and "Traceback" not in stderr
+
+
+def test_report_will_not_headline_f1_from_another_score(
+    monkeypatch, capsys, tmp_path, model_and_scores
+):
+    """threshold.json applies to max_surprise; the scores have only the mean-surprise score."""
+    model, scores = model_and_scores
+    record = {"value": 0.5, "rule": "max", "score": "max_surprise"}
+    (model / "threshold.json").write_text(json.dumps(record))
+    out = tmp_path / "report.html"
+    code, stdout, _ = run(monkeypatch, capsys, model, "--scores", scores, "--output", out)
+    assert code == 0
+    assert "figures: 1 PNGs" in stdout  # the distributions only: no matrix, ROC/PR or sweep
+    assert "Detection quality" in stdout and "Threshold sweep" in stdout
+    html = out.read_text()
+    assert "The scores lack `max_surprise`, the score the threshold applies to" in html
+    assert '<div class="k">F1</div>' not in html

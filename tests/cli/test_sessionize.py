@@ -1,10 +1,12 @@
 import sys
 from datetime import datetime
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from logbert.cli.main import main
-from logbert.sessions.io import read_sessions
+from logbert.sessions.io import read_file_metadata, read_sessions
 
 
 def run(monkeypatch, capsys, *args):
@@ -102,7 +104,7 @@ def test_window_command(monkeypatch, capsys, hdfs_like):
 def test_bad_options_exit_2_with_one_line(monkeypatch, capsys, hdfs_like, args, message):
     events, labels = hdfs_like
     bad_labels = labels.parent / "bad.csv"
-    bad_labels.write_text("Block,Kind\nblk_1,Normal\n")
+    bad_labels.write_text("Block,Kind,Note\nblk_1,Normal,x\n")  # wide CSVs need named columns
     args = [a.format(labels=labels, bad_labels=bad_labels) for a in args]
     out = events.parent / "never.parquet"
     code, _, stderr = run(monkeypatch, capsys, events, *args, "-o", out)
@@ -121,3 +123,81 @@ def test_missing_events_and_events_without_timestamps(monkeypatch, capsys, make_
     code, _, stderr = run(monkeypatch, capsys, events, "--window", "5m", "-o", out)
     assert code == 2 and "timestamp" in stderr and "Traceback" not in stderr
     assert not out.exists() and not list(events.parent.glob("*.partial"))
+
+
+def test_labels_columns_are_reported(monkeypatch, capsys, make_events, tmp_path):
+    events = make_events(content=["op blk_1", "op blk_2"], template_id=[1, 2])
+    labels = tmp_path / "labels.csv"
+    labels.write_text("InstanceId,Label\nblk_1,Normal\nblk_2,Anomaly\nblk_3,Normal\n")
+    out = tmp_path / "s.jsonl"
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"blk_\d+", "--labels", labels,
+                          "-o", out)  # fmt: skip
+    assert code == 0
+    assert "labels: id column 'InstanceId', label column 'Label' (3 ids)" in stderr
+    assert [s.label for s in read_sessions(out)] == ["normal", "anomaly"]
+
+
+def test_template_set_metadata_travels_from_events_to_sessions(monkeypatch, capsys, tmp_path):
+    events = tmp_path / "events.parquet"
+    table = pa.table({"content": ["blk_1", "blk_2"], "template_id": [1, 2]})
+    metadata = {b"logbert.template_set": b'{"templates": "abc123"}', b"logbert.other": b"x"}
+    pq.write_table(table.replace_schema_metadata(metadata), events)
+    out = tmp_path / "sessions.parquet"
+    assert run(monkeypatch, capsys, events, "--by-id", r"blk_\d", "-o", out)[0] == 0
+    assert read_file_metadata(out) == {"logbert.template_set": '{"templates": "abc123"}'}
+    assert len(read_sessions(out)) == 2
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(table, plain)
+    assert run(monkeypatch, capsys, plain, "--by-id", r"blk_\d", "-o", out)[0] == 0
+    assert read_file_metadata(out) == {}
+
+
+def test_no_id_matched_is_an_error_and_writes_nothing(monkeypatch, capsys, hdfs_like):
+    events, _ = hdfs_like
+    out = events.parent / "s.parquet"
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", out)
+    assert code == 2 and "Traceback" not in stderr
+    assert "--by-id REGEX matched no line in 5 events" in " ".join(stderr.split())
+    assert not out.exists() and not list(events.parent.glob("*.partial"))
+    nested = events.parent / "new" / "deeper" / "s.parquet"
+    assert run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", nested)[0] == 2
+    assert not (events.parent / "new").exists()  # no empty folders left behind either
+    out.write_text("an older run")  # an existing output is left as it was
+    assert run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", out)[0] == 2
+    assert out.read_text() == "an older run"
+
+
+def test_windows_without_any_timestamp_are_an_error(monkeypatch, capsys, make_events):
+    events = make_events("nulls.parquet", template_id=[1, 2],
+                         timestamp=pa.array([None, None], pa.timestamp("us")))  # fmt: skip
+    out = events.parent / "w.jsonl"
+    code, _, stderr = run(monkeypatch, capsys, events, "--window", "5m", "-o", out)
+    assert code == 2 and "Traceback" not in stderr
+    assert "no event had a timestamp (2 events)" in " ".join(stderr.split())
+    assert not out.exists()
+
+
+def test_empty_events_file_is_an_error(monkeypatch, capsys, make_events):
+    events = make_events("empty.parquet", content=pa.array([], pa.string()),
+                         template_id=pa.array([], pa.int64()))  # fmt: skip
+    out = events.parent / "s.jsonl"
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk", "-o", out)
+    assert code == 2 and "the events file has no events" in stderr and not out.exists()
+
+
+def test_unwritable_output_is_refused_before_any_work(monkeypatch, capsys, hdfs_like):
+    events, _ = hdfs_like
+    blocker = events.parent / "a_file"
+    blocker.write_text("x")
+
+    def explode(*args, **kwargs):
+        raise AssertionError("sessionized although the output cannot be written")
+
+    monkeypatch.setattr("logbert.cli.sessionize.sessionize_file", explode)
+    for out, message in [
+        (blocker / "s.parquet", "is a file, so the folder cannot be created"),
+        (events.parent, "is a folder: give a file name"),
+    ]:
+        code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk", "-o", out)
+        assert code == 2 and "Traceback" not in stderr
+        assert message in " ".join(stderr.split()) and str(out) in stderr.replace("\n", "")

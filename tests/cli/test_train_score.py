@@ -50,7 +50,9 @@ def trained(tmp_path_factory):
 def test_train_writes_model_dir_and_leaves_out_anomalies(trained):
     _, model, output = trained
     assert "2 labelled anomalies left out" in output
-    assert "Step" not in output or "Loss=" in output
+    # one progress line per epoch with both losses, then the closing line on stdout
+    assert [f"Epoch {i}: train_loss=" in output for i in (1, 2, 3, 4)] == [True] * 4
+    assert "threshold" in output.splitlines()[-1] and "(max)" in output.splitlines()[-1]
     for name in ("config.json", "model.safetensors", "vocab.json", "threshold.json"):
         assert (model / name).exists(), name
     history = json.loads((model / "history.json").read_text())
@@ -100,14 +102,20 @@ def test_evaluate_from_sessions_and_from_scores_agree(trained, tmp_path):
 
 def test_calibrate_rules(trained, tmp_path):
     root, model, _ = trained
+    before = json.loads((model / "threshold.json").read_text())
     result = invoke("calibrate", model, root / "test.parquet", "--rule", "best-f1")
     assert result.exit_code == 0, result.output
     assert json.loads((model / "threshold.json").read_text())["rule"] == "best-f1"
+    assert json.loads((model / "threshold.previous.json").read_text()) == before
+    assert "kept in threshold.previous.json" in result.output
     unlabelled = tmp_path / "plain.txt"
     unlabelled.write_text("1 2 3 4 5\n1 2 3 4 5 6\n")
     message = user_error(invoke("calibrate", model, unlabelled, "--rule", "best-f1"))
     assert "needs labelled" in message
     assert invoke("calibrate", model, unlabelled, "--rule", "max").exit_code == 0
+    # without --rule: the detector's own rule, the one train used (max for LogBERT)
+    assert invoke("calibrate", model, unlabelled).exit_code == 0
+    assert json.loads((model / "threshold.json").read_text())["rule"] == "max"
 
 
 def test_bad_inputs_give_clear_errors(trained, tmp_path):
@@ -181,3 +189,53 @@ def test_sessions_still_running_at_the_end_of_the_log_are_marked_open(tmp_path):
                        "--output", tmp_path / "e.json")  # fmt: skip
     assert evaluated.exit_code == 0, evaluated.output
     assert invoke("calibrate", model, tmp_path / "test.parquet", "--rule", "max").exit_code == 0
+
+
+def test_arguments_are_checked_before_any_training(tmp_path):
+    sessions = tmp_path / "s.txt"
+    sessions.write_text("1 2 3\n" * 30)
+    message = user_error(invoke("train", sessions, "-o", tmp_path / "m", "--threshold-rule", "top"))
+    assert "unknown threshold rule 'top'" in message and not (tmp_path / "m").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert "file" in user_error(invoke("train", sessions, "-o", blocker / "model"))
+    assert "folder" in user_error(invoke("train", tmp_path, "-o", tmp_path / "m"))
+    assert "--logs" in user_error(invoke("train", sessions, "-o", tmp_path / "m", "--by-id", "x"))
+
+
+def test_outputs_are_checked_before_scoring_or_evaluating(trained, tmp_path):
+    root, model, _ = trained
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    for command in ("score", "evaluate"):
+        message = user_error(
+            invoke(command, model, root / "test.parquet", "-o", blocker / "x.jsonl")
+        )
+        assert str(blocker) in message
+
+
+def test_train_help_lists_every_detector():
+    from logbert.models.registry import DETECTORS
+
+    result = invoke("train", "--help")
+    assert result.exit_code == 0
+    flat = " ".join(result.output.split())
+    assert all(name in flat for name in DETECTORS), flat
+
+
+def test_each_detector_is_calibrated_by_its_own_rule(tmp_path):
+    sessions = tmp_path / "s.txt"
+    sessions.write_text("1 2 3 4\n" * 40 + "1 2 3 4 5\n" * 10)
+    result = invoke("train", sessions, "-o", tmp_path / "m", "--model", "deeplog", "--epochs", 1)
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "m" / "threshold.json").read_text())["rule"] == "mean+2std"
+
+
+def test_a_checkpoint_file_stands_in_for_the_model(trained, tmp_path):
+    root, model, _ = trained
+    checkpoint = model / "checkpoints" / "epoch_4.pt"
+    out = tmp_path / "e.json"
+    result = invoke("evaluate", checkpoint, root / "test.parquet", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "using the weights of checkpoint" in result.output
+    assert json.loads(out.read_text())["n_sessions"] == 8

@@ -5,8 +5,9 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.evaluation import benchmark
-from logbert.evaluation.protocols import ProtocolData, holdout
+from logbert.evaluation.protocols import ProtocolData
 from logbert.sessions.io import Session
+from logbert.sessions.split import holdout
 
 FAST = ["iqr", "pca", "invariants"]
 
@@ -79,14 +80,15 @@ def test_labelled_threshold_halves_are_disjoint_and_stratified():
     assert out["f1"] == 1.0
 
 
-def test_split_holds_out_the_train_commands_validation_sessions():
-    sessions = [Session(str(i), [i], label="normal") for i in range(50)]
+def test_training_holds_out_the_train_commands_validation_sessions():
+    sessions = [Session(str(i), [i % 3, 1], label="normal") for i in range(50)]
     data = ProtocolData("toy", "toy", train=sessions, test=sessions[:4])
-    split = benchmark.make_split(data, seed=3)
-    assert len(split.validation) == 5 and len(split.train) == 45
-    assert split.validation == [s.keys for s in holdout(sessions, 0.1, 3)[1]]
-    with pytest.raises(LogbertError, match="at least 2"):
-        benchmark.make_split(ProtocolData("toy", "toy", train=sessions[:1], test=[]), seed=0)
+    pipeline, _ = benchmark.train_pipeline("iqr", data, seed=3)
+    held_out = [s.keys for s in holdout(sessions, 0.1, 3)[1]]
+    assert [k.tolist() for k in pipeline.validation_batch_.keys] == held_out
+    assert pipeline.threshold_.n_sessions == 5 and pipeline.threshold_.rule == "mean+2std"
+    with pytest.raises(LogbertError, match="validation split, got 1"):
+        benchmark.train_pipeline("iqr", ProtocolData("toy", "toy", sessions[:1], []), seed=0)
 
 
 def test_model_and_protocol_names_are_checked():

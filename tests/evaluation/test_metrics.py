@@ -14,12 +14,26 @@ def test_detection_metrics_counts_and_ratios():
     assert metrics["f1"] == pytest.approx(0.5)
     assert metrics["accuracy"] == pytest.approx(4 / 6)
     assert metrics["fpr"] == pytest.approx(0.25)
-    assert 0.0 <= metrics["roc_auc"] <= 1.0 and metrics["pr_auc"] is not None
+    # ROC-AUC: of the 2 x 4 (anomaly, normal) pairs, only the anomaly at 0.8 outscores normals
+    # (0.1, 0.2, 0.3), so 3 of 8 pairs are ranked right.
+    assert metrics["roc_auc"] == pytest.approx(3 / 8)
+    # PR-AUC (average precision), ranking 0.9 N, 0.8 A, 0.3 N, 0.2 N, 0.1 N, 0.05 A:
+    # recall 1/2 at precision 1/2 (after 2), then recall 1 at precision 2/6 (after 6).
+    assert metrics["pr_auc"] == pytest.approx(0.5 * 0.5 + 0.5 * (2 / 6))
+    assert (metrics["n_sessions"], metrics["n_anomalies"], metrics["threshold"]) == (6, 2, 0.5)
+    # normal scores 0.1, 0.2, 0.3, 0.9; anomalous 0.8, 0.05 (population sd, numpy's default)
+    assert metrics["normal_score_mean"] == pytest.approx(0.375)
+    assert metrics["normal_score_sd"] == pytest.approx((0.3875 / 4) ** 0.5)
+    assert metrics["anomaly_score_mean"] == pytest.approx(0.425)
+    assert metrics["anomaly_score_sd"] == pytest.approx(0.375)
 
 
 def test_single_class_has_no_auc():
     metrics = detection_metrics([0, 0], [0.1, 0.2], threshold=0.15)
-    assert metrics["roc_auc"] is None and metrics["anomaly_score_mean"] is None
+    assert metrics["roc_auc"] is None and metrics["pr_auc"] is None
+    assert metrics["anomaly_score_mean"] is None and metrics["anomaly_score_sd"] is None
+    assert metrics["normal_score_mean"] == pytest.approx(0.15)
+    assert metrics["confusion_matrix"] == {"tn": 1, "fp": 1, "fn": 0, "tp": 0}
 
 
 def test_projected_f1_scales_false_positives():

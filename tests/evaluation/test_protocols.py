@@ -1,4 +1,4 @@
-"""Protocol builders: the time split, the validation holdout, and (slow) the real HDFS data."""
+"""Protocol builders: the time split, the datasets folder, and (slow) the real HDFS data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.evaluation.protocols import build_protocol, holdout, protocol_a, split_by_time
+from logbert.evaluation.protocols import build_protocol, protocol_a, split_by_time
 from logbert.sessions.io import Session
 
 T0 = datetime(2008, 11, 9, 20, 0)
@@ -26,15 +26,6 @@ def test_split_by_time_uses_the_midpoint_of_the_span():
     assert [s.session_id for s in second] == ["b2", "b3"]
     with pytest.raises(LogbertError, match="start times"):
         split_by_time([Session("x", [1])])
-
-
-def test_holdout_is_seeded_disjoint_and_complete():
-    items = list(range(100))
-    train, val = holdout(items, 0.1, seed=3)
-    assert len(val) == 10 and sorted(train + val) == items
-    assert holdout(items, 0.1, seed=3) == (train, val)
-    assert holdout(items, 0.1, seed=4)[1] != val
-    assert holdout([1], 0.1, seed=0) == ([1], [])
 
 
 def test_unknown_protocol_and_missing_data(tmp_path):
@@ -57,7 +48,7 @@ def test_protocols_on_real_hdfs(data_dir, tmp_path):
 
 
 def test_datasets_dir_reads_the_environment_or_sits_beside_the_project(tmp_path, monkeypatch):
-    from logbert.evaluation.protocols import datasets_dir
+    from logbert.evaluation.datasets import datasets_dir
 
     monkeypatch.setenv("LOGBERT_DATA", str(tmp_path / "data"))
     assert datasets_dir() == tmp_path / "data"

@@ -1,4 +1,4 @@
-"""Training-set preparation: deduplication and local-swap copies."""
+"""Training-set preparation: deduplication, local-swap copies and open prefixes."""
 
 from __future__ import annotations
 
@@ -6,21 +6,30 @@ from collections import Counter
 
 import numpy as np
 
-from logbert.models.augment import distinct_sequences, open_prefixes, with_local_swaps
-from logbert.sessions.lifecycle import OpenKeys
+from logbert.models.augment import concat, distinct_sequences, open_prefixes, with_local_swaps
+from logbert.sessions.batch import SessionBatch
+
+
+def batch(keys, is_open=None) -> SessionBatch:
+    return SessionBatch.from_keys(keys, is_open)
+
+
+def lists(b: SessionBatch) -> list[list[int]]:
+    return [k.tolist() for k in b.keys]
 
 
 def test_distinct_sequences_keeps_first_appearance_order():
-    sessions = [[1, 2], [3], [1, 2], [], [3], [2, 1]]
-    assert distinct_sequences(sessions) == [[1, 2], [3], [], [2, 1]]
+    out = distinct_sequences(batch([[1, 2], [3], [1, 2], [], [3], [2, 1]]))
+    assert lists(out) == [[1, 2], [3], [], [2, 1]]
+    assert not out.is_open.any()
 
 
 def test_local_swaps_only_reorder_neighbours_and_are_seeded():
     sequences = [list(range(10)), [5, 6, 7]]
-    out = with_local_swaps(sequences, copies=3, prob=0.3, seed=1)
+    out = lists(with_local_swaps(batch(sequences), copies=3, prob=0.3, seed=1))
     assert out[:2] == sequences and len(out) == 2 + 3 * 2
-    assert out == with_local_swaps(sequences, copies=3, prob=0.3, seed=1)
-    assert out != with_local_swaps(sequences, copies=3, prob=0.3, seed=2)
+    assert out == lists(with_local_swaps(batch(sequences), copies=3, prob=0.3, seed=1))
+    assert out != lists(with_local_swaps(batch(sequences), copies=3, prob=0.3, seed=2))
     for i, copy in enumerate(out[2:]):
         original = sequences[i % 2]
         assert Counter(copy) == Counter(original)  # same keys, nothing added or lost
@@ -29,19 +38,30 @@ def test_local_swaps_only_reorder_neighbours_and_are_seeded():
     assert any(copy != sequences[i % 2] for i, copy in enumerate(out[2:]))
 
 
+def test_swapped_copies_do_not_change_the_originals():
+    original = batch([[1, 2, 3, 4]])
+    with_local_swaps(original, copies=3, prob=0.9, seed=0)
+    assert lists(original) == [[1, 2, 3, 4]]
+
+
 def test_no_copies_without_swaps():
-    assert with_local_swaps([[1, 2]], copies=0, prob=0.5, seed=0) == [[1, 2]]
-    assert with_local_swaps([[1, 2]], copies=2, prob=0.0, seed=0) == [[1, 2]]
+    assert lists(with_local_swaps(batch([[1, 2]]), copies=0, prob=0.5, seed=0)) == [[1, 2]]
+    assert lists(with_local_swaps(batch([[1, 2]]), copies=2, prob=0.0, seed=0)) == [[1, 2]]
 
 
 def test_open_and_closed_copies_of_a_sequence_stay_apart():
-    out = distinct_sequences([[1, 2], OpenKeys([1, 2]), [1, 2], OpenKeys([1, 2])])
-    assert [isinstance(s, OpenKeys) for s in out] == [False, True]
-    swapped = with_local_swaps([OpenKeys([1, 2, 3])], copies=2, prob=0.5, seed=0)
-    assert all(isinstance(s, OpenKeys) for s in swapped)
+    out = distinct_sequences(batch([[1, 2]] * 4, [False, True, False, True]))
+    assert lists(out) == [[1, 2], [1, 2]] and out.is_open.tolist() == [False, True]
+    swapped = with_local_swaps(batch([[1, 2, 3], [4, 5]], [True, False]), 2, 0.5, seed=0)
+    assert swapped.is_open.tolist() == [True, False] * 3
 
 
 def test_open_prefixes_cut_closed_sequences_only():
-    prefixes = open_prefixes([[1, 2, 3, 4], OpenKeys([5, 6]), []], copies=3, seed=0)
-    assert len(prefixes) == 3 and all(isinstance(p, OpenKeys) for p in prefixes)
-    assert all(1 <= len(p) <= 4 and p == [1, 2, 3, 4][: len(p)] for p in prefixes)
+    prefixes = open_prefixes(batch([[1, 2, 3, 4], [5, 6], []], [0, 1, 0]), copies=3, seed=0)
+    assert len(prefixes) == 3 and prefixes.is_open.all()
+    assert all(1 <= len(p) <= 4 and p == [1, 2, 3, 4][: len(p)] for p in lists(prefixes))
+
+
+def test_concat_keeps_keys_and_open_flags_in_order():
+    out = concat(batch([[1], [2]], [1, 0]), batch([[3]], [1]))
+    assert lists(out) == [[1], [2], [3]] and out.is_open.tolist() == [True, False, True]

@@ -7,7 +7,10 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.models.base import read_config
+from logbert.models.checks import check_sessions, check_training, require_fitted
 from logbert.models.registry import DETECTORS, detector_class, load_detector
+from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import Session
 
 # Small settings so each neural model trains in well under a second on the toy data.
 FAST = {
@@ -43,11 +46,55 @@ def test_scoring_before_training_is_a_clear_error(name):
         make(name).decision_function([[1, 2, 3]])
 
 
-def test_predict_before_calibrate_is_a_clear_error(fitted):
-    fitted.threshold_ = None
+def test_predict_before_calibrate_is_a_clear_error(fitted, tmp_path):
+    fitted.save(tmp_path)
+    (tmp_path / "threshold.json").unlink()
+    loaded = load_detector(tmp_path)
+    assert not hasattr(loaded, "threshold_")
     with pytest.raises(LogbertError, match="no calibrated threshold"):
-        fitted.predict([[1, 2, 3]])
-    fitted.calibrate(NORMAL[:8])
+        loaded.predict([[1, 2, 3]])
+    loaded.calibrate(NORMAL[:8])
+    assert loaded.predict([[1, 2, 3]]).shape == (1,)
+
+
+def test_check_sessions_accepts_every_input_form():
+    keys = [[1, 2], [], [3]]
+    sessions = [Session(session_id=f"s{i}", keys=k, label="anomaly") for i, k in enumerate(keys)]
+    for given in (keys, [np.array(k) for k in keys], sessions, SessionBatch.from_keys(keys)):
+        batch = check_sessions(given)
+        assert [k.tolist() for k in batch.keys] == keys and not batch.is_open.any()
+    assert check_sessions(sessions).session_ids == ["s0", "s1", "s2"]
+    marked = SessionBatch.from_keys(keys, [True, False, True])
+    assert check_sessions(marked) is marked
+    for bad in ("1 2 3", 42, [[1, "x"]], [None]):
+        with pytest.raises(LogbertError, match="sessions must be|integer log keys"):
+            check_sessions(bad)
+
+
+def test_check_training_leaves_out_sessions_labelled_anomalous():
+    batch = check_training([[1], [2], [3], [4]], [0, 1, -1, True], "demo")
+    assert [k.tolist() for k in batch.keys] == [[1], [3]]  # unknown (-1) labels are kept
+    marked = SessionBatch.from_keys([[1], [2]], [True, False])
+    assert check_training(marked, [1, 0], "demo").is_open.tolist() == [False]
+    with pytest.raises(LogbertError, match="3 labels for 2 sessions"):
+        check_training([[1], [2]], [0, 0, 0], "demo")
+    with pytest.raises(LogbertError, match="labels must be"):
+        check_training([[1], [2]], ["normal", "anomaly"], "demo")
+    with pytest.raises(LogbertError, match="no training sessions: demo needs"):
+        check_training([], None, "demo")
+    with pytest.raises(LogbertError, match="all 2 sessions given to demo are empty"):
+        check_training([[], []], None, "demo")
+
+
+def test_require_fitted_names_the_model_and_how_to_load_it():
+    class Thing:
+        name = "thing"
+
+    thing = Thing()
+    with pytest.raises(LogbertError, match=r"thing is not trained yet: call fit\(\) or Thing"):
+        require_fitted(thing, "model_")
+    thing.model_ = object()
+    require_fitted(thing, "model_")
 
 
 def test_unseen_keys_score_above_normal_sessions(fitted):

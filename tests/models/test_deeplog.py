@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from logbert.models.deeplog import DeepLog
-from logbert.sessions.lifecycle import OpenKeys
+from logbert.sessions.batch import SessionBatch
 
 NORMAL = [[1, 2, 3, 4, 5, 6]] * 30 + [[1, 2, 3, 4, 4, 5, 6]] * 10
 
@@ -27,9 +27,10 @@ def test_end_marker_catches_sessions_that_stop_early(strict):
 
 
 def test_open_sessions_are_not_judged_on_their_end(strict):
-    closed, still_open = strict.decision_function([[1, 2, 3], OpenKeys([1, 2, 3])])
+    closed, still_open = strict.decision_function(SessionBatch.from_keys([[1, 2, 3]] * 2, [0, 1]))
     assert still_open == 0 and closed >= 1
-    assert strict.decision_function([OpenKeys([1, 3, 2])])[0] >= 1  # order still counts
+    swapped = SessionBatch.from_keys([[1, 3, 2]], [True])
+    assert strict.decision_function(swapped)[0] >= 1  # order still counts
 
 
 def test_each_unseen_key_is_a_miss(strict):

@@ -38,8 +38,64 @@ def test_jsonl_and_parquet_read_alike(tmp_path):
 
 def test_threshold_column_is_used_when_present(tmp_path):
     path = write_jsonl(tmp_path / "s.jsonl", ROWS[:2])
-    assert load_scores(path, column="miss_ratio").scores.tolist() == [0.9, 0.1]
-    assert load_scores(path, column="absent").column == "score"
+    table = load_scores(path, column="miss_ratio")
+    assert table.scores.tolist() == [0.9, 0.1] and table.has_deciding
+    assert list(table.columns) == ["miss_ratio", "score"] and table.secondary == ["score"]
+    assert [r["session_id"] for r in table.top_rows] == ["a", "b"]  # by miss_ratio
+
+
+def test_absent_deciding_column_is_not_replaced_by_another(tmp_path):
+    """A threshold on `max_surprise` must not be applied to the mean surprise `score`."""
+    path = write_jsonl(tmp_path / "s.jsonl", ROWS)
+    table = load_scores(path, column="max_surprise", top=2)
+    assert table.column == "max_surprise" and not table.has_deciding
+    assert table.scores.size == 0 and table.labels is None and table.verdicts.size == 0
+    assert table.n_unscored == 0 and table.n_rows == 5
+    # what can still be shown: every score column present, by name, all rows
+    assert list(table.columns) == ["score", "miss_ratio"]
+    np.testing.assert_array_equal(table.columns["score"], [0.5, 3.0, np.nan, 2.0, 1.0])
+    np.testing.assert_array_equal(table.columns["miss_ratio"], [0.9, 0.1, np.nan, 0.2, 0.3])
+    assert table.all_labels.tolist() == [0, 1, 0, -1, 1]
+    # the top rows are ranked by a column that is named, never passed off as the deciding one
+    assert table.ranked_by == "score"
+    assert [r["session_id"] for r in table.top_rows] == ["b", "d"]
+
+
+def test_score_columns_are_read_from_the_data(tmp_path):
+    rows = [
+        {"session_id": "a", "score": 1.0, "open": True, "is_anomaly": False, "note": "x"},
+        {"session_id": "b", "score": 2.0, "tail_score": 5.0, "flag": True, "label": "normal"},
+        {"session_id": "c", "score": 3.0, "tail_score": 4.0, "label": "anomaly"},
+    ]
+    path = write_jsonl(tmp_path / "s.jsonl", rows)
+    table = load_scores(path, column="tail_score", declared=["score", "tail_score"])
+    # declared order after the deciding score; strings, booleans and non-score fields are not
+    # scores; a column that starts late is NaN before it
+    assert list(table.columns) == ["tail_score", "score"]
+    np.testing.assert_array_equal(table.columns["tail_score"], [np.nan, 5.0, 4.0])
+    assert table.scores.tolist() == [5.0, 4.0] and table.n_unscored == 1
+    assert table.labels.tolist() == [0, 1] and table.all_labels.tolist() == [-1, 0, 1]
+    assert table.verdicts is None  # only row a has is_anomaly, and it has no tail_score
+    assert [r["session_id"] for r in table.top_rows] == ["b", "c"]
+
+
+def test_parquet_extra_score_columns_are_read(tmp_path):
+    rows = [dict(r, max_surprise=float(i)) for i, r in enumerate(ROWS)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "s.parquet")
+    table = load_scores(tmp_path / "s.parquet", column="max_surprise", top=1)
+    assert table.has_deciding and table.scores.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert table.secondary == ["score", "miss_ratio"]
+    assert table.top_rows[0]["session_id"] == "e"
+
+
+def test_model_declares_score_names(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    assert load_model_dir(model).score_names == []
+    (model / "config.json").write_text(json.dumps({"score_names": ["score", 3, "max_surprise"]}))
+    assert load_model_dir(model).score_names == ["score", "max_surprise"]
+    (model / "config.json").write_text(json.dumps({"score_names": "score"}))
+    assert load_model_dir(model).score_names == []
 
 
 def test_unlabelled_scores_have_no_labels(tmp_path):

@@ -139,7 +139,7 @@ def test_unlabelled_scores_still_show_distribution(report_inputs, tmp_path):
 def test_metrics_come_from_scores_without_evaluation(report_inputs, tmp_path):
     paths = report_inputs()
     _, html = render(paths, tmp_path, scores=paths["scores"])
-    assert "computed from scores.jsonl at the threshold" in html
+    assert "computed from scores.jsonl (score) at the threshold" in html
     assert f"{paths['metrics']['f1']:.4g}" in html
 
 
@@ -288,3 +288,99 @@ def test_empty_history_says_no_curve_was_recorded(report_inputs, tmp_path):
     (paths["model"] / "history.json").write_text("{}")
     result, html = render(paths, tmp_path)
     assert "not trained by gradient steps" in html and "Training" in result.missing
+
+
+def _decide_on(paths, column, value=1.5, **config):
+    """Make the model's threshold apply to `column` (and add `config` to config.json)."""
+    record = json.loads((paths["model"] / "threshold.json").read_text())
+    record.update(score=column, value=value)
+    (paths["model"] / "threshold.json").write_text(json.dumps(record))
+    if config:
+        current = json.loads((paths["model"] / "config.json").read_text())
+        (paths["model"] / "config.json").write_text(json.dumps({**current, **config}))
+
+
+LACKS = "The scores lack `max_surprise`, the score the threshold applies to; rescore with this"
+
+
+def test_scores_lacking_the_deciding_column_give_no_verdict_metrics(report_inputs, tmp_path):
+    """The threshold applies to max_surprise; the file has only score and miss_ratio."""
+    paths = report_inputs()
+    _decide_on(paths, "max_surprise", 7.65)
+    result, html = render(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    # no verdict numbers from `score` at max_surprise's threshold: no F1 box, no matrix, no sweep
+    assert '<div class="k">F1</div>' not in html and '<div class="k">recall</div>' not in html
+    assert "Metrics computed from" not in html
+    assert [p.stem for p in result.figure_paths] == ["training_loss", "score_distributions"]
+    assert LACKS in html
+    assert html.count(LACKS) >= 4  # warning, scores, quality, sweep (and top sessions)
+    assert "none is computed from another score" in html
+    assert {"Detection quality", "Threshold sweep"} <= set(result.missing)
+    # what it can show: each column present, under its own name
+    assert "<td>score</td><td>all</td>" in html and "<td>miss_ratio</td><td>all</td>" in html
+    assert "<td>score</td><td>anomalous</td>" in html
+    assert "none of these is the model&#x27;s verdict" in html  # per-column ranking, no threshold
+    # top sessions: no deciding value, no verdict computed from `score`
+    assert "no max_surprise; score " in html and "ranked by `score` here" in html
+    assert "(threshold 7.65)" not in html
+
+
+def test_lacking_deciding_column_with_evaluation_keeps_its_headline(report_inputs, tmp_path):
+    paths = report_inputs()
+    _decide_on(paths, "max_surprise", 7.65)
+    evaluation = json.loads(paths["evaluation"].read_text())
+    evaluation["threshold_info"]["score"] = "max_surprise"
+    evaluation["f1"] = 0.777  # would "disagree" with F1 recomputed from `score`
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    result, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    assert ">0.777<" in html and "from evaluation_results.json" in html
+    assert "disagree" not in html  # nothing is recomputed from another column
+    assert "come from evaluation_results.json alone" in html
+    assert "roc_pr" not in [p.stem for p in result.figure_paths]
+    assert "threshold_sweep" not in [p.stem for p in result.figure_paths]
+
+
+def test_any_column_named_by_the_threshold_decides(report_inputs, tmp_path):
+    """No score name is hard-coded: a `tail_score` column decides when the threshold says so."""
+    paths = report_inputs()
+    rows = [dict(r, tail_score=r["score"] * 10) for r in paths["rows"]]
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+    _decide_on(paths, "tail_score", 15.0, score_names=["score", "miss_ratio", "tail_score"])
+    result, html = render(paths, tmp_path, scores=paths["scores"])
+    # same verdicts as `score` at 1.5, since tail_score is score x 10
+    assert f"{paths['metrics']['f1']:.4g}" in html
+    assert "computed from scores.jsonl (tail_score) at the threshold" in html
+    assert "Deciding score: tail_score" in html and "Also shown" in html
+    assert sorted(p.stem for p in result.figure_paths) == sorted(FIGURE_NAMES)
+    assert "lack" not in html
+
+
+def test_declared_score_names_are_checked(report_inputs, tmp_path):
+    paths = report_inputs()
+    _decide_on(paths, "score", score_names=["score", "max_surprise"])
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert "the scores lack max_surprise" in html  # declared, absent: said, not fatal
+    assert "does not declare" not in html
+    _decide_on(paths, "miss_ratio", score_names=["score", "max_surprise"])
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert "applies to `miss_ratio`, which this model does not declare" in html
+
+
+def test_top_session_headers_lead_with_the_deciding_score(report_inputs, tmp_path):
+    paths = report_inputs()
+    rows = [
+        dict(paths["rows"][0], session_id="calm", score=9.0, miss_ratio=0.1, max_surprise=3.0),
+        dict(paths["rows"][1], session_id="spiky", score=2.1, miss_ratio=0.3, max_surprise=12.3),
+    ]
+    for row in rows:
+        row.pop("is_anomaly")
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+    _decide_on(paths, "max_surprise", 7.65)
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    summaries = re.findall(r"<summary>(.*?)</summary>", html)
+    assert summaries == [
+        "#1 session spiky: max_surprise 12.3 (threshold 7.65); score 2.1; miss_ratio 0.3; "
+        "label normal; flagged",
+        "#2 session calm: max_surprise 3 (threshold 7.65); score 9; miss_ratio 0.1; "
+        "label normal; not flagged",
+    ]

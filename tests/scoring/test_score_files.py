@@ -1,51 +1,33 @@
-"""Score files: jsonl/parquet round trips, generic detectors, templates."""
+"""Score files: jsonl/parquet round trips for any declared score names; bad files."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.scoring.score_files import (
-    ScoreWriter,
-    iter_scores,
-    read_templates,
-    score_format,
-    score_rows,
-)
-from logbert.sessions.io import Session
+from logbert.scoring.score_files import ScoreWriter, iter_scores, score_format
 
-
-class LengthDetector:
-    """A detector without per-event details: the score is the session length."""
-
-    def decision_function(self, keys):
-        return np.array([len(k) for k in keys], dtype=float)
-
-
-SESSIONS = [Session("a", [1, 2], "normal"), Session("b", [1, 2, 3, 4], "anomaly"), Session("c", [])]
-
-
-def test_generic_detector_rows_carry_score_and_verdict_only():
-    rows = score_rows(LengthDetector(), SESSIONS, threshold=3)
-    assert [r["session_id"] for r in rows] == ["a", "b", "c"]
-    assert [r["is_anomaly"] for r in rows] == [False, True, False]
-    assert set(rows[0]) == {"session_id", "score", "is_anomaly", "label"}
-    assert "label" not in rows[2]
-    with pytest.raises(LogbertError, match="miss_ratio"):
-        score_rows(LengthDetector(), SESSIONS, threshold=3, decision="miss_ratio")
+ROWS = [
+    {"session_id": "a", "score": 2.0, "length": 2.0, "is_anomaly": False, "label": "normal"},
+    {"session_id": "b", "score": 4.0, "length": 4.0, "is_anomaly": True, "label": "anomaly",
+     "top_events": [{"position": 1, "key": 2, "template": "B", "surprise": 3.0, "expected": [],
+                     "source": "x.log", "line_no": 7}]},
+    {"session_id": "c", "score": 0.0, "length": 0.0, "is_anomaly": False},
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
-def test_writer_round_trip(tmp_path, suffix):
-    rows = score_rows(LengthDetector(), SESSIONS, threshold=3)
+def test_writer_round_trip_with_the_models_score_names(tmp_path, suffix):
     path = tmp_path / f"scores{suffix}"
-    with ScoreWriter(path) as writer:
-        writer.write(rows[:2])
-        writer.write(rows[2:])
+    with ScoreWriter(path, score_names=("score", "length")) as writer:
+        writer.write(ROWS[:2])
+        writer.write(ROWS[2:])
     back = list(iter_scores(path))
     assert writer.count == 3 and [r["score"] for r in back] == [2.0, 4.0, 0.0]
+    assert [r["length"] for r in back] == [2.0, 4.0, 0.0]
     assert [r.get("label") for r in back] == ["normal", "anomaly", None]
+    event = list(iter_scores(path, columns=["top_events"]))[1]["top_events"][0]
+    assert (event["source"], event["line_no"]) == ("x.log", 7)
 
 
 def test_bad_names_and_files(tmp_path):
@@ -57,9 +39,3 @@ def test_bad_names_and_files(tmp_path):
     broken.write_text('{"score": 1}\n{oops\n')
     with pytest.raises(LogbertError, match=":2:"):
         list(iter_scores(broken))
-    templates = tmp_path / "templates.csv"
-    templates.write_text("template_id,template,count\n3,Got <*>,9\n")
-    assert read_templates(templates) == {3: "Got <*>"} and read_templates(None) == {}
-    templates.write_text("id,text\n3,Got\n")
-    with pytest.raises(LogbertError, match="template_id"):
-        read_templates(templates)

@@ -1,16 +1,22 @@
 import json
+import os
 from datetime import datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
+from logbert.sessions import io as io_module
 from logbert.sessions.io import (
+    SESSION_SCHEMA,
     Session,
+    check_output_path,
     detect_format,
     iter_session_batches,
     normalize_label,
+    read_file_metadata,
     read_sessions,
     write_sessions,
 )
@@ -176,3 +182,117 @@ def test_parquet_writer_flushes_long_sessions_in_small_chunks(tmp_path, monkeypa
     assert write_sessions(sessions, path) == 5
     assert pq.ParquetFile(path).metadata.num_row_groups >= 3
     assert read_sessions(path) == sessions
+
+
+# --- raw evidence stays in memory --------------------------------------------------------------
+
+
+def test_lines_field_is_last_optional_and_never_written(tmp_path):
+    from dataclasses import fields
+
+    assert [f.name for f in fields(Session)][-1] == "lines"
+    assert not hasattr(Session("a", [1]), "__dict__")  # still a slots dataclass
+    assert Session("a", [1]).lines is None
+    tracked = [Session("a", [1, 2], lines=[("x.log", 3), ("x.log", 9)])]
+    for name in ("s.parquet", "s.jsonl", "s.txt"):
+        write_sessions(tracked, tmp_path / name)
+        assert read_sessions(tmp_path / name)[0].lines is None
+    assert pq.read_schema(tmp_path / "s.parquet").names == SESSION_SCHEMA.names
+    assert "lines" not in json.loads((tmp_path / "s.jsonl").read_text())
+
+
+# --- file metadata -----------------------------------------------------------------------------
+
+
+def test_parquet_metadata_is_written_and_read_back(tmp_path):
+    path = tmp_path / "s.parquet"
+    metadata = {b"logbert.template_set": b'{"n": 3}', "logbert.other": "x", "unrelated": "y"}
+    assert write_sessions(SESSIONS, path, metadata=metadata) == 3
+    assert read_file_metadata(path) == {"logbert.template_set": '{"n": 3}', "logbert.other": "x"}
+    assert read_sessions(path) == SESSIONS
+    write_sessions(SESSIONS, tmp_path / "plain.parquet")
+    assert read_file_metadata(tmp_path / "plain.parquet") == {}
+
+
+def test_metadata_of_other_formats_and_stdin_is_empty(tmp_path):
+    path = tmp_path / "s.jsonl"
+    write_sessions(SESSIONS, path, metadata={"logbert.template_set": "{}"})
+    assert read_file_metadata(path) == {}
+    assert read_file_metadata("-") == {}
+    with pytest.raises(LogbertError, match="sessions file not found"):
+        read_file_metadata(tmp_path / "absent.parquet")
+    (tmp_path / "bad.parquet").write_text("no")
+    with pytest.raises(LogbertError, match="not a readable parquet file"):
+        read_file_metadata(tmp_path / "bad.parquet")
+
+
+# --- paths that are not files ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["sessions.parquet", "sessions.jsonl", "hdfs_train"])
+def test_a_folder_is_not_a_sessions_file(tmp_path, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    message = "is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+    with pytest.raises(LogbertError, match=message):
+        read_sessions(folder)
+    with pytest.raises(LogbertError, match=message):
+        next(iter_session_batches(folder))
+    with pytest.raises(LogbertError, match=f"sessions file {folder} is a folder"):
+        write_sessions(SESSIONS, folder)
+
+
+def test_writing_under_a_file_names_the_path(tmp_path):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    target = blocker / "deeper" / "sessions.parquet"
+    with pytest.raises(LogbertError, match=f"cannot write sessions file {target}.*is a file"):
+        write_sessions(SESSIONS, target)
+    with pytest.raises(LogbertError, match="cannot write sessions file"):
+        write_sessions(SESSIONS, blocker / "sessions.jsonl")
+
+
+def test_write_sessions_creates_missing_folders(tmp_path):
+    path = tmp_path / "a" / "b" / "sessions.jsonl"
+    assert write_sessions(SESSIONS, path) == 3 and path.is_file()
+
+
+def test_check_output_path(tmp_path, monkeypatch):
+    check_output_path(tmp_path / "new" / "deeper" / "out.parquet", "sessions file")  # fine
+    assert not (tmp_path / "new").exists()  # a check creates nothing
+    existing = tmp_path / "out.parquet"
+    existing.write_text("old")
+    check_output_path(existing, "sessions file")  # overwriting a file is fine
+    with pytest.raises(LogbertError, match=f"scores file {tmp_path} is a folder"):
+        check_output_path(tmp_path, "scores file")
+    with pytest.raises(LogbertError, match=f"cannot write sessions file {existing / 'x.jsonl'}"):
+        check_output_path(existing / "x.jsonl", "sessions file")  # parent is a file
+    read_only = tmp_path / "read_only"
+    read_only.mkdir()
+    # tests run as root, who may write anywhere: pretend the folder is read-only
+    monkeypatch.setattr(io_module.os, "access", lambda p, mode: Path(p) != read_only)
+    with pytest.raises(LogbertError, match=f"folder {read_only} is not writable"):
+        check_output_path(read_only / "sub" / "out.parquet", "sessions file")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_read_only_folder_is_refused(tmp_path):
+    read_only = tmp_path / "read_only"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    try:
+        with pytest.raises(LogbertError, match="is not writable"):
+            write_sessions(SESSIONS, read_only / "s.parquet")
+    finally:
+        read_only.chmod(0o755)
+
+
+def test_check_output_path_for_a_folder_output(tmp_path):
+    check_output_path(tmp_path / "model", "model directory", directory=True)  # to be created
+    check_output_path(tmp_path, "model directory", directory=True)  # an existing folder
+    a_file = tmp_path / "model.txt"
+    a_file.write_text("x")
+    with pytest.raises(LogbertError, match="model directory .* is a file, not a folder"):
+        check_output_path(a_file, "model directory", directory=True)
+    with pytest.raises(LogbertError, match="is a file, so the folder cannot be created"):
+        check_output_path(a_file / "model", "model directory", directory=True)

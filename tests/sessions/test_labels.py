@@ -1,7 +1,7 @@
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.sessions.labels import event_label, read_labels
+from logbert.sessions.labels import event_label, read_labels, read_labels_with_columns
 
 
 def test_read_loghub_anomaly_label_csv(tmp_path):
@@ -19,8 +19,11 @@ def test_other_id_column_names_and_column_order(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("Block,Label\nblk_1,Normal\n", "expected a CSV header 'BlockId,Label'.*found block,label"),
-        ("BlockId,Status\nblk_1,Normal\n", "expected a CSV header"),
+        # more than two columns: the id and label columns must be named
+        ("Block,Label,Note\nblk_1,Normal,x\n", "expected a CSV header.*found Block,Label,Note"),
+        ("BlockId,Status,Note\nblk_1,Normal,x\n", "expected a CSV header"),
+        ("BlockId\nblk_1\n", "expected a CSV header"),
+        ("blk_1,Normal\nblk_2,Anomaly\n", "looks like data, not a header"),
         ("", "found an empty file"),
         ("BlockId,Label\nblk_1\n", r"labels\.csv:2: expected 2 columns"),
         ("BlockId,Label\nblk_1,Odd\n", r"labels\.csv:2: unknown session label 'Odd'"),
@@ -32,6 +35,45 @@ def test_bad_labels_files(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(LogbertError, match=message):
         read_labels(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "id_column", "label_column"),
+    [
+        ("InstanceId,Label", "InstanceId", "Label"),
+        ("BlockId,Label", "BlockId", "Label"),
+        ("id,label", "id", "label"),
+        ("foo,bar", "foo", "bar"),  # no column named label: the second one is
+        ("LABEL,node", "node", "LABEL"),  # a column named label wins, wherever it is
+        ("Block,Label", "Block", "Label"),
+        ("BlockId,Status", "BlockId", "Status"),
+    ],
+)
+def test_any_two_column_csv_with_a_header(tmp_path, header, id_column, label_column):
+    path = tmp_path / "labels.csv"
+    first, second = ("Anomaly", "x1") if header.lower().startswith("label") else ("x1", "Anomaly")
+    rows = f"{first},{second}\n" + ("Normal,x2\n" if first == "Anomaly" else "x2,Normal\n")
+    path.write_text(f"{header}\n{rows}")
+    labels, id_name, label_name = read_labels_with_columns(path)
+    assert labels == {"x1": "anomaly", "x2": "normal"}
+    assert (id_name, label_name) == (id_column, label_column)
+    assert read_labels(path) == labels
+
+
+def test_wide_csv_needs_named_id_and_label_columns(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("Node,InstanceId,Label\nn1,i1,Normal\nn1,i2,Anomaly\n")
+    assert read_labels_with_columns(path) == (
+        {"i1": "normal", "i2": "anomaly"},
+        "InstanceId",
+        "Label",
+    )
+
+
+def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_bytes("\ufeffBlockId,Label\nblk_1,Normal\n".encode())
+    assert read_labels_with_columns(path) == ({"blk_1": "normal"}, "BlockId", "Label")
 
 
 def test_missing_labels_file(tmp_path):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 
+from logbert.errors import LogbertError
+from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session, write_sessions
 from logbert.sessions.lifecycle import (
-    OpenKeys,
-    file_keys,
+    SessionLifecycle,
     file_log_end,
     log_end,
-    marked_keys,
     open_sessions,
     session_lifetime,
 )
@@ -35,21 +36,54 @@ def test_sessions_younger_than_the_lifetime_at_the_end_are_open():
     sessions = [_session(0, 0, 1), _session(1, 8, 1), _session(2, 9.5, 0.5), Session("x", [3])]
     end = log_end(sessions)
     assert end == T0 + timedelta(hours=10)
-    assert open_sessions(sessions, end, lifetime=3 * 3600) == [False, True, True, False]
-    assert open_sessions(sessions, end, lifetime=1.5 * 3600) == [False, False, True, False]
-    assert open_sessions(sessions, end, lifetime=None) == [False] * 4
-    assert open_sessions(sessions, None, lifetime=3600) == [False] * 4
+    mask = open_sessions(sessions, end, lifetime=3 * 3600)
+    assert mask.dtype == bool and mask.tolist() == [False, True, True, False]
+    assert open_sessions(sessions, end, lifetime=1.5 * 3600).tolist() == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert open_sessions(sessions, end, lifetime=None).tolist() == [False] * 4
+    assert open_sessions(sessions, None, lifetime=3600).tolist() == [False] * 4
 
 
-def test_open_sessions_keep_their_keys_and_are_marked(tmp_path):
+def test_file_log_end(tmp_path):
     sessions = [_session(0, 0, 1, (5, 6)), _session(1, 9.5, 0.5, (7,))]
-    keys = marked_keys(sessions, [False, True])
-    assert keys == [[5, 6], [7]] and isinstance(keys[1], OpenKeys)
-    assert not isinstance(keys[0], OpenKeys)
-    assert not any(isinstance(k, OpenKeys) for k in marked_keys(sessions, None))
-    path = tmp_path / "s.parquet"
-    write_sessions(sessions, path)
-    assert file_log_end(path) == T0 + timedelta(hours=10)
-    batch_keys = file_keys(path, None, lifetime=3600)(sessions)
-    assert [isinstance(k, OpenKeys) for k in batch_keys] == [False, True]
-    assert not any(isinstance(k, OpenKeys) for k in file_keys(path, None, None)(sessions))
+    for name in ("s.parquet", "s.jsonl"):
+        write_sessions(sessions, tmp_path / name)
+        assert file_log_end(tmp_path / name) == T0 + timedelta(hours=10)
+    write_sessions(sessions, tmp_path / "keys_only.txt")
+    assert file_log_end(tmp_path / "keys_only.txt") is None
+    assert file_log_end("-") is None  # standard input cannot be read twice
+
+
+def test_lifecycle_learns_the_lifetime_and_marks_open_sessions():
+    training = [_session(i, 0, 1) for i in range(100)]
+    lifecycle = SessionLifecycle().fit(training)
+    assert lifecycle.lifetime_ == pytest.approx(3600)
+    sessions = [_session(0, 0, 1, (5, 6)), _session(1, 9.5, 0.5, (7,)), Session("x", [8])]
+    assert lifecycle.open_mask(sessions).tolist() == [False, True, False]
+    later = T0 + timedelta(hours=20)
+    assert lifecycle.open_mask(sessions, later).tolist() == [False, False, False]
+    batch = lifecycle.batch(sessions)
+    assert isinstance(batch, SessionBatch)
+    assert batch.is_open.tolist() == [False, True, False] and batch.n_open == 1
+    assert [k.tolist() for k in batch.keys] == [[5, 6], [7], [8]]
+    assert batch.session_ids == ["s0", "s1", "x"]
+
+
+def test_lifecycle_without_timestamps_never_opens_a_session():
+    lifecycle = SessionLifecycle().fit([Session("a", [1]), Session("b", [2])])
+    assert lifecycle.lifetime_ is None
+    assert not lifecycle.open_mask([_session(0, 0, 1)]).any()
+
+
+def test_lifecycle_round_trips_and_must_be_fitted():
+    lifecycle = SessionLifecycle(quantile=0.9).fit([_session(i, 0, i + 1) for i in range(10)])
+    back = SessionLifecycle.from_dict(lifecycle.to_dict())
+    assert (back.quantile, back.lifetime_) == (0.9, lifecycle.lifetime_)
+    assert SessionLifecycle.from_dict({"lifetime_seconds": None}).lifetime_ is None
+    with pytest.raises(LogbertError, match="not fitted"):
+        SessionLifecycle().open_mask([_session(0, 0, 1)])
+    assert np.array_equal(back.open_mask([]), np.zeros(0, dtype=bool))

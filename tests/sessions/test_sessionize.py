@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pyarrow as pa
@@ -6,8 +7,14 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.sessions.sessionize import (
+    TEMPLATE_SET_KEY,
+    IdSessionizer,
+    Sessionizer,
+    SessionizerSettings,
     SessionizeStats,
+    WindowSessionizer,
     compile_id_pattern,
+    events_metadata,
     parse_duration,
     sessionize_by_id,
     sessionize_by_window,
@@ -131,7 +138,8 @@ def test_by_id_idle_timeout_writes_quiet_sessions_early_and_counts_returns(make_
     stream = sessionize_by_id(path, BLK, stats, batch_size=16, idle_timeout=timedelta(minutes=5))
     first = next(stream)
     assert (first.session_id, first.keys) == ("blk_0", [0, 1, 2])
-    assert stats.n_events < 30  # written long before the end of the file
+    # written with the batch of 16 in which it went quiet (event ~22), long before the end (301)
+    assert stats.n_events <= 32
     sessions = [first, *stream]
     assert stats.max_open <= 10
     assert len(sessions) == 101 and stats.n_reopened == 1  # blk_0 again, as a new session
@@ -280,3 +288,233 @@ def test_bad_column_values(make_events):
     path = make_events("strings.parquet", template_id=[1], timestamp=["yesterday"])
     with pytest.raises(LogbertError, match="column timestamp has type string"):
         by_window(path, "1m")
+
+
+# --- streaming: push / flush -------------------------------------------------------------------
+
+
+def _hdfs_like_table(n: int = 120) -> pa.Table:
+    """Interleaved blocks with gaps, labels, sources and line numbers (parse's columns)."""
+    contents, keys, times, labels = [], [], [], []
+    for i in range(n):
+        contents.append(f"blk_{i % 9} op" if i % 11 else "no id here")
+        keys.append(i % 13)
+        times.append(at(17 * i + (i % 5) * 3) if i % 23 else None)
+        labels.append("-" if i % 17 else "ALERT")
+    return pa.table(
+        {
+            "line_no": list(range(1, n + 1)),
+            "source": ["hdfs.log"] * n,
+            "timestamp": pa.array(times, pa.timestamp("us")),
+            "content": contents,
+            "template_id": keys,
+            "label": labels,
+        }
+    )
+
+
+def _push_all(sessionizer: Sessionizer, table: pa.Table, size: int, record_batches: bool):
+    out = []
+    for offset in range(0, table.num_rows, size):
+        part = table.slice(offset, size)
+        if record_batches:
+            part = part.combine_chunks().to_batches()[0]
+        out.extend(sessionizer.push(part))
+    return out + sessionizer.flush()
+
+
+@pytest.mark.parametrize("size", [1, 7, 1000])
+@pytest.mark.parametrize("record_batches", [False, True])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda stats: IdSessionizer(BLK, stats=stats),
+        lambda stats: IdSessionizer(BLK, idle_timeout="2m", stats=stats),
+        lambda stats: IdSessionizer(BLK, labels={"blk_1": "anomaly", "x": "normal"}, stats=stats),
+        lambda stats: WindowSessionizer("5m", stats=stats),
+        lambda stats: WindowSessionizer(timedelta(minutes=5), "1m", stats=stats),
+    ],
+)
+def test_push_flush_gives_exactly_what_the_file_functions_give(
+    tmp_path, size, record_batches, make
+):
+    table = _hdfs_like_table()
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path, row_group_size=10)
+    stats = SessionizeStats()
+    sessionizer = make(stats)
+    if isinstance(sessionizer, IdSessionizer):
+        file_sessions = list(
+            sessionize_by_id(
+                path, BLK, stats, sessionizer.labels, 5, idle_timeout=sessionizer.idle_timeout
+            )
+        )
+    else:
+        file_sessions = list(
+            sessionize_by_window(path, sessionizer.window, stats, sessionizer.step, 5)
+        )
+    streamed_stats = SessionizeStats()
+    streamed = _push_all(make(streamed_stats), table, size, record_batches)
+    assert streamed == file_sessions and len(streamed) > 3
+    assert streamed_stats == stats
+
+
+def test_push_returns_sessions_as_they_close():
+    stream = IdSessionizer(BLK, idle_timeout="1m")
+    first = stream.push(
+        pa.table(
+            {"content": ["blk_1 a", "blk_2 a"], "template_id": [1, 2], "timestamp": [at(0), at(30)]}
+        )
+    )
+    assert first == []
+    closed = stream.push(
+        pa.table({"content": ["blk_2 b"], "template_id": [3], "timestamp": [at(75)]})
+    )
+    assert [(s.session_id, s.keys) for s in closed] == [("blk_1", [1])]  # quiet for 75s > 1m
+    assert stream.stats.n_sessions == 1
+    assert [(s.session_id, s.keys) for s in stream.flush()] == [("blk_2", [2, 3])]
+    assert stream.flush() == []  # flushed once; nothing is held any more
+    with pytest.raises(LogbertError, match="flushed"):
+        stream.push(pa.table({"content": ["blk_3"], "template_id": [1], "timestamp": [at(80)]}))
+
+
+def test_windows_close_while_pushing():
+    stream = WindowSessionizer("1m")
+    table = pa.table({"template_id": [1, 2, 3], "timestamp": [at(0), at(30), at(125)]})
+    assert [s.keys for s in stream.push(table)] == [[1, 2]]  # 125s >= end 60s + grace 60s
+    assert [s.keys for s in stream.flush()] == [[3]]
+
+
+def test_push_checks_its_input():
+    with pytest.raises(LogbertError, match="must be a pyarrow Table or RecordBatch, not dict"):
+        IdSessionizer(BLK).push({"content": ["blk_1"], "template_id": [1]})
+    with pytest.raises(LogbertError, match=r"live: events need column\(s\) content"):
+        IdSessionizer(BLK).push(pa.table({"template_id": [1]}), where="live")
+    with pytest.raises(LogbertError, match="need column.*timestamp"):
+        IdSessionizer(BLK, idle_timeout="1h").push(pa.table({"content": ["b"], "template_id": [1]}))
+    with pytest.raises(LogbertError, match="need column.*timestamp"):
+        WindowSessionizer("1m").push(pa.table({"template_id": [1]}))
+    with pytest.raises(LogbertError, match="1 events have no template_id"):
+        IdSessionizer(BLK).push(pa.table({"content": ["blk_1"], "template_id": [None]}))
+
+
+# --- raw evidence: (source, line_no) per key -----------------------------------------------------
+
+
+def test_track_lines_keeps_source_and_line_of_every_key(make_events):
+    path = make_events(
+        content=["blk_1 a", "blk_2 a", "blk_1 b blk_2"],
+        template_id=[1, 2, 3],
+        source=["a.log", "a.log", "b.log"],
+        line_no=[10, 11, 3],
+    )
+    sessions = list(sessionize_by_id(path, BLK, SessionizeStats(), track_lines=True))
+    assert [(s.session_id, s.keys, s.lines) for s in sessions] == [
+        ("blk_1", [1, 3], [("a.log", 10), ("b.log", 3)]),
+        ("blk_2", [2, 3], [("a.log", 11), ("b.log", 3)]),
+    ]
+    untracked = list(sessionize_by_id(path, BLK, SessionizeStats()))
+    assert all(s.lines is None for s in untracked)
+    assert [s.keys for s in untracked] == [s.keys for s in sessions]
+
+
+def test_track_lines_without_source_columns_gives_none():
+    stream = IdSessionizer(BLK, track_lines=True)
+    stream.push(pa.table({"content": ["blk_1", "blk_1"], "template_id": [1, 2]}))
+    assert stream.flush()[0].lines is None
+
+
+def test_track_lines_in_sliding_windows():
+    stream = WindowSessionizer("2m", step="1m", track_lines=True)
+    table = pa.table(
+        {
+            "template_id": [1, 2],
+            "timestamp": [at(0), at(90)],
+            "source": ["x", "x"],
+            "line_no": [1, 2],
+        }
+    )
+    sessions = stream.push(table) + stream.flush()
+    assert [(s.keys, s.lines) for s in sessions] == [
+        ([1], [("x", 1)]),
+        ([1, 2], [("x", 1), ("x", 2)]),
+        ([2], [("x", 2)]),
+    ]
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "give exactly one of --by-id REGEX or --window DURATION"),
+        ({"by_id": BLK, "window": "5m"}, "give exactly one of --by-id REGEX or --window"),
+        ({"by_id": BLK, "step": "1m"}, "--step slides time windows"),
+        ({"window": "5m", "idle_timeout": "1h"}, "use it with --by-id"),
+        ({"by_id": "blk_("}, "invalid --by-id regex"),
+        ({"by_id": r"\d*"}, "matches the empty string"),
+        ({"by_id": BLK, "idle_timeout": "soon"}, "invalid duration 'soon'"),
+        ({"window": "5 parsecs"}, "invalid duration"),
+        ({"window": "5m", "step": "0s"}, "invalid duration"),
+        ({"window": "1m", "step": "2m"}, "--step 2m is longer than --window 1m"),
+    ],
+)
+def test_settings_validate(settings, message):
+    with pytest.raises(LogbertError, match=re.escape(message)):
+        SessionizerSettings(**settings).validate()
+
+
+def test_settings_round_trip_through_json_and_describe():
+    import json
+
+    by_id = SessionizerSettings(by_id=BLK, idle_timeout="1d")
+    data = json.loads(json.dumps(by_id.to_dict()))
+    assert data == {"by_id": BLK, "idle_timeout": "1d", "window": None, "step": None}
+    assert SessionizerSettings.from_dict(data) == by_id
+    assert by_id.describe() == "by id 'blk_-?\\d+', idle timeout 1d"
+    assert SessionizerSettings(by_id=BLK).describe() == "by id 'blk_-?\\d+'"
+    windows = SessionizerSettings.from_dict({"window": "5m", "step": "1m"})
+    assert windows.describe() == "windows of 5m every 1m"
+    assert SessionizerSettings(window="1h").describe() == "windows of 1h"
+    with pytest.raises(LogbertError, match="unknown sessionizer setting.*colour"):
+        SessionizerSettings.from_dict({"window": "5m", "colour": "red"})
+    with pytest.raises(LogbertError, match="must be a string"):
+        SessionizerSettings.from_dict({"window": 5})
+    with pytest.raises(LogbertError, match="exactly one"):
+        SessionizerSettings.from_dict({})
+
+
+def test_settings_build_the_sessionizer():
+    built = SessionizerSettings(by_id=BLK, idle_timeout="90s").build(
+        labels={"blk_1": "normal"}, track_lines=True
+    )
+    assert isinstance(built, IdSessionizer) and built.track_lines
+    assert built.idle_timeout == timedelta(seconds=90) and built.labels == {"blk_1": "normal"}
+    windows = SessionizerSettings(window="2m", step="1m").build()
+    assert isinstance(windows, WindowSessionizer)
+    assert (windows.window, windows.step) == (timedelta(minutes=2), timedelta(minutes=1))
+    with pytest.raises(LogbertError, match="--labels joins labels by session id"):
+        SessionizerSettings(window="2m").build(labels={"a": "normal"})
+    with pytest.raises(LogbertError, match="exactly one"):
+        SessionizerSettings().build()
+
+
+# --- events metadata ---------------------------------------------------------------------------
+
+
+def test_events_metadata_reads_logbert_keys(tmp_path):
+    path = tmp_path / "events.parquet"
+    table = pa.table({"template_id": [1]}).replace_schema_metadata(
+        {TEMPLATE_SET_KEY: '{"id": "abc"}', "other": "x"}
+    )
+    pq.write_table(table, path)
+    assert events_metadata(path) == {TEMPLATE_SET_KEY: '{"id": "abc"}'}
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"template_id": [1]}), plain)
+    assert events_metadata(plain) == {}
+    with pytest.raises(LogbertError, match="events file not found"):
+        events_metadata(tmp_path / "absent.parquet")
+    (tmp_path / "bad.parquet").write_text("not parquet")
+    with pytest.raises(LogbertError, match="not a readable parquet events file"):
+        events_metadata(tmp_path / "bad.parquet")

@@ -17,8 +17,8 @@ from logbert.evaluation.benchmark import (
     run_protocol,
     write_results,
 )
-from logbert.evaluation.protocols import datasets_dir
-from logbert.scoring.thresholds import DEFAULT_RULE, rule_needs_labels
+from logbert.evaluation.datasets import datasets_dir
+from logbert.scoring.thresholds import check_rule, rule_needs_labels
 
 
 def command(
@@ -40,10 +40,11 @@ def command(
         help="torch threads for every detector (0: torch's default). One is fastest on a busy "
         "2-core machine.",
     ),
-    threshold_rule: str = typer.Option(
-        DEFAULT_RULE,
+    threshold_rule: str | None = typer.Option(
+        None,
         "--threshold-rule",
-        help="Rule on the normal validation scores, the same for every detector.",
+        help="One rule on the normal validation scores for every detector (default: each "
+        "detector's own, the rule `logbert train` uses for it).",
     ),
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Datasets folder (default: $LOGBERT_DATA or ../shared/datasets)."
@@ -55,7 +56,7 @@ def command(
     ),
 ) -> None:
     """Train, calibrate and score detectors side by side; print and save the table."""
-    if rule_needs_labels(threshold_rule):
+    if threshold_rule is not None and rule_needs_labels(check_rule(threshold_rule)):
         raise LogbertError(
             f"--threshold-rule {threshold_rule!r} needs labels; the benchmark calibrates on "
             "normal validation sessions (its labelled-threshold column already uses best-f1)"

@@ -1,46 +1,63 @@
 """`logbert calibrate`: set a model's threshold from validation sessions by a named rule.
 
-Rules from normal data (`mean+2std`, `quantile:q`, `max`) use the normal sessions of the file
-(all of them when it has no labels); `best-f1`, `precision>=p`, `recall>=r` need both labels.
-Never calibrate on the data you evaluate on: `threshold.json` records the file used.
+Rules from normal data (`mean+2std`, `quantile:q`, `max`, `evt:p`) use the normal sessions of
+the input (all of them when it has no labels); `best-f1`, `precision>=p`, `recall>=r` need both
+labels. The default is the detector's own rule, the one `train` uses. Never calibrate on the
+data you evaluate on: `threshold.json` records the data used, and the threshold it replaces is
+kept in `threshold.previous.json`.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import typer
 
+from logbert.cli.inputs import INPUTS_HELP, LOGS_HELP, load_pipeline, read_all
 from logbert.errors import LogbertError
-from logbert.models.registry import load_detector
-from logbert.scoring.thresholds import DEFAULT_RULE
-from logbert.sessions.io import read_sessions
-from logbert.sessions.lifecycle import mark_open
+from logbert.pipeline import model_directory
+from logbert.scoring.thresholds import check_rule
 
 
 def command(
     model_dir: Path = typer.Argument(..., help="Model directory written by `logbert train`."),
-    sessions: Path = typer.Argument(..., help="Validation sessions (not the evaluation data)."),
-    rule: str = typer.Option(DEFAULT_RULE, "--rule", help="mean+Kstd, quantile:Q, max, ..."),
+    inputs: list[str] = typer.Argument(..., metavar="SESSIONS | LOG...", help=INPUTS_HELP),
+    rule: str | None = typer.Option(
+        None,
+        "--rule",
+        help="max, mean+Kstd, quantile:Q, evt:P, best-f1, precision>=P, recall>=R (default: "
+        "the detector's own rule, as in train).",
+    ),
+    logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
+    labels: Path | None = typer.Option(
+        None, "--labels", help="With --logs: CSV of session id and label."
+    ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
 ) -> None:
     """Calibrate the decision threshold and write threshold.json."""
-    detector = load_detector(model_dir)
-    validation = read_sessions(sessions, input_format)
+    if rule is not None:
+        check_rule(rule)
+    pipeline = load_pipeline(model_dir)
+    validation, where = read_all(pipeline, inputs, logs, input_format, labels)
     if not validation:
-        raise LogbertError(f"{sessions} holds no sessions to calibrate on")
+        raise LogbertError(f"{where} holds no sessions to calibrate on")
+    n_anomalies = sum(s.label == "anomaly" for s in validation)
     labelled = all(s.label is not None for s in validation)
-    labels = [int(s.is_anomaly) for s in validation] if labelled else None
-    lifetime = detector.training_info_.get("session_lifetime_seconds")
-    threshold = detector.calibrate(
-        mark_open(validation, lifetime),
-        labels=labels,
+    threshold = pipeline.calibrate(
+        validation,
         rule=rule,
-        source=f"{sessions} ({len(validation)} sessions"
-        f"{f', {sum(labels)} anomalies' if labels else ', unlabelled'})",
+        source=f"{where} ({len(validation)} sessions"
+        f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'})",
     )
-    threshold.save(Path(model_dir) / "threshold.json")
+    directory = model_directory(model_dir)
+    path = directory / "threshold.json"
+    kept = ""
+    if path.exists():
+        shutil.copyfile(path, directory / "threshold.previous.json")
+        kept = "; the previous one is kept in threshold.previous.json"
+    threshold.save(path)
     typer.echo(
-        f"Threshold {threshold.value:.6g} on {threshold.score} by {rule} from {sessions}; "
-        f"wrote {Path(model_dir) / 'threshold.json'}"
+        f"Threshold {threshold.value:.6g} on {threshold.score} by {threshold.rule} from {where}; "
+        f"wrote {path}{kept}"
     )

@@ -1,7 +1,8 @@
 """`logbert evaluate`: detection metrics of a trained model on held-out labelled sessions.
 
-Scores the sessions (or reuses a scores file from `logbert score` with `--scores`) and applies
-the model's calibrated threshold; writes evaluation_results.json and prints a table.
+Scores the sessions, or raw logs with `--logs` and `--labels` (or reuses a scores file from
+`logbert score` with `--scores`), and applies the model's calibrated threshold; writes
+evaluation_results.json and prints a table.
 """
 
 from __future__ import annotations
@@ -15,18 +16,27 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from logbert.cli.inputs import (
+    INPUTS_HELP,
+    LOGS_HELP,
+    check_sessions_fit,
+    file_end,
+    labels_map,
+    load_pipeline,
+    log_files,
+    say,
+    sessions_file,
+)
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import detection_metrics
-from logbert.models.registry import load_detector
-from logbert.scoring.score_files import iter_scores, session_scores
-from logbert.scoring.thresholds import Threshold
-from logbert.sessions.io import ANOMALY, iter_session_batches
-from logbert.sessions.lifecycle import file_keys
+from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.scoring.score_files import iter_scores
+from logbert.sessions.io import ANOMALY, check_output_path, iter_session_batches
 
 
 def command(
     model_dir: Path = typer.Argument(..., help="Model directory written by `logbert train`."),
-    sessions: Path = typer.Argument(..., help="Labelled sessions (.parquet/.jsonl/.json)."),
+    inputs: list[str] = typer.Argument(..., metavar="SESSIONS | LOG...", help=INPUTS_HELP),
     output: Path = typer.Option(
         Path("evaluation_results.json"), "--output", "-o", help="Where to write the metrics."
     ),
@@ -37,46 +47,65 @@ def command(
         None, "--threshold", help="Override the model's calibrated threshold."
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
+    logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
+    labels: Path | None = typer.Option(
+        None, "--labels", help="With --logs: CSV of session id and label."
+    ),
 ) -> None:
-    """Evaluate a model on labelled sessions."""
-    detector = load_detector(model_dir)
-    info = detector.threshold_
-    if info is None and threshold is None:
-        raise LogbertError(f"{model_dir} has no threshold.json; run `logbert calibrate` first")
-    if info is None:
-        info = Threshold(value=threshold, rule="given", source="--threshold")
-    elif threshold is not None:
-        info = Threshold(**{**info.to_dict(), "value": threshold, "rule": "given"})
+    """Evaluate a model on labelled sessions (or labelled raw logs)."""
+    check_output_path(output, "evaluation output")
+    pipeline = load_pipeline(model_dir)
+    info = pipeline.decision_threshold(threshold)
     if scores is not None:
-        labels, values = _from_scores(scores, info.score)
+        truth, values = _from_scores(scores, info.score)
+    elif logs:
+        if labels is None:
+            raise LogbertError("evaluate --logs needs --labels (a CSV of session id and label)")
+        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels))
     else:
-        labels, values = _from_sessions(detector, sessions, input_format, info.score)
-    metrics = detection_metrics(labels, values, info.value)
+        if labels is not None:
+            raise LogbertError("--labels works with --logs; sessions files carry their labels")
+        path = sessions_file(inputs, logs)
+        check_sessions_fit(pipeline, path)
+        truth, values = _from_sessions(pipeline, path, input_format)
+    metrics = detection_metrics(truth, values, info.value)
     metrics["threshold_info"] = info.to_dict()
-    metrics["model"] = detector.name
-    metrics["sessions_file"] = str(sessions)
+    metrics["model"] = pipeline.detector_.name
+    metrics["sessions_file"] = ", ".join(inputs)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     Console().print(metrics_table(metrics))
     typer.echo(f"Wrote {output}")
 
 
-def _from_sessions(detector, path: Path, input_format: str | None, decision: str):
+def _from_sessions(pipeline: Pipeline, path: Path, input_format: str | None):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
-    keys = file_keys(path, input_format, detector.training_info_.get("session_lifetime_seconds"))
+    end = file_end(pipeline, path, input_format)
     for batch in iter_session_batches(path, input_format):
-        missing = [s.session_id for s in batch if s.label is None]
-        if missing:
-            raise LogbertError(
-                f"{path}: session {missing[0]} has no label ({len(missing)} in this batch); "
-                "evaluate needs labelled sessions (sessionize with --labels)"
-            )
-        labels.extend(int(s.label == ANOMALY) for s in batch)
-        values.append(session_scores(detector, keys(batch))[decision])
+        labels.extend(_labels(batch, str(path)))
+        values.append(pipeline.decision_scores(pipeline.batch(batch, end)))
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
     return np.asarray(labels), np.concatenate(values)
+
+
+def _from_logs(pipeline: Pipeline, files: list[str], label_map: dict[str, str]):
+    summary = LogReadSummary()
+    sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
+    say(f"Read {summary.line()}")
+    truth = np.asarray(_labels(sessions, ", ".join(files)))
+    return truth, pipeline.decision_scores(pipeline.batch(sessions))
+
+
+def _labels(sessions, where: str) -> list[int]:
+    missing = [s.session_id for s in sessions if s.label is None]
+    if missing:
+        raise LogbertError(
+            f"{where}: session {missing[0]} has no label ({len(missing)} unlabelled); evaluate "
+            "needs labelled sessions (sessionize with --labels, or --labels with --logs)"
+        )
+    return [int(s.label == ANOMALY) for s in sessions]
 
 
 def _from_scores(path: Path, decision: str):

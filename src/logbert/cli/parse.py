@@ -1,4 +1,8 @@
-"""`logbert parse`: raw log lines -> events parquet with template ids (log keys)."""
+"""`logbert parse`: raw log lines -> events parquet with template ids (log keys).
+
+The outputs are checked before any line is read (an unwritable path fails at once, not after
+a long parse); warnings that the format does not fit the logs go to stderr after the summary.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from logbert.parsing.formats import format_names, resolve_format
-from logbert.parsing.pipeline import PARSERS, parse_files
+from logbert.parsing.pipeline import PARSERS, check_output, parse_files
 
 
 def command(
@@ -37,11 +41,14 @@ def command(
         None, "--templates", help="Known templates (loghub _templates.csv) instead of mining."
     ),
     state: Path | None = typer.Option(
-        None, "--state", help="Miner state JSON: read if present, updated after the run."
+        None,
+        "--state",
+        help="Miner state JSON (any --parser): read if present, updated after the run.",
     ),
 ) -> None:
     """Parse raw logs into events with stable template ids."""
     fmt = resolve_format(format)
+    check_output(output, state)
     err = Console(stderr=True)
     if sys.stderr.isatty():
         progress = Progress(
@@ -65,3 +72,5 @@ def command(
     else:
         summary = parse_files(inputs, fmt, output, parser, templates, state)
     typer.echo(summary.line())
+    for warning in summary.warnings:
+        typer.echo(warning, err=True)

@@ -1,4 +1,10 @@
-"""`logbert score`: one score row per session, in input order, streamed batch by batch."""
+"""`logbert score`: one score row per session, streamed batch by batch.
+
+Input is a sessions file (refused when its keys come from another parse run than the model's)
+or, with `--logs`, raw log files that the model's bundle parses with its frozen templates and
+sessionizes with its settings; then each surprising event also names its raw line (`source`,
+`line_no`), and lines that do not fit the format are counted and kept beside the output.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,21 @@ from pathlib import Path
 
 import typer
 
+from logbert.cli.inputs import (
+    INPUTS_HELP,
+    LOGS_HELP,
+    check_sessions_fit,
+    file_end,
+    load_pipeline,
+    log_files,
+    say,
+    sessions_file,
+)
 from logbert.errors import LogbertError
-from logbert.models.registry import load_detector
-from logbert.scoring.score_files import ScoreWriter, read_templates, score_format, score_rows
-from logbert.sessions.io import iter_session_batches
-from logbert.sessions.lifecycle import file_log_end, open_sessions
+from logbert.parsing.templates import read_templates
+from logbert.pipeline import LogReadSummary
+from logbert.scoring.score_files import ScoreWriter, score_format
+from logbert.sessions.io import check_output_path, iter_session_batches
 
 # Sessions per batch: identical sequences are scored once per batch, so large batches save
 # work on repetitive logs, while memory stays bounded however big the input is.
@@ -20,51 +36,62 @@ SESSION_BATCH = 65_536
 
 def command(
     model_dir: Path = typer.Argument(..., help="Model directory written by `logbert train`."),
-    sessions: Path = typer.Argument(..., help="Sessions file (.parquet, .jsonl or DeepLog)."),
+    inputs: list[str] = typer.Argument(..., metavar="SESSIONS | LOG...", help=INPUTS_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="scores.jsonl or scores.parquet"),
+    logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
     threshold: float | None = typer.Option(
         None, "--threshold", help="Decision threshold (default: the model's calibrated one)."
     ),
     templates: Path | None = typer.Option(
-        None, "--templates", help="templates.csv from parse (default: the model dir's)."
+        None, "--templates", help="templates.csv from parse (default: the model's templates)."
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per row."),
 ) -> None:
-    """Score sessions with a trained model."""
+    """Score sessions (or raw logs) with a trained model."""
     score_format(output)
-    detector = load_detector(model_dir)
-    if threshold is None and detector.threshold_ is None:
-        raise LogbertError(
-            f"{model_dir} has no threshold.json; pass --threshold or run `logbert calibrate`"
-        )
-    value = threshold if threshold is not None else detector.threshold_.value
-    decision = detector.threshold_.score if detector.threshold_ is not None else "score"
-    names = read_templates(templates or Path(model_dir) / "templates.csv")
-    if templates is not None and not names:
-        raise LogbertError(f"templates file not found or empty: {templates}")
+    check_output_path(output, "scores file")
+    pipeline = load_pipeline(model_dir)
+    names = None
+    if templates is not None:
+        names = read_templates(templates)
+        if not names:
+            raise LogbertError(f"templates file not found or empty: {templates}")
+    info = pipeline.decision_threshold(threshold)
+    options = {"threshold": threshold, "top_events": top_events, "templates": names}
     started = time.perf_counter()
-    lifetime = detector.training_info_.get("session_lifetime_seconds")
-    end = file_log_end(sessions, input_format) if lifetime else None  # a first, cheap pass
     flagged = still_open = 0
-    with ScoreWriter(output) as writer:
-        for batch in iter_session_batches(sessions, input_format, SESSION_BATCH):
-            is_open = open_sessions(batch, end, lifetime) if end is not None else None
-            rows = score_rows(detector, batch, value, decision, names, top_events, is_open)
+    summary = LogReadSummary()
+    with ScoreWriter(output, pipeline.detector_.score_names) as writer:
+        if logs:
+            rejects = output.with_name(output.stem + ".rejects.txt")
+            batches = pipeline.score_logs(
+                log_files(inputs), summary, rejects_path=rejects, **options
+            )
+        else:
+            path = sessions_file(inputs, logs)
+            check_sessions_fit(pipeline, path)
+            end = file_end(pipeline, path, input_format)  # a first, cheap pass
+            sessions = iter_session_batches(path, input_format, SESSION_BATCH)
+            batches = pipeline.score_batches(sessions, end, **options)
+        for rows in batches:
             flagged += sum(r["is_anomaly"] for r in rows)
-            still_open += sum(is_open or [])
+            still_open += sum(bool(r.get("open")) for r in rows)
             writer.write(rows)
     seconds = time.perf_counter() - started
     if writer.count == 0:
         output.unlink(missing_ok=True)
-        raise LogbertError(f"{sessions} holds no sessions; nothing was scored")
+        raise LogbertError(f"{', '.join(inputs)} holds no sessions; nothing was scored")
+    if logs:
+        say(f"Read {summary.line()}")
     typer.echo(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
-        f"{flagged} anomalous at {decision} > {value:.6g}; wrote {output}"
+        f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
     )
-    if end is not None:
+    lifetime = pipeline.lifecycle_.lifetime_
+    if lifetime is not None:
         typer.echo(
             f"{still_open} sessions started less than the normal lifetime "
-            f"({lifetime / 3600:.3g} h) before the log's end ({end}); they may still be "
-            "running, so where they end was not judged (column `open`)"
+            f"({lifetime / 3600:.3g} h) before the log's end; they may still be running, so "
+            "where they end was not judged (column `open`)"
         )

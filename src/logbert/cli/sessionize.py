@@ -1,9 +1,15 @@
-"""`logbert sessionize`: events.parquet -> sessions (parquet, JSONL or DeepLog sequence file)."""
+"""`logbert sessionize`: events.parquet -> sessions (parquet, JSONL or DeepLog sequence file).
+
+The grouping itself is `logbert.sessions.sessionize` (a streaming `Sessionizer` built from
+`SessionizerSettings`); this module checks the options and the output path before any work,
+copies the events' template-set metadata into the sessions file, and refuses to leave behind
+a file with no sessions (an empty output means the options did not fit the log).
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -12,13 +18,20 @@ from rich.console import Console
 from rich.progress import Progress
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import OUTPUT_FORMATS, Session, detect_format, write_sessions
-from logbert.sessions.labels import read_labels
+from logbert.sessions.io import (
+    OUTPUT_FORMATS,
+    Session,
+    check_output_path,
+    detect_format,
+    write_sessions,
+)
+from logbert.sessions.labels import read_labels_with_columns
 from logbert.sessions.sessionize import (
+    TEMPLATE_SET_KEY,
+    SessionizerSettings,
     SessionizeStats,
-    parse_duration,
-    sessionize_by_id,
-    sessionize_by_window,
+    events_metadata,
+    sessionize_file,
 )
 
 
@@ -42,8 +55,9 @@ def command(
     labels: Path | None = typer.Option(
         None,
         "--labels",
-        help="CSV 'BlockId,Label' joined onto --by-id sessions. Without it, labels come from "
-        "the events' label column (a session is anomalous if any line is).",
+        help="CSV with a header, e.g. 'BlockId,Label' or 'InstanceId,Label', joined onto --by-id "
+        "sessions (label column: the one named Label, else the second). Without it, labels "
+        "come from the events' label column (a session is anomalous if any line is).",
     ),
     idle_timeout: str | None = typer.Option(
         None,
@@ -57,50 +71,81 @@ def command(
     ),
 ) -> None:
     """Group parsed events into sessions by an id in the message or by time window."""
-    if (by_id is None) == (window is None):
-        raise LogbertError("give exactly one of --by-id REGEX or --window DURATION")
-    if step is not None and window is None:
-        raise LogbertError("--step slides time windows: use it with --window")
+    settings = SessionizerSettings(
+        by_id=by_id, idle_timeout=idle_timeout, window=window, step=step
+    ).validate()
     if labels is not None and window is not None:
         raise LogbertError(
             "--labels joins labels by session id (use with --by-id); windows are labelled from "
             "the events' label column"
         )
-    if idle_timeout is not None and by_id is None:
-        raise LogbertError("--idle-timeout closes quiet --by-id sessions: use it with --by-id")
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"unknown --format {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     if not events.is_file():
         raise LogbertError(f"events file not found: {events} (write it with `logbert parse`)")
+    check_output_path(output, "sessions file")
 
+    label_map = None
+    if labels is not None:
+        label_map, id_column, label_column = read_labels_with_columns(labels)
+        typer.echo(
+            f"labels: id column {id_column!r}, label column {label_column!r} "
+            f"({len(label_map):,} ids)",
+            err=True,
+        )
+    metadata = {
+        key: value for key, value in events_metadata(events).items() if key == TEMPLATE_SET_KEY
+    }
     stats = SessionizeStats()
+    sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
-        if by_id is not None:
-            label_map = read_labels(labels) if labels is not None else None
-            timeout = parse_duration(idle_timeout) if idle_timeout is not None else None
-            sessions = sessionize_by_id(
-                events, by_id, stats, label_map, progress=advance, idle_timeout=timeout
-            )
-        else:
-            width = parse_duration(window)
-            stride = parse_duration(step) if step is not None else None
-            sessions = sessionize_by_window(events, width, stats, stride, progress=advance)
-        _write_atomically(sessions, output, fmt)
+        sessions = sessionize_file(events, sessionizer, progress=advance)
+        _write_atomically(sessions, output, fmt, metadata, lambda: _why_empty(settings, stats))
 
     typer.echo(stats.summary(by_window=window is not None))
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""
     typer.echo(f"wrote {output} ({fmt}){note}")
 
 
-def _write_atomically(sessions: Iterator[Session], output: Path, fmt: str) -> None:
-    """Write to a side file and rename, so a failure never leaves a half-written output."""
+def _write_atomically(
+    sessions: Iterator[Session],
+    output: Path,
+    fmt: str,
+    metadata: dict[str, str],
+    why_empty: Callable[[], str],
+) -> None:
+    """Write to a side file and rename, so a failure never leaves a half-written output;
+    no sessions at all is a failure too (`why_empty()` says why) and leaves nothing."""
     partial = output.with_name(output.name + ".partial")
+    created = [d for d in [output.parent, *output.parent.parents] if not d.exists()]
     try:
-        write_sessions(sessions, partial, fmt)
+        if write_sessions(sessions, partial, fmt, metadata=metadata) == 0:
+            raise LogbertError(f"{why_empty()}; nothing was written to {output}")
         partial.replace(output)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        for folder in created:  # innermost first: the folders this run made, if still empty
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
+    """Why sessionizing produced no session, from what it counted."""
+    if stats.n_events == 0:
+        return "no sessions: the events file has no events"
+    if settings.by_id is not None:
+        return (
+            f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
+            f"(regex '{settings.by_id}' on the content column; a capture group names the id)"
+        )
+    return (
+        f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "
+        "a log format with dates (see `logbert parse --help`)"
+    )
 
 
 class _ProgressBar:

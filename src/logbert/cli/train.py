@@ -1,8 +1,10 @@
-"""`logbert train`: fit any registered detector on the normal sessions of a file.
+"""`logbert train`: fit a pipeline bundle on normal sessions, from a sessions file or raw logs.
 
 Labelled anomalies are left out (and counted); a seeded share of the normal sessions is held
-out as validation data for early stopping and for calibrating the threshold, so the saved
-model directory is ready to score.
+out as validation data for early stopping and for the threshold, so the saved model directory
+is ready to score. With `--logs`, the raw files are parsed and sessionized in the same run and
+the parser state and session settings are saved with the model, which then reads raw lines.
+Every argument is checked before training starts.
 """
 
 from __future__ import annotations
@@ -15,34 +17,76 @@ from pathlib import Path
 import typer
 import yaml
 
+from logbert.cli.inputs import (
+    INPUTS_HELP,
+    labels_map,
+    log_files,
+    say,
+    sessions_file,
+    template_set_of,
+)
 from logbert.errors import LogbertError
-from logbert.evaluation.protocols import holdout
-from logbert.models.registry import detector_class
-from logbert.scoring.thresholds import rule_needs_labels
-from logbert.sessions.io import ANOMALY, read_sessions
-from logbert.sessions.lifecycle import OpenKeys, log_end, mark_open, session_lifetime
-
-DEFAULT_TRAIN_RULE = "max"
+from logbert.models.registry import DETECTORS, detector_class
+from logbert.models.runtime import torch_threads
+from logbert.parsing.formats import resolve_format
+from logbert.pipeline import Pipeline
+from logbert.scoring.thresholds import check_rule, rule_needs_labels
+from logbert.sessions.io import check_output_path, read_sessions
+from logbert.sessions.sessionize import SessionizerSettings
 
 
 def command(
-    sessions: Path = typer.Argument(..., help="Sessions file (.parquet, .jsonl or DeepLog)."),
+    inputs: list[str] = typer.Argument(..., metavar="SESSIONS | LOG...", help=INPUTS_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="Model directory to write."),
-    model: str = typer.Option("logbert", "--model", help="Detector name (see models/registry)."),
+    logs: bool = typer.Option(
+        False,
+        "--logs",
+        help="The inputs are raw log files: parse (--format) and sessionize "
+        "(--by-id or --window) them, and save the parser with the model.",
+    ),  # fmt: skip
+    log_format: str | None = typer.Option(
+        None, "--format", "-f", help="With --logs: built-in log format or loghub format string."
+    ),
+    by_id: str | None = typer.Option(
+        None, "--by-id", help=r"With --logs: sessions by an id regex, e.g. 'blk_-?\d+'."
+    ),
+    idle_timeout: str | None = typer.Option(
+        None, "--idle-timeout", help="With --by-id: close a session quiet this long (e.g. 1d)."
+    ),
+    window: str | None = typer.Option(
+        None, "--window", help="With --logs: sessions are time windows of this length (5m)."
+    ),
+    step: str | None = typer.Option(None, "--step", help="With --window: slide by this much."),
+    labels: Path | None = typer.Option(
+        None, "--labels", help="With --logs: CSV of session id and label (anomalies left out)."
+    ),
+    parser: str = typer.Option("logbert", "--parser", help="With --logs: logbert or drain3."),
+    templates: Path | None = typer.Option(
+        None, "--templates", help="With --logs: known templates (loghub _templates.csv)."
+    ),
+    model: str = typer.Option(
+        "logbert", "--model", help=f"Detector: {', '.join(sorted(DETECTORS))}."
+    ),
     config: Path | None = typer.Option(None, "--config", help="YAML of constructor params."),
     epochs: int | None = typer.Option(None, "--epochs", help="Override the epoch count."),
     seed: int = typer.Option(0, "--seed", help="Seed for the split and the model."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
-    threshold_rule: str = typer.Option(
-        DEFAULT_TRAIN_RULE, "--threshold-rule", help="Calibration rule on the validation split."
+    threshold_rule: str | None = typer.Option(
+        None,
+        "--threshold-rule",
+        help="Calibration rule on the validation split (default: the detector's own, e.g. "
+        "max for logbert, mean+2std for deeplog).",
     ),
     validation_split: float = typer.Option(
         0.1, "--validation-split", help="Share of normal sessions held out for validation."
     ),
+    threads: int = typer.Option(
+        0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
+    ),
 ) -> None:
-    """Train a detector on normal sessions and calibrate its threshold."""
-    if rule_needs_labels(threshold_rule):
+    """Train a detector on normal sessions (or raw logs) and calibrate its threshold."""
+    if threshold_rule is not None and rule_needs_labels(check_rule(threshold_rule)):
         raise LogbertError(
             f"--threshold-rule {threshold_rule!r} needs labelled anomalies, but train validates "
             "on normal sessions only; use mean+2std, quantile:Q or max, or run "
@@ -50,63 +94,74 @@ def command(
         )
     if not 0 <= validation_split < 1:
         raise LogbertError("--validation-split must be in [0, 1)")
+    if threads < 0:
+        raise LogbertError("--threads must be 0 (torch's default) or more")
     cls = detector_class(model)
     params = _params(cls, config, epochs, seed)
-    all_sessions = read_sessions(sessions, input_format)
-    normal = [s for s in all_sessions if s.label != ANOMALY]
-    left_out = len(all_sessions) - len(normal)
-    if not normal:
-        raise LogbertError(f"{sessions}: no normal sessions to train on")
-    # sessions that started less than a normal lifetime before the log's end may still run
-    lifetime = session_lifetime(normal)
-    marked = mark_open(normal, lifetime, log_end(all_sessions))
-    train, val = holdout(marked, validation_split, seed)
-    typer.echo(
-        f"Training {model} on {len(train)} normal sessions ({len(val)} held out for "
-        f"validation; {left_out} labelled anomalies left out)",
-        err=True,
-    )
-    if lifetime is not None:
-        n_open = sum(isinstance(k, OpenKeys) for k in marked)
-        typer.echo(
-            f"Session lifetime (99% of normal sessions end within): {lifetime / 3600:.3g} h; "
-            f"{n_open} sessions started later than that before the log's end and are "
-            "treated as still open (their end is not judged)",
-            err=True,
-        )
     detector = cls(**params)
-    started = time.perf_counter()
-    fit_options = {
-        "checkpoint_dir": output / "checkpoints",
-        "resume": resume,
-        "log": lambda line: typer.echo(line, err=True),
-    }
+    check_output_path(output, "model directory", directory=True)
+    log_options = {"--format": log_format, "--by-id": by_id, "--window": window,
+                   "--labels": labels, "--templates": templates}  # fmt: skip
+    if logs:
+        files = log_files(inputs)
+        if log_format is None:
+            raise LogbertError("--logs needs the log format: pass --format (e.g. hdfs)")
+        resolve_format(log_format)
+        settings = SessionizerSettings(
+            by_id=by_id, idle_timeout=idle_timeout, window=window, step=step
+        )
+        settings.validate()
+        label_map = labels_map(labels)
+    else:
+        given = [name for name, value in log_options.items() if value is not None]
+        if given:
+            raise LogbertError(f"{', '.join(given)} work with --logs (raw log files as input)")
+        path = sessions_file(inputs, logs)
+        settings = None
+    pipeline = Pipeline(
+        detector,
+        sessionizer=settings,
+        log_format=log_format,
+        parser=parser,
+        known_templates=templates,
+        validation_split=validation_split,
+        threshold_rule=threshold_rule,
+        seed=seed,
+    )
+    fit_options = {"checkpoint_dir": output / "checkpoints", "resume": resume, "log": say}
     accepted = inspect.signature(detector.fit).parameters
-    detector.fit(
-        train,
-        validation=val or None,
-        **{k: v for k, v in fit_options.items() if k in accepted},
-    )
+    fit_options = {k: v for k, v in fit_options.items() if k in accepted}
+    started = time.perf_counter()
+    with torch_threads(threads or None):
+        if logs:
+            created = not output.exists()
+            output.mkdir(parents=True, exist_ok=True)
+            try:
+                pipeline.fit_logs(
+                    files,
+                    label_map,
+                    rejects_path=output / "train.rejects.txt",
+                    fit_options=fit_options,
+                    log=say,
+                )
+            except LogbertError:
+                if created:  # nothing half-written is left behind
+                    shutil.rmtree(output, ignore_errors=True)
+                raise
+        else:
+            pipeline.fit(
+                read_sessions(path, input_format),
+                source=str(path),
+                template_set=template_set_of(path),
+                fit_options=fit_options,
+                log=say,
+            )
     seconds = time.perf_counter() - started
-    calibration = val or train
-    detector.calibrate(
-        calibration,
-        rule=threshold_rule,
-        source=f"{'validation split' if val else 'training sessions'} of {sessions} "
-        f"({len(calibration)} normal sessions, seed {seed})",
-    )
-    detector.training_info_ = {
-        **detector.training_info_,
-        "sessions_file": str(sessions),
-        "anomalies_left_out": left_out,
-        "session_lifetime_seconds": lifetime,
-        "train_seconds": seconds,
-    }
-    detector.save(output)
-    templates = Path(sessions).parent / "templates.csv"
-    if templates.exists():
-        shutil.copyfile(templates, output / "templates.csv")
-    threshold = detector.threshold_
+    pipeline.save(output)
+    beside = path.parent / "templates.csv" if not logs and str(path) != "-" else None
+    if beside is not None and beside.exists():
+        shutil.copyfile(beside, output / "templates.csv")
+    threshold = pipeline.threshold_
     typer.echo(
         f"Trained in {seconds:.1f}s; threshold {threshold.value:.6g} on {threshold.score} "
         f"({threshold.rule}); model saved to {output}"

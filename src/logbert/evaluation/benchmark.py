@@ -2,10 +2,11 @@
 
 For each protocol (see `evaluation.protocols`) and each detector:
 
-1. hold out a seeded 10% of the normal training sessions as validation (`protocols.holdout`,
-   the same split `logbert train` uses);
-2. `fit(train, validation=val)`, timed; then `calibrate(val)` with one rule for every detector
-   (default `scoring.thresholds.DEFAULT_RULE`, mean+2std of the normal validation scores);
+1. train a `Pipeline` bundle on the protocol's normal training sessions, timed: the same
+   workflow as `logbert train` (a seeded 10% held out as validation, open sessions marked,
+   the threshold calibrated on the validation scores by each detector's own rule, or by one
+   rule for every detector when `rule` is given);
+2. (see 1);
 3. score every test session, timed (sessions/s), and compute P, R, F1, ROC-AUC, PR-AUC and,
    for protocol A, F1 projected to the full HDFS test split (`projected_f1`);
 4. a second, labelled-validation F1: the test sessions are split into two seeded, stratified
@@ -23,7 +24,6 @@ import os
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,12 @@ from sklearn.model_selection import train_test_split
 
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import detection_metrics, projected_f1
-from logbert.evaluation.protocols import ProtocolData, build_protocol, holdout
+from logbert.evaluation.protocols import ProtocolData, build_protocol
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
-from logbert.scoring.thresholds import DEFAULT_RULE, calibrate
+from logbert.pipeline import Pipeline
+from logbert.scoring.thresholds import calibrate
 from logbert.sessions.io import ANOMALY
-from logbert.sessions.lifecycle import mark_open, session_lifetime
 
 PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B"}
 VALIDATION_FRACTION = 0.1
@@ -57,16 +57,6 @@ PUBLISHED_NOT_HERE = {"LogAnomaly": (94.15, 40.47, 56.19)}  # in the paper's tab
 PUBLISHED_DEEPLOG_PAPER = {"precision": 0.95, "recall": 0.96, "f1": 0.96}
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Split:
-    """Train/validation sessions of one protocol (normal only) and the labelled test set."""
-
-    train: list[list[int]]
-    validation: list[list[int]]
-    test: list[list[int]]
-    labels: np.ndarray
 
 
 def resolve_models(spec: str) -> list[str]:
@@ -90,39 +80,43 @@ def resolve_protocols(spec: str) -> list[str]:
     return [spec]
 
 
-def make_split(data: ProtocolData, seed: int) -> Split:
-    """The split `logbert train` would make, with open sessions marked as train/score do."""
-    lifetime = session_lifetime(data.train)
-    train, validation = holdout(mark_open(data.train, lifetime), VALIDATION_FRACTION, seed)
-    if not validation:
+def train_pipeline(
+    name: str, data: ProtocolData, seed: int, rule: str | None = None
+) -> tuple[Pipeline, float]:
+    """A detector trained on the protocol's normal sessions as `logbert train` trains it."""
+    n_validation = round(len(data.train) * VALIDATION_FRACTION)
+    if n_validation == 0 or n_validation >= len(data.train):
         raise LogbertError(
-            f"need at least 2 normal training sessions to hold out validation, got {len(train)}"
+            f"need enough normal training sessions to hold out a {VALIDATION_FRACTION:.0%} "
+            f"validation split, got {len(data.train)}"
         )
-    return Split(
-        train=train,
-        validation=validation,
-        test=mark_open(data.test, lifetime),
-        labels=np.array([s.label == ANOMALY for s in data.test], dtype=int),
+    cls = detector_class(name)
+    kwargs = {"seed": seed} if "seed" in inspect.signature(cls.__init__).parameters else {}
+    pipeline = Pipeline(
+        cls(**kwargs), validation_split=VALIDATION_FRACTION, threshold_rule=rule, seed=seed
     )
+    started = time.perf_counter()
+    pipeline.fit(data.train, source=f"{data.name} training sessions")
+    return pipeline, time.perf_counter() - started
+
+
+def test_labels(data: ProtocolData) -> np.ndarray:
+    """1 for the anomalous test sessions, 0 for the normal ones."""
+    return np.array([s.label == ANOMALY for s in data.test], dtype=int)
 
 
 def evaluate_detector(
-    name: str, split: Split, protocol: str, seed: int, rule: str = DEFAULT_RULE
+    name: str, data: ProtocolData, protocol: str, seed: int, rule: str | None = None
 ) -> dict[str, Any]:
     """Train, calibrate and score one detector; its row of the table."""
-    cls = detector_class(name)
-    kwargs = {"seed": seed} if "seed" in inspect.signature(cls.__init__).parameters else {}
-    detector = cls(**kwargs)
+    pipeline, train_seconds = train_pipeline(name, data, seed, rule)
+    detector, threshold = pipeline.detector_, pipeline.threshold_
+    labels = test_labels(data)
+    batch = pipeline.batch(data.test)  # open sessions marked as `logbert score` marks them
     started = time.perf_counter()
-    detector.fit(split.train, validation=split.validation)
-    train_seconds = time.perf_counter() - started
-    threshold = detector.calibrate(
-        split.validation, rule=rule, source=f"{len(split.validation)} normal validation sessions"
-    )
-    started = time.perf_counter()
-    scores = np.asarray(detector.decision_function(split.test), dtype=float)
+    scores = pipeline.decision_scores(batch)
     score_seconds = time.perf_counter() - started
-    metrics = detection_metrics(split.labels, scores, threshold.value)
+    metrics = detection_metrics(labels, scores, threshold.value)
     row: dict[str, Any] = {
         "model": name,
         "params": detector.get_params(),
@@ -135,10 +129,10 @@ def evaluate_detector(
     }
     if protocol == "A":
         row["projected"] = projected_f1(metrics)
-    row["labelled_validation"] = labelled_threshold_f1(scores, split.labels, seed)
+    row["labelled_validation"] = labelled_threshold_f1(scores, labels, seed)
     alternatives = getattr(detector, "alternative_thresholds", dict)()
     row["alternative_thresholds"] = {
-        rule: _summary(detection_metrics(split.labels, scores, value), protocol)
+        rule: _summary(detection_metrics(labels, scores, value), protocol)
         for rule, value in alternatives.items()
     }
     return row
@@ -174,25 +168,25 @@ def run_protocol(
     data_dir: str | Path,
     work_dir: str | Path,
     seed: int = 0,
-    rule: str = DEFAULT_RULE,
+    rule: str | None = None,
     threads: int | None = 1,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Every requested detector on one protocol; the JSON-ready result.
 
-    `threads` caps torch's intra-op threads for every detector alike (None: torch's default).
+    `threads` caps torch's intra-op threads for every detector alike (None: torch's default);
+    `rule` None calibrates each detector by its own default rule.
     """
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say(f"{protocol}: building data")
     data = build_protocol(PROTOCOLS[protocol], data_dir, work_dir)
-    split = make_split(data, seed)
     rows, errors = [], {}
     for name in models:
         say(f"{protocol}: {name}")
         try:
             with torch_threads(threads):
-                rows.append(evaluate_detector(name, split, data.name, seed, rule))
+                rows.append(evaluate_detector(name, data, data.name, seed, rule))
         except LogbertError as exc:  # recorded in the table, not hidden
             errors[name] = str(exc)
     return {
@@ -200,11 +194,11 @@ def run_protocol(
         "description": data.description,
         "data": {
             **data.info,
-            "n_fit": len(split.train),
-            "n_validation": len(split.validation),
+            "n_fit": len(data.train) - round(len(data.train) * VALIDATION_FRACTION),
+            "n_validation": round(len(data.train) * VALIDATION_FRACTION),
         },
         "seed": seed,
-        "threshold_rule": rule,
+        "threshold_rule": rule or "each detector's own",
         "rows": rows,
         "errors": errors,
         "published": {
@@ -284,9 +278,9 @@ def notes(result: dict[str, Any]) -> list[str]:
         f"(seeded {VALIDATION_FRACTION:.0%}, seed {result['seed']}) are held out as validation "
         f"and {d['n_fit']} are fitted; test {d['n_test']} sessions, {d['n_test_anomalies']} "
         "anomalous.",
-        f"- P, R, F1 (in %), ROC-AUC and PR-AUC on the whole test set; the threshold is "
-        f"`{result['threshold_rule']}` of the detector's scores on the normal validation "
-        "sessions, the same rule and the same validation sessions for every detector.",
+        "- P, R, F1 (in %), ROC-AUC and PR-AUC on the whole test set; the threshold is "
+        f"{_rule_words(result)} of the detector's scores on the normal validation sessions "
+        "(the same validation sessions for every detector).",
     ]
     if first:
         out.append(
@@ -321,6 +315,14 @@ def notes(result: dict[str, Any]) -> list[str]:
         "shared machine."
     )
     return out
+
+
+def _rule_words(result: dict[str, Any]) -> str:
+    rule = result["threshold_rule"]
+    if rule != "each detector's own":
+        return f"`{rule}`"
+    own = ", ".join(f"{r['model']} `{r['threshold']['rule']}`" for r in result["rows"])
+    return f"each detector's own rule ({own})"
 
 
 def _pct(value: float | None) -> str:

@@ -6,7 +6,6 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
     data.train   -> list[Session]  normal sessions only (unlabelled or label "normal")
     data.test    -> list[Session]  every test session, each labelled normal/anomaly
     data.name, data.description, data.info (counts, split point)
-    train, val = holdout(data.train, share=0.1, seed=0)   # the validation split train uses
 
 - **A** (the DeepLog/LogBERT split): train on `HDFS_v1_deeplog/hdfs_train` (4,855 normal
   sessions); test on all 11,501 blocks of the HDFS 2% raw sample, parsed with
@@ -16,39 +15,29 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
   block id with labels; train on the normal blocks that first appear in the first half of the
   log's time span, test on every block that first appears in the second half.
 
-Both go through the real `logbert parse` and `logbert sessionize` commands (run as
-subprocesses of this Python, so they behave exactly as a user's run). Their outputs are
-cached in `work_dir` (delete it to rebuild). `data_dir` is the shared datasets folder
-(`$LOGBERT_DATA`, default `../shared/datasets`).
+Both go through the library functions behind `logbert parse` and `logbert sessionize`, so
+they behave exactly as a user's run. Their outputs are cached in `work_dir` (delete it to
+rebuild). `data_dir` is the shared datasets folder (`evaluation.datasets.datasets_dir`).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, Session, read_sessions
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import parse_files
+from logbert.sessions.io import ANOMALY, NORMAL, Session, read_sessions, write_sessions
+from logbert.sessions.labels import read_labels
+from logbert.sessions.sessionize import SessionizeStats, events_metadata, sessionize_by_id
 
 HDFS_RAW = "HDFS_v1_loglead_2pct/HDFS_2pct.log.gz"
 HDFS_LABELS = "HDFS_v1_loglead_2pct/anomaly_label_2pct.csv"
 HDFS_TRAIN = "HDFS_v1_deeplog/hdfs_train"
 HDFS_TEMPLATES = "HDFS_v1_deeplog/HDFS.log_templates.csv"
 BLOCK_ID = r"blk_-?\d+"
-
-
-def datasets_dir(project_root: str | Path | None = None) -> Path:
-    """The shared datasets folder: `$LOGBERT_DATA`, else `shared/datasets` beside the project."""
-    env = os.environ.get("LOGBERT_DATA")
-    if env:
-        return Path(env)
-    return Path(project_root or Path.cwd()).resolve().parent / "shared" / "datasets"
 
 
 @dataclass
@@ -75,7 +64,7 @@ def protocol_a(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     data_dir, work_dir = Path(data_dir), Path(work_dir)
     train = read_sessions(_need(data_dir / HDFS_TRAIN), input_format="deeplog")
     sessions = _parse_and_sessionize(
-        data_dir, work_dir / "protocol_a", ["--templates", str(_need(data_dir / HDFS_TEMPLATES))]
+        data_dir, work_dir / "protocol_a", _need(data_dir / HDFS_TEMPLATES)
     )
     test = _labelled(sessions)
     return ProtocolData(
@@ -90,7 +79,7 @@ def protocol_a(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
 def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     """Train on normal blocks of the first half of the time span, test on the second half."""
     data_dir, work_dir = Path(data_dir), Path(work_dir)
-    sessions = _labelled(_parse_and_sessionize(data_dir, work_dir / "protocol_b", []))
+    sessions = _labelled(_parse_and_sessionize(data_dir, work_dir / "protocol_b", None))
     first, second, midpoint = split_by_time(sessions)
     train = [s for s in first if s.label == NORMAL]
     info = _counts(train, second)
@@ -108,21 +97,6 @@ def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     )
 
 
-def holdout(sessions: list, share: float, seed: int) -> tuple[list, list]:
-    """Seeded split into (train, validation); no validation when there are too few sessions.
-
-    `logbert train` and the benchmarks use this same split of the normal sessions.
-    """
-    n_val = int(round(len(sessions) * share))
-    if n_val == 0 or n_val >= len(sessions):
-        return list(sessions), []
-    order = np.random.default_rng(seed).permutation(len(sessions))
-    val_index = set(order[:n_val].tolist())
-    train = [s for i, s in enumerate(sessions) if i not in val_index]
-    val = [s for i, s in enumerate(sessions) if i in val_index]
-    return train, val
-
-
 def split_by_time(sessions: list[Session]) -> tuple[list[Session], list[Session], Any]:
     """Sessions whose first line falls before / after the midpoint of the whole time span."""
     starts = [s.start for s in sessions if s.start is not None]
@@ -135,31 +109,20 @@ def split_by_time(sessions: list[Session]) -> tuple[list[Session], list[Session]
     return first, second, midpoint
 
 
-def _parse_and_sessionize(data_dir: Path, out: Path, parse_args: list[str]) -> list[Session]:
+def _parse_and_sessionize(data_dir: Path, out: Path, templates: Path | None) -> list[Session]:
     sessions_path = out / "sessions.parquet"
     if not sessions_path.exists():
         out.mkdir(parents=True, exist_ok=True)
         events = out / "events.parquet"
-        _logbert(
-            "parse", str(_need(data_dir / HDFS_RAW)), "--format", "hdfs",
-            "--output", str(events), *parse_args,
-        )  # fmt: skip
+        parse_files(
+            [str(_need(data_dir / HDFS_RAW))], resolve_format("hdfs"), events, templates=templates
+        )
+        labels = read_labels(_need(data_dir / HDFS_LABELS))
         tmp = out / "sessions.tmp.parquet"
-        _logbert(
-            "sessionize", str(events), "--by-id", BLOCK_ID,
-            "--labels", str(_need(data_dir / HDFS_LABELS)), "--output", str(tmp),
-        )  # fmt: skip
+        sessions = sessionize_by_id(events, BLOCK_ID, SessionizeStats(), labels)
+        write_sessions(sessions, tmp, metadata=events_metadata(events))
         tmp.replace(sessions_path)
     return read_sessions(sessions_path)
-
-
-def _logbert(*args: str) -> None:
-    command = [sys.executable, "-m", "logbert.cli.main", *args]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise LogbertError(
-            f"`logbert {args[0]}` failed while building a protocol: {result.stderr.strip()}"
-        )
 
 
 def _labelled(sessions: list[Session]) -> list[Session]:

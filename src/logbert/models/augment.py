@@ -12,52 +12,64 @@ normal, while a key far from where it belongs, a missing key or an extra key sta
 Why open prefixes: a session still running when the log ends is scored without an end (see
 `sessions/lifecycle.py`); prefixes of normal sessions without END teach the model what such
 an unfinished normal session looks like.
+
+Every function takes and returns a `SessionBatch` (keys plus the open mask; ids and labels are
+not carried: these are training rows, not sessions to report on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from logbert.sessions.lifecycle import OpenKeys, sequence_key
+from logbert.sessions.batch import SessionBatch
 
 
-def distinct_sequences(sessions: Sequence[Sequence[int]]) -> list[Sequence[int]]:
+def distinct_sequences(batch: SessionBatch) -> SessionBatch:
     """Each distinct key sequence once (open and closed apart), in order of first appearance."""
-    first: dict[tuple, Sequence[int]] = {}
-    for session in sessions:
-        first.setdefault(sequence_key(session), session)
-    return list(first.values())
+    first: dict[tuple[bool, bytes], int] = {}
+    for index, identity in enumerate(batch.identities()):
+        first.setdefault(identity, index)
+    return _rows(batch.take(list(first.values())))
 
 
-def with_local_swaps(
-    sequences: Sequence[Sequence[int]], copies: int, prob: float, seed: int
-) -> list[list[int]]:
-    """`sequences` followed by `copies` jittered copies of each (adjacent swaps with `prob`)."""
-    out = list(sequences)
+def with_local_swaps(batch: SessionBatch, copies: int, prob: float, seed: int) -> SessionBatch:
+    """`batch` followed by `copies` jittered copies of each (adjacent swaps with `prob`).
+
+    A copy keeps its sequence's open flag.
+    """
     if copies <= 0 or prob <= 0:
-        return out
+        return _rows(batch)
     rng = np.random.default_rng(seed)
+    keys = list(batch.keys)
     for _ in range(copies):
-        for seq in sequences:
-            jittered = OpenKeys(seq) if isinstance(seq, OpenKeys) else list(seq)
+        for sequence in batch.keys:
+            jittered = sequence.copy()
             for position in range(len(jittered) - 1):
                 if rng.random() < prob:
                     jittered[position], jittered[position + 1] = (
                         jittered[position + 1],
                         jittered[position],
                     )
-            out.append(jittered)
-    return out
+            keys.append(jittered)
+    return SessionBatch(keys, np.tile(batch.is_open, copies + 1))
 
 
-def open_prefixes(sequences: Sequence[Sequence[int]], copies: int, seed: int) -> list[OpenKeys]:
+def open_prefixes(batch: SessionBatch, copies: int, seed: int) -> SessionBatch:
     """`copies` open prefixes (1 key up to all of it) of each closed, non-empty sequence."""
     rng = np.random.default_rng(seed + 1)
-    closed = [seq for seq in sequences if len(seq) > 0 and not isinstance(seq, OpenKeys)]
-    return [
-        OpenKeys(seq[: int(rng.integers(1, len(seq) + 1))])
-        for _ in range(max(copies, 0))
-        for seq in closed
+    closed = [k for k, o in zip(batch.keys, batch.is_open, strict=True) if len(k) and not o]
+    keys = [
+        seq[: int(rng.integers(1, len(seq) + 1))] for _ in range(max(copies, 0)) for seq in closed
     ]
+    return SessionBatch(keys, np.ones(len(keys), dtype=bool))
+
+
+def concat(*batches: SessionBatch) -> SessionBatch:
+    """The sessions of `batches` one after the other (keys and open flags)."""
+    keys = [k for batch in batches for k in batch.keys]
+    is_open = np.concatenate([batch.is_open for batch in batches]) if batches else np.zeros(0)
+    return SessionBatch(keys, is_open.astype(bool))
+
+
+def _rows(batch: SessionBatch) -> SessionBatch:
+    return SessionBatch(list(batch.keys), batch.is_open.copy())

@@ -1,10 +1,30 @@
-"""The estimator interface every detector follows (LogBERT and the baselines alike).
+"""The estimator contract every detector follows (LogBERT and the baselines alike).
 
-Plain data in, plain data out: a session is a sequence of integer log keys; scores are a numpy
-array, higher meaning more anomalous. Keys unseen in training are evidence of anomaly.
+Detectors are scikit-learn estimators (`sklearn.base.BaseEstimator`), so `get_params`,
+`set_params`, `clone` and `repr` work as users expect:
 
-Subclasses implement `fit`, `decision_function`, `_save_state` and `_load_state`; this base
-class provides `predict`, `calibrate`, and the model directory layout:
+- `__init__` only stores its arguments under the same names (no validation, nothing else):
+  `get_params` reads them back by introspecting the constructor, and `clone` rebuilds an
+  unfitted copy from them. Parameters are checked at the start of `fit` (`_check_params`).
+- Fitted state lives in attributes ending in `_` (`threshold_`, `history_`, `training_info_`,
+  `vocab_`, `model_`, ...) that exist only after `fit` or `load`; using a detector before
+  that is a clear `LogbertError` (`checks.require_fitted`).
+- Input: a `SessionBatch` (keys plus the open mask, see `sessions/batch.py`), a list of
+  `Session` objects or a list of key sequences; all go through `checks.check_sessions` /
+  `checks.check_training`. A session is a sequence of integer log keys; scores are a numpy
+  array, higher meaning more anomalous. Keys unseen in training are evidence of anomaly.
+- `fit(X, y=None, *, validation=None)`: every detector here learns what normal looks like, so
+  sessions labelled anomalous (y == 1) are left out of training. `fit` ends by calibrating
+  `threshold_` with the detector's `default_threshold_rule` (on `validation` when given, else
+  in-sample on the training sessions), so a fitted detector can `predict` at once; callers
+  recalibrate on proper validation data with `calibrate`.
+- Scores: `score_names` declares every per-session score a detector computes,
+  `decision_score` names the one `decision_function`, thresholds and `predict` use, and
+  `score_sessions` returns them all in one pass.
+
+Subclasses implement `_fit`, `decision_function`, `_save_state` and `_load_state` and declare
+`_fitted_attributes`; this base class provides `fit`, `predict`, `calibrate`,
+`score_sessions` and the model directory layout:
 
     MODEL_DIR/config.json       {"model": NAME, "params": {...}, "training": {...}}
     MODEL_DIR/threshold.json    logbert.scoring.thresholds.Threshold
@@ -15,46 +35,47 @@ class provides `predict`, `calibrate`, and the model directory layout:
 from __future__ import annotations
 
 import json
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from logbert.errors import LogbertError
+from logbert.models.checks import check_sessions, check_training, require_fitted
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold, calibrate
+from logbert.sessions.batch import SessionBatch
 
 Keys = Sequence[int]
 
 
-class Detector(ABC):
-    """Base for anomaly detectors over sessions of log keys."""
+class Detector(BaseEstimator, ABC):
+    """Base for anomaly detectors over sessions of log keys (see the module doc)."""
 
     name: ClassVar[str] = "detector"
-
-    def __init__(self) -> None:
-        self.threshold_: Threshold | None = None
-        self.history_: dict[str, Any] = {}
-        self.training_info_: dict[str, Any] = {}
+    # every per-session score the detector computes; `decision_score` is one of them
+    score_names: ClassVar[tuple[str, ...]] = ("score",)
+    # the rule `fit` calibrates `threshold_` with (and `calibrate` uses when given none)
+    default_threshold_rule: ClassVar[str] = DEFAULT_RULE
+    # learned attributes that must exist before scoring or saving (besides threshold_)
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_",)
 
     # --- to implement -----------------------------------------------------------------------
 
     @abstractmethod
-    def fit(self, sessions: Sequence[Keys], validation: Sequence[Keys] | None = None) -> Self:
-        """Learn what normal looks like from normal sessions.
+    def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **fit_options) -> None:
+        """Learn from checked normal training sessions (`validation`: None or non-empty).
 
-        `validation` (normal sessions held out by the caller) is for models that stop early on
-        validation loss; models without such a loop ignore it.
+        Sets the model's fitted attributes and fills `self.training_info_` (already an empty
+        dict) and, where the model has one, `self.history_`.
         """
 
     @abstractmethod
-    def decision_function(self, sessions: Sequence[Keys]) -> np.ndarray:
-        """Anomaly score per session; higher is more anomalous."""
-
-    @abstractmethod
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments, JSON-serialisable (saved in config.json)."""
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Anomaly score (`decision_score`) per session; higher is more anomalous."""
 
     @abstractmethod
     def _save_state(self, directory: Path) -> None:
@@ -64,48 +85,118 @@ class Detector(ABC):
     def _load_state(self, directory: Path) -> None:
         """Read learned state written by `_save_state`."""
 
+    def _check_params(self) -> None:
+        """Validate the constructor parameters (called at the start of `fit` and by `load`)."""
+
     # --- shared behaviour -------------------------------------------------------------------
 
-    def predict(self, sessions: Sequence[Keys]) -> np.ndarray:
-        """1 for anomalous sessions (score > threshold_), 0 otherwise."""
-        if self.threshold_ is None:
+    @property
+    def decision_score(self) -> str:
+        """The score `decision_function`, thresholds and `predict` use."""
+        return "score"
+
+    def fit(self, X: Any, y: Any = None, *, validation: Any = None, **fit_options: Any) -> Self:
+        """Learn what normal looks like from the sessions `X`; returns self.
+
+        `y` (optional, 1 = anomaly, 0 = normal, one per session): sessions with y == 1 are left
+        out of training (counted in `training_info_["n_anomalies_left_out"]`). `validation`
+        (normal sessions held out by the caller) is for models that stop early on validation
+        loss, and is what `threshold_` is calibrated on (with `default_threshold_rule`); without
+        it the threshold is calibrated in-sample on the training sessions.
+        """
+        self._check_params()
+        batch = check_training(X, y, self.name)
+        n_left_out = 0 if y is None else int(np.sum(np.asarray(y, dtype=np.int64) == 1))
+        held_out = check_sessions(validation) if validation is not None else None
+        if held_out is not None and not len(held_out):
+            held_out = None
+        self._reset()
+        self.training_info_: dict[str, Any] = {}
+        self.history_: dict[str, Any] = {}
+        started = time.perf_counter()
+        self._fit(batch, held_out, **fit_options)
+        self.training_info_.setdefault("seconds", round(time.perf_counter() - started, 3))
+        self.training_info_["n_anomalies_left_out"] = n_left_out
+        if held_out is not None:
+            self.calibrate(held_out, source=f"validation sessions given to fit ({len(held_out)})")
+        else:
+            self.calibrate(batch, source=f"training sessions (in-sample, {len(batch)})")
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """1 for anomalous sessions (score > threshold_), 0 otherwise.
+
+        The score compared is the one the threshold was calibrated on (`threshold_.score`).
+        """
+        self._require_fitted()
+        if getattr(self, "threshold_", None) is None:
             raise LogbertError(
                 f"{self.name} has no calibrated threshold; run `logbert calibrate` first"
             )
-        return (self.decision_function(sessions) > self.threshold_.value).astype(int)
+        score = self.threshold_.score
+        if score not in self.score_names:
+            raise LogbertError(
+                f"the threshold is for a {score!r} score, which {self.name} does not compute "
+                f"({', '.join(self.score_names)}); recalibrate"
+            )
+        if score == self.decision_score:
+            scores = self.decision_function(X)
+        else:
+            scores = self.score_sessions(X)[score]
+        return (np.asarray(scores) > self.threshold_.value).astype(int)
+
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        """Every declared score (`score_names`) per session, in input order.
+
+        `top_events` asks for explanations from detectors that have them (LogBERT); the
+        others ignore it.
+        """
+        return {"score": self.decision_function(X)}
 
     def calibrate(
         self,
-        sessions: Sequence[Keys],
-        labels: Sequence[int] | None = None,
-        rule: str = DEFAULT_RULE,
+        X: Any,
+        labels: Sequence[int] | np.ndarray | None = None,
+        rule: str | None = None,
         source: str = "",
     ) -> Threshold:
-        """Set `threshold_` from validation sessions (never the data being evaluated)."""
-        scores = self.decision_function(sessions)
+        """Set `threshold_` from validation sessions (never the data being evaluated).
+
+        `rule` defaults to the detector's `default_threshold_rule`; the threshold applies to
+        `decision_score`.
+        """
+        rule = rule or self.default_threshold_rule
+        scores = self.decision_function(X)
         value = calibrate(scores, rule, labels)
         self.threshold_ = Threshold(
             value=value,
             rule=rule,
+            score=self.decision_score,
             source=source,
             n_sessions=len(scores),
-            n_anomalies=int(np.sum(labels)) if labels is not None else 0,
+            n_anomalies=int(np.sum(np.asarray(labels) == 1)) if labels is not None else 0,
         )
         return self.threshold_
 
     def save(self, directory: str | Path) -> Path:
+        self._require_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._save_state(directory)
         config = {"model": self.name, "params": self.get_params(), "training": self.training_info_}
         _write_json(directory / "config.json", config)
-        _write_json(directory / "history.json", self.history_)
-        if self.threshold_ is not None:
+        _write_json(directory / "history.json", getattr(self, "history_", {}))
+        if getattr(self, "threshold_", None) is not None:
             self.threshold_.save(directory / "threshold.json")
         return directory
 
     @classmethod
     def load(cls, directory: str | Path) -> Self:
+        """The detector saved in `directory`, with every fitted attribute set.
+
+        `threshold_` is set when the directory has a threshold.json (else `predict` asks for
+        `logbert calibrate`).
+        """
         directory = Path(directory)
         config = read_config(directory)
         if config.get("model") != cls.name:
@@ -113,14 +204,26 @@ class Detector(ABC):
                 f"{directory} holds a {config.get('model')!r} model, not {cls.name!r}"
             )
         detector = cls(**config.get("params", {}))
+        detector._check_params()
         detector.training_info_ = config.get("training", {})
         detector._load_state(directory)
         history = directory / "history.json"
-        if history.exists():
-            detector.history_ = json.loads(history.read_text(encoding="utf-8"))
+        detector.history_ = (
+            json.loads(history.read_text(encoding="utf-8")) if history.exists() else {}
+        )
         if (directory / "threshold.json").exists():
             detector.threshold_ = Threshold.load(directory / "threshold.json")
         return detector
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _require_fitted(self) -> None:
+        require_fitted(self, *self._fitted_attributes)
+
+    def _reset(self) -> None:
+        """Forget what an earlier fit learned (every public attribute ending in `_`)."""
+        for attribute in [a for a in vars(self) if a.endswith("_") and not a.startswith("_")]:
+            delattr(self, attribute)
 
 
 def read_config(directory: str | Path) -> dict[str, Any]:

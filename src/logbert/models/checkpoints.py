@@ -4,6 +4,12 @@ A checkpoint is a dict with `model_state_dict`, `optimizer_state_dict`, `step`, 
 `config` (plus the training loop's own `state`), written to a temporary file and renamed, so a
 kill mid-write never leaves a half file under a real name. Loading uses
 `torch.load(weights_only=True)`; a corrupt file is skipped with a warning.
+
+One checkpoint folder holds one run: a fresh (not resumed) run first deletes what an earlier
+run left (`clear_checkpoints`), otherwise pruning by step number would delete the new run's
+files and a later resume would pick up the old run. A resume checks that the checkpoint was
+written with the same model parameters (`config_differences`), except those that may change
+between the two runs (`RESUMABLE_CHANGES`: more epochs, more patience).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import torch
 
 KEEP_STEP_CHECKPOINTS = 3
 _NUMBERED = re.compile(r"^(checkpoint_step|epoch)_(\d+)\.pt$")
+BEST = "best_model.pt"
+RESUMABLE_CHANGES = frozenset({"epochs", "patience"})
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
@@ -36,6 +44,29 @@ def prune_checkpoints(directory: Path, keep: int = KEEP_STEP_CHECKPOINTS) -> Non
     for pattern in ("checkpoint_step_*.pt", "epoch_*.pt"):
         for old in sorted(directory.glob(pattern), key=_order)[:-keep]:
             old.unlink(missing_ok=True)
+
+
+def clear_checkpoints(directory: Path) -> int:
+    """Delete the checkpoint files (and half-written .tmp files) in `directory`; how many."""
+    if not directory.is_dir():
+        return 0
+    removed = 0
+    for path in directory.iterdir():
+        name = path.name.removesuffix(".tmp")
+        if path.is_file() and (_NUMBERED.match(name) or name == BEST):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def config_differences(saved: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """`name: saved -> current` for each model parameter that differs (resumable ones aside)."""
+    missing = "<absent>"
+    return [
+        f"{name}: {saved.get(name, missing)!r} -> {current.get(name, missing)!r}"
+        for name in sorted(set(saved) | set(current))
+        if name not in RESUMABLE_CHANGES and saved.get(name, missing) != current.get(name, missing)
+    ]
 
 
 def load_checkpoint(path: Path) -> dict[str, Any] | None:

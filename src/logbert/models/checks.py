@@ -1,8 +1,11 @@
 """Shared input and model-directory checks, so every detector fails the same, helpful way.
 
 Detectors call these instead of validating on their own: the same bad input (no sessions, a
-session that is not a list of integer keys, a missing or corrupt state file, scoring before
-training) gives the same message whichever model is in use.
+session that is not a list of integer keys, labels that do not match the sessions, a missing
+or corrupt state file, scoring before training) gives the same message whichever model is in
+use. `check_sessions` / `check_training` are the one entry for detector input (built on
+`sessions.batch.as_batch`); `require_fitted` looks for the fitted attributes (names ending in
+`_`, which exist only after `fit` or `load`).
 """
 
 from __future__ import annotations
@@ -16,40 +19,57 @@ from typing import Any
 import numpy as np
 
 from logbert.errors import LogbertError
+from logbert.sessions.batch import SessionBatch, as_batch
 
 
-def key_arrays(sessions: Sequence[Any]) -> list[np.ndarray]:
-    """Each session as an int64 array of keys (accepts key lists or `Session` objects)."""
-    arrays = []
-    for index, session in enumerate(sessions):
-        keys = getattr(session, "keys", session)
-        try:
-            array = np.asarray(keys, dtype=np.int64).reshape(-1)
-        except (TypeError, ValueError) as exc:
-            raise LogbertError(
-                f"session {index} is not a sequence of integer log keys ({exc}); check the "
-                "sessions file"
-            ) from exc
-        arrays.append(array)
-    return arrays
+def check_sessions(X: Any) -> SessionBatch:
+    """Detector input as a `SessionBatch` (every detector's fit and scoring start here).
+
+    Accepts a `SessionBatch`, a list of `Session` objects (from `read_sessions`) or a list of
+    key lists/arrays; anything else, or a session that is not a sequence of integer keys, is a
+    `LogbertError` naming the offending session. Open flags travel only in a `SessionBatch`
+    (`is_open`); other inputs are all closed sessions.
+    """
+    return as_batch(X)
 
 
-def training_sessions(sessions: Sequence[Any], model: str) -> list[np.ndarray]:
-    """Key arrays of the training sessions; an error when there is nothing to learn from."""
-    arrays = key_arrays(sessions)
-    if not arrays:
-        raise LogbertError(f"no training sessions: {model} needs normal sessions to learn from")
-    if not any(array.size for array in arrays):
+def check_training(X: Any, y: Any = None, name: str = "detector") -> SessionBatch:
+    """The sessions a detector learns from: `X` without those labelled anomalous in `y`.
+
+    `y` (optional, same length as `X`): 1 = anomaly, 0 = normal (anything else: unknown, kept).
+    Every detector here learns what normal looks like, so sessions with y == 1 are left out.
+    An error when nothing is left to learn from (no sessions, or only empty ones).
+    """
+    batch = check_sessions(X)
+    n_given = len(batch)
+    if y is not None:
+        labels = check_labels(y, n_given)
+        batch = batch.take(np.flatnonzero(labels != 1))
+    if not len(batch):
+        why = f" (all {n_given} given were labelled anomalous)" if n_given else ""
+        raise LogbertError(f"no training sessions: {name} needs normal sessions to learn from{why}")
+    if not any(keys.size for keys in batch.keys):
         raise LogbertError(
-            f"no training sessions: all {len(arrays)} sessions given to {model} are empty (no "
+            f"no training sessions: all {len(batch)} sessions given to {name} are empty (no "
             "log keys); check that sessionize found events"
         )
-    return arrays
+    return batch
 
 
-def require_fitted(fitted: bool, detector: object) -> None:
-    """Refuse to score with a model that was never trained."""
-    if not fitted:
+def check_labels(y: Any, n_sessions: int) -> np.ndarray:
+    """`y` as an int64 array of one label per session (1 = anomaly, 0 = normal)."""
+    try:
+        labels = np.asarray(y, dtype=np.int64).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise LogbertError(f"labels must be 1 (anomaly) or 0 (normal) per session ({exc})") from exc
+    if labels.size != n_sessions:
+        raise LogbertError(f"{labels.size} labels for {n_sessions} sessions")
+    return labels
+
+
+def require_fitted(detector: object, *attributes: str) -> None:
+    """Refuse to use a model that was never trained (any of `attributes` missing)."""
+    if not all(hasattr(detector, attribute) for attribute in attributes):
         name, cls = getattr(detector, "name", detector), type(detector).__name__
         raise LogbertError(f"{name} is not trained yet: call fit() or {cls}.load(dir)")
 

@@ -4,26 +4,21 @@ A session becomes a vector of how often each training key occurs in it, plus one
 "unknown" column counting keys never seen in training: unseen keys are evidence of anomaly, so
 they must not vanish. `CountVectorDetector` does the bookkeeping once (vocabulary, matrix,
 duplicate rows, state file) so each detector only writes `_fit_matrix` and `_score_matrix`.
+Their threshold rule is `mean+2std` of the normal validation scores (the benchmark's rule).
 """
 
 from __future__ import annotations
 
-import time
 from abc import abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 
 from logbert.models.base import Detector
-from logbert.models.checks import (
-    key_arrays,
-    read_arrays,
-    require_fitted,
-    training_sessions,
-    write_arrays,
-)
+from logbert.models.checks import check_sessions, read_arrays, write_arrays
+from logbert.sessions.batch import SessionBatch
 
 STATE_FILE = "state.npz"
 
@@ -64,14 +59,16 @@ def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 class CountVectorDetector(Detector):
-    """A detector over event-count vectors; subclasses supply the statistics."""
+    """A detector over event-count vectors; subclasses supply the statistics.
+
+    Count vectors have no notion of a session's end, so the open mask of a `SessionBatch` is
+    ignored: an open session is scored like any other.
+    """
 
     name: ClassVar[str] = "count-vectors"
+    default_threshold_rule: ClassVar[str] = "mean+2std"  # what the benchmark always used
     state_arrays: ClassVar[tuple[str, ...]] = ()  # arrays `_set_state` needs
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.vocab_: np.ndarray | None = None
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_")
 
     @abstractmethod
     def _fit_matrix(self, matrix: np.ndarray) -> None:
@@ -89,31 +86,27 @@ class CountVectorDetector(Detector):
     def _set_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore what `_get_state` returned."""
 
-    def fit(self, sessions: Sequence[Any], validation: Sequence[Any] | None = None) -> Self:
-        arrays = training_sessions(sessions, self.name)
-        started = time.perf_counter()
-        self.vocab_ = np.unique(np.concatenate(arrays))
-        matrix = count_matrix(self.vocab_, arrays)
+    def _fit(self, batch: SessionBatch, validation: SessionBatch | None) -> None:
+        """Count vectors of the training sessions -> `_fit_matrix` (validation is not used)."""
+        vocab = np.unique(np.concatenate(batch.keys))
+        matrix = count_matrix(vocab, batch.keys)
         self._fit_matrix(matrix)
-        self.training_info_ = {
-            **self.training_info_,
-            "n_sessions": len(arrays),
-            "n_keys": int(self.vocab_.size),
-            "n_distinct_vectors": int(unique_rows(matrix)[0].shape[0]),
-            "seconds": round(time.perf_counter() - started, 3),
-        }
-        return self
+        self.vocab_ = vocab
+        self.training_info_.update(
+            n_sessions=len(batch),
+            n_keys=int(vocab.size),
+            n_distinct_vectors=int(unique_rows(matrix)[0].shape[0]),
+        )
 
-    def decision_function(self, sessions: Sequence[Any]) -> np.ndarray:
-        arrays = key_arrays(sessions)
-        require_fitted(self.vocab_ is not None, self)
+    def decision_function(self, X: Any) -> np.ndarray:
+        self._require_fitted()
+        arrays = check_sessions(X).keys
         if not arrays:
             return np.zeros(0)
         distinct, inverse, _ = unique_rows(count_matrix(self.vocab_, arrays))
         return np.asarray(self._score_matrix(distinct), dtype=float)[inverse]
 
     def _save_state(self, directory: Path) -> None:
-        require_fitted(self.vocab_ is not None, self)
         write_arrays(directory / STATE_FILE, {"vocab": self.vocab_, **self._get_state()})
 
     def _load_state(self, directory: Path) -> None:

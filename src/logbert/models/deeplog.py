@@ -9,14 +9,18 @@ session that stops early misses its end marker. Keys never seen in training map 
 Sessions repeat heavily, so training and scoring work on distinct (history, next key) windows:
 training weights each by its frequency (the same loss as every window, far fewer steps), and
 scoring runs each distinct window through the network once.
+
+Sessions marked open in a `SessionBatch` (`is_open`: still running when the log ended) get no
+end marker: their missing tail is not judged. The score is an integer count of misses, so the
+threshold rule is `mean+2std` of the normal validation counts: `max` over ~500 validation
+sessions cut recall to 0.19 on HDFS, mean+2std gave F1 0.81.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -25,15 +29,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from logbert.models.base import Detector
-from logbert.models.checks import (
-    corrupt_file,
-    key_arrays,
-    missing_file,
-    require_fitted,
-    training_sessions,
-)
+from logbert.models.checks import check_sessions, corrupt_file, missing_file
 from logbert.models.runtime import torch_threads
-from logbert.sessions.lifecycle import OpenKeys
+from logbert.sessions.batch import SessionBatch
 
 WEIGHTS_FILE = "model.safetensors"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
@@ -60,6 +58,8 @@ class DeepLog(Detector):
     """Number of next-key predictions that miss the top-g candidates."""
 
     name: ClassVar[str] = "deeplog"
+    default_threshold_rule: ClassVar[str] = "mean+2std"  # an integer count: max is too coarse
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "network_")
 
     def __init__(
         self,
@@ -73,7 +73,6 @@ class DeepLog(Detector):
         learning_rate: float = 2e-3,
         seed: int = 0,
     ) -> None:
-        super().__init__()
         self.window = window
         self.top_g = top_g
         self.num_layers = num_layers
@@ -83,33 +82,17 @@ class DeepLog(Detector):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.seed = seed
-        self.vocab_: np.ndarray | None = None
-        self.network_: NextKeyLSTM | None = None
-
-    def get_params(self) -> dict[str, Any]:
-        return {
-            "window": self.window,
-            "top_g": self.top_g,
-            "num_layers": self.num_layers,
-            "hidden_size": self.hidden_size,
-            "embedding_dim": self.embedding_dim,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "learning_rate": self.learning_rate,
-            "seed": self.seed,
-        }
 
     # --- training ---------------------------------------------------------------------------
 
-    def fit(self, sessions: Sequence[Any], validation: Sequence[Any] | None = None) -> Self:
-        arrays = training_sessions(sessions, self.name)
-        closed = _closed(sessions)
-        val = (key_arrays(validation), _closed(validation)) if validation else None
+    def _fit(self, batch: SessionBatch, validation: SessionBatch | None) -> None:
+        val = (validation.keys, _closed(validation)) if validation is not None else None
         with torch_threads(THREADS):
-            self._fit((arrays, closed), val)
-        return self
+            self._fit_windows((batch.keys, _closed(batch)), val)
 
-    def _fit(self, train_data: tuple[list, list], validation: tuple[list, list] | None) -> None:
+    def _fit_windows(
+        self, train_data: tuple[list, list], validation: tuple[list, list] | None
+    ) -> None:
         arrays, closed = train_data
         started = time.perf_counter()
         torch.manual_seed(self.seed)
@@ -130,13 +113,13 @@ class DeepLog(Detector):
             epochs.append(record)
         self.network_.eval()
         self.history_ = {"epochs": epochs}
-        self.training_info_ = {
-            "n_sessions": len(arrays),
-            "n_keys": int(self.vocab_.size),
-            "n_windows": int(train[2].sum()),
-            "n_distinct_windows": int(train[2].size),
-            "seconds": round(time.perf_counter() - started, 3),
-        }
+        self.training_info_.update(
+            n_sessions=len(arrays),
+            n_keys=int(self.vocab_.size),
+            n_windows=int(train[2].sum()),
+            n_distinct_windows=int(train[2].size),
+            seconds=round(time.perf_counter() - started, 3),
+        )
 
     def _new_network(self) -> NextKeyLSTM:
         n_tokens = N_SPECIAL + int(self.vocab_.size)
@@ -167,12 +150,13 @@ class DeepLog(Detector):
 
     # --- scoring ----------------------------------------------------------------------------
 
-    def decision_function(self, sessions: Sequence[Any]) -> np.ndarray:
-        arrays = key_arrays(sessions)
-        require_fitted(self.network_ is not None, self)
+    def decision_function(self, X: Any) -> np.ndarray:
+        self._require_fitted()
+        batch = check_sessions(X)
+        arrays = batch.keys
         if not arrays:
             return np.zeros(0)
-        windows, owner = self._windows(arrays, _closed(sessions))
+        windows, owner = self._windows(arrays, _closed(batch))
         distinct, inverse = np.unique(windows, axis=0, return_inverse=True)
         with torch_threads(THREADS):
             missed = self._misses(distinct)[inverse.reshape(-1)]
@@ -221,7 +205,6 @@ class DeepLog(Detector):
     # --- persistence ------------------------------------------------------------------------
 
     def _save_state(self, directory: Path) -> None:
-        require_fitted(self.network_ is not None, self)
         tensors = {k: v.contiguous() for k, v in self.network_.state_dict().items()}
         tensors["vocab"] = torch.as_tensor(self.vocab_)
         save_file(tensors, str(directory / WEIGHTS_FILE))
@@ -240,6 +223,6 @@ class DeepLog(Detector):
         self.network_ = network.eval()
 
 
-def _closed(sessions: Sequence[Any]) -> list[bool]:
+def _closed(batch: SessionBatch) -> list[bool]:
     """False for sessions still open when the log ended: their end is not predicted."""
-    return [not isinstance(s, OpenKeys) for s in sessions]
+    return (~batch.is_open).tolist()

@@ -39,19 +39,10 @@ class InvariantsDetector(CountVectorDetector):
         max_length: int = 3,
         max_candidates: int = 50_000,
     ) -> None:
-        super().__init__()
         self.epsilon = epsilon
         self.support = support
         self.max_length = max_length
         self.max_candidates = max_candidates
-
-    def get_params(self) -> dict:
-        return {
-            "epsilon": self.epsilon,
-            "support": self.support,
-            "max_length": self.max_length,
-            "max_candidates": self.max_candidates,
-        }
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         distinct, _, counts = unique_rows(matrix)

@@ -22,11 +22,7 @@ class IQRDetector(CountVectorDetector):
     state_arrays: ClassVar[tuple[str, ...]] = ("lower", "upper", "scale")
 
     def __init__(self, k: float = 1.5) -> None:
-        super().__init__()
         self.k = k
-
-    def get_params(self) -> dict:
-        return {"k": self.k}
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         q1, q3 = np.percentile(matrix, [25, 75], axis=0)

@@ -35,19 +35,10 @@ class IsolationForestDetector(CountVectorDetector):
         unseen_penalty: bool = True,
         seed: int = 0,
     ) -> None:
-        super().__init__()
         self.n_estimators = n_estimators
         self.max_samples = max_samples
         self.unseen_penalty = unseen_penalty
         self.seed = seed
-
-    def get_params(self) -> dict:
-        return {
-            "n_estimators": self.n_estimators,
-            "max_samples": self.max_samples,
-            "unseen_penalty": self.unseen_penalty,
-            "seed": self.seed,
-        }
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         forest = IsolationForest(

@@ -15,14 +15,15 @@ The defaults (decision, size, epochs, deduplication, swaps) were chosen by cross
 normal training data with synthetic edits as anomalies, never on test labels
 (`benchmarks/hdfs_dev.py`). Keys never seen in training become [UNK], which the model never
 predicts: a near-certain miss with maximal surprise. Sessions longer than `max_len` are cut
-into windows and scored as a whole. Identical sequences are scored once. Sessions passed as
-`OpenKeys` (still running when the log ended, see `sessions/lifecycle.py`) are scored without
-END: their missing tail is not judged. The model learns unfinished normal sessions from the
-open sessions among its training data (and, with `open_copies` > 0, from open prefixes of the
-closed ones: off by default, it cost recall on the dev split).
+into windows and scored as a whole. Identical sequences (same keys, same open flag) are scored
+once. Sessions marked open in a `SessionBatch` (`is_open`: still running when the log ended,
+see `sessions/lifecycle.py`) are scored without END: their missing tail is not judged. The
+model learns unfinished normal sessions from the open sessions among its training data (and,
+with `open_copies` > 0, from open prefixes of the closed ones: off by default, it cost recall
+on the dev split). Its threshold rule is `max` of the normal validation scores (chosen on the
+dev split, `benchmarks/results/hdfs_dev.md`).
 
-    model = LogBERT().fit(train_sessions, validation=val_sessions)
-    model.calibrate(val_sessions, rule="max")
+    model = LogBERT().fit(train_sessions, validation=val_sessions)  # threshold_: max on val
     model.decision_function(test_sessions); model.predict(test_sessions)
     model.save("model_dir"); LogBERT.load("model_dir")
 """
@@ -30,9 +31,8 @@ closed ones: off by default, it cost recall on the dev split).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import torch
@@ -40,15 +40,15 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from logbert.errors import LogbertError
-from logbert.models.augment import distinct_sequences, open_prefixes, with_local_swaps
+from logbert.models.augment import concat, distinct_sequences, open_prefixes, with_local_swaps
 from logbert.models.base import Detector, Keys
+from logbert.models.checks import check_sessions
 from logbert.models.encoder import LogKeyEncoder
 from logbert.models.inference import score_windows
 from logbert.models.runtime import release_freed_memory
 from logbert.models.training import Log, TrainConfig, train_encoder
 from logbert.models.vocab import Vocab, pad, windows
-from logbert.scoring.thresholds import DEFAULT_RULE, Threshold
-from logbert.sessions.lifecycle import OpenKeys, sequence_key
+from logbert.sessions.batch import SessionBatch
 
 DECISIONS = ("score", "miss_ratio", "max_surprise")
 SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
@@ -57,7 +57,10 @@ SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
 class LogBERT(Detector):
     """Masked log-key model; higher decision scores are more anomalous."""
 
-    name = "logbert"
+    name: ClassVar[str] = "logbert"
+    score_names: ClassVar[tuple[str, ...]] = DECISIONS
+    default_threshold_rule: ClassVar[str] = "max"  # chosen on the dev split (hdfs_dev.md)
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "model_")
 
     def __init__(
         self,
@@ -81,44 +84,83 @@ class LogBERT(Detector):
         open_copies: int = 0,
         seed: int = 0,
     ) -> None:
-        super().__init__()
-        if decision not in DECISIONS:
-            raise LogbertError(f"unknown decision {decision!r}; valid: {', '.join(DECISIONS)}")
-        if max_len < 3 or hidden % heads:
-            raise LogbertError("LogBERT needs max_len >= 3 and hidden divisible by heads")
-        self.params = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
-        for key, value in self.params.items():
-            setattr(self, key, value)
-        self.vocab_: Vocab | None = None
-        self.model_: LogKeyEncoder | None = None
-        self.center_: torch.Tensor | None = None
+        self.hidden = hidden
+        self.layers = layers
+        self.heads = heads
+        self.max_len = max_len
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.mask_ratio = mask_ratio
+        self.alpha = alpha
+        self.patience = patience
+        self.top_g = top_g
+        self.mask_stride = mask_stride
+        self.decision = decision
+        self.dedup = dedup
+        self.swap_copies = swap_copies
+        self.swap_prob = swap_prob
+        self.open_copies = open_copies
+        self.seed = seed
 
-    def get_params(self) -> dict[str, Any]:
-        return dict(self.params)
+    def _check_params(self) -> None:
+        _check_decision(self.decision)
+        if self.max_len < 3:
+            raise LogbertError(f"LogBERT needs max_len >= 3 (got {self.max_len})")
+        if self.heads < 1 or self.hidden % self.heads:
+            raise LogbertError(
+                f"LogBERT needs hidden divisible by heads (got hidden={self.hidden}, "
+                f"heads={self.heads})"
+            )
+
+    @property
+    def decision_score(self) -> str:
+        """The score that decides: the `decision` parameter."""
+        return _check_decision(self.decision)
 
     # --- training -------------------------------------------------------------------------
 
     def fit(
         self,
-        sessions: Sequence[Keys],
-        validation: Sequence[Keys] | None = None,
+        X: Any,
+        y: Any = None,
+        *,
+        validation: Any = None,
         checkpoint_dir: str | Path | None = None,
         resume: bool = False,
         log: Log | None = None,
     ) -> Self:
-        """Train on normal sessions; stop early on the validation loss when given."""
-        if len(sessions) == 0:
-            raise LogbertError("no training sessions: LogBERT needs normal sessions to learn from")
+        """Train on normal sessions; stop early on the validation loss when given.
+
+        `y` == 1 marks sessions left out (anomalies). `checkpoint_dir`: where checkpoints go
+        (a fresh run first deletes an earlier run's); `resume`: continue from the newest one
+        there (refused when it was written with other parameters); `log`: progress lines.
+        """
+        return super().fit(
+            X, y, validation=validation, checkpoint_dir=checkpoint_dir, resume=resume, log=log
+        )
+
+    def _fit(
+        self,
+        batch: SessionBatch,
+        validation: SessionBatch | None,
+        checkpoint_dir: str | Path | None = None,
+        resume: bool = False,
+        log: Log | None = None,
+    ) -> None:
         torch.manual_seed(self.seed)
         started = time.perf_counter()
-        self.vocab_ = Vocab.from_sessions(sessions)
+        self.vocab_ = Vocab.from_sessions(batch.keys)
         self.model_ = self._build()
-        sequences = distinct_sequences(sessions) if self.dedup else list(sessions)
+        sequences = distinct_sequences(batch) if self.dedup else batch
         train = self._windows(
-            with_local_swaps(sequences, self.swap_copies, self.swap_prob, self.seed)
-            + open_prefixes(sequences, self.open_copies, self.seed)
+            concat(
+                with_local_swaps(sequences, self.swap_copies, self.swap_prob, self.seed),
+                open_prefixes(sequences, self.open_copies, self.seed),
+            )
         )
-        val = self._windows(validation) if validation else None
+        val = self._windows(validation) if validation is not None else None
         state = train_encoder(
             self.model_,
             train,
@@ -139,44 +181,44 @@ class LogBERT(Detector):
         )
         self.center_ = torch.tensor(state.center) if state.center is not None else None
         self.history_ = {"steps": state.steps, "epochs": state.epochs}
-        self.training_info_ = {
-            "n_train": len(sessions),
-            "n_train_distinct": len(sequences) if self.dedup else None,
-            "n_train_windows": len(train),
-            "n_validation": len(validation) if validation else 0,
-            "n_keys": len(self.vocab_.keys),
-            "epochs_run": state.epoch,
-            "best_epoch": state.best_epoch,
-            "best_val_loss": state.best_val,
-            "steps": state.step,
-            "seconds": time.perf_counter() - started,
-        }
-        return self
+        self.training_info_.update(
+            {
+                "n_train": len(batch),
+                "n_train_distinct": len(sequences) if self.dedup else None,
+                "n_train_windows": len(train),
+                "n_validation": len(validation) if validation is not None else 0,
+                "n_keys": len(self.vocab_.keys),
+                "epochs_run": state.epoch,
+                "best_epoch": state.best_epoch,
+                "best_val_loss": state.best_val,
+                "steps": state.step,
+                "seconds": time.perf_counter() - started,
+            }
+        )
 
     # --- scoring --------------------------------------------------------------------------
 
-    def decision_function(self, sessions: Sequence[Keys]) -> np.ndarray:
-        return self.score_sessions(sessions)[self.decision]
+    def decision_function(self, X: Any) -> np.ndarray:
+        decision = self.decision_score
+        return self.score_sessions(X)[decision]
 
-    def calibrate(
-        self, sessions, labels=None, rule: str = DEFAULT_RULE, source: str = ""
-    ) -> Threshold:
-        threshold = super().calibrate(sessions, labels, rule, source)
-        threshold.score = self.decision
-        return threshold
-
-    def score_sessions(self, sessions: Sequence[Keys], top_events: int = 0) -> dict[str, Any]:
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
         """Per-session `score`, `miss_ratio` and `max_surprise` arrays, in input order.
 
         With `top_events` > 0 also `top_events`: per session the most surprising positions
         and the keys the model expected there (one scoring pass serves both).
         """
         self._require_fitted()
-        distinct: dict[tuple[bool, tuple[int, ...]], int] = {}
-        index = np.array(
-            [distinct.setdefault(sequence_key(s), len(distinct)) for s in sessions], dtype=np.int64
-        )
-        sequences = [OpenKeys(seq) if is_open else list(seq) for is_open, seq in distinct]
+        batch = check_sessions(X)
+        distinct: dict[tuple[bool, bytes], int] = {}  # (is_open, keys) -> sequence number
+        first: list[int] = []  # the first session of each distinct sequence
+        index = np.empty(len(batch), dtype=np.int64)
+        for i, identity in enumerate(batch.identities()):
+            index[i] = distinct.setdefault(identity, len(distinct))
+            if index[i] == len(first):
+                first.append(i)
+        sequences = [batch.keys[i] for i in first]
+        sequence_open = batch.is_open[first]
         score = np.zeros(len(sequences))
         miss_ratio = np.zeros(len(sequences))
         max_surprise = np.full(len(sequences), -np.inf)
@@ -184,9 +226,10 @@ class LogBERT(Detector):
         width = self.max_len - 2
         for start in range(0, len(sequences), SCORE_BATCH):
             chunk = sequences[start : start + SCORE_BATCH]
+            chunk_open = sequence_open[start : start + SCORE_BATCH]
             owner, offset, rows = [], [], []
-            for i, seq in enumerate(chunk):
-                for j, window in enumerate(self._token_windows(seq)):
+            for i, (seq, is_open) in enumerate(zip(chunk, chunk_open, strict=True)):
+                for j, window in enumerate(self._token_windows(seq, is_open)):
                     owner.append(i)
                     offset.append(j * width)
                     rows.append(window)
@@ -212,9 +255,9 @@ class LogBERT(Detector):
             out["top_events"] = [events[i] for i in index]
         return out
 
-    def explain(self, sessions: Sequence[Keys], top: int = 3) -> list[list[dict]]:
+    def explain(self, X: Any, top: int = 3) -> list[list[dict]]:
         """The `top` most surprising positions per session and the keys expected there."""
-        return self.score_sessions(sessions, top_events=top)["top_events"]
+        return self.score_sessions(X, top_events=top)["top_events"]
 
     def _top_events(self, chunk, owner, offset, result, top: int) -> list[list[dict]]:
         """Top positions per sequence (key None stands for the end of the session)."""
@@ -252,7 +295,6 @@ class LogBERT(Detector):
     # --- persistence ----------------------------------------------------------------------
 
     def _save_state(self, directory: Path) -> None:
-        self._require_fitted()
         tensors = {k: v.contiguous() for k, v in self.model_.state_dict().items()}
         if self.center_ is not None:
             tensors["__center__"] = self.center_
@@ -278,6 +320,34 @@ class LogBERT(Detector):
             ) from exc
         self.model_.eval()
 
+    def load_checkpoint_weights(self, path: str | Path) -> None:
+        """Replace the weights with those of a training checkpoint of this model.
+
+        The checkpoint (`checkpoints/epoch_N.pt`, `best_model.pt`, `checkpoint_step_N.pt`) is
+        read with `torch.load(weights_only=True)`; the vocabulary, parameters and threshold stay
+        the model directory's. Recorded in `training_info_["weights_from_checkpoint"]`.
+        """
+        self._require_fitted()
+        path = Path(path)
+        try:
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+            weights = payload["model_state_dict"]
+        except FileNotFoundError as exc:
+            raise LogbertError(f"checkpoint not found: {path}") from exc
+        except Exception as exc:  # noqa: BLE001 - any unreadable checkpoint, one message
+            raise LogbertError(f"checkpoint {path} is corrupt ({exc}); pick another") from exc
+        try:
+            self.model_.load_state_dict(weights)
+        except (RuntimeError, TypeError, AttributeError) as exc:
+            raise LogbertError(
+                f"checkpoint {path} does not match its model directory's config and vocabulary "
+                f"({exc}); was it copied there from another run?"
+            ) from exc
+        center = (payload.get("state") or {}).get("center")
+        self.center_ = torch.tensor(center) if center is not None else None
+        self.model_.eval()
+        self.training_info_ = {**self.training_info_, "weights_from_checkpoint": str(path)}
+
     # --- helpers --------------------------------------------------------------------------
 
     def _build(self) -> LogKeyEncoder:
@@ -285,14 +355,22 @@ class LogBERT(Detector):
             len(self.vocab_), self.hidden, self.layers, self.heads, self.max_len, self.dropout
         )
 
-    def _windows(self, sessions: Sequence[Keys]) -> np.ndarray:
-        return pad([window for s in sessions for window in self._token_windows(s)])
+    def _windows(self, batch: SessionBatch) -> np.ndarray:
+        return pad(
+            [
+                window
+                for keys, is_open in zip(batch.keys, batch.is_open, strict=True)
+                for window in self._token_windows(keys, is_open)
+            ]
+        )
 
-    def _token_windows(self, keys: Keys) -> list[list[int]]:
+    def _token_windows(self, keys: Keys, is_open: bool = False) -> list[list[int]]:
         """A session as token windows; END closes it unless it is still open."""
         tokens = [self.vocab_.token(k) for k in keys]
-        return windows(tokens, self.max_len, closed=not isinstance(keys, OpenKeys))
+        return windows(tokens, self.max_len, closed=not is_open)
 
-    def _require_fitted(self) -> None:
-        if self.model_ is None or self.vocab_ is None:
-            raise LogbertError("LogBERT is not trained yet: call fit() or LogBERT.load(dir)")
+
+def _check_decision(decision: str) -> str:
+    if decision not in DECISIONS:
+        raise LogbertError(f"unknown decision {decision!r}; valid: {', '.join(DECISIONS)}")
+    return decision

@@ -26,13 +26,9 @@ class LogClusterDetector(CountVectorDetector):
     state_arrays: ClassVar[tuple[str, ...]] = ("weights", "centroids")
 
     def __init__(self, max_distance: float = 0.3, max_rows: int = 5000, seed: int = 0) -> None:
-        super().__init__()
         self.max_distance = max_distance
         self.max_rows = max_rows
         self.seed = seed
-
-    def get_params(self) -> dict:
-        return {"max_distance": self.max_distance, "max_rows": self.max_rows, "seed": self.seed}
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         self.weights_ = contrast_idf_weights(matrix)

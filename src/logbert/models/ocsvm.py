@@ -24,12 +24,8 @@ class OCSVMDetector(CountVectorDetector):
     state_arrays: ClassVar[tuple[str, ...]] = ("support", "dual", "intercept", "gamma")
 
     def __init__(self, nu: float = 0.05, gamma: float | str = "scale") -> None:
-        super().__init__()
         self.nu = nu
         self.gamma = gamma
-
-    def get_params(self) -> dict:
-        return {"nu": self.nu, "gamma": self.gamma}
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         distinct, _, counts = unique_rows(matrix)

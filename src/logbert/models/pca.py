@@ -29,13 +29,9 @@ class PCADetector(CountVectorDetector):
     def __init__(
         self, n_components: float = 0.95, tfidf: bool = True, c_alpha: float = C_ALPHA_0001
     ):
-        super().__init__()
         self.n_components = n_components
         self.tfidf = tfidf
         self.c_alpha = c_alpha
-
-    def get_params(self) -> dict:
-        return {"n_components": self.n_components, "tfidf": self.tfidf, "c_alpha": self.c_alpha}
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         self.weights_ = idf_weights(matrix) if self.tfidf else np.ones(matrix.shape[1])

@@ -2,6 +2,11 @@
 
 Each detector module registers itself here by name; `load_detector` reads config.json to pick
 the class. Imports are lazy so `logbert --help` stays fast (torch is only imported when needed).
+
+`load_detector` also takes a training checkpoint inside a model directory
+(`MODEL/checkpoints/epoch_10.pt`, `best_model.pt`, `checkpoint_step_N.pt`): the model directory
+gives the config, vocabulary and threshold, the checkpoint the weights, so an earlier epoch can
+be scored without retraining. `describe_model_path` says so in one line for the CLI.
 """
 
 from __future__ import annotations
@@ -23,18 +28,64 @@ DETECTORS: dict[str, str] = {
     "invariants": "logbert.models.invariants:InvariantsDetector",
     "iqr": "logbert.models.iqr:IQRDetector",
 }
+CHECKPOINTS_DIR = "checkpoints"
+CHECKPOINT_SUFFIX = ".pt"
+
+
+def detector_names() -> list[str]:
+    """The registered detector names, sorted (for help texts and error messages)."""
+    return sorted(DETECTORS)
 
 
 def detector_class(name: str) -> type[Detector]:
     if name not in DETECTORS:
-        raise LogbertError(f"unknown model {name!r}; valid: {', '.join(sorted(DETECTORS))}")
+        raise LogbertError(f"unknown model {name!r}; valid: {', '.join(detector_names())}")
     module_name, class_name = DETECTORS[name].split(":")
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def load_detector(directory: str | Path) -> Detector:
-    """Load whichever detector a model directory holds."""
+def load_detector(path: str | Path) -> Detector:
+    """Load whichever detector a model directory (or a checkpoint inside one) holds."""
+    path = Path(path)
+    checkpoint = _checkpoint_of(path)
+    directory = path if checkpoint is None else checkpoint[1]
     name = read_config(directory).get("model")
     if name is None:
         raise LogbertError(f"{directory}/config.json does not name its model")
-    return detector_class(name).load(directory)
+    detector = detector_class(name).load(directory)
+    if checkpoint is not None:
+        load_weights = getattr(detector, "load_checkpoint_weights", None)
+        if load_weights is None:
+            raise LogbertError(
+                f"{path}: {name} models have no training checkpoints; give the model "
+                f"directory {directory}"
+            )
+        load_weights(path)
+    return detector
+
+
+def describe_model_path(path: str | Path) -> str | None:
+    """A one-line note when `path` is a checkpoint file rather than a model directory."""
+    checkpoint = _checkpoint_of(Path(path))
+    if checkpoint is None:
+        return None
+    file, directory = checkpoint
+    return (
+        f"using weights of checkpoint {file.name} with the vocabulary and threshold of {directory}"
+    )
+
+
+def _checkpoint_of(path: Path) -> tuple[Path, Path] | None:
+    """(checkpoint file, its model directory) when `path` names a checkpoint file, else None."""
+    if path.suffix != CHECKPOINT_SUFFIX or path.is_dir():
+        return None
+    if not path.is_file():
+        raise LogbertError(f"checkpoint not found: {path}")
+    folder = path.parent if path.parent.name else path.absolute().parent
+    directory = folder.parent
+    if folder.name != CHECKPOINTS_DIR or not (directory / "config.json").is_file():
+        raise LogbertError(
+            f"{path} is a checkpoint file outside a model's {CHECKPOINTS_DIR}/ folder; give a "
+            f"model directory (with config.json) or MODEL/{CHECKPOINTS_DIR}/<checkpoint>.pt"
+        )
+    return path, directory

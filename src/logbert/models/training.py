@@ -8,6 +8,9 @@ Everything random is derived from (seed, step): batch order from (seed, epoch), 
 dropout from (seed, step). A run resumed from a checkpoint therefore continues exactly as the
 uninterrupted run would have. Early stopping on the validation loss (fixed masks); the best
 epoch's weights are kept.
+
+With a checkpoint folder, a fresh run first removes an earlier run's checkpoints (and logs how
+many); a resumed run refuses checkpoints written with other model parameters.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from logbert.errors import LogbertError
 from logbert.models.checkpoints import (
+    clear_checkpoints,
+    config_differences,
     latest_checkpoint,
     load_checkpoint,
     prune_checkpoints,
@@ -120,9 +126,14 @@ def train_encoder(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
-    state = TrainState(steps=[], epochs=[])
+    state = None
     if resume and checkpoint_dir is not None:
-        state = _resume(model, optimizer, checkpoint_dir, log) or state
+        state = _resume(model, optimizer, checkpoint_dir, model_config or {}, log)
+    if state is None:  # a fresh run: what an earlier run left must not mix with this one
+        state = TrainState(steps=[], epochs=[])
+        removed = clear_checkpoints(checkpoint_dir) if checkpoint_dir is not None else 0
+        if removed:
+            log(f"Removed {removed} checkpoint files of an earlier run from {checkpoint_dir}")
     payload = {"config": {"model": model_config or {}, "train": asdict(config)}}
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     val_tokens = (
@@ -257,11 +268,21 @@ def _save(path: Path, model, optimizer, state: TrainState, payload: dict) -> Non
     )
 
 
-def _resume(model, optimizer, checkpoint_dir: Path, log: Log) -> TrainState | None:
+def _resume(
+    model, optimizer, checkpoint_dir: Path, model_config: dict[str, Any], log: Log
+) -> TrainState | None:
     payload = latest_checkpoint(checkpoint_dir)
     if payload is None:
         log(f"No usable checkpoint in {checkpoint_dir}; training from scratch")
         return None
+    saved = payload["config"].get("model", {}) if isinstance(payload["config"], dict) else {}
+    differences = config_differences(saved, model_config)
+    if differences:
+        raise LogbertError(
+            f"cannot resume: the checkpoints in {checkpoint_dir} were written with other "
+            f"parameters ({'; '.join(differences)}); resume with the same parameters, or train "
+            "without --resume to start over (that deletes these checkpoints)"
+        )
     model.load_state_dict(payload["model_state_dict"])
     optimizer.load_state_dict(payload["optimizer_state_dict"])
     state = TrainState(**payload["state"])

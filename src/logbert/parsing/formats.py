@@ -3,8 +3,10 @@
 A format string names header fields in angle brackets, e.g.
 `<Date> <Time> <Pid> <Level> <Component>: <Content>`; the text between fields is literal (a run
 of spaces matches any run of whitespace, as in the loghub benchmark). `<Content>` is the message
-that gets a template. Header splitting and timestamp parsing run vectorised on whole chunks
-(pyarrow compute, RE2), so no Python code runs per line.
+that gets a template. Square brackets around a field (`<Component>[<Pid>]:`) are literal text
+(bare, they would be a regex character class that swallows the field); a field the regex would
+never fill is an error, never a missing column later. Header splitting and timestamp parsing
+run vectorised on whole chunks (pyarrow compute, RE2), so no Python code runs per line.
 """
 
 from __future__ import annotations
@@ -177,6 +179,7 @@ def compile_format(
     label: str | None = None,
 ) -> LogFormat:
     """Turn a loghub format string into an anchored regex with one named group per field."""
+    fmt = _escape_field_brackets(fmt)
     fields = _FIELD.findall(fmt)
     if "Content" not in fields:
         raise LogbertError(
@@ -207,15 +210,72 @@ def compile_format(
     regex = "^" + regex + "$"
     try:
         re.compile(regex)
-        pc.extract_regex(pa.array([""]), regex)  # RE2 must accept it too
+        groups = pc.extract_regex(pa.array([""]), regex).type  # RE2 must accept it too
     except (re.error, pa.ArrowInvalid) as exc:
         raise LogbertError(
             f"format string {fmt!r} is not a valid pattern ({exc}): escape literal brackets "
             r"as \[ \] and avoid look-arounds"
         ) from exc
+    lost = [f for f in fields if f not in {groups.field(i).name for i in range(groups.num_fields)}]
+    if lost:  # e.g. a field inside a character class or a comment
+        raise LogbertError(
+            f"format string {fmt!r}: field(s) {lost} are inside regex syntax and would never be "
+            r"filled: write literal brackets as \[ \]"
+        )
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
     return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast)
+
+
+def format_spec(fmt: LogFormat) -> dict:
+    """Plain-JSON description of a compiled format (`format_from_spec` rebuilds it)."""
+    ts = fmt.timestamp
+    return {
+        "name": fmt.name,
+        "format": fmt.format,
+        "timestamp": None
+        if ts is None
+        else {"fields": list(ts.fields), "pattern": ts.pattern, "epoch": ts.epoch},
+        "label": fmt.label,
+    }
+
+
+def format_from_spec(spec: dict) -> LogFormat:
+    """The `LogFormat` a `format_spec` describes."""
+    ts = spec.get("timestamp")
+    timestamp = (
+        None
+        if ts is None
+        else TimestampSpec(tuple(ts["fields"]), ts.get("pattern", ""), bool(ts.get("epoch")))
+    )
+    return compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))
+
+
+def display_name(fmt: LogFormat) -> str:
+    """How to name the format to a user: its built-in name or its format string."""
+    return fmt.name if fmt.name in BUILTIN_FORMATS else repr(fmt.format)
+
+
+def _escape_field_brackets(fmt: str) -> str:
+    """Escape square brackets around a field (`<Component>[<Pid>]:`): written bare in a loghub
+    format string they would be a regex character class and swallow the field. A bracket pair
+    that holds no field (a real class such as `[0-9]`) is kept."""
+    chars = list(fmt)
+    opened: list[int] = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            opened.append(i)
+        elif c == "]" and opened:
+            start = opened.pop()
+            if _FIELD.search(fmt, start, i):
+                chars[start], chars[i] = "\\[", "\\]"
+        i += 1
+    return "".join(chars)
 
 
 def parse_timestamps(columns: dict[str, pa.Array], spec: TimestampSpec | None, n: int) -> pa.Array:

@@ -17,7 +17,8 @@ template found early generalises when new variants arrive: it keeps its id and i
 `<*>` where needed. Published templates never merge with each other, so ids stay stable across
 batches and runs (the state is plain JSON). Tokens are the space-separated words of the masked
 message, so template tokens line up with message tokens and parameters are the words at `<*>`
-positions. All constants below are generic (never tuned per system).
+positions. All constants below are generic (never tuned per system). `match` only looks up
+known templates (the frozen parser for scoring uses it, see `frozen.py`).
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ class TemplateMiner:
     name = "logbert"
     masks_input = True  # the pipeline masks messages before `add`
 
-    def __init__(self) -> None:
+    def __init__(self, next_id: int = 1) -> None:
         self.templates: dict[int, list[str]] = {}
         self.counts: dict[int, int] = {}
         self._by_len: dict[int, list[int]] = defaultdict(list)
         self._cache: dict[str, int] = {}
         self._seen: dict[int, dict[str, list[int]]] = defaultdict(dict)  # length -> msg -> [id, w]
         self._n_seen = 0
-        self.next_id = 1
+        self.next_id = next_id
 
     # -- public -------------------------------------------------------------------------
     def add(self, messages: Sequence[str], counts: Sequence[int] | None = None) -> list[int]:
@@ -109,6 +110,20 @@ class TemplateMiner:
             self.counts[tid] = self.counts.get(tid, 0) + w
             self._remember(messages[i], tid, w)  # type: ignore[arg-type]
         return ids  # type: ignore[return-value]
+
+    def match(self, messages: Sequence[str]) -> list[int | None]:
+        """Ids of the known templates the messages fit (None where none does); changes nothing."""
+        out: list[int | None] = []
+        for msg in messages:
+            tid = self._cache.get(msg)
+            if tid is None:
+                tid = self._match(msg.split(" "))
+                if tid is not None:
+                    self._cache[msg] = tid  # a template only generalises: the id stays right
+            out.append(tid)
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
+        return out
 
     def _remember(self, msg: str, tid: int, weight: int) -> None:
         """Keep (bounded) the distinct messages seen, so later batches are mined with them."""

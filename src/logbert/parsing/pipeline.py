@@ -1,23 +1,34 @@
 """`parse`: input files -> events parquet + templates.csv + rejects file.
 
+Computing and writing are separate: `Parser.process` (a list of strings from a live service, or
+one chunk of a file) and `Parser.iter_chunks` (whole files) yield `ParsedChunk`s, each with its
+events as a pyarrow table in the events schema, and `parse_files` only writes what they yield.
+So `logbert parse`, training from raw logs and a live service parse lines the same way.
+
 Per chunk of lines (one 8 MiB block) everything is vectorised: the header regex splits lines
 (pyarrow/RE2), masks run on the whole content column, the masked messages are dictionary-encoded
 so the miner sees each distinct one once, and template ids, templates and parameters are mapped
-back with array takes. Outputs are written under temporary names and renamed only when the whole
-run succeeded, so an error (e.g. a truncated .gz) never leaves half-written files.
+back with array takes. The per-line work runs ahead in worker threads; the miner runs serially
+in input order. Outputs are written under temporary names and renamed only when the whole run
+succeeded, so an error (e.g. a truncated .gz) never leaves half-written files.
+
+For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
+`from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import json
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -25,22 +36,35 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.parsing.formats import LogFormat, parse_timestamps
+from logbert.parsing.formats import (
+    LogFormat,
+    display_name,
+    format_from_spec,
+    format_spec,
+    parse_timestamps,
+)
+from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import JOIN, WILDCARD, mask_array
-from logbert.parsing.miner import TemplateMiner
-from logbert.parsing.reader import BLOCK_BYTES, LineChunk, iter_chunks, source_name
-from logbert.parsing.splitter import has_bytes, split_lines
-from logbert.parsing.state import load_miner, save_miner
+from logbert.parsing.reader import BLOCK_BYTES, LineChunk, source_name
+from logbert.parsing.reader import iter_chunks as read_chunks
+from logbert.parsing.splitter import has_bytes, split_lines, suggest_formats
+from logbert.parsing.state import (
+    STATE_VERSION,
+    load_miner,
+    miner_from_state,
+    miner_state,
+    save_miner,
+)
 from logbert.parsing.template_matcher import (
+    KnownTemplate,
     TemplateMatcher,
     extract_params,
+    known_template,
     load_templates,
     scatter_rows,
     template_regex,
 )
-
-if TYPE_CHECKING:
-    from logbert.parsing.drain3_miner import Drain3Miner
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 
 PARSERS = ("logbert", "drain3")
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
@@ -48,8 +72,20 @@ WORKERS = 2
 
 
 @dataclass
+class ParsedChunk:
+    """One chunk of input parsed: events in the events schema, and what did not become one."""
+
+    events: pa.Table  # the events schema (`Parser.schema`), one row per line the format fits
+    rejects: list[tuple[str, int, str]]  # (source, line_no, line) of lines the format rejects
+    lines: int  # input lines in the chunk
+    undecodable: int  # lines whose undecodable bytes were replaced
+    unmatched: int  # events no template fits (`--templates` only): null template_id
+    template_counts: dict[int, int] = field(default_factory=dict)  # lines per template id
+
+
+@dataclass
 class ParseSummary:
-    """Counts for the closing summary line."""
+    """Counts for the closing summary line, and warnings when the format does not fit."""
 
     lines: int = 0
     events: int = 0
@@ -59,10 +95,23 @@ class ParseSummary:
     seconds: float = 0.0
     template_counts: Counter = field(default_factory=Counter)
     last_chunk: int = 0
+    timestamps: int = 0  # events with a timestamp
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def templates(self) -> int:
         return len(self.template_counts)
+
+    def add(self, chunk: ParsedChunk) -> None:
+        self.lines += chunk.lines
+        self.last_chunk = chunk.lines
+        self.undecodable += chunk.undecodable
+        self.rejected += len(chunk.rejects)
+        self.unmatched += chunk.unmatched
+        self.events += chunk.events.num_rows
+        self.template_counts.update(chunk.template_counts)
+        ts = chunk.events.column("timestamp")
+        self.timestamps += len(ts) - ts.null_count
 
     def line(self) -> str:
         text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
@@ -80,6 +129,37 @@ def output_paths(output: Path) -> tuple[Path, Path]:
     return output.with_name("templates.csv"), output.with_name(f"{stem}.rejects.txt")
 
 
+def check_output(output: Path, state: Path | None = None) -> None:
+    """Refuse, before any parsing, outputs that cannot be written (LogbertError naming them)."""
+    parent = output.parent
+    if not parent.exists():
+        raise LogbertError(f"output folder {parent} does not exist: create it first")
+    if not parent.is_dir():
+        raise LogbertError(
+            f"output {output}: its folder {parent} is a file, not a folder: pass an output path "
+            "inside a folder"
+        )
+    if output.is_dir():
+        raise LogbertError(f"output {output} is a folder: pass a file name such as events.parquet")
+    for beside in output_paths(output):
+        if beside.is_dir():
+            raise LogbertError(
+                f"{beside} (written beside the output {output.name}) is a folder: pass an "
+                "output in another folder, or move that folder away"
+            )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise LogbertError(f"output folder {parent} is not writable: pass an output path elsewhere")
+    if state is not None:
+        if state.is_dir():
+            raise LogbertError(
+                f"state file {state} is a folder: pass a file name such as state.json"
+            )
+        if not state.parent.is_dir():
+            raise LogbertError(
+                f"state file {state}: its folder {state.parent} does not exist or is a file"
+            )
+
+
 def _schema(fmt: LogFormat) -> pa.Schema:
     return pa.schema(
         [("line_no", pa.int64()), ("source", pa.string()), ("timestamp", pa.timestamp("us"))]
@@ -94,8 +174,14 @@ def _schema(fmt: LogFormat) -> pa.Schema:
     )
 
 
+HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
+
+
 class Parser:
-    """Streams inputs through one miner (ours, Drain3, or a known template list)."""
+    """Streams inputs through one miner (ours, Drain3, or a known template list).
+
+    Not thread-safe: one caller feeds it (`process` or `iter_chunks`), in input order.
+    """
 
     def __init__(
         self,
@@ -106,19 +192,139 @@ class Parser:
     ) -> None:
         if parser not in PARSERS:
             raise LogbertError(f"unknown parser {parser!r}: use one of {', '.join(PARSERS)}")
-        self.fmt = fmt
-        self.matcher = TemplateMatcher(load_templates(templates)) if templates else None
-        self.known = {t.tid: t.template for t in self.matcher.templates} if self.matcher else {}
-        if state is not None and (parser != "logbert" or templates):
-            raise LogbertError("--state works with the default parser only (no --parser drain3 "
-                               "or --templates): drop --state")  # fmt: skip
-        if parser == "drain3":
-            from logbert.parsing.drain3_miner import Drain3Miner  # only when asked: slow import
-
-            self.miner: TemplateMiner | Drain3Miner = Drain3Miner()
+        if state is not None and templates:
+            raise LogbertError(
+                "--state keeps mined templates; --templates fixes them: drop --state"
+            )
+        if templates:
+            self._setup(fmt, None, load_templates(templates))
         else:
-            self.miner = load_miner(state)
+            self._setup(fmt, load_miner(state, parser), None)
+
+    def _setup(self, fmt: LogFormat, miner: Any, known: list[KnownTemplate] | None) -> None:
+        self.fmt = fmt
+        self.matcher = TemplateMatcher(known) if known else None
+        self.known = {t.tid: t.template for t in known} if known else {}
+        self.miner = miner
         self.schema = _schema(fmt)
+        self.head: list[str] = []  # the first lines seen (diagnostics only)
+
+    # -- state ----------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """`logbert`, `drain3`, or `templates` (a known template list)."""
+        return "templates" if self.matcher is not None else self.miner.name
+
+    @property
+    def frozen(self) -> bool:
+        """Whether known templates are fixed (always, with a known template list)."""
+        return self.matcher is not None or isinstance(self.miner, FrozenMiner)
+
+    def freeze(self) -> Parser:
+        """From now on a message that fits a known template gets its id and no known template
+        changes; the others get new ids above every known one (see `frozen.py`). Idempotent;
+        a no-op for a known template list."""
+        if not self.frozen:
+            self.miner = FrozenMiner(self.miner)
+        return self
+
+    @property
+    def known_ids(self) -> frozenset[int]:
+        """Template ids known when the parser was frozen (empty while it is not)."""
+        if self.matcher is not None:
+            return frozenset(self.known)
+        if isinstance(self.miner, FrozenMiner):
+            return self.miner.known_ids
+        return frozenset()
+
+    def template_map(self) -> dict[int, str]:
+        """Every template id known now (new ones included) -> its current text."""
+        if self.matcher is not None:
+            return dict(self.known)
+        return {t: self.miner.template(t) for t in self.miner.ids}
+
+    def to_state(self) -> dict:
+        """Plain JSON: format, parser name, frozen flag, and the miner state or template list."""
+        state: dict = {
+            "version": STATE_VERSION,
+            "format": format_spec(self.fmt),
+            "parser": self.name,
+            "frozen": self.frozen,
+        }
+        if self.matcher is not None:
+            state["templates"] = [{"id": t, "template": self.known[t]} for t in sorted(self.known)]
+        else:
+            state["miner"] = miner_state(self.miner)
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict) -> Parser:
+        """The parser `to_state` described (LogbertError when `state` is not one)."""
+        try:
+            fmt = format_from_spec(state["format"])
+            run = cls.__new__(cls)
+            if state["parser"] == "templates":
+                known = [known_template(int(t["id"]), t["template"]) for t in state["templates"]]
+                if not known:
+                    raise ValueError("the template list is empty")
+                run._setup(fmt, None, known)
+            else:
+                run._setup(fmt, miner_from_state(state["miner"]), None)
+                if state.get("frozen"):
+                    run.freeze()
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise LogbertError(f"not a logbert parser state ({exc!r})") from exc
+        return run
+
+    # -- parsing --------------------------------------------------------------------------
+    def process(
+        self,
+        lines: Iterable[str] | LineChunk,
+        source: str = "<lines>",
+        first_line_no: int = 1,
+    ) -> ParsedChunk:
+        """Parse lines (strings without or with their line end, or a `LineChunk` of a file,
+        which brings its own first line number); the streaming entry point."""
+        if not isinstance(lines, LineChunk):
+            arr = pa.array(lines if isinstance(lines, list) else list(lines), pa.string())
+            if len(arr) and pc.any(pc.match_substring_regex(arr, "[\\r\\n]$")).as_py():
+                arr = pc.utf8_rtrim(arr, characters="\r\n")
+            lines = LineChunk(arr, first_line_no, 0)
+        return self._finish(self.prepare(lines, source))
+
+    def iter_chunks(
+        self,
+        inputs: list[str],
+        on_progress: Callable[[int], None] | None = None,
+        block_bytes: int = BLOCK_BYTES,
+    ) -> Iterator[ParsedChunk]:
+        """Parse files (plain, .gz, or - for stdin) chunk by chunk, in order. The per-line
+        work of the next chunks runs in worker threads meanwhile; `on_progress(lines)` is
+        called after the caller has taken each chunk."""
+        if inputs.count("-") > 1:  # checked at the call, not at the first chunk
+            raise LogbertError("stdin (-) can be read only once: pass it a single time")
+        return self._chunks(list(inputs), on_progress, block_bytes)
+
+    def _chunks(
+        self, inputs: list[str], on_progress: Callable[[int], None] | None, block_bytes: int
+    ) -> Iterator[ParsedChunk]:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            pending: deque[Future[Prepared]] = deque()
+
+            def take() -> Iterator[ParsedChunk]:
+                done = self._finish(pending.popleft().result())
+                yield done
+                if on_progress:
+                    on_progress(done.lines)
+
+            for path in inputs:
+                name = source_name(path)
+                for chunk in read_chunks(path, block_bytes):
+                    pending.append(pool.submit(self.prepare, chunk, name))
+                    while len(pending) > WORKERS:
+                        yield from take()
+            while pending:
+                yield from take()
 
     # -- one chunk ------------------------------------------------------------------------
     def prepare(self, chunk: LineChunk, name: str) -> Prepared:
@@ -134,13 +340,11 @@ class Parser:
         if self.matcher is None:
             if self.miner.masks_input:
                 distinct, codes, words_text = mask_array(content)
+                prep.words = _words(words_text)
             else:
                 enc = pc.dictionary_encode(content)
                 distinct, codes = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
-                words_text = content
             prep.messages, prep.codes = distinct.to_pylist(), codes
-            if isinstance(self.miner, TemplateMiner):
-                prep.words = _words(words_text)
         return prep
 
     def templates_for(self, prep: Prepared) -> tuple[np.ndarray, pa.Array, pa.Array]:
@@ -151,18 +355,55 @@ class Parser:
             texts = {t: self.known[t] for t in np.unique(ids) if t >= 0}
             return ids, _texts(ids, texts), params
         codes, uniq = prep.codes, prep.messages
-        if isinstance(self.miner, TemplateMiner):
-            counts = np.bincount(codes, minlength=len(uniq))
-            uniq_ids = np.asarray(self.miner.add(uniq, counts), dtype=np.int64)
-        else:
-            uniq_ids = np.asarray(self.miner.add(uniq), dtype=np.int64)
+        counts = np.bincount(codes, minlength=len(uniq))
+        uniq_ids = np.asarray(self.miner.add(uniq, counts), dtype=np.int64)
         ids = uniq_ids[codes]
         texts = {int(t): self.miner.template(int(t)) for t in np.unique(uniq_ids)}
-        if isinstance(self.miner, TemplateMiner):
+        if self.miner.masks_input:
             params = _params_by_position(prep.words, ids, texts)
         else:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
+
+    def _finish(self, prep: Prepared) -> ParsedChunk:
+        """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk`."""
+        chunk, ok, line_no, cols = prep.chunk, prep.ok, prep.line_no, prep.cols
+        if len(self.head) < HEAD_LINES:
+            self.head += chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist()
+        rejects: list[tuple[str, int, str]] = []
+        if not ok.all():
+            bad = np.flatnonzero(~ok)
+            texts = chunk.lines.take(pa.array(bad)).to_pylist()
+            first = chunk.first_line_no
+            rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
+        out = ParsedChunk(
+            self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0
+        )
+        m = len(line_no)
+        if m == 0:
+            return out
+        ids, texts, params = self.templates_for(prep)
+        unmatched = ids < 0
+        out.unmatched = int(unmatched.sum())
+        uniq, cnt = np.unique(ids[~unmatched], return_counts=True)
+        out.template_counts = dict(zip(uniq.tolist(), cnt.tolist(), strict=True))
+        fmt = self.fmt
+        label = cols[fmt.label] if fmt.label and fmt.label in cols else pa.nulls(m, pa.string())
+        arrays = {
+            "line_no": pa.array(line_no),
+            "source": pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(m, np.int32)), pa.array([prep.name])
+            ).cast(pa.string()),
+            "timestamp": prep.timestamp,
+            **{f: cols[f] for f in fmt.header_fields},
+            "content": cols["Content"],
+            "template_id": pa.array(ids, mask=unmatched),
+            "template": texts,
+            "params": params,
+            "label": label,
+        }
+        out.events = pa.table(arrays, schema=self.schema)
+        return out
 
 
 @dataclass
@@ -245,39 +486,31 @@ def parse_files(
     block_bytes: int = BLOCK_BYTES,
 ) -> ParseSummary:
     """Parse `inputs` into `output` (+ templates.csv and rejects file); see the module doc."""
-    run = Parser(fmt, parser, templates, state)
+    check_output(output, state)
     if inputs.count("-") > 1:
         raise LogbertError("stdin (-) can be read only once: pass it a single time")
-    if not output.parent.exists():
-        raise LogbertError(f"output folder {output.parent} does not exist: create it first")
-    if output.is_dir():
-        raise LogbertError(f"output {output} is a folder: pass a file name such as events.parquet")
+    run = Parser(fmt, parser, templates, state)
     templates_csv, rejects = output_paths(output)
     tmp = {p: p.with_name(f".{p.name}.partial") for p in (output, templates_csv, rejects)}
     summary = ParseSummary()
     start = time.perf_counter()
     try:
-        with (
-            pq.ParquetWriter(tmp[output], run.schema, **_writer_options(fmt)) as writer,
-            open(tmp[rejects], "w", encoding="utf-8") as rej,
-        ):
+        try:
+            writer = pq.ParquetWriter(tmp[output], run.schema, **_writer_options(fmt))
+            rej = open(tmp[rejects], "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
+        with writer, rej:
             rej.write("source\tline_no\tline\n")
-            with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-                pending: deque[Future[Prepared]] = deque()
-                for path in inputs:
-                    name = source_name(path)
-                    for chunk in iter_chunks(path, block_bytes):
-                        pending.append(pool.submit(run.prepare, chunk, name))
-                        while len(pending) > WORKERS:
-                            _finish(run, pending.popleft().result(), writer, rej, summary)
-                            if on_progress:
-                                on_progress(summary.last_chunk)
-                while pending:
-                    _finish(run, pending.popleft().result(), writer, rej, summary)
-                    if on_progress:
-                        on_progress(summary.last_chunk)
+            for chunk in run.iter_chunks(inputs, on_progress, block_bytes):
+                summary.add(chunk)
+                if chunk.rejects:
+                    rej.writelines(f"{s}\t{n}\t{line}\n" for s, n, line in chunk.rejects)
+                if chunk.events.num_rows:
+                    writer.write_table(chunk.events)
+            _add_template_set(writer, run)
         _write_templates(run, summary, tmp[templates_csv])
-        if state is not None and isinstance(run.miner, TemplateMiner):
+        if state is not None and run.matcher is None:
             save_miner(run.miner, state)
         for final, partial in tmp.items():
             os.replace(partial, final)
@@ -285,48 +518,52 @@ def parse_files(
         for partial in tmp.values():
             partial.unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - start
+    summary.warnings = fit_warnings(run, summary, rejects)
     return summary
 
 
-def _finish(
-    run: Parser, prep: Prepared, writer: pq.ParquetWriter, rej, summary: ParseSummary
-) -> None:
-    """Serial part of a chunk: rejects, miner, parameters, writing."""
-    chunk, ok, line_no, cols = prep.chunk, prep.ok, prep.line_no, prep.cols
-    summary.lines += len(chunk.lines)
-    summary.last_chunk = len(chunk.lines)
-    summary.undecodable += chunk.undecodable
-    if not ok.all():
-        bad = np.flatnonzero(~ok)
-        summary.rejected += len(bad)
-        texts = chunk.lines.take(pa.array(bad)).to_pylist()
-        for i, text in zip(bad, texts, strict=True):
-            rej.write(f"{prep.name}\t{chunk.first_line_no + i}\t{text}\n")
-    m = len(line_no)
-    if m == 0:
-        return
-    ids, texts, params = run.templates_for(prep)
-    unmatched = ids < 0
-    summary.unmatched += int(unmatched.sum())
-    uniq, cnt = np.unique(ids[~unmatched], return_counts=True)
-    summary.template_counts.update(dict(zip(uniq.tolist(), cnt.tolist(), strict=True)))
-    summary.events += m
+def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
+    """Store the final template set in the schema metadata. Parquet keeps key-value metadata in
+    the footer, so it can be added at the end; readers take the schema (and its metadata) from
+    the `ARROW:schema` entry, which is therefore rewritten with the key added."""
+    value = json.dumps(template_set(run.template_map(), run.name), ensure_ascii=False)
+    schema = run.schema.with_metadata({TEMPLATE_SET_KEY: value})
+    writer.add_key_value_metadata(
+        {
+            TEMPLATE_SET_KEY: value,
+            "ARROW:schema": base64.b64encode(schema.serialize().to_pybytes()).decode("ascii"),
+        }
+    )
+
+
+def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
+    """Warnings when the format does not fit the logs: most lines rejected, or no timestamp
+    parsed although the format has timestamp fields; each suggests formats that fit better."""
     fmt = run.fmt
-    label = cols[fmt.label] if fmt.label and fmt.label in cols else pa.nulls(m, pa.string())
-    arrays = {
-        "line_no": pa.array(line_no),
-        "source": pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(m, np.int32)), pa.array([prep.name])
-        ).cast(pa.string()),
-        "timestamp": prep.timestamp,
-        **{f: cols[f] for f in fmt.header_fields},
-        "content": cols["Content"],
-        "template_id": pa.array(ids, mask=unmatched),
-        "template": texts,
-        "params": params,
-        "label": label,
-    }
-    writer.write_table(pa.table(arrays, schema=run.schema))
+    name = display_name(fmt)
+    out = []
+    if summary.lines and summary.rejected * 2 > summary.lines:
+        where = f" (see {rejects})" if rejects is not None else ""
+        out.append(
+            f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
+            f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
+            f"{where}; {_suggestion(run)}"
+        )
+    if fmt.timestamp is not None and summary.events and summary.timestamps == 0:
+        fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
+        out.append(
+            f"warning: format {name} read no timestamp from any line (its {fields} fields never "
+            f"held a date it knows): every timestamp is null, so time windows and session "
+            f"lifetimes cannot use them; {_suggestion(run)}"
+        )
+    return out
+
+
+def _suggestion(run: Parser) -> str:
+    names = suggest_formats(run.head, exclude=run.fmt.name)[:3]
+    if names:
+        return f"try --format {' or --format '.join(names)} (they fit the first lines)"
+    return "check the format, or pass a format string that matches these lines"
 
 
 def _writer_options(fmt: LogFormat) -> dict:
@@ -341,10 +578,7 @@ def _writer_options(fmt: LogFormat) -> dict:
 
 
 def _write_templates(run: Parser, summary: ParseSummary, path: Path) -> None:
-    if run.matcher is not None:
-        known = run.known
-    else:
-        known = {t: run.miner.template(t) for t in run.miner.ids}
+    known = run.template_map()
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["template_id", "template", "count"])

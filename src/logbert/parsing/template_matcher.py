@@ -54,6 +54,13 @@ class KnownTemplate:
     anchor: str = ""  # its longest word: every matching line contains it
 
 
+def known_template(tid: int, text: str) -> KnownTemplate:
+    """A known template from its id and text (wildcards `<*>` or `[*]`)."""
+    literal = len(_WILD.sub("", text))
+    anchor = max(_WILD.sub(" ", text).split() or [""], key=len)
+    return KnownTemplate(tid, _WILD.sub(WILDCARD, text), template_regex(text), literal, anchor)
+
+
 def load_templates(path: Path) -> list[KnownTemplate]:
     """Read a loghub template list; errors name the file and what is wrong."""
     if not path.is_file():
@@ -73,13 +80,8 @@ def load_templates(path: Path) -> list[KnownTemplate]:
     numbered = all(re.fullmatch(r"E\d+", e) for e in event_ids)
     out = []
     for i, (row, eid) in enumerate(zip(rows, event_ids, strict=True)):
-        text = row["EventTemplate"].strip()
         tid = int(eid[1:]) if numbered else i + 1
-        literal = len(_WILD.sub("", text))
-        anchor = max(_WILD.sub(" ", text).split() or [""], key=len)
-        out.append(
-            KnownTemplate(tid, _WILD.sub(WILDCARD, text), template_regex(text), literal, anchor)
-        )
+        out.append(known_template(tid, row["EventTemplate"].strip()))
     if len({t.tid for t in out}) != len(out):
         raise LogbertError(f"template file {path} repeats an EventId: ids must be unique")
     return out

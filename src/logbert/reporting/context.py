@@ -1,4 +1,10 @@
-"""What a report is drawn from once loaded, and the threshold and metrics derived from it."""
+"""What a report is drawn from once loaded, and the threshold and metrics derived from it.
+
+Verdict metrics (F1, confusion matrix, the sweep at the threshold) are computed only from the
+deciding score, the column the threshold record's `score` field names; when the scores file
+lacks it, `labelled_scores` and `metrics` give nothing from the scores and `lacks_deciding`
+says why, because a threshold set on one score cannot be applied to another.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import numpy as np
 
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting.html import Safe, image
-from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
+from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float, deciding_column
 
 METRIC_NAMES = {
     "f1": "F1",
@@ -63,6 +69,23 @@ class ReportData:
         return info if isinstance(info, dict) else self.model.threshold
 
     @property
+    def deciding(self) -> str:
+        """The score the threshold applies to (the threshold record's `score` field)."""
+        return deciding_column(self.threshold_record)
+
+    @property
+    def lacks_deciding(self) -> str | None:
+        """Why no verdict can be computed from the scores file, when it lacks the deciding
+        score; None when it has it (or no scores file was given)."""
+        table = self.scores
+        if table is None or table.has_deciding:
+            return None
+        return (
+            f"The scores lack `{table.column}`, the score the threshold applies to; rescore "
+            "with this model."
+        )
+
+    @property
     def threshold(self) -> float | None:
         """The threshold the verdicts shown were made with."""
         value = (self.evaluation or {}).get("threshold")
@@ -73,7 +96,7 @@ class ReportData:
     def labelled_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(scores, labels) of the labelled sessions, when both classes are present."""
         table = self.scores
-        if table is None or table.labels is None:
+        if table is None or table.labels is None or not table.has_deciding:
             return None
         mask = table.labelled
         labels = table.labels[mask]
@@ -88,8 +111,10 @@ class ReportData:
         table = self.scores
         if table is None or table.labels is None or self.threshold is None:
             return None, ""
+        if not table.has_deciding:
+            return None, ""
         mask = table.labelled
         if not mask.any():
             return None, ""
         metrics = detection_metrics(table.labels[mask], table.scores[mask], self.threshold)
-        return metrics, f"computed from {table.path.name} at the threshold"
+        return metrics, f"computed from {table.path.name} ({table.column}) at the threshold"

@@ -19,12 +19,12 @@ def key_figures(data: ReportData) -> Safe:
         if value is not None:
             boxes.append((METRIC_NAMES[key], fmt(value)))
     if data.threshold is not None:
-        boxes.append(("threshold", fmt(data.threshold, 6)))
+        boxes.append((f"threshold ({data.deciding})", fmt(data.threshold, 6)))
     if metrics is not None:
         boxes.append(("sessions", fmt(metrics.get("n_sessions"))))
         boxes.append(("anomalies", fmt(metrics.get("n_anomalies"))))
     elif data.scores is not None:
-        boxes.append(("sessions scored", fmt(data.scores.scores.size)))
+        boxes.append(("sessions scored", fmt(data.scores.n_rows - data.scores.n_unscored)))
     items = [
         tag("div", tag("div", value, cls="v"), tag("div", name, cls="k"), cls="figure-box")
         for name, value in boxes
@@ -36,6 +36,18 @@ def warnings(data: ReportData) -> list[Safe]:
     """Things a reader must know before trusting the numbers."""
     out = _reused_data(data)
     table = data.scores
+    if data.lacks_deciding and data.evaluation_path is not None:
+        out.append(
+            f"{data.lacks_deciding} The headline numbers come from "
+            f"{data.evaluation_path.name} alone; the curves and the sweep, which need the "
+            "deciding score per session, are left out."
+        )
+    elif data.lacks_deciding:
+        out.append(
+            f"{data.lacks_deciding} No F1, precision, recall or confusion matrix is shown: "
+            "none is computed from another score."
+        )
+    out.extend(_undeclared_threshold_score(data))
     if table is not None and table.n_unscored:
         out.append(
             f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
@@ -48,6 +60,17 @@ def warnings(data: ReportData) -> list[Safe]:
         )
     out.extend(_disagreements(data))
     return [tag("p", text, cls="warn") for text in out]
+
+
+def _undeclared_threshold_score(data: ReportData) -> list[str]:
+    """Warn when the threshold applies to a score the model does not declare it has."""
+    declared = data.model.score_names
+    if not declared or data.threshold_record is None or data.deciding in declared:
+        return []
+    return [
+        f"The threshold applies to `{data.deciding}`, which this model does not declare "
+        f"(config.json score_names: {', '.join(declared)}): was it calibrated for another model?"
+    ]
 
 
 def _reused_data(data: ReportData) -> list[str]:

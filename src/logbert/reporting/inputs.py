@@ -2,8 +2,17 @@
 
 Every input is optional except the model directory itself; missing optional files or fields
 become `None` so the report can say what it lacks instead of failing. Scores are streamed:
-only the score, label and verdict columns are kept for every row, and the full rows (with
+only the score columns, labels and verdicts are kept for every row, and the full rows (with
 `top_events`) only for the `top` highest-scoring sessions.
+
+Which score decides is not guessed. A scores file may carry several scores (LogBERT writes the
+mean surprise `score`, `miss_ratio` and `max_surprise`); the one the threshold applies to is
+named by the threshold record's `score` field. When the file lacks that column, `ScoreTable`
+says so (`has_deciding` is false) and holds no deciding scores at all, rather than quietly
+putting another column in its place: a threshold calibrated on `max_surprise` means nothing on
+the mean surprise, and F1 computed that way would be a wrong answer that looks right. Score
+columns are read from the data (every numeric column that is not one of `NOT_SCORES`), so a
+detector with new scores needs no change here.
 """
 
 from __future__ import annotations
@@ -15,20 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.scoring.score_files import NOT_SCORES as SCORE_FILE_NOT_SCORES
 from logbert.scoring.score_files import iter_scores
 from logbert.sessions.io import ANOMALY, normalize_label
 
-_SCORE_COLUMNS = (
-    "session_id",
-    "score",
-    "miss_ratio",
-    "max_surprise",
-    "is_anomaly",
-    "label",
-    "top_events",
-)
+# Columns of a scores file that are not scores, whatever their type.
+NOT_SCORES = frozenset(SCORE_FILE_NOT_SCORES)
+_FALLBACK_COLUMNS = ("session_id", "score", "is_anomaly", "label", "top_events")
 
 
 @dataclass
@@ -40,20 +45,46 @@ class ModelInfo:
     history: dict | None = None
     threshold: dict | None = None
 
+    @property
+    def score_names(self) -> list[str]:
+        """The scores the model declares (config.json `score_names`); empty when it does not."""
+        names = (self.config or {}).get("score_names")
+        if not isinstance(names, list):
+            return []
+        return [name for name in names if isinstance(name, str) and name]
+
 
 @dataclass
 class ScoreTable:
-    """Per-session scores (in file order) plus the full rows of the top-scoring sessions."""
+    """Per-session scores (in file order) plus the full rows of the top-scoring sessions.
+
+    `scores`, `labels` and `verdicts` are the rows with a finite value of the deciding column
+    `column`; when the file lacks that column they are empty and `has_deciding` is false.
+    `columns` holds every score column present (NaN where a row has no value), deciding first.
+    """
 
     path: Path
-    column: str  # which score column `scores` holds
-    scores: np.ndarray  # float, finite
-    labels: np.ndarray | None  # 1 = anomaly, 0 = normal; None when no row has a label
+    column: str  # the deciding score: the one the threshold applies to
+    scores: np.ndarray  # float, finite; the deciding column's values
+    labels: np.ndarray | None  # 1 = anomaly, 0 = normal, -1 = unlabelled; None when no labels
     verdicts: np.ndarray | None  # the score file's is_anomaly (bool); None when absent
-    top_rows: list[dict] = field(default_factory=list)  # highest score first
+    top_rows: list[dict] = field(default_factory=list)  # highest `ranked_by` first
     n_rows: int = 0
-    n_unscored: int = 0  # rows without a finite score (kept out of `scores`, reported)
+    n_unscored: int = 0  # rows without a finite deciding score (kept out of `scores`, reported)
     n_unlabelled: int = 0  # rows without a label when others have one (kept out of metrics)
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  # every score column present
+    all_labels: np.ndarray | None = None  # labels of every row (-1 unlabelled); None: no labels
+    ranked_by: str | None = None  # the column `top_rows` are ranked by
+
+    @property
+    def has_deciding(self) -> bool:
+        """Whether the file has the deciding column (with at least one numeric value)."""
+        return self.column in self.columns
+
+    @property
+    def secondary(self) -> list[str]:
+        """The score columns present besides the deciding one."""
+        return [name for name in self.columns if name != self.column]
 
     @property
     def labelled(self) -> np.ndarray:
@@ -85,52 +116,100 @@ def load_evaluation(path: str | Path) -> dict:
     return data
 
 
-def load_scores(path: str | Path, column: str = "score", top: int = 10) -> ScoreTable:
+def deciding_column(threshold: dict | None) -> str:
+    """The score a threshold record applies to (its `score` field; `score` when unrecorded,
+    as `Threshold` defaults)."""
+    name = (threshold or {}).get("score")
+    return name if isinstance(name, str) and name else "score"
+
+
+def load_scores(
+    path: str | Path,
+    column: str = "score",
+    top: int = 10,
+    declared: list[str] | tuple[str, ...] = (),
+) -> ScoreTable:
     """Read a scores file (.jsonl or .parquet) written by `logbert score`.
 
     `column` names the score the threshold applies to (the threshold record's `score` field);
-    when the file lacks it, `score` is used.
+    no other column ever stands in for it. `declared` (the model's score names) orders the
+    columns and picks which one ranks the top rows when the deciding column is absent.
     """
     path = Path(path)
     if not path.is_file():
         raise LogbertError(f"scores file not found: {path}; write one with `logbert score`")
-    rows = iter_scores(path, columns=_SCORE_COLUMNS)
-    scores: list[float] = []
+    rows = iter_scores(path, columns=_parquet_columns(path))
+    values: dict[str, list[float]] = {}  # score column -> value per row (NaN when absent)
     labels: list[int] = []
     verdicts: list[int] = []
-    heap: list[tuple[float, int, dict]] = []
-    n_rows = n_unscored = 0
-    used = None
+    heaps: dict[str, list[tuple[float, int, dict]]] = {}
+    n_rows = 0
     for n_rows, row in enumerate(rows, start=1):
-        if used is None:
-            used = column if row.get(column) is not None else "score"
-        value = as_float(row.get(used))
-        if value is None:
-            n_unscored += 1
-            continue
-        scores.append(value)
         labels.append(_label_code(row.get("label"), path, n_rows))
         verdicts.append(-1 if row.get("is_anomaly") is None else int(bool(row["is_anomaly"])))
-        item = (value, -n_rows, row)
-        if len(heap) < top:
-            heapq.heappush(heap, item)
-        elif top > 0 and item[:2] > heap[0][:2]:
-            heapq.heapreplace(heap, item)
-    if not scores:
+        for name, raw in row.items():
+            if name in NOT_SCORES:
+                continue
+            value = as_float(raw)
+            if value is None and name not in values:
+                continue  # not (yet) a score column
+            if name not in values:
+                values[name] = [math.nan] * (n_rows - 1)
+                heaps[name] = []
+            values[name].append(math.nan if value is None else value)
+            if value is not None and top > 0:
+                _keep_top(heaps[name], (value, -n_rows, row), top)
+        for seen in values.values():
+            if len(seen) < n_rows:  # the row lacks this column
+                seen.append(math.nan)
+    present = {name: seen for name, seen in values.items() if not np.isnan(seen).all()}
+    if not present:
         raise LogbertError(f"{path}: no session has a numeric score; is it a scores file?")
+    order = [column, *declared, "score", *present]
+    columns = {
+        name: np.asarray(present[name], dtype=float)
+        for name in dict.fromkeys(order)
+        if name in present
+    }
+    ranked_by = next(iter(columns))  # the deciding column when present
     label_arr = np.asarray(labels, dtype=int)
     verdict_arr = np.asarray(verdicts, dtype=int)
+    has_column = column in columns
+    scored = np.isfinite(columns[column]) if has_column else np.zeros(n_rows, dtype=bool)
+    no_labels = bool((label_arr < 0).all())
+    kept_labels = label_arr[scored]
+    kept_verdicts = verdict_arr[scored]
     return ScoreTable(
         path=path,
-        column=used or "score",
-        scores=np.asarray(scores, dtype=float),
-        labels=None if (label_arr < 0).all() else label_arr,
-        verdicts=None if (verdict_arr < 0).any() else verdict_arr.astype(bool),
-        top_rows=[row for _, _, row in sorted(heap, key=lambda item: item[:2], reverse=True)],
+        column=column,
+        scores=columns[column][scored] if has_column else np.zeros(0, dtype=float),
+        labels=None if (kept_labels < 0).all() else kept_labels,
+        verdicts=None if (kept_verdicts < 0).any() else kept_verdicts.astype(bool),
+        top_rows=[row for _, _, row in sorted(heaps[ranked_by], key=lambda i: i[:2], reverse=True)],
         n_rows=n_rows,
-        n_unscored=n_unscored,
-        n_unlabelled=0 if (label_arr < 0).all() else int((label_arr < 0).sum()),
+        n_unscored=int((~scored).sum()) if has_column else 0,
+        n_unlabelled=0 if (kept_labels < 0).all() else int((kept_labels < 0).sum()),
+        columns=columns,
+        all_labels=None if no_labels else label_arr,
+        ranked_by=ranked_by,
     )
+
+
+def _keep_top(heap: list[tuple[float, int, dict]], item: tuple[float, int, dict], top: int):
+    if len(heap) < top:
+        heapq.heappush(heap, item)
+    elif item[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, item)
+
+
+def _parquet_columns(path: Path) -> tuple[str, ...]:
+    """Every column of a Parquet scores file (score columns are found in the data)."""
+    if path.suffix.lower() != ".parquet":
+        return _FALLBACK_COLUMNS  # JSON Lines rows are read whole anyway
+    try:
+        return tuple(pq.read_schema(path).names)
+    except (OSError, ValueError):  # unreadable: iter_scores says so in its own words
+        return _FALLBACK_COLUMNS
 
 
 def _read_json(path: Path, required: bool) -> dict | None:

@@ -7,6 +7,7 @@ display or on global plotting state. Colours: normal sessions blue, anomalous or
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import ticker
@@ -79,12 +80,31 @@ def training_png(history: dict) -> bytes | None:
     return _png(fig)
 
 
-def distribution_png(
-    scores: np.ndarray, labels: np.ndarray | None, threshold: float | None, column: str
-) -> bytes:
-    """Histograms of normal and anomalous scores (log count axis) with the threshold marked."""
-    fig = Figure(figsize=(8, 3.8), dpi=DPI, layout="constrained")
-    ax = fig.subplots()
+def distribution_png(panels: list[DistributionPanel]) -> bytes:
+    """Histograms of normal and anomalous scores (log count axis), one panel per score column,
+    each labelled with its column name; the threshold is marked only on the column it applies to.
+    """
+    fig = Figure(figsize=(8, 3.6 * len(panels) + 0.2), dpi=DPI, layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
+    for ax, panel in zip(axes, panels, strict=True):
+        _distribution_axes(ax, panel)
+    return _png(fig)
+
+
+@dataclass(frozen=True)
+class DistributionPanel:
+    """One score column's values (finite), their labels (None: unlabelled) and the threshold
+    when it applies to this column."""
+
+    column: str
+    scores: np.ndarray
+    labels: np.ndarray | None
+    threshold: float | None = None
+    role: str = ""  # e.g. "deciding score", shown in the panel title
+
+
+def _distribution_axes(ax, panel: DistributionPanel) -> None:
+    scores, labels, threshold = panel.scores, panel.labels, panel.threshold
     log_x = _spans(scores, 100)
     bins = _bins(scores, log_x)
     if labels is None:
@@ -105,13 +125,13 @@ def distribution_png(
     ax.set_yscale("log")
     if log_x:
         ax.set_xscale("log")
+    role = f" ({panel.role})" if panel.role else ""
     ax.set(
-        xlabel=f"{column} (higher = more anomalous)",
+        xlabel=f"{panel.column} (higher = more anomalous)",
         ylabel="sessions (log scale)",
-        title="Score distributions",
+        title=f"Distribution of {panel.column}{role}",
     )
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-    return _png(fig)
 
 
 def roc_pr_png(scores: np.ndarray, labels: np.ndarray) -> tuple[bytes, float, float]:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logbert.errors import LogbertError
+from logbert.parsing.templates import read_templates
 from logbert.reporting import sections
 from logbert.reporting.context import FIGURE_NAMES, ReportData
 from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
 from logbert.reporting.inputs import load_evaluation, load_model_dir, load_scores
 from logbert.reporting.top_sessions import read_session_keys, top_sessions_section
-from logbert.scoring.score_files import read_templates
 
 DEFAULT_TOP = 10
 
@@ -47,8 +47,7 @@ def build_report(
         data.evaluation = load_evaluation(evaluation)
         data.evaluation_path = Path(evaluation)
     if scores is not None:
-        column = str((data.threshold_record or {}).get("score") or "score")
-        data.scores = load_scores(scores, column=column, top=top)
+        data.scores = load_scores(scores, column=data.deciding, top=top, declared=model.score_names)
     lookup = _templates(model.path, templates)
     top_rows = None if data.scores is None else data.scores.top_rows
     keys = {}
@@ -60,7 +59,7 @@ def build_report(
         sections.scores_section(data),
         sections.quality_section(data),
         sections.sweep_section(data),
-        top_sessions_section(top_rows, data.threshold, lookup, keys),
+        top_sessions_section(top_rows, data.threshold, lookup, keys, data.scores),
         sections.model_section(data),
     ]
     name = str((model.config or {}).get("model") or "model")

@@ -49,7 +49,11 @@ def training_section(data: ReportData) -> Section:
 
 
 def scores_section(data: ReportData) -> Section:
-    """Score distributions of normal and anomalous sessions with the threshold."""
+    """Distributions of every score column present, the deciding one first with the threshold.
+
+    Each panel and table row is labelled with its column's name; when the deciding column is
+    absent the section says so and shows the others, none of them in its place.
+    """
     table = data.scores
     if table is None:
         return Section(
@@ -58,32 +62,64 @@ def scores_section(data: ReportData) -> Section:
             missing("No scores file given (--scores): no score distributions to show."),
         )
     parts: list[object] = []
-    if table.labels is None:
+    lacking = data.lacks_deciding
+    if lacking:
+        parts.append(
+            missing(
+                f"{lacking} Shown instead: the distributions of the scores present "
+                f"({', '.join(table.columns)}), each under its own name, without the threshold."
+            )
+        )
+    if table.all_labels is None:
         parts.append(
             missing(
                 "The scores carry no labels: one distribution for all sessions; "
                 "quality numbers need labelled sessions."
             )
         )
-    labels = None if table.labels is None else table.labels[table.labelled]
-    scores = table.scores if labels is None else table.scores[table.labelled]
-    png = plots.distribution_png(scores, labels, data.threshold, table.column)
-    parts.append(data.figures.add("score_distributions", png, "score distributions"))
-    rows = [_stats_row("all", table.scores)]
-    if labels is not None:
-        rows += [
-            _stats_row("normal", scores[labels == 0]),
-            _stats_row("anomalous", scores[labels == 1]),
-        ]
-    parts.append(html_table(["sessions", "count", "mean", "sd", "median", "max"], rows))
-    parts.append(
-        tag(
-            "p",
-            f"Column shown: {table.column}, from {table.path}. A session is "
-            "flagged when its score is above the threshold.",
-            cls="note",
+    panels, rows = [], []
+    for name, values in table.columns.items():
+        keep = np.isfinite(values)
+        if table.all_labels is not None:
+            keep &= table.all_labels >= 0
+        scores = values[keep]
+        labels = None if table.all_labels is None else table.all_labels[keep]
+        deciding = name == table.column
+        panels.append(
+            plots.DistributionPanel(
+                name,
+                scores,
+                labels,
+                data.threshold if deciding else None,
+                "deciding score" if deciding else "not what the threshold applies to",
+            )
         )
-    )
+        rows.append(_stats_row(name, "all", values[np.isfinite(values)]))
+        if labels is not None:
+            rows += [
+                _stats_row(name, "normal", scores[labels == 0]),
+                _stats_row(name, "anomalous", scores[labels == 1]),
+            ]
+    png = plots.distribution_png(panels)
+    parts.append(data.figures.add("score_distributions", png, "score distributions"))
+    parts.append(html_table(["score", "sessions", "count", "mean", "sd", "median", "max"], rows))
+    note = [f"From {table.path}."]
+    if table.has_deciding:
+        note.append(
+            f"Deciding score: {table.column} (the threshold record's `score`): a session is "
+            f"flagged when its {table.column} is above the threshold."
+        )
+        if table.secondary:
+            note.append(
+                f"Also shown, not what the threshold applies to: {', '.join(table.secondary)}."
+            )
+    undeclared = [n for n in data.model.score_names if n not in table.columns]
+    if undeclared:
+        note.append(
+            f"The model declares {', '.join(data.model.score_names)} (config.json "
+            f"score_names); the scores lack {', '.join(undeclared)}."
+        )
+    parts.append(tag("p", " ".join(note), cls="note"))
     return Section("scores", "Scores", join(parts))
 
 
@@ -91,7 +127,16 @@ def quality_section(data: ReportData) -> Section:
     """Metrics, ROC and precision-recall curves, and the confusion matrix."""
     metrics, origin = data.metrics()
     parts: list[object] = []
-    if metrics is None:
+    lacking = data.lacks_deciding
+    if metrics is None and lacking:
+        parts.append(
+            missing(
+                f"{lacking} No F1, precision, recall or confusion matrix is computed from "
+                "another score: the threshold does not apply to it."
+            )
+        )
+        parts.extend(_ranking_by_column(data))
+    elif metrics is None:
         parts.append(
             missing(
                 "No labelled sessions and no evaluation file (--evaluation): "
@@ -106,7 +151,9 @@ def quality_section(data: ReportData) -> Section:
         parts.append(tag("p", f"Metrics {origin}:", cls="note"))
         parts.append(html_table(["metric", "value"], rows))
     pairs = data.labelled_scores()
-    if pairs is None:
+    if pairs is None and lacking:
+        parts.append(missing(f"No ROC or precision-recall curves of `{data.scores.column}`."))
+    elif pairs is None:
         parts.append(
             missing(
                 "ROC and precision-recall curves need scores (--scores) of "
@@ -131,7 +178,7 @@ def quality_section(data: ReportData) -> Section:
         parts.append(
             data.figures.add("confusion_matrix", plots.confusion_png(matrix), "confusion matrix")
         )
-    else:
+    elif not lacking:
         parts.append(missing("No confusion matrix: it needs labels and a threshold."))
     return Section("quality", "Detection quality", join(parts))
 
@@ -139,6 +186,15 @@ def quality_section(data: ReportData) -> Section:
 def sweep_section(data: ReportData) -> Section:
     """Precision, recall and F1 against the threshold, with reference operating points."""
     pairs = data.labelled_scores()
+    if pairs is None and data.lacks_deciding:
+        return Section(
+            "sweep",
+            "Threshold sweep",
+            missing(
+                f"{data.lacks_deciding} No sweep: the threshold in use applies to "
+                f"`{data.scores.column}`, not to the scores present."
+            ),
+        )
     if pairs is None:
         return Section(
             "sweep",
@@ -223,10 +279,37 @@ def model_section(data: ReportData) -> Section:
     return Section("model", "Model and data", join(parts))
 
 
-def _stats_row(name: str, values: np.ndarray) -> tuple:
+def _ranking_by_column(data: ReportData) -> list[object]:
+    """ROC-AUC and PR-AUC of each score column present (threshold-free), by name."""
+    table = data.scores
+    if table is None or table.all_labels is None:
+        return []
+    rows = []
+    for name, values in table.columns.items():
+        keep = np.isfinite(values) & (table.all_labels >= 0)
+        labels = table.all_labels[keep]
+        if labels.size == 0 or labels.min() == labels.max():
+            continue
+        metrics = detection_metrics(labels, values[keep], 0.0)
+        rows.append((name, int(labels.size), metrics["roc_auc"], metrics["pr_auc"]))
+    if not rows:
+        return []
+    return [
+        tag(
+            "p",
+            "How well each score present ranks anomalous above normal sessions (no threshold "
+            "involved; none of these is the model's verdict):",
+            cls="note",
+        ),
+        html_table(["score", "labelled sessions", "ROC-AUC", "PR-AUC"], rows),
+    ]
+
+
+def _stats_row(column: str, name: str, values: np.ndarray) -> tuple:
     if values.size == 0:
-        return (name, 0, "", "", "", "")
+        return (column, name, 0, "", "", "", "")
     return (
+        column,
         name,
         int(values.size),
         float(values.mean()),

@@ -3,6 +3,11 @@ and what the model expected there instead (from the scores' `top_events`).
 
 The scores file holds only the surprising events; with the sessions file (`--sessions`) the
 whole event sequence is shown, surprising positions highlighted in place.
+
+Each header leads with the deciding score (the column the threshold applies to) by name, value
+and threshold, then the other score columns as secondary facts: `score` is LogBERT's mean
+surprise, but a threshold on `max_surprise` decides, so showing `score` alone would hide why a
+session was flagged. Column names come from the scores file, none is assumed.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 
 from logbert.reporting.html import Safe, Section, fmt, join, missing, tag
 from logbert.reporting.html import table as html_table
-from logbert.reporting.inputs import as_float, rows_of
+from logbert.reporting.inputs import ScoreTable, as_float, rows_of
 from logbert.sessions.io import iter_session_batches
 
 MAX_EVENTS_SHOWN = 200
@@ -34,9 +39,26 @@ def top_sessions_section(
     threshold: float | None,
     templates: dict[int, str],
     session_keys: dict[str, list[int]],
+    table: ScoreTable | None = None,
 ) -> Section:
-    """One collapsible block per top session, the highest score first."""
+    """One collapsible block per top session, the highest score first.
+
+    `table` names the deciding column and the other score columns (default: `score` alone).
+    """
     title = "Top anomalous sessions"
+    column = table.column if table is not None else "score"
+    others = table.secondary if table is not None else []
+    ranked_by = table.ranked_by if table is not None else column
+    ranking = []
+    if ranked_by != column:
+        ranking.append(
+            f"The scores lack `{column}`, the score the threshold applies to; rescore with "
+            f"this model. Sessions are ranked by `{ranked_by}` here, and get no verdict from it."
+        )
+
+    def facts(row: dict) -> list[str]:
+        return _facts(row, threshold, column, others)
+
     if rows is None:
         return Section("top", title, missing("No scores file given (--scores): no sessions."))
     if not rows:
@@ -46,7 +68,7 @@ def top_sessions_section(
         listing = html_table(
             ["rank", "session", "facts"],
             [
-                (rank, row.get("session_id"), "; ".join(_facts(row, threshold)))
+                (rank, row.get("session_id"), "; ".join(facts(row)))
                 for rank, row in enumerate(rows, start=1)
             ],
         )
@@ -56,7 +78,8 @@ def top_sessions_section(
             "scores); pass --sessions to see the sessions' events.",
             cls="note",
         )
-        return Section("top", title, join([note, listing]))
+        notes = [tag("p", text, cls="note") for text in ranking]
+        return Section("top", title, join([*notes, note, listing]))
     lookup = dict(templates)
     for row in rows:
         for event in rows_of(row, "top_events"):
@@ -64,7 +87,7 @@ def top_sessions_section(
             for alt in rows_of(event, "expected"):
                 _learn(lookup, alt)
     blocks = [
-        _session_block(rank, row, threshold, lookup, session_keys.get(str(row.get("session_id"))))
+        _session_block(rank, row, facts(row), lookup, session_keys.get(str(row.get("session_id"))))
         for rank, row in enumerate(rows, start=1)
     ]
     notes = [
@@ -79,31 +102,44 @@ def top_sessions_section(
             "Only the surprising events are in the scores file; pass --sessions (the scored "
             "sessions file) to see whole sessions."
         )
+    notes = ranking + notes
     return Section("top", title, join([*(tag("p", n, cls="note") for n in notes), *blocks]))
 
 
-def _facts(row: dict, threshold: float | None) -> list[str]:
-    """Score, miss ratio, label and verdict of a score row, in words."""
-    score = row.get("score")
+def _facts(row: dict, threshold: float | None, column: str, others: list[str]) -> list[str]:
+    """The deciding score (name, value, threshold), the other scores, label and verdict.
+
+    A verdict is the row's own `is_anomaly`, else the deciding score against the threshold;
+    never another column against it. Score columns the row lacks are left out.
+    """
+    value = as_float(row.get(column))
     verdict = row.get("is_anomaly") if isinstance(row.get("is_anomaly"), bool) else None
-    if verdict is None and threshold is not None and isinstance(score, int | float):
-        verdict = score > threshold
-    facts = [f"score {fmt(score)}"]
-    if row.get("miss_ratio") is not None:
-        facts.append(f"miss ratio {fmt(row['miss_ratio'])}")
+    if verdict is None and threshold is not None and value is not None:
+        verdict = value > threshold
+    if value is None:
+        facts = [f"no {column}"]
+    elif threshold is None:
+        facts = [f"{column} {fmt(value)}"]
+    else:
+        facts = [f"{column} {fmt(value)} (threshold {fmt(threshold)})"]
+    facts += [f"{name} {fmt(as_float(row[name]))}" for name in others if row.get(name) is not None]
     facts.append(f"label {row.get('label') or 'unknown'}")
-    facts.append("flagged" if verdict else "not flagged" if verdict is not None else "no verdict")
+    if verdict is None:
+        facts.append("no verdict")
+    else:
+        # without the deciding score, the file's own is_anomaly is all there is: say whose
+        source = " (the scores file's is_anomaly)" if value is None else ""
+        facts.append(("flagged" if verdict else "not flagged") + source)
     return facts
 
 
 def _session_block(
     rank: int,
     row: dict,
-    threshold: float | None,
+    facts: list[str],
     lookup: dict[int, str],
     keys: list[int] | None,
 ) -> Safe:
-    facts = _facts(row, threshold)
     summary = tag("summary", f"#{rank} session {row.get('session_id')}: ", "; ".join(facts))
     events = {
         int(e["position"]): e for e in rows_of(row, "top_events") if _is_int(e.get("position"))

@@ -1,32 +1,27 @@
-"""Score rows: what `logbert score` writes and `logbert evaluate --scores` reads back.
+"""Score files: what `logbert score` writes and `logbert evaluate --scores` reads back.
 
-One row per input session, in input order: `session_id`, `score`, `miss_ratio` and
-`max_surprise` (detectors that have them), `is_anomaly`, `open` (when the model knows session
-lifetimes: the session was still running when the log ended), `label` (when the input had one) and
-`top_events` (detectors that can explain themselves: the most surprising positions with the
-keys expected there).
+Rows are made by `logbert.pipeline.verdicts.score_rows` (one per session, in input order:
+`session_id`, the detector's declared scores, `is_anomaly`, `open`, `label`, `top_events`).
+This module only stores and reads them, so it depends on no detector: the Parquet schema is
+built from the score names the model declares.
 Formats: JSON Lines (`.jsonl`) or Parquet (`.parquet`), written in streaming chunks.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.models.base import Detector
-from logbert.sessions.io import Session, stream_parquet
-from logbert.sessions.lifecycle import marked_keys
+from logbert.sessions.io import stream_parquet
 
 SCORE_FORMATS = ("jsonl", "parquet")
-SCORE_COLUMNS = ("session_id", "score", "miss_ratio", "max_surprise", "label")
+NOT_SCORES = ("session_id", "is_anomaly", "open", "label", "top_events")
 _EXPECTED = pa.struct([("key", pa.int64()), ("template", pa.string()), ("prob", pa.float64())])
 _EVENT = pa.struct(
     [
@@ -35,20 +30,24 @@ _EVENT = pa.struct(
         ("template", pa.string()),
         ("surprise", pa.float64()),
         ("expected", pa.list_(_EXPECTED)),
+        ("source", pa.string()),
+        ("line_no", pa.int64()),
     ]
 )
-SCORE_SCHEMA = pa.schema(
-    [
-        ("session_id", pa.string()),
-        ("score", pa.float64()),
-        ("miss_ratio", pa.float64()),
-        ("max_surprise", pa.float64()),
-        ("is_anomaly", pa.bool_()),
-        ("open", pa.bool_()),
-        ("label", pa.string()),
-        ("top_events", pa.list_(_EVENT)),
-    ]
-)
+
+
+def score_schema(score_names: Sequence[str] = ("score",)) -> pa.Schema:
+    """Parquet schema of score rows for a model that declares `score_names`."""
+    return pa.schema(
+        [("session_id", pa.string())]
+        + [(name, pa.float64()) for name in score_names]
+        + [
+            ("is_anomaly", pa.bool_()),
+            ("open", pa.bool_()),
+            ("label", pa.string()),
+            ("top_events", pa.list_(_EVENT)),
+        ]
+    )
 
 
 def score_format(path: str | Path) -> str:
@@ -58,72 +57,13 @@ def score_format(path: str | Path) -> str:
     return suffix[1:]
 
 
-def session_scores(
-    detector: Detector, keys: Sequence[Sequence[int]], top_events: int = 0
-) -> dict[str, Any]:
-    """All per-session scores a detector has (`score`, and `miss_ratio` for LogBERT).
-
-    Detectors with a `score_sessions(keys, top_events=N)` method also explain themselves.
-    """
-    scorer = getattr(detector, "score_sessions", None)
-    if scorer is not None:
-        return scorer(keys, top_events=top_events)
-    return {"score": np.asarray(detector.decision_function(keys), dtype=float)}
-
-
-def score_rows(
-    detector: Detector,
-    sessions: Sequence[Session],
-    threshold: float,
-    decision: str = "score",
-    templates: dict[int, str] | None = None,
-    top_events: int = 3,
-    is_open: Sequence[bool] | None = None,
-) -> list[dict[str, Any]]:
-    """Score rows for one batch of sessions (`is_open`: still running when the log ended)."""
-    keys = marked_keys(sessions, is_open)
-    scores = session_scores(detector, keys, top_events)
-    if decision not in scores:
-        raise LogbertError(f"the model has no {decision!r} score; rerun `logbert calibrate`")
-    flagged = scores[decision] > threshold
-    events = scores.get("top_events")
-    named: dict[int, list[dict]] = {}  # identical sequences share one events list: name it once
-    rows = []
-    for i, session in enumerate(sessions):
-        row: dict[str, Any] = {"session_id": session.session_id, "score": float(scores["score"][i])}
-        for extra in ("miss_ratio", "max_surprise"):
-            if extra in scores:
-                row[extra] = float(scores[extra][i])
-        row["is_anomaly"] = bool(flagged[i])
-        if is_open is not None:
-            row["open"] = bool(is_open[i])
-        if session.label is not None:
-            row["label"] = session.label
-        if events is not None:
-            if id(events[i]) not in named:
-                named[id(events[i])] = [_with_templates(e, templates or {}) for e in events[i]]
-            row["top_events"] = named[id(events[i])]
-        rows.append(row)
-    return rows
-
-
-def _with_templates(event: dict, templates: dict[int, str]) -> dict:
-    out = dict(event)
-    out["template"] = _template(event["key"], templates)
-    out["expected"] = [{**e, "template": _template(e["key"], templates)} for e in event["expected"]]
-    return {k: out[k] for k in ("position", "key", "template", "surprise", "expected")}
-
-
-def _template(key: int | None, templates: dict[int, str]) -> str | None:
-    return "<end of session>" if key is None else templates.get(key)
-
-
 class ScoreWriter:
     """Append score rows to a .jsonl or .parquet file chunk by chunk."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, score_names: Sequence[str] = ("score",)) -> None:
         self.path = Path(path)
         self.format = score_format(path)
+        self.schema = score_schema(score_names)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self._handle = None
@@ -133,14 +73,14 @@ class ScoreWriter:
         if self.format == "jsonl":
             self._handle = open(self.path, "w", encoding="utf-8")
         else:
-            self._parquet = pq.ParquetWriter(self.path, SCORE_SCHEMA)
+            self._parquet = pq.ParquetWriter(self.path, self.schema)
         return self
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         if self._handle is not None:
             self._handle.writelines(json.dumps(r) + "\n" for r in rows)
         elif rows:
-            self._parquet.write_table(pa.Table.from_pylist(rows, schema=SCORE_SCHEMA))
+            self._parquet.write_table(pa.Table.from_pylist(rows, schema=self.schema))
         self.count += len(rows)
 
     def __exit__(self, *exc: object) -> None:
@@ -151,9 +91,12 @@ class ScoreWriter:
 
 
 def iter_scores(
-    path: str | Path, columns: tuple[str, ...] = SCORE_COLUMNS
+    path: str | Path, columns: Sequence[str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Rows of a scores file written by `logbert score` (parquet: only `columns` are read)."""
+    """Rows of a scores file written by `logbert score`.
+
+    Parquet reads only `columns` (default: every column but `top_events`, the bulky one).
+    """
     fmt = score_format(path)
     if not Path(path).exists():
         raise LogbertError(f"scores file not found: {path}")
@@ -162,9 +105,9 @@ def iter_scores(
             parquet = stream_parquet(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise LogbertError(f"{path}: not a readable parquet scores file ({exc})") from exc
-        for batch in parquet.iter_batches(
-            columns=[c for c in columns if c in parquet.schema_arrow.names]
-        ):
+        names = parquet.schema_arrow.names
+        wanted = [c for c in names if c != "top_events"] if columns is None else columns
+        for batch in parquet.iter_batches(columns=[c for c in wanted if c in names]):
             yield from batch.to_pylist()
         return
     with open(path, encoding="utf-8", errors="replace") as handle:
@@ -178,16 +121,3 @@ def iter_scores(
             if not isinstance(row, dict):
                 raise LogbertError(f"{path}:{line_no}: expected a JSON object per line")
             yield row
-
-
-def read_templates(path: str | Path | None) -> dict[int, str]:
-    """template_id -> template text from a `templates.csv` written by `logbert parse`."""
-    if path is None or not Path(path).exists():
-        return {}
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return {int(r["template_id"]): r["template"] for r in csv.DictReader(handle)}
-    except (KeyError, ValueError, csv.Error) as exc:
-        raise LogbertError(
-            f"{path}: expected a templates.csv with columns template_id,template ({exc})"
-        ) from exc

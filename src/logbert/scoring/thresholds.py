@@ -31,6 +31,9 @@ _MEAN_STD = re.compile(r"^mean\+(\d+(?:\.\d+)?)\*?std$")
 _QUANTILE = re.compile(r"^quantile:(0(?:\.\d+)?|1(?:\.0+)?)$")
 _TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
 _EVT = re.compile(r"^evt:(0?\.\d*[1-9]\d*)$")
+RULES_HELP = (
+    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, best-f1, precision>=P, recall>=R"
+)
 EVT_TAIL_SHARE = 0.1  # the top 10% of the normal scores describe the tail
 EVT_MIN_PEAKS = 10
 
@@ -79,6 +82,18 @@ def rule_needs_labels(rule: str) -> bool:
     return rule == "best-f1" or bool(_TARGET.match(rule))
 
 
+def check_rule(rule: str) -> str:
+    """`rule` if it names a known rule, else a clear error (call before any training work)."""
+    known = (
+        rule == "max"
+        or rule_needs_labels(rule)
+        or bool(_MEAN_STD.match(rule) or _QUANTILE.match(rule) or _EVT.match(rule))
+    )
+    if not known:
+        raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
+    return rule
+
+
 def calibrate(
     scores: np.ndarray | list[float],
     rule: str = DEFAULT_RULE,
@@ -115,10 +130,7 @@ def calibrate(
         return float(np.quantile(normal, float(match.group(1)), method="higher"))
     if match := _EVT.match(rule):
         return peaks_over_threshold(normal, float(match.group(1)))
-    raise LogbertError(
-        f"unknown threshold rule {rule!r}; valid: mean+Kstd (e.g. mean+2std), quantile:Q, max, "
-        "evt:P, best-f1, precision>=P, recall>=R"
-    )
+    raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
 
 
 def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:

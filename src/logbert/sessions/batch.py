@@ -122,9 +122,9 @@ def _key_array(keys: Any, index: int) -> np.ndarray:
         )
     try:
         array = np.asarray(keys)
-        if array.size and not np.issubdtype(array.dtype, np.integer):
-            if not (np.issubdtype(array.dtype, np.floating) and np.all(np.mod(array, 1) == 0)):
-                raise TypeError(f"keys must be integers, got {array.dtype}")
+        whole = np.issubdtype(array.dtype, np.floating) and bool(np.all(np.mod(array, 1) == 0))
+        if array.size and not np.issubdtype(array.dtype, np.integer) and not whole:
+            raise TypeError(f"keys must be integers, got {array.dtype}")
         return array.astype(np.int64, copy=False).reshape(-1)
     except (TypeError, ValueError) as exc:
         raise LogbertError(

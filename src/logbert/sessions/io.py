@@ -13,11 +13,21 @@ Reading also accepts a `.json` file of the shape
 
 Readers stream: `iter_session_batches` yields lists of `Session` and never holds the whole file
 (except the `.json` shape, which is one JSON document).
+
+Parquet sessions files also carry schema metadata under `logbert.*` keys (e.g.
+`logbert.template_set`, copied from the events file), so a later stage can tell which template
+set the keys refer to; `read_file_metadata` reads it back. A `Session` may hold `lines` (the raw
+(source, line_no) behind each key) in memory; no file format stores it.
+
+Path problems (a folder, a parent that cannot be created, a file where a folder should be) are
+`LogbertError`s naming the path, never tracebacks; `check_output_path` lets a command refuse a
+bad output before it does any work.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +80,9 @@ class Session:
     start: datetime | None = None
     end: datetime | None = None
     n_lines: int | None = field(default=None)
+    # (source, line_no) of the line behind each key, in key order; only when sessionized with
+    # track_lines=True from events that have those columns. Never written to files.
+    lines: list[tuple[str, int]] | None = None
 
     @property
     def is_anomaly(self) -> bool | None:
@@ -114,6 +127,10 @@ def iter_session_batches(
     fmt = detect_format(path, input_format)
     if str(path) != "-" and not Path(path).exists():
         raise LogbertError(f"sessions file not found: {path}")
+    if str(path) != "-" and Path(path).is_dir():
+        raise LogbertError(
+            f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+        )
     reader = {
         "parquet": _iter_parquet,
         "jsonl": _iter_jsonl,
@@ -136,15 +153,84 @@ def read_sessions(path: str | Path, input_format: str | None = None) -> list[Ses
 
 
 def write_sessions(
-    sessions: Iterable[Session], path: str | Path, output_format: str | None = None
+    sessions: Iterable[Session],
+    path: str | Path,
+    output_format: str | None = None,
+    metadata: dict[bytes | str, bytes | str] | None = None,
 ) -> int:
-    """Write sessions in the format given (or implied by the extension); returns the count."""
+    """Write sessions in the format given (or implied by the extension); returns the count.
+
+    `metadata` goes into the Parquet schema metadata (other formats have no place for it).
+    A path that cannot be written is a `LogbertError` naming it.
+    """
     fmt = output_format or detect_format(path)
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    writer = {"parquet": _write_parquet, "jsonl": _write_jsonl, "deeplog": _write_deeplog}[fmt]
-    return writer(sessions, Path(path))
+    path = Path(path)
+    check_output_path(path, "sessions file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LogbertError(f"cannot create the folder of sessions file {path}: {exc}") from exc
+    if fmt == "parquet":
+        return _write_parquet(sessions, path, metadata)
+    writer = {"jsonl": _write_jsonl, "deeplog": _write_deeplog}[fmt]
+    return writer(sessions, path)
+
+
+def check_output_path(path: Path, what: str, *, directory: bool = False) -> None:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    `what` names the output in the message (e.g. "sessions file"). Refused: a folder (or, with
+    `directory=True` for outputs that are folders, a file), a parent that cannot be created (a
+    file stands where a folder should be) and a folder that is not writable. Missing folders
+    are fine (writers create them); nothing is created here.
+    """
+    path = Path(path)
+    if directory:
+        if path.exists() and not path.is_dir():
+            raise LogbertError(f"{what} {path} is a file, not a folder: give a folder name")
+    elif path.is_dir():
+        raise LogbertError(f"{what} {path} is a folder: give a file name")
+    ancestor = path if directory else path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise LogbertError(
+            f"cannot write {what} {path}: {ancestor} is a file, so the folder cannot be created"
+        )
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise LogbertError(f"cannot write {what} {path}: folder {ancestor} is not writable")
+    if not directory and path.exists() and not os.access(path, os.W_OK):
+        raise LogbertError(f"cannot write {what} {path}: the file is not writable")
+
+
+def read_file_metadata(path: str | Path) -> dict[str, str]:
+    """The `logbert.*` Parquet schema metadata of a sessions file, decoded; {} for other
+    formats and for standard input."""
+    if str(path) == "-" or detect_format(path) != "parquet":
+        return {}
+    path = Path(path)
+    if not path.exists():
+        raise LogbertError(f"sessions file not found: {path}")
+    if path.is_dir():
+        raise LogbertError(
+            f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+        )
+    try:
+        return parquet_logbert_metadata(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LogbertError(f"{path}: not a readable parquet file ({exc})") from exc
+
+
+def parquet_logbert_metadata(path: str | Path) -> dict[str, str]:
+    """Schema metadata keys starting with `logbert.` (decoded as UTF-8); raises pyarrow's errors."""
+    metadata = pq.read_schema(path).metadata or {}
+    return {
+        key.decode("utf-8", "replace"): value.decode("utf-8", "replace")
+        for key, value in metadata.items()
+        if key.startswith(b"logbert.")
+    }
 
 
 def session_to_dict(session: Session) -> dict:
@@ -289,9 +375,20 @@ def _parse_time(value: object) -> datetime | None:
 # --- writers ---------------------------------------------------------------------------------
 
 
-def _write_parquet(sessions: Iterable[Session], path: Path) -> int:
+def _open_for_writing(path: Path, opener):
+    """`opener(path)`, with an OS error (permissions, a folder in the way) worded for a user."""
+    try:
+        return opener(path)
+    except OSError as exc:
+        raise LogbertError(f"cannot write sessions file {path}: {exc}") from exc
+
+
+def _write_parquet(
+    sessions: Iterable[Session], path: Path, metadata: dict[bytes | str, bytes | str] | None
+) -> int:
     count = 0
-    with pq.ParquetWriter(path, SESSION_SCHEMA) as writer:
+    schema = SESSION_SCHEMA.with_metadata(metadata) if metadata else SESSION_SCHEMA
+    with _open_for_writing(path, lambda p: pq.ParquetWriter(p, schema)) as writer:
         chunk: list[Session] = []
         chunk_keys = 0
         for session in sessions:
@@ -323,7 +420,7 @@ def _to_table(sessions: list[Session]) -> pa.Table:
 
 def _write_jsonl(sessions: Iterable[Session], path: Path) -> int:
     count = 0
-    with open(path, "w", encoding="utf-8") as handle:
+    with _open_for_writing(path, lambda p: open(p, "w", encoding="utf-8")) as handle:
         for session in sessions:
             handle.write(json.dumps(session_to_dict(session)) + "\n")
             count += 1
@@ -332,7 +429,7 @@ def _write_jsonl(sessions: Iterable[Session], path: Path) -> int:
 
 def _write_deeplog(sessions: Iterable[Session], path: Path) -> int:
     count = 0
-    with open(path, "w", encoding="utf-8") as handle:
+    with _open_for_writing(path, lambda p: open(p, "w", encoding="utf-8")) as handle:
         for session in sessions:
             handle.write(" ".join(str(k) for k in session.keys) + "\n")
             count += 1

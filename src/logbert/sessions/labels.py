@@ -1,8 +1,13 @@
-"""Session labels: the loghub `anomaly_label.csv` file and per-line event labels.
+"""Session labels: a labels CSV joined by session id, and per-line event labels.
 
 Two sources, one vocabulary (`normal`/`anomaly`/None):
 
-- a labels file `BlockId,Label` (loghub HDFS) joins a label onto each session by its id;
+- a labels file joins a label onto each session by its id. Public datasets spell the header
+  differently (`BlockId,Label` in loghub HDFS, `InstanceId,Label` elsewhere, `id,label` in
+  home-made files), so any two-column CSV with a header is accepted: the label column is the
+  one named `label` (any case), else the second; the id column is the other one. A wider CSV
+  must name its id column (BlockId, session_id, SessionId, id, InstanceId) and `Label`. Which
+  columns were taken is returned by `read_labels_with_columns`, so the CLI can say so;
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
   value names an alert, so a session is anomalous if any of its lines is.
 """
@@ -15,37 +20,38 @@ from pathlib import Path
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, normalize_label
 
-ID_COLUMNS = ("blockid", "session_id", "sessionid", "id")
+ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 LABEL_COLUMN = "label"
 _EVENT_NORMAL = {"-", "normal", "0", "false"}
 _EVENT_UNKNOWN = {"", "none", "null", "nan"}
+_LABEL_VALUES = {"normal", "anomaly", "abnormal", "anomalous", "0", "1", "true", "false", "-"}
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
-    """Map session id -> `normal`/`anomaly` from a CSV with header `BlockId,Label`.
+    """Map session id -> `normal`/`anomaly` from a labels CSV (see the module doc).
 
-    The id column may also be called `session_id`, `SessionId` or `id`. Rows with an empty
-    label are left out (those sessions stay unlabelled); a conflicting duplicate is an error.
+    Rows with an empty label are left out (those sessions stay unlabelled); a conflicting
+    duplicate is an error.
     """
+    return read_labels_with_columns(path)[0]
+
+
+def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:
+    """`read_labels` plus the names (as written in the header) of the id and label columns."""
     path = Path(path)
     if not path.is_file():
         raise LogbertError(f"labels file not found: {path}")
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+    # utf-8-sig: spreadsheet exports start with a byte-order mark that would stick to the header
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
         reader = csv.reader(handle)
-        header = [h.strip().lower() for h in next(reader, [])]
-        id_col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
-        if id_col is None or LABEL_COLUMN not in header:
-            raise LogbertError(
-                f"{path}: expected a CSV header 'BlockId,Label' (id column BlockId, session_id "
-                f"or id, plus Label); found {','.join(header) or 'an empty file'}"
-            )
-        label_col = header.index(LABEL_COLUMN)
+        names = [h.strip() for h in next(reader, [])]
+        id_col, label_col = _columns(path, names)
         labels: dict[str, str] = {}
         for line_no, row in enumerate(reader, start=2):
             if not row or not any(cell.strip() for cell in row):
                 continue
             if len(row) <= max(id_col, label_col):
-                raise LogbertError(f"{path}:{line_no}: expected {len(header)} columns: {row}")
+                raise LogbertError(f"{path}:{line_no}: expected {len(names)} columns: {row}")
             session_id = row[id_col].strip()
             try:
                 label = normalize_label(row[label_col])
@@ -55,7 +61,28 @@ def read_labels(path: str | Path) -> dict[str, str]:
                 continue
             if labels.setdefault(session_id, label) != label:
                 raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways")
-    return labels
+    return labels, names[id_col], names[label_col]
+
+
+def _columns(path: Path, names: list[str]) -> tuple[int, int]:
+    """Indexes of the id and label columns of a header (see the module doc)."""
+    header = [n.lower() for n in names]
+    if len(header) == 2 and all(header):
+        label_col = header.index(LABEL_COLUMN) if LABEL_COLUMN in header else 1
+        if header[label_col] in _LABEL_VALUES:
+            raise LogbertError(
+                f"{path}: the first row {','.join(names)} looks like data, not a header; add a "
+                "header line such as 'BlockId,Label'"
+            )
+        return 1 - label_col, label_col
+    id_col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+    if id_col is None or LABEL_COLUMN not in header:
+        raise LogbertError(
+            f"{path}: expected a CSV header 'BlockId,Label' (any two named columns: id, then "
+            "label; with more columns, an id column BlockId, session_id, SessionId, id or "
+            f"InstanceId, plus Label); found {','.join(names) or 'an empty file'}"
+        )
+    return id_col, header.index(LABEL_COLUMN)
 
 
 def event_label(value: object) -> str | None:

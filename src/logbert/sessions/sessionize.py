@@ -1,13 +1,27 @@
 """Group parsed events into sessions: by an id found in the message, or by time window.
 
-Events come from the parquet written by `logbert parse` and are read in batches, never whole.
-Sessions are yielded in order of first appearance. Memory grows only with the sessions held
-open: for ids that is every id seen (an id may reappear until the end of the file) unless an idle
-timeout closes sessions that have been quiet for that long (then in order of closing); for windows,
-a window is closed and yielded once the newest timestamp seen is a window length past its end
-(that grace lets slightly out-of-order lines, common in BGL/Thunderbird, still land in place).
-Nothing is dropped silently: events naming no id, events without a timestamp and events too
-late for an already-closed window are counted in `SessionizeStats`.
+Why streaming objects: the same grouping serves two callers. `logbert sessionize` reads an
+events parquet in batches and writes every session; online detection (and scoring raw logs)
+gets events a batch at a time from a live source and must score each session as soon as it is
+finished. So the logic lives once, in a `Sessionizer`: `push(events)` takes a batch of events
+(a `pyarrow.Table` or `RecordBatch` with the columns `logbert parse` writes) and returns the
+sessions that batch closed; `flush()` at the end of the stream returns everything still held.
+`sessionize_by_id` / `sessionize_by_window` are thin loops over a file's batches.
+
+Memory grows only with the sessions held open: for ids that is every id seen (an id may
+reappear until the end of the stream) unless an idle timeout closes sessions that have been
+quiet for that long (then in order of closing); for windows, a window is closed once the newest
+timestamp seen is a window length past its end (that grace lets slightly out-of-order lines,
+common in BGL/Thunderbird, still land in place). Sessions come out in order of first appearance
+otherwise. Nothing is dropped silently: events naming no id, events without a timestamp and
+events too late for an already-closed window are counted in `SessionizeStats`.
+
+With `track_lines=True` each session also carries `lines`: the (source, line_no) of the line
+behind each key, so a scored session can point back at the raw log (in memory only; sessions
+files do not store it).
+
+`SessionizerSettings` is the user's choice (`--by-id`/`--window`/...) as plain data: checked
+once, saved as JSON next to a model, described in one line, and built into a `Sessionizer`.
 """
 
 from __future__ import annotations
@@ -15,7 +29,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +37,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, Session, stream_parquet
+from logbert.parsing.templates import TEMPLATE_SET_KEY  # noqa: F401 (re-exported)
+from logbert.sessions.io import ANOMALY, NORMAL, Session, parquet_logbert_metadata, stream_parquet
 from logbert.sessions.labels import event_label
 
 EVENT_BATCH_SIZE = 65536
@@ -33,6 +48,7 @@ _UNITS_US["d"] = 24 * _UNITS_US["h"]
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 
 Progress = Callable[[int], None]
+Events = pa.Table | pa.RecordBatch
 
 
 @dataclass
@@ -114,42 +130,112 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
     return regex
 
 
-def sessionize_by_id(
-    events: str | Path,
-    pattern: str,
-    stats: SessionizeStats,
-    labels: dict[str, str] | None = None,
-    batch_size: int = EVENT_BATCH_SIZE,
-    progress: Progress | None = None,
-    idle_timeout: timedelta | None = None,
-) -> Iterator[Session]:
+# --- streaming sessionizers --------------------------------------------------------------------
+
+
+class Sessionizer:
+    """Events in, finished sessions out: `push` batches, then `flush` at the end of the stream.
+
+    `push(events)` returns the sessions the batch closed (ready to score), `flush()` every
+    session still held; after `flush` the sessionizer is done. `stats` counts what was seen.
+    `events` is a `pyarrow.Table` or `RecordBatch` with `template_id` and the columns the
+    subclass needs (`required_columns`); `timestamp`, `label` and, with `track_lines`, `source`
+    and `line_no` are used when present.
+    """
+
+    def __init__(self, track_lines: bool = False, stats: SessionizeStats | None = None) -> None:
+        self.track_lines = track_lines
+        self.stats = stats if stats is not None else SessionizeStats()
+        self._done = False
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns `push` refuses to go without."""
+        return ["template_id"]
+
+    def wanted_columns(self, available: list[str]) -> list[str]:
+        """The columns of `available` that `push` reads (what a file reader should load)."""
+        optional = ["timestamp", "label"] + (["source", "line_no"] if self.track_lines else [])
+        wanted = list(dict.fromkeys([*self.required_columns, *optional]))
+        return [c for c in wanted if c in available]
+
+    def push(self, events: Events, *, where: str = "events") -> list[Session]:
+        """Add a batch of events; returns the sessions it closed (`where` names it in errors)."""
+        if self._done:
+            raise LogbertError(
+                "this sessionizer was flushed at the end of its stream: make a new one"
+            )
+        if not isinstance(events, pa.Table | pa.RecordBatch):
+            raise LogbertError(
+                f"{where}: events must be a pyarrow Table or RecordBatch, not "
+                f"{type(events).__name__}"
+            )
+        return self._push(_event_columns(events, self, where))
+
+    def flush(self) -> list[Session]:
+        """End of the stream: every session still held, in the order they would have closed."""
+        if self._done:
+            return []
+        self._done = True
+        return self._flush()
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        raise NotImplementedError
+
+    def _flush(self) -> list[Session]:
+        raise NotImplementedError
+
+
+class IdSessionizer(Sessionizer):
     """One session per id matched in `content`; a line naming several ids joins each once.
 
     Labels come from `labels` (id -> label; ids absent stay unlabelled) or, without it, from
     the events' `label` column (any anomalous line makes the session anomalous).
-    Without `idle_timeout` every session is held until the end of the file and they come out in
-    order of first appearance. With it, a session is written as soon as the newest timestamp is
-    more than `idle_timeout` past its last event, so memory holds only the active sessions (and
-    the ids already written); an id that shows up again later starts a new session with the same
-    id, counted in `stats.n_reopened`.
+    Without `idle_timeout` every session is held until `flush` and they come out in order of
+    first appearance. With it, a session is closed as soon as the newest timestamp is more than
+    `idle_timeout` past its last event, so memory holds only the active sessions (and the ids
+    already closed); an id that shows up again later starts a new session with the same id,
+    counted in `stats.n_reopened`. An idle timeout needs a `timestamp` column.
     """
-    regex = compile_id_pattern(pattern)
-    timeout = _micros(idle_timeout) if idle_timeout is not None else None
-    # insertion order: first appearance or, with a timeout, least recent activity first
-    sessions: dict[str, _Open] = {}
-    written: set[str] = set()
-    newest: int | None = None
 
-    def close(session_id: str, session: _Open) -> Session:
-        label = labels.get(session_id) if labels is not None else session.label()
-        return session.close(session_id, label, stats)
+    def __init__(
+        self,
+        pattern: str,
+        labels: dict[str, str] | None = None,
+        idle_timeout: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        super().__init__(track_lines, stats)
+        self.pattern = pattern
+        self.regex = compile_id_pattern(pattern)
+        self.labels = labels
+        if isinstance(idle_timeout, str):
+            idle_timeout = parse_duration(idle_timeout)
+        self.idle_timeout = idle_timeout
+        self._timeout = _micros(idle_timeout) if idle_timeout is not None else None
+        # insertion order: first appearance or, with a timeout, least recent activity first
+        self._sessions: dict[str, _Open] = {}
+        self._written: set[str] = set()
+        self._newest: int | None = None
 
-    for batch in _event_batches(events, ["content"], batch_size, progress, timeout is not None):
-        for content, key, ts, line_label in zip(
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", "content"] + (["timestamp"] if self._timeout is not None else [])
+
+    def _close(self, session_id: str, session: _Open) -> Session:
+        label = self.labels.get(session_id) if self.labels is not None else session.label()
+        return session.close(session_id, label, self.stats)
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        stats, regex, timeout, sessions = self.stats, self.regex, self._timeout, self._sessions
+        track, newest, closed = self.track_lines, self._newest, []
+        for content, key, ts, line_label, line in zip(
             batch["content"],
             batch["template_id"],
             batch["timestamp"],
             batch["label"],
+            batch["line"],
             strict=True,
         ):
             stats.n_events += 1
@@ -164,11 +250,11 @@ def sessionize_by_id(
                 else:  # popped and re-inserted below: the end is the most recently active
                     session = sessions.pop(session_id, None)
                 if session is None:
-                    session = _Open()
-                    stats.n_reopened += session_id in written
+                    session = _Open(track)
+                    stats.n_reopened += session_id in self._written
                 sessions[session_id] = session
                 session.touched = newest
-                session.add(key, ts, line_label)
+                session.add(key, ts, line_label, line)
             if timeout is None or newest is None:
                 continue
             stats.max_open = max(stats.max_open, len(sessions))
@@ -177,41 +263,66 @@ def sessionize_by_id(
                 if session.touched is not None and session.touched + timeout >= newest:
                     break
                 del sessions[session_id]
-                written.add(session_id)
-                yield close(session_id, session)
-    stats.max_open = max(stats.max_open, len(sessions))
-    if labels is not None:
-        stats.n_labels_unused = sum(1 for i in labels if i not in sessions and i not in written)
-    for session_id, session in sessions.items():
-        yield close(session_id, session)
+                self._written.add(session_id)
+                closed.append(self._close(session_id, session))
+        self._newest = newest
+        if timeout is None:  # sessions only grow: the count now is the most so far
+            stats.max_open = max(stats.max_open, len(sessions))
+        return closed
+
+    def _flush(self) -> list[Session]:
+        sessions, written, labels = self._sessions, self._written, self.labels
+        self.stats.max_open = max(self.stats.max_open, len(sessions))
+        if labels is not None:
+            self.stats.n_labels_unused = sum(
+                1 for i in labels if i not in sessions and i not in written
+            )
+        closed = [self._close(session_id, session) for session_id, session in sessions.items()]
+        written.update(sessions)
+        sessions.clear()
+        return closed
 
 
-def sessionize_by_window(
-    events: str | Path,
-    window: timedelta,
-    stats: SessionizeStats,
-    step: timedelta | None = None,
-    batch_size: int = EVENT_BATCH_SIZE,
-    progress: Progress | None = None,
-) -> Iterator[Session]:
+class WindowSessionizer(Sessionizer):
     """Fixed (`step` None or equal to `window`) or sliding windows over `timestamp`.
 
     Windows start at multiples of `step` since the Unix epoch and cover [start, start+window);
     a line belongs to every window that covers it. Empty windows are not emitted. The session
     id is the window start (ISO 8601); `start`/`end` are the window bounds, `end` exclusive.
+    A window closes once the newest timestamp is a window length past its end; lines later
+    than that are counted in `stats.n_late`, lines without a timestamp in `n_no_timestamp`.
     """
-    width = _micros(window)
-    stride = _micros(step) if step is not None else width
-    if stride > width:
-        raise LogbertError(
-            f"--step {step} is longer than --window {window}: lines between windows would be lost"
-        )
-    grace = width
-    windows: dict[int, _Open] = {}  # window index -> open session, in first-appearance order
-    newest: int | None = None
-    for batch in _event_batches(events, [], batch_size, progress, need_time=True):
-        for key, ts, line_label in zip(
-            batch["template_id"], batch["timestamp"], batch["label"], strict=True
+
+    def __init__(
+        self,
+        window: timedelta | str,
+        step: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        super().__init__(track_lines, stats)
+        self.window = parse_duration(window) if isinstance(window, str) else window
+        self.step = parse_duration(step) if isinstance(step, str) else step
+        self._width = _micros(self.window)
+        self._stride = _micros(self.step) if self.step is not None else self._width
+        if self._stride > self._width:
+            raise LogbertError(
+                f"--step {step} is longer than --window {window}: lines between windows would "
+                "be lost"
+            )
+        self._grace = self._width
+        self._windows: dict[int, _Open] = {}  # window index -> open session, first appearance
+        self._newest: int | None = None
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", "timestamp"]
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        stats, windows, track, closed = self.stats, self._windows, self.track_lines, []
+        width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
+        for key, ts, line_label, line in zip(
+            batch["template_id"], batch["timestamp"], batch["label"], batch["line"], strict=True
         ):
             stats.n_events += 1
             if ts is None:
@@ -226,36 +337,206 @@ def sessionize_by_window(
                     continue
                 session = windows.get(index)
                 if session is None:
-                    session = windows[index] = _Open()
-                session.add(key, ts, line_label)
+                    session = windows[index] = _Open(track)
+                session.add(key, ts, line_label, line)
             stats.n_late += late
             stats.max_open = max(stats.max_open, len(windows))
             while windows:
                 index = next(iter(windows))
                 if index * stride + width + grace > newest:
                     break
-                yield _close_window(windows.pop(index), index, stride, width, stats)
-    for index, session in windows.items():
-        yield _close_window(session, index, stride, width, stats)
+                closed.append(self._close(windows.pop(index), index))
+        self._newest = newest
+        return closed
+
+    def _flush(self) -> list[Session]:
+        closed = [self._close(session, index) for index, session in self._windows.items()]
+        self._windows.clear()
+        return closed
+
+    def _close(self, session: _Open, index: int) -> Session:
+        start = index * self._stride
+        session_id = _to_datetime(start).isoformat()
+        return session.close(
+            session_id, session.label(), self.stats, start=start, end=start + self._width
+        )
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SessionizerSettings:
+    """How to cut sessions, as the user wrote it (`--by-id`, `--idle-timeout`, `--window`,
+    `--step`; durations like "1d"): check it, save it as JSON, describe it, build it."""
+
+    by_id: str | None = None
+    idle_timeout: str | None = None
+    window: str | None = None
+    step: str | None = None
+
+    def validate(self) -> SessionizerSettings:
+        """Raise `LogbertError` for a combination or value that cannot work; returns self."""
+        if (self.by_id is None) == (self.window is None):
+            raise LogbertError("give exactly one of --by-id REGEX or --window DURATION")
+        if self.step is not None and self.window is None:
+            raise LogbertError("--step slides time windows: use it with --window")
+        if self.idle_timeout is not None and self.by_id is None:
+            raise LogbertError("--idle-timeout closes quiet --by-id sessions: use it with --by-id")
+        if self.by_id is not None:
+            compile_id_pattern(self.by_id)
+            if self.idle_timeout is not None:
+                parse_duration(self.idle_timeout)
+        else:
+            window = parse_duration(self.window)
+            if self.step is not None and parse_duration(self.step) > window:
+                raise LogbertError(
+                    f"--step {self.step} is longer than --window {self.window}: lines between "
+                    "windows would be lost"
+                )
+        return self
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Plain JSON: `{"by_id": ..., "idle_timeout": ..., "window": ..., "step": ...}`."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SessionizerSettings:
+        """Settings from `to_dict()` output (missing keys are None); checked with `validate`."""
+        if not isinstance(data, dict):
+            raise LogbertError(f"sessionizer settings must be a JSON object, not {data!r}")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise LogbertError(
+                f"unknown sessionizer setting(s) {', '.join(unknown)}; known: "
+                f"{', '.join(sorted(names))}"
+            )
+        for name, value in data.items():
+            if value is not None and not isinstance(value, str):
+                raise LogbertError(f"sessionizer setting {name} must be a string, not {value!r}")
+        return cls(**data).validate()
+
+    def build(
+        self,
+        labels: dict[str, str] | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> Sessionizer:
+        """A fresh sessionizer for one stream (`labels`: id -> label, by id only)."""
+        self.validate()
+        if self.by_id is not None:
+            return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
+        if labels is not None:
+            raise LogbertError(
+                "--labels joins labels by session id (use with --by-id); windows are labelled "
+                "from the events' label column"
+            )
+        return WindowSessionizer(self.window, self.step, track_lines, stats)
+
+    def describe(self) -> str:
+        """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d` or `windows of 5m every 1m`."""
+        if self.by_id is not None:
+            text = f"by id '{self.by_id}'"
+            return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")
+        text = f"windows of {self.window}"
+        return text + (f" every {self.step}" if self.step is not None else "")
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def sessionize_file(
+    events: str | Path,
+    sessionizer: Sessionizer,
+    batch_size: int = EVENT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> Iterator[Session]:
+    """Stream an events parquet through `sessionizer`: its sessions as they close, then the rest.
+
+    `progress(n)` is called after each batch of n events.
+    """
+    path = Path(events)
+    if not path.is_file():
+        raise LogbertError(f"events file not found: {path} (write it with `logbert parse`)")
+    try:
+        parquet = stream_parquet(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LogbertError(
+            f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
+        ) from exc
+    names = parquet.schema_arrow.names
+    _check_columns(names, sessionizer.required_columns, str(path))
+    columns = sessionizer.wanted_columns(names)
+    for record_batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
+        yield from sessionizer.push(record_batch, where=str(path))
+        if progress is not None:
+            progress(record_batch.num_rows)
+    yield from sessionizer.flush()
+
+
+def events_metadata(path: str | Path) -> dict[str, str]:
+    """The `logbert.*` schema metadata of an events parquet (e.g. `logbert.template_set`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise LogbertError(f"events file not found: {path} (write it with `logbert parse`)")
+    try:
+        return parquet_logbert_metadata(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LogbertError(
+            f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
+        ) from exc
+
+
+def sessionize_by_id(
+    events: str | Path,
+    pattern: str,
+    stats: SessionizeStats,
+    labels: dict[str, str] | None = None,
+    batch_size: int = EVENT_BATCH_SIZE,
+    progress: Progress | None = None,
+    idle_timeout: timedelta | None = None,
+    track_lines: bool = False,
+) -> Iterator[Session]:
+    """Sessions of an events file by id (see `IdSessionizer`), counted into `stats`."""
+    sessionizer = IdSessionizer(pattern, labels, idle_timeout, track_lines, stats)
+    yield from sessionize_file(events, sessionizer, batch_size, progress)
+
+
+def sessionize_by_window(
+    events: str | Path,
+    window: timedelta,
+    stats: SessionizeStats,
+    step: timedelta | None = None,
+    batch_size: int = EVENT_BATCH_SIZE,
+    progress: Progress | None = None,
+    track_lines: bool = False,
+) -> Iterator[Session]:
+    """Sessions of an events file by time window (see `WindowSessionizer`), counted into `stats`."""
+    sessionizer = WindowSessionizer(window, step, track_lines, stats)
+    yield from sessionize_file(events, sessionizer, batch_size, progress)
 
 
 # --- internals -------------------------------------------------------------------------------
 
 
 class _Open:
-    """A session being built: keys in line order, time range, line labels seen."""
+    """A session being built: keys in line order, time range, line labels seen, raw lines."""
 
-    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched")
+    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines")
 
-    def __init__(self) -> None:
+    def __init__(self, track_lines: bool = False) -> None:
         self.keys = array("q")
-        self.touched: int | None = None  # newest time in the file when it last got an event
+        self.touched: int | None = None  # newest time in the stream when it last got an event
         self.first: int | None = None
         self.last: int | None = None
         self.anomalous = False
         self.unknown = False
+        self.lines: list[tuple[str, int]] | None = [] if track_lines else None
 
-    def add(self, key: int, ts: int | None, line_label: str | None) -> None:
+    def add(
+        self, key: int, ts: int | None, line_label: str | None, line: tuple | None = None
+    ) -> None:
         self.keys.append(key)
         if ts is not None:
             self.first = ts if self.first is None else min(self.first, ts)
@@ -264,6 +545,11 @@ class _Open:
             self.anomalous = True
         elif line_label is None:
             self.unknown = True
+        if self.lines is not None:
+            if line is None:  # events without source/line_no: the evidence is incomplete
+                self.lines = None
+            else:
+                self.lines.append(line)
 
     def label(self) -> str | None:
         """Anomaly if any line is; normal only when every line is labelled normal."""
@@ -289,15 +575,8 @@ class _Open:
             start=_to_datetime(start),
             end=_to_datetime(end),
             n_lines=len(self.keys),
+            lines=self.lines,
         )
-
-
-def _close_window(
-    session: _Open, index: int, stride: int, width: int, stats: SessionizeStats
-) -> Session:
-    start = index * stride
-    session_id = _to_datetime(start).isoformat()
-    return session.close(session_id, session.label(), stats, start=start, end=start + width)
 
 
 def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
@@ -320,64 +599,57 @@ def _to_datetime(micros: int | None) -> datetime | None:
     return None if micros is None else _EPOCH + timedelta(microseconds=micros)
 
 
-def _event_batches(
-    path: str | Path,
-    required: list[str],
-    batch_size: int,
-    progress: Progress | None,
-    need_time: bool = False,
-) -> Iterator[dict[str, list]]:
-    """Columns `template_id`, `timestamp` (µs since epoch or None), `label` and `required`."""
-    path = Path(path)
-    if not path.is_file():
-        raise LogbertError(f"events file not found: {path} (write it with `logbert parse`)")
-    try:
-        parquet = stream_parquet(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise LogbertError(
-            f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
-        ) from exc
-    names = parquet.schema_arrow.names
-    needed = ["template_id", *required] + (["timestamp"] if need_time else [])
+def _check_columns(names: list[str], needed: list[str], where: str) -> None:
     missing = [c for c in needed if c not in names]
     if missing:
         hint = " (--window needs timestamped events)" if "timestamp" in missing else ""
         raise LogbertError(
-            f"{path}: events need column(s) {', '.join(missing)}{hint}; it has "
+            f"{where}: events need column(s) {', '.join(missing)}{hint}; it has "
             f"{', '.join(names)}. Write events with `logbert parse`."
         )
-    columns = [c for c in ["template_id", *required, "timestamp", "label"] if c in names]
-    for record_batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
-        n = record_batch.num_rows
-        batch = {c: record_batch.column(c).to_pylist() for c in required}
-        batch["template_id"] = _keys(record_batch.column("template_id"), path)
-        batch["timestamp"] = (
-            _timestamps(record_batch.column("timestamp"), path)
-            if "timestamp" in columns
-            else [None] * n
-        )
-        batch["label"] = (
-            [event_label(v) for v in record_batch.column("label").to_pylist()]
-            if "label" in columns
-            else [None] * n
-        )
-        yield batch
-        if progress is not None:
-            progress(n)
 
 
-def _keys(column: pa.Array, path: Path) -> list[int]:
+def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict[str, list]:
+    """Python lists: `template_id`, `timestamp` (µs since epoch or None), `label`, `content`
+    (when required) and `line` ((source, line_no) per event, None when not tracked/absent)."""
+    names = events.schema.names
+    _check_columns(names, sessionizer.required_columns, where)
+    n = events.num_rows
+    batch = {"template_id": _keys(events.column("template_id"), where)}
+    if "content" in sessionizer.required_columns:
+        batch["content"] = events.column("content").to_pylist()
+    batch["timestamp"] = (
+        _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
+    )
+    batch["label"] = (
+        [event_label(v) for v in events.column("label").to_pylist()]
+        if "label" in names
+        else [None] * n
+    )
+    batch["line"] = [None] * n  # (source, line_no) per event when tracked
+    if sessionizer.track_lines and "source" in names and "line_no" in names:
+        batch["line"] = list(
+            zip(
+                events.column("source").to_pylist(),
+                events.column("line_no").to_pylist(),
+                strict=True,
+            )
+        )
+    return batch
+
+
+def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
     if column.null_count:
         raise LogbertError(
-            f"{path}: {column.null_count} events have no template_id; re-run `logbert parse`"
+            f"{where}: {column.null_count} events have no template_id; re-run `logbert parse`"
         )
     try:
         return pc.cast(column, pa.int64()).to_pylist()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise LogbertError(f"{path}: template_id must be integers ({exc})") from exc
+        raise LogbertError(f"{where}: template_id must be integers ({exc})") from exc
 
 
-def _timestamps(column: pa.Array, path: Path) -> list[int | None]:
+def _timestamps(column: pa.Array | pa.ChunkedArray, where: str) -> list[int | None]:
     """Microseconds since the epoch (UTC for zone-aware columns), None where missing."""
     kind = column.type
     try:
@@ -388,5 +660,5 @@ def _timestamps(column: pa.Array, path: Path) -> list[int | None]:
         return pc.cast(micros, pa.int64()).to_pylist()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise LogbertError(
-            f"{path}: column timestamp has type {kind}, not timestamps ({exc})"
+            f"{where}: column timestamp has type {kind}, not timestamps ({exc})"
         ) from exc

@@ -1,0 +1,123 @@
+"""What `train`, `score`, `calibrate` and `evaluate` share: their input and its checks.
+
+Each reads either one sessions file (the step-by-step path) or, with `--logs`, raw log files
+that the pipeline bundle parses and sessionizes itself. Everything a user can get wrong is
+checked here before any work starts (a folder given as a file, a missing file, two kinds of
+input at once), so a long run never fails at its end on a bad argument.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from logbert.errors import LogbertError
+from logbert.parsing.templates import TEMPLATE_SET_KEY
+from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.sessions.io import iter_session_batches, read_file_metadata
+from logbert.sessions.labels import read_labels_with_columns
+from logbert.sessions.lifecycle import file_log_end
+
+INPUTS_HELP = "A sessions file (.parquet, .jsonl or DeepLog), or with --logs raw log files."
+LOGS_HELP = (
+    "The inputs are raw log files (plain, .gz or - for stdin): parse and sessionize them with "
+    "the model's frozen templates and session settings."
+)
+
+
+def say(line: str) -> None:
+    """Progress and notes go to stderr, so stdout stays the result."""
+    typer.echo(line, err=True)
+
+
+def load_pipeline(model_dir: Path) -> Pipeline:
+    """The model's bundle; says so when a checkpoint file stands in for the weights."""
+    pipeline = Pipeline.load(model_dir)
+    source = pipeline.detector_.training_info_.get("weights_from_checkpoint")
+    if source:
+        say(f"using the weights of checkpoint {source} with its model directory's vocabulary "
+            "and threshold")  # fmt: skip
+    return pipeline
+
+
+def sessions_file(inputs: list[str], logs: bool) -> Path:
+    """The one sessions file of a command run without --logs."""
+    if logs:
+        raise AssertionError("sessions_file is for runs without --logs")
+    if len(inputs) != 1:
+        raise LogbertError(
+            f"expected one sessions file, got {len(inputs)} inputs; to read raw log files pass "
+            "--logs"
+        )
+    path = Path(inputs[0])
+    if inputs[0] != "-":
+        if path.is_dir():
+            raise LogbertError(
+                f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+            )
+        if not path.exists():
+            raise LogbertError(f"sessions file not found: {path}")
+    return path
+
+
+def log_files(inputs: list[str]) -> list[str]:
+    """Raw log inputs of --logs, each checked to exist."""
+    if inputs.count("-") > 1:
+        raise LogbertError("stdin (-) can be read only once: pass it a single time")
+    for name in inputs:
+        if name != "-" and not Path(name).is_file():
+            what = "a folder" if Path(name).is_dir() else "not found"
+            raise LogbertError(f"log file {name} is {what}: pass log files after --logs")
+    return inputs
+
+
+def labels_map(path: Path | None) -> dict[str, str] | None:
+    """Labels by session id from a two-column CSV; says which column was taken as the id."""
+    if path is None:
+        return None
+    labels, id_column, label_column = read_labels_with_columns(path)
+    say(f"labels: id column {id_column!r}, label column {label_column!r} ({len(labels):,} ids)")
+    return labels
+
+
+def template_set_of(path: Path) -> dict | None:
+    """The template set (id -> text) a sessions file was parsed with, when it records one."""
+    raw = read_file_metadata(path).get(TEMPLATE_SET_KEY) if str(path) != "-" else None
+    return json.loads(raw).get("templates") if raw else None
+
+
+def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
+    """Refuse a sessions file whose keys come from another parse run than the model's."""
+    if str(path) != "-":
+        pipeline.check_templates(read_file_metadata(path), str(path))
+
+
+def read_all(
+    pipeline: Pipeline,
+    inputs: list[str],
+    logs: bool,
+    input_format: str | None = None,
+    labels: Path | None = None,
+) -> tuple[list, str]:
+    """Every session of the inputs (for calibrate/evaluate-sized data) and a description."""
+    if logs:
+        summary = LogReadSummary()
+        sessions = list(pipeline.read_logs(log_files(inputs), summary, labels_map(labels)))
+        say(f"Read {summary.line()}")
+        return sessions, ", ".join(inputs)
+    if labels is not None:
+        raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "
+                           "carry their own labels (sessionize --labels)")  # fmt: skip
+    path = sessions_file(inputs, logs)
+    check_sessions_fit(pipeline, path)
+    sessions = [s for batch in iter_session_batches(path, input_format) for s in batch]
+    return sessions, str(path)
+
+
+def file_end(pipeline: Pipeline, path: Path, input_format: str | None):
+    """The last event of a sessions file when the model judges open sessions (else None)."""
+    if pipeline.lifecycle_.lifetime_ is None:
+        return None
+    return file_log_end(path, input_format)

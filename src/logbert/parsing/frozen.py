@@ -1,0 +1,52 @@
+"""A frozen miner for scoring: known templates keep their ids and their text, forever.
+
+A model learnt the template ids of its training logs. When new logs are parsed for it, a line
+that fits a known template must get that template's id, and the known templates must not
+change (our miner and Drain3 would otherwise generalise them as new variants arrive, and the
+ids of later lines would drift from what the model saw). Messages that fit no known template
+are mined by a second miner of the same kind whose ids start above every known id, so to a
+detector they are unseen keys, never a known key by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class FrozenMiner:
+    """`known` (never changed) + `new` (mines what fits none of it, ids from known.next_id)."""
+
+    frozen = True
+
+    def __init__(self, known: Any, new: Any | None = None) -> None:
+        self.known = known
+        self.new = new if new is not None else type(known)(next_id=known.next_id)
+        self.name: str = known.name
+        self.masks_input: bool = known.masks_input
+        self.known_ids = frozenset(known.ids)
+
+    def add(self, messages: Sequence[str], counts: Sequence[int] | None = None) -> list[int]:
+        ids = self.known.match(messages)
+        todo = [i for i, t in enumerate(ids) if t is None]
+        if todo:
+            sub_counts = None if counts is None else [counts[i] for i in todo]
+            for i, tid in zip(todo, self.new.add([messages[i] for i in todo], sub_counts),
+                              strict=True):  # fmt: skip
+                ids[i] = tid
+        return ids  # type: ignore[return-value]
+
+    def template(self, tid: int) -> str:
+        return self.known.template(tid) if tid in self.known_ids else self.new.template(tid)
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted([*self.known_ids, *self.new.ids])
+
+    @property
+    def next_id(self) -> int:
+        return self.new.next_id
+
+    def to_state(self) -> dict:
+        """The known miner's state plus `frozen` and the templates mined since (`new`)."""
+        return {**self.known.to_state(), "frozen": True, "new": self.new.to_state()}

@@ -1,0 +1,86 @@
+"""Template sets: which template text each id means, so a model and the data it scores can be
+checked to speak the same keys.
+
+Template ids are only meaningful together with the templates they were mined as: two parses of
+the same logs in a different order, or with another parser, can give the same template
+another id. `logbert parse` therefore stores the set of templates known at the end of the run
+in the events parquet's schema metadata (`TEMPLATE_SET_KEY`, JSON from `template_set`), and
+`template_conflicts` names the ids whose meaning differs between a model and new data. A
+template that only got more general (`<*>` where a word was) is the same event, not a conflict.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from logbert.errors import LogbertError
+from logbert.parsing.template_matcher import template_regex
+
+TEMPLATE_SET_KEY = "logbert.template_set"
+
+
+def fingerprint(templates: dict[int, str]) -> str:
+    """sha256 (hex) of the sorted (id, template) pairs, as compact JSON."""
+    pairs = sorted((int(t), text) for t, text in templates.items())
+    data = json.dumps(pairs, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def template_set(templates: dict[int, str], parser: str) -> dict:
+    """`{"fingerprint", "parser", "templates": {"<id>": text}}` (ids in order)."""
+    return {
+        "fingerprint": fingerprint(templates),
+        "parser": parser,
+        "templates": {str(t): templates[t] for t in sorted(templates)},
+    }
+
+
+def template_set_templates(value: dict | str | bytes) -> dict[int, str]:
+    """id -> text from a template set (the dict, or its JSON as stored in the metadata)."""
+    data = json.loads(value) if isinstance(value, (str, bytes)) else value
+    return {int(t): text for t, text in data["templates"].items()}
+
+
+def read_template_set(events: str | Path) -> dict | None:
+    """The template set stored in an events parquet's schema metadata (None if absent)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(events).metadata or {}
+    raw = meta.get(TEMPLATE_SET_KEY.encode())
+    return None if raw is None else json.loads(raw)
+
+
+@lru_cache(maxsize=65_536)
+def _regex(template: str) -> re.Pattern:
+    return re.compile(template_regex(template), re.DOTALL)
+
+
+def compatible(a: str, b: str) -> bool:
+    """Same event: equal text, or one template generalises the other (its regex matches the
+    other's text, wildcards included)."""
+    if a == b:
+        return True
+    return _regex(a).match(b) is not None or _regex(b).match(a) is not None
+
+
+def template_conflicts(model: dict[int, str], data: dict[int, str]) -> list[int]:
+    """Ids of the model's templates whose text in `data` is missing or means another event."""
+    return sorted(t for t, text in model.items() if t not in data or not compatible(text, data[t]))
+
+
+def read_templates(path: str | Path | None) -> dict[int, str]:
+    """template_id -> template text from a `templates.csv` written by `logbert parse`."""
+    if path is None or not Path(path).exists():
+        return {}
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return {int(r["template_id"]): r["template"] for r in csv.DictReader(handle)}
+    except (KeyError, ValueError, csv.Error) as exc:
+        raise LogbertError(
+            f"{path}: expected a templates.csv with columns template_id,template ({exc})"
+        ) from exc

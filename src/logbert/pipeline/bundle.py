@@ -1,0 +1,466 @@
+"""The pipeline bundle: one object, one model directory, from raw lines (or sessions) to verdicts.
+
+It holds everything a verdict depends on, fitted together and saved together:
+
+- the parser (log format + template state; frozen after training, so a template never seen
+  in training gets a new id, which the detector treats as an unseen key),
+- the sessionizer settings (by id with an optional idle timeout, or time windows),
+- the session lifecycle (how long normal sessions live; which sessions are still open),
+- the detector and its calibrated threshold,
+- the template set the keys refer to (so sessions from another parse run are refused).
+
+The CLI (`train`, `score`, `calibrate`, `evaluate`), `logbert benchmark` and `benchmarks/*.py`
+all train through `Pipeline.fit`, so the train workflow exists once:
+
+    pipeline = Pipeline(LogBERT(), sessionizer=SessionizerSettings(by_id=r"blk_-?\\d+"),
+                        log_format="hdfs").fit_logs(["HDFS.log"], labels=read_labels(...))
+    pipeline.save("model/")
+    rows = Pipeline.load("model/").score_logs(["today.log"])     # verdicts with raw lines
+
+Model directory: the detector's files (`config.json`, `threshold.json`, `history.json`, its
+weights), plus `pipeline.json` (sessionizer settings, lifecycle, template set, how it was
+trained) and, when trained from raw logs, `parser.json` (the frozen parser state). Plain JSON
+and safetensors only.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.models.base import Detector
+from logbert.models.registry import load_detector
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import Parser
+from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, template_conflicts
+from logbert.pipeline.logs import LogReadSummary, read_log_sessions
+from logbert.pipeline.verdicts import score_rows
+from logbert.scoring.thresholds import Threshold
+from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import ANOMALY, Session
+from logbert.sessions.lifecycle import SessionLifecycle, log_end
+from logbert.sessions.sessionize import SessionizerSettings
+from logbert.sessions.split import holdout
+
+PIPELINE_FILE = "pipeline.json"
+PARSER_FILE = "parser.json"
+TEMPLATES_FILE = "templates.csv"
+FORMAT_VERSION = 1
+SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
+
+
+class Pipeline:
+    """Parser + sessionizer settings + lifecycle + detector + threshold; see the module doc."""
+
+    def __init__(
+        self,
+        detector: Detector,
+        *,
+        sessionizer: SessionizerSettings | None = None,
+        log_format: str | None = None,
+        parser: str = "logbert",
+        known_templates: str | Path | None = None,
+        validation_split: float = 0.1,
+        threshold_rule: str | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.detector = detector
+        self.sessionizer = sessionizer
+        self.log_format = log_format
+        self.parser = parser
+        self.known_templates = known_templates
+        self.validation_split = validation_split
+        self.threshold_rule = threshold_rule
+        self.seed = seed
+
+    # --- training -------------------------------------------------------------------------
+
+    def fit(
+        self,
+        sessions: Sequence[Session],
+        *,
+        source: str = "",
+        template_set: dict | None = None,
+        fit_options: dict[str, Any] | None = None,
+        log: Any = None,
+    ) -> Pipeline:
+        """Train on the normal sessions (labelled anomalies are left out) and calibrate.
+
+        A seeded `validation_split` of the normal sessions is held out for early stopping and
+        for the threshold (`threshold_rule`, default the detector's own rule).
+        """
+        say = log or (lambda _line: None)
+        if not 0 <= self.validation_split < 1:
+            raise LogbertError("the validation split must be in [0, 1)")
+        normal = [s for s in sessions if s.label != ANOMALY]
+        if not normal:
+            raise LogbertError(f"{source or 'the training data'}: no normal sessions to train on")
+        self.lifecycle_ = SessionLifecycle().fit(normal)
+        # sessions that started less than a normal lifetime before the log's end may still run
+        batch = self.lifecycle_.batch(normal, log_end(sessions))
+        train_index, val_index = holdout(list(range(len(normal))), self.validation_split, self.seed)
+        train, validation = batch.take(train_index), batch.take(val_index)
+        left_out = len(sessions) - len(normal)
+        say(
+            f"Training {self.detector.name} on {len(train)} normal sessions ({len(validation)} "
+            f"held out for validation; {left_out} labelled anomalies left out)"
+        )
+        if self.lifecycle_.lifetime_ is not None:
+            say(
+                f"Session lifetime (99% of normal sessions end within): "
+                f"{self.lifecycle_.lifetime_ / 3600:.3g} h; {batch.n_open} sessions started "
+                "later than that before the log's end and are treated as still open (their end "
+                "is not judged)"
+            )
+        started = time.perf_counter()
+        self.detector.fit(train, validation=validation or None, **(fit_options or {}))
+        seconds = time.perf_counter() - started
+        calibration = validation if len(validation) else train
+        kind = "validation split" if len(validation) else "training sessions"
+        self.detector.calibrate(
+            calibration,
+            rule=self.threshold_rule or self.detector.default_threshold_rule,
+            source=f"{kind} of {source or 'the training data'} ({len(calibration)} normal "
+            f"sessions, seed {self.seed})",
+        )
+        self.validation_batch_ = calibration  # what the threshold was calibrated on
+        self.validation_scores_ = self.detector.decision_function(calibration)
+        self.detector_ = self.detector
+        self.template_set_ = template_set
+        self.training_ = {
+            "source": source,
+            "n_sessions": len(sessions),
+            "anomalies_left_out": left_out,
+            "n_open": batch.n_open,
+            "validation_split": self.validation_split,
+            "seed": self.seed,
+            "train_seconds": seconds,
+        }
+        self.detector.training_info_ = {
+            **self.detector.training_info_,
+            "sessions_file": source,
+            "anomalies_left_out": left_out,
+            "session_lifetime_seconds": self.lifecycle_.lifetime_,
+            "train_seconds": seconds,
+        }
+        if not hasattr(self, "parser_"):
+            self.parser_ = None
+        return self
+
+    def fit_logs(
+        self,
+        files: Sequence[str],
+        labels: dict[str, str] | None = None,
+        *,
+        rejects_path: Path | None = None,
+        fit_options: dict[str, Any] | None = None,
+        log: Any = None,
+    ) -> Pipeline:
+        """Parse and sessionize raw log files, then `fit`; the parser is frozen afterwards."""
+        if self.log_format is None or self.sessionizer is None:
+            raise LogbertError(
+                "training from raw logs needs a log format (--format) and session settings "
+                "(--by-id REGEX or --window DURATION)"
+            )
+        self.sessionizer.validate()
+        parser = Parser(resolve_format(self.log_format), self.parser, self._templates_path())
+        summary = LogReadSummary()
+        sessions = list(
+            read_log_sessions(
+                parser, self.sessionizer, list(files), summary, labels, rejects_path=rejects_path
+            )
+        )
+        self.log_summary_ = summary
+        if log:
+            log(f"Read {summary.line()}")
+        parser.freeze()
+        self.parser_ = parser
+        return self.fit(
+            sessions,
+            source=", ".join(str(f) for f in files),
+            template_set={str(k): v for k, v in parser.template_map().items()},
+            fit_options=fit_options,
+            log=log,
+        )
+
+    # --- scoring --------------------------------------------------------------------------
+
+    @property
+    def threshold_(self) -> Threshold | None:
+        return getattr(self._fitted(), "threshold_", None)
+
+    @property
+    def reads_logs(self) -> bool:
+        """Whether this bundle can read raw log lines (it was trained from them)."""
+        return getattr(self, "parser_", None) is not None
+
+    def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
+        """Sessions as detector input, open ones marked against `end` (default: their last
+        event), exactly as training marked its own."""
+        self._fitted()
+        return self.lifecycle_.batch(sessions, end)
+
+    def decision_scores(self, sessions: Sequence[Session] | SessionBatch) -> np.ndarray:
+        """The deciding score per session (open sessions marked as `batch` does)."""
+        batch = sessions if isinstance(sessions, SessionBatch) else self.batch(sessions)
+        return np.asarray(self._fitted().decision_function(batch), dtype=float)
+
+    def score(
+        self,
+        sessions: Sequence[Session],
+        *,
+        end: datetime | None = None,
+        threshold: float | None = None,
+        top_events: int = 3,
+        templates: dict[int, str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Score rows (verdicts with evidence) for sessions, in their order."""
+        detector = self._fitted()
+        info = self.decision_threshold(threshold)
+        return score_rows(
+            detector,
+            sessions,
+            self.batch(sessions, end),
+            info.value,
+            info.score,
+            templates if templates is not None else self.templates(),
+            top_events,
+            with_open=self.lifecycle_.lifetime_ is not None,
+        )
+
+    def score_batches(
+        self,
+        batches: Iterable[Sequence[Session]],
+        end: datetime | None,
+        **options: Any,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Score rows per batch of sessions from one log whose last event is `end`."""
+        for batch in batches:
+            yield self.score(batch, end=end, **options)
+
+    def read_logs(
+        self,
+        files: Sequence[str],
+        summary: LogReadSummary,
+        labels: dict[str, str] | None = None,
+        track_lines: bool = True,
+        rejects_path: Path | None = None,
+    ) -> Iterator[Session]:
+        """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
+        never changes) and sessionized with the bundle's settings."""
+        self._fitted()
+        if not self.reads_logs:
+            raise LogbertError(
+                "this model was trained on sessions, not raw logs, so it has no parser state: "
+                "pass a sessions file, or retrain with `logbert train --logs FILE... --format "
+                "FMT --by-id REGEX` (or --window)"
+            )
+        parser = copy.deepcopy(self.parser_)
+        return read_log_sessions(
+            parser, self.sessionizer, list(files), summary, labels, track_lines, rejects_path
+        )
+
+    def score_logs(
+        self,
+        files: Sequence[str],
+        summary: LogReadSummary | None = None,
+        labels: dict[str, str] | None = None,
+        rejects_path: Path | None = None,
+        **options: Any,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Score rows for the sessions of raw log files, batch by batch.
+
+        A session is scored as soon as it is certainly finished (it started more than a
+        lifetime before the newest event seen); the rest wait for the end of the log, when
+        its last event decides which are open, so results equal the step-by-step path.
+        """
+        summary = summary if summary is not None else LogReadSummary()
+        self._fitted()
+        lifetime = self.lifecycle_.lifetime_
+        pending: list[Session] = []
+        ready: list[Session] = []
+        newest: datetime | None = None
+        for session in self.read_logs(files, summary, labels, True, rejects_path):
+            last = session.end or session.start
+            if last is not None and (newest is None or last > newest):
+                newest = last
+            pending.append(session)
+            if len(pending) >= SCORE_BATCH and lifetime is not None and newest is not None:
+                done = [s for s in pending if _finished(s, newest, lifetime)]
+                pending = [s for s in pending if not _finished(s, newest, lifetime)]
+                ready.extend(done)
+            if len(ready) >= SCORE_BATCH:
+                yield self.score(ready, end=newest, **options)  # none of these is open
+                ready = []
+        rest = ready + pending
+        for start in range(0, len(rest), SCORE_BATCH):
+            yield self.score(rest[start : start + SCORE_BATCH], end=newest, **options)
+
+    def calibrate(
+        self,
+        sessions: Sequence[Session],
+        rule: str | None = None,
+        source: str = "",
+    ) -> Threshold:
+        """Re-threshold on validation sessions (labelled ones allow best-f1 and targets)."""
+        detector = self._fitted()
+        labelled = all(s.label is not None for s in sessions)
+        labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
+        return detector.calibrate(
+            self.batch(sessions),
+            labels=labels,
+            rule=rule or detector.default_threshold_rule,
+            source=source,
+        )
+
+    # --- templates ------------------------------------------------------------------------
+
+    def templates(self) -> dict[int, str]:
+        """Template text per key: from the parser, the training data's template set, or a
+        templates.csv in the model directory."""
+        if self.reads_logs:
+            return dict(self.parser_.template_map())
+        if getattr(self, "template_set_", None):
+            return {int(k): v for k, v in self.template_set_.items()}
+        return dict(getattr(self, "templates_csv_", {}))
+
+    def check_templates(self, data_metadata: dict[str, str], where: str) -> None:
+        """Refuse sessions whose keys come from another parse run than the model's."""
+        raw = data_metadata.get(TEMPLATE_SET_KEY)
+        mine = getattr(self, "template_set_", None)
+        if not raw or not mine:
+            return
+        theirs = {int(k): v for k, v in json.loads(raw).get("templates", {}).items()}
+        ours = {int(k): v for k, v in mine.items()}
+        conflicts = template_conflicts(ours, theirs)
+        if conflicts:
+            key = conflicts[0]
+            raise LogbertError(
+                f"{where} was parsed in another run than the model's training data: "
+                f"{len(conflicts)} of the model's {len(ours)} templates have other ids there "
+                f"(key {key} is {ours[key]!r} for the model, {theirs.get(key)!r} there). Scores "
+                "would be meaningless: parse with the same --state file, or score raw logs with "
+                "`logbert score MODEL --logs FILE...`"
+            )
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def save(self, directory: str | Path) -> Path:
+        detector = self._fitted()
+        directory = Path(directory)
+        detector.save(directory)
+        record = {
+            "version": FORMAT_VERSION,
+            "sessionizer": self.sessionizer.to_dict() if self.sessionizer else None,
+            "log_format": self.log_format,
+            "parser": self.parser,
+            "validation_split": self.validation_split,
+            "threshold_rule": self.threshold_rule,
+            "seed": self.seed,
+            "lifecycle": self.lifecycle_.to_dict(),
+            "template_set": getattr(self, "template_set_", None),
+            "training": getattr(self, "training_", {}),
+        }
+        _write_json(directory / PIPELINE_FILE, record)
+        if self.reads_logs:
+            _write_json(directory / PARSER_FILE, self.parser_.to_state())
+            _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map())
+        return directory
+
+    @classmethod
+    def load(cls, path: str | Path) -> Pipeline:
+        """A saved bundle (also a plain model directory from earlier versions, or a LogBERT
+        checkpoint file inside one: its weights with the directory's vocabulary/threshold)."""
+        detector = load_detector(path)
+        directory = model_directory(path)
+        record = (
+            _read_json(directory / PIPELINE_FILE) if (directory / PIPELINE_FILE).exists() else {}
+        )
+        settings = record.get("sessionizer")
+        pipeline = cls(
+            detector,
+            sessionizer=SessionizerSettings.from_dict(settings) if settings else None,
+            log_format=record.get("log_format"),
+            parser=record.get("parser", "logbert"),
+            validation_split=record.get("validation_split", 0.1),
+            threshold_rule=record.get("threshold_rule"),
+            seed=record.get("seed", 0),
+        )
+        pipeline.detector_ = detector
+        if "lifecycle" in record:
+            pipeline.lifecycle_ = SessionLifecycle.from_dict(record["lifecycle"])
+        else:  # a model directory written before the bundle existed
+            lifetime = detector.training_info_.get("session_lifetime_seconds")
+            pipeline.lifecycle_ = SessionLifecycle.from_dict({"lifetime_seconds": lifetime})
+        pipeline.template_set_ = record.get("template_set")
+        pipeline.training_ = record.get("training", {})
+        pipeline.templates_csv_ = read_templates(directory / TEMPLATES_FILE)
+        pipeline.parser_ = None
+        if (directory / PARSER_FILE).exists():
+            pipeline.parser_ = Parser.from_state(_read_json(directory / PARSER_FILE))
+        return pipeline
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _fitted(self) -> Detector:
+        if not hasattr(self, "detector_") or not hasattr(self, "lifecycle_"):
+            raise LogbertError("the pipeline is not trained yet: call fit() or Pipeline.load(dir)")
+        return self.detector_
+
+    def decision_threshold(self, value: float | None = None) -> Threshold:
+        """The calibrated threshold record, or one for a `value` the user gives."""
+        info = self.threshold_
+        if value is not None:
+            base = info.to_dict() if info is not None else {}
+            score = base.get("score", self.detector_.decision_score)
+            return Threshold(**{**base, "value": value, "rule": "given", "score": score})
+        if info is None:
+            raise LogbertError("the model has no threshold; pass --threshold or run calibrate")
+        return info
+
+    def _templates_path(self) -> Path | None:
+        return Path(self.known_templates) if self.known_templates else None
+
+
+def model_directory(path: str | Path) -> Path:
+    """The model directory of `path` (a directory, or a checkpoint file inside one)."""
+    path = Path(path)
+    if path.is_file() and path.parent.name == "checkpoints":
+        return path.parent.parent
+    return path
+
+
+def _finished(session: Session, newest: datetime, lifetime: float) -> bool:
+    return session.start is not None and (newest - session.start).total_seconds() >= lifetime
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise LogbertError(f"{path} is unreadable or corrupt ({exc}); retrain the model") from exc
+
+
+def _write_templates_csv(path: Path, templates: dict[int, str]) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["template_id", "template", "count"])
+        for tid in sorted(templates):
+            out.writerow([tid, templates[tid], ""])

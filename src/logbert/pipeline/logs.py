@@ -1,0 +1,116 @@
+"""Raw log files -> sessions, in memory: the parse and sessionize stages chained for the bundle.
+
+The same components as `logbert parse` and `logbert sessionize` (`Parser.iter_chunks`,
+`Sessionizer.push`), so a model trained or scored from raw logs sees exactly the sessions the
+step-by-step commands would write. Nothing is lost silently: rejected lines (that do not fit
+the format) are counted and written aside when a rejects path is given; lines without a
+session id and templates unknown to a frozen parser are counted in `LogReadSummary`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from logbert.errors import LogbertError
+from logbert.parsing.pipeline import Parser
+from logbert.sessions.io import Session
+from logbert.sessions.sessionize import SessionizerSettings
+
+
+@dataclass
+class LogReadSummary:
+    """What reading raw logs saw; `line()` is the closing summary the CLI prints."""
+
+    files: list[str] = field(default_factory=list)
+    lines: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    sessions: int = 0
+    new_templates: int = 0
+    sessionize_text: str = ""
+    rejects_path: Path | None = None
+
+    def line(self) -> str:
+        text = f"{self.lines:,} lines read, {self.rejected:,} rejected"
+        if self.rejected and self.rejects_path is not None:
+            text += f" (kept in {self.rejects_path})"
+        if self.new_templates:
+            text += f", {self.new_templates:,} templates the model never saw (unseen keys)"
+        return text + f"; {self.sessionize_text}"
+
+
+def read_log_sessions(
+    parser: Parser,
+    settings: SessionizerSettings,
+    files: list[str],
+    summary: LogReadSummary,
+    labels: dict[str, str] | None = None,
+    track_lines: bool = False,
+    rejects_path: Path | None = None,
+) -> Iterator[Session]:
+    """Sessions of `files` as the parser and sessionizer settings make them, in their order.
+
+    `summary` is filled in as the files are read (complete once the iterator is exhausted).
+    Raises when no line fits the format or no session comes out.
+    """
+    summary.files = list(files)
+    summary.rejects_path = rejects_path
+    known = set(parser.template_map())
+    sessionizer = settings.build(labels=labels, track_lines=track_lines)
+    rejects = _RejectsFile(rejects_path)
+    try:
+        for chunk in parser.iter_chunks(list(files)):
+            summary.lines += chunk.lines
+            summary.rejected += len(chunk.rejects)
+            summary.unmatched += chunk.unmatched
+            rejects.write(chunk.rejects)
+            if chunk.events.num_rows:
+                for session in sessionizer.push(chunk.events):
+                    summary.sessions += 1
+                    yield session
+        for session in sessionizer.flush():
+            summary.sessions += 1
+            yield session
+    finally:
+        rejects.close(keep=summary.rejected > 0)
+    summary.new_templates = len(set(parser.template_map()) - known) if known else 0
+    summary.sessionize_text = sessionizer.stats.summary(by_window=settings.window is not None)
+    if summary.lines and summary.rejected == summary.lines:
+        raise LogbertError(
+            f"no line of {', '.join(files)} fits the log format {_format_name(parser)!r} "
+            f"({summary.lines:,} lines rejected): pass the format these logs are written in"
+        )
+    if summary.sessions == 0:
+        raise LogbertError(
+            f"no session in {', '.join(files)} ({summary.lines:,} lines): "
+            f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
+        )
+
+
+class _RejectsFile:
+    """Rejected lines, tab-separated like `logbert parse` writes them; removed if none."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.handle = None
+        if path is not None:
+            self.handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
+            self.handle.write("source\tline_no\tline\n")
+
+    def write(self, rows: list[tuple[str, int, str]]) -> None:
+        if self.handle is not None:
+            self.handle.writelines(f"{s}\t{n}\t{text}\n" for s, n, text in rows)
+
+    def close(self, keep: bool) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            if not keep:
+                os.unlink(self.path)
+
+
+def _format_name(parser: Parser) -> str:
+    fmt = parser.fmt
+    return fmt.name if fmt.name != "custom" else fmt.format

@@ -1,0 +1,84 @@
+"""Score rows: a detector's scores for a batch of sessions turned into verdicts with evidence.
+
+One row per session, in input order: `session_id`, every score the detector declares
+(`score_names`: LogBERT's `score`, `miss_ratio`, `max_surprise`; one `score` for the others),
+`is_anomaly` (the deciding score, named by the threshold, above its value), `open` (when the
+model knows session lifetimes), `label` (when known) and `top_events` (detectors that explain
+themselves: the most surprising positions, their template text, the keys expected there and,
+for sessions read from raw logs, the `source` file and `line_no` of the line behind each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from logbert.errors import LogbertError
+from logbert.models.base import Detector
+from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import Session
+
+END_OF_SESSION = "<end of session>"
+
+
+def score_rows(
+    detector: Detector,
+    sessions: Sequence[Session],
+    batch: SessionBatch,
+    threshold: float,
+    decision: str,
+    templates: dict[int, str] | None = None,
+    top_events: int = 3,
+    with_open: bool = True,
+) -> list[dict[str, Any]]:
+    """Score rows for one batch (`batch`: the sessions as detector input, open ones marked)."""
+    scores = detector.score_sessions(batch, top_events=top_events)
+    if decision not in scores:
+        raise LogbertError(
+            f"the model has no {decision!r} score (it has {', '.join(detector.score_names)}); "
+            "rerun `logbert calibrate`"
+        )
+    flagged = scores[decision] > threshold
+    events = scores.get("top_events")
+    named: dict[int, list[dict]] = {}  # identical sequences share one events list: name it once
+    rows = []
+    for i, session in enumerate(sessions):
+        row: dict[str, Any] = {"session_id": session.session_id}
+        for name in detector.score_names:
+            row[name] = float(scores[name][i])
+        row["is_anomaly"] = bool(flagged[i])
+        if with_open:
+            row["open"] = bool(batch.is_open[i])
+        if session.label is not None:
+            row["label"] = session.label
+        if events is not None:
+            if id(events[i]) not in named:
+                named[id(events[i])] = [_with_templates(e, templates or {}) for e in events[i]]
+            row["top_events"] = named[id(events[i])]
+            if getattr(session, "lines", None):
+                row["top_events"] = _with_lines(row["top_events"], session.lines)
+        rows.append(row)
+    return rows
+
+
+def _with_templates(event: dict, templates: dict[int, str]) -> dict:
+    out = dict(event)
+    out["template"] = _template(event["key"], templates)
+    out["expected"] = [{**e, "template": _template(e["key"], templates)} for e in event["expected"]]
+    return {k: out[k] for k in ("position", "key", "template", "surprise", "expected")}
+
+
+def _with_lines(events: list[dict], lines: Sequence[tuple[str, int]]) -> list[dict]:
+    """Each event with the raw line behind it (none for the end of the session)."""
+    out = []
+    for event in events:
+        position = event["position"]
+        if event["key"] is not None and 0 <= position < len(lines):
+            source, line_no = lines[position]
+            event = {**event, "source": source, "line_no": int(line_no)}
+        out.append(event)
+    return out
+
+
+def _template(key: int | None, templates: dict[int, str]) -> str | None:
+    return END_OF_SESSION if key is None else templates.get(key)

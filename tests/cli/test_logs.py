@@ -1,0 +1,92 @@
+"""Raw logs in, verdicts out through the CLI: train --logs, score --logs, evaluate --logs,
+calibrate --logs, and the bad inputs of that path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+
+runner = CliRunner()
+TINY = ["--model", "iqr"]  # the bundle's workflow is the same for every detector; IQR is instant
+
+
+def invoke(*args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def user_error(result) -> str:
+    assert isinstance(result.exception, LogbertError), result.output
+    return str(result.exception)
+
+
+@pytest.fixture
+def trained(raw_logs, tmp_path):
+    train_log, test_log, train_labels, test_labels = raw_logs
+    model = tmp_path / "model"
+    result = invoke("train", train_log, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--labels", train_labels, "--output", model, *TINY)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return model, result.output, raw_logs
+
+
+def test_train_from_logs_then_score_and_evaluate_them(trained, tmp_path):
+    model, output, (_, test_log, _, test_labels) = trained
+    assert "2 labelled anomalies left out" in output
+    assert "id column 'BlockId'" in output
+    assert (model / "parser.json").exists() and (model / "pipeline.json").exists()
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, test_log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert len(rows) == 13 and "42 lines read, 0 rejected" in result.output
+    evaluation = tmp_path / "evaluation.json"
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels,
+                    "--output", evaluation)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "id column 'InstanceId'" in result.output  # any two-column id,label file
+    metrics = json.loads(evaluation.read_text())
+    assert metrics["n_sessions"] == 13 and metrics["n_anomalies"] == 3
+    flagged = sum(r["is_anomaly"] for r in rows)
+    assert metrics["confusion_matrix"]["tp"] + metrics["confusion_matrix"]["fp"] == flagged
+    result = invoke("calibrate", model, test_log, "--logs", "--labels", test_labels,
+                    "--rule", "best-f1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def test_logs_in_another_format_are_counted_and_kept_aside(trained, tmp_path):
+    model, _, (_, test_log, _, _) = trained
+    mixed = tmp_path / "mixed.log"
+    mixed.write_text(test_log.read_text() + "not an hdfs line\n")
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, mixed, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    assert "1 rejected (kept in" in result.output
+    assert "not an hdfs line" in (tmp_path / "scores.rejects.txt").read_text()
+
+
+def test_a_model_trained_on_sessions_is_refused_raw_logs(raw_logs, tmp_path):
+    sessions = tmp_path / "s.txt"
+    sessions.write_text("1 2 3\n" * 30)
+    assert invoke("train", sessions, "--output", tmp_path / "m", *TINY).exit_code == 0
+    message = user_error(
+        invoke("score", tmp_path / "m", raw_logs[1], "--logs", "--output", tmp_path / "s.jsonl")
+    )
+    assert "trained on sessions" in message and "retrain" in message
+
+
+def test_session_settings_are_checked(raw_logs, tmp_path):
+    log = raw_logs[0]
+    both = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", "blk_\\d+",
+                  "--window", "5m", "--output", tmp_path / "m", *TINY)  # fmt: skip
+    assert "exactly one" in user_error(both)
+    nothing = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", r"job_\d+",
+                     "--output", tmp_path / "m2", *TINY)  # fmt: skip
+    assert "no session" in user_error(nothing)
+    assert not (tmp_path / "m2" / "config.json").exists()
+    no_format = invoke("train", log, "--logs", "--by-id", "blk", "--output", tmp_path / "m3")
+    assert "--format" in user_error(no_format)

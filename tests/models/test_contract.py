@@ -1,0 +1,181 @@
+"""The detector contract v2, for every registered detector (scikit-learn estimator rules).
+
+Constructor stores parameters only (get_params/set_params/clone by introspection); fitted
+attributes end in `_` and exist only after fit or load; fit(X, y, validation=) leaves sessions
+labelled anomalous out and calibrates `threshold_` with the detector's own rule; every input
+form (key lists, Session objects, SessionBatch) goes through the same checks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from logbert.errors import LogbertError
+from logbert.models.registry import DETECTORS, detector_class, detector_names, load_detector
+from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import Session
+
+TINY = {
+    "logbert": {"epochs": 2, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16},
+    "deeplog": {"epochs": 2, "hidden_size": 8, "embedding_dim": 4},
+}
+RULES = {"logbert": "max", "deeplog": "mean+2std"}  # count-vector detectors: mean+2std
+NAMES = detector_names()
+NORMAL = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 4, 5], [1, 2, 3, 5], [1, 3, 2, 4, 5]] * 5
+ANOMALOUS = [[9, 9, 9, 8], [5, 4, 3, 2, 1, 7]]
+PROBE = [[1, 2, 3, 4, 5], [5, 4, 3], [1, 99], [], [1, 2, 3, 4, 5]]
+
+
+def make(name: str):
+    return detector_class(name)(**TINY.get(name, {}))
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def fitted(request):
+    return make(request.param).fit(NORMAL)
+
+
+def test_registry_lists_every_detector_sorted():
+    assert sorted(DETECTORS) == NAMES and "logbert" in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_constructor_only_stores_its_parameters(name):
+    detector = make(name)
+    signature = inspect.signature(type(detector).__init__).parameters
+    assert set(detector.get_params()) == set(signature) - {"self"}
+    assert vars(detector) == detector.get_params()  # nothing else, no fitted attributes
+    assert not hasattr(detector, "threshold_") and not hasattr(detector, "training_info_")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_get_params_set_params_round_trip(name):
+    params = make(name).get_params()
+    other = detector_class(name)().set_params(**params)
+    assert other.get_params() == params
+    assert repr(other).startswith(type(other).__name__ + "(")
+
+
+def test_clone_is_unfitted_with_equal_params(fitted):
+    copy = clone(fitted)
+    assert type(copy) is type(fitted) and copy.get_params() == fitted.get_params()
+    assert not hasattr(copy, "threshold_") and not hasattr(copy, "training_info_")
+    with pytest.raises(LogbertError, match="not trained yet"):
+        copy.decision_function(PROBE)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fit_returns_self_sets_fitted_attributes_and_calibrates(name):
+    detector = make(name)
+    assert detector.fit(NORMAL) is detector
+    for attribute in ("threshold_", "training_info_", "history_"):
+        assert hasattr(detector, attribute)
+    threshold = detector.threshold_
+    assert threshold.rule == detector.default_threshold_rule == RULES.get(name, "mean+2std")
+    assert threshold.score == detector.decision_score
+    assert "training sessions (in-sample" in threshold.source
+    assert threshold.n_sessions == len(NORMAL)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_validation_given_to_fit_calibrates_the_threshold(name):
+    detector = make(name).fit(NORMAL, validation=NORMAL[:6])
+    assert detector.threshold_.n_sessions == 6 and "validation" in detector.threshold_.source
+    assert detector.calibrate(NORMAL[:8], rule="max").rule == "max"
+    assert detector.threshold_.score == detector.decision_score
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_data_same_scores(name):
+    first = make(name).fit(NORMAL).decision_function(PROBE)
+    second = make(name).fit(NORMAL).decision_function(PROBE)
+    np.testing.assert_allclose(first, second, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unfitted_use_is_a_clear_error(name, tmp_path):
+    detector = make(name)
+    for use in (
+        lambda: detector.decision_function(PROBE),
+        lambda: detector.predict(PROBE),
+        lambda: detector.score_sessions(PROBE),
+        lambda: detector.save(tmp_path / "model"),
+    ):
+        with pytest.raises(LogbertError, match=r"not trained yet: call fit\(\) or .*\.load"):
+            use()
+    assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sessions_labelled_anomalous_are_left_out_of_training(name):
+    labels = [0] * len(NORMAL) + [1] * len(ANOMALOUS)
+    with_labels = make(name).fit(NORMAL + ANOMALOUS, np.array(labels))
+    assert with_labels.training_info_["n_anomalies_left_out"] == len(ANOMALOUS)
+    assert make(name).fit(NORMAL).training_info_["n_anomalies_left_out"] == 0
+    assert with_labels.threshold_.n_sessions == len(NORMAL)  # in-sample: the normal ones
+    np.testing.assert_allclose(
+        with_labels.decision_function(PROBE), make(name).fit(NORMAL).decision_function(PROBE),
+        rtol=1e-6,
+    )  # fmt: skip
+    with pytest.raises(LogbertError, match="labels for"):
+        make(name).fit(NORMAL, [0, 1])
+    with pytest.raises(LogbertError, match="all 2 given were labelled anomalous"):
+        make(name).fit(ANOMALOUS, [1, 1])
+
+
+def test_predict_right_after_fit(fitted):
+    verdicts = fitted.predict(PROBE + ANOMALOUS)
+    assert verdicts.shape == (len(PROBE) + 2,) and set(verdicts.tolist()) <= {0, 1}
+    assert verdicts.dtype.kind == "i"
+
+
+def test_session_objects_and_session_batches_are_accepted(fitted):
+    expected = fitted.decision_function(PROBE)
+    sessions = [Session(session_id=str(i), keys=k, label="normal") for i, k in enumerate(PROBE)]
+    np.testing.assert_array_equal(fitted.decision_function(sessions), expected)
+    np.testing.assert_array_equal(fitted.decision_function(SessionBatch.from_keys(PROBE)), expected)
+    np.testing.assert_array_equal(fitted.decision_function([np.array(k) for k in PROBE]), expected)
+    refit = clone(fitted).fit(SessionBatch.from_keys(NORMAL))
+    np.testing.assert_allclose(refit.decision_function(PROBE), expected, rtol=1e-6)
+    with pytest.raises(LogbertError, match="session 1 is not a sequence of integer log keys"):
+        fitted.decision_function([[1, 2], "abc"])
+
+
+def test_score_sessions_returns_every_declared_score(fitted):
+    scores = fitted.score_sessions(PROBE)
+    assert set(fitted.score_names) <= set(scores)
+    assert fitted.decision_score in fitted.score_names
+    for name in fitted.score_names:
+        assert np.asarray(scores[name]).shape == (len(PROBE),)
+    np.testing.assert_array_equal(scores[fitted.decision_score], fitted.decision_function(PROBE))
+
+
+def test_save_load_round_trip_gives_the_same_scores(fitted, tmp_path):
+    fitted.save(tmp_path / "model")
+    loaded = load_detector(tmp_path / "model")
+    assert type(loaded) is type(fitted) and loaded.get_params() == fitted.get_params()
+    np.testing.assert_allclose(
+        loaded.decision_function(PROBE), fitted.decision_function(PROBE), rtol=1e-6
+    )
+    assert loaded.threshold_ == fitted.threshold_
+    assert loaded.training_info_ == fitted.training_info_
+    assert loaded.predict(PROBE).tolist() == fitted.predict(PROBE).tolist()
+
+
+def test_import_logbert_is_light_and_exports_the_api():
+    code = (
+        "import sys, logbert; assert 'torch' not in sys.modules, 'torch imported'; "
+        "from logbert import Detector, SessionBatch, load_detector, detector_names; "
+        "assert 'torch' not in sys.modules; "
+        "from logbert import LogBERT, DeepLog; assert issubclass(LogBERT, Detector); "
+        "print(logbert.__version__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()

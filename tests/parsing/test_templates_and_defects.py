@@ -1,0 +1,147 @@
+"""Template-set metadata and conflicts; format strings with brackets; unwritable outputs;
+warnings when a format does not fit the logs."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.formats import compile_format, resolve_format
+from logbert.parsing.pipeline import Parser, parse_files
+from logbert.parsing.templates import (
+    TEMPLATE_SET_KEY,
+    fingerprint,
+    read_template_set,
+    read_templates,
+    template_conflicts,
+    template_set,
+    template_set_templates,
+)
+
+PR = [
+    f"081109 2036{i:02d} 148 INFO dfs.DataNode$PacketResponder: PacketResponder {i % 3} for block "
+    f"blk_{388650490641396 + i} terminating"
+    for i in range(6)
+]
+ADD = [
+    f"081109 2040{i:02d} 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap "
+    f"updated: 10.251.73.{i}:50010 is added to blk_{712837023768772 + i} size 67108864"
+    for i in range(6)
+]
+
+
+def _parse(tmp_path, name: str, *files: list[str], fmt: str = "hdfs"):
+    """Parse each list of lines as one input file, in order."""
+    folder = tmp_path / name
+    folder.mkdir()
+    logs = []
+    for i, lines in enumerate(files):
+        logs.append(folder / f"in{i}.log")
+        logs[-1].write_text("\n".join(lines) + "\n")
+    out = folder / "events.parquet"
+    summary = parse_files([str(p) for p in logs], resolve_format(fmt), out)
+    return out, summary
+
+
+def test_template_set_metadata_and_conflicts(tmp_path):
+    ab, _ = _parse(tmp_path, "ab", PR, ADD)  # the same logs, the files in another order
+    ba, _ = _parse(tmp_path, "ba", ADD, PR)
+    model = template_set_templates(read_template_set(ab))
+    data = template_set_templates(read_template_set(ba))
+    assert set(model.values()) == set(data.values()) and model != data  # same set, other ids
+    assert template_conflicts(model, data) == sorted(model)
+    assert template_conflicts(model, model) == []
+    assert template_conflicts(model, read_templates(ab.parent / "templates.csv")) == []
+
+    stored = read_template_set(ab)
+    assert stored["parser"] == "logbert" and stored["fingerprint"] == fingerprint(model)
+    assert stored == template_set(model, "logbert")
+    assert pq.read_schema(ab).metadata[TEMPLATE_SET_KEY.encode()]
+    assert fingerprint(model) != fingerprint(data)
+    assert fingerprint({2: "b", 1: "a"}) == fingerprint({1: "a", 2: "b"})
+
+
+def test_conflicts_tolerate_generalisation_only():
+    model = {1: "PacketResponder <*> for block <*> terminating", 2: "Verification succeeded"}
+    general = {1: "PacketResponder <*> for block <*> terminating", 2: "Verification <*>"}
+    specific = {1: "PacketResponder 1 for block <*> terminating", 2: "Verification succeeded"}
+    assert template_conflicts(model, general) == []
+    assert template_conflicts(model, specific) == []
+    assert template_conflicts(model, {1: model[1]}) == [2]  # missing
+    assert template_conflicts(model, {1: "Receiving block <*>", 2: model[2]}) == [1]
+
+
+def test_read_templates_errors(tmp_path):
+    assert read_templates(None) == {} and read_templates(tmp_path / "absent.csv") == {}
+    bad = tmp_path / "t.csv"
+    bad.write_text("a,b\n1,2\n")
+    with pytest.raises(LogbertError, match="template_id,template"):
+        read_templates(bad)
+
+
+def test_events_without_template_set_read_as_none(tmp_path, make_events):
+    path = make_events(line_no=[1], template_id=[1])
+    assert read_template_set(path) is None
+
+
+# -- defects ----------------------------------------------------------------------------------
+def test_square_brackets_around_a_field_are_literal(tmp_path):
+    fmt = resolve_format("<Date> <Time> <Component>[<Pid>]: <Content>")
+    assert fmt.header_fields == ["Date", "Time", "Component", "Pid"]
+    lines = ["2024-01-01 10:00:00 sshd[123]: hello 5", "2024-01-01 10:00:01 cron[7]: tick"]
+    parser = Parser(fmt)
+    rows = parser.process(lines).events.to_pylist()
+    assert [(r["Component"], r["Pid"], r["content"]) for r in rows] == [
+        ("sshd", "123", "hello 5"),
+        ("cron", "7", "tick"),
+    ]
+    assert str(rows[0]["timestamp"]) == "2024-01-01 10:00:00"
+    # escaped brackets and real character classes keep their meaning
+    assert (
+        compile_format(r"<Component>\[<Pid>\]: <Content>").regex
+        == compile_format("<Component>[<Pid>]: <Content>").regex
+    )
+    assert "[0-9]+" in compile_format("<Date> [0-9]+ <Content>").regex
+
+
+def test_unwritable_outputs_are_refused_before_parsing(tmp_path):
+    absent = str(tmp_path / "absent.log")  # never read: the output check comes first
+    hdfs = resolve_format("hdfs")
+    with pytest.raises(LogbertError, match="is a folder"):
+        parse_files([absent], hdfs, tmp_path)
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    with pytest.raises(LogbertError, match=r"file\.txt is a file"):
+        parse_files([absent], hdfs, a_file / "events.parquet")
+    (tmp_path / "templates.csv").mkdir()
+    with pytest.raises(LogbertError, match=r"templates\.csv .*is a folder"):
+        parse_files([absent], hdfs, tmp_path / "events.parquet")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(LogbertError, match="state file .* is a folder"):
+        parse_files(
+            [absent], hdfs, tmp_path / "sub" / "e.parquet", state=tmp_path / "templates.csv"
+        )
+
+
+def test_summary_warns_when_most_lines_are_rejected(tmp_path):
+    linux = [f"Jun 14 15:16:0{i} combo sshd(pam_unix)[1993{i}]: check pass; user unknown"
+             for i in range(6)]  # fmt: skip
+    _, summary = _parse(tmp_path, "w", linux + PR[:2], fmt="zookeeper")
+    assert summary.rejected == 8
+    (warning,) = summary.warnings
+    assert "format zookeeper does not fit" in warning and "8 of 8 lines" in warning
+    assert "--format linux" in warning
+
+
+def test_summary_warns_when_no_timestamp_parses(tmp_path):
+    linux = [f"Jun 14 15:16:0{i} combo sshd[1993{i}]: check pass" for i in range(4)]
+    _, summary = _parse(tmp_path, "t", linux, fmt="hdfs")
+    assert summary.rejected == 0
+    (warning,) = summary.warnings
+    assert "format hdfs read no timestamp" in warning and "<Date> <Time>" in warning
+    assert "--format linux" in warning
+    _, fine = _parse(tmp_path, "ok", PR, fmt="hdfs")
+    assert fine.warnings == []
+    _, raw = _parse(tmp_path, "raw", linux, fmt="raw")  # no timestamp fields: nothing to say
+    assert raw.warnings == []

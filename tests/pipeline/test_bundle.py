@@ -1,0 +1,176 @@
+"""The pipeline bundle: raw lines to verdicts, saved and loaded as one model directory, and
+equal to the step-by-step path (parse -> sessionize -> train -> score)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.iqr import IQRDetector
+from logbert.models.logbert import LogBERT
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import parse_files
+from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.sessions.io import Session, read_file_metadata, write_sessions
+from logbert.sessions.labels import read_labels
+from logbert.sessions.sessionize import (
+    SessionizerSettings,
+    SessionizeStats,
+    events_metadata,
+    sessionize_by_id,
+)
+
+BLOCK = r"blk_-?\d+"
+
+
+TINY = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 16, "batch_size": 32, "lr": 0.01,
+        "epochs": 3, "seed": 0}  # fmt: skip
+
+
+def logs_pipeline(detector=None) -> Pipeline:
+    return Pipeline(
+        detector or LogBERT(**TINY),
+        sessionizer=SessionizerSettings(by_id=BLOCK),
+        log_format="hdfs",
+    )
+
+
+def step_by_step_sessions(log, labels, tmp_path, name="events"):
+    events = tmp_path / f"{name}.parquet"
+    parse_files([str(log)], resolve_format("hdfs"), events)
+    sessions = list(sessionize_by_id(events, BLOCK, SessionizeStats(), read_labels(labels)))
+    path = tmp_path / f"{name}_sessions.parquet"
+    write_sessions(sessions, path, metadata=events_metadata(events))
+    return sessions, path
+
+
+def test_raw_logs_in_verdicts_out_with_the_raw_lines_as_evidence(raw_logs, tmp_path):
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))
+    assert pipeline.training_["anomalies_left_out"] == 2
+    assert pipeline.reads_logs and pipeline.threshold_.rule == "max"
+    pipeline.save(tmp_path / "model")
+    for name in ("config.json", "threshold.json", "pipeline.json", "parser.json", "vocab.json"):
+        assert (tmp_path / "model" / name).exists(), name
+    loaded = Pipeline.load(tmp_path / "model")
+    summary = LogReadSummary()
+    rows = [r for batch in loaded.score_logs([str(test_log)], summary) for r in batch]
+    assert len(rows) == 13 and summary.lines == 42 and summary.rejected == 0
+    flagged = {r["session_id"] for r in rows if r["is_anomaly"]}
+    assert {"blk_1510", "blk_1511", "blk_1512"} <= flagged
+    lines = test_log.read_text().splitlines()
+    anomalous = next(r for r in rows if r["session_id"] == "blk_1510")
+    evidence = [e for e in anomalous["top_events"] if e["key"] is not None]
+    assert evidence and all(e["source"] == test_log.name for e in evidence)
+    for event in evidence:  # each names the very line behind the surprising event
+        assert "blk_1510" in lines[event["line_no"] - 1]
+        assert event["template"] is not None
+
+
+def test_logs_path_equals_the_step_by_step_path(raw_logs, tmp_path):
+    train_log, test_log, train_labels, test_labels = raw_logs
+    bundle = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))
+    train_sessions, _ = step_by_step_sessions(train_log, train_labels, tmp_path, "train")
+    steps = Pipeline(LogBERT(**TINY)).fit(train_sessions)
+    assert bundle.threshold_.value == pytest.approx(steps.threshold_.value, rel=1e-6)
+    test_sessions, test_path = step_by_step_sessions(test_log, test_labels, tmp_path, "test")
+    by_steps = steps.score(test_sessions)
+    by_logs = [r for batch in bundle.score_logs([str(test_log)]) for r in batch]
+    assert [r["session_id"] for r in by_logs] == [r["session_id"] for r in by_steps]
+    np.testing.assert_allclose(
+        [r["max_surprise"] for r in by_logs], [r["max_surprise"] for r in by_steps], rtol=1e-6
+    )
+    assert [r["is_anomaly"] for r in by_logs] == [r["is_anomaly"] for r in by_steps]
+    # the step-by-step sessions record the template run their keys come from
+    bundle.check_templates(read_file_metadata(test_path), "test sessions")
+
+
+def test_sessions_from_another_parse_run_are_refused(raw_logs, tmp_path):
+    train_log, _, train_labels, _ = raw_logs
+    bundle = logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    other = tmp_path / "other.log"  # the same kinds of lines in another order: other ids
+    text = train_log.read_text().splitlines()
+    other.write_text("\n".join(sorted(text, key=lambda line: line.split(": ", 1)[1][:3])) + "\n")
+    _, path = step_by_step_sessions(other, train_labels, tmp_path, "other")
+    with pytest.raises(LogbertError, match="another run"):
+        bundle.check_templates(read_file_metadata(path), str(path))
+
+
+def test_a_model_trained_on_sessions_cannot_read_logs(raw_logs):
+    sessions = [Session(f"s{i}", [1, 2, 3], "normal") for i in range(20)]
+    pipeline = Pipeline(IQRDetector()).fit(sessions)
+    with pytest.raises(LogbertError, match="trained on sessions"):
+        list(pipeline.score_logs([str(raw_logs[1])]))
+
+
+def test_logs_in_another_format_are_counted_or_refused(raw_logs, tmp_path):
+    train_log, test_log, train_labels, _ = raw_logs
+    bundle = logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    mixed = tmp_path / "mixed.log"
+    mixed.write_text(test_log.read_text() + "this line is not HDFS\nneither is this one\n")
+    summary = LogReadSummary()
+    rejects = tmp_path / "mixed.rejects.txt"
+    rows = [r for b in bundle.score_logs([str(mixed)], summary, rejects_path=rejects) for r in b]
+    assert len(rows) == 13 and summary.rejected == 2 and "2 rejected" in summary.line()
+    assert "not HDFS" in rejects.read_text()
+    alien = tmp_path / "alien.log"
+    alien.write_text("session blk_1 started\n" * 5)
+    with pytest.raises(LogbertError, match="fits the log format 'hdfs'"):
+        list(bundle.score_logs([str(alien)]))
+
+
+def test_an_id_regex_that_matches_nothing_is_an_error(raw_logs):
+    pipeline = Pipeline(
+        IQRDetector(), sessionizer=SessionizerSettings(by_id=r"job_\d+"), log_format="hdfs"
+    )
+    with pytest.raises(LogbertError, match="no session"):
+        pipeline.fit_logs([str(raw_logs[0])])
+
+
+def test_fit_on_sessions_marks_open_sessions_as_the_cli_does(tmp_path):
+    from datetime import datetime, timedelta
+
+    t0 = datetime(2024, 1, 1)
+    sessions = [
+        Session(
+            f"s{i}",
+            [1, 2, 3],
+            "normal",
+            start=t0 + timedelta(minutes=i),
+            end=t0 + timedelta(minutes=i, seconds=50 if i < 29 else 10),
+        )
+        for i in range(30)
+    ]  # fmt: skip  (the last one has not lived a whole lifetime when the log ends)
+    pipeline = Pipeline(IQRDetector()).fit(sessions)
+    assert pipeline.lifecycle_.lifetime_ == pytest.approx(50.0)
+    assert pipeline.batch(sessions).is_open.tolist() == [False] * 29 + [True]
+    pipeline.save(tmp_path / "m")
+    again = Pipeline.load(tmp_path / "m")
+    assert again.batch(sessions).is_open.tolist() == pipeline.batch(sessions).is_open.tolist()
+    record = json.loads((tmp_path / "m" / "pipeline.json").read_text())
+    assert record["lifecycle"]["lifetime_seconds"] == pytest.approx(50.0)
+
+
+def test_unfitted_pipeline_is_a_clear_error():
+    with pytest.raises(LogbertError, match="not trained"):
+        Pipeline(IQRDetector()).score([Session("a", [1])])
+
+
+def test_the_saved_parser_does_not_change_when_scoring_new_templates(
+    raw_logs, tmp_path, log_writer
+):
+    train_log, _, train_labels, _ = raw_logs
+    bundle = logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    known = dict(bundle.parser_.template_map())
+    novel = tmp_path / "novel.log"
+    log_writer(novel, 3, offset=900)
+    novel.write_text(
+        novel.read_text() + "081109 210000 143 WARN dfs.DataNode: Disk full on blk_1900 now\n"
+    )
+    summary = LogReadSummary()
+    rows = [r for b in bundle.score_logs([str(novel)], summary) for r in b]
+    assert summary.new_templates == 1 and bundle.parser_.template_map() == known
+    assert next(r for r in rows if r["session_id"] == "blk_1900")["is_anomaly"]

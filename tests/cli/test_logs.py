@@ -90,3 +90,29 @@ def test_session_settings_are_checked(raw_logs, tmp_path):
     assert not (tmp_path / "m2" / "config.json").exists()
     no_format = invoke("train", log, "--logs", "--by-id", "blk", "--output", tmp_path / "m3")
     assert "--format" in user_error(no_format)
+
+
+def test_sessions_parsed_in_another_run_are_refused(raw_logs, tmp_path):
+    """Template ids drift between parse runs without --state; a model must not score them."""
+    train_log, _, train_labels, _ = raw_logs
+    reordered = tmp_path / "reordered.log"  # the same kinds of lines, first seen in another order
+    lines = train_log.read_text().splitlines()
+    reordered.write_text("\n".join(sorted(lines, key=lambda x: x.split(": ", 1)[1][:3])) + "\n")
+    for name, log in (("a", train_log), ("b", reordered)):
+        folder = tmp_path / name
+        folder.mkdir()
+        parse = invoke("parse", log, "--format", "hdfs", "-o", folder / "events.parquet")
+        assert parse.exit_code == 0, parse.output
+        result = invoke("sessionize", folder / "events.parquet", "--by-id", r"blk_-?\d+",
+                        "--labels", train_labels, "-o", folder / "sessions.parquet")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    model = tmp_path / "model"
+    assert invoke("train", tmp_path / "a" / "sessions.parquet", "-o", model, *TINY).exit_code == 0
+    same = invoke("score", model, tmp_path / "a" / "sessions.parquet", "-o", tmp_path / "s.jsonl")
+    assert same.exit_code == 0, same.output
+    other = invoke("score", model, tmp_path / "b" / "sessions.parquet", "-o", tmp_path / "t.jsonl")
+    assert "another run" in user_error(other) and not (tmp_path / "t.jsonl").exists()
+    evaluated = invoke(
+        "evaluate", model, tmp_path / "b" / "sessions.parquet", "-o", tmp_path / "e.json"
+    )
+    assert "another run" in user_error(evaluated)

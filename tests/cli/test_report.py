@@ -76,3 +76,15 @@ def test_report_will_not_headline_f1_from_another_score(
     html = out.read_text()
     assert "The scores lack `max_surprise`, the score the threshold applies to" in html
     assert '<div class="k">F1</div>' not in html
+
+
+def test_an_unwritable_report_path_is_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from logbert.cli.main import app
+    from logbert.errors import LogbertError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "-o", str(blocker / "r.html")])
+    assert isinstance(result.exception, LogbertError) and str(blocker) in str(result.exception)

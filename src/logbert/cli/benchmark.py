@@ -19,6 +19,7 @@ from logbert.evaluation.benchmark import (
 )
 from logbert.evaluation.datasets import datasets_dir
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
+from logbert.sessions.io import check_output_path
 
 
 def command(
@@ -63,6 +64,7 @@ def command(
         )
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or a positive count")
+    check_output_path(output_dir, "benchmark results folder", directory=True)
     protocols = resolve_protocols(protocol)
     names = resolve_models(models)
     data = data_dir or datasets_dir()

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from logbert.reporting.report import DEFAULT_TOP, build_report
+from logbert.sessions.io import check_output_path
 
 
 def command(
@@ -31,6 +32,7 @@ def command(
     top: int = typer.Option(DEFAULT_TOP, "--top", help="How many top-scoring sessions to show."),
 ) -> None:
     """Write an HTML report: loss curves, score distributions, ROC/PR, sweep, top sessions."""
+    check_output_path(output, "report")
     result = build_report(model_dir, output, scores, evaluation, sessions, templates, top)
     typer.echo(f"report: {result.html_path}")
     if result.figure_paths:

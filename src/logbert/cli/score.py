@@ -62,18 +62,16 @@ def command(
     started = time.perf_counter()
     flagged = still_open = 0
     summary = LogReadSummary()
+    if logs:
+        rejects = output.with_name(output.stem + ".rejects.txt")
+        batches = pipeline.score_logs(log_files(inputs), summary, rejects_path=rejects, **options)
+    else:
+        path = sessions_file(inputs, logs)
+        check_sessions_fit(pipeline, path)
+        end = file_end(pipeline, path, input_format)  # a first, cheap pass
+        sessions = iter_session_batches(path, input_format, SESSION_BATCH)
+        batches = pipeline.score_batches(sessions, end, **options)
     with ScoreWriter(output, pipeline.detector_.score_names) as writer:
-        if logs:
-            rejects = output.with_name(output.stem + ".rejects.txt")
-            batches = pipeline.score_logs(
-                log_files(inputs), summary, rejects_path=rejects, **options
-            )
-        else:
-            path = sessions_file(inputs, logs)
-            check_sessions_fit(pipeline, path)
-            end = file_end(pipeline, path, input_format)  # a first, cheap pass
-            sessions = iter_session_batches(path, input_format, SESSION_BATCH)
-            batches = pipeline.score_batches(sessions, end, **options)
         for rows in batches:
             flagged += sum(r["is_anomaly"] for r in rows)
             still_open += sum(bool(r.get("open")) for r in rows)

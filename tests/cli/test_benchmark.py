@@ -34,10 +34,24 @@ def test_runs_both_protocols_and_writes_tables(monkeypatch, capsys, tmp_path):
     )  # fmt: skip
     assert code == 0
     assert "| iqr |" in stdout and "total wall time" in stdout
-    for protocol in ("hdfs_a", "hdfs_b"):
+    for protocol in ("hdfs_a", "hdfs_b", "adfa", "bgl_2k"):
         result = json.loads((out / f"benchmark_{protocol}.json").read_text())
         assert result["seed"] == 2 and len(result["rows"]) == 2
         assert (out / f"benchmark_{protocol}.md").exists()
+
+
+def test_seeds_option_runs_every_seed(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(benchmark, "build_protocol", toy_protocol)
+    out = tmp_path / "results"
+    code, stdout, _ = run(
+        monkeypatch, capsys, "--protocol", "adfa", "--models", "iqr", "--seeds", "3",
+        "--output-dir", out, "--data-dir", tmp_path,
+    )  # fmt: skip
+    assert code == 0 and " ± " in stdout and "Ceiling:" in stdout
+    result = json.loads((out / "benchmark_adfa.json").read_text())
+    assert result["seeds"] == [0, 1, 2]
+    assert [s["seed"] for s in result["rows"][0]["per_seed"]] == [0, 1, 2]
+    assert result["rows"][0]["aggregate"]["f1"]["n"] == 3
 
 
 @pytest.mark.parametrize(
@@ -48,6 +62,7 @@ def test_runs_both_protocols_and_writes_tables(monkeypatch, capsys, tmp_path):
         (["--protocol", "hdfs-a", "--threshold-rule", "best-f1"], "needs labels"),
         (["--protocol", "hdfs-a", "--data-dir", "/nonexistent/data"], "datasets folder"),
         (["--protocol", "hdfs-a", "--threads", "-1"], "--threads"),
+        (["--protocol", "adfa", "--seeds", "0"], "--seeds"),
     ],
 )
 def test_bad_options_are_one_line_errors(monkeypatch, capsys, args, message):

@@ -51,6 +51,61 @@ def test_protocol_a_rows_have_every_column_and_are_written(toy, tmp_path):
     assert "pca with its own q-statistic threshold" in table
 
 
+def test_false_alarms_per_10k_and_ceiling_are_in_rows_json_and_table(toy, tmp_path):
+    result = benchmark.run_protocol("adfa", ["iqr"], tmp_path, tmp_path)
+    row = result["rows"][0]
+    cm = row["metrics"]["confusion_matrix"]
+    assert cm["fp"] + cm["tn"] == 40
+    assert row["false_alarms_per_10k"] == pytest.approx(10_000 * cm["fp"] / 40)
+    assert row["score_seconds"] >= 0
+    # toy: every normal test session uses training keys; 3 of 10 anomalies hold the unseen 9
+    assert result["ceiling"]["normal_with_unseen"] == 0 and result["ceiling"]["f1_max"] == 1.0
+    assert result["ceiling"]["anomalies_with_unseen"] == 3
+    table = benchmark.markdown(result)
+    assert "false alarms / 10k normal" in table and "score s" in table
+    assert "Ceiling: 0 of 40 normal test sessions" in table and "= 1.000" in table
+    assert "LogBERT paper" not in table.split("\n\n")[1]  # no HDFS column off HDFS
+    assert "Kim et al. 2016" in table and "not checked" in table
+    assert result["published"] == {"adfa_ld": benchmark.PUBLISHED_ADFA}
+    assert benchmark.run_protocol("bgl-2k", ["iqr"], tmp_path, tmp_path)["published"] == {}
+
+
+def test_false_alarms_per_10k_counts():
+    def metrics(fp, tn):
+        return {"confusion_matrix": {"fp": fp, "tn": tn, "tp": 1, "fn": 0}}
+
+    assert benchmark.false_alarms_per_10k(metrics(3, 9997)) == 3.0
+    assert benchmark.false_alarms_per_10k(metrics(1, 3)) == 2500.0
+    assert benchmark.false_alarms_per_10k(metrics(0, 0)) is None
+
+
+def test_aggregate_is_mean_and_sample_sd():
+    summaries = [{"f1": 0.5, "roc_auc": 0.9}, {"f1": 0.7, "roc_auc": None}, {"f1": 0.9}]
+    out = benchmark.aggregate(summaries)
+    assert out["f1"]["mean"] == pytest.approx(0.7) and out["f1"]["sd"] == pytest.approx(0.2)
+    assert out["f1"]["n"] == 3 and "roc_auc" not in out  # missing in one seed: left out
+    assert benchmark.aggregate([{"f1": 0.5}])["f1"] == {"mean": 0.5, "sd": None, "n": 1}
+
+
+def test_several_seeds_report_mean_and_sd(toy, tmp_path):
+    result = benchmark.run_protocol("hdfs-b", ["iqr", "pca"], tmp_path, tmp_path, seeds=[0, 1, 2])
+    assert result["seeds"] == [0, 1, 2] and result["seed"] == 0
+    for row in result["rows"]:
+        per_seed = row["per_seed"]
+        assert [s["seed"] for s in per_seed] == [0, 1, 2]
+        f1 = np.array([s["f1"] for s in per_seed])
+        assert row["aggregate"]["f1"]["mean"] == pytest.approx(f1.mean())
+        assert row["aggregate"]["f1"]["sd"] == pytest.approx(f1.std(ddof=1))
+        assert per_seed[0]["f1"] == row["metrics"]["f1"]  # top level: the first seed
+    # one seed gives the same first row as a three-seed run
+    single = benchmark.run_protocol("hdfs-b", ["iqr"], tmp_path, tmp_path, seed=0)
+    assert single["rows"][0]["metrics"] == result["rows"][0]["metrics"]
+    assert single["rows"][0]["aggregate"]["f1"]["sd"] is None
+    table = benchmark.markdown(result)
+    assert " ± " in table and "3 seeds (0..2)" in table
+    assert " ± " not in benchmark.markdown(single).split("\n\n")[1]
+
+
 def test_protocol_b_has_no_projection(toy, tmp_path):
     result = benchmark.run_protocol("hdfs-b", ["iqr"], tmp_path, tmp_path)
     assert "projected" not in result["rows"][0]
@@ -96,7 +151,8 @@ def test_model_and_protocol_names_are_checked():
     assert benchmark.resolve_models("pca, iqr") == ["pca", "iqr"]
     with pytest.raises(LogbertError, match="unknown model"):
         benchmark.resolve_models("pca,nope")
-    assert benchmark.resolve_protocols("all") == ["hdfs-a", "hdfs-b"]
+    assert benchmark.resolve_protocols("all") == ["hdfs-a", "hdfs-b", "adfa", "bgl-2k"]
+    assert benchmark.resolve_protocols("adfa") == ["adfa"]
     with pytest.raises(LogbertError, match="unknown protocol"):
         benchmark.resolve_protocols("hdfs-c")
 

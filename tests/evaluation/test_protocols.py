@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.evaluation.protocols import build_protocol, protocol_a, split_by_time
+from logbert.evaluation.protocols import (
+    build_protocol,
+    protocol_a,
+    protocol_adfa,
+    protocol_bgl_2k,
+    read_adfa,
+    split_by_time,
+)
 from logbert.sessions.io import Session
 
 T0 = datetime(2008, 11, 9, 20, 0)
@@ -28,11 +35,77 @@ def test_split_by_time_uses_the_midpoint_of_the_span():
         split_by_time([Session("x", [1])])
 
 
+def test_split_by_time_at_a_fraction_of_the_span():
+    sessions = [_session(0, 0), _session(1, 5), _session(2, 6, "anomaly"), _session(3, 9 + 55 / 60)]
+    first, second, cut = split_by_time(sessions, 0.6)
+    assert cut == T0 + timedelta(hours=6)
+    assert [s.session_id for s in first] == ["b0", "b1"]
+    assert [s.session_id for s in second] == ["b2", "b3"]
+
+
 def test_unknown_protocol_and_missing_data(tmp_path):
-    with pytest.raises(LogbertError, match="valid: A, B"):
+    with pytest.raises(LogbertError, match="valid: A, B, ADFA, BGL-2K"):
         build_protocol("C", tmp_path, tmp_path)
     with pytest.raises(LogbertError, match="not found"):
         protocol_a(tmp_path, tmp_path / "work")
+    with pytest.raises(LogbertError, match="not found: .*ADFA_LD/train"):
+        protocol_adfa(tmp_path, tmp_path / "work")
+    with pytest.raises(LogbertError, match="not found: .*BGL_2k.log"):
+        protocol_bgl_2k(tmp_path, tmp_path / "work")
+
+
+def _fake_adfa(root, attack_rows=None):
+    """A tiny ADFA_LD folder in the layout of the real one (one trace a line)."""
+    folder = root / "ADFA_LD"
+    folder.mkdir(parents=True)
+    (folder / "train").write_text("6 6 63 6\n3 4 5\n6 3\n")
+    (folder / "validation_normal").write_text("6 6 3\n4 5\n")
+    (folder / "attack").write_text("6 11 11\n3 240 5 5\n1 2\n")
+    rows = attack_rows or [
+        "0,Adduser,Adduser_1,UAD-Adduser-1-1.txt",
+        "1,Adduser,Adduser_1,UAD-Adduser-1-2.txt",
+        "2,Web_Shell,Web_Shell_3,UAD-WS3-9.txt",
+    ]
+    (folder / "attack_labels.csv").write_text(
+        "line,attack_type,attack_run,file\n" + "\n".join(rows) + "\n"
+    )
+    return folder
+
+
+def test_adfa_reader_on_a_fake_folder(tmp_path):
+    train, normal, attack, types = read_adfa(_fake_adfa(tmp_path))
+    assert [s.keys for s in train] == [[6, 6, 63, 6], [3, 4, 5], [6, 3]]
+    assert [s.session_id for s in train] == ["train/0", "train/1", "train/2"]
+    assert all(s.label == "normal" and s.start is None for s in train + normal)
+    assert [s.keys for s in normal] == [[6, 6, 3], [4, 5]]
+    assert [s.keys for s in attack] == [[6, 11, 11], [3, 240, 5, 5], [1, 2]]
+    assert attack[2].session_id == "attack/Web_Shell_3/UAD-WS3-9.txt"
+    assert all(s.label == "anomaly" for s in attack)
+    assert types == {"Adduser": 2, "Web_Shell": 1}
+    data = protocol_adfa(tmp_path)
+    assert data.name == "ADFA" and len(data.train) == 3
+    assert [s.session_id for s in data.test][:2] == ["validation_normal/0", "validation_normal/1"]
+    assert data.info == {
+        "n_train": 3,
+        "n_test": 5,
+        "n_test_anomalies": 3,
+        "n_test_normal": 2,
+        "attack_types": {"Adduser": 2, "Web_Shell": 1},
+    }
+    assert build_protocol("adfa", tmp_path, tmp_path).info == data.info
+
+
+def test_adfa_reader_rejects_bad_files(tmp_path):
+    folder = _fake_adfa(tmp_path / "short", ["0,Adduser,Adduser_1,a.txt"])
+    with pytest.raises(LogbertError, match="names 1 attack traces but .* holds 3"):
+        read_adfa(folder)
+    rows = ["0,A,A_1,a", "2,A,A_1,b", "1,A,A_1,c"]
+    with pytest.raises(LogbertError, match="row 3 names line 2, not 1"):
+        read_adfa(_fake_adfa(tmp_path / "order", rows))
+    folder = _fake_adfa(tmp_path / "words")
+    (folder / "train").write_text("6 6\n6 open 3\n")
+    with pytest.raises(LogbertError, match="train:2: not a trace of system-call numbers"):
+        read_adfa(folder)
 
 
 @pytest.mark.slow
@@ -45,6 +118,40 @@ def test_protocols_on_real_hdfs(data_dir, tmp_path):
     assert all(s.label == "normal" for s in b.train)
     assert b.info["n_train"] + b.info["n_test"] + b.info["first_half_anomalies_left_out"] == 11501
     assert max(s.start for s in b.train) < min(s.start for s in b.test)
+
+
+@pytest.mark.slow
+def test_adfa_protocol_on_real_data(data_dir):
+    data = build_protocol("ADFA", data_dir, None)
+    assert (data.info["n_train"], data.info["n_test_normal"], data.info["n_test_anomalies"]) == (
+        833,
+        4372,
+        746,
+    )
+    assert data.info["attack_types"] == {
+        "Hydra_SSH": 176,
+        "Hydra_FTP": 162,
+        "Java_Meterpreter": 124,
+        "Web_Shell": 118,
+        "Adduser": 91,
+        "Meterpreter": 75,
+    }
+    lengths = sorted(len(s.keys) for s in data.train)
+    assert (lengths[0], lengths[-1]) == (79, 2948)
+    assert len({s.session_id for s in data.test}) == 5118
+
+
+@pytest.mark.slow
+def test_bgl_2k_protocol_on_real_data(data_dir, tmp_path):
+    data = build_protocol("BGL-2K", data_dir, tmp_path)
+    info = data.info
+    assert info["n_lines"] == 2000 and info["n_windows"] == 831  # no line lost
+    assert (info["n_train"], info["n_test"], info["n_test_anomalies"]) == (523, 235, 22)
+    assert info["first_part_anomalies_left_out"] == 73
+    assert all(s.label == "normal" for s in data.train)
+    assert max(s.start for s in data.train) < min(s.start for s in data.test)
+    # cached: a second build reads the same sessions
+    assert build_protocol("bgl-2k", data_dir, tmp_path).info == info
 
 
 def test_datasets_dir_reads_the_environment_or_sits_beside_the_project(tmp_path, monkeypatch):

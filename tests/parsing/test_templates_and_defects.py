@@ -134,13 +134,16 @@ def test_summary_warns_when_most_lines_are_rejected(tmp_path):
     assert "--format linux" in warning
 
 
-def test_summary_warns_when_no_timestamp_parses(tmp_path):
+def test_no_timestamp_on_any_line_is_an_error_naming_the_first(tmp_path):
     linux = [f"Jun 14 15:16:0{i} combo sshd[1993{i}]: check pass" for i in range(4)]
-    _, summary = _parse(tmp_path, "t", linux, fmt="hdfs")
-    assert summary.rejected == 0
-    (warning,) = summary.warnings
-    assert "format hdfs read no timestamp" in warning and "<Date> <Time>" in warning
-    assert "--format linux" in warning
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, "t", linux, fmt="hdfs")
+    text = str(err.value)
+    assert "format hdfs read no timestamp from any of 4 lines" in text
+    assert "in0.log:1 'Jun 14 15:16:00 combo sshd[19930]: check pass'" in text
+    assert "<Date> <Time> = 'Jun 14'" in text and "'081109 203615' (yymmdd HHMMSS)" in text
+    assert "--timestamp-format" in text and "--format linux" in text
+    assert not (tmp_path / "t" / "events.parquet").exists()  # nothing written
     _, fine = _parse(tmp_path, "ok", PR, fmt="hdfs")
     assert fine.warnings == []
     _, raw = _parse(tmp_path, "raw", linux, fmt="raw")  # no timestamp fields: nothing to say

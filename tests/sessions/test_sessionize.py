@@ -470,7 +470,8 @@ def test_settings_round_trip_through_json_and_describe():
 
     by_id = SessionizerSettings(by_id=BLK, idle_timeout="1d")
     data = json.loads(json.dumps(by_id.to_dict()))
-    assert data == {"by_id": BLK, "idle_timeout": "1d", "window": None, "step": None}
+    assert data == {"by_id": BLK, "idle_timeout": "1d", "window": None, "step": None,
+                    "by_field": None, "lines": None}  # fmt: skip
     assert SessionizerSettings.from_dict(data) == by_id
     assert by_id.describe() == "by id 'blk_-?\\d+', idle timeout 1d"
     assert SessionizerSettings(by_id=BLK).describe() == "by id 'blk_-?\\d+'"

@@ -1,7 +1,9 @@
 """`logbert parse`: raw log lines -> events parquet with template ids (log keys).
 
 The outputs are checked before any line is read (an unwritable path fails at once, not after
-a long parse); warnings that the format does not fit the logs go to stderr after the summary.
+a long parse); notes (which format `--format auto` chose, where the year of year-less
+timestamps came from) and warnings that the format does not fit the logs go to stderr after the
+summary. A format that reads no timestamp from any line is an error (exit 2).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ def command(
         ...,
         "--format",
         "-f",
-        help=f"Built-in format ({', '.join(format_names())}) or a loghub format string such as "
-        "'<Date> <Time> <Level> <Component>: <Content>'.",
+        help=f"Built-in format ({', '.join(format_names())}), auto (the built-in format that "
+        "reads most of the first 200 lines, said on stderr), or a loghub format string such as "
+        "'<Date> <Time> <Level> <Component>: <Content>' (a <Timestamp> field, or <Date> <Time>, "
+        "is read as ISO 8601 / RFC 3339, offsets converted to UTC, or epoch seconds).",
     ),
     output: Path = typer.Option(
         ...,
@@ -45,9 +49,22 @@ def command(
         "--state",
         help="Miner state JSON (any --parser): read if present, updated after the run.",
     ),
+    year: int | None = typer.Option(
+        None,
+        "--year",
+        help="Year of the timestamps of formats that write none (linux, mac, android, "
+        "proxifier, openssh). Default: each file's modification time (stdin: none, timestamps "
+        "stay null).",
+    ),
+    timestamp_format: str | None = typer.Option(
+        None,
+        "--timestamp-format",
+        help="How the timestamp fields are written, strptime-like, e.g. '%Y-%m-%d %H:%M:%S' or "
+        "'%d/%b/%Y:%H:%M:%S %z' (%s: epoch seconds); replaces the format's own rule.",
+    ),
 ) -> None:
     """Parse raw logs into events with stable template ids."""
-    fmt = resolve_format(format)
+    fmt = resolve_format(format, year, timestamp_format)
     check_output(output, state)
     err = Console(stderr=True)
     if sys.stderr.isatty():
@@ -72,5 +89,7 @@ def command(
     else:
         summary = parse_files(inputs, fmt, output, parser, templates, state)
     typer.echo(summary.line())
+    for note in summary.notes:
+        typer.echo(note, err=True)
     for warning in summary.warnings:
         typer.echo(warning, err=True)

@@ -49,8 +49,24 @@ def command(
     window: str | None = typer.Option(
         None, "--window", help="Time windows over the timestamp column, e.g. 30s, 5m, 1h."
     ),
+    by_field: str | None = typer.Option(
+        None,
+        "--by-field",
+        help="One session per value of this header field (e.g. Node for BGL): alone, or with "
+        "--window / --lines for one session per value and window (ids 'VALUE@START', "
+        "'VALUE#K').",
+    ),
+    lines: int | None = typer.Option(
+        None,
+        "--lines",
+        help="Count windows: N consecutive lines per session (ids '#K'), for logs with no "
+        "usable time; with --by-field, N lines of the same value.",
+    ),
     step: str | None = typer.Option(
-        None, "--step", help="Slide windows by this much (default: --window, fixed windows)."
+        None,
+        "--step",
+        help="Slide windows by this much: a duration with --window, a number of lines with "
+        "--lines (default: the window, fixed windows).",
     ),
     labels: Path | None = typer.Option(
         None,
@@ -62,7 +78,8 @@ def command(
     idle_timeout: str | None = typer.Option(
         None,
         "--idle-timeout",
-        help="With --by-id: write a session once the log has gone this long past its last "
+        help="With --by-id or --by-field alone: write a session once the log has gone this "
+        "long past its last "
         "event (e.g. 1h, 1d), so memory holds only active sessions. Default: hold every session "
         "to the end of the file. Pick it longer than the longest quiet gap inside a session.",
     ),
@@ -70,14 +87,20 @@ def command(
         None, "--format", help=f"Output format: {', '.join(OUTPUT_FORMATS)} (default: extension)."
     ),
 ) -> None:
-    """Group parsed events into sessions by an id in the message or by time window."""
+    """Group parsed events into sessions: by an id in the message, a header field, time or
+    count windows."""
     settings = SessionizerSettings(
-        by_id=by_id, idle_timeout=idle_timeout, window=window, step=step
+        by_id=by_id,
+        idle_timeout=idle_timeout,
+        window=window,
+        step=step,
+        by_field=by_field,
+        lines=lines,
     ).validate()
-    if labels is not None and window is not None:
+    if labels is not None and (window is not None or lines is not None):
         raise LogbertError(
-            "--labels joins labels by session id (use with --by-id); windows are labelled from "
-            "the events' label column"
+            "--labels joins labels by session id (use with --by-id or --by-field alone); "
+            "windows are labelled from the events' label column"
         )
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:
@@ -137,6 +160,11 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
     """Why sessionizing produced no session, from what it counted."""
     if stats.n_events == 0:
         return "no sessions: the events file has no events"
+    if settings.by_field is not None and stats.n_unmatched == stats.n_events:
+        return (
+            f"no sessions: --by-field {settings.by_field}: the field is empty (or null) in all "
+            f"{stats.n_events:,} events; pick a field that names a node, host or process"
+        )
     if settings.by_id is not None:
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
@@ -144,7 +172,8 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "
-        "a log format with dates (see `logbert parse --help`)"
+        "a log format with dates (see `logbert parse --help`: --year for formats that write "
+        "none, --timestamp-format), or cut count windows with --lines N"
     )
 
 

@@ -1,6 +1,7 @@
-"""Side-by-side comparison of every detector on the same HDFS data, the same splits, the same rule.
+"""Side-by-side comparison of every detector on the same data, the same splits, the same rule.
 
-For each protocol (see `evaluation.protocols`) and each detector:
+Protocols (see `evaluation.protocols`): `hdfs-a`, `hdfs-b` (HDFS), `adfa` (ADFA-LD system
+calls), `bgl-2k` (BGL 2k sample, time windows). For each protocol, each seed and each detector:
 
 1. train a `Pipeline` bundle on the protocol's normal training sessions, timed: the same
    workflow as `logbert train` (a seeded 10% held out as validation, open sessions marked,
@@ -8,12 +9,19 @@ For each protocol (see `evaluation.protocols`) and each detector:
    rule for every detector when `rule` is given);
 2. (see 1);
 3. score every test session, timed (sessions/s), and compute P, R, F1, ROC-AUC, PR-AUC and,
-   for protocol A, F1 projected to the full HDFS test split (`projected_f1`);
+   false alarms per 10,000 normal test sessions and, for protocol A, F1 projected to the full
+   HDFS test split (`projected_f1`);
 4. a second, labelled-validation F1: the test sessions are split into two seeded, stratified
    halves; the threshold with the best F1 on one half is applied to the other half, so the
    labels that pick the threshold are never the labels that score it.
 
-The published HDFS numbers of the LogBERT paper sit beside ours, marked "as published".
+With several seeds (`seeds`), every row also carries each seed's summary (`per_seed`) and the
+mean and sample sd over seeds (`aggregate`); the top-level fields of a row are its first seed's.
+Beside the rows, each protocol's unseen-key ceiling (`evaluation.ceiling`), computed from the
+data alone.
+
+The published HDFS numbers of the LogBERT paper sit beside ours, marked "as published"; for
+ADFA-LD the published references are cited in the notes.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from logbert.errors import LogbertError
+from logbert.evaluation.ceiling import describe_ceiling, unseen_key_ceiling
 from logbert.evaluation.metrics import detection_metrics, projected_f1
 from logbert.evaluation.protocols import ProtocolData, build_protocol
 from logbert.models.registry import DETECTORS, detector_class
@@ -40,7 +49,8 @@ from logbert.pipeline import Pipeline
 from logbert.scoring.thresholds import calibrate
 from logbert.sessions.io import ANOMALY
 
-PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B"}
+PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B", "adfa": "ADFA", "bgl-2k": "BGL-2K"}
+HDFS_PROTOCOLS = ("hdfs-a", "hdfs-b")
 VALIDATION_FRACTION = 0.1
 # Guo, Yuan & Wu, "LogBERT: Log Anomaly Detection via BERT", IJCNN 2021, Table II (HDFS),
 # precision / recall / F1 in percent, as published (not reproduced by us).
@@ -55,6 +65,21 @@ PUBLISHED_LOGBERT_PAPER: dict[str, tuple[float, float, float]] = {
 PUBLISHED_NOT_HERE = {"LogAnomaly": (94.15, 40.47, 56.19)}  # in the paper's table, not built here
 # Du et al., "DeepLog", CCS 2017, HDFS: 833 false positives, 619 false negatives.
 PUBLISHED_DEEPLOG_PAPER = {"precision": 0.95, "recall": 0.96, "f1": 0.96}
+
+# ADFA-LD references. Kim et al., "LSTM-based system-call language modeling and robust ensemble
+# method for designing host-based intrusion detection systems", arXiv 1611.01726 (2016): ROC
+# curves on this split; their single-model ROC-AUC figure was not checked against the paper, so
+# no number is printed. Landauer et al., FSE 2024 (PROVENANCE.md of the dataset): best F1 0.343
+# (edit distance) with a 1% normal training sample, another split, as published.
+PUBLISHED_ADFA: dict[str, Any] = {
+    "kim_2016_lstm_roc_auc": "not checked",
+    "landauer_2024_best_f1_1pct_training": 0.343,
+}
+# the scores averaged over seeds (mean and sample sd), where a row has them
+AGGREGATED = (
+    "precision", "recall", "f1", "fpr", "roc_auc", "pr_auc", "false_alarms_per_10k",
+    "labelled_f1", "projected_f1", "train_seconds", "score_seconds", "sessions_per_second",
+)  # fmt: skip
 
 Progress = Callable[[str], None]
 
@@ -72,7 +97,7 @@ def resolve_models(spec: str) -> list[str]:
 
 
 def resolve_protocols(spec: str) -> list[str]:
-    """`hdfs-a`, `hdfs-b` or `all` (both)."""
+    """`hdfs-a`, `hdfs-b`, `adfa`, `bgl-2k` or `all` (every one)."""
     if spec == "all":
         return list(PROTOCOLS)
     if spec not in PROTOCOLS:
@@ -124,6 +149,7 @@ def evaluate_detector(
         "train_seconds": train_seconds,
         "score_seconds": score_seconds,
         "sessions_per_second": len(scores) / max(score_seconds, 1e-9),
+        "false_alarms_per_10k": false_alarms_per_10k(metrics),
         "metrics": metrics,
         "training": detector.training_info_,
     }
@@ -136,6 +162,44 @@ def evaluate_detector(
         for rule, value in alternatives.items()
     }
     return row
+
+
+def false_alarms_per_10k(metrics: dict[str, Any]) -> float | None:
+    """False positives per 10,000 normal test sessions (None without normal test sessions)."""
+    cm = metrics["confusion_matrix"]
+    n_normal = cm["fp"] + cm["tn"]
+    return 10_000 * cm["fp"] / n_normal if n_normal else None
+
+
+def seed_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """The scores of one seed's row that are averaged over seeds (see `AGGREGATED`)."""
+    m = row["metrics"]
+    out = {k: m.get(k) for k in ("precision", "recall", "f1", "fpr", "roc_auc", "pr_auc")}
+    out["false_alarms_per_10k"] = row["false_alarms_per_10k"]
+    out["labelled_f1"] = row["labelled_validation"]["f1"]
+    if "projected" in row:
+        out["projected_f1"] = row["projected"]["projected_f1"]
+    for key in ("train_seconds", "score_seconds", "sessions_per_second"):
+        out[key] = row[key]
+    return out
+
+
+def aggregate(summaries: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Mean and sample sd (ddof 1; None for one seed) of each score over the seeds' summaries.
+
+    A score missing or None in any seed is left out (e.g. ROC-AUC with one class)."""
+    out = {}
+    for key in AGGREGATED:
+        values = [s.get(key) for s in summaries]
+        if not values or any(v is None for v in values):
+            continue
+        array = np.asarray(values, dtype=float)
+        out[key] = {
+            "mean": float(array.mean()),
+            "sd": float(array.std(ddof=1)) if array.size > 1 else None,
+            "n": int(array.size),
+        }
+    return out
 
 
 def _summary(metrics: dict[str, Any], protocol: str) -> dict[str, Any]:
@@ -171,24 +235,36 @@ def run_protocol(
     rule: str | None = None,
     threads: int | None = 1,
     progress: Progress | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Every requested detector on one protocol; the JSON-ready result.
 
+    `seeds` (default `[seed]`) are run one after the other for every detector; a row's top-level
+    fields are its first seed's, `per_seed` and `aggregate` hold every seed.
     `threads` caps torch's intra-op threads for every detector alike (None: torch's default);
     `rule` None calibrates each detector by its own default rule.
     """
+    seeds = list(seeds) if seeds is not None else [seed]
+    if not seeds:
+        raise LogbertError("need at least one seed")
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say(f"{protocol}: building data")
     data = build_protocol(PROTOCOLS[protocol], data_dir, work_dir)
+    ceiling = unseen_key_ceiling(data.train, data.test)
     rows, errors = [], {}
     for name in models:
-        say(f"{protocol}: {name}")
+        runs = []
         try:
-            with torch_threads(threads):
-                rows.append(evaluate_detector(name, data, data.name, seed, rule))
+            for run_seed in seeds:
+                say(f"{protocol}: {name}" + (f" (seed {run_seed})" if len(seeds) > 1 else ""))
+                with torch_threads(threads):
+                    runs.append(evaluate_detector(name, data, data.name, run_seed, rule))
         except LogbertError as exc:  # recorded in the table, not hidden
-            errors[name] = str(exc)
+            errors[name] = str(exc) if len(seeds) == 1 else f"seed {run_seed}: {exc}"
+            continue
+        summaries = [{"seed": s, **seed_summary(r)} for s, r in zip(seeds, runs, strict=True)]
+        rows.append({**runs[0], "per_seed": summaries, "aggregate": aggregate(summaries)})
     return {
         "protocol": protocol,
         "description": data.description,
@@ -197,18 +273,29 @@ def run_protocol(
             "n_fit": len(data.train) - round(len(data.train) * VALIDATION_FRACTION),
             "n_validation": round(len(data.train) * VALIDATION_FRACTION),
         },
-        "seed": seed,
+        "seed": seeds[0],
+        "seeds": seeds,
         "threshold_rule": rule or "each detector's own",
+        "ceiling": ceiling,
         "rows": rows,
         "errors": errors,
-        "published": {
-            "logbert_paper_hdfs_percent": PUBLISHED_LOGBERT_PAPER,
-            "logbert_paper_not_built_here": PUBLISHED_NOT_HERE,
-            "deeplog_paper_hdfs": PUBLISHED_DEEPLOG_PAPER,
-        },
+        "published": published(protocol),
         "wall_seconds": time.perf_counter() - started,
         "environment": environment(threads),
     }
+
+
+def published(protocol: str) -> dict[str, Any]:
+    """The published figures shown beside a protocol's rows (as published, not reproduced)."""
+    if protocol in HDFS_PROTOCOLS:
+        return {
+            "logbert_paper_hdfs_percent": PUBLISHED_LOGBERT_PAPER,
+            "logbert_paper_not_built_here": PUBLISHED_NOT_HERE,
+            "deeplog_paper_hdfs": PUBLISHED_DEEPLOG_PAPER,
+        }
+    if protocol == "adfa":
+        return {"adfa_ld": PUBLISHED_ADFA}
+    return {}
 
 
 def write_results(result: dict[str, Any], output_dir: str | Path) -> tuple[Path, Path]:
@@ -248,20 +335,29 @@ def environment(threads: int | None = None) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     """The comparison table with notes, as markdown."""
     protocol_a = result["protocol"] == "hdfs-a"
+    hdfs = result["protocol"] in HDFS_PROTOCOLS
+    several = len(result.get("seeds", [result["seed"]])) > 1
     header = [
         "detector", "P", "R", "F1", "proj. F1" if protocol_a else None, "ROC-AUC", "PR-AUC",
-        "F1 (labelled thr.)", "train s", "score sessions/s", "LogBERT paper P / R / F1",
+        "false alarms / 10k normal", "F1 (labelled thr.)", "train s", "score s",
+        "score sessions/s", "LogBERT paper P / R / F1" if hdfs else None,
     ]  # fmt: skip
     header = [h for h in header if h is not None]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in result["rows"]:
-        m = row["metrics"]
+        agg = row.get("aggregate") or aggregate([seed_summary(row)])
+
+        def cell(key: str, kind: str, agg: dict[str, Any] = agg) -> str:
+            return _cell(agg.get(key), kind, several)
+
         cells = [
-            row["model"], _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
-            _pct(row["projected"]["projected_f1"]) if protocol_a else None,
-            _num(m["roc_auc"]), _num(m["pr_auc"]), _pct(row["labelled_validation"]["f1"]),
-            f"{row['train_seconds']:.1f}", f"{row['sessions_per_second']:,.0f}",
-            _published(row["model"]),
+            row["model"], cell("precision", "pct"), cell("recall", "pct"), cell("f1", "pct"),
+            cell("projected_f1", "pct") if protocol_a else None,
+            cell("roc_auc", "num"), cell("pr_auc", "num"),
+            cell("false_alarms_per_10k", "count"), cell("labelled_f1", "pct"),
+            cell("train_seconds", "sec"), cell("score_seconds", "sec2"),
+            cell("sessions_per_second", "rate"),
+            _published(row["model"]) if hdfs else None,
         ]  # fmt: skip
         lines.append("| " + " | ".join(c for c in cells if c is not None) + " |")
     for name, message in result["errors"].items():
@@ -270,18 +366,53 @@ def markdown(result: dict[str, Any]) -> str:
                       *notes(result)]) + "\n"  # fmt: skip
 
 
+def _cell(stats: dict[str, Any] | None, kind: str, several: bool) -> str:
+    if stats is None:
+        return "—"
+    text = _FORMATS[kind](stats["mean"])
+    if several and stats.get("sd") is not None:
+        text += f" ± {_FORMATS[kind](stats['sd'])}"
+    return text
+
+
+_FORMATS: dict[str, Callable[[float], str]] = {
+    "pct": lambda v: f"{100 * v:.2f}",
+    "num": lambda v: f"{v:.4f}",
+    "count": lambda v: f"{v:,.1f}",
+    "sec": lambda v: f"{v:.1f}",
+    "sec2": lambda v: f"{v:.2f}",
+    "rate": lambda v: f"{v:,.0f}",
+}
+
+
 def notes(result: dict[str, Any]) -> list[str]:
     d = result["data"]
+    protocol = result["protocol"]
+    seeds = result.get("seeds", [result["seed"]])
     first = result["rows"][0]["labelled_validation"] if result["rows"] else None
+    seed_words = (
+        f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}..{seeds[-1]}, one per run"
+    )
     out = [
         f"- Data: {d['n_train']} normal training sessions, of which {d['n_validation']} "
-        f"(seeded {VALIDATION_FRACTION:.0%}, seed {result['seed']}) are held out as validation "
+        f"(seeded {VALIDATION_FRACTION:.0%}, {seed_words}) are held out as validation "
         f"and {d['n_fit']} are fitted; test {d['n_test']} sessions, {d['n_test_anomalies']} "
         "anomalous.",
-        "- P, R, F1 (in %), ROC-AUC and PR-AUC on the whole test set; the threshold is "
-        f"{_rule_words(result)} of the detector's scores on the normal validation sessions "
-        "(the same validation sessions for every detector).",
     ]
+    if "ceiling" in result:
+        out.append("- " + describe_ceiling(result["ceiling"]))
+    out.append(
+        "- P, R, F1 (in %), ROC-AUC, PR-AUC and false alarms per 10,000 normal test sessions on "
+        f"the whole test set; the threshold is {_rule_words(result)} of the detector's scores "
+        "on the normal validation sessions (the same validation sessions for every detector). "
+        "train s: fitting and calibrating the bundle; score s: scoring every test session."
+    )
+    if len(seeds) > 1:
+        out.append(
+            f"- {len(seeds)} seeds ({seeds[0]}..{seeds[-1]}): each cell is mean ± sample sd over "
+            "the seeds (the seed picks the validation split, the labelled-threshold halves and "
+            "every seeded detector); the JSON keeps each seed's scores in `per_seed`."
+        )
     if first:
         out.append(
             f"- F1 (labelled thr.): the test sessions are split into two stratified halves "
@@ -289,18 +420,42 @@ def notes(result: dict[str, Any]) -> list[str]:
             f"one half ({first['n_threshold_sessions']} sessions) is applied to the other "
             f"({first['n_eval_sessions']} sessions), which the F1 is measured on."
         )
-    if result["protocol"] == "hdfs-a":
+    if protocol == "hdfs-a":
         out.append(
             "- proj. F1: precision projected to the full HDFS test split (553,366 normal, "
             "16,838 anomalous sessions) from the measured FPR and recall "
             "(`evaluation.metrics.projected_f1`). DeepLog paper (Du et al. 2017, HDFS): "
             "P 0.95, R 0.96, F1 0.96, as published."
         )
-    out.append(
-        "- LogBERT paper P / R / F1: Guo et al., IJCNN 2021, Table II, HDFS, as published "
-        "(their split and thresholds, not reproduced here); LogAnomaly (not built here): "
-        "P 94.15 R 40.47 F1 56.19. Invariants Mining and IQR are not in that table."
-    )
+    if protocol in HDFS_PROTOCOLS:
+        out.append(
+            "- LogBERT paper P / R / F1: Guo et al., IJCNN 2021, Table II, HDFS, as published "
+            "(their split and thresholds, not reproduced here); LogAnomaly (not built here): "
+            "P 94.15 R 40.47 F1 56.19. Invariants Mining and IQR are not in that table."
+        )
+    if protocol == "adfa":
+        types = ", ".join(f"{k} {v}" for k, v in d.get("attack_types", {}).items())
+        out += [
+            f"- ADFA-LD: {d.get('n_test_normal', '?')} normal validation traces + "
+            f"{d['n_test_anomalies']} attack traces ({types}); one trace (process) is one "
+            "session, its system-call numbers are the keys; no timestamps, so no session is open.",
+            "- Published, for orientation (other methods, not reproduced here): Kim et al. 2016 "
+            "(arXiv 1611.01726), LSTM system-call language model on this split: ROC-AUC not "
+            "checked against the paper, so not printed; Landauer et al., FSE 2024: best F1 0.343 "
+            "(edit distance) trained on a 1% normal sample, as published (another training set).",
+        ]
+    if protocol == "bgl-2k":
+        out += [
+            f"- BGL 2k: {d.get('n_lines', '?')} lines in {d.get('n_windows', '?')} non-empty "
+            f"{d.get('window', '?')} windows (a window is anomalous if any line is an alert); "
+            f"cut at {d.get('train_fraction', 0):.0%} of the time span ({d.get('cut', '?')}): "
+            "train on the normal windows that start before it "
+            f"({d.get('first_part_anomalies_left_out', '?')} anomalous windows left out), test "
+            "every window that starts after it. The sample is sparse (most windows hold one "
+            "line).",
+            "- No published figure for this sample; the LogBERT paper's BGL figures use the "
+            "full BGL log and another windowing, so they are not shown.",
+        ]
     for row in result["rows"]:
         for rule, m in row.get("alternative_thresholds", {}).items():
             projected = f", proj. F1 {_pct(m['projected_f1'])}" if "projected_f1" in m else ""

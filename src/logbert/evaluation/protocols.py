@@ -1,4 +1,4 @@
-"""The two HDFS evaluation protocols, as data: what to train on and what to test on.
+"""The evaluation protocols, as data: what to train on and what to test on.
 
 Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
 
@@ -15,13 +15,30 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
   block id with labels; train on the normal blocks that first appear in the first half of the
   log's time span, test on every block that first appears in the second half.
 
-Both go through the library functions behind `logbert parse` and `logbert sessionize`, so
-they behave exactly as a user's run. Their outputs are cached in `work_dir` (delete it to
-rebuild). `data_dir` is the shared datasets folder (`evaluation.datasets.datasets_dir`).
+- **ADFA** (system calls, a second sequence domain): `ADFA_LD/train` (833 normal traces) is the
+  training set; the test set is `ADFA_LD/validation_normal` (4,372 normal) + `ADFA_LD/attack`
+  (746 attacks of 6 types, named in `attack_labels.csv`). Each line of those files is one trace
+  (one process), i.e. one session; its system-call numbers are the keys as they are (no parsing
+  stage, no timestamps, so no session is ever open).
+- **BGL-2K** (supercomputer RAS log, loghub 2k sample): parse `BGL_2k.log` with the built-in
+  `bgl` format and our miner, cut fixed 5-minute windows labelled from the lines' label column
+  (a window is anomalous if any line is an alert); the cut point is 60% of the time span (first
+  window start to last window end); train on the normal windows that start before it, test on
+  every window that starts at or after it. The rule was fixed before any detector ran. The 2k
+  sample is sparse (2,000 lines over seven months: most windows hold one line), so this is
+  close to judging bursts of lines, not long sequences.
+  TODO: once a `SessionizerSettings(by_field="Node")` sessionizer exists, a per-node variant
+  (windows per node) is the closer match to the literature; not used here.
+
+A, B and BGL-2K go through the library functions behind `logbert parse` and `logbert
+sessionize`, so they behave exactly as a user's run; their outputs are cached in `work_dir`
+(delete it to rebuild). `data_dir` is the shared datasets folder
+(`evaluation.datasets.datasets_dir`).
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,13 +48,25 @@ from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
 from logbert.sessions.io import ANOMALY, NORMAL, Session, read_sessions, write_sessions
 from logbert.sessions.labels import read_labels
-from logbert.sessions.sessionize import SessionizeStats, events_metadata, sessionize_by_id
+from logbert.sessions.sessionize import (
+    SessionizeStats,
+    events_metadata,
+    parse_duration,
+    sessionize_by_id,
+    sessionize_by_window,
+)
 
 HDFS_RAW = "HDFS_v1_loglead_2pct/HDFS_2pct.log.gz"
 HDFS_LABELS = "HDFS_v1_loglead_2pct/anomaly_label_2pct.csv"
 HDFS_TRAIN = "HDFS_v1_deeplog/hdfs_train"
 HDFS_TEMPLATES = "HDFS_v1_deeplog/HDFS.log_templates.csv"
 BLOCK_ID = r"blk_-?\d+"
+ADFA_DIR = "ADFA_LD"
+ADFA_FILES = ("train", "validation_normal", "attack")
+ADFA_ATTACK_LABELS = "attack_labels.csv"
+BGL_2K_RAW = "loghub2_2k_corrected/BGL/BGL_2k.log"
+BGL_2K_WINDOW = "5m"
+BGL_2K_TRAIN_FRACTION = 0.6
 
 
 @dataclass
@@ -52,10 +81,10 @@ class ProtocolData:
 
 
 def build_protocol(name: str, data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
-    """Protocol "A" or "B" by name."""
-    builders = {"A": protocol_a, "B": protocol_b}
+    """Protocol "A", "B", "ADFA" or "BGL-2K" by name."""
+    builders = {"A": protocol_a, "B": protocol_b, "ADFA": protocol_adfa, "BGL-2K": protocol_bgl_2k}
     if name.upper() not in builders:
-        raise LogbertError(f"unknown protocol {name!r}; valid: A, B")
+        raise LogbertError(f"unknown protocol {name!r}; valid: {', '.join(builders)}")
     return builders[name.upper()](data_dir, work_dir)
 
 
@@ -97,13 +126,119 @@ def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     )
 
 
-def split_by_time(sessions: list[Session]) -> tuple[list[Session], list[Session], Any]:
-    """Sessions whose first line falls before / after the midpoint of the whole time span."""
+def protocol_adfa(data_dir: str | Path, work_dir: str | Path | None = None) -> ProtocolData:
+    """ADFA-LD: train on the 833 normal traces, test on 4,372 normal + 746 attack traces."""
+    train, normal, attack, types = read_adfa(Path(data_dir) / ADFA_DIR)
+    test = normal + attack
+    info = _counts(train, test)
+    info.update(
+        n_test_normal=len(normal),
+        attack_types=dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+    return ProtocolData(
+        name="ADFA",
+        description="ADFA-LD system calls; train `train` (normal), test `validation_normal` + "
+        "`attack`",
+        train=train,
+        test=test,
+        info=info,
+    )
+
+
+def read_adfa(folder: str | Path) -> tuple[list[Session], list[Session], list[Session], dict]:
+    """(train, validation_normal, attack) sessions of an ADFA-LD folder and attacks per type.
+
+    Every file holds one trace a line (system-call numbers separated by spaces);
+    `attack_labels.csv` (`line,attack_type,attack_run,file`, line 0-based) names each attack
+    trace, in the order of `attack`. Session ids are `<file>/<line>` (for attacks
+    `attack/<run>/<trace file>`).
+    """
+    folder = Path(folder)
+    train = _read_traces(_need(folder / "train"), "normal")
+    normal = _read_traces(_need(folder / "validation_normal"), "normal")
+    attack = _read_traces(_need(folder / "attack"), "anomaly")
+    labels = _need(folder / ADFA_ATTACK_LABELS)
+    with open(labels, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    needed = {"line", "attack_type", "attack_run", "file"}
+    if rows and not needed <= set(rows[0]):
+        raise LogbertError(f"{labels}: needs the columns {', '.join(sorted(needed))}")
+    if len(rows) != len(attack):
+        raise LogbertError(
+            f"{labels} names {len(rows)} attack traces but {folder / 'attack'} holds "
+            f"{len(attack)}; the two files must match line for line"
+        )
+    types: dict[str, int] = {}
+    for index, (row, session) in enumerate(zip(rows, attack, strict=True)):
+        if row["line"].strip() != str(index):
+            raise LogbertError(f"{labels}: row {index + 2} names line {row['line']}, not {index}")
+        session.session_id = f"attack/{row['attack_run']}/{row['file']}"
+        types[row["attack_type"]] = types.get(row["attack_type"], 0) + 1
+    return train, normal, attack, types
+
+
+def _read_traces(path: Path, label: str) -> list[Session]:
+    sessions = []
+    with open(path, encoding="utf-8") as handle:
+        for index, line in enumerate(handle):
+            try:
+                keys = [int(word) for word in line.split()]
+            except ValueError as exc:
+                raise LogbertError(
+                    f"{path}:{index + 1}: not a trace of system-call numbers ({exc})"
+                ) from exc
+            if not keys:
+                raise LogbertError(f"{path}:{index + 1}: empty trace")
+            sessions.append(Session(f"{path.name}/{index}", keys, label, n_lines=len(keys)))
+    return sessions
+
+
+def protocol_bgl_2k(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
+    """BGL 2k sample: 5-minute windows; train normal windows of the first 60%, test the rest."""
+    data_dir, work_dir = Path(data_dir), Path(work_dir)
+    out = work_dir / f"bgl_2k_{BGL_2K_WINDOW}"
+    sessions_path = out / "sessions.parquet"
+    if not sessions_path.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        events = out / "events.parquet"
+        parse_files([str(_need(data_dir / BGL_2K_RAW))], resolve_format("bgl"), events)
+        stats = SessionizeStats()
+        sessions = sessionize_by_window(events, parse_duration(BGL_2K_WINDOW), stats)
+        tmp = out / "sessions.tmp.parquet"
+        write_sessions(sessions, tmp, metadata=events_metadata(events))
+        tmp.replace(sessions_path)
+    sessions = _labelled(read_sessions(sessions_path))
+    first, second, cut = split_by_time(sessions, BGL_2K_TRAIN_FRACTION)
+    train = [s for s in first if s.label == NORMAL]
+    info = _counts(train, second)
+    info.update(
+        window=BGL_2K_WINDOW,
+        train_fraction=BGL_2K_TRAIN_FRACTION,
+        cut=cut.isoformat(),
+        n_windows=len(sessions),
+        n_lines=sum(len(s.keys) for s in sessions),
+        first_part_anomalies_left_out=sum(s.label == ANOMALY for s in first),
+    )
+    return ProtocolData(
+        name="BGL-2K",
+        description=f"BGL 2k sample, {BGL_2K_WINDOW} windows; train normal windows of the first "
+        f"{BGL_2K_TRAIN_FRACTION:.0%} of the time span, test every later window",
+        train=train,
+        test=second,
+        info=info,
+    )
+
+
+def split_by_time(
+    sessions: list[Session], fraction: float = 0.5
+) -> tuple[list[Session], list[Session], Any]:
+    """Sessions whose first line falls before / after `fraction` of the whole time span
+    (0.5: the midpoint, protocol B)."""
     starts = [s.start for s in sessions if s.start is not None]
     ends = [s.end or s.start for s in sessions if s.start is not None]
     if len(starts) != len(sessions):
-        raise LogbertError("protocol B needs session start times; sessionize gave none")
-    midpoint = min(starts) + (max(ends) - min(starts)) / 2
+        raise LogbertError("a time split needs session start times; sessionize gave none")
+    midpoint = min(starts) + (max(ends) - min(starts)) * fraction
     first = [s for s in sessions if s.start < midpoint]
     second = [s for s in sessions if s.start >= midpoint]
     return first, second, midpoint

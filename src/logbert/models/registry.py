@@ -27,6 +27,14 @@ DETECTORS: dict[str, str] = {
     "logcluster": "logbert.models.logcluster:LogClusterDetector",
     "invariants": "logbert.models.invariants:InvariantsDetector",
     "iqr": "logbert.models.iqr:IQRDetector",
+    "new-event": "logbert.models.new_event:NewEventDetector",
+    "length": "logbert.models.length:LengthDetector",
+    "ecvc": "logbert.models.ecvc:ECVCDetector",
+    "ngram": "logbert.models.ngram:NgramDetector",
+    "edit-distance": "logbert.models.edit_distance:EditDistanceDetector",
+    # combinations (flag when any part flags): any "a+b+..." name resolves in detector_class
+    "combined": "logbert.models.combined:CombinedDetector",
+    "new-event+length+ecvc": "logbert.models.combined:NewEventLengthEcvc",
 }
 CHECKPOINTS_DIR = "checkpoints"
 CHECKPOINT_SUFFIX = ".pt"
@@ -38,6 +46,8 @@ def detector_names() -> list[str]:
 
 
 def detector_class(name: str) -> type[Detector]:
+    if name not in DETECTORS and "+" in name:  # a combination of registered detectors
+        return importlib.import_module("logbert.models.combined").combination(name)
     if name not in DETECTORS:
         raise LogbertError(f"unknown model {name!r}; valid: {', '.join(detector_names())}")
     module_name, class_name = DETECTORS[name].split(":")

@@ -7,6 +7,15 @@ that gets a template. Square brackets around a field (`<Component>[<Pid>]:`) are
 (bare, they would be a regex character class that swallows the field); a field the regex would
 never fill is an error, never a missing column later. Header splitting and timestamp parsing
 run vectorised on whole chunks (pyarrow compute, RE2), so no Python code runs per line.
+
+Timestamps: each built-in format knows how its header fields write the time. Formats whose
+lines carry no year (linux, mac, android, proxifier, openssh) take it from `--year`, else from
+the input file's modification time (dates after it go to the year before: a log written in
+January holds December lines). A `<Timestamp>` field (or `<Date> <Time>`) of a format string
+is read as ISO 8601 / RFC 3339 (`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space,
+optional fraction) or epoch seconds (integer or decimal); an offset is converted to UTC and
+the stored timestamp is UTC without a zone (no offset: the time as written). Anything else
+takes `--timestamp-format` (strptime-like, e.g. `%Y-%m-%d %H:%M:%S`; `strptime_pattern`).
 """
 
 from __future__ import annotations
@@ -21,18 +30,44 @@ from logbert.errors import LogbertError
 
 # Timestamp specs: the header fields joined by a space, and an RE2 regex with the named groups
 # Y (4-digit year) or y (2-digit, 20yy), m (number) or b (English month name), d, H, M, S and
-# optionally f (fraction of a second). "epoch" means the field holds Unix seconds.
+# optionally f (fraction of a second) and z (`Z` or a `+hh:mm` offset). Without Y/y the year
+# comes from outside (`--year`, the file's modification time). "epoch" means Unix seconds.
 _ISO = r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2}) (?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _ISO_MS = _ISO + r"(?:[,.](?P<f>\d+))?$"
+# ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset
+ISO_8601 = (
+    r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
+    r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)?$"
+)
+_NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
+_SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 
 
 @dataclass(frozen=True)
 class TimestampSpec:
-    """How to build a timestamp from header fields."""
+    """How to build a timestamp from header fields: `pattern` (RE2, named groups as above)
+    and/or `epoch` (Unix seconds; with a pattern too, epoch is tried where it fails); `year`
+    for patterns without one (None: the caller gives it per file); `expected` says in words
+    what the fields should hold (error messages)."""
 
     fields: tuple[str, ...]
     pattern: str = ""
     epoch: bool = False
+    year: int | None = None
+    expected: str = ""
+
+    @property
+    def needs_year(self) -> bool:
+        """Whether the pattern has no year group (the year must come from elsewhere)."""
+        return bool(self.pattern) and "(?P<Y>" not in self.pattern and "(?P<y>" not in self.pattern
+
+    def describe(self) -> str:
+        """What the fields should hold, e.g. `ISO 8601 or epoch seconds`."""
+        if self.expected:
+            return self.expected
+        if self.epoch and not self.pattern:
+            return "epoch seconds"
+        return f"text matching {self.pattern}"
 
 
 @dataclass(frozen=True)
@@ -50,22 +85,24 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(
             ("Date", "Time"),
             r"^(?P<y>\d\d)(?P<m>\d\d)(?P<d>\d\d) (?P<H>\d\d)(?P<M>\d\d)(?P<S>\d\d)$",
+            expected="'081109 203615' (yymmdd HHMMSS)",
         ),
     ),
     "hadoop": BuiltinFormat(
         r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
-        TimestampSpec(("Date", "Time"), _ISO_MS),
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2015-10-18 18:01:47,978'"),
     ),
     "spark": BuiltinFormat(
         "<Date> <Time> <Level> <Component>: <Content>",
         TimestampSpec(
             ("Date", "Time"),
             r"^(?P<y>\d\d)/(?P<m>\d\d)/(?P<d>\d\d) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)$",
+            expected="'17/06/09 20:10:40' (yy/mm/dd)",
         ),
     ),
     "zookeeper": BuiltinFormat(
         r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
-        TimestampSpec(("Date", "Time"), _ISO_MS),
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2015-07-29 17:41:44,747'"),
     ),
     "bgl": BuiltinFormat(
         "<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> "
@@ -74,35 +111,48 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Time",),
             r"^(?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)-(?P<H>\d\d)\.(?P<M>\d\d)\.(?P<S>\d\d)"
             r"(?:\.(?P<f>\d+))?$",
+            expected="'2005-06-03-15.42.50.675872' in <Time>",
         ),
         label="Label",
     ),
     "hpc": BuiltinFormat(
         "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>",
-        TimestampSpec(("Time",), epoch=True),
+        TimestampSpec(("Time",), epoch=True, expected="epoch seconds in <Time>"),
     ),
     "thunderbird": BuiltinFormat(
         r"<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> "
         r"<Component>(\[<PID>\])?: <Content>",
-        TimestampSpec(("Timestamp",), epoch=True),
+        TimestampSpec(("Timestamp",), epoch=True, expected="epoch seconds in <Timestamp>"),
         label="Label",
     ),
     "windows": BuiltinFormat(
         "<Date> <Time>, <Level>                  <Component>    <Content>",
-        TimestampSpec(("Date", "Time"), _ISO_MS),
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2016-09-28 04:30:30'"),
     ),
-    # Linux, Mac, Android, Proxifier and OpenSSH logs carry no year: timestamp stays null and
-    # the header fields keep the raw date and time.
-    "linux": BuiltinFormat(r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>"),
+    # Linux, Mac, Android, Proxifier and OpenSSH logs carry no year: it comes from --year or
+    # the file's modification time (without either, e.g. stdin, timestamp stays null).
+    "linux": BuiltinFormat(
+        r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+    ),
     "mac": BuiltinFormat(
-        r"<Month>  <Date> <Time> <User> <Component>\[<PID>\]( \(<Address>\))?: <Content>"
+        r"<Month>  <Date> <Time> <User> <Component>\[<PID>\]( \(<Address>\))?: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jul 1 09:00:55'"),
     ),
-    "android": BuiltinFormat("<Date> <Time>  <Pid>  <Tid> <Level> <Component>: <Content>"),
+    "android": BuiltinFormat(
+        "<Date> <Time>  <Pid>  <Tid> <Level> <Component>: <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<m>\d\d)-(?P<d>\d\d) " + _NO_YEAR + r"(?:\.(?P<f>\d+))?$",
+            expected="'03-17 16:13:38.811'",
+        ),
+    ),
     "apache": BuiltinFormat(
         r"\[<Time>\] \[<Level>\] <Content>",
         TimestampSpec(
             ("Time",),
             r"^\w+ (?P<b>\w{3}) (?P<d>\d{1,2}) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d) (?P<Y>\d{4})$",
+            expected="'Sun Dec 04 04:47:44 2005'",
         ),
     ),
     "healthapp": BuiltinFormat(
@@ -111,13 +161,24 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Time",),
             r"^(?P<Y>\d{4})(?P<m>\d\d)(?P<d>\d\d)-(?P<H>\d{1,2}):(?P<M>\d{1,2}):(?P<S>\d{1,2})"
             r"(?::(?P<f>\d+))?$",
+            expected="'20171223-22:15:29:606'",
         ),
     ),
-    "proxifier": BuiltinFormat(r"\[<Time>\] <Program> - <Content>"),
-    "openssh": BuiltinFormat(r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>"),
+    "proxifier": BuiltinFormat(
+        r"\[<Time>\] <Program> - <Content>",
+        TimestampSpec(
+            ("Time",),
+            r"^(?P<m>\d\d)\.(?P<d>\d\d) " + _NO_YEAR + "$",
+            expected="'10.30 16:49:06'",
+        ),
+    ),
+    "openssh": BuiltinFormat(
+        r"<Date> <Day> <Time> <Component> sshd\[<Pid>\]: <Content>",
+        TimestampSpec(("Date", "Day", "Time"), _SYSLOG, expected="'Dec 10 06:55:46'"),
+    ),
     "openstack": BuiltinFormat(
         r"<Logrecord> <Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
-        TimestampSpec(("Date", "Time"), _ISO_MS),
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
     ),
     "raw": BuiltinFormat("<Content>"),
 }
@@ -143,10 +204,21 @@ class LogFormat:
     # The same regex with whitespace-free header fields: RE2 runs it faster, and where it matches
     # it splits as the full one does (save lines that split both ways); others use `regex`.
     fast_regex: str = ""
+    # `--format auto` only: the user's --year / --timestamp-format, for the format it picks
+    year: int | None = None
+    timestamp_format: str | None = None
 
     @property
     def is_raw(self) -> bool:
         return self.fields == ["Content"]
+
+    @property
+    def is_auto(self) -> bool:
+        """A placeholder: the parser picks a built-in format from the first lines it reads."""
+        return self.name == AUTO
+
+
+AUTO = "auto"
 
 
 def format_names() -> list[str]:
@@ -154,22 +226,131 @@ def format_names() -> list[str]:
     return sorted(BUILTIN_FORMATS)
 
 
-def resolve_format(spec: str) -> LogFormat:
-    """A built-in name (case-insensitive) or a loghub-style format string -> `LogFormat`."""
-    builtin = BUILTIN_FORMATS.get(spec.strip().lower())
+def resolve_format(
+    spec: str, year: int | None = None, timestamp_format: str | None = None
+) -> LogFormat:
+    """A built-in name (case-insensitive), `auto`, or a loghub-style format string ->
+    `LogFormat`. `year` fills in the year of formats that do not write one; `timestamp_format`
+    (strptime-like, see `strptime_pattern`) replaces the format's own timestamp rule."""
+    if year is not None and not 1 <= year <= 9999:
+        raise LogbertError(f"--year {year} is not a year: pass four digits, e.g. 2024")
+    key = spec.strip().lower()
+    if key == AUTO:
+        if timestamp_format is not None:
+            strptime_pattern(timestamp_format)  # checked now, not after the first chunk
+        fmt = compile_format("<Content>", AUTO)
+        fmt.year, fmt.timestamp_format = year, timestamp_format
+        return fmt
+    builtin = BUILTIN_FORMATS.get(key)
     if builtin is not None:
-        return compile_format(
-            builtin.format, spec.strip().lower(), builtin.timestamp, builtin.label
-        )
-    if "<" not in spec:
+        fmt = compile_format(builtin.format, key, builtin.timestamp, builtin.label)
+    elif "<" not in spec:
         raise LogbertError(
-            f"unknown format {spec!r}: use one of {', '.join(format_names())}, or a format "
-            "string such as '<Date> <Time> <Level> <Component>: <Content>'"
+            f"unknown format {spec!r}: use one of {', '.join(format_names())}, auto (pick one "
+            "from the first lines), or a format string such as "
+            "'<Date> <Time> <Level> <Component>: <Content>'"
         )
-    fmt = compile_format(spec, "custom")
-    if "Date" in fmt.fields and "Time" in fmt.fields:  # ISO-like dates parse; others stay null
-        fmt.timestamp = TimestampSpec(("Date", "Time"), _ISO_MS)
+    else:
+        fmt = compile_format(spec, "custom")
+        fields = _clock_fields(fmt.fields)
+        if fields is not None:  # ISO 8601 or epoch seconds; others need --timestamp-format
+            fmt.timestamp = TimestampSpec(
+                fields, ISO_8601, epoch=True, expected="ISO 8601 or epoch seconds"
+            )
+    if timestamp_format is not None:
+        fields = fmt.timestamp.fields if fmt.timestamp else _clock_fields(fmt.fields, loose=True)
+        if fields is None:
+            raise LogbertError(
+                f"--timestamp-format: format {display_name(fmt)} has no <Timestamp>, <Date> or "
+                "<Time> field to read it from: name the field in the format string"
+            )
+        fmt.timestamp = timestamp_spec(fields, timestamp_format)
+    if year is not None and fmt.timestamp is not None and fmt.timestamp.needs_year:
+        ts = fmt.timestamp
+        fmt.timestamp = TimestampSpec(ts.fields, ts.pattern, ts.epoch, year, ts.expected)
     return fmt
+
+
+def _clock_fields(names: list[str], loose: bool = False) -> tuple[str, ...] | None:
+    """The header fields of a format string that hold its time: `<Timestamp>`, else `<Date>`
+    and `<Time>`; with `loose` (an explicit --timestamp-format) also `<Time>` or `<Date>`."""
+    if "Timestamp" in names:
+        return ("Timestamp",)
+    if "Date" in names and "Time" in names:
+        return ("Date", "Time")
+    if loose:
+        for name in ("Time", "Date"):
+            if name in names:
+                return (name,)
+    return None
+
+
+# strptime directives -> RE2 (named groups as in the timestamp specs above)
+_DIRECTIVES = {
+    "Y": r"(?P<Y>\d{4})",
+    "y": r"(?P<y>\d\d)",
+    "m": r"(?P<m>\d{1,2})",
+    "d": r"(?P<d>\d{1,2})",
+    "e": r" ?(?P<d>\d{1,2})",
+    "H": r"(?P<H>\d{1,2})",
+    "M": r"(?P<M>\d{1,2})",
+    "S": r"(?P<S>\d{1,2})",
+    "f": r"(?P<f>\d{1,9})",
+    "b": r"(?P<b>[A-Za-z]{3})",
+    "h": r"(?P<b>[A-Za-z]{3})",
+    "B": r"(?P<b>[A-Za-z]{3,9})",
+    "a": r"[A-Za-z]{3}",
+    "A": r"[A-Za-z]+",
+    "z": r"(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)",
+    "T": r"(?P<H>\d{1,2}):(?P<M>\d{1,2}):(?P<S>\d{1,2})",
+    "F": r"(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
+    "%": "%",
+}
+
+
+def strptime_pattern(text: str) -> str:
+    """A strptime-like format (`%Y-%m-%d %H:%M:%S`, `%d/%b/%Y:%H:%M:%S %z`, ...) as the RE2
+    pattern timestamp specs use. Directives: %Y %y %m %d %e %H %M %S %f %b %h %B %a %A %z %T
+    %F %%; a space matches any run of whitespace; without %Y/%y the year comes from --year or
+    the file's modification time. `%s` alone means epoch seconds (see `timestamp_spec`)."""
+    out, i, seen = "^", 0, set()
+    while i < len(text):
+        c = text[i]
+        if c == "%":
+            d = text[i + 1 : i + 2]
+            if d not in _DIRECTIVES:
+                raise LogbertError(
+                    f"--timestamp-format {text!r}: %{d} is not supported; use "
+                    f"{' '.join('%' + k for k in _DIRECTIVES)} (e.g. '%Y-%m-%d %H:%M:%S')"
+                )
+            groups = set(re.findall(r"\(\?P<(\w)>", _DIRECTIVES[d]))
+            if groups & seen:
+                raise LogbertError(f"--timestamp-format {text!r} gives a field twice (%{d})")
+            seen |= groups
+            out += _DIRECTIVES[d]
+            i += 2
+        elif c.isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            out += r"\s+"
+        else:
+            out += re.escape(c)
+            i += 1
+    if not ({"m", "b"} & seen and "d" in seen):
+        raise LogbertError(
+            f"--timestamp-format {text!r} names no month and day: include %m (or %b) and %d, "
+            "e.g. '%Y-%m-%d %H:%M:%S', or pass %s for epoch seconds"
+        )
+    return out + "$"
+
+
+def timestamp_spec(fields: tuple[str, ...], timestamp_format: str) -> TimestampSpec:
+    """The spec that reads `fields` (joined by a space) with a strptime-like format."""
+    if timestamp_format.strip() == "%s":
+        return TimestampSpec(fields, epoch=True, expected="epoch seconds (%s)")
+    return TimestampSpec(
+        fields, strptime_pattern(timestamp_format), expected=repr(timestamp_format)
+    )
 
 
 def compile_format(
@@ -235,7 +416,13 @@ def format_spec(fmt: LogFormat) -> dict:
         "format": fmt.format,
         "timestamp": None
         if ts is None
-        else {"fields": list(ts.fields), "pattern": ts.pattern, "epoch": ts.epoch},
+        else {
+            "fields": list(ts.fields),
+            "pattern": ts.pattern,
+            "epoch": ts.epoch,
+            "year": ts.year,
+            "expected": ts.expected,
+        },
         "label": fmt.label,
     }
 
@@ -246,14 +433,20 @@ def format_from_spec(spec: dict) -> LogFormat:
     timestamp = (
         None
         if ts is None
-        else TimestampSpec(tuple(ts["fields"]), ts.get("pattern", ""), bool(ts.get("epoch")))
+        else TimestampSpec(
+            tuple(ts["fields"]),
+            ts.get("pattern", ""),
+            bool(ts.get("epoch")),
+            ts.get("year"),
+            ts.get("expected", ""),
+        )
     )
     return compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))
 
 
 def display_name(fmt: LogFormat) -> str:
     """How to name the format to a user: its built-in name or its format string."""
-    return fmt.name if fmt.name in BUILTIN_FORMATS else repr(fmt.format)
+    return fmt.name if fmt.name in BUILTIN_FORMATS or fmt.is_auto else repr(fmt.format)
 
 
 def _escape_field_brackets(fmt: str) -> str:
@@ -278,26 +471,62 @@ def _escape_field_brackets(fmt: str) -> str:
     return "".join(chars)
 
 
-def parse_timestamps(columns: dict[str, pa.Array], spec: TimestampSpec | None, n: int) -> pa.Array:
-    """Vectorised timestamps (microseconds) from header columns; null where they do not parse."""
+def parse_timestamps(
+    columns: dict[str, pa.Array],
+    spec: TimestampSpec | None,
+    n: int,
+    year: int | None = None,
+    not_after: int | None = None,
+) -> pa.Array:
+    """Vectorised timestamps (microseconds, UTC when the text had an offset) from header
+    columns; null where they do not parse. For a spec without a year (and none of its own),
+    `year` fills it in (None: every timestamp is null); with `not_after` (µs since the epoch,
+    e.g. the file's modification time) a date after it is taken in the year before."""
     if spec is None or any(f not in columns for f in spec.fields):
         return pa.nulls(n, pa.timestamp("us"))
-    if spec.epoch:
-        raw = columns[spec.fields[0]]
-        ok = pc.match_substring_regex(raw, r"^\d{1,12}$")
-        secs = pc.cast(pc.if_else(ok, raw, None), pa.int64())
-        return pc.cast(pc.multiply(secs, 1_000_000), pa.timestamp("us"))
     text = columns[spec.fields[0]]
     for name in spec.fields[1:]:
         text = pc.binary_join_element_wise(text, columns[name], " ")
     # logs repeat timestamps (one per second or millisecond): parse each distinct value once
     enc = pc.dictionary_encode(text)
-    return _parse_text(enc.dictionary, spec).take(enc.indices)
+    return _parse_distinct(enc.dictionary, spec, year, not_after).take(enc.indices)
 
 
-def _parse_text(text: pa.Array, spec: TimestampSpec) -> pa.Array:
+def _parse_distinct(
+    text: pa.Array, spec: TimestampSpec, year: int | None, not_after: int | None
+) -> pa.Array:
+    out = None
+    if spec.pattern:
+        if not spec.needs_year:
+            out = _parse_text(text, spec.pattern)
+        elif spec.year is not None:
+            out = _parse_text(text, spec.pattern, spec.year)
+        elif year is not None:
+            out = _parse_text(text, spec.pattern, year)
+            if not_after is not None:
+                limit = pa.scalar(not_after, pa.int64()).cast(pa.timestamp("us"))
+                later = pc.fill_null(pc.greater(out, limit), False)
+                if pc.any(later).as_py():
+                    out = pc.if_else(later, _parse_text(text, spec.pattern, year - 1), out)
+    if spec.epoch:
+        secs = _parse_epoch(text)
+        out = secs if out is None else pc.coalesce(out, secs)
+    return pa.nulls(len(text), pa.timestamp("us")) if out is None else out
+
+
+def _parse_epoch(text: pa.Array) -> pa.Array:
+    """Unix seconds, integer or decimal (`1117838570`, `1117838570.675872`)."""
+    parts = pc.extract_regex(text, r"^\s*(?P<s>\d{1,12})(?:\.(?P<f>\d*))?\s*$")
+    ok = parts.is_valid()
+    secs = pc.cast(pc.if_else(ok, pc.struct_field(parts, "s"), "0"), pa.int64())
+    frac = pc.utf8_rpad(pc.utf8_slice_codeunits(pc.struct_field(parts, "f"), 0, 6), 6, "0")
+    micros = pc.add(pc.multiply(secs, 1_000_000), pc.cast(pc.if_else(ok, frac, "0"), pa.int64()))
+    return pc.cast(pc.if_else(ok, micros, None), pa.timestamp("us"))
+
+
+def _parse_text(text: pa.Array, pattern: str, year: int | None = None) -> pa.Array:
     n = len(text)
-    parts = pc.extract_regex(text, spec.pattern)
+    parts = pc.extract_regex(text, pattern)
     names = {parts.type.field(i).name for i in range(parts.type.num_fields)}
 
     def part(name: str, default: str = "0") -> pa.Array:
@@ -305,9 +534,15 @@ def _parse_text(text: pa.Array, spec: TimestampSpec) -> pa.Array:
             return pa.array([default] * n, pa.string())
         return pc.struct_field(parts, name)
 
-    year = part("Y") if "Y" in names else pc.binary_join_element_wise("20", part("y"), "")
+    if "Y" in names:
+        year_text = part("Y")
+    elif "y" in names:
+        year_text = pc.binary_join_element_wise("20", part("y"), "")
+    else:
+        year_text = part("Y", f"{year:04d}")
     if "b" in names:
-        idx = pc.index_in(pc.utf8_lower(part("b")), value_set=pa.array(_MONTHS))
+        abbr = pc.utf8_slice_codeunits(pc.utf8_lower(part("b")), 0, 3)
+        idx = pc.index_in(abbr, value_set=pa.array(_MONTHS))
         month = pc.cast(pc.add(idx, 1), pa.string())
     else:
         month = part("m")
@@ -318,15 +553,34 @@ def _parse_text(text: pa.Array, spec: TimestampSpec) -> pa.Array:
         return pc.utf8_lpad(a, 2, "0")
 
     iso = pc.binary_join_element_wise(
-        year, "-", pad2(month), "-", pad2(part("d")), " ", pad2(part("H")), ":",
+        year_text, "-", pad2(month), "-", pad2(part("d")), " ", pad2(part("H")), ":",
         pad2(part("M")), ":", pad2(part("S")), ".", frac, "",
     )  # fmt: skip
     valid = pc.and_(parts.is_valid(), pc.match_substring_regex(iso, _ISO_CHECK))
     iso = pc.if_else(valid, iso, None)
     try:
-        return pc.cast(iso, pa.timestamp("us"))
-    except pa.ArrowInvalid:  # e.g. month 13: fall back to one value at a time
-        return pa.array([_one_ts(v) for v in iso.to_pylist()], pa.timestamp("us"))
+        out = pc.cast(iso, pa.timestamp("us"))
+    except pa.ArrowInvalid:  # e.g. February 30: fall back to one value at a time
+        out = pa.array([_one_ts(v) for v in iso.to_pylist()], pa.timestamp("us"))
+    if "z" in names:
+        out = _to_utc(out, part("z"))
+    return out
+
+
+def _to_utc(ts: pa.Array, zone: pa.Array) -> pa.Array:
+    """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets (`Z` or none: unchanged)."""
+    parts = pc.extract_regex(zone, r"^(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?$")
+    if parts.null_count == len(parts):
+        return ts
+    ok = parts.is_valid()
+    hours = pc.cast(pc.if_else(ok, pc.struct_field(parts, "h"), "0"), pa.int64())
+    mins = pc.struct_field(parts, "m")
+    mins = pc.cast(pc.if_else(pc.and_(ok, pc.not_equal(mins, "")), mins, "0"), pa.int64())
+    offset = pc.multiply(pc.add(pc.multiply(hours, 60), mins), 60_000_000)
+    offset = pc.if_else(pc.equal(pc.struct_field(parts, "s"), "-"), pc.negate(offset), offset)
+    offset = pc.fill_null(offset, 0)
+    micros = pc.subtract(pc.cast(ts, pa.int64()), offset)
+    return pc.cast(micros, pa.timestamp("us"))
 
 
 _ISO_CHECK = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}$"

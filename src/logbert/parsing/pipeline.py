@@ -12,6 +12,13 @@ back with array takes. The per-line work runs ahead in worker threads; the miner
 in input order. Outputs are written under temporary names and renamed only when the whole run
 succeeded, so an error (e.g. a truncated .gz) never leaves half-written files.
 
+Timestamps: formats that write no year take it from the format (`--year`), else per input file
+from its modification time (`YearHint`); stdin without `--year` keeps null timestamps (the
+parser says so in `notes`). A run where a format with a timestamp rule reads no timestamp from
+any line is an error naming the first line (`Parser.check_timestamps`). `--format auto`: the
+parser picks the built-in format that reads the most of the first lines (`rank_formats`) when
+it sees its first chunk, and says which in `notes`.
+
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
 """
@@ -22,11 +29,13 @@ import base64
 import csv
 import json
 import os
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +46,17 @@ import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
 from logbert.parsing.formats import (
+    BUILTIN_FORMATS,
     LogFormat,
     display_name,
     format_from_spec,
     format_spec,
     parse_timestamps,
+    resolve_format,
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import JOIN, WILDCARD, mask_array
-from logbert.parsing.reader import BLOCK_BYTES, LineChunk, source_name
+from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, source_name
 from logbert.parsing.reader import iter_chunks as read_chunks
 from logbert.parsing.splitter import has_bytes, split_lines, suggest_formats
 from logbert.parsing.state import (
@@ -96,7 +107,9 @@ class ParseSummary:
     template_counts: Counter = field(default_factory=Counter)
     last_chunk: int = 0
     timestamps: int = 0  # events with a timestamp
+    timed: bool = False  # whether the format reads timestamps (events without one are counted)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # format choice, where the year came from
 
     @property
     def templates(self) -> int:
@@ -119,6 +132,8 @@ class ParseSummary:
             text += f", {self.unmatched:,} unmatched"
         if self.undecodable:
             text += f", {self.undecodable:,} with undecodable bytes (replaced)"
+        if self.timed and 0 < self.timestamps < self.events:
+            text += f", {self.events - self.timestamps:,} without a timestamp"
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0
         return text + f" ({self.seconds:.1f} s, {rate:,.0f} lines/s)"
 
@@ -175,6 +190,50 @@ def _schema(fmt: LogFormat) -> pa.Schema:
 
 
 HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
+AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
+
+
+@dataclass(frozen=True)
+class YearHint:
+    """The year for timestamps of a format that writes none, for one input."""
+
+    year: int
+    not_after: int | None = None  # µs since the epoch: later dates go to the year before
+
+
+@dataclass(frozen=True)
+class FormatScore:
+    """How well a built-in format reads a sample of lines (`rank_formats`)."""
+
+    name: str
+    lines: int  # lines in the sample
+    split: int  # lines the format splits into fields
+    dated: int  # of those, lines with a valid timestamp
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
+
+
+def rank_formats(
+    lines: list[str], year: int | None = None, timestamp_format: str | None = None
+) -> list[FormatScore]:
+    """Every built-in format but raw, best first for `lines`: lines it splits with a valid
+    timestamp (formats without a year are checked in a leap year when `year` is None), then
+    lines it splits, then the most literal text (`sshd`: strong evidence)."""
+    arr = pa.array(lines, pa.string())
+    ranked = []
+    for name in BUILTIN_FORMATS:
+        if name == "raw":
+            continue
+        fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)
+        ok, cols = split_lines(arr, fmt)
+        ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
+        literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
+        words = sum(c.isalnum() for c in literal)
+        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
+        ranked.append(((score.dated, score.split, words, len(literal) - words), score))
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    return [score for _, score in ranked]
 
 
 class Parser:
@@ -208,6 +267,82 @@ class Parser:
         self.miner = miner
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
+        self.notes: list[str] = []  # format choice, where years came from (for the summary)
+        self.ranking: list[FormatScore] = []  # `--format auto`: how each format scored
+        self._events = 0  # events of chunks whose timestamps could be read (year known)
+        self._dated = 0  # of those, events with a timestamp
+        self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
+
+    @property
+    def auto(self) -> bool:
+        """Whether the format is still to be picked from the first lines (`--format auto`)."""
+        return self.fmt.is_auto
+
+    def choose_format(self, lines: list[str]) -> LogFormat:
+        """`--format auto`: pick the built-in format that reads most of `lines` (the first
+        lines of the input) and use it from now on; `notes` says which, and the runner-up."""
+        placeholder = self.fmt
+        ranking = rank_formats(lines[:HEAD_LINES], placeholder.year, placeholder.timestamp_format)
+        best = ranking[0] if ranking else None
+        if best is None or best.split == 0:
+            raise LogbertError(
+                f"--format auto: no built-in format fits the first {len(lines):,} lines (first: "
+                f"{(lines or [''])[0][:200]!r}); pass --format with a format string such as "
+                "'<Date> <Time> <Level> <Component>: <Content>'"
+            )
+        self.ranking = ranking
+        fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
+        self.fmt, self.schema = fmt, _schema(fmt)
+        note = f"format auto: chose {best.describe()}"
+        if len(ranking) > 1:
+            note += f"; runner-up {ranking[1].describe()}"
+        self.notes.append(note)
+        return fmt
+
+    def year_hint(self, path: str) -> YearHint | None:
+        """The year for `path`'s timestamps when the format writes none and --year was not
+        given: the file's modification time (None for stdin); adds a note saying which."""
+        ts = self.fmt.timestamp
+        if ts is None or not ts.needs_year:
+            return None
+        name = display_name(self.fmt)
+        if ts.year is not None:
+            note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
+            if note not in self.notes:
+                self.notes.append(note)
+            return None
+        if path == STDIN:
+            self.notes.append(
+                f"timestamps stay null: format {name} writes no year and stdin has no "
+                "modification time to take it from; pass --year YYYY"
+            )
+            return None
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            return None
+        when = datetime.fromtimestamp(mtime, UTC)
+        self.notes.append(
+            f"timestamps: format {name} writes no year; {source_name(path)}: {when.year} from the "
+            f"file's modification time ({when:%Y-%m-%d}; dates after it are taken in "
+            f"{when.year - 1}); pass --year YYYY to choose"
+        )
+        return YearHint(when.year, int(mtime * 1_000_000) + 86_400_000_000)
+
+    def check_timestamps(self) -> None:
+        """Raise when the format has a timestamp rule, events were read and none had a
+        timestamp (naming the first line and what it should hold)."""
+        spec = self.fmt.timestamp
+        if spec is None or self._events == 0 or self._dated > 0 or self._first is None:
+            return
+        source, line_no, line, value = self._first
+        fields = " ".join(f"<{f}>" for f in spec.fields)
+        raise LogbertError(
+            f"format {display_name(self.fmt)} read no timestamp from any of {self._events:,} "
+            f"lines: the first, {source}:{line_no} {line[:200]!r}, has {fields} = {value!r} "
+            f"where {spec.describe()} was expected; pass --timestamp-format (strptime, e.g. "
+            f"'%Y-%m-%d %H:%M:%S'), or {_suggestion(self)}"
+        )
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -290,6 +425,8 @@ class Parser:
             if len(arr) and pc.any(pc.match_substring_regex(arr, "[\\r\\n]$")).as_py():
                 arr = pc.utf8_rtrim(arr, characters="\r\n")
             lines = LineChunk(arr, first_line_no, 0)
+        if self.auto and len(lines.lines):
+            self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist())
         return self._finish(self.prepare(lines, source))
 
     def iter_chunks(
@@ -319,24 +456,36 @@ class Parser:
 
             for path in inputs:
                 name = source_name(path)
+                hint = None if self.auto else self.year_hint(path)
                 for chunk in read_chunks(path, block_bytes):
-                    pending.append(pool.submit(self.prepare, chunk, name))
+                    if self.auto and len(chunk.lines):
+                        self.choose_format(chunk.lines.slice(0, HEAD_LINES).to_pylist())
+                        hint = self.year_hint(path)
+                    pending.append(pool.submit(self.prepare, chunk, name, hint))
                     while len(pending) > WORKERS:
                         yield from take()
             while pending:
                 yield from take()
+        if self.auto:
+            raise LogbertError("--format auto: the input has no lines to pick a format from")
+        self.check_timestamps()
 
     # -- one chunk ------------------------------------------------------------------------
-    def prepare(self, chunk: LineChunk, name: str) -> Prepared:
-        """Everything per chunk that does not touch the miner (runs in worker threads)."""
+    def prepare(self, chunk: LineChunk, name: str, hint: YearHint | None = None) -> Prepared:
+        """Everything per chunk that does not touch the miner (runs in worker threads);
+        `hint` gives the year when the format writes none."""
         n = len(chunk.lines)
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
         ok, cols = split_lines(chunk.lines, self.fmt)
         prep = Prepared(chunk, name, ok, line_no[ok], cols)
+        spec = self.fmt.timestamp
+        prep.timed = spec is not None and (not spec.needs_year or spec.year is not None or (
+            hint is not None))  # fmt: skip
         if len(prep.line_no) == 0:
             return prep
         content = cols["Content"]
-        prep.timestamp = parse_timestamps(cols, self.fmt.timestamp, len(prep.line_no))
+        year, not_after = (hint.year, hint.not_after) if hint is not None else (None, None)
+        prep.timestamp = parse_timestamps(cols, spec, len(prep.line_no), year, not_after)
         if self.matcher is None:
             if self.miner.masks_input:
                 distinct, codes, words_text = mask_array(content)
@@ -382,6 +531,13 @@ class Parser:
         m = len(line_no)
         if m == 0:
             return out
+        if prep.timed:
+            self._events += m
+            self._dated += m - prep.timestamp.null_count
+            if self._first is None:
+                first = int(np.argmax(ok))
+                value = " ".join(str(cols[f][0].as_py()) for f in self.fmt.timestamp.fields)
+                self._first = (prep.name, int(line_no[0]), chunk.lines[first].as_py(), value)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())
@@ -416,6 +572,7 @@ class Prepared:
     line_no: np.ndarray
     cols: dict[str, pa.Array]
     timestamp: pa.Array | None = None
+    timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
     messages: list[str] | None = None  # distinct (masked) messages for the miner
     codes: np.ndarray | None = None  # each row's index into `messages`
     words: pa.ListArray | None = None
@@ -494,21 +651,36 @@ def parse_files(
     tmp = {p: p.with_name(f".{p.name}.partial") for p in (output, templates_csv, rejects)}
     summary = ParseSummary()
     start = time.perf_counter()
+    writer: pq.ParquetWriter | None = None
+
+    def open_writer() -> pq.ParquetWriter:  # once the format is known (`--format auto`)
+        try:
+            return pq.ParquetWriter(tmp[output], run.schema, **_writer_options(run.fmt))
+        except OSError as exc:
+            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
+
     try:
         try:
-            writer = pq.ParquetWriter(tmp[output], run.schema, **_writer_options(fmt))
             rej = open(tmp[rejects], "w", encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise LogbertError(f"cannot write beside {output}: {exc}") from exc
-        with writer, rej:
-            rej.write("source\tline_no\tline\n")
-            for chunk in run.iter_chunks(inputs, on_progress, block_bytes):
-                summary.add(chunk)
-                if chunk.rejects:
-                    rej.writelines(f"{s}\t{n}\t{line}\n" for s, n, line in chunk.rejects)
-                if chunk.events.num_rows:
-                    writer.write_table(chunk.events)
-            _add_template_set(writer, run)
+        try:
+            with rej:
+                rej.write("source\tline_no\tline\n")
+                for chunk in run.iter_chunks(inputs, on_progress, block_bytes):
+                    summary.add(chunk)
+                    if chunk.rejects:
+                        rej.writelines(f"{s}\t{n}\t{line}\n" for s, n, line in chunk.rejects)
+                    if writer is None:
+                        writer = open_writer()
+                    if chunk.events.num_rows:
+                        writer.write_table(chunk.events)
+                if writer is None:
+                    writer = open_writer()
+                _add_template_set(writer, run)
+        finally:
+            if writer is not None:
+                writer.close()
         _write_templates(run, summary, tmp[templates_csv])
         if state is not None and run.matcher is None:
             save_miner(run.miner, state)
@@ -518,6 +690,8 @@ def parse_files(
         for partial in tmp.values():
             partial.unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - start
+    summary.timed = run.fmt.timestamp is not None
+    summary.notes = list(run.notes)
     summary.warnings = fit_warnings(run, summary, rejects)
     return summary
 
@@ -538,7 +712,8 @@ def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
 
 def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
     """Warnings when the format does not fit the logs: most lines rejected, or no timestamp
-    parsed although the format has timestamp fields; each suggests formats that fit better."""
+    parsed although the format has timestamp fields (when its year was known this is an error
+    raised earlier, `Parser.check_timestamps`); each suggests formats that fit better."""
     fmt = run.fmt
     name = display_name(fmt)
     out = []
@@ -549,7 +724,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
             f"{where}; {_suggestion(run)}"
         )
-    if fmt.timestamp is not None and summary.events and summary.timestamps == 0:
+    if fmt.timestamp is not None and run._events and summary.timestamps == 0:
         fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
         out.append(
             f"warning: format {name} read no timestamp from any line (its {fields} fields never "

@@ -1,4 +1,6 @@
-"""Group parsed events into sessions: by an id found in the message, or by time window.
+"""Group parsed events into sessions: by an id found in the message, by a header field (e.g.
+BGL's `Node`), by time window, or by count window (N consecutive lines), and by a header field
+combined with time or count windows (one session per value and window).
 
 Why streaming objects: the same grouping serves two callers. `logbert sessionize` reads an
 events parquet in batches and writes every session; online detection (and scoring raw logs)
@@ -20,12 +22,17 @@ With `track_lines=True` each session also carries `lines`: the (source, line_no)
 behind each key, so a scored session can point back at the raw log (in memory only; sessions
 files do not store it).
 
+Session ids: the id (`--by-id`) or field value (`--by-field`); a time window's start in ISO
+8601, prefixed by the value with `--by-field` (`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`); a
+count window's 0-based index after `#`, prefixed likewise (`R02-M1-N0-C:J12-U11#0`, `#3`).
+
 `SessionizerSettings` is the user's choice (`--by-id`/`--window`/...) as plain data: checked
 once, saved as JSON next to a model, described in one line, and built into a `Sessionizer`.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from collections.abc import Callable, Iterator
@@ -66,6 +73,8 @@ class SessionizeStats:
     n_labels_unused: int = 0  # labels-file ids that named no session
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
+    field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    by_lines: bool = False  # count windows (--lines): no time involved
 
     def count(self, label: str | None) -> None:
         self.n_sessions += 1
@@ -82,18 +91,24 @@ class SessionizeStats:
             f"{self.n_sessions:,} sessions ({self.n_anomaly:,} anomaly, {self.n_normal:,} normal, "
             f"{self.n_unlabelled:,} unlabelled) from {self.n_events:,} events; "
         )
+        no_value = f"{self.n_unmatched:,} events had no {self.field} value"
         if by_window:
+            if self.field is not None:
+                text += no_value + "; "
             text += f"{self.n_no_timestamp:,} events had no timestamp"
             if self.n_late:
                 text += (
                     f"; {self.n_late:,} events came more than a window late and are missing "
                     "from windows already written (sort the log by time)"
                 )
+        elif self.by_lines:
+            text += no_value + "; " if self.field is not None else ""
+            text += f"at most {self.max_open:,} sessions were held in memory at once"
         else:
-            text += (
-                f"{self.n_unmatched:,} events matched no id; at most {self.max_open:,} sessions "
-                "were held in memory at once"
+            matched = (
+                no_value if self.field is not None else f"{self.n_unmatched:,} events matched no id"
             )
+            text += f"{matched}; at most {self.max_open:,} sessions were held in memory at once"
             if self.n_reopened:
                 text += (
                     f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
@@ -185,6 +200,8 @@ class Sessionizer:
     def _flush(self) -> list[Session]:
         raise NotImplementedError
 
+    field: str | None = None  # --by-field: the header field whose value names the session
+
 
 class IdSessionizer(Sessionizer):
     """One session per id matched in `content`; a line naming several ids joins each once.
@@ -228,10 +245,10 @@ class IdSessionizer(Sessionizer):
         return session.close(session_id, label, self.stats)
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
-        stats, regex, timeout, sessions = self.stats, self.regex, self._timeout, self._sessions
+        stats, timeout, sessions = self.stats, self._timeout, self._sessions
         track, newest, closed = self.track_lines, self._newest, []
-        for content, key, ts, line_label, line in zip(
-            batch["content"],
+        for ids, key, ts, line_label, line in zip(
+            self._ids(batch),
             batch["template_id"],
             batch["timestamp"],
             batch["label"],
@@ -241,7 +258,6 @@ class IdSessionizer(Sessionizer):
             stats.n_events += 1
             if timeout is not None and ts is not None:
                 newest = ts if newest is None else max(newest, ts)
-            ids = _ids_in(regex, content)
             if not ids:
                 stats.n_unmatched += 1
             for session_id in ids:
@@ -270,6 +286,11 @@ class IdSessionizer(Sessionizer):
             stats.max_open = max(stats.max_open, len(sessions))
         return closed
 
+    def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
+        """The session ids each event joins."""
+        regex = self.regex
+        return (_ids_in(regex, content) for content in batch["content"])
+
     def _flush(self) -> list[Session]:
         sessions, written, labels = self._sessions, self._written, self.labels
         self.stats.max_open = max(self.stats.max_open, len(sessions))
@@ -283,6 +304,42 @@ class IdSessionizer(Sessionizer):
         return closed
 
 
+class FieldSessionizer(IdSessionizer):
+    """One session per value of a header field (`--by-field Node`); the value is the id.
+
+    Works as `IdSessionizer` (labels by id, `idle_timeout`, `n_reopened`) with the field's
+    value instead of an id in the content; events with no value (null or empty) are counted in
+    `stats.n_unmatched`.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        labels: dict[str, str] | None = None,
+        idle_timeout: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        Sessionizer.__init__(self, track_lines, stats)
+        self.field = self.stats.field = field
+        self.pattern, self.regex = None, None
+        self.labels = labels
+        if isinstance(idle_timeout, str):
+            idle_timeout = parse_duration(idle_timeout)
+        self.idle_timeout = idle_timeout
+        self._timeout = _micros(idle_timeout) if idle_timeout is not None else None
+        self._sessions: dict[str, _Open] = {}
+        self._written: set[str] = set()
+        self._newest: int | None = None
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", self.field] + (["timestamp"] if self._timeout is not None else [])
+
+    def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
+        return ([v] if v else [] for v in batch[self.field])
+
+
 class WindowSessionizer(Sessionizer):
     """Fixed (`step` None or equal to `window`) or sliding windows over `timestamp`.
 
@@ -291,6 +348,9 @@ class WindowSessionizer(Sessionizer):
     id is the window start (ISO 8601); `start`/`end` are the window bounds, `end` exclusive.
     A window closes once the newest timestamp is a window length past its end; lines later
     than that are counted in `stats.n_late`, lines without a timestamp in `n_no_timestamp`.
+    With `field` there is one window per (value of that header field, window): the id is
+    `value@start` and sessions come out in the order they close (then first appearance);
+    events with no value are counted in `stats.n_unmatched`.
     """
 
     def __init__(
@@ -299,8 +359,13 @@ class WindowSessionizer(Sessionizer):
         step: timedelta | str | None = None,
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
+        self.field = self.stats.field = field
+        self._keyed: dict[tuple[str, int], _Open] = {}  # with field: (value, index) -> session
+        self._closing: list[tuple[int, int, tuple[str, int]]] = []  # heap: (close at, seq, key)
+        self._seq = 0
         self.window = parse_duration(window) if isinstance(window, str) else window
         self.step = parse_duration(step) if isinstance(step, str) else step
         self._width = _micros(self.window)
@@ -316,9 +381,11 @@ class WindowSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        return ["template_id", "timestamp"]
+        return ["template_id", "timestamp"] + ([self.field] if self.field is not None else [])
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
+        if self.field is not None:
+            return self._push_keyed(batch)
         stats, windows, track, closed = self.stats, self._windows, self.track_lines, []
         width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
         for key, ts, line_label, line in zip(
@@ -349,17 +416,146 @@ class WindowSessionizer(Sessionizer):
         self._newest = newest
         return closed
 
+    def _push_keyed(self, batch: dict[str, list]) -> list[Session]:
+        stats, keyed, heap, track, closed = (
+            self.stats,
+            self._keyed,
+            self._closing,
+            self.track_lines,
+            [],
+        )
+        width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
+        for value, key, ts, line_label, line in zip(
+            batch[self.field],
+            batch["template_id"],
+            batch["timestamp"],
+            batch["label"],
+            batch["line"],
+            strict=True,
+        ):
+            stats.n_events += 1
+            if not value:
+                stats.n_unmatched += 1
+                continue
+            if ts is None:
+                stats.n_no_timestamp += 1
+                continue
+            if newest is None or ts > newest:
+                newest = ts
+            late = False
+            for index in range((ts - width) // stride + 1, ts // stride + 1):
+                close_at = index * stride + width + grace
+                if close_at <= newest:
+                    late = True
+                    continue
+                session = keyed.get((value, index))
+                if session is None:
+                    session = keyed[(value, index)] = _Open(track)
+                    heapq.heappush(heap, (close_at, self._seq, (value, index)))
+                    self._seq += 1
+                session.add(key, ts, line_label, line)
+            stats.n_late += late
+            stats.max_open = max(stats.max_open, len(keyed))
+            while heap and heap[0][0] <= newest:
+                _, _, (value_, index) = heapq.heappop(heap)
+                closed.append(self._close(keyed.pop((value_, index)), index, value_))
+        self._newest = newest
+        return closed
+
     def _flush(self) -> list[Session]:
         closed = [self._close(session, index) for index, session in self._windows.items()]
         self._windows.clear()
+        heap, keyed = self._closing, self._keyed
+        while heap:
+            _, _, (value, index) = heapq.heappop(heap)
+            closed.append(self._close(keyed.pop((value, index)), index, value))
         return closed
 
-    def _close(self, session: _Open, index: int) -> Session:
+    def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
         start = index * self._stride
         session_id = _to_datetime(start).isoformat()
+        if value is not None:
+            session_id = f"{value}@{session_id}"
         return session.close(
             session_id, session.label(), self.stats, start=start, end=start + self._width
         )
+
+
+class LineSessionizer(Sessionizer):
+    """Count windows: `lines` consecutive events per session, a new window every `step`
+    events (default `lines`: fixed windows); for logs whose time is unusable. With `field`,
+    counted per value of that header field (the `lines` consecutive events with the same value).
+
+    A window is written as soon as it is full; at the end of the stream the shortest-started
+    unfinished window of each value (the tail) is written too, shorter (the later unfinished
+    windows of a sliding run lie inside it). Ids: `#k` (k = 0-based window index) or
+    `value#k`; `start`/`end` are the first and last event times (null without timestamps).
+    Events with no value of `field` are counted in `stats.n_unmatched`.
+    """
+
+    def __init__(
+        self,
+        lines: int,
+        step: int | None = None,
+        field: str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        super().__init__(track_lines, stats)
+        self.lines, self.step = _positive_count(lines, "--lines"), step
+        self._step = _positive_count(step, "--step") if step is not None else self.lines
+        if self._step > self.lines:
+            raise LogbertError(
+                f"--step {step} is longer than --lines {lines}: lines between windows would be lost"
+            )
+        self.field = self.stats.field = field
+        self.stats.by_lines = True
+        self._counts: dict[str | None, int] = {}  # events seen per value
+        self._open: dict[tuple[str | None, int], _Open] = {}  # (value, index), creation order
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id"] + ([self.field] if self.field is not None else [])
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        stats, counts, open_, track, closed = (
+            self.stats, self._counts, self._open, self.track_lines, [],
+        )  # fmt: skip
+        size, stride = self.lines, self._step
+        values = batch[self.field] if self.field is not None else [None] * len(batch["label"])
+        for value, key, ts, line_label, line in zip(
+            values, batch["template_id"], batch["timestamp"], batch["label"], batch["line"],
+            strict=True,
+        ):  # fmt: skip
+            stats.n_events += 1
+            if self.field is not None and not value:
+                stats.n_unmatched += 1
+                continue
+            pos = counts.get(value, 0)
+            counts[value] = pos + 1
+            for index in range(max(0, (pos - size) // stride + 1), pos // stride + 1):
+                session = open_.get((value, index))
+                if session is None:
+                    session = open_[(value, index)] = _Open(track)
+                session.add(key, ts, line_label, line)
+            stats.max_open = max(stats.max_open, len(open_))
+            full = pos - size + 1
+            if full >= 0 and full % stride == 0:
+                index = full // stride
+                closed.append(self._close(open_.pop((value, index)), value, index))
+        return closed
+
+    def _flush(self) -> list[Session]:
+        tails: dict[str | None, tuple[int, _Open]] = {}
+        for (value, index), session in self._open.items():
+            if value not in tails or index < tails[value][0]:
+                tails[value] = (index, session)
+        self._open.clear()
+        return [self._close(session, value, index) for value, (index, session) in tails.items()]
+
+    def _close(self, session: _Open, value: str | None, index: int) -> Session:
+        session_id = f"{value}#{index}" if value is not None else f"#{index}"
+        return session.close(session_id, session.label(), self.stats)
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -368,36 +564,74 @@ class WindowSessionizer(Sessionizer):
 @dataclass
 class SessionizerSettings:
     """How to cut sessions, as the user wrote it (`--by-id`, `--idle-timeout`, `--window`,
-    `--step`; durations like "1d"): check it, save it as JSON, describe it, build it."""
+    `--step`, `--by-field`, `--lines`; durations like "1d"): check it, save it as JSON,
+    describe it, build it.
+
+    Modes: exactly one of `by_id`, `window`, `lines`; or `by_field` alone or with `window` or
+    `lines` (one session per value and window). `step` slides `window` (a duration) or
+    `lines` (a count); `idle_timeout` closes quiet `by_id` / `by_field`-alone sessions."""
 
     by_id: str | None = None
     idle_timeout: str | None = None
     window: str | None = None
     step: str | None = None
+    by_field: str | None = None
+    lines: int | None = None
 
     def validate(self) -> SessionizerSettings:
         """Raise `LogbertError` for a combination or value that cannot work; returns self."""
-        if (self.by_id is None) == (self.window is None):
-            raise LogbertError("give exactly one of --by-id REGEX or --window DURATION")
-        if self.step is not None and self.window is None:
-            raise LogbertError("--step slides time windows: use it with --window")
-        if self.idle_timeout is not None and self.by_id is None:
-            raise LogbertError("--idle-timeout closes quiet --by-id sessions: use it with --by-id")
+        if self.by_id is not None and self.by_field is not None:
+            raise LogbertError(
+                "--by-id and --by-field both name the session: give one (--by-field goes with "
+                "--window or --lines)"
+            )
+        cuts = [self.by_id, self.window, self.lines]
+        given = sum(c is not None for c in cuts)
+        if given > 1 or (given == 0 and self.by_field is None):
+            raise LogbertError(
+                "give exactly one of --by-id REGEX or --window DURATION or --lines N, or "
+                "--by-field FIELD (alone or with --window or --lines)"
+            )
+        if self.step is not None and self.window is None and self.lines is None:
+            raise LogbertError(
+                "--step slides time windows (--window) or count windows (--lines): use it with "
+                "one of them"
+            )
+        if self.idle_timeout is not None and (
+            (self.by_id is None and self.by_field is None)
+            or self.window is not None
+            or self.lines is not None
+        ):
+            raise LogbertError(
+                "--idle-timeout closes quiet --by-id or --by-field sessions: use it with --by-id "
+                "or --by-field alone"
+            )
+        if self.by_field is not None and (
+            not isinstance(self.by_field, str) or not self.by_field.strip()
+        ):
+            raise LogbertError("--by-field needs a header field name, e.g. Node")
         if self.by_id is not None:
             compile_id_pattern(self.by_id)
-            if self.idle_timeout is not None:
-                parse_duration(self.idle_timeout)
-        else:
+        if self.idle_timeout is not None:
+            parse_duration(self.idle_timeout)
+        if self.window is not None:
             window = parse_duration(self.window)
             if self.step is not None and parse_duration(self.step) > window:
                 raise LogbertError(
                     f"--step {self.step} is longer than --window {self.window}: lines between "
                     "windows would be lost"
                 )
+        if self.lines is not None:
+            lines = _positive_count(self.lines, "--lines")
+            if self.step is not None and _positive_count(self.step, "--step") > lines:
+                raise LogbertError(
+                    f"--step {self.step} is longer than --lines {self.lines}: lines between "
+                    "windows would be lost"
+                )
         return self
 
-    def to_dict(self) -> dict[str, str | None]:
-        """Plain JSON: `{"by_id": ..., "idle_timeout": ..., "window": ..., "step": ...}`."""
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Plain JSON: `{"by_id", "idle_timeout", "window", "step", "by_field", "lines"}`."""
         return asdict(self)
 
     @classmethod
@@ -413,7 +647,14 @@ class SessionizerSettings:
                 f"{', '.join(sorted(names))}"
             )
         for name, value in data.items():
-            if value is not None and not isinstance(value, str):
+            if value is None:
+                continue
+            if name == "lines":
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise LogbertError(
+                        f"sessionizer setting lines must be an integer, not {value!r}"
+                    )
+            elif not isinstance(value, str):
                 raise LogbertError(f"sessionizer setting {name} must be a string, not {value!r}")
         return cls(**data).validate()
 
@@ -423,24 +664,39 @@ class SessionizerSettings:
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
     ) -> Sessionizer:
-        """A fresh sessionizer for one stream (`labels`: id -> label, by id only)."""
+        """A fresh sessionizer for one stream (`labels`: id -> label, by id or by field alone)."""
         self.validate()
         if self.by_id is not None:
             return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
+        keyed = self.window is None and self.lines is None
+        if keyed:
+            return FieldSessionizer(self.by_field, labels, self.idle_timeout, track_lines, stats)
         if labels is not None:
             raise LogbertError(
-                "--labels joins labels by session id (use with --by-id); windows are labelled "
-                "from the events' label column"
+                "--labels joins labels by session id (use with --by-id or --by-field alone); "
+                "windows are labelled from the events' label column"
             )
-        return WindowSessionizer(self.window, self.step, track_lines, stats)
+        if self.lines is not None:
+            step = int(self.step) if self.step is not None else None
+            return LineSessionizer(self.lines, step, self.by_field, track_lines, stats)
+        return WindowSessionizer(self.window, self.step, track_lines, stats, self.by_field)
 
     def describe(self) -> str:
-        """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d` or `windows of 5m every 1m`."""
+        """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d`, `windows of 5m every 1m`,
+        `by field Node, windows of 5m`, `windows of 100 lines every 50`."""
         if self.by_id is not None:
             text = f"by id '{self.by_id}'"
             return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")
-        text = f"windows of {self.window}"
-        return text + (f" every {self.step}" if self.step is not None else "")
+        parts = [f"by field {self.by_field}"] if self.by_field is not None else []
+        if self.idle_timeout:
+            parts.append(f"idle timeout {self.idle_timeout}")
+        if self.window is not None:
+            text = f"windows of {self.window}"
+            parts.append(text + (f" every {self.step}" if self.step is not None else ""))
+        if self.lines is not None:
+            text = f"windows of {self.lines} lines"
+            parts.append(text + (f" every {self.step}" if self.step is not None else ""))
+        return ", ".join(parts)
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -466,7 +722,7 @@ def sessionize_file(
             f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
         ) from exc
     names = parquet.schema_arrow.names
-    _check_columns(names, sessionizer.required_columns, str(path))
+    _check_columns(names, sessionizer.required_columns, str(path), sessionizer.field)
     columns = sessionizer.wanted_columns(names)
     for record_batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
         yield from sessionizer.push(record_batch, where=str(path))
@@ -591,6 +847,17 @@ def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
     return [i for i in dict.fromkeys(found) if i]
 
 
+def _positive_count(value: object, option: str) -> int:
+    """A count of lines (`--lines`, `--step` with it): a positive integer, or its digits."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or value < 1:
+        raise LogbertError(f"{option} {value!r}: give a number of lines, 1 or more, e.g. 100")
+    return value
+
+
 def _micros(delta: timedelta) -> int:
     return delta // timedelta(microseconds=1)
 
@@ -599,8 +866,20 @@ def _to_datetime(micros: int | None) -> datetime | None:
     return None if micros is None else _EPOCH + timedelta(microseconds=micros)
 
 
-def _check_columns(names: list[str], needed: list[str], where: str) -> None:
+def _check_columns(
+    names: list[str], needed: list[str], where: str, by_field: str | None = None
+) -> None:
     missing = [c for c in needed if c not in names]
+    if by_field is not None and by_field in missing:
+        reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
+                    "params", "label"}  # fmt: skip
+        header = [c for c in names if c not in reserved]
+        have = ", ".join(header) if header else "none (a raw format: parse with a format that has"
+        have += "" if header else " header fields)"
+        raise LogbertError(
+            f"{where}: --by-field {by_field!r}: the events have no such field; their header "
+            f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
+        )
     if missing:
         hint = " (--window needs timestamped events)" if "timestamp" in missing else ""
         raise LogbertError(
@@ -613,11 +892,16 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     """Python lists: `template_id`, `timestamp` (µs since epoch or None), `label`, `content`
     (when required) and `line` ((source, line_no) per event, None when not tracked/absent)."""
     names = events.schema.names
-    _check_columns(names, sessionizer.required_columns, where)
+    _check_columns(names, sessionizer.required_columns, where, sessionizer.field)
     n = events.num_rows
     batch = {"template_id": _keys(events.column("template_id"), where)}
     if "content" in sessionizer.required_columns:
         batch["content"] = events.column("content").to_pylist()
+    if sessionizer.field is not None:
+        column = events.column(sessionizer.field)
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = pc.cast(column, pa.string())
+        batch[sessionizer.field] = column.to_pylist()
     batch["timestamp"] = (
         _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
     )

@@ -1,0 +1,203 @@
+"""Combinations of detectors, e.g. `new-event+length+ecvc` (Landauer et al., FSE 2024).
+
+The paper combines simple detectors by union: a session is anomalous when ANY part flags it.
+`CombinedDetector(parts=(...))` fits each part (a registered detector name) on the same
+training sessions; each part keeps its own calibrated threshold t_i (its own rule, on the
+validation sessions given to `fit`, else in-sample). To keep one continuous score that
+calibrates and ranks like every other detector, each part's score s_i is taken relative to its
+threshold and the combination keeps the largest:
+
+    score = max_i (s_i - t_i) / u_i,   u_i = |t_i| if |t_i| > 1e-9 else 1
+
+(u_i = 1 when the threshold is 0, e.g. in-sample new-event or ecvc: then the part's own unit,
+one unseen key, one range width, one distance unit). score > 0 exactly when some part flags
+the session (s_i > t_i), so the combination's threshold is 0.
+
+Calibration (`calibrate`, which `fit` and `Pipeline` call with `default_threshold_rule`):
+with a rule from normal data (mean+Kstd, quantile:Q, max, evt:P) every part is recalibrated on
+the given sessions, by its own default rule when the rule is the combination's default
+(`mean+2std`; every simple detector's default as well), else by the given rule, and the
+combination's threshold is set to 0: "flag when any part flags". With a labelled rule
+(best-f1, precision>=P, recall>=R) the parts keep their thresholds and the rule picks a
+threshold on the combined score, like for any detector.
+
+Names with `+` resolve through `registry.detector_class` to `combination(name)`: a subclass
+(cached per name) whose `parts` default is the named parts and whose `name` is the combined
+name, so `clone`, `get_params` and `registry.load_detector` work on it unchanged. The parts
+are saved in sub-directories `part_<i>_<name>/` of the model directory, each a complete model
+directory of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.models import registry
+from logbert.models.base import Detector
+from logbert.models.checks import check_sessions, require_fitted
+from logbert.models.sequence_tools import restore_tuples
+from logbert.scoring.thresholds import Threshold, rule_needs_labels
+from logbert.sessions.batch import SessionBatch
+
+PAPER_PARTS = ("new-event", "length", "ecvc")
+ZERO_THRESHOLD = 1e-9  # |t_i| below this counts as a zero threshold (unit 1)
+
+
+class CombinedDetector(Detector):
+    """Flag when any part flags; score = max over parts of the score past its threshold."""
+
+    name: ClassVar[str] = "combined"
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "parts_")
+
+    def __init__(self, parts: tuple[str, ...] = PAPER_PARTS) -> None:
+        self.parts = parts
+
+    @property
+    def score_names(self) -> tuple[str, ...]:  # type: ignore[override]
+        """The combined `score`, then each part's own score under the part's name."""
+        return ("score", *self.parts)
+
+    def _check_params(self) -> None:
+        parts = self.parts
+        if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts:
+            raise LogbertError(f"{self.name}: parts must be a non-empty tuple of detector names")
+        for part in parts:
+            if not isinstance(part, str) or "+" in part or part not in registry.DETECTORS:
+                raise LogbertError(
+                    f"{self.name}: unknown part {part!r}; valid: "
+                    f"{', '.join(n for n in registry.detector_names() if '+' not in n)}"
+                )
+            if issubclass(registry.detector_class(part), CombinedDetector):
+                raise LogbertError(f"{self.name}: a part cannot itself be a combination")
+        if len(set(parts)) != len(parts):
+            raise LogbertError(f"{self.name}: parts repeat a detector: {', '.join(parts)}")
+
+    def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
+        self.parts_ = []
+        for part in self.parts:
+            detector = registry.detector_class(part)()
+            detector.fit(batch, validation=validation, **options)
+            self.parts_.append(detector)
+        self.training_info_.update(
+            n_sessions=len(batch),
+            parts={part: d.training_info_ for part, d in zip(self.parts, self.parts_, strict=True)},
+        )
+
+    def part_scores(self, X: Any) -> dict[str, np.ndarray]:
+        """Each part's own decision score (`decision_function`), by part name."""
+        self._require_fitted()
+        batch = check_sessions(X)
+        return {p: d.decision_function(batch) for p, d in zip(self.parts, self.parts_, strict=True)}
+
+    def _combine(self, part_scores: dict[str, np.ndarray], n: int) -> np.ndarray:
+        combined = np.full(n, -np.inf)
+        for detector, scores in zip(self.parts_, part_scores.values(), strict=True):
+            threshold = float(detector.threshold_.value)
+            unit = abs(threshold) if abs(threshold) > ZERO_THRESHOLD else 1.0
+            combined = np.maximum(combined, (np.asarray(scores, dtype=float) - threshold) / unit)
+        return combined
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        self._require_fitted()
+        batch = check_sessions(X)
+        return self._combine(self.part_scores(batch), len(batch))
+
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        self._require_fitted()
+        batch = check_sessions(X)
+        scores = self.part_scores(batch)
+        return {"score": self._combine(scores, len(batch)), **scores}
+
+    def calibrate(
+        self,
+        X: Any,
+        labels: Sequence[int] | np.ndarray | None = None,
+        rule: str | None = None,
+        source: str = "",
+    ) -> Threshold:
+        """Recalibrate every part by a rule from normal data and flag when any part flags
+        (threshold 0); a labelled rule thresholds the combined score (see the module doc)."""
+        rule = rule or self.default_threshold_rule
+        self._require_fitted()
+        if rule_needs_labels(rule):
+            return super().calibrate(X, labels, rule, source)
+        batch = check_sessions(X)
+        for detector in self.parts_:
+            own = detector.default_threshold_rule if rule == self.default_threshold_rule else rule
+            detector.calibrate(batch, labels=labels, rule=own, source=source)
+        self.threshold_ = Threshold(
+            value=0.0,
+            rule=rule,
+            score=self.decision_score,
+            source=source,
+            n_sessions=len(batch),
+            n_anomalies=int(np.sum(np.asarray(labels) == 1)) if labels is not None else 0,
+        )
+        return self.threshold_
+
+    def _save_state(self, directory: Path) -> None:
+        for index, (part, detector) in enumerate(zip(self.parts, self.parts_, strict=True)):
+            detector.save(directory / _part_directory(index, part))
+
+    def _load_state(self, directory: Path) -> None:
+        self.parts_ = []
+        for index, part in enumerate(self.parts):
+            detector = registry.load_detector(directory / _part_directory(index, part))
+            if detector.name != part:
+                raise LogbertError(
+                    f"{directory}: part {index} holds a {detector.name!r} model, not {part!r}; "
+                    "retrain the model"
+                )
+            require_fitted(detector, "threshold_")
+            self.parts_.append(detector)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Self:
+        detector = super().load(directory)
+        restore_tuples(detector, "parts")
+        return detector
+
+
+def _part_directory(index: int, part: str) -> str:
+    return f"part_{index}_{part}"
+
+
+_COMBINATIONS: dict[str, type[CombinedDetector]] = {}
+
+
+def combination(name: str) -> type[CombinedDetector]:
+    """The detector class for a `+`-joined name such as `new-event+length+ecvc` (cached).
+
+    Its `parts` default to the named parts and its `name` is the joined name, so
+    `detector_class(name)()` is that combination and `load_detector` finds it again.
+    """
+    parts = tuple(part.strip() for part in name.split("+"))
+    key = "+".join(parts)
+    if key not in _COMBINATIONS:
+
+        def __init__(self, parts: tuple[str, ...] = parts) -> None:  # noqa: N807
+            self.parts = parts
+
+        class_name = "".join(w.capitalize() for w in re.split(r"[^0-9A-Za-z]+", key) if w)
+        cls = type(
+            class_name,
+            (CombinedDetector,),
+            {"__init__": __init__, "name": key, "__module__": __name__, "__doc__": (
+                f"Combination {key}: flag when any of {', '.join(parts)} flags (see "
+                "CombinedDetector)."
+            )},
+        )  # fmt: skip
+        cls.__qualname__ = class_name
+        CombinedDetector._check_params(cls())  # unknown parts fail here, not at fit
+        _COMBINATIONS[key] = cls
+    return _COMBINATIONS[key]
+
+
+# The paper's combination, registered by name (`registry.DETECTORS["new-event+length+ecvc"]`).
+NewEventLengthEcvc = combination("+".join(PAPER_PARTS))

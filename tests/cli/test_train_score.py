@@ -239,3 +239,42 @@ def test_a_checkpoint_file_stands_in_for_the_model(trained, tmp_path):
     assert result.exit_code == 0, result.output
     assert "using the weights of checkpoint" in result.output
     assert json.loads(out.read_text())["n_sessions"] == 8
+
+
+def test_split_then_warn_when_evaluating_on_training_sessions(tmp_path):
+    from datetime import datetime, timedelta
+
+    t0 = datetime(2024, 1, 1)
+    sessions = [
+        Session(f"s{i}", [1, 2, 3] if i % 10 else [1, 9], "anomaly" if i % 10 == 0 else "normal",
+                start=t0 + timedelta(minutes=i), end=t0 + timedelta(minutes=i, seconds=5))
+        for i in range(100)
+    ]  # fmt: skip
+    write_sessions(sessions, tmp_path / "all.parquet")
+    result = invoke("split", tmp_path / "all.parquet", "-o", tmp_path / "parts")
+    assert result.exit_code == 0, result.output
+    assert "train: 60 sessions (6 anomalous, starting 2024-01-01T00:00:00" in result.output
+    assert "split 100 sessions by time" in result.output
+    parts = tmp_path / "parts"
+    model = tmp_path / "model"
+    assert invoke("train", parts / "train.parquet", "-o", model, "--model", "iqr").exit_code == 0
+    held_out = invoke("evaluate", model, parts / "test.parquet", "-o", tmp_path / "e1.json")
+    assert held_out.exit_code == 0 and "warning" not in held_out.output
+    assert json.loads((tmp_path / "e1.json").read_text())["training_overlap"]["in_training"] == 0
+    own = invoke("evaluate", model, parts / "train.parquet", "-o", tmp_path / "e2.json")
+    assert own.exit_code == 0 and "sessions the model was trained on" in own.output
+    record = json.loads((tmp_path / "e2.json").read_text())["training_overlap"]
+    assert record["overlaps_training"] and record["in_training"] + record["in_validation"] == 54
+    calibrated = invoke("calibrate", model, parts / "train.parquet", "--rule", "best-f1")
+    assert "trained on" in calibrated.output
+
+
+def test_split_bad_input(tmp_path):
+    write_sessions([Session(f"s{i}", [1]) for i in range(4)], tmp_path / "few.parquet")
+    message = user_error(invoke("split", tmp_path / "few.parquet", "-o", tmp_path / "p"))
+    assert "too few" in message
+    message = user_error(invoke("split", tmp_path / "few.parquet", "-o", tmp_path / "p",
+                                "--by", "time"))  # fmt: skip
+    assert "start times" in message
+    bad_shares = invoke("split", tmp_path / "few.parquet", "-o", tmp_path / "p", "--train", 0.9)
+    assert "add up to 1" in user_error(bad_shares)

@@ -1,9 +1,15 @@
-"""`holdout`: the seeded train/validation split every training run uses (moved from protocols)."""
+"""`holdout` (the seeded validation split every training run uses, moved from protocols) and
+`split_sessions` (`logbert split`: train / validation / test by time or seeded random)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import pytest
+
+from logbert.errors import LogbertError
 from logbert.sessions.io import Session
-from logbert.sessions.split import holdout
+from logbert.sessions.split import holdout, split_sessions
 
 
 def test_same_split_as_before_the_move():
@@ -29,3 +35,31 @@ def test_works_on_sessions_and_key_lists_alike():
     keys_train, keys_val = holdout([s.keys for s in sessions], 0.3, 0)
     assert keys_val == [s.keys for s in val] and keys_train == [s.keys for s in train]
     assert holdout(tuple(range(10)), 0.3, 0)[0] == [0, 1, 3, 5, 7, 8, 9]  # any sequence
+
+
+def test_split_sessions_by_time_is_chronological():
+    t0 = datetime(2024, 1, 1)
+    sessions = [Session(str(i), [i], start=t0 + timedelta(hours=20 - i)) for i in range(20)]
+    parts, method = split_sessions(sessions, (0.5, 0.2, 0.3))
+    assert method == "time"
+    assert [s.session_id for s in parts["train"]] == [str(i) for i in range(19, 9, -1)]
+    assert [s.session_id for s in parts["test"]] == ["5", "4", "3", "2", "1", "0"]
+    latest_train = max(s.start for s in parts["train"])
+    assert all(s.start > latest_train for s in parts["validation"] + parts["test"])
+
+
+def test_split_sessions_random_is_seeded_and_stratified():
+    sessions = [Session(str(i), [i], "anomaly" if i % 5 == 0 else "normal") for i in range(100)]
+    parts, method = split_sessions(sessions, (0.6, 0.1, 0.3), seed=3)
+    assert method == "random"
+    counts = {k: (len(v), sum(s.label == "anomaly" for s in v)) for k, v in parts.items()}
+    assert counts == {"train": (60, 12), "validation": (10, 2), "test": (30, 6)}
+    again, _ = split_sessions(sessions, (0.6, 0.1, 0.3), seed=3)
+    assert [s.session_id for s in again["test"]] == [s.session_id for s in parts["test"]]
+    ids = [s.session_id for part in parts.values() for s in part]
+    assert sorted(ids) == sorted(s.session_id for s in sessions)
+
+
+def test_split_sessions_refuses_parts_under_two_sessions():
+    with pytest.raises(LogbertError, match="fewer than two"):
+        split_sessions([Session(str(i), [1]) for i in range(6)], (0.6, 0.1, 0.3))

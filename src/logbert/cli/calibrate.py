@@ -14,7 +14,13 @@ from pathlib import Path
 
 import typer
 
-from logbert.cli.inputs import INPUTS_HELP, LOGS_HELP, load_pipeline, read_all
+from logbert.cli.inputs import (
+    INPUTS_HELP,
+    LOGS_HELP,
+    TrainingOverlap,
+    load_pipeline,
+    read_all,
+)
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
 from logbert.scoring.thresholds import check_rule
@@ -42,13 +48,17 @@ def command(
     validation, where = read_all(pipeline, inputs, logs, input_format, labels)
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")
+    overlap = TrainingOverlap(pipeline)
+    overlap.add(validation)
+    in_training = overlap.report("calibration", validation_counts=False)["in_training"]
     n_anomalies = sum(s.label == "anomaly" for s in validation)
     labelled = all(s.label is not None for s in validation)
     threshold = pipeline.calibrate(
         validation,
         rule=rule,
         source=f"{where} ({len(validation)} sessions"
-        f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'})",
+        f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'}"
+        f"{f', {in_training} of them training sessions' if in_training else ''})",
     )
     directory = model_directory(model_dir)
     path = directory / "threshold.json"

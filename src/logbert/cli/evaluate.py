@@ -19,6 +19,7 @@ from rich.table import Table
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    TrainingOverlap,
     check_sessions_fit,
     file_end,
     labels_map,
@@ -56,44 +57,53 @@ def command(
     check_output_path(output, "evaluation output")
     pipeline = load_pipeline(model_dir)
     info = pipeline.decision_threshold(threshold)
+    overlap = TrainingOverlap(pipeline)
     if scores is not None:
         truth, values = _from_scores(scores, info.score)
     elif logs:
         if labels is None:
             raise LogbertError("evaluate --logs needs --labels (a CSV of session id and label)")
-        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels))
+        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels), overlap)
     else:
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
         path = sessions_file(inputs, logs)
         check_sessions_fit(pipeline, path)
-        truth, values = _from_sessions(pipeline, path, input_format)
+        truth, values = _from_sessions(pipeline, path, input_format, overlap)
     metrics = detection_metrics(truth, values, info.value)
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
     metrics["sessions_file"] = ", ".join(inputs)
+    if scores is None:
+        metrics["training_overlap"] = overlap.report("evaluation")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     Console().print(metrics_table(metrics))
     typer.echo(f"Wrote {output}")
 
 
-def _from_sessions(pipeline: Pipeline, path: Path, input_format: str | None):
+def _from_sessions(
+    pipeline: Pipeline, path: Path, input_format: str | None, overlap: TrainingOverlap
+):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
     end = file_end(pipeline, path, input_format)
     for batch in iter_session_batches(path, input_format):
         labels.extend(_labels(batch, str(path)))
+        overlap.add(batch)
         values.append(pipeline.decision_scores(pipeline.batch(batch, end)))
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
     return np.asarray(labels), np.concatenate(values)
 
 
-def _from_logs(pipeline: Pipeline, files: list[str], label_map: dict[str, str]):
+def _from_logs(
+    pipeline: Pipeline, files: list[str], label_map: dict[str, str], overlap: TrainingOverlap
+):
     summary = LogReadSummary()
     sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
     say(f"Read {summary.line()}")
+    overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files)))
     return truth, pipeline.decision_scores(pipeline.batch(sessions))
 

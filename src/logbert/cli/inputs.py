@@ -121,3 +121,33 @@ def file_end(pipeline: Pipeline, path: Path, input_format: str | None):
     if pipeline.lifecycle_.lifetime_ is None:
         return None
     return file_log_end(path, input_format)
+
+
+class TrainingOverlap:
+    """Counts input sessions the model was trained or calibrated on; warns about them."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.counts = {"n_sessions": 0, "in_training": 0, "in_validation": 0}
+
+    def add(self, sessions) -> None:
+        for key, value in self.pipeline.training_overlap(sessions).items():
+            self.counts[key] += value
+
+    def report(self, what: str, validation_counts: bool = True) -> dict:
+        """Warn on stderr when the input overlaps; the record for the command's JSON output.
+
+        `validation_counts` False: re-using the validation split is no fault (calibrate).
+        """
+        n, train, val = (self.counts[k] for k in ("n_sessions", "in_training", "in_validation"))
+        if train:
+            say(
+                f"warning: {train:,} of {n:,} sessions ({train / n:.1%}) are sessions the model "
+                f"was trained on; {what} on them is not on held-out data (use `logbert split`)"
+            )
+        if val and validation_counts:
+            say(
+                f"warning: {val:,} of {n:,} sessions ({val / n:.1%}) are the validation sessions "
+                f"the threshold was calibrated on; {what} on them is not on held-out data"
+            )
+        return {**self.counts, "overlaps_training": bool(train or val)}

@@ -23,6 +23,7 @@ from logbert.errors import LogbertError
 COMMANDS = {
     "parse": "parse",
     "sessionize": "sessionize",
+    "split": "split",
     "train": "train",
     "score": "score",
     "calibrate": "calibrate",

@@ -46,6 +46,7 @@ from logbert.pipeline.logs import LogReadSummary, read_log_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.thresholds import Threshold
 from logbert.sessions.batch import SessionBatch
+from logbert.sessions.fingerprints import count_known, session_fingerprints
 from logbert.sessions.io import ANOMALY, Session
 from logbert.sessions.lifecycle import SessionLifecycle, log_end
 from logbert.sessions.sessionize import SessionizerSettings
@@ -53,6 +54,7 @@ from logbert.sessions.split import holdout
 
 PIPELINE_FILE = "pipeline.json"
 PARSER_FILE = "parser.json"
+FINGERPRINTS_FILE = "training_sessions.npz"
 TEMPLATES_FILE = "templates.csv"
 FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
@@ -132,6 +134,10 @@ class Pipeline:
             source=f"{kind} of {source or 'the training data'} ({len(calibration)} normal "
             f"sessions, seed {self.seed})",
         )
+        self.fingerprints_ = {
+            "train": session_fingerprints([normal[i] for i in train_index]),
+            "validation": session_fingerprints([normal[i] for i in val_index]),
+        }
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = self.detector.decision_function(calibration)
         self.detector_ = self.detector
@@ -322,6 +328,18 @@ class Pipeline:
             source=source,
         )
 
+    def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int]:
+        """How many of `sessions` the model was trained on, or calibrated on (same id, same
+        keys): metrics on those are not held-out."""
+        self._fitted()
+        known = getattr(self, "fingerprints_", {})
+        mine = session_fingerprints(sessions)
+        return {
+            "n_sessions": len(sessions),
+            "in_training": count_known(mine, known.get("train", np.zeros(0, np.uint64))),
+            "in_validation": count_known(mine, known.get("validation", np.zeros(0, np.uint64))),
+        }
+
     # --- templates ------------------------------------------------------------------------
 
     def templates(self) -> dict[int, str]:
@@ -371,6 +389,8 @@ class Pipeline:
             "training": getattr(self, "training_", {}),
         }
         _write_json(directory / PIPELINE_FILE, record)
+        if getattr(self, "fingerprints_", None):
+            np.savez(directory / FINGERPRINTS_FILE, **self.fingerprints_)
         if self.reads_logs:
             _write_json(directory / PARSER_FILE, self.parser_.to_state())
             _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map())
@@ -404,6 +424,7 @@ class Pipeline:
         pipeline.template_set_ = record.get("template_set")
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = read_templates(directory / TEMPLATES_FILE)
+        pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
         pipeline.parser_ = None
         if (directory / PARSER_FILE).exists():
             pipeline.parser_ = Parser.from_state(_read_json(directory / PARSER_FILE))
@@ -441,6 +462,16 @@ def model_directory(path: str | Path) -> Path:
 
 def _finished(session: Session, newest: datetime, lifetime: float) -> bool:
     return session.start is not None and (newest - session.start).total_seconds() >= lifetime
+
+
+def _read_fingerprints(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():  # a model directory from before fingerprints were kept
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (OSError, ValueError) as exc:
+        raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -1,13 +1,23 @@
-"""Seeded train/validation splits of sessions, shared by `logbert train` and the benchmarks.
+"""Splits of sessions: the seeded validation holdout of `logbert train`, and `logbert split`.
 
-It lives with the sessions, not in the HDFS protocol module, because every training run splits
-its normal sessions this way, whatever the dataset; the protocols only reuse it. Any list works
-(Session objects, key lists): only positions are drawn.
+- `holdout`: train/validation of the normal training sessions, shared by `logbert train` and
+  the benchmarks (it lives with the sessions, not in the HDFS protocol module, because every
+  training run splits this way, whatever the dataset). Any list works: only positions are drawn.
+- `split_sessions`: a sessions file into train / validation / test, by time (chronological by
+  start: the honest default for logs, later data is scored by a model of earlier data) or
+  seeded random, stratified by label when labels exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.sessions.io import ANOMALY, Session
+
+PARTS = ("train", "validation", "test")
 
 
 def holdout(sessions: list, share: float, seed: int) -> tuple[list, list]:
@@ -23,3 +33,78 @@ def holdout(sessions: list, share: float, seed: int) -> tuple[list, list]:
     train = [s for i, s in enumerate(sessions) if i not in val_index]
     val = [s for i, s in enumerate(sessions) if i in val_index]
     return train, val
+
+
+def split_sessions(
+    sessions: Sequence[Session],
+    shares: Sequence[float] = (0.6, 0.1, 0.3),
+    by: str = "auto",
+    seed: int = 0,
+) -> tuple[dict[str, list[Session]], str]:
+    """`sessions` cut into train / validation / test by `shares`; returns the parts and the
+    method used (`time` or `random`; `auto` is time when every session has a start time).
+
+    By time, sessions are ordered by start (ties by input order) and cut at the shares. Random
+    splits are seeded and stratified by label (anomaly or not) when every session has one, so
+    each part gets its share of the anomalies. Each part must get at least two sessions.
+    """
+    if len(shares) != 3 or any(s < 0 for s in shares) or not np.isclose(sum(shares), 1.0):
+        raise LogbertError(
+            f"split shares must be three non-negative numbers that add up to 1, got {shares}"
+        )
+    timed = all(s.start is not None for s in sessions)
+    method = ("time" if timed else "random") if by == "auto" else by
+    if method not in ("time", "random"):
+        raise LogbertError(f"unknown split method {by!r}: use time, random or auto")
+    if method == "time" and not timed:
+        missing = sum(s.start is None for s in sessions)
+        raise LogbertError(
+            f"--by time needs session start times; {missing} of {len(sessions)} sessions have "
+            "none (sessionize timestamped events, or use --by random)"
+        )
+    counts = _part_sizes(len(sessions), shares)
+    if method == "time":
+        order = sorted(range(len(sessions)), key=lambda i: (sessions[i].start, i))
+    else:
+        order = _stratified_order(sessions, counts, seed)
+    parts, start = {}, 0
+    for name, count in zip(PARTS, counts, strict=True):
+        parts[name] = [sessions[i] for i in order[start : start + count]]
+        start += count
+    return parts, method
+
+
+def _part_sizes(n: int, shares: Sequence[float]) -> list[int]:
+    sizes = [int(round(n * share)) for share in shares]
+    sizes[0] = n - sizes[1] - sizes[2]
+    too_small = [
+        p for p, size, share in zip(PARTS, sizes, shares, strict=True) if share > 0 and size < 2
+    ]
+    if too_small or sizes[0] < 2:
+        raise LogbertError(
+            f"{n} sessions are too few for shares {tuple(shares)}: the "
+            f"{', '.join(too_small) or 'train'} part would get fewer than two sessions"
+        )
+    return sizes
+
+
+def _stratified_order(sessions: Sequence[Session], counts: list[int], seed: int) -> list[int]:
+    """Positions in part order (train, validation, test), drawn by scikit-learn's seeded
+    `train_test_split`, stratified by label when every session has one (and each label has
+    at least two sessions)."""
+    from sklearn.model_selection import train_test_split
+
+    index = np.arange(len(sessions))
+    labels = np.array([s.label == ANOMALY for s in sessions])
+    stratified = all(s.label is not None for s in sessions) and np.bincount(labels).min() >= 2
+    parts = []
+    rest = index
+    for count in (counts[2], counts[1]):  # test first, then validation from what is left
+        if count == 0:
+            parts.append(np.zeros(0, dtype=int))
+            continue
+        strata = labels[rest] if stratified and np.bincount(labels[rest]).min() >= 2 else None
+        rest, taken = train_test_split(rest, test_size=count, random_state=seed, stratify=strata)
+        parts.append(taken)
+    test, validation = parts
+    return [int(i) for part in (rest, validation, test) for i in sorted(part)]

@@ -116,3 +116,18 @@ def test_sessions_parsed_in_another_run_are_refused(raw_logs, tmp_path):
         "evaluate", model, tmp_path / "b" / "sessions.parquet", "-o", tmp_path / "e.json"
     )
     assert "another run" in user_error(evaluated)
+
+
+def test_line_windows_and_an_automatic_format_from_raw_logs(raw_logs, tmp_path):
+    train_log, test_log, _, _ = raw_logs
+    model = tmp_path / "model"
+    result = invoke("train", train_log, "--logs", "--format", "auto", "--lines", 4,
+                    "--output", model, *TINY)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "chose hdfs" in result.output
+    record = json.loads((model / "pipeline.json").read_text())
+    assert record["sessionizer"]["lines"] == 4
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, test_log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    assert len(scores.read_text().splitlines()) == 11  # 42 lines in sessions of 4

@@ -104,13 +104,20 @@ def test_state_with_drain3(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("system", "warning"), [("Linux", "no timestamp"), ("Apache", "not fit")])
-def test_wrong_format_on_real_logs_warns_on_stderr(tmp_path, data_dir, system, warning):
+@pytest.mark.parametrize(("system", "first"), [("Linux", ":1 'Jun 14"), ("Apache", ":132 '[Sun")])
+def test_wrong_format_on_real_logs_is_an_error_naming_the_first_line(
+    tmp_path, data_dir, system, first
+):
+    """A format that reads no timestamp from any line it splits is an error (exit 2) naming the
+    first such line and what was expected, and suggesting the formats that fit."""
     log = data_dir / "loghub_2k" / system / f"{system}_2k.log"
     done = _run(str(log), "--format", "hdfs", "-o", str(tmp_path / "e.parquet"))
-    assert done.returncode == 0, done.stderr
-    assert "2,000 lines" in done.stdout and "warning" not in done.stdout
-    assert "warning: format hdfs" in done.stderr and warning in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "format hdfs read no timestamp from any of" in done.stderr
+    assert f"{system}_2k.log{first}" in done.stderr and "(yymmdd HHMMSS)" in done.stderr
     assert f"--format {system.lower()}" in done.stderr
-    right = _run(str(log), "--format", system.lower(), "-o", str(tmp_path / "e.parquet"))
-    assert right.returncode == 0 and right.stderr == ""
+    assert not (tmp_path / "e.parquet").exists()
+    right = _run(str(log), "--format", system.lower(), "--year", "2005", "-o",
+                 str(tmp_path / "e.parquet"))  # fmt: skip
+    assert right.returncode == 0 and "warning" not in right.stderr
+    assert pq.read_table(tmp_path / "e.parquet")["timestamp"].null_count == 0

@@ -201,3 +201,66 @@ def test_unwritable_output_is_refused_before_any_work(monkeypatch, capsys, hdfs_
         code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk", "-o", out)
         assert code == 2 and "Traceback" not in stderr
         assert message in " ".join(stderr.split()) and str(out) in stderr.replace("\n", "")
+
+
+@pytest.fixture
+def bgl_like(make_events):
+    return make_events(
+        Node=["n1", "n2", "n1", "n1", "n2"],
+        content=["a", "b", "c", "d", "e"],
+        template_id=[1, 2, 3, 4, 5],
+        timestamp=[datetime(2005, 6, 3, 15, 40, s * 20) for s in range(3)]
+        + [datetime(2005, 6, 3, 15, 50, 0), datetime(2005, 6, 3, 15, 50, 1)],
+        label=["-", "KERNDTLB", "-", "-", "-"],
+    )
+
+
+def test_by_field_alone_with_windows_and_with_lines(monkeypatch, capsys, bgl_like):
+    out = bgl_like.parent / "s.jsonl"
+    code, stdout, _ = run(monkeypatch, capsys, bgl_like, "--by-field", "Node", "-o", out)
+    assert code == 0 and "2 sessions (1 anomaly, 1 normal" in stdout
+    assert [(s.session_id, s.keys) for s in read_sessions(out)] == [
+        ("n1", [1, 3, 4]),
+        ("n2", [2, 5]),
+    ]
+    code, stdout, _ = run(
+        monkeypatch, capsys, bgl_like, "--by-field", "Node", "--window", "5m", "-o", out
+    )
+    assert code == 0 and "0 events had no Node value" in stdout
+    assert [s.session_id for s in read_sessions(out)] == [
+        "n1@2005-06-03T15:40:00",
+        "n2@2005-06-03T15:40:00",
+        "n1@2005-06-03T15:50:00",
+        "n2@2005-06-03T15:50:00",
+    ]
+    code, _, _ = run(monkeypatch, capsys, bgl_like, "--lines", "2", "--step", "1", "-o", out)
+    assert code == 0
+    assert [(s.session_id, s.keys) for s in read_sessions(out)] == [
+        ("#0", [1, 2]), ("#1", [2, 3]), ("#2", [3, 4]), ("#3", [4, 5]),
+    ]  # fmt: skip
+    code, _, _ = run(monkeypatch, capsys, bgl_like, "--by-field", "Node", "--lines", "2", "-o", out)
+    assert [(s.session_id, s.keys) for s in read_sessions(out)] == [
+        ("n1#0", [1, 3]), ("n2#0", [2, 5]), ("n1#1", [4]),
+    ]  # fmt: skip
+
+
+def test_by_field_errors_name_the_fields_and_why_nothing_was_written(
+    monkeypatch, capsys, bgl_like, make_events
+):
+    out = bgl_like.parent / "never.parquet"
+    code, _, stderr = run(monkeypatch, capsys, bgl_like, "--by-field", "Host", "-o", out)
+    text = " ".join(stderr.split())
+    assert code == 2 and "--by-field 'Host': the events have no such field" in text
+    assert "their header fields: Node" in text and not out.exists()
+    empty = make_events("empty.parquet", Node=["", None], template_id=[1, 2])
+    code, _, stderr = run(monkeypatch, capsys, empty, "--by-field", "Node", "-o", out)
+    assert code == 2 and "the field is empty (or null) in all 2 events" in " ".join(stderr.split())
+    untimed = make_events(
+        "untimed.parquet", Node=["a"], template_id=[1], timestamp=pa.nulls(1, pa.timestamp("us"))
+    )
+    code, _, stderr = run(
+        monkeypatch, capsys, untimed, "--by-field", "Node", "--window", "5m", "-o", out
+    )
+    assert code == 2 and "no event had a timestamp" in stderr and "--lines N" in stderr
+    code, _, stderr = run(monkeypatch, capsys, bgl_like, "--lines", "3", "--labels", out, "-o", out)
+    assert code == 2 and "--labels joins labels by session id" in stderr

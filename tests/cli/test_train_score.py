@@ -278,3 +278,18 @@ def test_split_bad_input(tmp_path):
     assert "start times" in message
     bad_shares = invoke("split", tmp_path / "few.parquet", "-o", tmp_path / "p", "--train", 0.9)
     assert "add up to 1" in user_error(bad_shares)
+
+
+def test_scores_carry_p_values_and_fpr_is_a_rule(trained, tmp_path):
+    root, model, _ = trained
+    out = tmp_path / "scores.jsonl"
+    assert invoke("score", model, root / "test.parquet", "-o", out).exit_code == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all(0 < r["p_value"] <= 1 for r in rows)
+    flagged = [r for r in rows if r["is_anomaly"]]
+    assert flagged and max(r["p_value"] for r in flagged) <= min(r["p_value"] for r in rows)
+    # 6 normal calibration sessions cannot vouch for a 1% false-alarm rate
+    message = user_error(invoke("calibrate", model, root / "train.jsonl", "--rule", "fpr:0.01"))
+    assert "needs at least 99 normal calibration sessions" in message
+    result = invoke("calibrate", model, root / "train.jsonl", "--rule", "fpr:0.05")
+    assert result.exit_code == 0, result.output

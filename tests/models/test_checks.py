@@ -97,7 +97,13 @@ def test_require_fitted_names_the_model_and_how_to_load_it():
     require_fitted(thing, "model_")
 
 
+# detectors that judge a session by something other than which keys it holds
+KEY_BLIND = {"length"}  # only the number of events counts
+
+
 def test_unseen_keys_score_above_normal_sessions(fitted):
+    if fitted.name in KEY_BLIND:
+        pytest.skip(f"{fitted.name} does not look at keys")
     scores = fitted.decision_function([[1, 2, 3, 4, 5], [1, 2, 97, 98, 99]])
     assert scores[1] > scores[0]
 

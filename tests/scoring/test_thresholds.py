@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.scoring.thresholds import Threshold, calibrate, rule_needs_labels
+from logbert.scoring.thresholds import (
+    Threshold,
+    calibrate,
+    check_rule,
+    conformal_threshold,
+    p_values,
+    rule_needs_labels,
+)
 
 
 def test_mean_plus_k_std_uses_normal_scores_only():
@@ -83,3 +90,26 @@ def test_threshold_round_trip_and_corrupt_file(tmp_path):
         Threshold.load(tmp_path / "bad.json")
     with pytest.raises(LogbertError, match="missing"):
         Threshold.load(tmp_path / "absent.json")
+
+
+def test_fpr_rule_is_the_conformal_threshold():
+    normal = np.arange(1, 1000, dtype=float)  # 999 normal scores: p-values step by 1/1000
+    assert calibrate(normal, "fpr:0.001") == 999.0  # only a score above them all
+    assert calibrate(normal, "fpr:0.01") == 990.0
+    assert conformal_threshold(normal, 0.0105) == 990.0  # floor(10.5) = 10th largest
+    p = p_values([999.5, 999.0, 990.0, 0.0], normal)
+    np.testing.assert_allclose(p, [1 / 1000, 2 / 1000, 11 / 1000, 1.0])
+    # the guarantee: a normal score is flagged (score > threshold) only if its p <= the rate
+    threshold = calibrate(normal, "fpr:0.05")
+    assert np.all(p_values(normal[normal > threshold], normal) <= 0.05)
+
+
+@pytest.mark.parametrize("rule", ["fpr:0", "fpr:1", "fpr:1.5", "fpr:-0.1", "fpr:x"])
+def test_fpr_outside_zero_one_is_refused(rule):
+    with pytest.raises(LogbertError, match="strictly between 0 and 1"):
+        check_rule(rule)
+
+
+def test_fpr_needs_enough_normal_scores():
+    with pytest.raises(LogbertError, match="at least 99 normal calibration sessions, got 10"):
+        calibrate(np.arange(10.0), "fpr:0.01")

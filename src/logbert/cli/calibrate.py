@@ -66,7 +66,7 @@ def command(
     if path.exists():
         shutil.copyfile(path, directory / "threshold.previous.json")
         kept = "; the previous one is kept in threshold.previous.json"
-    threshold.save(path)
+    pipeline.save_calibration(directory)
     typer.echo(
         f"Threshold {threshold.value:.6g} on {threshold.score} by {threshold.rule} from {where}; "
         f"wrote {path}{kept}"

@@ -102,7 +102,7 @@ def _from_logs(
 ):
     summary = LogReadSummary()
     sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
-    say(f"Read {summary.line()}")
+    say(summary.line())
     overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files)))
     return truth, pipeline.decision_scores(pipeline.batch(sessions))

@@ -105,7 +105,7 @@ def read_all(
     if logs:
         summary = LogReadSummary()
         sessions = list(pipeline.read_logs(log_files(inputs), summary, labels_map(labels)))
-        say(f"Read {summary.line()}")
+        say(summary.line())
         return sessions, ", ".join(inputs)
     if labels is not None:
         raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "

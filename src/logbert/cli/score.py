@@ -81,7 +81,7 @@ def command(
         output.unlink(missing_ok=True)
         raise LogbertError(f"{', '.join(inputs)} holds no sessions; nothing was scored")
     if logs:
-        say(f"Read {summary.line()}")
+        say(summary.line())
     typer.echo(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
         f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"

@@ -45,7 +45,17 @@ def command(
         "(--by-id or --window) them, and save the parser with the model.",
     ),  # fmt: skip
     log_format: str | None = typer.Option(
-        None, "--format", "-f", help="With --logs: built-in log format or loghub format string."
+        None,
+        "--format",
+        "-f",
+        help="With --logs: built-in log format, a loghub format string, or auto (the built-in "
+        "format that parses the most lines with timestamps; it says which).",
+    ),
+    year: int | None = typer.Option(
+        None, "--year", help="With --logs: the year of formats that do not write one."
+    ),
+    timestamp_format: str | None = typer.Option(
+        None, "--timestamp-format", help="With --logs: strptime-like format of the timestamps."
     ),
     by_id: str | None = typer.Option(
         None, "--by-id", help=r"With --logs: sessions by an id regex, e.g. 'blk_-?\d+'."
@@ -53,10 +63,21 @@ def command(
     idle_timeout: str | None = typer.Option(
         None, "--idle-timeout", help="With --by-id: close a session quiet this long (e.g. 1d)."
     ),
+    by_field: str | None = typer.Option(
+        None,
+        "--by-field",
+        help="With --logs: sessions by a header field (e.g. Node), alone "
+        "or with --window / --lines.",
+    ),  # fmt: skip
     window: str | None = typer.Option(
         None, "--window", help="With --logs: sessions are time windows of this length (5m)."
     ),
-    step: str | None = typer.Option(None, "--step", help="With --window: slide by this much."),
+    lines: int | None = typer.Option(
+        None, "--lines", help="With --logs: sessions of N consecutive lines (no time needed)."
+    ),
+    step: str | None = typer.Option(
+        None, "--step", help="With --window or --lines: slide by this much."
+    ),
     labels: Path | None = typer.Option(
         None, "--labels", help="With --logs: CSV of session id and label (anomalies left out)."
     ),
@@ -100,15 +121,23 @@ def command(
     params = _params(cls, config, epochs, seed)
     detector = cls(**params)
     check_output_path(output, "model directory", directory=True)
-    log_options = {"--format": log_format, "--by-id": by_id, "--window": window,
-                   "--labels": labels, "--templates": templates}  # fmt: skip
+    log_options = {
+        "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,
+        "--lines": lines, "--labels": labels, "--templates": templates, "--year": year,
+        "--timestamp-format": timestamp_format,
+    }  # fmt: skip
     if logs:
         files = log_files(inputs)
         if log_format is None:
             raise LogbertError("--logs needs the log format: pass --format (e.g. hdfs)")
-        resolve_format(log_format)
+        resolve_format(log_format, year, timestamp_format)  # checked before any work
         settings = SessionizerSettings(
-            by_id=by_id, idle_timeout=idle_timeout, window=window, step=step
+            by_id=by_id,
+            idle_timeout=idle_timeout,
+            window=window,
+            step=step,
+            by_field=by_field,
+            lines=lines,
         )
         settings.validate()
         label_map = labels_map(labels)
@@ -122,6 +151,8 @@ def command(
         detector,
         sessionizer=settings,
         log_format=log_format,
+        year=year,
+        timestamp_format=timestamp_format,
         parser=parser,
         known_templates=templates,
         validation_split=validation_split,

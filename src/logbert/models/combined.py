@@ -25,7 +25,7 @@ Names with `+` resolve through `registry.detector_class` to `combination(name)`:
 (cached per name) whose `parts` default is the named parts and whose `name` is the combined
 name, so `clone`, `get_params` and `registry.load_detector` work on it unchanged. The parts
 are saved in sub-directories `part_<i>_<name>/` of the model directory, each a complete model
-directory of its own.
+directory of its own (with its own threshold.json), listed in `parts.json`.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models import registry
-from logbert.models.base import Detector
-from logbert.models.checks import check_sessions, require_fitted
+from logbert.models.base import Detector, _write_json
+from logbert.models.checks import check_sessions, corrupt_file, missing_file, read_json
 from logbert.models.sequence_tools import restore_tuples
 from logbert.scoring.thresholds import Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 
 PAPER_PARTS = ("new-event", "length", "ecvc")
+MANIFEST = "parts.json"  # the parts and their sub-directories, in order
 ZERO_THRESHOLD = 1e-9  # |t_i| below this counts as a zero threshold (unit 1)
 
 
@@ -68,7 +69,9 @@ class CombinedDetector(Detector):
         if isinstance(parts, str) or not isinstance(parts, Sequence) or not parts:
             raise LogbertError(f"{self.name}: parts must be a non-empty tuple of detector names")
         for part in parts:
-            if not isinstance(part, str) or "+" in part or part not in registry.DETECTORS:
+            if isinstance(part, str) and "+" in part:
+                raise LogbertError(f"{self.name}: a part cannot itself be a combination ({part})")
+            if not isinstance(part, str) or part not in registry.DETECTORS:
                 raise LogbertError(
                     f"{self.name}: unknown part {part!r}; valid: "
                     f"{', '.join(n for n in registry.detector_names() if '+' not in n)}"
@@ -142,19 +145,31 @@ class CombinedDetector(Detector):
         return self.threshold_
 
     def _save_state(self, directory: Path) -> None:
+        manifest = []
         for index, (part, detector) in enumerate(zip(self.parts, self.parts_, strict=True)):
             detector.save(directory / _part_directory(index, part))
+            manifest.append({"name": part, "directory": _part_directory(index, part)})
+        _write_json(directory / MANIFEST, {"parts": manifest})
 
     def _load_state(self, directory: Path) -> None:
+        path = directory / MANIFEST
+        try:
+            manifest = [(p["name"], p["directory"]) for p in read_json(path)["parts"]]
+        except (KeyError, TypeError) as exc:
+            raise corrupt_file(path, exc) from exc
+        expected = [(part, _part_directory(i, part)) for i, part in enumerate(self.parts)]
+        if manifest != expected:
+            raise corrupt_file(path, f"it lists parts {manifest}, config.json {list(self.parts)}")
         self.parts_ = []
-        for index, part in enumerate(self.parts):
-            detector = registry.load_detector(directory / _part_directory(index, part))
+        for part, folder in manifest:
+            detector = registry.load_detector(directory / folder)
             if detector.name != part:
                 raise LogbertError(
-                    f"{directory}: part {index} holds a {detector.name!r} model, not {part!r}; "
+                    f"{directory / folder} holds a {detector.name!r} model, not {part!r}; "
                     "retrain the model"
                 )
-            require_fitted(detector, "threshold_")
+            if getattr(detector, "threshold_", None) is None:
+                raise missing_file(directory / folder / "threshold.json")
             self.parts_.append(detector)
 
     @classmethod

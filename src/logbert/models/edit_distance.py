@@ -11,17 +11,23 @@ tail is not judged. Open training sessions are kept as sequences like the closed
 
 Exact search, pruned by a lower bound. Any alignment matches at most |a ∩ b| positions (the
 multiset intersection, from the count vectors), so lev(a, b) >= max(m, n) - |a ∩ b|, and the
-normalised distance >= 1 - |a ∩ b| / max(m, n) (open: >= 1 - |a ∩ b| / m). Candidates are
-taken in increasing order of that bound, in blocks of `BLOCK`; the dynamic program runs on a
-whole block at once (numpy: one vectorised row update per key of `a`, the in-row dependency
-solved by a running minimum), and the search stops as soon as the next bound is not below the
-best distance found, which keeps the result exact. `max_candidates` caps how many distinct
+normalised distance >= 1 - |a ∩ b| / max(m, n) (open: >= 1 - |a ∩ b| / m). Each session takes
+its candidates in increasing order of that bound: first the FIRST_ROUND best, then rounds of
+LATER_ROUNDS, keeping only candidates whose bound is below the best distance found so far; a
+session is done when its next bound is not below its best distance, which keeps the result
+exact. Each round's (session, candidate) pairs of all sessions go through one vectorised
+dynamic program (numpy: one row update per position of the sessions, over all pairs at once;
+the in-row dependency is solved by a running minimum). `max_candidates` caps how many distinct
 training sequences one session is compared with (default 1,000; None: no cap); only when the
 cap stops a search is the score an upper bound of the true distance. Cost per DISTINCT test
 session: O(C x V) for the bounds (C distinct training sequences, V training keys) plus
 O(m x sum of the compared sequences' lengths) for the dynamic program, at most
 m x max_candidates x the longest training length. Sessions are deduplicated first, and a
-closed session equal to a training sequence scores 0 without any dynamic program.
+closed session equal to a training sequence scores 0 without any dynamic program. Measured on
+one CPU core against 600 distinct random training sequences (length 2-300, 30 keys): 12,000
+distinct near-copies take about 9 s (the bound prunes to a few candidates each); 1,000
+unrelated random sequences about 90 s (the bound prunes nothing: every one of the 600 goes
+through the dynamic program, ~1.5e8 cells/s). HDFS protocol A (11,501 test sessions): 1.6 s.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ from logbert.models.sequence_tools import distinct_sessions, pack, unpack
 from logbert.sessions.batch import SessionBatch
 
 STATE_FILE = "sequences.npz"
-TESTS_PER_SEARCH = 512  # distinct test sequences searched together (bounds: this x C floats)
+TESTS_PER_SEARCH = 512  # distinct test sequences searched together
+CHUNK_ELEMENTS = 4_000_000  # bounds and count minima: at most this many floats at once
 FIRST_ROUND = 4  # candidates per test in the first round (the nearest is usually among them)
 LATER_ROUNDS = 32  # candidates per test in each later round
 PAIRS_PER_BATCH = 1024  # (test, candidate) pairs per vectorised dynamic program
@@ -88,8 +95,9 @@ class EditDistanceDetector(Detector):
             elif is_open or keys.tobytes() not in self.exact_:
                 pending.append(index)
         pending.sort(key=lambda i: distinct[i][1].size)  # similar lengths share a DP batch
-        for start in range(0, len(pending), TESTS_PER_SEARCH):
-            chunk = pending[start : start + TESTS_PER_SEARCH]
+        per_search = max(1, min(TESTS_PER_SEARCH, CHUNK_ELEMENTS // max(1, self.lengths_.size)))
+        for start in range(0, len(pending), per_search):
+            chunk = pending[start : start + per_search]
             scores[chunk] = self._search(
                 [distinct[i][1] for i in chunk],
                 np.array([distinct[i][0] for i in chunk], dtype=bool),
@@ -100,7 +108,11 @@ class EditDistanceDetector(Detector):
         """Exact nearest normalised distance for each (non-empty) test sequence (module doc)."""
         m = np.array([t.size for t in tests], dtype=np.int64)
         counts = count_matrix(self.vocab_, tests)[:, :-1]
-        shared = np.minimum(counts[:, None, :], self.counts_[None, :, :]).sum(axis=2)
+        shared = np.empty((len(tests), self.lengths_.size))
+        step = max(1, CHUNK_ELEMENTS // max(1, self.counts_.size))
+        for first in range(0, len(tests), step):
+            part = counts[first : first + step, None, :]
+            shared[first : first + step] = np.minimum(part, self.counts_[None]).sum(axis=2)
         scale = np.where(is_open[:, None], m[:, None], np.maximum(m[:, None], self.lengths_))
         bound = 1.0 - shared / scale
         order = np.argsort(bound, axis=1, kind="stable")

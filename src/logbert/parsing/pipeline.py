@@ -219,7 +219,8 @@ def rank_formats(
 ) -> list[FormatScore]:
     """Every built-in format but raw, best first for `lines`: lines it splits with a valid
     timestamp (formats without a year are checked in a leap year when `year` is None), then
-    lines it splits, then the most literal text (`sshd`: strong evidence)."""
+    lines it splits, then the most literal words (`sshd`: strong evidence), then the least
+    literal punctuation."""
     arr = pa.array(lines, pa.string())
     ranked = []
     for name in BUILTIN_FORMATS:
@@ -231,7 +232,8 @@ def rank_formats(
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
         score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
-        ranked.append(((score.dated, score.split, words, len(literal) - words), score))
+        # ties (a syslog line fits linux and mac): the format with less punctuation to match
+        ranked.append(((score.dated, score.split, words, words - len(literal)), score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
 

@@ -55,6 +55,7 @@ from logbert.sessions.split import holdout
 PIPELINE_FILE = "pipeline.json"
 PARSER_FILE = "parser.json"
 FINGERPRINTS_FILE = "training_sessions.npz"
+CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
 FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
@@ -69,6 +70,8 @@ class Pipeline:
         *,
         sessionizer: SessionizerSettings | None = None,
         log_format: str | None = None,
+        year: int | None = None,
+        timestamp_format: str | None = None,
         parser: str = "logbert",
         known_templates: str | Path | None = None,
         validation_split: float = 0.1,
@@ -78,6 +81,8 @@ class Pipeline:
         self.detector = detector
         self.sessionizer = sessionizer
         self.log_format = log_format
+        self.year = year
+        self.timestamp_format = timestamp_format
         self.parser = parser
         self.known_templates = known_templates
         self.validation_split = validation_split
@@ -140,6 +145,7 @@ class Pipeline:
         }
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = self.detector.decision_function(calibration)
+        self.calibration_scores_ = self.validation_scores_  # normal scores behind p-values
         self.detector_ = self.detector
         self.template_set_ = template_set
         self.training_ = {
@@ -178,7 +184,8 @@ class Pipeline:
                 "(--by-id REGEX or --window DURATION)"
             )
         self.sessionizer.validate()
-        parser = Parser(resolve_format(self.log_format), self.parser, self._templates_path())
+        fmt = resolve_format(self.log_format, self.year, self.timestamp_format)
+        parser = Parser(fmt, self.parser, self._templates_path())
         summary = LogReadSummary()
         sessions = list(
             read_log_sessions(
@@ -187,7 +194,7 @@ class Pipeline:
         )
         self.log_summary_ = summary
         if log:
-            log(f"Read {summary.line()}")
+            log(summary.line())
         parser.freeze()
         self.parser_ = parser
         return self.fit(
@@ -241,6 +248,7 @@ class Pipeline:
             templates if templates is not None else self.templates(),
             top_events,
             with_open=self.lifecycle_.lifetime_ is not None,
+            calibration=getattr(self, "calibration_scores_", None),
         )
 
     def score_batches(
@@ -321,12 +329,20 @@ class Pipeline:
         detector = self._fitted()
         labelled = all(s.label is not None for s in sessions)
         labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
-        return detector.calibrate(
-            self.batch(sessions),
-            labels=labels,
-            rule=rule or detector.default_threshold_rule,
-            source=source,
+        batch = self.batch(sessions)
+        threshold = detector.calibrate(
+            batch, labels=labels, rule=rule or detector.default_threshold_rule, source=source
         )
+        normal = [i for i, s in enumerate(sessions) if s.label != ANOMALY]
+        self.calibration_scores_ = detector.decision_function(batch.take(normal))
+        return threshold
+
+    def save_calibration(self, directory: str | Path) -> Path:
+        """Write the threshold and the normal calibration scores behind the p-values."""
+        directory = Path(directory)
+        self.threshold_.save(directory / "threshold.json")
+        np.save(directory / CALIBRATION_FILE, np.asarray(self.calibration_scores_, dtype=float))
+        return directory / "threshold.json"
 
     def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int]:
         """How many of `sessions` the model was trained on, or calibrated on (same id, same
@@ -380,6 +396,8 @@ class Pipeline:
             "version": FORMAT_VERSION,
             "sessionizer": self.sessionizer.to_dict() if self.sessionizer else None,
             "log_format": self.log_format,
+            "year": self.year,
+            "timestamp_format": self.timestamp_format,
             "parser": self.parser,
             "validation_split": self.validation_split,
             "threshold_rule": self.threshold_rule,
@@ -391,6 +409,8 @@ class Pipeline:
         _write_json(directory / PIPELINE_FILE, record)
         if getattr(self, "fingerprints_", None):
             np.savez(directory / FINGERPRINTS_FILE, **self.fingerprints_)
+        if getattr(self, "calibration_scores_", None) is not None:
+            self.save_calibration(directory)
         if self.reads_logs:
             _write_json(directory / PARSER_FILE, self.parser_.to_state())
             _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map())
@@ -410,6 +430,8 @@ class Pipeline:
             detector,
             sessionizer=SessionizerSettings.from_dict(settings) if settings else None,
             log_format=record.get("log_format"),
+            year=record.get("year"),
+            timestamp_format=record.get("timestamp_format"),
             parser=record.get("parser", "logbert"),
             validation_split=record.get("validation_split", 0.1),
             threshold_rule=record.get("threshold_rule"),
@@ -425,6 +447,7 @@ class Pipeline:
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = read_templates(directory / TEMPLATES_FILE)
         pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
+        pipeline.calibration_scores_ = _read_scores(directory / CALIBRATION_FILE)
         pipeline.parser_ = None
         if (directory / PARSER_FILE).exists():
             pipeline.parser_ = Parser.from_state(_read_json(directory / PARSER_FILE))
@@ -472,6 +495,15 @@ def _read_fingerprints(path: Path) -> dict[str, np.ndarray]:
             return {name: archive[name] for name in archive.files}
     except (OSError, ValueError) as exc:
         raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
+
+
+def _read_scores(path: Path) -> np.ndarray | None:
+    if not path.exists():  # a model directory from before p-values
+        return None
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise LogbertError(f"{path} is corrupt ({exc}); rerun `logbert calibrate`") from exc
 
 
 def _write_json(path: Path, data: Any) -> None:

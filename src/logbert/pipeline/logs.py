@@ -32,9 +32,12 @@ class LogReadSummary:
     new_templates: int = 0
     sessionize_text: str = ""
     rejects_path: Path | None = None
+    notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
 
     def line(self) -> str:
-        text = f"{self.lines:,} lines read, {self.rejected:,} rejected"
+        """The summary, after the parser's notes (one per line)."""
+        text = "".join(f"{note}\n" for note in self.notes)
+        text += f"{self.lines:,} lines read, {self.rejected:,} rejected"
         if self.rejected and self.rejects_path is not None:
             text += f" (kept in {self.rejects_path})"
         if self.new_templates:
@@ -76,6 +79,8 @@ def read_log_sessions(
             yield session
     finally:
         rejects.close(keep=summary.rejected > 0)
+    summary.notes = list(parser.notes)
+    parser.check_timestamps()  # a format whose timestamps fail on every line is an error
     summary.new_templates = len(set(parser.template_map()) - known) if known else 0
     summary.sessionize_text = sessionizer.stats.summary(by_window=settings.window is not None)
     if summary.lines and summary.rejected == summary.lines:

@@ -2,7 +2,9 @@
 
 One row per session, in input order: `session_id`, every score the detector declares
 (`score_names`: LogBERT's `score`, `miss_ratio`, `max_surprise`; one `score` for the others),
-`is_anomaly` (the deciding score, named by the threshold, above its value), `open` (when the
+`is_anomaly` (the deciding score, named by the threshold, above its value), `p_value` (the
+conformal p-value of the deciding score against the normal calibration scores: the share of
+them at or above it, so a user can pick a false-alarm rate directly), `open` (when the
 model knows session lifetimes), `label` (when known) and `top_events` (detectors that explain
 themselves: the most surprising positions, their template text, the keys expected there and,
 for sessions read from raw logs, the `source` file and `line_no` of the line behind each).
@@ -15,6 +17,7 @@ from typing import Any
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
+from logbert.scoring.thresholds import p_values
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session
 
@@ -30,6 +33,7 @@ def score_rows(
     templates: dict[int, str] | None = None,
     top_events: int = 3,
     with_open: bool = True,
+    calibration: Any = None,
 ) -> list[dict[str, Any]]:
     """Score rows for one batch (`batch`: the sessions as detector input, open ones marked)."""
     scores = detector.score_sessions(batch, top_events=top_events)
@@ -39,6 +43,7 @@ def score_rows(
             "rerun `logbert calibrate`"
         )
     flagged = scores[decision] > threshold
+    p = p_values(scores[decision], calibration) if calibration is not None else None
     events = scores.get("top_events")
     named: dict[int, list[dict]] = {}  # identical sequences share one events list: name it once
     rows = []
@@ -47,6 +52,8 @@ def score_rows(
         for name in detector.score_names:
             row[name] = float(scores[name][i])
         row["is_anomaly"] = bool(flagged[i])
+        if p is not None:
+            row["p_value"] = float(p[i])
         if with_open:
             row["open"] = bool(batch.is_open[i])
         if session.label is not None:

@@ -21,7 +21,7 @@ from logbert.errors import LogbertError
 from logbert.sessions.io import stream_parquet
 
 SCORE_FORMATS = ("jsonl", "parquet")
-NOT_SCORES = ("session_id", "is_anomaly", "open", "label", "top_events")
+NOT_SCORES = ("session_id", "is_anomaly", "p_value", "open", "label", "top_events")
 _EXPECTED = pa.struct([("key", pa.int64()), ("template", pa.string()), ("prob", pa.float64())])
 _EVENT = pa.struct(
     [
@@ -43,6 +43,7 @@ def score_schema(score_names: Sequence[str] = ("score",)) -> pa.Schema:
         + [(name, pa.float64()) for name in score_names]
         + [
             ("is_anomaly", pa.bool_()),
+            ("p_value", pa.float64()),
             ("open", pa.bool_()),
             ("label", pa.string()),
             ("top_events", pa.list_(_EVENT)),

@@ -7,10 +7,14 @@ where it came from. Rules:
   `max` (the largest normal validation score), `evt:0.001` (extreme-value theory: the score a
   normal session exceeds with probability 0.001, extrapolated beyond the validation data by a
   generalized Pareto fit to its top 10%, the peaks-over-threshold method of Siffer et al.,
-  KDD 2017; a few hundred validation sessions cannot show a 0.1% tail directly);
+  KDD 2017; a few hundred validation sessions cannot show a 0.1% tail directly), `fpr:0.001`
+  (conformal: the lowest threshold at which a new normal session is flagged with probability
+  at most 0.001, exchangeability assumed; needs at least 1/0.001 - 1 normal scores);
 - from labelled validation scores: `best-f1`, `precision>=0.95`, `recall>=0.99`.
 
-A session is anomalous when its score is strictly greater than the threshold.
+A session is anomalous when its score is strictly greater than the threshold. `p_values`
+gives each session's conformal p-value against the normal calibration scores: the share of
+them at or above its score, (1 + #{calibration >= s}) / (n + 1).
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ _MEAN_STD = re.compile(r"^mean\+(\d+(?:\.\d+)?)\*?std$")
 _QUANTILE = re.compile(r"^quantile:(0(?:\.\d+)?|1(?:\.0+)?)$")
 _TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
 _EVT = re.compile(r"^evt:(0?\.\d*[1-9]\d*)$")
+_FPR = re.compile(r"^fpr:(.*)$")
 RULES_HELP = (
-    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, best-f1, precision>=P, recall>=R"
+    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, fpr:P, best-f1, precision>=P, "
+    "recall>=R"
 )
 EVT_TAIL_SHARE = 0.1  # the top 10% of the normal scores describe the tail
 EVT_MIN_PEAKS = 10
@@ -84,6 +90,9 @@ def rule_needs_labels(rule: str) -> bool:
 
 def check_rule(rule: str) -> str:
     """`rule` if it names a known rule, else a clear error (call before any training work)."""
+    if match := _FPR.match(rule):
+        _false_alarm_rate(match.group(1))
+        return rule
     known = (
         rule == "max"
         or rule_needs_labels(rule)
@@ -130,7 +139,44 @@ def calibrate(
         return float(np.quantile(normal, float(match.group(1)), method="higher"))
     if match := _EVT.match(rule):
         return peaks_over_threshold(normal, float(match.group(1)))
+    if match := _FPR.match(rule):
+        return conformal_threshold(normal, _false_alarm_rate(match.group(1)))
     raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
+
+
+def conformal_threshold(normal: np.ndarray, rate: float) -> float:
+    """The lowest threshold whose conformal p-value guarantee keeps false alarms <= `rate`.
+
+    With the n normal scores sorted high to low (c_1 >= ... >= c_n), a score above c_k has a
+    p-value of at most k / (n + 1); k = floor(rate * (n + 1)). With k = 0 the data cannot
+    vouch for the rate: a clear error instead of a threshold that promises too much.
+    """
+    n = normal.size
+    k = int(np.floor(rate * (n + 1) + 1e-9))
+    if k < 1:
+        raise LogbertError(
+            f"fpr:{rate:g} needs at least {int(np.ceil(1 / rate)) - 1} normal calibration "
+            f"sessions, got {n} (the largest of them, rule max, guarantees {1 / (n + 1):.2%}); "
+            "calibrate on more normal sessions, or extrapolate the tail with evt:P"
+        )
+    return float(np.sort(normal)[::-1][k - 1])
+
+
+def p_values(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Conformal p-value per score: (1 + #{calibration >= score}) / (n + 1)."""
+    ordered = np.sort(np.asarray(calibration, dtype=float))
+    at_or_above = ordered.size - np.searchsorted(ordered, np.asarray(scores, float), "left")
+    return (1 + at_or_above) / (ordered.size + 1)
+
+
+def _false_alarm_rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate < 1:
+        raise LogbertError(f"fpr:{text} needs a false-alarm rate strictly between 0 and 1")
+    return rate
 
 
 def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:

@@ -486,11 +486,11 @@ class LineSessionizer(Sessionizer):
     events (default `lines`: fixed windows); for logs whose time is unusable. With `field`,
     counted per value of that header field (the `lines` consecutive events with the same value).
 
-    A window is written as soon as it is full; at the end of the stream the shortest-started
-    unfinished window of each value (the tail) is written too, shorter (the later unfinished
-    windows of a sliding run lie inside it). Ids: `#k` (k = 0-based window index) or
-    `value#k`; `start`/`end` are the first and last event times (null without timestamps).
-    Events with no value of `field` are counted in `stats.n_unmatched`.
+    A window is written as soon as it is full; at the end of the stream the earliest unfinished
+    window of each value (the tail) is written too, shorter, when it holds lines no full window
+    has (the later unfinished windows of a sliding run lie inside it). Ids: `#k` (k = 0-based
+    window index) or `value#k`; `start`/`end` are the first and last event times (null
+    without timestamps). Events with no value of `field` are counted in `stats.n_unmatched`.
     """
 
     def __init__(
@@ -551,7 +551,13 @@ class LineSessionizer(Sessionizer):
             if value not in tails or index < tails[value][0]:
                 tails[value] = (index, session)
         self._open.clear()
-        return [self._close(session, value, index) for value, (index, session) in tails.items()]
+        size, stride, counts = self.lines, self._step, self._counts
+        return [
+            self._close(session, value, index)
+            for value, (index, session) in tails.items()
+            # only when it holds lines no full window has (sliding: it may lie inside the last)
+            if index == 0 or counts[value] > (index - 1) * stride + size
+        ]
 
     def _close(self, session: _Open, value: str | None, index: int) -> Session:
         session_id = f"{value}#{index}" if value is not None else f"#{index}"

@@ -1,0 +1,223 @@
+"""Timestamps on real logs: the year of year-less formats (--year, file mtime, stdin), ISO 8601
+/ RFC 3339 and epoch fields, --timestamp-format, the error when no line has a timestamp, and
+`--format auto`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.formats import parse_timestamps, resolve_format, strptime_pattern
+from logbert.parsing.pipeline import Parser, parse_files, rank_formats
+
+LINUX = [
+    "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown",
+    "Feb  2 04:02:03 combo su(pam_unix)[21416]: session opened for user cyrus",
+]
+HDFS = [
+    "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 end",
+    "081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_2 end",
+]
+BGL = [
+    "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 "
+    "RAS KERNEL INFO instruction cache parity error corrected",
+    "APPREAD 1117869872 2005.06.04 R04-M1-N4-I:J18-U11 2005-06-04-00.24.32.432192 "
+    "R04-M1-N4-I:J18-U11 RAS APP FATAL ciod: failed to read message prefix on control stream",
+]
+
+
+def _write(path, lines, mtime: datetime | None = None):
+    path.write_text("\n".join(lines) + "\n")
+    if mtime is not None:
+        stamp = mtime.timestamp()
+        os.utime(path, (stamp, stamp))
+    return path
+
+
+def _parse(tmp_path, lines, fmt, name="a.log", mtime=None):
+    log = _write(tmp_path / name, lines, mtime)
+    out = tmp_path / f"{name}.parquet"
+    summary = parse_files([str(log)], fmt, out)
+    return [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()], summary
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "logbert.cli.main", "parse", *args],
+        capture_output=True, text=True, input=stdin,
+    )  # fmt: skip
+
+
+# --- the year of formats that write none ---------------------------------------------------------
+def test_year_option_dates_yearless_formats(tmp_path):
+    times, summary = _parse(tmp_path, LINUX, resolve_format("linux", year=2005))
+    assert times == ["2005-06-14 15:16:01", "2005-02-02 04:02:03"]
+    assert summary.notes == ["timestamps: format linux writes no year; using 2005 (--year)"]
+    for name, line, want in [
+        (
+            "android",
+            "03-17 16:13:38.811  1702  2395 D WindowManager: hi",
+            "2005-03-17 16:13:38.811000",
+        ),
+        ("proxifier", "[10.30 16:49:06] chrome.exe - proxy:5070 open", "2005-10-30 16:49:06"),
+        ("openssh", "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user x", "2005-12-10 06:55:46"),
+        ("mac", "Jul  1 09:00:55 calvisitor kernel[0]: AppleThunderbolt ok", "2005-07-01 09:00:55"),
+    ]:
+        got = Parser(resolve_format(name, year=2005)).process([line]).events["timestamp"]
+        assert str(got[0]) == want, name
+    with pytest.raises(LogbertError, match="not a year"):
+        resolve_format("linux", year=20055)
+
+
+def test_year_from_file_mtime_with_dates_after_it_in_the_year_before(tmp_path):
+    times, summary = _parse(tmp_path, LINUX, resolve_format("linux"), mtime=datetime(2010, 3, 1))
+    assert times == ["2009-06-14 15:16:01", "2010-02-02 04:02:03"]
+    (note,) = summary.notes
+    assert "a.log: 2010 from the file's modification time" in note and "--year" in note
+
+
+def test_stdin_without_year_keeps_null_timestamps_and_says_why(tmp_path):
+    out = tmp_path / "e.parquet"
+    done = _run("-", "-f", "linux", "-o", str(out), stdin="\n".join(LINUX) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "timestamps stay null: format linux writes no year and stdin" in done.stderr
+    assert pq.read_table(out)["timestamp"].null_count == 2
+    done = _run("-", "-f", "linux", "--year", "2007", "-o", str(out), stdin=LINUX[0] + "\n")
+    assert done.returncode == 0 and "using 2007 (--year)" in done.stderr
+    assert str(pq.read_table(out)["timestamp"][0]) == "2007-06-14 15:16:01"
+
+
+# --- ISO 8601 / RFC 3339, epoch, --timestamp-format ---------------------------------------------
+def test_iso_and_epoch_timestamp_fields_with_offsets_to_utc(tmp_path):
+    fmt = resolve_format("<Timestamp> <Level> <Content>")
+    lines = [
+        "2024-01-02T03:04:05.5+02:00 INFO a",
+        "2024-01-02T03:04:05Z INFO b",
+        "2024-01-02T03:04:05,250 INFO c",
+        "2024-01-02T03:04:05-0130 INFO d",
+        "1117838570 INFO e",
+        "1117838570.675872 INFO f",
+        "yesterday INFO g",
+    ]
+    times, summary = _parse(tmp_path, lines, fmt)
+    assert times == [
+        "2024-01-02 01:04:05.500000",
+        "2024-01-02 03:04:05",
+        "2024-01-02 03:04:05.250000",
+        "2024-01-02 04:34:05",
+        "2005-06-03 22:42:50",
+        "2005-06-03 22:42:50.675872",
+        "None",
+    ]
+    assert "1 without a timestamp" in summary.line()  # some lines failing is fine
+    dated = resolve_format("<Date> <Time> <Content>")  # Date + Time joined: ISO too
+    got = Parser(dated).process(["2024-05-06 07:08:09+00:00 x"]).events["timestamp"]
+    assert str(got[0]) == "2024-05-06 07:08:09"
+
+
+def test_timestamp_format_strptime_like(tmp_path):
+    fmt = resolve_format("<Date> <Time> <Content>", timestamp_format="%d/%b/%Y:%H:%M:%S %z")
+    assert fmt.timestamp.fields == ("Date", "Time")
+    times, _ = _parse(tmp_path, ["10/Oct/2000:13:55:36 -0700 GET /"], fmt)
+    assert times == ["2000-10-10 20:55:36"]
+    hdfs_dmy = resolve_format("<Time> <Content>", timestamp_format="%d.%m.%Y-%H:%M")
+    times, _ = _parse(tmp_path, ["03.06.2005-15:42 hi"], hdfs_dmy, name="b.log")
+    assert times == ["2005-06-03 15:42:00"]
+    epoch = resolve_format("<Stamp> <Time> <Content>", timestamp_format="%s")
+    assert epoch.timestamp.epoch and epoch.timestamp.fields == ("Time",)
+    yearless = resolve_format("<Date> <Time> <Content>", 2011, "%m/%d %H:%M:%S")
+    times, _ = _parse(tmp_path, ["06/03 15:42:50 hi"], yearless, name="c.log")
+    assert times == ["2011-06-03 15:42:50"]
+    with pytest.raises(LogbertError, match="%Q is not supported"):
+        strptime_pattern("%Y-%Q")
+    with pytest.raises(LogbertError, match="names no month and day"):
+        strptime_pattern("%H:%M")
+    with pytest.raises(LogbertError, match="no <Timestamp>, <Date> or <Time> field"):
+        resolve_format("<Level> <Content>", timestamp_format="%Y-%m-%d")
+
+
+def test_vectorised_parse_keeps_nulls_and_bad_dates():
+    spec = resolve_format("<Timestamp> <Content>").timestamp
+    cols = {"Timestamp": pa.array(["2024-02-30T00:00:00Z", None, "2024-02-29T23:59:59+01:00"])}
+    got = parse_timestamps(cols, spec, 3).to_pylist()
+    assert got[0] is None and got[1] is None and str(got[2]) == "2024-02-29 22:59:59"
+
+
+def test_no_line_with_a_timestamp_is_an_error_naming_the_first_line_and_format(tmp_path):
+    fmt = resolve_format("<Timestamp> <Level> <Content>")
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, ["yesterday INFO a", "today INFO b"], fmt)
+    text = str(err.value)
+    assert "read no timestamp from any of 2 lines" in text
+    assert "a.log:1 'yesterday INFO a'" in text and "<Timestamp> = 'yesterday'" in text
+    assert "ISO 8601 or epoch seconds was expected" in text and "--timestamp-format" in text
+    assert not (tmp_path / "a.log.parquet").exists()
+    fmt = resolve_format("hdfs", timestamp_format="%Y-%m-%d %H:%M:%S")
+    with pytest.raises(LogbertError, match=r"'%Y-%m-%d %H:%M:%S' was expected"):
+        _parse(tmp_path, HDFS, fmt, name="b.log")
+    log = _write(tmp_path / "c.log", ["yesterday INFO a"])
+    done = _run(str(log), "-f", "<Timestamp> <Level> <Content>", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "c.log:1" in done.stderr and "ISO 8601 or epoch seconds" in done.stderr
+
+
+def test_parser_state_keeps_year_and_timestamp_format():
+    fmt = resolve_format("<Date> <Time> <Content>", 2011, "%m/%d %H:%M:%S")
+    state = json.loads(json.dumps(Parser(fmt).to_state()))
+    again = Parser.from_state(state)
+    assert again.fmt.timestamp == fmt.timestamp and again.fmt.timestamp.year == 2011
+
+
+# --- --format auto -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lines", "name"), [(HDFS, "hdfs"), (LINUX, "linux"), (BGL, "bgl")]
+)  # fmt: skip
+def test_auto_picks_the_format_and_says_so(tmp_path, lines, name):
+    _, summary = _parse(tmp_path, lines, resolve_format("auto", year=2005))
+    assert summary.notes[0].startswith(f"format auto: chose {name} (2/2 lines with a timestamp")
+    assert "runner-up" in summary.notes[0]
+    assert rank_formats(lines)[0].name == name
+    parser = Parser(resolve_format("auto"))
+    assert parser.process(lines).events.num_rows == 2 and parser.fmt.name == name
+
+
+def test_auto_through_the_cli_and_on_input_nothing_fits(tmp_path):
+    log = _write(tmp_path / "h.log", HDFS)
+    done = _run(str(log), "-f", "auto", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 0 and "format auto: chose hdfs" in done.stderr
+    assert "Date" in pq.read_table(tmp_path / "e.parquet").column_names
+    empty = _write(tmp_path / "empty.log", [])
+    empty.write_text("")
+    done = _run(str(empty), "-f", "auto", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 2 and "no lines to pick a format from" in done.stderr
+
+
+SYSTEMS = {
+    "Android": "android", "Apache": "apache", "BGL": "bgl", "HDFS": "hdfs", "HPC": "hpc",
+    "Hadoop": "hadoop", "Linux": "linux", "OpenSSH": "openssh", "Proxifier": "proxifier",
+    "Spark": "spark", "Windows": "windows", "Zookeeper": "zookeeper",
+}  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", ["loghub2_2k_corrected", "loghub_2k"])
+def test_auto_picks_the_right_format_for_every_loghub_2k_system(data_dir, tmp_path, corpus):
+    picked = {}
+    for system in SYSTEMS:
+        log = data_dir / corpus / system / f"{system}_2k.log"
+        if not log.exists():
+            pytest.skip(f"{log} not found")
+        out = tmp_path / f"{system}.parquet"
+        summary = parse_files([str(log)], resolve_format("auto"), out)
+        picked[system] = summary.notes[0].split()[3]
+        assert summary.rejected < summary.lines * 0.02, system
+        assert pq.read_table(out)["timestamp"].null_count < summary.events * 0.02, system
+    assert picked == SYSTEMS

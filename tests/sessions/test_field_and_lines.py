@@ -1,0 +1,253 @@
+"""Sessions by a header field (`--by-field`), alone or with time or count windows, and count
+windows (`--lines`): grouping, ids, the streaming contract, settings, errors."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.sessions.sessionize import (
+    FieldSessionizer,
+    LineSessionizer,
+    SessionizerSettings,
+    SessionizeStats,
+    WindowSessionizer,
+    sessionize_file,
+)
+
+T0 = datetime(2005, 6, 3, 15, 40, 0)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def _bgl_like(n: int = 60) -> pa.Table:
+    nodes = ["R02-M1-N0-C:J12-U11", "R30-M0-N9-C:J16-U01", ""]
+    return pa.table(
+        {
+            "line_no": list(range(1, n + 1)),
+            "source": ["bgl.log"] * n,
+            "timestamp": pa.array(
+                [at(13 * i) if i % 19 else None for i in range(n)], pa.timestamp("us")
+            ),
+            "Node": [nodes[i % 3] if i % 7 else None for i in range(n)],
+            "content": [f"msg {i}" for i in range(n)],
+            "template_id": [i % 5 for i in range(n)],
+            "label": ["-" if i % 11 else "KERNDTLB" for i in range(n)],
+        }
+    )
+
+
+def _push_all(sessionizer, table: pa.Table, size: int):
+    out = []
+    for offset in range(0, table.num_rows, size):
+        out.extend(sessionizer.push(table.slice(offset, size)))
+    return out + sessionizer.flush()
+
+
+def test_by_field_alone_one_session_per_value():
+    table = pa.table({"Node": ["a", "b", "a", None, ""], "template_id": [1, 2, 3, 4, 5]})
+    stream = FieldSessionizer("Node")
+    sessions = _push_all(stream, table, 2)
+    assert [(s.session_id, s.keys) for s in sessions] == [("a", [1, 3]), ("b", [2])]
+    assert stream.stats.n_unmatched == 2
+    assert "2 events had no Node value" in stream.stats.summary(by_window=False)
+
+
+def test_by_field_alone_with_idle_timeout_and_labels_by_value():
+    table = pa.table(
+        {
+            "Node": ["a", "b", "b", "a"],
+            "template_id": [1, 2, 3, 4],
+            "timestamp": [at(0), at(10), at(100), at(200)],
+        }
+    )
+    stream = FieldSessionizer("Node", labels={"a": "anomaly"}, idle_timeout="1m")
+    sessions = _push_all(stream, table, 1)
+    assert [(s.session_id, s.keys, s.label) for s in sessions] == [
+        ("a", [1], "anomaly"),  # quiet for 100 s > 1m
+        ("b", [2, 3], None),
+        ("a", [4], "anomaly"),  # came back: a new session with the same id
+    ]
+    assert stream.stats.n_reopened == 1
+
+
+def test_by_field_with_windows_one_session_per_value_and_window():
+    table = pa.table(
+        {
+            "Node": ["R02-M1-N0-C:J12-U11", "x", "R02-M1-N0-C:J12-U11", "x", "x"],
+            "template_id": [1, 2, 3, 4, 5],
+            "timestamp": [at(10), at(20), at(100), at(400), at(900)],
+            "label": ["-", "-", "KERNDTLB", "-", "-"],
+        }
+    )
+    stream = WindowSessionizer("5m", field="Node")
+    first = stream.push(table.slice(0, 4))
+    assert first == []  # 400 s: nothing is a window past its end yet
+    closed = stream.push(table.slice(4))
+    assert [(s.session_id, s.keys, s.label) for s in closed] == [
+        ("R02-M1-N0-C:J12-U11@2005-06-03T15:40:00", [1, 3], "anomaly"),
+        ("x@2005-06-03T15:40:00", [2], "normal"),
+        ("x@2005-06-03T15:45:00", [4], "normal"),
+    ]
+    assert closed[0].start == T0 and closed[0].end == at(300)
+    assert [s.session_id for s in stream.flush()] == ["x@2005-06-03T15:55:00"]
+
+
+def test_lines_fixed_and_sliding_count_windows():
+    table = pa.table({"template_id": list(range(7))})
+    fixed = _push_all(LineSessionizer(3), table, 2)
+    assert [(s.session_id, s.keys) for s in fixed] == [
+        ("#0", [0, 1, 2]),
+        ("#1", [3, 4, 5]),
+        ("#2", [6]),  # the tail, shorter
+    ]
+    sliding = _push_all(LineSessionizer(4, step=2), table, 3)
+    assert [(s.session_id, s.keys) for s in sliding] == [
+        ("#0", [0, 1, 2, 3]),
+        ("#1", [2, 3, 4, 5]),
+        ("#2", [4, 5, 6]),  # the tail; #3 ([6]) lies inside it
+    ]
+    assert all(s.start is None for s in sliding)
+    stream = LineSessionizer(2)
+    assert [s.keys for s in stream.push(table.slice(0, 5))] == [[0, 1], [2, 3]]  # as they fill
+
+
+def test_lines_by_field_count_per_value():
+    table = pa.table(
+        {"Node": ["a", "b", "a", "a", None, "b", "a"], "template_id": [1, 2, 3, 4, 5, 6, 7]}
+    )
+    stream = LineSessionizer(2, field="Node")
+    sessions = _push_all(stream, table, 1)
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("a#0", [1, 3]),
+        ("b#0", [2, 6]),
+        ("a#1", [4, 7]),
+    ]
+    assert stream.stats.n_unmatched == 1
+    assert "1 events had no Node value" in stream.stats.summary(by_window=False)
+
+
+@pytest.mark.parametrize("size", [1, 7, 1000])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        SessionizerSettings(by_field="Node"),
+        SessionizerSettings(by_field="Node", idle_timeout="2m"),
+        SessionizerSettings(by_field="Node", window="2m"),
+        SessionizerSettings(by_field="Node", window="2m", step="1m"),
+        SessionizerSettings(lines=5),
+        SessionizerSettings(lines=5, step="2"),
+        SessionizerSettings(by_field="Node", lines=4, step="3"),
+    ],
+)
+def test_push_flush_matches_the_file_and_every_line_lands(tmp_path, size, settings):
+    table = _bgl_like()
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path, row_group_size=10)
+    file_stats = SessionizeStats()
+    from_file = list(sessionize_file(path, settings.build(stats=file_stats), batch_size=5))
+    stats = SessionizeStats()
+    streamed = _push_all(settings.build(stats=stats, track_lines=True), table, size)
+    assert [(s.session_id, s.keys, s.label) for s in streamed] == [
+        (s.session_id, s.keys, s.label) for s in from_file
+    ]
+    assert stats == file_stats and len(streamed) > 1
+    ids = [s.session_id for s in streamed]
+    if settings.idle_timeout is None:
+        assert len(set(ids)) == len(ids)  # stable, distinct ids
+    covered = {line for s in streamed for line in s.lines}
+    expected = {
+        ("bgl.log", n)
+        for n, node, ts in zip(
+            table["line_no"].to_pylist(),
+            table["Node"].to_pylist(),
+            table["timestamp"].to_pylist(),
+            strict=True,
+        )  # fmt: skip
+        if (node or settings.by_field is None) and (ts is not None or settings.window is None)
+    }
+    assert covered == expected  # nothing dropped silently (all but counted events)
+
+
+def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
+    path = tmp_path / "events.parquet"
+    pq.write_table(_bgl_like(), path)
+    for settings in [
+        SessionizerSettings(by_field="Host"),
+        SessionizerSettings(by_field="Host", window="5m"),
+        SessionizerSettings(by_field="Host", lines=10),
+    ]:
+        with pytest.raises(LogbertError) as err:
+            list(sessionize_file(path, settings.build()))
+        text = str(err.value)
+        assert "--by-field 'Host': the events have no such field" in text
+        assert "their header fields: Node" in text
+    with pytest.raises(LogbertError, match="'Host'.*header fields: none"):
+        LineSessionizer(3, field="Host").push(pa.table({"template_id": [1]}), where="live")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"by_id": "blk", "by_field": "Node"}, "--by-id and --by-field both name the session"),
+        ({"window": "5m", "lines": 10}, "give exactly one of"),
+        ({"by_id": "blk", "lines": 10}, "give exactly one of"),
+        ({"by_field": "Node", "step": "1m"}, "--step slides time windows (--window) or count"),
+        ({"by_field": "Node", "window": "5m", "idle_timeout": "1h"}, "--by-field alone"),
+        ({"lines": 10, "idle_timeout": "1h"}, "use it with --by-id"),
+        ({"lines": 0}, "--lines 0: give a number of lines"),
+        ({"lines": 10, "step": "1m"}, "--step '1m': give a number of lines"),
+        ({"lines": 10, "step": "20"}, "--step 20 is longer than --lines 10"),
+        ({"by_field": " "}, "--by-field needs a header field name"),
+    ],
+)
+def test_settings_validate_new_modes(settings, message):
+    with pytest.raises(LogbertError, match=re.escape(message)):
+        SessionizerSettings(**settings).validate()
+
+
+def test_settings_round_trip_describe_and_build_new_modes():
+    import json
+
+    cases = [
+        (SessionizerSettings(by_field="Node"), "by field Node", FieldSessionizer),
+        (
+            SessionizerSettings(by_field="Node", idle_timeout="1h"),
+            "by field Node, idle timeout 1h",
+            FieldSessionizer,
+        ),
+        (
+            SessionizerSettings(by_field="Node", window="5m"),
+            "by field Node, windows of 5m",
+            WindowSessionizer,
+        ),
+        (
+            SessionizerSettings(lines=100, step="50"),
+            "windows of 100 lines every 50",
+            LineSessionizer,
+        ),
+        (
+            SessionizerSettings(by_field="Node", lines=20),
+            "by field Node, windows of 20 lines",
+            LineSessionizer,
+        ),
+    ]
+    for settings, text, kind in cases:
+        data = json.loads(json.dumps(settings.to_dict()))
+        assert SessionizerSettings.from_dict(data) == settings
+        assert settings.describe() == text
+        assert isinstance(settings.build(), kind)
+    assert SessionizerSettings.from_dict({"window": "5m"}).by_field is None  # older files
+    with pytest.raises(LogbertError, match="lines must be an integer"):
+        SessionizerSettings.from_dict({"lines": "100"})
+    with pytest.raises(LogbertError, match="--labels joins labels"):
+        SessionizerSettings(lines=5).build(labels={"a": "normal"})
+    built = SessionizerSettings(by_field="Node").build(labels={"a": "normal"})
+    assert built.labels == {"a": "normal"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -34,12 +34,16 @@ COMMANDS = {
 
 
 class _LazyCommands(TyperGroup):
-    """A command group that imports a command's module only when that command is needed."""
+    """A command group that imports a command's module only when that command is needed.
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    (Typer's own Click types only: recent Typer releases vendor Click, so `click` itself is not
+    installed with logbert.)
+    """
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(f"logbert.cli.{COMMANDS[cmd_name]}")

@@ -32,8 +32,8 @@ DETECTORS: dict[str, str] = {
     "ecvc": "logbert.models.ecvc:ECVCDetector",
     "ngram": "logbert.models.ngram:NgramDetector",
     "edit-distance": "logbert.models.edit_distance:EditDistanceDetector",
-    # combinations (flag when any part flags): any "a+b+..." name resolves in detector_class
-    "combined": "logbert.models.combined:CombinedDetector",
+    # combinations (flag when any part flags): the paper's; any other "a+b+..." name, and
+    # `combined` (CombinedDetector with its `parts` given in Python), resolve in detector_class
     "new-event+length+ecvc": "logbert.models.combined:NewEventLengthEcvc",
 }
 CHECKPOINTS_DIR = "checkpoints"
@@ -46,8 +46,9 @@ def detector_names() -> list[str]:
 
 
 def detector_class(name: str) -> type[Detector]:
-    if name not in DETECTORS and "+" in name:  # a combination of registered detectors
-        return importlib.import_module("logbert.models.combined").combination(name)
+    if name not in DETECTORS and ("+" in name or name == "combined"):  # a combination
+        combined = importlib.import_module("logbert.models.combined")
+        return combined.CombinedDetector if name == "combined" else combined.combination(name)
     if name not in DETECTORS:
         raise LogbertError(f"unknown model {name!r}; valid: {', '.join(detector_names())}")
     module_name, class_name = DETECTORS[name].split(":")

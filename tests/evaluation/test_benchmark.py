@@ -165,3 +165,11 @@ def test_real_protocol_a_count_detectors(data_dir, tmp_path):
     for row in result["rows"]:
         assert row["metrics"]["roc_auc"] > 0.99
         assert row["metrics"]["recall"] > 0.95
+
+
+def test_all_means_the_detectors_that_learn_from_normal_sessions():
+    names = benchmark.resolve_models("all")
+    assert "logbert" in names and "pca" in names
+    assert not {"knn", "decision-tree", "random-forest", "logistic-regression"} & set(names)
+    with pytest.raises(LogbertError, match="labelled anomalies"):
+        benchmark.resolve_models("pca,knn")

@@ -7,7 +7,12 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.models.base import read_config
-from logbert.models.checks import check_sessions, check_training, require_fitted
+from logbert.models.checks import (
+    check_labelled_training,
+    check_sessions,
+    check_training,
+    require_fitted,
+)
 from logbert.models.registry import DETECTORS, detector_class, load_detector
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session
@@ -19,6 +24,7 @@ FAST = {
 }
 NAMES = sorted(DETECTORS)
 NORMAL = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 4, 5], [1, 2, 3, 5], [1, 3, 2, 4, 5]] * 5
+ANOMALOUS = [[9, 9, 9, 8], [5, 4, 3, 2, 1, 7]]
 BOOK_KEEPING = {"config.json", "history.json", "threshold.json"}
 
 
@@ -26,11 +32,29 @@ def make(name: str):
     return detector_class(name)(**FAST.get(name, {}))
 
 
+def fit(detector, sessions=NORMAL, **options):
+    """Supervised detectors also get the anomalous sessions, with labels (they need both)."""
+    if not detector.supervised:
+        return detector.fit(sessions, **options)
+    labels = np.array([0] * len(sessions) + [1] * len(ANOMALOUS))
+    return detector.fit(list(sessions) + ANOMALOUS, labels, **options)
+
+
+def calibration(detector, sessions):
+    """Calibration sessions: labelled (with the anomalies) for supervised detectors."""
+    if not detector.supervised:
+        return sessions
+    labels = [Session(session_id=str(i), keys=k, label="normal") for i, k in enumerate(sessions)]
+    return labels + [
+        Session(session_id=f"a{i}", keys=k, label="anomaly") for i, k in enumerate(ANOMALOUS)
+    ]
+
+
 @pytest.fixture(scope="module", params=NAMES)
 def fitted(request):
     detector = make(request.param)
-    detector.fit(NORMAL, validation=NORMAL[:4])
-    detector.calibrate(NORMAL[:8])
+    fit(detector, validation=calibration(detector, NORMAL[:4]))
+    detector.calibrate(calibration(detector, NORMAL[:8]))
     return detector
 
 
@@ -53,7 +77,7 @@ def test_predict_before_calibrate_is_a_clear_error(fitted, tmp_path):
     assert not hasattr(loaded, "threshold_")
     with pytest.raises(LogbertError, match="no calibrated threshold"):
         loaded.predict([[1, 2, 3]])
-    loaded.calibrate(NORMAL[:8])
+    loaded.calibrate(calibration(loaded, NORMAL[:8]))
     assert loaded.predict([[1, 2, 3]]).shape == (1,)
 
 
@@ -84,6 +108,26 @@ def test_check_training_leaves_out_sessions_labelled_anomalous():
         check_training([], None, "demo")
     with pytest.raises(LogbertError, match="all 2 sessions given to demo are empty"):
         check_training([[], []], None, "demo")
+
+
+def test_check_labelled_training_keeps_both_classes_with_their_labels():
+    batch = check_labelled_training([[1], [2], [3], [4]], [0, 1, -1, True], "demo")
+    assert [k.tolist() for k in batch.keys] == [[1], [2], [4]]  # unknown (-1) labels left out
+    assert batch.labels.tolist() == [0, 1, 1]
+    marked = SessionBatch.from_keys([[1], [2]], [True, False])
+    assert check_labelled_training(marked, [1, 0], "demo").is_open.tolist() == [True, False]
+    with pytest.raises(LogbertError, match="no training sessions: demo needs labelled"):
+        check_labelled_training([], [], "demo")
+    with pytest.raises(LogbertError, match="demo is a supervised model: fit.X, y. needs labels"):
+        check_labelled_training([[1], [2]], None, "demo")
+    with pytest.raises(LogbertError, match="3 labels for 2 sessions"):
+        check_labelled_training([[1], [2]], [0, 1, 0], "demo")
+    with pytest.raises(LogbertError, match="both normal and anomalous sessions; got only 2 normal"):
+        check_labelled_training([[1], [2]], [0, 0], "demo")
+    with pytest.raises(LogbertError, match="got only 1 anomalous .1 with unknown labels left out"):
+        check_labelled_training([[1], [2]], [1, -1], "demo")
+    with pytest.raises(LogbertError, match="all 2 sessions given to demo are empty"):
+        check_labelled_training([[], []], [0, 1], "demo")
 
 
 def test_require_fitted_names_the_model_and_how_to_load_it():
@@ -147,6 +191,6 @@ def test_missing_or_corrupt_state_files_are_clear_errors(fitted, tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_training_is_deterministic(name):
     sessions = [[1, 2, 3, 4, 5], [5, 4, 3], [1, 99], []]
-    first = make(name).fit(NORMAL).decision_function(sessions)
-    second = make(name).fit(NORMAL).decision_function(sessions)
+    first = fit(make(name)).decision_function(sessions)
+    second = fit(make(name)).decision_function(sessions)
     np.testing.assert_array_equal(first, second)

@@ -2,8 +2,9 @@
 
 Constructor stores parameters only (get_params/set_params/clone by introspection); fitted
 attributes end in `_` and exist only after fit or load; fit(X, y, validation=) leaves sessions
-labelled anomalous out and calibrates `threshold_` with the detector's own rule; every input
-form (key lists, Session objects, SessionBatch) goes through the same checks.
+labelled anomalous out (supervised detectors instead learn from both classes and require y) and
+calibrates `threshold_` with the detector's own rule; every input form (key lists, Session
+objects, SessionBatch) goes through the same checks.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ TINY = {
     "logbert": {"epochs": 2, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16},
     "deeplog": {"epochs": 2, "hidden_size": 8, "embedding_dim": 4},
 }
+SUPERVISED = {"knn", "decision-tree", "logistic-regression", "random-forest"}
 RULES = {"logbert": "max", "deeplog": "mean+2std"}  # count-vector detectors: mean+2std
+RULES.update(dict.fromkeys(SUPERVISED, "best-f1"))
 NAMES = detector_names()
 NORMAL = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 4, 5], [1, 2, 3, 5], [1, 3, 2, 4, 5]] * 5
 ANOMALOUS = [[9, 9, 9, 8], [5, 4, 3, 2, 1, 7]]
@@ -36,13 +39,30 @@ def make(name: str):
     return detector_class(name)(**TINY.get(name, {}))
 
 
+def training(name: str) -> tuple[list, np.ndarray | None]:
+    """(X, y) a detector is fit on: supervised ones get both classes and their labels."""
+    if name in SUPERVISED:
+        return NORMAL + ANOMALOUS, np.array([0] * len(NORMAL) + [1] * len(ANOMALOUS))
+    return NORMAL, None
+
+
+def validation(name: str):
+    """Six validation sessions: labelled (4 normal, 2 anomalous) for supervised detectors."""
+    if name in SUPERVISED:
+        batch = SessionBatch.from_keys(NORMAL[:4] + ANOMALOUS)
+        return SessionBatch(batch.keys, batch.is_open, labels=np.array([0, 0, 0, 0, 1, 1]))
+    return NORMAL[:6]
+
+
 @pytest.fixture(scope="module", params=NAMES)
 def fitted(request):
-    return make(request.param).fit(NORMAL)
+    return make(request.param).fit(*training(request.param))
 
 
 def test_registry_lists_every_detector_sorted():
     assert sorted(DETECTORS) == NAMES and "logbert" in NAMES
+    assert set(NAMES) >= SUPERVISED
+    assert {name for name in NAMES if detector_class(name).supervised} == SUPERVISED
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -73,19 +93,20 @@ def test_clone_is_unfitted_with_equal_params(fitted):
 @pytest.mark.parametrize("name", NAMES)
 def test_fit_returns_self_sets_fitted_attributes_and_calibrates(name):
     detector = make(name)
-    assert detector.fit(NORMAL) is detector
+    X, y = training(name)
+    assert detector.fit(X, y) is detector
     for attribute in ("threshold_", "training_info_", "history_"):
         assert hasattr(detector, attribute)
     threshold = detector.threshold_
     assert threshold.rule == detector.default_threshold_rule == RULES.get(name, "mean+2std")
     assert threshold.score == detector.decision_score
     assert "training sessions (in-sample" in threshold.source
-    assert threshold.n_sessions == len(NORMAL)
+    assert threshold.n_sessions == len(X)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_validation_given_to_fit_calibrates_the_threshold(name):
-    detector = make(name).fit(NORMAL, validation=NORMAL[:6])
+    detector = make(name).fit(*training(name), validation=validation(name))
     assert detector.threshold_.n_sessions == 6 and "validation" in detector.threshold_.source
     assert detector.calibrate(NORMAL[:8], rule="max").rule == "max"
     assert detector.threshold_.score == detector.decision_score
@@ -93,8 +114,8 @@ def test_validation_given_to_fit_calibrates_the_threshold(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_seed_same_data_same_scores(name):
-    first = make(name).fit(NORMAL).decision_function(PROBE)
-    second = make(name).fit(NORMAL).decision_function(PROBE)
+    first = make(name).fit(*training(name)).decision_function(PROBE)
+    second = make(name).fit(*training(name)).decision_function(PROBE)
     np.testing.assert_allclose(first, second, rtol=1e-6)
 
 
@@ -112,7 +133,7 @@ def test_unfitted_use_is_a_clear_error(name, tmp_path):
     assert not (tmp_path / "model").exists()
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", sorted(set(NAMES) - SUPERVISED))
 def test_sessions_labelled_anomalous_are_left_out_of_training(name):
     labels = [0] * len(NORMAL) + [1] * len(ANOMALOUS)
     with_labels = make(name).fit(NORMAL + ANOMALOUS, np.array(labels))
@@ -129,6 +150,33 @@ def test_sessions_labelled_anomalous_are_left_out_of_training(name):
         make(name).fit(ANOMALOUS, [1, 1])
 
 
+@pytest.mark.parametrize("name", sorted(SUPERVISED))
+def test_supervised_detectors_learn_from_both_classes(name):
+    X, y = training(name)
+    detector = make(name).fit(X, y)
+    assert detector.training_info_["n_anomalies_left_out"] == 0
+    assert detector.training_info_["n_anomalous"] == len(ANOMALOUS)
+    assert detector.threshold_.n_sessions == len(X) and detector.threshold_.n_anomalies == 2
+    scores = detector.decision_function(X)
+    assert scores[len(NORMAL) :].min() > scores[: len(NORMAL)].max()  # anomalies were learnt
+    assert ((scores >= 0) & (scores <= 1)).all()  # anomaly probabilities
+
+
+@pytest.mark.parametrize("name", sorted(SUPERVISED))
+def test_supervised_detectors_refuse_one_class_or_missing_labels(name):
+    one_class = "a supervised model needs both normal and anomalous sessions; got only"
+    with pytest.raises(LogbertError, match=f"{one_class} 20 normal"):
+        make(name).fit(NORMAL, np.zeros(len(NORMAL)))
+    with pytest.raises(LogbertError, match=f"{one_class} 2 anomalous"):
+        make(name).fit(ANOMALOUS, [1, 1])
+    with pytest.raises(LogbertError, match=f"{one_class} 20 normal .2 with unknown labels"):
+        make(name).fit(NORMAL + ANOMALOUS, [0] * len(NORMAL) + [-1, -1])
+    with pytest.raises(LogbertError, match=f"{name} is a supervised model: fit.X, y. needs"):
+        make(name).fit(NORMAL + ANOMALOUS)
+    with pytest.raises(LogbertError, match="labels for"):
+        make(name).fit(NORMAL, [0, 1])
+
+
 def test_predict_right_after_fit(fitted):
     verdicts = fitted.predict(PROBE + ANOMALOUS)
     assert verdicts.shape == (len(PROBE) + 2,) and set(verdicts.tolist()) <= {0, 1}
@@ -141,7 +189,8 @@ def test_session_objects_and_session_batches_are_accepted(fitted):
     np.testing.assert_array_equal(fitted.decision_function(sessions), expected)
     np.testing.assert_array_equal(fitted.decision_function(SessionBatch.from_keys(PROBE)), expected)
     np.testing.assert_array_equal(fitted.decision_function([np.array(k) for k in PROBE]), expected)
-    refit = clone(fitted).fit(SessionBatch.from_keys(NORMAL))
+    X, y = training(fitted.name)
+    refit = clone(fitted).fit(SessionBatch.from_keys(X), y)
     np.testing.assert_allclose(refit.decision_function(PROBE), expected, rtol=1e-6)
     with pytest.raises(LogbertError, match="session 1 is not a sequence of integer log keys"):
         fitted.decision_function([[1, 2], "abc"])

@@ -30,6 +30,7 @@ COMMANDS = {
     "evaluate": "evaluate",
     "report": "report",
     "benchmark": "benchmark",
+    "watch": "watch",
 }
 
 

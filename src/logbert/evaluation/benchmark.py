@@ -85,13 +85,24 @@ Progress = Callable[[str], None]
 
 
 def resolve_models(spec: str) -> list[str]:
-    """`all` or a comma-separated list of registered detector names."""
-    names = sorted(DETECTORS) if spec.strip() == "all" else [n.strip() for n in spec.split(",")]
+    """`all` (every detector that learns from normal sessions) or a comma-separated list.
+
+    The protocols train on normal sessions only, so supervised detectors (which need labelled
+    anomalies to train on) are not part of `all`, and naming one is an error.
+    """
+    unsupervised = [n for n in sorted(DETECTORS) if not detector_class(n).supervised]
+    names = unsupervised if spec.strip() == "all" else [n.strip() for n in spec.split(",")]
     unknown = [n for n in names if n not in DETECTORS]
     if unknown or not names:
         raise LogbertError(
             f"unknown model(s) {', '.join(unknown) or spec!r}; valid: all or "
             f"{', '.join(sorted(DETECTORS))}"
+        )
+    supervised = [n for n in names if n not in unsupervised]
+    if supervised:
+        raise LogbertError(
+            f"{', '.join(supervised)} learn from labelled anomalies; these protocols train on "
+            f"normal sessions only. Unsupervised detectors: {', '.join(unsupervised)}"
         )
     return names
 

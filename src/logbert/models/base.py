@@ -18,6 +18,9 @@ Detectors are scikit-learn estimators (`sklearn.base.BaseEstimator`), so `get_pa
   `threshold_` with the detector's `default_threshold_rule` (on `validation` when given, else
   in-sample on the training sessions), so a fitted detector can `predict` at once; callers
   recalibrate on proper validation data with `calibrate`.
+- Supervised detectors (`supervised = True`, `models/supervised.py`) learn from both
+  classes instead: `y` is required, anomalies are kept, and `threshold_` is calibrated with
+  labels (see `SupervisedDetector.fit`).
 - Scores: `score_names` declares every per-session score a detector computes,
   `decision_score` names the one `decision_function`, thresholds and `predict` use, and
   `score_sessions` returns them all in one pass.
@@ -60,6 +63,8 @@ class Detector(BaseEstimator, ABC):
     score_names: ClassVar[tuple[str, ...]] = ("score",)
     # the rule `fit` calibrates `threshold_` with (and `calibrate` uses when given none)
     default_threshold_rule: ClassVar[str] = DEFAULT_RULE
+    # True for detectors that learn from labelled normal AND anomalous sessions (y required)
+    supervised: ClassVar[bool] = False
     # learned attributes that must exist before scoring or saving (besides threshold_)
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_",)
 

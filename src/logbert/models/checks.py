@@ -4,12 +4,14 @@ Detectors call these instead of validating on their own: the same bad input (no 
 session that is not a list of integer keys, labels that do not match the sessions, a missing
 or corrupt state file, scoring before training) gives the same message whichever model is in
 use. `check_sessions` / `check_training` are the one entry for detector input (built on
-`sessions.batch.as_batch`); `require_fitted` looks for the fitted attributes (names ending in
+`sessions.batch.as_batch`; `check_labelled_training` for supervised detectors, which learn
+from both classes); `require_fitted` looks for the fitted attributes (names ending in
 `_`, which exist only after `fit` or `load`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -48,6 +50,42 @@ def check_training(X: Any, y: Any = None, name: str = "detector") -> SessionBatc
     if not len(batch):
         why = f" (all {n_given} given were labelled anomalous)" if n_given else ""
         raise LogbertError(f"no training sessions: {name} needs normal sessions to learn from{why}")
+    if not any(keys.size for keys in batch.keys):
+        raise LogbertError(
+            f"no training sessions: all {len(batch)} sessions given to {name} are empty (no "
+            "log keys); check that sessionize found events"
+        )
+    return batch
+
+
+def check_labelled_training(X: Any, y: Any, name: str = "detector") -> SessionBatch:
+    """The sessions a supervised detector learns from, with their labels (`batch.labels`).
+
+    Unlike `check_training`, anomalies are kept: `y` (required, one per session) is 1 =
+    anomaly, 0 = normal; sessions with any other label (-1: unknown) are left out. An error when
+    there are no sessions, no labels, or not both classes among the labelled sessions.
+    """
+    batch = check_sessions(X)
+    if not len(batch):
+        raise LogbertError(f"no training sessions: {name} needs labelled sessions to learn from")
+    if y is None:
+        raise LogbertError(
+            f"{name} is a supervised model: fit(X, y) needs labels y (1 = anomaly, 0 = normal, "
+            "one per session); got none"
+        )
+    labels = check_labels(y, len(batch))
+    known = np.flatnonzero((labels == 0) | (labels == 1))
+    batch = dataclasses.replace(batch, labels=labels.astype(np.int8)).take(known)
+    n_anomalous = int(np.sum(batch.labels == 1))
+    n_normal = len(batch) - n_anomalous
+    if not n_anomalous or not n_normal:
+        got = f"{n_normal} normal" if n_normal else f"{n_anomalous} anomalous"
+        unknown = len(labels) - len(known)
+        extra = f" ({unknown} with unknown labels left out)" if unknown else ""
+        raise LogbertError(
+            f"a supervised model needs both normal and anomalous sessions; got only {got}"
+            f"{extra}: {name} cannot learn from one class"
+        )
     if not any(keys.size for keys in batch.keys):
         raise LogbertError(
             f"no training sessions: all {len(batch)} sessions given to {name} are empty (no "

@@ -32,6 +32,11 @@ DETECTORS: dict[str, str] = {
     "ecvc": "logbert.models.ecvc:ECVCDetector",
     "ngram": "logbert.models.ngram:NgramDetector",
     "edit-distance": "logbert.models.edit_distance:EditDistanceDetector",
+    # supervised (fit needs labels of both classes, see models/supervised.py)
+    "knn": "logbert.models.supervised:KNNDetector",
+    "decision-tree": "logbert.models.supervised:DecisionTreeDetector",
+    "logistic-regression": "logbert.models.supervised:LogisticRegressionDetector",
+    "random-forest": "logbert.models.supervised:RandomForestDetector",
     # combinations (flag when any part flags): the paper's; any other "a+b+..." name, and
     # `combined` (CombinedDetector with its `parts` given in Python), resolve in detector_class
     "new-event+length+ecvc": "logbert.models.combined:NewEventLengthEcvc",

@@ -35,7 +35,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -49,6 +49,7 @@ from logbert.sessions.io import ANOMALY, NORMAL, Session, parquet_logbert_metada
 from logbert.sessions.labels import event_label
 
 EVENT_BATCH_SIZE = 65536
+SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
 _EPOCH = datetime(1970, 1, 1)
 _UNITS_US = {"ms": 1_000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000}
 _UNITS_US["d"] = 24 * _UNITS_US["h"]
@@ -200,6 +201,78 @@ class Sessionizer:
     def _flush(self) -> list[Session]:
         raise NotImplementedError
 
+    # --- snapshot / restore: resume a stream exactly (plain JSON) -----------------------------
+
+    def snapshot(self) -> dict:
+        """Everything needed to resume this stream exactly, as plain JSON: the kind and
+        settings (checked by `restore`), the counts, and every session still held (keys, times,
+        line labels seen, raw lines when tracked). Labels by id are not in it: pass them again
+        to `SessionizerSettings.build`."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "kind": type(self).__name__,
+            "settings": self._settings(),
+            "track_lines": self.track_lines,
+            "done": self._done,
+            "stats": asdict(self.stats),
+            **self._snapshot(),
+        }
+
+    def restore(self, state: dict) -> Sessionizer:
+        """Continue the stream `snapshot()` described (this sessionizer must be built with the
+        same settings: a LogbertError says what differs). Returns self."""
+        if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION:
+            raise LogbertError(
+                f"not a sessionizer snapshot of version {SNAPSHOT_VERSION} "
+                f"(got {type(state).__name__} {str(state)[:80]!r})"
+            )
+        mine = (type(self).__name__, self._settings(), self.track_lines)
+        theirs = (state.get("kind"), state.get("settings"), state.get("track_lines"))
+        if mine != theirs:
+            raise LogbertError(
+                f"the sessionizer snapshot was taken with other settings ({theirs}) than this "
+                f"sessionizer's ({mine}): build it with the settings it was taken with"
+            )
+        try:
+            for name, value in state["stats"].items():
+                setattr(self.stats, name, value)  # in place: a caller may hold the stats
+            self._done = bool(state["done"])
+            self._restore(state)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LogbertError(
+                f"the sessionizer snapshot is incomplete or corrupt ({exc!r})"
+            ) from exc
+        return self
+
+    @property
+    def n_open(self) -> int:
+        """Sessions held now (not closed yet)."""
+        return sum(1 for _ in self._held())
+
+    def peek(self, keys: Collection[int]) -> list[Session]:
+        """The sessions held now that hold any of `keys`, as they stand (nothing is closed and
+        `stats` is not touched): for alerts on a session before it ends."""
+        wanted = set(keys)
+        return [
+            session.preview(session_id, start, end)
+            for session_id, session, start, end in self._held()
+            if not wanted.isdisjoint(session.keys)
+        ]
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        """(session id, open session, start, end) of every session held; start/end None for
+        the session's own first/last event time."""
+        raise NotImplementedError
+
+    def _settings(self) -> dict:
+        raise NotImplementedError
+
+    def _snapshot(self) -> dict:
+        raise NotImplementedError
+
+    def _restore(self, state: dict) -> None:
+        raise NotImplementedError
+
     field: str | None = None  # --by-field: the header field whose value names the session
 
 
@@ -302,6 +375,24 @@ class IdSessionizer(Sessionizer):
         written.update(sessions)
         sessions.clear()
         return closed
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        return ((session_id, session, None, None) for session_id, session in self._sessions.items())
+
+    def _settings(self) -> dict:
+        return {"pattern": self.pattern, "field": self.field, "idle_timeout_us": self._timeout}
+
+    def _snapshot(self) -> dict:
+        return {
+            "sessions": [[i, s.to_json()] for i, s in self._sessions.items()],
+            "written": sorted(self._written),
+            "newest": self._newest,
+        }
+
+    def _restore(self, state: dict) -> None:
+        self._sessions = {str(i): _Open.from_json(s) for i, s in state["sessions"]}
+        self._written = set(state["written"])
+        self._newest = state["newest"]
 
 
 class FieldSessionizer(IdSessionizer):
@@ -480,6 +571,43 @@ class WindowSessionizer(Sessionizer):
             session_id, session.label(), self.stats, start=start, end=start + self._width
         )
 
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        for index, session in self._windows.items():
+            yield (
+                self._window_id(index),
+                session,
+                index * self._stride,
+                index * self._stride + self._width,
+            )
+        for (value, index), session in self._keyed.items():
+            start = index * self._stride
+            yield self._window_id(index, value), session, start, start + self._width
+
+    def _window_id(self, index: int, value: str | None = None) -> str:
+        session_id = _to_datetime(index * self._stride).isoformat()
+        return session_id if value is None else f"{value}@{session_id}"
+
+    def _settings(self) -> dict:
+        return {"window_us": self._width, "step_us": self._stride, "field": self.field}
+
+    def _snapshot(self) -> dict:
+        return {
+            "windows": [[i, s.to_json()] for i, s in self._windows.items()],
+            "keyed": [[v, i, s.to_json()] for (v, i), s in self._keyed.items()],
+            "closing": [[at, seq, v, i] for at, seq, (v, i) in self._closing],  # a heap: as is
+            "seq": self._seq,
+            "newest": self._newest,
+        }
+
+    def _restore(self, state: dict) -> None:
+        self._windows = {int(i): _Open.from_json(s) for i, s in state["windows"]}
+        self._keyed = {(str(v), int(i)): _Open.from_json(s) for v, i, s in state["keyed"]}
+        self._closing = [
+            (int(at), int(seq), (str(v), int(i))) for at, seq, v, i in state["closing"]
+        ]
+        self._seq = int(state["seq"])
+        self._newest = state["newest"]
+
 
 class LineSessionizer(Sessionizer):
     """Count windows: `lines` consecutive events per session, a new window every `step`
@@ -562,6 +690,23 @@ class LineSessionizer(Sessionizer):
     def _close(self, session: _Open, value: str | None, index: int) -> Session:
         session_id = f"{value}#{index}" if value is not None else f"#{index}"
         return session.close(session_id, session.label(), self.stats)
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        for (value, index), session in self._open.items():
+            yield (f"{value}#{index}" if value is not None else f"#{index}"), session, None, None
+
+    def _settings(self) -> dict:
+        return {"lines": self.lines, "step": self._step, "field": self.field}
+
+    def _snapshot(self) -> dict:
+        return {
+            "counts": [[v, n] for v, n in self._counts.items()],
+            "open": [[v, i, s.to_json()] for (v, i), s in self._open.items()],
+        }
+
+    def _restore(self, state: dict) -> None:
+        self._counts = {v: int(n) for v, n in state["counts"]}
+        self._open = {(v, int(i)): _Open.from_json(s) for v, i, s in state["open"]}
 
 
 # --- settings ------------------------------------------------------------------------------------
@@ -839,6 +984,48 @@ class _Open:
             n_lines=len(self.keys),
             lines=self.lines,
         )
+
+    def preview(self, session_id: str, start: int | None = None, end: int | None = None) -> Session:
+        """The session as it stands, without closing it (no stats counted)."""
+        return Session(
+            session_id=session_id,
+            keys=self.keys.tolist(),
+            label=self.label(),
+            start=_to_datetime(self.first if start is None else start),
+            end=_to_datetime(self.last if end is None else end),
+            n_lines=len(self.keys),
+            lines=list(self.lines) if self.lines is not None else None,
+        )
+
+    def to_json(self) -> dict:
+        """Plain JSON (`snapshot`): keys, first/last/touched times in µs, labels seen, lines
+        (sources listed once, then [source index, line_no] pairs)."""
+        out: dict = {
+            "keys": self.keys.tolist(),
+            "first": self.first,
+            "last": self.last,
+            "touched": self.touched,
+            "anomalous": self.anomalous,
+            "unknown": self.unknown,
+            "lines": None,
+        }
+        if self.lines is not None:
+            sources: dict[str, int] = {}
+            pairs = [[sources.setdefault(src, len(sources)), no] for src, no in self.lines]
+            out["lines"] = {"sources": list(sources), "pairs": pairs}
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> _Open:
+        session = cls()
+        session.keys = array("q", data["keys"])
+        session.first, session.last, session.touched = data["first"], data["last"], data["touched"]
+        session.anomalous, session.unknown = bool(data["anomalous"]), bool(data["unknown"])
+        lines = data["lines"]
+        if lines is not None:
+            sources = lines["sources"]
+            session.lines = [(sources[i], no) for i, no in lines["pairs"]]
+        return session
 
 
 def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:

@@ -1,0 +1,420 @@
+"""The streaming detection engine: raw lines in, alerts out, resumable from a JSON snapshot.
+
+Lines go through the same components as `logbert score MODEL --logs`: a copy of the bundle's
+frozen parser (`Parser.process`; a template it did not know gets a new id, an unseen key), the
+bundle's sessionizer (`SessionizerSettings.build(track_lines=True)`), and `Pipeline.score` for
+each closed session (rows with top events, template text, expected keys, raw source/line_no).
+
+When a closed session is scored (the open-session rule of `Pipeline.score_logs`, so a stream
+gives exactly the verdicts of `score --logs` on the same lines): `newest` is the latest event
+time (end, else start) of the sessions closed so far. A closed session that started at least a
+lifetime before `newest` is certainly finished and is scored at once (it is not open whatever
+the end); the others wait (`pending`) until `newest` has moved a lifetime past their start, or
+until `flush()`, where every one is scored with end = `newest` (the log's last event), so a
+session that started less than a lifetime before it is marked open. A model without a
+lifetime (no timestamps) or a session without a start never has open sessions: scored at once.
+
+Early alerts: a session that holds an unseen key (a template the frozen parser did not know,
+or a key the detector never saw in training) is alerted while it is still running, once, with
+`early: true` and `reason: "unseen template <id>: <text>"` and its scores so far (scored as an
+open session). It is not alerted again when it closes (its verdict still counts in
+`counters`); an id that comes back after an idle timeout closed it is a new session and may
+be alerted again.
+
+Sessions close when the bundle's settings close them: by id without an idle timeout, only at
+`flush()` (the end of the stream); pass `idle_timeout` to close quiet sessions in a stream that
+never ends (verdicts then differ from `score --logs` without one).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.parsing.frozen import FrozenMiner
+from logbert.parsing.pipeline import Parser
+from logbert.parsing.state import miner_class
+from logbert.pipeline import Pipeline
+from logbert.sessions.io import Session
+
+SNAPSHOT_VERSION = 1
+
+
+@dataclass
+class EngineCounters:
+    """What the engine has seen (for metrics); plain data, part of the snapshot."""
+
+    lines_accepted: int = 0  # lines that fit the format (events)
+    lines_rejected: int = 0  # lines that did not
+    templates_new: int = 0  # templates the frozen parser did not know (unseen keys)
+    sessions_closed: int = 0  # sessions the sessionizer closed
+    sessions_scored: int = 0  # of those, scored (the rest are pending)
+    sessions_flagged: int = 0  # scored sessions whose verdict is anomalous
+    sessions_open_scored: int = 0  # scored sessions marked open (their end not judged)
+    alerts: int = 0
+    alerts_early: int = 0
+
+
+@dataclass
+class _Pending:
+    start: datetime
+    seq: int
+    session: Session = dataclasses.field(compare=False)
+    early: bool = dataclasses.field(default=False, compare=False)
+
+    def __lt__(self, other: _Pending) -> bool:
+        return (self.start, self.seq) < (other.start, other.seq)
+
+
+class DetectionEngine:
+    """`push_lines(lines)` -> alerts, `flush()` -> alerts at the end of the stream; see the
+    module doc. `on_row(row)`, when given, receives every score row (every closed session)."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        top_events: int = 3,
+        threshold: float | None = None,
+        early_alerts: bool = True,
+        idle_timeout: str | None = None,
+        on_row: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        if not pipeline.reads_logs:
+            raise LogbertError(
+                "this model was trained on sessions, not raw logs, so it has no parser state "
+                "and cannot read log lines: retrain it with `logbert train --logs FILE... "
+                "--format FMT --by-id REGEX` (or --window)"
+            )
+        if pipeline.sessionizer is None:
+            raise LogbertError("the model has no session settings: retrain it with --logs")
+        self.pipeline = pipeline
+        self.settings = pipeline.sessionizer
+        if idle_timeout is not None:
+            self.settings = dataclasses.replace(self.settings, idle_timeout=idle_timeout)
+            self.settings.validate()
+        self.info = pipeline.decision_threshold(threshold)
+        self.threshold = threshold
+        self.top_events = top_events
+        self.early_alerts = early_alerts
+        self.on_row = on_row
+        self.lifetime = pipeline.lifecycle_.lifetime_
+        self.known_ids = frozenset(pipeline.parser_.known_ids or pipeline.parser_.template_map())
+        self.detector_keys = _detector_keys(pipeline.detector_)
+        self._reset_stream()
+        self.newest: datetime | None = None
+        self.counters = EngineCounters()
+        self.next_alert_id = 1
+        self.early_alerted: set[str] = set()  # ids of running sessions alerted early
+        self._pending: list[_Pending] = []
+        self._seq = 0
+        self._templates: dict[int, str] | None = None
+        self._next_line: dict[str, int] = {}  # per source: the number of its next line
+        self._seen_new: set[int] = set()  # keys of templates mined since the model was trained
+        # (source, line_no, line) of lines that did not fit the format; the caller clears it
+        self.rejects: list[tuple[str, int, str]] = []
+
+    def _reset_stream(self) -> None:
+        self.parser: Parser = copy.deepcopy(self.pipeline.parser_)
+        self.sessionizer = self.settings.build(track_lines=True)
+
+    # --- the stream -----------------------------------------------------------------------
+
+    def push_lines(
+        self, lines: Sequence[str], source: str = "-", first_line_no: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Parse, sessionize and score `lines` (of input `source`, the first numbered
+        `first_line_no`, default: after the last line pushed from `source`); the alerts."""
+        if first_line_no is None:
+            first_line_no = self._next_line.get(source, 1)
+        self._next_line[source] = first_line_no + len(lines)
+        if not lines:
+            return []
+        chunk = self.parser.process(list(lines), source, first_line_no)
+        self.counters.lines_accepted += chunk.events.num_rows
+        self.counters.lines_rejected += len(chunk.rejects)
+        self.rejects.extend(chunk.rejects)
+        alerts: list[dict[str, Any]] = []
+        if not chunk.events.num_rows:
+            return alerts
+        keys = chunk.events.column("template_id")
+        new = {int(k) for k in np.unique(keys.drop_null().to_numpy())} - self.known_ids
+        if new - self._seen_new:
+            self._seen_new |= new
+            self.counters.templates_new = len(self._seen_new)
+            self._templates = None
+        closed = self.sessionizer.push(chunk.events, where=source)
+        if self.early_alerts:
+            unseen = {int(k) for k in np.unique(keys.drop_null().to_numpy())}
+            unseen = {k for k in unseen if self._unseen(k)}
+            if unseen:
+                alerts += self._early(unseen)
+        alerts += self._closed(closed)
+        return alerts
+
+    def flush(self) -> list[dict[str, Any]]:
+        """End of the stream: close every session still open and score every pending one,
+        with the log's last event as the end (as at the end of a file). The engine then
+        starts a new stream (new sessions) with the same counters and alert cursor."""
+        alerts = self._closed(self.sessionizer.flush(), final=True)
+        self.sessionizer = self.settings.build(track_lines=True)
+        self.early_alerted.clear()
+        return alerts
+
+    # --- state ----------------------------------------------------------------------------
+
+    @property
+    def sessions_open(self) -> int:
+        """Sessions the sessionizer holds now (not closed)."""
+        return self.sessionizer.n_open
+
+    @property
+    def sessions_pending(self) -> int:
+        """Closed sessions waiting for their verdict (they may still be marked open)."""
+        return len(self._pending)
+
+    def metrics(self) -> dict[str, Any]:
+        """Counters plus gauges, plain JSON."""
+        return {
+            **asdict(self.counters),
+            "templates_known": len(self.known_ids),
+            "sessions_open": self.sessions_open,
+            "sessions_pending": self.sessions_pending,
+            "newest": _iso(self.newest),
+            "next_alert_id": self.next_alert_id,
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """Plain JSON of everything needed to resume exactly: the templates mined since the
+        parser was frozen, the sessionizer's open sessions, the pending sessions, the newest
+        time, the counters, the alert cursor, the ids alerted early and the line cursors."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "settings": self.settings.to_dict(),
+            "parser_new": _new_miner_state(self.parser),
+            "seen_new": sorted(self._seen_new),
+            "sessionizer": self.sessionizer.snapshot(),
+            "pending": [
+                {"seq": p.seq, "early": p.early, "session": _session_json(p.session)}
+                for p in self._pending
+            ],
+            "seq": self._seq,
+            "newest": _iso(self.newest),
+            "counters": asdict(self.counters),
+            "next_alert_id": self.next_alert_id,
+            "early_alerted": sorted(self.early_alerted),
+            "next_line": dict(self._next_line),
+        }
+
+    def restore(self, state: dict[str, Any]) -> DetectionEngine:
+        """Continue from `snapshot()` output (taken with the same model); returns self."""
+        if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION:
+            raise LogbertError(
+                f"not a detection engine snapshot of version {SNAPSHOT_VERSION}: start without "
+                "the saved state (or remove it)"
+            )
+        if state.get("settings") != self.settings.to_dict():
+            raise LogbertError(
+                f"the saved engine state was taken with other session settings "
+                f"({state.get('settings')}) than now ({self.settings.to_dict()}): remove the "
+                "state directory or use the same model and options"
+            )
+        try:
+            self._reset_stream()
+            _restore_new_miner(self.parser, state["parser_new"])
+            self.sessionizer.restore(state["sessionizer"])
+            self._seen_new = {int(k) for k in state["seen_new"]}
+            self._pending = [
+                _Pending(
+                    _session_from_json(p["session"]).start,
+                    int(p["seq"]),
+                    _session_from_json(p["session"]),
+                    bool(p["early"]),
+                )  # fmt: skip
+                for p in state["pending"]
+            ]
+            heapq.heapify(self._pending)
+            self._seq = int(state["seq"])
+            self.newest = _from_iso(state["newest"])
+            self.counters = EngineCounters(**state["counters"])
+            self.next_alert_id = int(state["next_alert_id"])
+            self.early_alerted = set(state["early_alerted"])
+            self._next_line = {str(k): int(v) for k, v in state["next_line"].items()}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LogbertError(
+                f"the saved engine state is incomplete or corrupt ({exc!r})"
+            ) from exc
+        self._templates = None
+        return self
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _unseen(self, key: int) -> bool:
+        if key not in self.known_ids:
+            return True
+        return self.detector_keys is not None and key not in self.detector_keys
+
+    def templates(self) -> dict[int, str]:
+        """Template text per key, the templates mined in this stream included."""
+        if self._templates is None:
+            self._templates = self.parser.template_map()
+        return self._templates
+
+    def _early(self, unseen: set[int]) -> list[dict[str, Any]]:
+        sessions = [
+            s for s in self.sessionizer.peek(unseen) if s.session_id not in self.early_alerted
+        ]
+        if not sessions:
+            return []
+        end = max((s.end or s.start for s in sessions if (s.end or s.start)), default=None)
+        if self.newest is not None and (end is None or self.newest > end):
+            end = self.newest
+        rows = self._score(sessions, end)
+        alerts = []
+        templates = self.templates()
+        for session, row in zip(sessions, rows, strict=True):
+            key = next(k for k in session.keys if k in unseen)
+            self.early_alerted.add(session.session_id)
+            reason = f"unseen template {key}: {templates.get(key)}"
+            alerts.append(self._alert(row, early=True, reason=reason))
+        self.counters.alerts_early += len(alerts)
+        return alerts
+
+    def _closed(self, sessions: list[Session], final: bool = False) -> list[dict[str, Any]]:
+        early = {}
+        for session in sessions:
+            last = session.end or session.start
+            if last is not None and (self.newest is None or last > self.newest):
+                self.newest = last
+            early[id(session)] = session.session_id in self.early_alerted
+            self.early_alerted.discard(session.session_id)
+        self.counters.sessions_closed += len(sessions)
+        ready: list[tuple[Session, bool]] = []
+        for session in sessions:
+            if self.lifetime is None or session.start is None:
+                ready.append((session, early[id(session)]))  # never open: any end will do
+            else:
+                heapq.heappush(self._pending, _Pending(session.start, self._seq, session,
+                                                       early[id(session)]))  # fmt: skip
+                self._seq += 1
+        while self._pending and (final or self._finished(self._pending[0].start)):
+            item = heapq.heappop(self._pending)
+            ready.append((item.session, item.early))
+        if not ready:
+            return []
+        rows = self._score([s for s, _ in ready], self.newest)
+        alerts = []
+        for (_, early_done), row in zip(ready, rows, strict=True):
+            self.counters.sessions_scored += 1
+            self.counters.sessions_flagged += bool(row["is_anomaly"])
+            self.counters.sessions_open_scored += bool(row.get("open"))
+            if self.on_row is not None:
+                self.on_row(row)
+            if row["is_anomaly"] and not early_done:
+                alerts.append(self._alert(row, early=False, reason=self._reason(row)))
+        return alerts
+
+    def _finished(self, start: datetime) -> bool:
+        return self.newest is not None and (self.newest - start).total_seconds() >= self.lifetime
+
+    def _score(self, sessions: list[Session], end: datetime | None) -> list[dict[str, Any]]:
+        return self.pipeline.score(
+            sessions,
+            end=end,
+            threshold=self.threshold,
+            top_events=self.top_events,
+            templates=self.templates(),
+        )
+
+    def _reason(self, row: dict[str, Any]) -> str:
+        name = self.info.score
+        return f"{name} {row[name]:.6g} > threshold {self.info.value:.6g}"
+
+    def _alert(self, row: dict[str, Any], early: bool, reason: str) -> dict[str, Any]:
+        name = self.info.score
+        alert: dict[str, Any] = {
+            "alert_id": self.next_alert_id,
+            "session_id": row["session_id"],
+            "score_name": name,
+            "score": row[name],
+            "threshold": self.info.value,
+            "is_anomaly": True,
+            "detector_flagged": bool(row["is_anomaly"]),
+        }
+        if "p_value" in row:
+            alert["p_value"] = row["p_value"]
+        alert["open"] = bool(row.get("open", early))
+        alert["early"] = early
+        alert["reason"] = reason
+        alert["scores"] = {n: row[n] for n in self.pipeline.detector_.score_names}
+        alert["top_events"] = row.get("top_events", [])
+        self.next_alert_id += 1
+        self.counters.alerts += 1
+        return alert
+
+
+def _detector_keys(detector: Any) -> frozenset[int] | None:
+    """The keys the detector saw in training, when it keeps them (its `vocab_`)."""
+    vocab = getattr(detector, "vocab_", None)
+    if vocab is None:
+        return None
+    keys = getattr(vocab, "keys", vocab)
+    try:
+        return frozenset(int(k) for k in keys)
+    except TypeError:
+        return None
+
+
+def _new_miner_state(parser: Parser) -> dict | None:
+    miner = parser.miner
+    return miner.new.to_state() if isinstance(miner, FrozenMiner) else None
+
+
+def _restore_new_miner(parser: Parser, state: dict | None) -> None:
+    if state is None:
+        return
+    if not isinstance(parser.miner, FrozenMiner):
+        raise LogbertError("the saved engine state has mined templates but the parser has none")
+    known = parser.miner.known
+    parser.miner = FrozenMiner(known, miner_class(known.name).from_state(state))
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _session_json(session: Session) -> dict[str, Any]:
+    return {
+        "session_id": session.session_id,
+        "keys": list(session.keys),
+        "label": session.label,
+        "start": _iso(session.start),
+        "end": _iso(session.end),
+        "n_lines": session.n_lines,
+        "lines": None if session.lines is None else [list(x) for x in session.lines],
+    }
+
+
+def _session_from_json(data: dict[str, Any]) -> Session:
+    lines = data["lines"]
+    return Session(
+        session_id=data["session_id"],
+        keys=[int(k) for k in data["keys"]],
+        label=data["label"],
+        start=_from_iso(data["start"]),
+        end=_from_iso(data["end"]),
+        n_lines=data["n_lines"],
+        lines=None if lines is None else [(str(s), int(n)) for s, n in lines],
+    )

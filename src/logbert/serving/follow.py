@@ -1,0 +1,247 @@
+"""Reading log files as they grow, like `tail -F`, with a position that survives a restart.
+
+A `FollowedFile` reads whole lines (a last line without its newline waits for it while the
+file may still grow) and knows where it is: the file's device and inode, the byte offset after
+the last line it returned, the number of the next line, and a hash of the file's first bytes
+(an inode can be reused by a new file once nobody holds the old one open).
+
+With `follow`, when it has read everything it checks the path:
+- a new file there (other inode: renamed and re-created, or deleted and re-created): the old
+  file is read to its end first (the handle still reads it, a last line without newline
+  included), then the new one from its start, line 1;
+- the same file, shorter than the offset (truncated): from its start, line 1;
+- nothing there (deleted, not re-created yet): it waits, the old file finished.
+Holding the old file open keeps its inode from being reused while it is being finished.
+
+Gzip files (detected by their magic bytes) are read to their end, not followed; their offset
+counts uncompressed bytes. Standard input (`-`) is read without blocking (so a stop request is
+seen while `journalctl -f` is quiet) and has no position to resume.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import select
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from logbert.errors import LogbertError
+from logbert.parsing.reader import STDIN, source_name
+
+HEAD_BYTES = 256  # bytes hashed to tell a file from a new one that got the same inode
+READ_BYTES = 1 << 16
+
+
+class FollowedFile:
+    """One input path (or `-`); `read_lines(n)` -> (lines, number of the first)."""
+
+    def __init__(self, path: str, follow: bool = False) -> None:
+        self.path = path
+        self.source = source_name(path)
+        self.follow = follow
+        self.handle: BinaryIO | None = None
+        self.gzip = False
+        self.dev: int | None = None
+        self.inode: int | None = None
+        self.offset = 0  # bytes (uncompressed for gzip) up to the end of the last line returned
+        self.line_no = 1  # number of the next line
+        self.head: str | None = None  # hash of the first bytes, once the file has them
+        self.head_len = 0
+        self.finished = False  # read to its end for good (not followed, or stdin closed)
+        self.notes: list[str] = []  # what happened (rotation, truncation), for stderr
+        self._buffer = b""  # stdin: bytes read after the last whole line
+        self._eof = False
+
+    # --- position -------------------------------------------------------------------------
+
+    def position(self) -> dict[str, Any]:
+        """Plain JSON: where the next line starts (`resume` takes it back)."""
+        return {
+            "path": self.path,
+            "dev": self.dev,
+            "inode": self.inode,
+            "offset": self.offset,
+            "line_no": self.line_no,
+            "head": self.head,
+            "head_len": self.head_len,
+            "finished": self.finished,
+        }
+
+    def resume(self, position: dict[str, Any]) -> None:
+        """Continue where `position` says, when the path is still that file (same device,
+        inode and first bytes, not shorter); otherwise from the start of what is there now."""
+        if self.path == STDIN:
+            return
+        self.open()
+        if self.handle is None:
+            return
+        same = (
+            position.get("dev") == self.dev
+            and position.get("inode") == self.inode
+            and self._head_hash(int(position.get("head_len") or 0)) == position.get("head")
+        )
+        offset = int(position.get("offset") or 0)
+        if same and not self.gzip and os.fstat(self.handle.fileno()).st_size < offset:
+            self.notes.append(f"{self.path} is shorter than when it was last read: from its start")
+        elif same:
+            self.handle.seek(offset)
+            self.offset, self.line_no = offset, int(position.get("line_no") or 1)
+            self.head, self.head_len = position.get("head"), int(position.get("head_len") or 0)
+        else:
+            self.notes.append(
+                f"{self.path} is another file than when it was last read (rotated while "
+                "stopped): reading the new one from its start"
+            )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Open the path when it exists (True when a file is open)."""
+        if self.handle is not None:
+            return True
+        if self.path == STDIN:
+            self.handle = sys.stdin.buffer
+            return True
+        path = Path(self.path)
+        if path.is_dir():
+            raise LogbertError(f"input {self.path} is a folder: pass log files (or - for stdin)")
+        try:
+            raw = open(path, "rb")  # noqa: SIM115 - kept open while followed, closed in close()
+        except FileNotFoundError:
+            if not self.follow:
+                raise LogbertError(f"log file {self.path} not found: check the path") from None
+            return False
+        except OSError as exc:
+            raise LogbertError(f"cannot open {self.path}: {exc.strerror}") from exc
+        stat = os.fstat(raw.fileno())
+        self.dev, self.inode = stat.st_dev, stat.st_ino
+        self.gzip = raw.peek(2)[:2] == b"\x1f\x8b"
+        self.handle = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzip else raw  # type: ignore[assignment]
+        self.offset, self.line_no, self.head, self.head_len = 0, 1, None, 0
+        return True
+
+    def close(self) -> None:
+        if self.handle is not None and self.path != STDIN:
+            self.handle.close()
+        self.handle = None
+
+    def read_lines(self, limit: int, wait: float = 0.0) -> tuple[list[str], int]:
+        """Up to `limit` whole lines available now and the number of the first; ([], n) when
+        there is nothing new (after checking for rotation and truncation when following)."""
+        if self.finished or not self.open():
+            return [], self.line_no
+        if self.path == STDIN:
+            return self._read_stdin(limit, wait)
+        first = self.line_no
+        lines = self._read(limit)
+        if not lines and self.follow and not self.gzip:
+            lines, first = self._check_path(limit)
+        if not lines and (not self.follow or self.gzip):
+            self.finished = True
+        return lines, first
+
+    def _read(self, limit: int, final: bool = False) -> list[str]:
+        handle, lines = self.handle, []
+        assert handle is not None
+        while len(lines) < limit:
+            raw = handle.readline()
+            if not raw:
+                break
+            if not raw.endswith(b"\n") and self.follow and not final and not self.gzip:
+                handle.seek(self.offset)  # half a line: wait for the rest
+                break
+            self.offset += len(raw)
+            lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        self.line_no += len(lines)
+        if self.head is None or self.head_len < HEAD_BYTES:
+            self._update_head()
+        return lines
+
+    def _check_path(self, limit: int) -> tuple[list[str], int]:
+        """The file has nothing new: is there another file at the path, or was it truncated?"""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return self._finish_old(limit)  # deleted or renamed, no new file yet: wait
+        if (stat.st_dev, stat.st_ino) != (self.dev, self.inode):
+            lines, first = self._finish_old(limit)
+            if lines:
+                return lines, first
+            self.close()
+            self.notes.append(f"{self.path} was rotated: reading the new file from its start")
+            if not self.open():
+                return [], self.line_no
+            return self._read(limit), 1
+        if stat.st_size < self.offset:
+            self.notes.append(f"{self.path} was truncated: reading it again from its start")
+            assert self.handle is not None
+            self.handle.seek(0)
+            self.offset, self.line_no, self.head, self.head_len = 0, 1, None, 0
+            return self._read(limit), 1
+        return [], self.line_no
+
+    def _finish_old(self, limit: int) -> tuple[list[str], int]:
+        """The old file is not at the path any more: what it still holds, a last line
+        without its newline included."""
+        first = self.line_no
+        return self._read(limit, final=True), first
+
+    def _update_head(self) -> None:
+        if self.gzip or self.handle is None:
+            return
+        size = min(self.offset, HEAD_BYTES)
+        if size > self.head_len:
+            self.head, self.head_len = self._head_hash(size), size
+
+    def _head_hash(self, size: int) -> str | None:
+        if self.handle is None or self.gzip:
+            return None
+        data = os.pread(self.handle.fileno(), size, 0)
+        return hashlib.sha256(data).hexdigest() if len(data) == size else "short"
+
+    def _read_stdin(self, limit: int, wait: float) -> tuple[list[str], int]:
+        """Whole lines of stdin available within `wait` seconds (a last unterminated line at
+        EOF)."""
+        first = self.line_no
+        try:
+            fd = sys.stdin.fileno()
+        except (OSError, ValueError):  # a stand-in stdin (tests): plain blocking reads
+            return self._read_stdin_stream(limit)
+        while not self._eof and self._buffer.count(b"\n") < limit:
+            ready, _, _ = select.select([fd], [], [], wait if b"\n" not in self._buffer else 0)
+            if not ready:
+                break
+            data = os.read(fd, READ_BYTES)
+            if not data:
+                self._eof = True
+                break
+            self._buffer += data
+        parts = self._buffer.split(b"\n")
+        self._buffer = parts.pop()
+        if self._eof and self._buffer and len(parts) < limit:
+            parts.append(self._buffer)
+            self._buffer = b""
+        if len(parts) > limit:
+            self._buffer = b"\n".join(parts[limit:]) + b"\n" + self._buffer
+            parts = parts[:limit]
+        lines = [p.decode("utf-8", errors="replace").rstrip("\r") for p in parts]
+        self.line_no += len(lines)
+        self.offset += sum(len(p) + 1 for p in parts)
+        if not lines and self._eof and not self._buffer:
+            self.finished = True
+        return lines, first
+
+    def _read_stdin_stream(self, limit: int) -> tuple[list[str], int]:
+        first, lines = self.line_no, []
+        while len(lines) < limit:
+            raw = sys.stdin.buffer.readline()
+            if not raw:
+                self.finished = True
+                break
+            self.offset += len(raw)
+            lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+        self.line_no += len(lines)
+        return lines, first

@@ -1,0 +1,276 @@
+"""`logbert watch`: files (or stdin) through a `DetectionEngine`, alerts out as JSON lines.
+
+Without `follow` each input is read to its end, in order, then the engine is flushed: the
+verdicts of `logbert score MODEL --logs FILE...` on the same files. With `follow` the inputs
+are polled every `poll` seconds as they grow (`FollowedFile`: rotation and truncation
+handled) until `stop` is set (SIGINT/SIGTERM in the CLI), `max_seconds` have passed, or
+nothing new came for `idle_exit` seconds.
+
+State (`state_dir/state.json`, written atomically after each batch): each input's position
+(device, inode, byte offset, next line number, hash of its first bytes) and the engine's
+snapshot, together, so a restart neither skips nor repeats a line. Alerts are written (and
+flushed) before the state that follows them is saved; after a crash in between, the lines are
+read again and give the same alerts with the same ids, and the ones already in the alerts file
+are not written twice.
+
+On exit in follow mode with a state directory, open sessions stay in the state for the next
+run; without one they are closed and scored (as at the end of a file), since they would be
+lost otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from logbert.errors import LogbertError
+from logbert.parsing.reader import STDIN
+from logbert.serving.engine import DetectionEngine
+from logbert.serving.follow import FollowedFile
+
+STATE_FILE = "state.json"
+STATE_VERSION = 1
+TAIL_BYTES = 1 << 16  # read from the end of an alerts file to find its last alert id
+
+
+class AlertSink:
+    """Alerts as JSON lines, appended to a file (or written to `stream`), flushed at once.
+
+    `skip_from`/`skip_through`: ids already in the file (written after the last saved state,
+    before a crash) that a resumed run produces again; they are not written twice."""
+
+    def __init__(self, path: Path | None, stream: TextIO | None = None) -> None:
+        self.path = path
+        self.count = 0
+        self.skip_from, self.skip_through = 0, 0
+        if path is None:
+            self.handle: TextIO = stream or sys.stdout
+            self.owned = False
+            return
+        if path.is_dir():
+            raise LogbertError(f"--alerts {path} is a folder: pass a file such as alerts.jsonl")
+        if not path.parent.is_dir():
+            raise LogbertError(f"--alerts {path}: its folder {path.parent} does not exist")
+        self.handle = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self.owned = True
+
+    def last_id(self) -> int:
+        """The highest alert id already in the file (0 when none)."""
+        if self.path is None or not self.path.exists():
+            return 0
+        with open(self.path, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - TAIL_BYTES))
+            tail = handle.read().decode("utf-8", errors="replace").splitlines()
+        for line in reversed(tail):
+            try:
+                return int(json.loads(line)["alert_id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+        return 0
+
+    def write(self, alerts: list[dict[str, Any]]) -> None:
+        out = [a for a in alerts if not self.skip_from <= a["alert_id"] <= self.skip_through]
+        if out:
+            self.handle.write("".join(json.dumps(a, default=str) + "\n" for a in out))
+            self.handle.flush()
+            self.count += len(out)
+
+    def close(self) -> None:
+        if self.owned:
+            self.handle.close()
+
+
+@dataclass
+class WatchOptions:
+    follow: bool = False
+    state_dir: Path | None = None
+    poll: float = 1.0
+    batch_lines: int = 10_000
+    max_seconds: float | None = None
+    idle_exit: float | None = None
+    rejects: Path | None = None
+
+
+@dataclass
+class WatchSummary:
+    lines: int = 0
+    batches: int = 0
+    stopped_by: str = "end of input"
+    notes: list[str] = field(default_factory=list)
+
+
+class Watcher:
+    """Runs the loop; `run(stop)` returns a `WatchSummary` (see the module doc)."""
+
+    def __init__(
+        self,
+        engine: DetectionEngine,
+        inputs: list[str],
+        sink: AlertSink,
+        options: WatchOptions,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
+        if not inputs:
+            raise LogbertError("pass at least one log file (or - for stdin)")
+        if inputs.count(STDIN) > 1:
+            raise LogbertError("stdin (-) can be read only once: pass it a single time")
+        if len(set(inputs)) != len(inputs):
+            raise LogbertError("a log file is named twice: pass each once")
+        if options.poll <= 0 or options.batch_lines < 1:
+            raise LogbertError("--poll must be above 0 seconds and --batch-lines at least 1")
+        self.engine = engine
+        self.files = [FollowedFile(path, options.follow) for path in inputs]
+        self.sink = sink
+        self.options = options
+        self.say = say or (lambda _line: None)
+        self.summary = WatchSummary()
+        self._rejects = None
+        if options.state_dir is not None:
+            if options.state_dir.exists() and not options.state_dir.is_dir():
+                raise LogbertError(f"--state-dir {options.state_dir} is a file, not a folder")
+            options.state_dir.mkdir(parents=True, exist_ok=True)
+
+    # --- state ----------------------------------------------------------------------------
+
+    @property
+    def state_path(self) -> Path | None:
+        d = self.options.state_dir
+        return None if d is None else d / STATE_FILE
+
+    def load_state(self) -> bool:
+        """Resume from the state directory (True when there was a state)."""
+        path = self.state_path
+        if path is None or not path.exists():
+            return False
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            if state.get("version") != STATE_VERSION:
+                raise ValueError(f"version {state.get('version')}")
+            positions = state["files"]
+            engine = state["engine"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise LogbertError(
+                f"{path} is not a watch state ({exc}): remove it to start over"
+            ) from exc
+        self.engine.restore(engine)
+        for followed in self.files:
+            if followed.path in positions:
+                followed.resume(positions[followed.path])
+        last = self.sink.last_id()
+        if last >= self.engine.next_alert_id:  # written after the state was saved
+            self.sink.skip_from, self.sink.skip_through = self.engine.next_alert_id, last
+        return True
+
+    def save_state(self) -> None:
+        path = self.state_path
+        if path is None:
+            return
+        state = {
+            "version": STATE_VERSION,
+            "saved_at": time.time(),
+            "files": {f.path: f.position() for f in self.files if f.path != STDIN},
+            "engine": self.engine.snapshot(),
+        }
+        write_json_atomic(path, state)
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event | None = None) -> WatchSummary:
+        stop = stop or threading.Event()
+        options = self.options
+        if self.load_state():
+            self.say(f"resuming from {self.state_path}")
+        started = last_new = time.monotonic()
+        try:
+            while True:
+                progressed = False
+                for followed in self.files:
+                    if options.follow:
+                        progressed |= self._drain(followed, stop)
+                    else:  # one after the other, each to its end
+                        while not followed.finished and not stop.is_set():
+                            self._drain(followed, stop, wait=0.1)
+                    self._notes(followed)
+                    if stop.is_set():
+                        break
+                now = time.monotonic()
+                if progressed:
+                    last_new = now
+                if not options.follow:
+                    self.summary.stopped_by = "end of input"
+                    break
+                if stop.is_set():
+                    self.summary.stopped_by = "stop request"
+                    break
+                if options.max_seconds is not None and now - started >= options.max_seconds:
+                    self.summary.stopped_by = f"--max-seconds {options.max_seconds:g}"
+                    break
+                if options.idle_exit is not None and now - last_new >= options.idle_exit:
+                    self.summary.stopped_by = f"--idle-exit {options.idle_exit:g}"
+                    break
+                if all(f.finished for f in self.files):  # stdin closed
+                    break
+                if not progressed:
+                    stop.wait(options.poll)
+            if not options.follow or options.state_dir is None:
+                self.sink.write(self.engine.flush())
+            self.save_state()
+        finally:
+            for followed in self.files:
+                followed.close()
+            if self._rejects is not None:
+                self._rejects.close()
+        return self.summary
+
+    def _drain(self, followed: FollowedFile, stop: threading.Event, wait: float = 0.0) -> bool:
+        """Every batch `followed` has now (until `stop`); whether there was any."""
+        any_lines = False
+        while not stop.is_set():
+            lines, first = followed.read_lines(self.options.batch_lines, wait)
+            if not lines:
+                break
+            any_lines = True
+            alerts = self.engine.push_lines(lines, followed.source, first)
+            self._write_rejects()
+            self.sink.write(alerts)
+            self.summary.lines += len(lines)
+            self.summary.batches += 1
+            self.save_state()
+        return any_lines
+
+    def _write_rejects(self) -> None:
+        rejects = self.engine.rejects
+        if not rejects:
+            return
+        if self.options.rejects is not None:
+            if self._rejects is None:
+                new = not self.options.rejects.exists()
+                self._rejects = open(self.options.rejects, "a", encoding="utf-8")  # noqa: SIM115
+                if new:
+                    self._rejects.write("source\tline_no\tline\n")
+            self._rejects.writelines(f"{s}\t{n}\t{text}\n" for s, n, text in rejects)
+            self._rejects.flush()
+        rejects.clear()
+
+    def _notes(self, followed: FollowedFile) -> None:
+        for note in followed.notes:
+            self.say(note)
+            self.summary.notes.append(note)
+        followed.notes.clear()
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON under a temporary name, fsync, rename over `path` (never half a file)."""
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, separators=(",", ":"), default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

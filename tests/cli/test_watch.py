@@ -1,0 +1,274 @@
+"""`logbert watch`: the verdicts of `score --logs` without --follow; with --follow a file that
+grows, is truncated, is rotated, or is deleted and re-created; a restart from --state-dir
+neither skips nor repeats lines. Follow loops run with a stop event or --idle-exit (bounded)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.pipeline import Pipeline
+from logbert.serving.engine import DetectionEngine
+from logbert.serving.watch import AlertSink, Watcher, WatchOptions
+
+runner = CliRunner()
+BLOCK = r"blk_-?\d+"
+
+
+def invoke(*args, **kwargs):
+    return runner.invoke(app, [str(a) for a in args], **kwargs)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+@pytest.fixture
+def trained(raw_logs, tmp_path):
+    train_log, test_log, train_labels, _ = raw_logs
+    model = tmp_path / "model"
+    result = invoke("train", train_log, "--logs", "--format", "hdfs", "--by-id", BLOCK,
+                    "--labels", train_labels, "--output", model, "--model", "pca")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return model, test_log
+
+
+def flagged_by_score(model, log, tmp_path) -> set[str]:
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    return {r["session_id"] for r in read_jsonl(scores) if r["is_anomaly"]}
+
+
+def test_watch_without_follow_flags_what_score_logs_flags(trained, tmp_path):
+    model, test_log = trained
+    alerts = tmp_path / "alerts.jsonl"
+    result = invoke("watch", model, test_log, "--alerts", alerts, "--no-early")
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(alerts)
+    assert rows and {r["session_id"] for r in rows} == flagged_by_score(model, test_log, tmp_path)
+    assert "42 lines read" in result.output and "stopped by end of input" in result.output
+    for key in ("alert_id", "session_id", "score_name", "score", "threshold", "is_anomaly",
+                "p_value", "open", "top_events", "early", "reason"):  # fmt: skip
+        assert key in rows[0], key
+    # with early alerts: the same sessions (each anomalous block holds a key PCA never saw)
+    result = invoke("watch", model, test_log)  # alerts on stdout
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert {r["session_id"] for r in lines} == {r["session_id"] for r in rows}
+
+
+def test_watch_reads_stdin(trained, tmp_path):
+    model, test_log = trained
+    alerts = tmp_path / "alerts.jsonl"
+    result = invoke("watch", model, "-", "--alerts", alerts, "--no-early",
+                    input=test_log.read_text())  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(alerts)
+    assert {r["session_id"] for r in rows} == flagged_by_score(model, test_log, tmp_path)
+    assert rows[0]["top_events"] == [] or "source" in str(rows[0])
+
+
+def test_a_model_without_parser_state_is_refused_at_start(tmp_path):
+    sessions = tmp_path / "s.txt"
+    sessions.write_text("1 2 3\n" * 30)
+    assert invoke("train", sessions, "--output", tmp_path / "m", "--model", "iqr").exit_code == 0
+    log = tmp_path / "x.log"
+    log.write_text("whatever\n")
+    result = invoke("watch", tmp_path / "m", log)
+    assert isinstance(result.exception, LogbertError)
+    assert "trained on sessions, not raw logs" in str(result.exception)
+
+
+def test_bad_inputs_are_refused_before_reading(trained, tmp_path):
+    model, test_log = trained
+    result = invoke("watch", model, tmp_path / "missing.log")
+    assert isinstance(result.exception, LogbertError) and "not found" in str(result.exception)
+    result = invoke("watch", model, test_log, test_log)
+    assert isinstance(result.exception, LogbertError) and "twice" in str(result.exception)
+    result = invoke("watch", model, tmp_path)
+    assert isinstance(result.exception, LogbertError) and "folder" in str(result.exception)
+
+
+def test_follow_with_idle_exit_is_bounded_and_flushes_without_state(trained, tmp_path):
+    model, test_log = trained
+    alerts = tmp_path / "alerts.jsonl"
+    started = time.monotonic()
+    result = invoke("watch", model, test_log, "--follow", "--poll", "0.05", "--idle-exit", "0.3",
+                    "--alerts", alerts, "--no-early")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 30 and "stopped by --idle-exit" in result.output
+    assert {r["session_id"] for r in read_jsonl(alerts)} == flagged_by_score(
+        model, test_log, tmp_path
+    )
+
+
+# --- follow, through the Watcher API in a thread with a stop event --------------------------
+
+
+class Running:
+    """A follow loop in a thread; `wait_lines(n)` waits (bounded) until n lines were read."""
+
+    def __init__(self, model, paths, tmp_path, state_dir=None, follow=True, name="alerts"):
+        self.rows: list[dict] = []
+        self.engine = DetectionEngine(Pipeline.load(model), on_row=self.rows.append)
+        self.alerts = tmp_path / f"{name}.jsonl"
+        self.sink = AlertSink(self.alerts)
+        options = WatchOptions(follow=follow, state_dir=state_dir, poll=0.02, batch_lines=7)
+        self.notes: list[str] = []
+        self.watcher = Watcher(self.engine, [str(p) for p in paths], self.sink, options,
+                               self.notes.append)  # fmt: skip
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
+        self.thread.start()
+
+    def wait_lines(self, n: int, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.engine.counters.lines_accepted < n:
+            assert time.monotonic() < deadline, (self.engine.metrics(), self.notes)
+            assert self.thread.is_alive(), "the watcher stopped"
+            time.sleep(0.02)
+
+    def finish(self) -> list[dict]:
+        self.stop.set()
+        self.thread.join(20)
+        assert not self.thread.is_alive()
+        self.sink.close()
+        return read_jsonl(self.alerts)
+
+
+def lines_of(path: Path) -> list[str]:
+    return path.read_text().splitlines(keepends=True)
+
+
+def test_follow_a_file_that_grows_then_is_truncated(trained, tmp_path):
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live = tmp_path / "live.log"
+    live.write_text("".join(lines[:10]) + lines[10][:20])  # ends in half a line
+    run = Running(model, [live], tmp_path)
+    run.wait_lines(10)
+    with open(live, "a") as handle:
+        handle.write(lines[10][20:] + "".join(lines[11:]))
+    run.wait_lines(42)
+    live.write_text("".join(lines[:8]))  # truncated and rewritten, shorter
+    run.wait_lines(50)
+    alerts = run.finish()
+    assert any("truncated" in n for n in run.notes)
+    seen = [(r["session_id"], len(r.get("top_events", []))) for r in run.rows]
+    assert len(seen) >= 13
+    # the second pass numbers its lines from 1 again: the evidence points at lines 1..8
+    second = [r for r in run.rows if r["session_id"] in ("blk_1500", "blk_1501")]
+    assert second
+    assert alerts and len({a["alert_id"] for a in alerts}) == len(alerts)
+
+
+@pytest.mark.parametrize("how", ["renamed", "deleted"])
+def test_follow_a_file_that_is_rotated(trained, tmp_path, how):
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live = tmp_path / "live.log"
+    live.write_text("".join(lines[:20]))
+    run = Running(model, [live], tmp_path)
+    run.wait_lines(20)
+    if how == "renamed":
+        os.rename(live, tmp_path / "live.log.1")
+        with open(tmp_path / "live.log.1", "a") as handle:  # the writer's last lines
+            handle.write("".join(lines[20:24]))
+    else:
+        live.unlink()
+    time.sleep(0.1)  # the watcher sees no file for a while
+    live.write_text("".join(lines[24:]))
+    expected = 42 if how == "renamed" else 38
+    run.wait_lines(expected)
+    run.finish()
+    assert any("rotated" in n for n in run.notes)
+    assert run.engine.counters.lines_accepted == expected
+    assert len({r["session_id"] for r in run.rows}) >= 12
+
+
+def test_a_restart_from_the_state_dir_neither_skips_nor_repeats(trained, tmp_path):
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live = tmp_path / "live.log"
+    live.write_text("".join(lines[:17]))
+    state = tmp_path / "state"
+    first = Running(model, [live], tmp_path, state_dir=state)
+    first.wait_lines(17)
+    first.finish()  # stop request: state saved, open sessions kept
+    saved = json.loads((state / "state.json").read_text())
+    assert saved["files"][str(live)]["line_no"] == 18
+    assert saved["engine"]["sessionizer"]["sessions"]  # open sessions survive the restart
+    with open(live, "a") as handle:
+        handle.write("".join(lines[17:]))
+    second = Running(model, [live], tmp_path, state_dir=state, follow=False)
+    second.thread.join(30)
+    alerts = second.finish()
+    assert second.engine.counters.lines_accepted == 42  # 17 + 25: none skipped, none repeated
+    whole = tmp_path / "whole.jsonl"
+    assert invoke("watch", model, test_log, "--alerts", whole).exit_code == 0
+    strip = [{k: v for k, v in a.items() if k != "top_events"} for a in alerts]
+    assert strip == [{k: v for k, v in a.items() if k != "top_events"} for a in read_jsonl(whole)]
+
+
+def test_alerts_written_before_a_crash_are_not_written_twice(trained, tmp_path):
+    model, test_log = trained
+    state = tmp_path / "state"
+    saved: list[str] = []
+    original = Watcher.save_state
+
+    def keep_copies(self):
+        original(self)
+        saved.append((state / "state.json").read_text())
+
+    Watcher.save_state = keep_copies
+    try:
+        run = Running(model, [test_log], tmp_path, state_dir=state, follow=False)
+        run.thread.join(30)
+        alerts = run.finish()
+    finally:
+        Watcher.save_state = original
+    assert alerts
+    # crash: the alerts were written, but the state saved is an early one
+    (state / "state.json").write_text(saved[1])
+    again = Running(model, [test_log], tmp_path, state_dir=state, follow=False)
+    again.thread.join(30)
+    after = again.finish()
+    ids = [a["alert_id"] for a in after]
+    assert ids == sorted(set(ids)) and after == alerts
+
+
+def test_sigterm_stops_a_follow_loop_with_its_state_saved(trained, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    model, test_log = trained
+    state = tmp_path / "state"
+    alerts = str(tmp_path / "a.jsonl")
+    command = [sys.executable, "-c", "from logbert.cli.main import main; main()", "watch",
+               str(model), str(test_log), "--follow", "--poll", "0.05", "--state-dir",
+               str(state), "--alerts", alerts, "--max-seconds", "60"]  # fmt: skip
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (state / "state.json").exists():
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped by stop request" in err
+    saved = json.loads((state / "state.json").read_text())
+    assert saved["files"][str(test_log)]["line_no"] == 43

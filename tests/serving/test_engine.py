@@ -1,0 +1,140 @@
+"""The streaming engine: the verdicts of `score --logs`, early alerts once, exact resumption."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.iqr import IQRDetector
+from logbert.pipeline import Pipeline
+from logbert.serving.engine import DetectionEngine
+from logbert.sessions.io import Session
+
+from .conftest import train_model, with_new_template
+
+
+def stream(engine, lines, chunk, source, stop_at=None):
+    """Alerts of `lines` pushed `chunk` at a time; with `stop_at`, the engine is snapshotted
+    to JSON there and a new one restored from it carries on."""
+    alerts = []
+    for start in range(0, len(lines), chunk):
+        if stop_at is not None and start == stop_at:
+            state = json.loads(json.dumps(engine.snapshot()))
+            engine = DetectionEngine(engine.pipeline).restore(state)
+        alerts += engine.push_lines(lines[start : start + chunk], source)
+    return alerts + engine.flush(), engine
+
+
+def reference(pipeline, path):
+    return [r for batch in pipeline.score_logs([str(path)]) for r in batch]
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 1000])
+def test_streamed_verdicts_equal_score_logs(model, chunk):
+    pipeline, _, test_log = model
+    rows = []
+    engine = DetectionEngine(pipeline, early_alerts=False, on_row=rows.append)
+    alerts, engine = stream(engine, test_log.read_text().splitlines(), chunk, test_log.name)
+    expected = reference(pipeline, test_log)
+    flagged = {r["session_id"] for r in expected if r["is_anomaly"]}
+    assert flagged and {a["session_id"] for a in alerts} == flagged
+    by_id = {r["session_id"]: r for r in rows}
+    assert by_id.keys() == {r["session_id"] for r in expected}
+    for row in expected:  # the same scores, verdicts, open marks and evidence
+        assert by_id[row["session_id"]] == pytest.approx(row) or by_id[row["session_id"]] == row
+    assert [a["alert_id"] for a in alerts] == list(range(1, len(alerts) + 1))
+    alert = alerts[0]
+    assert alert["is_anomaly"] and not alert["early"] and alert["score_name"] == "score"
+    assert alert["threshold"] == pipeline.threshold_.value and "p_value" in alert
+    assert alert["reason"].startswith("score ") and "open" in alert
+    m = engine.metrics()
+    assert m["lines_accepted"] == 42 and m["lines_rejected"] == 0 and m["templates_new"] == 0
+    assert m["sessions_scored"] == 13 and m["alerts"] == len(flagged) and m["sessions_open"] == 0
+
+
+def test_an_unseen_template_alerts_its_running_session_once(model, tmp_path):
+    pipeline, _, test_log = model
+    path = with_new_template(test_log, tmp_path)
+    lines = path.read_text().splitlines()
+    engine = DetectionEngine(pipeline)
+    at = next(i for i, line in enumerate(lines) if "Quarantined" in line)
+    first = engine.push_lines(lines[: at + 1], path.name)
+    assert len(first) == 1
+    early = first[0]
+    assert early["session_id"] == "blk_1501" and early["early"] and early["is_anomaly"]
+    assert early["reason"].startswith("unseen template ")
+    assert "Quarantined replica of block <*>" in early["reason"]
+    assert early["alert_id"] == 1 and engine.counters.templates_new == 1
+    rest = engine.push_lines(lines[at + 1 :], path.name) + engine.flush()
+    assert "blk_1501" not in {a["session_id"] for a in rest}  # not alerted again
+    flagged = {r["session_id"] for r in reference(pipeline, path) if r["is_anomaly"]}
+    assert {a["session_id"] for a in first + rest} == flagged | {"blk_1501"}
+    # the anomalous blocks hold a key the detector never saw (anomalies were left out of its
+    # training): they are alerted early too, naming that template
+    others = [a for a in rest if a["early"]]
+    assert others and all("Exception in receiveBlock" in a["reason"] for a in others)
+    assert engine.counters.alerts_early == 1 + len(others)
+    evidence = [e for e in early["top_events"] if e.get("line_no")]
+    assert all(e["source"] == path.name for e in evidence)
+
+
+@pytest.mark.parametrize("stop_at", [4, 8, 20, 36])
+def test_a_restored_engine_gives_the_alerts_of_an_uninterrupted_run(model, tmp_path, stop_at):
+    pipeline, _, test_log = model
+    path = with_new_template(test_log, tmp_path)
+    lines = path.read_text().splitlines()
+    whole, _ = stream(DetectionEngine(pipeline), lines, 4, path.name)
+    resumed, engine = stream(DetectionEngine(pipeline), lines, 4, path.name, stop_at)
+    assert whole and resumed == whole
+    assert engine.counters.templates_new == 1 and engine.next_alert_id == len(whole) + 1
+
+
+def test_sessions_closed_mid_stream_are_judged_at_once_when_certainly_finished(raw_logs, tmp_path):
+    """With an idle timeout, sessions close as the stream goes; one that started a lifetime
+    before the newest event is scored at once, the rest wait for the end (`score_logs`)."""
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = train_model(train_log, train_labels, tmp_path / "m", idle_timeout="10s")
+    lines = test_log.read_text().splitlines()
+    rows = []
+    engine = DetectionEngine(pipeline, early_alerts=False, on_row=rows.append)
+    before_end = []
+    for start in range(0, len(lines), 4):
+        before_end += engine.push_lines(lines[start : start + 4], test_log.name)
+    assert len(rows) >= 10 and engine.sessions_pending + engine.sessions_open >= 1
+    assert before_end  # anomalies alerted while the stream runs
+    after = engine.flush()
+    expected = reference(pipeline, test_log)
+    assert sorted(r["session_id"] for r in rows) == sorted(r["session_id"] for r in expected)
+    by_id = {r["session_id"]: r for r in rows}
+    assert [by_id[r["session_id"]]["open"] for r in expected] == [r["open"] for r in expected]
+    flagged = {r["session_id"] for r in expected if r["is_anomaly"]}
+    assert {a["session_id"] for a in before_end + after} == flagged
+
+
+def test_idle_timeout_override_closes_sessions_in_an_endless_stream(model):
+    pipeline, _, test_log = model
+    engine = DetectionEngine(pipeline, idle_timeout="10s", early_alerts=False)
+    alerts = engine.push_lines(test_log.read_text().splitlines(), test_log.name)
+    assert alerts and engine.counters.sessions_scored >= 10
+    with pytest.raises(LogbertError, match="restore|settings"):
+        DetectionEngine(pipeline).restore(engine.snapshot())
+
+
+def test_a_model_trained_on_sessions_is_refused_at_construction():
+    sessions = [Session(f"s{i}", [1, 2, 3], "normal") for i in range(20)]
+    pipeline = Pipeline(IQRDetector()).fit(sessions)
+    with pytest.raises(LogbertError, match="trained on sessions, not raw logs"):
+        DetectionEngine(pipeline)
+
+
+def test_rejected_lines_are_counted_and_kept(model):
+    pipeline, _, test_log = model
+    engine = DetectionEngine(pipeline)
+    lines = test_log.read_text().splitlines()[:8] + ["not an hdfs line"]
+    engine.push_lines(lines, "x.log", first_line_no=10)
+    assert engine.counters.lines_rejected == 1 and engine.rejects == [("x.log", 18, lines[-1])]
+    assert engine.push_lines([], "x.log") == []
+    engine.push_lines(test_log.read_text().splitlines()[8:9], "x.log")
+    assert engine.counters.lines_accepted == 9

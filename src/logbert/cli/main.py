@@ -31,6 +31,7 @@ COMMANDS = {
     "report": "report",
     "benchmark": "benchmark",
     "watch": "watch",
+    "serve": "serve",
 }
 
 

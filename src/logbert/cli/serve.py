@@ -1,0 +1,119 @@
+"""`logbert serve`: the streaming detector as an HTTP service (see `logbert.serving.http`).
+
+Log shippers (Fluent Bit, Vector, curl) POST lines to /v1/logs; each batch is committed to a
+write-ahead log in the state directory before it is answered (202), one engine thread turns
+the batches into alerts (GET /v1/alerts), and a restart (even after kill -9) resumes from the
+last snapshot without losing a line or repeating an alert. Binds 127.0.0.1 unless told
+otherwise; any other address needs a token.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import typer
+
+from logbert.cli.inputs import say
+from logbert.errors import LogbertError
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def command(
+    model_dir: Path = typer.Argument(
+        ..., help="Model directory written by `logbert train --logs`."
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind."),
+    port: int = typer.Option(8080, "--port", help="Port to bind (0: any free port)."),
+    state_dir: Path | None = typer.Option(
+        None,
+        "--state-dir",
+        help="Write-ahead log, alerts and engine snapshots; resumed on restart (default: a "
+        "temporary folder removed at exit, so nothing survives a restart).",
+    ),
+    token: str | None = typer.Option(
+        None,
+        "--token",
+        envvar="LOGBERT_TOKEN",
+        help="Require `Authorization: Bearer TOKEN` on every endpoint but /healthz (required "
+        "with a non-loopback --host).",
+    ),
+    max_body: int = typer.Option(8 << 20, "--max-body", help="Largest request body in bytes."),
+    max_backlog: int = typer.Option(
+        10_000, "--max-backlog", help="Batches waiting for the engine before POSTs get 503."
+    ),
+    snapshot_every: int = typer.Option(
+        50, "--snapshot-every", help="Snapshot the engine every N batches (bounds the replay)."
+    ),
+    snapshot_seconds: float = typer.Option(
+        5.0, "--snapshot-seconds", help="... or every this many seconds."
+    ),
+    idle_timeout: str | None = typer.Option(
+        None,
+        "--idle-timeout",
+        help="Close id sessions quiet this long (e.g. 1h), overriding the model's setting.",
+    ),
+    threshold: float | None = typer.Option(None, "--threshold", help="Decision threshold."),
+    top_events: int = typer.Option(3, "--top-events", help="Surprising positions per alert."),
+    no_early: bool = typer.Option(
+        False, "--no-early", help="No early alerts for running sessions with unseen templates."
+    ),
+    log_level: str = typer.Option("warning", "--log-level", help="uvicorn's log level."),
+) -> None:
+    """Serve the model over HTTP: POST log lines, GET alerts (durable across restarts)."""
+    if token is not None and not token.strip():
+        raise LogbertError("--token (or LOGBERT_TOKEN) is empty: pass a secret string")
+    if not is_loopback(host) and not token:
+        raise LogbertError(
+            f"--host {host} is reachable from other machines: pass --token TOKEN (or set "
+            "LOGBERT_TOKEN) so that only clients with the token can post and read, or bind "
+            "127.0.0.1"
+        )
+    if token and len(token) < 16:
+        say("note: the token is shorter than 16 characters; use a long random one")
+    if max_body < 1 or max_backlog < 1 or snapshot_every < 1 or snapshot_seconds <= 0:
+        raise LogbertError(
+            "--max-body, --max-backlog and --snapshot-every must be at least 1 and "
+            "--snapshot-seconds above 0"
+        )
+    import uvicorn
+
+    from logbert.serving.http import ServeOptions, create_app
+
+    options = ServeOptions(
+        max_body=max_body,
+        max_backlog=max_backlog,
+        snapshot_every=snapshot_every,
+        snapshot_seconds=snapshot_seconds,
+        threshold=threshold,
+        top_events=top_events,
+        early_alerts=not no_early,
+        idle_timeout=idle_timeout,
+    )
+    app = create_app(model_dir, state_dir, token=token, options=options)
+    service = app.state.service
+    worker = service.worker
+    where = "a temporary folder (nothing survives a restart)" if service.temporary \
+        else str(service.state_dir)  # fmt: skip
+    say(
+        f"state in {where}: {worker.processed} batches processed, snapshot after batch "
+        f"{worker.snapshot_batch}, {service.last_batch - worker.processed} to process"
+    )
+    settings = worker.engine.settings
+    if settings.by_id is not None and settings.idle_timeout is None:
+        say(
+            "note: the model's sessions (by id, no idle timeout) close only at POST /v1/flush: "
+            "alerts come early (unseen templates) or then; pass --idle-timeout DURATION to "
+            "judge quiet sessions as they go"
+        )
+    shown = f"[{host}]" if ":" in host else host
+    say(f"serving {model_dir} on http://{shown}:{port} (docs at /docs, Ctrl-C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -1,0 +1,283 @@
+"""The write-ahead log of `logbert serve`: accepted lines are durable before they are answered.
+
+One SQLite database (`serve.sqlite` in the state directory, journal mode WAL, `synchronous =
+FULL`) holds:
+
+- `meta`: key/value text: the format version, the fingerprint of the model the state belongs
+  to, the id of the last batch processed (`processed`), the last engine snapshot (`snapshot`,
+  `DetectionEngine.snapshot()` JSON) and the batch id it was taken after (`snapshot_batch`),
+  and the ingestion counters of the HTTP layer (lines received, malformed lines rejected).
+- `batches`: (`id`, `kind` (`lines` or `flush`), `segments` (JSON `[[source, [line, ...]],
+  ...]`), `n_lines`, `received_at`): what clients sent, in order. `append()` commits a batch
+  before the HTTP answer (202) is given.
+- `alerts`: (`alert_id`, `session_id`, `early`, `batch_id`, `record`): the alert records
+  (`record`: the JSON `logbert watch` writes), appended by `commit_processed()` in the SAME
+  transaction that advances `processed` (and, when due, replaces the snapshot and drops the
+  batches it covers).
+
+So after a crash at any point: every batch answered 202 is in `batches`; the alerts of every
+processed batch are stored exactly when `processed` says that batch was processed. A restart
+restores the snapshot and pushes the batches after it again through the engine (it is
+deterministic, so they give the same alerts with the same ids): the ones up to `processed`
+only rebuild the engine state (their alerts are already stored and are not stored again), the
+later ones are new work. Alert ids are the primary key, so an alert is never stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from logbert.errors import LogbertError
+
+DB_FILE = "serve.sqlite"
+WAL_VERSION = "1"
+# the model files whose bytes make the fingerprint (a state dir belongs to one model)
+FINGERPRINT_FILES = ("pipeline.json", "threshold.json", "parser.json", "config.json")
+
+Segments = list[tuple[str, list[str]]]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    segments TEXT NOT NULL,
+    n_lines INTEGER NOT NULL,
+    received_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    early INTEGER NOT NULL,
+    batch_id INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+"""
+
+
+def model_fingerprint(model_dir: Path) -> str:
+    """sha256 over the model's description files (names and bytes) that exist."""
+    digest = hashlib.sha256()
+    for name in FINGERPRINT_FILES:
+        path = Path(model_dir) / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class Batch:
+    id: int
+    kind: str  # "lines" or "flush"
+    segments: Segments
+    n_lines: int
+
+
+class StateStore:
+    """The state directory's database; one instance per process. Thread-safe: each thread
+    gets its own SQLite connection (the HTTP handlers write batches, the worker the rest)."""
+
+    def __init__(self, state_dir: Path, fingerprint: str, model_dir: Path | None = None) -> None:
+        state_dir = Path(state_dir)
+        if state_dir.exists() and not state_dir.is_dir():
+            raise LogbertError(f"--state-dir {state_dir} is a file, not a folder")
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / DB_FILE
+        self._local = threading.local()
+        self._write_lock = threading.Lock()  # one writer at a time in this process
+        try:
+            db = self._db()
+            db.executescript(_SCHEMA)
+            with self._tx() as tx:
+                stored = dict(tx.execute("SELECT key, value FROM meta").fetchall())
+                if "fingerprint" not in stored:
+                    tx.execute("INSERT INTO meta VALUES ('version', ?)", (WAL_VERSION,))
+                    tx.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
+                    tx.execute("INSERT INTO meta VALUES ('model_dir', ?)", (str(model_dir),))
+        except sqlite3.DatabaseError as exc:
+            raise LogbertError(
+                f"{self.path} is not a logbert serve state ({exc}): use another --state-dir"
+            ) from exc
+        if stored.get("version", WAL_VERSION) != WAL_VERSION:
+            raise LogbertError(
+                f"{self.path} has state version {stored['version']}, this logbert writes "
+                f"{WAL_VERSION}: use another --state-dir"
+            )
+        if "fingerprint" in stored and stored["fingerprint"] != fingerprint:
+            raise LogbertError(
+                f"--state-dir {state_dir} belongs to another model ({stored.get('model_dir')}, "
+                f"fingerprint {stored['fingerprint'][:12]}, this model {fingerprint[:12]}): its "
+                "sessions and snapshot cannot be resumed with this model; pass another "
+                "--state-dir (or remove that one to start over)"
+            )
+
+    # --- connections ----------------------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            self._local.db = db
+        return db
+
+    class _Tx:
+        def __init__(self, store: StateStore) -> None:
+            self.store = store
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.store._write_lock.acquire()
+            self.db = self.store._db()
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, kind: Any, *_: Any) -> None:
+            try:
+                self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+            finally:
+                self.store._write_lock.release()
+
+    def _tx(self) -> StateStore._Tx:
+        return StateStore._Tx(self)
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # --- ingestion (HTTP side) -----------------------------------------------------------
+
+    def append(self, kind: str, segments: Segments, rejected: int = 0) -> int:
+        """Commit one batch (and the count of lines rejected before it); its id."""
+        n_lines = sum(len(lines) for _, lines in segments)
+        with self._tx() as tx:
+            cursor = tx.execute(
+                "INSERT INTO batches (kind, segments, n_lines, received_at) VALUES (?, ?, ?, ?)",
+                (kind, json.dumps(segments, separators=(",", ":")), n_lines, time.time()),
+            )
+            _add(tx, "lines_received", n_lines)
+            if rejected:
+                _add(tx, "lines_malformed", rejected)
+            return int(cursor.lastrowid)
+
+    def add_rejected(self, count: int) -> None:
+        """Count malformed lines of a request that had no valid line."""
+        with self._tx() as tx:
+            _add(tx, "lines_malformed", count)
+
+    # --- processing (worker side) ---------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._db().execute("SELECT key, value FROM meta").fetchall())
+
+    def snapshot(self) -> tuple[dict[str, Any] | None, int]:
+        """The last engine snapshot (None when none) and the batch id it was taken after."""
+        meta = self.meta()
+        state = json.loads(meta["snapshot"]) if "snapshot" in meta else None
+        return state, int(meta.get("snapshot_batch", 0))
+
+    def processed(self) -> int:
+        return int(self.meta().get("processed", 0))
+
+    def last_batch(self) -> int:
+        row = self._db().execute("SELECT MAX(id) FROM batches").fetchone()
+        return int(row[0] or 0)
+
+    def batches_after(self, after: int, limit: int = 64) -> list[Batch]:
+        rows = (
+            self._db()
+            .execute(
+                "SELECT id, kind, segments, n_lines FROM batches WHERE id > ? ORDER BY id LIMIT ?",
+                (after, limit),
+            )
+            .fetchall()
+        )
+        return [
+            Batch(int(i), kind, [(s, list(lines)) for s, lines in json.loads(seg)], int(n))
+            for i, kind, seg, n in rows
+        ]
+
+    def iter_batches_after(self, after: int, through: int | None = None) -> Iterator[Batch]:
+        while True:
+            batches = self.batches_after(after)
+            for batch in batches:
+                if through is not None and batch.id > through:
+                    return
+                yield batch
+            if not batches:
+                return
+            after = batches[-1].id
+
+    def commit_processed(
+        self,
+        batch_id: int,
+        alerts: Sequence[dict[str, Any]],
+        snapshot: dict[str, Any] | None = None,
+        failed: str | None = None,
+    ) -> int:
+        """Store `alerts` and mark `batch_id` processed, in one transaction; with `snapshot`
+        (taken after that batch) also replace the snapshot and drop the batches it covers.
+        Alerts whose id is already stored are skipped; returns how many were stored."""
+        stored = 0
+        with self._tx() as tx:
+            for alert in alerts:
+                cursor = tx.execute(
+                    "INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?, ?)",
+                    (
+                        int(alert["alert_id"]),
+                        str(alert["session_id"]),
+                        int(bool(alert.get("early"))),
+                        batch_id,
+                        json.dumps(alert, default=str),
+                    ),
+                )
+                stored += cursor.rowcount
+            _set(tx, "processed", str(batch_id))
+            if failed is not None:
+                _add(tx, "batches_failed", 1)
+                _set(tx, "last_failure", f"batch {batch_id}: {failed}")
+            if snapshot is not None:
+                _set(tx, "snapshot", json.dumps(snapshot, separators=(",", ":"), default=str))
+                _set(tx, "snapshot_batch", str(batch_id))
+                tx.execute("DELETE FROM batches WHERE id <= ?", (batch_id,))
+        return stored
+
+    # --- reading alerts -------------------------------------------------------------------
+
+    def alerts_after(self, since: int, limit: int) -> list[dict[str, Any]]:
+        rows = (
+            self._db()
+            .execute(
+                "SELECT record FROM alerts WHERE alert_id > ? ORDER BY alert_id LIMIT ?",
+                (since, limit),
+            )
+            .fetchall()
+        )
+        return [json.loads(record) for (record,) in rows]
+
+    def last_alert_id(self) -> int:
+        row = self._db().execute("SELECT MAX(alert_id) FROM alerts").fetchone()
+        return int(row[0] or 0)
+
+
+def _set(tx: sqlite3.Connection, key: str, value: str) -> None:
+    tx.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _add(tx: sqlite3.Connection, key: str, count: int) -> None:
+    tx.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+        "value = CAST(CAST(value AS INTEGER) + ? AS TEXT)",
+        (key, str(count), count),
+    )

@@ -1,0 +1,196 @@
+"""`logbert serve`: start-up checks (a public address needs a token, a model needs parser
+state), and the fault test: a real server killed with SIGKILL mid-stream and restarted on its
+state directory loses no line and repeats no alert (compared with an uninterrupted run and
+with `logbert score --logs`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.models.iqr import IQRDetector
+from logbert.pipeline import Pipeline
+from logbert.serving.wal import DB_FILE
+from logbert.sessions.sessionize import SessionizerSettings
+
+from ..conftest import write_log
+
+runner = CliRunner()
+BATCH = 10
+
+
+def invoke(*args, **kwargs):
+    return runner.invoke(app, [str(a) for a in args], **kwargs)
+
+
+@pytest.fixture
+def model(raw_logs, tmp_path) -> Path:
+    settings = SessionizerSettings(by_id=r"blk_-?\d+")
+    pipeline = Pipeline(IQRDetector(), sessionizer=settings, log_format="hdfs")
+    pipeline.fit_logs([str(raw_logs[0])]).save(tmp_path / "model")
+    return tmp_path / "model"
+
+
+@pytest.fixture
+def fake_uvicorn(monkeypatch):
+    """uvicorn.run replaced: records (app, host, port) instead of serving."""
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, host, port, **_: calls.append((app, host, port))
+    )
+    return calls
+
+
+def test_a_non_loopback_host_needs_a_token(model, fake_uvicorn, monkeypatch):
+    monkeypatch.delenv("LOGBERT_TOKEN", raising=False)
+    result = invoke("serve", model, "--host", "0.0.0.0")
+    assert isinstance(result.exception, LogbertError)
+    assert "--token" in str(result.exception) and not fake_uvicorn
+    result = invoke("serve", model, "--token", " ")
+    assert isinstance(result.exception, LogbertError) and "empty" in str(result.exception)
+    assert invoke("serve", model, "--port", "9").exit_code == 0  # loopback: no token needed
+    assert fake_uvicorn[-1][1:] == ("127.0.0.1", 9)
+    monkeypatch.setenv("LOGBERT_TOKEN", "from-the-environment-0123")
+    result = invoke("serve", model, "--host", "0.0.0.0", "--port", "9")
+    assert result.exit_code == 0, result.output
+    served, host, _ = fake_uvicorn[-1]
+    assert host == "0.0.0.0" and served.state.service.token == "from-the-environment-0123"
+    with TestClient(served) as c:
+        assert c.get("/v1/stats").status_code == 401
+        assert c.get("/v1/stats", headers={"Authorization": "Bearer from-the-environment-0123"}
+                     ).status_code == 200  # fmt: skip
+
+
+def test_a_model_without_parser_state_exits_2_with_a_clear_message(tmp_path, monkeypatch,
+                                                                     capsys):  # fmt: skip
+    from logbert.cli.main import main
+
+    sessions = tmp_path / "s.txt"
+    sessions.write_text("1 2 3\n" * 30)
+    assert invoke("train", sessions, "--output", tmp_path / "m", "--model", "iqr").exit_code == 0
+    monkeypatch.setattr(sys, "argv", ["logbert", "serve", str(tmp_path / "m"), "--port", "0"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "trained on sessions, not raw logs" in err and "Traceback" not in err
+
+
+# --- the fault test ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(model: Path, state: Path, err: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [sys.executable, "-c", "from logbert.cli.main import main; main()", "serve",
+               str(model), "--port", str(port), "--state-dir", str(state),
+               "--snapshot-every", "3"]  # fmt: skip
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(err, "a"))  # noqa: SIM115
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, err.read_text()
+        assert time.monotonic() < deadline, "the server did not start in 60 s"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).json()["ready"]:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+
+
+def post(url: str, lines: list[str]) -> None:
+    r = httpx.post(f"{url}/v1/logs", content="\n".join(lines) + "\n",
+                   headers={"content-type": "text/plain"}, timeout=30)  # fmt: skip
+    assert r.status_code == 202 and r.json()["accepted"] == len(lines), r.text
+
+
+def alerts_of(get) -> list[dict]:
+    out, cursor = [], 0
+    while page := get("/v1/alerts", params={"since": cursor, "limit": 7}).json()["alerts"]:
+        out += page
+        cursor = page[-1]["alert_id"]
+    return out
+
+
+def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, tmp_path):
+    log = tmp_path / "big.log"
+    write_log(log, 40, anomalies=8, offset=500)
+    lines = log.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "Received block blk_1510 " in line)
+    lines.insert(at, lines[at].replace("Received block", "Quarantined replica of block"))
+    log.write_text("\n".join(lines) + "\n")  # an unseen template: an early alert too
+    parts = [lines[i : i + BATCH] for i in range(0, len(lines), BATCH)]
+    assert len(parts) >= 15
+
+    # the reference: `logbert score --logs`, and an uninterrupted server (in process)
+    scores = tmp_path / "scores.jsonl"
+    assert invoke("score", model, log, "--logs", "--output", scores).exit_code == 0
+    rows = [json.loads(x) for x in scores.read_text().splitlines()]
+    flagged = {r["session_id"] for r in rows if r["is_anomaly"]}
+    from logbert.serving.http import create_app
+
+    with TestClient(create_app(model, tmp_path / "ref")) as c:
+        for part in parts:
+            assert c.post("/v1/logs", content="\n".join(part) + "\n",
+                          headers={"content-type": "text/plain"}).status_code == 202  # fmt: skip
+        assert c.post("/v1/flush").json()["processed"]
+        expected = alerts_of(c.get)
+
+    state, err = tmp_path / "state", tmp_path / "serve.err"
+    proc, url = start(model, state, err)
+    try:
+        for part in parts[:9]:
+            post(url, part)  # 202: committed, processed or not
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc, url = start(model, state, err)
+        stats = httpx.get(f"{url}/v1/stats", timeout=10).json()
+        assert stats["http"]["lines_received"] == sum(len(p) for p in parts[:9])
+        for part in parts[9:]:
+            post(url, part)
+        r = httpx.post(f"{url}/v1/flush", timeout=60)
+        assert r.status_code == 200 and r.json()["processed"]
+        got = alerts_of(lambda path, **kw: httpx.get(url + path, timeout=10, **kw))
+        stats = httpx.get(f"{url}/v1/stats", timeout=10).json()
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    assert stats["engine"]["lines_accepted"] == len(lines)  # 0 lines lost (none counted twice)
+    assert stats["http"]["lines_received"] == len(lines)
+    sessions = [a["session_id"] for a in got]
+    assert len(sessions) == len(set(sessions))  # 0 duplicate alerts
+    assert got == expected  # the same alerts, ids and evidence as without the kill
+    assert set(sessions) == flagged and any(a["early"] for a in got)
+    # the second server stopped cleanly (uvicorn re-raises SIGTERM after its shutdown)
+    assert proc.returncode in (0, -signal.SIGTERM), err.read_text()
+    assert "Traceback" not in err.read_text()
+    with sqlite3.connect(state / DB_FILE) as db:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        left = db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
+    assert meta["processed"] == meta["snapshot_batch"] and left == 0  # nothing to replay

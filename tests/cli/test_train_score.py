@@ -293,3 +293,16 @@ def test_scores_carry_p_values_and_fpr_is_a_rule(trained, tmp_path):
     assert "needs at least 99 normal calibration sessions" in message
     result = invoke("calibrate", model, root / "train.jsonl", "--rule", "fpr:0.05")
     assert result.exit_code == 0, result.output
+
+
+def test_supervised_detectors_train_on_both_labels(trained, tmp_path):
+    root, _, _ = trained
+    result = invoke("train", root / "train.jsonl", "-o", tmp_path / "knn", "--model", "knn")
+    assert result.exit_code == 0, result.output
+    assert "0 labelled anomalies left out" in result.output
+    threshold = json.loads((tmp_path / "knn" / "threshold.json").read_text())
+    assert threshold["rule"] == "best-f1"
+    normal_only = tmp_path / "normal.txt"
+    normal_only.write_text("1 2 3\n" * 20)
+    message = user_error(invoke("train", normal_only, "-o", tmp_path / "m", "--model", "knn"))
+    assert "have no label" in message  # a DeepLog file carries no labels

@@ -30,6 +30,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,27 +101,33 @@ class Pipeline:
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
     ) -> Pipeline:
-        """Train on the normal sessions (labelled anomalies are left out) and calibrate.
+        """Train and calibrate; unsupervised detectors learn from the normal sessions only
+        (labelled anomalies are left out), supervised ones from both labels.
 
-        A seeded `validation_split` of the normal sessions is held out for early stopping and
-        for the threshold (`threshold_rule`, default the detector's own rule).
+        A seeded `validation_split` (stratified by label for supervised detectors) is held out
+        for early stopping and for the threshold (`threshold_rule`, default the detector's own
+        rule). For unsupervised detectors, validation sessions holding keys the training split
+        never saw are reported (`log`, and `training_["validation_unseen_keys"]`) and left out
+        of the calibration (see `UnseenKeys`); when none does, nothing changes.
         """
         say = log or (lambda _line: None)
         if not 0 <= self.validation_split < 1:
             raise LogbertError("the validation split must be in [0, 1)")
-        normal = [s for s in sessions if s.label != ANOMALY]
-        if not normal:
-            raise LogbertError(f"{source or 'the training data'}: no normal sessions to train on")
-        self.lifecycle_ = SessionLifecycle().fit(normal)
+        supervised = self.detector.supervised
+        kept = _training_sessions(sessions, supervised, source or "the training data")
+        self.lifecycle_ = SessionLifecycle().fit([s for s in kept if s.label != ANOMALY])
         # sessions that started less than a normal lifetime before the log's end may still run
-        batch = self.lifecycle_.batch(normal, log_end(sessions))
-        train_index, val_index = holdout(list(range(len(normal))), self.validation_split, self.seed)
+        batch = self.lifecycle_.batch(kept, log_end(sessions))
+        train_index, val_index = self._holdout(kept, supervised)
         train, validation = batch.take(train_index), batch.take(val_index)
-        left_out = len(sessions) - len(normal)
+        left_out = len(sessions) - len(kept)
+        n_anomalous = int(np.sum(batch.labels == 1)) if supervised else 0
         say(
-            f"Training {self.detector.name} on {len(train)} normal sessions ({len(validation)} "
-            f"held out for validation; {left_out} labelled anomalies left out)"
-        )
+            f"Training {self.detector.name} on {len(train)} "
+            + (f"labelled sessions ({n_anomalous} anomalous in all; " if supervised else
+               "normal sessions (")
+            + f"{len(validation)} held out for validation; {left_out} labelled anomalies left out)"
+        )  # fmt: skip
         if self.lifecycle_.lifetime_ is not None:
             say(
                 f"Session lifetime (99% of normal sessions end within): "
@@ -129,36 +136,30 @@ class Pipeline:
                 "is not judged)"
             )
         started = time.perf_counter()
-        self.detector.fit(train, validation=validation or None, **(fit_options or {}))
+        labels = train.labels if supervised else None
+        self.detector.fit(train, labels, validation=validation or None, **(fit_options or {}))
         seconds = time.perf_counter() - started
-        calibration = validation if len(validation) else train
-        kind = "validation split" if len(validation) else "training sessions"
-        self.detector.calibrate(
-            calibration,
-            rule=self.threshold_rule or self.detector.default_threshold_rule,
-            source=f"{kind} of {source or 'the training data'} ({len(calibration)} normal "
-            f"sessions, seed {self.seed})",
-        )
+        unseen = self._calibrate(train, validation, source, say)
         self.fingerprints_ = {
-            "train": session_fingerprints([normal[i] for i in train_index]),
-            "validation": session_fingerprints([normal[i] for i in val_index]),
+            "train": session_fingerprints([kept[i] for i in train_index]),
+            "validation": session_fingerprints([kept[i] for i in val_index]),
         }
-        self.validation_batch_ = calibration  # what the threshold was calibrated on
-        self.validation_scores_ = self.detector.decision_function(calibration)
-        self.calibration_scores_ = self.validation_scores_  # normal scores behind p-values
         self.detector_ = self.detector
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
             "n_sessions": len(sessions),
             "anomalies_left_out": left_out,
+            "n_anomalous_trained_on": n_anomalous,
             "n_open": batch.n_open,
             "validation_split": self.validation_split,
             "seed": self.seed,
             "train_seconds": seconds,
+            "validation_unseen_keys": unseen.to_dict(),
         }
         self.detector.training_info_ = {
             **self.detector.training_info_,
+            "validation_unseen_keys": unseen.to_dict(),
             "sessions_file": source,
             "anomalies_left_out": left_out,
             "session_lifetime_seconds": self.lifecycle_.lifetime_,
@@ -167,6 +168,57 @@ class Pipeline:
         if not hasattr(self, "parser_"):
             self.parser_ = None
         return self
+
+    def _holdout(self, sessions: Sequence[Session], stratified: bool) -> tuple[list, list]:
+        """Positions of the training and validation sessions (`holdout`, per label when
+        `stratified`, so both parts get anomalies)."""
+        if not stratified:
+            return holdout(list(range(len(sessions))), self.validation_split, self.seed)
+        train: list[int] = []
+        validation: list[int] = []
+        for anomalous in (False, True):
+            group = [i for i, s in enumerate(sessions) if (s.label == ANOMALY) == anomalous]
+            part_train, part_val = holdout(group, self.validation_split, self.seed)
+            train += part_train
+            validation += part_val
+        return sorted(train), sorted(validation)
+
+    def _calibrate(self, train: SessionBatch, validation: SessionBatch, source: str, say) -> Any:
+        """Set the threshold on the validation split (see `fit`); keep the normal scores it
+        was calibrated on for p-values. Returns the validation sessions' unseen keys."""
+        detector = self.detector
+        rule = self.threshold_rule or detector.default_threshold_rule
+        unseen = unseen_key_sessions(train, validation)
+        calibration, kind = validation, "validation split"
+        if not len(validation):
+            calibration, kind = train, "training sessions"
+        elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
+            # sessions with keys training never saw are left to the detector (unseen keys are
+            # evidence of anomaly); the normal-data rule describes the sessions it knows
+            calibration = validation.take(np.flatnonzero(~unseen.mask))
+            kind = (
+                f"validation split less its {unseen.n_sessions} sessions with keys unseen in "
+                "training"
+            )
+        if unseen.n_sessions and not detector.supervised:
+            say(unseen.warning(len(train)))
+        labels = None
+        if detector.supervised:
+            labels = calibration.labels
+            if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
+                calibration, kind, labels = train, "training sessions (in-sample)", train.labels
+        where = source or "the training data"
+        detector.calibrate(
+            calibration,
+            labels=labels,
+            rule=rule,
+            source=f"{kind} of {where} ({len(calibration)} sessions, seed {self.seed})",
+        )
+        normal = calibration.take(np.flatnonzero(calibration.labels != 1))
+        self.validation_batch_ = calibration  # what the threshold was calibrated on
+        self.validation_scores_ = detector.decision_function(calibration)
+        self.calibration_scores_ = detector.decision_function(normal)  # behind p-values
+        return unseen
 
     def fit_logs(
         self,
@@ -473,6 +525,95 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
+
+
+@dataclass
+class UnseenKeys:
+    """Validation sessions holding keys that the training split never saw.
+
+    A detector scores such a session by its unseen keys (LogBERT: probability ~0, its score
+    cap), so with a small training set one of them can put a `max` threshold at the cap and
+    silence every verdict. `Pipeline.fit` therefore calibrates the normal-data rule on the
+    other validation sessions (all of them when every one holds unseen keys) and reports the
+    share: about the rate of false alarms on normal sessions that the small training set costs.
+    """
+
+    mask: np.ndarray  # per validation session: holds a key the training split lacks
+    keys: list[int]  # those keys, sorted
+
+    @property
+    def n_sessions(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def share(self) -> float:
+        return float(self.mask.mean()) if self.mask.size else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        n = self.n_sessions
+        return {
+            "n_sessions": n,
+            "n_validation": int(self.mask.size),
+            "share": self.share,
+            "keys": self.keys[:20],
+            "n_keys": len(self.keys),
+            "left_out_of_calibration": n if 0 < n < self.mask.size else 0,
+        }
+
+    def warning(self, n_train: int) -> str:
+        n, total = self.n_sessions, int(self.mask.size)
+        keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
+        head = (
+            f"warning: {n} of {total} validation sessions ({self.share:.0%}) hold keys the "
+            f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
+        )
+        if n < total:
+            return head + (
+                f"the threshold is calibrated on the other {total - n}, and normal sessions "
+                f"with keys unseen in training will be flagged: expect false alarms on about "
+                f"{self.share:.0%} of normal sessions. Train on more normal sessions to lower it"
+            )
+        return head + (
+            "every one does, so the threshold is calibrated on them and may sit at the "
+            "detector's score for unseen keys (few or no detections). Train on more normal "
+            "sessions"
+        )
+
+
+def unseen_key_sessions(train: SessionBatch, validation: SessionBatch) -> UnseenKeys:
+    """Which `validation` sessions hold a key that no `train` session holds."""
+    known = np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys]))
+    mask = np.zeros(len(validation), dtype=bool)
+    keys: set[int] = set()
+    for i, session in enumerate(validation.keys):
+        new = np.setdiff1d(session, known)
+        if new.size:
+            mask[i] = True
+            keys.update(int(k) for k in new)
+    return UnseenKeys(mask, sorted(keys))
+
+
+def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str) -> list[Session]:
+    """The sessions a detector learns from: the normal ones, or every one (all labelled, both
+    classes present) for a supervised detector."""
+    if not supervised:
+        normal = [s for s in sessions if s.label != ANOMALY]
+        if not normal:
+            raise LogbertError(f"{where}: no normal sessions to train on")
+        return normal
+    unlabelled = [s.session_id for s in sessions if s.label is None]
+    if unlabelled:
+        raise LogbertError(
+            f"{where}: {len(unlabelled)} sessions have no label (e.g. {unlabelled[0]}); a "
+            "supervised model learns from labelled sessions (sessionize with --labels)"
+        )
+    classes = {s.label for s in sessions}
+    if len(classes) < 2:
+        raise LogbertError(
+            f"{where}: a supervised model needs both normal and anomalous sessions; got only "
+            f"{', '.join(sorted(classes)) or 'none'}"
+        )
+    return list(sessions)
 
 
 def model_directory(path: str | Path) -> Path:

@@ -1,0 +1,128 @@
+"""Small training sets (issue 11): validation sessions holding keys the training split lacks are
+reported, and the threshold is calibrated on the other validation sessions, so a detector that
+gives unseen keys a capped score keeps a threshold below the cap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from logbert.models.base import Detector
+from logbert.models.checks import check_sessions
+from logbert.models.logbert import LogBERT
+from logbert.pipeline import Pipeline
+from logbert.sessions.io import Session
+from logbert.sessions.split import holdout
+
+CAP = 100.0
+TINY = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 16, "batch_size": 32, "lr": 0.01,
+        "epochs": 2, "seed": 0}  # fmt: skip
+
+
+class CappedDetector(Detector):
+    """Registered nowhere: the session length, or CAP when it holds a key training lacked."""
+
+    name = "capped"
+    default_threshold_rule = "max"
+
+    def _fit(self, batch, validation, **fit_options) -> None:
+        self.keys_ = {int(k) for keys in batch.keys for k in keys}
+
+    def decision_function(self, X) -> np.ndarray:
+        batch = check_sessions(X)
+        return np.array(
+            [CAP if set(map(int, k)) - self.keys_ else float(len(k)) for k in batch.keys]
+        )
+
+    def _save_state(self, directory: Path) -> None:
+        (directory / "keys.json").write_text(json.dumps(sorted(self.keys_)))
+
+    def _load_state(self, directory: Path) -> None:
+        self.keys_ = set(json.loads((directory / "keys.json").read_text()))
+
+
+def sessions_with(n: int, share: float, seed: int, unseen_at: int) -> list[Session]:
+    """`n` normal sessions of keys 1..4 (lengths 3..7); the first `unseen_at` validation
+    sessions of the seeded holdout also hold key 99."""
+    sessions = [Session(f"s{i}", [1, 2, 3, 4, 1, 2, 3][: 3 + i % 5], "normal") for i in range(n)]
+    _, val_index = holdout(list(range(n)), share, seed)
+    for i in val_index[:unseen_at]:
+        sessions[i] = Session(sessions[i].session_id, [*sessions[i].keys, 99], "normal")
+    return sessions
+
+
+def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_threshold():
+    sessions = sessions_with(20, 0.25, seed=0, unseen_at=1)
+    lines: list[str] = []
+    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=0).fit(
+        sessions, log=lines.append
+    )
+    warning = [line for line in lines if line.startswith("warning:")]
+    assert len(warning) == 1
+    assert "1 of 5 validation sessions (20%) hold keys the 15 training sessions lack" in warning[0]
+    assert "false alarms on about 20% of normal sessions" in warning[0]
+    info = pipeline.training_["validation_unseen_keys"]
+    assert info["n_sessions"] == 1 and info["share"] == pytest.approx(0.2)
+    assert info["keys"] == [99] and info["left_out_of_calibration"] == 1
+    threshold = pipeline.threshold_
+    assert threshold.value < CAP and threshold.n_sessions == 4
+    _, val_index = holdout(list(range(20)), 0.25, 0)
+    known = [len(sessions[i].keys) for i in val_index[1:]]
+    assert threshold.value == max(known)
+    assert "unseen in training" in threshold.source
+    assert len(pipeline.validation_scores_) == 4  # what the threshold was calibrated on
+    assert CAP not in pipeline.calibration_scores_.tolist()
+    assert pipeline.detector_.training_info_["validation_unseen_keys"]["n_sessions"] == 1
+
+
+def test_the_record_of_unseen_keys_is_saved_with_the_bundle(tmp_path):
+    sessions = sessions_with(20, 0.25, seed=1, unseen_at=2)
+    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=1).fit(sessions)
+    pipeline.save(tmp_path / "m")
+    record = json.loads((tmp_path / "m" / "pipeline.json").read_text())
+    assert record["training"]["validation_unseen_keys"]["n_sessions"] == 2
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["training"]["validation_unseen_keys"]["share"] == pytest.approx(0.4)
+
+
+def test_nothing_changes_when_no_validation_session_holds_unseen_keys():
+    sessions = sessions_with(20, 0.25, seed=0, unseen_at=0)
+    lines: list[str] = []
+    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=0).fit(
+        sessions, log=lines.append
+    )
+    assert not [line for line in lines if "warning" in line]
+    assert pipeline.training_["validation_unseen_keys"]["n_sessions"] == 0
+    _, val_index = holdout(list(range(20)), 0.25, 0)
+    assert pipeline.threshold_.value == max(len(sessions[i].keys) for i in val_index)
+    assert pipeline.threshold_.n_sessions == 5
+    assert pipeline.threshold_.source.startswith("validation split of")
+
+
+def test_when_every_validation_session_holds_unseen_keys_all_are_used_and_it_says_so():
+    sessions = sessions_with(20, 0.25, seed=2, unseen_at=5)
+    lines: list[str] = []
+    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=2).fit(
+        sessions, log=lines.append
+    )
+    warning = [line for line in lines if line.startswith("warning:")]
+    assert "5 of 5 validation sessions (100%)" in warning[0] and "every one" in warning[0]
+    assert pipeline.threshold_.value == CAP and pipeline.threshold_.n_sessions == 5
+    assert pipeline.training_["validation_unseen_keys"]["left_out_of_calibration"] == 0
+
+
+def test_logbert_keeps_a_threshold_below_its_unseen_key_score():
+    sessions = sessions_with(40, 0.1, seed=0, unseen_at=1)  # 36 training, 4 validation
+    lines: list[str] = []
+    pipeline = Pipeline(LogBERT(**TINY), validation_split=0.1, seed=0).fit(
+        sessions, log=lines.append
+    )
+    assert any("1 of 4 validation sessions (25%)" in line for line in lines)
+    known = sessions[holdout(list(range(40)), 0.1, 0)[0][0]]
+    cap = pipeline.decision_scores([Session("probe", [*known.keys, 99])])[0]
+    assert pipeline.threshold_.value < cap
+    verdicts = pipeline.score([Session("probe", [*known.keys, 99])])
+    assert verdicts[0]["is_anomaly"]

@@ -1,4 +1,4 @@
-"""Training-set preparation: deduplication, local-swap copies and open prefixes."""
+"""Training-set preparation: deduplication, local-swap copies, open prefixes, epoch windows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ from collections import Counter
 
 import numpy as np
 
-from logbert.models.augment import concat, distinct_sequences, open_prefixes, with_local_swaps
+from logbert.models.augment import (
+    EpochWindows,
+    concat,
+    distinct_sequences,
+    open_prefixes,
+    with_local_swaps,
+)
 from logbert.sessions.batch import SessionBatch
 
 
@@ -65,3 +71,40 @@ def test_open_prefixes_cut_closed_sequences_only():
 def test_concat_keeps_keys_and_open_flags_in_order():
     out = concat(batch([[1], [2]], [1, 0]), batch([[3]], [1]))
     assert lists(out) == [[1], [2], [3]] and out.is_open.tolist() == [True, False, True]
+
+
+def test_epoch_windows_keep_every_window_when_no_sequence_is_long():
+    # HDFS: every session fits one window, so every epoch is every window, in order
+    sampler = EpochWindows(np.array([0, 1, 2, 0, 1, 2]), np.zeros(6, dtype=bool), 1, seed=0)
+    assert sampler.size == 6
+    for epoch in range(3):
+        assert sampler.rows(epoch).tolist() == list(range(6))
+
+
+def test_epoch_windows_draw_per_long_sequence_pooled_with_its_copies():
+    # windows 0-1: short seq 0; 2-4: long seq 1; 5: short seq 2; 6-8: seq 1's jittered copy
+    group = np.array([0, 0, 1, 1, 1, 2, 1, 1, 1])
+    long = np.array([False, False, True, True, True, False, True, True, True])
+    sampler = EpochWindows(group, long, per_sequence=2, seed=3)
+    assert sampler.size == 3 + 2
+    seen = set()
+    for epoch in range(20):
+        rows = sampler.rows(epoch)
+        assert len(rows) == sampler.size and list(rows) == sorted(rows)
+        assert {0, 1, 5} <= set(rows.tolist())  # short ones: always
+        drawn = [r for r in rows.tolist() if long[r]]
+        assert len(drawn) == len(set(drawn)) == 2
+        seen.update(drawn)
+        assert np.array_equal(rows, EpochWindows(group, long, 2, seed=3).rows(epoch))  # seeded
+    assert seen == {2, 3, 4, 6, 7, 8}  # over the epochs, every window of the pool
+    assert not all(
+        np.array_equal(sampler.rows(0), sampler.rows(e)) for e in range(1, 20)
+    )  # a fresh draw per epoch
+
+
+def test_epoch_windows_zero_or_enough_keeps_everything():
+    group, long = np.array([0, 0, 0, 1]), np.array([True, True, True, False])
+    for per_sequence in (0, 3, 10):
+        sampler = EpochWindows(group, long, per_sequence, seed=0)
+        assert sampler.size == 4
+        assert sampler.rows(5).tolist() == [0, 1, 2, 3]

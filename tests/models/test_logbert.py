@@ -70,6 +70,31 @@ def test_default_training_tolerates_neighbour_swaps_not_far_moves():
     assert normal < neighbours < far
 
 
+def test_long_sessions_train_on_drawn_windows_short_ones_on_all():
+    long_normal = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)
+    sessions = NORMAL[:20] + NORMAL[-5:] + long_normal
+    params = {**TINY, "epochs": 2, "dedup": True, "swap_copies": 1}
+    model = LogBERT(**params, long_windows=1).fit(sessions)
+    info = model.training_info_
+    # distinct: the two short ones and the long one; each plus one jittered copy
+    assert info["n_train_distinct"] == 3
+    assert info["n_train_windows"] == 2 * (1 + 1 + 3)
+    assert info["n_epoch_windows"] == 2 * 2 + 1  # one window of the long one (pooled) an epoch
+    assert info["steps"] == 2  # one batch an epoch
+    everything = LogBERT(**params).fit(sessions).training_info_  # the default: every window
+    assert everything["n_epoch_windows"] == everything["n_train_windows"] == 10
+
+
+def test_short_sessions_train_the_same_whatever_long_windows_says():
+    a = LogBERT(**{**TINY, "epochs": 2}, long_windows=1).fit(NORMAL)
+    b = LogBERT(**{**TINY, "epochs": 2}).fit(NORMAL)
+    assert a.training_info_["n_epoch_windows"] == a.training_info_["n_train_windows"]
+    for (name, x), (_, y) in zip(
+        a.model_.state_dict().items(), b.model_.state_dict().items(), strict=True
+    ):
+        assert np.array_equal(x.numpy(), y.numpy()), name
+
+
 def test_open_sessions_are_not_judged_on_their_end():
     params = {**TINY, "decision": "max_surprise", "open_copies": 2, "epochs": 40}
     model = LogBERT(**params, lr=5e-3, patience=40).fit(NORMAL)

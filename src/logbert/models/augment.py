@@ -73,3 +73,44 @@ def concat(*batches: SessionBatch) -> SessionBatch:
 
 def _rows(batch: SessionBatch) -> SessionBatch:
     return SessionBatch(list(batch.keys), batch.is_open.copy())
+
+
+class EpochWindows:
+    """Which training windows an epoch uses: every window of a sequence that fits in one, and
+    `per_sequence` windows drawn afresh each epoch from each longer sequence.
+
+    `group[i]` names the training sequence window i comes from (its jittered copies share the
+    group: their windows are pooled) and `long[i]` says whether that sequence needed more than
+    one window. Why: a trace of thousands of keys is dozens of windows, every one of them
+    (times the jittered copies) trained every epoch; on ADFA-LD that made an epoch ~60 steps of
+    full-width windows (100 s here) where each short session costs a fraction of one row. Drawn
+    per epoch, every window is still seen over the epochs. Sessions that fit in one window
+    (all of HDFS) are untouched: then `rows(epoch)` is every window in order, whatever the
+    epoch. `per_sequence` <= 0 keeps every window every epoch. The draw depends only on
+    (seed, epoch), so a resumed run draws what the uninterrupted one would have.
+    """
+
+    def __init__(self, group: np.ndarray, long: np.ndarray, per_sequence: int, seed: int):
+        self.group = np.asarray(group, dtype=np.int64)
+        self.long = np.asarray(long, dtype=bool)
+        self.per_sequence = per_sequence
+        self.seed = seed
+        self._short = np.flatnonzero(~self.long)
+        pooled: dict[int, list[int]] = {}
+        for i in np.flatnonzero(self.long):
+            pooled.setdefault(int(self.group[i]), []).append(int(i))
+        self._pools = [np.asarray(p, dtype=np.int64) for p in pooled.values()]
+        self._sampled = per_sequence > 0 and bool(self._pools)
+        take = sum(min(len(p), per_sequence) for p in self._pools) if self._sampled else 0
+        self.size = len(self._short) + take if self._sampled else len(self.group)
+
+    def rows(self, epoch: int) -> np.ndarray:
+        """Window indices of `epoch`, ascending; always `size` of them."""
+        if not self._sampled:
+            return np.arange(len(self.group))
+        rng = np.random.default_rng([self.seed, epoch, 104_729])
+        drawn = [
+            rng.choice(pool, size=min(len(pool), self.per_sequence), replace=False)
+            for pool in self._pools
+        ]
+        return np.sort(np.concatenate([self._short, *drawn]))

@@ -15,12 +15,19 @@ The defaults (decision, size, epochs, deduplication, swaps) were chosen by cross
 normal training data with synthetic edits as anomalies, never on test labels
 (`benchmarks/hdfs_dev.py`). Keys never seen in training become [UNK], which the model never
 predicts: a near-certain miss with maximal surprise. Sessions longer than `max_len` are cut
-into windows and scored as a whole. Identical sequences (same keys, same open flag) are scored
-once. Sessions marked open in a `SessionBatch` (`is_open`: still running when the log ended,
-see `sessions/lifecycle.py`) are scored without END: their missing tail is not judged. The
-model learns unfinished normal sessions from the open sessions among its training data (and,
-with `open_copies` > 0, from open prefixes of the closed ones: off by default, it cost recall
-on the dev split). Its threshold rule is `max` of the normal validation scores (chosen on the
+into windows and scored as a whole; in training, `long_windows` > 0 makes each epoch draw that
+many of the windows of such a session (and of its jittered copies, pooled) instead of all of
+them, so a trace of thousands of keys costs an epoch what a short session costs (see
+`augment.EpochWindows`; sessions that fit one window, e.g. all of HDFS, are untouched). Off
+by default: on ADFA-LD it cut training 7x but ranked worse in the one run measured (ROC-AUC of
+`score` 0.59 after 60 sampled epochs vs 0.84 with every window), and no default changes
+without a development-split comparison (`benchmarks/adfa_logbert.py`).
+Identical sequences (same keys, same open flag) are scored once. Sessions marked open in a
+`SessionBatch` (`is_open`: still running when the log ended, see `sessions/lifecycle.py`)
+are scored without END: their missing tail is not judged. The model learns unfinished normal
+sessions from the open sessions among its training data (and, with `open_copies` > 0, from
+open prefixes of the closed ones: off by default, it cost recall on the dev split). Its
+threshold rule is `max` of the normal validation scores (chosen on the
 dev split, `benchmarks/results/hdfs_dev.md`).
 
     model = LogBERT().fit(train_sessions, validation=val_sessions)  # threshold_: max on val
@@ -40,7 +47,13 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from logbert.errors import LogbertError
-from logbert.models.augment import concat, distinct_sequences, open_prefixes, with_local_swaps
+from logbert.models.augment import (
+    EpochWindows,
+    concat,
+    distinct_sequences,
+    open_prefixes,
+    with_local_swaps,
+)
 from logbert.models.base import Detector, Keys
 from logbert.models.checks import check_sessions
 from logbert.models.encoder import LogKeyEncoder
@@ -82,6 +95,7 @@ class LogBERT(Detector):
         swap_copies: int = 2,
         swap_prob: float = 0.1,
         open_copies: int = 0,
+        long_windows: int = 0,
         seed: int = 0,
     ) -> None:
         self.hidden = hidden
@@ -102,6 +116,7 @@ class LogBERT(Detector):
         self.swap_copies = swap_copies
         self.swap_prob = swap_prob
         self.open_copies = open_copies
+        self.long_windows = long_windows
         self.seed = seed
 
     def _check_params(self) -> None:
@@ -154,12 +169,17 @@ class LogBERT(Detector):
         self.vocab_ = Vocab.from_sessions(batch.keys)
         self.model_ = self._build()
         sequences = distinct_sequences(batch) if self.dedup else batch
-        train = self._windows(
-            concat(
-                with_local_swaps(sequences, self.swap_copies, self.swap_prob, self.seed),
-                open_prefixes(sequences, self.open_copies, self.seed),
-            )
+        swapped = with_local_swaps(sequences, self.swap_copies, self.swap_prob, self.seed)
+        prefixes = open_prefixes(sequences, self.open_copies, self.seed)
+        # the training sequence each row comes from: a jittered copy shares its original's
+        group = np.concatenate(
+            [
+                np.arange(len(swapped)) % max(len(sequences), 1),
+                len(sequences) + np.arange(len(prefixes)),
+            ]
         )
+        train, window_group, window_long = self._grouped_windows(concat(swapped, prefixes), group)
+        epoch_windows = EpochWindows(window_group, window_long, self.long_windows, self.seed)
         val = self._windows(validation) if validation is not None else None
         state = train_encoder(
             self.model_,
@@ -178,6 +198,7 @@ class LogBERT(Detector):
             resume=resume,
             model_config=self.get_params(),
             log=log,
+            epoch_rows=epoch_windows,
         )
         self.center_ = torch.tensor(state.center) if state.center is not None else None
         self.history_ = {"steps": state.steps, "epochs": state.epochs}
@@ -186,6 +207,7 @@ class LogBERT(Detector):
                 "n_train": len(batch),
                 "n_train_distinct": len(sequences) if self.dedup else None,
                 "n_train_windows": len(train),
+                "n_epoch_windows": epoch_windows.size,
                 "n_validation": len(validation) if validation is not None else 0,
                 "n_keys": len(self.vocab_.keys),
                 "epochs_run": state.epoch,
@@ -363,6 +385,18 @@ class LogBERT(Detector):
                 for window in self._token_windows(keys, is_open)
             ]
         )
+
+    def _grouped_windows(
+        self, batch: SessionBatch, group: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Padded windows of `batch`, each window's group and whether its row is long."""
+        rows, window_group, window_long = [], [], []
+        for keys, is_open, g in zip(batch.keys, batch.is_open, group, strict=True):
+            cut = self._token_windows(keys, is_open)
+            rows.extend(cut)
+            window_group.extend([int(g)] * len(cut))
+            window_long.extend([len(cut) > 1] * len(cut))
+        return pad(rows), np.asarray(window_group, np.int64), np.asarray(window_long, bool)
 
     def _token_windows(self, keys: Keys, is_open: bool = False) -> list[list[int]]:
         """A session as token windows; END closes it unless it is still open."""

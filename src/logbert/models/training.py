@@ -36,9 +36,14 @@ from logbert.models.checkpoints import (
     prune_checkpoints,
     save_checkpoint,
 )
+from logbert.models.runtime import release_freed_memory
 from logbert.models.vocab import MASK, PAD
 
 Log = Callable[[str], None]
+# Hand freed heap pages back to the OS every this many steps (and after each epoch): training
+# batches of varying widths fragment glibc's heap, and the resident size grew by ~12 MB a step
+# on full-width (128-key) windows: 0.9 -> 2.1 GB in one ADFA-LD epoch. Results are unchanged.
+TRIM_EVERY = 10
 
 
 @dataclass
@@ -120,8 +125,13 @@ def train_encoder(
     resume: bool = False,
     model_config: dict[str, Any] | None = None,
     log: Log | None = None,
+    epoch_rows: Any = None,
 ) -> TrainState:
-    """Train `model` on padded token windows; returns the final state (best weights loaded)."""
+    """Train `model` on padded token windows; returns the final state (best weights loaded).
+
+    `epoch_rows` (an `augment.EpochWindows`, or anything with `size` and `rows(epoch)`):
+    which rows of `train` each epoch uses; None: all of them.
+    """
     log = log or (lambda message: None)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
@@ -135,7 +145,8 @@ def train_encoder(
         if removed:
             log(f"Removed {removed} checkpoint files of an earlier run from {checkpoint_dir}")
     payload = {"config": {"model": model_config or {}, "train": asdict(config)}}
-    steps_per_epoch = math.ceil(len(train) / config.batch_size)
+    n_rows = epoch_rows.size if epoch_rows is not None else len(train)
+    steps_per_epoch = math.ceil(n_rows / config.batch_size)
     val_tokens = (
         torch.from_numpy(validation) if validation is not None and len(validation) else None
     )
@@ -146,14 +157,16 @@ def train_encoder(
         started = time.perf_counter()
         model.train()
         order = torch.randperm(
-            len(train), generator=torch.Generator().manual_seed(config.seed * 7919 + state.epoch)
+            n_rows, generator=torch.Generator().manual_seed(config.seed * 7919 + state.epoch)
         )
+        selected = epoch_rows.rows(state.epoch) if epoch_rows is not None else None
         center = torch.tensor(state.center) if state.center is not None else None
         dist_sum, dist_count, loss_sum, n_batches = None, 0, 0.0, 0
         first = state.step - state.epoch * steps_per_epoch  # >0 when resuming mid-epoch
         for batch_index in range(max(first, 0), steps_per_epoch):
             rows = order[batch_index * config.batch_size : (batch_index + 1) * config.batch_size]
-            tokens = _trim(torch.from_numpy(train[rows.numpy()]))
+            index = rows.numpy() if selected is None else selected[rows.numpy()]
+            tokens = _trim(torch.from_numpy(train[index]))
             torch.manual_seed(config.seed * 1_000_003 + state.step)  # dropout
             generator = torch.Generator().manual_seed(config.seed * 1_000_033 + state.step)
             loss, dist = batch_loss(
@@ -171,6 +184,8 @@ def train_encoder(
             avg = loss_sum / n_batches
             state.steps.append({"step": state.step, "loss": float(loss.detach()), "avg": avg})
             progress.advance()
+            if state.step % TRIM_EVERY == 0:
+                release_freed_memory()
             if state.step % config.log_every == 0:
                 log(f"Step {state.step}: Loss={float(loss.detach()):.4f}, Avg={avg:.4f}")
             if checkpoint_dir is not None and state.step % config.checkpoint_every == 0:
@@ -186,6 +201,7 @@ def train_encoder(
             else train_loss
         )
         state.epoch += 1
+        release_freed_memory()
         seconds = time.perf_counter() - started
         state.epochs.append(
             {

@@ -87,8 +87,7 @@ def command(
         None, "--format", help=f"Output format: {', '.join(OUTPUT_FORMATS)} (default: extension)."
     ),
 ) -> None:
-    """Group parsed events into sessions: by an id in the message, a header field, time or
-    count windows."""
+    """Group parsed events into sessions: by id, header field, time or line windows."""
     settings = SessionizerSettings(
         by_id=by_id,
         idle_timeout=idle_timeout,

@@ -1,4 +1,4 @@
-"""`logbert serve` under load: the HDFS 2% log replayed over loopback HTTP at full speed.
+"""`logbert serve` under load: the HDFS 2% log over loopback HTTP (full speed, fixed rate, 10x).
 
 One command (`python benchmarks/serving.py [--lines N] [--model-dir DIR]`): trains a fast
 model (IQR, sessions by block id) on the log unless --model-dir is given, starts `logbert
@@ -10,14 +10,24 @@ Prints a table and writes benchmarks/results/serving.json: lines/s accepted (202
 processed (through the flush), p50/p99 latency of POST /v1/logs, the server's peak RSS, the
 batch time and the ratio, and whether the alerted sessions equal the sessions batch scoring
 flags.
+Then (unless --skip-extras): (a) a fixed-rate run on a fresh server, --rate lines/s in batches
+of --batch every batch/rate seconds (10,000 lines/s: 1,000 lines every 100 ms) for
+--rate-seconds, open loop (each POST leaves on schedule, whatever the previous one does),
+reporting p50/p99 latency of POST /v1/logs; (b) the server's peak RSS on the 1x replay and on
+a 10x replay (the log repeated 10 times, block ids renamed per copy `blk_[-]N` ->
+`blk_[-]9<copy>N`, timestamps shifted 4 days per copy), both run with the engine's
+`--idle-timeout 1d` (the model has no idle timeout; by id without one, sessions close only at
+the flush), so the sessions of a copy close once the next copy starts and memory is given back.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import json
+import re
 import shutil
 import signal
 import socket
@@ -25,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -52,7 +64,7 @@ def peak_rss_kb(pid: int) -> int:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
-async def replay(url: str, batches: list[str], concurrency: int) -> tuple[float, list[float]]:
+async def replay(url: str, batches: Iterable[str], concurrency: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
     queue = iter(batches)
     limits = httpx.Limits(max_connections=concurrency)
@@ -72,6 +84,157 @@ async def replay(url: str, batches: list[str], concurrency: int) -> tuple[float,
         return time.perf_counter() - started, latencies
 
 
+async def fixed_rate(url: str, bodies: list[str], interval: float) -> tuple[float, list[float]]:
+    """Open loop: body i leaves at start + i * interval, whatever the earlier POSTs do."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=64)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+
+        async def one(at: float, body: str) -> None:
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            started = time.perf_counter()
+            r = await client.post("/v1/logs", content=body,
+                                  headers={"content-type": "text/plain"})  # fmt: skip
+            latencies.append(time.perf_counter() - started)
+            if r.status_code != 202:
+                raise RuntimeError(f"POST /v1/logs: {r.status_code} {r.text}")
+
+        # warm the connections up (not measured)
+        await asyncio.gather(*(client.get("/healthz") for _ in range(8)))
+        started = time.perf_counter()
+        await asyncio.gather(*(one(started + i * interval, b) for i, b in enumerate(bodies)))
+        return time.perf_counter() - started, latencies
+
+
+@contextlib.contextmanager
+def serving(model: Path, state: Path, err_path: Path, *extra: object) -> Iterator[tuple[int, str]]:
+    """A `logbert serve` subprocess on a free port, ready; (pid, url); stopped at exit."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    err = open(err_path, "a")  # noqa: SIM115
+    server = subprocess.Popen(
+        logbert_command("serve", model, "--port", port, "--state-dir", state, *extra),
+        stdout=subprocess.DEVNULL, stderr=err,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(err_path.read_text())
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).json()["ready"]:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield server.pid, url
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        err.close()
+
+
+def flush(url: str) -> None:
+    r = httpx.post(f"{url}/v1/flush", params={"timeout": 3600}, timeout=3700)
+    assert r.json()["processed"], r.text
+
+
+_BLOCK_ID = re.compile(r"blk_(-?)(\d)")
+
+
+def copies(lines: list[str], n: int, batch: int) -> Iterator[str]:
+    """Bodies of the log repeated n times: copy k has its block ids renamed (`blk_[-]N` ->
+    `blk_[-]9kN`: distinct sessions) and its times shifted 4*k days (past the log's span plus
+    the 1 day idle timeout, so the sessions of copy k close once copy k+1 starts)."""
+    for k in range(n):
+        shift = timedelta(days=4 * k)
+        rename = rf"blk_\g<1>9{k}\g<2>"
+        stamps: dict[str, str] = {}
+        out: list[str] = []
+        for line in lines:
+            head = line[:13]
+            new = stamps.get(head)
+            if new is None:
+                try:
+                    new = (datetime.strptime(head, "%y%m%d %H%M%S") + shift).strftime(
+                        "%y%m%d %H%M%S"
+                    )
+                except ValueError:
+                    new = head
+                stamps[head] = new
+            out.append(_BLOCK_ID.sub(rename, new + line[13:]))
+            if len(out) == batch:
+                yield "\n".join(out) + "\n"
+                out = []
+        if out:
+            yield "\n".join(out) + "\n"
+
+
+def rss_run(model: Path, work: Path, lines: list[str], n: int, args: argparse.Namespace) -> dict:
+    """Replay n copies at full speed with --idle-timeout 1d, flush; peak RSS and counters."""
+    state = work / f"state-rss-{n}x"
+    with serving(model, state, work / "serve.err", "--idle-timeout", "1d") as (pid, url):
+        started = time.perf_counter()
+        post_seconds, _ = asyncio.run(replay(url, copies(lines, n, args.batch), args.concurrency))
+        flush(url)
+        seconds = time.perf_counter() - started
+        stats = httpx.get(f"{url}/v1/stats", timeout=60).json()
+        peak_kb = peak_rss_kb(pid)
+    shutil.rmtree(state, ignore_errors=True)
+    return {
+        "lines": n * len(lines),
+        "peak_rss_mb": peak_kb / 1024,
+        "through_flush_seconds": seconds,
+        "processed_lines_per_s": n * len(lines) / seconds,
+        "accepted_lines_per_s": n * len(lines) / post_seconds,
+        "lines_parsed": stats["engine"]["lines_accepted"],
+        "alerts": stats["engine"]["alerts"],
+        "sessions_scored": stats["engine"]["sessions_scored"],
+    }
+
+
+def extras(model: Path, work: Path, lines: list[str], args: argparse.Namespace) -> dict:
+    out: dict = {}
+    # (a) fixed rate
+    interval = args.batch / args.rate
+    count = max(1, int(args.rate_seconds / interval))
+    bodies = ["\n".join(lines[(i * args.batch) % len(lines):][: args.batch]) + "\n"
+              for i in range(count)]  # fmt: skip
+    with serving(model, work / "state-rate", work / "serve.err") as (_pid, url):
+        seconds, latencies = asyncio.run(fixed_rate(url, bodies, interval))
+        flush(url)
+    ms = np.asarray(latencies) * 1000
+    out.update({
+        "fixed_rate_target_lines_per_s": args.rate,
+        "fixed_rate_batch_every_ms": interval * 1000,
+        "fixed_rate_seconds": seconds,
+        "fixed_rate_lines_per_s": count * args.batch / seconds,
+        "fixed_rate_post_p50_ms": float(np.percentile(ms, 50)),
+        "fixed_rate_post_p99_ms": float(np.percentile(ms, 99)),
+        "fixed_rate_post_max_ms": float(ms.max()),
+        "fixed_rate_p99_within_100ms": bool(np.percentile(ms, 99) <= 100),
+    })  # fmt: skip
+    # (b) peak RSS, 1x and 10x, with the engine's --idle-timeout 1d
+    one = rss_run(model, work, lines, 1, args)
+    ten = rss_run(model, work, lines, args.copies, args)
+    out.update({
+        "rss_idle_timeout": "1d (engine --idle-timeout; the model has none)",
+        "rss_1x_peak_mb": one["peak_rss_mb"],
+        "rss_1x_alerts": one["alerts"],
+        f"rss_{args.copies}x_lines": ten["lines"],
+        f"rss_{args.copies}x_lines_parsed": ten["lines_parsed"],
+        f"rss_{args.copies}x_alerts": ten["alerts"],
+        f"rss_{args.copies}x_processed_lines_per_s": ten["processed_lines_per_s"],
+        f"rss_{args.copies}x_peak_mb": ten["peak_rss_mb"],
+        f"rss_{args.copies}x_over_1x": ten["peak_rss_mb"] / one["peak_rss_mb"],
+        f"rss_{args.copies}x_within_1_5x": ten["peak_rss_mb"] <= 1.5 * one["peak_rss_mb"],
+    })  # fmt: skip
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=None, help="First N lines only.")
@@ -79,6 +242,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--model-dir", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks/results/serving.json")
+    parser.add_argument("--rate", type=int, default=10_000, help="Fixed-rate run: lines/s.")
+    parser.add_argument("--rate-seconds", type=float, default=20.0)
+    parser.add_argument("--copies", type=int, default=10, help="The big replay: log copies.")
+    parser.add_argument("--skip-extras", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="logbert-bench-serve-"))
     try:
@@ -163,16 +330,30 @@ def main() -> None:
             "alerted_not_flagged": len(set(alerted) - flagged),
             "flagged_not_alerted": len(flagged - set(alerted)),
             "serve_over_batch_time": total_seconds / batch["wall_seconds"],
+            "accepted_over_50k_lines_per_s": len(lines) / post_seconds >= 50_000,
+            "serve_at_least_half_batch_speed": total_seconds <= 2 * batch["wall_seconds"],
         }
+        if not args.skip_extras:
+            result.update(extras(model, work, lines, args))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n")
     width = max(map(len, result))
+    table = []
     for key, value in result.items():
         shown = f"{value:,.2f}" if isinstance(value, float) else f"{value}"
-        print(f"{key:<{width}}  {shown}")
-    print(f"wrote {args.output}")
+        table.append(f"{key:<{width}}  {shown}")
+    print("\n".join(table))
+    markdown = args.output.with_suffix(".md")
+    markdown.write_text(
+        "# `logbert serve` benchmark (`python benchmarks/serving.py`)\n\n| measure | value |\n"
+        "|---|---|\n"
+        + "".join(
+            f"| {k} | {v} |\n" for k, v in (line.split(None, 1) for line in table)
+        )  # fmt: skip
+    )
+    print(f"wrote {args.output} and {markdown}")
 
 
 if __name__ == "__main__":

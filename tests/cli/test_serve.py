@@ -194,3 +194,42 @@ def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, tmp_path):
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         left = db.execute("SELECT COUNT(*) FROM batches").fetchone()[0]
     assert meta["processed"] == meta["snapshot_batch"] and left == 0  # nothing to replay
+
+
+def test_a_second_serve_on_a_state_dir_exits_2_naming_the_holder_until_it_is_killed(
+    model, tmp_path, fake_uvicorn, monkeypatch, capsys
+):
+    from logbert.cli.main import main
+
+    state, err = tmp_path / "state", tmp_path / "serve.err"
+    proc, url = start(model, state, err)
+    try:
+        monkeypatch.setattr(sys, "argv", ["logbert", "serve", str(model), "--port", "0",
+                                          "--state-dir", str(state)])  # fmt: skip
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 2 and not fake_uvicorn
+        message = capsys.readouterr().err
+        assert f"pid {proc.pid}" in message and "--state-dir" in message
+        assert "Traceback" not in message
+        assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200  # untouched
+        os.kill(proc.pid, signal.SIGKILL)  # the kernel drops the lock with the process
+        proc.wait(timeout=30)
+        result = invoke("serve", model, "--port", "0", "--state-dir", state)
+        assert result.exit_code == 0, result.output
+        assert fake_uvicorn and (state / "serve.lock").read_text().strip() == str(os.getpid())
+        fake_uvicorn[-1][0].state.service.lock.release()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def test_webhook_must_be_an_http_url(model, fake_uvicorn, tmp_path):
+    result = invoke("serve", model, "--webhook", "ftp://example.org/x")
+    assert isinstance(result.exception, LogbertError) and "http://" in str(result.exception)
+    result = invoke("serve", model, "--port", "9", "--webhook", "http://127.0.0.1:9/hook")
+    assert result.exit_code == 0, result.output
+    served = fake_uvicorn[-1][0].state.service
+    assert served.webhook.url == "http://127.0.0.1:9/hook"
+    assert served.webhook.generator_url == "http://127.0.0.1:9"

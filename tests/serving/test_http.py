@@ -253,3 +253,22 @@ def test_a_restart_keeps_alerts_and_resumes_open_sessions(served, tmp_path):
     with client(model, state) as c:
         assert all_alerts(c) == alerts
     assert {a["session_id"] for a in alerts} == flagged and len(alerts) == len(flagged)
+
+
+def test_a_second_server_on_the_same_state_dir_is_refused_until_the_first_stops(served, tmp_path):
+    import os
+
+    model, test_log, _ = served
+    state = tmp_path / "state"
+    with client(model, state) as c:
+        assert c.post("/v1/logs", content=test_log.read_text(), headers=TEXT).status_code == 202
+        with pytest.raises(LogbertError, match=rf"in use by another .*pid {os.getpid()}\b"):
+            create_app(model, state)
+        assert (state / "serve.lock").read_text().strip() == str(os.getpid())
+        assert c.get("/healthz").status_code == 200  # the refused start changed nothing
+    with client(model, state) as c:  # the first one stopped: the lock is free again
+        assert c.get("/v1/stats").json()["http"]["lines_received"] == len(
+            test_log.read_text().splitlines()
+        )
+    with client(model) as a, client(model) as b:  # temporary state dirs: one each
+        assert a.get("/healthz").status_code == b.get("/healthz").status_code == 200

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import typer
 
@@ -25,6 +26,10 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _shown(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def command(
@@ -66,6 +71,13 @@ def command(
     no_early: bool = typer.Option(
         False, "--no-early", help="No early alerts for running sessions with unseen templates."
     ),
+    webhook: str | None = typer.Option(
+        None,
+        "--webhook",
+        help="POST alerts to this URL in the Alertmanager JSON shape (e.g. "
+        "http://alertmanager:9093/api/v2/alerts), in order, retried with back-off; the "
+        "cursor is kept in the state dir, so a restart resumes where the receiver stopped.",
+    ),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn's log level."),
 ) -> None:
     """Serve the model over HTTP: POST log lines, GET alerts (durable across restarts)."""
@@ -84,6 +96,12 @@ def command(
             "--max-body, --max-backlog and --snapshot-every must be at least 1 and "
             "--snapshot-seconds above 0"
         )
+    if webhook is not None and urlsplit(webhook).scheme not in ("http", "https"):
+        raise LogbertError(f"--webhook {webhook}: pass an http:// or https:// URL")
+    if webhook is not None and not urlsplit(webhook).hostname:
+        raise LogbertError(f"--webhook {webhook}: the URL has no host")
+    import sys
+
     import uvicorn
 
     from logbert.serving.http import ServeOptions, create_app
@@ -97,6 +115,8 @@ def command(
         top_events=top_events,
         early_alerts=not no_early,
         idle_timeout=idle_timeout,
+        webhook=webhook,
+        webhook_generator_url=f"http://{_shown(host)}:{port}",
     )
     app = create_app(model_dir, state_dir, token=token, options=options)
     service = app.state.service
@@ -114,6 +134,10 @@ def command(
             "alerts come early (unseen templates) or then; pass --idle-timeout DURATION to "
             "judge quiet sessions as they go"
         )
-    shown = f"[{host}]" if ":" in host else host
-    say(f"serving {model_dir} on http://{shown}:{port} (docs at /docs, Ctrl-C to stop)")
+    if webhook:
+        say(f"alerts are posted to {webhook} (Alertmanager shape)")
+    say(f"serving {model_dir} on http://{_shown(host)}:{port} (docs at /docs, Ctrl-C to stop)")
+    # the engine thread holds the GIL for long stretches (parsing, sessionizing); switching
+    # threads every 1 ms instead of 5 keeps POST /v1/logs answers short while it works
+    sys.setswitchinterval(0.001)
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -48,7 +48,9 @@ from starlette.concurrency import run_in_threadpool
 from logbert.errors import LogbertError
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
+from logbert.serving.lock import StateLock
 from logbert.serving.wal import Segments, StateStore, model_fingerprint
+from logbert.serving.webhook import WebhookSender
 from logbert.serving.worker import StreamWorker
 from logbert.sessions.io import Session
 
@@ -79,6 +81,12 @@ class ServeOptions:
     top_events: int = 3
     early_alerts: bool = True
     idle_timeout: str | None = None
+    webhook: str | None = None  # POST stored alerts there (Alertmanager shape)
+    webhook_generator_url: str = ""  # base of each alert's generatorURL (the server's URL)
+    webhook_backoff: float = 0.5  # first retry delay; doubled per failure ...
+    webhook_max_backoff: float = 60.0  # ... up to this
+    webhook_timeout: float = 10.0
+    webhook_poll_seconds: float = 1.0
 
 
 class Service:
@@ -98,7 +106,12 @@ class Service:
         self.temporary = state_dir is None
         self.state_dir = Path(tempfile.mkdtemp(prefix="logbert-serve-")) if state_dir is None \
             else Path(state_dir)  # fmt: skip
-        self.store = StateStore(self.state_dir, model_fingerprint(model_dir), model_dir)
+        self.lock = StateLock(self.state_dir)  # one server per state dir (exits 2 if taken)
+        try:
+            self.store = StateStore(self.state_dir, model_fingerprint(model_dir), model_dir)
+        except BaseException:
+            self.lock.release()
+            raise
         meta = self.store.meta()
         self.lines_received = int(meta.get("lines_received", 0))
         self.lines_malformed = int(meta.get("lines_malformed", 0))
@@ -117,12 +130,25 @@ class Service:
             registry=self.registry,
         )
         self.registry.register(_Collector(self))
+        self.webhook: WebhookSender | None = None
+        if options.webhook:
+            self.webhook = WebhookSender(
+                self.store,
+                options.webhook,
+                model=model_dir.resolve().name,
+                generator_url=options.webhook_generator_url,
+                timeout=options.webhook_timeout,
+                backoff=options.webhook_backoff,
+                max_backoff=options.webhook_max_backoff,
+                poll_seconds=options.webhook_poll_seconds,
+            )
         self.worker = StreamWorker(
             engine,
             self.store,
             snapshot_every=options.snapshot_every,
             snapshot_seconds=options.snapshot_seconds,
             observe=self.batch_seconds.observe,
+            on_alerts=None if self.webhook is None else self.webhook.notify,
         )
         self._counts = threading.Lock()
         self._score_lock = threading.Lock()
@@ -137,9 +163,17 @@ class Service:
         }
         return DetectionEngine(self.pipeline, **{**kwargs, **overrides})
 
+    def start(self) -> None:
+        self.worker.start()
+        if self.webhook is not None:
+            self.webhook.start()
+
     def close(self) -> None:
         self.worker.stop()
+        if self.webhook is not None:
+            self.webhook.stop()
         self.store.close()
+        self.lock.release()
         if self.temporary:
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
@@ -263,6 +297,15 @@ class _Collector:
                     s.backlog)  # fmt: skip
         yield counter("logbert_batches_failed", "Batches the engine failed on (skipped).",
                       s.worker.failed)  # fmt: skip
+        if s.webhook is not None:
+            hook = s.webhook
+            yield counter("logbert_webhook_sent", "Alerts the webhook receiver acknowledged.",
+                          hook.sent)  # fmt: skip
+            yield counter("logbert_webhook_failures",
+                          "Failed webhook POSTs (refused, timeout, non-2xx), each retried.",
+                          hook.failures)  # fmt: skip
+            yield gauge("logbert_webhook_pending", "Stored alerts not acknowledged yet.",
+                        hook.pending)  # fmt: skip
 
 
 class _BearerAuth:
@@ -309,7 +352,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        service.worker.start()
+        service.start()
         try:
             yield
         finally:

@@ -266,6 +266,19 @@ class StateStore:
         )
         return [json.loads(record) for (record,) in rows]
 
+    def count_alerts_after(self, since: int) -> int:
+        row = self._db().execute("SELECT COUNT(*) FROM alerts WHERE alert_id > ?", (since,))
+        return int(row.fetchone()[0])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one `meta` value in its own transaction (e.g. the webhook's cursor)."""
+        with self._tx() as tx:
+            _set(tx, key, value)
+
     def last_alert_id(self) -> int:
         row = self._db().execute("SELECT MAX(alert_id) FROM alerts").fetchone()
         return int(row[0] or 0)

@@ -32,12 +32,14 @@ class StreamWorker:
         snapshot_every: int = 50,
         snapshot_seconds: float = 5.0,
         observe: Callable[[float], None] | None = None,
+        on_alerts: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
         self.snapshot_every = max(1, snapshot_every)
         self.snapshot_seconds = snapshot_seconds
         self.observe = observe or (lambda _seconds: None)
+        self.on_alerts = on_alerts  # called after a commit that stored alerts (the webhook)
         state, self.snapshot_batch = store.snapshot()
         if state is not None:
             engine.restore(state)  # a bad snapshot is an error at start-up, not later
@@ -172,3 +174,5 @@ class StreamWorker:
         with self._done:
             self.processed = batch_id
             self._done.notify_all()
+        if alerts and self.on_alerts is not None:
+            self.on_alerts()

@@ -126,3 +126,14 @@ def test_logbert_keeps_a_threshold_below_its_unseen_key_score():
     assert pipeline.threshold_.value < cap
     verdicts = pipeline.score([Session("probe", [*known.keys, 99])])
     assert verdicts[0]["is_anomaly"]
+
+
+def test_early_stopping_watches_the_validation_sessions_the_model_can_predict():
+    """A key the model never saw has no probability: with that session in the validation
+    loss every epoch's loss was infinite and early stopping never kept a best epoch."""
+    sessions = sessions_with(40, 0.1, seed=0, unseen_at=1)
+    pipeline = Pipeline(LogBERT(**TINY), validation_split=0.1, seed=0).fit(sessions)
+    losses = [epoch["val_loss"] for epoch in pipeline.detector_.history_["epochs"]]
+    assert losses and all(np.isfinite(losses))
+    assert pipeline.detector_.training_info_["n_validation"] == 3  # the 4th holds key 99
+    assert np.isfinite(pipeline.detector_.training_info_["best_val_loss"])

@@ -137,9 +137,15 @@ class Pipeline:
             )
         started = time.perf_counter()
         labels = train.labels if supervised else None
-        self.detector.fit(train, labels, validation=validation or None, **(fit_options or {}))
+        # early stopping watches the validation sessions the model can predict: a key it never
+        # saw has no probability, so one such session made every validation loss infinite
+        unseen = unseen_key_sessions(train, validation)
+        stopping = validation
+        if 0 < unseen.n_sessions < len(validation) and not supervised:
+            stopping = validation.take(np.flatnonzero(~unseen.mask))
+        self.detector.fit(train, labels, validation=stopping or None, **(fit_options or {}))
         seconds = time.perf_counter() - started
-        unseen = self._calibrate(train, validation, source, say)
+        self._calibrate(train, validation, unseen, source, say)
         self.fingerprints_ = {
             "train": session_fingerprints([kept[i] for i in train_index]),
             "validation": session_fingerprints([kept[i] for i in val_index]),
@@ -183,12 +189,13 @@ class Pipeline:
             validation += part_val
         return sorted(train), sorted(validation)
 
-    def _calibrate(self, train: SessionBatch, validation: SessionBatch, source: str, say) -> Any:
+    def _calibrate(
+        self, train: SessionBatch, validation: SessionBatch, unseen: Any, source: str, say
+    ) -> None:
         """Set the threshold on the validation split (see `fit`); keep the normal scores it
-        was calibrated on for p-values. Returns the validation sessions' unseen keys."""
+        was calibrated on for p-values. `unseen`: the validation sessions' unseen keys."""
         detector = self.detector
         rule = self.threshold_rule or detector.default_threshold_rule
-        unseen = unseen_key_sessions(train, validation)
         calibration, kind = validation, "validation split"
         if not len(validation):
             calibration, kind = train, "training sessions"
@@ -218,7 +225,6 @@ class Pipeline:
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = detector.decision_function(calibration)
         self.calibration_scores_ = detector.decision_function(normal)  # behind p-values
-        return unseen
 
     def fit_logs(
         self,

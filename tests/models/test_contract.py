@@ -25,8 +25,12 @@ from logbert.sessions.io import Session
 TINY = {
     "logbert": {"epochs": 2, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16},
     "deeplog": {"epochs": 2, "hidden_size": 8, "embedding_dim": 4},
-}
-SUPERVISED = {"knn", "decision-tree", "logistic-regression", "random-forest"}
+    # the whole pretrained encoder frozen: only the head trains, on embeddings computed once
+    "text-classifier": {
+        "epochs": 20, "max_length": 32, "freeze_encoder_layers": 6, "learning_rate": 1e-2,
+    },
+}  # fmt: skip
+SUPERVISED = {"knn", "decision-tree", "logistic-regression", "random-forest", "text-classifier"}
 RULES = {"logbert": "max", "deeplog": "mean+2std"}  # count-vector detectors: mean+2std
 RULES.update(dict.fromkeys(SUPERVISED, "best-f1"))
 NAMES = detector_names()

@@ -35,3 +35,19 @@ def test_supervised_training_needs_labels_of_both_kinds():
     unlabelled = labelled() + [Session("u", [1, 2])]
     with pytest.raises(LogbertError, match="1 sessions have no label"):
         Pipeline(KNNDetector()).fit(unlabelled)
+
+
+def test_a_detector_that_reads_template_text_gets_the_template_set(monkeypatch):
+    from logbert.models.supervised import DecisionTreeDetector
+
+    seen = {}
+
+    class Reader(DecisionTreeDetector):
+        uses_templates = True
+
+        def _fit(self, batch, validation, templates=None):
+            seen["templates"] = templates
+            return super()._fit(batch, validation)
+
+    Pipeline(Reader()).fit(labelled(), template_set={"1": "Got <*>", "2": "Sent <*>"})
+    assert seen["templates"] == {"1": "Got <*>", "2": "Sent <*>"}

@@ -37,6 +37,8 @@ DETECTORS: dict[str, str] = {
     "decision-tree": "logbert.models.supervised:DecisionTreeDetector",
     "logistic-regression": "logbert.models.supervised:LogisticRegressionDetector",
     "random-forest": "logbert.models.supervised:RandomForestDetector",
+    # supervised, fine-tunes the pretrained all-MiniLM-L6-v2 on template text
+    "text-classifier": "logbert.models.text_classifier:TextClassifier",
     # combinations (flag when any part flags): the paper's; any other "a+b+..." name, and
     # `combined` (CombinedDetector with its `parts` given in Python), resolve in detector_class
     "new-event+length+ecvc": "logbert.models.combined:NewEventLengthEcvc",

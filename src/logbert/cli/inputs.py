@@ -42,10 +42,8 @@ def load_pipeline(model_dir: Path) -> Pipeline:
     return pipeline
 
 
-def sessions_file(inputs: list[str], logs: bool) -> Path:
+def sessions_file(inputs: list[str]) -> Path:
     """The one sessions file of a command run without --logs."""
-    if logs:
-        raise AssertionError("sessions_file is for runs without --logs")
     if len(inputs) != 1:
         raise LogbertError(
             f"expected one sessions file, got {len(inputs)} inputs; to read raw log files pass "
@@ -110,7 +108,7 @@ def read_all(
     if labels is not None:
         raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "
                            "carry their own labels (sessionize --labels)")  # fmt: skip
-    path = sessions_file(inputs, logs)
+    path = sessions_file(inputs)
     check_sessions_fit(pipeline, path)
     sessions = [s for batch in iter_session_batches(path, input_format) for s in batch]
     return sessions, str(path)

@@ -66,7 +66,7 @@ def command(
         rejects = output.with_name(output.stem + ".rejects.txt")
         batches = pipeline.score_logs(log_files(inputs), summary, rejects_path=rejects, **options)
     else:
-        path = sessions_file(inputs, logs)
+        path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         end = file_end(pipeline, path, input_format)  # a first, cheap pass
         sessions = iter_session_batches(path, input_format, SESSION_BATCH)

@@ -145,7 +145,7 @@ def command(
         given = [name for name, value in log_options.items() if value is not None]
         if given:
             raise LogbertError(f"{', '.join(given)} work with --logs (raw log files as input)")
-        path = sessions_file(inputs, logs)
+        path = sessions_file(inputs)
         settings = None
     pipeline = Pipeline(
         detector,

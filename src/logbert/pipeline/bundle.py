@@ -224,10 +224,10 @@ class Pipeline:
             rule=rule,
             source=f"{kind} of {where} ({len(calibration)} sessions, seed {self.seed})",
         )
-        normal = calibration.take(np.flatnonzero(calibration.labels != 1))
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = detector.decision_function(calibration)
-        self.calibration_scores_ = detector.decision_function(normal)  # behind p-values
+        # the normal ones are behind p-values
+        self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
 
     def fit_logs(
         self,
@@ -364,15 +364,18 @@ class Pipeline:
         pending: list[Session] = []
         ready: list[Session] = []
         newest: datetime | None = None
+        next_check = SCORE_BATCH  # look through `pending` once per SCORE_BATCH new sessions
         for session in self.read_logs(files, summary, labels, True, rejects_path):
             last = session.end or session.start
             if last is not None and (newest is None or last > newest):
                 newest = last
-            pending.append(session)
-            if len(pending) >= SCORE_BATCH and lifetime is not None and newest is not None:
-                done = [s for s in pending if _finished(s, newest, lifetime)]
-                pending = [s for s in pending if not _finished(s, newest, lifetime)]
-                ready.extend(done)
+            (pending if lifetime is not None else ready).append(session)  # no lifetime: none open
+            if len(pending) >= next_check and newest is not None:
+                still_running = []
+                for held in pending:
+                    (ready if _finished(held, newest, lifetime) else still_running).append(held)
+                pending = still_running
+                next_check = len(pending) + SCORE_BATCH
             if len(ready) >= SCORE_BATCH:
                 yield self.score(ready, end=newest, **options)  # none of these is open
                 ready = []

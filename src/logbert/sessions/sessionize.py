@@ -299,6 +299,10 @@ class IdSessionizer(Sessionizer):
         super().__init__(track_lines, stats)
         self.pattern = pattern
         self.regex = compile_id_pattern(pattern)
+        self._keyed_state(labels, idle_timeout)
+
+    def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
+        """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
         self.labels = labels
         if isinstance(idle_timeout, str):
             idle_timeout = parse_duration(idle_timeout)
@@ -414,14 +418,7 @@ class FieldSessionizer(IdSessionizer):
         Sessionizer.__init__(self, track_lines, stats)
         self.field = self.stats.field = field
         self.pattern, self.regex = None, None
-        self.labels = labels
-        if isinstance(idle_timeout, str):
-            idle_timeout = parse_duration(idle_timeout)
-        self.idle_timeout = idle_timeout
-        self._timeout = _micros(idle_timeout) if idle_timeout is not None else None
-        self._sessions: dict[str, _Open] = {}
-        self._written: set[str] = set()
-        self._newest: int | None = None
+        self._keyed_state(labels, idle_timeout)
 
     @property
     def required_columns(self) -> list[str]:

@@ -6,8 +6,8 @@
 Trains LogBERT on ADFA-LD `train` (833 normal system-call traces) the way `logbert benchmark`
 does (`evaluation.benchmark.train_pipeline`: a seeded 10% validation split for early stopping
 and the threshold, the detector's own rule); with `--params` the same workflow, built here as
-`Pipeline(LogBERT(seed=seed, **params), validation_split=0.1, seed=seed)`. Then scores the test
-set (4,372 `validation_normal` + 746 `attack`).
+`Pipeline(LogBERT(seed=seed, **params), validation_split=0.1, calibration="split",
+seed=seed)`. Then scores the test set (4,372 `validation_normal` + 746 `attack`).
 
 Reports train seconds, peak RSS (ru_maxrss after loading, after training, after scoring),
 training windows and steps per epoch, epochs run, seconds per epoch, the ROC-AUC and PR-AUC of
@@ -64,6 +64,7 @@ def main() -> None:
         pipeline = Pipeline(
             LogBERT(seed=args.seed, **params),
             validation_split=VALIDATION_FRACTION,
+            calibration="split",  # as `logbert benchmark` trains (no cross-fit)
             seed=args.seed,
         )
         started = time.perf_counter()

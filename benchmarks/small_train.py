@@ -40,6 +40,7 @@ from logbert.evaluation.benchmark import test_labels, train_pipeline  # noqa: E4
 from logbert.evaluation.datasets import datasets_dir  # noqa: E402
 from logbert.evaluation.metrics import detection_metrics  # noqa: E402
 from logbert.evaluation.protocols import ProtocolData, build_protocol  # noqa: E402
+from logbert.pipeline.crossfit import cross_fitted_scores  # noqa: E402
 from logbert.scoring.thresholds import calibrate  # noqa: E402
 from logbert.sessions.io import Session, read_sessions  # noqa: E402
 from logbert.sessions.split import holdout  # noqa: E402
@@ -53,6 +54,8 @@ BASELINES = (
 MODELS = ("logbert", *BASELINES)
 DEV_HELD_OUT = 2000
 UNSEEN = 10**6  # a key id no data set here uses
+CROSSFIT_FOLDS = 5
+VARIANTS = ("known", "all", "cross-fit")
 
 
 def draw(sessions: list[Session], n: int, seed: int) -> tuple[list[Session], np.ndarray]:
@@ -90,7 +93,14 @@ def unseen_info(pipeline) -> dict:
     return pipeline.training_.get("validation_unseen_keys", {})
 
 
-def run_test(name: str, data: ProtocolData, n: int, seed: int, force: bool = False) -> dict:
+def run_test(
+    name: str,
+    data: ProtocolData,
+    n: int,
+    seed: int,
+    force: bool = False,
+    calibration: str = "split",
+) -> dict:
     train, index = draw(data.train, n, seed)
     if force:
         drawn = set(index.tolist())
@@ -99,7 +109,7 @@ def run_test(name: str, data: ProtocolData, n: int, seed: int, force: bool = Fal
         if not ok:
             return {"model": name, "seed": seed, "skipped": "no pool session with unseen keys"}
     small = ProtocolData(f"B, {n} sessions, seed {seed}", data.description, train, data.test)
-    pipeline, train_seconds = train_pipeline(name, small, seed)
+    pipeline, train_seconds = train_pipeline(name, small, seed, calibration=calibration)
     threshold = pipeline.threshold_
     scores = pipeline.decision_scores(data.test)
     metrics = detection_metrics(test_labels(data), scores, threshold.value)
@@ -126,7 +136,9 @@ def train_split_session(sessions: list[Session], seed: int) -> Session:
     return sessions[train_index[0]]
 
 
-def run_dev(name: str, sessions, known, keys, n: int, seed: int, force: bool = False) -> dict:
+def run_dev(
+    name: str, sessions, known, keys, n: int, seed: int, force: bool = False, crossfit: bool = False
+) -> dict:
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(sessions))
     small = [sessions[i] for i in np.sort(order[:n])]
@@ -142,6 +154,11 @@ def run_dev(name: str, sessions, known, keys, n: int, seed: int, force: bool = F
     all_val = pipeline.decision_scores([small[i] for i in val_index])
     rule = pipeline.threshold_.rule
     thresholds = {"known": pipeline.threshold_.value, "all": calibrate(all_val, rule)}
+    if crossfit:  # the same final model, its rule on out-of-fold scores (crossfit_preregistration)
+        folds = cross_fitted_scores(
+            pipeline.detector_, pipeline.batch(small), folds=CROSSFIT_FOLDS, seed=seed
+        )
+        thresholds["cross-fit"] = calibrate(folds.normal_scores, rule)
     normal_scores = pipeline.decision_scores([Session("h", k) for k in held])
     edited = synthetic_anomalies(held, keys, known, seed=seed)
     edited_scores = {
@@ -204,7 +221,7 @@ def dev_table(rows: list[dict], models: list[str]) -> str:
     ]
     for name in models:
         rs = [r for r in rows if r["model"] == name]
-        for variant in ("known", "all"):
+        for variant in [v for v in VARIANTS if v in rs[0]]:
             vs = [r[variant] for r in rs]
             at_cap = sum(v["threshold"] >= r["cap"] for v, r in zip(vs, rs, strict=True))
             lines.append(
@@ -234,6 +251,12 @@ def main() -> None:
         action="store_true",
         help="the issue's scenario: one validation session holds keys training lacks",
     )
+    parser.add_argument(
+        "--crossfit", action="store_true", help="dev mode: add the cross-fitted threshold"
+    )
+    parser.add_argument(
+        "--calibration", default="split", help="test mode: split, cross-fit or auto"
+    )
     parser.add_argument("--work", default="/tmp/bench/work", help="protocol cache")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -242,6 +265,8 @@ def main() -> None:
     seeds = parse_seeds(args.seeds or ("0-19" if args.dev else "0-4"))
     stem = "small_train_dev" if args.dev else "small_train"
     stem += "_forced" if args.force_unseen else ""
+    stem += "_crossfit" if args.dev and args.crossfit else ""
+    stem += f"_{args.calibration}" if not args.dev and args.calibration != "split" else ""
     out = args.out or RESULTS / f"{stem}.json"
     rows = []
     started = time.perf_counter()
@@ -251,15 +276,20 @@ def main() -> None:
         keys = sorted({k for s in sessions for k in s.keys})
         for seed in seeds:
             for name in models:
-                row = run_dev(name, sessions, known, keys, args.n, seed, args.force_unseen)
+                row = run_dev(
+                    name, sessions, known, keys, args.n, seed, args.force_unseen, args.crossfit
+                )
                 if "skipped" in row:
                     print(f"seed {seed} {name}: skipped ({row['skipped']})", flush=True)
                     continue
                 rows.append(row)
+                variants = ", ".join(
+                    f"{v} {row[v]['dev_f1']:.4f} (thr {row[v]['threshold']:.3f})"
+                    for v in VARIANTS
+                    if v in row
+                )
                 print(
-                    f"seed {seed} {name}: known {row['known']['dev_f1']:.4f} "
-                    f"(thr {row['known']['threshold']:.3f}), all {row['all']['dev_f1']:.4f} "
-                    f"(thr {row['all']['threshold']:.3f}), cap {row['cap']:.3f}, warned "
+                    f"seed {seed} {name}: {variants}, cap {row['cap']:.3f}, warned "
                     f"{row['warned_sessions']}",
                     flush=True,
                 )
@@ -272,7 +302,14 @@ def main() -> None:
             "as held-out normal sessions + their synthetic edits; dev F1 projected as in "
             "hdfs_dev.py; mean ± sd over seeds. `known`: the threshold `Pipeline.fit` sets "
             "(validation sessions with unseen keys left out); `all`: the detector's rule on "
-            "the whole validation split (the previous behaviour).\n\n"
+            "the whole validation split (the previous behaviour)"
+            + (
+                f"; `cross-fit`: the rule on out-of-fold scores of all {args.n} sessions "
+                f"({CROSSFIT_FOLDS} folds, crossfit_preregistration.md)"
+                if args.crossfit
+                else ""
+            )
+            + ".\n\n"
             + dev_table(rows, models)
             + "\n"
         )
@@ -280,7 +317,7 @@ def main() -> None:
         data = build_protocol("B", DATA, args.work)
         for seed in seeds:
             for name in models:
-                row = run_test(name, data, args.n, seed, args.force_unseen)
+                row = run_test(name, data, args.n, seed, args.force_unseen, args.calibration)
                 if "skipped" in row:
                     print(f"seed {seed} {name}: skipped ({row['skipped']})", flush=True)
                     continue
@@ -314,7 +351,8 @@ def main() -> None:
             f"{', '.join(map(str, seeds))}) from protocol B's {len(data.train)} training "
             f"sessions; test: protocol B's full test set ({len(data.test)} sessions, "
             f"{int(test_labels(data).sum())} anomalous). Each detector through `Pipeline.fit` "
-            "(10% validation, its own rule); mean ± sd over seeds. 'at cap': the threshold is "
+            f"(10% validation, its own rule; calibration {args.calibration}); mean ± sd over "
+            "seeds. 'at cap': the threshold is "
             "at or above the detector's score for a known training session plus one unseen key. "
             "'warned share': validation sessions holding keys training lacked.\n\n"
             + test_table(rows, models)

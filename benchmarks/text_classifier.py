@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/text_classifier.py [--sessions PARQUET] [--templates CSV]
         [--max-length 256] [--epochs 20] [--learning-rate 1e-2] [--freeze 6] [--out NAME]
+        [--encoding session-text|template-pool] [--threads 1]
 
 Blocks starting in the first 60% of the log's time span (first start to last end) train, the
 next 10% calibrate (best-f1 on their labels), the rest test. Template text from the parse
 run's templates.csv. Reports training time, scoring time, P/R/F1/ROC-AUC; writes
 benchmarks/results/<NAME>.json and .md. Defaults: the whole encoder frozen (head only on
 embeddings computed once), which fits the 10-minute CPU budget; `--freeze 0 --epochs 2
---learning-rate 2e-5` is the full fine-tuning default (much slower on CPU).
+--learning-rate 2e-5` is the full fine-tuning default (much slower on CPU). `--encoding
+template-pool` uses that encoding's own defaults (epochs, learning rate, batch size: the
+options above are ignored) and `--out text_classifier_pool` keeps the two result files apart.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from logbert.evaluation.metrics import detection_metrics
+from logbert.models.runtime import torch_threads
 from logbert.models.text_classifier import TextClassifier
 from logbert.parsing.templates import read_templates
 from logbert.sessions.batch import SessionBatch
@@ -55,7 +59,14 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--freeze", type=int, default=6)
     parser.add_argument("--out", default="text_classifier")
+    parser.add_argument("--encoding", default="session-text")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1: busy machine)")
     args = parser.parse_args()
+    with torch_threads(args.threads):
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
 
     table = pq.read_table(args.sessions, columns=["keys", "start", "end", "label"])
     keys = [np.asarray(k, dtype=np.int64) for k in table.column("keys").to_pylist()]
@@ -68,13 +79,16 @@ def main() -> None:
         plain = SessionBatch.from_keys([keys[i] for i in index])
         return SessionBatch(plain.keys, plain.is_open, labels=labels[index])
 
-    detector = TextClassifier(
-        max_length=args.max_length,
-        epochs=args.epochs,
-        learning_rate=args.learning_rate,
-        batch_size=args.batch_size,
-        freeze_encoder_layers=args.freeze,
-    )
+    if args.encoding == "template-pool":
+        detector = TextClassifier(encoding="template-pool")
+    else:
+        detector = TextClassifier(
+            max_length=args.max_length,
+            epochs=args.epochs,
+            learning_rate=args.learning_rate,
+            batch_size=args.batch_size,
+            freeze_encoder_layers=args.freeze,
+        )
     train, calibration, test = batch("train"), batch("calibration"), batch("test")
     started = time.perf_counter()
     detector.fit(train, train.labels, validation=calibration, templates=templates)
@@ -101,6 +115,8 @@ def main() -> None:
         "metrics": {k: metrics.get(k) for k in ("precision", "recall", "f1", "roc_auc")},
         "confusion": metrics["confusion_matrix"],
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "torch_threads": args.threads,
+        "load_average": os.getloadavg(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.out}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
@@ -117,6 +133,9 @@ def main() -> None:
         f"| {m['recall']:.4f} | {m['f1']:.4f} | {m.get('roc_auc', float('nan')):.4f} |",
         "",
         f"threshold {result['threshold']:.4g} ({result['threshold_source']})",
+        "",
+        f"{result['machine']}, torch threads {args.threads}, load average at the end "
+        + ", ".join(f"{v:.2f}" for v in result["load_average"]),
         "",
     ]
     (RESULTS / f"{args.out}.md").write_text("\n".join(lines))

@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -22,12 +20,10 @@ from typer.testing import CliRunner
 
 from logbert.cli.main import app
 from logbert.errors import LogbertError
-from logbert.models.iqr import IQRDetector
-from logbert.pipeline import Pipeline
 from logbert.serving.wal import DB_FILE
-from logbert.sessions.sessionize import SessionizerSettings
 
 from ..conftest import write_log
+from ..serving.servers import alerts_of, iqr_model, post, start_server
 
 runner = CliRunner()
 BATCH = 10
@@ -39,10 +35,7 @@ def invoke(*args, **kwargs):
 
 @pytest.fixture
 def model(raw_logs, tmp_path) -> Path:
-    settings = SessionizerSettings(by_id=r"blk_-?\d+")
-    pipeline = Pipeline(IQRDetector(), sessionizer=settings, log_format="hdfs")
-    pipeline.fit_logs([str(raw_logs[0])]).save(tmp_path / "model")
-    return tmp_path / "model"
+    return iqr_model(raw_logs[0], tmp_path / "model")
 
 
 @pytest.fixture
@@ -54,7 +47,9 @@ def fake_uvicorn(monkeypatch):
     monkeypatch.setattr(
         uvicorn, "run", lambda app, host, port, **_: calls.append((app, host, port))
     )
-    return calls
+    yield calls
+    for served, _, _ in calls:  # `serve` started the engine process before uvicorn.run
+        served.state.service.close()
 
 
 def test_a_non_loopback_host_needs_a_token(model, fake_uvicorn, monkeypatch):
@@ -95,45 +90,6 @@ def test_a_model_without_parser_state_exits_2_with_a_clear_message(tmp_path, mon
 # --- the fault test ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(model: Path, state: Path, err: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-c", "from logbert.cli.main import main; main()", "serve",
-               str(model), "--port", str(port), "--state-dir", str(state),
-               "--snapshot-every", "3"]  # fmt: skip
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(err, "a"))  # noqa: SIM115
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, err.read_text()
-        assert time.monotonic() < deadline, "the server did not start in 60 s"
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).json()["ready"]:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-
-
-def post(url: str, lines: list[str]) -> None:
-    r = httpx.post(f"{url}/v1/logs", content="\n".join(lines) + "\n",
-                   headers={"content-type": "text/plain"}, timeout=30)  # fmt: skip
-    assert r.status_code == 202 and r.json()["accepted"] == len(lines), r.text
-
-
-def alerts_of(get) -> list[dict]:
-    out, cursor = [], 0
-    while page := get("/v1/alerts", params={"since": cursor, "limit": 7}).json()["alerts"]:
-        out += page
-        cursor = page[-1]["alert_id"]
-    return out
-
-
 def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, tmp_path):
     log = tmp_path / "big.log"
     write_log(log, 40, anomalies=8, offset=500)
@@ -159,13 +115,13 @@ def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, tmp_path):
         expected = alerts_of(c.get)
 
     state, err = tmp_path / "state", tmp_path / "serve.err"
-    proc, url = start(model, state, err)
+    proc, url, _ = start_server(model, state, err)
     try:
         for part in parts[:9]:
             post(url, part)  # 202: committed, processed or not
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        proc, url = start(model, state, err)
+        proc, url, _ = start_server(model, state, err)
         stats = httpx.get(f"{url}/v1/stats", timeout=10).json()
         assert stats["http"]["lines_received"] == sum(len(p) for p in parts[:9])
         for part in parts[9:]:
@@ -202,7 +158,7 @@ def test_a_second_serve_on_a_state_dir_exits_2_naming_the_holder_until_it_is_kil
     from logbert.cli.main import main
 
     state, err = tmp_path / "state", tmp_path / "serve.err"
-    proc, url = start(model, state, err)
+    proc, url, _ = start_server(model, state, err)
     try:
         monkeypatch.setattr(sys, "argv", ["logbert", "serve", str(model), "--port", "0",
                                           "--state-dir", str(state)])  # fmt: skip

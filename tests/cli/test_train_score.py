@@ -58,7 +58,13 @@ def test_train_writes_model_dir_and_leaves_out_anomalies(trained):
     history = json.loads((model / "history.json").read_text())
     assert len(history["epochs"]) == 4 and {"train_loss", "val_loss"} <= set(history["epochs"][0])
     threshold = json.loads((model / "threshold.json").read_text())
-    assert threshold["rule"] == "max" and "validation split" in threshold["source"]
+    # a handful of training sessions: `auto` calibrates on every one of them, cross-fitted,
+    # and keeps what the validation split alone would have given on record
+    assert threshold["rule"] == "max" and "cross-fitted scores of" in threshold["source"]
+    assert "Calibration: cross-fit (5 folds)" in output
+    record = json.loads((model / "pipeline.json").read_text())["training"]
+    assert record["calibration"] == "cross-fit"
+    assert "validation split" in record["cross_fit"]["split_threshold"]["source"]
     checkpoints = {p.name for p in (model / "checkpoints").iterdir()}
     assert {"best_model.pt", "epoch_4.pt"} <= checkpoints
     config = json.loads((model / "config.json").read_text())

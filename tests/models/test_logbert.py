@@ -81,8 +81,41 @@ def test_long_sessions_train_on_drawn_windows_short_ones_on_all():
     assert info["n_train_windows"] == 2 * (1 + 1 + 3)
     assert info["n_epoch_windows"] == 2 * 2 + 1  # one window of the long one (pooled) an epoch
     assert info["steps"] == 2  # one batch an epoch
-    everything = LogBERT(**params).fit(sessions).training_info_  # the default: every window
+    everything = LogBERT(**params, long_windows=0).fit(sessions).training_info_  # every window
     assert everything["n_epoch_windows"] == everything["n_train_windows"] == 10
+
+
+LONG = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)
+
+
+def test_long_sessions_train_within_a_step_budget_and_their_own_batch_size():
+    sessions = NORMAL[:20] + LONG
+    params = {**TINY, "epochs": 50, "batch_size": 32, "patience": 50, "swap_copies": 0}
+    model = LogBERT(**params, long_windows=1, long_batch_size=2, long_max_steps=7).fit(
+        sessions, validation=NORMAL[:3] + LONG[:2]
+    )
+    info = model.training_info_
+    assert info["long_sessions"] is True
+    assert info["n_epoch_windows"] == 20 + 4  # dedup off: 20 short rows + 1 of each long
+    assert info["steps"] == 7  # the budget, not 50 epochs of 12 batches of 2 rows
+    assert info["epochs_run"] == 1  # the budget ended the first epoch (12 batches) early
+    # validation: every short session's window, one fixed window of each long one
+    assert info["n_validation_windows"] == 3 + 2
+    unlimited = LogBERT(**{**params, "epochs": 2}, long_windows=1, long_max_steps=0).fit(sessions)
+    assert unlimited.training_info_["steps"] == 2 * 2  # 24 rows: 2 batches of 16, 2 epochs
+
+
+def test_short_sessions_ignore_every_long_session_setting():
+    a = LogBERT(**{**TINY, "epochs": 2}, long_windows=1, long_batch_size=2, long_max_steps=1)
+    a.fit(NORMAL, validation=NORMAL[:5])
+    b = LogBERT(**{**TINY, "epochs": 2}, long_windows=0, long_batch_size=0, long_max_steps=0)
+    b.fit(NORMAL, validation=NORMAL[:5])
+    assert a.training_info_["long_sessions"] is False
+    assert a.training_info_["steps"] == b.training_info_["steps"] == 2 * 3  # 90 rows / 32
+    for (name, x), (_, y) in zip(
+        a.model_.state_dict().items(), b.model_.state_dict().items(), strict=True
+    ):
+        assert np.array_equal(x.numpy(), y.numpy()), name
 
 
 def test_short_sessions_train_the_same_whatever_long_windows_says():
@@ -156,6 +189,9 @@ def test_bad_parameters_fail_at_fit_and_untrained_use():
         LogBERT(max_len=2).fit(NORMAL)
     with pytest.raises(LogbertError, match="divisible by heads"):
         LogBERT(hidden=10, heads=4).fit(NORMAL)
+    for name in ("long_batch_size", "long_max_steps"):
+        with pytest.raises(LogbertError, match=f"{name} to be an integer >= 0"):
+            LogBERT(**{name: -1}).fit(NORMAL)
     with pytest.raises(LogbertError, match="not trained"):
         LogBERT().decision_function([[1, 2]])
     with pytest.raises(LogbertError, match="no training sessions"):
@@ -168,3 +204,15 @@ def test_paper_size_config_is_valid():
     model = LogBERT(**params)
     model._check_params()
     assert (model.hidden, model.layers, model.heads, model.max_len) == (256, 4, 4, 512)
+
+
+def test_auto_decision_is_the_mean_surprise_for_long_sessions_only(tmp_path):
+    params = {**TINY, "epochs": 1, "decision": "auto"}
+    assert LogBERT(**params).decision_score == "max_surprise"  # before training: the default
+    short = LogBERT(**params).fit(NORMAL[:20])
+    assert short.decision_score == "max_surprise"
+    long = LogBERT(**params).fit(NORMAL[:20] + LONG)
+    assert long.decision_score == "score"
+    probe = [[1, 2, 3, 4, 5, 6], LONG[0], [6, 5, 4, 3, 2, 1] * 4]
+    assert np.array_equal(long.decision_function(probe), long.score_sessions(probe)["score"])
+    assert LogBERT.load(long.save(tmp_path / "m")).decision_score == "score"

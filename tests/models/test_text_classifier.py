@@ -26,7 +26,13 @@ NORMAL = [[1, 2, 3, 4], [1, 1, 2, 2, 3, 3, 4], [1, 2, 3, 4, 6], [1, 2, 4, 3, 5],
 ERROR = [[1, 7, 3, 4], [1, 2, 7, 7], [7, 1, 2, 3, 4, 5], [1, 2, 3, 7]]
 X = NORMAL * 4 + ERROR * 2
 Y = np.array([0] * len(NORMAL) * 4 + [1] * len(ERROR) * 2)
-FAST = {"max_length": 32, "epochs": 1, "freeze_encoder_layers": 5, "learning_rate": 1e-3}
+FAST = {
+    "encoding": "session-text",
+    "max_length": 32,
+    "epochs": 1,
+    "freeze_encoder_layers": 5,
+    "learning_rate": 1e-3,
+}
 
 
 def make(**params) -> TextClassifier:
@@ -71,9 +77,7 @@ def test_save_load_gives_identical_scores(fitted, tmp_path):
 
 
 def test_unseen_keys_are_text_and_duplicates_are_encoded_once(fitted):
-    assert session_text(np.array([1, 42]), TEMPLATES, 10) == (
-        "receiving block ; unknown event 42"
-    )
+    assert session_text(np.array([1, 42]), TEMPLATES, 10) == ("receiving block ; unknown event 42")
     scores = fitted.decision_function([[1, 42, 43], [99], [1, 42, 43], []])
     assert scores.shape == (4,) and np.isfinite(scores).all() and scores[0] == scores[2]
 
@@ -107,12 +111,107 @@ def test_params_clone_and_bad_params():
     assert detector.get_params() == {
         **FAST,
         "model_path": None,
-        "batch_size": 16,
+        "batch_size": None,
         "class_weight": "balanced",
+        "hidden_size": 64,
         "seed": 3,
     }
     assert TextClassifier().get_params()["max_length"] == 256
     assert clone(detector).get_params() == detector.get_params()
-    for bad in ({"max_length": 1000}, {"epochs": 0}, {"learning_rate": -1}, {"class_weight": "x"}):
+    bad_params = (
+        {"max_length": 1000},
+        {"epochs": 0},
+        {"learning_rate": -1},
+        {"class_weight": "x"},
+        {"encoding": "words"},
+        {"hidden_size": -1},
+    )
+    for bad in bad_params:
         with pytest.raises(LogbertError, match="text-classifier: "):
             make(**bad).fit(X, Y)
+
+
+def test_defaults_follow_the_encoding(fitted):
+    assert fitted.training_info_["batch_size"] == 4 and fitted.training_info_["epochs"] == 1
+    assert TextClassifier(encoding="session-text")._resolved() == (2, 2e-5, 16)
+    assert TextClassifier()._resolved() == (100, 1e-3, 64)  # template-pool, the default
+    assert TextClassifier(epochs=3)._resolved() == (3, 1e-3, 64)
+
+
+# --- templates unseen in training are text at scoring time (extend_templates) ---------------
+
+UNSEEN_ERROR = 42  # a key training never saw, whose text is the error template's
+
+
+def test_extend_templates_reads_unseen_keys_as_their_text(fitted):
+    probe = [[1, UNSEEN_ERROR, 3, 4], [1, 7, 3, 4], [1, 2, 3, 4]]
+    before = fitted.decision_function(probe)
+    assert before[0] != before[1]  # "unknown event 42" is not the error template
+    fitted.extend_templates({str(UNSEEN_ERROR): TEMPLATES[7], 7: "all is well", 3: ""})
+    try:
+        after = fitted.decision_function(probe)
+        assert fitted.n_added_templates == 1  # 7 is known: its text never changes
+        assert after[0] == after[1] and after[1] == before[1] and after[2] == before[2]
+        assert fitted.predict(probe)[0] == 1
+    finally:
+        fitted.added_templates_.clear()
+
+
+def test_added_templates_are_not_saved(fitted, tmp_path):
+    fitted.extend_templates({UNSEEN_ERROR: TEMPLATES[7]})
+    try:
+        fitted.save(tmp_path / "model")
+    finally:
+        fitted.added_templates_.clear()
+    loaded = load_detector(tmp_path / "model")
+    assert loaded.n_added_templates == 0 and UNSEEN_ERROR not in loaded.templates_
+    with pytest.raises(LogbertError, match="not fitted|fit"):
+        TextClassifier().extend_templates({1: "x"})
+
+
+def test_the_bundle_hands_the_scoring_template_set_over(fitted):
+    from logbert.pipeline import Pipeline
+    from logbert.sessions.io import Session
+
+    sessions = [Session(f"n{i}", list(k), "normal") for i, k in enumerate(NORMAL * 4)]
+    sessions += [Session(f"a{i}", list(k), "anomaly") for i, k in enumerate(ERROR * 4)]
+    pipeline = Pipeline(make(batch_size=4), validation_split=0.25)
+    pipeline.fit(sessions, template_set={str(k): v for k, v in TEMPLATES.items()})
+    probe = [Session("unseen", [1, UNSEEN_ERROR, 3, 4]), Session("known", [1, 7, 3, 4])]
+    rows = pipeline.score(probe, templates={**TEMPLATES, UNSEEN_ERROR: TEMPLATES[7]})
+    assert rows[0]["score"] == rows[1]["score"]
+    assert pipeline.detector_.n_added_templates == 1
+
+
+# --- template-pool: frozen template embeddings, pooled per session ---------------------------
+
+POOL = {"encoding": "template-pool", "epochs": 60, "batch_size": 8}
+
+
+@pytest.fixture(scope="module")
+def pooled() -> TextClassifier:
+    return TextClassifier(**POOL).fit(X, Y, templates=TEMPLATES)
+
+
+def test_template_pool_learns_and_is_deterministic(pooled):
+    scores = pooled.decision_function(X)
+    assert scores[Y == 1].min() > scores[Y == 0].max()
+    info = pooled.training_info_
+    assert info["frozen_encoder_layers"] == "all (template-pool)"
+    assert (info["epochs"], info["learning_rate"], info["batch_size"]) == (60, 1e-3, 8)
+    again = TextClassifier(**POOL).fit(X, Y, templates=TEMPLATES)
+    np.testing.assert_array_equal(again.decision_function(X), scores)
+
+
+def test_template_pool_reads_unseen_templates_and_round_trips(pooled, tmp_path):
+    probe = [[1, UNSEEN_ERROR, 3, 4], [1, 7, 3, 4], [1, 2, 3, 4], []]
+    pooled.extend_templates({UNSEEN_ERROR: TEMPLATES[7]})
+    try:
+        scores = pooled.decision_function(probe)
+    finally:
+        pooled.added_templates_.clear()
+    assert scores[0] == scores[1] and scores[0] > scores[2] and np.isfinite(scores).all()
+    pooled.save(tmp_path / "pool")
+    assert (tmp_path / "pool" / "model.safetensors").stat().st_size < 2_000_000
+    loaded = load_detector(tmp_path / "pool")
+    np.testing.assert_array_equal(loaded.decision_function(probe), pooled.decision_function(probe))

@@ -57,7 +57,7 @@ def sessions_with(n: int, share: float, seed: int, unseen_at: int) -> list[Sessi
 def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_threshold():
     sessions = sessions_with(20, 0.25, seed=0, unseen_at=1)
     lines: list[str] = []
-    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=0).fit(
+    pipeline = Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=0).fit(
         sessions, log=lines.append
     )
     warning = [line for line in lines if line.startswith("warning:")]
@@ -80,7 +80,9 @@ def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_t
 
 def test_the_record_of_unseen_keys_is_saved_with_the_bundle(tmp_path):
     sessions = sessions_with(20, 0.25, seed=1, unseen_at=2)
-    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=1).fit(sessions)
+    pipeline = Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=1).fit(
+        sessions
+    )
     pipeline.save(tmp_path / "m")
     record = json.loads((tmp_path / "m" / "pipeline.json").read_text())
     assert record["training"]["validation_unseen_keys"]["n_sessions"] == 2
@@ -91,7 +93,7 @@ def test_the_record_of_unseen_keys_is_saved_with_the_bundle(tmp_path):
 def test_nothing_changes_when_no_validation_session_holds_unseen_keys():
     sessions = sessions_with(20, 0.25, seed=0, unseen_at=0)
     lines: list[str] = []
-    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=0).fit(
+    pipeline = Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=0).fit(
         sessions, log=lines.append
     )
     assert not [line for line in lines if "warning" in line]
@@ -105,7 +107,7 @@ def test_nothing_changes_when_no_validation_session_holds_unseen_keys():
 def test_when_every_validation_session_holds_unseen_keys_all_are_used_and_it_says_so():
     sessions = sessions_with(20, 0.25, seed=2, unseen_at=5)
     lines: list[str] = []
-    pipeline = Pipeline(CappedDetector(), validation_split=0.25, seed=2).fit(
+    pipeline = Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=2).fit(
         sessions, log=lines.append
     )
     warning = [line for line in lines if line.startswith("warning:")]
@@ -117,7 +119,7 @@ def test_when_every_validation_session_holds_unseen_keys_all_are_used_and_it_say
 def test_logbert_keeps_a_threshold_below_its_unseen_key_score():
     sessions = sessions_with(40, 0.1, seed=0, unseen_at=1)  # 36 training, 4 validation
     lines: list[str] = []
-    pipeline = Pipeline(LogBERT(**TINY), validation_split=0.1, seed=0).fit(
+    pipeline = Pipeline(LogBERT(**TINY), calibration="split", validation_split=0.1, seed=0).fit(
         sessions, log=lines.append
     )
     assert any("1 of 4 validation sessions (25%)" in line for line in lines)
@@ -132,7 +134,9 @@ def test_early_stopping_watches_the_validation_sessions_the_model_can_predict():
     """A key the model never saw has no probability: with that session in the validation
     loss every epoch's loss was infinite and early stopping never kept a best epoch."""
     sessions = sessions_with(40, 0.1, seed=0, unseen_at=1)
-    pipeline = Pipeline(LogBERT(**TINY), validation_split=0.1, seed=0).fit(sessions)
+    pipeline = Pipeline(LogBERT(**TINY), calibration="split", validation_split=0.1, seed=0).fit(
+        sessions
+    )
     losses = [epoch["val_loss"] for epoch in pipeline.detector_.history_["epochs"]]
     assert losses and all(np.isfinite(losses))
     assert pipeline.detector_.training_info_["n_validation"] == 3  # the 4th holds key 99

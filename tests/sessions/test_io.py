@@ -134,7 +134,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
         (".jsonl", '{"session_id": "a"}\n', r"s\.jsonl:1: not a session object"),
         (".jsonl", "[1, 2]\n", r"s\.jsonl:1: not a session object"),
         (".jsonl", '{"keys": "12"}\n', r"s\.jsonl:1: not a session object"),
-        (".jsonl", '{"keys": [1], "label": "weird"}\n', r"s\.jsonl:1: unknown session label"),
+        (".jsonl", '{"keys": [1], "label": "anomally"}\n', r"s\.jsonl:1: unknown session label"),
         (".json", "[[1, 2]]", "expected {'normal_sessions'"),
         (".json", '{"normal_sessions": [[1, "a"]]}', r"normal_sessions\[0\] is not a list"),
         (".json", '{"normal_sessions": [[1]', "invalid JSON"),
@@ -152,7 +152,7 @@ def test_parquet_without_keys_or_with_bad_labels(tmp_path):
     pq.write_table(pa.table({"session_id": ["a"]}), path)
     with pytest.raises(LogbertError, match="missing keys"):
         read_sessions(path)
-    pq.write_table(pa.table({"session_id": ["a"], "keys": [[1]], "label": ["odd"]}), path)
+    pq.write_table(pa.table({"session_id": ["a"], "keys": [[1]], "label": ["Normla"]}), path)
     with pytest.raises(LogbertError, match=r"session 'a': unknown session label"):
         read_sessions(path)
 
@@ -190,7 +190,7 @@ def test_parquet_writer_flushes_long_sessions_in_small_chunks(tmp_path, monkeypa
 def test_lines_field_is_last_optional_and_never_written(tmp_path):
     from dataclasses import fields
 
-    assert [f.name for f in fields(Session)][-1] == "lines"
+    assert [f.name for f in fields(Session)][-2:] == ["lines", "categories"]
     assert not hasattr(Session("a", [1]), "__dict__")  # still a slots dataclass
     assert Session("a", [1]).lines is None
     tracked = [Session("a", [1, 2], lines=[("x.log", 3), ("x.log", 9)])]

@@ -26,7 +26,7 @@ def test_other_id_column_names_and_column_order(tmp_path):
         ("blk_1,Normal\nblk_2,Anomaly\n", "looks like data, not a header"),
         ("", "found an empty file"),
         ("BlockId,Label\nblk_1\n", r"labels\.csv:2: expected 2 columns"),
-        ("BlockId,Label\nblk_1,Odd\n", r"labels\.csv:2: unknown session label 'Odd'"),
+        ("BlockId,Label\nblk_1,Anomally\n", r"labels\.csv:2: unknown session label 'Anomally'"),
         ("BlockId,Label\nblk_1,Normal\nblk_1,Anomaly\n", "labels.csv:3: blk_1 is labelled both"),
     ],
 )

@@ -182,7 +182,10 @@ def test_fixed_windows(make_events):
     assert stats.n_no_timestamp == 1
     assert stats.summary(by_window=True) == (
         "3 sessions (1 anomaly, 2 normal, 0 unlabelled) from 5 events; 1 events had no timestamp"
+        "; anomaly categories (sessions): APPREAD 1"
     )
+    # the alert's name is kept as the window's category; normal windows have none
+    assert [s.categories for s in sessions] == [None, ["APPREAD"], None]
 
 
 def test_sliding_windows_put_a_line_in_every_covering_window(make_events):

@@ -2,7 +2,10 @@
 
 Scores the sessions, or raw logs with `--logs` and `--labels` (or reuses a scores file from
 `logbert score` with `--scores`), and applies the model's calibrated threshold; writes
-evaluation_results.json and prints a table.
+evaluation_results.json and prints a table. A model trained on a category target
+(multiclass/multilabel) is also scored on its category predictions (`category_metrics`:
+per-class figures, macro/micro F1, exact match, partial score, confusion matrix), written under
+`categories` in the JSON and printed as more tables.
 """
 
 from __future__ import annotations
@@ -28,11 +31,13 @@ from logbert.cli.inputs import (
     say,
     sessions_file,
 )
+from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
-from logbert.evaluation.metrics import detection_metrics
+from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.pipeline.verdicts import predicts_categories
 from logbert.scoring.score_files import iter_scores
-from logbert.sessions.io import ANOMALY, check_output_path, iter_session_batches
+from logbert.sessions.io import ANOMALY, check_output_path, iter_session_batches, session_categories
 
 
 def command(
@@ -52,24 +57,40 @@ def command(
     labels: Path | None = typer.Option(
         None, "--labels", help="With --logs: CSV of session id and label."
     ),
+    text: bool = typer.Option(
+        False, "--text", help='The input is labelled text records ({"input", "output"}).'
+    ),
 ) -> None:
     """Evaluate a model on labelled sessions (or labelled raw logs)."""
     check_output_path(output, "evaluation output")
     pipeline = load_pipeline(model_dir)
     info = pipeline.decision_threshold(threshold)
     overlap = TrainingOverlap(pipeline)
-    if scores is not None:
-        truth, values = _from_scores(scores, info.score)
+    found = Categories(pipeline, info.value)
+    if text:
+        require_text_detector(pipeline.detector_)
+        records = text_records(
+            inputs, True, **{"--scores": scores, "--logs": logs, "--labels": labels,
+                             "--input-format": input_format},
+        )  # fmt: skip
+        pipeline.detector_.extend_templates(records.templates)  # texts unseen in training
+        overlap.add(records.sessions)
+        detector_input = pipeline.batch(records.sessions)
+        found.add(records.sessions, detector_input)
+        truth = np.asarray(_labels(records.sessions, inputs[0]))
+        values = pipeline.decision_scores(detector_input)
+    elif scores is not None:
+        truth, values = _from_scores(scores, info.score, found)
     elif logs:
         if labels is None:
             raise LogbertError("evaluate --logs needs --labels (a CSV of session id and label)")
-        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels), overlap)
+        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels), overlap, found)
     else:
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
-        truth, values = _from_sessions(pipeline, path, input_format, overlap)
+        truth, values = _from_sessions(pipeline, path, input_format, overlap, found)
     metrics = detection_metrics(truth, values, info.value)
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
@@ -77,13 +98,76 @@ def command(
     if scores is None:
         metrics["training_overlap"] = overlap.report("evaluation")
     output.parent.mkdir(parents=True, exist_ok=True)
+    category = found.metrics(str(scores or ", ".join(inputs)))
+    if category is not None:
+        metrics["categories"] = category
     output.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    Console().print(metrics_table(metrics))
+    console = Console()
+    console.print(metrics_table(metrics))
+    if category is not None:
+        for table in category_tables(category):
+            console.print(table)
+        unseen = category.get("unseen_in_training") or {}
+        if unseen.get("n_sessions"):
+            say(
+                f"{unseen['n_sessions']:,} sessions hold categories never seen in training "
+                f"({', '.join(f'{k}: {v:,}' for k, v in unseen['categories'].items())}); the "
+                "model cannot predict them, and they count against it"
+            )
     typer.echo(f"Wrote {output}")
 
 
+class Categories:
+    """True and predicted categories, gathered batch by batch when the model predicts them."""
+
+    def __init__(self, pipeline: Pipeline, threshold: float) -> None:
+        detector = pipeline.detector_
+        self.active = predicts_categories(detector)
+        self.detector, self.threshold = detector, threshold
+        self.target = getattr(detector, "target", "binary")
+        self.true: list[list[str]] = []
+        self.predicted: list[list[str]] = []
+
+    def add(self, sessions, batch) -> None:
+        """Categories of labelled `sessions` (as `batch`, the detector's input)."""
+        if self.active:
+            self.true.extend(session_categories(s) for s in sessions)
+            self.predicted.extend(self.detector.predict_categories(batch, threshold=self.threshold))
+
+    def add_row(self, row: dict, path: Path) -> None:
+        """Categories of a score row (its `categories` and `labels` columns)."""
+        if not self.active:
+            return
+        if row.get("categories") is None or row.get("labels") is None:
+            raise LogbertError(
+                f"{path}: row {row.get('session_id')} lacks the categories columns a "
+                f"{self.target} model writes; rescore the sessions with this model"
+            )
+        self.true.append(list(row["labels"]))
+        self.predicted.append(list(row["categories"]))
+
+    def metrics(self, where: str) -> dict | None:
+        if not self.active:
+            return None
+        history = getattr(self.detector, "history_", {}) or {}
+        losses = [e.get("val_loss") for e in history.get("epochs", []) if isinstance(e, dict)]
+        losses = [v for v in losses if isinstance(v, int | float)]
+        loss = history.get("best_val_loss", min(losses) if losses else None)
+        return category_metrics(
+            self.true,
+            self.predicted,
+            self.target,
+            training_classes=[str(c) for c in getattr(self.detector, "classes_", [])],
+            validation_loss=loss,
+        )
+
+
 def _from_sessions(
-    pipeline: Pipeline, path: Path, input_format: str | None, overlap: TrainingOverlap
+    pipeline: Pipeline,
+    path: Path,
+    input_format: str | None,
+    overlap: TrainingOverlap,
+    found: Categories,
 ):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
@@ -91,21 +175,29 @@ def _from_sessions(
     for batch in iter_session_batches(path, input_format):
         labels.extend(_labels(batch, str(path)))
         overlap.add(batch)
-        values.append(pipeline.decision_scores(pipeline.batch(batch, end)))
+        detector_input = pipeline.batch(batch, end)
+        values.append(pipeline.decision_scores(detector_input))
+        found.add(batch, detector_input)
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
     return np.asarray(labels), np.concatenate(values)
 
 
 def _from_logs(
-    pipeline: Pipeline, files: list[str], label_map: dict[str, str], overlap: TrainingOverlap
+    pipeline: Pipeline,
+    files: list[str],
+    label_map: dict[str, str],
+    overlap: TrainingOverlap,
+    found: Categories,
 ):
     summary = LogReadSummary()
     sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
     say(summary.line())
     overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files)))
-    return truth, pipeline.decision_scores(pipeline.batch(sessions))
+    detector_input = pipeline.batch(sessions)
+    found.add(sessions, detector_input)
+    return truth, pipeline.decision_scores(detector_input)
 
 
 def _labels(sessions, where: str) -> list[int]:
@@ -118,7 +210,7 @@ def _labels(sessions, where: str) -> list[int]:
     return [int(s.label == ANOMALY) for s in sessions]
 
 
-def _from_scores(path: Path, decision: str):
+def _from_scores(path: Path, decision: str, found: Categories):
     labels = array("b")
     values = array("d")
     for row in iter_scores(path):
@@ -131,6 +223,7 @@ def _from_scores(path: Path, decision: str):
             raise LogbertError(f"{path}: rows lack the {decision!r} score the threshold uses")
         labels.append(int(row["label"] == ANOMALY))
         values.append(float(row[decision]))
+        found.add_row(row, path)
     if not labels:
         raise LogbertError(f"{path} holds no score rows")
     return np.asarray(labels), np.asarray(values)
@@ -161,3 +254,46 @@ def metrics_table(metrics: dict) -> Table:
         if mean is not None:
             table.add_row(f"{kind} score mean ± sd", f"{mean:.4f} ± {sd:.4f}")
     return table
+
+
+def category_tables(metrics: dict) -> list[Table]:
+    """The category metrics as rich tables: the summary, per class, the confusion matrix."""
+    summary = Table(title=f"Categories ({metrics['target']}, {metrics['n_sessions']} sessions)")
+    summary.add_column("metric")
+    summary.add_column("value", justify="right")
+    rows = [
+        ("accuracy", metrics["accuracy"]),
+        ("macro F1", metrics["macro_f1"]),
+        ("micro F1", metrics["micro_f1"]),
+        ("exact-match ratio", metrics["exact_match_ratio"]),
+        ("partial score", metrics["partial_score"]),
+        ("Hamming loss", metrics.get("hamming_loss")),
+        ("validation loss", metrics.get("validation_loss")),
+    ]
+    for name, value in rows:
+        if value is not None or name == "validation loss":
+            summary.add_row(name, "n/a (not recorded)" if value is None else f"{value:.4f}")
+    unseen = metrics.get("unseen_in_training") or {}
+    summary.add_row("sessions with categories unseen in training", str(unseen.get("n_sessions", 0)))
+    summary.caption = metrics["partial_score_means"]
+    per_class = Table(title="Per class")
+    for name in ("class", "precision", "recall", "F1", "support"):
+        per_class.add_column(name, justify="left" if name == "class" else "right")
+    for name, row in metrics["per_class"].items():
+        figures = (f"{row[k]:.4f}" for k in ("precision", "recall", "f1"))
+        per_class.add_row(name, *figures, str(row["support"]))
+    matrix = Table(title="Confusion matrix" + (" (true rows, predicted columns)"
+                   if metrics["target"] == "multiclass" else " per class"))  # fmt: skip
+    cm = metrics["confusion_matrix"]
+    if metrics["target"] == "multiclass":
+        matrix.add_column("true \\ predicted")
+        for name in cm["labels"]:
+            matrix.add_column(name, justify="right")
+        for name, counts in zip(cm["labels"], cm["matrix"], strict=True):
+            matrix.add_row(name, *(str(c) for c in counts))
+    else:
+        for name in ("class", "TP", "FP", "FN", "TN"):
+            matrix.add_column(name, justify="left" if name == "class" else "right")
+        for name, cell in cm.items():
+            matrix.add_row(name, *(str(cell[k]) for k in ("tp", "fp", "fn", "tn")))
+    return [summary, per_class, matrix]

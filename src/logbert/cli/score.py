@@ -23,6 +23,7 @@ from logbert.cli.inputs import (
     say,
     sessions_file,
 )
+from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.parsing.templates import read_templates
 from logbert.pipeline import LogReadSummary
@@ -47,6 +48,9 @@ def command(
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per row."),
+    text: bool = typer.Option(
+        False, "--text", help='The input is text records ({"input", optional "output"}).'
+    ),
 ) -> None:
     """Score sessions (or raw logs) with a trained model."""
     score_format(output)
@@ -62,7 +66,15 @@ def command(
     started = time.perf_counter()
     flagged = still_open = 0
     summary = LogReadSummary()
-    if logs:
+    if text:
+        require_text_detector(pipeline.detector_)
+        records = text_records(
+            inputs, False, **{"--logs": logs, "--templates": templates,
+                              "--input-format": input_format},
+        )  # fmt: skip
+        options["templates"] = {**pipeline.templates(), **records.templates}
+        batches = pipeline.score_batches([records.sessions], None, **options)
+    elif logs:
         rejects = output.with_name(output.stem + ".rejects.txt")
         batches = pipeline.score_logs(log_files(inputs), summary, rejects_path=rejects, **options)
     else:

@@ -1,7 +1,7 @@
 """`logbert serve`: the streaming detector as an HTTP service (see `logbert.serving.http`).
 
 Log shippers (Fluent Bit, Vector, curl) POST lines to /v1/logs; each batch is committed to a
-write-ahead log in the state directory before it is answered (202), one engine thread turns
+write-ahead log in the state directory before it is answered (202), an engine process turns
 the batches into alerts (GET /v1/alerts), and a restart (even after kill -9) resumes from the
 last snapshot without losing a line or repeating an alert. Binds 127.0.0.1 unless told
 otherwise; any other address needs a token.
@@ -100,8 +100,6 @@ def command(
         raise LogbertError(f"--webhook {webhook}: pass an http:// or https:// URL")
     if webhook is not None and not urlsplit(webhook).hostname:
         raise LogbertError(f"--webhook {webhook}: the URL has no host")
-    import sys
-
     import uvicorn
 
     from logbert.serving.http import ServeOptions, create_app
@@ -127,7 +125,7 @@ def command(
         f"state in {where}: {worker.processed} batches processed, snapshot after batch "
         f"{worker.snapshot_batch}, {service.last_batch - worker.processed} to process"
     )
-    settings = worker.engine.settings
+    settings = service.settings
     if settings.by_id is not None and settings.idle_timeout is None:
         say(
             "note: the model's sessions (by id, no idle timeout) close only at POST /v1/flush: "
@@ -136,8 +134,10 @@ def command(
         )
     if webhook:
         say(f"alerts are posted to {webhook} (Alertmanager shape)")
+    try:
+        service.start()  # the engine process restores its state: a bad one exits 2 here
+    except BaseException:
+        service.close()
+        raise
     say(f"serving {model_dir} on http://{_shown(host)}:{port} (docs at /docs, Ctrl-C to stop)")
-    # the engine thread holds the GIL for long stretches (parsing, sessionizing); switching
-    # threads every 1 ms instead of 5 keeps POST /v1/logs answers short while it works
-    sys.setswitchinterval(0.001)
     uvicorn.run(app, host=host, port=port, log_level=log_level)

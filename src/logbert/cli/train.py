@@ -25,11 +25,13 @@ from logbert.cli.inputs import (
     sessions_file,
     template_set_of,
 )
+from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
 from logbert.pipeline import Pipeline
+from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
 from logbert.sessions.sessionize import SessionizerSettings
@@ -44,6 +46,12 @@ def command(
         help="The inputs are raw log files: parse (--format) and sessionize "
         "(--by-id or --window) them, and save the parser with the model.",
     ),  # fmt: skip
+    text: bool = typer.Option(
+        False,
+        "--text",
+        help='The input is labelled text: a JSON list or JSONL of {"input": text, "output": '
+        "label} records (text-classifier only).",
+    ),
     log_format: str | None = typer.Option(
         None,
         "--format",
@@ -102,6 +110,15 @@ def command(
     validation_split: float = typer.Option(
         0.1, "--validation-split", help="Share of normal sessions held out for validation."
     ),
+    calibration: str = typer.Option(
+        "auto",
+        "--calibration",
+        help="Where the threshold rule gets its normal scores: split (the validation split), "
+        "cross-fit (every normal session, each scored by a model trained on the other "
+        "--folds folds; k more trainings) or auto (cross-fit when the validation split would "
+        "hold fewer than 100 normal sessions, else split).",
+    ),
+    folds: int = typer.Option(5, "--folds", help="With --calibration cross-fit: the folds."),
     threads: int = typer.Option(
         0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
     ),
@@ -120,13 +137,25 @@ def command(
     cls = detector_class(model)
     params = _params(cls, config, epochs, seed)
     detector = cls(**params)
+    if calibration not in CALIBRATIONS:
+        raise LogbertError(
+            f"--calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}"
+        )
+    if calibration == "cross-fit":
+        check_cross_fit(detector, folds, n_sessions=2 * max(folds, 2))  # the data is checked later
     check_output_path(output, "model directory", directory=True)
     log_options = {
         "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,
         "--lines": lines, "--labels": labels, "--templates": templates, "--year": year,
         "--timestamp-format": timestamp_format,
     }  # fmt: skip
-    if logs:
+    records = None
+    if text:
+        require_text_detector(detector)
+        records = text_records(inputs, True, **{"--logs": logs, "--input-format": input_format},
+                               **log_options)  # fmt: skip
+        path, settings = Path(inputs[0]), None
+    elif logs:
         files = log_files(inputs)
         if log_format is None:
             raise LogbertError("--logs needs the log format: pass --format (e.g. hdfs)")
@@ -157,6 +186,8 @@ def command(
         known_templates=templates,
         validation_split=validation_split,
         threshold_rule=threshold_rule,
+        calibration=calibration,
+        folds=folds,
         seed=seed,
     )
     fit_options = {"checkpoint_dir": output / "checkpoints", "resume": resume, "log": say}
@@ -179,6 +210,14 @@ def command(
                 if created:  # nothing half-written is left behind
                     shutil.rmtree(output, ignore_errors=True)
                 raise
+        elif records is not None:
+            pipeline.fit(
+                records.sessions,
+                source=str(path),
+                template_set=records.template_set(),
+                fit_options=fit_options,
+                log=say,
+            )
         else:
             pipeline.fit(
                 read_sessions(path, input_format),
@@ -189,7 +228,7 @@ def command(
             )
     seconds = time.perf_counter() - started
     pipeline.save(output)
-    beside = path.parent / "templates.csv" if not logs and str(path) != "-" else None
+    beside = path.parent / "templates.csv" if not (logs or text) and str(path) != "-" else None
     if beside is not None and beside.exists():
         shutil.copyfile(beside, output / "templates.csv")
     threshold = pipeline.threshold_

@@ -40,6 +40,12 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from logbert.errors import LogbertError
+from logbert.evaluation.category_benchmark import (
+    CATEGORY_PROTOCOLS,
+    category_markdown,
+    default_models,
+    run_category_protocol,
+)
 from logbert.evaluation.ceiling import describe_ceiling, unseen_key_ceiling
 from logbert.evaluation.metrics import detection_metrics, projected_f1
 from logbert.evaluation.protocols import ProtocolData, build_protocol
@@ -84,12 +90,23 @@ AGGREGATED = (
 Progress = Callable[[str], None]
 
 
-def resolve_models(spec: str) -> list[str]:
+def resolve_models(spec: str, protocols: Sequence[str] = ()) -> list[str]:
     """`all` (every detector that learns from normal sessions) or a comma-separated list.
 
     The protocols train on normal sessions only, so supervised detectors (which need labelled
-    anomalies to train on) are not part of `all`, and naming one is an error.
+    anomalies to train on) are not part of `all`, and naming one is an error. The category
+    protocols (`adfa-types`, `bgl-2k-categories`) train on labelled sessions: there `all` is
+    the supervised classifiers plus an unsupervised reference, and any detector may be named.
     """
+    if any(p in CATEGORY_PROTOCOLS for p in protocols):
+        if spec.strip() == "all":
+            return default_models(protocols[0])
+        names = [n.strip() for n in spec.split(",")]
+        unknown = [n for n in names if n not in DETECTORS]
+        if unknown:
+            raise LogbertError(f"unknown model(s) {', '.join(unknown)}; valid: all or "
+                               f"{', '.join(sorted(DETECTORS))}")  # fmt: skip
+        return names
     unsupervised = [n for n in sorted(DETECTORS) if not detector_class(n).supervised]
     names = unsupervised if spec.strip() == "all" else [n.strip() for n in spec.split(",")]
     unknown = [n for n in names if n not in DETECTORS]
@@ -108,18 +125,26 @@ def resolve_models(spec: str) -> list[str]:
 
 
 def resolve_protocols(spec: str) -> list[str]:
-    """`hdfs-a`, `hdfs-b`, `adfa`, `bgl-2k` or `all` (every one)."""
+    """`hdfs-a`, `hdfs-b`, `adfa`, `bgl-2k` or `all` (every one of those four), or a category
+    protocol (`adfa-types`, `bgl-2k-categories`; never part of `all`: other detectors)."""
     if spec == "all":
         return list(PROTOCOLS)
-    if spec not in PROTOCOLS:
-        raise LogbertError(f"unknown protocol {spec!r}; valid: {', '.join(PROTOCOLS)}, all")
+    if spec not in PROTOCOLS and spec not in CATEGORY_PROTOCOLS:
+        valid = ", ".join([*PROTOCOLS, *CATEGORY_PROTOCOLS])
+        raise LogbertError(f"unknown protocol {spec!r}; valid: {valid}, all")
     return [spec]
 
 
 def train_pipeline(
-    name: str, data: ProtocolData, seed: int, rule: str | None = None
+    name: str,
+    data: ProtocolData,
+    seed: int,
+    rule: str | None = None,
+    calibration: str = "split",
+    folds: int = 5,
 ) -> tuple[Pipeline, float]:
-    """A detector trained on the protocol's normal sessions as `logbert train` trains it."""
+    """A detector trained on the protocol's normal sessions as `logbert train` trains it
+    (`calibration`, `folds`: as `train --calibration`)."""
     n_validation = round(len(data.train) * VALIDATION_FRACTION)
     if n_validation == 0 or n_validation >= len(data.train):
         raise LogbertError(
@@ -129,7 +154,12 @@ def train_pipeline(
     cls = detector_class(name)
     kwargs = {"seed": seed} if "seed" in inspect.signature(cls.__init__).parameters else {}
     pipeline = Pipeline(
-        cls(**kwargs), validation_split=VALIDATION_FRACTION, threshold_rule=rule, seed=seed
+        cls(**kwargs),
+        validation_split=VALIDATION_FRACTION,
+        threshold_rule=rule,
+        calibration=calibration,
+        folds=folds,
+        seed=seed,
     )
     started = time.perf_counter()
     pipeline.fit(data.train, source=f"{data.name} training sessions")
@@ -142,10 +172,15 @@ def test_labels(data: ProtocolData) -> np.ndarray:
 
 
 def evaluate_detector(
-    name: str, data: ProtocolData, protocol: str, seed: int, rule: str | None = None
+    name: str,
+    data: ProtocolData,
+    protocol: str,
+    seed: int,
+    rule: str | None = None,
+    calibration: str = "split",
 ) -> dict[str, Any]:
     """Train, calibrate and score one detector; its row of the table."""
-    pipeline, train_seconds = train_pipeline(name, data, seed, rule)
+    pipeline, train_seconds = train_pipeline(name, data, seed, rule, calibration)
     detector, threshold = pipeline.detector_, pipeline.threshold_
     labels = test_labels(data)
     batch = pipeline.batch(data.test)  # open sessions marked as `logbert score` marks them
@@ -247,6 +282,7 @@ def run_protocol(
     threads: int | None = 1,
     progress: Progress | None = None,
     seeds: Sequence[int] | None = None,
+    calibration: str = "split",
 ) -> dict[str, Any]:
     """Every requested detector on one protocol; the JSON-ready result.
 
@@ -258,6 +294,13 @@ def run_protocol(
     seeds = list(seeds) if seeds is not None else [seed]
     if not seeds:
         raise LogbertError("need at least one seed")
+    if protocol in CATEGORY_PROTOCOLS:  # supervised, labelled training
+        if len(seeds) > 1 or rule is not None or calibration != "split":
+            raise LogbertError(
+                f"{protocol} runs one seed with each detector's own threshold rule on the "
+                "validation split: leave out --seeds, --threshold-rule and --calibration"
+            )
+        return run_category_protocol(protocol, models, data_dir, work_dir, seeds[0], progress)
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say(f"{protocol}: building data")
@@ -270,7 +313,9 @@ def run_protocol(
             for run_seed in seeds:
                 say(f"{protocol}: {name}" + (f" (seed {run_seed})" if len(seeds) > 1 else ""))
                 with torch_threads(threads):
-                    runs.append(evaluate_detector(name, data, data.name, run_seed, rule))
+                    runs.append(
+                        evaluate_detector(name, data, data.name, run_seed, rule, calibration)
+                    )
         except LogbertError as exc:  # recorded in the table, not hidden
             errors[name] = str(exc) if len(seeds) == 1 else f"seed {run_seed}: {exc}"
             continue
@@ -287,6 +332,7 @@ def run_protocol(
         "seed": seeds[0],
         "seeds": seeds,
         "threshold_rule": rule or "each detector's own",
+        "calibration": calibration,
         "ceiling": ceiling,
         "rows": rows,
         "errors": errors,
@@ -345,6 +391,8 @@ def environment(threads: int | None = None) -> dict[str, Any]:
 
 def markdown(result: dict[str, Any]) -> str:
     """The comparison table with notes, as markdown."""
+    if result.get("kind") == "categories":
+        return category_markdown(result)
     protocol_a = result["protocol"] == "hdfs-a"
     hdfs = result["protocol"] in HDFS_PROTOCOLS
     several = len(result.get("seeds", [result["seed"]])) > 1
@@ -415,8 +463,13 @@ def notes(result: dict[str, Any]) -> list[str]:
     out.append(
         "- P, R, F1 (in %), ROC-AUC, PR-AUC and false alarms per 10,000 normal test sessions on "
         f"the whole test set; the threshold is {_rule_words(result)} of the detector's scores "
-        "on the normal validation sessions (the same validation sessions for every detector). "
-        "train s: fitting and calibrating the bundle; score s: scoring every test session."
+        + (
+            "on the normal validation sessions (the same validation sessions for every detector). "
+            if result.get("calibration", "split") == "split"
+            else "on cross-fitted scores of every normal training session (5 folds, each scored "
+            "by a model trained on the other 4; `--calibration cross-fit`). "
+        )
+        + "train s: fitting and calibrating the bundle; score s: scoring every test session."
     )
     if len(seeds) > 1:
         out.append(

@@ -2,20 +2,43 @@
 
 Training loss is not detection quality: these numbers are what the tool reports as quality.
 Labels are 1 for anomaly, 0 for normal; a session is flagged when score > threshold.
+
+`category_metrics` scores category predictions (multi-class or multi-label models) beside
+the binary figures: accuracy, per-class precision / recall / F1 / support, macro and micro
+F1, the exact-match ratio, the partial score (defined in `PARTIAL_SCORE`), the confusion
+matrix (full for multi-class, 2x2 per class for multi-label), and the validation loss when the
+model recorded one. A true category the model never saw in training cannot be predicted; it is
+counted (`unseen_in_training`) and kept in the figures, which it lowers, rather than refused.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
-from sklearn.metrics import average_precision_score, confusion_matrix, roc_auc_score
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    confusion_matrix,
+    f1_score,
+    hamming_loss,
+    multilabel_confusion_matrix,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
 
 from logbert.errors import LogbertError
 
 # Size of the full HDFS_v1 DeepLog test split (protocol A projects false positives onto it).
 HDFS_FULL_NORMAL_TEST = 553_366
 HDFS_FULL_ANOMALIES = 16_838
+NORMAL_CLASS = "normal"
+PARTIAL_SCORE = (
+    "partial score: mean over sessions of |predicted ∩ true| / |predicted ∪ true| "
+    "(category sets; a normal session's set is empty, and two empty sets score 1)"
+)
 
 
 def detection_metrics(
@@ -51,6 +74,108 @@ def detection_metrics(
         "anomaly_score_mean": _stat(anomaly, np.mean),
         "anomaly_score_sd": _stat(anomaly, np.std),
     }
+
+
+def category_metrics(
+    true: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    target: str,
+    training_classes: Sequence[str] | None = None,
+    validation_loss: float | None = None,
+) -> dict:
+    """Metrics of category predictions (see the module doc); `true`/`predicted` hold one list
+    of anomaly categories per session ([] = normal), `target` is multiclass or multilabel.
+
+    Multi-class: a session's class is its one category, `normal` when it has none (a true
+    session with several categories counts as the class "A+B", which no model predicts);
+    `accuracy` = exact-match ratio. Multi-label: one binary decision per (session, category);
+    `accuracy` is sklearn's subset accuracy (= exact match) and `hamming_loss` the share of
+    wrong decisions. Per-class and macro figures run over every class seen in the truth or the
+    predictions (and in training, when `training_classes` is given).
+    """
+    if len(true) != len(predicted):
+        raise LogbertError(f"{len(true)} true category lists for {len(predicted)} predictions")
+    if not true:
+        raise LogbertError("cannot evaluate categories on no sessions")
+    true_sets = [frozenset(t) - {NORMAL_CLASS} for t in true]
+    pred_sets = [frozenset(p) - {NORMAL_CLASS} for p in predicted]
+    known = set(training_classes or ()) - {NORMAL_CLASS}
+    seen = {c for s in true_sets for c in s} | {c for s in pred_sets for c in s} | known
+    out: dict = {"target": target, "n_sessions": len(true)}
+    if target == "multiclass":
+        y_true = [_class_of(s) for s in true_sets]
+        y_pred = [_class_of(s) for s in pred_sets]
+        classes = sorted(set(y_true) | set(y_pred) | known | {NORMAL_CLASS})
+        y_true_m, y_pred_m = np.asarray(y_true), np.asarray(y_pred)
+        matrix = confusion_matrix(y_true_m, y_pred_m, labels=classes)
+        out["confusion_matrix"] = {"labels": classes, "matrix": matrix.tolist()}
+        out["accuracy"] = float(accuracy_score(y_true_m, y_pred_m))
+    elif target == "multilabel":
+        classes = sorted(seen)
+        y_true_m = _indicator(true_sets, classes)
+        y_pred_m = _indicator(pred_sets, classes)
+        per_class = multilabel_confusion_matrix(y_true_m, y_pred_m) if classes else []
+        out["confusion_matrix"] = {
+            name: {"tn": int(m[0, 0]), "fp": int(m[0, 1]), "fn": int(m[1, 0]), "tp": int(m[1, 1])}
+            for name, m in zip(classes, per_class, strict=True)
+        }
+        out["accuracy"] = float(accuracy_score(y_true_m, y_pred_m)) if classes else 1.0
+        out["hamming_loss"] = float(hamming_loss(y_true_m, y_pred_m)) if classes else 0.0
+    else:
+        raise LogbertError(f"category metrics need a multiclass or multilabel target, not {target}")
+    out["classes"] = classes
+    if classes:
+        precision, recall, f1, support = precision_recall_fscore_support(
+            y_true_m, y_pred_m, labels=None if target == "multilabel" else classes,
+            zero_division=0,
+        )  # fmt: skip
+        out["per_class"] = {
+            name: {
+                "precision": float(p),
+                "recall": float(r),
+                "f1": float(f),
+                "support": int(n),
+            }
+            for name, p, r, f, n in zip(classes, precision, recall, f1, support, strict=True)
+        }
+        labels = None if target == "multilabel" else classes
+        for average in ("macro", "micro"):
+            out[f"{average}_f1"] = float(
+                f1_score(y_true_m, y_pred_m, labels=labels, average=average, zero_division=0)
+            )
+    else:  # every session normal in truth and prediction: nothing to get wrong
+        out["per_class"], out["macro_f1"], out["micro_f1"] = {}, 1.0, 1.0
+    exact = [t == p for t, p in zip(true_sets, pred_sets, strict=True)]
+    out["exact_match_ratio"] = float(np.mean(exact))
+    out["partial_score"] = float(
+        np.mean([_overlap(t, p) for t, p in zip(true_sets, pred_sets, strict=True)])
+    )
+    out["partial_score_means"] = PARTIAL_SCORE
+    if training_classes is not None:
+        unseen = Counter(c for s in true_sets for c in s if c not in known)
+        out["unseen_in_training"] = {
+            "n_sessions": sum(1 for s in true_sets if s - known),
+            "categories": dict(sorted(unseen.items())),
+        }
+    out["validation_loss"] = validation_loss
+    return out
+
+
+def _class_of(categories: frozenset[str]) -> str:
+    return "+".join(sorted(categories)) if categories else NORMAL_CLASS
+
+
+def _indicator(sets: Sequence[frozenset[str]], classes: list[str]) -> np.ndarray:
+    index = {c: i for i, c in enumerate(classes)}
+    out = np.zeros((len(sets), len(classes)), dtype=np.int64)
+    for row, categories in enumerate(sets):
+        out[row, [index[c] for c in categories]] = 1
+    return out
+
+
+def _overlap(true: frozenset[str], predicted: frozenset[str]) -> float:
+    union = true | predicted
+    return len(true & predicted) / len(union) if union else 1.0
 
 
 def projected_f1(

@@ -30,6 +30,16 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
   TODO: once a `SessionizerSettings(by_field="Node")` sessionizer exists, a per-node variant
   (windows per node) is the closer match to the literature; not used here.
 
+Labelled protocols for supervised detectors (category targets; `evaluation.category_benchmark`),
+whose `train` holds labelled sessions of every class, not normal ones only:
+- **ADFA-TYPES** (multi-class): `validation_normal` + `attack`, each attack trace with its type
+  (`attack_labels.csv`) as its category, split into seeded stratified halves (by class: normal
+  and the six attack types): train on one, test on the other.
+- **BGL-2K-CATEGORIES** (multi-label): BGL-2K's 5-minute windows with their alert types as
+  categories (`labels`); train on every window (normal and anomalous) that starts in the first
+  60% of the time span, test on the rest (categories only the test part has are counted by the
+  metrics, not dropped).
+
 A, B and BGL-2K go through the library functions behind `logbert parse` and `logbert
 sessionize`, so they behave exactly as a user's run; their outputs are cached in `work_dir`
 (delete it to rebuild). `data_dir` is the shared datasets folder
@@ -43,10 +53,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sklearn.model_selection import train_test_split
+
 from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
-from logbert.sessions.io import ANOMALY, NORMAL, Session, read_sessions, write_sessions
+from logbert.sessions.io import (
+    ANOMALY,
+    NORMAL,
+    Session,
+    read_sessions,
+    session_categories,
+    write_sessions,
+)
 from logbert.sessions.labels import read_labels
 from logbert.sessions.sessionize import (
     SessionizeStats,
@@ -67,6 +86,7 @@ ADFA_ATTACK_LABELS = "attack_labels.csv"
 BGL_2K_RAW = "loghub2_2k_corrected/BGL/BGL_2k.log"
 BGL_2K_WINDOW = "5m"
 BGL_2K_TRAIN_FRACTION = 0.6
+ADFA_TYPES_TEST_FRACTION = 0.5
 
 
 @dataclass
@@ -173,6 +193,7 @@ def read_adfa(folder: str | Path) -> tuple[list[Session], list[Session], list[Se
         if row["line"].strip() != str(index):
             raise LogbertError(f"{labels}: row {index + 2} names line {row['line']}, not {index}")
         session.session_id = f"attack/{row['attack_run']}/{row['file']}"
+        session.categories = [row["attack_type"]]  # the label stays "anomaly"
         types[row["attack_type"]] = types.get(row["attack_type"], 0) + 1
     return train, normal, attack, types
 
@@ -196,18 +217,7 @@ def _read_traces(path: Path, label: str) -> list[Session]:
 def protocol_bgl_2k(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     """BGL 2k sample: 5-minute windows; train normal windows of the first 60%, test the rest."""
     data_dir, work_dir = Path(data_dir), Path(work_dir)
-    out = work_dir / f"bgl_2k_{BGL_2K_WINDOW}"
-    sessions_path = out / "sessions.parquet"
-    if not sessions_path.exists():
-        out.mkdir(parents=True, exist_ok=True)
-        events = out / "events.parquet"
-        parse_files([str(_need(data_dir / BGL_2K_RAW))], resolve_format("bgl"), events)
-        stats = SessionizeStats()
-        sessions = sessionize_by_window(events, parse_duration(BGL_2K_WINDOW), stats)
-        tmp = out / "sessions.tmp.parquet"
-        write_sessions(sessions, tmp, metadata=events_metadata(events))
-        tmp.replace(sessions_path)
-    sessions = _labelled(read_sessions(sessions_path))
+    sessions = _bgl_2k_windows(data_dir, work_dir / f"bgl_2k_{BGL_2K_WINDOW}")
     first, second, cut = split_by_time(sessions, BGL_2K_TRAIN_FRACTION)
     train = [s for s in first if s.label == NORMAL]
     info = _counts(train, second)
@@ -227,6 +237,94 @@ def protocol_bgl_2k(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
         test=second,
         info=info,
     )
+
+
+def protocol_adfa_types(
+    data_dir: str | Path, work_dir: str | Path | None = None, seed: int = 0
+) -> ProtocolData:
+    """ADFA-LD attack types (multi-class): seeded stratified halves of validation_normal +
+    attack; `train` is labelled (normal and every attack type)."""
+    _, normal, attack, types = read_adfa(Path(data_dir) / ADFA_DIR)
+    pool = normal + attack
+    classes = [s.categories[0] if s.categories else NORMAL for s in pool]
+    train_index, test_index = train_test_split(
+        list(range(len(pool))),
+        test_size=ADFA_TYPES_TEST_FRACTION,
+        stratify=classes,
+        random_state=seed,
+    )
+    train, test = [pool[i] for i in sorted(train_index)], [pool[i] for i in sorted(test_index)]
+    info = _counts(train, test)
+    info.update(
+        target="multiclass",
+        seed=seed,
+        test_fraction=ADFA_TYPES_TEST_FRACTION,
+        n_train_anomalies=sum(s.label == ANOMALY for s in train),
+        classes=_class_counts(train, test),
+        attack_types=dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+    return ProtocolData(
+        name="ADFA-TYPES",
+        description="ADFA-LD attack types (multi-class): seeded stratified halves of "
+        "`validation_normal` + `attack`, train on one, test on the other",
+        train=train,
+        test=test,
+        info=info,
+    )
+
+
+def protocol_bgl_2k_categories(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
+    """BGL 2k windows by alert category (multi-label): every window of the first 60% of the
+    time span trains (labelled), the rest test."""
+    data_dir, work_dir = Path(data_dir), Path(work_dir)
+    # its own cache: windows written before categories existed have no `labels` column
+    sessions = _bgl_2k_windows(data_dir, work_dir / f"bgl_2k_{BGL_2K_WINDOW}_categories")
+    first, second, cut = split_by_time(sessions, BGL_2K_TRAIN_FRACTION)
+    info = _counts(first, second)
+    info.update(
+        target="multilabel",
+        window=BGL_2K_WINDOW,
+        train_fraction=BGL_2K_TRAIN_FRACTION,
+        cut=cut.isoformat(),
+        n_windows=len(sessions),
+        n_train_anomalies=sum(s.label == ANOMALY for s in first),
+        classes=_class_counts(first, second),
+    )
+    return ProtocolData(
+        name="BGL-2K-CATEGORIES",
+        description=f"BGL 2k sample, {BGL_2K_WINDOW} windows by alert category (multi-label); "
+        f"train every window of the first {BGL_2K_TRAIN_FRACTION:.0%} of the time span, test "
+        "every later window",
+        train=first,
+        test=second,
+        info=info,
+    )
+
+
+def _class_counts(train: list[Session], test: list[Session]) -> dict[str, dict[str, int]]:
+    """Sessions per category (`normal`: sessions without one) in each part."""
+    out: dict[str, dict[str, int]] = {}
+    for part, sessions in (("train", train), ("test", test)):
+        for session in sessions:
+            for name in session_categories(session) or [NORMAL]:
+                counts = out.setdefault(name, {"train": 0, "test": 0})
+                counts[part] += 1
+    return dict(sorted(out.items()))
+
+
+def _bgl_2k_windows(data_dir: Path, out: Path) -> list[Session]:
+    """The BGL 2k sample in 5-minute windows (parsed and sessionized once, cached in `out`)."""
+    sessions_path = out / "sessions.parquet"
+    if not sessions_path.exists():
+        out.mkdir(parents=True, exist_ok=True)
+        events = out / "events.parquet"
+        parse_files([str(_need(data_dir / BGL_2K_RAW))], resolve_format("bgl"), events)
+        stats = SessionizeStats()
+        sessions = sessionize_by_window(events, parse_duration(BGL_2K_WINDOW), stats)
+        tmp = out / "sessions.tmp.parquet"
+        write_sessions(sessions, tmp, metadata=events_metadata(events))
+        tmp.replace(sessions_path)
+    return _labelled(read_sessions(sessions_path))
 
 
 def split_by_time(

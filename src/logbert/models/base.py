@@ -150,6 +150,11 @@ class Detector(BaseEstimator, ABC):
             scores = self.score_sessions(X)[score]
         return (np.asarray(scores) > self.threshold_.value).astype(int)
 
+    def extend_templates(self, templates: dict[int, str] | dict[str, str] | None) -> None:
+        """Template text of the data about to be scored (key -> text), for detectors that read
+        template text (`uses_templates`): they add the text of keys they have none for (keys
+        unseen in training) and never change a known key's. The others ignore it."""
+
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
         """Every declared score (`score_names`) per session, in input order.
 
@@ -170,8 +175,18 @@ class Detector(BaseEstimator, ABC):
         `rule` defaults to the detector's `default_threshold_rule`; the threshold applies to
         `decision_score`.
         """
+        return self.calibrate_scores(self.decision_function(X), labels, rule, source)
+
+    def calibrate_scores(
+        self,
+        scores: np.ndarray,
+        labels: Sequence[int] | np.ndarray | None = None,
+        rule: str | None = None,
+        source: str = "",
+    ) -> Threshold:
+        """Set `threshold_` from decision scores computed elsewhere (e.g. cross-fitted ones,
+        each from a model that never saw the session; see `pipeline/crossfit.py`)."""
         rule = rule or self.default_threshold_rule
-        scores = self.decision_function(X)
         value = calibrate(scores, rule, labels)
         self.threshold_ = Threshold(
             value=value,

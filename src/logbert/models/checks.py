@@ -22,6 +22,7 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.sessions.batch import SessionBatch, as_batch
+from logbert.sessions.io import NORMAL, parse_categories, parse_label
 
 
 def check_sessions(X: Any) -> SessionBatch:
@@ -92,6 +93,70 @@ def check_labelled_training(X: Any, y: Any, name: str = "detector") -> SessionBa
             "log keys); check that sessionize found events"
         )
     return batch
+
+
+TARGETS = ("binary", "multiclass", "multilabel")
+
+
+def check_category_training(
+    X: Any, y: Any, name: str = "detector", target: str = "multilabel"
+) -> SessionBatch:
+    """`check_labelled_training` for a category target: the batch's `categories` hold each
+    kept session's anomaly categories ([] = normal) and `labels` the binary label they imply.
+
+    The categories come from `y` when it holds them (one list of names, or one name, per
+    session; `normal` = no category), else from `X` (a `SessionBatch` or `Session` objects
+    carry them). Sessions without categories (unknown) are left out. A multiclass target takes
+    one category per session: more is an error naming the session.
+    """
+    batch = check_sessions(X)
+    if not len(batch):
+        raise LogbertError(f"no training sessions: {name} needs labelled sessions to learn from")
+    categories = _category_targets(y, batch, name)
+    known = [i for i, c in enumerate(categories) if c is not None]
+    labels = np.array([-1 if c is None else int(bool(c)) for c in categories], dtype=np.int8)
+    batch = dataclasses.replace(batch, labels=labels, categories=categories)
+    if target == "multiclass":
+        for i in known:
+            if len(categories[i]) > 1:
+                sid = batch.session_ids[i] if batch.session_ids else str(i)
+                raise LogbertError(
+                    f"session {sid!r} has {len(categories[i])} categories "
+                    f"({', '.join(categories[i])}): a multiclass target takes one per session; "
+                    f"train {name} with target='multilabel' for sessions with several"
+                )
+    return check_labelled_training(batch.take(known), labels[known], name)
+
+
+def _category_targets(y: Any, batch: SessionBatch, name: str) -> list[list[str] | None]:
+    """Per session, sorted distinct categories ([] normal, None unknown) from `y` or `batch`."""
+    given = y is not None and any(isinstance(v, str | list | tuple) for v in list(y))
+    if not given:
+        if batch.categories is None:
+            raise LogbertError(
+                f"{name} with a category target needs categories: pass y as one list of "
+                "category names per session, or Session objects / a SessionBatch that carry "
+                "them (sessions files with a category `label` or a `labels` column)"
+            )
+        return [None if c is None else sorted(set(c)) for c in batch.categories]
+    values = list(y)
+    if len(values) != len(batch):
+        raise LogbertError(f"{len(values)} category lists for {len(batch)} sessions")
+    lists = any(isinstance(v, list | tuple) for v in values)
+    out: list[list[str] | None] = []
+    for i, value in enumerate(values):
+        try:
+            if lists or not isinstance(value, str | int | None):
+                # one shape for all: lists of names (multi-label), or one name each
+                out.append(parse_categories(list(value) if isinstance(value, tuple) else value))
+            else:
+                label, cats = parse_label(value)
+                known = cats or ([] if label == NORMAL else ["anomaly"])
+                out.append(None if label is None else known)
+        except LogbertError as exc:
+            sid = batch.session_ids[i] if batch.session_ids else str(i)
+            raise LogbertError(f"session {sid!r}: {exc}") from exc
+    return out
 
 
 def check_labels(y: Any, n_sessions: int) -> np.ndarray:

@@ -14,6 +14,14 @@ Sessions marked open in a `SessionBatch` (`is_open`: still running when the log 
 end marker: their missing tail is not judged. The score is an integer count of misses, so the
 threshold rule is `mean+2std` of the normal validation counts: `max` over ~500 validation
 sessions cut recall to 0.19 on HDFS, mean+2std gave F1 0.81.
+
+`key_embedding="template-text"` (default `learned`) embeds each key as a trainable projection
+of the frozen all-MiniLM-L6-v2 embedding of its template (see `key_text.py`): a key unseen in
+training whose template is known is embedded near similar known templates in the history, and
+as the next key it is a hit when the probability it borrows from known keys with similar
+templates, sum_k P(k) w(key, k), would rank among the top g. The template map comes as
+`fit(..., templates=...)` (`uses_templates`), is kept as `templates_` (`templates.json`; the
+training keys' embeddings are in `model.safetensors`) and grows through `extend_templates`.
 """
 
 from __future__ import annotations
@@ -28,12 +36,25 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from logbert.models.base import Detector
-from logbert.models.checks import check_sessions, corrupt_file, missing_file
+from logbert.models.base import Detector, _write_json
+from logbert.models.checks import check_sessions, corrupt_file, missing_file, read_json
+from logbert.models.key_text import (
+    TEXT_MODE,
+    UnseenKeys,
+    UnseenKeyText,
+    check_key_embedding,
+    check_min_similarity,
+    embedding_table,
+    key_features,
+    require_templates,
+    template_map,
+)
+from logbert.models.pretrained import EMBEDDING_DIM
 from logbert.models.runtime import torch_threads
 from logbert.sessions.batch import SessionBatch
 
 WEIGHTS_FILE = "model.safetensors"
+TEMPLATES_FILE = "templates.json"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
 N_SPECIAL = 4
 # A 2x64 LSTM on batches of 256 short windows gains nothing from a second thread (see runtime).
@@ -43,14 +64,34 @@ THREADS = 1
 class NextKeyLSTM(nn.Module):
     """Embedding -> stacked LSTM -> logits over the token vocabulary for the next key."""
 
-    def __init__(self, n_tokens: int, embedding_dim: int, hidden_size: int, num_layers: int):
+    def __init__(
+        self,
+        n_tokens: int,
+        embedding_dim: int,
+        hidden_size: int,
+        num_layers: int,
+        text_dim: int = 0,
+    ):
         super().__init__()
         self.embedding = nn.Embedding(n_tokens, embedding_dim, padding_idx=PAD)
         self.lstm = nn.LSTM(embedding_dim, hidden_size, num_layers, batch_first=True)
         self.output = nn.Linear(hidden_size, n_tokens)
+        self.text_dim = text_dim
+        if text_dim:  # template-text: keys with text are a projection of its embedding
+            self.text = nn.Linear(text_dim, embedding_dim)
+            self.register_buffer("text_features", torch.zeros(n_tokens, text_dim))
+            self.register_buffer("has_text", torch.zeros(n_tokens, dtype=torch.bool))
 
-    def forward(self, history: torch.Tensor) -> torch.Tensor:
-        hidden, _ = self.lstm(self.embedding(history))
+    def forward(self, history: torch.Tensor, extra: torch.Tensor | None = None) -> torch.Tensor:
+        """Next-token logits; `extra`: template embeddings of unseen keys (tokens >= n_tokens)."""
+        if self.text_dim:
+            table = embedding_table(
+                self.embedding.weight, self.text, self.text_features, self.has_text, extra
+            )
+            embedded = nn.functional.embedding(history, table, padding_idx=PAD)
+        else:
+            embedded = self.embedding(history)
+        hidden, _ = self.lstm(embedded)
         return self.output(hidden[:, -1])
 
 
@@ -71,6 +112,8 @@ class DeepLog(Detector):
         epochs: int = 100,
         batch_size: int = 256,
         learning_rate: float = 2e-3,
+        key_embedding: str = "learned",
+        text_min_similarity: float = 0.5,
         seed: int = 0,
     ) -> None:
         self.window = window
@@ -81,14 +124,45 @@ class DeepLog(Detector):
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
+        self.key_embedding = key_embedding
+        self.text_min_similarity = text_min_similarity
         self.seed = seed
+
+    def _check_params(self) -> None:
+        check_key_embedding(self.key_embedding, self.name)
+        check_min_similarity(self.text_min_similarity, self.name)
+
+    @property
+    def uses_templates(self) -> bool:
+        """Whether `fit` needs the template map (`Pipeline.fit` passes it when True)."""
+        return self.key_embedding == TEXT_MODE
 
     # --- training ---------------------------------------------------------------------------
 
-    def _fit(self, batch: SessionBatch, validation: SessionBatch | None) -> None:
+    def _fit(
+        self,
+        batch: SessionBatch,
+        validation: SessionBatch | None,
+        templates: dict | None = None,
+    ) -> None:
+        self._unseen_text = UnseenKeyText()
+        if self.uses_templates:
+            self.templates_ = template_map(templates)
+            keys = np.unique(np.concatenate([np.zeros(0, np.int64), *batch.keys]))
+            missing = require_templates(self.templates_, keys.tolist(), self.name)
+            self.training_info_["keys_without_text"] = missing
         val = (validation.keys, _closed(validation)) if validation is not None else None
         with torch_threads(THREADS):
             self._fit_windows((batch.keys, _closed(batch)), val)
+
+    def extend_templates(self, templates: dict[int, str] | dict[str, str] | None) -> None:
+        """Learn the text of keys it has none for (a known key's text never changes); only
+        with `key_embedding="template-text"`."""
+        if not self.uses_templates or not templates:
+            return
+        self._require_fitted()
+        for key, text in template_map(templates).items():
+            self.templates_.setdefault(key, text)
 
     def _fit_windows(
         self, train_data: tuple[list, list], validation: tuple[list, list] | None
@@ -98,6 +172,8 @@ class DeepLog(Detector):
         torch.manual_seed(self.seed)
         self.vocab_ = np.unique(np.concatenate(arrays))
         self.network_ = self._new_network()
+        if self.uses_templates:
+            self._set_key_features()
         train = self._distinct_windows(arrays, closed)
         val = self._distinct_windows(*validation) if validation else None
         optimizer = torch.optim.Adam(self.network_.parameters(), lr=self.learning_rate)
@@ -123,7 +199,38 @@ class DeepLog(Detector):
 
     def _new_network(self) -> NextKeyLSTM:
         n_tokens = N_SPECIAL + int(self.vocab_.size)
-        return NextKeyLSTM(n_tokens, self.embedding_dim, self.hidden_size, self.num_layers)
+        text_dim = EMBEDDING_DIM if self.uses_templates else 0
+        return NextKeyLSTM(
+            n_tokens, self.embedding_dim, self.hidden_size, self.num_layers, text_dim
+        )
+
+    def _set_key_features(self) -> None:
+        """The MiniLM embedding of every key token's template (special tokens: none)."""
+        features, has_text = key_features(self.vocab_.tolist(), self.templates_, self.name)
+        n_tokens = N_SPECIAL + int(self.vocab_.size)
+        all_features = np.zeros((n_tokens, EMBEDDING_DIM), dtype=np.float32)
+        all_has = np.zeros(n_tokens, dtype=bool)
+        all_features[N_SPECIAL:], all_has[N_SPECIAL:] = features, has_text
+        self.network_.text_features.copy_(torch.from_numpy(all_features))
+        self.network_.has_text.copy_(torch.from_numpy(all_has))
+
+    def _unseen_keys(self, arrays: list[np.ndarray]) -> UnseenKeys:
+        """Keys of `arrays` unseen in training that have template text (template-text)."""
+        n_tokens = N_SPECIAL + int(self.vocab_.size)
+        if not self.uses_templates or not arrays:
+            return UnseenKeys.empty(n_tokens)
+        keys = np.unique(np.concatenate(arrays))
+        if not hasattr(self, "_unseen_text"):
+            self._unseen_text = UnseenKeyText()
+        return self._unseen_text.lookup(
+            np.setdiff1d(keys, self.vocab_).tolist(),
+            self.templates_,
+            n_tokens,
+            self.network_.text_features.numpy(),
+            self.network_.has_text.numpy(),
+            self.text_min_similarity,
+            self.name,
+        )
 
     def _train_epoch(self, data, optimizer, generator: torch.Generator) -> float:
         history, target, weight = (torch.as_tensor(a) for a in data)
@@ -156,41 +263,65 @@ class DeepLog(Detector):
         arrays = batch.keys
         if not arrays:
             return np.zeros(0)
-        windows, owner = self._windows(arrays, _closed(batch))
+        unseen = self._unseen_keys(arrays)
+        windows, owner = self._windows(arrays, _closed(batch), unseen.tokens)
         distinct, inverse = np.unique(windows, axis=0, return_inverse=True)
         with torch_threads(THREADS):
-            missed = self._misses(distinct)[inverse.reshape(-1)]
+            missed = self._misses(distinct, unseen)[inverse.reshape(-1)]
         return np.bincount(owner, weights=missed, minlength=len(arrays)).astype(float)
 
     @torch.no_grad()
-    def _misses(self, windows: np.ndarray, chunk: int = 8192) -> np.ndarray:
-        """1.0 where the window's next key is outside the top-g predictions."""
+    def _misses(
+        self, windows: np.ndarray, unseen: UnseenKeys | None = None, chunk: int = 8192
+    ) -> np.ndarray:
+        """1.0 where the window's next key is outside the top-g predictions (an unseen key
+        with template text: where the probability it borrows would rank outside them)."""
         self.network_.eval()
+        extra = weights = None
+        if unseen is not None and len(unseen):
+            extra = torch.from_numpy(unseen.features)
+            weights = torch.from_numpy(unseen.weights)
         out = np.empty(windows.shape[0])
         for begin in range(0, windows.shape[0], chunk):
             block = torch.as_tensor(windows[begin : begin + chunk])
-            logits = self.network_(block[:, :-1])
+            history = block[:, :-1]
+            logits = self.network_(history) if extra is None else self.network_(history, extra)
             never = [PAD, START, UNKNOWN]  # not predictions: these sort last and are cut off
             logits[:, never] = -torch.inf
             top = logits.topk(min(self.top_g, logits.shape[1] - len(never)), dim=1).indices
             hit = (top == block[:, -1:]).any(dim=1)
+            target = block[:, -1]
+            is_extra = target >= logits.shape[1]
+            if weights is not None and bool(is_extra.any()):
+                probs = torch.softmax(logits[is_extra], dim=1)
+                borrowed = (probs * weights[target[is_extra] - logits.shape[1]]).sum(1)
+                rank = (probs > borrowed[:, None]).sum(1)
+                hit[is_extra] = (borrowed > 0) & (rank < self.top_g)
             out[begin : begin + chunk] = (~hit).numpy()
         return out
 
-    def _tokens(self, keys: np.ndarray, closed: bool = True) -> np.ndarray:
+    def _tokens(
+        self, keys: np.ndarray, closed: bool = True, unseen: dict[int, int] | None = None
+    ) -> np.ndarray:
         """Session keys -> token ids after START, then END unless the session is still open
-        (unseen keys -> UNKNOWN)."""
+        (unseen keys -> UNKNOWN, or their extra token when `unseen` gives one)."""
         index = np.searchsorted(self.vocab_, keys).clip(max=self.vocab_.size - 1)
         tokens = np.where(self.vocab_[index] == keys, index + N_SPECIAL, UNKNOWN)
+        if unseen:
+            for position in np.flatnonzero(tokens == UNKNOWN):
+                tokens[position] = unseen.get(int(keys[position]), UNKNOWN)
         return np.concatenate([[START], tokens, [END] if closed else []]).astype(np.int64)
 
     def _windows(
-        self, arrays: list[np.ndarray], closed: list[bool]
+        self,
+        arrays: list[np.ndarray],
+        closed: list[bool],
+        unseen: dict[int, int] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows of `window` history tokens + the next token, and the session of each row."""
         rows, owner = [], []
         for i, keys in enumerate(arrays):
-            tokens = self._tokens(keys, closed[i])
+            tokens = self._tokens(keys, closed[i], unseen)
             padded = np.concatenate([np.full(self.window, PAD), tokens])
             view = np.lib.stride_tricks.sliding_window_view(padded, self.window + 1)
             rows.append(view[1:])  # skip the row that would predict START
@@ -208,11 +339,16 @@ class DeepLog(Detector):
         tensors = {k: v.contiguous() for k, v in self.network_.state_dict().items()}
         tensors["vocab"] = torch.as_tensor(self.vocab_)
         save_file(tensors, str(directory / WEIGHTS_FILE))
+        if self.uses_templates:
+            _write_json(directory / TEMPLATES_FILE, {str(k): v for k, v in self.templates_.items()})
 
     def _load_state(self, directory: Path) -> None:
         path = directory / WEIGHTS_FILE
         if not path.exists():
             raise missing_file(path)
+        self._unseen_text = UnseenKeyText()
+        if self.uses_templates:
+            self.templates_ = template_map(read_json(directory / TEMPLATES_FILE))
         try:
             tensors = load_file(str(path))
             self.vocab_ = tensors.pop("vocab").numpy().astype(np.int64)

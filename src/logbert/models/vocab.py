@@ -34,8 +34,17 @@ class Vocab:
     def from_sessions(cls, sessions: Iterable[Sequence[int]]) -> Vocab:
         return cls(k for s in sessions for k in s)
 
-    def token(self, key: int) -> int:
-        return self._index.get(int(key), UNK)
+    def token(self, key: int, extra: dict[int, int] | None = None) -> int:
+        """The key's token id; an unseen key is UNK unless `extra` gives it one (an unseen key
+        with template text, see `key_text.py`)."""
+        found = self._index.get(int(key))
+        if found is None:
+            return extra.get(int(key), UNK) if extra else UNK
+        return found
+
+    def unseen(self, sessions: Iterable[Sequence[int]]) -> set[int]:
+        """The keys of `sessions` that are not in the vocabulary."""
+        return {int(k) for s in sessions for k in s if int(k) not in self._index}
 
     def key(self, token: int) -> int | None:
         """The log key of a token id (None for special tokens)."""

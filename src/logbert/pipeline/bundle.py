@@ -30,7 +30,6 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,14 @@ from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, template_conflicts
+from logbert.pipeline.crossfit import (
+    CrossFit,
+    check_cross_fit,
+    cross_fitted_scores,
+    resolve_calibration,
+)
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
+from logbert.pipeline.unseen import unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.thresholds import Threshold
 from logbert.sessions.batch import SessionBatch
@@ -77,6 +83,8 @@ class Pipeline:
         known_templates: str | Path | None = None,
         validation_split: float = 0.1,
         threshold_rule: str | None = None,
+        calibration: str = "auto",
+        folds: int = 5,
         seed: int = 0,
     ) -> None:
         self.detector = detector
@@ -88,6 +96,8 @@ class Pipeline:
         self.known_templates = known_templates
         self.validation_split = validation_split
         self.threshold_rule = threshold_rule
+        self.calibration = calibration
+        self.folds = folds
         self.seed = seed
 
     # --- training -------------------------------------------------------------------------
@@ -115,6 +125,11 @@ class Pipeline:
             raise LogbertError("the validation split must be in [0, 1)")
         supervised = self.detector.supervised
         kept = _training_sessions(sessions, supervised, source or "the training data")
+        calibration = resolve_calibration(
+            self.calibration, self.detector, len(kept), self.validation_split, self.folds
+        )
+        if calibration == "cross-fit":  # refused before any training
+            check_cross_fit(self.detector, self.folds, len(kept))
         self.lifecycle_ = SessionLifecycle().fit([s for s in kept if s.label != ANOMALY])
         # sessions that started less than a normal lifetime before the log's end may still run
         batch = self.lifecycle_.batch(kept, log_end(sessions))
@@ -148,7 +163,14 @@ class Pipeline:
             fit_options.setdefault("templates", template_set or {})
         self.detector.fit(train, labels, validation=stopping or None, **fit_options)
         seconds = time.perf_counter() - started
-        self._calibrate(train, validation, unseen, source, say)
+        cross_fit = None
+        if calibration == "cross-fit":
+            say(f"Calibration: cross-fit ({self.folds} folds) of the {len(kept)} sessions")
+            cross_fit = cross_fitted_scores(
+                self.detector, batch, folds=self.folds, seed=self.seed,
+                fit_options=fit_options, log=say,
+            )  # fmt: skip
+        self._calibrate(train, validation, unseen, source, say, cross_fit)
         self.fingerprints_ = {
             "train": session_fingerprints([kept[i] for i in train_index]),
             "validation": session_fingerprints([kept[i] for i in val_index]),
@@ -165,6 +187,12 @@ class Pipeline:
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
+            "calibration": calibration,
+            "cross_fit": (
+                {**cross_fit.to_dict(), "split_threshold": self.split_threshold_.to_dict()}
+                if cross_fit is not None
+                else None
+            ),
         }
         self.detector.training_info_ = {
             **self.detector.training_info_,
@@ -193,10 +221,17 @@ class Pipeline:
         return sorted(train), sorted(validation)
 
     def _calibrate(
-        self, train: SessionBatch, validation: SessionBatch, unseen: Any, source: str, say
+        self,
+        train: SessionBatch,
+        validation: SessionBatch,
+        unseen: Any,
+        source: str,
+        say,
+        cross_fit: CrossFit | None = None,
     ) -> None:
-        """Set the threshold on the validation split (see `fit`); keep the normal scores it
-        was calibrated on for p-values. `unseen`: the validation sessions' unseen keys."""
+        """Set the threshold on the validation split (see `fit`), or on the cross-fitted
+        normal scores when given; keep the normal scores it was calibrated on for p-values.
+        `unseen`: the validation sessions' unseen keys."""
         detector = self.detector
         rule = self.threshold_rule or detector.default_threshold_rule
         calibration, kind = validation, "validation split"
@@ -228,6 +263,25 @@ class Pipeline:
         self.validation_scores_ = detector.decision_function(calibration)
         # the normal ones are behind p-values
         self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
+        if cross_fit is not None:
+            self._calibrate_cross_fitted(cross_fit, rule, source)
+
+    def _calibrate_cross_fitted(self, cross_fit: CrossFit, rule: str, source: str) -> None:
+        """Replace the split's threshold by the rule on the out-of-fold normal scores; the
+        split's value stays on record (`split_threshold_`) to show what cross-fitting changed."""
+        self.split_threshold_ = self.detector.threshold_
+        scores = cross_fit.normal_scores
+        left_out = int(cross_fit.unseen.sum())
+        if not scores.size:  # every session holds a key its fold lacked
+            scores, left_out = cross_fit.scores, 0
+        self.detector.calibrate_scores(
+            scores,
+            rule=rule,
+            source=f"cross-fitted scores of {scores.size} normal sessions of "
+            f"{source or 'the training data'} ({cross_fit.folds} folds, seed {self.seed}; "
+            f"{left_out} sessions with keys unseen in their fold left out)",
+        )
+        self.calibration_scores_ = scores
 
     def fit_logs(
         self,
@@ -297,16 +351,21 @@ class Pipeline:
         top_events: int = 3,
         templates: dict[int, str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Score rows (verdicts with evidence) for sessions, in their order."""
+        """Score rows (verdicts with evidence) for sessions, in their order.
+
+        `templates` (default: the bundle's) name the keys in the evidence and reach detectors
+        that read template text (`extend_templates`: text for keys unseen in training)."""
         detector = self._fitted()
         info = self.decision_threshold(threshold)
+        names = templates if templates is not None else self.templates()
+        detector.extend_templates(names)
         return score_rows(
             detector,
             sessions,
             self.batch(sessions, end),
             info.value,
             info.score,
-            templates if templates is not None else self.templates(),
+            names,
             top_events,
             with_open=self.lifecycle_.lifetime_ is not None,
             calibration=getattr(self, "calibration_scores_", None),
@@ -332,6 +391,13 @@ class Pipeline:
     ) -> Iterator[Session]:
         """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
         never changes) and sessionized with the bundle's settings."""
+        return read_log_sessions(
+            self._log_parser(), self.sessionizer, list(files), summary, labels, track_lines,
+            rejects_path,
+        )  # fmt: skip
+
+    def _log_parser(self) -> Parser:
+        """A copy of the frozen parser to read new logs with (the saved one never changes)."""
         self._fitted()
         if not self.reads_logs:
             raise LogbertError(
@@ -339,10 +405,7 @@ class Pipeline:
                 "pass a sessions file, or retrain with `logbert train --logs FILE... --format "
                 "FMT --by-id REGEX` (or --window)"
             )
-        parser = copy.deepcopy(self.parser_)
-        return read_log_sessions(
-            parser, self.sessionizer, list(files), summary, labels, track_lines, rejects_path
-        )
+        return copy.deepcopy(self.parser_)
 
     def score_logs(
         self,
@@ -357,15 +420,21 @@ class Pipeline:
         A session is scored as soon as it is certainly finished (it started more than a
         lifetime before the newest event seen); the rest wait for the end of the log, when
         its last event decides which are open, so results equal the step-by-step path.
+        Detectors that read template text get the text of templates the frozen parser mined
+        from these logs (`extend_templates`) before each batch is scored.
         """
         summary = summary if summary is not None else LogReadSummary()
-        self._fitted()
+        parser = self._log_parser()
+        sessions = read_log_sessions(
+            parser, self.sessionizer, list(files), summary, labels, True, rejects_path
+        )
+        detector = self._fitted()
         lifetime = self.lifecycle_.lifetime_
         pending: list[Session] = []
         ready: list[Session] = []
         newest: datetime | None = None
         next_check = SCORE_BATCH  # look through `pending` once per SCORE_BATCH new sessions
-        for session in self.read_logs(files, summary, labels, True, rejects_path):
+        for session in sessions:
             last = session.end or session.start
             if last is not None and (newest is None or last > newest):
                 newest = last
@@ -377,9 +446,11 @@ class Pipeline:
                 pending = still_running
                 next_check = len(pending) + SCORE_BATCH
             if len(ready) >= SCORE_BATCH:
+                detector.extend_templates(parser.template_map())  # new keys mined so far
                 yield self.score(ready, end=newest, **options)  # none of these is open
                 ready = []
         rest = ready + pending
+        detector.extend_templates(parser.template_map())
         for start in range(0, len(rest), SCORE_BATCH):
             yield self.score(rest[start : start + SCORE_BATCH], end=newest, **options)
 
@@ -432,14 +503,16 @@ class Pipeline:
         return dict(getattr(self, "templates_csv_", {}))
 
     def check_templates(self, data_metadata: dict[str, str], where: str) -> None:
-        """Refuse sessions whose keys come from another parse run than the model's."""
+        """Refuse sessions whose keys come from another parse run than the model's; else hand
+        the data's template set to the detector (`extend_templates`: the text of keys unseen
+        in training, for detectors that read template text)."""
         raw = data_metadata.get(TEMPLATE_SET_KEY)
         mine = getattr(self, "template_set_", None)
-        if not raw or not mine:
+        if not raw:
             return
         theirs = {int(k): v for k, v in json.loads(raw).get("templates", {}).items()}
-        ours = {int(k): v for k, v in mine.items()}
-        conflicts = template_conflicts(ours, theirs)
+        ours = {int(k): v for k, v in (mine or {}).items()}
+        conflicts = template_conflicts(ours, theirs) if ours else []
         if conflicts:
             key = conflicts[0]
             raise LogbertError(
@@ -449,6 +522,7 @@ class Pipeline:
                 "would be meaningless: parse with the same --state file, or score raw logs with "
                 "`logbert score MODEL --logs FILE...`"
             )
+        self._fitted().extend_templates(theirs)
 
     # --- persistence ----------------------------------------------------------------------
 
@@ -465,6 +539,8 @@ class Pipeline:
             "parser": self.parser,
             "validation_split": self.validation_split,
             "threshold_rule": self.threshold_rule,
+            "calibration": self.calibration,
+            "folds": self.folds,
             "seed": self.seed,
             "lifecycle": self.lifecycle_.to_dict(),
             "template_set": getattr(self, "template_set_", None),
@@ -499,6 +575,8 @@ class Pipeline:
             parser=record.get("parser", "logbert"),
             validation_split=record.get("validation_split", 0.1),
             threshold_rule=record.get("threshold_rule"),
+            calibration=record.get("calibration", "split"),
+            folds=record.get("folds", 5),
             seed=record.get("seed", 0),
         )
         pipeline.detector_ = detector
@@ -537,72 +615,6 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
-
-
-@dataclass
-class UnseenKeys:
-    """Validation sessions holding keys that the training split never saw.
-
-    A detector scores such a session by its unseen keys (LogBERT: probability ~0, its score
-    cap), so with a small training set one of them can put a `max` threshold at the cap and
-    silence every verdict. `Pipeline.fit` therefore calibrates the normal-data rule on the
-    other validation sessions (all of them when every one holds unseen keys) and reports the
-    share: about the rate of false alarms on normal sessions that the small training set costs.
-    """
-
-    mask: np.ndarray  # per validation session: holds a key the training split lacks
-    keys: list[int]  # those keys, sorted
-
-    @property
-    def n_sessions(self) -> int:
-        return int(self.mask.sum())
-
-    @property
-    def share(self) -> float:
-        return float(self.mask.mean()) if self.mask.size else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        n = self.n_sessions
-        return {
-            "n_sessions": n,
-            "n_validation": int(self.mask.size),
-            "share": self.share,
-            "keys": self.keys[:20],
-            "n_keys": len(self.keys),
-            "left_out_of_calibration": n if 0 < n < self.mask.size else 0,
-        }
-
-    def warning(self, n_train: int) -> str:
-        n, total = self.n_sessions, int(self.mask.size)
-        keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
-        head = (
-            f"warning: {n} of {total} validation sessions ({self.share:.0%}) hold keys the "
-            f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
-        )
-        if n < total:
-            return head + (
-                f"the threshold is calibrated on the other {total - n}, and normal sessions "
-                f"with keys unseen in training will be flagged: expect false alarms on about "
-                f"{self.share:.0%} of normal sessions. Train on more normal sessions to lower it"
-            )
-        return head + (
-            "every one does, so the threshold is calibrated on them and may sit at the "
-            "detector's score for unseen keys (few or no detections). Train on more normal "
-            "sessions"
-        )
-
-
-def unseen_key_sessions(train: SessionBatch, validation: SessionBatch) -> UnseenKeys:
-    """Which `validation` sessions hold a key that no `train` session holds."""
-    known = np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys]))
-    mask = np.zeros(len(validation), dtype=bool)
-    keys: set[int] = set()
-    for i, session in enumerate(validation.keys):
-        new = np.setdiff1d(session, known)
-        if new.size:
-            mask[i] = True
-            keys.update(int(k) for k in new)
-    return UnseenKeys(mask, sorted(keys))
 
 
 def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str) -> list[Session]:

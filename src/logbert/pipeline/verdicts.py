@@ -8,6 +8,9 @@ them at or above it, so a user can pick a false-alarm rate directly), `open` (wh
 model knows session lifetimes), `label` (when known) and `top_events` (detectors that explain
 themselves: the most surprising positions, their template text, the keys expected there and,
 for sessions read from raw logs, the `source` file and `line_no` of the line behind each).
+A model trained on a category target (`predicts_categories`) adds `categories` (predicted, []
+when not flagged) and, for labelled sessions, `labels` (the true categories), so `evaluate
+--scores` can compute the category metrics from the file.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.scoring.thresholds import p_values
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import Session
+from logbert.sessions.io import Session, session_categories
 
 END_OF_SESSION = "<end of session>"
 
@@ -43,6 +46,11 @@ def score_rows(
             "rerun `logbert calibrate`"
         )
     flagged = scores[decision] > threshold
+    categories = (
+        detector.predict_categories(batch, threshold=threshold)  # type: ignore[attr-defined]
+        if predicts_categories(detector)
+        else None
+    )
     p = p_values(scores[decision], calibration) if calibration is not None else None
     events = scores.get("top_events")
     named: dict[int, list[dict]] = {}  # identical sequences share one events list: name it once
@@ -58,6 +66,10 @@ def score_rows(
             row["open"] = bool(batch.is_open[i])
         if session.label is not None:
             row["label"] = session.label
+        if categories is not None:
+            row["categories"] = categories[i]
+            if session.label is not None:
+                row["labels"] = session_categories(session)
         if events is not None:
             if id(events[i]) not in named:
                 named[id(events[i])] = [_with_templates(e, templates or {}) for e in events[i]]
@@ -66,6 +78,13 @@ def score_rows(
                 row["top_events"] = _with_lines(row["top_events"], session.lines)
         rows.append(row)
     return rows
+
+
+def predicts_categories(detector: object) -> bool:
+    """Whether a detector was trained on a category target (multiclass or multilabel)."""
+    return getattr(detector, "target", "binary") != "binary" and hasattr(
+        detector, "predict_categories"
+    )
 
 
 def _with_templates(event: dict, templates: dict[int, str]) -> dict:

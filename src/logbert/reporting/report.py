@@ -8,6 +8,7 @@ from pathlib import Path
 from logbert.errors import LogbertError
 from logbert.parsing.templates import read_templates
 from logbert.reporting import sections
+from logbert.reporting.categories import categories_section
 from logbert.reporting.context import FIGURE_NAMES, ReportData
 from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
@@ -58,6 +59,7 @@ def build_report(
         sections.training_section(data),
         sections.scores_section(data),
         sections.quality_section(data),
+        *([section] if (section := categories_section(data)) is not None else []),
         sections.sweep_section(data),
         top_sessions_section(top_rows, data.threshold, lookup, keys, data.scores),
         sections.model_section(data),

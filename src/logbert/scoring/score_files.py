@@ -1,10 +1,13 @@
 """Score files: what `logbert score` writes and `logbert evaluate --scores` reads back.
 
 Rows are made by `logbert.pipeline.verdicts.score_rows` (one per session, in input order:
-`session_id`, the detector's declared scores, `is_anomaly`, `open`, `label`, `top_events`).
+`session_id`, the detector's declared scores, `is_anomaly`, `open`, `label`, `top_events`; and
+`categories` (predicted) and `labels` (true) from a model trained on a category target).
 This module only stores and reads them, so it depends on no detector: the Parquet schema is
 built from the score names the model declares.
-Formats: JSON Lines (`.jsonl`) or Parquet (`.parquet`), written in streaming chunks.
+Formats: JSON Lines (`.jsonl`) or Parquet (`.parquet`), written in streaming chunks. The Parquet
+schema gets the two category columns only when the first rows written have them (a model
+predicts categories for every row or for none), so binary score files keep today's shape.
 """
 
 from __future__ import annotations
@@ -21,7 +24,17 @@ from logbert.errors import LogbertError
 from logbert.sessions.io import stream_parquet
 
 SCORE_FORMATS = ("jsonl", "parquet")
-NOT_SCORES = ("session_id", "is_anomaly", "p_value", "open", "label", "top_events")
+NOT_SCORES = (
+    "session_id",
+    "is_anomaly",
+    "p_value",
+    "open",
+    "label",
+    "top_events",
+    "categories",
+    "labels",
+)
+CATEGORY_COLUMNS = ("categories", "labels")
 _EXPECTED = pa.struct([("key", pa.int64()), ("template", pa.string()), ("prob", pa.float64())])
 _EVENT = pa.struct(
     [
@@ -36,9 +49,10 @@ _EVENT = pa.struct(
 )
 
 
-def score_schema(score_names: Sequence[str] = ("score",)) -> pa.Schema:
-    """Parquet schema of score rows for a model that declares `score_names`."""
-    return pa.schema(
+def score_schema(score_names: Sequence[str] = ("score",), categories: bool = False) -> pa.Schema:
+    """Parquet schema of score rows for a model that declares `score_names` (and, with
+    `categories`, predicts categories)."""
+    schema = pa.schema(
         [("session_id", pa.string())]
         + [(name, pa.float64()) for name in score_names]
         + [
@@ -49,6 +63,9 @@ def score_schema(score_names: Sequence[str] = ("score",)) -> pa.Schema:
             ("top_events", pa.list_(_EVENT)),
         ]
     )
+    for name in CATEGORY_COLUMNS if categories else ():
+        schema = schema.append(pa.field(name, pa.list_(pa.string())))
+    return schema
 
 
 def score_format(path: str | Path) -> str:
@@ -64,6 +81,7 @@ class ScoreWriter:
     def __init__(self, path: str | Path, score_names: Sequence[str] = ("score",)) -> None:
         self.path = Path(path)
         self.format = score_format(path)
+        self.score_names = tuple(score_names)
         self.schema = score_schema(score_names)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
@@ -73,27 +91,31 @@ class ScoreWriter:
     def __enter__(self) -> ScoreWriter:
         if self.format == "jsonl":
             self._handle = open(self.path, "w", encoding="utf-8")
-        else:
-            self._parquet = pq.ParquetWriter(self.path, self.schema)
         return self
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         if self._handle is not None:
             self._handle.writelines(json.dumps(r) + "\n" for r in rows)
         elif rows:
+            if self._parquet is None:  # the first rows say whether categories come
+                self._open_parquet(any("categories" in r for r in rows))
             self._parquet.write_table(pa.Table.from_pylist(rows, schema=self.schema))
         self.count += len(rows)
+
+    def _open_parquet(self, categories: bool) -> None:
+        self.schema = score_schema(self.score_names, categories)
+        self._parquet = pq.ParquetWriter(self.path, self.schema)
 
     def __exit__(self, *exc: object) -> None:
         if self._handle is not None:
             self._handle.close()
+        if self.format == "parquet" and self._parquet is None:
+            self._open_parquet(False)  # no rows: an empty file with the binary schema
         if self._parquet is not None:
             self._parquet.close()
 
 
-def iter_scores(
-    path: str | Path, columns: Sequence[str] | None = None
-) -> Iterator[dict[str, Any]]:
+def iter_scores(path: str | Path, columns: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
     """Rows of a scores file written by `logbert score`.
 
     Parquet reads only `columns` (default: every column but `top_events`, the bulky one).

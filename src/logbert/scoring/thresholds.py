@@ -37,8 +37,7 @@ _TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
 _EVT = re.compile(r"^evt:(0?\.\d*[1-9]\d*)$")
 _FPR = re.compile(r"^fpr:(.*)$")
 RULES_HELP = (
-    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, fpr:P, best-f1, precision>=P, "
-    "recall>=R"
+    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, fpr:P, best-f1, precision>=P, recall>=R"
 )
 EVT_TAIL_SHARE = 0.1  # the top 10% of the normal scores describe the tail
 EVT_MIN_PEAKS = 10

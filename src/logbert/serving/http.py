@@ -18,8 +18,13 @@ Endpoints (all but `/healthz` need `Authorization: Bearer TOKEN` when a token is
 - `POST /v1/score`: scores given sessions without touching the stream: `{"lines": [...]}` (or
   `text/plain`) is parsed and sessionized by a temporary engine (the verdicts of `logbert
   score MODEL --logs`), `{"sessions": [{"session_id", "keys": [...]}]}` is scored as is.
-- `GET /v1/stats`: the engine's counters and the write-ahead log's position (JSON).
+- `GET /v1/stats`: the engine's counters, the write-ahead log's position and the pids of the
+  server and its engine process (JSON).
 - `GET /healthz` (no token), `GET /metrics` (Prometheus text), `GET /docs` (OpenAPI).
+
+The engine runs in its own process (`logbert.serving.process`): this process only checks,
+commits and answers, and serves alerts and metrics from the shared state and the counters the
+engine reports after each batch, so a batch being scored never holds up an answer.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import hmac
 import json
 import logging
 import math
+import os
 import shutil
 import tempfile
 import threading
@@ -49,9 +55,9 @@ from logbert.errors import LogbertError
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.lock import StateLock
+from logbert.serving.process import EngineConfig, EngineProcess
 from logbert.serving.wal import Segments, StateStore, model_fingerprint
 from logbert.serving.webhook import WebhookSender
-from logbert.serving.worker import StreamWorker
 from logbert.sessions.io import Session
 
 log = logging.getLogger("logbert.serve")
@@ -90,7 +96,7 @@ class ServeOptions:
 
 
 class Service:
-    """What the app holds: the pipeline, the state store, the engine worker, the counters."""
+    """What the app holds: the pipeline, the state store, the engine process, the counters."""
 
     def __init__(
         self, model_dir: Path, state_dir: Path | None, token: str | None, options: ServeOptions
@@ -107,8 +113,10 @@ class Service:
         self.state_dir = Path(tempfile.mkdtemp(prefix="logbert-serve-")) if state_dir is None \
             else Path(state_dir)  # fmt: skip
         self.lock = StateLock(self.state_dir)  # one server per state dir (exits 2 if taken)
+        fingerprint = model_fingerprint(model_dir)
         try:
-            self.store = StateStore(self.state_dir, model_fingerprint(model_dir), model_dir)
+            # checkpoints are the engine's: a POST never copies the log into the database
+            self.store = StateStore(self.state_dir, fingerprint, model_dir, autocheckpoint=False)
         except BaseException:
             self.lock.release()
             raise
@@ -142,34 +150,50 @@ class Service:
                 max_backoff=options.webhook_max_backoff,
                 poll_seconds=options.webhook_poll_seconds,
             )
-        self.worker = StreamWorker(
-            engine,
-            self.store,
+        self.settings = engine.settings  # the session settings the engine runs with
+        config = EngineConfig(
+            model_dir=model_dir.resolve(),
+            state_dir=self.state_dir.resolve(),
+            fingerprint=fingerprint,
+            engine_options=self._engine_options(),
             snapshot_every=options.snapshot_every,
             snapshot_seconds=options.snapshot_seconds,
+        )
+        self.worker = EngineProcess(
+            config,
+            processed=self.store.processed(),
+            snapshot_batch=self.store.snapshot_batch(),
+            # the counters after the last processed batch, until the engine reports
+            metrics=self.store.engine_metrics() or engine.metrics(),
             observe=self.batch_seconds.observe,
             on_alerts=None if self.webhook is None else self.webhook.notify,
         )
         self._counts = threading.Lock()
         self._score_lock = threading.Lock()
+        self._webhook_started = False
 
-    def _engine(self, **overrides: Any) -> DetectionEngine:
+    def _engine_options(self) -> dict[str, Any]:
         o = self.options
-        kwargs: dict[str, Any] = {
+        return {
             "top_events": o.top_events,
             "threshold": o.threshold,
             "early_alerts": o.early_alerts,
             "idle_timeout": o.idle_timeout,
         }
-        return DetectionEngine(self.pipeline, **{**kwargs, **overrides})
+
+    def _engine(self, **overrides: Any) -> DetectionEngine:
+        return DetectionEngine(self.pipeline, **{**self._engine_options(), **overrides})
 
     def start(self) -> None:
+        """Start the engine process (waits until it restored its state: a `LogbertError` if
+        it cannot) and the webhook sender. Idempotent for the engine."""
         self.worker.start()
-        if self.webhook is not None:
+        if self.webhook is not None and not self._webhook_started:
+            self._webhook_started = True
             self.webhook.start()
 
     def close(self) -> None:
-        self.worker.stop()
+        self.worker.stop()  # it finishes its batch and snapshots
         if self.webhook is not None:
             self.webhook.stop()
         self.store.close()
@@ -240,6 +264,7 @@ class Service:
                 "replayed_at_start": self.worker.replayed,
                 "batches_failed": self.worker.failed,
             },
+            "processes": {"server_pid": os.getpid(), "engine_pid": self.worker.pid},
             "http": {
                 "lines_received": self.lines_received,
                 "lines_malformed": self.lines_malformed,
@@ -352,7 +377,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        service.start()
+        await run_in_threadpool(service.start)
         try:
             yield
         finally:
@@ -370,7 +395,8 @@ def create_app(
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:
-        """Liveness: 200 while the engine thread runs (`ready` once its replay is done)."""
+        """Liveness: 200 while the engine process runs (`ready` once its replay is done); 503
+        with the reason when it stopped (e.g. it died: restart the server to resume)."""
         worker = service.worker
         ok = worker.alive and worker.error is None
         body = {"status": "ok" if ok else "engine stopped", "ready": worker.ready,

@@ -5,17 +5,26 @@ twice over, in two orders). The lock is taken at start-up, before the write-ahea
 opened, and held until the server stops; the kernel drops it when the process dies, even by
 `kill -9`, so a stale lock file never blocks a restart. The file holds the holder's pid (for
 the message the second server gives); its content is informative, the `flock` is the lock.
+
+The engine process holds a second one, `STATE/engine.lock` (`EngineLock`), for as long as it
+runs. The server's lock goes with the server process; an engine process whose server was
+killed finishes the batch at hand (a second or less) before it notices and exits, so the engine
+of a server restarted at once waits on this lock until the old engine is gone: two engines
+never process one state directory together.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from logbert.errors import LogbertError
 
 LOCK_FILE = "serve.lock"
+ENGINE_LOCK_FILE = "engine.lock"
 
 
 class StateLock:
@@ -67,3 +76,40 @@ def _read_pid(fd: int) -> int | None:
     except OSError:
         return None
     return int(text) if text.isdigit() else None
+
+
+class EngineLock:
+    """`EngineLock(state_dir, wait, give_up)` takes `STATE/engine.lock`, retrying every 0.1 s
+    for up to `wait` seconds (or until `give_up()` says so) while another engine process holds
+    it; raises `LogbertError` naming that process if it never frees it."""
+
+    def __init__(
+        self, state_dir: Path, wait: float = 60.0, give_up: Callable[[], bool] = lambda: False
+    ) -> None:
+        self.path = Path(state_dir) / ENGINE_LOCK_FILE
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline or give_up():
+                    holder = _read_pid(fd)
+                    os.close(fd)
+                    raise LogbertError(
+                        f"the engine process of an earlier `logbert serve` (pid {holder}) "
+                        f"still holds {self.path} after {wait:.0f} s: stop it, then restart"
+                    ) from None
+                time.sleep(0.1)
+            except BaseException:
+                os.close(fd)
+                raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)

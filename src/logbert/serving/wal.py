@@ -4,29 +4,45 @@ One SQLite database (`serve.sqlite` in the state directory, journal mode WAL, `s
 FULL`) holds:
 
 - `meta`: key/value text: the format version, the fingerprint of the model the state belongs
-  to, the id of the last batch processed (`processed`), the last engine snapshot (`snapshot`,
-  `DetectionEngine.snapshot()` JSON) and the batch id it was taken after (`snapshot_batch`),
-  and the ingestion counters of the HTTP layer (lines received, malformed lines rejected).
+  to, the id of the last batch processed (`processed`), the engine's counters after it
+  (`engine_metrics`, JSON: what `/metrics` shows before the engine process reports), the batch
+  id the last snapshot was taken after (`snapshot_batch`), and the ingestion counters of the
+  HTTP layer (lines received, malformed lines rejected).
 - `batches`: (`id`, `kind` (`lines` or `flush`), `segments` (JSON `[[source, [line, ...]],
   ...]`), `n_lines`, `received_at`): what clients sent, in order. `append()` commits a batch
   before the HTTP answer (202) is given.
 - `alerts`: (`alert_id`, `session_id`, `early`, `batch_id`, `record`): the alert records
   (`record`: the JSON `logbert watch` writes), appended by `commit_processed()` in the SAME
-  transaction that advances `processed` (and, when due, replaces the snapshot and drops the
-  batches it covers).
+  transaction that advances `processed`.
+
+The engine snapshot (`DetectionEngine.snapshot()` JSON, megabytes when many sessions are open)
+is a file beside it, `engine.snapshot` (a header line `{"batch": N}`, then the state), written
+to a temporary file, fsynced and renamed, and only then are the batches it covers dropped.
+It is not in the database so that writing it never holds SQLite's one write lock, which the
+HTTP process needs for every batch it commits (a 3 MB snapshot held it for up to 150 ms).
+It is only written for a batch already marked processed, so the snapshot is never ahead of
+`processed`. (State dirs written before kept it in `meta.snapshot`; that one is read when
+there is no file.)
 
 So after a crash at any point: every batch answered 202 is in `batches`; the alerts of every
-processed batch are stored exactly when `processed` says that batch was processed. A restart
-restores the snapshot and pushes the batches after it again through the engine (it is
-deterministic, so they give the same alerts with the same ids): the ones up to `processed`
-only rebuild the engine state (their alerts are already stored and are not stored again), the
-later ones are new work. Alert ids are the primary key, so an alert is never stored twice.
+processed batch are stored exactly when `processed` says that batch was processed; every
+batch after the snapshot is still in `batches`. A restart restores the snapshot and pushes the
+batches after it again through the engine (it is deterministic, so they give the same alerts
+with the same ids): the ones up to `processed` only rebuild the engine state (their alerts
+are already stored and are not stored again), the later ones are new work. Alert ids are the
+primary key, so an alert is never stored twice.
+
+Two processes share the database: the HTTP process appends batches and reads alerts, the
+engine process (`logbert.serving.process`) does the rest. The HTTP side opens its connections
+without automatic checkpoints (`autocheckpoint=False`), so a POST never pays for copying the
+log into the database file; the engine's connection checkpoints (passive: writers go on).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -38,6 +54,7 @@ from typing import Any
 from logbert.errors import LogbertError
 
 DB_FILE = "serve.sqlite"
+SNAPSHOT_FILE = "engine.snapshot"
 WAL_VERSION = "1"
 # the model files whose bytes make the fingerprint (a state dir belongs to one model)
 FINGERPRINT_FILES = ("pipeline.json", "threshold.json", "parser.json", "config.json")
@@ -83,14 +100,29 @@ class Batch:
 
 class StateStore:
     """The state directory's database; one instance per process. Thread-safe: each thread
-    gets its own SQLite connection (the HTTP handlers write batches, the worker the rest)."""
+    gets its own SQLite connection (the HTTP handlers write batches, the engine the rest).
+    `autocheckpoint=False` leaves checkpoints to the other process (the HTTP side);
+    `eager_writer=True` (the engine side) asks for the write lock every 0.5 ms instead of
+    SQLite's busy wait, whose sleeps grow to 100 ms: with POSTs arriving back to back the
+    engine otherwise never found the lock free and processed nothing until they stopped."""
 
-    def __init__(self, state_dir: Path, fingerprint: str, model_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        fingerprint: str,
+        model_dir: Path | None = None,
+        *,
+        autocheckpoint: bool = True,
+        eager_writer: bool = False,
+    ) -> None:
         state_dir = Path(state_dir)
         if state_dir.exists() and not state_dir.is_dir():
             raise LogbertError(f"--state-dir {state_dir} is a file, not a folder")
         state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / DB_FILE
+        self.snapshot_path = state_dir / SNAPSHOT_FILE
+        self.autocheckpoint = autocheckpoint
+        self.eager_writer = eager_writer
         self._local = threading.local()
         self._write_lock = threading.Lock()  # one writer at a time in this process
         try:
@@ -127,6 +159,8 @@ class StateStore:
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
+            if not self.autocheckpoint:
+                db.execute("PRAGMA wal_autocheckpoint=0")
             self._local.db = db
         return db
 
@@ -136,8 +170,15 @@ class StateStore:
 
         def __enter__(self) -> sqlite3.Connection:
             self.store._write_lock.acquire()
-            self.db = self.store._db()
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db = self.store._db()
+                if self.store.eager_writer:
+                    _begin_eagerly(self.db)
+                else:
+                    self.db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.store._write_lock.release()
+                raise
             return self.db
 
         def __exit__(self, kind: Any, *_: Any) -> None:
@@ -183,9 +224,60 @@ class StateStore:
 
     def snapshot(self) -> tuple[dict[str, Any] | None, int]:
         """The last engine snapshot (None when none) and the batch id it was taken after."""
-        meta = self.meta()
-        state = json.loads(meta["snapshot"]) if "snapshot" in meta else None
-        return state, int(meta.get("snapshot_batch", 0))
+        try:
+            with open(self.snapshot_path, encoding="utf-8") as handle:
+                header, state = handle.readline(), handle.read()
+        except FileNotFoundError:
+            meta = self.meta()  # a state dir of an older logbert
+            state = json.loads(meta["snapshot"]) if "snapshot" in meta else None
+            return state, int(meta.get("snapshot_batch", 0))
+        try:
+            return json.loads(state), int(json.loads(header)["batch"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LogbertError(
+                f"{self.snapshot_path} is not an engine snapshot ({exc}): remove the state "
+                "directory to start over"
+            ) from exc
+
+    def snapshot_batch(self) -> int:
+        """The batch id the last snapshot was taken after (its header line only)."""
+        try:
+            with open(self.snapshot_path, encoding="utf-8") as handle:
+                return int(json.loads(handle.readline())["batch"])
+        except FileNotFoundError:
+            return int(self.meta().get("snapshot_batch", 0))
+        except (ValueError, KeyError, TypeError):
+            return 0  # `snapshot()` says what is wrong with it
+
+    def save_snapshot(self, batch_id: int, state: dict[str, Any]) -> None:
+        """Make `state` (taken after `batch_id`, which must be marked processed already) the
+        snapshot, durably, then drop the batches it covers. A crash in between leaves those
+        batches to the next snapshot's drop; a restart starts from the new file."""
+        self.write_snapshot_file(batch_id, state)
+        self.drop_through(batch_id)
+
+    def write_snapshot_file(self, batch_id: int, state: dict[str, Any]) -> None:
+        """The durable half of `save_snapshot`: the file, fsynced and renamed into place."""
+        text = json.dumps(state, separators=(",", ":"), default=str)
+        partial = self.snapshot_path.with_suffix(".partial")
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"batch": batch_id}) + "\n")
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, self.snapshot_path)
+        folder = os.open(self.snapshot_path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # the rename itself is durable
+        finally:
+            os.close(folder)
+
+    def drop_through(self, batch_id: int) -> None:
+        """The other half: record the snapshot's batch and drop the batches it covers."""
+        with self._tx() as tx:
+            _set(tx, "snapshot_batch", str(batch_id))
+            tx.execute("DELETE FROM meta WHERE key = 'snapshot'")  # an older logbert's
+            tx.execute("DELETE FROM batches WHERE id <= ?", (batch_id,))
 
     def processed(self) -> int:
         return int(self.meta().get("processed", 0))
@@ -223,12 +315,12 @@ class StateStore:
         self,
         batch_id: int,
         alerts: Sequence[dict[str, Any]],
-        snapshot: dict[str, Any] | None = None,
         failed: str | None = None,
+        metrics: dict[str, Any] | None = None,
     ) -> int:
-        """Store `alerts` and mark `batch_id` processed, in one transaction; with `snapshot`
-        (taken after that batch) also replace the snapshot and drop the batches it covers.
-        Alerts whose id is already stored are skipped; returns how many were stored."""
+        """Store `alerts` and mark `batch_id` processed (with the engine's `metrics` after
+        it), in one transaction. Alerts whose id is already stored are skipped; returns how
+        many were stored."""
         stored = 0
         with self._tx() as tx:
             for alert in alerts:
@@ -244,14 +336,17 @@ class StateStore:
                 )
                 stored += cursor.rowcount
             _set(tx, "processed", str(batch_id))
+            if metrics is not None:
+                _set(tx, "engine_metrics", json.dumps(metrics, default=str))
             if failed is not None:
                 _add(tx, "batches_failed", 1)
                 _set(tx, "last_failure", f"batch {batch_id}: {failed}")
-            if snapshot is not None:
-                _set(tx, "snapshot", json.dumps(snapshot, separators=(",", ":"), default=str))
-                _set(tx, "snapshot_batch", str(batch_id))
-                tx.execute("DELETE FROM batches WHERE id <= ?", (batch_id,))
         return stored
+
+    def engine_metrics(self) -> dict[str, Any] | None:
+        """The engine's counters after the last processed batch (None before the first)."""
+        text = self.get_meta("engine_metrics")
+        return None if text is None else json.loads(text)
 
     # --- reading alerts -------------------------------------------------------------------
 
@@ -282,6 +377,23 @@ class StateStore:
     def last_alert_id(self) -> int:
         row = self._db().execute("SELECT MAX(alert_id) FROM alerts").fetchone()
         return int(row[0] or 0)
+
+
+def _begin_eagerly(db: sqlite3.Connection, timeout: float = 30.0) -> None:
+    """BEGIN IMMEDIATE, retried every 0.5 ms while another process writes (up to `timeout`)."""
+    db.execute("PRAGMA busy_timeout = 0")
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.0005)
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 def _set(tx: sqlite3.Connection, key: str, value: str) -> None:

@@ -2,8 +2,10 @@
 
 A detector needs each session's log keys and whether the session was still open when its log
 ended (its missing tail is then not evidence; see `lifecycle.py`). Ids and labels travel along
-so that score rows and metrics line up with the input. The open flag is an explicit boolean
-mask, never a property of the Python type of a list.
+so that score rows and metrics line up with the input; `categories` carry the multi-class /
+multi-label names beside the binary `labels` (whose meaning never changes: 1 anomaly, 0
+normal, -1 unknown), for detectors trained on a category target. The open flag is an explicit
+boolean mask, never a property of the Python type of a list.
 
 `as_batch` is the one place where detector input is checked and coerced: a `SessionBatch`, a
 list of `Session` objects (from `read_sessions`) or a list of key sequences are all accepted;
@@ -19,19 +21,21 @@ from typing import Any
 import numpy as np
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, Session
+from logbert.sessions.io import ANOMALY, NORMAL, Session, session_categories
 
 UNKNOWN_LABEL = -1
 
 
 @dataclass(frozen=True, eq=False)
 class SessionBatch:
-    """Keys (int64 arrays), an open mask, and optional ids and labels (1, 0, or -1 unknown)."""
+    """Keys (int64 arrays), an open mask, and optional ids and labels (1, 0, or -1 unknown),
+    and categories per session (`sessions.io.session_categories`: [] normal, None unknown)."""
 
     keys: list[np.ndarray]
     is_open: np.ndarray
     session_ids: list[str] | None = None
     labels: np.ndarray | None = None
+    categories: list[list[str] | None] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -41,6 +45,8 @@ class SessionBatch:
             raise LogbertError(f"{len(self.session_ids)} session ids for {n} sessions")
         if self.labels is not None and self.labels.shape != (n,):
             raise LogbertError(f"{self.labels.size} labels for {n} sessions")
+        if self.categories is not None and len(self.categories) != n:
+            raise LogbertError(f"{len(self.categories)} category lists for {n} sessions")
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -56,11 +62,14 @@ class SessionBatch:
             is_open=self.is_open[index],
             session_ids=None if self.session_ids is None else [self.session_ids[i] for i in index],
             labels=None if self.labels is None else self.labels[index],
+            categories=None if self.categories is None else [self.categories[i] for i in index],
         )
 
     def with_open(self, is_open: Sequence[bool] | np.ndarray) -> SessionBatch:
         """The same sessions with another open mask."""
-        return SessionBatch(self.keys, _mask(is_open, len(self)), self.session_ids, self.labels)
+        return SessionBatch(
+            self.keys, _mask(is_open, len(self)), self.session_ids, self.labels, self.categories
+        )
 
     def identities(self) -> list[tuple[bool, bytes]]:
         """What makes two sessions the same for a detector: their keys and their open flag."""
@@ -81,6 +90,7 @@ class SessionBatch:
             is_open=_mask(is_open, len(keys)),
             session_ids=[s.session_id for s in sessions],
             labels=labels,
+            categories=[session_categories(s) for s in sessions],
         )
 
     @classmethod

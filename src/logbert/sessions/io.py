@@ -3,8 +3,10 @@
 Three on-disk formats:
 
 - Parquet (`.parquet`): columns `session_id` (string), `keys` (list<int64>), `start`, `end`
-  (timestamp, nullable), `n_lines` (int64, nullable), `label` (string: normal/anomaly/null).
-- JSON Lines (`.jsonl`): one object per session with the same fields.
+  (timestamp, nullable), `n_lines` (int64, nullable), `label` (string: normal/anomaly/null),
+  and only when some session has categories, `labels` (list<string>, nullable).
+- JSON Lines (`.jsonl`): one object per session with the same fields (`labels` only on the
+  sessions that have categories).
 - DeepLog sequence file (anything else): one session per line, space-separated integer keys;
   `session_id` is the 0-based line index and there are no labels.
 
@@ -19,6 +21,15 @@ Parquet sessions files also carry schema metadata under `logbert.*` keys (e.g.
 set the keys refer to; `read_file_metadata` reads it back. A `Session` may hold `lines` (the raw
 (source, line_no) behind each key) in memory; no file format stores it.
 
+Labels come in three shapes, one meaning: a session is anomalous iff it has a category other
+than `normal`. Binary: `label` is normal/anomaly (0/1, true/false, ...). Multi-class: `label`
+holds a category name (`KERNDTLB` = anomaly with categories ["KERNDTLB"]). Multi-label: the
+`labels` column holds the list of categories ([] = normal). `Session.label` is always the
+binary label (what every detector and threshold uses); `Session.categories` keeps the names
+(None when the file gave none: `session_categories` then derives [] or ["anomaly"] from the
+binary label). A label that looks like a misspelt normal/anomaly ("anomly") is an error, not
+a new category: a typo must not turn normal sessions into anomalies silently.
+
 Path problems (a folder, a parent that cannot be created, a file where a folder should be) are
 `LogbertError`s naming the path, never tracebacks; `check_output_path` lets a command refuse a
 bad output before it does any work.
@@ -26,6 +37,7 @@ bad output before it does any work.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -56,6 +68,8 @@ SESSION_SCHEMA = pa.schema(
         ("label", pa.string()),
     ]
 )
+LABELS_FIELD = pa.field("labels", pa.list_(pa.string()))
+CATEGORY_SCHEMA = SESSION_SCHEMA.append(LABELS_FIELD)
 
 _LABEL_ALIASES = {
     "normal": NORMAL,
@@ -68,6 +82,9 @@ _LABEL_ALIASES = {
     "1": ANOMALY,
     "true": ANOMALY,
 }
+
+# what a misspelt binary label is compared with (parse_label)
+_LABEL_WORDS = ("normal", "anomaly", "abnormal", "anomalous")
 
 
 @dataclass(slots=True)
@@ -83,6 +100,9 @@ class Session:
     # (source, line_no) of the line behind each key, in key order; only when sessionized with
     # track_lines=True from events that have those columns. Never written to files.
     lines: list[tuple[str, int]] | None = None
+    # anomaly categories (sorted, distinct, never "normal"): [] normal, None not given (the
+    # binary `label` is then all that is known; see `session_categories`)
+    categories: list[str] | None = None
 
     @property
     def is_anomaly(self) -> bool | None:
@@ -104,6 +124,67 @@ def normalize_label(value: object) -> str | None:
             f"unknown session label {value!r}: use normal/anomaly (or Normal/Anomaly, 0/1)"
         )
     return _LABEL_ALIASES[text]
+
+
+def parse_label(value: object) -> tuple[str | None, list[str] | None]:
+    """(binary label, categories) of one `label` cell: a binary spelling gives no categories,
+    any other name is one anomaly category (see the module doc)."""
+    if value is None or isinstance(value, bool):
+        return normalize_label(value), None
+    text = str(value).strip()
+    if text.lower() in _LABEL_ALIASES or text.lower() in ("", "none", "null", "nan"):
+        return normalize_label(text), None
+    close = difflib.get_close_matches(text.lower(), _LABEL_WORDS, n=1, cutoff=0.75)
+    if close:
+        raise LogbertError(
+            f"unknown session label {value!r}: did you mean {close[0]!r}? (any other name is "
+            "taken as an anomaly category, so a misspelt normal/anomaly is refused)"
+        )
+    return ANOMALY, [text]
+
+
+def parse_categories(value: object) -> list[str] | None:
+    """A `labels` cell as sorted distinct categories without "normal" ([] = normal, None =
+    not given); anything but a list of non-empty strings is a `LogbertError`."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple):
+        raise LogbertError(
+            f"'labels' must be a list of category names (e.g. [\"KERNDTLB\"], [] for normal), "
+            f"not {type(value).__name__} {value!r}"
+        )
+    bad = [v for v in value if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise LogbertError(
+            f"'labels' must hold category names (non-empty strings); got {bad[0]!r} "
+            f"({type(bad[0]).__name__}) in {list(value)!r}"
+        )
+    return sorted({v.strip() for v in value if v.strip().lower() != NORMAL})
+
+
+def session_labels(label: object, labels: object = None) -> tuple[str | None, list[str] | None]:
+    """(binary label, categories) from a row's `label` and `labels` cells; they must agree."""
+    binary, categories = parse_label(label)
+    listed = parse_categories(labels)
+    if listed is None:
+        return binary, categories
+    implied = ANOMALY if listed else NORMAL
+    if binary is not None and binary != implied:
+        raise LogbertError(
+            f"label {label!r} disagrees with labels {listed!r} (a session is anomalous iff it "
+            "has a category other than normal)"
+        )
+    return implied, listed
+
+
+def session_categories(session: Session) -> list[str] | None:
+    """A session's categories: its own, else [] (normal) or ["anomaly"] from the binary label,
+    None when unlabelled."""
+    if session.categories is not None:
+        return list(session.categories)
+    if session.label is None:
+        return None
+    return [] if session.label == NORMAL else [ANOMALY]
 
 
 def detect_format(path: str | Path, input_format: str | None = None) -> str:
@@ -234,8 +315,9 @@ def parquet_logbert_metadata(path: str | Path) -> dict[str, str]:
 
 
 def session_to_dict(session: Session) -> dict:
-    """JSON-ready dict of a session (timestamps as ISO strings)."""
-    return {
+    """JSON-ready dict of a session (timestamps as ISO strings; `labels` only when the session
+    has categories)."""
+    out = {
         "session_id": session.session_id,
         "keys": list(session.keys),
         "start": session.start.isoformat() if session.start else None,
@@ -243,6 +325,9 @@ def session_to_dict(session: Session) -> dict:
         "n_lines": session.n_lines,
         "label": session.label,
     }
+    if session.categories is not None:
+        out["labels"] = list(session.categories)
+    return out
 
 
 # --- readers ---------------------------------------------------------------------------------
@@ -270,19 +355,24 @@ def _iter_parquet(path: str | Path) -> Iterator[Session]:
             f"{path}: parquet sessions need columns session_id and keys; missing "
             f"{', '.join(sorted(missing))}"
         )
-    columns = [c for c in SESSION_SCHEMA.names if c in names]
+    columns = [c for c in CATEGORY_SCHEMA.names if c in names]
     for record_batch in parquet.iter_batches(columns=columns, batch_size=DEFAULT_BATCH_SIZE):
         data = record_batch.to_pydict()
         n = record_batch.num_rows
         for i in range(n):
             try:
+                label, categories = session_labels(
+                    data["label"][i] if "label" in data else None,
+                    data["labels"][i] if "labels" in data else None,
+                )
                 session = Session(
                     session_id=str(data["session_id"][i]),
                     keys=_int_keys(data["keys"][i] or []),
-                    label=normalize_label(data["label"][i]) if "label" in data else None,
+                    label=label,
                     start=data["start"][i] if "start" in data else None,
                     end=data["end"][i] if "end" in data else None,
                     n_lines=data["n_lines"][i] if "n_lines" in data else None,
+                    categories=categories,
                 )
             except (LogbertError, TypeError, ValueError) as exc:
                 raise LogbertError(f"{path}: session {data['session_id'][i]!r}: {exc}") from exc
@@ -302,13 +392,19 @@ def _iter_jsonl(path: str | Path) -> Iterator[Session]:
                 continue
             try:
                 row = json.loads(line)
+                session_id = str(row.get("session_id", line_no - 1))
+                try:
+                    label, categories = session_labels(row.get("label"), row.get("labels"))
+                except LogbertError as exc:
+                    raise LogbertError(f"{exc} (session {session_id!r})") from exc
                 session = Session(
-                    session_id=str(row.get("session_id", line_no - 1)),
+                    session_id=session_id,
                     keys=_int_keys(row["keys"]),
-                    label=normalize_label(row.get("label")),
+                    label=label,
                     start=_parse_time(row.get("start")),
                     end=_parse_time(row.get("end")),
                     n_lines=row.get("n_lines"),
+                    categories=categories,
                 )
             except (AttributeError, KeyError, TypeError, ValueError) as exc:
                 raise LogbertError(
@@ -386,36 +482,77 @@ def _open_for_writing(path: Path, opener):
 def _write_parquet(
     sessions: Iterable[Session], path: Path, metadata: dict[bytes | str, bytes | str] | None
 ) -> int:
+    """Streamed in chunks. The `labels` column exists only when some session has categories
+    (then every labelled row gets its list, `session_categories`); the first chunk decides,
+    and a later chunk that brings the first categories rewrites what was written so far with
+    the column added (null there: the binary label says it all)."""
     count = 0
-    schema = SESSION_SCHEMA.with_metadata(metadata) if metadata else SESSION_SCHEMA
-    with _open_for_writing(path, lambda p: pq.ParquetWriter(p, schema)) as writer:
-        chunk: list[Session] = []
-        chunk_keys = 0
+    writer: pq.ParquetWriter | None = None
+    with_labels = False
+    chunk: list[Session] = []
+    chunk_keys = 0
+
+    def flush(last: bool) -> None:
+        nonlocal writer, with_labels, count
+        has = any(s.categories is not None for s in chunk)
+        if writer is None:
+            with_labels = has
+            schema = _schema(with_labels, metadata)
+            writer = _open_for_writing(path, lambda p: pq.ParquetWriter(p, schema))
+        elif has and not with_labels:
+            writer.close()
+            with_labels = True
+            writer = _add_labels_column(path, _schema(True, metadata))
+        if chunk or last:
+            writer.write_table(_to_table(chunk, with_labels))
+        count += len(chunk)
+
+    try:
         for session in sessions:
             chunk.append(session)
             chunk_keys += len(session.keys)
             # bounded by keys too: long sessions (time windows) would make big chunks
             if len(chunk) >= DEFAULT_BATCH_SIZE or chunk_keys >= _WRITE_CHUNK_KEYS:
-                writer.write_table(_to_table(chunk))
-                count += len(chunk)
+                flush(False)
                 chunk, chunk_keys = [], 0
-        writer.write_table(_to_table(chunk))
-        count += len(chunk)
+        flush(True)
+    finally:
+        if writer is not None:
+            writer.close()
     return count
 
 
-def _to_table(sessions: list[Session]) -> pa.Table:
-    return pa.Table.from_pydict(
-        {
-            "session_id": [s.session_id for s in sessions],
-            "keys": [list(s.keys) for s in sessions],
-            "start": [s.start for s in sessions],
-            "end": [s.end for s in sessions],
-            "n_lines": [s.n_lines for s in sessions],
-            "label": [s.label for s in sessions],
-        },
-        schema=SESSION_SCHEMA,
-    )
+def _schema(with_labels: bool, metadata: dict | None) -> pa.Schema:
+    schema = CATEGORY_SCHEMA if with_labels else SESSION_SCHEMA
+    return schema.with_metadata(metadata) if metadata else schema
+
+
+def _add_labels_column(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """Copy the sessions written to `path` so far into a new file with a null `labels` column,
+    and return its writer (open, for the rest)."""
+    old = path.with_name(path.name + ".nolabels")
+    path.replace(old)
+    writer = _open_for_writing(path, lambda p: pq.ParquetWriter(p, schema))
+    for batch in stream_parquet(old).iter_batches():
+        nulls = pa.nulls(batch.num_rows, LABELS_FIELD.type)
+        writer.write_batch(pa.RecordBatch.from_arrays([*batch.columns, nulls], schema=schema))
+    old.unlink()
+    return writer
+
+
+def _to_table(sessions: list[Session], with_labels: bool = False) -> pa.Table:
+    columns = {
+        "session_id": [s.session_id for s in sessions],
+        "keys": [list(s.keys) for s in sessions],
+        "start": [s.start for s in sessions],
+        "end": [s.end for s in sessions],
+        "n_lines": [s.n_lines for s in sessions],
+        "label": [s.label for s in sessions],
+    }
+    if with_labels:
+        # explicit in a file that has the column: [] normal, ["anomaly"] for a binary anomaly
+        columns["labels"] = [session_categories(s) for s in sessions]
+    return pa.Table.from_pydict(columns, schema=CATEGORY_SCHEMA if with_labels else SESSION_SCHEMA)
 
 
 def _write_jsonl(sessions: Iterable[Session], path: Path) -> int:

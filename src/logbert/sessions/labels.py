@@ -1,15 +1,18 @@
 """Session labels: a labels CSV joined by session id, and per-line event labels.
 
-Two sources, one vocabulary (`normal`/`anomaly`/None):
+Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's name):
 
 - a labels file joins a label onto each session by its id. Public datasets spell the header
   differently (`BlockId,Label` in loghub HDFS, `InstanceId,Label` elsewhere, `id,label` in
   home-made files), so any two-column CSV with a header is accepted: the label column is the
   one named `label` (any case), else the second; the id column is the other one. A wider CSV
   must name its id column (BlockId, session_id, SessionId, id, InstanceId) and `Label`. Which
-  columns were taken is returned by `read_labels_with_columns`, so the CLI can say so;
+  columns were taken is returned by `read_labels_with_columns`, so the CLI can say so. A label
+  cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that name, and
+  `split_label` turns it into (anomaly, [name]);
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
-  value names an alert, so a session is anomalous if any of its lines is.
+  value names an alert, so a session is anomalous if any of its lines is; `event_category`
+  keeps the alert's name (e.g. KERNDTLB), which `sessionize` collects into the `labels` list.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import csv
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, normalize_label
+from logbert.sessions.io import ANOMALY, NORMAL, parse_label
 
 ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 LABEL_COLUMN = "label"
@@ -28,7 +31,8 @@ _LABEL_VALUES = {"normal", "anomaly", "abnormal", "anomalous", "0", "1", "true",
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
-    """Map session id -> `normal`/`anomaly` from a labels CSV (see the module doc).
+    """Map session id -> `normal`/`anomaly` or a category name from a labels CSV (see the
+    module doc).
 
     Rows with an empty label are left out (those sessions stay unlabelled); a conflicting
     duplicate is an error.
@@ -54,11 +58,12 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
                 raise LogbertError(f"{path}:{line_no}: expected {len(names)} columns: {row}")
             session_id = row[id_col].strip()
             try:
-                label = normalize_label(row[label_col])
+                label, categories = parse_label(row[label_col])
             except LogbertError as exc:
                 raise LogbertError(f"{path}:{line_no}: {exc}") from exc
             if label is None:
                 continue
+            label = categories[0] if categories else label
             if labels.setdefault(session_id, label) != label:
                 raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways")
     return labels, names[id_col], names[label_col]
@@ -93,3 +98,20 @@ def event_label(value: object) -> str | None:
     if text in _EVENT_UNKNOWN:
         return None
     return NORMAL if text in _EVENT_NORMAL else ANOMALY
+
+
+def split_label(value: str | None) -> tuple[str | None, list[str] | None]:
+    """(binary label, categories) of a value of `read_labels`' map or `event_category`."""
+    if value is None or value in (NORMAL, ANOMALY):
+        return value, None
+    return ANOMALY, [value]
+
+
+def event_category(value: object) -> str | None:
+    """As `event_label`, but an alert keeps its name (`KERNDTLB`); a generic anomaly spelling
+    (`1`, `anomaly`, ...) stays `anomaly`."""
+    label = event_label(value)
+    if label != ANOMALY:
+        return label
+    text = str(value).strip()
+    return ANOMALY if text.lower() in _LABEL_VALUES else text

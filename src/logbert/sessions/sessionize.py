@@ -37,6 +37,7 @@ import re
 from array import array
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, fields
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -46,7 +47,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY  # noqa: F401 (re-exported)
 from logbert.sessions.io import ANOMALY, NORMAL, Session, parquet_logbert_metadata, stream_parquet
-from logbert.sessions.labels import event_label
+from logbert.sessions.labels import event_category, split_label
 
 EVENT_BATCH_SIZE = 65536
 SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
@@ -76,9 +77,14 @@ class SessionizeStats:
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     by_lines: bool = False  # count windows (--lines): no time involved
+    categories: dict[str, int] = dataclass_field(
+        default_factory=dict
+    )  # sessions per anomaly category
 
-    def count(self, label: str | None) -> None:
+    def count(self, label: str | None, categories: list[str] | None = None) -> None:
         self.n_sessions += 1
+        for name in categories or ():
+            self.categories[name] = self.categories.get(name, 0) + 1
         if label == ANOMALY:
             self.n_anomaly += 1
         elif label == NORMAL:
@@ -118,6 +124,11 @@ class SessionizeStats:
                 )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
+        if self.categories:
+            ranked = sorted(self.categories.items(), key=lambda item: (-item[1], item[0]))
+            text += "; anomaly categories (sessions): " + ", ".join(
+                f"{name} {n:,}" for name, n in ranked
+            )
         return text
 
 
@@ -927,7 +938,7 @@ def sessionize_by_window(
 class _Open:
     """A session being built: keys in line order, time range, line labels seen, raw lines."""
 
-    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines")
+    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories")
 
     def __init__(self, track_lines: bool = False) -> None:
         self.keys = array("q")
@@ -936,6 +947,7 @@ class _Open:
         self.last: int | None = None
         self.anomalous = False
         self.unknown = False
+        self.categories: set[str] = set()  # alert names of the anomalous lines (BGL: KERNDTLB)
         self.lines: list[tuple[str, int]] | None = [] if track_lines else None
 
     def add(
@@ -945,10 +957,12 @@ class _Open:
         if ts is not None:
             self.first = ts if self.first is None else min(self.first, ts)
             self.last = ts if self.last is None else max(self.last, ts)
-        if line_label == ANOMALY:
-            self.anomalous = True
-        elif line_label is None:
+        if line_label is None:
             self.unknown = True
+        elif line_label != NORMAL:  # anomaly, or an alert's name
+            self.anomalous = True
+            if line_label != ANOMALY:
+                self.categories.add(line_label)
         if self.lines is not None:
             if line is None:  # events without source/line_no: the evidence is incomplete
                 self.lines = None
@@ -969,7 +983,12 @@ class _Open:
         start: int | None = None,
         end: int | None = None,
     ) -> Session:
-        stats.count(label)
+        """`label`: from a labels map (normal/anomaly or a category name) or `self.label()`;
+        an anomalous session gets its lines' alert names as categories (distinct, sorted)."""
+        label, categories = split_label(label)
+        if label == ANOMALY and categories is None and self.categories:
+            categories = sorted(self.categories)
+        stats.count(label, categories)
         start = self.first if start is None else start
         end = self.last if end is None else end
         return Session(
@@ -980,6 +999,7 @@ class _Open:
             end=_to_datetime(end),
             n_lines=len(self.keys),
             lines=self.lines,
+            categories=categories,
         )
 
     def preview(self, session_id: str, start: int | None = None, end: int | None = None) -> Session:
@@ -992,6 +1012,7 @@ class _Open:
             end=_to_datetime(self.last if end is None else end),
             n_lines=len(self.keys),
             lines=list(self.lines) if self.lines is not None else None,
+            categories=sorted(self.categories) if self.anomalous and self.categories else None,
         )
 
     def to_json(self) -> dict:
@@ -1004,6 +1025,7 @@ class _Open:
             "touched": self.touched,
             "anomalous": self.anomalous,
             "unknown": self.unknown,
+            "categories": sorted(self.categories),
             "lines": None,
         }
         if self.lines is not None:
@@ -1018,6 +1040,7 @@ class _Open:
         session.keys = array("q", data["keys"])
         session.first, session.last, session.touched = data["first"], data["last"], data["touched"]
         session.anomalous, session.unknown = bool(data["anomalous"]), bool(data["unknown"])
+        session.categories = set(data.get("categories", []))  # absent in older snapshots
         lines = data["lines"]
         if lines is not None:
             sources = lines["sources"]
@@ -1096,7 +1119,7 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
     )
     batch["label"] = (
-        [event_label(v) for v in events.column("label").to_pylist()]
+        [event_category(v) for v in events.column("label").to_pylist()]
         if "label" in names
         else [None] * n
     )

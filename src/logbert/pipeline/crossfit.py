@@ -1,0 +1,165 @@
+"""Cross-fitted calibration: an out-of-sample normal score for every normal training session.
+
+A threshold rule from normal data (`max`, `quantile:Q`, `fpr:P`) is only as good as the normal
+scores it sees. The validation split gives ~10% of the normal sessions (49 on a small system,
+~490 on HDFS), so the threshold moves with one odd session, and `fpr:0.001` needs at least 999
+scores. Cross-fitting gives the rule all of them: the normal sessions (training and validation
+split together) are cut into k seeded folds; each fold is scored by a clone of the detector
+trained on the other k - 1 folds, so every score comes from a model that never saw the
+session, as a new session meets the final model.
+
+The fold models are clones (`sklearn.base.clone`, same params, same seed) trained for the
+number of epochs the final model's early stopping chose (`training_info_["best_epoch"]`, when
+the detector records one), without a validation set: early stopping on the fold being scored
+would tune the fold model to exactly the sessions whose scores must be out of sample. A fold
+session holding a key no session of the other folds holds is set aside like an unseen-key
+validation session (`unseen.UnseenKeys`): its score is the detector's unseen-key evidence, not
+a normal score, and it is counted and reported. The final model is the one `Pipeline.fit`
+trained on the training split as before; only where its threshold comes from changes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from logbert.errors import LogbertError
+from logbert.models.base import Detector
+from logbert.pipeline.unseen import unseen_key_sessions
+from logbert.sessions.batch import SessionBatch
+
+CALIBRATIONS = ("auto", "split", "cross-fit")
+# `auto` cross-fits when the validation split would hold fewer normal sessions than this: a
+# split-based threshold then rests on a handful of scores, and k more trainings are cheap
+# (results/crossfit_preregistration.md, rule D2)
+AUTO_MIN_VALIDATION = 100
+# fit options that belong to the final model only (its checkpoints, its resume state)
+_FINAL_MODEL_ONLY = ("checkpoint_dir", "resume")
+
+
+@dataclass
+class CrossFit:
+    """Out-of-fold scores of a normal pool; `unseen[i]`: session i holds a key its fold's
+    model never saw (its score is unseen-key evidence, left out of the calibration)."""
+
+    scores: np.ndarray
+    unseen: np.ndarray
+    folds: int
+    epochs: int | None
+    seconds: float
+    fold_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def normal_scores(self) -> np.ndarray:
+        """The scores a normal-data rule is applied to."""
+        return self.scores[~self.unseen]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "folds": self.folds,
+            "n_sessions": int(self.scores.size),
+            "n_unseen_key_sessions": int(self.unseen.sum()),
+            "fold_epochs": self.epochs,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def resolve_calibration(
+    calibration: str, detector: Detector, n_normal: int, validation_split: float, folds: int
+) -> str:
+    """`split` or `cross-fit` for `calibration` (`auto`: cross-fit when the validation split of
+    `n_normal` sessions would hold fewer than AUTO_MIN_VALIDATION and the detector can be
+    cross-fitted on them; the validation split otherwise)."""
+    if calibration not in CALIBRATIONS:
+        raise LogbertError(f"unknown calibration {calibration!r}; valid: {', '.join(CALIBRATIONS)}")
+    if calibration != "auto":
+        return calibration
+    small = round(n_normal * validation_split) < AUTO_MIN_VALIDATION
+    fits = (
+        not detector.supervised
+        and getattr(detector, "parts", None) is None
+        and n_normal >= 2 * folds
+    )
+    return "cross-fit" if small and fits else "split"
+
+
+def check_cross_fit(detector: Detector, folds: int, n_sessions: int) -> None:
+    """Refuse what cross-fitting cannot do, before any training."""
+    if detector.supervised:
+        raise LogbertError(
+            f"cross-fit calibration is for detectors trained on normal data; {detector.name} "
+            "is supervised and calibrates on labelled validation sessions (use --calibration split)"
+        )
+    if getattr(detector, "parts", None) is not None:
+        raise LogbertError(
+            f"cross-fit calibration does not apply to the combination {detector.name}: each part "
+            "keeps its own threshold (use --calibration split)"
+        )
+    if folds < 2:
+        raise LogbertError(f"cross-fit needs at least 2 folds, got {folds}")
+    if n_sessions < 2 * folds:
+        raise LogbertError(
+            f"cross-fit with {folds} folds needs at least {2 * folds} normal sessions, got "
+            f"{n_sessions}; use fewer folds or --calibration split"
+        )
+
+
+def cross_fitted_scores(
+    detector: Detector,
+    normal: SessionBatch,
+    *,
+    folds: int,
+    seed: int,
+    fit_options: dict[str, Any] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> CrossFit:
+    """Score every session of `normal` with a clone of the fitted `detector` trained on the
+    other folds (see the module doc). `detector` must be fitted (its best epoch is reused)."""
+    say = log or (lambda _line: None)
+    check_cross_fit(detector, folds, len(normal))
+    options = {k: v for k, v in (fit_options or {}).items() if k not in _FINAL_MODEL_ONLY}
+    options.pop("log", None)
+    template = clone(detector)
+    epochs = _fold_epochs(detector)
+    if epochs is not None:
+        template.set_params(epochs=epochs)
+    fold_of = np.random.default_rng(seed).permutation(len(normal)) % folds
+    scores = np.zeros(len(normal), dtype=float)
+    unseen = np.zeros(len(normal), dtype=bool)
+    started = time.perf_counter()
+    fold_seconds = []
+    for fold in range(folds):
+        held = np.flatnonzero(fold_of == fold)
+        rest = np.flatnonzero(fold_of != fold)
+        fold_started = time.perf_counter()
+        model = clone(template).fit(normal.take(rest), **options)
+        part = normal.take(held)
+        scores[held] = model.decision_function(part)
+        unseen[held] = unseen_key_sessions(normal.take(rest), part).mask
+        fold_seconds.append(time.perf_counter() - fold_started)
+        say(
+            f"Cross-fit fold {fold + 1}/{folds}: trained on {rest.size} sessions, scored "
+            f"{held.size} in {fold_seconds[-1]:.1f}s"
+        )
+    return CrossFit(
+        scores=scores,
+        unseen=unseen,
+        folds=folds,
+        epochs=epochs,
+        seconds=time.perf_counter() - started,
+        fold_seconds=fold_seconds,
+    )
+
+
+def _fold_epochs(detector: Detector) -> int | None:
+    """The epochs the final model's early stopping settled on, for detectors that train in
+    epochs and record it; None keeps the detector's own setting."""
+    if "epochs" not in detector.get_params():
+        return None
+    best = (getattr(detector, "training_info_", None) or {}).get("best_epoch")
+    return max(int(best), 1) if best else None

@@ -1,0 +1,82 @@
+"""Sessions holding keys a model never saw, found before they distort a threshold.
+
+A detector scores a session with an unseen key by that key alone (LogBERT: probability ~0,
+its score cap). `Pipeline.fit` looks for them among the validation sessions and
+`crossfit.cross_fitted_scores` among each fold, reports them and leaves them out of the
+normal-data rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from logbert.sessions.batch import SessionBatch
+
+
+@dataclass
+class UnseenKeys:
+    """Validation sessions holding keys that the training split never saw.
+
+    A detector scores such a session by its unseen keys (LogBERT: probability ~0, its score
+    cap), so with a small training set one of them can put a `max` threshold at the cap and
+    silence every verdict. `Pipeline.fit` therefore calibrates the normal-data rule on the
+    other validation sessions (all of them when every one holds unseen keys) and reports the
+    share: about the rate of false alarms on normal sessions that the small training set costs.
+    """
+
+    mask: np.ndarray  # per validation session: holds a key the training split lacks
+    keys: list[int]  # those keys, sorted
+
+    @property
+    def n_sessions(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def share(self) -> float:
+        return float(self.mask.mean()) if self.mask.size else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        n = self.n_sessions
+        return {
+            "n_sessions": n,
+            "n_validation": int(self.mask.size),
+            "share": self.share,
+            "keys": self.keys[:20],
+            "n_keys": len(self.keys),
+            "left_out_of_calibration": n if 0 < n < self.mask.size else 0,
+        }
+
+    def warning(self, n_train: int) -> str:
+        n, total = self.n_sessions, int(self.mask.size)
+        keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
+        head = (
+            f"warning: {n} of {total} validation sessions ({self.share:.0%}) hold keys the "
+            f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
+        )
+        if n < total:
+            return head + (
+                f"the threshold is calibrated on the other {total - n}, and normal sessions "
+                f"with keys unseen in training will be flagged: expect false alarms on about "
+                f"{self.share:.0%} of normal sessions. Train on more normal sessions to lower it"
+            )
+        return head + (
+            "every one does, so the threshold is calibrated on them and may sit at the "
+            "detector's score for unseen keys (few or no detections). Train on more normal "
+            "sessions"
+        )
+
+
+def unseen_key_sessions(train: SessionBatch, validation: SessionBatch) -> UnseenKeys:
+    """Which `validation` sessions hold a key that no `train` session holds."""
+    known = np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys]))
+    mask = np.zeros(len(validation), dtype=bool)
+    keys: set[int] = set()
+    for i, session in enumerate(validation.keys):
+        new = np.setdiff1d(session, known)
+        if new.size:
+            mask[i] = True
+            keys.update(int(k) for k in new)
+    return UnseenKeys(mask, sorted(keys))

@@ -1,0 +1,182 @@
+"""Cross-fitted calibration (issue 11): every normal session gets an out-of-sample score from a
+model trained without it, and the threshold rule sees all of them instead of a 10% split."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.models.logbert import LogBERT
+from logbert.models.registry import detector_class
+from logbert.pipeline import Pipeline
+from logbert.pipeline.crossfit import cross_fitted_scores
+from logbert.sessions.batch import as_batch
+from logbert.sessions.io import Session, write_sessions
+
+from .test_small_training import CAP, TINY, CappedDetector
+
+
+def normal_sessions(n: int, rare_at: tuple[int, ...] = ()) -> list[Session]:
+    """`n` normal sessions of keys 1..4 (lengths 3..7); those at `rare_at` also hold key 50+i,
+    which no other session holds."""
+    sessions = []
+    for i in range(n):
+        keys = [1, 2, 3, 4, 1, 2, 3][: 3 + i % 5]
+        if i in rare_at:
+            keys = [*keys, 50 + i]
+        sessions.append(Session(f"s{i}", keys, "normal"))
+    return sessions
+
+
+def test_each_session_is_scored_by_a_model_that_never_saw_it():
+    sessions = normal_sessions(30, rare_at=(4, 17))
+    fitted = CappedDetector().fit(sessions)
+    result = cross_fitted_scores(fitted, as_batch(sessions), folds=5, seed=0)
+    # a key only one session holds is unseen by its fold's model: the cap, and set aside
+    assert result.scores[4] == CAP and result.scores[17] == CAP
+    assert result.unseen.tolist() == [i in (4, 17) for i in range(30)]
+    assert result.normal_scores.size == 28 and result.normal_scores.max() == 7.0
+    assert [round(s) for s in result.fold_seconds] == [0] * 5 and result.folds == 5
+
+
+def test_the_threshold_comes_from_every_normal_session():
+    sessions = normal_sessions(40, rare_at=(7,))
+    lines: list[str] = []
+    pipeline = Pipeline(CappedDetector(), calibration="cross-fit", folds=4, seed=0).fit(
+        sessions, log=lines.append
+    )
+    threshold = pipeline.threshold_
+    assert threshold.n_sessions == 39 and threshold.value == 7.0
+    assert "cross-fitted scores of 39 normal sessions" in threshold.source
+    assert "1 sessions with keys unseen in their fold left out" in threshold.source
+    assert pipeline.calibration_scores_.size == 39
+    assert sum("Cross-fit fold" in line for line in lines) == 4
+    assert pipeline.training_["cross_fit"]["n_unseen_key_sessions"] == 1
+    # what the validation split alone would have given stays on record
+    assert "validation split" in pipeline.training_["cross_fit"]["split_threshold"]["source"]
+
+
+def test_split_calibration_is_the_validation_split_as_before():
+    sessions = normal_sessions(40)
+    pipeline = Pipeline(CappedDetector(), calibration="split", seed=0).fit(sessions)
+    assert pipeline.threshold_.n_sessions == 4 and "validation split" in pipeline.threshold_.source
+    assert pipeline.training_["cross_fit"] is None
+
+
+def test_the_calibration_choice_is_saved_with_the_bundle(tmp_path):
+    pipeline = Pipeline(detector_class("new-event")(), calibration="cross-fit", folds=3).fit(
+        normal_sessions(30)
+    )
+    pipeline.save(tmp_path / "model")
+    loaded = Pipeline.load(tmp_path / "model")
+    assert (loaded.calibration, loaded.folds) == ("cross-fit", 3)
+    assert np.array_equal(loaded.calibration_scores_, pipeline.calibration_scores_)
+    record = json.loads((tmp_path / "model" / "pipeline.json").read_text())
+    assert record["training"]["cross_fit"]["folds"] == 3
+
+
+def test_fold_models_train_for_the_epochs_early_stopping_chose():
+    sessions = normal_sessions(40)
+    pipeline = Pipeline(LogBERT(**{**TINY, "epochs": 3}), calibration="cross-fit", folds=2)
+    pipeline.fit(sessions)
+    best = pipeline.detector_.training_info_["best_epoch"]
+    assert pipeline.training_["cross_fit"]["fold_epochs"] == max(best, 1)
+    assert pipeline.calibration_scores_.size == 40
+    assert np.isfinite(pipeline.threshold_.value)
+
+
+@pytest.mark.parametrize(
+    ("detector", "folds", "n", "message"),
+    [
+        (detector_class("knn")(), 5, 40, "supervised"),
+        (detector_class("new-event+length")(), 5, 40, "combination"),
+        (CappedDetector(), 1, 40, "at least 2 folds"),
+        (CappedDetector(), 5, 9, "at least 10 normal sessions"),
+    ],
+)
+def test_what_cannot_be_cross_fitted_is_refused_before_training(detector, folds, n, message):
+    sessions = normal_sessions(n)
+    if detector.supervised:
+        sessions[0] = Session("a", [9, 9], "anomaly")
+        sessions[1] = Session("b", [8, 8], "anomaly")
+    with pytest.raises(LogbertError, match=message):
+        Pipeline(detector, calibration="cross-fit", folds=folds).fit(sessions)
+    assert not hasattr(detector, "training_info_")
+
+
+def test_an_unknown_calibration_is_an_error():
+    with pytest.raises(LogbertError, match="unknown calibration 'kfold'"):
+        Pipeline(CappedDetector(), calibration="kfold").fit(normal_sessions(20))
+
+
+def test_train_cross_fit_from_the_command_line(tmp_path):
+    path = tmp_path / "train.jsonl"
+    write_sessions(normal_sessions(30), path)
+    runner = CliRunner()
+    model = tmp_path / "model"
+    result = runner.invoke(
+        app,
+        ["train", str(path), "-o", str(model), "--model", "ecvc", "--calibration", "cross-fit",
+         "--folds", "3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    threshold = json.loads((model / "threshold.json").read_text())
+    assert "cross-fitted scores of 30 normal sessions" in threshold["source"]
+    bad = runner.invoke(
+        app, ["train", str(path), "-o", str(tmp_path / "m2"), "--calibration", "kfold"]
+    )
+    assert isinstance(bad.exception, LogbertError)  # main() prints it and exits 2
+    assert "--calibration must be one of" in str(bad.exception)
+    supervised = runner.invoke(
+        app,
+        ["train", str(path), "-o", str(tmp_path / "m3"), "--model", "knn", "--calibration",
+         "cross-fit"],
+    )  # fmt: skip
+    assert "supervised" in str(supervised.exception)
+
+
+def test_benchmark_refuses_an_unknown_calibration(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        [
+            "benchmark",
+            "--protocol",
+            "hdfs-a",
+            "--calibration",
+            "kfold",
+            "--output-dir",
+            str(tmp_path),
+        ],
+    )
+    assert isinstance(result.exception, LogbertError)
+    assert "--calibration must be one of auto, split, cross-fit" in str(result.exception)
+
+
+def test_auto_cross_fits_small_training_sets_only():
+    lines: list[str] = []
+    small = Pipeline(CappedDetector(), calibration="auto", seed=0).fit(
+        normal_sessions(60), log=lines.append
+    )  # a validation split of 6 sessions
+    assert small.training_["calibration"] == "cross-fit"
+    assert small.threshold_.n_sessions == 60
+    assert any(line.startswith("Calibration: cross-fit (5 folds)") for line in lines)
+    large = Pipeline(CappedDetector(), calibration="auto", seed=0).fit(normal_sessions(1000))
+    assert large.training_["calibration"] == "split" and large.threshold_.n_sessions == 100
+    assert large.calibration == "auto"  # the setting is kept; what it resolved to is recorded
+
+
+def test_auto_keeps_the_split_where_cross_fitting_does_not_apply():
+    sessions = normal_sessions(40)
+    sessions[0] = Session("a", [9, 9], "anomaly")
+    sessions[1] = Session("b", [8, 8], "anomaly")
+    supervised = Pipeline(detector_class("knn")(), calibration="auto").fit(sessions)
+    assert supervised.training_["calibration"] == "split"
+    combined = Pipeline(detector_class("new-event+length")(), calibration="auto").fit(
+        normal_sessions(40)
+    )
+    assert combined.training_["calibration"] == "split"

@@ -312,3 +312,19 @@ def test_supervised_detectors_train_on_both_labels(trained, tmp_path):
     normal_only.write_text("1 2 3\n" * 20)
     message = user_error(invoke("train", normal_only, "-o", tmp_path / "m", "--model", "knn"))
     assert "have no label" in message  # a DeepLog file carries no labels
+
+
+def test_a_supervised_detector_may_train_with_a_labelled_rule(tmp_path):
+    """A supervised detector validates on both labels, so best-f1 is a rule train can apply
+    (an unsupervised one is refused above: it validates on normal sessions only)."""
+    sessions = [Session(f"n{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(30)]
+    sessions += [Session(f"a{i}", [1, 9, 9][: 2 + i % 2], "anomaly") for i in range(10)]
+    path = tmp_path / "train.jsonl"
+    write_sessions(sessions, path)
+    result = invoke("train", path, "-o", tmp_path / "m", "--model", "knn",
+                    "--threshold-rule", "best-f1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "m" / "threshold.json").read_text())["rule"] == "best-f1"
+    refused = invoke("train", path, "-o", tmp_path / "m2", "--model", "ecvc",
+                     "--threshold-rule", "best-f1")  # fmt: skip
+    assert "ecvc is trained and validated on normal sessions only" in user_error(refused)

@@ -124,17 +124,18 @@ def command(
     ),
 ) -> None:
     """Train a detector on normal sessions (or raw logs) and calibrate its threshold."""
-    if threshold_rule is not None and rule_needs_labels(check_rule(threshold_rule)):
+    cls = detector_class(model)
+    needs_labels = threshold_rule is not None and rule_needs_labels(check_rule(threshold_rule))
+    if needs_labels and not cls.supervised:  # supervised detectors validate on both labels
         raise LogbertError(
-            f"--threshold-rule {threshold_rule!r} needs labelled anomalies, but train validates "
-            "on normal sessions only; use mean+2std, quantile:Q or max, or run "
-            "`logbert calibrate` on a labelled validation file afterwards"
+            f"--threshold-rule {threshold_rule!r} needs labelled anomalies, but {cls.name} is "
+            "trained and validated on normal sessions only; use mean+2std, quantile:Q or max, "
+            "or run `logbert calibrate` on a labelled validation file afterwards"
         )
     if not 0 <= validation_split < 1:
         raise LogbertError("--validation-split must be in [0, 1)")
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or more")
-    cls = detector_class(model)
     params = _params(cls, config, epochs, seed)
     detector = cls(**params)
     if calibration not in CALIBRATIONS:

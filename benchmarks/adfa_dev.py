@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import time
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import torch
 from scipy.stats import spearmanr
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from adfa_logbert import peak_rss_mb
 from logbert.evaluation.benchmark import VALIDATION_FRACTION
 from logbert.evaluation.datasets import datasets_dir
 from logbert.evaluation.metrics import detection_metrics
@@ -112,7 +112,7 @@ def main() -> None:
     pipeline.fit(train, source="ADFA-LD train")
     train_seconds = time.perf_counter() - started
     train_cpu = time.process_time() - cpu_started
-    rss_trained = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_trained = peak_rss_mb()
     detector = pipeline.detector_
     info = detector.training_info_
 
@@ -162,7 +162,7 @@ def main() -> None:
     )
     if args.test:
         result["test"] = evaluate(detector, pipeline, parts["test"], thresholds)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     out = RESULTS / f"adfa_dev_{args.label}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(

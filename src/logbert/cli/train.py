@@ -143,7 +143,7 @@ def command(
             f"--calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}"
         )
     if calibration == "cross-fit":
-        check_cross_fit(detector, folds, n_sessions=2 * max(folds, 2))  # the data is checked later
+        check_cross_fit(detector, folds)  # the number of sessions is checked once they are read
     check_output_path(output, "model directory", directory=True)
     log_options = {
         "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,

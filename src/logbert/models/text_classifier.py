@@ -82,7 +82,7 @@ from logbert.models.checks import (
 from logbert.models.key_text import template_map
 from logbert.models.labelled import LabelledFit
 from logbert.models.pretrained import INSTALL_HINT, PACKAGE, pretrained_path  # noqa: F401
-from logbert.models.text_pool import POOL_DEFAULTS, TemplatePool
+from logbert.models.text_pool import POOL_DEFAULTS, TemplatePool, weighted_epoch
 from logbert.sessions.batch import SessionBatch
 
 SEPARATOR = " ; "
@@ -294,6 +294,16 @@ class TextClassifier(LabelledFit, Detector):
         features = self._pool_all(encoded) if whole_encoder_frozen else None
         trainable = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.AdamW(trainable, lr=learning_rate)
+
+        def logits_of(rows: Any) -> Any:
+            if features is not None:
+                return model.head(features[rows])
+            ids, mask = _padded(encoded, rows.tolist())
+            return model(ids, mask)
+
+        def seed_dropout(step: int) -> None:
+            torch.manual_seed(self.seed * 1_000_003 + step)
+
         history: list[float] = []
         step = 0
         for epoch in range(epochs):
@@ -303,23 +313,11 @@ class TextClassifier(LabelledFit, Detector):
             order = torch.randperm(
                 len(sequences), generator=torch.Generator().manual_seed(self.seed * 7919 + epoch)
             )
-            total = 0.0
-            for start in range(0, len(sequences), batch_size):
-                rows = order[start : start + batch_size]
-                torch.manual_seed(self.seed * 1_000_003 + step)  # dropout
-                if features is not None:
-                    logits = model.head(features[rows])
-                else:
-                    ids, mask = _padded(encoded, rows.tolist())
-                    logits = model(ids, mask)
-                losses = torch.nn.functional.cross_entropy(logits, targets[rows], reduction="none")
-                loss = (losses * sample_weights[rows]).sum() / rows.numel()
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                total += float(loss.detach()) * rows.numel()
-                step += 1
-            history.append(round(total / len(sequences), 6))
+            loss, step = weighted_epoch(
+                logits_of, targets, sample_weights, optimizer, order, batch_size, step,
+                before_step=seed_dropout,
+            )  # fmt: skip
+            history.append(loss)
         model.eval()
         return history, step, int(frozen)
 

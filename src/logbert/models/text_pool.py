@@ -117,19 +117,10 @@ class TemplatePool:
         for epoch in range(epochs):
             generator = torch.Generator().manual_seed(seed * 7919 + epoch)
             order = torch.randperm(len(x), generator=generator)
-            total = 0.0
-            for start in range(0, len(x), batch_size):
-                rows = order[start : start + batch_size]
-                losses = torch.nn.functional.cross_entropy(
-                    self.head(x[rows]), y[rows], reduction="none"
-                )
-                loss = (losses * w[rows]).sum() / rows.numel()
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                total += float(loss.detach()) * rows.numel()
-                step += 1
-            history.append(round(total / len(x), 6))
+            loss, step = weighted_epoch(
+                lambda rows: self.head(x[rows]), y, w, optimizer, order, batch_size, step
+            )
+            history.append(loss)
         return history, step
 
     def probability(self, features: np.ndarray) -> np.ndarray:
@@ -207,3 +198,34 @@ def _head_class() -> type:
             return self.net((x - self.mean) / self.scale)
 
     return Head
+
+
+def weighted_epoch(
+    logits_of: Callable[[Any], Any],
+    targets: Any,
+    weights: Any,
+    optimizer: Any,
+    order: Any,
+    batch_size: int,
+    step: int = 0,
+    before_step: Callable[[int], Any] | None = None,
+) -> tuple[float, int]:
+    """One epoch of sample-weighted cross-entropy over the rows of `order`, `batch_size` at a
+    time (`logits_of(rows)` gives their logits; `before_step(step)` runs before each forward
+    pass, e.g. to seed dropout). Returns the epoch's mean loss (6 decimals) and the step count
+    after it. Shared by the template-pool head and the session-text classifier."""
+    import torch
+
+    total = 0.0
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        if before_step is not None:
+            before_step(step)
+        losses = torch.nn.functional.cross_entropy(logits_of(rows), targets[rows], reduction="none")
+        loss = (losses * weights[rows]).sum() / rows.numel()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += float(loss.detach()) * rows.numel()
+        step += 1
+    return round(total / len(order), 6), step

@@ -429,6 +429,7 @@ class Pipeline:
             parser, self.sessionizer, list(files), summary, labels, True, rejects_path
         )
         detector = self._fitted()
+        reads_text = getattr(detector, "uses_templates", False)  # else no template map to build
         lifetime = self.lifecycle_.lifetime_
         pending: list[Session] = []
         ready: list[Session] = []
@@ -446,11 +447,13 @@ class Pipeline:
                 pending = still_running
                 next_check = len(pending) + SCORE_BATCH
             if len(ready) >= SCORE_BATCH:
-                detector.extend_templates(parser.template_map())  # new keys mined so far
+                if reads_text:
+                    detector.extend_templates(parser.template_map())  # new keys mined so far
                 yield self.score(ready, end=newest, **options)  # none of these is open
                 ready = []
         rest = ready + pending
-        detector.extend_templates(parser.template_map())
+        if reads_text:
+            detector.extend_templates(parser.template_map())
         for start in range(0, len(rest), SCORE_BATCH):
             yield self.score(rest[start : start + SCORE_BATCH], end=newest, **options)
 

@@ -80,33 +80,40 @@ def resolve_calibration(
     if calibration != "auto":
         return calibration
     small = round(n_normal * validation_split) < AUTO_MIN_VALIDATION
-    fits = (
-        not detector.supervised
-        and getattr(detector, "parts", None) is None
-        and n_normal >= 2 * folds
-    )
+    fits = cross_fit_refusal(detector, folds, n_normal) is None
     return "cross-fit" if small and fits else "split"
 
 
-def check_cross_fit(detector: Detector, folds: int, n_sessions: int) -> None:
-    """Refuse what cross-fitting cannot do, before any training."""
+def cross_fit_refusal(detector: Detector, folds: int, n_sessions: int | None = None) -> str | None:
+    """Why `detector` cannot be cross-fitted on `n_sessions` normal sessions (None when the
+    count is not known yet); None when it can."""
     if detector.supervised:
-        raise LogbertError(
+        return (
             f"cross-fit calibration is for detectors trained on normal data; {detector.name} "
             "is supervised and calibrates on labelled validation sessions (use --calibration split)"
         )
     if getattr(detector, "parts", None) is not None:
-        raise LogbertError(
+        return (
             f"cross-fit calibration does not apply to the combination {detector.name}: each part "
             "keeps its own threshold (use --calibration split)"
         )
-    if folds < 2:
-        raise LogbertError(f"cross-fit needs at least 2 folds, got {folds}")
-    if n_sessions < 2 * folds:
-        raise LogbertError(
+    if n_sessions is not None and n_sessions < 2 * folds:
+        return (
             f"cross-fit with {folds} folds needs at least {2 * folds} normal sessions, got "
             f"{n_sessions}; use fewer folds or --calibration split"
         )
+    return None
+
+
+def check_cross_fit(detector: Detector, folds: int, n_sessions: int | None = None) -> None:
+    """Refuse what cross-fitting cannot do, before any training (`n_sessions` None: the
+    detector and the folds only, as the CLI checks before reading the data)."""
+    if why := cross_fit_refusal(detector, folds):
+        raise LogbertError(why)
+    if folds < 2:
+        raise LogbertError(f"cross-fit needs at least 2 folds, got {folds}")
+    if why := cross_fit_refusal(detector, folds, n_sessions):
+        raise LogbertError(why)
 
 
 def cross_fitted_scores(
@@ -135,15 +142,14 @@ def cross_fitted_scores(
     fold_seconds = []
     for fold in range(folds):
         held = np.flatnonzero(fold_of == fold)
-        rest = np.flatnonzero(fold_of != fold)
         fold_started = time.perf_counter()
-        model = clone(template).fit(normal.take(rest), **options)
-        part = normal.take(held)
+        others, part = normal.take(np.flatnonzero(fold_of != fold)), normal.take(held)
+        model = clone(template).fit(others, **options)
         scores[held] = model.decision_function(part)
-        unseen[held] = unseen_key_sessions(normal.take(rest), part).mask
+        unseen[held] = unseen_key_sessions(others, part).mask
         fold_seconds.append(time.perf_counter() - fold_started)
         say(
-            f"Cross-fit fold {fold + 1}/{folds}: trained on {rest.size} sessions, scored "
+            f"Cross-fit fold {fold + 1}/{folds}: trained on {len(others)} sessions, scored "
             f"{held.size} in {fold_seconds[-1]:.1f}s"
         )
     return CrossFit(

@@ -180,3 +180,20 @@ def test_auto_keeps_the_split_where_cross_fitting_does_not_apply():
         normal_sessions(40)
     )
     assert combined.training_["calibration"] == "split"
+
+
+def test_sessions_with_keys_their_fold_lacks_are_a_warning():
+    lines: list[str] = []
+    Pipeline(CappedDetector(), calibration="cross-fit", folds=4, seed=0).fit(
+        normal_sessions(40, rare_at=(7, 9)), log=lines.append
+    )
+    assert any(
+        line.startswith("warning: 2 of 40 normal sessions (5%) hold a key no session of the other")
+        for line in lines
+    )
+    every: list[str] = []
+    rare = [Session(f"r{i}", [100 + i, 200 + i]) for i in range(12)]  # nothing shared
+    pipeline = Pipeline(CappedDetector(), calibration="cross-fit", folds=3, seed=0)
+    pipeline.fit(rare, log=every.append)
+    assert any("every one does" in line for line in every)
+    assert pipeline.threshold_.value == CAP  # said, not silent

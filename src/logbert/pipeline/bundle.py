@@ -264,14 +264,28 @@ class Pipeline:
         # the normal ones are behind p-values
         self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
         if cross_fit is not None:
-            self._calibrate_cross_fitted(cross_fit, rule, source)
+            self._calibrate_cross_fitted(cross_fit, rule, source, say)
 
-    def _calibrate_cross_fitted(self, cross_fit: CrossFit, rule: str, source: str) -> None:
+    def _calibrate_cross_fitted(self, cross_fit: CrossFit, rule: str, source: str, say) -> None:
         """Replace the split's threshold by the rule on the out-of-fold normal scores; the
         split's value stays on record (`split_threshold_`) to show what cross-fitting changed."""
         self.split_threshold_ = self.detector.threshold_
         scores = cross_fit.normal_scores
         left_out = int(cross_fit.unseen.sum())
+        if left_out:
+            n = cross_fit.scores.size
+            say(
+                f"warning: {left_out} of {n} normal sessions ({left_out / n:.0%}) hold a key no "
+                "session of the other folds holds; "
+                + (
+                    "they are left out of the threshold, and normal sessions with keys unseen in "
+                    "training will be flagged at about that rate"
+                    if left_out < n
+                    else "every one does, so the threshold is calibrated on them and may sit at "
+                    "the detector's score for unseen keys (few or no detections). Train on more "
+                    "normal sessions"
+                )
+            )
         if not scores.size:  # every session holds a key its fold lacked
             scores, left_out = cross_fit.scores, 0
         self.detector.calibrate_scores(

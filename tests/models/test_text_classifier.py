@@ -115,6 +115,7 @@ def test_params_clone_and_bad_params():
         "class_weight": "balanced",
         "hidden_size": 64,
         "seed": 3,
+        "target": "binary",
     }
     assert TextClassifier().get_params()["max_length"] == 256
     assert clone(detector).get_params() == detector.get_params()

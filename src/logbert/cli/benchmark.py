@@ -29,8 +29,10 @@ def command(
         "--protocol",
         help="hdfs-a (DeepLog split), hdfs-b (HDFS end to end), adfa (ADFA-LD system calls), "
         "bgl-2k (BGL 2k sample, 5-minute windows), or all (every one); or, for supervised "
-        "detectors on category labels, adfa-types (multi-class) or bgl-2k-categories "
-        "(multi-label).",
+        "detectors on labelled training sessions, adfa-types (multi-class categories), "
+        "bgl-2k-categories (multi-label categories), hdfs-time (binary: HDFS blocks by start "
+        "time, train 60% / calibrate 10% / test 30% of the time span) or hdfs-random (the "
+        "same blocks and proportions at random, stratified by label).",
     ),
     models: str = typer.Option(
         "all",

@@ -1,7 +1,10 @@
 """Side-by-side comparison of every detector on the same data, the same splits, the same rule.
 
 Protocols (see `evaluation.protocols`): `hdfs-a`, `hdfs-b` (HDFS), `adfa` (ADFA-LD system
-calls), `bgl-2k` (BGL 2k sample, time windows). For each protocol, each seed and each detector:
+calls), `bgl-2k` (BGL 2k sample, time windows). The labelled protocols (`adfa-types`,
+`bgl-2k-categories`, `hdfs-time`, `hdfs-random`: supervised detectors beside an unsupervised
+reference) run in `evaluation.category_benchmark`. For each unsupervised protocol, each seed
+and each detector:
 
 1. train a `Pipeline` bundle on the protocol's normal training sessions, timed: the same
    workflow as `logbert train` (a seeded 10% held out as validation, open sessions marked,
@@ -28,11 +31,8 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
-import platform
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,14 @@ from sklearn.model_selection import train_test_split
 
 from logbert.errors import LogbertError
 from logbert.evaluation.category_benchmark import (
-    CATEGORY_PROTOCOLS,
-    category_markdown,
+    LABELLED_PROTOCOLS,
     default_models,
-    run_category_protocol,
+    false_alarms_per_10k,
+    labelled_markdown,
+    run_labelled_protocol,
 )
 from logbert.evaluation.ceiling import describe_ceiling, unseen_key_ceiling
+from logbert.evaluation.environment import environment
 from logbert.evaluation.metrics import detection_metrics, projected_f1
 from logbert.evaluation.protocols import ProtocolData, build_protocol
 from logbert.models.registry import DETECTORS, detector_class
@@ -94,11 +96,12 @@ def resolve_models(spec: str, protocols: Sequence[str] = ()) -> list[str]:
     """`all` (every detector that learns from normal sessions) or a comma-separated list.
 
     The protocols train on normal sessions only, so supervised detectors (which need labelled
-    anomalies to train on) are not part of `all`, and naming one is an error. The category
-    protocols (`adfa-types`, `bgl-2k-categories`) train on labelled sessions: there `all` is
-    the supervised classifiers plus an unsupervised reference, and any detector may be named.
+    anomalies to train on) are not part of `all`, and naming one is an error. The labelled
+    protocols (`adfa-types`, `bgl-2k-categories`, `hdfs-time`, `hdfs-random`) train on
+    labelled sessions: there `all` is the supervised classifiers plus an unsupervised
+    reference, and any detector may be named.
     """
-    if any(p in CATEGORY_PROTOCOLS for p in protocols):
+    if any(p in LABELLED_PROTOCOLS for p in protocols):
         if spec.strip() == "all":
             return default_models(protocols[0])
         names = [n.strip() for n in spec.split(",")]
@@ -125,12 +128,13 @@ def resolve_models(spec: str, protocols: Sequence[str] = ()) -> list[str]:
 
 
 def resolve_protocols(spec: str) -> list[str]:
-    """`hdfs-a`, `hdfs-b`, `adfa`, `bgl-2k` or `all` (every one of those four), or a category
-    protocol (`adfa-types`, `bgl-2k-categories`; never part of `all`: other detectors)."""
+    """`hdfs-a`, `hdfs-b`, `adfa`, `bgl-2k` or `all` (every one of those four), or a labelled
+    protocol (`adfa-types`, `bgl-2k-categories`, `hdfs-time`, `hdfs-random`; never part of
+    `all`: other detectors)."""
     if spec == "all":
         return list(PROTOCOLS)
-    if spec not in PROTOCOLS and spec not in CATEGORY_PROTOCOLS:
-        valid = ", ".join([*PROTOCOLS, *CATEGORY_PROTOCOLS])
+    if spec not in PROTOCOLS and spec not in LABELLED_PROTOCOLS:
+        valid = ", ".join([*PROTOCOLS, *LABELLED_PROTOCOLS])
         raise LogbertError(f"unknown protocol {spec!r}; valid: {valid}, all")
     return [spec]
 
@@ -210,13 +214,6 @@ def evaluate_detector(
     return row
 
 
-def false_alarms_per_10k(metrics: dict[str, Any]) -> float | None:
-    """False positives per 10,000 normal test sessions (None without normal test sessions)."""
-    cm = metrics["confusion_matrix"]
-    n_normal = cm["fp"] + cm["tn"]
-    return 10_000 * cm["fp"] / n_normal if n_normal else None
-
-
 def seed_summary(row: dict[str, Any]) -> dict[str, Any]:
     """The scores of one seed's row that are averaged over seeds (see `AGGREGATED`)."""
     m = row["metrics"]
@@ -294,13 +291,15 @@ def run_protocol(
     seeds = list(seeds) if seeds is not None else [seed]
     if not seeds:
         raise LogbertError("need at least one seed")
-    if protocol in CATEGORY_PROTOCOLS:  # supervised, labelled training
+    if protocol in LABELLED_PROTOCOLS:  # supervised, labelled training
         if len(seeds) > 1 or rule is not None or calibration != "split":
             raise LogbertError(
                 f"{protocol} runs one seed with each detector's own threshold rule on the "
                 "validation split: leave out --seeds, --threshold-rule and --calibration"
             )
-        return run_category_protocol(protocol, models, data_dir, work_dir, seeds[0], progress)
+        return run_labelled_protocol(
+            protocol, models, data_dir, work_dir, seeds[0], progress, threads
+        )
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     say(f"{protocol}: building data")
@@ -374,25 +373,13 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def environment(threads: int | None = None) -> dict[str, Any]:
-    import torch
-
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "torch_threads": threads or torch.get_num_threads(),
-    }
-
-
 # --- rendering -------------------------------------------------------------------------------
 
 
 def markdown(result: dict[str, Any]) -> str:
     """The comparison table with notes, as markdown."""
-    if result.get("kind") == "categories":
-        return category_markdown(result)
+    if result.get("kind") in ("categories", "labelled"):
+        return labelled_markdown(result)
     protocol_a = result["protocol"] == "hdfs-a"
     hdfs = result["protocol"] in HDFS_PROTOCOLS
     several = len(result.get("seeds", [result["seed"]])) > 1

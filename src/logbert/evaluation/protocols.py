@@ -39,6 +39,16 @@ whose `train` holds labelled sessions of every class, not normal ones only:
   categories (`labels`); train on every window (normal and anomalous) that starts in the first
   60% of the time span, test on the rest (categories only the test part has are counted by the
   metrics, not dropped).
+- **HDFS-TIME** (binary, chronological): B's parsed and sessionized 2% sample (the same cache),
+  cut by the log's time span (first block start to last block end): blocks that start before
+  60% of it train (both labels), those that start in [60%, 70%) are the validation part the
+  thresholds are calibrated on (`validation`, passed explicitly, not a random holdout), those
+  that start at or after 70% test. Open blocks (still running when the log ends) stay in the
+  test set, marked open at scoring as in B. `templates` carries the parse run's template set
+  for detectors that read template text.
+- **HDFS-RANDOM** (binary): HDFS-TIME's blocks in the same proportions (60% train, 10%
+  validation, 30% test), split at random, seeded and stratified by label: the setting published
+  supervised results use. Set beside HDFS-TIME, it shows what the split by time costs.
 
 A, B and BGL-2K go through the library functions behind `logbert parse` and `logbert
 sessionize`, so they behave exactly as a user's run; their outputs are cached in `work_dir`
@@ -49,7 +59,9 @@ sessionize`, so they behave exactly as a user's run; their outputs are cached in
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +70,12 @@ from sklearn.model_selection import train_test_split
 from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
+from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.sessions.io import (
     ANOMALY,
     NORMAL,
     Session,
+    read_file_metadata,
     read_sessions,
     session_categories,
     write_sessions,
@@ -87,22 +101,35 @@ BGL_2K_RAW = "loghub2_2k_corrected/BGL/BGL_2k.log"
 BGL_2K_WINDOW = "5m"
 BGL_2K_TRAIN_FRACTION = 0.6
 ADFA_TYPES_TEST_FRACTION = 0.5
+HDFS_TIME_CUTS = (0.6, 0.7)  # train < 60% of the time span <= validation < 70% <= test
 
 
 @dataclass
 class ProtocolData:
-    """Train (normal) and test (labelled) sessions of one protocol."""
+    """Train (normal, or labelled for the labelled protocols) and test (labelled) sessions of
+    one protocol; `validation`: the sessions thresholds are calibrated on when the protocol
+    fixes them (None: a seeded holdout of `train`); `templates`: the parse run's template set
+    (id -> text) when the keys come from one."""
 
     name: str
     description: str
     train: list[Session]
     test: list[Session]
     info: dict[str, Any] = field(default_factory=dict)
+    validation: list[Session] | None = None
+    templates: dict[str, str] | None = None
 
 
 def build_protocol(name: str, data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
-    """Protocol "A", "B", "ADFA" or "BGL-2K" by name."""
-    builders = {"A": protocol_a, "B": protocol_b, "ADFA": protocol_adfa, "BGL-2K": protocol_bgl_2k}
+    """Protocol "A", "B", "ADFA", "BGL-2K" or "HDFS-TIME" by name."""
+    builders = {
+        "A": protocol_a,
+        "B": protocol_b,
+        "ADFA": protocol_adfa,
+        "BGL-2K": protocol_bgl_2k,
+        "HDFS-TIME": protocol_hdfs_time,
+        "HDFS-RANDOM": protocol_hdfs_random,
+    }
     if name.upper() not in builders:
         raise LogbertError(f"unknown protocol {name!r}; valid: {', '.join(builders)}")
     return builders[name.upper()](data_dir, work_dir)
@@ -144,6 +171,92 @@ def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
         test=second,
         info=info,
     )
+
+
+def protocol_hdfs_time(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
+    """B's sessions cut at 60% and 70% of the time span: train (both labels), validation,
+    test; see the module doc."""
+    sessions, templates = _hdfs_blocks(Path(data_dir), Path(work_dir))
+    (train, validation, test), cuts = split_chronologically(sessions, HDFS_TIME_CUTS)
+    info = _hdfs_labelled_info(sessions, train, validation, test, templates)
+    info.update(
+        cuts=list(HDFS_TIME_CUTS),
+        cut_times=[c.isoformat() for c in cuts],
+        log_start=min(s.start for s in sessions).isoformat(),
+        log_end=max(s.end or s.start for s in sessions).isoformat(),
+    )
+    return ProtocolData(
+        name="HDFS-TIME",
+        description="raw HDFS 2% sample parsed by our miner; blocks by start time: train the "
+        f"first {HDFS_TIME_CUTS[0]:.0%} of the time span (both labels), calibrate on the next "
+        f"{HDFS_TIME_CUTS[1] - HDFS_TIME_CUTS[0]:.0%}, test the rest",
+        train=train,
+        test=test,
+        info=info,
+        validation=validation,
+        templates=templates,
+    )
+
+
+def protocol_hdfs_random(data_dir: str | Path, work_dir: str | Path, seed: int = 0) -> ProtocolData:
+    """HDFS-TIME's blocks and proportions, split at random instead of by time (the setting of
+    published supervised results): seeded, stratified by label."""
+    sessions, templates = _hdfs_blocks(Path(data_dir), Path(work_dir))
+    labels = [s.label for s in sessions]
+    index = list(range(len(sessions)))
+    train_fraction, validation_end = HDFS_TIME_CUTS
+    rest, train_index = train_test_split(
+        index, test_size=train_fraction, stratify=labels, random_state=seed
+    )
+    test_index, validation_index = train_test_split(
+        rest,
+        test_size=(validation_end - train_fraction) / (1 - train_fraction),
+        stratify=[labels[i] for i in rest],
+        random_state=seed,
+    )
+    train, validation, test = (
+        [sessions[i] for i in sorted(part)] for part in (train_index, validation_index, test_index)
+    )
+    info = _hdfs_labelled_info(sessions, train, validation, test, templates)
+    info.update(seed=seed, fractions=[train_fraction, validation_end - train_fraction])
+    return ProtocolData(
+        name="HDFS-RANDOM",
+        description="raw HDFS 2% sample parsed by our miner; blocks split at random (seeded, "
+        f"stratified by label): {train_fraction:.0%} train (both labels), "
+        f"{validation_end - train_fraction:.0%} calibrate, {1 - validation_end:.0%} test",
+        train=train,
+        test=test,
+        info=info,
+        validation=validation,
+        templates=templates,
+    )
+
+
+def _hdfs_blocks(data_dir: Path, work_dir: Path) -> tuple[list[Session], dict[str, str] | None]:
+    """B's labelled blocks (the same cache) and the parse run's template set."""
+    sessions = _labelled(_parse_and_sessionize(data_dir, work_dir / "protocol_b", None))
+    raw = read_file_metadata(work_dir / "protocol_b" / "sessions.parquet").get(TEMPLATE_SET_KEY)
+    templates = json.loads(raw).get("templates") if raw else None
+    return sessions, templates
+
+
+def _hdfs_labelled_info(
+    sessions: list[Session],
+    train: list[Session],
+    validation: list[Session],
+    test: list[Session],
+    templates: dict[str, str] | None,
+) -> dict[str, Any]:
+    info = _counts(train, test)
+    info.update(
+        target="binary",
+        n_sessions=len(sessions),
+        n_train_anomalies=sum(s.label == ANOMALY for s in train),
+        n_validation=len(validation),
+        n_validation_anomalies=sum(s.label == ANOMALY for s in validation),
+        n_templates=len(templates or {}),
+    )
+    return info
 
 
 def protocol_adfa(data_dir: str | Path, work_dir: str | Path | None = None) -> ProtocolData:
@@ -332,14 +445,33 @@ def split_by_time(
 ) -> tuple[list[Session], list[Session], Any]:
     """Sessions whose first line falls before / after `fraction` of the whole time span
     (0.5: the midpoint, protocol B)."""
+    (first, second), (midpoint,) = split_chronologically(sessions, (fraction,))
+    return first, second, midpoint
+
+
+def split_chronologically(
+    sessions: list[Session], cuts: tuple[float, ...]
+) -> tuple[list[list[Session]], list[datetime]]:
+    """Sessions in len(cuts) + 1 parts by start time, and the cut times.
+
+    The time span runs from the first session start to the last session end (a session
+    without an end counts by its start); cut k sits at `cuts[k]` of it, and a session belongs
+    to the part its start falls in (a start equal to a cut goes to the later part). Input
+    order is kept inside each part; open sessions are not treated apart (they are sessions
+    like the others, usually the latest).
+    """
+    if any(not 0 < c < 1 for c in cuts) or list(cuts) != sorted(set(cuts)):
+        raise LogbertError(f"time cuts must increase strictly within (0, 1), got {cuts}")
     starts = [s.start for s in sessions if s.start is not None]
     ends = [s.end or s.start for s in sessions if s.start is not None]
-    if len(starts) != len(sessions):
+    if len(starts) != len(sessions) or not sessions:
         raise LogbertError("a time split needs session start times; sessionize gave none")
-    midpoint = min(starts) + (max(ends) - min(starts)) * fraction
-    first = [s for s in sessions if s.start < midpoint]
-    second = [s for s in sessions if s.start >= midpoint]
-    return first, second, midpoint
+    first, span = min(starts), max(ends) - min(starts)
+    times = [first + span * c for c in cuts]
+    parts: list[list[Session]] = [[] for _ in range(len(cuts) + 1)]
+    for session in sessions:
+        parts[sum(session.start >= t for t in times)].append(session)
+    return parts, times
 
 
 def _parse_and_sessionize(data_dir: Path, out: Path, templates: Path | None) -> list[Session]:

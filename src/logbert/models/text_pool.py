@@ -12,7 +12,8 @@ The mean weighs each template by its count: with linearly independent template e
 holds the session's normalised count vector, so the head can learn what count-vector
 classifiers learn, while a template never seen in training lands near similar known ones
 instead of in a column no model has weights for. The order of the events is not used. Only an
-MLP head (`hidden_size` ReLU units, 2 logits) is trained, on one torch thread (its matrices are
+MLP head (`hidden_size` ReLU units; 2 logits, or one per class for a category target) is
+trained, on one torch thread (its matrices are
 small: on the busy 2-core machine two threads made 100 epochs take 549 s instead of 32 s).
 
 Inputs are centred per dimension and scaled per BLOCK (the mean block, the max block, the
@@ -40,18 +41,22 @@ from logbert.models.runtime import torch_threads
 POOL_DEFAULTS = (100, 1e-3, 64)
 N_FEATURES = 2 * EMBEDDING_DIM + 1
 WHO = "text-classifier"
+# (logits, targets) -> one loss per row
+RowLoss = Callable[[Any, Any], Any]
 
 
 class TemplatePool:
     """Template-embedding cache, session features and the trained head (see the module doc)."""
 
-    def __init__(self, hidden_size: int, model_path: str | None, seed: int) -> None:
+    def __init__(
+        self, hidden_size: int, model_path: str | None, seed: int, n_outputs: int = 2
+    ) -> None:
         import torch
 
         self.model_path = model_path
         self.embedding: dict[str, np.ndarray] = {}  # template text -> its MiniLM embedding
         torch.manual_seed(seed)  # the head's initial weights
-        self.head = _head_class()(N_FEATURES, hidden_size)
+        self.head = _head_class()(N_FEATURES, hidden_size, n_outputs)
 
     # --- features ---------------------------------------------------------------------------
 
@@ -91,24 +96,34 @@ class TemplatePool:
         learning_rate: float,
         batch_size: int,
         seed: int,
+        loss: RowLoss | None = None,
     ) -> tuple[list[float], int]:
-        """Train the head (weighted cross-entropy, AdamW); (loss per epoch, steps)."""
+        """Train the head (AdamW; sample-weighted `loss`, default cross-entropy on class
+        indexes, see `weighted_epoch`); (loss per epoch, steps)."""
         import torch
 
         x = torch.as_tensor(features, dtype=torch.float32)
         self.head.mean.copy_(x.mean(dim=0))
         self.head.scale.copy_(block_scale(x - self.head.mean))
-        y = torch.as_tensor(targets, dtype=torch.long)
+        y = torch.as_tensor(targets)  # class indexes (int64) or an indicator matrix (float)
         w = torch.as_tensor(weights, dtype=torch.float32)
         optimizer = torch.optim.AdamW(self.head.parameters(), lr=learning_rate)
         self.head.train()
         with torch_threads(1):
-            history, step = self._epochs(x, y, w, optimizer, epochs, batch_size, seed)
+            history, step = self._epochs(x, y, w, optimizer, epochs, batch_size, seed, loss)
         self.head.eval()
         return history, step
 
     def _epochs(
-        self, x: Any, y: Any, w: Any, optimizer: Any, epochs: int, batch_size: int, seed: int
+        self,
+        x: Any,
+        y: Any,
+        w: Any,
+        optimizer: Any,
+        epochs: int,
+        batch_size: int,
+        seed: int,
+        loss: RowLoss | None,
     ) -> tuple[list[float], int]:
         import torch
 
@@ -117,19 +132,19 @@ class TemplatePool:
         for epoch in range(epochs):
             generator = torch.Generator().manual_seed(seed * 7919 + epoch)
             order = torch.randperm(len(x), generator=generator)
-            loss, step = weighted_epoch(
-                lambda rows: self.head(x[rows]), y, w, optimizer, order, batch_size, step
-            )
-            history.append(loss)
+            mean_loss, step = weighted_epoch(
+                lambda rows: self.head(x[rows]), y, w, optimizer, order, batch_size, step,
+                loss=loss,
+            )  # fmt: skip
+            history.append(mean_loss)
         return history, step
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """P(anomaly) per row of features."""
+    def logits(self, features: np.ndarray) -> Any:
+        """The head's logits (a float32 tensor, no gradient) per row of features."""
         import torch
 
         with torch.inference_mode(), torch_threads(1):
-            logits = self.head(torch.as_tensor(features, dtype=torch.float32))
-            return torch.softmax(logits, dim=-1)[:, 1].double().numpy()
+            return self.head(torch.as_tensor(features, dtype=torch.float32))
 
     # --- state ------------------------------------------------------------------------------
 
@@ -181,18 +196,18 @@ def _head_class() -> type:
     import torch
 
     class Head(torch.nn.Module):
-        """Centre and scale (`block_scale`; saved as buffers), one ReLU layer, 2 logits."""
+        """Centre and scale (`block_scale`; saved as buffers), one ReLU layer, `n_out` logits."""
 
-        def __init__(self, n_in: int, hidden: int) -> None:
+        def __init__(self, n_in: int, hidden: int, n_out: int = 2) -> None:
             super().__init__()
             self.register_buffer("mean", torch.zeros(n_in))
             self.register_buffer("scale", torch.ones(n_in))
             if hidden:
                 self.net = torch.nn.Sequential(
-                    torch.nn.Linear(n_in, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 2)
+                    torch.nn.Linear(n_in, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, n_out)
                 )
             else:  # hidden_size 0: a linear head (logistic regression on the features)
-                self.net = torch.nn.Linear(n_in, 2)
+                self.net = torch.nn.Linear(n_in, n_out)
 
         def forward(self, x: Any) -> Any:
             return self.net((x - self.mean) / self.scale)
@@ -209,23 +224,48 @@ def weighted_epoch(
     batch_size: int,
     step: int = 0,
     before_step: Callable[[int], Any] | None = None,
+    loss: RowLoss | None = None,
 ) -> tuple[float, int]:
-    """One epoch of sample-weighted cross-entropy over the rows of `order`, `batch_size` at a
-    time (`logits_of(rows)` gives their logits; `before_step(step)` runs before each forward
-    pass, e.g. to seed dropout). Returns the epoch's mean loss (6 decimals) and the step count
-    after it. Shared by the template-pool head and the session-text classifier."""
-    import torch
+    """One epoch of a sample-weighted loss over the rows of `order`, `batch_size` at a time
+    (`logits_of(rows)` gives their logits; `before_step(step)` runs before each forward pass,
+    e.g. to seed dropout). `loss(logits, targets)` gives one loss per row (None: cross-entropy
+    on class indexes; a multi-label target passes `multilabel_loss`). Returns the epoch's mean
+    loss (6 decimals) and the step count after it. Shared by the template-pool head and the
+    session-text classifier."""
 
+    row_loss = loss or _cross_entropy
     total = 0.0
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         if before_step is not None:
             before_step(step)
-        losses = torch.nn.functional.cross_entropy(logits_of(rows), targets[rows], reduction="none")
-        loss = (losses * weights[rows]).sum() / rows.numel()
+        losses = row_loss(logits_of(rows), targets[rows])
+        loss_value = (losses * weights[rows]).sum() / rows.numel()
         optimizer.zero_grad()
-        loss.backward()
+        loss_value.backward()
         optimizer.step()
-        total += float(loss.detach()) * rows.numel()
+        total += float(loss_value.detach()) * rows.numel()
         step += 1
     return round(total / len(order), 6), step
+
+
+def _cross_entropy(logits: Any, targets: Any) -> Any:
+    """Per-row softmax cross-entropy on class indexes (binary and multi-class targets)."""
+    import torch
+
+    return torch.nn.functional.cross_entropy(logits, targets, reduction="none")
+
+
+def multilabel_loss(pos_weight: np.ndarray | None) -> RowLoss:
+    """Per-row `BCEWithLogitsLoss` (one sigmoid output per class, indicator targets), averaged
+    over the classes; `pos_weight` (one per class, or None) multiplies each class's positive
+    term."""
+    import torch
+
+    weight = None if pos_weight is None else torch.as_tensor(pos_weight, dtype=torch.float32)
+    bce = torch.nn.BCEWithLogitsLoss(pos_weight=weight, reduction="none")
+
+    def row_loss(logits: Any, targets: Any) -> Any:
+        return bce(logits, targets.to(logits.dtype)).mean(dim=1)
+
+    return row_loss

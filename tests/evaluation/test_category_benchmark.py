@@ -8,7 +8,7 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.evaluation.benchmark import markdown, resolve_models, resolve_protocols, run_protocol
-from logbert.evaluation.category_benchmark import SUPERVISED, run_category_protocol
+from logbert.evaluation.category_benchmark import SUPERVISED, run_labelled_protocol
 from logbert.evaluation.protocols import protocol_adfa_types, protocol_bgl_2k_categories
 
 
@@ -49,7 +49,7 @@ def test_bgl_2k_categories_trains_on_labelled_windows_and_reports_categories(dat
     assert data.info["target"] == "multilabel" and data.info["n_train_anomalies"] > 0
     assert any(s.categories for s in data.train)
     assert data.info["classes"]["KERNDTLB"]["train"] > 0
-    result = run_category_protocol(
+    result = run_labelled_protocol(
         "bgl-2k-categories", ["decision-tree", "new-event"], data_dir, tmp_path
     )
     tree, reference = result["rows"]

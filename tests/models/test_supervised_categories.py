@@ -8,8 +8,8 @@ import pytest
 from sklearn.base import clone
 
 from logbert.errors import LogbertError
+from logbert.models.categories import calibrated
 from logbert.models.registry import detector_class, load_detector
-from logbert.models.supervised import calibrated
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session
 

@@ -80,7 +80,6 @@ LABELLED_PROTOCOLS: dict[str, tuple[str, str]] = {
     "hdfs-time": ("binary", "logbert"),
     "hdfs-random": ("binary", "logbert"),
 }
-CATEGORY_PROTOCOLS = {k: v for k, v in LABELLED_PROTOCOLS.items() if v[0] != "binary"}
 SUPERVISED = ("decision-tree", "knn", "logistic-regression", "random-forest", "text-classifier")
 VALIDATION_FRACTION = 0.1
 
@@ -106,9 +105,6 @@ def build_labelled_protocol(
     raise LogbertError(
         f"unknown labelled protocol {protocol!r}; valid: {', '.join(LABELLED_PROTOCOLS)}"
     )
-
-
-build_category_protocol = build_labelled_protocol
 
 
 def false_alarms_per_10k(metrics: dict[str, Any]) -> float | None:
@@ -237,9 +233,6 @@ def evaluate_labelled_detector(
     return row
 
 
-evaluate_category_detector = evaluate_labelled_detector
-
-
 def run_labelled_protocol(
     protocol: str,
     models: Sequence[str] | None,
@@ -293,9 +286,6 @@ def run_labelled_protocol(
     }
 
 
-run_category_protocol = run_labelled_protocol
-
-
 def labelled_markdown(result: dict[str, Any]) -> str:
     """The table and its notes, as markdown (binary or category target)."""
     if result.get("target") == "binary":
@@ -309,32 +299,17 @@ def binary_markdown(result: dict[str, Any]) -> str:
         "detector", "P", "R", "F1", "ROC-AUC", "PR-AUC", "false alarms",
         "false alarms / 10k normal", "train s", "sessions/s",
     ]  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    cells = []
     for row in result["rows"]:
         m = row["metrics"]
-        name = row["model"] + ("" if row["supervised"] else " (unsupervised reference)")
         per_10k = row["false_alarms_per_10k"]
-        cells = [
-            name, _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]), _num(m.get("roc_auc")),
-            _num(m.get("pr_auc")), f"{row['false_alarms']:,}",
+        cells.append([
+            _row_name(row), _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
+            _num(m.get("roc_auc")), _num(m.get("pr_auc")), f"{row['false_alarms']:,}",
             "—" if per_10k is None else f"{per_10k:,.1f}", f"{row['train_seconds']:.2f}",
             f"{row['sessions_per_second']:,.0f}",
-        ]  # fmt: skip
-        lines.append("| " + " | ".join(cells) + " |")
-    for name, message in result["errors"].items():
-        lines.append(f"| {name} | failed: {message} |")
-    return (
-        "\n".join(
-            [
-                f"### {result['protocol']}: {result['description']}",
-                "",
-                *lines,
-                "",
-                *binary_notes(result),
-            ]
-        )
-        + "\n"
-    )
+        ])  # fmt: skip
+    return _section(result, header, cells, binary_notes(result))
 
 
 def binary_notes(result: dict[str, Any]) -> list[str]:
@@ -382,33 +357,38 @@ def category_markdown(result: dict[str, Any]) -> str:
         "detector", "binary P", "binary R", "binary F1", "macro F1", "micro F1", "exact match",
         "partial score", "train s", "sessions/s",
     ]  # fmt: skip
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    cells = []
     for row in result["rows"]:
         m, c = row["metrics"], row["categories"] or {}
-        name = row["model"] + ("" if row["supervised"] else " (unsupervised reference)")
-        cells = [
-            name, _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
+        cells.append([
+            _row_name(row), _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]),
             _pct(c.get("macro_f1")), _pct(c.get("micro_f1")), _pct(c.get("exact_match_ratio")),
             _pct(c.get("partial_score")), f"{row['train_seconds']:.2f}",
             f"{row['sessions_per_second']:,.0f}",
-        ]  # fmt: skip
-        lines.append("| " + " | ".join(cells) + " |")
-    for name, message in result["errors"].items():
-        lines.append(f"| {name} | failed: {message} |")
-    per_class = _per_class_lines(result)
-    return (
-        "\n".join(
-            [
-                f"### {result['protocol']}: {result['description']}",
-                "",
-                *lines,
-                "",
-                *per_class,
-                *category_notes(result),
-            ]  # fmt: skip
-        )
-        + "\n"
-    )
+        ])  # fmt: skip
+    return _section(result, header, cells, [*_per_class_lines(result), *category_notes(result)])
+
+
+def _row_name(row: dict[str, Any]) -> str:
+    return row["model"] + ("" if row["supervised"] else " (unsupervised reference)")
+
+
+def _section(
+    result: dict[str, Any], header: list[str], cells: list[list[str]], after: list[str]
+) -> str:
+    """A protocol's markdown: its title, the table (one row per detector, then the failed
+    ones), a blank line and `after` (per-class tables, notes)."""
+    lines = [
+        f"### {result['protocol']}: {result['description']}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in cells),
+        *(f"| {name} | failed: {message} |" for name, message in result["errors"].items()),
+        "",
+        *after,
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _per_class_lines(result: dict[str, Any]) -> list[str]:

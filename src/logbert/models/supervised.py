@@ -63,7 +63,6 @@ from logbert.errors import LogbertError
 from logbert.models.categories import (
     BINARY_CLASSES,
     anomaly_scores,
-    calibrated,  # noqa: F401 (imported from here by callers and tests)
     category_names,
     class_counts,
     class_names,

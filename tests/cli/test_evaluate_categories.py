@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pyarrow.parquet as pq
 import pytest
@@ -146,3 +147,12 @@ def test_a_labels_list_of_an_unknown_shape_fails_naming_the_session(tmp_path):
     assert result.exit_code != 0
     assert "bad.jsonl:2: 'labels' must be a list" in user_error(result)
     assert "session 'w9'" in user_error(result)
+
+
+def test_calibrate_says_the_category_thresholds_stay(trained, tmp_path):
+    root, model = trained
+    copy = tmp_path / "model"
+    shutil.copytree(model, copy)
+    result = invoke("calibrate", copy, root / "test.parquet")
+    assert result.exit_code == 0, result.output
+    assert "the 2 per-category thresholds stay as training set them" in result.output

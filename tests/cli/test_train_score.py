@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from logbert.cli.main import app
 from logbert.errors import LogbertError
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 from logbert.sessions.io import Session, write_sessions
 
 TINY = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 12, "batch_size": 32, "lr": 0.005}
@@ -273,6 +274,15 @@ def test_split_then_warn_when_evaluating_on_training_sessions(tmp_path):
     assert record["overlaps_training"] and record["in_training"] + record["in_validation"] == 54
     calibrated = invoke("calibrate", model, parts / "train.parquet", "--rule", "best-f1")
     assert "trained on" in calibrated.output
+    # the split's validation part as the validation file: every training session is fitted
+    given = tmp_path / "given"
+    result = invoke("train", parts / "train.parquet", "-o", given, "--model", "iqr",
+                    "--validation", parts / "validation.parquet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Training iqr on 54 normal sessions (9 validation sessions from" in result.output
+    own = invoke("evaluate", given, parts / "validation.parquet", "-o", tmp_path / "e3.json")
+    record = json.loads((tmp_path / "e3.json").read_text())["training_overlap"]
+    assert record["in_training"] == 0 and record["in_validation"] == 9
 
 
 def test_split_bad_input(tmp_path):
@@ -328,3 +338,38 @@ def test_a_supervised_detector_may_train_with_a_labelled_rule(tmp_path):
     refused = invoke("train", path, "-o", tmp_path / "m2", "--model", "ecvc",
                      "--threshold-rule", "best-f1")  # fmt: skip
     assert "ecvc is trained and validated on normal sessions only" in user_error(refused)
+
+
+def test_train_with_a_validation_file_fits_every_training_session(tmp_path):
+    meta = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "A <*>", 2: "B"}, "logbert"))}
+    train = [Session(f"t{i}", [1, 2, 1, 2][: 2 + i % 3], "normal") for i in range(12)]
+    later = [Session(f"v{i}", [1, 2, 2], "normal") for i in range(4)]
+    write_sessions(train, tmp_path / "train.parquet", metadata=meta)
+    write_sessions(later, tmp_path / "later.parquet", metadata=meta)
+    model = tmp_path / "model"
+    result = invoke("train", tmp_path / "train.parquet", "--model", "length", "--output", model,
+                    "--validation", tmp_path / "later.parquet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Training length on 12 normal sessions (4 validation sessions from" in result.output
+    record = json.loads((model / "pipeline.json").read_text())["training"]
+    assert record["validation_source"].endswith("later.parquet") and record["n_validation"] == 4
+    threshold = json.loads((model / "threshold.json").read_text())
+    assert threshold["source"].startswith("validation sessions of ")
+
+
+def test_train_refuses_a_validation_file_it_cannot_use(tmp_path):
+    ours = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "A <*>", 2: "B"}, "logbert"))}
+    theirs = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "Other", 2: "B"}, "logbert"))}
+    sessions = [Session(f"t{i}", [1, 2], "normal") for i in range(12)]
+    write_sessions(sessions, tmp_path / "train.parquet", metadata=ours)
+    write_sessions(sessions[:4], tmp_path / "same.parquet", metadata=ours)
+    write_sessions([Session("v", [1, 2], "normal")], tmp_path / "other.parquet", metadata=theirs)
+    base = ("train", tmp_path / "train.parquet", "--model", "length", "--output", tmp_path / "m")
+    message = user_error(invoke(*base, "--validation", tmp_path / "other.parquet"))
+    assert "was parsed in another run than the training sessions" in message
+    message = user_error(invoke(*base, "--validation", tmp_path / "same.parquet"))
+    assert "4 of its 4 sessions are also training sessions (e.g. t0)" in message
+    message = user_error(invoke(*base, "--validation", tmp_path / "missing.parquet"))
+    assert "sessions file not found" in message
+    message = user_error(invoke(*base, "--logs", "--validation", tmp_path / "same.parquet"))
+    assert "--validation takes a sessions file" in message

@@ -168,7 +168,7 @@ def test_explicit_validation_sessions_calibrate_every_row(monkeypatch, tmp_path)
     for row in (tree, knn):
         assert row["supervised"] and row["threshold"]["rule"] == "best-f1"
         assert row["threshold"]["n_sessions"] == 20 and row["threshold"]["n_anomalies"] == 4
-        assert "validation sessions (20, 4 anomalous)" in row["threshold"]["source"]
+        assert "of HDFS-TIME's validation part (20 sessions" in row["threshold"]["source"]
         assert row["training"]["n_sessions"] == 60  # every training session fitted
         assert row["metrics"]["f1"] == 1.0 and row["false_alarms"] == 0
         assert row["false_alarms_per_10k"] == 0.0 and row["categories"] is None

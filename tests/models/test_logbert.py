@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 import yaml
 
 from logbert.errors import LogbertError
@@ -73,7 +74,7 @@ def test_default_training_tolerates_neighbour_swaps_not_far_moves():
 def test_long_sessions_train_on_drawn_windows_short_ones_on_all():
     long_normal = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)
     sessions = NORMAL[:20] + NORMAL[-5:] + long_normal
-    params = {**TINY, "epochs": 2, "dedup": True, "swap_copies": 1}
+    params = {**TINY, "epochs": 2, "dedup": True, "long_swap_copies": 1}
     model = LogBERT(**params, long_windows=1).fit(sessions)
     info = model.training_info_
     # distinct: the two short ones and the long one; each plus one jittered copy
@@ -90,7 +91,7 @@ LONG = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)
 
 def test_long_sessions_train_within_a_step_budget_and_their_own_batch_size():
     sessions = NORMAL[:20] + LONG
-    params = {**TINY, "epochs": 50, "batch_size": 32, "patience": 50, "swap_copies": 0}
+    params = {**TINY, "epochs": 50, "batch_size": 32, "patience": 50, "long_swap_copies": 0}
     model = LogBERT(**params, long_windows=1, long_batch_size=2, long_max_steps=7).fit(
         sessions, validation=NORMAL[:3] + LONG[:2]
     )
@@ -105,8 +106,22 @@ def test_long_sessions_train_within_a_step_budget_and_their_own_batch_size():
     assert unlimited.training_info_["steps"] == 2 * 2  # 24 rows: 2 batches of 16, 2 epochs
 
 
+def test_long_sessions_train_with_their_own_dropout_mask_ratio_and_swapped_copies():
+    sessions = NORMAL[:20] + LONG
+    params = {**TINY, "epochs": 1, "dedup": False, "swap_copies": 0, "dropout": 0.3}
+    model = LogBERT(**params, long_swap_copies=1, long_dropout=0.0, long_windows=0).fit(sessions)
+    # the long settings: one swapped copy of every session (2 x (20 + 4 x 3) windows), no dropout
+    assert model.training_info_["n_train_windows"] == 2 * (20 + 4 * 3)
+    rates = {m.p for m in model.model_.modules() if isinstance(m, torch.nn.Dropout)}
+    assert rates == {0.0}
+    short = LogBERT(**params, long_swap_copies=1, long_dropout=0.0).fit(NORMAL[:20])
+    assert short.training_info_["n_train_windows"] == 20
+    assert {m.p for m in short.model_.modules() if isinstance(m, torch.nn.Dropout)} == {0.3}
+
+
 def test_short_sessions_ignore_every_long_session_setting():
-    a = LogBERT(**{**TINY, "epochs": 2}, long_windows=1, long_batch_size=2, long_max_steps=1)
+    a = LogBERT(**{**TINY, "epochs": 2}, long_windows=1, long_batch_size=2, long_max_steps=1,
+                long_dropout=0.0, long_mask_ratio=0.5, long_swap_copies=0)  # fmt: skip
     a.fit(NORMAL, validation=NORMAL[:5])
     b = LogBERT(**{**TINY, "epochs": 2}, long_windows=0, long_batch_size=0, long_max_steps=0)
     b.fit(NORMAL, validation=NORMAL[:5])
@@ -189,9 +204,12 @@ def test_bad_parameters_fail_at_fit_and_untrained_use():
         LogBERT(max_len=2).fit(NORMAL)
     with pytest.raises(LogbertError, match="divisible by heads"):
         LogBERT(hidden=10, heads=4).fit(NORMAL)
-    for name in ("long_batch_size", "long_max_steps"):
+    for name in ("long_batch_size", "long_max_steps", "long_swap_copies"):
         with pytest.raises(LogbertError, match=f"{name} to be an integer >= 0"):
             LogBERT(**{name: -1}).fit(NORMAL)
+    for bad in ({"long_dropout": 1.0}, {"long_mask_ratio": 0.0}, {"long_mask_ratio": 1.0}):
+        with pytest.raises(LogbertError, match="0 <= long_dropout < 1 and 0 < long_mask_ratio"):
+            LogBERT(**bad).fit(NORMAL)
     with pytest.raises(LogbertError, match="not trained"):
         LogBERT().decision_function([[1, 2]])
     with pytest.raises(LogbertError, match="no training sessions"):

@@ -20,6 +20,7 @@ from logbert.cli.inputs import (
     TrainingOverlap,
     load_pipeline,
     read_all,
+    say,
 )
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
@@ -71,3 +72,10 @@ def command(
         f"Threshold {threshold.value:.6g} on {threshold.score} by {threshold.rule} from {where}; "
         f"wrote {path}{kept}"
     )
+    classes = pipeline.detector_.training_info_.get("class_thresholds")
+    if getattr(pipeline.detector_, "target", "binary") == "multilabel" and classes:
+        say(
+            f"note: this sets the anomaly threshold only; the {len(classes)} per-category "
+            "thresholds stay as training set them (`logbert train --validation FILE` "
+            "calibrates them on that file)"
+        )

@@ -1,9 +1,10 @@
 """`logbert train`: fit a pipeline bundle on normal sessions, from a sessions file or raw logs.
 
-Labelled anomalies are left out (and counted); a seeded share of the normal sessions is held
-out as validation data for early stopping and for the threshold, so the saved model directory
-is ready to score. With `--logs`, the raw files are parsed and sessionized in the same run and
-the parser state and session settings are saved with the model, which then reads raw lines.
+Labelled anomalies are left out (and counted); a seeded share of the normal sessions is held out
+as validation data for early stopping and for the threshold (or, with `--validation FILE`, the
+sessions of that file), so the saved model directory is ready to score. With `--logs`, the raw
+files are parsed and sessionized in the same run and the parser state and session settings are
+saved with the model, which then reads raw lines.
 Every argument is checked before training starts.
 """
 
@@ -30,6 +31,7 @@ from logbert.errors import LogbertError
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
+from logbert.parsing.templates import template_conflicts
 from logbert.pipeline import Pipeline
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
@@ -110,6 +112,13 @@ def command(
     validation_split: float = typer.Option(
         0.1, "--validation-split", help="Share of normal sessions held out for validation."
     ),
+    validation: Path | None = typer.Option(
+        None,
+        "--validation",
+        help="A sessions file of validation sessions (e.g. the later part from `logbert "
+        "split`): early stopping and the threshold use it, and every training session is "
+        "fitted (instead of holding out --validation-split).",
+    ),
     calibration: str = typer.Option(
         "auto",
         "--calibration",
@@ -134,6 +143,11 @@ def command(
         )
     if not 0 <= validation_split < 1:
         raise LogbertError("--validation-split must be in [0, 1)")
+    if validation is not None and (logs or text):
+        raise LogbertError(
+            "--validation takes a sessions file and works with a sessions file as input; "
+            "sessionize the raw logs first (`logbert sessionize`, then `logbert split`)"
+        )
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or more")
     params = _params(cls, config, epochs, seed)
@@ -220,10 +234,16 @@ def command(
                 log=say,
             )
         else:
+            template_set = template_set_of(path)
+            held_out = None
+            if validation is not None:
+                held_out, template_set = _validation_input(validation, input_format, template_set)
             pipeline.fit(
                 read_sessions(path, input_format),
+                validation=held_out,
                 source=str(path),
-                template_set=template_set_of(path),
+                validation_source=str(validation) if validation is not None else "",
+                template_set=template_set,
                 fit_options=fit_options,
                 log=say,
             )
@@ -237,6 +257,27 @@ def command(
         f"Trained in {seconds:.1f}s; threshold {threshold.value:.6g} on {threshold.score} "
         f"({threshold.rule}); model saved to {output}"
     )
+
+
+def _validation_input(
+    path: Path, input_format: str | None, template_set: dict | None
+) -> tuple[list, dict | None]:
+    """The sessions of a --validation file and the template set of both files; refused when
+    its keys come from another parse run than the training file's."""
+    path = sessions_file([str(path)])
+    theirs = {int(k): v for k, v in (template_set_of(path) or {}).items()}
+    ours = {int(k): v for k, v in (template_set or {}).items()}
+    conflicts = template_conflicts(ours, theirs) if ours and theirs else []
+    if conflicts:
+        key = conflicts[0]
+        raise LogbertError(
+            f"--validation {path} was parsed in another run than the training sessions: "
+            f"{len(conflicts)} of their {len(ours)} templates have other ids there (key {key} "
+            f"is {ours[key]!r} in training, {theirs.get(key)!r} there). Parse both with the "
+            "same --state file, or split one sessions file with `logbert split`"
+        )
+    merged = {**theirs, **ours} if ours or theirs else template_set
+    return read_sessions(path, input_format), merged
 
 
 def _params(cls, config: Path | None, epochs: int | None, seed: int) -> dict:

@@ -16,12 +16,10 @@ Where the thresholds are calibrated:
   class;
 - protocols that fix their validation sessions (`ProtocolData.validation`; `hdfs-time`: the
   blocks that start in [60%, 70%) of the log's time span; `hdfs-random`: a seeded stratified
-  10%): `Pipeline` takes no explicit
-  validation sessions, so the bundle is fitted with `validation_split=0` (every training
-  session fitted; no early stopping) and the detector's own rule is then applied to its
-  scores on those sessions (`Detector.calibrate`), marked open against the log's last event:
-  both labels with best-F1 for the supervised detectors, the normal ones for the reference
-  (less those holding keys training never saw, as `Pipeline.fit` leaves them out).
+  10%): given to `Pipeline.fit(validation=...)`, as `logbert train --validation FILE` does
+  (every training session fitted; early stopping and the detector's own rule on them): both
+  labels with best-F1 for the supervised detectors, the normal ones for the reference (less
+  those holding keys training never saw).
 
 The supervised detectors are the four count-vector classifiers and `text-classifier` (its
 default template-pool encoding, reading the parse run's template texts,
@@ -69,7 +67,6 @@ from logbert.evaluation.protocols import (
 from logbert.models.registry import detector_class
 from logbert.models.runtime import torch_threads
 from logbert.pipeline import Pipeline
-from logbert.pipeline.unseen import unseen_key_sessions
 from logbert.sessions.io import ANOMALY, session_categories
 from logbert.sessions.lifecycle import log_end
 
@@ -128,60 +125,34 @@ def train_labelled(
                 f"{name} predicts no categories; category protocols take {', '.join(SUPERVISED)}"
             )
         kwargs["target"] = target
-    explicit = data.validation is not None
-    if explicit and target != "binary":
-        raise LogbertError("explicit validation sessions are only used for a binary target")
-    # explicit: fit every training session; `split` calibration, since `auto` would cross-fit
-    # an unsupervised detector (no validation split) only for the threshold replaced below
-    options: dict[str, Any] = (
-        {"validation_split": 0.0, "calibration": "split"}
-        if explicit
-        else {"validation_split": VALIDATION_FRACTION}
-    )
-    pipeline = Pipeline(cls(**kwargs), seed=seed, **options)
+    pipeline = Pipeline(cls(**kwargs), seed=seed, validation_split=VALIDATION_FRACTION)
     started = time.perf_counter()
-    pipeline.fit(data.train, source=f"{data.name} training sessions", template_set=data.templates)
-    calibration = calibrate_on_validation(pipeline, data) if explicit else {}
-    return pipeline, time.perf_counter() - started, calibration
-
-
-def calibrate_on_validation(pipeline: Pipeline, data: ProtocolData) -> dict[str, Any]:
-    """Re-threshold a fitted bundle with its detector's own rule on `data.validation`:
-    labelled (best-F1) for a supervised detector; for an unsupervised one the normal sessions,
-    less those holding keys the normal training sessions lack (all of them if every one does).
-    Sessions are marked open against the log's last event. Returns what was used."""
-    detector = pipeline.detector_
-    validation = list(data.validation or [])
-    end = protocol_log_end(data)
-    info: dict[str, Any] = {"n_validation": len(validation), "unseen_key_sessions_left_out": 0}
-    if not detector.supervised:
-        validation = [s for s in validation if s.label != ANOMALY]
-        normal_train = [s for s in data.train if s.label != ANOMALY]
-        unseen = unseen_key_sessions(
-            pipeline.batch(normal_train, end), pipeline.batch(validation, end)
-        )
-        if 0 < unseen.n_sessions < len(validation):
-            validation = [s for s, new in zip(validation, unseen.mask, strict=True) if not new]
-            info["unseen_key_sessions_left_out"] = unseen.n_sessions
-    if not validation:
-        raise LogbertError(f"{data.name}: no validation sessions to calibrate on")
-    batch = pipeline.batch(validation, end)
-    labels = batch.labels if detector.supervised else None
-    n_anomalous = int(np.sum(batch.labels == 1)) if detector.supervised else 0
-    detector.calibrate(
-        batch,
-        labels=labels,
-        rule=detector.default_threshold_rule,
-        source=f"{data.name} validation sessions ({len(batch)}, {n_anomalous} anomalous"
-        + (
-            f"; {info['unseen_key_sessions_left_out']} with keys unseen in training left out"
-            if info["unseen_key_sessions_left_out"]
-            else ""
-        )
-        + ")",
+    pipeline.fit(
+        data.train,
+        validation=data.validation,
+        source=f"{data.name} training sessions",
+        validation_source=f"{data.name}'s validation part",
+        template_set=data.templates,
     )
-    info.update(n_calibrated_on=len(batch), n_anomalous=n_anomalous, n_open=batch.n_open)
-    return info
+    return pipeline, time.perf_counter() - started, _calibration_record(pipeline)
+
+
+def _calibration_record(pipeline: Pipeline) -> dict[str, Any]:
+    """Where the threshold came from: the validation sessions given to the bundle (empty
+    when it held out its own split)."""
+    training = pipeline.training_
+    if training.get("validation_source") is None:
+        return {}
+    unseen = training["validation_unseen_keys"]
+    left_out = unseen.get("n_sessions", 0) if not pipeline.detector_.supervised else 0
+    batch = pipeline.validation_batch_
+    return {
+        "n_validation": training["n_validation"],
+        "unseen_key_sessions_left_out": left_out,
+        "n_calibrated_on": len(batch),
+        "n_anomalous": int(np.sum(batch.labels == 1)),
+        "n_open": batch.n_open,
+    }
 
 
 def protocol_log_end(data: ProtocolData) -> datetime | None:
@@ -321,15 +292,15 @@ def binary_notes(result: dict[str, Any]) -> list[str]:
     rules = ", ".join(f"{r['model']} `{r['threshold']['rule']}`" for r in result["rows"])
     out = [
         _split_note(d, cuts, times),
-        "- Supervised detectors learn from every training block (both labels; no random "
-        "holdout: `Pipeline(validation_split=0)`, which takes no explicit validation sessions); "
-        "each threshold is then the detector's own rule on its scores on the validation blocks "
+        "- Every detector learns from every training block (supervised ones from both labels) "
+        "and is given the validation blocks (`Pipeline.fit(validation=...)`, as `logbert train "
+        "--validation FILE`): early stopping and the detector's own rule on its scores there "
         f"({rules}): best-F1 on their labels for the supervised detectors.",
         f"- Unsupervised reference: {result['reference_unsupervised']}, the best F1 among the "
         "unsupervised detectors in the committed benchmarks/results/benchmark_hdfs_b.md (chosen "
         "from those test figures, so flattered if anything); it trains on the normal training "
-        "blocks only (no early-stopping split) and its rule sees the normal validation blocks "
-        "(less those with keys unseen in training).",
+        "blocks only; early stopping and its rule see the normal validation blocks (less those "
+        "with keys unseen in training).",
         f"- Open blocks (started less than a normal block lifetime before the log's last event) "
         f"stay in the test set, marked open at scoring as in hdfs-b: {d.get('n_test_open', '?')} "
         f"of the {d['n_test']} test blocks. Count-vector and text classifiers ignore the mark; "

@@ -106,7 +106,9 @@ class Pipeline:
         self,
         sessions: Sequence[Session],
         *,
+        validation: Sequence[Session] | None = None,
         source: str = "",
+        validation_source: str = "",
         template_set: dict | None = None,
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
@@ -114,34 +116,48 @@ class Pipeline:
         """Train and calibrate; unsupervised detectors learn from the normal sessions only
         (labelled anomalies are left out), supervised ones from both labels.
 
-        A seeded `validation_split` (stratified by label for supervised detectors) is held out
-        for early stopping and for the threshold (`threshold_rule`, default the detector's own
-        rule). For unsupervised detectors, validation sessions holding keys the training split
-        never saw are reported (`log`, and `training_["validation_unseen_keys"]`) and left out
-        of the calibration (see `UnseenKeys`); when none does, nothing changes.
+        The validation sessions serve early stopping and the threshold (`threshold_rule`,
+        default the detector's own rule): `validation` when given (e.g. the period after the
+        training period: every training session is fitted, and sessions of `validation` that
+        share an id with a training session are refused), else a seeded `validation_split`
+        of `sessions` (stratified by label for supervised detectors). For unsupervised
+        detectors, validation sessions holding keys training never saw are reported (`log`,
+        and `training_["validation_unseen_keys"]`) and left out of the calibration (see
+        `UnseenKeys`); when none does, nothing changes.
         """
         say = log or (lambda _line: None)
-        if not 0 <= self.validation_split < 1:
+        if validation is None and not 0 <= self.validation_split < 1:
             raise LogbertError("the validation split must be in [0, 1)")
         supervised = self.detector.supervised
         kept = _training_sessions(sessions, supervised, source or "the training data")
-        calibration = resolve_calibration(
-            self.calibration, self.detector, len(kept), self.validation_split, self.folds
-        )
+        held_out: list[Session] = []
+        if validation is not None:
+            held_out = _validation_sessions(
+                validation, kept, supervised, validation_source or "the validation data"
+            )
+        calibration = self._resolve_calibration(len(kept), validation is not None)
         if calibration == "cross-fit":  # refused before any training
             check_cross_fit(self.detector, self.folds, len(kept))
         self.lifecycle_ = SessionLifecycle().fit([s for s in kept if s.label != ANOMALY])
         # sessions that started less than a normal lifetime before the log's end may still run
-        batch = self.lifecycle_.batch(kept, log_end(sessions))
-        train_index, val_index = self._holdout(kept, supervised)
-        train, validation = batch.take(train_index), batch.take(val_index)
+        everything = kept + held_out
+        batch = self.lifecycle_.batch(everything, log_end([*sessions, *(validation or [])]))
+        if validation is None:
+            train_index, val_index = self._holdout(kept, supervised)
+        else:
+            train_index = list(range(len(kept)))
+            val_index = list(range(len(kept), len(everything)))
+        train, validation_batch = batch.take(train_index), batch.take(val_index)
         left_out = len(sessions) - len(kept)
-        n_anomalous = int(np.sum(batch.labels == 1)) if supervised else 0
+        n_anomalous = int(sum(s.label == ANOMALY for s in kept)) if supervised else 0
         say(
             f"Training {self.detector.name} on {len(train)} "
             + (f"labelled sessions ({n_anomalous} anomalous in all; " if supervised else
                "normal sessions (")
-            + f"{len(validation)} held out for validation; {left_out} labelled anomalies left out)"
+            + (f"{len(validation_batch)} held out for validation" if validation is None else
+               f"{len(validation_batch)} validation sessions from "
+               f"{validation_source or 'the validation data'}")
+            + f"; {left_out} labelled anomalies left out)"
         )  # fmt: skip
         if self.lifecycle_.lifetime_ is not None:
             say(
@@ -154,10 +170,10 @@ class Pipeline:
         labels = train.labels if supervised else None
         # early stopping watches the validation sessions the model can predict: a key it never
         # saw has no probability, so one such session made every validation loss infinite
-        unseen = unseen_key_sessions(train, validation)
-        stopping = validation
-        if 0 < unseen.n_sessions < len(validation) and not supervised:
-            stopping = validation.take(np.flatnonzero(~unseen.mask))
+        unseen = unseen_key_sessions(train, validation_batch)
+        stopping = validation_batch
+        if 0 < unseen.n_sessions < len(validation_batch) and not supervised:
+            stopping = validation_batch.take(np.flatnonzero(~unseen.mask))
         fit_options = dict(fit_options or {})
         if getattr(self.detector, "uses_templates", False):  # reads the template text
             fit_options.setdefault("templates", template_set or {})
@@ -170,10 +186,11 @@ class Pipeline:
                 self.detector, batch, folds=self.folds, seed=self.seed,
                 fit_options=fit_options, log=say,
             )  # fmt: skip
-        self._calibrate(train, validation, unseen, source, say, cross_fit)
+        given = None if validation is None else validation_source or "the validation data"
+        self._calibrate(train, validation_batch, unseen, source, say, cross_fit, given)
         self.fingerprints_ = {
-            "train": session_fingerprints([kept[i] for i in train_index]),
-            "validation": session_fingerprints([kept[i] for i in val_index]),
+            "train": session_fingerprints([everything[i] for i in train_index]),
+            "validation": session_fingerprints([everything[i] for i in val_index]),
         }
         self.detector_ = self.detector
         self.template_set_ = template_set
@@ -183,7 +200,11 @@ class Pipeline:
             "anomalies_left_out": left_out,
             "n_anomalous_trained_on": n_anomalous,
             "n_open": batch.n_open,
-            "validation_split": self.validation_split,
+            "validation_split": self.validation_split if validation is None else None,
+            "validation_source": (
+                None if validation is None else validation_source or "the validation data"
+            ),
+            "n_validation": len(validation_batch),
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
@@ -205,6 +226,21 @@ class Pipeline:
         if not hasattr(self, "parser_"):
             self.parser_ = None
         return self
+
+    def _resolve_calibration(self, n_sessions: int, explicit_validation: bool) -> str:
+        """`split` or `cross-fit` (see `resolve_calibration`); given validation sessions are
+        the calibration data, so `auto` is `split` and `cross-fit` is refused."""
+        calibration = resolve_calibration(
+            self.calibration, self.detector, n_sessions, self.validation_split, self.folds
+        )
+        if not explicit_validation:
+            return calibration
+        if self.calibration == "cross-fit":
+            raise LogbertError(
+                "cross-fit calibration scores the training sessions' folds; with validation "
+                "sessions given the threshold comes from them: use --calibration split (or auto)"
+            )
+        return "split"
 
     def _holdout(self, sessions: Sequence[Session], stratified: bool) -> tuple[list, list]:
         """Positions of the training and validation sessions (`holdout`, per label when
@@ -228,23 +264,23 @@ class Pipeline:
         source: str,
         say,
         cross_fit: CrossFit | None = None,
+        given: str | None = None,
     ) -> None:
-        """Set the threshold on the validation split (see `fit`), or on the cross-fitted
+        """Set the threshold on the validation sessions (see `fit`), or on the cross-fitted
         normal scores when given; keep the normal scores it was calibrated on for p-values.
-        `unseen`: the validation sessions' unseen keys."""
+        `unseen`: the validation sessions' unseen keys; `given`: where validation sessions
+        given to `fit` came from (None: the validation split)."""
         detector = self.detector
         rule = self.threshold_rule or detector.default_threshold_rule
-        calibration, kind = validation, "validation split"
+        calibration = validation
+        kind = "validation split" if given is None else "validation sessions"
         if not len(validation):
             calibration, kind = train, "training sessions"
         elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
             # sessions with keys training never saw are left to the detector (unseen keys are
             # evidence of anomaly); the normal-data rule describes the sessions it knows
             calibration = validation.take(np.flatnonzero(~unseen.mask))
-            kind = (
-                f"validation split less its {unseen.n_sessions} sessions with keys unseen in "
-                "training"
-            )
+            kind = f"{kind} less its {unseen.n_sessions} sessions with keys unseen in training"
         if unseen.n_sessions and not detector.supervised:
             say(unseen.warning(len(train)))
         labels = None
@@ -252,7 +288,7 @@ class Pipeline:
             labels = calibration.labels
             if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
                 calibration, kind, labels = train, "training sessions (in-sample)", train.labels
-        where = source or "the training data"
+        where = given or source or "the training data"
         detector.calibrate(
             calibration,
             labels=labels,
@@ -655,6 +691,31 @@ def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str
             f"{', '.join(sorted(classes)) or 'none'}"
         )
     return list(sessions)
+
+
+def _validation_sessions(
+    validation: Sequence[Session], training: Sequence[Session], supervised: bool, where: str
+) -> list[Session]:
+    """The given validation sessions a detector calibrates on: the normal ones, or every one
+    (labelled, both classes) for a supervised detector. A session that is also a training
+    session (same id) is refused: a threshold set on data the model learned sits too low."""
+    known = {s.session_id for s in training}
+    shared = [s.session_id for s in validation if s.session_id in known]
+    if shared:
+        raise LogbertError(
+            f"{where}: {len(shared)} of its {len(validation)} sessions are also training "
+            f"sessions (e.g. {shared[0]}); a threshold calibrated on them would sit too low. "
+            "Give sessions the model does not learn from (e.g. `logbert split`)"
+        )
+    if supervised:
+        return _training_sessions(validation, supervised, where)
+    normal = [s for s in validation if s.label != ANOMALY]
+    if not normal:
+        raise LogbertError(
+            f"{where}: no normal sessions to calibrate on (an unsupervised detector's "
+            "threshold describes normal sessions)"
+        )
+    return normal
 
 
 def model_directory(path: str | Path) -> Path:

@@ -130,11 +130,11 @@ class Pipeline:
             raise LogbertError("the validation split must be in [0, 1)")
         supervised = self.detector.supervised
         kept = _training_sessions(sessions, supervised, source or "the training data")
+        # where given validation sessions came from (None: the validation split)
+        given = None if validation is None else validation_source or "the validation data"
         held_out: list[Session] = []
         if validation is not None:
-            held_out = _validation_sessions(
-                validation, kept, supervised, validation_source or "the validation data"
-            )
+            held_out = _validation_sessions(validation, kept, supervised, given)
         calibration = self._resolve_calibration(len(kept), validation is not None)
         if calibration == "cross-fit":  # refused before any training
             check_cross_fit(self.detector, self.folds, len(kept))
@@ -154,9 +154,8 @@ class Pipeline:
             f"Training {self.detector.name} on {len(train)} "
             + (f"labelled sessions ({n_anomalous} anomalous in all; " if supervised else
                "normal sessions (")
-            + (f"{len(validation_batch)} held out for validation" if validation is None else
-               f"{len(validation_batch)} validation sessions from "
-               f"{validation_source or 'the validation data'}")
+            + (f"{len(validation_batch)} held out for validation" if given is None else
+               f"{len(validation_batch)} validation sessions from {given}")
             + f"; {left_out} labelled anomalies left out)"
         )  # fmt: skip
         if self.lifecycle_.lifetime_ is not None:
@@ -186,7 +185,6 @@ class Pipeline:
                 self.detector, batch, folds=self.folds, seed=self.seed,
                 fit_options=fit_options, log=say,
             )  # fmt: skip
-        given = None if validation is None else validation_source or "the validation data"
         self._calibrate(train, validation_batch, unseen, source, say, cross_fit, given)
         self.fingerprints_ = {
             "train": session_fingerprints([everything[i] for i in train_index]),
@@ -201,9 +199,7 @@ class Pipeline:
             "n_anomalous_trained_on": n_anomalous,
             "n_open": batch.n_open,
             "validation_split": self.validation_split if validation is None else None,
-            "validation_source": (
-                None if validation is None else validation_source or "the validation data"
-            ),
+            "validation_source": given,
             "n_validation": len(validation_batch),
             "seed": self.seed,
             "train_seconds": seconds,

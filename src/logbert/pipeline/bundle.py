@@ -226,17 +226,15 @@ class Pipeline:
     def _resolve_calibration(self, n_sessions: int, explicit_validation: bool) -> str:
         """`split` or `cross-fit` (see `resolve_calibration`); given validation sessions are
         the calibration data, so `auto` is `split` and `cross-fit` is refused."""
-        calibration = resolve_calibration(
-            self.calibration, self.detector, n_sessions, self.validation_split, self.folds
-        )
-        if not explicit_validation:
-            return calibration
-        if self.calibration == "cross-fit":
+        if explicit_validation and self.calibration == "cross-fit":
             raise LogbertError(
                 "cross-fit calibration scores the training sessions' folds; with validation "
                 "sessions given the threshold comes from them: use --calibration split (or auto)"
             )
-        return "split"
+        calibration = resolve_calibration(  # also refuses an unknown name
+            self.calibration, self.detector, n_sessions, self.validation_split, self.folds
+        )
+        return "split" if explicit_validation else calibration
 
     def _holdout(self, sessions: Sequence[Session], stratified: bool) -> tuple[list, list]:
         """Positions of the training and validation sessions (`holdout`, per label when

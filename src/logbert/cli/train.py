@@ -31,7 +31,7 @@ from logbert.errors import LogbertError
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
-from logbert.parsing.templates import template_conflicts
+from logbert.parsing.templates import require_same_parse_run
 from logbert.pipeline import Pipeline
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
@@ -267,15 +267,14 @@ def _validation_input(
     path = sessions_file([str(path)])
     theirs = {int(k): v for k, v in (template_set_of(path) or {}).items()}
     ours = {int(k): v for k, v in (template_set or {}).items()}
-    conflicts = template_conflicts(ours, theirs) if ours and theirs else []
-    if conflicts:
-        key = conflicts[0]
-        raise LogbertError(
-            f"--validation {path} was parsed in another run than the training sessions: "
-            f"{len(conflicts)} of their {len(ours)} templates have other ids there (key {key} "
-            f"is {ours[key]!r} in training, {theirs.get(key)!r} there). Parse both with the "
-            "same --state file, or split one sessions file with `logbert split`"
-        )
+    require_same_parse_run(
+        ours,
+        theirs,
+        data=f"--validation {path}",
+        reference="the training sessions",
+        remedy="Parse both with the same --state file, or split one sessions file with "
+        "`logbert split`",
+    )
     merged = {**theirs, **ours} if ours or theirs else template_set
     return read_sessions(path, input_format), merged
 

@@ -73,6 +73,23 @@ def template_conflicts(model: dict[int, str], data: dict[int, str]) -> list[int]
     return sorted(t for t, text in model.items() if t not in data or not compatible(text, data[t]))
 
 
+def require_same_parse_run(
+    ours: dict[int, str], theirs: dict[int, str], *, data: str, reference: str, remedy: str
+) -> None:
+    """Refuse data whose template ids mean other events than the reference's: keys from
+    another parse run would be scored (or calibrated, or validated) as the wrong events.
+    `data` and `reference` name both sides in the message ("--validation FILE", "the model");
+    `remedy` says what to do. Nothing to compare when either side has no template set."""
+    conflicts = template_conflicts(ours, theirs) if ours and theirs else []
+    if conflicts:
+        key = conflicts[0]
+        raise LogbertError(
+            f"{data} was parsed in another run than {reference}: {len(conflicts)} of "
+            f"{len(ours)} templates have other ids there (key {key} is {ours[key]!r} for "
+            f"{reference}, {theirs.get(key)!r} there). {remedy}"
+        )
+
+
 def read_templates(path: str | Path | None) -> dict[int, str]:
     """template_id -> template text from a `templates.csv` written by `logbert parse`."""
     if path is None or not Path(path).exists():

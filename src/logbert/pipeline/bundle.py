@@ -41,7 +41,7 @@ from logbert.models.base import Detector
 from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, template_conflicts
+from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, require_same_parse_run
 from logbert.pipeline.crossfit import (
     CrossFit,
     check_cross_fit,
@@ -559,16 +559,14 @@ class Pipeline:
             return
         theirs = {int(k): v for k, v in json.loads(raw).get("templates", {}).items()}
         ours = {int(k): v for k, v in (mine or {}).items()}
-        conflicts = template_conflicts(ours, theirs) if ours else []
-        if conflicts:
-            key = conflicts[0]
-            raise LogbertError(
-                f"{where} was parsed in another run than the model's training data: "
-                f"{len(conflicts)} of the model's {len(ours)} templates have other ids there "
-                f"(key {key} is {ours[key]!r} for the model, {theirs.get(key)!r} there). Scores "
-                "would be meaningless: parse with the same --state file, or score raw logs with "
-                "`logbert score MODEL --logs FILE...`"
-            )
+        require_same_parse_run(
+            ours,
+            theirs,
+            data=where,
+            reference="the model's training data",
+            remedy="Scores would be meaningless: parse with the same --state file, or score raw "
+            "logs with `logbert score MODEL --logs FILE...`",
+        )
         self._fitted().extend_templates(theirs)
 
     # --- persistence ----------------------------------------------------------------------

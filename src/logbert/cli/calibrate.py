@@ -24,7 +24,7 @@ from logbert.cli.inputs import (
 )
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
-from logbert.scoring.thresholds import check_rule
+from logbert.scoring.thresholds import RULES_HELP, check_rule
 
 
 def command(
@@ -33,8 +33,7 @@ def command(
     rule: str | None = typer.Option(
         None,
         "--rule",
-        help="max, mean+Kstd, quantile:Q, evt:P, best-f1, precision>=P, recall>=R (default: "
-        "the detector's own rule, as in train).",
+        help=f"{RULES_HELP} (default: the detector's own rule, as in train).",
     ),
     logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
     labels: Path | None = typer.Option(
@@ -60,6 +59,7 @@ def command(
         source=f"{where} ({len(validation)} sessions"
         f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'}"
         f"{f', {in_training} of them training sessions' if in_training else ''})",
+        log=say,
     )
     directory = model_directory(model_dir)
     path = directory / "threshold.json"

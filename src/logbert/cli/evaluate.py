@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -80,10 +81,17 @@ def command(
         truth = np.asarray(_labels(records.sessions, inputs[0]))
         values = pipeline.decision_scores(detector_input)
     elif scores is not None:
-        truth, values = _from_scores(scores, info.score, found)
-    elif logs:
-        if labels is None:
-            raise LogbertError("evaluate --logs needs --labels (a CSV of session id and label)")
+        if logs or labels is not None:
+            raise LogbertError(
+                "--scores reuses a scores file of a sessions file: pass that sessions file (not "
+                "--logs or --labels), or drop --scores to score the logs"
+            )
+        path = sessions_file(inputs)
+        check_sessions_fit(pipeline, path)
+        expected = _session_labels(path, input_format, overlap)
+        truth, values, verdicts = _from_scores(scores, info.score, found, expected, path)
+        _check_verdicts(scores, values, verdicts, info.value)
+    elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
         truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels), overlap, found)
     else:
         if labels is not None:
@@ -95,8 +103,7 @@ def command(
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
     metrics["sessions_file"] = ", ".join(inputs)
-    if scores is None:
-        metrics["training_overlap"] = overlap.report("evaluation")
+    metrics["training_overlap"] = overlap.report("evaluation")
     output.parent.mkdir(parents=True, exist_ok=True)
     category = found.metrics(str(scores or ", ".join(inputs)))
     if category is not None:
@@ -210,9 +217,25 @@ def _labels(sessions, where: str) -> list[int]:
     return [int(s.label == ANOMALY) for s in sessions]
 
 
-def _from_scores(path: Path, decision: str, found: Categories):
+def _session_labels(path: Path, input_format: str | None, overlap: TrainingOverlap) -> Counter:
+    """(session id, label) of every session of the sessions file, counted (ids may repeat);
+    the training overlap is counted on the way."""
+    expected: Counter = Counter()
+    for batch in iter_session_batches(path, input_format):
+        overlap.add(batch)
+        expected.update((s.session_id, s.label) for s in batch)
+    if not expected:
+        raise LogbertError(f"{path} holds no sessions to evaluate")
+    return expected
+
+
+def _from_scores(path: Path, decision: str, found: Categories, expected: Counter, sessions: Path):
+    """Labels and scores from a scores file, which must score exactly the sessions file's
+    sessions (same ids, same labels): metrics of other data must not carry its name."""
     labels = array("b")
     values = array("d")
+    verdicts = array("b")
+    seen: Counter = Counter()
     for row in iter_scores(path):
         if row.get("label") is None:
             raise LogbertError(
@@ -221,12 +244,37 @@ def _from_scores(path: Path, decision: str, found: Categories):
             )
         if row.get(decision) is None:
             raise LogbertError(f"{path}: rows lack the {decision!r} score the threshold uses")
+        seen[(row["session_id"], row["label"])] += 1
         labels.append(int(row["label"] == ANOMALY))
         values.append(float(row[decision]))
+        verdicts.append(int(bool(row.get("is_anomaly"))))
         found.add_row(row, path)
     if not labels:
         raise LogbertError(f"{path} holds no score rows")
-    return np.asarray(labels), np.asarray(values)
+    extra, missing = seen - expected, expected - seen
+    if extra or missing:
+        first = next(iter(extra or missing))[0]
+        raise LogbertError(
+            f"--scores {path} does not score the sessions of {sessions}: "
+            f"{sum(extra.values()):,} of its {len(labels):,} rows are not sessions there (or "
+            f"carry another label), {sum(missing.values()):,} of its {expected.total():,} "
+            f"sessions have no row (first: {first}). Score that file with this model "
+            f"(`logbert score MODEL {sessions} -o SCORES`) and evaluate those scores"
+        )
+    return np.asarray(labels), np.asarray(values), np.asarray(verdicts, dtype=bool)
+
+
+def _check_verdicts(path: Path, values: np.ndarray, verdicts: np.ndarray, threshold: float) -> None:
+    """Warn when the file's verdicts are not this model's at this threshold: the scores may
+    come from another model (or `score --threshold`), whose scale this threshold does not fit."""
+    differ = int(np.sum((values > threshold) != verdicts))
+    if differ:
+        say(
+            f"warning: on {differ:,} of {len(values):,} rows of {path} the verdict written by "
+            f"`logbert score` differs from score > {threshold:.6g}, the threshold this "
+            "evaluation uses: were these scores written by another model, or with another "
+            "--threshold? The metrics use this one"
+        )
 
 
 def metrics_table(metrics: dict) -> Table:

@@ -87,9 +87,19 @@ def template_set_of(path: Path) -> dict | None:
 
 
 def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
-    """Refuse a sessions file whose keys come from another parse run than the model's."""
-    if str(path) != "-":
-        pipeline.check_templates(read_file_metadata(path), str(path))
+    """Refuse a sessions file whose keys come from another parse run than the model's; warn
+    when the file cannot be checked (only Parquet sessions files record their template set)."""
+    metadata = read_file_metadata(path)
+    knows_its_run = pipeline.reads_logs or bool(getattr(pipeline, "template_set_", None))
+    if TEMPLATE_SET_KEY not in metadata and knows_its_run:
+        where = "standard input" if str(path) == "-" else str(path)
+        say(
+            f"warning: {where} records no template set (only Parquet sessions files from "
+            "`logbert sessionize` do), so its key ids cannot be checked against the model's "
+            "templates: the scores mean something only if it was parsed with the model's "
+            "parse state (the same --state file)"
+        )
+    pipeline.check_templates(metadata, str(path))
 
 
 def read_all(

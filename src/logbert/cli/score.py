@@ -83,11 +83,15 @@ def command(
         end = file_end(pipeline, path, input_format)  # a first, cheap pass
         sessions = iter_session_batches(path, input_format, SESSION_BATCH)
         batches = pipeline.score_batches(sessions, end, **options)
-    with ScoreWriter(output, pipeline.detector_.score_names) as writer:
-        for rows in batches:
-            flagged += sum(r["is_anomaly"] for r in rows)
-            still_open += sum(bool(r.get("open")) for r in rows)
-            writer.write(rows)
+    try:
+        with ScoreWriter(output, pipeline.detector_.score_names) as writer:
+            for rows in batches:
+                flagged += sum(r["is_anomaly"] for r in rows)
+                still_open += sum(bool(r.get("open")) for r in rows)
+                writer.write(rows)
+    except BaseException:  # a failed run leaves no half-written scores file behind
+        output.unlink(missing_ok=True)
+        raise
     seconds = time.perf_counter() - started
     if writer.count == 0:
         output.unlink(missing_ok=True)
@@ -99,7 +103,7 @@ def command(
         f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
     )
     lifetime = pipeline.lifecycle_.lifetime_
-    if lifetime is not None:
+    if lifetime is not None and still_open:  # sessions without times are never open
         typer.echo(
             f"{still_open} sessions started less than the normal lifetime "
             f"({lifetime / 3600:.3g} h) before the log's end; they may still be running, so "

@@ -46,7 +46,7 @@ def command(
         False,
         "--logs",
         help="The inputs are raw log files: parse (--format) and sessionize "
-        "(--by-id or --window) them, and save the parser with the model.",
+        "(--by-id, --by-field, --window or --lines) them, and save the parser with the model.",
     ),  # fmt: skip
     text: bool = typer.Option(
         False,

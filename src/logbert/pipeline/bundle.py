@@ -49,9 +49,9 @@ from logbert.pipeline.crossfit import (
     resolve_calibration,
 )
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
-from logbert.pipeline.unseen import unseen_key_sessions
+from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
-from logbert.scoring.thresholds import Threshold
+from logbert.scoring.thresholds import Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.fingerprints import count_known, session_fingerprints
 from logbert.sessions.io import ANOMALY, Session
@@ -204,6 +204,7 @@ class Pipeline:
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
+            "keys": training_keys(train),
             "calibration": calibration,
             "cross_fit": (
                 {**cross_fit.to_dict(), "split_threshold": self.split_threshold_.to_dict()}
@@ -270,6 +271,13 @@ class Pipeline:
         kind = "validation split" if given is None else "validation sessions"
         if not len(validation):
             calibration, kind = train, "training sessions"
+            say(
+                f"warning: no session was held out for validation ({len(train)} training "
+                "sessions): the threshold is calibrated on the training sessions themselves "
+                "(in-sample), so normal sessions the model has not seen will be flagged more "
+                "often than the rule intends. Train on more sessions, or give validation "
+                "sessions (train --validation FILE)"
+            )
         elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
             # sessions with keys training never saw are left to the detector (unseen keys are
             # evidence of anomaly); the normal-data rule describes the sessions it knows
@@ -506,15 +514,32 @@ class Pipeline:
         sessions: Sequence[Session],
         rule: str | None = None,
         source: str = "",
+        log: Any = None,
     ) -> Threshold:
-        """Re-threshold on validation sessions (labelled ones allow best-f1 and targets)."""
+        """Re-threshold on validation sessions (labelled ones allow best-f1 and targets).
+
+        Like `fit`, a normal-data rule leaves out sessions holding keys the model never saw in
+        training (when the model records its training keys) and says so (`log`): one such
+        session can put a `max` or high-quantile threshold at the detector's score for unseen
+        keys, where it flags nothing."""
         detector = self._fitted()
+        say = log or (lambda _line: None)
+        rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
-        labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
         batch = self.batch(sessions)
-        threshold = detector.calibrate(
-            batch, labels=labels, rule=rule or detector.default_threshold_rule, source=source
-        )
+        known = self.training_.get("keys")
+        if known is not None and not detector.supervised and not rule_needs_labels(rule):
+            # as in `fit`: sessions with keys training never saw are the detector's business
+            # (unseen keys are evidence); the normal-data rule describes the sessions it knows
+            unseen = unseen_key_sessions(known, batch)
+            if unseen.n_sessions:
+                say(unseen.warning(self.training_.get("n_sessions", 0)))
+            if 0 < unseen.n_sessions < len(batch):
+                kept = np.flatnonzero(~unseen.mask)
+                sessions, batch = [sessions[i] for i in kept], batch.take(kept)
+                source += f"; {unseen.n_sessions} sessions with keys unseen in training left out"
+        labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
+        threshold = detector.calibrate(batch, labels=labels, rule=rule, source=source)
         normal = [i for i, s in enumerate(sessions) if s.label != ANOMALY]
         self.calibration_scores_ = detector.decision_function(batch.take(normal))
         return threshold

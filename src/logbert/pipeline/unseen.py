@@ -8,6 +8,7 @@ normal-data rule.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +70,18 @@ class UnseenKeys:
         )
 
 
-def unseen_key_sessions(train: SessionBatch, validation: SessionBatch) -> UnseenKeys:
-    """Which `validation` sessions hold a key that no `train` session holds."""
-    known = np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys]))
+def training_keys(train: SessionBatch) -> list[int]:
+    """The distinct keys of the training sessions, sorted (a model's record of what it saw)."""
+    return np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys])).tolist()
+
+
+def unseen_key_sessions(
+    train: SessionBatch | Sequence[int], validation: SessionBatch
+) -> UnseenKeys:
+    """Which `validation` sessions hold a key that no `train` session holds (`train`: the
+    training sessions, or their keys as recorded by `training_keys`)."""
+    keys = training_keys(train) if isinstance(train, SessionBatch) else train
+    known = np.asarray(keys, dtype=np.int64)
     mask = np.zeros(len(validation), dtype=bool)
     keys: set[int] = set()
     for i, session in enumerate(validation.keys):

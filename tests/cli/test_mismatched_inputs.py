@@ -1,0 +1,145 @@
+"""Inputs that do not fit together are refused or named (QA of session 9): a scores file of
+other sessions, labels that come from the log lines, calibration data with unseen keys, a
+sessions file that cannot be checked against the model's templates, a failed score run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
+from logbert.sessions.io import Session, write_sessions
+
+runner = CliRunner()
+META = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "A <*>", 2: "B", 3: "C"}, "logbert"))}
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def user_error(result) -> str:
+    assert isinstance(result.exception, LogbertError), result.output
+    return str(result.exception)
+
+
+@pytest.fixture
+def model(tmp_path):
+    """new-event trained on parquet sessions that record their template set; a labelled test
+    file and another labelled file of different sessions."""
+    train = [Session(f"t{i}", [1, 2, 1, 2][: 2 + i % 3], "normal") for i in range(30)]
+    test = [Session(f"x{i}", [1, 2], "normal") for i in range(6)] + [
+        Session("xa", [1, 3], "anomaly")
+    ]
+    other = [Session(f"y{i}", [1, 2], "normal") for i in range(6)] + [Session("ya", [3], "anomaly")]
+    for name, sessions in (("train", train), ("test", test), ("other", other)):
+        write_sessions(sessions, tmp_path / f"{name}.parquet", metadata=META)
+    result = invoke("train", tmp_path / "train.parquet", "--model", "new-event",
+                    "-o", tmp_path / "model")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def test_evaluate_refuses_scores_of_other_sessions(model):
+    out = model / "other_scores.jsonl"
+    assert invoke("score", model / "model", model / "other.parquet", "-o", out).exit_code == 0
+    message = user_error(invoke("evaluate", model / "model", model / "test.parquet",
+                                "--scores", out, "-o", model / "e.json"))  # fmt: skip
+    assert "does not score the sessions of" in message and "logbert score MODEL" in message
+    assert not (model / "e.json").exists()
+
+
+def test_evaluate_from_scores_reports_training_overlap_and_foreign_verdicts(model):
+    mixed = [Session(f"t{i}", [1, 2, 1, 2][: 2 + i % 3], "normal") for i in range(5)]
+    write_sessions(
+        [*mixed, Session("xa", [1, 3], "anomaly")], model / "mixed.parquet", metadata=META
+    )
+    out = model / "mixed_scores.jsonl"
+    assert invoke("score", model / "model", model / "mixed.parquet", "-o", out).exit_code == 0
+    result = invoke("evaluate", model / "model", model / "mixed.parquet", "--scores", out,
+                    "-o", model / "e.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((model / "e.json").read_text())["training_overlap"]
+    assert report["in_training"] + report["in_validation"] == 5  # 10% were held out
+    assert "sessions the model was trained on" in result.output
+    scores = model / "test_scores.jsonl"
+    assert invoke("score", model / "model", model / "test.parquet", "-o", scores).exit_code == 0
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    for row in rows:  # as if another model (or another threshold) had written the verdicts
+        row["is_anomaly"] = not row["is_anomaly"]
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = invoke("evaluate", model / "model", model / "test.parquet", "--scores", scores,
+                    "-o", model / "e2.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "verdict written by `logbert score` differs" in result.output
+    assert "training_overlap" in json.loads((model / "e2.json").read_text())
+
+
+def test_calibrate_leaves_out_sessions_with_keys_unseen_in_training(model):
+    validation = [Session(f"v{i}", [1, 2, 1], "normal") for i in range(20)]
+    validation += [Session("vu", [1, 3], "normal")]  # key 3: never in training
+    write_sessions(validation, model / "validation.parquet", metadata=META)
+    result = invoke("calibrate", model / "model", model / "validation.parquet", "--rule", "max")
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 of 21 validation sessions" in result.output
+    threshold = json.loads((model / "model" / "threshold.json").read_text())
+    assert threshold["value"] < 1 and "keys unseen in training left out" in threshold["source"]
+
+
+def test_a_sessions_file_without_a_template_set_is_named(model):
+    plain = model / "test.jsonl"
+    write_sessions([Session("j0", [1, 2], "normal")], plain)
+    result = invoke("score", model / "model", plain, "-o", model / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "records no template set" in result.output
+    quiet = invoke("score", model / "model", model / "test.parquet", "-o", model / "t.jsonl")
+    assert "records no template set" not in quiet.output
+
+
+def test_a_failed_score_run_leaves_no_scores_file(model):
+    broken = model / "broken.jsonl"  # the first session is fine, the second line is not JSON
+    broken.write_text('{"session_id": "a", "keys": [1, 2]}\n{"session_id": "b", "keys": [1,\n')
+    out = model / "scores.jsonl"
+    result = invoke("score", model / "model", broken, "-o", out)
+    assert result.exit_code != 0 and not out.exists()
+
+
+def test_training_on_a_handful_of_sessions_warns_that_the_threshold_is_in_sample(tmp_path):
+    write_sessions([Session(f"t{i}", [1, 2], "normal") for i in range(3)], tmp_path / "t.jsonl")
+    result = invoke("train", tmp_path / "t.jsonl", "--model", "new-event", "-o", tmp_path / "m")
+    assert result.exit_code == 0, result.output
+    assert "warning: no session was held out for validation (3 training sessions)" in (
+        result.output
+    )
+
+
+BGL = (
+    "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 "
+    "R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected"
+)
+BGL_ALERT = (
+    "APPREAD 1117869872 2005.06.03 R04-M1-N4-I:J18-U11 2005-06-03-{t}.432192 "
+    "R04-M1-N4-I:J18-U11 RAS APP FATAL ciod: failed to read message prefix on control stream"
+)
+
+
+def test_evaluate_logs_takes_labels_from_the_lines_without_a_labels_file(tmp_path):
+    lines = []
+    for hour in range(10, 22):
+        for minute in range(0, 60, 10):
+            stamp = f"{hour:02d}.{minute:02d}.00"
+            lines.append(BGL.replace("15.42.50", stamp))
+    lines.append(BGL_ALERT.format(t="22.05.00"))
+    log = tmp_path / "bgl.log"
+    log.write_text("\n".join(lines) + "\n")
+    model = tmp_path / "m"
+    result = invoke("train", log, "--logs", "--format", "bgl", "--window", "30m",
+                    "--model", "new-event", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = invoke("evaluate", model, log, "--logs", "-o", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "e.json").read_text())["n_anomalies"] == 1

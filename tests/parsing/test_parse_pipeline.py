@@ -124,12 +124,13 @@ def test_streaming_chunks_share_templates_and_no_phantoms(tmp_path):
 
 
 # -- bad input --------------------------------------------------------------------------------
-def test_empty_file(tmp_path):
+def test_empty_file_is_an_error_and_writes_nothing(tmp_path):
     empty = tmp_path / "empty.log"
     empty.write_bytes(b"")
-    summary, rows, _ = _parse(tmp_path, [empty])
-    assert summary.lines == 0 and rows == []
-    assert "0 lines, 0 templates, 0 rejected" in summary.line()
+    with pytest.raises(LogbertError, match=r"empty\.log: no lines to parse \(empty input\)"):
+        _parse(tmp_path, [empty])
+    assert not (tmp_path / "events.parquet").exists()
+    assert not (tmp_path / "events.rejects.txt").exists()
 
 
 def test_undecodable_bytes_are_replaced_and_counted(tmp_path):

@@ -127,10 +127,11 @@ def test_unwritable_outputs_are_refused_before_parsing(tmp_path):
 def test_summary_warns_when_most_lines_are_rejected(tmp_path):
     linux = [f"Jun 14 15:16:0{i} combo sshd(pam_unix)[1993{i}]: check pass; user unknown"
              for i in range(6)]  # fmt: skip
-    _, summary = _parse(tmp_path, "w", linux + PR[:2], fmt="zookeeper")
-    assert summary.rejected == 8
+    zookeeper = "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]:FastLeaderElection@774] - hi"
+    _, summary = _parse(tmp_path, "w", [zookeeper] + linux + PR[:2], fmt="zookeeper")
+    assert summary.rejected == 8  # most but not all lines: a warning (none at all: an error)
     (warning,) = summary.warnings
-    assert "format zookeeper does not fit" in warning and "8 of 8 lines" in warning
+    assert "format zookeeper does not fit" in warning and "8 of 9 lines" in warning
     assert "--format linux" in warning
 
 

@@ -3,7 +3,10 @@
 The outputs are checked before any line is read (an unwritable path fails at once, not after
 a long parse); notes (which format `--format auto` chose, where the year of year-less
 timestamps came from) and warnings that the format does not fit the logs go to stderr after the
-summary. A format that reads no timestamp from any line is an error (exit 2).
+summary. A format that reads no timestamp from any line is an error (exit 2), and so is a run
+that writes no event (an empty or binary input, every line rejected): an empty events file
+would only fail later. Year rollovers of year-less timestamps (Dec 31 -> Jan 1) are noted, and
+jumps back of months that are none are warned about.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ def command(
         help=f"Built-in format ({', '.join(format_names())}), auto (the built-in format that "
         "reads most of the first 200 lines, said on stderr), or a loghub format string such as "
         "'<Date> <Time> <Level> <Component>: <Content>' (a <Timestamp> field, or <Date> <Time>, "
-        "is read as ISO 8601 / RFC 3339, offsets converted to UTC, or epoch seconds).",
+        "is read as ISO 8601 / RFC 3339, offsets converted to UTC, or epoch seconds; "
+        "<Month> <Date> <Time> as a syslog time such as 'Jun 14 15:16:01').",
     ),
     output: Path = typer.Option(
         ...,
@@ -53,8 +57,9 @@ def command(
         None,
         "--year",
         help="Year of the timestamps of formats that write none (linux, mac, android, "
-        "proxifier, openssh). Default: each file's modification time (stdin: none, timestamps "
-        "stay null).",
+        "proxifier, openssh), for each file's first line; a jump back of over half a year "
+        "(Dec 31 -> Jan 1) moves later lines to the next year, said on stderr. Default: each "
+        "file's modification time (stdin: none, timestamps stay null).",
     ),
     timestamp_format: str | None = typer.Option(
         None,

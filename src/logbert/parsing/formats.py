@@ -11,11 +11,14 @@ run vectorised on whole chunks (pyarrow compute, RE2), so no Python code runs pe
 Timestamps: each built-in format knows how its header fields write the time. Formats whose
 lines carry no year (linux, mac, android, proxifier, openssh) take it from `--year`, else from
 the input file's modification time (dates after it go to the year before: a log written in
-January holds December lines). A `<Timestamp>` field (or `<Date> <Time>`) of a format string
-is read as ISO 8601 / RFC 3339 (`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space,
-optional fraction) or epoch seconds (integer or decimal); an offset is converted to UTC and
-the stored timestamp is UTC without a zone (no offset: the time as written). Anything else
-takes `--timestamp-format` (strptime-like, e.g. `%Y-%m-%d %H:%M:%S`; `strptime_pattern`).
+January holds December lines; a jump back of months inside one file is a year rollover, see
+`clock.py`). A format string with `<Month> <Date> <Time>` (or `<Month> <Day> <Time>`, loghub's
+syslog formats) reads syslog timestamps (`Jun 14 15:16:01`, year as above). A `<Timestamp>`
+field (or `<Date> <Time>`) of a format string is read as ISO 8601 / RFC 3339
+(`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space, optional fraction) or epoch seconds
+(integer or decimal); an offset is converted to UTC and the stored timestamp is UTC without a
+zone (no offset: the time as written). Anything else takes `--timestamp-format` (strptime-like,
+e.g. `%Y-%m-%d %H:%M:%S`; `strptime_pattern`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ ISO_8601 = (
 )
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
+_SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
 
 
 @dataclass(frozen=True)
@@ -204,9 +208,12 @@ class LogFormat:
     # The same regex with whitespace-free header fields: RE2 runs it faster, and where it matches
     # it splits as the full one does (save lines that split both ways); others use `regex`.
     fast_regex: str = ""
-    # `--format auto` only: the user's --year / --timestamp-format, for the format it picks
+    # the user's --year / --timestamp-format (`--format auto`: for the format it picks; others:
+    # to test other formats the same way when suggesting one)
     year: int | None = None
     timestamp_format: str | None = None
+    # the format string as the user wrote it (messages); `format` has field brackets escaped
+    written: str = ""
 
     @property
     def is_raw(self) -> bool:
@@ -253,7 +260,9 @@ def resolve_format(
     else:
         fmt = compile_format(spec, "custom")
         fields = _clock_fields(fmt.fields)
-        if fields is not None:  # ISO 8601 or epoch seconds; others need --timestamp-format
+        if fields is not None and "Month" in fields:  # loghub's syslog formats: no year
+            fmt.timestamp = TimestampSpec(fields, _SYSLOG, expected=_SYSLOG_EXPECTED)
+        elif fields is not None:  # ISO 8601 or epoch seconds; others need --timestamp-format
             fmt.timestamp = TimestampSpec(
                 fields, ISO_8601, epoch=True, expected="ISO 8601 or epoch seconds"
             )
@@ -268,14 +277,21 @@ def resolve_format(
     if year is not None and fmt.timestamp is not None and fmt.timestamp.needs_year:
         ts = fmt.timestamp
         fmt.timestamp = TimestampSpec(ts.fields, ts.pattern, ts.epoch, year, ts.expected)
+    fmt.year, fmt.timestamp_format = year, timestamp_format
     return fmt
 
 
 def _clock_fields(names: list[str], loose: bool = False) -> tuple[str, ...] | None:
-    """The header fields of a format string that hold its time: `<Timestamp>`, else `<Date>`
-    and `<Time>`; with `loose` (an explicit --timestamp-format) also `<Time>` or `<Date>`."""
+    """The header fields of a format string that hold its time: `<Timestamp>`, else a syslog
+    `<Month>` with its day (`<Day>`, else `<Date>`, as loghub writes Linux) and `<Time>`,
+    else `<Date>` and `<Time>`; with `loose` (an explicit --timestamp-format) also `<Time>` or
+    `<Date>`. Month, day and time are joined in that order whatever their order in the line."""
     if "Timestamp" in names:
         return ("Timestamp",)
+    if "Month" in names and "Time" in names:
+        for day in ("Day", "Date"):
+            if day in names:
+                return ("Month", day, "Time")
     if "Date" in names and "Time" in names:
         return ("Date", "Time")
     if loose:
@@ -359,25 +375,26 @@ def compile_format(
     timestamp: TimestampSpec | None = None,
     label: str | None = None,
 ) -> LogFormat:
-    """Turn a loghub format string into an anchored regex with one named group per field."""
-    fmt = _escape_field_brackets(fmt)
+    """Turn a loghub format string into an anchored regex with one named group per field.
+    Messages quote the string as the user wrote it, not with its field brackets escaped."""
+    written, fmt = fmt, _escape_field_brackets(fmt)
     fields = _FIELD.findall(fmt)
     if "Content" not in fields:
         raise LogbertError(
-            f"format string {fmt!r} has no <Content> field: add <Content> where the message "
+            f"format string {written!r} has no <Content> field: add <Content> where the message "
             "starts, e.g. '<Date> <Time> <Level>: <Content>'"
         )
     if len(set(fields)) != len(fields):
-        raise LogbertError(f"format string {fmt!r} names a field twice: use distinct names")
+        raise LogbertError(f"format string {written!r} names a field twice: use distinct names")
     taken = set(fields) & RESERVED_COLUMNS
     if taken:
         raise LogbertError(
-            f"format string {fmt!r} uses the output column name(s) {sorted(taken)} as fields: "
+            f"format string {written!r} uses the output column name(s) {sorted(taken)} as fields: "
             "rename them (e.g. <Label> instead of <label>)"
         )
     if fields[-1] != "Content":
         # Content is greedy; a field after it would always be empty.
-        raise LogbertError(f"format string {fmt!r}: <Content> must be the last field")
+        raise LogbertError(f"format string {written!r}: <Content> must be the last field")
     parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", fmt)
     regex = ""
     for part in parts:
@@ -394,18 +411,18 @@ def compile_format(
         groups = pc.extract_regex(pa.array([""]), regex).type  # RE2 must accept it too
     except (re.error, pa.ArrowInvalid) as exc:
         raise LogbertError(
-            f"format string {fmt!r} is not a valid pattern ({exc}): escape literal brackets "
+            f"format string {written!r} is not a valid pattern ({exc}): escape literal brackets "
             r"as \[ \] and avoid look-arounds"
         ) from exc
     lost = [f for f in fields if f not in {groups.field(i).name for i in range(groups.num_fields)}]
     if lost:  # e.g. a field inside a character class or a comment
         raise LogbertError(
-            f"format string {fmt!r}: field(s) {lost} are inside regex syntax and would never be "
-            r"filled: write literal brackets as \[ \]"
+            f"format string {written!r}: field(s) {lost} are inside regex syntax and would never "
+            r"be filled: write literal brackets as \[ \]"
         )
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
-    return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast)
+    return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast, written=written)
 
 
 def format_spec(fmt: LogFormat) -> dict:
@@ -424,6 +441,7 @@ def format_spec(fmt: LogFormat) -> dict:
             "expected": ts.expected,
         },
         "label": fmt.label,
+        "written": fmt.written,
     }
 
 
@@ -441,12 +459,16 @@ def format_from_spec(spec: dict) -> LogFormat:
             ts.get("expected", ""),
         )
     )
-    return compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))
+    fmt = compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))
+    fmt.written = spec.get("written") or fmt.written
+    return fmt
 
 
 def display_name(fmt: LogFormat) -> str:
-    """How to name the format to a user: its built-in name or its format string."""
-    return fmt.name if fmt.name in BUILTIN_FORMATS or fmt.is_auto else repr(fmt.format)
+    """How to name the format to a user: its built-in name or its format string as written."""
+    if fmt.name in BUILTIN_FORMATS or fmt.is_auto:
+        return fmt.name
+    return repr(fmt.written or fmt.format)
 
 
 def _escape_field_brackets(fmt: str) -> str:

@@ -14,10 +14,13 @@ succeeded, so an error (e.g. a truncated .gz) never leaves half-written files.
 
 Timestamps: formats that write no year take it from the format (`--year`), else per input file
 from its modification time (`YearHint`); stdin without `--year` keeps null timestamps (the
-parser says so in `notes`). A run where a format with a timestamp rule reads no timestamp from
-any line is an error naming the first line (`Parser.check_timestamps`). `--format auto`: the
-parser picks the built-in format that reads the most of the first lines (`rank_formats`) when
-it sees its first chunk, and says which in `notes`.
+parser says so in `notes`); a jump back of months inside a file is a year rollover or a warning
+(`clock.py`, applied serially in line order). A run where a format with a timestamp rule reads
+no timestamp from any line is an error naming the first line (`Parser.check_timestamps`), and so
+is a `parse` run that writes no event (empty or binary input, every line rejected). `--format
+auto`: the parser picks the built-in format that reads the most of the first lines
+(`rank_formats`) when it sees its first chunk, and says which in `notes`; a binary input, or
+one where no built-in format reads a timestamp, is an error.
 
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
@@ -45,6 +48,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.parsing.clock import YearClock
 from logbert.parsing.formats import (
     BUILTIN_FORMATS,
     LogFormat,
@@ -58,7 +62,7 @@ from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import JOIN, WILDCARD, mask_array
 from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, source_name
 from logbert.parsing.reader import iter_chunks as read_chunks
-from logbert.parsing.splitter import has_bytes, split_lines, suggest_formats
+from logbert.parsing.splitter import has_bytes, split_lines
 from logbert.parsing.state import (
     STATE_VERSION,
     load_miner,
@@ -109,7 +113,7 @@ class ParseSummary:
     timestamps: int = 0  # events with a timestamp
     timed: bool = False  # whether the format reads timestamps (events without one are counted)
     warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # format choice, where the year came from
+    notes: list[str] = field(default_factory=list)  # format choice, year source, rollovers
 
     @property
     def templates(self) -> int:
@@ -191,6 +195,25 @@ def _schema(fmt: LogFormat) -> pa.Schema:
 
 HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
 AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
+SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
+SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
+SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
+WARNING = "warning: "  # notes that start so are warnings (`parse` lists them with the others)
+
+
+def show_line(line: str) -> str:
+    """A line quoted for a message: its repr, cut to about `SHOWN_CHARS` characters (a binary
+    line's escapes would fill the screen)."""
+    text = repr(line)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
+
+
+def looks_binary(lines: list[str]) -> bool:
+    """Whether sample lines look like binary data rather than text: more than 5% of their
+    characters are NUL, other control characters or replaced undecodable bytes."""
+    text = "".join(lines)
+    odd = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\f\v"))
+    return len(text) > 0 and odd > 0.05 * len(text)
 
 
 @dataclass(frozen=True)
@@ -210,7 +233,11 @@ class FormatScore:
     split: int  # lines the format splits into fields
     dated: int  # of those, lines with a valid timestamp
 
-    def describe(self) -> str:
+    def describe(self, dated: bool = True) -> str:
+        """`linux (200/200 lines with a timestamp, 200 split)`; without `dated` (the year, and
+        so the timestamps, are unknown) only the lines split."""
+        if not dated:
+            return f"{self.name} ({self.split}/{self.lines} lines split)"
         return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
 
 
@@ -269,36 +296,72 @@ class Parser:
         self.miner = miner
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
-        self.notes: list[str] = []  # format choice, where years came from (for the summary)
+        self._notes: list[str] = []  # format choice, where years came from (for the summary)
+        self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
+        self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
         self.ranking: list[FormatScore] = []  # `--format auto`: how each format scored
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
 
     @property
+    def notes(self) -> list[str]:
+        """What to tell the user after a run, in order: the format choice, where years came
+        from, year rollovers, and warnings (they start with `warning: `) on timestamps that
+        jump back; every command that prints notes shows them."""
+        clocks = self._clocks_done + list(self._clocks.values())
+        return self._notes + [m for clock in clocks for m in clock.messages()]
+
+    @property
     def auto(self) -> bool:
         """Whether the format is still to be picked from the first lines (`--format auto`)."""
         return self.fmt.is_auto
 
-    def choose_format(self, lines: list[str]) -> LogFormat:
+    def choose_format(
+        self, lines: list[str], source: str = "the input", year_known: bool = False
+    ) -> LogFormat:
         """`--format auto`: pick the built-in format that reads most of `lines` (the first
-        lines of the input) and use it from now on; `notes` says which, and the runner-up."""
+        lines of `source`) and use it from now on; `notes` says which, and the runner-up.
+        `year_known`: the input gives a year to formats that write none (a file's modification
+        time); without it (stdin, live lines) such a format was chosen by its line shape only,
+        and the note says so. A binary input, or one no built-in format reads a timestamp
+        from, is an error: a format picked there would only turn garbage into events."""
         placeholder = self.fmt
-        ranking = rank_formats(lines[:HEAD_LINES], placeholder.year, placeholder.timestamp_format)
-        best = ranking[0] if ranking else None
-        if best is None or best.split == 0:
+        sample = lines[:HEAD_LINES]
+        what = f"the first {len(sample):,} lines of {source}"
+        first = show_line((sample or [""])[0])
+        if looks_binary(sample):
             raise LogbertError(
-                f"--format auto: no built-in format fits the first {len(lines):,} lines (first: "
-                f"{(lines or [''])[0][:200]!r}); pass --format with a format string such as "
-                "'<Date> <Time> <Level> <Component>: <Content>'"
+                f"--format auto: {source} looks binary, not like a text log ({what} hold many "
+                f"NUL, control or undecodable bytes; first: {first}): no built-in format fits; "
+                "pass the log file itself (gzip is read as is)"
+            )
+        ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
+        best = ranking[0] if ranking else None
+        if best is None or best.dated == 0:
+            near = f" ({best.name} splits {best.split:,} of them)" if best and best.split else ""
+            raise LogbertError(
+                f"--format auto: no built-in format reads a timestamp from {what}{near}; "
+                f"first: {first}; pass --format with a format string such as "
+                "'<Date> <Time> <Level> <Component>: <Content>' (plus --timestamp-format if "
+                "its time is not ISO 8601), or --format raw for lines without a header"
             )
         self.ranking = ranking
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
         self.fmt, self.schema = fmt, _schema(fmt)
-        note = f"format auto: chose {best.describe()}"
-        if len(ranking) > 1:
-            note += f"; runner-up {ranking[1].describe()}"
-        self.notes.append(note)
+        yearless = fmt.timestamp is not None and fmt.timestamp.needs_year
+        if yearless and fmt.timestamp.year is None and not year_known:
+            note = (
+                f"format auto: chose {best.describe(dated=False)} by its line shape; its "
+                f"timestamps write no year and {source} gives none: pass --year YYYY to date them"
+            )
+            if len(ranking) > 1:
+                note += f"; runner-up {ranking[1].describe(dated=False)}"
+        else:
+            note = f"format auto: chose {best.describe()}"
+            if len(ranking) > 1:
+                note += f"; runner-up {ranking[1].describe()}"
+        self._notes.append(note)
         return fmt
 
     def year_hint(self, path: str) -> YearHint | None:
@@ -310,11 +373,11 @@ class Parser:
         name = display_name(self.fmt)
         if ts.year is not None:
             note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
-            if note not in self.notes:
-                self.notes.append(note)
+            if note not in self._notes:
+                self._notes.append(note)
             return None
         if path == STDIN:
-            self.notes.append(
+            self._notes.append(
                 f"timestamps stay null: format {name} writes no year and stdin has no "
                 "modification time to take it from; pass --year YYYY"
             )
@@ -324,7 +387,7 @@ class Parser:
         except OSError:
             return None
         when = datetime.fromtimestamp(mtime, UTC)
-        self.notes.append(
+        self._notes.append(
             f"timestamps: format {name} writes no year; {source_name(path)}: {when.year} from the "
             f"file's modification time ({when:%Y-%m-%d}; dates after it are taken in "
             f"{when.year - 1}); pass --year YYYY to choose"
@@ -339,11 +402,19 @@ class Parser:
             return
         source, line_no, line, value = self._first
         fields = " ".join(f"<{f}>" for f in spec.fields)
+        binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
+        given = self.fmt.timestamp_format
+        if given:
+            layout = f"check --timestamp-format {given!r} against {fields}"
+        else:
+            verb = "hold" if len(spec.fields) > 1 else "holds"
+            layout = f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} "
+            layout += f"{verb} another layout"
         raise LogbertError(
-            f"format {display_name(self.fmt)} read no timestamp from any of {self._events:,} "
-            f"lines: the first, {source}:{line_no} {line[:200]!r}, has {fields} = {value!r} "
-            f"where {spec.describe()} was expected; pass --timestamp-format (strptime, e.g. "
-            f"'%Y-%m-%d %H:%M:%S'), or {_suggestion(self)}"
+            f"{binary}format {display_name(self.fmt)} read no timestamp from any of "
+            f"{self._events:,} lines: the first, {source}:{line_no} {show_line(line)}, has "
+            f"{fields} = {show_line(value)} where {spec.describe()} was expected; {layout}, "
+            f"or {_suggestion(self)}"
         )
 
     # -- state ----------------------------------------------------------------------------
@@ -428,7 +499,7 @@ class Parser:
                 arr = pc.utf8_rtrim(arr, characters="\r\n")
             lines = LineChunk(arr, first_line_no, 0)
         if self.auto and len(lines.lines):
-            self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist())
+            self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist(), source)
         return self._finish(self.prepare(lines, source))
 
     def iter_chunks(
@@ -459,11 +530,14 @@ class Parser:
             for path in inputs:
                 name = source_name(path)
                 hint = None if self.auto else self.year_hint(path)
+                new_input = True  # the first chunk of this input starts its own year clock
                 for chunk in read_chunks(path, block_bytes):
                     if self.auto and len(chunk.lines):
-                        self.choose_format(chunk.lines.slice(0, HEAD_LINES).to_pylist())
+                        head = chunk.lines.slice(0, HEAD_LINES).to_pylist()
+                        self.choose_format(head, name, year_known=path != STDIN)
                         hint = self.year_hint(path)
-                    pending.append(pool.submit(self.prepare, chunk, name, hint))
+                    pending.append(pool.submit(self.prepare, chunk, name, hint, new_input))
+                    new_input = False
                     while len(pending) > WORKERS:
                         yield from take()
             while pending:
@@ -472,14 +546,26 @@ class Parser:
             raise LogbertError("--format auto: the input has no lines to pick a format from")
         self.check_timestamps()
 
+    def _clock(self, prep: Prepared) -> YearClock:
+        """The year clock of the chunk's input (a new one where a file starts)."""
+        clock = self._clocks.get(prep.name)
+        if clock is None or prep.new_input:
+            if clock is not None:
+                self._clocks_done.append(clock)
+            clock = self._clocks[prep.name] = YearClock(prep.name)
+        return clock
+
     # -- one chunk ------------------------------------------------------------------------
-    def prepare(self, chunk: LineChunk, name: str, hint: YearHint | None = None) -> Prepared:
+    def prepare(
+        self, chunk: LineChunk, name: str, hint: YearHint | None = None, new_input: bool = False
+    ) -> Prepared:
         """Everything per chunk that does not touch the miner (runs in worker threads);
-        `hint` gives the year when the format writes none."""
+        `hint` gives the year when the format writes none; `new_input`: the chunk starts an
+        input file (its year rollovers are counted afresh)."""
         n = len(chunk.lines)
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
         ok, cols = split_lines(chunk.lines, self.fmt)
-        prep = Prepared(chunk, name, ok, line_no[ok], cols)
+        prep = Prepared(chunk, name, ok, line_no[ok], cols, new_input=new_input)
         spec = self.fmt.timestamp
         prep.timed = spec is not None and (not spec.needs_year or spec.year is not None or (
             hint is not None))  # fmt: skip
@@ -533,6 +619,8 @@ class Parser:
         m = len(line_no)
         if m == 0:
             return out
+        if prep.timed and self.fmt.timestamp.needs_year:
+            prep.timestamp = self._clock(prep).apply(prep.timestamp, line_no)
         if prep.timed:
             self._events += m
             self._dated += m - prep.timestamp.null_count
@@ -575,6 +663,7 @@ class Prepared:
     cols: dict[str, pa.Array]
     timestamp: pa.Array | None = None
     timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
+    new_input: bool = False  # the first chunk of an input file
     messages: list[str] | None = None  # distinct (masked) messages for the miner
     codes: np.ndarray | None = None  # each row's index into `messages`
     words: pa.ListArray | None = None
@@ -677,6 +766,8 @@ def parse_files(
                         writer = open_writer()
                     if chunk.events.num_rows:
                         writer.write_table(chunk.events)
+                if summary.events == 0:
+                    raise LogbertError(_no_events(run, summary, inputs))
                 if writer is None:
                     writer = open_writer()
                 _add_template_set(writer, run)
@@ -693,9 +784,29 @@ def parse_files(
             partial.unlink(missing_ok=True)
     summary.seconds = time.perf_counter() - start
     summary.timed = run.fmt.timestamp is not None
-    summary.notes = list(run.notes)
-    summary.warnings = fit_warnings(run, summary, rejects)
+    notes = run.notes
+    summary.notes = [n for n in notes if not n.startswith(WARNING)]
+    summary.warnings = [n for n in notes if n.startswith(WARNING)]
+    summary.warnings += fit_warnings(run, summary, rejects)
     return summary
+
+
+def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
+    """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
+    where = ", ".join(source_name(p) for p in inputs)
+    if summary.lines == 0:
+        return (
+            f"{where}: no lines to parse (empty input); nothing was written: pass a log file "
+            "that holds lines"
+        )
+    first = show_line(run.head[0]) if run.head else "''"
+    what = f"no line of {where} fits format {display_name(run.fmt)} ({summary.lines:,} lines "
+    if looks_binary(run.head):
+        return (
+            f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
+            "nothing was written: pass the log file itself (gzip is read as is)"
+        )
+    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}"
 
 
 def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
@@ -713,12 +824,19 @@ def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
 
 
 def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
-    """Warnings when the format does not fit the logs: most lines rejected, or no timestamp
-    parsed although the format has timestamp fields (when its year was known this is an error
-    raised earlier, `Parser.check_timestamps`); each suggests formats that fit better."""
+    """Warnings when the format does not fit the logs: a binary input, most lines rejected, or
+    no timestamp parsed although the format has timestamp fields (when its year was known this
+    is an error raised earlier, `Parser.check_timestamps`); each suggests formats that fit
+    better."""
     fmt = run.fmt
     name = display_name(fmt)
     out = []
+    if looks_binary(run.head):  # e.g. --format raw: every line "fits"
+        out.append(
+            f"warning: the input looks binary, not like a text log (its first lines hold many "
+            f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
+            "are likely garbage; pass the log file itself"
+        )
     if summary.lines and summary.rejected * 2 > summary.lines:
         where = f" (see {rejects})" if rejects is not None else ""
         out.append(
@@ -736,11 +854,31 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     return out
 
 
+def suggest_formats(run: Parser) -> list[str]:
+    """Built-in formats (not the run's own) that would do better on the first lines, best
+    first: each is tried on them as a real parse would (same splitter, same --year and
+    --timestamp-format; a format without a year in a leap year), and named only where it
+    splits most of them and reads a timestamp from at least half."""
+    if not run.head:
+        return []
+    ranking = rank_formats(run.head, run.fmt.year, run.fmt.timestamp_format)
+    n = len(run.head)
+    return [
+        s.name
+        for s in ranking
+        if s.name != run.fmt.name and s.split >= SUGGEST_FIT * n and s.dated >= SUGGEST_DATED * n
+    ]
+
+
 def _suggestion(run: Parser) -> str:
-    names = suggest_formats(run.head, exclude=run.fmt.name)[:3]
+    names = suggest_formats(run)[:3]
     if names:
-        return f"try --format {' or --format '.join(names)} (they fit the first lines)"
-    return "check the format, or pass a format string that matches these lines"
+        they = "they read" if len(names) > 1 else "it reads"
+        return f"try --format {' or --format '.join(names)} ({they} the first lines)"
+    return (
+        "no built-in format reads the first lines: pass a format string that matches them "
+        "(with --timestamp-format if its time is not ISO 8601), or try --format auto"
+    )
 
 
 def _writer_options(fmt: LogFormat) -> dict:

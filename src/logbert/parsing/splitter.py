@@ -16,12 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.formats import (
-    BUILTIN_FORMATS,
-    LogFormat,
-    parse_timestamps,
-    resolve_format,
-)
+from logbert.parsing.formats import LogFormat
 
 _PLAIN = re.compile(r"(?:[^\\()\[\]{}.*+?|^$]|\\[\[\]{}().|*+?^$\\-])*")
 
@@ -139,28 +134,3 @@ def split_lines(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[str, 
     order = pa.array(np.argsort(rows, kind="stable"))
     names = list(pieces[0][1])
     return ok, {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}
-
-
-def suggest_formats(lines: list[str], exclude: str = "", min_fit: float = 0.8) -> list[str]:
-    """Built-in formats that split most of `lines` (a sample), best first: the share of lines
-    they split, then the share of those with a timestamp, then the most literal text (a format
-    of bare space-separated fields splits almost anything). For a hint when a format fits
-    badly."""
-    arr = pa.array(lines, pa.string())
-    if len(arr) == 0:
-        return []
-    ranked = []
-    for name in BUILTIN_FORMATS:
-        if name in ("raw", exclude):
-            continue
-        fmt = resolve_format(name)
-        ok, cols = split_lines(arr, fmt)
-        fit = float(ok.mean())
-        if fit < min_fit:
-            continue
-        ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
-        dated = 1.0 - ts.null_count / len(ts) if len(ts) else 0.0
-        literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
-        words = sum(c.isalnum() for c in literal)  # literal words (`sshd`): strong evidence
-        ranked.append((fit, dated, words, len(literal) - words, len(fmt.header_fields), name))
-    return [name for *_, name in sorted(ranked, reverse=True)]

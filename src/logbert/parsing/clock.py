@@ -1,0 +1,107 @@
+"""Year rollover in logs whose timestamps write no year (syslog `Dec 31 23:59:59`, proxifier).
+
+The year of such a log comes from `--year` or the file's modification time (`formats.py`), but a
+file that runs from December into January still needs two years. Like syslog tools, the parser
+reads each file's timestamps in line order and treats a jump back of more than half a year
+(`ROLLOVER_BACK`; Dec 31 -> Jan 1 goes back 364 days) as the new year: that line and every later
+one get one year more, and a note says so. A jump back of more than a month that is no rollover
+(Oct 30 -> Jul 26: taking it as the next year would be a gap of nine months, more than going
+back three) is not fixed: a warning names the line, since the log is out of time order or its
+year is wrong. Smaller jumps back (lines a few seconds or days out of order) are normal.
+
+The jumps are measured on timestamps after the year rule of `formats.py` (with the file's
+modification time, dates after it are already taken in the year before, so a December-to-January
+file dated by its mtime has no jump left to fix). One `YearClock` follows one input, chunk by
+chunk, in line order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+DAY_US = 86_400_000_000
+ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading
+JUMP_BACK = 31 * DAY_US  # back further than this (but no rollover): warn
+NOTED_ROLLOVERS = 3  # rollovers named one by one per input (an unsorted log could have many)
+
+
+def add_years(micros: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """µs timestamps moved `years` later, same month, day and time (Feb 29 -> Mar 1 where the
+    new year has none)."""
+    t = micros.astype("datetime64[us]")
+    day = t.astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    moved = (month + (years * 12).astype("timedelta64[M]")).astype("datetime64[D]")
+    return ((moved + (day - month)).astype("datetime64[us]") + (t - day)).astype(np.int64)
+
+
+@dataclass
+class YearClock:
+    """Follows the timestamps of one input in line order: adds a year after each rollover and
+    remembers what to tell the user (`messages`)."""
+
+    source: str
+    shift: int = 0  # years added since the first line
+    last: int | None = None  # µs of the previous line with a timestamp (before `shift`)
+    rollovers: list[tuple[int, int]] = field(default_factory=list)  # (line_no, new year)
+    jumps: int = 0  # jumps back that are no rollover
+    first_jump: tuple[int, int, str, str] | None = None  # line_no, days back, from, to
+
+    def apply(self, timestamps: pa.Array, line_no: np.ndarray) -> pa.Array:
+        """`timestamps` (one chunk, the rows of `line_no`) with the years of rollovers added."""
+        valid = timestamps.is_valid().to_numpy(zero_copy_only=False)
+        if not valid.any():
+            return timestamps
+        raw = np.array(pc.fill_null(timestamps.cast(pa.int64()), 0))  # a writable copy
+        values, lines = raw[valid], line_no[valid]
+        before = np.concatenate([[values[0] if self.last is None else self.last], values[:-1]])
+        back = before - values
+        roll = back > ROLLOVER_BACK
+        years = self.shift + np.cumsum(roll)
+        shifted = add_years(values, years) if years.any() else values
+        for i in np.flatnonzero(roll):
+            year = int(shifted[i].astype("datetime64[us]").astype("datetime64[Y]").astype(int))
+            self.rollovers.append((int(lines[i]), year + 1970))
+        jump = np.flatnonzero((back > JUMP_BACK) & ~roll)
+        if len(jump) and self.first_jump is None:
+            i = int(jump[0])
+            self.first_jump = (
+                int(lines[i]), int(back[i] // DAY_US), _when(before[i]), _when(values[i])
+            )  # fmt: skip
+        self.jumps += len(jump)
+        self.last, self.shift = int(values[-1]), int(years[-1])
+        if not years.any():  # no rollover yet in this input
+            return timestamps
+        raw[valid] = shifted
+        return pa.array(raw, pa.int64(), mask=~valid).cast(pa.timestamp("us"))
+
+    def messages(self) -> list[str]:
+        """Notes on the rollovers, and a warning (`warning: ...`) on jumps back that are none."""
+        out = [
+            f"year rollover at {self.source}:{line}: later lines dated {year}"
+            for line, year in self.rollovers[:NOTED_ROLLOVERS]
+        ]
+        if len(self.rollovers) > NOTED_ROLLOVERS:
+            out.append(
+                f"{self.source}: {len(self.rollovers) - NOTED_ROLLOVERS:,} more year rollovers "
+                "(a jump back of over half a year each): the log may not be in time order"
+            )
+        if self.first_jump is not None:
+            line, days, was, now = self.first_jump
+            more = f" ({self.jumps - 1:,} more such jumps later)" if self.jumps > 1 else ""
+            out.append(
+                f"warning: timestamps jump back by {days:,} days at {self.source}:{line} (from "
+                f"{was} to {now}){more}: too short for a year rollover, so the log is not in "
+                "time order or its year is wrong; these timestamps were kept as read (sort "
+                "the log, or split it where the year changes and pass --year for each part)"
+            )
+        return out
+
+
+def _when(micros: int) -> str:
+    """`2016-10-30 16:54:09` for a µs timestamp."""
+    return str(np.datetime64(int(micros), "us").astype("datetime64[s]")).replace("T", " ")

@@ -1,0 +1,215 @@
+"""QA fixes in parsing: year rollover and backward time jumps (M4), loghub syslog format strings
+(M5), zero events is an error (L1), binary input (L2), suggestions that really read the lines
+(L3), and what `--format auto` says when the year is unknown (L6)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.clock import YearClock, add_years
+from logbert.parsing.formats import compile_format, resolve_format
+from logbert.parsing.pipeline import (
+    Parser,
+    looks_binary,
+    parse_files,
+    show_line,
+)
+
+SSH = "LabSZ sshd[24200]: Invalid user x from 1.2.3.4"
+ROLLOVER = [f"Dec 31 23:59:5{i} {SSH}" for i in range(2)] + [
+    f"Jan  1 00:00:0{i} {SSH}" for i in range(2)
+]
+LINUX = [
+    "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown",
+    "Jun 14 15:16:02 combo su(pam_unix)[21416]: session opened for user cyrus",
+]
+BINARY = "\x7fELF\x02\x01\x01" + "\x00" * 300 + "\ufffd\ufffd@8\x00" * 20
+LINUX_FS = "<Month> <Date> <Time> <Host> <Component>[<Pid>]: <Content>"
+
+
+def _log(tmp_path, name, lines, mtime: datetime | None = None):
+    path = tmp_path / name
+    path.write_text("".join(f"{line}\n" for line in lines))
+    if mtime is not None:
+        os.utime(path, (mtime.timestamp(), mtime.timestamp()))
+    return path
+
+
+def _parse(tmp_path, fmt, *files, **kw):
+    out = tmp_path / "events.parquet"
+    summary = parse_files([str(f) for f in files], fmt, out, **kw)
+    return [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()], summary
+
+
+def _us(*texts: str) -> pa.Array:
+    return pa.array([None if t is None else datetime.fromisoformat(t) for t in texts],
+                    pa.timestamp("us"))  # fmt: skip
+
+
+# --- M4: year rollover, backward jumps ----------------------------------------------------------
+def test_add_years_keeps_month_day_and_time():
+    micros = _us("2016-12-31 23:59:59.5", "2015-03-01 00:00:00").cast(pa.int64()).to_numpy()
+    got = add_years(micros, np.array([1, 2]))
+    assert [str(t) for t in got.astype("datetime64[us]")] == [
+        "2017-12-31T23:59:59.500000",
+        "2017-03-01T00:00:00.000000",
+    ]
+
+
+def test_clock_rolls_over_across_chunks_and_ignores_small_jumps_back():
+    clock = YearClock("a.log")
+    first = clock.apply(
+        _us("2016-12-31 23:59:58", None, "2016-12-31 23:58:00"), np.array([1, 2, 3])
+    )
+    assert first.to_pylist()[1] is None and clock.messages() == []  # minutes back: unsorted
+    second = clock.apply(_us("2016-01-01 00:00:01", "2016-01-02 10:00:00"), np.array([4, 5]))
+    assert [str(t) for t in second.to_pylist()] == ["2017-01-01 00:00:01", "2017-01-02 10:00:00"]
+    assert clock.messages() == ["year rollover at a.log:4: later lines dated 2017"]
+    third = clock.apply(_us("2016-01-03 00:00:00"), np.array([6]))  # the shift stays
+    assert str(third[0]) == "2017-01-03 00:00:00"
+
+
+def test_clock_warns_on_a_jump_back_that_cannot_be_a_rollover():
+    clock = YearClock("p.log")
+    ts = _us("2016-10-30 16:00:00", "2016-07-26 13:30:34", "2016-07-27 00:00:00",
+             "2016-10-30 17:00:00", "2016-07-28 00:00:00")  # fmt: skip
+    got = clock.apply(ts, np.arange(1, 6))
+    assert got.equals(ts)  # kept as read, not silently "fixed"
+    (warning,) = clock.messages()
+    assert warning.startswith("warning: timestamps jump back by 96 days at p.log:2 ")
+    assert "(from 2016-10-30 16:00:00 to 2016-07-26 13:30:34)" in warning
+    assert "1 more such jumps" in warning and "not in time order" in warning
+
+
+def test_year_option_rolls_over_per_file_and_says_so(tmp_path):
+    a = _log(tmp_path, "a.log", ROLLOVER)
+    b = _log(tmp_path, "b.log", ROLLOVER[2:])  # a new file starts in --year again
+    times, summary = _parse(tmp_path, resolve_format("openssh", year=2016), a, b, block_bytes=80)
+    assert times == [
+        "2016-12-31 23:59:50", "2016-12-31 23:59:51", "2017-01-01 00:00:00",
+        "2017-01-01 00:00:01", "2016-01-01 00:00:00", "2016-01-01 00:00:01",
+    ]  # fmt: skip
+    assert "year rollover at a.log:3: later lines dated 2017" in summary.notes
+    assert summary.warnings == []
+
+
+def test_mtime_year_already_puts_december_in_the_year_before(tmp_path):
+    log = _log(tmp_path, "m.log", ROLLOVER, mtime=datetime(2017, 3, 1))
+    times, summary = _parse(tmp_path, resolve_format("openssh"), log)
+    assert times[1:3] == ["2016-12-31 23:59:51", "2017-01-01 00:00:00"]
+    assert not any("rollover" in n for n in summary.notes)  # nothing left to roll over
+
+
+def test_proxifier_jump_back_of_months_is_a_warning_naming_the_line(tmp_path):
+    lines = ["[10.30 16:49:06] chrome.exe - proxy:5070 open", "[07.26 13:30:34] a.exe - x open"]
+    log = _log(tmp_path, "p.log", lines)
+    times, summary = _parse(tmp_path, resolve_format("proxifier", year=2016), log)
+    assert times == ["2016-10-30 16:49:06", "2016-07-26 13:30:34"]
+    (warning,) = summary.warnings
+    assert warning.startswith("warning: timestamps jump back by 96 days at p.log:2")
+    assert not any(n.startswith("warning: ") for n in summary.notes)
+
+
+# --- M5: loghub syslog format strings ---------------------------------------------------------
+@pytest.mark.parametrize("timestamp_format", [None, "%b %d %H:%M:%S"])
+def test_month_date_time_format_string_reads_syslog_timestamps(tmp_path, timestamp_format):
+    fmt = resolve_format(LINUX_FS, year=2005, timestamp_format=timestamp_format)
+    assert fmt.timestamp.fields == ("Month", "Date", "Time")
+    times, _ = _parse(tmp_path, fmt, _log(tmp_path, "l.log", LINUX))
+    assert times == ["2005-06-14 15:16:01", "2005-06-14 15:16:02"]
+    day = resolve_format("<Month> <Day> <Time> <Host> <Content>", year=2005)
+    got = Parser(day).process(["Feb  2 04:02:03 combo hello"]).events["timestamp"]
+    assert str(got[0]) == "2005-02-02 04:02:03"
+
+
+def test_month_date_time_without_a_year_takes_the_file_mtime(tmp_path):
+    log = _log(tmp_path, "l.log", LINUX, mtime=datetime(2010, 8, 1))
+    times, summary = _parse(tmp_path, resolve_format(LINUX_FS), log)
+    assert times[0] == "2010-06-14 15:16:01"
+    assert "l.log: 2010 from the file's modification time" in summary.notes[0]
+
+
+def test_messages_echo_the_format_string_as_written(tmp_path):
+    fmt = resolve_format(LINUX_FS, year=2005, timestamp_format="%d/%m/%Y %H:%M")
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, fmt, _log(tmp_path, "l.log", LINUX))
+    text = str(err.value)
+    assert f"format {LINUX_FS!r} read no timestamp" in text and "\\[" not in text
+    assert "check --timestamp-format '%d/%m/%Y %H:%M' against <Month> <Date> <Time>" in text
+    with pytest.raises(LogbertError, match=r"'<A>\[<B>\] <A> <Content>' names a field twice"):
+        compile_format("<A>[<B>] <A> <Content>")
+    again = Parser.from_state(Parser(fmt).to_state())
+    assert LINUX_FS in str(again.fmt.written)
+
+
+# --- L1, L2: zero events, binary input ------------------------------------------------------------
+def test_every_line_rejected_is_an_error_that_suggests_a_format(tmp_path):
+    log = _log(tmp_path, "l.log", LINUX)
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, resolve_format("hadoop"), log)
+    text = str(err.value)
+    assert "no line of l.log fits format hadoop (2 lines rejected; first: 'Jun 14" in text
+    assert "nothing was written" in text and "--format linux" in text
+    assert not (tmp_path / "events.parquet").exists()
+
+
+def test_binary_input_is_named_as_such_and_the_line_is_cut(tmp_path):
+    log = tmp_path / "bin.log"
+    log.write_bytes(BINARY.encode("utf-8") + b"\n" + b"\x00\xff\xfe" * 50 + b"\n")
+    for spec in ("linux", "auto"):
+        with pytest.raises(LogbertError) as err:
+            _parse(tmp_path, resolve_format(spec), log)
+        text = str(err.value)
+        assert "bin.log looks binary, not like a text log" in text, spec
+        assert len(text) < 450, spec  # the quoted line is cut, not 2 KB of escapes
+    _, summary = _parse(tmp_path, resolve_format("raw"), log)  # raw fits anything: a warning
+    assert summary.warnings[0].startswith("warning: the input looks binary")
+
+
+def test_show_line_and_looks_binary():
+    assert show_line("short") == "'short'"
+    long = show_line("\x00" * 500)
+    assert len(long) <= 120 and long.endswith("...'")
+    assert looks_binary([BINARY]) and not looks_binary(LINUX) and not looks_binary([])
+
+
+def test_auto_refuses_text_no_built_in_format_dates(tmp_path):
+    log = _log(tmp_path, "t.log", ["a b c d e f g h", "i j k l m n o p"])
+    with pytest.raises(LogbertError, match="no built-in format reads a timestamp from the first 2"):
+        _parse(tmp_path, resolve_format("auto"), log)
+
+
+# --- L3: suggestions ---------------------------------------------------------------------------
+def test_suggestions_name_only_formats_that_read_a_timestamp(tmp_path):
+    log = _log(tmp_path, "l.log", LINUX)
+    for wrong in ("hdfs", "spark", "hpc"):
+        with pytest.raises(LogbertError) as err:
+            _parse(tmp_path, resolve_format(wrong), log)
+        text = str(err.value)
+        assert "--format linux" in text, wrong
+        for other in {"hdfs", "spark", "hpc"} - {wrong}:  # they split the lines but date none
+            assert f"--format {other}" not in text, (wrong, other)
+    odd = _log(tmp_path, "o.log", ["2024.01.02_03h04 INFO hello", "2024.01.02_03h05 INFO bye"])
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, resolve_format("<Timestamp> <Level> <Content>"), odd)
+    assert "no built-in format reads the first lines" in str(err.value)
+    assert str(err.value).endswith("or try --format auto")  # no built-in format named
+
+
+# --- L6: auto without a year ---------------------------------------------------------------------
+def test_auto_without_a_year_says_it_chose_by_line_shape():
+    parser = Parser(resolve_format("auto"))
+    parser.process(LINUX)
+    (note,) = parser.notes
+    assert note.startswith("format auto: chose linux (2/2 lines split) by its line shape")
+    assert "pass --year" in note and "with a timestamp" not in note
+    dated = Parser(resolve_format("auto", year=2005))
+    dated.process(LINUX)
+    assert "2/2 lines with a timestamp" in dated.notes[0]

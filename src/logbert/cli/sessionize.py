@@ -3,7 +3,9 @@
 The grouping itself is `logbert.sessions.sessionize` (a streaming `Sessionizer` built from
 `SessionizerSettings`); this module checks the options and the output path before any work,
 copies the events' template-set metadata into the sessions file, and refuses to leave behind
-a file with no sessions (an empty output means the options did not fit the log).
+a file with no sessions (an empty output means the options did not fit the log). Time windows
+are cut from the events in time order, so an unsorted log loses nothing; events that still
+came too late for their window are a `warning: ` line, and an error when they are most of them.
 """
 
 from __future__ import annotations
@@ -122,12 +124,25 @@ def command(
     stats = SessionizeStats()
     sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
-        sessions = sessionize_file(events, sessionizer, progress=advance)
+        sessions = _checked(sessionize_file(events, sessionizer, progress=advance), stats, events)
         _write_atomically(sessions, output, fmt, metadata, lambda: _why_empty(settings, stats))
 
     typer.echo(stats.summary(by_window=window is not None))
+    late = stats.late_warning()
+    if late is not None:
+        typer.echo(late, err=True)
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""
     typer.echo(f"wrote {output} ({fmt}){note}")
+
+
+def _checked(
+    sessions: Iterator[Session], stats: SessionizeStats, events: Path
+) -> Iterator[Session]:
+    """`sessions`, then a `LogbertError` when most timestamped events were lost as late
+    (`SessionizeStats.check_late`): raised while writing, so no output is left behind.
+    (`sessionize_file` sorts time windows by time, so this guards, it should not fire.)"""
+    yield from sessions
+    stats.check_late(str(events))
 
 
 def _write_atomically(

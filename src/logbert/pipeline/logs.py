@@ -4,7 +4,9 @@ The same components as `logbert parse` and `logbert sessionize` (`Parser.iter_ch
 `Sessionizer.push`), so a model trained or scored from raw logs sees exactly the sessions the
 step-by-step commands would write. Nothing is lost silently: rejected lines (that do not fit
 the format) are counted and written aside when a rejects path is given; lines without a
-session id and templates unknown to a frozen parser are counted in `LogReadSummary`.
+session id and templates unknown to a frozen parser are counted in `LogReadSummary`. Time
+windows get the events of all the files in time order (`sessionize_events`), so logs of
+several hosts, rotated files or a log that is not sorted lose no event as late.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from logbert.errors import LogbertError
 from logbert.parsing.pipeline import Parser
 from logbert.sessions.io import Session
-from logbert.sessions.sessionize import SessionizerSettings
+from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
 
 
 @dataclass
@@ -64,17 +68,20 @@ def read_log_sessions(
     known = set(parser.template_map())
     sessionizer = settings.build(labels=labels, track_lines=track_lines)
     rejects = _RejectsFile(rejects_path)
-    try:
+    where = ", ".join(str(f) for f in files)
+
+    def events() -> Iterator[pa.Table]:
         for chunk in parser.iter_chunks(list(files)):
             summary.lines += chunk.lines
             summary.rejected += len(chunk.rejects)
             summary.unmatched += chunk.unmatched
             rejects.write(chunk.rejects)
-            if chunk.events.num_rows:
-                for session in sessionizer.push(chunk.events):
-                    summary.sessions += 1
-                    yield session
-        for session in sessionizer.flush():
+            yield chunk.events
+
+    try:
+        # time windows get the events in time order (held to the end of the files), so none
+        # is lost as late when files or hosts interleave
+        for session in sessionize_events(sessionizer, events(), where):
             summary.sessions += 1
             yield session
     finally:
@@ -82,17 +89,29 @@ def read_log_sessions(
     summary.notes = list(parser.notes)
     parser.check_timestamps()  # a format whose timestamps fail on every line is an error
     summary.new_templates = len(set(parser.template_map()) - known) if known else 0
-    summary.sessionize_text = sessionizer.stats.summary(by_window=settings.window is not None)
+    stats = sessionizer.stats
+    summary.sessionize_text = stats.summary(by_window=settings.window is not None)
+    if summary.lines == 0:
+        raise LogbertError(f"{where} holds no lines: pass the log files themselves")
     if summary.lines and summary.rejected == summary.lines:
+        remedy = (
+            "score logs written like the model's training logs, or train a model on these"
+            if parser.is_models
+            else "pass the format these logs are written in"
+        )
         raise LogbertError(
-            f"no line of {', '.join(files)} fits the log format {_format_name(parser)!r} "
-            f"({summary.lines:,} lines rejected): pass the format these logs are written in"
+            f"no line of {where} fits the log format {_format_name(parser)!r} "
+            f"({summary.lines:,} lines rejected): {remedy}"
         )
     if summary.sessions == 0:
         raise LogbertError(
-            f"no session in {', '.join(files)} ({summary.lines:,} lines): "
+            f"no session in {where} ({summary.lines:,} lines): "
             f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
         )
+    stats.check_late(where)
+    late = stats.late_warning()
+    if late is not None:
+        summary.notes.append(late)
 
 
 class _RejectsFile:

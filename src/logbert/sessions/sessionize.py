@@ -10,6 +10,14 @@ finished. So the logic lives once, in a `Sessionizer`: `push(events)` takes a ba
 sessions that batch closed; `flush()` at the end of the stream returns everything still held.
 `sessionize_by_id` / `sessionize_by_window` are thin loops over a file's batches.
 
+Time order: a streaming window cannot take back an event that comes more than a window after
+newer ones (its window is already written). Files and raw logs are read whole, so the batch
+callers (`sessionize_file`, `sessionize_events`) put time-window events in time order first
+(stable: file order among equal times) and lose nothing however the log is ordered; only a
+live stream (`push` by hand, serving) can still have late events, and `SessionizeStats`
+counts them (`late_warning`, `check_late`). Id sessions and count windows are never
+reordered: line order is what they mean.
+
 Memory grows only with the sessions held open: for ids that is every id seen (an id may
 reappear until the end of the stream) unless an idle timeout closes sessions that have been
 quiet for that long (then in order of closing); for windows, a window is closed once the newest
@@ -35,7 +43,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -43,6 +51,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY  # noqa: F401 (re-exported)
@@ -103,11 +112,6 @@ class SessionizeStats:
             if self.field is not None:
                 text += no_value + "; "
             text += f"{self.n_no_timestamp:,} events had no timestamp"
-            if self.n_late:
-                text += (
-                    f"; {self.n_late:,} events came more than a window late and are missing "
-                    "from windows already written (sort the log by time)"
-                )
         elif self.by_lines:
             text += no_value + "; " if self.field is not None else ""
             text += f"at most {self.max_open:,} sessions were held in memory at once"
@@ -130,6 +134,42 @@ class SessionizeStats:
                 f"{name} {n:,}" for name, n in ranked
             )
         return text
+
+    @property
+    def n_windowed(self) -> int:
+        """Events a time window could place: those with a timestamp (and, with --by-field, a
+        value); the share of late events is taken of these."""
+        return self.n_events - self.n_no_timestamp - self.n_unmatched
+
+    def late_warning(self) -> str | None:
+        """`warning: ...` when events came too late for their windows (None when none did):
+        how many, their share, and what to do. Its own line, never a clause of `summary`,
+        because those events are missing from the sessions."""
+        if not self.n_late:
+            return None
+        share = self.n_late / max(self.n_windowed, 1)
+        return (
+            f"warning: {self.n_late:,} of {self.n_windowed:,} timestamped events ({share:.1%}) "
+            "came more than a window after newer events and are missing from the windows "
+            "already written; the log is out of time order (several files or hosts "
+            "interleaved, or timestamps that jump back, e.g. a wrong year: check `logbert "
+            "parse --year`). Window whole files (`logbert sessionize` and `--logs` sort them "
+            "by time first) or use a longer --window"
+        )
+
+    def check_late(self, where: str) -> None:
+        """Raise when more than half of the timestamped events were lost as late: sessions of
+        the rest would stand for a log they mostly miss, and a model trained or scored on them
+        would look like a normal run."""
+        if self.n_late * 2 > self.n_windowed:
+            share = self.n_late / max(self.n_windowed, 1)
+            raise LogbertError(
+                f"{where}: {self.n_late:,} of {self.n_windowed:,} timestamped events "
+                f"({share:.1%}) came more than a window late and are missing from the time "
+                "windows, so the sessions would miss most of the log; put the events in time "
+                "order (check the timestamps: `logbert parse --year` when the year is guessed) "
+                "or use a longer --window"
+            )
 
 
 def parse_duration(text: str) -> timedelta:
@@ -169,6 +209,10 @@ class Sessionizer:
     subclass needs (`required_columns`); `timestamp`, `label` and, with `track_lines`, `source`
     and `line_no` are used when present.
     """
+
+    # Batch callers (`sessionize_file`, `sessionize_events`) sort this sessionizer's events
+    # by time first: true for time windows, whose streaming drops events a window late.
+    time_ordered: bool = False
 
     def __init__(self, track_lines: bool = False, stats: SessionizeStats | None = None) -> None:
         self.track_lines = track_lines
@@ -450,7 +494,11 @@ class WindowSessionizer(Sessionizer):
     With `field` there is one window per (value of that header field, window): the id is
     `value@start` and sessions come out in the order they close (then first appearance);
     events with no value are counted in `stats.n_unmatched`.
+    Batch callers sort its events by time first (`time_ordered`), so only a live stream can
+    have late events.
     """
+
+    time_ordered = True
 
     def __init__(
         self,
@@ -869,7 +917,9 @@ def sessionize_file(
 ) -> Iterator[Session]:
     """Stream an events parquet through `sessionizer`: its sessions as they close, then the rest.
 
-    `progress(n)` is called after each batch of n events.
+    `progress(n)` is called after each batch of n events. Time windows (`time_ordered`) get the
+    events in time order: a file already in order is streamed batch by batch (flat memory);
+    otherwise the columns the sessionizer reads are loaded whole and taken in sorted order.
     """
     path = Path(events)
     if not path.is_file():
@@ -883,11 +933,62 @@ def sessionize_file(
     names = parquet.schema_arrow.names
     _check_columns(names, sessionizer.required_columns, str(path), sessionizer.field)
     columns = sessionizer.wanted_columns(names)
-    for record_batch in parquet.iter_batches(batch_size=batch_size, columns=columns):
-        yield from sessionizer.push(record_batch, where=str(path))
+    batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
+    if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
+        batches = sorted_by_time(parquet.read(columns=columns), batch_size, str(path))
+    for batch in batches:
+        yield from sessionizer.push(batch, where=str(path))
         if progress is not None:
-            progress(record_batch.num_rows)
+            progress(batch.num_rows)
     yield from sessionizer.flush()
+
+
+def sessionize_events(
+    sessionizer: Sessionizer,
+    events: Iterable[Events],
+    where: str = "events",
+    batch_size: int = EVENT_BATCH_SIZE,
+) -> Iterator[Session]:
+    """Every session of a finite stream of event tables (e.g. raw logs as they are parsed),
+    then `flush`. Time windows (`time_ordered`) hold the events (only the columns they read)
+    to the end of the stream and take them in time order, so none is lost as late; other
+    sessionizers get each table as it comes. Empty tables are skipped (a chunk of rejected
+    lines may lack columns)."""
+    events = (table for table in events if table.num_rows)
+    if not sessionizer.time_ordered:
+        for table in events:
+            yield from sessionizer.push(table, where=where)
+        yield from sessionizer.flush()
+        return
+    held: list[pa.Table] = []
+    for table in events:
+        names = table.schema.names
+        _check_columns(names, sessionizer.required_columns, where, sessionizer.field)
+        if isinstance(table, pa.RecordBatch):
+            table = pa.Table.from_batches([table])
+        held.append(table.select(sessionizer.wanted_columns(names)))
+    if held:
+        try:
+            whole = pa.concat_tables(held, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise LogbertError(f"{where}: the event tables do not fit together ({exc})") from exc
+        for batch in sorted_by_time(whole, batch_size, where):
+            yield from sessionizer.push(batch, where=where)
+    yield from sessionizer.flush()
+
+
+def sorted_by_time(events: pa.Table, batch_size: int, where: str) -> Iterator[pa.Table]:
+    """`events` in time order, `batch_size` rows at a time: a stable sort on `timestamp`
+    (equal times keep their order; events without one come last, where a window counts
+    them). Already in order: plain slices, no copy."""
+    micros = _timestamp_micros(events.column("timestamp"), where)
+    in_order, _ = _ascending(micros)
+    order = None if in_order else pc.array_sort_indices(micros, null_placement="at_end")
+    for offset in range(0, events.num_rows, batch_size):
+        if order is None:
+            yield events.slice(offset, batch_size)
+        else:
+            yield events.take(order.slice(offset, batch_size))
 
 
 def events_metadata(path: str | Path) -> dict[str, str]:
@@ -1148,14 +1249,42 @@ def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
 
 def _timestamps(column: pa.Array | pa.ChunkedArray, where: str) -> list[int | None]:
     """Microseconds since the epoch (UTC for zone-aware columns), None where missing."""
+    return _timestamp_micros(column, where).to_pylist()
+
+
+def _timestamp_micros(column: pa.Array | pa.ChunkedArray, where: str) -> pa.Array | pa.ChunkedArray:
+    """The timestamp column as int64 microseconds since the epoch (UTC for zone-aware
+    columns), nulls where missing: what windows cut on, so also what they are sorted by."""
     kind = column.type
     try:
         if pa.types.is_timestamp(kind):
             micros = pc.cast(column, pa.timestamp("us", kind.tz), safe=False)
         else:
             micros = pc.cast(column, pa.timestamp("us"))
-        return pc.cast(micros, pa.int64()).to_pylist()
+        return pc.cast(micros, pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise LogbertError(
             f"{where}: column timestamp has type {kind}, not timestamps ({exc})"
         ) from exc
+
+
+def _ascending(
+    micros: pa.Array | pa.ChunkedArray, after: int | None = None
+) -> tuple[bool, int | None]:
+    """(are the non-null times in order, none before its predecessor nor before `after`?,
+    the last of them or `after` when there are none)."""
+    values = pc.drop_null(micros).to_numpy()
+    if not values.size:
+        return True, after
+    in_order = (after is None or values[0] >= after) and bool((values[1:] >= values[:-1]).all())
+    return in_order, int(values[-1])
+
+
+def _file_in_time_order(parquet: pq.ParquetFile, batch_size: int, where: str) -> bool:
+    """One pass over the timestamp column alone: are the file's events in time order?"""
+    last: int | None = None
+    for batch in parquet.iter_batches(batch_size=batch_size, columns=["timestamp"]):
+        in_order, last = _ascending(_timestamp_micros(batch.column(0), where), last)
+        if not in_order:
+            return False
+    return True

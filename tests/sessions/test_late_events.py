@@ -1,0 +1,183 @@
+"""Time windows over events that are not in time order (several hosts or files interleaved, a
+log that is not sorted): files are windowed in time order and lose nothing; only a live stream
+(`push`) can still have late events, and those are a warning, or an error when most are lost."""
+
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+import logbert.sessions.sessionize as sessionize_module
+from logbert.errors import LogbertError
+from logbert.sessions.sessionize import (
+    SessionizerSettings,
+    SessionizeStats,
+    WindowSessionizer,
+    sessionize_events,
+    sessionize_file,
+)
+
+T0 = datetime(2005, 6, 3, 15, 0, 0)
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def interleaved() -> pa.Table:
+    """Two hosts' logs joined end to end (as Zookeeper_2k is): host b starts back at 15:00
+    after host a reached 15:20, and both have an event at 15:05 (a tie)."""
+    a = [0, 1, 5, 9, 14, 20]
+    b = [0, 2, 5, 6, 13, 19]
+    return pa.table(
+        {
+            "template_id": list(range(1, 13)),
+            "timestamp": [at(m) for m in a + b],
+            "Node": ["a"] * 6 + ["b"] * 6,
+            "label": ["-"] * 11 + ["KERNDTLB"],
+        }
+    )
+
+
+def write(tmp_path, table: pa.Table, name: str) -> str:
+    path = tmp_path / name
+    pq.write_table(table, path, row_group_size=4)
+    return path
+
+
+def sessions_of(path, settings: SessionizerSettings, batch_size: int = 3):
+    stats = SessionizeStats()
+    sessions = list(sessionize_file(path, settings.build(stats=stats), batch_size))
+    return sessions, stats
+
+
+WINDOWS = [
+    SessionizerSettings(window="5m"),
+    SessionizerSettings(window="10m", step="5m"),
+    SessionizerSettings(window="5m", by_field="Node"),
+]
+
+
+@pytest.mark.parametrize("settings", WINDOWS, ids=lambda s: s.describe())
+def test_out_of_order_events_give_the_sessions_of_the_sorted_log(tmp_path, settings):
+    table = interleaved()
+    shuffled = write(tmp_path, table, "interleaved.parquet")
+    order = pc.sort_indices(table, [("timestamp", "ascending")])
+    in_order = write(tmp_path, table.take(order), "sorted.parquet")
+
+    got, stats = sessions_of(shuffled, settings)
+    want, sorted_stats = sessions_of(in_order, settings)
+    assert got == want
+    assert stats == sorted_stats
+    assert stats.n_late == 0 and stats.late_warning() is None
+    # every event is in a window; a fixed window holds each once
+    if settings.step is None:
+        assert sum(s.n_lines for s in got) == table.num_rows
+
+
+def test_the_sort_is_stable_and_the_whole_window_is_kept(tmp_path):
+    sessions, stats = sessions_of(
+        write(tmp_path, interleaved(), "e.parquet"), SessionizerSettings(window="5m")
+    )
+    # 15:05 on host a (key 3) stays before 15:05 on host b (key 9): file order among ties
+    assert [(s.session_id[11:16], s.keys) for s in sessions] == [
+        ("15:00", [1, 7, 2, 8]),
+        ("15:05", [3, 9, 10, 4]),
+        ("15:10", [11, 5]),
+        ("15:15", [12]),
+        ("15:20", [6]),
+    ]
+    assert sessions[3].categories == ["KERNDTLB"] and stats.n_anomaly == 1
+
+
+def test_events_without_a_timestamp_are_still_counted(tmp_path):
+    table = pa.table(
+        {"template_id": [1, 2, 3, 4], "timestamp": [at(9), None, at(0), None]},
+    )
+    sessions, stats = sessions_of(write(tmp_path, table, "e.parquet"), WINDOWS[0], 1)
+    assert [s.keys for s in sessions] == [[3], [1]]
+    assert (stats.n_no_timestamp, stats.n_late, stats.n_events) == (2, 0, 4)
+
+
+def test_a_file_in_time_order_is_streamed_not_loaded_whole(tmp_path, monkeypatch):
+    table = interleaved().slice(0, 6)  # host a alone: in order
+    path = write(tmp_path, table, "e.parquet")
+
+    def no_sort(*args, **kwargs):
+        raise AssertionError("a file in time order must not be loaded and sorted")
+
+    monkeypatch.setattr(sessionize_module, "sorted_by_time", no_sort)
+    sessions, _ = sessions_of(path, WINDOWS[0])
+    assert sum(s.n_lines for s in sessions) == 6
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [SessionizerSettings(lines=4), SessionizerSettings(by_field="Node")],
+    ids=["lines", "by field"],
+)
+def test_id_sessions_and_count_windows_keep_line_order(tmp_path, settings):
+    sessions, _ = sessions_of(write(tmp_path, interleaved(), "e.parquet"), settings)
+    assert [k for s in sessions for k in s.keys] == list(range(1, 13))  # file order, unsorted
+
+
+def test_sessionize_events_sorts_tables_that_interleave():
+    table = interleaved()
+    parts = [table.slice(0, 6), table.slice(6, 6).to_batches()[0]]  # tables and record batches
+    stats = SessionizeStats()
+    got = list(sessionize_events(SessionizerSettings(window="5m").build(stats=stats), parts))
+    want = list(sessionize_events(SessionizerSettings(window="5m").build(), [table]))
+    assert got == want and stats.n_late == 0
+    assert sum(s.n_lines for s in got) == 12
+
+
+def test_sessionize_events_keeps_the_order_of_other_sessionizers():
+    table = interleaved()
+    stream = SessionizerSettings(by_field="Node").build()
+    sessions = list(sessionize_events(stream, [table.slice(6, 6), pa.table({}), table.slice(0, 6)]))
+    # tables in the order given (empty ones skipped), each session's keys in that order
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("b", list(range(7, 13))),
+        ("a", list(range(1, 7))),
+    ]
+
+
+# --- live streams: late events are a warning, an error when most are lost -------------------
+
+
+def test_a_live_stream_counts_late_events_and_warns():
+    table = interleaved()
+    stream = WindowSessionizer("5m")
+    sessions = stream.push(table) + stream.flush()
+    stats = stream.stats
+    # host b's 15:00 - 15:13 events came after host a reached 15:20, when the windows up to
+    # 15:15 were written: only 15:19 still lands
+    assert stats.n_late == 5
+    assert sum(s.n_lines for s in sessions) == 12 - 5
+    warning = stats.late_warning()
+    assert warning.startswith("warning: 5 of 12 timestamped events (41.7%) came more than a window")
+    assert "time order" in warning and "--window" in warning
+    assert "late" not in stats.summary(by_window=True)
+    stats.check_late("live")  # under half lost: warned, not refused
+
+
+def test_most_events_lost_as_late_is_an_error():
+    times = [at(60)] + [at(m) for m in range(10)]  # one event an hour ahead of the rest
+    stream = WindowSessionizer("5m")
+    stream.push(pa.table({"template_id": list(range(11)), "timestamp": times}))
+    stream.flush()
+    assert stream.stats.n_late == 10
+    with pytest.raises(LogbertError, match=r"^app.log: 10 of 11 timestamped events \(90.9%\)"):
+        stream.stats.check_late("app.log")
+
+
+def test_the_late_share_is_of_events_a_window_could_place():
+    stats = SessionizeStats(n_events=10, n_no_timestamp=3, n_unmatched=3, n_late=2, field="Node")
+    assert stats.n_windowed == 4
+    assert "2 of 4 timestamped events (50.0%)" in stats.late_warning()
+    stats.check_late("x")  # half is not more than half
+    stats.n_late = 3
+    with pytest.raises(LogbertError, match="3 of 4"):
+        stats.check_late("x")

@@ -131,3 +131,16 @@ def test_line_windows_and_an_automatic_format_from_raw_logs(raw_logs, tmp_path):
     result = invoke("score", model, test_log, "--logs", "--output", scores)
     assert result.exit_code == 0, result.output
     assert len(scores.read_text().splitlines()) == 11  # 42 lines in sessions of 4
+
+
+def test_logs_that_do_not_fit_the_models_format_get_advice_score_can_follow(trained, tmp_path):
+    model, _, _ = trained
+    other = tmp_path / "syslog.log"  # splits as hdfs lines would, but holds no hdfs timestamp
+    other.write_text("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown\n" * 3)
+    message = user_error(invoke("score", model, other, "--logs", "-o", tmp_path / "s.jsonl"))
+    assert "the model's log format" in message or "fits the log format" in message
+    assert "--timestamp-format" not in message and "train a model on these" in message
+    empty = tmp_path / "empty.log"
+    empty.write_text("")
+    message = user_error(invoke("score", model, empty, "--logs", "-o", tmp_path / "e.jsonl"))
+    assert "holds no lines" in message and "session settings" not in message

@@ -50,8 +50,9 @@ def test_rollover_note_and_jump_warning_on_stderr(tmp_path):
     assert "warning: timestamps jump back by 96 days at p.log:2" in done.stderr
 
 
-def test_stdin_auto_does_not_claim_timestamps_it_cannot_date(tmp_path):
+def test_stdin_without_a_year_is_dated_by_the_current_date(tmp_path):
     done = _run("-", "-f", "auto", "-o", str(tmp_path / "s.parquet"), stdin=LINUX * 3)
     assert done.returncode == 0, done.stderr
-    assert "chose linux (3/3 lines split) by its line shape" in done.stderr
-    assert "lines with a timestamp" not in done.stderr and "--year" in done.stderr
+    assert "chose linux (3/3 lines with a timestamp" in done.stderr
+    assert "stdin: " in done.stderr and "from the current date" in done.stderr
+    assert pq.read_table(tmp_path / "s.parquet")["timestamp"].null_count == 0

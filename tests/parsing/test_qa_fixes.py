@@ -203,13 +203,13 @@ def test_suggestions_name_only_formats_that_read_a_timestamp(tmp_path):
     assert str(err.value).endswith("or try --format auto")  # no built-in format named
 
 
-# --- L6: auto without a year ---------------------------------------------------------------------
-def test_auto_without_a_year_says_it_chose_by_line_shape():
+# --- L6: live lines without a year take the current date ------------------------------------------
+def test_live_lines_without_a_year_are_dated_by_the_current_date():
     parser = Parser(resolve_format("auto"))
-    parser.process(LINUX)
-    (note,) = parser.notes
-    assert note.startswith("format auto: chose linux (2/2 lines split) by its line shape")
-    assert "pass --year" in note and "with a timestamp" not in note
+    chunk = parser.process(LINUX)
+    assert parser.notes[0].startswith("format auto: chose linux (2/2 lines with a timestamp")
+    assert any("stdin: " in n and "from the current date" in n for n in parser.notes)
+    assert chunk.events["timestamp"].null_count == 0
     dated = Parser(resolve_format("auto", year=2005))
     dated.process(LINUX)
     assert "2/2 lines with a timestamp" in dated.notes[0]

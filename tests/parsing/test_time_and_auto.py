@@ -84,12 +84,12 @@ def test_year_from_file_mtime_with_dates_after_it_in_the_year_before(tmp_path):
     assert "a.log: 2010 from the file's modification time" in note and "--year" in note
 
 
-def test_stdin_without_year_keeps_null_timestamps_and_says_why(tmp_path):
+def test_stdin_without_year_takes_the_current_date_and_says_so(tmp_path):
     out = tmp_path / "e.parquet"
     done = _run("-", "-f", "linux", "-o", str(out), stdin="\n".join(LINUX) + "\n")
     assert done.returncode == 0, done.stderr
-    assert "timestamps stay null: format linux writes no year and stdin" in done.stderr
-    assert pq.read_table(out)["timestamp"].null_count == 2
+    assert "stdin: " in done.stderr and "from the current date" in done.stderr
+    assert pq.read_table(out)["timestamp"].null_count == 0
     done = _run("-", "-f", "linux", "--year", "2007", "-o", str(out), stdin=LINUX[0] + "\n")
     assert done.returncode == 0 and "using 2007 (--year)" in done.stderr
     assert str(pq.read_table(out)["timestamp"][0]) == "2007-06-14 15:16:01"

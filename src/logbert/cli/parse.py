@@ -59,7 +59,7 @@ def command(
         help="Year of the timestamps of formats that write none (linux, mac, android, "
         "proxifier, openssh), for each file's first line; a jump back of over half a year "
         "(Dec 31 -> Jan 1) moves later lines to the next year, said on stderr. Default: each "
-        "file's modification time (stdin: none, timestamps stay null).",
+        "file's modification time (stdin: the current date).",
     ),
     timestamp_format: str | None = typer.Option(
         None,

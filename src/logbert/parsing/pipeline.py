@@ -233,11 +233,8 @@ class FormatScore:
     split: int  # lines the format splits into fields
     dated: int  # of those, lines with a valid timestamp
 
-    def describe(self, dated: bool = True) -> str:
-        """`linux (200/200 lines with a timestamp, 200 split)`; without `dated` (the year, and
-        so the timestamps, are unknown) only the lines split."""
-        if not dated:
-            return f"{self.name} ({self.split}/{self.lines} lines split)"
+    def describe(self) -> str:
+        """`linux (200/200 lines with a timestamp, 200 split)`."""
         return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
 
 
@@ -317,15 +314,11 @@ class Parser:
         """Whether the format is still to be picked from the first lines (`--format auto`)."""
         return self.fmt.is_auto
 
-    def choose_format(
-        self, lines: list[str], source: str = "the input", year_known: bool = False
-    ) -> LogFormat:
+    def choose_format(self, lines: list[str], source: str = "the input") -> LogFormat:
         """`--format auto`: pick the built-in format that reads most of `lines` (the first
         lines of `source`) and use it from now on; `notes` says which, and the runner-up.
-        `year_known`: the input gives a year to formats that write none (a file's modification
-        time); without it (stdin, live lines) such a format was chosen by its line shape only,
-        and the note says so. A binary input, or one no built-in format reads a timestamp
-        from, is an error: a format picked there would only turn garbage into events."""
+        A binary input, or one no built-in format reads a timestamp from, is an error: a
+        format picked there would only turn garbage into events."""
         placeholder = self.fmt
         sample = lines[:HEAD_LINES]
         what = f"the first {len(sample):,} lines of {source}"
@@ -349,24 +342,16 @@ class Parser:
         self.ranking = ranking
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
         self.fmt, self.schema = fmt, _schema(fmt)
-        yearless = fmt.timestamp is not None and fmt.timestamp.needs_year
-        if yearless and fmt.timestamp.year is None and not year_known:
-            note = (
-                f"format auto: chose {best.describe(dated=False)} by its line shape; its "
-                f"timestamps write no year and {source} gives none: pass --year YYYY to date them"
-            )
-            if len(ranking) > 1:
-                note += f"; runner-up {ranking[1].describe(dated=False)}"
-        else:
-            note = f"format auto: chose {best.describe()}"
-            if len(ranking) > 1:
-                note += f"; runner-up {ranking[1].describe()}"
+        note = f"format auto: chose {best.describe()}"
+        if len(ranking) > 1:
+            note += f"; runner-up {ranking[1].describe()}"
         self._notes.append(note)
         return fmt
 
     def year_hint(self, path: str) -> YearHint | None:
         """The year for `path`'s timestamps when the format writes none and --year was not
-        given: the file's modification time (None for stdin); adds a note saying which."""
+        given: the file's modification time; for stdin (and live lines, `process`) the
+        current date, as syslog tools date what they receive now; adds a note saying which."""
         ts = self.fmt.timestamp
         if ts is None or not ts.needs_year:
             return None
@@ -377,22 +362,22 @@ class Parser:
                 self._notes.append(note)
             return None
         if path == STDIN:
-            self._notes.append(
-                f"timestamps stay null: format {name} writes no year and stdin has no "
-                "modification time to take it from; pass --year YYYY"
-            )
-            return None
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            return None
-        when = datetime.fromtimestamp(mtime, UTC)
-        self._notes.append(
-            f"timestamps: format {name} writes no year; {source_name(path)}: {when.year} from the "
-            f"file's modification time ({when:%Y-%m-%d}; dates after it are taken in "
-            f"{when.year - 1}); pass --year YYYY to choose"
+            seconds, where, what = time.time(), "stdin", "the current date"
+        else:
+            try:
+                seconds = os.stat(path).st_mtime
+            except OSError:
+                return None
+            where, what = source_name(path), "the file's modification time"
+        when = datetime.fromtimestamp(seconds, UTC)
+        note = (
+            f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
+            f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year YYYY "
+            "to choose"
         )
-        return YearHint(when.year, int(mtime * 1_000_000) + 86_400_000_000)
+        if note not in self._notes:
+            self._notes.append(note)
+        return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
 
     def check_timestamps(self) -> None:
         """Raise when the format has a timestamp rule, events were read and none had a
@@ -404,6 +389,18 @@ class Parser:
         fields = " ".join(f"<{f}>" for f in spec.fields)
         binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
         given = self.fmt.timestamp_format
+        if self.is_models:
+            layout = (
+                "the model reads logs in the format it was trained on: score logs written like "
+                "its training logs, or train a model on these (`logbert train LOG --logs "
+                "--format ...`)"
+            )
+            raise LogbertError(
+                f"{binary}these logs do not fit the model's log format {display_name(self.fmt)}: "
+                f"it read no timestamp from any of {self._events:,} lines (the first, "
+                f"{source}:{line_no} {show_line(line)}, has {fields} = {show_line(value)} where "
+                f"{spec.describe()} was expected); {layout}"
+            )
         if given:
             layout = f"check --timestamp-format {given!r} against {fields}"
         else:
@@ -435,6 +432,12 @@ class Parser:
         if not self.frozen:
             self.miner = FrozenMiner(self.miner)
         return self
+
+    @property
+    def is_models(self) -> bool:
+        """Whether this parser was frozen for a model (`freeze`): its format is the model's,
+        so advice to pass parse options does not apply to the logs it reads."""
+        return isinstance(self.miner, FrozenMiner)
 
     @property
     def known_ids(self) -> frozenset[int]:
@@ -500,7 +503,7 @@ class Parser:
             lines = LineChunk(arr, first_line_no, 0)
         if self.auto and len(lines.lines):
             self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist(), source)
-        return self._finish(self.prepare(lines, source))
+        return self._finish(self.prepare(lines, source, self.year_hint(STDIN)))
 
     def iter_chunks(
         self,
@@ -534,7 +537,7 @@ class Parser:
                 for chunk in read_chunks(path, block_bytes):
                     if self.auto and len(chunk.lines):
                         head = chunk.lines.slice(0, HEAD_LINES).to_pylist()
-                        self.choose_format(head, name, year_known=path != STDIN)
+                        self.choose_format(head, name)
                         hint = self.year_hint(path)
                     pending.append(pool.submit(self.prepare, chunk, name, hint, new_input))
                     new_input = False

@@ -8,9 +8,11 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
+from logbert.models.pca import PCADetector
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.sessions.io import Session
+from logbert.sessions.sessionize import SessionizerSettings
 
 from .conftest import train_model, with_new_template
 
@@ -138,3 +140,18 @@ def test_rejected_lines_are_counted_and_kept(model):
     assert engine.push_lines([], "x.log") == []
     engine.push_lines(test_log.read_text().splitlines()[8:9], "x.log")
     assert engine.counters.lines_accepted == 9
+
+
+def test_events_too_late_for_their_window_are_counted(raw_logs, tmp_path):
+    """Live lines out of time order: a window closed before they came cannot take them back;
+    the engine counts them (metrics, and `watch` warns), where batch scoring sorts them."""
+    train_log, test_log, _, _ = raw_logs
+    pipeline = Pipeline(
+        PCADetector(), sessionizer=SessionizerSettings(window="10s"), log_format="hdfs"
+    ).fit_logs([str(train_log)])
+    lines = test_log.read_text().splitlines()
+    engine = DetectionEngine(pipeline, early_alerts=False)
+    engine.push_lines(lines, "test.log")
+    assert engine.counters.events_late == 0
+    engine.push_lines(lines[:5], "again.log")  # the start of the log again, far behind
+    assert engine.counters.events_late == 5 and engine.metrics()["events_late"] == 5

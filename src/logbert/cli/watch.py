@@ -108,3 +108,10 @@ def command(
         f"early); {m['sessions_open'] + m['sessions_pending']:,} sessions kept open; stopped "
         f"by {summary.stopped_by}"
     )
+    if m["events_late"]:
+        say(
+            f"warning: {m['events_late']:,} events came after their time window had closed and "
+            "were not scored: the lines arrive out of time order (several hosts or files "
+            "interleaved?); watch each source with its own model, or score the files in batch "
+            "(`logbert score MODEL FILES --logs` sorts them by time)"
+        )

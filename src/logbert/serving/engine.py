@@ -55,6 +55,7 @@ class EngineCounters:
     lines_accepted: int = 0  # lines that fit the format (events)
     lines_rejected: int = 0  # lines that did not
     templates_new: int = 0  # templates the frozen parser did not know (unseen keys)
+    events_late: int = 0  # time windows: events older than windows already closed (not scored)
     sessions_closed: int = 0  # sessions the sessionizer closed
     sessions_scored: int = 0  # of those, scored (the rest are pending)
     sessions_flagged: int = 0  # scored sessions whose verdict is anomalous
@@ -151,7 +152,9 @@ class DetectionEngine:
             self._seen_new |= new
             self.counters.templates_new = len(self._seen_new)
             self._templates = None
+        late_before = self.sessionizer.stats.n_late
         closed = self.sessionizer.push(chunk.events, where=source)
+        self.counters.events_late += self.sessionizer.stats.n_late - late_before
         if self.early_alerts:
             unseen = {int(k) for k in np.unique(keys.drop_null().to_numpy())}
             unseen = {k for k in unseen if self._unseen(k)}

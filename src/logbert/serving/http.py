@@ -303,6 +303,8 @@ class _Collector:
         yield rejected
         yield counter("logbert_lines_parsed", "Lines the engine parsed into events.",
                       m["lines_accepted"])  # fmt: skip
+        yield counter("logbert_events_late", "Events older than time windows already closed "
+                      "(lines sent out of time order; not scored).", m["events_late"])  # fmt: skip
         yield gauge("logbert_templates_known", "Templates the model's parser knows.",
                     m["templates_known"])  # fmt: skip
         yield gauge("logbert_templates_new", "Templates mined since the model was trained.",

@@ -1,0 +1,186 @@
+"""Sessions by id: one per id matched in the message (`--by-id`, `IdSessionizer`) or per value
+of a header field such as BGL's `Node` (`--by-field` alone, `FieldSessionizer`).
+
+Memory: every id seen is held, since an id may reappear until the end of the stream, unless an
+idle timeout closes sessions that have been quiet for that long. Sessions come out in order of
+first appearance, or with a timeout in order of closing. Never reordered by time: line order is
+what they mean. Session ids: the id, or the field's value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+from logbert.sessions.io import Session
+from logbert.sessions.options import compile_id_pattern, parse_duration
+from logbert.sessions.stats import SessionizeStats
+from logbert.sessions.streaming import Sessionizer, _micros, _Open
+
+
+class IdSessionizer(Sessionizer):
+    """One session per id matched in `content`; a line naming several ids joins each once.
+
+    Labels come from `labels` (id -> label; ids absent stay unlabelled) or, without it, from
+    the events' `label` column (any anomalous line makes the session anomalous).
+    Without `idle_timeout` every session is held until `flush` and they come out in order of
+    first appearance. With it, a session is closed as soon as the newest timestamp is more than
+    `idle_timeout` past its last event, so memory holds only the active sessions (and the ids
+    already closed); an id that shows up again later starts a new session with the same id,
+    counted in `stats.n_reopened`. An idle timeout needs a `timestamp` column.
+    """
+
+    def __init__(
+        self,
+        pattern: str,
+        labels: dict[str, str] | None = None,
+        idle_timeout: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        super().__init__(track_lines, stats)
+        self.pattern = pattern
+        self.regex = compile_id_pattern(pattern)
+        self._keyed_state(labels, idle_timeout)
+
+    def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
+        """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
+        self.labels = labels
+        if isinstance(idle_timeout, str):
+            idle_timeout = parse_duration(idle_timeout)
+        self.idle_timeout = idle_timeout
+        self._timeout = _micros(idle_timeout) if idle_timeout is not None else None
+        # insertion order: first appearance or, with a timeout, least recent activity first
+        self._sessions: dict[str, _Open] = {}
+        self._written: set[str] = set()
+        self._newest: int | None = None
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", "content"] + (["timestamp"] if self._timeout is not None else [])
+
+    def _close(self, session_id: str, session: _Open) -> Session:
+        label = self.labels.get(session_id) if self.labels is not None else session.label()
+        return session.close(session_id, label, self.stats)
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        stats, timeout, sessions = self.stats, self._timeout, self._sessions
+        track, newest, closed = self.track_lines, self._newest, []
+        for ids, key, ts, line_label, line in zip(
+            self._ids(batch),
+            batch["template_id"],
+            batch["timestamp"],
+            batch["label"],
+            batch["line"],
+            strict=True,
+        ):
+            stats.n_events += 1
+            if timeout is not None and ts is not None:
+                newest = ts if newest is None else max(newest, ts)
+            if not ids:
+                stats.n_unmatched += 1
+            for session_id in ids:
+                if timeout is None:
+                    session = sessions.get(session_id)
+                else:  # popped and re-inserted below: the end is the most recently active
+                    session = sessions.pop(session_id, None)
+                if session is None:
+                    session = _Open(track)
+                    stats.n_reopened += session_id in self._written
+                sessions[session_id] = session
+                session.touched = newest
+                session.add(key, ts, line_label, line)
+            if timeout is None or newest is None:
+                continue
+            stats.max_open = max(stats.max_open, len(sessions))
+            while sessions:
+                session_id, session = next(iter(sessions.items()))
+                if session.touched is not None and session.touched + timeout >= newest:
+                    break
+                del sessions[session_id]
+                self._written.add(session_id)
+                closed.append(self._close(session_id, session))
+        self._newest = newest
+        if timeout is None:  # sessions only grow: the count now is the most so far
+            stats.max_open = max(stats.max_open, len(sessions))
+        return closed
+
+    def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
+        """The session ids each event joins."""
+        regex = self.regex
+        return (_ids_in(regex, content) for content in batch["content"])
+
+    def _flush(self) -> list[Session]:
+        sessions, written, labels = self._sessions, self._written, self.labels
+        self.stats.max_open = max(self.stats.max_open, len(sessions))
+        if labels is not None:
+            self.stats.n_labels_unused = sum(
+                1 for i in labels if i not in sessions and i not in written
+            )
+        closed = [self._close(session_id, session) for session_id, session in sessions.items()]
+        written.update(sessions)
+        sessions.clear()
+        return closed
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        return ((session_id, session, None, None) for session_id, session in self._sessions.items())
+
+    def _settings(self) -> dict:
+        return {"pattern": self.pattern, "field": self.field, "idle_timeout_us": self._timeout}
+
+    def _snapshot(self) -> dict:
+        return {
+            "sessions": [[i, s.to_json()] for i, s in self._sessions.items()],
+            "written": sorted(self._written),
+            "newest": self._newest,
+        }
+
+    def _restore(self, state: dict) -> None:
+        self._sessions = {str(i): _Open.from_json(s) for i, s in state["sessions"]}
+        self._written = set(state["written"])
+        self._newest = state["newest"]
+
+
+class FieldSessionizer(IdSessionizer):
+    """One session per value of a header field (`--by-field Node`); the value is the id.
+
+    Works as `IdSessionizer` (labels by id, `idle_timeout`, `n_reopened`) with the field's
+    value instead of an id in the content; events with no value (null or empty) are counted in
+    `stats.n_unmatched`.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        labels: dict[str, str] | None = None,
+        idle_timeout: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> None:
+        Sessionizer.__init__(self, track_lines, stats)
+        self.field = self.stats.field = field
+        self.pattern, self.regex = None, None
+        self._keyed_state(labels, idle_timeout)
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", self.field] + (["timestamp"] if self._timeout is not None else [])
+
+    def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
+        return ([v] if v else [] for v in batch[self.field])
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
+    if not content:
+        return []
+    if regex.groups:
+        found = [m.group(1) for m in regex.finditer(content)]
+    else:
+        found = regex.findall(content)
+    if len(found) == 1:
+        return found if found[0] else []
+    return [i for i in dict.fromkeys(found) if i]

@@ -1,0 +1,53 @@
+"""The values users give sessionizing, checked: durations (`--window 5m`, `--idle-timeout
+1d`), the `--by-id` regex and counts of lines (`--lines`, `--step` with it).
+
+Below the sessionizers and `SessionizerSettings` because both take these values: one check and
+one message for a mistake, whether it comes from the command line, a saved model or code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from logbert.errors import LogbertError
+
+_UNITS_US = {"ms": 1_000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000}
+_UNITS_US["d"] = 24 * _UNITS_US["h"]
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30s`, `5m`, `1h`, `2d`, `500ms` or sums like `1h30m` as a timedelta."""
+    cleaned = str(text).strip().lower().replace(" ", "")
+    parts = _DURATION_PART.findall(cleaned)
+    if not cleaned or "".join(n + u for n, u in parts) != cleaned:
+        raise LogbertError(
+            f"invalid duration {text!r}: use a number and a unit ms/s/m/h/d, e.g. 30s, 5m, 1h"
+        )
+    micros = round(sum(float(n) * _UNITS_US[u] for n, u in parts))
+    if micros <= 0:
+        raise LogbertError(f"invalid duration {text!r}: must be longer than zero")
+    return timedelta(microseconds=micros)
+
+
+def compile_id_pattern(pattern: str) -> re.Pattern[str]:
+    """The `--by-id` regex; with a capture group the first group is the id."""
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise LogbertError(f"invalid --by-id regex {pattern!r}: {exc}") from exc
+    if regex.search("") is not None and not regex.groups:
+        raise LogbertError(f"--by-id regex {pattern!r} matches the empty string; name an id")
+    return regex
+
+
+def _positive_count(value: object, option: str) -> int:
+    """A count of lines (`--lines`, `--step` with it): a positive integer, or its digits."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or value < 1:
+        raise LogbertError(f"{option} {value!r}: give a number of lines, 1 or more, e.g. 100")
+    return value

@@ -1,0 +1,157 @@
+"""`SessionizerSettings`: the user's choice (`--by-id`/`--window`/...) as plain data: checked
+once, saved as JSON next to a model, described in one line, and built into a `Sessionizer`.
+
+Plain data rather than a sessionizer because a sessionizer serves one stream while the choice
+outlives it: a model keeps it to cut every log it scores the way it was trained. Above every
+kind of sessionizer, since it builds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from logbert.errors import LogbertError
+from logbert.sessions.id_sessions import FieldSessionizer, IdSessionizer
+from logbert.sessions.line_sessions import LineSessionizer
+from logbert.sessions.options import _positive_count, compile_id_pattern, parse_duration
+from logbert.sessions.stats import SessionizeStats
+from logbert.sessions.streaming import Sessionizer
+from logbert.sessions.window_sessions import WindowSessionizer
+
+
+@dataclass
+class SessionizerSettings:
+    """How to cut sessions, as the user wrote it (`--by-id`, `--idle-timeout`, `--window`,
+    `--step`, `--by-field`, `--lines`; durations like "1d"): check it, save it as JSON,
+    describe it, build it.
+
+    Modes: exactly one of `by_id`, `window`, `lines`; or `by_field` alone or with `window` or
+    `lines` (one session per value and window). `step` slides `window` (a duration) or
+    `lines` (a count); `idle_timeout` closes quiet `by_id` / `by_field`-alone sessions."""
+
+    by_id: str | None = None
+    idle_timeout: str | None = None
+    window: str | None = None
+    step: str | None = None
+    by_field: str | None = None
+    lines: int | None = None
+
+    def validate(self) -> SessionizerSettings:
+        """Raise `LogbertError` for a combination or value that cannot work; returns self."""
+        if self.by_id is not None and self.by_field is not None:
+            raise LogbertError(
+                "--by-id and --by-field both name the session: give one (--by-field goes with "
+                "--window or --lines)"
+            )
+        cuts = [self.by_id, self.window, self.lines]
+        given = sum(c is not None for c in cuts)
+        if given > 1 or (given == 0 and self.by_field is None):
+            raise LogbertError(
+                "give exactly one of --by-id REGEX or --window DURATION or --lines N, or "
+                "--by-field FIELD (alone or with --window or --lines)"
+            )
+        if self.step is not None and self.window is None and self.lines is None:
+            raise LogbertError(
+                "--step slides time windows (--window) or count windows (--lines): use it with "
+                "one of them"
+            )
+        if self.idle_timeout is not None and (
+            (self.by_id is None and self.by_field is None)
+            or self.window is not None
+            or self.lines is not None
+        ):
+            raise LogbertError(
+                "--idle-timeout closes quiet --by-id or --by-field sessions: use it with --by-id "
+                "or --by-field alone"
+            )
+        if self.by_field is not None and (
+            not isinstance(self.by_field, str) or not self.by_field.strip()
+        ):
+            raise LogbertError("--by-field needs a header field name, e.g. Node")
+        if self.by_id is not None:
+            compile_id_pattern(self.by_id)
+        if self.idle_timeout is not None:
+            parse_duration(self.idle_timeout)
+        if self.window is not None:
+            window = parse_duration(self.window)
+            if self.step is not None and parse_duration(self.step) > window:
+                raise LogbertError(
+                    f"--step {self.step} is longer than --window {self.window}: lines between "
+                    "windows would be lost"
+                )
+        if self.lines is not None:
+            lines = _positive_count(self.lines, "--lines")
+            if self.step is not None and _positive_count(self.step, "--step") > lines:
+                raise LogbertError(
+                    f"--step {self.step} is longer than --lines {self.lines}: lines between "
+                    "windows would be lost"
+                )
+        return self
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        """Plain JSON: `{"by_id", "idle_timeout", "window", "step", "by_field", "lines"}`."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SessionizerSettings:
+        """Settings from `to_dict()` output (missing keys are None); checked with `validate`."""
+        if not isinstance(data, dict):
+            raise LogbertError(f"sessionizer settings must be a JSON object, not {data!r}")
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise LogbertError(
+                f"unknown sessionizer setting(s) {', '.join(unknown)}; known: "
+                f"{', '.join(sorted(names))}"
+            )
+        for name, value in data.items():
+            if value is None:
+                continue
+            if name == "lines":
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise LogbertError(
+                        f"sessionizer setting lines must be an integer, not {value!r}"
+                    )
+            elif not isinstance(value, str):
+                raise LogbertError(f"sessionizer setting {name} must be a string, not {value!r}")
+        return cls(**data).validate()
+
+    def build(
+        self,
+        labels: dict[str, str] | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+    ) -> Sessionizer:
+        """A fresh sessionizer for one stream (`labels`: id -> label, by id or by field alone)."""
+        self.validate()
+        if self.by_id is not None:
+            return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
+        keyed = self.window is None and self.lines is None
+        if keyed:
+            return FieldSessionizer(self.by_field, labels, self.idle_timeout, track_lines, stats)
+        if labels is not None:
+            raise LogbertError(
+                "--labels joins labels by session id (use with --by-id or --by-field alone); "
+                "windows are labelled from the events' label column"
+            )
+        if self.lines is not None:
+            step = int(self.step) if self.step is not None else None
+            return LineSessionizer(self.lines, step, self.by_field, track_lines, stats)
+        return WindowSessionizer(self.window, self.step, track_lines, stats, self.by_field)
+
+    def describe(self) -> str:
+        """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d`, `windows of 5m every 1m`,
+        `by field Node, windows of 5m`, `windows of 100 lines every 50`."""
+        if self.by_id is not None:
+            text = f"by id '{self.by_id}'"
+            return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")
+        parts = [f"by field {self.by_field}"] if self.by_field is not None else []
+        if self.idle_timeout:
+            parts.append(f"idle timeout {self.idle_timeout}")
+        if self.window is not None:
+            text = f"windows of {self.window}"
+            parts.append(text + (f" every {self.step}" if self.step is not None else ""))
+        if self.lines is not None:
+            text = f"windows of {self.lines} lines"
+            parts.append(text + (f" every {self.step}" if self.step is not None else ""))
+        return ", ".join(parts)

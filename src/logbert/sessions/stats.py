@@ -1,0 +1,119 @@
+"""What sessionizing saw: `SessionizeStats`, the counts every sessionizer keeps and the lines
+they make (a summary, a warning about late events, an error when most were lost).
+
+Nothing is dropped silently: events naming no id, events without a timestamp and events too
+late for an already-closed window are counted here. Its own module, depending on nothing else
+in sessionizing, because every sessionizer and every caller (the CLI, evaluation, serving) share
+it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+
+from logbert.errors import LogbertError
+from logbert.sessions.io import ANOMALY, NORMAL
+
+
+@dataclass
+class SessionizeStats:
+    """What sessionizing saw; the CLI prints `summary()` at the end."""
+
+    n_events: int = 0
+    n_sessions: int = 0
+    n_anomaly: int = 0
+    n_normal: int = 0
+    n_unlabelled: int = 0
+    n_unmatched: int = 0  # by id: events whose content names no id
+    n_no_timestamp: int = 0  # by window: events without a timestamp
+    n_late: int = 0  # by window: events missing from windows closed before they arrived
+    n_labels_unused: int = 0  # labels-file ids that named no session
+    max_open: int = 0  # most sessions held in memory at once
+    n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
+    field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    by_lines: bool = False  # count windows (--lines): no time involved
+    categories: dict[str, int] = dataclass_field(
+        default_factory=dict
+    )  # sessions per anomaly category
+
+    def count(self, label: str | None, categories: list[str] | None = None) -> None:
+        self.n_sessions += 1
+        for name in categories or ():
+            self.categories[name] = self.categories.get(name, 0) + 1
+        if label == ANOMALY:
+            self.n_anomaly += 1
+        elif label == NORMAL:
+            self.n_normal += 1
+        else:
+            self.n_unlabelled += 1
+
+    def summary(self, by_window: bool) -> str:
+        """One line, e.g. `11,501 sessions (350 anomaly, ...) from 222,579 events; ...`."""
+        text = (
+            f"{self.n_sessions:,} sessions ({self.n_anomaly:,} anomaly, {self.n_normal:,} normal, "
+            f"{self.n_unlabelled:,} unlabelled) from {self.n_events:,} events; "
+        )
+        no_value = f"{self.n_unmatched:,} events had no {self.field} value"
+        if by_window:
+            if self.field is not None:
+                text += no_value + "; "
+            text += f"{self.n_no_timestamp:,} events had no timestamp"
+        elif self.by_lines:
+            text += no_value + "; " if self.field is not None else ""
+            text += f"at most {self.max_open:,} sessions were held in memory at once"
+        else:
+            matched = (
+                no_value if self.field is not None else f"{self.n_unmatched:,} events matched no id"
+            )
+            text += f"{matched}; at most {self.max_open:,} sessions were held in memory at once"
+            if self.n_reopened:
+                text += (
+                    f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
+                    "session and were written again as new sessions with the same id (raise "
+                    "--idle-timeout to keep them whole)"
+                )
+        if self.n_labels_unused:
+            text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
+        if self.categories:
+            ranked = sorted(self.categories.items(), key=lambda item: (-item[1], item[0]))
+            text += "; anomaly categories (sessions): " + ", ".join(
+                f"{name} {n:,}" for name, n in ranked
+            )
+        return text
+
+    @property
+    def n_windowed(self) -> int:
+        """Events a time window could place: those with a timestamp (and, with --by-field, a
+        value); the share of late events is taken of these."""
+        return self.n_events - self.n_no_timestamp - self.n_unmatched
+
+    def late_warning(self) -> str | None:
+        """`warning: ...` when events came too late for their windows (None when none did):
+        how many, their share, and what to do. Its own line, never a clause of `summary`,
+        because those events are missing from the sessions."""
+        if not self.n_late:
+            return None
+        share = self.n_late / max(self.n_windowed, 1)
+        return (
+            f"warning: {self.n_late:,} of {self.n_windowed:,} timestamped events ({share:.1%}) "
+            "came more than a window after newer events and are missing from the windows "
+            "already written; the log is out of time order (several files or hosts "
+            "interleaved, or timestamps that jump back, e.g. a wrong year: check `logbert "
+            "parse --year`). Window whole files (`logbert sessionize` and `--logs` sort them "
+            "by time first) or use a longer --window"
+        )
+
+    def check_late(self, where: str) -> None:
+        """Raise when more than half of the timestamped events were lost as late: sessions of
+        the rest would stand for a log they mostly miss, and a model trained or scored on them
+        would look like a normal run."""
+        if self.n_late * 2 > self.n_windowed:
+            share = self.n_late / max(self.n_windowed, 1)
+            raise LogbertError(
+                f"{where}: {self.n_late:,} of {self.n_windowed:,} timestamped events "
+                f"({share:.1%}) came more than a window late and are missing from the time "
+                "windows, so the sessions would miss most of the log; put the events in time "
+                "order (check the timestamps: `logbert parse --year` when the year is guessed) "
+                "or use a longer --window"
+            )

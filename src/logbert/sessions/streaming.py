@@ -1,0 +1,385 @@
+"""The streaming `Sessionizer` base (events in, finished sessions out), `_Open` (a session
+being built) and the reading of event columns every kind of sessionizer shares.
+
+Why streaming objects: the same grouping serves two callers. `logbert sessionize` reads an
+events parquet in batches and writes every session; online detection (and scoring raw logs)
+gets events a batch at a time from a live source and must score each session as soon as it is
+finished. So the logic lives once, in a `Sessionizer`: `push(events)` takes a batch of events
+(a `pyarrow.Table` or `RecordBatch` with the columns `logbert parse` writes) and returns the
+sessions that batch closed; `flush()` at the end of the stream returns everything still held.
+The kinds (`id_sessions`, `window_sessions`, `line_sessions`) say which sessions an event joins
+and when one closes.
+
+Memory grows only with the sessions held open (each kind says which). Nothing is dropped
+silently: what an event could not join is counted in `SessionizeStats`.
+
+With `track_lines=True` each session also carries `lines`: the (source, line_no) of the line
+behind each key, so a scored session can point back at the raw log (in memory only; sessions
+files do not store it).
+
+`snapshot()` names its kind by class name, not module, so moving a class between modules does
+not break the snapshots serving has saved; renaming one does.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Iterator
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from logbert.errors import LogbertError
+from logbert.sessions.io import ANOMALY, NORMAL, Session
+from logbert.sessions.labels import event_category, split_label
+from logbert.sessions.stats import SessionizeStats
+
+SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
+_EPOCH = datetime(1970, 1, 1)
+
+Events = pa.Table | pa.RecordBatch
+
+
+class Sessionizer:
+    """Events in, finished sessions out: `push` batches, then `flush` at the end of the stream.
+
+    `push(events)` returns the sessions the batch closed (ready to score), `flush()` every
+    session still held; after `flush` the sessionizer is done. `stats` counts what was seen.
+    `events` is a `pyarrow.Table` or `RecordBatch` with `template_id` and the columns the
+    subclass needs (`required_columns`); `timestamp`, `label` and, with `track_lines`, `source`
+    and `line_no` are used when present.
+    """
+
+    # Batch callers (`sessionize_file`, `sessionize_events`) sort this sessionizer's events
+    # by time first: true for time windows, whose streaming drops events a window late.
+    time_ordered: bool = False
+
+    def __init__(self, track_lines: bool = False, stats: SessionizeStats | None = None) -> None:
+        self.track_lines = track_lines
+        self.stats = stats if stats is not None else SessionizeStats()
+        self._done = False
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns `push` refuses to go without."""
+        return ["template_id"]
+
+    def wanted_columns(self, available: list[str]) -> list[str]:
+        """The columns of `available` that `push` reads (what a file reader should load)."""
+        optional = ["timestamp", "label"] + (["source", "line_no"] if self.track_lines else [])
+        wanted = list(dict.fromkeys([*self.required_columns, *optional]))
+        return [c for c in wanted if c in available]
+
+    def push(self, events: Events, *, where: str = "events") -> list[Session]:
+        """Add a batch of events; returns the sessions it closed (`where` names it in errors)."""
+        if self._done:
+            raise LogbertError(
+                "this sessionizer was flushed at the end of its stream: make a new one"
+            )
+        if not isinstance(events, pa.Table | pa.RecordBatch):
+            raise LogbertError(
+                f"{where}: events must be a pyarrow Table or RecordBatch, not "
+                f"{type(events).__name__}"
+            )
+        return self._push(_event_columns(events, self, where))
+
+    def flush(self) -> list[Session]:
+        """End of the stream: every session still held, in the order they would have closed."""
+        if self._done:
+            return []
+        self._done = True
+        return self._flush()
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        raise NotImplementedError
+
+    def _flush(self) -> list[Session]:
+        raise NotImplementedError
+
+    # --- snapshot / restore: resume a stream exactly (plain JSON) -----------------------------
+
+    def snapshot(self) -> dict:
+        """Everything needed to resume this stream exactly, as plain JSON: the kind and
+        settings (checked by `restore`), the counts, and every session still held (keys, times,
+        line labels seen, raw lines when tracked). Labels by id are not in it: pass them again
+        to `SessionizerSettings.build`."""
+        return {
+            "version": SNAPSHOT_VERSION,
+            "kind": type(self).__name__,
+            "settings": self._settings(),
+            "track_lines": self.track_lines,
+            "done": self._done,
+            "stats": asdict(self.stats),
+            **self._snapshot(),
+        }
+
+    def restore(self, state: dict) -> Sessionizer:
+        """Continue the stream `snapshot()` described (this sessionizer must be built with the
+        same settings: a LogbertError says what differs). Returns self."""
+        if not isinstance(state, dict) or state.get("version") != SNAPSHOT_VERSION:
+            raise LogbertError(
+                f"not a sessionizer snapshot of version {SNAPSHOT_VERSION} "
+                f"(got {type(state).__name__} {str(state)[:80]!r})"
+            )
+        mine = (type(self).__name__, self._settings(), self.track_lines)
+        theirs = (state.get("kind"), state.get("settings"), state.get("track_lines"))
+        if mine != theirs:
+            raise LogbertError(
+                f"the sessionizer snapshot was taken with other settings ({theirs}) than this "
+                f"sessionizer's ({mine}): build it with the settings it was taken with"
+            )
+        try:
+            for name, value in state["stats"].items():
+                setattr(self.stats, name, value)  # in place: a caller may hold the stats
+            self._done = bool(state["done"])
+            self._restore(state)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LogbertError(
+                f"the sessionizer snapshot is incomplete or corrupt ({exc!r})"
+            ) from exc
+        return self
+
+    @property
+    def n_open(self) -> int:
+        """Sessions held now (not closed yet)."""
+        return sum(1 for _ in self._held())
+
+    def peek(self, keys: Collection[int]) -> list[Session]:
+        """The sessions held now that hold any of `keys`, as they stand (nothing is closed and
+        `stats` is not touched): for alerts on a session before it ends."""
+        wanted = set(keys)
+        return [
+            session.preview(session_id, start, end)
+            for session_id, session, start, end in self._held()
+            if not wanted.isdisjoint(session.keys)
+        ]
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        """(session id, open session, start, end) of every session held; start/end None for
+        the session's own first/last event time."""
+        raise NotImplementedError
+
+    def _settings(self) -> dict:
+        raise NotImplementedError
+
+    def _snapshot(self) -> dict:
+        raise NotImplementedError
+
+    def _restore(self, state: dict) -> None:
+        raise NotImplementedError
+
+    field: str | None = None  # --by-field: the header field whose value names the session
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+class _Open:
+    """A session being built: keys in line order, time range, line labels seen, raw lines."""
+
+    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories")
+
+    def __init__(self, track_lines: bool = False) -> None:
+        self.keys = array("q")
+        self.touched: int | None = None  # newest time in the stream when it last got an event
+        self.first: int | None = None
+        self.last: int | None = None
+        self.anomalous = False
+        self.unknown = False
+        self.categories: set[str] = set()  # alert names of the anomalous lines (BGL: KERNDTLB)
+        self.lines: list[tuple[str, int]] | None = [] if track_lines else None
+
+    def add(
+        self, key: int, ts: int | None, line_label: str | None, line: tuple | None = None
+    ) -> None:
+        self.keys.append(key)
+        if ts is not None:
+            self.first = ts if self.first is None else min(self.first, ts)
+            self.last = ts if self.last is None else max(self.last, ts)
+        if line_label is None:
+            self.unknown = True
+        elif line_label != NORMAL:  # anomaly, or an alert's name
+            self.anomalous = True
+            if line_label != ANOMALY:
+                self.categories.add(line_label)
+        if self.lines is not None:
+            if line is None:  # events without source/line_no: the evidence is incomplete
+                self.lines = None
+            else:
+                self.lines.append(line)
+
+    def label(self) -> str | None:
+        """Anomaly if any line is; normal only when every line is labelled normal."""
+        if self.anomalous:
+            return ANOMALY
+        return None if self.unknown else NORMAL
+
+    def close(
+        self,
+        session_id: str,
+        label: str | None,
+        stats: SessionizeStats,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> Session:
+        """`label`: from a labels map (normal/anomaly or a category name) or `self.label()`;
+        an anomalous session gets its lines' alert names as categories (distinct, sorted)."""
+        label, categories = split_label(label)
+        if label == ANOMALY and categories is None and self.categories:
+            categories = sorted(self.categories)
+        stats.count(label, categories)
+        start = self.first if start is None else start
+        end = self.last if end is None else end
+        return Session(
+            session_id=session_id,
+            keys=self.keys.tolist(),
+            label=label,
+            start=_to_datetime(start),
+            end=_to_datetime(end),
+            n_lines=len(self.keys),
+            lines=self.lines,
+            categories=categories,
+        )
+
+    def preview(self, session_id: str, start: int | None = None, end: int | None = None) -> Session:
+        """The session as it stands, without closing it (no stats counted)."""
+        return Session(
+            session_id=session_id,
+            keys=self.keys.tolist(),
+            label=self.label(),
+            start=_to_datetime(self.first if start is None else start),
+            end=_to_datetime(self.last if end is None else end),
+            n_lines=len(self.keys),
+            lines=list(self.lines) if self.lines is not None else None,
+            categories=sorted(self.categories) if self.anomalous and self.categories else None,
+        )
+
+    def to_json(self) -> dict:
+        """Plain JSON (`snapshot`): keys, first/last/touched times in µs, labels seen, lines
+        (sources listed once, then [source index, line_no] pairs)."""
+        out: dict = {
+            "keys": self.keys.tolist(),
+            "first": self.first,
+            "last": self.last,
+            "touched": self.touched,
+            "anomalous": self.anomalous,
+            "unknown": self.unknown,
+            "categories": sorted(self.categories),
+            "lines": None,
+        }
+        if self.lines is not None:
+            sources: dict[str, int] = {}
+            pairs = [[sources.setdefault(src, len(sources)), no] for src, no in self.lines]
+            out["lines"] = {"sources": list(sources), "pairs": pairs}
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> _Open:
+        session = cls()
+        session.keys = array("q", data["keys"])
+        session.first, session.last, session.touched = data["first"], data["last"], data["touched"]
+        session.anomalous, session.unknown = bool(data["anomalous"]), bool(data["unknown"])
+        session.categories = set(data.get("categories", []))  # absent in older snapshots
+        lines = data["lines"]
+        if lines is not None:
+            sources = lines["sources"]
+            session.lines = [(sources[i], no) for i, no in lines["pairs"]]
+        return session
+
+
+def _micros(delta: timedelta) -> int:
+    return delta // timedelta(microseconds=1)
+
+
+def _to_datetime(micros: int | None) -> datetime | None:
+    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+
+
+def _check_columns(
+    names: list[str], needed: list[str], where: str, by_field: str | None = None
+) -> None:
+    missing = [c for c in needed if c not in names]
+    if by_field is not None and by_field in missing:
+        reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
+                    "params", "label"}  # fmt: skip
+        header = [c for c in names if c not in reserved]
+        have = ", ".join(header) if header else "none (a raw format: parse with a format that has"
+        have += "" if header else " header fields)"
+        raise LogbertError(
+            f"{where}: --by-field {by_field!r}: the events have no such field; their header "
+            f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
+        )
+    if missing:
+        hint = " (--window needs timestamped events)" if "timestamp" in missing else ""
+        raise LogbertError(
+            f"{where}: events need column(s) {', '.join(missing)}{hint}; it has "
+            f"{', '.join(names)}. Write events with `logbert parse`."
+        )
+
+
+def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict[str, list]:
+    """Python lists: `template_id`, `timestamp` (µs since epoch or None), `label`, `content`
+    (when required) and `line` ((source, line_no) per event, None when not tracked/absent)."""
+    names = events.schema.names
+    _check_columns(names, sessionizer.required_columns, where, sessionizer.field)
+    n = events.num_rows
+    batch = {"template_id": _keys(events.column("template_id"), where)}
+    if "content" in sessionizer.required_columns:
+        batch["content"] = events.column("content").to_pylist()
+    if sessionizer.field is not None:
+        column = events.column(sessionizer.field)
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = pc.cast(column, pa.string())
+        batch[sessionizer.field] = column.to_pylist()
+    batch["timestamp"] = (
+        _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
+    )
+    batch["label"] = (
+        [event_category(v) for v in events.column("label").to_pylist()]
+        if "label" in names
+        else [None] * n
+    )
+    batch["line"] = [None] * n  # (source, line_no) per event when tracked
+    if sessionizer.track_lines and "source" in names and "line_no" in names:
+        batch["line"] = list(
+            zip(
+                events.column("source").to_pylist(),
+                events.column("line_no").to_pylist(),
+                strict=True,
+            )
+        )
+    return batch
+
+
+def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
+    if column.null_count:
+        raise LogbertError(
+            f"{where}: {column.null_count} events have no template_id; re-run `logbert parse`"
+        )
+    try:
+        return pc.cast(column, pa.int64()).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise LogbertError(f"{where}: template_id must be integers ({exc})") from exc
+
+
+def _timestamps(column: pa.Array | pa.ChunkedArray, where: str) -> list[int | None]:
+    """Microseconds since the epoch (UTC for zone-aware columns), None where missing."""
+    return _timestamp_micros(column, where).to_pylist()
+
+
+def _timestamp_micros(column: pa.Array | pa.ChunkedArray, where: str) -> pa.Array | pa.ChunkedArray:
+    """The timestamp column as int64 microseconds since the epoch (UTC for zone-aware
+    columns), nulls where missing: what windows cut on, so also what they are sorted by."""
+    kind = column.type
+    try:
+        if pa.types.is_timestamp(kind):
+            micros = pc.cast(column, pa.timestamp("us", kind.tz), safe=False)
+        else:
+            micros = pc.cast(column, pa.timestamp("us"))
+        return pc.cast(micros, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise LogbertError(
+            f"{where}: column timestamp has type {kind}, not timestamps ({exc})"
+        ) from exc

@@ -1,0 +1,205 @@
+"""Time windows (`--window`, `--step`), alone or one per value of a header field with
+`--by-field`: `WindowSessionizer`.
+
+A window is closed once the newest timestamp seen is a window length past its end: that grace
+lets slightly out-of-order lines, common in BGL/Thunderbird, still land in place, and bounds
+memory by the windows still open. An event later than that cannot be taken back (its window is
+already written), so batch callers put these events in time order first (`time_ordered`) and
+only a live stream can have late events, counted in `SessionizeStats.n_late`. Session ids: the
+window's start in ISO 8601, prefixed by the value with `--by-field`
+(`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from datetime import timedelta
+
+from logbert.errors import LogbertError
+from logbert.sessions.io import Session
+from logbert.sessions.options import parse_duration
+from logbert.sessions.stats import SessionizeStats
+from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
+
+
+class WindowSessionizer(Sessionizer):
+    """Fixed (`step` None or equal to `window`) or sliding windows over `timestamp`.
+
+    Windows start at multiples of `step` since the Unix epoch and cover [start, start+window);
+    a line belongs to every window that covers it. Empty windows are not emitted. The session
+    id is the window start (ISO 8601); `start`/`end` are the window bounds, `end` exclusive.
+    A window closes once the newest timestamp is a window length past its end; lines later
+    than that are counted in `stats.n_late`, lines without a timestamp in `n_no_timestamp`.
+    With `field` there is one window per (value of that header field, window): the id is
+    `value@start` and sessions come out in the order they close (then first appearance);
+    events with no value are counted in `stats.n_unmatched`.
+    Batch callers sort its events by time first (`time_ordered`), so only a live stream can
+    have late events.
+    """
+
+    time_ordered = True
+
+    def __init__(
+        self,
+        window: timedelta | str,
+        step: timedelta | str | None = None,
+        track_lines: bool = False,
+        stats: SessionizeStats | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(track_lines, stats)
+        self.field = self.stats.field = field
+        self._keyed: dict[tuple[str, int], _Open] = {}  # with field: (value, index) -> session
+        self._closing: list[tuple[int, int, tuple[str, int]]] = []  # heap: (close at, seq, key)
+        self._seq = 0
+        self.window = parse_duration(window) if isinstance(window, str) else window
+        self.step = parse_duration(step) if isinstance(step, str) else step
+        self._width = _micros(self.window)
+        self._stride = _micros(self.step) if self.step is not None else self._width
+        if self._stride > self._width:
+            raise LogbertError(
+                f"--step {step} is longer than --window {window}: lines between windows would "
+                "be lost"
+            )
+        self._grace = self._width
+        self._windows: dict[int, _Open] = {}  # window index -> open session, first appearance
+        self._newest: int | None = None
+
+    @property
+    def required_columns(self) -> list[str]:
+        return ["template_id", "timestamp"] + ([self.field] if self.field is not None else [])
+
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        if self.field is not None:
+            return self._push_keyed(batch)
+        stats, windows, track, closed = self.stats, self._windows, self.track_lines, []
+        width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
+        for key, ts, line_label, line in zip(
+            batch["template_id"], batch["timestamp"], batch["label"], batch["line"], strict=True
+        ):
+            stats.n_events += 1
+            if ts is None:
+                stats.n_no_timestamp += 1
+                continue
+            if newest is None or ts > newest:
+                newest = ts
+            late = False
+            for index in range((ts - width) // stride + 1, ts // stride + 1):
+                if index * stride + width + grace <= newest:
+                    late = True
+                    continue
+                session = windows.get(index)
+                if session is None:
+                    session = windows[index] = _Open(track)
+                session.add(key, ts, line_label, line)
+            stats.n_late += late
+            stats.max_open = max(stats.max_open, len(windows))
+            while windows:
+                index = next(iter(windows))
+                if index * stride + width + grace > newest:
+                    break
+                closed.append(self._close(windows.pop(index), index))
+        self._newest = newest
+        return closed
+
+    def _push_keyed(self, batch: dict[str, list]) -> list[Session]:
+        stats, keyed, heap, track, closed = (
+            self.stats,
+            self._keyed,
+            self._closing,
+            self.track_lines,
+            [],
+        )
+        width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
+        for value, key, ts, line_label, line in zip(
+            batch[self.field],
+            batch["template_id"],
+            batch["timestamp"],
+            batch["label"],
+            batch["line"],
+            strict=True,
+        ):
+            stats.n_events += 1
+            if not value:
+                stats.n_unmatched += 1
+                continue
+            if ts is None:
+                stats.n_no_timestamp += 1
+                continue
+            if newest is None or ts > newest:
+                newest = ts
+            late = False
+            for index in range((ts - width) // stride + 1, ts // stride + 1):
+                close_at = index * stride + width + grace
+                if close_at <= newest:
+                    late = True
+                    continue
+                session = keyed.get((value, index))
+                if session is None:
+                    session = keyed[(value, index)] = _Open(track)
+                    heapq.heappush(heap, (close_at, self._seq, (value, index)))
+                    self._seq += 1
+                session.add(key, ts, line_label, line)
+            stats.n_late += late
+            stats.max_open = max(stats.max_open, len(keyed))
+            while heap and heap[0][0] <= newest:
+                _, _, (value_, index) = heapq.heappop(heap)
+                closed.append(self._close(keyed.pop((value_, index)), index, value_))
+        self._newest = newest
+        return closed
+
+    def _flush(self) -> list[Session]:
+        closed = [self._close(session, index) for index, session in self._windows.items()]
+        self._windows.clear()
+        heap, keyed = self._closing, self._keyed
+        while heap:
+            _, _, (value, index) = heapq.heappop(heap)
+            closed.append(self._close(keyed.pop((value, index)), index, value))
+        return closed
+
+    def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
+        start = index * self._stride
+        session_id = _to_datetime(start).isoformat()
+        if value is not None:
+            session_id = f"{value}@{session_id}"
+        return session.close(
+            session_id, session.label(), self.stats, start=start, end=start + self._width
+        )
+
+    def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
+        for index, session in self._windows.items():
+            yield (
+                self._window_id(index),
+                session,
+                index * self._stride,
+                index * self._stride + self._width,
+            )
+        for (value, index), session in self._keyed.items():
+            start = index * self._stride
+            yield self._window_id(index, value), session, start, start + self._width
+
+    def _window_id(self, index: int, value: str | None = None) -> str:
+        session_id = _to_datetime(index * self._stride).isoformat()
+        return session_id if value is None else f"{value}@{session_id}"
+
+    def _settings(self) -> dict:
+        return {"window_us": self._width, "step_us": self._stride, "field": self.field}
+
+    def _snapshot(self) -> dict:
+        return {
+            "windows": [[i, s.to_json()] for i, s in self._windows.items()],
+            "keyed": [[v, i, s.to_json()] for (v, i), s in self._keyed.items()],
+            "closing": [[at, seq, v, i] for at, seq, (v, i) in self._closing],  # a heap: as is
+            "seq": self._seq,
+            "newest": self._newest,
+        }
+
+    def _restore(self, state: dict) -> None:
+        self._windows = {int(i): _Open.from_json(s) for i, s in state["windows"]}
+        self._keyed = {(str(v), int(i)): _Open.from_json(s) for v, i, s in state["keyed"]}
+        self._closing = [
+            (int(at), int(seq), (str(v), int(i))) for at, seq, v, i in state["closing"]
+        ]
+        self._seq = int(state["seq"])
+        self._newest = state["newest"]

@@ -2,15 +2,15 @@
 
 Computing and writing are separate: `Parser.process` (a list of strings from a live service, or
 one chunk of a file) and `Parser.iter_chunks` (whole files) yield `ParsedChunk`s, each with its
-events as a pyarrow table in the events schema, and `parse_files` only writes what they yield.
-So `logbert parse`, training from raw logs and a live service parse lines the same way.
+events as a pyarrow table in the events schema, and `parse_files` only writes what they yield
+(`summary.py`). So `logbert parse`, training from raw logs and a live service parse lines the
+same way.
 
 Per chunk of lines (one 8 MiB block) everything is vectorised: the header regex splits lines
 (pyarrow/RE2), masks run on the whole content column, the masked messages are dictionary-encoded
 so the miner sees each distinct one once, and template ids, templates and parameters are mapped
-back with array takes. The per-line work runs ahead in worker threads; the miner runs serially
-in input order. Outputs are written under temporary names and renamed only when the whole run
-succeeded, so an error (e.g. a truncated .gz) never leaves half-written files.
+back with array takes (`chunk.py`). The per-line work runs ahead in worker threads; the miner
+runs serially in input order.
 
 Timestamps: formats that write no year take it from the format (`--year`), else per input file
 from its modification time (`YearHint`); stdin without `--year` keeps null timestamps (the
@@ -19,25 +19,23 @@ parser says so in `notes`); a jump back of months inside a file is a year rollov
 no timestamp from any line is an error naming the first line (`Parser.check_timestamps`), and so
 is a `parse` run that writes no event (empty or binary input, every line rejected). `--format
 auto`: the parser picks the built-in format that reads the most of the first lines
-(`rank_formats`) when it sees its first chunk, and says which in `notes`; a binary input, or
-one where no built-in format reads a timestamp, is an error.
+(`rank_formats`, `auto.py`) when it sees its first chunk, and says which in `notes`.
 
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
+
+What moved to `auto.py`, `chunk.py` and `summary.py` is re-exported here (`__all__`), so callers
+keep importing from this module; those modules never import it (but for annotations).
 """
 
 from __future__ import annotations
 
-import base64
-import csv
-import json
 import os
-import re
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,12 +43,32 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import (
+    AUTO_YEAR,
+    HEAD_LINES,
+    SHOWN_CHARS,
+    SUGGEST_DATED,
+    SUGGEST_FIT,
+    FormatScore,
+    _suggestion,
+    looks_binary,
+    rank_formats,
+    show_line,
+    suggest_formats,
+)
+from logbert.parsing.chunk import (
+    ParsedChunk,
+    Prepared,
+    _params_by_position,
+    _params_by_regex,
+    _schema,
+    _texts,
+    _words,
+)
 from logbert.parsing.clock import YearClock
 from logbert.parsing.formats import (
-    BUILTIN_FORMATS,
     LogFormat,
     display_name,
     format_from_spec,
@@ -59,161 +77,54 @@ from logbert.parsing.formats import (
     resolve_format,
 )
 from logbert.parsing.frozen import FrozenMiner
-from logbert.parsing.masks import JOIN, WILDCARD, mask_array
+from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, source_name
 from logbert.parsing.reader import iter_chunks as read_chunks
-from logbert.parsing.splitter import has_bytes, split_lines
-from logbert.parsing.state import (
-    STATE_VERSION,
-    load_miner,
-    miner_from_state,
-    miner_state,
-    save_miner,
+from logbert.parsing.splitter import split_lines
+from logbert.parsing.state import STATE_VERSION, load_miner, miner_from_state, miner_state
+from logbert.parsing.summary import (
+    WARNING,
+    ParseSummary,
+    check_output,
+    fit_warnings,
+    output_paths,
+    write_run,
 )
 from logbert.parsing.template_matcher import (
     KnownTemplate,
     TemplateMatcher,
-    extract_params,
     known_template,
     load_templates,
-    scatter_rows,
-    template_regex,
 )
-from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
+
+__all__ = [
+    "AUTO_YEAR",
+    "HEAD_LINES",
+    "PARSERS",
+    "SHOWN_CHARS",
+    "SUGGEST_DATED",
+    "SUGGEST_FIT",
+    "WARNING",
+    "WORKERS",
+    "FormatScore",
+    "ParseSummary",
+    "ParsedChunk",
+    "Parser",
+    "Prepared",
+    "YearHint",
+    "check_output",
+    "fit_warnings",
+    "looks_binary",
+    "output_paths",
+    "parse_files",
+    "rank_formats",
+    "show_line",
+    "suggest_formats",
+]
 
 PARSERS = ("logbert", "drain3")
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
 WORKERS = 2
-
-
-@dataclass
-class ParsedChunk:
-    """One chunk of input parsed: events in the events schema, and what did not become one."""
-
-    events: pa.Table  # the events schema (`Parser.schema`), one row per line the format fits
-    rejects: list[tuple[str, int, str]]  # (source, line_no, line) of lines the format rejects
-    lines: int  # input lines in the chunk
-    undecodable: int  # lines whose undecodable bytes were replaced
-    unmatched: int  # events no template fits (`--templates` only): null template_id
-    template_counts: dict[int, int] = field(default_factory=dict)  # lines per template id
-
-
-@dataclass
-class ParseSummary:
-    """Counts for the closing summary line, and warnings when the format does not fit."""
-
-    lines: int = 0
-    events: int = 0
-    rejected: int = 0
-    undecodable: int = 0
-    unmatched: int = 0
-    seconds: float = 0.0
-    template_counts: Counter = field(default_factory=Counter)
-    last_chunk: int = 0
-    timestamps: int = 0  # events with a timestamp
-    timed: bool = False  # whether the format reads timestamps (events without one are counted)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # format choice, year source, rollovers
-
-    @property
-    def templates(self) -> int:
-        return len(self.template_counts)
-
-    def add(self, chunk: ParsedChunk) -> None:
-        self.lines += chunk.lines
-        self.last_chunk = chunk.lines
-        self.undecodable += chunk.undecodable
-        self.rejected += len(chunk.rejects)
-        self.unmatched += chunk.unmatched
-        self.events += chunk.events.num_rows
-        self.template_counts.update(chunk.template_counts)
-        ts = chunk.events.column("timestamp")
-        self.timestamps += len(ts) - ts.null_count
-
-    def line(self) -> str:
-        text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
-        if self.unmatched:
-            text += f", {self.unmatched:,} unmatched"
-        if self.undecodable:
-            text += f", {self.undecodable:,} with undecodable bytes (replaced)"
-        if self.timed and 0 < self.timestamps < self.events:
-            text += f", {self.events - self.timestamps:,} without a timestamp"
-        rate = self.lines / self.seconds if self.seconds > 0 else 0.0
-        return text + f" ({self.seconds:.1f} s, {rate:,.0f} lines/s)"
-
-
-def output_paths(output: Path) -> tuple[Path, Path]:
-    """(templates.csv, rejects file) beside the events file."""
-    stem = output.name[: -len(".parquet")] if output.name.endswith(".parquet") else output.name
-    return output.with_name("templates.csv"), output.with_name(f"{stem}.rejects.txt")
-
-
-def check_output(output: Path, state: Path | None = None) -> None:
-    """Refuse, before any parsing, outputs that cannot be written (LogbertError naming them)."""
-    parent = output.parent
-    if not parent.exists():
-        raise LogbertError(f"output folder {parent} does not exist: create it first")
-    if not parent.is_dir():
-        raise LogbertError(
-            f"output {output}: its folder {parent} is a file, not a folder: pass an output path "
-            "inside a folder"
-        )
-    if output.is_dir():
-        raise LogbertError(f"output {output} is a folder: pass a file name such as events.parquet")
-    for beside in output_paths(output):
-        if beside.is_dir():
-            raise LogbertError(
-                f"{beside} (written beside the output {output.name}) is a folder: pass an "
-                "output in another folder, or move that folder away"
-            )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise LogbertError(f"output folder {parent} is not writable: pass an output path elsewhere")
-    if state is not None:
-        if state.is_dir():
-            raise LogbertError(
-                f"state file {state} is a folder: pass a file name such as state.json"
-            )
-        if not state.parent.is_dir():
-            raise LogbertError(
-                f"state file {state}: its folder {state.parent} does not exist or is a file"
-            )
-
-
-def _schema(fmt: LogFormat) -> pa.Schema:
-    return pa.schema(
-        [("line_no", pa.int64()), ("source", pa.string()), ("timestamp", pa.timestamp("us"))]
-        + [(f, pa.string()) for f in fmt.header_fields]
-        + [
-            ("content", pa.string()),
-            ("template_id", pa.int64()),
-            ("template", pa.string()),
-            ("params", pa.list_(pa.string())),
-            ("label", pa.string()),
-        ]
-    )
-
-
-HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
-AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
-SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
-SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
-SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
-WARNING = "warning: "  # notes that start so are warnings (`parse` lists them with the others)
-
-
-def show_line(line: str) -> str:
-    """A line quoted for a message: its repr, cut to about `SHOWN_CHARS` characters (a binary
-    line's escapes would fill the screen)."""
-    text = repr(line)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
-
-
-def looks_binary(lines: list[str]) -> bool:
-    """Whether sample lines look like binary data rather than text: more than 5% of their
-    characters are NUL, other control characters or replaced undecodable bytes."""
-    text = "".join(lines)
-    odd = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\f\v"))
-    return len(text) > 0 and odd > 0.05 * len(text)
 
 
 @dataclass(frozen=True)
@@ -222,44 +133,6 @@ class YearHint:
 
     year: int
     not_after: int | None = None  # µs since the epoch: later dates go to the year before
-
-
-@dataclass(frozen=True)
-class FormatScore:
-    """How well a built-in format reads a sample of lines (`rank_formats`)."""
-
-    name: str
-    lines: int  # lines in the sample
-    split: int  # lines the format splits into fields
-    dated: int  # of those, lines with a valid timestamp
-
-    def describe(self) -> str:
-        """`linux (200/200 lines with a timestamp, 200 split)`."""
-        return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
-
-
-def rank_formats(
-    lines: list[str], year: int | None = None, timestamp_format: str | None = None
-) -> list[FormatScore]:
-    """Every built-in format but raw, best first for `lines`: lines it splits with a valid
-    timestamp (formats without a year are checked in a leap year when `year` is None), then
-    lines it splits, then the most literal words (`sshd`: strong evidence), then the least
-    literal punctuation."""
-    arr = pa.array(lines, pa.string())
-    ranked = []
-    for name in BUILTIN_FORMATS:
-        if name == "raw":
-            continue
-        fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)
-        ok, cols = split_lines(arr, fmt)
-        ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
-        literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
-        words = sum(c.isalnum() for c in literal)
-        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
-        # ties (a syslog line fits linux and mac): the format with less punctuation to match
-        ranked.append(((score.dated, score.split, words, words - len(literal)), score))
-    ranked.sort(key=lambda r: r[0], reverse=True)
-    return [score for _, score in ranked]
 
 
 class Parser:
@@ -655,76 +528,6 @@ class Parser:
         return out
 
 
-@dataclass
-class Prepared:
-    """A chunk after the per-line work: matched rows, columns, masked messages."""
-
-    chunk: LineChunk
-    name: str
-    ok: np.ndarray
-    line_no: np.ndarray
-    cols: dict[str, pa.Array]
-    timestamp: pa.Array | None = None
-    timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
-    new_input: bool = False  # the first chunk of an input file
-    messages: list[str] | None = None  # distinct (masked) messages for the miner
-    codes: np.ndarray | None = None  # each row's index into `messages`
-    words: pa.ListArray | None = None
-
-
-def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
-    keys = np.array(sorted(texts), dtype=np.int64)
-    if len(keys) == 0:
-        return pa.nulls(len(ids), pa.string())
-    pos = np.searchsorted(keys, ids).clip(0, len(keys) - 1)
-    found = keys[pos] == ids
-    vocab = pa.array([texts[int(k)] for k in keys], pa.string())
-    return vocab.take(pa.array(pos, mask=~found))
-
-
-def _words(content: pa.Array) -> pa.Array:
-    """Words of trimmed text (a plain split when there are no whitespace runs: faster)."""
-    text = content
-    if has_bytes(text, 9, 13) or pc.any(pc.match_substring(text, "  ")).as_py():
-        return pc.split_pattern_regex(text, r"\s+")
-    return pc.split_pattern(text, " ")
-
-
-def _params_by_position(words: pa.ListArray, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
-    """Words of each message at its template's `<*>` positions (templates align word by word)."""
-    keys = np.array(sorted(texts), dtype=np.int64)
-    positions = [[p for p, w in enumerate(texts[int(k)].split(" ")) if WILDCARD in w] for k in keys]
-    counts = np.array([len(p) for p in positions], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    flat_pos = np.array([p for ps in positions for p in ps], dtype=np.int64)
-    local = np.searchsorted(keys, ids)
-    c = counts[local]
-    out_off = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(c, out=out_off[1:])
-    if out_off[-1] == 0:
-        return pa.ListArray.from_arrays(out_off.astype(np.int32), pa.array([], pa.string()))
-    row = np.repeat(np.arange(len(ids)), c)
-    k = np.arange(out_off[-1]) - out_off[row]
-    word_off = words.offsets.to_numpy()
-    flat = word_off[row] + flat_pos[starts[local][row] + k]
-    values = words.values.take(pa.array(flat))
-    if pc.any(pc.match_substring(values, JOIN)).as_py():
-        values = pc.replace_substring(values, JOIN, " ")
-    return pa.ListArray.from_arrays(pa.array(out_off, pa.int64()).cast(pa.int32()), values)
-
-
-def _params_by_regex(content: pa.Array, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
-    pieces = []
-    for tid, text in texts.items():
-        rows = np.flatnonzero(ids == tid)
-        part = content.take(pa.array(rows))
-        regex = template_regex(text)
-        ok = pc.match_substring_regex(part, regex).to_numpy(zero_copy_only=False)
-        if ok.any():
-            pieces.append((rows[ok], extract_params(part.filter(pa.array(ok)), regex)))
-    return scatter_rows(pieces, len(ids))
-
-
 # -- whole run --------------------------------------------------------------------------------
 def parse_files(
     inputs: list[str],
@@ -741,164 +544,4 @@ def parse_files(
     if inputs.count("-") > 1:
         raise LogbertError("stdin (-) can be read only once: pass it a single time")
     run = Parser(fmt, parser, templates, state)
-    templates_csv, rejects = output_paths(output)
-    tmp = {p: p.with_name(f".{p.name}.partial") for p in (output, templates_csv, rejects)}
-    summary = ParseSummary()
-    start = time.perf_counter()
-    writer: pq.ParquetWriter | None = None
-
-    def open_writer() -> pq.ParquetWriter:  # once the format is known (`--format auto`)
-        try:
-            return pq.ParquetWriter(tmp[output], run.schema, **_writer_options(run.fmt))
-        except OSError as exc:
-            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
-
-    try:
-        try:
-            rej = open(tmp[rejects], "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
-        try:
-            with rej:
-                rej.write("source\tline_no\tline\n")
-                for chunk in run.iter_chunks(inputs, on_progress, block_bytes):
-                    summary.add(chunk)
-                    if chunk.rejects:
-                        rej.writelines(f"{s}\t{n}\t{line}\n" for s, n, line in chunk.rejects)
-                    if writer is None:
-                        writer = open_writer()
-                    if chunk.events.num_rows:
-                        writer.write_table(chunk.events)
-                if summary.events == 0:
-                    raise LogbertError(_no_events(run, summary, inputs))
-                if writer is None:
-                    writer = open_writer()
-                _add_template_set(writer, run)
-        finally:
-            if writer is not None:
-                writer.close()
-        _write_templates(run, summary, tmp[templates_csv])
-        if state is not None and run.matcher is None:
-            save_miner(run.miner, state)
-        for final, partial in tmp.items():
-            os.replace(partial, final)
-    finally:
-        for partial in tmp.values():
-            partial.unlink(missing_ok=True)
-    summary.seconds = time.perf_counter() - start
-    summary.timed = run.fmt.timestamp is not None
-    notes = run.notes
-    summary.notes = [n for n in notes if not n.startswith(WARNING)]
-    summary.warnings = [n for n in notes if n.startswith(WARNING)]
-    summary.warnings += fit_warnings(run, summary, rejects)
-    return summary
-
-
-def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
-    """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
-    where = ", ".join(source_name(p) for p in inputs)
-    if summary.lines == 0:
-        return (
-            f"{where}: no lines to parse (empty input); nothing was written: pass a log file "
-            "that holds lines"
-        )
-    first = show_line(run.head[0]) if run.head else "''"
-    what = f"no line of {where} fits format {display_name(run.fmt)} ({summary.lines:,} lines "
-    if looks_binary(run.head):
-        return (
-            f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
-            "nothing was written: pass the log file itself (gzip is read as is)"
-        )
-    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}"
-
-
-def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
-    """Store the final template set in the schema metadata. Parquet keeps key-value metadata in
-    the footer, so it can be added at the end; readers take the schema (and its metadata) from
-    the `ARROW:schema` entry, which is therefore rewritten with the key added."""
-    value = json.dumps(template_set(run.template_map(), run.name), ensure_ascii=False)
-    schema = run.schema.with_metadata({TEMPLATE_SET_KEY: value})
-    writer.add_key_value_metadata(
-        {
-            TEMPLATE_SET_KEY: value,
-            "ARROW:schema": base64.b64encode(schema.serialize().to_pybytes()).decode("ascii"),
-        }
-    )
-
-
-def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
-    """Warnings when the format does not fit the logs: a binary input, most lines rejected, or
-    no timestamp parsed although the format has timestamp fields (when its year was known this
-    is an error raised earlier, `Parser.check_timestamps`); each suggests formats that fit
-    better."""
-    fmt = run.fmt
-    name = display_name(fmt)
-    out = []
-    if looks_binary(run.head):  # e.g. --format raw: every line "fits"
-        out.append(
-            f"warning: the input looks binary, not like a text log (its first lines hold many "
-            f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
-            "are likely garbage; pass the log file itself"
-        )
-    if summary.lines and summary.rejected * 2 > summary.lines:
-        where = f" (see {rejects})" if rejects is not None else ""
-        out.append(
-            f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
-            f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
-            f"{where}; {_suggestion(run)}"
-        )
-    if fmt.timestamp is not None and run._events and summary.timestamps == 0:
-        fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
-        out.append(
-            f"warning: format {name} read no timestamp from any line (its {fields} fields never "
-            f"held a date it knows): every timestamp is null, so time windows and session "
-            f"lifetimes cannot use them; {_suggestion(run)}"
-        )
-    return out
-
-
-def suggest_formats(run: Parser) -> list[str]:
-    """Built-in formats (not the run's own) that would do better on the first lines, best
-    first: each is tried on them as a real parse would (same splitter, same --year and
-    --timestamp-format; a format without a year in a leap year), and named only where it
-    splits most of them and reads a timestamp from at least half."""
-    if not run.head:
-        return []
-    ranking = rank_formats(run.head, run.fmt.year, run.fmt.timestamp_format)
-    n = len(run.head)
-    return [
-        s.name
-        for s in ranking
-        if s.name != run.fmt.name and s.split >= SUGGEST_FIT * n and s.dated >= SUGGEST_DATED * n
-    ]
-
-
-def _suggestion(run: Parser) -> str:
-    names = suggest_formats(run)[:3]
-    if names:
-        they = "they read" if len(names) > 1 else "it reads"
-        return f"try --format {' or --format '.join(names)} ({they} the first lines)"
-    return (
-        "no built-in format reads the first lines: pass a format string that matches them "
-        "(with --timestamp-format if its time is not ISO 8601), or try --format auto"
-    )
-
-
-def _writer_options(fmt: LogFormat) -> dict:
-    """Dictionary pages for repetitive columns and statistics for sortable ones only: the
-    writer spends most of its time on the long unique texts (content, params) otherwise."""
-    clock = set(fmt.timestamp.fields) if fmt.timestamp else set()
-    return {
-        "use_dictionary": ["source", "template", "label"]
-        + [f for f in fmt.header_fields if f not in clock],
-        "write_statistics": ["line_no", "timestamp", "template_id"],
-    }
-
-
-def _write_templates(run: Parser, summary: ParseSummary, path: Path) -> None:
-    known = run.template_map()
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["template_id", "template", "count"])
-        for tid in sorted(known):
-            out.writerow([tid, known[tid], summary.template_counts.get(tid, 0)])
+    return write_run(run, inputs, output, state, on_progress, block_bytes)

@@ -1,0 +1,109 @@
+"""`--format auto` and format advice: which built-in format reads a sample of lines best.
+
+`--format auto`: the parser picks the built-in format that reads the most of the first lines
+(`rank_formats`) when it sees its first chunk (`Parser.choose_format`); a binary input
+(`looks_binary`), or one where no built-in format reads a timestamp, is an error. When a format
+does not fit, messages name the built-in formats that would (`suggest_formats`), each tried on
+the first lines as a real parse would. Apart from the `Parser` so that its messages and the
+writing side (`summary.py`) share these helpers and depend on them one way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from logbert.parsing.formats import BUILTIN_FORMATS, parse_timestamps, resolve_format
+from logbert.parsing.splitter import split_lines
+
+if TYPE_CHECKING:  # annotations only: the parser imports this module, never the reverse
+    from logbert.parsing.pipeline import Parser
+
+HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
+AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
+SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
+SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
+SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
+
+
+def show_line(line: str) -> str:
+    """A line quoted for a message: its repr, cut to about `SHOWN_CHARS` characters (a binary
+    line's escapes would fill the screen)."""
+    text = repr(line)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
+
+
+def looks_binary(lines: list[str]) -> bool:
+    """Whether sample lines look like binary data rather than text: more than 5% of their
+    characters are NUL, other control characters or replaced undecodable bytes."""
+    text = "".join(lines)
+    odd = sum(1 for c in text if c == "\ufffd" or (c < " " and c not in "\t\f\v"))
+    return len(text) > 0 and odd > 0.05 * len(text)
+
+
+@dataclass(frozen=True)
+class FormatScore:
+    """How well a built-in format reads a sample of lines (`rank_formats`)."""
+
+    name: str
+    lines: int  # lines in the sample
+    split: int  # lines the format splits into fields
+    dated: int  # of those, lines with a valid timestamp
+
+    def describe(self) -> str:
+        """`linux (200/200 lines with a timestamp, 200 split)`."""
+        return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
+
+
+def rank_formats(
+    lines: list[str], year: int | None = None, timestamp_format: str | None = None
+) -> list[FormatScore]:
+    """Every built-in format but raw, best first for `lines`: lines it splits with a valid
+    timestamp (formats without a year are checked in a leap year when `year` is None), then
+    lines it splits, then the most literal words (`sshd`: strong evidence), then the least
+    literal punctuation."""
+    arr = pa.array(lines, pa.string())
+    ranked = []
+    for name in BUILTIN_FORMATS:
+        if name == "raw":
+            continue
+        fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)
+        ok, cols = split_lines(arr, fmt)
+        ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
+        literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
+        words = sum(c.isalnum() for c in literal)
+        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
+        # ties (a syslog line fits linux and mac): the format with less punctuation to match
+        ranked.append(((score.dated, score.split, words, words - len(literal)), score))
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    return [score for _, score in ranked]
+
+
+def suggest_formats(run: Parser) -> list[str]:
+    """Built-in formats (not the run's own) that would do better on the first lines, best
+    first: each is tried on them as a real parse would (same splitter, same --year and
+    --timestamp-format; a format without a year in a leap year), and named only where it
+    splits most of them and reads a timestamp from at least half."""
+    if not run.head:
+        return []
+    ranking = rank_formats(run.head, run.fmt.year, run.fmt.timestamp_format)
+    n = len(run.head)
+    return [
+        s.name
+        for s in ranking
+        if s.name != run.fmt.name and s.split >= SUGGEST_FIT * n and s.dated >= SUGGEST_DATED * n
+    ]
+
+
+def _suggestion(run: Parser) -> str:
+    names = suggest_formats(run)[:3]
+    if names:
+        they = "they read" if len(names) > 1 else "it reads"
+        return f"try --format {' or --format '.join(names)} ({they} the first lines)"
+    return (
+        "no built-in format reads the first lines: pass a format string that matches them "
+        "(with --timestamp-format if its time is not ISO 8601), or try --format auto"
+    )

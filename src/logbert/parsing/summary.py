@@ -1,0 +1,265 @@
+"""The writing side of `parse`: events parquet, templates.csv and rejects file, and the
+closing summary (`ParseSummary`).
+
+`write_run` only writes what `Parser.iter_chunks` yields, so computing stays in the parser.
+Outputs are written under temporary names and renamed only when the whole run succeeded, so an
+error (e.g. a truncated .gz) never leaves half-written files; `check_output` refuses outputs
+that cannot be written before any parsing. A run that writes no event (empty or binary input,
+every line rejected) is an error, and a format that does not fit the logs gets warnings that
+name formats that would (`fit_warnings`).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow.parquet as pq
+
+from logbert.errors import LogbertError
+from logbert.parsing.auto import _suggestion, looks_binary, show_line
+from logbert.parsing.chunk import ParsedChunk
+from logbert.parsing.formats import LogFormat, display_name
+from logbert.parsing.reader import source_name
+from logbert.parsing.state import save_miner
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
+
+if TYPE_CHECKING:  # annotations only: the parser module imports this one, never the reverse
+    from logbert.parsing.pipeline import Parser
+
+WARNING = "warning: "  # notes that start so are warnings (`parse` lists them with the others)
+
+
+@dataclass
+class ParseSummary:
+    """Counts for the closing summary line, and warnings when the format does not fit."""
+
+    lines: int = 0
+    events: int = 0
+    rejected: int = 0
+    undecodable: int = 0
+    unmatched: int = 0
+    seconds: float = 0.0
+    template_counts: Counter = field(default_factory=Counter)
+    last_chunk: int = 0
+    timestamps: int = 0  # events with a timestamp
+    timed: bool = False  # whether the format reads timestamps (events without one are counted)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # format choice, year source, rollovers
+
+    @property
+    def templates(self) -> int:
+        return len(self.template_counts)
+
+    def add(self, chunk: ParsedChunk) -> None:
+        self.lines += chunk.lines
+        self.last_chunk = chunk.lines
+        self.undecodable += chunk.undecodable
+        self.rejected += len(chunk.rejects)
+        self.unmatched += chunk.unmatched
+        self.events += chunk.events.num_rows
+        self.template_counts.update(chunk.template_counts)
+        ts = chunk.events.column("timestamp")
+        self.timestamps += len(ts) - ts.null_count
+
+    def line(self) -> str:
+        text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
+        if self.unmatched:
+            text += f", {self.unmatched:,} unmatched"
+        if self.undecodable:
+            text += f", {self.undecodable:,} with undecodable bytes (replaced)"
+        if self.timed and 0 < self.timestamps < self.events:
+            text += f", {self.events - self.timestamps:,} without a timestamp"
+        rate = self.lines / self.seconds if self.seconds > 0 else 0.0
+        return text + f" ({self.seconds:.1f} s, {rate:,.0f} lines/s)"
+
+
+def output_paths(output: Path) -> tuple[Path, Path]:
+    """(templates.csv, rejects file) beside the events file."""
+    stem = output.name[: -len(".parquet")] if output.name.endswith(".parquet") else output.name
+    return output.with_name("templates.csv"), output.with_name(f"{stem}.rejects.txt")
+
+
+def check_output(output: Path, state: Path | None = None) -> None:
+    """Refuse, before any parsing, outputs that cannot be written (LogbertError naming them)."""
+    parent = output.parent
+    if not parent.exists():
+        raise LogbertError(f"output folder {parent} does not exist: create it first")
+    if not parent.is_dir():
+        raise LogbertError(
+            f"output {output}: its folder {parent} is a file, not a folder: pass an output path "
+            "inside a folder"
+        )
+    if output.is_dir():
+        raise LogbertError(f"output {output} is a folder: pass a file name such as events.parquet")
+    for beside in output_paths(output):
+        if beside.is_dir():
+            raise LogbertError(
+                f"{beside} (written beside the output {output.name}) is a folder: pass an "
+                "output in another folder, or move that folder away"
+            )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise LogbertError(f"output folder {parent} is not writable: pass an output path elsewhere")
+    if state is not None:
+        if state.is_dir():
+            raise LogbertError(
+                f"state file {state} is a folder: pass a file name such as state.json"
+            )
+        if not state.parent.is_dir():
+            raise LogbertError(
+                f"state file {state}: its folder {state.parent} does not exist or is a file"
+            )
+
+
+def write_run(
+    run: Parser,
+    inputs: list[str],
+    output: Path,
+    state: Path | None,
+    on_progress: Callable[[int], None] | None,
+    block_bytes: int,
+) -> ParseSummary:
+    """Write what `run` parses from `inputs` into `output` (+ templates.csv and rejects file),
+    and the miner into `state` when given; see the module doc."""
+    templates_csv, rejects = output_paths(output)
+    tmp = {p: p.with_name(f".{p.name}.partial") for p in (output, templates_csv, rejects)}
+    summary = ParseSummary()
+    start = time.perf_counter()
+    writer: pq.ParquetWriter | None = None
+
+    def open_writer() -> pq.ParquetWriter:  # once the format is known (`--format auto`)
+        try:
+            return pq.ParquetWriter(tmp[output], run.schema, **_writer_options(run.fmt))
+        except OSError as exc:
+            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
+
+    try:
+        try:
+            rej = open(tmp[rejects], "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise LogbertError(f"cannot write beside {output}: {exc}") from exc
+        try:
+            with rej:
+                rej.write("source\tline_no\tline\n")
+                for chunk in run.iter_chunks(inputs, on_progress, block_bytes):
+                    summary.add(chunk)
+                    if chunk.rejects:
+                        rej.writelines(f"{s}\t{n}\t{line}\n" for s, n, line in chunk.rejects)
+                    if writer is None:
+                        writer = open_writer()
+                    if chunk.events.num_rows:
+                        writer.write_table(chunk.events)
+                if summary.events == 0:
+                    raise LogbertError(_no_events(run, summary, inputs))
+                if writer is None:
+                    writer = open_writer()
+                _add_template_set(writer, run)
+        finally:
+            if writer is not None:
+                writer.close()
+        _write_templates(run, summary, tmp[templates_csv])
+        if state is not None and run.matcher is None:
+            save_miner(run.miner, state)
+        for final, partial in tmp.items():
+            os.replace(partial, final)
+    finally:
+        for partial in tmp.values():
+            partial.unlink(missing_ok=True)
+    summary.seconds = time.perf_counter() - start
+    summary.timed = run.fmt.timestamp is not None
+    notes = run.notes
+    summary.notes = [n for n in notes if not n.startswith(WARNING)]
+    summary.warnings = [n for n in notes if n.startswith(WARNING)]
+    summary.warnings += fit_warnings(run, summary, rejects)
+    return summary
+
+
+def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
+    """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
+    where = ", ".join(source_name(p) for p in inputs)
+    if summary.lines == 0:
+        return (
+            f"{where}: no lines to parse (empty input); nothing was written: pass a log file "
+            "that holds lines"
+        )
+    first = show_line(run.head[0]) if run.head else "''"
+    what = f"no line of {where} fits format {display_name(run.fmt)} ({summary.lines:,} lines "
+    if looks_binary(run.head):
+        return (
+            f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
+            "nothing was written: pass the log file itself (gzip is read as is)"
+        )
+    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}"
+
+
+def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
+    """Store the final template set in the schema metadata. Parquet keeps key-value metadata in
+    the footer, so it can be added at the end; readers take the schema (and its metadata) from
+    the `ARROW:schema` entry, which is therefore rewritten with the key added."""
+    value = json.dumps(template_set(run.template_map(), run.name), ensure_ascii=False)
+    schema = run.schema.with_metadata({TEMPLATE_SET_KEY: value})
+    writer.add_key_value_metadata(
+        {
+            TEMPLATE_SET_KEY: value,
+            "ARROW:schema": base64.b64encode(schema.serialize().to_pybytes()).decode("ascii"),
+        }
+    )
+
+
+def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
+    """Warnings when the format does not fit the logs: a binary input, most lines rejected, or
+    no timestamp parsed although the format has timestamp fields (when its year was known this
+    is an error raised earlier, `Parser.check_timestamps`); each suggests formats that fit
+    better."""
+    fmt = run.fmt
+    name = display_name(fmt)
+    out = []
+    if looks_binary(run.head):  # e.g. --format raw: every line "fits"
+        out.append(
+            f"warning: the input looks binary, not like a text log (its first lines hold many "
+            f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
+            "are likely garbage; pass the log file itself"
+        )
+    if summary.lines and summary.rejected * 2 > summary.lines:
+        where = f" (see {rejects})" if rejects is not None else ""
+        out.append(
+            f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
+            f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
+            f"{where}; {_suggestion(run)}"
+        )
+    if fmt.timestamp is not None and run._events and summary.timestamps == 0:
+        fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
+        out.append(
+            f"warning: format {name} read no timestamp from any line (its {fields} fields never "
+            f"held a date it knows): every timestamp is null, so time windows and session "
+            f"lifetimes cannot use them; {_suggestion(run)}"
+        )
+    return out
+
+
+def _writer_options(fmt: LogFormat) -> dict:
+    """Dictionary pages for repetitive columns and statistics for sortable ones only: the
+    writer spends most of its time on the long unique texts (content, params) otherwise."""
+    clock = set(fmt.timestamp.fields) if fmt.timestamp else set()
+    return {
+        "use_dictionary": ["source", "template", "label"]
+        + [f for f in fmt.header_fields if f not in clock],
+        "write_statistics": ["line_no", "timestamp", "template_id"],
+    }
+
+
+def _write_templates(run: Parser, summary: ParseSummary, path: Path) -> None:
+    known = run.template_map()
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["template_id", "template", "count"])
+        for tid in sorted(known):
+            out.writerow([tid, known[tid], summary.template_counts.get(tid, 0)])

@@ -169,7 +169,8 @@ class Pipeline:
         labels = train.labels if supervised else None
         # early stopping watches the validation sessions the model can predict: a key it never
         # saw has no probability, so one such session made every validation loss infinite
-        unseen = unseen_key_sessions(train, validation_batch)
+        known_keys = training_keys(train)
+        unseen = unseen_key_sessions(known_keys, validation_batch)
         stopping = validation_batch
         if 0 < unseen.n_sessions < len(validation_batch) and not supervised:
             stopping = validation_batch.take(np.flatnonzero(~unseen.mask))
@@ -204,7 +205,7 @@ class Pipeline:
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
-            "keys": training_keys(train),
+            "keys": known_keys,
             "calibration": calibration,
             "cross_fit": (
                 {**cross_fit.to_dict(), "split_threshold": self.split_threshold_.to_dict()}

@@ -30,7 +30,7 @@ from sklearn.base import clone
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
-from logbert.pipeline.unseen import unseen_key_sessions
+from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.sessions.batch import SessionBatch
 
 CALIBRATIONS = ("auto", "split", "cross-fit")
@@ -146,7 +146,7 @@ def cross_fitted_scores(
         others, part = normal.take(np.flatnonzero(fold_of != fold)), normal.take(held)
         model = clone(template).fit(others, **options)
         scores[held] = model.decision_function(part)
-        unseen[held] = unseen_key_sessions(others, part).mask
+        unseen[held] = unseen_key_sessions(training_keys(others), part).mask
         fold_seconds.append(time.perf_counter() - fold_started)
         say(
             f"Cross-fit fold {fold + 1}/{folds}: trained on {len(others)} sessions, scored "

@@ -93,7 +93,7 @@ def read_log_sessions(
     summary.sessionize_text = stats.summary(by_window=settings.window is not None)
     if summary.lines == 0:
         raise LogbertError(f"{where} holds no lines: pass the log files themselves")
-    if summary.lines and summary.rejected == summary.lines:
+    if summary.rejected == summary.lines:
         remedy = (
             "score logs written like the model's training logs, or train a model on these"
             if parser.is_models

@@ -75,18 +75,15 @@ def training_keys(train: SessionBatch) -> list[int]:
     return np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys])).tolist()
 
 
-def unseen_key_sessions(
-    train: SessionBatch | Sequence[int], validation: SessionBatch
-) -> UnseenKeys:
-    """Which `validation` sessions hold a key that no `train` session holds (`train`: the
-    training sessions, or their keys as recorded by `training_keys`)."""
-    keys = training_keys(train) if isinstance(train, SessionBatch) else train
-    known = np.asarray(keys, dtype=np.int64)
+def unseen_key_sessions(known_keys: Sequence[int], validation: SessionBatch) -> UnseenKeys:
+    """Which `validation` sessions hold a key outside `known_keys` (the training sessions'
+    keys, `training_keys`)."""
+    known = np.asarray(known_keys, dtype=np.int64)
     mask = np.zeros(len(validation), dtype=bool)
-    keys: set[int] = set()
+    unseen: set[int] = set()
     for i, session in enumerate(validation.keys):
         new = np.setdiff1d(session, known)
         if new.size:
             mask[i] = True
-            keys.update(int(k) for k in new)
-    return UnseenKeys(mask, sorted(keys))
+            unseen.update(int(k) for k in new)
+    return UnseenKeys(mask, sorted(unseen))

@@ -23,7 +23,7 @@ from logbert.errors import LogbertError
 from logbert.serving.wal import DB_FILE
 
 from ..conftest import write_log
-from ..serving.servers import alerts_of, iqr_model, post, start_server
+from ..serving.servers import alerts_of, free_port, iqr_model, post, start_server
 
 runner = CliRunner()
 BATCH = 10
@@ -40,13 +40,17 @@ def model(raw_logs, tmp_path) -> Path:
 
 @pytest.fixture
 def fake_uvicorn(monkeypatch):
-    """uvicorn.run replaced: records (app, host, port) instead of serving."""
-    import uvicorn
+    """Serving replaced: records (app, host, port) of the bound socket instead of serving."""
+    from logbert.cli import serve
 
     calls = []
-    monkeypatch.setattr(
-        uvicorn, "run", lambda app, host, port, **_: calls.append((app, host, port))
-    )
+
+    def record(app, sock, _log_level):
+        host, port = sock.getsockname()[:2]
+        sock.close()
+        calls.append((app, host, port))
+
+    monkeypatch.setattr(serve, "_serve", record)
     yield calls
     for served, _, _ in calls:  # `serve` started the engine process before uvicorn.run
         served.state.service.close()
@@ -59,10 +63,11 @@ def test_a_non_loopback_host_needs_a_token(model, fake_uvicorn, monkeypatch):
     assert "--token" in str(result.exception) and not fake_uvicorn
     result = invoke("serve", model, "--token", " ")
     assert isinstance(result.exception, LogbertError) and "empty" in str(result.exception)
-    assert invoke("serve", model, "--port", "9").exit_code == 0  # loopback: no token needed
-    assert fake_uvicorn[-1][1:] == ("127.0.0.1", 9)
+    port = free_port()
+    assert invoke("serve", model, "--port", port).exit_code == 0  # loopback: no token needed
+    assert fake_uvicorn[-1][1:] == ("127.0.0.1", port)
     monkeypatch.setenv("LOGBERT_TOKEN", "from-the-environment-0123")
-    result = invoke("serve", model, "--host", "0.0.0.0", "--port", "9")
+    result = invoke("serve", model, "--host", "0.0.0.0", "--port", "0")
     assert result.exit_code == 0, result.output
     served, host, _ = fake_uvicorn[-1]
     assert host == "0.0.0.0" and served.state.service.token == "from-the-environment-0123"
@@ -184,8 +189,53 @@ def test_a_second_serve_on_a_state_dir_exits_2_naming_the_holder_until_it_is_kil
 def test_webhook_must_be_an_http_url(model, fake_uvicorn, tmp_path):
     result = invoke("serve", model, "--webhook", "ftp://example.org/x")
     assert isinstance(result.exception, LogbertError) and "http://" in str(result.exception)
-    result = invoke("serve", model, "--port", "9", "--webhook", "http://127.0.0.1:9/hook")
+    result = invoke("serve", model, "--port", "0", "--webhook", "http://127.0.0.1:9/hook")
     assert result.exit_code == 0, result.output
-    served = fake_uvicorn[-1][0].state.service
-    assert served.webhook.url == "http://127.0.0.1:9/hook"
-    assert served.webhook.generator_url == "http://127.0.0.1:9"
+    served, _, port = fake_uvicorn[-1]
+    assert served.state.service.webhook.url == "http://127.0.0.1:9/hook"
+    assert served.state.service.webhook.generator_url == f"http://127.0.0.1:{port}"  # not :0
+    assert f"serving {model} on http://127.0.0.1:{port} " in result.output
+
+
+def test_a_port_in_use_exits_2_before_anything_is_announced(model, fake_uvicorn, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke("serve", model, "--port", port, "--state-dir", tmp_path / "state")
+    assert isinstance(result.exception, LogbertError) and not fake_uvicorn
+    message = str(result.exception)
+    assert f"port {port} on 127.0.0.1 is already in use" in message and "--port" in message
+    assert "serving" not in result.output and "state in" not in result.output
+    assert not (tmp_path / "state").exists()  # checked before the state dir is touched
+    result = invoke("serve", model, "--port", 70000)
+    assert isinstance(result.exception, LogbertError) and "65535" in str(result.exception)
+
+
+def test_a_restart_on_a_snapshotted_state_dir_has_nothing_negative_to_process(
+    model, fake_uvicorn, raw_logs, tmp_path
+):
+    from logbert.serving.http import create_app
+
+    state = tmp_path / "state"
+    lines = raw_logs[1].read_text().splitlines()
+    with TestClient(create_app(model, state)) as c:
+        for start in range(0, 40, BATCH):
+            assert c.post("/v1/logs", content="\n".join(lines[start : start + BATCH]),
+                          headers={"content-type": "text/plain"}).status_code == 202  # fmt: skip
+        assert c.post("/v1/flush").json()["processed"]  # a flush snapshots: batches dropped
+    result = invoke("serve", model, "--port", "0", "--state-dir", state)
+    assert result.exit_code == 0, result.output
+    assert "5 batches processed, snapshot after batch 5, 0 to process" in result.output
+    assert fake_uvicorn[-1][0].state.service.stats()["wal"]["last_batch"] == 5
+
+
+def test_the_start_note_says_when_idle_closed_sessions_are_judged(model, fake_uvicorn):
+    result = invoke("serve", model, "--port", "0", "--idle-timeout", "30m")
+    assert result.exit_code == 0, result.output
+    assert "close after 30m without a line (log time)" in result.output
+    assert "is judged once the log has moved" in result.output
+    assert "the model's session lifetime" in result.output and "POST /v1/flush" in result.output
+    assert "as they go" not in result.output

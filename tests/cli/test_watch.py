@@ -122,7 +122,8 @@ class Running:
         self.engine = DetectionEngine(Pipeline.load(model), on_row=self.rows.append)
         self.alerts = tmp_path / f"{name}.jsonl"
         self.sink = AlertSink(self.alerts)
-        options = WatchOptions(follow=follow, state_dir=state_dir, poll=0.02, batch_lines=7)
+        options = WatchOptions(follow=follow, state_dir=state_dir, poll=0.02, batch_lines=7,
+                               model_dir=model)  # fmt: skip
         self.notes: list[str] = []
         self.watcher = Watcher(self.engine, [str(p) for p in paths], self.sink, options,
                                self.notes.append)  # fmt: skip
@@ -272,3 +273,130 @@ def test_sigterm_stops_a_follow_loop_with_its_state_saved(trained, tmp_path):
     assert "stopped by stop request" in err
     saved = json.loads((state / "state.json").read_text())
     assert saved["files"][str(test_log)]["line_no"] == 43
+
+
+# --- QA fixes: state of another model, rotation while stopped, bad options, summaries -------
+
+
+def test_a_state_dir_of_another_model_or_of_no_recorded_model_is_refused(
+    trained, raw_logs, tmp_path
+):
+    from logbert.models.pca import PCADetector
+    from logbert.sessions.labels import read_labels
+    from logbert.sessions.sessionize import SessionizerSettings
+
+    model, test_log = trained
+    train_log, _, train_labels, _ = raw_logs
+    drain3 = tmp_path / "drain3_model"  # same data, same sessions; other template ids
+    bundle = Pipeline(
+        PCADetector(), sessionizer=SessionizerSettings(by_id=BLOCK), log_format="hdfs",
+        parser="drain3",
+    )  # fmt: skip
+    bundle.fit_logs([str(train_log)], read_labels(train_labels)).save(drain3)
+    state = tmp_path / "state"
+    assert invoke("watch", model, test_log, "--state-dir", state, "--alerts",
+                  tmp_path / "a.jsonl").exit_code == 0  # fmt: skip
+    saved = json.loads((state / "state.json").read_text())
+    assert saved["model"]["dir"] == str(model) and len(saved["model"]["fingerprint"]) == 64
+    result = invoke("watch", drain3, test_log, "--state-dir", state)
+    assert isinstance(result.exception, LogbertError), result.output
+    assert f"--state-dir {state} belongs to another model ({model}" in str(result.exception)
+    assert "KeyError" not in str(result.exception)
+    del saved["model"]  # a state written before the model was recorded
+    (state / "state.json").write_text(json.dumps(saved))
+    result = invoke("watch", model, test_log, "--state-dir", state)
+    assert isinstance(result.exception, LogbertError)
+    assert "records no model" in str(result.exception)
+    assert "another --state-dir (or remove that one)" in str(result.exception)
+
+
+def test_a_file_rotated_while_watch_was_stopped_loses_no_line(trained, tmp_path):
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live = tmp_path / "live.log"
+    live.write_text("".join(lines[:15]))
+    state = tmp_path / "state"
+    args = ("--follow", "--state-dir", state, "--alerts", tmp_path / "a.jsonl", "--poll", "0.05",
+            "--idle-exit", "0.3")  # fmt: skip
+    assert invoke("watch", model, live, *args).exit_code == 0
+    with open(live, "a") as handle:
+        handle.write("".join(lines[15:30]))  # written after the stop
+    os.rename(live, tmp_path / "live.log.1")
+    live.write_text("".join(lines[30:]))
+    result = invoke("watch", model, live, *args)
+    assert result.exit_code == 0, result.output
+    assert "reading the rest of the old file, now" in result.output
+    assert "this run: 27 lines read" in result.output  # 15 from live.log.1, 12 from the new
+    assert "in total since" in result.output and "42 lines read" in result.output
+
+
+def test_a_resumed_summary_counts_lines_and_alerts_of_this_run_then_in_total(trained, tmp_path):
+    model, test_log = trained
+    alerts = tmp_path / "a.jsonl"
+    state = tmp_path / "state"
+    first = invoke("watch", model, test_log, "--state-dir", state, "--alerts", alerts)
+    assert first.exit_code == 0 and "this run" not in first.output
+    n = len(read_jsonl(alerts))
+    assert n and f"{n} alerts" in first.output
+    second = invoke("watch", model, test_log, "--state-dir", state, "--alerts", alerts)
+    assert second.exit_code == 0, second.output
+    assert "this run: 0 lines read" in second.output and "; 0 alerts (0 early)" in second.output
+    assert f"in total since {state} was started: 42 lines read, {n} alerts" in second.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--top-events", "-1", "--top-events -1"),
+        ("--max-seconds", "-1", "--max-seconds -1"),
+        ("--max-seconds", "0", "--max-seconds 0"),
+        ("--idle-exit", "0", "--idle-exit 0"),
+        ("--batch-lines", "0", "--batch-lines 0"),
+        ("--poll", "0", "--poll 0"),
+    ],
+)
+def test_bad_option_values_are_refused_naming_only_that_option(trained, option, value, message):
+    model, test_log = trained
+    result = invoke("watch", model, test_log, "--follow", option, value)
+    assert isinstance(result.exception, LogbertError), result.output
+    text = str(result.exception)
+    assert text.startswith(message)
+    others = {"--top-events", "--max-seconds", "--idle-exit", "--batch-lines", "--poll"} - {option}
+    assert not any(o in text for o in others), text
+
+
+def test_follow_refuses_a_missing_folder_and_says_once_it_waits_for_a_file(trained, tmp_path):
+    model, _ = trained
+    result = invoke("watch", model, tmp_path / "typo" / "x.log", "--follow", "--max-seconds", "1")
+    assert isinstance(result.exception, LogbertError)
+    assert "its folder" in str(result.exception) and "does not exist" in str(result.exception)
+    later = tmp_path / "later.log"
+    result = invoke("watch", model, later, "--follow", "--poll", "0.05", "--max-seconds", "0.5")
+    assert result.exit_code == 0, result.output
+    assert result.output.count(f"waiting for {later} to appear") == 1
+
+
+def test_logs_of_another_format_get_a_warning_and_unmatched_lines_are_counted(trained, tmp_path):
+    model, test_log = trained
+    other = tmp_path / "other.log"  # BGL-like lines: not the model's hdfs format
+    bgl = "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 RAS KERNEL INFO parity error corrected"
+    other.write_text("".join(f"{bgl} {i}\n" for i in range(30)))
+    result = invoke("watch", model, other, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "30 lines were not scored" in result.output
+    assert "log format hdfs" in result.output
+    no_id = tmp_path / "no_id.log"  # the model's format, but no block id in any line
+    no_id.write_text("".join(line.replace("blk_", "block ") for line in lines_of(test_log)))
+    result = invoke("watch", model, no_id, "--alerts", tmp_path / "b.jsonl")
+    assert "42 matched no session id" in result.output
+    assert "named no session id" in result.output
+
+
+def test_the_follow_note_says_when_closed_sessions_are_judged(trained, tmp_path):
+    model, test_log = trained
+    result = invoke("watch", model, test_log, "--follow", "--idle-timeout", "30m", "--idle-exit",
+                    "0.2", "--poll", "0.05", "--alerts", tmp_path / "a.jsonl")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    note = next(line for line in result.output.splitlines() if line.startswith("note:"))
+    assert "30m" in note and "session lifetime" in note and "past its start" in note
+    assert "closed, not yet judged" in result.output

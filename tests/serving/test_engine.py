@@ -155,3 +155,62 @@ def test_events_too_late_for_their_window_are_counted(raw_logs, tmp_path):
     assert engine.counters.events_late == 0
     engine.push_lines(lines[:5], "again.log")  # the start of the log again, far behind
     assert engine.counters.events_late == 5 and engine.metrics()["events_late"] == 5
+
+
+def test_lines_that_fit_the_format_but_name_no_session_are_counted(model):
+    """Nothing lost silently: a parsed line naming no block id joins no session."""
+    pipeline, _, test_log = model
+    lines = test_log.read_text().splitlines()[:8]
+    no_id = [line.replace("blk_", "block ") for line in lines[:3]]
+    engine = DetectionEngine(pipeline)
+    engine.push_lines(lines + no_id, "x.log")
+    assert engine.counters.lines_unmatched == 3 and engine.metrics()["lines_unmatched"] == 3
+    assert engine.counters.lines_accepted == 11 and engine.counters.lines_rejected == 0
+    restored = DetectionEngine(pipeline).restore(json.loads(json.dumps(engine.snapshot())))
+    assert restored.counters.lines_unmatched == 3
+
+
+def test_a_batch_mostly_lost_to_the_model_gets_a_warning_naming_the_counts(model):
+    pipeline, _, _ = model
+    engine = DetectionEngine(pipeline)
+    warning = engine.lost_lines_warning(1000, 770, 230, "batch 3")
+    assert warning is not None and warning.startswith("warning: batch 3: 1,000 of 1,000 lines")
+    assert "770 do not fit the model's log format hdfs" in warning
+    assert r"230 more fit it but named no session id (--by-id blk_-?\d+)" in warning
+    assert "--format auto" in warning
+    only_ids = engine.lost_lines_warning(10, 0, 8, "b")
+    assert only_ids is not None and "8 fit it but named no session id" in only_ids
+    assert "do not fit" not in only_ids
+    assert engine.lost_lines_warning(1000, 500, 0, "b") is None  # half: not most
+    assert engine.lost_lines_warning(4, 4, 0, "b") is None  # fewer than a handful
+    assert "out of time order" in engine.late_warning(993, "batch 1")
+
+
+def test_the_verdict_note_says_when_quiet_sessions_are_judged(raw_logs, tmp_path):
+    """An idle-closed session waits until the log moved a lifetime past its start (the rule
+    of `score --logs`): the note must say so, with the lifetime, not 'as they go'."""
+    train_log, _, train_labels, _ = raw_logs
+    pipeline = train_model(train_log, train_labels, tmp_path / "m")
+    lifetime = pipeline.lifecycle_.lifetime_
+    assert lifetime is not None
+    note = DetectionEngine(pipeline, idle_timeout="30m").verdict_note("POST /v1/flush")
+    assert note.startswith("note: sessions (by id blk_-?\\d+) close after 30m without a line")
+    assert f"has moved {lifetime:.3g} s (the model's session lifetime" in note
+    assert "sessions_pending" in note and "POST /v1/flush judges every one" in note
+    note = DetectionEngine(pipeline).verdict_note("exit")
+    assert "close only at exit" in note and "--idle-timeout DURATION" in note
+    windows = Pipeline(
+        PCADetector(), sessionizer=SessionizerSettings(window="10s"), log_format="hdfs"
+    ).fit_logs([str(train_log)])
+    assert DetectionEngine(windows).verdict_note("exit") is None
+
+
+@pytest.mark.parametrize("missing", ["pipeline.json", "parser.json"])
+def test_a_model_dir_missing_a_file_is_told_so_not_to_retrain(model, tmp_path, missing):
+    _, directory, _ = model
+    (directory / missing).unlink()
+    for model_dir in (directory, None):  # named with the directory, inferred without
+        with pytest.raises(LogbertError, match=rf"{missing}.*missing") as raised:
+            DetectionEngine(Pipeline.load(directory), model_dir=model_dir)
+        assert "trained on sessions" not in str(raised.value)
+        assert "copy the whole model directory again" in str(raised.value)

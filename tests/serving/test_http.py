@@ -272,3 +272,60 @@ def test_a_second_server_on_the_same_state_dir_is_refused_until_the_first_stops(
         )
     with client(model) as a, client(model) as b:  # temporary state dirs: one each
         assert a.get("/healthz").status_code == b.get("/healthz").status_code == 200
+
+
+def test_score_of_lines_the_model_cannot_read_warns_in_the_answer_and_the_log(served, capsys):
+    model, test_log, _ = served
+    lines = test_log.read_text().splitlines()[:4]
+    other = [f"- 1117838570 2005.06.03 R02-M1-N0 RAS KERNEL INFO cache error {i}" for i in range(8)]
+    no_id = [line.replace("blk_", "block ") for line in lines[:2]]
+    with client(model) as c:
+        result = c.post("/v1/score", json={"lines": lines + other + no_id}).json()
+        assert result["lines_rejected"] == 8 and result["lines_unmatched"] == 2
+        assert len(result["warnings"]) == 1
+        warning = result["warnings"][0]
+        assert warning.startswith("POST /v1/score (source score): 10 of 14 lines were not scored")
+        assert "8 do not fit the model's log format hdfs" in warning
+        assert "2 more fit it but named no session id" in warning
+        assert f"warning: {warning}" in capsys.readouterr().err  # the server's log
+        good = c.post("/v1/score", json={"lines": test_log.read_text().splitlines()}).json()
+        assert good["warnings"] == [] and good["lines_unmatched"] == 0
+
+
+def test_lines_naming_no_session_are_counted_in_stats_and_metrics(served):
+    model, test_log, _ = served
+    lines = test_log.read_text().splitlines()
+    no_id = [line.replace("blk_", "block ") for line in lines[:3]]
+    with client(model) as c:
+        body = "\n".join(lines + no_id)
+        assert c.post("/v1/logs", content=body, headers=TEXT).status_code == 202
+        assert c.post("/v1/flush").json()["processed"]
+        assert c.get("/v1/stats").json()["engine"]["lines_unmatched"] == 3
+        assert metric(c, "logbert_lines_unmatched_total") == 3
+        assert metric(c, "logbert_lines_parsed_total") == len(lines) + 3
+
+
+def test_docs_are_one_page_that_fetches_nothing(served):
+    model, _, _ = served
+    with client(model) as c:
+        page = c.get("/docs")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        text = page.text
+        assert "<script" not in text and "cdn" not in text and "https://" not in text
+        for path in ("/v1/logs", "/v1/alerts", "/v1/score", "/v1/flush", "/metrics"):
+            assert f" {path}</code>" in text, path
+        assert "href='/openapi.json'" in text and "since" in text  # a query parameter
+        assert c.get("/openapi.json").json()["info"]["title"] == "logbert serve"
+        assert c.get("/redoc").status_code == 404
+
+
+@pytest.mark.parametrize("missing", ["pipeline.json", "parser.json"])
+def test_a_model_dir_missing_a_file_names_the_file(served, tmp_path, missing):
+    import shutil
+
+    model, _, _ = served
+    copy = shutil.copytree(model, tmp_path / "copy")
+    (copy / missing).unlink()
+    with pytest.raises(LogbertError, match=rf"has no {missing}.*the file is missing") as raised:
+        create_app(copy, tmp_path / "state")
+    assert "trained on sessions" not in str(raised.value)

@@ -112,3 +112,17 @@ def test_a_state_dir_of_another_model_is_refused(setup, tmp_path):
     (tmp_path / "bad" / DB_FILE).write_text("not a database" * 100)
     with pytest.raises(LogbertError, match="not a logbert serve state"):
         StateStore(tmp_path / "bad", model_fingerprint(model), model)
+
+
+def test_last_batch_survives_the_snapshot_that_drops_the_batches(setup, tmp_path):
+    """A restart read MAX(id) of an emptied table (0): "-4 to process" at the next start."""
+    model, pipeline, lines = setup
+    store, worker = open_worker(model, pipeline, tmp_path / "s", snapshot_every=1)
+    assert store.last_batch() == 0
+    for part in batches(lines)[:4]:
+        store.append("lines", [("http", part)])
+    process_all(store, worker)
+    assert worker.snapshot_batch == 4 and store.batches_after(0) == []  # all dropped
+    reopened = StateStore(tmp_path / "s", model_fingerprint(model), model)
+    assert reopened.last_batch() == reopened.processed() == 4
+    assert reopened.append("lines", [("http", lines[:1])]) == reopened.last_batch() == 5

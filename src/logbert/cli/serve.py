@@ -5,17 +5,24 @@ write-ahead log in the state directory before it is answered (202), an engine pr
 the batches into alerts (GET /v1/alerts), and a restart (even after kill -9) resumes from the
 last snapshot without losing a line or repeating an alert. Binds 127.0.0.1 unless told
 otherwise; any other address needs a token.
+
+The port is bound before anything is loaded or announced, so a port in use is a clear error
+(exit 2), and `--port 0` announces the port it got; uvicorn then serves on that socket.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import ipaddress
+import socket
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import typer
 
-from logbert.cli.inputs import say
+from logbert.cli.inputs import finite_threshold, say
 from logbert.errors import LogbertError
 
 
@@ -30,6 +37,41 @@ def is_loopback(host: str) -> bool:
 
 def _shown(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port), as uvicorn binds one (IPv6 when the host has a colon,
+    SO_REUSEADDR); a `LogbertError` that names the port and what to do when it cannot be."""
+    if not 0 <= port <= 65535:
+        raise LogbertError(f"--port {port}: pass a port from 1 to 65535 (0: any free port)")
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((address, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise LogbertError(
+                f"port {port} on {host} is already in use (another server, or a `logbert "
+                "serve` still running): stop that process or pass another --port (--port 0 "
+                "picks a free one)"
+            ) from exc
+        reason = exc.strerror or str(exc)
+        raise LogbertError(
+            f"cannot listen on {_shown(host)}:{port} ({reason}): pass another --host or --port"
+        ) from exc
+    return sock
+
+
+def _serve(app: Any, sock: socket.socket, log_level: str) -> None:
+    """uvicorn on the socket bound already, until SIGINT / SIGTERM (what `uvicorn.run` does
+    with a host and port: a Ctrl-C is a clean stop, not an error)."""
+    import uvicorn
+
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(uvicorn.Config(app, log_level=log_level)).run(sockets=[sock])
 
 
 def command(
@@ -64,9 +106,14 @@ def command(
     idle_timeout: str | None = typer.Option(
         None,
         "--idle-timeout",
-        help="Close id sessions quiet this long (e.g. 1h), overriding the model's setting.",
+        help="Close id sessions quiet this long in log time (e.g. 1h), overriding the model's "
+        "setting. A closed session is judged once the log has moved the model's session "
+        "lifetime past its start (the start note says how long), as `score --logs` judges "
+        "it, or at POST /v1/flush.",
     ),
-    threshold: float | None = typer.Option(None, "--threshold", help="Decision threshold."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Decision threshold.", callback=finite_threshold
+    ),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per alert."),
     no_early: bool = typer.Option(
         False, "--no-early", help="No early alerts for running sessions with unseen templates."
@@ -100,9 +147,7 @@ def command(
         raise LogbertError(f"--webhook {webhook}: pass an http:// or https:// URL")
     if webhook is not None and not urlsplit(webhook).hostname:
         raise LogbertError(f"--webhook {webhook}: the URL has no host")
-    import uvicorn
-
-    from logbert.serving.http import ServeOptions, create_app
+    from logbert.serving.http import ServeOptions
 
     options = ServeOptions(
         max_body=max_body,
@@ -114,8 +159,24 @@ def command(
         early_alerts=not no_early,
         idle_timeout=idle_timeout,
         webhook=webhook,
-        webhook_generator_url=f"http://{_shown(host)}:{port}",
     )
+    sock = listening_socket(host, port)  # before anything is loaded: a port in use is exit 2
+    url = f"http://{_shown(host)}:{sock.getsockname()[1]}"  # the port --port 0 got
+    options.webhook_generator_url = url
+    try:
+        app = _started_app(model_dir, state_dir, token, options)
+    except BaseException:
+        sock.close()
+        raise
+    say(f"serving {model_dir} on {url} (endpoints at /docs, schema at /openapi.json, Ctrl-C "
+        "to stop)")  # fmt: skip
+    _serve(app, sock, log_level)
+
+
+def _started_app(model_dir: Path, state_dir: Path | None, token: str | None, options: Any) -> Any:
+    """The app with its engine process started, after the start lines (state, notes)."""
+    from logbert.serving.http import create_app
+
     app = create_app(model_dir, state_dir, token=token, options=options)
     service = app.state.service
     worker = service.worker
@@ -123,21 +184,15 @@ def command(
         else str(service.state_dir)  # fmt: skip
     say(
         f"state in {where}: {worker.processed} batches processed, snapshot after batch "
-        f"{worker.snapshot_batch}, {service.last_batch - worker.processed} to process"
+        f"{worker.snapshot_batch}, {service.backlog} to process"
     )
-    settings = service.settings
-    if settings.by_id is not None and settings.idle_timeout is None:
-        say(
-            "note: the model's sessions (by id, no idle timeout) close only at POST /v1/flush: "
-            "alerts come early (unseen templates) or then; pass --idle-timeout DURATION to "
-            "judge quiet sessions as they go"
-        )
-    if webhook:
-        say(f"alerts are posted to {webhook} (Alertmanager shape)")
+    if service.verdict_note:
+        say(service.verdict_note)
+    if options.webhook:
+        say(f"alerts are posted to {options.webhook} (Alertmanager shape)")
     try:
         service.start()  # the engine process restores its state: a bad one exits 2 here
     except BaseException:
         service.close()
         raise
-    say(f"serving {model_dir} on http://{_shown(host)}:{port} (docs at /docs, Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    return app

@@ -4,7 +4,9 @@ Reads log files (or - for stdin: `journalctl -f | logbert watch MODEL -`) throug
 frozen parser, sessionizer and detector (`logbert.serving.DetectionEngine`) and writes one JSON
 line per alert. Without --follow it reads to the end and exits (the verdicts of `logbert score
 MODEL --logs FILE...`); with --follow it keeps reading as the files grow, like `tail -F`
-(rotation and truncation handled), until SIGINT/SIGTERM (state saved, exit 0).
+(rotation and truncation handled), until SIGINT/SIGTERM (state saved, exit 0). A --state-dir
+belongs to the model that wrote it (another model's is refused: its sessions hold that model's
+template ids). Bad option values fail before the model is loaded.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from pathlib import Path
 
 import typer
 
-from logbert.cli.inputs import load_pipeline, say
+from logbert.cli.inputs import finite_threshold, load_pipeline, say
 from logbert.errors import LogbertError
 from logbert.serving.engine import DetectionEngine
-from logbert.serving.watch import AlertSink, Watcher, WatchOptions
+from logbert.serving.watch import AlertSink, Watcher, WatchOptions, check_inputs
 
 
 def command(
@@ -40,10 +42,13 @@ def command(
     idle_timeout: str | None = typer.Option(
         None,
         "--idle-timeout",
-        help="Close id sessions quiet this long (e.g. 1h), overriding the model's setting: "
-        "needed for verdicts before exit when the model holds sessions until the end.",
+        help="Close a session after this much log time without its id (e.g. 1h), overriding "
+        "the model's setting; a closed session is judged once the log has moved the model's "
+        "session lifetime past its start (the start note says how long), or at exit.",
     ),
-    threshold: float | None = typer.Option(None, "--threshold", help="Decision threshold."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", help="Decision threshold.", callback=finite_threshold
+    ),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per alert."),
     no_early: bool = typer.Option(
         False, "--no-early", help="No early alerts for running sessions with unseen templates."
@@ -59,27 +64,13 @@ def command(
     ),
 ) -> None:
     """Watch logs and write an alert for each anomalous session."""
-    for name in inputs:
-        if name != "-" and Path(name).is_dir():
-            raise LogbertError(f"log file {name} is a folder: pass log files (or - for stdin)")
-        if name != "-" and not follow and not Path(name).is_file():
-            raise LogbertError(f"log file {name} not found: check the path")
-    pipeline = load_pipeline(model_dir)
-    engine = DetectionEngine(
-        pipeline,
-        top_events=top_events,
-        threshold=threshold,
-        early_alerts=not no_early,
-        idle_timeout=idle_timeout,
-    )
-    settings = engine.settings
-    if follow and settings.by_id is not None and settings.idle_timeout is None:
-        say(
-            "note: the model's sessions (by id, no idle timeout) close only at the end of the "
-            "stream: with --follow, alerts come early (unseen templates) or at exit; pass "
-            "--idle-timeout DURATION to judge quiet sessions as they go"
+    # bad arguments fail here, before the model is loaded or a line is read
+    check_inputs(list(inputs), follow)
+    if top_events < 0:
+        raise LogbertError(
+            f"--top-events {top_events}: give how many surprising events each alert names, "
+            "0 or more"
         )
-    sink = AlertSink(alerts)
     options = WatchOptions(
         follow=follow,
         state_dir=state_dir,
@@ -88,30 +79,35 @@ def command(
         max_seconds=max_seconds,
         idle_exit=idle_exit,
         rejects=rejects,
+        model_dir=model_dir,
     )
+    options.validate()
+    pipeline = load_pipeline(model_dir)
+    engine = DetectionEngine(
+        pipeline,
+        top_events=top_events,
+        threshold=threshold,
+        early_alerts=not no_early,
+        idle_timeout=idle_timeout,
+        model_dir=model_dir,
+    )
+    if follow:
+        ends = "exit" if state_dir is None else "the end of a run without --follow"
+        note = engine.verdict_note(ends)
+        if note:
+            say(note)
+    sink = AlertSink(alerts)
     stop = threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
-        summary = Watcher(engine, list(inputs), sink, options, say).run(stop)
+        watcher = Watcher(engine, list(inputs), sink, options, say)
+        watcher.run(stop)
     finally:
         sink.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    m = engine.metrics()
-    say(
-        f"{summary.lines:,} lines read ({m['lines_rejected']:,} rejected, "
-        f"{m['templates_new']:,} new templates); {m['sessions_scored']:,} sessions scored, "
-        f"{m['sessions_flagged']:,} anomalous; {m['alerts']:,} alerts ({m['alerts_early']:,} "
-        f"early); {m['sessions_open'] + m['sessions_pending']:,} sessions kept open; stopped "
-        f"by {summary.stopped_by}"
-    )
-    if m["events_late"]:
-        say(
-            f"warning: {m['events_late']:,} events came after their time window had closed and "
-            "were not scored: the lines arrive out of time order (several hosts or files "
-            "interleaved?); watch each source with its own model, or score the files in batch "
-            "(`logbert score MODEL FILES --logs` sorts them by time)"
-        )
+    for line in watcher.report():
+        say(line)

@@ -23,7 +23,16 @@ be alerted again.
 
 Sessions close when the bundle's settings close them: by id without an idle timeout, only at
 `flush()` (the end of the stream); pass `idle_timeout` to close quiet sessions in a stream that
-never ends (verdicts then differ from `score --logs` without one).
+never ends (verdicts then differ from `score --logs` without one). A session an idle timeout
+closed still waits (pending) until the log has moved a lifetime past its start, by design: an
+idle timeout shorter than the quietest gap inside a session cuts it short, and `score --logs`
+marks such a session open (its end not judged) by the same rule. `verdict_note()` says so in
+words for the CLI.
+
+Nothing is lost silently: lines that do not fit the format (`lines_rejected`), lines that fit
+it but join no session (`lines_unmatched`: no id, no field value, or no timestamp for time
+windows) and events too late for their window (`events_late`) are counted, and
+`lost_lines_warning()` / `late_warning()` word the warnings the callers print.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,10 +52,12 @@ from logbert.errors import LogbertError
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
-from logbert.pipeline import Pipeline
+from logbert.pipeline import Pipeline, model_directory
+from logbert.pipeline.bundle import PARSER_FILE, PIPELINE_FILE
 from logbert.sessions.io import Session
 
 SNAPSHOT_VERSION = 1
+MIN_LOST_LINES = 5  # a batch losing fewer lines than this is not worth a warning
 
 
 @dataclass
@@ -54,6 +66,7 @@ class EngineCounters:
 
     lines_accepted: int = 0  # lines that fit the format (events)
     lines_rejected: int = 0  # lines that did not
+    lines_unmatched: int = 0  # events that joined no session (no id / field value / timestamp)
     templates_new: int = 0  # templates the frozen parser did not know (unseen keys)
     events_late: int = 0  # time windows: events older than windows already closed (not scored)
     sessions_closed: int = 0  # sessions the sessionizer closed
@@ -88,15 +101,9 @@ class DetectionEngine:
         early_alerts: bool = True,
         idle_timeout: str | None = None,
         on_row: Callable[[dict[str, Any]], None] | None = None,
+        model_dir: str | Path | None = None,
     ) -> None:
-        if not pipeline.reads_logs:
-            raise LogbertError(
-                "this model was trained on sessions, not raw logs, so it has no parser state "
-                "and cannot read log lines: retrain it with `logbert train --logs FILE... "
-                "--format FMT --by-id REGEX` (or --window)"
-            )
-        if pipeline.sessionizer is None:
-            raise LogbertError("the model has no session settings: retrain it with --logs")
+        _require_log_reader(pipeline, model_dir)
         self.pipeline = pipeline
         self.settings = pipeline.sessionizer
         if idle_timeout is not None:
@@ -152,9 +159,11 @@ class DetectionEngine:
             self._seen_new |= new
             self.counters.templates_new = len(self._seen_new)
             self._templates = None
-        late_before = self.sessionizer.stats.n_late
+        stats = self.sessionizer.stats
+        late_before, unmatched_before = stats.n_late, _unmatched(stats)
         closed = self.sessionizer.push(chunk.events, where=source)
-        self.counters.events_late += self.sessionizer.stats.n_late - late_before
+        self.counters.events_late += stats.n_late - late_before
+        self.counters.lines_unmatched += _unmatched(stats) - unmatched_before
         if self.early_alerts:
             unseen = {int(k) for k in np.unique(keys.drop_null().to_numpy())}
             unseen = {k for k in unseen if self._unseen(k)}
@@ -183,6 +192,79 @@ class DetectionEngine:
     def sessions_pending(self) -> int:
         """Closed sessions waiting for their verdict (they may still be marked open)."""
         return len(self._pending)
+
+    def lost_lines_warning(
+        self, lines: int, rejected: int, unmatched: int, where: str
+    ) -> str | None:
+        """`warning: ...` when most of `lines` (more than half, at least `MIN_LOST_LINES`)
+        were lost to the model: `rejected` do not fit its log format, `unmatched` fit it but
+        joined no session; None otherwise. Counters alone are not enough: logs of another
+        kind give no session and no alert, and a detector that says nothing looks healthy."""
+        lost = rejected + unmatched
+        if lost < MIN_LOST_LINES or lost * 2 <= lines:
+            return None
+        parts = []
+        if rejected:
+            log_format = self.pipeline.log_format
+            parts.append(f"{rejected:,} do not fit the model's log format {log_format}")
+        if unmatched:
+            more = "more " if rejected else ""
+            parts.append(f"{unmatched:,} {more}fit it but {self._unmatched_reason()}")
+        return (
+            f"warning: {where}: {lost:,} of {lines:,} lines were not scored: "
+            f"{' and '.join(parts)}. Check that these are the logs the model was trained on "
+            "(`logbert parse FILE --format auto` names the format that fits them), or use a "
+            "model trained on this kind of log"
+        )
+
+    def _unmatched_reason(self) -> str:
+        s = self.settings
+        if s.by_id is not None:
+            return f"named no session id (--by-id {s.by_id})"
+        if s.by_field is not None and s.window is not None:
+            return f"had no {s.by_field} value or no timestamp"
+        if s.by_field is not None:
+            return f"had no {s.by_field} value"
+        return "had no timestamp (time windows need one)"
+
+    def late_warning(self, late: int, where: str) -> str:
+        """`warning: ...` for `late` events that came after their time window had closed
+        (counted in `events_late`, never scored)."""
+        return (
+            f"warning: {where}: {late:,} events came after their time window had closed and "
+            "were not scored: the lines arrive out of time order (several hosts or files "
+            "interleaved?); send each source in time order (or to its own model), or score "
+            "the files in batch (`logbert score MODEL FILES --logs` sorts them by time)"
+        )
+
+    def verdict_note(self, flush: str) -> str | None:
+        """`note: ...` on when a session gets its verdict in a stream, for sessions by id or
+        field value (None for windows and line counts, which close by themselves). `flush`
+        names what ends the stream (e.g. "POST /v1/flush"). A closed session waits until the
+        log has moved the model's session lifetime past its start, the rule of `score
+        --logs`; with a long lifetime (14 h on HDFS) and a short idle timeout that is long
+        after the session went quiet, and a user must know it."""
+        s = self.settings
+        if s.window is not None or s.lines is not None:
+            return None
+        kind = f"by id {s.by_id}" if s.by_id is not None else f"by {s.by_field}"
+        if s.idle_timeout is None:
+            text = (
+                f"note: the sessions ({kind}, no idle timeout) close only at {flush}: alerts "
+                f"come early (unseen templates) or then; pass --idle-timeout DURATION to close "
+                "sessions quiet that long (in log time) as the stream goes"
+            )
+        else:
+            text = f"note: sessions ({kind}) close after {s.idle_timeout} without a line (log time)"
+        if self.lifetime is None:
+            return text + ("" if s.idle_timeout is None else " and are judged at once")
+        return text + (
+            f"; a closed session is judged once the log has moved {_duration(self.lifetime)} "
+            "(the model's session lifetime: 99% of normal sessions end within it) past its "
+            "start, as `score --logs` judges it (a session cut short before that is not "
+            f"judged on its missing end); until then it waits (sessions_pending), and {flush} "
+            "judges every one"
+        )
 
     def metrics(self) -> dict[str, Any]:
         """Counters plus gauges, plain JSON."""
@@ -362,6 +444,51 @@ class DetectionEngine:
         self.next_alert_id += 1
         self.counters.alerts += 1
         return alert
+
+
+def _require_log_reader(pipeline: Pipeline, model_dir: str | Path | None) -> None:
+    """Refuse a bundle that cannot read log lines, naming the reason: a file missing from the
+    model directory (it was copied incompletely: copy it again) is not a model trained on
+    sessions (that one needs retraining with --logs)."""
+    if pipeline.reads_logs and pipeline.sessionizer is not None:
+        return
+    directory = None if model_dir is None else model_directory(model_dir)
+    where = "the model directory" if directory is None else str(directory)
+    recopy = "copy the whole model directory again (or retrain it with `logbert train --logs`)"
+    if directory is not None and not (directory / PIPELINE_FILE).is_file():
+        raise LogbertError(
+            f"{where} has no {PIPELINE_FILE} (the log format and session settings): the file "
+            f"is missing; {recopy}"
+        )
+    if pipeline.sessionizer is None and pipeline.reads_logs:
+        raise LogbertError(
+            f"{where}: {PIPELINE_FILE} is missing or records no session settings, though "
+            f"{PARSER_FILE} is there (the model was trained on raw logs); {recopy}"
+        )
+    if not pipeline.reads_logs and (pipeline.log_format is not None or pipeline.sessionizer):
+        raise LogbertError(
+            f"{where} has no {PARSER_FILE} (the frozen templates log lines are read with), "
+            f"though {PIPELINE_FILE} says the model was trained on raw logs: the file is "
+            f"missing; {recopy}"
+        )
+    pipeline.require_log_reader()  # trained on text records or on sessions: says which
+
+
+def _unmatched(stats: Any) -> int:
+    """Events a sessionizer could place in no session: no id or field value (`n_unmatched`),
+    or no timestamp for a time window (`n_no_timestamp`; other kinds place those)."""
+    return stats.n_unmatched + stats.n_no_timestamp
+
+
+def _duration(seconds: float) -> str:
+    """A lifetime in the unit a reader thinks in (90 s, 45 min, 14 h, 3.5 d)."""
+    if seconds < 120:
+        return f"{seconds:.3g} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.3g} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 86400:.3g} d"
 
 
 def _detector_keys(detector: Any) -> frozenset[int] | None:

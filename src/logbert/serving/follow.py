@@ -13,6 +13,14 @@ With `follow`, when it has read everything it checks the path:
 - nothing there (deleted, not re-created yet): it waits, the old file finished.
 Holding the old file open keeps its inode from being reused while it is being finished.
 
+A restart (`resume`) meets the same cases with the reader stopped in between: the same file,
+shorter than the offset, was truncated while stopped (read from its start); another file at
+the path was rotated in while stopped: the old file is looked for in the same folder by its
+device and inode (`x.log.1`, the usual rotation names) and its unread tail read first, then the
+new file from its start. An old file that cannot be found any more (compressed, deleted) gets
+a `warning:` naming how many bytes of it, at least, may be unread. With `follow`, a path that
+does not exist yet is waited for, said once; its folder must exist (`check_folder`).
+
 Gzip files (detected by their magic bytes) are read to their end, not followed; their offset
 counts uncompressed bytes. Standard input (`-`) is read without blocking (so a stop request is
 seen while `journalctl -f` is quiet) and has no position to resume.
@@ -24,6 +32,7 @@ import gzip
 import hashlib
 import os
 import select
+import stat as stat_mode
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -54,6 +63,20 @@ class FollowedFile:
         self.notes: list[str] = []  # what happened (rotation, truncation), for stderr
         self._buffer = b""  # stdin: bytes read after the last whole line
         self._eof = False
+        self._moved_from: str | None = None  # resumed on the old file, renamed to this path
+        self._waiting_said = False  # "waiting for PATH to appear" said once
+
+    def check_folder(self) -> None:
+        """With `follow` a missing file is waited for, but a missing folder is a typo that
+        would watch nothing forever: refuse it."""
+        if self.path == STDIN:
+            return
+        folder = Path(self.path).parent
+        if not folder.is_dir():
+            raise LogbertError(
+                f"log file {self.path}: its folder {folder} does not exist: check the path "
+                "(--follow waits for a file to appear, but only in an existing folder)"
+            )
 
     # --- position -------------------------------------------------------------------------
 
@@ -68,33 +91,112 @@ class FollowedFile:
             "head": self.head,
             "head_len": self.head_len,
             "finished": self.finished,
+            "size": self._size(),
         }
 
+    def _size(self) -> int | None:
+        """The file's size now (plain files): with the offset, how much was left unread."""
+        if self.handle is None or self.gzip or self.path == STDIN:
+            return None
+        return os.fstat(self.handle.fileno()).st_size
+
     def resume(self, position: dict[str, Any]) -> None:
-        """Continue where `position` says, when the path is still that file (same device,
-        inode and first bytes, not shorter); otherwise from the start of what is there now."""
+        """Continue where `position` says: from the offset when the path is still that file
+        (same device, inode and first bytes); from its start when that file is now shorter or
+        begins otherwise (truncated while stopped); when another file (or none) is at the path
+        (rotated while stopped), from the offset of the old file if it is still in the same
+        folder under another name, then the new file from its start; otherwise a warning says
+        what may be unread and the new file is read from its start (see the module doc)."""
         if self.path == STDIN:
             return
-        self.open()
-        if self.handle is None:
-            return
-        same = (
-            position.get("dev") == self.dev
-            and position.get("inode") == self.inode
-            and self._head_hash(int(position.get("head_len") or 0)) == position.get("head")
-        )
         offset = int(position.get("offset") or 0)
-        if same and not self.gzip and os.fstat(self.handle.fileno()).st_size < offset:
-            self.notes.append(f"{self.path} is shorter than when it was last read: from its start")
-        elif same:
-            self.handle.seek(offset)
-            self.offset, self.line_no = offset, int(position.get("line_no") or 1)
-            self.head, self.head_len = position.get("head"), int(position.get("head_len") or 0)
-        else:
+        if self.open() and self._same_inode(position):
+            shorter = not self.gzip and os.fstat(self._fd()).st_size < offset
+            head_len = int(position.get("head_len") or 0)
+            if not shorter and self._head_hash(head_len) == position.get("head"):
+                self._continue(position)
+                return
+            # same inode at the path: truncated (or deleted and its inode reused at once)
+            how = "truncated" if shorter else "rewritten (its first bytes changed)"
+            lost = _unread(position, "truncated")
             self.notes.append(
-                f"{self.path} is another file than when it was last read (rotated while "
-                "stopped): reading the new one from its start"
+                f"{'warning: ' if lost else ''}{self.path} was {how} while watch was stopped "
+                f"({offset:,} bytes had been read{'; ' + lost if lost else ''}): reading it "
+                "again from its start"
             )
+            return
+        if offset == 0:  # nothing of the old file was read: nothing can have been skipped
+            return
+        moved = self._find_moved(position)
+        if moved is not None:
+            name, raw = moved
+            self.close()
+            self.handle, self.gzip, self._moved_from = raw, False, name
+            self.dev, self.inode = position.get("dev"), position.get("inode")
+            self._continue(position)
+            self.notes.append(
+                f"{self.path} was rotated while watch was stopped: reading the rest of the old "
+                f"file, now {name}, from line {self.line_no:,} (byte {offset:,}), then "
+                f"{self.path} from its start"
+            )
+            return
+        last = int(position.get("line_no") or 1) - 1
+        unread = _unread(position, "rotated") or (
+            f"lines written to it after line {last:,} (byte {offset:,}) may be unread"
+        )
+        here = "another file is there now" if self.handle is not None else "it is gone"
+        self.notes.append(
+            f"warning: {self.path} was rotated while watch was stopped ({here}), and the old "
+            f"file (device {position.get('dev')}, inode {position.get('inode')}) is no longer "
+            f"in {Path(self.path).parent.resolve()} (compressed or deleted?): {unread}; "
+            f"reading {self.path} from its start"
+        )
+
+    def _continue(self, position: dict[str, Any]) -> None:
+        """Seek the open handle to the recorded offset and take over line number and head."""
+        assert self.handle is not None
+        self.offset = int(position.get("offset") or 0)
+        self.handle.seek(self.offset)
+        self.line_no = int(position.get("line_no") or 1)
+        self.head, self.head_len = position.get("head"), int(position.get("head_len") or 0)
+
+    def _same_inode(self, position: dict[str, Any]) -> bool:
+        """Whether the open handle has the device and inode `position` was taken on."""
+        recorded = (position.get("dev"), position.get("inode"))
+        return self.handle is not None and recorded == (self.dev, self.inode)
+
+    def _find_moved(self, position: dict[str, Any]) -> tuple[str, BinaryIO] | None:
+        """The file `position` was taken on, renamed within the path's folder (x.log.1):
+        (its path, an open handle), or None. Its first bytes must still match (an inode is
+        reused once a file is deleted) and it must hold at least the bytes read."""
+        dev, inode, head = position.get("dev"), position.get("inode"), position.get("head")
+        if inode is None or head is None:
+            return None
+        folder = Path(self.path).parent
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return None
+        for entry in entries:
+            try:  # lstat, not the directory's inode numbers (overlay file systems differ)
+                if entry.stat(follow_symlinks=False).st_ino != inode:
+                    continue
+            except OSError:
+                continue
+            try:
+                raw = open(entry.path, "rb")  # noqa: SIM115 - becomes the handle, or is closed
+            except OSError:
+                continue
+            found = os.fstat(raw.fileno())
+            if (
+                stat_mode.S_ISREG(found.st_mode)
+                and (found.st_dev, found.st_ino) == (dev, inode)
+                and found.st_size >= int(position.get("offset") or 0)
+                and _hash_head(raw.fileno(), int(position.get("head_len") or 0)) == head
+            ):
+                return str(folder / entry.name), raw
+            raw.close()
+        return None
 
     # --- reading --------------------------------------------------------------------------
 
@@ -113,6 +215,9 @@ class FollowedFile:
         except FileNotFoundError:
             if not self.follow:
                 raise LogbertError(f"log file {self.path} not found: check the path") from None
+            if not self._waiting_said:
+                self._waiting_said = True
+                self.notes.append(f"waiting for {self.path} to appear")
             return False
         except OSError as exc:
             raise LogbertError(f"cannot open {self.path}: {exc.strerror}") from exc
@@ -137,7 +242,7 @@ class FollowedFile:
             return self._read_stdin(limit, wait)
         first = self.line_no
         lines = self._read(limit)
-        if not lines and self.follow and not self.gzip:
+        if not lines and (self.follow or self._moved_from is not None) and not self.gzip:
             lines, first = self._check_path(limit)
         if not lines and (not self.follow or self.gzip):
             self.finished = True
@@ -171,6 +276,7 @@ class FollowedFile:
             if lines:
                 return lines, first
             self.close()
+            self._moved_from = None
             self.notes.append(f"{self.path} was rotated: reading the new file from its start")
             if not self.open():
                 return [], self.line_no
@@ -199,8 +305,11 @@ class FollowedFile:
     def _head_hash(self, size: int) -> str | None:
         if self.handle is None or self.gzip:
             return None
-        data = os.pread(self.handle.fileno(), size, 0)
-        return hashlib.sha256(data).hexdigest() if len(data) == size else "short"
+        return _hash_head(self._fd(), size)
+
+    def _fd(self) -> int:
+        assert self.handle is not None
+        return self.handle.fileno()
 
     def _read_stdin(self, limit: int, wait: float) -> tuple[list[str], int]:
         """Whole lines of stdin available within `wait` seconds (a last unterminated line at
@@ -245,3 +354,22 @@ class FollowedFile:
             lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
         self.line_no += len(lines)
         return lines, first
+
+
+def _hash_head(fd: int, size: int) -> str:
+    """sha256 of the first `size` bytes of open file `fd` ("short" when it has fewer)."""
+    data = os.pread(fd, size, 0)
+    return hashlib.sha256(data).hexdigest() if len(data) == size else "short"
+
+
+def _unread(position: dict[str, Any], how: str) -> str | None:
+    """The bytes a file held past the recorded offset when its position was saved (lost if
+    it was then truncated or rotated away), in words; None when none were known."""
+    offset, size = int(position.get("offset") or 0), position.get("size")
+    if not isinstance(size, int) or size <= offset:
+        return None
+    last = int(position.get("line_no") or 1) - 1
+    return (
+        f"at least {size - offset:,} bytes of it after line {last:,} (byte {offset:,}) were "
+        f"never read (more if it grew before it was {how})"
+    )

@@ -18,9 +18,17 @@ Endpoints (all but `/healthz` need `Authorization: Bearer TOKEN` when a token is
 - `POST /v1/score`: scores given sessions without touching the stream: `{"lines": [...]}` (or
   `text/plain`) is parsed and sessionized by a temporary engine (the verdicts of `logbert
   score MODEL --logs`), `{"sessions": [{"session_id", "keys": [...]}]}` is scored as is.
+  When most lines were not scored (another log format, no session id) or came too late for
+  their time window, the answer's `warnings` list says so (and the server logs it).
 - `GET /v1/stats`: the engine's counters, the write-ahead log's position and the pids of the
   server and its engine process (JSON).
-- `GET /healthz` (no token), `GET /metrics` (Prometheus text), `GET /docs` (OpenAPI).
+- `GET /healthz` (no token), `GET /metrics` (Prometheus text), `GET /openapi.json` (the
+  OpenAPI schema) and `GET /docs`: the endpoints as one plain HTML page written from that
+  schema. Not Swagger UI: FastAPI's loads its scripts from a CDN, a blank page on a host
+  without internet access, where a log server often runs.
+
+A batch that mostly does not fit the model, or whose events came after their time window had
+closed, is logged as a `warning:` line on stderr by the engine (`serving.worker`), rate-limited.
 
 The engine runs in its own process (`logbert.serving.process`): this process only checks,
 commits and answers, and serves alerts and metrics from the shared state and the counters the
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import html
 import json
 import logging
 import math
@@ -46,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
@@ -58,6 +67,7 @@ from logbert.serving.lock import StateLock
 from logbert.serving.process import EngineConfig, EngineProcess
 from logbert.serving.wal import Segments, StateStore, model_fingerprint
 from logbert.serving.webhook import WebhookSender
+from logbert.serving.worker import RateLimitedWarnings
 from logbert.sessions.io import Session
 
 log = logging.getLogger("logbert.serve")
@@ -107,8 +117,11 @@ class Service:
                                "output folder")  # fmt: skip
         self.options = options
         self.token = token
+        self.model_dir = model_dir
         self.pipeline = Pipeline.load(model_dir)  # JSON, NumPy arrays, safetensors: no pickle
         engine = self._engine()  # refuses a model without parser state
+        self.verdict_note = engine.verdict_note("POST /v1/flush")  # for the CLI's start
+        self.warnings = RateLimitedWarnings()  # of POST /v1/score (the engine warns of batches)
         self.temporary = state_dir is None
         self.state_dir = Path(tempfile.mkdtemp(prefix="logbert-serve-")) if state_dir is None \
             else Path(state_dir)  # fmt: skip
@@ -182,7 +195,8 @@ class Service:
         }
 
     def _engine(self, **overrides: Any) -> DetectionEngine:
-        return DetectionEngine(self.pipeline, **{**self._engine_options(), **overrides})
+        options = {**self._engine_options(), **overrides}
+        return DetectionEngine(self.pipeline, model_dir=self.model_dir, **options)
 
     def start(self) -> None:
         """Start the engine process (waits until it restored its state: a `LogbertError` if
@@ -233,11 +247,24 @@ class Service:
             engine.push_lines(lines, source)
             engine.flush()
         m = engine.metrics()
+        where = f"POST /v1/score (source {source})"
+        found = {
+            "lost_lines": engine.lost_lines_warning(
+                len(lines), m["lines_rejected"], m["lines_unmatched"], where
+            ),
+            "late": engine.late_warning(m["events_late"], where) if m["events_late"] else None,
+        }
+        warnings = {kind: text for kind, text in found.items() if text is not None}
+        for kind, text in warnings.items():
+            self.warnings.warn(kind, text)  # the server's log, rate-limited
         return {
             "lines": len(lines),
             "lines_rejected": m["lines_rejected"],
+            "lines_unmatched": m["lines_unmatched"],
+            "events_late": m["events_late"],
             "sessions": len(rows),
             "anomalies": sum(bool(r["is_anomaly"]) for r in rows),
+            "warnings": [text.removeprefix("warning: ") for text in warnings.values()],
             "rows": _plain(rows),
         }
 
@@ -303,6 +330,9 @@ class _Collector:
         yield rejected
         yield counter("logbert_lines_parsed", "Lines the engine parsed into events.",
                       m["lines_accepted"])  # fmt: skip
+        yield counter("logbert_lines_unmatched", "Parsed lines that joined no session (no "
+                      "session id, no field value, or no timestamp for time windows; not "
+                      "scored).", m.get("lines_unmatched", 0))  # fmt: skip
         yield counter("logbert_events_late", "Events older than time windows already closed "
                       "(lines sent out of time order; not scored).", m["events_late"])  # fmt: skip
         yield gauge("logbert_templates_known", "Templates the model's parser knows.",
@@ -390,6 +420,8 @@ def create_app(
         summary="Streaming log anomaly detection: post log lines, read alerts.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: see /docs below
+        redoc_url=None,
     )
     app.state.service = service
     if token:
@@ -506,7 +538,48 @@ def create_app(
         """Prometheus text exposition."""
         return Response(generate_latest(service.registry), media_type=CONTENT_TYPE_LATEST)
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The endpoints as plain HTML (nothing fetched: it works offline)."""
+        return HTMLResponse(docs_page(app.openapi()))
+
     return app
+
+
+def docs_page(schema: dict[str, Any]) -> str:
+    """One self-contained HTML page listing the endpoints of an OpenAPI `schema`: method,
+    path, what it does (its docstring) and its query parameters, with a link to the schema."""
+    info = schema.get("info", {})
+    out = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(str(info.get('title', 'API')))}</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+        "code{background:#eee;padding:0 .2em}pre{white-space:pre-wrap}</style></head><body>",
+        f"<h1>{html.escape(str(info.get('title', 'API')))}</h1>",
+        f"<p>{html.escape(str(info.get('summary', '')))}</p>",
+        "<p>The machine-readable schema: <a href='/openapi.json'>/openapi.json</a> (load it "
+        "into any OpenAPI viewer or client generator).</p>",
+    ]
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            out.append(f"<h2><code>{html.escape(method.upper())} {html.escape(path)}</code></h2>")
+            text = operation.get("description") or operation.get("summary") or ""
+            out.append(f"<pre>{html.escape(text)}</pre>")
+            params = operation.get("parameters", [])
+            if params:
+                out.append("<ul>")
+                for param in params:
+                    kind = param.get("schema", {}).get("type", "")
+                    note = param.get("description") or param.get("schema", {}).get("description")
+                    out.append(
+                        f"<li><code>{html.escape(str(param.get('name')))}</code> "
+                        f"({html.escape(str(param.get('in')))} {html.escape(str(kind))})"
+                        + (f": {html.escape(str(note))}" if note else "")
+                        + "</li>"
+                    )
+                out.append("</ul>")
+    out.append("</body></html>")
+    return "\n".join(out)
 
 
 # --- request bodies -------------------------------------------------------------------------

@@ -272,7 +272,8 @@ def engine_main(config: EngineConfig, wake: Connection, status: Connection) -> N
         from logbert.serving.worker import StreamWorker
 
         lock = EngineLock(config.state_dir, config.lock_wait, give_up=stopping)
-        engine = DetectionEngine(Pipeline.load(config.model_dir), **config.engine_options)
+        engine = DetectionEngine(Pipeline.load(config.model_dir), model_dir=config.model_dir,
+                                 **config.engine_options)  # fmt: skip
         store = StateStore(config.state_dir, config.fingerprint, config.model_dir,
                            eager_writer=True)  # fmt: skip
         worker = StreamWorker(

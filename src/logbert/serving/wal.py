@@ -283,8 +283,13 @@ class StateStore:
         return int(self.meta().get("processed", 0))
 
     def last_batch(self) -> int:
-        row = self._db().execute("SELECT MAX(id) FROM batches").fetchone()
-        return int(row[0] or 0)
+        """The id of the last batch ever appended (0 before the first). Read from SQLite's
+        AUTOINCREMENT record, not MAX(id): a snapshot drops the batches it covers, and a
+        restarted server then read 0 (and printed a negative count of batches to process)."""
+        row = (
+            self._db().execute("SELECT seq FROM sqlite_sequence WHERE name = 'batches'").fetchone()
+        )
+        return int(row[0]) if row else 0
 
     def batches_after(self, after: int, limit: int = 64) -> list[Batch]:
         rows = (

@@ -6,16 +6,25 @@ are polled every `poll` seconds as they grow (`FollowedFile`: rotation and trunc
 handled) until `stop` is set (SIGINT/SIGTERM in the CLI), `max_seconds` have passed, or
 nothing new came for `idle_exit` seconds.
 
-State (`state_dir/state.json`, written atomically after each batch): each input's position
-(device, inode, byte offset, next line number, hash of its first bytes) and the engine's
-snapshot, together, so a restart neither skips nor repeats a line. Alerts are written (and
-flushed) before the state that follows them is saved; after a crash in between, the lines are
-read again and give the same alerts with the same ids, and the ones already in the alerts file
-are not written twice.
+State (`state_dir/state.json`, written atomically after each batch): the fingerprint of the
+model it belongs to (`model_fingerprint`, as `serve` records), each input's position (device,
+inode, byte offset, next line number, hash of its first bytes, size) and the engine's
+snapshot, together, so a restart neither skips nor repeats a line. A state of another model
+is refused: its open sessions hold that model's template ids, which this model would read as
+other templates and judge wrongly; a state that records no model (written before the
+fingerprint was kept) cannot be checked and is refused too, with the way out. Alerts are
+written (and flushed) before the state that follows them is saved; after a crash in between,
+the lines are read again and give the same alerts with the same ids, and the ones already in
+the alerts file are not written twice.
 
 On exit in follow mode with a state directory, open sessions stay in the state for the next
 run; without one they are closed and scored (as at the end of a file), since they would be
 lost otherwise.
+
+`Watcher.report` words the end: this run's counts (after a resume the totals since the state
+was started follow, so lines and alerts are never counted on different bases), the sessions
+still open or waiting for their verdict, and warnings when most lines were lost to the model
+(another log format, no session id) or came too late for their time window.
 """
 
 from __future__ import annotations
@@ -26,14 +35,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN
+from logbert.pipeline import model_directory
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
+from logbert.serving.wal import model_fingerprint
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
@@ -89,6 +100,9 @@ class AlertSink:
 
 @dataclass
 class WatchOptions:
+    """How to watch. `model_dir` (the engine's model) is needed with `state_dir`: the state
+    records its fingerprint, and a state of another model is refused."""
+
     follow: bool = False
     state_dir: Path | None = None
     poll: float = 1.0
@@ -96,14 +110,56 @@ class WatchOptions:
     max_seconds: float | None = None
     idle_exit: float | None = None
     rejects: Path | None = None
+    model_dir: Path | None = None
+
+    def validate(self) -> None:
+        """Refuse values that would make the loop spin, never stop, or stop at once, each
+        naming its own option."""
+        if not self.poll > 0:
+            raise LogbertError(f"--poll {self.poll:g}: give the seconds between checks, above 0")
+        if self.batch_lines < 1:
+            raise LogbertError(f"--batch-lines {self.batch_lines}: give at least 1 line per batch")
+        for name, value in (("--max-seconds", self.max_seconds), ("--idle-exit", self.idle_exit)):
+            if value is not None and not value > 0:
+                raise LogbertError(
+                    f"{name} {value:g}: give a number of seconds above 0 (leave {name} out to "
+                    "keep watching until stopped)"
+                )
+        if self.state_dir is not None and self.model_dir is None:
+            raise ValueError("WatchOptions.state_dir needs model_dir (the state records it)")
 
 
 @dataclass
 class WatchSummary:
+    """What one run did; `start` holds the engine's counters when it began (after a resume:
+    those of the runs before), so this run's counts are the difference."""
+
     lines: int = 0
     batches: int = 0
     stopped_by: str = "end of input"
     notes: list[str] = field(default_factory=list)
+    resumed: bool = False
+    start: dict[str, int] = field(default_factory=dict)
+
+
+def check_inputs(inputs: list[str], follow: bool) -> None:
+    """Refuse inputs that cannot be watched, before anything is loaded or read: none, stdin
+    twice, a name twice, a folder, a missing file without --follow, a missing folder with it
+    (a typo would watch nothing forever)."""
+    if not inputs:
+        raise LogbertError("pass at least one log file (or - for stdin)")
+    if inputs.count(STDIN) > 1:
+        raise LogbertError("stdin (-) can be read only once: pass it a single time")
+    if len(set(inputs)) != len(inputs):
+        raise LogbertError("a log file is named twice: pass each once")
+    for name in inputs:
+        if name == STDIN:
+            continue
+        if Path(name).is_dir():
+            raise LogbertError(f"log file {name} is a folder: pass log files (or - for stdin)")
+        if not follow and not Path(name).is_file():
+            raise LogbertError(f"log file {name} not found: check the path")
+        FollowedFile(name, follow).check_folder()
 
 
 class Watcher:
@@ -117,14 +173,8 @@ class Watcher:
         options: WatchOptions,
         say: Callable[[str], None] | None = None,
     ) -> None:
-        if not inputs:
-            raise LogbertError("pass at least one log file (or - for stdin)")
-        if inputs.count(STDIN) > 1:
-            raise LogbertError("stdin (-) can be read only once: pass it a single time")
-        if len(set(inputs)) != len(inputs):
-            raise LogbertError("a log file is named twice: pass each once")
-        if options.poll <= 0 or options.batch_lines < 1:
-            raise LogbertError("--poll must be above 0 seconds and --batch-lines at least 1")
+        check_inputs(inputs, options.follow)
+        options.validate()
         self.engine = engine
         self.files = [FollowedFile(path, options.follow) for path in inputs]
         self.sink = sink
@@ -132,6 +182,7 @@ class Watcher:
         self.say = say or (lambda _line: None)
         self.summary = WatchSummary()
         self._rejects = None
+        self._model_record: dict[str, str] | None = None  # computed once, saved each batch
         if options.state_dir is not None:
             if options.state_dir.exists() and not options.state_dir.is_dir():
                 raise LogbertError(f"--state-dir {options.state_dir} is a file, not a folder")
@@ -159,6 +210,7 @@ class Watcher:
             raise LogbertError(
                 f"{path} is not a watch state ({exc}): remove it to start over"
             ) from exc
+        self._check_model(state.get("model"))
         self.engine.restore(engine)
         for followed in self.files:
             if followed.path in positions:
@@ -168,13 +220,41 @@ class Watcher:
             self.sink.skip_from, self.sink.skip_through = self.engine.next_alert_id, last
         return True
 
+    def _model(self) -> dict[str, str]:
+        """The model the state belongs to: its fingerprint (`serve`'s) and directory."""
+        assert self.options.model_dir is not None
+        directory = model_directory(self.options.model_dir)
+        return {"fingerprint": model_fingerprint(directory), "dir": str(directory)}
+
+    def _check_model(self, stored: Any) -> None:
+        """Refuse a state saved with another model, or one that does not say which."""
+        where = f"--state-dir {self.options.state_dir}"
+        mine = self._model()
+        if not isinstance(stored, dict) or not isinstance(stored.get("fingerprint"), str):
+            raise LogbertError(
+                f"{where} records no model (it was saved by an earlier logbert), so it cannot "
+                f"be checked against {mine['dir']}: its open sessions hold the template ids of "
+                "the model that wrote it. Pass another --state-dir (or remove that one) to "
+                "start over: the logs are then read again from their start"
+            )
+        if stored["fingerprint"] != mine["fingerprint"]:
+            raise LogbertError(
+                f"{where} belongs to another model ({stored.get('dir')}, fingerprint "
+                f"{stored['fingerprint'][:12]}, this model {mine['fingerprint'][:12]}): its "
+                "sessions and read positions cannot be resumed with this model; pass another "
+                "--state-dir (or remove that one to start over)"
+            )
+
     def save_state(self) -> None:
         path = self.state_path
         if path is None:
             return
+        if self._model_record is None:
+            self._model_record = self._model()
         state = {
             "version": STATE_VERSION,
             "saved_at": time.time(),
+            "model": self._model_record,
             "files": {f.path: f.position() for f in self.files if f.path != STDIN},
             "engine": self.engine.snapshot(),
         }
@@ -187,6 +267,8 @@ class Watcher:
         options = self.options
         if self.load_state():
             self.say(f"resuming from {self.state_path}")
+            self.summary.resumed = True
+        self.summary.start = asdict(self.engine.counters)
         started = last_new = time.monotonic()
         try:
             while True:
@@ -228,6 +310,45 @@ class Watcher:
             if self._rejects is not None:
                 self._rejects.close()
         return self.summary
+
+    def report(self) -> list[str]:
+        """The lines to print when the run ends (see the module doc): the summary, then a
+        warning when most lines were lost to the model or came too late for their window."""
+        engine, summary = self.engine, self.summary
+        now = engine.metrics()
+
+        def run(name: str) -> int:  # this run's share of a counter
+            return int(now[name]) - int(summary.start.get(name, 0))
+
+        unmatched = run("lines_unmatched")
+        missed = "matched no session id" if engine.settings.by_id is not None else "in no session"
+        kept = ""
+        if self.options.state_dir is not None and (now["sessions_open"] or now["sessions_pending"]):
+            kept = f", kept in {self.options.state_dir} for the next run"
+        text = (
+            f"{'this run: ' if summary.resumed else ''}{summary.lines:,} lines read "
+            f"({run('lines_rejected'):,} rejected, "
+            + (f"{unmatched:,} {missed}, " if unmatched else "")
+            + f"{run('templates_new'):,} new templates); {run('sessions_scored'):,} sessions "
+            f"scored, {run('sessions_flagged'):,} anomalous; {run('alerts'):,} alerts "
+            f"({run('alerts_early'):,} early); {now['sessions_open']:,} sessions open and "
+            f"{now['sessions_pending']:,} closed, not yet judged{kept}; stopped by "
+            f"{summary.stopped_by}"
+        )
+        if summary.resumed:
+            total = now["lines_accepted"] + now["lines_rejected"]
+            text += (
+                f"; in total since {self.options.state_dir} was started: {total:,} lines read, "
+                f"{now['alerts']:,} alerts"
+            )
+        lines = [text]
+        where = ", ".join(f.source for f in self.files)
+        lost = engine.lost_lines_warning(summary.lines, run("lines_rejected"), unmatched, where)
+        if lost:
+            lines.append(lost)
+        if run("events_late"):
+            lines.append(engine.late_warning(run("events_late"), where))
+        return lines
 
     def _drain(self, followed: FollowedFile, stop: threading.Event, wait: float = 0.0) -> bool:
         """Every batch `followed` has now (until `stop`); whether there was any."""

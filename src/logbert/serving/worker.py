@@ -13,6 +13,12 @@ again.
 any rate (10 batches/s) is snapshotted by count and time only. (Snapshotting after every
 wake-up took a snapshot per batch at 10 batches/s: 100-300 ms of work each on the HDFS log.)
 
+A batch that mostly did not fit the model (its lines of another log format, or naming no
+session) or whose events came after their time window closed gets a `warning:` line on stderr
+(`RateLimitedWarnings`: each kind at most once a minute, the ones held back counted in the
+next), since the counters alone leave a server that scores nothing looking healthy. Replayed
+batches were warned about the first time and are not again.
+
 `run(wait, stopping)` is the loop; the caller says how to wait for work and when to stop (the
 engine process: a pipe from the HTTP process, see `logbert.serving.process`). Each commit is
 announced with `publish(status)` (the HTTP process keeps its metrics and waiters from it).
@@ -20,17 +26,57 @@ announced with `publish(status)` (the HTTP process keeps its metrics and waiters
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from logbert.serving.engine import DetectionEngine
+from logbert.serving.engine import DetectionEngine, EngineCounters
 from logbert.serving.wal import Batch, StateStore
 
 log = logging.getLogger("logbert.serve")
 
 IDLE_WAIT = 0.5  # seconds without a wake-up after which the stream counts as idle
+WARN_INTERVAL = 60.0  # seconds between two warnings of one kind
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+class RateLimitedWarnings:
+    """`warning:` lines, each kind at most once per `interval` seconds: a shipper sending the
+    wrong log all day gives one line a minute, not one per batch. The warnings held back are
+    counted and the next one of their kind says how many, so none is lost without a trace."""
+
+    def __init__(
+        self,
+        interval: float = WARN_INTERVAL,
+        write: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = interval
+        self.write = write or _to_stderr
+        self.clock = clock
+        self._last: dict[str, float] = {}
+        self._held: dict[str, int] = {}
+
+    def warn(self, kind: str, text: str) -> bool:
+        """Write `text` (a `warning: ...` line) unless one of `kind` was written less than
+        `interval` seconds ago; whether it was written."""
+        now = self.clock()
+        last = self._last.get(kind)
+        if last is not None and now - last < self.interval:
+            self._held[kind] = self._held.get(kind, 0) + 1
+            return False
+        held = self._held.pop(kind, 0)
+        if held:
+            text += f" ({held:,} more like it in the last {now - last:.0f} s were not shown)"
+        self._last[kind] = now
+        self.write(text)
+        return True
 
 
 class StreamWorker:
@@ -42,8 +88,10 @@ class StreamWorker:
         snapshot_every: int = 50,
         snapshot_seconds: float = 5.0,
         publish: Callable[[dict[str, Any]], None] | None = None,
+        warnings: RateLimitedWarnings | None = None,
     ) -> None:
         self.engine = engine
+        self.warnings = warnings or RateLimitedWarnings()
         self.store = store
         self.snapshot_every = max(1, snapshot_every)
         self.snapshot_seconds = snapshot_seconds
@@ -117,6 +165,7 @@ class StreamWorker:
     def _process(self, batch: Batch) -> None:
         started = time.perf_counter()
         failed = None
+        before = dataclasses.replace(self.engine.counters)
         try:
             alerts = self._apply(batch)
         except Exception as exc:  # noqa: BLE001 - a batch that breaks the engine is skipped
@@ -124,6 +173,7 @@ class StreamWorker:
             failed = f"{type(exc).__name__}: {exc}"
             alerts = []
             self.failed += 1
+        self._warn(batch, before)
         metrics = self.engine.metrics()
         self.store.commit_processed(batch.id, alerts, failed, metrics)
         self.processed = batch.id
@@ -136,6 +186,23 @@ class StreamWorker:
             self._snapshot()
         seconds = time.perf_counter() - started
         self.publish(self.status() | {"seconds": [seconds], "alerts": len(alerts)})
+
+    def _warn(self, batch: Batch, before: EngineCounters) -> None:
+        """The warnings of one processed batch (its counters against `before`)."""
+        after, engine = self.engine.counters, self.engine
+        sources = ", ".join(dict.fromkeys(source for source, _ in batch.segments))
+        where = f"batch {batch.id}" + (f" (source {sources})" if sources else "")
+        lost = engine.lost_lines_warning(
+            batch.n_lines,
+            after.lines_rejected - before.lines_rejected,
+            after.lines_unmatched - before.lines_unmatched,
+            where,
+        )
+        if lost is not None:
+            self.warnings.warn("lost_lines", lost)
+        late = after.events_late - before.events_late
+        if late:
+            self.warnings.warn("late", engine.late_warning(late, where))
 
     def _snapshot_if_due(self, idle: bool) -> None:
         if self.processed > self.snapshot_batch and (

@@ -88,3 +88,24 @@ def test_an_unwritable_report_path_is_a_clear_error(tmp_path):
     blocker.write_text("")
     result = CliRunner().invoke(app, ["report", str(tmp_path), "-o", str(blocker / "r.html")])
     assert isinstance(result.exception, LogbertError) and str(blocker) in str(result.exception)
+
+
+def test_evaluation_of_another_model_exits_2(monkeypatch, capsys, tmp_path, model_and_scores):
+    model, scores = model_and_scores
+    evaluation = tmp_path / "ev.json"
+    evaluation.write_text(json.dumps({"model": "random-forest", "sessions_file": "bgl_b.log"}))
+    out = tmp_path / "report.html"
+    code, _, stderr = run(monkeypatch, capsys, model, "--evaluation", evaluation, "-o", out)
+    assert code == 2 and "Traceback" not in stderr
+    assert "evaluates model 'random-forest' on bgl_b.log, but" in stderr
+    assert not out.exists()
+
+
+def test_warnings_are_repeated_on_stderr(monkeypatch, capsys, tmp_path, model_and_scores):
+    """The scores record no verdicts or p-values: their origin cannot be checked."""
+    model, scores = model_and_scores
+    out = tmp_path / "report.html"
+    code, stdout, stderr = run(monkeypatch, capsys, model, "--scores", scores, "-o", out)
+    assert code == 0
+    assert stderr.startswith("warning: The origin of scores.jsonl cannot be checked")
+    assert "warning:" not in stdout

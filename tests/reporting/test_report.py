@@ -329,7 +329,7 @@ def test_lacking_deciding_column_with_evaluation_keeps_its_headline(report_input
     paths = report_inputs()
     _decide_on(paths, "max_surprise", 7.65)
     evaluation = json.loads(paths["evaluation"].read_text())
-    evaluation["threshold_info"]["score"] = "max_surprise"
+    evaluation["threshold_info"].update(score="max_surprise", value=7.65)  # this model's
     evaluation["f1"] = 0.777  # would "disagree" with F1 recomputed from `score`
     paths["evaluation"].write_text(json.dumps(evaluation))
     result, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
@@ -362,6 +362,8 @@ def test_declared_score_names_are_checked(report_inputs, tmp_path):
     assert "the scores lack max_surprise" in html  # declared, absent: said, not fatal
     assert "does not declare" not in html
     _decide_on(paths, "miss_ratio", score_names=["score", "max_surprise"])
+    rows = [{k: v for k, v in r.items() if k != "is_anomaly"} for r in paths["rows"]]
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))  # verdicts of `score`
     _, html = render(paths, tmp_path, scores=paths["scores"])
     assert "applies to `miss_ratio`, which this model does not declare" in html
 

@@ -34,6 +34,8 @@ def command(
     """Write an HTML report: loss curves, score distributions, ROC/PR, sweep, top sessions."""
     check_output_path(output, "report")
     result = build_report(model_dir, output, scores, evaluation, sessions, templates, top)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"report: {result.html_path}")
     if result.figure_paths:
         typer.echo(f"figures: {len(result.figure_paths)} PNGs in {result.figure_paths[0].parent}")

@@ -30,6 +30,37 @@ METRIC_NAMES = {
     "n_anomalies": "anomalies",
 }
 
+# Metrics that have no value without anomalous sessions (recall and what builds on it), or
+# without normal ones (the curves need both classes)
+NEEDS_BOTH_CLASSES = ("roc_auc", "pr_auc")
+NEEDS_ANOMALIES = ("recall", "f1", *NEEDS_BOTH_CLASSES)
+
+
+def metric_value(metrics: dict, key: str) -> float | int | str:
+    """A metric as the report shows it: its number, or "n/a (why)" where it is undefined.
+
+    Evaluations store undefined metrics as null (ROC-AUC without anomalies) or as 0 (recall
+    and F1 without anomalies); either way there is no number to show, and a reader must not
+    see "None" or a 0 that looks like a measured failure.
+    """
+    value = metrics.get(key)
+    n_sessions, n_anomalies = metrics.get("n_sessions"), metrics.get("n_anomalies")
+    if key in NEEDS_ANOMALIES and n_anomalies == 0:
+        return "n/a (no anomalies)"
+    if key in NEEDS_BOTH_CLASSES and n_sessions is not None and n_anomalies == n_sessions:
+        return "n/a (no normal sessions)"
+    matrix = metrics.get("confusion_matrix")
+    flagged = [matrix.get(cell) for cell in ("tp", "fp")] if isinstance(matrix, dict) else []
+    if key == "precision" and flagged == [0, 0]:
+        return "n/a (nothing flagged)"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = as_float(value)
+    if number is None and n_anomalies == 0:  # precision too, where evaluate leaves it out
+        return "n/a (no anomalies)"
+    return "n/a" if number is None else number
+
+
 # Every figure a report can hold; a rerun removes those it no longer draws.
 FIGURE_NAMES = (
     "training_loss",
@@ -61,6 +92,7 @@ class ReportData:
     evaluation: dict | None = None
     evaluation_path: Path | None = None
     figures: Figures = field(default_factory=Figures)
+    notes: list[str] = field(default_factory=list)  # warnings on how the inputs fit together
 
     @property
     def threshold_record(self) -> dict | None:

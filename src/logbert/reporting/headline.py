@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from logbert.evaluation.metrics import detection_metrics
-from logbert.reporting.context import METRIC_NAMES, ReportData
+from logbert.reporting.context import METRIC_NAMES, ReportData, metric_value
 from logbert.reporting.html import Safe, fmt, tag
-from logbert.reporting.inputs import as_float
 
 
 def key_figures(data: ReportData) -> Safe:
@@ -15,9 +14,9 @@ def key_figures(data: ReportData) -> Safe:
     metrics, _ = data.metrics()
     boxes = []
     for key in ("f1", "precision", "recall", "roc_auc", "pr_auc"):
-        value = as_float((metrics or {}).get(key))
-        if value is not None:
-            boxes.append((METRIC_NAMES[key], fmt(value)))
+        if metrics is not None and key in metrics:
+            value = metric_value(metrics, key)
+            boxes.append((METRIC_NAMES[key], value if isinstance(value, str) else fmt(value)))
     if data.threshold is not None:
         boxes.append((f"threshold ({data.deciding})", fmt(data.threshold, 6)))
     if metrics is not None:
@@ -34,7 +33,7 @@ def key_figures(data: ReportData) -> Safe:
 
 def warnings(data: ReportData) -> list[Safe]:
     """Things a reader must know before trusting the numbers."""
-    out = _reused_data(data)
+    out = [*data.notes, *_reused_data(data)]
     table = data.scores
     if data.lacks_deciding and data.evaluation_path is not None:
         out.append(
@@ -110,8 +109,7 @@ def _disagreements(data: ReportData) -> list[str]:
     differ = [
         key
         for key in ("n_sessions", "n_anomalies", "f1")
-        if isinstance(data.evaluation.get(key), int | float)
-        and abs(float(data.evaluation[key]) - float(recomputed[key])) > 1e-6
+        if _differ(data.evaluation.get(key), recomputed[key])
     ]
     if not differ:
         return []
@@ -120,3 +118,11 @@ def _disagreements(data: ReportData) -> list[str]:
         f"{', '.join(differ)}: are they from the same run? Curves use the scores file, "
         "headline numbers the evaluation file."
     ]
+
+
+def _differ(recorded: object, recomputed: float | None) -> bool:
+    """Whether a recorded figure disagrees with the recomputed one; F1 is None (n/a) when the
+    sessions hold no anomaly, so a number on one side only is a disagreement too."""
+    if not isinstance(recorded, int | float):
+        return recorded is None and recomputed is not None
+    return recomputed is None or abs(float(recorded) - float(recomputed)) > 1e-6

@@ -79,7 +79,10 @@ def fmt(value: object, digits: int = 4) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:.{digits}g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        if value == 0:
+            return "0"  # not "-0"
+        # `g` turns a number with more integer digits than `digits` into 1.203e+04
+        return f"{value:.{digits}g}" if abs(value) < 10**digits else f"{value:,.0f}"
     return str(value)
 
 
@@ -89,7 +92,9 @@ def table(header: list[str], rows: Iterable[Iterable[object]], row_cls=None) -> 
     body = []
     for i, row in enumerate(rows):
         cells = [
-            tag("td", fmt(cell), cls="num") if isinstance(cell, int | float) else tag("td", cell)
+            tag("td", fmt(cell), cls="num")
+            if isinstance(cell, int | float)
+            else tag("td", "n/a" if cell is None else cell)
             for cell in row
         ]
         body.append(tag("tr", *cells, cls=row_cls(i) if row_cls else None))

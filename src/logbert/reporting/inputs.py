@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,28 @@ class ModelInfo:
 
     path: Path
     config: dict | None = None
-    history: dict | None = None
+    history: dict | None = None  # in the shape `loss_history` gives
     threshold: dict | None = None
+    pipeline: dict | None = None  # pipeline.json: session settings, the training template set
+    previous_threshold: dict | None = None  # threshold.previous.json, kept by `calibrate`
+
+    @property
+    def name(self) -> str | None:
+        """The detector's registered name (config.json `model`), when recorded."""
+        name = (self.config or {}).get("model")
+        return name if isinstance(name, str) and name else None
+
+    @property
+    def template_set(self) -> dict[int, str]:
+        """Template text by key of the data the model was trained on (pipeline.json's
+        `template_set`); empty when unrecorded (a model trained on a DeepLog file)."""
+        raw = (self.pipeline or {}).get("template_set")
+        if not isinstance(raw, dict):
+            return {}
+        try:
+            return {int(key): str(text) for key, text in raw.items()}
+        except (TypeError, ValueError):
+            return {}
 
     @property
     def score_names(self) -> list[str]:
@@ -75,6 +96,9 @@ class ScoreTable:
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # every score column present
     all_labels: np.ndarray | None = None  # labels of every row (-1 unlabelled); None: no labels
     ranked_by: str | None = None  # the column `top_rows` are ranked by
+    p_values: np.ndarray | None = None  # the rows' p_value, aligned with `scores` (NaN: none)
+    n_foreign_ids: int = 0  # session ids that `session_id_fits` refused
+    first_foreign_id: str | None = None
 
     @property
     def has_deciding(self) -> bool:
@@ -101,12 +125,31 @@ def load_model_dir(path: str | Path) -> ModelInfo:
         raise LogbertError(
             f"model directory not found: {path}; pass the directory `logbert train` wrote"
         )
+    history = _read_json(path / "history.json", required=False)
     return ModelInfo(
         path=path,
         config=_read_json(path / "config.json", required=False),
-        history=_read_json(path / "history.json", required=False),
+        history=None if history is None else loss_history(history),
         threshold=_read_json(path / "threshold.json", required=False),
+        pipeline=_read_json(path / "pipeline.json", required=False),
+        previous_threshold=_read_json(path / "threshold.previous.json", required=False),
     )
+
+
+def loss_history(history: dict) -> dict:
+    """A history.json record in the one shape the report draws and reads: `steps` (loss per
+    optimizer step) and `epochs` (`train_loss`, `val_loss` per epoch).
+
+    Detectors write their own shapes: LogBERT `steps` and `epochs`, DeepLog `epochs`, the text
+    classifier a bare list `epoch_loss` (its training loss per epoch). Converting them here
+    lets every section read one shape, so no detector's curve is missed for its key names.
+    """
+    epoch_loss = history.get("epoch_loss")
+    if "epochs" in history or not isinstance(epoch_loss, list):
+        return history
+    rest = {key: value for key, value in history.items() if key != "epoch_loss"}
+    epochs = [{"epoch": i, "train_loss": loss} for i, loss in enumerate(epoch_loss, start=1)]
+    return {**rest, "epochs": epochs}
 
 
 def load_evaluation(path: str | Path) -> dict:
@@ -128,12 +171,15 @@ def load_scores(
     column: str = "score",
     top: int = 10,
     declared: list[str] | tuple[str, ...] = (),
+    session_id_fits: Callable[[str], bool] | None = None,
 ) -> ScoreTable:
     """Read a scores file (.jsonl or .parquet) written by `logbert score`.
 
     `column` names the score the threshold applies to (the threshold record's `score` field);
     no other column ever stands in for it. `declared` (the model's score names) orders the
     columns and picks which one ranks the top rows when the deciding column is absent.
+    `session_id_fits` (when given) tells whether a session id is one the model's session
+    settings make; the ids it refuses are counted (`n_foreign_ids`), not kept.
     """
     path = Path(path)
     if not path.is_file():
@@ -142,11 +188,18 @@ def load_scores(
     values: dict[str, list[float]] = {}  # score column -> value per row (NaN when absent)
     labels: list[int] = []
     verdicts: list[int] = []
+    p_values: list[float] = []
+    n_foreign, first_foreign = 0, None  # ids session_id_fits refused, and the first of them
     heaps: dict[str, list[tuple[float, int, dict]]] = {}
     n_rows = 0
     for n_rows, row in enumerate(rows, start=1):
         labels.append(_label_code(row.get("label"), path, n_rows))
         verdicts.append(-1 if row.get("is_anomaly") is None else int(bool(row["is_anomaly"])))
+        p_value = as_float(row.get("p_value"))
+        p_values.append(math.nan if p_value is None else p_value)
+        if session_id_fits is not None and not session_id_fits(str(row.get("session_id"))):
+            n_foreign += 1
+            first_foreign = first_foreign or str(row.get("session_id"))
         for name, raw in row.items():
             if name in NOT_SCORES:
                 continue
@@ -192,6 +245,9 @@ def load_scores(
         columns=columns,
         all_labels=None if no_labels else label_arr,
         ranked_by=ranked_by,
+        p_values=np.asarray(p_values, dtype=float)[scored],
+        n_foreign_ids=n_foreign,
+        first_foreign_id=first_foreign,
     )
 
 

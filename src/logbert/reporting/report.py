@@ -12,7 +12,16 @@ from logbert.reporting.categories import categories_section
 from logbert.reporting.context import FIGURE_NAMES, ReportData
 from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
-from logbert.reporting.inputs import load_evaluation, load_model_dir, load_scores
+from logbert.reporting.inputs import ModelInfo, load_evaluation, load_model_dir, load_scores
+from logbert.reporting.provenance import (
+    check_evaluation,
+    check_evaluation_scores,
+    check_scores,
+    check_sessions_file,
+    check_sessions_found,
+    check_templates_file,
+    session_id_check,
+)
 from logbert.reporting.top_sessions import read_session_keys, top_sessions_section
 
 DEFAULT_TOP = 10
@@ -20,11 +29,13 @@ DEFAULT_TOP = 10
 
 @dataclass
 class ReportResult:
-    """What was written, and which sections had to say their data was missing."""
+    """What was written, which sections had to say their data was missing, and the warnings
+    shown at the top of the page (for the CLI to repeat on stderr)."""
 
     html_path: Path
     figure_paths: list[Path]
     missing: list[str]
+    warnings: list[str]
 
 
 def build_report(
@@ -36,7 +47,12 @@ def build_report(
     templates: str | Path | None = None,
     top: int = DEFAULT_TOP,
 ) -> ReportResult:
-    """Write `output` (self-contained HTML) and `<output stem>_files/*.png` beside it."""
+    """Write `output` (self-contained HTML) and `<output stem>_files/*.png` beside it.
+
+    Inputs that do not belong to the model (another detector's evaluation, another model's
+    scores, another parse run's sessions or templates) are refused before anything is
+    written; see `provenance`.
+    """
     output = Path(output)
     if output.suffix.lower() not in (".html", ".htm"):
         raise LogbertError(f"report output must be an .html file, got {output}")
@@ -47,13 +63,34 @@ def build_report(
     if evaluation is not None:
         data.evaluation = load_evaluation(evaluation)
         data.evaluation_path = Path(evaluation)
+        data.notes += check_evaluation(model, data.evaluation, data.evaluation_path)
     if scores is not None:
-        data.scores = load_scores(scores, column=data.deciding, top=top, declared=model.score_names)
-    lookup = _templates(model.path, templates)
+        ids = session_id_check(model)
+        data.scores = load_scores(
+            scores,
+            column=data.deciding,
+            top=top,
+            declared=model.score_names,
+            session_id_fits=ids[0] if ids else None,
+        )
+        threshold_from = (
+            f"{data.evaluation_path} (threshold_info)"
+            if data.evaluation_path is not None and data.evaluation.get("threshold_info")
+            else f"{model.path}/threshold.json"
+        )
+        ids_made = ids[1] if ids else None
+        data.notes += check_scores(model, data.scores, data.threshold, threshold_from, ids_made)
+        if data.evaluation is not None:
+            check_evaluation_scores(data.evaluation, data.evaluation_path, data.scores)
+    lookup = _templates(model, templates)
     top_rows = None if data.scores is None else data.scores.top_rows
     keys = {}
+    if sessions is not None:
+        data.notes += check_sessions_file(model, Path(sessions))
     if sessions is not None and top_rows:
-        keys = read_session_keys(sessions, (str(r.get("session_id")) for r in top_rows))
+        wanted = list(dict.fromkeys(str(r.get("session_id")) for r in top_rows))
+        keys = read_session_keys(sessions, wanted)
+        data.notes += check_sessions_found(Path(sessions), wanted, keys)
 
     parts = [
         sections.training_section(data),
@@ -87,11 +124,17 @@ def build_report(
         written.append(path)
     output.write_text(document, encoding="utf-8")
     missing = [s.title for s in parts if 'class="missing"' in s.body]
-    return ReportResult(output, written, missing)
+    return ReportResult(output, written, missing, list(data.notes))
 
 
-def _templates(model_dir: Path, path: str | Path | None) -> dict[int, str]:
-    """Template text by key: from `--templates`, else the model directory's templates.csv."""
-    if path is not None and not Path(path).is_file():
-        raise LogbertError(f"templates file not found: {path}; pass the one `logbert parse` wrote")
-    return read_templates(path if path is not None else model_dir / "templates.csv")
+def _templates(model: ModelInfo, path: str | Path | None) -> dict[int, str]:
+    """Template text by key: from `--templates` (refused when from another parse run than
+    the model's), else the model directory's templates.csv, else its training template set."""
+    if path is not None:
+        if not Path(path).is_file():
+            raise LogbertError(
+                f"templates file not found: {path}; pass the one `logbert parse` wrote"
+            )
+        check_templates_file(model, Path(path))
+        return read_templates(path)
+    return read_templates(model.path / "templates.csv") or model.template_set

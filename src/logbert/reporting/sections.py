@@ -9,7 +9,7 @@ import numpy as np
 
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting import plots
-from logbert.reporting.context import METRIC_NAMES, ReportData
+from logbert.reporting.context import METRIC_NAMES, ReportData, metric_value
 from logbert.reporting.curve_reading import LOSS_IS_NOT_QUALITY, read_curve
 from logbert.reporting.html import Section, fmt, join, key_values, missing, tag
 from logbert.reporting.html import table as html_table
@@ -144,10 +144,8 @@ def quality_section(data: ReportData) -> Section:
             )
         )
     else:
-        rows = [(METRIC_NAMES[k], metrics[k]) for k in QUALITY_KEYS if k in metrics]
-        rows += [
-            (METRIC_NAMES[k], metrics[k]) for k in ("n_sessions", "n_anomalies") if k in metrics
-        ]
+        shown = [k for k in (*QUALITY_KEYS, "n_sessions", "n_anomalies") if k in metrics]
+        rows = [(METRIC_NAMES[k], metric_value(metrics, k)) for k in shown]
         parts.append(tag("p", f"Metrics {origin}:", cls="note"))
         parts.append(html_table(["metric", "value"], rows))
     pairs = data.labelled_scores()
@@ -204,7 +202,8 @@ def sweep_section(data: ReportData) -> Section:
     scores, labels = pairs
     points = operating_points(scores, labels)
     png = plots.sweep_png(threshold_sweep(scores, labels), data.threshold, points)
-    rows = [("chosen (in use)", _rule_text(data), data.threshold, *_at(data, scores, labels))]
+    chosen = "" if data.threshold is None else threshold_text(data.threshold, scores)
+    rows = [("chosen (in use)", _rule_text(data), chosen, *_at(data, scores, labels))]
     for point in points:
         if point.threshold is None:
             rows.append((point.name, point.definition, "not reachable", "", "", ""))
@@ -213,7 +212,7 @@ def sweep_section(data: ReportData) -> Section:
                 (
                     point.name,
                     point.definition,
-                    point.threshold,
+                    threshold_text(point.threshold, scores),
                     point.precision,
                     point.recall,
                     point.f1,
@@ -251,8 +250,7 @@ def model_section(data: ReportData) -> Section:
     else:
         parts.append(missing(f"No config.json in {data.model.path}."))
     parts.append(tag("h3", "Training data"))
-    training = (config or {}).get("training")
-    training = training if isinstance(training, dict) else {}
+    training = training_facts((config or {}).get("training"))
     extras = {k: v for k, v in (data.model.history or {}).items() if k not in ("steps", "epochs")}
     if training or extras:
         parts.append(key_values({**training, **extras}))
@@ -277,6 +275,37 @@ def model_section(data: ReportData) -> Section:
             )
         )
     return Section("model", "Model and data", join(parts))
+
+
+def threshold_text(value: float, scores: np.ndarray) -> float | str:
+    """A threshold as the sweep table shows it: its value, or where it lies when it lies
+    outside the scores.
+
+    Rules such as recall>=R put the threshold just below the lowest score to flag every
+    session (`nextafter`, e.g. -4.941e-324 below a score of 0); that number means nothing to
+    a reader, its effect does.
+    """
+    if scores.size and value < scores.min():
+        return "below every score: flags every session"
+    if scores.size and value >= scores.max():
+        return f"{fmt(value)}: at or above every score, flags none"
+    return value
+
+
+def training_facts(training: object) -> dict:
+    """config.json's `training` record as the Training-data table shows it.
+
+    Models trained by the pipeline carry two counts of left-out anomalies: the pipeline's
+    `anomalies_left_out` (the labelled anomalies it removed before fitting) and the
+    detector's own `n_anomalies_left_out`, which counts anomalies among the sessions it was
+    given and so is always 0 there (they were already removed). Only the pipeline's count is
+    shown when both are recorded; a detector fitted directly keeps its own.
+    """
+    if not isinstance(training, dict):
+        return {}
+    if "anomalies_left_out" in training:
+        return {k: v for k, v in training.items() if k != "n_anomalies_left_out"}
+    return dict(training)
 
 
 def _ranking_by_column(data: ReportData) -> list[object]:

@@ -1,0 +1,188 @@
+"""The report refuses inputs that do not belong to the model (QA2 H2, H3), and says when the
+origin of a scores file cannot be checked."""
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
+from logbert.reporting.report import build_report
+from logbert.scoring.thresholds import p_values
+
+MODEL_TEMPLATES = {5: "Receiving block <*> src: <*>", 7: "Deleting block <*>", 9: "Served <*>"}
+OTHER_RUN = {5: "Deleting block <*>", 7: "Receiving block <*> src: <*>", 9: "Served <*>"}
+
+
+def _write_pipeline(paths, **record):
+    record.setdefault("template_set", {str(k): v for k, v in MODEL_TEMPLATES.items()})
+    (paths["model"] / "pipeline.json").write_text(json.dumps(record))
+
+
+def _sessions_parquet(path, rows, templates):
+    table = pa.Table.from_pylist(
+        [{"session_id": r["session_id"], "keys": [5, 5, 7, 9]} for r in rows]
+    )
+    metadata = {TEMPLATE_SET_KEY: json.dumps(template_set(templates, "ours"))}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
+    return path
+
+
+def _rewrite_scores(paths, rows):
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _build(paths, tmp_path, **options):
+    return build_report(paths["model"], tmp_path / "out" / "report.html", **options)
+
+
+# --- H2: sessions and templates from another parse run --------------------------------------
+
+
+def test_sessions_file_from_another_parse_run_is_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths)
+    other = _sessions_parquet(tmp_path / "other.parquet", paths["rows"], OTHER_RUN)
+    with pytest.raises(LogbertError, match="parsed in another run than the model's training"):
+        _build(paths, tmp_path, scores=paths["scores"], sessions=other)
+    same = _sessions_parquet(tmp_path / "same.parquet", paths["rows"], MODEL_TEMPLATES)
+    result = _build(paths, tmp_path, scores=paths["scores"], sessions=same)
+    assert not any("template set" in w for w in result.warnings)
+
+
+def test_sessions_file_without_template_set_is_named_in_a_warning(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths)
+    result = _build(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    assert any("records no template set" in w for w in result.warnings)
+    assert "records no template set" in result.html_path.read_text()
+
+
+def test_templates_file_from_another_parse_run_is_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths)
+    csv = tmp_path / "templates.csv"
+    csv.write_text("template_id,template\n" + "".join(f"{k},{v}\n" for k, v in OTHER_RUN.items()))
+    with pytest.raises(LogbertError, match="--templates .* parsed in another run"):
+        _build(paths, tmp_path, scores=paths["scores"], templates=csv)
+
+
+def test_model_template_set_labels_keys_without_templates_csv(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths)
+    result = _build(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    assert "9: Served &lt;*&gt;" in result.html_path.read_text()
+
+
+def test_sessions_file_without_the_top_sessions(report_inputs, tmp_path):
+    paths = report_inputs()
+    paths["sessions"].write_text(json.dumps({"session_id": "elsewhere", "keys": [5]}) + "\n")
+    with pytest.raises(LogbertError, match="holds none of the 10 top-scoring sessions"):
+        _build(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    top = max(paths["rows"], key=lambda r: r["score"])["session_id"]
+    paths["sessions"].write_text(json.dumps({"session_id": top, "keys": [5]}) + "\n")
+    result = _build(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+    assert any("9 of the 10 top sessions are not in" in w for w in result.warnings)
+
+
+# --- H3: an evaluation of another model -----------------------------------------------------
+
+
+def _edit_evaluation(paths, **changes):
+    evaluation = json.loads(paths["evaluation"].read_text())
+    for key, value in changes.items():
+        if key == "threshold_info":
+            evaluation[key].update(value)
+        else:
+            evaluation[key] = value
+    paths["evaluation"].write_text(json.dumps(evaluation))
+
+
+def test_evaluation_of_another_detector_is_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _edit_evaluation(paths, model="random-forest", sessions_file="bgl_b.log")
+    with pytest.raises(LogbertError, match="evaluates model 'random-forest' on bgl_b.log, but"):
+        _build(paths, tmp_path, evaluation=paths["evaluation"])
+    _edit_evaluation(paths, model="logbert")  # the model's own name passes
+    _build(paths, tmp_path, evaluation=paths["evaluation"])
+
+
+def test_evaluation_at_another_models_threshold_is_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _edit_evaluation(paths, threshold_info={"source": "validation split of other.log"})
+    with pytest.raises(LogbertError, match="used the threshold 1.5 .* from validation split of"):
+        _build(paths, tmp_path, evaluation=paths["evaluation"])
+
+
+def test_evaluation_at_a_given_or_replaced_threshold_is_a_warning(report_inputs, tmp_path):
+    paths = report_inputs()
+    _edit_evaluation(paths, threshold_info={"rule": "given", "value": 2.0})
+    result = _build(paths, tmp_path, evaluation=paths["evaluation"])
+    assert any("given on the command line (2 on score, given)" in w for w in result.warnings)
+    # the threshold `calibrate` replaced (kept in threshold.previous.json)
+    _edit_evaluation(paths, threshold_info={"rule": "max", "value": 1.2})
+    previous = json.loads(paths["evaluation"].read_text())["threshold_info"]
+    (paths["model"] / "threshold.previous.json").write_text(json.dumps(previous))
+    result = _build(paths, tmp_path, evaluation=paths["evaluation"])
+    assert any("`logbert calibrate` has since replaced" in w for w in result.warnings)
+
+
+# --- H3: scores of another model ------------------------------------------------------------
+
+
+def test_scores_whose_ids_the_model_cannot_make_are_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths, sessionizer={"by_id": r"blk_\d+"})
+    rows = [dict(r, session_id=f"R25-M1-NB@2005-07-17T04:{i % 60:02d}:00") for i, r in
+            enumerate(paths["rows"])]  # fmt: skip
+    _rewrite_scores(paths, rows)
+    with pytest.raises(LogbertError, match="220 of its 220 session ids .* --by-id 'blk_"):
+        _build(paths, tmp_path, scores=paths["scores"])
+    _write_pipeline(paths, sessionizer={"by_field": "Node", "window": "5m"})
+    _build(paths, tmp_path, scores=paths["scores"])  # VALUE@TIME: window ids per node
+
+
+def test_scores_with_verdicts_of_another_threshold_are_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    rows = [dict(r, is_anomaly=r["score"] > 2.5) for r in paths["rows"]]
+    _rewrite_scores(paths, rows)
+    with pytest.raises(LogbertError, match=r"verdict \(is_anomaly\) is not `score > 1.5`"):
+        _build(paths, tmp_path, scores=paths["scores"])
+
+
+def test_scores_with_p_values_of_another_calibration_are_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    calibration = np.linspace(0.5, 1.5, 50)
+    np.save(paths["model"] / "calibration_scores.npy", calibration)
+    mine = p_values(np.array([r["score"] for r in paths["rows"]]), calibration)
+    rows = [dict(r, p_value=float(p)) for r, p in zip(paths["rows"], mine, strict=True)]
+    _rewrite_scores(paths, rows)
+    result = _build(paths, tmp_path, scores=paths["scores"])
+    assert not result.warnings  # verdicts and p-values checked: nothing to say
+    np.save(paths["model"] / "calibration_scores.npy", calibration * 2)
+    with pytest.raises(LogbertError, match="the p_value is not the one .* calibration scores"):
+        _build(paths, tmp_path, scores=paths["scores"])
+
+
+def test_scores_that_record_nothing_checkable_are_named_in_a_warning(report_inputs, tmp_path):
+    paths = report_inputs()
+    _rewrite_scores(paths, [{k: v for k, v in r.items() if k != "is_anomaly"} for r in
+                            paths["rows"]])  # fmt: skip
+    result = _build(paths, tmp_path, scores=paths["scores"])
+    assert any("origin of scores.jsonl cannot be checked" in w for w in result.warnings)
+    assert "origin of scores.jsonl cannot be checked" in result.html_path.read_text()
+
+
+def test_evaluation_and_scores_of_different_sessions_are_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _edit_evaluation(paths, n_sessions=964, sessions_file="bgl_b.log")
+    with pytest.raises(LogbertError, match="sessions of bgl_b.log.* 964 sessions evaluated, 220"):
+        _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    paths = report_inputs()
+    metrics = paths["metrics"]
+    _edit_evaluation(paths, normal_score_mean=metrics["normal_score_mean"] + 0.5)
+    with pytest.raises(LogbertError, match="hold different scores: the evaluation's mean score"):
+        _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])

@@ -85,7 +85,7 @@ def test_calibrate_leaves_out_sessions_with_keys_unseen_in_training(model):
     write_sessions(validation, model / "validation.parquet", metadata=META)
     result = invoke("calibrate", model / "model", model / "validation.parquet", "--rule", "max")
     assert result.exit_code == 0, result.output
-    assert "warning: 1 of 21 validation sessions" in result.output
+    assert "warning: 1 of 21 sessions to calibrate on (4.76%) hold keys" in result.output
     threshold = json.loads((model / "model" / "threshold.json").read_text())
     assert threshold["value"] < 1 and "keys unseen in training left out" in threshold["source"]
 

@@ -161,3 +161,16 @@ def test_datasets_dir_reads_the_environment_or_sits_beside_the_project(tmp_path,
     assert datasets_dir() == tmp_path / "data"
     monkeypatch.delenv("LOGBERT_DATA")
     assert datasets_dir(tmp_path / "project") == tmp_path / "shared" / "datasets"
+
+
+def test_datasets_dir_defaults_to_the_checkout_whatever_the_working_directory(
+    tmp_path, monkeypatch
+):
+    """QA L13: `benchmark --data-dir` defaulted to ../shared/datasets of the current directory."""
+    from logbert.evaluation.datasets import checkout_root, datasets_dir
+
+    monkeypatch.delenv("LOGBERT_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    root = checkout_root()
+    assert root is not None and (root / "pyproject.toml").is_file()
+    assert datasets_dir() == root.resolve().parent / "shared" / "datasets"

@@ -168,7 +168,7 @@ def test_threshold_is_calibrated_on_labelled_validation_else_in_sample():
     assert "have no labels" in detector.fit(X, y, validation=val_keys).threshold_.source
     # calibrate takes labels from labelled sessions; a key list without labels is refused
     assert detector.calibrate(sessions).n_anomalies == 4
-    with pytest.raises(LogbertError, match="needs labelled validation data"):
+    with pytest.raises(LogbertError, match="needs labelled sessions with both normal and"):
         detector.calibrate(val_keys)
     assert detector.calibrate(val_keys, rule="max").rule == "max"
 

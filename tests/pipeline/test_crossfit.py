@@ -188,7 +188,7 @@ def test_sessions_with_keys_their_fold_lacks_are_a_warning():
         normal_sessions(40, rare_at=(7, 9)), log=lines.append
     )
     assert any(
-        line.startswith("warning: 2 of 40 normal sessions (5%) hold a key no session of the other")
+        line.startswith("warning: 2 of 40 normal sessions (5.0%) hold a key no session")
         for line in lines
     )
     every: list[str] = []

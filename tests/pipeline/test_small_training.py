@@ -141,3 +141,14 @@ def test_early_stopping_watches_the_validation_sessions_the_model_can_predict():
     assert losses and all(np.isfinite(losses))
     assert pipeline.detector_.training_info_["n_validation"] == 3  # the 4th holds key 99
     assert np.isfinite(pipeline.detector_.training_info_["best_val_loss"])
+
+
+def test_a_small_share_of_unseen_key_sessions_does_not_read_as_zero():
+    from logbert.pipeline.unseen import unseen_key_sessions
+    from logbert.sessions.batch import SessionBatch
+
+    batch = SessionBatch.from_sessions(
+        [Session(f"v{i}", [1, 2], "normal") for i in range(249)] + [Session("u", [7], "normal")]
+    )
+    warning = unseen_key_sessions([1, 2], batch).warning(100)
+    assert "1 of 250 validation sessions (0.4%)" in warning and "about 0.4% of normal" in warning

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -47,10 +49,17 @@ def test_precision_and_recall_targets():
 
 def test_labelled_rule_without_labels_is_a_clear_error():
     assert rule_needs_labels("best-f1") and not rule_needs_labels("mean+2std")
-    with pytest.raises(LogbertError, match="needs labelled validation data"):
+    with pytest.raises(LogbertError, match="needs labelled sessions with both normal and"):
         calibrate([0.1, 0.2], "best-f1")
-    with pytest.raises(LogbertError, match="needs labelled validation data"):
+    with pytest.raises(LogbertError, match="got 2 normal and 0 anomalous labelled"):
         calibrate([0.1, 0.2], "recall>=0.9", [0, 0])
+
+
+def test_labelled_rule_on_no_labelled_session_names_the_labels_not_the_count():
+    """QA L6: a supervised detector drops unlabelled sessions before its best-f1 rule, which
+    then saw no session at all and said "on no sessions" about a file of 50."""
+    with pytest.raises(LogbertError, match="best-f1' needs labelled sessions with both normal"):
+        calibrate([], "best-f1", [])
 
 
 def test_evt_extrapolates_the_tail_beyond_the_data():
@@ -68,12 +77,53 @@ def test_evt_needs_a_tail_to_fit():
         calibrate(np.r_[np.zeros(95), np.ones(5)], "evt:0.001")
 
 
-@pytest.mark.parametrize(
-    "rule", ["median", "mean+std", "quantile:2", "precision>0.9", "evt:0", "evt:1.5", "evt"]
-)
+@pytest.mark.parametrize("rule", ["median", "mean+std", "precision>0.9", "evt", "quantile"])
 def test_unknown_rule_lists_valid_ones(rule):
     with pytest.raises(LogbertError, match="valid: mean"):
         calibrate([0.1, 0.2], rule)
+
+
+@pytest.mark.parametrize(
+    ("rule", "needs"),
+    [
+        ("quantile:1.5", "a quantile Q with 0 <= Q <= 1"),
+        ("quantile:-1", "a quantile Q with 0 <= Q <= 1"),
+        ("quantile:x", "a quantile Q with 0 <= Q <= 1"),
+        ("precision>=1.5", "a precision between 0 and 1"),
+        ("recall>=-0.1", "a recall between 0 and 1"),
+        ("evt:0", "a false-alarm rate P with 0 < P < 0.1"),
+        ("evt:1", "a false-alarm rate P with 0 < P < 0.1"),
+        ("evt:0.5", "a false-alarm rate P with 0 < P < 0.1"),
+        ("evt:0.1", "a false-alarm rate P with 0 < P < 0.1"),
+        ("evt:nan", "a false-alarm rate P with 0 < P < 0.1"),
+    ],
+)
+def test_known_rule_with_a_value_out_of_range_says_the_range(rule, needs):
+    """QA L3: these were called unknown rules; the rule is known, its value is not in range."""
+    with pytest.raises(LogbertError, match=re.escape(needs)) as caught:
+        check_rule(rule)
+    assert "unknown" not in str(caught.value)
+    with pytest.raises(LogbertError, match=re.escape(needs)):
+        calibrate(np.arange(100.0), rule)
+
+
+def test_rules_at_the_edges_of_their_range_are_accepted():
+    for rule in ("quantile:0", "quantile:1", "precision>=1", "recall>=0", "evt:0.09"):
+        assert check_rule(rule) == rule
+
+
+def test_evt_is_never_read_below_the_tail_it_fits():
+    """QA M8: evt:0.5 wrote a threshold below every normal score (every session flagged).
+    Inside the fitted tail the threshold lies above the tail's start; a rate the tail does
+    not reach (ties at the 90% quantile shrink it) is refused, not extrapolated downwards."""
+    rng = np.random.default_rng(1)
+    normal = rng.exponential(1.0, 1000)
+    for p in (0.09, 0.05, 0.001):
+        assert calibrate(normal, f"evt:{p}") > np.quantile(normal, 0.9)
+    tied = np.r_[np.zeros(970), rng.exponential(1.0, 30) + 1]  # 3% above the 90% quantile
+    with pytest.raises(LogbertError, match=r"only 30 of 1000 normal scores \(3.0%\)"):
+        calibrate(tied, "evt:0.05")
+    assert calibrate(tied, "evt:0.01") > 1
 
 
 def test_empty_scores_rejected():

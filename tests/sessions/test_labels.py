@@ -95,3 +95,25 @@ def test_missing_labels_file(tmp_path):
 )
 def test_event_label(value, expected):
     assert event_label(value) == expected
+
+
+def test_a_labels_file_that_names_no_session_is_refused_naming_both_sides(tmp_path):
+    """QA M9: 0 of the ids matched, and sessionize/train went on with every session
+    unlabelled; the error names the file, its number of ids and an id of each side."""
+    import pyarrow as pa
+
+    from logbert.sessions.id_sessions import IdSessionizer
+
+    path = tmp_path / "labels.csv"
+    path.write_text("BlockId,Label\nblkX_1,Anomaly\nblkX_2,Normal\n")
+    events = pa.table({"content": ["blk_1 a", "blk_2 b"], "template_id": [1, 2]})
+    sessionizer = IdSessionizer(r"blk_\d+", read_labels(path))
+    sessionizer.push(events)
+    with pytest.raises(LogbertError) as caught:
+        sessionizer.flush()
+    message = str(caught.value)
+    assert message.startswith(f"{path}: none of its 2 ids names a session")
+    assert "'blkX_1'" in message and "'blk_1'" in message
+    partly = IdSessionizer(r"blk_\d+", {"blk_1": "anomaly", "blkX_2": "normal"})
+    partly.push(events)
+    assert [s.label for s in partly.flush()] == ["anomaly", None]  # one match: no error

@@ -43,7 +43,8 @@ def command(
     output_dir: Path = typer.Option(
         Path("benchmarks/results"),
         "--output-dir",
-        help="Where benchmark_<protocol>.json and .md are written.",
+        help="Where benchmark_<protocol>.json and .md are written (default: benchmarks/results "
+        "in the current directory: the committed tables when run from the repository root).",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed for splits and every detector."),
     seeds: int = typer.Option(
@@ -71,7 +72,10 @@ def command(
         "training sessions, 5 folds) or auto (as `train`'s default).",
     ),
     data_dir: Path | None = typer.Option(
-        None, "--data-dir", help="Datasets folder (default: $LOGBERT_DATA or ../shared/datasets)."
+        None,
+        "--data-dir",
+        help="Datasets folder (default: $LOGBERT_DATA, else shared/datasets beside the logbert "
+        "checkout, whatever the current directory).",
     ),
     work_dir: Path | None = typer.Option(
         None,

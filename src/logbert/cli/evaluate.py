@@ -26,6 +26,7 @@ from logbert.cli.inputs import (
     TrainingOverlap,
     check_sessions_fit,
     file_end,
+    finite_threshold,
     labels_map,
     load_pipeline,
     log_files,
@@ -51,7 +52,10 @@ def command(
         None, "--scores", help="Reuse a scores file from `logbert score` instead of rescoring."
     ),
     threshold: float | None = typer.Option(
-        None, "--threshold", help="Override the model's calibrated threshold."
+        None,
+        "--threshold",
+        callback=finite_threshold,
+        help="Override the model's calibrated threshold (a finite number).",
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
@@ -68,6 +72,7 @@ def command(
     info = pipeline.decision_threshold(threshold)
     overlap = TrainingOverlap(pipeline)
     found = Categories(pipeline, info.value)
+    still_open = OpenSessions()
     if text:
         require_text_detector(pipeline.detector_)
         records = text_records(
@@ -89,17 +94,31 @@ def command(
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         expected = _session_labels(path, input_format, overlap)
-        truth, values, verdicts = _from_scores(scores, info.score, found, expected, path)
+        truth, values, verdicts = _from_scores(
+            scores, info.score, found, expected, path, still_open
+        )
         _check_verdicts(scores, values, verdicts, info.value)
     elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
-        truth, values = _from_logs(pipeline, log_files(inputs), labels_map(labels), overlap, found)
+        truth, values = _from_logs(
+            pipeline, log_files(inputs), labels_map(labels), overlap, found, still_open
+        )
     else:
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
-        truth, values = _from_sessions(pipeline, path, input_format, overlap, found)
+        truth, values = _from_sessions(pipeline, path, input_format, overlap, found, still_open)
     metrics = detection_metrics(truth, values, info.value)
+    note = pipeline.open_sessions_note(still_open.count)
+    if note is not None:
+        say(note)
+    if not metrics["n_anomalies"]:
+        say(
+            f"warning: none of the {metrics['n_sessions']:,} sessions of {', '.join(inputs)} is "
+            "labelled anomalous, so precision, recall and F1 are undefined (n/a, null in the "
+            "JSON); the false-positive rate and the confusion matrix still hold. Evaluate on "
+            "labelled data that holds anomalies for detection figures"
+        )
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
     metrics["sessions_file"] = ", ".join(inputs)
@@ -122,6 +141,22 @@ def command(
                 "model cannot predict them, and they count against it"
             )
     typer.echo(f"Wrote {output}")
+
+
+class OpenSessions:
+    """Sessions still open at the log's end among those evaluated (from the detector input,
+    or the `open` column of a scores file), for one note at the end."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, batch) -> None:
+        """Count the open sessions of a detector input (`SessionBatch`)."""
+        self.count += batch.n_open
+
+    def add_row(self, row: dict) -> None:
+        """Count a score row that `logbert score` marked open."""
+        self.count += bool(row.get("open"))
 
 
 class Categories:
@@ -175,6 +210,7 @@ def _from_sessions(
     input_format: str | None,
     overlap: TrainingOverlap,
     found: Categories,
+    still_open: OpenSessions,
 ):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
@@ -183,6 +219,7 @@ def _from_sessions(
         labels.extend(_labels(batch, str(path)))
         overlap.add(batch)
         detector_input = pipeline.batch(batch, end)
+        still_open.add(detector_input)
         values.append(pipeline.decision_scores(detector_input))
         found.add(batch, detector_input)
     if not labels:
@@ -196,6 +233,7 @@ def _from_logs(
     label_map: dict[str, str],
     overlap: TrainingOverlap,
     found: Categories,
+    still_open: OpenSessions,
 ):
     summary = LogReadSummary()
     sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
@@ -203,6 +241,7 @@ def _from_logs(
     overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files)))
     detector_input = pipeline.batch(sessions)
+    still_open.add(detector_input)
     found.add(sessions, detector_input)
     return truth, pipeline.decision_scores(detector_input)
 
@@ -229,7 +268,14 @@ def _session_labels(path: Path, input_format: str | None, overlap: TrainingOverl
     return expected
 
 
-def _from_scores(path: Path, decision: str, found: Categories, expected: Counter, sessions: Path):
+def _from_scores(
+    path: Path,
+    decision: str,
+    found: Categories,
+    expected: Counter,
+    sessions: Path,
+    still_open: OpenSessions,
+):
     """Labels and scores from a scores file, which must score exactly the sessions file's
     sessions (same ids, same labels): metrics of other data must not carry its name."""
     labels = array("b")
@@ -248,6 +294,7 @@ def _from_scores(path: Path, decision: str, found: Categories, expected: Counter
         labels.append(int(row["label"] == ANOMALY))
         values.append(float(row[decision]))
         verdicts.append(int(bool(row.get("is_anomaly"))))
+        still_open.add_row(row)
         found.add_row(row, path)
     if not labels:
         raise LogbertError(f"{path} holds no score rows")

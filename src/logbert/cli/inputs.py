@@ -9,6 +9,7 @@ input at once), so a long run never fails at its end on a bad argument.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import typer
@@ -40,6 +41,17 @@ def load_pipeline(model_dir: Path) -> Pipeline:
         say(f"using the weights of checkpoint {source} with its model directory's vocabulary "
             "and threshold")  # fmt: skip
     return pipeline
+
+
+def finite_threshold(value: float | None) -> float | None:
+    """typer callback of `--threshold`: nan or ±inf would flag nothing (or everything) while
+    the run reports success, so they are refused as bad input."""
+    if value is not None and not math.isfinite(value):
+        raise LogbertError(
+            f"--threshold {value}: the threshold must be a finite number (a score value; leave "
+            "--threshold out to use the model's calibrated one)"
+        )
+    return value
 
 
 def sessions_file(inputs: list[str]) -> Path:
@@ -90,6 +102,7 @@ def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
     """Refuse a sessions file whose keys come from another parse run than the model's; warn
     when the file cannot be checked (only Parquet sessions files record their template set)."""
     metadata = read_file_metadata(path)
+    pipeline.check_templates(metadata, str(path))  # refuses first: no warning before an error
     knows_its_run = pipeline.reads_logs or bool(getattr(pipeline, "template_set_", None))
     if TEMPLATE_SET_KEY not in metadata and knows_its_run:
         where = "standard input" if str(path) == "-" else str(path)
@@ -99,7 +112,6 @@ def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
             "templates: the scores mean something only if it was parsed with the model's "
             "parse state (the same --state file)"
         )
-    pipeline.check_templates(metadata, str(path))
 
 
 def read_all(

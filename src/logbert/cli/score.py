@@ -18,6 +18,7 @@ from logbert.cli.inputs import (
     LOGS_HELP,
     check_sessions_fit,
     file_end,
+    finite_threshold,
     load_pipeline,
     log_files,
     say,
@@ -41,7 +42,10 @@ def command(
     output: Path = typer.Option(..., "--output", "-o", help="scores.jsonl or scores.parquet"),
     logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
     threshold: float | None = typer.Option(
-        None, "--threshold", help="Decision threshold (default: the model's calibrated one)."
+        None,
+        "--threshold",
+        callback=finite_threshold,
+        help="Decision threshold, a finite number (default: the model's calibrated one).",
     ),
     templates: Path | None = typer.Option(
         None, "--templates", help="templates.csv from parse (default: the model's templates)."
@@ -102,10 +106,6 @@ def command(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
         f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
     )
-    lifetime = pipeline.lifecycle_.lifetime_
-    if lifetime is not None and still_open:  # sessions without times are never open
-        typer.echo(
-            f"{still_open} sessions started less than the normal lifetime "
-            f"({lifetime / 3600:.3g} h) before the log's end; they may still be running, so "
-            "where they end was not judged (column `open`)"
-        )
+    note = pipeline.open_sessions_note(still_open)  # sessions without times are never open
+    if note is not None:
+        say(note)

@@ -44,7 +44,11 @@ PARTIAL_SCORE = (
 def detection_metrics(
     labels: np.ndarray | list[int], scores: np.ndarray | list[float], threshold: float
 ) -> dict:
-    """Accuracy, precision, recall, F1, confusion matrix, ROC-AUC, PR-AUC and score stats."""
+    """Accuracy, precision, recall, F1, confusion matrix, ROC-AUC, PR-AUC and score stats.
+
+    With no anomalous session, recall has nothing to count (0 of 0), so precision, recall and
+    F1 are None (n/a) rather than a 0.0 that would read as a failed detector; FPR, accuracy
+    and the confusion matrix still describe the run. ROC-AUC and PR-AUC need both classes."""
     labels = np.asarray(labels, dtype=int)
     scores = np.asarray(scores, dtype=float)
     if labels.size == 0:
@@ -53,8 +57,11 @@ def detection_metrics(
         raise LogbertError("labels and scores differ in length")
     predicted = (scores > threshold).astype(int)
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(labels, predicted, labels=[0, 1]).ravel())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
+    precision = recall = f1 = None
+    if tp + fn:  # some session is anomalous
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn)
+        f1 = _f1(precision, recall)
     both_classes = 0 < labels.sum() < labels.size
     normal, anomaly = scores[labels == 0], scores[labels == 1]
     return {
@@ -64,7 +71,7 @@ def detection_metrics(
         "accuracy": (tp + tn) / labels.size,
         "precision": precision,
         "recall": recall,
-        "f1": _f1(precision, recall),
+        "f1": f1,
         "confusion_matrix": {"tn": tn, "fp": fp, "fn": fn, "tp": tp},
         "fpr": fp / (fp + tn) if fp + tn else 0.0,
         "roc_auc": float(roc_auc_score(labels, scores)) if both_classes else None,

@@ -65,6 +65,12 @@ class Detector(BaseEstimator, ABC):
     default_threshold_rule: ClassVar[str] = DEFAULT_RULE
     # True for detectors that learn from labelled normal AND anomalous sessions (y required)
     supervised: ClassVar[bool] = False
+    # True when a session still open at the log's end (`SessionBatch.is_open`) cannot be
+    # flagged for where it ends: the detector reads the open mask and leaves the end unjudged
+    # (logbert, deeplog, ngram, length, edit-distance), or never judges ends (new-event). False:
+    # an open session is judged as if complete, so one cut short by the log's end may be
+    # flagged; the CLI says which of the two (`Pipeline.open_sessions_note`)
+    skips_open_ends: ClassVar[bool] = False
     # learned attributes that must exist before scoring or saving (besides threshold_)
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_",)
 

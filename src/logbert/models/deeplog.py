@@ -99,6 +99,7 @@ class DeepLog(Detector):
     """Number of next-key predictions that miss the top-g candidates."""
 
     name: ClassVar[str] = "deeplog"
+    skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
     default_threshold_rule: ClassVar[str] = "mean+2std"  # an integer count: max is too coarse
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "network_")
 

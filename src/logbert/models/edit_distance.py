@@ -56,6 +56,7 @@ class EditDistanceDetector(Detector):
     """Normalised Levenshtein distance to the nearest distinct training sequence."""
 
     name: ClassVar[str] = "edit-distance"
+    skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "sequences_")
 
     def __init__(self, max_candidates: int | None = 1000) -> None:

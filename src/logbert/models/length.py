@@ -34,6 +34,7 @@ class LengthDetector(Detector):
     """Distance of the session length outside the training range, in range widths."""
 
     name: ClassVar[str] = "length"
+    skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "low_", "high_", "unit_")
 
     def __init__(self, lower_quantile: float = 0.0, upper_quantile: float = 1.0) -> None:

@@ -107,6 +107,7 @@ class LogBERT(Detector):
     """Masked log-key model; higher decision scores are more anomalous."""
 
     name: ClassVar[str] = "logbert"
+    skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
     score_names: ClassVar[tuple[str, ...]] = DECISIONS
     default_threshold_rule: ClassVar[str] = "max"  # chosen on the dev split (hdfs_dev.md)
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "model_")

@@ -34,6 +34,7 @@ class NewEventDetector(Detector):
     """Number of distinct unseen keys, plus half the unseen share as a tie-break."""
 
     name: ClassVar[str] = "new-event"
+    skips_open_ends: ClassVar[bool] = True  # keys only: a session's end is never judged
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_")
 
     def __init__(self) -> None:

@@ -33,6 +33,7 @@ class NgramDetector(Detector):
     """Share of the session's padded n-grams never seen in training."""
 
     name: ClassVar[str] = "ngram"
+    skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "known_")
 
     def __init__(self, n: int | tuple[int, ...] = (2, 3)) -> None:

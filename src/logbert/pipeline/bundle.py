@@ -58,6 +58,7 @@ from logbert.sessions.io import ANOMALY, Session
 from logbert.sessions.lifecycle import SessionLifecycle, log_end
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
+from logbert.sessions.text_records import text_key
 
 PIPELINE_FILE = "pipeline.json"
 PARSER_FILE = "parser.json"
@@ -66,6 +67,11 @@ CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
 FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
+# how to label raw logs for a supervised detector: by session id, or (windows) from the lines
+LABELS_BY_ID = "pass --labels with a CSV of session id and label whose ids are these sessions' ids"
+LABELS_FROM_LINES = (
+    "windows take their labels from the lines: use a log format with a label column, e.g. bgl"
+)
 
 
 class Pipeline:
@@ -161,10 +167,11 @@ class Pipeline:
         if self.lifecycle_.lifetime_ is not None:
             say(
                 f"Session lifetime (99% of normal sessions end within): "
-                f"{self.lifecycle_.lifetime_ / 3600:.3g} h; {batch.n_open} sessions started "
-                "later than that before the log's end and are treated as still open (their end "
-                "is not judged)"
+                f"{self.lifecycle_.lifetime_ / 3600:.3g} h"
             )
+            note = self.open_sessions_note(batch.n_open, training=True)
+            if note is not None:
+                say(note)
         started = time.perf_counter()
         labels = train.labels if supervised else None
         # early stopping watches the validation sessions the model can predict: a key it never
@@ -198,6 +205,7 @@ class Pipeline:
             "n_sessions": len(sessions),
             "anomalies_left_out": left_out,
             "n_anomalous_trained_on": n_anomalous,
+            "n_trained": len(train),  # the sessions the detector was fitted on
             "n_open": batch.n_open,
             "validation_split": self.validation_split if validation is None else None,
             "validation_source": given,
@@ -213,8 +221,12 @@ class Pipeline:
                 else None
             ),
         }
+        # the pipeline leaves the labelled anomalies out before the detector sees them, so
+        # the detector's own count (always 0 here) would contradict `anomalies_left_out`
+        detector_info = dict(self.detector.training_info_)
+        detector_info.pop("n_anomalies_left_out", None)
         self.detector.training_info_ = {
-            **self.detector.training_info_,
+            **detector_info,
             "validation_unseen_keys": unseen.to_dict(),
             "sessions_file": source,
             "anomalies_left_out": left_out,
@@ -314,7 +326,7 @@ class Pipeline:
         if left_out:
             n = cross_fit.scores.size
             say(
-                f"warning: {left_out} of {n} normal sessions ({left_out / n:.0%}) hold a key no "
+                f"warning: {left_out} of {n} normal sessions ({left_out / n:.1%}) hold a key no "
                 "session of the other folds holds; "
                 + (
                     "they are left out of the threshold, and normal sessions with keys unseen in "
@@ -365,6 +377,10 @@ class Pipeline:
             log(summary.line())
         parser.freeze()
         self.parser_ = parser
+        if self.detector.supervised:  # on raw logs, labels come from --labels or the lines
+            by_id = self.sessionizer.window is None and self.sessionizer.lines is None
+            remedy = LABELS_BY_ID if by_id else LABELS_FROM_LINES
+            _require_labels(sessions, ", ".join(str(f) for f in files), remedy)
         return self.fit(
             sessions,
             source=", ".join(str(f) for f in files),
@@ -383,6 +399,68 @@ class Pipeline:
     def reads_logs(self) -> bool:
         """Whether this bundle can read raw log lines (it was trained from them)."""
         return getattr(self, "parser_", None) is not None
+
+    def require_log_reader(self) -> None:
+        """Refuse raw log lines when the bundle has no parser to read them with, saying what
+        the model was trained on (text records or sessions) and what to pass instead."""
+        if self.reads_logs:
+            return
+        if self.trained_on_text():
+            raise LogbertError(_text_model_message("raw log lines"))
+        raise LogbertError(
+            "this model was trained on sessions, not raw logs, so it has no parser state to "
+            "read log lines with: score a sessions file (`logbert score MODEL SESSIONS`), or "
+            "retrain with `logbert train --logs FILE... --format FMT --by-id REGEX` (or --window)"
+        )
+
+    def trained_on_text(self) -> bool:
+        """Whether the model learnt from text records (`logbert train --text`): its template
+        set is then the records' texts, each under the key `text_key` derives from it (a check
+        that needs no extra record, so models saved before it existed answer too)."""
+        template_set = getattr(self, "template_set_", None)
+        if self.reads_logs or not template_set:
+            return False
+        return all(int(key) == text_key(text) for key, text in template_set.items())
+
+    def n_trained(self) -> int:
+        """How many sessions the detector was fitted on (not the validation sessions, not the
+        labelled anomalies left out); derived from the counts for models saved before
+        `n_trained` was recorded."""
+        record = getattr(self, "training_", {}) or {}
+        if "n_trained" in record:
+            return int(record["n_trained"])
+        n = record.get("n_sessions", 0) - record.get("anomalies_left_out", 0)
+        if record.get("validation_source") is None:  # the validation split came out of them
+            n -= record.get("n_validation", 0)
+        return max(int(n), 0)
+
+    def open_sessions_note(self, n_open: int, training: bool = False) -> str | None:
+        """What `n_open` sessions still open at the log's end mean for this detector (None when
+        there are none, or the model knows no session lifetime): detectors that skip open ends
+        (`Detector.skips_open_ends`) do not judge where they end; the others judge them as
+        complete, so a session cut short by the log's end may be flagged, which deserves a
+        warning. `training`: the wording of `fit`, which learns and calibrates on them."""
+        lifetime = self.lifecycle_.lifetime_
+        if lifetime is None or not n_open:
+            return None
+        detector = getattr(self, "detector_", self.detector)
+        started = (
+            f"{n_open:,} sessions started less than the normal lifetime ({lifetime / 3600:.3g} "
+            "h) before the log's end"
+        )
+        if detector.skips_open_ends:
+            return f"{started}; they may still be running, so " + (
+                "they are treated as open (their end is not judged)"
+                if training
+                else "where they end was not judged (column `open`)"
+            )
+        return f"warning: {started} and may still be running; {detector.name} " + (
+            "does not tell them apart: it learns from them and calibrates on them as complete "
+            "sessions, and when scoring it may flag sessions cut short by the log's end"
+            if training
+            else "judges them as complete sessions, so ones cut short by the log's end may be "
+            "flagged (column `open`)"
+        )
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -452,12 +530,7 @@ class Pipeline:
     def _log_parser(self) -> Parser:
         """A copy of the frozen parser to read new logs with (the saved one never changes)."""
         self._fitted()
-        if not self.reads_logs:
-            raise LogbertError(
-                "this model was trained on sessions, not raw logs, so it has no parser state: "
-                "pass a sessions file, or retrain with `logbert train --logs FILE... --format "
-                "FMT --by-id REGEX` (or --window)"
-            )
+        self.require_log_reader()
         return copy.deepcopy(self.parser_)
 
     def score_logs(
@@ -473,16 +546,23 @@ class Pipeline:
         A session is scored as soon as it is certainly finished (it started more than a
         lifetime before the newest event seen); the rest wait for the end of the log, when
         its last event decides which are open, so results equal the step-by-step path.
-        Detectors that read template text get the text of templates the frozen parser mined
-        from these logs (`extend_templates`) before each batch is scored.
+        Templates the frozen parser mined from these logs (unseen keys) are named in the rows'
+        evidence by their text, and detectors that read template text get it
+        (`extend_templates`) before each batch is scored.
         """
         summary = summary if summary is not None else LogReadSummary()
         parser = self._log_parser()
         sessions = read_log_sessions(
             parser, self.sessionizer, list(files), summary, labels, True, rejects_path
         )
-        detector = self._fitted()
-        reads_text = getattr(detector, "uses_templates", False)  # else no template map to build
+        given = options.pop("templates", None)
+
+        def named() -> dict[int, str]:
+            """The text of every key: the templates this run's parser knows, those it mined
+            from these logs included (`given` ones win); also reaches detectors that read
+            template text (`score` hands it to `extend_templates`)."""
+            return {**parser.template_map(), **(given or {})}
+
         lifetime = self.lifecycle_.lifetime_
         pending: list[Session] = []
         ready: list[Session] = []
@@ -500,15 +580,13 @@ class Pipeline:
                 pending = still_running
                 next_check = len(pending) + SCORE_BATCH
             if len(ready) >= SCORE_BATCH:
-                if reads_text:
-                    detector.extend_templates(parser.template_map())  # new keys mined so far
-                yield self.score(ready, end=newest, **options)  # none of these is open
+                # none of these is open
+                yield self.score(ready, end=newest, templates=named(), **options)
                 ready = []
         rest = ready + pending
-        if reads_text:
-            detector.extend_templates(parser.template_map())
         for start in range(0, len(rest), SCORE_BATCH):
-            yield self.score(rest[start : start + SCORE_BATCH], end=newest, **options)
+            batch = rest[start : start + SCORE_BATCH]
+            yield self.score(batch, end=newest, templates=named(), **options)
 
     def calibrate(
         self,
@@ -534,7 +612,7 @@ class Pipeline:
             # (unseen keys are evidence); the normal-data rule describes the sessions it knows
             unseen = unseen_key_sessions(known, batch)
             if unseen.n_sessions:
-                say(unseen.warning(self.training_.get("n_sessions", 0)))
+                say(unseen.warning(self.n_trained(), "sessions to calibrate on"))
             if 0 < unseen.n_sessions < len(batch):
                 kept = np.flatnonzero(~unseen.mask)
                 sessions, batch = [sessions[i] for i in kept], batch.take(kept)
@@ -578,7 +656,10 @@ class Pipeline:
     def check_templates(self, data_metadata: dict[str, str], where: str) -> None:
         """Refuse sessions whose keys come from another parse run than the model's; else hand
         the data's template set to the detector (`extend_templates`: the text of keys unseen
-        in training, for detectors that read template text)."""
+        in training, for detectors that read template text). A model trained on text records
+        is refused any sessions file: its keys are hashes of texts, not templates."""
+        if self.trained_on_text():
+            raise LogbertError(_text_model_message(f"sessions ({where})"))
         raw = data_metadata.get(TEMPLATE_SET_KEY)
         mine = getattr(self, "template_set_", None)
         if not raw:
@@ -696,12 +777,7 @@ def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str
         if not normal:
             raise LogbertError(f"{where}: no normal sessions to train on")
         return normal
-    unlabelled = [s.session_id for s in sessions if s.label is None]
-    if unlabelled:
-        raise LogbertError(
-            f"{where}: {len(unlabelled)} sessions have no label (e.g. {unlabelled[0]}); a "
-            "supervised model learns from labelled sessions (sessionize with --labels)"
-        )
+    _require_labels(sessions, where, "sessionize with --labels")
     classes = {s.label for s in sessions}
     if len(classes) < 2:
         raise LogbertError(
@@ -709,6 +785,26 @@ def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str
             f"{', '.join(sorted(classes)) or 'none'}"
         )
     return list(sessions)
+
+
+def _require_labels(sessions: Sequence[Session], where: str, remedy: str) -> None:
+    """Refuse unlabelled sessions for a supervised detector; `remedy` says how to label them
+    on the caller's path (a sessions file, or raw logs with --labels)."""
+    unlabelled = [s.session_id for s in sessions if s.label is None]
+    if unlabelled:
+        raise LogbertError(
+            f"{where}: {len(unlabelled)} of {len(sessions)} sessions have no label (e.g. "
+            f"{unlabelled[0]}); a supervised model learns from labelled sessions ({remedy})"
+        )
+
+
+def _text_model_message(given: str) -> str:
+    """Why a model trained on text records (`train --text`) refuses other input."""
+    return (
+        f"this model was trained on text records (`logbert train --text`), not on {given}: "
+        'pass --text with a JSON or JSONL file of {"input": text} records (with "output" '
+        "labels to evaluate)"
+    )
 
 
 def _validation_sessions(

@@ -50,18 +50,21 @@ class UnseenKeys:
             "left_out_of_calibration": n if 0 < n < self.mask.size else 0,
         }
 
-    def warning(self, n_train: int) -> str:
+    def warning(self, n_train: int, kind: str = "validation sessions") -> str:
+        """The warning line; `kind` names the sessions checked (the validation split in `fit`,
+        the calibration data in `calibrate`)."""
         n, total = self.n_sessions, int(self.mask.size)
+        share = f"{100 * self.share:.3g}%"  # 0.4%, 20%: a small share must not read 0%
         keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
         head = (
-            f"warning: {n} of {total} validation sessions ({self.share:.0%}) hold keys the "
+            f"warning: {n} of {total} {kind} ({share}) hold keys the "
             f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
         )
         if n < total:
             return head + (
                 f"the threshold is calibrated on the other {total - n}, and normal sessions "
                 f"with keys unseen in training will be flagged: expect false alarms on about "
-                f"{self.share:.0%} of normal sessions. Train on more normal sessions to lower it"
+                f"{share} of normal sessions. Train on more normal sessions to lower it"
             )
         return head + (
             "every one does, so the threshold is calibrated on them and may sit at the "

@@ -7,7 +7,10 @@ where it came from. Rules:
   `max` (the largest normal validation score), `evt:0.001` (extreme-value theory: the score a
   normal session exceeds with probability 0.001, extrapolated beyond the validation data by a
   generalized Pareto fit to its top 10%, the peaks-over-threshold method of Siffer et al.,
-  KDD 2017; a few hundred validation sessions cannot show a 0.1% tail directly), `fpr:0.001`
+  KDD 2017; a few hundred validation sessions cannot show a 0.1% tail directly; P must lie in
+  that tail, 0 < P < 0.1, and inside the share of scores actually above the tail's start, so
+  the threshold is always above the tail's start: a larger false-alarm rate is a plain
+  quantile, `quantile:1-P`), `fpr:0.001`
   (conformal: the lowest threshold at which a new normal session is flagged with probability
   at most 0.001, exchangeability assumed; needs at least 1/0.001 - 1 normal scores);
 - from labelled validation scores: `best-f1`, `precision>=0.95`, `recall>=0.99`.
@@ -32,14 +35,17 @@ from logbert.errors import LogbertError
 DEFAULT_RULE = "mean+2std"
 LABELLED_RULES = ("best-f1", "precision>=P", "recall>=R")
 _MEAN_STD = re.compile(r"^mean\+(\d+(?:\.\d+)?)\*?std$")
-_QUANTILE = re.compile(r"^quantile:(0(?:\.\d+)?|1(?:\.0+)?)$")
-_TARGET = re.compile(r"^(precision|recall)>=(0(?:\.\d+)?|1(?:\.0+)?)$")
-_EVT = re.compile(r"^evt:(0?\.\d*[1-9]\d*)$")
+# rules with a value: the value is checked apart, so a known rule with a value out of range
+# says so (and what the range is) instead of being called unknown
+_QUANTILE = re.compile(r"^quantile:(.*)$")
+_TARGET = re.compile(r"^(precision|recall)>=(.*)$")
+_EVT = re.compile(r"^evt:(.*)$")
 _FPR = re.compile(r"^fpr:(.*)$")
-RULES_HELP = (
-    "mean+Kstd (e.g. mean+2std), quantile:Q, max, evt:P, fpr:P, best-f1, precision>=P, recall>=R"
-)
 EVT_TAIL_SHARE = 0.1  # the top 10% of the normal scores describe the tail
+RULES_HELP = (
+    "mean+Kstd (e.g. mean+2std), quantile:Q (0 <= Q <= 1), max, evt:P (0 < P < "
+    f"{EVT_TAIL_SHARE:g}), fpr:P (0 < P < 1), best-f1, precision>=P, recall>=R (0 <= P, R <= 1)"
+)
 EVT_MIN_PEAKS = 10
 
 
@@ -88,18 +94,49 @@ def rule_needs_labels(rule: str) -> bool:
 
 
 def check_rule(rule: str) -> str:
-    """`rule` if it names a known rule, else a clear error (call before any training work)."""
-    if match := _FPR.match(rule):
-        _false_alarm_rate(match.group(1))
-        return rule
-    known = (
-        rule == "max"
-        or rule_needs_labels(rule)
-        or bool(_MEAN_STD.match(rule) or _QUANTILE.match(rule) or _EVT.match(rule))
-    )
-    if not known:
-        raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
+    """`rule` if it names a known rule with a value in its range, else a clear error (call
+    before any training work): an unknown rule lists the valid ones, a known one with a value
+    out of range says which range."""
+    _rule_value(rule)
     return rule
+
+
+def _rule_value(rule: str) -> float | None:
+    """The checked value of a rule that takes one (None for `max`, `best-f1`, `mean+Kstd`)."""
+    if rule in ("max", "best-f1") or _MEAN_STD.match(rule):
+        return None
+    if match := _FPR.match(rule):
+        return _false_alarm_rate(match.group(1))
+    if match := _QUANTILE.match(rule):
+        return _in_range(rule, match.group(1), "a quantile Q with 0 <= Q <= 1", 0, 1, True)
+    if match := _TARGET.match(rule):
+        metric, text = match.groups()
+        return _in_range(rule, text, f"a {metric} between 0 and 1", 0, 1, True)
+    if match := _EVT.match(rule):
+        return _in_range(
+            rule,
+            match.group(1),
+            f"a false-alarm rate P with 0 < P < {EVT_TAIL_SHARE:g}: the rule reads a "
+            f"generalized Pareto fit to the top {EVT_TAIL_SHARE:.0%} of the normal scores, so P "
+            "must lie in that tail (for a larger rate use quantile:1-P, e.g. evt:0.2 -> "
+            "quantile:0.8)",
+            0,
+            EVT_TAIL_SHARE,
+            False,
+        )
+    raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
+
+
+def _in_range(rule: str, text: str, needs: str, low: float, high: float, closed: bool) -> float:
+    """`text` as a number in [low, high] (`closed`) or (low, high), else a clear error."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    inside = low <= value <= high if closed else low < value < high
+    if not inside:  # nan fails both comparisons
+        raise LogbertError(f"threshold rule {rule!r} needs {needs}; got {text!r}")
+    return value
 
 
 def calibrate(
@@ -111,22 +148,28 @@ def calibrate(
 
     Rules from normal data use only the scores whose label is 0 (all of them when unlabelled).
     """
+    value = _rule_value(rule)
     scores = np.asarray(scores, dtype=float)
-    if scores.size == 0:
-        raise LogbertError("cannot calibrate a threshold on no sessions")
     if labels is not None:
         labels = np.asarray(labels, dtype=int)
         if labels.shape != scores.shape:
             raise LogbertError("calibration scores and labels differ in length")
 
-    if rule_needs_labels(rule):
-        if labels is None or labels.min() == labels.max():
+    if rule_needs_labels(rule):  # before the empty check: no labelled session is the problem
+        n_anomalous = 0 if labels is None else int(np.sum(labels == 1))
+        n_normal = 0 if labels is None else int(np.sum(labels == 0))
+        if not n_anomalous or not n_normal:
             raise LogbertError(
-                f"threshold rule {rule!r} needs labelled validation data with both normal and "
-                "anomalous sessions; use a rule from normal data (mean+2std, quantile:0.999, max)"
+                f"threshold rule {rule!r} needs labelled sessions with both normal and "
+                f"anomalous ones; got {n_normal} normal and {n_anomalous} anomalous labelled "
+                "sessions. Calibrate on labelled sessions (sessionize "
+                "--labels, or --logs with --labels), or use a rule from normal data "
+                "(mean+2std, quantile:0.999, max)"
             )
         return _from_labelled(scores, labels, rule)
 
+    if scores.size == 0:
+        raise LogbertError("cannot calibrate a threshold on no sessions")
     normal = scores if labels is None else scores[labels == 0]
     if normal.size == 0:
         raise LogbertError(f"threshold rule {rule!r} needs normal sessions; none were given")
@@ -134,13 +177,11 @@ def calibrate(
         return float(normal.max())
     if match := _MEAN_STD.match(rule):
         return float(normal.mean() + float(match.group(1)) * normal.std())
-    if match := _QUANTILE.match(rule):
-        return float(np.quantile(normal, float(match.group(1)), method="higher"))
-    if match := _EVT.match(rule):
-        return peaks_over_threshold(normal, float(match.group(1)))
-    if match := _FPR.match(rule):
-        return conformal_threshold(normal, _false_alarm_rate(match.group(1)))
-    raise LogbertError(f"unknown threshold rule {rule!r}; valid: {RULES_HELP}")
+    if _QUANTILE.match(rule):
+        return float(np.quantile(normal, value, method="higher"))
+    if _EVT.match(rule):
+        return peaks_over_threshold(normal, value)
+    return conformal_threshold(normal, value)  # fpr:P, the one rule left
 
 
 def conformal_threshold(normal: np.ndarray, rate: float) -> float:
@@ -183,6 +224,10 @@ def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:
 
     The excesses over the 90% quantile are fitted by maximum likelihood (scipy); the fitted
     tail is then read at `tail_probability`. With too few distinct peaks to fit, a clear error.
+    The fit describes only the scores above its start, so it is read only at a probability
+    below their share (ties at the 90% quantile can make that share smaller than 10%); the
+    threshold then lies above the start, never below every normal score (which would flag
+    every session). A larger probability is refused: it is a plain quantile.
     """
     from scipy.stats import genpareto
 
@@ -193,8 +238,16 @@ def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:
             f"evt needs at least {EVT_MIN_PEAKS} distinct scores in the top 10% of the normal "
             f"validation sessions, got {excess.size}; use more validation data or the max rule"
         )
-    shape, _, scale = genpareto.fit(excess, floc=0)
     ratio = tail_probability * normal.size / excess.size
+    if ratio >= 1:
+        share = excess.size / normal.size
+        raise LogbertError(
+            f"evt:{tail_probability:g} reads the tail fit at a false-alarm rate the tail does "
+            f"not reach: only {excess.size} of {normal.size} normal scores ({share:.1%}) lie "
+            f"above the tail's start {start:.6g}, so the threshold would fall below the fitted "
+            f"tail; use evt:P with P below {share:.3g}, or quantile:{1 - tail_probability:g}"
+        )
+    shape, _, scale = genpareto.fit(excess, floc=0)
     if abs(shape) < 1e-9:
         return float(start - scale * np.log(ratio))
     return float(start + scale / shape * (ratio ** (-shape) - 1))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from logbert.sessions.io import Session
+from logbert.sessions.labels import require_some_match
 from logbert.sessions.options import compile_id_pattern, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
@@ -118,6 +119,8 @@ class IdSessionizer(Sessionizer):
             self.stats.n_labels_unused = sum(
                 1 for i in labels if i not in sessions and i not in written
             )
+            example = next(iter(sessions), None) or next(iter(written), None)
+            require_some_match(labels, self.stats.n_labels_unused, example)
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
         written.update(sessions)
         sessions.clear()

@@ -9,7 +9,10 @@ Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's n
   must name its id column (BlockId, session_id, SessionId, id, InstanceId) and `Label`. Which
   columns were taken is returned by `read_labels_with_columns`, so the CLI can say so. A label
   cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that name, and
-  `split_label` turns it into (anomaly, [name]);
+  `split_label` turns it into (anomaly, [name]). A labels file none of whose ids names a
+  session (ids spelled otherwise, the wrong column or file) is an error once sessionizing ends
+  (`require_some_match`): every session would stay unlabelled, and training would learn from
+  the anomalies it was meant to leave out;
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
   value names an alert, so a session is anomalous if any of its lines is; `event_category`
   keeps the alert's name (e.g. KERNDTLB), which `sessionize` collects into the `labels` list.
@@ -18,6 +21,7 @@ Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's n
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from pathlib import Path
 
 from logbert.errors import LogbertError
@@ -28,6 +32,13 @@ LABEL_COLUMN = "label"
 _EVENT_NORMAL = {"-", "normal", "0", "false"}
 _EVENT_UNKNOWN = {"", "none", "null", "nan"}
 _LABEL_VALUES = {"normal", "anomaly", "abnormal", "anomalous", "0", "1", "true", "false", "-"}
+
+
+class LabelMap(dict[str, str]):
+    """Session id -> label, remembering the file it was read from (`source`), so that an error
+    found while sessionizing (`require_some_match`) can name it."""
+
+    source: str = ""
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
@@ -50,7 +61,8 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
         reader = csv.reader(handle)
         names = [h.strip() for h in next(reader, [])]
         id_col, label_col = _columns(path, names)
-        labels: dict[str, str] = {}
+        labels = LabelMap()
+        labels.source = str(path)
         for line_no, row in enumerate(reader, start=2):
             if not row or not any(cell.strip() for cell in row):
                 continue
@@ -67,6 +79,23 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
             if labels.setdefault(session_id, label) != label:
                 raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways")
     return labels, names[id_col], names[label_col]
+
+
+def require_some_match(labels: Mapping[str, str], n_unused: int, session_id: str | None) -> None:
+    """Refuse a labels map none of whose ids named a session (`n_unused` of them named none;
+    `session_id`: one session's id, None when there was no session: that is another error).
+    The message shows an id of each side, so a user sees how they differ."""
+    if not labels or n_unused < len(labels) or session_id is None:
+        return
+    source = getattr(labels, "source", "") or "the labels"
+    example = next(iter(labels))
+    raise LogbertError(
+        f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
+        f"{example!r}, the sessions have e.g. {session_id!r}), so every session would stay "
+        "unlabelled; the ids must be the session ids exactly as --by-id or --by-field extracts "
+        "them: check the file's id column (or the --by-id regex) and that the labels belong to "
+        "these logs"
+    )
 
 
 def _columns(path: Path, names: list[str]) -> tuple[int, int]:

@@ -1,0 +1,173 @@
+"""Score / evaluate / train checks and messages through the CLI: a non-finite
+--threshold, what open sessions mean per detector, templates first seen at scoring time, a
+labels file that names no session, evaluation data without anomalies, a text model given logs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+
+runner = CliRunner()
+T0 = datetime(2008, 11, 9, 20, 0, 0)  # where the conftest's `log_writer` logs start
+
+
+def _line(when: datetime, text: str) -> str:
+    """One HDFS-format line."""
+    return f"{when:%y%m%d %H%M%S} 143 INFO dfs.DataNode: {text}"
+
+
+def write_labels(path, labels: dict[str, str]):
+    path.write_text("BlockId,Label\n" + "".join(f"{k},{v}\n" for k, v in labels.items()))
+    return path
+
+
+def invoke(*args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def user_error(result) -> str:
+    assert isinstance(result.exception, LogbertError), result.output
+    return str(result.exception)
+
+
+def train(raw_logs, tmp_path, model: str = "iqr", name: str = "model"):
+    train_log, _, train_labels, _ = raw_logs
+    out = tmp_path / name
+    result = invoke("train", train_log, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--labels", train_labels, "--output", out, "--model", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_threshold_that_is_not_a_finite_number_is_refused(raw_logs, tmp_path, value):
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, test_labels = raw_logs
+    result = invoke("score", model, test_log, "--logs", "--threshold", value,
+                    "-o", tmp_path / "s.jsonl")  # fmt: skip
+    assert "the threshold must be a finite number" in user_error(result)
+    assert not (tmp_path / "s.jsonl").exists()
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels,
+                    "--threshold", value, "-o", tmp_path / "e.json")  # fmt: skip
+    assert "the threshold must be a finite number" in user_error(result)
+    for live in (("watch", model, test_log), ("serve", model, "--port", "0")):
+        result = invoke(*live, "--threshold", value)  # refused before any line is read
+        assert "the threshold must be a finite number" in user_error(result)
+
+
+def cut_short_log(tmp_path, log_writer):
+    """A log whose last block only started (received, never deleted) when the log ends."""
+    path = tmp_path / "cut.log"
+    log_writer(path, 10, offset=700)
+    start = T0 + timedelta(minutes=10)
+    path.write_text(path.read_text() + _line(start, "Receiving block blk_9999 src: "
+                    "/10.0.0.1:50010 dest: /10.0.0.2:50010") + "\n")  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize(
+    ("model", "said"),
+    [
+        ("iqr", "warning: 1 sessions started less than the normal lifetime"),
+        ("ngram", "where they end was not judged"),
+    ],
+)
+def test_open_sessions_are_described_by_what_the_detector_does(
+    raw_logs, tmp_path, log_writer, model, said
+):
+    """'where they end was not judged' only for detectors that skip open ends; the
+    others judge open sessions as complete, and the user is warned once."""
+    trained, training_output = train(raw_logs, tmp_path, model)
+    log = cut_short_log(tmp_path, log_writer)
+    result = invoke("score", trained, log, "--logs", "-o", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert said in result.output and result.output.count("normal lifetime") == 1
+    if model == "iqr":
+        assert "iqr judges them as complete sessions" in result.output
+        assert "not judged" not in result.output
+    labels = write_labels(tmp_path / "l.csv", {"blk_9999": "Normal", "blk_1700": "Anomaly"})
+    result = invoke("evaluate", trained, log, "--logs", "--labels", labels,
+                    "-o", tmp_path / "e.json")  # fmt: skip
+    assert isinstance(result.exception, LogbertError)  # 9 sessions unlabelled: refused
+    full = {f"blk_{1700 + i}": "Normal" for i in range(10)} | {"blk_9999": "Anomaly"}
+    labels = write_labels(tmp_path / "l.csv", full)
+    result = invoke("evaluate", trained, log, "--logs", "--labels", labels,
+                    "-o", tmp_path / "e.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert said in result.output and result.output.count("normal lifetime") == 1
+
+
+def test_evaluation_without_anomalies_reports_n_a_and_warns(raw_logs, tmp_path):
+    """precision/recall/F1 of data with no anomaly are undefined."""
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, test_labels = raw_logs
+    normal = test_labels.read_text().replace("Anomaly", "Normal")
+    labels = tmp_path / "all_normal.csv"
+    labels.write_text(normal)
+    out = tmp_path / "e.json"
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", labels, "-o", out)
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(out.read_text())
+    assert metrics["precision"] is None and metrics["recall"] is None and metrics["f1"] is None
+    assert "warning: none of the 13 sessions" in result.output
+    assert "0.0000" not in result.output.split("precision")[1].splitlines()[0]
+
+
+def test_a_labels_file_that_names_no_session_is_refused(raw_logs, tmp_path):
+    """A labels file whose ids name no session is an error (training went on with every
+    anomaly in)."""
+    train_log, _, train_labels, _ = raw_logs
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(train_labels.read_text().replace("blk_", "blkX_"))
+    result = invoke("train", train_log, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--labels", wrong, "--output", tmp_path / "m", "--model", "iqr")  # fmt: skip
+    message = user_error(result)
+    assert f"{wrong}: none of its 62 ids names a session" in message
+    assert "'blkX_1000'" in message and "'blk_1" in message
+    assert not (tmp_path / "m").exists()
+
+
+def test_supervised_training_on_unlabelled_logs_advises_labels(raw_logs, tmp_path):
+    """on the --logs path the fix is --labels with matching ids, not sessionize."""
+    train_log = raw_logs[0]
+    result = invoke("train", train_log, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--output", tmp_path / "m", "--model", "decision-tree")  # fmt: skip
+    message = user_error(result)
+    assert "62 of 62 sessions have no label" in message
+    assert "pass --labels with a CSV of session id and label" in message
+    assert "sessionize" not in message
+
+
+def test_templates_first_seen_at_scoring_time_are_named(
+    raw_logs, tmp_path, log_writer, monkeypatch
+):
+    """`score --logs` wrote "template": null for a template mined while scoring (watch
+    named it): the rows are now named from this run's parser, new templates included."""
+    from logbert.pipeline import bundle
+
+    model, _ = train(raw_logs, tmp_path)
+    log = tmp_path / "new.log"
+    log_writer(log, 3, offset=800)
+    odd = _line(T0, "Got exception while serving blk_1801 to /10.0.0.9:")
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join([*lines[:2], odd, *lines[2:]]) + "\n")
+    named: list[dict] = []
+
+    def score_rows(detector, sessions, batch, threshold, decision, templates=None, *a, **k):
+        named.append(templates)
+        return real(detector, sessions, batch, threshold, decision, templates, *a, **k)
+
+    real = bundle.score_rows
+    monkeypatch.setattr(bundle, "score_rows", score_rows)
+    result = invoke("score", model, log, "--logs", "-o", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "1 templates the model never saw" in result.output
+    known = bundle.Pipeline.load(model).templates()
+    new = {k: v for k, v in named[-1].items() if k not in known}
+    assert len(new) == 1 and "Got exception while serving" in next(iter(new.values()))

@@ -1,0 +1,97 @@
+"""What the bundle says: open sessions per detector, the number of
+sessions a detector was fitted on, and a model trained on text records given other input."""
+
+from __future__ import annotations
+
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.ecvc import ECVCDetector
+from logbert.models.ngram import NgramDetector
+from logbert.models.registry import DETECTORS, detector_class
+from logbert.pipeline import Pipeline
+from logbert.serving.engine import DetectionEngine
+from logbert.sessions.lifecycle import SessionLifecycle
+from logbert.sessions.text_records import text_key
+
+
+def with_lifetime(detector, hours: float | None) -> Pipeline:
+    pipeline = Pipeline(detector)
+    pipeline.detector_ = detector
+    lifetime = None if hours is None else hours * 3600
+    pipeline.lifecycle_ = SessionLifecycle.from_dict({"lifetime_seconds": lifetime})
+    return pipeline
+
+
+def test_open_sessions_note_says_what_the_detector_does_with_them():
+    """only detectors that skip open ends leave "where they end" unjudged."""
+    skips = with_lifetime(NgramDetector(), 14)
+    judges = with_lifetime(ECVCDetector(), 14)
+    assert skips.open_sessions_note(0) is None
+    assert with_lifetime(ECVCDetector(), None).open_sessions_note(5) is None  # no lifetime
+    note = skips.open_sessions_note(2464)
+    assert note.startswith("2,464 sessions started less than the normal lifetime (14 h)")
+    assert "where they end was not judged" in note
+    note = judges.open_sessions_note(2464)
+    assert note.startswith("warning: 2,464 sessions")
+    assert "ecvc judges them as complete sessions" in note and "not judged" not in note
+    assert "their end is not judged" in skips.open_sessions_note(3, training=True)
+    training = judges.open_sessions_note(3, training=True)
+    assert training.startswith("warning: ") and "not judged" not in training
+
+
+def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():
+    skipping = {name for name in DETECTORS if detector_class(name).skips_open_ends}
+    assert skipping == {"logbert", "deeplog", "ngram", "length", "edit-distance", "new-event"}
+
+
+def test_n_trained_counts_the_sessions_the_detector_was_fitted_on():
+    """calibrate named "the 5426 training sessions" (validation split and left-out
+    anomalies included) for a model fitted on 4,694."""
+    pipeline = with_lifetime(ECVCDetector(), None)
+    pipeline.training_ = {"n_sessions": 5426, "anomalies_left_out": 210, "n_validation": 522,
+                          "validation_source": None}  # fmt: skip
+    assert pipeline.n_trained() == 4694  # a model saved before n_trained was recorded
+    pipeline.training_["validation_source"] = "parts/validation.parquet"
+    assert pipeline.n_trained() == 5216  # given validation sessions are not training ones
+    pipeline.training_["n_trained"] = 17
+    assert pipeline.n_trained() == 17
+
+
+def test_fit_records_n_trained():
+    from logbert.sessions.io import Session
+
+    sessions = [Session(f"s{i}", [1, 2, 3][: 1 + i % 3], "normal") for i in range(40)]
+    sessions.append(Session("a", [9], "anomaly"))
+    pipeline = Pipeline(NgramDetector(), validation_split=0.25).fit(sessions)
+    assert pipeline.n_trained() == 30 == pipeline.training_["n_trained"]
+    info = pipeline.detector_.training_info_  # one count of the anomalies left out, not two
+    assert info["anomalies_left_out"] == 1 and "n_anomalies_left_out" not in info
+
+
+def text_model() -> Pipeline:
+    pipeline = with_lifetime(ECVCDetector(), None)
+    texts = ["User 1 logged in", "Backup job 7 finished"]
+    pipeline.template_set_ = {str(text_key(t)): t for t in texts}
+    pipeline.parser_ = None
+    return pipeline
+
+
+def test_a_model_trained_on_text_says_so_for_logs_and_sessions():
+    """it said "trained on sessions, not raw logs" and "... None there"."""
+    pipeline = text_model()
+    assert pipeline.trained_on_text()
+    with pytest.raises(LogbertError, match=r"trained on text records .*not on raw log lines: "
+                       r"pass --text with a JSON or JSONL file"):  # fmt: skip
+        pipeline.require_log_reader()
+    with pytest.raises(LogbertError, match=r"not on sessions \(t.parquet\): pass --text"):
+        pipeline.check_templates({}, "t.parquet")
+    sessions_model = with_lifetime(ECVCDetector(), None)
+    sessions_model.template_set_ = {"1": "Receiving block <*>"}
+    sessions_model.parser_ = None
+    assert not sessions_model.trained_on_text()
+    with pytest.raises(LogbertError, match="trained on sessions, not raw logs"):
+        sessions_model.require_log_reader()
+    # live detection (watch, serve) says the same, not "trained on sessions"
+    with pytest.raises(LogbertError, match="trained on text records"):
+        DetectionEngine(pipeline)

@@ -365,6 +365,14 @@ def test_bad_option_values_are_refused_naming_only_that_option(trained, option, 
     assert not any(o in text for o in others), text
 
 
+@pytest.mark.parametrize("option", ["--max-seconds", "--idle-exit"])
+def test_follow_only_options_are_refused_without_follow(trained, option):
+    model, test_log = trained
+    result = invoke("watch", model, test_log, option, "5")
+    assert isinstance(result.exception, LogbertError), result.output
+    assert str(result.exception).startswith(f"{option} applies only with --follow")
+
+
 def test_follow_refuses_a_missing_folder_and_says_once_it_waits_for_a_file(trained, tmp_path):
     model, _ = trained
     result = invoke("watch", model, tmp_path / "typo" / "x.log", "--follow", "--max-seconds", "1")

@@ -28,6 +28,11 @@ def test_still_improving_and_converged():
     assert flat.verdict == "converged"
 
 
+def test_a_loss_near_zero_is_converged_whatever_its_relative_change():
+    tiny = read_curve(epochs([0.5, 0.01, 0.0005, 0.00012, 0.0001, 0.00009, 0.00008]))
+    assert tiny.verdict == "converged" and "near zero" in tiny.reason
+
+
 def test_validation_loss_is_preferred_over_training_loss():
     # training still falls fast but validation has levelled off: converged, not improving
     history = epochs([3, 2, 1.5, 1.0, 0.6, 0.3], [1.0, 0.8, 0.7, 0.7, 0.699, 0.699])

@@ -261,3 +261,13 @@ def test_a_steady_stream_is_snapshotted_by_count_not_after_every_wake_up(model, 
     assert worker.snapshots == n // 5 + (n % 5 > 0) and worker.snapshot_batch == n
     assert [p["processed"] for p in published if p["seconds"]] == list(range(1, n + 1))
     assert json.loads(store.get_meta("engine_metrics"))["lines_accepted"] == sum(map(len, stream))
+
+
+def test_engine_log_lines_read_like_every_other_message():
+    import logging
+
+    from logbert.serving.process import _LowercaseLevel
+
+    record = logging.LogRecord("logbert.serve", logging.WARNING, __file__, 1, "slow %d", (3,), None)
+    assert _LowercaseLevel("%(levelname)s: %(message)s").format(record) == "warning: slow 3"
+    assert record.levelname == "WARNING"  # the record itself is left as it was

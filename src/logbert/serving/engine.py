@@ -335,7 +335,9 @@ class DetectionEngine:
             self._next_line = {str(k): int(v) for k, v in state["next_line"].items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise LogbertError(
-                f"the saved engine state is incomplete or corrupt ({exc!r})"
+                f"the saved engine state is incomplete, corrupt or from another model's parser "
+                f"({exc!r}): use the model that wrote it, or start without it (remove the state "
+                "directory or pass another one)"
             ) from exc
         self._templates = None
         return self

@@ -244,7 +244,9 @@ def engine_main(config: EngineConfig, wake: Connection, status: Connection) -> N
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_LowercaseLevel("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
     def stopping() -> bool:
         if not stop.is_set() and _drain(wake, 0) is None:
@@ -313,3 +315,12 @@ def _drain(wake: Connection, timeout: float) -> bool | None:
     except BlockingIOError:
         return False
     return None if not data else True
+
+
+class _LowercaseLevel(logging.Formatter):
+    """`warning: ...` / `error: ...`, as every other logbert message on stderr reads."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord(record.__dict__)
+        record.levelname = record.levelname.lower()
+        return super().format(record)

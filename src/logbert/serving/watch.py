@@ -125,6 +125,12 @@ class WatchOptions:
                     f"{name} {value:g}: give a number of seconds above 0 (leave {name} out to "
                     "keep watching until stopped)"
                 )
+        for name, value in (("--max-seconds", self.max_seconds), ("--idle-exit", self.idle_exit)):
+            if value is not None and not self.follow:  # it would be ignored: say so
+                raise LogbertError(
+                    f"{name} applies only with --follow (without it watch stops at the end of "
+                    f"its input): add --follow, or leave {name} out"
+                )
         if self.state_dir is not None and self.model_dir is None:
             raise ValueError("WatchOptions.state_dir needs model_dir (the state records it)")
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from logbert.errors import LogbertError
-from logbert.models.checkpoints import latest_checkpoint, save_checkpoint
+from logbert.models.checkpoints import latest_checkpoint, load_checkpoint, save_checkpoint
 from logbert.models.logbert import LogBERT
 from logbert.models.registry import describe_model_path, load_detector
 
@@ -33,9 +33,26 @@ def test_latest_checkpoint_skips_corrupt_files(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
     assert latest_checkpoint(tmp_path)["step"] == 2
     (tmp_path / "epoch_2.pt").write_bytes(b"truncated")
-    with pytest.warns(UserWarning, match="corrupt"):
-        assert latest_checkpoint(tmp_path)["step"] == 1
+    warnings: list[str] = []
+    assert latest_checkpoint(tmp_path, warnings.append)["step"] == 1
+    assert len(warnings) == 1 and warnings[0].startswith("skipping corrupt checkpoint")
     assert latest_checkpoint(tmp_path / "absent") is None
+
+
+def test_checkpoint_warnings_are_warning_lines_that_say_missing_or_foreign(tmp_path, capsys):
+    assert load_checkpoint(tmp_path / "best_model.pt") is None
+    assert capsys.readouterr().err == (
+        f"warning: skipping checkpoint {tmp_path / 'best_model.pt'}: the file is missing\n"
+    )
+    pickled = tmp_path / "epoch_1.pt"
+    torch.save({"payload": Exception("not plain data")}, pickled)  # unpickling it is refused
+    assert load_checkpoint(pickled) is None
+    err = capsys.readouterr().err
+    assert err.startswith("warning: skipping corrupt checkpoint") and "never unpickles" in err
+    assert "weights_only" not in err
+    torch.save({"w": torch.ones(1)}, pickled)
+    assert load_checkpoint(pickled) is None
+    assert "not a logbert training checkpoint" in capsys.readouterr().err
 
 
 def test_resume_after_kill_matches_uninterrupted_run(tmp_path):
@@ -47,11 +64,11 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path):
     assert {"model_state_dict", "optimizer_state_dict", "step", "epoch", "config"} <= set(saved)
     (tmp_path / "epoch_2.pt").write_bytes(b"\x00" * 10)  # killed while... corrupt anyway
     lines: list[str] = []
-    with pytest.warns(UserWarning, match="corrupt"):
-        resumed = LogBERT(**TINY, epochs=3).fit(
-            SESSIONS, validation=SESSIONS[:6], checkpoint_dir=tmp_path, resume=True,
-            log=lines.append,
-        )  # fmt: skip
+    resumed = LogBERT(**TINY, epochs=3).fit(
+        SESSIONS, validation=SESSIONS[:6], checkpoint_dir=tmp_path, resume=True,
+        log=lines.append,
+    )  # fmt: skip
+    assert any(line.startswith("warning: skipping corrupt checkpoint") for line in lines)
     assert any("Resumed from step" in line and "epoch 1" in line for line in lines)
     assert len(resumed.history_["epochs"]) == 3
     np.testing.assert_allclose(

@@ -48,11 +48,19 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from logbert.errors import LogbertError
-from logbert.models.checks import check_sessions, check_training, require_fitted
+from logbert.models.checks import (
+    check_sessions,
+    check_training,
+    corrupt_file,
+    read_json,
+    require_fitted,
+    safe_load_message,
+)
 from logbert.scoring.thresholds import DEFAULT_RULE, Threshold, calibrate
 from logbert.sessions.batch import SessionBatch
 
 Keys = Sequence[int]
+NOT_A_MODEL_DIRECTORY = "a file, not a model directory (the folder `logbert train -o` wrote)"
 
 
 class Detector(BaseEstimator, ABC):
@@ -229,14 +237,11 @@ class Detector(BaseEstimator, ABC):
             raise LogbertError(
                 f"{directory} holds a {config.get('model')!r} model, not {cls.name!r}"
             )
-        detector = cls(**config.get("params", {}))
-        detector._check_params()
-        detector.training_info_ = config.get("training", {})
+        detector = _configured(cls, config, directory / "config.json")
+        detector.training_info_ = config.get("training") or {}
         detector._load_state(directory)
         history = directory / "history.json"
-        detector.history_ = (
-            json.loads(history.read_text(encoding="utf-8")) if history.exists() else {}
-        )
+        detector.history_ = read_json(history, expect=dict) if history.exists() else {}
         if (directory / "threshold.json").exists():
             detector.threshold_ = Threshold.load(directory / "threshold.json")
         return detector
@@ -254,15 +259,41 @@ class Detector(BaseEstimator, ABC):
 
 def read_config(directory: str | Path) -> dict[str, Any]:
     """The model directory's config.json, with a clear error when missing or corrupt."""
-    path = Path(directory) / "config.json"
-    if not Path(directory).is_dir():
+    directory = Path(directory)
+    if directory.is_file():
+        raise LogbertError(f"{directory} is {NOT_A_MODEL_DIRECTORY}")
+    if not directory.is_dir():
         raise LogbertError(f"model directory not found: {directory}")
+    path = directory / "config.json"
+    if not path.exists():
+        raise LogbertError(
+            f"{directory} is not a model directory ({path.name} is missing): pass the folder "
+            "`logbert train -o` wrote"
+        )
+    config = read_json(path, expect=dict)
+    for field in ("params", "training"):  # absent (or null) is fine: defaults, no record
+        value = config.get(field)
+        if value is not None and not isinstance(value, dict):
+            raise corrupt_file(path, f"{field!r} is a {type(value).__name__}, not an object")
+    return config
+
+
+def _configured(cls: type[Detector], config: dict[str, Any], path: Path) -> Detector:
+    """The detector `config` describes, its parameters checked as `fit` checks them.
+
+    A hand-edited config.json (a parameter of the wrong type or out of range, one the
+    detector does not take) fails in the constructor or `_check_params` with whatever error
+    the bad value provokes; any of them is the same clear error naming the file.
+    """
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise LogbertError(f"{path} is missing: is {directory} a model directory?") from exc
-    except json.JSONDecodeError as exc:
-        raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
+        detector = cls(**(config.get("params") or {}))
+        detector._check_params()
+    except (LogbertError, TypeError, ValueError) as exc:
+        raise LogbertError(
+            f"{path}: the {cls.name} parameters are invalid ({safe_load_message(exc)}); "
+            "retrain the model, or restore the config.json it was saved with"
+        ) from exc
+    return detector
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -3,7 +3,10 @@
 A checkpoint is a dict with `model_state_dict`, `optimizer_state_dict`, `step`, `epoch`,
 `config` (plus the training loop's own `state`), written to a temporary file and renamed, so a
 kill mid-write never leaves a half file under a real name. Loading uses
-`torch.load(weights_only=True)`; a corrupt file is skipped with a warning.
+`torch.load(weights_only=True)`; a missing, corrupt or foreign file is skipped with a
+`warning: ...` line on stderr (or through the caller's `warn`), in words fit for a user: never
+PyTorch's advice to load the file with `weights_only=False` (that would run whatever a pickle
+someone handed over contains).
 
 One checkpoint folder holds one run: a fresh (not resumed) run first deletes what an earlier
 run left (`clear_checkpoints`), otherwise pruning by step number would delete the new run's
@@ -16,16 +19,26 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from logbert.models.checks import safe_load_message
+
 KEEP_STEP_CHECKPOINTS = 3
 _NUMBERED = re.compile(r"^(checkpoint_step|epoch)_(\d+)\.pt$")
 BEST = "best_model.pt"
 RESUMABLE_CHANGES = frozenset({"epochs", "patience"})
+REQUIRED = ("model_state_dict", "optimizer_state_dict", "step", "epoch", "config")
+Warn = Callable[[str], None]
+
+
+def stderr_warning(message: str) -> None:
+    """A `warning: ...` line on stderr, like the CLI's other warnings."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def save_checkpoint(path: Path, payload: dict[str, Any]) -> None:
@@ -69,27 +82,30 @@ def config_differences(saved: dict[str, Any], current: dict[str, Any]) -> list[s
     ]
 
 
-def load_checkpoint(path: Path) -> dict[str, Any] | None:
-    """The checkpoint at `path`, or None (with a warning) when it is unreadable."""
+def load_checkpoint(path: Path, warn: Warn = stderr_warning) -> dict[str, Any] | None:
+    """The checkpoint at `path`, or None (after `warn` says why) when it cannot be used."""
+    if not path.is_file():
+        warn(f"skipping checkpoint {path}: the file is missing")
+        return None
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is skipped the same way
-        warnings.warn(f"skipping corrupt checkpoint {path}: {exc}", stacklevel=2)
+        warn(f"skipping corrupt checkpoint {path} ({safe_load_message(exc)})")
         return None
-    required = {"model_state_dict", "optimizer_state_dict", "step", "epoch", "config"}
-    if not isinstance(payload, dict) or not required <= set(payload):
-        warnings.warn(f"skipping incomplete checkpoint {path}", stacklevel=2)
+    if not isinstance(payload, dict) or not set(REQUIRED) <= set(payload):
+        warn(f"skipping checkpoint {path}: not a logbert training checkpoint (lacks "
+             f"{', '.join(REQUIRED)})")  # fmt: skip
         return None
     return payload
 
 
-def latest_checkpoint(directory: Path) -> dict[str, Any] | None:
-    """The newest step/epoch checkpoint that loads, falling back past corrupt ones."""
+def latest_checkpoint(directory: Path, warn: Warn = stderr_warning) -> dict[str, Any] | None:
+    """The newest step/epoch checkpoint that loads, falling back past unusable ones."""
     if not directory.is_dir():
         return None
     candidates = [p for p in directory.iterdir() if _NUMBERED.match(p.name)]
     for path in sorted(candidates, key=lambda p: p.stat().st_mtime_ns, reverse=True):
-        payload = load_checkpoint(path)
+        payload = load_checkpoint(path, warn)
         if payload is not None:
             return payload
     return None

@@ -12,15 +12,23 @@ from both classes); `require_fitted` looks for the fitted attributes (names endi
 from __future__ import annotations
 
 import dataclasses
-import json
-import zipfile
-from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from logbert.errors import LogbertError
+from logbert.model_files import (  # noqa: F401  (re-exported: detectors import them from here)
+    MAX_REASON,
+    NOT_PLAIN_DATA,
+    RETRAIN,
+    corrupt_file,
+    missing_file,
+    read_arrays,
+    read_json,
+    readable_load_error,
+    safe_load_message,
+    write_arrays,
+)
 from logbert.sessions.batch import SessionBatch, as_batch
 from logbert.sessions.io import NORMAL, parse_categories, parse_label
 
@@ -175,41 +183,3 @@ def require_fitted(detector: object, *attributes: str) -> None:
     if not all(hasattr(detector, attribute) for attribute in attributes):
         name, cls = getattr(detector, "name", detector), type(detector).__name__
         raise LogbertError(f"{name} is not trained yet: call fit() or {cls}.load(dir)")
-
-
-def write_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
-    """Numeric state as a NumPy .npz archive (no pickle)."""
-    np.savez(path, **{name: np.asarray(value) for name, value in arrays.items()})
-
-
-def read_arrays(path: Path, required: Sequence[str] = ()) -> dict[str, np.ndarray]:
-    """Load an .npz written by `write_arrays`, with clear errors for missing or corrupt files."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except FileNotFoundError as exc:
-        raise missing_file(path) from exc
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise corrupt_file(path, exc) from exc
-    absent = [name for name in required if name not in arrays]
-    if absent:
-        raise corrupt_file(path, f"arrays missing: {', '.join(absent)}")
-    return arrays
-
-
-def read_json(path: Path) -> Any:
-    """A model-state JSON file, with the same errors as `read_arrays`."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise missing_file(path) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise corrupt_file(path, exc) from exc
-
-
-def missing_file(path: Path) -> LogbertError:
-    return LogbertError(f"{path} is missing; retrain the model")
-
-
-def corrupt_file(path: Path, reason: object) -> LogbertError:
-    return LogbertError(f"{path} is corrupt ({reason}); retrain the model")

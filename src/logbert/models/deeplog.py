@@ -49,6 +49,7 @@ from logbert.models.key_text import (
     require_templates,
     template_map,
 )
+from logbert.models.params import require_float, require_int
 from logbert.models.pretrained import EMBEDDING_DIM
 from logbert.models.runtime import torch_threads
 from logbert.sessions.batch import SessionBatch
@@ -130,6 +131,13 @@ class DeepLog(Detector):
         self.seed = seed
 
     def _check_params(self) -> None:
+        """Sizes, epochs and top_g are integers >= 1, learning_rate > 0, seed >= 0 (see
+        `models/params.py` for why every parameter is checked)."""
+        for name in ("window", "top_g", "num_layers", "hidden_size", "embedding_dim", "epochs",
+                     "batch_size"):  # fmt: skip
+            require_int(self.name, name, getattr(self, name), 1)
+        require_int(self.name, "seed", self.seed, 0)
+        require_float(self.name, "learning_rate", self.learning_rate, 0, low_open=True)
         check_key_embedding(self.key_embedding, self.name)
         check_min_similarity(self.text_min_similarity, self.name)
 

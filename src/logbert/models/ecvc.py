@@ -28,6 +28,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from logbert.errors import LogbertError
 from logbert.models.count_vectors import CountVectorDetector, idf_weights, unique_rows
+from logbert.models.params import require_bool
 
 METRICS = ("ruzicka", "cosine", "euclidean", "manhattan")
 CHUNK_ELEMENTS = 4_000_000  # test rows x training rows x columns per numpy step (32 MB)
@@ -47,6 +48,8 @@ class ECVCDetector(CountVectorDetector):
     def _check_params(self) -> None:
         if self.metric not in METRICS:
             raise LogbertError(f"ecvc: unknown metric {self.metric!r}; valid: {', '.join(METRICS)}")
+        require_bool(self.name, "normalize", self.normalize)
+        require_bool(self.name, "idf", self.idf)
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         self.weights_ = idf_weights(matrix) if self.idf else np.ones(matrix.shape[1])

@@ -37,10 +37,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.models.checks import check_sessions, read_arrays, write_arrays
 from logbert.models.count_vectors import count_matrix
+from logbert.models.params import require_int
 from logbert.models.sequence_tools import distinct_sessions, pack, unpack
 from logbert.sessions.batch import SessionBatch
 
@@ -63,9 +63,8 @@ class EditDistanceDetector(Detector):
         self.max_candidates = max_candidates
 
     def _check_params(self) -> None:
-        cap = self.max_candidates
-        if cap is not None and (not isinstance(cap, int | np.integer) or cap < 1):
-            raise LogbertError(f"edit-distance: max_candidates must be None or >= 1, got {cap!r}")
+        if self.max_candidates is not None:  # None: compare with every training sequence
+            require_int(self.name, "max_candidates", self.max_candidates, 1)
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **_: Any) -> None:
         unique = {keys.tobytes(): keys for keys in batch.keys}

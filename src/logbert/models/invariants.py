@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 
 from logbert.models.count_vectors import CountVectorDetector, unique_rows
+from logbert.models.params import require_float, require_int
 
 _ZERO = 1e-8
 
@@ -43,6 +44,14 @@ class InvariantsDetector(CountVectorDetector):
         self.support = support
         self.max_length = max_length
         self.max_candidates = max_candidates
+
+    def _check_params(self) -> None:
+        """epsilon > 0; support: the share of sessions an invariant must hold on, in (0, 1];
+        max_length and max_candidates >= 1."""
+        require_float(self.name, "epsilon", self.epsilon, 0, low_open=True)
+        require_float(self.name, "support", self.support, 0, 1, low_open=True)
+        require_int(self.name, "max_length", self.max_length, 1)
+        require_int(self.name, "max_candidates", self.max_candidates, 1)
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         distinct, _, counts = unique_rows(matrix)

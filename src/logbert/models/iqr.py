@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from logbert.models.count_vectors import CountVectorDetector
+from logbert.models.params import require_float
 
 
 class IQRDetector(CountVectorDetector):
@@ -23,6 +24,10 @@ class IQRDetector(CountVectorDetector):
 
     def __init__(self, k: float = 1.5) -> None:
         self.k = k
+
+    def _check_params(self) -> None:
+        """k: how many IQRs beyond the quartiles a count may lie (a number >= 0)."""
+        require_float(self.name, "k", self.k, 0)
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         q1, q3 = np.percentile(matrix, [25, 75], axis=0)

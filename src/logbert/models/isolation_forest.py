@@ -18,6 +18,14 @@ import numpy as np
 from sklearn.ensemble import IsolationForest
 
 from logbert.models.count_vectors import CountVectorDetector
+from logbert.models.params import (
+    ParamError,
+    is_int,
+    is_number,
+    require_bool,
+    require_int,
+    sklearn_params,
+)
 
 TREE_ARRAYS = ("left", "right", "feature", "split", "leaf_size", "tree_start")
 
@@ -40,10 +48,28 @@ class IsolationForestDetector(CountVectorDetector):
         self.unseen_penalty = unseen_penalty
         self.seed = seed
 
+    def _check_params(self) -> None:
+        """n_estimators >= 1; max_samples "auto", a count (>= 1) or a share in (0, 1]."""
+        require_int(self.name, "n_estimators", self.n_estimators, 1)
+        samples = self.max_samples
+        if not (
+            samples == "auto"
+            or (is_int(samples) and samples >= 1)
+            or (is_number(samples) and not is_int(samples) and 0 < samples <= 1)
+        ):
+            raise ParamError(
+                self.name, "max_samples", '"auto", an integer >= 1 or a share in (0, 1]', samples
+            )
+        require_bool(self.name, "unseen_penalty", self.unseen_penalty)
+        require_int(self.name, "seed", self.seed, 0)
+
     def _fit_matrix(self, matrix: np.ndarray) -> None:
-        forest = IsolationForest(
-            n_estimators=self.n_estimators, max_samples=self.max_samples, random_state=self.seed
-        ).fit(matrix)
+        with sklearn_params(self.name):
+            forest = IsolationForest(
+                n_estimators=self.n_estimators,
+                max_samples=self.max_samples,
+                random_state=self.seed,
+            ).fit(matrix)
         self.forest_ = flatten_forest(forest)
         self.max_samples_ = int(forest.max_samples_)
 

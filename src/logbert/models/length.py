@@ -25,6 +25,7 @@ import numpy as np
 from logbert.errors import LogbertError
 from logbert.models.base import Detector, _write_json
 from logbert.models.checks import check_sessions, corrupt_file, read_json
+from logbert.models.params import is_number
 from logbert.sessions.batch import SessionBatch
 
 STATE_FILE = "length.json"
@@ -43,7 +44,7 @@ class LengthDetector(Detector):
 
     def _check_params(self) -> None:
         low, high = self.lower_quantile, self.upper_quantile
-        if not (isinstance(low, int | float) and isinstance(high, int | float)):
+        if not (is_number(low) and is_number(high)):
             raise LogbertError("length: lower_quantile and upper_quantile must be numbers")
         if not 0 <= low <= high <= 1:
             raise LogbertError(

@@ -91,6 +91,7 @@ from logbert.models.key_text import (
     require_templates,
     template_map,
 )
+from logbert.models.params import ParamError, require_bool, require_float, require_int
 from logbert.models.pretrained import EMBEDDING_DIM
 from logbert.models.runtime import release_freed_memory
 from logbert.models.training import Log, TrainConfig, train_encoder
@@ -171,25 +172,33 @@ class LogBERT(Detector):
         self.seed = seed
 
     def _check_params(self) -> None:
+        """Every parameter's type and range (see `models/params.py` for why).
+
+        Sizes (hidden, layers, heads, max_len >= 3, batch sizes), epochs, patience, top_g and
+        mask_stride are integers >= 1, with hidden divisible by heads (each attention head
+        takes an equal slice); lr > 0; alpha >= 0; dropout in [0, 1); mask_ratio in (0, 1):
+        some keys must stay visible and some must be predicted; swap_prob in [0, 1]; copies,
+        long_windows (0: every window) and long_* budgets are integers >= 0 (0: off); seed >= 0.
+        """
+        who = self.name
         _check_decision(self.decision)
-        if self.max_len < 3:
-            raise LogbertError(f"LogBERT needs max_len >= 3 (got {self.max_len})")
-        if self.heads < 1 or self.hidden % self.heads:
-            raise LogbertError(
-                f"LogBERT needs hidden divisible by heads (got hidden={self.hidden}, "
-                f"heads={self.heads})"
-            )
-        if not 0 <= self.long_dropout < 1 or not 0 < self.long_mask_ratio < 1:
-            raise LogbertError(
-                "LogBERT needs 0 <= long_dropout < 1 and 0 < long_mask_ratio < 1 (got "
-                f"{self.long_dropout!r}, {self.long_mask_ratio!r})"
-            )
-        for name in ("long_batch_size", "long_max_steps", "long_swap_copies"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise LogbertError(
-                    f"LogBERT needs {name} to be an integer >= 0 (0: off), got {value!r}"
-                )
+        for name in ("hidden", "layers", "heads", "epochs", "batch_size", "patience", "top_g",
+                     "mask_stride"):  # fmt: skip
+            require_int(who, name, getattr(self, name), 1)
+        require_int(who, "max_len", self.max_len, 3)  # DIST + END + at least one key
+        if self.hidden % self.heads:
+            raise ParamError(who, "hidden", f"divisible by heads ({self.heads})", self.hidden)
+        for name in ("swap_copies", "open_copies", "long_windows", "long_batch_size",
+                     "long_max_steps", "long_swap_copies", "seed"):  # fmt: skip
+            require_int(who, name, getattr(self, name), 0)
+        require_float(who, "lr", self.lr, 0, low_open=True)
+        require_float(who, "alpha", self.alpha, 0)
+        require_float(who, "swap_prob", self.swap_prob, 0, 1)
+        for name in ("dropout", "long_dropout"):
+            require_float(who, name, getattr(self, name), 0, 1, high_open=True)
+        for name in ("mask_ratio", "long_mask_ratio"):
+            require_float(who, name, getattr(self, name), 0, 1, low_open=True, high_open=True)
+        require_bool(who, "dedup", self.dedup)
         check_key_embedding(self.key_embedding, self.name)
         check_min_similarity(self.text_min_similarity, self.name)
 

@@ -17,6 +17,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.metrics.pairwise import cosine_distances
 
 from logbert.models.count_vectors import CountVectorDetector, unique_rows
+from logbert.models.params import require_float, require_int, sklearn_params
 
 
 class LogClusterDetector(CountVectorDetector):
@@ -29,6 +30,12 @@ class LogClusterDetector(CountVectorDetector):
         self.max_distance = max_distance
         self.max_rows = max_rows
         self.seed = seed
+
+    def _check_params(self) -> None:
+        """max_distance: a cosine distance in (0, 2]; max_rows >= 2 (rows clustered); seed."""
+        require_float(self.name, "max_distance", self.max_distance, 0, 2, low_open=True)
+        require_int(self.name, "max_rows", self.max_rows, 2)
+        require_int(self.name, "seed", self.seed, 0)
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         self.weights_ = contrast_idf_weights(matrix)
@@ -74,4 +81,5 @@ def cluster(rows: np.ndarray, max_distance: float) -> np.ndarray:
     model = AgglomerativeClustering(
         n_clusters=None, distance_threshold=max_distance, metric="cosine", linkage="complete"
     )
-    return model.fit_predict(rows)
+    with sklearn_params(LogClusterDetector.name):
+        return model.fit_predict(rows)

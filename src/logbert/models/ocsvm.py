@@ -15,6 +15,9 @@ from sklearn.metrics.pairwise import rbf_kernel
 from sklearn.svm import OneClassSVM
 
 from logbert.models.count_vectors import CountVectorDetector, unique_rows
+from logbert.models.params import ParamError, is_number, require_float, sklearn_params
+
+GAMMA_RULES = ("scale", "auto")  # sklearn's rules for the RBF kernel width
 
 
 class OCSVMDetector(CountVectorDetector):
@@ -27,10 +30,17 @@ class OCSVMDetector(CountVectorDetector):
         self.nu = nu
         self.gamma = gamma
 
+    def _check_params(self) -> None:
+        """nu in (0, 1]; gamma a positive number, "scale" or "auto"."""
+        require_float(self.name, "nu", self.nu, 0, 1, low_open=True)
+        if not (self.gamma in GAMMA_RULES or (is_number(self.gamma) and self.gamma > 0)):
+            raise ParamError(self.name, "gamma", 'a number > 0, "scale" or "auto"', self.gamma)
+
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         distinct, _, counts = unique_rows(matrix)
-        svm = OneClassSVM(kernel="rbf", nu=self.nu, gamma=self._gamma(matrix))
-        svm.fit(distinct, sample_weight=counts.astype(float))
+        with sklearn_params(self.name):
+            svm = OneClassSVM(kernel="rbf", nu=self.nu, gamma=self._gamma(matrix))
+            svm.fit(distinct, sample_weight=counts.astype(float))
         self.support_ = svm.support_vectors_
         self.dual_ = svm.dual_coef_.ravel()
         self.intercept_ = float(svm.intercept_[0])

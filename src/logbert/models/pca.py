@@ -15,6 +15,14 @@ import numpy as np
 from sklearn.decomposition import PCA as SklearnPCA
 
 from logbert.models.count_vectors import CountVectorDetector, idf_weights
+from logbert.models.params import (
+    ParamError,
+    is_int,
+    is_number,
+    require_bool,
+    require_float,
+    sklearn_params,
+)
 
 # Standard normal quantile for alpha = 0.001, as in the paper and loglizer.
 C_ALPHA_0001 = 3.2905
@@ -33,6 +41,17 @@ class PCADetector(CountVectorDetector):
         self.tfidf = tfidf
         self.c_alpha = c_alpha
 
+    def _check_params(self) -> None:
+        """n_components: a number of components (an integer >= 1) or the share of the variance
+        to keep (a number in (0, 1)); c_alpha > 0."""
+        count = self.n_components
+        if not ((is_int(count) and count >= 1) or (is_number(count) and 0 < count < 1)):
+            raise ParamError(
+                self.name, "n_components", "an integer >= 1 or a share in (0, 1)", count
+            )
+        require_bool(self.name, "tfidf", self.tfidf)
+        require_float(self.name, "c_alpha", self.c_alpha, 0, low_open=True)
+
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         self.weights_ = idf_weights(matrix) if self.tfidf else np.ones(matrix.shape[1])
         weighted = matrix * self.weights_
@@ -43,7 +62,8 @@ class PCADetector(CountVectorDetector):
         if eigenvalues.sum() <= 0:  # all training sessions alike: no normal subspace
             self.components_ = np.zeros((0, matrix.shape[1]))
         else:
-            pca = SklearnPCA(n_components=self.n_components, svd_solver="full").fit(centred)
+            with sklearn_params(self.name):
+                pca = SklearnPCA(n_components=self.n_components, svd_solver="full").fit(centred)
             self.components_ = pca.components_
         self.q_threshold_ = q_statistic(eigenvalues[self.components_.shape[0] :], self.c_alpha)
         self.training_info_["n_components"] = int(self.components_.shape[0])

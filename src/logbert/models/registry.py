@@ -16,6 +16,7 @@ from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector, read_config
+from logbert.models.checks import readable_load_error
 
 # name -> "module:Class"
 DETECTORS: dict[str, str] = {
@@ -63,23 +64,48 @@ def detector_class(name: str) -> type[Detector]:
 
 
 def load_detector(path: str | Path) -> Detector:
-    """Load whichever detector a model directory (or a checkpoint inside one) holds."""
+    """Load whichever detector a model directory (or a checkpoint inside one) holds.
+
+    Every error names the file at fault in words fit to show a user: library text quoted by a
+    detector's loader is made safe and short here (`readable_load_error`), once for all.
+    """
     path = Path(path)
     checkpoint = _checkpoint_of(path)
     directory = path if checkpoint is None else checkpoint[1]
-    name = read_config(directory).get("model")
-    if name is None:
-        raise LogbertError(f"{directory}/config.json does not name its model")
-    detector = detector_class(name).load(directory)
-    if checkpoint is not None:
-        load_weights = getattr(detector, "load_checkpoint_weights", None)
-        if load_weights is None:
-            raise LogbertError(
-                f"{path}: {name} models have no training checkpoints; give the model "
-                f"directory {directory}"
-            )
-        load_weights(path)
+    name = model_name(read_config(directory), directory)
+    try:
+        detector = detector_class(name).load(directory)
+        if checkpoint is not None:
+            load_weights = getattr(detector, "load_checkpoint_weights", None)
+            if load_weights is None:
+                raise LogbertError(
+                    f"{path}: {name} models have no training checkpoints; give the model "
+                    f"directory {directory}"
+                )
+            load_weights(path)
+    except LogbertError as exc:
+        readable = readable_load_error(exc)
+        if readable is exc:
+            raise
+        raise readable from exc.__cause__
     return detector
+
+
+def model_name(config: dict, directory: str | Path) -> str:
+    """The detector name `config` (the directory's config.json) records, refused unless it
+    is a registered detector or a `+`-joined combination of them (checked without importing
+    the detector, so a report stays light)."""
+    name = config.get("model")
+    path = Path(directory) / "config.json"
+    if not isinstance(name, str) or not name:
+        raise LogbertError(f"{path} does not name its model; retrain the model")
+    parts = [part.strip() for part in name.split("+")]
+    if name != "combined" and not all(part in DETECTORS for part in parts):
+        raise LogbertError(
+            f"{path}: unknown model {name!r}; valid: {', '.join(detector_names())} (or "
+            "combinations joined by +); retrain the model"
+        )
+    return name
 
 
 def describe_model_path(path: str | Path) -> str | None:

@@ -75,6 +75,7 @@ from logbert.models.categories import (
 from logbert.models.checks import TARGETS, check_sessions
 from logbert.models.count_vectors import CountVectorDetector, count_matrix, idf_weights, unique_rows
 from logbert.models.labelled import LabelledFit
+from logbert.models.params import ParamError, is_number, require_int
 from logbert.models.tree_arrays import TREE_ARRAYS, flatten_trees, tree_leaves
 from logbert.sessions.batch import SessionBatch
 
@@ -265,8 +266,9 @@ class LogisticRegressionDetector(SupervisedDetector):
 
     def _check_params(self) -> None:
         super()._check_params()
-        if not self.C > 0:
-            raise LogbertError(f"{self.name}: C must be positive, not {self.C!r}")
+        if not (is_number(self.C) and self.C > 0):
+            raise ParamError(self.name, "C", "positive", self.C)
+        require_int(self.name, "max_iter", self.max_iter, 1)
 
     def _model(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
@@ -364,9 +366,9 @@ class TreeEnsembleDetector(SupervisedDetector):
 
     def _check_params(self) -> None:
         super()._check_params()
-        depth = getattr(self, "max_depth", None)
-        if depth is not None and not (isinstance(depth, int) and depth >= 1):
-            raise LogbertError(f"{self.name}: max_depth must be None or a positive integer")
+        if self.max_depth is not None:
+            require_int(self.name, "max_depth", self.max_depth, 1)  # None: no limit
+        require_int(self.name, "seed", self.seed, 0)
 
 
 class DecisionTreeDetector(TreeEnsembleDetector):
@@ -422,8 +424,7 @@ class RandomForestDetector(TreeEnsembleDetector):
 
     def _check_params(self) -> None:
         super()._check_params()
-        if not (isinstance(self.n_estimators, int) and self.n_estimators >= 1):
-            raise LogbertError(f"{self.name}: n_estimators must be a positive integer")
+        require_int(self.name, "n_estimators", self.n_estimators, 1)
 
     def _fit_classifier(self, features: np.ndarray, labels: np.ndarray) -> None:
         forest = RandomForestClassifier(
@@ -462,8 +463,7 @@ class KNNDetector(SupervisedDetector):
 
     def _check_params(self) -> None:
         super()._check_params()
-        if not (isinstance(self.n_neighbors, int) and self.n_neighbors >= 1):
-            raise LogbertError(f"{self.name}: n_neighbors must be a positive integer")
+        require_int(self.name, "n_neighbors", self.n_neighbors, 1)
         if self.weights not in self.WEIGHTS:
             raise LogbertError(f"{self.name}: weights must be one of {', '.join(self.WEIGHTS)}")
         if self.metric not in self.METRICS:

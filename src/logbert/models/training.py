@@ -38,6 +38,7 @@ from logbert.models.checkpoints import (
     load_checkpoint,
     prune_checkpoints,
     save_checkpoint,
+    stderr_warning,
 )
 from logbert.models.runtime import release_freed_memory
 from logbert.models.vocab import MASK, PAD
@@ -136,13 +137,14 @@ def train_encoder(
     `epoch_rows` (an `augment.EpochWindows`, or anything with `size` and `rows(epoch)`):
     which rows of `train` each epoch uses; None: all of them.
     """
+    warn = _warner(log)  # before `log` becomes a no-op: skipped checkpoints are always said
     log = log or (lambda message: None)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
     state = None
     if resume and checkpoint_dir is not None:
-        state = _resume(model, optimizer, checkpoint_dir, model_config or {}, log)
+        state = _resume(model, optimizer, checkpoint_dir, model_config or {}, log, warn)
     if state is None:  # a fresh run: what an earlier run left must not mix with this one
         state = TrainState(steps=[], epochs=[])
         removed = clear_checkpoints(checkpoint_dir) if checkpoint_dir is not None else 0
@@ -241,7 +243,7 @@ def train_encoder(
         log(f"Step budget reached: {state.step} steps in {state.epoch} epochs")
     elif state.bad_epochs >= config.patience:
         log(f"Early stop: no validation improvement for {config.patience} epochs")
-    _restore_best(model, state, best, checkpoint_dir)
+    _restore_best(model, state, best, checkpoint_dir, warn)
     model.eval()
     return state
 
@@ -263,10 +265,11 @@ def validation_loss(
     return total / max(count, 1)
 
 
-def _restore_best(model, state: TrainState, best, checkpoint_dir: Path | None) -> None:
-    """Load the best epoch's weights (from memory, or best_model.pt after a resume)."""
+def _restore_best(model, state: TrainState, best, checkpoint_dir: Path | None, warn: Log) -> None:
+    """Load the best epoch's weights (from memory, or best_model.pt after a resume; without
+    a usable one the last epoch's weights stay, and the warning says so)."""
     if best is None and checkpoint_dir is not None:
-        payload = load_checkpoint(checkpoint_dir / "best_model.pt")
+        payload = load_checkpoint(checkpoint_dir / "best_model.pt", warn)
         if payload is not None:
             best = (payload["model_state_dict"], payload["state"]["center"])
     if best is not None:
@@ -295,9 +298,9 @@ def _save(path: Path, model, optimizer, state: TrainState, payload: dict) -> Non
 
 
 def _resume(
-    model, optimizer, checkpoint_dir: Path, model_config: dict[str, Any], log: Log
+    model, optimizer, checkpoint_dir: Path, model_config: dict[str, Any], log: Log, warn: Log
 ) -> TrainState | None:
-    payload = latest_checkpoint(checkpoint_dir)
+    payload = latest_checkpoint(checkpoint_dir, warn)
     if payload is None:
         log(f"No usable checkpoint in {checkpoint_dir}; training from scratch")
         return None
@@ -314,6 +317,14 @@ def _resume(
     state = TrainState(**payload["state"])
     log(f"Resumed from step {state.step} (epoch {state.epoch})")
     return state
+
+
+def _warner(log: Log | None) -> Log:
+    """Checkpoint warnings as `warning: ...` lines through the run's log (stderr in the CLI),
+    or straight to stderr when the caller gave no log."""
+    if log is None:
+        return stderr_warning
+    return lambda message: log(f"warning: {message}")
 
 
 class _Progress:

@@ -165,3 +165,25 @@ def test_stdin_without_a_year_is_dated_by_the_current_date(tmp_path):
     assert "chose linux (3/3 lines with a timestamp" in done.stderr
     assert "stdin: " in done.stderr and "from the current date" in done.stderr
     assert pq.read_table(tmp_path / "s.parquet")["timestamp"].null_count == 0
+
+
+def test_qa3_input_errors_exit_2_and_warnings_go_to_stderr(tmp_path):
+    """A file named twice and UTF-16 text are exit 2 with the reason; a template list most
+    events do not match is a `warning:` on stderr (M6, M7, L7)."""
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    out = str(tmp_path / "e.parquet")
+    done = _run(str(log), str(log), "--format", "hdfs", "-o", out)
+    assert done.returncode == 2 and "a.log is named twice" in done.stderr
+    wide = tmp_path / "wide.log"
+    wide.write_bytes((LINE + "\n").encode("utf-16"))
+    done = _run(str(wide), "--format", "hdfs", "-o", out)
+    assert done.returncode == 2 and "is UTF-16 text" in done.stderr and "iconv" in done.stderr
+    assert "Traceback" not in done.stderr
+    other = [f"081109 203615 148 INFO dfs.X: other event {i}" for i in range(2)]
+    log.write_text("\n".join([LINE, *other]) + "\n")
+    known = tmp_path / "known.csv"
+    known.write_text("EventId,EventTemplate\nE1,PacketResponder <*> for block <*> x\n")
+    done = _run(str(log), "--format", "hdfs", "--templates", str(known), "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "warning: 2 of 3 events (67%) match no template of " in done.stderr

@@ -239,3 +239,10 @@ def test_the_start_note_says_when_idle_closed_sessions_are_judged(model, fake_uv
     assert "is judged once the log has moved" in result.output
     assert "the model's session lifetime" in result.output and "POST /v1/flush" in result.output
     assert "as they go" not in result.output
+
+
+def test_serve_warns_of_model_files_whose_absence_leaves_something_out(model, fake_uvicorn):
+    (model / "calibration_scores.npy").unlink()
+    result = invoke("serve", model, "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert "calibration_scores.npy" in result.output and "p-values" in result.output

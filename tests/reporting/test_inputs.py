@@ -91,10 +91,12 @@ def test_parquet_extra_score_columns_are_read(tmp_path):
 def test_model_declares_score_names(tmp_path):
     model = tmp_path / "model"
     model.mkdir()
+    (model / "config.json").write_text(json.dumps({"model": "ngram"}))
     assert load_model_dir(model).score_names == []
-    (model / "config.json").write_text(json.dumps({"score_names": ["score", 3, "max_surprise"]}))
+    names = {"model": "ngram", "score_names": ["score", 3, "max_surprise"]}
+    (model / "config.json").write_text(json.dumps(names))
     assert load_model_dir(model).score_names == ["score", "max_surprise"]
-    (model / "config.json").write_text(json.dumps({"score_names": "score"}))
+    (model / "config.json").write_text(json.dumps({"model": "ngram", "score_names": "score"}))
     assert load_model_dir(model).score_names == []
 
 
@@ -132,10 +134,44 @@ def test_missing_and_corrupt_files(tmp_path):
         load_scores(tmp_path / "bad.parquet")
     with pytest.raises(LogbertError, match="file not found"):
         load_evaluation(tmp_path / "nope.json")
+    (tmp_path / "bad.json").write_bytes(b"\xff")
+    with pytest.raises(LogbertError, match=r"bad.json is corrupt \(not UTF-8.*logbert evaluate"):
+        load_evaluation(tmp_path / "bad.json")
     model = tmp_path / "model"
     model.mkdir()
+    (model / "config.json").write_text(json.dumps({"model": "ngram"}))
     info = load_model_dir(model)
-    assert (info.config, info.history, info.threshold) == (None, None, None)
+    assert (info.history, info.threshold, info.pipeline) == (None, None, None)
     (model / "config.json").write_text("{oops")
-    with pytest.raises(LogbertError, match="config.json is not valid JSON"):
+    with pytest.raises(LogbertError, match=r"config.json is corrupt \(not valid JSON"):
         load_model_dir(model)
+
+
+def test_a_folder_without_config_json_is_not_a_model_directory(tmp_path):
+    (tmp_path / "sessions.jsonl").write_text("")
+    with pytest.raises(LogbertError, match="is not a model directory .config.json is missing"):
+        load_model_dir(tmp_path)
+    with pytest.raises(LogbertError, match="is a file, not a model directory"):
+        load_model_dir(tmp_path / "sessions.jsonl")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("config.json", b"garbage\x00\xff{", r"config.json is corrupt \(not UTF-8"),
+        ("config.json", b'{"model": "bogus"}', "config.json: unknown model 'bogus'"),
+        ("config.json", b'{"model": 3}', "config.json does not name its model"),
+        ("config.json", b'{"model": "ngram", "params": [1]}', "'params' is a list"),
+        ("threshold.json", b'{"value": "abc", "rule": "max"}', "must be a finite number"),
+        ("threshold.json", b'{"value": 1e999, "rule": "max"}', "found inf"),
+        ("threshold.json", b"garbage\x00\xff{", r"threshold.json is corrupt \(not UTF-8"),
+        ("history.json", b"garbage\x00\xff{", r"history.json is corrupt \(not UTF-8"),
+        ("pipeline.json", b"[1, 2]", "expected a JSON object, found list"),
+    ],
+)
+def test_broken_model_files_are_refused_as_scoring_refuses_them(tmp_path, name, content, message):
+    """A report on a model `score` would refuse is refused with the same words (exit 2)."""
+    (tmp_path / "config.json").write_text(json.dumps({"model": "ngram"}))
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(LogbertError, match=message):
+        load_model_dir(tmp_path)

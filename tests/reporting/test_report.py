@@ -222,8 +222,10 @@ def test_parquet_scores_give_the_same_page(report_inputs, tmp_path):
 def test_odd_field_types_do_not_crash(tmp_path):
     model = tmp_path / "model"
     model.mkdir()
-    (model / "config.json").write_text(json.dumps({"model": 3, "params": [1], "training": 5}))
-    (model / "threshold.json").write_text(json.dumps({"value": "high", "rule": None}))
+    (model / "config.json").write_text(json.dumps({"model": "ngram", "score_names": 3}))
+    (model / "threshold.json").write_text(
+        json.dumps({"value": 1.5, "rule": "max", "score": "score"})
+    )
     history = {"steps": 7, "epochs": [{"epoch": "one", "train_loss": "x"}, 4, {"val_loss": 1}]}
     (model / "history.json").write_text(json.dumps(history))
     scores = tmp_path / "scores.jsonl"
@@ -247,6 +249,7 @@ def test_odd_field_types_do_not_crash(tmp_path):
 def test_templates_file_and_end_of_session_event(tmp_path):
     model = tmp_path / "model"
     model.mkdir()
+    (model / "config.json").write_text(json.dumps({"model": "ngram"}))
     (model / "templates.csv").write_text("template_id,template,count\n5,Receiving <*>,3\n")
     row = {
         "session_id": "s1",

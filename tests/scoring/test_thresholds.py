@@ -163,3 +163,34 @@ def test_fpr_outside_zero_one_is_refused(rule):
 def test_fpr_needs_enough_normal_scores():
     with pytest.raises(LogbertError, match="at least 99 normal calibration sessions, got 10"):
         calibrate(np.arange(10.0), "fpr:0.01")
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [('"abc"', "'abc'"), ("null", "None"), ("[]", r"\[\]"), ("1e999", "inf"), ("NaN", "nan"),
+     ("true", "True")],
+)  # fmt: skip
+def test_a_threshold_file_value_must_be_a_finite_number(tmp_path, value, found):
+    """A hand-edited value failed deep in scoring (or, infinite, flagged nothing)."""
+    path = tmp_path / "threshold.json"
+    path.write_text(f'{{"value": {value}, "rule": "max"}}')
+    with pytest.raises(LogbertError, match=rf"threshold.json: 'value' must be a finite number, "
+                       rf"found {found}; rerun `logbert calibrate`"):  # fmt: skip
+        Threshold.load(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"garbage\x00\xff{", r"threshold.json is corrupt \(not UTF-8 text"),
+        (b"[1]", "expected a JSON object"),
+        (b'{"value": 1, "rule": 3}', "'rule' must be a string"),
+    ],
+)
+def test_a_broken_threshold_file_names_itself_and_says_recalibrate(tmp_path, content, message):
+    path = tmp_path / "threshold.json"
+    path.write_bytes(content)
+    with pytest.raises(LogbertError, match=f"{message}.*rerun `logbert calibrate`"):
+        Threshold.load(path)
+    path.write_text('{"value": 2, "rule": "max"}')
+    assert Threshold.load(path).value == 2.0

@@ -17,6 +17,7 @@ import typer
 from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.pipeline.bundle import FINGERPRINTS_FILE
 from logbert.sessions.io import iter_session_batches, read_file_metadata
 from logbert.sessions.labels import read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end
@@ -34,8 +35,11 @@ def say(line: str) -> None:
 
 
 def load_pipeline(model_dir: Path) -> Pipeline:
-    """The model's bundle; says so when a checkpoint file stands in for the weights."""
+    """The model's bundle; says so when a checkpoint file stands in for the weights, and
+    warns about model files whose absence leaves something out (`Pipeline.load_warnings_`)."""
     pipeline = Pipeline.load(model_dir)
+    for warning in pipeline.load_warnings_:
+        say(warning)
     source = pipeline.detector_.training_info_.get("weights_from_checkpoint")
     if source:
         say(f"using the weights of checkpoint {source} with its model directory's vocabulary "
@@ -144,22 +148,40 @@ def file_end(pipeline: Pipeline, path: Path, input_format: str | None):
 
 
 class TrainingOverlap:
-    """Counts input sessions the model was trained or calibrated on; warns about them."""
+    """Counts input sessions the model was trained or calibrated on; warns about them.
+
+    A model that records no training sessions (training_sessions.npz missing) cannot be
+    checked: the counts are then unknown (None, `checked` false) and a warning says so,
+    because zero would report a clean held-out check that was never made."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.counts = {"n_sessions": 0, "in_training": 0, "in_validation": 0}
+        self.checked = pipeline.knows_training_sessions
+        self.counts: dict[str, int | None] = {
+            "n_sessions": 0,
+            "in_training": 0 if self.checked else None,
+            "in_validation": 0 if self.checked else None,
+        }
 
     def add(self, sessions) -> None:
         for key, value in self.pipeline.training_overlap(sessions).items():
-            self.counts[key] += value
+            if value is not None:
+                self.counts[key] = (self.counts[key] or 0) + value
 
     def report(self, what: str, validation_counts: bool = True) -> dict:
-        """Warn on stderr when the input overlaps; the record for the command's JSON output.
+        """Warn on stderr when the input overlaps (or cannot be checked); the record for the
+        command's JSON output.
 
         `validation_counts` False: re-using the validation split is no fault (calibrate).
         """
         n, train, val = (self.counts[k] for k in ("n_sessions", "in_training", "in_validation"))
+        if not self.checked:
+            say(
+                f"warning: the model records no training sessions ({FINGERPRINTS_FILE} "
+                "missing): overlap with training data cannot be checked, so the "
+                f"{what} may be on sessions the model was trained on"
+            )
+            return {**self.counts, "overlaps_training": None, "checked": False}
         if train:
             say(
                 f"warning: {train:,} of {n:,} sessions ({train / n:.1%}) are sessions the model "
@@ -170,4 +192,4 @@ class TrainingOverlap:
                 f"warning: {val:,} of {n:,} sessions ({val / n:.1%}) are the validation sessions "
                 f"the threshold was calibrated on; {what} on them is not on held-out data"
             )
-        return {**self.counts, "overlaps_training": bool(train or val)}
+        return {**self.counts, "overlaps_training": bool(train or val), "checked": True}

@@ -79,6 +79,9 @@ def _root(
     """Find anomalous sessions in system logs."""
 
 
+INTERRUPTED = 130  # the shell's status for a process stopped by SIGINT (128 + 2)
+
+
 def main() -> None:
     """Console entry point."""
     err = Console(stderr=True)
@@ -87,9 +90,33 @@ def main() -> None:
     except LogbertError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        _interrupted(err, exc)
+    except SystemExit as exc:
+        # Typer catches Ctrl-C itself and exits 130 without a word; say what happened
+        if exc.code == INTERRUPTED:
+            _interrupted(err, _keyboard_interrupt(exc))
+        raise
+
+
+def _interrupted(err: Console, exc: BaseException | None) -> None:
+    """One `interrupted: ...` line, then exit 130. A command may say what its interruption
+    leaves behind by re-raising `KeyboardInterrupt(text)` (train: how to resume)."""
+    detail = str(exc) if exc is not None and str(exc) else "stopped by Ctrl-C (SIGINT)"
+    err.print(f"interrupted: {detail}", highlight=False, soft_wrap=True)
+    sys.exit(INTERRUPTED)
+
+
+def _keyboard_interrupt(exc: BaseException) -> BaseException | None:
+    """The KeyboardInterrupt behind an exit (Typer chains it as the cause of its `Exit`)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 if __name__ == "__main__":

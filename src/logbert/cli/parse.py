@@ -4,9 +4,10 @@ The outputs are checked before any line is read (an unwritable path fails at onc
 a long parse); notes (which format `--format auto` chose, where the year of year-less
 timestamps came from) and warnings that the format does not fit the logs go to stderr after the
 summary. A format that reads no timestamp from any line is an error (exit 2), and so is a run
-that writes no event (an empty or binary input, every line rejected): an empty events file
-would only fail later. Year rollovers of year-less timestamps (Dec 31 -> Jan 1) are noted, and
-jumps back of months that are none are warned about.
+that writes no event (an empty or binary input, every line rejected) or, with `--templates`, no
+event with a template id: an events file like that would only fail later. An input named twice
+and text in UTF-16 / UTF-32 are errors too. Year rollovers of year-less timestamps (Dec 31 ->
+Jan 1) are noted, and jumps back of months that are none are warned about.
 """
 
 from __future__ import annotations

@@ -186,6 +186,8 @@ def _started_app(model_dir: Path, state_dir: Path | None, token: str | None, opt
         f"state in {where}: {worker.processed} batches processed, snapshot after batch "
         f"{worker.snapshot_batch}, {service.backlog} to process"
     )
+    for warning in service.pipeline.load_warnings_:  # as `load_pipeline` says them
+        say(warning)
     if service.verdict_note:
         say(service.verdict_note)
     if options.webhook:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import inspect
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -28,11 +30,13 @@ from logbert.cli.inputs import (
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
+from logbert.models.base import Detector, read_config
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
-from logbert.parsing.templates import require_same_parse_run
+from logbert.parsing.templates import read_templates, require_same_parse_run, template_conflicts
 from logbert.pipeline import Pipeline
+from logbert.pipeline.bundle import TEMPLATES_FILE
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
@@ -99,9 +103,18 @@ def command(
         "logbert", "--model", help=f"Detector: {', '.join(sorted(DETECTORS))}."
     ),
     config: Path | None = typer.Option(None, "--config", help="YAML of constructor params."),
-    epochs: int | None = typer.Option(None, "--epochs", help="Override the epoch count."),
-    seed: int = typer.Option(0, "--seed", help="Seed for the split and the model."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint."),
+    epochs: int | None = typer.Option(
+        None, "--epochs", help="Override the epoch count (detectors trained in epochs)."
+    ),
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        help="Seed for the split and the model (default 0; a `seed:` in --config seeds the "
+        "model and must not differ from --seed).",
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue from the last checkpoint (logbert only)."
+    ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     threshold_rule: str | None = typer.Option(
         None,
@@ -151,7 +164,8 @@ def command(
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or more")
     params = _params(cls, config, epochs, seed)
-    detector = cls(**params)
+    detector = _checked_detector(cls, params, config, {"epochs": epochs, "seed": seed})
+    seed = 0 if seed is None else seed
     if calibration not in CALIBRATIONS:
         raise LogbertError(
             f"--calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}"
@@ -159,6 +173,8 @@ def command(
     if calibration == "cross-fit":
         check_cross_fit(detector, folds)  # the number of sessions is checked once they are read
     check_output_path(output, "model directory", directory=True)
+    _refuse_another_model(output, cls)
+    previous_files = _replaceable_files(output)
     log_options = {
         "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,
         "--lines": lines, "--labels": labels, "--templates": templates, "--year": year,
@@ -208,8 +224,12 @@ def command(
     fit_options = {"checkpoint_dir": output / "checkpoints", "resume": resume, "log": say}
     accepted = inspect.signature(detector.fit).parameters
     fit_options = {k: v for k, v in fit_options.items() if k in accepted}
+    if resume and "resume" not in accepted:
+        say(f"warning: --resume is ignored: {cls.name} writes no training checkpoints (it "
+            "trains from scratch in one go)")  # fmt: skip
+    beside = None
     started = time.perf_counter()
-    with torch_threads(threads or None):
+    with torch_threads(threads or None), _interrupt_note(output, "resume" in accepted):
         if logs:
             created = not output.exists()
             output.mkdir(parents=True, exist_ok=True)
@@ -235,6 +255,7 @@ def command(
             )
         else:
             template_set = template_set_of(path)
+            beside = _templates_beside(path, template_set)
             held_out = None
             if validation is not None:
                 held_out, template_set = _validation_input(validation, input_format, template_set)
@@ -249,9 +270,9 @@ def command(
             )
     seconds = time.perf_counter() - started
     pipeline.save(output)
-    beside = path.parent / "templates.csv" if not (logs or text) and str(path) != "-" else None
-    if beside is not None and beside.exists():
-        shutil.copyfile(beside, output / "templates.csv")
+    if beside is not None:
+        shutil.copyfile(beside, output / TEMPLATES_FILE)
+    _remove_left_over(output, previous_files)
     threshold = pipeline.threshold_
     typer.echo(
         f"Trained in {seconds:.1f}s; threshold {threshold.value:.6g} on {threshold.score} "
@@ -279,17 +300,16 @@ def _validation_input(
     return read_sessions(path, input_format), merged
 
 
-def _params(cls, config: Path | None, epochs: int | None, seed: int) -> dict:
+def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> dict:
+    """The detector's constructor parameters: --config, then --epochs and --seed.
+
+    A config that is not a readable YAML mapping of the detector's parameter names is refused
+    naming the file; --epochs for a detector without epochs is said to be ignored; a `seed:`
+    in the config that differs from --seed is refused (which seed would the model get?).
+    """
     params: dict = {}
     if config is not None:
-        try:
-            params = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as exc:
-            raise LogbertError(f"config file not found: {config}") from exc
-        except yaml.YAMLError as exc:
-            raise LogbertError(f"{config}: invalid YAML ({exc})") from exc
-        if not isinstance(params, dict):
-            raise LogbertError(f"{config}: expected a mapping of constructor parameters")
+        params = _read_config(config)
     accepted = inspect.signature(cls.__init__).parameters
     unknown = set(params) - set(accepted)
     if unknown:
@@ -297,8 +317,165 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int) -> dict:
             f"{config}: unknown parameters for {cls.name}: {', '.join(sorted(unknown))}; "
             f"valid: {', '.join(p for p in accepted if p != 'self')}"
         )
-    if epochs is not None and "epochs" in accepted:
-        params["epochs"] = epochs
-    if "seed" in accepted:
-        params.setdefault("seed", seed)
+    if epochs is not None:
+        if "epochs" in accepted:
+            params["epochs"] = epochs
+        else:
+            say(f"warning: --epochs is ignored: {cls.name} is not trained in epochs")
+    if "seed" in accepted and seed is not None:
+        if "seed" in params and params["seed"] != seed:
+            raise LogbertError(
+                f"--seed {seed} and `seed: {params['seed']!r}` in {config} differ: give the "
+                "model's seed once (--seed also seeds the validation split)"
+            )
+        params["seed"] = seed
+    elif "seed" in accepted:
+        params.setdefault("seed", 0)
     return params
+
+
+def _read_config(config: Path) -> dict:
+    """The YAML mapping in `config`, or a `LogbertError` naming the file and what is wrong."""
+    try:
+        params = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise LogbertError(f"config file not found: {config}") from exc
+    except IsADirectoryError as exc:
+        raise LogbertError(
+            f"--config {config} is a folder: give a YAML file of parameters"
+        ) from exc
+    except OSError as exc:
+        raise LogbertError(f"cannot read config file {config} ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise LogbertError(f"{config}: not a UTF-8 text (YAML) file ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise LogbertError(f"{config}: invalid YAML ({exc})") from exc
+    if not isinstance(params, dict):
+        raise LogbertError(f"{config}: expected a mapping of constructor parameters")
+    return params
+
+
+def _checked_detector(
+    cls, params: dict, config: Path | None, command_line: dict[str, object]
+) -> Detector:
+    """The detector with its parameters checked before any work (as `fit` would check them
+    after reading the data). An error about a parameter from the config names the file; one
+    about an option given on the command line (`command_line`: name -> value or None) does
+    not, since the file is not at fault."""
+    detector = cls(**params)
+    try:
+        detector._check_params()
+    except LogbertError as exc:
+        from_option = command_line.get(getattr(exc, "param", None)) is not None
+        if config is None or from_option:
+            raise
+        raise LogbertError(f"in {config}: {exc}") from exc
+    return detector
+
+
+def _refuse_another_model(output: Path, cls) -> None:
+    """Refuse to train into a directory holding another detector's model: the new model would
+    not overwrite the old one's files (weights, vocabulary, checkpoints...), leaving a folder
+    that mixes two models. The same detector is overwritten (and `--resume` finds its
+    checkpoints)."""
+    if not (output / "config.json").exists():
+        return
+    advice = f"use another --output, or remove {output} first"
+    try:
+        previous = read_config(output).get("model")
+    except LogbertError as exc:
+        raise LogbertError(
+            f"{output} holds a config.json that cannot be read, so what it holds is unknown "
+            f"({exc}): {advice}"
+        ) from exc
+    if previous != cls.name:
+        raise LogbertError(
+            f"{output} holds a {previous!r} model; training {cls.name} into it would mix the "
+            f"two models' files: {advice}"
+        )
+
+
+# Files a model directory holds or not depending on the training input (raw logs, a template
+# set, labels, calibration, `logbert calibrate`): a retrained model of the same detector that
+# does not write one must not leave the previous model's copy behind to be read as its own.
+REPLACEABLE = (
+    "templates.csv", "templates.json", "parser.json", "train.rejects.txt",
+    "training_sessions.npz", "calibration_scores.npy", "threshold.previous.json",
+)  # fmt: skip
+
+
+def _replaceable_files(output: Path) -> dict[str, int]:
+    """The REPLACEABLE files in `output` before training: name -> modification time."""
+    return {
+        name: (output / name).stat().st_mtime_ns
+        for name in REPLACEABLE
+        if (output / name).is_file()
+    }
+
+
+def _remove_left_over(output: Path, before: dict[str, int]) -> None:
+    """Remove the previous model's REPLACEABLE files this run did not rewrite, and say so."""
+    left = [
+        name
+        for name, mtime in before.items()
+        if (output / name).is_file() and (output / name).stat().st_mtime_ns == mtime
+    ]
+    for name in left:
+        (output / name).unlink()
+    if left:
+        files = "1 file" if len(left) == 1 else f"{len(left)} files"
+        say(f"Removed {files} of the previous model in {output} that this one does not write: "
+            f"{', '.join(left)}")  # fmt: skip
+
+
+def _templates_beside(path: Path, template_set: dict | None) -> Path | None:
+    """The templates.csv beside a sessions file when it is that file's template list (same
+    ids and text for the keys both have), to copy into the model for readable evidence; else
+    None, with a note saying why. A file that records no template set (JSON Lines, DeepLog)
+    cannot be paired with one: its keys may come from any numbering (loghub's E5 is not our
+    parse run's key 5), and the alerts would name the wrong events."""
+    beside = path.parent / TEMPLATES_FILE
+    if str(path) == "-" or not beside.is_file():
+        return None
+    skip = f"note: {beside} is not copied into the model"
+    if not template_set:
+        say(f"{skip}: {path} records no template set, so nothing says its keys are that "
+            "file's template ids, and the model has no template text. For template text, "
+            "train on a sessions file from `logbert sessionize` (Parquet: it carries its "
+            "template set), or on raw logs with `logbert train --logs`")  # fmt: skip
+        return None
+    try:
+        listed = read_templates(beside)
+    except LogbertError as exc:
+        say(f"{skip}: {exc}")
+        return None
+    ours = {int(k): str(v) for k, v in template_set.items()}
+    shared = {key: ours[key] for key in ours.keys() & listed.keys()}
+    conflicts = template_conflicts(shared, listed)
+    if not shared or conflicts:
+        why = (
+            f"key {conflicts[0]} is {shared[conflicts[0]]!r} in {path} but "
+            f"{listed[conflicts[0]]!r} there"
+            if conflicts
+            else "it has none of its template ids"
+        )
+        say(f"{skip}: it is not the template list of {path} ({why}); the template text of "
+            f"{path} is kept instead")  # fmt: skip
+        return None
+    return beside
+
+
+@contextmanager
+def _interrupt_note(output: Path, resumable: bool) -> Iterator[None]:
+    """On Ctrl-C, the line `logbert` prints (`main.interrupted`) says what is left: a
+    resumable detector's checkpoints, else nothing saved."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        left = (
+            f"rerun the same command with --resume to continue from the last checkpoint in "
+            f"{output / 'checkpoints'}"
+            if resumable
+            else "no model was saved"
+        )
+        raise KeyboardInterrupt(f"training stopped; {left}") from exc

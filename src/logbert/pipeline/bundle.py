@@ -29,6 +29,7 @@ import copy
 import json
 import os
 import time
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +39,7 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
+from logbert.models.checks import corrupt_file, read_json
 from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
@@ -51,7 +53,7 @@ from logbert.pipeline.crossfit import (
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
 from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
-from logbert.scoring.thresholds import Threshold, rule_needs_labels
+from logbert.scoring.thresholds import RECALIBRATE, Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.fingerprints import count_known, session_fingerprints
 from logbert.sessions.io import ANOMALY, Session
@@ -401,10 +403,26 @@ class Pipeline:
         return getattr(self, "parser_", None) is not None
 
     def require_log_reader(self) -> None:
-        """Refuse raw log lines when the bundle has no parser to read them with, saying what
-        the model was trained on (text records or sessions) and what to pass instead."""
-        if self.reads_logs:
+        """Refuse raw log lines when the bundle cannot read them, saying why: a file missing
+        from the model directory (pipeline.json records a log format or session settings while
+        parser.json is absent, or the reverse: copy the directory again), or a model trained on
+        text records or on sessions (pass those instead, or retrain with --logs)."""
+        if self.reads_logs and self.sessionizer is not None:
             return
+        directory = getattr(self, "directory_", None)
+        where = "the model directory" if directory is None else str(directory)
+        recopy = "copy the whole model directory again (or retrain it with `logbert train --logs`)"
+        if self.reads_logs:  # a parser without session settings: pipeline.json lost or cut
+            raise LogbertError(
+                f"{where}: {PIPELINE_FILE} is missing or records no session settings, though "
+                f"{PARSER_FILE} is there (the model was trained on raw logs); {recopy}"
+            )
+        if self.log_format is not None or self.sessionizer is not None:
+            raise LogbertError(
+                f"{where} has no {PARSER_FILE} (the frozen templates log lines are read with), "
+                f"though {PIPELINE_FILE} says the model was trained on raw logs: the file is "
+                f"missing; {recopy}"
+            )
         if self.trained_on_text():
             raise LogbertError(_text_model_message("raw log lines"))
         raise LogbertError(
@@ -630,11 +648,20 @@ class Pipeline:
         np.save(directory / CALIBRATION_FILE, np.asarray(self.calibration_scores_, dtype=float))
         return directory / "threshold.json"
 
-    def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int]:
+    @property
+    def knows_training_sessions(self) -> bool:
+        """Whether the model records its training and validation sessions (the fingerprints
+        in training_sessions.npz), so `training_overlap` can be checked at all."""
+        return getattr(self, "fingerprints_", None) is not None
+
+    def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int | None]:
         """How many of `sessions` the model was trained on, or calibrated on (same id, same
-        keys): metrics on those are not held-out."""
+        keys): metrics on those are not held-out. Unknown (None) when the model records no
+        training sessions: zero would claim a check that was never made."""
         self._fitted()
-        known = getattr(self, "fingerprints_", {})
+        if not self.knows_training_sessions:
+            return {"n_sessions": len(sessions), "in_training": None, "in_validation": None}
+        known = self.fingerprints_
         mine = session_fingerprints(sessions)
         return {
             "n_sessions": len(sessions),
@@ -711,12 +738,14 @@ class Pipeline:
     @classmethod
     def load(cls, path: str | Path) -> Pipeline:
         """A saved bundle (also a plain model directory from earlier versions, or a LogBERT
-        checkpoint file inside one: its weights with the directory's vocabulary/threshold)."""
+        checkpoint file inside one: its weights with the directory's vocabulary/threshold).
+
+        Files a model can lack are not skipped in silence: what their absence leaves out is
+        in `load_warnings_` (one line each, for the CLI to print)."""
         detector = load_detector(path)
         directory = model_directory(path)
-        record = (
-            _read_json(directory / PIPELINE_FILE) if (directory / PIPELINE_FILE).exists() else {}
-        )
+        notes: list[str] = []
+        record = _read_pipeline_record(directory, detector, notes)
         settings = record.get("sessionizer")
         pipeline = cls(
             detector,
@@ -732,6 +761,7 @@ class Pipeline:
             seed=record.get("seed", 0),
         )
         pipeline.detector_ = detector
+        pipeline.directory_ = directory
         if "lifecycle" in record:
             pipeline.lifecycle_ = SessionLifecycle.from_dict(record["lifecycle"])
         else:  # a model directory written before the bundle existed
@@ -739,12 +769,18 @@ class Pipeline:
             pipeline.lifecycle_ = SessionLifecycle.from_dict({"lifetime_seconds": lifetime})
         pipeline.template_set_ = record.get("template_set")
         pipeline.training_ = record.get("training", {})
-        pipeline.templates_csv_ = read_templates(directory / TEMPLATES_FILE)
+        pipeline.templates_csv_ = _read_model_templates(directory / TEMPLATES_FILE, notes)
         pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
         pipeline.calibration_scores_ = _read_scores(directory / CALIBRATION_FILE)
+        if pipeline.calibration_scores_ is None:
+            notes.append(
+                f"warning: {directory / CALIBRATION_FILE} is missing, so p-values are left out "
+                "of the score rows (`logbert calibrate` writes the file)"
+            )
         pipeline.parser_ = None
         if (directory / PARSER_FILE).exists():
-            pipeline.parser_ = Parser.from_state(_read_json(directory / PARSER_FILE))
+            pipeline.parser_ = _read_parser(directory / PARSER_FILE)
+        pipeline.load_warnings_ = notes
         return pipeline
 
     # --- helpers --------------------------------------------------------------------------
@@ -844,36 +880,84 @@ def _finished(session: Session, newest: datetime, lifetime: float) -> bool:
     return session.start is not None and (newest - session.start).total_seconds() >= lifetime
 
 
-def _read_fingerprints(path: Path) -> dict[str, np.ndarray]:
-    if not path.exists():  # a model directory from before fingerprints were kept
-        return {}
+def _read_fingerprints(path: Path) -> dict[str, np.ndarray] | None:
+    """The training and validation sessions' fingerprints; None when the file is missing (a
+    model from before they were kept, or copied without it): the overlap is then unknown."""
+    if not path.exists():
+        return None
     try:
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError) as exc:
-        raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise corrupt_file(path, exc) from exc
 
 
 def _read_scores(path: Path) -> np.ndarray | None:
-    if not path.exists():  # a model directory from before p-values
+    """The normal calibration scores behind p-values; None when the file is missing."""
+    if not path.exists():
         return None
     try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise LogbertError(f"{path} is corrupt ({exc}); rerun `logbert calibrate`") from exc
+        scores = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise corrupt_file(path, exc, RECALIBRATE) from exc
+    if scores.ndim != 1 or not np.issubdtype(scores.dtype, np.number):
+        raise corrupt_file(
+            path,
+            f"expected a list of scores, found {scores.dtype}{list(scores.shape)}",
+            RECALIBRATE,
+        )
+    return scores
+
+
+def _read_pipeline_record(directory: Path, detector: Detector, notes: list[str]) -> dict:
+    """pipeline.json, or {} when the model has none. A model the bundle trained (its config
+    records `validation_unseen_keys`, which only the bundle writes, since pipeline.json
+    existed) lacks it only when it was lost: `notes` then says which checks are skipped."""
+    path = directory / PIPELINE_FILE
+    if path.exists():
+        return read_json(path, expect=dict)
+    if "validation_unseen_keys" in detector.training_info_:
+        notes.append(
+            f"warning: {path} is missing, so the checks that sessions come from the model's "
+            "parse run and template set are skipped (and raw logs cannot be read): copy the "
+            "whole model directory again"
+        )
+    return {}
+
+
+def _read_parser(path: Path) -> Parser:
+    """The frozen parser saved in parser.json; a state that does not rebuild one is corrupt."""
+    try:
+        return Parser.from_state(read_json(path, expect=dict))
+    except LogbertError as exc:  # the parser's own words, without the file's name
+        raise corrupt_file(path, exc) from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise corrupt_file(path, f"not a parser state: {exc!r}") from exc
+
+
+def _read_model_templates(path: Path, notes: list[str]) -> dict[int, str]:
+    """The model's templates.csv (key -> text, for naming keys in the evidence); a file that
+    holds no template_id,template rows is named in `notes` and its text left out, not lost
+    in silence. Only text for explanations: no reason to refuse the model."""
+    if not path.exists():
+        return {}
+    try:
+        templates = read_templates(path)
+    except LogbertError as exc:
+        notes.append(f"warning: {exc}; the template text is left out of the evidence")
+        return {}
+    if not templates and path.stat().st_size:
+        notes.append(
+            f"warning: {path} holds no template_id,template rows (a templates.csv from `logbert "
+            "parse`); the template text is left out of the evidence"
+        )
+    return templates
 
 
 def _write_json(path: Path, data: Any) -> None:
     tmp = path.with_name(f".{path.name}.partial")
     tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, path)
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise LogbertError(f"{path} is unreadable or corrupt ({exc}); retrain the model") from exc
 
 
 def _write_templates_csv(path: Path, templates: dict[int, str]) -> None:

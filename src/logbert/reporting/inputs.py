@@ -18,7 +18,6 @@ detector with new scores needs no change here.
 from __future__ import annotations
 
 import heapq
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,8 +27,12 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.models.base import read_config
+from logbert.models.checks import read_json
+from logbert.models.registry import model_name
 from logbert.scoring.score_files import NOT_SCORES as SCORE_FILE_NOT_SCORES
 from logbert.scoring.score_files import iter_scores
+from logbert.scoring.thresholds import Threshold
 from logbert.sessions.io import ANOMALY, normalize_label
 
 # Columns of a scores file that are not scores, whatever their type.
@@ -119,21 +122,31 @@ class ScoreTable:
 
 
 def load_model_dir(path: str | Path) -> ModelInfo:
-    """Read config.json, history.json and threshold.json from a model directory."""
+    """Read config.json, history.json, threshold.json and pipeline.json from a model directory.
+
+    With the readers `score` loads the model with, so a report refuses what scoring refuses:
+    a folder without config.json (not a model directory), a config.json or threshold.json
+    that is corrupt, names no registered model or holds a threshold that is not a finite
+    number. A page drawn from such a directory would present a broken model as a working one.
+    """
     path = Path(path)
-    if not path.is_dir():
-        raise LogbertError(
-            f"model directory not found: {path}; pass the directory `logbert train` wrote"
-        )
-    history = _read_json(path / "history.json", required=False)
+    config = read_config(path)
+    model_name(config, path)
+    threshold = path / "threshold.json"
+    history = _model_json(path / "history.json")
     return ModelInfo(
         path=path,
-        config=_read_json(path / "config.json", required=False),
+        config=config,
         history=None if history is None else loss_history(history),
-        threshold=_read_json(path / "threshold.json", required=False),
-        pipeline=_read_json(path / "pipeline.json", required=False),
-        previous_threshold=_read_json(path / "threshold.previous.json", required=False),
+        threshold=Threshold.load(threshold).to_dict() if threshold.exists() else None,
+        pipeline=_model_json(path / "pipeline.json"),
+        previous_threshold=_model_json(path / "threshold.previous.json"),
     )
+
+
+def _model_json(path: Path) -> dict | None:
+    """An optional JSON object of the model directory (None when absent)."""
+    return read_json(path, expect=dict) if path.exists() else None
 
 
 def loss_history(history: dict) -> dict:
@@ -154,9 +167,10 @@ def loss_history(history: dict) -> dict:
 
 def load_evaluation(path: str | Path) -> dict:
     """Read evaluation_results.json (written by `logbert evaluate`)."""
-    data = _read_json(Path(path), required=True)
-    assert data is not None
-    return data
+    path = Path(path)
+    if not path.exists():
+        raise LogbertError(f"file not found: {path}; write it with `logbert evaluate`")
+    return read_json(path, "write it again with `logbert evaluate`", expect=dict)
 
 
 def deciding_column(threshold: dict | None) -> str:
@@ -266,20 +280,6 @@ def _parquet_columns(path: Path) -> tuple[str, ...]:
         return tuple(pq.read_schema(path).names)
     except (OSError, ValueError):  # unreadable: iter_scores says so in its own words
         return _FALLBACK_COLUMNS
-
-
-def _read_json(path: Path, required: bool) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        if not required:
-            return None
-        raise LogbertError(f"file not found: {path}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LogbertError(f"{path} is not valid JSON ({exc}); rewrite it with logbert") from exc
-    if not isinstance(data, dict):
-        raise LogbertError(f"{path}: expected a JSON object, found {type(data).__name__}")
-    return data
 
 
 def rows_of(record: dict | None, key: str) -> list[dict]:

@@ -23,6 +23,7 @@ them at or above its score, (1 + #{calibration >= s}) / (n + 1).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_curve
 
 from logbert.errors import LogbertError
+from logbert.model_files import read_json
 
 DEFAULT_RULE = "mean+2std"
 LABELLED_RULES = ("best-f1", "precision>=P", "recall>=R")
@@ -47,6 +49,7 @@ RULES_HELP = (
     f"{EVT_TAIL_SHARE:g}), fpr:P (0 < P < 1), best-f1, precision>=P, recall>=R (0 <= P, R <= 1)"
 )
 EVT_MIN_PEAKS = 10
+RECALIBRATE = "rerun `logbert calibrate`"
 
 
 @dataclass
@@ -75,17 +78,34 @@ class Threshold:
 
     @classmethod
     def load(cls, path: str | Path) -> Threshold:
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise LogbertError(f"threshold file missing: {path}; run `logbert calibrate`") from exc
-        except json.JSONDecodeError as exc:
-            raise LogbertError(
-                f"threshold file {path} is corrupt ({exc}); rerun `logbert calibrate`"
-            ) from exc
+        """The threshold saved at `path`; refused unless its value is a finite number.
+
+        A hand-edited value (a string, null, a list) would fail deep in scoring, and an
+        infinite or NaN one would flag nothing (or everything) while the run reports success.
+        """
+        path = Path(path)
+        if not path.exists():
+            raise LogbertError(f"threshold file missing: {path}; run `logbert calibrate`")
+        data = read_json(path, RECALIBRATE, expect=dict)
         if "value" not in data or "rule" not in data:
-            raise LogbertError(f"threshold file {path} lacks 'value'/'rule'; rerun calibrate")
-        return cls.from_dict(data)
+            raise LogbertError(f"threshold file {path} lacks 'value'/'rule'; {RECALIBRATE}")
+        value = data["value"]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise LogbertError(
+                f"threshold file {path}: 'value' must be a finite number, found {value!r}; "
+                f"{RECALIBRATE}"
+            )
+        for field in ("rule", "score", "source"):
+            if field in data and not isinstance(data[field], str):
+                raise LogbertError(
+                    f"threshold file {path}: {field!r} must be a string, found "
+                    f"{data[field]!r}; {RECALIBRATE}"
+                )
+        return cls.from_dict({**data, "value": float(value)})
 
 
 def rule_needs_labels(rule: str) -> bool:

@@ -53,7 +53,7 @@ from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
 from logbert.pipeline import Pipeline, model_directory
-from logbert.pipeline.bundle import PARSER_FILE, PIPELINE_FILE
+from logbert.pipeline.bundle import PIPELINE_FILE
 from logbert.sessions.io import Session
 
 SNAPSHOT_VERSION = 1
@@ -449,31 +449,19 @@ class DetectionEngine:
 
 
 def _require_log_reader(pipeline: Pipeline, model_dir: str | Path | None) -> None:
-    """Refuse a bundle that cannot read log lines, naming the reason: a file missing from the
-    model directory (it was copied incompletely: copy it again) is not a model trained on
-    sessions (that one needs retraining with --logs)."""
+    """Refuse a bundle that cannot read log lines, naming the reason (`Pipeline.
+    require_log_reader`); a model directory without pipeline.json is named first: a file lost
+    in copying is not a model trained on sessions."""
     if pipeline.reads_logs and pipeline.sessionizer is not None:
         return
     directory = None if model_dir is None else model_directory(model_dir)
-    where = "the model directory" if directory is None else str(directory)
-    recopy = "copy the whole model directory again (or retrain it with `logbert train --logs`)"
     if directory is not None and not (directory / PIPELINE_FILE).is_file():
         raise LogbertError(
-            f"{where} has no {PIPELINE_FILE} (the log format and session settings): the file "
-            f"is missing; {recopy}"
+            f"{directory} has no {PIPELINE_FILE} (the log format and session settings): the "
+            "file is missing; copy the whole model directory again (or retrain it with "
+            "`logbert train --logs`)"
         )
-    if pipeline.sessionizer is None and pipeline.reads_logs:
-        raise LogbertError(
-            f"{where}: {PIPELINE_FILE} is missing or records no session settings, though "
-            f"{PARSER_FILE} is there (the model was trained on raw logs); {recopy}"
-        )
-    if not pipeline.reads_logs and (pipeline.log_format is not None or pipeline.sessionizer):
-        raise LogbertError(
-            f"{where} has no {PARSER_FILE} (the frozen templates log lines are read with), "
-            f"though {PIPELINE_FILE} says the model was trained on raw logs: the file is "
-            f"missing; {recopy}"
-        )
-    pipeline.require_log_reader()  # trained on text records or on sessions: says which
+    pipeline.require_log_reader()
 
 
 def _unmatched(stats: Any) -> int:

@@ -1,0 +1,131 @@
+"""Loading a model directory as a bundle (`Pipeline.load`): missing files are named, not
+skipped in silence, and an overlap that cannot be checked is not reported as none."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.checks import NOT_PLAIN_DATA
+from logbert.models.new_event import NewEventDetector
+from logbert.models.ngram import NgramDetector
+from logbert.pipeline import Pipeline
+from logbert.sessions.io import Session
+from logbert.sessions.labels import read_labels
+from logbert.sessions.sessionize import SessionizerSettings
+
+SESSIONS = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(30)]
+
+
+@pytest.fixture
+def model(tmp_path):
+    return Pipeline(NgramDetector()).fit(SESSIONS).save(tmp_path / "model")
+
+
+@pytest.fixture
+def logs_model(raw_logs, tmp_path):
+    train_log, _, train_labels, _ = raw_logs
+    pipeline = Pipeline(
+        NewEventDetector(), sessionizer=SessionizerSettings(by_id=r"blk_-?\d+"), log_format="hdfs"
+    )
+    return pipeline.fit_logs([str(train_log)], read_labels(train_labels)).save(tmp_path / "lm")
+
+
+def test_an_intact_model_loads_without_warnings(model):
+    loaded = Pipeline.load(model)
+    assert loaded.load_warnings_ == [] and loaded.knows_training_sessions
+    assert (
+        loaded.training_overlap(SESSIONS[:5])["in_training"]
+        + loaded.training_overlap(SESSIONS[:5])["in_validation"]
+        == 5
+    )
+
+
+def test_without_training_sessions_the_overlap_is_unknown_not_zero(model):
+    (model / "training_sessions.npz").unlink()
+    loaded = Pipeline.load(model)
+    assert not loaded.knows_training_sessions
+    assert loaded.training_overlap(SESSIONS[:5]) == {
+        "n_sessions": 5, "in_training": None, "in_validation": None
+    }  # fmt: skip
+
+
+def test_missing_pipeline_json_and_calibration_scores_are_named(model):
+    (model / "pipeline.json").unlink()
+    (model / "calibration_scores.npy").unlink()
+    warnings = Pipeline.load(model).load_warnings_
+    assert len(warnings) == 2 and all(w.startswith("warning: ") for w in warnings)
+    assert "pipeline.json is missing, so the checks that sessions come from the model's parse " \
+        "run" in warnings[0]  # fmt: skip
+    assert "calibration_scores.npy is missing, so p-values are left out" in warnings[1]
+
+
+def test_a_model_saved_before_pipeline_json_existed_gets_no_pipeline_warning(tmp_path):
+    """Only the bundle records `validation_unseen_keys`; a bare detector's directory (the
+    layout before pipeline.json) is complete without it."""
+    NgramDetector().fit([s.keys for s in SESSIONS]).save(tmp_path / "old")
+    warnings = Pipeline.load(tmp_path / "old").load_warnings_
+    assert not any("pipeline.json" in w for w in warnings)
+
+
+@pytest.mark.parametrize("name", ["pipeline.json", "config.json", "threshold.json", "history.json"])
+def test_non_utf8_json_is_an_error_naming_the_file(model, name):
+    (model / name).write_bytes(b"garbage\x00\xff{")
+    with pytest.raises(LogbertError, match=rf"model/{name} is (corrupt|unreadable).*not UTF-8"):
+        Pipeline.load(model)
+
+
+@pytest.mark.parametrize("name", ["calibration_scores.npy", "training_sessions.npz"])
+def test_a_pickle_in_place_of_an_array_file_gets_our_words(model, name):
+    (model / name).write_bytes(pickle.dumps(np.zeros(3)))
+    with pytest.raises(LogbertError) as error:
+        Pipeline.load(model)
+    assert NOT_PLAIN_DATA in str(error.value) and "allow_pickle" not in str(error.value)
+    assert name in str(error.value)
+
+
+def test_calibration_scores_must_be_a_list_of_numbers(model):
+    np.save(model / "calibration_scores.npy", np.zeros((2, 2)))
+    with pytest.raises(LogbertError, match="expected a list of scores.*rerun `logbert calibrate`"):
+        Pipeline.load(model)
+
+
+@pytest.mark.parametrize("content", ['{"a": 1}\n', "template_id,text\n1,x\n", "x\xff\n"])
+def test_an_unreadable_templates_csv_is_a_warning_not_silence(model, content):
+    (model / "templates.csv").write_bytes(content.encode("latin-1"))
+    loaded = Pipeline.load(model)
+    assert loaded.templates() == {}
+    assert any("templates.csv" in w and "template text is left out" in w
+               for w in loaded.load_warnings_)  # fmt: skip
+
+
+def test_a_logs_model_without_parser_json_names_the_missing_file(logs_model, raw_logs):
+    (logs_model / "parser.json").unlink()
+    with pytest.raises(LogbertError, match="lm has no parser.json .* the file is missing"):
+        list(Pipeline.load(logs_model).score_logs([str(raw_logs[1])]))
+
+
+def test_a_logs_model_without_pipeline_json_names_it(logs_model, raw_logs):
+    (logs_model / "pipeline.json").unlink()
+    loaded = Pipeline.load(logs_model)
+    assert any("pipeline.json is missing" in w for w in loaded.load_warnings_)
+    with pytest.raises(LogbertError, match="pipeline.json is missing or records no session"):
+        list(loaded.score_logs([str(raw_logs[1])]))
+
+
+@pytest.mark.parametrize("content", [b"garbage\x00\xff{", b'{"a": 1}'])
+def test_a_broken_parser_json_is_an_error_naming_it(logs_model, content):
+    (logs_model / "parser.json").write_bytes(content)
+    with pytest.raises(LogbertError, match=r"lm/parser.json is corrupt"):
+        Pipeline.load(logs_model)
+
+
+def test_a_logs_model_round_trips(logs_model, raw_logs):
+    loaded = Pipeline.load(logs_model)
+    assert loaded.load_warnings_ == [] and loaded.reads_logs
+    rows = [r for batch in loaded.score_logs([str(raw_logs[1])]) for r in batch]
+    assert rows and json.dumps(rows, default=str)

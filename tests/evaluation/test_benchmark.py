@@ -173,3 +173,13 @@ def test_all_means_the_detectors_that_learn_from_normal_sessions():
     assert not {"knn", "decision-tree", "random-forest", "logistic-regression"} & set(names)
     with pytest.raises(LogbertError, match="labelled anomalies"):
         benchmark.resolve_models("pca,knn")
+
+
+def test_labelled_threshold_footnote_names_the_seed_that_drew_the_halves(toy, tmp_path):
+    """With several seeds each seed draws its own halves: the footnote must not name seed 0."""
+    several = benchmark.run_protocol("hdfs-a", ["iqr"], tmp_path, tmp_path, seeds=[0, 1])
+    line = next(n for n in benchmark.notes(several) if n.startswith("- F1 (labelled thr.)"))
+    assert "drawn per seed" in line and "seed 0" not in line
+    single = benchmark.run_protocol("hdfs-a", ["iqr"], tmp_path, tmp_path, seed=3)
+    line = next(n for n in benchmark.notes(single) if n.startswith("- F1 (labelled thr.)"))
+    assert "`train_test_split`, seed 3)" in line

@@ -44,17 +44,26 @@ def test_round_trip_keeps_every_field(tmp_path, suffix):
 
 def test_deeplog_round_trip_keeps_keys_and_numbers_sessions(tmp_path):
     path = tmp_path / "sessions.txt"
-    write_sessions(SESSIONS, path)
-    assert path.read_text() == "5 5 22 11\n7\n\n"
+    written = SESSIONS[:2]
+    write_sessions(written, path)
+    assert path.read_text() == "5 5 22 11\n7\n"
     back = read_sessions(path)
-    assert [s.keys for s in back] == [s.keys for s in SESSIONS]
-    assert [s.session_id for s in back] == ["0", "1", "2"]
+    assert [s.keys for s in back] == [s.keys for s in written]
+    assert [s.session_id for s in back] == ["0", "1"]
     assert all(s.label is None for s in back)
+
+
+def test_deeplog_refuses_to_write_an_empty_session(tmp_path):
+    """Its blank line would be skipped when read back: the session would be lost."""
+    path = tmp_path / "sessions.txt"
+    with pytest.raises(LogbertError, match="session 'blk_3' has no keys.*write .jsonl or"):
+        write_sessions(SESSIONS, path)
+    assert not path.exists()  # no partial file left
 
 
 def test_format_flag_overrides_the_extension(tmp_path):
     path = tmp_path / "sessions.parquet"
-    write_sessions(SESSIONS, path, output_format="deeplog")
+    write_sessions(SESSIONS[:2], path, output_format="deeplog")
     assert read_sessions(path, input_format="deeplog")[0].keys == [5, 5, 22, 11]
     with pytest.raises(LogbertError, match="not a readable parquet"):
         read_sessions(path)
@@ -130,11 +139,19 @@ def test_missing_file_is_a_clear_error(tmp_path):
     ("suffix", "content", "message"),
     [
         (".txt", "1 2 3\n4 x 6\n", r"s\.txt:2: DeepLog sequence lines"),
-        (".jsonl", '{"keys": [1]}\n{"keys": [1, \n', r"s\.jsonl:2: not a session object"),
+        (
+            ".jsonl",
+            '{"session_id": "a", "keys": [1]}\n{"keys": [1, \n',
+            r"s\.jsonl:2: not a session object",
+        ),
         (".jsonl", '{"session_id": "a"}\n', r"s\.jsonl:1: not a session object"),
         (".jsonl", "[1, 2]\n", r"s\.jsonl:1: not a session object"),
-        (".jsonl", '{"keys": "12"}\n', r"s\.jsonl:1: not a session object"),
-        (".jsonl", '{"keys": [1], "label": "anomally"}\n', r"s\.jsonl:1: unknown session label"),
+        (".jsonl", '{"session_id": "a", "keys": "12"}\n', r"s\.jsonl:1: not a session object"),
+        (
+            ".jsonl",
+            '{"session_id": "a", "keys": [1], "label": "anomally"}\n',
+            r"s\.jsonl:1: unknown session label",
+        ),
         (".json", "[[1, 2]]", "expected {'normal_sessions'"),
         (".json", '{"normal_sessions": [[1, "a"]]}', r"normal_sessions\[0\] is not a list"),
         (".json", '{"normal_sessions": [[1]', "invalid JSON"),
@@ -296,3 +313,91 @@ def test_check_output_path_for_a_folder_output(tmp_path):
         check_output_path(a_file, "model directory", directory=True)
     with pytest.raises(LogbertError, match="is a file, so the folder cannot be created"):
         check_output_path(a_file / "model", "model directory", directory=True)
+
+
+# --- QA round 3 (M8): sessions that must not become verdicts silently ----------------------------
+def _jsonl(tmp_path, *rows, name="s.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_blank_deeplog_lines_are_skipped_and_counted_once(tmp_path, capsys):
+    path = tmp_path / "blank.txt"
+    path.write_text("5 5 22 11\n\n5 5 22\n  \n\n26 26 21\n")
+    back = read_sessions(path)
+    assert [s.keys for s in back] == [[5, 5, 22, 11], [5, 5, 22], [26, 26, 21]]
+    assert [s.session_id for s in back] == ["0", "2", "5"]  # ids stay the line index
+    read_sessions(path)  # a second read of the same file says nothing more
+    err = capsys.readouterr().err
+    assert (
+        err == f"warning: {path}: skipped 3 blank lines (not sessions; the other sessions "
+        "keep their line index as id)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"keys": [1]}, r"s\.jsonl:2 has no session_id: every session .* needs its own id"),
+        ({"session_id": None, "keys": [1]}, r"s\.jsonl:2 has no session_id"),
+        ({"session_id": " ", "keys": [1]}, r"s\.jsonl:2 has an empty session_id ' '"),
+    ],
+)
+def test_jsonl_session_without_an_id_is_an_error(tmp_path, row, message):
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1]}, row)
+    with pytest.raises(LogbertError, match=message):
+        read_sessions(path)
+
+
+def test_parquet_null_id_or_null_keys_is_an_error_naming_the_row(tmp_path):
+    path = tmp_path / "s.parquet"
+    pq.write_table(pa.table({"session_id": ["a", None], "keys": [[1], [2]]}), path)
+    with pytest.raises(LogbertError, match=r"s\.parquet: row 2 has no session_id"):
+        read_sessions(path)
+    pq.write_table(pa.table({"session_id": ["a", "b"], "keys": [[1], None]}), path)
+    with pytest.raises(LogbertError, match=r"s\.parquet: row 2 \(session 'b'\): keys is null"):
+        read_sessions(path)
+
+
+def test_duplicate_ids_are_an_error_naming_the_id_and_both_lines(tmp_path):
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1]}, {"session_id": "b", "keys": [2]},
+                  {"session_id": "a", "keys": [3]})  # fmt: skip
+    with pytest.raises(LogbertError, match=r"session id 'a' comes twice \(lines 1 and 3\): "
+                       "session ids must be unique"):  # fmt: skip
+        read_sessions(path)
+    parquet = tmp_path / "s.parquet"
+    write_sessions(read_sessions(_jsonl(tmp_path, {"session_id": "x", "keys": [1]},
+                                        {"session_id": "y", "keys": [2]}, name="ok.jsonl")) * 2,
+                   parquet)  # fmt: skip
+    with pytest.raises(LogbertError, match=r"session id 'x' comes twice \(rows 1 and 3\)"):
+        read_sessions(parquet)
+
+
+def test_an_id_written_again_after_idle_timeout_is_another_session(tmp_path):
+    """`sessionize --idle-timeout` writes an id that comes back as a new session: another start."""
+    first, later = "2024-01-01T00:00:00", "2024-01-02T00:00:00"
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1], "start": first},
+                  {"session_id": "a", "keys": [2], "start": later})  # fmt: skip
+    assert [s.keys for s in read_sessions(path)] == [[1], [2]]
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1], "start": first},
+                  {"session_id": "a", "keys": [2], "start": first})  # fmt: skip
+    with pytest.raises(LogbertError, match=r"comes twice \(lines 1 and 2\) with the same start"):
+        read_sessions(path)
+
+
+def test_a_hash_collision_is_not_taken_for_a_duplicate(tmp_path, monkeypatch):
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1]}, {"session_id": "b", "keys": [2]})
+    monkeypatch.setattr(io_module, "hash", lambda value: 0, raising=False)  # every id collides
+    assert [s.session_id for s in read_sessions(path)] == ["a", "b"]
+
+
+def test_sessions_without_keys_are_kept_and_counted_once(tmp_path, capsys):
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": []}, {"session_id": "b", "keys": [1]},
+                  {"session_id": "c", "keys": []})  # fmt: skip
+    assert [s.keys for s in read_sessions(path)] == [[], [1], []]
+    read_sessions(path)
+    assert capsys.readouterr().err == (
+        f"warning: {path}: 2 sessions hold no keys (the first: 'a'); each is scored as an empty "
+        "session\n"
+    )

@@ -465,9 +465,13 @@ def notes(result: dict[str, Any]) -> list[str]:
             "every seeded detector); the JSON keeps each seed's scores in `per_seed`."
         )
     if first:
+        # each seed draws its own halves (`labelled_threshold_f1`), as the seeds line says
+        halves_seed = (
+            f"seed {seeds[0]}" if len(seeds) == 1 else "drawn per seed, with the run's seed"
+        )
         out.append(
             f"- F1 (labelled thr.): the test sessions are split into two stratified halves "
-            f"(sklearn `train_test_split`, seed {result['seed']}); the best-F1 threshold on "
+            f"(sklearn `train_test_split`, {halves_seed}); the best-F1 threshold on "
             f"one half ({first['n_threshold_sessions']} sessions) is applied to the other "
             f"({first['n_eval_sessions']} sessions), which the F1 is measured on."
         )

@@ -11,7 +11,7 @@ writing side (`summary.py`) share these helpers and depend on them one way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -82,15 +82,46 @@ def rank_formats(
     return [score for _, score in ranked]
 
 
-def suggest_formats(run: Parser) -> list[str]:
-    """Built-in formats (not the run's own) that would do better on the first lines, best
-    first: each is tried on them as a real parse would (same splitter, same --year and
-    --timestamp-format; a format without a year in a leap year), and named only where it
-    splits most of them and reads a timestamp from at least half."""
-    if not run.head:
+@dataclass
+class InputFit:
+    """How one input file fits the run's format, counted as its chunks are parsed: with
+    several inputs a file that does not fit is named even where the run as a whole fits."""
+
+    name: str
+    lines: int = 0
+    rejected: int = 0
+    head: list[str] = field(default_factory=list)  # its first lines, to suggest a format
+    warned: bool = False  # already named in a warning (`--format auto` checked its first lines)
+
+    def add(self, lines: pa.Array, rejected: int) -> None:
+        """Count one chunk of this input (its lines and how many the format rejected)."""
+        if len(self.head) < HEAD_LINES:
+            self.head += lines.slice(0, HEAD_LINES - len(self.head)).to_pylist()
+        self.lines += len(lines)
+        self.rejected += rejected
+
+    @property
+    def fits(self) -> bool:
+        """Whether the format reads at least half of the lines (the bad-fit warning's rule)."""
+        return self.rejected * 2 <= self.lines
+
+    def close(self) -> None:
+        """The input is read: its first lines are kept only where a warning will quote them."""
+        if self.fits:
+            self.head = []
+
+
+def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
+    """Built-in formats (not the run's own) that would do better on the first lines (`head`:
+    of one input; default the run's), best first: each is tried on them as a real parse would
+    (same splitter, same --year and --timestamp-format; a format without a year in a leap
+    year), and named only where it splits most of them and reads a timestamp from at least
+    half."""
+    head = run.head if head is None else head
+    if not head:
         return []
-    ranking = rank_formats(run.head, run.fmt.year, run.fmt.timestamp_format)
-    n = len(run.head)
+    ranking = rank_formats(head, run.fmt.year, run.fmt.timestamp_format)
+    n = len(head)
     return [
         s.name
         for s in ranking
@@ -98,8 +129,8 @@ def suggest_formats(run: Parser) -> list[str]:
     ]
 
 
-def _suggestion(run: Parser) -> str:
-    names = suggest_formats(run)[:3]
+def _suggestion(run: Parser, head: list[str] | None = None) -> str:
+    names = suggest_formats(run, head)[:3]
     if names:
         they = "they read" if len(names) > 1 else "it reads"
         return f"try --format {' or --format '.join(names)} ({they} the first lines)"

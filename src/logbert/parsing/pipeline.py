@@ -19,7 +19,11 @@ parser says so in `notes`); a jump back of months inside a file is a year rollov
 no timestamp from any line is an error naming the first line (`Parser.check_timestamps`), and so
 is a `parse` run that writes no event (empty or binary input, every line rejected). `--format
 auto`: the parser picks the built-in format that reads the most of the first lines
-(`rank_formats`, `auto.py`) when it sees its first chunk, and says which in `notes`.
+(`rank_formats`, `auto.py`) when it sees its first chunk, and says which in `notes`; each later
+input's first lines are checked against that choice (`check_choice`: a file it splits no line
+of is an error, one it reads badly a warning). How each input fit the format is counted
+(`inputs`), so `parse` names every file that mostly did not fit. A file named twice is an error
+(`check_inputs`): its events would be duplicated.
 
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
@@ -52,6 +56,7 @@ from logbert.parsing.auto import (
     SUGGEST_DATED,
     SUGGEST_FIT,
     FormatScore,
+    InputFit,
     _suggestion,
     looks_binary,
     rank_formats,
@@ -78,7 +83,7 @@ from logbert.parsing.formats import (
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import mask_array
-from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, source_name
+from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, check_inputs, source_name
 from logbert.parsing.reader import iter_chunks as read_chunks
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import STATE_VERSION, load_miner, miner_from_state, miner_state
@@ -158,6 +163,7 @@ class Parser:
             self._setup(fmt, None, load_templates(templates))
         else:
             self._setup(fmt, load_miner(state, parser), None)
+        self.templates_file = templates
 
     def _setup(self, fmt: LogFormat, miner: Any, known: list[KnownTemplate] | None) -> None:
         self.fmt = fmt
@@ -170,6 +176,9 @@ class Parser:
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
         self.ranking: list[FormatScore] = []  # `--format auto`: how each format scored
+        self.auto_source: str | None = None  # `--format auto`: the input the format came from
+        self.inputs: list[InputFit] = []  # the last `iter_chunks` run: how each input fit
+        self.templates_file: Path | None = None  # `--templates FILE` (None: mined or a state)
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
@@ -212,7 +221,7 @@ class Parser:
                 "'<Date> <Time> <Level> <Component>: <Content>' (plus --timestamp-format if "
                 "its time is not ISO 8601), or --format raw for lines without a header"
             )
-        self.ranking = ranking
+        self.ranking, self.auto_source = ranking, source
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
         self.fmt, self.schema = fmt, _schema(fmt)
         note = f"format auto: chose {best.describe()}"
@@ -220,6 +229,34 @@ class Parser:
             note += f"; runner-up {ranking[1].describe()}"
         self._notes.append(note)
         return fmt
+
+    def check_choice(self, lines: list[str], fit: InputFit) -> None:
+        """`--format auto` with several inputs: check the format chosen from the first input
+        against the first lines of a later one. None of them split is an error (the file
+        would be all rejects); fewer than half split or dated is a warning; both name the
+        built-in format that reads the file best."""
+        sample = lines[:HEAD_LINES]
+        ranking = rank_formats(sample, self.fmt.year, self.fmt.timestamp_format)
+        mine = next((r for r in ranking if r.name == self.fmt.name), None)
+        if mine is None or not sample:
+            return
+        n, best = len(sample), ranking[0]
+        if mine.split * 2 >= n and mine.dated * 2 >= n:
+            return
+        what = (
+            f"--format auto chose {self.fmt.name} from the first lines of {self.auto_source}, but "
+            f"it reads {mine.dated:,} of the first {n:,} lines of {fit.name} with a timestamp "
+            f"({mine.split:,} split)"
+        )
+        if best.name != mine.name and best.dated > mine.dated:
+            advice = f"{best.describe()} fits it: parse it in a run of its own with --format "
+            advice += best.name
+        else:
+            advice = "no built-in format reads it better: parse it in a run of its own"
+        if mine.split == 0:
+            raise LogbertError(f"{what}: every line of it would be rejected; {advice}")
+        fit.warned = True
+        self._notes.append(f"warning: {what}; {advice}")
 
     def year_hint(self, path: str) -> YearHint | None:
         """The year for `path`'s timestamps when the format writes none and --year was not
@@ -386,19 +423,21 @@ class Parser:
     ) -> Iterator[ParsedChunk]:
         """Parse files (plain, .gz, or - for stdin) chunk by chunk, in order. The per-line
         work of the next chunks runs in worker threads meanwhile; `on_progress(lines)` is
-        called after the caller has taken each chunk."""
-        if inputs.count("-") > 1:  # checked at the call, not at the first chunk
-            raise LogbertError("stdin (-) can be read only once: pass it a single time")
+        called after the caller has taken each chunk. `inputs` records how each input fit
+        the format (`InputFit`). A file named twice is an error (checked at the call)."""
+        check_inputs(inputs)
         return self._chunks(list(inputs), on_progress, block_bytes)
 
     def _chunks(
         self, inputs: list[str], on_progress: Callable[[int], None] | None, block_bytes: int
     ) -> Iterator[ParsedChunk]:
+        self.inputs = []
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            pending: deque[Future[Prepared]] = deque()
+            pending: deque[tuple[Future[Prepared], InputFit]] = deque()
 
             def take() -> Iterator[ParsedChunk]:
-                done = self._finish(pending.popleft().result())
+                future, fit = pending.popleft()
+                done = self._finish(future.result(), fit)
                 yield done
                 if on_progress:
                     on_progress(done.lines)
@@ -406,18 +445,25 @@ class Parser:
             for path in inputs:
                 name = source_name(path)
                 hint = None if self.auto else self.year_hint(path)
+                fit = InputFit(name)
                 new_input = True  # the first chunk of this input starts its own year clock
                 for chunk in read_chunks(path, block_bytes):
-                    if self.auto and len(chunk.lines):
+                    if new_input and len(chunk.lines):
                         head = chunk.lines.slice(0, HEAD_LINES).to_pylist()
-                        self.choose_format(head, name)
-                        hint = self.year_hint(path)
-                    pending.append(pool.submit(self.prepare, chunk, name, hint, new_input))
+                        if self.auto:
+                            self.choose_format(head, name)
+                            hint = self.year_hint(path)
+                        elif self.auto_source is not None:
+                            self.check_choice(head, fit)
+                        self.inputs.append(fit)
+                    pending.append((pool.submit(self.prepare, chunk, name, hint, new_input), fit))
                     new_input = False
                     while len(pending) > WORKERS:
                         yield from take()
             while pending:
                 yield from take()
+        for fit in self.inputs:
+            fit.close()
         if self.auto:
             raise LogbertError("--format auto: the input has no lines to pick a format from")
         self.check_timestamps()
@@ -478,8 +524,9 @@ class Parser:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
 
-    def _finish(self, prep: Prepared) -> ParsedChunk:
-        """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk`."""
+    def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
+        """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in
+        `fit`, its input's record, for a file's chunks)."""
         chunk, ok, line_no, cols = prep.chunk, prep.ok, prep.line_no, prep.cols
         if len(self.head) < HEAD_LINES:
             self.head += chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist()
@@ -489,6 +536,8 @@ class Parser:
             texts = chunk.lines.take(pa.array(bad)).to_pylist()
             first = chunk.first_line_no
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
+        if fit is not None:
+            fit.add(chunk.lines, len(rejects))
         out = ParsedChunk(
             self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0
         )
@@ -541,7 +590,6 @@ def parse_files(
 ) -> ParseSummary:
     """Parse `inputs` into `output` (+ templates.csv and rejects file); see the module doc."""
     check_output(output, state)
-    if inputs.count("-") > 1:
-        raise LogbertError("stdin (-) can be read only once: pass it a single time")
+    check_inputs(inputs)
     run = Parser(fmt, parser, templates, state)
     return write_run(run, inputs, output, state, on_progress, block_bytes)

@@ -3,12 +3,15 @@
 Bytes are read in large blocks and split into lines with pyarrow, so memory stays bounded by
 the block size (plus the longest line) whatever the file size. Undecodable bytes are replaced
 (U+FFFD) and the affected lines counted; a truncated gzip stream becomes a `LogbertError`
-naming the file and how many lines were read.
+naming the file and how many lines were read. Text in UTF-16 or UTF-32 (told by its byte-order
+mark) is an error saying how to convert it: decoded as UTF-8 it would be NUL-riddled garbage.
+A UTF-8 byte-order mark is dropped (it is not part of the first line).
 """
 
 from __future__ import annotations
 
 import gzip
+import os
 import sys
 import zlib
 from collections.abc import Iterator
@@ -23,6 +26,14 @@ from logbert.errors import LogbertError
 
 BLOCK_BYTES = 8 << 20
 STDIN = "-"
+UTF8_BOM = b"\xef\xbb\xbf"
+# byte-order marks of the encodings we do not read, UTF-32 first (its LE mark starts like UTF-16's)
+_FOREIGN_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 @dataclass
@@ -37,6 +48,31 @@ class LineChunk:
 def source_name(path: str) -> str:
     """The name stored in the `source` column."""
     return "stdin" if path == STDIN else Path(path).name
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Refuse an input list that names a file twice (also under another path, or via a link:
+    its events would be counted twice) or stdin more than once; missing files are left to
+    the reader, which names them."""
+    if inputs.count(STDIN) > 1:
+        raise LogbertError("stdin (-) can be read only once: pass it a single time")
+    seen: dict[tuple[int, int], str] = {}
+    for path in inputs:
+        if path == STDIN:
+            continue
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        first = seen.get((info.st_dev, info.st_ino))
+        if first is None:
+            seen[(info.st_dev, info.st_ino)] = path
+        else:
+            same = "named twice" if first == path else f"the same file as {first}"
+            raise LogbertError(
+                f"input {path} is {same}: each file is read once, and reading it again would "
+                "duplicate every event: pass it a single time"
+            )
 
 
 def _open(path: str) -> BinaryIO:
@@ -56,6 +92,29 @@ def _open(path: str) -> BinaryIO:
     if head == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     return raw
+
+
+def _check_encoding(path: str, head: bytes, gzipped: bool) -> None:
+    """Refuse text in UTF-16 / UTF-32 (by its byte-order mark), naming the encoding and the
+    conversion: read as UTF-8 every other byte is a NUL, which only looks like binary data."""
+    for bom, encoding in _FOREIGN_BOMS:
+        if head.startswith(bom):
+            name = "stdin" if path == STDIN else path
+            source = "FILE" if path == STDIN else path
+            command = f"iconv -f {encoding} -t UTF-8 {source} > log.utf8.txt"
+            if gzipped:
+                command = f"zcat {source} | iconv -f {encoding} -t UTF-8 > log.utf8.txt"
+            raise LogbertError(
+                f"{name} is {encoding} text (it starts with a {encoding} byte-order mark), but "
+                f"logs are read as UTF-8: convert it first, e.g. `{command}`, and pass the "
+                "converted file"
+            )
+
+
+def _text_start(path: str, block: bytes, gzipped: bool) -> bytes:
+    """The first block of an input without its UTF-8 byte-order mark; other marks refused."""
+    _check_encoding(path, block, gzipped)
+    return block[len(UTF8_BOM) :] if block.startswith(UTF8_BOM) else block
 
 
 def _decode(block: bytes) -> tuple[str, int]:
@@ -84,6 +143,7 @@ def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk
     stream = _open(path)
     line_no = 1
     pending = b""
+    first = True
     try:
         while True:
             try:
@@ -96,6 +156,9 @@ def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk
                 ) from exc
             if not block:
                 break
+            if first:  # the byte-order mark, if any, is at the start of the (decompressed) text
+                first = False
+                block = _text_start(path, block, isinstance(stream, gzip.GzipFile))
             data = pending + block
             cut = data.rfind(b"\n")
             if cut < 0:  # a line longer than a block: keep reading

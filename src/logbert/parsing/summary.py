@@ -5,8 +5,10 @@ closing summary (`ParseSummary`).
 Outputs are written under temporary names and renamed only when the whole run succeeded, so an
 error (e.g. a truncated .gz) never leaves half-written files; `check_output` refuses outputs
 that cannot be written before any parsing. A run that writes no event (empty or binary input,
-every line rejected) is an error, and a format that does not fit the logs gets warnings that
-name formats that would (`fit_warnings`).
+every line rejected) is an error, and so is one with `--templates FILE` where no event matches a
+template of FILE (every template_id would be null). A format that does not fit the logs (with
+several inputs: a file it does not fit) gets warnings that name formats that would, and a
+template list most events do not match gets one too (`fit_warnings`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ if TYPE_CHECKING:  # annotations only: the parser module imports this one, never
     from logbert.parsing.pipeline import Parser
 
 WARNING = "warning: "  # notes that start so are warnings (`parse` lists them with the others)
+# what to do when a `--templates` list does not fit the logs (an error or a warning)
+OTHER_TEMPLATES = (
+    "pass the template list of the system that wrote these logs, or leave out --templates to "
+    "mine templates"
+)
 
 
 @dataclass
@@ -159,6 +166,8 @@ def write_run(
                         writer.write_table(chunk.events)
                 if summary.events == 0:
                     raise LogbertError(_no_events(run, summary, inputs))
+                if run.matcher is not None and summary.unmatched == summary.events:
+                    raise LogbertError(_no_template_matched(run, summary, inputs))
                 if writer is None:
                     writer = open_writer()
                 _add_template_set(writer, run)
@@ -200,6 +209,19 @@ def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
     return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}"
 
 
+def _no_template_matched(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
+    """Why a `--templates` run whose events all went unmatched fails: the file is another
+    system's template list (or not this log's at all); events without a template id only fail
+    later, in `sessionize`."""
+    where = ", ".join(source_name(p) for p in inputs)
+    first = show_line(run.head[0]) if run.head else "''"
+    return (
+        f"no event of {where} matches a template of {run.templates_file} ({summary.events:,} "
+        f"events, first line {first}): the templates look like another system's; nothing was "
+        f"written: {OTHER_TEMPLATES}"
+    )
+
+
 def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
     """Store the final template set in the schema metadata. Parquet keeps key-value metadata in
     the footer, so it can be added at the end; readers take the schema (and its metadata) from
@@ -215,25 +237,42 @@ def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
 
 
 def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
-    """Warnings when the format does not fit the logs: a binary input, most lines rejected, or
-    no timestamp parsed although the format has timestamp fields (when its year was known this
-    is an error raised earlier, `Parser.check_timestamps`); each suggests formats that fit
-    better."""
+    """Warnings when the format does not fit the logs: a binary input, most lines rejected
+    (with several inputs: of a file, each such file named, since a small file all rejected
+    hides among big ones), or no timestamp parsed although the format has timestamp fields
+    (when its year was known this is an error raised earlier, `Parser.check_timestamps`);
+    each suggests formats that fit better. With `--templates`, most events matching no
+    template is a warning too."""
     fmt = run.fmt
     name = display_name(fmt)
     out = []
+    where = f" (see {rejects})" if rejects is not None else ""
     if looks_binary(run.head):  # e.g. --format raw: every line "fits"
         out.append(
             f"warning: the input looks binary, not like a text log (its first lines hold many "
             f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
             "are likely garbage; pass the log file itself"
         )
-    if summary.lines and summary.rejected * 2 > summary.lines:
-        where = f" (see {rejects})" if rejects is not None else ""
+    if len(run.inputs) > 1:
+        for fit in run.inputs:
+            if not fit.fits and not fit.warned:
+                out.append(
+                    f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
+                    f"{fit.lines:,} lines ({fit.rejected / fit.lines:.0%}) did not match it"
+                    f"{where}; {_suggestion(run, fit.head)}"
+                )
+    elif summary.lines and summary.rejected * 2 > summary.lines:
         out.append(
             f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
             f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
             f"{where}; {_suggestion(run)}"
+        )
+    if run.matcher is not None and summary.unmatched * 2 > summary.events:
+        out.append(
+            f"warning: {summary.unmatched:,} of {summary.events:,} events "
+            f"({summary.unmatched / summary.events:.0%}) match no template of "
+            f"{run.templates_file}: the templates look like another system's (or miss most of "
+            f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     if fmt.timestamp is not None and run._events and summary.timestamps == 0:
         fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)

@@ -8,13 +8,21 @@ Three on-disk formats:
 - JSON Lines (`.jsonl`): one object per session with the same fields (`labels` only on the
   sessions that have categories).
 - DeepLog sequence file (anything else): one session per line, space-separated integer keys;
-  `session_id` is the 0-based line index and there are no labels.
+  `session_id` is the 0-based line index and there are no labels. A blank line is not a
+  session: it is skipped (the other lines keep their index as id) and the count said on stderr.
 
 Reading also accepts a `.json` file of the shape
 `{"normal_sessions": [[keys...], ...], "anomaly_sessions": [[keys...], ...]}`.
 
 Readers stream: `iter_session_batches` yields lists of `Session` and never holds the whole file
-(except the `.json` shape, which is one JSON document).
+(except the `.json` shape, which is one JSON document). What a verdict must not rest on is
+refused while reading (`_checked`): a Parquet or JSON Lines session without a session_id (or
+with null keys) is an error naming the row or line, as is a session id that comes twice in one
+file with the same `start` (scores, labels and reports are joined by id). Only a hash per session
+is kept for that, and the file is read again to name the first line only when one repeats. The
+same id with another start is allowed: `sessionize --idle-timeout` writes an id that comes back
+after its session was written as a new session. Sessions with no keys are kept (scored as empty
+sessions) and counted in one `warning: ` line on stderr, once per file and process.
 
 Parquet sessions files also carry schema metadata under `logbert.*` keys (e.g.
 `logbert.template_set`, copied from the events file), so a later stage can tell which template
@@ -41,7 +49,7 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -212,14 +220,8 @@ def iter_session_batches(
         raise LogbertError(
             f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
         )
-    reader = {
-        "parquet": _iter_parquet,
-        "jsonl": _iter_jsonl,
-        "json": _iter_json_shape,
-        "deeplog": _iter_deeplog,
-    }[fmt]
     batch: list[Session] = []
-    for session in reader(path):
+    for session in _checked(path, fmt):
         batch.append(session)
         if len(batch) >= batch_size:
             yield batch
@@ -332,6 +334,88 @@ def session_to_dict(session: Session) -> dict:
 
 # --- readers ---------------------------------------------------------------------------------
 
+# A reader yields (position, session) in file order: position is the 1-based line (JSON Lines,
+# DeepLog), row (Parquet) or entry (the .json shape); session None is a blank DeepLog line.
+Records = Iterator[tuple[int, "Session | None"]]
+_POSITION = {"parquet": "row", "jsonl": "line", "json": "entry", "deeplog": "line"}
+_said: set[str] = set()  # warnings written in this process (a file may be read twice)
+
+
+def _readers() -> dict[str, Callable[[str | Path], Records]]:
+    """The reader of each input format (a function: the readers are defined below)."""
+    return {
+        "parquet": _iter_parquet,
+        "jsonl": _iter_jsonl,
+        "json": _iter_json_shape,
+        "deeplog": _iter_deeplog,
+    }
+
+
+def _checked(path: str | Path, fmt: str) -> Iterator[Session]:
+    """The sessions of `path` in order, checked (see the module doc): duplicate ids are an
+    error, blank DeepLog lines skipped and sessions without keys kept; both are counted and
+    said once on stderr when the file has been read."""
+    ids_given = fmt in ("parquet", "jsonl")  # the other formats number their sessions
+    seen: set[int] = set()
+    blank = empty = 0
+    first_empty = ""  # the first session without keys (named in the warning)
+    for position, session in _readers()[fmt](path):
+        if session is None:
+            blank += 1
+            continue
+        if not session.keys:
+            if not empty:
+                first_empty = session.session_id
+            empty += 1
+        if ids_given:
+            key = hash((session.session_id, session.start))
+            if key in seen:
+                _refuse_duplicate(path, fmt, position, session)
+            seen.add(key)
+        yield session
+    if blank:
+        lines = "line" if blank == 1 else "lines"
+        _say(
+            f"warning: {path}: skipped {blank:,} blank {lines} (not sessions; the other "
+            "sessions keep their line index as id)"
+        )
+    if empty:
+        what = "session holds" if empty == 1 else "sessions hold"
+        _say(
+            f"warning: {path}: {empty:,} {what} no keys (the first: {first_empty!r}); each is "
+            "scored as an empty session"
+        )
+
+
+def _say(text: str) -> None:
+    """Write a `warning: ` line to stderr, once per process (files are often read twice)."""
+    if text not in _said:
+        _said.add(text)
+        print(text, file=sys.stderr)
+
+
+def _refuse_duplicate(path: str | Path, fmt: str, position: int, session: Session) -> None:
+    """Raise for a session whose id (and start) an earlier one has, naming both positions;
+    the file is read again up to here to find the first. Returns when no earlier session
+    has them (two different sessions with the same hash)."""
+    unit = _POSITION[fmt]
+    same = session.session_id, session.start
+    first: int | None = None
+    if str(path) != "-":
+        for where, earlier in _readers()[fmt](path):
+            if where >= position:
+                return
+            if earlier is not None and (earlier.session_id, earlier.start) == same:
+                first = where
+                break
+    at = f"{unit}s {first:,} and {position:,}" if first else f"{unit} {position:,} and before"
+    start = " with the same start" if session.start is not None else ""
+    raise LogbertError(
+        f"{path}: session id {session.session_id!r} comes twice ({at}){start}: session ids "
+        "must be unique in a file, since scores, labels and reports are matched by id; remove "
+        "or rename the repeated session"
+    )
+
 
 def stream_parquet(path: str | Path) -> pq.ParquetFile:
     """A Parquet file to read batch by batch in flat memory.
@@ -343,7 +427,7 @@ def stream_parquet(path: str | Path) -> pq.ParquetFile:
     return pq.ParquetFile(path, pre_buffer=False)
 
 
-def _iter_parquet(path: str | Path) -> Iterator[Session]:
+def _iter_parquet(path: str | Path) -> Records:
     try:
         parquet = stream_parquet(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -356,18 +440,26 @@ def _iter_parquet(path: str | Path) -> Iterator[Session]:
             f"{', '.join(sorted(missing))}"
         )
     columns = [c for c in CATEGORY_SCHEMA.names if c in names]
+    row = 0
     for record_batch in parquet.iter_batches(columns=columns, batch_size=DEFAULT_BATCH_SIZE):
         data = record_batch.to_pydict()
         n = record_batch.num_rows
         for i in range(n):
+            row += 1
+            session_id = _session_id(data["session_id"][i], f"{path}: row {row:,}")
+            if data["keys"][i] is None:
+                raise LogbertError(
+                    f"{path}: row {row:,} (session {session_id!r}): keys is null: write [] for a "
+                    "session with no keys"
+                )
             try:
                 label, categories = session_labels(
                     data["label"][i] if "label" in data else None,
                     data["labels"][i] if "labels" in data else None,
                 )
                 session = Session(
-                    session_id=str(data["session_id"][i]),
-                    keys=_int_keys(data["keys"][i] or []),
+                    session_id=session_id,
+                    keys=_int_keys(data["keys"][i]),
                     label=label,
                     start=data["start"][i] if "start" in data else None,
                     end=data["end"][i] if "end" in data else None,
@@ -375,8 +467,21 @@ def _iter_parquet(path: str | Path) -> Iterator[Session]:
                     categories=categories,
                 )
             except (LogbertError, TypeError, ValueError) as exc:
-                raise LogbertError(f"{path}: session {data['session_id'][i]!r}: {exc}") from exc
-            yield session
+                raise LogbertError(f"{path}: session {session_id!r}: {exc}") from exc
+            yield row, session
+
+
+def _session_id(value: object, where: str) -> str:
+    """A session's id as text; a missing, null or empty one is an error naming `where`: a
+    made-up number would silently pair the session with another file's session."""
+    text = "" if value is None else str(value)
+    if not text.strip():
+        given = "no session_id" if value is None else f"an empty session_id {value!r}"
+        raise LogbertError(
+            f"{where} has {given}: every session in a Parquet or JSON Lines file needs its "
+            "own id (only DeepLog files are numbered by line): add the ids"
+        )
+    return text
 
 
 def _open_text(path: str | Path):
@@ -385,18 +490,20 @@ def _open_text(path: str | Path):
     return open(path, encoding="utf-8", errors="replace")
 
 
-def _iter_jsonl(path: str | Path) -> Iterator[Session]:
+def _iter_jsonl(path: str | Path) -> Records:
     with _open_text(path) as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
+            where = f"{path}:{line_no}"
             try:
                 row = json.loads(line)
-                session_id = str(row.get("session_id", line_no - 1))
-                try:
-                    label, categories = session_labels(row.get("label"), row.get("labels"))
-                except LogbertError as exc:
-                    raise LogbertError(f"{exc} (session {session_id!r})") from exc
+                session_id = row.get("session_id")
+            except (AttributeError, ValueError) as exc:
+                raise LogbertError(f"{where}: not a session object ({exc})") from exc
+            session_id = _session_id(session_id, where)
+            try:
+                label, categories = session_labels(row.get("label"), row.get("labels"))
                 session = Session(
                     session_id=session_id,
                     keys=_int_keys(row["keys"]),
@@ -406,16 +513,16 @@ def _iter_jsonl(path: str | Path) -> Iterator[Session]:
                     n_lines=row.get("n_lines"),
                     categories=categories,
                 )
-            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError) as exc:
                 raise LogbertError(
-                    f"{path}:{line_no}: not a session object with integer 'keys' ({exc})"
+                    f"{where}: not a session object with integer 'keys' ({exc})"
                 ) from exc
             except LogbertError as exc:
-                raise LogbertError(f"{path}:{line_no}: {exc}") from exc
-            yield session
+                raise LogbertError(f"{where}: {exc} (session {session_id!r})") from exc
+            yield line_no, session
 
 
-def _iter_json_shape(path: str | Path) -> Iterator[Session]:
+def _iter_json_shape(path: str | Path) -> Records:
     with _open_text(path) as handle:
         try:
             document = json.load(handle)
@@ -427,28 +534,36 @@ def _iter_json_shape(path: str | Path) -> Iterator[Session]:
         raise LogbertError(
             f"{path}: expected {{'normal_sessions': [[keys...]], 'anomaly_sessions': [...]}}"
         )
+    entry = 0
     for label, field_name in ((NORMAL, "normal_sessions"), (ANOMALY, "anomaly_sessions")):
         for i, keys in enumerate(document.get(field_name, [])):
+            entry += 1
             try:
                 session = Session(f"{label}-{i}", _int_keys(keys), label=label)
             except (TypeError, ValueError) as exc:
                 raise LogbertError(
                     f"{path}: {field_name}[{i}] is not a list of integer keys"
                 ) from exc
-            yield session
+            yield entry, session
 
 
-def _iter_deeplog(path: str | Path) -> Iterator[Session]:
+def _iter_deeplog(path: str | Path) -> Records:
+    """Sessions numbered by their 0-based line index (as DeepLog's files are); a blank line
+    yields None: a DeepLog file has no way to write an empty session, so it is none."""
     with _open_text(path) as handle:
         for index, line in enumerate(handle):
+            tokens = line.split()
+            if not tokens:
+                yield index + 1, None
+                continue
             try:
-                keys = [int(token) for token in line.split()]
+                keys = [int(token) for token in tokens]
             except ValueError as exc:
                 raise LogbertError(
                     f"{path}:{index + 1}: DeepLog sequence lines hold space-separated integer "
                     f"keys ({exc}); for other formats pass --input-format"
                 ) from exc
-            yield Session(session_id=str(index), keys=keys)
+            yield index + 1, Session(session_id=str(index), keys=keys)
 
 
 def _int_keys(keys: object) -> list[int]:
@@ -565,9 +680,19 @@ def _write_jsonl(sessions: Iterable[Session], path: Path) -> int:
 
 
 def _write_deeplog(sessions: Iterable[Session], path: Path) -> int:
+    """One line of keys per session. A session with no keys would be a blank line, which is
+    no session when read back, so it is refused (and the partial file removed)."""
     count = 0
     with _open_for_writing(path, lambda p: open(p, "w", encoding="utf-8")) as handle:
         for session in sessions:
+            if not session.keys:
+                handle.close()
+                path.unlink(missing_ok=True)
+                raise LogbertError(
+                    f"cannot write sessions file {path}: session {session.session_id!r} has no "
+                    "keys, and a DeepLog file cannot hold an empty session (its blank line is "
+                    "skipped when read): write .jsonl or .parquet instead"
+                )
             handle.write(" ".join(str(k) for k in session.keys) + "\n")
             count += 1
     return count

@@ -1,0 +1,153 @@
+"""QA round 3 on parse inputs: a template list of another system (M6), an input named twice and
+several inputs with `--format auto` or a format that fits only some of them (M7), and text in
+UTF-16 / UTF-32 (L7)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import Parser, parse_files
+from logbert.parsing.reader import iter_chunks
+
+HDFS = [
+    "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
+    "terminating",
+    "081109 203807 222 INFO dfs.DataNode$PacketResponder: PacketResponder 0 for block blk_-2 "
+    "terminating",
+    "081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap "
+    "updated: 10.251.73.220:50010 is added to blk_7 size 67108864",
+]
+ZOOKEEPER = [  # lines the hdfs format does not split
+    "2015-07-29 19:04:29,071 - WARN  [SendWorker:188978561024:QuorumCnxManager$SendWorker@688] "
+    "- Send worker leaving thread",
+    "2015-07-29 19:04:12,394 - INFO  [/10.10.34.11:3888:QuorumCnxManager$Listener@493] - "
+    "Received connection request /10.10.34.11:45307",
+]
+HDFS_TEMPLATES = (
+    "EventId,EventTemplate\n"
+    "E10,PacketResponder <*> for block <*> terminating\n"
+    "E6,BLOCK* NameSystem.addStoredBlock: blockMap updated: <*>:<*> is added to <*> size <*>\n"
+)
+ZOOKEEPER_TEMPLATES = "EventId,EventTemplate\nE31,Send worker leaving thread\n"
+
+
+def _log(tmp_path, name, lines):
+    path = tmp_path / name
+    path.write_text("".join(f"{line}\n" for line in lines))
+    return str(path)
+
+
+def _templates(tmp_path, text):
+    path = tmp_path / "templates_in.csv"
+    path.write_text(text)
+    return path
+
+
+# --- M6: --templates of another system -----------------------------------------------------------
+def test_templates_matching_no_line_are_an_error_and_nothing_is_written(tmp_path):
+    log = _log(tmp_path, "hdfs.log", HDFS)
+    out = tmp_path / "events.parquet"
+    other = _templates(tmp_path, ZOOKEEPER_TEMPLATES)
+    with pytest.raises(LogbertError, match="no event of hdfs.log matches a template of .*"
+                       "templates_in.csv.*another system's; nothing was written"):  # fmt: skip
+        parse_files([log], resolve_format("hdfs"), out, templates=other)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hdfs.log", "templates_in.csv"]
+
+
+def test_templates_matching_under_half_the_events_get_a_warning(tmp_path):
+    # one of three lines matches: most events keep no template id
+    known = _templates(tmp_path, "EventId,EventTemplate\nE6,BLOCK* NameSystem.<*>\n")
+    summary = parse_files([_log(tmp_path, "hdfs.log", HDFS)], resolve_format("hdfs"),
+                          tmp_path / "e.parquet", templates=known)  # fmt: skip
+    assert summary.unmatched == 2
+    (warning,) = [w for w in summary.warnings if "match no template" in w]
+    assert warning.startswith("warning: 2 of 3 events (67%) match no template of ")
+    assert "templates_in.csv" in warning and "another system's" in warning
+    # the right list: no warning
+    right = _templates(tmp_path, HDFS_TEMPLATES)
+    summary = parse_files([_log(tmp_path, "hdfs.log", HDFS)], resolve_format("hdfs"),
+                          tmp_path / "e.parquet", templates=right)  # fmt: skip
+    assert summary.unmatched == 0 and summary.warnings == []
+
+
+# --- M7: several inputs ---------------------------------------------------------------------------
+def test_an_input_named_twice_is_an_error(tmp_path):
+    log = _log(tmp_path, "hdfs.log", HDFS)
+    fmt = resolve_format("hdfs")
+    with pytest.raises(LogbertError, match="hdfs.log is named twice: .*duplicate every event"):
+        parse_files([log, log], fmt, tmp_path / "e.parquet")
+    link = tmp_path / "link.log"
+    link.symlink_to(log)
+    with pytest.raises(LogbertError, match="link.log is the same file as .*hdfs.log"):
+        parse_files([log, str(link)], fmt, tmp_path / "e.parquet")
+    with pytest.raises(LogbertError, match="named twice"):  # every caller of the parser
+        Parser(fmt).iter_chunks([log, log])
+    assert not (tmp_path / "e.parquet").exists()
+
+
+def test_auto_checks_its_choice_against_every_file(tmp_path):
+    hdfs = _log(tmp_path, "hdfs.log", HDFS)
+    zk = _log(tmp_path, "zk.log", ZOOKEEPER)
+    # a file no line of which the chosen format splits: an error naming it and what fits it
+    with pytest.raises(LogbertError, match="--format auto chose hdfs from the first lines of "
+                       "hdfs.log, but it reads 0 of the first 2 lines of zk.log .*every line of "
+                       "it would be rejected; zookeeper .* --format zookeeper"):  # fmt: skip
+        parse_files([hdfs, zk], resolve_format("auto"), tmp_path / "e.parquet")
+    assert not (tmp_path / "e.parquet").exists()
+    # a file of which it splits a few lines: a warning, once (not again as a bad fit)
+    mixed = _log(tmp_path, "mixed.log", ZOOKEEPER * 2 + HDFS[:1])
+    summary = parse_files([hdfs, mixed], resolve_format("auto"), tmp_path / "e.parquet")
+    (warning,) = [w for w in summary.warnings if "mixed.log" in w]
+    assert warning.startswith("warning: --format auto chose hdfs from the first lines of hdfs.log")
+    assert "reads 1 of the first 5 lines of mixed.log" in warning and "zookeeper" in warning
+    # files that fit: nothing to say
+    summary = parse_files([hdfs, _log(tmp_path, "more.log", HDFS)], resolve_format("auto"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert summary.warnings == []
+
+
+def test_bad_fit_warning_names_each_file_that_does_not_fit(tmp_path):
+    big = _log(tmp_path, "big.log", HDFS * 10)
+    zk = _log(tmp_path, "zk.log", ZOOKEEPER)
+    summary = parse_files([big, zk], resolve_format("hdfs"), tmp_path / "e.parquet")
+    assert summary.rejected == 2 and summary.lines == 32  # under half of all lines
+    (warning,) = summary.warnings
+    assert warning.startswith("warning: format hdfs does not fit zk.log: 2 of its 2 lines (100%)")
+    assert "try --format zookeeper" in warning and "e.rejects.txt" in warning
+    # one input: the warning over all lines, as before
+    summary = parse_files([_log(tmp_path, "one.log", ZOOKEEPER + HDFS[:1])],
+                          resolve_format("hdfs"), tmp_path / "e.parquet")  # fmt: skip
+    (warning,) = summary.warnings
+    assert warning.startswith("warning: format hdfs does not fit these logs: 2 of 3 lines")
+
+
+# --- L7: UTF-16 / UTF-32 ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")],
+)
+def test_utf16_and_utf32_are_named_with_how_to_convert(tmp_path, encoding, name):
+    bom = {"utf-16-be": b"\xfe\xff", "utf-32-be": b"\x00\x00\xfe\xff"}.get(encoding, b"")
+    path = tmp_path / "wide.log"
+    path.write_bytes(bom + "\n".join(HDFS).encode(encoding))
+    with pytest.raises(LogbertError, match=f"wide.log is {name} text .* `iconv -f {name} -t "
+                       "UTF-8 .*wide.log > log.utf8.txt`"):  # fmt: skip
+        parse_files([str(path)], resolve_format("hdfs"), tmp_path / "e.parquet")
+    packed = tmp_path / "wide.log.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    with pytest.raises(LogbertError, match=rf"`zcat .*wide.log.gz \| iconv -f {name}"):
+        list(iter_chunks(str(packed)))
+
+
+def test_a_utf8_byte_order_mark_is_not_part_of_the_first_line(tmp_path):
+    path = tmp_path / "bom.log"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(HDFS).encode())
+    summary = parse_files([str(path)], resolve_format("hdfs"), tmp_path / "e.parquet")
+    assert summary.rejected == 0 and summary.timestamps == 3  # with the mark: no date on line 1
+    events = pq.read_table(tmp_path / "e.parquet")
+    assert events["Date"][0].as_py() == "081109"

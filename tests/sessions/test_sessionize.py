@@ -291,7 +291,8 @@ def test_missing_columns(make_events):
 
 def test_bad_column_values(make_events):
     path = make_events(content=["blk_1", "blk_2"], template_id=[1, None])
-    with pytest.raises(LogbertError, match="1 events have no template_id"):
+    with pytest.raises(LogbertError, match="1 events have no template_id: lines that matched no "
+                       "template of the `--templates` file"):  # fmt: skip
         by_id(path)
     path = make_events("strings.parquet", template_id=[1], timestamp=["yesterday"])
     with pytest.raises(LogbertError, match="column timestamp has type string"):

@@ -356,7 +356,10 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
 def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
     if column.null_count:
         raise LogbertError(
-            f"{where}: {column.null_count} events have no template_id; re-run `logbert parse`"
+            f"{where}: {column.null_count} events have no template_id: lines that matched no "
+            "template of the `--templates` file given to `logbert parse` (it counted them as "
+            "unmatched). Parse without --templates (templates are then mined), or add the "
+            "missing templates to that file"
         )
     try:
         return pc.cast(column, pa.int64()).to_pylist()

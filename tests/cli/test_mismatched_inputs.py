@@ -1,4 +1,4 @@
-"""Inputs that do not fit together are refused or named (QA of session 9): a scores file of
+"""Inputs that do not fit together are refused or named: a scores file of
 other sessions, labels that come from the log lines, calibration data with unseen keys, a
 sessions file that cannot be checked against the model's templates, a failed score run."""
 

@@ -167,9 +167,9 @@ def test_stdin_without_a_year_is_dated_by_the_current_date(tmp_path):
     assert pq.read_table(tmp_path / "s.parquet")["timestamp"].null_count == 0
 
 
-def test_qa3_input_errors_exit_2_and_warnings_go_to_stderr(tmp_path):
+def test_input_errors_exit_2_and_template_misfits_warn_on_stderr(tmp_path):
     """A file named twice and UTF-16 text are exit 2 with the reason; a template list most
-    events do not match is a `warning:` on stderr (M6, M7, L7)."""
+    events do not match is a `warning:` on stderr."""
     log = tmp_path / "a.log"
     log.write_text(LINE + "\n")
     out = str(tmp_path / "e.parquet")
@@ -187,3 +187,14 @@ def test_qa3_input_errors_exit_2_and_warnings_go_to_stderr(tmp_path):
     done = _run(str(log), "--format", "hdfs", "--templates", str(known), "-o", out)
     assert done.returncode == 0, done.stderr
     assert "warning: 2 of 3 events (67%) match no template of " in done.stderr
+
+
+def test_an_empty_file_among_several_inputs_is_named(tmp_path):
+    log, empty = tmp_path / "a.log", tmp_path / "empty.log"
+    log.write_text(LINE + "\n")
+    empty.write_text("")
+    done = _run(str(log), str(empty), "--format", "hdfs", "-o", str(tmp_path / "e.parquet"))
+    assert done.returncode == 0, done.stderr
+    assert "warning: empty.log is empty: nothing was read from it" in done.stderr
+    done = _run(str(log), "--format", "hdfs", "-o", str(tmp_path / "f.parquet"))
+    assert "is empty" not in done.stderr

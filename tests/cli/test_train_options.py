@@ -152,7 +152,7 @@ def test_templates_csv_beside_the_sessions_is_copied_only_when_it_is_theirs(tmp_
 
 
 def test_templates_csv_beside_a_file_without_a_template_set_is_not_copied(tmp_path, sessions):
-    # QA H6: a DeepLog file numbered by loghub beside our parser's templates.csv
+    # a DeepLog file numbered by loghub beside our parser's templates.csv
     (tmp_path / "templates.csv").write_text("template_id,template,count\n1,A,1\n")
     result = invoke("train", sessions, "-o", tmp_path / "m", "--model", "ngram")
     assert result.exit_code == 0, result.output

@@ -50,7 +50,7 @@ def test_empty_input_is_an_error():
 
 
 def test_data_without_anomalies_has_no_precision_recall_or_f1():
-    """QA M9: an evaluation on normal sessions only printed 0.0000 for all three."""
+    """an evaluation on normal sessions only printed 0.0000 for all three."""
     metrics = detection_metrics([0, 0, 0], [0.1, 0.9, 0.2], 0.5)
     assert metrics["precision"] is None and metrics["recall"] is None and metrics["f1"] is None
     assert metrics["fpr"] == pytest.approx(1 / 3) and metrics["confusion_matrix"]["fp"] == 1

@@ -166,7 +166,7 @@ def test_datasets_dir_reads_the_environment_or_sits_beside_the_project(tmp_path,
 def test_datasets_dir_defaults_to_the_checkout_whatever_the_working_directory(
     tmp_path, monkeypatch
 ):
-    """QA L13: `benchmark --data-dir` defaulted to ../shared/datasets of the current directory."""
+    """`benchmark --data-dir` defaulted to ../shared/datasets of the current directory."""
     from logbert.evaluation.datasets import checkout_root, datasets_dir
 
     monkeypatch.delenv("LOGBERT_DATA", raising=False)

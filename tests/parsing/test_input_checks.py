@@ -1,6 +1,6 @@
-"""QA round 3 on parse inputs: a template list of another system (M6), an input named twice and
-several inputs with `--format auto` or a format that fits only some of them (M7), and text in
-UTF-16 / UTF-32 (L7)."""
+"""Parse inputs that do not fit: a template list of another system, an input named twice,
+several inputs with `--format auto` or a format that fits only some of them, and text in
+UTF-16 / UTF-32."""
 
 from __future__ import annotations
 

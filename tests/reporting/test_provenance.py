@@ -1,4 +1,4 @@
-"""The report refuses inputs that do not belong to the model (QA2 H2, H3), and says when the
+"""The report refuses inputs that do not belong to the model, and says when the
 origin of a scores file cannot be checked."""
 
 import json

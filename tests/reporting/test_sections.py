@@ -1,5 +1,5 @@
 """What the report shows for histories, undefined metrics, thresholds outside the scores and
-the training record (QA2 M5, M10, L9)."""
+the training record."""
 
 import json
 

@@ -56,7 +56,7 @@ def test_labelled_rule_without_labels_is_a_clear_error():
 
 
 def test_labelled_rule_on_no_labelled_session_names_the_labels_not_the_count():
-    """QA L6: a supervised detector drops unlabelled sessions before its best-f1 rule, which
+    """a supervised detector drops unlabelled sessions before its best-f1 rule, which
     then saw no session at all and said "on no sessions" about a file of 50."""
     with pytest.raises(LogbertError, match="best-f1' needs labelled sessions with both normal"):
         calibrate([], "best-f1", [])
@@ -99,7 +99,7 @@ def test_unknown_rule_lists_valid_ones(rule):
     ],
 )
 def test_known_rule_with_a_value_out_of_range_says_the_range(rule, needs):
-    """QA L3: these were called unknown rules; the rule is known, its value is not in range."""
+    """these were called unknown rules; the rule is known, its value is not in range."""
     with pytest.raises(LogbertError, match=re.escape(needs)) as caught:
         check_rule(rule)
     assert "unknown" not in str(caught.value)
@@ -113,7 +113,7 @@ def test_rules_at_the_edges_of_their_range_are_accepted():
 
 
 def test_evt_is_never_read_below_the_tail_it_fits():
-    """QA M8: evt:0.5 wrote a threshold below every normal score (every session flagged).
+    """evt:0.5 wrote a threshold below every normal score (every session flagged).
     Inside the fitted tail the threshold lies above the tail's start; a rate the tail does
     not reach (ties at the 90% quantile shrink it) is refused, not extrapolated downwards."""
     rng = np.random.default_rng(1)

@@ -315,7 +315,7 @@ def test_check_output_path_for_a_folder_output(tmp_path):
         check_output_path(a_file / "model", "model directory", directory=True)
 
 
-# --- QA round 3 (M8): sessions that must not become verdicts silently ----------------------------
+# --- sessions that must not become verdicts silently ---------------------------------------------
 def _jsonl(tmp_path, *rows, name="s.jsonl"):
     path = tmp_path / name
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))

@@ -98,7 +98,7 @@ def test_event_label(value, expected):
 
 
 def test_a_labels_file_that_names_no_session_is_refused_naming_both_sides(tmp_path):
-    """QA M9: 0 of the ids matched, and sessionize/train went on with every session
+    """0 of the ids matched, and sessionize/train went on with every session
     unlabelled; the error names the file, its number of ids and an id of each side."""
     import pyarrow as pa
 

@@ -178,6 +178,7 @@ class Parser:
         self.ranking: list[FormatScore] = []  # `--format auto`: how each format scored
         self.auto_source: str | None = None  # `--format auto`: the input the format came from
         self.inputs: list[InputFit] = []  # the last `iter_chunks` run: how each input fit
+        self.empty_inputs: list[str] = []  # ... and the inputs that held no line at all
         self.templates_file: Path | None = None  # `--templates FILE` (None: mined or a state)
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
@@ -432,6 +433,7 @@ class Parser:
         self, inputs: list[str], on_progress: Callable[[int], None] | None, block_bytes: int
     ) -> Iterator[ParsedChunk]:
         self.inputs = []
+        self.empty_inputs = []
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             pending: deque[tuple[Future[Prepared], InputFit]] = deque()
 
@@ -447,7 +449,9 @@ class Parser:
                 hint = None if self.auto else self.year_hint(path)
                 fit = InputFit(name)
                 new_input = True  # the first chunk of this input starts its own year clock
+                has_lines = False
                 for chunk in read_chunks(path, block_bytes):
+                    has_lines = has_lines or bool(len(chunk.lines))
                     if new_input and len(chunk.lines):
                         head = chunk.lines.slice(0, HEAD_LINES).to_pylist()
                         if self.auto:
@@ -460,6 +464,8 @@ class Parser:
                     new_input = False
                     while len(pending) > WORKERS:
                         yield from take()
+                if not has_lines:
+                    self.empty_inputs.append(name)
             while pending:
                 yield from take()
         for fit in self.inputs:

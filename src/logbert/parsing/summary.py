@@ -267,6 +267,9 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
             f"{where}; {_suggestion(run)}"
         )
+    if summary.lines:  # every input empty is an error (`_no_events`); some: say which
+        for empty in run.empty_inputs:
+            out.append(f"warning: {empty} is empty: nothing was read from it")
     if run.matcher is not None and summary.unmatched * 2 > summary.events:
         out.append(
             f"warning: {summary.unmatched:,} of {summary.events:,} events "

@@ -36,7 +36,12 @@ from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.templates import read_templates, require_same_parse_run, template_conflicts
 from logbert.pipeline import Pipeline
-from logbert.pipeline.bundle import TEMPLATES_FILE
+from logbert.pipeline.bundle import (
+    CALIBRATION_FILE,
+    FINGERPRINTS_FILE,
+    PARSER_FILE,
+    TEMPLATES_FILE,
+)
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
@@ -399,8 +404,8 @@ def _refuse_another_model(output: Path, cls) -> None:
 # set, labels, calibration, `logbert calibrate`): a retrained model of the same detector that
 # does not write one must not leave the previous model's copy behind to be read as its own.
 REPLACEABLE = (
-    "templates.csv", "templates.json", "parser.json", "train.rejects.txt",
-    "training_sessions.npz", "calibration_scores.npy", "threshold.previous.json",
+    TEMPLATES_FILE, "templates.json", PARSER_FILE, "train.rejects.txt", FINGERPRINTS_FILE,
+    CALIBRATION_FILE, "threshold.previous.json",
 )  # fmt: skip
 
 

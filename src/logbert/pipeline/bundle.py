@@ -771,7 +771,7 @@ class Pipeline:
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = _read_model_templates(directory / TEMPLATES_FILE, notes)
         pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
-        pipeline.calibration_scores_ = _read_scores(directory / CALIBRATION_FILE)
+        pipeline.calibration_scores_ = read_calibration_scores(directory / CALIBRATION_FILE)
         if pipeline.calibration_scores_ is None:
             notes.append(
                 f"warning: {directory / CALIBRATION_FILE} is missing, so p-values are left out "
@@ -892,8 +892,9 @@ def _read_fingerprints(path: Path) -> dict[str, np.ndarray] | None:
         raise corrupt_file(path, exc) from exc
 
 
-def _read_scores(path: Path) -> np.ndarray | None:
-    """The normal calibration scores behind p-values; None when the file is missing."""
+def read_calibration_scores(path: Path) -> np.ndarray | None:
+    """The normal calibration scores behind p-values (`CALIBRATION_FILE`); None when the file
+    is missing, an error naming it when it is not a list of scores."""
     if not path.exists():
         return None
     try:

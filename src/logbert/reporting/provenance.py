@@ -40,12 +40,12 @@ from logbert.parsing.templates import (
     require_same_parse_run,
     template_set_templates,
 )
+from logbert.pipeline.bundle import CALIBRATION_FILE, read_calibration_scores
 from logbert.reporting.html import fmt
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
 from logbert.scoring.thresholds import p_values
 from logbert.sessions.io import read_file_metadata
 
-CALIBRATION_FILE = "calibration_scores.npy"  # the normal scores behind p-values (pipeline)
 P_VALUE_TOLERANCE = 1e-9
 TIE_TOLERANCE = 1e-6  # relative: float32 rounding of a score or threshold
 MEAN_TOLERANCE = 1e-6  # relative: the same scores summed in another order
@@ -157,10 +157,10 @@ def check_scores(
                 f"would show verdicts that are not this threshold's. {rescore}"
             )
         checked.append("verdicts")
-    calibration = _calibration_scores(model.path)
+    calibration = read_calibration_scores(model.path / CALIBRATION_FILE)
     given = table.p_values if table.p_values is not None else np.zeros(0)
     has_p = np.isfinite(given)
-    if calibration is not None and table.has_deciding and has_p.any():
+    if calibration is not None and calibration.size and table.has_deciding and has_p.any():
         expected = p_values(table.scores[has_p], calibration)
         differ = int(np.sum(np.abs(given[has_p] - expected) > P_VALUE_TOLERANCE))
         if differ:
@@ -271,16 +271,6 @@ def check_sessions_found(path: Path, wanted: list[str], found: dict) -> list[str
         f"{missing[0]!r}): only their surprising events are shown. Is it the sessions file the "
         "scores were written from?"
     ]
-
-
-def _calibration_scores(model_dir: Path) -> np.ndarray | None:
-    """The model's normal calibration scores (None when absent or unreadable)."""
-    try:
-        values = np.load(model_dir / CALIBRATION_FILE, allow_pickle=False)
-    except (OSError, ValueError):
-        return None
-    values = np.asarray(values, dtype=float).ravel()
-    return values if values.size else None
 
 
 def _same_threshold(a: dict, b: dict) -> bool:

@@ -144,3 +144,18 @@ def test_logs_that_do_not_fit_the_models_format_get_advice_score_can_follow(trai
     empty.write_text("")
     message = user_error(invoke("score", model, empty, "--logs", "-o", tmp_path / "e.jsonl"))
     assert "holds no lines" in message and "session settings" not in message
+
+
+def test_training_from_logs_stopped_by_ctrl_c_leaves_no_half_written_model(
+    raw_logs, tmp_path, monkeypatch
+):
+    from logbert.pipeline import Pipeline
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Pipeline, "fit_logs", stopped)
+    model = tmp_path / "model"
+    result = invoke("train", raw_logs[0], "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--output", model, *TINY)  # fmt: skip
+    assert result.exit_code != 0 and not model.exists()

@@ -96,6 +96,17 @@ def test_a_seed_in_the_config_and_another_seed_option_are_refused(tmp_path, sess
     assert _params(forest, None, None, None)["seed"] == 0
 
 
+def test_a_seed_in_the_config_also_seeds_the_validation_split(tmp_path, sessions):
+    config = tmp_path / "c.yaml"
+    config.write_text("seed: 5\n")
+    model = tmp_path / "m"
+    result = invoke("train", sessions, "-o", model, "--model", "isolation-forest",
+                    "--config", config)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    record = json.loads((model / "pipeline.json").read_text())
+    assert record["seed"] == 5 and record["training"]["seed"] == 5
+
+
 def test_training_into_another_models_directory_is_refused(tmp_path, sessions):
     model = tmp_path / "m"
     assert invoke("train", sessions, "-o", model, "--model", "ngram").exit_code == 0

@@ -35,9 +35,13 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     note = judges.open_sessions_note(2464)
     assert note.startswith("warning: 2,464 sessions")
     assert "ecvc judges them as complete sessions" in note and "not judged" not in note
-    assert "their end is not judged" in skips.open_sessions_note(3, training=True)
-    training = judges.open_sessions_note(3, training=True)
+    assert "their end is not judged" in skips.open_sessions_note(3, stage="fit")
+    training = judges.open_sessions_note(3, stage="fit")
     assert training.startswith("warning: ") and "not judged" not in training
+    assert "it learns from them" in training
+    calibrating = judges.open_sessions_note(3, stage="calibrate")
+    assert calibrating.startswith("warning: ") and "threshold is calibrated on them" in calibrating
+    assert "their end is not judged" in skips.open_sessions_note(3, stage="calibrate")
 
 
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():

@@ -114,8 +114,8 @@ def command(
     seed: int | None = typer.Option(
         None,
         "--seed",
-        help="Seed for the split and the model (default 0; a `seed:` in --config seeds the "
-        "model and must not differ from --seed).",
+        help="Seed for the split and the model (default: a `seed:` in --config, else 0; the "
+        "two must not differ).",
     ),
     resume: bool = typer.Option(
         False, "--resume", help="Continue from the last checkpoint (logbert only)."
@@ -170,7 +170,8 @@ def command(
         raise LogbertError("--threads must be 0 (torch's default) or more")
     params = _params(cls, config, epochs, seed)
     detector = _checked_detector(cls, params, config, {"epochs": epochs, "seed": seed})
-    seed = 0 if seed is None else seed
+    if seed is None:  # one seed for the split and the model: a config's seed seeds both
+        seed = int(params.get("seed", 0) or 0)
     if calibration not in CALIBRATIONS:
         raise LogbertError(
             f"--calibration must be one of {', '.join(CALIBRATIONS)}, got {calibration!r}"
@@ -246,8 +247,9 @@ def command(
                     fit_options=fit_options,
                     log=say,
                 )
-            except LogbertError:
-                if created:  # nothing half-written is left behind
+            except (LogbertError, KeyboardInterrupt) as exc:
+                resumable = isinstance(exc, KeyboardInterrupt) and "resume" in accepted
+                if created and not resumable:  # nothing half-written is left behind
                     shutil.rmtree(output, ignore_errors=True)
                 raise
         elif records is not None:

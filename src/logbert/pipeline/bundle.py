@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -171,7 +171,7 @@ class Pipeline:
                 f"Session lifetime (99% of normal sessions end within): "
                 f"{self.lifecycle_.lifetime_ / 3600:.3g} h"
             )
-            note = self.open_sessions_note(batch.n_open, training=True)
+            note = self.open_sessions_note(batch.n_open, stage="fit")
             if note is not None:
                 say(note)
         started = time.perf_counter()
@@ -452,12 +452,15 @@ class Pipeline:
             n -= record.get("n_validation", 0)
         return max(int(n), 0)
 
-    def open_sessions_note(self, n_open: int, training: bool = False) -> str | None:
+    def open_sessions_note(
+        self, n_open: int, stage: Literal["fit", "calibrate", "score"] = "score"
+    ) -> str | None:
         """What `n_open` sessions still open at the log's end mean for this detector (None when
         there are none, or the model knows no session lifetime): detectors that skip open ends
         (`Detector.skips_open_ends`) do not judge where they end; the others judge them as
-        complete, so a session cut short by the log's end may be flagged, which deserves a
-        warning. `training`: the wording of `fit`, which learns and calibrates on them."""
+        complete, so a session cut short by the log's end may be flagged (or, when training
+        or calibrating, count as normal), which deserves a warning. `stage`: the wording of
+        `fit`, `calibrate` or scoring."""
         lifetime = self.lifecycle_.lifetime_
         if lifetime is None or not n_open:
             return None
@@ -468,17 +471,20 @@ class Pipeline:
         )
         if detector.skips_open_ends:
             return f"{started}; they may still be running, so " + (
-                "they are treated as open (their end is not judged)"
-                if training
-                else "where they end was not judged (column `open`)"
+                "where they end was not judged (column `open`)"
+                if stage == "score"
+                else "they are treated as open (their end is not judged)"
             )
-        return f"warning: {started} and may still be running; {detector.name} " + (
-            "does not tell them apart: it learns from them and calibrates on them as complete "
-            "sessions, and when scoring it may flag sessions cut short by the log's end"
-            if training
-            else "judges them as complete sessions, so ones cut short by the log's end may be "
-            "flagged (column `open`)"
-        )
+        consequence = {
+            "fit": "it learns from them and calibrates on them as complete sessions, and when "
+            "scoring it may flag sessions cut short by the log's end",
+            "calibrate": "the threshold is calibrated on them as complete sessions (a session "
+            "cut short may score unlike a finished one)",
+            "score": "judges them as complete sessions, so ones cut short by the log's end may "
+            "be flagged (column `open`)",
+        }[stage]
+        verb = "" if stage == "score" else " does not tell them apart:"
+        return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -624,6 +630,9 @@ class Pipeline:
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
         batch = self.batch(sessions)
+        note = self.open_sessions_note(batch.n_open, stage="calibrate")
+        if note is not None:
+            say(note)
         known = self.training_.get("keys")
         if known is not None and not detector.supervised and not rule_needs_labels(rule):
             # as in `fit`: sessions with keys training never saw are the detector's business

@@ -373,3 +373,21 @@ def test_train_refuses_a_validation_file_it_cannot_use(tmp_path):
     assert "sessions file not found" in message
     message = user_error(invoke(*base, "--logs", "--validation", tmp_path / "same.parquet"))
     assert "--validation takes a sessions file" in message
+
+
+def test_score_notes_a_flagged_share_far_above_what_the_threshold_flags_on_normal_data(
+    tmp_path,
+):
+    normal = [Session(f"n{i}", [1, 2, 3, 4] * (1 + i % 3), "normal") for i in range(60)]
+    write_sessions(normal, tmp_path / "train.jsonl")
+    model = tmp_path / "m"
+    assert invoke("train", tmp_path / "train.jsonl", "-o", model, "--model", "iqr").exit_code == 0
+    drifted = normal[:20] + [Session(f"d{i}", [7, 8, 9] * (2 + i), None) for i in range(20)]
+    write_sessions(drifted, tmp_path / "later.jsonl")
+    result = invoke("score", model, tmp_path / "later.jsonl", "-o", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "note: 20 of 40 sessions (50.0%) were flagged, where the threshold flags about" in (
+        result.output
+    )
+    result = invoke("score", model, tmp_path / "train.jsonl", "-o", tmp_path / "t.jsonl")
+    assert result.exit_code == 0 and "were flagged" not in result.output

@@ -106,6 +106,10 @@ def command(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
         f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
     )
-    note = pipeline.open_sessions_note(still_open)  # sessions without times are never open
-    if note is not None:
-        say(note)
+    notes = (
+        pipeline.open_sessions_note(still_open),  # sessions without times are never open
+        pipeline.flag_rate_note(flagged, writer.count, threshold),
+    )
+    for note in notes:
+        if note is not None:
+            say(note)

@@ -53,6 +53,7 @@ from logbert.pipeline.crossfit import (
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
 from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
+from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import RECALIBRATE, Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.fingerprints import count_known, session_fingerprints
@@ -485,6 +486,17 @@ class Pipeline:
         }[stage]
         verb = "" if stage == "score" else " does not tell them apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
+
+    def flag_rate_note(
+        self, n_flagged: int, n_scored: int, threshold: float | None = None
+    ) -> str | None:
+        """A note when a run flags far more sessions than the threshold flags on normal data
+        (`scoring.flag_rate`): many anomalies, or logs unlike the training data."""
+        info = self.decision_threshold(threshold)
+        if info.score != self._fitted().decision_score:
+            return None  # the calibration scores are of the decision score only
+        calibration = getattr(self, "calibration_scores_", None)
+        return flag_rate_note(n_flagged, n_scored, calibration, info.value)
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last

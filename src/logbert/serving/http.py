@@ -253,6 +253,9 @@ class Service:
                 len(lines), m["lines_rejected"], m["lines_unmatched"], where
             ),
             "late": engine.late_warning(m["events_late"], where) if m["events_late"] else None,
+            "flag_rate": self.pipeline.flag_rate_note(
+                sum(bool(r["is_anomaly"]) for r in rows), len(rows), self.options.threshold
+            ),
         }
         warnings = {kind: text for kind, text in found.items() if text is not None}
         for kind, text in warnings.items():
@@ -264,7 +267,9 @@ class Service:
             "events_late": m["events_late"],
             "sessions": len(rows),
             "anomalies": sum(bool(r["is_anomaly"]) for r in rows),
-            "warnings": [text.removeprefix("warning: ") for text in warnings.values()],
+            "warnings": [
+                text.removeprefix("warning: ").removeprefix("note: ") for text in warnings.values()
+            ],
             "rows": _plain(rows),
         }
 

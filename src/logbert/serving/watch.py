@@ -354,6 +354,11 @@ class Watcher:
             lines.append(lost)
         if run("events_late"):
             lines.append(engine.late_warning(run("events_late"), where))
+        flagged = engine.pipeline.flag_rate_note(
+            run("sessions_flagged"), run("sessions_scored"), engine.threshold
+        )
+        if flagged:
+            lines.append(flagged)
         return lines
 
     def _drain(self, followed: FollowedFile, stop: threading.Event, wait: float = 0.0) -> bool:

@@ -1,0 +1,46 @@
+"""Is the share of sessions flagged plausible for the threshold? A guard against silent drift.
+
+A threshold calibrated on normal sessions flags about a known share of normal sessions (its
+conformal false-alarm rate, from the normal calibration scores kept with the model). When a
+run flags far more than that, either the logs hold that many anomalies or they no longer look
+like the training data (a later period, another workload, another system): LogBERT trained
+on the first quarter of the HDFS 2% sample flags 311 of the next quarter's 1,314 normal blocks
+(24%, at a threshold that flags 0.4% of its validation blocks). The tool cannot tell the two
+apart without labels, but it must not stay silent: `flag_rate_note` says what was flagged
+against what the threshold promises, and what to check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_FLAGGED = 10  # fewer flagged sessions than this is never worth a note
+MIN_SHARE = 0.05  # logs with a few percent anomalies are common; more than this is not
+MIN_RATIO = 5.0  # and the share must be well above what the threshold flags on normal data
+
+
+def expected_flag_rate(calibration: np.ndarray, threshold: float) -> float:
+    """The conformal false-alarm rate of `threshold`: (1 + #{calibration > threshold}) / (n + 1),
+    an upper estimate of the share of normal sessions it flags (scores above it are flagged)."""
+    scores = np.asarray(calibration, dtype=float)
+    return float((1 + np.count_nonzero(scores > threshold)) / (scores.size + 1))
+
+
+def flag_rate_note(
+    n_flagged: int, n_scored: int, calibration: np.ndarray | None, threshold: float
+) -> str | None:
+    """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
+    the normal `calibration` scores (None when it is not, or no calibration scores are kept)."""
+    if calibration is None or not np.size(calibration) or n_scored <= 0:
+        return None
+    expected = expected_flag_rate(calibration, threshold)
+    share = n_flagged / n_scored
+    if n_flagged < MIN_FLAGGED or share < MIN_SHARE or share < MIN_RATIO * expected:
+        return None
+    return (
+        f"note: {n_flagged:,} of {n_scored:,} sessions ({share:.1%}) were flagged, where the "
+        f"threshold flags about {expected:.2%} of the normal sessions it was calibrated on: "
+        "either these logs hold that many anomalies, or they differ from the training data "
+        "(another period, workload or system). Look at a few flagged sessions; if they are "
+        "normal, recalibrate on recent normal sessions (`logbert calibrate`) or retrain"
+    )

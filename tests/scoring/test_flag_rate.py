@@ -1,0 +1,29 @@
+"""The note when a run flags far more sessions than the threshold flags on normal data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_note
+
+CALIBRATION = np.arange(1.0, 100.0)  # 99 normal scores: 1, 2, ..., 99
+
+
+def test_the_expected_rate_is_the_conformal_false_alarm_rate_of_the_threshold():
+    assert expected_flag_rate(CALIBRATION, 99.0) == 1 / 100  # rule max: 1 / (n + 1)
+    assert expected_flag_rate(CALIBRATION, 89.5) == 11 / 100  # 10 scores above it
+
+
+def test_a_share_far_above_the_expected_rate_gets_a_note_naming_both():
+    note = flag_rate_note(240, 1000, CALIBRATION, 99.0)
+    assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
+    assert "about 1.00% of the normal sessions it was calibrated on" in note
+    assert "`logbert calibrate`" in note
+
+
+def test_ordinary_shares_and_tiny_runs_get_no_note():
+    assert flag_rate_note(40, 1000, CALIBRATION, 99.0) is None  # 4%: a log with anomalies
+    assert flag_rate_note(9, 12, CALIBRATION, 99.0) is None  # too few flagged to say anything
+    assert flag_rate_note(200, 1000, CALIBRATION, 70.0) is None  # 20% against 30% expected
+    assert flag_rate_note(240, 1000, None, 99.0) is None  # no calibration scores kept
+    assert flag_rate_note(0, 0, CALIBRATION, 99.0) is None

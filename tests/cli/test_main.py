@@ -26,3 +26,25 @@ def test_user_errors_print_one_line_without_traceback(tmp_path):
     )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+def test_error_messages_quote_brackets_as_given(monkeypatch, capsys):
+    """A regex, template or log line holds `[...]`; the console must not take it for markup."""
+    import pytest
+    import typer
+
+    from logbert.cli import main as cli_main
+    from logbert.errors import LogbertError
+
+    def fail() -> None:
+        raise LogbertError(r"no line matched --by-id 'sshd\[(\d+)\]' or '[preauth\]' in [main]")
+
+    small = typer.Typer()
+    small.command()(fail)
+    monkeypatch.setattr(cli_main, "app", small)
+    monkeypatch.setattr("sys.argv", ["logbert"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_main.main()
+    assert exit_.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert r"'sshd\[(\d+)\]' or '[preauth\]' in [main]" in err

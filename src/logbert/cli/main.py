@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text  # user text as given: no markup in `[...]`
 from typer.core import TyperGroup
 
 from logbert import __version__
@@ -88,7 +89,7 @@ def main() -> None:
     try:
         app()
     except LogbertError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt as exc:
         _interrupted(err, exc)
@@ -103,7 +104,7 @@ def _interrupted(err: Console, exc: BaseException | None) -> None:
     """One `interrupted: ...` line, then exit 130. A command may say what its interruption
     leaves behind by re-raising `KeyboardInterrupt(text)` (train: how to resume)."""
     detail = str(exc) if exc is not None and str(exc) else "stopped by Ctrl-C (SIGINT)"
-    err.print(f"interrupted: {detail}", highlight=False, soft_wrap=True)
+    err.print(Text(f"interrupted: {detail}"), highlight=False, soft_wrap=True)
     sys.exit(INTERRUPTED)
 
 

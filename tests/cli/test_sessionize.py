@@ -7,6 +7,7 @@ import pytest
 
 from logbert.cli.main import main
 from logbert.sessions.io import read_file_metadata, read_sessions
+from logbert.sessions.settings import SessionizerSettings, read_sessionizer_settings
 
 
 def run(monkeypatch, capsys, *args):
@@ -144,12 +145,56 @@ def test_template_set_metadata_travels_from_events_to_sessions(monkeypatch, caps
     pq.write_table(table.replace_schema_metadata(metadata), events)
     out = tmp_path / "sessions.parquet"
     assert run(monkeypatch, capsys, events, "--by-id", r"blk_\d", "-o", out)[0] == 0
-    assert read_file_metadata(out) == {"logbert.template_set": '{"templates": "abc123"}'}
+    metadata = read_file_metadata(out)
+    assert metadata["logbert.template_set"] == '{"templates": "abc123"}'
+    assert "logbert.other" not in metadata
     assert len(read_sessions(out)) == 2
     plain = tmp_path / "plain.parquet"
     pq.write_table(table, plain)
     assert run(monkeypatch, capsys, plain, "--by-id", r"blk_\d", "-o", out)[0] == 0
-    assert read_file_metadata(out) == {}
+    assert "logbert.template_set" not in read_file_metadata(out)
+
+
+def test_sessions_files_record_how_they_were_cut(monkeypatch, capsys, hdfs_like):
+    events, _ = hdfs_like
+    out = events.parent / "windows.parquet"
+    assert run(monkeypatch, capsys, events, "--window", "2s", "--step", "1s", "-o", out)[0] == 0
+    assert read_sessionizer_settings(out) == SessionizerSettings(window="2s", step="1s")
+    assert run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "-o", out)[0] == 0
+    assert read_sessionizer_settings(out) == SessionizerSettings(by_id=r"blk_-?\d+")
+    jsonl = events.parent / "s.jsonl"  # no place for it: unknown, not a guess
+    assert run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "-o", jsonl)[0] == 0
+    assert read_sessionizer_settings(jsonl) is None
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("", "hdr.csv holds no ids (only a header)"),
+        ("blk_1,no\nblk_-2,yes\n", "column Label holds only the values no, yes"),
+    ],
+)
+def test_labels_files_that_would_label_wrongly_are_refused(
+    monkeypatch, capsys, hdfs_like, rows, message
+):
+    events, _ = hdfs_like
+    labels = events.parent / "hdr.csv"
+    labels.write_text("BlockId,Label\n" + rows)
+    out = events.parent / "s.parquet"
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "--labels",
+                          labels, "-o", out)  # fmt: skip
+    assert code == 2 and message in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_a_by_id_regex_with_two_groups_is_refused(monkeypatch, capsys, hdfs_like):
+    """It made one session per value of the first group ("attempt", "container")."""
+    events, _ = hdfs_like
+    out = events.parent / "s.parquet"
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"(blk)_(-?\d+)", "-o", out)
+    assert code == 2 and "Traceback" not in stderr
+    assert "error: --by-id regex '(blk)_(-?\\d+)' has 2 capture groups" in stderr
+    assert not out.exists()
 
 
 def test_no_id_matched_is_an_error_and_writes_nothing(monkeypatch, capsys, hdfs_like):

@@ -131,7 +131,7 @@ def test_parquet_labels_of_another_type_name_the_session(tmp_path):
     path = tmp_path / "s.parquet"
     table = pa.table({"session_id": ["ok", "w7"], "keys": [[1], [2]], "labels": [[], [5]]})
     pq.write_table(table, path)
-    with pytest.raises(LogbertError, match=r"session 'w7': 'labels' must hold category names"):
+    with pytest.raises(LogbertError, match=r"\(session 'w7'\): 'labels' must hold category names"):
         read_sessions(path)
 
 

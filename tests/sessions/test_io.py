@@ -1,5 +1,6 @@
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -146,7 +147,11 @@ def test_missing_file_is_a_clear_error(tmp_path):
         ),
         (".jsonl", '{"session_id": "a"}\n', r"s\.jsonl:1: not a session object"),
         (".jsonl", "[1, 2]\n", r"s\.jsonl:1: not a session object"),
-        (".jsonl", '{"session_id": "a", "keys": "12"}\n', r"s\.jsonl:1: not a session object"),
+        (
+            ".jsonl",
+            '{"session_id": "a", "keys": "12"}\n',
+            r"s\.jsonl:1: 'keys' must be a list of integer log keys, not str '12'",
+        ),
         (
             ".jsonl",
             '{"session_id": "a", "keys": [1], "label": "anomally"}\n',
@@ -170,7 +175,7 @@ def test_parquet_without_keys_or_with_bad_labels(tmp_path):
     with pytest.raises(LogbertError, match="missing keys"):
         read_sessions(path)
     pq.write_table(pa.table({"session_id": ["a"], "keys": [[1]], "label": ["Normla"]}), path)
-    with pytest.raises(LogbertError, match=r"session 'a': unknown session label"):
+    with pytest.raises(LogbertError, match=r"row 1 \(session 'a'\): unknown session label"):
         read_sessions(path)
 
 
@@ -401,3 +406,113 @@ def test_sessions_without_keys_are_kept_and_counted_once(tmp_path, capsys):
         f"warning: {path}: 2 sessions hold no keys (the first: 'a'); each is scored as an empty "
         "session\n"
     )
+
+
+# --- times and keys of other types --------------------------------------------------------------
+
+JAN_1 = datetime(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (pa.array(["2024-01-01T00:00:00", "2024-01-01T01:00:00+01:00"]), None),  # ISO text
+        (pa.array([1704067200, 1704067200]), pa.array([1704067230.5, None])),  # epoch seconds
+        (pa.array([1704067200_000_000] * 2, pa.timestamp("us", tz="Europe/Paris")), None),
+    ],
+)
+def test_parquet_times_as_text_epoch_or_zoned_are_read_as_utc(tmp_path, start, end):
+    """Text and epoch numbers crashed `score` and `split`; all are naive UTC now."""
+    columns = {"session_id": ["a", "b"], "keys": [[1], [2]], "start": start}
+    if end is not None:
+        columns["end"] = end
+    path = tmp_path / "s.parquet"
+    pq.write_table(pa.table(columns), path)
+    sessions = read_sessions(path)
+    assert [s.start for s in sessions] == [JAN_1, JAN_1]
+    if end is not None:
+        assert [s.end for s in sessions] == [JAN_1.replace(second=30, microsecond=500000), None]
+
+
+def test_jsonl_times_as_epoch_seconds_and_offsets(tmp_path):
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": [1], "start": 1704067200,
+                             "end": "2024-01-01T00:00:30Z"})  # fmt: skip
+    (session,) = read_sessions(path)
+    assert (session.start, session.end) == (JAN_1, JAN_1.replace(second=30))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "row", "message"),
+    [
+        (
+            ".jsonl",
+            {"start": "yesterday"},
+            r"s\.jsonl:2: start 'yesterday' is not a time; it",
+        ),
+        (
+            ".jsonl",
+            {"end": [1]},
+            r"s\.jsonl:2: end is list \[1\], not a time; it needs",
+        ),
+        (".jsonl", {"start": True}, r"s\.jsonl:2: start is bool True, not a time"),
+        (
+            ".parquet",
+            {"start": "soon"},
+            r"s\.parquet: row 2 \(session 'b'\): start 'soon' is",
+        ),
+    ],
+)
+def test_a_bad_time_is_named_as_its_field_not_as_keys(tmp_path, suffix, row, message):
+    """A bad `start` was reported as "not a session object with integer 'keys'"."""
+    rows = [{"session_id": "a", "keys": [1]}, {"session_id": "b", "keys": [2], **row}]
+    path = tmp_path / f"s{suffix}"
+    if suffix == ".jsonl":
+        _jsonl(tmp_path, *rows)
+    else:
+        pq.write_table(pa.table({"session_id": ["a", "b"], "keys": [[1], [2]],
+                                 "start": [None, row["start"]]}), path)  # fmt: skip
+    with pytest.raises(LogbertError, match=message) as caught:
+        read_sessions(path)
+    assert "keys" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        (pa.array([["1"], ["2"]]), r"row 1 \(session 'a'\): 'keys' must hold integer log keys; "
+         "position 0 holds str '1'"),
+        (pa.array([[1], [2, None]]), r"row 2 \(session 'b'\): .* position 1 holds null"),
+    ],
+)  # fmt: skip
+def test_parquet_keys_that_are_not_integers_name_the_row(tmp_path, keys, message):
+    path = tmp_path / "s.parquet"
+    pq.write_table(pa.table({"session_id": ["a", "b"], "keys": keys}), path)
+    with pytest.raises(LogbertError, match=message):
+        read_sessions(path)
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ([True, False], "position 0 holds bool True"),
+        ([1, None], "position 1 holds null"),
+        ([1, "2"], "position 1 holds str '2'"),
+        ([1.5], "position 0 holds float 1.5"),
+    ],
+)
+def test_jsonl_keys_that_are_not_integers_are_refused(tmp_path, keys, message):
+    """`[true, false]` was read as keys 1 and 0; a null failed inside int()."""
+    path = _jsonl(tmp_path, {"session_id": "a", "keys": keys})
+    with pytest.raises(LogbertError, match=rf"s\.jsonl:1: 'keys' must hold integer log keys; "
+                       rf"{re.escape(message)} \(session 'a'\)"):  # fmt: skip
+        read_sessions(path)
+    assert read_sessions(_jsonl(tmp_path, {"session_id": "a", "keys": [1, 2.0]}))[0].keys == [1, 2]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "deeplog"])
+def test_parquet_read_as_a_text_format_says_so(tmp_path, fmt):
+    path = tmp_path / "s.parquet"
+    write_sessions(SESSIONS, path)
+    what = "JSON Lines" if fmt == "jsonl" else "a DeepLog sequence file"
+    with pytest.raises(LogbertError, match=rf"s\.parquet looks like Parquet, not {what}"):
+        read_sessions(path, fmt)

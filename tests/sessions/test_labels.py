@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from logbert.errors import LogbertError
@@ -117,3 +119,49 @@ def test_a_labels_file_that_names_no_session_is_refused_naming_both_sides(tmp_pa
     partly = IdSessionizer(r"blk_\d+", {"blk_1": "anomaly", "blkX_2": "normal"})
     partly.push(events)
     assert [s.label for s in partly.flush()] == ["anomaly", None]  # one match: no error
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("BlockId,Label\n", "hdr.csv holds no ids (only a header): every session would stay"),
+        ("BlockId,Label\n\n", "hdr.csv holds no ids (only a header)"),
+        ("BlockId,Label\nblk_1,\nblk_2, \n", "hdr.csv holds no labels (every Label cell is empty)"),
+    ],
+)
+def test_a_labels_file_without_labels_is_refused(tmp_path, content, message):
+    """It was read as 0 ids, and `train --labels` then trained on the anomalies."""
+    path = tmp_path / "hdr.csv"
+    path.write_text(content)
+    with pytest.raises(LogbertError, match=re.escape(str(tmp_path / message))):
+        read_labels(path)
+
+
+@pytest.mark.parametrize(
+    ("normal", "anomaly"),
+    [("benign", "attack"), ("OK", "FAIL"), ("negative", "positive"), ("Normal", "Anomaly")],
+)
+def test_common_binary_spellings(tmp_path, normal, anomaly):
+    path = tmp_path / "labels.csv"
+    path.write_text(f"BlockId,Label\nblk_1,{normal}\nblk_2,{anomaly}\n")
+    assert read_labels(path) == {"blk_1": "normal", "blk_2": "anomaly"}
+    assert event_label(normal) == "normal" and event_label(anomaly) == "anomaly"
+
+
+def test_two_values_none_of_them_normal_are_refused_listing_them(tmp_path):
+    """yes/no was read as two anomaly categories: every session anomalous, without a word."""
+    path = tmp_path / "yesno.csv"
+    path.write_text("BlockId,Label\nblk_1,no\nblk_2,yes\nblk_3,no\n")
+    with pytest.raises(LogbertError) as caught:
+        read_labels(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: column Label holds only the values no, yes, and neither")
+    assert "normal (or 0, false, -, benign, ok, negative) / anomaly (or abnormal" in message
+
+
+def test_multi_class_labels_still_work(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("node,label\nn1,-\nn2,KERNDTLB\nn3,APPSEV\n")
+    assert read_labels(path) == {"n1": "normal", "n2": "KERNDTLB", "n3": "APPSEV"}
+    path.write_text("node,label\nn1,KERNDTLB\nn2,KERNDTLB\n")  # one name only: not refused
+    assert read_labels(path) == {"n1": "KERNDTLB", "n2": "KERNDTLB"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -87,3 +88,36 @@ def test_lifecycle_round_trips_and_must_be_fitted():
     with pytest.raises(LogbertError, match="not fitted"):
         SessionLifecycle().open_mask([_session(0, 0, 1)])
     assert np.array_equal(back.open_mask([]), np.zeros(0, dtype=bool))
+
+
+def test_file_log_end_of_parquet_times_written_as_text_or_epoch_seconds(tmp_path):
+    """`score` took the maximum of a text column as the log's end and crashed on it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "s.parquet"
+    starts = {"iso": ["2008-11-09T20:00:00", "2008-11-09T21:30:00"],
+              "epoch": [1226260800, 1226266200]}  # fmt: skip
+    for column in starts.values():
+        pq.write_table(pa.table({"session_id": ["a", "b"], "keys": [[1], [2]],
+                                 "start": column}), path)  # fmt: skip
+        assert file_log_end(path) == T0 + timedelta(hours=1.5)
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"lifetime_seconds": "20m"}, "lifecycle.lifetime_seconds must be a non-negative number"),
+        ({"lifetime_seconds": -1}, "not -1"),
+        ({"lifetime_seconds": True}, "not True"),
+        ({"quantile": "high", "lifetime_seconds": 60}, "lifecycle.quantile must be a number from"),
+        ({"quantile": 2, "lifetime_seconds": 60}, "lifecycle.quantile must be a number from"),
+        ("60", "lifecycle must be a JSON object"),
+    ],
+)
+def test_a_hand_edited_lifecycle_is_refused_naming_the_file(record, message):
+    """A lifetime of "20m" failed inside float() (a traceback); -1 was used, opening none."""
+    with pytest.raises(LogbertError, match=r"^the model's pipeline\.json: .*" + re.escape(message)):
+        SessionLifecycle.from_dict(record)
+    with pytest.raises(LogbertError, match=r"^m/pipeline\.json: "):
+        SessionLifecycle.from_dict(record, source="m/pipeline.json")

@@ -163,6 +163,39 @@ def test_id_pattern_errors():
         compile_id_pattern(r"\d*")
 
 
+def test_id_pattern_with_several_capture_groups_is_refused():
+    """The id is one group: with two, the first ("attempt") would merge every attempt."""
+    pattern = r"(attempt|container)_(\d+_\w+)"
+    message = (
+        f"--by-id regex '{pattern}' has 2 capture groups, but the id is the whole match or "
+        "the first (only) capture group: write the other groups as non-capturing (?:...)"
+    )
+    with pytest.raises(LogbertError, match=re.escape(message)):
+        compile_id_pattern(pattern)
+    with pytest.raises(LogbertError, match="has 2 capture groups"):
+        SessionizerSettings(by_id=r"(0x)([0-9a-f]+)").validate()  # what train/score/watch check
+    with pytest.raises(LogbertError, match="has 2 capture groups"):
+        SessionizerSettings.from_dict({"by_id": pattern})  # a saved model's settings
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ids"),
+    [
+        (r"(?:attempt|container)_(\d+_\w+)", ["1_a", "2_b"]),  # the only group
+        (r"(?P<kind>attempt|container)_(?P<id>\d+_\w+)", ["1_a", "2_b"]),  # the group named id
+        (r"(?:attempt|container)_\d+_\w+", ["attempt_1_a", "container_1_a", "attempt_2_b"]),
+    ],
+)
+def test_id_is_the_only_group_or_the_group_named_id(make_events, pattern, ids):
+    path = make_events(
+        content=["attempt_1_a done", "container_1_a up", "attempt_2_b done", "nothing"],
+        template_id=[1, 2, 3, 4],
+    )
+    sessions, stats = by_id(path, pattern)
+    assert [s.session_id for s in sessions] == ids
+    assert stats.n_unmatched == 1
+
+
 # --- windows -----------------------------------------------------------------------------------
 
 

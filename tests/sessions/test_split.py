@@ -63,3 +63,10 @@ def test_split_sessions_random_is_seeded_and_stratified():
 def test_split_sessions_refuses_parts_under_two_sessions():
     with pytest.raises(LogbertError, match="fewer than two"):
         split_sessions([Session(str(i), [1]) for i in range(6)], (0.6, 0.1, 0.3))
+
+
+def test_a_zero_train_share_is_named_as_the_cause():
+    """It said "20 sessions are too few ... fewer than two sessions"."""
+    with pytest.raises(LogbertError, match=r"the train share is 0 \(shares \(0, 0.3, 0.7\)\): a "
+                       "split needs training sessions"):  # fmt: skip
+        split_sessions([Session(str(i), [1]) for i in range(20)], (0, 0.3, 0.7))

@@ -2,7 +2,8 @@
 
 The grouping itself is `logbert.sessions.sessionize` (a streaming `Sessionizer` built from
 `SessionizerSettings`); this module checks the options and the output path before any work,
-copies the events' template-set metadata into the sessions file, and refuses to leave behind
+copies the events' template-set metadata into a Parquet sessions file and records there how
+the sessions were cut (`settings.read_sessionizer_settings` reads it), and refuses to leave behind
 a file with no sessions (an empty output means the options did not fit the log). Time windows
 are cut from the events in time order, so an unsorted log loses nothing; events that still
 came too late for their window are a `warning: ` line, and an error when they are most of them.
@@ -35,6 +36,7 @@ from logbert.sessions.sessionize import (
     events_metadata,
     sessionize_file,
 )
+from logbert.sessions.settings import sessionizer_metadata
 
 
 def command(
@@ -46,7 +48,8 @@ def command(
         None,
         "--by-id",
         help=r"Regex naming the session id in each line's content, e.g. 'blk_-?\d+'. "
-        "With a capture group, group 1 is the id.",
+        r"The id is the whole match, or the only capture group ('(?:attempt|container)_(\S+)': "
+        "write other groups as (?:...)), or the group named id ('(?P<id>...)').",
     ),
     window: str | None = typer.Option(
         None, "--window", help="Time windows over the timestamp column, e.g. 30s, 5m, 1h."
@@ -74,7 +77,8 @@ def command(
         None,
         "--labels",
         help="CSV with a header, e.g. 'BlockId,Label' or 'InstanceId,Label', joined onto --by-id "
-        "sessions (label column: the one named Label, else the second). Without it, labels "
+        "sessions (label column: the one named Label, else the second; normal/anomaly, 0/1, "
+        "benign/attack, ok/fail, negative/positive, or a category name). Without it, labels "
         "come from the events' label column (a session is anomalous if any line is).",
     ),
     idle_timeout: str | None = typer.Option(
@@ -121,6 +125,7 @@ def command(
     metadata = {
         key: value for key, value in events_metadata(events).items() if key == TEMPLATE_SET_KEY
     }
+    metadata.update(sessionizer_metadata(settings))
     stats = SessionizeStats()
     sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
@@ -182,7 +187,8 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
     if settings.by_id is not None:
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
-            f"(regex '{settings.by_id}' on the content column; a capture group names the id)"
+            f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
+            "its only capture group)"
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "

@@ -3,7 +3,9 @@
 By time (chronological by session start, the default when sessions have start times: a model
 of earlier data scores later data, as it will in use) or seeded random, stratified by label
 when labels exist. The files keep the input's template-set metadata, so `score` and
-`evaluate` can still check that they match the model's parse run.
+`evaluate` can still check that they match the model's parse run. Part files of an earlier
+split in the folder that this run does not write (a share of 0, another `--format`) are
+removed, so no old test file shares sessions with a new train file.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from logbert.errors import LogbertError
 from logbert.sessions.io import (
     ANOMALY,
     OUTPUT_FORMATS,
+    Session,
     check_output_path,
     read_file_metadata,
     read_sessions,
     write_sessions,
 )
 from logbert.sessions.split import PARTS, split_sessions
+
+SUFFIXES = {"parquet": ".parquet", "jsonl": ".jsonl", "deeplog": ".txt"}
 
 
 def command(
@@ -52,18 +57,60 @@ def command(
     all_sessions = read_sessions(sessions, input_format)
     parts, method = split_sessions(all_sessions, (train, validation, test), by, seed)
     metadata = read_file_metadata(sessions) if str(sessions) != "-" else {}
-    suffix = {"parquet": ".parquet", "jsonl": ".jsonl", "deeplog": ".txt"}[output_format]
+    suffix = SUFFIXES[output_format]
     output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     for name in PARTS:
         part = parts[name]
         if not part:
             continue
         path = output_dir / f"{name}{suffix}"
         write_sessions(part, path, output_format, metadata=metadata)
-        anomalies = sum(s.label == ANOMALY for s in part)
+        written.append(path)
         span = ""
         if method == "time":
             span = f", starting {part[0].start.isoformat()} to {part[-1].start.isoformat()}"
-        typer.echo(f"{name}: {len(part):,} sessions ({anomalies:,} anomalous{span}) -> {path}")
-    typer.echo(f"split {len(all_sessions):,} sessions by {method}"
-               + (f" (seed {seed})" if method == "random" else ""))  # fmt: skip
+        typer.echo(f"{name}: {len(part):,} sessions ({_labelled(part)}{span}) -> {path}")
+    _remove_stale_parts(output_dir, written, sessions)
+    typer.echo(
+        f"split {len(all_sessions):,} sessions by {method}"
+        + (f" (seed {seed})" if method == "random" else "")
+        + (_why_random(all_sessions) if method == "random" and by == "auto" else "")
+    )
+
+
+def _labelled(part: list[Session]) -> str:
+    """How a part is labelled: `3 anomalous`, `3 anomalous, 5 unlabelled` or `unlabelled`."""
+    unlabelled = sum(s.label is None for s in part)
+    if unlabelled == len(part):
+        return "unlabelled"
+    anomalies = sum(s.label == ANOMALY for s in part)
+    return f"{anomalies:,} anomalous" + (f", {unlabelled:,} unlabelled" if unlabelled else "")
+
+
+def _why_random(sessions: list[Session]) -> str:
+    """Why `--by auto` split at random: some sessions have no start time."""
+    missing = sum(s.start is None for s in sessions)
+    return (
+        f": {missing:,} of {len(sessions):,} sessions have no start time, so not by time "
+        "(--by time needs every session timed)"
+    )
+
+
+def _remove_stale_parts(output_dir: Path, written: list[Path], source: Path) -> None:
+    """Remove the part files of an earlier split in `output_dir` that this run did not write
+    (a part with share 0, another `--format`): left there, an old test file would hold
+    sessions the new train file now has, and be evaluated as if held out. Says so on stderr.
+    The input file is never removed, even when it is such a part."""
+    keep = {path.resolve() for path in written}
+    if str(source) != "-":
+        keep.add(Path(source).resolve())
+    stale = [output_dir / f"{name}{suffix}" for name in PARTS for suffix in SUFFIXES.values()]
+    for path in stale:
+        if path.is_file() and path.resolve() not in keep:
+            path.unlink()
+            typer.echo(
+                f"removed {path}: an earlier split's part that this split does not write (it "
+                "would share sessions with the new parts)",
+                err=True,
+            )

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from logbert.sessions.io import Session
 from logbert.sessions.labels import require_some_match
-from logbert.sessions.options import compile_id_pattern, parse_duration
+from logbert.sessions.options import compile_id_pattern, id_group, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
@@ -181,7 +181,8 @@ def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
     if not content:
         return []
     if regex.groups:
-        found = [m.group(1) for m in regex.finditer(content)]
+        group = id_group(regex)
+        found = [m.group(group) for m in regex.finditer(content)]
     else:
         found = regex.findall(content)
     if len(found) == 1:

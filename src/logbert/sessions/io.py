@@ -17,8 +17,12 @@ Reading also accepts a `.json` file of the shape
 Readers stream: `iter_session_batches` yields lists of `Session` and never holds the whole file
 (except the `.json` shape, which is one JSON document). What a verdict must not rest on is
 refused while reading (`_checked`): a Parquet or JSON Lines session without a session_id (or
-with null keys) is an error naming the row or line, as is a session id that comes twice in one
-file with the same `start` (scores, labels and reports are joined by id). Only a hash per session
+with null keys, or keys that are not integers: text, booleans, nulls inside the list) is an
+error naming the row or line, as is a session id that comes twice in one file with the same
+`start` (scores, labels and reports are joined by id). `start`/`end` may be timestamps, ISO 8601
+text or epoch seconds, in either format; all are read as naive UTC, and anything else is an
+error naming the field. A Parquet file read as a text format (`--input-format jsonl`) is named
+as Parquet. Only a hash per session
 is kept for that, and the file is read again to name the first line only when one repeats. The
 same id with another start is allowed: `sessionize --idle-timeout` writes an id that comes back
 after its session was written as a new session. Sessions with no keys are kept (scored as empty
@@ -30,7 +34,8 @@ set the keys refer to; `read_file_metadata` reads it back. A `Session` may hold 
 (source, line_no) behind each key) in memory; no file format stores it.
 
 Labels come in three shapes, one meaning: a session is anomalous iff it has a category other
-than `normal`. Binary: `label` is normal/anomaly (0/1, true/false, ...). Multi-class: `label`
+than `normal`. Binary: `label` is normal/anomaly (0/1, true/false, benign/attack, ok/fail,
+negative/positive: `LABEL_SPELLINGS`). Multi-class: `label`
 holds a category name (`KERNDTLB` = anomaly with categories ["KERNDTLB"]). Multi-label: the
 `labels` column holds the list of categories ([] = normal). `Session.label` is always the
 binary label (what every detector and threshold uses); `Session.categories` keeps the names
@@ -51,7 +56,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -79,17 +84,28 @@ SESSION_SCHEMA = pa.schema(
 LABELS_FIELD = pa.field("labels", pa.list_(pa.string()))
 CATEGORY_SCHEMA = SESSION_SCHEMA.append(LABELS_FIELD)
 
-_LABEL_ALIASES = {
+# every binary label spelling taken (lower case) -> its meaning: the public datasets' and the
+# usual pairs of classifiers and security data (benign/attack, ok/fail, negative/positive).
+# yes/no is not one: whether "yes" means "is anomalous" or "is normal" depends on the question
+# the column answered, so such a file is refused (`labels.read_labels`) rather than guessed.
+LABEL_SPELLINGS = {
     "normal": NORMAL,
     "0": NORMAL,
     "false": NORMAL,
     "-": NORMAL,
+    "benign": NORMAL,
+    "ok": NORMAL,
+    "negative": NORMAL,
     "anomaly": ANOMALY,
     "abnormal": ANOMALY,
     "anomalous": ANOMALY,
     "1": ANOMALY,
     "true": ANOMALY,
+    "attack": ANOMALY,
+    "fail": ANOMALY,
+    "positive": ANOMALY,
 }
+_NO_LABEL = ("", "none", "null", "nan")
 
 # what a misspelt binary label is compared with (parse_label)
 _LABEL_WORDS = ("normal", "anomaly", "abnormal", "anomalous")
@@ -125,13 +141,20 @@ def normalize_label(value: object) -> str | None:
     if isinstance(value, bool):
         return ANOMALY if value else NORMAL
     text = str(value).strip().lower()
-    if text in ("", "none", "null", "nan"):
+    if text in _NO_LABEL:
         return None
-    if text not in _LABEL_ALIASES:
-        raise LogbertError(
-            f"unknown session label {value!r}: use normal/anomaly (or Normal/Anomaly, 0/1)"
-        )
-    return _LABEL_ALIASES[text]
+    if text not in LABEL_SPELLINGS:
+        raise LogbertError(f"unknown session label {value!r}: use {label_spellings()}")
+    return LABEL_SPELLINGS[text]
+
+
+def label_spellings() -> str:
+    """The binary spellings taken, for messages: `normal (or 0, false, ...) or anomaly (...)`."""
+    spelt = {
+        meaning: ", ".join(s for s, m in LABEL_SPELLINGS.items() if m == meaning and s != meaning)
+        for meaning in (NORMAL, ANOMALY)
+    }
+    return f"normal (or {spelt[NORMAL]}) / anomaly (or {spelt[ANOMALY]}), any case"
 
 
 def parse_label(value: object) -> tuple[str | None, list[str] | None]:
@@ -140,7 +163,7 @@ def parse_label(value: object) -> tuple[str | None, list[str] | None]:
     if value is None or isinstance(value, bool):
         return normalize_label(value), None
     text = str(value).strip()
-    if text.lower() in _LABEL_ALIASES or text.lower() in ("", "none", "null", "nan"):
+    if text.lower() in LABEL_SPELLINGS or text.lower() in _NO_LABEL:
         return normalize_label(text), None
     close = difflib.get_close_matches(text.lower(), _LABEL_WORDS, n=1, cutoff=0.75)
     if close:
@@ -461,13 +484,13 @@ def _iter_parquet(path: str | Path) -> Records:
                     session_id=session_id,
                     keys=_int_keys(data["keys"][i]),
                     label=label,
-                    start=data["start"][i] if "start" in data else None,
-                    end=data["end"][i] if "end" in data else None,
+                    start=_parse_time(data["start"][i], "start") if "start" in data else None,
+                    end=_parse_time(data["end"][i], "end") if "end" in data else None,
                     n_lines=data["n_lines"][i] if "n_lines" in data else None,
                     categories=categories,
                 )
-            except (LogbertError, TypeError, ValueError) as exc:
-                raise LogbertError(f"{path}: session {session_id!r}: {exc}") from exc
+            except LogbertError as exc:
+                raise LogbertError(f"{path}: row {row:,} (session {session_id!r}): {exc}") from exc
             yield row, session
 
 
@@ -500,23 +523,25 @@ def _iter_jsonl(path: str | Path) -> Records:
                 row = json.loads(line)
                 session_id = row.get("session_id")
             except (AttributeError, ValueError) as exc:
+                _refuse_parquet(path, line_no, line, "JSON Lines")
                 raise LogbertError(f"{where}: not a session object ({exc})") from exc
             session_id = _session_id(session_id, where)
+            if "keys" not in row:
+                raise LogbertError(
+                    f"{where}: not a session object: session {session_id!r} has no 'keys' (a "
+                    "list of integer log keys, [] for none)"
+                )
             try:
                 label, categories = session_labels(row.get("label"), row.get("labels"))
                 session = Session(
                     session_id=session_id,
                     keys=_int_keys(row["keys"]),
                     label=label,
-                    start=_parse_time(row.get("start")),
-                    end=_parse_time(row.get("end")),
+                    start=_parse_time(row.get("start"), "start"),
+                    end=_parse_time(row.get("end"), "end"),
                     n_lines=row.get("n_lines"),
                     categories=categories,
                 )
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LogbertError(
-                    f"{where}: not a session object with integer 'keys' ({exc})"
-                ) from exc
             except LogbertError as exc:
                 raise LogbertError(f"{where}: {exc} (session {session_id!r})") from exc
             yield line_no, session
@@ -540,9 +565,9 @@ def _iter_json_shape(path: str | Path) -> Records:
             entry += 1
             try:
                 session = Session(f"{label}-{i}", _int_keys(keys), label=label)
-            except (TypeError, ValueError) as exc:
+            except LogbertError as exc:
                 raise LogbertError(
-                    f"{path}: {field_name}[{i}] is not a list of integer keys"
+                    f"{path}: {field_name}[{i}] is not a list of integer keys ({exc})"
                 ) from exc
             yield entry, session
 
@@ -559,6 +584,7 @@ def _iter_deeplog(path: str | Path) -> Records:
             try:
                 keys = [int(token) for token in tokens]
             except ValueError as exc:
+                _refuse_parquet(path, index + 1, line, "a DeepLog sequence file")
                 raise LogbertError(
                     f"{path}:{index + 1}: DeepLog sequence lines hold space-separated integer "
                     f"keys ({exc}); for other formats pass --input-format"
@@ -566,21 +592,70 @@ def _iter_deeplog(path: str | Path) -> Records:
             yield index + 1, Session(session_id=str(index), keys=keys)
 
 
+def _refuse_parquet(path: str | Path, line_no: int, line: str, fmt: str) -> None:
+    """Raise when a text format's first line is a Parquet file's magic bytes (`--input-format
+    jsonl` on a .parquet file), instead of a JSON or number error about its bytes."""
+    if line_no == 1 and line.startswith("PAR1"):
+        raise LogbertError(
+            f"{path} looks like Parquet, not {fmt}: leave out --input-format (a .parquet name "
+            "is read as Parquet) or pass --input-format parquet"
+        )
+
+
 def _int_keys(keys: object) -> list[int]:
-    """Integer keys of a list; a string or float would convert silently, so it is refused."""
+    """Integer keys of a list. A string, bool, null or fractional number would convert
+    silently (or fail inside `int`), so it is refused, naming its position; an integral
+    float (`3.0`, as some JSON writers put it) is taken."""
     if not isinstance(keys, list | tuple):
-        raise TypeError(f"keys must be a list of integers, not {type(keys).__name__}")
-    if any(isinstance(k, float | bool) and not float(k).is_integer() for k in keys):
-        raise ValueError(f"keys must be integers: {keys}")
+        raise LogbertError(
+            f"'keys' must be a list of integer log keys, not {type(keys).__name__} {keys!r}"
+        )
+    if all(type(k) is int for k in keys):  # the usual case, checked fast
+        return list(keys)
+    for position, key in enumerate(keys):
+        integral = isinstance(key, float) and key.is_integer()
+        if not integral and (isinstance(key, bool) or not isinstance(key, int)):
+            what = "null" if key is None else f"{type(key).__name__} {key!r}"
+            raise LogbertError(
+                f"'keys' must hold integer log keys; position {position} holds {what}"
+            )
     return [int(k) for k in keys]
 
 
-def _parse_time(value: object) -> datetime | None:
-    if value in (None, ""):
+def _parse_time(value: object, name: str) -> datetime | None:
+    """A session's `start` or `end` (`name`) as a naive UTC datetime, None when missing:
+    timestamps as they are (zone-aware ones converted to UTC), ISO 8601 text (with an offset:
+    converted to UTC) and epoch seconds (numbers). Anything else is a `LogbertError` naming
+    the field: a time taken wrong would mark sessions open or split them out of order."""
+    if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+        when = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            when = datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise LogbertError(
+                f"{name} {value!r} is not a time in epoch seconds ({exc}); {_TIME_NEEDED}"
+            ) from exc
+    elif isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise LogbertError(f"{name} {value!r} is not a time; {_TIME_NEEDED}") from exc
+    else:
+        raise LogbertError(
+            f"{name} is {type(value).__name__} {value!r}, not a time; {_TIME_NEEDED}"
+        )
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
+
+
+_TIME_NEEDED = (
+    "it needs a timestamp, ISO 8601 text (2024-01-01T00:00:00, offsets are converted to UTC) "
+    "or a number of seconds since 1970 (UTC), or null"
+)
 
 
 # --- writers ---------------------------------------------------------------------------------

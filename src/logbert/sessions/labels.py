@@ -12,7 +12,9 @@ Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's n
   `split_label` turns it into (anomaly, [name]). A labels file none of whose ids names a
   session (ids spelled otherwise, the wrong column or file) is an error once sessionizing ends
   (`require_some_match`): every session would stay unlabelled, and training would learn from
-  the anomalies it was meant to leave out;
+  the anomalies it was meant to leave out. For the same reason a file with no labelled row
+  (only a header) is an error, and so is a label column of two values neither of which is a
+  normal spelling (yes/no): each would be an anomaly category, every session anomalous;
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
   value names an alert, so a session is anomalous if any of its lines is; `event_category`
   keeps the alert's name (e.g. KERNDTLB), which `sessionize` collects into the `labels` list.
@@ -25,13 +27,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, NORMAL, parse_label
+from logbert.sessions.io import ANOMALY, LABEL_SPELLINGS, NORMAL, label_spellings, parse_label
 
 ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 LABEL_COLUMN = "label"
-_EVENT_NORMAL = {"-", "normal", "0", "false"}
+_EVENT_NORMAL = {text for text, meaning in LABEL_SPELLINGS.items() if meaning == NORMAL}
 _EVENT_UNKNOWN = {"", "none", "null", "nan"}
-_LABEL_VALUES = {"normal", "anomaly", "abnormal", "anomalous", "0", "1", "true", "false", "-"}
+_LABEL_VALUES = set(LABEL_SPELLINGS)
 
 
 class LabelMap(dict[str, str]):
@@ -63,9 +65,11 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
         id_col, label_col = _columns(path, names)
         labels = LabelMap()
         labels.source = str(path)
+        rows = 0
         for line_no, row in enumerate(reader, start=2):
             if not row or not any(cell.strip() for cell in row):
                 continue
+            rows += 1
             if len(row) <= max(id_col, label_col):
                 raise LogbertError(f"{path}:{line_no}: expected {len(names)} columns: {row}")
             session_id = row[id_col].strip()
@@ -78,7 +82,34 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
             label = categories[0] if categories else label
             if labels.setdefault(session_id, label) != label:
                 raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways")
+    if not labels:
+        what = (
+            "no ids (only a header)"
+            if not rows
+            else f"no labels (every {names[label_col]} cell is empty)"
+        )
+        raise LogbertError(
+            f"{path} holds {what}: every session would stay unlabelled (and `train` would keep "
+            "the anomalies it should leave out); give the labels file with its rows, or leave "
+            "out --labels"
+        )
+    _require_a_normal_spelling(path, labels, names[label_col])
     return labels, names[id_col], names[label_col]
+
+
+def _require_a_normal_spelling(path: Path, labels: Mapping[str, str], column: str) -> None:
+    """Refuse a binary labels column in words we do not know (yes/no, good/bad, ...): two
+    distinct values and neither a normal spelling. Read as categories, both would be anomaly
+    names and every session anomalous; which one means normal is a guess we will not make.
+    A multi-class column (a normal spelling plus category names) passes."""
+    values = set(labels.values())
+    if len(values) != 2 or NORMAL in values:
+        return
+    raise LogbertError(
+        f"{path}: column {column} holds only the values {', '.join(sorted(values))}, and "
+        "neither is a normal label, so every session would be an anomaly (each value taken "
+        f"as an anomaly category); write the labels as {label_spellings()}"
+    )
 
 
 def require_some_match(labels: Mapping[str, str], n_unused: int, session_id: str | None) -> None:

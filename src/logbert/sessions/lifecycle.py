@@ -12,6 +12,7 @@ are never open), lifetimes in seconds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -49,18 +50,32 @@ def log_end(sessions: Sequence[Session]) -> datetime | None:
 def file_log_end(path: str | Path, input_format: str | None = None) -> datetime | None:
     """The last event time in a sessions file (a pass before scoring; None for stdin).
 
-    Parquet reads only the time columns. Standard input cannot be read twice, so its
-    sessions are never open.
+    Parquet with timestamp columns reads only those columns. Standard input cannot be read
+    twice, so its sessions are never open.
     """
     if str(path) == "-":
         return None
     if detect_format(path, input_format) == "parquet":
         try:
-            return _parquet_log_end(stream_parquet(path))
+            parquet = stream_parquet(path)
         except (pa.ArrowInvalid, OSError):
-            pass  # the reader below says what is wrong with the file
+            parquet = None  # the reader below says what is wrong with the file
+        if parquet is not None and _timestamp_columns(parquet):
+            return _parquet_log_end(parquet)
     ends = (log_end(batch) for batch in iter_session_batches(path, input_format))
     return max((end for end in ends if end is not None), default=None)
+
+
+def _timestamp_columns(parquet: pq.ParquetFile) -> bool:
+    """Are the file's `start`/`end` columns (if any) timestamps without a zone? Then their
+    maximum is read from the columns alone; text, epoch numbers or zone-aware times go
+    through the sessions reader, which converts them (or names what is wrong)."""
+    schema = parquet.schema_arrow
+    return all(
+        pa.types.is_timestamp(schema.field(name).type) and schema.field(name).type.tz is None
+        for name in ("start", "end")
+        if name in schema.names
+    )
 
 
 def _parquet_log_end(parquet: pq.ParquetFile) -> datetime | None:
@@ -123,9 +138,27 @@ class SessionLifecycle:
         return {"quantile": self.quantile, "lifetime_seconds": self._lifetime()}
 
     @classmethod
-    def from_dict(cls, data: dict) -> SessionLifecycle:
-        lifecycle = cls(float(data.get("quantile", LIFETIME_QUANTILE)))
+    def from_dict(cls, data: dict, source: str = "the model's pipeline.json") -> SessionLifecycle:
+        """A fitted lifecycle from `to_dict()` output. The values are checked, since a hand-
+        edited file reaches this: a negative lifetime would mark no session open and text
+        would fail later; `source` names the file in the message."""
+        if not isinstance(data, dict):
+            raise LogbertError(
+                f"{source}: lifecycle must be a JSON object with quantile and "
+                f"lifetime_seconds, not {data!r}"
+            )
+        quantile = data.get("quantile", LIFETIME_QUANTILE)
+        if not _is_number(quantile) or not 0 <= quantile <= 1:
+            raise LogbertError(
+                f"{source}: lifecycle.quantile must be a number from 0 to 1, not {quantile!r}"
+            )
         lifetime = data.get("lifetime_seconds")
+        if lifetime is not None and (not _is_number(lifetime) or lifetime < 0):
+            raise LogbertError(
+                f"{source}: lifecycle.lifetime_seconds must be a non-negative number of seconds "
+                f"or null (no lifetime: no session is open), not {lifetime!r}"
+            )
+        lifecycle = cls(float(quantile))
         lifecycle.lifetime_ = None if lifetime is None else float(lifetime)
         return lifecycle
 
@@ -133,3 +166,8 @@ class SessionLifecycle:
         if not hasattr(self, "lifetime_"):
             raise LogbertError("SessionLifecycle is not fitted: call fit(training_sessions)")
         return self.lifetime_
+
+
+def _is_number(value: object) -> bool:
+    """A finite int or float, not a bool (JSON `true` is no number of seconds)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

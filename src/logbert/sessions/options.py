@@ -31,15 +31,36 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(microseconds=micros)
 
 
+ID_GROUP = "id"
+
+
 def compile_id_pattern(pattern: str) -> re.Pattern[str]:
-    """The `--by-id` regex; with a capture group the first group is the id."""
+    """The `--by-id` regex. The id is the whole match, or its only capture group, or the
+    group named `id` (`(?P<id>...)`, which lets other groups be). Several unnamed groups are
+    refused: the id would be the first one, and `(attempt|container)_(\\d+)` would merge
+    every attempt into one session called "attempt"."""
     try:
         regex = re.compile(pattern)
     except re.error as exc:
-        raise LogbertError(f"invalid --by-id regex {pattern!r}: {exc}") from exc
+        raise LogbertError(f"invalid --by-id regex '{pattern}': {exc}") from exc
+    if regex.groups > 1 and ID_GROUP not in regex.groupindex:
+        raise LogbertError(
+            f"--by-id regex '{pattern}' has {regex.groups} capture groups, but the id is the "
+            "whole match or the first (only) capture group: write the other groups as "
+            "non-capturing (?:...), e.g. '(?:attempt|container)_(\\d+)', or name the id's "
+            "group (?P<id>...)"
+        )
     if regex.search("") is not None and not regex.groups:
-        raise LogbertError(f"--by-id regex {pattern!r} matches the empty string; name an id")
+        raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
     return regex
+
+
+def id_group(regex: re.Pattern[str]) -> int | str:
+    """Which group of a `compile_id_pattern` regex is the id: 0 (the whole match) without
+    groups, the group named `id`, else the only group."""
+    if ID_GROUP in regex.groupindex:
+        return ID_GROUP
+    return 1 if regex.groups else 0
 
 
 def _positive_count(value: object, option: str) -> int:

@@ -8,15 +8,22 @@ kind of sessionizer, since it builds them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.sessions.id_sessions import FieldSessionizer, IdSessionizer
+from logbert.sessions.io import read_file_metadata
 from logbert.sessions.line_sessions import LineSessionizer
 from logbert.sessions.options import _positive_count, compile_id_pattern, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer
 from logbert.sessions.window_sessions import WindowSessionizer
+
+# Parquet schema metadata key of a sessions file: how `sessionize` cut its sessions (JSON of
+# `SessionizerSettings.to_dict()`), so a later stage can tell windows from by-id sessions
+SESSIONIZER_KEY = "logbert.sessionizer"
 
 
 @dataclass
@@ -155,3 +162,24 @@ class SessionizerSettings:
             text = f"windows of {self.lines} lines"
             parts.append(text + (f" every {self.step}" if self.step is not None else ""))
         return ", ".join(parts)
+
+
+def sessionizer_metadata(settings: SessionizerSettings) -> dict[str, str]:
+    """The Parquet schema metadata that records `settings` in a sessions file."""
+    return {SESSIONIZER_KEY: json.dumps(settings.to_dict(), sort_keys=True)}
+
+
+def read_sessionizer_settings(path: str | Path) -> SessionizerSettings | None:
+    """How the sessions of `path` were cut, as recorded by `logbert sessionize` in a Parquet
+    file's metadata; None when not recorded (JSON Lines, DeepLog, standard input, files
+    written otherwise). A record that is not valid settings is a `LogbertError` naming it."""
+    text = read_file_metadata(path).get(SESSIONIZER_KEY)
+    if text is None:
+        return None
+    try:
+        return SessionizerSettings.from_dict(json.loads(text))
+    except (ValueError, LogbertError) as exc:
+        raise LogbertError(
+            f"{path}: its {SESSIONIZER_KEY} metadata (how the sessions were cut) is not valid "
+            f"session settings ({exc}); write the file again with `logbert sessionize`"
+        ) from exc

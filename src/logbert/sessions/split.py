@@ -75,6 +75,11 @@ def split_sessions(
 
 
 def _part_sizes(n: int, shares: Sequence[float]) -> list[int]:
+    if shares[0] == 0:  # the train part takes what the others leave, so say why it is empty
+        raise LogbertError(
+            f"the train share is 0 (shares {tuple(shares)}): a split needs training sessions; "
+            "give train a share above 0, e.g. --train 0.6 --validation 0.1 --test 0.3"
+        )
     sizes = [int(round(n * share)) for share in shares]
     sizes[0] = n - sizes[1] - sizes[2]
     too_small = [

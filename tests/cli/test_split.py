@@ -1,0 +1,92 @@
+"""`logbert split` as a user runs it: what it writes, removes and says."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.cli.main import main
+from logbert.sessions.io import Session, read_sessions, write_sessions
+
+T0 = datetime(2024, 1, 1)
+
+
+def run(monkeypatch, capsys, *args):
+    """Run `logbert split ARGS`; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(sys, "argv", ["logbert", "split", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def sessions_file(tmp_path, n=20, labelled=True, timed=True, name="s.jsonl"):
+    sessions = [
+        Session(f"s{i}", [1, 2], ("anomaly" if i % 5 == 0 else "normal") if labelled else None,
+                start=T0 + timedelta(minutes=i) if timed or i % 10 else None)
+        for i in range(n)
+    ]  # fmt: skip
+    path = tmp_path / name
+    write_sessions(sessions, path)
+    return path
+
+
+def test_a_new_split_removes_the_parts_it_does_not_write(monkeypatch, capsys, tmp_path):
+    """An old test file was left beside a new train file holding its sessions."""
+    source, parts = sessions_file(tmp_path), tmp_path / "parts"
+    assert run(monkeypatch, capsys, source, "-o", parts)[0] == 0
+    (parts / "test.jsonl").write_text("")  # an even older split, in another format
+    code, _, stderr = run(monkeypatch, capsys, source, "-o", parts, "--train", "0.9",
+                          "--validation", "0.1", "--test", "0")  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in parts.iterdir()) == ["train.parquet", "validation.parquet"]
+    said = " ".join(stderr.split())
+    for name in ("test.parquet", "test.jsonl"):
+        assert f"removed {parts / name}: an earlier split's part that this split does not" in said
+    assert len(read_sessions(parts / "train.parquet")) == 18
+    code, _, stderr = run(monkeypatch, capsys, source, "-o", parts, "--format", "jsonl")
+    assert code == 0 and "removed" in stderr
+    assert sorted(p.name for p in parts.iterdir()) == ["test.jsonl", "train.jsonl",
+                                                        "validation.jsonl"]  # fmt: skip
+
+
+def test_the_input_file_is_never_removed(monkeypatch, capsys, tmp_path):
+    parts = tmp_path / "parts"
+    source = sessions_file(parts, name="test.jsonl")
+    assert run(monkeypatch, capsys, source, "-o", parts)[0] == 0
+    assert source.is_file() and (parts / "test.parquet").is_file()
+
+
+def test_unlabelled_parts_and_why_auto_split_at_random(monkeypatch, capsys, tmp_path):
+    source = sessions_file(tmp_path, labelled=False, timed=False)
+    code, stdout, _ = run(monkeypatch, capsys, source, "-o", tmp_path / "parts")
+    assert code == 0
+    assert "train: 12 sessions (unlabelled) ->" in stdout and "anomalous" not in stdout
+    assert stdout.rstrip().endswith(
+        "split 20 sessions by random (seed 0): 2 of 20 sessions have no start time, so not by "
+        "time (--by time needs every session timed)"
+    )
+    labelled = sessions_file(tmp_path, name="labelled.jsonl")
+    code, stdout, _ = run(monkeypatch, capsys, labelled, "-o", tmp_path / "p2")
+    assert "train: 12 sessions (3 anomalous, starting" in stdout
+    assert stdout.rstrip().endswith("split 20 sessions by time")
+
+
+def test_a_zero_train_share_says_so(monkeypatch, capsys, tmp_path):
+    args = ["--train", "0", "--validation", "0.3", "--test", "0.7"]
+    code, _, stderr = run(monkeypatch, capsys, sessions_file(tmp_path), "-o", tmp_path / "p", *args)
+    assert code == 2 and "the train share is 0" in stderr and "too few" not in stderr
+
+
+def test_epoch_start_times_split_by_time(monkeypatch, capsys, tmp_path):
+    """A Parquet `start` of epoch seconds crashed with a traceback."""
+    source = tmp_path / "epoch.parquet"
+    ids, starts = [f"s{i}" for i in range(20)], [1704067200 + 60 * i for i in range(20)]
+    pq.write_table(pa.table({"session_id": ids, "keys": [[1, 2]] * 20, "start": starts}), source)
+    code, stdout, stderr = run(monkeypatch, capsys, source, "-o", tmp_path / "p")
+    assert code == 0 and "Traceback" not in stderr
+    assert "train: 12 sessions (unlabelled, starting 2024-01-01T00:00:00 to " in stdout

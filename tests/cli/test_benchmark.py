@@ -68,3 +68,18 @@ def test_seeds_option_runs_every_seed(monkeypatch, capsys, tmp_path):
 def test_bad_options_are_one_line_errors(monkeypatch, capsys, args, message):
     code, _, stderr = run(monkeypatch, capsys, *args)
     assert code == 2 and message in stderr and "Traceback" not in stderr
+
+
+def test_a_missing_dataset_file_is_an_error_even_when_a_cache_exists(monkeypatch, capsys, tmp_path):
+    """the cache of another data folder was read as this one's."""
+    cache = tmp_path / "work" / "bgl_2k_5m"
+    cache.mkdir(parents=True)
+    (cache / "sessions.parquet").write_bytes(b"a cache of other data")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, stderr = run(
+        monkeypatch, capsys, "--protocol", "bgl-2k", "--models", "iqr", "--data-dir", empty,
+        "--work-dir", tmp_path / "work", "--output-dir", tmp_path / "out",
+    )  # fmt: skip
+    assert code == 2 and "Traceback" not in stderr
+    assert f"error: dataset file not found: {empty}/loghub2_2k_corrected/BGL/BGL_2k.log" in stderr

@@ -1,6 +1,8 @@
 """Score / evaluate / train checks and messages through the CLI: a non-finite
 --threshold, what open sessions mean per detector, templates first seen at scoring time, a
-labels file that names no session, evaluation data without anomalies, a text model given logs."""
+labels file that names no session, evaluation data without anomalies or without normal
+sessions, labels missing for some sessions, rejected lines kept by evaluate, a text model given
+logs."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from datetime import datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
+from logbert.cli.evaluate import _labels
 from logbert.cli.main import app
 from logbert.errors import LogbertError
+from logbert.sessions.io import Session
 
 runner = CliRunner()
 T0 = datetime(2008, 11, 9, 20, 0, 0)  # where the conftest's `log_writer` logs start
@@ -117,6 +121,54 @@ def test_evaluation_without_anomalies_reports_n_a_and_warns(raw_logs, tmp_path):
     assert metrics["precision"] is None and metrics["recall"] is None and metrics["f1"] is None
     assert "warning: none of the 13 sessions" in result.output
     assert "0.0000" not in result.output.split("precision")[1].splitlines()[0]
+
+
+def test_evaluation_without_normal_sessions_warns(raw_logs, tmp_path):
+    """labels that make every session anomalous (e.g. misspelt) got figures and no word."""
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, test_labels = raw_logs
+    labels = tmp_path / "all_anomalous.csv"
+    labels.write_text(test_labels.read_text().replace("Normal", "Anomaly"))
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", labels,
+                    "-o", tmp_path / "e.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: all 13 sessions of {test_log} are labelled anomalous and none normal, so "
+        "precision, the false-positive rate and ROC-AUC mean nothing"
+    ) in result.output
+    assert "Check the labels' spellings: normal is spelled -, 0, benign" in result.output
+
+
+def test_evaluate_logs_keeps_rejected_lines_beside_its_output(raw_logs, tmp_path):
+    """as `score --logs` does: `<output stem>.rejects.txt`, named in the summary, and the
+    counts in the JSON."""
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, test_labels = raw_logs
+    test_log.write_text(test_log.read_text() + "not a log line\n")
+    out = tmp_path / "new" / "eval.json"  # a folder that does not exist yet
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", out)
+    assert result.exit_code == 0, result.output
+    rejects = tmp_path / "new" / "eval.rejects.txt"
+    assert f"1 rejected (kept in {rejects})" in result.output
+    assert rejects.read_text().splitlines()[1] == f"{test_log.name}\t43\tnot a log line"
+    metrics = json.loads(out.read_text())
+    assert (metrics["lines_read"], metrics["lines_rejected"]) == (43, 1)
+
+
+def test_sessions_the_labels_file_leaves_out_are_blamed_on_it(raw_logs, tmp_path):
+    """with --labels given, the message asked for --labels."""
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, test_labels = raw_logs
+    some = tmp_path / "some.csv"
+    some.write_text("\n".join(test_labels.read_text().splitlines()[:5]) + "\n")
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", some,
+                    "-o", tmp_path / "e.json")  # fmt: skip
+    message = user_error(result)
+    assert f"{test_log}: session blk_1504 has no label in --labels {some} (9 of its 13 " in message
+    assert "give each session id a label in" in message and "sessionize" not in message
+    unlabelled = [Session("blk_1", [1]), Session("blk_2", [1])]
+    with pytest.raises(LogbertError, match="no session of it has a label there"):
+        _labels(unlabelled, "x.log", tmp_path / "labels.csv")
 
 
 def test_a_labels_file_that_names_no_session_is_refused(raw_logs, tmp_path):

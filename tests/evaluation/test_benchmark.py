@@ -135,6 +135,31 @@ def test_labelled_threshold_halves_are_disjoint_and_stratified():
     assert out["f1"] == 1.0
 
 
+def test_labelled_threshold_is_n_a_with_a_single_test_anomaly(toy, tmp_path, monkeypatch):
+    """Two stratified halves need two sessions of each class: with one anomaly the column is
+    n/a with a note, and the rest of the row and table stand (it raised sklearn's
+    ValueError)."""
+    out = benchmark.labelled_threshold_f1(np.arange(6.0), np.array([0, 0, 0, 0, 0, 1]), seed=0)
+    assert out["f1"] is None and out["threshold"] is None
+    assert out["reason"].startswith("the test set holds 1 anomalous and 5 normal sessions")
+
+    def one_anomaly(name, data_dir, work_dir):
+        data = toy_protocol(name, data_dir, work_dir)
+        data.test = data.test[:41]
+        return data
+
+    monkeypatch.setattr(benchmark, "build_protocol", one_anomaly)
+    result = benchmark.run_protocol("bgl-2k", ["iqr"], tmp_path, tmp_path, seeds=[0, 1])
+    row = result["rows"][0]
+    assert not result["errors"] and row["metrics"]["f1"] is not None
+    assert row["labelled_validation"]["f1"] is None and "labelled_f1" not in row["aggregate"]
+    json_path, md_path = benchmark.write_results(result, tmp_path / "out")
+    assert json.loads(json_path.read_text())["rows"][0]["labelled_validation"]["f1"] is None
+    table = md_path.read_text()
+    assert table.splitlines()[4].split(" | ")[7] == "n/a"  # the F1 (labelled thr.) cell
+    assert "- F1 (labelled thr.): n/a: the test set holds 1 anomalous and 40 normal" in table
+
+
 def test_training_holds_out_the_train_commands_validation_sessions():
     sessions = [Session(str(i), [i % 3, 1], label="normal") for i in range(50)]
     data = ProtocolData("toy", "toy", train=sessions, test=sessions[:4])

@@ -1,13 +1,18 @@
-"""Protocol builders: the time split, the datasets folder, and (slow) the real HDFS data."""
+"""Protocol builders: the time split, the datasets folder, the protocol cache, and (slow) the
+real HDFS data."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 
 from logbert.errors import LogbertError
+from logbert.evaluation import protocols
 from logbert.evaluation.protocols import (
+    BGL_2K_RAW,
+    CACHE_RECORD,
     build_protocol,
     protocol_a,
     protocol_adfa,
@@ -52,6 +57,63 @@ def test_unknown_protocol_and_missing_data(tmp_path):
         protocol_adfa(tmp_path, tmp_path / "work")
     with pytest.raises(LogbertError, match="not found: .*BGL_2k.log"):
         protocol_bgl_2k(tmp_path, tmp_path / "work")
+
+
+def _bgl_lines(n_windows: int, alert_every: int = 4) -> str:
+    """BGL-format lines, one per 10-minute step (so one per window); every `alert_every`-th
+    line is an alert."""
+    lines = []
+    for i in range(n_windows):
+        when = datetime(2005, 6, 3, 15, 0) + timedelta(minutes=10 * i)
+        alert = i % alert_every == alert_every - 1
+        tag, level = ("KERNDTLB", "FATAL") if alert else ("-", "INFO")
+        text = "data TLB error interrupt" if alert else "instruction cache parity error corrected"
+        node = "R02-M1-N0-C:J12-U11"
+        lines.append(
+            f"{tag} {int(when.timestamp())} {when:%Y.%m.%d} {node} {when:%Y-%m-%d-%H.%M.%S}.000000"
+            f" {node} RAS KERNEL {level} {text}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _bgl_data(root, n_windows: int):
+    path = root / BGL_2K_RAW
+    path.parent.mkdir(parents=True)
+    path.write_text(_bgl_lines(n_windows))
+    return root
+
+
+def test_the_protocol_cache_is_tied_to_its_inputs(tmp_path, capsys, monkeypatch):
+    """A cache built from other data (another --data-dir, a changed file, older code, no
+    record at all) is rebuilt, saying why; a missing input is an error despite a cache."""
+    work = tmp_path / "work"
+    full, half = _bgl_data(tmp_path / "full", 40), _bgl_data(tmp_path / "half", 20)
+    windows = build_protocol("BGL-2K", full, work).info["n_windows"]
+    assert windows == 40 and "rebuilding" not in capsys.readouterr().err
+    record = json.loads((work / "bgl_2k_5m" / CACHE_RECORD).read_text())
+    assert record["cache_version"] == protocols.CACHE_VERSION
+    assert record["inputs"][0]["path"] == str((full / BGL_2K_RAW).resolve())
+
+    assert build_protocol("BGL-2K", full, work).info["n_windows"] == 40  # reused
+    assert capsys.readouterr().err == ""
+    assert build_protocol("BGL-2K", half, work).info["n_windows"] == 20  # another data folder
+    err = capsys.readouterr().err
+    assert f"it was built from {(full / BGL_2K_RAW).resolve()}, not" in err
+    assert "rebuilding it" in err
+    with pytest.raises(LogbertError, match="dataset file not found: .*empty.*BGL_2k.log"):
+        build_protocol("BGL-2K", tmp_path / "empty", work)
+
+    raw = half / BGL_2K_RAW  # the same file, rewritten with other lines
+    raw.write_text(_bgl_lines(30))
+    assert build_protocol("BGL-2K", half, work).info["n_windows"] == 30
+    assert f"{raw.resolve()} changed since it was built" in capsys.readouterr().err
+
+    monkeypatch.setattr(protocols, "CACHE_VERSION", protocols.CACHE_VERSION + 1)
+    build_protocol("BGL-2K", half, work)
+    assert "built by cache version" in capsys.readouterr().err
+    (work / "bgl_2k_5m" / CACHE_RECORD).unlink()  # a cache of an older logbert, or cut short
+    build_protocol("BGL-2K", half, work)
+    assert "records no inputs" in capsys.readouterr().err
 
 
 def _fake_adfa(root, attack_rows=None):

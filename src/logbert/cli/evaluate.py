@@ -5,7 +5,9 @@ Scores the sessions, or raw logs with `--logs` and `--labels` (or reuses a score
 evaluation_results.json and prints a table. A model trained on a category target
 (multiclass/multilabel) is also scored on its category predictions (`category_metrics`:
 per-class figures, macro/micro F1, exact match, partial score, confusion matrix), written under
-`categories` in the JSON and printed as more tables.
+`categories` in the JSON and printed as more tables. With `--logs`, lines that do not fit the
+format are kept in `<output stem>.rejects.txt` (as `score --logs` keeps them) and counted in
+the JSON (`lines_read`, `lines_rejected`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,14 @@ from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.verdicts import predicts_categories
 from logbert.scoring.score_files import iter_scores
-from logbert.sessions.io import ANOMALY, check_output_path, iter_session_batches, session_categories
+from logbert.sessions.io import (
+    ANOMALY,
+    LABEL_SPELLINGS,
+    NORMAL,
+    check_output_path,
+    iter_session_batches,
+    session_categories,
+)
 
 
 def command(
@@ -99,8 +108,10 @@ def command(
         )
         _check_verdicts(scores, values, verdicts, info.value)
     elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
-        truth, values = _from_logs(
-            pipeline, log_files(inputs), labels_map(labels), overlap, found, still_open
+        output.parent.mkdir(parents=True, exist_ok=True)  # the rejects file goes beside it
+        rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
+        truth, values, read = _from_logs(
+            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects
         )
     else:
         if labels is not None:
@@ -119,10 +130,20 @@ def command(
             "JSON); the false-positive rate and the confusion matrix still hold. Evaluate on "
             "labelled data that holds anomalies for detection figures"
         )
+    elif metrics["n_anomalies"] == metrics["n_sessions"]:
+        normal = ", ".join(sorted(k for k, v in LABEL_SPELLINGS.items() if v == NORMAL))
+        say(
+            f"warning: all {metrics['n_sessions']:,} sessions of {', '.join(inputs)} are "
+            "labelled anomalous and none normal, so precision, the false-positive rate and "
+            "ROC-AUC mean nothing (nothing flagged can be a false alarm). Check the labels' "
+            f"spellings: normal is spelled {normal}, and any other label names an anomaly category"
+        )
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
     metrics["sessions_file"] = ", ".join(inputs)
     metrics["training_overlap"] = overlap.report("evaluation")
+    if logs:
+        metrics["lines_read"], metrics["lines_rejected"] = read.lines, read.rejected
     output.parent.mkdir(parents=True, exist_ok=True)
     category = found.metrics(str(scores or ", ".join(inputs)))
     if category is not None:
@@ -230,24 +251,42 @@ def _from_sessions(
 def _from_logs(
     pipeline: Pipeline,
     files: list[str],
-    label_map: dict[str, str],
+    labels: Path | None,
     overlap: TrainingOverlap,
     found: Categories,
     still_open: OpenSessions,
-):
+    rejects: Path,
+) -> tuple[np.ndarray, np.ndarray, LogReadSummary]:
+    """Labels and scores of the sessions of raw logs (labelled by the `labels` CSV, else by
+    the lines), and what reading them saw; rejected lines are kept in `rejects`."""
     summary = LogReadSummary()
-    sessions = list(pipeline.read_logs(files, summary, label_map, track_lines=False))
+    label_map = labels_map(labels)
+    sessions = list(
+        pipeline.read_logs(files, summary, label_map, track_lines=False, rejects_path=rejects)
+    )
     say(summary.line())
     overlap.add(sessions)
-    truth = np.asarray(_labels(sessions, ", ".join(files)))
+    truth = np.asarray(_labels(sessions, ", ".join(files), labels))
     detector_input = pipeline.batch(sessions)
     still_open.add(detector_input)
     found.add(sessions, detector_input)
-    return truth, pipeline.decision_scores(detector_input)
+    return truth, pipeline.decision_scores(detector_input), summary
 
 
-def _labels(sessions, where: str) -> list[int]:
+def _labels(sessions, where: str, labels: Path | None = None) -> list[int]:
+    """1 for anomalous, 0 for normal sessions; an unlabelled one is an error that says where
+    its label should have come from (`labels`: the --labels file given with --logs)."""
     missing = [s.session_id for s in sessions if s.label is None]
+    if missing and labels is not None:
+        which = (
+            "no session of it has a label there"
+            if len(missing) == len(sessions)
+            else f"{len(missing):,} of its {len(sessions):,} sessions have none there"
+        )
+        raise LogbertError(
+            f"{where}: session {missing[0]} has no label in --labels {labels} ({which}); "
+            f"evaluate needs every session labelled: give each session id a label in {labels}"
+        )
     if missing:
         raise LogbertError(
             f"{where}: session {missing[0]} has no label ({len(missing)} unlabelled); evaluate "

@@ -254,7 +254,20 @@ def _summary(metrics: dict[str, Any], protocol: str) -> dict[str, Any]:
 
 
 def labelled_threshold_f1(scores: np.ndarray, labels: np.ndarray, seed: int) -> dict[str, Any]:
-    """Best-F1 threshold from one stratified half of the test set, measured on the other."""
+    """Best-F1 threshold from one stratified half of the test set, measured on the other.
+
+    Each half needs a normal and an anomalous session (best-F1 needs both), so with fewer
+    than two of either class in the test set the figures are None (n/a) and `reason` says why,
+    rather than failing the row that the other columns fill."""
+    n_anomalous = int(labels.sum())
+    n_normal = int(labels.size - n_anomalous)
+    if min(n_anomalous, n_normal) < 2:
+        return {
+            **dict.fromkeys(("threshold", "n_threshold_sessions", "n_eval_sessions")),
+            **dict.fromkeys(("precision", "recall", "f1")),
+            "reason": f"the test set holds {n_anomalous} anomalous and {n_normal} normal "
+            "sessions; two stratified halves need at least 2 of each",
+        }
     index = np.arange(labels.size)
     pick, held_out = train_test_split(index, test_size=0.5, stratify=labels, random_state=seed)
     value = calibrate(scores[pick], "best-f1", labels[pick])
@@ -413,8 +426,8 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def _cell(stats: dict[str, Any] | None, kind: str, several: bool) -> str:
-    if stats is None:
-        return "—"
+    if stats is None:  # undefined in some seed (None in the JSON; the notes say why)
+        return "n/a"
     text = _FORMATS[kind](stats["mean"])
     if several and stats.get("sd") is not None:
         text += f" ± {_FORMATS[kind](stats['sd'])}"
@@ -464,7 +477,9 @@ def notes(result: dict[str, Any]) -> list[str]:
             "the seeds (the seed picks the validation split, the labelled-threshold halves and "
             "every seeded detector); the JSON keeps each seed's scores in `per_seed`."
         )
-    if first:
+    if first and first.get("reason"):
+        out.append(f"- F1 (labelled thr.): n/a: {first['reason']}.")
+    elif first:
         # each seed draws its own halves (`labelled_threshold_f1`), as the seeds line says
         halves_seed = (
             f"seed {seeds[0]}" if len(seeds) == 1 else "drawn per seed, with the run's seed"

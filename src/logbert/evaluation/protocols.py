@@ -51,15 +51,20 @@ whose `train` holds labelled sessions of every class, not normal ones only:
   supervised results use. Set beside HDFS-TIME, it shows what the split by time costs.
 
 A, B and BGL-2K go through the library functions behind `logbert parse` and `logbert
-sessionize`, so they behave exactly as a user's run; their outputs are cached in `work_dir`
-(delete it to rebuild). `data_dir` is the shared datasets folder
-(`evaluation.datasets.datasets_dir`).
+sessionize`, so they behave exactly as a user's run; their outputs are cached in `work_dir`, one
+folder per protocol, with `cache.json` recording what each was built from: the input files
+(resolved path, size, modification time) and `CACHE_VERSION`. A cache whose record differs
+from the inputs given now (another `data_dir`, a changed file, older code) is rebuilt, and a
+line on stderr says why; a missing input is an error even when a cache exists. `data_dir` is
+the shared datasets folder (`evaluation.datasets.datasets_dir`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +107,9 @@ BGL_2K_WINDOW = "5m"
 BGL_2K_TRAIN_FRACTION = 0.6
 ADFA_TYPES_TEST_FRACTION = 0.5
 HDFS_TIME_CUTS = (0.6, 0.7)  # train < 60% of the time span <= validation < 70% <= test
+# bump when a change to parsing, sessionizing or these builders changes what a cache holds
+CACHE_VERSION = 1
+CACHE_RECORD = "cache.json"
 
 
 @dataclass
@@ -427,17 +435,16 @@ def _class_counts(train: list[Session], test: list[Session]) -> dict[str, dict[s
 
 def _bgl_2k_windows(data_dir: Path, out: Path) -> list[Session]:
     """The BGL 2k sample in 5-minute windows (parsed and sessionized once, cached in `out`)."""
-    sessions_path = out / "sessions.parquet"
-    if not sessions_path.exists():
-        out.mkdir(parents=True, exist_ok=True)
+    raw = _need(data_dir / BGL_2K_RAW)
+
+    def build(sessions_path: Path) -> None:
         events = out / "events.parquet"
-        parse_files([str(_need(data_dir / BGL_2K_RAW))], resolve_format("bgl"), events)
+        parse_files([str(raw)], resolve_format("bgl"), events)
         stats = SessionizeStats()
         sessions = sessionize_by_window(events, parse_duration(BGL_2K_WINDOW), stats)
-        tmp = out / "sessions.tmp.parquet"
-        write_sessions(sessions, tmp, metadata=events_metadata(events))
-        tmp.replace(sessions_path)
-    return _labelled(read_sessions(sessions_path))
+        write_sessions(sessions, sessions_path, metadata=events_metadata(events))
+
+    return _labelled(read_sessions(_cached(out, [raw], build)))
 
 
 def split_by_time(
@@ -475,19 +482,83 @@ def split_chronologically(
 
 
 def _parse_and_sessionize(data_dir: Path, out: Path, templates: Path | None) -> list[Session]:
-    sessions_path = out / "sessions.parquet"
-    if not sessions_path.exists():
-        out.mkdir(parents=True, exist_ok=True)
+    """The HDFS 2% sample's labelled blocks (parsed and sessionized once, cached in `out`)."""
+    raw, labels_csv = _need(data_dir / HDFS_RAW), _need(data_dir / HDFS_LABELS)
+
+    def build(sessions_path: Path) -> None:
         events = out / "events.parquet"
-        parse_files(
-            [str(_need(data_dir / HDFS_RAW))], resolve_format("hdfs"), events, templates=templates
-        )
-        labels = read_labels(_need(data_dir / HDFS_LABELS))
-        tmp = out / "sessions.tmp.parquet"
+        parse_files([str(raw)], resolve_format("hdfs"), events, templates=templates)
+        labels = read_labels(labels_csv)
         sessions = sessionize_by_id(events, BLOCK_ID, SessionizeStats(), labels)
-        write_sessions(sessions, tmp, metadata=events_metadata(events))
-        tmp.replace(sessions_path)
-    return read_sessions(sessions_path)
+        write_sessions(sessions, sessions_path, metadata=events_metadata(events))
+
+    inputs = [raw, labels_csv] + ([templates] if templates is not None else [])
+    return read_sessions(_cached(out, inputs, build))
+
+
+def _cached(out: Path, inputs: list[Path], build: Callable[[Path], None]) -> Path:
+    """`out/sessions.parquet`, reused when `out/cache.json` says it was built from `inputs` as
+    they are now by this `CACHE_VERSION`, else built again by `build(path)` (saying why).
+
+    The cache folder is shared (by default every checkout and data folder use the same one),
+    so a cache of other data must never pass for this data's. The record is written last and
+    removed before a rebuild: a build cut short leaves no record, so the next run rebuilds.
+    """
+    sessions_path, record = out / "sessions.parquet", out / CACHE_RECORD
+    wanted = {"cache_version": CACHE_VERSION, "inputs": [_file_record(p) for p in inputs]}
+    if sessions_path.exists():
+        reason = _stale_reason(record, wanted)
+        if reason is None:
+            return sessions_path
+        _say(f"protocol cache {out}: {reason}; rebuilding it")
+    out.mkdir(parents=True, exist_ok=True)
+    record.unlink(missing_ok=True)
+    tmp = out / "sessions.tmp.parquet"
+    build(tmp)
+    tmp.replace(sessions_path)
+    record.write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
+    return sessions_path
+
+
+def _file_record(path: Path) -> dict[str, Any]:
+    """What identifies an input file cheaply (no hash: the HDFS sample is large)."""
+    stat = path.stat()
+    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _stale_reason(record: Path, wanted: dict[str, Any]) -> str | None:
+    """Why the cache recorded in `record` is not the one `wanted` (None: it is)."""
+    try:
+        built = json.loads(record.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "it records no inputs (written by an older logbert, or its build was cut short)"
+    except (OSError, ValueError) as exc:
+        return f"its record {record} is unreadable ({exc})"
+    if not isinstance(built, dict):
+        return f"its record {record} is not a JSON object"
+    if built.get("cache_version") != CACHE_VERSION:
+        return (
+            f"it was built by cache version {built.get('cache_version')}, this code writes "
+            f"version {CACHE_VERSION}"
+        )
+    old, new = built.get("inputs"), wanted["inputs"]
+    if old == new:
+        return None
+    if not isinstance(old, list) or not all(isinstance(f, dict) for f in old):
+        return f"its record {record} lists no inputs"
+    old_paths, new_paths = [f.get("path") for f in old], [f["path"] for f in new]
+    if old_paths != new_paths:
+        return (
+            f"it was built from {', '.join(map(str, old_paths)) or 'no file'}, not "
+            f"{', '.join(new_paths)}"
+        )
+    changed = next(f for f, o in zip(new, old, strict=True) if f != o)
+    return f"{changed['path']} changed since it was built (size or modification time)"
+
+
+def _say(line: str) -> None:
+    """A note on stderr, as the CLI's own notes (stdout stays the result)."""
+    print(line, file=sys.stderr)
 
 
 def _labelled(sessions: list[Session]) -> list[Session]:
@@ -499,7 +570,10 @@ def _labelled(sessions: list[Session]) -> list[Session]:
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        raise LogbertError(f"dataset file not found: {path} (set LOGBERT_DATA)")
+        raise LogbertError(
+            f"dataset file not found: {path} (point LOGBERT_DATA, or `logbert benchmark "
+            "--data-dir`, at the datasets folder)"
+        )
     return path
 
 

@@ -1,10 +1,12 @@
 """Parse inputs that do not fit: a template list of another system, an input named twice,
-several inputs with `--format auto` or a format that fits only some of them, and text in
-UTF-16 / UTF-32."""
+several inputs with `--format auto` or a format that fits only some of them, text in
+UTF-16 / UTF-32 (with or without a byte-order mark), inputs that share a base name, and a
+truncated .gz."""
 
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import pyarrow.parquet as pq
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser, parse_files
-from logbert.parsing.reader import iter_chunks
+from logbert.parsing.reader import iter_chunks, source_names
 
 HDFS = [
     "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
@@ -151,3 +153,58 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_line(tmp_path):
     assert summary.rejected == 0 and summary.timestamps == 3  # with the mark: no date on line 1
     events = pq.read_table(tmp_path / "e.parquet")
     assert events["Date"][0].as_py() == "081109"
+
+
+# --- QA: inputs sharing a base name, a damaged .gz, UTF-16 without a byte-order mark ------------
+def test_source_names_are_base_names_unless_two_inputs_share_one():
+    assert source_names(["a/x.log", "b/y.log", "-"]) == ["x.log", "y.log", "stdin"]
+    assert source_names(["h1/auth.log", "h2/auth.log", "z.log"]) == [
+        "h1/auth.log", "h2/auth.log", "z.log",
+    ]  # fmt: skip
+    stdin, file = source_names(["-", "stdin"])  # still shared as given: the absolute path
+    assert stdin == "stdin" and file.endswith("/stdin") and file != "stdin"
+
+
+def test_inputs_with_the_same_name_keep_their_lines_apart(tmp_path):
+    (tmp_path / "host1").mkdir()
+    (tmp_path / "host2").mkdir()
+    one = _log(tmp_path, "host1/auth.log", HDFS[:2] + ["not hdfs"])
+    two = _log(tmp_path, "host2/auth.log", HDFS[2:] + ["not hdfs"])
+    other = _log(tmp_path, "other.log", HDFS[:1])
+    out = tmp_path / "e.parquet"
+    parse_files([one, two, other], resolve_format("hdfs"), out)
+    rows = pq.read_table(out, columns=["source", "line_no"]).to_pylist()
+    assert [(r["source"], r["line_no"]) for r in rows] == [
+        (one, 1), (one, 2), (two, 1), ("other.log", 1),
+    ]  # fmt: skip
+    rejects = (tmp_path / "e.rejects.txt").read_text().splitlines()[1:]
+    assert rejects == [f"{one}\t3\tnot hdfs", f"{two}\t2\tnot hdfs"]
+
+
+@pytest.mark.parametrize("block_bytes", [8 << 20, 4096])
+def test_a_truncated_gzip_names_the_lines_it_held_before_the_damage(tmp_path, block_bytes):
+    data = "".join(f"{HDFS[0]} {i}\n" for i in range(3000)).encode()
+    packed = gzip.compress(data)
+    cut = packed[: len(packed) // 2]
+    complete = zlib.decompressobj(31).decompress(cut).count(b"\n")
+    assert complete > 0
+    path = tmp_path / "cut.log.gz"
+    path.write_bytes(cut)
+    with pytest.raises(LogbertError, match=f"cut.log.gz: .* after {complete:,} complete lines"):
+        list(iter_chunks(str(path), block_bytes))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")]
+)
+def test_utf16_without_a_byte_order_mark_is_named_with_how_to_convert(tmp_path, encoding, name):
+    path = tmp_path / "wide.log"
+    path.write_bytes("\n".join(HDFS).encode(encoding))  # these codecs write no mark
+    why = r"\(every other byte is a NUL, with no byte-order mark\)"
+    with pytest.raises(LogbertError, match=rf"wide.log is {name} text {why}.* `iconv -f {name} "):
+        parse_files([str(path)], resolve_format("hdfs"), tmp_path / "e.parquet")
+    binary = tmp_path / "data.bin"  # NUL-heavy binary data is not taken for UTF-16
+    binary.write_bytes(bytes(range(256)) * 4 + b"\x00\x01" * 500)
+    with pytest.raises(LogbertError, match="looks binary") as err:
+        parse_files([str(binary)], resolve_format("hdfs"), tmp_path / "e.parquet")
+    assert "UTF-16" not in str(err.value)

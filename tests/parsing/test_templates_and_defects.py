@@ -1,5 +1,5 @@
 """Template-set metadata and conflicts; format strings with brackets; unwritable outputs;
-warnings when a format does not fit the logs."""
+warnings when a format does not fit the logs; blank lines (counted apart, not rejects)."""
 
 from __future__ import annotations
 
@@ -149,3 +149,22 @@ def test_no_timestamp_on_any_line_is_an_error_naming_the_first(tmp_path):
     assert fine.warnings == []
     _, raw = _parse(tmp_path, "raw", linux, fmt="raw")  # no timestamp fields: nothing to say
     assert raw.warnings == []
+
+
+def test_blank_lines_are_counted_apart_and_left_out_of_the_fit(tmp_path):
+    lines = [PR[0], "", " \t", PR[1], "", "", PR[2], "   "]
+    out, summary = _parse(tmp_path, "b", lines)
+    assert (summary.lines, summary.events, summary.rejected, summary.blank) == (8, 3, 0, 5)
+    assert ", 0 rejected, 5 blank" in summary.line() and summary.warnings == []
+    assert pq.read_table(out)["line_no"].to_pylist() == [1, 4, 7]
+    assert (out.parent / "events.rejects.txt").read_text() == "source\tline_no\tline\n"
+    # two of three lines that are not blank do not fit: a warning that counts only those
+    _, summary = _parse(tmp_path, "w", [PR[0], "x", "", "", "", "y"])
+    (warning,) = summary.warnings
+    assert "2 of 3 non-blank lines (67%) did not match it" in warning
+    _, raw = _parse(tmp_path, "raw", ["a", "", "b"], fmt="raw")  # a blank line is no event
+    assert (raw.events, raw.blank) == (2, 1)
+    chunk = Parser(resolve_format("hdfs")).process([PR[0], "", "x"])  # live lines too
+    assert chunk.blank == 1 and chunk.rejects == [("<lines>", 3, "x")]
+    with pytest.raises(LogbertError, match=r"no lines to parse \(3 blank lines only\)"):
+        _parse(tmp_path, "empty", ["", " ", ""])

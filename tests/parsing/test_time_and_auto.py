@@ -158,7 +158,10 @@ def test_no_line_with_a_timestamp_is_an_error_naming_the_first_line_and_format(t
     text = str(err.value)
     assert "read no timestamp from any of 2 lines" in text
     assert "a.log:1 'yesterday INFO a'" in text and "<Timestamp> = 'yesterday'" in text
-    assert "ISO 8601 or epoch seconds was expected" in text and "--timestamp-format" in text
+    assert (
+        "ISO 8601 or epoch seconds (13/16/19 digits: milli/micro/nanoseconds) was expected" in text
+        and "--timestamp-format" in text
+    )
     assert not (tmp_path / "a.log.parquet").exists()
     fmt = resolve_format("hdfs", timestamp_format="%Y-%m-%d %H:%M:%S")
     with pytest.raises(LogbertError, match=r"'%Y-%m-%d %H:%M:%S' was expected"):
@@ -221,3 +224,72 @@ def test_auto_picks_the_right_format_for_every_loghub_2k_system(data_dir, tmp_pa
         assert summary.rejected < summary.lines * 0.02, system
         assert pq.read_table(out)["timestamp"].null_count < summary.events * 0.02, system
     assert picked == SYSTEMS
+
+
+# --- QA: epoch milliseconds, few lines dated, --year ignored, Feb 29 -----------------------------
+def test_epoch_fields_read_milli_micro_and_nanoseconds_by_digit_count():
+    spec = resolve_format("<Timestamp> <Content>").timestamp
+    texts = ["1710036000123", "1710036000123456", "1710036000123456789", "1710036000.5",
+             "1710036000123.5", "17100360001234", "9" * 20]  # fmt: skip
+    got = parse_timestamps({"Timestamp": pa.array(texts)}, spec, len(texts)).to_pylist()
+    assert [None if t is None else str(t) for t in got] == [
+        "2024-03-10 02:00:00.123000",
+        "2024-03-10 02:00:00.123456",
+        "2024-03-10 02:00:00.123456",
+        "2024-03-10 02:00:00.500000",
+        "2024-03-10 02:00:00.123500",
+        None,
+        None,
+    ]  # fmt: skip  (14 digits is no unit; 20 overflow)
+    epoch = resolve_format("<Stamp> <Time> <Content>", timestamp_format="%s").timestamp
+    got = parse_timestamps({"Time": pa.array(["1710036000123"])}, epoch, 1)
+    assert str(got[0]) == "2024-03-10 02:00:00.123000"
+    with pytest.raises(LogbertError, match=r"%s \(epoch time\) must be the whole format"):
+        strptime_pattern("%s%f")
+
+
+def test_a_format_that_dates_few_lines_warns_naming_the_first_undated_one(tmp_path):
+    fmt = resolve_format("<Timestamp> <Level> <Content>")
+    lines = ["1710036000 INFO a", "later INFO b", "00000004 INFO c", "soon INFO d", "never INFO e"]
+    _, summary = _parse(tmp_path, lines[:4], fmt)
+    assert summary.warnings == []  # half without one is not most: a note names the first
+    assert summary.notes[-1].startswith(
+        "timestamps: 2 of 4 lines (50%) have none: the first, a.log:2 'later INFO b', has "
+        "<Timestamp> = 'later' where ISO 8601 or epoch seconds"
+    )
+    _, summary = _parse(tmp_path, lines, fmt, name="b.log")
+    (warning,) = summary.warnings
+    assert warning.startswith(
+        "warning: format '<Timestamp> <Level> <Content>' dates few of these logs: 3 of 5 lines "
+        "(60%) have no timestamp (the first, b.log:2 'later INFO b', has <Timestamp> = 'later'"
+    )
+    assert "--timestamp-format" in warning and "--format auto" in warning
+
+
+def test_year_is_ignored_with_a_warning_where_the_format_writes_the_year(tmp_path):
+    _, summary = _parse(tmp_path, HDFS, resolve_format("hdfs", year=2020))
+    assert summary.warnings == [
+        "warning: --year 2020 is ignored: format hdfs writes the year in its timestamps"
+    ]
+    _, summary = _parse(tmp_path, LINUX[:1], resolve_format("linux", year=2020), name="b.log")
+    assert summary.warnings == []  # the year of a format that writes none
+
+
+def test_feb_29_in_a_year_without_one_from_the_mtime_takes_the_leap_year_before(tmp_path):
+    lines = ["Feb 29 10:00:00 host sshd[1]: x a", "Mar  1 10:00:00 host sshd[1]: y"]
+    times, _ = _parse(tmp_path, lines, resolve_format("linux"), mtime=datetime(2013, 3, 5))
+    assert times == ["2012-02-29 10:00:00", "2013-03-01 10:00:00"]
+    times, summary = _parse(tmp_path, lines, resolve_format("linux", year=2013), name="b.log")
+    assert times == ["None", "2013-03-01 10:00:00"]  # --year is taken as given: the line named
+    assert "the first, b.log:1 'Feb 29 10:00:00 host sshd[1]: x a'" in summary.notes[-1]
+
+
+@pytest.mark.slow
+def test_builtin_formats_date_their_own_loghub_2k_logs(data_dir, tmp_path):
+    for system, name in SYSTEMS.items():
+        log = data_dir / "loghub_2k" / system / f"{system}_2k.log"
+        if not log.exists():
+            pytest.skip(f"{log} not found")
+        summary = parse_files([str(log)], resolve_format(name), tmp_path / f"{name}.parquet")
+        assert not [w for w in summary.warnings if "no timestamp" in w], system
+        assert summary.timestamps == summary.events == 2000, system

@@ -34,7 +34,8 @@ def command(
         help=f"Built-in format ({', '.join(format_names())}), auto (the built-in format that "
         "reads most of the first 200 lines, said on stderr), or a loghub format string such as "
         "'<Date> <Time> <Level> <Component>: <Content>' (a <Timestamp> field, or <Date> <Time>, "
-        "is read as ISO 8601 / RFC 3339, offsets converted to UTC, or epoch seconds; "
+        "is read as ISO 8601 / RFC 3339, offsets converted to UTC, or epoch time (seconds; "
+        "13/16/19 digits: milli/micro/nanoseconds); "
         "<Month> <Date> <Time> as a syslog time such as 'Jun 14 15:16:01').",
     ),
     output: Path = typer.Option(
@@ -60,13 +61,15 @@ def command(
         help="Year of the timestamps of formats that write none (linux, mac, android, "
         "proxifier, openssh), for each file's first line; a jump back of over half a year "
         "(Dec 31 -> Jan 1) moves later lines to the next year, said on stderr. Default: each "
-        "file's modification time (stdin: the current date).",
+        "file's modification time (stdin: the current date). Formats that write the year "
+        "ignore it, with a warning.",
     ),
     timestamp_format: str | None = typer.Option(
         None,
         "--timestamp-format",
         help="How the timestamp fields are written, strptime-like, e.g. '%Y-%m-%d %H:%M:%S' or "
-        "'%d/%b/%Y:%H:%M:%S %z' (%s: epoch seconds); replaces the format's own rule.",
+        "'%d/%b/%Y:%H:%M:%S %z' (%s alone: epoch seconds, or milli/micro/nanoseconds told by "
+        "13/16/19 digits); replaces the format's own rule.",
     ),
 ) -> None:
     """Parse raw logs into events with stable template ids."""

@@ -36,6 +36,12 @@ def show_line(line: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
 
 
+def text_lines(lines: list[str]) -> list[str]:
+    """`lines` without the blank ones (empty or whitespace only): samples that judge a format
+    leave them out, as the parser does (`chunk._blank`)."""
+    return [line for line in lines if line and not line.isspace()]
+
+
 def looks_binary(lines: list[str]) -> bool:
     """Whether sample lines look like binary data rather than text: more than 5% of their
     characters are NUL, other control characters or replaced undecodable bytes."""
@@ -90,20 +96,24 @@ class InputFit:
     name: str
     lines: int = 0
     rejected: int = 0
+    blank: int = 0  # empty or whitespace-only lines: left out of the fit
     head: list[str] = field(default_factory=list)  # its first lines, to suggest a format
     warned: bool = False  # already named in a warning (`--format auto` checked its first lines)
 
-    def add(self, lines: pa.Array, rejected: int) -> None:
-        """Count one chunk of this input (its lines and how many the format rejected)."""
+    def add(self, lines: pa.Array, rejected: int, blank: int = 0) -> None:
+        """Count one chunk of this input (its lines, how many the format rejected and how many
+        were blank)."""
         if len(self.head) < HEAD_LINES:
-            self.head += lines.slice(0, HEAD_LINES - len(self.head)).to_pylist()
+            self.head += text_lines(lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self.lines += len(lines)
         self.rejected += rejected
+        self.blank += blank
 
     @property
     def fits(self) -> bool:
-        """Whether the format reads at least half of the lines (the bad-fit warning's rule)."""
-        return self.rejected * 2 <= self.lines
+        """Whether the format reads at least half of the non-blank lines (the bad-fit
+        warning's rule)."""
+        return self.rejected * 2 <= self.lines - self.blank
 
     def close(self) -> None:
         """The input is read: its first lines are kept only where a warning will quote them."""
@@ -129,11 +139,14 @@ def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
     ]
 
 
-def _suggestion(run: Parser, head: list[str] | None = None) -> str:
+def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) -> str:
+    """Advice naming the formats `suggest_formats` found (with `auto`, `--format auto` too),
+    or how to write a format string when none reads the first lines."""
     names = suggest_formats(run, head)[:3]
     if names:
         they = "they read" if len(names) > 1 else "it reads"
-        return f"try --format {' or --format '.join(names)} ({they} the first lines)"
+        also = ", or --format auto" if auto else ""
+        return f"try --format {' or --format '.join(names)} ({they} the first lines){also}"
     return (
         "no built-in format reads the first lines: pass a format string that matches them "
         "(with --timestamp-format if its time is not ISO 8601), or try --format auto"

@@ -33,6 +33,7 @@ class ParsedChunk:
     undecodable: int  # lines whose undecodable bytes were replaced
     unmatched: int  # events no template fits (`--templates` only): null template_id
     template_counts: dict[int, int] = field(default_factory=dict)  # lines per template id
+    blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Prepared:
     chunk: LineChunk
     name: str
     ok: np.ndarray
+    blank: np.ndarray  # per line of the chunk: empty or whitespace only (not in `ok`)
     line_no: np.ndarray
     cols: dict[str, pa.Array]
     timestamp: pa.Array | None = None
@@ -64,6 +66,13 @@ def _schema(fmt: LogFormat) -> pa.Schema:
             ("label", pa.string()),
         ]
     )
+
+
+def _blank(lines: pa.Array) -> np.ndarray:
+    """Which lines are empty or whitespace only: no log event, and no sign that the format does
+    not fit either (logs and copy-pastes hold blank lines), so they are counted on their own."""
+    empty = pc.or_(pc.equal(pc.binary_length(lines), 0), pc.utf8_is_space(lines))
+    return pc.fill_null(empty, False).to_numpy(zero_copy_only=False)
 
 
 def _texts(ids: np.ndarray, texts: dict[int, str]) -> pa.Array:

@@ -15,14 +15,17 @@ January holds December lines; a jump back of months inside one file is a year ro
 `clock.py`). A format string with `<Month> <Date> <Time>` (or `<Month> <Day> <Time>`, loghub's
 syslog formats) reads syslog timestamps (`Jun 14 15:16:01`, year as above). A `<Timestamp>`
 field (or `<Date> <Time>`) of a format string is read as ISO 8601 / RFC 3339
-(`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space, optional fraction) or epoch seconds
-(integer or decimal); an offset is converted to UTC and the stored timestamp is UTC without a
-zone (no offset: the time as written). Anything else takes `--timestamp-format` (strptime-like,
-e.g. `%Y-%m-%d %H:%M:%S`; `strptime_pattern`).
+(`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space, optional fraction) or epoch time
+(seconds, integer or decimal; 13, 16 or 19 digits: milliseconds, microseconds, nanoseconds); an
+offset is converted to UTC and the stored timestamp is UTC without a zone (no offset: the time as
+written). Anything else takes `--timestamp-format` (strptime-like, e.g. `%Y-%m-%d %H:%M:%S`;
+`strptime_pattern`; `%s` alone: epoch time as above). A year taken from the file's modification
+time that has no Feb 29 dates a Feb 29 line in the leap year before (`--year` is taken as given).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 
@@ -45,6 +48,10 @@ ISO_8601 = (
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
+# epoch time: an integer part of up to 12 digits is seconds; these lengths are finer units
+# (digits below the second): 13 milliseconds, 16 microseconds, 19 nanoseconds
+_EPOCH_UNITS = {13: 3, 16: 6, 19: 9}
+EPOCH = "epoch seconds (13/16/19 digits: milli/micro/nanoseconds)"
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,7 @@ class TimestampSpec:
 
     fields: tuple[str, ...]
     pattern: str = ""
-    epoch: bool = False
+    epoch: bool = False  # epoch seconds, or milliseconds ... by digit count (`_parse_epoch`)
     year: int | None = None
     expected: str = ""
 
@@ -70,7 +77,7 @@ class TimestampSpec:
         if self.expected:
             return self.expected
         if self.epoch and not self.pattern:
-            return "epoch seconds"
+            return EPOCH
         return f"text matching {self.pattern}"
 
 
@@ -121,12 +128,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     ),
     "hpc": BuiltinFormat(
         "<LogId> <Node> <Component> <State> <Time> <Flag> <Content>",
-        TimestampSpec(("Time",), epoch=True, expected="epoch seconds in <Time>"),
+        TimestampSpec(("Time",), epoch=True, expected=f"{EPOCH} in <Time>"),
     ),
     "thunderbird": BuiltinFormat(
         r"<Label> <Timestamp> <Date> <User> <Month> <Day> <Time> <Location> "
         r"<Component>(\[<PID>\])?: <Content>",
-        TimestampSpec(("Timestamp",), epoch=True, expected="epoch seconds in <Timestamp>"),
+        TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in <Timestamp>"),
         label="Label",
     ),
     "windows": BuiltinFormat(
@@ -262,9 +269,9 @@ def resolve_format(
         fields = _clock_fields(fmt.fields)
         if fields is not None and "Month" in fields:  # loghub's syslog formats: no year
             fmt.timestamp = TimestampSpec(fields, _SYSLOG, expected=_SYSLOG_EXPECTED)
-        elif fields is not None:  # ISO 8601 or epoch seconds; others need --timestamp-format
+        elif fields is not None:  # ISO 8601 or epoch time; others need --timestamp-format
             fmt.timestamp = TimestampSpec(
-                fields, ISO_8601, epoch=True, expected="ISO 8601 or epoch seconds"
+                fields, ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"
             )
     if timestamp_format is not None:
         fields = fmt.timestamp.fields if fmt.timestamp else _clock_fields(fmt.fields, loose=True)
@@ -328,16 +335,24 @@ def strptime_pattern(text: str) -> str:
     """A strptime-like format (`%Y-%m-%d %H:%M:%S`, `%d/%b/%Y:%H:%M:%S %z`, ...) as the RE2
     pattern timestamp specs use. Directives: %Y %y %m %d %e %H %M %S %f %b %h %B %a %A %z %T
     %F %%; a space matches any run of whitespace; without %Y/%y the year comes from --year or
-    the file's modification time. `%s` alone means epoch seconds (see `timestamp_spec`)."""
+    the file's modification time. `%s` alone means epoch time (see `timestamp_spec`); with
+    other directives it is an error saying so."""
     out, i, seen = "^", 0, set()
     while i < len(text):
         c = text[i]
         if c == "%":
             d = text[i + 1 : i + 2]
+            if d == "s":
+                raise LogbertError(
+                    f"--timestamp-format {text!r}: %s (epoch time) must be the whole format: "
+                    f"pass '%s' alone; it reads {EPOCH}, with or without a decimal fraction "
+                    "(1710036000.123, 1710036000123)"
+                )
             if d not in _DIRECTIVES:
                 raise LogbertError(
                     f"--timestamp-format {text!r}: %{d} is not supported; use "
-                    f"{' '.join('%' + k for k in _DIRECTIVES)} (e.g. '%Y-%m-%d %H:%M:%S')"
+                    f"{' '.join('%' + k for k in _DIRECTIVES)} (e.g. '%Y-%m-%d %H:%M:%S'), or "
+                    "%s alone for epoch time"
                 )
             groups = set(re.findall(r"\(\?P<(\w)>", _DIRECTIVES[d]))
             if groups & seen:
@@ -363,7 +378,7 @@ def strptime_pattern(text: str) -> str:
 def timestamp_spec(fields: tuple[str, ...], timestamp_format: str) -> TimestampSpec:
     """The spec that reads `fields` (joined by a space) with a strptime-like format."""
     if timestamp_format.strip() == "%s":
-        return TimestampSpec(fields, epoch=True, expected="epoch seconds (%s)")
+        return TimestampSpec(fields, epoch=True, expected=f"{EPOCH} (%s)")
     return TimestampSpec(
         fields, strptime_pattern(timestamp_format), expected=repr(timestamp_format)
     )
@@ -530,18 +545,40 @@ def _parse_distinct(
                 later = pc.fill_null(pc.greater(out, limit), False)
                 if pc.any(later).as_py():
                     out = pc.if_else(later, _parse_text(text, spec.pattern, year - 1), out)
+                if out.null_count:  # Feb 29 of a year without one (or later than the file)
+                    out = pc.coalesce(out, _parse_text(text, spec.pattern, _leap_before(year)))
     if spec.epoch:
         secs = _parse_epoch(text)
         out = secs if out is None else pc.coalesce(out, secs)
     return pa.nulls(len(text), pa.timestamp("us")) if out is None else out
 
 
+def _leap_before(year: int) -> int:
+    """The last leap year before `year`."""
+    year -= 1
+    while not calendar.isleap(year):
+        year -= 1
+    return year
+
+
 def _parse_epoch(text: pa.Array) -> pa.Array:
-    """Unix seconds, integer or decimal (`1117838570`, `1117838570.675872`)."""
-    parts = pc.extract_regex(text, r"^\s*(?P<s>\d{1,12})(?:\.(?P<f>\d*))?\s*$")
-    ok = parts.is_valid()
-    secs = pc.cast(pc.if_else(ok, pc.struct_field(parts, "s"), "0"), pa.int64())
-    frac = pc.utf8_rpad(pc.utf8_slice_codeunits(pc.struct_field(parts, "f"), 0, 6), 6, "0")
+    """Unix time, integer or decimal: seconds (`1117838570`, `1117838570.675872`; up to 12
+    digits), or by the digits of the integer part milliseconds (13: `1710036000123`),
+    microseconds (16) or nanoseconds (19). Split as text (the digits below the second go to
+    the fraction), so no unit overflows or loses precision."""
+    parts = pc.extract_regex(text, r"^\s*(?P<s>\d{1,19})(?:\.(?P<f>\d*))?\s*$")
+    whole, frac = pc.struct_field(parts, "s"), pc.struct_field(parts, "f")
+    digits = pc.utf8_length(whole)
+    ok = pc.and_(parts.is_valid(), pc.less_equal(digits, 12))
+    for size, below in _EPOCH_UNITS.items():
+        unit = pc.equal(digits, size)
+        ok = pc.or_(ok, unit)
+        below_text = pc.utf8_slice_codeunits(whole, size - below)
+        frac = pc.if_else(unit, pc.binary_join_element_wise(below_text, frac, ""), frac)
+        whole = pc.if_else(unit, pc.utf8_slice_codeunits(whole, 0, size - below), whole)
+    ok = pc.fill_null(ok, False)
+    secs = pc.cast(pc.if_else(ok, whole, "0"), pa.int64())
+    frac = pc.utf8_rpad(pc.utf8_slice_codeunits(frac, 0, 6), 6, "0")
     micros = pc.add(pc.multiply(secs, 1_000_000), pc.cast(pc.if_else(ok, frac, "0"), pa.int64()))
     return pc.cast(pc.if_else(ok, micros, None), pa.timestamp("us"))
 

@@ -13,17 +13,22 @@ back with array takes (`chunk.py`). The per-line work runs ahead in worker threa
 runs serially in input order.
 
 Timestamps: formats that write no year take it from the format (`--year`), else per input file
-from its modification time (`YearHint`); stdin without `--year` keeps null timestamps (the
-parser says so in `notes`); a jump back of months inside a file is a year rollover or a warning
-(`clock.py`, applied serially in line order). A run where a format with a timestamp rule reads
-no timestamp from any line is an error naming the first line (`Parser.check_timestamps`), and so
-is a `parse` run that writes no event (empty or binary input, every line rejected). `--format
-auto`: the parser picks the built-in format that reads the most of the first lines
+from its modification time (`YearHint`); stdin (and live lines) without `--year` take the
+current date (the parser says so in `notes`); a jump back of months inside a file is a year
+rollover or a warning (`clock.py`, applied serially in line order). A run where a format with a
+timestamp rule reads no timestamp from any line is an error naming the first line
+(`Parser.check_timestamps`); one where most lines get none is a warning, and some a note, naming
+the first such line (`_note_undated`). A `parse` run that writes no event (empty or binary
+input, every line rejected) is an error too. Blank lines (empty or whitespace only) are neither
+events nor rejects: they are counted apart (`ParsedChunk.blank`) and left out of every fit test.
+`--format auto`: the parser picks the built-in format that reads the most of the first lines
 (`rank_formats`, `auto.py`) when it sees its first chunk, and says which in `notes`; each later
-input's first lines are checked against that choice (`check_choice`: a file it splits no line
-of is an error, one it reads badly a warning). How each input fit the format is counted
-(`inputs`), so `parse` names every file that mostly did not fit. A file named twice is an error
-(`check_inputs`): its events would be duplicated.
+input's first lines are checked against that choice (`check_choice`: a file it splits no line of
+is an error, one it reads badly a warning). How each input fit the format is counted (`inputs`),
+so `parse` names every file that mostly did not fit. A file named twice is an error
+(`check_inputs`): its events would be duplicated. Each input's `source` is its base name, or its
+path as given where inputs share a base name (`source_names`), so `(source, line_no)` names one
+line in events, rejects and score evidence alike.
 
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
@@ -62,10 +67,12 @@ from logbert.parsing.auto import (
     rank_formats,
     show_line,
     suggest_formats,
+    text_lines,
 )
 from logbert.parsing.chunk import (
     ParsedChunk,
     Prepared,
+    _blank,
     _params_by_position,
     _params_by_regex,
     _schema,
@@ -83,7 +90,14 @@ from logbert.parsing.formats import (
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import mask_array
-from logbert.parsing.reader import BLOCK_BYTES, STDIN, LineChunk, check_inputs, source_name
+from logbert.parsing.reader import (
+    BLOCK_BYTES,
+    STDIN,
+    LineChunk,
+    check_inputs,
+    source_name,
+    source_names,
+)
 from logbert.parsing.reader import iter_chunks as read_chunks
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import STATE_VERSION, load_miner, miner_from_state, miner_state
@@ -128,6 +142,11 @@ __all__ = [
 ]
 
 PARSERS = ("logbert", "drain3")
+# what to do when logs read by a model's parser do not give its format's timestamps
+_MODEL_LAYOUT = (
+    "the model reads logs in the format it was trained on: score logs written like its "
+    "training logs, or train a model on these (`logbert train LOG --logs --format ...`)"
+)
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
 WORKERS = 2
 
@@ -183,6 +202,7 @@ class Parser:
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
+        self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
     @property
     def notes(self) -> list[str]:
@@ -259,14 +279,26 @@ class Parser:
         fit.warned = True
         self._notes.append(f"warning: {what}; {advice}")
 
-    def year_hint(self, path: str) -> YearHint | None:
+    def year_hint(self, path: str, source: str | None = None) -> YearHint | None:
         """The year for `path`'s timestamps when the format writes none and --year was not
         given: the file's modification time; for stdin (and live lines, `process`) the
-        current date, as syslog tools date what they receive now; adds a note saying which."""
+        current date, as syslog tools date what they receive now; adds a note saying which
+        (`source`: the input's name there, default `source_name(path)`). A --year that the
+        format has no use for gets a warning: the user expected it to date something."""
         ts = self.fmt.timestamp
-        if ts is None or not ts.needs_year:
-            return None
         name = display_name(self.fmt)
+        if ts is None or not ts.needs_year:
+            if self.fmt.year is not None:
+                if ts is None:
+                    why = f"format {name} reads no timestamp"
+                elif self.fmt.timestamp_format is not None:
+                    why = f"--timestamp-format {self.fmt.timestamp_format!r} reads the year"
+                else:
+                    why = f"format {name} writes the year in its timestamps"
+                note = f"warning: --year {self.fmt.year} is ignored: {why}"
+                if note not in self._notes:
+                    self._notes.append(note)
+            return None
         if ts.year is not None:
             note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
             if note not in self._notes:
@@ -279,7 +311,7 @@ class Parser:
                 seconds = os.stat(path).st_mtime
             except OSError:
                 return None
-            where, what = source_name(path), "the file's modification time"
+            where, what = source or source_name(path), "the file's modification time"
         when = datetime.fromtimestamp(seconds, UTC)
         note = (
             f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
@@ -296,34 +328,69 @@ class Parser:
         spec = self.fmt.timestamp
         if spec is None or self._events == 0 or self._dated > 0 or self._first is None:
             return
-        source, line_no, line, value = self._first
-        fields = " ".join(f"<{f}>" for f in spec.fields)
+        source = self._first[0]
         binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
-        given = self.fmt.timestamp_format
         if self.is_models:
-            layout = (
-                "the model reads logs in the format it was trained on: score logs written like "
-                "its training logs, or train a model on these (`logbert train LOG --logs "
-                "--format ...`)"
-            )
             raise LogbertError(
                 f"{binary}these logs do not fit the model's log format {display_name(self.fmt)}: "
                 f"it read no timestamp from any of {self._events:,} lines (the first, "
-                f"{source}:{line_no} {show_line(line)}, has {fields} = {show_line(value)} where "
-                f"{spec.describe()} was expected); {layout}"
+                f"{self._has_time(self._first)}); {_MODEL_LAYOUT}"
             )
-        if given:
-            layout = f"check --timestamp-format {given!r} against {fields}"
-        else:
-            verb = "hold" if len(spec.fields) > 1 else "holds"
-            layout = f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} "
-            layout += f"{verb} another layout"
         raise LogbertError(
             f"{binary}format {display_name(self.fmt)} read no timestamp from any of "
-            f"{self._events:,} lines: the first, {source}:{line_no} {show_line(line)}, has "
-            f"{fields} = {show_line(value)} where {spec.describe()} was expected; {layout}, "
-            f"or {_suggestion(self)}"
+            f"{self._events:,} lines: the first, {self._has_time(self._first)}; "
+            f"{self._layout_advice()}, or {_suggestion(self)}"
         )
+
+    def _has_time(self, event: tuple[str, int, str, str]) -> str:
+        """`a.log:3 'line', has <Time> = 'text' where epoch seconds was expected`."""
+        source, line_no, line, value = event
+        spec = self.fmt.timestamp
+        fields = " ".join(f"<{f}>" for f in spec.fields)
+        return (
+            f"{source}:{line_no} {show_line(line)}, has {fields} = {show_line(value)} where "
+            f"{spec.describe()} was expected"
+        )
+
+    def _layout_advice(self) -> str:
+        """What to pass when the timestamp fields hold another layout than the format reads."""
+        spec = self.fmt.timestamp
+        fields = " ".join(f"<{f}>" for f in spec.fields)
+        given = self.fmt.timestamp_format
+        if given:
+            return f"check --timestamp-format {given!r} against {fields}"
+        verb = "hold" if len(spec.fields) > 1 else "holds"
+        return (
+            f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} {verb} "
+            "another layout"
+        )
+
+    def _note_undated(self) -> None:
+        """After a run where some events of a dated format got no timestamp: a note naming the
+        first (a line whose date is off, e.g. Feb 29 in a year without one), or a warning when
+        most did (the format reads another field or layout than the logs write: the few dated
+        lines are likely wrong too), with what to pass instead."""
+        missing = self._events - self._dated
+        event = self._first_undated
+        if self.fmt.timestamp is None or not self._dated or not missing or event is None:
+            return
+        share = f"{missing:,} of {self._events:,} lines ({missing / self._events:.0%})"
+        first = f"the first, {self._has_time(event)}"
+        if missing * 2 <= self._events:
+            note = f"timestamps: {share} have none: {first}"
+        elif self.is_models:
+            note = (
+                f"warning: these logs fit the model's log format {display_name(self.fmt)} "
+                f"badly: {share} have no timestamp ({first}); {_MODEL_LAYOUT}"
+            )
+        else:
+            note = (
+                f"warning: format {display_name(self.fmt)} dates few of these logs: {share} have "
+                f"no timestamp ({first}), so time windows and session lifetimes cannot use "
+                f"them; {self._layout_advice()}, or {_suggestion(self, auto=True)}"
+            )
+        if note not in self._notes:
+            self._notes.append(note)
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -413,7 +480,7 @@ class Parser:
                 arr = pc.utf8_rtrim(arr, characters="\r\n")
             lines = LineChunk(arr, first_line_no, 0)
         if self.auto and len(lines.lines):
-            self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist(), source)
+            self.choose_format(text_lines(lines.lines.slice(0, HEAD_LINES).to_pylist()), source)
         return self._finish(self.prepare(lines, source, self.year_hint(STDIN)))
 
     def iter_chunks(
@@ -444,19 +511,18 @@ class Parser:
                 if on_progress:
                     on_progress(done.lines)
 
-            for path in inputs:
-                name = source_name(path)
-                hint = None if self.auto else self.year_hint(path)
+            for path, name in zip(inputs, source_names(inputs), strict=True):
+                hint = None if self.auto else self.year_hint(path, name)
                 fit = InputFit(name)
                 new_input = True  # the first chunk of this input starts its own year clock
                 has_lines = False
                 for chunk in read_chunks(path, block_bytes):
                     has_lines = has_lines or bool(len(chunk.lines))
                     if new_input and len(chunk.lines):
-                        head = chunk.lines.slice(0, HEAD_LINES).to_pylist()
+                        head = text_lines(chunk.lines.slice(0, HEAD_LINES).to_pylist())
                         if self.auto:
                             self.choose_format(head, name)
-                            hint = self.year_hint(path)
+                            hint = self.year_hint(path, name)
                         elif self.auto_source is not None:
                             self.check_choice(head, fit)
                         self.inputs.append(fit)
@@ -473,6 +539,7 @@ class Parser:
         if self.auto:
             raise LogbertError("--format auto: the input has no lines to pick a format from")
         self.check_timestamps()
+        self._note_undated()
 
     def _clock(self, prep: Prepared) -> YearClock:
         """The year clock of the chunk's input (a new one where a file starts)."""
@@ -493,7 +560,11 @@ class Parser:
         n = len(chunk.lines)
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
         ok, cols = split_lines(chunk.lines, self.fmt)
-        prep = Prepared(chunk, name, ok, line_no[ok], cols, new_input=new_input)
+        blank = _blank(chunk.lines)
+        if (ok & blank).any():  # e.g. --format raw: a blank line "fits" but is no event
+            cols = {k: v.filter(pa.array(~blank[ok])) for k, v in cols.items()}
+            ok = ok & ~blank
+        prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, new_input=new_input)
         spec = self.fmt.timestamp
         prep.timed = spec is not None and (not spec.needs_year or spec.year is not None or (
             hint is not None))  # fmt: skip
@@ -511,6 +582,25 @@ class Parser:
                 distinct, codes = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
             prep.messages, prep.codes = distinct.to_pylist(), codes
         return prep
+
+    def _count_dated(self, prep: Prepared) -> None:
+        """Count a timed chunk's events with and without a timestamp, and keep the first event,
+        and the first without a timestamp, for messages (`check_timestamps`, `_note_undated`)."""
+        m, missing = len(prep.line_no), prep.timestamp.null_count
+        self._events += m
+        self._dated += m - missing
+        if self._first is None:
+            self._first = self._event_text(prep, 0)
+        if missing and self._first_undated is None:
+            nulls = prep.timestamp.is_null().to_numpy(zero_copy_only=False)
+            self._first_undated = self._event_text(prep, int(np.argmax(nulls)))
+
+    def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:
+        """(source, line_no, line, timestamp fields' text) of the chunk's `i`-th event."""
+        value = " ".join(str(prep.cols[f][i].as_py()) for f in self.fmt.timestamp.fields)
+        line_no = int(prep.line_no[i])
+        line = prep.chunk.lines[line_no - prep.chunk.first_line_no].as_py()
+        return prep.name, line_no, line, value
 
     def templates_for(self, prep: Prepared) -> tuple[np.ndarray, pa.Array, pa.Array]:
         """(template ids, template texts, params) for a prepared chunk (serial: the miner)."""
@@ -535,17 +625,18 @@ class Parser:
         `fit`, its input's record, for a file's chunks)."""
         chunk, ok, line_no, cols = prep.chunk, prep.ok, prep.line_no, prep.cols
         if len(self.head) < HEAD_LINES:
-            self.head += chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist()
+            self.head += text_lines(chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         rejects: list[tuple[str, int, str]] = []
-        if not ok.all():
-            bad = np.flatnonzero(~ok)
+        bad = np.flatnonzero(~(ok | prep.blank))
+        if len(bad):
             texts = chunk.lines.take(pa.array(bad)).to_pylist()
             first = chunk.first_line_no
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
+        blank = int(prep.blank.sum())
         if fit is not None:
-            fit.add(chunk.lines, len(rejects))
+            fit.add(chunk.lines, len(rejects), blank)
         out = ParsedChunk(
-            self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0
+            self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0, blank=blank
         )
         m = len(line_no)
         if m == 0:
@@ -553,12 +644,7 @@ class Parser:
         if prep.timed and self.fmt.timestamp.needs_year:
             prep.timestamp = self._clock(prep).apply(prep.timestamp, line_no)
         if prep.timed:
-            self._events += m
-            self._dated += m - prep.timestamp.null_count
-            if self._first is None:
-                first = int(np.argmax(ok))
-                value = " ".join(str(cols[f][0].as_py()) for f in self.fmt.timestamp.fields)
-                self._first = (prep.name, int(line_no[0]), chunk.lines[first].as_py(), value)
+            self._count_dated(prep)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())

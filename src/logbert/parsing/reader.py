@@ -3,9 +3,11 @@
 Bytes are read in large blocks and split into lines with pyarrow, so memory stays bounded by
 the block size (plus the longest line) whatever the file size. Undecodable bytes are replaced
 (U+FFFD) and the affected lines counted; a truncated gzip stream becomes a `LogbertError`
-naming the file and how many lines were read. Text in UTF-16 or UTF-32 (told by its byte-order
-mark) is an error saying how to convert it: decoded as UTF-8 it would be NUL-riddled garbage.
-A UTF-8 byte-order mark is dropped (it is not part of the first line).
+naming the file and how many complete lines it held before the damage. Text in UTF-16 or
+UTF-32 (told by its byte-order mark, or for UTF-16 without one by its NUL in every other byte)
+is an error saying how to convert it: decoded as UTF-8 it would be NUL-riddled garbage. A UTF-8
+byte-order mark is dropped (it is not part of the first line). Each input's `source` name is its
+base name, or its path as given where two inputs share a base name (`source_names`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import gzip
 import os
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,7 @@ _FOREIGN_BOMS = (
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
+UTF16_SAMPLE = 4096  # bytes of an input's start checked for UTF-16 without a byte-order mark
 
 
 @dataclass
@@ -46,8 +50,24 @@ class LineChunk:
 
 
 def source_name(path: str) -> str:
-    """The name stored in the `source` column."""
+    """The name stored in the `source` column for a single input: its base name."""
     return "stdin" if path == STDIN else Path(path).name
+
+
+def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
+    """The `source` of each of `inputs`: its base name (`source_name`) where no other input has
+    the same one, else its path as given (host1/auth.log, host2/auth.log), so that a (source,
+    line_no) pair names one line. A name still shared (stdin beside a file named `stdin`) gets
+    the absolute path."""
+    inputs = [os.fspath(p) for p in inputs]
+    names = [source_name(p) for p in inputs]
+    counts = Counter(names)
+    names = [p if counts[n] > 1 and p != STDIN else n for p, n in zip(inputs, names, strict=True)]
+    counts = Counter(names)
+    return [
+        str(Path(p).absolute()) if counts[n] > 1 and p != STDIN else n
+        for p, n in zip(inputs, names, strict=True)
+    ]
 
 
 def check_inputs(inputs: list[str]) -> None:
@@ -94,21 +114,46 @@ def _open(path: str) -> BinaryIO:
     return raw
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`UTF-16LE` / `UTF-16BE` when `head` looks like mostly-ASCII text in UTF-16 without a
+    byte-order mark: one byte of every pair is NUL and the other a printable character or
+    whitespace (binary data with many NULs has no such regular pattern)."""
+    sample = head[:UTF16_SAMPLE]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for text, nul, encoding in ((even, odd, "UTF-16LE"), (odd, even, "UTF-16BE")):
+        printable = sum(1 for b in text if 32 <= b < 127 or b in b"\t\n\r")
+        if nul.count(0) >= 0.95 * len(nul) and printable >= 0.9 * len(text):
+            return encoding
+    return None
+
+
 def _check_encoding(path: str, head: bytes, gzipped: bool) -> None:
-    """Refuse text in UTF-16 / UTF-32 (by its byte-order mark), naming the encoding and the
-    conversion: read as UTF-8 every other byte is a NUL, which only looks like binary data."""
-    for bom, encoding in _FOREIGN_BOMS:
-        if head.startswith(bom):
-            name = "stdin" if path == STDIN else path
-            source = "FILE" if path == STDIN else path
-            command = f"iconv -f {encoding} -t UTF-8 {source} > log.utf8.txt"
-            if gzipped:
-                command = f"zcat {source} | iconv -f {encoding} -t UTF-8 > log.utf8.txt"
-            raise LogbertError(
-                f"{name} is {encoding} text (it starts with a {encoding} byte-order mark), but "
-                f"logs are read as UTF-8: convert it first, e.g. `{command}`, and pass the "
-                "converted file"
-            )
+    """Refuse text in UTF-16 / UTF-32 (by its byte-order mark; UTF-16 also without one, by its
+    NUL bytes), naming the encoding and the conversion: read as UTF-8 every other byte is a NUL,
+    which only looks like binary data."""
+    found = next(
+        ((encoding, f"it starts with a {encoding} byte-order mark")
+         for bom, encoding in _FOREIGN_BOMS if head.startswith(bom)),
+        None,
+    )  # fmt: skip
+    if found is None:
+        encoding = _utf16_without_bom(head)
+        if encoding is None:
+            return
+        found = (encoding, "every other byte is a NUL, with no byte-order mark")
+    encoding, why = found
+    name = "stdin" if path == STDIN else path
+    source = "FILE" if path == STDIN else path
+    command = f"iconv -f {encoding} -t UTF-8 {source} > log.utf8.txt"
+    if gzipped:
+        command = f"zcat {source} | iconv -f {encoding} -t UTF-8 > log.utf8.txt"
+    raise LogbertError(
+        f"{name} is {encoding} text ({why}), but logs are read as UTF-8: convert it first, "
+        f"e.g. `{command}`, and pass the converted file"
+    )
 
 
 def _text_start(path: str, block: bytes, gzipped: bool) -> bytes:
@@ -138,6 +183,33 @@ def _split(text: str) -> pa.Array:
     return lines
 
 
+class _Damaged(Exception):
+    """A read failed (a truncated or corrupt gzip stream) after `data` was read."""
+
+    def __init__(self, data: bytes, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.data = data
+
+
+def _read_block(stream: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes (fewer only at the end). Read piece by piece (`read1`), so that when
+    the stream breaks off, `_Damaged` keeps what came before: a single `read` would lose it,
+    and the error could not say how many lines the file held."""
+    read = getattr(stream, "read1", stream.read)
+    pieces: list[bytes] = []
+    got = 0
+    while got < size:
+        try:
+            piece = read(size - got)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+            raise _Damaged(b"".join(pieces), exc) from exc
+        if not piece:
+            break
+        pieces.append(piece)
+        got += len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+
 def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk]:
     """Yield the lines of `path` in chunks; the last line may lack a newline."""
     stream = _open(path)
@@ -147,13 +219,14 @@ def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk
     try:
         while True:
             try:
-                block = stream.read(block_bytes)
-            except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+                block = _read_block(stream, block_bytes)
+            except _Damaged as exc:
+                complete = line_no - 1 + (pending + exc.data).count(b"\n")
                 raise LogbertError(
                     f"{path}: the gzip stream is truncated or corrupt ({exc}) after "
-                    f"{line_no - 1:,} complete lines; nothing was written: re-copy or "
+                    f"{complete:,} complete lines; nothing was written: re-copy or "
                     "re-compress the file"
-                ) from exc
+                ) from exc.__cause__
             if not block:
                 break
             if first:  # the byte-order mark, if any, is at the start of the (decompressed) text

@@ -6,9 +6,10 @@ Outputs are written under temporary names and renamed only when the whole run su
 error (e.g. a truncated .gz) never leaves half-written files; `check_output` refuses outputs
 that cannot be written before any parsing. A run that writes no event (empty or binary input,
 every line rejected) is an error, and so is one with `--templates FILE` where no event matches a
-template of FILE (every template_id would be null). A format that does not fit the logs (with
-several inputs: a file it does not fit) gets warnings that name formats that would, and a
-template list most events do not match gets one too (`fit_warnings`).
+template of FILE (every template_id would be null). A format that does not fit the logs (most
+non-blank lines rejected; with several inputs: a file it does not fit) gets warnings that name
+formats that would, and a template list most events do not match gets one too
+(`fit_warnings`). Blank lines are counted apart in the summary (`, 6 blank`), never as rejects.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.auto import _suggestion, looks_binary, show_line
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name
-from logbert.parsing.reader import source_name
+from logbert.parsing.reader import source_names
 from logbert.parsing.state import save_miner
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 
@@ -52,6 +53,7 @@ class ParseSummary:
     lines: int = 0
     events: int = 0
     rejected: int = 0
+    blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
     undecodable: int = 0
     unmatched: int = 0
     seconds: float = 0.0
@@ -71,6 +73,7 @@ class ParseSummary:
         self.last_chunk = chunk.lines
         self.undecodable += chunk.undecodable
         self.rejected += len(chunk.rejects)
+        self.blank += chunk.blank
         self.unmatched += chunk.unmatched
         self.events += chunk.events.num_rows
         self.template_counts.update(chunk.template_counts)
@@ -79,6 +82,8 @@ class ParseSummary:
 
     def line(self) -> str:
         text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
+        if self.blank:
+            text += f", {self.blank:,} blank"
         if self.unmatched:
             text += f", {self.unmatched:,} unmatched"
         if self.undecodable:
@@ -193,10 +198,11 @@ def write_run(
 
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
     """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
-    where = ", ".join(source_name(p) for p in inputs)
-    if summary.lines == 0:
+    where = ", ".join(source_names(inputs))
+    if summary.lines == summary.blank:
+        what = "empty input" if summary.lines == 0 else f"{summary.blank:,} blank lines only"
         return (
-            f"{where}: no lines to parse (empty input); nothing was written: pass a log file "
+            f"{where}: no lines to parse ({what}); nothing was written: pass a log file "
             "that holds lines"
         )
     first = show_line(run.head[0]) if run.head else "''"
@@ -213,7 +219,7 @@ def _no_template_matched(run: Parser, summary: ParseSummary, inputs: list[str]) 
     """Why a `--templates` run whose events all went unmatched fails: the file is another
     system's template list (or not this log's at all); events without a template id only fail
     later, in `sessionize`."""
-    where = ", ".join(source_name(p) for p in inputs)
+    where = ", ".join(source_names(inputs))
     first = show_line(run.head[0]) if run.head else "''"
     return (
         f"no event of {where} matches a template of {run.templates_file} ({summary.events:,} "
@@ -256,16 +262,16 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     if len(run.inputs) > 1:
         for fit in run.inputs:
             if not fit.fits and not fit.warned:
+                share = _rejected_share(fit.rejected, fit.lines, fit.blank)
                 out.append(
                     f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
-                    f"{fit.lines:,} lines ({fit.rejected / fit.lines:.0%}) did not match it"
-                    f"{where}; {_suggestion(run, fit.head)}"
+                    f"{share} did not match it{where}; {_suggestion(run, fit.head)}"
                 )
-    elif summary.lines and summary.rejected * 2 > summary.lines:
+    elif summary.rejected and summary.rejected * 2 > summary.lines - summary.blank:
+        share = _rejected_share(summary.rejected, summary.lines, summary.blank)
         out.append(
             f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
-            f"{summary.lines:,} lines ({summary.rejected / summary.lines:.0%}) did not match it"
-            f"{where}; {_suggestion(run)}"
+            f"{share} did not match it{where}; {_suggestion(run)}"
         )
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
@@ -285,6 +291,13 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"lifetimes cannot use them; {_suggestion(run)}"
         )
     return out
+
+
+def _rejected_share(rejected: int, lines: int, blank: int) -> str:
+    """`8 lines (80%)`, or `3 non-blank lines (67%)`: blank lines are not judged by the format."""
+    judged = lines - blank
+    what = "non-blank lines" if blank else "lines"
+    return f"{judged:,} {what} ({rejected / judged:.0%})"
 
 
 def _writer_options(fmt: LogFormat) -> dict:

@@ -408,3 +408,16 @@ def test_the_follow_note_says_when_closed_sessions_are_judged(trained, tmp_path)
     note = next(line for line in result.output.splitlines() if line.startswith("note:"))
     assert "30m" in note and "session lifetime" in note and "past its start" in note
     assert "closed, not yet judged" in result.output
+
+
+def test_inputs_sharing_a_base_name_keep_their_paths_as_sources(trained, tmp_path):
+    model, test_log = trained
+    paths = []
+    for host in ("host1", "host2"):
+        (tmp_path / host).mkdir()
+        paths.append(str(tmp_path / host / "x.log"))
+        Path(paths[-1]).write_text(test_log.read_text())
+    options = WatchOptions(follow=False, model_dir=model)
+    engine = DetectionEngine(Pipeline.load(model))
+    watcher = Watcher(engine, [*paths, str(test_log)], AlertSink(None), options)
+    assert [f.source for f in watcher.files] == [*paths, test_log.name]

@@ -47,9 +47,9 @@ READ_BYTES = 1 << 16
 class FollowedFile:
     """One input path (or `-`); `read_lines(n)` -> (lines, number of the first)."""
 
-    def __init__(self, path: str, follow: bool = False) -> None:
+    def __init__(self, path: str, follow: bool = False, source: str | None = None) -> None:
         self.path = path
-        self.source = source_name(path)
+        self.source = source or source_name(path)  # watch names several inputs apart
         self.follow = follow
         self.handle: BinaryIO | None = None
         self.gzip = False

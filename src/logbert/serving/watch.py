@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from logbert.errors import LogbertError
-from logbert.parsing.reader import STDIN
+from logbert.parsing.reader import STDIN, source_names
 from logbert.pipeline import model_directory
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
@@ -182,7 +182,10 @@ class Watcher:
         check_inputs(inputs, options.follow)
         options.validate()
         self.engine = engine
-        self.files = [FollowedFile(path, options.follow) for path in inputs]
+        self.files = [
+            FollowedFile(path, options.follow, source=name)
+            for path, name in zip(inputs, source_names(inputs), strict=True)
+        ]
         self.sink = sink
         self.options = options
         self.say = say or (lambda _line: None)

@@ -223,3 +223,24 @@ def test_templates_first_seen_at_scoring_time_are_named(
     known = bundle.Pipeline.load(model).templates()
     new = {k: v for k, v in named[-1].items() if k not in known}
     assert len(new) == 1 and "Got exception while serving" in next(iter(new.values()))
+
+
+def test_calibrate_replaces_a_threshold_file_that_holds_nan(tmp_path):
+    from logbert.sessions.io import write_sessions
+
+    sessions = tmp_path / "s.jsonl"
+    write_sessions([Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(30)],
+                   sessions)  # fmt: skip
+    model = tmp_path / "m"
+    assert runner.invoke(app, ["train", str(sessions), "-o", str(model), "--model", "iqr"]
+                         ).exit_code == 0  # fmt: skip
+    record = json.loads((model / "threshold.json").read_text())
+    (model / "threshold.json").write_text(json.dumps({**record, "value": float("nan")}))
+    result = runner.invoke(app, ["calibrate", str(model), str(sessions), "--rule", "max"])
+    assert result.exit_code == 0, result.output
+    assert "this calibration replaces it" in result.output
+    assert json.loads((model / "threshold.json").read_text())["value"] < float("inf")
+    result = runner.invoke(
+        app, ["score", str(model), str(sessions), "-o", str(tmp_path / "x.jsonl")]
+    )
+    assert result.exit_code == 0, result.output

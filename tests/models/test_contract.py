@@ -200,6 +200,34 @@ def test_session_objects_and_session_batches_are_accepted(fitted):
         fitted.decision_function([[1, 2], "abc"])
 
 
+def test_a_flat_key_list_is_refused_not_read_as_one_key_sessions(fitted):
+    """[1, 2, 3] is one session's keys: read as sessions it would be three one-key sessions."""
+    flat = "X must be a list of sessions .*got a flat sequence of integers: wrap one session"
+    for keys in ([1, 2, 3, 4], np.array([1, 2, 3, 4])):
+        with pytest.raises(LogbertError, match=flat):
+            fitted.decision_function(keys)
+    with pytest.raises(LogbertError, match=flat):
+        clone(fitted).fit([1, 2, 3, 4, 5])
+    with pytest.raises(LogbertError, match="validation must be a list of sessions"):
+        clone(fitted).fit(*training(fitted.name), validation=[1, 2, 3])
+    rows = np.array([[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]])  # a 2-D array: one session per row
+    assert fitted.decision_function(rows).shape == (2,)
+
+
+def test_a_threshold_that_is_not_finite_is_refused_naming_the_detector(fitted):
+    """a NaN threshold was saved, and every later command refused the model."""
+    before = fitted.threshold_
+    scores = np.array([0.5, np.inf, 0.2])
+    with pytest.raises(LogbertError) as error:
+        fitted.calibrate_scores(scores, rule="mean+2std", source="validation split")
+    assert str(error.value) == (
+        f"{fitted.name} cannot be calibrated on validation split: the mean+2std threshold is "
+        "nan, 1 of the 3 scores are not finite (e.g. inf); train on more (or other) normal "
+        "sessions, or choose another threshold rule"
+    )
+    assert fitted.threshold_ is before  # the calibrated one is kept
+
+
 def test_score_sessions_returns_every_declared_score(fitted):
     scores = fitted.score_sessions(PROBE)
     assert set(fitted.score_names) <= set(scores)

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 from sklearn.ensemble import IsolationForest
 
@@ -26,3 +28,17 @@ def test_unseen_penalty_puts_unseen_keys_on_top():
 def test_average_path_length_known_values():
     np.testing.assert_allclose(average_path_length(np.array([0, 1, 2])), [0, 0, 1])
     assert average_path_length(np.array([256]))[0] > 9
+
+
+def test_one_training_session_gives_sklearns_score_not_nan():
+    """c(1) = 0: the score was 2^(-0/0), a NaN threshold and a model no command could use."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from a division by zero
+        detector = IsolationForestDetector(unseen_penalty=False).fit([[1, 2, 3]])
+        scores = detector.decision_function([[1, 2, 3], [1, 1, 1, 1]])
+    reference = IsolationForest(random_state=0).fit(
+        count_matrix(detector.vocab_, [np.array([1, 2, 3])])
+    )
+    expected = -reference.score_samples(count_matrix(detector.vocab_, [np.array([1, 2, 3])]))
+    np.testing.assert_allclose(scores, [expected[0]] * 2)
+    assert detector.threshold_.value == 0.5

@@ -234,3 +234,24 @@ def test_auto_decision_is_the_mean_surprise_for_long_sessions_only(tmp_path):
     probe = [[1, 2, 3, 4, 5, 6], LONG[0], [6, 5, 4, 3, 2, 1] * 4]
     assert np.array_equal(long.decision_function(probe), long.score_sessions(probe)["score"])
     assert LogBERT.load(long.save(tmp_path / "m")).decision_score == "score"
+
+
+def test_a_validation_loss_that_cannot_be_computed_is_said_once_and_keeps_the_last_epoch(
+    tmp_path,
+):
+    """Every validation session held an unseen key: val_loss=inf each epoch, then "skipping
+    checkpoint .../best_model.pt: the file is missing", as if a resume had gone wrong."""
+    lines: list[str] = []
+    params = {**TINY, "epochs": 3, "patience": 1}
+    model = LogBERT(**params).fit(
+        NORMAL[:20], validation=[list(range(90, 103))], checkpoint_dir=tmp_path, log=lines.append
+    )
+    warnings = [line for line in lines if line.startswith("warning:")]
+    assert warnings == [
+        "warning: the validation loss could not be computed (inf: keys unseen in training, "
+        "which the model cannot predict, are in 1 of the 1 validation windows); early "
+        "stopping is off and the last epoch's weights are kept"
+    ]
+    epochs = [line for line in lines if line.startswith("Epoch")]
+    assert len(epochs) == 3 and all(", val_loss=n/a (" in line for line in epochs)
+    assert model.training_info_["epochs_run"] == 3 and model.training_info_["best_epoch"] == 0

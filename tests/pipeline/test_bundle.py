@@ -159,6 +159,66 @@ def test_unfitted_pipeline_is_a_clear_error():
         Pipeline(IQRDetector()).score([Session("a", [1])])
 
 
+def test_key_lists_and_detector_classes_are_refused_at_the_method_boundary():
+    """key lists in Pipeline.score/fit, or a detector class or name, failed with a raw
+    AttributeError deep inside."""
+    sessions = [Session(str(i), [1, 2, 3]) for i in range(20)]
+    bundle = Pipeline(IQRDetector()).fit(sessions)
+    taken = "takes sessions as a list of Session objects, not a list of list: build one with "
+    with pytest.raises(LogbertError, match=f"Pipeline.score {taken}"):
+        bundle.score([[1, 2, 3]])
+    with pytest.raises(LogbertError, match=f"Pipeline.fit {taken}"):
+        Pipeline(IQRDetector()).fit([[1, 2, 3]] * 20)
+    with pytest.raises(LogbertError, match="Pipeline.fit takes validation as a list of Session"):
+        Pipeline(IQRDetector()).fit(sessions, validation=[[1, 2, 3]])
+    with pytest.raises(LogbertError, match="not a SessionBatch"):
+        bundle.calibrate(bundle.batch(sessions))
+    assert bundle.decision_scores([[1, 2, 3]]).tolist() == bundle.decision_scores(sessions[:1])
+    with pytest.raises(LogbertError, match=r"got the class IQRDetector: pass e.g. IQRDetector\(\)"):
+        Pipeline(IQRDetector).fit(sessions)
+    with pytest.raises(LogbertError, match=r"got the name 'pca': pass e.g. detector_class\('pca'"):
+        Pipeline("pca").fit(sessions)
+
+
+def test_one_log_path_is_one_file_and_a_labels_path_is_refused(raw_logs):
+    """a str was read one character at a time: "input file a does not exist"."""
+    train_log, test_log, train_labels, _ = raw_logs
+    bundle = logs_pipeline(IQRDetector()).fit_logs(str(train_log))
+    assert bundle.training_["source"] == str(train_log)
+    rows = [r for batch in bundle.score_logs(test_log) for r in batch]
+    assert len(rows) == 13 and rows[0]["session_id"] == "blk_1500"  # 10 normal, 3 anomalous
+    with pytest.raises(LogbertError, match=r"labels must be a dict of session id -> label \(read "
+                       r"a CSV with logbert.sessions.labels.read_labels\), not the path '.*"
+                       r"train_labels.csv'"):  # fmt: skip
+        logs_pipeline(IQRDetector()).fit_logs([train_log], str(train_labels))
+
+
+def test_logs_whose_events_mostly_carry_unseen_templates_get_a_warning(raw_logs, tmp_path):
+    """Linux-trained model, OpenSSH logs: every session flagged, only "27 templates the model
+    never saw" said. Most events with new templates means other logs than the training ones."""
+    train_log, test_log, train_labels, _ = raw_logs
+    bundle = logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    alike = LogReadSummary()
+    [r for b in bundle.score_logs([str(test_log)], alike) for r in b]
+    assert alike.events > 0 and alike.mostly_unseen_warning() is None
+    assert not any("never saw" in note for note in alike.notes)
+    other = tmp_path / "other.log"
+    other.write_text(
+        "".join(f"081109 2100{i:02d} 143 WARN dfs.Quota: User {i} over quota on blk_{1900 + i}"
+                f" by {i} MB in /home/u{i}\n" for i in range(6))
+        + test_log.read_text().splitlines()[0] + "\n"  # one known template
+    )  # fmt: skip
+    summary = LogReadSummary()
+    [r for b in bundle.score_logs([str(other)], summary) for r in b]
+    assert (summary.new_template_events, summary.events) == (6, 7)
+    assert "(unseen keys, in 6 of 7 events)" in summary.line()
+    assert summary.notes[-1] == (
+        "warning: 6 of 7 events (86%) carry templates the model never saw: these logs may "
+        "come from another system or version than the training logs; check that they are the "
+        "logs this model is for, or train a model on them"
+    )
+
+
 def test_the_saved_parser_does_not_change_when_scoring_new_templates(
     raw_logs, tmp_path, log_writer
 ):

@@ -117,11 +117,27 @@ def test_a_logs_model_without_pipeline_json_names_it(logs_model, raw_logs):
         list(loaded.score_logs([str(raw_logs[1])]))
 
 
-@pytest.mark.parametrize("content", [b"garbage\x00\xff{", b'{"a": 1}'])
+@pytest.mark.parametrize("content", [b"garbage\x00\xff{", b'{"a": 1}', b'{"format": {"na'])
 def test_a_broken_parser_json_is_an_error_naming_it(logs_model, content):
     (logs_model / "parser.json").write_bytes(content)
-    with pytest.raises(LogbertError, match=r"lm/parser.json is corrupt"):
+    with pytest.raises(LogbertError, match=r"lm/parser.json is corrupt") as error:
         Pipeline.load(logs_model)
+    assert str(error.value).count("parser.json") == 1  # not "x is corrupt (x is corrupt (...))"
+
+
+def test_recalibrating_loads_a_model_whose_threshold_files_are_broken(model):
+    """a NaN threshold.json was a dead end: every command, calibrate included, refused it."""
+    (model / "threshold.json").write_text('{"value": NaN, "rule": "max"}')
+    (model / "calibration_scores.npy").write_bytes(b"garbage")
+    with pytest.raises(LogbertError, match="'value' must be a finite number, found nan"):
+        Pipeline.load(model)
+    loaded = Pipeline.load(model, recalibrating=True)
+    assert [w.split(": ")[0] for w in loaded.load_warnings_] == ["warning"] * 2
+    assert all(w.endswith("; this calibration replaces it") for w in loaded.load_warnings_)
+    assert "found nan" in loaded.load_warnings_[0] and "rerun" not in loaded.load_warnings_[0]
+    loaded.calibrate(SESSIONS)
+    loaded.save_calibration(model)
+    assert Pipeline.load(model).threshold_.value == loaded.threshold_.value
 
 
 def test_a_logs_model_round_trips(logs_model, raw_logs):

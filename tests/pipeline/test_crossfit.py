@@ -17,6 +17,7 @@ from logbert.pipeline import Pipeline
 from logbert.pipeline.crossfit import cross_fitted_scores
 from logbert.sessions.batch import as_batch
 from logbert.sessions.io import Session, write_sessions
+from logbert.sessions.split import holdout
 
 from .test_small_training import CAP, TINY, CappedDetector
 
@@ -53,7 +54,7 @@ def test_the_threshold_comes_from_every_normal_session():
     threshold = pipeline.threshold_
     assert threshold.n_sessions == 39 and threshold.value == 7.0
     assert "cross-fitted scores of 39 normal sessions" in threshold.source
-    assert "1 sessions with keys unseen in their fold left out" in threshold.source
+    assert "1 session with keys unseen in their fold left out" in threshold.source
     assert pipeline.calibration_scores_.size == 39
     assert sum("Cross-fit fold" in line for line in lines) == 4
     assert pipeline.training_["cross_fit"]["n_unseen_key_sessions"] == 1
@@ -197,3 +198,17 @@ def test_sessions_with_keys_their_fold_lacks_are_a_warning():
     pipeline.fit(rare, log=every.append)
     assert any("every one does" in line for line in every)
     assert pipeline.threshold_.value == CAP  # said, not silent
+
+
+def test_the_split_warning_under_cross_fit_says_where_the_threshold_comes_from():
+    """it said the split's threshold "is calibrated on them", though cross-fit set it."""
+    lines: list[str] = []
+    sessions = normal_sessions(12)
+    (held,) = holdout(list(range(12)), 0.1, 0)[1]  # the one validation session
+    sessions[held] = Session("v", [1, 2, 77], "normal")
+    Pipeline(CappedDetector(), calibration="cross-fit", folds=3, seed=0).fit(
+        sessions, log=lines.append
+    )
+    split = [line for line in lines if "1 of 1 validation sessions" in line]
+    assert len(split) == 1 and "the threshold comes from cross-fitting, not from them" in split[0]
+    assert "calibrated on them" not in split[0]

@@ -61,7 +61,7 @@ def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_t
         sessions, log=lines.append
     )
     warning = [line for line in lines if line.startswith("warning:")]
-    assert len(warning) == 1
+    assert len(warning) == 2 and "rests on the scores of only 4 normal sessions" in warning[1]
     assert "1 of 5 validation sessions (20%) hold keys the 15 training sessions lack" in warning[0]
     assert "false alarms on about 20% of normal sessions" in warning[0]
     info = pipeline.training_["validation_unseen_keys"]
@@ -96,7 +96,12 @@ def test_nothing_changes_when_no_validation_session_holds_unseen_keys():
     pipeline = Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=0).fit(
         sessions, log=lines.append
     )
-    assert not [line for line in lines if "warning" in line]
+    assert [line for line in lines if "warning" in line] == [
+        "warning: the threshold rests on the scores of only 5 normal sessions (of 20): one odd "
+        "session moves it, so normal sessions may be flagged far more often than the rule "
+        "intends; cross-fit them (--calibration cross-fit: every normal session is scored), or "
+        "give validation sessions (train --validation FILE)"
+    ]  # about the 25% split of 20 sessions, not about unseen keys
     assert pipeline.training_["validation_unseen_keys"]["n_sessions"] == 0
     _, val_index = holdout(list(range(20)), 0.25, 0)
     assert pipeline.threshold_.value == max(len(sessions[i].keys) for i in val_index)
@@ -152,3 +157,24 @@ def test_a_small_share_of_unseen_key_sessions_does_not_read_as_zero():
     )
     warning = unseen_key_sessions([1, 2], batch).warning(100)
     assert "1 of 250 validation sessions (0.4%)" in warning and "about 0.4% of normal" in warning
+
+
+def test_a_threshold_on_fewer_than_ten_normal_scores_is_a_warning():
+    """8 normal sessions: `auto` cannot cross-fit (5 folds need 10), the split holds one
+    session, and its score alone set the threshold, silently."""
+    lines: list[str] = []
+    pipeline = Pipeline(CappedDetector(), seed=0).fit(sessions_with(8, 0.1, 0, 0), log=lines.append)
+    assert (
+        pipeline.threshold_.n_sessions == 1 and "(1 session, seed 0)" in pipeline.threshold_.source
+    )
+    warning = [line for line in lines if "rests on" in line]
+    assert warning == [
+        "warning: the threshold rests on the scores of only 1 normal session (of 8): one odd "
+        "session moves it, so normal sessions may be flagged far more often than the rule "
+        "intends; cross-fit calibration, which scores every normal session, needs at least 10 "
+        "with --folds 5: give more normal sessions, or validation sessions (train --validation "
+        "FILE), or cross-fit them with --folds 4"
+    ]
+    lines.clear()
+    Pipeline(CappedDetector(), seed=0).fit(sessions_with(12, 0.1, 0, 0), log=lines.append)
+    assert not any("rests on" in line for line in lines)  # cross-fitted: 12 scores

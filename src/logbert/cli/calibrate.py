@@ -44,7 +44,7 @@ def command(
     """Calibrate the decision threshold and write threshold.json."""
     if rule is not None:
         check_rule(rule)
-    pipeline = load_pipeline(model_dir)
+    pipeline = load_pipeline(model_dir, recalibrating=True)  # a broken threshold is replaced
     validation, where = read_all(pipeline, inputs, logs, input_format, labels)
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")

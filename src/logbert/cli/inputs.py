@@ -34,10 +34,12 @@ def say(line: str) -> None:
     typer.echo(line, err=True)
 
 
-def load_pipeline(model_dir: Path) -> Pipeline:
+def load_pipeline(model_dir: Path, recalibrating: bool = False) -> Pipeline:
     """The model's bundle; says so when a checkpoint file stands in for the weights, and
-    warns about model files whose absence leaves something out (`Pipeline.load_warnings_`)."""
-    pipeline = Pipeline.load(model_dir)
+    warns about model files whose absence leaves something out (`Pipeline.load_warnings_`).
+    `recalibrating` (calibrate): a broken threshold file is a warning, not an error, since
+    this run replaces it."""
+    pipeline = Pipeline.load(model_dir, recalibrating=recalibrating)
     for warning in pipeline.load_warnings_:
         say(warning)
     source = pipeline.detector_.training_info_.get("weights_from_checkpoint")

@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -126,7 +126,7 @@ class Detector(BaseEstimator, ABC):
         self._check_params()
         batch = check_training(X, y, self.name)
         n_left_out = 0 if y is None else int(np.sum(np.asarray(y, dtype=np.int64) == 1))
-        held_out = check_sessions(validation) if validation is not None else None
+        held_out = check_sessions(validation, "validation") if validation is not None else None
         if held_out is not None and not len(held_out):
             held_out = None
         self._reset()
@@ -202,6 +202,8 @@ class Detector(BaseEstimator, ABC):
         each from a model that never saw the session; see `pipeline/crossfit.py`)."""
         rule = rule or self.default_threshold_rule
         value = calibrate(scores, rule, labels)
+        if not np.isfinite(value):  # saved, it would make the model unusable (threshold.json)
+            raise LogbertError(self._non_finite_threshold(value, rule, scores, source))
         self.threshold_ = Threshold(
             value=value,
             rule=rule,
@@ -211,6 +213,21 @@ class Detector(BaseEstimator, ABC):
             n_anomalies=int(np.sum(np.asarray(labels) == 1)) if labels is not None else 0,
         )
         return self.threshold_
+
+    def _non_finite_threshold(
+        self, value: float, rule: str, scores: np.ndarray, source: str
+    ) -> str:
+        """Why calibrating gave `value` (nan or ±inf), which no verdict can use."""
+        scores = np.asarray(scores, dtype=float)
+        bad = scores[~np.isfinite(scores)]
+        why = f"the rule found no finite value in {scores.size} finite scores"
+        if bad.size:
+            why = f"{bad.size} of the {scores.size} scores are not finite (e.g. {bad[0]})"
+        where = f" on {source}" if source else ""
+        return (
+            f"{self.name} cannot be calibrated{where}: the {rule} threshold is {value}, {why}; "
+            "train on more (or other) normal sessions, or choose another threshold rule"
+        )
 
     def save(self, directory: str | Path) -> Path:
         self._require_fitted()
@@ -225,11 +242,18 @@ class Detector(BaseEstimator, ABC):
         return directory
 
     @classmethod
-    def load(cls, directory: str | Path) -> Self:
+    def load(
+        cls,
+        directory: str | Path,
+        *,
+        on_bad_threshold: Callable[[LogbertError], None] | None = None,
+    ) -> Self:
         """The detector saved in `directory`, with every fitted attribute set.
 
         `threshold_` is set when the directory has a threshold.json (else `predict` asks for
-        `logbert calibrate`).
+        `logbert calibrate`). A threshold.json that does not load is an error, unless
+        `on_bad_threshold` is given (by a caller about to replace it: `logbert calibrate`
+        must be able to repair it): it then gets the error and `threshold_` stays unset.
         """
         directory = Path(directory)
         config = read_config(directory)
@@ -243,7 +267,12 @@ class Detector(BaseEstimator, ABC):
         history = directory / "history.json"
         detector.history_ = read_json(history, expect=dict) if history.exists() else {}
         if (directory / "threshold.json").exists():
-            detector.threshold_ = Threshold.load(directory / "threshold.json")
+            try:
+                detector.threshold_ = Threshold.load(directory / "threshold.json")
+            except LogbertError as exc:
+                if on_bad_threshold is None:
+                    raise
+                on_bad_threshold(exc)
         return detector
 
     # --- helpers ----------------------------------------------------------------------------

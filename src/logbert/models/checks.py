@@ -12,6 +12,8 @@ from both classes); `require_fitted` looks for the fitted attributes (names endi
 from __future__ import annotations
 
 import dataclasses
+import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -33,15 +35,32 @@ from logbert.sessions.batch import SessionBatch, as_batch
 from logbert.sessions.io import NORMAL, parse_categories, parse_label
 
 
-def check_sessions(X: Any) -> SessionBatch:
+def check_sessions(X: Any, name: str = "X") -> SessionBatch:
     """Detector input as a `SessionBatch` (every detector's fit and scoring start here).
 
     Accepts a `SessionBatch`, a list of `Session` objects (from `read_sessions`) or a list of
-    key lists/arrays; anything else, or a session that is not a sequence of integer keys, is a
-    `LogbertError` naming the offending session. Open flags travel only in a `SessionBatch`
-    (`is_open`); other inputs are all closed sessions.
+    key lists/arrays (a 2-D array: one session per row); anything else, or a session that is
+    not a sequence of integer keys, is a `LogbertError` naming the offending session. A flat
+    sequence of keys is refused too (`name`: the argument it came in, for the message): read
+    as sessions, each key would be a one-key session, a silent wrong answer. Open flags travel
+    only in a `SessionBatch` (`is_open`); other inputs are all closed sessions.
     """
+    if _is_flat_keys(X):
+        raise LogbertError(
+            f"{name} must be a list of sessions (each a sequence of integer keys); got a flat "
+            "sequence of integers: wrap one session as [keys]"
+        )
     return as_batch(X)
+
+
+def _is_flat_keys(X: Any) -> bool:
+    """Whether `X` is one session's keys (numbers, or a 1-D numeric array), not sessions.
+    Cheap: a list of sessions fails on its first item."""
+    if isinstance(X, np.ndarray):
+        return X.ndim == 1 and X.size > 0 and X.dtype.kind in "biuf"
+    if isinstance(X, str | bytes) or not isinstance(X, Sequence) or not len(X):
+        return False
+    return all(isinstance(key, numbers.Number) for key in X)
 
 
 def check_training(X: Any, y: Any = None, name: str = "detector") -> SessionBatch:

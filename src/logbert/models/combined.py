@@ -173,8 +173,8 @@ class CombinedDetector(Detector):
             self.parts_.append(detector)
 
     @classmethod
-    def load(cls, directory: str | Path) -> Self:
-        detector = super().load(directory)
+    def load(cls, directory: str | Path, **options: Any) -> Self:
+        detector = super().load(directory, **options)
         restore_tuples(detector, "parts")
         return detector
 

@@ -95,7 +95,10 @@ class IsolationForestDetector(CountVectorDetector):
                 inner = f["left"][node] >= 0
             depths += depth + average_path_length(f["leaf_size"][node])
         mean_depth = depths / (starts.size - 1)
-        return 2.0 ** (-mean_depth / average_path_length(np.array([self.max_samples_]))[0])
+        expected = average_path_length(np.array([self.max_samples_]))[0]
+        if expected == 0:  # one training sample: nothing is isolated; sklearn's score, 0.5
+            return np.full(matrix.shape[0], 0.5)
+        return 2.0 ** (-mean_depth / expected)
 
     def _get_state(self) -> dict[str, np.ndarray]:
         return {**self.forest_, "max_samples": np.array(self.max_samples_)}

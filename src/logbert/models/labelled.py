@@ -45,7 +45,7 @@ class LabelledFit:
             batch = check_labelled_training(X, y, self.name)
         else:
             batch = check_category_training(X, y, self.name, target)
-        held_out = check_sessions(validation) if validation is not None else None
+        held_out = check_sessions(validation, "validation") if validation is not None else None
         self._before_fit()
         self._reset()
         self.training_info_: dict[str, Any] = {}

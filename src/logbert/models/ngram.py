@@ -86,7 +86,7 @@ class NgramDetector(Detector):
             raise corrupt_file(path, exc) from exc
 
     @classmethod
-    def load(cls, directory: str | Path) -> Self:
-        detector = super().load(directory)
+    def load(cls, directory: str | Path, **options: Any) -> Self:
+        detector = super().load(directory, **options)
         restore_tuples(detector, "n")
         return detector

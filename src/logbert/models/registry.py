@@ -12,6 +12,7 @@ be scored without retraining. `describe_model_path` says so in one line for the 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 from logbert.errors import LogbertError
@@ -63,18 +64,21 @@ def detector_class(name: str) -> type[Detector]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def load_detector(path: str | Path) -> Detector:
+def load_detector(
+    path: str | Path, *, on_bad_threshold: Callable[[LogbertError], None] | None = None
+) -> Detector:
     """Load whichever detector a model directory (or a checkpoint inside one) holds.
 
     Every error names the file at fault in words fit to show a user: library text quoted by a
     detector's loader is made safe and short here (`readable_load_error`), once for all.
+    `on_bad_threshold`: see `Detector.load` (for callers about to replace the threshold).
     """
     path = Path(path)
     checkpoint = _checkpoint_of(path)
     directory = path if checkpoint is None else checkpoint[1]
     name = model_name(read_config(directory), directory)
     try:
-        detector = detector_class(name).load(directory)
+        detector = detector_class(name).load(directory, on_bad_threshold=on_bad_threshold)
         if checkpoint is not None:
             load_weights = getattr(detector, "load_checkpoint_weights", None)
             if load_weights is None:

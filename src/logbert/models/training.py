@@ -41,7 +41,7 @@ from logbert.models.checkpoints import (
     stderr_warning,
 )
 from logbert.models.runtime import release_freed_memory
-from logbert.models.vocab import MASK, PAD
+from logbert.models.vocab import MASK, PAD, UNK
 
 Log = Callable[[str], None]
 # Hand freed heap pages back to the OS every this many steps (and after each epoch): training
@@ -213,6 +213,11 @@ def train_encoder(
         state.epoch += 1
         release_freed_memory()
         seconds = time.perf_counter() - started
+        validated = math.isfinite(val_loss)
+        # said once, at the first such epoch (a resumed run has said it already)
+        first_unvalidated = not validated and all(
+            math.isfinite(e["val_loss"]) for e in state.epochs
+        )
         state.epochs.append(
             {
                 "epoch": state.epoch,
@@ -221,14 +226,14 @@ def train_encoder(
                 "seconds": seconds,
             }
         )
-        log(
-            f"Epoch {state.epoch}: train_loss={train_loss:.4f}, val_loss={val_loss:.4f} "
-            f"({seconds:.1f}s)"
-        )
+        shown = f"{val_loss:.4f}" if validated else "n/a"
+        log(f"Epoch {state.epoch}: train_loss={train_loss:.4f}, val_loss={shown} ({seconds:.1f}s)")
+        if first_unvalidated:
+            warn(_no_validation_loss(val_loss, val_tokens))
         improved = val_loss < state.best_val - config.min_delta
         if improved:
             state.best_val, state.best_epoch, state.bad_epochs = val_loss, state.epoch, 0
-        else:
+        elif validated:  # an epoch without a validation loss does not count against patience
             state.bad_epochs += 1
         if improved:
             best = ({k: v.detach().clone() for k, v in model.state_dict().items()}, state.center)
@@ -265,10 +270,26 @@ def validation_loss(
     return total / max(count, 1)
 
 
+def _no_validation_loss(val_loss: float, tokens: torch.Tensor | None) -> str:
+    """The warning for a validation loss that is not a number to stop on (inf, nan), and why."""
+    why = "no key of the validation windows could be masked"
+    if tokens is not None and bool((tokens == UNK).any()):
+        n = int((tokens == UNK).any(dim=1).sum())
+        why = (
+            "keys unseen in training, which the model cannot predict, are in "
+            f"{n} of the {len(tokens)} validation windows"
+        )
+    return (
+        f"the validation loss could not be computed ({val_loss}: {why}); early stopping is off "
+        "and the last epoch's weights are kept"
+    )
+
+
 def _restore_best(model, state: TrainState, best, checkpoint_dir: Path | None, warn: Log) -> None:
     """Load the best epoch's weights (from memory, or best_model.pt after a resume; without
-    a usable one the last epoch's weights stay, and the warning says so)."""
-    if best is None and checkpoint_dir is not None:
+    a usable one the last epoch's weights stay, and the warning says so). No epoch had a
+    validation loss (best_epoch 0): the last epoch's weights stay, as was said then."""
+    if best is None and checkpoint_dir is not None and state.best_epoch:
         payload = load_checkpoint(checkpoint_dir / "best_model.pt", warn)
         if payload is not None:
             best = (payload["model_state_dict"], payload["state"]["center"])

@@ -30,7 +30,7 @@ import json
 import os
 import time
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -50,7 +50,12 @@ from logbert.pipeline.crossfit import (
     cross_fitted_scores,
     resolve_calibration,
 )
-from logbert.pipeline.logs import LogReadSummary, read_log_sessions
+from logbert.pipeline.logs import (
+    LogReadSummary,
+    check_labels_map,
+    log_file_list,
+    read_log_sessions,
+)
 from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
@@ -68,6 +73,9 @@ PARSER_FILE = "parser.json"
 FINGERPRINTS_FILE = "training_sessions.npz"
 CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
+# a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
+# the fewest sessions `auto` cross-fits)
+FEW_CALIBRATION_SCORES = 10
 FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
 # how to label raw logs for a supervised detector: by session id, or (windows) from the lines
@@ -135,6 +143,10 @@ class Pipeline:
         `UnseenKeys`); when none does, nothing changes.
         """
         say = log or (lambda _line: None)
+        self._require_detector()
+        _require_sessions(sessions, "fit")
+        if validation is not None:
+            _require_sessions(validation, "fit", "validation")
         if validation is None and not 0 <= self.validation_split < 1:
             raise LogbertError("the validation split must be in [0, 1)")
         supervised = self.detector.supervised
@@ -300,7 +312,7 @@ class Pipeline:
             calibration = validation.take(np.flatnonzero(~unseen.mask))
             kind = f"{kind} less its {unseen.n_sessions} sessions with keys unseen in training"
         if unseen.n_sessions and not detector.supervised:
-            say(unseen.warning(len(train)))
+            say(unseen.warning(len(train), cross_fitted=cross_fit is not None))
         labels = None
         if detector.supervised:
             labels = calibration.labels
@@ -311,7 +323,7 @@ class Pipeline:
             calibration,
             labels=labels,
             rule=rule,
-            source=f"{kind} of {where} ({len(calibration)} sessions, seed {self.seed})",
+            source=f"{kind} of {where} ({_count(len(calibration), 'session')}, seed {self.seed})",
         )
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = detector.decision_function(calibration)
@@ -319,6 +331,43 @@ class Pipeline:
         self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
         if cross_fit is not None:
             self._calibrate_cross_fitted(cross_fit, rule, source, say)
+        if len(validation) and not detector.supervised:  # in-sample was warned about above
+            n_normal = len(train) + (len(validation) if given is None else 0)
+            self._warn_few_calibration_scores(n_normal, given, cross_fit is not None, say)
+
+    def _warn_few_calibration_scores(
+        self, n_normal: int, given: str | None, cross_fitted: bool, say
+    ) -> None:
+        """Warn when the threshold rests on fewer than FEW_CALIBRATION_SCORES normal scores:
+        one odd session moves a `max` or `mean+2std` threshold (`auto` cross-fits only from
+        2 * folds sessions; below that, 10% of 6-9 sessions is one validation session).
+        `n_normal`: the normal sessions given, `given`: as in `_calibrate`."""
+        n_scores = self.detector.threshold_.n_sessions
+        if n_scores >= FEW_CALIBRATION_SCORES:
+            return
+        if given is not None:
+            remedy = "give more normal validation sessions (train --validation FILE)"
+        elif cross_fitted:
+            remedy = "train on more normal sessions"
+        elif n_normal >= 2 * self.folds:  # e.g. --calibration split chosen
+            remedy = (
+                "cross-fit them (--calibration cross-fit: every normal session is scored), or "
+                "give validation sessions (train --validation FILE)"
+            )
+        else:
+            fewer_folds = (
+                f", or cross-fit them with --folds {n_normal // 2}" if n_normal >= 4 else ""
+            )
+            remedy = (
+                "cross-fit calibration, which scores every normal session, needs at least "
+                f"{2 * self.folds} with --folds {self.folds}: give more normal sessions, or "
+                f"validation sessions (train --validation FILE){fewer_folds}"
+            )
+        say(
+            "warning: the threshold rests on the scores of only "
+            f"{_count(n_scores, 'normal session')} (of {n_normal:,}): one odd session moves it, "
+            f"so normal sessions may be flagged far more often than the rule intends; {remedy}"
+        )
 
     def _calibrate_cross_fitted(self, cross_fit: CrossFit, rule: str, source: str, say) -> None:
         """Replace the split's threshold by the rule on the out-of-fold normal scores; the
@@ -347,20 +396,23 @@ class Pipeline:
             rule=rule,
             source=f"cross-fitted scores of {scores.size} normal sessions of "
             f"{source or 'the training data'} ({cross_fit.folds} folds, seed {self.seed}; "
-            f"{left_out} sessions with keys unseen in their fold left out)",
+            f"{_count(left_out, 'session')} with keys unseen in their fold left out)",
         )
         self.calibration_scores_ = scores
 
     def fit_logs(
         self,
-        files: Sequence[str],
+        files: str | os.PathLike | Sequence[str | os.PathLike],
         labels: dict[str, str] | None = None,
         *,
         rejects_path: Path | None = None,
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
     ) -> Pipeline:
-        """Parse and sessionize raw log files, then `fit`; the parser is frozen afterwards."""
+        """Parse and sessionize raw log files (one path, or a list), then `fit`; the parser is
+        frozen afterwards. `labels`: session id -> label (`read_labels` reads a CSV)."""
+        self._require_detector()
+        files, labels = log_file_list(files), check_labels_map(labels)
         if self.log_format is None or self.sessionizer is None:
             raise LogbertError(
                 "training from raw logs needs a log format (--format) and session settings "
@@ -372,7 +424,7 @@ class Pipeline:
         summary = LogReadSummary()
         sessions = list(
             read_log_sessions(
-                parser, self.sessionizer, list(files), summary, labels, rejects_path=rejects_path
+                parser, self.sessionizer, files, summary, labels, rejects_path=rejects_path
             )
         )
         self.log_summary_ = summary
@@ -502,11 +554,14 @@ class Pipeline:
         """Sessions as detector input, open ones marked against `end` (default: their last
         event), exactly as training marked its own."""
         self._fitted()
+        _require_sessions(sessions, "batch")
         return self.lifecycle_.batch(sessions, end)
 
-    def decision_scores(self, sessions: Sequence[Session] | SessionBatch) -> np.ndarray:
-        """The deciding score per session (open sessions marked as `batch` does)."""
-        batch = sessions if isinstance(sessions, SessionBatch) else self.batch(sessions)
+    def decision_scores(self, sessions: Sequence[Session] | SessionBatch | Any) -> np.ndarray:
+        """The deciding score per session (open sessions marked as `batch` does); a
+        SessionBatch or key lists go to the detector as they are (key lists have no times,
+        so none is open)."""
+        batch = self.batch(sessions) if _is_session_list(sessions) else sessions
         return np.asarray(self._fitted().decision_function(batch), dtype=float)
 
     def score(
@@ -523,6 +578,7 @@ class Pipeline:
         `templates` (default: the bundle's) name the keys in the evidence and reach detectors
         that read template text (`extend_templates`: text for keys unseen in training)."""
         detector = self._fitted()
+        _require_sessions(sessions, "score")
         info = self.decision_threshold(threshold)
         names = templates if templates is not None else self.templates()
         detector.extend_templates(names)
@@ -550,7 +606,7 @@ class Pipeline:
 
     def read_logs(
         self,
-        files: Sequence[str],
+        files: str | os.PathLike | Sequence[str | os.PathLike],
         summary: LogReadSummary,
         labels: dict[str, str] | None = None,
         track_lines: bool = True,
@@ -559,7 +615,7 @@ class Pipeline:
         """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
         never changes) and sessionized with the bundle's settings."""
         return read_log_sessions(
-            self._log_parser(), self.sessionizer, list(files), summary, labels, track_lines,
+            self._log_parser(), self.sessionizer, files, summary, labels, track_lines,
             rejects_path,
         )  # fmt: skip
 
@@ -571,7 +627,7 @@ class Pipeline:
 
     def score_logs(
         self,
-        files: Sequence[str],
+        files: str | os.PathLike | Sequence[str | os.PathLike],
         summary: LogReadSummary | None = None,
         labels: dict[str, str] | None = None,
         rejects_path: Path | None = None,
@@ -589,7 +645,7 @@ class Pipeline:
         summary = summary if summary is not None else LogReadSummary()
         parser = self._log_parser()
         sessions = read_log_sessions(
-            parser, self.sessionizer, list(files), summary, labels, True, rejects_path
+            parser, self.sessionizer, files, summary, labels, True, rejects_path
         )
         given = options.pop("templates", None)
 
@@ -638,6 +694,7 @@ class Pipeline:
         session can put a `max` or high-quantile threshold at the detector's score for unseen
         keys, where it flags nothing."""
         detector = self._fitted()
+        _require_sessions(sessions, "calibrate")
         say = log or (lambda _line: None)
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
@@ -757,15 +814,24 @@ class Pipeline:
         return directory
 
     @classmethod
-    def load(cls, path: str | Path) -> Pipeline:
+    def load(cls, path: str | Path, *, recalibrating: bool = False) -> Pipeline:
         """A saved bundle (also a plain model directory from earlier versions, or a LogBERT
         checkpoint file inside one: its weights with the directory's vocabulary/threshold).
 
         Files a model can lack are not skipped in silence: what their absence leaves out is
-        in `load_warnings_` (one line each, for the CLI to print)."""
-        detector = load_detector(path)
-        directory = model_directory(path)
+        in `load_warnings_` (one line each, for the CLI to print). `recalibrating` (the
+        caller replaces the threshold, as `logbert calibrate` does): a threshold.json or
+        calibration scores file that does not load is a warning there, not an error, so
+        calibrating can repair it."""
         notes: list[str] = []
+
+        def replaced(exc: LogbertError) -> None:
+            reason = str(exc).removesuffix(f"; {RECALIBRATE}")
+            notes.append(f"warning: {reason}; this calibration replaces it")
+
+        bad_file = replaced if recalibrating else None
+        detector = load_detector(path, on_bad_threshold=bad_file)
+        directory = model_directory(path)
         record = _read_pipeline_record(directory, detector, notes)
         settings = record.get("sessionizer")
         pipeline = cls(
@@ -792,8 +858,10 @@ class Pipeline:
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = _read_model_templates(directory / TEMPLATES_FILE, notes)
         pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
-        pipeline.calibration_scores_ = read_calibration_scores(directory / CALIBRATION_FILE)
-        if pipeline.calibration_scores_ is None:
+        pipeline.calibration_scores_ = read_calibration_scores(
+            directory / CALIBRATION_FILE, bad_file
+        )
+        if pipeline.calibration_scores_ is None and not recalibrating:
             notes.append(
                 f"warning: {directory / CALIBRATION_FILE} is missing, so p-values are left out "
                 "of the score rows (`logbert calibrate` writes the file)"
@@ -805,6 +873,22 @@ class Pipeline:
         return pipeline
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _require_detector(self) -> None:
+        """Refuse a detector class or name where an instance is needed (training would fail
+        deep inside with an AttributeError)."""
+        detector = self.detector
+        if isinstance(detector, Detector):
+            return
+        if isinstance(detector, type) and issubclass(detector, Detector):
+            given, example = f"the class {detector.__name__}", f"{detector.__name__}()"
+        elif isinstance(detector, str):
+            given, example = f"the name {detector!r}", f"detector_class({detector!r})()"
+        else:
+            given, example = f"a {type(detector).__name__}", "detector_class('iqr')()"
+        if example.startswith("detector_class"):
+            example += " (from logbert.models.registry)"
+        raise LogbertError(f"Pipeline needs a detector instance, got {given}: pass e.g. {example}")
 
     def _fitted(self) -> Detector:
         if not hasattr(self, "detector_") or not hasattr(self, "lifecycle_"):
@@ -824,6 +908,38 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
+
+
+def _count(n: int, noun: str) -> str:
+    """`n` and the noun, singular for one: "1 session", "8 sessions"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _is_session_list(sessions: Any) -> bool:
+    """Whether `sessions` is a sequence of `Session` objects (cheap: its first item decides)."""
+    if not isinstance(sessions, Sequence) or isinstance(sessions, str | bytes):
+        return False
+    return not sessions or isinstance(sessions[0], Session)
+
+
+def _require_sessions(sessions: Any, method: str, argument: str = "sessions") -> None:
+    """Refuse what is not a sequence of `Session` objects (key lists, a SessionBatch), which
+    would fail deep inside with an AttributeError."""
+    if _is_session_list(sessions):
+        return
+    given = f"a {type(sessions).__name__}"
+    if isinstance(sessions, Sequence) and not isinstance(sessions, str | bytes):
+        given += f" of {type(sessions[0]).__name__}"
+    other = (
+        "to train on a SessionBatch or bare key lists, fit the detector itself"
+        if method == "fit"
+        else "a SessionBatch or bare key lists: score them with Pipeline.decision_scores"
+    )
+    raise LogbertError(
+        f"Pipeline.{method} takes {argument} as a list of Session objects, not {given}: build "
+        "one with logbert.sessions.io.Session(id, keys), or read a sessions file with "
+        f"logbert.sessions.io.read_sessions ({other})"
+    )
 
 
 def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str) -> list[Session]:
@@ -913,21 +1029,30 @@ def _read_fingerprints(path: Path) -> dict[str, np.ndarray] | None:
         raise corrupt_file(path, exc) from exc
 
 
-def read_calibration_scores(path: Path) -> np.ndarray | None:
+def read_calibration_scores(
+    path: Path, on_bad_file: Callable[[LogbertError], None] | None = None
+) -> np.ndarray | None:
     """The normal calibration scores behind p-values (`CALIBRATION_FILE`); None when the file
-    is missing, an error naming it when it is not a list of scores."""
+    is missing, an error naming it when it is not a list of scores (given to `on_bad_file`
+    instead, when given, and None: for a caller about to replace the file)."""
     if not path.exists():
         return None
     try:
-        scores = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as exc:
-        raise corrupt_file(path, exc, RECALIBRATE) from exc
-    if scores.ndim != 1 or not np.issubdtype(scores.dtype, np.number):
-        raise corrupt_file(
-            path,
-            f"expected a list of scores, found {scores.dtype}{list(scores.shape)}",
-            RECALIBRATE,
-        )
+        try:
+            scores = np.load(path, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as exc:
+            raise corrupt_file(path, exc, RECALIBRATE) from exc
+        if scores.ndim != 1 or not np.issubdtype(scores.dtype, np.number):
+            raise corrupt_file(
+                path,
+                f"expected a list of scores, found {scores.dtype}{list(scores.shape)}",
+                RECALIBRATE,
+            )
+    except LogbertError as exc:
+        if on_bad_file is None:
+            raise
+        on_bad_file(exc)
+        return None
     return scores
 
 
@@ -949,8 +1074,9 @@ def _read_pipeline_record(directory: Path, detector: Detector, notes: list[str])
 
 def _read_parser(path: Path) -> Parser:
     """The frozen parser saved in parser.json; a state that does not rebuild one is corrupt."""
+    state = read_json(path, expect=dict)  # its errors name the file already
     try:
-        return Parser.from_state(read_json(path, expect=dict))
+        return Parser.from_state(state)
     except LogbertError as exc:  # the parser's own words, without the file's name
         raise corrupt_file(path, exc) from exc
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -12,16 +12,21 @@ several hosts, rotated files or a log that is not sorted lose no event as late.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
 from logbert.parsing.pipeline import Parser
 from logbert.sessions.io import Session
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
+
+# above this share of events with templates a model never saw, the logs are probably not
+# the kind it was trained on (another system, or another version of it): `score` warns
+MOSTLY_UNSEEN = 0.5
 
 
 @dataclass
@@ -34,6 +39,8 @@ class LogReadSummary:
     unmatched: int = 0
     sessions: int = 0
     new_templates: int = 0
+    events: int = 0  # events with a template (lines that fit the format and a template)
+    new_template_events: int = 0  # of them, events whose template the model never saw
     sessionize_text: str = ""
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
@@ -45,37 +52,84 @@ class LogReadSummary:
         if self.rejected and self.rejects_path is not None:
             text += f" (kept in {self.rejects_path})"
         if self.new_templates:
-            text += f", {self.new_templates:,} templates the model never saw (unseen keys)"
+            text += (
+                f", {self.new_templates:,} templates the model never saw (unseen keys, in "
+                f"{self.new_template_events:,} of {self.events:,} events)"
+            )
         return text + f"; {self.sessionize_text}"
+
+    def mostly_unseen_warning(self) -> str | None:
+        """A warning when most events carry templates the model never saw (MOSTLY_UNSEEN):
+        every session would then be flagged for it, which says more about the logs than
+        about the sessions."""
+        if not self.events or self.new_template_events <= MOSTLY_UNSEEN * self.events:
+            return None
+        return (
+            f"warning: {self.new_template_events:,} of {self.events:,} events "
+            f"({self.new_template_events / self.events:.0%}) carry templates the model never "
+            "saw: these logs may come from another system or version than the training logs; "
+            "check that they are the logs this model is for, or train a model on them"
+        )
+
+
+def log_file_list(files: str | os.PathLike | Sequence[str | os.PathLike]) -> list:
+    """The log files as a list: one path (str or Path) is a one-file list, not a sequence of
+    one-character file names."""
+    if isinstance(files, str | os.PathLike):
+        return [files]
+    return list(files)
+
+
+def check_labels_map(labels: object) -> Mapping[str, str] | None:
+    """`labels` when it is None or a mapping of session id -> label; a path or a list is
+    refused (a CSV path would otherwise be read as one id per character)."""
+    if labels is None or isinstance(labels, Mapping):
+        return labels
+    given = f"a {type(labels).__name__}"
+    if isinstance(labels, str | os.PathLike):
+        given = f"the path {str(labels)!r}"
+    raise LogbertError(
+        "labels must be a dict of session id -> label (read a CSV with "
+        f"logbert.sessions.labels.read_labels), not {given}"
+    )
 
 
 def read_log_sessions(
     parser: Parser,
     settings: SessionizerSettings,
-    files: list[str],
+    files: str | os.PathLike | Sequence[str | os.PathLike],
     summary: LogReadSummary,
-    labels: dict[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
     track_lines: bool = False,
     rejects_path: Path | None = None,
 ) -> Iterator[Session]:
     """Sessions of `files` as the parser and sessionizer settings make them, in their order.
 
     `summary` is filled in as the files are read (complete once the iterator is exhausted).
-    Raises when no line fits the format or no session comes out.
+    Raises when no line fits the format or no session comes out. `files`: one path or a list
+    of them; `labels`: session id -> label (`check_labels_map`).
     """
+    files = log_file_list(files)
+    labels = check_labels_map(labels)
     summary.files = list(files)
     summary.rejects_path = rejects_path
     known = set(parser.template_map())
+    known_ids = pa.array(sorted(known), pa.int64())
     sessionizer = settings.build(labels=labels, track_lines=track_lines)
     rejects = _RejectsFile(rejects_path)
     where = ", ".join(str(f) for f in files)
 
     def events() -> Iterator[pa.Table]:
-        for chunk in parser.iter_chunks(list(files)):
+        for chunk in parser.iter_chunks(files):
             summary.lines += chunk.lines
             summary.rejected += len(chunk.rejects)
             summary.unmatched += chunk.unmatched
             rejects.write(chunk.rejects)
+            ids = chunk.events["template_id"]
+            n_events = len(ids) - ids.null_count
+            summary.events += n_events
+            if known:  # a frozen parser: count the events of templates it did not know
+                summary.new_template_events += n_events - _count_true(pc.is_in(ids, known_ids))
             yield chunk.events
 
     try:
@@ -112,6 +166,13 @@ def read_log_sessions(
     late = stats.late_warning()
     if late is not None:
         summary.notes.append(late)
+    unseen = summary.mostly_unseen_warning()
+    if unseen is not None:
+        summary.notes.append(unseen)
+
+
+def _count_true(mask: pa.ChunkedArray | pa.Array) -> int:
+    return int(pc.sum(mask).as_py() or 0)
 
 
 class _RejectsFile:

@@ -50,9 +50,12 @@ class UnseenKeys:
             "left_out_of_calibration": n if 0 < n < self.mask.size else 0,
         }
 
-    def warning(self, n_train: int, kind: str = "validation sessions") -> str:
+    def warning(
+        self, n_train: int, kind: str = "validation sessions", cross_fitted: bool = False
+    ) -> str:
         """The warning line; `kind` names the sessions checked (the validation split in `fit`,
-        the calibration data in `calibrate`)."""
+        the calibration data in `calibrate`); `cross_fitted`: the threshold does not come from
+        them but from cross-fitting, which reports its own left-out sessions."""
         n, total = self.n_sessions, int(self.mask.size)
         share = f"{100 * self.share:.3g}%"  # 0.4%, 20%: a small share must not read 0%
         keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
@@ -60,6 +63,12 @@ class UnseenKeys:
             f"warning: {n} of {total} {kind} ({share}) hold keys the "
             f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
         )
+        if cross_fitted:
+            return head + (
+                "the threshold comes from cross-fitting, not from them, but the final model "
+                "flags normal sessions with keys it never saw: expect false alarms on about "
+                f"{share} of normal sessions. Train on more normal sessions to lower it"
+            )
         if n < total:
             return head + (
                 f"the threshold is calibrated on the other {total - n}, and normal sessions "

@@ -196,7 +196,8 @@ def calibrate(
     if rule == "max":
         return float(normal.max())
     if match := _MEAN_STD.match(rule):
-        return float(normal.mean() + float(match.group(1)) * normal.std())
+        with np.errstate(invalid="ignore"):  # non-finite scores: nan, which callers refuse
+            return float(normal.mean() + float(match.group(1)) * normal.std())
     if _QUANTILE.match(rule):
         return float(np.quantile(normal, value, method="higher"))
     if _EVT.match(rule):

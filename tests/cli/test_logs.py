@@ -159,3 +159,13 @@ def test_training_from_logs_stopped_by_ctrl_c_leaves_no_half_written_model(
     result = invoke("train", raw_logs[0], "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
                     "--output", model, *TINY)  # fmt: skip
     assert result.exit_code != 0 and not model.exists()
+
+
+def test_blank_lines_in_scored_logs_are_counted_apart_not_as_rejects(trained, tmp_path):
+    model, _, (_, test_log, _, _) = trained
+    spaced = tmp_path / "spaced.log"
+    spaced.write_text("\n\n".join(test_log.read_text().splitlines()) + "\n   \n")
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, spaced, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    assert "84 lines read, 0 rejected, 42 blank" in result.output

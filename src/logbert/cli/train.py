@@ -77,7 +77,11 @@ def command(
         None, "--timestamp-format", help="With --logs: strptime-like format of the timestamps."
     ),
     by_id: str | None = typer.Option(
-        None, "--by-id", help=r"With --logs: sessions by an id regex, e.g. 'blk_-?\d+'."
+        None,
+        "--by-id",
+        help=r"With --logs: sessions by an id regex, e.g. 'blk_-?\d+'; the id is the whole "
+        "match, or the only capture group (write other groups as (?:...)), or the group "
+        "named id ((?P<id>...)).",
     ),
     idle_timeout: str | None = typer.Option(
         None, "--idle-timeout", help="With --by-id: close a session quiet this long (e.g. 1d)."

@@ -834,9 +834,13 @@ class Pipeline:
         directory = model_directory(path)
         record = _read_pipeline_record(directory, detector, notes)
         settings = record.get("sessionizer")
+        try:
+            sessionizer = SessionizerSettings.from_dict(settings) if settings else None
+        except LogbertError as exc:
+            raise LogbertError(f"{directory / PIPELINE_FILE}: sessionizer: {exc}") from exc
         pipeline = cls(
             detector,
-            sessionizer=SessionizerSettings.from_dict(settings) if settings else None,
+            sessionizer=sessionizer,
             log_format=record.get("log_format"),
             year=record.get("year"),
             timestamp_format=record.get("timestamp_format"),
@@ -850,10 +854,14 @@ class Pipeline:
         pipeline.detector_ = detector
         pipeline.directory_ = directory
         if "lifecycle" in record:
-            pipeline.lifecycle_ = SessionLifecycle.from_dict(record["lifecycle"])
+            pipeline.lifecycle_ = SessionLifecycle.from_dict(
+                record["lifecycle"], source=str(directory / PIPELINE_FILE)
+            )
         else:  # a model directory written before the bundle existed
             lifetime = detector.training_info_.get("session_lifetime_seconds")
-            pipeline.lifecycle_ = SessionLifecycle.from_dict({"lifetime_seconds": lifetime})
+            pipeline.lifecycle_ = SessionLifecycle.from_dict(
+                {"lifetime_seconds": lifetime}, source=str(directory / "config.json")
+            )
         pipeline.template_set_ = record.get("template_set")
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = _read_model_templates(directory / TEMPLATES_FILE, notes)

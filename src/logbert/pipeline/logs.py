@@ -36,6 +36,7 @@ class LogReadSummary:
     files: list[str] = field(default_factory=list)
     lines: int = 0
     rejected: int = 0
+    blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
     unmatched: int = 0
     sessions: int = 0
     new_templates: int = 0
@@ -51,9 +52,12 @@ class LogReadSummary:
         text += f"{self.lines:,} lines read, {self.rejected:,} rejected"
         if self.rejected and self.rejects_path is not None:
             text += f" (kept in {self.rejects_path})"
+        if self.blank:
+            text += f", {self.blank:,} blank"
         if self.new_templates:
+            templates = "template" if self.new_templates == 1 else "templates"
             text += (
-                f", {self.new_templates:,} templates the model never saw (unseen keys, in "
+                f", {self.new_templates:,} {templates} the model never saw (unseen keys, in "
                 f"{self.new_template_events:,} of {self.events:,} events)"
             )
         return text + f"; {self.sessionize_text}"
@@ -123,6 +127,7 @@ def read_log_sessions(
         for chunk in parser.iter_chunks(files):
             summary.lines += chunk.lines
             summary.rejected += len(chunk.rejects)
+            summary.blank += chunk.blank
             summary.unmatched += chunk.unmatched
             rejects.write(chunk.rejects)
             ids = chunk.events["template_id"]
@@ -147,7 +152,7 @@ def read_log_sessions(
     summary.sessionize_text = stats.summary(by_window=settings.window is not None)
     if summary.lines == 0:
         raise LogbertError(f"{where} holds no lines: pass the log files themselves")
-    if summary.rejected == summary.lines:
+    if summary.rejected and summary.rejected == summary.lines - summary.blank:
         remedy = (
             "score logs written like the model's training logs, or train a model on these"
             if parser.is_models

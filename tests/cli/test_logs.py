@@ -169,3 +169,29 @@ def test_blank_lines_in_scored_logs_are_counted_apart_not_as_rejects(trained, tm
     result = invoke("score", model, spaced, "--logs", "--output", scores)
     assert result.exit_code == 0, result.output
     assert "84 lines read, 0 rejected, 42 blank" in result.output
+
+
+def test_scored_logs_are_dated_by_their_own_year_not_the_one_given_to_train(tmp_path):
+    import os
+    from datetime import datetime
+
+    lines = [f"Jun {1 + i // 24:2d} {i % 24:02d}:0{i % 7}:00 combo sshd[{i}]: session opened for "
+             f"user u{i % 3}\n" for i in range(96)]  # fmt: skip
+    train_log, test_log = tmp_path / "train.log", tmp_path / "test.log"
+    train_log.write_text("".join(lines))
+    test_log.write_text("".join(lines[:48]))
+    os.utime(test_log, (datetime(2010, 8, 1).timestamp(),) * 2)
+    model = tmp_path / "m"
+    result = invoke("train", train_log, "--logs", "--format", "linux", "--year", 2005,
+                    "--window", "1h", "--output", model, *TINY)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for extra, year in (((), 2010), (("--year", 2012), 2012)):
+        scores = tmp_path / f"s{year}.jsonl"
+        result = invoke("score", model, test_log, "--logs", "--output", scores, *extra)
+        assert result.exit_code == 0, result.output
+        assert "(--year)" not in result.output or extra
+        ids = [json.loads(line)["session_id"] for line in scores.read_text().splitlines()]
+        assert ids and all(i.startswith(f"{year}-06-") for i in ids), ids[:3]
+    message = user_error(invoke("score", model, tmp_path / "x.jsonl", "--year", 2012,
+                                "--output", tmp_path / "y.jsonl"))  # fmt: skip
+    assert message.startswith("--year dates raw log lines: it works with --logs")

@@ -17,10 +17,12 @@ import typer
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    YEAR_HELP,
     TrainingOverlap,
     load_pipeline,
     read_all,
     say,
+    year_with_logs,
 )
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
@@ -40,12 +42,14 @@ def command(
         None, "--labels", help="With --logs: CSV of session id and label."
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
 ) -> None:
     """Calibrate the decision threshold and write threshold.json."""
     if rule is not None:
         check_rule(rule)
     pipeline = load_pipeline(model_dir, recalibrating=True)  # a broken threshold is replaced
-    validation, where = read_all(pipeline, inputs, logs, input_format, labels)
+    year = year_with_logs(year, logs)
+    validation, where = read_all(pipeline, inputs, logs, input_format, labels, year)
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")
     overlap = TrainingOverlap(pipeline)

@@ -25,6 +25,7 @@ from rich.table import Table
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    YEAR_HELP,
     TrainingOverlap,
     check_sessions_fit,
     file_end,
@@ -34,6 +35,7 @@ from logbert.cli.inputs import (
     log_files,
     say,
     sessions_file,
+    year_with_logs,
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
@@ -74,9 +76,11 @@ def command(
     text: bool = typer.Option(
         False, "--text", help='The input is labelled text records ({"input", "output"}).'
     ),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
 ) -> None:
     """Evaluate a model on labelled sessions (or labelled raw logs)."""
     check_output_path(output, "evaluation output")
+    year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
     info = pipeline.decision_threshold(threshold)
     overlap = TrainingOverlap(pipeline)
@@ -111,7 +115,7 @@ def command(
         output.parent.mkdir(parents=True, exist_ok=True)  # the rejects file goes beside it
         rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
         truth, values, read = _from_logs(
-            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects
+            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year
         )
     else:
         if labels is not None:
@@ -256,13 +260,17 @@ def _from_logs(
     found: Categories,
     still_open: OpenSessions,
     rejects: Path,
+    year: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, LogReadSummary]:
     """Labels and scores of the sessions of raw logs (labelled by the `labels` CSV, else by
-    the lines), and what reading them saw; rejected lines are kept in `rejects`."""
+    the lines), and what reading them saw; rejected lines are kept in `rejects`; `year`
+    dates lines written without one (`Pipeline.log_parser`)."""
     summary = LogReadSummary()
     label_map = labels_map(labels)
     sessions = list(
-        pipeline.read_logs(files, summary, label_map, track_lines=False, rejects_path=rejects)
+        pipeline.read_logs(
+            files, summary, label_map, track_lines=False, rejects_path=rejects, year=year
+        )
     )
     say(summary.line())
     overlap.add(sessions)

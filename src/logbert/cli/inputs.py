@@ -29,6 +29,19 @@ LOGS_HELP = (
 )
 
 
+YEAR_HELP = (
+    "With --logs: the year of timestamps written without one (default: each file's "
+    "modification time; a --year given to train dated the training files only)."
+)
+
+
+def year_with_logs(year: int | None, logs: bool) -> int | None:
+    """`--year` dates raw log lines: refused without --logs, where it would change nothing."""
+    if year is not None and not logs:
+        raise LogbertError("--year dates raw log lines: it works with --logs")
+    return year
+
+
 def say(line: str) -> None:
     """Progress and notes go to stderr, so stdout stays the result."""
     typer.echo(line, err=True)
@@ -126,11 +139,13 @@ def read_all(
     logs: bool,
     input_format: str | None = None,
     labels: Path | None = None,
+    year: int | None = None,
 ) -> tuple[list, str]:
     """Every session of the inputs (for calibrate/evaluate-sized data) and a description."""
     if logs:
         summary = LogReadSummary()
-        sessions = list(pipeline.read_logs(log_files(inputs), summary, labels_map(labels)))
+        files = log_files(inputs)
+        sessions = list(pipeline.read_logs(files, summary, labels_map(labels), year=year))
         say(summary.line())
         return sessions, ", ".join(inputs)
     if labels is not None:

@@ -16,6 +16,7 @@ import typer
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    YEAR_HELP,
     check_sessions_fit,
     file_end,
     finite_threshold,
@@ -23,6 +24,7 @@ from logbert.cli.inputs import (
     log_files,
     say,
     sessions_file,
+    year_with_logs,
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
@@ -51,6 +53,7 @@ def command(
         None, "--templates", help="templates.csv from parse (default: the model's templates)."
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
+    year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per row."),
     text: bool = typer.Option(
         False, "--text", help='The input is text records ({"input", optional "output"}).'
@@ -59,6 +62,7 @@ def command(
     """Score sessions (or raw logs) with a trained model."""
     score_format(output)
     check_output_path(output, "scores file")
+    year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
     names = None
     if templates is not None:
@@ -80,7 +84,9 @@ def command(
         batches = pipeline.score_batches([records.sessions], None, **options)
     elif logs:
         rejects = output.with_name(output.stem + ".rejects.txt")
-        batches = pipeline.score_logs(log_files(inputs), summary, rejects_path=rejects, **options)
+        batches = pipeline.score_logs(
+            log_files(inputs), summary, rejects_path=rejects, year=year, **options
+        )
     else:
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)

@@ -26,6 +26,7 @@ time that has no Feb 29 dates a Feb 29 line in the leap year before (`--year` is
 from __future__ import annotations
 
 import calendar
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -246,8 +247,7 @@ def resolve_format(
     """A built-in name (case-insensitive), `auto`, or a loghub-style format string ->
     `LogFormat`. `year` fills in the year of formats that do not write one; `timestamp_format`
     (strptime-like, see `strptime_pattern`) replaces the format's own timestamp rule."""
-    if year is not None and not 1 <= year <= 9999:
-        raise LogbertError(f"--year {year} is not a year: pass four digits, e.g. 2024")
+    _check_year(year)
     key = spec.strip().lower()
     if key == AUTO:
         if timestamp_format is not None:
@@ -281,10 +281,26 @@ def resolve_format(
                 "<Time> field to read it from: name the field in the format string"
             )
         fmt.timestamp = timestamp_spec(fields, timestamp_format)
-    if year is not None and fmt.timestamp is not None and fmt.timestamp.needs_year:
-        ts = fmt.timestamp
+    fmt = with_year(fmt, year)
+    fmt.timestamp_format = timestamp_format
+    return fmt
+
+
+def _check_year(year: int | None) -> None:
+    if year is not None and not 1 <= year <= 9999:
+        raise LogbertError(f"--year {year} is not a year: pass four digits, e.g. 2024")
+
+
+def with_year(fmt: LogFormat, year: int | None) -> LogFormat:
+    """A copy of `fmt` whose timestamps without a year take `year` (None: each input's own,
+    from its modification time or the current date). A model's parser is re-dated this way
+    for the logs it scores: the year given at training dated the training files only."""
+    _check_year(year)
+    fmt = copy.copy(fmt)
+    ts = fmt.timestamp
+    if ts is not None and ts.needs_year:
         fmt.timestamp = TimestampSpec(ts.fields, ts.pattern, ts.epoch, year, ts.expected)
-    fmt.year, fmt.timestamp_format = year, timestamp_format
+    fmt.year = year
     return fmt
 
 

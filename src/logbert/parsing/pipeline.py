@@ -87,6 +87,7 @@ from logbert.parsing.formats import (
     format_spec,
     parse_timestamps,
     resolve_format,
+    with_year,
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.masks import mask_array
@@ -203,6 +204,11 @@ class Parser:
         self._dated = 0  # of those, events with a timestamp
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
+
+    def use_year(self, year: int | None) -> None:
+        """Date timestamps without a year by `year` from now on (None: each input's
+        modification time, or the current date for stdin and live lines)."""
+        self.fmt = with_year(self.fmt, year)
 
     @property
     def notes(self) -> list[str]:

@@ -611,19 +611,26 @@ class Pipeline:
         labels: dict[str, str] | None = None,
         track_lines: bool = True,
         rejects_path: Path | None = None,
+        year: int | None = None,
     ) -> Iterator[Session]:
         """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
-        never changes) and sessionized with the bundle's settings."""
+        never changes) and sessionized with the bundle's settings; `year`: see
+        `log_parser`."""
         return read_log_sessions(
-            self._log_parser(), self.sessionizer, files, summary, labels, track_lines,
+            self.log_parser(year), self.sessionizer, files, summary, labels, track_lines,
             rejects_path,
         )  # fmt: skip
 
-    def _log_parser(self) -> Parser:
-        """A copy of the frozen parser to read new logs with (the saved one never changes)."""
+    def log_parser(self, year: int | None = None) -> Parser:
+        """A copy of the frozen parser to read new logs with (the saved one never changes).
+        Timestamps without a year take `year`, else each file's modification time (stdin and
+        live lines: the current date): the `--year` given at training dated the training
+        files, not the logs read now."""
         self._fitted()
         self.require_log_reader()
-        return copy.deepcopy(self.parser_)
+        parser = copy.deepcopy(self.parser_)
+        parser.use_year(year)
+        return parser
 
     def score_logs(
         self,
@@ -631,6 +638,7 @@ class Pipeline:
         summary: LogReadSummary | None = None,
         labels: dict[str, str] | None = None,
         rejects_path: Path | None = None,
+        year: int | None = None,
         **options: Any,
     ) -> Iterator[list[dict[str, Any]]]:
         """Score rows for the sessions of raw log files, batch by batch.
@@ -640,10 +648,10 @@ class Pipeline:
         its last event decides which are open, so results equal the step-by-step path.
         Templates the frozen parser mined from these logs (unseen keys) are named in the rows'
         evidence by their text, and detectors that read template text get it
-        (`extend_templates`) before each batch is scored.
+        (`extend_templates`) before each batch is scored. `year`: see `log_parser`.
         """
         summary = summary if summary is not None else LogReadSummary()
-        parser = self._log_parser()
+        parser = self.log_parser(year)
         sessions = read_log_sessions(
             parser, self.sessionizer, files, summary, labels, True, rejects_path
         )

@@ -37,7 +37,6 @@ windows) and events too late for their window (`events_late`) are counted, and
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import heapq
 from collections.abc import Callable, Sequence
@@ -131,7 +130,7 @@ class DetectionEngine:
         self.rejects: list[tuple[str, int, str]] = []
 
     def _reset_stream(self) -> None:
-        self.parser: Parser = copy.deepcopy(self.pipeline.parser_)
+        self.parser: Parser = self.pipeline.log_parser()  # live lines: the current year
         self.sessionizer = self.settings.build(track_lines=True)
 
     # --- the stream -----------------------------------------------------------------------

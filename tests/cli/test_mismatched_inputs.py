@@ -143,3 +143,23 @@ def test_evaluate_logs_takes_labels_from_the_lines_without_a_labels_file(tmp_pat
     result = invoke("evaluate", model, log, "--logs", "-o", tmp_path / "e.json")
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "e.json").read_text())["n_anomalies"] == 1
+
+
+def test_sessions_cut_otherwise_than_the_training_sessions_are_named(raw_logs, tmp_path):
+    events = tmp_path / "events.parquet"
+    assert invoke("parse", raw_logs[0], "--format", "hdfs", "-o", events).exit_code == 0
+    windows, blocks = tmp_path / "w.parquet", tmp_path / "b.parquet"
+    assert invoke("sessionize", events, "--window", "1m", "-o", windows).exit_code == 0
+    assert invoke("sessionize", events, "--by-id", r"blk_-?\d+", "-o", blocks).exit_code == 0
+    model = tmp_path / "m"
+    assert invoke("train", windows, "--model", "new-event", "-o", model).exit_code == 0
+    assert json.loads((model / "pipeline.json").read_text())["training"]["sessions_cut"][
+        "window"
+    ] == "1m"
+    result = invoke("score", model, blocks, "-o", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert f"warning: {blocks} holds sessions cut by id 'blk_-?\\d+', but the model was " in (
+        " ".join(result.output.split())
+    )
+    result = invoke("score", model, windows, "-o", tmp_path / "t.jsonl")
+    assert result.exit_code == 0 and "holds sessions cut" not in result.output

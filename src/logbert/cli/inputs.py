@@ -21,6 +21,7 @@ from logbert.pipeline.bundle import FINGERPRINTS_FILE
 from logbert.sessions.io import iter_session_batches, read_file_metadata
 from logbert.sessions.labels import read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end
+from logbert.sessions.settings import read_sessionizer_settings
 
 INPUTS_HELP = "A sessions file (.parquet, .jsonl or DeepLog), or with --logs raw log files."
 LOGS_HELP = (
@@ -122,6 +123,9 @@ def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
     when the file cannot be checked (only Parquet sessions files record their template set)."""
     metadata = read_file_metadata(path)
     pipeline.check_templates(metadata, str(path))  # refuses first: no warning before an error
+    cut = pipeline.sessions_cut_warning(read_sessionizer_settings(path), str(path))
+    if cut is not None:
+        say(cut)
     knows_its_run = pipeline.reads_logs or bool(getattr(pipeline, "template_set_", None))
     if TEMPLATE_SET_KEY not in metadata and knows_its_run:
         where = "standard input" if str(path) == "-" else str(path)

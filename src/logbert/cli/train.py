@@ -46,6 +46,7 @@ from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
 from logbert.sessions.sessionize import SessionizerSettings
+from logbert.sessions.settings import read_sessionizer_settings
 
 
 def command(
@@ -276,6 +277,7 @@ def command(
                 source=str(path),
                 validation_source=str(validation) if validation is not None else "",
                 template_set=template_set,
+                sessions_cut=read_sessionizer_settings(path),
                 fit_options=fit_options,
                 log=say,
             )

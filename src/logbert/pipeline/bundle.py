@@ -127,6 +127,7 @@ class Pipeline:
         source: str = "",
         validation_source: str = "",
         template_set: dict | None = None,
+        sessions_cut: SessionizerSettings | None = None,
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
     ) -> Pipeline:
@@ -140,7 +141,9 @@ class Pipeline:
         of `sessions` (stratified by label for supervised detectors). For unsupervised
         detectors, validation sessions holding keys training never saw are reported (`log`,
         and `training_["validation_unseen_keys"]`) and left out of the calibration (see
-        `UnseenKeys`); when none does, nothing changes.
+        `UnseenKeys`); when none does, nothing changes. `sessions_cut`: how the sessions of
+        a sessions file were cut (its `logbert.sessionizer` metadata; raw logs: the bundle's
+        settings), kept so sessions cut another way are named when scored.
         """
         say = log or (lambda _line: None)
         self._require_detector()
@@ -228,6 +231,7 @@ class Pipeline:
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
+            "sessions_cut": _settings_dict(sessions_cut or self.sessionizer),
             "keys": known_keys,
             "calibration": calibration,
             "cross_fit": (
@@ -789,6 +793,24 @@ class Pipeline:
         )
         self._fitted().extend_templates(theirs)
 
+    def sessions_cut_warning(self, theirs: SessionizerSettings | None, where: str) -> str | None:
+        """A warning when the sessions of `where` were cut otherwise (mode, id, window, step,
+        field, lines) than the model's training sessions: its scores and threshold describe
+        sessions of the other kind (a by-id model flags every time window). None when they
+        agree or either is not recorded; an idle timeout is not a difference."""
+        recorded = self.training_.get("sessions_cut") if hasattr(self, "training_") else None
+        if theirs is None or not recorded:
+            return None
+        ours = SessionizerSettings.from_dict(recorded)
+        if _settings_dict(ours, cut_only=True) == _settings_dict(theirs, cut_only=True):
+            return None
+        return (
+            f"warning: {where} holds sessions cut {theirs.describe()}, but the model was trained "
+            f"on sessions cut {ours.describe()}: its scores and threshold describe sessions of "
+            "that kind, so verdicts on these mean little; sessionize the data as the training "
+            "data was, or train a model on sessions cut this way"
+        )
+
     # --- persistence ----------------------------------------------------------------------
 
     def save(self, directory: str | Path) -> Path:
@@ -956,6 +978,19 @@ def _require_sessions(sessions: Any, method: str, argument: str = "sessions") ->
         "one with logbert.sessions.io.Session(id, keys), or read a sessions file with "
         f"logbert.sessions.io.read_sessions ({other})"
     )
+
+
+def _settings_dict(
+    settings: SessionizerSettings | None, cut_only: bool = False
+) -> dict[str, Any] | None:
+    """Session settings as JSON; `cut_only`: without the idle timeout, which changes when a
+    session is written, not what it holds."""
+    if settings is None:
+        return None
+    record = settings.to_dict()
+    if cut_only:
+        record.pop("idle_timeout", None)
+    return record
 
 
 def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str) -> list[Session]:

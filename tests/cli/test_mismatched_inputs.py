@@ -153,9 +153,10 @@ def test_sessions_cut_otherwise_than_the_training_sessions_are_named(raw_logs, t
     assert invoke("sessionize", events, "--by-id", r"blk_-?\d+", "-o", blocks).exit_code == 0
     model = tmp_path / "m"
     assert invoke("train", windows, "--model", "new-event", "-o", model).exit_code == 0
-    assert json.loads((model / "pipeline.json").read_text())["training"]["sessions_cut"][
-        "window"
-    ] == "1m"
+    assert (
+        json.loads((model / "pipeline.json").read_text())["training"]["sessions_cut"]["window"]
+        == "1m"
+    )
     result = invoke("score", model, blocks, "-o", tmp_path / "s.jsonl")
     assert result.exit_code == 0, result.output
     assert f"warning: {blocks} holds sessions cut by id 'blk_-?\\d+', but the model was " in (

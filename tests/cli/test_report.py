@@ -76,6 +76,18 @@ def test_report_will_not_headline_f1_from_another_score(
     html = out.read_text()
     assert "The scores lack `max_surprise`, the score the threshold applies to" in html
     assert '<div class="k">F1</div>' not in html
+    assert "it lacks `max_surprise`, the score this model&#x27;s threshold applies to" in html
+
+
+def test_scores_of_a_detector_with_other_score_names_are_refused(
+    monkeypatch, capsys, tmp_path, model_and_scores
+):
+    model, scores = model_and_scores
+    config = {"model": "logbert", "params": {}, "score_names": ["miss_ratio", "max_surprise"]}
+    (model / "config.json").write_text(json.dumps(config))
+    code, _, stderr = run(monkeypatch, capsys, model, "--scores", scores, "-o", tmp_path / "r.html")
+    assert code == 2
+    assert "holds none of the scores" in stderr and "another detector" in stderr
 
 
 def test_an_unwritable_report_path_is_a_clear_error(tmp_path):

@@ -208,9 +208,12 @@ def test_score_scores_lines_and_sessions_without_touching_the_stream(served):
         assert r.status_code == 200 and [row["session_id"] for row in r.json()["rows"]] == [
             "a", "1"
         ]  # fmt: skip
-        for bad in ({"sessions": [{"keys": ["x"]}]}, {"sessions": []}, {"nothing": 1}):
+        for bad in ({"sessions": [{"keys": ["x"]}]}, {"sessions": []}, {"nothing": 1},
+                    {"sessions": [{"keys": [1, 2**64]}]}):  # fmt: skip
             r = c.post("/v1/score", json=bad)
             assert r.status_code == 400, bad
+        for since in (2**63, 10**23, -5):  # a cursor too large for a 64-bit id: 422, not 500
+            assert c.get("/v1/alerts", params={"since": since}).status_code == 422
         assert c.post("/v1/score", content=b"{", headers={"content-type": "application/json"}
                       ).status_code == 400  # fmt: skip
         stats = c.get("/v1/stats").json()

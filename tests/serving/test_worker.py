@@ -38,6 +38,29 @@ def test_warnings_of_a_kind_are_rate_limited_and_the_held_back_ones_counted():
                        "warning: d (2 more like it in the last 61 s were not shown)"]  # fmt: skip
 
 
+def test_held_back_warnings_are_counted_when_the_interval_passes_or_the_server_stops():
+    clock, written = Clock(), []
+    warnings = RateLimitedWarnings(60, written.append, clock)
+    warnings.warn("lost_lines", "warning: a")
+    clock.now = 10
+    warnings.warn("lost_lines", "warning: b")
+    warnings.flush()  # the interval has not passed: nothing yet
+    assert written == ["warning: a"]
+    clock.now = 70
+    warnings.flush()
+    assert written[-1] == (
+        "warning: 1 more lost lines warnings like the last one shown came in the last 70 s and "
+        "were not shown"
+    )
+    warnings.warn("late", "warning: c")
+    clock.now = 71
+    warnings.warn("late", "warning: d")
+    warnings.flush(force=True)
+    assert written[-1].startswith("warning: 1 more late warnings")
+    warnings.flush(force=True)  # nothing held: nothing written
+    assert len(written) == 4
+
+
 @pytest.fixture
 def by_id(raw_logs, tmp_path):
     train_log, test_log, _, _ = raw_logs

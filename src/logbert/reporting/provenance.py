@@ -143,6 +143,13 @@ def check_scores(
             f"{session_settings}, as {model.path} makes them: these scores come from another "
             f"model or other logs. {rescore}"
         )
+    declared = set(model.score_names)
+    if declared and table.columns and not declared & set(table.columns):
+        raise LogbertError(
+            f"--scores {path} holds none of the scores {model.path}'s detector writes "
+            f"({', '.join(sorted(declared))}; the file has {', '.join(sorted(table.columns))}): "
+            f"it was written by another detector. {rescore}"
+        )
     checked = []
     if table.verdicts is not None and table.has_deciding and threshold is not None:
         # `score` may compare in float32: a score within rounding of the threshold can go either way
@@ -173,6 +180,12 @@ def check_scores(
         checked.append("p-values")
     if checked:
         return []
+    if not table.has_deciding:
+        return [
+            f"The origin of {path.name} cannot be checked: it lacks `{table.column}`, the score "
+            "this model's threshold applies to, so its verdicts and p-values cannot be compared "
+            "with this model's; the report shows no verdicts from it."
+        ]
     return [
         f"The origin of {path.name} cannot be checked: it records no model, and no verdicts "
         "or p-values to compare with this model's threshold and calibration. The report "

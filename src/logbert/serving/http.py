@@ -83,6 +83,7 @@ NDJSON_TYPES = {
 }
 JSON_TYPES = {"application/json"}
 TEXT_TYPES = {"text/plain", ""}
+MAX_INT64 = 2**63 - 1  # alert ids and log keys are stored as 64-bit integers
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
@@ -208,6 +209,7 @@ class Service:
 
     def close(self) -> None:
         self.worker.stop()  # it finishes its batch and snapshots
+        self.warnings.flush(force=True)  # held-back POST /v1/score warnings are counted
         if self.webhook is not None:
             self.webhook.stop()
         self.store.close()
@@ -495,7 +497,9 @@ def create_app(
 
     @app.get("/v1/alerts")
     async def alerts(
-        since: int = Query(0, ge=0, description="Alert id after which to start (cursor)."),
+        since: int = Query(
+            0, ge=0, le=MAX_INT64, description="Alert id after which to start (cursor)."
+        ),
         limit: int = Query(100, ge=1, le=1000),
     ) -> dict[str, Any]:
         """Alerts in order (the records `logbert watch` writes), paged by alert id."""
@@ -701,9 +705,13 @@ def _sessions(items: list[Any]) -> list[Session]:
     for number, item in enumerate(items, 1):
         keys = item.get("keys") if isinstance(item, dict) else None
         if not isinstance(keys, list) or not all(
-            isinstance(k, int) and not isinstance(k, bool) for k in keys
+            isinstance(k, int) and not isinstance(k, bool) and abs(k) <= MAX_INT64 for k in keys
         ):
-            raise HTTPException(400, f'session {number}: needs "keys", a list of integers')
+            raise HTTPException(
+                400,
+                f'session {number}: needs "keys", a list of integers (64-bit: at most '
+                f"{MAX_INT64} in size)",
+            )
         session_id = item.get("session_id", str(number - 1))
         sessions.append(Session(session_id=str(session_id), keys=keys))
     if not sessions:

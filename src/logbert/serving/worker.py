@@ -78,6 +78,21 @@ class RateLimitedWarnings:
         self.write(text)
         return True
 
+    def flush(self, force: bool = False) -> None:
+        """Say how many warnings of each kind were held back since the last one shown, once
+        `interval` has passed (an idle stream would otherwise never say it), or at once with
+        `force` (the server stops)."""
+        now = self.clock()
+        for kind, held in list(self._held.items()):
+            last = self._last.get(kind, now)
+            if force or now - last >= self.interval:
+                del self._held[kind]
+                self._last[kind] = now
+                self.write(
+                    f"warning: {held:,} more {kind.replace('_', ' ')} warnings like the last "
+                    f"one shown came in the last {now - last:.0f} s and were not shown"
+                )
+
 
 class StreamWorker:
     def __init__(
@@ -132,6 +147,7 @@ class StreamWorker:
             if not batches:
                 if not wait(IDLE_WAIT):
                     self._snapshot_if_due(idle=True)
+                    self.warnings.flush()
                 continue
             for batch in batches:
                 self._process(batch)
@@ -140,6 +156,7 @@ class StreamWorker:
         if self.processed > self.snapshot_batch:
             self._snapshot()
             self.publish(self.status() | {"seconds": [], "alerts": 0})
+        self.warnings.flush(force=True)
 
     def _replay(self) -> None:
         """Rebuild the engine state from the snapshot up to the last processed batch."""

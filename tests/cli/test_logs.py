@@ -195,3 +195,27 @@ def test_scored_logs_are_dated_by_their_own_year_not_the_one_given_to_train(tmp_
     message = user_error(invoke("score", model, tmp_path / "x.jsonl", "--year", 2012,
                                 "--output", tmp_path / "y.jsonl"))  # fmt: skip
     assert message.startswith("--year dates raw log lines: it works with --logs")
+
+
+def test_line_count_windows_are_never_open(raw_logs, tmp_path):
+    """A full window of N lines is not 'still running' because its lines span little time."""
+    model = tmp_path / "m"
+    result = invoke("train", raw_logs[0], "--logs", "--format", "hdfs", "--lines", 5,
+                    "--output", model, *TINY)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads((model / "pipeline.json").read_text())["lifecycle"]["lifetime_seconds"] is None
+    )
+    scores = tmp_path / "s.jsonl"
+    result = invoke("score", model, raw_logs[1], "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert rows and not any(row.get("open") for row in rows)
+    assert "may still be running" not in result.output
+
+
+def test_an_id_regex_matching_no_content_names_the_header_fields(raw_logs, tmp_path):
+    args = ("--by-id", "nothing-like-this", "-o", tmp_path / "m", *TINY)
+    message = user_error(invoke("train", raw_logs[0], "--logs", "--format", "hdfs", *args))
+    assert "--by-id is matched against each line's content, after the header" in message
+    assert "use --by-field (" in message and "Level" in message

@@ -77,6 +77,15 @@ def test_evaluate_from_scores_reports_training_overlap_and_foreign_verdicts(mode
     assert result.exit_code == 0, result.output
     assert "verdict written by `logbert score` differs" in result.output
     assert "training_overlap" in json.loads((model / "e2.json").read_text())
+    assert "p_value is not" not in result.output  # the scores themselves are this model's
+    for row in rows:  # another detector's scores, its verdicts in agreement with these
+        row["is_anomaly"] = not row["is_anomaly"]
+        row["p_value"] = 0.5
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = invoke("evaluate", model / "model", model / "test.parquet", "--scores", scores,
+                    "-o", model / "e3.json")  # fmt: skip
+    assert result.exit_code == 0 and "verdict written" not in result.output
+    assert "the p_value is not the one this model's calibration scores give" in result.output
 
 
 def test_calibrate_leaves_out_sessions_with_keys_unseen_in_training(model):

@@ -255,3 +255,19 @@ def test_a_validation_loss_that_cannot_be_computed_is_said_once_and_keeps_the_la
     epochs = [line for line in lines if line.startswith("Epoch")]
     assert len(epochs) == 3 and all(", val_loss=n/a (" in line for line in epochs)
     assert model.training_info_["epochs_run"] == 3 and model.training_info_["best_epoch"] == 0
+
+
+def test_without_validation_every_epoch_runs_and_the_last_weights_are_kept():
+    """The training loss is no stand-in for a validation loss: epoch 1 has no hypersphere term,
+    so its loss is always the lowest, and cross-fit folds trained 'for the final model's best
+    epoch count' came back with epoch-1 weights, whatever that count was."""
+    lines: list[str] = []
+    params = {**TINY, "patience": 1}
+    one = LogBERT(**{**params, "epochs": 1}).fit(NORMAL[:40])
+    three = LogBERT(**{**params, "epochs": 3}).fit(NORMAL[:40], log=lines.append)
+    assert three.training_info_["epochs_run"] == 3 and three.training_info_["best_epoch"] == 0
+    assert three.training_info_["best_val_loss"] is None
+    assert not [line for line in lines if line.startswith("warning:")]
+    assert all(", val_loss=n/a (" in line for line in lines if line.startswith("Epoch"))
+    assert not np.array_equal(one.decision_function(NORMAL[:10]),
+                              three.decision_function(NORMAL[:10]))  # fmt: skip

@@ -77,11 +77,14 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path):
 
 
 def test_a_fresh_run_clears_an_earlier_runs_checkpoints(tmp_path):
-    LogBERT(**TINY, epochs=3, seed=1).fit(SESSIONS, checkpoint_dir=tmp_path)
+    held_out = SESSIONS[:5]  # validation: the best epoch is kept in best_model.pt
+    LogBERT(**TINY, epochs=3, seed=1).fit(SESSIONS, validation=held_out, checkpoint_dir=tmp_path)
     (tmp_path / "checkpoint_step_999.pt.tmp").write_bytes(b"half written")
     assert {"epoch_3.pt", "best_model.pt"} <= {p.name for p in tmp_path.iterdir()}
     lines: list[str] = []
-    LogBERT(**TINY, epochs=2, seed=2).fit(SESSIONS, checkpoint_dir=tmp_path, log=lines.append)
+    LogBERT(**TINY, epochs=2, seed=2).fit(
+        SESSIONS, validation=held_out, checkpoint_dir=tmp_path, log=lines.append
+    )
     assert any(line.startswith("Removed 5 checkpoint files") for line in lines)  # 3 + best + tmp
     assert {p.name for p in tmp_path.iterdir()} == {"epoch_1.pt", "epoch_2.pt", "best_model.pt"}
     for name in ("epoch_2.pt", "best_model.pt"):

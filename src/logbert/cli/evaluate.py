@@ -43,6 +43,7 @@ from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.verdicts import predicts_categories
 from logbert.scoring.score_files import iter_scores
+from logbert.scoring.thresholds import P_VALUE_TOLERANCE, p_values
 from logbert.sessions.io import (
     ANOMALY,
     LABEL_SPELLINGS,
@@ -107,10 +108,12 @@ def command(
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         expected = _session_labels(path, input_format, overlap)
-        truth, values, verdicts = _from_scores(
+        truth, values, verdicts, given_p = _from_scores(
             scores, info.score, found, expected, path, still_open
         )
         _check_verdicts(scores, values, verdicts, info.value)
+        if threshold is None:  # p-values are against the model's own calibration
+            _check_p_values(scores, values, given_p, pipeline)
     elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
         output.parent.mkdir(parents=True, exist_ok=True)  # the rejects file goes beside it
         rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
@@ -328,6 +331,7 @@ def _from_scores(
     labels = array("b")
     values = array("d")
     verdicts = array("b")
+    given_p = array("d")
     seen: Counter = Counter()
     for row in iter_scores(path):
         if row.get("label") is None:
@@ -341,6 +345,8 @@ def _from_scores(
         labels.append(int(row["label"] == ANOMALY))
         values.append(float(row[decision]))
         verdicts.append(int(bool(row.get("is_anomaly"))))
+        p_value = row.get("p_value")
+        given_p.append(float(p_value) if isinstance(p_value, int | float) else float("nan"))
         still_open.add_row(row)
         found.add_row(row, path)
     if not labels:
@@ -355,7 +361,12 @@ def _from_scores(
             f"sessions have no row (first: {first}). Score that file with this model "
             f"(`logbert score MODEL {sessions} -o SCORES`) and evaluate those scores"
         )
-    return np.asarray(labels), np.asarray(values), np.asarray(verdicts, dtype=bool)
+    return (
+        np.asarray(labels),
+        np.asarray(values),
+        np.asarray(verdicts, dtype=bool),
+        np.asarray(given_p),
+    )
 
 
 def _check_verdicts(path: Path, values: np.ndarray, verdicts: np.ndarray, threshold: float) -> None:
@@ -368,6 +379,25 @@ def _check_verdicts(path: Path, values: np.ndarray, verdicts: np.ndarray, thresh
             f"`logbert score` differs from score > {threshold:.6g}, the threshold this "
             "evaluation uses: were these scores written by another model, or with another "
             "--threshold? The metrics use this one"
+        )
+
+
+def _check_p_values(path: Path, values: np.ndarray, given: np.ndarray, pipeline) -> None:
+    """Warn when the file's p-values are not the ones this model's calibration scores give:
+    verdicts of two detectors can agree at a threshold while their scores (and so ROC-AUC)
+    differ, but their p-values do not agree."""
+    calibration = getattr(pipeline, "calibration_scores_", None)
+    has_p = np.isfinite(given)
+    if calibration is None or not np.size(calibration) or not has_p.any():
+        return
+    expected = p_values(values[has_p], calibration)
+    differ = int(np.sum(np.abs(given[has_p] - expected) > P_VALUE_TOLERANCE))
+    if differ:
+        say(
+            f"warning: on {differ:,} of {int(has_p.sum()):,} rows of {path} the p_value is not "
+            f"the one this model's calibration scores give: were these scores written by "
+            "another model (or before `logbert calibrate`)? Its metrics describe that model; "
+            "rescore with this one (`logbert score`)"
         )
 
 

@@ -60,6 +60,7 @@ keys are in `model.safetensors`), and scoring data adds new keys' text through
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -318,7 +319,7 @@ class LogBERT(Detector):
                 "n_keys": len(self.vocab_.keys),
                 "epochs_run": state.epoch,
                 "best_epoch": state.best_epoch,
-                "best_val_loss": state.best_val,
+                "best_val_loss": state.best_val if math.isfinite(state.best_val) else None,
                 "steps": state.step,
                 "seconds": time.perf_counter() - started,
             }

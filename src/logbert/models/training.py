@@ -205,18 +205,23 @@ def train_encoder(
 
         state.center = (dist_sum / max(dist_count, 1)).tolist() if dist_sum is not None else None
         train_loss = loss_sum / max(n_batches, 1)
+        # without validation windows there is nothing to stop on or choose by: the training
+        # loss is no stand-in (epoch 1 has no hypersphere term yet, so it is always lowest),
+        # so every epoch runs and the last one's weights are kept
         val_loss = (
             validation_loss(model, val_tokens, config, torch.tensor(state.center))
             if val_tokens is not None
-            else train_loss
+            else None
         )
         state.epoch += 1
         release_freed_memory()
         seconds = time.perf_counter() - started
-        validated = math.isfinite(val_loss)
+        validated = val_loss is not None and math.isfinite(val_loss)
         # said once, at the first such epoch (a resumed run has said it already)
-        first_unvalidated = not validated and all(
-            math.isfinite(e["val_loss"]) for e in state.epochs
+        first_unvalidated = (
+            val_loss is not None
+            and not validated
+            and all(e["val_loss"] is None or math.isfinite(e["val_loss"]) for e in state.epochs)
         )
         state.epochs.append(
             {
@@ -230,7 +235,7 @@ def train_encoder(
         log(f"Epoch {state.epoch}: train_loss={train_loss:.4f}, val_loss={shown} ({seconds:.1f}s)")
         if first_unvalidated:
             warn(_no_validation_loss(val_loss, val_tokens))
-        improved = val_loss < state.best_val - config.min_delta
+        improved = validated and val_loss < state.best_val - config.min_delta
         if improved:
             state.best_val, state.best_epoch, state.bad_epochs = val_loss, state.epoch, 0
         elif validated:  # an epoch without a validation loss does not count against patience

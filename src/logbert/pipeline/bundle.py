@@ -162,7 +162,12 @@ class Pipeline:
         calibration = self._resolve_calibration(len(kept), validation is not None)
         if calibration == "cross-fit":  # refused before any training
             check_cross_fit(self.detector, self.folds, len(kept))
-        self.lifecycle_ = SessionLifecycle().fit([s for s in kept if s.label != ANOMALY])
+        cut = sessions_cut or self.sessionizer
+        # line-count windows end by count, not by time: a full one is never still running
+        by_time = cut is None or cut.lines is None
+        self.lifecycle_ = SessionLifecycle().fit(
+            [s for s in kept if s.label != ANOMALY] if by_time else []
+        )
         # sessions that started less than a normal lifetime before the log's end may still run
         everything = kept + held_out
         batch = self.lifecycle_.batch(everything, log_end([*sessions, *(validation or [])]))
@@ -788,8 +793,13 @@ class Pipeline:
             theirs,
             data=where,
             reference="the model's training data",
-            remedy="Scores would be meaningless: parse with the same --state file, or score raw "
-            "logs with `logbert score MODEL --logs FILE...`",
+            remedy=(
+                "Scores would be meaningless: score the raw logs with `logbert score MODEL "
+                "--logs FILE...` (the model parses them with its own frozen templates)"
+                if self.reads_logs
+                else "Scores would be meaningless: parse with the same --state file, or score "
+                "raw logs with `logbert score MODEL --logs FILE...`"
+            ),
         )
         self._fitted().extend_templates(theirs)
 
@@ -805,10 +815,10 @@ class Pipeline:
         if _settings_dict(ours, cut_only=True) == _settings_dict(theirs, cut_only=True):
             return None
         return (
-            f"warning: {where} holds sessions cut {theirs.describe()}, but the model was trained "
-            f"on sessions cut {ours.describe()}: its scores and threshold describe sessions of "
-            "that kind, so verdicts on these mean little; sessionize the data as the training "
-            "data was, or train a model on sessions cut this way"
+            f"warning: {where} holds sessions cut {_cut_words(theirs)}, but the model was "
+            f"trained on sessions cut {_cut_words(ours)}: its scores and threshold describe "
+            "sessions of that kind, so verdicts on these mean little; sessionize the data as "
+            "the training data was, or train a model on sessions cut this way"
         )
 
     # --- persistence ----------------------------------------------------------------------
@@ -978,6 +988,12 @@ def _require_sessions(sessions: Any, method: str, argument: str = "sessions") ->
         "one with logbert.sessions.io.Session(id, keys), or read a sessions file with "
         f"logbert.sessions.io.read_sessions ({other})"
     )
+
+
+def _cut_words(settings: SessionizerSettings) -> str:
+    """`by id 'x'`, `by field Node, ...`, `into windows of 1h`: how sessions were cut."""
+    text = settings.describe()
+    return text if text.startswith("by ") else f"into {text}"
 
 
 def _settings_dict(

@@ -166,6 +166,7 @@ def read_log_sessions(
         raise LogbertError(
             f"no session in {where} ({summary.lines:,} lines): "
             f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
+            + _by_id_hint(settings, parser)
         )
     stats.check_late(where)
     late = stats.late_warning()
@@ -174,6 +175,19 @@ def read_log_sessions(
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)
+
+
+def _by_id_hint(settings: SessionizerSettings, parser: Parser) -> str:
+    """Where --by-id looks (the content after the header) and the header fields a session
+    may come from instead, for the "no session" error."""
+    if settings.by_id is None:
+        return ""
+    clock = {"Content", "Month", "Day", "Date", "Time", "Timestamp", "Year"}
+    fields = [f for f in parser.fmt.fields if f not in clock]
+    hint = "; --by-id is matched against each line's content, after the header"
+    if fields:
+        hint += f": for an id in a header field, use --by-field ({', '.join(fields)})"
+    return hint
 
 
 def _count_true(mask: pa.ChunkedArray | pa.Array) -> int:

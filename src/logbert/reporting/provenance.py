@@ -43,10 +43,9 @@ from logbert.parsing.templates import (
 from logbert.pipeline.bundle import CALIBRATION_FILE, read_calibration_scores
 from logbert.reporting.html import fmt
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
-from logbert.scoring.thresholds import p_values
+from logbert.scoring.thresholds import P_VALUE_TOLERANCE, p_values
 from logbert.sessions.io import read_file_metadata
 
-P_VALUE_TOLERANCE = 1e-9
 TIE_TOLERANCE = 1e-6  # relative: float32 rounding of a score or threshold
 MEAN_TOLERANCE = 1e-6  # relative: the same scores summed in another order
 

@@ -223,6 +223,9 @@ def conformal_threshold(normal: np.ndarray, rate: float) -> float:
     return float(np.sort(normal)[::-1][k - 1])
 
 
+P_VALUE_TOLERANCE = 1e-9  # a p-value written to a scores file and recomputed from it
+
+
 def p_values(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
     """Conformal p-value per score: (1 + #{calibration >= score}) / (n + 1)."""
     ordered = np.sort(np.asarray(calibration, dtype=float))

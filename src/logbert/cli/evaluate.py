@@ -43,7 +43,7 @@ from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.verdicts import predicts_categories
 from logbert.scoring.score_files import iter_scores
-from logbert.scoring.thresholds import P_VALUE_TOLERANCE, p_values
+from logbert.scoring.thresholds import p_value_mismatches
 from logbert.sessions.io import (
     ANOMALY,
     LABEL_SPELLINGS,
@@ -387,14 +387,12 @@ def _check_p_values(path: Path, values: np.ndarray, given: np.ndarray, pipeline)
     verdicts of two detectors can agree at a threshold while their scores (and so ROC-AUC)
     differ, but their p-values do not agree."""
     calibration = getattr(pipeline, "calibration_scores_", None)
-    has_p = np.isfinite(given)
-    if calibration is None or not np.size(calibration) or not has_p.any():
+    if calibration is None or not np.size(calibration):
         return
-    expected = p_values(values[has_p], calibration)
-    differ = int(np.sum(np.abs(given[has_p] - expected) > P_VALUE_TOLERANCE))
+    differ, n_checked = p_value_mismatches(values, given, calibration)
     if differ:
         say(
-            f"warning: on {differ:,} of {int(has_p.sum()):,} rows of {path} the p_value is not "
+            f"warning: on {differ:,} of {n_checked:,} rows of {path} the p_value is not "
             f"the one this model's calibration scores give: were these scores written by "
             "another model (or before `logbert calibrate`)? Its metrics describe that model; "
             "rescore with this one (`logbert score`)"

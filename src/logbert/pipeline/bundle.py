@@ -236,7 +236,7 @@ class Pipeline:
             "seed": self.seed,
             "train_seconds": seconds,
             "validation_unseen_keys": unseen.to_dict(),
-            "sessions_cut": _settings_dict(sessions_cut or self.sessionizer),
+            "sessions_cut": _settings_dict(cut),
             "keys": known_keys,
             "calibration": calibration,
             "cross_fit": (
@@ -793,12 +793,13 @@ class Pipeline:
             theirs,
             data=where,
             reference="the model's training data",
-            remedy=(
-                "Scores would be meaningless: score the raw logs with `logbert score MODEL "
-                "--logs FILE...` (the model parses them with its own frozen templates)"
+            remedy="Scores would be meaningless: "
+            + (
+                "score the raw logs with `logbert score MODEL --logs FILE...` (the model parses "
+                "them with its own frozen templates)"
                 if self.reads_logs
-                else "Scores would be meaningless: parse with the same --state file, or score "
-                "raw logs with `logbert score MODEL --logs FILE...`"
+                else "parse with the same --state file, or score raw logs with `logbert score "
+                "MODEL --logs FILE...`"
             ),
         )
         self._fitted().extend_templates(theirs)

@@ -43,7 +43,7 @@ from logbert.parsing.templates import (
 from logbert.pipeline.bundle import CALIBRATION_FILE, read_calibration_scores
 from logbert.reporting.html import fmt
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
-from logbert.scoring.thresholds import P_VALUE_TOLERANCE, p_values
+from logbert.scoring.thresholds import p_value_mismatches
 from logbert.sessions.io import read_file_metadata
 
 TIE_TOLERANCE = 1e-6  # relative: float32 rounding of a score or threshold
@@ -165,17 +165,16 @@ def check_scores(
         checked.append("verdicts")
     calibration = read_calibration_scores(model.path / CALIBRATION_FILE)
     given = table.p_values if table.p_values is not None else np.zeros(0)
-    has_p = np.isfinite(given)
-    if calibration is not None and calibration.size and table.has_deciding and has_p.any():
-        expected = p_values(table.scores[has_p], calibration)
-        differ = int(np.sum(np.abs(given[has_p] - expected) > P_VALUE_TOLERANCE))
-        if differ:
-            raise LogbertError(
-                f"--scores {path}: on {differ:,} of {int(has_p.sum()):,} rows the p_value is "
-                f"not the one {model.path}'s calibration scores ({CALIBRATION_FILE}) give: the "
-                "scores were written by another model (or before `logbert calibrate` changed "
-                f"this one). {rescore}"
-            )
+    differ = n_checked = 0
+    if calibration is not None and calibration.size and table.has_deciding:
+        differ, n_checked = p_value_mismatches(table.scores, given, calibration)
+    if differ:
+        raise LogbertError(
+            f"--scores {path}: on {differ:,} of {n_checked:,} rows the p_value is not the one "
+            f"{model.path}'s calibration scores ({CALIBRATION_FILE}) give: the scores were "
+            f"written by another model (or before `logbert calibrate` changed this one). {rescore}"
+        )
+    if n_checked:
         checked.append("p-values")
     if checked:
         return []

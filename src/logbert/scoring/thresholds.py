@@ -233,6 +233,19 @@ def p_values(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
     return (1 + at_or_above) / (ordered.size + 1)
 
 
+def p_value_mismatches(
+    scores: np.ndarray, given: np.ndarray, calibration: np.ndarray
+) -> tuple[int, int]:
+    """(rows whose written p-value is not the one `calibration` gives their score, rows
+    checked): the finite `given` p-values only. Another model's scores betray themselves here
+    even when their verdicts agree with this threshold."""
+    has_p = np.isfinite(given)
+    if not has_p.any():
+        return 0, 0
+    expected = p_values(scores[has_p], calibration)
+    return int(np.sum(np.abs(given[has_p] - expected) > P_VALUE_TOLERANCE)), int(has_p.sum())
+
+
 def _false_alarm_rate(text: str) -> float:
     try:
         rate = float(text)

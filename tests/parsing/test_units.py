@@ -143,3 +143,19 @@ def test_digit_shape_keeps_offsets_of_slices():
 
     arr = pa.array(["a1", "b22 c", "", "x9y"]).slice(1)
     assert digit_shape(arr).to_pylist() == ["b00 c", "", "x0y"]
+
+
+@pytest.mark.parametrize(
+    ("line", "template"),
+    [
+        ("fetch [http://a.b/c?x=1] failed", "fetch [<*>] failed"),
+        ("see (https://x.org/a/b).", "see (<*>)."),
+        ("url=http://10.0.0.1:8080/p, next", "url=<*>, next"),
+        ('GET "http://h/x" 200', 'GET "<*>" <*>'),
+        ("<http://a/b>", "<<*>>"),
+    ],
+)
+def test_url_mask_keeps_closing_brackets_quotes_and_punctuation(line, template):
+    assert mask_text(line) == template
+    distinct, codes, _ = mask_array(pa.array([line]))
+    assert distinct[int(codes[0])].as_py() == template

@@ -61,7 +61,11 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
-    (r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s]+", WILDCARD, 1),  # URLs
+    (  # URLs; closing brackets, quotes and trailing punctuation stay in the template
+        r"[A-Za-z][A-Za-z0-9+.\-]*://(?:(?:<\*>|[^\s\])\"'<])*(?:<\*>|[^\s\])\"',;.:<>*]))?",
+        WILDCARD,
+        1,
+    ),
     (rf"(^|[{_DELIM}])(/[^{_DELIM}/]+)+/?", r"\1" + WILDCARD, 1),  # absolute paths
     (rf"(^|[{_DELIM}])[A-Za-z]:\\[^{_DELIM}]*", r"\1" + WILDCARD, 1),  # Windows paths
     (  # month and weekday names are parts of dates

@@ -3,6 +3,7 @@ equal to the step-by-step path (parse -> sessionize -> train -> score)."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
@@ -55,6 +56,9 @@ def test_raw_logs_in_verdicts_out_with_the_raw_lines_as_evidence(raw_logs, tmp_p
     pipeline.save(tmp_path / "model")
     for name in ("config.json", "threshold.json", "pipeline.json", "parser.json", "vocab.json"):
         assert (tmp_path / "model" / name).exists(), name
+    with open(tmp_path / "model" / "templates.csv", newline="") as handle:
+        counts = [int(row["count"]) for row in csv.DictReader(handle)]
+    assert sum(counts) == pipeline.log_summary_.events  # every training event, by template
     loaded = Pipeline.load(tmp_path / "model")
     summary = LogReadSummary()
     rows = [r for batch in loaded.score_logs([str(test_log)], summary) for r in batch]

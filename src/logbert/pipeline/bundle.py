@@ -30,7 +30,7 @@ import json
 import os
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -851,7 +851,9 @@ class Pipeline:
             self.save_calibration(directory)
         if self.reads_logs:
             _write_json(directory / PARSER_FILE, self.parser_.to_state())
-            _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map())
+            summary = getattr(self, "log_summary_", None)
+            counts = summary.template_counts if summary is not None else {}
+            _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map(), counts)
         return directory
 
     @classmethod
@@ -1176,11 +1178,13 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def _write_templates_csv(path: Path, templates: dict[int, str]) -> None:
+def _write_templates_csv(path: Path, templates: dict[int, str], counts: Mapping[int, int]) -> None:
+    """One row per template: id, text and its events in the training logs (blank when this
+    bundle did not read them, e.g. saved again after loading)."""
     import csv
 
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
         out.writerow(["template_id", "template", "count"])
         for tid in sorted(templates):
-            out.writerow([tid, templates[tid], ""])
+            out.writerow([tid, templates[tid], counts.get(tid, "")])

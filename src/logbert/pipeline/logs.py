@@ -12,6 +12,7 @@ several hosts, rotated files or a log that is not sorted lose no event as late.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class LogReadSummary:
     sessionize_text: str = ""
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
+    template_counts: Counter = field(default_factory=Counter)  # events per template id
 
     def line(self) -> str:
         """The summary, after the parser's notes (one per line)."""
@@ -133,6 +135,7 @@ def read_log_sessions(
             ids = chunk.events["template_id"]
             n_events = len(ids) - ids.null_count
             summary.events += n_events
+            summary.template_counts.update(chunk.template_counts)
             if known:  # a frozen parser: count the events of templates it did not know
                 summary.new_template_events += n_events - _count_true(pc.is_in(ids, known_ids))
             yield chunk.events

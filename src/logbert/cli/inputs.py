@@ -17,7 +17,7 @@ import typer
 from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
-from logbert.pipeline.bundle import FINGERPRINTS_FILE
+from logbert.pipeline.files import FINGERPRINTS_FILE
 from logbert.sessions.io import iter_session_batches, read_file_metadata
 from logbert.sessions.labels import read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end

@@ -36,13 +36,13 @@ from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.templates import read_templates, require_same_parse_run, template_conflicts
 from logbert.pipeline import Pipeline
-from logbert.pipeline.bundle import (
+from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
+from logbert.pipeline.files import (
     CALIBRATION_FILE,
     FINGERPRINTS_FILE,
     PARSER_FILE,
     TEMPLATES_FILE,
 )
-from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
 from logbert.sessions.sessionize import SessionizerSettings

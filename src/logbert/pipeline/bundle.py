@@ -29,8 +29,7 @@ import copy
 import json
 import os
 import time
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -39,16 +38,30 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
-from logbert.models.checks import corrupt_file, read_json
 from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, require_same_parse_run
+from logbert.parsing.templates import TEMPLATE_SET_KEY, require_same_parse_run
 from logbert.pipeline.crossfit import (
     CrossFit,
     check_cross_fit,
     cross_fitted_scores,
     resolve_calibration,
+)
+from logbert.pipeline.files import (
+    CALIBRATION_FILE,
+    FINGERPRINTS_FILE,
+    PARSER_FILE,
+    PIPELINE_FILE,
+    TEMPLATES_FILE,
+    model_directory,
+    read_calibration_scores,
+    read_fingerprints,
+    read_model_templates,
+    read_parser,
+    read_pipeline_record,
+    write_json,
+    write_templates_csv,
 )
 from logbert.pipeline.logs import (
     LogReadSummary,
@@ -68,11 +81,6 @@ from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 
-PIPELINE_FILE = "pipeline.json"
-PARSER_FILE = "parser.json"
-FINGERPRINTS_FILE = "training_sessions.npz"
-CALIBRATION_FILE = "calibration_scores.npy"
-TEMPLATES_FILE = "templates.csv"
 # a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
 # the fewest sessions `auto` cross-fits)
 FEW_CALIBRATION_SCORES = 10
@@ -844,16 +852,16 @@ class Pipeline:
             "template_set": getattr(self, "template_set_", None),
             "training": getattr(self, "training_", {}),
         }
-        _write_json(directory / PIPELINE_FILE, record)
+        write_json(directory / PIPELINE_FILE, record)
         if getattr(self, "fingerprints_", None):
             np.savez(directory / FINGERPRINTS_FILE, **self.fingerprints_)
         if getattr(self, "calibration_scores_", None) is not None:
             self.save_calibration(directory)
         if self.reads_logs:
-            _write_json(directory / PARSER_FILE, self.parser_.to_state())
+            write_json(directory / PARSER_FILE, self.parser_.to_state())
             summary = getattr(self, "log_summary_", None)
             counts = summary.template_counts if summary is not None else {}
-            _write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map(), counts)
+            write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map(), counts)
         return directory
 
     @classmethod
@@ -875,7 +883,7 @@ class Pipeline:
         bad_file = replaced if recalibrating else None
         detector = load_detector(path, on_bad_threshold=bad_file)
         directory = model_directory(path)
-        record = _read_pipeline_record(directory, detector, notes)
+        record = read_pipeline_record(directory, detector, notes)
         settings = record.get("sessionizer")
         try:
             sessionizer = SessionizerSettings.from_dict(settings) if settings else None
@@ -907,8 +915,8 @@ class Pipeline:
             )
         pipeline.template_set_ = record.get("template_set")
         pipeline.training_ = record.get("training", {})
-        pipeline.templates_csv_ = _read_model_templates(directory / TEMPLATES_FILE, notes)
-        pipeline.fingerprints_ = _read_fingerprints(directory / FINGERPRINTS_FILE)
+        pipeline.templates_csv_ = read_model_templates(directory / TEMPLATES_FILE, notes)
+        pipeline.fingerprints_ = read_fingerprints(directory / FINGERPRINTS_FILE)
         pipeline.calibration_scores_ = read_calibration_scores(
             directory / CALIBRATION_FILE, bad_file
         )
@@ -919,7 +927,7 @@ class Pipeline:
             )
         pipeline.parser_ = None
         if (directory / PARSER_FILE).exists():
-            pipeline.parser_ = _read_parser(directory / PARSER_FILE)
+            pipeline.parser_ = read_parser(directory / PARSER_FILE)
         pipeline.load_warnings_ = notes
         return pipeline
 
@@ -1075,116 +1083,5 @@ def _validation_sessions(
     return normal
 
 
-def model_directory(path: str | Path) -> Path:
-    """The model directory of `path` (a directory, or a checkpoint file inside one)."""
-    path = Path(path)
-    if path.is_file() and path.parent.name == "checkpoints":
-        return path.parent.parent
-    return path
-
-
 def _finished(session: Session, newest: datetime, lifetime: float) -> bool:
     return session.start is not None and (newest - session.start).total_seconds() >= lifetime
-
-
-def _read_fingerprints(path: Path) -> dict[str, np.ndarray] | None:
-    """The training and validation sessions' fingerprints; None when the file is missing (a
-    model from before they were kept, or copied without it): the overlap is then unknown."""
-    if not path.exists():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise corrupt_file(path, exc) from exc
-
-
-def read_calibration_scores(
-    path: Path, on_bad_file: Callable[[LogbertError], None] | None = None
-) -> np.ndarray | None:
-    """The normal calibration scores behind p-values (`CALIBRATION_FILE`); None when the file
-    is missing, an error naming it when it is not a list of scores (given to `on_bad_file`
-    instead, when given, and None: for a caller about to replace the file)."""
-    if not path.exists():
-        return None
-    try:
-        try:
-            scores = np.load(path, allow_pickle=False)
-        except (OSError, ValueError, EOFError) as exc:
-            raise corrupt_file(path, exc, RECALIBRATE) from exc
-        if scores.ndim != 1 or not np.issubdtype(scores.dtype, np.number):
-            raise corrupt_file(
-                path,
-                f"expected a list of scores, found {scores.dtype}{list(scores.shape)}",
-                RECALIBRATE,
-            )
-    except LogbertError as exc:
-        if on_bad_file is None:
-            raise
-        on_bad_file(exc)
-        return None
-    return scores
-
-
-def _read_pipeline_record(directory: Path, detector: Detector, notes: list[str]) -> dict:
-    """pipeline.json, or {} when the model has none. A model the bundle trained (its config
-    records `validation_unseen_keys`, which only the bundle writes, since pipeline.json
-    existed) lacks it only when it was lost: `notes` then says which checks are skipped."""
-    path = directory / PIPELINE_FILE
-    if path.exists():
-        return read_json(path, expect=dict)
-    if "validation_unseen_keys" in detector.training_info_:
-        notes.append(
-            f"warning: {path} is missing, so the checks that sessions come from the model's "
-            "parse run and template set are skipped (and raw logs cannot be read): copy the "
-            "whole model directory again"
-        )
-    return {}
-
-
-def _read_parser(path: Path) -> Parser:
-    """The frozen parser saved in parser.json; a state that does not rebuild one is corrupt."""
-    state = read_json(path, expect=dict)  # its errors name the file already
-    try:
-        return Parser.from_state(state)
-    except LogbertError as exc:  # the parser's own words, without the file's name
-        raise corrupt_file(path, exc) from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise corrupt_file(path, f"not a parser state: {exc!r}") from exc
-
-
-def _read_model_templates(path: Path, notes: list[str]) -> dict[int, str]:
-    """The model's templates.csv (key -> text, for naming keys in the evidence); a file that
-    holds no template_id,template rows is named in `notes` and its text left out, not lost
-    in silence. Only text for explanations: no reason to refuse the model."""
-    if not path.exists():
-        return {}
-    try:
-        templates = read_templates(path)
-    except LogbertError as exc:
-        notes.append(f"warning: {exc}; the template text is left out of the evidence")
-        return {}
-    if not templates and path.stat().st_size:
-        notes.append(
-            f"warning: {path} holds no template_id,template rows (a templates.csv from `logbert "
-            "parse`); the template text is left out of the evidence"
-        )
-    return templates
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _write_templates_csv(path: Path, templates: dict[int, str], counts: Mapping[int, int]) -> None:
-    """One row per template: id, text and its events in the training logs (blank when this
-    bundle did not read them, e.g. saved again after loading)."""
-    import csv
-
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(["template_id", "template", "count"])
-        for tid in sorted(templates):
-            out.writerow([tid, templates[tid], counts.get(tid, "")])

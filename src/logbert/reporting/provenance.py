@@ -40,7 +40,7 @@ from logbert.parsing.templates import (
     require_same_parse_run,
     template_set_templates,
 )
-from logbert.pipeline.bundle import CALIBRATION_FILE, read_calibration_scores
+from logbert.pipeline.files import CALIBRATION_FILE, read_calibration_scores
 from logbert.reporting.html import fmt
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float
 from logbert.scoring.thresholds import p_value_mismatches

@@ -52,7 +52,7 @@ from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
 from logbert.pipeline import Pipeline, model_directory
-from logbert.pipeline.bundle import PIPELINE_FILE
+from logbert.pipeline.files import PIPELINE_FILE
 from logbert.sessions.io import Session
 
 SNAPSHOT_VERSION = 1

@@ -119,6 +119,13 @@ def test_iso_and_epoch_timestamp_fields_with_offsets_to_utc(tmp_path):
     ]
     assert "1 without a timestamp" in summary.line()  # some lines failing is fine
     dated = resolve_format("<Date> <Time> <Content>")  # Date + Time joined: ISO too
+    spaced = Parser(fmt).process(["2024-03-05 10:00:00,994 INFO a", "2024-03-05 10:00:01 Z WARN b"])
+    # a space between date and time: the field takes both, not the date alone (midnight)
+    assert [str(t) for t in spaced.events["timestamp"].to_pylist()] == [
+        "2024-03-05 10:00:00.994000",
+        "2024-03-05 10:00:01",
+    ]
+    assert spaced.events["Level"].to_pylist() == ["INFO", "WARN"]
     got = Parser(dated).process(["2024-05-06 07:08:09+00:00 x"]).events["timestamp"]
     assert str(got[0]) == "2024-05-06 07:08:09"
 

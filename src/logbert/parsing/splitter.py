@@ -90,6 +90,11 @@ def _literal_split(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[st
         rest = values[-1]
         if bad.any():
             keep(~bad)
+    if "Timestamp" in cols:  # a bare date may go on with its time of day: the regex takes both
+        date_only = pc.match_substring_regex(cols["Timestamp"], r"^\d{4}-\d{1,2}-\d{1,2}$")
+        date_only = date_only.to_numpy(zero_copy_only=False)
+        if date_only.any():
+            keep(~date_only)
     if trim and (odd_space or pc.any(pc.starts_with(rest, " ")).as_py()):
         rest = pc.utf8_ltrim_whitespace(rest)
     cols["Content"] = rest

@@ -190,3 +190,10 @@ def test_ctrl_c_prints_one_interrupted_line_and_exits_130(monkeypatch, capsys):
             cli_main.main()
         assert exit_.value.code == 130
         assert capsys.readouterr().err.strip() == line
+
+
+def test_log_options_on_a_sessions_file_say_to_add_logs_or_leave_them_out(tmp_path, sessions):
+    result = invoke("train", sessions, "--model", "ngram", "--by-field", "Node",
+                    "--output", tmp_path / "m")  # fmt: skip
+    message = user_error(result)
+    assert message.startswith("--by-field: only with --logs") and "add --logs" in message

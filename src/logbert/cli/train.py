@@ -215,7 +215,10 @@ def command(
     else:
         given = [name for name, value in log_options.items() if value is not None]
         if given:
-            raise LogbertError(f"{', '.join(given)} work with --logs (raw log files as input)")
+            raise LogbertError(
+                f"{', '.join(given)}: only with --logs (raw log files as input); add --logs, or "
+                "leave them out for a sessions file (it was cut when it was sessionized)"
+            )
         path = sessions_file(inputs)
         settings = None
     pipeline = Pipeline(

@@ -153,9 +153,11 @@ def test_digit_shape_keeps_offsets_of_slices():
         ("url=http://10.0.0.1:8080/p, next", "url=<*>, next"),
         ('GET "http://h/x" 200', 'GET "<*>" <*>'),
         ("<http://a/b>", "<<*>>"),
+        ("to /var/x/req-8217c9.pdf (183 KB)", "to <*> (<*> <*>)"),  # the path stays its own
+        ("1190 bytes (1.16 KB) sent", "<*> <*> sent"),
     ],
 )
-def test_url_mask_keeps_closing_brackets_quotes_and_punctuation(line, template):
+def test_urls_and_conversions_keep_their_neighbours(line, template):
     assert mask_text(line) == template
     distinct, codes, _ = mask_array(pa.array([line]))
     assert distinct[int(codes[0])].as_py() == template

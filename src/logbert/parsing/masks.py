@@ -39,8 +39,9 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
-    # a conversion in parentheses joins the word before it: "bytes (1.16 KB)"
-    (rf"([^\s(]+) +\({_QTY} +{_UNIT}\)", rf"\1{JOIN}(\2{JOIN}\3)", 1),
+    # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
+    # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable)
+    (rf"((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)", rf"\1{JOIN}(\2{JOIN}\3)", 1),
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]

@@ -82,6 +82,47 @@ def test_unwritable_output_exits_2_before_parsing(tmp_path, where):
     assert str(out if where == "folder" else out.parent) in done.stderr
 
 
+def test_a_missing_output_folder_is_created(tmp_path):
+    """`parse -o newdir/ev.parquet` said "create it first" while the other commands create
+    their output folders."""
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    out = tmp_path / "new" / "deeper" / "e.parquet"
+    done = _run(str(log), "--format", "hdfs", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and (out.parent / "templates.csv").exists()
+
+
+def test_replacing_another_runs_templates_csv_warns(tmp_path):
+    """templates.csv has one name per folder: a second run on other logs replaced the first
+    run's silently (its events file, named otherwise, stayed)."""
+    log, other = tmp_path / "a.log", tmp_path / "b.log"
+    log.write_text(LINE + "\n")
+    other.write_text("081109 203615 148 INFO dfs.FSNamesystem: BLOCK* allocateBlock: blk_2\n")
+    first = _run(str(log), "--format", "hdfs", "-o", str(tmp_path / "a.parquet"))
+    again = _run(str(log), "--format", "hdfs", "-o", str(tmp_path / "a.parquet"))
+    assert first.returncode == again.returncode == 0 and again.stderr == ""  # same templates
+    done = _run(str(other), "--format", "hdfs", "-o", str(tmp_path / "b.parquet"))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"warning: replaced templates.csv of an earlier parse run in {tmp_path} (1 of its 1 "
+        "template ids now mean other templates or none): sessions from that run can no "
+        "longer use it; write each run's output into its own folder\n"
+    )
+
+
+def test_known_templates_where_templates_csv_goes_are_refused(tmp_path):
+    """`--templates DIR/templates.csv -o DIR/e.parquet` would write over its own input."""
+    log, known = tmp_path / "a.log", tmp_path / "templates.csv"
+    log.write_text(LINE + "\n")
+    text = "EventId,EventTemplate\nE1,PacketResponder <*> for block <*> <*>\n"
+    known.write_text(text)
+    done = _run(str(log), "--format", "hdfs", "--templates", str(known),
+                "-o", str(tmp_path / "e.parquet"))  # fmt: skip
+    assert done.returncode == 2 and "it would be overwritten" in done.stderr, done.stderr
+    assert known.read_text() == text and not (tmp_path / "e.parquet").exists()
+
+
 def test_format_string_with_bracketed_field(tmp_path):
     log = tmp_path / "a.log"
     log.write_text("2024-01-01 10:00:00 sshd[123]: hello 5\n")

@@ -225,6 +225,37 @@ def test_templates_first_seen_at_scoring_time_are_named(
     assert len(new) == 1 and "Got exception while serving" in next(iter(new.values()))
 
 
+@pytest.mark.parametrize("raw", [True, False], ids=["logs", "sessions"])
+def test_a_templates_file_of_another_parse_run_is_refused(raw_logs, tmp_path, raw):
+    """`score --templates` took another run's templates.csv and named an HDFS block's events
+    with its text ("portmap startup succeeded"); it is refused now, as `report` refuses it."""
+    from logbert.parsing.templates import read_templates
+
+    model, _ = train(raw_logs, tmp_path)
+    _, test_log, _, _ = raw_logs
+    inputs = [test_log, "--logs"]
+    if not raw:
+        inputs = [tmp_path / "sessions.jsonl"]
+        inputs[0].write_text('{"session_id": "blk_1", "keys": [1, 2, 3]}\n')
+    own = model / "templates.csv"
+    other = tmp_path / "linux" / "templates.csv"
+    other.parent.mkdir()
+    keys = sorted(read_templates(own))
+    other.write_text(
+        "template_id,template,count\n" + "".join(f"{k},portmap startup succeeded,1\n" for k in keys)
+    )
+    out = tmp_path / "s.jsonl"
+    message = user_error(invoke("score", model, *inputs, "--templates", other, "-o", out))
+    assert message.startswith(
+        f"--templates {other} was parsed in another run than the model's training data: "
+        f"{len(keys)} of {len(keys)} templates have other ids there"
+    )
+    assert "pass the templates.csv of the model's parse run, or leave out --templates" in message
+    assert not out.exists()
+    result = invoke("score", model, *inputs, "--templates", own, "-o", out)
+    assert result.exit_code == 0, result.output
+
+
 def test_calibrate_replaces_a_threshold_file_that_holds_nan(tmp_path):
     from logbert.sessions.io import write_sessions
 

@@ -14,6 +14,8 @@ from logbert.parsing.templates import (
     fingerprint,
     read_template_set,
     read_templates,
+    replaced_templates_warning,
+    require_templates_file,
     template_conflicts,
     template_set,
     template_set_templates,
@@ -70,6 +72,29 @@ def test_conflicts_tolerate_generalisation_only():
     assert template_conflicts(model, specific) == []
     assert template_conflicts(model, {1: model[1]}) == [2]  # missing
     assert template_conflicts(model, {1: "Receiving block <*>", 2: model[2]}) == [1]
+
+
+def test_templates_files_of_another_run_are_refused_and_their_replacement_said(tmp_path):
+    """`--templates` of another parse run than the model's is refused (score, report); a run
+    that replaces a templates.csv whose ids meant other templates says so."""
+    ab, _ = _parse(tmp_path, "ab", PR, ADD)
+    ba, _ = _parse(tmp_path, "ba", ADD, PR)  # the same templates under other ids
+    model = template_set_templates(read_template_set(ab))
+    own, other = ab.parent / "templates.csv", ba.parent / "templates.csv"
+    assert require_templates_file(model, own) == read_templates(own)
+    assert require_templates_file({}, other) == read_templates(other)  # nothing to check
+    with pytest.raises(LogbertError, match=f"^--templates {other} was parsed in another run"):
+        require_templates_file(model, other)
+
+    assert replaced_templates_warning(model, read_templates(own), own) is None
+    general = {k: "PacketResponder <*>" if "PacketResponder" in t else t for k, t in model.items()}
+    assert replaced_templates_warning(model, general, own) is None  # the same events
+    warning = replaced_templates_warning(model, read_templates(other), own)
+    assert warning == (
+        f"warning: replaced templates.csv of an earlier parse run in {ab.parent} (2 of its 2 "
+        "template ids now mean other templates or none): sessions from that run can no "
+        "longer use it; write each run's output into its own folder"
+    )
 
 
 def test_read_templates_errors(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -66,17 +67,23 @@ def test_an_unseen_template_alerts_its_running_session_once(model, tmp_path):
     assert len(first) == 1
     early = first[0]
     assert early["session_id"] == "blk_1501" and early["early"] and early["is_anomaly"]
-    assert early["reason"].startswith("unseen template ")
-    assert "Quarantined replica of block <*>" in early["reason"]
+    new_key = max(engine.templates())  # mined in this stream, above every known id
+    assert early["reason"].startswith(f"new template {new_key}: Quarantined replica of block ")
     assert early["alert_id"] == 1 and engine.counters.templates_new == 1
     rest = engine.push_lines(lines[at + 1 :], path.name) + engine.flush()
     assert "blk_1501" not in {a["session_id"] for a in rest}  # not alerted again
     flagged = {r["session_id"] for r in reference(pipeline, path) if r["is_anomaly"]}
     assert {a["session_id"] for a in first + rest} == flagged | {"blk_1501"}
     # the anomalous blocks hold a key the detector never saw (anomalies were left out of its
-    # training): they are alerted early too, naming that template
+    # training): they are alerted early too, naming that key as one the parser knew (it said
+    # "unseen template" while the summary counted no new template)
     others = [a for a in rest if a["early"]]
     assert others and all("Exception in receiveBlock" in a["reason"] for a in others)
+    assert all(
+        re.fullmatch(r"key (\d+) never seen in training: .*", a["reason"])
+        and int(a["reason"].split()[1]) in engine.known_ids
+        for a in others
+    )
     assert engine.counters.alerts_early == 1 + len(others)
     evidence = [e for e in early["top_events"] if e.get("line_no")]
     assert all(e["source"] == path.name for e in evidence)

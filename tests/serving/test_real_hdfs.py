@@ -51,4 +51,6 @@ def test_streaming_the_hdfs_log_flags_what_score_logs_flags(data_dir, tmp_path):
     assert len(alerted) == len(set(alerted))
     assert {a["session_id"] for a in alerts if not a["early"]} <= flagged
     assert flagged <= set(alerted)
-    assert all(a["reason"].startswith("unseen template ") for a in alerts if a["early"])
+    assert all(
+        a["reason"].startswith(("new template ", "key ")) for a in alerts if a["early"]
+    )  # a template the parser did not know, or a key the detector never saw in training

@@ -7,7 +7,9 @@ summary. A format that reads no timestamp from any line is an error (exit 2), an
 that writes no event (an empty or binary input, every line rejected) or, with `--templates`, no
 event with a template id: an events file like that would only fail later. An input named twice
 and text in UTF-16 / UTF-32 are errors too. Year rollovers of year-less timestamps (Dec 31 ->
-Jan 1) are noted, and jumps back of months that are none are warned about.
+Jan 1) are noted, and jumps back of months that are none are warned about. The output's folder
+is created when missing; `templates.csv` has one fixed name per folder, so replacing one whose
+ids meant other templates (an earlier run on other logs) is warned about.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from logbert.errors import LogbertError
 from logbert.parsing.formats import format_names, resolve_format
-from logbert.parsing.pipeline import PARSERS, check_output, parse_files
+from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
+from logbert.parsing.templates import read_templates, replaced_templates_warning
+from logbert.sessions.io import check_output_path
 
 
 def command(
@@ -42,7 +47,8 @@ def command(
         ...,
         "--output",
         "-o",
-        help="Events parquet; templates.csv and NAME.rejects.txt beside it.",
+        help="Events parquet (its folder is created); templates.csv and NAME.rejects.txt "
+        "beside it (one templates.csv per folder: give each run its own folder).",
     ),
     parser: str = typer.Option(
         "logbert", "--parser", help=f"Template miner: {' or '.join(PARSERS)} (for comparison)."
@@ -74,7 +80,18 @@ def command(
 ) -> None:
     """Parse raw logs into events with stable template ids."""
     fmt = resolve_format(format, year, timestamp_format)
+    if not output.parent.exists():  # created as the other commands create their outputs'
+        check_output_path(output, "events file")  # a file in the way, or no write access
+        output.parent.mkdir(parents=True)
     check_output(output, state)
+    templates_csv = output_paths(output)[0]
+    if templates is not None and templates.resolve() == templates_csv.resolve():
+        raise LogbertError(
+            f"--templates {templates} is where this run writes its own templates.csv (beside "
+            f"the output {output.name}): it would be overwritten; pass an output in another "
+            "folder"
+        )
+    earlier = _earlier_templates(templates_csv)
     err = Console(stderr=True)
     if sys.stderr.isatty():
         progress = Progress(
@@ -102,3 +119,16 @@ def command(
         typer.echo(note, err=True)
     for warning in summary.warnings:
         typer.echo(warning, err=True)
+    replaced = replaced_templates_warning(earlier, read_templates(templates_csv), templates_csv)
+    if replaced is not None:
+        typer.echo(replaced, err=True)
+
+
+def _earlier_templates(path: Path) -> dict[int, str]:
+    """The templates.csv an earlier run left where this run writes its own (one fixed name per
+    folder), so that replacing it can be said; {} when there is none, or when it is not one
+    `parse` wrote (nothing of a run's keys to lose)."""
+    try:
+        return read_templates(path)
+    except LogbertError:
+        return {}

@@ -3,7 +3,9 @@
 Input is a sessions file (refused when its keys come from another parse run than the model's)
 or, with `--logs`, raw log files that the model's bundle parses with its frozen templates and
 sessionizes with its settings; then each surprising event also names its raw line (`source`,
-`line_no`), and lines that do not fit the format are counted and kept beside the output.
+`line_no`), and lines that do not fit the format are counted and kept beside the output. A
+`--templates` file from another parse run than the model's is refused too: its text would name
+the model's keys as other events in the evidence.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from logbert.cli.inputs import (
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
-from logbert.parsing.templates import read_templates
+from logbert.parsing.templates import require_templates_file
 from logbert.pipeline import LogReadSummary
 from logbert.scoring.score_files import ScoreWriter, score_format
 from logbert.sessions.io import check_output_path, iter_session_batches
@@ -65,8 +67,8 @@ def command(
     year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
     names = None
-    if templates is not None:
-        names = read_templates(templates)
+    if templates is not None and not text:  # `--text` refuses --templates below
+        names = require_templates_file(pipeline.templates(), templates)
         if not names:
             raise LogbertError(f"templates file not found or empty: {templates}")
     info = pipeline.decision_threshold(threshold)

@@ -90,6 +90,39 @@ def require_same_parse_run(
         )
 
 
+def require_templates_file(ours: dict[int, str], path: str | Path) -> dict[int, str]:
+    """The templates of a `--templates FILE` (`read_templates`), refused when FILE comes from
+    another parse run than the model's training data (`ours`: the model's key -> text): its
+    text would label the model's keys as other events, in score evidence and in reports alike
+    (`logbert score` and `logbert report` both check here). Nothing to compare when either
+    side is empty."""
+    theirs = read_templates(path)
+    require_same_parse_run(
+        ours,
+        theirs,
+        data=f"--templates {path}",
+        reference="the model's training data",
+        remedy="Its text would label the model's keys as other events: pass the templates.csv "
+        "of the model's parse run, or leave out --templates to use the model's own.",
+    )
+    return theirs
+
+
+def replaced_templates_warning(old: dict[int, str], new: dict[int, str], path: Path) -> str | None:
+    """A warning when a run wrote `path` (a templates.csv) over one of an earlier run (`old`)
+    whose ids mean other templates in `new`: `templates.csv` has one fixed name per folder, so
+    sessions and events of the earlier run lose their template text without a word. None when
+    every earlier template keeps its id (the same log again, or a run with the same --state)."""
+    changed = template_conflicts(old, new)
+    if not changed:
+        return None
+    return (
+        f"warning: replaced {path.name} of an earlier parse run in {path.parent} ({len(changed):,} "
+        f"of its {len(old):,} template ids now mean other templates or none): sessions from "
+        "that run can no longer use it; write each run's output into its own folder"
+    )
+
+
 def read_templates(path: str | Path | None) -> dict[int, str]:
     """template_id -> template text from a `templates.csv` written by `logbert parse`."""
     if path is None or not Path(path).exists():

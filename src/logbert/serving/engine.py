@@ -16,10 +16,10 @@ lifetime (no timestamps) or a session without a start never has open sessions: s
 
 Early alerts: a session that holds an unseen key (a template the frozen parser did not know,
 or a key the detector never saw in training) is alerted while it is still running, once, with
-`early: true` and `reason: "unseen template <id>: <text>"` and its scores so far (scored as an
-open session). It is not alerted again when it closes (its verdict still counts in
-`counters`); an id that comes back after an idle timeout closed it is a new session and may
-be alerted again.
+`early: true`, a reason that says which (`"new template <id>: <text>"` or `"key <id> never
+seen in training: <text>"`) and its scores so far (scored as an open session). It is not
+alerted again when it closes (its verdict still counts in `counters`); an id that comes back
+after an idle timeout closed it is a new session and may be alerted again.
 
 Sessions close when the bundle's settings close them: by id without an idle timeout, only at
 `flush()` (the end of the stream); pass `idle_timeout` to close quiet sessions in a stream that
@@ -369,10 +369,19 @@ class DetectionEngine:
         for session, row in zip(sessions, rows, strict=True):
             key = next(k for k in session.keys if k in unseen)
             self.early_alerted.add(session.session_id)
-            reason = f"unseen template {key}: {templates.get(key)}"
+            reason = self._unseen_reason(key, templates.get(key))
             alerts.append(self._alert(row, early=True, reason=reason))
         self.counters.alerts_early += len(alerts)
         return alerts
+
+    def _unseen_reason(self, key: int, text: str | None) -> str:
+        """Why a session is alerted early, in the words of the run's summary: a template the
+        model's parser did not know is counted there as new; a key the parser knew but the
+        detector never saw in training (e.g. only in the labelled anomalies left out) is not a
+        new template, and saying "unseen template" beside "0 new templates" misled."""
+        if key in self.known_ids:
+            return f"key {key} never seen in training: {text}"
+        return f"new template {key}: {text}"
 
     def _closed(self, sessions: list[Session], final: bool = False) -> list[dict[str, Any]]:
         early = {}

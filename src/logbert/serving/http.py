@@ -355,7 +355,8 @@ class _Collector:
         yield counter("logbert_sessions_flagged", "Scored sessions judged anomalous.",
                       m["sessions_flagged"])  # fmt: skip
         yield counter("logbert_alerts", "Alerts raised.", m["alerts"])
-        yield counter("logbert_alerts_early", "Early alerts (unseen templates).",
+        yield counter("logbert_alerts_early",
+                      "Early alerts (new templates or keys never seen in training).",
                       m["alerts_early"])  # fmt: skip
         yield gauge("logbert_wal_backlog_batches", "Committed batches not processed yet.",
                     s.backlog)  # fmt: skip

@@ -116,7 +116,10 @@ def command(
     ),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per alert."),
     no_early: bool = typer.Option(
-        False, "--no-early", help="No early alerts for running sessions with unseen templates."
+        False,
+        "--no-early",
+        help="No early alerts for running sessions with a new template or a key never seen "
+        "in training.",
     ),
     webhook: str | None = typer.Option(
         None,

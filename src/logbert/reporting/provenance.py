@@ -36,8 +36,8 @@ import numpy as np
 from logbert.errors import LogbertError
 from logbert.parsing.templates import (
     TEMPLATE_SET_KEY,
-    read_templates,
     require_same_parse_run,
+    require_templates_file,
     template_set_templates,
 )
 from logbert.pipeline.files import CALIBRATION_FILE, read_calibration_scores
@@ -256,14 +256,7 @@ def check_sessions_file(model: ModelInfo, path: Path) -> list[str]:
 def check_templates_file(model: ModelInfo, path: Path) -> None:
     """Refuse a templates.csv from another parse run than the model's training data: the
     report would give the model's keys another run's text."""
-    require_same_parse_run(
-        model.template_set,
-        read_templates(path),
-        data=f"--templates {path}",
-        reference="the model's training data",
-        remedy="Its text would label the model's keys as other events: pass the templates.csv "
-        "of the model's parse run, or leave out --templates to use the model's own.",
-    )
+    require_templates_file(model.template_set, path)
 
 
 def check_sessions_found(path: Path, wanted: list[str], found: dict) -> list[str]:

@@ -86,6 +86,17 @@ def test_evaluate_from_scores_reports_training_overlap_and_foreign_verdicts(mode
                     "-o", model / "e3.json")  # fmt: skip
     assert result.exit_code == 0 and "verdict written" not in result.output
     assert "the p_value is not the one this model's calibration scores give" in result.output
+    assert "were these scores written by another detector" not in result.output
+    for row in rows:  # a combination's scores: the same `score` column plus its parts'
+        row.update({"new-event": row["score"], "length": 0.0})
+        row.pop("p_value")
+    scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = invoke("evaluate", model / "model", model / "test.parquet", "--scores", scores,
+                    "-o", model / "e4.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "holds the scores length, new-event, score, this model's new-event writes score" in (
+        " ".join(result.output.split())
+    )
 
 
 def test_calibrate_leaves_out_sessions_with_keys_unseen_in_training(model):

@@ -108,9 +108,10 @@ def command(
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         expected = _session_labels(path, input_format, overlap)
-        truth, values, verdicts, given_p = _from_scores(
+        truth, values, verdicts, given_p, columns = _from_scores(
             scores, info.score, found, expected, path, still_open
         )
+        _check_score_names(scores, columns, pipeline)
         _check_verdicts(scores, values, verdicts, info.value)
         if threshold is None:  # p-values are against the model's own calibration
             _check_p_values(scores, values, given_p, pipeline)
@@ -333,7 +334,10 @@ def _from_scores(
     verdicts = array("b")
     given_p = array("d")
     seen: Counter = Counter()
+    columns: set[str] = set()
     for row in iter_scores(path):
+        if not columns:
+            columns = set(row)
         if row.get("label") is None:
             raise LogbertError(
                 f"{path}: row {row.get('session_id')} has no label; score a labelled sessions "
@@ -366,7 +370,29 @@ def _from_scores(
         np.asarray(values),
         np.asarray(verdicts, dtype=bool),
         np.asarray(given_p),
+        columns,
     )
+
+
+# columns of a score row that are not scores (`pipeline.verdicts.score_rows`)
+_ROW_FIELDS = {"session_id", "is_anomaly", "p_value", "open", "label", "labels", "categories",
+               "top_events"}  # fmt: skip
+
+
+def _check_score_names(path: Path, columns: set[str], pipeline) -> None:
+    """Warn when the file's score columns are not the ones this model's detector writes: a
+    detector that shares the decision score's name (`score`) with another, e.g. `ecvc` and
+    `new-event+length+ecvc`, can pass the verdict and p-value checks (both thresholds 0)
+    while its scores, and so ROC-AUC, are the other detector's."""
+    ours = set(pipeline.detector_.score_names)
+    theirs = columns - _ROW_FIELDS
+    if theirs and theirs != ours:
+        say(
+            f"warning: {path} holds the scores {', '.join(sorted(theirs))}, this model's "
+            f"{pipeline.detector_.name} writes {', '.join(sorted(ours))}: were these scores "
+            "written by another detector? Its metrics describe that model; rescore with this "
+            "one (`logbert score`)"
+        )
 
 
 def _check_verdicts(path: Path, values: np.ndarray, verdicts: np.ndarray, threshold: float) -> None:

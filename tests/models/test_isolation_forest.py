@@ -1,6 +1,7 @@
 import warnings
 
 import numpy as np
+import pytest
 from sklearn.ensemble import IsolationForest
 
 from logbert.models.count_vectors import count_matrix
@@ -33,7 +34,8 @@ def test_average_path_length_known_values():
 def test_one_training_session_gives_sklearns_score_not_nan():
     """c(1) = 0: the score was 2^(-0/0), a NaN threshold and a model no command could use."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no RuntimeWarning from a division by zero
+        warnings.simplefilter("error", RuntimeWarning)  # none from a division by zero
+        warnings.simplefilter("ignore", UserWarning)  # too little variety, tested below
         detector = IsolationForestDetector(unseen_penalty=False).fit([[1, 2, 3]])
         scores = detector.decision_function([[1, 2, 3], [1, 1, 1, 1]])
     reference = IsolationForest(random_state=0).fit(
@@ -42,3 +44,16 @@ def test_one_training_session_gives_sklearns_score_not_nan():
     expected = -reference.score_samples(count_matrix(detector.vocab_, [np.array([1, 2, 3])]))
     np.testing.assert_allclose(scores, [expected[0]] * 2)
     assert detector.threshold_.value == 0.5
+
+
+def test_too_alike_training_sessions_are_a_warning_through_log_or_python():
+    """One distinct count vector scores every session 0.5, the threshold: nothing is flagged."""
+    lines: list[str] = []
+    IsolationForestDetector().fit([[1, 2, 3]] * 10, log=lines.append)
+    assert len(lines) == 1 and lines[0].startswith("warning: isolation-forest: the training")
+    assert "only 1 distinct count vector (" in lines[0] and "at least 3" in lines[0]
+    with pytest.warns(UserWarning, match="only 2 distinct count vectors"):
+        IsolationForestDetector().fit([[1, 2, 3]] * 5 + [[1, 2, 3, 3]] * 5)
+    quiet: list[str] = []
+    IsolationForestDetector().fit([[1, 2, 3], [1, 2, 3, 3], [1, 2, 2, 3]], log=quiet.append)
+    assert quiet == []

@@ -13,13 +13,22 @@ threshold and the combination keeps the largest:
 one unseen key, one range width, one distance unit). score > 0 exactly when some part flags
 the session (s_i > t_i), so the combination's threshold is 0.
 
-Calibration (`calibrate`, which `fit` and `Pipeline` call with `default_threshold_rule`):
-with a rule from normal data (mean+Kstd, quantile:Q, max, evt:P) every part is recalibrated on
-the given sessions, by its own default rule when the rule is the combination's default
-(`mean+2std`; every simple detector's default as well), else by the given rule, and the
-combination's threshold is set to 0: "flag when any part flags". With a labelled rule
-(best-f1, precision>=P, recall>=R) the parts keep their thresholds and the rule picks a
-threshold on the combined score, like for any detector.
+Calibration (`calibrate`, which `fit` and `Pipeline` call with `default_threshold_rule`)
+depends on what the rule promises:
+
+- `mean+Kstd` and `max` (a rule on each part's scale, no false-alarm rate): every part is
+  recalibrated on the given sessions, by its own default rule when the rule is the
+  combination's default (`mean+2std`; every simple detector's default as well), else by the
+  given rule, and the combination's threshold is 0: "flag when any part flags". (With `max`
+  no calibration session is flagged, as the rule says.)
+- `fpr:P`, `quantile:Q` and `evt:P` (a false-alarm rate on the verdict: P, 1 - Q): parts
+  calibrated each to the rate would flag their union, up to k times the rate for k parts. So
+  the parts are recalibrated by their own default rules (which fixes the combined score, the
+  same as under the default rule) and the rule thresholds the combined score of the given
+  sessions, like for any detector: `fpr:P` keeps its conformal bound on the combined verdict,
+  and the p-values (from the same combined scores) agree with it.
+- labelled rules (best-f1, precision>=P, recall>=R): the parts keep their thresholds and the
+  rule picks a threshold on the combined score, like for any detector.
 
 Names with `+` resolve through `registry.detector_class` to `combination(name)`: a subclass
 (cached per name) whose `parts` default is the named parts and whose `name` is the combined
@@ -48,6 +57,8 @@ from logbert.sessions.batch import SessionBatch
 PAPER_PARTS = ("new-event", "length", "ecvc")
 MANIFEST = "parts.json"  # the parts and their sub-directories, in order
 ZERO_THRESHOLD = 1e-9  # |t_i| below this counts as a zero threshold (unit 1)
+# rules that promise a false-alarm rate on the verdict: they threshold the combined score
+RATE_RULES = ("fpr:", "quantile:", "evt:")
 
 
 class CombinedDetector(Detector):
@@ -76,8 +87,14 @@ class CombinedDetector(Detector):
                     f"{self.name}: unknown part {part!r}; valid: "
                     f"{', '.join(n for n in registry.detector_names() if '+' not in n)}"
                 )
-            if issubclass(registry.detector_class(part), CombinedDetector):
+            part_class = registry.detector_class(part)
+            if issubclass(part_class, CombinedDetector):
                 raise LogbertError(f"{self.name}: a part cannot itself be a combination")
+            if part_class.supervised:  # refused here, before data is read, not by its fit
+                raise LogbertError(
+                    f"combinations take unsupervised detectors only; {part} is supervised: "
+                    f"train it on its own (--model {part})"
+                )
         if len(set(parts)) != len(parts):
             raise LogbertError(f"{self.name}: parts repeat a detector: {', '.join(parts)}")
 
@@ -125,15 +142,19 @@ class CombinedDetector(Detector):
         source: str = "",
     ) -> Threshold:
         """Recalibrate every part by a rule from normal data and flag when any part flags
-        (threshold 0); a labelled rule thresholds the combined score (see the module doc)."""
+        (threshold 0); a labelled rule, or one that promises a false-alarm rate, thresholds
+        the combined score (see the module doc)."""
         rule = rule or self.default_threshold_rule
         self._require_fitted()
         if rule_needs_labels(rule):
             return super().calibrate(X, labels, rule, source)
         batch = check_sessions(X)
+        per_part = rule != self.default_threshold_rule and not rule.startswith(RATE_RULES)
         for detector in self.parts_:
-            own = detector.default_threshold_rule if rule == self.default_threshold_rule else rule
+            own = rule if per_part else detector.default_threshold_rule
             detector.calibrate(batch, labels=labels, rule=own, source=source)
+        if rule.startswith(RATE_RULES):
+            return super().calibrate(batch, labels, rule, source)
         self.threshold_ = Threshold(
             value=0.0,
             rule=rule,

@@ -109,7 +109,9 @@ def integer_invariant(
         return np.ones(sub.shape[1]) if sub.shape[1] == 1 else None
     if sub.shape[1] == 1:
         return None  # a non-zero single column has no invariant
-    vector = np.linalg.svd(sub, full_matrices=False)[2][-1]
+    # full_matrices: with fewer distinct rows than columns (identical training sessions) the
+    # reduced SVD keeps only as many right singular vectors as rows, none of the null space
+    vector = np.linalg.svd(sub, full_matrices=True)[2][-1]
     smallest = np.min(np.abs(vector))
     if smallest < 1e-6:  # a zero coefficient: a smaller subset holds the invariant
         return None

@@ -8,11 +8,17 @@ anomalous; equal to `-IsolationForest.score_samples`).
 Trees never split on a column that is constant in training, so the "unknown" column (keys never
 seen in training) would be ignored; the detector therefore adds the count of unseen keys to
 the score (`unseen_penalty`), putting any session with unseen keys above every session without.
+
+Isolation needs variety: with fewer than `MIN_DISTINCT_VECTORS` distinct training count vectors
+every tree ends in leaves of identical vectors, so a session without unseen keys scores like one
+of the training vectors (all 0.5 for one vector), however it differs. `fit` warns then.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import warnings
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from sklearn.ensemble import IsolationForest
@@ -28,6 +34,7 @@ from logbert.models.params import (
 )
 
 TREE_ARRAYS = ("left", "right", "feature", "split", "leaf_size", "tree_start")
+MIN_DISTINCT_VECTORS = 3  # fewer: sessions without unseen keys score like training ones
 
 
 class IsolationForestDetector(CountVectorDetector):
@@ -62,6 +69,34 @@ class IsolationForestDetector(CountVectorDetector):
             )
         require_bool(self.name, "unseen_penalty", self.unseen_penalty)
         require_int(self.name, "seed", self.seed, 0)
+
+    def fit(
+        self,
+        X: Any,
+        y: Any = None,
+        *,
+        validation: Any = None,
+        log: Callable[[str], None] | None = None,
+    ) -> Self:
+        """Fit as every count-vector detector does, then warn (through `log`, the CLI's stderr;
+        without one as a Python warning) when the training sessions are too alike to isolate
+        anything (see the module doc): the model is usable but flags nothing they lack."""
+        super().fit(X, y, validation=validation)
+        n_distinct = self.training_info_["n_distinct_vectors"]
+        if n_distinct < MIN_DISTINCT_VECTORS:
+            message = (
+                f"{self.name}: the training sessions hold only {n_distinct} distinct count "
+                f"vector{'s' if n_distinct != 1 else ''} (how often each key occurs); isolation "
+                f"needs at least {MIN_DISTINCT_VECTORS}: every session without unseen keys then "
+                "scores like a training session, however it differs, so such anomalies are "
+                "missed. Train on more varied normal sessions, or use a detector that compares "
+                "sessions with the training ones (ecvc, invariants, pca)"
+            )
+            if log is None:
+                warnings.warn(message, stacklevel=2)
+            else:
+                log(f"warning: {message}")
+        return self
 
     def _fit_matrix(self, matrix: np.ndarray) -> None:
         with sklearn_params(self.name):

@@ -1,0 +1,67 @@
+"""Calibration and validation of detector combinations (`models/combined.py`); their scoring,
+persistence and the paper's combination are tested with the simple detectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.models.combined import CombinedDetector
+from logbert.models.registry import detector_class
+from logbert.scoring.thresholds import p_values
+
+
+def workflow(repeats: int) -> list[list[int]]:
+    """Sessions 1 2 3..3 4 5 with one to five 3s."""
+    return [[1, 2] + [3] * n + [4, 5] for n in (1, 2, 3, 4, 5)] * repeats
+
+
+TRAIN = workflow(8) + [[1, 2, 4, 3, 5]]
+# normal calibration sessions, some long or reordered: each part flags a different few
+CALIBRATION = workflow(3) + [
+    [1, 2] + [3] * 9 + [4, 5],
+    [1, 2] + [3] * 12 + [4, 5],
+    [1, 3, 2, 4, 5],
+    [2, 1, 3, 4, 5],
+    [1, 2, 3, 5, 4],
+]
+
+
+@pytest.mark.parametrize(("rule", "rate"), [("fpr:0.2", 0.2), ("quantile:0.8", 0.2)])
+def test_a_false_alarm_rate_rule_bounds_the_combined_verdict(rule, rate):
+    """Parts calibrated each to the rate flagged their union (5 of these 20 sessions at
+    fpr:0.2, with p-values up to 0.29); the rule now thresholds the combined score."""
+    detector = detector_class("length+ngram")().fit(TRAIN, validation=CALIBRATION)
+    threshold = detector.calibrate(CALIBRATION, rule=rule, source="calibration")
+    assert threshold.rule == rule and threshold.score == "score"
+    assert [p.threshold_.rule for p in detector.parts_] == ["mean+2std", "mean+2std"]
+    flagged = detector.predict(CALIBRATION) == 1
+    assert 0 < flagged.mean() <= rate
+    scores = detector.decision_function(CALIBRATION)
+    assert np.all(p_values(scores[flagged], scores) <= rate)  # p-values agree with verdicts
+    assert np.all(p_values(scores[~flagged], scores) > p_values(scores[flagged], scores).max())
+
+
+def test_mean_kstd_still_recalibrates_each_part_and_flags_their_union():
+    detector = detector_class("length+ngram")().fit(TRAIN)
+    threshold = detector.calibrate(CALIBRATION, rule="mean+3std")
+    assert threshold.value == 0.0
+    assert [p.threshold_.rule for p in detector.parts_] == ["mean+3std", "mean+3std"]
+    parts = np.max([p.predict(CALIBRATION) for p in detector.parts_], axis=0)
+    assert detector.predict(CALIBRATION).tolist() == parts.tolist()
+
+
+@pytest.mark.parametrize("supervised", ["knn", "text-classifier"])
+def test_a_supervised_part_is_refused_when_the_combination_is_named(supervised):
+    expected = (
+        f"combinations take unsupervised detectors only; {supervised} is supervised: train "
+        f"it on its own (--model {supervised})"
+    )
+    with pytest.raises(LogbertError) as error:
+        detector_class(f"{supervised}+ecvc")
+    assert str(error.value) == expected
+    detector = CombinedDetector(parts=("ecvc", supervised))
+    with pytest.raises(LogbertError, match="unsupervised detectors only"):
+        detector.fit(TRAIN)  # before any training
+    assert not hasattr(detector, "training_info_")

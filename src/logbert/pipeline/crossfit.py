@@ -130,7 +130,8 @@ def cross_fitted_scores(
     say = log or (lambda _line: None)
     check_cross_fit(detector, folds, len(normal))
     options = {k: v for k, v in (fit_options or {}).items() if k not in _FINAL_MODEL_ONLY}
-    options.pop("log", None)
+    if "log" in options:  # the folds train on parts of the final model's sessions: its fit
+        options["log"] = _quiet  # has said what theirs would (epochs, too-alike sessions)
     template = clone(detector)
     epochs = _fold_epochs(detector)
     if epochs is not None:
@@ -169,3 +170,7 @@ def _fold_epochs(detector: Detector) -> int | None:
         return None
     best = (getattr(detector, "training_info_", None) or {}).get("best_epoch")
     return max(int(best), 1) if best else None
+
+
+def _quiet(_line: str) -> None:
+    """A fold's log: nothing (see `cross_fitted_scores`)."""

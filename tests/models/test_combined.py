@@ -65,3 +65,20 @@ def test_a_supervised_part_is_refused_when_the_combination_is_named(supervised):
     with pytest.raises(LogbertError, match="unsupervised detectors only"):
         detector.fit(TRAIN)  # before any training
     assert not hasattr(detector, "training_info_")
+
+
+def test_a_combination_keeps_the_evidence_of_its_part_that_explains():
+    """`logbert+new-event`: the score rows of a combination carry LogBERT's top events."""
+    from logbert.models.logbert import LogBERT
+    from logbert.models.new_event import NewEventDetector
+
+    tiny = LogBERT(hidden=16, layers=1, heads=2, max_len=16, epochs=2, seed=0).fit(TRAIN)
+    combined = detector_class("logbert+new-event")()
+    combined.parts_ = [tiny, NewEventDetector().fit(TRAIN)]  # a tiny LogBERT: fitted by hand
+    combined.training_info_ = {}
+    sessions = [[1, 2, 3, 4, 5], [1, 9, 5]]
+    out = combined.score_sessions(sessions, top_events=2)
+    assert set(out) == {"score", "logbert", "new-event", "top_events"}
+    assert out["top_events"] == tiny.score_sessions(sessions, top_events=2)["top_events"]
+    np.testing.assert_allclose(out["logbert"], tiny.decision_function(sessions))
+    assert "top_events" not in combined.score_sessions(sessions)

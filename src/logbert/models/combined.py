@@ -129,10 +129,21 @@ class CombinedDetector(Detector):
         return self._combine(self.part_scores(batch), len(batch))
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        """The combined score and each part's; with `top_events`, the explanations of the
+        first part that has them (LogBERT in `logbert+ecvc`), so a combination keeps its
+        evidence."""
         self._require_fitted()
         batch = check_sessions(X)
-        scores = self.part_scores(batch)
-        return {"score": self._combine(scores, len(batch)), **scores}
+        scores: dict[str, np.ndarray] = {}
+        events = None
+        for part, detector in zip(self.parts, self.parts_, strict=True):
+            own = detector.score_sessions(batch, top_events=top_events if events is None else 0)
+            scores[part] = own[detector.decision_score]
+            events = own.get("top_events", events)
+        out = {"score": self._combine(scores, len(batch)), **scores}
+        if top_events > 0 and events is not None:
+            out["top_events"] = events
+        return out
 
     def calibrate(
         self,

@@ -365,3 +365,43 @@ def test_most_events_late_is_an_error_and_writes_nothing(monkeypatch, capsys, tm
     assert "4 of 5 timestamped events (80.0%) came more than a window late" in stderr
     assert "Traceback" not in stderr
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_an_id_regex_matching_few_events_and_labels_missing_most_sessions_are_warnings(
+    monkeypatch, capsys, make_events, tmp_path
+):
+    """`request (req-...)` finds the id in one line of four; a labels file of one request of
+    three leaves most sessions unlabelled (which `train` would learn as normal)."""
+    events = make_events(
+        content=[
+            "Received order request req-000001 from ann",
+            "Validating cart for req-000001",
+            "Received order request req-000002 from bob",
+            "Received order request req-000003 from eve",
+            "Order req-000001 completed",
+            "Order req-000002 completed",
+            "Order req-000003 completed",
+        ],
+        template_id=[1, 2, 1, 1, 3, 3, 3],
+    )
+    labels = tmp_path / "labels.csv"
+    labels.write_text("session_id,label\nreq-000001,normal\n")
+    out = tmp_path / "sessions.jsonl"
+    code, _, err = run(
+        monkeypatch, capsys, events, "--by-id", "request (req-[0-9]{6})", "--labels", labels,
+        "-o", out,
+    )  # fmt: skip
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2
+    assert warnings[0].startswith(
+        "warning: 4 of 7 events (57%) matched no id of --by-id 'request (req-[0-9]{6})' (e.g. "
+        "'Validating cart for req-000001', which holds the id 'req-000001' of a session)"
+    )
+    assert warnings[1].startswith(
+        f"warning: 2 of 3 sessions (67%) have no label in {labels} (e.g. session 'req-000002'; "
+        "the file has ids such as 'req-000001'): `logbert train` trains unlabelled sessions as "
+        "normal"
+    )
+    code, _, err = run(monkeypatch, capsys, events, "--by-id", "req-[0-9]{6}", "-o", out)
+    assert code == 0 and "warning" not in err

@@ -208,3 +208,24 @@ def test_utf16_without_a_byte_order_mark_is_named_with_how_to_convert(tmp_path, 
     with pytest.raises(LogbertError, match="looks binary") as err:
         parse_files([str(binary)], resolve_format("hdfs"), tmp_path / "e.parquet")
     assert "UTF-16" not in str(err.value)
+
+
+def test_rejected_stack_trace_lines_get_a_hint_in_the_summary(tmp_path):
+    """A Java stack trace under a log line: its lines are rejected (and kept in the rejects
+    file), and the summary says why rather than a bare count."""
+    trace = [
+        "java.net.SocketTimeoutException: Read timed out",
+        "\tat com.shop.cache.RegionCache.refresh(RegionCache.java:56)",
+        "Caused by: java.io.IOException: reset",
+        "\t... 12 more",
+    ]
+    summary = parse_files([_log(tmp_path, "h.log", HDFS + trace)], resolve_format("hdfs"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert summary.rejected == 4
+    assert summary.line().startswith(
+        "7 lines, 2 templates, 4 rejected (4 look like continuation lines of multi-line "
+        "records, e.g. stack traces: logbert reads one event per line)"
+    )
+    summary = parse_files([_log(tmp_path, "z.log", HDFS + ZOOKEEPER + trace[1:2])],
+                          resolve_format("hdfs"), tmp_path / "z.parquet")  # fmt: skip
+    assert "continuation" not in summary.line()  # 1 of 3 rejects: no hint

@@ -238,3 +238,23 @@ def test_the_saved_parser_does_not_change_when_scoring_new_templates(
     rows = [r for b in bundle.score_logs([str(novel)], summary) for r in b]
     assert summary.new_templates == 1 and bundle.parser_.template_map() == known
     assert next(r for r in rows if r["session_id"] == "blk_1900")["is_anomaly"]
+
+
+def test_training_with_labels_for_few_sessions_warns_they_are_trained_as_normal(raw_logs, tmp_path):
+    """`train --labels` with a file covering 5 of 62 blocks: the rest would be learnt as
+    normal, anomalies included, and only the summary's count said so."""
+    train_log, _, train_labels, _ = raw_logs
+    few = tmp_path / "few.csv"
+    few.write_text("".join(train_labels.read_text().splitlines(keepends=True)[:6]))
+    lines: list[str] = []
+    logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(few), log=lines.append)
+    (warning,) = [line for line in lines if line.startswith("warning: ")]
+    assert warning.startswith(
+        f"warning: 57 of 62 sessions (92%) have no label in {few} (e.g. session 'blk_1005'; "
+        "the file has ids such as 'blk_1000'): unlabelled sessions are trained as normal"
+    )
+    lines.clear()
+    logs_pipeline(IQRDetector()).fit_logs(
+        [str(train_log)], read_labels(train_labels), log=lines.append
+    )
+    assert not any(line.startswith("warning: ") for line in lines)

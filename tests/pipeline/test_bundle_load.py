@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from datetime import datetime
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from logbert.models.checks import NOT_PLAIN_DATA
 from logbert.models.new_event import NewEventDetector
 from logbert.models.ngram import NgramDetector
 from logbert.pipeline import Pipeline
+from logbert.sessions.fingerprints import session_fingerprints
 from logbert.sessions.io import Session
 from logbert.sessions.labels import read_labels
 from logbert.sessions.sessionize import SessionizerSettings
@@ -145,3 +147,39 @@ def test_a_logs_model_round_trips(logs_model, raw_logs):
     assert loaded.load_warnings_ == [] and loaded.reads_logs
     rows = [r for batch in loaded.score_logs([str(raw_logs[1])]) for r in batch]
     assert rows and json.dumps(rows, default=str)
+
+
+def daily(day: int) -> list[Session]:
+    """The sessions of one day of a job log whose counters restart daily: the same ids doing
+    the same work, started on `day`."""
+    return [
+        Session(s.session_id, s.keys, s.label, start=datetime(2024, 3, day, 10, i))
+        for i, s in enumerate(SESSIONS)
+    ]
+
+
+def overlap(pipeline: Pipeline, sessions: list[Session]) -> int:
+    counts = pipeline.training_overlap(sessions)
+    return counts["in_training"] + counts["in_validation"]
+
+
+def test_ids_that_repeat_on_another_day_are_not_training_sessions(tmp_path):
+    model = Pipeline(NgramDetector()).fit(daily(4)).save(tmp_path / "jobs")
+    loaded = Pipeline.load(model)
+    assert overlap(loaded, daily(5)) == 0
+    assert overlap(loaded, daily(4)) == len(SESSIONS)  # its own training log still counts
+
+
+def test_a_model_saved_with_id_and_keys_fingerprints_is_compared_the_old_way(tmp_path):
+    """training_sessions.npz without a version (models saved before the start was hashed)
+    holds hashes of (id, keys): they are compared as such, so the training sessions are
+    still found (and another day's sessions with those ids, as before)."""
+    model = Pipeline(NgramDetector()).fit(daily(4)).save(tmp_path / "old")
+    np.savez(
+        model / "training_sessions.npz",
+        train=session_fingerprints(daily(4), version=1),
+        validation=np.zeros(0, np.uint64),
+    )
+    loaded = Pipeline.load(model)
+    assert overlap(loaded, daily(4)) == len(SESSIONS)
+    assert overlap(loaded, daily(5)) == len(SESSIONS)

@@ -4,6 +4,9 @@ cannot serve (shared with training, no normal ones, cross-fit asked for) are ref
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 import numpy as np
 import pytest
 
@@ -61,6 +64,19 @@ def test_validation_sessions_shared_with_training_are_refused():
     with pytest.raises(LogbertError, match=r"later: 2 of its 7 sessions are also training"):
         Pipeline(CappedDetector()).fit(
             train, validation=normal("v", 5) + train[:2], validation_source="later"
+        )
+
+
+def test_validation_sessions_of_another_day_may_repeat_the_training_ids():
+    """Job counters that restart daily: `t0` of day 5 is not `t0` of day 4."""
+    day = [datetime(2024, 3, 4, 10, i) for i in range(20)]
+    train = [replace(s, start=t) for s, t in zip(normal("t", 20), day, strict=True)]
+    later = [replace(s, start=s.start + timedelta(days=1)) for s in train[:6]]
+    pipeline = Pipeline(CappedDetector()).fit(train, validation=later, validation_source="later")
+    assert pipeline.training_["n_validation"] == 6
+    with pytest.raises(LogbertError, match=r"later: 2 of its 8 sessions are also training"):
+        Pipeline(CappedDetector()).fit(
+            train, validation=later + train[:2], validation_source="later"
         )
 
 

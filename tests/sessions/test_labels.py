@@ -3,7 +3,12 @@ import re
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.sessions.labels import event_label, read_labels, read_labels_with_columns
+from logbert.sessions.labels import (
+    event_label,
+    mostly_unlabelled_warning,
+    read_labels,
+    read_labels_with_columns,
+)
 
 
 def test_read_loghub_anomaly_label_csv(tmp_path):
@@ -165,3 +170,18 @@ def test_multi_class_labels_still_work(tmp_path):
     assert read_labels(path) == {"n1": "normal", "n2": "KERNDTLB", "n3": "APPSEV"}
     path.write_text("node,label\nn1,KERNDTLB\nn2,KERNDTLB\n")  # one name only: not refused
     assert read_labels(path) == {"n1": "KERNDTLB", "n2": "KERNDTLB"}
+
+
+def test_most_sessions_unlabelled_is_a_warning_naming_an_id_of_each_side(tmp_path):
+    path = tmp_path / "half.csv"
+    path.write_text("session_id,label\nreq-000001,normal\nreq-000002,anomaly\n")
+    labels = read_labels(path)
+    warning = mostly_unlabelled_warning(labels, 3, 5, "req-000003:", "they are trained as normal")
+    assert warning == (
+        f"warning: 3 of 5 sessions (60%) have no label in {path} (e.g. session 'req-000003:'; "
+        "the file has ids such as 'req-000001'): they are trained as normal; check that the "
+        "labels cover these logs and that their ids are the session ids exactly as --by-id or "
+        "--by-field extracts them"
+    )
+    assert mostly_unlabelled_warning(labels, 2, 4, "req-000003", "x") is None  # half: fine
+    assert mostly_unlabelled_warning(None, 5, 5, "req-000003", "x") is None  # no labels given

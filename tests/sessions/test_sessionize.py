@@ -72,6 +72,44 @@ def test_by_id_groups_in_line_order_and_first_appearance(make_events):
     assert stats.n_unlabelled == 3 and all(s.label is None for s in sessions)
 
 
+ORDER_LOG = [  # one request; only its first line says "request req-..."
+    "GC pause 33 ms (young)",
+    "Received order request req-1a2b3c from alice",
+    "Validating cart for req-1a2b3c: 2 items",
+    "[req-1a2b3c] Inventory lock acquired",
+    "Order req-1a2b3c completed",
+]
+
+
+def test_an_id_regex_that_matches_few_events_is_a_warning_with_an_example(make_events):
+    path = make_events(content=ORDER_LOG, template_id=[9, 1, 2, 3, 4])
+    pattern = r"request (req-[0-9a-f]{6})"
+    sessions, stats = by_id(path, pattern)
+    assert [(s.session_id, s.keys) for s in sessions] == [("req-1a2b3c", [1])]
+    # the example is a line the regex missed although it names a session, not the GC line
+    assert stats.unmatched_warning(pattern) == (
+        "warning: 4 of 5 events (80%) matched no id of --by-id 'request (req-[0-9a-f]{6})' "
+        "(e.g. 'Validating cart for req-1a2b3c: 2 items', which holds the id 'req-1a2b3c' of "
+        "a session), so they are in no session and the sessions hold only the events that "
+        "name their id this way; if the other lines name the id too, use a regex that matches "
+        "the id wherever it appears (the id's own pattern, without the words around it)"
+    )
+    # the bare id matches every line but the GC one: no warning; nor for half the events
+    assert by_id(path, r"req-[0-9a-f]{6}")[1].unmatched_warning(r"req-[0-9a-f]{6}") is None
+    half = make_events("half.parquet", content=ORDER_LOG[1:3], template_id=[1, 2])
+    assert by_id(half, pattern)[1].unmatched_warning(pattern) is None
+    # no unmatched line names a session: the first one is the example
+    noise = make_events("noise.parquet", content=ORDER_LOG[:2] + ["GC done"], template_id=[9, 1, 8])
+    warning = by_id(noise, pattern)[1].unmatched_warning(pattern)
+    assert "(e.g. 'GC pause 33 ms (young)'), so" in warning
+
+
+def test_the_first_unlabelled_session_is_named_in_the_stats(make_events):
+    path = make_events(content=["blk_1", "blk_2", "blk_3"], template_id=[1, 2, 3])
+    _, stats = by_id(path, labels={"blk_1": "normal"})
+    assert (stats.n_unlabelled, stats.unlabelled_example) == (2, "blk_2")
+
+
 def test_by_id_capture_group_names_the_id(make_events):
     path = make_events(
         content=["user=ann ok", "user=bob ok", "user=ann bye"], template_id=[1, 1, 2]

@@ -28,7 +28,7 @@ from logbert.sessions.io import (
     detect_format,
     write_sessions,
 )
-from logbert.sessions.labels import read_labels_with_columns
+from logbert.sessions.labels import mostly_unlabelled_warning, read_labels_with_columns
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
     SessionizerSettings,
@@ -133,9 +133,17 @@ def command(
         _write_atomically(sessions, output, fmt, metadata, lambda: _why_empty(settings, stats))
 
     typer.echo(stats.summary(by_window=window is not None))
-    late = stats.late_warning()
-    if late is not None:
-        typer.echo(late, err=True)
+    unlabelled = mostly_unlabelled_warning(
+        label_map,
+        stats.n_unlabelled,
+        stats.n_sessions,
+        stats.unlabelled_example,
+        "`logbert train` trains unlabelled sessions as normal, so anomalies among them would "
+        "be learnt as normal",
+    )
+    for warning in (stats.late_warning(), stats.unmatched_warning(settings.by_id), unlabelled):
+        if warning is not None:
+            typer.echo(warning, err=True)
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""
     typer.echo(f"wrote {output} ({fmt}){note}")
 

@@ -18,6 +18,7 @@ import base64
 import csv
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -45,6 +46,40 @@ OTHER_TEMPLATES = (
     "mine templates"
 )
 
+# the lines after the first of a multi-line record: indented lines (`\tat ...`, `  File ...`),
+# a stack trace's `at ...`, `Caused by: ...`, `Suppressed: ...`, `... 12 more`, and the
+# exception or traceback header a trace starts with (`java.net.SocketTimeoutException: ...`,
+# `Traceback (most recent call last):`)
+_CONTINUATION = re.compile(
+    r"\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
+    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
+)
+
+
+def looks_like_continuation(line: str) -> bool:
+    """Whether a rejected line looks like a continuation line of a multi-line record (a stack
+    trace), which a one-event-per-line format cannot read (see `continuation_hint`)."""
+    return _CONTINUATION.match(line) is not None
+
+
+def count_continuations(rejects: list[tuple[str, int, str]]) -> int:
+    """How many of a chunk's rejects, (source, line_no, line), look like continuation lines."""
+    return sum(looks_like_continuation(line) for _, _, line in rejects)
+
+
+def continuation_hint(continuations: int, rejected: int) -> str:
+    """A clause for a summary's rejected count when more than half of the `rejected` lines
+    look like continuation lines (`looks_like_continuation`), else "": the rejects file holds
+    them, but without a word users take the count for lines of another format."""
+    if not continuations or continuations * 2 <= rejected:
+        return ""
+    what = (
+        "look like continuation lines of multi-line records"
+        if continuations > 1
+        else "looks like a continuation line of a multi-line record"
+    )
+    return f"{continuations:,} {what}, e.g. stack traces: logbert reads one event per line"
+
 
 @dataclass
 class ParseSummary:
@@ -53,6 +88,7 @@ class ParseSummary:
     lines: int = 0
     events: int = 0
     rejected: int = 0
+    continuations: int = 0  # of the rejected, lines that look like a multi-line record's rest
     blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
     undecodable: int = 0
     unmatched: int = 0
@@ -73,6 +109,7 @@ class ParseSummary:
         self.last_chunk = chunk.lines
         self.undecodable += chunk.undecodable
         self.rejected += len(chunk.rejects)
+        self.continuations += count_continuations(chunk.rejects)
         self.blank += chunk.blank
         self.unmatched += chunk.unmatched
         self.events += chunk.events.num_rows
@@ -82,6 +119,9 @@ class ParseSummary:
 
     def line(self) -> str:
         text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
+        hint = continuation_hint(self.continuations, self.rejected)
+        if hint:
+            text += f" ({hint})"
         if self.blank:
             text += f", {self.blank:,} blank"
         if self.unmatched:

@@ -74,8 +74,15 @@ from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import RECALIBRATE, Threshold, rule_needs_labels
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.fingerprints import count_known, session_fingerprints
+from logbert.sessions.fingerprints import (
+    FINGERPRINT_VERSION,
+    VERSION_KEY,
+    count_known,
+    fingerprints_version,
+    session_fingerprints,
+)
 from logbert.sessions.io import ANOMALY, Session
+from logbert.sessions.labels import mostly_unlabelled_warning
 from logbert.sessions.lifecycle import SessionLifecycle, log_end
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
@@ -228,6 +235,7 @@ class Pipeline:
         self.fingerprints_ = {
             "train": session_fingerprints([everything[i] for i in train_index]),
             "validation": session_fingerprints([everything[i] for i in val_index]),
+            VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
         }
         self.detector_ = self.detector
         self.template_set_ = template_set
@@ -453,6 +461,17 @@ class Pipeline:
             by_id = self.sessionizer.window is None and self.sessionizer.lines is None
             remedy = LABELS_BY_ID if by_id else LABELS_FROM_LINES
             _require_labels(sessions, ", ".join(str(f) for f in files), remedy)
+        unlabelled = [s.session_id for s in sessions if s.label is None]
+        warning = mostly_unlabelled_warning(
+            labels,
+            len(unlabelled),
+            len(sessions),
+            next(iter(unlabelled), None),
+            "unlabelled sessions are trained as normal, so anomalies among them are learnt as "
+            "normal",
+        )
+        if warning is not None and log:
+            log(warning)
         return self.fit(
             sessions,
             source=", ".join(str(f) for f in files),
@@ -758,14 +777,15 @@ class Pipeline:
         return getattr(self, "fingerprints_", None) is not None
 
     def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int | None]:
-        """How many of `sessions` the model was trained on, or calibrated on (same id, same
-        keys): metrics on those are not held-out. Unknown (None) when the model records no
-        training sessions: zero would claim a check that was never made."""
+        """How many of `sessions` the model was trained on, or calibrated on (same id, start
+        and keys; see `sessions.fingerprints`): metrics on those are not held-out. Unknown
+        (None) when the model records no training sessions: zero would claim a check that was
+        never made."""
         self._fitted()
         if not self.knows_training_sessions:
             return {"n_sessions": len(sessions), "in_training": None, "in_validation": None}
         known = self.fingerprints_
-        mine = session_fingerprints(sessions)
+        mine = session_fingerprints(sessions, fingerprints_version(known))
         return {
             "n_sessions": len(sessions),
             "in_training": count_known(mine, known.get("train", np.zeros(0, np.uint64))),
@@ -1063,9 +1083,11 @@ def _validation_sessions(
 ) -> list[Session]:
     """The given validation sessions a detector calibrates on: the normal ones, or every one
     (labelled, both classes) for a supervised detector. A session that is also a training
-    session (same id) is refused: a threshold set on data the model learned sits too low."""
-    known = {s.session_id for s in training}
-    shared = [s.session_id for s in validation if s.session_id in known]
+    session (same id and start: ids that repeat in another period, such as job counters that
+    restart daily, name other sessions) is refused: a threshold set on data the model learned
+    sits too low."""
+    known = {(s.session_id, s.start) for s in training}
+    shared = [s.session_id for s in validation if (s.session_id, s.start) in known]
     if shared:
         raise LogbertError(
             f"{where}: {len(shared)} of its {len(validation)} sessions are also training "

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
 from logbert.parsing.pipeline import Parser
+from logbert.parsing.summary import continuation_hint, count_continuations
 from logbert.sessions.io import Session
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
 
@@ -37,6 +38,7 @@ class LogReadSummary:
     files: list[str] = field(default_factory=list)
     lines: int = 0
     rejected: int = 0
+    continuations: int = 0  # of the rejected, lines that look like a multi-line record's rest
     blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
     unmatched: int = 0
     sessions: int = 0
@@ -52,8 +54,11 @@ class LogReadSummary:
         """The summary, after the parser's notes (one per line)."""
         text = "".join(f"{note}\n" for note in self.notes)
         text += f"{self.lines:,} lines read, {self.rejected:,} rejected"
+        about = [continuation_hint(self.continuations, self.rejected)]
         if self.rejected and self.rejects_path is not None:
-            text += f" (kept in {self.rejects_path})"
+            about.insert(0, f"kept in {self.rejects_path}")
+        if any(about):
+            text += f" ({'; '.join(part for part in about if part)})"
         if self.blank:
             text += f", {self.blank:,} blank"
         if self.new_templates:
@@ -129,6 +134,7 @@ def read_log_sessions(
         for chunk in parser.iter_chunks(files):
             summary.lines += chunk.lines
             summary.rejected += len(chunk.rejects)
+            summary.continuations += count_continuations(chunk.rejects)
             summary.blank += chunk.blank
             summary.unmatched += chunk.unmatched
             rejects.write(chunk.rejects)
@@ -172,9 +178,9 @@ def read_log_sessions(
             + _by_id_hint(settings, parser)
         )
     stats.check_late(where)
-    late = stats.late_warning()
-    if late is not None:
-        summary.notes.append(late)
+    for warning in (stats.late_warning(), stats.unmatched_warning(settings.by_id)):
+        if warning is not None:
+            summary.notes.append(warning)
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

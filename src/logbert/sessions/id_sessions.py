@@ -10,6 +10,7 @@ what they mean. Session ids: the id, or the field's value.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -18,6 +19,12 @@ from logbert.sessions.labels import require_some_match
 from logbert.sessions.options import compile_id_pattern, id_group, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
+
+# the example of a line naming no id (`SessionizeStats.unmatched_warning`) is preferably one
+# holding an id among the last RECENT_IDS matched; ids shorter than MIN_EXAMPLE_ID characters
+# are left out of that search, being too likely to appear in a line by chance
+RECENT_IDS = 16
+MIN_EXAMPLE_ID = 4
 
 
 class IdSessionizer(Sessionizer):
@@ -43,6 +50,7 @@ class IdSessionizer(Sessionizer):
         super().__init__(track_lines, stats)
         self.pattern = pattern
         self.regex = compile_id_pattern(pattern)
+        self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
         self._keyed_state(labels, idle_timeout)
 
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
@@ -108,9 +116,24 @@ class IdSessionizer(Sessionizer):
         return closed
 
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
-        """The session ids each event joins."""
-        regex = self.regex
-        return (_ids_in(regex, content) for content in batch["content"])
+        """The session ids each event joins. A content naming none becomes
+        `stats.unmatched_example` (for `SessionizeStats.unmatched_warning`): the first one
+        that holds an id of the last ones matched (`stats.unmatched_id`: a line the regex
+        missed though it is about a session, what a user must see to fix the regex), else
+        the first one. Once such a line is found, nothing more is looked at."""
+        regex, stats, recent = self.regex, self.stats, self._recent
+        for content in batch["content"]:
+            ids = _ids_in(regex, content)
+            if stats.unmatched_id is None:
+                if ids:
+                    recent.extend(ids)
+                elif content:
+                    named = next(
+                        (i for i in recent if len(i) >= MIN_EXAMPLE_ID and i in content), None
+                    )
+                    if named is not None or stats.unmatched_example is None:
+                        stats.unmatched_example, stats.unmatched_id = content, named
+            yield ids
 
     def _flush(self) -> list[Session]:
         sessions, written, labels = self._sessions, self._written, self.labels

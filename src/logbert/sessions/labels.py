@@ -12,7 +12,8 @@ Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's n
   `split_label` turns it into (anomaly, [name]). A labels file none of whose ids names a
   session (ids spelled otherwise, the wrong column or file) is an error once sessionizing ends
   (`require_some_match`): every session would stay unlabelled, and training would learn from
-  the anomalies it was meant to leave out. For the same reason a file with no labelled row
+  the anomalies it was meant to leave out; most sessions unlabelled is a warning for the same
+  reason (`mostly_unlabelled_warning`). For the same reason a file with no labelled row
   (only a header) is an error, and so is a label column of two values neither of which is a
   normal spelling (yes/no): each would be an anomaly category, every session anomalous;
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
@@ -126,6 +127,31 @@ def require_some_match(labels: Mapping[str, str], n_unused: int, session_id: str
         "unlabelled; the ids must be the session ids exactly as --by-id or --by-field extracts "
         "them: check the file's id column (or the --by-id regex) and that the labels belong to "
         "these logs"
+    )
+
+
+def mostly_unlabelled_warning(
+    labels: Mapping[str, str] | None,
+    n_unlabelled: int,
+    n_sessions: int,
+    session_id: str | None,
+    consequence: str,
+) -> str | None:
+    """`warning: ...` when a labels map was given and more than half of the `n_sessions`
+    sessions have no label in it (`session_id`: one of them); None otherwise. Some ids
+    matching is not an error (`require_some_match` catches none matching), but training reads
+    an unlabelled session as normal, so a file covering another part of the logs, or a --by-id
+    regex that cuts ids otherwise than the file writes them (`req-1a2b3c:` for `req-1a2b3c`),
+    would teach the model the anomalies it was meant to leave out. `consequence` says what
+    the unlabelled sessions become for the caller. The message shows an id of each side."""
+    if not labels or session_id is None or n_unlabelled * 2 <= n_sessions:
+        return None
+    source = getattr(labels, "source", "") or "the labels"
+    return (
+        f"warning: {n_unlabelled:,} of {n_sessions:,} sessions ({n_unlabelled / n_sessions:.0%})"
+        f" have no label in {source} (e.g. session {session_id!r}; the file has ids such as "
+        f"{next(iter(labels))!r}): {consequence}; check that the labels cover these logs and "
+        "that their ids are the session ids exactly as --by-id or --by-field extracts them"
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import show_line
 from logbert.sessions.io import ANOMALY, NORMAL
 
 
@@ -25,7 +26,10 @@ class SessionizeStats:
     n_anomaly: int = 0
     n_normal: int = 0
     n_unlabelled: int = 0
+    unlabelled_example: str | None = None  # the first unlabelled session's id
     n_unmatched: int = 0  # by id: events whose content names no id
+    unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
+    unmatched_id: str | None = None  # a session id that content holds, when it holds one
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
@@ -37,7 +41,14 @@ class SessionizeStats:
         default_factory=dict
     )  # sessions per anomaly category
 
-    def count(self, label: str | None, categories: list[str] | None = None) -> None:
+    def count(
+        self,
+        label: str | None,
+        categories: list[str] | None = None,
+        session_id: str | None = None,
+    ) -> None:
+        """Count a session written with `label` (and anomaly `categories`); the first
+        unlabelled one's `session_id` is kept for `labels.mostly_unlabelled_warning`."""
         self.n_sessions += 1
         for name in categories or ():
             self.categories[name] = self.categories.get(name, 0) + 1
@@ -47,6 +58,8 @@ class SessionizeStats:
             self.n_normal += 1
         else:
             self.n_unlabelled += 1
+            if self.unlabelled_example is None:
+                self.unlabelled_example = session_id
 
     def summary(self, by_window: bool) -> str:
         """One line, e.g. `11,501 sessions (350 anomaly, ...) from 222,579 events; ...`."""
@@ -87,6 +100,30 @@ class SessionizeStats:
         """Events a time window could place: those with a timestamp (and, with --by-field, a
         value); the share of late events is taken of these."""
         return self.n_events - self.n_no_timestamp - self.n_unmatched
+
+    def unmatched_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when more than half of the events matched no id of the --by-id
+        regex `pattern` (None when fewer did, or the sessions are not cut by id): those events
+        are in no session, and the sessions left hold only the lines that name their id in
+        the regex's words (a regex with words around the id cuts each request down to one or
+        two events), which a model would learn as complete. Its own line, like
+        `late_warning`, because the summary's count alone goes unnoticed."""
+        if pattern is None or self.field is not None or self.n_unmatched * 2 <= self.n_events:
+            return None
+        example = ""
+        if self.unmatched_example is not None:
+            example = f" (e.g. {show_line(self.unmatched_example)}"
+            if self.unmatched_id is not None:
+                example += f", which holds the id {self.unmatched_id!r} of a session"
+            example += ")"
+        return (
+            f"warning: {self.n_unmatched:,} of {self.n_events:,} events "
+            f"({self.n_unmatched / self.n_events:.0%}) matched no id of --by-id '{pattern}'"
+            f"{example}, so they are in no session and the sessions hold only the events "
+            "that name their id this way; if the other lines name the id too, use a regex "
+            "that matches the id wherever it appears (the id's own pattern, without the words "
+            "around it)"
+        )
 
     def late_warning(self) -> str | None:
         """`warning: ...` when events came too late for their windows (None when none did):

@@ -1,0 +1,57 @@
+"""Raw log files -> sessions (`read_log_sessions`, what `train/score/evaluate --logs` read):
+what the summary says about lines that joined no session."""
+
+from pathlib import Path
+
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import Parser
+from logbert.pipeline.logs import LogReadSummary, read_log_sessions
+from logbert.sessions.sessionize import SessionizerSettings
+
+FORMAT = "<Date> <Time> <Level> <Component>: <Content>"
+ORDER = [  # one request; only its first line says "request req-..."
+    "2024-03-04 10:00:00,906 INFO OrderService: Received order request req-1a2b3c from ann",
+    "2024-03-04 10:00:01,028 INFO OrderService: Validating cart for req-1a2b3c: 2 items",
+    "2024-03-04 10:00:01,046 INFO Inventory: [req-1a2b3c] Inventory lock acquired",
+    "2024-03-04 10:00:02,101 WARN Cache: Cache refresh for region ap took 2245 ms",
+    "java.net.SocketTimeoutException: Read timed out",
+    "\tat com.shop.cache.RegionCache.refresh(RegionCache.java:56)",
+    "\t... 12 more",
+    "2024-03-04 10:00:03,000 INFO OrderService: Order req-1a2b3c completed",
+]
+
+
+def read(tmp_path: Path, pattern: str, lines: list[str] = ORDER):
+    log = tmp_path / "orders.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = LogReadSummary()
+    settings = SessionizerSettings(by_id=pattern)
+    parser = Parser(resolve_format(FORMAT))
+    sessions = list(read_log_sessions(parser, settings, [str(log)], summary))
+    return sessions, summary
+
+
+def test_an_id_regex_that_matches_few_events_is_a_warning_note(tmp_path):
+    sessions, summary = read(tmp_path, r"request (req-[0-9a-f]{6})")
+    assert [s.n_lines for s in sessions] == [1]
+    warnings = [note for note in summary.notes if note.startswith("warning: ")]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "warning: 4 of 5 events (80%) matched no id of --by-id 'request (req-[0-9a-f]{6})' "
+        "(e.g. 'Validating cart for req-1a2b3c: 2 items', which holds the id 'req-1a2b3c' of "
+        "a session)"
+    )
+    assert "warning" not in read(tmp_path, r"req-[0-9a-f]{6}")[1].line()
+
+
+def test_rejected_continuation_lines_get_a_hint_in_the_summary(tmp_path):
+    _, summary = read(tmp_path, r"req-[0-9a-f]{6}")
+    assert "8 lines read, 3 rejected (3 look like continuation lines of multi-line records, " \
+        "e.g. stack traces: logbert reads one event per line);" in summary.line()  # fmt: skip
+    summary.rejects_path = Path("orders.rejects.txt")
+    assert "3 rejected (kept in orders.rejects.txt; 3 look like continuation lines" in (
+        summary.line()
+    )
+    other = ORDER[:3] + ["not a line of this format", "nor this one", "\tat X.y(X.java:1)"]
+    _, summary = read(tmp_path, r"req-[0-9a-f]{6}", other)
+    assert summary.line().startswith("6 lines read, 3 rejected;")  # 1 of 3: no hint

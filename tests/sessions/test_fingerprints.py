@@ -1,0 +1,42 @@
+"""Session fingerprints (which sessions a model was trained on): the id, the start (without
+its year) and the keys, so ids that repeat in another period are other sessions; version 1
+(id and keys) for models saved before."""
+
+from datetime import datetime
+
+from logbert.sessions.fingerprints import (
+    VERSION_KEY,
+    fingerprints_version,
+    session_fingerprints,
+)
+from logbert.sessions.io import Session
+
+DAY1 = datetime(2024, 3, 4, 10, 0, 0, 906000)
+DAY2 = datetime(2024, 3, 5, 10, 0, 0, 906000)
+
+
+def job(start: datetime | None) -> Session:
+    return Session("job_000001", [1, 2, 3], "normal", start=start)
+
+
+def test_the_same_id_and_keys_on_another_day_is_another_session():
+    day1, day2, again = session_fingerprints([job(DAY1), job(DAY2), job(DAY1)])
+    assert day1 != day2 and day1 == again
+
+
+def test_sessions_without_a_start_keep_the_id_and_keys_hash_of_version_1():
+    assert session_fingerprints([job(None)]) == session_fingerprints([job(None)], version=1)
+    # version 1 ignores the start: how models saved before version 2 recorded their sessions
+    assert session_fingerprints([job(DAY1)], version=1) == session_fingerprints([job(None)])
+
+
+def test_the_year_of_the_start_is_left_out():
+    """A log without a year is dated by --year or the file's date, which may differ between
+    training on a file and evaluating it: the same session must hash the same."""
+    other_year = job(DAY1.replace(year=2023))
+    assert session_fingerprints([other_year]) == session_fingerprints([job(DAY1)])
+
+
+def test_an_archive_without_a_version_is_version_1():
+    assert fingerprints_version({"train": session_fingerprints([job(None)])}) == 1
+    assert fingerprints_version({VERSION_KEY: [2]}) == 2

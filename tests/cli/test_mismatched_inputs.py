@@ -184,3 +184,19 @@ def test_sessions_cut_otherwise_than_the_training_sessions_are_named(raw_logs, t
     )
     result = invoke("score", model, windows, "-o", tmp_path / "t.jsonl")
     assert result.exit_code == 0 and "holds sessions cut" not in result.output
+
+
+def test_calibrate_counts_unseen_keys_among_normal_sessions_only(model):
+    """Labelled anomalies holding an unseen key are no part of a normal-data rule: the
+    warning must not count them or predict false alarms from them."""
+    validation = [Session(f"v{i}", [1, 2, 1], "normal") for i in range(20)]
+    validation += [Session(f"a{i}", [1, 3], "anomaly") for i in range(5)]
+    write_sessions(validation, model / "validation.parquet", metadata=META)
+    result = invoke("calibrate", model / "model", model / "validation.parquet", "--rule", "max")
+    assert result.exit_code == 0, result.output
+    assert "hold keys" not in result.output
+    validation.append(Session("vu", [1, 3], "normal"))
+    write_sessions(validation, model / "validation.parquet", metadata=META)
+    result = invoke("calibrate", model / "model", model / "validation.parquet", "--rule", "max")
+    assert "warning: 1 of 21 normal sessions to calibrate on (4.76%) hold keys" in result.output
+    assert "calibrated on the other 20" in result.output

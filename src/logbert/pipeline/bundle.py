@@ -750,11 +750,14 @@ class Pipeline:
         if known is not None and not detector.supervised and not rule_needs_labels(rule):
             # as in `fit`: sessions with keys training never saw are the detector's business
             # (unseen keys are evidence); the normal-data rule describes the sessions it knows
-            unseen = unseen_key_sessions(known, batch)
+            # labelled anomalies are no part of a normal-data rule: only normal sessions count
+            normal = np.flatnonzero([s.label != ANOMALY for s in sessions])
+            unseen = unseen_key_sessions(known, batch.take(normal))
             if unseen.n_sessions:
-                say(unseen.warning(self.n_trained(), "sessions to calibrate on"))
-            if 0 < unseen.n_sessions < len(batch):
-                kept = np.flatnonzero(~unseen.mask)
+                kind = "normal sessions" if len(normal) < len(sessions) else "sessions"
+                say(unseen.warning(self.n_trained(), f"{kind} to calibrate on"))
+            if 0 < unseen.n_sessions < len(normal):
+                kept = np.setdiff1d(np.arange(len(sessions)), normal[unseen.mask])
                 sessions, batch = [sessions[i] for i in kept], batch.take(kept)
                 source += f"; {unseen.n_sessions} sessions with keys unseen in training left out"
         labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None

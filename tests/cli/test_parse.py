@@ -91,6 +91,10 @@ def test_a_missing_output_folder_is_created(tmp_path):
     done = _run(str(log), "--format", "hdfs", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert out.exists() and (out.parent / "templates.csv").exists()
+    odd = tmp_path / "missing" / ".." / "odd" / ".." / "e2.parquet"  # `missing/..` once made
+    done = _run(str(log), "--format", "hdfs", "-o", str(odd))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "e2.parquet").exists()
 
 
 def test_replacing_another_runs_templates_csv_warns(tmp_path):

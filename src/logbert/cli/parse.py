@@ -82,7 +82,7 @@ def command(
     fmt = resolve_format(format, year, timestamp_format)
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
-        output.parent.mkdir(parents=True)
+        output.parent.mkdir(parents=True, exist_ok=True)  # `missing/..` exists once made
     check_output(output, state)
     templates_csv = output_paths(output)[0]
     if templates is not None and templates.resolve() == templates_csv.resolve():

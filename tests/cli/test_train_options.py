@@ -197,3 +197,9 @@ def test_log_options_on_a_sessions_file_say_to_add_logs_or_leave_them_out(tmp_pa
                     "--output", tmp_path / "m")  # fmt: skip
     message = user_error(result)
     assert message.startswith("--by-field: only with --logs") and "add --logs" in message
+
+
+def test_epochs_reach_the_parts_of_a_combination_that_train_in_epochs():
+    params = _params(detector_class("logbert+ecvc"), None, 2, None)
+    assert params == {"part_params": {"logbert": {"epochs": 2}}}
+    assert _params(detector_class("ngram+ecvc"), None, 2, None) == {}  # said to be ignored

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from logbert.errors import LogbertError
 from logbert.models.combined import CombinedDetector
@@ -82,3 +83,21 @@ def test_a_combination_keeps_the_evidence_of_its_part_that_explains():
     assert out["top_events"] == tiny.score_sessions(sessions, top_events=2)["top_events"]
     np.testing.assert_allclose(out["logbert"], tiny.decision_function(sessions))
     assert "top_events" not in combined.score_sessions(sessions)
+
+
+def test_part_params_configure_the_parts_and_survive_clone_and_save(tmp_path):
+    combined = detector_class("ngram+length")(part_params={"ngram": {"n": (2,)}})
+    clone(combined).fit(TRAIN)  # the contract: a clone fits like the original
+    combined.fit(TRAIN, validation=CALIBRATION)
+    assert combined.parts_[0].n == (2,) and combined.parts_[1].upper_quantile == 1.0
+    combined.save(tmp_path / "m")
+    loaded = detector_class("ngram+length").load(tmp_path / "m")
+    np.testing.assert_array_equal(
+        loaded.decision_function(CALIBRATION), combined.decision_function(CALIBRATION)
+    )
+    for bad, words in (
+        ({"ecvc": {"idf": True}}, "which is not a part"),
+        ({"ngram": {"size": 2}}, "unknown parameters size; valid: n"),
+    ):
+        with pytest.raises(LogbertError, match=words):
+            detector_class("ngram+length")(part_params=bad).fit(TRAIN)

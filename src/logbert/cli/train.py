@@ -320,7 +320,8 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
     """The detector's constructor parameters: --config, then --epochs and --seed.
 
     A config that is not a readable YAML mapping of the detector's parameter names is refused
-    naming the file; --epochs for a detector without epochs is said to be ignored; a `seed:`
+    naming the file; --epochs for a detector without epochs is said to be ignored (a
+    combination passes it to its parts that train in epochs, in `part_params`); a `seed:`
     in the config that differs from --seed is refused (which seed would the model get?).
     """
     params: dict = {}
@@ -336,6 +337,11 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
     if epochs is not None:
         if "epochs" in accepted:
             params["epochs"] = epochs
+        elif _parts_with(cls, "epochs"):  # a combination: its parts trained in epochs
+            part_params = dict(params.get("part_params") or {})
+            for part in _parts_with(cls, "epochs"):
+                part_params[part] = {**(part_params.get(part) or {}), "epochs": epochs}
+            params["part_params"] = part_params
         else:
             say(f"warning: --epochs is ignored: {cls.name} is not trained in epochs")
     if "seed" in accepted and seed is not None:
@@ -348,6 +354,16 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
     elif "seed" in accepted:
         params.setdefault("seed", 0)
     return params
+
+
+def _parts_with(cls, parameter: str) -> list[str]:
+    """The parts of a combination (`a+b`) whose detectors take `parameter`; [] otherwise."""
+    parts = getattr(cls(), "parts", None) if "parts" in inspect.signature(cls).parameters else None
+    return [
+        part
+        for part in parts or ()
+        if parameter in inspect.signature(detector_class(part).__init__).parameters
+    ]
 
 
 def _read_config(config: Path) -> dict:

@@ -30,6 +30,10 @@ depends on what the rule promises:
 - labelled rules (best-f1, precision>=P, recall>=R): the parts keep their thresholds and the
   rule picks a threshold on the combined score, like for any detector.
 
+Each part is built with its default parameters, or those `part_params` gives it (part name ->
+parameters, e.g. `{"logbert": {"epochs": 10}}`; `logbert train --epochs` fills it for the parts
+trained in epochs).
+
 Names with `+` resolve through `registry.detector_class` to `combination(name)`: a subclass
 (cached per name) whose `parts` default is the named parts and whose `name` is the combined
 name, so `clone`, `get_params` and `registry.load_detector` work on it unchanged. The parts
@@ -67,8 +71,11 @@ class CombinedDetector(Detector):
     name: ClassVar[str] = "combined"
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "parts_")
 
-    def __init__(self, parts: tuple[str, ...] = PAPER_PARTS) -> None:
+    def __init__(
+        self, parts: tuple[str, ...] = PAPER_PARTS, part_params: dict | None = None
+    ) -> None:
         self.parts = parts
+        self.part_params = part_params
 
     @property
     def score_names(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -97,11 +104,33 @@ class CombinedDetector(Detector):
                 )
         if len(set(parts)) != len(parts):
             raise LogbertError(f"{self.name}: parts repeat a detector: {', '.join(parts)}")
+        self._check_part_params()
+
+    def _check_part_params(self) -> None:
+        """`part_params` maps part names to their constructor parameters (the parts' own
+        config, e.g. `{"logbert": {"epochs": 10}}`); other names or parameters are refused
+        here, before any data is read."""
+        given = self.part_params or {}
+        if not isinstance(given, dict):
+            raise LogbertError(f"{self.name}: part_params must map part names to parameters")
+        for part, params in given.items():
+            if part not in self.parts:
+                raise LogbertError(
+                    f"{self.name}: part_params names {part!r}, which is not a part "
+                    f"({', '.join(self.parts)})"
+                )
+            accepted = set(registry.detector_class(part)().get_params())
+            unknown = set(params or {}) - accepted if isinstance(params, dict) else {"?"}
+            if unknown:
+                raise LogbertError(
+                    f"{self.name}: part_params for {part}: unknown parameters "
+                    f"{', '.join(sorted(map(str, unknown)))}; valid: {', '.join(sorted(accepted))}"
+                )
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
         self.parts_ = []
         for part in self.parts:
-            detector = registry.detector_class(part)()
+            detector = registry.detector_class(part)(**(self.part_params or {}).get(part, {}))
             detector.fit(batch, validation=validation, **options)
             self.parts_.append(detector)
         self.training_info_.update(
@@ -228,8 +257,11 @@ def combination(name: str) -> type[CombinedDetector]:
     key = "+".join(parts)
     if key not in _COMBINATIONS:
 
-        def __init__(self, parts: tuple[str, ...] = parts) -> None:  # noqa: N807
+        def __init__(  # noqa: N807
+            self, parts: tuple[str, ...] = parts, part_params: dict | None = None
+        ) -> None:
             self.parts = parts
+            self.part_params = part_params
 
         class_name = "".join(w.capitalize() for w in re.split(r"[^0-9A-Za-z]+", key) if w)
         cls = type(

@@ -23,7 +23,7 @@ def test_parse_stdin_writes_outputs_and_summary(tmp_path):
     out = tmp_path / "events.parquet"
     done = _run("-", "--format", "hdfs", "--output", str(out), stdin=LINE + "\nnot hdfs\n")
     assert done.returncode == 0, done.stderr
-    assert "2 lines, 1 templates, 1 rejected" in done.stdout
+    assert "2 lines, 1 template, 1 rejected" in done.stdout
     assert done.stderr == ""  # no progress bar when stderr is not a terminal
     table = pq.read_table(out)
     assert table["source"].to_pylist() == ["stdin"]

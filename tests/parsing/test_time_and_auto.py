@@ -300,3 +300,10 @@ def test_builtin_formats_date_their_own_loghub_2k_logs(data_dir, tmp_path):
         summary = parse_files([str(log)], resolve_format(name), tmp_path / f"{name}.parquet")
         assert not [w for w in summary.warnings if "no timestamp" in w], system
         assert summary.timestamps == summary.events == 2000, system
+
+
+def test_a_year_field_dates_syslog_times_itself():
+    fmt = resolve_format("<Month> <Date> <Time> <Year> <Host> <Component>[<Pid>]: <Content>")
+    assert not fmt.timestamp.needs_year
+    got = Parser(fmt).process(["Mar  5 10:00:00 2024 host1 sshd[12]: Accepted password for bob"])
+    assert [str(t) for t in got.events["timestamp"].to_pylist()] == ["2024-03-05 10:00:00"]

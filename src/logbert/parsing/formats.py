@@ -13,7 +13,8 @@ lines carry no year (linux, mac, android, proxifier, openssh) take it from `--ye
 the input file's modification time (dates after it go to the year before: a log written in
 January holds December lines; a jump back of months inside one file is a year rollover, see
 `clock.py`). A format string with `<Month> <Date> <Time>` (or `<Month> <Day> <Time>`, loghub's
-syslog formats) reads syslog timestamps (`Jun 14 15:16:01`, year as above). A `<Timestamp>`
+syslog formats) reads syslog timestamps (`Jun 14 15:16:01`, year as above, or from a `<Year>`
+field anywhere in the format). A `<Timestamp>`
 field (or `<Date> <Time>`) of a format string is read as ISO 8601 / RFC 3339
 (`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space, optional fraction: the field takes
 the time of day with the date even when a space separates them) or epoch time
@@ -57,6 +58,9 @@ _ISO_DATE_TIME = (
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
+# the same with a `<Year>` field (joined first: the fields are joined in this order)
+_SYSLOG_YEAR = r"^(?P<Y>\d{4}) (?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
+_SYSLOG_YEAR_EXPECTED = "a year and a syslog time such as '2024' and 'Jun 14 15:16:01'"
 # epoch time: an integer part of up to 12 digits is seconds; these lengths are finer units
 # (digits below the second): 13 milliseconds, 16 microseconds, 19 nanoseconds
 _EPOCH_UNITS = {13: 3, 16: 6, 19: 9}
@@ -275,7 +279,9 @@ def resolve_format(
     else:
         fmt = compile_format(spec, "custom")
         fields = _clock_fields(fmt.fields)
-        if fields is not None and "Month" in fields:  # loghub's syslog formats: no year
+        if fields is not None and "Year" in fields:  # a syslog time with its <Year> field
+            fmt.timestamp = TimestampSpec(fields, _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED)
+        elif fields is not None and "Month" in fields:  # loghub's syslog formats: no year
             fmt.timestamp = TimestampSpec(fields, _SYSLOG, expected=_SYSLOG_EXPECTED)
         elif fields is not None:  # ISO 8601 or epoch time; others need --timestamp-format
             fmt.timestamp = TimestampSpec(
@@ -314,7 +320,8 @@ def with_year(fmt: LogFormat, year: int | None) -> LogFormat:
 
 def _clock_fields(names: list[str], loose: bool = False) -> tuple[str, ...] | None:
     """The header fields of a format string that hold its time: `<Timestamp>`, else a syslog
-    `<Month>` with its day (`<Day>`, else `<Date>`, as loghub writes Linux) and `<Time>`,
+    `<Month>` with its day (`<Day>`, else `<Date>`, as loghub writes Linux) and `<Time>` (and
+    `<Year>` when the format has one: then the year is read, not supplied),
     else `<Date>` and `<Time>`; with `loose` (an explicit --timestamp-format) also `<Time>` or
     `<Date>`. Month, day and time are joined in that order whatever their order in the line."""
     if "Timestamp" in names:
@@ -322,7 +329,7 @@ def _clock_fields(names: list[str], loose: bool = False) -> tuple[str, ...] | No
     if "Month" in names and "Time" in names:
         for day in ("Day", "Date"):
             if day in names:
-                return ("Month", day, "Time")
+                return ("Year", "Month", day, "Time") if "Year" in names else ("Month", day, "Time")
     if "Date" in names and "Time" in names:
         return ("Date", "Time")
     if loose:

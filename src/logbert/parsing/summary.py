@@ -118,7 +118,8 @@ class ParseSummary:
         self.timestamps += len(ts) - ts.null_count
 
     def line(self) -> str:
-        text = f"{self.lines:,} lines, {self.templates:,} templates, {self.rejected:,} rejected"
+        templates = "template" if self.templates == 1 else "templates"
+        text = f"{self.lines:,} lines, {self.templates:,} {templates}, {self.rejected:,} rejected"
         hint = continuation_hint(self.continuations, self.rejected)
         if hint:
             text += f" ({hint})"

@@ -200,3 +200,22 @@ def test_calibrate_counts_unseen_keys_among_normal_sessions_only(model):
     result = invoke("calibrate", model / "model", model / "validation.parquet", "--rule", "max")
     assert "warning: 1 of 21 normal sessions to calibrate on (4.76%) hold keys" in result.output
     assert "calibrated on the other 20" in result.output
+
+
+def test_evaluate_names_scores_written_by_another_trained_model(model):
+    """ecvc and new-event both write one `score` with threshold 0 on these sessions: only the
+    rows' `model_id` tells their scores apart."""
+    assert invoke("train", model / "train.parquet", "--model", "ecvc",
+                  "-o", model / "ecvc").exit_code == 0  # fmt: skip
+    ours, theirs = model / "ours.jsonl", model / "theirs.jsonl"
+    assert invoke("score", model / "model", model / "test.parquet", "-o", ours).exit_code == 0
+    assert invoke("score", model / "ecvc", model / "test.parquet", "-o", theirs).exit_code == 0
+    first = json.loads(ours.read_text().splitlines()[0])
+    assert len(first["model_id"]) == 16
+    pipeline = json.loads((model / "model" / "pipeline.json").read_text())
+    assert pipeline["model_id"] == first["model_id"]
+    for scores, warned in ((ours, False), (theirs, True)):
+        result = invoke("evaluate", model / "model", model / "test.parquet", "--scores", scores,
+                        "-o", model / "e.json")  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert ("was written by model" in result.output) is warned

@@ -88,6 +88,16 @@ def test_sessions_file_without_the_top_sessions(report_inputs, tmp_path):
     assert any("9 of the 10 top sessions are not in" in w for w in result.warnings)
 
 
+def test_scores_of_another_trained_model_are_refused(report_inputs, tmp_path):
+    paths = report_inputs()
+    _write_pipeline(paths, model_id="a" * 16)
+    _rewrite_scores(paths, [{**r, "model_id": "b" * 16} for r in paths["rows"]])
+    with pytest.raises(LogbertError, match=f"was written by model {'b' * 16}"):
+        _build(paths, tmp_path, scores=paths["scores"])
+    _rewrite_scores(paths, [{**r, "model_id": "a" * 16} for r in paths["rows"]])
+    _build(paths, tmp_path, scores=paths["scores"])  # its own scores
+
+
 # --- H3: an evaluation of another model -----------------------------------------------------
 
 

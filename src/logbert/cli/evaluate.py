@@ -42,7 +42,7 @@ from logbert.errors import LogbertError
 from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.verdicts import predicts_categories
-from logbert.scoring.score_files import iter_scores
+from logbert.scoring.score_files import NOT_SCORES, iter_scores
 from logbert.scoring.thresholds import p_value_mismatches
 from logbert.sessions.io import (
     ANOMALY,
@@ -108,10 +108,11 @@ def command(
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
         expected = _session_labels(path, input_format, overlap)
-        truth, values, verdicts, given_p, columns = _from_scores(
+        truth, values, verdicts, given_p, first = _from_scores(
             scores, info.score, found, expected, path, still_open
         )
-        _check_score_names(scores, columns, pipeline)
+        _check_score_names(scores, set(first), pipeline)
+        _check_model_id(scores, first.get("model_id"), pipeline)
         _check_verdicts(scores, values, verdicts, info.value)
         if threshold is None:  # p-values are against the model's own calibration
             _check_p_values(scores, values, given_p, pipeline)
@@ -334,10 +335,9 @@ def _from_scores(
     verdicts = array("b")
     given_p = array("d")
     seen: Counter = Counter()
-    columns: set[str] = set()
+    first: dict = {}
     for row in iter_scores(path):
-        if not columns:
-            columns = set(row)
+        first = first or row
         if row.get("label") is None:
             raise LogbertError(
                 f"{path}: row {row.get('session_id')} has no label; score a labelled sessions "
@@ -370,13 +370,8 @@ def _from_scores(
         np.asarray(values),
         np.asarray(verdicts, dtype=bool),
         np.asarray(given_p),
-        columns,
+        first,
     )
-
-
-# columns of a score row that are not scores (`pipeline.verdicts.score_rows`)
-_ROW_FIELDS = {"session_id", "is_anomaly", "p_value", "open", "label", "labels", "categories",
-               "top_events"}  # fmt: skip
 
 
 def _check_score_names(path: Path, columns: set[str], pipeline) -> None:
@@ -385,12 +380,24 @@ def _check_score_names(path: Path, columns: set[str], pipeline) -> None:
     `new-event+length+ecvc`, can pass the verdict and p-value checks (both thresholds 0)
     while its scores, and so ROC-AUC, are the other detector's."""
     ours = set(pipeline.detector_.score_names)
-    theirs = columns - _ROW_FIELDS
+    theirs = columns - set(NOT_SCORES)
     if theirs and theirs != ours:
         say(
             f"warning: {path} holds the scores {', '.join(sorted(theirs))}, this model's "
             f"{pipeline.detector_.name} writes {', '.join(sorted(ours))}: were these scores "
             "written by another detector? Its metrics describe that model; rescore with this "
+            "one (`logbert score`)"
+        )
+
+
+def _check_model_id(path: Path, theirs: str | None, pipeline) -> None:
+    """Warn when the file's rows name another trained model (`model_id`) than this one: its
+    scores, and so its ROC-AUC, are that model's even where verdicts and p-values agree."""
+    ours = getattr(pipeline, "model_id_", None)
+    if theirs is not None and ours is not None and theirs != ours:
+        say(
+            f"warning: {path} was written by model {theirs}, not by this one ({ours}, "
+            "`model_id` in pipeline.json): its metrics describe that model; rescore with this "
             "one (`logbert score`)"
         )
 

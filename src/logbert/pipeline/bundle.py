@@ -26,6 +26,7 @@ and safetensors only.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import time
@@ -238,6 +239,7 @@ class Pipeline:
             VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
         }
         self.detector_ = self.detector
+        self.model_id_ = _model_id(self.detector_, self.fingerprints_, self.seed)
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
@@ -628,6 +630,7 @@ class Pipeline:
             top_events,
             with_open=self.lifecycle_.lifetime_ is not None,
             calibration=getattr(self, "calibration_scores_", None),
+            model_id=getattr(self, "model_id_", None),
         )
 
     def score_batches(
@@ -872,6 +875,7 @@ class Pipeline:
             "folds": self.folds,
             "seed": self.seed,
             "lifecycle": self.lifecycle_.to_dict(),
+            "model_id": getattr(self, "model_id_", None),
             "template_set": getattr(self, "template_set_", None),
             "training": getattr(self, "training_", {}),
         }
@@ -937,6 +941,7 @@ class Pipeline:
                 {"lifetime_seconds": lifetime}, source=str(directory / "config.json")
             )
         pipeline.template_set_ = record.get("template_set")
+        pipeline.model_id_ = record.get("model_id")  # None: a model from before it was kept
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = read_model_templates(directory / TEMPLATES_FILE, notes)
         pipeline.fingerprints_ = read_fingerprints(directory / FINGERPRINTS_FILE)
@@ -990,6 +995,19 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
+
+
+def _model_id(detector: Detector, fingerprints: dict[str, np.ndarray], seed: int) -> str:
+    """A name for this trained model: a hash of the detector, its parameters, the seed and
+    the sessions it was trained and calibrated on. Score rows carry it, so scores written by
+    another model are named even when their verdicts and p-values happen to agree (several
+    detectors put thresholds at 0). The same training twice is the same model: same name."""
+    digest = hashlib.sha256()
+    config = {"model": detector.name, "params": detector.get_params(), "seed": seed}
+    digest.update(json.dumps(config, sort_keys=True, default=str).encode())
+    for name in sorted(fingerprints):
+        digest.update(name.encode() + np.ascontiguousarray(fingerprints[name]).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def _count(n: int, noun: str) -> str:

@@ -37,6 +37,7 @@ def score_rows(
     top_events: int = 3,
     with_open: bool = True,
     calibration: Any = None,
+    model_id: str | None = None,
 ) -> list[dict[str, Any]]:
     """Score rows for one batch (`batch`: the sessions as detector input, open ones marked)."""
     scores = detector.score_sessions(batch, top_events=top_events)
@@ -64,6 +65,8 @@ def score_rows(
             row["p_value"] = float(p[i])
         if with_open:
             row["open"] = bool(batch.is_open[i])
+        if model_id is not None:
+            row["model_id"] = model_id
         if session.label is not None:
             row["label"] = session.label
         if categories is not None:

@@ -102,6 +102,7 @@ class ScoreTable:
     p_values: np.ndarray | None = None  # the rows' p_value, aligned with `scores` (NaN: none)
     n_foreign_ids: int = 0  # session ids that `session_id_fits` refused
     first_foreign_id: str | None = None
+    model_ids: frozenset[str] = frozenset()  # the trained models the rows name (`model_id`)
 
     @property
     def has_deciding(self) -> bool:
@@ -204,6 +205,7 @@ def load_scores(
     verdicts: list[int] = []
     p_values: list[float] = []
     n_foreign, first_foreign = 0, None  # ids session_id_fits refused, and the first of them
+    model_ids: set[str] = set()
     heaps: dict[str, list[tuple[float, int, dict]]] = {}
     n_rows = 0
     for n_rows, row in enumerate(rows, start=1):
@@ -211,6 +213,8 @@ def load_scores(
         verdicts.append(-1 if row.get("is_anomaly") is None else int(bool(row["is_anomaly"])))
         p_value = as_float(row.get("p_value"))
         p_values.append(math.nan if p_value is None else p_value)
+        if row.get("model_id") is not None:
+            model_ids.add(str(row["model_id"]))
         if session_id_fits is not None and not session_id_fits(str(row.get("session_id"))):
             n_foreign += 1
             first_foreign = first_foreign or str(row.get("session_id"))
@@ -262,6 +266,7 @@ def load_scores(
         p_values=np.asarray(p_values, dtype=float)[scored],
         n_foreign_ids=n_foreign,
         first_foreign_id=first_foreign,
+        model_ids=frozenset(model_ids),
     )
 
 

@@ -142,6 +142,14 @@ def check_scores(
             f"{session_settings}, as {model.path} makes them: these scores come from another "
             f"model or other logs. {rescore}"
         )
+    ours = (model.pipeline or {}).get("model_id")
+    foreign = sorted(table.model_ids - {ours}) if ours else []
+    if foreign:
+        raise LogbertError(
+            f"--scores {path} was written by model {foreign[0]}, not by {model.path} "
+            f"({ours}, `model_id` in pipeline.json): the report would show another model's "
+            f"scores. {rescore}"
+        )
     declared = set(model.score_names)
     if declared and table.columns and not declared & set(table.columns):
         raise LogbertError(

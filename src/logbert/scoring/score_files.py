@@ -1,7 +1,8 @@
 """Score files: what `logbert score` writes and `logbert evaluate --scores` reads back.
 
 Rows are made by `logbert.pipeline.verdicts.score_rows` (one per session, in input order:
-`session_id`, the detector's declared scores, `is_anomaly`, `open`, `label`, `top_events`; and
+`session_id`, the detector's declared scores, `is_anomaly`, `p_value`, `open`, `model_id` (the
+trained model's name, `Pipeline.model_id_`), `label`, `top_events`; and
 `categories` (predicted) and `labels` (true) from a model trained on a category target).
 This module only stores and reads them, so it depends on no detector: the Parquet schema is
 built from the score names the model declares.
@@ -29,6 +30,7 @@ NOT_SCORES = (
     "is_anomaly",
     "p_value",
     "open",
+    "model_id",
     "label",
     "top_events",
     "categories",
@@ -59,6 +61,7 @@ def score_schema(score_names: Sequence[str] = ("score",), categories: bool = Fal
             ("is_anomaly", pa.bool_()),
             ("p_value", pa.float64()),
             ("open", pa.bool_()),
+            ("model_id", pa.string()),
             ("label", pa.string()),
             ("top_events", pa.list_(_EVENT)),
         ]

@@ -189,7 +189,7 @@ def test_plus_names_resolve_to_combinations_with_parts_set():
     other = detector_class("length+ngram")
     assert other is combination("length+ngram") and other.name == "length+ngram"
     detector = other()
-    assert detector.get_params() == {"parts": ("length", "ngram")}
+    assert detector.get_params() == {"parts": ("length", "ngram"), "part_params": None}
     assert type(clone(detector)) is other and clone(detector).parts == ("length", "ngram")
     with pytest.raises(LogbertError, match="unknown part"):
         detector_class("length+nope")

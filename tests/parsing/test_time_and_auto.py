@@ -307,3 +307,14 @@ def test_a_year_field_dates_syslog_times_itself():
     assert not fmt.timestamp.needs_year
     got = Parser(fmt).process(["Mar  5 10:00:00 2024 host1 sshd[12]: Accepted password for bob"])
     assert [str(t) for t in got.events["timestamp"].to_pylist()] == ["2024-03-05 10:00:00"]
+
+
+def test_dates_without_a_time_of_day_are_a_warning(tmp_path):
+    fmt = resolve_format("<Timestamp> <Level> <Component>: <Content>")
+    log = tmp_path / "d.log"
+    log.write_text("2024-03-05 INFO app: job 1\n2024-03-06 INFO app: job 2\n")
+    summary = parse_files([str(log)], fmt, tmp_path / "d.parquet")
+    assert any("all 2 dated lines are at midnight" in n for n in summary.warnings)
+    log.write_text("2024-03-05 00:00:00 INFO app: job 1\n2024-03-05 10:00:00 INFO app: j 2\n")
+    summary = parse_files([str(log)], fmt, tmp_path / "t.parquet")
+    assert not any("midnight" in n for n in summary.warnings)

@@ -202,6 +202,7 @@ class Parser:
         self.templates_file: Path | None = None  # `--templates FILE` (None: mined or a state)
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
+        self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -546,6 +547,7 @@ class Parser:
             raise LogbertError("--format auto: the input has no lines to pick a format from")
         self.check_timestamps()
         self._note_undated()
+        self._note_midnight()
 
     def _clock(self, prep: Prepared) -> YearClock:
         """The year clock of the chunk's input (a new one where a file starts)."""
@@ -589,12 +591,33 @@ class Parser:
             prep.messages, prep.codes = distinct.to_pylist(), codes
         return prep
 
+    def _note_midnight(self) -> None:
+        """A warning when every dated event (of at least two) is at 00:00:00: the format reads
+        a date without its time of day, so time windows and session lifetimes count whole days
+        (a layout the timestamp rule accepts, e.g. a `<Timestamp>` that holds a date only)."""
+        if self._dated < 2 or self._midnight < self._dated or self._first is None:
+            return
+        source, line_no, line, _ = self._first
+        note = (
+            f"warning: timestamps: all {self._dated:,} dated lines are at midnight (00:00:00): "
+            f"format {display_name(self.fmt)} reads a date without its time of day (the first "
+            f"line, {source}:{line_no} {show_line(line)}), so time windows and session lifetimes "
+            "count whole days; name the field that holds the time (e.g. '<Date> <Time> ...'), or "
+            "pass --timestamp-format with it"
+        )
+        if note not in self._notes:
+            self._notes.append(note)
+
     def _count_dated(self, prep: Prepared) -> None:
         """Count a timed chunk's events with and without a timestamp, and keep the first event,
         and the first without a timestamp, for messages (`check_timestamps`, `_note_undated`)."""
         m, missing = len(prep.line_no), prep.timestamp.null_count
         self._events += m
         self._dated += m - missing
+        if m > missing:
+            stamps = prep.timestamp
+            at_midnight = pc.equal(stamps, pc.floor_temporal(stamps, unit="day"))
+            self._midnight += int(pc.sum(at_midnight).as_py() or 0)
         if self._first is None:
             self._first = self._event_text(prep, 0)
         if missing and self._first_undated is None:

@@ -126,6 +126,9 @@ def test_iso_and_epoch_timestamp_fields_with_offsets_to_utc(tmp_path):
         "2024-03-05 10:00:01",
     ]
     assert spaced.events["Level"].to_pylist() == ["INFO", "WARN"]
+    other = resolve_format("<Timestamp> <Level> <Content>", timestamp_format="%Y/%m/%d %H:%M:%S")
+    got = Parser(other).process(["2024/03/05 10:00:00 INFO a"]).events
+    assert str(got["timestamp"][0]) == "2024-03-05 10:00:00" and got["Level"][0].as_py() == "INFO"
     got = Parser(dated).process(["2024-05-06 07:08:09+00:00 x"]).events["timestamp"]
     assert str(got[0]) == "2024-05-06 07:08:09"
 

@@ -17,7 +17,7 @@ syslog formats) reads syslog timestamps (`Jun 14 15:16:01`, year as above, or fr
 field anywhere in the format). A `<Timestamp>`
 field (or `<Date> <Time>`) of a format string is read as ISO 8601 / RFC 3339
 (`2024-01-02T03:04:05.123+02:00`, `...Z`; a `T` or a space, optional fraction: the field takes
-the time of day with the date even when a space separates them) or epoch time
+a clock time that follows the date after a space with it, whatever the date's layout) or epoch time
 (seconds, integer or decimal; 13, 16 or 19 digits: milliseconds, microseconds, nanoseconds); an
 offset is converted to UTC and the stored timestamp is UTC without a zone (no offset: the time as
 written). Anything else takes `--timestamp-format` (strptime-like, e.g. `%Y-%m-%d %H:%M:%S`;
@@ -48,13 +48,10 @@ ISO_8601 = (
     r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
     r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)?$"
 )
-# A `<Timestamp>` field takes a whole ISO date and time, space-separated ones included: the
-# shortest text would stop at the space and date every line at midnight, its time of day read as
-# the next field (`2024-03-05 10:00:00,994 INFO`: Level '10:00:00,994').
-_ISO_DATE_TIME = (
-    r"\d{4}-\d{1,2}-\d{1,2}[Tt ]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?"
-    r"(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?))?"
-)
+# A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
+# `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
+# at midnight, its time of day read as the next field (`... INFO`: Level '10:00:00,994').
+_DATE_TIME = r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?))?"
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
@@ -450,7 +447,7 @@ def compile_format(
             if field_name == "Content":
                 regex += "(?P<Content>.*)"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
-                regex += f"(?P<Timestamp>{_ISO_DATE_TIME}|.*?)"
+                regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
             else:
                 regex += f"(?P<{field_name}>.*?)"
         else:

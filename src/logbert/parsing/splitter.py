@@ -90,15 +90,24 @@ def _literal_split(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[st
         rest = values[-1]
         if bad.any():
             keep(~bad)
-    if "Timestamp" in cols:  # a bare date may go on with its time of day: the regex takes both
-        date_only = pc.match_substring_regex(cols["Timestamp"], r"^\d{4}-\d{1,2}-\d{1,2}$")
-        date_only = date_only.to_numpy(zero_copy_only=False)
-        if date_only.any():
-            keep(~date_only)
+    after = _field_after(fmt, "Timestamp")
+    if after is not None:  # a date whose clock time follows: the regex passes take both
+        following = cols.get(after, rest)  # rest: the content, when it follows
+        clock = pc.match_substring_regex(following, r"^\d{1,2}:\d\d").to_numpy(zero_copy_only=False)
+        if clock.any():
+            keep(~clock)
     if trim and (odd_space or pc.any(pc.starts_with(rest, " ")).as_py()):
         rest = pc.utf8_ltrim_whitespace(rest)
     cols["Content"] = rest
     return idx, cols
+
+
+def _field_after(fmt: LogFormat, name: str) -> str | None:
+    """The field that follows `name` in the format (None when `name` is absent or last)."""
+    if name not in fmt.fields:
+        return None
+    i = fmt.fields.index(name)
+    return fmt.fields[i + 1] if i + 1 < len(fmt.fields) else None
 
 
 def _regex_split(lines: pa.Array, regex: str) -> tuple[np.ndarray, dict[str, pa.Array]]:

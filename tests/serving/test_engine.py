@@ -50,6 +50,7 @@ def test_streamed_verdicts_equal_score_logs(model, chunk):
     assert [a["alert_id"] for a in alerts] == list(range(1, len(alerts) + 1))
     alert = alerts[0]
     assert alert["is_anomaly"] and not alert["early"] and alert["score_name"] == "score"
+    assert alert["model_id"] == engine.pipeline.model_id_  # the model that wrote it
     assert alert["threshold"] == pipeline.threshold_.value and "p_value" in alert
     assert alert["reason"].startswith("score ") and "open" in alert
     m = engine.metrics()

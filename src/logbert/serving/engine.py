@@ -450,6 +450,8 @@ class DetectionEngine:
         alert["early"] = early
         alert["reason"] = reason
         alert["scores"] = {n: row[n] for n in self.pipeline.detector_.score_names}
+        if row.get("model_id") is not None:  # the model that wrote it, as in score rows
+            alert["model_id"] = row["model_id"]
         alert["top_events"] = row.get("top_events", [])
         self.next_alert_id += 1
         self.counters.alerts += 1

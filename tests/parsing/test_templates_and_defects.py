@@ -193,3 +193,18 @@ def test_blank_lines_are_counted_apart_and_left_out_of_the_fit(tmp_path):
     assert chunk.blank == 1 and chunk.rejects == [("<lines>", 3, "x")]
     with pytest.raises(LogbertError, match=r"no lines to parse \(3 blank lines only\)"):
         _parse(tmp_path, "empty", ["", " ", ""])
+
+
+def test_known_templates_match_lines_with_trailing_whitespace(tmp_path):
+    """loghub's template files are stripped; a raw line's trailing space left it unmatched."""
+    log = tmp_path / "h.log"
+    log.write_text(
+        "2015-10-18 18:06:01,840 ERROR [RMCommunicator Allocator] org.apache.Foo: ERROR IN "
+        "CONTACTING RM. \n2015-10-18 18:06:03,840 INFO [main] org.apache.Foo: Job done\n"
+    )
+    known = tmp_path / "t.csv"
+    known.write_text("EventId,EventTemplate\nE1,ERROR IN CONTACTING RM.\nE3,Job done\n")
+    out = tmp_path / "e.parquet"
+    summary = parse_files([str(log)], resolve_format("hadoop"), out, templates=known)
+    assert summary.unmatched == 0
+    assert pq.read_table(out)["template_id"].to_pylist() == [1, 3]

@@ -97,7 +97,10 @@ class TemplateMatcher:
         self.templates = sorted(templates, key=lambda t: -t.literal)
 
     def match(self, content: pa.Array) -> tuple[np.ndarray, pa.Array]:
-        """(template ids, -1 where none matched; params as list<string>)."""
+        """(template ids, -1 where none matched; params as list<string>). Contents are
+        matched without surrounding whitespace, as loghub's template files are written (a
+        line's trailing space left `ERROR IN CONTACTING RM. ` unmatched)."""
+        content = pc.utf8_trim_whitespace(content)
         n = len(content)
         ids = np.full(n, -1, dtype=np.int64)
         pieces: list[tuple[np.ndarray, pa.Array]] = []

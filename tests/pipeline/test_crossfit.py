@@ -212,3 +212,16 @@ def test_the_split_warning_under_cross_fit_says_where_the_threshold_comes_from()
     split = [line for line in lines if "1 of 1 validation sessions" in line]
     assert len(split) == 1 and "the threshold comes from cross-fitting, not from them" in split[0]
     assert "calibrated on them" not in split[0]
+
+
+def test_a_rate_rule_the_split_alone_cannot_meet_is_met_by_the_cross_fitted_scores():
+    """fpr:0.01 needs 99 normal scores: the 10% split of 300 sessions has 30, the cross-fitted
+    scores 300. The split's threshold is only on record under cross-fitting: none, not an error."""
+    sessions = [Session(str(i), [1, 2] + [3] * (1 + i % 4) + [4, 5]) for i in range(300)]
+    pipeline = Pipeline(detector_class("ecvc")(), threshold_rule="fpr:0.01",
+                        calibration="cross-fit").fit(sessions)  # fmt: skip
+    assert pipeline.threshold_.rule == "fpr:0.01"
+    assert pipeline.training_["cross_fit"]["split_threshold"] is None
+    with pytest.raises(LogbertError, match="needs at least 99 normal calibration"):
+        Pipeline(detector_class("ecvc")(), threshold_rule="fpr:0.01",
+                 calibration="split").fit(sessions)  # fmt: skip

@@ -258,7 +258,12 @@ class Pipeline:
             "keys": known_keys,
             "calibration": calibration,
             "cross_fit": (
-                {**cross_fit.to_dict(), "split_threshold": self.split_threshold_.to_dict()}
+                {
+                    **cross_fit.to_dict(),
+                    "split_threshold": None
+                    if self.split_threshold_ is None
+                    else self.split_threshold_.to_dict(),
+                }
                 if cross_fit is not None
                 else None
             ),
@@ -346,18 +351,27 @@ class Pipeline:
             if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
                 calibration, kind, labels = train, "training sessions (in-sample)", train.labels
         where = given or source or "the training data"
-        detector.calibrate(
-            calibration,
-            labels=labels,
-            rule=rule,
-            source=f"{kind} of {where} ({_count(len(calibration), 'session')}, seed {self.seed})",
-        )
+        split_failed = False
+        try:
+            detector.calibrate(
+                calibration,
+                labels=labels,
+                rule=rule,
+                source=f"{kind} of {where} ({_count(len(calibration), 'session')}, "
+                f"seed {self.seed})",
+            )
+        except LogbertError:
+            if cross_fit is None:
+                raise
+            # cross-fitted, the split's threshold is only kept on record; a rule that needs more
+            # sessions than the split holds (fpr:P) is for the cross-fitted scores to meet
+            split_failed = True
         self.validation_batch_ = calibration  # what the threshold was calibrated on
         self.validation_scores_ = detector.decision_function(calibration)
         # the normal ones are behind p-values
         self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
         if cross_fit is not None:
-            self._calibrate_cross_fitted(cross_fit, rule, source, say)
+            self._calibrate_cross_fitted(cross_fit, rule, source, say, split_failed)
         if len(validation) and not detector.supervised:  # in-sample was warned about above
             n_normal = len(train) + (len(validation) if given is None else 0)
             self._warn_few_calibration_scores(n_normal, given, cross_fit is not None, say)
@@ -396,10 +410,13 @@ class Pipeline:
             f"so normal sessions may be flagged far more often than the rule intends; {remedy}"
         )
 
-    def _calibrate_cross_fitted(self, cross_fit: CrossFit, rule: str, source: str, say) -> None:
+    def _calibrate_cross_fitted(
+        self, cross_fit: CrossFit, rule: str, source: str, say, split_failed: bool = False
+    ) -> None:
         """Replace the split's threshold by the rule on the out-of-fold normal scores; the
-        split's value stays on record (`split_threshold_`) to show what cross-fitting changed."""
-        self.split_threshold_ = self.detector.threshold_
+        split's value stays on record (`split_threshold_`) to show what cross-fitting changed
+        (None when the rule could not be met on the split alone, e.g. fpr:P on few sessions)."""
+        self.split_threshold_ = None if split_failed else self.detector.threshold_
         scores = cross_fit.normal_scores
         left_out = int(cross_fit.unseen.sum())
         if left_out:

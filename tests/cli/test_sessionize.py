@@ -405,3 +405,26 @@ def test_an_id_regex_matching_few_events_and_labels_missing_most_sessions_are_wa
     )
     code, _, err = run(monkeypatch, capsys, events, "--by-id", "req-[0-9]{6}", "-o", out)
     assert code == 0 and "warning" not in err
+
+
+def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
+    monkeypatch, capsys, make_events, tmp_path
+):
+    """Rotated files given newest first (`auth.log auth.log.1`): pid 7's first event is its
+    last in time; the keys keep line order and the user is told."""
+    events = make_events(
+        Pid=["7", "8", "7", "7"],
+        content=["closed", "opened", "accepted", "opened"],
+        template_id=[3, 1, 2, 1],
+        timestamp=[datetime(2015, 12, 10, 9, m) for m in (30, 31, 1, 2)],
+    )
+    out = tmp_path / "sessions.jsonl"
+    code, stdout, stderr = run(monkeypatch, capsys, events, "--by-field", "Pid", "-o", out)
+    assert code == 0
+    assert "; 1 sessions have events out of time order" in stdout.splitlines()[0]
+    assert stderr.splitlines() == [
+        "warning: 1 of 2 sessions have events out of time order (e.g. session '7'): the "
+        "events keep their input line order: give rotated files oldest first (auth.log.1 "
+        "before auth.log), or sort merged logs by time"
+    ]
+    assert [(s.session_id, s.keys) for s in read_sessions(out)] == [("7", [3, 2, 1]), ("8", [1])]

@@ -55,3 +55,15 @@ def test_rejected_continuation_lines_get_a_hint_in_the_summary(tmp_path):
     other = ORDER[:3] + ["not a line of this format", "nor this one", "\tat X.y(X.java:1)"]
     _, summary = read(tmp_path, r"req-[0-9a-f]{6}", other)
     assert summary.line().startswith("6 lines read, 3 rejected;")  # 1 of 3: no hint
+
+
+def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
+    rotated = ORDER[7:] + ORDER[:3]  # newest file first: the request's last line leads
+    _, summary = read(tmp_path, r"req-[0-9a-f]{6}", rotated)
+    warnings = [note for note in summary.notes if note.startswith("warning: ")]
+    assert warnings == [
+        "warning: 1 of 1 sessions have events out of time order (e.g. session 'req-1a2b3c'): "
+        "the events keep their input line order: give rotated files oldest first (auth.log.1 "
+        "before auth.log), or sort merged logs by time"
+    ]
+    assert "; 1 sessions have events out of time order" in summary.sessionize_text

@@ -599,3 +599,34 @@ def test_events_metadata_reads_logbert_keys(tmp_path):
     (tmp_path / "bad.parquet").write_text("not parquet")
     with pytest.raises(LogbertError, match="not a readable parquet events file"):
         events_metadata(tmp_path / "bad.parquet")
+
+
+def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(make_events):
+    # rotated files given newest first: blk_1's later lines come before its earlier ones
+    path = make_events(
+        content=["late blk_1", "late blk_2", "early blk_1", "blk_2 jitter", "early blk_1"],
+        template_id=[2, 2, 1, 3, 1],
+        timestamp=[at(60), at(10), at(0), at(9.5), at(61)],  # blk_2: 0.5 s back is jitter
+    )
+    sessions, stats = by_id(path, batch_size=2)
+    assert [(s.session_id, s.keys) for s in sessions] == [("blk_1", [2, 1, 1]), ("blk_2", [2, 3])]
+    assert (stats.n_out_of_order, stats.out_of_order_example) == (1, "blk_1")
+    assert stats.summary(by_window=False).endswith("; 1 sessions have events out of time order")
+    assert stats.out_of_order_warning() == (
+        "warning: 1 of 2 sessions have events out of time order (e.g. session 'blk_1'): the "
+        "events keep their input line order: give rotated files oldest first (auth.log.1 "
+        "before auth.log), or sort merged logs by time"
+    )
+    assert stats.warnings(BLK) == [stats.out_of_order_warning()]
+
+
+def test_jitter_of_a_second_is_not_out_of_time_order(make_events):
+    path = make_events(
+        content=["blk_1 a", "blk_1 b", "blk_1 c"],
+        template_id=[1, 2, 3],
+        timestamp=[at(0), at(5), at(4)],  # exactly 1 s back: concurrent writers
+    )
+    _, stats = by_id(path)
+    assert stats.n_out_of_order == 0
+    assert stats.out_of_order_warning() is None
+    assert "time order" not in stats.summary(by_window=False)

@@ -84,3 +84,13 @@ def test_a_snapshot_of_other_settings_is_refused():
         SessionizerSettings(window="1m").build().restore(state)
     with pytest.raises(LogbertError, match="snapshot"):
         SessionizerSettings(by_id=r"blk_\d+").build().restore({"version": 99})
+
+
+@pytest.mark.parametrize("settings", SETTINGS[:4], ids=lambda s: s.describe())
+def test_a_restored_sessionizer_counts_a_session_out_of_time_order_once(settings):
+    table = events()
+    backwards = table.take(list(range(table.num_rows - 1, -1, -1)))  # newest line first
+    whole, whole_stats = run(settings, backwards)
+    resumed, resumed_stats = run(settings, backwards, stop_at=52)
+    assert resumed == whole and resumed_stats == whole_stats
+    assert 0 < whole_stats.n_out_of_order <= whole_stats.n_sessions

@@ -141,7 +141,7 @@ def command(
         "`logbert train` trains unlabelled sessions as normal, so anomalies among them would "
         "be learnt as normal",
     )
-    for warning in (stats.late_warning(), stats.unmatched_warning(settings.by_id), unlabelled):
+    for warning in [*stats.warnings(settings.by_id), unlabelled]:
         if warning is not None:
             typer.echo(warning, err=True)
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""

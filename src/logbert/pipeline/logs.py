@@ -178,9 +178,7 @@ def read_log_sessions(
             + _by_id_hint(settings, parser)
         )
     stats.check_late(where)
-    for warning in (stats.late_warning(), stats.unmatched_warning(settings.by_id)):
-        if warning is not None:
-            summary.notes.append(warning)
+    summary.notes.extend(stats.warnings(settings.by_id))
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

@@ -4,7 +4,8 @@ of a header field such as BGL's `Node` (`--by-field` alone, `FieldSessionizer`).
 Memory: every id seen is held, since an id may reappear until the end of the stream, unless an
 idle timeout closes sessions that have been quiet for that long. Sessions come out in order of
 first appearance, or with a timeout in order of closing. Never reordered by time: line order is
-what they mean. Session ids: the id, or the field's value.
+what they mean; sessions holding an event earlier than one before it are counted
+(`SessionizeStats.n_out_of_order`) for a warning. Session ids: the id, or the field's value.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from logbert.sessions.streaming import Sessionizer, _micros, _Open
 # are left out of that search, being too likely to appear in a line by chance
 RECENT_IDS = 16
 MIN_EXAMPLE_ID = 4
+# an event earlier than one before it in its session by more than this is out of time order
+# (`SessionizeStats.n_out_of_order`); less is the jitter of concurrent writers to one log
+OUT_OF_ORDER_TOLERANCE_US = 1_000_000
 
 
 class IdSessionizer(Sessionizer):
@@ -99,6 +103,8 @@ class IdSessionizer(Sessionizer):
                     stats.n_reopened += session_id in self._written
                 sessions[session_id] = session
                 session.touched = newest
+                if ts is not None and not session.out_of_order and session.last is not None:
+                    self._check_order(session_id, session, ts)
                 session.add(key, ts, line_label, line)
             if timeout is None or newest is None:
                 continue
@@ -114,6 +120,16 @@ class IdSessionizer(Sessionizer):
         if timeout is None:  # sessions only grow: the count now is the most so far
             stats.max_open = max(stats.max_open, len(sessions))
         return closed
+
+    def _check_order(self, session_id: str, session: _Open, ts: int) -> None:
+        """Count `session` once in `stats.n_out_of_order` when an event at `ts` comes more
+        than `OUT_OF_ORDER_TOLERANCE_US` before its latest event so far: its keys (line order)
+        are then not the order things happened in."""
+        if ts + OUT_OF_ORDER_TOLERANCE_US < session.last:
+            session.out_of_order = True
+            self.stats.n_out_of_order += 1
+            if self.stats.out_of_order_example is None:
+                self.stats.out_of_order_example = session_id
 
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
         """The session ids each event joins. A content naming none becomes

@@ -16,7 +16,8 @@ callers (`sessionize_file`, `sessionize_events`) put time-window events in time 
 (stable: file order among equal times) and lose nothing however the log is ordered; only a
 live stream (`push` by hand, serving) can still have late events, and `SessionizeStats`
 counts them (`late_warning`, `check_late`). Id sessions and count windows are never
-reordered: line order is what they mean.
+reordered: line order is what they mean; id sessions out of time order (rotated files given
+newest first, merged logs) are counted for a warning (`out_of_order_warning`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """What sessionizing saw: `SessionizeStats`, the counts every sessionizer keeps and the lines
-they make (a summary, a warning about late events, an error when most were lost).
+they make (a summary, warnings about late events, lines naming no id and sessions out of time
+order, an error when most events were lost).
 
 Nothing is dropped silently: events naming no id, events without a timestamp and events too
 late for an already-closed window are counted here. Its own module, depending on nothing else
@@ -35,6 +36,8 @@ class SessionizeStats:
     n_labels_unused: int = 0  # labels-file ids that named no session
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
+    n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
+    out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     by_lines: bool = False  # count windows (--lines): no time involved
     categories: dict[str, int] = dataclass_field(
@@ -80,6 +83,8 @@ class SessionizeStats:
                 no_value if self.field is not None else f"{self.n_unmatched:,} events matched no id"
             )
             text += f"{matched}; at most {self.max_open:,} sessions were held in memory at once"
+            if self.n_out_of_order:
+                text += f"; {self.n_out_of_order:,} sessions have events out of time order"
             if self.n_reopened:
                 text += (
                     f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
@@ -124,6 +129,27 @@ class SessionizeStats:
             "that matches the id wherever it appears (the id's own pattern, without the words "
             "around it)"
         )
+
+    def out_of_order_warning(self) -> str | None:
+        """`warning: ...` when sessions by id or field hold an event earlier than an event
+        before it (None when none do): their keys keep the input line order (what HDFS
+        benchmarks mean), so a sequence detector learns or scores a sequence that never
+        happened. Typical of rotated files given newest first, or merged logs."""
+        if not self.n_out_of_order:
+            return None
+        return (
+            f"warning: {self.n_out_of_order:,} of {self.n_sessions:,} sessions have events out "
+            f"of time order (e.g. session {self.out_of_order_example!r}): the events keep "
+            "their input line order: give rotated files oldest first (auth.log.1 before "
+            "auth.log), or sort merged logs by time"
+        )
+
+    def warnings(self, pattern: str | None) -> list[str]:
+        """Every `warning: ...` line sessionizing has for the user (late events, lines naming
+        no id of the --by-id regex `pattern`, sessions out of time order), for each caller to
+        print the same ones."""
+        found = (self.late_warning(), self.unmatched_warning(pattern), self.out_of_order_warning())
+        return [warning for warning in found if warning is not None]
 
     def late_warning(self) -> str | None:
         """`warning: ...` when events came too late for their windows (None when none did):

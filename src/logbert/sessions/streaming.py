@@ -179,7 +179,8 @@ class Sessionizer:
 class _Open:
     """A session being built: keys in line order, time range, line labels seen, raw lines."""
 
-    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories")
+    __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories",
+                 "out_of_order")  # fmt: skip
 
     def __init__(self, track_lines: bool = False) -> None:
         self.keys = array("q")
@@ -190,6 +191,7 @@ class _Open:
         self.unknown = False
         self.categories: set[str] = set()  # alert names of the anomalous lines (BGL: KERNDTLB)
         self.lines: list[tuple[str, int]] | None = [] if track_lines else None
+        self.out_of_order = False  # counted in `SessionizeStats.n_out_of_order` (by id)
 
     def add(
         self, key: int, ts: int | None, line_label: str | None, line: tuple | None = None
@@ -267,6 +269,7 @@ class _Open:
             "anomalous": self.anomalous,
             "unknown": self.unknown,
             "categories": sorted(self.categories),
+            "out_of_order": self.out_of_order,
             "lines": None,
         }
         if self.lines is not None:
@@ -282,6 +285,7 @@ class _Open:
         session.first, session.last, session.touched = data["first"], data["last"], data["touched"]
         session.anomalous, session.unknown = bool(data["anomalous"]), bool(data["unknown"])
         session.categories = set(data.get("categories", []))  # absent in older snapshots
+        session.out_of_order = bool(data.get("out_of_order", False))  # absent in older ones
         lines = data["lines"]
         if lines is not None:
             sources = lines["sources"]

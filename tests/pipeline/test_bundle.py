@@ -53,6 +53,7 @@ def test_raw_logs_in_verdicts_out_with_the_raw_lines_as_evidence(raw_logs, tmp_p
     pipeline = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))
     assert pipeline.training_["anomalies_left_out"] == 2
     assert pipeline.reads_logs and pipeline.threshold_.rule == "max"
+    assert pipeline.training_["first_keys"]  # what training sessions begin with
     pipeline.save(tmp_path / "model")
     for name in ("config.json", "threshold.json", "pipeline.json", "parser.json", "vocab.json"):
         assert (tmp_path / "model" / name).exists(), name

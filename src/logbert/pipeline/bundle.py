@@ -68,6 +68,7 @@ from logbert.pipeline.logs import (
     LogReadSummary,
     check_labels_map,
     log_file_list,
+    note_earlier_starts,
     read_log_sessions,
 )
 from logbert.pipeline.unseen import training_keys, unseen_key_sessions
@@ -256,6 +257,9 @@ class Pipeline:
             "validation_unseen_keys": unseen.to_dict(),
             "sessions_cut": _settings_dict(cut),
             "keys": known_keys,
+            # the keys training sessions begin with: a session of later logs that begins
+            # otherwise near their start may have begun in an earlier file (`logs`)
+            "first_keys": sorted({int(keys[0]) for keys in train.keys if len(keys)}),
             "calibration": calibration,
             "cross_fit": (
                 {
@@ -672,10 +676,22 @@ class Pipeline:
         """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
         never changes) and sessionized with the bundle's settings; `year`: see
         `log_parser`."""
-        return read_log_sessions(
+        sessions = read_log_sessions(
             self.log_parser(year), self.sessionizer, files, summary, labels, track_lines,
             rejects_path,
         )  # fmt: skip
+        return self._noting_earlier_starts(sessions, summary)
+
+    def _noting_earlier_starts(
+        self, sessions: Iterator[Session], summary: LogReadSummary
+    ) -> Iterator[Session]:
+        """`sessions`, noting in `summary` those that may have begun before the logs read
+        (`logs.earlier_starts_note`): the model records its training sessions' first keys."""
+        first_keys = self.training_.get("first_keys") if hasattr(self, "training_") else None
+        lifetime = self.lifecycle_.lifetime_
+        if not first_keys or lifetime is None:
+            return sessions
+        return note_earlier_starts(sessions, set(first_keys), lifetime, summary)
 
     def log_parser(self, year: int | None = None) -> Parser:
         """A copy of the frozen parser to read new logs with (the saved one never changes).
@@ -708,8 +724,9 @@ class Pipeline:
         """
         summary = summary if summary is not None else LogReadSummary()
         parser = self.log_parser(year)
-        sessions = read_log_sessions(
-            parser, self.sessionizer, files, summary, labels, True, rejects_path
+        sessions = self._noting_earlier_starts(
+            read_log_sessions(parser, self.sessionizer, files, summary, labels, True, rejects_path),
+            summary,
         )
         given = options.pop("templates", None)
 

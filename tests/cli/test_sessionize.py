@@ -428,3 +428,16 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
         "before auth.log), or sort merged logs by time"
     ]
     assert [(s.session_id, s.keys) for s in read_sessions(out)] == [("7", [3, 2, 1]), ("8", [1])]
+
+
+def test_an_id_regex_matching_nothing_names_the_header_fields(monkeypatch, capsys, make_events):
+    events = make_events(
+        content=["Accepted password", "session closed"],
+        template_id=[1, 2],
+        timestamp=[datetime(2024, 3, 5, 10, 0, s) for s in range(2)],
+        Pid=["12", "12"],
+    )
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"sshd\[(\d+)\]",
+                          "-o", events.parent / "s.parquet")  # fmt: skip
+    assert code == 2
+    assert "for an id in a header field, use --by-field (Pid)" in " ".join(stderr.split())

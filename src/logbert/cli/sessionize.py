@@ -130,7 +130,9 @@ def command(
     sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
         sessions = _checked(sessionize_file(events, sessionizer, progress=advance), stats, events)
-        _write_atomically(sessions, output, fmt, metadata, lambda: _why_empty(settings, stats))
+        _write_atomically(
+            sessions, output, fmt, metadata, lambda: _why_empty(settings, stats, events)
+        )
 
     typer.echo(stats.summary(by_window=window is not None))
     unlabelled = mostly_unlabelled_warning(
@@ -183,8 +185,23 @@ def _write_atomically(
         partial.unlink(missing_ok=True)
 
 
-def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
-    """Why sessionizing produced no session, from what it counted."""
+# columns of an events file that are not header fields of the log format
+_EVENT_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
+                  "params", "label"}  # fmt: skip
+
+
+def _header_fields_hint(events: Path) -> str:
+    """`; for an id in a header field, use --by-field (Pid, ...)`, or "" when none."""
+    try:
+        fields = [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
+    except (OSError, ValueError):
+        return ""
+    return f"; for an id in a header field, use --by-field ({', '.join(fields)})" if fields else ""
+
+
+def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Path) -> str:
+    """Why sessionizing produced no session, from what it counted (and, for a --by-id that
+    matched nothing, the header fields an id may sit in: --by-field reads those)."""
     if stats.n_events == 0:
         return "no sessions: the events file has no events"
     if settings.by_field is not None and stats.n_unmatched == stats.n_events:
@@ -196,7 +213,7 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats) -> str:
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
             f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
-            "its only capture group)"
+            "its only capture group)" + _header_fields_hint(events)
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "

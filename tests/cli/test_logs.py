@@ -219,3 +219,16 @@ def test_an_id_regex_matching_no_content_names_the_header_fields(raw_logs, tmp_p
     message = user_error(invoke("train", raw_logs[0], "--logs", "--format", "hdfs", *args))
     assert "--by-id is matched against each line's content, after the header" in message
     assert "use --by-field (" in message and "Level" in message
+
+
+def test_score_logs_with_labels_writes_them_into_the_rows(trained, tmp_path):
+    """So `report` can draw ROC and PR curves from raw logs' scores."""
+    model, _, (_, test_log, _, test_labels) = trained
+    scores = tmp_path / "labelled.jsonl"
+    result = invoke("score", model, test_log, "--logs", "--labels", test_labels, "-o", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert sum(r.get("label") == "anomaly" for r in rows) == 3
+    message = user_error(invoke("score", model, scores, "--labels", test_labels,
+                                "-o", tmp_path / "x.jsonl"))  # fmt: skip
+    assert "--labels works with --logs" in message

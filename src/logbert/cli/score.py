@@ -22,6 +22,7 @@ from logbert.cli.inputs import (
     check_sessions_fit,
     file_end,
     finite_threshold,
+    labels_map,
     load_pipeline,
     log_files,
     say,
@@ -56,6 +57,12 @@ def command(
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    labels: Path | None = typer.Option(
+        None,
+        "--labels",
+        help="With --logs: CSV of session id and label, written into each row's `label` (so "
+        "`logbert report` can draw ROC and precision-recall curves from the scores).",
+    ),
     top_events: int = typer.Option(3, "--top-events", help="Surprising positions per row."),
     text: bool = typer.Option(
         False, "--text", help='The input is text records ({"input", optional "output"}).'
@@ -64,6 +71,8 @@ def command(
     """Score sessions (or raw logs) with a trained model."""
     score_format(output)
     check_output_path(output, "scores file")
+    if labels is not None and (not logs or text):
+        raise LogbertError("--labels works with --logs; sessions files carry their labels")
     year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
     names = None
@@ -87,8 +96,9 @@ def command(
     elif logs:
         rejects = output.with_name(output.stem + ".rejects.txt")
         batches = pipeline.score_logs(
-            log_files(inputs), summary, rejects_path=rejects, year=year, **options
-        )
+            log_files(inputs), summary, labels_map(labels), rejects_path=rejects, year=year,
+            **options,
+        )  # fmt: skip
     else:
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)

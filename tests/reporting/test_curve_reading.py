@@ -51,3 +51,14 @@ def test_steps_only_and_too_short():
 def test_missing_or_non_numeric_values_are_tolerated():
     history = epochs([2.0, 1.0, None, 0.5], [1.0, None, 0.9, 0.8])
     assert read_curve(history).verdict == "too short"
+
+
+def test_a_run_early_stopping_ended_is_converged():
+    """The curve still dips (0.1198 -> 0.1103), but early stopping ended the run: converged."""
+    history = epochs([1.0, 0.5, 0.2, 0.15, 0.14], [0.2, 0.16, 0.13, 0.1198, 0.1103])
+    config = {"params": {"epochs": 60}, "training": {"epochs_run": 58, "best_epoch": 50}}
+    reading = read_curve(history, config)
+    assert reading.verdict == "converged" and "epoch 58 of 60" in reading.reason
+    assert read_curve(history).verdict == "improving"  # without the config: the curve alone
+    done = {"params": {"epochs": 5}, "training": {"epochs_run": 5, "best_epoch": 5}}
+    assert read_curve(history, done).verdict == "improving"  # ran every epoch asked for

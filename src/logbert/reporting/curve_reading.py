@@ -10,7 +10,9 @@ The rules are deliberately simple and stated in the report, so a reader can chec
 - worsening: it rose by more than `RISE` over that stretch (without the overfitting pattern);
 - converged: otherwise, or when the loss is already below `NEAR_ZERO` (a cross-entropy of
   0.0001 falling to 0.00008 is 20% lower and means nothing more to learn);
-- too short to tell: fewer than `MIN_POINTS` points.
+- too short to tell: fewer than `MIN_POINTS` points;
+- and first of all, converged when the model's config records that early stopping ended the
+  run (fewer epochs run than asked for).
 """
 
 from __future__ import annotations
@@ -40,8 +42,14 @@ class CurveReading:
     reason: str
 
 
-def read_curve(history: dict) -> CurveReading:
-    """Classify a `history.json` record (see docs/ARCHITECTURE.md)."""
+def read_curve(history: dict, config: dict | None = None) -> CurveReading:
+    """Classify a `history.json` record (see docs/ARCHITECTURE.md). With the model's
+    `config.json`, a run that early stopping ended is read as converged: it stopped because
+    the validation loss no longer improved by its minimum step, whatever the last few points
+    look like (a small late dip below that step is not "still improving")."""
+    stopped = _early_stop(config or {})
+    if stopped is not None:
+        return stopped
     epochs = rows_of(history, "epochs")
     val = _series(epochs, "val_loss")
     train = _series(epochs, "train_loss")
@@ -62,6 +70,23 @@ def read_curve(history: dict) -> CurveReading:
     return CurveReading(
         "too short",
         f"too few points to read a trend ({len(epochs)} epochs, {len(steps)} steps)",
+    )
+
+
+def _early_stop(config: dict) -> CurveReading | None:
+    """`converged` when config.json records fewer epochs run than asked for and a best epoch
+    (early stopping on the validation loss), else None."""
+    training = config.get("training") or {}
+    params = config.get("params") or {}
+    run, asked, best = training.get("epochs_run"), params.get("epochs"), training.get("best_epoch")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (run, asked, best)):
+        return None
+    if run >= asked:
+        return None
+    return CurveReading(
+        "converged",
+        f"early stopping ended training at epoch {run} of {asked}: the validation loss had not "
+        f"improved on its best (epoch {best}) by the minimum step for {run - best} epochs",
     )
 
 

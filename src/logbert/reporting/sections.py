@@ -33,7 +33,7 @@ def training_section(data: ReportData) -> Section:
             "gradient steps, or its training was not recorded. No curves to show."
         )
         return Section("training", "Training", body)
-    reading = read_curve(history)
+    reading = read_curve(history, data.model.config)
     parts: list[object] = [data.figures.add("training_loss", png, "training and validation loss")]
     parts.append(tag("p", tag("strong", f"Reading: {reading.verdict}."), " ", reading.reason + "."))
     if not any(as_float(e.get("val_loss")) is not None for e in rows_of(history, "epochs")):

@@ -120,6 +120,18 @@ def test_evaluation_of_another_detector_is_refused(report_inputs, tmp_path):
     _build(paths, tmp_path, evaluation=paths["evaluation"])
 
 
+def test_evaluation_of_another_trained_model_is_refused_even_at_a_given_threshold(
+    report_inputs, tmp_path
+):
+    paths = report_inputs()
+    _write_pipeline(paths, model_id="a" * 16)
+    _edit_evaluation(paths, model_id="b" * 16, threshold_info={"rule": "given", "value": 2.0})
+    with pytest.raises(LogbertError, match=f"evaluates model {'b' * 16}"):
+        _build(paths, tmp_path, evaluation=paths["evaluation"])
+    _edit_evaluation(paths, model_id="a" * 16)  # this model's, at a given threshold: a warning
+    assert _build(paths, tmp_path, evaluation=paths["evaluation"]).warnings
+
+
 def test_evaluation_at_another_models_threshold_is_refused(report_inputs, tmp_path):
     paths = report_inputs()
     _edit_evaluation(paths, threshold_info={"source": "validation split of other.log"})

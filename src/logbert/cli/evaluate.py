@@ -149,6 +149,7 @@ def command(
         )
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
+    metrics["model_id"] = getattr(pipeline, "model_id_", None)  # the trained model evaluated
     metrics["sessions_file"] = ", ".join(inputs)
     metrics["training_overlap"] = overlap.report("evaluation")
     if logs:

@@ -89,7 +89,8 @@ def _window_id_with_value(text: str) -> bool:
 
 
 def check_evaluation(model: ModelInfo, evaluation: dict, path: Path) -> list[str]:
-    """Refuse an evaluation of another detector, or at another model's threshold."""
+    """Refuse an evaluation of another detector, of another trained model (`model_id`), or
+    at another model's threshold."""
     named, ours = evaluation.get("model"), model.name
     evaluated = evaluation.get("sessions_file")
     of = f" on {evaluated}" if isinstance(evaluated, str) and evaluated else ""
@@ -98,6 +99,13 @@ def check_evaluation(model: ModelInfo, evaluation: dict, path: Path) -> list[str
             f"--evaluation {path} evaluates model {named!r}{of}, but {model.path} holds model "
             f"{ours!r}: pass an evaluation of this model (`logbert evaluate {model.path} "
             "SESSIONS -o EVALUATION`)"
+        )
+    theirs, own_id = evaluation.get("model_id"), (model.pipeline or {}).get("model_id")
+    if isinstance(theirs, str) and own_id and theirs != own_id:
+        raise LogbertError(
+            f"--evaluation {path} evaluates model {theirs}{of}, not {model.path} ({own_id}, "
+            f"`model_id` in pipeline.json): pass an evaluation of this model (`logbert "
+            f"evaluate {model.path} SESSIONS -o EVALUATION`)"
         )
     used = evaluation.get("threshold_info")
     current = model.threshold

@@ -98,6 +98,7 @@ def test_part_params_configure_the_parts_and_survive_clone_and_save(tmp_path):
     for bad, words in (
         ({"ecvc": {"idf": True}}, "which is not a part"),
         ({"ngram": {"size": 2}}, "unknown parameters size; valid: n"),
+        ({"length": {"upper_quantile": 2.0}}, "upper_quantile"),  # a range: before any data
     ):
         with pytest.raises(LogbertError, match=words):
             detector_class("ngram+length")(part_params=bad).fit(TRAIN)

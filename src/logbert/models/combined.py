@@ -126,6 +126,8 @@ class CombinedDetector(Detector):
                     f"{self.name}: part_params for {part}: unknown parameters "
                     f"{', '.join(sorted(map(str, unknown)))}; valid: {', '.join(sorted(accepted))}"
                 )
+            # types and ranges too, before any data is read (the part's own checks)
+            registry.detector_class(part)(**(params or {}))._check_params()
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
         self.parts_ = []

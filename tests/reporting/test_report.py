@@ -389,3 +389,13 @@ def test_top_session_headers_lead_with_the_deciding_score(report_inputs, tmp_pat
         "#2 session calm: max_surprise 3 (threshold 7.65); score 9; miss_ratio 0.1; "
         "label normal; not flagged",
     ]
+
+
+def test_top_sessions_scored_from_raw_logs_name_their_raw_lines(report_inputs, tmp_path):
+    paths = report_inputs()
+    rows = [dict(r) for r in paths["rows"]]
+    for row in rows:
+        row["top_events"] = [dict(e, source="today.log", line_no=4711) for e in row["top_events"]]
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert "raw line" in html and "today.log:4711" in html

@@ -156,6 +156,7 @@ def _session_block(
 def _surprising_table(events: list[dict], lookup: dict[int, str]) -> Safe:
     if not events:
         return missing("This row has no top_events to explain it.")
+    ordered = sorted(events, key=lambda e: -(as_float(e.get("surprise")) or 0.0))
     rows = [
         (
             e.get("position"),
@@ -163,13 +164,20 @@ def _surprising_table(events: list[dict], lookup: dict[int, str]) -> Safe:
             e.get("surprise"),
             _expected_text(e, lookup),
         )
-        for e in sorted(events, key=lambda e: -(as_float(e.get("surprise")) or 0.0))
+        for e in ordered
     ]
-    return html_table(
-        ["position", "event (template)", "surprise", "expected instead"],
-        rows,
-        row_cls=lambda i: "surprise",
-    )
+    headers = ["position", "event (template)", "surprise", "expected instead"]
+    if any(e.get("line_no") is not None for e in ordered):  # scored from raw logs: the line
+        rows = [(*row, _raw_line(e)) for row, e in zip(rows, ordered, strict=True)]
+        headers.append("raw line")
+    return html_table(headers, rows, row_cls=lambda i: "surprise")
+
+
+def _raw_line(event: dict) -> str:
+    """`source:line_no` of the raw line behind an event ("" for the end of the session)."""
+    if event.get("line_no") is None:
+        return ""
+    return f"{event.get('source') or ''}:{event['line_no']}"
 
 
 def _sequence_table(keys: list[int], events: dict[int, dict], lookup: dict[int, str]) -> Safe:

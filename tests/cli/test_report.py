@@ -37,7 +37,7 @@ def test_report_writes_html_and_prints_paths(monkeypatch, capsys, tmp_path, mode
     assert code == 0
     assert f"report: {out}" in stdout
     assert "figures: 4 PNGs" in stdout  # distributions, ROC/PR, confusion matrix, sweep
-    assert "sections lacking data" in stdout and "Training" in stdout
+    assert "sections with parts lacking data" in stdout and "Training" in stdout
     assert out.read_text().startswith("<!DOCTYPE html>")
 
 

@@ -40,4 +40,7 @@ def command(
     if result.figure_paths:
         typer.echo(f"figures: {len(result.figure_paths)} PNGs in {result.figure_paths[0].parent}")
     if result.missing:
-        typer.echo(f"sections lacking data (they say what they need): {', '.join(result.missing)}")
+        typer.echo(
+            "sections with parts lacking data (each part says what it needs): "
+            + ", ".join(result.missing)
+        )

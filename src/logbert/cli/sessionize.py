@@ -29,6 +29,7 @@ from logbert.sessions.io import (
     write_sessions,
 )
 from logbert.sessions.labels import mostly_unlabelled_warning, read_labels_with_columns
+from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
     SessionizerSettings,
@@ -191,12 +192,14 @@ _EVENT_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "t
 
 
 def _header_fields_hint(events: Path) -> str:
-    """`; for an id in a header field, use --by-field (Pid, ...)`, or "" when none."""
+    """`; ` + `by_field_hint` for the header fields of an events file ("" when none, or the
+    file is unreadable)."""
     try:
         fields = [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
     except (OSError, ValueError):
         return ""
-    return f"; for an id in a header field, use --by-field ({', '.join(fields)})" if fields else ""
+    clause = by_field_hint(fields)
+    return f"; {clause}" if clause else ""
 
 
 def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Path) -> str:

@@ -334,12 +334,13 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
             f"{config}: unknown parameters for {cls.name}: {', '.join(sorted(unknown))}; "
             f"valid: {', '.join(p for p in accepted if p != 'self')}"
         )
+    epoch_parts = _parts_with(cls, "epochs") if epochs is not None else []
     if epochs is not None:
         if "epochs" in accepted:
             params["epochs"] = epochs
-        elif _parts_with(cls, "epochs"):  # a combination: its parts trained in epochs
+        elif epoch_parts:  # a combination: its parts trained in epochs
             part_params = dict(params.get("part_params") or {})
-            for part in _parts_with(cls, "epochs"):
+            for part in epoch_parts:
                 part_params[part] = {**(part_params.get(part) or {}), "epochs": epochs}
             params["part_params"] = part_params
         else:

@@ -119,7 +119,8 @@ class CombinedDetector(Detector):
                     f"{self.name}: part_params names {part!r}, which is not a part "
                     f"({', '.join(self.parts)})"
                 )
-            accepted = set(registry.detector_class(part)().get_params())
+            detector = registry.detector_class(part)()
+            accepted = set(detector.get_params())
             unknown = set(params or {}) - accepted if isinstance(params, dict) else {"?"}
             if unknown:
                 raise LogbertError(
@@ -127,7 +128,7 @@ class CombinedDetector(Detector):
                     f"{', '.join(sorted(map(str, unknown)))}; valid: {', '.join(sorted(accepted))}"
                 )
             # types and ranges too, before any data is read (the part's own checks)
-            registry.detector_class(part)(**(params or {}))._check_params()
+            detector.set_params(**(params or {}))._check_params()
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **options: Any) -> None:
         self.parts_ = []

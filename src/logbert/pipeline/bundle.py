@@ -686,7 +686,7 @@ class Pipeline:
         self, sessions: Iterator[Session], summary: LogReadSummary
     ) -> Iterator[Session]:
         """`sessions`, noting in `summary` those that may have begun before the logs read
-        (`logs.earlier_starts_note`): the model records its training sessions' first keys."""
+        (`logs.note_earlier_starts`): the model records its training sessions' first keys."""
         first_keys = self.training_.get("first_keys") if hasattr(self, "training_") else None
         lifetime = self.lifecycle_.lifetime_
         if not first_keys or lifetime is None:

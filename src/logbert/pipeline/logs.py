@@ -24,6 +24,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.summary import continuation_hint, count_continuations
 from logbert.sessions.io import Session
+from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
 
 # above this share of events with templates a model never saw, the logs are probably not
@@ -189,12 +190,9 @@ def _by_id_hint(settings: SessionizerSettings, parser: Parser) -> str:
     may come from instead, for the "no session" error."""
     if settings.by_id is None:
         return ""
-    clock = {"Content", "Month", "Day", "Date", "Time", "Timestamp", "Year"}
-    fields = [f for f in parser.fmt.fields if f not in clock]
     hint = "; --by-id is matched against each line's content, after the header"
-    if fields:
-        hint += f": for an id in a header field, use --by-field ({', '.join(fields)})"
-    return hint
+    clause = by_field_hint(parser.fmt.fields)
+    return f"{hint}: {clause}" if clause else hint
 
 
 def _count_true(mask: pa.ChunkedArray | pa.Array) -> int:

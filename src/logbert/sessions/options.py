@@ -17,6 +17,17 @@ _UNITS_US["d"] = 24 * _UNITS_US["h"]
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 
 
+# header fields that hold the time, never a session id
+_CLOCK_FIELDS = {"Content", "Month", "Day", "Date", "Time", "Timestamp", "Year"}
+
+
+def by_field_hint(fields: list[str]) -> str:
+    """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
+    nothing, naming the header `fields` an id may sit in instead ("" when none may)."""
+    named = [f for f in fields if f not in _CLOCK_FIELDS]
+    return f"for an id in a header field, use --by-field ({', '.join(named)})" if named else ""
+
+
 def parse_duration(text: str) -> timedelta:
     """`30s`, `5m`, `1h`, `2d`, `500ms` or sums like `1h30m` as a timedelta."""
     cleaned = str(text).strip().lower().replace(" ", "")

@@ -78,6 +78,17 @@ def write_log(path: Path, n_normal: int, anomalies: int = 0, offset: int = 0) ->
     return labels
 
 
+def with_cut_blocks_first(test_log: Path, tmp_path: Path) -> Path:
+    """`test_log` after three blocks whose first event lies in an earlier file (they begin
+    with `Received block`, which no training block begins with), started within seconds."""
+    cut = []
+    for i in range(3):
+        cut += block_lines(f"blk_{900 + i}", T0 - timedelta(seconds=10 - i))[1:]
+    path = tmp_path / "today.log"
+    path.write_text("\n".join(cut) + "\n" + test_log.read_text())
+    return path
+
+
 def write_labels(path: Path, labels: dict[str, str], header: str = "BlockId,Label") -> Path:
     path.write_text(header + "\n" + "".join(f"{k},{v}\n" for k, v in labels.items()))
     return path

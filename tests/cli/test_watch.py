@@ -66,6 +66,23 @@ def test_watch_without_follow_flags_what_score_logs_flags(trained, tmp_path):
     assert {r["session_id"] for r in lines} == {r["session_id"] for r in rows}
 
 
+def test_watch_warns_of_sessions_that_began_before_the_file(trained, tmp_path):
+    """Today's file, yesterday's model: sessions spanning midnight begin mid-workflow. The
+    warning `score --logs` gives comes from `watch` too, with advice that fits it."""
+    from ..conftest import with_cut_blocks_first
+
+    model, test_log = trained
+    today = with_cut_blocks_first(test_log, tmp_path)
+    result = invoke("watch", model, today, "--alerts", tmp_path / "alerts.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "warning: 3 of 16 sessions begin with an event no training session begins" in (
+        result.output
+    )
+    assert "Watch the earlier file too (oldest first), or keep one --state-dir" in result.output
+    result = invoke("watch", model, test_log, "--alerts", tmp_path / "whole.jsonl")
+    assert result.exit_code == 0 and "begin with an event" not in result.output
+
+
 def test_watch_reads_stdin(trained, tmp_path):
     model, test_log = trained
     alerts = tmp_path / "alerts.jsonl"

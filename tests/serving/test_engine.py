@@ -11,10 +11,12 @@ from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.models.pca import PCADetector
 from logbert.pipeline import Pipeline
+from logbert.pipeline.logs import BATCH_ADVICE, LogReadSummary
 from logbert.serving.engine import DetectionEngine
 from logbert.sessions.io import Session
 from logbert.sessions.sessionize import SessionizerSettings
 
+from ..conftest import with_cut_blocks_first
 from .conftest import train_model, with_new_template
 
 
@@ -222,3 +224,25 @@ def test_a_model_dir_missing_a_file_is_told_so_not_to_retrain(model, tmp_path, m
             DetectionEngine(Pipeline.load(directory), model_dir=model_dir)
         assert "trained on sessions" not in str(raised.value)
         assert "copy the whole model directory again" in str(raised.value)
+
+
+@pytest.mark.parametrize("stop_at", [None, 4])
+def test_sessions_that_began_before_the_stream_are_a_warning(model, tmp_path, stop_at):
+    """What `score --logs` warns of (yesterday's model on today's file), a stream says too,
+    with its own advice, and a resumed engine keeps counting."""
+    pipeline, _, test_log = model
+    lines = with_cut_blocks_first(test_log, tmp_path).read_text().splitlines()
+    _, engine = stream(DetectionEngine(pipeline), lines, 4, "today.log", stop_at)
+    warning = engine.earlier_starts_warning("Watch the earlier file too.")
+    assert warning is not None and warning.startswith(
+        "warning: 3 of 16 sessions begin with an event no training session begins with (e.g. "
+        "session 'blk_900', key "
+    )
+    assert warning.endswith("judged like an anomaly. Watch the earlier file too.")
+    summary = LogReadSummary()
+    list(pipeline.score_logs([str(tmp_path / "today.log")], summary))
+    said = [note for note in summary.notes if "begin with an event" in note]
+    assert said == [warning.replace("Watch the earlier file too.", BATCH_ADVICE)]  # the same
+    quiet = DetectionEngine(pipeline)
+    stream(quiet, test_log.read_text().splitlines(), 4, test_log.name)
+    assert quiet.earlier_starts_warning("x") is None  # the whole blocks: nothing to say

@@ -111,3 +111,26 @@ def test_events_after_their_window_closed_are_warned_about(raw_logs, tmp_path):
     assert len(written) == 1 and written[0].startswith("warning: batch 2 (source again.log): 5 ")
     assert "after their time window had closed" in written[0]
     worker.store.close()
+
+
+def test_sessions_that_began_before_the_stream_are_warned_about(by_id, raw_logs, tmp_path):
+    """The `score --logs` warning of a file cut while sessions ran, on the stream too."""
+    from ..conftest import with_cut_blocks_first
+
+    model, _ = by_id
+    lines = with_cut_blocks_first(raw_logs[1], tmp_path).read_text().splitlines()
+    written: list[str] = []
+    worker = StreamWorker(
+        DetectionEngine(Pipeline.load(model), early_alerts=False),
+        StateStore(tmp_path / "s", model_fingerprint(model), model),
+        warnings=RateLimitedWarnings(0, written.append),
+    )
+    worker.store.append("lines", [("today.log", lines)])
+    worker.store.append("flush", [])
+    for batch in worker.store.batches_after(0):
+        worker._process(batch)
+    assert len(written) == 1 and written[0].startswith("warning: 3 of 16 sessions begin ")
+    assert written[0].endswith("Send the earlier lines first: the stream keeps sessions open "
+                               "between requests (and across restarts with the same "
+                               "--state-dir)")  # fmt: skip
+    worker.store.close()

@@ -65,6 +65,7 @@ from logbert.pipeline.files import (
     write_templates_csv,
 )
 from logbert.pipeline.logs import (
+    EarlierStarts,
     LogReadSummary,
     check_labels_map,
     log_file_list,
@@ -682,16 +683,24 @@ class Pipeline:
         )  # fmt: skip
         return self._noting_earlier_starts(sessions, summary)
 
-    def _noting_earlier_starts(
-        self, sessions: Iterator[Session], summary: LogReadSummary
-    ) -> Iterator[Session]:
-        """`sessions`, noting in `summary` those that may have begun before the logs read
-        (`logs.note_earlier_starts`): the model records its training sessions' first keys."""
+    def earlier_starts(self) -> EarlierStarts | None:
+        """A counter of the sessions that may have begun before the logs read
+        (`logs.EarlierStarts`), or None for a model without timestamps or without its training
+        sessions' first keys (saved before they were recorded)."""
         first_keys = self.training_.get("first_keys") if hasattr(self, "training_") else None
         lifetime = self.lifecycle_.lifetime_
         if not first_keys or lifetime is None:
+            return None
+        return EarlierStarts(set(first_keys), lifetime)
+
+    def _noting_earlier_starts(
+        self, sessions: Iterator[Session], summary: LogReadSummary
+    ) -> Iterator[Session]:
+        """`sessions`, noting in `summary` those that may have begun before the logs read."""
+        starts = self.earlier_starts()
+        if starts is None:
             return sessions
-        return note_earlier_starts(sessions, set(first_keys), lifetime, summary)
+        return note_earlier_starts(sessions, starts.first_keys, starts.lifetime, summary)
 
     def log_parser(self, year: int | None = None) -> Parser:
         """A copy of the frozen parser to read new logs with (the saved one never changes).

@@ -15,7 +15,9 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -228,35 +230,81 @@ def _format_name(parser: Parser) -> str:
 # a few anomalous sessions begin oddly too (1 of 11,501 HDFS blocks); a log cut while
 # sessions run cuts many (1,130 of 7,206 HDFS blocks of a later half-day file): warn from 1%
 EARLIER_STARTS_SHARE = 0.01
+BATCH_ADVICE = (
+    "Score the files together (oldest first, in one --logs run), or follow the log with "
+    "`logbert watch --state-dir`"
+)
+
+
+class EarlierStarts:
+    """Counts the sessions that may have begun before the logs read: they begin with a key no
+    training session begins with (`first_keys`) and started within the normal session
+    `lifetime` (seconds) of the earliest session seen. Scoring yesterday's model on today's
+    file cuts every session that spans midnight: its first events lie in yesterday's file, and
+    the model judges their absence (the mirror of a session still open at the log's end).
+    Batch reads (`note_earlier_starts`) and live streams (`serving.engine`) share it; its
+    state is plain JSON (`to_dict`), so a resumed stream keeps counting."""
+
+    def __init__(self, first_keys: set[int], lifetime: float) -> None:
+        self.first_keys = first_keys
+        self.lifetime = lifetime
+        self.seen = 0
+        self.earliest: datetime | None = None
+        self.odd: list[tuple[datetime, str, int]] = []  # (start, session id, first key)
+
+    def add(self, session: Session) -> None:
+        self.seen += 1
+        start = session.start
+        if start is None:
+            return
+        self.earliest = start if self.earliest is None else min(self.earliest, start)
+        if not len(session.keys) or int(session.keys[0]) in self.first_keys:
+            return
+        if (start - self.earliest).total_seconds() < self.lifetime:  # later ones never count
+            self.odd.append((start, session.session_id, int(session.keys[0])))
+
+    def warning(self, advice: str = BATCH_ADVICE) -> str | None:
+        """`warning: ...` once at least 1% (and 2) of the sessions seen begin oddly near the
+        start, else None; `advice` says what to do where it is printed."""
+        if self.earliest is None:
+            return None
+        near = [o for o in self.odd if (o[0] - self.earliest).total_seconds() < self.lifetime]
+        if len(near) < max(2, EARLIER_STARTS_SHARE * self.seen):
+            return None
+        _, example, key = min(near)
+        return (
+            f"warning: {len(near):,} of {self.seen:,} sessions begin with an event no training "
+            f"session begins with (e.g. session {example!r}, key {key}) and started within the "
+            f"normal session lifetime ({self.lifetime / 3600:.3g} h) of the logs' first "
+            "session: they may have begun before these logs, in an earlier file, and their "
+            f"missing beginning is judged like an anomaly. {advice}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seen": self.seen,
+            "earliest": None if self.earliest is None else self.earliest.isoformat(),
+            "odd": [[start.isoformat(), sid, key] for start, sid, key in self.odd],
+        }
+
+    def restore(self, state: dict[str, Any]) -> EarlierStarts:
+        """Continue from `to_dict()` output; returns self."""
+        self.seen = int(state["seen"])
+        earliest = state["earliest"]
+        self.earliest = None if earliest is None else datetime.fromisoformat(earliest)
+        self.odd = [(datetime.fromisoformat(s), str(i), int(k)) for s, i, k in state["odd"]]
+        return self
 
 
 def note_earlier_starts(
     sessions: Iterator[Session], first_keys: set[int], lifetime: float, summary: LogReadSummary
 ) -> Iterator[Session]:
-    """`sessions` as they come; once they are all read, a warning in `summary.notes` about
-    those that may have begun before the logs read: they begin with a key no training session
-    begins with, and started within the normal session `lifetime` (seconds) of the first
-    session of the logs. Scoring yesterday's model on today's file cuts every session that
-    spans midnight: its first events lie in yesterday's file, and the model judges their
-    absence (the mirror of a session still open at the log's end)."""
-    earliest = None
-    odd: list[tuple] = []  # (start, session id, first key) of sessions that begin oddly
-    n = 0
+    """`sessions` as they come; once they are all read, `EarlierStarts`' warning (if any) in
+    `summary.notes`."""
+    starts = EarlierStarts(first_keys, lifetime)
     for session in sessions:
-        n += 1
-        if session.start is not None:
-            earliest = session.start if earliest is None else min(earliest, session.start)
-            if len(session.keys) and int(session.keys[0]) not in first_keys:
-                odd.append((session.start, session.session_id, int(session.keys[0])))
+        starts.add(session)
         yield session
-    near = [o for o in odd if (o[0] - earliest).total_seconds() < lifetime]
-    if len(near) >= max(2, EARLIER_STARTS_SHARE * n):
-        _, example, key = min(near)
-        summary.notes.append(
-            f"warning: {len(near):,} of {n:,} sessions begin with an event no training session "
-            f"begins with (e.g. session {example!r}, key {key}) and started within the normal "
-            f"session lifetime ({lifetime / 3600:.3g} h) of the logs' first session: they may "
-            "have begun before these logs, in an earlier file, and their missing beginning is "
-            "judged like an anomaly. Score the files together (oldest first, in one --logs "
-            "run), or follow the log with `logbert watch --state-dir`"
-        )
+    warning = starts.warning()
+    if warning is not None:
+        summary.notes.append(warning)

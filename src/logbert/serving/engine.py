@@ -32,7 +32,9 @@ words for the CLI.
 Nothing is lost silently: lines that do not fit the format (`lines_rejected`), lines that fit
 it but join no session (`lines_unmatched`: no id, no field value, or no timestamp for time
 windows) and events too late for their window (`events_late`) are counted, and
-`lost_lines_warning()` / `late_warning()` word the warnings the callers print.
+`lost_lines_warning()` / `late_warning()` word the warnings the callers print;
+`earlier_starts_warning()` the one of `score --logs` when many sessions seem to have begun
+before the stream (`pipeline.logs.EarlierStarts`: a file cut while sessions ran).
 """
 
 from __future__ import annotations
@@ -126,6 +128,8 @@ class DetectionEngine:
         self._templates: dict[int, str] | None = None
         self._next_line: dict[str, int] = {}  # per source: the number of its next line
         self._seen_new: set[int] = set()  # keys of templates mined since the model was trained
+        # closed sessions that may have begun before the stream (None: the model cannot tell)
+        self.earlier_starts = pipeline.earlier_starts()
         # (source, line_no, line) of lines that did not fit the format; the caller clears it
         self.rejects: list[tuple[str, int, str]] = []
 
@@ -236,6 +240,11 @@ class DetectionEngine:
             "the files in batch (`logbert score MODEL FILES --logs` sorts them by time)"
         )
 
+    def earlier_starts_warning(self, advice: str) -> str | None:
+        """`warning: ...` when many closed sessions may have begun before the stream did
+        (`pipeline.logs.EarlierStarts`; `advice` says what to do where it is printed)."""
+        return None if self.earlier_starts is None else self.earlier_starts.warning(advice)
+
     def verdict_note(self, flush: str) -> str | None:
         """`note: ...` on when a session gets its verdict in a stream, for sessions by id or
         field value (None for windows and line counts, which close by themselves). `flush`
@@ -296,6 +305,7 @@ class DetectionEngine:
             "next_alert_id": self.next_alert_id,
             "early_alerted": sorted(self.early_alerted),
             "next_line": dict(self._next_line),
+            "earlier_starts": self.earlier_starts and self.earlier_starts.to_dict(),
         }
 
     def restore(self, state: dict[str, Any]) -> DetectionEngine:
@@ -332,6 +342,9 @@ class DetectionEngine:
             self.next_alert_id = int(state["next_alert_id"])
             self.early_alerted = set(state["early_alerted"])
             self._next_line = {str(k): int(v) for k, v in state["next_line"].items()}
+            starts = state.get("earlier_starts")  # absent in snapshots from before it was kept
+            if self.earlier_starts is not None and starts is not None:
+                self.earlier_starts.restore(starts)
         except (KeyError, TypeError, ValueError) as exc:
             raise LogbertError(
                 f"the saved engine state is incomplete, corrupt or from another model's parser "
@@ -392,6 +405,9 @@ class DetectionEngine:
             early[id(session)] = session.session_id in self.early_alerted
             self.early_alerted.discard(session.session_id)
         self.counters.sessions_closed += len(sessions)
+        if self.earlier_starts is not None:
+            for session in sessions:
+                self.earlier_starts.add(session)
         ready: list[tuple[Session, bool]] = []
         for session in sessions:
             if self.lifetime is None or session.start is None:

@@ -255,6 +255,10 @@ class Service:
                 len(lines), m["lines_rejected"], m["lines_unmatched"], where
             ),
             "late": engine.late_warning(m["events_late"], where) if m["events_late"] else None,
+            "earlier_starts": engine.earlier_starts_warning(
+                "Send the earlier lines in the same request (oldest first), or stream them "
+                "through POST /v1/logs, which keeps sessions open between requests"
+            ),
             "flag_rate": self.pipeline.flag_rate_note(
                 sum(bool(r["is_anomaly"]) for r in rows), len(rows), self.options.threshold
             ),

@@ -357,6 +357,12 @@ class Watcher:
             lines.append(lost)
         if run("events_late"):
             lines.append(engine.late_warning(run("events_late"), where))
+        began = engine.earlier_starts_warning(
+            "Watch the earlier file too (oldest first), or keep one --state-dir from run to run "
+            "so that sessions carry over"
+        )
+        if began:
+            lines.append(began)
         flagged = engine.pipeline.flag_rate_note(
             run("sessions_flagged"), run("sessions_scored"), engine.threshold
         )

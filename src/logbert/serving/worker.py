@@ -40,6 +40,10 @@ log = logging.getLogger("logbert.serve")
 
 IDLE_WAIT = 0.5  # seconds without a wake-up after which the stream counts as idle
 WARN_INTERVAL = 60.0  # seconds between two warnings of one kind
+STREAM_ADVICE = (  # what to do when many sessions seem to have begun before the stream
+    "Send the earlier lines first: the stream keeps sessions open between requests (and "
+    "across restarts with the same --state-dir)"
+)
 
 
 def _to_stderr(line: str) -> None:
@@ -220,6 +224,9 @@ class StreamWorker:
         late = after.events_late - before.events_late
         if late:
             self.warnings.warn("late", engine.late_warning(late, where))
+        began = engine.earlier_starts_warning(STREAM_ADVICE)
+        if began is not None and after.sessions_closed > before.sessions_closed:
+            self.warnings.warn("earlier_starts", began)
 
     def _snapshot_if_due(self, idle: bool) -> None:
         if self.processed > self.snapshot_batch and (

@@ -321,3 +321,30 @@ def test_dates_without_a_time_of_day_are_a_warning(tmp_path):
     log.write_text("2024-03-05 00:00:00 INFO app: job 1\n2024-03-05 10:00:00 INFO app: j 2\n")
     summary = parse_files([str(log)], fmt, tmp_path / "t.parquet")
     assert not any("midnight" in n for n in summary.warnings)
+
+
+def test_a_lone_time_or_date_field_is_read_as_a_whole_timestamp(tmp_path):
+    """`<Time>` alone often holds the whole ISO timestamp; every line went undated silently.
+    One that holds only a clock time cannot date a line: a warning, not an error."""
+    fmt = resolve_format("<Time> <Level> <Component>: <Content>")
+    lines = ["2024-03-05T10:00:00Z INFO app: job 1", "2024-03-05T10:00:01.5Z INFO app: job 2"]
+    stamps, summary = _parse(tmp_path, lines, fmt)
+    assert stamps == ["2024-03-05 10:00:00", "2024-03-05 10:00:01.500000"]
+    assert not summary.warnings
+    stamps, summary = _parse(tmp_path, ["1709632800 INFO app: job 1"], fmt, name="e.log")
+    assert stamps == ["2024-03-05 10:00:00"]
+    stamps, summary = _parse(tmp_path, ["10:00:00 INFO app: job 1"], fmt, name="c.log")
+    assert stamps == ["None"]
+    assert [w for w in summary.warnings if "dates no line" in w] == [
+        "warning: format '<Time> <Level> <Component>: <Content>' dates no line: c.log:1 "
+        "'10:00:00 INFO app: job 1', has <Time> = '10:00:00' where ISO 8601 or epoch seconds "
+        "(13/16/19 digits: milli/micro/nanoseconds) was expected, so sessions have no times "
+        "(time windows, session lifetimes and chronological splits need them); pass "
+        "--timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if <Time> holds another layout"
+    ]
+    assert len(summary.warnings) == 1  # not twice
+    date_only = resolve_format("<Date> <Level> <Component>: <Content>")
+    days = ["2024-03-05 INFO app: job 1", "2024-03-06 INFO app: job 2"]
+    stamps, summary = _parse(tmp_path, days, date_only, name="d.log")
+    assert stamps == ["2024-03-05 00:00:00", "2024-03-06 00:00:00"]
+    assert any("at midnight" in w for w in summary.warnings)  # days, not times: said

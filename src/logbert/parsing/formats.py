@@ -30,7 +30,7 @@ from __future__ import annotations
 import calendar
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -69,13 +69,16 @@ class TimestampSpec:
     """How to build a timestamp from header fields: `pattern` (RE2, named groups as above)
     and/or `epoch` (Unix seconds; with a pattern too, epoch is tried where it fails); `year`
     for patterns without one (None: the caller gives it per file); `expected` says in words
-    what the fields should hold (error messages)."""
+    what the fields should hold (error messages); `guessed`: the format string names one lone
+    `<Time>` or `<Date>` field, which is tried as a whole ISO 8601 / epoch timestamp (a log
+    where it never is one gets a warning, not an error: it may hold a time of day only)."""
 
     fields: tuple[str, ...]
     pattern: str = ""
     epoch: bool = False  # epoch seconds, or milliseconds ... by digit count (`_parse_epoch`)
     year: int | None = None
     expected: str = ""
+    guessed: bool = False
 
     @property
     def needs_year(self) -> bool:
@@ -284,6 +287,12 @@ def resolve_format(
             fmt.timestamp = TimestampSpec(
                 fields, ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"
             )
+        elif (lone := _clock_fields(fmt.fields, loose=True)) is not None:
+            # `<Time>` alone often holds the whole timestamp (`2024-03-05T10:00:00Z`); left
+            # out, every line went undated without a word
+            fmt.timestamp = TimestampSpec(
+                lone, ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}", guessed=True
+            )
     if timestamp_format is not None:
         fields = fmt.timestamp.fields if fmt.timestamp else _clock_fields(fmt.fields, loose=True)
         if fields is None:
@@ -310,7 +319,7 @@ def with_year(fmt: LogFormat, year: int | None) -> LogFormat:
     fmt = copy.copy(fmt)
     ts = fmt.timestamp
     if ts is not None and ts.needs_year:
-        fmt.timestamp = TimestampSpec(ts.fields, ts.pattern, ts.epoch, year, ts.expected)
+        fmt.timestamp = replace(ts, year=year)
     fmt.year = year
     return fmt
 

@@ -336,6 +336,16 @@ class Parser:
         if spec is None or self._events == 0 or self._dated > 0 or self._first is None:
             return
         source = self._first[0]
+        if spec.guessed:  # a lone <Time>/<Date> that is not a whole timestamp: maybe a clock
+            note = (
+                f"warning: format {display_name(self.fmt)} dates no line: "
+                f"{self._has_time(self._first)}, so sessions have no times (time windows, "
+                "session lifetimes and chronological splits need them); "
+                f"{self._layout_advice()}"
+            )
+            if note not in self._notes:
+                self._notes.append(note)
+            return
         binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
         if self.is_models:
             raise LogbertError(

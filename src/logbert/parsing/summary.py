@@ -324,7 +324,8 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{run.templates_file}: the templates look like another system's (or miss most of "
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
-    if fmt.timestamp is not None and run._events and summary.timestamps == 0:
+    guessed = fmt.timestamp is not None and fmt.timestamp.guessed  # said by check_timestamps
+    if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
         fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
         out.append(
             f"warning: format {name} read no timestamp from any line (its {fields} fields never "

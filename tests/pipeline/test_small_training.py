@@ -178,3 +178,25 @@ def test_a_threshold_on_fewer_than_ten_normal_scores_is_a_warning():
     lines.clear()
     Pipeline(CappedDetector(), seed=0).fit(sessions_with(12, 0.1, 0, 0), log=lines.append)
     assert not any("rests on" in line for line in lines)  # cross-fitted: 12 scores
+
+
+def test_sessions_with_unseen_keys_passed_as_normal_are_tallied_for_a_warning():
+    """A decision score that ignores unseen keys (here `length`) passes a session holding a
+    message never seen in training: `score` must say so, naming one."""
+    from logbert.models.length import LengthDetector
+    from logbert.pipeline.unseen import UnseenPassed
+
+    train = [Session(f"t{i}", [1, 2, 3, 4][: 2 + i % 3]) for i in range(30)]
+    pipeline = Pipeline(LengthDetector()).fit(train)
+    tally = UnseenPassed()
+    rows = pipeline.score(
+        [Session("same", [1, 2, 3]), Session("new", [1, 9, 3]), Session("long", [1, 9] * 9)],
+        tally=tally,
+    )
+    assert [r["is_anomaly"] for r in rows] == [False, False, True]
+    assert (tally.n_unseen, tally.n_passed, tally.example) == (2, 1, "new")
+    assert tally.warning("score").startswith(
+        "warning: 1 of 2 sessions holding keys no training session holds were not flagged (e.g. "
+        "session 'new'): the decision score 'score' does not flag keys it never saw"
+    )
+    assert UnseenPassed().warning("score") is None

@@ -33,6 +33,7 @@ from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.parsing.templates import require_templates_file
 from logbert.pipeline import LogReadSummary
+from logbert.pipeline.unseen import UnseenPassed
 from logbert.scoring.score_files import ScoreWriter, score_format
 from logbert.sessions.io import check_output_path, iter_session_batches
 
@@ -81,7 +82,8 @@ def command(
         if not names:
             raise LogbertError(f"templates file not found or empty: {templates}")
     info = pipeline.decision_threshold(threshold)
-    options = {"threshold": threshold, "top_events": top_events, "templates": names}
+    tally = UnseenPassed()  # sessions with keys training never saw that pass as normal
+    options = {"threshold": threshold, "top_events": top_events, "templates": names, "tally": tally}
     started = time.perf_counter()
     flagged = still_open = 0
     summary = LogReadSummary()
@@ -127,6 +129,7 @@ def command(
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         pipeline.flag_rate_note(flagged, writer.count, threshold),
+        None if pipeline.detector_.supervised else tally.warning(info.score),
     )
     for note in notes:
         if note is not None:

@@ -72,7 +72,7 @@ from logbert.pipeline.logs import (
     note_earlier_starts,
     read_log_sessions,
 )
-from logbert.pipeline.unseen import training_keys, unseen_key_sessions
+from logbert.pipeline.unseen import UnseenPassed, training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import RECALIBRATE, Threshold, rule_needs_labels
@@ -632,17 +632,19 @@ class Pipeline:
         threshold: float | None = None,
         top_events: int = 3,
         templates: dict[int, str] | None = None,
+        tally: UnseenPassed | None = None,
     ) -> list[dict[str, Any]]:
         """Score rows (verdicts with evidence) for sessions, in their order.
 
         `templates` (default: the bundle's) name the keys in the evidence and reach detectors
-        that read template text (`extend_templates`: text for keys unseen in training)."""
+        that read template text (`extend_templates`: text for keys unseen in training);
+        `tally` counts the sessions with keys training never saw that pass as normal."""
         detector = self._fitted()
         _require_sessions(sessions, "score")
         info = self.decision_threshold(threshold)
         names = templates if templates is not None else self.templates()
         detector.extend_templates(names)
-        return score_rows(
+        rows = score_rows(
             detector,
             sessions,
             self.batch(sessions, end),
@@ -654,6 +656,11 @@ class Pipeline:
             calibration=getattr(self, "calibration_scores_", None),
             model_id=getattr(self, "model_id_", None),
         )
+        known = self.training_.get("keys") if hasattr(self, "training_") else None
+        if tally is not None and known is not None:
+            tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
+                      [r["is_anomaly"] for r in rows], [r["session_id"] for r in rows])  # fmt: skip
+        return rows
 
     def score_batches(
         self,

@@ -99,3 +99,40 @@ def unseen_key_sessions(known_keys: Sequence[int], validation: SessionBatch) -> 
             mask[i] = True
             unseen.update(int(k) for k in new)
     return UnseenKeys(mask, sorted(unseen))
+
+
+@dataclass
+class UnseenPassed:
+    """Scored sessions holding keys no training session holds, and those of them the detector
+    passed as normal. Unseen keys are the strongest evidence a log has (a message never seen),
+    and `watch` alerts them early, but not every decision score flags them: LogBERT's mean
+    surprise, which decides on sessions longer than one window, averages one unseen event among
+    hundreds away; count vectors may ignore keys outside their vocabulary. Passing `tally=` to
+    `Pipeline.score` (or `score_logs` / `score_batches`) fills one in; `warning()` says so."""
+
+    n_unseen: int = 0
+    n_passed: int = 0
+    example: str | None = None  # the first passed session's id
+
+    def add(self, known: np.ndarray, keys: Sequence[np.ndarray], flagged: Sequence[bool],
+            ids: Sequence[str]) -> None:  # fmt: skip
+        for session, is_anomaly, session_id in zip(keys, flagged, ids, strict=True):
+            if not np.isin(session, known, assume_unique=False).all():
+                self.n_unseen += 1
+                if not is_anomaly:
+                    self.n_passed += 1
+                    self.example = self.example if self.example is not None else session_id
+
+    def warning(self, decision: str) -> str | None:
+        """`warning: ...` when the detector passed any such session (None otherwise)."""
+        if not self.n_passed:
+            return None
+        return (
+            f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no training "
+            f"session holds were not flagged (e.g. session {self.example!r}): the decision score "
+            f"{decision!r} does not flag keys it never saw (LogBERT's mean surprise `score`, "
+            "which decides when sessions are longer than one window, averages one unseen event "
+            "away). Look at them (their top events name the unseen keys), or decide by a score "
+            "that flags them: `decision: max_surprise` in `train --config` for LogBERT, or a "
+            "combination with new-event (`--model logbert+new-event`)"
+        )

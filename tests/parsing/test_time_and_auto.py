@@ -213,6 +213,24 @@ def test_auto_through_the_cli_and_on_input_nothing_fits(tmp_path):
     assert done.returncode == 2 and "no lines to pick a format from" in done.stderr
 
 
+def test_auto_picks_no_format_that_dates_few_lines(tmp_path):
+    """logfmt lines with RFC 3339 times: `hpc` read 4-digit counts in a few messages as epoch
+    seconds (1970) and was chosen on 6% of the lines, turning the log into garbage."""
+    lines = [
+        f'2025-06-01T00:{i:02d}:58.676Z level=info svc=metrics msg="flushed {1800 + i} metrics '
+        'to statsd"'
+        if i % 10 == 0
+        else f'2025-06-01T00:{i:02d}:46.750Z level=info svc=runner msg="queued etl-{i} now"'
+        for i in range(50)
+    ]
+    done = _run(str(_write(tmp_path / "f.log", lines)), "-f", "auto", "-o", str(tmp_path / "e"))
+    assert done.returncode == 2, done.stderr
+    assert "error: --format auto: no built-in format dates enough of the first 50 lines" in (
+        done.stderr
+    )
+    assert "such as '<Timestamp> <Content>' (the lines start with an ISO 8601 time)" in done.stderr
+
+
 SYSTEMS = {
     "Android": "android", "Apache": "apache", "BGL": "bgl", "HDFS": "hdfs", "HPC": "hpc",
     "Hadoop": "hadoop", "Linux": "linux", "OpenSSH": "openssh", "Proxifier": "proxifier",
@@ -348,3 +366,17 @@ def test_a_lone_time_or_date_field_is_read_as_a_whole_timestamp(tmp_path):
     stamps, summary = _parse(tmp_path, days, date_only, name="d.log")
     assert stamps == ["2024-03-05 00:00:00", "2024-03-06 00:00:00"]
     assert any("at midnight" in w for w in summary.warnings)  # days, not times: said
+
+
+def test_one_year_for_rotated_files_given_oldest_first_rolls_over_between_them(tmp_path):
+    """`syslog.1` (December) then `syslog` (January) with --year 2023: January is 2024; another
+    host's file of the same days keeps the year (it jumps back a minute, not a year)."""
+    fmt = resolve_format("linux", year=2023)
+    older = _write(tmp_path / "syslog.1", ["Dec 31 23:59:00 h1 cron[1]: job done"])
+    newer = _write(tmp_path / "syslog", ["Jan  1 00:01:00 h1 cron[3]: job started"])
+    other = _write(tmp_path / "h2.log", ["Dec 31 23:58:00 h2 cron[4]: job started"])
+    out = tmp_path / "e.parquet"
+    summary = parse_files([str(older), str(newer), str(other)], fmt, out)
+    stamps = [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()]
+    assert stamps == ["2023-12-31 23:59:00", "2024-01-01 00:01:00", "2023-12-31 23:58:00"]
+    assert "year rollover at syslog:1: later lines dated 2024" in summary.notes

@@ -65,8 +65,9 @@ def command(
         None,
         "--year",
         help="Year of the timestamps of formats that write none (linux, mac, android, "
-        "proxifier, openssh), for each file's first line; a jump back of over half a year "
-        "(Dec 31 -> Jan 1) moves later lines to the next year, said on stderr. Default: each "
+        "proxifier, openssh), for the first file's first line; a jump back of over half a "
+        "year (Dec 31 -> Jan 1, within a file or from one file to the next: give rotated files "
+        "oldest first) moves later lines to the next year, said on stderr. Default: each "
         "file's modification time (stdin: the current date). Formats that write the year "
         "ignore it, with a warning.",
     ),

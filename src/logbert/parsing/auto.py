@@ -27,6 +27,7 @@ AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats with
 SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
 SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
 SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
+AUTO_DATED = 0.2  # `--format auto` picks no format dating fewer of the first lines than this
 
 
 def show_line(line: str) -> str:

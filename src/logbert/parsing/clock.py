@@ -12,7 +12,10 @@ year is wrong. Smaller jumps back (lines a few seconds or days out of order) are
 The jumps are measured on timestamps after the year rule of `formats.py` (with the file's
 modification time, dates after it are already taken in the year before, so a December-to-January
 file dated by its mtime has no jump left to fix). One `YearClock` follows one input, chunk by
-chunk, in line order.
+chunk, in line order. With one `--year` for several inputs (rotated files given oldest first,
+`syslog.1` in December, `syslog` in January), an input whose first line lies more than half a
+year before the end of the input read just before it starts in the next year (`after`); inputs
+of other hosts over the same days never jump that far, so they keep the year given.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ class YearClock:
     rollovers: list[tuple[int, int]] = field(default_factory=list)  # (line_no, new year)
     jumps: int = 0  # jumps back that are no rollover
     first_jump: tuple[int, int, str, str] | None = None  # line_no, days back, from, to
+    after: int | None = None  # µs (years added) of the last line of the input read before
+    continued: str | None = None  # that input's name, when this one starts in a later year
+
+    def end(self) -> int | None:
+        """µs of the last line with a timestamp, years added (None: no dated line yet)."""
+        if self.last is None:
+            return None
+        return int(add_years(np.array([self.last]), np.array([self.shift]))[0])
 
     def apply(self, timestamps: pa.Array, line_no: np.ndarray) -> pa.Array:
         """`timestamps` (one chunk, the rows of `line_no`) with the years of rollovers added."""
@@ -58,14 +69,21 @@ class YearClock:
             return timestamps
         raw = np.array(pc.fill_null(timestamps.cast(pa.int64()), 0))  # a writable copy
         values, lines = raw[valid], line_no[valid]
+        if self.last is None and self.after is not None:  # the first dated line of the input
+            while (
+                self.after - int(add_years(values[:1], np.array([self.shift]))[0]) > ROLLOVER_BACK
+            ):
+                self.shift += 1
+            if self.shift:
+                year = add_years(values[:1], np.array([self.shift]))[0]
+                self.rollovers.append((int(lines[0]), _year(year)))
         before = np.concatenate([[values[0] if self.last is None else self.last], values[:-1]])
         back = before - values
         roll = back > ROLLOVER_BACK
         years = self.shift + np.cumsum(roll)
         shifted = add_years(values, years) if years.any() else values
         for i in np.flatnonzero(roll):
-            year = int(shifted[i].astype("datetime64[us]").astype("datetime64[Y]").astype(int))
-            self.rollovers.append((int(lines[i]), year + 1970))
+            self.rollovers.append((int(lines[i]), _year(shifted[i])))
         jump = np.flatnonzero((back > JUMP_BACK) & ~roll)
         if len(jump) and self.first_jump is None:
             i = int(jump[0])
@@ -100,6 +118,10 @@ class YearClock:
                 "the log, or split it where the year changes and pass --year for each part)"
             )
         return out
+
+
+def _year(micros: int) -> int:
+    return int(np.datetime64(int(micros), "us").astype("datetime64[Y]").astype(int)) + 1970
 
 
 def _when(micros: int) -> str:

@@ -40,6 +40,7 @@ keep importing from this module; those modules never import it (but for annotati
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +56,7 @@ import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import (
+    AUTO_DATED,
     AUTO_YEAR,
     HEAD_LINES,
     SHOWN_CHARS,
@@ -81,6 +83,7 @@ from logbert.parsing.chunk import (
 )
 from logbert.parsing.clock import YearClock
 from logbert.parsing.formats import (
+    ISO_8601,
     LogFormat,
     display_name,
     format_from_spec,
@@ -195,6 +198,7 @@ class Parser:
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
+        self._last_clock: YearClock | None = None  # the clock of the input read last
         self.ranking: list[FormatScore] = []  # `--format auto`: how each format scored
         self.auto_source: str | None = None  # `--format auto`: the input the format came from
         self.inputs: list[InputFit] = []  # the last `iter_chunks` run: how each input fit
@@ -241,13 +245,22 @@ class Parser:
             )
         ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
         best = ranking[0] if ranking else None
-        if best is None or best.dated == 0:
+        if best is None or best.dated < AUTO_DATED * len(text_lines(sample)):
+            # a few numbers in messages read as epoch seconds (1885: 1970) are no evidence
             near = f" ({best.name} splits {best.split:,} of them)" if best and best.split else ""
+            verb = "reads a timestamp from"
+            if best is not None and best.dated:
+                verb, near = "dates enough of", f" (the best, {best.describe()})"
+            example = (
+                "'<Date> <Time> <Level> <Component>: <Content>' (plus --timestamp-format if its "
+                "time is not ISO 8601)"
+            )
+            if sample and re.match(ISO_8601, sample[0].split(" ", 1)[0]):
+                example = "'<Timestamp> <Content>' (the lines start with an ISO 8601 time)"
             raise LogbertError(
-                f"--format auto: no built-in format reads a timestamp from {what}{near}; "
-                f"first: {first}; pass --format with a format string such as "
-                "'<Date> <Time> <Level> <Component>: <Content>' (plus --timestamp-format if "
-                "its time is not ISO 8601), or --format raw for lines without a header"
+                f"--format auto: no built-in format {verb} {what}{near}; first: {first}; pass "
+                f"--format with a format string such as {example}, or --format raw for lines "
+                "without a header"
             )
         self.ranking, self.auto_source = ranking, source
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
@@ -565,7 +578,12 @@ class Parser:
         if clock is None or prep.new_input:
             if clock is not None:
                 self._clocks_done.append(clock)
+            before = self._last_clock
             clock = self._clocks[prep.name] = YearClock(prep.name)
+            spec = self.fmt.timestamp
+            if before is not None and spec is not None and spec.needs_year and spec.year:
+                clock.after = before.end()  # one --year for inputs read in turn (`clock.py`)
+            self._last_clock = clock
         return clock
 
     # -- one chunk ------------------------------------------------------------------------

@@ -441,3 +441,26 @@ def test_an_id_regex_matching_nothing_names_the_header_fields(monkeypatch, capsy
                           "-o", events.parent / "s.parquet")  # fmt: skip
     assert code == 2
     assert "for an id in a header field, use --by-field (Pid)" in " ".join(stderr.split())
+
+
+def test_windows_of_a_format_string_with_a_label_field_are_labelled(monkeypatch, capsys, tmp_path):
+    """A format string's <Label> field labels lines as BGL's does (`-`: normal), so windows of
+    a custom log can be evaluated (its label column stayed empty, and the errors pointed at
+    --labels, which windows refuse)."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "c.log"
+    log.write_text(
+        "- 2024-03-05 10:00:01 n1: disk ok\n- 2024-03-05 10:00:02 n1: disk ok\n"
+        "NODEFAIL 2024-03-05 10:01:03 n2: disk lost\n- 2024-03-05 10:01:04 n1: disk ok\n"
+    )
+    events = tmp_path / "events.parquet"
+    parse_files([str(log)], resolve_format("<Label> <Date> <Time> <Node>: <Content>"), events)
+    out = tmp_path / "w.jsonl"
+    code, _, err = run(monkeypatch, capsys, events, "--window", "1m", "--output", out)
+    assert code == 0, err
+    labels = {s.session_id.split("@")[-1]: s.label for s in read_sessions(out)}
+    assert list(labels.values()) == ["normal", "anomaly"], labels
+    code, _, err = run(monkeypatch, capsys, events, "--window", "1m", "--labels", log, "-o", out)
+    assert code == 2 and "a format string with a <Label> field" in err

@@ -304,7 +304,10 @@ def _labels(sessions, where: str, labels: Path | None = None) -> list[int]:
     if missing:
         raise LogbertError(
             f"{where}: session {missing[0]} has no label ({len(missing)} unlabelled); evaluate "
-            "needs labelled sessions (sessionize with --labels, or --labels with --logs)"
+            "needs labelled sessions: sessions by id or field take them from --labels (with "
+            "`sessionize`, or with --logs); time and line windows from their lines' labels (a "
+            "format with a label field: bgl, thunderbird, or a format string with a <Label> "
+            "field)"
         )
     return [int(s.label == ANOMALY) for s in sessions]
 

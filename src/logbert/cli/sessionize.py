@@ -106,7 +106,8 @@ def command(
     if labels is not None and (window is not None or lines is not None):
         raise LogbertError(
             "--labels joins labels by session id (use with --by-id or --by-field alone); "
-            "windows are labelled from the events' label column"
+            "windows are labelled from their lines' labels: a format with a label field (bgl, "
+            "thunderbird, or a format string with a <Label> field)"
         )
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:

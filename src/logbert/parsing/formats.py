@@ -277,7 +277,9 @@ def resolve_format(
             "'<Date> <Time> <Level> <Component>: <Content>'"
         )
     else:
-        fmt = compile_format(spec, "custom")
+        # a <Label> field labels each line as BGL's does (`-` or normal: normal; anything
+        # else: an anomaly of that category), so windows of the log can be evaluated
+        fmt = compile_format(spec, "custom", label="Label" if "<Label>" in spec else None)
         fields = _clock_fields(fmt.fields)
         if fields is not None and "Year" in fields:  # a syslog time with its <Year> field
             fmt.timestamp = TimestampSpec(fields, _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED)

@@ -139,7 +139,8 @@ class SessionizerSettings:
         if labels is not None:
             raise LogbertError(
                 "--labels joins labels by session id (use with --by-id or --by-field alone); "
-                "windows are labelled from the events' label column"
+                "windows are labelled from their lines' labels: a format with a label field (bgl, "
+                "thunderbird, or a format string with a <Label> field)"
             )
         if self.lines is not None:
             step = int(self.step) if self.step is not None else None

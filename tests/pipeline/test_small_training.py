@@ -195,8 +195,10 @@ def test_sessions_with_unseen_keys_passed_as_normal_are_tallied_for_a_warning():
     )
     assert [r["is_anomaly"] for r in rows] == [False, False, True]
     assert (tally.n_unseen, tally.n_passed, tally.example) == (2, 1, "new")
-    assert tally.warning("score").startswith(
+    assert tally.warning("score", "length") == (
         "warning: 1 of 2 sessions holding keys no training session holds were not flagged (e.g. "
-        "session 'new'): the decision score 'score' does not flag keys it never saw"
+        "session 'new'): length scores a never-seen key below its threshold. Look at them, or "
+        "train a combination that flags every never-seen key: `--model length+new-event`"
     )
-    assert UnseenPassed().warning("score") is None
+    assert "the mean surprise `score`" in tally.warning("score", "logbert")  # its own cause
+    assert UnseenPassed().warning("score", "length") is None

@@ -126,10 +126,11 @@ def command(
         f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
         f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
     )
+    detector = pipeline.detector_
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         pipeline.flag_rate_note(flagged, writer.count, threshold),
-        None if pipeline.detector_.supervised else tally.warning(info.score),
+        None if detector.supervised else tally.warning(info.score, detector.name),
     )
     for note in notes:
         if note is not None:

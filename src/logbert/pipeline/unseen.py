@@ -123,16 +123,24 @@ class UnseenPassed:
                     self.n_passed += 1
                     self.example = self.example if self.example is not None else session_id
 
-    def warning(self, decision: str) -> str | None:
-        """`warning: ...` when the detector passed any such session (None otherwise)."""
+    def warning(self, decision: str, detector: str) -> str | None:
+        """`warning: ...` when the detector (`detector`: its registry name) passed any such
+        session, with the cause and the remedy that fit it (None otherwise)."""
         if not self.n_passed:
             return None
-        return (
+        head = (
             f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no training "
-            f"session holds were not flagged (e.g. session {self.example!r}): the decision score "
-            f"{decision!r} does not flag keys it never saw (LogBERT's mean surprise `score`, "
-            "which decides when sessions are longer than one window, averages one unseen event "
-            "away). Look at them (their top events name the unseen keys), or decide by a score "
-            "that flags them: `decision: max_surprise` in `train --config` for LogBERT, or a "
-            "combination with new-event (`--model logbert+new-event`)"
+            f"session holds were not flagged (e.g. session {self.example!r}): "
+        )
+        if detector == "logbert":
+            return head + (
+                f"the decision score {decision!r} does not flag keys it never saw (the mean "
+                "surprise `score`, which decides when sessions are longer than one window, "
+                "averages one unseen event away). Look at them (their top events name the "
+                "unseen keys), or decide by a score that flags them: `decision: max_surprise` "
+                "in `train --config`, or train `logbert+new-event`"
+            )
+        return head + (
+            f"{detector} scores a never-seen key below its threshold. Look at them, or train a "
+            f"combination that flags every never-seen key: `--model {detector}+new-event`"
         )

@@ -90,3 +90,25 @@ def test_epoch_start_times_split_by_time(monkeypatch, capsys, tmp_path):
     code, stdout, stderr = run(monkeypatch, capsys, source, "-o", tmp_path / "p")
     assert code == 0 and "Traceback" not in stderr
     assert "train: 12 sessions (unlabelled, starting 2024-01-01T00:00:00 to " in stdout
+
+
+def test_sliding_windows_split_by_time_warn_that_boundary_windows_share_lines(
+    monkeypatch, capsys, tmp_path
+):
+    """Windows of 5 minutes every minute: the first validation windows hold training lines."""
+    import json
+
+    from logbert.sessions.settings import SESSIONIZER_KEY, SessionizerSettings
+
+    windows = [
+        Session(f"@{i}", [1, 2], "normal", start=T0 + timedelta(minutes=i),
+                end=T0 + timedelta(minutes=i + 4))
+        for i in range(40)
+    ]  # fmt: skip
+    for step, expected in (("1m", True), ("5m", False)):
+        cut = SessionizerSettings(window="5m", step=step).to_dict()
+        path = tmp_path / f"w{step}.parquet"
+        write_sessions(windows, path, metadata={SESSIONIZER_KEY: json.dumps(cut)})
+        code, _, err = run(monkeypatch, capsys, path, "-o", tmp_path / f"p{step}")
+        assert code == 0, err
+        assert ("validation windows" in err and "share lines" in err) is expected, err

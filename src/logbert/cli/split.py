@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from logbert.cli.inputs import say
 from logbert.errors import LogbertError
 from logbert.sessions.io import (
     ANOMALY,
@@ -24,6 +25,8 @@ from logbert.sessions.io import (
     read_sessions,
     write_sessions,
 )
+from logbert.sessions.options import parse_duration
+from logbert.sessions.settings import read_sessionizer_settings
 from logbert.sessions.split import PARTS, split_sessions
 
 SUFFIXES = {"parquet": ".parquet", "jsonl": ".jsonl", "deeplog": ".txt"}
@@ -72,6 +75,8 @@ def command(
             span = f", starting {part[0].start.isoformat()} to {part[-1].start.isoformat()}"
         typer.echo(f"{name}: {len(part):,} sessions ({_labelled(part)}{span}) -> {path}")
     _remove_stale_parts(output_dir, written, sessions)
+    if method == "time":
+        _note_sliding_windows(sessions, parts)
     typer.echo(
         f"split {len(all_sessions):,} sessions by {method}"
         + (f" (seed {seed})" if method == "random" else "")
@@ -114,3 +119,31 @@ def _remove_stale_parts(output_dir: Path, written: list[Path], source: Path) -> 
                 "would share sessions with the new parts)",
                 err=True,
             )
+
+
+def _note_sliding_windows(path: Path, parts: dict[str, list[Session]]) -> None:
+    """A warning when sliding windows (`--window W --step S`, S < W) were split by time: each
+    window shares lines with its neighbours, so the first windows of a part hold lines of the
+    part before it (a validation or test window partly made of training lines)."""
+    settings = read_sessionizer_settings(path) if str(path) != "-" else None
+    if settings is None or settings.window is None or settings.step is None:
+        return
+    if parse_duration(settings.step) >= parse_duration(settings.window):
+        return
+    shared = []
+    earlier = parts[PARTS[0]]
+    for name in PARTS[1:]:
+        ends = [s.end or s.start for s in earlier if (s.end or s.start) is not None]
+        if ends and parts[name]:
+            last = max(ends)
+            n = sum(1 for s in parts[name] if s.start is not None and s.start < last)
+            if n:
+                shared.append(f"{n:,} {name} windows")
+        earlier = parts[name] or earlier
+    if shared:
+        say(
+            f"warning: {' and '.join(shared)} share lines with the part before them: the "
+            f"windows slide (--window {settings.window} --step {settings.step}), so windows at a "
+            "boundary hold lines of both sides; sessionize with --step equal to --window (or "
+            "leave those windows out) to keep the parts apart"
+        )

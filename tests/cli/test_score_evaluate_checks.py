@@ -275,3 +275,23 @@ def test_calibrate_replaces_a_threshold_file_that_holds_nan(tmp_path):
         app, ["score", str(model), str(sessions), "-o", str(tmp_path / "x.jsonl")]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_evaluating_a_deeplog_key_file_names_the_labelled_shapes(tmp_path):
+    """A DeepLog key file cannot hold labels: the error says which file shapes can (it sent
+    the user to `sessionize --labels` and `--labels --logs`, neither of which reads key files)."""
+    train_file = tmp_path / "train"
+    train_file.write_text("".join("5 5 22 11 9 26 23 21\n" for _ in range(20)))
+    model = tmp_path / "m"
+    result = invoke("train", train_file, "--model", "length", "--output", model)
+    assert result.exit_code == 0, result.output
+    abnormal = tmp_path / "hdfs_test_abnormal"
+    abnormal.write_text("5 5 22 11 9\n5 5 22 11 9 26 23 21 21\n")
+    message = user_error(invoke("evaluate", model, abnormal, "-o", tmp_path / "e.json"))
+    assert "hdfs_test_abnormal: a DeepLog key file holds no labels" in message
+    assert '{"normal_sessions": [[keys...], ...], "anomaly_sessions"' in message
+    pair = tmp_path / "pair.json"
+    pair.write_text(json.dumps({"normal_sessions": [[5, 5, 22, 11, 9, 26, 23, 21]],
+                                "anomaly_sessions": [[5, 5, 22, 11, 9]]}))  # fmt: skip
+    result = invoke("evaluate", model, pair, "-o", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output

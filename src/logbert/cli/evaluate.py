@@ -49,6 +49,7 @@ from logbert.sessions.io import (
     LABEL_SPELLINGS,
     NORMAL,
     check_output_path,
+    detect_format,
     iter_session_batches,
     session_categories,
 )
@@ -247,7 +248,9 @@ def _from_sessions(
     values: list[np.ndarray] = []
     end = file_end(pipeline, path, input_format)
     for batch in iter_session_batches(path, input_format):
-        labels.extend(_labels(batch, str(path)))
+        labels.extend(
+            _labels(batch, str(path), key_file=detect_format(path, input_format) == "deeplog")
+        )
         overlap.add(batch)
         detector_input = pipeline.batch(batch, end)
         still_open.add(detector_input)
@@ -287,9 +290,19 @@ def _from_logs(
     return truth, pipeline.decision_scores(detector_input), summary
 
 
-def _labels(sessions, where: str, labels: Path | None = None) -> list[int]:
+def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = False) -> list[int]:
     """1 for anomalous, 0 for normal sessions; an unlabelled one is an error that says where
-    its label should have come from (`labels`: the --labels file given with --logs)."""
+    its label should have come from (`labels`: the --labels file given with --logs;
+    `key_file`: a DeepLog key file, which cannot hold labels)."""
+    if key_file and any(s.label is None for s in sessions):
+        raise LogbertError(
+            f"{where}: a DeepLog key file holds no labels, so evaluate cannot tell its normal "
+            "sessions from anomalies: put the normal and the anomalous sessions in one JSON "
+            'file, {"normal_sessions": [[keys...], ...], "anomaly_sessions": [[keys...], ...]} '
+            "(e.g. from DeepLog's hdfs_test_normal and hdfs_test_abnormal), or a JSON Lines "
+            'file with a "label" per session, and evaluate that; `logbert score` scores a key '
+            "file without labels"
+        )
     missing = [s.session_id for s in sessions if s.label is None]
     if missing and labels is not None:
         which = (

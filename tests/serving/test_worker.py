@@ -98,12 +98,7 @@ def test_events_after_their_window_closed_are_warned_about(raw_logs, tmp_path):
     Pipeline(PCADetector(), sessionizer=SessionizerSettings(window="10s"), log_format="hdfs"
              ).fit_logs([str(train_log)]).save(model)  # fmt: skip
     lines = test_log.read_text().splitlines()
-    written: list[str] = []
-    worker = StreamWorker(
-        DetectionEngine(Pipeline.load(model), early_alerts=False),
-        StateStore(tmp_path / "s", model_fingerprint(model), model),
-        warnings=RateLimitedWarnings(0, written.append),
-    )
+    worker, written = _warning_worker(model, tmp_path)
     worker.store.append("lines", [("a.log", lines)])
     worker.store.append("lines", [("again.log", lines[:5])])  # far behind: too late
     for batch in worker.store.batches_after(0):
@@ -119,12 +114,7 @@ def test_sessions_that_began_before_the_stream_are_warned_about(by_id, raw_logs,
 
     model, _ = by_id
     lines = with_cut_blocks_first(raw_logs[1], tmp_path).read_text().splitlines()
-    written: list[str] = []
-    worker = StreamWorker(
-        DetectionEngine(Pipeline.load(model), early_alerts=False),
-        StateStore(tmp_path / "s", model_fingerprint(model), model),
-        warnings=RateLimitedWarnings(0, written.append),
-    )
+    worker, written = _warning_worker(model, tmp_path)
     worker.store.append("lines", [("today.log", lines)])
     worker.store.append("flush", [])
     for batch in worker.store.batches_after(0):
@@ -134,3 +124,14 @@ def test_sessions_that_began_before_the_stream_are_warned_about(by_id, raw_logs,
                                "between requests (and across restarts with the same "
                                "--state-dir)")  # fmt: skip
     worker.store.close()
+
+
+def _warning_worker(model, tmp_path) -> tuple[StreamWorker, list[str]]:
+    """A stream worker of `model` (no early alerts) and the warnings it writes, unthrottled."""
+    written: list[str] = []
+    worker = StreamWorker(
+        DetectionEngine(Pipeline.load(model), early_alerts=False),
+        StateStore(tmp_path / "s", model_fingerprint(model), model),
+        warnings=RateLimitedWarnings(0, written.append),
+    )
+    return worker, written

@@ -29,7 +29,7 @@ def test_without_training_sessions_npz_the_overlap_is_unknown_and_warned(tmp_pat
     overlap.add(SESSIONS[10:12])
     record = overlap.report("calibration", validation_counts=False)
     assert record == {
-        "n_sessions": 12, "in_training": None, "in_validation": None,
+        "n_sessions": 12, "in_training": None, "in_validation": None, "in_calibration": None,
         "overlaps_training": None, "checked": False,
     }  # fmt: skip
     err = capsys.readouterr().err
@@ -37,6 +37,38 @@ def test_without_training_sessions_npz_the_overlap_is_unknown_and_warned(tmp_pat
         "warning: the model records no training sessions (training_sessions.npz missing): "
         "overlap with training data cannot be checked" in err
     )
+
+
+def recalibrated(tmp_path, sessions: list[Session]) -> TrainingOverlap:
+    """The overlap check of a model `logbert calibrate` re-thresholded on `sessions`."""
+    pipeline = Pipeline(NgramDetector()).fit(SESSIONS)
+    pipeline.calibrate(sessions, rule="max")
+    pipeline.save(tmp_path / "m")
+    return TrainingOverlap(load_pipeline(tmp_path / "m"))
+
+
+def test_evaluating_on_the_sessions_calibrate_used_is_warned_and_flagged(tmp_path, capsys):
+    """QA: evaluate on calibrate's own sessions said nothing, overlaps_training false."""
+    later = [Session(f"later{i}", [1, 2, 3], "normal") for i in range(8)]
+    overlap = recalibrated(tmp_path, later)
+    overlap.add(later[:4])
+    record = overlap.report("evaluation")
+    assert record["in_calibration"] == 4 and record["in_training"] == 0
+    assert record["overlaps_training"] and record["checked"]
+    assert (
+        "warning: 4 of 4 sessions (100.0%) are the sessions the threshold was picked on "
+        "(`logbert calibrate`), so the figures of the evaluation on them are optimistic: it is "
+        "not on held-out data" in capsys.readouterr().err
+    )
+
+
+def test_calibrating_again_on_the_same_sessions_is_no_fault(tmp_path, capsys):
+    later = [Session(f"later{i}", [1, 2, 3], "normal") for i in range(8)]
+    overlap = recalibrated(tmp_path, later)
+    capsys.readouterr()
+    overlap.add(later)
+    assert overlap.report("calibration", validation_counts=False)["in_calibration"] == 8
+    assert "picked on" not in capsys.readouterr().err
 
 
 def test_load_pipeline_prints_the_model_files_missing(tmp_path, capsys):

@@ -52,7 +52,7 @@ def test_without_training_sessions_the_overlap_is_unknown_not_zero(model):
     loaded = Pipeline.load(model)
     assert not loaded.knows_training_sessions
     assert loaded.training_overlap(SESSIONS[:5]) == {
-        "n_sessions": 5, "in_training": None, "in_validation": None
+        "n_sessions": 5, "in_training": None, "in_validation": None, "in_calibration": None
     }  # fmt: skip
 
 
@@ -94,6 +94,20 @@ def test_calibration_scores_must_be_a_list_of_numbers(model):
     np.save(model / "calibration_scores.npy", np.zeros((2, 2)))
     with pytest.raises(LogbertError, match="expected a list of scores.*rerun `logbert calibrate`"):
         Pipeline.load(model)
+
+
+@pytest.mark.parametrize(
+    ("scores", "found"),
+    [(np.zeros(0), "an empty list"), (np.full(5, np.nan), "5 NaN among 5 scores"),
+     (np.r_[1.0, np.nan], "1 NaN among 2 scores"), (np.full(3, np.inf), "no finite score among 3")],
+)  # fmt: skip
+def test_calibration_scores_without_a_usable_score_are_corrupt(model, scores, found):
+    """QA: an empty or all-NaN file was taken, and every p-value came out 1.0."""
+    np.save(model / "calibration_scores.npy", scores)
+    with pytest.raises(LogbertError, match=f"calibration_scores.npy is corrupt \\(expected "
+                       f"normal scores, found {found}\\); rerun `logbert calibrate`"):  # fmt: skip
+        Pipeline.load(model)
+    assert Pipeline.load(model, recalibrating=True).calibration_scores_ is None
 
 
 @pytest.mark.parametrize("content", ['{"a": 1}\n', "template_id,text\n1,x\n", "x\xff\n"])
@@ -183,3 +197,55 @@ def test_a_model_saved_with_id_and_keys_fingerprints_is_compared_the_old_way(tmp
     loaded = Pipeline.load(model)
     assert overlap(loaded, daily(4)) == len(SESSIONS)
     assert overlap(loaded, daily(5)) == len(SESSIONS)
+
+
+def test_sessions_calibrate_set_the_threshold_on_are_counted_as_such(model):
+    """QA: evaluate on the very sessions `calibrate` used said nothing (overlap false)."""
+    other = daily(6)  # neither training nor validation sessions
+    loaded = Pipeline.load(model)
+    assert loaded.training_overlap(other)["in_calibration"] == 0
+    loaded.calibrate(other[:20], rule="max")
+    loaded.save_calibration(model)
+    counts = Pipeline.load(model).training_overlap(other)
+    assert (counts["in_training"], counts["in_validation"], counts["in_calibration"]) == (0, 0, 20)
+    assert overlap(Pipeline.load(model), SESSIONS) == len(SESSIONS)  # training's are kept
+
+
+def test_a_model_without_training_sessions_still_counts_its_calibration(model):
+    (model / "training_sessions.npz").unlink()
+    loaded = Pipeline.load(model)
+    loaded.calibrate(daily(6), rule="max")
+    loaded.save_calibration(model)
+    reloaded = Pipeline.load(model)
+    assert not reloaded.knows_training_sessions  # training's overlap stays unknown
+    assert reloaded.training_overlap(daily(6))["in_calibration"] == len(SESSIONS)
+
+
+def test_a_threshold_copied_from_another_model_is_refused(model, tmp_path):
+    """QA: another model's threshold.json (and calibration scores) were used in silence."""
+    other = Pipeline(NgramDetector(n=2)).fit(SESSIONS).save(tmp_path / "other")
+    (model / "threshold.json").write_bytes((other / "threshold.json").read_bytes())
+    with pytest.raises(LogbertError, match=r"model/threshold.json was calibrated for another "
+                       r"model \(model_id \w{16}; this model is \w{16}\): it was copied from "
+                       r"another model directory.*; rerun `logbert calibrate`"):  # fmt: skip
+        Pipeline.load(model)
+    loaded = Pipeline.load(model, recalibrating=True)  # calibrate repairs it
+    assert loaded.threshold_ is None
+    assert loaded.load_warnings_[0].endswith("; this calibration replaces it")
+
+
+def test_recalibrating_keeps_the_model_id_and_writes_it_into_the_threshold(model):
+    model_id = json.loads((model / "pipeline.json").read_text())["model_id"]
+    assert json.loads((model / "threshold.json").read_text())["model_id"] == model_id
+    loaded = Pipeline.load(model)
+    loaded.calibrate(daily(6), rule="max")
+    loaded.save_calibration(model)
+    assert json.loads((model / "threshold.json").read_text())["model_id"] == model_id
+    assert Pipeline.load(model).model_id_ == model_id
+
+
+def test_a_threshold_without_a_model_id_is_taken_as_before(model):
+    record = json.loads((model / "threshold.json").read_text())
+    del record["model_id"]  # a model saved before thresholds named theirs
+    (model / "threshold.json").write_text(json.dumps(record))
+    assert Pipeline.load(model).load_warnings_ == []

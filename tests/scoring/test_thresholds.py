@@ -9,6 +9,7 @@ from logbert.scoring.thresholds import (
     calibrate,
     check_rule,
     conformal_threshold,
+    flags_most_normal,
     p_values,
     rule_needs_labels,
 )
@@ -73,8 +74,15 @@ def test_evt_extrapolates_the_tail_beyond_the_data():
 
 
 def test_evt_needs_a_tail_to_fit():
-    with pytest.raises(LogbertError, match="evt needs at least 10 distinct scores"):
+    with pytest.raises(LogbertError, match=r"evt needs at least 10 scores, 3 of them distinct, "
+                       r"above the tail's start .*; got 5\. Use more"):  # fmt: skip
         calibrate(np.r_[np.zeros(95), np.ones(5)], "evt:0.001")
+
+
+def test_evt_says_the_tail_scores_tie_rather_than_calling_their_count_distinct():
+    """QA: "at least 10 distinct scores ..., got 27" where 27 scores all held one value."""
+    with pytest.raises(LogbertError, match="got 27 but they tie: only 1 distinct value\\. Use"):
+        calibrate(np.r_[np.zeros(243), np.ones(27)], "evt:0.01")
 
 
 @pytest.mark.parametrize("rule", ["median", "mean+std", "precision>0.9", "evt", "quantile"])
@@ -194,3 +202,39 @@ def test_a_broken_threshold_file_names_itself_and_says_recalibrate(tmp_path, con
         Threshold.load(path)
     path.write_text('{"value": 2, "rule": "max"}')
     assert Threshold.load(path).value == 2.0
+
+
+def test_a_threshold_file_records_the_model_it_was_calibrated_for(tmp_path):
+    path = tmp_path / "threshold.json"
+    Threshold(value=1.5, rule="max", model_id="0123456789abcdef").save(path)
+    assert Threshold.load(path).model_id == "0123456789abcdef"
+    path.write_text('{"value": 1, "rule": "max", "model_id": null}')  # as good as none
+    assert Threshold.load(path).model_id is None
+    path.write_text('{"value": 1, "rule": "max", "model_id": 7}')
+    with pytest.raises(LogbertError, match="'model_id' must be a string, found 7; rerun"):
+        Threshold.load(path)
+
+
+def test_a_recall_target_met_only_below_every_normal_score_is_warned_of():
+    """QA: recall>=0.9 put the threshold at -5e-324 and calibrate said nothing; every
+    session of the next run was flagged."""
+    scores = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0])  # one of two anomalies scores as normal
+    labels = np.array([0, 0, 0, 0, 1, 1])
+    value = calibrate(scores, "recall>=0.9", labels)
+    warning = flags_most_normal(Threshold(value, "recall>=0.9"), scores[labels == 0])
+    assert warning == (
+        "warning: reaching recall 0.9 costs flagging 100% of the normal calibration sessions "
+        "(4 of 4): lower R or use another detector"
+    )
+    precision = flags_most_normal(Threshold(-1.0, "precision>=0.5"), scores[labels == 0])
+    assert precision.endswith("raise P or use another detector")
+
+
+def test_a_threshold_that_flags_few_normal_sessions_is_not_warned_of():
+    normal = np.arange(10.0)
+    assert flags_most_normal(Threshold(5.0, "best-f1"), normal) is None  # 4 of 10 above
+    assert flags_most_normal(Threshold(4.0, "quantile:0.4"), normal) == (
+        "warning: the quantile:0.4 threshold 4 flags 50% of the normal calibration sessions "
+        "(5 of 10): use another rule or another detector"
+    )
+    assert flags_most_normal(Threshold(4.0, "max"), np.zeros(0)) is None

@@ -26,7 +26,12 @@ from logbert.cli.inputs import (
 )
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
+from logbert.pipeline.files import CALIBRATION_FILE, FINGERPRINTS_FILE
 from logbert.scoring.thresholds import RULES_HELP, check_rule
+from logbert.sessions.io import check_output_path
+
+# the files a calibration writes (threshold.json is kept in the first before it is replaced)
+WRITTEN = ("threshold.previous.json", "threshold.json", CALIBRATION_FILE, FINGERPRINTS_FILE)
 
 
 def command(
@@ -48,6 +53,11 @@ def command(
     if rule is not None:
         check_rule(rule)
     pipeline = load_pipeline(model_dir, recalibrating=True)  # a broken threshold is replaced
+    directory = model_directory(model_dir)
+    # refused before the logs are read, as `train -o` does: not a traceback at the end
+    check_output_path(directory, "model directory", directory=True)
+    for name in WRITTEN:
+        check_output_path(directory / name, "model file")
     year = year_with_logs(year, logs)
     validation, where = read_all(pipeline, inputs, logs, input_format, labels, year)
     if not validation:
@@ -65,7 +75,6 @@ def command(
         f"{f', {in_training} of them training sessions' if in_training else ''})",
         log=say,
     )
-    directory = model_directory(model_dir)
     path = directory / "threshold.json"
     kept = ""
     if path.exists():

@@ -169,7 +169,8 @@ def file_end(pipeline: Pipeline, path: Path, input_format: str | None):
 
 
 class TrainingOverlap:
-    """Counts input sessions the model was trained or calibrated on; warns about them.
+    """Counts input sessions the model was trained or calibrated on (by `train`'s validation
+    sessions or by `logbert calibrate`); warns about them.
 
     A model that records no training sessions (training_sessions.npz missing) cannot be
     checked: the counts are then unknown (None, `checked` false) and a warning says so,
@@ -178,11 +179,7 @@ class TrainingOverlap:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.checked = pipeline.knows_training_sessions
-        self.counts: dict[str, int | None] = {
-            "n_sessions": 0,
-            "in_training": 0 if self.checked else None,
-            "in_validation": 0 if self.checked else None,
-        }
+        self.counts: dict[str, int | None] = pipeline.training_overlap([])  # 0 or None each
 
     def add(self, sessions) -> None:
         for key, value in self.pipeline.training_overlap(sessions).items():
@@ -193,16 +190,26 @@ class TrainingOverlap:
         """Warn on stderr when the input overlaps (or cannot be checked); the record for the
         command's JSON output.
 
-        `validation_counts` False: re-using the validation split is no fault (calibrate).
+        `validation_counts` False: re-using the sessions the threshold was calibrated on (the
+        validation split, or an earlier `logbert calibrate`'s) is no fault (calibrate).
         """
-        n, train, val = (self.counts[k] for k in ("n_sessions", "in_training", "in_validation"))
+        n, train, val, cal = (
+            self.counts[k] for k in ("n_sessions", "in_training", "in_validation", "in_calibration")
+        )
+        if cal and validation_counts:
+            say(
+                f"warning: {cal:,} of {n:,} sessions ({cal / n:.1%}) are the sessions the "
+                "threshold was picked on (`logbert calibrate`), so the figures of the "
+                f"{what} on them are optimistic: it is not on held-out data"
+            )
         if not self.checked:
             say(
                 f"warning: the model records no training sessions ({FINGERPRINTS_FILE} "
                 "missing): overlap with training data cannot be checked, so the "
                 f"{what} may be on sessions the model was trained on"
             )
-            return {**self.counts, "overlaps_training": None, "checked": False}
+            found = True if cal else None  # an overlap found is one, checked or not
+            return {**self.counts, "overlaps_training": found, "checked": False}
         if train:
             say(
                 f"warning: {train:,} of {n:,} sessions ({train / n:.1%}) are sessions the model "
@@ -213,4 +220,4 @@ class TrainingOverlap:
                 f"warning: {val:,} of {n:,} sessions ({val / n:.1%}) are the validation sessions "
                 f"the threshold was calibrated on; {what} on them is not on held-out data"
             )
-        return {**self.counts, "overlaps_training": bool(train or val), "checked": True}
+        return {**self.counts, "overlaps_training": bool(train or val or cal), "checked": True}

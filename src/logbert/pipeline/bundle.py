@@ -51,6 +51,7 @@ from logbert.pipeline.crossfit import (
 )
 from logbert.pipeline.files import (
     CALIBRATION_FILE,
+    CALIBRATION_KEY,
     FINGERPRINTS_FILE,
     PARSER_FILE,
     PIPELINE_FILE,
@@ -61,6 +62,7 @@ from logbert.pipeline.files import (
     read_model_templates,
     read_parser,
     read_pipeline_record,
+    write_fingerprints,
     write_json,
     write_templates_csv,
 )
@@ -75,7 +77,12 @@ from logbert.pipeline.logs import (
 from logbert.pipeline.unseen import UnseenPassed, training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
-from logbert.scoring.thresholds import RECALIBRATE, Threshold, rule_needs_labels
+from logbert.scoring.thresholds import (
+    RECALIBRATE,
+    Threshold,
+    flags_most_normal,
+    rule_needs_labels,
+)
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.fingerprints import (
     FINGERPRINT_VERSION,
@@ -242,6 +249,7 @@ class Pipeline:
         }
         self.detector_ = self.detector
         self.model_id_ = _model_id(self.detector_, self.fingerprints_, self.seed)
+        self.threshold_.model_id = self.model_id_  # names the model it belongs to, once saved
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
@@ -377,6 +385,9 @@ class Pipeline:
         self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
         if cross_fit is not None:
             self._calibrate_cross_fitted(cross_fit, rule, source, say, split_failed)
+        warning = flags_most_normal(detector.threshold_, self.calibration_scores_)
+        if warning is not None:
+            say(warning)
         if len(validation) and not detector.supervised:  # in-sample was warned about above
             n_normal = len(train) + (len(validation) if given is None else 0)
             self._warn_few_calibration_scores(n_normal, given, cross_fit is not None, say)
@@ -789,10 +800,16 @@ class Pipeline:
         Like `fit`, a normal-data rule leaves out sessions holding keys the model never saw in
         training (when the model records its training keys) and says so (`log`): one such
         session can put a `max` or high-quantile threshold at the detector's score for unseen
-        keys, where it flags nothing."""
+        keys, where it flags nothing.
+
+        The sessions' fingerprints are kept with the training sessions' (`CALIBRATION_KEY`,
+        replacing an earlier calibration's), so evaluating on them is warned of: figures on
+        the sessions a threshold was picked on are optimistic. A threshold that flags most
+        of the normal calibration sessions (a labelled target met only that low) is warned of."""
         detector = self._fitted()
         _require_sessions(sessions, "calibrate")
         say = log or (lambda _line: None)
+        given = sessions
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
         batch = self.batch(sessions)
@@ -815,37 +832,56 @@ class Pipeline:
                 source += f"; {unseen.n_sessions} sessions with keys unseen in training left out"
         labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
         threshold = detector.calibrate(batch, labels=labels, rule=rule, source=source)
+        threshold.model_id = getattr(self, "model_id_", None)  # stable: the trained detector's
         normal = [i for i, s in enumerate(sessions) if s.label != ANOMALY]
         self.calibration_scores_ = detector.decision_function(batch.take(normal))
+        warning = flags_most_normal(threshold, self.calibration_scores_)
+        if warning is not None:
+            say(warning)
+        known = getattr(self, "fingerprints_", None) or {
+            VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64)
+        }  # a model that records no training sessions still learns these
+        version = fingerprints_version(known)  # hashed as the model's own were
+        self.fingerprints_ = {**known, CALIBRATION_KEY: session_fingerprints(given, version)}
         return threshold
 
     def save_calibration(self, directory: str | Path) -> Path:
-        """Write the threshold and the normal calibration scores behind the p-values."""
+        """Write the threshold, the normal calibration scores behind the p-values and, after
+        `calibrate`, the fingerprints with its sessions."""
         directory = Path(directory)
         self.threshold_.save(directory / "threshold.json")
         np.save(directory / CALIBRATION_FILE, np.asarray(self.calibration_scores_, dtype=float))
+        if CALIBRATION_KEY in (getattr(self, "fingerprints_", None) or {}):
+            write_fingerprints(directory / FINGERPRINTS_FILE, self.fingerprints_)
         return directory / "threshold.json"
 
     @property
     def knows_training_sessions(self) -> bool:
         """Whether the model records its training and validation sessions (the fingerprints
         in training_sessions.npz), so `training_overlap` can be checked at all."""
-        return getattr(self, "fingerprints_", None) is not None
+        return "train" in (getattr(self, "fingerprints_", None) or {})
 
     def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int | None]:
         """How many of `sessions` the model was trained on, or calibrated on (same id, start
         and keys; see `sessions.fingerprints`): metrics on those are not held-out. Unknown
         (None) when the model records no training sessions: zero would claim a check that was
-        never made."""
+        never made. `in_calibration`: sessions `calibrate` set the threshold on (0 when the
+        threshold is training's own, from the validation sessions)."""
         self._fitted()
-        if not self.knows_training_sessions:
-            return {"n_sessions": len(sessions), "in_training": None, "in_validation": None}
-        known = self.fingerprints_
-        mine = session_fingerprints(sessions, fingerprints_version(known))
+        known = getattr(self, "fingerprints_", None) or {}
+        mine = session_fingerprints(sessions, fingerprints_version(known)) if known else None
+        # a kind the model lacks: none of it (0) when the model records its training
+        # sessions; unknown (None) when it does not
+        absent = 0 if self.knows_training_sessions else None
+
+        def count(kind: str) -> int | None:
+            return count_known(mine, known[kind]) if kind in known else absent
+
         return {
             "n_sessions": len(sessions),
-            "in_training": count_known(mine, known.get("train", np.zeros(0, np.uint64))),
-            "in_validation": count_known(mine, known.get("validation", np.zeros(0, np.uint64))),
+            "in_training": count("train"),
+            "in_validation": count("validation"),
+            "in_calibration": count(CALIBRATION_KEY),
         }
 
     # --- templates ------------------------------------------------------------------------
@@ -931,7 +967,7 @@ class Pipeline:
         }
         write_json(directory / PIPELINE_FILE, record)
         if getattr(self, "fingerprints_", None):
-            np.savez(directory / FINGERPRINTS_FILE, **self.fingerprints_)
+            write_fingerprints(directory / FINGERPRINTS_FILE, self.fingerprints_)
         if getattr(self, "calibration_scores_", None) is not None:
             self.save_calibration(directory)
         if self.reads_logs:
@@ -992,6 +1028,7 @@ class Pipeline:
             )
         pipeline.template_set_ = record.get("template_set")
         pipeline.model_id_ = record.get("model_id")  # None: a model from before it was kept
+        pipeline._check_threshold_owner(bad_file)
         pipeline.training_ = record.get("training", {})
         pipeline.templates_csv_ = read_model_templates(directory / TEMPLATES_FILE, notes)
         pipeline.fingerprints_ = read_fingerprints(directory / FINGERPRINTS_FILE)
@@ -1008,6 +1045,25 @@ class Pipeline:
             pipeline.parser_ = read_parser(directory / PARSER_FILE)
         pipeline.load_warnings_ = notes
         return pipeline
+
+    def _check_threshold_owner(self, on_bad_file) -> None:
+        """Refuse a threshold.json calibrated for another model (its `model_id` is another's:
+        copied from another model directory, its value is on another detector's scale), or
+        hand the error to `on_bad_file` and drop the threshold (calibrate replaces it). One
+        without a model_id (models before it was recorded) is taken as it is."""
+        threshold = self.threshold_
+        owner = getattr(threshold, "model_id", None)
+        if not owner or not self.model_id_ or owner == self.model_id_:
+            return
+        error = LogbertError(
+            f"{self.directory_ / 'threshold.json'} was calibrated for another model (model_id "
+            f"{owner}; this model is {self.model_id_}): it was copied from another model "
+            f"directory, so its threshold does not fit this model's scores; {RECALIBRATE}"
+        )
+        if on_bad_file is None:
+            raise error
+        on_bad_file(error)
+        self.detector_.threshold_ = None
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 A bundle saves its detector (config, weights, vocabulary, threshold: the detector's own files)
 plus the files named here: `pipeline.json` (what the bundle is: sessionizer settings, lifecycle,
 template set, training record), `parser.json` (the frozen parser, for raw logs),
-`templates.csv`, `training_sessions.npz` (fingerprints for the train/test overlap check) and
+`templates.csv`, `training_sessions.npz` (fingerprints of the training, validation and
+calibration sessions, for the overlap check of `calibrate` and `evaluate`) and
 `calibration_scores.npy` (the normal scores behind p-values). Each reader turns a damaged file
 into an error that names it (`corrupt_file`), never a traceback; nothing is unpickled.
 """
@@ -30,6 +31,8 @@ from logbert.scoring.thresholds import RECALIBRATE
 PIPELINE_FILE = "pipeline.json"
 PARSER_FILE = "parser.json"
 FINGERPRINTS_FILE = "training_sessions.npz"
+# its array of the sessions `logbert calibrate` set the threshold on (absent: none since training)
+CALIBRATION_KEY = "calibration"
 CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
 
@@ -43,8 +46,9 @@ def model_directory(path: str | Path) -> Path:
 
 
 def read_fingerprints(path: Path) -> dict[str, np.ndarray] | None:
-    """The training and validation sessions' fingerprints; None when the file is missing (a
-    model from before they were kept, or copied without it): the overlap is then unknown."""
+    """The fingerprints of the training and validation sessions (and of the sessions `logbert
+    calibrate` last calibrated on, `CALIBRATION_KEY`); None when the file is missing (a model
+    from before they were kept, or copied without it): the overlap is then unknown."""
     if not path.exists():
         return None
     try:
@@ -73,6 +77,16 @@ def read_calibration_scores(
                 f"expected a list of scores, found {scores.dtype}{list(scores.shape)}",
                 RECALIBRATE,
             )
+        # no score (or only NaN / infinite ones) would give every session a p-value of 1.0;
+        # NaN is never a score and would count as above every score
+        n_nan = int(np.isnan(scores).sum())
+        if n_nan or not np.isfinite(scores).any():
+            found = (
+                "an empty list" if not scores.size
+                else f"{n_nan} NaN among {scores.size} scores" if n_nan
+                else f"no finite score among {scores.size}"
+            )  # fmt: skip
+            raise corrupt_file(path, f"expected normal scores, found {found}", RECALIBRATE)
     except LogbertError as exc:
         if on_bad_file is None:
             raise
@@ -125,6 +139,15 @@ def read_model_templates(path: Path, notes: list[str]) -> dict[int, str]:
             "parse`); the template text is left out of the evidence"
         )
     return templates
+
+
+def write_fingerprints(path: Path, fingerprints: Mapping[str, np.ndarray]) -> None:
+    """`FINGERPRINTS_FILE`, replaced whole: `logbert calibrate` rewrites it (adding the
+    calibration sessions), and a half-written file would lose the training sessions too."""
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "wb") as handle:  # a file object: np.savez would add .npz to the name
+        np.savez(handle, **fingerprints)
+    os.replace(tmp, path)
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -49,6 +49,9 @@ RULES_HELP = (
     f"{EVT_TAIL_SHARE:g}), fpr:P (0 < P < 1), best-f1, precision>=P, recall>=R (0 <= P, R <= 1)"
 )
 EVT_MIN_PEAKS = 10
+EVT_MIN_DISTINCT = 3  # distinct excesses: a Pareto fit to fewer (ties) is degenerate
+# a threshold that flags this share of the normal sessions it was calibrated on is warned of
+FLAGS_MOST_NORMAL = 0.5
 RECALIBRATE = "rerun `logbert calibrate`"
 
 
@@ -62,6 +65,9 @@ class Threshold:
     source: str = ""  # the data it was calibrated on, in words (file, split, counts)
     n_sessions: int = 0
     n_anomalies: int = 0
+    # the trained model it was calibrated for (pipeline.json's `model_id`), so a threshold
+    # copied from another model directory is caught; None: not recorded (older models)
+    model_id: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -99,8 +105,9 @@ class Threshold:
                 f"threshold file {path}: 'value' must be a finite number, found {value!r}; "
                 f"{RECALIBRATE}"
             )
-        for field in ("rule", "score", "source"):
-            if field in data and not isinstance(data[field], str):
+        for field in ("rule", "score", "source", "model_id"):
+            given = data.get(field, "")
+            if not isinstance(given, str) and not (field == "model_id" and given is None):
                 raise LogbertError(
                     f"threshold file {path}: {field!r} must be a string, found "
                     f"{data[field]!r}; {RECALIBRATE}"
@@ -223,6 +230,34 @@ def conformal_threshold(normal: np.ndarray, rate: float) -> float:
     return float(np.sort(normal)[::-1][k - 1])
 
 
+def flags_most_normal(threshold: Threshold, normal_scores: np.ndarray) -> str | None:
+    """A warning when `threshold` flags at least FLAGS_MOST_NORMAL of the normal calibration
+    sessions it was picked on, else None. A labelled target the detector can only meet low
+    (`recall>=0.9` when it ranks some anomalies below every normal session) puts the
+    threshold under every normal score: every verdict is then "anomalous" while calibrating
+    reported success, and a run's flag-rate guard sees nothing unusual (calibration was
+    flagged alike)."""
+    normal = np.asarray(normal_scores, dtype=float)
+    flagged = int(np.sum(normal > threshold.value))
+    if not normal.size or flagged / normal.size < FLAGS_MOST_NORMAL:
+        return None
+    share = (
+        f"{flagged / normal.size:.0%} of the normal calibration sessions "
+        f"({flagged:,} of {normal.size:,})"
+    )
+    if match := _TARGET.match(threshold.rule):
+        metric, target = match.groups()
+        change = "lower R" if metric == "recall" else "raise P"  # both move the threshold up
+        return (
+            f"warning: reaching {metric} {float(target):g} costs flagging {share}: "
+            f"{change} or use another detector"
+        )
+    return (
+        f"warning: the {threshold.rule} threshold {threshold.value:.6g} flags {share}: use "
+        "another rule or another detector"
+    )
+
+
 P_VALUE_TOLERANCE = 1e-9  # a p-value written to a scores file and recomputed from it
 
 
@@ -270,10 +305,17 @@ def peaks_over_threshold(normal: np.ndarray, tail_probability: float) -> float:
 
     start = float(np.quantile(normal, 1 - EVT_TAIL_SHARE))
     excess = normal[normal > start] - start
-    if excess.size < EVT_MIN_PEAKS or np.unique(excess).size < 3:
+    distinct = np.unique(excess).size
+    if excess.size < EVT_MIN_PEAKS or distinct < EVT_MIN_DISTINCT:
+        # two faults, told apart: too few scores above the tail's start, or enough that tie
+        got = f"got {excess.size}"
+        if excess.size >= EVT_MIN_PEAKS:
+            got += f" but they tie: only {distinct} distinct value{'s' * (distinct != 1)}"
         raise LogbertError(
-            f"evt needs at least {EVT_MIN_PEAKS} distinct scores in the top 10% of the normal "
-            f"validation sessions, got {excess.size}; use more validation data or the max rule"
+            f"evt needs at least {EVT_MIN_PEAKS} scores, {EVT_MIN_DISTINCT} of them distinct, "
+            f"above the tail's start {start:.6g} (the top {EVT_TAIL_SHARE:.0%} of the "
+            f"{normal.size} normal validation scores) to fit a tail; {got}. Use more (or more "
+            "varied) validation data, or the max or quantile:Q rule"
         )
     ratio = tail_probability * normal.size / excess.size
     if ratio >= 1:

@@ -96,11 +96,18 @@ def test_a_file_given_as_model_directory_says_so(tmp_path):
         read_config(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["config.json", "threshold.json", "history.json"])
+@pytest.mark.parametrize("name", ["config.json", "threshold.json"])
 def test_non_utf8_model_json_is_an_error_naming_the_file(ngram_dir, name):
     (ngram_dir / name).write_bytes(b"garbage\x00\xff{")
     with pytest.raises(LogbertError, match=rf"{name} is corrupt \(not UTF-8"):
         load_detector(ngram_dir)
+
+
+def test_a_non_utf8_history_is_named_in_a_load_warning_not_an_error(ngram_dir):
+    (ngram_dir / "history.json").write_bytes(b"garbage\x00\xff{")
+    detector = load_detector(ngram_dir)
+    assert detector.history_ == {}
+    assert "history.json is corrupt (not UTF-8" in detector.load_warnings_[0]
 
 
 @pytest.mark.parametrize(

@@ -74,11 +74,25 @@ def test_a_model_saved_before_pipeline_json_existed_gets_no_pipeline_warning(tmp
     assert not any("pipeline.json" in w for w in warnings)
 
 
-@pytest.mark.parametrize("name", ["pipeline.json", "config.json", "threshold.json", "history.json"])
+@pytest.mark.parametrize("name", ["pipeline.json", "config.json", "threshold.json"])
 def test_non_utf8_json_is_an_error_naming_the_file(model, name):
     (model / name).write_bytes(b"garbage\x00\xff{")
     with pytest.raises(LogbertError, match=rf"model/{name} is (corrupt|unreadable).*not UTF-8"):
         Pipeline.load(model)
+
+
+@pytest.mark.parametrize("content", [b"garbage\x00\xff{", b"garbage", b"[1, 2]"])
+def test_an_unreadable_history_is_a_warning_and_scoring_goes_on(model, content):
+    """The training history is a record, not something scoring needs: it blocked scoring with
+    "retrain the model"."""
+    (model / "history.json").write_bytes(content)
+    pipeline = Pipeline.load(model)
+    assert len(pipeline.load_warnings_) == 1
+    assert "model/history.json is corrupt" in pipeline.load_warnings_[0]
+    assert pipeline.load_warnings_[0].endswith("the training history is left out (scoring does "
+                                               "not need it; `logbert report` shows no training "
+                                               "curves)")  # fmt: skip
+    assert pipeline.detector_.history_ == {} and pipeline.score(SESSIONS[:2])
 
 
 @pytest.mark.parametrize("name", ["calibration_scores.npy", "training_sessions.npz"])

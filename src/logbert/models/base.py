@@ -264,8 +264,17 @@ class Detector(BaseEstimator, ABC):
         detector = _configured(cls, config, directory / "config.json")
         detector.training_info_ = config.get("training") or {}
         detector._load_state(directory)
+        detector.history_ = {}
+        detector.load_warnings_ = []  # files it could do without, unreadable: for the caller
         history = directory / "history.json"
-        detector.history_ = read_json(history, expect=dict) if history.exists() else {}
+        if history.exists():  # the training record only: scoring does not need it
+            try:
+                detector.history_ = read_json(history, "restore or delete it", expect=dict)
+            except LogbertError as exc:
+                detector.load_warnings_.append(
+                    f"warning: {exc}; the training history is left out (scoring does not need "
+                    "it; `logbert report` shows no training curves)"
+                )
         if (directory / "threshold.json").exists():
             try:
                 detector.threshold_ = Threshold.load(directory / "threshold.json")

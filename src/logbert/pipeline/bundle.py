@@ -995,6 +995,7 @@ class Pipeline:
 
         bad_file = replaced if recalibrating else None
         detector = load_detector(path, on_bad_threshold=bad_file)
+        notes.extend(getattr(detector, "load_warnings_", []))
         directory = model_directory(path)
         record = read_pipeline_record(directory, detector, notes)
         settings = record.get("sessionizer")

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 import yaml
 
+from logbert.errors import LogbertError
 from logbert.evaluation.benchmark import VALIDATION_FRACTION, test_labels
 from logbert.evaluation.ceiling import describe_ceiling, unseen_key_ceiling
 from logbert.evaluation.datasets import datasets_dir
@@ -47,6 +49,7 @@ RULES = ("max", "quantile:0.999", "quantile:0.995", "mean+3std", "mean+2std")
 DEFAULT_RULE = "max"  # what `logbert train` uses
 PAPER = {"precision": 0.8702, "recall": 0.7810, "f1": 0.8232}
 HEADLINE = ("precision", "recall", "f1", "roc_auc", "projected_f1", "fp", "fn")
+PROTOCOLS = ("A", "B")  # the HDFS protocols with normal training data (evaluation.protocols)
 
 
 def run_protocol(name: str, seeds: list[int], params: dict, work: Path, save) -> dict:
@@ -189,9 +192,44 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
+    """The benchmark; a `LogbertError` (a missing dataset file) is one `error:` line and exit
+    status 2, as in the CLI, not a traceback."""
+    try:
+        _run(sys.argv[1:])
+    except LogbertError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a count of at least 1 (0 seeds printed an empty table)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _protocol_names(text: str) -> list[str]:
+    """An argparse type: a comma-separated list of `PROTOCOLS`, checked before any training
+    (an unknown name used to fail after the protocols before it had run)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name.upper() not in PROTOCOLS]
+    if unknown or not names:
+        what = f"unknown protocol {unknown[0]!r}" if unknown else "no protocol"
+        raise argparse.ArgumentTypeError(
+            f"{what} in {text!r}: give a comma-separated list of {', '.join(PROTOCOLS)} (the "
+            "other protocols run with `logbert benchmark --protocol`)"
+        )
+    return [name.upper() for name in names]
+
+
+def _run(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--protocols", default="A,B")
+    parser.add_argument("--seeds", type=_positive, default=5)
+    parser.add_argument("--protocols", type=_protocol_names, default="A,B")
     parser.add_argument("--config", type=Path, help="YAML of LogBERT parameters")
     parser.add_argument("--work-dir", type=Path, help="cache for parsed protocol data")
     parser.add_argument("--out", type=Path, default=RESULTS / "hdfs.json")
@@ -201,7 +239,7 @@ def main() -> None:
         action="store_true",
         help="rewrite the .md from the JSON at --out, with the ceilings (no training)",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.markdown_only:
         rewrite_markdown(args.out, args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-")))
         return
@@ -227,8 +265,8 @@ def main() -> None:
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
 
-    for name in args.protocols.split(","):
-        run_protocol(name.strip(), seeds, params, work, save)
+    for name in args.protocols:
+        run_protocol(name, seeds, params, work, save)
     print(markdown(results))
 
 

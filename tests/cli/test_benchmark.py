@@ -83,3 +83,15 @@ def test_a_missing_dataset_file_is_an_error_even_when_a_cache_exists(monkeypatch
     )  # fmt: skip
     assert code == 2 and "Traceback" not in stderr
     assert f"error: dataset file not found: {empty}/loghub2_2k_corrected/BGL/BGL_2k.log" in stderr
+
+
+def test_help_says_what_hdfs_a_trains_and_tests_on(monkeypatch, capsys):
+    """It said "hdfs-a (DeepLog split)", but it tests on the 2% sample, not DeepLog's tests."""
+    monkeypatch.setenv("COLUMNS", "200")  # one help line per sentence
+    code, stdout, _ = run(monkeypatch, capsys, "--help")
+    assert code == 0
+    text = " ".join(stdout.replace("│", " ").split())
+    assert (
+        "hdfs-a (train DeepLog's hdfs_train; test every labelled block of the HDFS 2% sample, "
+        "not DeepLog's hdfs_test_* files)" in text
+    )

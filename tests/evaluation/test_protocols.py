@@ -3,6 +3,7 @@ real HDFS data."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime, timedelta
 
@@ -13,6 +14,10 @@ from logbert.evaluation import protocols
 from logbert.evaluation.protocols import (
     BGL_2K_RAW,
     CACHE_RECORD,
+    HDFS_LABELS,
+    HDFS_RAW,
+    HDFS_TEMPLATES,
+    HDFS_TRAIN,
     build_protocol,
     protocol_a,
     protocol_adfa,
@@ -114,6 +119,53 @@ def test_the_protocol_cache_is_tied_to_its_inputs(tmp_path, capsys, monkeypatch)
     (work / "bgl_2k_5m" / CACHE_RECORD).unlink()  # a cache of an older logbert, or cut short
     build_protocol("BGL-2K", half, work)
     assert "records no inputs" in capsys.readouterr().err
+
+
+def _fake_hdfs(root, labels: str):
+    """A tiny HDFS data folder: two templates, three blocks in the raw sample, `labels` rows."""
+    for name in (HDFS_TRAIN, HDFS_RAW):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / HDFS_TEMPLATES).write_text(
+        "EventId,EventTemplate\nE5,[*]Receiving block[*]src:[*]dest:[*]\n"
+        "E22,[*]BLOCK* NameSystem.allocateBlock:[*]\n"
+    )
+    (root / HDFS_TRAIN).write_text("22 5 5\n22 5\n")
+    lines = [
+        f"081109 20353{i} 27 INFO dfs.FSNamesystem: BLOCK* NameSystem.allocateBlock: /x. {block}\n"
+        f"081109 20353{i} 147 INFO dfs.DataNode$DataXceiver: Receiving block {block} src: "
+        "/10.0.0.1:1 dest: /10.0.0.1:2\n"
+        for i, block in enumerate(["blk_1", "blk_2", "blk_-3"])
+    ]
+    (root / HDFS_RAW).write_bytes(gzip.compress("".join(lines).encode()))
+    (root / HDFS_LABELS).write_text("BlockId,Label\n" + labels)
+    return root
+
+
+def test_hdfs_blocks_without_a_label_name_the_labels_file_and_a_block(tmp_path):
+    data = _fake_hdfs(tmp_path / "data", "blk_1,Normal\nblk_2,Anomaly\n")
+    with pytest.raises(LogbertError) as caught:
+        protocol_a(data, tmp_path / "work")
+    assert str(caught.value) == (
+        f"1 test session has no label in {data / HDFS_LABELS} (the first: 'blk_-3'): check "
+        "that it labels every session of the log"
+    )
+
+
+def test_protocol_a_says_what_it_tests_on_and_that_deeplog_test_files_are_unused(tmp_path, capsys):
+    data = _fake_hdfs(tmp_path / "data", "blk_1,Normal\nblk_2,Anomaly\nblk_-3,Normal\n")
+    a = protocol_a(data, tmp_path / "work")
+    assert a.info == {"n_train": 2, "n_test": 3, "n_test_anomalies": 1}
+    assert "test every block of the HDFS 2% sample" in a.description
+    assert "not DeepLog's hdfs_test_* files" in a.description
+    assert "note:" not in capsys.readouterr().err
+    (data / "HDFS_v1_deeplog" / "hdfs_test_abnormal").write_text("22 5 5 5\n")
+    protocol_a(data, tmp_path / "work")
+    assert capsys.readouterr().err == (
+        f"note: protocol A tests on every block of the HDFS 2% sample ({HDFS_RAW}), not on "
+        f"HDFS_v1_deeplog/hdfs_test_abnormal (in {data}): to evaluate a model on DeepLog's test "
+        'files, write them as one JSON file {"normal_sessions": [[keys...], ...], '
+        '"anomaly_sessions": [...]} and run `logbert evaluate MODEL pair.json` (see README)\n'
+    )
 
 
 def _fake_adfa(root, attack_rows=None):

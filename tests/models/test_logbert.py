@@ -13,6 +13,7 @@ from logbert.errors import LogbertError
 from logbert.models.logbert import LogBERT
 from logbert.models.vocab import DIST, END, UNK, Vocab, pad, windows
 from logbert.sessions.batch import SessionBatch
+from logbert.sessions.io import Session
 
 # the plain model (every session, no augmentation, mean surprise decides): order is strict
 TINY = {"hidden": 32, "layers": 1, "heads": 2, "max_len": 16, "epochs": 12, "batch_size": 32,
@@ -234,6 +235,40 @@ def test_auto_decision_is_the_mean_surprise_for_long_sessions_only(tmp_path):
     probe = [[1, 2, 3, 4, 5, 6], LONG[0], [6, 5, 4, 3, 2, 1] * 4]
     assert np.array_equal(long.decision_function(probe), long.score_sessions(probe)["score"])
     assert LogBERT.load(long.save(tmp_path / "m")).decision_score == "score"
+
+
+def test_training_says_which_long_sessions_switch_the_settings_and_the_decision():
+    """One 5,000-key line in an HDFS key file silently switched training and the decision."""
+    params = {**TINY, "epochs": 1, "decision": "auto", "long_max_steps": 2}
+    settings = "long-session settings (long_max_steps 2, long_batch_size 16, long_mask_ratio 0.4)"
+    lines: list[str] = []
+    LogBERT(**params).fit(NORMAL[:20] + LONG, log=lines.append)
+    assert lines[0] == (
+        "note: 4 of 24 training sessions (16.67%) are longer than one window (14 keys, max_len "
+        "16; the first: #21, 30 keys): LogBERT will decide by the mean surprise `score` "
+        f"(decision: auto) and train with its {settings}"
+    )
+    lines.clear()
+    sessions = [Session(str(i), keys) for i, keys in enumerate(NORMAL * 2 + LONG[:1])]
+    outlier = LogBERT(**params).fit(sessions, log=lines.append)
+    assert outlier.decision_score == "score"  # the rule is unchanged; it is said
+    assert lines[0] == (
+        "warning: 1 of 181 training sessions (0.55%) is longer than one window (14 keys, "
+        "max_len 16; the first: session '180', 30 keys): this outlier alone makes LogBERT "
+        "decide by the mean surprise `score` (decision: auto) and train with its "
+        f"{settings}; if it is not typical, set `decision: max_surprise` in --config (the "
+        "training settings stay) or leave it out of the training data"
+    )
+    lines.clear()
+    LogBERT(**{**params, "decision": "score"}).fit(NORMAL * 3 + LONG[:2], log=lines.append)
+    assert lines[0].startswith("warning: 2 of 272 training sessions (0.74%) are longer")
+    assert lines[0].endswith(
+        f"these few outliers make LogBERT train with its {settings}; if they are not typical, "
+        "leave them out of the training data"
+    )
+    lines.clear()
+    LogBERT(**params).fit(NORMAL[:20], log=lines.append)
+    assert not any("window" in line for line in lines)  # short sessions: nothing to say
 
 
 def test_a_validation_loss_that_cannot_be_computed_is_said_once_and_keeps_the_last_epoch(

@@ -1,3 +1,4 @@
+import gzip
 import json
 import os
 import re
@@ -139,7 +140,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize(
     ("suffix", "content", "message"),
     [
-        (".txt", "1 2 3\n4 x 6\n", r"s\.txt:2: DeepLog sequence lines"),
+        (".txt", "1 2 3\n4 x 6\n", r"s\.txt:2: 'x' is not a log key: DeepLog sequence lines"),
         (
             ".jsonl",
             '{"session_id": "a", "keys": [1]}\n{"keys": [1, \n',
@@ -516,3 +517,59 @@ def test_parquet_read_as_a_text_format_says_so(tmp_path, fmt):
     what = "JSON Lines" if fmt == "jsonl" else "a DeepLog sequence file"
     with pytest.raises(LogbertError, match=rf"s\.parquet looks like Parquet, not {what}"):
         read_sessions(path, fmt)
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("2_1", "'2_1' is not a log key"),  # int() read these three as 21
+        ("\u0662\u0661", "'\u0662\u0661' is not a log key"),
+        ("+21", "'+21' is not a log key"),
+        ("21.0", "'21.0' is not a log key"),
+        ("9223372036854775808", "key '9223372036854775808' is out of range"),  # numpy wrapped it
+        ("-9223372036854775809", "key '-9223372036854775809' is out of range"),
+        ("1" * 5000, "key '11111"),  # beyond int()'s digit limit, cut in the message
+    ],
+)
+def test_deeplog_key_tokens_must_be_ascii_integers_within_int64(tmp_path, token, message):
+    path = tmp_path / "s.txt"
+    path.write_text(f"5 5 22\n5 {token} 22\n", encoding="utf-8")
+    with pytest.raises(LogbertError, match=rf"s\.txt:2: {re.escape(message)}"):
+        read_sessions(path)
+
+
+def test_deeplog_keys_at_the_int64_bounds_and_other_whitespace_are_read(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text(
+        "-9223372036854775808 9223372036854775807\r\n007\t-0\u00a05 " + "0" * 30 + "9\n",
+        encoding="utf-8",
+    )
+    assert [s.keys for s in read_sessions(path)] == [[-(2**63), 2**63 - 1], [7, 0, 5, 9]]
+
+
+@pytest.mark.parametrize("key", [2**63, -(2**63) - 1, 1e30])
+def test_json_keys_beyond_int64_are_refused(tmp_path, key):
+    jsonl = _jsonl(tmp_path, {"session_id": "a", "keys": [5, key]})
+    with pytest.raises(LogbertError, match=r"s\.jsonl:1: 'keys' position 1: key .* is out of "
+                       r"range: log keys are 64-bit integers .* \(session 'a'\)"):  # fmt: skip
+        read_sessions(jsonl)
+    pair = tmp_path / "pair.json"
+    pair.write_text(json.dumps({"normal_sessions": [[5]], "anomaly_sessions": [[5, key]]}))
+    with pytest.raises(LogbertError, match=r"anomaly_sessions\[0\] .* key .* is out of range"):
+        read_sessions(pair)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("keys.gz", "5 5 22\n26 21\n"),
+        ("s.jsonl", '{"session_id": "a", "keys": [5, 5, 22]}\n'
+                    '{"session_id": "b", "keys": [26, 21]}\n'),
+        ("pair.json", '{"normal_sessions": [[5, 5, 22]], "anomaly_sessions": [[26, 21]]}'),
+    ],
+)  # fmt: skip
+def test_gzip_compressed_text_sessions_are_read(tmp_path, name, text):
+    """A gzipped key file was read as text: an error quoting its compressed bytes."""
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()))
+    assert [s.keys for s in read_sessions(path)] == [[5, 5, 22], [26, 21]]

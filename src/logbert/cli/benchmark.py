@@ -27,12 +27,13 @@ def command(
     protocol: str = typer.Option(
         ...,
         "--protocol",
-        help="hdfs-a (DeepLog split), hdfs-b (HDFS end to end), adfa (ADFA-LD system calls), "
-        "bgl-2k (BGL 2k sample, 5-minute windows), or all (every one); or, for supervised "
-        "detectors on labelled training sessions, adfa-types (multi-class categories), "
-        "bgl-2k-categories (multi-label categories), hdfs-time (binary: HDFS blocks by start "
-        "time, train 60% / calibrate 10% / test 30% of the time span) or hdfs-random (the "
-        "same blocks and proportions at random, stratified by label).",
+        help="hdfs-a (train DeepLog's hdfs_train; test every labelled block of the HDFS 2% "
+        "sample, not DeepLog's hdfs_test_* files), hdfs-b (HDFS end to end), adfa (ADFA-LD "
+        "system calls), bgl-2k (BGL 2k sample, 5-minute windows), or all (every one); or, "
+        "for supervised detectors on labelled training sessions, adfa-types (multi-class "
+        "categories), bgl-2k-categories (multi-label categories), hdfs-time (binary: HDFS "
+        "blocks by start time, train 60% / calibrate 10% / test 30% of the time span) or "
+        "hdfs-random (the same blocks and proportions at random, stratified by label).",
     ),
     models: str = typer.Option(
         "all",

@@ -7,10 +7,12 @@ Public API (used by `benchmarks/hdfs.py` and `logbert benchmark`):
     data.test    -> list[Session]  every test session, each labelled normal/anomaly
     data.name, data.description, data.info (counts, split point)
 
-- **A** (the DeepLog/LogBERT split): train on `HDFS_v1_deeplog/hdfs_train` (4,855 normal
-  sessions); test on all 11,501 blocks of the HDFS 2% raw sample, parsed with
+- **A** (the DeepLog/LogBERT training file): train on `HDFS_v1_deeplog/hdfs_train` (4,855
+  normal sessions); test on all 11,501 blocks of the HDFS 2% raw sample, parsed with
   `logbert parse --templates HDFS.log_templates.csv` (key k = template Ek, the key space of the
-  training file) and sessionized by block id with the block labels.
+  training file) and sessionized by block id with the block labels. DeepLog's own test files
+  (`hdfs_test_normal`, `hdfs_test_abnormal`) are not used; when the data folder has them, a
+  note says so and how to evaluate on them (`logbert evaluate MODEL pair.json`).
 - **B** (end to end from raw text): parse the raw 2% sample with our own miner, sessionize by
   block id with labels; train on the normal blocks that first appear in the first half of the
   log's time span, test on every block that first appears in the second half.
@@ -98,6 +100,12 @@ HDFS_RAW = "HDFS_v1_loglead_2pct/HDFS_2pct.log.gz"
 HDFS_LABELS = "HDFS_v1_loglead_2pct/anomaly_label_2pct.csv"
 HDFS_TRAIN = "HDFS_v1_deeplog/hdfs_train"
 HDFS_TEMPLATES = "HDFS_v1_deeplog/HDFS.log_templates.csv"
+# DeepLog's test files: protocol A does not use them (it tests on the 2% sample's blocks)
+HDFS_DEEPLOG_TESTS = ("HDFS_v1_deeplog/hdfs_test_normal", "HDFS_v1_deeplog/hdfs_test_abnormal")
+PROTOCOL_A_DESCRIPTION = (
+    "train DeepLog's hdfs_train (normal sessions); test every block of the HDFS 2% sample, "
+    "labelled, parsed onto templates E1..E29 (not DeepLog's hdfs_test_* files)"
+)
 BLOCK_ID = r"blk_-?\d+"
 ADFA_DIR = "ADFA_LD"
 ADFA_FILES = ("train", "validation_normal", "attack")
@@ -147,13 +155,20 @@ def protocol_a(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     """Train on DeepLog's hdfs_train, test on the 2% sample mapped onto the same 29 keys."""
     data_dir, work_dir = Path(data_dir), Path(work_dir)
     train = read_sessions(_need(data_dir / HDFS_TRAIN), input_format="deeplog")
-    sessions = _parse_and_sessionize(
+    test = _parse_and_sessionize(
         data_dir, work_dir / "protocol_a", _need(data_dir / HDFS_TEMPLATES)
     )
-    test = _labelled(sessions)
+    unused = [name for name in HDFS_DEEPLOG_TESTS if (data_dir / name).exists()]
+    if unused:
+        _say(
+            f"note: protocol A tests on every block of the HDFS 2% sample ({HDFS_RAW}), not on "
+            f"{' and '.join(unused)} (in {data_dir}): to evaluate a model on DeepLog's test "
+            'files, write them as one JSON file {"normal_sessions": [[keys...], ...], '
+            '"anomaly_sessions": [...]} and run `logbert evaluate MODEL pair.json` (see README)'
+        )
     return ProtocolData(
         name="A",
-        description="train hdfs_train (DeepLog split); test HDFS 2% sample on templates E1..E29",
+        description=PROTOCOL_A_DESCRIPTION,
         train=train,
         test=test,
         info=_counts(train, test),
@@ -163,7 +178,7 @@ def protocol_a(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
 def protocol_b(data_dir: str | Path, work_dir: str | Path) -> ProtocolData:
     """Train on normal blocks of the first half of the time span, test on the second half."""
     data_dir, work_dir = Path(data_dir), Path(work_dir)
-    sessions = _labelled(_parse_and_sessionize(data_dir, work_dir / "protocol_b", None))
+    sessions = _parse_and_sessionize(data_dir, work_dir / "protocol_b", None)
     first, second, midpoint = split_by_time(sessions)
     train = [s for s in first if s.label == NORMAL]
     info = _counts(train, second)
@@ -242,7 +257,7 @@ def protocol_hdfs_random(data_dir: str | Path, work_dir: str | Path, seed: int =
 
 def _hdfs_blocks(data_dir: Path, work_dir: Path) -> tuple[list[Session], dict[str, str] | None]:
     """B's labelled blocks (the same cache) and the parse run's template set."""
-    sessions = _labelled(_parse_and_sessionize(data_dir, work_dir / "protocol_b", None))
+    sessions = _parse_and_sessionize(data_dir, work_dir / "protocol_b", None)
     raw = read_file_metadata(work_dir / "protocol_b" / "sessions.parquet").get(TEMPLATE_SET_KEY)
     templates = json.loads(raw).get("templates") if raw else None
     return sessions, templates
@@ -444,7 +459,7 @@ def _bgl_2k_windows(data_dir: Path, out: Path) -> list[Session]:
         sessions = sessionize_by_window(events, parse_duration(BGL_2K_WINDOW), stats)
         write_sessions(sessions, sessions_path, metadata=events_metadata(events))
 
-    return _labelled(read_sessions(_cached(out, [raw], build)))
+    return _labelled(read_sessions(_cached(out, [raw], build)), f"the label column of {raw}")
 
 
 def split_by_time(
@@ -493,7 +508,7 @@ def _parse_and_sessionize(data_dir: Path, out: Path, templates: Path | None) -> 
         write_sessions(sessions, sessions_path, metadata=events_metadata(events))
 
     inputs = [raw, labels_csv] + ([templates] if templates is not None else [])
-    return read_sessions(_cached(out, inputs, build))
+    return _labelled(read_sessions(_cached(out, inputs, build)), labels_csv)
 
 
 def _cached(out: Path, inputs: list[Path], build: Callable[[Path], None]) -> Path:
@@ -561,10 +576,17 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _labelled(sessions: list[Session]) -> list[Session]:
-    unlabelled = sum(s.label is None for s in sessions)
+def _labelled(sessions: list[Session], source: str | Path) -> list[Session]:
+    """`sessions`, every one labelled from `source` (a labels file, or a log's label
+    column); else an error naming it and the first session it lacks: a test session without
+    a label cannot be counted as caught or missed."""
+    unlabelled = [s.session_id for s in sessions if s.label is None]
     if unlabelled:
-        raise LogbertError(f"{unlabelled} test sessions have no label; check the labels file")
+        raise LogbertError(
+            f"{len(unlabelled):,} test {'session has' if len(unlabelled) == 1 else 'sessions have'}"
+            f" no label in {source} (the first: "
+            f"{unlabelled[0]!r}): check that it labels every session of the log"
+        )
     return sessions
 
 

@@ -17,6 +17,9 @@ window (`max_len`; all of HDFS, where `max_surprise` was chosen on the dev split
 with the length (Spearman 0.43-0.51 with it on ADFA-LD's normal validation traces, the mean
 0.02-0.08) and ranked ADFA-LD's dev attacks at chance (ROC-AUC 0.46-0.51 vs 0.56-0.60 for
 `score`; rule and split written down first: `benchmarks/results/adfa_dev_preregistration.md`).
+`fit` says so through its `log` when some training session is long (how many, the first), as a
+warning when under 1% are: one outlier line in a key file switches the decision and the
+training settings below (HDFS F1 0.81 -> 0.65); the rule itself is unchanged.
 
 The defaults (decision, size, epochs, deduplication, swaps) were chosen by cross-validation on
 normal training data with synthetic edits as anomalies, never on test labels
@@ -268,6 +271,8 @@ class LogBERT(Detector):
             self.training_info_["keys_without_text"] = missing
         # the long-session settings apply (never on HDFS): some session needs several windows
         long = any(len(keys) > self.max_len - 2 for keys in batch.keys)
+        if long and log is not None:
+            log(self._long_sessions_note(batch))
         self.model_ = self._build(self.long_dropout if long else self.dropout)
         if self.uses_templates:
             self._set_key_features()
@@ -324,6 +329,39 @@ class LogBERT(Detector):
                 "seconds": time.perf_counter() - started,
             }
         )
+
+    def _long_sessions_note(self, batch: SessionBatch) -> str:
+        """Why training switched to the long-session settings (and, with `decision="auto"`,
+        to the mean surprise): which sessions need more than one window. One outlier line in
+        a key file switches them too (HDFS F1 0.81 -> 0.65 with one 5,000-key session), so
+        when under 1% are long the note is a warning saying how to undo it."""
+        fits = self.max_len - 2  # DIST and END take two places of a window
+        lengths = [len(keys) for keys in batch.keys]
+        long = [i for i, n in enumerate(lengths) if n > fits]
+        first = long[0]
+        name = f"session {batch.session_ids[first]!r}" if batch.session_ids else f"#{first + 1}"
+        one = len(long) == 1
+        what = (
+            f"{len(long):,} of {len(lengths):,} training sessions ({len(long) / len(lengths):.2%}) "
+            f"{'is' if one else 'are'} longer than one window ({fits} keys, max_len "
+            f"{self.max_len}; the first: {name}, {lengths[first]:,} keys)"
+        )
+        auto = _check_decision(self.decision) == AUTO
+        effect = (
+            ("decide by the mean surprise `score` (decision: auto) and " if auto else "")
+            + f"train with its long-session settings (long_max_steps {self.long_max_steps}, "
+            f"long_batch_size {self.long_batch_size}, long_mask_ratio {self.long_mask_ratio})"
+        )
+        if len(long) >= 0.01 * len(lengths):
+            return f"note: {what}: LogBERT will {effect}"
+        undo = f"leave {'it' if one else 'them'} out of the training data"
+        if auto:
+            undo = (
+                f"set `decision: max_surprise` in --config (the training settings stay) or {undo}"
+            )
+        outliers = "this outlier alone makes" if one else "these few outliers make"
+        typical = "it is" if one else "they are"
+        return f"warning: {what}: {outliers} LogBERT {effect}; if {typical} not typical, {undo}"
 
     # --- template text ----------------------------------------------------------------------
 

@@ -10,6 +10,11 @@ Three on-disk formats:
 - DeepLog sequence file (anything else): one session per line, space-separated integer keys;
   `session_id` is the 0-based line index and there are no labels. A blank line is not a
   session: it is skipped (the other lines keep their index as id) and the count said on stderr.
+  A key is ASCII `-?[0-9]+` within int64 (`KEY_MIN`..`KEY_MAX`, as in every format): `int()`
+  alone would read `2_1` or `٢١` as 21, and numpy wraps larger keys into other ones.
+
+The text formats (JSON Lines, DeepLog, the `.json` shape) may be gzip-compressed (told by the
+magic bytes, as raw logs are: `parsing.reader.iter_chunks`).
 
 Reading also accepts a `.json` file of the shape
 `{"normal_sessions": [[keys...], ...], "anomaly_sessions": [[keys...], ...]}`.
@@ -53,6 +58,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +69,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import show_line
+from logbert.parsing.reader import iter_chunks
 
 NORMAL = "normal"
 ANOMALY = "anomaly"
@@ -70,6 +78,10 @@ INPUT_FORMATS = ("parquet", "jsonl", "json", "deeplog")
 OUTPUT_FORMATS = ("parquet", "jsonl", "deeplog")
 DEFAULT_BATCH_SIZE = 8192
 _WRITE_CHUNK_KEYS = 1_000_000
+# a log key is a signed 64-bit integer (`keys` is list<int64>; numpy wraps anything beyond)
+KEY_MIN, KEY_MAX = -(2**63), 2**63 - 1
+# a DeepLog key token: ASCII digits only (int() would also read 2_1, +21 and ٢١ as 21)
+_KEY_TOKEN = re.compile(r"-?[0-9]+")
 
 SESSION_SCHEMA = pa.schema(
     [
@@ -507,52 +519,52 @@ def _session_id(value: object, where: str) -> str:
     return text
 
 
-def _open_text(path: str | Path):
-    if str(path) == "-":
-        return sys.stdin
-    return open(path, encoding="utf-8", errors="replace")
+def _text_lines(path: str | Path) -> Iterator[str]:
+    """The lines of a text sessions file (without line ends), read as raw logs are
+    (`iter_chunks`): plain or gzip-compressed (by its magic bytes, whatever the name), or `-`
+    for stdin; UTF-16/UTF-32 text and a truncated gzip stream are refused, naming the file."""
+    for chunk in iter_chunks(str(path)):
+        yield from chunk.lines.to_pylist()
 
 
 def _iter_jsonl(path: str | Path) -> Records:
-    with _open_text(path) as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{line_no}"
-            try:
-                row = json.loads(line)
-                session_id = row.get("session_id")
-            except (AttributeError, ValueError) as exc:
-                _refuse_parquet(path, line_no, line, "JSON Lines")
-                raise LogbertError(f"{where}: not a session object ({exc})") from exc
-            session_id = _session_id(session_id, where)
-            if "keys" not in row:
-                raise LogbertError(
-                    f"{where}: not a session object: session {session_id!r} has no 'keys' (a "
-                    "list of integer log keys, [] for none)"
-                )
-            try:
-                label, categories = session_labels(row.get("label"), row.get("labels"))
-                session = Session(
-                    session_id=session_id,
-                    keys=_int_keys(row["keys"]),
-                    label=label,
-                    start=_parse_time(row.get("start"), "start"),
-                    end=_parse_time(row.get("end"), "end"),
-                    n_lines=row.get("n_lines"),
-                    categories=categories,
-                )
-            except LogbertError as exc:
-                raise LogbertError(f"{where}: {exc} (session {session_id!r})") from exc
-            yield line_no, session
+    for line_no, line in enumerate(_text_lines(path), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            row = json.loads(line)
+            session_id = row.get("session_id")
+        except (AttributeError, ValueError) as exc:
+            _refuse_parquet(path, line_no, line, "JSON Lines")
+            raise LogbertError(f"{where}: not a session object ({exc})") from exc
+        session_id = _session_id(session_id, where)
+        if "keys" not in row:
+            raise LogbertError(
+                f"{where}: not a session object: session {session_id!r} has no 'keys' (a "
+                "list of integer log keys, [] for none)"
+            )
+        try:
+            label, categories = session_labels(row.get("label"), row.get("labels"))
+            session = Session(
+                session_id=session_id,
+                keys=_int_keys(row["keys"]),
+                label=label,
+                start=_parse_time(row.get("start"), "start"),
+                end=_parse_time(row.get("end"), "end"),
+                n_lines=row.get("n_lines"),
+                categories=categories,
+            )
+        except LogbertError as exc:
+            raise LogbertError(f"{where}: {exc} (session {session_id!r})") from exc
+        yield line_no, session
 
 
 def _iter_json_shape(path: str | Path) -> Records:
-    with _open_text(path) as handle:
-        try:
-            document = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise LogbertError(f"{path}: invalid JSON ({exc})") from exc
+    try:
+        document = json.loads("\n".join(_text_lines(path)))
+    except json.JSONDecodeError as exc:
+        raise LogbertError(f"{path}: invalid JSON ({exc})") from exc
     if not isinstance(document, dict) or not (
         {"normal_sessions", "anomaly_sessions"} & set(document)
     ):
@@ -575,21 +587,50 @@ def _iter_json_shape(path: str | Path) -> Records:
 def _iter_deeplog(path: str | Path) -> Records:
     """Sessions numbered by their 0-based line index (as DeepLog's files are); a blank line
     yields None: a DeepLog file has no way to write an empty session, so it is none."""
-    with _open_text(path) as handle:
-        for index, line in enumerate(handle):
-            tokens = line.split()
-            if not tokens:
-                yield index + 1, None
-                continue
-            try:
-                keys = [int(token) for token in tokens]
-            except ValueError as exc:
-                _refuse_parquet(path, index + 1, line, "a DeepLog sequence file")
-                raise LogbertError(
-                    f"{path}:{index + 1}: DeepLog sequence lines hold space-separated integer "
-                    f"keys ({exc}); for other formats pass --input-format"
-                ) from exc
-            yield index + 1, Session(session_id=str(index), keys=keys)
+    for index, line in enumerate(_text_lines(path)):
+        tokens = line.split()
+        if not tokens:
+            yield index + 1, None
+            continue
+        keys = _line_keys(path, index + 1, line, tokens)
+        yield index + 1, Session(session_id=str(index), keys=keys)
+
+
+def _line_keys(path: str | Path, line_no: int, line: str, tokens: list[str]) -> list[int]:
+    """The keys of a DeepLog line; a token that is not one is an error quoting it. On ASCII
+    text without `_` and `+`, `int` takes exactly `-?[0-9]+`, so the usual line needs no
+    check per token (a regex per token made reading twice as slow)."""
+    plain = line.isascii() and "_" not in line and "+" not in line
+    if plain or all(_KEY_TOKEN.fullmatch(token) for token in tokens):
+        try:
+            keys = [int(token) for token in tokens]
+        except ValueError:  # not a number, or over int()'s 4,300 digits
+            keys = None
+        if keys is not None and _in_range(keys):
+            return keys
+    _refuse_parquet(path, line_no, line, "a DeepLog sequence file")
+    for token in tokens:
+        if not _KEY_TOKEN.fullmatch(token):
+            raise LogbertError(
+                f"{path}:{line_no}: {show_line(token)} is not a log key: DeepLog sequence "
+                "lines hold space-separated integer keys (digits 0-9, an optional leading -); "
+                "for other formats pass --input-format"
+            )
+    huge = next(token for token in tokens if not _fits(token))
+    raise LogbertError(f"{path}:{line_no}: key {show_line(huge)} {_OUT_OF_RANGE}")
+
+
+def _fits(token: str) -> bool:
+    """Whether a `-?[0-9]+` token is a key within int64 (int() refuses over 4,300 digits)."""
+    try:
+        return KEY_MIN <= int(token) <= KEY_MAX
+    except ValueError:
+        return False
+
+
+def _in_range(keys: list[int]) -> bool:
+    """Whether every key fits in 64 bits (`KEY_MIN`..`KEY_MAX`)."""
+    return not keys or (min(keys) >= KEY_MIN and max(keys) <= KEY_MAX)
 
 
 def _refuse_parquet(path: str | Path, line_no: int, line: str, fmt: str) -> None:
@@ -610,7 +651,7 @@ def _int_keys(keys: object) -> list[int]:
         raise LogbertError(
             f"'keys' must be a list of integer log keys, not {type(keys).__name__} {keys!r}"
         )
-    if all(type(k) is int for k in keys):  # the usual case, checked fast
+    if all(type(k) is int for k in keys) and _in_range(keys):  # the usual case, checked fast
         return list(keys)
     for position, key in enumerate(keys):
         integral = isinstance(key, float) and key.is_integer()
@@ -619,7 +660,15 @@ def _int_keys(keys: object) -> list[int]:
             raise LogbertError(
                 f"'keys' must hold integer log keys; position {position} holds {what}"
             )
+        if not KEY_MIN <= key <= KEY_MAX:
+            raise LogbertError(f"'keys' position {position}: key {key!r} {_OUT_OF_RANGE}")
     return [int(k) for k in keys]
+
+
+_OUT_OF_RANGE = (
+    f"is out of range: log keys are 64-bit integers ({KEY_MIN} to {KEY_MAX}); one beyond "
+    "would wrap around to another key"
+)
 
 
 def _parse_time(value: object, name: str) -> datetime | None:

@@ -40,3 +40,35 @@ def test_the_year_of_the_start_is_left_out():
 def test_an_archive_without_a_version_is_version_1():
     assert fingerprints_version({"train": session_fingerprints([job(None)])}) == 1
     assert fingerprints_version({VERSION_KEY: [2]}) == 2
+
+
+def _key_file(n: int, seed: int, prefix: str = "") -> list[Session]:
+    """`n` sessions as a key file gives them (ids = positions, no start), keys drawn from a
+    few sequences (HDFS-like: most sessions repeat a handful of sequences)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    pool = [[1, 2, 3], [1, 2, 3, 4], [1, 3], [5, 1, 2], [2, 2, 3, 3], [1, 4]]
+    chosen = rng.choice(len(pool), size=n, p=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05])
+    return [Session(f"{prefix}{i}", pool[c], "normal") for i, c in enumerate(chosen)]
+
+
+def test_sessions_known_by_position_match_by_runs_of_keys_not_by_their_line_index():
+    """A key file's ids are line indexes: the training file rewritten as JSON (normal-i ids)
+    or shifted by a blank line is still the training data, and another file of the same
+    sequences at the same line indexes is not."""
+    from logbert.models.ngram import NgramDetector
+    from logbert.pipeline import Pipeline
+    from logbert.sessions.fingerprints import order_run, positional
+
+    train = _key_file(400, seed=0)
+    assert all(positional(s) for s in train) and order_run(train) > 5
+    pipeline = Pipeline(NgramDetector()).fit(train)
+    as_json = [Session(f"normal-{i}", s.keys, "normal") for i, s in enumerate(train)]
+    shifted = [Session(str(i + 1), s.keys, "normal") for i, s in enumerate(train)]
+    other = _key_file(400, seed=1)
+    assert pipeline.training_overlap(as_json)["in_training"] == 400
+    assert pipeline.training_overlap(shifted)["in_training"] == 400
+    assert pipeline.training_overlap(other)["in_training"] == 0  # same ids, other sessions
+    named = [Session(f"job_{i}", s.keys, "normal") for i, s in enumerate(train)]
+    assert pipeline.training_overlap(named)["in_training"] == 0  # real ids: compared by id

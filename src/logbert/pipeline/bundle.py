@@ -52,10 +52,12 @@ from logbert.pipeline.crossfit import (
 from logbert.pipeline.files import (
     CALIBRATION_FILE,
     CALIBRATION_KEY,
+    CALIBRATION_ORDER_KEY,
     FINGERPRINTS_FILE,
     PARSER_FILE,
     PIPELINE_FILE,
     TEMPLATES_FILE,
+    TRAIN_ORDER_KEY,
     model_directory,
     read_calibration_scores,
     read_fingerprints,
@@ -86,9 +88,14 @@ from logbert.scoring.thresholds import (
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.fingerprints import (
     FINGERPRINT_VERSION,
+    ORDER_RUN_KEY,
     VERSION_KEY,
+    count_in_runs,
     count_known,
     fingerprints_version,
+    order_fingerprints,
+    order_run,
+    positional,
     session_fingerprints,
 )
 from logbert.sessions.io import ANOMALY, Session
@@ -250,6 +257,10 @@ class Pipeline:
         self.detector_ = self.detector
         self.model_id_ = _model_id(self.detector_, self.fingerprints_, self.seed)
         self.threshold_.model_id = self.model_id_  # names the model it belongs to, once saved
+        if all(positional(s) for s in sessions):  # known by their order only (after the id)
+            run = order_run(sessions)
+            self.fingerprints_[ORDER_RUN_KEY] = np.array([run], dtype=np.int64)
+            self.fingerprints_[TRAIN_ORDER_KEY] = order_fingerprints(sessions, run)
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
@@ -843,6 +854,11 @@ class Pipeline:
         }  # a model that records no training sessions still learns these
         version = fingerprints_version(known)  # hashed as the model's own were
         self.fingerprints_ = {**known, CALIBRATION_KEY: session_fingerprints(given, version)}
+        self.fingerprints_.pop(CALIBRATION_ORDER_KEY, None)  # an earlier calibration's
+        if all(positional(s) for s in given):
+            run = int(self.fingerprints_.get(ORDER_RUN_KEY, [order_run(given)])[0])
+            self.fingerprints_[ORDER_RUN_KEY] = np.array([run], dtype=np.int64)
+            self.fingerprints_[CALIBRATION_ORDER_KEY] = order_fingerprints(given, run)
         return threshold
 
     def save_calibration(self, directory: str | Path) -> Path:
@@ -869,19 +885,28 @@ class Pipeline:
         threshold is training's own, from the validation sessions)."""
         self._fitted()
         known = getattr(self, "fingerprints_", None) or {}
-        mine = session_fingerprints(sessions, fingerprints_version(known)) if known else None
+        # sessions known by position only are compared by runs of keys in file order, where
+        # the model recorded its data's (`sessions.fingerprints`); the others by id and keys
+        by_order = [s for s in sessions if positional(s)] if _ORDER_KEYS & set(known) else []
+        by_id = [s for s in sessions if not positional(s)] if by_order else sessions
+        mine = session_fingerprints(by_id, fingerprints_version(known)) if known else None
         # a kind the model lacks: none of it (0) when the model records its training
         # sessions; unknown (None) when it does not
         absent = 0 if self.knows_training_sessions else None
 
-        def count(kind: str) -> int | None:
-            return count_known(mine, known[kind]) if kind in known else absent
+        def count(kind: str, order_kind: str = "") -> int | None:
+            if kind not in known:
+                return absent
+            n = count_known(mine, known[kind])
+            if order_kind not in known:
+                return n
+            return n + count_in_runs(by_order, known[order_kind], int(known[ORDER_RUN_KEY][0]))
 
         return {
             "n_sessions": len(sessions),
-            "in_training": count("train"),
+            "in_training": count("train", TRAIN_ORDER_KEY),
             "in_validation": count("validation"),
-            "in_calibration": count(CALIBRATION_KEY),
+            "in_calibration": count(CALIBRATION_KEY, CALIBRATION_ORDER_KEY),
         }
 
     # --- templates ------------------------------------------------------------------------
@@ -1102,6 +1127,9 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
+
+
+_ORDER_KEYS = {TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY}
 
 
 def _model_id(detector: Detector, fingerprints: dict[str, np.ndarray], seed: int) -> str:

@@ -33,6 +33,8 @@ PARSER_FILE = "parser.json"
 FINGERPRINTS_FILE = "training_sessions.npz"
 # its array of the sessions `logbert calibrate` set the threshold on (absent: none since training)
 CALIBRATION_KEY = "calibration"
+# sessions known by position only (`sessions.fingerprints.positional`): runs of their keys
+TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY = "train_order", "calibration_order"
 CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
 

@@ -10,6 +10,18 @@ doing the same work). The start is taken without its year: logs that write no ye
 from `--year` or the file's date, which can differ between training on a file and
 evaluating it, and the same session must still be known then.
 
+Sessions whose id is only their position in a file (a DeepLog key file's line index, the
+`normal-3` of a {"normal_sessions", "anomaly_sessions"} JSON file) and that have no start are
+not told apart by id: line 7 of one file and line 7 of another are different sessions, and
+HDFS's 4,855 training sessions hold only 839 distinct sequences, so id and keys matched
+unrelated data by chance (1% of a test file), while the training file shifted by one blank
+line or rewritten as JSON matched nothing. Such sessions are compared by order instead: the
+bundle records a hash of the keys of every `run` consecutive sessions, in file order
+(`order_fingerprints`), and a session lying inside such a run of the input counts
+(`count_in_runs`): the same data, however the file is laid out. `run` is chosen from the
+training data (`order_run`) so that a chance match stays rare: HDFS's sequences repeat so
+often that runs of five matched 0.8% of an unrelated file; it takes eight.
+
 Version 1 (models saved before the start was hashed; their `training_sessions.npz` holds no
 `version`) hashed the id and keys only; `session_fingerprints(..., version=1)` still computes
 those, so an old model is compared the way it was recorded. Sessions without a start hash
@@ -19,6 +31,7 @@ the same in both versions.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -27,6 +40,10 @@ from logbert.sessions.io import Session
 
 FINGERPRINT_VERSION = 2
 VERSION_KEY = "version"  # its entry in the fingerprints archive (absent: version 1)
+ORDER_RUN_KEY = "order_run"  # its entry in the archive: the run length of the order arrays
+CHANCE_RUN_MATCH = 1e-6  # the chance `order_run` allows per input session of a false match
+# the ids readers give sessions that have none: a line index, or normal-i / anomaly-i
+_POSITIONAL_ID = re.compile(r"(?:normal-|anomaly-)?\d+")
 
 
 def session_fingerprints(
@@ -56,3 +73,47 @@ def count_known(fingerprints: np.ndarray, known: np.ndarray) -> int:
     if fingerprints.size == 0 or known.size == 0:
         return 0
     return int(np.isin(fingerprints, known).sum())
+
+
+def positional(session: Session) -> bool:
+    """Whether a session's id is only its position in its file and it has no start, so the
+    id says nothing of which session it is (see the module doc)."""
+    return session.start is None and _POSITIONAL_ID.fullmatch(str(session.session_id)) is not None
+
+
+def order_run(sessions: Sequence[Session]) -> int:
+    """The run length that makes a chance match of that many consecutive sessions rare
+    (`CHANCE_RUN_MATCH` per position against all of `sessions`' runs), assuming sessions as
+    alike as `sessions` are among themselves: q = the chance two of them share their keys,
+    run = log(CHANCE / n) / log(q), at least 5 and at most 64."""
+    counts = np.unique([hashlib.blake2b(np.asarray(s.keys, np.int64).tobytes()).digest()
+                        for s in sessions], return_counts=True)[1]  # fmt: skip
+    n = int(counts.sum())
+    q = float(((counts / max(n, 1)) ** 2).sum()) if n else 1.0
+    if q >= 1.0:
+        return 64
+    return int(min(64, max(5, np.ceil(np.log(CHANCE_RUN_MATCH / max(n, 1)) / np.log(q)))))
+
+
+def order_fingerprints(sessions: Sequence[Session], run: int) -> np.ndarray:
+    """uint64 hashes of the keys of each `run` consecutive sessions, in order (empty when
+    there are fewer): what position-id sessions are compared by."""
+    keys = [hashlib.blake2b(np.asarray(s.keys, np.int64).tobytes(), digest_size=8).digest()
+            for s in sessions]  # fmt: skip
+    out = np.empty(max(0, len(keys) - run + 1), dtype=np.uint64)
+    for i in range(len(out)):
+        digest = hashlib.blake2b(b"".join(keys[i : i + run]), digest_size=8).digest()
+        out[i] = int.from_bytes(digest, "little")
+    return out
+
+
+def count_in_runs(sessions: Sequence[Session], known: np.ndarray, run: int) -> int:
+    """How many of `sessions` (in file order) lie inside a run of `run` consecutive sessions
+    whose keys match a run of `known` (`order_fingerprints` of the model's data)."""
+    mine = order_fingerprints(sessions, run)
+    if mine.size == 0 or known.size == 0:
+        return 0
+    covered = np.zeros(len(sessions), dtype=bool)
+    for start in np.flatnonzero(np.isin(mine, known)):
+        covered[start : start + run] = True
+    return int(covered.sum())

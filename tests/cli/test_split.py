@@ -112,3 +112,27 @@ def test_sliding_windows_split_by_time_warn_that_boundary_windows_share_lines(
         code, _, err = run(monkeypatch, capsys, path, "-o", tmp_path / f"p{step}")
         assert code == 0, err
         assert ("validation windows" in err and "share lines" in err) is expected, err
+
+
+def test_parts_record_the_whole_logs_end_so_train_sessions_are_not_open(
+    monkeypatch, capsys, tmp_path
+):
+    """The train part ends where validation begins: its last sessions were complete in the
+    log, and training called them "may still be running" (the part's end is not the log's)."""
+    from logbert.sessions.io import read_file_metadata
+    from logbert.sessions.lifecycle import LOG_END_KEY, file_log_end
+
+    sessions = [
+        Session(f"s{i}", [1, 2], "normal", start=T0 + timedelta(minutes=i),
+                end=T0 + timedelta(minutes=i + 2))
+        for i in range(40)
+    ]  # fmt: skip
+    path = tmp_path / "s.parquet"
+    write_sessions(sessions, path)
+    code, _, err = run(monkeypatch, capsys, path, "-o", tmp_path / "parts")
+    assert code == 0, err
+    train = tmp_path / "parts" / "train.parquet"
+    last = T0 + timedelta(minutes=41)
+    assert read_file_metadata(train)[LOG_END_KEY] == last.isoformat()
+    assert file_log_end(train) == last  # not the train part's own last event
+    assert max(s.end for s in read_sessions(train)) < last

@@ -25,6 +25,7 @@ from logbert.sessions.io import (
     read_sessions,
     write_sessions,
 )
+from logbert.sessions.lifecycle import LOG_END_KEY, log_end, recorded_log_end
 from logbert.sessions.options import parse_duration
 from logbert.sessions.settings import read_sessionizer_settings
 from logbert.sessions.split import PARTS, split_sessions
@@ -60,6 +61,10 @@ def command(
     all_sessions = read_sessions(sessions, input_format)
     parts, method = split_sessions(all_sessions, (train, validation, test), by, seed)
     metadata = read_file_metadata(sessions) if str(sessions) != "-" else {}
+    # the log's end, not each part's: the train part's last sessions were complete in the log
+    end = (recorded_log_end(sessions) if str(sessions) != "-" else None) or log_end(all_sessions)
+    if end is not None:
+        metadata = {**metadata, LOG_END_KEY: end.isoformat()}
     suffix = SUFFIXES[output_format]
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []

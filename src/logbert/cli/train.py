@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -45,6 +46,7 @@ from logbert.pipeline.files import (
 )
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
 from logbert.sessions.io import check_output_path, read_sessions
+from logbert.sessions.lifecycle import recorded_log_end
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.settings import read_sessionizer_settings
 
@@ -283,6 +285,7 @@ def command(
                 sessions_cut=read_sessionizer_settings(path),
                 fit_options=fit_options,
                 log=say,
+                end=_recorded_end(path, validation),
             )
     seconds = time.perf_counter() - started
     pipeline.save(output)
@@ -294,6 +297,13 @@ def command(
         f"Trained in {seconds:.1f}s; threshold {threshold.value:.6g} on {threshold.score} "
         f"({threshold.rule}); model saved to {output}"
     )
+
+
+def _recorded_end(path: Path, validation: Path | None) -> datetime | None:
+    """The end of the log the training (and validation) file are parts of, where `logbert
+    split` recorded it (`lifecycle.recorded_log_end`)."""
+    ends = [recorded_log_end(p) for p in (path, validation) if p is not None and str(p) != "-"]
+    return max((e for e in ends if e is not None), default=None)
 
 
 def _validation_input(

@@ -162,9 +162,12 @@ class Pipeline:
         sessions_cut: SessionizerSettings | None = None,
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
+        end: datetime | None = None,
     ) -> Pipeline:
         """Train and calibrate; unsupervised detectors learn from the normal sessions only
-        (labelled anomalies are left out), supervised ones from both labels.
+        (labelled anomalies are left out), supervised ones from both labels. `end`: the last
+        event of the log the sessions are a part of, when it goes on after them (a part of
+        `logbert split`): sessions are open only when they started within a lifetime of it.
 
         The validation sessions serve early stopping and the threshold (`threshold_rule`,
         default the detector's own rule): `validation` when given (e.g. the period after the
@@ -202,7 +205,8 @@ class Pipeline:
         )
         # sessions that started less than a normal lifetime before the log's end may still run
         everything = kept + held_out
-        batch = self.lifecycle_.batch(everything, log_end([*sessions, *(validation or [])]))
+        last = log_end([*sessions, *(validation or [])])
+        batch = self.lifecycle_.batch(everything, max(last, end) if last and end else last)
         if validation is None:
             train_index, val_index = self._holdout(kept, supervised)
         else:

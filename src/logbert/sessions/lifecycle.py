@@ -8,6 +8,11 @@ percentile of the durations (end - start) of the normal training sessions.
 
 Plain data in and out: sessions with `start`/`end` datetimes (None when unknown; such sessions
 are never open), lifetimes in seconds.
+
+A part of a log is not the log: the train part of `logbert split` ends where the validation
+part begins, and its last sessions were complete in the log. `split` records the whole log's
+last event in each Parquet part (`LOG_END_KEY`), and `recorded_log_end` / `file_log_end` take
+it from there, so those sessions are not called open.
 """
 
 from __future__ import annotations
@@ -24,9 +29,16 @@ import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import Session, detect_format, iter_session_batches, stream_parquet
+from logbert.sessions.io import (
+    Session,
+    detect_format,
+    iter_session_batches,
+    read_file_metadata,
+    stream_parquet,
+)
 
 LIFETIME_QUANTILE = 0.99
+LOG_END_KEY = "logbert.log_end"  # Parquet metadata: the last event of the log a part came from
 
 
 def session_lifetime(sessions: Sequence[Session]) -> float | None:
@@ -55,6 +67,9 @@ def file_log_end(path: str | Path, input_format: str | None = None) -> datetime 
     """
     if str(path) == "-":
         return None
+    recorded = recorded_log_end(path)
+    if recorded is not None:
+        return recorded
     if detect_format(path, input_format) == "parquet":
         try:
             parquet = stream_parquet(path)
@@ -64,6 +79,18 @@ def file_log_end(path: str | Path, input_format: str | None = None) -> datetime 
             return _parquet_log_end(parquet)
     ends = (log_end(batch) for batch in iter_session_batches(path, input_format))
     return max((end for end in ends if end is not None), default=None)
+
+
+def recorded_log_end(path: str | Path) -> datetime | None:
+    """The last event of the whole log a sessions file is a part of (`LOG_END_KEY`, written by
+    `logbert split`), None when not recorded."""
+    text = read_file_metadata(path).get(LOG_END_KEY)
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise LogbertError(f"{path}: {LOG_END_KEY} {text!r} is not an ISO 8601 time") from exc
 
 
 def _timestamp_columns(parquet: pq.ParquetFile) -> bool:

@@ -464,3 +464,23 @@ def test_windows_of_a_format_string_with_a_label_field_are_labelled(monkeypatch,
     assert list(labels.values()) == ["normal", "anomaly"], labels
     code, _, err = run(monkeypatch, capsys, events, "--window", "1m", "--labels", log, "-o", out)
     assert code == 2 and "a format string with a <Label> field" in err
+
+
+def test_the_sessions_file_records_the_logs_last_event_lines_without_a_session_too(
+    monkeypatch, capsys, make_events
+):
+    """A heartbeat after the last block ends the log: `score` on the sessions file must not
+    call that block still running (the step-by-step path, as `score --logs` does)."""
+    from logbert.sessions.lifecycle import LOG_END_KEY, file_log_end
+
+    last = datetime(2008, 11, 9, 21, 0, 0)
+    events = make_events(
+        content=["Receiving blk_1", "served blk_1", "heartbeat ok"],
+        template_id=[5, 11, 1],
+        timestamp=[datetime(2008, 11, 9, 20, 35, 0), datetime(2008, 11, 9, 20, 35, 1), last],
+    )
+    out = events.parent / "s.parquet"
+    code, _, err = run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "--output", out)
+    assert code == 0, err
+    assert read_file_metadata(out)[LOG_END_KEY] == last.isoformat()
+    assert file_log_end(out) == last

@@ -246,3 +246,27 @@ def test_sessions_that_began_before_the_stream_are_a_warning(model, tmp_path, st
     quiet = DetectionEngine(pipeline)
     stream(quiet, test_log.read_text().splitlines(), 4, test_log.name)
     assert quiet.earlier_starts_warning("x") is None  # the whole blocks: nothing to say
+
+
+def test_lines_joining_no_session_after_the_last_one_still_end_the_log(model, tmp_path):
+    """A health check twenty minutes after the last block: the log went on, so that block is
+    complete, not "may still be running" (its end was never judged, its anomaly missed)."""
+    from datetime import timedelta
+
+    from ..conftest import T0, _line, block_lines
+
+    pipeline, _, test_log = model
+    cut = tmp_path / "cut.log"  # a last block that stopped after its first line
+    cut.write_text(
+        test_log.read_text() + block_lines("blk_2000", T0 + timedelta(minutes=13))[0] + "\n"
+    )
+    path = tmp_path / "later.log"
+    path.write_text(cut.read_text() + _line(T0 + timedelta(minutes=30), "heartbeat ok") + "\n")
+    last = "blk_2000"
+    assert {r["session_id"]: r["open"] for r in reference(pipeline, cut)}[last] is True
+    rows = {r["session_id"]: r for r in reference(pipeline, path)}
+    assert rows[last]["open"] is False
+    streamed = []
+    engine = DetectionEngine(pipeline, early_alerts=False, on_row=streamed.append)
+    stream(engine, path.read_text().splitlines(), 5, path.name)
+    assert {r["session_id"]: r["open"] for r in streamed}[last] is False  # as score --logs

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import typer
 from rich.console import Console
@@ -29,6 +31,7 @@ from logbert.sessions.io import (
     write_sessions,
 )
 from logbert.sessions.labels import mostly_unlabelled_warning, read_labels_with_columns
+from logbert.sessions.lifecycle import LOG_END_KEY
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
@@ -128,6 +131,9 @@ def command(
         key: value for key, value in events_metadata(events).items() if key == TEMPLATE_SET_KEY
     }
     metadata.update(sessionizer_metadata(settings))
+    last = _last_event_time(events)  # the log's end: lines after the last session count too
+    if last is not None:
+        metadata[LOG_END_KEY] = last.isoformat()
     stats = SessionizeStats()
     sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
@@ -150,6 +156,16 @@ def command(
             typer.echo(warning, err=True)
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""
     typer.echo(f"wrote {output} ({fmt}){note}")
+
+
+def _last_event_time(events: Path) -> datetime | None:
+    """The newest timestamp of an events file (any event, one that joins no session too), read
+    a column at a time; None when it has none."""
+    parquet = pq.ParquetFile(events)
+    if "timestamp" not in parquet.schema_arrow.names:
+        return None
+    newest = [pc.max(b.column(0)).as_py() for b in parquet.iter_batches(columns=["timestamp"])]
+    return max((t for t in newest if t is not None), default=None)
 
 
 def _checked(

@@ -528,6 +528,7 @@ class Pipeline:
             template_set={str(k): v for k, v in parser.template_map().items()},
             fit_options=fit_options,
             log=log,
+            end=summary.last_event,
         )
 
     # --- scoring --------------------------------------------------------------------------
@@ -784,9 +785,8 @@ class Pipeline:
         newest: datetime | None = None
         next_check = SCORE_BATCH  # look through `pending` once per SCORE_BATCH new sessions
         for session in sessions:
-            last = session.end or session.start
-            if last is not None and (newest is None or last > newest):
-                newest = last
+            # the log's newest event: a session's, or a line joining none (a health check)
+            newest = _latest(newest, session.end or session.start, summary.last_event)
             (pending if lifetime is not None else ready).append(session)  # no lifetime: none open
             if len(pending) >= next_check and newest is not None:
                 still_running = []
@@ -799,6 +799,7 @@ class Pipeline:
                 yield self.score(ready, end=newest, templates=named(), **options)
                 ready = []
         rest = ready + pending
+        newest = _latest(newest, summary.last_event)  # the whole log read: its last event
         for start in range(0, len(rest), SCORE_BATCH):
             batch = rest[start : start + SCORE_BATCH]
             yield self.score(batch, end=newest, templates=named(), **options)
@@ -1134,6 +1135,11 @@ class Pipeline:
 
 
 _ORDER_KEYS = {TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY}
+
+
+def _latest(*times: datetime | None) -> datetime | None:
+    """The latest of the times given (None when none is known)."""
+    return max((t for t in times if t is not None), default=None)
 
 
 def _model_id(detector: Detector, fingerprints: dict[str, np.ndarray], seed: int) -> str:

@@ -52,6 +52,9 @@ class LogReadSummary:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
     template_counts: Counter = field(default_factory=Counter)  # events per template id
+    # the newest event read so far, any event (a health check after the last request too):
+    # where the log ends, for which sessions may still be running
+    last_event: datetime | None = None
 
     def line(self) -> str:
         """The summary, after the parser's notes (one per line)."""
@@ -154,6 +157,7 @@ def read_log_sessions(
         # is lost as late when files or hosts interleave
         for session in sessionize_events(sessionizer, events(), where):
             summary.sessions += 1
+            summary.last_event = sessionizer.stats.last_event
             yield session
     finally:
         rejects.close(keep=summary.rejected > 0)
@@ -161,6 +165,7 @@ def read_log_sessions(
     parser.check_timestamps()  # a format whose timestamps fail on every line is an error
     summary.new_templates = len(set(parser.template_map()) - known) if known else 0
     stats = sessionizer.stats
+    summary.last_event = stats.last_event
     summary.sessionize_text = stats.summary(by_window=settings.window is not None)
     if summary.lines == 0:
         raise LogbertError(f"{where} holds no lines: pass the log files themselves")

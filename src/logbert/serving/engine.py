@@ -7,7 +7,8 @@ each closed session (rows with top events, template text, expected keys, raw sou
 
 When a closed session is scored (the open-session rule of `Pipeline.score_logs`, so a stream
 gives exactly the verdicts of `score --logs` on the same lines): `newest` is the latest event
-time (end, else start) of the sessions closed so far. A closed session that started at least a
+time seen, of any line (one that joins no session, a health check after the last request, says
+the log went on too). A closed session that started at least a
 lifetime before `newest` is certainly finished and is scored at once (it is not open whatever
 the end); the others wait (`pending`) until `newest` has moved a lifetime past their start, or
 until `flush()`, where every one is scored with end = `newest` (the log's last event), so a
@@ -165,6 +166,7 @@ class DetectionEngine:
         stats = self.sessionizer.stats
         late_before, unmatched_before = stats.n_late, _unmatched(stats)
         closed = self.sessionizer.push(chunk.events, where=source)
+        self._saw(stats.last_event)  # any event: a line joining no session says time went on
         self.counters.events_late += stats.n_late - late_before
         self.counters.lines_unmatched += _unmatched(stats) - unmatched_before
         if self.early_alerts:
@@ -399,9 +401,7 @@ class DetectionEngine:
     def _closed(self, sessions: list[Session], final: bool = False) -> list[dict[str, Any]]:
         early = {}
         for session in sessions:
-            last = session.end or session.start
-            if last is not None and (self.newest is None or last > self.newest):
-                self.newest = last
+            self._saw(session.end or session.start)
             early[id(session)] = session.session_id in self.early_alerted
             self.early_alerted.discard(session.session_id)
         self.counters.sessions_closed += len(sessions)
@@ -432,6 +432,11 @@ class DetectionEngine:
             if row["is_anomaly"] and not early_done:
                 alerts.append(self._alert(row, early=False, reason=self._reason(row)))
         return alerts
+
+    def _saw(self, when: datetime | None) -> None:
+        """Move `newest` to `when` if it is later."""
+        if when is not None and (self.newest is None or when > self.newest):
+            self.newest = when
 
     def _finished(self, start: datetime) -> bool:
         return self.newest is not None and (self.newest - start).total_seconds() >= self.lifetime

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import datetime, timedelta
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
@@ -40,9 +41,18 @@ class SessionizeStats:
     out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     by_lines: bool = False  # count windows (--lines): no time involved
+    # µs since the epoch of the newest event seen, any event (also those joining no session:
+    # a health check after the last request still says the log went on): the log's end
+    last_event_us: int | None = None
     categories: dict[str, int] = dataclass_field(
         default_factory=dict
     )  # sessions per anomaly category
+
+    @property
+    def last_event(self) -> datetime | None:
+        """The newest event time seen (`last_event_us`), None when no event had one."""
+        us = self.last_event_us
+        return None if us is None else datetime(1970, 1, 1) + timedelta(microseconds=us)
 
     def count(
         self,

@@ -340,6 +340,10 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     batch["timestamp"] = (
         _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
     )
+    newest = max((t for t in batch["timestamp"] if t is not None), default=None)
+    stats = sessionizer.stats
+    if newest is not None and (stats.last_event_us is None or newest > stats.last_event_us):
+        stats.last_event_us = newest
     batch["label"] = (
         [event_category(v) for v in events.column("label").to_pylist()]
         if "label" in names

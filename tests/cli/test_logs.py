@@ -69,6 +69,22 @@ def test_logs_in_another_format_are_counted_and_kept_aside(trained, tmp_path):
     assert "not an hdfs line" in (tmp_path / "scores.rejects.txt").read_text()
 
 
+def test_logs_mostly_in_another_layout_get_the_bad_fit_warning_parse_gives(trained, tmp_path):
+    """Two layouts in one file, the format fitting one: the rejected count was printed with no
+    word that most of the log went unscored (`parse` warned, `score --logs` did not)."""
+    model, _, (_, test_log, _, _) = trained
+    mixed = tmp_path / "mixed.log"
+    lines = test_log.read_text().splitlines()
+    mixed.write_text("".join(f"{line}\nGET /api/cart/{i} 200\nGET /health 200\n"
+                             for i, line in enumerate(lines)))  # fmt: skip
+    result = invoke("score", model, mixed, "--logs", "--output", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "warning: format hdfs does not fit these logs: 84 of 126 lines (67%) did not match" in (
+        result.output
+    )
+    assert "those lines are not scored" in result.output
+
+
 def test_a_model_trained_on_sessions_is_refused_raw_logs(raw_logs, tmp_path):
     sessions = tmp_path / "s.txt"
     sessions.write_text("1 2 3\n" * 30)

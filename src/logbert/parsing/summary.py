@@ -308,12 +308,9 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
                     f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
                     f"{share} did not match it{where}; {_suggestion(run, fit.head)}"
                 )
-    elif summary.rejected and summary.rejected * 2 > summary.lines - summary.blank:
-        share = _rejected_share(summary.rejected, summary.lines, summary.blank)
-        out.append(
-            f"warning: format {name} does not fit these logs: {summary.rejected:,} of "
-            f"{share} did not match it{where}; {_suggestion(run)}"
-        )
+    else:
+        bad_fit = bad_fit_warning(run, summary.rejected, summary.lines, summary.blank, rejects)
+        out += [bad_fit] if bad_fit is not None else []
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -333,6 +330,30 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"lifetimes cannot use them; {_suggestion(run)}"
         )
     return out
+
+
+def bad_fit_warning(
+    run: Parser, rejected: int, lines: int, blank: int, rejects: Path | None = None
+) -> str | None:
+    """`warning: ...` when the format rejected more than half of the non-blank lines (None
+    otherwise), naming the formats that fit better; for `parse` and for every command that
+    reads raw logs (`train`, `score`, `evaluate`, `calibrate --logs`)."""
+    if not rejected or rejected * 2 <= lines - blank:
+        return None
+    where = f" (see {rejects})" if rejects is not None else ""
+    advice = _MODEL_ADVICE if run.is_models else _suggestion(run)
+    return (
+        f"warning: format {display_name(run.fmt)} does not fit these logs: {rejected:,} of "
+        f"{_rejected_share(rejected, lines, blank)} did not match it{where}; {advice}"
+    )
+
+
+# a frozen model's parser: the logs must be written like its training logs
+_MODEL_ADVICE = (
+    "those lines are not scored: they come from another system, or another layout is mixed "
+    "in (one model reads one format); if they matter, train a model with a format that fits "
+    "them"
+)
 
 
 def _rejected_share(rejected: int, lines: int, blank: int) -> str:

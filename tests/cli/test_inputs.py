@@ -77,3 +77,20 @@ def test_load_pipeline_prints_the_model_files_missing(tmp_path, capsys):
     load_pipeline(tmp_path / "m")
     err = capsys.readouterr().err
     assert err.startswith("warning: ") and "calibration_scores.npy is missing" in err
+
+
+def test_validation_sessions_of_a_cross_fitted_threshold_are_not_called_its_calibration(
+    tmp_path, capsys
+):
+    """With cross-fitting the threshold comes from every session: the validation holdout only
+    stopped training early, and the warning said the threshold was calibrated on it."""
+    sessions = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(60)]
+    Pipeline(NgramDetector(), calibration="cross-fit").fit(sessions).save(tmp_path / "m")
+    pipeline = load_pipeline(tmp_path / "m")
+    assert pipeline.threshold_.source.startswith("cross-fitted")
+    overlap = TrainingOverlap(pipeline)
+    overlap.add(sessions)
+    overlap.report("evaluation")
+    err = capsys.readouterr().err
+    assert "are the validation sessions held out in training for early stopping" in err
+    assert "the threshold was calibrated on" not in err

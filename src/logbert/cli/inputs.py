@@ -216,8 +216,14 @@ class TrainingOverlap:
                 f"was trained on; {what} on them is not on held-out data (use `logbert split`)"
             )
         if val and validation_counts:
+            source = getattr(self.pipeline.threshold_, "source", "") or ""
+            role = (  # a cross-fitted threshold comes from every session, not the holdout
+                "held out in training for early stopping (the threshold was cross-fitted)"
+                if source.startswith("cross-fitted")
+                else "the threshold was calibrated on"
+            )
             say(
                 f"warning: {val:,} of {n:,} sessions ({val / n:.1%}) are the validation sessions "
-                f"the threshold was calibrated on; {what} on them is not on held-out data"
+                f"{role}; {what} on them is not on held-out data"
             )
         return {**self.counts, "overlaps_training": bool(train or val or cal), "checked": True}

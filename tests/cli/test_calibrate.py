@@ -59,3 +59,32 @@ def test_a_recall_target_that_flags_every_normal_session_is_warned_of(model, tmp
     )
     model_id = json.loads((model / "pipeline.json").read_text())["model_id"]
     assert json.loads((model / "threshold.json").read_text())["model_id"] == model_id
+
+
+def test_a_split_part_is_calibrated_against_the_whole_logs_end(tmp_path):
+    """The validation part of `split` ends where the test part begins: its last sessions were
+    complete, and calibrate called them still running (scores unlike `score`'s)."""
+    from datetime import datetime, timedelta
+
+    from logbert.sessions.lifecycle import LOG_END_KEY
+
+    t0 = datetime(2024, 3, 5)
+
+    def timed(prefix: str, first: int) -> list[Session]:
+        return [
+            Session(f"{prefix}{i}", [1, 2, 3], "normal", start=t0 + timedelta(minutes=first + i),
+                    end=t0 + timedelta(minutes=first + i + 5))
+            for i in range(40)
+        ]  # fmt: skip
+
+    log_end = {LOG_END_KEY: (t0 + timedelta(days=2)).isoformat()}
+    train, validation = tmp_path / "train.parquet", tmp_path / "validation.parquet"
+    write_sessions(timed("t", 0), train, metadata=log_end)
+    write_sessions(timed("v", 60), validation, metadata=log_end)
+    result = runner.invoke(app, ["train", str(train), "--validation", str(validation), "-o",
+                                 str(tmp_path / "m"), "--model", "ngram"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "may still be running" not in result.output
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "m"), str(validation)])
+    assert result.exit_code == 0, result.output
+    assert "may still be running" not in result.output

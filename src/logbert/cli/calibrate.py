@@ -59,7 +59,7 @@ def command(
     for name in WRITTEN:
         check_output_path(directory / name, "model file")
     year = year_with_logs(year, logs)
-    validation, where = read_all(pipeline, inputs, logs, input_format, labels, year)
+    validation, where, end = read_all(pipeline, inputs, logs, input_format, labels, year)
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")
     overlap = TrainingOverlap(pipeline)
@@ -74,6 +74,7 @@ def command(
         f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'}"
         f"{f', {in_training} of them training sessions' if in_training else ''})",
         log=say,
+        end=end,
     )
     path = directory / "threshold.json"
     kept = ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -144,21 +145,23 @@ def read_all(
     input_format: str | None = None,
     labels: Path | None = None,
     year: int | None = None,
-) -> tuple[list, str]:
-    """Every session of the inputs (for calibrate/evaluate-sized data) and a description."""
+) -> tuple[list, str, datetime | None]:
+    """Every session of the inputs (for calibrate-sized data), a description, and the log's
+    last event (of any line; for a `split` part, of the whole log it was cut from), against
+    which sessions still running are told, as `score` tells them."""
     if logs:
         summary = LogReadSummary()
         files = log_files(inputs)
         sessions = list(pipeline.read_logs(files, summary, labels_map(labels), year=year))
         say(summary.line())
-        return sessions, ", ".join(inputs)
+        return sessions, ", ".join(inputs), summary.last_event
     if labels is not None:
         raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "
                            "carry their own labels (sessionize --labels)")  # fmt: skip
     path = sessions_file(inputs)
     check_sessions_fit(pipeline, path)
     sessions = [s for batch in iter_session_batches(path, input_format) for s in batch]
-    return sessions, str(path)
+    return sessions, str(path), file_end(pipeline, path, input_format)
 
 
 def file_end(pipeline: Pipeline, path: Path, input_format: str | None):

@@ -810,8 +810,10 @@ class Pipeline:
         rule: str | None = None,
         source: str = "",
         log: Any = None,
+        end: datetime | None = None,
     ) -> Threshold:
-        """Re-threshold on validation sessions (labelled ones allow best-f1 and targets).
+        """Re-threshold on validation sessions (labelled ones allow best-f1 and targets);
+        `end`: the last event of the log they come from, when later than theirs (see `fit`).
 
         Like `fit`, a normal-data rule leaves out sessions holding keys the model never saw in
         training (when the model records its training keys) and says so (`log`): one such
@@ -828,7 +830,7 @@ class Pipeline:
         given = sessions
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
-        batch = self.batch(sessions)
+        batch = self.batch(sessions, _latest(log_end(sessions), end))
         note = self.open_sessions_note(batch.n_open, stage="calibrate")
         if note is not None:
             say(note)

@@ -566,6 +566,9 @@ def test_json_keys_beyond_int64_are_refused(tmp_path, key):
         ("s.jsonl", '{"session_id": "a", "keys": [5, 5, 22]}\n'
                     '{"session_id": "b", "keys": [26, 21]}\n'),
         ("pair.json", '{"normal_sessions": [[5, 5, 22]], "anomaly_sessions": [[26, 21]]}'),
+        ("s.jsonl.gz", '{"session_id": "a", "keys": [5, 5, 22]}\n'
+                       '{"session_id": "b", "keys": [26, 21]}\n'),  # the name says both
+        ("pair.json.gz", '{"normal_sessions": [[5, 5, 22]], "anomaly_sessions": [[26, 21]]}'),
     ],
 )  # fmt: skip
 def test_gzip_compressed_text_sessions_are_read(tmp_path, name, text):
@@ -573,3 +576,8 @@ def test_gzip_compressed_text_sessions_are_read(tmp_path, name, text):
     path = tmp_path / name
     path.write_bytes(gzip.compress(text.encode()))
     assert [s.keys for s in read_sessions(path)] == [[5, 5, 22], [26, 21]]
+
+
+def test_a_gz_sessions_output_is_refused_not_written_plain(tmp_path):
+    with pytest.raises(LogbertError, match=r"s.jsonl.gz: sessions files are written uncompressed"):
+        write_sessions([Session("a", [1])], tmp_path / "s.jsonl.gz")

@@ -238,7 +238,8 @@ def detect_format(path: str | Path, input_format: str | None = None) -> str:
                 f"unknown sessions format {input_format!r}; valid: {', '.join(INPUT_FORMATS)}"
             )
         return input_format
-    suffix = Path(str(path)).suffix.lower()
+    name = Path(str(path)).name.lower().removesuffix(".gz")  # text formats are read gzipped too
+    suffix = Path(name).suffix
     return {".parquet": "parquet", ".jsonl": "jsonl", ".json": "json"}.get(suffix, "deeplog")
 
 
@@ -285,6 +286,11 @@ def write_sessions(
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     path = Path(path)
+    if path.name.lower().endswith(".gz"):  # read gzipped, but written plain: say so, not lie
+        raise LogbertError(
+            f"{path}: sessions files are written uncompressed: drop the .gz (and gzip the file "
+            "afterwards; logbert reads it gzipped)"
+        )
     check_output_path(path, "sessions file")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

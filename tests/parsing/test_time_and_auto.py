@@ -380,3 +380,21 @@ def test_one_year_for_rotated_files_given_oldest_first_rolls_over_between_them(t
     stamps = [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()]
     assert stamps == ["2023-12-31 23:59:00", "2024-01-01 00:01:00", "2023-12-31 23:58:00"]
     assert "year rollover at syslog:1: later lines dated 2024" in summary.notes
+
+
+def test_a_file_dated_a_year_on_weeks_after_the_last_one_ended_is_a_warning(tmp_path):
+    """Two hosts' logs of the same months with one --year: the second cannot be told from a
+    rotated file, so it is dated a year on, but the user hears it as a warning."""
+    fmt = resolve_format("linux", year=2023)
+    h1 = _write(
+        tmp_path / "h1.log", ["Jan 10 10:00:00 h1 cron[1]: job", "Dec 10 10:00:00 h1 cron[2]: job"]
+    )
+    h2 = _write(tmp_path / "h2.log", ["Jan 10 10:00:00 h2 cron[1]: job"])
+    out = tmp_path / "e.parquet"
+    summary = parse_files([str(h1), str(h2)], fmt, out)
+    assert [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()][
+        -1
+    ] == "2024-01-10 10:00:00"
+    (warning,) = [w for w in summary.warnings if "h2.log" in w]
+    assert warning.startswith("warning: h2.log starts over half a year before h1.log (read before")
+    assert "(31 days after h1.log ends)" in warning and "parse each in a run of its own" in warning

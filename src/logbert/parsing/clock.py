@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 DAY_US = 86_400_000_000
 ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading
 JUMP_BACK = 31 * DAY_US  # back further than this (but no rollover): warn
+BETWEEN_FILES_GAP_DAYS = 7  # a file dated a year on starting later than this after the last: say
 NOTED_ROLLOVERS = 3  # rollovers named one by one per input (an unsorted log could have many)
 
 
@@ -54,7 +55,8 @@ class YearClock:
     jumps: int = 0  # jumps back that are no rollover
     first_jump: tuple[int, int, str, str] | None = None  # line_no, days back, from, to
     after: int | None = None  # µs (years added) of the last line of the input read before
-    continued: str | None = None  # that input's name, when this one starts in a later year
+    previous: str | None = None  # that input's name
+    between: tuple[int, int, int] | None = None  # moved past `previous`: line, year, days after
 
     def end(self) -> int | None:
         """µs of the last line with a timestamp, years added (None: no dated line yet)."""
@@ -75,8 +77,8 @@ class YearClock:
             ):
                 self.shift += 1
             if self.shift:
-                year = add_years(values[:1], np.array([self.shift]))[0]
-                self.rollovers.append((int(lines[0]), _year(year)))
+                moved = int(add_years(values[:1], np.array([self.shift]))[0])
+                self.between = (int(lines[0]), _year(moved), (moved - self.after) // DAY_US)
         before = np.concatenate([[values[0] if self.last is None else self.last], values[:-1]])
         back = before - values
         roll = back > ROLLOVER_BACK
@@ -99,7 +101,7 @@ class YearClock:
 
     def messages(self) -> list[str]:
         """Notes on the rollovers, and a warning (`warning: ...`) on jumps back that are none."""
-        out = [
+        out = self._between_message() + [
             f"year rollover at {self.source}:{line}: later lines dated {year}"
             for line, year in self.rollovers[:NOTED_ROLLOVERS]
         ]
@@ -118,6 +120,23 @@ class YearClock:
                 "the log, or split it where the year changes and pass --year for each part)"
             )
         return out
+
+    def _between_message(self) -> list[str]:
+        """The note on an input dated a year after the one read before it: a rotated file
+        given oldest first starts right after the previous one ended; one that starts weeks
+        later may be another host's file of the same months, dated a year too late."""
+        if self.between is None:
+            return []
+        line, year, days = self.between
+        if days <= BETWEEN_FILES_GAP_DAYS:
+            return [f"year rollover at {self.source}:{line}: later lines dated {year}"]
+        return [
+            f"warning: {self.source} starts over half a year before {self.previous} (read "
+            f"before it) ended, so it was dated a year later, from {year} on ({days:,} days "
+            f"after {self.previous} ends), as a rotated file given oldest first; if both cover "
+            "the same months (two hosts' logs), parse each in a run of its own (one --state "
+            "file keeps their template ids the same)"
+        ]
 
 
 def _year(micros: int) -> int:

@@ -583,6 +583,7 @@ class Parser:
             spec = self.fmt.timestamp
             if before is not None and spec is not None and spec.needs_year and spec.year:
                 clock.after = before.end()  # one --year for inputs read in turn (`clock.py`)
+                clock.previous = before.source
             self._last_clock = clock
         return clock
 

@@ -58,6 +58,7 @@ from logbert.pipeline.files import (
     PIPELINE_FILE,
     TEMPLATES_FILE,
     TRAIN_ORDER_KEY,
+    TRAIN_ROLES_KEY,
     model_directory,
     read_calibration_scores,
     read_fingerprints,
@@ -90,7 +91,7 @@ from logbert.sessions.fingerprints import (
     FINGERPRINT_VERSION,
     ORDER_RUN_KEY,
     VERSION_KEY,
-    count_in_runs,
+    aligned_positions,
     count_known,
     fingerprints_version,
     order_fingerprints,
@@ -265,6 +266,9 @@ class Pipeline:
             run = order_run(sessions)
             self.fingerprints_[ORDER_RUN_KEY] = np.array([run], dtype=np.int64)
             self.fingerprints_[TRAIN_ORDER_KEY] = order_fingerprints(sessions, run)
+            held = {id(everything[i]) for i in val_index}  # which of them validated
+            roles = [int(id(s) in held) for s in sessions]
+            self.fingerprints_[TRAIN_ROLES_KEY] = np.array(roles, dtype=np.int8)
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
@@ -901,19 +905,30 @@ class Pipeline:
         # sessions; unknown (None) when it does not
         absent = 0 if self.knows_training_sessions else None
 
-        def count(kind: str, order_kind: str = "") -> int | None:
+        def roles(order_kind: str) -> np.ndarray:
+            """Per session of `by_order`: the role of the recorded session it lines up with
+            (0 training, 1 validation: `TRAIN_ROLES_KEY`; 0 for calibration), -1 none."""
+            if order_kind not in known:
+                return np.full(len(by_order), -1)
+            run = int(known[ORDER_RUN_KEY][0])
+            at = aligned_positions(by_order, known[order_kind], run)
+            recorded = known.get(TRAIN_ROLES_KEY) if order_kind == TRAIN_ORDER_KEY else None
+            if recorded is None:
+                return np.where(at >= 0, 0, -1)
+            return np.where(at >= 0, recorded[np.clip(at, 0, len(recorded) - 1)], -1)
+
+        def count(kind: str, by_position: np.ndarray | None = None, role: int = 0) -> int | None:
             if kind not in known:
                 return absent
             n = count_known(mine, known[kind])
-            if order_kind not in known:
-                return n
-            return n + count_in_runs(by_order, known[order_kind], int(known[ORDER_RUN_KEY][0]))
+            return n + (int((by_position == role).sum()) if by_position is not None else 0)
 
+        training = roles(TRAIN_ORDER_KEY)
         return {
             "n_sessions": len(sessions),
-            "in_training": count("train", TRAIN_ORDER_KEY),
-            "in_validation": count("validation"),
-            "in_calibration": count(CALIBRATION_KEY, CALIBRATION_ORDER_KEY),
+            "in_training": count("train", training, 0),
+            "in_validation": count("validation", training, 1),
+            "in_calibration": count(CALIBRATION_KEY, roles(CALIBRATION_ORDER_KEY), 0),
         }
 
     # --- templates ------------------------------------------------------------------------

@@ -35,6 +35,7 @@ FINGERPRINTS_FILE = "training_sessions.npz"
 CALIBRATION_KEY = "calibration"
 # sessions known by position only (`sessions.fingerprints.positional`): runs of their keys
 TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY = "train_order", "calibration_order"
+TRAIN_ROLES_KEY = "train_roles"  # per session of the training file: 1 validation, else 0
 CALIBRATION_FILE = "calibration_scores.npy"
 TEMPLATES_FILE = "templates.csv"
 

@@ -107,13 +107,17 @@ def order_fingerprints(sessions: Sequence[Session], run: int) -> np.ndarray:
     return out
 
 
-def count_in_runs(sessions: Sequence[Session], known: np.ndarray, run: int) -> int:
-    """How many of `sessions` (in file order) lie inside a run of `run` consecutive sessions
-    whose keys match a run of `known` (`order_fingerprints` of the model's data)."""
+def aligned_positions(sessions: Sequence[Session], known: np.ndarray, run: int) -> np.ndarray:
+    """Per session of `sessions` (in file order), the position in the recorded data it lines
+    up with: it lies inside a run of `run` consecutive sessions whose keys match the run of
+    `known` (`order_fingerprints` of the model's data) starting there; -1 where none does."""
+    out = np.full(len(sessions), -1, dtype=np.int64)
     mine = order_fingerprints(sessions, run)
     if mine.size == 0 or known.size == 0:
-        return 0
-    covered = np.zeros(len(sessions), dtype=bool)
+        return out
+    first = {int(h): j for j, h in reversed(list(enumerate(known)))}  # a run's first place
     for start in np.flatnonzero(np.isin(mine, known)):
-        covered[start : start + run] = True
-    return int(covered.sum())
+        j = first[int(mine[start])]
+        span = out[start : start + run]
+        span[span < 0] = np.arange(j, j + run)[span < 0]
+    return out

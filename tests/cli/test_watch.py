@@ -78,7 +78,7 @@ def test_watch_warns_of_sessions_that_began_before_the_file(trained, tmp_path):
     assert "warning: 3 of 16 sessions begin with an event no training session begins" in (
         result.output
     )
-    assert "Watch the earlier file too (oldest first), or keep one --state-dir" in result.output
+    assert "Watch the earlier file too, oldest first, or keep one --state-dir" in result.output
     result = invoke("watch", model, test_log, "--alerts", tmp_path / "whole.jsonl")
     assert result.exit_code == 0 and "begin with an event" not in result.output
 

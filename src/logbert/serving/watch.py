@@ -358,8 +358,12 @@ class Watcher:
         if run("events_late"):
             lines.append(engine.late_warning(run("events_late"), where))
         began = engine.earlier_starts_warning(
-            "Watch the earlier file too (oldest first), or keep one --state-dir from run to run "
-            "so that sessions carry over"
+            "Watch the earlier file too, oldest first"
+            + (
+                ""
+                if self.options.state_dir is not None
+                else ", or keep one --state-dir from run to run so that sessions carry over"
+            )
         )
         if began:
             lines.append(began)

@@ -248,3 +248,32 @@ def test_score_logs_with_labels_writes_them_into_the_rows(trained, tmp_path):
     message = user_error(invoke("score", model, scores, "--labels", test_labels,
                                 "-o", tmp_path / "x.jsonl"))  # fmt: skip
     assert "--labels works with --logs" in message
+
+
+def test_evaluate_logs_judges_open_sessions_against_the_last_line_as_score_does(trained, tmp_path):
+    """A heartbeat after a block that stopped: `score --logs` judged the block (the log went
+    on), `evaluate --logs` called it still running, and their figures disagreed."""
+    from datetime import timedelta
+
+    from ..conftest import T0, _line, block_lines
+
+    model, _, (_, test_log, _, test_labels) = trained
+    log = tmp_path / "later.log"
+    log.write_text(
+        test_log.read_text()
+        + block_lines("blk_2000", T0 + timedelta(minutes=13))[0] + "\n"
+        + _line(T0 + timedelta(minutes=30), "heartbeat ok") + "\n"
+    )  # fmt: skip
+    labels = tmp_path / "labels.csv"
+    labels.write_text(test_labels.read_text() + "blk_2000,Anomaly\n")
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert not any(r["open"] for r in rows)
+    evaluation = tmp_path / "evaluation.json"
+    result = invoke("evaluate", model, log, "--logs", "--labels", labels, "-o", evaluation)
+    assert result.exit_code == 0, result.output
+    assert "may still be running" not in result.output
+    matrix = json.loads(evaluation.read_text())["confusion_matrix"]
+    assert matrix["tp"] + matrix["fp"] == sum(r["is_anomaly"] for r in rows)

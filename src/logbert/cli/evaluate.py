@@ -284,7 +284,7 @@ def _from_logs(
     say(summary.line())
     overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files), labels))
-    detector_input = pipeline.batch(sessions)
+    detector_input = pipeline.batch(sessions, summary.last_event)  # the log's last line
     still_open.add(detector_input)
     found.add(sessions, detector_input)
     return truth, pipeline.decision_scores(detector_input), summary

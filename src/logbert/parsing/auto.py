@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from logbert.parsing.formats import BUILTIN_FORMATS, parse_timestamps, resolve_format
 from logbert.parsing.splitter import split_lines
@@ -70,8 +71,9 @@ def rank_formats(
 ) -> list[FormatScore]:
     """Every built-in format but raw, best first for `lines`: lines it splits with a valid
     timestamp (formats without a year are checked in a leap year when `year` is None), then
-    lines it splits, then the most literal words (`sshd`: strong evidence), then the least
-    literal punctuation."""
+    lines it splits, then the fewest empty header fields (a format that fits only by leaving
+    a field empty, `nova` on Zookeeper lines, fits worse), then the most literal words
+    (`sshd`: strong evidence), then the least literal punctuation."""
     arr = pa.array(lines, pa.string())
     ranked = []
     for name in BUILTIN_FORMATS:
@@ -83,10 +85,18 @@ def rank_formats(
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
         score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
+        empty = sum(
+            _count_true(pc.equal(column, "")) for field_name, column in cols.items()
+            if field_name != "Content"
+        )  # fmt: skip
         # ties (a syslog line fits linux and mac): the format with less punctuation to match
-        ranked.append(((score.dated, score.split, words, words - len(literal)), score))
+        ranked.append(((score.dated, score.split, -empty, words, words - len(literal)), score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
+
+
+def _count_true(mask: pa.Array | pa.ChunkedArray) -> int:
+    return int(pc.sum(mask).as_py() or 0)
 
 
 @dataclass

@@ -204,6 +204,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Logrecord> <Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
     ),
+    # OpenStack services' own lines (nova-compute.log ...): loghub's `openstack` less the
+    # file name it puts first
+    "nova": BuiltinFormat(
+        r"<Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
+    ),
     "raw": BuiltinFormat("<Content>"),
 }
 

@@ -1,7 +1,7 @@
 """One generic set of masks: variables that look the same in every system.
 
-Masks replace hex literals, number-like words (decimal or hexadecimal with at least one digit,
-delimited by non-alphanumerics, optionally with a unit), words holding such a number
+Masks replace hex literals, UUIDs, number-like words (decimal or hexadecimal with at least one
+digit, delimited by non-alphanumerics, optionally with a unit), words holding such a number
 (`blk_<*>`), URLs, Unix and Windows paths, dates, month/weekday names, booleans/null and
 quantities written with spaces (`<1 sec`, `bytes (1.16 KB)`) by `<*>`, and make any run of
 whitespace one space. They never remove words: masked content has the same words as the
@@ -56,6 +56,12 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
+    (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
+        r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+        r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)"
         r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|B)?($|[^A-Za-z0-9])",

@@ -42,6 +42,11 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     calibrating = judges.open_sessions_note(3, stage="calibrate")
     assert calibrating.startswith("warning: ") and "threshold is calibrated on them" in calibrating
     assert "their end is not judged" in skips.open_sessions_note(3, stage="calibrate")
+    # evaluate writes no score rows: no `open` column to point at
+    assert "(column `open`)" in skips.open_sessions_note(3)
+    for detector in (skips, judges):
+        evaluating = detector.open_sessions_note(3, stage="evaluate")
+        assert "column" not in evaluating and "judge" in evaluating
 
 
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():

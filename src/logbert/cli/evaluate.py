@@ -130,7 +130,7 @@ def command(
         check_sessions_fit(pipeline, path)
         truth, values = _from_sessions(pipeline, path, input_format, overlap, found, still_open)
     metrics = detection_metrics(truth, values, info.value)
-    note = pipeline.open_sessions_note(still_open.count)
+    note = pipeline.open_sessions_note(still_open.count, stage="evaluate")
     if note is not None:
         say(note)
     if not metrics["n_anomalies"]:

@@ -597,14 +597,14 @@ class Pipeline:
         return max(int(n), 0)
 
     def open_sessions_note(
-        self, n_open: int, stage: Literal["fit", "calibrate", "score"] = "score"
+        self, n_open: int, stage: Literal["fit", "calibrate", "score", "evaluate"] = "score"
     ) -> str | None:
         """What `n_open` sessions still open at the log's end mean for this detector (None when
         there are none, or the model knows no session lifetime): detectors that skip open ends
         (`Detector.skips_open_ends`) do not judge where they end; the others judge them as
         complete, so a session cut short by the log's end may be flagged (or, when training
         or calibrating, count as normal), which deserves a warning. `stage`: the wording of
-        `fit`, `calibrate` or scoring."""
+        `fit`, `calibrate`, scoring (which writes the `open` column) or `evaluate`."""
         lifetime = self.lifecycle_.lifetime_
         if lifetime is None or not n_open:
             return None
@@ -613,10 +613,12 @@ class Pipeline:
             f"{n_open:,} sessions started less than the normal lifetime ({lifetime / 3600:.3g} "
             "h) before the log's end"
         )
+        column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
+        judging = stage in ("score", "evaluate")
         if detector.skips_open_ends:
             return f"{started}; they may still be running, so " + (
-                "where they end was not judged (column `open`)"
-                if stage == "score"
+                f"where they end was not judged{column}"
+                if judging
                 else "they are treated as open (their end is not judged)"
             )
         consequence = {
@@ -625,9 +627,9 @@ class Pipeline:
             "calibrate": "the threshold is calibrated on them as complete sessions (a session "
             "cut short may score unlike a finished one)",
             "score": "judges them as complete sessions, so ones cut short by the log's end may "
-            "be flagged (column `open`)",
-        }[stage]
-        verb = "" if stage == "score" else " does not tell them apart:"
+            f"be flagged{column}",
+        }["score" if judging else stage]
+        verb = "" if judging else " does not tell them apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
 
     def flag_rate_note(

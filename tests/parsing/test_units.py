@@ -90,6 +90,22 @@ def test_miner_groups_variables_and_splits_events():
     assert again.next_id > max(ids)
 
 
+def test_named_values_split_events_and_an_unmasked_value_stays_a_variable():
+    """Postfix: `<id>: client=...`, `<id>: message-id=...` and `<id>: removed` are three events
+    (they merged into `<*>: <*>`, losing the constant `removed`); `mask=ffffffff` beside
+    `mask=<*>` is one more value of a variable, not another event."""
+    miner = TemplateMiner()
+    msgs = [f"<*>: client=host{h}[<*>]" for h in "abcde"]
+    msgs += ["<*>: message-id=<<*>@example.org>", "<*>: removed"]
+    ids = miner.add(msgs, [10, 10, 10, 10, 10, 50, 50])
+    assert len(set(ids)) == 3 and len(set(ids[:5])) == 1
+    assert miner.template(ids[6]) == "<*>: removed"
+    assert miner.template(ids[0]) == "<*>: client=<*>]"
+    masks = TemplateMiner()
+    ids = masks.add(["setVis vis=<*> mask=<*> x", "setVis vis=<*> mask=ffffffff x"], [30, 5])
+    assert ids[0] == ids[1] and masks.template(ids[0]) == "setVis vis=<*> mask=<*> x"
+
+
 def test_normalize_template_rules():
     assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
         "PacketResponder <*> for block <*> terminating"

@@ -10,7 +10,9 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    tokens of exactly that frequency form a candidate template;
 3. inside a candidate, a remaining position is constant if it never varies, a variable if it
    holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
-   words = different events; the first word always splits, as Drain assumes).
+   words = different events; the first word always splits, as Drain assumes). A `name=value`
+   word with a masked value counts by its name (`client=<*>`, `message-id=<*>` and `removed`
+   are three events, as Postfix writes them), `_shapes`.
 
 Later batches are mined together with (a bounded sample of) the messages seen before, so a
 template found early generalises when new variants arrive: it keeps its id and its text gains
@@ -51,6 +53,29 @@ def _fits(token: str, word: str) -> bool:
         return False
     pre, _, suf = token.partition(WILDCARD)
     return len(word) >= len(pre) + len(suf) and word.startswith(pre) and word.endswith(suf)
+
+
+def _shapes(values: set[str], by_word: bool = False):
+    """What each word says apart from its variable part: the word itself when nothing in it
+    is masked, the name of a `name=value` pair whose value is (`client=<*>`, `message-id=<*>`:
+    different events, like `removed` beside them), None for a variable word. A `name=value`
+    word whose name also comes with a masked value (`mask=ffffffff` beside `mask=<*>`) is that
+    name too: an unmasked value of a variable. The set of shapes, or (`by_word`) word ->
+    shape."""
+    names: dict[str, str | None] = {}
+    for word in values:
+        name, eq, _ = word.partition("=")
+        is_name = bool(eq and name) and all(c.isalnum() or c in "-_." for c in name)
+        if not _is_variable_word(word):
+            names[word] = word
+        else:
+            names[word] = name + "=" if is_name and WILDCARD not in name else None
+    masked_names = {shape for word, shape in names.items() if shape != word}
+    for word, shape in names.items():
+        name, eq, _ = word.partition("=")
+        if shape == word and eq and name + "=" in masked_names:
+            names[word] = name + "="
+    return names if by_word else set(names.values())
 
 
 def _generalize(values: set[str]) -> str:
@@ -263,18 +288,21 @@ def _refine(
             template.append(word)
             continue
         token = _generalize(values)
+        shapes = _shapes(values)
         if (
             split_pos < 0
-            and (len(values) <= SPLIT_MAX_DISTINCT or p == 0)
+            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == 0)
+            and len(shapes) > 1
             and len(values) < total
-            and not any(_is_variable_word(v) for v in values)
+            and None not in shapes
         ):
             split_pos = p
         template.append(token)
     if split_pos >= 0:
         parts: dict[str, list[int]] = defaultdict(list)
+        named = _shapes({r[split_pos] for r in rows}, by_word=True)
         for j, r in enumerate(rows):
-            parts[r[split_pos]].append(j)
+            parts[named[r[split_pos]]].append(j)
         out = []
         for part in parts.values():
             out.extend(

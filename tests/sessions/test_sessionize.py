@@ -104,6 +104,24 @@ def test_an_id_regex_that_matches_few_events_is_a_warning_with_an_example(make_e
     assert "(e.g. 'GC pause 33 ms (young)'), so" in warning
 
 
+def test_many_events_naming_several_ids_are_a_warning(make_events):
+    """Postfix: the queue id's bare pattern also matches the remote server's id (`queued as
+    66F7D24392`) and digits of message-ids: 1,564 sessions for 500 messages, no sign of it."""
+    lines = [f"{q:010X}: removed" for q in range(20)]
+    lines += [f"{q:010X}: status=sent (250 Ok: queued as {q + 99:010X})" for q in range(20)]
+    path = make_events(content=lines, template_id=[1] * 20 + [2] * 20)
+    pattern = "[0-9A-F]{10}"
+    _, stats = by_id(path, pattern)
+    warning = stats.multi_id_warning(pattern)
+    assert warning.startswith(
+        "warning: 20 of 40 events name more than one id of --by-id '[0-9A-F]{10}' (e.g. "
+        "'0000000000: status=sent (250 Ok: queued as 0000000063)') and join the session of each"
+    )
+    assert "anchor it where the id stands" in warning and warning in stats.warnings(pattern)
+    anchored = "^([0-9A-F]{10}):"
+    assert by_id(path, anchored)[1].multi_id_warning(anchored) is None
+
+
 def test_the_first_unlabelled_session_is_named_in_the_stats(make_events):
     path = make_events(content=["blk_1", "blk_2", "blk_3"], template_id=[1, 2, 3])
     _, stats = by_id(path, labels={"blk_1": "normal"})

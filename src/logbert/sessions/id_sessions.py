@@ -140,6 +140,9 @@ class IdSessionizer(Sessionizer):
         regex, stats, recent = self.regex, self.stats, self._recent
         for content in batch["content"]:
             ids = _ids_in(regex, content)
+            if len(ids) > 1:
+                stats.n_multi_id += 1
+                stats.multi_id_example = stats.multi_id_example or content
             if stats.unmatched_id is None:
                 if ids:
                     recent.extend(ids)

@@ -32,6 +32,8 @@ class SessionizeStats:
     n_unmatched: int = 0  # by id: events whose content names no id
     unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
     unmatched_id: str | None = None  # a session id that content holds, when it holds one
+    n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
+    multi_id_example: str | None = None  # the first such content
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
@@ -158,8 +160,31 @@ class SessionizeStats:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
         no id of the --by-id regex `pattern`, sessions out of time order), for each caller to
         print the same ones."""
-        found = (self.late_warning(), self.unmatched_warning(pattern), self.out_of_order_warning())
+        found = (
+            self.late_warning(),
+            self.unmatched_warning(pattern),
+            self.multi_id_warning(pattern),
+            self.out_of_order_warning(),
+        )
         return [warning for warning in found if warning is not None]
+
+    def multi_id_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when many events (at least 5% of those matched, and 10) name several
+        ids of the --by-id regex `pattern`: each joins the session of every id it names, which
+        is right for a line about two blocks but wrong when the regex also matches other
+        things (Postfix's `queued as <remote id>`, digits of a message-id): those become
+        sessions of their own, or glue unrelated messages together, with no other sign."""
+        matched = self.n_events - self.n_unmatched
+        if pattern is None or self.n_multi_id < max(10, 0.05 * matched):
+            return None
+        example = f" (e.g. {show_line(self.multi_id_example)})" if self.multi_id_example else ""
+        return (
+            f"warning: {self.n_multi_id:,} of {matched:,} events name more than one id of "
+            f"--by-id '{pattern}'{example} and join the session of each; if only one of them is "
+            "the session id, make the regex match it alone: anchor it where the id stands (e.g. "
+            "'^(ID):' for ids that lead the message) or put the id in a capture group with the "
+            "words around it"
+        )
 
     def late_warning(self) -> str | None:
         """`warning: ...` when events came too late for their windows (None when none did):

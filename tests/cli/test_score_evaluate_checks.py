@@ -219,7 +219,7 @@ def test_templates_first_seen_at_scoring_time_are_named(
     monkeypatch.setattr(bundle, "score_rows", score_rows)
     result = invoke("score", model, log, "--logs", "-o", tmp_path / "s.jsonl")
     assert result.exit_code == 0, result.output
-    assert "1 template the model never saw" in result.output
+    assert "1 template not in the training logs" in result.output
     known = bundle.Pipeline.load(model).templates()
     new = {k: v for k, v in named[-1].items() if k not in known}
     assert len(new) == 1 and "Got exception while serving" in next(iter(new.values()))

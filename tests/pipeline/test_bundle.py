@@ -218,9 +218,9 @@ def test_logs_whose_events_mostly_carry_unseen_templates_get_a_warning(raw_logs,
     assert (summary.new_template_events, summary.events) == (6, 7)
     assert "(unseen keys, in 6 of 7 events)" in summary.line()
     assert summary.notes[-1] == (
-        "warning: 6 of 7 events (86%) carry templates the model never saw: these logs may "
-        "come from another system or version than the training logs; check that they are the "
-        "logs this model is for, or train a model on them"
+        "warning: 6 of 7 events (86%) carry templates no line of the training logs had: these "
+        "logs may come from another system or version than the training logs; check that they "
+        "are the logs this model is for, or train a model on them"
     )
 
 

@@ -47,7 +47,7 @@ class LogReadSummary:
     sessions: int = 0
     new_templates: int = 0
     events: int = 0  # events with a template (lines that fit the format and a template)
-    new_template_events: int = 0  # of them, events whose template the model never saw
+    new_template_events: int = 0  # of them, events whose template no training log line had
     sessionize_text: str = ""
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
@@ -70,21 +70,22 @@ class LogReadSummary:
         if self.new_templates:
             templates = "template" if self.new_templates == 1 else "templates"
             text += (
-                f", {self.new_templates:,} {templates} the model never saw (unseen keys, in "
-                f"{self.new_template_events:,} of {self.events:,} events)"
+                f", {self.new_templates:,} {templates} not in the training logs (unseen keys, "
+                f"in {self.new_template_events:,} of {self.events:,} events)"
             )
         return text + f"; {self.sessionize_text}"
 
     def mostly_unseen_warning(self) -> str | None:
-        """A warning when most events carry templates the model never saw (MOSTLY_UNSEEN):
+        """A warning when most events carry templates no training log line had (MOSTLY_UNSEEN):
         every session would then be flagged for it, which says more about the logs than
         about the sessions."""
         if not self.events or self.new_template_events <= MOSTLY_UNSEEN * self.events:
             return None
         return (
             f"warning: {self.new_template_events:,} of {self.events:,} events "
-            f"({self.new_template_events / self.events:.0%}) carry templates the model never "
-            "saw: these logs may come from another system or version than the training logs; "
+            f"({self.new_template_events / self.events:.0%}) carry templates no line of the "
+            "training logs had: these logs may come from another system or version than the "
+            "training logs; "
             "check that they are the logs this model is for, or train a model on them"
         )
 

@@ -484,3 +484,12 @@ def test_the_sessions_file_records_the_logs_last_event_lines_without_a_session_t
     assert code == 0, err
     assert read_file_metadata(out)[LOG_END_KEY] == last.isoformat()
     assert file_log_end(out) == last
+
+
+def test_a_gz_output_name_is_refused_before_any_work(monkeypatch, capsys, hdfs_like):
+    """sessionize wrote plain JSON Lines under `x.jsonl.gz` (it writes a side file first)."""
+    events, _ = hdfs_like
+    out = events.parent / "s.jsonl.gz"
+    code, _, err = run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "--output", out)
+    assert code == 2 and "sessions files are written uncompressed: drop the .gz" in err
+    assert not out.exists()

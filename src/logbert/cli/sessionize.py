@@ -26,7 +26,7 @@ from logbert.errors import LogbertError
 from logbert.sessions.io import (
     OUTPUT_FORMATS,
     Session,
-    check_output_path,
+    check_sessions_output,
     detect_format,
     write_sessions,
 )
@@ -117,7 +117,7 @@ def command(
         raise LogbertError(f"unknown --format {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     if not events.is_file():
         raise LogbertError(f"events file not found: {events} (write it with `logbert parse`)")
-    check_output_path(output, "sessions file")
+    check_sessions_output(output)
 
     label_map = None
     if labels is not None:

@@ -286,12 +286,7 @@ def write_sessions(
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     path = Path(path)
-    if path.name.lower().endswith(".gz"):  # read gzipped, but written plain: say so, not lie
-        raise LogbertError(
-            f"{path}: sessions files are written uncompressed: drop the .gz (and gzip the file "
-            "afterwards; logbert reads it gzipped)"
-        )
-    check_output_path(path, "sessions file")
+    check_sessions_output(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -300,6 +295,18 @@ def write_sessions(
         return _write_parquet(sessions, path, metadata)
     writer = {"jsonl": _write_jsonl, "deeplog": _write_deeplog}[fmt]
     return writer(sessions, path)
+
+
+def check_sessions_output(path: Path) -> None:
+    """`check_output_path` for a sessions file, which is written uncompressed: a `.gz` name
+    would lie about its content (logbert reads gzipped sessions, but writes plain)."""
+    path = Path(path)
+    if path.name.lower().endswith(".gz"):
+        raise LogbertError(
+            f"{path}: sessions files are written uncompressed: drop the .gz (and gzip the file "
+            "afterwards; logbert reads it gzipped)"
+        )
+    check_output_path(path, "sessions file")
 
 
 def check_output_path(path: Path, what: str, *, directory: bool = False) -> None:

@@ -277,3 +277,24 @@ def test_evaluate_logs_judges_open_sessions_against_the_last_line_as_score_does(
     assert "may still be running" not in result.output
     matrix = json.loads(evaluation.read_text())["confusion_matrix"]
     assert matrix["tp"] + matrix["fp"] == sum(r["is_anomaly"] for r in rows)
+
+
+def test_bad_fit_advice_fits_the_case_and_names_each_file_that_does_not_fit(raw_logs, tmp_path):
+    """A format that reads the first lines meets another layout further on: the advice was to
+    try another built-in format, which fits those lines and loses these. With two files, the
+    one no line of which fits is named (train/score --logs gave only the count)."""
+    train_log, test_log, _, _ = raw_logs
+    lines = train_log.read_text().splitlines()
+    mixed = tmp_path / "mixed.log"
+    mixed.write_text("\n".join(lines + ["GET /api/cart/1 200"] * 300) + "\n")
+    result = invoke("train", mixed, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--output", tmp_path / "m", "--model", "new-event")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "the format reads the first lines, so lines of another layout are mixed in" in (
+        result.output
+    )
+    other = tmp_path / "access.log"
+    other.write_text("GET /api/cart/1 200\n" * 5)
+    result = invoke("score", tmp_path / "m", test_log, other, "--logs", "-o", tmp_path / "s.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "warning: format hdfs does not fit access.log: 5 of its 5 lines (100%)" in result.output

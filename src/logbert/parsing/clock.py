@@ -134,8 +134,9 @@ class YearClock:
             f"warning: {self.source} starts over half a year before {self.previous} (read "
             f"before it) ended, so it was dated a year later, from {year} on ({days:,} days "
             f"after {self.previous} ends), as a rotated file given oldest first; if both cover "
-            "the same months (two hosts' logs), parse each in a run of its own (one --state "
-            "file keeps their template ids the same)"
+            "the same months (two hosts' logs), leave out --year (each file is then dated by "
+            "its modification time), or parse each in a run of its own (one --state file keeps "
+            "their template ids the same)"
         ]
 
 

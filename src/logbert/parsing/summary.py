@@ -26,13 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.parsing.auto import _suggestion, looks_binary, show_line
+from logbert.parsing.auto import SUGGEST_FIT, _suggestion, looks_binary, show_line
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name
 from logbert.parsing.reader import source_names
+from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 
@@ -293,24 +295,13 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     fmt = run.fmt
     name = display_name(fmt)
     out = []
-    where = f" (see {rejects})" if rejects is not None else ""
     if looks_binary(run.head):  # e.g. --format raw: every line "fits"
         out.append(
             f"warning: the input looks binary, not like a text log (its first lines hold many "
             f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
             "are likely garbage; pass the log file itself"
         )
-    if len(run.inputs) > 1:
-        for fit in run.inputs:
-            if not fit.fits and not fit.warned:
-                share = _rejected_share(fit.rejected, fit.lines, fit.blank)
-                out.append(
-                    f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
-                    f"{share} did not match it{where}; {_suggestion(run, fit.head)}"
-                )
-    else:
-        bad_fit = bad_fit_warning(run, summary.rejected, summary.lines, summary.blank, rejects)
-        out += [bad_fit] if bad_fit is not None else []
+    out += bad_fit_warnings(run, summary.rejected, summary.lines, summary.blank, rejects)
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -332,22 +323,51 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     return out
 
 
-def bad_fit_warning(
+def bad_fit_warnings(
     run: Parser, rejected: int, lines: int, blank: int, rejects: Path | None = None
-) -> str | None:
-    """`warning: ...` when the format rejected more than half of the non-blank lines (None
-    otherwise), naming the formats that fit better; for `parse` and for every command that
-    reads raw logs (`train`, `score`, `evaluate`, `calibrate --logs`)."""
-    if not rejected or rejected * 2 <= lines - blank:
-        return None
+) -> list[str]:
+    """`warning: ...` lines when the format rejected more than half of the non-blank lines:
+    with several inputs, one per input file it does not fit (a small file all rejected hides
+    among big ones), else one for the whole run; for `parse` and for every command that reads
+    raw logs (`train`, `score`, `evaluate`, `calibrate --logs`). Each says what to do
+    (`_advice`)."""
+    name = display_name(run.fmt)
     where = f" (see {rejects})" if rejects is not None else ""
-    advice = _MODEL_ADVICE if run.is_models else _suggestion(run)
-    return (
-        f"warning: format {display_name(run.fmt)} does not fit these logs: {rejected:,} of "
-        f"{_rejected_share(rejected, lines, blank)} did not match it{where}; {advice}"
-    )
+    if len(run.inputs) > 1:
+        return [
+            f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
+            f"{_rejected_share(fit.rejected, fit.lines, fit.blank)} did not match it{where}; "
+            f"{_advice(run, fit.head)}"
+            for fit in run.inputs
+            if not fit.fits and not fit.warned
+        ]
+    if not rejected or rejected * 2 <= lines - blank:
+        return []
+    return [
+        f"warning: format {name} does not fit these logs: {rejected:,} of "
+        f"{_rejected_share(rejected, lines, blank)} did not match it{where}; "
+        f"{_advice(run, run.head)}"
+    ]
 
 
+def _advice(run: Parser, head: list[str]) -> str:
+    """What to do about lines the format rejects: a model's parser cannot change; a format
+    that reads the first lines itself meets lines of another layout further on (another
+    format would fit those and lose these); else the built-in formats that read them."""
+    if run.is_models:
+        return _MODEL_ADVICE
+    if head:
+        ok, _ = split_lines(pa.array(head, pa.string()), run.fmt)
+        if ok.mean() >= SUGGEST_FIT:
+            return _MIXED_ADVICE
+    return _suggestion(run, head)
+
+
+_MIXED_ADVICE = (
+    "the format reads the first lines, so lines of another layout are mixed in further on "
+    "(see the rejected lines): each layout needs a format of its own, so split the log by "
+    "layout, or write a format string that fits both"
+)
 # a frozen model's parser: the logs must be written like its training logs
 _MODEL_ADVICE = (
     "those lines are not scored: they come from another system, or another layout is mixed "

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.summary import bad_fit_warning, continuation_hint, count_continuations
+from logbert.parsing.summary import bad_fit_warnings, continuation_hint, count_continuations
 from logbert.sessions.io import Session
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
@@ -180,9 +180,10 @@ def read_log_sessions(
             f"no line of {where} fits the log format {_format_name(parser)!r} "
             f"({summary.lines:,} lines rejected): {remedy}"
         )
-    bad_fit = bad_fit_warning(parser, summary.rejected, summary.lines, summary.blank, rejects_path)
-    if bad_fit is not None:  # most lines lost: the counts alone went unnoticed in train/score
-        summary.notes.append(bad_fit)
+    # most lines (or a whole file) lost: the counts alone went unnoticed in train/score
+    summary.notes += bad_fit_warnings(
+        parser, summary.rejected, summary.lines, summary.blank, rejects_path
+    )
     if summary.sessions == 0:
         raise LogbertError(
             f"no session in {where} ({summary.lines:,} lines): "

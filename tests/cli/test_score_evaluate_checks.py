@@ -295,3 +295,28 @@ def test_evaluating_a_deeplog_key_file_names_the_labelled_shapes(tmp_path):
                                 "anomaly_sessions": [[5, 5, 22, 11, 9]]}))  # fmt: skip
     result = invoke("evaluate", model, pair, "-o", tmp_path / "e.json")
     assert result.exit_code == 0, result.output
+
+
+def test_open_sessions_of_a_json_lines_file_note_that_it_cannot_record_the_logs_end(
+    raw_logs, tmp_path
+):
+    """Parquet sessions files record the log's last line; JSON Lines cannot: its open sessions
+    were judged against its last session with no word of it (scores unlike Parquet's)."""
+    from logbert.sessions.io import write_sessions
+
+    model, _ = train(raw_logs, tmp_path)
+    sessions = [
+        Session(f"blk_{i}", [1, 2, 3], "normal", start=T0 + timedelta(minutes=i),
+                end=T0 + timedelta(minutes=i, seconds=1))
+        for i in range(5)
+    ]  # fmt: skip
+    jsonl = tmp_path / "s.jsonl"
+    write_sessions(sessions, jsonl)
+    result = invoke("score", model, jsonl, "-o", tmp_path / "scores.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "s.jsonl cannot record where its log ended (only Parquet sessions files do)" in (
+        result.output
+    )
+    result = invoke("evaluate", model, jsonl, "-o", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    assert "cannot record where its log ended" in result.output

@@ -35,6 +35,7 @@ from logbert.cli.inputs import (
     log_files,
     say,
     sessions_file,
+    unrecorded_end_note,
     year_with_logs,
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
@@ -130,9 +131,12 @@ def command(
         check_sessions_fit(pipeline, path)
         truth, values = _from_sessions(pipeline, path, input_format, overlap, found, still_open)
     metrics = detection_metrics(truth, values, info.value)
-    note = pipeline.open_sessions_note(still_open.count, stage="evaluate")
-    if note is not None:
-        say(note)
+    notes = [pipeline.open_sessions_note(still_open.count, stage="evaluate")]
+    if not logs and scores is None and not text:  # a sessions file read here
+        notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
+    for note in notes:
+        if note is not None:
+            say(note)
     if not metrics["n_anomalies"]:
         say(
             f"warning: none of the {metrics['n_sessions']:,} sessions of {', '.join(inputs)} is "

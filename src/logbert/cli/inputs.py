@@ -19,7 +19,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
-from logbert.sessions.io import iter_session_batches, read_file_metadata
+from logbert.sessions.io import detect_format, iter_session_batches, read_file_metadata
 from logbert.sessions.labels import read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end
 from logbert.sessions.settings import read_sessionizer_settings
@@ -169,6 +169,20 @@ def file_end(pipeline: Pipeline, path: Path, input_format: str | None):
     if pipeline.lifecycle_.lifetime_ is None:
         return None
     return file_log_end(path, input_format)
+
+
+def unrecorded_end_note(path: Path, input_format: str | None, n_open: int) -> str | None:
+    """A note when sessions were judged open against the last session of a sessions file
+    that cannot record the log's end (JSON Lines, DeepLog: no metadata): lines after the last
+    session (health checks, a later part of a split) would have closed them, as they do for
+    Parquet files and --logs."""
+    if not n_open or str(path) == "-" or detect_format(path, input_format) == "parquet":
+        return None
+    return (
+        f"note: {path} cannot record where its log ended (only Parquet sessions files do), so "
+        f"the {n_open:,} open sessions were judged against its last session; if the log went "
+        "on after it, sessionize to a .parquet file, or score the raw logs with --logs"
+    )
 
 
 class TrainingOverlap:

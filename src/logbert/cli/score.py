@@ -27,6 +27,7 @@ from logbert.cli.inputs import (
     log_files,
     say,
     sessions_file,
+    unrecorded_end_note,
     year_with_logs,
 )
 from logbert.cli.text_inputs import require_text_detector, text_records
@@ -129,6 +130,7 @@ def command(
     detector = pipeline.detector_
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
+        None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
         pipeline.flag_rate_note(flagged, writer.count, threshold),
         None if detector.supervised else tally.warning(info.score, detector.name),
     )

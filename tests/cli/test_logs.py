@@ -56,6 +56,11 @@ def test_train_from_logs_then_score_and_evaluate_them(trained, tmp_path):
     result = invoke("calibrate", model, test_log, "--logs", "--labels", test_labels,
                     "--rule", "best-f1")  # fmt: skip
     assert result.exit_code == 0, result.output
+    mixed = tmp_path / "mixed.log"  # calibrate keeps rejected lines too, as score does
+    mixed.write_text(test_log.read_text() + "not an hdfs line\n")
+    result = invoke("calibrate", model, mixed, "--logs", "--rule", "max")
+    assert result.exit_code == 0, result.output
+    assert "not an hdfs line" in (model / "calibrate.rejects.txt").read_text()
 
 
 def test_logs_in_another_format_are_counted_and_kept_aside(trained, tmp_path):

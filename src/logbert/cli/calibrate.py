@@ -59,7 +59,8 @@ def command(
     for name in WRITTEN:
         check_output_path(directory / name, "model file")
     year = year_with_logs(year, logs)
-    validation, where, end = read_all(pipeline, inputs, logs, input_format, labels, year)
+    rejects = directory / "calibrate.rejects.txt"  # as train keeps train.rejects.txt
+    validation, where, end = read_all(pipeline, inputs, logs, input_format, labels, year, rejects)
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")
     overlap = TrainingOverlap(pipeline)

@@ -145,14 +145,18 @@ def read_all(
     input_format: str | None = None,
     labels: Path | None = None,
     year: int | None = None,
+    rejects: Path | None = None,
 ) -> tuple[list, str, datetime | None]:
     """Every session of the inputs (for calibrate-sized data), a description, and the log's
     last event (of any line; for a `split` part, of the whole log it was cut from), against
-    which sessions still running are told, as `score` tells them."""
+    which sessions still running are told, as `score` tells them. With --logs, lines that do
+    not fit the format are kept in `rejects`."""
     if logs:
         summary = LogReadSummary()
         files = log_files(inputs)
-        sessions = list(pipeline.read_logs(files, summary, labels_map(labels), year=year))
+        sessions = list(
+            pipeline.read_logs(files, summary, labels_map(labels), rejects_path=rejects, year=year)
+        )
         say(summary.line())
         return sessions, ", ".join(inputs), summary.last_event
     if labels is not None:

@@ -52,13 +52,10 @@ from logbert.pipeline.crossfit import (
 from logbert.pipeline.files import (
     CALIBRATION_FILE,
     CALIBRATION_KEY,
-    CALIBRATION_ORDER_KEY,
     FINGERPRINTS_FILE,
     PARSER_FILE,
     PIPELINE_FILE,
     TEMPLATES_FILE,
-    TRAIN_ORDER_KEY,
-    TRAIN_ROLES_KEY,
     model_directory,
     read_calibration_scores,
     read_fingerprints,
@@ -77,6 +74,12 @@ from logbert.pipeline.logs import (
     note_earlier_starts,
     read_log_sessions,
 )
+from logbert.pipeline.overlap import (
+    overlap_counts,
+    training_record,
+    with_calibration,
+    with_order,
+)
 from logbert.pipeline.unseen import UnseenPassed, training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
@@ -87,18 +90,6 @@ from logbert.scoring.thresholds import (
     rule_needs_labels,
 )
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.fingerprints import (
-    FINGERPRINT_VERSION,
-    ORDER_RUN_KEY,
-    VERSION_KEY,
-    aligned_positions,
-    count_known,
-    fingerprints_version,
-    order_fingerprints,
-    order_run,
-    positional,
-    session_fingerprints,
-)
 from logbert.sessions.io import ANOMALY, Session
 from logbert.sessions.labels import mostly_unlabelled_warning
 from logbert.sessions.lifecycle import SessionLifecycle, log_end
@@ -254,21 +245,12 @@ class Pipeline:
                 fit_options=fit_options, log=say,
             )  # fmt: skip
         self._calibrate(train, validation_batch, unseen, source, say, cross_fit, given)
-        self.fingerprints_ = {
-            "train": session_fingerprints([everything[i] for i in train_index]),
-            "validation": session_fingerprints([everything[i] for i in val_index]),
-            VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
-        }
+        validated = [everything[i] for i in val_index]
+        record = training_record([everything[i] for i in train_index], validated)
         self.detector_ = self.detector
-        self.model_id_ = _model_id(self.detector_, self.fingerprints_, self.seed)
+        self.model_id_ = _model_id(self.detector_, record, self.seed)
         self.threshold_.model_id = self.model_id_  # names the model it belongs to, once saved
-        if all(positional(s) for s in sessions):  # known by their order only (after the id)
-            run = order_run(sessions)
-            self.fingerprints_[ORDER_RUN_KEY] = np.array([run], dtype=np.int64)
-            self.fingerprints_[TRAIN_ORDER_KEY] = order_fingerprints(sessions, run)
-            held = {id(everything[i]) for i in val_index}  # which of them validated
-            roles = [int(id(s) in held) for s in sessions]
-            self.fingerprints_[TRAIN_ROLES_KEY] = np.array(roles, dtype=np.int8)
+        self.fingerprints_ = with_order(record, sessions, validated)  # after the id: not in it
         self.template_set_ = template_set
         self.training_ = {
             "source": source,
@@ -862,16 +844,7 @@ class Pipeline:
         warning = flags_most_normal(threshold, self.calibration_scores_)
         if warning is not None:
             say(warning)
-        known = getattr(self, "fingerprints_", None) or {
-            VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64)
-        }  # a model that records no training sessions still learns these
-        version = fingerprints_version(known)  # hashed as the model's own were
-        self.fingerprints_ = {**known, CALIBRATION_KEY: session_fingerprints(given, version)}
-        self.fingerprints_.pop(CALIBRATION_ORDER_KEY, None)  # an earlier calibration's
-        if all(positional(s) for s in given):
-            run = int(self.fingerprints_.get(ORDER_RUN_KEY, [order_run(given)])[0])
-            self.fingerprints_[ORDER_RUN_KEY] = np.array([run], dtype=np.int64)
-            self.fingerprints_[CALIBRATION_ORDER_KEY] = order_fingerprints(given, run)
+        self.fingerprints_ = with_calibration(getattr(self, "fingerprints_", None), given)
         return threshold
 
     def save_calibration(self, directory: str | Path) -> Path:
@@ -897,41 +870,7 @@ class Pipeline:
         never made. `in_calibration`: sessions `calibrate` set the threshold on (0 when the
         threshold is training's own, from the validation sessions)."""
         self._fitted()
-        known = getattr(self, "fingerprints_", None) or {}
-        # sessions known by position only are compared by runs of keys in file order, where
-        # the model recorded its data's (`sessions.fingerprints`); the others by id and keys
-        by_order = [s for s in sessions if positional(s)] if _ORDER_KEYS & set(known) else []
-        by_id = [s for s in sessions if not positional(s)] if by_order else sessions
-        mine = session_fingerprints(by_id, fingerprints_version(known)) if known else None
-        # a kind the model lacks: none of it (0) when the model records its training
-        # sessions; unknown (None) when it does not
-        absent = 0 if self.knows_training_sessions else None
-
-        def roles(order_kind: str) -> np.ndarray:
-            """Per session of `by_order`: the role of the recorded session it lines up with
-            (0 training, 1 validation: `TRAIN_ROLES_KEY`; 0 for calibration), -1 none."""
-            if order_kind not in known:
-                return np.full(len(by_order), -1)
-            run = int(known[ORDER_RUN_KEY][0])
-            at = aligned_positions(by_order, known[order_kind], run)
-            recorded = known.get(TRAIN_ROLES_KEY) if order_kind == TRAIN_ORDER_KEY else None
-            if recorded is None:
-                return np.where(at >= 0, 0, -1)
-            return np.where(at >= 0, recorded[np.clip(at, 0, len(recorded) - 1)], -1)
-
-        def count(kind: str, by_position: np.ndarray | None = None, role: int = 0) -> int | None:
-            if kind not in known:
-                return absent
-            n = count_known(mine, known[kind])
-            return n + (int((by_position == role).sum()) if by_position is not None else 0)
-
-        training = roles(TRAIN_ORDER_KEY)
-        return {
-            "n_sessions": len(sessions),
-            "in_training": count("train", training, 0),
-            "in_validation": count("validation", training, 1),
-            "in_calibration": count(CALIBRATION_KEY, roles(CALIBRATION_ORDER_KEY), 0),
-        }
+        return overlap_counts(getattr(self, "fingerprints_", None), sessions)
 
     # --- templates ------------------------------------------------------------------------
 
@@ -1151,9 +1090,6 @@ class Pipeline:
 
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
-
-
-_ORDER_KEYS = {TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY}
 
 
 def _latest(*times: datetime | None) -> datetime | None:

@@ -73,14 +73,14 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
     """Yesterday's model on today's file: sessions that span midnight begin mid-workflow."""
     from datetime import datetime, timedelta
 
-    from logbert.pipeline.logs import note_earlier_starts
+    from logbert.pipeline.logs import EarlierStarts, note_earlier_starts
     from logbert.sessions.io import Session
 
     t0 = datetime(2024, 3, 5)
     cut = [Session(f"c{i}", [3, 4, 5], start=t0 + timedelta(minutes=i)) for i in range(5)]
     whole = [Session(f"w{i}", [1, 2, 3, 4, 5], start=t0 + timedelta(minutes=i)) for i in range(95)]
     summary = LogReadSummary()
-    seen = list(note_earlier_starts(iter(cut + whole), {1}, 3600.0, summary))
+    seen = list(note_earlier_starts(iter(cut + whole), EarlierStarts({1}, 3600.0), summary))
     assert len(seen) == 100
     assert summary.notes == [
         "warning: 5 of 100 sessions begin with an event no training session begins with (e.g. "
@@ -91,5 +91,5 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
     ]
     late = [Session("odd", [3, 4, 5], start=t0 + timedelta(hours=2))]  # past the lifetime
     quiet = LogReadSummary()
-    list(note_earlier_starts(iter(whole + late + cut[:1]), {1}, 3600.0, quiet))
+    list(note_earlier_starts(iter(whole + late + cut[:1]), EarlierStarts({1}, 3600.0), quiet))
     assert quiet.notes == []  # one odd session near the start is under 1%: an anomaly, maybe

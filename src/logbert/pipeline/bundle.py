@@ -197,8 +197,8 @@ class Pipeline:
         )
         # sessions that started less than a normal lifetime before the log's end may still run
         everything = kept + held_out
-        last = log_end([*sessions, *(validation or [])])
-        batch = self.lifecycle_.batch(everything, max(last, end) if last and end else last)
+        last = _latest(log_end([*sessions, *(validation or [])]), end)
+        batch = self.lifecycle_.batch(everything, last)
         if validation is None:
             train_index, val_index = self._holdout(kept, supervised)
         else:
@@ -722,7 +722,7 @@ class Pipeline:
         starts = self.earlier_starts()
         if starts is None:
             return sessions
-        return note_earlier_starts(sessions, starts.first_keys, starts.lifetime, summary)
+        return note_earlier_starts(sessions, starts, summary)
 
     def log_parser(self, year: int | None = None) -> Parser:
         """A copy of the frozen parser to read new logs with (the saved one never changes).

@@ -307,11 +307,10 @@ class EarlierStarts:
 
 
 def note_earlier_starts(
-    sessions: Iterator[Session], first_keys: set[int], lifetime: float, summary: LogReadSummary
+    sessions: Iterator[Session], starts: EarlierStarts, summary: LogReadSummary
 ) -> Iterator[Session]:
-    """`sessions` as they come; once they are all read, `EarlierStarts`' warning (if any) in
-    `summary.notes`."""
-    starts = EarlierStarts(first_keys, lifetime)
+    """`sessions` as they come, counted by `starts`; once they are all read, its warning (if
+    any) in `summary.notes`."""
     for session in sessions:
         starts.add(session)
         yield session

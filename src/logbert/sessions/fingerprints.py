@@ -18,7 +18,7 @@ unrelated data by chance (1% of a test file), while the training file shifted by
 line or rewritten as JSON matched nothing. Such sessions are compared by order instead: the
 bundle records a hash of the keys of every `run` consecutive sessions, in file order
 (`order_fingerprints`), and a session lying inside such a run of the input counts
-(`count_in_runs`): the same data, however the file is laid out. `run` is chosen from the
+(`aligned_positions`): the same data, however the file is laid out. `run` is chosen from the
 training data (`order_run`) so that a chance match stays rare: HDFS's sequences repeat so
 often that runs of five matched 0.8% of an unrelated file; it takes eight.
 

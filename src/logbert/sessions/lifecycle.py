@@ -83,7 +83,7 @@ def file_log_end(path: str | Path, input_format: str | None = None) -> datetime 
 
 def recorded_log_end(path: str | Path) -> datetime | None:
     """The last event of the whole log a sessions file is a part of (`LOG_END_KEY`, written by
-    `logbert split`), None when not recorded."""
+    `logbert sessionize` and `logbert split` into Parquet files), None when not recorded."""
     text = read_file_metadata(path).get(LOG_END_KEY)
     if not text:
         return None

@@ -337,13 +337,14 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
         batch[sessionizer.field] = column.to_pylist()
-    batch["timestamp"] = (
-        _timestamps(events.column("timestamp"), where) if "timestamp" in names else [None] * n
-    )
-    newest = max((t for t in batch["timestamp"] if t is not None), default=None)
-    stats = sessionizer.stats
-    if newest is not None and (stats.last_event_us is None or newest > stats.last_event_us):
-        stats.last_event_us = newest
+    batch["timestamp"] = [None] * n
+    if "timestamp" in names:
+        micros = _timestamp_micros(events.column("timestamp"), where)
+        batch["timestamp"] = micros.to_pylist()
+        newest = pc.max(micros).as_py()  # the log's newest line, whether it joins a session
+        stats = sessionizer.stats
+        if newest is not None and (stats.last_event_us is None or newest > stats.last_event_us):
+            stats.last_event_us = newest
     batch["label"] = (
         [event_category(v) for v in events.column("label").to_pylist()]
         if "label" in names
@@ -373,11 +374,6 @@ def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
         return pc.cast(column, pa.int64()).to_pylist()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise LogbertError(f"{where}: template_id must be integers ({exc})") from exc
-
-
-def _timestamps(column: pa.Array | pa.ChunkedArray, where: str) -> list[int | None]:
-    """Microseconds since the epoch (UTC for zone-aware columns), None where missing."""
-    return _timestamp_micros(column, where).to_pylist()
 
 
 def _timestamp_micros(column: pa.Array | pa.ChunkedArray, where: str) -> pa.Array | pa.ChunkedArray:

@@ -43,8 +43,8 @@ from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.templates import TEMPLATE_SET_KEY, require_same_parse_run
+from logbert.pipeline.calibration import calibrate_fitted
 from logbert.pipeline.crossfit import (
-    CrossFit,
     check_cross_fit,
     cross_fitted_scores,
     resolve_calibration,
@@ -97,9 +97,6 @@ from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 
-# a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
-# the fewest sessions `auto` cross-fits)
-FEW_CALIBRATION_SCORES = 10
 FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
 # how to label raw logs for a supervised detector: by session id, or (windows) from the lines
@@ -244,7 +241,16 @@ class Pipeline:
                 self.detector, batch, folds=self.folds, seed=self.seed,
                 fit_options=fit_options, log=say,
             )  # fmt: skip
-        self._calibrate(train, validation_batch, unseen, source, say, cross_fit, given)
+        calibrated = calibrate_fitted(
+            self.detector, train, validation_batch, unseen,
+            rule=self.threshold_rule or self.detector.default_threshold_rule,
+            seed=self.seed, folds=self.folds, source=source, say=say,
+            cross_fit=cross_fit, given=given,
+        )  # fmt: skip
+        self.validation_batch_ = calibrated.batch  # what the split's threshold rests on
+        self.validation_scores_ = calibrated.scores
+        self.calibration_scores_ = calibrated.normal_scores  # behind the p-values
+        self.split_threshold_ = calibrated.split_threshold
         validated = [everything[i] for i in val_index]
         record = training_record([everything[i] for i in train_index], validated)
         self.detector_ = self.detector
@@ -324,142 +330,6 @@ class Pipeline:
             train += part_train
             validation += part_val
         return sorted(train), sorted(validation)
-
-    def _calibrate(
-        self,
-        train: SessionBatch,
-        validation: SessionBatch,
-        unseen: Any,
-        source: str,
-        say,
-        cross_fit: CrossFit | None = None,
-        given: str | None = None,
-    ) -> None:
-        """Set the threshold on the validation sessions (see `fit`), or on the cross-fitted
-        normal scores when given; keep the normal scores it was calibrated on for p-values.
-        `unseen`: the validation sessions' unseen keys; `given`: where validation sessions
-        given to `fit` came from (None: the validation split)."""
-        detector = self.detector
-        rule = self.threshold_rule or detector.default_threshold_rule
-        calibration = validation
-        kind = "validation split" if given is None else "validation sessions"
-        if not len(validation):
-            calibration, kind = train, "training sessions"
-            say(
-                f"warning: no session was held out for validation ({len(train)} training "
-                "sessions): the threshold is calibrated on the training sessions themselves "
-                "(in-sample), so normal sessions the model has not seen will be flagged more "
-                "often than the rule intends. Train on more sessions, or give validation "
-                "sessions (train --validation FILE)"
-            )
-        elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
-            # sessions with keys training never saw are left to the detector (unseen keys are
-            # evidence of anomaly); the normal-data rule describes the sessions it knows
-            calibration = validation.take(np.flatnonzero(~unseen.mask))
-            kind = f"{kind} less its {unseen.n_sessions} sessions with keys unseen in training"
-        if unseen.n_sessions and not detector.supervised:
-            say(unseen.warning(len(train), cross_fitted=cross_fit is not None))
-        labels = None
-        if detector.supervised:
-            labels = calibration.labels
-            if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
-                calibration, kind, labels = train, "training sessions (in-sample)", train.labels
-        where = given or source or "the training data"
-        split_failed = False
-        try:
-            detector.calibrate(
-                calibration,
-                labels=labels,
-                rule=rule,
-                source=f"{kind} of {where} ({_count(len(calibration), 'session')}, "
-                f"seed {self.seed})",
-            )
-        except LogbertError:
-            if cross_fit is None:
-                raise
-            # cross-fitted, the split's threshold is only kept on record; a rule that needs more
-            # sessions than the split holds (fpr:P) is for the cross-fitted scores to meet
-            split_failed = True
-        self.validation_batch_ = calibration  # what the threshold was calibrated on
-        self.validation_scores_ = detector.decision_function(calibration)
-        # the normal ones are behind p-values
-        self.calibration_scores_ = self.validation_scores_[calibration.labels != 1]
-        if cross_fit is not None:
-            self._calibrate_cross_fitted(cross_fit, rule, source, say, split_failed)
-        warning = flags_most_normal(detector.threshold_, self.calibration_scores_)
-        if warning is not None:
-            say(warning)
-        if len(validation) and not detector.supervised:  # in-sample was warned about above
-            n_normal = len(train) + (len(validation) if given is None else 0)
-            self._warn_few_calibration_scores(n_normal, given, cross_fit is not None, say)
-
-    def _warn_few_calibration_scores(
-        self, n_normal: int, given: str | None, cross_fitted: bool, say
-    ) -> None:
-        """Warn when the threshold rests on fewer than FEW_CALIBRATION_SCORES normal scores:
-        one odd session moves a `max` or `mean+2std` threshold (`auto` cross-fits only from
-        2 * folds sessions; below that, 10% of 6-9 sessions is one validation session).
-        `n_normal`: the normal sessions given, `given`: as in `_calibrate`."""
-        n_scores = self.detector.threshold_.n_sessions
-        if n_scores >= FEW_CALIBRATION_SCORES:
-            return
-        if given is not None:
-            remedy = "give more normal validation sessions (train --validation FILE)"
-        elif cross_fitted:
-            remedy = "train on more normal sessions"
-        elif n_normal >= 2 * self.folds:  # e.g. --calibration split chosen
-            remedy = (
-                "cross-fit them (--calibration cross-fit: every normal session is scored), or "
-                "give validation sessions (train --validation FILE)"
-            )
-        else:
-            fewer_folds = (
-                f", or cross-fit them with --folds {n_normal // 2}" if n_normal >= 4 else ""
-            )
-            remedy = (
-                "cross-fit calibration, which scores every normal session, needs at least "
-                f"{2 * self.folds} with --folds {self.folds}: give more normal sessions, or "
-                f"validation sessions (train --validation FILE){fewer_folds}"
-            )
-        say(
-            "warning: the threshold rests on the scores of only "
-            f"{_count(n_scores, 'normal session')} (of {n_normal:,}): one odd session moves it, "
-            f"so normal sessions may be flagged far more often than the rule intends; {remedy}"
-        )
-
-    def _calibrate_cross_fitted(
-        self, cross_fit: CrossFit, rule: str, source: str, say, split_failed: bool = False
-    ) -> None:
-        """Replace the split's threshold by the rule on the out-of-fold normal scores; the
-        split's value stays on record (`split_threshold_`) to show what cross-fitting changed
-        (None when the rule could not be met on the split alone, e.g. fpr:P on few sessions)."""
-        self.split_threshold_ = None if split_failed else self.detector.threshold_
-        scores = cross_fit.normal_scores
-        left_out = int(cross_fit.unseen.sum())
-        if left_out:
-            n = cross_fit.scores.size
-            say(
-                f"warning: {left_out} of {n} normal sessions ({left_out / n:.1%}) hold a key no "
-                "session of the other folds holds; "
-                + (
-                    "they are left out of the threshold, and normal sessions with keys unseen in "
-                    "training will be flagged at about that rate"
-                    if left_out < n
-                    else "every one does, so the threshold is calibrated on them and may sit at "
-                    "the detector's score for unseen keys (few or no detections). Train on more "
-                    "normal sessions"
-                )
-            )
-        if not scores.size:  # every session holds a key its fold lacked
-            scores, left_out = cross_fit.scores, 0
-        self.detector.calibrate_scores(
-            scores,
-            rule=rule,
-            source=f"cross-fitted scores of {scores.size} normal sessions of "
-            f"{source or 'the training data'} ({cross_fit.folds} folds, seed {self.seed}; "
-            f"{_count(left_out, 'session')} with keys unseen in their fold left out)",
-        )
-        self.calibration_scores_ = scores
 
     def fit_logs(
         self,
@@ -1108,11 +978,6 @@ def _model_id(detector: Detector, fingerprints: dict[str, np.ndarray], seed: int
     for name in sorted(fingerprints):
         digest.update(name.encode() + np.ascontiguousarray(fingerprints[name]).tobytes())
     return digest.hexdigest()[:16]
-
-
-def _count(n: int, noun: str) -> str:
-    """`n` and the noun, singular for one: "1 session", "8 sessions"."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _is_session_list(sessions: Any) -> bool:

@@ -1,0 +1,187 @@
+"""The threshold `Pipeline.fit` calibrates: on the validation sessions, or on cross-fitted
+normal scores, with the warnings a user needs when it rests on too little.
+
+Kept apart from the bundle so the rule of which sessions a threshold may rest on reads in one
+place: sessions holding keys training never saw are the detector's business (unseen keys are
+evidence of anomaly), so a normal-data rule is calibrated on the sessions it knows; with no
+validation session the training sessions stand in (in-sample, warned of); cross-fitted, the
+out-of-fold normal scores replace the split's and the split's threshold stays on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from logbert.errors import LogbertError
+from logbert.models.base import Detector
+from logbert.pipeline.crossfit import CrossFit
+from logbert.pipeline.unseen import UnseenKeys
+from logbert.scoring.thresholds import Threshold, flags_most_normal
+from logbert.sessions.batch import SessionBatch
+
+# a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
+# the fewest sessions `auto` cross-fits)
+FEW_CALIBRATION_SCORES = 10
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class FitCalibration:
+    """What `fit`'s threshold rests on. `batch`/`scores`: the sessions the split's threshold
+    was calibrated on and the detector's scores of them; `normal_scores`: the normal scores
+    behind p-values (the cross-fitted ones when cross-fitted); `split_threshold`: cross-fitted
+    only, the split's own threshold, kept to show what cross-fitting changed (None otherwise,
+    or when the rule could not be met on the split alone)."""
+
+    batch: SessionBatch
+    scores: np.ndarray
+    normal_scores: np.ndarray
+    split_threshold: Threshold | None = None
+
+
+def calibrate_fitted(
+    detector: Detector,
+    train: SessionBatch,
+    validation: SessionBatch,
+    unseen: UnseenKeys,
+    *,
+    rule: str,
+    seed: int,
+    folds: int,
+    source: str,
+    say: Say,
+    cross_fit: CrossFit | None = None,
+    given: str | None = None,
+) -> FitCalibration:
+    """Set the fitted detector's threshold by `rule` on the validation sessions, or on the
+    cross-fitted normal scores when given. `unseen`: the validation sessions' unseen keys;
+    `given`: where validation sessions given to `fit` came from (None: the validation split);
+    `seed`/`folds`: the bundle's, named in the threshold's source and in the advice."""
+    calibration = validation
+    kind = "validation split" if given is None else "validation sessions"
+    if not len(validation):
+        calibration, kind = train, "training sessions"
+        say(
+            f"warning: no session was held out for validation ({len(train)} training "
+            "sessions): the threshold is calibrated on the training sessions themselves "
+            "(in-sample), so normal sessions the model has not seen will be flagged more "
+            "often than the rule intends. Train on more sessions, or give validation "
+            "sessions (train --validation FILE)"
+        )
+    elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
+        calibration = validation.take(np.flatnonzero(~unseen.mask))
+        kind = f"{kind} less its {unseen.n_sessions} sessions with keys unseen in training"
+    if unseen.n_sessions and not detector.supervised:
+        say(unseen.warning(len(train), cross_fitted=cross_fit is not None))
+    labels = None
+    if detector.supervised:
+        labels = calibration.labels
+        if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
+            calibration, kind, labels = train, "training sessions (in-sample)", train.labels
+    where = given or source or "the training data"
+    split_failed = False
+    try:
+        detector.calibrate(
+            calibration,
+            labels=labels,
+            rule=rule,
+            source=f"{kind} of {where} ({count(len(calibration), 'session')}, seed {seed})",
+        )
+    except LogbertError:
+        if cross_fit is None:
+            raise
+        # cross-fitted, the split's threshold is only kept on record; a rule that needs more
+        # sessions than the split holds (fpr:P) is for the cross-fitted scores to meet
+        split_failed = True
+    scores = detector.decision_function(calibration)
+    normal = scores if calibration.labels is None else scores[calibration.labels != 1]
+    result = FitCalibration(calibration, scores, normal)
+    if cross_fit is not None:
+        result.split_threshold = None if split_failed else detector.threshold_
+        result.normal_scores = _calibrate_cross_fitted(
+            detector, cross_fit, rule=rule, seed=seed, source=source, say=say
+        )
+    warning = flags_most_normal(detector.threshold_, result.normal_scores)
+    if warning is not None:
+        say(warning)
+    if len(validation) and not detector.supervised:  # in-sample was warned about above
+        n_normal = len(train) + (len(validation) if given is None else 0)
+        few = few_scores_warning(detector, n_normal, given, cross_fit is not None, folds)
+        if few is not None:
+            say(few)
+    return result
+
+
+def few_scores_warning(
+    detector: Detector, n_normal: int, given: str | None, cross_fitted: bool, folds: int
+) -> str | None:
+    """A warning when the threshold rests on fewer than FEW_CALIBRATION_SCORES normal scores:
+    one odd session moves a `max` or `mean+2std` threshold (`auto` cross-fits only from
+    2 * folds sessions; below that, 10% of 6-9 sessions is one validation session).
+    `n_normal`: the normal sessions given, `given`: as in `calibrate_fitted`."""
+    n_scores = detector.threshold_.n_sessions
+    if n_scores >= FEW_CALIBRATION_SCORES:
+        return None
+    if given is not None:
+        remedy = "give more normal validation sessions (train --validation FILE)"
+    elif cross_fitted:
+        remedy = "train on more normal sessions"
+    elif n_normal >= 2 * folds:  # e.g. --calibration split chosen
+        remedy = (
+            "cross-fit them (--calibration cross-fit: every normal session is scored), or "
+            "give validation sessions (train --validation FILE)"
+        )
+    else:
+        fewer_folds = f", or cross-fit them with --folds {n_normal // 2}" if n_normal >= 4 else ""
+        remedy = (
+            "cross-fit calibration, which scores every normal session, needs at least "
+            f"{2 * folds} with --folds {folds}: give more normal sessions, or "
+            f"validation sessions (train --validation FILE){fewer_folds}"
+        )
+    return (
+        "warning: the threshold rests on the scores of only "
+        f"{count(n_scores, 'normal session')} (of {n_normal:,}): one odd session moves it, "
+        f"so normal sessions may be flagged far more often than the rule intends; {remedy}"
+    )
+
+
+def _calibrate_cross_fitted(
+    detector: Detector, cross_fit: CrossFit, *, rule: str, seed: int, source: str, say: Say
+) -> np.ndarray:
+    """Replace the split's threshold by the rule on the out-of-fold normal scores; returns
+    the normal scores it rests on (those behind p-values)."""
+    scores = cross_fit.normal_scores
+    left_out = int(cross_fit.unseen.sum())
+    if left_out:
+        n = cross_fit.scores.size
+        say(
+            f"warning: {left_out} of {n} normal sessions ({left_out / n:.1%}) hold a key no "
+            "session of the other folds holds; "
+            + (
+                "they are left out of the threshold, and normal sessions with keys unseen in "
+                "training will be flagged at about that rate"
+                if left_out < n
+                else "every one does, so the threshold is calibrated on them and may sit at "
+                "the detector's score for unseen keys (few or no detections). Train on more "
+                "normal sessions"
+            )
+        )
+    if not scores.size:  # every session holds a key its fold lacked
+        scores, left_out = cross_fit.scores, 0
+    detector.calibrate_scores(
+        scores,
+        rule=rule,
+        source=f"cross-fitted scores of {scores.size} normal sessions of "
+        f"{source or 'the training data'} ({cross_fit.folds} folds, seed {seed}; "
+        f"{count(left_out, 'session')} with keys unseen in their fold left out)",
+    )
+    return scores
+
+
+def count(n: int, noun: str) -> str:
+    """`n` and the noun, singular for one: "1 session", "8 sessions"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

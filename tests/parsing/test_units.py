@@ -106,6 +106,19 @@ def test_named_values_split_events_and_an_unmasked_value_stays_a_variable():
     assert ids[0] == ids[1] and masks.template(ids[0]) == "setVis vis=<*> mask=<*> x"
 
 
+def test_a_structured_value_names_its_kind_in_quoted_words():
+    """klog: `event={"ID":"<*>","Type":"ContainerStarted",...}` and `..."ContainerDied"...` are
+    two events (they merged into `event={"ID":"<*>"}`, a text neither line has), while a
+    structured value that differs only in its masked parts stays one template."""
+    miner = TemplateMiner()
+    started = 'PLEG event pod="<*>" event={"ID":"<*>","Type":"ContainerStarted","Data":"<*>"}'
+    died = started.replace("ContainerStarted", "ContainerDied")
+    other = 'PLEG event pod="<*>" event={"ID":"<*>","Data":"<*>"}'
+    ids = miner.add([started, died, other], [40, 40, 40])
+    assert len(set(ids)) == 3
+    assert miner.template(ids[0]) == started and miner.template(ids[1]) == died
+
+
 def test_normalize_template_rules():
     assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
         "PacketResponder <*> for block <*> terminating"

@@ -26,6 +26,7 @@ known templates (the frozen parser for scoring uses it, see `frozen.py`).
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -39,6 +40,9 @@ SPLIT_MAX_DISTINCT = 3
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
 CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bounds memory)
+
+
+_QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 
 
 def _is_variable_word(word: str) -> bool:
@@ -68,8 +72,12 @@ def _shapes(values: set[str], by_word: bool = False):
         is_name = bool(eq and name) and all(c.isalnum() or c in "-_." for c in name)
         if not _is_variable_word(word):
             names[word] = word
+        elif is_name and WILDCARD not in name:
+            # a structured value names its kind in quoted words: `event={"ID":"<*>","Type":
+            # "ContainerStarted"}` and `..."Type":"ContainerDied"}` are two events
+            names[word] = name + "=" + "".join(_QUOTED_WORD.findall(word))
         else:
-            names[word] = name + "=" if is_name and WILDCARD not in name else None
+            names[word] = None
     masked_names = {shape for word, shape in names.items() if shape != word}
     for word, shape in names.items():
         name, eq, _ = word.partition("=")

@@ -210,6 +210,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
     ),
+    # one JSON object per line, decoded by `json_lines.py` (the string names its columns)
+    "json": BuiltinFormat(
+        "<Timestamp> <Level> <Component> <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
+    ),
     "raw": BuiltinFormat("<Content>"),
 }
 

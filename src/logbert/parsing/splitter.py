@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.parsing.formats import LogFormat
+from logbert.parsing.json_lines import JSON, split_json_lines
 
 _PLAIN = re.compile(r"(?:[^\\()\[\]{}.*+?|^$]|\\[\[\]{}().|*+?^$\\-])*")
 
@@ -124,6 +125,8 @@ def split_lines(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[str, 
     n = len(lines)
     if fmt.is_raw:
         return np.ones(n, bool), {"Content": lines}
+    if fmt.name == JSON:
+        return split_json_lines(lines)
     pieces = []
     todo = np.arange(n)
     for step in (

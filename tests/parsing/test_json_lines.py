@@ -1,0 +1,67 @@
+"""`--format json`: structured logs, one JSON object per line (`parsing.json_lines`)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.json_lines import split_json_lines
+from logbert.parsing.pipeline import Parser, rank_formats
+
+LINES = [
+    '{"ts":"2026-11-03T10:00:01.123Z","level":"info","logger":"payments.api",'
+    '"msg":"charge authorized","trace_id":"4bf92f35","amount":12.5,"ok":true}',
+    '{"ts":"2026-11-03T11:00:02+01:00","level":"info","logger":"payments.api",'
+    '"msg":"charge declined","trace_id":"9c1e","amount":7,"reason":"card_expired"}',
+    "Payments service v2.3.1 starting",
+    '{"time": 1762164000.5, "severity": "ERROR", "message": "ledger failed",'
+    ' "error": {"code": 7, "trace": "line one\\nline two"}}',
+    '["not", "an", "object"]',
+    '{"truncated": ',
+]
+
+
+def test_lines_become_header_fields_and_a_content_of_message_and_named_values():
+    ok, cols = split_json_lines(pa.array(LINES))
+    assert ok.tolist() == [True, True, False, True, False, False]
+    assert cols["Timestamp"].to_pylist() == [
+        "2026-11-03T10:00:01.123Z", "2026-11-03T11:00:02+01:00", "1762164000.5"
+    ]  # fmt: skip
+    assert cols["Level"].to_pylist() == ["info", "info", "ERROR"]
+    assert cols["Component"].to_pylist() == ["payments.api", "payments.api", ""]
+    assert cols["Content"].to_pylist() == [
+        "charge authorized trace_id=4bf92f35 amount=12.5 ok=true",
+        "charge declined trace_id=9c1e amount=7 reason=card_expired",
+        'ledger failed error={"code":7,"trace":"line one\\nline two"}',  # one line of text
+    ]
+
+
+def test_parsing_keeps_distinct_messages_apart_and_dates_every_kind_of_time():
+    """Compact JSON has no spaces: read as a format string, `charge authorized","trace_id":..`
+    and `charge declined",...` were one template. Offsets are converted to UTC."""
+    parser = Parser(resolve_format("json"))
+    many = [
+        f'{{"ts":"2026-11-03T10:00:{i:02d}Z","msg":"charge {word}","trace_id":"{i:x}{word}",'
+        f'"amount":{i}.5}}'
+        for i in range(30)
+        for word in ("authorized", "declined")
+    ]
+    events = parser.process(LINES + many).events
+    assert events.num_rows == 63
+    templates = events["template"].to_pylist()
+    assert len(set(templates[3:])) == 2 and templates[3] != templates[4]
+    assert templates[3] == "charge authorized trace_id=<*> amount=<*>"
+    stamps = [str(t) for t in events["timestamp"].to_pylist()]
+    assert stamps[:2] == ["2026-11-03 10:00:01.123000", "2026-11-03 10:00:02"]
+    assert stamps[2].startswith("2025-11-03 10:00:00.5")
+
+
+def test_auto_picks_json_for_json_lines_and_the_state_keeps_it():
+    assert rank_formats(LINES[:2] * 10)[0].name == "json"
+    parser = Parser(resolve_format("auto"))
+    parser.process(LINES[:2] * 10)
+    assert parser.fmt.name == "json"
+    again = Parser.from_state(json.loads(json.dumps(parser.to_state())))
+    assert again.fmt.name == "json" and again.process(LINES[:1]).events.num_rows == 1

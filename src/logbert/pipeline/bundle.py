@@ -39,7 +39,6 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
-from logbert.models.registry import load_detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.templates import TEMPLATE_SET_KEY, require_same_parse_run
@@ -55,16 +54,7 @@ from logbert.pipeline.files import (
     FINGERPRINTS_FILE,
     PARSER_FILE,
     PIPELINE_FILE,
-    TEMPLATES_FILE,
-    model_directory,
-    read_calibration_scores,
-    read_fingerprints,
-    read_model_templates,
-    read_parser,
-    read_pipeline_record,
     write_fingerprints,
-    write_json,
-    write_templates_csv,
 )
 from logbert.pipeline.logs import (
     EarlierStarts,
@@ -80,11 +70,11 @@ from logbert.pipeline.overlap import (
     with_calibration,
     with_order,
 )
+from logbert.pipeline.persistence import read_bundle, write_bundle
 from logbert.pipeline.unseen import UnseenPassed, training_keys, unseen_key_sessions
 from logbert.pipeline.verdicts import score_rows
 from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import (
-    RECALIBRATE,
     Threshold,
     flags_most_normal,
     rule_needs_labels,
@@ -97,7 +87,6 @@ from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 
-FORMAT_VERSION = 1
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
 # how to label raw logs for a supervised detector: by session id, or (windows) from the lines
 LABELS_BY_ID = "pass --labels with a CSV of session id and label whose ids are these sessions' ids"
@@ -803,126 +792,16 @@ class Pipeline:
     # --- persistence ----------------------------------------------------------------------
 
     def save(self, directory: str | Path) -> Path:
-        detector = self._fitted()
-        directory = Path(directory)
-        detector.save(directory)
-        record = {
-            "version": FORMAT_VERSION,
-            "sessionizer": self.sessionizer.to_dict() if self.sessionizer else None,
-            "log_format": self.log_format,
-            "year": self.year,
-            "timestamp_format": self.timestamp_format,
-            "parser": self.parser,
-            "validation_split": self.validation_split,
-            "threshold_rule": self.threshold_rule,
-            "calibration": self.calibration,
-            "folds": self.folds,
-            "seed": self.seed,
-            "lifecycle": self.lifecycle_.to_dict(),
-            "model_id": getattr(self, "model_id_", None),
-            "template_set": getattr(self, "template_set_", None),
-            "training": getattr(self, "training_", {}),
-        }
-        write_json(directory / PIPELINE_FILE, record)
-        if getattr(self, "fingerprints_", None):
-            write_fingerprints(directory / FINGERPRINTS_FILE, self.fingerprints_)
-        if getattr(self, "calibration_scores_", None) is not None:
-            self.save_calibration(directory)
-        if self.reads_logs:
-            write_json(directory / PARSER_FILE, self.parser_.to_state())
-            summary = getattr(self, "log_summary_", None)
-            counts = summary.template_counts if summary is not None else {}
-            write_templates_csv(directory / TEMPLATES_FILE, self.parser_.template_map(), counts)
-        return directory
+        """Write the model directory (see the module doc and `persistence.write_bundle`)."""
+        return write_bundle(self, directory)
 
     @classmethod
     def load(cls, path: str | Path, *, recalibrating: bool = False) -> Pipeline:
-        """A saved bundle (also a plain model directory from earlier versions, or a LogBERT
-        checkpoint file inside one: its weights with the directory's vocabulary/threshold).
-
-        Files a model can lack are not skipped in silence: what their absence leaves out is
-        in `load_warnings_` (one line each, for the CLI to print). `recalibrating` (the
-        caller replaces the threshold, as `logbert calibrate` does): a threshold.json or
-        calibration scores file that does not load is a warning there, not an error, so
-        calibrating can repair it."""
-        notes: list[str] = []
-
-        def replaced(exc: LogbertError) -> None:
-            reason = str(exc).removesuffix(f"; {RECALIBRATE}")
-            notes.append(f"warning: {reason}; this calibration replaces it")
-
-        bad_file = replaced if recalibrating else None
-        detector = load_detector(path, on_bad_threshold=bad_file)
-        notes.extend(getattr(detector, "load_warnings_", []))
-        directory = model_directory(path)
-        record = read_pipeline_record(directory, detector, notes)
-        settings = record.get("sessionizer")
-        try:
-            sessionizer = SessionizerSettings.from_dict(settings) if settings else None
-        except LogbertError as exc:
-            raise LogbertError(f"{directory / PIPELINE_FILE}: sessionizer: {exc}") from exc
-        pipeline = cls(
-            detector,
-            sessionizer=sessionizer,
-            log_format=record.get("log_format"),
-            year=record.get("year"),
-            timestamp_format=record.get("timestamp_format"),
-            parser=record.get("parser", "logbert"),
-            validation_split=record.get("validation_split", 0.1),
-            threshold_rule=record.get("threshold_rule"),
-            calibration=record.get("calibration", "split"),
-            folds=record.get("folds", 5),
-            seed=record.get("seed", 0),
-        )
-        pipeline.detector_ = detector
-        pipeline.directory_ = directory
-        if "lifecycle" in record:
-            pipeline.lifecycle_ = SessionLifecycle.from_dict(
-                record["lifecycle"], source=str(directory / PIPELINE_FILE)
-            )
-        else:  # a model directory written before the bundle existed
-            lifetime = detector.training_info_.get("session_lifetime_seconds")
-            pipeline.lifecycle_ = SessionLifecycle.from_dict(
-                {"lifetime_seconds": lifetime}, source=str(directory / "config.json")
-            )
-        pipeline.template_set_ = record.get("template_set")
-        pipeline.model_id_ = record.get("model_id")  # None: a model from before it was kept
-        pipeline._check_threshold_owner(bad_file)
-        pipeline.training_ = record.get("training", {})
-        pipeline.templates_csv_ = read_model_templates(directory / TEMPLATES_FILE, notes)
-        pipeline.fingerprints_ = read_fingerprints(directory / FINGERPRINTS_FILE)
-        pipeline.calibration_scores_ = read_calibration_scores(
-            directory / CALIBRATION_FILE, bad_file
-        )
-        if pipeline.calibration_scores_ is None and not recalibrating:
-            notes.append(
-                f"warning: {directory / CALIBRATION_FILE} is missing, so p-values are left out "
-                "of the score rows (`logbert calibrate` writes the file)"
-            )
-        pipeline.parser_ = None
-        if (directory / PARSER_FILE).exists():
-            pipeline.parser_ = read_parser(directory / PARSER_FILE)
-        pipeline.load_warnings_ = notes
-        return pipeline
-
-    def _check_threshold_owner(self, on_bad_file) -> None:
-        """Refuse a threshold.json calibrated for another model (its `model_id` is another's:
-        copied from another model directory, its value is on another detector's scale), or
-        hand the error to `on_bad_file` and drop the threshold (calibrate replaces it). One
-        without a model_id (models before it was recorded) is taken as it is."""
-        threshold = self.threshold_
-        owner = getattr(threshold, "model_id", None)
-        if not owner or not self.model_id_ or owner == self.model_id_:
-            return
-        error = LogbertError(
-            f"{self.directory_ / 'threshold.json'} was calibrated for another model (model_id "
-            f"{owner}; this model is {self.model_id_}): it was copied from another model "
-            f"directory, so its threshold does not fit this model's scores; {RECALIBRATE}"
-        )
-        if on_bad_file is None:
-            raise error
-        on_bad_file(error)
-        self.detector_.threshold_ = None
+        """A saved bundle, or a plain model directory from earlier versions, or a LogBERT
+        checkpoint file inside one (`persistence.read_bundle`). `recalibrating` (the caller
+        replaces the threshold, as `logbert calibrate` does): a threshold.json or calibration
+        scores file that does not load is a warning in `load_warnings_`, not an error."""
+        return read_bundle(cls, path, recalibrating=recalibrating)
 
     # --- helpers --------------------------------------------------------------------------
 

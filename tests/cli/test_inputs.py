@@ -94,3 +94,17 @@ def test_validation_sessions_of_a_cross_fitted_threshold_are_not_called_its_cali
     err = capsys.readouterr().err
     assert "are the validation sessions held out in training for early stopping" in err
     assert "the threshold was calibrated on" not in err
+
+
+def test_sessions_scored_through_the_bundle_count_as_trained_on(tmp_path):
+    """score's flag-rate note blames the threshold, not the logs, when the scored sessions are
+    the model's own: `Pipeline.score` hands each batch to `on_sessions`, also on the raw-log
+    path where the CLI never holds the sessions."""
+    Pipeline(NgramDetector()).fit(SESSIONS).save(tmp_path / "m")
+    pipeline = load_pipeline(tmp_path / "m")
+    overlap = TrainingOverlap(pipeline)
+    later = [Session(f"later{i}", [1, 2, 3], "normal") for i in range(5)]
+    pipeline.score(SESSIONS[:10] + later, on_sessions=overlap.add)
+    assert overlap.trained_on() == 10
+    (tmp_path / "m" / "training_sessions.npz").unlink()
+    assert TrainingOverlap(load_pipeline(tmp_path / "m")).trained_on() is None

@@ -12,9 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import InputFit
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser, parse_files
 from logbert.parsing.reader import iter_chunks, source_names
+from logbert.parsing.summary import bad_fit_warnings
 
 HDFS = [
     "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
@@ -224,8 +226,48 @@ def test_rejected_stack_trace_lines_get_a_hint_in_the_summary(tmp_path):
     assert summary.rejected == 4
     assert summary.line().startswith(
         "7 lines, 2 templates, 4 rejected (4 look like continuation lines of multi-line "
-        "records, e.g. stack traces: logbert reads one event per line)"
+        "records, e.g. stack traces: logbert reads one event per line and does not judge them, "
+        "so a problem shown only there goes unseen unless each record is joined into one line "
+        "first)"
     )
     summary = parse_files([_log(tmp_path, "z.log", HDFS + ZOOKEEPER + trace[1:2])],
                           resolve_format("hdfs"), tmp_path / "z.parquet")  # fmt: skip
     assert "continuation" not in summary.line()  # 1 of 3 rejects: no hint
+
+
+TRACE = [  # one exception's stack trace, a continuation of the log line above it
+    "java.net.SocketTimeoutException: Read timed out",
+    *["\tat com.shop.cache.RegionCache.refresh(RegionCache.java:56)"] * 6,
+    "\t... 12 more",
+]
+
+
+def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tmp_path):
+    """Most lines rejected, but nearly all of them the rest of stack traces: the warning
+    says the format fits the records and does not advise another format or a split."""
+    lines = HDFS[:1] + TRACE + HDFS[1:] + TRACE  # 3 records, 16 continuation lines
+    summary = parse_files([_log(tmp_path, "t.log", lines)], resolve_format("hdfs"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    (warning,) = summary.warnings
+    assert warning == (
+        "warning: format hdfs fits the records of these logs, but 16 of 19 lines (84%) did not "
+        f"match it (see {tmp_path / 'e.rejects.txt'}): 16 of them look like continuation lines "
+        "of multi-line records (stack traces), which logbert reads one event per line and does "
+        "not judge"
+    )
+    # the records do not fit either: the format is blamed, and the advice judges the
+    # records of the first lines (hdfs reads them), not the traces that outnumber them
+    # with several inputs, each file that fits only by its records is named so
+    parser = Parser(resolve_format("hdfs"))
+    parser.inputs = [InputFit("t.log", 19, 16, 0, 16), InputFit("h.log", 3)]
+    assert bad_fit_warnings(parser, 16, 22, 0) == [
+        "warning: format hdfs fits the records of t.log, but 16 of its 19 lines (84%) did not "
+        "match it: 16 of them look like continuation lines of multi-line records (stack "
+        "traces), which logbert reads one event per line and does not judge"
+    ]
+    lines = HDFS + TRACE + HDFS + TRACE + ZOOKEEPER[:1]  # 7 records, 16 continuation lines
+    summary = parse_files([_log(tmp_path, "z.log", lines)], resolve_format("zookeeper"),
+                          tmp_path / "z.parquet")  # fmt: skip
+    (warning,) = summary.warnings
+    assert warning.startswith("warning: format zookeeper does not fit these logs: 22 of 23 lines")
+    assert warning.endswith("try --format hdfs (it reads the first lines)")

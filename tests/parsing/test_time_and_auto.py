@@ -202,6 +202,18 @@ def test_auto_picks_the_format_and_says_so(tmp_path, lines, name):
     assert parser.process(lines).events.num_rows == 2 and parser.fmt.name == name
 
 
+def test_formats_are_ranked_on_the_records_not_on_their_stack_traces():
+    """Long stack traces under few records: the ranking judges the records alone, so the
+    format that reads them is not outvoted by formats that split trace lines."""
+    trace = ["java.io.IOException: reset", *["\tat a.B.c(B.java:1)"] * 8, "\t... 3 more"]
+    best = rank_formats(HDFS[:1] + trace + HDFS[1:] + trace)[0]
+    assert (best.name, best.lines, best.dated, best.left_out) == ("hdfs", 2, 2, 20)
+    assert best.describe() == (
+        "hdfs (2/2 lines with a timestamp, 2 split; 20 continuation lines left out)"
+    )
+    assert rank_formats(trace)[0].lines == len(trace)  # nothing but traces: all are judged
+
+
 def test_auto_through_the_cli_and_on_input_nothing_fits(tmp_path):
     log = _write(tmp_path / "h.log", HDFS)
     done = _run(str(log), "-f", "auto", "-o", str(tmp_path / "e.parquet"))

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pytest
 
 from logbert.errors import LogbertError
 from logbert.parsing.accuracy import normalize_template, parsing_metrics
-from logbert.parsing.formats import compile_format, parse_timestamps, resolve_format
+from logbert.parsing.formats import (
+    BUILTIN_FORMATS,
+    compile_format,
+    parse_timestamps,
+    resolve_format,
+)
 from logbert.parsing.masks import mask_array, mask_text
 from logbert.parsing.miner import TemplateMiner
 
@@ -64,6 +71,26 @@ def test_format_regex_and_errors():
     custom = resolve_format("<Date> <Time> <Level> <Content>")
     cols = {"Date": pa.array(["2024-01-02"]), "Time": pa.array(["03:04:05"])}
     assert str(parse_timestamps(cols, custom.timestamp, 1)[0]) == "2024-01-02 03:04:05"
+
+
+def test_two_fields_with_nothing_between_them_are_refused():
+    """klog's `W1103 00:01:00.000000`: in `<Level><Date>` the lazy <Level> always matched
+    empty and <Date> got 'W1103', which failed as a timestamp far from its cause."""
+    klog = "<Level><Date> <Time> <Pid> <Component>] <Content>"
+    with pytest.raises(LogbertError) as err:
+        resolve_format(klog, timestamp_format="%m%d %H:%M:%S.%f")
+    assert str(err.value) == (
+        f"format string {klog!r}: <Level><Date> have no text between them, so <Level> would "
+        "always be empty: put the text that separates them between the fields, or match the "
+        "first with a regex outside a field (e.g. a one-letter level: '[IWEF]<Date> ...')"
+    )
+    fmt = resolve_format("[IWEF]<Date> <Time> <Pid> <Component>] <Content>",
+                         timestamp_format="%m%d %H:%M:%S.%f")  # fmt: skip
+    assert fmt.header_fields == ["Date", "Time", "Pid", "Component"]  # the advice works
+    with_pid = compile_format(r"<Component>(\[<PID>\])?: <Content>")  # an optional group
+    assert re.match(with_pid.regex, "sshd[42]: hi").group("PID") == "42"
+    for name in BUILTIN_FORMATS:  # none has two adjacent fields
+        resolve_format(name)
 
 
 def test_timestamps_vectorised_with_nulls():

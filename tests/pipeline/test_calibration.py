@@ -3,10 +3,13 @@ sessions it rests on, and the advice when it rests on too few normal scores."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from logbert.models.registry import detector_class
+from logbert.pipeline import calibration
 from logbert.pipeline.calibration import calibrate_fitted, few_scores_warning
+from logbert.pipeline.crossfit import CrossFit
 from logbert.pipeline.unseen import training_keys, unseen_key_sessions
 from logbert.sessions.batch import as_batch
 
@@ -73,3 +76,66 @@ def test_ten_normal_scores_need_no_warning():
     detector = fitted_length_detector(train)
     detector.calibrate(train, rule="max", source="ten sessions")
     assert few_scores_warning(detector, 100, None, False, folds=5) is None
+
+
+def spread_out_lengths():
+    """40 training sessions of lengths 1..40 and a length detector whose normal range is their
+    middle half: the sessions outside it score above 0."""
+    train = as_batch([[1] * n for n in range(1, 41)])
+    detector = detector_class("length")(lower_quantile=0.25, upper_quantile=0.75).fit(train)
+    return train, detector
+
+
+def calibrate_cross_fitted(detector, train, cross_scores, say):
+    validation = as_batch([[1] * 20] * 4)
+    unseen = unseen_key_sessions(training_keys(train), validation)
+    cross_fit = CrossFit(
+        scores=np.asarray(cross_scores, dtype=float), unseen=np.zeros(len(cross_scores), bool),
+        folds=5, epochs=None, seconds=0.0,
+    )  # fmt: skip
+    return calibrate_fitted(
+        detector, train, validation, unseen, rule="max", seed=0, folds=5, source="t.jsonl",
+        say=say, cross_fit=cross_fit,
+    )  # fmt: skip
+
+
+def test_a_cross_fitted_threshold_that_flags_many_training_sessions_is_a_warning():
+    """Fold models that score lower than the final model (an undertrained LogBERT) set a
+    threshold that flags a share of the final model's own training sessions: said at train
+    time, and recorded in the detector's training info."""
+    train, detector = spread_out_lengths()
+    lines: list[str] = []
+    calibrated = calibrate_cross_fitted(detector, train, np.zeros(40), lines.append)
+    flagged = int(detector.predict(train).sum())
+    assert flagged >= 10
+    check = {"n_sessions": 40, "n_scored": 40, "n_flagged": flagged}
+    assert calibrated.training_check == check
+    assert detector.training_info_["cross_fit_training_check"] == check
+    warning = next(line for line in lines if "cross-fitted threshold" in line)
+    assert warning.startswith(
+        f"warning: the cross-fitted threshold 0 flags {flagged} of 40 sessions the model was "
+        f"trained on ({flagged / 40:.1%}), where it flags about 2.44% of the out-of-fold "
+        "normal scores it was set on: "
+    )
+    assert warning.endswith(
+        "Train longer (more --epochs), or calibrate on the validation split (--calibration split)"
+    )
+
+
+def test_a_cross_fitted_threshold_that_describes_the_final_model_is_not_warned_of():
+    train, detector = spread_out_lengths()
+    lines: list[str] = []
+    calibrated = calibrate_cross_fitted(
+        detector, train, detector.decision_function(train), lines.append
+    )
+    assert calibrated.training_check["n_flagged"] == 0
+    assert not any("cross-fitted threshold" in line for line in lines)
+
+
+def test_the_training_check_scores_a_bounded_seeded_sample(monkeypatch):
+    monkeypatch.setattr(calibration, "TRAINING_CHECK_SESSIONS", 10)
+    train, detector = spread_out_lengths()
+    detector.calibrate_scores(np.zeros(40), rule="max", source="zeros")
+    first = calibration.check_on_training(detector, train, np.zeros(40), seed=3, say=print)
+    again = calibration.check_on_training(detector, train, np.zeros(40), seed=3, say=print)
+    assert first == again and first["n_scored"] == 10 and first["n_sessions"] == 40

@@ -3,6 +3,9 @@ what the summary says about lines that joined no session."""
 
 from pathlib import Path
 
+import pytest
+
+from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
@@ -47,7 +50,9 @@ def test_an_id_regex_that_matches_few_events_is_a_warning_note(tmp_path):
 def test_rejected_continuation_lines_get_a_hint_in_the_summary(tmp_path):
     _, summary = read(tmp_path, r"req-[0-9a-f]{6}")
     assert "8 lines read, 3 rejected (3 look like continuation lines of multi-line records, " \
-        "e.g. stack traces: logbert reads one event per line);" in summary.line()  # fmt: skip
+        "e.g. stack traces: logbert reads one event per line and does not judge them, so a " \
+        "problem shown only there goes unseen unless each record is joined into one line " \
+        "first);" in summary.line()  # fmt: skip
     summary.rejects_path = Path("orders.rejects.txt")
     assert "3 rejected (kept in orders.rejects.txt; 3 look like continuation lines" in (
         summary.line()
@@ -55,6 +60,55 @@ def test_rejected_continuation_lines_get_a_hint_in_the_summary(tmp_path):
     other = ORDER[:3] + ["not a line of this format", "nor this one", "\tat X.y(X.java:1)"]
     _, summary = read(tmp_path, r"req-[0-9a-f]{6}", other)
     assert summary.line().startswith("6 lines read, 3 rejected;")  # 1 of 3: no hint
+
+
+def test_a_models_format_is_not_blamed_for_long_stack_traces(tmp_path):
+    """`score --logs`: most lines rejected, nearly all of them stack trace lines under records
+    the model's format reads; the warning says so, not that the logs come from another
+    system."""
+    traced = ORDER[:5] + ORDER[5:6] * 6 + ORDER[6:]  # 5 records, 8 continuation lines
+    parser = Parser(resolve_format(FORMAT)).freeze()
+    log = tmp_path / "orders.log"
+    log.write_text("\n".join(traced) + "\n")
+    summary = LogReadSummary()
+    list(read_log_sessions(parser, SessionizerSettings(by_id=r"req-[0-9a-f]{6}"), [str(log)],
+                           summary))  # fmt: skip
+    (warning,) = [n for n in summary.notes if "did not match" in n]
+    assert warning == (
+        f"warning: format {FORMAT!r} fits the records of these logs, but 8 of 13 lines (62%) "
+        "did not match it: 8 of them look like continuation lines of multi-line records (stack "
+        "traces), which logbert reads one event per line and does not judge"
+    )
+
+
+def test_no_session_from_a_format_that_misses_most_lines_names_the_format_first(tmp_path):
+    """The few lines a wrong format reads say little about --by-id: the error says how many
+    lines did not fit, with the bad-fit advice, and carries the format --format auto chose
+    as a note (the CLI prints the notes before the error)."""
+    hdfs = "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating"
+    log = tmp_path / "jobs.log"
+    log.write_text("\n".join([hdfs, hdfs] + [f"job {i} - not an hdfs line" for i in range(5)]))
+    settings = SessionizerSettings(by_id=r"job_\d+")
+    with pytest.raises(LogbertError) as err:
+        list(read_log_sessions(Parser(resolve_format("auto")), settings, [str(log)],
+                               LogReadSummary()))  # fmt: skip
+    message = str(err.value)
+    assert message.startswith(
+        f"no session in {log} (7 lines): format hdfs does not fit these logs: 5 of 7 lines "
+        "(71%) did not match it; no built-in format reads the first lines: pass a format "
+        "string that matches them (with --timestamp-format if its time is not ISO 8601); of "
+        "the 2 lines it read: 0 sessions"
+    )
+    assert message.endswith(
+        "fix the format first, then check the session settings (by id 'job_\\d+') if still "
+        "no session comes out"
+    )
+    assert err.value.__notes__[0].startswith("format auto: chose hdfs (")
+    # a format that fits: the session settings are to blame, as before
+    log.write_text("\n".join([hdfs, hdfs]))
+    with pytest.raises(LogbertError, match=r"\(2 lines\): 0 sessions .*check the session "):
+        list(read_log_sessions(Parser(resolve_format("hdfs")), settings, [str(log)],
+                               LogReadSummary()))  # fmt: skip
 
 
 def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_note
+from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_far_above, flag_rate_note
 
 CALIBRATION = np.arange(1.0, 100.0)  # 99 normal scores: 1, 2, ..., 99
 
@@ -27,3 +27,21 @@ def test_ordinary_shares_and_tiny_runs_get_no_note():
     assert flag_rate_note(200, 1000, CALIBRATION, 70.0) is None  # 20% against 30% expected
     assert flag_rate_note(240, 1000, None, 99.0) is None  # no calibration scores kept
     assert flag_rate_note(0, 0, CALIBRATION, 99.0) is None
+
+
+def test_the_shared_rule_gives_the_share_and_the_expected_rate():
+    assert flag_rate_far_above(240, 1000, CALIBRATION, 99.0) == (0.24, 0.01)
+    assert flag_rate_far_above(40, 1000, CALIBRATION, 99.0) is None
+
+
+def test_flagging_the_models_own_training_sessions_blames_the_threshold_not_the_logs():
+    """Scoring the training log itself: the logs cannot differ from the training data."""
+    note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_trained_on=900)
+    assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
+    assert "differ from the training data (another period" not in note
+    assert "900 of these sessions are ones the model was trained or calibrated on" in note
+    assert note.endswith("Retrain with more --epochs, or with --calibration split")
+    # a few training sessions among new logs change nothing
+    assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_trained_on=100) == flag_rate_note(
+        240, 1000, CALIBRATION, 99.0
+    )

@@ -170,6 +170,36 @@ def test_malformed_input_is_a_clear_error(tmp_path, suffix, content, message):
         read_sessions(path)
 
 
+RAW_LOG_HINT = (
+    " looks like a raw log line, not a session: to read raw logs pass --logs --format {fmt} "
+    "and --by-id REGEX matching each session's id (e.g. 'trace_id=(\\w+)') or --window "
+    "DURATION; or make sessions first (`logbert parse`, then `logbert sessionize`)"
+)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "line", "fmt"),
+    [
+        (".jsonl", "Payments service v2.3.1 starting (pid 4121)", "auto (or the log's format)"),
+        (".jsonl", '{"ts": 1, "msg": "health check ok", "trace_id": "ab12"}', "json"),
+        (
+            ".txt",
+            "2026-11-03 00:01:22,000 INFO [main] c.a.Job - job 7 done",
+            "auto (or the log's format)",
+        ),
+        (".txt", '{"msg":"health check ok","trace_id":"ab12"}', "json"),
+    ],
+)
+def test_raw_log_lines_given_as_sessions_say_to_pass_logs(tmp_path, suffix, line, fmt):
+    """A log given without --logs: the error says what it is and how logs are read, not
+    that a session object lacks a session_id."""
+    path = tmp_path / f"app{suffix}"
+    path.write_text(line + "\n")
+    with pytest.raises(LogbertError) as error:
+        read_sessions(path)
+    assert str(error.value) == f"{path}:1: {line!r}" + RAW_LOG_HINT.format(fmt=fmt)
+
+
 def test_parquet_without_keys_or_with_bad_labels(tmp_path):
     path = tmp_path / "s.parquet"
     pq.write_table(pa.table({"session_id": ["a"]}), path)

@@ -122,6 +122,41 @@ def test_many_events_naming_several_ids_are_a_warning(make_events):
     assert by_id(path, anchored)[1].multi_id_warning(anchored) is None
 
 
+def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events):
+    """`--by-id 'trace_id'` on `msg trace_id=<hex>` lines matches the field's name on every
+    line: the whole log became one session and no other warning said so."""
+    lines = [f"step {i % 3} trace_id={i // 4:04x}" for i in range(120)]
+    path = make_events(content=lines, template_id=[i % 3 for i in range(120)])
+    sessions, stats = by_id(path, "trace_id", batch_size=64)
+    assert len(sessions) == 1
+    assert stats.few_ids_warning("trace_id") == (
+        "warning: all 120 events that matched --by-id 'trace_id' named the same id "
+        "'trace_id', so they make one session: the regex seems to match fixed text rather "
+        "than an id that differs from session to session; match the id's value, e.g. "
+        "'trace_id=(\\w+)' (the id is the whole match or its only capture group)"
+    )
+    assert stats.few_ids_warning("trace_id") in stats.warnings("trace_id")
+    value = r"trace_id=(\w+)"
+    assert by_id(path, value, batch_size=64)[1].few_ids_warning(value) is None
+
+
+def test_few_ids_warning_counts_ids_not_long_sessions():
+    """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
+    one id written again after --idle-timeout counts once."""
+    jobs = SessionizeStats(n_events=5000, n_sessions=10, first_id="job-1")
+    assert jobs.few_ids_warning("job-[0-9]+") is None
+    two = SessionizeStats(n_events=240, n_unmatched=10, n_sessions=2, first_id="GET")
+    assert two.few_ids_warning("GET|POST").startswith(
+        "warning: the 230 events that matched --by-id 'GET|POST' named only 2 ids (the first: "
+        "'GET'), so they make 2 sessions of 115 events on average: "
+    )
+    assert "e.g. 'trace_id=(\\w+)'" in two.few_ids_warning("GET|POST")
+    assert SessionizeStats(n_events=150, n_sessions=2).few_ids_warning("x") is None  # 75 each
+    reopened = SessionizeStats(n_events=900, n_sessions=30, n_reopened=29, first_id="trace_id")
+    assert "the same id 'trace_id'" in reopened.few_ids_warning("trace_id")
+    assert reopened.few_ids_warning(None) is None  # not cut by id
+
+
 def test_the_first_unlabelled_session_is_named_in_the_stats(make_events):
     path = make_events(content=["blk_1", "blk_2", "blk_3"], template_id=[1, 2, 3])
     _, stats = by_id(path, labels={"blk_1": "normal"})

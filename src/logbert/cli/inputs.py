@@ -207,6 +207,14 @@ class TrainingOverlap:
             if value is not None:
                 self.counts[key] = (self.counts[key] or 0) + value
 
+    def trained_on(self) -> int | None:
+        """How many of the sessions seen the model was trained, validated or calibrated on
+        (None: unknown, the model records no training sessions)."""
+        if not self.checked:
+            return None
+        counts = [self.counts[k] or 0 for k in ("in_training", "in_validation", "in_calibration")]
+        return min(sum(counts), self.counts["n_sessions"] or 0)
+
     def report(self, what: str, validation_counts: bool = True) -> dict:
         """Warn on stderr when the input overlaps (or cannot be checked); the record for the
         command's JSON output.

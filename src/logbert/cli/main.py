@@ -89,6 +89,8 @@ def main() -> None:
     try:
         app()
     except LogbertError as exc:
+        for note in getattr(exc, "__notes__", ()):  # what led there (e.g. the format auto chose)
+            err.print(Text(note), highlight=False, soft_wrap=True)
         err.print(Text.assemble(("error:", "bold red"), f" {exc}"), highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt as exc:

@@ -19,6 +19,7 @@ from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
     YEAR_HELP,
+    TrainingOverlap,
     check_sessions_fit,
     file_end,
     finite_threshold,
@@ -85,6 +86,10 @@ def command(
     info = pipeline.decision_threshold(threshold)
     tally = UnseenPassed()  # sessions with keys training never saw that pass as normal
     options = {"threshold": threshold, "top_events": top_events, "templates": names, "tally": tally}
+    # how many scored sessions the model trained on: a flag-rate note then blames the threshold
+    overlap = TrainingOverlap(pipeline)
+    if overlap.checked:
+        options["on_sessions"] = overlap.add
     started = time.perf_counter()
     flagged = still_open = 0
     summary = LogReadSummary()
@@ -131,7 +136,7 @@ def command(
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
-        pipeline.flag_rate_note(flagged, writer.count, threshold),
+        pipeline.flag_rate_note(flagged, writer.count, threshold, overlap.trained_on()),
         None if detector.supervised else tally.warning(info.score, detector.name),
     )
     for note in notes:

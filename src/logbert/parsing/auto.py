@@ -30,6 +30,15 @@ SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
 SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
 AUTO_DATED = 0.2  # `--format auto` picks no format dating fewer of the first lines than this
 
+# the lines after the first of a multi-line record: indented lines (`\tat ...`, `  File ...`),
+# a stack trace's `at ...`, `Caused by: ...`, `Suppressed: ...`, `... 12 more`, and the
+# exception or traceback header a trace starts with (`java.net.SocketTimeoutException: ...`,
+# `Traceback (most recent call last):`)
+_CONTINUATION = re.compile(
+    r"\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
+    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
+)
+
 
 def show_line(line: str) -> str:
     """A line quoted for a message: its repr, cut to about `SHOWN_CHARS` characters (a binary
@@ -52,29 +61,58 @@ def looks_binary(lines: list[str]) -> bool:
     return len(text) > 0 and odd > 0.05 * len(text)
 
 
+def looks_like_continuation(line: str) -> bool:
+    """Whether a line looks like a continuation line of a multi-line record (a stack trace),
+    which a one-event-per-line format cannot read (`summary.continuation_hint`)."""
+    return _CONTINUATION.match(line) is not None
+
+
+def count_continuations(rejects: list[tuple[str, int, str]]) -> int:
+    """How many of a chunk's rejects, (source, line_no, line), look like continuation lines."""
+    return sum(looks_like_continuation(line) for _, _, line in rejects)
+
+
+def record_lines(lines: list[str]) -> list[str]:
+    """`lines` without those that look like continuation lines (`looks_like_continuation`):
+    a sample that judges a format by the records' first lines, since no one-line format reads
+    a stack trace's rest, and long traces would otherwise outvote the records (all of
+    `lines` when every one looks like a continuation line: nothing else to judge by)."""
+    records = [line for line in lines if not looks_like_continuation(line)]
+    return records or lines
+
+
 @dataclass(frozen=True)
 class FormatScore:
     """How well a built-in format reads a sample of lines (`rank_formats`)."""
 
     name: str
-    lines: int  # lines in the sample
+    lines: int  # lines in the sample judged (continuation lines left out)
     split: int  # lines the format splits into fields
     dated: int  # of those, lines with a valid timestamp
+    left_out: int = 0  # sample lines not judged: they look like continuation lines
 
     def describe(self) -> str:
-        """`linux (200/200 lines with a timestamp, 200 split)`."""
-        return f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split)"
+        """`linux (200/200 lines with a timestamp, 200 split)`, plus `; 27 continuation lines
+        left out` when some were."""
+        text = f"{self.name} ({self.dated}/{self.lines} lines with a timestamp, {self.split} split"
+        if self.left_out:
+            lines = "lines" if self.left_out > 1 else "line"
+            text += f"; {self.left_out} continuation {lines} left out"
+        return text + ")"
 
 
 def rank_formats(
     lines: list[str], year: int | None = None, timestamp_format: str | None = None
 ) -> list[FormatScore]:
-    """Every built-in format but raw, best first for `lines`: lines it splits with a valid
-    timestamp (formats without a year are checked in a leap year when `year` is None), then
-    lines it splits, then the fewest empty header fields (a format that fits only by leaving
-    a field empty, `nova` on Zookeeper lines, fits worse), then the most literal words
-    (`sshd`: strong evidence), then the least literal punctuation."""
-    arr = pa.array(lines, pa.string())
+    """Every built-in format but raw, best first for `lines` (their `record_lines`, which each
+    score's `lines` counts): lines it splits with a valid timestamp (formats without a year
+    are checked in a leap year when `year` is None), then lines it splits, then the fewest
+    empty header fields (a format that fits only by leaving a field empty, `nova` on
+    Zookeeper lines, fits worse), then the most literal words (`sshd`: strong evidence), then
+    the least literal punctuation."""
+    records = record_lines(lines)
+    arr = pa.array(records, pa.string())
+    left_out = len(lines) - len(records)
     ranked = []
     for name in BUILTIN_FORMATS:
         if name == "raw":
@@ -84,7 +122,7 @@ def rank_formats(
         ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
-        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count)
+        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out)
         empty = sum(
             _count_true(pc.equal(column, "")) for field_name, column in cols.items()
             if field_name != "Content"
@@ -108,17 +146,19 @@ class InputFit:
     lines: int = 0
     rejected: int = 0
     blank: int = 0  # empty or whitespace-only lines: left out of the fit
+    continuations: int = 0  # of the rejected, lines that look like a multi-line record's rest
     head: list[str] = field(default_factory=list)  # its first lines, to suggest a format
     warned: bool = False  # already named in a warning (`--format auto` checked its first lines)
 
-    def add(self, lines: pa.Array, rejected: int, blank: int = 0) -> None:
-        """Count one chunk of this input (its lines, how many the format rejected and how many
-        were blank)."""
+    def add(self, lines: pa.Array, rejected: int, blank: int = 0, continuations: int = 0) -> None:
+        """Count one chunk of this input (its lines, how many the format rejected, how many
+        were blank, and how many of the rejected look like continuation lines)."""
         if len(self.head) < HEAD_LINES:
             self.head += text_lines(lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self.lines += len(lines)
         self.rejected += rejected
         self.blank += blank
+        self.continuations += continuations
 
     @property
     def fits(self) -> bool:
@@ -142,23 +182,27 @@ def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
     if not head:
         return []
     ranking = rank_formats(head, run.fmt.year, run.fmt.timestamp_format)
-    n = len(head)
     return [
         s.name
         for s in ranking
-        if s.name != run.fmt.name and s.split >= SUGGEST_FIT * n and s.dated >= SUGGEST_DATED * n
+        if s.name != run.fmt.name
+        and s.split >= SUGGEST_FIT * s.lines
+        and s.dated >= SUGGEST_DATED * s.lines
     ]
 
 
 def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) -> str:
     """Advice naming the formats `suggest_formats` found (with `auto`, `--format auto` too),
-    or how to write a format string when none reads the first lines."""
+    or how to write a format string when none reads the first lines. `--format auto` is
+    never suggested to a run whose format it chose."""
     names = suggest_formats(run, head)[:3]
+    chosen = run.auto_source is not None
     if names:
         they = "they read" if len(names) > 1 else "it reads"
-        also = ", or --format auto" if auto else ""
+        also = ", or --format auto" if auto and not chosen else ""
         return f"try --format {' or --format '.join(names)} ({they} the first lines){also}"
+    also = "" if chosen else ", or try --format auto"
     return (
         "no built-in format reads the first lines: pass a format string that matches them "
-        "(with --timestamp-format if its time is not ISO 8601), or try --format auto"
+        f"(with --timestamp-format if its time is not ISO 8601){also}"
     )

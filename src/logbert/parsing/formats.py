@@ -461,6 +461,7 @@ def compile_format(
         # Content is greedy; a field after it would always be empty.
         raise LogbertError(f"format string {written!r}: <Content> must be the last field")
     parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", fmt)
+    _check_separated(written, parts)
     regex = ""
     for part in parts:
         m = _FIELD.fullmatch(part)
@@ -493,6 +494,22 @@ def compile_format(
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
     return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast, written=written)
+
+
+def _check_separated(written: str, parts: list[str]) -> None:
+    """Refuse two fields with no text between them (`<Level><Date>`): the first, matched
+    lazily, would always be empty and the second would take both (klog's `W1103`: the
+    level letter in <Date>). `parts` alternates literal text and fields, fields at odd
+    indices."""
+    for i in range(2, len(parts) - 1, 2):
+        if parts[i] == "":
+            first, second = parts[i - 1], parts[i + 1]
+            raise LogbertError(
+                f"format string {written!r}: {first}{second} have no text between them, so "
+                f"{first} would always be empty: put the text that separates them between the "
+                f"fields, or match the first with a regex outside a field (e.g. a one-letter "
+                f"level: '[IWEF]{second} ...')"
+            )
 
 
 def format_spec(fmt: LogFormat) -> dict:

@@ -65,6 +65,7 @@ from logbert.parsing.auto import (
     FormatScore,
     InputFit,
     _suggestion,
+    count_continuations,
     looks_binary,
     rank_formats,
     show_line,
@@ -245,7 +246,7 @@ class Parser:
             )
         ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
         best = ranking[0] if ranking else None
-        if best is None or best.dated < AUTO_DATED * len(text_lines(sample)):
+        if best is None or best.dated < AUTO_DATED * best.lines:
             # a few numbers in messages read as epoch seconds (1885: 1970) are no evidence
             near = f" ({best.name} splits {best.split:,} of them)" if best and best.split else ""
             verb = "reads a timestamp from"
@@ -281,7 +282,7 @@ class Parser:
         mine = next((r for r in ranking if r.name == self.fmt.name), None)
         if mine is None or not sample:
             return
-        n, best = len(sample), ranking[0]
+        n, best = mine.lines, ranking[0]
         if mine.split * 2 >= n and mine.dated * 2 >= n:
             return
         what = (
@@ -692,7 +693,7 @@ class Parser:
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
         blank = int(prep.blank.sum())
         if fit is not None:
-            fit.add(chunk.lines, len(rejects), blank)
+            fit.add(chunk.lines, len(rejects), blank, count_continuations(rejects))
         out = ParsedChunk(
             self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0, blank=blank
         )

@@ -18,7 +18,6 @@ import base64
 import csv
 import json
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -30,7 +29,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.parsing.auto import SUGGEST_FIT, _suggestion, looks_binary, show_line
+from logbert.parsing.auto import (
+    SUGGEST_FIT,
+    _suggestion,
+    count_continuations,
+    looks_binary,
+    record_lines,
+    show_line,
+)
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name
 from logbert.parsing.reader import source_names
@@ -48,39 +54,38 @@ OTHER_TEMPLATES = (
     "mine templates"
 )
 
-# the lines after the first of a multi-line record: indented lines (`\tat ...`, `  File ...`),
-# a stack trace's `at ...`, `Caused by: ...`, `Suppressed: ...`, `... 12 more`, and the
-# exception or traceback header a trace starts with (`java.net.SocketTimeoutException: ...`,
-# `Traceback (most recent call last):`)
-_CONTINUATION = re.compile(
-    r"\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
-    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
-)
+
+def mostly_continuations(continuations: int, rejected: int) -> bool:
+    """Whether more than half of the `rejected` lines look like continuation lines
+    (`auto.looks_like_continuation`)."""
+    return continuations * 2 > rejected > 0
 
 
-def looks_like_continuation(line: str) -> bool:
-    """Whether a rejected line looks like a continuation line of a multi-line record (a stack
-    trace), which a one-event-per-line format cannot read (see `continuation_hint`)."""
-    return _CONTINUATION.match(line) is not None
-
-
-def count_continuations(rejects: list[tuple[str, int, str]]) -> int:
-    """How many of a chunk's rejects, (source, line_no, line), look like continuation lines."""
-    return sum(looks_like_continuation(line) for _, _, line in rejects)
+def fits_records(rejected: int, lines: int, blank: int, continuations: int) -> bool:
+    """Whether a format that rejected `rejected` of `lines` lines (`blank` of them blank)
+    fits the records of multi-line logs: most rejects look like continuation lines
+    (`continuations` of them) and it reads at least half of the other non-blank lines."""
+    records = lines - blank - continuations
+    other = rejected - continuations  # rejects that are not a record's continuation
+    return mostly_continuations(continuations, rejected) and other * 2 <= records
 
 
 def continuation_hint(continuations: int, rejected: int) -> str:
-    """A clause for a summary's rejected count when more than half of the `rejected` lines
-    look like continuation lines (`looks_like_continuation`), else "": the rejects file holds
-    them, but without a word users take the count for lines of another format."""
-    if not continuations or continuations * 2 <= rejected:
+    """A clause for a summary's rejected count when most `rejected` lines look like
+    continuation lines (`mostly_continuations`), else "": the rejects file holds them, but
+    without a word users take the count for lines of another format, and miss that a problem
+    shown only in a stack trace is not judged."""
+    if not mostly_continuations(continuations, rejected):
         return ""
-    what = (
-        "look like continuation lines of multi-line records"
-        if continuations > 1
-        else "looks like a continuation line of a multi-line record"
+    what, them = "look like continuation lines of multi-line records, e.g. stack traces", "them"
+    if continuations == 1:
+        what = "looks like a continuation line of a multi-line record, e.g. a stack trace"
+        them = "it"
+    return (
+        f"{continuations:,} {what}: logbert reads one event per line and does not judge {them}, "
+        "so a problem shown only there goes unseen unless each record is joined into one line "
+        "first"
     )
-    return f"{continuations:,} {what}, e.g. stack traces: logbert reads one event per line"
 
 
 @dataclass
@@ -301,7 +306,9 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
             "are likely garbage; pass the log file itself"
         )
-    out += bad_fit_warnings(run, summary.rejected, summary.lines, summary.blank, rejects)
+    out += bad_fit_warnings(
+        run, summary.rejected, summary.lines, summary.blank, rejects, summary.continuations
+    )
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -324,40 +331,69 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
 
 
 def bad_fit_warnings(
-    run: Parser, rejected: int, lines: int, blank: int, rejects: Path | None = None
+    run: Parser,
+    rejected: int,
+    lines: int,
+    blank: int,
+    rejects: Path | None = None,
+    continuations: int = 0,
 ) -> list[str]:
     """`warning: ...` lines when the format rejected more than half of the non-blank lines:
     with several inputs, one per input file it does not fit (a small file all rejected hides
     among big ones), else one for the whole run; for `parse` and for every command that reads
     raw logs (`train`, `score`, `evaluate`, `calibrate --logs`). Each says what to do
-    (`_advice`)."""
-    name = display_name(run.fmt)
+    (`_advice`), unless most rejects are continuation lines (`continuations` of them) and the
+    format reads the other lines: then it fits the records, and the warning says that the
+    rest of multi-line records is not judged instead of blaming the format."""
     where = f" (see {rejects})" if rejects is not None else ""
     if len(run.inputs) > 1:
         return [
-            f"warning: format {name} does not fit {fit.name}: {fit.rejected:,} of its "
-            f"{_rejected_share(fit.rejected, fit.lines, fit.blank)} did not match it{where}; "
-            f"{_advice(run, fit.head)}"
+            _bad_fit(run, fit.name, fit.rejected, fit.lines, fit.blank, fit.continuations, where,
+                     fit.head)
             for fit in run.inputs
             if not fit.fits and not fit.warned
-        ]
+        ]  # fmt: skip
     if not rejected or rejected * 2 <= lines - blank:
         return []
-    return [
-        f"warning: format {name} does not fit these logs: {rejected:,} of "
-        f"{_rejected_share(rejected, lines, blank)} did not match it{where}; "
-        f"{_advice(run, run.head)}"
-    ]
+    return [_bad_fit(run, None, rejected, lines, blank, continuations, where, run.head)]
+
+
+def _bad_fit(
+    run: Parser,
+    file: str | None,
+    rejected: int,
+    lines: int,
+    blank: int,
+    continuations: int,
+    where: str,
+    head: list[str],
+) -> str:
+    """The bad-fit warning for one input `file` (None: the whole run) of `lines` lines, of
+    which `rejected` did not match, `continuations` of them continuation lines."""
+    name = display_name(run.fmt)
+    logs, its = ("these logs", "") if file is None else (file, "its ")
+    share = f"{rejected:,} of {its}{_rejected_share(rejected, lines, blank)}"
+    if fits_records(rejected, lines, blank, continuations):
+        return (
+            f"warning: format {name} fits the records of {logs}, but {share} did not match "
+            f"it{where}: {continuations:,} of them look like continuation lines of multi-line "
+            "records (stack traces), which logbert reads one event per line and does not judge"
+        )
+    return (
+        f"warning: format {name} does not fit {logs}: {share} did not match it{where}; "
+        f"{_advice(run, head)}"
+    )
 
 
 def _advice(run: Parser, head: list[str]) -> str:
     """What to do about lines the format rejects: a model's parser cannot change; a format
-    that reads the first lines itself meets lines of another layout further on (another
-    format would fit those and lose these); else the built-in formats that read them."""
+    that reads the first lines itself (their records: continuation lines are no layout of
+    their own) meets lines of another layout further on (another format would fit those and
+    lose these); else the built-in formats that read them."""
     if run.is_models:
         return _MODEL_ADVICE
     if head:
-        ok, _ = split_lines(pa.array(head, pa.string()), run.fmt)
+        ok, _ = split_lines(pa.array(record_lines(head), pa.string()), run.fmt)
         if ok.mean() >= SUGGEST_FIT:
             return _MIXED_ADVICE
     return _suggestion(run, head)

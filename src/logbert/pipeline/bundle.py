@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -474,15 +474,21 @@ class Pipeline:
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
 
     def flag_rate_note(
-        self, n_flagged: int, n_scored: int, threshold: float | None = None
+        self,
+        n_flagged: int,
+        n_scored: int,
+        threshold: float | None = None,
+        n_trained_on: int | None = None,
     ) -> str | None:
         """A note when a run flags far more sessions than the threshold flags on normal data
-        (`scoring.flag_rate`): many anomalies, or logs unlike the training data."""
+        (`scoring.flag_rate`): many anomalies, or logs unlike the training data; or, when most
+        of them are the model's own training sessions (`n_trained_on`, when known), a
+        threshold that does not describe the model."""
         info = self.decision_threshold(threshold)
         if info.score != self._fitted().decision_score:
             return None  # the calibration scores are of the decision score only
         calibration = getattr(self, "calibration_scores_", None)
-        return flag_rate_note(n_flagged, n_scored, calibration, info.value)
+        return flag_rate_note(n_flagged, n_scored, calibration, info.value, n_trained_on)
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -507,14 +513,19 @@ class Pipeline:
         top_events: int = 3,
         templates: dict[int, str] | None = None,
         tally: UnseenPassed | None = None,
+        on_sessions: Callable[[Sequence[Session]], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Score rows (verdicts with evidence) for sessions, in their order.
 
         `templates` (default: the bundle's) name the keys in the evidence and reach detectors
         that read template text (`extend_templates`: text for keys unseen in training);
-        `tally` counts the sessions with keys training never saw that pass as normal."""
+        `tally` counts the sessions with keys training never saw that pass as normal;
+        `on_sessions` sees each batch of sessions scored (e.g. to count training overlap,
+        also on the raw-log path where the caller never holds the sessions)."""
         detector = self._fitted()
         _require_sessions(sessions, "score")
+        if on_sessions is not None:
+            on_sessions(sessions)
         info = self.decision_threshold(threshold)
         names = templates if templates is not None else self.templates()
         detector.extend_templates(names)

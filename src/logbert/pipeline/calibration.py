@@ -5,7 +5,10 @@ Kept apart from the bundle so the rule of which sessions a threshold may rest on
 place: sessions holding keys training never saw are the detector's business (unseen keys are
 evidence of anomaly), so a normal-data rule is calibrated on the sessions it knows; with no
 validation session the training sessions stand in (in-sample, warned of); cross-fitted, the
-out-of-fold normal scores replace the split's and the split's threshold stays on record.
+out-of-fold normal scores replace the split's and the split's threshold stays on record, and
+the final model's own training sessions are scored against it: fold models can score unlike
+the final model (an undertrained one: few epochs on few distinct sessions), and nothing else
+would tell before `score` flags a quarter of normal sessions.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.pipeline.crossfit import CrossFit
 from logbert.pipeline.unseen import UnseenKeys
+from logbert.scoring.flag_rate import flag_rate_far_above
 from logbert.scoring.thresholds import Threshold, flags_most_normal
 from logbert.sessions.batch import SessionBatch
 
 # a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
 # the fewest sessions `auto` cross-fits)
 FEW_CALIBRATION_SCORES = 10
+# at most this many of the final model's training sessions (a seeded sample) are scored to
+# check a cross-fitted threshold: a fraction of a second, and enough to see a share of 5%
+TRAINING_CHECK_SESSIONS = 2000
 
 Say = Callable[[str], None]
 
@@ -41,6 +48,9 @@ class FitCalibration:
     scores: np.ndarray
     normal_scores: np.ndarray
     split_threshold: Threshold | None = None
+    # cross-fitted only: what the threshold flags of the final model's training sessions
+    # (`check_on_training`), also kept in the detector's training info
+    training_check: dict[str, int] | None = None
 
 
 def calibrate_fitted(
@@ -105,6 +115,10 @@ def calibrate_fitted(
         result.normal_scores = _calibrate_cross_fitted(
             detector, cross_fit, rule=rule, seed=seed, source=source, say=say
         )
+        result.training_check = check_on_training(
+            detector, train, result.normal_scores, seed=seed, say=say
+        )
+        detector.training_info_["cross_fit_training_check"] = result.training_check
     warning = flags_most_normal(detector.threshold_, result.normal_scores)
     if warning is not None:
         say(warning)
@@ -180,6 +194,39 @@ def _calibrate_cross_fitted(
         f"{count(left_out, 'session')} with keys unseen in their fold left out)",
     )
     return scores
+
+
+def check_on_training(
+    detector: Detector, train: SessionBatch, normal_scores: np.ndarray, *, seed: int, say: Say
+) -> dict[str, int]:
+    """Score the final model's training sessions (a `seed`ed sample of at most
+    TRAINING_CHECK_SESSIONS) with its cross-fitted threshold, and warn when it flags far more
+    of them than of the normal scores it was set on (`flag_rate_far_above`, the rule of
+    `score`'s flag-rate note): the out-of-fold models then score unlike the final model
+    (an undertrained LogBERT: 3 epochs on 10 distinct sequences flagged 28% of its own
+    training sessions), and the threshold would flag normal sessions at about that rate.
+    Returns the counts (`n_sessions`, `n_scored`, `n_flagged`) for the training record."""
+    sample = train
+    if len(train) > TRAINING_CHECK_SESSIONS:
+        rows = np.random.default_rng(seed).choice(len(train), TRAINING_CHECK_SESSIONS, False)
+        sample = train.take(np.sort(rows))
+    flagged = int(detector.predict(sample).sum()) if len(sample) else 0
+    record = {"n_sessions": len(train), "n_scored": len(sample), "n_flagged": flagged}
+    threshold = detector.threshold_
+    found = flag_rate_far_above(flagged, len(sample), normal_scores, threshold.value)
+    if found is not None:
+        share, expected = found
+        sampled = f", a seeded sample of {len(train):,}" if sample is not train else ""
+        say(
+            f"warning: the cross-fitted threshold {threshold.value:.6g} flags {flagged:,} of "
+            f"{count(len(sample), 'session')} the model was trained on ({share:.1%}{sampled}), "
+            f"where it flags about {expected:.2%} of the out-of-fold normal scores it was set "
+            "on: the fold models score unlike the final model (typically an undertrained "
+            "one: few epochs, or few distinct sessions), so normal sessions will be flagged "
+            "far more often than the rule intends. Train longer (more --epochs), or "
+            "calibrate on the validation split (--calibration split)"
+        )
+    return record
 
 
 def count(n: int, noun: str) -> str:

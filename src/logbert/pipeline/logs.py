@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import count_continuations
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.summary import bad_fit_warnings, continuation_hint, count_continuations
+from logbert.parsing.summary import WARNING, bad_fit_warnings, continuation_hint, fits_records
 from logbert.sessions.io import Session
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
@@ -181,20 +182,59 @@ def read_log_sessions(
             f"({summary.lines:,} lines rejected): {remedy}"
         )
     # most lines (or a whole file) lost: the counts alone went unnoticed in train/score
-    summary.notes += bad_fit_warnings(
-        parser, summary.rejected, summary.lines, summary.blank, rejects_path
-    )
+    bad_fit = bad_fit_warnings(
+        parser, summary.rejected, summary.lines, summary.blank, rejects_path,
+        summary.continuations,
+    )  # fmt: skip
     if summary.sessions == 0:
-        raise LogbertError(
-            f"no session in {where} ({summary.lines:,} lines): "
-            f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
-            + _by_id_hint(settings, parser)
-        )
+        raise _no_sessions(summary, settings, parser, where, bad_fit)
+    summary.notes += bad_fit
     stats.check_late(where)
     summary.notes.extend(stats.warnings(settings.by_id))
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)
+
+
+def _no_sessions(
+    summary: LogReadSummary,
+    settings: SessionizerSettings,
+    parser: Parser,
+    where: str,
+    bad_fit: list[str],
+) -> LogbertError:
+    """The error for logs that made no session. When the format missed most lines (not only
+    the continuation lines of multi-line records), that comes first, with the bad-fit
+    warning's advice (without the rejects file: `train` removes it with a failed model):
+    the few lines it read say little about the session settings. The parser's notes (the
+    format `--format auto` chose, where years came from) and the `bad_fit` warnings the
+    message does not hold ride along as the error's notes (`add_note`), for the CLI to print
+    before it."""
+    lines, rejected, blank = summary.lines, summary.rejected, summary.blank
+    notes = summary.notes + bad_fit
+    misfit = []  # most of all lines rejected, not only a small file of several
+    if rejected * 2 > lines - blank and not fits_records(
+        rejected, lines, blank, summary.continuations
+    ):
+        misfit = bad_fit_warnings(parser, rejected, lines, blank)
+    if misfit:
+        fit = "; ".join(w.removeprefix(WARNING) for w in misfit)
+        notes = summary.notes
+        message = (
+            f"no session in {where} ({lines:,} lines): {fit}; of the {lines - blank - rejected:,} "
+            f"lines it read: {summary.sessionize_text}; fix the format first, then check the "
+            f"session settings ({settings.describe()}) if still no session comes out"
+        )
+    else:
+        message = (
+            f"no session in {where} ({lines:,} lines): "
+            f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
+            + _by_id_hint(settings, parser)
+        )
+    error = LogbertError(message)
+    for note in notes:
+        error.add_note(note)
+    return error
 
 
 def _by_id_hint(settings: SessionizerSettings, parser: Parser) -> str:

@@ -26,20 +26,52 @@ def expected_flag_rate(calibration: np.ndarray, threshold: float) -> float:
     return float((1 + np.count_nonzero(scores > threshold)) / (scores.size + 1))
 
 
-def flag_rate_note(
+def flag_rate_far_above(
     n_flagged: int, n_scored: int, calibration: np.ndarray | None, threshold: float
-) -> str | None:
-    """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
-    the normal `calibration` scores (None when it is not, or no calibration scores are kept)."""
+) -> tuple[float, float] | None:
+    """(share flagged, expected rate) when `n_flagged` of `n_scored` sessions is far more than
+    `threshold` flags on the normal `calibration` scores: at least MIN_FLAGGED sessions, a
+    share of MIN_SHARE and MIN_RATIO times the expected rate; None when it is not, or no
+    calibration scores are kept. The one rule of every flag-rate guard (runs, and `fit`'s
+    check of a cross-fitted threshold on its own training sessions)."""
     if calibration is None or not np.size(calibration) or n_scored <= 0:
         return None
     expected = expected_flag_rate(calibration, threshold)
     share = n_flagged / n_scored
     if n_flagged < MIN_FLAGGED or share < MIN_SHARE or share < MIN_RATIO * expected:
         return None
-    return (
+    return share, expected
+
+
+def flag_rate_note(
+    n_flagged: int,
+    n_scored: int,
+    calibration: np.ndarray | None,
+    threshold: float,
+    n_trained_on: int | None = None,
+) -> str | None:
+    """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
+    the normal `calibration` scores (None when it is not, or no calibration scores are kept).
+    `n_trained_on`: how many of the scored sessions the model was trained or calibrated on,
+    when the caller knows; when that is most of them the logs cannot differ from the training
+    data, so the note blames the threshold instead (an undertrained model whose cross-fitted
+    threshold does not describe it)."""
+    found = flag_rate_far_above(n_flagged, n_scored, calibration, threshold)
+    if found is None:
+        return None
+    share, expected = found
+    flagged = (
         f"note: {n_flagged:,} of {n_scored:,} sessions ({share:.1%}) were flagged, where the "
         f"threshold flags about {expected:.2%} of the normal sessions it was calibrated on: "
+    )
+    if n_trained_on is not None and n_trained_on * 2 > n_scored:
+        return flagged + (
+            f"{n_trained_on:,} of these sessions are ones the model was trained or calibrated "
+            "on, so the logs do not differ from the training data: the threshold does not "
+            "describe the model (typically an undertrained one, calibrated by cross-fitting). "
+            "Retrain with more --epochs, or with --calibration split"
+        )
+    return flagged + (
         "either these logs hold that many anomalies, or they differ from the training data "
         "(another period, workload or system). Look at a few flagged sessions; if they are "
         "normal, recalibrate on recent normal sessions (`logbert calibrate`) or retrain"

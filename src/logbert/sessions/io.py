@@ -550,7 +550,11 @@ def _iter_jsonl(path: str | Path) -> Records:
             session_id = row.get("session_id")
         except (AttributeError, ValueError) as exc:
             _refuse_parquet(path, line_no, line, "JSON Lines")
+            if _looks_like_log_text(line):
+                raise _raw_log_line(where, line) from exc
             raise LogbertError(f"{where}: not a session object ({exc})") from exc
+        if "session_id" not in row and "keys" not in row:  # a structured log record
+            raise _raw_log_line(where, line)
         session_id = _session_id(session_id, where)
         if "keys" not in row:
             raise LogbertError(
@@ -622,6 +626,8 @@ def _line_keys(path: str | Path, line_no: int, line: str, tokens: list[str]) -> 
         if keys is not None and _in_range(keys):
             return keys
     _refuse_parquet(path, line_no, line, "a DeepLog sequence file")
+    if _looks_like_log_text(line):
+        raise _raw_log_line(f"{path}:{line_no}", line)
     for token in tokens:
         if not _KEY_TOKEN.fullmatch(token):
             raise LogbertError(
@@ -654,6 +660,32 @@ def _refuse_parquet(path: str | Path, line_no: int, line: str, fmt: str) -> None
             f"{path} looks like Parquet, not {fmt}: leave out --input-format (a .parquet name "
             "is read as Parquet) or pass --input-format parquet"
         )
+
+
+def _looks_like_log_text(line: str) -> bool:
+    """Whether a line that is no session reads like a raw log line: a JSON object, or text
+    (not JSON) whose words are mostly not log keys. A key line with one bad token, other JSON
+    and a session object cut short are not: their own errors say what is wrong."""
+    text = line.strip()
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        if text.startswith(("{", "[")):
+            return False
+    tokens = text.split()
+    return sum(bool(_KEY_TOKEN.fullmatch(token)) for token in tokens) * 2 < len(tokens)
+
+
+def _raw_log_line(where: str, line: str) -> LogbertError:
+    """The error for a sessions file holding raw log lines (a log given without --logs): say
+    so and how logs are read, rather than what a session object or key line lacks."""
+    log_format = "json" if line.lstrip().startswith("{") else "auto (or the log's format)"
+    return LogbertError(
+        f"{where}: {show_line(line)} looks like a raw log line, not a session: to read raw "
+        f"logs pass --logs --format {log_format} and --by-id REGEX matching each session's "
+        "id (e.g. 'trace_id=(\\w+)') or --window DURATION; or make sessions first "
+        "(`logbert parse`, then `logbert sessionize`)"
+    )
 
 
 def _int_keys(keys: object) -> list[int]:

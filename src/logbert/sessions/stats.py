@@ -10,6 +10,7 @@ it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -17,6 +18,11 @@ from datetime import datetime, timedelta
 from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
 from logbert.sessions.io import ANOMALY, NORMAL
+
+# by id: this few ids for this many events each is one id matched on every line (a regex of
+# fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
+FEW_IDS = 2
+EVENTS_PER_FEW_IDS = 100
 
 
 @dataclass
@@ -29,6 +35,7 @@ class SessionizeStats:
     n_normal: int = 0
     n_unlabelled: int = 0
     unlabelled_example: str | None = None  # the first unlabelled session's id
+    first_id: str | None = None  # the first session's id (`few_ids_warning` names it)
     n_unmatched: int = 0  # by id: events whose content names no id
     unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
     unmatched_id: str | None = None  # a session id that content holds, when it holds one
@@ -65,6 +72,8 @@ class SessionizeStats:
         """Count a session written with `label` (and anomaly `categories`); the first
         unlabelled one's `session_id` is kept for `labels.mostly_unlabelled_warning`."""
         self.n_sessions += 1
+        if self.first_id is None:
+            self.first_id = session_id
         for name in categories or ():
             self.categories[name] = self.categories.get(name, 0) + 1
         if label == ANOMALY:
@@ -163,10 +172,43 @@ class SessionizeStats:
         found = (
             self.late_warning(),
             self.unmatched_warning(pattern),
+            self.few_ids_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
         )
         return [warning for warning in found if warning is not None]
+
+    def few_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when the events matched by the --by-id regex `pattern` name at most
+        FEW_IDS distinct ids, EVENTS_PER_FEW_IDS events or more each (None otherwise): the
+        regex matches the same text on every line (`'trace_id'` rather than the id's value),
+        so the whole log is one session and a model learns nothing of requests, while
+        `unmatched_warning` stays quiet (the lines did match). A real id rarely leaves so few
+        sessions of so many events (ten jobs of 500 events each are not warned of; one or two
+        are, worded as a doubt). Ids that came back after --idle-timeout closed their session
+        count once."""
+        matched = self.n_events - self.n_unmatched
+        n_ids = self.n_sessions - self.n_reopened
+        if pattern is None or self.field is not None or not 0 < n_ids <= FEW_IDS:
+            return None
+        if matched < EVENTS_PER_FEW_IDS * n_ids:
+            return None
+        if n_ids == 1:
+            what = f"all {matched:,} events that matched"
+            named = f"named the same id {self.first_id!r}, so they make one session"
+        else:
+            what = f"the {matched:,} events that matched"
+            named = (
+                f"named only {n_ids} ids (the first: {self.first_id!r}), so they make "
+                f"{n_ids} sessions of {matched // n_ids:,} events on average"
+            )
+        # a bare word (a field's name) becomes the usual name=value regex
+        example = f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
+        return (
+            f"warning: {what} --by-id '{pattern}' {named}: the regex seems to match fixed text "
+            "rather than an id that differs from session to session; match the id's value, e.g. "
+            f"'{example}' (the id is the whole match or its only capture group)"
+        )
 
     def multi_id_warning(self, pattern: str | None) -> str | None:
         """`warning: ...` when many events (at least 5% of those matched, and 10) name several

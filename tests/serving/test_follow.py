@@ -104,3 +104,64 @@ def test_a_missing_file_is_waited_for_once_said_and_a_missing_folder_refused(tmp
     assert waiting.notes == [f"waiting for {tmp_path / 'later.log'} to appear"]
     with pytest.raises(LogbertError, match="folder .*typo does not exist"):
         FollowedFile(str(tmp_path / "typo" / "x.log"), True).check_folder()
+
+
+def numbers(lines: list[str]) -> list[int]:
+    return [int(x.split()[1]) for x in lines]
+
+
+def read_named(followed: FollowedFile) -> list[tuple[str, int, int]]:
+    """(file name the lines were read from, first line number, first value) per batch."""
+    out = []
+    for _ in range(20):
+        lines, first = followed.read_lines(100)
+        if lines:
+            out.append((followed.reading, first, numbers(lines)[0]))
+    return out
+
+
+def test_lines_of_a_file_rotated_while_stopped_name_the_file_they_were_read_from(tmp_path):
+    """QA live: the old file's tail, read after a restart from x.log.1, was named x.log in
+    alert evidence and rejects (x.log line 339 was another request by then)."""
+    log = tmp_path / "x.log"
+    write(log, 0, 30)
+    position = stopped_after(log)
+    write(log, 30, 5, "a")
+    os.rename(log, tmp_path / "x.log.1")
+    write(log, 100, 4)
+    resumed = FollowedFile(str(log), True, source="host1/x.log")
+    resumed.resume(position)
+    assert read_named(resumed) == [("host1/x.log.1", 31, 30), ("host1/x.log", 1, 100)]
+
+
+def test_a_copytruncate_written_past_the_offset_between_polls_is_read_from_line_one(tmp_path):
+    """QA live: truncated and refilled beyond the old offset before the next poll, the file
+    never looked shorter: watch went on from the old byte offset, inside the new lines."""
+    log = tmp_path / "x.log"
+    write(log, 0, 10)
+    followed = FollowedFile(str(log), True)
+    assert numbers(read_all(followed)) == list(range(10))
+    write(log, 500, 15)  # copytruncate: emptied, then the app wrote 15 lines at once
+    lines, first = followed.read_lines(100)
+    assert first == 1 and numbers(lines) == list(range(500, 515))
+    assert followed.notes[-1].startswith("warning: ") and "copytruncate" in followed.notes[-1]
+
+
+def test_lines_written_to_the_old_file_after_a_rotation_are_read_and_named(tmp_path):
+    """QA live (logrotate `create`): the new file appeared while the service still wrote to
+    the old one until its reload; those lines were skipped. The old file is read first until
+    the new one has lines and the old one stays quiet; each batch names its file."""
+    log = tmp_path / "x.log"
+    write(log, 0, 10)
+    followed = FollowedFile(str(log), True)
+    read_all(followed)
+    with open(log, "a") as writer:  # the service's handle, opened before the rotation
+        os.rename(log, tmp_path / "x.log.1")
+        log.touch()
+        assert followed.read_lines(100)[0] == []  # the new file: empty yet
+        assert "rotated" in followed.notes[-1]
+        writer.write("".join(f"line {i} of the old file\n" for i in range(10, 14)))
+    assert read_named(followed) == [("x.log.1", 11, 10)]
+    write(log, 100, 3, "a")  # the service reopened its log: the new file grows
+    assert read_named(followed) == [("x.log", 1, 100)]
+    assert followed._old is None  # quiet while the new file had lines: let go

@@ -332,3 +332,32 @@ def test_a_model_dir_missing_a_file_names_the_file(served, tmp_path, missing):
     with pytest.raises(LogbertError, match=rf"has no {missing}.*the file is missing") as raised:
         create_app(copy, tmp_path / "state")
     assert "trained on sessions" not in str(raised.value)
+
+
+def test_ndjson_records_are_log_lines_themselves_for_a_json_format_model():
+    """QA live: a `--format json` model's logs are JSON objects; read as a shipper's wrapper
+    only `message` reached the engine (time and ids dropped, every line a format reject), or
+    a `msg` logger's lines were all "malformed" with no word why."""
+    from logbert.serving.http import _records
+
+    lines = ['{"time":"2024-05-06T10:00:00Z","msg":"reserve stock","request_id":"a1"}',
+             '{"time":"2024-05-06T10:00:01Z","message":"stock reserved","request_id":"a1"}']  # fmt: skip
+    body = ("\n".join(lines) + "\nnot json\n").encode()
+    segments, rejected = _records(body, "application/x-ndjson", "api", whole=True)
+    assert segments == [("api", lines)] and rejected == [3]
+    array = json.dumps([json.loads(line) for line in lines]).encode()
+    segments, _ = _records(array, "application/json", "api", whole=True)
+    assert [json.loads(x) for x in segments[0][1]] == [json.loads(x) for x in lines]
+    # a wrapper-reading model: the msg-only record is malformed
+    segments, rejected = _records(body, "application/x-ndjson", "api")
+    assert rejected == [1, 3] and segments == [("api", ["stock reserved"])]
+
+
+def test_a_body_of_only_unwrapped_records_says_how_records_are_read(served):
+    model, test_log, _ = served
+    body = json.dumps({"msg": test_log.read_text().splitlines()[0]}) + "\n"
+    with client(model) as c:
+        r = c.post("/v1/logs", content=body, headers=NDJSON)
+    assert r.status_code == 400
+    message = r.json()["detail"]["message"]
+    assert "`message` or `log`" in message and "text/plain" in message

@@ -7,11 +7,19 @@ the last line it returned, the number of the next line, and a hash of the file's
 
 With `follow`, when it has read everything it checks the path:
 - a new file there (other inode: renamed and re-created, or deleted and re-created): the old
-  file is read to its end first (the handle still reads it, a last line without newline
-  included), then the new one from its start, line 1;
-- the same file, shorter than the offset (truncated): from its start, line 1;
+  file is read to its end first (the handle still reads it), then the new one from its start,
+  line 1. The old file stays open and is read first at each poll until the new file has lines
+  and the old one gave nothing more: a writer that has not reopened its log yet (logrotate's
+  `create` before the service's reload) keeps appending to it, and those lines were lost;
+  its last line without newline is taken when it is let go;
+- the same file, shorter than the offset or beginning with other bytes (truncated, or
+  truncated and written past the offset between two polls: logrotate's `copytruncate`):
+  from its start, line 1, with a warning that lines written between the last read and the
+  truncation are only in the copy;
 - nothing there (deleted, not re-created yet): it waits, the old file finished.
 Holding the old file open keeps its inode from being reused while it is being finished.
+Lines carry the name the file has when they are read (`reading`): the old file's lines read
+after a rotation name it as it is called now (`x.log.1`), so evidence points at them.
 
 A restart (`resume`) meets the same cases with the reader stopped in between: the same file,
 shorter than the offset, was truncated while stopped (read from its start); another file at
@@ -41,6 +49,8 @@ from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, source_name
 
 HEAD_BYTES = 256  # bytes hashed to tell a file from a new one that got the same inode
+# truncated, then written past the offset before the next poll (logrotate's copytruncate)
+REWRITTEN = "truncated and written again past where it was read"
 READ_BYTES = 1 << 16
 
 
@@ -64,6 +74,8 @@ class FollowedFile:
         self._buffer = b""  # stdin: bytes read after the last whole line
         self._eof = False
         self._moved_from: str | None = None  # resumed on the old file, renamed to this path
+        self._old: FollowedFile | None = None  # the file rotated away, read while it grows
+        self.reading = self.source  # the name of the file the last lines returned came from
         self._waiting_said = False  # "waiting for PATH to appear" said once
 
     def check_folder(self) -> None:
@@ -134,6 +146,7 @@ class FollowedFile:
             self.handle, self.gzip, self._moved_from = raw, False, name
             self.dev, self.inode = position.get("dev"), position.get("inode")
             self._continue(position)
+            self.reading = self._renamed_source(name)
             self.notes.append(
                 f"{self.path} was rotated while watch was stopped: reading the rest of the old "
                 f"file, now {name}, from line {self.line_no:,} (byte {offset:,}), then "
@@ -232,6 +245,9 @@ class FollowedFile:
         if self.handle is not None and self.path != STDIN:
             self.handle.close()
         self.handle = None
+        if self._old is not None:
+            self._old.close()
+            self._old = None
 
     def read_lines(self, limit: int, wait: float = 0.0) -> tuple[list[str], int]:
         """Up to `limit` whole lines available now and the number of the first; ([], n) when
@@ -240,6 +256,14 @@ class FollowedFile:
             return [], self.line_no
         if self.path == STDIN:
             return self._read_stdin(limit, wait)
+        if self._old is not None:
+            old_lines, old_first = self._read_old(limit)
+            if old_lines:
+                return old_lines, old_first
+        if self.follow and not self.gzip and self._rewritten():
+            shorter = os.fstat(self._fd()).st_size < self.offset
+            return self._restart(limit, "truncated" if shorter else REWRITTEN)
+        self.reading = self.source if self._moved_from is None else self.reading
         first = self.line_no
         lines = self._read(limit)
         if not lines and (self.follow or self._moved_from is not None) and not self.gzip:
@@ -272,22 +296,96 @@ class FollowedFile:
         except FileNotFoundError:
             return self._finish_old(limit)  # deleted or renamed, no new file yet: wait
         if (stat.st_dev, stat.st_ino) != (self.dev, self.inode):
-            lines, first = self._finish_old(limit)
+            renamed = self._moved_from or self._name_in_folder()
+            if renamed is not None:
+                self.reading = self._renamed_source(renamed)
+            first = self.line_no
+            lines = self._read(limit)  # whole lines: its writer may still append
             if lines:
                 return lines, first
-            self.close()
-            self._moved_from = None
+            self._old = self._handed_over()
             self.notes.append(f"{self.path} was rotated: reading the new file from its start")
             if not self.open():
                 return [], self.line_no
+            self.reading = self.source
             return self._read(limit), 1
         if stat.st_size < self.offset:
-            self.notes.append(f"{self.path} was truncated: reading it again from its start")
-            assert self.handle is not None
-            self.handle.seek(0)
-            self.offset, self.line_no, self.head, self.head_len = 0, 1, None, 0
-            return self._read(limit), 1
+            return self._restart(limit, "truncated")
         return [], self.line_no
+
+    def _restart(self, limit: int, how: str) -> tuple[list[str], int]:
+        """The file at the path, same inode, was truncated: read it again from line 1."""
+        self.notes.append(
+            f"{self.path} was {how}: reading it again from its start"
+            if how != REWRITTEN
+            else f"warning: {self.path} was {how}: reading it again from its start; lines "
+            f"written after line {self.line_no - 1:,} (byte {self.offset:,}) before the "
+            "truncation were not read (logrotate's copytruncate keeps them in its copy: "
+            "rotate by renaming, or watch the copy too)"
+        )
+        assert self.handle is not None
+        self.handle.seek(0)
+        self.offset, self.line_no, self.head, self.head_len = 0, 1, None, 0
+        self.reading = self.source
+        return self._read(limit), 1
+
+    def _rewritten(self) -> bool:
+        """Whether the open file's first bytes are no longer the ones read (same inode):
+        truncated and written again past the offset between two polls, so `_check_path`
+        never sees it shorter."""
+        if self.head is None or not self.head_len or self._moved_from is not None:
+            return False
+        return self._head_hash(self.head_len) != self.head
+
+    def _handed_over(self) -> FollowedFile:
+        """The rotated-away file as a reader of its own, left open: its writer may not have
+        reopened the log yet (`read_lines` reads it first until it stays quiet)."""
+        old = FollowedFile(self.path, follow=True, source=self.reading)
+        old.handle, old.dev, old.inode = self.handle, self.dev, self.inode
+        old.offset, old.line_no = self.offset, self.line_no
+        self.handle, self._moved_from = None, None
+        return old
+
+    def _read_old(self, limit: int) -> tuple[list[str], int]:
+        """Lines appended to the rotated-away file; it is let go (its last line without
+        newline taken) once the new file has lines and the old one gave nothing more."""
+        old = self._old
+        assert old is not None
+        first = old.line_no
+        lines = old._read(limit, final=self.offset > 0)
+        if lines:
+            self.reading = old.source
+            return lines, first
+        if self.offset > 0:
+            old.close()
+            self._old = None
+        return [], first
+
+    def _name_in_folder(self) -> str | None:
+        """The path the open file has now in the watched path's folder (after a rename), or
+        None (deleted, or moved elsewhere)."""
+        folder = Path(self.path).parent
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return None
+        for entry in entries:
+            try:
+                found = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if (found.st_dev, found.st_ino) == (self.dev, self.inode):
+                return str(folder / entry.name)
+        return None
+
+    def _renamed_source(self, path: str) -> str:
+        """The source name for lines of this input's file now called `path` (`x.log.1`):
+        the input's own name with the file name swapped, so names given to tell several
+        inputs apart (`host1/x.log`) stay apart."""
+        name, new = Path(self.path).name, Path(path).name
+        if self.source.endswith(name):
+            return self.source[: len(self.source) - len(name)] + new
+        return source_name(path)
 
     def _finish_old(self, limit: int) -> tuple[list[str], int]:
         """The old file is not at the path any more: what it still holds, a last line

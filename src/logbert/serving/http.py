@@ -6,7 +6,10 @@ Endpoints (all but `/healthz` need `Authorization: Bearer TOKEN` when a token is
   `application/x-ndjson` (one JSON object per line: `{"message": LINE, "timestamp"?: ...,
   "source"?: ...}`, `log` is taken for `message`: what Fluent Bit and Vector send) or
   `application/json` (an array of such objects or of strings); `Content-Encoding: gzip`
-  allowed. A malformed record is rejected and counted, the rest accepted; the answer (202)
+  allowed. A model that reads `--format json` logs takes each NDJSON line (each object of an
+  array) as a log line itself: those logs are JSON objects already, and reading them as a
+  shipper's wrapper kept only their `message` and dropped the time and the ids. A malformed
+  record is rejected and counted, the rest accepted; the answer (202)
   says how many were accepted and which line numbers were rejected, and is given only once
   the lines are committed to the write-ahead log (`logbert.serving.wal`). Empty body: 400; a
   body (or its decompressed form) over `max_body` bytes: 413; no valid record at all: 400;
@@ -61,6 +64,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from starlette.concurrency import run_in_threadpool
 
 from logbert.errors import LogbertError
+from logbert.parsing.json_lines import JSON
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.lock import StateLock
@@ -464,7 +468,9 @@ def create_app(
             )
         body = await _read_body(request, options.max_body)
         kind = _media_type(request)
-        segments, rejected = _records(body, kind, source)
+        parser = service.pipeline.parser_  # the format it reads (also the one auto chose)
+        whole = parser is not None and parser.fmt.name == JSON  # its lines are JSON objects
+        segments, rejected = _records(body, kind, source, whole)
         accepted = sum(len(lines) for _, lines in segments)
         if not accepted:
             if rejected:
@@ -472,7 +478,14 @@ def create_app(
             raise HTTPException(
                 400,
                 {
-                    "message": "no valid record in the body: every line was malformed",
+                    "message": "no valid record in the body: every line was malformed"
+                    + (
+                        ""
+                        if whole or kind in TEXT_TYPES
+                        else " (a record is a JSON object with the log line as a string in "
+                        "`message` or `log`, as log shippers send it; to send log lines as "
+                        "they are, use Content-Type: text/plain)"
+                    ),
                     "rejected": len(rejected),
                     "rejected_lines": rejected[:MAX_LISTED_REJECTS],
                 },
@@ -644,8 +657,11 @@ def _text_lines(body: bytes) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def _records(body: bytes, kind: str, source: str) -> tuple[Segments, list[int]]:
-    """(source, lines) runs in body order, and the 1-based numbers of malformed records."""
+def _records(
+    body: bytes, kind: str, source: str, whole: bool = False
+) -> tuple[Segments, list[int]]:
+    """(source, lines) runs in body order, and the 1-based numbers of malformed records.
+    `whole`: each record (a JSON object) is a log line itself (models of `--format json`)."""
     if kind in TEXT_TYPES:
         return [(source, _text_lines(body))], []
     if kind not in NDJSON_TYPES | JSON_TYPES:
@@ -656,6 +672,7 @@ def _records(body: bytes, kind: str, source: str) -> tuple[Segments, list[int]]:
         )
     text = body.decode("utf-8", errors="replace")
     items: list[tuple[int, Any]] = []
+    raw: dict[int, str] = {}  # NDJSON: each record's own text (a whole record keeps it)
     rejected: list[int] = []
     if kind in JSON_TYPES and text.lstrip().startswith("["):
         try:
@@ -671,9 +688,10 @@ def _records(body: bytes, kind: str, source: str) -> tuple[Segments, list[int]]:
                 items.append((number, json.loads(line)))
             except ValueError:
                 rejected.append(number)
+            raw[number] = line.removesuffix("\r")
     segments: Segments = []
     for number, item in items:
-        record = _record(item, source)
+        record = _whole_record(item, raw.get(number), source) if whole else _record(item, source)
         if record is None:
             rejected.append(number)
             continue
@@ -683,6 +701,14 @@ def _records(body: bytes, kind: str, source: str) -> tuple[Segments, list[int]]:
         else:
             segments.append((where, list(lines)))
     return segments, sorted(rejected)
+
+
+def _whole_record(item: Any, text: str | None, source: str) -> tuple[str, list[str]] | None:
+    """A JSON object as one log line: its own text (NDJSON), or compact JSON (an array's
+    item: one line whatever it holds)."""
+    if not isinstance(item, dict):
+        return None
+    return source, [text if text is not None else json.dumps(item, separators=(",", ":"))]
 
 
 def _record(item: Any, source: str) -> tuple[str, list[str]] | None:

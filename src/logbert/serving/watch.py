@@ -382,7 +382,7 @@ class Watcher:
             if not lines:
                 break
             any_lines = True
-            alerts = self.engine.push_lines(lines, followed.source, first)
+            alerts = self.engine.push_lines(lines, followed.reading, first)
             self._write_rejects()
             self.sink.write(alerts)
             self.summary.lines += len(lines)

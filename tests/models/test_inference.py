@@ -24,3 +24,11 @@ def test_batching_does_not_change_scores(monkeypatch, batch_rows, attention_cell
     assert np.array_equal(split.miss, whole.miss)
     assert np.array_equal(split.valid, whole.valid)
     assert split.valid.sum() == sum(len(s) + 1 for s in sessions)  # every key and END, once
+
+
+def test_a_mask_holding_an_open_sessions_end_is_never_scored():
+    model = LogBERT(hidden=16, layers=1, heads=2, max_len=12, epochs=1, batch_size=16)
+    model.fit([[1, 2, 3, 4]] * 5)
+    rows = windows([model.vocab_.token(k) for k in [1, 2, 3]], 12, closed=False, hold_end=True)
+    result = inference.score_windows(model.model_, pad(rows), stride=2, top_g=2)
+    assert result.valid.sum() == 3  # the three keys; not DIST, not the MASK after them

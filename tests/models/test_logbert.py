@@ -11,7 +11,7 @@ import yaml
 
 from logbert.errors import LogbertError
 from logbert.models.logbert import LogBERT
-from logbert.models.vocab import DIST, END, UNK, Vocab, pad, windows
+from logbert.models.vocab import DIST, END, MASK, UNK, Vocab, pad, windows
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import Session
 
@@ -35,6 +35,8 @@ def test_vocab_maps_unseen_keys_to_unk_and_windows_long_sessions():
     assert all(w[0] == DIST for w in cut) and cut[-1][-1] == END
     assert windows([], max_len=6) == [[DIST, END]]
     assert windows([7, 8], max_len=6, closed=False) == [[DIST, 7, 8]]  # an open session
+    # scored, an open session holds its end with a MASK that is never scored
+    assert windows([7, 8], max_len=6, closed=False, hold_end=True) == [[DIST, 7, 8, MASK]]
     assert pad([[1], [1, 2, 3]]).tolist() == [[1, 0, 0], [1, 2, 3]]
 
 
@@ -156,6 +158,22 @@ def test_open_sessions_are_not_judged_on_their_end():
     # an open and a closed copy of one sequence are two different things to score
     both = model.score_sessions(SessionBatch.from_keys([[1, 2, 3]] * 2, [0, 1]))["max_surprise"]
     assert both[0] == closed and both[1] == still_open
+
+
+def test_an_open_normal_session_is_not_judged_by_its_cut_off_end():
+    """QA: a model trained on closed sessions read the token before padding as the last one
+    before END, so an open session cut off mid-way had its last (normal) event scored as a
+    wrong end (here: 8 expected where the log stopped after `1 2`), and open normal sessions
+    were flagged. Its end is now held by a MASK that is never scored."""
+    normal = [[7] + [1, 2, 3] * k + [8] for k in range(1, 5)] * 25
+    model = LogBERT(**{**TINY, "epochs": 30}, lr=5e-3, patience=30).fit(
+        normal, validation=normal[:8]
+    )
+    prefix = [7, 1, 2, 3, 1, 2]
+    scores = model.score_sessions(SessionBatch.from_keys([prefix, prefix], [1, 0]), top_events=1)
+    still_open, closed = scores["max_surprise"]
+    assert still_open < 1.0 < closed  # closed there, the missing `3 ... 8` is the anomaly
+    assert scores["top_events"][1][0]["key"] is None  # the closed one: END where 3 belongs
 
 
 def test_same_seed_same_model():

@@ -340,8 +340,10 @@ def test_ndjson_records_are_log_lines_themselves_for_a_json_format_model():
     a `msg` logger's lines were all "malformed" with no word why."""
     from logbert.serving.http import _records
 
-    lines = ['{"time":"2024-05-06T10:00:00Z","msg":"reserve stock","request_id":"a1"}',
-             '{"time":"2024-05-06T10:00:01Z","message":"stock reserved","request_id":"a1"}']  # fmt: skip
+    lines = [
+        '{"time":"2024-05-06T10:00:00Z","msg":"reserve stock","request_id":"a1"}',
+        '{"time":"2024-05-06T10:00:01Z","message":"stock reserved","request_id":"a1"}',
+    ]
     body = ("\n".join(lines) + "\nnot json\n").encode()
     segments, rejected = _records(body, "application/x-ndjson", "api", whole=True)
     assert segments == [("api", lines)] and rejected == [3]

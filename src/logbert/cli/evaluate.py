@@ -38,6 +38,7 @@ from logbert.cli.inputs import (
     unrecorded_end_note,
     year_with_logs,
 )
+from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import category_metrics, detection_metrics
@@ -280,11 +281,13 @@ def _from_logs(
     dates lines written without one (`Pipeline.log_parser`)."""
     summary = LogReadSummary()
     label_map = labels_map(labels)
-    sessions = list(
-        pipeline.read_logs(
-            files, summary, label_map, track_lines=False, rejects_path=rejects, year=year
+    with logs_progress("reading logs") as shown:
+        summary.on_chunk = shown.read
+        sessions = list(
+            pipeline.read_logs(
+                files, summary, label_map, track_lines=False, rejects_path=rejects, year=year
+            )
         )
-    )
     say(summary.line())
     overlap.add(sessions)
     truth = np.asarray(_labels(sessions, ", ".join(files), labels))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from logbert.cli.progress import logs_progress
 from logbert.errors import LogbertError
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
@@ -154,9 +155,13 @@ def read_all(
     if logs:
         summary = LogReadSummary()
         files = log_files(inputs)
-        sessions = list(
-            pipeline.read_logs(files, summary, labels_map(labels), rejects_path=rejects, year=year)
-        )
+        with logs_progress("reading logs") as shown:
+            summary.on_chunk = shown.read
+            sessions = list(
+                pipeline.read_logs(
+                    files, summary, labels_map(labels), rejects_path=rejects, year=year
+                )
+            )
         say(summary.line())
         return sessions, ", ".join(inputs), summary.last_event
     if labels is not None:

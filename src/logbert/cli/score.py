@@ -31,6 +31,7 @@ from logbert.cli.inputs import (
     unrecorded_end_note,
     year_with_logs,
 )
+from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.parsing.templates import require_templates_file
@@ -114,11 +115,16 @@ def command(
         sessions = iter_session_batches(path, input_format, SESSION_BATCH)
         batches = pipeline.score_batches(sessions, end, **options)
     try:
-        with ScoreWriter(output, pipeline.detector_.score_names) as writer:
+        with (
+            logs_progress("scoring") as shown,
+            ScoreWriter(output, pipeline.detector_.score_names) as writer,
+        ):
+            summary.on_chunk = shown.read
             for rows in batches:
                 flagged += sum(r["is_anomaly"] for r in rows)
                 still_open += sum(bool(r.get("open")) for r in rows)
                 writer.write(rows)
+                shown.scored(len(rows))
     except BaseException:  # a failed run leaves no half-written scores file behind
         output.unlink(missing_ok=True)
         raise

@@ -29,6 +29,7 @@ from logbert.cli.inputs import (
     sessions_file,
     template_set_of,
 )
+from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.models.base import Detector, read_config
@@ -250,13 +251,20 @@ def command(
             created = not output.exists()
             output.mkdir(parents=True, exist_ok=True)
             try:
-                pipeline.fit_logs(
-                    files,
-                    label_map,
-                    rejects_path=output / "train.rejects.txt",
-                    fit_options=fit_options,
-                    log=say,
-                )
+                with logs_progress("reading logs") as shown:
+
+                    def log(line: str) -> None:  # the reading's summary ends the progress line
+                        shown.stop()
+                        say(line)
+
+                    pipeline.fit_logs(
+                        files,
+                        label_map,
+                        rejects_path=output / "train.rejects.txt",
+                        fit_options=fit_options,
+                        log=log,
+                        on_read=shown.read,
+                    )
             except (LogbertError, KeyboardInterrupt) as exc:
                 resumable = isinstance(exc, KeyboardInterrupt) and "resume" in accepted
                 if created and not resumable:  # nothing half-written is left behind

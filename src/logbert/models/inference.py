@@ -49,7 +49,7 @@ def score_windows(
     unseen_features: np.ndarray | None = None,
     unseen_weights: np.ndarray | None = None,
 ) -> WindowScores:
-    """Score every non-padding position of `tokens` (int64, DIST at column 0).
+    """Score every position of `tokens` (int64, DIST at column 0) but padding and MASK.
 
     `unseen_features` (n, 384) and `unseen_weights` (n, vocabulary size): the unseen keys with
     template text, whose token ids follow the vocabulary (see the module doc).
@@ -60,7 +60,8 @@ def score_windows(
         extra = torch.from_numpy(np.asarray(unseen_features, dtype=np.float32))
         weights = torch.from_numpy(np.asarray(unseen_weights, dtype=np.float32))
     n, width = tokens.shape
-    valid = tokens != PAD
+    present = tokens != PAD
+    valid = present & (tokens != MASK)  # a MASK holds an open session's end: never scored
     valid[:, 0] = False
     surprise = np.zeros((n, width), dtype=np.float32)
     miss = np.zeros((n, width), dtype=bool)
@@ -77,7 +78,7 @@ def score_windows(
         passes.append(np.full(int(has.sum()), r))
     rows_all, passes_all = np.concatenate(rows), np.concatenate(passes)
     # similar lengths in a batch: little padding to compute through
-    widths = (valid.sum(axis=1) + 1)[rows_all]  # DIST plus the scored positions
+    widths = present.sum(axis=1)[rows_all]  # the tokens up to the padding
     by_length = np.argsort(widths, kind="stable")
     rows_all, passes_all, widths = rows_all[by_length], passes_all[by_length], widths[by_length]
 

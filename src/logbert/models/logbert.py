@@ -435,7 +435,8 @@ class LogBERT(Detector):
             unseen = self._unseen_keys(chunk)
             owner, offset, rows = [], [], []
             for i, (seq, is_open) in enumerate(zip(chunk, chunk_open, strict=True)):
-                for j, window in enumerate(self._token_windows(seq, is_open, unseen.tokens)):
+                cut = self._token_windows(seq, is_open, unseen.tokens, hold_end=True)
+                for j, window in enumerate(cut):
                     owner.append(i)
                     offset.append(j * width)
                     rows.append(window)
@@ -602,12 +603,17 @@ class LogBERT(Detector):
         return pad(rows), np.asarray(window_group, np.int64), np.asarray(window_long, bool)
 
     def _token_windows(
-        self, keys: Keys, is_open: bool = False, unseen: dict[int, int] | None = None
+        self,
+        keys: Keys,
+        is_open: bool = False,
+        unseen: dict[int, int] | None = None,
+        hold_end: bool = False,
     ) -> list[list[int]]:
         """A session as token windows; END closes it unless it is still open. `unseen`: token
-        ids of unseen keys with template text (else they are UNK)."""
+        ids of unseen keys with template text (else they are UNK); `hold_end` (scoring): an
+        open session's end is a MASK, never scored (see `vocab.windows`)."""
         tokens = [self.vocab_.token(k, unseen) for k in keys]
-        return windows(tokens, self.max_len, closed=not is_open)
+        return windows(tokens, self.max_len, closed=not is_open, hold_end=hold_end)
 
 
 def _check_decision(decision: str) -> str:

@@ -157,6 +157,7 @@ def train_encoder(
         torch.from_numpy(validation) if validation is not None and len(validation) else None
     )
     progress = _Progress(config.epochs * steps_per_epoch, state.step)
+    log, warn = progress.above(log), progress.above(warn)
     best = None  # (weights, centre) of the best epoch seen in this run
 
     while state.epoch < config.epochs and state.bad_epochs < config.patience:
@@ -354,14 +355,17 @@ def _warner(log: Log | None) -> Log:
 
 
 class _Progress:
-    """A rich progress bar on stderr, only when stderr is a terminal."""
+    """A rich progress bar on stderr, only when stderr is a terminal. The run's log lines are
+    written above it (`above`): written beside it, they were glued to the bar
+    (`...0:01:02Step 1100: Loss=...`)."""
 
     def __init__(self, total: int, done: int) -> None:
         self._bar = None
         if sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import Progress
 
-            self._bar = Progress(transient=True)
+            self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task("training", total=total, completed=done)
 
@@ -369,6 +373,22 @@ class _Progress:
         if self._bar is not None:
             self._bar.advance(self._task)
 
+    def above(self, log: Log) -> Log:
+        """`log`, its lines written with the bar taken off the terminal and put back after."""
+        if self._bar is None:
+            return log
+
+        def logged(line: str) -> None:
+            bar = self._bar  # None once closed: then the line is plain
+            if bar is not None:
+                bar.stop()
+            log(line)
+            if bar is not None:
+                bar.start()
+
+        return logged
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.stop()
+            self._bar = None

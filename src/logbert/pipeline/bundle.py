@@ -328,9 +328,11 @@ class Pipeline:
         rejects_path: Path | None = None,
         fit_options: dict[str, Any] | None = None,
         log: Any = None,
+        on_read: Callable[[LogReadSummary], None] | None = None,
     ) -> Pipeline:
         """Parse and sessionize raw log files (one path, or a list), then `fit`; the parser is
-        frozen afterwards. `labels`: session id -> label (`read_labels` reads a CSV)."""
+        frozen afterwards. `labels`: session id -> label (`read_labels` reads a CSV);
+        `on_read`: sees the reading's counts after each chunk (a progress line)."""
         self._require_detector()
         files, labels = log_file_list(files), check_labels_map(labels)
         if self.log_format is None or self.sessionizer is None:
@@ -341,12 +343,13 @@ class Pipeline:
         self.sessionizer.validate()
         fmt = resolve_format(self.log_format, self.year, self.timestamp_format)
         parser = Parser(fmt, self.parser, self._templates_path())
-        summary = LogReadSummary()
+        summary = LogReadSummary(on_chunk=on_read)
         sessions = list(
             read_log_sessions(
                 parser, self.sessionizer, files, summary, labels, rejects_path=rejects_path
             )
         )
+        summary.on_chunk = None
         self.log_summary_ = summary
         if log:
             log(summary.line())

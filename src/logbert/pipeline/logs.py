@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +56,10 @@ class LogReadSummary:
     # the newest event read so far, any event (a health check after the last request too):
     # where the log ends, for which sessions may still be running
     last_event: datetime | None = None
+    # called after each chunk of lines is counted (the CLI's progress line on a terminal)
+    on_chunk: Callable[[LogReadSummary], None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def line(self) -> str:
         """The summary, after the parser's notes (one per line)."""
@@ -152,6 +156,8 @@ def read_log_sessions(
             summary.template_counts.update(chunk.template_counts)
             if known:  # a frozen parser: count the events of templates it did not know
                 summary.new_template_events += n_events - _count_true(pc.is_in(ids, known_ids))
+            if summary.on_chunk is not None:
+                summary.on_chunk(summary)
             yield chunk.events
 
     try:

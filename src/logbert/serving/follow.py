@@ -186,18 +186,9 @@ class FollowedFile:
         if inode is None or head is None:
             return None
         folder = Path(self.path).parent
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return None
-        for entry in entries:
-            try:  # lstat, not the directory's inode numbers (overlay file systems differ)
-                if entry.stat(follow_symlinks=False).st_ino != inode:
-                    continue
-            except OSError:
-                continue
+        for path in _paths_of_inode(folder, inode):
             try:
-                raw = open(entry.path, "rb")  # noqa: SIM115 - becomes the handle, or is closed
+                raw = open(path, "rb")  # noqa: SIM115 - becomes the handle, or is closed
             except OSError:
                 continue
             found = os.fstat(raw.fileno())
@@ -207,7 +198,7 @@ class FollowedFile:
                 and found.st_size >= int(position.get("offset") or 0)
                 and _hash_head(raw.fileno(), int(position.get("head_len") or 0)) == head
             ):
-                return str(folder / entry.name), raw
+                return path, raw
             raw.close()
         return None
 
@@ -364,18 +355,12 @@ class FollowedFile:
     def _name_in_folder(self) -> str | None:
         """The path the open file has now in the watched path's folder (after a rename), or
         None (deleted, or moved elsewhere)."""
-        folder = Path(self.path).parent
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return None
-        for entry in entries:
+        for path in _paths_of_inode(Path(self.path).parent, self.inode):
             try:
-                found = entry.stat(follow_symlinks=False)
-            except OSError:
+                if os.stat(path, follow_symlinks=False).st_dev == self.dev:
+                    return path
+            except OSError:  # gone since
                 continue
-            if (found.st_dev, found.st_ino) == (self.dev, self.inode):
-                return str(folder / entry.name)
         return None
 
     def _renamed_source(self, path: str) -> str:
@@ -452,6 +437,23 @@ class FollowedFile:
             lines.append(raw.decode("utf-8", errors="replace").rstrip("\r\n"))
         self.line_no += len(lines)
         return lines, first
+
+
+def _paths_of_inode(folder: Path, inode: int | None) -> list[str]:
+    """Paths in `folder` whose file (lstat, not the directory's inode numbers: overlay file
+    systems differ) has inode `inode`."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        try:
+            if entry.stat(follow_symlinks=False).st_ino == inode:
+                found.append(str(folder / entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def _hash_head(fd: int, size: int) -> str:

@@ -279,13 +279,14 @@ def command(
                 log=say,
             )
         else:
+            sessions = read_sessions(path, input_format)  # first: not sessions is the error
             template_set = template_set_of(path)
             beside = _templates_beside(path, template_set)
             held_out = None
             if validation is not None:
                 held_out, template_set = _validation_input(validation, input_format, template_set)
             pipeline.fit(
-                read_sessions(path, input_format),
+                sessions,
                 validation=held_out,
                 source=str(path),
                 validation_source=str(validation) if validation is not None else "",

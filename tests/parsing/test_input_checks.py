@@ -271,3 +271,15 @@ def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tm
     (warning,) = summary.warnings
     assert warning.startswith("warning: format zookeeper does not fit these logs: 22 of 23 lines")
     assert warning.endswith("try --format hdfs (it reads the first lines)")
+
+
+def test_a_line_longer_than_csv_s_field_limit_parses_and_its_templates_read_back(tmp_path):
+    """QA: a 140 KB line made parse fail after writing its output (csv's 128 KiB field limit
+    on reading its own templates.csv back), and report refused the model."""
+    from logbert.parsing.templates import read_templates
+
+    log = tmp_path / "long.log"
+    log.write_text("hello world 1\nbig " + "y" * 140_000 + "\nhello world 3\n")
+    summary = parse_files([str(log)], resolve_format("raw"), tmp_path / "ev.parquet")
+    assert summary.lines == 3
+    assert max(len(t) for t in read_templates(tmp_path / "templates.csv").values()) > 140_000

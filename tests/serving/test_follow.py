@@ -165,3 +165,19 @@ def test_lines_written_to_the_old_file_after_a_rotation_are_read_and_named(tmp_p
     write(log, 100, 3, "a")  # the service reopened its log: the new file grows
     assert read_named(followed) == [("x.log", 1, 100)]
     assert followed._old is None  # quiet while the new file had lines: let go
+
+
+def test_lines_written_to_a_file_renamed_before_the_poll_name_its_new_name(tmp_path):
+    """QA verify: lines appended to x.log after its rename to x.log.1 but before watch's
+    next poll were named x.log (the new file's name) in evidence and rejects."""
+    log = tmp_path / "x.log"
+    write(log, 0, 10)
+    followed = FollowedFile(str(log), True)
+    read_all(followed)
+    with open(log, "a") as writer:
+        os.rename(log, tmp_path / "x.log.1")
+        writer.write("line 10 of the old file\n")
+        writer.flush()
+        log.touch()
+        lines, first = followed.read_lines(100)
+    assert numbers(lines) == [10] and first == 11 and followed.reading == "x.log.1"

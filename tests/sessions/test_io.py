@@ -188,6 +188,17 @@ RAW_LOG_HINT = (
             "auto (or the log's format)",
         ),
         (".txt", '{"msg":"health check ok","trace_id":"ab12"}', "json"),
+        # a bracketed header is no JSON array (QA: Apache, Proxifier got the key-token error)
+        (
+            ".txt",
+            "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok",
+            "auto (or the log's format)",
+        ),
+        (
+            ".jsonl",
+            "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open",
+            "auto (or the log's format)",
+        ),
     ],
 )
 def test_raw_log_lines_given_as_sessions_say_to_pass_logs(tmp_path, suffix, line, fmt):

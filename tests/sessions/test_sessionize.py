@@ -131,7 +131,8 @@ def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events
     assert len(sessions) == 1
     assert stats.few_ids_warning("trace_id") == (
         "warning: all 120 events that matched --by-id 'trace_id' named the same id "
-        "'trace_id', so they make one session: the regex seems to match fixed text rather "
+        "'trace_id', so they make one session (or one per "
+        "--idle-timeout gap): the regex seems to match fixed text rather "
         "than an id that differs from session to session; match the id's value, e.g. "
         "'trace_id=(\\w+)' (the id is the whole match or its only capture group)"
     )

@@ -21,7 +21,9 @@ import json
 import numpy as np
 import pyarrow as pa
 
-# the first key present (in this order) fills each header field; what no key names stays empty
+# the first key present (in this order) fills each header field; what no key names stays empty.
+# The time takes the first that holds a date (`_is_time`): zap writes the time as `ts` and
+# some services a duration as `time`, which read first dated every line in 1970
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t")
 LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l")
 COMPONENT_KEYS = ("logger", "logger_name", "component", "module", "caller", "name")
@@ -45,19 +47,51 @@ def _text(value: object) -> str:
 _SCALARS = {None: "null", True: "true", False: "false"}
 
 
+def _is_time(value: object) -> bool:
+    """Whether a value can be a point in time: a date (`2024-03-01...`, `2024/03/01 ...`,
+    loggers' `asctime`), or epoch time from 2001 on (seconds, or finer: 10 or more digits);
+    a duration (`"time": 760`) is not."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value >= 1e9
+    if not isinstance(value, str) or len(value) < 8:
+        return False
+    return (value[:4].isdigit() and value[4] in "-/") or (value.isdigit() and len(value) >= 10)
+
+
+def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
+    """The key filling a header field: the first of `keys` present (for the time, the first
+    holding a time, else the first present)."""
+    first = None
+    for key in keys:
+        value = record.get(key)
+        if value is None:
+            continue
+        if not time or _is_time(value):
+            return key
+        first = first or key
+    return first
+
+
+def _pairs(key: str, value: object) -> list[str]:
+    """`name=value` words; a nested object's fields as `name.field=value` (as its flat form
+    reads: `{"evt":{"type":"captured"}}` is `evt.type=captured`; as one word its type was
+    masked away with its other values and different events shared a template)."""
+    if isinstance(value, dict) and value:
+        return [w for k, v in value.items() for w in _pairs(f"{key}.{k}", v)]
+    return [f"{key}={_text(value)}"]
+
+
 def _fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
     used: list[str] = []
     header: list[str] = []
-    for keys in HEADER.values():
-        for key in keys:
-            value = record.get(key)
-            if value is not None:
-                header.append(_text(value).strip())
-                used.append(key)
-                break
-        else:
-            header.append("")
+    for column, keys in HEADER.items():
+        key = _header_key(record, keys, column == "Timestamp")
+        header.append("" if key is None else _text(record[key]).strip())
+        if key is not None:
+            used.append(key)
     words = []
     for key in MESSAGE_KEYS:
         value = record.get(key)
@@ -65,7 +99,13 @@ def _fields(record: dict) -> tuple[list[str], str]:
             words.append(value.strip())
             used.append(key)
             break
-    words += [f"{k}={_text(v)}" for k, v in record.items() if k not in used]
+    for key, value in record.items():
+        if key in used:
+            continue
+        if isinstance(value, dict) and value:
+            words += _pairs(key, value)
+        else:
+            words.append(f"{key}={_text(value)}")
     content = " ".join(words)
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway

@@ -23,6 +23,14 @@ from logbert.parsing.masks import WILDCARD
 _WILD = re.compile(r"<\*>|\[\*\]")
 _SPECIAL = set("\\.^$|?*+()[]{}")
 
+LONGEST_FIELD = 1 << 30  # bytes of one CSV field (a template as long as a line)
+
+
+def allow_long_fields() -> None:
+    """Let `csv` read a field as long as a log line (its default stops at 128 KiB, so a
+    templates.csv that `parse` wrote for a 140 KB line could not be read back)."""
+    csv.field_size_limit(max(csv.field_size_limit(), LONGEST_FIELD))
+
 
 def _escape(text: str) -> str:
     """Escape for both RE2 and Python `re`; runs of spaces match any whitespace."""
@@ -66,6 +74,7 @@ def load_templates(path: Path) -> list[KnownTemplate]:
     if not path.is_file():
         raise LogbertError(f"template file {path} does not exist: pass a loghub _templates.csv")
     with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        allow_long_fields()
         reader = csv.DictReader(fh)
         cols = reader.fieldnames or []
         if "EventTemplate" not in cols:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.parsing.template_matcher import template_regex
+from logbert.parsing.template_matcher import allow_long_fields, template_regex
 
 TEMPLATE_SET_KEY = "logbert.template_set"
 
@@ -127,6 +127,7 @@ def read_templates(path: str | Path | None) -> dict[int, str]:
     """template_id -> template text from a `templates.csv` written by `logbert parse`."""
     if path is None or not Path(path).exists():
         return {}
+    allow_long_fields()
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             return {int(r["template_id"]): r["template"] for r in csv.DictReader(handle)}

@@ -254,7 +254,8 @@ class FollowedFile:
         if self.follow and not self.gzip and self._rewritten():
             shorter = os.fstat(self._fd()).st_size < self.offset
             return self._restart(limit, "truncated" if shorter else REWRITTEN)
-        self.reading = self.source if self._moved_from is None else self.reading
+        if self._moved_from is None:
+            self.reading = self._name_now()
         first = self.line_no
         lines = self._read(limit)
         if not lines and (self.follow or self._moved_from is not None) and not self.gzip:
@@ -319,6 +320,24 @@ class FollowedFile:
         self.offset, self.line_no, self.head, self.head_len = 0, 1, None, 0
         self.reading = self.source
         return self._read(limit), 1
+
+    def _name_now(self) -> str:
+        """The source name of the open file as it is called now: the input's own, unless the
+        path holds another file (renamed before this poll saw it: its lines written since
+        name it as `x.log.1`, not as the new `x.log`)."""
+        if not self.follow or self.gzip or self.handle is None:
+            return self.source
+        try:
+            stat = os.stat(self.path)
+            if (stat.st_dev, stat.st_ino) == (self.dev, self.inode):
+                return self.source
+        except OSError:
+            pass
+        if self.reading == self.source:  # looked up once per rotation
+            renamed = self._name_in_folder()
+            if renamed is not None:
+                return self._renamed_source(renamed)
+        return self.reading
 
     def _rewritten(self) -> bool:
         """Whether the open file's first bytes are no longer the ones read (same inode):

@@ -670,10 +670,13 @@ def _looks_like_log_text(line: str) -> bool:
     try:
         return isinstance(json.loads(text), dict)
     except ValueError:
-        if text.startswith(("{", "[")):
+        if text.startswith("{"):  # a session object cut short
             return False
+    # not JSON: a `[` opens a bracketed header (Apache's `[Sun Dec 04 ...]`) as often as an
+    # array, so the words decide
     tokens = text.split()
-    return sum(bool(_KEY_TOKEN.fullmatch(token)) for token in tokens) * 2 < len(tokens)
+    keys = sum(bool(_KEY_TOKEN.fullmatch(token.strip("[],"))) for token in tokens)
+    return keys * 2 < len(tokens)
 
 
 def _raw_log_line(where: str, line: str) -> LogbertError:

@@ -195,7 +195,10 @@ class SessionizeStats:
             return None
         if n_ids == 1:
             what = f"all {matched:,} events that matched"
-            named = f"named the same id {self.first_id!r}, so they make one session"
+            named = (
+                f"named the same id {self.first_id!r}, so they make one session (or one per "
+                "--idle-timeout gap)"
+            )
         else:
             what = f"the {matched:,} events that matched"
             named = (

@@ -281,8 +281,7 @@ def _from_logs(
     dates lines written without one (`Pipeline.log_parser`)."""
     summary = LogReadSummary()
     label_map = labels_map(labels)
-    with logs_progress("reading logs") as shown:
-        summary.on_chunk = shown.read
+    with logs_progress("reading logs", summary):
         sessions = list(
             pipeline.read_logs(
                 files, summary, label_map, track_lines=False, rejects_path=rejects, year=year

@@ -155,8 +155,7 @@ def read_all(
     if logs:
         summary = LogReadSummary()
         files = log_files(inputs)
-        with logs_progress("reading logs") as shown:
-            summary.on_chunk = shown.read
+        with logs_progress("reading logs", summary):
             sessions = list(
                 pipeline.read_logs(
                     files, summary, labels_map(labels), rejects_path=rejects, year=year

@@ -53,8 +53,9 @@ class LogsProgress:
 
 
 @contextmanager
-def logs_progress(what: str) -> Iterator[LogsProgress]:
-    """A `LogsProgress` shown on stderr while the block runs, when stderr is a terminal."""
+def logs_progress(what: str, summary: LogReadSummary | None = None) -> Iterator[LogsProgress]:
+    """A `LogsProgress` shown on stderr while the block runs, when stderr is a terminal; it
+    follows `summary`'s reading (its `on_chunk`) while the block runs."""
     if not sys.stderr.isatty():
         yield LogsProgress(None, what)
         return
@@ -66,5 +67,12 @@ def logs_progress(what: str) -> Iterator[LogsProgress]:
         console=Console(stderr=True),
         transient=True,
     )
-    with progress:
-        yield LogsProgress(progress, what)
+    shown = LogsProgress(progress, what)
+    if summary is not None:
+        summary.on_chunk = shown.read
+    try:
+        with progress:
+            yield shown
+    finally:
+        if summary is not None:
+            summary.on_chunk = None

@@ -116,10 +116,9 @@ def command(
         batches = pipeline.score_batches(sessions, end, **options)
     try:
         with (
-            logs_progress("scoring") as shown,
+            logs_progress("scoring", summary) as shown,
             ScoreWriter(output, pipeline.detector_.score_names) as writer,
         ):
-            summary.on_chunk = shown.read
             for rows in batches:
                 flagged += sum(r["is_anomaly"] for r in rows)
                 still_open += sum(bool(r.get("open")) for r in rows)

@@ -100,12 +100,8 @@ def _fields(record: dict) -> tuple[list[str], str]:
             used.append(key)
             break
     for key, value in record.items():
-        if key in used:
-            continue
-        if isinstance(value, dict) and value:
+        if key not in used:
             words += _pairs(key, value)
-        else:
-            words.append(f"{key}={_text(value)}")
     content = " ".join(words)
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway

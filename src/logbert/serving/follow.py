@@ -288,9 +288,8 @@ class FollowedFile:
         except FileNotFoundError:
             return self._finish_old(limit)  # deleted or renamed, no new file yet: wait
         if (stat.st_dev, stat.st_ino) != (self.dev, self.inode):
-            renamed = self._moved_from or self._name_in_folder()
-            if renamed is not None:
-                self.reading = self._renamed_source(renamed)
+            # `reading` already names the old file as it is called now (`_name_now`, or the
+            # moved file's name since `resume`)
             first = self.line_no
             lines = self._read(limit)  # whole lines: its writer may still append
             if lines:

@@ -146,6 +146,24 @@ def test_a_structured_value_names_its_kind_in_quoted_words():
     assert miner.template(ids[0]) == started and miner.template(ids[1]) == died
 
 
+def test_upper_case_states_are_events_and_many_of_them_a_variable():
+    """`Task <*> is now RUNNING / FINISHED / KILLED / PENDING` are four events (they merged into
+    `is now <*>`, so a FAILED task matched the template of a finished one); a `name=VALUE` state
+    splits the same way; more than a dozen upper-case words at one place stay a variable."""
+    miner = TemplateMiner()
+    states = ["RUNNING", "FINISHED", "KILLED", "PENDING"]
+    ids = miner.add([f"Task <*> is now {s}" for s in states], [30, 30, 5, 10])
+    assert len(set(ids)) == 4 and miner.template(ids[2]) == "Task <*> is now KILLED"
+    assert miner.match(["Task <*> is now FAILED"]) == [None]
+    named = miner.add([f"job <*> state={s} done" for s in states], [9, 9, 9, 9])
+    assert len(set(named)) == 4
+    many = [f"region {a}{b}X code" for a in "ABCDE" for b in "ABC"]  # 15 upper-case words
+    wide = miner.add(many, [3] * len(many))
+    assert len(set(wide)) == 1 and miner.template(wide[0]) == "region <*> code"
+    mixed = miner.add([f"user {u} logged in" for u in ("Bob", "AMY", "JOE", "KIM", "MAX")])
+    assert len(set(mixed)) == 1  # one word is not upper-case: a name, not a state
+
+
 def test_normalize_template_rules():
     assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
         "PacketResponder <*> for block <*> terminating"

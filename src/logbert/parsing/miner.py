@@ -10,7 +10,8 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    tokens of exactly that frequency form a candidate template;
 3. inside a candidate, a remaining position is constant if it never varies, a variable if it
    holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
-   words = different events; the first word always splits, as Drain assumes). A `name=value`
+   words = different events; the first word always splits, as Drain assumes; up to a dozen
+   upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events). A `name=value`
    word with a masked value counts by its name (`client=<*>`, `message-id=<*>` and `removed`
    are three events, as Postfix writes them), `_shapes`.
 
@@ -36,6 +37,11 @@ from logbert.parsing.masks import WILDCARD
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
 # The first word splits however many there are (as in Drain: messages start with constants).
 SPLIT_MAX_DISTINCT = 3
+# A varying position whose words are all upper-case names (RUNNING, FAILED, KILLED, PENDING)
+# splits with up to this many of them: such words are states or codes, so each is an event
+# (a failed task must not share a template with a finished one). A position holding more is a
+# variable after all (a generic bound: an enumeration rarely has more values).
+ENUM_MAX_DISTINCT = 12
 # Distinct messages kept for mining later batches (all lengths), and used per length group.
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
@@ -84,6 +90,19 @@ def _shapes(values: set[str], by_word: bool = False):
         if shape == word and eq and name + "=" in masked_names:
             names[word] = name + "="
     return names if by_word else set(names.values())
+
+
+def _is_enum_word(word: str) -> bool:
+    """An upper-case name such as `FAILED` or `NOT_FOUND`, alone or as a `name=VALUE` value
+    (quotes and trailing punctuation aside): a state or code, not a free variable."""
+    name, eq, value = word.partition("=")
+    word = (value if eq and name else word).strip("\"',;:.()[]{}")
+    return len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha()
+
+
+def _enum_like(values: set[str]) -> bool:
+    """Whether the differing words of a position are a few states or codes (`_is_enum_word`)."""
+    return len(values) <= ENUM_MAX_DISTINCT and all(_is_enum_word(v) for v in values)
 
 
 def _generalize(values: set[str]) -> str:
@@ -299,7 +318,7 @@ def _refine(
         shapes = _shapes(values)
         if (
             split_pos < 0
-            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == 0)
+            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == 0 or _enum_like(values))
             and len(shapes) > 1
             and len(values) < total
             and None not in shapes

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+import pytest
 
+from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.json_lines import split_json_lines
-from logbert.parsing.pipeline import Parser, rank_formats
+from logbert.parsing.pipeline import Parser, parse_files, rank_formats
 
 LINES = [
     '{"ts":"2026-11-03T10:00:01.123Z","level":"info","logger":"payments.api",'
@@ -84,3 +86,28 @@ def test_a_nested_object_reads_as_its_flat_form():
     flat = '{"msg":"audit","evt.type":"captured","evt.actor.id":7,"tags":["a","b"]}'
     contents = split_json_lines(pa.array([nested, flat]))[1]["Content"].to_pylist()
     assert contents[0] == contents[1] == 'audit evt.type=captured evt.actor.id=7 tags=["a","b"]'
+
+
+def test_json_lines_without_a_time_key_parse_undated_with_one_warning(tmp_path):
+    """JSON lines that carry no time (the shipper dates them) were an error, "read no
+    timestamp ... pass --timestamp-format", and `--format auto` refused them: such events are
+    undated by the log itself, usable by id or line count, and the warning says so once."""
+    log = tmp_path / "app.jsonl"
+    log.write_text(
+        "".join(
+            f'{{"level":"info","msg":"step {w}","req":"r{i}"}}\n'
+            for i in range(3)
+            for w in ("start", "end")
+        )  # fmt: skip
+    )
+    for name in ("json", "auto"):
+        summary = parse_files([str(log)], resolve_format(name), tmp_path / f"{name}.parquet")
+        assert summary.events == 6 and summary.timestamps == 0
+        (warning,) = summary.warnings
+        assert warning.startswith("warning: JSON lines: no line has a time key") and "ts" in warning
+        assert "--by-id" in warning and "--timestamp-format" not in warning
+    assert summary.notes[0].startswith("format auto: chose json")
+    dated_badly = tmp_path / "clock.jsonl"  # a time key without a date is still an error
+    dated_badly.write_text('{"time":"10:00:01","msg":"x"}\n')
+    with pytest.raises(LogbertError, match="has <Timestamp> = '10:00:01'"):
+        parse_files([str(dated_badly)], resolve_format("json"), tmp_path / "c.parquet")

@@ -94,6 +94,7 @@ from logbert.parsing.formats import (
     with_year,
 )
 from logbert.parsing.frozen import FrozenMiner
+from logbert.parsing.json_lines import JSON, TIME_KEYS
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
     BLOCK_BYTES,
@@ -208,6 +209,7 @@ class Parser:
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
+        self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -246,7 +248,15 @@ class Parser:
             )
         ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
         best = ranking[0] if ranking else None
-        if best is None or best.dated < AUTO_DATED * best.lines:
+        if best is not None and best.dated < AUTO_DATED * best.lines:
+            # JSON objects name their own fields: one per line is evidence enough, dated or
+            # not (`check_timestamps` then warns when the events have no time)
+            objects = next((s for s in ranking if s.name == JSON), None)
+            if objects is not None and objects.split >= SUGGEST_FIT * objects.lines:
+                ranking.remove(objects)
+                ranking.insert(0, objects)
+                best = objects
+        if best is None or (best.dated < AUTO_DATED * best.lines and best.name != JSON):
             # a few numbers in messages read as epoch seconds (1885: 1970) are no evidence
             near = f" ({best.name} splits {best.split:,} of them)" if best and best.split else ""
             verb = "reads a timestamp from"
@@ -343,6 +353,12 @@ class Parser:
             self._notes.append(note)
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
 
+    @property
+    def timeless_json(self) -> bool:
+        """Whether these are JSON lines of which none has a time key (`TIME_KEYS`): their
+        events are undated by the log itself, which is a warning, not a misfit."""
+        return self.fmt.name == JSON and self._events > 0 and not self._time_text
+
     def check_timestamps(self) -> None:
         """Raise when the format has a timestamp rule, events were read and none had a
         timestamp (naming the first line and what it should hold)."""
@@ -350,6 +366,16 @@ class Parser:
         if spec is None or self._events == 0 or self._dated > 0 or self._first is None:
             return
         source = self._first[0]
+        if self.timeless_json:  # JSON lines without a time key: undated, not misread
+            note = (
+                "warning: JSON lines: no line has a time key holding a date or epoch time ("
+                + ", ".join(TIME_KEYS)
+                + "), so events have no timestamps: sessions by --by-id, --by-field or --lines "
+                "work; time windows, session lifetimes and chronological splits need a time"
+            )
+            if note not in self._notes:
+                self._notes.append(note)
+            return
         if spec.guessed:  # a lone <Time>/<Date> that is not a whole timestamp: maybe a clock
             note = (
                 f"warning: format {display_name(self.fmt)} dates no line: "
@@ -650,6 +676,11 @@ class Parser:
             self._midnight += int(pc.sum(at_midnight).as_py() or 0)
         if self._first is None:
             self._first = self._event_text(prep, 0)
+        if m == missing and not self._time_text:  # while nothing is dated: any time text?
+            for field in self.fmt.timestamp.fields:
+                self._time_text += int(pc.sum(pc.utf8_length(prep.cols[field])).as_py() or 0)
+        else:
+            self._time_text += m - missing
         if missing and self._first_undated is None:
             nulls = prep.timestamp.is_null().to_numpy(zero_copy_only=False)
             self._first_undated = self._event_text(prep, int(np.argmax(nulls)))

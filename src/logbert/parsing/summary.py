@@ -319,7 +319,8 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{run.templates_file}: the templates look like another system's (or miss most of "
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
-    guessed = fmt.timestamp is not None and fmt.timestamp.guessed  # said by check_timestamps
+    # said by check_timestamps: a lone <Time>, or JSON lines without a time key
+    guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
         fields = " ".join(f"<{f}>" for f in fmt.timestamp.fields)
         out.append(

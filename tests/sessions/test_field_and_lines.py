@@ -76,6 +76,12 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
         ("a", [4], "anomaly"),  # came back: a new session with the same id
     ]
     assert stream.stats.n_reopened == 1
+    # QA (PostgreSQL pids reused hours later): the labels file names ids, so the one label of
+    # "a" labelled both sessions and the figures counted it twice, silently; now a warning
+    assert stream.stats.n_labels_repeated == 1
+    (warning,) = stream.stats.warnings(None)
+    assert warning.startswith("warning: labels: 1 sessions took the label") and "'a'" in warning
+    assert "labels file names ids, not sessions" in warning
 
 
 def test_by_field_with_windows_one_session_per_value_and_window():

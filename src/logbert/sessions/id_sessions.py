@@ -67,6 +67,7 @@ class IdSessionizer(Sessionizer):
         # insertion order: first appearance or, with a timeout, least recent activity first
         self._sessions: dict[str, _Open] = {}
         self._written: set[str] = set()
+        self._labelled: set[str] = set()  # ids whose label a session has taken
         self._newest: int | None = None
 
     @property
@@ -74,7 +75,14 @@ class IdSessionizer(Sessionizer):
         return ["template_id", "content"] + (["timestamp"] if self._timeout is not None else [])
 
     def _close(self, session_id: str, session: _Open) -> Session:
-        label = self.labels.get(session_id) if self.labels is not None else session.label()
+        if self.labels is None:
+            return session.close(session_id, session.label(), self.stats)
+        label = self.labels.get(session_id)
+        if label is not None and session_id in self._labelled:  # a reused id: said once
+            self.stats.n_labels_repeated += 1
+            self.stats.labels_repeated_example = self.stats.labels_repeated_example or session_id
+        elif label is not None:
+            self._labelled.add(session_id)
         return session.close(session_id, label, self.stats)
 
     def _push(self, batch: dict[str, list]) -> list[Session]:

@@ -44,6 +44,8 @@ class SessionizeStats:
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
+    n_labels_repeated: int = 0  # sessions labelled by an id that labelled an earlier session
+    labels_repeated_example: str | None = None  # the first such id
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
@@ -110,7 +112,8 @@ class SessionizeStats:
                 text += (
                     f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
                     "session and were written again as new sessions with the same id (raise "
-                    "--idle-timeout to keep them whole)"
+                    "--idle-timeout if each id is one session; ids a system reuses, such as "
+                    "process ids, are rightly new sessions)"
                 )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
@@ -165,6 +168,23 @@ class SessionizeStats:
             "auth.log), or sort merged logs by time"
         )
 
+    def repeated_labels_warning(self) -> str | None:
+        """`warning: ...` when a labels file's id labelled several sessions: the id came back
+        after --idle-timeout closed its session (a process id the system reused), and every
+        session of it got the one label, so the figures count a labelled anomaly once per
+        session of that id (None otherwise)."""
+        if not self.n_labels_repeated:
+            return None
+        return (
+            f"warning: labels: {self.n_labels_repeated:,} sessions took the label the labels "
+            f"file gives an id that had already labelled an earlier session of that id (e.g. "
+            f"{self.labels_repeated_example!r}): the id came back after --idle-timeout closed "
+            "its session (a reused process id?), and a labels file names ids, not sessions, so "
+            "every session of such an id has its label and the figures count each one; label "
+            "those sessions one by one in a sessions file (`logbert sessionize ... -o "
+            "sessions.jsonl`, its label field) or key sessions by an id that is never reused"
+        )
+
     def warnings(self, pattern: str | None) -> list[str]:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
         no id of the --by-id regex `pattern`, sessions out of time order), for each caller to
@@ -175,6 +195,7 @@ class SessionizeStats:
             self.few_ids_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
+            self.repeated_labels_warning(),
         )
         return [warning for warning in found if warning is not None]
 

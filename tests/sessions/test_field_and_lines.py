@@ -84,6 +84,25 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     assert "labels file names ids, not sessions" in warning
 
 
+def test_events_older_than_the_idle_clock_are_warned_of():
+    """QA: several hosts' files read one after another with --idle-timeout 1h: the clock
+    followed the first file to its end, so every job's events in the second file came back
+    as new sessions, with advice to raise the timeout (any timeout under the files' span)."""
+    table = pa.table(
+        {
+            "Node": ["a", "b", "a"],  # a second file starting back at 10 s
+            "template_id": [1, 2, 3],
+            "timestamp": [at(0), at(5000), at(10)],
+        }
+    )
+    stream = FieldSessionizer("Node", idle_timeout="1h")
+    _push_all(stream, table, 1)
+    assert stream.stats.n_before_idle_clock == 1
+    (warning,) = stream.stats.warnings(None)
+    assert warning.startswith("warning: --idle-timeout: 1 events came more than the timeout")
+    assert "session 'a'" in warning and "sort -m" in warning
+
+
 def test_by_field_with_windows_one_session_per_value_and_window():
     table = pa.table(
         {

@@ -81,10 +81,10 @@ def command(
         None,
         "--labels",
         help="CSV with a header, e.g. 'BlockId,Label' or 'InstanceId,Label', joined onto --by-id "
-        "sessions (label column: the one named Label, else the second; normal/anomaly, 0/1, "
-        "true/false, "
-        "benign/attack, ok/fail, negative/positive, or a category name). Without it, labels "
-        "come from the events' label column (a session is anomalous if any line is).",
+        "or --by-field sessions (label column: the one named Label, else the second; "
+        "normal/anomaly, 0/1, true/false, benign/attack, ok/fail, negative/positive, or a "
+        "category name). Without it, labels come from the events' label column (a session "
+        "is anomalous if any line is).",
     ),
     idle_timeout: str | None = typer.Option(
         None,

@@ -88,7 +88,9 @@ def command(
         "named id ((?P<id>...)).",
     ),
     idle_timeout: str | None = typer.Option(
-        None, "--idle-timeout", help="With --by-id: close a session quiet this long (e.g. 1d)."
+        None,
+        "--idle-timeout",
+        help="With --by-id or --by-field alone: close a session quiet this long (e.g. 1d).",
     ),
     by_field: str | None = typer.Option(
         None,

@@ -98,6 +98,9 @@ class IdSessionizer(Sessionizer):
         ):
             stats.n_events += 1
             if timeout is not None and ts is not None:
+                if newest is not None and ts + timeout < newest and ids:  # idle clock past it
+                    stats.n_before_idle_clock += 1
+                    stats.before_idle_clock_example = stats.before_idle_clock_example or ids[0]
                 newest = ts if newest is None else max(newest, ts)
             if not ids:
                 stats.n_unmatched += 1

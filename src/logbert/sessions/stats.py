@@ -48,6 +48,9 @@ class SessionizeStats:
     labels_repeated_example: str | None = None  # the first such id
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
+    # ... events older than the newest time read before them by more than the idle timeout
+    n_before_idle_clock: int = 0
+    before_idle_clock_example: str | None = None  # the first such event's session id
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
@@ -168,6 +171,23 @@ class SessionizeStats:
             "auth.log), or sort merged logs by time"
         )
 
+    def idle_clock_warning(self) -> str | None:
+        """`warning: ...` when events came more than --idle-timeout earlier than the newest
+        time read before them: inputs that overlap in time (several hosts' files) read one
+        after another, so the idle clock, which follows the newest time read, had closed their
+        sessions already and their ids were cut into several sessions (None otherwise)."""
+        if not self.n_before_idle_clock:
+            return None
+        return (
+            f"warning: --idle-timeout: {self.n_before_idle_clock:,} events came more than the "
+            "timeout earlier than the newest time read before them (e.g. session "
+            f"{self.before_idle_clock_example!r}): inputs that overlap in time (several hosts' "
+            "files?) were read one after another, and the idle clock, which follows the newest "
+            "time read, had closed their sessions, so those ids were cut into several sessions; "
+            "merge the files by time first (`sort -m` on sortable timestamps) or leave out "
+            "--idle-timeout"
+        )
+
     def repeated_labels_warning(self) -> str | None:
         """`warning: ...` when a labels file's id labelled several sessions: the id came back
         after --idle-timeout closed its session (a process id the system reused), and every
@@ -196,6 +216,7 @@ class SessionizeStats:
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
             self.repeated_labels_warning(),
+            self.idle_clock_warning(),
         )
         return [warning for warning in found if warning is not None]
 

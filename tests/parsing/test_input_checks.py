@@ -283,3 +283,33 @@ def test_a_line_longer_than_csv_s_field_limit_parses_and_its_templates_read_back
     summary = parse_files([str(log)], resolve_format("raw"), tmp_path / "ev.parquet")
     assert summary.lines == 3
     assert max(len(t) for t in read_templates(tmp_path / "templates.csv").values()) > 140_000
+
+
+def test_an_undated_input_among_dated_ones_is_a_warning_naming_it(tmp_path):
+    """A syslog file among ISO-dated ones, read by a format string: its lines split (the
+    wildcard fields take `Oct` and `24`) with no timestamp, and only a note said so."""
+    fmt = resolve_format("<Timestamp> <Host> <Component>[<Pid>]: <Content>")
+    iso = [f"2026-10-24T0{i}:00:00Z h1 sched[101]: heartbeat depth={i}" for i in range(4)]
+    syslog = [f"Oct 24 0{i}:00:01 h3 CRON[63]: (root) CMD (run-parts)" for i in range(3)]
+    logs = [_log(tmp_path, name, iso) for name in ("h1.log", "h2.log")]
+    logs.append(_log(tmp_path, "h3.log", syslog))
+    summary = parse_files(logs, fmt, tmp_path / "e.parquet")
+    assert summary.rejected == 0 and summary.timestamps == 8
+    (warning,) = summary.warnings
+    assert warning.startswith(
+        "warning: h3.log: none of its 3 lines has a timestamp while the other inputs' lines are "
+        "dated: its lines have another layout than format '<Timestamp> <Host> <Component>[<Pid>]"
+        ": <Content>' reads (the first, h3.log:1 'Oct 24 00:00:01 h3 CRON[63]: (root) CMD "
+        "(run-parts)', has <Timestamp> = 'Oct' where ISO 8601"
+    )
+    assert warning.endswith(
+        "so their header fields are likely wrong too and time windows leave them out; parse it "
+        "in a run of its own: try --format linux or --format mac (they read the first lines)"
+    )
+    assert not [n for n in summary.notes if "have none" in n]  # said once, in the warning
+    # one input: the note over the run, as before
+    summary = parse_files(
+        [_log(tmp_path, "one.log", iso + syslog[:1])], fmt, tmp_path / "o.parquet"
+    )
+    assert summary.warnings == []
+    assert summary.notes[-1].startswith("timestamps: 1 of 5 lines (20%) have none: the first, ")

@@ -292,13 +292,14 @@ def test_a_format_that_dates_few_lines_warns_naming_the_first_undated_one(tmp_pa
     fmt = resolve_format("<Timestamp> <Level> <Content>")
     lines = ["1710036000 INFO a", "later INFO b", "00000004 INFO c", "soon INFO d", "never INFO e"]
     _, summary = _parse(tmp_path, lines[:4], fmt)
-    assert summary.warnings == []  # half without one is not most: a note names the first
+    # half without one is not most: a note names the first (1970, from `00000004`, steps back)
+    assert [w for w in summary.warnings if "step back" not in w] == []
     assert summary.notes[-1].startswith(
         "timestamps: 2 of 4 lines (50%) have none: the first, a.log:2 'later INFO b', has "
         "<Timestamp> = 'later' where ISO 8601 or epoch seconds"
     )
     _, summary = _parse(tmp_path, lines, fmt, name="b.log")
-    (warning,) = summary.warnings
+    (warning,) = [w for w in summary.warnings if "step back" not in w]
     assert warning.startswith(
         "warning: format '<Timestamp> <Level> <Content>' dates few of these logs: 3 of 5 lines "
         "(60%) have no timestamp (the first, b.log:2 'later INFO b', has <Timestamp> = 'later'"
@@ -410,3 +411,62 @@ def test_a_file_dated_a_year_on_weeks_after_the_last_one_ended_is_a_warning(tmp_
     (warning,) = [w for w in summary.warnings if "h2.log" in w]
     assert warning.startswith("warning: h2.log starts over half a year before h1.log (read before")
     assert "(31 days after h1.log ends)" in warning and "parse each in a run of its own" in warning
+
+
+def test_rotated_files_given_newest_first_with_one_year_are_a_warning(tmp_path):
+    """`syslog syslog.1` with --year: December is dated a year after January, and a job that
+    spans both files looked a year long, silently. Oldest first stays a rollover note."""
+    fmt = resolve_format("linux", year=2026)
+    newer = _write(tmp_path / "syslog", ["Jan  1 00:01:00 h1 cron[3]: job started"])
+    older = _write(tmp_path / "syslog.1", ["Dec 31 23:59:00 h1 cron[1]: job done"])
+    out = tmp_path / "e.parquet"
+    summary = parse_files([str(newer), str(older)], fmt, out)
+    stamps = [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()]
+    assert stamps == ["2026-01-01 00:01:00", "2026-12-31 23:59:00"]  # kept as read
+    (warning,) = summary.warnings
+    assert warning.startswith(
+        "warning: syslog.1 (read after syslog) starts 364 days after syslog ends, one --year "
+        "dating both: if syslog.1 is the older rotated file, its events are dated a year late"
+    )
+    assert "give rotated files oldest first (`app.log.1` before `app.log`)" in warning
+    summary = parse_files([str(older), str(newer)], fmt, out)
+    assert summary.warnings == []
+    assert "year rollover at syslog:1: later lines dated 2027" in summary.notes
+
+
+def _steps(tmp_path, files, block_bytes=8 << 20):
+    """Warnings of a --year 2026 linux run over `files` (name -> lines) on step backs."""
+    paths = [str(_write(tmp_path / name, lines)) for name, lines in files.items()]
+    fmt = resolve_format("linux", year=2026)
+    summary = parse_files(paths, fmt, tmp_path / "e.parquet", block_bytes=block_bytes)
+    return [w for w in summary.warnings if "step back" in w]
+
+
+def test_a_step_back_of_an_hour_in_a_log_without_zone_is_a_daylight_saving_warning(tmp_path):
+    """Local time without a zone goes back an hour at the end of daylight saving: windows and
+    sessions by id span two real hours there, silently. One warning per run, with the first
+    step (line, size), the count, and what to do; the last line of a chunk is compared with
+    the first of the next."""
+    clock = ["02:40", "02:45", "02:50", "02:55", "02:00", "02:05", "02:01", "02:10"]
+    dst = [f"Oct 25 {t}:00 h3 cron[42]: check" for t in clock]  # 02:01: jitter, said nothing
+    other = ["Oct 25 09:00:00 h4 cron[7]: check", "Oct 25 08:30:00 h4 cron[7]: check"]
+    for block_bytes in (8 << 20, 80):  # 80 bytes: about two lines a chunk
+        warnings = _steps(tmp_path, {"h3.log": dst, "h4.log": other}, block_bytes)
+        assert warnings == [
+            "warning: timestamps step back 55 minutes at h3.log:5 (from 2026-10-25 02:55:00 to "
+            "2026-10-25 02:00:00; 2 steps back of over 10 minutes in 2 inputs in all): about an "
+            "hour back, as at a daylight-saving change in a log written in local time without "
+            "a zone; events after it are dated earlier than those before it, so time windows "
+            "overlap there, and sessions by id that span it look longer (their events stay in "
+            "line order); log in UTC or with a UTC offset"
+        ], block_bytes
+    (warning,) = _steps(tmp_path, {"m.log": other})
+    assert warning.startswith("warning: timestamps step back 30 minutes at m.log:2 (")
+    assert "not in time order" in warning and "daylight" not in warning
+
+
+def test_jitter_year_rollovers_and_the_next_file_are_no_step_back(tmp_path):
+    jitter = [f"Oct 25 02:{m:02d}:00 h1 cron[1]: check" for m in (20, 29, 21, 25)]  # 8 min back
+    rollover = ["Dec 31 23:59:00 h1 cron[1]: check", "Jan  1 00:01:00 h1 cron[1]: check"]
+    later = ["Oct 25 01:00:00 h1 cron[1]: check"]  # another file: not a step in one input
+    assert _steps(tmp_path, {"a.log": jitter, "b.log": rollover, "c.log": later}) == []

@@ -29,6 +29,7 @@ SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many chara
 SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
 SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
 AUTO_DATED = 0.2  # `--format auto` picks no format dating fewer of the first lines than this
+INPUT_DATED = 0.05  # one of several inputs dating at most this share of its events: another layout
 
 # the lines after the first of a multi-line record: indented lines (`\tat ...`, `  File ...`),
 # a stack trace's `at ...`, `Caused by: ...`, `Suppressed: ...`, `... 12 more`, and the
@@ -149,6 +150,9 @@ class InputFit:
     continuations: int = 0  # of the rejected, lines that look like a multi-line record's rest
     head: list[str] = field(default_factory=list)  # its first lines, to suggest a format
     warned: bool = False  # already named in a warning (`--format auto` checked its first lines)
+    events: int = 0  # lines the format split, where it could date them (its year known)
+    dated: int = 0  # of those, lines with a timestamp
+    first_undated: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
 
     def add(self, lines: pa.Array, rejected: int, blank: int = 0, continuations: int = 0) -> None:
         """Count one chunk of this input (its lines, how many the format rejected, how many
@@ -166,9 +170,15 @@ class InputFit:
         warning's rule)."""
         return self.rejected * 2 <= self.lines - self.blank
 
+    @property
+    def undated(self) -> bool:
+        """Whether (nearly) none of the events it has is dated (`INPUT_DATED`): among dated
+        inputs, its lines have another layout that the format's fields happen to split."""
+        return self.events > 0 and self.dated <= INPUT_DATED * self.events
+
     def close(self) -> None:
-        """The input is read: its first lines are kept only where a warning will quote them."""
-        if self.fits:
+        """The input is read: its first lines are kept only where a warning may quote them."""
+        if self.fits and not self.undated:
             self.head = []
 
 

@@ -15,7 +15,20 @@ file dated by its mtime has no jump left to fix). One `YearClock` follows one in
 chunk, in line order. With one `--year` for several inputs (rotated files given oldest first,
 `syslog.1` in December, `syslog` in January), an input whose first line lies more than half a
 year before the end of the input read just before it starts in the next year (`after`); inputs
-of other hosts over the same days never jump that far, so they keep the year given.
+of other hosts over the same days never jump that far, so they keep the year given. An input
+whose first line lies more than half a year after that end is most likely the older rotated file
+given after the newer one (`syslog syslog.1`): with one `--year` both are dated in the same year,
+a year apart, which a warning says (naming both files: give rotated files oldest first); its
+timestamps are kept as read.
+
+Steps back in time of any format: the clock also counts, on the final timestamps (years added,
+so a rollover is no step), each step back of more than `STEP_BACK` between consecutive dated
+lines of its input (concurrent writers are seconds apart; jumps of over a month in a format
+without a year have the warning above). The run gets one warning over all inputs
+(`step_back_warning`): events after such a step are dated before events they follow, so time
+windows overlap there and sessions by id that span it look longer. A step of up to about an
+hour (`DST_STEP`) is what a daylight-saving change leaves in a log written in local time
+without a zone (the clock goes back an hour, less the time between the two lines).
 """
 
 from __future__ import annotations
@@ -31,6 +44,11 @@ ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nea
 JUMP_BACK = 31 * DAY_US  # back further than this (but no rollover): warn
 BETWEEN_FILES_GAP_DAYS = 7  # a file dated a year on starting later than this after the last: say
 NOTED_ROLLOVERS = 3  # rollovers named one by one per input (an unsorted log could have many)
+MINUTE_US = 60_000_000
+STEP_BACK = 10 * MINUTE_US  # consecutive dated lines further back than this: warn (not jitter)
+# a step back within this range looks like a daylight-saving change: an hour back, less the
+# time between the two lines (up to a quarter of an hour), plus a minute of jitter
+DST_STEP = (45 * MINUTE_US, 61 * MINUTE_US)
 
 
 def add_years(micros: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -57,6 +75,10 @@ class YearClock:
     after: int | None = None  # µs (years added) of the last line of the input read before
     previous: str | None = None  # that input's name
     between: tuple[int, int, int] | None = None  # moved past `previous`: line, year, days after
+    ahead: int | None = None  # days it starts after `previous` ends (over half a year)
+    final: int | None = None  # µs of the previous dated line, years added (`count_steps`)
+    steps: int = 0  # steps back of more than `STEP_BACK` between consecutive dated lines
+    first_step: tuple[int, int, int, int] | None = None  # line_no, µs back, from, to (µs)
 
     def end(self) -> int | None:
         """µs of the last line with a timestamp, years added (None: no dated line yet)."""
@@ -79,6 +101,8 @@ class YearClock:
             if self.shift:
                 moved = int(add_years(values[:1], np.array([self.shift]))[0])
                 self.between = (int(lines[0]), _year(moved), (moved - self.after) // DAY_US)
+            elif int(values[0]) - self.after > ROLLOVER_BACK:  # given after a newer file?
+                self.ahead = (int(values[0]) - self.after) // DAY_US
         before = np.concatenate([[values[0] if self.last is None else self.last], values[:-1]])
         back = before - values
         roll = back > ROLLOVER_BACK
@@ -99,9 +123,31 @@ class YearClock:
         raw[valid] = shifted
         return pa.array(raw, pa.int64(), mask=~valid).cast(pa.timestamp("us"))
 
+    def count_steps(self, timestamps: pa.Array, line_no: np.ndarray, said_jumps: bool) -> None:
+        """Count the chunk's steps back of more than `STEP_BACK` between consecutive dated
+        lines (`timestamps`: final, years added; the rows of `line_no`), and keep the first;
+        `said_jumps`: jumps back of over `JUMP_BACK` have the warning of `apply` (a format
+        without a year) and are not counted again."""
+        valid = timestamps.is_valid().to_numpy(zero_copy_only=False)
+        if not valid.any():
+            return
+        values = pc.drop_null(timestamps).cast(pa.int64()).to_numpy()
+        before = np.concatenate([[values[0] if self.final is None else self.final], values[:-1]])
+        back = before - values
+        step = back > STEP_BACK
+        if said_jumps:
+            step &= back <= JUMP_BACK
+        found = np.flatnonzero(step)
+        if len(found) and self.first_step is None:
+            i = int(found[0])
+            self.first_step = (int(line_no[valid][i]), int(back[i]), int(before[i]), int(values[i]))
+        self.steps += len(found)
+        self.final = int(values[-1])
+
     def messages(self) -> list[str]:
         """Notes on the rollovers, and a warning (`warning: ...`) on jumps back that are none."""
-        out = self._between_message() + [
+        out = self._between_message() + self._ahead_message()
+        out += [
             f"year rollover at {self.source}:{line}: later lines dated {year}"
             for line, year in self.rollovers[:NOTED_ROLLOVERS]
         ]
@@ -138,6 +184,65 @@ class YearClock:
             "its modification time), or parse each in a run of its own (one --state file keeps "
             "their template ids the same)"
         ]
+
+    def _ahead_message(self) -> list[str]:
+        """The warning on an input that starts over half a year after the one read before it
+        ended: with one --year, the older of two rotated files given after the newer one
+        (`syslog` in January, then `syslog.1` in December) is dated a year after it."""
+        if self.ahead is None:
+            return []
+        return [
+            f"warning: {self.source} (read after {self.previous}) starts {self.ahead:,} days "
+            f"after {self.previous} ends, one --year dating both: if {self.source} is the older "
+            "rotated file, its events are dated a year late and sessions that span the two "
+            f"files look a year long; give rotated files oldest first ({_ROTATED}), so that the "
+            "year rolls over between them"
+        ]
+
+
+def step_back_warning(clocks: list[YearClock]) -> list[str]:
+    """One warning for a run whose inputs step back in time (`YearClock.count_steps`): the
+    first step (input, line, size, a daylight-saving change when it is about an hour back),
+    how many there were, what they do to sessions and what to do."""
+    firsts = [(clock.source, clock.first_step) for clock in clocks if clock.first_step is not None]
+    if not firsts:
+        return []
+    source, (line, back, was, now) = firsts[0]
+    steps = sum(clock.steps for clock in clocks)
+    where = f" in {len(firsts):,} inputs" if len(firsts) > 1 else ""
+    count = f"{steps:,} step{'s' if steps > 1 else ''} back of over {STEP_BACK // MINUTE_US} "
+    count += f"minutes{where} in all"
+    what = (
+        f"warning: timestamps step back {_span(back)} at {source}:{line} (from "
+        f"{_when(was)} to {_when(now)}; {count})"
+    )
+    effect = (
+        "events after it are dated earlier than those before it, so time windows overlap "
+        "there, and sessions by id that span it look longer (their events stay in line order)"
+    )
+    if DST_STEP[0] <= back <= DST_STEP[1]:
+        return [
+            f"{what}: about an hour back, as at a daylight-saving change in a log written in "
+            f"local time without a zone; {effect}; log in UTC or with a UTC offset"
+        ]
+    return [
+        f"{what}: the log is not in time order there (merged or unsorted logs, rotated files "
+        f"out of order, or a clock set back); where a clock was set back, {effect}; sort "
+        f"merged logs by time, and give rotated files oldest first ({_ROTATED})"
+    ]
+
+
+_ROTATED = "`app.log.1` before `app.log`"
+
+
+def _span(micros: int) -> str:
+    """`55 minutes`, `3 h 20 min`, `12 days`: the size of a step back."""
+    minutes = round(micros / MINUTE_US)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{micros // DAY_US:,} days"
 
 
 def _year(micros: int) -> int:

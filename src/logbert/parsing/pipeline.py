@@ -15,10 +15,14 @@ runs serially in input order.
 Timestamps: formats that write no year take it from the format (`--year`), else per input file
 from its modification time (`YearHint`); stdin (and live lines) without `--year` take the
 current date (the parser says so in `notes`); a jump back of months inside a file is a year
-rollover or a warning (`clock.py`, applied serially in line order). A run where a format with a
+rollover or a warning (`clock.py`, applied serially in line order), and steps back of more than
+ten minutes between consecutive lines of an input (any format: a daylight-saving change in local
+time, unsorted logs) are one warning per run. A run where a format with a
 timestamp rule reads no timestamp from any line is an error naming the first line
 (`Parser.check_timestamps`); one where most lines get none is a warning, and some a note, naming
-the first such line (`_note_undated`). A `parse` run that writes no event (empty or binary
+the first such line (`_note_undated`); with several inputs, one of which (nearly) no line is
+dated while the others are is a warning naming it (`_undated_inputs`: another layout that the
+format's fields happen to split). A `parse` run that writes no event (empty or binary
 input, every line rejected) is an error too. Blank lines (empty or whitespace only) are neither
 events nor rejects: they are counted apart (`ParsedChunk.blank`) and left out of every fit test.
 `--format auto`: the parser picks the built-in format that reads the most of the first lines
@@ -82,7 +86,7 @@ from logbert.parsing.chunk import (
     _texts,
     _words,
 )
-from logbert.parsing.clock import YearClock
+from logbert.parsing.clock import YearClock, step_back_warning
 from logbert.parsing.formats import (
     ISO_8601,
     LogFormat,
@@ -222,9 +226,13 @@ class Parser:
     def notes(self) -> list[str]:
         """What to tell the user after a run, in order: the format choice, where years came
         from, year rollovers, and warnings (they start with `warning: `) on timestamps that
-        jump back; every command that prints notes shows them."""
+        jump back, or step back between consecutive lines; every command that prints notes
+        shows them."""
         clocks = self._clocks_done + list(self._clocks.values())
-        return self._notes + [m for clock in clocks for m in clock.messages()]
+        return (
+            self._notes + [m for clock in clocks for m in clock.messages()]
+            + step_back_warning(clocks)
+        )  # fmt: skip
 
     @property
     def auto(self) -> bool:
@@ -431,6 +439,11 @@ class Parser:
         event = self._first_undated
         if self.fmt.timestamp is None or not self._dated or not missing or event is None:
             return
+        undated = self._undated_inputs()
+        for fit in undated:
+            self._undated_input(fit)
+        if missing == sum(fit.events - fit.dated for fit in undated):
+            return  # every undated line is in an input named above
         share = f"{missing:,} of {self._events:,} lines ({missing / self._events:.0%})"
         first = f"the first, {self._has_time(event)}"
         if missing * 2 <= self._events:
@@ -446,6 +459,36 @@ class Parser:
                 f"no timestamp ({first}), so time windows and session lifetimes cannot use "
                 f"them; {self._layout_advice()}, or {_suggestion(self, auto=True)}"
             )
+        if note not in self._notes:
+            self._notes.append(note)
+
+    def _undated_inputs(self) -> list[InputFit]:
+        """With several inputs: each not named already (a bad fit, or `--format auto`'s check)
+        of which (nearly) no event is dated (`InputFit.undated`) while most events of the
+        other inputs are: its lines have another layout that the format happens to split."""
+        if len(self.inputs) < 2:
+            return []
+        return [
+            fit for fit in self.inputs
+            if fit.undated and fit.fits and not fit.warned and fit.first_undated is not None
+            and (self._dated - fit.dated) * 2 > self._events - fit.events
+        ]  # fmt: skip
+
+    def _undated_input(self, fit: InputFit) -> None:
+        """The warning on one input of `_undated_inputs`, with a format that fits it."""
+        some = f"none of its {fit.events:,} lines has"
+        if fit.dated:
+            some = f"only {fit.dated:,} of its {fit.events:,} lines have"
+        fmt = f"format {display_name(self.fmt)}"
+        advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
+        if self.is_models:
+            fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
+        note = (
+            f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "
+            f"its lines have another layout than {fmt} reads (the first, "
+            f"{self._has_time(fit.first_undated)}), so their header fields are likely wrong "
+            f"too and time windows leave them out; {advice}"
+        )
         if note not in self._notes:
             self._notes.append(note)
 
@@ -664,9 +707,10 @@ class Parser:
         if note not in self._notes:
             self._notes.append(note)
 
-    def _count_dated(self, prep: Prepared) -> None:
-        """Count a timed chunk's events with and without a timestamp, and keep the first event,
-        and the first without a timestamp, for messages (`check_timestamps`, `_note_undated`)."""
+    def _count_dated(self, prep: Prepared, fit: InputFit | None = None) -> None:
+        """Count a timed chunk's events with and without a timestamp (in the run, and in `fit`,
+        its input's record), and keep the first event, and the first without a timestamp, for
+        messages (`check_timestamps`, `_note_undated`)."""
         m, missing = len(prep.line_no), prep.timestamp.null_count
         self._events += m
         self._dated += m - missing
@@ -681,9 +725,16 @@ class Parser:
                 self._time_text += int(pc.sum(pc.utf8_length(prep.cols[field])).as_py() or 0)
         else:
             self._time_text += m - missing
-        if missing and self._first_undated is None:
+        first_undated = None
+        wanted = self._first_undated is None or (fit is not None and fit.first_undated is None)
+        if missing and wanted:
             nulls = prep.timestamp.is_null().to_numpy(zero_copy_only=False)
-            self._first_undated = self._event_text(prep, int(np.argmax(nulls)))
+            first_undated = self._event_text(prep, int(np.argmax(nulls)))
+            self._first_undated = self._first_undated or first_undated
+        if fit is not None:
+            fit.events += m
+            fit.dated += m - missing
+            fit.first_undated = fit.first_undated or first_undated
 
     def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:
         """(source, line_no, line, timestamp fields' text) of the chunk's `i`-th event."""
@@ -731,10 +782,12 @@ class Parser:
         m = len(line_no)
         if m == 0:
             return out
-        if prep.timed and self.fmt.timestamp.needs_year:
-            prep.timestamp = self._clock(prep).apply(prep.timestamp, line_no)
         if prep.timed:
-            self._count_dated(prep)
+            clock, needs_year = self._clock(prep), self.fmt.timestamp.needs_year
+            if needs_year:
+                prep.timestamp = clock.apply(prep.timestamp, line_no)
+            clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
+            self._count_dated(prep, fit)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())

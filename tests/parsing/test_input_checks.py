@@ -313,3 +313,24 @@ def test_an_undated_input_among_dated_ones_is_a_warning_naming_it(tmp_path):
     )
     assert summary.warnings == []
     assert summary.notes[-1].startswith("timestamps: 1 of 5 lines (20%) have none: the first, ")
+
+
+def test_a_level_of_several_words_is_a_missing_header_field_warning(tmp_path):
+    """QA: a new version added a host after the level (`INFO api-7f9c [worker-5] ...`); the
+    format read `INFO api-7f9c` as the level, silently (`--by-field Level` changed meaning)."""
+    fmt = resolve_format("<Date> <Time> <Level> [<Thread>] <Component>: <Content>")
+    log = tmp_path / "app.log"
+    log.write_text(
+        "".join(
+            f"2024-03-11 10:00:0{i} INFO api-7f9c [w-{i}] svc.Api: step {i}\n" for i in range(3)
+        )
+    )
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (warning,) = summary.warnings
+    assert warning.endswith(
+        "<Level> holds several words on 3 of 3 lines (the first, app.log:1: 'INFO api-7f9c'): the "
+        "lines write a header field the format lacks (a host or service name after the level?), "
+        "so it is read as part of the level; add it to the format string (e.g. '<Level> <Host>')"
+    )
+    log.write_text("2024-03-11 10:00:01 INFO [w-1] svc.Api: step 1\n")
+    assert parse_files([str(log)], fmt, tmp_path / "f.parquet").warnings == []

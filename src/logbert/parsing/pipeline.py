@@ -214,6 +214,9 @@ class Parser:
         self._dated = 0  # of those, events with a timestamp
         self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
+        self.level_rows = 0  # events of a format with a <Level> field ...
+        self.level_words = 0  # ... whose Level holds several words (a field the format lacks?)
+        self.level_example: tuple[str, int, str] | None = None  # source, line_no, its Level
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -761,6 +764,18 @@ class Parser:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
 
+    def _count_level_words(self, prep: Prepared) -> None:
+        """Count events whose <Level> holds several words (`INFO api-7f9c`: the logs write a
+        header field the format lacks, so every field after it is shifted), keeping the first."""
+        spaced = pc.match_substring(prep.cols["Level"], " ").to_numpy(zero_copy_only=False)
+        self.level_rows += len(spaced)
+        found = int(spaced.sum())
+        self.level_words += found
+        if found and self.level_example is None:
+            i = int(np.argmax(spaced))
+            value = prep.cols["Level"][i].as_py()
+            self.level_example = (prep.name, int(prep.line_no[i]), value)
+
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
         """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in
         `fit`, its input's record, for a file's chunks)."""
@@ -788,6 +803,8 @@ class Parser:
                 prep.timestamp = clock.apply(prep.timestamp, line_no)
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
+        if "Level" in cols:
+            self._count_level_words(prep)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())

@@ -25,7 +25,13 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.parsing.auto import count_continuations
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.summary import WARNING, bad_fit_warnings, continuation_hint, fits_records
+from logbert.parsing.summary import (
+    WARNING,
+    bad_fit_warnings,
+    continuation_hint,
+    fits_records,
+    level_warnings,
+)
 from logbert.sessions.io import Session
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
@@ -192,6 +198,7 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.blank, rejects_path,
         summary.continuations,
     )  # fmt: skip
+    bad_fit += level_warnings(parser)
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit

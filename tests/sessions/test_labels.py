@@ -131,7 +131,8 @@ def test_a_labels_file_that_names_no_session_is_refused_naming_both_sides(tmp_pa
     [
         ("BlockId,Label\n", "hdr.csv holds no ids (only a header): every session would stay"),
         ("BlockId,Label\n\n", "hdr.csv holds no ids (only a header)"),
-        ("BlockId,Label\nblk_1,\nblk_2, \n", "hdr.csv holds no labels (every Label cell is empty)"),
+        ("BlockId,Label\nblk_1,\nblk_2, \n", "hdr.csv holds no labels (every Label cell is empty"),
+        ("BlockId,Label\nblk_1,unknown\n", "hdr.csv holds no labels (every Label cell is empty or"),
     ],
 )
 def test_a_labels_file_without_labels_is_refused(tmp_path, content, message):
@@ -153,15 +154,21 @@ def test_common_binary_spellings(tmp_path, normal, anomaly):
     assert event_label(normal) == "normal" and event_label(anomaly) == "anomaly"
 
 
-def test_two_values_none_of_them_normal_are_refused_listing_them(tmp_path):
-    """yes/no was read as two anomaly categories: every session anomalous, without a word."""
-    path = tmp_path / "yesno.csv"
-    path.write_text("BlockId,Label\nblk_1,no\nblk_2,yes\nblk_3,no\n")
-    with pytest.raises(LogbertError) as caught:
-        read_labels(path)
-    message = str(caught.value)
-    assert message.startswith(f"{path}: column Label holds only the values no, yes, and neither")
-    assert "normal (or 0, false, -, benign, ok, negative) / anomaly (or abnormal" in message
+@pytest.mark.parametrize(
+    ("cells", "values", "advice"),
+    [  # yes/no was read as two anomaly categories: every session anomalous, without a word
+        (("no", "yes", "no"), "no, yes", "normal (or 0, false, -, benign, ok, negative) / anomaly"),
+        # the message said `-1, anomaly`: the map's values, not the file's
+        (("1", "-1", "1"), "-1, 1", "scikit-learn writes -1 for outliers and 1 for inliers"),
+    ],
+)
+def test_two_values_none_of_them_normal_are_refused_quoting_the_files_values(
+    tmp_path, cells, values, advice
+):
+    path = tmp_path / "two.csv"
+    message = _refusal(path, "Id,Label\n" + "".join(f"s{i},{c}\n" for i, c in enumerate(cells)))
+    assert message.startswith(f"{path}: column Label holds only the values {values}, and neither")
+    assert advice in message
 
 
 def test_multi_class_labels_still_work(tmp_path):
@@ -185,3 +192,155 @@ def test_most_sessions_unlabelled_is_a_warning_naming_an_id_of_each_side(tmp_pat
     )
     assert mostly_unlabelled_warning(labels, 2, 4, "req-000003", "x") is None  # half: fine
     assert mostly_unlabelled_warning(None, 5, 5, "req-000003", "x") is None  # no labels given
+
+
+def _sessionized(labels: dict[str, str], contents: list[str], pattern: str = r"blk_\d+"):
+    """The sessions of `contents` by id labelled from `labels`, and the stats."""
+    import pyarrow as pa
+
+    from logbert.sessions.id_sessions import IdSessionizer
+
+    events = pa.table({"content": contents, "template_id": list(range(len(contents)))})
+    sessionizer = IdSessionizer(pattern, labels)
+    sessionizer.push(events)
+    return sessionizer.flush(), sessionizer.stats
+
+
+def test_a_labels_file_of_line_numbers_is_a_warning_saying_labels_label_sessions(tmp_path):
+    """Per-line labels (LineId,Label) on integer session ids: the few ids that matched did so
+    by chance, and the figures came out with no word (F1 0.04, exit 0)."""
+    path = tmp_path / "perline.csv"
+    path.write_text("LineId,Label\n1,Normal\n2,Anomaly\n3,Normal\n4,Normal\n5,Normal\n")
+    _, stats = _sessionized(read_labels(path), ["order=2 a", "order=9 b"], r"order=(\d+)")
+    warnings = stats.warnings(r"order=(\d+)")
+    assert any(
+        w.startswith(
+            f"warning: 4 of the 5 ids in {path} (80%) name no session (e.g. '1'; the sessions "
+            "have ids such as '2'); its id column 'LineId' seems to number lines, but a labels "
+            "file labels sessions"
+        )
+        for w in warnings
+    ), warnings
+
+
+def test_most_ids_naming_no_session_is_a_warning_naming_an_id_of_each_side(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("BlockId,Label\nblk_1,Normal\nblkX_2,Normal\nblkX_3,Normal\n")
+    _, stats = _sessionized(read_labels(path), ["blk_1 a"])
+    assert stats.labels_warning.startswith(
+        f"warning: 2 of the 3 ids in {path} (67%) name no session (e.g. 'blkX_2'; the "
+        "sessions have ids such as 'blk_1'): where such a session"
+    )
+    path.write_text("BlockId,Label\nblk_1,Normal\nblk_2,Normal\nblkX_3,Normal\n")
+    _, stats = _sessionized(read_labels(path), ["blk_1 a", "blk_2 b"])
+    assert stats.labels_warning is None  # a third of normal ids: other logs' ids, say
+    assert stats.n_labels_unused == 1
+
+
+def test_anomaly_ids_naming_no_session_are_a_warning_whatever_the_share(tmp_path):
+    """The anomaly ids were lower-cased: they named no session, those anomalies were
+    trained as normal, and only the summary's count said anything."""
+    path = tmp_path / "lower.csv"
+    rows = "".join(f"blk_{i},Normal\n" for i in range(1, 9)) + "BLK_9,Anomaly\nblk_10,Anomaly\n"
+    path.write_text("BlockId,Label\n" + rows)
+    contents = [f"blk_{i} x" for i in range(1, 11)]
+    sessions, stats = _sessionized(read_labels(path), contents)
+    assert [s.label for s in sessions][-2:] == [None, "anomaly"]
+    warning = stats.labels_warning
+    assert warning.startswith(
+        f"warning: 1 of the 2 ids {path} labels anomalous name no session (e.g. 'BLK_9'; the "
+        "sessions have ids such as 'blk_1'): where such a session is in these logs under an "
+        "id spelt otherwise, it stays unlabelled, and training reads unlabelled sessions as "
+        "normal"
+    )
+    assert warning in stats.warnings(r"blk_\d+")
+
+
+@pytest.mark.parametrize("spelling", ["unknown", "Unknown", "N/A", "n/a", "NA", "?", "TBD", "none"])
+def test_no_label_spellings_leave_the_session_unlabelled(tmp_path, spelling):
+    """30 normal orders labelled `unknown` became an anomaly category `unknown`."""
+    path = tmp_path / "labels.csv"
+    path.write_text(f"OrderId,Label\nORD-1,Normal\nORD-2,{spelling}\nORD-3,Anomaly\n")
+    assert read_labels(path) == {"ORD-1": "normal", "ORD-3": "anomaly"}
+    assert event_label(spelling) is None
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "columns"),
+    [
+        ("session_id,anomaly", "ORD-1,0\nORD-2,1\n", ("session_id", "anomaly")),
+        ("OrderId,Anomalous", "ORD-1,false\nORD-2,true\n", ("OrderId", "Anomalous")),
+        ("is_anomaly,session_id", "0,ORD-1\n1,ORD-2\n", ("session_id", "is_anomaly")),
+        ("anomaly,OrderId", "0,ORD-1\n1,ORD-2\n", ("OrderId", "anomaly")),
+    ],
+)
+def test_a_label_column_named_anomaly_is_the_label_column_of_a_header(
+    tmp_path, header, rows, columns
+):
+    """`session_id,anomaly` was refused as data (`anomaly` is a label spelling), and
+    `is_anomaly,session_id` had its columns swapped: `0 is labelled both ways`."""
+    path = tmp_path / "labels.csv"
+    path.write_text(f"{header}\n{rows}")
+    assert read_labels_with_columns(path) == ({"ORD-1": "normal", "ORD-2": "anomaly"}, *columns)
+    path.write_text("Node,IsAnomaly,id\nx,0,ORD-1\ny,1,ORD-2\n")  # wider: by name too
+    assert read_labels_with_columns(path)[1:] == ("id", "IsAnomaly")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "ORD-000751,0\nORD-000752,0\nORD-000753,1\n",
+        "ORD-000751,Normal\nORD-000752,Anomaly\n",
+        "anomaly,blk_1\nnormal,blk_2\n",
+        "blk_1,anomaly\n",  # no row below: the label spelling decides
+    ],
+)
+def test_a_first_row_like_the_rows_below_is_still_data(tmp_path, content):
+    path = tmp_path / "labels.csv"
+    path.write_text(content)
+    with pytest.raises(LogbertError, match="looks like data, not a header"):
+        read_labels(path)
+
+
+def test_errors_about_rows_name_the_id_and_label_columns(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("Label,OrderId\nNormal,ORD-1\nAnomaly,ORD-1\n")
+    with pytest.raises(LogbertError) as caught:
+        read_labels(path)
+    assert str(caught.value) == (
+        f"{path}:3: ORD-1 is labelled both ways (id column 'OrderId', label column 'Label')"
+    )
+    path.write_text("OrderId,Label\nORD-1,Anomally\n")
+    with pytest.raises(LogbertError, match=r"'Anomally'.*\(id column 'OrderId', label column"):
+        read_labels(path)
+
+
+@pytest.mark.parametrize("name", ["is_normal", "normal", "IsNormal"])
+def test_a_normal_named_column_of_0_1_is_refused(tmp_path, name):
+    """`is_normal` (1 = normal) was read with 1 as anomalous: 702 of 750 sessions anomalous."""
+    path = tmp_path / "labels.csv"
+    assert _refusal(path, f"session_id,{name}\nORD-1,1\nORD-2,0\nORD-3,1\n") == (
+        f"{path}: column {name} holds 0, 1: its name says 1 (true) means normal, but logbert "
+        "reads 1 (true) as anomalous, so the labels would be inverted; write the labels as "
+        "normal/anomaly, or name the column Label with 1 = anomaly"
+    )
+    path.write_text(f"session_id,{name}\nORD-1,normal\nORD-2,anomaly\n")  # words say it
+    assert read_labels(path) == {"ORD-1": "normal", "ORD-2": "anomaly"}
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "';'"), ("\t", "a tab")])
+def test_a_labels_file_not_separated_by_commas_says_so(tmp_path, separator, named):
+    path = tmp_path / "labels.csv"
+    assert _refusal(path, f"OrderId{separator}Label\nORD-1{separator}Normal\n") == (
+        f"{path}: the header {f'OrderId{separator}Label'!r} is separated by {named}, but the "
+        "separator of a labels file must be a comma ('OrderId,Label'): save it as CSV with "
+        "commas"
+    )
+
+
+def _refusal(path, text: str) -> str:
+    """The message `read_labels` refuses `text`, written to `path`, with."""
+    path.write_text(text)
+    with pytest.raises(LogbertError) as caught:
+        read_labels(path)
+    return str(caught.value)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from logbert.sessions.io import Session
-from logbert.sessions.labels import require_some_match
+from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import compile_id_pattern, id_group, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
@@ -169,11 +169,11 @@ class IdSessionizer(Sessionizer):
         sessions, written, labels = self._sessions, self._written, self.labels
         self.stats.max_open = max(self.stats.max_open, len(sessions))
         if labels is not None:
-            self.stats.n_labels_unused = sum(
-                1 for i in labels if i not in sessions and i not in written
-            )
+            unused = [i for i in labels if i not in sessions and i not in written]
+            self.stats.n_labels_unused = len(unused)
             example = next(iter(sessions), None) or next(iter(written), None)
-            require_some_match(labels, self.stats.n_labels_unused, example)
+            require_some_match(labels, len(unused), example)
+            self.stats.labels_warning = unused_ids_warning(labels, unused, example)
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
         written.update(sessions)
         sessions.clear()

@@ -117,7 +117,9 @@ LABEL_SPELLINGS = {
     "fail": ANOMALY,
     "positive": ANOMALY,
 }
-_NO_LABEL = ("", "none", "null", "nan")
+# a cell saying nothing is known: the session (or line) stays unlabelled, rather than
+# `unknown` or `N/A` becoming an anomaly category
+NO_LABEL = frozenset({"", "none", "null", "nan", "unknown", "n/a", "na", "?", "tbd", "unlabelled"})
 
 # what a misspelt binary label is compared with (parse_label)
 _LABEL_WORDS = ("normal", "anomaly", "abnormal", "anomalous")
@@ -153,7 +155,7 @@ def normalize_label(value: object) -> str | None:
     if isinstance(value, bool):
         return ANOMALY if value else NORMAL
     text = str(value).strip().lower()
-    if text in _NO_LABEL:
+    if text in NO_LABEL:
         return None
     if text not in LABEL_SPELLINGS:
         raise LogbertError(f"unknown session label {value!r}: use {label_spellings()}")
@@ -175,7 +177,7 @@ def parse_label(value: object) -> tuple[str | None, list[str] | None]:
     if value is None or isinstance(value, bool):
         return normalize_label(value), None
     text = str(value).strip()
-    if text.lower() in LABEL_SPELLINGS or text.lower() in _NO_LABEL:
+    if text.lower() in LABEL_SPELLINGS or text.lower() in NO_LABEL:
         return normalize_label(text), None
     close = difflib.get_close_matches(text.lower(), _LABEL_WORDS, n=1, cutoff=0.75)
     if close:

@@ -1,21 +1,28 @@
 """Session labels: a labels CSV joined by session id, and per-line event labels.
 
-Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's name):
+Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's name; a cell
+such as `unknown`, `N/A`, `?` or `TBD` is no label, never a category):
 
 - a labels file joins a label onto each session by its id. Public datasets spell the header
   differently (`BlockId,Label` in loghub HDFS, `InstanceId,Label` elsewhere, `id,label` in
   home-made files), so any two-column CSV with a header is accepted: the label column is the
-  one named `label` (any case), else the second; the id column is the other one. A wider CSV
-  must name its id column (BlockId, session_id, SessionId, id, InstanceId) and `Label`. Which
-  columns were taken is returned by `read_labels_with_columns`, so the CLI can say so. A label
-  cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that name, and
-  `split_label` turns it into (anomaly, [name]). A labels file none of whose ids names a
-  session (ids spelled otherwise, the wrong column or file) is an error once sessionizing ends
-  (`require_some_match`): every session would stay unlabelled, and training would learn from
-  the anomalies it was meant to leave out; most sessions unlabelled is a warning for the same
-  reason (`mostly_unlabelled_warning`). For the same reason a file with no labelled row
-  (only a header) is an error, and so is a label column of two values neither of which is a
-  normal spelling (yes/no): each would be an anomaly category, every session anomalous;
+  one named `label`, `anomaly`, `anomalous` or `is_anomaly` (any case), else the second; the
+  id column is the other one. A first row is data, not a header, only when its label cell is
+  a label spelling, its id cell no known id column name, and a cell looks like the rows below
+  it (`_looks_like_data`). A wider CSV must name its id column (BlockId, session_id,
+  SessionId, id, InstanceId) and its label column. Which columns were taken is returned by
+  `read_labels_with_columns`, so the CLI can say so, and every error about a row names them.
+  A label cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that
+  name, and `split_label` turns it into (anomaly, [name]). A labels file none of whose ids
+  names a session (ids spelled otherwise, the wrong column or file) is an error once
+  sessionizing ends (`require_some_match`): every session would stay unlabelled, and training
+  would learn from the anomalies it was meant to leave out; most sessions unlabelled is a
+  warning for the same reason (`mostly_unlabelled_warning`), and so are most of the file's
+  ids, or any id it labels anomalous, naming no session (`unused_ids_warning`). For the same
+  reason a file with no labelled row (only a header) is an error, and so is a label column of
+  two values neither of which is a normal spelling (yes/no, -1/1): each would be an anomaly
+  category, every session anomalous; and 0/1 in a column named for the normal class
+  (`is_normal`), which would be read inverted;
 - an events `label` column (BGL, Thunderbird) labels single lines: `-` is normal, any other
   value names an alert, so a session is anomalous if any of its lines is; `event_category`
   keeps the alert's name (e.g. KERNDTLB), which `sessionize` collects into the `labels` list.
@@ -24,16 +31,33 @@ Two sources, one vocabulary (`normal`/`anomaly`/None, or an anomaly category's n
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
+from itertools import chain, islice
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import ANOMALY, LABEL_SPELLINGS, NORMAL, label_spellings, parse_label
+from logbert.sessions.io import (
+    ANOMALY,
+    LABEL_SPELLINGS,
+    NO_LABEL,
+    NORMAL,
+    label_spellings,
+    parse_label,
+)
 
 ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
-LABEL_COLUMN = "label"
+# names (lower case, without `_`, `-` or spaces: `_bare`) of a label column, wherever it
+# sits; the first one a header has wins
+LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
+# a label column named for the normal class: its 1/true means normal, logbert's means anomaly
+_NORMAL_COLUMNS = ("normal", "isnormal")
+_BOOLEAN_VALUES = ("0", "1", "true", "false")
+# an id column numbering lines (`LineId` of loghub's structured logs): not session ids
+_LINE_COLUMNS = ("line", "lineid", "lineno", "linenum", "linenumber", "lineindex")
+# how many data rows the header check looks at (`_looks_like_data`)
+_HEADER_CHECK_ROWS = 20
 _EVENT_NORMAL = {text for text, meaning in LABEL_SPELLINGS.items() if meaning == NORMAL}
-_EVENT_UNKNOWN = {"", "none", "null", "nan"}
 _LABEL_VALUES = set(LABEL_SPELLINGS)
 
 
@@ -42,6 +66,7 @@ class LabelMap(dict[str, str]):
     found while sessionizing (`require_some_match`) can name it."""
 
     source: str = ""
+    id_column: str = ""  # the header's name of the id column, as written
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
@@ -63,53 +88,84 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
         reader = csv.reader(handle)
         names = [h.strip() for h in next(reader, [])]
-        id_col, label_col = _columns(path, names)
+        below = list(islice(reader, _HEADER_CHECK_ROWS))  # what the header check compares
+        id_col, label_col = _columns(path, names, below)
+        # every error about the rows says how the columns were taken: swapped ones read wrong
+        taken = f"(id column {names[id_col]!r}, label column {names[label_col]!r})"
         labels = LabelMap()
-        labels.source = str(path)
+        labels.source, labels.id_column = str(path), names[id_col]
+        spelt: dict[str, str] = {}  # each label cell's text as written -> its label
         rows = 0
-        for line_no, row in enumerate(reader, start=2):
+        for line_no, row in enumerate(chain(below, reader), start=2):
             if not row or not any(cell.strip() for cell in row):
                 continue
             rows += 1
             if len(row) <= max(id_col, label_col):
-                raise LogbertError(f"{path}:{line_no}: expected {len(names)} columns: {row}")
-            session_id = row[id_col].strip()
-            try:
-                label, categories = parse_label(row[label_col])
-            except LogbertError as exc:
-                raise LogbertError(f"{path}:{line_no}: {exc}") from exc
-            if label is None:
+                raise LogbertError(
+                    f"{path}:{line_no}: expected {len(names)} columns {taken}: {row}"
+                )
+            session_id, text = row[id_col].strip(), row[label_col].strip()
+            if text.lower() in NO_LABEL:
                 continue
+            try:
+                label, categories = parse_label(text)
+            except LogbertError as exc:
+                raise LogbertError(f"{path}:{line_no}: {exc} {taken}") from exc
             label = categories[0] if categories else label
+            spelt.setdefault(text, label)
             if labels.setdefault(session_id, label) != label:
-                raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways")
+                raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways {taken}")
     if not labels:
         what = (
             "no ids (only a header)"
             if not rows
-            else f"no labels (every {names[label_col]} cell is empty)"
+            else f"no labels (every {names[label_col]} cell is empty or says unknown)"
         )
         raise LogbertError(
             f"{path} holds {what}: every session would stay unlabelled (and `train` would keep "
             "the anomalies it should leave out); give the labels file with its rows, or leave "
             "out --labels"
         )
-    _require_a_normal_spelling(path, labels, names[label_col])
+    _require_a_normal_spelling(path, spelt, names[label_col])
+    _refuse_a_normal_column(path, spelt, names[label_col])
     return labels, names[id_col], names[label_col]
 
 
-def _require_a_normal_spelling(path: Path, labels: Mapping[str, str], column: str) -> None:
-    """Refuse a binary labels column in words we do not know (yes/no, good/bad, ...): two
-    distinct values and neither a normal spelling. Read as categories, both would be anomaly
-    names and every session anomalous; which one means normal is a guess we will not make.
-    A multi-class column (a normal spelling plus category names) passes."""
-    values = set(labels.values())
+def _require_a_normal_spelling(path: Path, spelt: Mapping[str, str], column: str) -> None:
+    """Refuse a binary labels column in words we do not know (yes/no, good/bad, -1/1, ...): two
+    distinct labels and neither normal (`spelt`: each cell text as written -> its label).
+    Read as categories, both would be anomaly names and every session anomalous; which one
+    means normal is a guess we will not make. A multi-class column (a normal spelling plus
+    category names) passes. The message quotes the file's own values."""
+    values = set(spelt.values())
     if len(values) != 2 or NORMAL in values:
         return
+    sklearn = (
+        "; scikit-learn writes -1 for outliers and 1 for inliers, and logbert reads 1 as an anomaly"
+        if "-1" in spelt
+        else ""
+    )
     raise LogbertError(
-        f"{path}: column {column} holds only the values {', '.join(sorted(values))}, and "
-        "neither is a normal label, so every session would be an anomaly (each value taken "
-        f"as an anomaly category); write the labels as {label_spellings()}"
+        f"{path}: column {column} holds only the values {', '.join(sorted(spelt))}, and "
+        "neither is a normal label, so every session would be an anomaly (a value that is no "
+        f"label spelling is taken as an anomaly category){sklearn}: write the labels as "
+        f"{label_spellings()}"
+    )
+
+
+def _refuse_a_normal_column(path: Path, spelt: Mapping[str, str], column: str) -> None:
+    """Refuse 0/1 or true/false values in a column named for the normal class (`is_normal`):
+    its name says 1 means normal, and logbert reads 1 as anomalous, so every figure would be
+    inverted. normal/anomaly words in such a column say what they mean and pass."""
+    if _bare(column) not in _NORMAL_COLUMNS:
+        return
+    numeric = sorted(text for text in spelt if text.lower() in _BOOLEAN_VALUES)
+    if not numeric:
+        return
+    raise LogbertError(
+        f"{path}: column {column} holds {', '.join(numeric)}: its name says 1 (true) means "
+        "normal, but logbert reads 1 (true) as anomalous, so the labels would be inverted; "
+        "write the labels as normal/anomaly, or name the column Label with 1 = anomaly"
     )
 
 
@@ -121,12 +177,14 @@ def require_some_match(labels: Mapping[str, str], n_unused: int, session_id: str
         return
     source = getattr(labels, "source", "") or "the labels"
     example = next(iter(labels))
+    column = getattr(labels, "id_column", "")
+    column = f" ({column!r})" if column else ""
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
         f"{example!r}, the sessions have e.g. {session_id!r}), so every session would stay "
         "unlabelled; the ids must be the session ids exactly as --by-id or --by-field extracts "
-        "them: check the file's id column (or the --by-id regex) and that the labels belong to "
-        "these logs"
+        f"them: check the file's id column{column} (or the --by-id regex) and that the labels "
+        "belong to these logs"
     )
 
 
@@ -155,25 +213,113 @@ def mostly_unlabelled_warning(
     )
 
 
-def _columns(path: Path, names: list[str]) -> tuple[int, int]:
-    """Indexes of the id and label columns of a header (see the module doc)."""
+def unused_ids_warning(
+    labels: Mapping[str, str], unused: list[str], session_id: str | None
+) -> str | None:
+    """`warning: ...` when the ids of a labels map that named no session (`unused`, in file
+    order; `session_id`: one session's id) are doubtful, None otherwise (and when none
+    matched: `require_some_match` refuses that). Doubtful is more than half of the file's
+    ids (line numbers joined onto small integer session ids: a few match by chance and the
+    figures look fine), or any id it labels anomalous, whatever the share: such a session
+    spelt otherwise in the file stays unlabelled, and training reads it as normal. An id
+    column whose name says it numbers lines (`LineId`) is named: labels label sessions."""
+    if session_id is None or not unused or len(unused) == len(labels):
+        return None
+    source = getattr(labels, "source", "") or "the labels"
+    anomalous = [i for i in unused if labels[i] != NORMAL]
+    column = getattr(labels, "id_column", "")
+    if len(unused) * 2 > len(labels):
+        share = len(unused) / len(labels)
+        text = (
+            f"warning: {len(unused):,} of the {len(labels):,} ids in {source} ({share:.0%}) "
+            f"name no session (e.g. {unused[0]!r}; the sessions have ids such as "
+            f"{session_id!r})"
+        )
+        if _bare(column) in _LINE_COLUMNS:
+            return text + (
+                f"; its id column {column!r} seems to number lines, but a labels file labels "
+                "sessions (one row per session id as --by-id or --by-field extracts it), not "
+                "lines, so the ids that named a session did so by chance: for labels per "
+                "line, give the log format a <Label> field and leave out --labels"
+            )
+        if anomalous:
+            text += f", {len(anomalous):,} of the ids it labels anomalous among them"
+    elif anomalous:
+        n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
+        text = (
+            f"warning: {len(anomalous):,} of the {n_anomalous:,} ids {source} labels anomalous "
+            f"name no session (e.g. {anomalous[0]!r}; the sessions have ids such as "
+            f"{session_id!r})"
+        )
+    else:
+        return None
+    return text + (
+        ": where such a session is in these logs under an id spelt otherwise, it stays "
+        "unlabelled, and training reads unlabelled sessions as normal; check that the ids "
+        "are the session ids exactly as --by-id or --by-field extracts them (ids of other "
+        "logs in the file are harmless)"
+    )
+
+
+def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int, int]:
+    """Indexes of the id and label columns of a header (see the module doc); `below`: the
+    first data rows, which tell a header from a first data row."""
     header = [n.lower() for n in names]
+    bare = [_bare(n) for n in names]
+    named = next((bare.index(c) for c in LABEL_COLUMNS if c in bare), None)
     if len(header) == 2 and all(header):
-        label_col = header.index(LABEL_COLUMN) if LABEL_COLUMN in header else 1
-        if header[label_col] in _LABEL_VALUES:
+        label_col = 1 if named is None else named
+        if _looks_like_data(names, 1 - label_col, label_col, below):
             raise LogbertError(
                 f"{path}: the first row {','.join(names)} looks like data, not a header; add a "
                 "header line such as 'BlockId,Label'"
             )
         return 1 - label_col, label_col
     id_col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
-    if id_col is None or LABEL_COLUMN not in header:
+    if id_col is None or named is None:
+        separator = next((s for s in (";", "\t", "|") if len(names) == 1 and s in names[0]), None)
+        if separator is not None:
+            what = "a tab" if separator == "\t" else f"'{separator}'"
+            raise LogbertError(
+                f"{path}: the header {names[0]!r} is separated by {what}, but the separator of "
+                f"a labels file must be a comma ({names[0].replace(separator, ',')!r}): save "
+                "it as CSV with commas"
+            )
         raise LogbertError(
             f"{path}: expected a CSV header 'BlockId,Label' (any two named columns: id, then "
             "label; with more columns, an id column BlockId, session_id, SessionId, id or "
             f"InstanceId, plus Label); found {','.join(names) or 'an empty file'}"
         )
-    return id_col, header.index(LABEL_COLUMN)
+    return id_col, named
+
+
+def _looks_like_data(names: list[str], id_col: int, label_col: int, below: list[list[str]]) -> bool:
+    """Is a two-cell first row data rather than a header? Only when its label cell is a label
+    spelling (`anomaly` names a label column too), its id cell is no known id column name
+    (`session_id,anomaly` is a header), and a cell looks like a value of the rows `below`:
+    the id cell the same shape as an id there (`blk_1` as `blk_2`, not `OrderId` as
+    `ORD-000751`) or the label cell one of their labels. With no rows below, the label
+    spelling decides."""
+    id_cell, label_cell = names[id_col].lower(), names[label_col].lower()
+    if label_cell not in _LABEL_VALUES or id_cell in ID_COLUMNS:
+        return False
+    rows = [row for row in below if len(row) > max(id_col, label_col)]
+    return not rows or any(
+        _shape(row[id_col]) == _shape(id_cell) or row[label_col].strip().lower() == label_cell
+        for row in rows
+    )
+
+
+def _shape(text: str) -> str:
+    """An id's shape: runs of letters as `a`, of digits as `9`, the rest kept (`ORD-000751`
+    -> `a-9`), so ids of one kind share it and a column name rarely does."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", text.strip().lower()))
+
+
+def _bare(name: str) -> str:
+    """A column name compared by its letters and digits: `is_anomaly`, `IsAnomaly` and
+    `is anomaly` are one name."""
+    return re.sub(r"[\W_]+", "", name.lower())
 
 
 def event_label(value: object) -> str | None:
@@ -181,7 +327,7 @@ def event_label(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip().lower()
-    if text in _EVENT_UNKNOWN:
+    if text in NO_LABEL:
         return None
     return NORMAL if text in _EVENT_NORMAL else ANOMALY
 

@@ -44,6 +44,9 @@ class SessionizeStats:
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
+    # the warning about those ids when they are doubtful (most of the file's, or any it
+    # labels anomalous: `labels.unused_ids_warning`), made by the sessionizer, which has them
+    labels_warning: str | None = None
     n_labels_repeated: int = 0  # sessions labelled by an id that labelled an earlier session
     labels_repeated_example: str | None = None  # the first such id
     max_open: int = 0  # most sessions held in memory at once
@@ -207,8 +210,8 @@ class SessionizeStats:
 
     def warnings(self, pattern: str | None) -> list[str]:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
-        no id of the --by-id regex `pattern`, sessions out of time order), for each caller to
-        print the same ones."""
+        no id of the --by-id regex `pattern`, sessions out of time order, labels-file ids
+        naming no session), for each caller to print the same ones."""
         found = (
             self.late_warning(),
             self.unmatched_warning(pattern),
@@ -216,6 +219,7 @@ class SessionizeStats:
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
             self.repeated_labels_warning(),
+            self.labels_warning,
             self.idle_clock_warning(),
         )
         return [warning for warning in found if warning is not None]

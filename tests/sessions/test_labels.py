@@ -237,23 +237,29 @@ def test_most_ids_naming_no_session_is_a_warning_naming_an_id_of_each_side(tmp_p
     assert stats.n_labels_unused == 1
 
 
-def test_anomaly_ids_naming_no_session_are_a_warning_whatever_the_share(tmp_path):
-    """The anomaly ids were lower-cased: they named no session, those anomalies were
-    trained as normal, and only the summary's count said anything."""
-    path = tmp_path / "lower.csv"
-    rows = "".join(f"blk_{i},Normal\n" for i in range(1, 9)) + "BLK_9,Anomaly\nblk_10,Anomaly\n"
+def test_anomaly_ids_joining_far_less_than_normal_ones_are_a_warning(tmp_path):
+    """The anomaly ids were spelt otherwise (upper-cased): they named no session, those
+    anomalies were trained as normal, and only the summary's count said anything. A file
+    labelling a whole log, given with part of it, leaves out both kinds alike: no warning."""
+    path = tmp_path / "upper.csv"
+    rows = "".join(f"blk_{i},Normal\n" for i in range(1, 9)) + "BLK_9,Anomaly\nBLK_10,Anomaly\n"
     path.write_text("BlockId,Label\n" + rows)
     contents = [f"blk_{i} x" for i in range(1, 11)]
     sessions, stats = _sessionized(read_labels(path), contents)
-    assert [s.label for s in sessions][-2:] == [None, "anomaly"]
+    assert [s.label for s in sessions][-2:] == [None, None]
     warning = stats.labels_warning
     assert warning.startswith(
-        f"warning: 1 of the 2 ids {path} labels anomalous name no session (e.g. 'BLK_9'; the "
+        f"warning: 2 of the 2 ids {path} labels anomalous name no session (e.g. 'BLK_9'; the "
         "sessions have ids such as 'blk_1'): where such a session is in these logs under an "
         "id spelt otherwise, it stays unlabelled, and training reads unlabelled sessions as "
         "normal"
     )
     assert warning in stats.warnings(r"blk_\d+")
+    whole = tmp_path / "whole.csv"  # the log's first half: half of each kind is elsewhere
+    whole.write_text("BlockId,Label\n" + "".join(
+        f"blk_{i},{'Anomaly' if i % 5 == 0 else 'Normal'}\n" for i in range(1, 21)))  # fmt: skip
+    _, stats = _sessionized(read_labels(whole), [f"blk_{i} x" for i in range(1, 11)])
+    assert stats.n_labels_unused == 10 and stats.labels_warning is None
 
 
 @pytest.mark.parametrize("spelling", ["unknown", "Unknown", "N/A", "n/a", "NA", "?", "TBD", "none"])

@@ -220,8 +220,9 @@ def unused_ids_warning(
     order; `session_id`: one session's id) are doubtful, None otherwise (and when none
     matched: `require_some_match` refuses that). Doubtful is more than half of the file's
     ids (line numbers joined onto small integer session ids: a few match by chance and the
-    figures look fine), or any id it labels anomalous, whatever the share: such a session
-    spelt otherwise in the file stays unlabelled, and training reads it as normal. An id
+    figures look fine), or ids it labels anomalous joining far less often than its normal
+    ones (`_anomalies_join_worse`), whatever the share: such a session spelt otherwise in
+    the file stays unlabelled, and training reads it as normal. An id
     column whose name says it numbers lines (`LineId`) is named: labels label sessions."""
     if session_id is None or not unused or len(unused) == len(labels):
         return None
@@ -244,7 +245,7 @@ def unused_ids_warning(
             )
         if anomalous:
             text += f", {len(anomalous):,} of the ids it labels anomalous among them"
-    elif anomalous:
+    elif anomalous and _anomalies_join_worse(labels, unused, anomalous):
         n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
         text = (
             f"warning: {len(anomalous):,} of the {n_anomalous:,} ids {source} labels anomalous "
@@ -256,9 +257,22 @@ def unused_ids_warning(
     return text + (
         ": where such a session is in these logs under an id spelt otherwise, it stays "
         "unlabelled, and training reads unlabelled sessions as normal; check that the ids "
-        "are the session ids exactly as --by-id or --by-field extracts them (ids of other "
-        "logs in the file are harmless)"
+        "are the session ids exactly as --by-id or --by-field extracts them"
     )
+
+
+def _anomalies_join_worse(labels: Mapping[str, str], unused: list[str], anomalous: list[str]):
+    """Whether the ids labelled anomalous name a session far less often (under half as
+    often) than those labelled normal: their spelling differs from the sessions' ids (a
+    lower-cased id, a prefix). A file covering more logs than these (labels of a whole
+    log, training on its first half) leaves out both kinds alike; a file of anomaly ids
+    only is judged by the share of its ids left (over half: the warning above)."""
+    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
+    n_normal = len(labels) - n_anomalous
+    if n_normal == 0:
+        return False
+    normal_joined = 1 - (len(unused) - len(anomalous)) / n_normal
+    return 1 - len(anomalous) / n_anomalous < normal_joined / 2
 
 
 def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int, int]:

@@ -256,6 +256,39 @@ def test_a_templates_file_of_another_parse_run_is_refused(raw_logs, tmp_path, ra
     assert result.exit_code == 0, result.output
 
 
+def test_a_templates_file_that_names_a_key_new_since_training_otherwise_is_refused(
+    raw_logs, tmp_path
+):
+    """QA: a templates.csv numbering the templates new since training otherwise than the
+    sessions file's own parse run passed (only the model's keys were compared), and the
+    evidence gave a new event another's text."""
+    from logbert.parsing.templates import TEMPLATE_SET_KEY, read_templates, template_set
+    from logbert.sessions.io import write_sessions
+
+    model, _ = train(raw_logs, tmp_path)
+    own = read_templates(model / "templates.csv")
+    new_key = max(own) + 1
+    sessions = tmp_path / "sessions.parquet"
+    parsed = {**own, new_key: "Disk full on <*>"}  # the run the sessions come from
+    metadata = {TEMPLATE_SET_KEY: json.dumps(template_set(parsed, "logbert"))}
+    write_sessions([Session("blk_1", [*sorted(own)[:2], new_key])], sessions, metadata=metadata)
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "template_id,template\n"
+        + "".join(f"{k},{v}\n" for k, v in {**own, new_key: "Quota exceeded"}.items())
+    )
+    out = tmp_path / "s.jsonl"
+    message = user_error(invoke("score", model, sessions, "--templates", other, "-o", out))
+    assert message.startswith(
+        f"--templates {other} was parsed in another run than {sessions}: 1 of {len(parsed)} "
+        f"templates have other ids there (key {new_key} is 'Disk full on <*>' for {sessions}, "
+        "'Quota exceeded' there)"
+    )
+    assert not out.exists()
+    result = invoke("score", model, sessions, "--templates", model / "templates.csv", "-o", out)
+    assert result.exit_code == 0, result.output
+
+
 def test_calibrate_replaces_a_threshold_file_that_holds_nan(tmp_path):
     from logbert.sessions.io import write_sessions
 

@@ -12,6 +12,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.models.logbert import LogBERT
+from logbert.models.ngram import NgramDetector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
 from logbert.pipeline import LogReadSummary, Pipeline
@@ -185,6 +186,42 @@ def test_key_lists_and_detector_classes_are_refused_at_the_method_boundary():
         Pipeline("pca").fit(sessions)
 
 
+def partly_labelled():
+    """A bigram model of sessions 1 2 (3 (4)), and calibration sessions of which only the
+    reversed (anomalous) ones are labelled, as with a labels file listing anomalies only."""
+    training = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(30)]
+    normal = [Session(f"n{i}", [1, 2, 3, 4][: 2 + i % 3]) for i in range(12)]
+    anomalous = [Session(f"a{i}", [4, 3, 2, 1], "anomaly") for i in range(3)]
+    return Pipeline(NgramDetector()).fit(training), normal + anomalous
+
+
+def test_a_normal_data_rule_leaves_out_labelled_anomalies_of_partly_labelled_sessions():
+    """QA: with only the anomalies labelled, `max` ran over every score, the labelled
+    anomalies' included, and the threshold then flagged none of them."""
+    bundle, sessions = partly_labelled()
+    lines: list[str] = []
+    threshold = bundle.calibrate(sessions, rule="max", source="day2.log", log=lines.append)
+    assert threshold.value == 0.0 and threshold.n_anomalies == 3
+    assert threshold.source == "day2.log; 3 labelled anomalies left out"
+    assert all(row["is_anomaly"] for row in bundle.score(sessions[-3:]))
+    assert lines == [
+        "note: the max rule describes normal sessions: the 3 sessions labelled anomalous are "
+        "left out of it (the threshold rests on the other 12, unlabelled ones counted as normal)"
+    ]
+
+
+def test_a_labelled_rule_refuses_partly_labelled_sessions_with_the_true_counts():
+    """QA: said "got 0 normal and 0 anomalous labelled sessions" of 3 labelled anomalies."""
+    bundle, sessions = partly_labelled()
+    with pytest.raises(
+        LogbertError,
+        match=r"'best-f1' needs labelled sessions with both normal and anomalous ones and no "
+        r"unlabelled one; got 0 normal and 3 anomalous labelled sessions, and 12 unlabelled "
+        r"sessions \(e\.g\. session 'n0'\)\. Calibrate on sessions that all carry a label",
+    ):
+        bundle.calibrate(sessions, rule="best-f1")
+
+
 def test_one_log_path_is_one_file_and_a_labels_path_is_refused(raw_logs):
     """a str was read one character at a time: "input file a does not exist"."""
     train_log, test_log, train_labels, _ = raw_logs
@@ -224,21 +261,49 @@ def test_logs_whose_events_mostly_carry_unseen_templates_get_a_warning(raw_logs,
     )
 
 
-def test_the_saved_parser_does_not_change_when_scoring_new_templates(
-    raw_logs, tmp_path, log_writer
-):
+def _fitted_and_a_log_with_a_new_template(raw_logs, tmp_path, log_writer):
+    """(a pipeline fitted on the training log, its templates, a log with one new event)."""
     train_log, _, train_labels, _ = raw_logs
     bundle = logs_pipeline(IQRDetector()).fit_logs([str(train_log)], read_labels(train_labels))
-    known = dict(bundle.parser_.template_map())
     novel = tmp_path / "novel.log"
     log_writer(novel, 3, offset=900)
     novel.write_text(
         novel.read_text() + "081109 210000 143 WARN dfs.DataNode: Disk full on blk_1900 now\n"
     )
+    return bundle, dict(bundle.parser_.template_map()), novel
+
+
+def test_the_saved_parser_does_not_change_when_scoring_new_templates(
+    raw_logs, tmp_path, log_writer
+):
+    bundle, known, novel = _fitted_and_a_log_with_a_new_template(raw_logs, tmp_path, log_writer)
     summary = LogReadSummary()
     rows = [r for b in bundle.score_logs([str(novel)], summary) for r in b]
     assert summary.new_templates == 1 and bundle.parser_.template_map() == known
     assert next(r for r in rows if r["session_id"] == "blk_1900")["is_anomaly"]
+
+
+def test_given_templates_that_name_a_key_mined_from_new_logs_otherwise_are_refused(
+    raw_logs, tmp_path, log_writer
+):
+    """QA: a templates.csv whose ids for templates new since training differ from the frozen
+    parser's passed (only the training keys were compared), and the evidence named a
+    "Disk full" line by another event's text."""
+    bundle, known, novel = _fitted_and_a_log_with_a_new_template(raw_logs, tmp_path, log_writer)
+    new_key = max(known) + 1  # the frozen parser numbers new templates above every known id
+    other_run = {**known, new_key: "Quota exceeded for <*>"}
+    from_file = "--templates other.csv"
+    with pytest.raises(
+        LogbertError,
+        match=rf"--templates other.csv was parsed in another run than the model's frozen "
+        rf"parser on these logs: 1 of {len(known) + 1} templates have other ids there \(key "
+        rf"{new_key} is 'Disk full on <\*> now' for .*, 'Quota exceeded for <\*>' there\)",
+    ):
+        list(bundle.score_logs([str(novel)], templates=other_run, templates_from=from_file))
+    same_run = {**known, new_key: "Disk full on <*> now"}  # a file lacking the key is fine too
+    for given in (same_run, known):
+        rows = [r for b in bundle.score_logs([str(novel)], templates=given) for r in b]
+        assert len(rows) == 3
 
 
 def test_training_with_labels_for_few_sessions_warns_they_are_trained_as_normal(raw_logs, tmp_path):

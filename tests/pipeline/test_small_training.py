@@ -202,3 +202,43 @@ def test_sessions_with_unseen_keys_passed_as_normal_are_tallied_for_a_warning():
     )
     assert "the mean surprise `score`" in tally.warning("score", "logbert")  # its own cause
     assert UnseenPassed().warning("score", "length") is None
+
+
+def test_calibrating_on_logs_whose_sessions_mostly_hold_unseen_keys_advises_retraining():
+    """QA: `calibrate` on logs of a new version put the threshold at the unseen-key score
+    and advised "Train on more normal sessions"; the logs changed, so retrain on them."""
+    pipeline = Pipeline(CappedDetector(), seed=0).fit(sessions_with(20, 0.25, 0, 0))
+    new_version = [Session(f"n{i}", [1, 2, 99], "normal") for i in range(6)]
+    lines: list[str] = []
+    threshold = pipeline.calibrate(new_version, rule="max", log=lines.append)
+    assert threshold.value == CAP
+    warning = next(line for line in lines if "hold keys" in line)
+    assert "every one does" in warning and "Train on more normal sessions" not in warning
+    assert warning.endswith(
+        "The logs have templates the model never saw (new in 100% of sessions): retrain on "
+        "logs of the new version (`logbert train`) rather than recalibrate"
+    )
+    lines.clear()  # a few sessions with unseen keys among known ones: the training lacked them
+    pipeline.calibrate([*new_version[:1], *sessions_with(5, 0.2, 0, 0)], log=lines.append)
+    assert "Train on more normal sessions to lower it" in lines[0]
+
+
+def test_unseen_keys_passed_by_a_decision_that_flags_them_blame_the_threshold():
+    """QA: at a threshold calibrated up to LogBERT's unseen-key cap, `score` advised
+    `decision: max_surprise`, the decision in use."""
+    from logbert.pipeline.unseen import UnseenPassed
+
+    tally = UnseenPassed(n_unseen=4, n_passed=4, example="f5910f6d")
+    warning = tally.warning("max_surprise", "logbert", 27.631)
+    assert warning == (
+        "warning: 4 of 4 sessions holding keys no training session holds were not flagged "
+        "(e.g. session 'f5910f6d'): the decision score 'max_surprise' flags keys it never saw, "
+        "but the threshold 27.631 sits at or above the score it gives them (typically: "
+        "calibrated on sessions that hold such keys, by `logbert calibrate` on logs with "
+        "templates the model never saw). Look at them, and retrain on logs of the new version "
+        "(`logbert train`) rather than recalibrate"
+    )
+    combined = tally.warning("score", "length+new-event", 0.0)
+    assert "its new-event part flags keys it never saw" in combined
+    assert "+new-event`" not in combined
+    assert "`decision: max_surprise`" in tally.warning("score", "logbert")  # mean surprise

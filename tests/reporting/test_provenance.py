@@ -70,6 +70,38 @@ def test_templates_file_from_another_parse_run_is_refused(report_inputs, tmp_pat
         _build(paths, tmp_path, scores=paths["scores"], templates=csv)
 
 
+def test_templates_file_naming_keys_new_since_training_otherwise_than_the_scores_is_refused(
+    report_inputs, tmp_path
+):
+    """QA: `report --templates` took a templates.csv whose id for a template new since
+    training (mined while scoring) meant another event: only the model's keys were compared."""
+    from logbert.reporting.inputs import ScoreTable, load_model_dir
+    from logbert.reporting.provenance import check_templates_file
+
+    paths = report_inputs()
+    _write_pipeline(paths)
+    model = load_model_dir(paths["model"])
+    new = {"key": 12, "template": "Feature flag <*> evaluated to <*>"}
+    event = {**new, "expected": [{"key": 5, "template": MODEL_TEMPLATES[5]}, {"key": 9}]}
+    scores = ScoreTable(
+        path=tmp_path / "s.jsonl", column="score", scores=np.zeros(1), labels=None,
+        verdicts=None, top_rows=[{"session_id": "a", "top_events": [event, "not an event"]}],
+    )  # fmt: skip
+    csv = tmp_path / "templates.csv"
+    other_run = {**MODEL_TEMPLATES, 12: "DB connection established (<*> ms)"}
+    csv.write_text("template_id,template\n" + "".join(f"{k},{v}\n" for k, v in other_run.items()))
+    check_templates_file(model, csv)  # the model's keys agree
+    with pytest.raises(
+        LogbertError,
+        match=r"--templates .*templates.csv was parsed in another run than the scores "
+        r".*s.jsonl: 1 of 2 templates have other ids there \(key 12 is 'Feature flag",
+    ):
+        check_templates_file(model, csv, scores)
+    same_run = {**MODEL_TEMPLATES, 12: new["template"]}
+    csv.write_text("template_id,template\n" + "".join(f"{k},{v}\n" for k, v in same_run.items()))
+    check_templates_file(model, csv, scores)
+
+
 def test_model_template_set_labels_keys_without_templates_csv(report_inputs, tmp_path):
     paths = report_inputs()
     _write_pipeline(paths)

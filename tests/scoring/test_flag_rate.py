@@ -45,3 +45,20 @@ def test_flagging_the_models_own_training_sessions_blames_the_threshold_not_the_
     assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_trained_on=100) == flag_rate_note(
         240, 1000, CALIBRATION, 99.0
     )
+
+
+def test_flagging_sessions_that_mostly_hold_new_templates_says_the_logs_changed():
+    """QA: 490 of 490 sessions of a new version flagged, and the note advised `logbert
+    calibrate`, which then set the threshold at the unseen-key score (nothing flagged)."""
+    note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800)
+    assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
+    assert (
+        "800 of these sessions hold templates no training session held, so the logs changed "
+        "(new templates in 80.0% of sessions: a new version of the software?); retrain on logs "
+        "of the new version (`logbert train`) rather than recalibrate: " in note
+    )
+    assert "(`logbert calibrate`)" not in note
+    # a few sessions with new templates change nothing
+    assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=100) == flag_rate_note(
+        240, 1000, CALIBRATION, 99.0
+    )

@@ -56,6 +56,17 @@ def test_labelled_rule_without_labels_is_a_clear_error():
         calibrate([0.1, 0.2], "recall>=0.9", [0, 0])
 
 
+def test_labelled_rule_counts_sessions_without_a_label():
+    """QA: unlabelled sessions read as "0 normal and 0 anomalous"; they are counted apart,
+    and refused even beside both labels."""
+    with pytest.raises(LogbertError, match="got 0 normal and 0 anomalous labelled sessions, "
+                       "and 2 unlabelled sessions. Calibrate"):  # fmt: skip
+        calibrate([0.1, 0.2], "best-f1")
+    with pytest.raises(LogbertError, match="got 1 normal and 1 anomalous labelled sessions, "
+                       "and 1 unlabelled session\\."):  # fmt: skip
+        calibrate([0.1, 0.2, 0.3], "best-f1", [0, 1, -1])
+
+
 def test_labelled_rule_on_no_labelled_session_names_the_labels_not_the_count():
     """a supervised detector drops unlabelled sessions before its best-f1 rule, which
     then saw no session at all and said "on no sessions" about a file of 50."""

@@ -67,12 +67,14 @@ def command(
     overlap.add(validation)
     in_training = overlap.report("calibration", validation_counts=False)["in_training"]
     n_anomalies = sum(s.label == "anomaly" for s in validation)
-    labelled = all(s.label is not None for s in validation)
+    n_unlabelled = sum(s.label is None for s in validation)
+    labels = f", {n_anomalies} anomalies" if n_unlabelled < len(validation) else ""
+    if n_unlabelled:
+        labels += f", {n_unlabelled} unlabelled" if labels else ", unlabelled"
     threshold = pipeline.calibrate(
         validation,
         rule=rule,
-        source=f"{where} ({len(validation)} sessions"
-        f"{f', {n_anomalies} anomalies' if labelled else ', unlabelled'}"
+        source=f"{where} ({len(validation)} sessions{labels}"
         f"{f', {in_training} of them training sessions' if in_training else ''})",
         log=say,
         end=end,

@@ -5,7 +5,9 @@ or, with `--logs`, raw log files that the model's bundle parses with its frozen 
 sessionizes with its settings; then each surprising event also names its raw line (`source`,
 `line_no`), and lines that do not fit the format are counted and kept beside the output. A
 `--templates` file from another parse run than the model's is refused too: its text would name
-the model's keys as other events in the evidence.
+the model's keys as other events in the evidence. That covers the keys new since training as
+well: those the frozen parser mines from the logs (`--logs`), or those the sessions file's own
+template set records.
 """
 
 from __future__ import annotations
@@ -34,11 +36,17 @@ from logbert.cli.inputs import (
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
-from logbert.parsing.templates import require_templates_file
+from logbert.parsing.templates import (
+    TEMPLATE_SET_KEY,
+    TEMPLATES_FILE_REMEDY,
+    require_same_text,
+    require_templates_file,
+    template_set_templates,
+)
 from logbert.pipeline import LogReadSummary
 from logbert.pipeline.unseen import UnseenPassed
 from logbert.scoring.score_files import ScoreWriter, score_format
-from logbert.sessions.io import check_output_path, iter_session_batches
+from logbert.sessions.io import check_output_path, iter_session_batches, read_file_metadata
 
 # Sessions per batch: identical sequences are scored once per batch, so large batches save
 # work on repetitive logs, while memory stays bounded however big the input is.
@@ -106,11 +114,13 @@ def command(
         rejects = output.with_name(output.stem + ".rejects.txt")
         batches = pipeline.score_logs(
             log_files(inputs), summary, labels_map(labels), rejects_path=rejects, year=year,
-            **options,
+            templates_from=f"--templates {templates}", **options,
         )  # fmt: skip
     else:
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
+        if names:
+            require_templates_fit_sessions(names, templates, path)
         end = file_end(pipeline, path, input_format)  # a first, cheap pass
         sessions = iter_session_batches(path, input_format, SESSION_BATCH)
         batches = pipeline.score_batches(sessions, end, **options)
@@ -141,9 +151,27 @@ def command(
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
-        pipeline.flag_rate_note(flagged, writer.count, threshold, overlap.trained_on()),
-        None if detector.supervised else tally.warning(info.score, detector.name),
+        pipeline.flag_rate_note(
+            flagged, writer.count, threshold, overlap.trained_on(), tally.n_unseen
+        ),
+        None if detector.supervised else tally.warning(info.score, detector.name, info.value),
     )
     for note in notes:
         if note is not None:
             say(note)
+
+
+def require_templates_fit_sessions(names: dict[int, str], templates: Path, path: Path) -> None:
+    """Refuse a `--templates` file whose text for a key of the sessions file's own template
+    set differs: the model's keys are checked on loading it, but keys new since training
+    (mined by a later parse run) are only in the sessions file. Nothing to compare when the
+    file records no template set (JSON Lines, DeepLog)."""
+    raw = read_file_metadata(path).get(TEMPLATE_SET_KEY)
+    if raw:
+        require_same_text(
+            template_set_templates(raw),
+            names,
+            data=f"--templates {templates}",
+            reference=str(path),
+            remedy=TEMPLATES_FILE_REMEDY,
+        )

@@ -90,20 +90,38 @@ def require_same_parse_run(
         )
 
 
+def require_same_text(
+    ours: dict[int, str], theirs: dict[int, str], *, data: str, reference: str, remedy: str
+) -> None:
+    """As `require_same_parse_run`, over the keys both sides name only: for a reference that
+    knows a part of the keys (the templates a frozen parser mined from new logs so far, the
+    text a scores file shows), a key one side lacks is no conflict, a key whose text differs
+    is."""
+    shared = {key: text for key, text in ours.items() if key in theirs}
+    require_same_parse_run(shared, theirs, data=data, reference=reference, remedy=remedy)
+
+
+TEMPLATES_FILE_REMEDY = (
+    "Its text would label the model's keys as other events: pass the templates.csv of the "
+    "model's parse run, or leave out --templates to use the model's own."
+)
+
+
 def require_templates_file(ours: dict[int, str], path: str | Path) -> dict[int, str]:
     """The templates of a `--templates FILE` (`read_templates`), refused when FILE comes from
     another parse run than the model's training data (`ours`: the model's key -> text): its
     text would label the model's keys as other events, in score evidence and in reports alike
     (`logbert score` and `logbert report` both check here). Nothing to compare when either
-    side is empty."""
+    side is empty. This compares the keys the model knew at training only: keys new since
+    then (mined while scoring, or recorded by the data's own template set) are for the
+    caller to compare with `require_same_text` and `TEMPLATES_FILE_REMEDY`."""
     theirs = read_templates(path)
     require_same_parse_run(
         ours,
         theirs,
         data=f"--templates {path}",
         reference="the model's training data",
-        remedy="Its text would label the model's keys as other events: pass the templates.csv "
-        "of the model's parse run, or leave out --templates to use the model's own.",
+        remedy=TEMPLATES_FILE_REMEDY,
     )
     return theirs
 

@@ -41,7 +41,12 @@ from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.templates import TEMPLATE_SET_KEY, require_same_parse_run
+from logbert.parsing.templates import (
+    TEMPLATE_SET_KEY,
+    TEMPLATES_FILE_REMEDY,
+    require_same_parse_run,
+    require_same_text,
+)
 from logbert.pipeline.calibration import calibrate_fitted
 from logbert.pipeline.crossfit import (
     check_cross_fit,
@@ -77,6 +82,7 @@ from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import (
     Threshold,
     flags_most_normal,
+    labelled_rule_error,
     rule_needs_labels,
 )
 from logbert.sessions.batch import SessionBatch
@@ -482,16 +488,18 @@ class Pipeline:
         n_scored: int,
         threshold: float | None = None,
         n_trained_on: int | None = None,
+        n_unseen: int | None = None,
     ) -> str | None:
         """A note when a run flags far more sessions than the threshold flags on normal data
         (`scoring.flag_rate`): many anomalies, or logs unlike the training data; or, when most
         of them are the model's own training sessions (`n_trained_on`, when known), a
-        threshold that does not describe the model."""
+        threshold that does not describe the model; or, when most hold keys no training
+        session held (`n_unseen`, e.g. an `UnseenPassed` tally's), logs that changed."""
         info = self.decision_threshold(threshold)
         if info.score != self._fitted().decision_score:
             return None  # the calibration scores are of the decision score only
         calibration = getattr(self, "calibration_scores_", None)
-        return flag_rate_note(n_flagged, n_scored, calibration, info.value, n_trained_on)
+        return flag_rate_note(n_flagged, n_scored, calibration, info.value, n_trained_on, n_unseen)
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -615,6 +623,7 @@ class Pipeline:
         labels: dict[str, str] | None = None,
         rejects_path: Path | None = None,
         year: int | None = None,
+        templates_from: str = "the templates given",
         **options: Any,
     ) -> Iterator[list[dict[str, Any]]]:
         """Score rows for the sessions of raw log files, batch by batch.
@@ -625,6 +634,10 @@ class Pipeline:
         Templates the frozen parser mined from these logs (unseen keys) are named in the rows'
         evidence by their text, and detectors that read template text get it
         (`extend_templates`) before each batch is scored. `year`: see `log_parser`.
+        Templates given (`templates=`, named `templates_from` in errors, e.g. "--templates
+        FILE") are refused before a batch when their text for a key this run knows differs,
+        keys mined from these logs included: a file from a parse run that numbered the new
+        templates otherwise would put one event's text on another's line.
         """
         summary = summary if summary is not None else LogReadSummary()
         parser = self.log_parser(year)
@@ -638,7 +651,16 @@ class Pipeline:
             """The text of every key: the templates this run's parser knows, those it mined
             from these logs included (`given` ones win); also reaches detectors that read
             template text (`score` hands it to `extend_templates`)."""
-            return {**parser.template_map(), **(given or {})}
+            mined = parser.template_map()
+            if given:
+                require_same_text(
+                    mined,
+                    given,
+                    data=templates_from,
+                    reference="the model's frozen parser on these logs",
+                    remedy=TEMPLATES_FILE_REMEDY,
+                )
+            return {**mined, **(given or {})}
 
         lifetime = self.lifecycle_.lifetime_
         pending: list[Session] = []
@@ -679,7 +701,10 @@ class Pipeline:
         Like `fit`, a normal-data rule leaves out sessions holding keys the model never saw in
         training (when the model records its training keys) and says so (`log`): one such
         session can put a `max` or high-quantile threshold at the detector's score for unseen
-        keys, where it flags nothing.
+        keys, where it flags nothing. It also leaves out the sessions labelled anomalous,
+        whether every session is labelled or only some (the unlabelled ones count as normal,
+        as in `fit`), and says how many; a labelled rule refuses unlabelled sessions (an
+        unsupervised detector's: a supervised one reads the labelled ones).
 
         The sessions' fingerprints are kept with the training sessions' (`CALIBRATION_KEY`,
         replacing an earlier calibration's), so evaluating on them is warned of: figures on
@@ -691,12 +716,18 @@ class Pipeline:
         given = sessions
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
+        needs_labels = rule_needs_labels(rule)
+        if needs_labels and not labelled and not detector.supervised:
+            unlabelled = [s.session_id for s in sessions if s.label is None]
+            n_anomalous = sum(s.label == ANOMALY for s in sessions)
+            n_normal = len(sessions) - n_anomalous - len(unlabelled)
+            raise labelled_rule_error(rule, n_normal, n_anomalous, len(unlabelled), unlabelled[0])
         batch = self.batch(sessions, _latest(log_end(sessions), end))
         note = self.open_sessions_note(batch.n_open, stage="calibrate")
         if note is not None:
             say(note)
         known = self.training_.get("keys")
-        if known is not None and not detector.supervised and not rule_needs_labels(rule):
+        if known is not None and not detector.supervised and not needs_labels:
             # as in `fit`: sessions with keys training never saw are the detector's business
             # (unseen keys are evidence); the normal-data rule describes the sessions it knows
             # labelled anomalies are no part of a normal-data rule: only normal sessions count
@@ -704,12 +735,24 @@ class Pipeline:
             unseen = unseen_key_sessions(known, batch.take(normal))
             if unseen.n_sessions:
                 kind = "normal sessions" if len(normal) < len(sessions) else "sessions"
-                say(unseen.warning(self.n_trained(), f"{kind} to calibrate on"))
+                say(unseen.warning(self.n_trained(), f"{kind} to calibrate on", calibrating=True))
             if 0 < unseen.n_sessions < len(normal):
                 kept = np.setdiff1d(np.arange(len(sessions)), normal[unseen.mask])
                 sessions, batch = [sessions[i] for i in kept], batch.take(kept)
                 source += f"; {unseen.n_sessions} sessions with keys unseen in training left out"
-        labels = [int(s.label == ANOMALY) for s in sessions] if labelled else None
+        labels = None  # a labelled rule on partly labelled sessions: a supervised detector's
+        if labelled or not needs_labels:  # a normal-data rule: unlabelled sessions are normal
+            labels = [int(s.label == ANOMALY) for s in sessions]
+        n_left_out = sum(labels or ()) if not needs_labels else 0
+        if n_left_out:
+            source += f"; {n_left_out} labelled anomalies left out"
+            say(
+                f"note: the {rule} rule describes normal sessions: the {n_left_out:,} sessions "
+                f"labelled anomalous are left out of it (the threshold rests on the other "
+                f"{len(sessions) - n_left_out:,}"
+                + ("" if labelled else ", unlabelled ones counted as normal")
+                + ")"
+            )
         threshold = detector.calibrate(batch, labels=labels, rule=rule, source=source)
         threshold.model_id = getattr(self, "model_id_", None)  # stable: the trained detector's
         normal = [i for i, s in enumerate(sessions) if s.label != ANOMALY]

@@ -20,7 +20,7 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
-from logbert.pipeline.crossfit import CrossFit
+from logbert.pipeline.crossfit import CrossFit, cross_fit_refusal
 from logbert.pipeline.unseen import UnseenKeys
 from logbert.scoring.flag_rate import flag_rate_far_above
 from logbert.scoring.thresholds import Threshold, flags_most_normal
@@ -136,7 +136,9 @@ def few_scores_warning(
     """A warning when the threshold rests on fewer than FEW_CALIBRATION_SCORES normal scores:
     one odd session moves a `max` or `mean+2std` threshold (`auto` cross-fits only from
     2 * folds sessions; below that, 10% of 6-9 sessions is one validation session).
-    `n_normal`: the normal sessions given, `given`: as in `calibrate_fitted`."""
+    `n_normal`: the normal sessions given, `given`: as in `calibrate_fitted`. Cross-fitting
+    is never advised to a detector that refuses it (a combination: each part keeps its own
+    threshold)."""
     n_scores = detector.threshold_.n_sessions
     if n_scores >= FEW_CALIBRATION_SCORES:
         return None
@@ -144,6 +146,10 @@ def few_scores_warning(
         remedy = "give more normal validation sessions (train --validation FILE)"
     elif cross_fitted:
         remedy = "train on more normal sessions"
+    elif cross_fit_refusal(detector, folds) is not None:
+        remedy = (
+            "train on more normal sessions, or give validation sessions (train --validation FILE)"
+        )
     elif n_normal >= 2 * folds:  # e.g. --calibration split chosen
         remedy = (
             "cross-fit them (--calibration cross-fit: every normal session is scored), or "

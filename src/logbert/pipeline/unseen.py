@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from logbert.scoring.flag_rate import RETRAIN_ON_NEW_LOGS
 from logbert.sessions.batch import SessionBatch
 
 
@@ -51,11 +52,18 @@ class UnseenKeys:
         }
 
     def warning(
-        self, n_train: int, kind: str = "validation sessions", cross_fitted: bool = False
+        self,
+        n_train: int,
+        kind: str = "validation sessions",
+        cross_fitted: bool = False,
+        calibrating: bool = False,
     ) -> str:
         """The warning line; `kind` names the sessions checked (the validation split in `fit`,
         the calibration data in `calibrate`); `cross_fitted`: the threshold does not come from
-        them but from cross-fitting, which reports its own left-out sessions."""
+        them but from cross-fitting, which reports its own left-out sessions; `calibrating`:
+        they are new logs given to `calibrate`, so when most of them hold unseen keys the
+        logs changed (a new version), which more training sessions of the old logs would not
+        mend: the remedy is to retrain on the new logs."""
         n, total = self.n_sessions, int(self.mask.size)
         share = f"{100 * self.share:.3g}%"  # 0.4%, 20%: a small share must not read 0%
         keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
@@ -63,6 +71,12 @@ class UnseenKeys:
             f"warning: {n} of {total} {kind} ({share}) hold keys the "
             f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
         )
+        changed = None  # more sessions of the old logs would not mend logs that changed
+        if calibrating and n * 2 > total:
+            changed = (
+                f"The logs have templates the model never saw (new in {share} of sessions): "
+                + RETRAIN_ON_NEW_LOGS
+            )
         if cross_fitted:
             return head + (
                 "the threshold comes from cross-fitting, not from them, but the final model "
@@ -73,12 +87,13 @@ class UnseenKeys:
             return head + (
                 f"the threshold is calibrated on the other {total - n}, and normal sessions "
                 f"with keys unseen in training will be flagged: expect false alarms on about "
-                f"{share} of normal sessions. Train on more normal sessions to lower it"
+                f"{share} of normal sessions. "
+                + (changed or "Train on more normal sessions to lower it")
             )
         return head + (
             "every one does, so the threshold is calibrated on them and may sit at the "
-            "detector's score for unseen keys (few or no detections). Train on more normal "
-            "sessions"
+            "detector's score for unseen keys (few or no detections). "
+            + (changed or "Train on more normal sessions")
         )
 
 
@@ -123,15 +138,32 @@ class UnseenPassed:
                     self.n_passed += 1
                     self.example = self.example if self.example is not None else session_id
 
-    def warning(self, decision: str, detector: str) -> str | None:
+    def warning(self, decision: str, detector: str, threshold: float | None = None) -> str | None:
         """`warning: ...` when the detector (`detector`: its registry name) passed any such
-        session, with the cause and the remedy that fit it (None otherwise)."""
+        session, with the cause and the remedy that fit it (None otherwise). When the decision
+        already flags never-seen keys (LogBERT's `max_surprise`, a combination with
+        `new-event`), only a threshold at or above the score it gives them passes them, so
+        the threshold (`threshold`: its value, when known) is named, never the decision in
+        use: typically `calibrate` on logs of a new version set it there."""
         if not self.n_passed:
             return None
         head = (
             f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no training "
             f"session holds were not flagged (e.g. session {self.example!r}): "
         )
+        flagging = None  # what flags never-seen keys in this detector, and its threshold
+        if detector == "logbert" and decision == "max_surprise":
+            value = "" if threshold is None else f" {threshold:.6g}"
+            flagging = f"the decision score {decision!r}", f"the threshold{value}"
+        elif "new-event" in detector.split("+"):
+            flagging = "its new-event part", "that part's threshold"
+        if flagging is not None:
+            return head + (
+                f"{flagging[0]} flags keys it never saw, but {flagging[1]} sits at or above "
+                "the score it gives them (typically: calibrated on sessions that hold such "
+                "keys, by `logbert calibrate` on logs with templates the model never saw). "
+                f"Look at them, and {RETRAIN_ON_NEW_LOGS}"
+            )
         if detector == "logbert":
             return head + (
                 f"the decision score {decision!r} does not flag keys it never saw (the mean "

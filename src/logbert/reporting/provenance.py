@@ -17,7 +17,9 @@ a mismatch is an error naming both sides and what to pass instead:
   mean score (neither records a session list, so their contents are compared);
 - a sessions file (`--sessions`) and a templates file (`--templates`) must come from the parse
   run the model was trained on: the same check `score` and `evaluate` make, since keys from
-  another run would be shown as other events.
+  another run would be shown as other events; a templates file must also give the keys the
+  scores' top sessions show the text the scores show (keys new since training included, which
+  the model's template set does not hold).
 
 Every function returns the warnings to show (the page and stderr), and raises `LogbertError`
 for a mismatch.
@@ -36,7 +38,9 @@ import numpy as np
 from logbert.errors import LogbertError
 from logbert.parsing.templates import (
     TEMPLATE_SET_KEY,
+    TEMPLATES_FILE_REMEDY,
     require_same_parse_run,
+    require_same_text,
     require_templates_file,
     template_set_templates,
 )
@@ -269,10 +273,38 @@ def check_sessions_file(model: ModelInfo, path: Path) -> list[str]:
     return []
 
 
-def check_templates_file(model: ModelInfo, path: Path) -> None:
+def check_templates_file(model: ModelInfo, path: Path, scores: ScoreTable | None = None) -> None:
     """Refuse a templates.csv from another parse run than the model's training data: the
-    report would give the model's keys another run's text."""
-    require_templates_file(model.template_set, path)
+    report would give the model's keys another run's text. With `scores`, also refuse one
+    whose text for a key differs from the text the scores show for it (`shown_templates`):
+    keys mined since training (`score --logs` on a new version) are in no template set of
+    the model, and another parse run may have numbered them otherwise."""
+    theirs = require_templates_file(model.template_set, path)
+    if scores is not None:
+        require_same_text(
+            shown_templates(scores),
+            theirs,
+            data=f"--templates {path}",
+            reference=f"the scores {scores.path}",
+            remedy=TEMPLATES_FILE_REMEDY,
+        )
+
+
+def shown_templates(scores: ScoreTable) -> dict[int, str]:
+    """Key -> the template text the scores' top rows show for it, in their surprising events
+    and the keys expected there (the keys a report names); a key shown without text, or a
+    row written by hand without these fields, adds nothing."""
+    shown: dict[int, str] = {}
+    for row in scores.top_rows:
+        for event in row.get("top_events") or []:
+            if not isinstance(event, dict):
+                continue
+            for named in [event, *(event.get("expected") or [])]:
+                key = named.get("key") if isinstance(named, dict) else None
+                text = named.get("template") if isinstance(named, dict) else None
+                if isinstance(key, int) and not isinstance(key, bool) and isinstance(text, str):
+                    shown.setdefault(key, text)
+    return shown
 
 
 def check_sessions_found(path: Path, wanted: list[str], found: dict) -> list[str]:

@@ -17,6 +17,10 @@ import numpy as np
 MIN_FLAGGED = 10  # fewer flagged sessions than this is never worth a note
 MIN_SHARE = 0.05  # logs with a few percent anomalies are common; more than this is not
 MIN_RATIO = 5.0  # and the share must be well above what the threshold flags on normal data
+# what to do when the logs hold templates the model never saw (a new version of the software):
+# recalibrating on them cannot help, since a normal-data threshold set on sessions holding
+# never-seen templates sits at the score the detector gives those (LogBERT: its cap)
+RETRAIN_ON_NEW_LOGS = "retrain on logs of the new version (`logbert train`) rather than recalibrate"
 
 
 def expected_flag_rate(calibration: np.ndarray, threshold: float) -> float:
@@ -49,13 +53,16 @@ def flag_rate_note(
     calibration: np.ndarray | None,
     threshold: float,
     n_trained_on: int | None = None,
+    n_unseen: int | None = None,
 ) -> str | None:
     """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
     the normal `calibration` scores (None when it is not, or no calibration scores are kept).
     `n_trained_on`: how many of the scored sessions the model was trained or calibrated on,
     when the caller knows; when that is most of them the logs cannot differ from the training
     data, so the note blames the threshold instead (an undertrained model whose cross-fitted
-    threshold does not describe it)."""
+    threshold does not describe it). `n_unseen`: how many hold templates no training session
+    held, when the caller knows; when that is most of them the logs changed (a new version of
+    the software), and recalibrating on them would only silence the detector."""
     found = flag_rate_far_above(n_flagged, n_scored, calibration, threshold)
     if found is None:
         return None
@@ -70,6 +77,14 @@ def flag_rate_note(
             "on, so the logs do not differ from the training data: the threshold does not "
             "describe the model (typically an undertrained one, calibrated by cross-fitting). "
             "Retrain with more --epochs, or with --calibration split"
+        )
+    if n_unseen is not None and n_unseen * 2 > n_scored:
+        return flagged + (
+            f"{n_unseen:,} of these sessions hold templates no training session held, so the "
+            f"logs changed (new templates in {n_unseen / n_scored:.1%} of sessions: a new "
+            f"version of the software?); {RETRAIN_ON_NEW_LOGS}: a threshold calibrated on "
+            "sessions with templates the model never saw sits at the score it gives them, and "
+            "then flags none of them"
         )
     return flagged + (
         "either these logs hold that many anomalies, or they differ from the training data "

@@ -185,14 +185,9 @@ def calibrate(
     if rule_needs_labels(rule):  # before the empty check: no labelled session is the problem
         n_anomalous = 0 if labels is None else int(np.sum(labels == 1))
         n_normal = 0 if labels is None else int(np.sum(labels == 0))
-        if not n_anomalous or not n_normal:
-            raise LogbertError(
-                f"threshold rule {rule!r} needs labelled sessions with both normal and "
-                f"anomalous ones; got {n_normal} normal and {n_anomalous} anomalous labelled "
-                "sessions. Calibrate on labelled sessions (sessionize "
-                "--labels, or --logs with --labels), or use a rule from normal data "
-                "(mean+2std, quantile:0.999, max)"
-            )
+        n_unlabelled = scores.size - n_normal - n_anomalous  # no labels, or codes such as -1
+        if not n_anomalous or not n_normal or n_unlabelled:
+            raise labelled_rule_error(rule, n_normal, n_anomalous, n_unlabelled)
         return _from_labelled(scores, labels, rule)
 
     if scores.size == 0:
@@ -210,6 +205,32 @@ def calibrate(
     if _EVT.match(rule):
         return peaks_over_threshold(normal, value)
     return conformal_threshold(normal, value)  # fpr:P, the one rule left
+
+
+def labelled_rule_error(
+    rule: str,
+    n_normal: int,
+    n_anomalous: int,
+    n_unlabelled: int = 0,
+    unlabelled_example: str | None = None,
+) -> LogbertError:
+    """The refusal of a labelled rule (`rule_needs_labels`) on sessions that are not all
+    labelled, or not of both kinds, with the true counts: a rule such as best-f1 read on the
+    labelled part alone would rest on whichever sessions the labels file happened to cover.
+    `unlabelled_example`: the id of a session without a label, for the user to look up."""
+    unlabelled = ""
+    if n_unlabelled:
+        example = "" if unlabelled_example is None else f" (e.g. session {unlabelled_example!r})"
+        plural = "s" * (n_unlabelled != 1)
+        unlabelled = f", and {n_unlabelled:,} unlabelled session{plural}{example}"
+    return LogbertError(
+        f"threshold rule {rule!r} needs labelled sessions with both normal and anomalous ones"
+        f"{' and no unlabelled one' if n_unlabelled else ''}; got {n_normal:,} normal and "
+        f"{n_anomalous:,} anomalous labelled sessions{unlabelled}. Calibrate on sessions that "
+        "all carry a label (sessionize --labels, or --logs with --labels naming every session), "
+        "or use a rule from normal data (mean+2std, quantile:0.999, max), which leaves "
+        "labelled anomalies out"
+    )
 
 
 def conformal_threshold(normal: np.ndarray, rate: float) -> float:

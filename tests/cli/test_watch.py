@@ -327,6 +327,79 @@ def test_a_state_dir_of_another_model_or_of_no_recorded_model_is_refused(
     assert "another --state-dir (or remove that one)" in str(result.exception)
 
 
+def test_a_state_resumes_with_a_new_threshold_and_refuses_other_changes_naming_them(
+    trained, raw_logs, tmp_path
+):
+    """`logbert calibrate` changes threshold.json only: the state goes on with the new
+    threshold, with a note, and alert ids go on. A model whose weights changed is refused,
+    naming them and what starting over costs (the logs read again, their alerts again)."""
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live, alerts, state = tmp_path / "live.log", tmp_path / "a.jsonl", tmp_path / "state"
+    live.write_text("".join(lines[:20]))
+    assert invoke("watch", model, live, "--state-dir", state, "--alerts", alerts).exit_code == 0
+    old = json.loads((model / "threshold.json").read_text())["value"]
+    result = invoke("calibrate", model, test_log, "--logs", "--labels", raw_logs[3], "--rule",
+                    "recall>=0.9")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = json.loads((model / "threshold.json").read_text())["value"]
+    assert new != old
+    live.write_text("".join(lines))
+    result = invoke("watch", model, live, "--state-dir", state, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: the model's threshold changed since this state was written ({old:.6g} -> "
+        f"{new:.6g}): judging from here on with the new one"
+    ) in result.output
+    assert "this run: 22 lines read" in result.output
+    ids = [a["alert_id"] for a in read_jsonl(alerts)]
+    assert ids == sorted(set(ids)) and {a["threshold"] for a in read_jsonl(alerts)} >= {new}
+    config = model / "config.json"  # the weights: retrained
+    record = json.loads(config.read_text())
+    record["retrained"] = True
+    config.write_text(json.dumps(record))
+    result = invoke("watch", model, live, "--state-dir", state, "--alerts", alerts)
+    assert isinstance(result.exception, LogbertError), result.output
+    text = str(result.exception)
+    assert f"--state-dir {state} belongs to another model ({model}, fingerprint " in text
+    assert "; its weights changed): its open sessions and positions cannot be resumed" in text
+    assert "read again from their start and their alerts written again, with ids from 1" in text
+    assert "pass a new --alerts file too" in text
+
+
+def test_starting_anew_with_an_alerts_file_that_holds_alerts_is_a_warning(trained, tmp_path):
+    model, test_log = trained
+    alerts = tmp_path / "a.jsonl"
+    assert invoke("watch", model, test_log, "--alerts", alerts).exit_code == 0
+    last = read_jsonl(alerts)[-1]["alert_id"]
+    result = invoke("watch", model, test_log, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"warning: --alerts {alerts} already holds alerts (ids up to {last}) and this run "
+        "starts anew, numbering its alerts from 1, so ids repeat in it: pass a new --alerts "
+        "file (or keep a --state-dir from run to run)"
+    ) in result.output
+
+
+def test_watch_warns_of_sessions_out_of_time_order_as_score_logs_does(trained, tmp_path):
+    """Rotated files given newest first: the sessionizer's warnings of `score --logs`
+    (`SessionizeStats.warnings`) come from `watch` too, once per state."""
+    model, test_log = trained
+    lines = lines_of(test_log)
+    (tmp_path / "app.log.1").write_text("".join(lines[:22]))  # blk_1505 in both files
+    (tmp_path / "app.log").write_text("".join(lines[22:]))
+    files = (tmp_path / "app.log", tmp_path / "app.log.1")  # newest first
+    scored = invoke("score", model, *files, "--logs", "--output", tmp_path / "s.jsonl")
+    warning = next(x for x in scored.output.splitlines() if "out of time order" in x)
+    assert warning.startswith("warning: 1 of 13 sessions have events out of time order")
+    state, alerts = tmp_path / "state", tmp_path / "a.jsonl"
+    result = invoke("watch", model, *files, "--alerts", alerts, "--state-dir", state)
+    assert result.exit_code == 0, result.output
+    assert warning in result.output.splitlines()
+    result = invoke("watch", model, *files, "--alerts", alerts, "--state-dir", state)
+    assert result.exit_code == 0 and "out of time order" not in result.output  # said once
+
+
 def test_a_file_rotated_while_watch_was_stopped_loses_no_line(trained, tmp_path):
     model, test_log = trained
     lines = lines_of(test_log)

@@ -3,6 +3,7 @@ import json
 import re
 from html.parser import HTMLParser
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -399,3 +400,30 @@ def test_top_sessions_scored_from_raw_logs_name_their_raw_lines(report_inputs, t
     paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
     _, html = render(paths, tmp_path, scores=paths["scores"])
     assert "raw line" in html and "today.log:4711" in html
+
+
+def test_the_headline_counts_flagged_sessions_and_notes_a_flag_rate_far_above_calibration(
+    report_inputs, tmp_path
+):
+    """Scores of drifted logs: the page says how many were flagged, beside the share the
+    threshold flags on its normal calibration scores, and gives `score`'s flag-rate note."""
+    paths = report_inputs(labels=False)
+    rows = paths["rows"]
+    n, total = sum(r["is_anomaly"] for r in rows), len(rows)
+    calibration = paths["model"] / "calibration_scores.npy"
+    np.save(calibration, np.linspace(0.0, 1.0, 99))  # all below the threshold: 1 in 100
+    result, html = render(paths, tmp_path, scores=paths["scores"])
+    assert f">{n:,} of {total:,} ({n / total:.1%})<" in html
+    assert ">flagged; the threshold flags about 1.00% normally<" in html
+    assert (
+        f"{n:,} of {total:,} sessions ({n / total:.1%}) were flagged, where the threshold "
+        "flags about 1.00% of the normal sessions it was calibrated on: either these logs "
+        "hold that many anomalies, or they differ from the training data"
+    ) in html
+    assert not any("were flagged" in w for w in result.warnings)  # the page's own
+    np.save(calibration, np.linspace(0.0, 3.0, 99))  # the threshold flags half: plausible
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert f">{n:,} of {total:,} ({n / total:.1%})<" in html and "were flagged" not in html
+    calibration.unlink()  # no calibration scores: the count alone
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert ">flagged<" in html and "were flagged" not in html

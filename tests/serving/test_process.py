@@ -208,12 +208,12 @@ def test_a_crash_between_the_snapshot_file_and_dropping_its_batches_resumes_exac
     model, stream, tmp_path
 ):
     from logbert.serving.engine import DetectionEngine
-    from logbert.serving.wal import StateStore, model_fingerprint
+    from logbert.serving.wal import ModelIdentity, StateStore
     from logbert.serving.worker import StreamWorker
 
     expected = reference(model, stream, tmp_path / "ref")
     state = tmp_path / "state"
-    store = StateStore(state, model_fingerprint(model), model)
+    store = StateStore(state, ModelIdentity.of(model))
     worker = StreamWorker(DetectionEngine(Pipeline.load(model)), store, snapshot_every=1000,
                           snapshot_seconds=1e9)  # fmt: skip
     for part in stream[:9]:
@@ -239,10 +239,10 @@ def test_a_crash_between_the_snapshot_file_and_dropping_its_batches_resumes_exac
 def test_a_steady_stream_is_snapshotted_by_count_not_after_every_wake_up(model, stream,
                                                                         tmp_path):  # fmt: skip
     from logbert.serving.engine import DetectionEngine
-    from logbert.serving.wal import StateStore, model_fingerprint
+    from logbert.serving.wal import ModelIdentity, StateStore
     from logbert.serving.worker import StreamWorker
 
-    store = StateStore(tmp_path / "s", model_fingerprint(model), model)
+    store = StateStore(tmp_path / "s", ModelIdentity.of(model))
     published = []
     worker = StreamWorker(DetectionEngine(Pipeline.load(model)), store, snapshot_every=5,
                           snapshot_seconds=1e9, publish=published.append)  # fmt: skip

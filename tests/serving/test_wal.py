@@ -4,6 +4,7 @@ stores no alert twice. The worker runs synchronously here (its thread is not sta
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -12,7 +13,7 @@ from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
-from logbert.serving.wal import DB_FILE, StateStore, model_fingerprint
+from logbert.serving.wal import DB_FILE, ModelIdentity, StateStore
 from logbert.serving.worker import StreamWorker
 from logbert.sessions.sessionize import SessionizerSettings
 
@@ -35,7 +36,7 @@ def setup(raw_logs, tmp_path):
 
 
 def open_worker(model, pipeline, state, snapshot_every=2):
-    store = StateStore(state, model_fingerprint(model), model)
+    store = StateStore(state, ModelIdentity.of(model))
     worker = StreamWorker(DetectionEngine(pipeline), store, snapshot_every=snapshot_every,
                           snapshot_seconds=1e9)  # fmt: skip
     worker._replay()
@@ -58,7 +59,7 @@ def batches(lines):
 
 def test_append_is_committed_before_it_returns(setup, tmp_path):
     model, _, lines = setup
-    store = StateStore(tmp_path / "s", model_fingerprint(model), model)
+    store = StateStore(tmp_path / "s", ModelIdentity.of(model))
     batch_id = store.append("lines", [("a", lines[:3]), ("b", lines[3:5])], rejected=2)
     with sqlite3.connect(tmp_path / "s" / DB_FILE) as other:  # another connection sees it
         assert other.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -105,13 +106,14 @@ def test_a_crash_after_any_batch_loses_no_line_and_repeats_no_alert(setup, tmp_p
 
 def test_a_state_dir_of_another_model_is_refused(setup, tmp_path):
     model, _, _ = setup
-    StateStore(tmp_path / "s", model_fingerprint(model), model)
-    with pytest.raises(LogbertError, match="belongs to another model"):
-        StateStore(tmp_path / "s", "0" * 64, tmp_path / "elsewhere")
+    StateStore(tmp_path / "s", ModelIdentity.of(model))
+    with pytest.raises(LogbertError, match="belongs to another model") as caught:
+        StateStore(tmp_path / "s", ModelIdentity.of(tmp_path / "elsewhere"))
+    assert "its threshold and weights and parser and session settings changed" in str(caught.value)
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / DB_FILE).write_text("not a database" * 100)
     with pytest.raises(LogbertError, match="not a logbert serve state"):
-        StateStore(tmp_path / "bad", model_fingerprint(model), model)
+        StateStore(tmp_path / "bad", ModelIdentity.of(model))
 
 
 def test_last_batch_survives_the_snapshot_that_drops_the_batches(setup, tmp_path):
@@ -123,6 +125,58 @@ def test_last_batch_survives_the_snapshot_that_drops_the_batches(setup, tmp_path
         store.append("lines", [("http", part)])
     process_all(store, worker)
     assert worker.snapshot_batch == 4 and store.batches_after(0) == []  # all dropped
-    reopened = StateStore(tmp_path / "s", model_fingerprint(model), model)
+    reopened = StateStore(tmp_path / "s", ModelIdentity.of(model))
     assert reopened.last_batch() == reopened.processed() == 4
     assert reopened.append("lines", [("http", lines[:1])]) == reopened.last_batch() == 5
+
+
+def edit_json(path, change) -> None:
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_a_new_threshold_alone_resumes_the_state_and_other_changes_are_named(setup, tmp_path):
+    """`logbert calibrate` rewrites threshold.json only: the state's sessions, template ids
+    and snapshot mean the same to the model, so it goes on with a note. A change of anything
+    else is refused, naming it (a state of an earlier logbert cannot tell which)."""
+    model, _, _ = setup
+    state = tmp_path / "s"
+    StateStore(state, ModelIdentity.of(model)).close()
+    old = json.loads((model / "threshold.json").read_text())["value"]
+    edit_json(model / "threshold.json", lambda t: t.update(value=old + 1, rule="recall>=0.9"))
+    store = StateStore(state, ModelIdentity.of(model))
+    assert store.resume_note == (
+        f"note: the model's threshold changed since this state was written ({old:.6g} -> "
+        f"{old + 1:.6g}): judging from here on with the new one"
+    )
+    assert store.meta()["fingerprint"] == ModelIdentity.of(model).fingerprint  # now its model
+    assert StateStore(state, ModelIdentity.of(model)).resume_note is None  # said once
+    edit_json(model / "pipeline.json", lambda p: p["template_set"].update({"99": "new <*>"}))
+    with pytest.raises(LogbertError) as caught:
+        StateStore(state, ModelIdentity.of(model))
+    message = str(caught.value)
+    assert f"--state-dir {state} belongs to another model ({model}, fingerprint " in message
+    assert "; its parser changed): its open sessions and positions cannot be resumed" in message
+    assert "alert ids start from 1 again" in message
+    edit_json(model / "threshold.json", lambda t: t.update(value=old))
+    with sqlite3.connect(state / DB_FILE) as db:  # a state of an earlier logbert
+        db.execute("DELETE FROM meta WHERE key = 'model'")
+    with pytest.raises(LogbertError, match="which part changed cannot be told"):
+        StateStore(state, ModelIdentity.of(model))
+
+
+def test_a_replay_after_a_new_threshold_never_reuses_a_stored_alert_id(setup, tmp_path):
+    """Replayed with another threshold, processed batches give other alerts than the stored
+    ones; new alerts must not take a stored id (they would be dropped as already stored)."""
+    model, pipeline, lines = setup
+    store, worker = open_worker(model, pipeline, tmp_path / "s")
+    store.append("lines", [("http", lines)])
+    store.append("flush", [])
+    for batch in store.batches_after(0):  # killed after the flush's commit, before a snapshot
+        store.commit_processed(batch.id, worker._apply(batch))
+    last = store.last_alert_id()
+    assert any(not alert["early"] for alert in store.alerts_after(0, 100))
+    edit_json(model / "threshold.json", lambda t: t.update(value=1e9))  # flags nothing now
+    store, worker = open_worker(model, Pipeline.load(model), tmp_path / "s")
+    assert worker.replayed == 2 and worker.engine.next_alert_id == last + 1

@@ -8,7 +8,7 @@ import pytest
 from logbert.models.pca import PCADetector
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
-from logbert.serving.wal import StateStore, model_fingerprint
+from logbert.serving.wal import ModelIdentity, StateStore
 from logbert.serving.worker import RateLimitedWarnings, StreamWorker
 from logbert.sessions.sessionize import SessionizerSettings
 
@@ -74,7 +74,7 @@ def test_a_batch_of_another_log_format_is_warned_about_once(by_id, tmp_path):
     written: list[str] = []
     worker = StreamWorker(
         DetectionEngine(Pipeline.load(model)),
-        StateStore(tmp_path / "s", model_fingerprint(model), model),
+        StateStore(tmp_path / "s", ModelIdentity.of(model)),
         warnings=RateLimitedWarnings(0, written.append),
     )
     store = worker.store
@@ -131,7 +131,7 @@ def _warning_worker(model, tmp_path) -> tuple[StreamWorker, list[str]]:
     written: list[str] = []
     worker = StreamWorker(
         DetectionEngine(Pipeline.load(model), early_alerts=False),
-        StateStore(tmp_path / "s", model_fingerprint(model), model),
+        StateStore(tmp_path / "s", ModelIdentity.of(model)),
         warnings=RateLimitedWarnings(0, written.append),
     )
     return worker, written

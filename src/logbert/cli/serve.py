@@ -189,6 +189,8 @@ def _started_app(model_dir: Path, state_dir: Path | None, token: str | None, opt
         f"state in {where}: {worker.processed} batches processed, snapshot after batch "
         f"{worker.snapshot_batch}, {service.backlog} to process"
     )
+    if service.resume_note:  # the model's threshold changed since the state was written
+        say(service.resume_note)
     for warning in service.pipeline.load_warnings_:  # as `load_pipeline` says them
         say(warning)
     if service.verdict_note:

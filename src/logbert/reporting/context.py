@@ -16,6 +16,7 @@ import numpy as np
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting.html import Safe, image
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float, deciding_column
+from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_note
 
 METRIC_NAMES = {
     "f1": "F1",
@@ -124,6 +125,45 @@ class ReportData:
         if value is None and self.threshold_record:
             value = self.threshold_record.get("value")
         return as_float(value)
+
+    def flagged(self) -> tuple[int, int] | None:
+        """(sessions flagged, sessions scored) in the scores file: its `is_anomaly` verdicts
+        (what `score` flagged), else the deciding score above the threshold; None without
+        scores of the deciding column."""
+        table = self.scores
+        if table is None or not table.has_deciding or not table.scores.size:
+            return None
+        if table.verdicts is not None:
+            return int(np.count_nonzero(table.verdicts)), int(table.scores.size)
+        if self.threshold is None:
+            return None
+        return int(np.count_nonzero(table.scores > self.threshold)), int(table.scores.size)
+
+    @property
+    def calibration(self) -> np.ndarray | None:
+        """The model's normal calibration scores, when they are of the score the threshold
+        shown applies to (they are of its own threshold's score); None otherwise."""
+        scores = self.model.calibration_scores
+        if scores is None or deciding_column(self.model.threshold) != self.deciding:
+            return None
+        return scores
+
+    def expected_flag_rate(self) -> float | None:
+        """The share of normal sessions the threshold flags (its conformal false-alarm rate
+        on the calibration scores): what the calibration intends; None when unknown."""
+        calibration = self.calibration
+        if calibration is None or self.threshold is None:
+            return None
+        return expected_flag_rate(calibration, self.threshold)
+
+    def flag_rate_note(self) -> str | None:
+        """The note `score` prints when far more sessions were flagged than the threshold
+        flags on normal data (`scoring.flag_rate`, its one rule), without its `note: `."""
+        flagged = self.flagged()
+        if flagged is None or self.threshold is None:
+            return None
+        note = flag_rate_note(*flagged, self.calibration, self.threshold)
+        return None if note is None else note.removeprefix("note: ")
 
     def labelled_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(scores, labels) of the labelled sessions, when both classes are present."""

@@ -24,6 +24,14 @@ def key_figures(data: ReportData) -> Safe:
         boxes.append(("anomalies", fmt(metrics.get("n_anomalies"))))
     elif data.scores is not None:
         boxes.append(("sessions scored", fmt(data.scores.n_rows - data.scores.n_unscored)))
+    flagged = data.flagged()
+    if flagged is not None:
+        n_flagged, n_scored = flagged
+        expected = data.expected_flag_rate()
+        intends = "" if expected is None else f"; the threshold flags about {expected:.2%} normally"
+        boxes.append(
+            (f"flagged{intends}", f"{n_flagged:,} of {n_scored:,} ({n_flagged / n_scored:.1%})")
+        )
     items = [
         tag("div", tag("div", value, cls="v"), tag("div", name, cls="k"), cls="figure-box")
         for name, value in boxes
@@ -34,6 +42,9 @@ def key_figures(data: ReportData) -> Safe:
 def warnings(data: ReportData) -> list[Safe]:
     """Things a reader must know before trusting the numbers."""
     out = [*data.notes, *_reused_data(data)]
+    drift = data.flag_rate_note()
+    if drift is not None:
+        out.append(drift[0].upper() + drift[1:])
     table = data.scores
     if data.lacks_deciding and data.evaluation_path is not None:
         out.append(

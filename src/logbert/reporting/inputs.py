@@ -30,6 +30,7 @@ from logbert.errors import LogbertError
 from logbert.models.base import read_config
 from logbert.models.checks import read_json
 from logbert.models.registry import model_name
+from logbert.pipeline.files import CALIBRATION_FILE, read_calibration_scores
 from logbert.scoring.score_files import NOT_SCORES as SCORE_FILE_NOT_SCORES
 from logbert.scoring.score_files import iter_scores
 from logbert.scoring.thresholds import Threshold
@@ -50,6 +51,9 @@ class ModelInfo:
     threshold: dict | None = None
     pipeline: dict | None = None  # pipeline.json: session settings, the training template set
     previous_threshold: dict | None = None  # threshold.previous.json, kept by `calibrate`
+    # the normal calibration scores of the threshold's score (calibration_scores.npy): what
+    # share of normal sessions the threshold flags (`scoring.flag_rate`)
+    calibration_scores: np.ndarray | None = None
 
     @property
     def name(self) -> str | None:
@@ -142,6 +146,7 @@ def load_model_dir(path: str | Path) -> ModelInfo:
         threshold=Threshold.load(threshold).to_dict() if threshold.exists() else None,
         pipeline=_model_json(path / "pipeline.json"),
         previous_threshold=_model_json(path / "threshold.previous.json"),
+        calibration_scores=read_calibration_scores(path / CALIBRATION_FILE),
     )
 
 

@@ -12,7 +12,13 @@ from logbert.reporting.categories import categories_section
 from logbert.reporting.context import FIGURE_NAMES, ReportData
 from logbert.reporting.headline import key_figures, warnings
 from logbert.reporting.html import join, page, tag
-from logbert.reporting.inputs import ModelInfo, load_evaluation, load_model_dir, load_scores
+from logbert.reporting.inputs import (
+    ModelInfo,
+    ScoreTable,
+    load_evaluation,
+    load_model_dir,
+    load_scores,
+)
 from logbert.reporting.provenance import (
     check_evaluation,
     check_evaluation_scores,
@@ -82,7 +88,7 @@ def build_report(
         data.notes += check_scores(model, data.scores, data.threshold, threshold_from, ids_made)
         if data.evaluation is not None:
             check_evaluation_scores(data.evaluation, data.evaluation_path, data.scores)
-    lookup = _templates(model, templates)
+    lookup = _templates(model, templates, data.scores)
     top_rows = None if data.scores is None else data.scores.top_rows
     keys = {}
     if sessions is not None:
@@ -127,14 +133,17 @@ def build_report(
     return ReportResult(output, written, missing, list(data.notes))
 
 
-def _templates(model: ModelInfo, path: str | Path | None) -> dict[int, str]:
+def _templates(
+    model: ModelInfo, path: str | Path | None, scores: ScoreTable | None = None
+) -> dict[int, str]:
     """Template text by key: from `--templates` (refused when from another parse run than
-    the model's), else the model directory's templates.csv, else its training template set."""
+    the model's, or naming a key otherwise than the `scores` show it), else the model
+    directory's templates.csv, else its training template set."""
     if path is not None:
         if not Path(path).is_file():
             raise LogbertError(
                 f"templates file not found: {path}; pass the one `logbert parse` wrote"
             )
-        check_templates_file(model, Path(path))
+        check_templates_file(model, Path(path), scores)
         return read_templates(path)
     return read_templates(model.path / "templates.csv") or model.template_set

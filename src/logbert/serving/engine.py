@@ -180,9 +180,10 @@ class DetectionEngine:
     def flush(self) -> list[dict[str, Any]]:
         """End of the stream: close every session still open and score every pending one,
         with the log's last event as the end (as at the end of a file). The engine then
-        starts a new stream (new sessions) with the same counters and alert cursor."""
+        starts a new stream (new sessions) with the same counters and alert cursor, and the
+        same sessionizing counts (`SessionizeStats`: its warnings cover the whole stream)."""
         alerts = self._closed(self.sessionizer.flush(), final=True)
-        self.sessionizer = self.settings.build(track_lines=True)
+        self.sessionizer = self.settings.build(track_lines=True, stats=self.sessionizer.stats)
         self.early_alerted.clear()
         return alerts
 

@@ -69,7 +69,7 @@ from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.lock import StateLock
 from logbert.serving.process import EngineConfig, EngineProcess
-from logbert.serving.wal import Segments, StateStore, model_fingerprint
+from logbert.serving.wal import ModelIdentity, Segments, StateStore
 from logbert.serving.webhook import WebhookSender
 from logbert.serving.worker import RateLimitedWarnings
 from logbert.sessions.io import Session
@@ -131,13 +131,15 @@ class Service:
         self.state_dir = Path(tempfile.mkdtemp(prefix="logbert-serve-")) if state_dir is None \
             else Path(state_dir)  # fmt: skip
         self.lock = StateLock(self.state_dir)  # one server per state dir (exits 2 if taken)
-        fingerprint = model_fingerprint(model_dir)
+        model = ModelIdentity.of(model_dir)
         try:
             # checkpoints are the engine's: a POST never copies the log into the database
-            self.store = StateStore(self.state_dir, fingerprint, model_dir, autocheckpoint=False)
+            self.store = StateStore(self.state_dir, model, autocheckpoint=False)
         except BaseException:
             self.lock.release()
             raise
+        # a state resumed with a new threshold says so at start (the CLI prints it)
+        self.resume_note = self.store.resume_note
         meta = self.store.meta()
         self.lines_received = int(meta.get("lines_received", 0))
         self.lines_malformed = int(meta.get("lines_malformed", 0))
@@ -172,7 +174,7 @@ class Service:
         config = EngineConfig(
             model_dir=model_dir.resolve(),
             state_dir=self.state_dir.resolve(),
-            fingerprint=fingerprint,
+            model=model,
             engine_options=self._engine_options(),
             snapshot_every=options.snapshot_every,
             snapshot_seconds=options.snapshot_seconds,

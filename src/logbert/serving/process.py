@@ -40,9 +40,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from logbert.errors import LogbertError
+
+if TYPE_CHECKING:
+    from logbert.serving.wal import ModelIdentity
 
 log = logging.getLogger("logbert.serve")
 
@@ -56,7 +59,7 @@ class EngineConfig:
 
     model_dir: Path
     state_dir: Path
-    fingerprint: str
+    model: ModelIdentity  # the state dir's model (checked by the server first)
     engine_options: dict[str, Any] = field(default_factory=dict)  # DetectionEngine kwargs
     snapshot_every: int = 50
     snapshot_seconds: float = 5.0
@@ -276,8 +279,7 @@ def engine_main(config: EngineConfig, wake: Connection, status: Connection) -> N
         lock = EngineLock(config.state_dir, config.lock_wait, give_up=stopping)
         engine = DetectionEngine(Pipeline.load(config.model_dir), model_dir=config.model_dir,
                                  **config.engine_options)  # fmt: skip
-        store = StateStore(config.state_dir, config.fingerprint, config.model_dir,
-                           eager_writer=True)  # fmt: skip
+        store = StateStore(config.state_dir, config.model, eager_writer=True)
         worker = StreamWorker(
             engine,
             store,

@@ -4,10 +4,11 @@ One SQLite database (`serve.sqlite` in the state directory, journal mode WAL, `s
 FULL`) holds:
 
 - `meta`: key/value text: the format version, the fingerprint of the model the state belongs
-  to, the id of the last batch processed (`processed`), the engine's counters after it
-  (`engine_metrics`, JSON: what `/metrics` shows before the engine process reports), the batch
-  id the last snapshot was taken after (`snapshot_batch`), and the ingestion counters of the
-  HTTP layer (lines received, malformed lines rejected).
+  to (and `model`: its `ModelIdentity` as JSON, so a new threshold alone can resume and a
+  refusal names what changed), the id of the last batch processed (`processed`), the engine's
+  counters after it (`engine_metrics`, JSON: what `/metrics` shows before the engine process
+  reports), the batch id the last snapshot was taken after (`snapshot_batch`), and the
+  ingestion counters of the HTTP layer (lines received, malformed lines rejected).
 - `batches`: (`id`, `kind` (`lines` or `flush`), `segments` (JSON `[[source, [line, ...]],
   ...]`), `n_lines`, `received_at`): what clients sent, in order. `append()` commits a batch
   before the HTTP answer (202) is given.
@@ -47,19 +48,32 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from logbert.errors import LogbertError
+from logbert.model_files import read_json
 
 DB_FILE = "serve.sqlite"
 SNAPSHOT_FILE = "engine.snapshot"
 WAL_VERSION = "1"
 # the model files whose bytes make the fingerprint (a state dir belongs to one model)
 FINGERPRINT_FILES = ("pipeline.json", "threshold.json", "parser.json", "config.json")
+# pipeline.json's keys by the part of the model they describe; the others (model_id, training)
+# and config.json describe the trained weights, threshold.json the threshold
+PIPELINE_KEYS = {
+    "parser": ("log_format", "year", "timestamp_format", "parser", "template_set"),
+    "session settings": ("sessionizer", "lifecycle"),
+}
 
 Segments = list[tuple[str, list[str]]]
+# what starting over costs `serve` (said when a state cannot be resumed)
+START_OVER = (
+    "Pass another --state-dir (or remove that one) to start over: the sessions still open in "
+    "it are lost, and alert ids start from 1 again (readers of GET /v1/alerts?since= must "
+    "start from 0)"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -90,6 +104,113 @@ def model_fingerprint(model_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class ModelIdentity:
+    """What a state directory records of its model: the fingerprint (`model_fingerprint`) and
+    a hash of each part it is made of (`threshold`, `weights`, `parser`, `session settings`),
+    with the threshold's value. A state whose model changed only its threshold (`logbert
+    calibrate`) resumes: its sessions, template ids and read positions mean the same to the
+    new one. Any other change is refused, naming the parts that changed (`check_resume`).
+    `parts` is None for a state written before they were recorded."""
+
+    fingerprint: str
+    dir: str
+    parts: dict[str, str] | None = None
+    threshold: float | None = None
+
+    @classmethod
+    def of(cls, model_dir: Path) -> ModelIdentity:
+        directory = Path(model_dir)
+
+        def record(name: str) -> dict[str, Any]:  # {} for a file the model does not have
+            path = directory / name
+            return read_json(path, expect=dict) if path.is_file() else {}
+
+        pipeline, threshold = record("pipeline.json"), record("threshold.json")
+        own = {name: {k: pipeline.get(k) for k in keys} for name, keys in PIPELINE_KEYS.items()}
+        claimed = {k for keys in PIPELINE_KEYS.values() for k in keys}
+        contents = {
+            "threshold": threshold,
+            "weights": [
+                record("config.json"),
+                {k: v for k, v in pipeline.items() if k not in claimed},
+            ],
+            "parser": [record("parser.json"), own["parser"]],
+            "session settings": own["session settings"],
+        }
+        parts = {
+            name: hashlib.sha256(
+                json.dumps(value, sort_keys=True, default=str).encode()
+            ).hexdigest()[:16]
+            for name, value in contents.items()
+        }
+        value = threshold.get("value")
+        return cls(
+            model_fingerprint(directory),
+            str(directory),
+            parts,
+            float(value) if isinstance(value, int | float) else None,
+        )
+
+    @classmethod
+    def from_dict(cls, stored: Any) -> ModelIdentity | None:
+        """A recorded identity (`to_dict()`, or one of an older state: fingerprint and dir
+        only); None when it records no fingerprint."""
+        if not isinstance(stored, dict) or not isinstance(stored.get("fingerprint"), str):
+            return None
+        parts, threshold = stored.get("parts"), stored.get("threshold")
+        return cls(
+            stored["fingerprint"],
+            str(stored.get("dir")),
+            parts if isinstance(parts, dict) else None,
+            float(threshold) if isinstance(threshold, int | float) else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def changed_since(self, stored: ModelIdentity) -> list[str] | None:
+        """The parts of this model that differ from `stored` (None: it cannot tell)."""
+        if self.parts is None or stored.parts is None:
+            return None
+        return [name for name, digest in self.parts.items() if stored.parts.get(name) != digest]
+
+
+def check_resume(
+    where: str, stored: ModelIdentity, mine: ModelIdentity, start_over: str
+) -> str | None:
+    """Whether a state written with the model `stored` may go on with `mine`: None when it is
+    the same model, a `note:` line when only its threshold changed (from here on the new one
+    judges), else a `LogbertError` naming what changed: another model's sessions hold its
+    template ids and were cut by its settings, so this model would judge them wrongly.
+    `start_over`: what starting over costs the caller (`watch` reads its logs again)."""
+    if stored.fingerprint == mine.fingerprint:
+        return None
+    changed = mine.changed_since(stored)
+    if changed is not None and set(changed) <= {"threshold"}:
+        if not changed:  # the same content written otherwise
+            return None
+        return (
+            "note: the model's threshold changed since this state was written "
+            f"({_number(stored.threshold)} -> {_number(mine.threshold)}): judging from here "
+            "on with the new one"
+        )
+    what = (
+        "which part changed cannot be told: the state was written by an earlier logbert"
+        if changed is None
+        else f"its {' and '.join(changed)} changed"
+    )
+    raise LogbertError(
+        f"{where} belongs to another model ({stored.dir}, fingerprint {stored.fingerprint[:12]}, "
+        f"this model {mine.fingerprint[:12]}; {what}): its open sessions and positions cannot "
+        f"be resumed with this model (a model whose threshold alone changed can). {start_over}"
+    )
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:.6g}"
+
+
 @dataclass
 class Batch:
     id: int
@@ -109,8 +230,7 @@ class StateStore:
     def __init__(
         self,
         state_dir: Path,
-        fingerprint: str,
-        model_dir: Path | None = None,
+        model: ModelIdentity,
         *,
         autocheckpoint: bool = True,
         eager_writer: bool = False,
@@ -125,31 +245,31 @@ class StateStore:
         self.eager_writer = eager_writer
         self._local = threading.local()
         self._write_lock = threading.Lock()  # one writer at a time in this process
+        # said at start-up when the state goes on with a new threshold (`check_resume`)
+        self.resume_note: str | None = None
         try:
             db = self._db()
             db.executescript(_SCHEMA)
             with self._tx() as tx:
                 stored = dict(tx.execute("SELECT key, value FROM meta").fetchall())
-                if "fingerprint" not in stored:
-                    tx.execute("INSERT INTO meta VALUES ('version', ?)", (WAL_VERSION,))
-                    tx.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
-                    tx.execute("INSERT INTO meta VALUES ('model_dir', ?)", (str(model_dir),))
+                if stored.get("version", WAL_VERSION) != WAL_VERSION:
+                    raise LogbertError(
+                        f"{self.path} has state version {stored['version']}, this logbert "
+                        f"writes {WAL_VERSION}: use another --state-dir"
+                    )
+                if "fingerprint" in stored:
+                    self.resume_note = check_resume(
+                        f"--state-dir {state_dir}", _stored_model(stored), model, START_OVER
+                    )
+                if stored.get("fingerprint") != model.fingerprint:  # new, or a new threshold
+                    _set(tx, "version", WAL_VERSION)
+                    _set(tx, "fingerprint", model.fingerprint)
+                    _set(tx, "model_dir", model.dir)
+                    _set(tx, "model", json.dumps(model.to_dict()))
         except sqlite3.DatabaseError as exc:
             raise LogbertError(
                 f"{self.path} is not a logbert serve state ({exc}): use another --state-dir"
             ) from exc
-        if stored.get("version", WAL_VERSION) != WAL_VERSION:
-            raise LogbertError(
-                f"{self.path} has state version {stored['version']}, this logbert writes "
-                f"{WAL_VERSION}: use another --state-dir"
-            )
-        if "fingerprint" in stored and stored["fingerprint"] != fingerprint:
-            raise LogbertError(
-                f"--state-dir {state_dir} belongs to another model ({stored.get('model_dir')}, "
-                f"fingerprint {stored['fingerprint'][:12]}, this model {fingerprint[:12]}): its "
-                "sessions and snapshot cannot be resumed with this model; pass another "
-                "--state-dir (or remove that one to start over)"
-            )
 
     # --- connections ----------------------------------------------------------------------
 
@@ -382,6 +502,15 @@ class StateStore:
     def last_alert_id(self) -> int:
         row = self._db().execute("SELECT MAX(alert_id) FROM alerts").fetchone()
         return int(row[0] or 0)
+
+
+def _stored_model(meta: dict[str, str]) -> ModelIdentity:
+    """The model a state's `meta` records (fingerprint and folder only before `model`)."""
+    try:
+        recorded = ModelIdentity.from_dict(json.loads(meta.get("model", "null")))
+    except ValueError:
+        recorded = None
+    return recorded or ModelIdentity(meta["fingerprint"], str(meta.get("model_dir")))
 
 
 def _begin_eagerly(db: sqlite3.Connection, timeout: float = 30.0) -> None:

@@ -10,9 +10,12 @@ State (`state_dir/state.json`, written atomically after each batch): the fingerp
 model it belongs to (`model_fingerprint`, as `serve` records), each input's position (device,
 inode, byte offset, next line number, hash of its first bytes, size) and the engine's
 snapshot, together, so a restart neither skips nor repeats a line. A state of another model
-is refused: its open sessions hold that model's template ids, which this model would read as
-other templates and judge wrongly; a state that records no model (written before the
-fingerprint was kept) cannot be checked and is refused too, with the way out. Alerts are
+is refused, naming what changed (weights, parser, session settings: `wal.check_resume`): its
+open sessions hold that model's template ids, which this model would read as other templates
+and judge wrongly; a state that records no model (written before the fingerprint was kept)
+cannot be checked and is refused too, with the way out. A model whose threshold alone changed
+(`logbert calibrate`) resumes, with a note: the sessions and positions mean the same to it.
+Starting over with an alerts file that already holds alerts is a warning: ids repeat. Alerts are
 written (and flushed) before the state that follows them is saved; after a crash in between,
 the lines are read again and give the same alerts with the same ids, and the ones already in
 the alerts file are not written twice.
@@ -23,8 +26,10 @@ lost otherwise.
 
 `Watcher.report` words the end: this run's counts (after a resume the totals since the state
 was started follow, so lines and alerts are never counted on different bases), the sessions
-still open or waiting for their verdict, and warnings when most lines were lost to the model
-(another log format, no session id) or came too late for their time window.
+still open or waiting for their verdict, warnings when most lines were lost to the model
+(another log format, no session id) or came too late for their time window, and the
+sessionizer's warnings of `score --logs` (sessions out of time order, ...) that a run before
+this one of the same state did not give already.
 """
 
 from __future__ import annotations
@@ -44,11 +49,17 @@ from logbert.parsing.reader import STDIN, source_names
 from logbert.pipeline import model_directory
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
-from logbert.serving.wal import model_fingerprint
+from logbert.serving.wal import ModelIdentity, check_resume
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
 TAIL_BYTES = 1 << 16  # read from the end of an alerts file to find its last alert id
+# what starting over costs (said when a state cannot be resumed)
+START_OVER = (
+    "Pass another --state-dir (or remove that one) to start over: the logs are then read "
+    "again from their start and their alerts written again, with ids from 1, so pass a new "
+    "--alerts file too"
+)
 
 
 class AlertSink:
@@ -191,7 +202,10 @@ class Watcher:
         self.say = say or (lambda _line: None)
         self.summary = WatchSummary()
         self._rejects = None
-        self._model_record: dict[str, str] | None = None  # computed once, saved each batch
+        self._model_record: dict[str, Any] | None = None  # computed once, saved each batch
+        # said on resuming when the model's threshold changed since the state was written
+        self.threshold_note: str | None = None
+        self._said_before: set[str] = set()  # sessionizer warnings a run before this one gave
         if options.state_dir is not None:
             if options.state_dir.exists() and not options.state_dir.is_dir():
                 raise LogbertError(f"--state-dir {options.state_dir} is a file, not a folder")
@@ -226,40 +240,37 @@ class Watcher:
                 followed.resume(positions[followed.path])
         last = self.sink.last_id()
         if last >= self.engine.next_alert_id:  # written after the state was saved
-            self.sink.skip_from, self.sink.skip_through = self.engine.next_alert_id, last
+            if self.threshold_note:  # the lines read again are judged anew: new ids
+                self.engine.next_alert_id = last + 1
+            else:  # the same alerts again
+                self.sink.skip_from, self.sink.skip_through = self.engine.next_alert_id, last
         return True
 
-    def _model(self) -> dict[str, str]:
-        """The model the state belongs to: its fingerprint (`serve`'s) and directory."""
+    def _model(self) -> ModelIdentity:
+        """The model the state belongs to: its fingerprint and parts (`serve`'s)."""
         assert self.options.model_dir is not None
-        directory = model_directory(self.options.model_dir)
-        return {"fingerprint": model_fingerprint(directory), "dir": str(directory)}
+        return ModelIdentity.of(model_directory(self.options.model_dir))
 
     def _check_model(self, stored: Any) -> None:
-        """Refuse a state saved with another model, or one that does not say which."""
+        """Refuse a state saved with another model, or one that does not say which; say so
+        when the model's threshold alone changed (the state goes on with the new one)."""
         where = f"--state-dir {self.options.state_dir}"
         mine = self._model()
-        if not isinstance(stored, dict) or not isinstance(stored.get("fingerprint"), str):
+        recorded = ModelIdentity.from_dict(stored)
+        if recorded is None:
             raise LogbertError(
                 f"{where} records no model (it was saved by an earlier logbert), so it cannot "
-                f"be checked against {mine['dir']}: its open sessions hold the template ids of "
-                "the model that wrote it. Pass another --state-dir (or remove that one) to "
-                "start over: the logs are then read again from their start"
+                f"be checked against {mine.dir}: its open sessions hold the template ids of "
+                f"the model that wrote it. {START_OVER}"
             )
-        if stored["fingerprint"] != mine["fingerprint"]:
-            raise LogbertError(
-                f"{where} belongs to another model ({stored.get('dir')}, fingerprint "
-                f"{stored['fingerprint'][:12]}, this model {mine['fingerprint'][:12]}): its "
-                "sessions and read positions cannot be resumed with this model; pass another "
-                "--state-dir (or remove that one to start over)"
-            )
+        self.threshold_note = check_resume(where, recorded, mine, START_OVER)
 
     def save_state(self) -> None:
         path = self.state_path
         if path is None:
             return
         if self._model_record is None:
-            self._model_record = self._model()
+            self._model_record = self._model().to_dict()
         state = {
             "version": STATE_VERSION,
             "saved_at": time.time(),
@@ -274,9 +285,23 @@ class Watcher:
     def run(self, stop: threading.Event | None = None) -> WatchSummary:
         stop = stop or threading.Event()
         options = self.options
-        if self.load_state():
+        resumed = self.load_state()
+        # the sessionizer's counts go on from the state: what they said then is not said again
+        self._said_before = set(self._sessionize_warnings())
+        if resumed:
             self.say(f"resuming from {self.state_path}")
+            if self.threshold_note is not None:
+                self.say(self.threshold_note)
             self.summary.resumed = True
+        elif last := self.sink.last_id():
+            keep = (
+                "" if options.state_dir is not None else " (or keep a --state-dir from run to run)"
+            )
+            self.say(
+                f"warning: --alerts {self.sink.path} already holds alerts (ids up to {last}) and "
+                "this run starts anew, numbering its alerts from 1, so ids repeat in it: pass a "
+                f"new --alerts file{keep}"
+            )
         self.summary.start = asdict(self.engine.counters)
         started = last_new = time.monotonic()
         try:
@@ -367,12 +392,22 @@ class Watcher:
         )
         if began:
             lines.append(began)
+        lines += [w for w in self._sessionize_warnings() if w not in self._said_before]
         flagged = engine.pipeline.flag_rate_note(
             run("sessions_flagged"), run("sessions_scored"), engine.threshold
         )
         if flagged:
             lines.append(flagged)
         return lines
+
+    def _sessionize_warnings(self) -> list[str]:
+        """The sessionizer's warnings, as `score --logs` prints them (`SessionizeStats.
+        warnings`: sessions out of time order, a --by-id regex that matches fixed text or
+        several ids, ...), less the two the engine words for this run itself (`late_warning`,
+        and `lost_lines_warning` for lines naming no id)."""
+        stats, pattern = self.engine.sessionizer.stats, self.engine.settings.by_id
+        worded = (stats.late_warning(), stats.unmatched_warning(pattern))
+        return [w for w in stats.warnings(pattern) if w not in worded]
 
     def _drain(self, followed: FollowedFile, stop: threading.Event, wait: float = 0.0) -> bool:
         """Every batch `followed` has now (until `stop`); whether there was any."""

@@ -170,6 +170,11 @@ class StreamWorker:
             except Exception:  # noqa: BLE001 - it failed the first time too (counted then)
                 log.exception("batch %d failed again in the replay", batch.id)
             self.replayed += 1
+        # new alerts take ids after the stored ones: replayed with a new threshold (a state
+        # resumed after `logbert calibrate`), batches give other alerts than they did, and an
+        # id stored already would drop a new alert
+        engine = self.engine
+        engine.next_alert_id = max(engine.next_alert_id, self.store.last_alert_id() + 1)
         if self.replayed:
             log.info("replayed %d processed batches after the snapshot", self.replayed)
 

@@ -334,3 +334,8 @@ def test_a_level_of_several_words_is_a_missing_header_field_warning(tmp_path):
     )
     log.write_text("2024-03-11 10:00:01 INFO [w-1] svc.Api: step 1\n")
     assert parse_files([str(log)], fmt, tmp_path / "f.parquet").warnings == []
+    padded = resolve_format("<Date> <Time> [<Level>] <Component>: <Content>")  # logback %-5level
+    log.write_text(
+        "2024-03-11 10:00:01 [WARN ] svc.Api: step 1\n2024-03-11 10:00:02 [ INFO] a: b\n"
+    )
+    assert parse_files([str(log)], padded, tmp_path / "g.parquet").warnings == []

@@ -75,8 +75,14 @@ def test_the_time_is_the_field_that_holds_a_date_not_a_duration_named_time():
     ok, cols = split_json_lines(pa.array([line]))
     assert cols["Timestamp"].to_pylist() == ["2024-03-01T10:00:00.000Z"]
     assert cols["Content"].to_pylist() == ["served time=760"]
-    only = split_json_lines(pa.array(['{"time":760,"msg":"x"}']))[1]
-    assert only["Timestamp"].to_pylist() == ["760"]  # no date anywhere: the first time key
+    # no date anywhere: a number or a duration named `time` is a field, the line undated
+    # (they were dated in 1970, or refused with --timestamp-format advice); clock-like text
+    # stays the time, for the "read no timestamp" error to quote
+    lines = ['{"time":760,"msg":"x"}', '{"time":2.111,"msg":"x"}', '{"time":"0ms","msg":"x"}',
+             '{"time":"10:00:01","msg":"x"}']  # fmt: skip
+    only = split_json_lines(pa.array(lines))[1]
+    assert only["Timestamp"].to_pylist() == ["", "", "", "10:00:01"]
+    assert only["Content"].to_pylist()[:3] == ["x time=760", "x time=2.111", "x time=0ms"]
 
 
 def test_a_nested_object_reads_as_its_flat_form():
@@ -111,3 +117,17 @@ def test_json_lines_without_a_time_key_parse_undated_with_one_warning(tmp_path):
     dated_badly.write_text('{"time":"10:00:01","msg":"x"}\n')
     with pytest.raises(LogbertError, match="has <Timestamp> = '10:00:01'"):
         parse_files([str(dated_badly)], resolve_format("json"), tmp_path / "c.parquet")
+
+
+def test_an_input_of_json_lines_without_a_time_key_among_dated_ones_says_so(tmp_path):
+    """QA: the per-input warning blamed "another layout" and advised a format string, though
+    `json` reads those lines right: they lack a time key."""
+    dated, bare = tmp_path / "dated.jsonl", tmp_path / "bare.jsonl"
+    dated.write_text("".join(f'{{"ts":"2024-01-01T00:00:{i:02d}Z","msg":"a"}}\n' for i in range(9)))
+    bare.write_text('{"msg":"a"}\n' * 9)
+    summary = parse_files([str(dated), str(bare)], resolve_format("json"), tmp_path / "e.parquet")
+    (warning,) = [w for w in summary.warnings if "bare.jsonl" in w]
+    assert warning.startswith(
+        "warning: bare.jsonl: none of its 9 lines has a time key holding a date or epoch time"
+    )
+    assert "another layout" not in warning

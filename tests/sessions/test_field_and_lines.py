@@ -103,6 +103,15 @@ def test_events_older_than_the_idle_clock_are_warned_of():
     assert "session 'a'" in warning and "sort -m" in warning
 
 
+def test_an_idle_timeout_over_undated_events_is_a_warning():
+    """QA: JSON lines without a time key, `--idle-timeout 1m`: silently never applied."""
+    table = pa.table({"Node": ["a", "b"], "template_id": [1, 2], "timestamp": [None, at(1)]})
+    stream = FieldSessionizer("Node", idle_timeout="1m")
+    _push_all(stream, table, 1)
+    (warning,) = stream.stats.warnings(None)
+    assert warning.startswith("warning: --idle-timeout: 1 of 2 events have no timestamp")
+
+
 def test_by_field_with_windows_one_session_per_value_and_window():
     table = pa.table(
         {

@@ -227,6 +227,8 @@ def test_most_ids_naming_no_session_is_a_warning_naming_an_id_of_each_side(tmp_p
     path = tmp_path / "labels.csv"
     path.write_text("BlockId,Label\nblk_1,Normal\nblkX_2,Normal\nblkX_3,Normal\n")
     _, stats = _sessionized(read_labels(path), ["blk_1 a"])
+    assert stats.labels_warning is None  # every session labelled: the file covers more logs
+    _, stats = _sessionized(read_labels(path), ["blk_1 a", "blk_2 b"])  # blk_2 spelt blkX_2
     assert stats.labels_warning.startswith(
         f"warning: 2 of the 3 ids in {path} (67%) name no session (e.g. 'blkX_2'; the "
         "sessions have ids such as 'blk_1'): where such a session"
@@ -262,7 +264,9 @@ def test_anomaly_ids_joining_far_less_than_normal_ones_are_a_warning(tmp_path):
     assert stats.n_labels_unused == 10 and stats.labels_warning is None
 
 
-@pytest.mark.parametrize("spelling", ["unknown", "Unknown", "N/A", "n/a", "NA", "?", "TBD", "none"])
+@pytest.mark.parametrize(
+    "spelling", ["unknown", "Unknown", "N/A", "n/a", "#N/A", "NA", "?", "TBD", "none"]
+)
 def test_no_label_spellings_leave_the_session_unlabelled(tmp_path, spelling):
     """30 normal orders labelled `unknown` became an anomaly category `unknown`."""
     path = tmp_path / "labels.csv"
@@ -321,7 +325,7 @@ def test_errors_about_rows_name_the_id_and_label_columns(tmp_path):
         read_labels(path)
 
 
-@pytest.mark.parametrize("name", ["is_normal", "normal", "IsNormal"])
+@pytest.mark.parametrize("name", ["is_normal", "normal", "IsNormal", "benign", "is_ok"])
 def test_a_normal_named_column_of_0_1_is_refused(tmp_path, name):
     """`is_normal` (1 = normal) was read with 1 as anomalous: 702 of 750 sessions anomalous."""
     path = tmp_path / "labels.csv"

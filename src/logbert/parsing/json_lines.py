@@ -60,18 +60,32 @@ def _is_time(value: object) -> bool:
     return (value[:4].isdigit() and value[4] in "-/") or (value.isdigit() and len(value) >= 10)
 
 
+def _looks_like_clock_text(value: object) -> bool:
+    """A string that may be a time in a layout `_is_time` does not know (`03/11/2026 10:00`,
+    `10:00:01`): digits and a date or clock separator; a duration (`0ms`, `2.5s`) is not."""
+    return (
+        isinstance(value, str)
+        and len(value) >= 8
+        and any(c.isdigit() for c in value)
+        and any(c in value for c in ":/")
+    )
+
+
 def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
-    """The key filling a header field: the first of `keys` present (for the time, the first
-    holding a time, else the first present)."""
-    first = None
+    """The key filling a header field: the first of `keys` present; for the time, the first
+    holding a time, else the first holding text that may be one (its layout then gets the
+    usual "read no timestamp" advice), else none: a number or a duration named `time` is a
+    field, and lines without a time are undated (a warning), not dated in 1970."""
+    fallback = None
     for key in keys:
         value = record.get(key)
         if value is None:
             continue
         if not time or _is_time(value):
             return key
-        first = first or key
-    return first
+        if fallback is None and _looks_like_clock_text(value):
+            fallback = key
+    return fallback
 
 
 def _pairs(key: str, value: object) -> list[str]:

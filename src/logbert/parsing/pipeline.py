@@ -486,6 +486,16 @@ class Parser:
         advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
         if self.is_models:
             fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
+        if self.fmt.name == JSON:  # objects name their fields: these lack a time key
+            note = (
+                f"warning: {fit.name}: {some} a time key holding a date or epoch time ("
+                + ", ".join(TIME_KEYS)
+                + ") while the other inputs' lines are dated: its events have no time, so time "
+                "windows, session lifetimes and chronological splits leave them out"
+            )
+            if note not in self._notes:
+                self._notes.append(note)
+            return
         note = (
             f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "
             f"its lines have another layout than {fmt} reads (the first, "
@@ -767,13 +777,14 @@ class Parser:
     def _count_level_words(self, prep: Prepared) -> None:
         """Count events whose <Level> holds several words (`INFO api-7f9c`: the logs write a
         header field the format lacks, so every field after it is shifted), keeping the first."""
-        spaced = pc.match_substring(prep.cols["Level"], " ").to_numpy(zero_copy_only=False)
+        level = pc.utf8_trim_whitespace(prep.cols["Level"])  # `[WARN ]`: padding, one word
+        spaced = pc.match_substring(level, " ").to_numpy(zero_copy_only=False)
         self.level_rows += len(spaced)
         found = int(spaced.sum())
         self.level_words += found
         if found and self.level_example is None:
             i = int(np.argmax(spaced))
-            value = prep.cols["Level"][i].as_py()
+            value = level[i].as_py()
             self.level_example = (prep.name, int(prep.line_no[i]), value)
 
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:

@@ -1,7 +1,9 @@
 """Score rows: a detector's scores for a batch of sessions turned into verdicts with evidence.
 
-One row per session, in input order: `session_id`, every score the detector declares
-(`score_names`: LogBERT's `score`, `miss_ratio`, `max_surprise`; one `score` for the others),
+One row per session, in input order: `session_id`, `start` and `end` (ISO 8601, when the
+session has times: sessions of a reused id, a process id, are told apart by them), every
+score the detector declares (`score_names`: LogBERT's `score`, `miss_ratio`, `max_surprise`;
+one `score` for the others),
 `is_anomaly` (the deciding score, named by the threshold, above its value), `p_value` (the
 conformal p-value of the deciding score against the normal calibration scores: the share of
 them at or above it, so a user can pick a false-alarm rate directly), `open` (when the
@@ -58,6 +60,9 @@ def score_rows(
     rows = []
     for i, session in enumerate(sessions):
         row: dict[str, Any] = {"session_id": session.session_id}
+        if session.start is not None:  # when: an id reused (a process id) names sessions apart
+            row["start"] = session.start.isoformat()
+            row["end"] = session.end.isoformat() if session.end is not None else None
         for name in detector.score_names:
             row[name] = float(scores[name][i])
         row["is_anomaly"] = bool(flagged[i])

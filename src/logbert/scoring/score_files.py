@@ -27,6 +27,8 @@ from logbert.sessions.io import stream_parquet
 SCORE_FORMATS = ("jsonl", "parquet")
 NOT_SCORES = (
     "session_id",
+    "start",
+    "end",
     "is_anomaly",
     "p_value",
     "open",
@@ -55,7 +57,7 @@ def score_schema(score_names: Sequence[str] = ("score",), categories: bool = Fal
     """Parquet schema of score rows for a model that declares `score_names` (and, with
     `categories`, predicts categories)."""
     schema = pa.schema(
-        [("session_id", pa.string())]
+        [("session_id", pa.string()), ("start", pa.string()), ("end", pa.string())]
         + [(name, pa.float64()) for name in score_names]
         + [
             ("is_anomaly", pa.bool_()),

@@ -460,6 +460,8 @@ class DetectionEngine:
         alert: dict[str, Any] = {
             "alert_id": self.next_alert_id,
             "session_id": row["session_id"],
+            "start": row.get("start"),
+            "end": row.get("end"),
             "score_name": name,
             "score": row[name],
             "threshold": self.info.value,

@@ -97,6 +97,8 @@ class IdSessionizer(Sessionizer):
             strict=True,
         ):
             stats.n_events += 1
+            if timeout is not None and ts is None and ids:
+                stats.n_undated_idle += 1
             if timeout is not None and ts is not None:
                 if newest is not None and ts + timeout < newest and ids:  # idle clock past it
                     stats.n_before_idle_clock += 1
@@ -168,13 +170,17 @@ class IdSessionizer(Sessionizer):
     def _flush(self) -> list[Session]:
         sessions, written, labels = self._sessions, self._written, self.labels
         self.stats.max_open = max(self.stats.max_open, len(sessions))
+        unused: list[str] = []
+        example = next(iter(sessions), None) or next(iter(written), None)
         if labels is not None:
             unused = [i for i in labels if i not in sessions and i not in written]
             self.stats.n_labels_unused = len(unused)
-            example = next(iter(sessions), None) or next(iter(written), None)
             require_some_match(labels, len(unused), example)
-            self.stats.labels_warning = unused_ids_warning(labels, unused, example)
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
+        if labels is not None:  # after closing: every session's label is counted
+            self.stats.labels_warning = unused_ids_warning(
+                labels, unused, example, unlabelled=self.stats.n_unlabelled
+            )
         written.update(sessions)
         sessions.clear()
         return closed

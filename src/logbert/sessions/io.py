@@ -119,7 +119,9 @@ LABEL_SPELLINGS = {
 }
 # a cell saying nothing is known: the session (or line) stays unlabelled, rather than
 # `unknown` or `N/A` becoming an anomaly category
-NO_LABEL = frozenset({"", "none", "null", "nan", "unknown", "n/a", "na", "?", "tbd", "unlabelled"})
+NO_LABEL = frozenset(
+    {"", "none", "null", "nan", "unknown", "n/a", "#n/a", "na", "?", "tbd", "unlabelled"}
+)
 
 # what a misspelt binary label is compared with (parse_label)
 _LABEL_WORDS = ("normal", "anomaly", "abnormal", "anomalous")

@@ -51,7 +51,8 @@ ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 # sits; the first one a header has wins
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
 # a label column named for the normal class: its 1/true means normal, logbert's means anomaly
-_NORMAL_COLUMNS = ("normal", "isnormal")
+# label columns named for the normal class (its spellings): 1 there would mean normal
+_NORMAL_COLUMNS = ("normal", "isnormal", "benign", "isbenign", "ok", "isok")
 _BOOLEAN_VALUES = ("0", "1", "true", "false")
 # an id column numbering lines (`LineId` of loghub's structured logs): not session ids
 _LINE_COLUMNS = ("line", "lineid", "lineno", "linenum", "linenumber", "lineindex")
@@ -214,7 +215,7 @@ def mostly_unlabelled_warning(
 
 
 def unused_ids_warning(
-    labels: Mapping[str, str], unused: list[str], session_id: str | None
+    labels: Mapping[str, str], unused: list[str], session_id: str | None, unlabelled: int = 0
 ) -> str | None:
     """`warning: ...` when the ids of a labels map that named no session (`unused`, in file
     order; `session_id`: one session's id) are doubtful, None otherwise (and when none
@@ -222,13 +223,18 @@ def unused_ids_warning(
     ids (line numbers joined onto small integer session ids: a few match by chance and the
     figures look fine), or ids it labels anomalous joining far less often than its normal
     ones (`_anomalies_join_worse`), whatever the share: such a session spelt otherwise in
-    the file stays unlabelled, and training reads it as normal. An id
-    column whose name says it numbers lines (`LineId`) is named: labels label sessions."""
+    the file stays unlabelled, and training reads it as normal. With every session labelled
+    (`unlabelled`: how many are not) no id can be spelt otherwise, and the file merely covers
+    more than these logs (labels of a whole log given with part of it): quiet, unless its id
+    column's name says it numbers lines (`LineId`: labels label sessions, and line numbers
+    joined onto small integer session ids label every session by chance)."""
     if session_id is None or not unused or len(unused) == len(labels):
         return None
     source = getattr(labels, "source", "") or "the labels"
     anomalous = [i for i in unused if labels[i] != NORMAL]
     column = getattr(labels, "id_column", "")
+    if not unlabelled and _bare(column) not in _LINE_COLUMNS:
+        return None
     if len(unused) * 2 > len(labels):
         share = len(unused) / len(labels)
         text = (

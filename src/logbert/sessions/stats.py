@@ -53,6 +53,7 @@ class SessionizeStats:
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
     # ... events older than the newest time read before them by more than the idle timeout
     n_before_idle_clock: int = 0
+    n_undated_idle: int = 0  # ... events of a session without a timestamp: no clock for them
     before_idle_clock_example: str | None = None  # the first such event's session id
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
@@ -174,6 +175,19 @@ class SessionizeStats:
             "auth.log), or sort merged logs by time"
         )
 
+    def undated_idle_warning(self) -> str | None:
+        """`warning: ...` when --idle-timeout was given but events of sessions have no
+        timestamp: the timeout cannot close their sessions, so an id that comes back (a
+        reused process id) joins its earlier session (None otherwise)."""
+        if not self.n_undated_idle:
+            return None
+        return (
+            f"warning: --idle-timeout: {self.n_undated_idle:,} of {self.n_events:,} events "
+            "have no timestamp, so the timeout cannot close their sessions (an id that comes "
+            "back joins its earlier session); use a log format that dates the lines, or leave "
+            "out --idle-timeout"
+        )
+
     def idle_clock_warning(self) -> str | None:
         """`warning: ...` when events came more than --idle-timeout earlier than the newest
         time read before them: inputs that overlap in time (several hosts' files) read one
@@ -221,6 +235,7 @@ class SessionizeStats:
             self.repeated_labels_warning(),
             self.labels_warning,
             self.idle_clock_warning(),
+            self.undated_idle_warning(),
         )
         return [warning for warning in found if warning is not None]
 

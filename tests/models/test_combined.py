@@ -53,6 +53,19 @@ def test_mean_kstd_still_recalibrates_each_part_and_flags_their_union():
     assert detector.predict(CALIBRATION).tolist() == parts.tolist()
 
 
+def test_a_recalibrated_combination_saves_its_parts_thresholds(tmp_path):
+    """QA: `logbert calibrate` wrote only the combination's threshold (0); the parts kept
+    training's thresholds on disk, so the reloaded model flagged by those."""
+    detector = detector_class("length+ngram")().fit(TRAIN)
+    detector.save(tmp_path / "m")
+    detector.calibrate(CALIBRATION, rule="max")
+    detector.save_part_thresholds(tmp_path / "m")
+    loaded = detector_class("length+ngram").load(tmp_path / "m")
+    assert [p.threshold_.rule for p in loaded.parts_] == ["max", "max"]
+    assert loaded.predict(CALIBRATION).sum() == 0  # `max` of these: none flagged
+    assert loaded.predict(CALIBRATION).tolist() == detector.predict(CALIBRATION).tolist()
+
+
 @pytest.mark.parametrize("supervised", ["knn", "text-classifier"])
 def test_a_supervised_part_is_refused_when_the_combination_is_named(supervised):
     expected = (

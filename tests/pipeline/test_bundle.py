@@ -13,6 +13,7 @@ from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.models.logbert import LogBERT
 from logbert.models.ngram import NgramDetector
+from logbert.models.supervised import KNNDetector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
 from logbert.pipeline import LogReadSummary, Pipeline
@@ -220,6 +221,12 @@ def test_a_labelled_rule_refuses_partly_labelled_sessions_with_the_true_counts()
         r"sessions \(e\.g\. session 'n0'\)\. Calibrate on sessions that all carry a label",
     ):
         bundle.calibrate(sessions, rule="best-f1")
+    # a supervised detector too: it counted the 12 unlabelled sessions as normal (QA)
+    training = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(30)]
+    training += [Session(f"x{i}", [4, 3, 2, 1], "anomaly") for i in range(6)]
+    knn = Pipeline(KNNDetector()).fit(training)
+    with pytest.raises(LogbertError, match=r"got 0 normal and 3 anomalous labelled sessions"):
+        knn.calibrate(sessions, rule="best-f1")
 
 
 def test_one_log_path_is_one_file_and_a_labels_path_is_refused(raw_logs):

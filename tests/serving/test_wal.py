@@ -152,6 +152,11 @@ def test_a_new_threshold_alone_resumes_the_state_and_other_changes_are_named(set
     )
     assert store.meta()["fingerprint"] == ModelIdentity.of(model).fingerprint  # now its model
     assert StateStore(state, ModelIdentity.of(model)).resume_note is None  # said once
+    edit_json(model / "threshold.json", lambda t: t.update(rule="quantile:0.5"))  # same value
+    assert StateStore(state, ModelIdentity.of(model)).resume_note == (
+        f"note: the model was recalibrated since this state was written (its threshold is "
+        f"still {old + 1:.6g}): going on as before"
+    )
     edit_json(model / "pipeline.json", lambda p: p["template_set"].update({"99": "new <*>"}))
     with pytest.raises(LogbertError) as caught:
         StateStore(state, ModelIdentity.of(model))

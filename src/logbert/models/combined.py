@@ -208,6 +208,16 @@ class CombinedDetector(Detector):
         )
         return self.threshold_
 
+    def save_part_thresholds(self, directory: str | Path) -> None:
+        """Write each part's threshold into its directory of a saved model: after
+        `calibrate` the parts' thresholds decide (threshold 0 flags when any part flags), and
+        a model that kept the parts' old thresholds flagged by them (QA: `calibrate --rule
+        max` on a combination, then half the normal calibration sessions flagged)."""
+        for index, (part, detector) in enumerate(zip(self.parts, self.parts_, strict=True)):
+            detector.threshold_.save(
+                Path(directory) / _part_directory(index, part) / "threshold.json"
+            )
+
     def _save_state(self, directory: Path) -> None:
         manifest = []
         for index, (part, detector) in enumerate(zip(self.parts, self.parts_, strict=True)):

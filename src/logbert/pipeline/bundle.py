@@ -703,8 +703,8 @@ class Pipeline:
         session can put a `max` or high-quantile threshold at the detector's score for unseen
         keys, where it flags nothing. It also leaves out the sessions labelled anomalous,
         whether every session is labelled or only some (the unlabelled ones count as normal,
-        as in `fit`), and says how many; a labelled rule refuses unlabelled sessions (an
-        unsupervised detector's: a supervised one reads the labelled ones).
+        as in `fit`), and says how many; a labelled rule refuses unlabelled sessions, for
+        every detector (a supervised one counted them as normal: QA).
 
         The sessions' fingerprints are kept with the training sessions' (`CALIBRATION_KEY`,
         replacing an earlier calibration's), so evaluating on them is warned of: figures on
@@ -717,7 +717,7 @@ class Pipeline:
         rule = rule or detector.default_threshold_rule
         labelled = all(s.label is not None for s in sessions)
         needs_labels = rule_needs_labels(rule)
-        if needs_labels and not labelled and not detector.supervised:
+        if needs_labels and not labelled:  # supervised detectors too: unlabelled != normal
             unlabelled = [s.session_id for s in sessions if s.label is None]
             n_anomalous = sum(s.label == ANOMALY for s in sessions)
             n_normal = len(sessions) - n_anomalous - len(unlabelled)
@@ -740,10 +740,9 @@ class Pipeline:
                 kept = np.setdiff1d(np.arange(len(sessions)), normal[unseen.mask])
                 sessions, batch = [sessions[i] for i in kept], batch.take(kept)
                 source += f"; {unseen.n_sessions} sessions with keys unseen in training left out"
-        labels = None  # a labelled rule on partly labelled sessions: a supervised detector's
-        if labelled or not needs_labels:  # a normal-data rule: unlabelled sessions are normal
-            labels = [int(s.label == ANOMALY) for s in sessions]
-        n_left_out = sum(labels or ()) if not needs_labels else 0
+        # every session labelled, or a normal-data rule (unlabelled sessions count as normal)
+        labels = [int(s.label == ANOMALY) for s in sessions]
+        n_left_out = sum(labels) if not needs_labels else 0
         if n_left_out:
             source += f"; {n_left_out} labelled anomalies left out"
             say(
@@ -768,6 +767,9 @@ class Pipeline:
         `calibrate`, the fingerprints with its sessions."""
         directory = Path(directory)
         self.threshold_.save(directory / "threshold.json")
+        save_parts = getattr(self.detector_, "save_part_thresholds", None)
+        if save_parts is not None:  # a combination: its parts' thresholds decide
+            save_parts(directory)
         np.save(directory / CALIBRATION_FILE, np.asarray(self.calibration_scores_, dtype=float))
         if CALIBRATION_KEY in (getattr(self, "fingerprints_", None) or {}):
             write_fingerprints(directory / FINGERPRINTS_FILE, self.fingerprints_)

@@ -190,6 +190,11 @@ def check_resume(
     if changed is not None and set(changed) <= {"threshold"}:
         if not changed:  # the same content written otherwise
             return None
+        if stored.threshold == mine.threshold:  # recalibrated to the same value
+            return (
+                "note: the model was recalibrated since this state was written (its threshold "
+                f"is still {_number(mine.threshold)}): going on as before"
+            )
         return (
             "note: the model's threshold changed since this state was written "
             f"({_number(stored.threshold)} -> {_number(mine.threshold)}): judging from here "

@@ -92,6 +92,22 @@ def test_score_rows_in_input_order_with_details(trained, tmp_path):
     assert flagged.exit_code == 0 and "8 anomalous" in flagged.output
 
 
+def test_evidence_of_a_key_new_since_training_takes_the_sessions_files_text(trained, tmp_path):
+    """QA: scoring a sessions parquet wrote `"template": null` for keys mined after training,
+    though the file records their text (`score --logs` gave it)."""
+    _, model, _ = trained
+    sessions = tmp_path / "new.parquet"
+    recorded = {1: "A", 2: "B <*>", 3: "C", 4: "D", 5: "E", 42: "Disk full on <*>"}
+    metadata = {TEMPLATE_SET_KEY: json.dumps(template_set(recorded, "logbert"))}
+    write_sessions([Session("d0", [1, 2, 42, 4, 5])], sessions, metadata=metadata)
+    out = tmp_path / "s.jsonl"
+    result = invoke("score", model, sessions, "--output", out)
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    (new,) = [e for e in row["top_events"] if e["key"] == 42]
+    assert new["template"] == "Disk full on <*>"
+
+
 def test_evaluate_from_sessions_and_from_scores_agree(trained, tmp_path):
     root, model, _ = trained
     first, second = tmp_path / "e1.json", tmp_path / "e2.json"

@@ -37,16 +37,14 @@ from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.parsing.templates import (
-    TEMPLATE_SET_KEY,
     TEMPLATES_FILE_REMEDY,
     require_same_text,
     require_templates_file,
-    template_set_templates,
 )
 from logbert.pipeline import LogReadSummary
 from logbert.pipeline.unseen import UnseenPassed
 from logbert.scoring.score_files import ScoreWriter, score_format
-from logbert.sessions.io import check_output_path, iter_session_batches, read_file_metadata
+from logbert.sessions.io import check_output_path, iter_session_batches, recorded_templates
 
 # Sessions per batch: identical sequences are scored once per batch, so large batches save
 # work on repetitive logs, while memory stays bounded however big the input is.
@@ -119,8 +117,11 @@ def command(
     else:
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
+        recorded = recorded_templates(path)
         if names:
-            require_templates_fit_sessions(names, templates, path)
+            require_templates_fit_sessions(names, templates, path, recorded)
+        elif recorded:  # keys new since training have their text in the file, not the model
+            options["templates"] = {**recorded, **pipeline.templates()}
         end = file_end(pipeline, path, input_format)  # a first, cheap pass
         sessions = iter_session_batches(path, input_format, SESSION_BATCH)
         batches = pipeline.score_batches(sessions, end, **options)
@@ -161,15 +162,16 @@ def command(
             say(note)
 
 
-def require_templates_fit_sessions(names: dict[int, str], templates: Path, path: Path) -> None:
+def require_templates_fit_sessions(
+    names: dict[int, str], templates: Path, path: Path, recorded: dict[int, str]
+) -> None:
     """Refuse a `--templates` file whose text for a key of the sessions file's own template
-    set differs: the model's keys are checked on loading it, but keys new since training
-    (mined by a later parse run) are only in the sessions file. Nothing to compare when the
-    file records no template set (JSON Lines, DeepLog)."""
-    raw = read_file_metadata(path).get(TEMPLATE_SET_KEY)
-    if raw:
+    set (`recorded`) differs: the model's keys are checked on loading it, but keys new since
+    training (mined by a later parse run) are only in the sessions file. Nothing to compare
+    when the file records no template set (JSON Lines, DeepLog)."""
+    if recorded:
         require_same_text(
-            template_set_templates(raw),
+            recorded,
             names,
             data=f"--templates {templates}",
             reference=str(path),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.parsing.templates import read_templates
+from logbert.parsing.templates import TEMPLATES_FILE_REMEDY, read_templates, require_same_text
 from logbert.reporting import sections
 from logbert.reporting.categories import categories_section
 from logbert.reporting.context import FIGURE_NAMES, ReportData
@@ -29,6 +29,7 @@ from logbert.reporting.provenance import (
     session_id_check,
 )
 from logbert.reporting.top_sessions import read_session_keys, top_sessions_section
+from logbert.sessions.io import recorded_templates
 
 DEFAULT_TOP = 10
 
@@ -88,11 +89,11 @@ def build_report(
         data.notes += check_scores(model, data.scores, data.threshold, threshold_from, ids_made)
         if data.evaluation is not None:
             check_evaluation_scores(data.evaluation, data.evaluation_path, data.scores)
-    lookup = _templates(model, templates, data.scores)
-    top_rows = None if data.scores is None else data.scores.top_rows
     keys = {}
     if sessions is not None:
         data.notes += check_sessions_file(model, Path(sessions))
+    lookup = _templates(model, templates, data.scores, sessions)
+    top_rows = None if data.scores is None else data.scores.top_rows
     if sessions is not None and top_rows:
         wanted = list(dict.fromkeys(str(r.get("session_id")) for r in top_rows))
         keys = read_session_keys(sessions, wanted)
@@ -134,16 +135,26 @@ def build_report(
 
 
 def _templates(
-    model: ModelInfo, path: str | Path | None, scores: ScoreTable | None = None
+    model: ModelInfo,
+    path: str | Path | None,
+    scores: ScoreTable | None = None,
+    sessions: str | Path | None = None,
 ) -> dict[int, str]:
     """Template text by key: from `--templates` (refused when from another parse run than
-    the model's, or naming a key otherwise than the `scores` show it), else the model
-    directory's templates.csv, else its training template set."""
+    the model's, or naming a key otherwise than the `scores` show it or the `sessions` file
+    records it), else the model directory's templates.csv, else its training template set;
+    keys mined after training take the sessions file's text."""
+    recorded = recorded_templates(sessions) if sessions is not None else {}
     if path is not None:
         if not Path(path).is_file():
             raise LogbertError(
                 f"templates file not found: {path}; pass the one `logbert parse` wrote"
             )
         check_templates_file(model, Path(path), scores)
-        return read_templates(path)
-    return read_templates(model.path / "templates.csv") or model.template_set
+        given = read_templates(path)
+        require_same_text(
+            recorded, given, data=f"--templates {path}", reference=str(sessions),
+            remedy=TEMPLATES_FILE_REMEDY,
+        )  # fmt: skip
+        return given
+    return {**recorded, **(read_templates(model.path / "templates.csv") or model.template_set)}

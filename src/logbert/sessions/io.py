@@ -71,6 +71,7 @@ import pyarrow.parquet as pq
 from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
 from logbert.parsing.reader import iter_chunks
+from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set_templates
 
 NORMAL = "normal"
 ANOMALY = "anomaly"
@@ -338,6 +339,14 @@ def check_output_path(path: Path, what: str, *, directory: bool = False) -> None
         raise LogbertError(f"cannot write {what} {path}: folder {ancestor} is not writable")
     if not directory and path.exists() and not os.access(path, os.W_OK):
         raise LogbertError(f"cannot write {what} {path}: the file is not writable")
+
+
+def recorded_templates(path: str | Path) -> dict[int, str]:
+    """The template text a sessions file records (its parse run's template set: keys mined
+    after a model's training have their text only there); {} for JSON Lines and DeepLog
+    files, which record none."""
+    raw = read_file_metadata(path).get(TEMPLATE_SET_KEY)
+    return template_set_templates(raw) if raw else {}
 
 
 def read_file_metadata(path: str | Path) -> dict[str, str]:

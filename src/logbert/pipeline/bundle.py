@@ -198,13 +198,17 @@ class Pipeline:
             val_index = list(range(len(kept), len(everything)))
         train, validation_batch = batch.take(train_index), batch.take(val_index)
         left_out = len(sessions) - len(kept)
+        # the given validation file's labelled anomalies are left out of a normal-data rule too
+        left_in_validation = len(validation or ()) - len(held_out)
         n_anomalous = int(sum(s.label == ANOMALY for s in kept)) if supervised else 0
         say(
             f"Training {self.detector.name} on {len(train)} "
             + (f"labelled sessions ({n_anomalous} anomalous in all; " if supervised else
                "normal sessions (")
             + (f"{len(validation_batch)} held out for validation" if given is None else
-               f"{len(validation_batch)} validation sessions from {given}")
+               f"{len(validation_batch)} validation sessions from {given}"
+               + (f", {left_in_validation} labelled anomalies of it left out"
+                  if left_in_validation else ""))
             + f"; {left_out} labelled anomalies left out)"
         )  # fmt: skip
         if self.lifecycle_.lifetime_ is not None:

@@ -242,3 +242,14 @@ def test_unseen_keys_passed_by_a_decision_that_flags_them_blame_the_threshold():
     assert "its new-event part flags keys it never saw" in combined
     assert "+new-event`" not in combined
     assert "`decision: max_surprise`" in tally.warning("score", "logbert")  # mean surprise
+    assert "new-event flags keys it never saw, but its threshold" in tally.warning(
+        "score", "new-event", 0.0
+    )
+    # QA: ecvc / mean surprise recalibrated on upgraded logs blamed the detector; when most
+    # scored sessions hold new keys, the logs changed, whatever the detector
+    for decision, detector in (("score", "ecvc"), ("score", "logbert")):
+        drifted = tally.warning(decision, detector, 1.0, n_scored=5)
+        assert "they are most of the 5 sessions scored: the logs changed" in drifted
+        assert drifted.endswith("retrain on logs of the new version (`logbert train`) rather "
+                                "than recalibrate")  # fmt: skip
+        assert "+new-event" not in drifted and "decision:" not in drifted

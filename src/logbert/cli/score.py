@@ -155,7 +155,9 @@ def command(
         pipeline.flag_rate_note(
             flagged, writer.count, threshold, overlap.trained_on(), tally.n_unseen
         ),
-        None if detector.supervised else tally.warning(info.score, detector.name, info.value),
+        None
+        if detector.supervised
+        else tally.warning(info.score, detector.name, info.value, writer.count),
     )
     for note in notes:
         if note is not None:

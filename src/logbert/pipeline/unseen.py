@@ -138,15 +138,31 @@ class UnseenPassed:
                     self.n_passed += 1
                     self.example = self.example if self.example is not None else session_id
 
-    def warning(self, decision: str, detector: str, threshold: float | None = None) -> str | None:
+    def warning(
+        self,
+        decision: str,
+        detector: str,
+        threshold: float | None = None,
+        n_scored: int | None = None,
+    ) -> str | None:
         """`warning: ...` when the detector (`detector`: its registry name) passed any such
         session, with the cause and the remedy that fit it (None otherwise). When the decision
         already flags never-seen keys (LogBERT's `max_surprise`, a combination with
         `new-event`), only a threshold at or above the score it gives them passes them, so
         the threshold (`threshold`: its value, when known) is named, never the decision in
-        use: typically `calibrate` on logs of a new version set it there."""
+        use: typically `calibrate` on logs of a new version set it there. When most of the
+        `n_scored` sessions hold such keys, the logs changed, whatever the detector: the advice
+        is to retrain on them (a threshold recalibrated on them passes them)."""
         if not self.n_passed:
             return None
+        if n_scored and self.n_unseen * 2 > n_scored:
+            return (
+                f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no "
+                f"training session holds were not flagged (e.g. session {self.example!r}), and "
+                f"they are most of the {n_scored:,} sessions scored: the logs changed (new "
+                "templates: a new version of the software?), and a threshold calibrated on such "
+                f"logs passes them; {RETRAIN_ON_NEW_LOGS}"
+            )
         head = (
             f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no training "
             f"session holds were not flagged (e.g. session {self.example!r}): "
@@ -155,6 +171,8 @@ class UnseenPassed:
         if detector == "logbert" and decision == "max_surprise":
             value = "" if threshold is None else f" {threshold:.6g}"
             flagging = f"the decision score {decision!r}", f"the threshold{value}"
+        elif detector == "new-event":
+            flagging = "new-event", "its threshold"
         elif "new-event" in detector.split("+"):
             flagging = "its new-event part", "that part's threshold"
         if flagging is not None:

@@ -329,9 +329,13 @@ def test_a_level_of_several_words_is_a_missing_header_field_warning(tmp_path):
     (warning,) = summary.warnings
     assert warning.endswith(
         "<Level> holds several words on 3 of 3 lines (the first, app.log:1: 'INFO api-7f9c'): the "
-        "lines write a header field the format lacks (a host or service name after the level?), "
-        "so it is read as part of the level; add it to the format string (e.g. '<Level> <Host>')"
+        "lines write a header field the format lacks (a host or service name?), so it is read "
+        "as part of <Level>; add it to the format string (e.g. '<Level> <Host>')"
     )
+    log.write_text("2024-03-11 10:00:01 INFO [w-1] web-0 svc.Api: step 1\n")  # before Component
+    (warning,) = parse_files([str(log)], fmt, tmp_path / "h.parquet").warnings
+    assert "<Component> holds several words on 1 of 1 lines" in warning
+    assert "(e.g. '<Host> <Component>')" in warning
     log.write_text("2024-03-11 10:00:01 INFO [w-1] svc.Api: step 1\n")
     assert parse_files([str(log)], fmt, tmp_path / "f.parquet").warnings == []
     padded = resolve_format("<Date> <Time> [<Level>] <Component>: <Content>")  # logback %-5level

@@ -169,6 +169,20 @@ class YearHint:
     not_after: int | None = None  # µs since the epoch: later dates go to the year before
 
 
+# header fields that hold one word: several words there on most lines mean the logs write a
+# field the format lacks (`summary.spaced_field_warnings`)
+ONE_WORD_FIELDS = ("Level", "Component")
+
+
+@dataclass
+class SpacedField:
+    """How often a one-word header field held several words, and the first such value."""
+
+    rows: int = 0
+    spaced: int = 0
+    example: tuple[str, int, str] | None = None  # source, line_no, the field's value
+
+
 class Parser:
     """Streams inputs through one miner (ours, Drain3, or a known template list).
 
@@ -214,9 +228,8 @@ class Parser:
         self._dated = 0  # of those, events with a timestamp
         self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
-        self.level_rows = 0  # events of a format with a <Level> field ...
-        self.level_words = 0  # ... whose Level holds several words (a field the format lacks?)
-        self.level_example: tuple[str, int, str] | None = None  # source, line_no, its Level
+        # per one-word header field (<Level>, <Component>): how often it held several words
+        self.spaced_fields: dict[str, SpacedField] = {}
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -774,18 +787,22 @@ class Parser:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
 
-    def _count_level_words(self, prep: Prepared) -> None:
-        """Count events whose <Level> holds several words (`INFO api-7f9c`: the logs write a
-        header field the format lacks, so every field after it is shifted), keeping the first."""
-        level = pc.utf8_trim_whitespace(prep.cols["Level"])  # `[WARN ]`: padding, one word
-        spaced = pc.match_substring(level, " ").to_numpy(zero_copy_only=False)
-        self.level_rows += len(spaced)
-        found = int(spaced.sum())
-        self.level_words += found
-        if found and self.level_example is None:
-            i = int(np.argmax(spaced))
-            value = level[i].as_py()
-            self.level_example = (prep.name, int(prep.line_no[i]), value)
+    def _count_spaced_fields(self, prep: Prepared) -> None:
+        """Count events whose <Level> or <Component> holds several words (`INFO api-7f9c`: the
+        logs write a header field the format lacks, so it is read into this one), keeping the
+        first of each."""
+        for name in ONE_WORD_FIELDS:
+            if name not in prep.cols:
+                continue
+            value = pc.utf8_trim_whitespace(prep.cols[name])  # `[WARN ]`: padding, one word
+            spaced = pc.match_substring(value, " ").to_numpy(zero_copy_only=False)
+            counted = self.spaced_fields.setdefault(name, SpacedField())
+            counted.rows += len(spaced)
+            found = int(spaced.sum())
+            counted.spaced += found
+            if found and counted.example is None:
+                i = int(np.argmax(spaced))
+                counted.example = (prep.name, int(prep.line_no[i]), value[i].as_py())
 
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
         """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in
@@ -814,8 +831,7 @@ class Parser:
                 prep.timestamp = clock.apply(prep.timestamp, line_no)
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
-        if "Level" in cols:
-            self._count_level_words(prep)
+        self._count_spaced_fields(prep)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())

@@ -319,7 +319,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{run.templates_file}: the templates look like another system's (or miss most of "
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
-    out += level_warnings(run)
+    out += spaced_field_warnings(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -332,25 +332,29 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     return out
 
 
-def level_warnings(run: Parser) -> list[str]:
-    """A warning when <Level> holds several words on most lines (`INFO api-7f9c`): the logs
-    write a header field the format lacks (a new version added a host after the level), and
-    it is read as part of the level ([] otherwise)."""
-    if run.level_words * 2 <= run.level_rows or run.level_example is None:
-        return []
-    source, line_no, value = run.level_example
-    return [
-        f"warning: format {display_name(run.fmt)}: <Level> holds several words on "
-        f"{run.level_words:,} of {run.level_rows:,} lines (the first, {source}:{line_no}: "
-        f"{show_line(value)}): the lines write a header field the format lacks (a host or "
-        "service name after the level?), so it is read as part of the level; "
-        + (
-            "the logs changed since the model's training logs: train on logs of this version "
-            "with a format that has that field"
-            if run.is_models
-            else "add it to the format string (e.g. '<Level> <Host>')"
+def spaced_field_warnings(run: Parser) -> list[str]:
+    """A warning per one-word header field (<Level>, <Component>) that holds several words on
+    most lines (`INFO api-7f9c`): the logs write a header field the format lacks (a new
+    version added a host after the level), and it is read into this one ([] otherwise)."""
+    out = []
+    for name, counted in run.spaced_fields.items():
+        if counted.spaced * 2 <= counted.rows or counted.example is None:
+            continue
+        source, line_no, value = counted.example
+        example = "'<Level> <Host>'" if name == "Level" else "'<Host> <Component>'"
+        out.append(
+            f"warning: format {display_name(run.fmt)}: <{name}> holds several words on "
+            f"{counted.spaced:,} of {counted.rows:,} lines (the first, {source}:{line_no}: "
+            f"{show_line(value)}): the lines write a header field the format lacks (a host or "
+            f"service name?), so it is read as part of <{name}>; "
+            + (
+                "the logs changed since the model's training logs: train on logs of this "
+                "version with a format that has that field"
+                if run.is_models
+                else f"add it to the format string (e.g. {example})"
+            )
         )
-    ]
+    return out
 
 
 def bad_fit_warnings(

@@ -30,7 +30,7 @@ from logbert.parsing.summary import (
     bad_fit_warnings,
     continuation_hint,
     fits_records,
-    level_warnings,
+    spaced_field_warnings,
 )
 from logbert.sessions.io import Session
 from logbert.sessions.options import by_field_hint
@@ -198,7 +198,7 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.blank, rejects_path,
         summary.continuations,
     )  # fmt: skip
-    bad_fit += level_warnings(parser)
+    bad_fit += spaced_field_warnings(parser)
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit

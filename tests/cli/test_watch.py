@@ -367,6 +367,26 @@ def test_a_state_resumes_with_a_new_threshold_and_refuses_other_changes_naming_t
     assert "pass a new --alerts file too" in text
 
 
+def test_a_resumed_run_judging_by_another_threshold_than_the_state_says_so(trained, tmp_path):
+    """QA: `watch --threshold 30`, then a run without it: judged by the model's threshold
+    again, silently (alerts 1-3 said 30, 4-5 the model's)."""
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live, alerts, state = tmp_path / "live.log", tmp_path / "a.jsonl", tmp_path / "state"
+    live.write_text("".join(lines[:20]))
+    first = invoke("watch", model, live, "--state-dir", state, "--alerts", alerts,
+                   "--threshold", 1e9)  # fmt: skip
+    assert first.exit_code == 0, first.output
+    live.write_text("".join(lines))
+    result = invoke("watch", model, live, "--state-dir", state, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    own = json.loads((model / "threshold.json").read_text())["value"]
+    assert (
+        f"note: this run judges by threshold {own:.6g}, the runs of this state by 1e+09 "
+        f"(--threshold given to one of them): alerts from here on follow {own:.6g}"
+    ) in result.output
+
+
 def test_starting_anew_with_an_alerts_file_that_holds_alerts_is_a_warning(trained, tmp_path):
     model, test_log = trained
     alerts = tmp_path / "a.jsonl"

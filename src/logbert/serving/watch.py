@@ -234,6 +234,7 @@ class Watcher:
                 f"{path} is not a watch state ({exc}): remove it to start over"
             ) from exc
         self._check_model(state.get("model"))
+        self._check_threshold(state.get("judged_at"))
         self.engine.restore(engine)
         for followed in self.files:
             if followed.path in positions:
@@ -245,6 +246,19 @@ class Watcher:
             else:  # the same alerts again
                 self.sink.skip_from, self.sink.skip_through = self.engine.next_alert_id, last
         return True
+
+    def _check_threshold(self, judged_at: float | None) -> None:
+        """A note when this run judges by another threshold than the state's runs did while
+        the model's stayed the same: a `--threshold` given then and not now, or the other way
+        round (the model's own change is `check_resume`'s note)."""
+        now = self.engine.info.value
+        if judged_at is None or self.threshold_note is not None or judged_at == now:
+            return
+        self.threshold_note = (
+            f"note: this run judges by threshold {now:.6g}, the runs of this state by "
+            f"{judged_at:.6g} (--threshold given to one of them): alerts from here on follow "
+            f"{now:.6g}"
+        )
 
     def _model(self) -> ModelIdentity:
         """The model the state belongs to: its fingerprint and parts (`serve`'s)."""
@@ -275,6 +289,7 @@ class Watcher:
             "version": STATE_VERSION,
             "saved_at": time.time(),
             "model": self._model_record,
+            "judged_at": self.engine.info.value,  # the threshold this run judged by
             "files": {f.path: f.position() for f in self.files if f.path != STDIN},
             "engine": self.engine.snapshot(),
         }

@@ -225,6 +225,19 @@ def test_auto_through_the_cli_and_on_input_nothing_fits(tmp_path):
     assert done.returncode == 2 and "no lines to pick a format from" in done.stderr
 
 
+def test_auto_counts_no_epoch_time_before_2001_as_a_date(tmp_path):
+    """QA: RFC 5424 lines: `hpc` read the 4-digit PROCID as epoch seconds, dated 175 of 200
+    lines in 1970 and was chosen; the warnings then blamed daylight saving and log order."""
+    lines = [
+        f"<165>1 2026-11-02T00:05:{i:02d}.950Z web-1 checkout {6700 + i} ORDER [meta "
+        f'order="O-{i}"] order created'
+        for i in range(40)
+    ]
+    assert "hpc" not in [s.name for s in rank_formats(lines) if s.dated]
+    done = _run(str(_write(tmp_path / "r.log", lines)), "-f", "auto", "-o", str(tmp_path / "e"))
+    assert done.returncode == 2 and "no built-in format reads a timestamp" in done.stderr
+
+
 def test_auto_picks_no_format_that_dates_few_lines(tmp_path):
     """logfmt lines with RFC 3339 times: `hpc` read 4-digit counts in a few messages as epoch
     seconds (1970) and was chosen on 6% of the lines, turning the log into garbage."""
@@ -237,7 +250,8 @@ def test_auto_picks_no_format_that_dates_few_lines(tmp_path):
     ]
     done = _run(str(_write(tmp_path / "f.log", lines)), "-f", "auto", "-o", str(tmp_path / "e"))
     assert done.returncode == 2, done.stderr
-    assert "error: --format auto: no built-in format dates enough of the first 50 lines" in (
+    # the 1970 dates are not counted at all now (epoch seconds before 2001: small numbers)
+    assert "error: --format auto: no built-in format reads a timestamp from the first 50 lines" in (
         done.stderr
     )
     assert "such as '<Timestamp> <Content>' (the lines start with an ISO 8601 time)" in done.stderr

@@ -249,3 +249,11 @@ def test_urls_and_conversions_keep_their_neighbours(line, template):
     assert mask_text(line) == template
     distinct, codes, _ = mask_array(pa.array([line]))
     assert distinct[int(codes[0])].as_py() == template
+
+
+def test_a_byte_order_mark_inside_a_line_is_no_part_of_the_message():
+    """QA: RFC 5424 writes a BOM before a UTF-8 message; `payment captured` with and without
+    it were two templates (two keys for one event, and false alarms on the rarer)."""
+    assert mask_text("\ufeffpayment captured 42") == "payment captured <*>"
+    masked, codes, _ = mask_array(pa.array(["\ufeffpayment captured", "payment captured"]))
+    assert masked.to_pylist() == ["payment captured"] and codes.tolist() == [0, 0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # annotations only: the parser imports this module, never the
 
 HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
 AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
+# epoch times earlier than this are not counted as dates by `rank_formats` (10-digit seconds)
+EPOCH_PLAUSIBLE = pa.scalar(datetime(2001, 9, 9, 1, 46, 40), pa.timestamp("us"))
 SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
 SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
 SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them
@@ -121,6 +124,10 @@ def rank_formats(
         fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)
         ok, cols = split_lines(arr, fmt)
         ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
+        if fmt.timestamp is not None and fmt.timestamp.epoch and len(ts):
+            # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
+            # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
+            ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
         score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out)

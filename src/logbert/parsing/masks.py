@@ -24,6 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 WILDCARD = "<*>"
+# a byte order mark inside a line (RFC 5424 writes one before a UTF-8 message) says nothing
+# about the event: dropped, or each message was two templates, with and without it
+BOM = "\ufeff"
 
 _DELIM = r"""\s,!;:=|"'\[\](){}"""
 _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 2)
@@ -125,7 +128,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     Masks run on the distinct digit-shapes only. The words text is the trimmed content with
     each joined date/quantity made one word (spaces replaced by JOIN), so its words line up
     with the masked message's words."""
-    text = pc.utf8_trim_whitespace(content)
+    text = pc.utf8_trim_whitespace(pc.replace_substring(content, BOM, ""))
     shape = pc.dictionary_encode(digit_shape(text))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = _apply(text, JOINS)
@@ -153,7 +156,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
-    text = text.strip()
+    text = text.replace(BOM, "").strip()
     for pattern, repl, passes in _JOINS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)

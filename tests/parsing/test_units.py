@@ -257,3 +257,17 @@ def test_a_byte_order_mark_inside_a_line_is_no_part_of_the_message():
     assert mask_text("\ufeffpayment captured 42") == "payment captured <*>"
     masked, codes, _ = mask_array(pa.array(["\ufeffpayment captured", "payment captured"]))
     assert masked.to_pylist() == ["payment captured"] and codes.tolist() == [0, 0]
+
+
+def test_the_message_after_a_structured_prefix_splits_as_a_first_word():
+    """QA: RFC 5424 structured data before the message (`[meta order="O-1" step="3"] order
+    created ...`): four messages became one template `[meta ...] <*> <*> <*>`, so never-seen
+    messages passed as normal; a message's first word splits however many there are."""
+    miner = TemplateMiner()
+    kinds = ["order created items=<*>", "payment authorized txn=<*>", "coupon applied code=<*>",
+             "invoice generated number=<*>"]  # fmt: skip
+    ids = miner.add([f'[meta order="O-<*>" step="<*>"] {kind}' for kind in kinds], [50] * 4)
+    assert len(set(ids)) == 4
+    assert miner.template(ids[1]) == '[meta order="O-<*>" step="<*>"] payment authorized txn=<*>'
+    users = [f"[req=<*>] session opened for {u} now" for u in ("bob", "amy", "joe", "kim")]
+    assert len(set(miner.add(users, [5] * 4))) == 1  # a later varying word: still a variable

@@ -10,7 +10,8 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    tokens of exactly that frequency form a candidate template;
 3. inside a candidate, a remaining position is constant if it never varies, a variable if it
    holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
-   words = different events; the first word always splits, as Drain assumes; up to a dozen
+   words = different events; the message's first word always splits, as Drain assumes,
+   after a prefix of structured words such as `[meta order="O-1"]` if any; up to a dozen
    upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events). A `name=value`
    word with a masked value counts by its name (`client=<*>`, `message-id=<*>` and `removed`
    are three events, as Postfix writes them), `_shapes`.
@@ -103,6 +104,22 @@ def _is_enum_word(word: str) -> bool:
 def _enum_like(values: set[str]) -> bool:
     """Whether the differing words of a position are a few states or codes (`_is_enum_word`)."""
     return len(values) <= ENUM_MAX_DISTINCT and all(_is_enum_word(v) for v in values)
+
+
+def _is_structured_word(word: str) -> bool:
+    """A word of a structured prefix, not of the message: a `name=value` pair or part of a
+    bracketed block (`[meta@32473`, `order="O-<*>"`, `step="<*>"]`, `[req=<*>]`)."""
+    return "=" in word or word.startswith("[") or word.endswith("]")
+
+
+def _message_start(rows: list[list[str]]) -> int:
+    """The position where the message starts: after a prefix of structured words in every
+    row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
+    word splits events however many there are, as the first word does without a prefix."""
+    for p in range(len(rows[0])):
+        if not all(_is_structured_word(r[p]) for r in rows):
+            return p
+    return 0
 
 
 def _generalize(values: set[str]) -> str:
@@ -308,6 +325,7 @@ def _refine(
     template: list[str] = []
     split_pos = -1
     total = sum(weights)
+    first = _message_start(rows)
     for p in range(n):
         values = {r[p] for r in rows}
         if len(values) == 1:
@@ -318,7 +336,7 @@ def _refine(
         shapes = _shapes(values)
         if (
             split_pos < 0
-            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == 0 or _enum_like(values))
+            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
             and len(shapes) > 1
             and len(values) < total
             and None not in shapes

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -205,7 +206,8 @@ class Watcher:
         self._model_record: dict[str, Any] | None = None  # computed once, saved each batch
         # said on resuming when the model's threshold changed since the state was written
         self.threshold_note: str | None = None
-        self._said_before: set[str] = set()  # sessionizer warnings a run before this one gave
+        # sessionizer warnings a run before this one gave (`_said`: their kind and count)
+        self._said_before: set[tuple[str, str]] = set()
         if options.state_dir is not None:
             if options.state_dir.exists() and not options.state_dir.is_dir():
                 raise LogbertError(f"--state-dir {options.state_dir} is a file, not a folder")
@@ -302,7 +304,7 @@ class Watcher:
         options = self.options
         resumed = self.load_state()
         # the sessionizer's counts go on from the state: what they said then is not said again
-        self._said_before = set(self._sessionize_warnings())
+        self._said_before = {_said(w) for w in self._sessionize_warnings()}
         if resumed:
             self.say(f"resuming from {self.state_path}")
             if self.threshold_note is not None:
@@ -407,7 +409,7 @@ class Watcher:
         )
         if began:
             lines.append(began)
-        lines += [w for w in self._sessionize_warnings() if w not in self._said_before]
+        lines += [w for w in self._sessionize_warnings() if _said(w) not in self._said_before]
         flagged = engine.pipeline.flag_rate_note(
             run("sessions_flagged"), run("sessions_scored"), engine.threshold
         )
@@ -469,3 +471,11 @@ def write_json_atomic(path: Path, data: Any) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def _said(warning: str) -> tuple[str, str]:
+    """A warning's kind (its text, numbers left out) and the count it starts with (the
+    sessions or events at fault): a resumed run repeats a warning only when more are at
+    fault than an earlier run said (`3 of 109 sessions` then `3 of 211` is said once)."""
+    first = re.search(r"\d[\d,]*", warning)
+    return re.sub(r"\d[\d,.]*", "#", warning), first.group() if first else ""

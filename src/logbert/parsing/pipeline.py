@@ -169,6 +169,9 @@ class YearHint:
     not_after: int | None = None  # µs since the epoch: later dates go to the year before
 
 
+# what a JSON line needs to be dated (`--format json`), for messages
+_TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
+
 # header fields that hold one word: several words there on most lines mean the logs write a
 # field the format lacks (`summary.spaced_field_warnings`)
 ONE_WORD_FIELDS = ("Level", "Component")
@@ -377,6 +380,11 @@ class Parser:
             self._notes.append(note)
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
 
+    def _say_once(self, note: str) -> None:
+        """Add `note` to the run's notes unless it is there already."""
+        if note not in self._notes:
+            self._notes.append(note)
+
     @property
     def timeless_json(self) -> bool:
         """Whether these are JSON lines of which none has a time key (`TIME_KEYS`): their
@@ -391,14 +399,11 @@ class Parser:
             return
         source = self._first[0]
         if self.timeless_json:  # JSON lines without a time key: undated, not misread
-            note = (
-                "warning: JSON lines: no line has a time key holding a date or epoch time ("
-                + ", ".join(TIME_KEYS)
-                + "), so events have no timestamps: sessions by --by-id, --by-field or --lines "
-                "work; time windows, session lifetimes and chronological splits need a time"
+            self._say_once(
+                f"warning: JSON lines: no line has {_TIME_KEY}, so events have no timestamps: "
+                "sessions by --by-id, --by-field or --lines work; time windows, session "
+                "lifetimes and chronological splits need a time"
             )
-            if note not in self._notes:
-                self._notes.append(note)
             return
         if spec.guessed:  # a lone <Time>/<Date> that is not a whole timestamp: maybe a clock
             note = (
@@ -500,14 +505,11 @@ class Parser:
         if self.is_models:
             fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
         if self.fmt.name == JSON:  # objects name their fields: these lack a time key
-            note = (
-                f"warning: {fit.name}: {some} a time key holding a date or epoch time ("
-                + ", ".join(TIME_KEYS)
-                + ") while the other inputs' lines are dated: its events have no time, so time "
-                "windows, session lifetimes and chronological splits leave them out"
+            self._say_once(
+                f"warning: {fit.name}: {some} {_TIME_KEY} while the other inputs' lines are "
+                "dated: its events have no time, so time windows, session lifetimes and "
+                "chronological splits leave them out"
             )
-            if note not in self._notes:
-                self._notes.append(note)
             return
         note = (
             f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "

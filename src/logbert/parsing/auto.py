@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -26,8 +25,9 @@ if TYPE_CHECKING:  # annotations only: the parser imports this module, never the
 
 HEAD_LINES = 200  # first input lines kept (`Parser.head`) to suggest a format that fits
 AUTO_YEAR = 2000  # a leap year: lets `rank_formats` check dates of formats without a year
-# epoch times earlier than this are not counted as dates by `rank_formats` (10-digit seconds)
-EPOCH_PLAUSIBLE = pa.scalar(datetime(2001, 9, 9, 1, 46, 40), pa.timestamp("us"))
+# epoch times earlier than this (2001-09-09, 10-digit seconds) are not counted as dates by
+# `rank_formats`, as JSON lines do not date by them (`json_lines._is_time`)
+EPOCH_PLAUSIBLE = pa.scalar(1_000_000_000 * 1_000_000, pa.timestamp("us"))
 SHOWN_CHARS = 120  # an input line quoted in a message is cut to this many characters
 SUGGEST_FIT = 0.8  # a suggested format splits this share of the first lines ...
 SUGGEST_DATED = 0.5  # ... and reads a timestamp from this share of them

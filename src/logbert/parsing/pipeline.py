@@ -500,10 +500,6 @@ class Parser:
         some = f"none of its {fit.events:,} lines has"
         if fit.dated:
             some = f"only {fit.dated:,} of its {fit.events:,} lines have"
-        fmt = f"format {display_name(self.fmt)}"
-        advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
-        if self.is_models:
-            fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
         if self.fmt.name == JSON:  # objects name their fields: these lack a time key
             self._say_once(
                 f"warning: {fit.name}: {some} {_TIME_KEY} while the other inputs' lines are "
@@ -511,14 +507,17 @@ class Parser:
                 "chronological splits leave them out"
             )
             return
-        note = (
+        fmt = f"format {display_name(self.fmt)}"
+        if self.is_models:
+            fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
+        else:  # ranks every built-in format on the input's first lines: only when warned
+            advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
+        self._say_once(
             f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "
             f"its lines have another layout than {fmt} reads (the first, "
             f"{self._has_time(fit.first_undated)}), so their header fields are likely wrong "
             f"too and time windows leave them out; {advice}"
         )
-        if note not in self._notes:
-            self._notes.append(note)
 
     # -- state ----------------------------------------------------------------------------
     @property

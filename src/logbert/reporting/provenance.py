@@ -273,12 +273,15 @@ def check_sessions_file(model: ModelInfo, path: Path) -> list[str]:
     return []
 
 
-def check_templates_file(model: ModelInfo, path: Path, scores: ScoreTable | None = None) -> None:
+def check_templates_file(
+    model: ModelInfo, path: Path, scores: ScoreTable | None = None
+) -> dict[int, str]:
     """Refuse a templates.csv from another parse run than the model's training data: the
     report would give the model's keys another run's text. With `scores`, also refuse one
     whose text for a key differs from the text the scores show for it (`shown_templates`):
     keys mined since training (`score --logs` on a new version) are in no template set of
-    the model, and another parse run may have numbered them otherwise."""
+    the model, and another parse run may have numbered them otherwise. Returns the file's
+    templates (key -> text)."""
     theirs = require_templates_file(model.template_set, path)
     if scores is not None:
         require_same_text(
@@ -288,6 +291,7 @@ def check_templates_file(model: ModelInfo, path: Path, scores: ScoreTable | None
             reference=f"the scores {scores.path}",
             remedy=TEMPLATES_FILE_REMEDY,
         )
+    return theirs
 
 
 def shown_templates(scores: ScoreTable) -> dict[int, str]:

@@ -150,8 +150,7 @@ def _templates(
             raise LogbertError(
                 f"templates file not found: {path}; pass the one `logbert parse` wrote"
             )
-        check_templates_file(model, Path(path), scores)
-        given = read_templates(path)
+        given = check_templates_file(model, Path(path), scores)
         require_same_text(
             recorded, given, data=f"--templates {path}", reference=str(sessions),
             remedy=TEMPLATES_FILE_REMEDY,

@@ -18,7 +18,8 @@ such as `unknown`, `N/A`, `?` or `TBD` is no label, never a category):
   sessionizing ends (`require_some_match`): every session would stay unlabelled, and training
   would learn from the anomalies it was meant to leave out; most sessions unlabelled is a
   warning for the same reason (`mostly_unlabelled_warning`), and so are most of the file's
-  ids, or any id it labels anomalous, naming no session (`unused_ids_warning`). For the same
+  ids naming no session, or its anomaly ids naming one far less often than its normal ids
+  (`unused_ids_warning`). For the same
   reason a file with no labelled row (only a header) is an error, and so is a label column of
   two values neither of which is a normal spelling (yes/no, -1/1): each would be an anomaly
   category, every session anomalous; and 0/1 in a column named for the normal class
@@ -50,8 +51,8 @@ ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 # names (lower case, without `_`, `-` or spaces: `_bare`) of a label column, wherever it
 # sits; the first one a header has wins
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
-# a label column named for the normal class: its 1/true means normal, logbert's means anomaly
-# label columns named for the normal class (its spellings): 1 there would mean normal
+# label columns named for the normal class (its spellings): 1/true there means normal, while
+# logbert reads it as anomaly
 _NORMAL_COLUMNS = ("normal", "isnormal", "benign", "isbenign", "ok", "isok")
 _BOOLEAN_VALUES = ("0", "1", "true", "false")
 # an id column numbering lines (`LineId` of loghub's structured logs): not session ids
@@ -232,6 +233,7 @@ def unused_ids_warning(
         return None
     source = getattr(labels, "source", "") or "the labels"
     anomalous = [i for i in unused if labels[i] != NORMAL]
+    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
     column = getattr(labels, "id_column", "")
     if not unlabelled and _bare(column) not in _LINE_COLUMNS:
         return None
@@ -251,8 +253,7 @@ def unused_ids_warning(
             )
         if anomalous:
             text += f", {len(anomalous):,} of the ids it labels anomalous among them"
-    elif anomalous and _anomalies_join_worse(labels, unused, anomalous):
-        n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
+    elif anomalous and _anomalies_join_worse(len(labels), n_anomalous, unused, anomalous):
         text = (
             f"warning: {len(anomalous):,} of the {n_anomalous:,} ids {source} labels anomalous "
             f"name no session (e.g. {anomalous[0]!r}; the sessions have ids such as "
@@ -267,14 +268,16 @@ def unused_ids_warning(
     )
 
 
-def _anomalies_join_worse(labels: Mapping[str, str], unused: list[str], anomalous: list[str]):
-    """Whether the ids labelled anomalous name a session far less often (under half as
-    often) than those labelled normal: their spelling differs from the sessions' ids (a
-    lower-cased id, a prefix). A file covering more logs than these (labels of a whole
-    log, training on its first half) leaves out both kinds alike; a file of anomaly ids
-    only is judged by the share of its ids left (over half: the warning above)."""
-    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
-    n_normal = len(labels) - n_anomalous
+def _anomalies_join_worse(
+    n_ids: int, n_anomalous: int, unused: list[str], anomalous: list[str]
+) -> bool:
+    """Whether the `n_anomalous` of a file's `n_ids` ids labelled anomalous name a session
+    far less often (under half as often) than those labelled normal: their spelling differs
+    from the sessions' ids (a lower-cased id, a prefix). A file covering more logs than these
+    (labels of a whole log, training on its first half) leaves out both kinds alike; a file
+    of anomaly ids only is judged by the share of its ids left (over half: the warning
+    above)."""
+    n_normal = n_ids - n_anomalous
     if n_normal == 0:
         return False
     normal_joined = 1 - (len(unused) - len(anomalous)) / n_normal

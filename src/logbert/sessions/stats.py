@@ -44,8 +44,8 @@ class SessionizeStats:
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
-    # the warning about those ids when they are doubtful (most of the file's, or any it
-    # labels anomalous: `labels.unused_ids_warning`), made by the sessionizer, which has them
+    # the warning about those ids when they are doubtful (most of the file's, or its anomaly
+    # ids spelt otherwise: `labels.unused_ids_warning`), made by the sessionizer, which has them
     labels_warning: str | None = None
     n_labels_repeated: int = 0  # sessions labelled by an id that labelled an earlier session
     labels_repeated_example: str | None = None  # the first such id
@@ -53,8 +53,8 @@ class SessionizeStats:
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
     # ... events older than the newest time read before them by more than the idle timeout
     n_before_idle_clock: int = 0
-    n_undated_idle: int = 0  # ... events of a session without a timestamp: no clock for them
     before_idle_clock_example: str | None = None  # the first such event's session id
+    n_undated_idle: int = 0  # ... events of a session without a timestamp: no clock for them
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it

@@ -238,9 +238,10 @@ def test_auto_counts_no_epoch_time_before_2001_as_a_date(tmp_path):
     assert done.returncode == 2 and "no built-in format reads a timestamp" in done.stderr
 
 
-def test_auto_picks_no_format_that_dates_few_lines(tmp_path):
+def test_auto_picks_no_format_that_dates_few_lines_and_iso_for_rfc_3339_lines(tmp_path):
     """logfmt lines with RFC 3339 times: `hpc` read 4-digit counts in a few messages as epoch
-    seconds (1970) and was chosen on 6% of the lines, turning the log into garbage."""
+    seconds (1970) and was chosen on 6% of the lines, turning the log into garbage; later
+    no built-in format read them (an error); now `iso` does, every line dated."""
     lines = [
         f'2025-06-01T00:{i:02d}:58.676Z level=info svc=metrics msg="flushed {1800 + i} metrics '
         'to statsd"'
@@ -248,13 +249,34 @@ def test_auto_picks_no_format_that_dates_few_lines(tmp_path):
         else f'2025-06-01T00:{i:02d}:46.750Z level=info svc=runner msg="queued etl-{i} now"'
         for i in range(50)
     ]
-    done = _run(str(_write(tmp_path / "f.log", lines)), "-f", "auto", "-o", str(tmp_path / "e"))
-    assert done.returncode == 2, done.stderr
-    # the 1970 dates are not counted at all now (epoch seconds before 2001: small numbers)
-    assert "error: --format auto: no built-in format reads a timestamp from the first 50 lines" in (
-        done.stderr
-    )
-    assert "such as '<Timestamp> <Content>' (the lines start with an ISO 8601 time)" in done.stderr
+    # the 1970 dates are not counted at all (epoch seconds before 2001: small numbers)
+    assert "hpc" not in [s.name for s in rank_formats(lines) if s.dated]
+    out = tmp_path / "e.parquet"
+    done = _run(str(_write(tmp_path / "f.log", lines)), "-f", "auto", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "format auto: chose iso (50/50 lines with a timestamp, 50 split)" in done.stderr
+    events = pq.read_table(out)
+    assert events["timestamp"].null_count == 0
+    assert events["content"][1].as_py() == 'level=info svc=runner msg="queued etl-1 now"'
+
+
+def test_auto_reads_an_application_log_with_iso_times(tmp_path):
+    """The commonest layout of an application's own log (Python logging, log4j: an ISO time,
+    a level, a logger, the message) had no built-in format: `--format auto` refused it. `iso`
+    reads it; the level stays in the message, so an ERROR line is not an INFO line's event."""
+    lines = [
+        f"2026-11-01 10:00:{i:02d},{i:03d} INFO orders.api: Order {i} received" for i in range(30)
+    ] + ["2026-11-01 10:00:31,000 ERROR orders.api: Order 31 received"]
+    out = tmp_path / "e.parquet"
+    done = _run(str(_write(tmp_path / "app.log", lines)), "-f", "auto", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "format auto: chose iso (31/31 lines with a timestamp" in done.stderr
+    events = pq.read_table(out).to_pylist()
+    assert events[0]["timestamp"] == datetime(2026, 11, 1, 10, 0, 0)
+    assert events[1]["content"] == "INFO orders.api: Order 1 received"
+    assert events[0]["template_id"] == events[29]["template_id"] != events[30]["template_id"]
+    hadoop = "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.X: Created MRAppMaster"
+    assert rank_formats([hadoop] * 5)[0].name == "hadoop"  # a system's own format first
 
 
 SYSTEMS = {

@@ -164,6 +164,38 @@ def test_upper_case_states_are_events_and_many_of_them_a_variable():
     assert len(set(mixed)) == 1  # one word is not upper-case: a name, not a state
 
 
+def test_failure_words_are_events_and_never_a_variable():
+    """Five lower-case states are one template (`changed to <*>`), but a failed order is not
+    one of them: mined with them it is apart, and a template mined from normal logs alone does
+    not take it in later (before, `failed` fitted the `<*>` and an order that failed scored as a
+    shipped one). Many values beside failure words stay a variable; `status=` values too."""
+    states = ["created", "paid", "packed", "shipped", "delivered"]
+    normal = [f"Order <*> status changed to {s}" for s in states]
+    miner = TemplateMiner()
+    ids = miner.add(normal, [100] * 5)
+    assert len(set(ids)) == 1 and miner.template(ids[0]) == "Order <*> status changed to <*>"
+    assert miner.match(
+        ["Order <*> status changed to Failed.", "Order <*> status changed to x"]
+    ) == [
+        None,
+        ids[0],
+    ]
+    failed = miner.add(["Order <*> status changed to failed"])[0]
+    assert failed != ids[0] and miner.template(failed) == "Order <*> status changed to failed"
+    together = TemplateMiner()
+    mixed = together.add([*normal, "Order <*> status changed to TIMEOUT"], [100] * 5 + [2])
+    assert len(set(mixed[:5])) == 1 and mixed[5] != mixed[0]
+    names = [
+        f"file {n} checked status={s}"
+        for n in ("a1", "b2", "c3", "d4", "e5")
+        for s in ("ok", "good")
+    ]
+    named = TemplateMiner()
+    got = named.add([*names, "file <*> checked status=error"], [5] * len(names) + [1])
+    assert len(set(got)) == 3  # status=ok, status=good (two values: events), status=error
+    assert named.match(["file a1 checked status=denied"]) == [None]
+
+
 def test_normalize_template_rules():
     assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
         "PacketResponder <*> for block <*> terminating"

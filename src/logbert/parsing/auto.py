@@ -110,10 +110,10 @@ def rank_formats(
 ) -> list[FormatScore]:
     """Every built-in format but raw, best first for `lines` (their `record_lines`, which each
     score's `lines` counts): lines it splits with a valid timestamp (formats without a year
-    are checked in a leap year when `year` is None), then lines it splits, then the fewest
-    empty header fields (a format that fits only by leaving a field empty, `nova` on
-    Zookeeper lines, fits worse), then the most literal words (`sshd`: strong evidence), then
-    the least literal punctuation."""
+    are checked in a leap year when `year` is None), then a system's format before a generic
+    one (`iso`), then lines it splits, then the fewest empty header fields (a format that
+    fits only by leaving a field empty, `nova` on Zookeeper lines, fits worse), then the most
+    literal words (`sshd`: strong evidence), then the least literal punctuation."""
     records = record_lines(lines)
     arr = pa.array(records, pa.string())
     left_out = len(lines) - len(records)
@@ -135,8 +135,12 @@ def rank_formats(
             _count_true(pc.equal(column, "")) for field_name, column in cols.items()
             if field_name != "Content"
         )  # fmt: skip
-        # ties (a syslog line fits linux and mac): the format with less punctuation to match
-        ranked.append(((score.dated, score.split, -empty, words, words - len(literal)), score))
+        # a system's own format before a generic one that dates as many lines (`iso` reads
+        # Hadoop's lines as well as `hadoop` does, without its fields, and splits any line);
+        # last, the one with less punctuation to match (a syslog line fits linux and mac)
+        specific = not BUILTIN_FORMATS[name].generic
+        rank = (score.dated, specific, score.split, -empty, words, words - len(literal))
+        ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
 

@@ -96,11 +96,14 @@ class TimestampSpec:
 
 @dataclass(frozen=True)
 class BuiltinFormat:
-    """A named format: loghub format string, timestamp spec and label field."""
+    """A named format: loghub format string, timestamp spec and label field. A `generic`
+    format fits many systems' lines loosely; `--format auto` picks it only where no format
+    of a system reads as many lines as well."""
 
     format: str
     timestamp: TimestampSpec | None = None
     label: str | None = None
+    generic: bool = False
 
 
 BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
@@ -214,6 +217,19 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "json": BuiltinFormat(
         "<Timestamp> <Level> <Component> <Content>",
         TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
+    ),
+    # any application's lines that start with an ISO 8601 time (`2024-06-14 15:16:01,123`,
+    # `2024-06-14T15:16:01.5Z`, as Python's logging, log4j, logback and Go write them): the
+    # level and logger words stay in the message, so an ERROR line is its own template
+    "iso": BuiltinFormat(
+        "<Timestamp> <Content>",
+        TimestampSpec(
+            ("Timestamp",),
+            ISO_8601,
+            expected="an ISO 8601 time such as "
+            "'2024-06-14 15:16:01,123' or '2024-06-14T15:16:01Z' first",
+        ),
+        generic=True,
     ),
     "raw": BuiltinFormat("<Content>"),
 }

@@ -12,17 +12,21 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
    words = different events; the message's first word always splits, as Drain assumes,
    after a prefix of structured words such as `[meta order="O-1"]` if any; up to a dozen
-   upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events). A `name=value`
-   word with a masked value counts by its name (`client=<*>`, `message-id=<*>` and `removed`
-   are three events, as Postfix writes them), `_shapes`.
+   upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events; a word that
+   names a failure, such as `failed`, `error` or `timeout`, is always an event of its own,
+   `FAILURE_WORDS`). A `name=value` word with a masked value counts by its name (`client=<*>`,
+   `message-id=<*>` and `removed` are three events, as Postfix writes them), `_shapes`.
 
 Later batches are mined together with (a bounded sample of) the messages seen before, so a
 template found early generalises when new variants arrive: it keeps its id and its text gains
 `<*>` where needed. Published templates never merge with each other, so ids stay stable across
-batches and runs (the state is plain JSON). Tokens are the space-separated words of the masked
-message, so template tokens line up with message tokens and parameters are the words at `<*>`
-positions. All constants below are generic (never tuned per system). `match` only looks up
-known templates (the frozen parser for scoring uses it, see `frozen.py`).
+batches and runs (the state is plain JSON). A `<*>` never stands for a failure word, so a
+template mined from normal logs (`Order <*> status changed to <*>` over five lower-case
+states) does not take in `... changed to failed` later: that line is a new event. Tokens are
+the space-separated words of the masked message, so template tokens line up with message
+tokens and parameters are the words at `<*>` positions. All constants below are generic (never
+tuned per system). `match` only looks up known templates (the frozen parser for scoring uses
+it, see `frozen.py`).
 """
 
 from __future__ import annotations
@@ -47,6 +51,18 @@ ENUM_MAX_DISTINCT = 12
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
 CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bounds memory)
+# Words that say an operation went wrong (any case, alone or as a `name=value` value). They are
+# never a template's variable: a failed order must not share a template with a shipped one,
+# however many lower-case states the position holds. Plain English, not taken from any log.
+FAILURE_WORDS = frozenset({
+    "error", "errors", "err", "fail", "failed", "fails", "failing", "failure", "failures",
+    "fatal", "exception", "timeout", "timedout", "refused", "denied", "rejected", "aborted",
+    "abort", "aborting", "cancelled", "canceled", "killed", "crashed", "crash", "panic",
+    "invalid", "corrupt", "corrupted", "unreachable", "unavailable", "unauthorized", "forbidden",
+    "expired", "lost", "broken", "unhealthy", "degraded", "fault", "faulted", "violation",
+    "deadlock", "mismatch", "declined", "overflow",
+})  # fmt: skip
+_PUNCTUATION = "\"',;:.!?()[]{}"
 
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -57,13 +73,27 @@ def _is_variable_word(word: str) -> bool:
 
 
 def _fits(token: str, word: str) -> bool:
-    """Whether `word` fits a template token (`<*>`, or text around one `<*>`)."""
+    """Whether `word` fits a template token (`<*>`, or text around one `<*>`); the part of
+    it the `<*>` stands for may not be a failure word (`FAILURE_WORDS`)."""
     if token == WILDCARD:
-        return True
+        return not _is_failure_word(word)
     if WILDCARD not in token:
         return False
     pre, _, suf = token.partition(WILDCARD)
-    return len(word) >= len(pre) + len(suf) and word.startswith(pre) and word.endswith(suf)
+    return (
+        len(word) >= len(pre) + len(suf)
+        and word.startswith(pre)
+        and word.endswith(suf)
+        and not _is_failure_word(word[len(pre) : len(word) - len(suf)])
+    )
+
+
+def _is_failure_word(word: str) -> bool:
+    """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`; quotes and
+    punctuation aside): an outcome, so an event of its own, never a variable's value."""
+    name, eq, value = word.partition("=")
+    word = value if eq and name else word
+    return word.strip(_PUNCTUATION).lower() in FAILURE_WORDS
 
 
 def _shapes(values: set[str], by_word: bool = False):
@@ -334,18 +364,24 @@ def _refine(
             continue
         token = _generalize(values)
         shapes = _shapes(values)
-        if (
+        if split_pos < 0 and any(_is_failure_word(v) for v in values):
+            split_pos, split_failures = p, True  # each failure word apart, the rest together
+        elif (
             split_pos < 0
             and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
             and len(shapes) > 1
             and len(values) < total
             and None not in shapes
         ):
-            split_pos = p
+            split_pos, split_failures = p, False
         template.append(token)
     if split_pos >= 0:
-        parts: dict[str, list[int]] = defaultdict(list)
-        named = _shapes({r[split_pos] for r in rows}, by_word=True)
+        parts: dict[str | None, list[int]] = defaultdict(list)
+        values = {r[split_pos] for r in rows}
+        if split_failures:
+            named = {v: v if _is_failure_word(v) else None for v in values}
+        else:
+            named = _shapes(values, by_word=True)
         for j, r in enumerate(rows):
             parts[named[r[split_pos]]].append(j)
         out = []

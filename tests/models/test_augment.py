@@ -108,3 +108,22 @@ def test_epoch_windows_zero_or_enough_keeps_everything():
         sampler = EpochWindows(group, long, per_sequence, seed=0)
         assert sampler.size == 4
         assert sampler.rows(5).tolist() == [0, 1, 2, 3]
+
+
+def test_epoch_windows_repeat_a_small_epoch_up_to_min_rows():
+    """A workflow log of thousands of sessions can be a few distinct windows: one batch an
+    epoch trained the model for `epochs` steps only. Below `min_rows` the windows repeat,
+    every one as often as the others (to one); at or above it nothing changes."""
+    short = np.zeros(5, dtype=bool)
+    sampler = EpochWindows(np.arange(5), short, 2, seed=0, min_rows=12)
+    assert sampler.size == 12
+    rows = sampler.rows(3)
+    assert len(rows) == 12 and list(rows) == sorted(rows)
+    counts = np.bincount(rows, minlength=5)
+    assert counts.min() >= 2 and counts.max() <= 3
+    for min_rows in (0, 5, 3):
+        same = EpochWindows(np.arange(5), short, 2, seed=0, min_rows=min_rows)
+        assert same.size == 5 and same.rows(3).tolist() == list(range(5))
+    group, long = np.array([0, 0, 0, 1]), np.array([True, True, True, False])
+    drawn = EpochWindows(group, long, 2, seed=0, min_rows=9)  # 2 drawn + 1 short, repeated
+    assert drawn.size == 9 and len(drawn.rows(1)) == 9 and 3 in drawn.rows(1).tolist()

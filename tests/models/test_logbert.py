@@ -77,7 +77,7 @@ def test_default_training_tolerates_neighbour_swaps_not_far_moves():
 def test_long_sessions_train_on_drawn_windows_short_ones_on_all():
     long_normal = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)
     sessions = NORMAL[:20] + NORMAL[-5:] + long_normal
-    params = {**TINY, "epochs": 2, "dedup": True, "long_swap_copies": 1}
+    params = {**TINY, "epochs": 2, "dedup": True, "long_swap_copies": 1, "min_epoch_windows": 0}
     model = LogBERT(**params, long_windows=1).fit(sessions)
     info = model.training_info_
     # distinct: the two short ones and the long one; each plus one jittered copy
@@ -87,6 +87,22 @@ def test_long_sessions_train_on_drawn_windows_short_ones_on_all():
     assert info["steps"] == 2  # one batch an epoch
     everything = LogBERT(**params, long_windows=0).fit(sessions).training_info_  # every window
     assert everything["n_epoch_windows"] == everything["n_train_windows"] == 10
+
+
+def test_deduplicated_epochs_stay_as_large_as_the_sessions_up_to_min_epoch_windows():
+    """90 sessions of 2 distinct sequences: deduplicated, an epoch was 2 windows, one step, so
+    `epochs` steps in all (a fixed workflow's log trained 60 steps and missed deletions). The
+    epoch now repeats them up to the session count, at most `min_epoch_windows`."""
+    params = {**TINY, "epochs": 2, "dedup": True}
+    capped = LogBERT(**params, min_epoch_windows=1024).fit(NORMAL).training_info_
+    assert capped["n_train_distinct"] == capped["n_train_windows"] == 2
+    assert capped["n_epoch_windows"] == 90 and capped["steps"] == 2 * 3  # 90 rows / 32
+    bounded = LogBERT(**params, min_epoch_windows=64).fit(NORMAL).training_info_
+    assert bounded["n_epoch_windows"] == 64 and bounded["steps"] == 2 * 2
+    off = LogBERT(**params, min_epoch_windows=0).fit(NORMAL).training_info_
+    assert off["n_epoch_windows"] == 2 and off["steps"] == 2
+    every = LogBERT(**{**params, "dedup": False}).fit(NORMAL).training_info_
+    assert every["n_epoch_windows"] == 90  # without deduplication nothing is repeated
 
 
 LONG = [list(range(1, 7)) * 5] * 4  # 30 keys: 3 windows of 14 (max_len 16)

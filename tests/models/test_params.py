@@ -84,6 +84,7 @@ BAD = [
     ("logbert", {"mask_stride": 0}, "mask_stride must be at least 1"),
     ("logbert", {"swap_prob": 2}, "swap_prob must be a number in [0, 1]"),
     ("logbert", {"long_windows": -1}, "long_windows must be at least 0"),
+    ("logbert", {"min_epoch_windows": -1}, "min_epoch_windows must be at least 0"),
     ("logbert", {"seed": "x"}, "seed must be an integer"),
     ("logbert", {"dedup": "yes"}, "dedup must be true or false"),
     ("deeplog", {"epochs": 0}, "deeplog: epochs must be at least 1"),

@@ -88,9 +88,21 @@ class EpochWindows:
     (all of HDFS) are untouched: then `rows(epoch)` is every window in order, whatever the
     epoch. `per_sequence` <= 0 keeps every window every epoch. The draw depends only on
     (seed, epoch), so a resumed run draws what the uninterrupted one would have.
+
+    An epoch of fewer than `min_rows` windows repeats them up to `min_rows` (each repeat gets
+    its own masks): training deduplicates, so thousands of sessions of a fixed workflow can be
+    a few dozen windows, one batch an epoch, and the model stopped after `epochs` optimizer
+    steps still learning. 0 (or an epoch at least that large): no repeats.
     """
 
-    def __init__(self, group: np.ndarray, long: np.ndarray, per_sequence: int, seed: int):
+    def __init__(
+        self,
+        group: np.ndarray,
+        long: np.ndarray,
+        per_sequence: int,
+        seed: int,
+        min_rows: int = 0,
+    ):
         self.group = np.asarray(group, dtype=np.int64)
         self.long = np.asarray(long, dtype=bool)
         self.per_sequence = per_sequence
@@ -102,15 +114,19 @@ class EpochWindows:
         self._pools = [np.asarray(p, dtype=np.int64) for p in pooled.values()]
         self._sampled = per_sequence > 0 and bool(self._pools)
         take = sum(min(len(p), per_sequence) for p in self._pools) if self._sampled else 0
-        self.size = len(self._short) + take if self._sampled else len(self.group)
+        drawn_size = len(self._short) + take if self._sampled else len(self.group)
+        self._repeat_to = min_rows if 0 < drawn_size < min_rows else 0
+        self.size = self._repeat_to or drawn_size
 
     def rows(self, epoch: int) -> np.ndarray:
         """Window indices of `epoch`, ascending; always `size` of them."""
         if not self._sampled:
-            return np.arange(len(self.group))
-        rng = np.random.default_rng([self.seed, epoch, 104_729])
-        drawn = [
-            rng.choice(pool, size=min(len(pool), self.per_sequence), replace=False)
-            for pool in self._pools
-        ]
-        return np.sort(np.concatenate([self._short, *drawn]))
+            rows = np.arange(len(self.group))
+        else:
+            rng = np.random.default_rng([self.seed, epoch, 104_729])
+            drawn = [
+                rng.choice(pool, size=min(len(pool), self.per_sequence), replace=False)
+                for pool in self._pools
+            ]
+            rows = np.sort(np.concatenate([self._short, *drawn]))
+        return np.sort(np.resize(rows, self._repeat_to)) if self._repeat_to else rows

@@ -2,8 +2,13 @@
 
 Training: masked log-key prediction (MLKP) + alpha * the hypersphere loss (VHM) on normal
 sessions (see `training.py`), by default on each distinct sequence once plus two copies with
-neighbouring keys swapped now and then (see `augment.py`). Scoring (see `inference.py`): every
-key of a session is masked exactly once on a fixed schedule; per session
+neighbouring keys swapped now and then (see `augment.py`); where that leaves an epoch fewer
+windows than there were sessions, the windows repeat up to the session count, at most
+`min_epoch_windows` (1,024): thousands of sessions of a fixed workflow are a few dozen
+sequences, and one batch an epoch stopped the model after `epochs` steps, still learning
+(chosen on a dev domain: `benchmarks/results/min_epoch_windows_preregistration.md`).
+Scoring (see `inference.py`): every key of a session is masked exactly once on a fixed
+schedule; per session
 
 - `score`: the mean surprise -log P(actual key | context) over all positions (END included,
   so a session that stops early is surprising),
@@ -137,6 +142,7 @@ class LogBERT(Detector):
         swap_copies: int = 2,
         swap_prob: float = 0.1,
         open_copies: int = 0,
+        min_epoch_windows: int = 1024,
         long_windows: int = 2,
         long_batch_size: int = 16,
         long_max_steps: int = 4000,
@@ -165,6 +171,7 @@ class LogBERT(Detector):
         self.swap_copies = swap_copies
         self.swap_prob = swap_prob
         self.open_copies = open_copies
+        self.min_epoch_windows = min_epoch_windows
         self.long_windows = long_windows
         self.long_batch_size = long_batch_size
         self.long_max_steps = long_max_steps
@@ -182,7 +189,8 @@ class LogBERT(Detector):
         mask_stride are integers >= 1, with hidden divisible by heads (each attention head
         takes an equal slice); lr > 0; alpha >= 0; dropout in [0, 1); mask_ratio in (0, 1):
         some keys must stay visible and some must be predicted; swap_prob in [0, 1]; copies,
-        long_windows (0: every window) and long_* budgets are integers >= 0 (0: off); seed >= 0.
+        long_windows (0: every window), min_epoch_windows and long_* budgets are integers >= 0
+        (0: off); seed >= 0.
         """
         who = self.name
         _check_decision(self.decision)
@@ -192,8 +200,8 @@ class LogBERT(Detector):
         require_int(who, "max_len", self.max_len, 3)  # DIST + END + at least one key
         if self.hidden % self.heads:
             raise ParamError(who, "hidden", f"divisible by heads ({self.heads})", self.hidden)
-        for name in ("swap_copies", "open_copies", "long_windows", "long_batch_size",
-                     "long_max_steps", "long_swap_copies", "seed"):  # fmt: skip
+        for name in ("swap_copies", "open_copies", "min_epoch_windows", "long_windows",
+                     "long_batch_size", "long_max_steps", "long_swap_copies", "seed"):  # fmt: skip
             require_int(who, name, getattr(self, name), 0)
         require_float(who, "lr", self.lr, 0, low_open=True)
         require_float(who, "alpha", self.alpha, 0)
@@ -288,7 +296,13 @@ class LogBERT(Detector):
             ]
         )
         train, window_group, window_long = self._grouped_windows(concat(swapped, prefixes), group)
-        epoch_windows = EpochWindows(window_group, window_long, self.long_windows, self.seed)
+        # deduplication is a speed-up: the epoch stays as large as the sessions were, up to
+        # `min_epoch_windows`, so thousands of sessions of a fixed workflow train for more than
+        # `epochs` steps (a set of a few dozen sessions trains as it did)
+        min_rows = min(self.min_epoch_windows, len(batch))
+        epoch_windows = EpochWindows(
+            window_group, window_long, self.long_windows, self.seed, min_rows
+        )
         val = self._validation_windows(validation) if validation is not None else None
         state = train_encoder(
             self.model_,

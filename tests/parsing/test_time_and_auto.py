@@ -17,6 +17,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.parsing.formats import parse_timestamps, resolve_format, strptime_pattern
 from logbert.parsing.pipeline import Parser, parse_files, rank_formats
+from logbert.parsing.splitter import split_lines
 
 LINUX = [
     "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown",
@@ -277,6 +278,11 @@ def test_auto_reads_an_application_log_with_iso_times(tmp_path):
     assert events[0]["template_id"] == events[29]["template_id"] != events[30]["template_id"]
     hadoop = "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.X: Created MRAppMaster"
     assert rank_formats([hadoop] * 5)[0].name == "hadoop"  # a system's own format first
+    bracketed = [f"[2026-11-01T10:00:0{i}.5Z] WARN retry {i}" for i in range(5)]
+    assert rank_formats(bracketed)[0].describe() == "iso (5/5 lines with a timestamp, 5 split)"
+    ok, cols = split_lines(pa.array(bracketed[:1]), resolve_format("iso"))
+    assert cols["Timestamp"][0].as_py() == "2026-11-01T10:00:00.5Z"
+    assert cols["Content"][0].as_py() == "WARN retry 0"
 
 
 SYSTEMS = {

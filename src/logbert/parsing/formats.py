@@ -219,10 +219,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
     ),
     # any application's lines that start with an ISO 8601 time (`2024-06-14 15:16:01,123`,
-    # `2024-06-14T15:16:01.5Z`, as Python's logging, log4j, logback and Go write them): the
-    # level and logger words stay in the message, so an ERROR line is its own template
+    # `2024-06-14T15:16:01.5Z`, as Python's logging, log4j, logback and Go write them; also in
+    # brackets, `[2024-06-14 15:16:01]`): the level and logger words stay in the message, so an
+    # ERROR line is its own template
     "iso": BuiltinFormat(
-        "<Timestamp> <Content>",
+        r"\[?<Timestamp>\]? <Content>",
         TimestampSpec(
             ("Timestamp",),
             ISO_8601,

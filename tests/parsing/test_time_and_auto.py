@@ -283,6 +283,8 @@ def test_auto_reads_an_application_log_with_iso_times(tmp_path):
     ok, cols = split_lines(pa.array(bracketed[:1]), resolve_format("iso"))
     assert cols["Timestamp"][0].as_py() == "2026-11-01T10:00:00.5Z"
     assert cols["Content"][0].as_py() == "WARN retry 0"
+    go = [f"2026/11/01 10:00:0{i} worker: job {i} done" for i in range(5)]  # Go's log package
+    assert rank_formats(go)[0].describe() == "iso (5/5 lines with a timestamp, 5 split)"
 
 
 SYSTEMS = {

@@ -43,9 +43,10 @@ from logbert.errors import LogbertError
 # comes from outside (`--year`, the file's modification time). "epoch" means Unix seconds.
 _ISO = r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2}) (?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _ISO_MS = _ISO + r"(?:[,.](?P<f>\d+))?$"
-# ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset
+# ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset; the
+# date also with slashes (`2024/03/05 10:00:00`, as Go's log package and many loggers write it)
 ISO_8601 = (
-    r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
+    r"^(?P<Y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
     r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)?$"
 )
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
@@ -219,9 +220,9 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
     ),
     # any application's lines that start with an ISO 8601 time (`2024-06-14 15:16:01,123`,
-    # `2024-06-14T15:16:01.5Z`, as Python's logging, log4j, logback and Go write them; also in
-    # brackets, `[2024-06-14 15:16:01]`): the level and logger words stay in the message, so an
-    # ERROR line is its own template
+    # `2024-06-14T15:16:01.5Z`, `2024/06/14 15:16:01`, as Python's logging, log4j, logback and
+    # Go write them; also in brackets, `[2024-06-14 15:16:01]`): the level and logger words
+    # stay in the message, so an ERROR line is its own template
     "iso": BuiltinFormat(
         r"\[?<Timestamp>\]? <Content>",
         TimestampSpec(

@@ -354,13 +354,11 @@ class Parser:
                 else:
                     why = f"format {name} writes the year in its timestamps"
                 note = f"warning: --year {self.fmt.year} is ignored: {why}"
-                if note not in self._notes:
-                    self._notes.append(note)
+                self._say_once(note)
             return None
         if ts.year is not None:
             note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
-            if note not in self._notes:
-                self._notes.append(note)
+            self._say_once(note)
             return None
         if path == STDIN:
             seconds, where, what = time.time(), "stdin", "the current date"
@@ -376,8 +374,7 @@ class Parser:
             f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year YYYY "
             "to choose"
         )
-        if note not in self._notes:
-            self._notes.append(note)
+        self._say_once(note)
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
 
     def _say_once(self, note: str) -> None:
@@ -412,8 +409,7 @@ class Parser:
                 "session lifetimes and chronological splits need them); "
                 f"{self._layout_advice()}"
             )
-            if note not in self._notes:
-                self._notes.append(note)
+            self._say_once(note)
             return
         binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
         if self.is_models:
@@ -480,8 +476,7 @@ class Parser:
                 f"no timestamp ({first}), so time windows and session lifetimes cannot use "
                 f"them; {self._layout_advice()}, or {_suggestion(self, auto=True)}"
             )
-        if note not in self._notes:
-            self._notes.append(note)
+        self._say_once(note)
 
     def _undated_inputs(self) -> list[InputFit]:
         """With several inputs: each not named already (a bad fit, or `--format auto`'s check)
@@ -731,8 +726,7 @@ class Parser:
             "count whole days; name the field that holds the time (e.g. '<Date> <Time> ...'), or "
             "pass --timestamp-format with it"
         )
-        if note not in self._notes:
-            self._notes.append(note)
+        self._say_once(note)
 
     def _count_dated(self, prep: Prepared, fit: InputFit | None = None) -> None:
         """Count a timed chunk's events with and without a timestamp (in the run, and in `fit`,

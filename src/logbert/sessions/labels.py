@@ -231,12 +231,12 @@ def unused_ids_warning(
     joined onto small integer session ids label every session by chance)."""
     if session_id is None or not unused or len(unused) == len(labels):
         return None
-    source = getattr(labels, "source", "") or "the labels"
-    anomalous = [i for i in unused if labels[i] != NORMAL]
-    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
     column = getattr(labels, "id_column", "")
     if not unlabelled and _bare(column) not in _LINE_COLUMNS:
         return None
+    source = getattr(labels, "source", "") or "the labels"
+    anomalous = [i for i in unused if labels[i] != NORMAL]
+    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
     if len(unused) * 2 > len(labels):
         share = len(unused) / len(labels)
         text = (

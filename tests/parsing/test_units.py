@@ -196,6 +196,53 @@ def test_failure_words_are_events_and_never_a_variable():
     assert named.match(["file a1 checked status=denied"]) == [None]
 
 
+def test_an_http_status_code_keeps_its_class():
+    """A status code was a number like any other: `status=503` and `status=200` were one
+    template, so a server error scored as a success. After a status name or an access-log
+    request its class stays (`5xx`), in `mask_array` (digit-shape masking) as in `mask_text`;
+    other three-digit numbers are still masked."""
+    lines = [
+        "GET /api/orders/17 status=503 in 12ms",
+        "GET /api/orders/18 status=200 in 9ms",
+        '10.0.0.1 - - "GET /index.html HTTP/1.1" 404 2326',
+        '10.0.0.1 - - "GET /index.html HTTP/1.1" 200 2326',
+        '{"status": 500, "path": "/x"}',
+        "statusCode: 302 moved",
+        "HTTP_STATUS=201",
+        "status=5031 and status=600",  # not a status code: four digits, no class 6
+        "order 200 items",
+    ]
+    expected = [
+        "GET <*> status=5xx in <*>",
+        "GET <*> status=2xx in <*>",
+        '<*> - - "GET <*> HTTP/<*>" 4xx <*>',
+        '<*> - - "GET <*> HTTP/<*>" 2xx <*>',
+        '{"status": 5xx, "path": "<*>"}',
+        "statusCode: 3xx moved",
+        "HTTP_STATUS=2xx",
+        "status=<*> and status=<*>",
+        "order <*> items",
+    ]
+    assert [mask_text(line) for line in lines] == expected
+    distinct, codes, words_text = mask_array(pa.array(lines))
+    assert [distinct[int(i)].as_py() for i in codes] == expected
+    assert words_text.to_pylist()[0] == lines[0]  # parameters come from the original words
+
+
+def test_status_classes_are_events_and_never_a_variable():
+    """Four classes at one place would merge as lower-case words do past three; a status class
+    is an outcome (like a failure word), so each is its own template, and a template whose
+    `<*>` stands for other values does not take a class in."""
+    miner = TemplateMiner()
+    ids = miner.add([f"GET <*> status={c}xx in <*>" for c in "2345"], [50, 5, 5, 5])
+    assert len(set(ids)) == 4
+    assert miner.template(ids[3]) == "GET <*> status=5xx in <*>"
+    other = TemplateMiner()
+    [word] = set(other.add([f"job <*> code={v}" for v in ("ab", "cd", "ef", "gh", "ij")]))
+    assert other.template(word) == "job <*> code=<*>"
+    assert other.match(["job <*> code=5xx", "job <*> code=kl"]) == [None, word]
+
+
 def test_normalize_template_rules():
     assert normalize_template("PacketResponder <*> for block blk_<*> terminating") == (
         "PacketResponder <*> for block <*> terminating"

@@ -49,6 +49,25 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
+# An HTTP status code is a number, but its class is the event: `status=503` must not share a
+# template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
+# `status_code=`, `HTTP_STATUS:`) or after the request of an access-log line (`HTTP/1.1" 503`)
+# keeps its class: `5xx`. The class digit is written as a private-use character until masking
+# is done (`restore_status_classes`), since every mask after the `0x` one treats all digits
+# alike (see the module doc).
+_STATUS_NAME = r"(?i:(?:http_?|response_?)?status(?:_?code)?)[\"']?\s*[=:]\s*[\"']?"
+_STATUS_FORMS = (
+    (rf"((?:^|[^A-Za-z0-9_]){_STATUS_NAME})", r"($|[^A-Za-z0-9.])"),
+    (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+)
+STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
+STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
+STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
+STATUS: list[tuple[str, str, int]] = [
+    (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 1)
+    for before, after in _STATUS_FORMS
+    for digit, marker in STATUS_CLASSES.items()
+]
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
@@ -98,6 +117,7 @@ MASKS: list[tuple[str, str, int]] = [
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
 _JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
+_STATUS = [(re.compile(p), r, n) for p, r, n in STATUS]
 
 
 def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
@@ -134,6 +154,11 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         text = _apply(text, JOINS)
         shape = None
     words_text = text
+    statuses = _status_rows(text)
+    if statuses is not None:  # class markers for the status codes' first digits
+        marked = _apply(text.filter(statuses), STATUS)
+        text = pc.replace_with_mask(text, statuses, marked)
+        shape = None
     if pc.any(pc.match_substring(text, "0x", ignore_case=True)).as_py():
         text = _apply(text, [_HEX0X])
         shape = None
@@ -148,16 +173,36 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         codes = codes.astype(np.int64)
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
+    if statuses is not None:
+        masked = restore_status_classes(masked)
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
     codes = distinct.indices.to_numpy(zero_copy_only=False)[codes]
     used, codes = np.unique(codes, return_inverse=True)  # drop shapes no row kept
     return distinct.dictionary.take(pa.array(used)), codes, words_text
 
 
+def _status_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold an HTTP status code (`STATUS_ANY`); None when none does (most logs:
+    a substring check or two, no pattern run)."""
+    if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in STATUS_HINTS):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, STATUS_ANY), False)
+    return rows if pc.any(rows).as_py() else None
+
+
+def restore_status_classes(masked: pa.Array) -> pa.Array:
+    """The class markers of `STATUS` back to their digits (`\ue015xx` -> `5xx`)."""
+    for digit, marker in STATUS_CLASSES.items():
+        masked = pc.replace_substring(masked, marker, digit)
+    return masked
+
+
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.replace(BOM, "").strip()
-    for pattern, repl, passes in _JOINS + _COMPILED:
+    for pattern, repl, passes in _JOINS + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
+    for digit, marker in STATUS_CLASSES.items():
+        text = text.replace(marker, digit)
     return text

@@ -13,20 +13,21 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    words = different events; the message's first word always splits, as Drain assumes,
    after a prefix of structured words such as `[meta order="O-1"]` if any; up to a dozen
    upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events; a word that
-   names a failure, such as `failed`, `error` or `timeout`, is always an event of its own,
-   `FAILURE_WORDS`). A `name=value` word with a masked value counts by its name (`client=<*>`,
+   names a failure, such as `failed`, `error` or `timeout` (`FAILURE_WORDS`), and an HTTP
+   status class as the masks keep it (`status=5xx`) are always events of their own). A
+   `name=value` word with a masked value counts by its name (`client=<*>`,
    `message-id=<*>` and `removed` are three events, as Postfix writes them), `_shapes`.
 
 Later batches are mined together with (a bounded sample of) the messages seen before, so a
 template found early generalises when new variants arrive: it keeps its id and its text gains
 `<*>` where needed. Published templates never merge with each other, so ids stay stable across
-batches and runs (the state is plain JSON). A `<*>` never stands for a failure word, so a
-template mined from normal logs (`Order <*> status changed to <*>` over five lower-case
-states) does not take in `... changed to failed` later: that line is a new event. Tokens are
-the space-separated words of the masked message, so template tokens line up with message
-tokens and parameters are the words at `<*>` positions. All constants below are generic (never
-tuned per system). `match` only looks up known templates (the frozen parser for scoring uses
-it, see `frozen.py`).
+batches and runs (the state is plain JSON). A `<*>` never stands for a failure word or a
+status class, so a template mined from normal logs (`Order <*> status changed to <*>` over five
+lower-case states) does not take in `... changed to failed` later: that line is a new event.
+Tokens are the space-separated words of the masked message, so template tokens line up with
+message tokens and parameters are the words at `<*>` positions. All constants below are
+generic (never tuned per system). `match` only looks up known templates (the frozen parser for
+scoring uses it, see `frozen.py`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ FAILURE_WORDS = frozenset({
     "deadlock", "mismatch", "declined", "overflow",
 })  # fmt: skip
 _PUNCTUATION = "\"',;:.!?()[]{}"
+_STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
 
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -74,9 +76,9 @@ def _is_variable_word(word: str) -> bool:
 
 def _fits(token: str, word: str) -> bool:
     """Whether `word` fits a template token (`<*>`, or text around one `<*>`); the part of
-    it the `<*>` stands for may not be a failure word (`FAILURE_WORDS`)."""
+    it the `<*>` stands for may not be an outcome (`_is_outcome_word`)."""
     if token == WILDCARD:
-        return not _is_failure_word(word)
+        return not _is_outcome_word(word)
     if WILDCARD not in token:
         return False
     pre, _, suf = token.partition(WILDCARD)
@@ -84,16 +86,17 @@ def _fits(token: str, word: str) -> bool:
         len(word) >= len(pre) + len(suf)
         and word.startswith(pre)
         and word.endswith(suf)
-        and not _is_failure_word(word[len(pre) : len(word) - len(suf)])
+        and not _is_outcome_word(word[len(pre) : len(word) - len(suf)])
     )
 
 
-def _is_failure_word(word: str) -> bool:
-    """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`; quotes and
-    punctuation aside): an outcome, so an event of its own, never a variable's value."""
+def _is_outcome_word(word: str) -> bool:
+    """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), or an HTTP
+    status class as the masks write it (`status=5xx`, `masks.STATUS`); quotes and punctuation
+    aside: an outcome, so an event of its own, never a variable's value."""
     name, eq, value = word.partition("=")
-    word = value if eq and name else word
-    return word.strip(_PUNCTUATION).lower() in FAILURE_WORDS
+    word = (value if eq and name else word).strip(_PUNCTUATION).lower()
+    return word in FAILURE_WORDS or _STATUS_CLASS_WORD.fullmatch(word) is not None
 
 
 def _shapes(values: set[str], by_word: bool = False):
@@ -364,8 +367,8 @@ def _refine(
             continue
         token = _generalize(values)
         shapes = _shapes(values)
-        if split_pos < 0 and any(_is_failure_word(v) for v in values):
-            split_pos, split_failures = p, True  # each failure word apart, the rest together
+        if split_pos < 0 and any(_is_outcome_word(v) for v in values):
+            split_pos, split_failures = p, True  # each outcome apart, the rest together
         elif (
             split_pos < 0
             and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
@@ -379,7 +382,7 @@ def _refine(
         parts: dict[str | None, list[int]] = defaultdict(list)
         values = {r[split_pos] for r in rows}
         if split_failures:
-            named = {v: v if _is_failure_word(v) else None for v in values}
+            named = {v: v if _is_outcome_word(v) else None for v in values}
         else:
             named = _shapes(values, by_word=True)
         for j, r in enumerate(rows):

@@ -228,7 +228,8 @@ def test_auto_through_the_cli_and_on_input_nothing_fits(tmp_path):
 
 def test_auto_counts_no_epoch_time_before_2001_as_a_date(tmp_path):
     """QA: RFC 5424 lines: `hpc` read the 4-digit PROCID as epoch seconds, dated 175 of 200
-    lines in 1970 and was chosen; the warnings then blamed daylight saving and log order."""
+    lines in 1970 and was chosen; the warnings then blamed daylight saving and log order.
+    (Such lines were then refused; `rfc5424` reads them now.)"""
     lines = [
         f"<165>1 2026-11-02T00:05:{i:02d}.950Z web-1 checkout {6700 + i} ORDER [meta "
         f'order="O-{i}"] order created'
@@ -236,7 +237,7 @@ def test_auto_counts_no_epoch_time_before_2001_as_a_date(tmp_path):
     ]
     assert "hpc" not in [s.name for s in rank_formats(lines) if s.dated]
     done = _run(str(_write(tmp_path / "r.log", lines)), "-f", "auto", "-o", str(tmp_path / "e"))
-    assert done.returncode == 2 and "no built-in format reads a timestamp" in done.stderr
+    assert done.returncode == 0 and "format auto: chose rfc5424 (40/40" in done.stderr
 
 
 def test_auto_picks_no_format_that_dates_few_lines_and_iso_for_rfc_3339_lines(tmp_path):
@@ -285,6 +286,41 @@ def test_auto_reads_an_application_log_with_iso_times(tmp_path):
     assert cols["Content"][0].as_py() == "WARN retry 0"
     go = [f"2026/11/01 10:00:0{i} worker: job {i} done" for i in range(5)]  # Go's log package
     assert rank_formats(go)[0].describe() == "iso (5/5 lines with a timestamp, 5 split)"
+
+
+def test_auto_reads_syslog_as_rfc_5424_and_rfc_3164_send_it(tmp_path):
+    """Syslog forwarded by rsyslog, syslog-ng or journald (`<PRI>1 TIME HOST APP PROCID MSGID
+    SD MSG`) had no built-in format: `--format auto` refused it (no format dated a line). The
+    nil structured data `-` is no part of the message; a present one stays at its start."""
+    lines = [
+        f"<{13 + i % 3}>1 2026-11-01T10:00:{i:02d}.{i:03d}+01:00 host{i % 2} sshd {100 + i} - - "
+        f"Accepted publickey for user{i} from 10.0.0.{i} port {4000 + i} ssh2"
+        for i in range(20)
+    ] + [
+        '<165>1 2026-11-01T10:00:30Z web nginx - ID47 [meta req="r-9"] upstream timed out',
+    ]
+    out = tmp_path / "e.parquet"
+    done = _run(str(_write(tmp_path / "syslog.log", lines)), "-f", "auto", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "format auto: chose rfc5424 (21/21 lines with a timestamp" in done.stderr
+    events = pq.read_table(out).to_pylist()
+    assert events[0]["timestamp"] == datetime(2026, 11, 1, 9, 0, 0)  # +01:00 in UTC
+    assert (events[1]["Pri"], events[1]["Host"], events[1]["Component"], events[1]["PID"]) == (
+        "14", "host1", "sshd", "101",
+    )  # fmt: skip
+    assert events[1]["content"].startswith("Accepted publickey for user1 ")
+    assert events[20]["MsgId"] == "ID47"
+    assert events[20]["content"] == '[meta req="r-9"] upstream timed out'
+    bsd = [
+        f"<34>Oct 11 22:14:{i:02d} mymachine su[{i}]: su root failed on tty{i}" for i in range(5)
+    ]
+    assert rank_formats(bsd, year=2026)[0].describe() == (
+        "rfc3164 (5/5 lines with a timestamp, 5 split)"
+    )
+    ok, cols = split_lines(pa.array(bsd[:1]), resolve_format("rfc3164"))
+    assert (cols["Pri"][0].as_py(), cols["Host"][0].as_py(), cols["PID"][0].as_py()) == (
+        "34", "mymachine", "0",
+    )  # fmt: skip
 
 
 SYSTEMS = {

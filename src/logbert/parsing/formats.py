@@ -214,6 +214,20 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
     ),
+    # syslog as forwarded by rsyslog, syslog-ng and journald (RFC 5424): `<PRI>1 TIME HOST APP
+    # PROCID MSGID SD MSG`; a nil structured data (`-`) is no part of the message, a present
+    # one stays at its start (the miner splits the message's first word after it)
+    "rfc5424": BuiltinFormat(
+        r"<<Pri>>1 <Timestamp> <Host> <Component> <PID> <MsgId> (- )?<Content>",
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="an RFC 3339 time such as '2026-11-01T10:00:00Z'"
+        ),
+    ),
+    # BSD syslog with its priority (RFC 3164, as sent over the network): no year, as `linux`
+    "rfc3164": BuiltinFormat(
+        r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+    ),
     # one JSON object per line, decoded by `json_lines.py` (the string names its columns)
     "json": BuiltinFormat(
         "<Timestamp> <Level> <Component> <Content>",

@@ -323,6 +323,26 @@ def test_auto_reads_syslog_as_rfc_5424_and_rfc_3164_send_it(tmp_path):
     )  # fmt: skip
 
 
+def test_auto_reads_a_web_servers_access_log(tmp_path):
+    """Apache httpd's and nginx's default access log (the NCSA combined log format) had no
+    built-in format: `--format auto` refused it. `access` reads the client, user and time
+    (offset to UTC); the request, status class and user agent make the event."""
+    lines = [
+        f"10.0.0.{i} - {'-' if i % 2 else 'frank'} [10/Oct/2000:13:55:{i:02d} -0700] "
+        f'"GET /api/orders/{i} HTTP/1.1" {500 if i == 9 else 200} {2000 + i} "-" "curl/8.5.0"'
+        for i in range(10)
+    ]
+    out = tmp_path / "e.parquet"
+    done = _run(str(_write(tmp_path / "access.log", lines)), "-f", "auto", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "format auto: chose access (10/10 lines with a timestamp" in done.stderr
+    events = pq.read_table(out).to_pylist()
+    assert events[0]["timestamp"] == datetime(2000, 10, 10, 20, 55, 0)
+    assert (events[2]["Client"], events[2]["User"]) == ("10.0.0.2", "frank")
+    assert events[0]["template"] == '"GET <*> HTTP/<*>" 2xx <*> "-" "curl/<*>"'
+    assert events[9]["template"] == '"GET <*> HTTP/<*>" 5xx <*> "-" "curl/<*>"'
+
+
 SYSTEMS = {
     "Android": "android", "Apache": "apache", "BGL": "bgl", "HDFS": "hdfs", "HPC": "hpc",
     "Hadoop": "hadoop", "Linux": "linux", "OpenSSH": "openssh", "Proxifier": "proxifier",

@@ -228,6 +228,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
+    # web servers' access logs (NCSA common/combined log format: Apache httpd's and nginx's
+    # default): the request, status, size, referrer and user agent are the message
+    "access": BuiltinFormat(
+        r"<Client> <Ident> <User> \[<Time>\] <Content>",
+        TimestampSpec(
+            ("Time",),
+            r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
+            r"(?:\.(?P<f>\d+))?\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
+            expected="'10/Oct/2000:13:55:36 -0700'",
+        ),
+    ),
     # one JSON object per line, decoded by `json_lines.py` (the string names its columns)
     "json": BuiltinFormat(
         "<Timestamp> <Level> <Component> <Content>",

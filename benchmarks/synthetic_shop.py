@@ -1,7 +1,7 @@
 """A synthetic shop backend, end to end through the CLI: a dev domain that is not in ../shared.
 
     .venv/bin/python benchmarks/synthetic_shop.py [--seeds 1,2] [--models logbert,ngram]
-        [--config params.yaml] [--label NAME] [--out DIR]
+        [--config params.yaml] [--train-args '--calibration cross-fit'] [--label NAME] [--out DIR]
 
 Why: the tool will be pointed at logs of systems no one here has seen, written by an
 application (ISO times, a level, a logger), grouped by a request id. This generator writes
@@ -136,7 +136,9 @@ def write_log(path: Path, rng: random.Random, day: dt.datetime, anomaly_rate: fl
     return kinds
 
 
-def run_seed(seed: int, models: list[str], config: Path | None, work: Path) -> dict:
+def run_seed(
+    seed: int, models: list[str], config: Path | None, work: Path, extra: list[str]
+) -> dict:
     rng = random.Random(seed)
     train_log, test_log = work / "train.log", work / "test.log"
     write_log(train_log, rng, dt.datetime(2026, 11, 2, 8), 0.0)
@@ -150,6 +152,7 @@ def run_seed(seed: int, models: list[str], config: Path | None, work: Path) -> d
         )  # fmt: skip
         if config is not None and model == "logbert":
             train += ["--config", str(config)]
+        train += extra
         started = time.perf_counter()
         subprocess.run(train, check=True, capture_output=True, text=True)
         train_seconds = time.perf_counter() - started
@@ -193,7 +196,8 @@ def markdown(result: dict) -> str:
                 f"{m['f1']:.4f} | {m['fp']} | {m['fn']} | {m['steps'] or '-'} | "
                 f"{m['train_seconds']:.0f} | {kinds} |"
             )
-    lines += ["", f"- LogBERT config: {result['config'] or 'defaults'}; {result['command']}"]
+    extra = f"; train options: {result['train_args']}" if result.get("train_args") else ""
+    lines += ["", f"- LogBERT config: {result['config'] or 'defaults'}{extra}; {result['command']}"]
     return "\n".join(lines) + "\n"
 
 
@@ -202,6 +206,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2", help="generator seeds, e.g. 1,2")
     parser.add_argument("--models", default="logbert,ngram")
     parser.add_argument("--config", type=Path, default=None, help="LogBERT params (YAML)")
+    parser.add_argument(
+        "--train-args", default="", help="more `logbert train` options ('--calibration cross-fit')"
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -209,12 +216,14 @@ def main() -> None:
     models = args.models.split(",")
     config = args.config.read_text().strip() if args.config else None
     result = {"label": args.label or "defaults", "config": config, "runs": [],
+              "train_args": args.train_args,
               "command": " ".join(sys.argv)}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
             work = Path(tmp) / f"seed{seed}"
             work.mkdir()
-            result["runs"].append(run_seed(seed, models, args.config, work))
+            extra = args.train_args.split()
+            result["runs"].append(run_seed(seed, models, args.config, work, extra))
     for model in models:
         f1 = [run["models"][model]["f1"] for run in result["runs"]]
         result.setdefault("mean_f1", {})[model] = sum(f1) / len(f1)

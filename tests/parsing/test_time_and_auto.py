@@ -343,6 +343,28 @@ def test_auto_reads_a_web_servers_access_log(tmp_path):
     assert events[9]["template"] == '"GET <*> HTTP/<*>" 5xx <*> "-" "curl/<*>"'
 
 
+def test_auto_reads_klog_lines_of_kubernetes_components(tmp_path):
+    """klog/glog lines (`I1101 10:00:00.123456   12345 file.go:42] msg`, Kubernetes and many
+    Go services) had no built-in format. `klog` reads them; they carry no year (`--year`)."""
+    lines = [
+        f"{'E' if i == 5 else 'I'}1101 10:00:{i:02d}.{i:06d}    {900 + i} controller.go:{40 + i}] "
+        + ("Failed to sync pod default/web-5: timeout" if i == 5 else f"Synced pod default/web-{i}")
+        for i in range(10)
+    ]
+    out = tmp_path / "e.parquet"
+    log = _write(tmp_path / "kubelet.log", lines)
+    done = _run(str(log), "-f", "auto", "--year", "2026", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "format auto: chose klog (10/10 lines with a timestamp" in done.stderr
+    events = pq.read_table(out).to_pylist()
+    assert events[1]["timestamp"] == datetime(2026, 11, 1, 10, 0, 1, 1)
+    assert (events[5]["LevelDate"], events[5]["Thread"], events[5]["Source"]) == (
+        "E1101", "905", "controller.go:45",
+    )  # fmt: skip
+    assert events[5]["content"] == "Failed to sync pod default/web-5: timeout"
+    assert events[5]["template_id"] != events[4]["template_id"]
+
+
 SYSTEMS = {
     "Android": "android", "Apache": "apache", "BGL": "bgl", "HDFS": "hdfs", "HPC": "hpc",
     "Hadoop": "hadoop", "Linux": "linux", "OpenSSH": "openssh", "Proxifier": "proxifier",

@@ -228,6 +228,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
+    # Kubernetes components and Go services that log with klog/glog (`I1101 10:00:00.123456
+    # 12345 file.go:42] msg`): no year, as `linux`; the level letter (I/W/E/F) leads the date,
+    # so one field holds both (two fields with no text between them cannot be read apart)
+    "klog": BuiltinFormat(
+        r"<LevelDate> <Time> <Thread> <Source>\] <Content>",
+        TimestampSpec(
+            ("LevelDate", "Time"),
+            r"^[IWEF](?P<m>\d\d)(?P<d>\d\d) " + _NO_YEAR + r"(?:\.(?P<f>\d+))?$",
+            expected="'I1101 10:00:00.123456' (a level letter, month, day, time)",
+        ),
+    ),
     # web servers' access logs (NCSA common/combined log format: Apache httpd's and nginx's
     # default): the request, status, size, referrer and user agent are the message
     "access": BuiltinFormat(

@@ -50,6 +50,7 @@ CONFIGS: dict[str, tuple[dict, float | int]] = {
     "v2-10%": ({}, 0.1),  # today's defaults (`logbert train` splits 10% for validation)
     "v2-1000": ({}, 1000),  # 1,000 validation sessions (rejected)
     "v3": ({"open_copies": 1}, 0.1),  # + open prefixes (rejected, hdfs_dev_open.md)
+    "v2-known2": ({"known_min_count": 2}, 0.1),  # known_sequences_preregistration.md
 }
 
 

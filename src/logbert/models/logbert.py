@@ -49,7 +49,10 @@ are scored without END: their missing tail is not judged. The model learns unfin
 sessions from the open sessions among its training data (and, with `open_copies` > 0, from
 open prefixes of the closed ones: off by default, it cost recall on the dev split). Its
 threshold rule is `max` of the normal validation scores (chosen on the
-dev split, `benchmarks/results/hdfs_dev.md`).
+dev split, `benchmarks/results/hdfs_dev.md`). With `known_min_count` = k > 0 a session whose
+exact key sequence occurred in at least k of the fitted sessions scores 0 on every score (a
+known normal sequence, `known_sequences.py`), validation sessions too, so the threshold rests
+on the sequences training did not hold; the table is kept whatever k, in `model.safetensors`.
 
 `key_embedding="template-text"` (default `learned`) embeds each key by its template text: a
 trainable projection of the frozen all-MiniLM-L6-v2 embedding of the template, so a key unseen
@@ -100,6 +103,7 @@ from logbert.models.key_text import (
     require_templates,
     template_map,
 )
+from logbert.models.known_sequences import KnownSequences
 from logbert.models.params import ParamError, require_bool, require_float, require_int
 from logbert.models.pretrained import EMBEDDING_DIM
 from logbert.models.runtime import release_freed_memory
@@ -151,6 +155,7 @@ class LogBERT(Detector):
         long_swap_copies: int = 0,
         key_embedding: str = "learned",
         text_min_similarity: float = 0.5,
+        known_min_count: int = 0,
         seed: int = 0,
     ) -> None:
         self.hidden = hidden
@@ -180,6 +185,7 @@ class LogBERT(Detector):
         self.long_swap_copies = long_swap_copies
         self.key_embedding = key_embedding
         self.text_min_similarity = text_min_similarity
+        self.known_min_count = known_min_count
         self.seed = seed
 
     def _check_params(self) -> None:
@@ -189,8 +195,8 @@ class LogBERT(Detector):
         mask_stride are integers >= 1, with hidden divisible by heads (each attention head
         takes an equal slice); lr > 0; alpha >= 0; dropout in [0, 1); mask_ratio in (0, 1):
         some keys must stay visible and some must be predicted; swap_prob in [0, 1]; copies,
-        long_windows (0: every window), min_epoch_windows and long_* budgets are integers >= 0
-        (0: off); seed >= 0.
+        long_windows (0: every window), min_epoch_windows, known_min_count and long_* budgets
+        are integers >= 0 (0: off); seed >= 0.
         """
         who = self.name
         _check_decision(self.decision)
@@ -201,7 +207,8 @@ class LogBERT(Detector):
         if self.hidden % self.heads:
             raise ParamError(who, "hidden", f"divisible by heads ({self.heads})", self.hidden)
         for name in ("swap_copies", "open_copies", "min_epoch_windows", "long_windows",
-                     "long_batch_size", "long_max_steps", "long_swap_copies", "seed"):  # fmt: skip
+                     "long_batch_size", "long_max_steps", "long_swap_copies", "known_min_count",
+                     "seed"):  # fmt: skip
             require_int(who, name, getattr(self, name), 0)
         require_float(who, "lr", self.lr, 0, low_open=True)
         require_float(who, "alpha", self.alpha, 0)
@@ -272,6 +279,7 @@ class LogBERT(Detector):
         torch.manual_seed(self.seed)
         started = time.perf_counter()
         self.vocab_ = Vocab.from_sessions(batch.keys)
+        self.known_ = KnownSequences.of(batch.keys)
         self._unseen_text = UnseenKeyText()
         if self.uses_templates:
             self.templates_ = template_map(templates)
@@ -474,6 +482,9 @@ class LogBERT(Detector):
             if top_events > 0:
                 events.extend(self._top_events(chunk, owner, offset, result, top_events))
             release_freed_memory()
+        if self.known_min_count > 0:  # a known normal sequence (module doc): nothing surprising
+            known = self.known_.count(sequences) >= self.known_min_count
+            score[known], miss_ratio[known], max_surprise[known] = 0.0, 0.0, 0.0
         out: dict[str, Any] = {
             "score": score[index],
             "miss_ratio": miss_ratio[index],
@@ -526,6 +537,7 @@ class LogBERT(Detector):
         tensors = {k: v.contiguous() for k, v in self.model_.state_dict().items()}
         if self.center_ is not None:
             tensors["__center__"] = self.center_
+        tensors.update(self.known_.to_tensors())
         save_file(tensors, str(directory / "model.safetensors"))
         self.vocab_.save(directory / "vocab.json")
         if self.uses_templates:
@@ -544,6 +556,7 @@ class LogBERT(Detector):
         except (SafetensorError, OSError) as exc:
             raise LogbertError(f"{path} is corrupt ({exc}); retrain the model") from exc
         self.center_ = tensors.pop("__center__", None)
+        self.known_ = KnownSequences.from_tensors(tensors)
         self.model_ = self._build()
         try:
             self.model_.load_state_dict(tensors)

@@ -1,0 +1,58 @@
+"""Known normal sequences (`known_min_count`): a session whose exact key sequence occurred in at
+least k fitted sessions scores 0; the table is kept with the weights and counted exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import clone
+
+from logbert.models.known_sequences import KnownSequences, sequence_hash
+from logbert.models.logbert import LogBERT
+from logbert.sessions.io import Session
+
+SMALL = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 16, "epochs": 3, "batch_size": 32}
+# a frequent workflow and a rarer variant whose steps 2 and 3 come in the other order
+TRAIN = [[1, 2, 3, 4]] * 54 + [[1, 3, 2, 4, 5]] * 6 + [[1, 4, 4, 2]]
+
+
+def test_the_table_counts_each_exact_sequence_and_hashes_stably():
+    table = KnownSequences.of([np.array(s) for s in TRAIN])
+    found = table.count([np.array(s) for s in ([1, 2, 3, 4], [1, 3, 2, 4, 5], [1, 4, 4, 2],
+                                                [1, 2, 3], [4, 3, 2, 1])])  # fmt: skip
+    assert found.tolist() == [54, 6, 1, 0, 0]
+    assert sequence_hash(np.array([1, 2, 3])) == sequence_hash([1, 2, 3])  # any int input
+    assert sequence_hash(np.array([1, 2, 3])) != sequence_hash(np.array([1, 2, 3, 0]))
+    empty = KnownSequences.of([])
+    assert empty.count([np.array([1])]).tolist() == [0]
+
+
+def test_a_sequence_fitted_at_least_k_times_scores_zero_and_only_it(tmp_path):
+    model = LogBERT(**SMALL, known_min_count=2).fit(TRAIN)
+    test = [Session("variant", [1, 3, 2, 4, 5]), Session("once", [1, 4, 4, 2]),
+            Session("new", [1, 3, 2, 4]), Session("frequent", [1, 2, 3, 4])]  # fmt: skip
+    known = model.score_sessions(test)
+    for name in ("score", "miss_ratio", "max_surprise"):
+        assert known[name][0] == 0 and known[name][3] == 0
+    raw = model.set_params(known_min_count=0).score_sessions(test)  # the same weights, rule off
+    model.set_params(known_min_count=2)
+    assert clone(model).get_params()["known_min_count"] == 2
+    assert raw["max_surprise"][0] > 0  # the model alone finds the variant surprising
+    # seen once (a stray session may be an anomaly) or never: scored by the model as before
+    for name in ("score", "miss_ratio", "max_surprise"):
+        np.testing.assert_array_equal(known[name][1:3], raw[name][1:3])
+    model.save(tmp_path / "m")
+    again = LogBERT.load(tmp_path / "m")
+    assert again.known_min_count == 2
+    np.testing.assert_array_equal(again.score_sessions(test)["max_surprise"],
+                                  known["max_surprise"])  # fmt: skip
+    assert again.known_.count([np.array([1, 3, 2, 4, 5])]).tolist() == [6]
+
+
+def test_off_by_default_and_a_model_saved_without_the_table_knows_no_sequence(tmp_path):
+    assert LogBERT().known_min_count == 0
+    model = LogBERT(**SMALL).fit(TRAIN)
+    assert model.score_sessions([Session("f", [1, 2, 3, 4])])["max_surprise"][0] > 0
+    model.known_ = KnownSequences.of([])  # as a model saved before the table was kept
+    model.save(tmp_path / "old")
+    old = LogBERT.load(tmp_path / "old").set_params(known_min_count=2)
+    assert old.score_sessions([Session("f", [1, 2, 3, 4])])["max_surprise"][0] > 0

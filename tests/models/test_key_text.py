@@ -33,7 +33,9 @@ FAR = (7, "kernel panic: machine check interrupt on cpu <*>")  # like nothing kn
 NORMAL = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 4, 5], [1, 2, 3, 5], [1, 3, 2, 4, 5]] * 5
 PROBE = [[1, 2, 3, 4, 5], [1, 2, 6, 4, 5], [1, 2, 7, 4, 5], [1, 2, 99, 4, 5]]
 CAP = -np.log(MIN_PROB)  # the surprise of a key the model gives probability 0
-TINY_LOGBERT = {"epochs": 3, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16}
+# known_min_count 0: the probes compare the model's own surprise with a training sequence's
+TINY_LOGBERT = {"epochs": 3, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16,
+                "known_min_count": 0}  # fmt: skip
 
 
 def text_logbert(**params) -> LogBERT:

@@ -48,9 +48,9 @@ def test_a_sequence_fitted_at_least_k_times_scores_zero_and_only_it(tmp_path):
     assert again.known_.count([np.array([1, 3, 2, 4, 5])]).tolist() == [6]
 
 
-def test_off_by_default_and_a_model_saved_without_the_table_knows_no_sequence(tmp_path):
-    assert LogBERT().known_min_count == 0
-    model = LogBERT(**SMALL).fit(TRAIN)
+def test_zero_turns_it_off_and_a_model_saved_without_the_table_knows_no_sequence(tmp_path):
+    assert LogBERT().known_min_count == 2
+    model = LogBERT(**SMALL, known_min_count=0).fit(TRAIN)
     assert model.score_sessions([Session("f", [1, 2, 3, 4])])["max_surprise"][0] > 0
     model.known_ = KnownSequences.of([])  # as a model saved before the table was kept
     model.save(tmp_path / "old")

@@ -53,20 +53,20 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
 # `status_code=`, `HTTP_STATUS:`) or after the request of an access-log line (`HTTP/1.1" 503`)
 # keeps its class: `5xx`. The class digit is written as a private-use character until masking
-# is done (`restore_status_classes`), since every mask after the `0x` one treats all digits
+# is done (`_restore_status_classes`), since every mask after the `0x` one treats all digits
 # alike (see the module doc).
 _STATUS_NAME = r"(?i:(?:http_?|response_?)?status(?:_?code)?)[\"']?\s*[=:]\s*[\"']?"
 _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_]){_STATUS_NAME})", r"($|[^A-Za-z0-9.])"),
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
 )
-STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
-STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
-STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
+_STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
+_STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
+_STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 1)
     for before, after in _STATUS_FORMS
-    for digit, marker in STATUS_CLASSES.items()
+    for digit, marker in _STATUS_CLASSES.items()
 ]
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
@@ -174,7 +174,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
     if statuses is not None:
-        masked = restore_status_classes(masked)
+        masked = _restore_status_classes(masked)
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
     codes = distinct.indices.to_numpy(zero_copy_only=False)[codes]
     used, codes = np.unique(codes, return_inverse=True)  # drop shapes no row kept
@@ -182,17 +182,18 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
 
 
 def _status_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an HTTP status code (`STATUS_ANY`); None when none does (most logs:
+    """Which rows hold an HTTP status code (`_STATUS_ANY`); None when none does (most logs:
     a substring check or two, no pattern run)."""
-    if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in STATUS_HINTS):
+    hinted = (pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in _STATUS_HINTS)
+    if not any(hinted):
         return None
-    rows = pc.fill_null(pc.match_substring_regex(text, STATUS_ANY), False)
+    rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
     return rows if pc.any(rows).as_py() else None
 
 
-def restore_status_classes(masked: pa.Array) -> pa.Array:
+def _restore_status_classes(masked: pa.Array) -> pa.Array:
     """The class markers of `STATUS` back to their digits (`\ue015xx` -> `5xx`)."""
-    for digit, marker in STATUS_CLASSES.items():
+    for digit, marker in _STATUS_CLASSES.items():
         masked = pc.replace_substring(masked, marker, digit)
     return masked
 
@@ -203,6 +204,6 @@ def mask_text(text: str) -> str:
     for pattern, repl, passes in _JOINS + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
-    for digit, marker in STATUS_CLASSES.items():
+    for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
     return text

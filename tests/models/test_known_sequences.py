@@ -8,6 +8,7 @@ from sklearn.base import clone
 
 from logbert.models.known_sequences import KnownSequences, sequence_hash
 from logbert.models.logbert import LogBERT
+from logbert.pipeline import Pipeline
 from logbert.sessions.io import Session
 
 SMALL = {"hidden": 16, "layers": 1, "heads": 2, "max_len": 16, "epochs": 3, "batch_size": 32}
@@ -56,3 +57,16 @@ def test_zero_turns_it_off_and_a_model_saved_without_the_table_knows_no_sequence
     model.save(tmp_path / "old")
     old = LogBERT.load(tmp_path / "old").set_params(known_min_count=2)
     assert old.score_sessions([Session("f", [1, 2, 3, 4])])["max_surprise"][0] > 0
+
+
+def test_a_threshold_of_zero_from_known_sequences_is_explained():
+    """Every validation session of a fixed workflow repeats a training sequence, so each
+    scores 0 and the `max` rule gives 0: a note says why, not a silent 0."""
+    lines: list[str] = []
+    sessions = [Session(str(i), s) for i, s in enumerate([[1, 2, 3, 4]] * 54 + [[1, 3, 2, 4]] * 6)]
+    pipeline = Pipeline(LogBERT(**SMALL), calibration="split", seed=0)
+    pipeline.fit(sessions, log=lines.append)
+    assert pipeline.threshold_.value == 0
+    assert any(line.startswith("note: each of the 6 normal calibration sessions") for line in lines)
+    flagged = pipeline.detector_.predict([Session("x", [1, 2, 3, 4]), Session("y", [4, 3, 2, 1])])
+    assert flagged.tolist() == [0, 1]

@@ -122,12 +122,32 @@ def calibrate_fitted(
     warning = flags_most_normal(detector.threshold_, result.normal_scores)
     if warning is not None:
         say(warning)
+    if (known := known_sequences_note(detector, result.normal_scores)) is not None:
+        say(known)
     if len(validation) and not detector.supervised:  # in-sample was warned about above
         n_normal = len(train) + (len(validation) if given is None else 0)
         few = few_scores_warning(detector, n_normal, given, cross_fit is not None, folds)
         if few is not None:
             say(few)
     return result
+
+
+def known_sequences_note(detector: Detector, normal_scores: np.ndarray) -> str | None:
+    """A note when every normal calibration score is 0 because each session was a known
+    normal sequence (LogBERT's `known_min_count`): the threshold 0 looks like a fault, but it
+    is the rule's `max` and it keeps its promise (about 1 normal session in n + 1 flagged)."""
+    k = getattr(detector, "known_min_count", 0)
+    n = int(np.size(normal_scores))
+    if not k or not n or np.any(normal_scores != 0) or detector.threshold_.value != 0:
+        return None
+    return (
+        f"note: each of the {n:,} normal calibration sessions repeats a key sequence that "
+        f"{k} or more training sessions had (a known normal sequence, scored 0), so the "
+        "threshold is 0: a session is flagged when its key sequence is not a known one and "
+        f"the model finds anything in it surprising (about 1 normal session in {n + 1:,}, as "
+        "the `max` rule promises, is such a new sequence); with more variety in normal logs "
+        "than the training logs showed, train on a longer period"
+    )
 
 
 def few_scores_warning(

@@ -229,6 +229,31 @@ def test_an_http_status_code_keeps_its_class():
     assert words_text.to_pylist()[0] == lines[0]  # parameters come from the original words
 
 
+def test_a_status_code_after_a_spaced_http_status_name_keeps_its_class():
+    """A client's "Request failed with status code 503" or `HTTP status 404`
+    name the code without `=` or `:`; a bare `status 127` may be a shell's exit status and
+    stays a number."""
+    lines = [
+        "Request failed with status code 503",
+        "Request failed with status code 404",
+        "HTTP status 200 for /x",
+        "response status code: 302",
+        "exit status 127",
+        "status code 5031",
+    ]
+    expected = [
+        "Request failed with status code 5xx",
+        "Request failed with status code 4xx",
+        "HTTP status 2xx for <*>",
+        "response status code: 3xx",
+        "exit status <*>",
+        "status code <*>",
+    ]
+    assert [mask_text(line) for line in lines] == expected
+    distinct, codes, _ = mask_array(pa.array(lines))
+    assert [distinct[int(i)].as_py() for i in codes] == expected
+
+
 def test_status_classes_are_events_and_never_a_variable():
     """Four classes at one place would merge as lower-case words do past three; a status class
     is an outcome (like a failure word), so each is its own template, and a template whose

@@ -51,13 +51,17 @@ JOINS: list[tuple[str, str, int]] = [
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
-# `status_code=`, `HTTP_STATUS:`) or after the request of an access-log line (`HTTP/1.1" 503`)
-# keeps its class: `5xx`. The class digit is written as a private-use character until masking
-# is done (`_restore_status_classes`), since every mask after the `0x` one treats all digits
-# alike (see the module doc).
-_STATUS_NAME = r"(?i:(?:http_?|response_?)?status(?:_?code)?)[\"']?\s*[=:]\s*[\"']?"
+# `status_code=`, `HTTP_STATUS:`, `status code: `), after a name that says HTTP with a space
+# and no sign (`status code 503`, as in "Request failed with status code 503", `HTTP status
+# 404`; a bare `status 127` is left alone: shells write exit statuses so) or after the request
+# of an access-log line (`HTTP/1.1" 503`) keeps its class: `5xx`. The class digit is written
+# as a private-use character until masking is done (`_restore_status_classes`), since every
+# mask after the `0x` one treats all digits alike (see the module doc).
+_STATUS_NAME = r"(?i:(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?)[\"']?\s*[=:]\s*[\"']?"
+_STATUS_SPACED = r"(?i:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_]){_STATUS_NAME})", r"($|[^A-Za-z0-9.])"),
+    (rf"((?:^|[^A-Za-z0-9_]){_STATUS_SPACED})", r"($|[^A-Za-z0-9.])"),
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)

@@ -1,0 +1,192 @@
+"""Events of the same second in key order or in line order? A dev split of protocol B's
+training blocks (no test data); the rule: `results/tie_order_preregistration.md`.
+
+    .venv/bin/python benchmarks/tie_order_dev.py [--folds 3] [--threads 2]
+
+Protocol B's training blocks (normal, first seen in the first half of the 2% HDFS log) are
+regrouped with their timestamps from the parsed protocol-B cache and cut into folds. Per fold a
+LogBERT with today's defaults is fitted on the other folds in each order (`Pipeline.fit`, 10%
+validation, `max`), and scores the held-out blocks (false-positive rate) and synthetic edits of
+them (`hdfs_dev.py`'s four edits made on the timed events, the same draws for both orders, each
+edited block then put in the order under test). Writes results/tie_order_dev.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import tempfile
+import time
+from collections import defaultdict
+from itertools import groupby
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import torch
+
+from logbert.evaluation.datasets import datasets_dir
+from logbert.evaluation.protocols import build_protocol
+from logbert.models.logbert import LogBERT
+from logbert.pipeline import Pipeline
+from logbert.sessions.io import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+FULL_NORMAL, FULL_ANOMALIES = 553_366, 16_838
+EDITS = ("delete", "insert", "truncate", "move")
+ORDERS = ("line", "key")
+BLOCK = re.compile(r"blk_-?\d+")
+
+Event = tuple[object, int]  # (timestamp, key)
+
+
+def in_order(events: list[Event], order: str) -> tuple[int, ...]:
+    """The keys of timed events in line order, or with each run of one timestamp in key order."""
+    if order == "line":
+        return tuple(k for _, k in events)
+    runs = groupby(events, key=lambda e: e[0])
+    return tuple(k for _, run in runs for k in sorted(k for _, k in run))
+
+
+def timed_blocks(work: Path, ids: set[str]) -> dict[str, list[Event]]:
+    """Each training block's (timestamp, key) events in line order, from the parse cache."""
+    table = pq.read_table(work / "protocol_b" / "events.parquet",
+                          columns=["timestamp", "content", "template_id"]).to_pydict()  # fmt: skip
+    blocks: dict[str, list[Event]] = defaultdict(list)
+    columns = (table["timestamp"], table["content"], table["template_id"])
+    for ts, content, key in zip(*columns, strict=True):
+        for block in dict.fromkeys(BLOCK.findall(content)):
+            if block in ids:
+                blocks[block].append((ts, int(key)))
+    return blocks
+
+
+def edits(events: list[Event], keys: list[int], rng: np.random.Generator) -> dict[str, list[Event]]:
+    """`hdfs_dev.py`'s four edits on timed events (an inserted or moved event takes the time of
+    the event before its new place, or after it at the start)."""
+    n = len(events)
+    out: dict[str, list[Event]] = {}
+    if n >= 2:
+        i = int(rng.integers(n))
+        out["delete"] = events[:i] + events[i + 1 :]
+        out["truncate"] = events[: int(rng.integers(1, n))]
+    i = int(rng.integers(n + 1))
+    stamp = events[i - 1][0] if i else events[0][0]
+    out["insert"] = [*events[:i], (stamp, int(rng.choice(keys))), *events[i:]]
+    if n >= 4:
+        i = int(rng.integers(n))
+        rest = events[:i] + events[i + 1 :]
+        j = int(rng.choice([j for j in range(len(rest) + 1) if abs(j - i) >= 3]))
+        stamp = rest[j - 1][0] if j else rest[0][0]
+        out["move"] = [*rest[:j], (stamp, events[i][1]), *rest[j:]]
+    return out
+
+
+def projected_dev_f1(fpr: float, recall: float) -> float:
+    tp, fp = recall * FULL_ANOMALIES, fpr * FULL_NORMAL
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def run_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]], order: str) -> dict:
+    held = [blocks[i] for i in folds[fold]]
+    rest = [blocks[i] for k, f in enumerate(folds) if k != fold for i in f]
+    train_seqs = [in_order(b, order) for b in rest]
+    known = set(train_seqs)
+    keys = sorted({k for s in train_seqs for k in s})
+    pipeline = Pipeline(LogBERT(seed=fold), validation_split=0.1, seed=fold)
+    started = time.perf_counter()
+    pipeline.fit([Session(str(i), list(s)) for i, s in enumerate(train_seqs)])
+    seconds = time.perf_counter() - started
+    model, threshold = pipeline.detector_, pipeline.threshold_.value
+    normal = model.decision_function([list(in_order(b, order)) for b in held])
+    rng = np.random.default_rng(fold)  # the same draws for both orders
+    edited: dict[str, list[list[int]]] = {e: [] for e in EDITS}
+    for block in held:
+        original = in_order(block, order)
+        for edit, events in edits(block, keys, rng).items():
+            seq = in_order(events, order)
+            if seq != original and seq not in known:
+                edited[edit].append(list(seq))
+    recall = {e: float(np.mean(model.decision_function(s) > threshold)) for e, s in edited.items()}
+    fpr = float(np.mean(normal > threshold))
+    mean_recall = float(np.mean(list(recall.values())))
+    return {
+        "order": order,
+        "fold": fold,
+        "n_train": len(rest),
+        "n_held_out": len(held),
+        "n_edited": {e: len(s) for e, s in edited.items()},
+        "threshold": threshold,
+        "fpr": fpr,
+        "false_positives": int(np.sum(normal > threshold)),
+        "recall": recall,
+        "dev_f1": projected_dev_f1(fpr, mean_recall),
+        "train_seconds": seconds,
+        "distinct_training_sequences": len(known),
+    }
+
+
+def table(rows: list[dict]) -> str:
+    recalls = " | ".join(f"recall {e}" for e in EDITS)
+    lines = [
+        f"| order | fold | dev F1 | FPR % (FP) | threshold | {recalls} | edited blocks | "
+        "distinct training sequences | train s |",
+        "|---" * (9 + len(EDITS)) + "|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['order']} | {r['fold']} | {r['dev_f1']:.4f} | {100 * r['fpr']:.3f} "
+            f"({r['false_positives']}) | {r['threshold']:.3f} | "
+            + " | ".join(f"{r['recall'][e]:.3f}" for e in EDITS)
+            + f" | {sum(r['n_edited'].values())} | {r['distinct_training_sequences']} | "
+            f"{r['train_seconds']:.0f} |"
+        )
+    for order in ORDERS:
+        f1 = np.array([r["dev_f1"] for r in rows if r["order"] == order])
+        if len(f1):
+            lines.append(f"\n{order} order: mean dev F1 {f1.mean():.4f} ± {f1.std():.4f}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--work-dir", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=RESULTS / "tie_order_dev.json")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-tie-"))
+    data = build_protocol("B", datasets_dir(ROOT), work)
+    ids = [s.session_id for s in data.train]
+    by_id = timed_blocks(work, set(ids))
+    for s in data.train:  # the regrouping must give the protocol's sessions
+        assert list(in_order(by_id[s.session_id], "line")) == s.keys, s.session_id
+    blocks = [by_id[i] for i in ids]
+    order = np.random.default_rng(0).permutation(len(blocks))
+    folds = np.array_split(order, args.folds)
+    rows: list[dict] = []
+    for fold in range(args.folds):
+        for name in ORDERS:
+            rows.append(run_fold(fold, folds, blocks, name))
+            r = rows[-1]
+            print(f"[fold {fold} {name}] dev F1 {r['dev_f1']:.4f}, FP {r['false_positives']}, "
+                  f"recall {r['recall']}, threshold {r['threshold']:.3f}, "
+                  f"{r['train_seconds']:.0f}s", flush=True)  # fmt: skip
+            args.out.write_text(json.dumps({"folds": args.folds, "rows": rows}, indent=1))
+    text = table(rows)
+    args.out.with_suffix(".md").write_text(
+        "# Events of one second in key order vs line order: protocol B's training blocks (dev)\n\n"
+        + "Rule and design: `tie_order_preregistration.md`.\n\n"
+        + text
+    )
+    print(text)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    main()

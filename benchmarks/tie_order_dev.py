@@ -1,7 +1,7 @@
 """Events of the same second in key order or in line order? A dev split of protocol B's
 training blocks (no test data); the rule: `results/tie_order_preregistration.md`.
 
-    .venv/bin/python benchmarks/tie_order_dev.py [--folds 3] [--threads 2]
+    .venv/bin/python benchmarks/tie_order_dev.py [--folds 3] [--threads 2] [--known]
 
 Protocol B's training blocks (normal, first seen in the first half of the 2% HDFS log) are
 regrouped with their timestamps from the parsed protocol-B cache and cut into folds. Per fold a
@@ -9,6 +9,11 @@ LogBERT with today's defaults is fitted on the other folds in each order (`Pipel
 validation, `max`), and scores the held-out blocks (false-positive rate) and synthetic edits of
 them (`hdfs_dev.py`'s four edits made on the timed events, the same draws for both orders, each
 edited block then put in the order under test). Writes results/tie_order_dev.json and .md.
+
+`--known` (rule K2, `results/tie_known_preregistration.md`): line order only, each fold's model
+scored twice: today's known-sequence rule ("exact"), and that rule widened to sessions whose
+canonical sequence (key order within each timestamp) 2 or more fitted sessions have
+("canonical"). Writes results/tie_known_dev.json and .md.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import os
 import re
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import groupby
 from pathlib import Path
 
@@ -32,6 +37,7 @@ from logbert.evaluation.protocols import build_protocol
 from logbert.models.logbert import LogBERT
 from logbert.pipeline import Pipeline
 from logbert.sessions.io import Session
+from logbert.sessions.split import holdout
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -130,12 +136,68 @@ def run_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]], orde
     }
 
 
+def run_known_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]]) -> list[dict]:
+    """One line-order model, scored with the exact and the canonical known-sequence rule."""
+    held = [blocks[i] for i in folds[fold]]
+    rest = [blocks[i] for k, f in enumerate(folds) if k != fold for i in f]
+    lines = [in_order(b, "line") for b in rest]
+    known_lines, keys = set(lines), sorted({k for s in lines for k in s})
+    pipeline = Pipeline(LogBERT(seed=fold), validation_split=0.1, seed=fold)
+    started = time.perf_counter()
+    pipeline.fit([Session(str(i), list(s)) for i, s in enumerate(lines)])
+    seconds = time.perf_counter() - started
+    model = pipeline.detector_
+    fitted_index, val_index = holdout(list(range(len(rest))), 0.1, fold)  # Pipeline.fit's split
+    canonical = Counter(in_order(rest[i], "key") for i in fitted_index)
+    validation = [rest[i] for i in val_index]
+    scores = model.decision_function([list(in_order(b, "line")) for b in validation])
+    assert np.allclose(np.sort(scores), np.sort(pipeline.validation_scores_))
+    rng = np.random.default_rng(fold)  # the draws of `run_fold`
+    edited: dict[str, list[list[Event]]] = {e: [] for e in EDITS}
+    for block in held:
+        original = in_order(block, "line")
+        for edit, events in edits(block, keys, rng).items():
+            seq = in_order(events, "line")
+            if seq != original and seq not in known_lines:
+                edited[edit].append(events)
+
+    def scored(timed: list[list[Event]], rule: str) -> np.ndarray:
+        out = model.decision_function([list(in_order(b, "line")) for b in timed])
+        if rule == "canonical":
+            out[[canonical[in_order(b, "key")] >= 2 for b in timed]] = 0.0
+        return out
+
+    rows = []
+    for rule in ("exact", "canonical"):
+        threshold = float(scored(validation, rule).max())
+        normal = scored(held, rule)
+        recall = {e: float(np.mean(scored(b, rule) > threshold)) for e, b in edited.items()}
+        fpr = float(np.mean(normal > threshold))
+        rows.append({
+            "order": rule,
+            "fold": fold,
+            "n_train": len(fitted_index),
+            "n_held_out": len(held),
+            "n_edited": {e: len(b) for e, b in edited.items()},
+            "threshold": threshold,
+            "fpr": fpr,
+            "false_positives": int(np.sum(normal > threshold)),
+            "recall": recall,
+            "dev_f1": projected_dev_f1(fpr, float(np.mean(list(recall.values())))),
+            "train_seconds": seconds,
+            "distinct_training_sequences": len(set(lines)) if rule == "exact" else len(canonical),
+            "validation_known": int(np.sum(scored(validation, rule) == 0)),
+            "held_out_known": int(np.sum(normal == 0)),
+        })  # fmt: skip
+    return rows
+
+
 def table(rows: list[dict]) -> str:
     recalls = " | ".join(f"recall {e}" for e in EDITS)
     lines = [
         f"| order | fold | dev F1 | FPR % (FP) | threshold | {recalls} | edited blocks | "
         "distinct training sequences | train s |",
-        "|---" * (9 + len(EDITS)) + "|",
+        "|---" * (8 + len(EDITS)) + "|",
     ]
     for r in rows:
         lines.append(
@@ -145,7 +207,7 @@ def table(rows: list[dict]) -> str:
             + f" | {sum(r['n_edited'].values())} | {r['distinct_training_sequences']} | "
             f"{r['train_seconds']:.0f} |"
         )
-    for order in ORDERS:
+    for order in dict.fromkeys(r["order"] for r in rows):
         f1 = np.array([r["dev_f1"] for r in rows if r["order"] == order])
         if len(f1):
             lines.append(f"\n{order} order: mean dev F1 {f1.mean():.4f} ± {f1.std():.4f}")
@@ -157,9 +219,12 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work-dir", type=Path, default=None)
-    parser.add_argument("--out", type=Path, default=RESULTS / "tie_order_dev.json")
+    parser.add_argument("--known", action="store_true", help="rule K2: the known-sequence rule")
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    name = "tie_known_dev" if args.known else "tie_order_dev"
+    out = args.out or RESULTS / f"{name}.json"
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-tie-"))
     data = build_protocol("B", datasets_dir(ROOT), work)
     ids = [s.session_id for s in data.train]
@@ -167,23 +232,27 @@ def main() -> None:
     for s in data.train:  # the regrouping must give the protocol's sessions
         assert list(in_order(by_id[s.session_id], "line")) == s.keys, s.session_id
     blocks = [by_id[i] for i in ids]
-    order = np.random.default_rng(0).permutation(len(blocks))
-    folds = np.array_split(order, args.folds)
+    shuffled = np.random.default_rng(0).permutation(len(blocks))
+    folds = np.array_split(shuffled, args.folds)
     rows: list[dict] = []
     for fold in range(args.folds):
-        for name in ORDERS:
-            rows.append(run_fold(fold, folds, blocks, name))
-            r = rows[-1]
-            print(f"[fold {fold} {name}] dev F1 {r['dev_f1']:.4f}, FP {r['false_positives']}, "
-                  f"recall {r['recall']}, threshold {r['threshold']:.3f}, "
-                  f"{r['train_seconds']:.0f}s", flush=True)  # fmt: skip
-            args.out.write_text(json.dumps({"folds": args.folds, "rows": rows}, indent=1))
+        runs = run_known_fold(fold, folds, blocks) if args.known else [
+            run_fold(fold, folds, blocks, order) for order in ORDERS
+        ]  # fmt: skip
+        for r in runs:
+            rows.append(r)
+            print(f"[fold {fold} {r['order']}] dev F1 {r['dev_f1']:.4f}, FP "
+                  f"{r['false_positives']}, recall {r['recall']}, threshold "
+                  f"{r['threshold']:.3f}, {r['train_seconds']:.0f}s", flush=True)  # fmt: skip
+        out.write_text(json.dumps({"folds": args.folds, "rows": rows}, indent=1))
     text = table(rows)
-    args.out.with_suffix(".md").write_text(
-        "# Events of one second in key order vs line order: protocol B's training blocks (dev)\n\n"
-        + "Rule and design: `tie_order_preregistration.md`.\n\n"
-        + text
+    title = (
+        "A known sequence up to the order within one second: protocol B's training blocks (dev)"
+        if args.known
+        else "Events of one second in key order vs line order: protocol B's training blocks (dev)"
     )
+    rule = "tie_known_preregistration.md" if args.known else "tie_order_preregistration.md"
+    out.with_suffix(".md").write_text(f"# {title}\n\nRule and design: `{rule}`.\n\n{text}")
     print(text)
 
 

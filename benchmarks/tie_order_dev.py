@@ -97,43 +97,66 @@ def projected_dev_f1(fpr: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def run_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]], order: str) -> dict:
-    held = [blocks[i] for i in folds[fold]]
-    rest = [blocks[i] for k, f in enumerate(folds) if k != fold for i in f]
-    train_seqs = [in_order(b, order) for b in rest]
-    known = set(train_seqs)
-    keys = sorted({k for s in train_seqs for k in s})
+def fitted(sequences: list[tuple[int, ...]], fold: int) -> tuple[Pipeline, float]:
+    """LogBERT with today's defaults through `Pipeline.fit` (10% validation, `max`); seconds."""
     pipeline = Pipeline(LogBERT(seed=fold), validation_split=0.1, seed=fold)
     started = time.perf_counter()
-    pipeline.fit([Session(str(i), list(s)) for i, s in enumerate(train_seqs)])
-    seconds = time.perf_counter() - started
-    model, threshold = pipeline.detector_, pipeline.threshold_.value
-    normal = model.decision_function([list(in_order(b, order)) for b in held])
-    rng = np.random.default_rng(fold)  # the same draws for both orders
-    edited: dict[str, list[list[int]]] = {e: [] for e in EDITS}
+    pipeline.fit([Session(str(i), list(s)) for i, s in enumerate(sequences)])
+    return pipeline, time.perf_counter() - started
+
+
+def edited_blocks(
+    held: list[list[Event]], keys: list[int], order: str, known: set, fold: int
+) -> dict[str, list[list[Event]]]:
+    """The four edits of each held-out block (seeded by fold: the same draws for every order
+    and rule), less those whose sequence in `order` is the block's own or a training block's."""
+    rng = np.random.default_rng(fold)
+    out: dict[str, list[list[Event]]] = {e: [] for e in EDITS}
     for block in held:
         original = in_order(block, order)
         for edit, events in edits(block, keys, rng).items():
             seq = in_order(events, order)
             if seq != original and seq not in known:
-                edited[edit].append(list(seq))
-    recall = {e: float(np.mean(model.decision_function(s) > threshold)) for e, s in edited.items()}
+                out[edit].append(events)
+    return out
+
+
+def result_row(name: str, fold: int, threshold: float, normal: np.ndarray,
+               edited: dict[str, np.ndarray], **extra: object) -> dict:  # fmt: skip
+    """Dev F1 and its parts from the held-out normal and the edited blocks' scores."""
+    recall = {e: float(np.mean(scores > threshold)) for e, scores in edited.items()}
     fpr = float(np.mean(normal > threshold))
-    mean_recall = float(np.mean(list(recall.values())))
     return {
-        "order": order,
+        "order": name,
         "fold": fold,
-        "n_train": len(rest),
-        "n_held_out": len(held),
-        "n_edited": {e: len(s) for e, s in edited.items()},
+        "n_edited": {e: len(scores) for e, scores in edited.items()},
         "threshold": threshold,
         "fpr": fpr,
         "false_positives": int(np.sum(normal > threshold)),
         "recall": recall,
-        "dev_f1": projected_dev_f1(fpr, mean_recall),
-        "train_seconds": seconds,
-        "distinct_training_sequences": len(known),
+        "dev_f1": projected_dev_f1(fpr, float(np.mean(list(recall.values())))),
+        **extra,
     }
+
+
+def run_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]], order: str) -> dict:
+    """A model trained and scored on the blocks in `order`."""
+    held = [blocks[i] for i in folds[fold]]
+    rest = [blocks[i] for k, f in enumerate(folds) if k != fold for i in f]
+    train_seqs = [in_order(b, order) for b in rest]
+    known, keys = set(train_seqs), sorted({k for s in train_seqs for k in s})
+    pipeline, seconds = fitted(train_seqs, fold)
+    model, threshold = pipeline.detector_, pipeline.threshold_.value
+
+    def scored(timed: list[list[Event]]) -> np.ndarray:
+        return model.decision_function([list(in_order(b, order)) for b in timed])
+
+    edited = edited_blocks(held, keys, order, known, fold)
+    return result_row(
+        order, fold, threshold, scored(held), {e: scored(b) for e, b in edited.items()},
+        n_train=len(rest), n_held_out=len(held), train_seconds=seconds,
+        distinct_training_sequences=len(known),
+    )  # fmt: skip
 
 
 def run_known_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]]) -> list[dict]:
@@ -142,24 +165,11 @@ def run_known_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]]
     rest = [blocks[i] for k, f in enumerate(folds) if k != fold for i in f]
     lines = [in_order(b, "line") for b in rest]
     known_lines, keys = set(lines), sorted({k for s in lines for k in s})
-    pipeline = Pipeline(LogBERT(seed=fold), validation_split=0.1, seed=fold)
-    started = time.perf_counter()
-    pipeline.fit([Session(str(i), list(s)) for i, s in enumerate(lines)])
-    seconds = time.perf_counter() - started
+    pipeline, seconds = fitted(lines, fold)
     model = pipeline.detector_
     fitted_index, val_index = holdout(list(range(len(rest))), 0.1, fold)  # Pipeline.fit's split
     canonical = Counter(in_order(rest[i], "key") for i in fitted_index)
     validation = [rest[i] for i in val_index]
-    scores = model.decision_function([list(in_order(b, "line")) for b in validation])
-    assert np.allclose(np.sort(scores), np.sort(pipeline.validation_scores_))
-    rng = np.random.default_rng(fold)  # the draws of `run_fold`
-    edited: dict[str, list[list[Event]]] = {e: [] for e in EDITS}
-    for block in held:
-        original = in_order(block, "line")
-        for edit, events in edits(block, keys, rng).items():
-            seq = in_order(events, "line")
-            if seq != original and seq not in known_lines:
-                edited[edit].append(events)
 
     def scored(timed: list[list[Event]], rule: str) -> np.ndarray:
         out = model.decision_function([list(in_order(b, "line")) for b in timed])
@@ -167,35 +177,27 @@ def run_known_fold(fold: int, folds: list[np.ndarray], blocks: list[list[Event]]
             out[[canonical[in_order(b, "key")] >= 2 for b in timed]] = 0.0
         return out
 
+    assert np.allclose(np.sort(scored(validation, "exact")), np.sort(pipeline.validation_scores_))
+    edited = edited_blocks(held, keys, "line", known_lines, fold)
     rows = []
     for rule in ("exact", "canonical"):
-        threshold = float(scored(validation, rule).max())
         normal = scored(held, rule)
-        recall = {e: float(np.mean(scored(b, rule) > threshold)) for e, b in edited.items()}
-        fpr = float(np.mean(normal > threshold))
-        rows.append({
-            "order": rule,
-            "fold": fold,
-            "n_train": len(fitted_index),
-            "n_held_out": len(held),
-            "n_edited": {e: len(b) for e, b in edited.items()},
-            "threshold": threshold,
-            "fpr": fpr,
-            "false_positives": int(np.sum(normal > threshold)),
-            "recall": recall,
-            "dev_f1": projected_dev_f1(fpr, float(np.mean(list(recall.values())))),
-            "train_seconds": seconds,
-            "distinct_training_sequences": len(set(lines)) if rule == "exact" else len(canonical),
-            "validation_known": int(np.sum(scored(validation, rule) == 0)),
-            "held_out_known": int(np.sum(normal == 0)),
-        })  # fmt: skip
+        rows.append(result_row(
+            rule, fold, float(scored(validation, rule).max()), normal,
+            {e: scored(b, rule) for e, b in edited.items()},
+            n_train=len(fitted_index), n_held_out=len(held), train_seconds=seconds,
+            distinct_training_sequences=len(set(lines)) if rule == "exact" else len(canonical),
+            validation_known=int(np.sum(scored(validation, rule) == 0)),
+            held_out_known=int(np.sum(normal == 0)),
+        ))  # fmt: skip
     return rows
 
 
-def table(rows: list[dict]) -> str:
+def table(rows: list[dict], column: str = "order") -> str:
+    """Markdown rows and each order's (or rule's, `column="rule"`) mean dev F1."""
     recalls = " | ".join(f"recall {e}" for e in EDITS)
     lines = [
-        f"| order | fold | dev F1 | FPR % (FP) | threshold | {recalls} | edited blocks | "
+        f"| {column} | fold | dev F1 | FPR % (FP) | threshold | {recalls} | edited blocks | "
         "distinct training sequences | train s |",
         "|---" * (8 + len(EDITS)) + "|",
     ]
@@ -210,7 +212,8 @@ def table(rows: list[dict]) -> str:
     for order in dict.fromkeys(r["order"] for r in rows):
         f1 = np.array([r["dev_f1"] for r in rows if r["order"] == order])
         if len(f1):
-            lines.append(f"\n{order} order: mean dev F1 {f1.mean():.4f} ± {f1.std():.4f}")
+            name = f"{order} order" if column == "order" else order
+            lines.append(f"\n{name}: mean dev F1 {f1.mean():.4f} ± {f1.std():.4f}")
     return "\n".join(lines) + "\n"
 
 
@@ -245,7 +248,7 @@ def main() -> None:
                   f"{r['false_positives']}, recall {r['recall']}, threshold "
                   f"{r['threshold']:.3f}, {r['train_seconds']:.0f}s", flush=True)  # fmt: skip
         out.write_text(json.dumps({"folds": args.folds, "rows": rows}, indent=1))
-    text = table(rows)
+    text = table(rows, "rule" if args.known else "order")
     title = (
         "A known sequence up to the order within one second: protocol B's training blocks (dev)"
         if args.known

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -32,17 +33,15 @@ import numpy as np
 import pyarrow.parquet as pq
 import torch
 
-from logbert.evaluation.datasets import datasets_dir
-from logbert.evaluation.protocols import build_protocol
-from logbert.models.logbert import LogBERT
-from logbert.pipeline import Pipeline
-from logbert.sessions.io import Session
-from logbert.sessions.split import holdout
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
-FULL_NORMAL, FULL_ANOMALIES = 553_366, 16_838
-EDITS = ("delete", "insert", "truncate", "move")
+from hdfs_dev import DATA, EDITS, RESULTS, projected_dev_f1  # noqa: E402
+from logbert.evaluation.protocols import build_protocol  # noqa: E402
+from logbert.models.logbert import LogBERT  # noqa: E402
+from logbert.pipeline import Pipeline  # noqa: E402
+from logbert.sessions.io import Session  # noqa: E402
+from logbert.sessions.split import holdout  # noqa: E402
+
 ORDERS = ("line", "key")
 BLOCK = re.compile(r"blk_-?\d+")
 
@@ -89,12 +88,6 @@ def edits(events: list[Event], keys: list[int], rng: np.random.Generator) -> dic
         stamp = rest[j - 1][0] if j else rest[0][0]
         out["move"] = [*rest[:j], (stamp, events[i][1]), *rest[j:]]
     return out
-
-
-def projected_dev_f1(fpr: float, recall: float) -> float:
-    tp, fp = recall * FULL_ANOMALIES, fpr * FULL_NORMAL
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def fitted(sequences: list[tuple[int, ...]], fold: int) -> tuple[Pipeline, float]:
@@ -229,7 +222,7 @@ def main() -> None:
     name = "tie_known_dev" if args.known else "tie_order_dev"
     out = args.out or RESULTS / f"{name}.json"
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-tie-"))
-    data = build_protocol("B", datasets_dir(ROOT), work)
+    data = build_protocol("B", DATA, work)
     ids = [s.session_id for s in data.train]
     by_id = timed_blocks(work, set(ids))
     for s in data.train:  # the regrouping must give the protocol's sessions

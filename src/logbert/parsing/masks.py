@@ -57,11 +57,10 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # of an access-log line (`HTTP/1.1" 503`) keeps its class: `5xx`. The class digit is written
 # as a private-use character until masking is done (`_restore_status_classes`), since every
 # mask after the `0x` one treats all digits alike (see the module doc).
-_STATUS_NAME = r"(?i:(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?)[\"']?\s*[=:]\s*[\"']?"
-_STATUS_SPACED = r"(?i:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
+_STATUS_SIGNED = r"(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?[\"']?\s*[=:]\s*[\"']?"
+_STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _STATUS_FORMS = (
-    (rf"((?:^|[^A-Za-z0-9_]){_STATUS_NAME})", r"($|[^A-Za-z0-9.])"),
-    (rf"((?:^|[^A-Za-z0-9_]){_STATUS_SPACED})", r"($|[^A-Za-z0-9.])"),
+    (rf"((?:^|[^A-Za-z0-9_])(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))", r"($|[^A-Za-z0-9.])"),
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)

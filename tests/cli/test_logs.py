@@ -165,6 +165,10 @@ def test_logs_that_do_not_fit_the_models_format_get_advice_score_can_follow(trai
     empty.write_text("")
     message = user_error(invoke("score", model, empty, "--logs", "-o", tmp_path / "e.jsonl"))
     assert "holds no lines" in message and "session settings" not in message
+    blank = tmp_path / "blank.log"
+    blank.write_text("  \n\n\t\n")
+    message = user_error(invoke("score", model, blank, "--logs", "-o", tmp_path / "b.jsonl"))
+    assert "only blank lines (3)" in message and "session settings" not in message
 
 
 def test_training_from_logs_stopped_by_ctrl_c_leaves_no_half_written_model(

@@ -373,6 +373,23 @@ def test_train_with_a_validation_file_fits_every_training_session(tmp_path):
     assert threshold["source"].startswith("validation sessions of ")
 
 
+def test_sessions_of_another_parse_run_are_refused_with_a_remedy_that_works(tmp_path):
+    # a model trained on sessions holds no parser: `score --logs` is no way out for it
+    ours = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "A <*>", 2: "B"}, "logbert"))}
+    theirs = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "Other", 2: "B"}, "logbert"))}
+    write_sessions([Session(f"t{i}", [1, 2], "normal") for i in range(12)],
+                   tmp_path / "train.parquet", metadata=ours)  # fmt: skip
+    write_sessions([Session("s", [1, 2], "normal")], tmp_path / "other.parquet", metadata=theirs)
+    model = tmp_path / "model"
+    result = invoke("train", tmp_path / "train.parquet", "--model", "length", "--output", model)
+    assert result.exit_code == 0, result.output
+    message = user_error(
+        invoke("score", model, tmp_path / "other.parquet", "-o", tmp_path / "s.jsonl")
+    )
+    assert "parsed in another run than the model's training data" in message
+    assert "--state FILE" in message and "--logs" not in message
+
+
 def test_train_refuses_a_validation_file_it_cannot_use(tmp_path):
     ours = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "A <*>", 2: "B"}, "logbert"))}
     theirs = {TEMPLATE_SET_KEY: json.dumps(template_set({1: "Other", 2: "B"}, "logbert"))}

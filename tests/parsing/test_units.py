@@ -164,6 +164,26 @@ def test_upper_case_states_are_events_and_many_of_them_a_variable():
     assert len(set(mixed)) == 1  # one word is not upper-case: a name, not a state
 
 
+def test_verb_form_states_are_events_and_names_a_variable():
+    """Nova's `VM Started / Paused / Resumed / Stopped (Lifecycle Event)`: four title-case
+    states merged into `VM <*>` past three values, so a session missing its `VM Resumed` read
+    as one fewer of the same event. Verb forms (-ed, -ing, lower or title case) are states up
+    to a dozen, like upper-case names; title-case names stay one variable, and so do states
+    mixed with other words."""
+    miner = TemplateMiner()
+    states = ["Started", "Paused", "Resumed", "Stopped"]
+    lifecycle = [f"[instance: <*>] VM {s} (Lifecycle Event)" for s in states]
+    ids = miner.add(lifecycle, [40, 10, 10, 40])
+    assert len(set(ids)) == 4 and miner.template(ids[1]) == lifecycle[1]
+    phases = miner.add([f"pod <*> phase {s}" for s in ("Pending", "Running", "Terminating",
+                                                        "Succeeded")], [5] * 4)  # fmt: skip
+    assert len(set(phases)) == 4
+    names = miner.add([f"login by {u} ok" for u in ("Alice", "Bob", "Carol", "Dave", "Erin")])
+    assert len(set(names)) == 1 and miner.template(names[0]) == "login by <*> ok"
+    mixed = miner.add([f"order <*> now {s}" for s in ("created", "paid", "packed", "shipped")])
+    assert len(set(mixed)) == 1  # `paid` is no verb form: a variable, as before
+
+
 def test_failure_words_are_events_and_never_a_variable():
     """Five lower-case states are one template (`changed to <*>`), but a failed order is not
     one of them: mined with them it is apart, and a template mined from normal logs alone does

@@ -12,7 +12,8 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    holds many distinct values or masked ones, and otherwise splits the candidate (few distinct
    words = different events; the message's first word always splits, as Drain assumes,
    after a prefix of structured words such as `[meta order="O-1"]` if any; up to a dozen
-   upper-case names such as RUNNING/FAILED/KILLED/PENDING are states, so events; a word that
+   upper-case names such as RUNNING/FAILED/KILLED/PENDING, or verb forms such as
+   Started/Paused/Resumed/Stopped, are states, so events; a word that
    names a failure, such as `failed`, `error` or `timeout` (`FAILURE_WORDS`), and an HTTP
    status class as the masks keep it (`status=5xx`) are always events of their own). A
    `name=value` word with a masked value counts by its name (`client=<*>`,
@@ -44,6 +45,7 @@ from logbert.parsing.masks import WILDCARD
 # The first word splits however many there are (as in Drain: messages start with constants).
 SPLIT_MAX_DISTINCT = 3
 # A varying position whose words are all upper-case names (RUNNING, FAILED, KILLED, PENDING)
+# or verb forms (Started, Paused, Resumed, Stopped; `_is_enum_word`)
 # splits with up to this many of them: such words are states or codes, so each is an event
 # (a failed task must not share a template with a finished one). A position holding more is a
 # variable after all (a generic bound: an enumeration rarely has more values).
@@ -127,11 +129,16 @@ def _shapes(values: set[str], by_word: bool = False):
 
 
 def _is_enum_word(word: str) -> bool:
-    """An upper-case name such as `FAILED` or `NOT_FOUND`, alone or as a `name=VALUE` value
-    (quotes and trailing punctuation aside): a state or code, not a free variable."""
+    """A state or code, not a free variable (quotes and trailing punctuation aside, alone or as
+    a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
+    in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
+    -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip("\"',;:.()[]{}")
-    return len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha()
+    if len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha():
+        return True
+    verb_form = len(word) >= 5 and word.endswith(("ed", "ing")) and word.isalpha()
+    return verb_form and (word.islower() or word.istitle())
 
 
 def _enum_like(values: set[str]) -> bool:

@@ -828,8 +828,9 @@ class Pipeline:
                 "score the raw logs with `logbert score MODEL --logs FILE...` (the model parses "
                 "them with its own frozen templates)"
                 if self.reads_logs
-                else "parse with the same --state file, or score raw logs with `logbert score "
-                "MODEL --logs FILE...`"
+                else "parse these logs with the --state file the training logs were parsed "
+                "with (`logbert parse ... --state FILE`); this model was trained on sessions, "
+                "so it holds no parser of its own to read raw logs"
             ),
         )
         self._fitted().extend_templates(theirs)

@@ -181,8 +181,14 @@ def read_log_sessions(
     stats = sessionizer.stats
     summary.last_event = stats.last_event
     summary.sessionize_text = stats.summary(by_window=settings.window is not None)
-    if summary.lines == 0:
-        raise LogbertError(f"{where} holds no lines: pass the log files themselves")
+    if summary.lines == summary.blank:  # nothing to parse: the session settings are not at fault
+        held = "holds no lines" if summary.lines == 0 else (
+            f"holds only blank lines ({summary.lines:,})"
+        )  # fmt: skip
+        raise LogbertError(
+            f"{where} {held}: no log record to read; check the path (a log rotated away, or "
+            "one not yet written?)"
+        )
     if summary.rejected and summary.rejected == summary.lines - summary.blank:
         remedy = (
             "score logs written like the model's training logs, or train a model on these"

@@ -359,6 +359,14 @@ def test_digit_shape_keeps_offsets_of_slices():
         ("<http://a/b>", "<<*>>"),
         ("to /var/x/req-8217c9.pdf (183 KB)", "to <*> (<*> <*>)"),  # the path stays its own
         ("1190 bytes (1.16 KB) sent", "<*> <*> sent"),
+        # a host name is a variable (QA: each compute host of a nova log was its own event) ...
+        ("updated for cp-1:cp-1.slowvm1.tcloud-pg0.utah.cloudlab.us", "updated for cp-<*>:<*>"),
+        ("mail from user@mail.example.org. Next", "mail from user@<*>. Next"),
+        ("rhost=host-1.corp.internal user=x", "rhost=<*> user=x"),
+        # ... a logger, a Java package or a file name is not
+        ("due to java.io.IOException: x", "due to java.io.IOException: x"),
+        ("logger nova.compute.manager said", "logger nova.compute.manager said"),
+        ("read foo.tar.gz", "read foo.tar.gz"),
     ],
 )
 def test_urls_and_conversions_keep_their_neighbours(line, template):

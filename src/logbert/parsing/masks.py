@@ -1,6 +1,7 @@
 """One generic set of masks: variables that look the same in every system.
 
-Masks replace hex literals, UUIDs, number-like words (decimal or hexadecimal with at least one
+Masks replace hex literals, UUIDs, host names (dotted, ending in a common top-level domain),
+number-like words (decimal or hexadecimal with at least one
 digit, delimited by non-alphanumerics, optionally with a unit), words holding such a number
 (`blk_<*>`), URLs, Unix and Windows paths, dates, month/weekday names, booleans/null and
 quantities written with spaces (`<1 sec`, `bytes (1.16 KB)`) by `<*>`, and make any run of
@@ -84,6 +85,14 @@ MASKS: list[tuple[str, str, int]] = [
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
+        # is no new event; `nova.compute.manager` and Java packages end in no such domain)
+        r"(^|[\s=:(\[,@/\"'])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|io"
+        r"|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud)"
+        r"($|[\s:,;)\]/\"']|\.$|\.\s)",  # a dot ends a sentence only: `java.io.IOException`
         r"\1" + WILDCARD + r"\2",
         2,
     ),

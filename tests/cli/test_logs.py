@@ -109,7 +109,7 @@ def test_session_settings_are_checked(raw_logs, tmp_path):
                      "--output", tmp_path / "m2", *TINY)  # fmt: skip
     assert "no session" in user_error(nothing)
     assert not (tmp_path / "m2" / "config.json").exists()
-    no_format = invoke("train", log, "--logs", "--by-id", "blk", "--output", tmp_path / "m3")
+    no_format = invoke("train", log, "--logs", "--by-id", "blk_[0-9]+", "--output", tmp_path / "m3")
     assert "--format" in user_error(no_format)
 
 

@@ -91,15 +91,15 @@ def test_window_command(monkeypatch, capsys, hdfs_like):
     ("args", "message"),
     [
         ([], "exactly one of --by-id REGEX or --window"),
-        (["--by-id", "blk", "--window", "5m"], "exactly one of"),
+        (["--by-id", "blk_[0-9]+", "--window", "5m"], "exactly one of"),
         (["--by-id", "blk_(", "--labels", "{labels}"], "invalid --by-id regex"),
         (["--window", "5 parsecs"], "invalid duration"),
-        (["--by-id", "blk", "--step", "1m"], "--step slides time windows"),
+        (["--by-id", "blk_[0-9]+", "--step", "1m"], "--step slides time windows"),
         (["--window", "5m", "--labels", "{labels}"], "--labels joins labels by session id"),
-        (["--by-id", "blk", "--format", "csv"], "unknown --format 'csv'"),
-        (["--by-id", "blk", "--labels", "{bad_labels}"], "expected a CSV header"),
+        (["--by-id", "blk_[0-9]+", "--format", "csv"], "unknown --format 'csv'"),
+        (["--by-id", "blk_[0-9]+", "--labels", "{bad_labels}"], "expected a CSV header"),
         (["--window", "5m", "--idle-timeout", "1h"], "use it with --by-id"),
-        (["--by-id", "blk", "--idle-timeout", "soon"], "invalid duration"),
+        (["--by-id", "blk_[0-9]+", "--idle-timeout", "soon"], "invalid duration"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(monkeypatch, capsys, hdfs_like, args, message):
@@ -117,7 +117,7 @@ def test_bad_options_exit_2_with_one_line(monkeypatch, capsys, hdfs_like, args, 
 
 def test_missing_events_and_events_without_timestamps(monkeypatch, capsys, make_events):
     missing = make_events().parent / "absent.parquet"
-    code, _, stderr = run(monkeypatch, capsys, missing, "--by-id", "blk", "-o", "x.parquet")
+    code, _, stderr = run(monkeypatch, capsys, missing, "--by-id", "blk_[0-9]+", "-o", "x.parquet")
     assert code == 2 and "events file not found" in stderr
     events = make_events("untimed.parquet", content=["blk_1"], template_id=[1])
     out = events.parent / "w.parquet"
@@ -226,7 +226,7 @@ def test_empty_events_file_is_an_error(monkeypatch, capsys, make_events):
     events = make_events("empty.parquet", content=pa.array([], pa.string()),
                          template_id=pa.array([], pa.int64()))  # fmt: skip
     out = events.parent / "s.jsonl"
-    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk", "-o", out)
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk_[0-9]+", "-o", out)
     assert code == 2 and "the events file has no events" in stderr and not out.exists()
 
 
@@ -243,7 +243,7 @@ def test_unwritable_output_is_refused_before_any_work(monkeypatch, capsys, hdfs_
         (blocker / "s.parquet", "is a file, so the folder cannot be created"),
         (events.parent, "is a folder: give a file name"),
     ]:
-        code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk", "-o", out)
+        code, _, stderr = run(monkeypatch, capsys, events, "--by-id", "blk_[0-9]+", "-o", out)
         assert code == 2 and "Traceback" not in stderr
         assert message in " ".join(stderr.split()) and str(out) in stderr.replace("\n", "")
 

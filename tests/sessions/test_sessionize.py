@@ -123,20 +123,25 @@ def test_many_events_naming_several_ids_are_a_warning(make_events):
 
 
 def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events):
-    """`--by-id 'trace_id'` on `msg trace_id=<hex>` lines matches the field's name on every
-    line: the whole log became one session and no other warning said so."""
+    """`--by-id 'trace_?id'` on `msg trace_id=<hex>` lines matches the field's name on every
+    line: the whole log became one session and no other warning said so. Plain text
+    (`--by-id 'trace_id'`, QA: train exited 0 on one session) is refused before any line."""
     lines = [f"step {i % 3} trace_id={i // 4:04x}" for i in range(120)]
     path = make_events(content=lines, template_id=[i % 3 for i in range(120)])
-    sessions, stats = by_id(path, "trace_id", batch_size=64)
+    fixed = "trace_?id"
+    sessions, stats = by_id(path, fixed, batch_size=64)
     assert len(sessions) == 1
-    assert stats.few_ids_warning("trace_id") == (
-        "warning: all 120 events that matched --by-id 'trace_id' named the same id "
+    assert stats.few_ids_warning(fixed) == (
+        "warning: all 120 events that matched --by-id 'trace_?id' named the same id "
         "'trace_id', so they make one session (or one per "
         "--idle-timeout gap): the regex seems to match fixed text rather "
         "than an id that differs from session to session; match the id's value, e.g. "
         "'trace_id=(\\w+)' (the id is the whole match or its only capture group)"
     )
-    assert stats.few_ids_warning("trace_id") in stats.warnings("trace_id")
+    assert stats.few_ids_warning(fixed) in stats.warnings(fixed)
+    with pytest.raises(LogbertError, match=r"--by-id 'trace_id' is plain text: .* e\.g\. "
+                       r"'trace_id=\(\\w\+\)'"):  # fmt: skip
+        SessionizerSettings(by_id="trace_id").validate()
     value = r"trace_id=(\w+)"
     assert by_id(path, value, batch_size=64)[1].few_ids_warning(value) is None
 

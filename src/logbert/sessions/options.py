@@ -63,6 +63,13 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
         )
     if regex.search("") is not None and not regex.groups:
         raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
+    if not regex.groups and re.escape(pattern) == pattern:  # plain text: one id everywhere
+        example = f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
+        raise LogbertError(
+            f"--by-id '{pattern}' is plain text: it matches the same text on every line that "
+            "holds it, so all those lines would make one session; match the id's value, e.g. "
+            f"'{example}' (the id is the whole match or its only capture group)"
+        )
     return regex
 
 

@@ -196,7 +196,7 @@ def test_sessions_still_running_at_the_end_of_the_log_are_marked_open(tmp_path):
     result = invoke("train", tmp_path / "train.parquet", "--output", model,
                     "--config", tmp_path / "config.yaml", "--epochs", 2)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Session lifetime (99% of normal sessions end within): 1 h" in result.output
+    assert "Session lifetime (99% of normal sessions end within): 60 min" in result.output
     config = json.loads((model / "config.json").read_text())
     assert config["training"]["session_lifetime_seconds"] == pytest.approx(3600)
     # the test log ends 10 h in; a session that started at 9.5 h may still be running

@@ -138,7 +138,7 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
     assert len(seen) == 100
     assert summary.notes == [
         "warning: 5 of 100 sessions begin with an event no training session begins with (e.g. "
-        "session 'c0', key 3) and started within the normal session lifetime (1 h) of the logs' "
+        "session 'c0', key 3) and started within the normal session lifetime (60 min) of the logs' "
         "first session: they may have begun before these logs, in an earlier file, and their "
         "missing beginning is judged like an anomaly. Score the files together (oldest first, "
         "in one --logs run), or follow the log with `logbert watch --state-dir`"

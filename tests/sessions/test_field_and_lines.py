@@ -230,7 +230,10 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"by_id": "blk_[0-9]+", "by_field": "Node"}, "--by-id and --by-field both name the session"),
+        (
+            {"by_id": "blk_[0-9]+", "by_field": "Node"},
+            "--by-id and --by-field both name the session",
+        ),
         ({"window": "5m", "lines": 10}, "give exactly one of"),
         ({"by_id": "blk_[0-9]+", "lines": 10}, "give exactly one of"),
         ({"by_field": "Node", "step": "1m"}, "--step slides time windows (--window) or count"),

@@ -121,3 +121,13 @@ def test_a_hand_edited_lifecycle_is_refused_naming_the_file(record, message):
         SessionLifecycle.from_dict(record)
     with pytest.raises(LogbertError, match=r"^m/pipeline\.json: "):
         SessionLifecycle.from_dict(record, source="m/pipeline.json")
+
+
+def test_lifetimes_read_in_the_unit_a_reader_thinks_in():
+    """QA: a JSON service's traces live 0.85 s, which `train` printed as 0.000237 h."""
+    from logbert.sessions.lifecycle import readable_duration
+
+    assert readable_duration(0.853) == "0.853 s"
+    assert [readable_duration(s) for s in (90, 2700, 3600, 50_400, 302_400)] == [
+        "90 s", "45 min", "60 min", "14 h", "3.5 d"
+    ]  # fmt: skip

@@ -88,7 +88,7 @@ from logbert.scoring.thresholds import (
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import ANOMALY, Session
 from logbert.sessions.labels import mostly_unlabelled_warning
-from logbert.sessions.lifecycle import SessionLifecycle, log_end
+from logbert.sessions.lifecycle import SessionLifecycle, log_end, readable_duration
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
@@ -214,7 +214,7 @@ class Pipeline:
         if self.lifecycle_.lifetime_ is not None:
             say(
                 f"Session lifetime (99% of normal sessions end within): "
-                f"{self.lifecycle_.lifetime_ / 3600:.3g} h"
+                f"{readable_duration(self.lifecycle_.lifetime_)}"
             )
             note = self.open_sessions_note(batch.n_open, stage="fit")
             if note is not None:
@@ -464,8 +464,8 @@ class Pipeline:
             return None
         detector = getattr(self, "detector_", self.detector)
         started = (
-            f"{n_open:,} sessions started less than the normal lifetime ({lifetime / 3600:.3g} "
-            "h) before the log's end"
+            f"{n_open:,} sessions started less than the normal lifetime "
+            f"({readable_duration(lifetime)}) before the log's end"
         )
         column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
         judging = stage in ("score", "evaluate")

@@ -33,6 +33,7 @@ from logbert.parsing.summary import (
     spaced_field_warnings,
 )
 from logbert.sessions.io import Session
+from logbert.sessions.lifecycle import readable_duration
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
 
@@ -344,7 +345,7 @@ class EarlierStarts:
         return (
             f"warning: {len(near):,} of {self.seen:,} sessions begin with an event no training "
             f"session begins with (e.g. session {example!r}, key {key}) and started within the "
-            f"normal session lifetime ({self.lifetime / 3600:.3g} h) of the logs' first "
+            f"normal session lifetime ({readable_duration(self.lifetime)}) of the logs' first "
             "session: they may have begun before these logs, in an earlier file, and their "
             f"missing beginning is judged like an anomaly. {advice}"
         )

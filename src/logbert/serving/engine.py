@@ -57,6 +57,7 @@ from logbert.parsing.state import miner_class
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.sessions.io import Session
+from logbert.sessions.lifecycle import readable_duration
 
 SNAPSHOT_VERSION = 1
 MIN_LOST_LINES = 5  # a batch losing fewer lines than this is not worth a warning
@@ -270,7 +271,8 @@ class DetectionEngine:
         if self.lifetime is None:
             return text + ("" if s.idle_timeout is None else " and are judged at once")
         return text + (
-            f"; a closed session is judged once the log has moved {_duration(self.lifetime)} "
+            "; a closed session is judged once the log has moved "
+            f"{readable_duration(self.lifetime)} "
             "(the model's session lifetime: 99% of normal sessions end within it) past its "
             "start, as `score --logs` judges it (a session cut short before that is not "
             f"judged on its missing end); until then it waits (sessions_pending), and {flush} "
@@ -502,17 +504,6 @@ def _unmatched(stats: Any) -> int:
     """Events a sessionizer could place in no session: no id or field value (`n_unmatched`),
     or no timestamp for a time window (`n_no_timestamp`; other kinds place those)."""
     return stats.n_unmatched + stats.n_no_timestamp
-
-
-def _duration(seconds: float) -> str:
-    """A lifetime in the unit a reader thinks in (90 s, 45 min, 14 h, 3.5 d)."""
-    if seconds < 120:
-        return f"{seconds:.3g} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.3g} min"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.3g} h"
-    return f"{seconds / 86400:.3g} d"
 
 
 def _detector_keys(detector: Any) -> frozenset[int] | None:

@@ -41,6 +41,17 @@ LIFETIME_QUANTILE = 0.99
 LOG_END_KEY = "logbert.log_end"  # Parquet metadata: the last event of the log a part came from
 
 
+def readable_duration(seconds: float) -> str:
+    """A lifetime in the unit a reader thinks in (0.85 s, 45 min, 14 h, 3.5 d)."""
+    if seconds < 120:
+        return f"{seconds:.3g} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.3g} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.3g} h"
+    return f"{seconds / 86400:.3g} d"
+
+
 def session_lifetime(sessions: Sequence[Session]) -> float | None:
     """Seconds within which 99% of these sessions finish; None without timestamps."""
     durations = [

@@ -96,8 +96,10 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
-    (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms
-        r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9A-F]*[0-9][0-9A-F]*)"
+    (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms;
+        # not an upper-case name of 2+ letters and 3+ digits, `ED25519` (a key type), `AES256`
+        r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9][0-9A-F]*|[A-F]+[0-9]+[A-F][0-9A-F]*"
+        r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2})"
         r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|B)?($|[^A-Za-z0-9])",
         r"\1" + WILDCARD + r"\3",
         2,

@@ -60,6 +60,27 @@ def test_by_field_alone_one_session_per_value():
     assert "2 events had no Node value" in stream.stats.summary(by_window=False)
 
 
+def test_by_several_fields_one_session_per_combination():
+    """QA: sshd pids repeat across hosts, and `--by-field Pid` merged the sessions of one pid
+    on three hosts. `Component,Pid` keys a process on a host (`gate-2/24200`); an event
+    missing either value joins no session; a missing field is named among the fields."""
+    table = pa.table({
+        "Component": ["gate-1", "gate-2", "gate-1", "gate-2", None, "gate-1"],
+        "Pid": ["7", "7", "7", "8", "7", ""],
+        "template_id": [1, 2, 3, 4, 5, 6],
+    })  # fmt: skip
+    stream = FieldSessionizer("Component,Pid")
+    sessions = _push_all(stream, table, 4)
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("gate-1/7", [1, 3]), ("gate-2/7", [2]), ("gate-2/8", [4])
+    ]  # fmt: skip
+    assert stream.stats.n_unmatched == 2
+    with pytest.raises(LogbertError, match=r"no such field \(Host\); their header fields"):
+        FieldSessionizer("Pid,Host").push(table.drop_columns(["Component"]), where="live")
+    with pytest.raises(LogbertError, match="several joined by commas"):
+        SessionizerSettings(by_field="Component,").validate()
+
+
 def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     table = pa.table(
         {

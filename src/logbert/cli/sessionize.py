@@ -61,7 +61,8 @@ def command(
     by_field: str | None = typer.Option(
         None,
         "--by-field",
-        help="One session per value of this header field (e.g. Node for BGL): alone, or with "
+        help="One session per value of this header field (e.g. Node for BGL; several joined "
+        "by commas, e.g. Component,Pid, key a session by their values together): alone, or with "
         "--window / --lines for one session per value and window (ids 'VALUE@START', "
         "'VALUE#K').",
     ),

@@ -95,8 +95,8 @@ def command(
     by_field: str | None = typer.Option(
         None,
         "--by-field",
-        help="With --logs: sessions by a header field (e.g. Node), alone "
-        "or with --window / --lines.",
+        help="With --logs: sessions by a header field (e.g. Node; several joined by commas, "
+        "e.g. Component,Pid), alone or with --window / --lines.",
     ),  # fmt: skip
     window: str | None = typer.Option(
         None, "--window", help="With --logs: sessions are time windows of this length (5m)."

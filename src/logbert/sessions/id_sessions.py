@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from logbert.sessions.io import Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
-from logbert.sessions.options import compile_id_pattern, id_group, parse_duration
+from logbert.sessions.options import compile_id_pattern, field_names, id_group, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
@@ -227,7 +227,8 @@ class FieldSessionizer(IdSessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        return ["template_id", self.field] + (["timestamp"] if self._timeout is not None else [])
+        timestamp = ["timestamp"] if self._timeout is not None else []
+        return ["template_id", *field_names(self.field), *timestamp]
 
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
         return ([v] if v else [] for v in batch[self.field])

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
-from logbert.sessions.options import _positive_count
+from logbert.sessions.options import _positive_count, field_names
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _Open
 
@@ -50,7 +50,7 @@ class LineSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        return ["template_id"] + ([self.field] if self.field is not None else [])
+        return ["template_id"] + (field_names(self.field) if self.field is not None else [])
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
         stats, counts, open_, track, closed = (

@@ -21,6 +21,13 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _CLOCK_FIELDS = {"Content", "Month", "Day", "Date", "Time", "Timestamp", "Year"}
 
 
+def field_names(by_field: str) -> list[str]:
+    """The header fields of `--by-field`: one name, or several joined by commas
+    (`Component,Pid`: a process on a host, where pids repeat across hosts). The session id is
+    their values joined by `/` (`gate-2/24200`)."""
+    return [name.strip() for name in by_field.split(",")]
+
+
 def by_field_hint(fields: list[str]) -> str:
     """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
     nothing, naming the header `fields` an id may sit in instead ("" when none may)."""

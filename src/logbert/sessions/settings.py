@@ -16,7 +16,12 @@ from logbert.errors import LogbertError
 from logbert.sessions.id_sessions import FieldSessionizer, IdSessionizer
 from logbert.sessions.io import read_file_metadata
 from logbert.sessions.line_sessions import LineSessionizer
-from logbert.sessions.options import _positive_count, compile_id_pattern, parse_duration
+from logbert.sessions.options import (
+    _positive_count,
+    compile_id_pattern,
+    field_names,
+    parse_duration,
+)
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer
 from logbert.sessions.window_sessions import WindowSessionizer
@@ -72,9 +77,12 @@ class SessionizerSettings:
                 "or --by-field alone"
             )
         if self.by_field is not None and (
-            not isinstance(self.by_field, str) or not self.by_field.strip()
+            not isinstance(self.by_field, str) or not all(field_names(self.by_field))
         ):
-            raise LogbertError("--by-field needs a header field name, e.g. Node")
+            raise LogbertError(
+                "--by-field needs a header field name, e.g. Node, or several joined by commas, "
+                "e.g. Component,Pid"
+            )
         if self.by_id is not None:
             compile_id_pattern(self.by_id)
         if self.idle_timeout is not None:

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
+from logbert.sessions.options import field_names
 from logbert.sessions.stats import SessionizeStats
 
 SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
@@ -305,14 +306,17 @@ def _check_columns(
     names: list[str], needed: list[str], where: str, by_field: str | None = None
 ) -> None:
     missing = [c for c in needed if c not in names]
-    if by_field is not None and by_field in missing:
+    absent = [f for f in field_names(by_field) if f in missing] if by_field is not None else []
+    if absent:
         reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
         header = [c for c in names if c not in reserved]
         have = ", ".join(header) if header else "none (a raw format: parse with a format that has"
         have += "" if header else " header fields)"
         raise LogbertError(
-            f"{where}: --by-field {by_field!r}: the events have no such field; their header "
+            f"{where}: --by-field {by_field!r}: the events have no such field"
+            + (f" ({', '.join(absent)})" if len(field_names(by_field)) > 1 else "")
+            + "; their header "
             f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
         )
     if missing:
@@ -321,6 +325,20 @@ def _check_columns(
             f"{where}: events need column(s) {', '.join(missing)}{hint}; it has "
             f"{', '.join(names)}. Write events with `logbert parse`."
         )
+
+
+def _field_values(events: Events, names: list[str]) -> list[str | None]:
+    """The session id of each event: its value of the one field, or the values of several
+    joined by `/`; None (no session) where any of them is null or empty."""
+    columns = []
+    for name in names:
+        column = events.column(name)
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = pc.cast(column, pa.string())
+        columns.append(column.to_pylist())
+    if len(columns) == 1:
+        return columns[0]
+    return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
 
 
 def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict[str, list]:
@@ -333,10 +351,7 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     if "content" in sessionizer.required_columns:
         batch["content"] = events.column("content").to_pylist()
     if sessionizer.field is not None:
-        column = events.column(sessionizer.field)
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-            column = pc.cast(column, pa.string())
-        batch[sessionizer.field] = column.to_pylist()
+        batch[sessionizer.field] = _field_values(events, field_names(sessionizer.field))
     batch["timestamp"] = [None] * n
     if "timestamp" in names:
         micros = _timestamp_micros(events.column("timestamp"), where)

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
-from logbert.sessions.options import parse_duration
+from logbert.sessions.options import field_names, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
 
@@ -68,7 +68,8 @@ class WindowSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        return ["template_id", "timestamp"] + ([self.field] if self.field is not None else [])
+        fields = field_names(self.field) if self.field is not None else []
+        return ["template_id", "timestamp", *fields]
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
         if self.field is not None:

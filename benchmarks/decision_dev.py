@@ -30,7 +30,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +37,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hdfs_dev import DATA, EDITS, RESULTS, projected_dev_f1, synthetic_anomalies  # noqa: E402
-from logbert.evaluation.protocols import build_protocol  # noqa: E402
+from hdfs_dev import EDITS, RESULTS, projected_dev_f1, synthetic_anomalies, train_folds  # noqa: E402
 from logbert.models.logbert import LogBERT  # noqa: E402
-from logbert.pipeline import Pipeline  # noqa: E402
-from logbert.sessions.io import Session, read_sessions  # noqa: E402
-from tie_order_dev import edited_blocks, in_order, timed_blocks  # noqa: E402
+from tie_order_dev import edited_blocks, fitted, in_order, training_blocks  # noqa: E402
 
 DECISIONS = ("max_surprise", "top2", "top3", "score")
 
@@ -64,10 +60,7 @@ def decision_scores(model: LogBERT, sessions) -> dict[str, np.ndarray]:
 def fold_rows(data: str, fold: int, train: list[list[int]], held: list[list[int]],
               edited: dict[str, list[list[int]]]) -> list[dict]:  # fmt: skip
     """Fit one model on `train` and score every decision on the same sessions."""
-    pipeline = Pipeline(LogBERT(seed=fold), validation_split=0.1, seed=fold)
-    started = time.perf_counter()
-    pipeline.fit([Session(str(i), keys) for i, keys in enumerate(train)])
-    seconds = time.perf_counter() - started
+    pipeline, seconds = fitted(train, fold)
     model = pipeline.detector_
     # the validation sessions the split's threshold rests on (those without unseen keys)
     validation = decision_scores(model, pipeline.validation_batch_)
@@ -92,13 +85,7 @@ def fold_rows(data: str, fold: int, train: list[list[int]], held: list[list[int]
 
 def hdfs_train_folds(n_folds: int):
     """`hdfs_dev.py`'s folds: (train, held-out, edits) per fold."""
-    sessions = [
-        s.keys
-        for s in read_sessions(DATA / "HDFS_v1_deeplog" / "hdfs_train", input_format="deeplog")
-    ]
-    known = {tuple(s) for s in sessions}
-    keys = sorted({k for s in sessions for k in s})
-    folds = np.array_split(np.random.default_rng(12345).permutation(len(sessions)), n_folds)
+    sessions, known, keys, folds = train_folds(n_folds)
     for fold in range(n_folds):
         held = [sessions[i] for i in folds[fold]]
         rest = [sessions[i] for k, f in enumerate(folds) if k != fold for i in f]
@@ -107,10 +94,7 @@ def hdfs_train_folds(n_folds: int):
 
 def hdfs_b_folds(n_folds: int, work: Path):
     """`tie_order_dev.py`'s folds of protocol B's training blocks, line order."""
-    data = build_protocol("B", DATA, work)
-    ids = [s.session_id for s in data.train]
-    by_id = timed_blocks(work, set(ids))
-    blocks = [by_id[i] for i in ids]
+    blocks = training_blocks(work)
     folds = np.array_split(np.random.default_rng(0).permutation(len(blocks)), n_folds)
     for fold in range(n_folds):
         held = [blocks[i] for i in folds[fold]]

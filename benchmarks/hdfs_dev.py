@@ -81,6 +81,19 @@ def synthetic_anomalies(
     return out
 
 
+def train_folds(n_folds: int) -> tuple[list[list[int]], set, list[int], list[np.ndarray]]:
+    """`hdfs_train`'s sessions, the set of their sequences, their keys, and the seeded folds
+    (permutation seed 12345) every dev script on it cuts."""
+    sessions = [
+        s.keys
+        for s in read_sessions(DATA / "HDFS_v1_deeplog" / "hdfs_train", input_format="deeplog")
+    ]
+    known = {tuple(s) for s in sessions}
+    keys = sorted({k for s in sessions for k in s})
+    order = np.random.default_rng(12345).permutation(len(sessions))
+    return sessions, known, keys, np.array_split(order, n_folds)
+
+
 def projected_dev_f1(fpr: float, recall: float) -> float:
     tp = recall * FULL_ANOMALIES
     fp = fpr * FULL_NORMAL
@@ -162,14 +175,7 @@ def main() -> None:
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     names = args.configs.split(",")
     rules = args.rules.split(",")
-    sessions = [
-        s.keys
-        for s in read_sessions(DATA / "HDFS_v1_deeplog" / "hdfs_train", input_format="deeplog")
-    ]
-    known = {tuple(s) for s in sessions}
-    keys = sorted({k for s in sessions for k in s})
-    order = np.random.default_rng(12345).permutation(len(sessions))
-    folds = np.array_split(order, args.folds)
+    sessions, known, keys, folds = train_folds(args.folds)
     rows = []
     for fold in range(args.folds):
         for name in names:

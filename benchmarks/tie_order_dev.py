@@ -69,6 +69,17 @@ def timed_blocks(work: Path, ids: set[str]) -> dict[str, list[Event]]:
     return blocks
 
 
+def training_blocks(work: Path) -> list[list[Event]]:
+    """Protocol B's training blocks as timed events, in the protocol's order (checked against
+    its sessions); `work` holds (or gets) the protocol's parse cache."""
+    data = build_protocol("B", DATA, work)
+    ids = [s.session_id for s in data.train]
+    by_id = timed_blocks(work, set(ids))
+    for s in data.train:  # the regrouping must give the protocol's sessions
+        assert list(in_order(by_id[s.session_id], "line")) == s.keys, s.session_id
+    return [by_id[i] for i in ids]
+
+
 def edits(events: list[Event], keys: list[int], rng: np.random.Generator) -> dict[str, list[Event]]:
     """`hdfs_dev.py`'s four edits on timed events (an inserted or moved event takes the time of
     the event before its new place, or after it at the start)."""
@@ -222,12 +233,7 @@ def main() -> None:
     name = "tie_known_dev" if args.known else "tie_order_dev"
     out = args.out or RESULTS / f"{name}.json"
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="logbert-tie-"))
-    data = build_protocol("B", DATA, work)
-    ids = [s.session_id for s in data.train]
-    by_id = timed_blocks(work, set(ids))
-    for s in data.train:  # the regrouping must give the protocol's sessions
-        assert list(in_order(by_id[s.session_id], "line")) == s.keys, s.session_id
-    blocks = [by_id[i] for i in ids]
+    blocks = training_blocks(work)
     shuffled = np.random.default_rng(0).permutation(len(blocks))
     folds = np.array_split(shuffled, args.folds)
     rows: list[dict] = []

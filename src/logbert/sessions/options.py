@@ -28,6 +28,12 @@ def field_names(by_field: str) -> list[str]:
     return [name.strip() for name in by_field.split(",")]
 
 
+def id_value_example(pattern: str) -> str:
+    """A `--by-id` regex that matches an id's value, for a `pattern` that matched fixed text:
+    a bare word (a field's name) becomes the usual name=value regex."""
+    return f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
+
+
 def by_field_hint(fields: list[str]) -> str:
     """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
     nothing, naming the header `fields` an id may sit in instead ("" when none may)."""
@@ -71,11 +77,10 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
     if regex.search("") is not None and not regex.groups:
         raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
     if not regex.groups and re.escape(pattern) == pattern:  # plain text: one id everywhere
-        example = f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
         raise LogbertError(
             f"--by-id '{pattern}' is plain text: it matches the same text on every line that "
             "holds it, so all those lines would make one session; match the id's value, e.g. "
-            f"'{example}' (the id is the whole match or its only capture group)"
+            f"'{id_value_example(pattern)}' (the id is the whole match or its only capture group)"
         )
     return regex
 

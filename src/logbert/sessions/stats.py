@@ -10,7 +10,6 @@ it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from datetime import datetime, timedelta
 from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
 from logbert.sessions.io import ANOMALY, NORMAL
+from logbert.sessions.options import id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
@@ -266,8 +266,7 @@ class SessionizeStats:
                 f"named only {n_ids} ids (the first: {self.first_id!r}), so they make "
                 f"{n_ids} sessions of {matched // n_ids:,} events on average"
             )
-        # a bare word (a field's name) becomes the usual name=value regex
-        example = f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
+        example = id_value_example(pattern)
         return (
             f"warning: {what} --by-id '{pattern}' {named}: the regex seems to match fixed text "
             "rather than an id that differs from session to session; match the id's value, e.g. "

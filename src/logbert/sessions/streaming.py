@@ -306,7 +306,8 @@ def _check_columns(
     names: list[str], needed: list[str], where: str, by_field: str | None = None
 ) -> None:
     missing = [c for c in needed if c not in names]
-    absent = [f for f in field_names(by_field) if f in missing] if by_field is not None else []
+    fields = field_names(by_field) if by_field is not None else []
+    absent = [f for f in fields if f in missing]
     if absent:
         reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
@@ -315,7 +316,7 @@ def _check_columns(
         have += "" if header else " header fields)"
         raise LogbertError(
             f"{where}: --by-field {by_field!r}: the events have no such field"
-            + (f" ({', '.join(absent)})" if len(field_names(by_field)) > 1 else "")
+            + (f" ({', '.join(absent)})" if len(fields) > 1 else "")
             + "; their header "
             f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
         )

@@ -109,6 +109,20 @@ def test_mtime_year_already_puts_december_in_the_year_before(tmp_path):
     assert not any("rollover" in n for n in summary.notes)  # nothing left to roll over
 
 
+def test_lines_past_the_mtime_stay_in_its_year_and_are_no_rollover(tmp_path):
+    """QA: a generated log whose lines run on for days past the file's modification time
+    was cut by the year rule into 2026 and 2025, put back by the clock, and the notes said
+    "dates after it are taken in 2025" and then "year rollover ...: later lines dated 2026"."""
+    lines = [f"Dec  {day} 0{hour}:00:00 {SSH}" for day in (3, 4, 5) for hour in (0, 8)]
+    log = _log(tmp_path, "g.log", lines, mtime=datetime(2026, 12, 2, 10))
+    times, summary = _parse(tmp_path, resolve_format("openssh"), log)
+    assert times[0] == "2026-12-03 00:00:00" and times[-1] == "2026-12-05 08:00:00"
+    assert all(t.startswith("2026-") for t in times)  # in time order, as the log wrote them
+    assert not any("rollover" in n for n in summary.notes)
+    (past,) = [n for n in summary.notes if "after the file's modification time, yet" in n]
+    assert past.startswith("g.log: lines from 3 on ") and "kept in 2026, not taken in 2025" in past
+
+
 def test_proxifier_jump_back_of_months_is_a_warning_naming_the_line(tmp_path):
     lines = ["[10.30 16:49:06] chrome.exe - proxy:5070 open", "[07.26 13:30:34] a.exe - x open"]
     log = _log(tmp_path, "p.log", lines)

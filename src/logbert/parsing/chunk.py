@@ -49,6 +49,7 @@ class Prepared:
     timestamp: pa.Array | None = None
     timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
     new_input: bool = False  # the first chunk of an input file
+    not_after: int | None = None  # µs: later dates were put in the year before (`YearHint`)
     messages: list[str] | None = None  # distinct (masked) messages for the miner
     codes: np.ndarray | None = None  # each row's index into `messages`
     words: pa.ListArray | None = None

@@ -11,15 +11,17 @@ year is wrong. Smaller jumps back (lines a few seconds or days out of order) are
 
 The jumps are measured on timestamps after the year rule of `formats.py` (with the file's
 modification time, dates after it are already taken in the year before, so a December-to-January
-file dated by its mtime has no jump left to fix). One `YearClock` follows one input, chunk by
-chunk, in line order. With one `--year` for several inputs (rotated files given oldest first,
-`syslog.1` in December, `syslog` in January), an input whose first line lies more than half a
-year before the end of the input read just before it starts in the next year (`after`); inputs
-of other hosts over the same days never jump that far, so they keep the year given. An input
-whose first line lies more than half a year after that end is most likely the older rotated file
-given after the newer one (`syslog syslog.1`): with one `--year` both are dated in the same year,
-a year apart, which a warning says (naming both files: give rotated files oldest first); its
-timestamps are kept as read.
+file dated by its mtime has no jump left to fix). A file whose lines run on past its modification
+time (a generated or copied file) is cut by that rule into a year and the year before; the clock
+puts the later lines back after the earlier ones, and says so as that, not as a rollover. One
+`YearClock` follows one input, chunk by chunk, in line order. With one `--year` for several inputs
+(rotated files given oldest first, `syslog.1` in December, `syslog` in January), an input whose
+first line lies more than half a year before the end of the input read just before it starts in the
+next year (`after`); inputs of other hosts over the same days never jump that far, so they keep the
+year given. An input whose first line lies more than half a year after that end is most likely the
+older rotated file given after the newer one (`syslog syslog.1`): with one `--year` both are dated
+in the same year, a year apart, which a warning says (naming both files: give rotated files oldest
+first); its timestamps are kept as read.
 
 Steps back in time of any format: the clock also counts, on the final timestamps (years added,
 so a rollover is no step), each step back of more than `STEP_BACK` between consecutive dated
@@ -70,6 +72,7 @@ class YearClock:
     shift: int = 0  # years added since the first line
     last: int | None = None  # µs of the previous line with a timestamp (before `shift`)
     rollovers: list[tuple[int, int]] = field(default_factory=list)  # (line_no, new year)
+    past_mtime: tuple[int, int] | None = None  # (line_no, year): lines run on past `not_after`
     jumps: int = 0  # jumps back that are no rollover
     first_jump: tuple[int, int, str, str] | None = None  # line_no, days back, from, to
     after: int | None = None  # µs (years added) of the last line of the input read before
@@ -86,8 +89,12 @@ class YearClock:
             return None
         return int(add_years(np.array([self.last]), np.array([self.shift]))[0])
 
-    def apply(self, timestamps: pa.Array, line_no: np.ndarray) -> pa.Array:
-        """`timestamps` (one chunk, the rows of `line_no`) with the years of rollovers added."""
+    def apply(
+        self, timestamps: pa.Array, line_no: np.ndarray, not_after: int | None = None
+    ) -> pa.Array:
+        """`timestamps` (one chunk, the rows of `line_no`) with the years of rollovers added;
+        `not_after` (µs): the limit past which the year rule dated lines a year back (a
+        "rollover" that lands past it undoes that rule, see the module docstring)."""
         valid = timestamps.is_valid().to_numpy(zero_copy_only=False)
         if not valid.any():
             return timestamps
@@ -109,7 +116,10 @@ class YearClock:
         years = self.shift + np.cumsum(roll)
         shifted = add_years(values, years) if years.any() else values
         for i in np.flatnonzero(roll):
-            self.rollovers.append((int(lines[i]), _year(shifted[i])))
+            if not_after is not None and shifted[i] > not_after and self.past_mtime is None:
+                self.past_mtime = (int(lines[i]), _year(shifted[i]))
+            else:
+                self.rollovers.append((int(lines[i]), _year(shifted[i])))
         jump = np.flatnonzero((back > JUMP_BACK) & ~roll)
         if len(jump) and self.first_jump is None:
             i = int(jump[0])
@@ -146,7 +156,7 @@ class YearClock:
 
     def messages(self) -> list[str]:
         """Notes on the rollovers, and a warning (`warning: ...`) on jumps back that are none."""
-        out = self._between_message() + self._ahead_message()
+        out = self._between_message() + self._ahead_message() + self._past_mtime_message()
         out += [
             f"year rollover at {self.source}:{line}: later lines dated {year}"
             for line, year in self.rollovers[:NOTED_ROLLOVERS]
@@ -183,6 +193,18 @@ class YearClock:
             "the same months (two hosts' logs), leave out --year (each file is then dated by "
             "its modification time), or parse each in a run of its own (one --state file keeps "
             "their template ids the same)"
+        ]
+
+    def _past_mtime_message(self) -> list[str]:
+        """The note on lines dated after the file's modification time that follow on from
+        the lines before them: the year rule took them a year back, the clock put them back."""
+        if self.past_mtime is None:
+            return []
+        line, year = self.past_mtime
+        return [
+            f"{self.source}: lines from {line:,} on are dated after the file's modification "
+            f"time, yet follow on from the lines before, so they are kept in {year}, not taken "
+            f"in {year - 1} (a copied or generated file?); pass --year YYYY to choose"
         ]
 
     def _ahead_message(self) -> list[str]:

@@ -702,6 +702,7 @@ class Parser:
         content = cols["Content"]
         year, not_after = (hint.year, hint.not_after) if hint is not None else (None, None)
         prep.timestamp = parse_timestamps(cols, spec, len(prep.line_no), year, not_after)
+        prep.not_after = not_after
         if self.matcher is None:
             if self.miner.masks_input:
                 distinct, codes, words_text = mask_array(content)
@@ -823,7 +824,7 @@ class Parser:
         if prep.timed:
             clock, needs_year = self._clock(prep), self.fmt.timestamp.needs_year
             if needs_year:
-                prep.timestamp = clock.apply(prep.timestamp, line_no)
+                prep.timestamp = clock.apply(prep.timestamp, line_no, prep.not_after)
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
         self._count_spaced_fields(prep)

@@ -133,6 +133,31 @@ def test_named_values_split_events_and_an_unmasked_value_stays_a_variable():
     assert ids[0] == ids[1] and masks.template(ids[0]) == "setVis vis=<*> mask=<*> x"
 
 
+def test_a_rare_fourth_named_event_keeps_the_others_apart():
+    """QA: six Postfix `<id>: requeued` lines beside `client=`, `message-id=` and `removed`
+    merged all four into `<*>: <*>` (four words past SPLIT_MAX_DISTINCT): names of masked
+    `name=value` pairs and verb forms are events, up to a dozen."""
+    miner = TemplateMiner()
+    msgs = ["<*>: client=<*>]", "<*>: message-id=<<*>@<*>>", "<*>: removed", "<*>: requeued"]
+    ids = miner.add(msgs, [900, 900, 900, 6])
+    assert [miner.template(i) for i in ids] == msgs
+
+
+def test_training_assigns_each_message_the_template_scoring_matches():
+    """QA: rows whose first word stayed unmasked formed a narrower `<*>: client=unknown[<*>]`
+    beside `<*>: client=<*>]`, which had taken those messages in training; the frozen parser
+    (most constant words wins) then moved them all to the narrow one, and the model flagged
+    its own training sessions. A cluster that a template covers now joins it."""
+    msgs = [f"<*>: client={h}[<*>]" for h in ("unknown", "relay.a", "mx.b", "c.d")]
+    msgs += [f"Q{c}X: client=unknown[<*>]" for c in "GHJKLMNP"]  # unmasked ids, once each
+    weights = [400, 200, 100, 100] + [1] * 8
+    for order in (slice(None), slice(None, None, -1)):  # either cluster mined first
+        miner = TemplateMiner()
+        ids = miner.add(msgs[order], weights[order])
+        frozen = TemplateMiner.from_state(miner.to_state())
+        assert frozen.match(msgs[order]) == ids and len(set(ids)) == 1
+
+
 def test_a_structured_value_names_its_kind_in_quoted_words():
     """klog: `event={"ID":"<*>","Type":"ContainerStarted",...}` and `..."ContainerDied"...` are
     two events (they merged into `event={"ID":"<*>"}`, a text neither line has), while a
@@ -371,6 +396,14 @@ def test_digit_shape_keeps_offsets_of_slices():
         # and ED25519 became one `<*>`), other hex words with a digit stay numbers
         ("ssh2: ED25519 SHA256:x", "ssh2: ED25519 SHA256:x"),
         ("id DEADBEEF1 FF00AA A12 AB12 1F3A9C ok", "id <*> <*> <*> <*> <*> ok"),
+        # ... but a longer one is a hex id, as are 9+ letters A-F (QA: Postfix queue ids
+        # `CEE8941972:` stayed words, each message its own template)
+        ("CEE8941972: FDAA547354 AAFEBFBAFD ED448 ok", "<*>: <*> <*> ED448 ok"),
+        # a host name ends before `>` and `[` too (Postfix `message-id=<...@host>`, `relay=`)
+        (
+            "id=<1.2@shop.example.io>, relay=mx.example.net[1.2.3.4]:25",
+            "id=<<*>@<*>>, relay=<*>[<*>]:<*>",
+        ),
     ],
 )
 def test_urls_and_conversions_keep_their_neighbours(line, template):

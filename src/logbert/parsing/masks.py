@@ -90,16 +90,18 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
         # is no new event; `nova.compute.manager` and Java packages end in no such domain)
-        r"(^|[\s=:(\[,@/\"'])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|io"
+        r"(^|[\s=:(\[,@/\"'<])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|io"
         r"|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud)"
-        r"($|[\s:,;)\]/\"']|\.$|\.\s)",  # a dot ends a sentence only: `java.io.IOException`
+        r"($|[\s:,;)\[\]/\"'>]|\.$|\.\s)",  # a dot ends a sentence only: `java.io.IOException`
         r"\1" + WILDCARD + r"\2",
         2,
     ),
     (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms;
-        # not an upper-case name of 2+ letters and 3+ digits, `ED25519` (a key type), `AES256`
+        # not a short upper-case name of 2-3 letters and 3-5 digits, `ED25519` (a key type),
+        # `AES256`; a longer one is a hex id (Postfix queue ids `CEE8941972`, `FDAA547354`), as
+        # are 9+ letters A-F alone (`AAFEBFBAFD`: no upper-case word is spelt with A-F only)
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9][0-9A-F]*|[A-F]+[0-9]+[A-F][0-9A-F]*"
-        r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2})"
+        r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2}|[A-F]{4,}[0-9]+|[A-F]{2,3}[0-9]{6,}|[A-F]{9,})"
         r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|B)?($|[^A-Za-z0-9])",
         r"\1" + WILDCARD + r"\3",
         2,

@@ -17,7 +17,8 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    names a failure, such as `failed`, `error` or `timeout` (`FAILURE_WORDS`), and an HTTP
    status class as the masks keep it (`status=5xx`) are always events of their own). A
    `name=value` word with a masked value counts by its name (`client=<*>`,
-   `message-id=<*>` and `removed` are three events, as Postfix writes them), `_shapes`.
+   `message-id=<*>` and `removed` are three events, as Postfix writes them), `_shapes`;
+   up to a dozen such names and states split too (a rare `requeued` beside them).
 
 Later batches are mined together with (a bounded sample of) the messages seen before, so a
 template found early generalises when new variants arrive: it keeps its id and its text gains
@@ -142,8 +143,13 @@ def _is_enum_word(word: str) -> bool:
 
 
 def _enum_like(values: set[str]) -> bool:
-    """Whether the differing words of a position are a few states or codes (`_is_enum_word`)."""
-    return len(values) <= ENUM_MAX_DISTINCT and all(_is_enum_word(v) for v in values)
+    """Whether the differing words of a position are a few states or codes (`_is_enum_word`)
+    or names of `name=value` pairs whose values are masked (`_shapes`): Postfix's `client=<*>`,
+    `message-id=<*>`, `removed` and `requeued` are four events, not one with a variable."""
+    shapes = _shapes(values, by_word=True)
+    return len(set(shapes.values())) <= ENUM_MAX_DISTINCT and all(
+        _is_enum_word(word) or shape not in (None, word) for word, shape in shapes.items()
+    )
 
 
 def _is_structured_word(word: str) -> bool:
@@ -280,24 +286,22 @@ class TemplateMiner:
         return tid
 
     def _match(self, tokens: list[str]) -> int | None:
+        """The known template that `tokens` fit with the most constant words (the first
+        published on a tie), as the frozen parser matches when scoring."""
         best, best_const = None, -1
         for tid in self._by_len.get(len(tokens), ()):
-            tpl = self.templates[tid]
-            const = 0
-            for a, b in zip(tpl, tokens, strict=True):
-                if a == b:
-                    const += a != WILDCARD
-                elif not _fits(a, b):
-                    break
-            else:
-                if const > best_const:
-                    best, best_const = tid, const
+            const = _fit_constants(self.templates[tid], tokens)
+            if const is not None and const > best_const:
+                best, best_const = tid, const
         return best
 
     def _cluster(self, rows: list[list[str]], weights: list[int]) -> list[tuple[int, list[int]]]:
         """Mine new messages together with (the heaviest) messages seen before of the same
         length: a cluster that holds known messages extends their template (same id, text
-        generalised); a cluster of new messages only becomes a new template."""
+        generalised); a cluster of new messages only becomes a new template, unless it would
+        take known messages from a template that covers it (`_publish_or_join`). Each new
+        message then gets the template `_match` gives it, so that the frozen parser, which
+        matches only, parses it the same way when scoring."""
         by_len: dict[int, list[int]] = defaultdict(list)
         for i, toks in enumerate(rows):
             by_len[len(toks)].append(i)
@@ -307,18 +311,63 @@ class TemplateMiner:
             known = sorted(self._seen[n].items(), key=lambda kv: -kv[1][1])[:REMINE_LIMIT]
             group_rows = [rows[i] for i in group] + [m.split(" ") for m, _ in known]
             group_w = [weights[i] for i in group] + [e[1] for _, e in known]
-            for tokens, members in _mine_group(group_rows, group_w):
-                new = [group[j] for j in members if j < len(group)]
+            owner = {len(group) + k: entry[0] for k, (_, entry) in enumerate(known)}
+            mined = _mine_group(group_rows, group_w)
+            start, first_cluster = self.next_id, {}
+            # wide templates first, so that a narrower cluster they cover can join them
+            for c in sorted(range(len(mined)), key=lambda c: _literal_chars(mined[c][0])):
+                tokens, members = mined[c]
+                new = [j for j in members if j < len(group)]
                 if not new:
                     continue
-                old = Counter(known[j - len(group)][1][0] for j in members if j >= len(group))
+                old = Counter(owner[j] for j in members if j >= len(group))
                 if old:
                     tid = old.most_common(1)[0][0]
                     self._extend(tid, tokens)
                 else:
-                    tid = self._match_or_publish(tokens)
-                out.append((tid, new))
+                    tid = self._publish_or_join(tokens, group_rows, owner)
+                    if tid >= start:
+                        first_cluster[tid] = min(first_cluster.get(tid, c), c)
+                owner.update((j, tid) for j in new)
+            # new ids in the order the clusters were mined (the same ids as before the sort)
+            order = sorted(first_cluster, key=first_cluster.__getitem__)
+            renumber = {tid: start + k for k, tid in enumerate(order)}
+            self._renumber(n, renumber)
+            owner = {j: renumber.get(tid, tid) for j, tid in owner.items()}
+            for j in range(len(group)):
+                tid = self._match(group_rows[j])
+                out.append((owner[j] if tid is None else tid, [group[j]]))
         return out
+
+    def _renumber(self, n: int, ids: dict[int, int]) -> None:
+        """Give templates of length `n` new ids (`ids`: old -> new, a permutation of ids
+        published in this batch); `_match` goes through them in id order, as a parser loaded
+        from the state does (first published wins a tie)."""
+        if all(old == new for old, new in ids.items()):
+            return
+        moved = {new: self.templates.pop(old) for old, new in ids.items()}
+        self.templates.update(moved)
+        self._by_len[n] = sorted(ids.get(tid, tid) for tid in self._by_len[n])
+
+    def _publish_or_join(
+        self, tokens: list[str], rows: list[list[str]], owner: dict[int, int]
+    ) -> int:
+        """A new template for a cluster of new messages, or the id of a known template that
+        covers it where the new one would take messages parsed into that one before (`owner`:
+        row -> template id): a narrower `<*>: client=unknown[<*>]` beside `<*>: client=<*>]`
+        would take, when scoring, the `unknown` clients that training gave the wider one."""
+        taken: Counter = Counter()
+        for j, tid in owner.items():
+            gain = _fit_constants(tokens, rows[j])
+            if gain is not None and gain > (_fit_constants(self.templates[tid], rows[j]) or -1):
+                taken[tid] += 1
+        for tid, _ in taken.most_common():
+            if _fit_constants(self.templates[tid], tokens) is not None:
+                return tid
+        for tid in self._by_len.get(len(tokens), ()):
+            if self.templates[tid] == tokens:
+                return tid
+        return self._publish(tokens)
 
     def _extend(self, tid: int, tokens: list[str]) -> None:
         """Generalise template `tid` so that it also covers `tokens`."""
@@ -327,11 +376,22 @@ class TemplateMiner:
             for a, b in zip(self.templates[tid], tokens, strict=True)
         ]
 
-    def _match_or_publish(self, tokens: list[str]) -> int:
-        for tid in self._by_len.get(len(tokens), ()):
-            if self.templates[tid] == tokens:
-                return tid
-        return self._publish(tokens)
+
+def _fit_constants(template: list[str], tokens: list[str]) -> int | None:
+    """How many of the template's words `tokens` repeat exactly (bare `<*>` aside), or None
+    when they do not fit it (`_fits`)."""
+    const = 0
+    for a, b in zip(template, tokens, strict=True):
+        if a == b:
+            const += a != WILDCARD
+        elif not _fits(a, b):
+            return None
+    return const
+
+
+def _literal_chars(tokens: list[str]) -> int:
+    """Characters of a template outside its `<*>`s: a template that covers another has fewer."""
+    return sum(len(t) - len(WILDCARD) * t.count(WILDCARD) for t in tokens)
 
 
 def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[str], list[int]]]:

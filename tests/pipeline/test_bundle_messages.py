@@ -78,6 +78,16 @@ def test_fit_records_n_trained():
     assert info["anomalies_left_out"] == 1 and "n_anomalies_left_out" not in info
 
 
+def test_one_normal_session_is_no_training_set():
+    """QA: `--by-id 'container_\\d+'` matched the part every container id shares; train made
+    one session of 15,507 events, saved a model and exited 0."""
+    from logbert.sessions.io import Session
+
+    one = [Session("container_17", [1, 2, 3] * 50, "normal"), Session("a", [9], "anomaly")]
+    with pytest.raises(LogbertError, match=r"one normal session \('container_17', 150 events\)"):
+        Pipeline(NgramDetector()).fit(one)
+
+
 def text_model() -> Pipeline:
     pipeline = with_lifetime(ECVCDetector(), None)
     texts = ["User 1 logged in", "Backup job 7 finished"]

@@ -187,7 +187,7 @@ def test_by_id_joins_labels_file_and_counts_missing_ones(make_events):
     assert stats.n_labels_unused == 1
     assert stats.summary(by_window=False) == (
         "3 sessions (1 anomaly, 1 normal, 1 unlabelled) from 3 events; 0 events matched no id; "
-        "at most 3 sessions were held in memory at once; "
+        "at most 3 sessions held in memory at once; "
         "1 ids in the labels file named no session"
     )
 

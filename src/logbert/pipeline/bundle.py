@@ -976,6 +976,13 @@ def _training_sessions(sessions: Sequence[Session], supervised: bool, where: str
         normal = [s for s in sessions if s.label != ANOMALY]
         if not normal:
             raise LogbertError(f"{where}: no normal sessions to train on")
+        if len(normal) == 1:  # QA: --by-id 'container_\d+' made one session; train exited 0
+            raise LogbertError(
+                f"{where}: one normal session ({normal[0].session_id!r}, {len(normal[0].keys):,} "
+                "events) to train on: a detector learns what normal sessions look like from "
+                "many of them; if the logs hold many, the session settings joined them (an id "
+                "regex that matches text every id shares, a window longer than the log)"
+            )
         return normal
     _require_labels(sessions, where, "sessionize with --labels")
     classes = {s.label for s in sessions}

@@ -97,9 +97,11 @@ class SessionizeStats:
     def summary(self, by_window: bool) -> str:
         """One line, e.g. `11,501 sessions (350 anomaly, ...) from 222,579 events; ...`."""
         text = (
-            f"{self.n_sessions:,} sessions ({self.n_anomaly:,} anomaly, {self.n_normal:,} normal, "
-            f"{self.n_unlabelled:,} unlabelled) from {self.n_events:,} events; "
+            f"{_count(self.n_sessions, 'session')} ({self.n_anomaly:,} anomaly, "
+            f"{self.n_normal:,} normal, {self.n_unlabelled:,} unlabelled) from "
+            f"{_count(self.n_events, 'event')}; "
         )
+        held = f"at most {_count(self.max_open, 'session')} held in memory at once"
         no_value = f"{self.n_unmatched:,} events had no {self.field} value"
         if by_window:
             if self.field is not None:
@@ -107,12 +109,12 @@ class SessionizeStats:
             text += f"{self.n_no_timestamp:,} events had no timestamp"
         elif self.by_lines:
             text += no_value + "; " if self.field is not None else ""
-            text += f"at most {self.max_open:,} sessions were held in memory at once"
+            text += held
         else:
             matched = (
                 no_value if self.field is not None else f"{self.n_unmatched:,} events matched no id"
             )
-            text += f"{matched}; at most {self.max_open:,} sessions were held in memory at once"
+            text += f"{matched}; {held}"
             if self.n_out_of_order:
                 text += f"; {self.n_out_of_order:,} sessions have events out of time order"
             if self.n_reopened:
@@ -320,3 +322,8 @@ class SessionizeStats:
                 "order (check the timestamps: `logbert parse --year` when the year is guessed) "
                 "or use a longer --window"
             )
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 session`, `2,000 sessions`."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -499,13 +499,19 @@ def test_follow_refuses_a_missing_folder_and_says_once_it_waits_for_a_file(train
 
 
 def test_logs_of_another_format_get_a_warning_and_unmatched_lines_are_counted(trained, tmp_path):
+    """Mostly another format: a warning naming the model's; only another format: an error
+    (QA: it exited 0, as a watch that found nothing wrong, where `score` exits 2)."""
     model, test_log = trained
     other = tmp_path / "other.log"  # BGL-like lines: not the model's hdfs format
     bgl = "- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 RAS KERNEL INFO parity error corrected"
     other.write_text("".join(f"{bgl} {i}\n" for i in range(30)))
     result = invoke("watch", model, other, "--alerts", tmp_path / "a.jsonl")
+    assert isinstance(result.exception, LogbertError)  # exit 2 from the command line
+    assert "no line of" in str(result.exception) and "log format 'hdfs'" in str(result.exception)
+    other.write_text(other.read_text() + "".join(lines_of(test_log)[:5]))
+    result = invoke("watch", model, other, "--alerts", tmp_path / "a2.jsonl")
     assert result.exit_code == 0, result.output
-    assert "warning: " in result.output and "30 lines were not scored" in result.output
+    assert "warning: " in result.output and "30 of 35 lines were not scored" in result.output
     assert "log format hdfs" in result.output
     no_id = tmp_path / "no_id.log"  # the model's format, but no block id in any line
     no_id.write_text("".join(line.replace("blk_", "block ") for line in lines_of(test_log)))

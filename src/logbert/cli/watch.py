@@ -114,3 +114,6 @@ def command(
             signal.signal(sig, handler)
     for line in watcher.report():
         say(line)
+    unfit = watcher.unfit_error()
+    if unfit is not None:
+        raise LogbertError(unfit)

@@ -197,7 +197,7 @@ def read_log_sessions(
             else "pass the format these logs are written in"
         )
         raise LogbertError(
-            f"no line of {where} fits the log format {_format_name(parser)!r} "
+            f"no line of {where} fits the log format {format_name(parser)!r} "
             f"({summary.lines:,} lines rejected): {remedy}"
         )
     # most lines (or a whole file) lost: the counts alone went unnoticed in train/score
@@ -292,7 +292,9 @@ class _RejectsFile:
                 os.unlink(self.path)
 
 
-def _format_name(parser: Parser) -> str:
+def format_name(parser: Parser) -> str:
+    """The parser's log format by name (`hadoop`, also for `--format auto`), or its format
+    string for a custom one."""
     fmt = parser.fmt
     return fmt.name if fmt.name != "custom" else fmt.format
 

@@ -56,6 +56,7 @@ from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
+from logbert.pipeline.logs import format_name
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
 
@@ -212,8 +213,7 @@ class DetectionEngine:
             return None
         parts = []
         if rejected:
-            log_format = self.pipeline.log_format
-            parts.append(f"{rejected:,} do not fit the model's log format {log_format}")
+            parts.append(f"{rejected:,} do not fit the model's log format {self.format_name()}")
         if unmatched:
             more = "more " if rejected else ""
             parts.append(f"{unmatched:,} {more}fit it but {self._unmatched_reason()}")
@@ -223,6 +223,10 @@ class DetectionEngine:
             "(`logbert parse FILE --format auto` names the format that fits them), or use a "
             "model trained on this kind of log"
         )
+
+    def format_name(self) -> str:
+        """The model's log format as its parser resolved it (`hadoop` for `--format auto`)."""
+        return format_name(self.parser)
 
     def _unmatched_reason(self) -> str:
         s = self.settings

@@ -362,14 +362,32 @@ class Watcher:
                 self._rejects.close()
         return self.summary
 
+    def _run_count(self, name: str) -> int:
+        """This run's share of one of the engine's counters."""
+        return int(self.engine.metrics()[name]) - int(self.summary.start.get(name, 0))
+
+    def unfit_error(self) -> str | None:
+        """The error for a run in which no line read fits the model's log format (the CLI
+        exits 2 with it, as `score --logs` does): logs of another kind give no session and no
+        alert, and a watch that ends quietly looks like one that found nothing wrong."""
+        lines = self.summary.lines
+        if lines == 0 or self._run_count("lines_rejected") < lines:
+            return None
+        where = ", ".join(f.source for f in self.files)
+        return (
+            f"no line of {where} fits the model's log format {self.engine.format_name()!r} "
+            f"({lines:,} lines rejected): watch logs written like the model's training logs "
+            "(`logbert parse FILE --format auto` names the format that fits them), or train a "
+            "model on these"
+        )
+
     def report(self) -> list[str]:
         """The lines to print when the run ends (see the module doc): the summary, then a
-        warning when most lines were lost to the model or came too late for their window."""
+        warning when most lines were lost to the model or came too late for their window
+        (none when no line fit: `unfit_error` says that)."""
         engine, summary = self.engine, self.summary
         now = engine.metrics()
-
-        def run(name: str) -> int:  # this run's share of a counter
-            return int(now[name]) - int(summary.start.get(name, 0))
+        run = self._run_count
 
         unmatched = run("lines_unmatched")
         missed = "matched no session id" if engine.settings.by_id is not None else "in no session"
@@ -395,7 +413,7 @@ class Watcher:
         lines = [text]
         where = ", ".join(f.source for f in self.files)
         lost = engine.lost_lines_warning(summary.lines, run("lines_rejected"), unmatched, where)
-        if lost:
+        if lost and self.unfit_error() is None:
             lines.append(lost)
         if run("events_late"):
             lines.append(engine.late_warning(run("events_late"), where))

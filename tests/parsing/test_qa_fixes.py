@@ -229,3 +229,21 @@ def test_live_lines_without_a_year_are_dated_by_the_current_date():
     dated = Parser(resolve_format("auto", year=2005))
     dated.process(LINUX)
     assert "2/2 lines with a timestamp" in dated.notes[0]
+
+
+def test_iso_rejects_the_undated_lines_of_a_stack_trace(tmp_path):
+    """QA: `--format iso` read `Caused by: java.net...` as a timestamp `Caused` and a message
+    `by: ...`, and `Container id: <id>` joined that container's session as an event."""
+    log = _log(tmp_path, "app.log", [
+        "2026-11-30 10:00:01,123 ERROR [main] a.B: Container killed on request",
+        "java.io.IOException: Broken pipe",
+        "\tat a.B.run(B.java:39)",
+        "Caused by: java.net.SocketTimeoutException: Read timed out",
+        "Container id: container_1700000000000_0101_01_000003",
+        "2026-11-30T10:00:02Z INFO [main] a.B: Container started",
+        "2026-11-30 10:00:03 INFO [main] a.B: Container started",
+    ])  # fmt: skip
+    times, summary = _parse(tmp_path, resolve_format("iso"), log)
+    assert summary.rejected == 4 and len(times) == 3 and "None" not in times
+    templates = (tmp_path / "templates.csv").read_text()
+    assert "by:" not in templates and "id:" not in templates

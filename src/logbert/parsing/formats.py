@@ -272,6 +272,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "raw": BuiltinFormat("<Content>"),
 }
 
+# Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that starts
+# with a digit): the other lines, `Caused by: ...` and `Container id: ...` of a stack trace,
+# are rejected as continuation lines, not parsed into `Caused` and a message `by: ...` (QA).
+_DATED_LINES_ONLY = frozenset({"iso"})
+
 # Output columns every events file has; header fields may not take these names.
 RESERVED_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
@@ -523,6 +528,9 @@ def compile_format(
             field_name = m.group(1)
             if field_name == "Content":
                 regex += "(?P<Content>.*)"
+            elif field_name == "Timestamp" and name in _DATED_LINES_ONLY:
+                dated = _DATE_TIME.replace(r"\S+", r"\d\S*", 1)  # the date starts with a digit
+                regex += f"(?P<Timestamp>{dated}|\\d[^\\s\\]]*)"  # else: rejected
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
             else:

@@ -77,6 +77,17 @@ def test_wide_csv_needs_named_id_and_label_columns(tmp_path):
     )
 
 
+def test_wide_csv_takes_the_one_column_named_like_an_id(tmp_path):
+    """QA: `ContainerId,kind,Label` was refused with a message naming HDFS's BlockId."""
+    path = tmp_path / "labels.csv"
+    path.write_text("ContainerId,kind,Label\nc_1,normal,Normal\nc_2,oom,Anomaly\n")
+    assert read_labels_with_columns(path) == ({"c_1": "normal", "c_2": "anomaly"},
+                                              "ContainerId", "Label")  # fmt: skip
+    path.write_text("ContainerId,TraceId,Label\nc_1,t_1,Normal\n")  # two: which one?
+    with pytest.raises(LogbertError, match="the one column whose name ends in 'id'"):
+        read_labels_with_columns(path)
+
+
 def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_bytes("\ufeffBlockId,Label\nblk_1,Normal\n".encode())

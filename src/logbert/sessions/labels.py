@@ -10,7 +10,8 @@ such as `unknown`, `N/A`, `?` or `TBD` is no label, never a category):
   id column is the other one. A first row is data, not a header, only when its label cell is
   a label spelling, its id cell no known id column name, and a cell looks like the rows below
   it (`_looks_like_data`). A wider CSV must name its id column (BlockId, session_id,
-  SessionId, id, InstanceId) and its label column. Which columns were taken is returned by
+  SessionId, id, InstanceId, else the one column whose name ends in `id`: `ContainerId`) and
+  its label column. Which columns were taken is returned by
   `read_labels_with_columns`, so the CLI can say so, and every error about a row names them.
   A label cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that
   name, and `split_label` turns it into (anomaly, [name]). A labels file none of whose ids
@@ -299,6 +300,9 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
             )
         return 1 - label_col, label_col
     id_col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+    if id_col is None and named is not None:  # `ContainerId,kind,Label`: the one `...id` column
+        ids = [i for i, b in enumerate(bare) if b.endswith("id") and i != named]
+        id_col = ids[0] if len(ids) == 1 else None
     if id_col is None or named is None:
         separator = next((s for s in (";", "\t", "|") if len(names) == 1 and s in names[0]), None)
         if separator is not None:
@@ -310,8 +314,9 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
             )
         raise LogbertError(
             f"{path}: expected a CSV header 'BlockId,Label' (any two named columns: id, then "
-            "label; with more columns, an id column BlockId, session_id, SessionId, id or "
-            f"InstanceId, plus Label); found {','.join(names) or 'an empty file'}"
+            "label; with more columns, a Label column and an id column: BlockId, session_id, "
+            "SessionId, id, InstanceId, or the one column whose name ends in 'id', such as "
+            f"ContainerId); found {','.join(names) or 'an empty file'}"
         )
     return id_col, named
 

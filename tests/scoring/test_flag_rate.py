@@ -62,3 +62,14 @@ def test_flagging_sessions_that_mostly_hold_new_templates_says_the_logs_changed(
     assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=100) == flag_rate_note(
         240, 1000, CALIBRATION, 99.0
     )
+    # many new events: still changed logs
+    assert note == flag_rate_note(240, 1000, CALIBRATION, 99.0, 0, 800, 0.30)
+
+
+def test_new_templates_in_few_events_may_be_the_anomalies_own():
+    """QA: 16 of 20 one-minute windows held a memory kill's new messages (1.1% of the events)
+    and the note advised retraining, which would have trained on the anomalies."""
+    note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800, unseen_event_share=0.011)
+    assert "800 of these sessions hold templates no training session held, but those are " in note
+    assert "only 1.1% of their events: they may be the anomalies' own messages" in note
+    assert "retrain on logs of the new version" not in note and "retrain only if" in note

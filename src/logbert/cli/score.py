@@ -153,7 +153,12 @@ def command(
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
         pipeline.flag_rate_note(
-            flagged, writer.count, threshold, overlap.trained_on(), tally.n_unseen
+            flagged,
+            writer.count,
+            threshold,
+            overlap.trained_on(),
+            tally.n_unseen,
+            tally.unseen_event_share,
         ),
         None
         if detector.supervised

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from logbert.scoring.flag_rate import RETRAIN_ON_NEW_LOGS
+from logbert.scoring.flag_rate import CHANGED_EVENT_SHARE, RETRAIN_ON_NEW_LOGS
 from logbert.sessions.batch import SessionBatch
 
 
@@ -128,12 +128,22 @@ class UnseenPassed:
     n_unseen: int = 0
     n_passed: int = 0
     example: str | None = None  # the first passed session's id
+    n_events: int = 0  # events of the scored sessions (windows that overlap count theirs twice)
+    n_unseen_events: int = 0  # ... of keys no training session holds
+
+    @property
+    def unseen_event_share(self) -> float | None:
+        """The share of scored events whose keys no training session holds (None: none)."""
+        return self.n_unseen_events / self.n_events if self.n_events else None
 
     def add(self, known: np.ndarray, keys: Sequence[np.ndarray], flagged: Sequence[bool],
             ids: Sequence[str]) -> None:  # fmt: skip
         for session, is_anomaly, session_id in zip(keys, flagged, ids, strict=True):
-            if not np.isin(session, known, assume_unique=False).all():
+            seen = np.isin(session, known, assume_unique=False)
+            self.n_events += len(seen)
+            if not seen.all():
                 self.n_unseen += 1
+                self.n_unseen_events += int(len(seen) - np.count_nonzero(seen))
                 if not is_anomaly:
                     self.n_passed += 1
                     self.example = self.example if self.example is not None else session_id
@@ -151,11 +161,14 @@ class UnseenPassed:
         `new-event`), only a threshold at or above the score it gives them passes them, so
         the threshold (`threshold`: its value, when known) is named, never the decision in
         use: typically `calibrate` on logs of a new version set it there. When most of the
-        `n_scored` sessions hold such keys, the logs changed, whatever the detector: the advice
-        is to retrain on them (a threshold recalibrated on them passes them)."""
+        `n_scored` sessions hold such keys, and such keys are more than a few of their events
+        (`CHANGED_EVENT_SHARE`), the logs changed, whatever the detector: the advice is to
+        retrain on them (a threshold recalibrated on them passes them)."""
         if not self.n_passed:
             return None
-        if n_scored and self.n_unseen * 2 > n_scored:
+        share = self.unseen_event_share
+        many_new_events = share is None or share >= CHANGED_EVENT_SHARE  # not an anomaly's few
+        if n_scored and self.n_unseen * 2 > n_scored and many_new_events:
             return (
                 f"warning: {self.n_passed:,} of {self.n_unseen:,} sessions holding keys no "
                 f"training session holds were not flagged (e.g. session {self.example!r}), and "

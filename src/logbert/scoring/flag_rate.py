@@ -17,6 +17,9 @@ import numpy as np
 MIN_FLAGGED = 10  # fewer flagged sessions than this is never worth a note
 MIN_SHARE = 0.05  # logs with a few percent anomalies are common; more than this is not
 MIN_RATIO = 5.0  # and the share must be well above what the threshold flags on normal data
+# logs that changed (a new version) write new templates in many of their events; an anomaly's
+# own new messages are a few of them, however many sessions (overlapping windows) they touch
+CHANGED_EVENT_SHARE = 0.05
 # what to do when the logs hold templates the model never saw (a new version of the software):
 # recalibrating on them cannot help, since a normal-data threshold set on sessions holding
 # never-seen templates sits at the score the detector gives those (LogBERT: its cap)
@@ -54,6 +57,7 @@ def flag_rate_note(
     threshold: float,
     n_trained_on: int | None = None,
     n_unseen: int | None = None,
+    unseen_event_share: float | None = None,
 ) -> str | None:
     """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
     the normal `calibration` scores (None when it is not, or no calibration scores are kept).
@@ -62,7 +66,10 @@ def flag_rate_note(
     data, so the note blames the threshold instead (an undertrained model whose cross-fitted
     threshold does not describe it). `n_unseen`: how many hold templates no training session
     held, when the caller knows; when that is most of them the logs changed (a new version of
-    the software), and recalibrating on them would only silence the detector."""
+    the software), and recalibrating on them would only silence the detector, unless their new
+    templates are a small share of the events (`unseen_event_share` under
+    CHANGED_EVENT_SHARE): those may be the anomalies' own messages (QA: 16 of 20 one-minute
+    windows held a memory kill's messages, 1.1% of the events, and the note said to retrain)."""
     found = flag_rate_far_above(n_flagged, n_scored, calibration, threshold)
     if found is None:
         return None
@@ -77,6 +84,14 @@ def flag_rate_note(
             "on, so the logs do not differ from the training data: the threshold does not "
             "describe the model (typically an undertrained one, calibrated by cross-fitting). "
             "Retrain with more --epochs, or with --calibration split"
+        )
+    few_new_events = unseen_event_share is not None and unseen_event_share < CHANGED_EVENT_SHARE
+    if n_unseen is not None and n_unseen * 2 > n_scored and few_new_events:
+        return flagged + (
+            f"{n_unseen:,} of these sessions hold templates no training session held, but "
+            f"those are only {unseen_event_share:.1%} of their events: they may be the "
+            "anomalies' own messages, or a few messages of a new version of the software. Look "
+            "at the new templates in the flagged sessions; retrain only if they are normal"
         )
     if n_unseen is not None and n_unseen * 2 > n_scored:
         return flagged + (

@@ -143,6 +143,17 @@ def test_a_rare_fourth_named_event_keeps_the_others_apart():
     assert [miner.template(i) for i in ids] == msgs
 
 
+def test_a_state_seen_once_in_a_later_batch_is_an_event_of_its_own():
+    """QA (watch): a live line `... to KILLING` arrived after `... to EXITED_WITH_FAILURE`, each
+    once, and the two became `... to <*>`, rewriting the text of an alert's key; a whole file
+    kept them apart. States split even when each was seen once."""
+    miner = TemplateMiner()
+    failed = miner.add(["Container <*> transitioned from RUNNING to EXITED_WITH_FAILURE"])
+    killing = miner.add(["Container <*> transitioned from RUNNING to KILLING"])
+    assert failed != killing
+    assert miner.template(failed[0]).endswith("to EXITED_WITH_FAILURE")
+
+
 def test_training_assigns_each_message_the_template_scoring_matches():
     """QA: rows whose first word stayed unmasked formed a narrower `<*>: client=unknown[<*>]`
     beside `<*>: client=<*>]`, which had taken those messages in training; the frozen parser

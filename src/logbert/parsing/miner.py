@@ -440,7 +440,9 @@ def _refine(
             split_pos < 0
             and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
             and len(shapes) > 1
-            and len(values) < total
+            # words seen once each are a variable's values (ids), unless a few states (a live
+            # batch's one `KILLING` beside one `EXITED_WITH_FAILURE`)
+            and (len(values) < total or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT))
             and None not in shapes
         ):
             split_pos, split_failures = p, False

@@ -147,3 +147,29 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
     quiet = LogReadSummary()
     list(note_earlier_starts(iter(whole + late + cut[:1]), EarlierStarts({1}, 3600.0), quiet))
     assert quiet.notes == []  # one odd session near the start is under 1%: an anomaly, maybe
+
+
+def test_new_templates_in_no_session_are_a_warning(tmp_path):
+    """QA: Postfix's `NOQUEUE: reject: ... Relay access denied` names no queue id; the unseen
+    template was only counted, and no verdict judged it."""
+    parser = Parser(resolve_format(FORMAT))
+    list(read_log_sessions(parser, SessionizerSettings(by_id=r"req-[0-9a-f]{6}"),
+                           [str(_write(tmp_path, ORDER))], LogReadSummary()))  # fmt: skip
+    parser.freeze()
+    reject = "2024-03-04 11:00:00,000 WARN Gateway: Relay access denied for 10.0.0.9"
+    log = _write(tmp_path, ORDER + [reject, reject.replace("9", "7")])
+    summary = LogReadSummary()
+    settings = SessionizerSettings(by_id=r"req-[0-9a-f]{6}")
+    list(read_log_sessions(parser, settings, [str(log)], summary))
+    (warning,) = [n for n in summary.notes if "in no session" in n]
+    assert warning.startswith("warning: 2 events of 1 template the model never saw are in no ")
+    assert "'Relay access denied for <*>' (2 events)" in warning
+    summary = LogReadSummary()  # known templates outside sessions: nothing to say
+    list(read_log_sessions(parser, settings, [str(_write(tmp_path, ORDER))], summary))
+    assert not any("in no session" in n for n in summary.notes)
+
+
+def _write(tmp_path: Path, lines: list[str]) -> Path:
+    log = tmp_path / "orders.log"
+    log.write_text("\n".join(lines) + "\n")
+    return log

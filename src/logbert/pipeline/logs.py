@@ -60,6 +60,7 @@ class LogReadSummary:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
     template_counts: Counter = field(default_factory=Counter)  # events per template id
+    session_keys: set = field(default_factory=set, repr=False)  # template ids in some session
     # the newest event read so far, any event (a health check after the last request too):
     # where the log ends, for which sessions may still be running
     last_event: datetime | None = None
@@ -172,6 +173,7 @@ def read_log_sessions(
         # is lost as late when files or hosts interleave
         for session in sessionize_events(sessionizer, events(), where):
             summary.sessions += 1
+            summary.session_keys.update(session.keys)
             summary.last_event = sessionizer.stats.last_event
             yield session
     finally:
@@ -179,6 +181,8 @@ def read_log_sessions(
     summary.notes = list(parser.notes)
     parser.check_timestamps()  # a format whose timestamps fail on every line is an error
     summary.new_templates = len(set(parser.template_map()) - known) if known else 0
+    if known:
+        summary.notes.extend(_unjudged_new_templates(summary, parser, known))
     stats = sessionizer.stats
     summary.last_event = stats.last_event
     summary.sessionize_text = stats.summary(by_window=settings.window is not None)
@@ -214,6 +218,27 @@ def read_log_sessions(
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)
+
+
+def _unjudged_new_templates(summary: LogReadSummary, parser: Parser, known: set) -> list[str]:
+    """A warning when templates a model never saw are in no session: their lines joined none
+    (no session id, no value of the field, no timestamp), so no verdict judges them, and the
+    strongest evidence a log has goes unseen (QA: Postfix's `NOQUEUE: reject: ... Relay access
+    denied` names no queue id)."""
+    templates = parser.template_map()
+    outside = set(templates) - known - summary.session_keys
+    counts = summary.template_counts
+    n_events = sum(counts.get(tid, 0) for tid in outside)
+    if not n_events:
+        return []
+    top = max(outside, key=lambda tid: counts.get(tid, 0))
+    several = f"{len(outside):,} templates" if len(outside) > 1 else "1 template"
+    return [
+        f"warning: {n_events:,} events of {several} the model never saw are in no session "
+        f"(their lines joined none), so no verdict judges them; e.g. {templates[top]!r} "
+        f"({counts.get(top, 0):,} events). Look at them (`logbert parse` of these logs lists "
+        "the templates), or choose session settings that include them"
+    ]
 
 
 def _no_sessions(

@@ -59,7 +59,7 @@ def test_a_uuid_is_one_variable_whatever_its_letters():
 
 def test_format_regex_and_errors():
     fmt = resolve_format("linux")
-    assert fmt.header_fields == ["Month", "Date", "Time", "Level", "Component", "PID"]
+    assert fmt.header_fields == ["Month", "Date", "Time", "Host", "Component", "PID"]
     with pytest.raises(LogbertError, match="no <Content>"):
         compile_format("<Date> <Level>")
     with pytest.raises(LogbertError, match="last field"):

@@ -159,8 +159,10 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     ),
     # Linux, Mac, Android, Proxifier and OpenSSH logs carry no year: it comes from --year or
     # the file's modification time (without either, e.g. stdin, timestamp stays null).
+    # loghub's Linux string names the host `<Level>`; here it is `<Host>` (QA: `--by-field`
+    # advice offered "Level" for a mail server's host names)
     "linux": BuiltinFormat(
-        r"<Month> <Date> <Time> <Level> <Component>(\[<PID>\])?: <Content>",
+        r"<Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
     "mac": BuiltinFormat(

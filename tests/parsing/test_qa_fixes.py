@@ -247,3 +247,20 @@ def test_iso_rejects_the_undated_lines_of_a_stack_trace(tmp_path):
     assert summary.rejected == 4 and len(times) == 3 and "None" not in times
     templates = (tmp_path / "templates.csv").read_text()
     assert "by:" not in templates and "id:" not in templates
+
+
+def test_format_names_users_try_point_to_a_built_in_one():
+    """QA: `--format log4j` listed every format without saying which reads log4j lines."""
+    with pytest.raises(LogbertError, match=r"unknown format 'log4j' \(log4j writes what iso"):
+        resolve_format("log4j")
+
+
+def test_no_format_reading_the_lines_with_a_timestamp_format_names_it():
+    """QA: with a wrong --timestamp-format the advice said no built-in format reads the first
+    lines, though `hadoop` does with its own rule (every format was tried with the option)."""
+    from logbert.parsing.auto import _suggestion
+
+    hadoop = "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.X: Created MRAppMaster"
+    run = Parser(resolve_format("iso", timestamp_format="%d.%m.%Y %H:%M"))
+    advice = _suggestion(run, [hadoop] * 5)
+    assert "with --timestamp-format '%d.%m.%Y %H:%M': check it" in advice

@@ -223,6 +223,13 @@ def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) 
         also = ", or --format auto" if auto and not chosen else ""
         return f"try --format {' or --format '.join(names)} ({they} the first lines){also}"
     also = "" if chosen else ", or try --format auto"
+    given = run.fmt.timestamp_format
+    if given is not None:  # every format was tried with it (QA: `hadoop` reads them without)
+        return (
+            f"no built-in format reads the first lines with --timestamp-format {given!r}: "
+            "check it against the lines' time, or leave it out where a format's own rule "
+            f"reads them{also}"
+        )
     return (
         "no built-in format reads the first lines: pass a format string that matches them "
         f"(with --timestamp-format if its time is not ISO 8601){also}"

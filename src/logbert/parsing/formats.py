@@ -274,6 +274,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "raw": BuiltinFormat("<Content>"),
 }
 
+# Names users try for loggers and servers whose lines a built-in format reads (QA: `log4j`)
+FORMAT_ALIASES = {
+    name: "iso" for name in ("log4j", "log4j2", "logback", "slf4j", "python", "logging", "go")
+} | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access", "httpd": "access",
+     "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
+     "jsonl": "json", "ndjson": "json"}  # fmt: skip
+
 # Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that starts
 # with a digit): the other lines, `Caused by: ...` and `Container id: ...` of a stack trace,
 # are rejected as continuation lines, not parsed into `Caused` and a message `by: ...` (QA).
@@ -343,9 +350,11 @@ def resolve_format(
     if builtin is not None:
         fmt = compile_format(builtin.format, key, builtin.timestamp, builtin.label)
     elif "<" not in spec:
+        alias = FORMAT_ALIASES.get(key)
+        hint = f" ({spec} writes what {alias} reads)" if alias else ""
         raise LogbertError(
-            f"unknown format {spec!r}: use one of {', '.join(format_names())}, auto (pick one "
-            "from the first lines), or a format string such as "
+            f"unknown format {spec!r}{hint}: use one of {', '.join(format_names())}, auto (pick "
+            "one from the first lines), or a format string such as "
             "'<Date> <Time> <Level> <Component>: <Content>'"
         )
     else:

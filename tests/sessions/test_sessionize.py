@@ -146,6 +146,20 @@ def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events
     assert by_id(path, value, batch_size=64)[1].few_ids_warning(value) is None
 
 
+def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
+    """QA: `--by-id '[0-9a-f-]+'` on kubelet lines made 5,226 sessions; 'a' held every event
+    (a letter of many words) and 'd', 'ed', 'defa' were fragments; exit 0."""
+    lines = [f"pod added uid={i // 4:08x}-aaaa" for i in range(200)]
+    path = make_events(content=lines, template_id=[1] * 200)
+    loose = "[0-9a-f-]+"
+    _, stats = by_id(path, loose)
+    warning = stats.dominant_id_warning(loose)
+    assert warning.startswith("warning: session 'd' holds 200 of the 200 events that matched ")
+    assert "anchor it where the id stands" in warning and warning in stats.warnings(loose)
+    anchored = r"uid=([0-9a-f]{8})"
+    assert by_id(path, anchored)[1].dominant_id_warning(anchored) is None
+
+
 def test_few_ids_warning_counts_ids_not_long_sessions():
     """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
     one id written again after --idle-timeout counts once."""

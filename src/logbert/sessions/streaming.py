@@ -232,7 +232,7 @@ class _Open:
         label, categories = split_label(label)
         if label == ANOMALY and categories is None and self.categories:
             categories = sorted(self.categories)
-        stats.count(label, categories, session_id)
+        stats.count(label, categories, session_id, len(self.keys))
         start = self.first if start is None else start
         end = self.last if end is None else end
         return Session(

@@ -30,8 +30,10 @@ def field_names(by_field: str) -> list[str]:
 
 def id_value_example(pattern: str) -> str:
     """A `--by-id` regex that matches an id's value, for a `pattern` that matched fixed text:
-    a bare word (a field's name) becomes the usual name=value regex."""
-    return f"{pattern}=(\\w+)" if re.fullmatch(r"\w+", pattern) else r"trace_id=(\w+)"
+    a bare word (a field's name) becomes the usual name=value regex, its value quoted or not
+    and holding `-`, `.` or `:` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`)."""
+    name = pattern if re.fullmatch(r"\w+", pattern) else "trace_id"
+    return f'{name}="?([\\w.:-]+)'
 
 
 def by_field_hint(fields: list[str]) -> str:

@@ -70,3 +70,24 @@ def test_a_threshold_of_zero_from_known_sequences_is_explained():
     assert any(line.startswith("note: each of the 6 normal calibration sessions") for line in lines)
     flagged = pipeline.detector_.predict([Session("x", [1, 2, 3, 4]), Session("y", [4, 3, 2, 1])])
     assert flagged.tolist() == [0, 1]
+
+
+def test_an_open_session_that_starts_as_known_ones_did_scores_zero(tmp_path):
+    """QA: a kubelet log cut mid-day; every calibration session was a known sequence (threshold
+    0) and 46 running pods were flagged on their last probe. An open session whose keys are
+    how at least k fitted sessions started is normal so far; closed, the same keys are not."""
+    from logbert.sessions.batch import SessionBatch
+
+    table = KnownSequences.of([np.array(s) for s in TRAIN])
+    starts = table.count_starts([np.array(s) for s in ([1], [1, 2], [1, 3, 2], [1, 4], [2])])
+    assert starts.tolist() == [61, 54, 6, 0, 0]  # [1, 4]: one session, below PREFIX_MIN_COUNT
+    model = LogBERT(**SMALL, known_min_count=2).fit(TRAIN)
+    keys = [[1, 2], [1, 2], [1, 3, 2], [3, 2]]
+    batch = SessionBatch.from_keys(keys, is_open=[True, False, True, True])
+    got = model.score_sessions(batch)["max_surprise"]
+    raw = model.set_params(known_min_count=0).score_sessions(batch)["max_surprise"]
+    assert got[0] == 0 and got[2] == 0  # open, as known sessions started
+    assert got[1] == raw[1] > 0 and got[3] == raw[3] > 0  # closed there, or never a start
+    model.set_params(known_min_count=2).save(tmp_path / "m")
+    again = LogBERT.load(tmp_path / "m")
+    np.testing.assert_array_equal(again.known_.count_starts([np.array([1, 2])]), [54])

@@ -54,7 +54,8 @@ at least `known_min_count` (2; 0: off) of the fitted sessions scores 0 on every 
 normal sequence (`known_sequences.py`), validation sessions too, so the threshold rests on the
 sequences training did not hold, the population it judges (chosen on dev data:
 `benchmarks/results/known_sequences_preregistration.md`); the table is kept whatever the
-count, in `model.safetensors`.
+count, in `model.safetensors`. An open session whose keys are how at least `known_min_count`
+fitted sessions started (its end is not judged) scores 0 the same way: normal so far.
 
 `key_embedding="template-text"` (default `learned`) embeds each key by its template text: a
 trainable projection of the frozen all-MiniLM-L6-v2 embedding of the template, so a key unseen
@@ -486,6 +487,9 @@ class LogBERT(Detector):
             release_freed_memory()
         if self.known_min_count > 0:  # a known normal sequence (module doc): nothing surprising
             known = self.known_.count(sequences) >= self.known_min_count
+            started = self.known_.count_starts([s for s, o in zip(sequences, sequence_open,
+                                                                   strict=True) if o])  # fmt: skip
+            known[sequence_open] |= started >= self.known_min_count  # normal so far
             score[known], miss_ratio[known], max_surprise[known] = 0.0, 0.0, 0.0
         out: dict[str, Any] = {
             "score": score[index],

@@ -59,6 +59,10 @@ def test_a_recall_target_that_flags_every_normal_session_is_warned_of(model, tmp
     )
     model_id = json.loads((model / "pipeline.json").read_text())["model_id"]
     assert json.loads((model / "threshold.json").read_text())["model_id"] == model_id
+    # train's name for the option works too (QA: `calibrate --threshold-rule` was refused)
+    again = runner.invoke(app, ["calibrate", str(model), str(path), "--threshold-rule",
+                                "recall>=0.9"])  # fmt: skip
+    assert again.exit_code == 0 and "reaching recall 0.9 costs" in again.output
 
 
 def test_a_split_part_is_calibrated_against_the_whole_logs_end(tmp_path):

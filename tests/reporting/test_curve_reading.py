@@ -62,3 +62,16 @@ def test_a_run_early_stopping_ended_is_converged():
     assert read_curve(history).verdict == "improving"  # without the config: the curve alone
     done = {"params": {"epochs": 5}, "training": {"epochs_run": 5, "best_epoch": 5}}
     assert read_curve(history, done).verdict == "improving"  # ran every epoch asked for
+
+
+def test_every_epoch_run_with_the_best_last_is_still_improving():
+    """QA: `--epochs 8`, validation loss 0.662 -> 0.651 -> 0.610 -> 0.604, read "converged"
+    (the last quarter, two points, fell 1%)."""
+    history = epochs([1.2, 1.0, 0.9, 0.8, 0.75, 0.7, 0.66, 0.65],
+                     [0.9, 0.8, 0.7, 0.68, 0.662, 0.651, 0.610, 0.604])  # fmt: skip
+    assert read_curve(history).verdict == "converged"  # the curve alone
+    done = {"params": {"epochs": 8}, "training": {"epochs_run": 8, "best_epoch": 8}}
+    reading = read_curve(history, done)
+    assert reading.verdict == "improving" and "all 8 epochs" in reading.reason
+    earlier = {"params": {"epochs": 8}, "training": {"epochs_run": 8, "best_epoch": 6}}
+    assert read_curve(history, earlier).verdict == "converged"  # best before the end: the curve

@@ -40,7 +40,9 @@ def command(
     rule: str | None = typer.Option(
         None,
         "--rule",
-        help=f"{RULES_HELP} (default: the detector's own rule, as in train).",
+        "--threshold-rule",
+        help=f"{RULES_HELP} (default: the detector's own rule, as in train, where it is "
+        "--threshold-rule, which calibrate takes too).",
     ),
     logs: bool = typer.Option(False, "--logs", help=LOGS_HELP),
     labels: Path | None = typer.Option(

@@ -52,7 +52,7 @@ def test_train_writes_model_dir_and_leaves_out_anomalies(trained):
     _, model, output = trained
     assert "2 labelled anomalies left out" in output
     # one progress line per epoch with both losses, then the closing line on stdout
-    assert [f"Epoch {i}: train_loss=" in output for i in (1, 2, 3, 4)] == [True] * 4
+    assert [f"Epoch {i} of at most 4: train_loss=" in output for i in (1, 2, 3, 4)] == [True] * 4
     assert "threshold" in output.splitlines()[-1] and "(max)" in output.splitlines()[-1]
     for name in ("config.json", "model.safetensors", "vocab.json", "threshold.json"):
         assert (model / name).exists(), name

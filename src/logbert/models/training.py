@@ -233,7 +233,10 @@ def train_encoder(
             }
         )
         shown = f"{val_loss:.4f}" if validated else "n/a"
-        log(f"Epoch {state.epoch}: train_loss={train_loss:.4f}, val_loss={shown} ({seconds:.1f}s)")
+        log(
+            f"Epoch {state.epoch} of at most {config.epochs}: train_loss={train_loss:.4f}, "
+            f"val_loss={shown} ({seconds:.1f}s)"
+        )
         if first_unvalidated:
             warn(_no_validation_loss(val_loss, val_tokens))
         improved = validated and val_loss < state.best_val - config.min_delta

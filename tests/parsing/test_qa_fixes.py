@@ -264,3 +264,16 @@ def test_no_format_reading_the_lines_with_a_timestamp_format_names_it():
     run = Parser(resolve_format("iso", timestamp_format="%d.%m.%Y %H:%M"))
     advice = _suggestion(run, [hadoop] * 5)
     assert "with --timestamp-format '%d.%m.%Y %H:%M': check it" in advice
+
+
+def test_raw_on_lines_a_built_in_format_reads_is_a_warning(tmp_path):
+    """QA: `--format raw` on a kubelet log exited 0 with the dates in every template; the next
+    day's log was then all new templates (503 false alarms)."""
+    klog = [f'I1130 10:00:0{i}.123456    1234 kubelet.go:2345] "SyncLoop ADD" pod="p{i}"'
+            for i in range(6)]  # fmt: skip
+    _, summary = _parse(tmp_path, resolve_format("raw"), _log(tmp_path, "k.log", klog))
+    (warning,) = [w for w in summary.warnings if "format raw keeps" in w]
+    assert "--format klog reads" in warning and warning.endswith("parse with --format klog")
+    plain = [f"worker {i} finished job {i * 7}" for i in range(6)]
+    _, summary = _parse(tmp_path, resolve_format("raw"), _log(tmp_path, "p.log", plain))
+    assert not any("format raw keeps" in w for w in summary.warnings)

@@ -36,6 +36,7 @@ from logbert.parsing.auto import (
     looks_binary,
     record_lines,
     show_line,
+    suggest_formats,
 )
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name
@@ -319,7 +320,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{run.templates_file}: the templates look like another system's (or miss most of "
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
-    out += spaced_field_warnings(run)
+    out += spaced_field_warnings(run) + raw_header_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -330,6 +331,25 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"lifetimes cannot use them; {_suggestion(run)}"
         )
     return out
+
+
+def raw_header_warning(run: Parser) -> list[str]:
+    """A warning when `--format raw` reads lines that a built-in format splits and dates
+    (`suggest_formats`): raw keeps each line's header in its message, so the templates hold
+    times and hosts, and a log of another day is all new templates (QA: a kubelet log with
+    `--format raw`, exit 0, then 503 false alarms on the next day's log). A model's parser is
+    left alone (its format was chosen when it was trained)."""
+    if run.fmt.name != "raw" or run.is_models or not run.head:
+        return []
+    names = suggest_formats(run)[:3]
+    if not names:
+        return []
+    return [
+        f"warning: format raw keeps each line's header (time, host, level) in its message, "
+        f"and these lines start with a header that --format {' or --format '.join(names)} "
+        "reads: the templates hold times and hosts, so a log of another day or host is new "
+        f"templates; parse with --format {names[0]}"
+    ]
 
 
 def spaced_field_warnings(run: Parser) -> list[str]:

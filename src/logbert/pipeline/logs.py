@@ -30,6 +30,7 @@ from logbert.parsing.summary import (
     bad_fit_warnings,
     continuation_hint,
     fits_records,
+    raw_header_warning,
     spaced_field_warnings,
 )
 from logbert.sessions.io import Session
@@ -209,7 +210,7 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.blank, rejects_path,
         summary.continuations,
     )  # fmt: skip
-    bad_fit += spaced_field_warnings(parser)
+    bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit

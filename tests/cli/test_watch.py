@@ -541,3 +541,19 @@ def test_inputs_sharing_a_base_name_keep_their_paths_as_sources(trained, tmp_pat
     engine = DetectionEngine(Pipeline.load(model))
     watcher = Watcher(engine, [*paths, str(test_log)], AlertSink(None), options)
     assert [f.source for f in watcher.files] == [*paths, test_log.name]
+
+
+def test_logs_of_mostly_new_templates_get_the_warning_score_gives(trained, tmp_path):
+    """QA: watch with a model of another component alerted every session, early, and said only
+    that the logs held many anomalies or differed; `score` says most events are new."""
+    model, test_log = trained
+    renamed = tmp_path / "other_component.log"
+    renamed.write_text("".join(line.replace("Receiving block", "Fetching chunk")
+                               .replace("PacketResponder", "ChunkWriter")
+                               .replace("Received block", "Stored chunk")
+                               for line in lines_of(test_log)))  # fmt: skip
+    result = invoke("watch", model, renamed, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "carry templates no line of the training logs had" in result.output
+    plain = invoke("watch", model, test_log, "--alerts", tmp_path / "b.jsonl")
+    assert "carry templates no line of the training logs had" not in plain.output

@@ -90,18 +90,22 @@ class LogReadSummary:
         return text + f"; {self.sessionize_text}"
 
     def mostly_unseen_warning(self) -> str | None:
-        """A warning when most events carry templates no training log line had (MOSTLY_UNSEEN):
-        every session would then be flagged for it, which says more about the logs than
-        about the sessions."""
-        if not self.events or self.new_template_events <= MOSTLY_UNSEEN * self.events:
-            return None
-        return (
-            f"warning: {self.new_template_events:,} of {self.events:,} events "
-            f"({self.new_template_events / self.events:.0%}) carry templates no line of the "
-            "training logs had: these logs may come from another system or version than the "
-            "training logs; "
-            "check that they are the logs this model is for, or train a model on them"
-        )
+        """`mostly_unseen_warning` of what was read."""
+        return mostly_unseen_warning(self.new_template_events, self.events)
+
+
+def mostly_unseen_warning(new_events: int, events: int) -> str | None:
+    """A warning when most events carry templates no training log line had (MOSTLY_UNSEEN):
+    every session would then be flagged for it, which says more about the logs than about
+    the sessions (`score --logs`, and `watch` at its end)."""
+    if not events or new_events <= MOSTLY_UNSEEN * events:
+        return None
+    return (
+        f"warning: {new_events:,} of {events:,} events ({new_events / events:.0%}) carry "
+        "templates no line of the training logs had: these logs may come from another system "
+        "or version than the training logs; check that they are the logs this model is for, "
+        "or train a model on them"
+    )
 
 
 def log_file_list(files: str | os.PathLike | Sequence[str | os.PathLike]) -> list:

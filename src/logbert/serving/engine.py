@@ -72,6 +72,7 @@ class EngineCounters:
     lines_rejected: int = 0  # lines that did not
     lines_unmatched: int = 0  # events that joined no session (no id / field value / timestamp)
     templates_new: int = 0  # templates the frozen parser did not know (unseen keys)
+    events_new: int = 0  # events of such templates
     events_late: int = 0  # time windows: events older than windows already closed (not scored)
     sessions_closed: int = 0  # sessions the sessionizer closed
     sessions_scored: int = 0  # of those, scored (the rest are pending)
@@ -120,6 +121,7 @@ class DetectionEngine:
         self.on_row = on_row
         self.lifetime = pipeline.lifecycle_.lifetime_
         self.known_ids = frozenset(pipeline.parser_.known_ids or pipeline.parser_.template_map())
+        self._known_array = np.fromiter(self.known_ids, dtype=np.int64)
         self.detector_keys = _detector_keys(pipeline.detector_)
         self._reset_stream()
         self.newest: datetime | None = None
@@ -160,7 +162,9 @@ class DetectionEngine:
         if not chunk.events.num_rows:
             return alerts
         keys = chunk.events.column("template_id")
-        new = {int(k) for k in np.unique(keys.drop_null().to_numpy())} - self.known_ids
+        ids = keys.drop_null().to_numpy()
+        self.counters.events_new += int(np.count_nonzero(~np.isin(ids, self._known_array)))
+        new = {int(k) for k in np.unique(ids)} - self.known_ids
         if new - self._seen_new:
             self._seen_new |= new
             self.counters.templates_new = len(self._seen_new)

@@ -48,6 +48,7 @@ from typing import Any, TextIO
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, source_names
 from logbert.pipeline import model_directory
+from logbert.pipeline.logs import mostly_unseen_warning
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
 from logbert.serving.wal import ModelIdentity, check_resume
@@ -417,6 +418,9 @@ class Watcher:
             lines.append(lost)
         if run("events_late"):
             lines.append(engine.late_warning(run("events_late"), where))
+        unseen = mostly_unseen_warning(run("events_new"), run("lines_accepted"))
+        if unseen:  # QA: a model of another component alerted every session, early
+            lines.append(unseen)
         began = engine.earlier_starts_warning(
             "Watch the earlier file too, oldest first"
             + (

@@ -359,7 +359,10 @@ class TemplateMiner:
         taken: Counter = Counter()
         for j, tid in owner.items():
             gain = _fit_constants(tokens, rows[j])
-            if gain is not None and gain > (_fit_constants(self.templates[tid], rows[j]) or -1):
+            if gain is None:
+                continue
+            have = _fit_constants(self.templates[tid], rows[j])
+            if have is None or gain > have:  # `_match` would give the row the new one
                 taken[tid] += 1
         for tid, _ in taken.most_common():
             if _fit_constants(self.templates[tid], tokens) is not None:

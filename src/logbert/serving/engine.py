@@ -176,7 +176,7 @@ class DetectionEngine:
         self.counters.events_late += stats.n_late - late_before
         self.counters.lines_unmatched += _unmatched(stats) - unmatched_before
         if self.early_alerts:
-            unseen = {int(k) for k in np.unique(keys.drop_null().to_numpy())}
+            unseen = {int(k) for k in np.unique(ids)}  # this chunk's keys, read above
             unseen = {k for k in unseen if self._unseen(k)}
             if unseen:
                 alerts += self._early(unseen)

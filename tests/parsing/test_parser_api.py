@@ -138,6 +138,16 @@ def test_state_files_dispatch_on_parser(tmp_path):
         load_miner(state)
 
 
+def test_a_models_parser_file_is_not_a_parse_state(tmp_path):
+    """MODEL/parser.json (format + frozen miner) given to `parse --state` points to `score`."""
+    model = tmp_path / "model"
+    model.mkdir()
+    parser = Parser(resolve_format("<Date> <Time> <Content>"), "logbert")
+    (model / "parser.json").write_text(json.dumps(parser.to_state()))
+    with pytest.raises(LogbertError, match=r"trained model's parser.*logbert score .*model --logs"):
+        load_miner(model / "parser.json")
+
+
 def test_parse_state_works_with_drain3(tmp_path):
     first, second = tmp_path / "1.log", tmp_path / "2.log"
     first.write_text("\n".join(HDFS[:2]) + "\n")

@@ -63,6 +63,13 @@ def load_miner(path: Path | None, parser: str = "logbert") -> Any:
         return new_miner(parser)
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(state, dict) and "miner" in state and "format" in state:
+            raise LogbertError(
+                f"state file {path} is a trained model's parser (its format and frozen "
+                "templates), not a `logbert parse --state` file: to read raw logs with that "
+                f"model's parser, score them with it (`logbert score {path.parent} --logs "
+                "LOG...`), or pass a new state path to start fresh"
+            )
         miner = miner_from_state(state)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LogbertError(

@@ -120,6 +120,22 @@ def test_a_sessions_file_without_a_template_set_is_named(model):
     assert "records no template set" not in quiet.output
 
 
+def test_a_model_trained_from_logs_refuses_sessions_without_a_template_set(raw_logs, tmp_path):
+    """A QA run: sessions of its own parse, labelled in JSONL, given to a --logs model flagged
+    every session (F1 0.13) with exit 0; the key ids cannot be the model's, so it is an error."""
+    model = tmp_path / "m"
+    result = invoke("train", raw_logs[0], "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+                    "--model", "new-event", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    events, sessions = tmp_path / "p" / "events.parquet", tmp_path / "s.jsonl"
+    assert invoke("parse", raw_logs[1], "--format", "hdfs", "-o", events).exit_code == 0
+    assert invoke("sessionize", events, "--by-id", r"blk_-?\d+", "-o", sessions).exit_code == 0
+    for command, out in (("score", "s.out.jsonl"), ("evaluate", "e.json")):
+        result = invoke(command, model, sessions, "-o", tmp_path / out)
+        assert "trained from raw logs with its own parser" in user_error(result)
+        assert "--logs" in user_error(result)
+
+
 def test_a_failed_score_run_leaves_no_scores_file(model):
     broken = model / "broken.jsonl"  # the first session is fine, the second line is not JSON
     broken.write_text('{"session_id": "a", "keys": [1, 2]}\n{"session_id": "b", "keys": [1,\n')

@@ -421,11 +421,16 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
     out = tmp_path / "sessions.jsonl"
     code, stdout, stderr = run(monkeypatch, capsys, events, "--by-field", "Pid", "-o", out)
     assert code == 0
-    assert "; 1 sessions have events out of time order" in stdout.splitlines()[0]
+    assert "; 1 session has events out of time order" in stdout.splitlines()[0]
     assert stderr.splitlines() == [
         "warning: 1 of 2 sessions have events out of time order (e.g. session '7'): the "
         "events keep their input line order: give rotated files oldest first (auth.log.1 "
-        "before auth.log), or sort merged logs by time"
+        "before auth.log), or sort merged logs by time",
+        # QA (PostgreSQL by Pid): process ids are reused; without --idle-timeout, no word
+        "warning: sessions by --by-field Pid with no --idle-timeout: systems reuse Pid "
+        "values, so a session holds every process that had its value, over the whole log; "
+        "pass --idle-timeout (longer than the longest quiet gap inside one process) so that "
+        "a value seen again after it starts a new session",
     ]
     assert [(s.session_id, s.keys) for s in read_sessions(out)] == [("7", [3, 2, 1]), ("8", [1])]
 

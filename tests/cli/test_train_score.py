@@ -205,7 +205,7 @@ def test_sessions_still_running_at_the_end_of_the_log_are_marked_open(tmp_path):
     out = tmp_path / "scores.parquet"
     result = invoke("score", model, tmp_path / "test.parquet", "--output", out)
     assert result.exit_code == 0, result.output
-    assert "1 sessions started less than the normal lifetime" in result.output, result.output
+    assert "1 session started less than the normal lifetime" in result.output, result.output
     rows = pq.read_table(out).to_pylist()
     assert [r["open"] for r in rows] == [False, False, True]
     evaluated = invoke("evaluate", model, tmp_path / "test.parquet",

@@ -16,7 +16,7 @@ from logbert.parsing.auto import InputFit
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser, parse_files
 from logbert.parsing.reader import iter_chunks, source_names
-from logbert.parsing.summary import bad_fit_warnings
+from logbert.parsing.summary import bad_fit_warnings, spaced_field_warnings
 
 HDFS = [
     "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
@@ -338,8 +338,32 @@ def test_a_level_of_several_words_is_a_missing_header_field_warning(tmp_path):
     assert "(e.g. '<Host> <Component>')" in warning
     log.write_text("2024-03-11 10:00:01 INFO [w-1] svc.Api: step 1\n")
     assert parse_files([str(log)], fmt, tmp_path / "f.parquet").warnings == []
+    # a model's parser: the field may have been missing from its training logs' format too
+    # (QA: `score` of the training log itself said "the logs changed")
+    model = Parser(resolve_format("<Date> <Time> <Level> <Component>: <Content>")).freeze()
+    model.process(["2024-03-11 10:00:01 INFO api-7f9c svc.Api: step 1"] * 3)
+    (warning,) = spaced_field_warnings(model)
+    assert warning.endswith(
+        "the model's format lacks that field: retrain with a format that has it (if `train` "
+        "warned the same, its format never fit these logs; if not, the logs changed since the "
+        "model's training logs)"
+    )
     padded = resolve_format("<Date> <Time> [<Level>] <Component>: <Content>")  # logback %-5level
     log.write_text(
         "2024-03-11 10:00:01 [WARN ] svc.Api: step 1\n2024-03-11 10:00:02 [ INFO] a: b\n"
     )
     assert parse_files([str(log)], padded, tmp_path / "g.parquet").warnings == []
+
+
+def test_lines_of_another_layout_name_the_format_that_reads_them(tmp_path):
+    """QA: a JSON log after a plain-text start-up banner; `auto` chose `iso` for the banner,
+    and the warning for the 96% it rejected said no built-in format reads the lines."""
+    banner = [f"2026-11-20 07:59:{i:02d},000 INFO main: loading config module {i}"
+              for i in range(50)]  # fmt: skip
+    app = [f'{{"ts":"2026-11-20T08:00:{i % 60:02d}Z","level":"info","msg":"served","n":{i}}}'
+           for i in range(400)]  # fmt: skip
+    summary = parse_files([_log(tmp_path, "b.log", banner + app)], resolve_format("iso"),
+                          tmp_path / "b.parquet")  # fmt: skip
+    (warning,) = summary.warnings
+    assert warning.startswith("warning: format iso does not fit these logs: 400 of 450 lines")
+    assert warning.endswith("--format json reads the first of the rejected lines: try it")

@@ -120,7 +120,7 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
         "the events keep their input line order: give rotated files oldest first (auth.log.1 "
         "before auth.log), or sort merged logs by time"
     ]
-    assert "; 1 sessions have events out of time order" in summary.sessionize_text
+    assert "; 1 session has events out of time order" in summary.sessionize_text
 
 
 def test_sessions_that_began_before_the_logs_are_a_warning():

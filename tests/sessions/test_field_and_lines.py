@@ -81,6 +81,21 @@ def test_by_several_fields_one_session_per_combination():
         SessionizerSettings(by_field="Component,").validate()
 
 
+def test_process_id_fields_without_an_idle_timeout_are_warned_of():
+    """QA: `--by-field Pid` on a PostgreSQL log merged 3,000 connections into 400 sessions of
+    reused pids, with no word; a process or thread id field alone needs --idle-timeout."""
+    table = pa.table({"Pid": ["7", "8"], "Node": ["a", "b"], "template_id": [1, 2],
+                      "timestamp": [at(0), at(1)]})  # fmt: skip
+    for field, timeout, warned in (("Pid", None, True), ("Node,Pid", None, True),
+                                   ("Pid", "1m", False), ("Node", None, False)):  # fmt: skip
+        stream = FieldSessionizer(field, idle_timeout=timeout)
+        _push_all(stream, table, 2)
+        warning = stream.stats.reused_ids_warning()
+        assert (warning is not None) == warned, field
+        if warned:
+            assert warning.startswith(f"warning: sessions by --by-field {field} with no ")
+
+
 def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     table = pa.table(
         {

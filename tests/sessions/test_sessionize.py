@@ -684,7 +684,7 @@ def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(ma
     sessions, stats = by_id(path, batch_size=2)
     assert [(s.session_id, s.keys) for s in sessions] == [("blk_1", [2, 1, 1]), ("blk_2", [2, 3])]
     assert (stats.n_out_of_order, stats.out_of_order_example) == (1, "blk_1")
-    assert stats.summary(by_window=False).endswith("; 1 sessions have events out of time order")
+    assert stats.summary(by_window=False).endswith("; 1 session has events out of time order")
     assert stats.out_of_order_warning() == (
         "warning: 1 of 2 sessions have events out of time order (e.g. session 'blk_1'): the "
         "events keep their input line order: give rotated files oldest first (auth.log.1 "

@@ -120,9 +120,12 @@ def template_set_of(path: Path) -> dict | None:
     return json.loads(raw).get("templates") if raw else None
 
 
-def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
+def check_sessions_fit(pipeline: Pipeline, path: Path, templates_given: bool = False) -> None:
     """Refuse a sessions file whose keys come from another parse run than the model's; warn
-    when the file cannot be checked (only Parquet sessions files record their template set)."""
+    when the file cannot be checked (only Parquet sessions files record their template set).
+    A model trained from raw logs refuses such a file unless `score --templates` names its
+    keys (`templates_given`, checked against the model's templates by the caller): no parse
+    run but the model's own gives its key ids."""
     metadata = read_file_metadata(path)
     pipeline.check_templates(metadata, str(path))  # refuses first: no warning before an error
     cut = pipeline.sessions_cut_warning(read_sessionizer_settings(path), str(path))
@@ -131,12 +134,29 @@ def check_sessions_fit(pipeline: Pipeline, path: Path) -> None:
     knows_its_run = pipeline.reads_logs or bool(getattr(pipeline, "template_set_", None))
     if TEMPLATE_SET_KEY not in metadata and knows_its_run:
         where = "standard input" if str(path) == "-" else str(path)
+        if pipeline.reads_logs and not templates_given:
+            raise LogbertError(_unmatched_key_ids(where))
         say(
             f"warning: {where} records no template set (only Parquet sessions files from "
             "`logbert sessionize` do), so its key ids cannot be checked against the model's "
             "templates: the scores mean something only if it was parsed with the model's "
             "parse state (the same --state file)"
         )
+
+
+def _unmatched_key_ids(where: str) -> str:
+    """Why sessions that record no template set cannot go to a model trained from raw logs:
+    its parser runs only inside `--logs` (`parse --state` refuses a model's parser.json), so
+    their key ids come from another parse run, and reading them as the model's keys flagged
+    every session of a QA run (F1 0.13, exit 0) instead of failing."""
+    return (
+        f"{where} records no template set (JSON Lines and DeepLog sessions files cannot), and "
+        "this model was trained from raw logs with its own parser, so these key ids come from "
+        "another parse run and would be read as other templates: every figure would be "
+        "meaningless. Score or evaluate the raw logs with --logs; to label reused ids "
+        "session by session, parse with `logbert parse --state`, sessionize, and train on "
+        "those sessions (.parquet files carry their template set, which is checked)"
+    )
 
 
 def read_all(

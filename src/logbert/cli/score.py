@@ -116,7 +116,7 @@ def command(
         )  # fmt: skip
     else:
         path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path)
+        check_sessions_fit(pipeline, path, templates_given=bool(names))
         recorded = recorded_templates(path)
         if names:
             require_templates_fit_sessions(names, templates, path, recorded)

@@ -218,6 +218,7 @@ class Parser:
         self.miner = miner
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
+        self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
@@ -812,6 +813,8 @@ class Parser:
             texts = chunk.lines.take(pa.array(bad)).to_pylist()
             first = chunk.first_line_no
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
+            if len(self.rejected_head) < HEAD_LINES:
+                self.rejected_head += text_lines(texts[: HEAD_LINES - len(self.rejected_head)])
         blank = int(prep.blank.sum())
         if fit is not None:
             fit.add(chunk.lines, len(rejects), blank, count_continuations(rejects))

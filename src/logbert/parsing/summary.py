@@ -368,8 +368,9 @@ def spaced_field_warnings(run: Parser) -> list[str]:
             f"{show_line(value)}): the lines write a header field the format lacks (a host or "
             f"service name?), so it is read as part of <{name}>; "
             + (
-                "the logs changed since the model's training logs: train on logs of this "
-                "version with a format that has that field"
+                "the model's format lacks that field: retrain with a format that has it (if "
+                "`train` warned the same, its format never fit these logs; if not, the logs "
+                "changed since the model's training logs)"
                 if run.is_models
                 else f"add it to the format string (e.g. {example})"
             )
@@ -402,7 +403,10 @@ def bad_fit_warnings(
         ]  # fmt: skip
     if not rejected or rejected * 2 <= lines - blank:
         return []
-    return [_bad_fit(run, None, rejected, lines, blank, continuations, where, run.head)]
+    return [
+        _bad_fit(run, None, rejected, lines, blank, continuations, where, run.head,
+                 run.rejected_head)
+    ]  # fmt: skip
 
 
 def _bad_fit(
@@ -414,9 +418,11 @@ def _bad_fit(
     continuations: int,
     where: str,
     head: list[str],
+    rejected_head: list[str] | None = None,
 ) -> str:
     """The bad-fit warning for one input `file` (None: the whole run) of `lines` lines, of
-    which `rejected` did not match, `continuations` of them continuation lines."""
+    which `rejected` did not match, `continuations` of them continuation lines
+    (`rejected_head`: the first of the rejected lines, for the whole run)."""
     name = display_name(run.fmt)
     logs, its = ("these logs", "") if file is None else (file, "its ")
     share = f"{rejected:,} of {its}{_rejected_share(rejected, lines, blank)}"
@@ -428,21 +434,29 @@ def _bad_fit(
         )
     return (
         f"warning: format {name} does not fit {logs}: {share} did not match it{where}; "
-        f"{_advice(run, head)}"
+        f"{_advice(run, head, rejected_head)}"
     )
 
 
-def _advice(run: Parser, head: list[str]) -> str:
+def _advice(run: Parser, head: list[str], rejected_head: list[str] | None = None) -> str:
     """What to do about lines the format rejects: a model's parser cannot change; a format
     that reads the first lines itself (their records: continuation lines are no layout of
     their own) meets lines of another layout further on (another format would fit those and
-    lose these); else the built-in formats that read them."""
+    lose these), which a built-in format may read (`rejected_head`: QA, a JSON log after a
+    plain-text start-up banner was told that no built-in format reads its lines); else the
+    built-in formats that read the first lines."""
     if run.is_models:
         return _MODEL_ADVICE
+    rejected = suggest_formats(run, rejected_head)[:1] if rejected_head else []
+    reads_rest = (
+        f"--format {rejected[0]} reads the first of the rejected lines" if rejected else ""
+    )
     if head:
         ok, _ = split_lines(pa.array(record_lines(head), pa.string()), run.fmt)
         if ok.mean() >= SUGGEST_FIT:
-            return _MIXED_ADVICE
+            return f"{_MIXED_ADVICE} ({reads_rest})" if rejected else _MIXED_ADVICE
+    if rejected and not suggest_formats(run, head):
+        return f"{reads_rest}: try it"
     return _suggestion(run, head)
 
 

@@ -47,7 +47,7 @@ from logbert.parsing.templates import (
     require_same_parse_run,
     require_same_text,
 )
-from logbert.pipeline.calibration import calibrate_fitted
+from logbert.pipeline.calibration import calibrate_fitted, count
 from logbert.pipeline.crossfit import (
     check_cross_fit,
     cross_fitted_scores,
@@ -99,6 +99,16 @@ LABELS_BY_ID = "pass --labels with a CSV of session id and label whose ids are t
 LABELS_FROM_LINES = (
     "windows take their labels from the lines: use a log format with a label column, e.g. bgl"
 )
+
+
+# `open_sessions_note` for a single open session: its plural phrases and their singular
+_ONE_OPEN_SESSION = (
+    ("them as complete sessions", "it as a complete session"),
+    ("from them", "from it"),
+    ("them apart", "it apart"),
+    ("so ones cut short by the log's end may be flagged",
+     "so it may be flagged if the log's end cut it short"),
+)  # fmt: skip
 
 
 class Pipeline:
@@ -463,17 +473,19 @@ class Pipeline:
         if lifetime is None or not n_open:
             return None
         detector = getattr(self, "detector_", self.detector)
+        one = n_open == 1
         started = (
-            f"{n_open:,} sessions started less than the normal lifetime "
+            f"{count(n_open, 'session')} started less than the normal lifetime "
             f"({readable_duration(lifetime)}) before the log's end"
         )
         column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
         judging = stage in ("score", "evaluate")
+        they, their = ("it", "its") if one else ("they", "their")
         if detector.skips_open_ends:
-            return f"{started}; they may still be running, so " + (
-                f"where they end was not judged{column}"
+            return f"{started}; {they} may still be running, so " + (
+                f"where {they} end{'s' if one else ''} was not judged{column}"
                 if judging
-                else "they are treated as open (their end is not judged)"
+                else f"{they} {'is' if one else 'are'} treated as open ({their} end is not judged)"
             )
         consequence = {
             "fit": "it learns from them and calibrates on them as complete sessions, and when "
@@ -484,6 +496,9 @@ class Pipeline:
             f"be flagged{column}",
         }["score" if judging else stage]
         verb = "" if judging else " does not tell them apart:"
+        if one:  # "learns from it", "calibrated on it as a complete session"
+            for many, single in _ONE_OPEN_SESSION:
+                consequence, verb = consequence.replace(many, single), verb.replace(many, single)
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
 
     def flag_rate_note(

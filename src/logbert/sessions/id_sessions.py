@@ -224,6 +224,10 @@ class FieldSessionizer(IdSessionizer):
         self.field = self.stats.field = field
         self.pattern, self.regex = None, None
         self._keyed_state(labels, idle_timeout)
+        if self._timeout is None:  # `SessionizeStats.reused_ids_warning`
+            self.stats.process_field = next(
+                (name for name in field_names(field) if _bare(name) in PROCESS_ID_FIELDS), None
+            )
 
     @property
     def required_columns(self) -> list[str]:
@@ -232,6 +236,14 @@ class FieldSessionizer(IdSessionizer):
 
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
         return ([v] if v else [] for v in batch[self.field])
+
+
+# header fields (lower case, without `_`/`-`) holding ids a system reuses: process and thread ids
+PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid", "thread", "ppid"})
+
+
+def _bare(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
 
 
 # --- internals -------------------------------------------------------------------------------

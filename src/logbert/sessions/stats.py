@@ -60,6 +60,9 @@ class SessionizeStats:
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    # --by-field alone, without --idle-timeout, on a field naming process or thread ids (Pid):
+    # the name of that field, for `reused_ids_warning`
+    process_field: str | None = None
     by_lines: bool = False  # count windows (--lines): no time involved
     # µs since the epoch of the newest event seen, any event (also those joining no session:
     # a health check after the last request still says the log went on): the log's end
@@ -122,7 +125,10 @@ class SessionizeStats:
             )
             text += f"{matched}; {held}"
             if self.n_out_of_order:
-                text += f"; {self.n_out_of_order:,} sessions have events out of time order"
+                have = "has" if self.n_out_of_order == 1 else "have"
+                text += (
+                    f"; {_count(self.n_out_of_order, 'session')} {have} events out of time order"
+                )
             if self.n_reopened:
                 text += (
                     f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
@@ -225,9 +231,11 @@ class SessionizeStats:
             f"file gives an id that had already labelled an earlier session of that id (e.g. "
             f"{self.labels_repeated_example!r}): the id came back after --idle-timeout closed "
             "its session (a reused process id?), and a labels file names ids, not sessions, so "
-            "every session of such an id has its label and the figures count each one; label "
-            "those sessions one by one in a sessions file (`logbert sessionize ... -o "
-            "sessions.jsonl`, its label field) or key sessions by an id that is never reused"
+            "every session of such an id has its label and the figures count each one; key "
+            "sessions by an id that is never reused, or label them one by one: `logbert parse "
+            "--state S` and `logbert sessionize` the logs, set each session's label field in "
+            "the sessions file, and evaluate it with a model trained on sessions parsed with the "
+            "same --state S (a model trained with --logs joins labels by id only)"
         )
 
     def warnings(self, pattern: str | None) -> list[str]:
@@ -245,8 +253,23 @@ class SessionizeStats:
             self.labels_warning,
             self.idle_clock_warning(),
             self.undated_idle_warning(),
+            self.reused_ids_warning(),
         )
         return [warning for warning in found if warning is not None]
+
+    def reused_ids_warning(self) -> str | None:
+        """`warning: ...` when sessions are keyed by a process or thread id field without an
+        idle timeout (`process_field`): systems reuse those ids, so one session gathers every
+        process that had the id over the whole log (QA: a PostgreSQL log by `Pid` made 400
+        sessions of 3,000 connections, a "session lifetime" of the whole log, no word)."""
+        if self.process_field is None or self.n_sessions == 0:
+            return None
+        return (
+            f"warning: sessions by --by-field {self.field} with no --idle-timeout: systems "
+            f"reuse {self.process_field} values, so a session holds every process that had "
+            "its value, over the whole log; pass --idle-timeout (longer than the longest quiet "
+            "gap inside one process) so that a value seen again after it starts a new session"
+        )
 
     def few_ids_warning(self, pattern: str | None) -> str | None:
         """`warning: ...` when the events matched by the --by-id regex `pattern` name at most

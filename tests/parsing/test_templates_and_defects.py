@@ -165,7 +165,7 @@ def test_no_timestamp_on_any_line_is_an_error_naming_the_first(tmp_path):
     with pytest.raises(LogbertError) as err:
         _parse(tmp_path, "t", linux, fmt="hdfs")
     text = str(err.value)
-    assert "format hdfs read no timestamp from any of 4 lines" in text
+    assert "format hdfs read no timestamp from any of the 4 lines it split into its fields" in text
     assert "in0.log:1 'Jun 14 15:16:00 combo sshd[19930]: check pass'" in text
     assert "<Date> <Time> = 'Jun 14'" in text and "'081109 203615' (yymmdd HHMMSS)" in text
     assert "--timestamp-format" in text and "--format linux" in text

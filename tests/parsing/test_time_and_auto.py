@@ -167,7 +167,7 @@ def test_no_line_with_a_timestamp_is_an_error_naming_the_first_line_and_format(t
     with pytest.raises(LogbertError) as err:
         _parse(tmp_path, ["yesterday INFO a", "today INFO b"], fmt)
     text = str(err.value)
-    assert "read no timestamp from any of 2 lines" in text
+    assert "read no timestamp from any of the 2 lines it split" in text
     assert "a.log:1 'yesterday INFO a'" in text and "<Timestamp> = 'yesterday'" in text
     assert (
         "ISO 8601 or epoch seconds (13/16/19 digits: milli/micro/nanoseconds) was expected" in text

@@ -416,12 +416,14 @@ class Parser:
         if self.is_models:
             raise LogbertError(
                 f"{binary}these logs do not fit the model's log format {display_name(self.fmt)}: "
-                f"it read no timestamp from any of {self._events:,} lines (the first, "
+                f"it read no timestamp from any of the {self._events:,} lines it split into "
+                "its fields (the first, "
                 f"{self._has_time(self._first)}); {_MODEL_LAYOUT}"
             )
         raise LogbertError(
-            f"{binary}format {display_name(self.fmt)} read no timestamp from any of "
-            f"{self._events:,} lines: the first, {self._has_time(self._first)}; "
+            f"{binary}format {display_name(self.fmt)} read no timestamp from any of the "
+            f"{self._events:,} lines it split into its fields: the first, "
+            f"{self._has_time(self._first)}; "
             f"{self._layout_advice()}, or {_suggestion(self)}"
         )
 

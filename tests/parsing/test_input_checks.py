@@ -233,6 +233,11 @@ def test_rejected_stack_trace_lines_get_a_hint_in_the_summary(tmp_path):
     summary = parse_files([_log(tmp_path, "z.log", HDFS + ZOOKEEPER + trace[1:2])],
                           resolve_format("hdfs"), tmp_path / "z.parquet")  # fmt: skip
     assert "continuation" not in summary.line()  # 1 of 3 rejects: no hint
+    summary = parse_files([_log(tmp_path, "y.log", HDFS + trace + ZOOKEEPER[:1])],
+                          resolve_format("hdfs"), tmp_path / "y.parquet")  # fmt: skip
+    assert "joined into one line first; the other 1 is a line of its own that the format " in (
+        summary.line()
+    )  # QA: PostgreSQL's checkpointer lines were counted among the continuation lines
 
 
 TRACE = [  # one exception's stack trace, a continuation of the log line above it

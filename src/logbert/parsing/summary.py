@@ -82,10 +82,16 @@ def continuation_hint(continuations: int, rejected: int) -> str:
     if continuations == 1:
         what = "looks like a continuation line of a multi-line record, e.g. a stack trace"
         them = "it"
+    other = rejected - continuations  # lines of their own the format does not read (QA:
+    # PostgreSQL's checkpointer lines, without the user@db of the format string)
+    rest = ""
+    if other:
+        are = "is a line of its own" if other == 1 else "are lines of their own"
+        rest = f"; the other {other:,} {are} that the format does not read"
     return (
         f"{continuations:,} {what}: logbert reads one event per line and does not judge {them}, "
         "so a problem shown only there goes unseen unless each record is joined into one line "
-        "first"
+        f"first{rest}"
     )
 
 

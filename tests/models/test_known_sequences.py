@@ -91,3 +91,22 @@ def test_an_open_session_that_starts_as_known_ones_did_scores_zero(tmp_path):
     model.set_params(known_min_count=2).save(tmp_path / "m")
     again = LogBERT.load(tmp_path / "m")
     np.testing.assert_array_equal(again.known_.count_starts([np.array([1, 2])]), [54])
+
+
+def test_fitted_sessions_still_open_count_as_starts_only():
+    """QA: Slurm jobs still running when the training log ended ("submit, allocate, prolog")
+    became a known sequence, and every test job that stopped there, never finishing, scored 0
+    (0 of 17 caught). An open fitted session shows a start, not a whole sequence."""
+    from logbert.sessions.batch import SessionBatch
+
+    sequences = [[1, 2, 3, 4]] * 5 + [[1, 2]] * 3
+    opened = [False] * 5 + [True] * 3
+    table = KnownSequences.of([np.array(s) for s in sequences], opened)
+    assert table.count([np.array([1, 2, 3, 4]), np.array([1, 2])]).tolist() == [5, 0]
+    assert table.count_starts([np.array([1, 2])]).tolist() == [8]
+    model = LogBERT(**SMALL, known_min_count=2).fit(
+        SessionBatch.from_keys(sequences * 4, is_open=opened * 4)
+    )
+    stopped = SessionBatch.from_keys([[1, 2], [1, 2]], is_open=[False, True])
+    got = model.score_sessions(stopped)["max_surprise"]
+    assert got[0] > 0 and got[1] == 0  # ended after two steps: judged; still running: not yet

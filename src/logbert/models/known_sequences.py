@@ -16,7 +16,10 @@ its end is not judged; when that start is how at least k fitted sessions started
 so far by the same word (QA: a kubelet log cut mid-day, where every calibration session was a
 known sequence and the threshold 0, flagged 46 running pods on their last probe). Prefixes
 that at least `PREFIX_MIN_COUNT` fitted sessions share are kept the same way (hashed
-incrementally: a prefix's hash is its keys' hash).
+incrementally: a prefix's hash is its keys' hash). A fitted session that was itself open
+counts towards the starts only, never as a whole sequence: its end was not seen (QA: Slurm
+jobs still running when the training log ended made "submit, allocate, prolog" a known
+sequence, and every test job that stopped there, never finishing, scored 0).
 """
 
 from __future__ import annotations
@@ -50,9 +53,15 @@ class KnownSequences:
     prefix_counts: np.ndarray = field(default_factory=lambda: _EMPTY)  # each >= PREFIX_MIN_COUNT
 
     @classmethod
-    def of(cls, sequences: Sequence[np.ndarray]) -> KnownSequences:
-        distinct = Counter(np.asarray(keys, dtype=np.int64).tobytes() for keys in sequences)
-        counted = Counter({_hash(raw): n for raw, n in distinct.items()})
+    def of(
+        cls, sequences: Sequence[np.ndarray], is_open: Sequence[bool] | None = None
+    ) -> KnownSequences:
+        """The table of the fitted `sequences` (`is_open`: which were still running when
+        their log ended; those count as starts only)."""
+        opened = [False] * len(sequences) if is_open is None else [bool(o) for o in is_open]
+        raws = [np.asarray(keys, dtype=np.int64).tobytes() for keys in sequences]
+        distinct = Counter(raws)
+        counted = Counter(_hash(raw) for raw, o in zip(raws, opened, strict=True) if not o)
         prefixes: Counter = Counter()
         for raw, n in distinct.items():
             running = hashlib.blake2b(digest_size=8)

@@ -282,7 +282,7 @@ class LogBERT(Detector):
         torch.manual_seed(self.seed)
         started = time.perf_counter()
         self.vocab_ = Vocab.from_sessions(batch.keys)
-        self.known_ = KnownSequences.of(batch.keys)
+        self.known_ = KnownSequences.of(batch.keys, batch.is_open)
         self._unseen_text = UnseenKeyText()
         if self.uses_templates:
             self.templates_ = template_map(templates)

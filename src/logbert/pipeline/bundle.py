@@ -618,7 +618,8 @@ class Pipeline:
         lifetime = self.lifecycle_.lifetime_
         if not first_keys or lifetime is None:
             return None
-        return EarlierStarts(set(first_keys), lifetime)
+        known = self.parser_.known_ids if self.reads_logs else None
+        return EarlierStarts(set(first_keys), lifetime, known)
 
     def _noting_earlier_starts(
         self, sessions: Iterator[Session], summary: LogReadSummary

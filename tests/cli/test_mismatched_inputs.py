@@ -136,6 +136,21 @@ def test_a_model_trained_from_logs_refuses_sessions_without_a_template_set(raw_l
         assert "--logs" in user_error(result)
 
 
+def test_evaluate_says_when_normal_sessions_are_flagged_for_templates_training_lacked(model):
+    """QA (a newer Slurm's reworded messages): FPR 0.91, and only `score` said the logs had
+    changed; `evaluate` now gives the flag-rate note on the labelled normal sessions."""
+    newer = [Session(f"n{i}", [1, 3, 2], "normal") for i in range(20)]
+    newer += [Session("na", [1, 2, 3, 3], "anomaly")]
+    write_sessions(newer, model / "newer.parquet", metadata=META)
+    result = invoke("evaluate", model / "model", model / "newer.parquet", "-o", model / "n.json")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "note: 20 of 20 normal sessions (100.0%) were flagged" in text
+    assert "so the logs changed" in text
+    quiet = invoke("evaluate", model / "model", model / "test.parquet", "-o", model / "q.json")
+    assert "were flagged, where the threshold" not in quiet.output
+
+
 def test_a_failed_score_run_leaves_no_scores_file(model):
     broken = model / "broken.jsonl"  # the first session is fine, the second line is not JSON
     broken.write_text('{"session_id": "a", "keys": [1, 2]}\n{"session_id": "b", "keys": [1,\n')

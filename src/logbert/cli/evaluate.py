@@ -43,6 +43,7 @@ from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import category_metrics, detection_metrics
 from logbert.pipeline import LogReadSummary, Pipeline
+from logbert.pipeline.unseen import UnseenPassed
 from logbert.pipeline.verdicts import predicts_categories
 from logbert.scoring.score_files import NOT_SCORES, iter_scores
 from logbert.scoring.thresholds import p_value_mismatches
@@ -90,6 +91,7 @@ def command(
     overlap = TrainingOverlap(pipeline)
     found = Categories(pipeline, info.value)
     still_open = OpenSessions()
+    normal = NormalVerdicts(pipeline, info.value)
     if text:
         require_text_detector(pipeline.detector_)
         records = text_records(
@@ -123,16 +125,22 @@ def command(
         output.parent.mkdir(parents=True, exist_ok=True)  # the rejects file goes beside it
         rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
         truth, values, read = _from_logs(
-            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year
-        )
+            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
+            normal,
+        )  # fmt: skip
     else:
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path)
-        truth, values = _from_sessions(pipeline, path, input_format, overlap, found, still_open)
+        truth, values = _from_sessions(
+            pipeline, path, input_format, overlap, found, still_open, normal
+        )
     metrics = detection_metrics(truth, values, info.value)
-    notes = [pipeline.open_sessions_note(still_open.count, stage="evaluate")]
+    notes = [
+        pipeline.open_sessions_note(still_open.count, stage="evaluate"),
+        normal.note(threshold, overlap.trained_on()),
+    ]
     if not logs and scores is None and not text:  # a sessions file read here
         notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
     for note in notes:
@@ -178,6 +186,31 @@ def command(
                 "model cannot predict them, and they count against it"
             )
     typer.echo(f"Wrote {output}")
+
+
+class NormalVerdicts:
+    """The labelled normal sessions evaluated, how many were flagged, and which hold keys no
+    training session held: for `score`'s flag-rate note on them (QA: a newer version's
+    reworded messages, FPR 0.91, and `evaluate` said nothing of why; `score` did)."""
+
+    def __init__(self, pipeline: Pipeline, threshold: float) -> None:
+        self.pipeline, self.threshold = pipeline, threshold
+        self.n = self.flagged = 0
+        self.unseen = UnseenPassed()
+
+    def add(self, sessions, values: np.ndarray) -> None:
+        """Count the normal ones of `sessions` (labelled), scored `values`."""
+        rows = [i for i, s in enumerate(sessions) if s.label == NORMAL]
+        flagged = [bool(values[i] > self.threshold) for i in rows]
+        self.n += len(rows)
+        self.flagged += sum(flagged)
+        self.pipeline.tally_unseen(self.unseen, [sessions[i] for i in rows], flagged)
+
+    def note(self, threshold: float | None, n_trained_on: int | None) -> str | None:
+        return self.pipeline.flag_rate_note(
+            self.flagged, self.n, threshold, n_trained_on, self.unseen.n_unseen,
+            self.unseen.unseen_event_share, what="normal sessions",
+        )  # fmt: skip
 
 
 class OpenSessions:
@@ -248,6 +281,7 @@ def _from_sessions(
     overlap: TrainingOverlap,
     found: Categories,
     still_open: OpenSessions,
+    normal: NormalVerdicts,
 ):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
@@ -260,6 +294,7 @@ def _from_sessions(
         detector_input = pipeline.batch(batch, end)
         still_open.add(detector_input)
         values.append(pipeline.decision_scores(detector_input))
+        normal.add(batch, values[-1])
         found.add(batch, detector_input)
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
@@ -275,6 +310,7 @@ def _from_logs(
     still_open: OpenSessions,
     rejects: Path,
     year: int | None = None,
+    normal: NormalVerdicts | None = None,
 ) -> tuple[np.ndarray, np.ndarray, LogReadSummary]:
     """Labels and scores of the sessions of raw logs (labelled by the `labels` CSV, else by
     the lines), and what reading them saw; rejected lines are kept in `rejects`; `year`
@@ -293,7 +329,10 @@ def _from_logs(
     detector_input = pipeline.batch(sessions, summary.last_event)  # the log's last line
     still_open.add(detector_input)
     found.add(sessions, detector_input)
-    return truth, pipeline.decision_scores(detector_input), summary
+    values = pipeline.decision_scores(detector_input)
+    if normal is not None:
+        normal.add(sessions, values)
+    return truth, values, summary
 
 
 def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = False) -> list[int]:

@@ -509,6 +509,7 @@ class Pipeline:
         n_trained_on: int | None = None,
         n_unseen: int | None = None,
         unseen_event_share: float | None = None,
+        what: str = "sessions",
     ) -> str | None:
         """A note when a run flags far more sessions than the threshold flags on normal data
         (`scoring.flag_rate`): many anomalies, or logs unlike the training data; or, when most
@@ -522,8 +523,18 @@ class Pipeline:
         calibration = getattr(self, "calibration_scores_", None)
         return flag_rate_note(
             n_flagged, n_scored, calibration, info.value, n_trained_on, n_unseen,
-            unseen_event_share,
+            unseen_event_share, what,
         )  # fmt: skip
+
+    def tally_unseen(
+        self, tally: UnseenPassed, sessions: Sequence[Session], flagged: Sequence[bool]
+    ) -> None:
+        """Count in `tally` the `sessions` (with their verdicts) holding keys no training
+        session held; nothing for a model that kept no training keys."""
+        known = self.training_.get("keys") if hasattr(self, "training_") else None
+        if known is not None:
+            tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
+                      list(flagged), [s.session_id for s in sessions])  # fmt: skip
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -576,10 +587,8 @@ class Pipeline:
             calibration=getattr(self, "calibration_scores_", None),
             model_id=getattr(self, "model_id_", None),
         )
-        known = self.training_.get("keys") if hasattr(self, "training_") else None
-        if tally is not None and known is not None:
-            tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
-                      [r["is_anomaly"] for r in rows], [r["session_id"] for r in rows])  # fmt: skip
+        if tally is not None:
+            self.tally_unseen(tally, sessions, [r["is_anomaly"] for r in rows])
         return rows
 
     def score_batches(

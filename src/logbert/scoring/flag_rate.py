@@ -58,9 +58,12 @@ def flag_rate_note(
     n_trained_on: int | None = None,
     n_unseen: int | None = None,
     unseen_event_share: float | None = None,
+    what: str = "sessions",
 ) -> str | None:
-    """A note when `n_flagged` of `n_scored` sessions is far more than the threshold flags on
-    the normal `calibration` scores (None when it is not, or no calibration scores are kept).
+    """A note when `n_flagged` of `n_scored` sessions (`what`: "normal sessions" where the
+    caller counts the labelled normal ones, as `evaluate` does) is far more than the threshold
+    flags on the normal `calibration` scores (None when it is not, or no calibration scores are
+    kept).
     `n_trained_on`: how many of the scored sessions the model was trained or calibrated on,
     when the caller knows; when that is most of them the logs cannot differ from the training
     data, so the note blames the threshold instead (an undertrained model whose cross-fitted
@@ -75,7 +78,7 @@ def flag_rate_note(
         return None
     share, expected = found
     flagged = (
-        f"note: {n_flagged:,} of {n_scored:,} sessions ({share:.1%}) were flagged, where the "
+        f"note: {n_flagged:,} of {n_scored:,} {what} ({share:.1%}) were flagged, where the "
         f"threshold flags about {expected:.2%} of the normal sessions it was calibrated on: "
     )
     if n_trained_on is not None and n_trained_on * 2 > n_scored:

@@ -336,7 +336,9 @@ def test_errors_about_rows_name_the_id_and_label_columns(tmp_path):
         read_labels(path)
 
 
-@pytest.mark.parametrize("name", ["is_normal", "normal", "IsNormal", "benign", "is_ok"])
+@pytest.mark.parametrize(
+    "name", ["is_normal", "normal", "IsNormal", "benign", "is_ok", "success", "healthy", "passed"]
+)
 def test_a_normal_named_column_of_0_1_is_refused(tmp_path, name):
     """`is_normal` (1 = normal) was read with 1 as anomalous: 702 of 750 sessions anomalous."""
     path = tmp_path / "labels.csv"
@@ -347,6 +349,23 @@ def test_a_normal_named_column_of_0_1_is_refused(tmp_path, name):
     )
     path.write_text(f"session_id,{name}\nORD-1,normal\nORD-2,anomaly\n")  # words say it
     assert read_labels(path) == {"ORD-1": "normal", "ORD-2": "anomaly"}
+
+
+def test_mostly_anomalous_labels_are_a_warning(tmp_path):
+    """QA: a column of 1 = success (a name not known to mean normal) made 83% of the sessions
+    anomalous, trained and evaluated with no word."""
+    from logbert.sessions.labels import mostly_anomalous_warning
+
+    path = tmp_path / "labels.csv"
+    path.write_text("id,ok_flag\n" + "".join(f"r{i},{int(i % 6 != 0)}\n" for i in range(12)))
+    labels, _, column = read_labels_with_columns(path)
+    assert mostly_anomalous_warning(labels, column) == (
+        f"warning: 10 of the 12 ids of {path} (83%) are labelled anomalous, though anomalies "
+        "are usually the rare class: check that column 'ok_flag' does not mean normal by 1 "
+        "(true, yes); logbert reads 1 (true) as an anomaly"
+    )
+    path.write_text("id,label\n" + "".join(f"r{i},{int(i % 6 == 0)}\n" for i in range(12)))
+    assert mostly_anomalous_warning(*read_labels_with_columns(path)[::2]) is None
 
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "';'"), ("\t", "a tab")])

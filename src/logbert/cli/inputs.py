@@ -21,7 +21,7 @@ from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
 from logbert.sessions.io import detect_format, iter_session_batches, read_file_metadata
-from logbert.sessions.labels import read_labels_with_columns
+from logbert.sessions.labels import mostly_anomalous_warning, read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end
 from logbert.sessions.settings import read_sessionizer_settings
 
@@ -111,6 +111,8 @@ def labels_map(path: Path | None) -> dict[str, str] | None:
         return None
     labels, id_column, label_column = read_labels_with_columns(path)
     say(f"labels: id column {id_column!r}, label column {label_column!r} ({len(labels):,} ids)")
+    if warning := mostly_anomalous_warning(labels, label_column):
+        say(warning)
     return labels
 
 

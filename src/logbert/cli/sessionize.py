@@ -30,7 +30,11 @@ from logbert.sessions.io import (
     detect_format,
     write_sessions,
 )
-from logbert.sessions.labels import mostly_unlabelled_warning, read_labels_with_columns
+from logbert.sessions.labels import (
+    mostly_anomalous_warning,
+    mostly_unlabelled_warning,
+    read_labels_with_columns,
+)
 from logbert.sessions.lifecycle import LOG_END_KEY
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import (
@@ -129,6 +133,8 @@ def command(
             f"({len(label_map):,} ids)",
             err=True,
         )
+        if warning := mostly_anomalous_warning(label_map, label_column):
+            typer.echo(warning, err=True)
     metadata = {
         key: value for key, value in events_metadata(events).items() if key == TEMPLATE_SET_KEY
     }

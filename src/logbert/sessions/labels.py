@@ -54,7 +54,11 @@ ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
 # label columns named for the normal class (its spellings): 1/true there means normal, while
 # logbert reads it as anomaly
-_NORMAL_COLUMNS = ("normal", "isnormal", "benign", "isbenign", "ok", "isok")
+_NORMAL_COLUMNS = ("normal", "isnormal", "benign", "isbenign", "ok", "isok", "success",
+                   "issuccess", "succeeded", "successful", "healthy", "ishealthy", "passed",
+                   "ispassed", "pass", "good", "isgood", "valid", "isvalid")  # fmt: skip
+# more anomalous than normal ids among this many or more: a label column read inverted?
+MAJORITY_MIN_IDS = 10
 _BOOLEAN_VALUES = ("0", "1", "true", "false")
 # an id column numbering lines (`LineId` of loghub's structured logs): not session ids
 _LINE_COLUMNS = ("line", "lineid", "lineno", "linenum", "linenumber", "lineindex")
@@ -132,6 +136,23 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
     _require_a_normal_spelling(path, spelt, names[label_col])
     _refuse_a_normal_column(path, spelt, names[label_col])
     return labels, names[id_col], names[label_col]
+
+
+def mostly_anomalous_warning(labels: Mapping[str, str], label_column: str) -> str | None:
+    """`warning: ...` when most of a labels file's ids (at least MAJORITY_MIN_IDS) are
+    labelled anomalous, else None: anomalies are the rare class, and a column whose values
+    mean the opposite (1 = success) is read inverted; names that say so are refused
+    (`_refuse_a_normal_column`), others cannot be told (QA: `success`, `healthy`, `passed`)."""
+    n_anomalous = sum(1 for label in labels.values() if label != NORMAL)
+    if len(labels) < MAJORITY_MIN_IDS or n_anomalous * 2 <= len(labels):
+        return None
+    source = getattr(labels, "source", "") or "the labels"
+    return (
+        f"warning: {n_anomalous:,} of the {len(labels):,} ids of {source} "
+        f"({n_anomalous / len(labels):.0%}) are labelled anomalous, though "
+        f"anomalies are usually the rare class: check that column {label_column!r} does not "
+        "mean normal by 1 (true, yes); logbert reads 1 (true) as an anomaly"
+    )
 
 
 def _require_a_normal_spelling(path: Path, spelt: Mapping[str, str], column: str) -> None:

@@ -234,3 +234,20 @@ def test_session_batch_refuses_category_lists_of_another_length():
     with pytest.raises(LogbertError, match="1 category lists for 2 sessions"):
         SessionBatch(batch.keys, batch.is_open, categories=[[]])
     assert np.array_equal(batch.is_open, [False, False])
+
+
+def test_categories_spelt_two_ways_are_a_warning():
+    """QA: `Timeout`, `TIMEOUT` and `timeout` were three classes (macro F1 0.73 -> 0.17)."""
+    from logbert.sessions.stats import SessionizeStats
+
+    stats = SessionizeStats()
+    for name in ("TIMEOUT", "Timeout", "time_out", "DBERROR", "KERNDTLB"):
+        stats.count("anomaly", [name], name, 1)
+    assert stats.category_spelling_warning() == (
+        "warning: anomaly categories that differ only in case or punctuation (TIMEOUT / "
+        "Timeout / time_out) are different classes to a model that predicts categories, and "
+        "their figures are split among them: write each category one way in the labels"
+    )
+    stats = SessionizeStats()
+    stats.count("anomaly", ["KERNDTLB"], "a", 1)
+    assert stats.category_spelling_warning() is None

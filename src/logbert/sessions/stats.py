@@ -254,8 +254,28 @@ class SessionizeStats:
             self.idle_clock_warning(),
             self.undated_idle_warning(),
             self.reused_ids_warning(),
+            self.category_spelling_warning(),
         )
         return [warning for warning in found if warning is not None]
+
+    def category_spelling_warning(self) -> str | None:
+        """`warning: ...` when anomaly categories differ only in case or in `_`, `-` and
+        spaces (`Timeout`, `TIMEOUT`, `time_out`): each is a class of its own to a model, and
+        its figures are split among them (QA: macro F1 0.73 -> 0.17). Normal's spellings are
+        folded; category names are kept as written, since BGL's are names in upper case."""
+        spelt: dict[str, list[str]] = {}
+        for name in self.categories:
+            spelt.setdefault(name.lower().replace("_", "").replace("-", "").replace(" ", ""),
+                             []).append(name)  # fmt: skip
+        alike = [sorted(names) for names in spelt.values() if len(names) > 1]
+        if not alike:
+            return None
+        shown = "; ".join(" / ".join(names) for names in sorted(alike)[:3])
+        return (
+            f"warning: anomaly categories that differ only in case or punctuation ({shown}) "
+            "are different classes to a model that predicts categories, and their figures are "
+            "split among them: write each category one way in the labels"
+        )
 
     def reused_ids_warning(self) -> str | None:
         """`warning: ...` when sessions are keyed by a process or thread id field without an

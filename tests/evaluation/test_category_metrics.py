@@ -73,3 +73,17 @@ def test_bad_calls_are_clear_errors():
         category_metrics([], [], "multiclass")
     with pytest.raises(LogbertError, match="multiclass or multilabel target"):
         category_metrics([[]], [[]], "binary")
+
+
+@pytest.mark.parametrize("target", ["multiclass", "multilabel"])
+def test_a_class_neither_true_nor_predicted_has_no_figures_and_no_weight(target):
+    """QA (BGL): APPREAD, known from training only, showed F1 0.0000 and pulled the macro
+    average down (0.815 -> 0.7525)."""
+    true = [["A"], ["B"], [], []]
+    predicted = [["A"], ["B"], [], ["A"]]
+    with_known = category_metrics(true, predicted, target, training_classes=["A", "B", "C"])
+    without = category_metrics(true, predicted, target, training_classes=["A", "B"])
+    assert with_known["per_class"]["C"] == {
+        "precision": None, "recall": None, "f1": None, "support": 0
+    }  # fmt: skip
+    assert with_known["macro_f1"] == without["macro_f1"] > 0

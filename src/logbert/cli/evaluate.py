@@ -545,7 +545,9 @@ def category_tables(metrics: dict) -> list[Table]:
     for name in ("class", "precision", "recall", "F1", "support"):
         per_class.add_column(name, justify="left" if name == "class" else "right")
     for name, row in metrics["per_class"].items():
-        figures = (f"{row[k]:.4f}" for k in ("precision", "recall", "f1"))
+        figures = (
+            "n/a" if row[k] is None else f"{row[k]:.4f}" for k in ("precision", "recall", "f1")
+        )
         per_class.add_row(name, *figures, str(row["support"]))
     matrix = Table(title="Confusion matrix" + (" (true rows, predicted columns)"
                    if metrics["target"] == "multiclass" else " per class"))  # fmt: skip

@@ -97,8 +97,9 @@ def category_metrics(
     session with several categories counts as the class "A+B", which no model predicts);
     `accuracy` = exact-match ratio. Multi-label: one binary decision per (session, category);
     `accuracy` is sklearn's subset accuracy (= exact match) and `hamming_loss` the share of
-    wrong decisions. Per-class and macro figures run over every class seen in the truth or the
-    predictions (and in training, when `training_classes` is given).
+    wrong decisions. Per-class figures run over every class seen in the truth or the
+    predictions (and in training, when `training_classes` is given); a class neither true nor
+    predicted here has none (None) and stays out of the macro average.
     """
     if len(true) != len(predicted):
         raise LogbertError(f"{len(true)} true category lists for {len(predicted)} predictions")
@@ -136,19 +137,35 @@ def category_metrics(
             y_true_m, y_pred_m, labels=None if target == "multilabel" else classes,
             zero_division=0,
         )  # fmt: skip
+        predicted_n = (
+            y_pred_m.sum(axis=0)
+            if target == "multilabel"
+            else np.array([np.count_nonzero(y_pred_m == c) for c in classes])
+        )
+        # a class neither true nor predicted here (one known from training only) has no
+        # figures: n/a, and left out of the macro average (it counted as 0 there)
+        present = [bool(n or m) for n, m in zip(support, predicted_n, strict=True)]
         out["per_class"] = {
             name: {
-                "precision": float(p),
-                "recall": float(r),
-                "f1": float(f),
+                "precision": float(p) if here else None,
+                "recall": float(r) if here else None,
+                "f1": float(f) if here else None,
                 "support": int(n),
             }
-            for name, p, r, f, n in zip(classes, precision, recall, f1, support, strict=True)
+            for name, p, r, f, n, here in zip(
+                classes, precision, recall, f1, support, present, strict=True
+            )
         }
-        labels = None if target == "multilabel" else classes
+        kept = [c for c, here in zip(classes, present, strict=True) if here]
+        labels = (
+            [i for i, here in enumerate(present) if here] if target == "multilabel" else kept
+        )
         for average in ("macro", "micro"):
-            out[f"{average}_f1"] = float(
-                f1_score(y_true_m, y_pred_m, labels=labels, average=average, zero_division=0)
+            out[f"{average}_f1"] = (
+                float(f1_score(y_true_m, y_pred_m, labels=labels, average=average,
+                               zero_division=0))  # fmt: skip
+                if labels
+                else 1.0
             )
     else:  # every session normal in truth and prediction: nothing to get wrong
         out["per_class"], out["macro_f1"], out["micro_f1"] = {}, 1.0, 1.0

@@ -170,6 +170,19 @@ def test_recalibrating_loads_a_model_whose_threshold_files_are_broken(model):
     assert Pipeline.load(model).threshold_.value == loaded.threshold_.value
 
 
+def test_a_threshold_that_flags_most_normal_calibration_sessions_is_warned_on_load(model):
+    """QA: a best-F1 threshold on 1 labelled anomaly flagged every normal session; `train`
+    warned once, and `evaluate` then reported F1 0.25 with no word."""
+    import json
+
+    threshold = json.loads((model / "threshold.json").read_text())
+    (model / "threshold.json").write_text(json.dumps({**threshold, "value": -1.0}))
+    (warning,) = Pipeline.load(model).load_warnings_
+    assert warning.startswith(f"warning: this model's {threshold['rule']} threshold -1 flags ")
+    assert "(100%): most verdicts on normal sessions will be false alarms" in warning
+    assert Pipeline.load(model, recalibrating=True).load_warnings_ == []
+
+
 def test_a_logs_model_round_trips(logs_model, raw_logs):
     loaded = Pipeline.load(logs_model)
     assert loaded.load_warnings_ == [] and loaded.reads_logs

@@ -49,6 +49,33 @@ def test_no_validation_session_calibrates_in_sample_and_says_so():
     assert not any("rests on the scores of only" in line for line in lines)  # said once
 
 
+@pytest.mark.parametrize(("held", "said"), [
+    (0, "the validation sessions hold no labelled anomaly, so the threshold is calibrated on "
+        "the 40 training sessions themselves (in-sample"),
+    (1, "warning: the threshold rests on 1 labelled anomaly among 11 calibration sessions"),
+    (5, None),
+])  # fmt: skip
+def test_a_supervised_threshold_on_few_labelled_anomalies_is_warned_of(held, said):
+    """QA: 1 anomaly in the validation split gave a best-F1 threshold that flagged every
+    normal session; 0 calibrated in-sample on the training labels with no word."""
+    from logbert.sessions.io import Session
+
+    def sessions(n, anomalies, prefix):
+        return as_batch([Session(f"{prefix}{i}", [1, 2, 3] if i >= anomalies else [1, 9, 3],
+                                 "normal" if i >= anomalies else "anomaly")
+                         for i in range(n)])  # fmt: skip
+
+    train, validation = sessions(40, 8, "t"), sessions(10 + held, held, "v")
+    detector = detector_class("random-forest")().fit(train, train.labels)
+    lines: list[str] = []
+    calibrate_fitted(
+        detector, train, validation, unseen_key_sessions(training_keys(train), validation),
+        rule="best-f1", seed=0, folds=5, source="", say=lines.append,
+    )  # fmt: skip
+    found = [line for line in lines if "labelled anomal" in line]
+    assert (found[0].startswith(said) or said in found[0]) if said else not found, lines
+
+
 @pytest.mark.parametrize(
     ("n_normal", "given", "cross_fitted", "advice"),
     [

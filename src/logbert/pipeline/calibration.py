@@ -32,6 +32,9 @@ FEW_CALIBRATION_SCORES = 10
 # at most this many of the final model's training sessions (a seeded sample) are scored to
 # check a cross-fitted threshold: a fraction of a second, and enough to see a share of 5%
 TRAINING_CHECK_SESSIONS = 2000
+# a supervised detector's labelled calibration sessions with fewer anomalies than this: where
+# its best-F1 threshold falls is chance (QA: 1 anomaly gave a threshold that flagged all)
+FEW_LABELLED_ANOMALIES = 5
 
 Say = Callable[[str], None]
 
@@ -90,8 +93,27 @@ def calibrate_fitted(
     labels = None
     if detector.supervised:
         labels = calibration.labels
+        n_held = int(np.sum(labels == 1))
         if len(set(labels.tolist()) & {0, 1}) < 2:  # a split too small for both classes
             calibration, kind, labels = train, "training sessions (in-sample)", train.labels
+            say(
+                f"warning: the validation sessions hold "
+                f"{'no labelled anomaly' if n_held == 0 else 'no normal session'}, so the "
+                f"threshold is calibrated on the {len(train):,} training sessions themselves "
+                "(in-sample, where the model fits its own labels): it will flag fewer of the "
+                "anomalies it has not seen than it promises. Give validation sessions that hold "
+                "both (train --validation FILE), or more labelled anomalies"
+            )
+        elif n_held < FEW_LABELLED_ANOMALIES:
+            say(
+                f"warning: the threshold rests on {n_held} labelled "
+                f"{'anomaly' if n_held == 1 else 'anomalies'} among "
+                f"{len(calibration):,} calibration sessions: where it falls between normal "
+                "scores is "
+                "chance. Give validation sessions with more anomalies (train --validation "
+                "FILE), or calibrate on normal data (`logbert calibrate MODEL NORMAL "
+                "--threshold-rule fpr:0.01`)"
+            )
     where = given or source or "the training data"
     split_failed = False
     try:

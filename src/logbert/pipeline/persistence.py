@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from logbert.errors import LogbertError
 from logbert.models.registry import load_detector
 from logbert.pipeline.files import (
@@ -30,7 +32,7 @@ from logbert.pipeline.files import (
     write_json,
     write_templates_csv,
 )
-from logbert.scoring.thresholds import RECALIBRATE
+from logbert.scoring.thresholds import RECALIBRATE, flags_most_normal
 from logbert.sessions.lifecycle import SessionLifecycle
 from logbert.sessions.sessionize import SessionizerSettings
 
@@ -136,6 +138,8 @@ def read_bundle(cls: type[Pipeline], path: str | Path, *, recalibrating: bool = 
             f"warning: {directory / CALIBRATION_FILE} is missing, so p-values are left out "
             "of the score rows (`logbert calibrate` writes the file)"
         )
+    if not recalibrating and (warning := _flags_most_normal(pipeline, directory)) is not None:
+        notes.append(warning)
     pipeline.parser_ = None
     if (directory / PARSER_FILE).exists():
         pipeline.parser_ = read_parser(directory / PARSER_FILE)
@@ -161,3 +165,21 @@ def _check_threshold_owner(pipeline: Pipeline, on_bad_file) -> None:
         raise error
     on_bad_file(error)
     pipeline.detector_.threshold_ = None
+
+
+def _flags_most_normal(pipeline: Pipeline, directory: Path) -> str | None:
+    """A warning when the model's threshold flags most of the normal sessions it was
+    calibrated on: `fit` warned once, but later runs must not pass it in silence (QA: a
+    best-F1 threshold on 1 labelled anomaly flagged all, and `evaluate` said nothing)."""
+    threshold = getattr(pipeline.detector_, "threshold_", None)
+    scores = pipeline.calibration_scores_
+    if scores is None or threshold is None or flags_most_normal(threshold, scores) is None:
+        return None
+    flagged = int(np.sum(np.asarray(scores, dtype=float) > threshold.value))
+    return (
+        f"warning: this model's {threshold.rule} threshold {threshold.value:.6g} flags "
+        f"{flagged:,} of the {np.size(scores):,} normal sessions it was calibrated on "
+        f"({flagged / np.size(scores):.0%}): most verdicts on normal sessions will be false "
+        f"alarms; recalibrate it (`logbert calibrate {directory} SESSIONS --threshold-rule "
+        "RULE`) or pass --threshold"
+    )

@@ -314,6 +314,7 @@ def test_a_label_column_named_anomaly_is_the_label_column_of_a_header(
         "ORD-000751,Normal\nORD-000752,Anomaly\n",
         "anomaly,blk_1\nnormal,blk_2\n",
         "blk_1,anomaly\n",  # no row below: the label spelling decides
+        "req_0,TIMEOUT\nreq_1,DBERROR\nreq_2,normal\n",  # QA: a category name, no header
     ],
 )
 def test_a_first_row_like_the_rows_below_is_still_data(tmp_path, content):

@@ -343,20 +343,27 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
 
 
 def _looks_like_data(names: list[str], id_col: int, label_col: int, below: list[list[str]]) -> bool:
-    """Is a two-cell first row data rather than a header? Only when its label cell is a label
-    spelling (`anomaly` names a label column too), its id cell is no known id column name
-    (`session_id,anomaly` is a header), and a cell looks like a value of the rows `below`:
-    the id cell the same shape as an id there (`blk_1` as `blk_2`, not `OrderId` as
-    `ORD-000751`) or the label cell one of their labels. With no rows below, the label
-    spelling decides."""
+    """Is a two-cell first row data rather than a header? Only when its id cell is no known id
+    column name (`session_id,anomaly` is a header), and: its label cell is a label spelling
+    (`anomaly` names a label column too) and a cell looks like a value of the rows `below`
+    (the id cell the same shape as an id there, `blk_1` as `blk_2`, not `OrderId` as
+    `ORD-000751`, or the label cell one of their labels; with no rows below, the label
+    spelling decides); or its label cell is a category name, its id cell of the shape of the
+    ids below, and the labels below that name or label spellings."""
     id_cell, label_cell = names[id_col].lower(), names[label_col].lower()
-    if label_cell not in _LABEL_VALUES or id_cell in ID_COLUMNS:
+    if id_cell in ID_COLUMNS:
         return False
     rows = [row for row in below if len(row) > max(id_col, label_col)]
-    return not rows or any(
-        _shape(row[id_col]) == _shape(id_cell) or row[label_col].strip().lower() == label_cell
-        for row in rows
-    )
+    same_id = any(_shape(row[id_col]) == _shape(id_cell) for row in rows)
+    same_label = any(row[label_col].strip().lower() == label_cell for row in rows)
+    if label_cell in _LABEL_VALUES:
+        return not rows or same_id or same_label
+    # a category name (`req_0,TIMEOUT`, QA: taken for a header, then "req_0 has no label"):
+    # data when the id cell has the shape of the ids below and the label column below holds
+    # that name or label spellings, and the cell names no label column
+    labels_below = same_label or any(row[label_col].strip().lower() in _LABEL_VALUES
+                                     for row in rows)  # fmt: skip
+    return same_id and labels_below and _bare(label_cell) not in LABEL_COLUMNS
 
 
 def _shape(text: str) -> str:

@@ -425,7 +425,8 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
     assert stderr.splitlines() == [
         "warning: 1 of 2 sessions have events out of time order (e.g. session '7'): the "
         "events keep their input line order: give rotated files oldest first (auth.log.1 "
-        "before auth.log), or sort merged logs by time",
+        "before auth.log); files of several services or hosts are read one after another, so "
+        "where a session spans them, merge them by time into one log first",
         # QA (PostgreSQL by Pid): process ids are reused; without --idle-timeout, no word
         "warning: sessions by --by-field Pid with no --idle-timeout: systems reuse Pid "
         "values, so a session holds every process that had its value, over the whole log; "

@@ -118,7 +118,8 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
     assert warnings == [
         "warning: 1 of 1 sessions have events out of time order (e.g. session 'req-1a2b3c'): "
         "the events keep their input line order: give rotated files oldest first (auth.log.1 "
-        "before auth.log), or sort merged logs by time"
+        "before auth.log); files of several services or hosts are read one after another, so "
+        "where a session spans them, merge them by time into one log first"
     ]
     assert "; 1 session has events out of time order" in summary.sessionize_text
 

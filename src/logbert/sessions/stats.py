@@ -182,11 +182,14 @@ class SessionizeStats:
         happened. Typical of rotated files given newest first, or merged logs."""
         if not self.n_out_of_order:
             return None
+        # sessions still open (live) are counted too, before they are written (QA: "329 of 0")
+        of = f" of {self.n_sessions:,}" if self.n_sessions >= self.n_out_of_order else ""
         return (
-            f"warning: {self.n_out_of_order:,} of {self.n_sessions:,} sessions have events out "
-            f"of time order (e.g. session {self.out_of_order_example!r}): the events keep "
-            "their input line order: give rotated files oldest first (auth.log.1 before "
-            "auth.log), or sort merged logs by time"
+            f"warning: {self.n_out_of_order:,}{of} sessions have events out of time order (e.g. "
+            f"session {self.out_of_order_example!r}): the events keep their input line order: "
+            "give rotated files oldest first (auth.log.1 before auth.log); files of several "
+            "services or hosts are read one after another, so where a session spans them, "
+            "merge them by time into one log first"
         )
 
     def undated_idle_warning(self) -> str | None:

@@ -140,7 +140,8 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
     assert summary.notes == [
         "warning: 5 of 100 sessions begin with an event no training session begins with (e.g. "
         "session 'c0', key 3) and started within the normal session lifetime (60 min) of the logs' "
-        "first session: they may have begun before these logs, in an earlier file, and their "
+        "first session: they may have begun before these logs, in an earlier file (or the "
+        "logs lack a file of another service that the training logs had), and their "
         "missing beginning is judged like an anomaly. Score the files together (oldest first, "
         "in one --logs run), or follow the log with `logbert watch --state-dir`"
     ]

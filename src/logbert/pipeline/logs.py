@@ -386,7 +386,8 @@ class EarlierStarts:
             f"warning: {len(near):,} of {self.seen:,} sessions begin with an event no training "
             f"session begins with (e.g. session {example!r}, key {key}) and started within the "
             f"normal session lifetime ({readable_duration(self.lifetime)}) of the logs' first "
-            "session: they may have begun before these logs, in an earlier file, and their "
+            "session: they may have begun before these logs, in an earlier file (or the "
+            "logs lack a file of another service that the training logs had), and their "
             f"missing beginning is judged like an anomaly. {advice}"
         )
 

@@ -307,3 +307,26 @@ def test_bad_fit_advice_fits_the_case_and_names_each_file_that_does_not_fit(raw_
     result = invoke("score", tmp_path / "m", test_log, other, "--logs", "-o", tmp_path / "s.jsonl")
     assert result.exit_code == 0, result.output
     assert "warning: format hdfs does not fit access.log: 5 of its 5 lines (100%)" in result.output
+
+
+def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp_path):
+    """QA: a log cut at 23:52 had its 23:50 window judged complete by `score --logs` (the
+    window's nominal end, 00:00, stood for the log's end) and open by `evaluate --logs`."""
+    from datetime import datetime, timedelta
+
+    t0 = datetime(2026, 11, 3)
+    lines = [f"{(t0 + timedelta(seconds=30 * i)).isoformat()} INFO db: heartbeat {i % 4}\n"
+             for i in range(6 * 120)]  # six hours, a line every 30 s  # fmt: skip
+    train_log, cut_log = tmp_path / "train.log", tmp_path / "cut.log"
+    train_log.write_text("".join(lines))
+    cut_log.write_text("".join(lines[: 5 * 120 + 6]))  # ends at 05:02:30
+    model = tmp_path / "m"
+    result = invoke("train", train_log, "--logs", "--format", "iso", "--window", "10m",
+                    "--model", "length", "--output", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = tmp_path / "s.jsonl"
+    result = invoke("score", model, cut_log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert [r["session_id"] for r in rows if r["open"]] == ["2026-11-03T05:00:00"]
+    assert "1 session started less than the normal lifetime" in result.output

@@ -702,8 +702,10 @@ class Pipeline:
         newest: datetime | None = None
         next_check = SCORE_BATCH  # look through `pending` once per SCORE_BATCH new sessions
         for session in sessions:
-            # the log's newest event: a session's, or a line joining none (a health check)
-            newest = _latest(newest, session.end or session.start, summary.last_event)
+            # the log's newest event: a line's (a health check joining no session counts),
+            # never a time window's nominal end, which lies past its last line (QA: a log cut
+            # at 23:52 had its 23:50 window judged complete by `score`, open by `evaluate`)
+            newest = summary.last_event or _latest(newest, session.end or session.start)
             (pending if lifetime is not None else ready).append(session)  # no lifetime: none open
             if len(pending) >= next_check and newest is not None:
                 still_running = []
@@ -716,7 +718,7 @@ class Pipeline:
                 yield self.score(ready, end=newest, templates=named(), **options)
                 ready = []
         rest = ready + pending
-        newest = _latest(newest, summary.last_event)  # the whole log read: its last event
+        newest = summary.last_event or newest  # the whole log read: its last event
         for start in range(0, len(rest), SCORE_BATCH):
             batch = rest[start : start + SCORE_BATCH]
             yield self.score(batch, end=newest, templates=named(), **options)

@@ -175,7 +175,7 @@ class IdSessionizer(Sessionizer):
         if labels is not None:
             unused = [i for i in labels if i not in sessions and i not in written]
             self.stats.n_labels_unused = len(unused)
-            require_some_match(labels, len(unused), example)
+            require_some_match(labels, len(unused), example, [*sessions, *written])
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
         if labels is not None:  # after closing: every session's label is counted
             self.stats.labels_warning = unused_ids_warning(

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import chain, islice
 from pathlib import Path
 
@@ -193,22 +193,34 @@ def _refuse_a_normal_column(path: Path, spelt: Mapping[str, str], column: str) -
     )
 
 
-def require_some_match(labels: Mapping[str, str], n_unused: int, session_id: str | None) -> None:
+def require_some_match(
+    labels: Mapping[str, str],
+    n_unused: int,
+    session_id: str | None,
+    session_ids: Iterable[str] = (),
+) -> None:
     """Refuse a labels map none of whose ids named a session (`n_unused` of them named none;
     `session_id`: one session's id, None when there was no session: that is another error).
-    The message shows an id of each side, so a user sees how they differ."""
+    The message shows an id of each side, so a user sees how they differ, and says when they
+    differ only in case (`session_ids`: the sessions' ids, QA: upper-case uuids)."""
     if not labels or n_unused < len(labels) or session_id is None:
         return
     source = getattr(labels, "source", "") or "the labels"
     example = next(iter(labels))
     column = getattr(labels, "id_column", "")
     column = f" ({column!r})" if column else ""
+    folded = {i.lower() for i in session_ids}
+    case = (
+        "; the ids match apart from case: write them as the logs do"
+        if any(i.lower() in folded for i in labels)
+        else ""
+    )
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
-        f"{example!r}, the sessions have e.g. {session_id!r}), so every session would stay "
-        "unlabelled; the ids must be the session ids exactly as --by-id or --by-field extracts "
-        f"them: check the file's id column{column} (or the --by-id regex) and that the labels "
-        "belong to these logs"
+        f"{example!r}, the sessions have e.g. {session_id!r}{case}), so every session would "
+        "stay unlabelled; the ids must be the session ids exactly as --by-id or --by-field "
+        f"extracts them: check the file's id column{column} (or the --by-id regex) and that "
+        "the labels belong to these logs"
     )
 
 
@@ -226,7 +238,7 @@ def mostly_unlabelled_warning(
     regex that cuts ids otherwise than the file writes them (`req-1a2b3c:` for `req-1a2b3c`),
     would teach the model the anomalies it was meant to leave out. `consequence` says what
     the unlabelled sessions become for the caller. The message shows an id of each side."""
-    if not labels or session_id is None or n_unlabelled * 2 <= n_sessions:
+    if not labels or session_id is None or n_unlabelled * 2 < n_sessions:  # half: warned (QA)
         return None
     source = getattr(labels, "source", "") or "the labels"
     return (

@@ -109,10 +109,9 @@ def calibrate_fitted(
                 f"warning: the threshold rests on {n_held} labelled "
                 f"{'anomaly' if n_held == 1 else 'anomalies'} among "
                 f"{len(calibration):,} calibration sessions: where it falls between normal "
-                "scores is "
-                "chance. Give validation sessions with more anomalies (train --validation "
-                "FILE), or calibrate on normal data (`logbert calibrate MODEL NORMAL "
-                "--threshold-rule fpr:0.01`)"
+                "scores is chance. Give validation sessions with more anomalies (train "
+                "--validation FILE), or calibrate on normal data (`logbert calibrate MODEL "
+                "NORMAL --threshold-rule fpr:0.01`)"
             )
     where = given or source or "the training data"
     split_failed = False

@@ -95,7 +95,7 @@ def test_window_command(monkeypatch, capsys, hdfs_like):
         (["--by-id", "blk_(", "--labels", "{labels}"], "invalid --by-id regex"),
         (["--window", "5 parsecs"], "invalid duration"),
         (["--by-id", "blk_[0-9]+", "--step", "1m"], "--step slides time windows"),
-        (["--window", "5m", "--labels", "{labels}"], "--labels joins labels by session id"),
+        (["--lines", "5", "--labels", "{labels}"], "--labels joins labels by session id"),
         (["--by-id", "blk_[0-9]+", "--format", "csv"], "unknown --format 'csv'"),
         (["--by-id", "blk_[0-9]+", "--labels", "{bad_labels}"], "expected a CSV header"),
         (["--window", "5m", "--idle-timeout", "1h"], "use it with --by-id"),
@@ -468,8 +468,12 @@ def test_windows_of_a_format_string_with_a_label_field_are_labelled(monkeypatch,
     assert code == 0, err
     labels = {s.session_id.split("@")[-1]: s.label for s in read_sessions(out)}
     assert list(labels.values()) == ["normal", "anomaly"], labels
-    code, _, err = run(monkeypatch, capsys, events, "--window", "1m", "--labels", log, "-o", out)
-    assert code == 2 and "a format string with a <Label> field" in err
+    # a labels CSV of the windows' ids as written labels them too (and wins over the lines)
+    csv = tmp_path / "windows.csv"
+    csv.write_text("window,label\n2024-03-05T10:00:00,anomaly\n2024-03-05T10:01:00,normal\n")
+    code, _, err = run(monkeypatch, capsys, events, "--window", "1m", "--labels", csv, "-o", out)
+    assert code == 0, err
+    assert [s.label for s in read_sessions(out)] == ["anomaly", "normal"]
 
 
 def test_the_sessions_file_records_the_logs_last_event_lines_without_a_session_too(

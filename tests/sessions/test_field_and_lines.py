@@ -170,6 +170,28 @@ def test_by_field_with_windows_one_session_per_value_and_window():
     assert [s.session_id for s in stream.flush()] == ["x@2005-06-03T15:55:00"]
 
 
+def test_time_windows_take_labels_by_their_ids_as_written():
+    """QA (PostgreSQL/syslog, MySQL windows): a labels CSV of window ids, exactly as the tool
+    writes them, was refused; logs without a label column could not be evaluated by window."""
+    table = pa.table({
+        "Node": ["a", "b", "a", "b"], "template_id": [1, 2, 3, 4],
+        "timestamp": [at(10), at(20), at(400), at(900)], "label": ["-"] * 4,
+    })  # fmt: skip
+    labels = {"a@2005-06-03T15:40:00": "anomaly", "b@2005-06-03T15:40:00": "normal",
+              "c@2005-06-03T15:40:00": "normal"}  # fmt: skip
+    stream = WindowSessionizer("5m", field="Node", labels=labels)
+    sessions = _push_all(stream, table, 2)
+    assert [(s.session_id, s.label) for s in sessions] == [
+        ("a@2005-06-03T15:40:00", "anomaly"), ("b@2005-06-03T15:40:00", "normal"),
+        ("a@2005-06-03T15:45:00", None), ("b@2005-06-03T15:55:00", None),
+    ]  # fmt: skip
+    assert stream.stats.n_labels_unused == 1
+    plain = WindowSessionizer("5m", labels={"2005-06-03T15:45:00": "anomaly"})
+    assert [s.label for s in _push_all(plain, table, 4)] == [None, "anomaly", None]
+    with pytest.raises(LogbertError, match="none of its 1 ids names a session"):
+        _push_all(WindowSessionizer("5m", labels={"a@15:40": "anomaly"}), table, 4)
+
+
 def test_lines_fixed_and_sliding_count_windows():
     table = pa.table({"template_id": list(range(7))})
     fixed = _push_all(LineSessionizer(3), table, 2)

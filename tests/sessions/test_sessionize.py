@@ -648,8 +648,10 @@ def test_settings_build_the_sessionizer():
     windows = SessionizerSettings(window="2m", step="1m").build()
     assert isinstance(windows, WindowSessionizer)
     assert (windows.window, windows.step) == (timedelta(minutes=2), timedelta(minutes=1))
+    labelled = SessionizerSettings(window="2m").build(labels={"a": "normal"})
+    assert isinstance(labelled, WindowSessionizer) and labelled.labels == {"a": "normal"}
     with pytest.raises(LogbertError, match="--labels joins labels by session id"):
-        SessionizerSettings(window="2m").build(labels={"a": "normal"})
+        SessionizerSettings(lines=5).build(labels={"a": "normal"})
     with pytest.raises(LogbertError, match="exactly one"):
         SessionizerSettings().build()
 

@@ -44,7 +44,7 @@ from logbert.sessions.sessionize import (
     events_metadata,
     sessionize_file,
 )
-from logbert.sessions.settings import sessionizer_metadata
+from logbert.sessions.settings import LINE_WINDOW_LABELS, sessionizer_metadata
 
 
 def command(
@@ -86,7 +86,8 @@ def command(
         None,
         "--labels",
         help="CSV with a header, e.g. 'BlockId,Label' or 'InstanceId,Label', joined onto --by-id "
-        "or --by-field sessions (label column: the one named Label, else the second; "
+        "or --by-field sessions, or time windows by their ids as written (START, or "
+        "VALUE@START with --by-field) (label column: the one named Label, else the second; "
         "normal/anomaly, 0/1, true/false, benign/attack, ok/fail, negative/positive, or a "
         "category name). Without it, labels come from the events' label column (a session "
         "is anomalous if any line is).",
@@ -112,12 +113,8 @@ def command(
         by_field=by_field,
         lines=lines,
     ).validate()
-    if labels is not None and (window is not None or lines is not None):
-        raise LogbertError(
-            "--labels joins labels by session id (use with --by-id or --by-field alone); "
-            "windows are labelled from their lines' labels: a format with a label field (bgl, "
-            "thunderbird, or a format string with a <Label> field)"
-        )
+    if labels is not None and lines is not None:
+        raise LogbertError(LINE_WINDOW_LABELS)
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"unknown --format {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")

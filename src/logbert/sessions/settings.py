@@ -29,6 +29,13 @@ from logbert.sessions.window_sessions import WindowSessionizer
 # Parquet schema metadata key of a sessions file: how `sessionize` cut its sessions (JSON of
 # `SessionizerSettings.to_dict()`), so a later stage can tell windows from by-id sessions
 SESSIONIZER_KEY = "logbert.sessionizer"
+# --labels with count windows: their ids (`#K`) number windows, not anything a user labels
+LINE_WINDOW_LABELS = (
+    "--labels joins labels by session id: by --by-id, --by-field, or time windows' ids (START, "
+    "or VALUE@START with --by-field, as `sessionize` writes them); count windows (--lines) are "
+    "labelled from their lines' labels: a format with a label field (bgl, thunderbird, or a "
+    "format string with a <Label> field)"
+)
 
 
 @dataclass
@@ -144,16 +151,12 @@ class SessionizerSettings:
         keyed = self.window is None and self.lines is None
         if keyed:
             return FieldSessionizer(self.by_field, labels, self.idle_timeout, track_lines, stats)
-        if labels is not None:
-            raise LogbertError(
-                "--labels joins labels by session id (use with --by-id or --by-field alone); "
-                "windows are labelled from their lines' labels: a format with a label field (bgl, "
-                "thunderbird, or a format string with a <Label> field)"
-            )
+        if labels is not None and self.lines is not None:
+            raise LogbertError(LINE_WINDOW_LABELS)
         if self.lines is not None:
             step = int(self.step) if self.step is not None else None
             return LineSessionizer(self.lines, step, self.by_field, track_lines, stats)
-        return WindowSessionizer(self.window, self.step, track_lines, stats, self.by_field)
+        return WindowSessionizer(self.window, self.step, track_lines, stats, self.by_field, labels)
 
     def describe(self) -> str:
         """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d`, `windows of 5m every 1m`,

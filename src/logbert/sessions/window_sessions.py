@@ -7,7 +7,9 @@ memory by the windows still open. An event later than that cannot be taken back 
 already written), so batch callers put these events in time order first (`time_ordered`) and
 only a live stream can have late events, counted in `SessionizeStats.n_late`. Session ids: the
 window's start in ISO 8601, prefixed by the value with `--by-field`
-(`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`).
+(`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`). A labels map (`--labels`) labels windows by these
+ids, as written (QA: logs without a label column could not be evaluated by window); without one,
+a window is anomalous when one of its lines is (a format's `<Label>` field).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import timedelta
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
+from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import field_names, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
@@ -47,9 +50,12 @@ class WindowSessionizer(Sessionizer):
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
         field: str | None = None,
+        labels: dict[str, str] | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
         self.field = self.stats.field = field
+        self.labels = labels
+        self._written: set[str] = set()  # with labels: the ids of the windows closed
         self._keyed: dict[tuple[str, int], _Open] = {}  # with field: (value, index) -> session
         self._closing: list[tuple[int, int, tuple[str, int]]] = []  # heap: (close at, seq, key)
         self._seq = 0
@@ -157,6 +163,14 @@ class WindowSessionizer(Sessionizer):
         while heap:
             _, _, (value, index) = heapq.heappop(heap)
             closed.append(self._close(keyed.pop((value, index)), index, value))
+        if self.labels is not None:  # as `IdSessionizer._flush`: none matching is an error
+            unused = [i for i in self.labels if i not in self._written]
+            self.stats.n_labels_unused = len(unused)
+            example = next(iter(self._written), None)
+            require_some_match(self.labels, len(unused), example, self._written)
+            self.stats.labels_warning = unused_ids_warning(
+                self.labels, unused, example, unlabelled=self.stats.n_unlabelled
+            )
         return closed
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
@@ -164,9 +178,11 @@ class WindowSessionizer(Sessionizer):
         session_id = _to_datetime(start).isoformat()
         if value is not None:
             session_id = f"{value}@{session_id}"
-        return session.close(
-            session_id, session.label(), self.stats, start=start, end=start + self._width
-        )
+        label = session.label()
+        if self.labels is not None:
+            label = self.labels.get(session_id)
+            self._written.add(session_id)
+        return session.close(session_id, label, self.stats, start=start, end=start + self._width)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for index, session in self._windows.items():

@@ -34,6 +34,8 @@ def test_a_sequence_fitted_at_least_k_times_scores_zero_and_only_it(tmp_path):
     known = model.score_sessions(test)
     for name in ("score", "miss_ratio", "max_surprise"):
         assert known[name][0] == 0 and known[name][3] == 0
+    evidence = model.score_sessions(test, top_events=2)["top_events"]
+    assert evidence[0] == evidence[3] == [] and evidence[2]  # QA: no "surprise 4.9" beside 0
     raw = model.set_params(known_min_count=0).score_sessions(test)  # the same weights, rule off
     model.set_params(known_min_count=2)
     assert clone(model).get_params()["known_min_count"] == 2

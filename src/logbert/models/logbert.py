@@ -491,6 +491,9 @@ class LogBERT(Detector):
                                                                    strict=True) if o])  # fmt: skip
             known[sequence_open] |= started >= self.known_min_count  # normal so far
             score[known], miss_ratio[known], max_surprise[known] = 0.0, 0.0, 0.0
+            if top_events > 0:  # no evidence beside a score of 0 (QA: "surprise 4.9" shown
+                for j in np.flatnonzero(known):  # in rows whose max_surprise was 0)
+                    events[j] = []
         out: dict[str, Any] = {
             "score": score[index],
             "miss_ratio": miss_ratio[index],

@@ -186,6 +186,12 @@ def test_time_windows_take_labels_by_their_ids_as_written():
         ("a@2005-06-03T15:45:00", None), ("b@2005-06-03T15:55:00", None),
     ]  # fmt: skip
     assert stream.stats.n_labels_unused == 1
+    labels["d@2005-06-03T15:40:00"] = "anomaly"  # QA (Slurm): anomalies naming no session
+    stream = WindowSessionizer("5m", field="Node", labels=labels)
+    _push_all(stream, table, 2)
+    assert stream.stats.summary(by_window=True).endswith(
+        "; 2 ids in the labels file named no session (1 of them labelled anomalous)"
+    )
     plain = WindowSessionizer("5m", labels={"2005-06-03T15:45:00": "anomaly"})
     assert [s.label for s in _push_all(plain, table, 4)] == [None, "anomaly", None]
     with pytest.raises(LogbertError, match="none of its 1 ids names a session"):

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from datetime import timedelta
 
-from logbert.sessions.io import Session
+from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import compile_id_pattern, field_names, id_group, parse_duration
 from logbert.sessions.stats import SessionizeStats
@@ -175,6 +175,7 @@ class IdSessionizer(Sessionizer):
         if labels is not None:
             unused = [i for i in labels if i not in sessions and i not in written]
             self.stats.n_labels_unused = len(unused)
+            self.stats.n_labels_unused_anomalous = sum(labels[i] != NORMAL for i in unused)
             require_some_match(labels, len(unused), example, [*sessions, *written])
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
         if labels is not None:  # after closing: every session's label is counted

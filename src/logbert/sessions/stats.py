@@ -46,6 +46,7 @@ class SessionizeStats:
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
+    n_labels_unused_anomalous: int = 0  # ... of them labelled anomalous
     # the warning about those ids when they are doubtful (most of the file's, or its anomaly
     # ids spelt otherwise: `labels.unused_ids_warning`), made by the sessionizer, which has them
     labels_warning: str | None = None
@@ -138,6 +139,9 @@ class SessionizeStats:
                 )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
+            if self.n_labels_unused_anomalous:  # anomalies left out of every figure (QA: Slurm
+                # array tasks cut to their parent's id)
+                text += f" ({self.n_labels_unused_anomalous:,} of them labelled anomalous)"
         if self.categories:
             ranked = sorted(self.categories.items(), key=lambda item: (-item[1], item[0]))
             text += "; anomaly categories (sessions): " + ", ".join(

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import Session
+from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import field_names, parse_duration
 from logbert.sessions.stats import SessionizeStats
@@ -166,6 +166,7 @@ class WindowSessionizer(Sessionizer):
         if self.labels is not None:  # as `IdSessionizer._flush`: none matching is an error
             unused = [i for i in self.labels if i not in self._written]
             self.stats.n_labels_unused = len(unused)
+            self.stats.n_labels_unused_anomalous = sum(self.labels[i] != NORMAL for i in unused)
             example = next(iter(self._written), None)
             require_some_match(self.labels, len(unused), example, self._written)
             self.stats.labels_warning = unused_ids_warning(

@@ -55,7 +55,8 @@ class WindowSessionizer(Sessionizer):
         super().__init__(track_lines, stats)
         self.field = self.stats.field = field
         self.labels = labels
-        self._written: set[str] = set()  # with labels: the ids of the windows closed
+        # with labels: the ids of the windows closed, in order (a dict: examples repeat)
+        self._written: dict[str, None] = {}
         self._keyed: dict[tuple[str, int], _Open] = {}  # with field: (value, index) -> session
         self._closing: list[tuple[int, int, tuple[str, int]]] = []  # heap: (close at, seq, key)
         self._seq = 0
@@ -182,7 +183,7 @@ class WindowSessionizer(Sessionizer):
         label = session.label()
         if self.labels is not None:
             label = self.labels.get(session_id)
-            self._written.add(session_id)
+            self._written[session_id] = None
         return session.close(session_id, label, self.stats, start=start, end=start + self._width)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:

@@ -372,3 +372,19 @@ def test_lines_of_another_layout_name_the_format_that_reads_them(tmp_path):
     (warning,) = summary.warnings
     assert warning.startswith("warning: format iso does not fit these logs: 400 of 450 lines")
     assert warning.endswith("--format json reads the first of the rejected lines: try it")
+
+
+def test_a_zone_field_the_timestamp_does_not_apply_is_a_warning(tmp_path):
+    """QA: PostgreSQL's `%m` with log_timezone = CET wrote `... 06:00:18.746 CET [4821]`; the
+    CET time was stored as UTC with no word (a numeric offset in the timestamp is applied)."""
+    fmt = resolve_format("<Date> <Time> <Zone> [<Pid>] <Content>")
+    log = tmp_path / "pg.log"
+    log.write_text("".join(f"2026-11-04 06:00:1{i}.746 CET [48{i}] LOG:  checkpoint {i}\n"
+                           for i in range(3)))  # fmt: skip
+    (warning,) = parse_files([str(log)], fmt, tmp_path / "e.parquet").warnings
+    assert warning.startswith(
+        "warning: format '<Date> <Time> <Zone> [<Pid>] <Content>': <Zone> holds the time zone "
+        "'CET', which logbert does not apply"
+    )
+    log.write_text(log.read_text().replace("CET", "UTC"))
+    assert parse_files([str(log)], fmt, tmp_path / "u.parquet").warnings == []

@@ -172,6 +172,15 @@ class YearHint:
 # what a JSON line needs to be dated (`--format json`), for messages
 _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 
+# header fields naming a time zone (`_bare_name`), and the names that mean UTC
+ZONE_FIELDS = frozenset({"zone", "tz", "timezone", "tzname", "zonename"})
+UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"})
+
+
+def _bare_name(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
 # header fields that hold one word: several words there on most lines mean the logs write a
 # field the format lacks (`summary.spaced_field_warnings`)
 ONE_WORD_FIELDS = ("Level", "Component")
@@ -218,6 +227,7 @@ class Parser:
         self.miner = miner
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
+        self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
@@ -786,6 +796,20 @@ class Parser:
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
 
+    def _note_zone_field(self, prep: Prepared) -> None:
+        """Keep the first time-zone name a header field outside the timestamp holds
+        (`<Zone>` = `CET`): timestamps are read as UTC, so that zone is not applied
+        (`summary.zone_field_warnings`; QA: PostgreSQL's `%m` with log_timezone = CET)."""
+        if self.zone_example is not None or self.fmt.timestamp is None:
+            return
+        for name in prep.cols:
+            if _bare_name(name) not in ZONE_FIELDS or name in self.fmt.timestamp.fields:
+                continue
+            for value in pc.unique(prep.cols[name]).to_pylist():
+                if value and value.strip().upper() not in UTC_NAMES:
+                    self.zone_example = (name, value.strip())
+                    return
+
     def _count_spaced_fields(self, prep: Prepared) -> None:
         """Count events whose <Level> or <Component> holds several words (`INFO api-7f9c`: the
         logs write a header field the format lacks, so it is read into this one), keeping the
@@ -833,6 +857,7 @@ class Parser:
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
         self._count_spaced_fields(prep)
+        self._note_zone_field(prep)
         ids, texts, params = self.templates_for(prep)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())

@@ -326,7 +326,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"{run.templates_file}: the templates look like another system's (or miss most of "
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
-    out += spaced_field_warnings(run) + raw_header_warning(run)
+    out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -355,6 +355,21 @@ def raw_header_warning(run: Parser) -> list[str]:
         f"and these lines start with a header that --format {' or --format '.join(names)} "
         "reads: the templates hold times and hosts, so a log of another day or host is new "
         f"templates; parse with --format {names[0]}"
+    ]
+
+
+def zone_field_warnings(run: Parser) -> list[str]:
+    """A warning when a header field outside the timestamp names a time zone other than UTC
+    (`<Zone>` = `CET`): logbert reads timestamps without an offset as UTC and does not apply
+    the field, so times (and time windows) are off by the zone's offset, silently before."""
+    if run.zone_example is None:
+        return []
+    name, value = run.zone_example
+    return [
+        f"warning: format {display_name(run.fmt)}: <{name}> holds the time zone {value!r}, "
+        "which logbert does not apply: timestamps without a UTC offset are read as UTC, so "
+        "times and time windows are off by that zone's offset; write the log's times in UTC "
+        "(PostgreSQL: log_timezone = 'UTC') or with a numeric offset in the timestamp (%z)"
     ]
 
 

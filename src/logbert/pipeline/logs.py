@@ -32,6 +32,7 @@ from logbert.parsing.summary import (
     fits_records,
     raw_header_warning,
     spaced_field_warnings,
+    zone_field_warnings,
 )
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
@@ -215,6 +216,7 @@ def read_log_sessions(
         summary.continuations,
     )  # fmt: skip
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
+    bad_fit += zone_field_warnings(parser)
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit

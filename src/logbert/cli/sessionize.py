@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from logbert.cli.inputs import labels_map
 from logbert.errors import LogbertError
 from logbert.sessions.io import (
     OUTPUT_FORMATS,
@@ -30,11 +31,7 @@ from logbert.sessions.io import (
     detect_format,
     write_sessions,
 )
-from logbert.sessions.labels import (
-    mostly_anomalous_warning,
-    mostly_unlabelled_warning,
-    read_labels_with_columns,
-)
+from logbert.sessions.labels import mostly_unlabelled_warning
 from logbert.sessions.lifecycle import LOG_END_KEY
 from logbert.sessions.options import by_field_hint
 from logbert.sessions.sessionize import (
@@ -122,16 +119,7 @@ def command(
         raise LogbertError(f"events file not found: {events} (write it with `logbert parse`)")
     check_sessions_output(output)
 
-    label_map = None
-    if labels is not None:
-        label_map, id_column, label_column = read_labels_with_columns(labels)
-        typer.echo(
-            f"labels: id column {id_column!r}, label column {label_column!r} "
-            f"({len(label_map):,} ids)",
-            err=True,
-        )
-        if warning := mostly_anomalous_warning(label_map, label_column):
-            typer.echo(warning, err=True)
+    label_map = labels_map(labels)  # says which columns it took, as train and evaluate do
     metadata = {
         key: value for key, value in events_metadata(events).items() if key == TEMPLATE_SET_KEY
     }

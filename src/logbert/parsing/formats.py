@@ -293,6 +293,12 @@ _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _FIELD = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 
 
+def bare_name(name: str) -> str:
+    """A field, column or category name compared by its letters and digits: `is_anomaly`,
+    `IsAnomaly` and `is anomaly` are one name, as are `TZ` and `tz`."""
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
 @dataclass
 class LogFormat:
     """A compiled format: the RE2/Python regex, header field names and timestamp/label rules."""

@@ -90,6 +90,7 @@ from logbert.parsing.clock import YearClock, step_back_warning
 from logbert.parsing.formats import (
     ISO_8601,
     LogFormat,
+    bare_name,
     display_name,
     format_from_spec,
     format_spec,
@@ -172,13 +173,9 @@ class YearHint:
 # what a JSON line needs to be dated (`--format json`), for messages
 _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 
-# header fields naming a time zone (`_bare_name`), and the names that mean UTC
+# header fields naming a time zone (`formats.bare_name`), and the names that mean UTC
 ZONE_FIELDS = frozenset({"zone", "tz", "timezone", "tzname", "zonename"})
 UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"})
-
-
-def _bare_name(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
 
 
 # header fields that hold one word: several words there on most lines mean the logs write a
@@ -803,7 +800,7 @@ class Parser:
         if self.zone_example is not None or self.fmt.timestamp is None:
             return
         for name in prep.cols:
-            if _bare_name(name) not in ZONE_FIELDS or name in self.fmt.timestamp.fields:
+            if bare_name(name) not in ZONE_FIELDS or name in self.fmt.timestamp.fields:
                 continue
             for value in pc.unique(prep.cols[name]).to_pylist():
                 if value and value.strip().upper() not in UTC_NAMES:

@@ -101,16 +101,6 @@ LABELS_FROM_LINES = (
 )
 
 
-# `open_sessions_note` for a single open session: its plural phrases and their singular
-_ONE_OPEN_SESSION = (
-    ("them as complete sessions", "it as a complete session"),
-    ("from them", "from it"),
-    ("them apart", "it apart"),
-    ("so ones cut short by the log's end may be flagged",
-     "so it may be flagged if the log's end cut it short"),
-)  # fmt: skip
-
-
 class Pipeline:
     """Parser + sessionizer settings + lifecycle + detector + threshold; see the module doc."""
 
@@ -480,25 +470,27 @@ class Pipeline:
         )
         column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
         judging = stage in ("score", "evaluate")
-        they, their = ("it", "its") if one else ("they", "their")
+        they, their, them = ("it", "its", "it") if one else ("they", "their", "them")
         if detector.skips_open_ends:
             return f"{started}; {they} may still be running, so " + (
                 f"where {they} end{'s' if one else ''} was not judged{column}"
                 if judging
                 else f"{they} {'is' if one else 'are'} treated as open ({their} end is not judged)"
             )
+        complete = "a complete session" if one else "complete sessions"
+        cut_short = (
+            "it may be flagged if the log's end cut it short"
+            if one
+            else "ones cut short by the log's end may be flagged"
+        )
         consequence = {
-            "fit": "it learns from them and calibrates on them as complete sessions, and when "
+            "fit": f"it learns from {them} and calibrates on {them} as {complete}, and when "
             "scoring it may flag sessions cut short by the log's end",
-            "calibrate": "the threshold is calibrated on them as complete sessions (a session "
+            "calibrate": f"the threshold is calibrated on {them} as {complete} (a session "
             "cut short may score unlike a finished one)",
-            "score": "judges them as complete sessions, so ones cut short by the log's end may "
-            f"be flagged{column}",
+            "score": f"judges {them} as {complete}, so {cut_short}{column}",
         }["score" if judging else stage]
-        verb = "" if judging else " does not tell them apart:"
-        if one:  # "learns from it", "calibrated on it as a complete session"
-            for many, single in _ONE_OPEN_SESSION:
-                consequence, verb = consequence.replace(many, single), verb.replace(many, single)
+        verb = "" if judging else f" does not tell {them} apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
 
     def flag_rate_note(

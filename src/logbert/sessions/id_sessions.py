@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from datetime import timedelta
 
+from logbert.parsing.formats import bare_name
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import compile_id_pattern, field_names, id_group, parse_duration
@@ -227,7 +228,7 @@ class FieldSessionizer(IdSessionizer):
         self._keyed_state(labels, idle_timeout)
         if self._timeout is None:  # `SessionizeStats.reused_ids_warning`
             self.stats.process_field = next(
-                (name for name in field_names(field) if _bare(name) in PROCESS_ID_FIELDS), None
+                (name for name in field_names(field) if bare_name(name) in PROCESS_ID_FIELDS), None
             )
 
     @property
@@ -239,12 +240,8 @@ class FieldSessionizer(IdSessionizer):
         return ([v] if v else [] for v in batch[self.field])
 
 
-# header fields (lower case, without `_`/`-`) holding ids a system reuses: process and thread ids
+# header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids
 PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid", "thread", "ppid"})
-
-
-def _bare(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
 
 
 # --- internals -------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from logbert.errors import LogbertError
+from logbert.parsing.formats import bare_name
 from logbert.sessions.io import (
     ANOMALY,
     LABEL_SPELLINGS,
@@ -49,7 +50,7 @@ from logbert.sessions.io import (
 )
 
 ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
-# names (lower case, without `_`, `-` or spaces: `_bare`) of a label column, wherever it
+# names (lower case, without `_`, `-` or spaces: `bare_name`) of a label column, wherever it
 # sits; the first one a header has wins
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
 # label columns named for the normal class (its spellings): 1/true there means normal, while
@@ -181,7 +182,7 @@ def _refuse_a_normal_column(path: Path, spelt: Mapping[str, str], column: str) -
     """Refuse 0/1 or true/false values in a column named for the normal class (`is_normal`):
     its name says 1 means normal, and logbert reads 1 as anomalous, so every figure would be
     inverted. normal/anomaly words in such a column say what they mean and pass."""
-    if _bare(column) not in _NORMAL_COLUMNS:
+    if bare_name(column) not in _NORMAL_COLUMNS:
         return
     numeric = sorted(text for text in spelt if text.lower() in _BOOLEAN_VALUES)
     if not numeric:
@@ -266,7 +267,7 @@ def unused_ids_warning(
     if session_id is None or not unused or len(unused) == len(labels):
         return None
     column = getattr(labels, "id_column", "")
-    if not unlabelled and _bare(column) not in _LINE_COLUMNS:
+    if not unlabelled and bare_name(column) not in _LINE_COLUMNS:
         return None
     source = getattr(labels, "source", "") or "the labels"
     anomalous = [i for i in unused if labels[i] != NORMAL]
@@ -278,7 +279,7 @@ def unused_ids_warning(
             f"name no session (e.g. {unused[0]!r}; the sessions have ids such as "
             f"{session_id!r})"
         )
-        if _bare(column) in _LINE_COLUMNS:
+        if bare_name(column) in _LINE_COLUMNS:
             return text + (
                 f"; its id column {column!r} seems to number lines, but a labels file labels "
                 "sessions (one row per session id as --by-id or --by-field extracts it), not "
@@ -322,7 +323,7 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
     """Indexes of the id and label columns of a header (see the module doc); `below`: the
     first data rows, which tell a header from a first data row."""
     header = [n.lower() for n in names]
-    bare = [_bare(n) for n in names]
+    bare = [bare_name(n) for n in names]
     named = next((bare.index(c) for c in LABEL_COLUMNS if c in bare), None)
     if len(header) == 2 and all(header):
         label_col = 1 if named is None else named
@@ -375,7 +376,7 @@ def _looks_like_data(names: list[str], id_col: int, label_col: int, below: list[
     # that name or label spellings, and the cell names no label column
     labels_below = same_label or any(row[label_col].strip().lower() in _LABEL_VALUES
                                      for row in rows)  # fmt: skip
-    return same_id and labels_below and _bare(label_cell) not in LABEL_COLUMNS
+    return same_id and labels_below and bare_name(label_cell) not in LABEL_COLUMNS
 
 
 def _shape(text: str) -> str:
@@ -384,10 +385,6 @@ def _shape(text: str) -> str:
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", text.strip().lower()))
 
 
-def _bare(name: str) -> str:
-    """A column name compared by its letters and digits: `is_anomaly`, `IsAnomaly` and
-    `is anomaly` are one name."""
-    return re.sub(r"[\W_]+", "", name.lower())
 
 
 def event_label(value: object) -> str | None:

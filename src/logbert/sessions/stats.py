@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
+from logbert.parsing.formats import bare_name
 from logbert.sessions.io import ANOMALY, NORMAL
 from logbert.sessions.options import id_value_example
 
@@ -272,8 +273,7 @@ class SessionizeStats:
         folded; category names are kept as written, since BGL's are names in upper case."""
         spelt: dict[str, list[str]] = {}
         for name in self.categories:
-            spelt.setdefault(name.lower().replace("_", "").replace("-", "").replace(" ", ""),
-                             []).append(name)  # fmt: skip
+            spelt.setdefault(bare_name(name), []).append(name)
         alike = [sorted(names) for names in spelt.values() if len(names) > 1]
         if not alike:
             return None

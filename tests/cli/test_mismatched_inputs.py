@@ -215,6 +215,19 @@ def test_sessions_cut_otherwise_than_the_training_sessions_are_named(raw_logs, t
     )
     result = invoke("score", model, windows, "-o", tmp_path / "t.jsonl")
     assert result.exit_code == 0 and "holds sessions cut" not in result.output
+    # the order events joined sessions is part of the cut; `--order lines` is the default's
+    in_time, in_lines = tmp_path / "bt.parquet", tmp_path / "bl.parquet"
+    for path, order in ((in_time, "time"), (in_lines, "lines")):
+        args = ("sessionize", events, "--by-id", r"blk_-?\d+", "--order", order, "-o", path)
+        assert invoke(*args).exit_code == 0
+    by_id = tmp_path / "mb"
+    assert invoke("train", blocks, "--model", "new-event", "-o", by_id).exit_code == 0
+    result = invoke("score", by_id, in_time, "-o", tmp_path / "u.jsonl")
+    assert "in time order, but the model was trained on sessions cut by id" in " ".join(
+        result.output.split()
+    )
+    result = invoke("score", by_id, in_lines, "-o", tmp_path / "v.jsonl")
+    assert result.exit_code == 0 and "holds sessions cut" not in result.output
 
 
 def test_calibrate_counts_unseen_keys_among_normal_sessions_only(model):

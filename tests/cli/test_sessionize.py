@@ -426,7 +426,9 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
         "warning: 1 of 2 sessions have events out of time order (e.g. session '7'): the "
         "events keep their input line order: give rotated files oldest first (auth.log.1 "
         "before auth.log); files of several services or hosts are read one after another, so "
-        "where a session spans them, merge them by time into one log first",
+        "where a session spans them, take the events in time order: `--order time` with "
+        "`sessionize` or `train --logs` (a model's `score --logs` and `evaluate --logs` follow "
+        "it), or merge the files by time into one log first",
         # QA (PostgreSQL by Pid): process ids are reused; without --idle-timeout, no word
         "warning: sessions by --by-field Pid with no --idle-timeout: systems reuse Pid "
         "values, so a session holds every process that had its value, over the whole log; "
@@ -434,6 +436,18 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
         "a value seen again after it starts a new session",
     ]
     assert [(s.session_id, s.keys) for s in read_sessions(out)] == [("7", [3, 2, 1]), ("8", [1])]
+    ordered = tmp_path / "ordered.parquet"
+    code, stdout, stderr = run(
+        monkeypatch, capsys, events, "--by-field", "Pid", "--order", "time", "-o", ordered
+    )
+    assert code == 0 and "time order" not in stdout and "time order" not in stderr
+    keys = [(s.session_id, s.keys) for s in read_sessions(ordered)]
+    assert keys == [("7", [2, 1, 3]), ("8", [1])]
+    assert read_sessionizer_settings(ordered).order == "time"  # `score --logs` cuts the same way
+    code, _, stderr = run(
+        monkeypatch, capsys, events, "--by-field", "Pid", "--order", "t", "-o", out
+    )
+    assert code == 2 and "--order must be lines or time" in stderr
 
 
 def test_an_id_regex_matching_nothing_names_the_header_fields(monkeypatch, capsys, make_events):

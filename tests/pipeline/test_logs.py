@@ -119,7 +119,9 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
         "warning: 1 of 1 sessions have events out of time order (e.g. session 'req-1a2b3c'): "
         "the events keep their input line order: give rotated files oldest first (auth.log.1 "
         "before auth.log); files of several services or hosts are read one after another, so "
-        "where a session spans them, merge them by time into one log first"
+        "where a session spans them, take the events in time order: `--order time` with "
+        "`sessionize` or `train --logs` (a model's `score --logs` and `evaluate --logs` follow "
+        "it), or merge the files by time into one log first"
     ]
     assert "; 1 session has events out of time order" in summary.sessionize_text
 

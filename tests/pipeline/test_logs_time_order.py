@@ -33,7 +33,7 @@ def read(files: list[str], window: str = "1m"):
     return sessions, summary
 
 
-def unsorted(events, batch_size, where):
+def unsorted(events, batch_size, where, undated_last=True):
     """Windowing as a live stream would: the events in the order they were read."""
     yield events
 

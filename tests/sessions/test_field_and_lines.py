@@ -17,6 +17,7 @@ from logbert.sessions.sessionize import (
     SessionizerSettings,
     SessionizeStats,
     WindowSessionizer,
+    sessionize_events,
     sessionize_file,
 )
 
@@ -136,7 +137,13 @@ def test_events_older_than_the_idle_clock_are_warned_of():
     assert stream.stats.n_before_idle_clock == 1
     (warning,) = stream.stats.warnings(None)
     assert warning.startswith("warning: --idle-timeout: 1 events came more than the timeout")
-    assert "session 'a'" in warning and "sort -m" in warning
+    assert "session 'a'" in warning and "`--order time`" in warning
+    # with --order time the second file's events come in time order: one session per node
+    settings = SessionizerSettings(by_field="Node", idle_timeout="1h", order="time")
+    ordered = settings.build()
+    sessions = list(sessionize_events(ordered, [table.slice(0, 2), table.slice(2)]))
+    assert [(s.session_id, s.keys) for s in sessions] == [("a", [1, 3]), ("b", [2])]
+    assert ordered.stats.n_before_idle_clock == 0
 
 
 def test_an_idle_timeout_over_undated_events_is_a_warning():

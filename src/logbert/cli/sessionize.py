@@ -97,6 +97,13 @@ def command(
         "event (e.g. 1h, 1d), so memory holds only active sessions. Default: hold every session "
         "to the end of the file. Pick it longer than the longest quiet gap inside a session.",
     ),
+    order: str | None = typer.Option(
+        None,
+        "--order",
+        help="lines or time: the order events join sessions by id, field or count. Default: "
+        "input line order (one log). time: sorted by timestamp (stable), for files of several "
+        "services or hosts parsed one after another. Time windows are always in time order.",
+    ),
     output_format: str | None = typer.Option(
         None, "--format", help=f"Output format: {', '.join(OUTPUT_FORMATS)} (default: extension)."
     ),
@@ -109,6 +116,7 @@ def command(
         step=step,
         by_field=by_field,
         lines=lines,
+        order=order,
     ).validate()
     if labels is not None and lines is not None:
         raise LogbertError(LINE_WINDOW_LABELS)

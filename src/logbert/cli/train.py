@@ -107,6 +107,12 @@ def command(
     step: str | None = typer.Option(
         None, "--step", help="With --window or --lines: slide by this much."
     ),
+    order: str | None = typer.Option(
+        None,
+        "--order",
+        help="With --logs: lines or time, the order events join sessions by id, field or "
+        "count (default: input line order; time: by timestamp, for several services' files).",
+    ),
     labels: Path | None = typer.Option(
         None, "--labels", help="With --logs: CSV of session id and label (anomalies left out)."
     ),
@@ -194,7 +200,7 @@ def command(
     log_options = {
         "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,
         "--lines": lines, "--labels": labels, "--templates": templates, "--year": year,
-        "--timestamp-format": timestamp_format,
+        "--timestamp-format": timestamp_format, "--order": order,
     }  # fmt: skip
     records = None
     if text:
@@ -214,6 +220,7 @@ def command(
             step=step,
             by_field=by_field,
             lines=lines,
+            order=order,
         )
         settings.validate()
         label_map = labels_map(labels)

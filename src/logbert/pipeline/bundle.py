@@ -984,12 +984,13 @@ def _settings_dict(
     settings: SessionizerSettings | None, cut_only: bool = False
 ) -> dict[str, Any] | None:
     """Session settings as JSON; `cut_only`: without the idle timeout, which changes when a
-    session is written, not what it holds."""
+    session is written, not what it holds, and with the order as it acts (`in_time_order`)."""
     if settings is None:
         return None
     record = settings.to_dict()
     if cut_only:
         record.pop("idle_timeout", None)
+        record["order"] = "time" if settings.in_time_order else "lines"
     return record
 
 

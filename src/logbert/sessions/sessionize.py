@@ -15,9 +15,12 @@ newer ones (its window is already written). Files and raw logs are read whole, s
 callers (`sessionize_file`, `sessionize_events`) put time-window events in time order first
 (stable: file order among equal times) and lose nothing however the log is ordered; only a
 live stream (`push` by hand, serving) can still have late events, and `SessionizeStats`
-counts them (`late_warning`, `check_late`). Id sessions and count windows are never
-reordered: line order is what they mean; id sessions out of time order (rotated files given
-newest first, merged logs) are counted for a warning (`out_of_order_warning`).
+counts them (`late_warning`, `check_late`). Id sessions and count windows keep the input
+line order by default: in one log that is what they mean (HDFS benchmarks); id sessions out of
+time order (rotated files given newest first, several services' files read one after another)
+are counted for a warning (`out_of_order_warning`), which points to `--order time`
+(`SessionizerSettings.order`): their events are then sorted by time too, undated ones staying
+behind the line before them.
 """
 
 from __future__ import annotations
@@ -106,7 +109,7 @@ def sessionize_file(
     columns = sessionizer.wanted_columns(names)
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
-        batches = sorted_by_time(parquet.read(columns=columns), batch_size, str(path))
+        batches = _in_time_order(sessionizer, parquet.read(columns=columns), batch_size, str(path))
     for batch in batches:
         yield from sessionizer.push(batch, where=str(path))
         if progress is not None:
@@ -143,17 +146,22 @@ def sessionize_events(
             whole = pa.concat_tables(held, promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise LogbertError(f"{where}: the event tables do not fit together ({exc})") from exc
-        for batch in sorted_by_time(whole, batch_size, where):
+        for batch in _in_time_order(sessionizer, whole, batch_size, where):
             yield from sessionizer.push(batch, where=where)
     yield from sessionizer.flush()
 
 
-def sorted_by_time(events: pa.Table, batch_size: int, where: str) -> Iterator[pa.Table]:
+def sorted_by_time(
+    events: pa.Table, batch_size: int, where: str, undated_last: bool = True
+) -> Iterator[pa.Table]:
     """`events` in time order, `batch_size` rows at a time: a stable sort on `timestamp`
-    (equal times keep their order; events without one come last, where a window counts
-    them). Already in order: plain slices, no copy."""
+    (equal times keep their order). Events without one come last, where a window counts
+    them, or with `undated_last` false stay behind the event before them (sessions by id:
+    an undated line belongs where it was written). Already in order: plain slices, no copy."""
     micros = _timestamp_micros(events.column("timestamp"), where)
     in_order, _ = _ascending(micros)
+    if not in_order and not undated_last and micros.null_count:
+        micros = pc.fill_null(pc.fill_null_forward(micros), _EARLIEST)
     order = None if in_order else pc.array_sort_indices(micros, null_placement="at_end")
     for offset in range(0, events.num_rows, batch_size):
         if order is None:
@@ -205,6 +213,17 @@ def sessionize_by_window(
 
 
 # --- internals -------------------------------------------------------------------------------
+
+_EARLIEST = -(2**63)  # sort key of undated events before the first dated one
+
+
+def _in_time_order(
+    sessionizer: Sessionizer, events: pa.Table, batch_size: int, where: str
+) -> Iterator[pa.Table]:
+    """`sorted_by_time` as `sessionizer` needs it: undated events last for time windows (they
+    count them), in place for the rest (`--order time`)."""
+    undated_last = isinstance(sessionizer, WindowSessionizer)
+    return sorted_by_time(events, batch_size, where, undated_last)
 
 
 def _ascending(

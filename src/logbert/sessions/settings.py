@@ -29,6 +29,8 @@ from logbert.sessions.window_sessions import WindowSessionizer
 # Parquet schema metadata key of a sessions file: how `sessionize` cut its sessions (JSON of
 # `SessionizerSettings.to_dict()`), so a later stage can tell windows from by-id sessions
 SESSIONIZER_KEY = "logbert.sessionizer"
+# `--order`: events in input line order, or in time order (`SessionizerSettings.order`)
+ORDERS = ("lines", "time")
 # --labels with count windows: their ids (`#K`) number windows, not anything a user labels
 LINE_WINDOW_LABELS = (
     "--labels joins labels by session id: by --by-id, --by-field, or time windows' ids (START, "
@@ -46,7 +48,11 @@ class SessionizerSettings:
 
     Modes: exactly one of `by_id`, `window`, `lines`; or `by_field` alone or with `window` or
     `lines` (one session per value and window). `step` slides `window` (a duration) or
-    `lines` (a count); `idle_timeout` closes quiet `by_id` / `by_field`-alone sessions."""
+    `lines` (a count); `idle_timeout` closes quiet `by_id` / `by_field`-alone sessions.
+    `order` "time" takes the events of files read whole in time order (stable: input order
+    among equal times) before sessions by id, field or count are cut, for logs of several
+    services or hosts given one after another; the default keeps the input line order, which
+    is what those sessions mean in one log (HDFS). Time windows are always in time order."""
 
     by_id: str | None = None
     idle_timeout: str | None = None
@@ -54,6 +60,7 @@ class SessionizerSettings:
     step: str | None = None
     by_field: str | None = None
     lines: int | None = None
+    order: str | None = None
 
     def validate(self) -> SessionizerSettings:
         """Raise `LogbertError` for a combination or value that cannot work; returns self."""
@@ -90,6 +97,16 @@ class SessionizerSettings:
                 "--by-field needs a header field name, e.g. Node, or several joined by commas, "
                 "e.g. Component,Pid"
             )
+        if self.order is not None and self.order not in ORDERS:
+            raise LogbertError(
+                f"--order must be {' or '.join(ORDERS)} (events in input line order, or in "
+                f"time order), not {self.order!r}"
+            )
+        if self.order == "lines" and self.window is not None:
+            raise LogbertError(
+                "--order lines: time windows take their events in time order; leave out "
+                "--order, or use --lines N for windows of consecutive lines"
+            )
         if self.by_id is not None:
             compile_id_pattern(self.by_id)
         if self.idle_timeout is not None:
@@ -110,8 +127,15 @@ class SessionizerSettings:
                 )
         return self
 
+    @property
+    def in_time_order(self) -> bool:
+        """Do events join sessions in time order (time windows, or `order` "time")? Settings
+        that differ only in how they say it (`order` unset or "lines" by id) cut alike."""
+        return self.order == "time" or self.window is not None
+
     def to_dict(self) -> dict[str, str | int | None]:
-        """Plain JSON: `{"by_id", "idle_timeout", "window", "step", "by_field", "lines"}`."""
+        """Plain JSON: `{"by_id", "idle_timeout", "window", "step", "by_field", "lines",
+        "order"}`."""
         return asdict(self)
 
     @classmethod
@@ -144,8 +168,18 @@ class SessionizerSettings:
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
     ) -> Sessionizer:
-        """A fresh sessionizer for one stream (`labels`: id -> label, by id or by field alone)."""
+        """A fresh sessionizer for one stream (`labels`: id -> label, by id or by field alone).
+        With `order` "time", batch callers sort its events by time first (`time_ordered`);
+        a live stream (watch, serve) takes events as they come, whatever the order."""
         self.validate()
+        sessionizer = self._build(labels, track_lines, stats)
+        if self.order == "time":
+            sessionizer.time_ordered = True
+        return sessionizer
+
+    def _build(
+        self, labels: dict[str, str] | None, track_lines: bool, stats: SessionizeStats | None
+    ) -> Sessionizer:
         if self.by_id is not None:
             return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
         keyed = self.window is None and self.lines is None
@@ -160,7 +194,12 @@ class SessionizerSettings:
 
     def describe(self) -> str:
         """One line, e.g. `by id 'blk_-?\\d+', idle timeout 1d`, `windows of 5m every 1m`,
-        `by field Node, windows of 5m`, `windows of 100 lines every 50`."""
+        `by field Node, windows of 5m`, `windows of 100 lines every 50`; `, in time order`
+        ends it with `order` "time" where the cut is not time windows."""
+        text = self._describe()
+        return text + (", in time order" if self.order == "time" and not self.window else "")
+
+    def _describe(self) -> str:
         if self.by_id is not None:
             text = f"by id '{self.by_id}'"
             return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")

@@ -24,6 +24,12 @@ from logbert.sessions.options import id_value_example
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
 FEW_IDS = 2
 EVENTS_PER_FEW_IDS = 100
+# what to do when a session's events come from files read one after another
+TIME_ORDER_ADVICE = (
+    "take the events in time order: `--order time` with `sessionize` or `train --logs` (a "
+    "model's `score --logs` and `evaluate --logs` follow it), or merge the files by time "
+    "into one log first"
+)
 
 
 @dataclass
@@ -194,7 +200,7 @@ class SessionizeStats:
             f"session {self.out_of_order_example!r}): the events keep their input line order: "
             "give rotated files oldest first (auth.log.1 before auth.log); files of several "
             "services or hosts are read one after another, so where a session spans them, "
-            "merge them by time into one log first"
+            f"{TIME_ORDER_ADVICE}"
         )
 
     def undated_idle_warning(self) -> str | None:
@@ -223,8 +229,7 @@ class SessionizeStats:
             f"{self.before_idle_clock_example!r}): inputs that overlap in time (several hosts' "
             "files?) were read one after another, and the idle clock, which follows the newest "
             "time read, had closed their sessions, so those ids were cut into several sessions; "
-            "merge the files by time first (`sort -m` on sortable timestamps) or leave out "
-            "--idle-timeout"
+            f"{TIME_ORDER_ADVICE}, or leave out --idle-timeout"
         )
 
     def repeated_labels_warning(self) -> str | None:

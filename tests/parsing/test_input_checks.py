@@ -374,17 +374,53 @@ def test_lines_of_another_layout_name_the_format_that_reads_them(tmp_path):
     assert warning.endswith("--format json reads the first of the rejected lines: try it")
 
 
-def test_a_zone_field_the_timestamp_does_not_apply_is_a_warning(tmp_path):
-    """QA: PostgreSQL's `%m` with log_timezone = CET wrote `... 06:00:18.746 CET [4821]`; the
-    CET time was stored as UTC with no word (a numeric offset in the timestamp is applied)."""
+def _zone_times(tmp_path, lines: list[str], name: str = "pg"):
     fmt = resolve_format("<Date> <Time> <Zone> [<Pid>] <Content>")
-    log = tmp_path / "pg.log"
-    log.write_text("".join(f"2026-11-04 06:00:1{i}.746 CET [48{i}] LOG:  checkpoint {i}\n"
-                           for i in range(3)))  # fmt: skip
-    (warning,) = parse_files([str(log)], fmt, tmp_path / "e.parquet").warnings
+    log = tmp_path / f"{name}.log"
+    log.write_text("".join(line + "\n" for line in lines))
+    summary = parse_files([str(log)], fmt, tmp_path / f"{name}.parquet")
+    times = pq.read_table(tmp_path / f"{name}.parquet").column("timestamp").to_pylist()
+    return [t.isoformat(sep=" ") for t in times], summary
+
+
+def test_a_zone_field_beside_the_timestamp_is_applied(tmp_path):
+    """QA: PostgreSQL's `%m` with log_timezone = CET wrote `... 06:00:18.746 CET [4821]`; the
+    CET time was stored as UTC with no word. Zones with one meaning are applied; a tz database
+    name by the date (daylight saving); a timestamp's own offset wins."""
+    times, summary = _zone_times(tmp_path, [
+        "2026-01-04 06:00:18 Europe/Paris [4826] LOG:  checkpoint starting",
+        "2026-07-01 06:00:18 CEST [4822] LOG:  checkpoint starting",
+        "2026-07-02 06:00:18 EDT [4823] LOG:  checkpoint starting",
+        "2026-07-03 06:00:18 -05 [4824] LOG:  checkpoint starting",
+        "2026-07-04 06:00:18 Europe/Paris [4825] LOG:  checkpoint starting",
+        "2026-07-05 06:00:18+02:00 CET [4827] LOG:  checkpoint starting",
+        "2026-07-06 06:00:18 UTC [4828] LOG:  checkpoint starting",
+        "2026-11-04 06:00:18.746 CET [4821] LOG:  checkpoint starting",
+    ])  # fmt: skip
+    assert times == [
+        "2026-01-04 05:00:18", "2026-07-01 04:00:18", "2026-07-02 10:00:18",
+        "2026-07-03 11:00:18", "2026-07-04 04:00:18", "2026-07-05 04:00:18",
+        "2026-07-06 06:00:18", "2026-11-04 05:00:18.746000",
+    ]  # fmt: skip
+    assert summary.warnings == []
+    assert (
+        "timestamps: the time zones of the lines' own zone field (-05, CEST, CET, EDT, "
+        "Europe/Paris) were applied: times are stored in UTC"
+    ) in summary.notes
+
+
+def test_a_zone_field_naming_several_zones_is_a_warning_and_left_as_written(tmp_path):
+    times, summary = _zone_times(tmp_path, [
+        "2026-11-04 06:00:18 CST [4821] LOG:  checkpoint starting",  # US Central, or China
+        "2026-11-04 06:00:19 Mars/Olympus [4821] LOG:  checkpoint complete",
+    ])  # fmt: skip
+    assert times == ["2026-11-04 06:00:18", "2026-11-04 06:00:19"]
+    (warning,) = summary.warnings
     assert warning.startswith(
         "warning: format '<Date> <Time> <Zone> [<Pid>] <Content>': <Zone> holds the time zone "
-        "'CET', which logbert does not apply"
+        "'CST', which logbert cannot apply (an abbreviation of several zones, or a name the "
+        "tz database lacks)"
     )
-    log.write_text(log.read_text().replace("CET", "UTC"))
-    assert parse_files([str(log)], fmt, tmp_path / "u.parquet").warnings == []
+    assert not any("were applied" in note for note in summary.notes)
+    _, utc = _zone_times(tmp_path, ["2026-11-04 06:00:18 UTC [1] LOG:  x"], "utc")
+    assert utc.warnings == [] and not any("zone" in note for note in utc.notes)

@@ -21,6 +21,7 @@ from logbert.parsing.masks import JOIN, WILDCARD
 from logbert.parsing.reader import LineChunk
 from logbert.parsing.splitter import has_bytes
 from logbert.parsing.template_matcher import extract_params, scatter_rows, template_regex
+from logbert.parsing.zones import ZoneUse
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Prepared:
     messages: list[str] | None = None  # distinct (masked) messages for the miner
     codes: np.ndarray | None = None  # each row's index into `messages`
     words: pa.ListArray | None = None
+    zones: ZoneUse | None = None  # zone names a `<Zone>` field applied, or could not
+    zone_name: str | None = None  # ... and that field's name
 
 
 def _schema(fmt: LogFormat) -> pa.Schema:

@@ -670,14 +670,23 @@ def parse_timestamps(
     columns; null where they do not parse. For a spec without a year (and none of its own),
     `year` fills it in (None: every timestamp is null); with `not_after` (µs since the epoch,
     e.g. the file's modification time) a date after it is taken in the year before."""
-    if spec is None or any(f not in columns for f in spec.fields):
+    text = timestamp_text(columns, spec)
+    if text is None:
         return pa.nulls(n, pa.timestamp("us"))
-    text = columns[spec.fields[0]]
-    for name in spec.fields[1:]:
-        text = pc.binary_join_element_wise(text, columns[name], " ")
     # logs repeat timestamps (one per second or millisecond): parse each distinct value once
     enc = pc.dictionary_encode(text)
     return _parse_distinct(enc.dictionary, spec, year, not_after).take(enc.indices)
+
+
+def timestamp_text(columns: dict[str, pa.Array], spec: TimestampSpec | None) -> pa.Array | None:
+    """The text the timestamp is read from: its header fields joined by a space (None when
+    the format has no timestamp rule or the columns lack one of its fields)."""
+    if spec is None or any(f not in columns for f in spec.fields):
+        return None
+    text = columns[spec.fields[0]]
+    for name in spec.fields[1:]:
+        text = pc.binary_join_element_wise(text, columns[name], " ")
+    return text
 
 
 def _parse_distinct(

@@ -90,12 +90,12 @@ from logbert.parsing.clock import YearClock, step_back_warning
 from logbert.parsing.formats import (
     ISO_8601,
     LogFormat,
-    bare_name,
     display_name,
     format_from_spec,
     format_spec,
     parse_timestamps,
     resolve_format,
+    timestamp_text,
     with_year,
 )
 from logbert.parsing.frozen import FrozenMiner
@@ -126,6 +126,7 @@ from logbert.parsing.template_matcher import (
     known_template,
     load_templates,
 )
+from logbert.parsing.zones import apply_zone, zone_field
 
 __all__ = [
     "AUTO_YEAR",
@@ -172,10 +173,6 @@ class YearHint:
 
 # what a JSON line needs to be dated (`--format json`), for messages
 _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
-
-# header fields naming a time zone (`formats.bare_name`), and the names that mean UTC
-ZONE_FIELDS = frozenset({"zone", "tz", "timezone", "tzname", "zonename"})
-UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"})
 
 
 # header fields that hold one word: several words there on most lines mean the logs write a
@@ -225,6 +222,7 @@ class Parser:
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
         self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
+        self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
@@ -256,8 +254,13 @@ class Parser:
         jump back, or step back between consecutive lines; every command that prints notes
         shows them."""
         clocks = self._clocks_done + list(self._clocks.values())
+        zones = sorted(self.zones_applied)
+        applied = [
+            f"timestamps: the time zones of the lines' own zone field ({', '.join(zones[:5])}"
+            f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
+        ] if zones else []  # fmt: skip
         return (
-            self._notes + [m for clock in clocks for m in clock.messages()]
+            self._notes + applied + [m for clock in clocks for m in clock.messages()]
             + step_back_warning(clocks)
         )  # fmt: skip
 
@@ -712,6 +715,11 @@ class Parser:
         content = cols["Content"]
         year, not_after = (hint.year, hint.not_after) if hint is not None else (None, None)
         prep.timestamp = parse_timestamps(cols, spec, len(prep.line_no), year, not_after)
+        zone = zone_field(cols, spec.fields) if spec is not None else None
+        if zone is not None:  # `<Date> <Time> <Zone>`: CET times stored in UTC
+            text = timestamp_text(cols, spec)
+            prep.timestamp, prep.zones = apply_zone(prep.timestamp, text, cols[zone])
+            prep.zone_name = zone
         prep.not_after = not_after
         if self.matcher is None:
             if self.miner.masks_input:
@@ -794,18 +802,14 @@ class Parser:
         return ids, _texts(ids, texts), params
 
     def _note_zone_field(self, prep: Prepared) -> None:
-        """Keep the first time-zone name a header field outside the timestamp holds
-        (`<Zone>` = `CET`): timestamps are read as UTC, so that zone is not applied
-        (`summary.zone_field_warnings`; QA: PostgreSQL's `%m` with log_timezone = CET)."""
-        if self.zone_example is not None or self.fmt.timestamp is None:
+        """Keep the zone names a header field outside the timestamp applied (`<Zone>` = `CET`,
+        `zones.apply_zone`), and the first it could not (`CST` names several zones): those
+        lines' times stay as written, read as UTC (`summary.zone_field_warnings`)."""
+        if prep.zones is None:
             return
-        for name in prep.cols:
-            if bare_name(name) not in ZONE_FIELDS or name in self.fmt.timestamp.fields:
-                continue
-            for value in pc.unique(prep.cols[name]).to_pylist():
-                if value and value.strip().upper() not in UTC_NAMES:
-                    self.zone_example = (name, value.strip())
-                    return
+        self.zones_applied |= prep.zones.applied
+        if self.zone_example is None and prep.zones.unapplied:
+            self.zone_example = (prep.zone_name, min(prep.zones.unapplied))
 
     def _count_spaced_fields(self, prep: Prepared) -> None:
         """Count events whose <Level> or <Component> holds several words (`INFO api-7f9c`: the

@@ -359,18 +359,21 @@ def raw_header_warning(run: Parser) -> list[str]:
 
 
 def zone_field_warnings(run: Parser) -> list[str]:
-    """A warning when a header field outside the timestamp names a time zone other than UTC
-    (`<Zone>` = `CET`): logbert reads timestamps without an offset as UTC and does not apply
-    the field, so times (and time windows) are off by the zone's offset, silently before."""
-    if run.zone_example is None:
-        return []
-    name, value = run.zone_example
-    return [
-        f"warning: format {display_name(run.fmt)}: <{name}> holds the time zone {value!r}, "
-        "which logbert does not apply: timestamps without a UTC offset are read as UTC, so "
-        "times and time windows are off by that zone's offset; write the log's times in UTC "
-        "(PostgreSQL: log_timezone = 'UTC') or with a numeric offset in the timestamp (%z)"
-    ]
+    """A warning for a zone name that a header field outside the timestamp held and that
+    could not be applied (`CST` names several zones): those times are off by its offset.
+    (Zones applied are a note: `Parser.notes`.)"""
+    out = []
+    if run.zone_example is not None:
+        name, value = run.zone_example
+        out.append(
+            f"warning: format {display_name(run.fmt)}: <{name}> holds the time zone {value!r}, "
+            "which logbert cannot apply (an abbreviation of several zones, or a name the tz "
+            "database lacks): those timestamps are read as UTC, so times and time windows are "
+            "off by that zone's offset; write the log's times in UTC (PostgreSQL: "
+            "log_timezone = 'UTC'), with a numeric offset (%z), or with a tz database name "
+            "(Europe/Paris)"
+        )
+    return out
 
 
 def spaced_field_warnings(run: Parser) -> list[str]:

@@ -1,0 +1,148 @@
+"""Time zones named in a header field of their own (`<Date> <Time> <Zone>`): applied to UTC.
+
+PostgreSQL's `%m` writes `2026-11-04 06:00:18.746 CET`, syslog-style loggers `... EST`: the
+zone sits in a field beside the timestamp, not in it, so the timestamp rule (`formats.py`)
+reads the time as UTC. Stored as written, CET times were an hour late, and windows, session
+lifetimes and the order of several hosts' logs with them (QA PostgreSQL).
+
+A zone field's value is applied where it says one thing: a numeric offset (`+01`, `-0500`,
+`+05:30`), an abbreviation with one meaning (`CET` +1, `CEST` +2, `EST` -5, `PDT` -7, ...), or
+a tz database name (`Europe/Paris`, `America/New_York`: the offset of that date, daylight
+saving included). Abbreviations that name several zones (`CST`: US Central or China; `IST`:
+India, Israel or Ireland) and names the tz database lacks are left unapplied, and the caller
+warns (`ZoneUse.unapplied`). A line whose timestamp carries its own offset keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from logbert.parsing.formats import bare_name
+
+# header fields naming a time zone (`formats.bare_name` of the field), and the names of UTC
+ZONE_FIELDS = frozenset({"zone", "tz", "timezone", "tzname", "zonename"})
+UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"})
+
+# abbreviations with one meaning, in minutes east of UTC (the tz database's current ones);
+# CST, IST, AST, BST's other uses and the like are deliberately absent
+ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "ZULU": 0, "WET": 0, "WEST": 60,
+    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
+    "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+    "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150,
+    "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AWST": 480, "ACST": 570, "ACDT": 630,
+    "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+
+_OFFSET = r"(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?"
+# a timestamp text in UTC already: one that ends in its own offset (`10:00:00+02:00`,
+# `10:00:00.5 Z`), or epoch time
+_OWN_OFFSET = (
+    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$|^\s*\d+(?:\.\d*)?\s*$"
+)
+_MICROS_PER_MINUTE = 60_000_000
+_EPOCH = datetime(1970, 1, 1)
+
+
+@dataclass
+class ZoneUse:
+    """Which zone names a chunk applied and which it could not (for notes and warnings)."""
+
+    applied: set[str] = field(default_factory=set)
+    unapplied: set[str] = field(default_factory=set)
+
+
+def zone_field(columns: dict[str, pa.Array], timestamp_fields: tuple[str, ...]) -> str | None:
+    """The header field (outside the timestamp's own) that names the zone, if the format
+    has one (`<Zone>`, `<TZ>`, ...)."""
+    for name in columns:
+        if bare_name(name) in ZONE_FIELDS and name not in timestamp_fields:
+            return name
+    return None
+
+
+def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[pa.Array, ZoneUse]:
+    """`timestamps` (read as UTC) moved to UTC by each line's zone name in `zones`; lines
+    whose timestamp `text` holds an offset of its own, or whose zone is empty or unknown, are
+    unchanged. Distinct zone names are looked up once; a tz database name is applied per
+    distinct time (its offset depends on the date)."""
+    use = ZoneUse()
+    names = pc.utf8_trim_whitespace(zones)
+    own = pc.fill_null(pc.match_substring_regex(text, _OWN_OFFSET), False)
+    names = pc.if_else(own, pa.scalar(None, pa.string()), names)
+    enc = pc.dictionary_encode(names)
+    fixed: list[int | None] = []
+    regional: dict[int, ZoneInfo] = {}
+    for i, name in enumerate(enc.dictionary.to_pylist()):
+        minutes, region = _lookup(name)
+        fixed.append(minutes)
+        if region is not None:
+            regional[i] = region
+        if minutes is not None or region is not None:
+            if name.upper() not in UTC_NAMES:
+                use.applied.add(name)
+        elif name:
+            use.unapplied.add(name)
+    if not use.applied:
+        return timestamps, use
+    offsets = pc.take(pa.array(fixed, pa.int64()), enc.indices)
+    micros = pc.cast(timestamps, pa.int64())
+    if regional:
+        offsets = _regional_offsets(micros, enc.indices, regional, offsets)
+    moved = pc.subtract(micros, pc.multiply(pc.fill_null(offsets, 0), _MICROS_PER_MINUTE))
+    return pc.cast(moved, pa.timestamp("us")), use
+
+
+def _lookup(name: str) -> tuple[int | None, ZoneInfo | None]:
+    """(fixed offset in minutes, or a tz database zone, or neither) for one zone name."""
+    if not name:
+        return None, None
+    upper = name.upper()
+    if upper in ABBREVIATIONS:
+        return ABBREVIATIONS[upper], None
+    parts = re.fullmatch(_OFFSET, name)
+    if parts is not None:
+        minutes = int(parts["h"]) * 60 + int(parts["m"] or 0)
+        return (-minutes if parts["s"] == "-" else minutes), None
+    return None, _region(name)
+
+
+@lru_cache(maxsize=64)
+def _region(name: str) -> ZoneInfo | None:
+    """A tz database zone by its name (`Europe/Paris`), None when there is none by that name
+    (bare abbreviations like `CST` are refused: the database's `CST6CDT`-style keys are not
+    what a log means by them)."""
+    if "/" not in name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _regional_offsets(
+    micros: pa.Array, codes: pa.Array, regional: dict[int, ZoneInfo], offsets: pa.Array
+) -> pa.Array:
+    """`offsets` with the rows of tz database zones filled in from each row's local time."""
+    out = offsets.to_pylist()
+    for row, (code, local) in enumerate(zip(codes.to_pylist(), micros.to_pylist(), strict=True)):
+        zone = regional.get(code)
+        if zone is not None and local is not None:
+            out[row] = _minutes_east(local, zone)
+    return pa.array(out, pa.int64())
+
+
+@lru_cache(maxsize=65536)
+def _minutes_east(local_micros: int, zone: ZoneInfo) -> int:
+    """The zone's offset (minutes) at a local time given as µs since the epoch (the earlier
+    of two times an autumn hour repeats)."""
+    moment = _EPOCH + timedelta(microseconds=local_micros)
+    offset = moment.replace(tzinfo=zone).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0

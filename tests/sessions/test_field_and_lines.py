@@ -102,13 +102,13 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
         {
             "Node": ["a", "b", "b", "a"],
             "template_id": [1, 2, 3, 4],
-            "timestamp": [at(0), at(10), at(100), at(200)],
+            "timestamp": [at(0), at(10), at(50), at(200)],  # b: never quiet for 1m
         }
     )
     stream = FieldSessionizer("Node", labels={"a": "anomaly"}, idle_timeout="1m")
     sessions = _push_all(stream, table, 1)
     assert [(s.session_id, s.keys, s.label) for s in sessions] == [
-        ("a", [1], "anomaly"),  # quiet for 100 s > 1m
+        ("a", [1], "anomaly"),  # quiet for 200 s > 1m
         ("b", [2, 3], None),
         ("a", [4], "anomaly"),  # came back: a new session with the same id
     ]

@@ -262,6 +262,22 @@ def test_by_id_idle_timeout_writes_quiet_sessions_early_and_counts_returns(make_
     assert len(whole) == 100 and whole[0].keys == [0, 1, 2, 9]
 
 
+def test_an_id_back_after_the_idle_timeout_with_nothing_between_is_a_new_session(make_events):
+    """QA (one device's boots, 2 h apart): no other id's event came between to close the
+    quiet session, so every boot joined the first: one session over four months."""
+    path = make_events(
+        content=["dev1 boot", "dev1 up", "dev1 boot", "dev1 up", "dev2 boot", "dev1 boot"],
+        template_id=[1, 2, 1, 2, 1, 1],
+        timestamp=[at(0), at(10), at(7200), at(7210), at(7211), at(7300)],
+    )
+    stats = SessionizeStats()
+    sessions = list(sessionize_by_id(path, r"dev\d+", stats, idle_timeout=timedelta(minutes=10)))
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("dev1", [1, 2]), ("dev2", [1]), ("dev1", [1, 2, 1]),  # the rest least recent first
+    ]  # fmt: skip
+    assert stats.n_reopened == 1
+
+
 def test_by_id_idle_timeout_needs_timestamps(make_events):
     path = make_events(content=["blk_1"], template_id=[1])
     with pytest.raises(LogbertError, match="timestamp"):

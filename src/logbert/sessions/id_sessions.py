@@ -105,6 +105,9 @@ class IdSessionizer(Sessionizer):
                     stats.n_before_idle_clock += 1
                     stats.before_idle_clock_example = stats.before_idle_clock_example or ids[0]
                 newest = ts if newest is None else max(newest, ts)
+                # before the event joins: its own id may have gone quiet too (QA: one device's
+                # boots, hours apart with no other id between, were one session for months)
+                closed += self._close_idle(newest)
             if not ids:
                 stats.n_unmatched += 1
             for session_id in ids:
@@ -120,19 +123,24 @@ class IdSessionizer(Sessionizer):
                 if ts is not None and not session.out_of_order and session.last is not None:
                     self._check_order(session_id, session, ts)
                 session.add(key, ts, line_label, line)
-            if timeout is None or newest is None:
-                continue
-            stats.max_open = max(stats.max_open, len(sessions))
-            while sessions:
-                session_id, session = next(iter(sessions.items()))
-                if session.touched is not None and session.touched + timeout >= newest:
-                    break
-                del sessions[session_id]
-                self._written.add(session_id)
-                closed.append(self._close(session_id, session))
+            if timeout is not None:
+                stats.max_open = max(stats.max_open, len(sessions))
         self._newest = newest
         if timeout is None:  # sessions only grow: the count now is the most so far
             stats.max_open = max(stats.max_open, len(sessions))
+        return closed
+
+    def _close_idle(self, newest: int) -> list[Session]:
+        """Write the sessions quiet for more than the timeout at time `newest`, least recently
+        active first (the order they are held in)."""
+        sessions, closed = self._sessions, []
+        while sessions:
+            session_id, session = next(iter(sessions.items()))
+            if session.touched is not None and session.touched + self._timeout >= newest:
+                break
+            del sessions[session_id]
+            self._written.add(session_id)
+            closed.append(self._close(session_id, session))
         return closed
 
     def _check_order(self, session_id: str, session: _Open, ts: int) -> None:

@@ -424,3 +424,26 @@ def test_a_zone_field_naming_several_zones_is_a_warning_and_left_as_written(tmp_
     assert not any("were applied" in note for note in summary.notes)
     _, utc = _zone_times(tmp_path, ["2026-11-04 06:00:18 UTC [1] LOG:  x"], "utc")
     assert utc.warnings == [] and not any("zone" in note for note in utc.notes)
+
+
+def test_terminal_colour_codes_are_no_part_of_an_event(tmp_path):
+    """QA (CI runner logs): `ESC[32mSUCCESS ESC[0m` kept its codes in templates, so a runner
+    with colour turned off wrote other templates (163 false alarms)."""
+    coloured = tmp_path / "colour.log"
+    coloured.write_text(
+        "2026-03-02T08:02:10.823+02:00 INFO \x1b[1m[build-48000]\x1b[0m Build finished: "
+        "\x1b[32mSUCCESS\x1b[0m\n"
+        "\x1b[2m2026-03-02T08:02:11Z\x1b[0m ERROR Tests failed: \x1b[31m3\x1b[0m\n"
+    )
+    plain = tmp_path / "plain.log"
+    plain.write_text(
+        "2026-03-02T08:02:10.823+02:00 INFO [build-48000] Build finished: SUCCESS\n"
+        "2026-03-02T08:02:11Z ERROR Tests failed: 3\n"
+    )
+    inputs = [str(coloured), str(plain)]
+    summary = parse_files(inputs, resolve_format("iso"), tmp_path / "e.parquet")
+    assert summary.rejected == 0
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["template_id"][:2] == events["template_id"][2:]
+    assert not any("\x1b" in t for t in events["template"] + events["content"])
+    assert events["timestamp"][1] == events["timestamp"][3]  # a coloured time is read too

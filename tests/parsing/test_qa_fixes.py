@@ -249,6 +249,22 @@ def test_iso_rejects_the_undated_lines_of_a_stack_trace(tmp_path):
     assert "by:" not in templates and "id:" not in templates
 
 
+def test_iso_rejects_compiler_output_that_starts_with_a_count(tmp_path):
+    """QA (CI logs): `1 error`, `12 tests completed, 2 failed` after a dated line were read
+    as events dated `1` and `12` (templates `error`, `tests completed, <*> failed`)."""
+    log = _log(tmp_path, "ci.log", [
+        "2026-03-02T08:02:10.823+02:00 ERROR [build-48000] Compilation failed",
+        "1 error",
+        "2 warnings",
+        "12 tests completed, 2 failed",
+        "2026-03-02T06:02:11Z INFO one word",
+        "2026/03/02T06:02:12 INFO one word, slashes",
+    ])  # fmt: skip
+    times, summary = _parse(tmp_path, resolve_format("iso"), log)
+    assert summary.rejected == 3 and len(times) == 3 and "None" not in times
+    assert "tests completed" not in (tmp_path / "templates.csv").read_text()
+
+
 def test_format_names_users_try_point_to_a_built_in_one():
     """QA: `--format log4j` listed every format without saying which reads log4j lines."""
     with pytest.raises(LogbertError, match=r"unknown format 'log4j' \(log4j writes what iso"):

@@ -443,3 +443,11 @@ def test_the_message_after_a_structured_prefix_splits_as_a_first_word():
     assert miner.template(ids[1]) == '[meta order="O-<*>" step="<*>"] payment authorized txn=<*>'
     users = [f"[req=<*>] session opened for {u} now" for u in ("bob", "amy", "joe", "kim")]
     assert len(set(miner.add(users, [5] * 4))) == 1  # a later varying word: still a variable
+
+
+def test_a_name_ending_in_a_digit_is_not_joined_to_the_conversion_after_it():
+    """QA (CI logs): `deps-linux-6ec9d2 (345.8 MB)` joined `2 (345.8 MB)` into one variable,
+    `deps-linux-762a2b (433.8 MB)` did not: one event, two templates by the key's last digit."""
+    by_digit = mask_text("Saving cache key deps-linux-6ec9d2 (345.8 MB) in 9.7s")
+    assert by_digit == mask_text("Saving cache key deps-linux-762a2b (433.8 MB) in 6.0s")
+    assert mask_text("read 1024 bytes (1.16 KB)") == "read <*> <*>"  # still one quantity

@@ -22,3 +22,8 @@ def test_page_forbids_scripts_and_network():
     html = page("t<", "s", Safe(""), [Section("a", "A", Safe("<p>x</p>"))])
     assert "default-src 'none'" in html and "img-src data:" in html
     assert "<script" not in html and "t&lt;" in html
+
+
+def test_raw_lines_with_colour_codes_and_control_bytes_are_html_text():
+    assert esc("\x1b[31merror\x1b[0m <b>") == "error &lt;b&gt;"
+    assert esc("a\x00b\tc") == "a\ufffdb\tc"

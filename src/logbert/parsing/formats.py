@@ -281,10 +281,12 @@ FORMAT_ALIASES = {
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
      "jsonl": "json", "ndjson": "json"}  # fmt: skip
 
-# Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that starts
-# with a digit): the other lines, `Caused by: ...` and `Container id: ...` of a stack trace,
-# are rejected as continuation lines, not parsed into `Caused` and a message `by: ...` (QA).
+# Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that is a
+# date, `_DATED_WORD`): the other lines, `Caused by: ...` and `Container id: ...`
+# of a stack trace, are rejected as continuation lines, not parsed into `Caused` and a message
+# `by: ...` (QA).
 _DATED_LINES_ONLY = frozenset({"iso"})
+_DATED_WORD = r"\d{4}[-/]\d[^\s\]]*"
 
 # Output columns every events file has; header fields may not take these names.
 RESERVED_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
@@ -547,7 +549,9 @@ def compile_format(
                 regex += "(?P<Content>.*)"
             elif field_name == "Timestamp" and name in _DATED_LINES_ONLY:
                 dated = _DATE_TIME.replace(r"\S+", r"\d\S*", 1)  # the date starts with a digit
-                regex += f"(?P<Timestamp>{dated}|\\d[^\\s\\]]*)"  # else: rejected
+                # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
+                # of a compiler's or test runner's output are rejected (QA CI)
+                regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
             else:

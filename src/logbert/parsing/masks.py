@@ -44,8 +44,10 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
     # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
-    # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable)
-    (rf"((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)", rf"\1{JOIN}(\2{JOIN}\3)", 1),
+    # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable, and so does
+    # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates)
+    (rf"(^|[\s=:(\[])((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
+     rf"\1\2{JOIN}(\3{JOIN}\4)", 1),  # fmt: skip
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]

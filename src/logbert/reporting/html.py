@@ -11,8 +11,11 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from logbert.parsing.splitter import ANSI_ESCAPE
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
@@ -41,15 +44,21 @@ nav a { margin-right: 1em; }
 """
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class Safe(str):
     """Markup built by this module: inserted into the page as is."""
 
 
 def esc(value: object) -> Safe:
-    """`value` as HTML text (escaped unless it is already `Safe`)."""
+    """`value` as HTML text (escaped unless it is already `Safe`). Raw log lines may hold
+    terminal colour codes and other control bytes, which are not HTML text: the codes are
+    dropped, other control characters shown as U+FFFD."""
     if isinstance(value, Safe):
         return value
-    return Safe(html.escape(str(value), quote=True))
+    text = _CONTROL.sub("\ufffd", re.sub(ANSI_ESCAPE, "", str(value)))
+    return Safe(html.escape(text, quote=True))
 
 
 def tag(name: str, *children: object, cls: str | None = None, **attrs: object) -> Safe:

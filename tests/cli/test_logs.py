@@ -330,3 +330,31 @@ def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp
     rows = [json.loads(line) for line in scores.read_text().splitlines()]
     assert [r["session_id"] for r in rows if r["open"]] == ["2026-11-03T05:00:00"]
     assert "1 session started less than the normal lifetime" in result.output
+
+
+def test_one_session_per_file_never_open_and_uptime_times_warned(tmp_path):
+    """QA (dmesg per boot): `--by-field source` makes a session of each file; a boot cut
+    short was judged still running (its end unjudged) when the other files were short too,
+    and seconds since boot read as 1970 dates went unsaid."""
+    files = []
+    for boot in range(12):
+        lines = ["Booting Linux on physical CPU 0x0", "usb 1-1: new device", "eth0: link up",
+                 "systemd: reached target"]  # fmt: skip
+        path = tmp_path / f"boot-{boot:02d}.log"
+        stamps = [f"[{9.5 * i + boot / 10:12.6f}]" for i in range(len(lines))]
+        path.write_text("".join(f"{t} {m}\n" for t, m in zip(stamps, lines, strict=True)))
+        files.append(path)
+    cut = tmp_path / "cut.log"
+    cut.write_text("[    0.000000] Booting Linux on physical CPU 0x0\n")  # a watchdog reset
+    model = tmp_path / "m"
+    result = invoke("train", *files, "--logs", "--format", "[<Time>] <Content>",
+                    "--by-field", "source", "--model", "length", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "dated lines fall before 1980" in " ".join(result.output.split())
+    lifecycle = json.loads((model / "pipeline.json").read_text())["lifecycle"]
+    assert lifecycle["lifetime_seconds"] is None  # a file's session is never still running
+    scores = tmp_path / "s.jsonl"
+    result = invoke("score", model, cut, "--logs", "-o", scores)
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in scores.read_text().splitlines()]
+    assert row["session_id"] == "cut.log" and not row.get("open") and row["is_anomaly"]

@@ -171,6 +171,9 @@ class YearHint:
     not_after: int | None = None  # µs since the epoch: later dates go to the year before
 
 
+# a timestamp before this is a count of seconds (uptime) read as epoch time, not a date
+COUNTED_BEFORE = datetime(1980, 1, 1)
+
 # what a JSON line needs to be dated (`--format json`), for messages
 _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 
@@ -236,6 +239,8 @@ class Parser:
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
+        self._counted_times = 0  # ... and events before 1980: seconds since boot, not dates
+        self._first_counted: tuple[str, int, str, str] | None = None  # the first of them
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
         # per one-word header field (<Level>, <Component>): how often it held several words
         self.spaced_fields: dict[str, SpacedField] = {}
@@ -676,6 +681,7 @@ class Parser:
         self.check_timestamps()
         self._note_undated()
         self._note_midnight()
+        self._note_counted_times()
 
     def _clock(self, prep: Prepared) -> YearClock:
         """The year clock of the chunk's input (a new one where a file starts)."""
@@ -731,6 +737,24 @@ class Parser:
             prep.messages, prep.codes = distinct.to_pylist(), codes
         return prep
 
+    def _note_counted_times(self) -> None:
+        """A warning when dated events fall before 1980: the times are counts of seconds (since
+        boot, as dmesg's `[    2.314159]`, or since a program started) read as epoch time, not
+        dates. Each file starts them again, so time windows put different files' events
+        together and a log's end is another file's (QA dmesg: boots cut short were judged
+        still running, or not, by which other files were scored with them)."""
+        if not self._counted_times or self._first_counted is None:
+            return
+        source, line_no, line, _ = self._first_counted
+        note = (
+            f"warning: timestamps: {self._counted_times:,} of {self._dated:,} dated lines fall "
+            f"before 1980 (the first, {source}:{line_no} {show_line(line)}): these times count "
+            "seconds since a boot or a start, they are not dates, and each file starts them "
+            "again: time windows, --idle-timeout, session lifetimes and chronological splits "
+            "mix files; sessions by id or by file (--by-field source) in line order work"
+        )
+        self._say_once(note)
+
     def _note_midnight(self) -> None:
         """A warning when every dated event (of at least two) is at 00:00:00: the format reads
         a date without its time of day, so time windows and session lifetimes count whole days
@@ -758,6 +782,12 @@ class Parser:
             stamps = prep.timestamp
             at_midnight = pc.equal(stamps, pc.floor_temporal(stamps, unit="day"))
             self._midnight += int(pc.sum(at_midnight).as_py() or 0)
+            early = pc.fill_null(pc.less(stamps, pa.scalar(COUNTED_BEFORE, stamps.type)), False)
+            found = int(pc.sum(early).as_py() or 0)
+            if found and self._first_counted is None:
+                row = int(np.argmax(early.to_numpy(zero_copy_only=False)))
+                self._first_counted = self._event_text(prep, row)
+            self._counted_times += found
         if self._first is None:
             self._first = self._event_text(prep, 0)
         if m == missing and not self._time_text:  # while nothing is dated: any time text?

@@ -182,8 +182,10 @@ class Pipeline:
         if calibration == "cross-fit":  # refused before any training
             check_cross_fit(self.detector, self.folds, len(kept))
         cut = sessions_cut or self.sessionizer
-        # line-count windows end by count, not by time: a full one is never still running
-        by_time = cut is None or cut.lines is None
+        # line-count windows end by count, not by time: a full one is never still running;
+        # nor is a whole file (QA dmesg: a boot cut short was judged still running, so its
+        # end went unjudged, whenever the other files scored with it were short too)
+        by_time = cut is None or (cut.lines is None and not cut.whole_files)
         self.lifecycle_ = SessionLifecycle().fit(
             [s for s in kept if s.label != ANOMALY] if by_time else []
         )

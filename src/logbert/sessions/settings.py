@@ -128,6 +128,17 @@ class SessionizerSettings:
         return self
 
     @property
+    def whole_files(self) -> bool:
+        """One session per input file (`--by-field source` alone): each holds its file whole,
+        so none is still running when the log ends (a per-boot or per-build log file)."""
+        return (
+            self.by_field is not None
+            and field_names(self.by_field) == ["source"]
+            and self.window is None
+            and self.lines is None
+        )
+
+    @property
     def in_time_order(self) -> bool:
         """Do events join sessions in time order (time windows, or `order` "time")? Settings
         that differ only in how they say it (`order` unset or "lines" by id) cut alike."""

@@ -447,3 +447,13 @@ def test_terminal_colour_codes_are_no_part_of_an_event(tmp_path):
     assert events["template_id"][:2] == events["template_id"][2:]
     assert not any("\x1b" in t for t in events["template"] + events["content"])
     assert events["timestamp"][1] == events["timestamp"][3]  # a coloured time is read too
+
+
+def test_many_inputs_are_named_by_the_first_few_and_a_count():
+    """QA (600 boot logs): every error began with all 600 paths; a threshold's recorded
+    source was 17,514 characters."""
+    from logbert.parsing.reader import name_files
+
+    assert name_files(["a.log", "b.log", "c.log", "d.log"]) == "a.log, b.log, c.log, d.log"
+    many = [f"boots/{i}.log" for i in range(600)]
+    assert name_files(many) == "boots/0.log, boots/1.log, boots/2.log and 597 more files"

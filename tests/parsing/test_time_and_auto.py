@@ -58,6 +58,25 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 
 
 # --- the year of formats that write none ---------------------------------------------------------
+def test_many_inputs_dated_by_their_modification_times_are_one_note(tmp_path):
+    """QA (300 boot logs): a note per file filled 300 of 310 lines of stderr."""
+    from datetime import datetime
+
+    logs = [str(_write(tmp_path / f"b{i}.log", LINUX[:1], datetime(2025 + (i < 2), 12, 1)))
+            for i in range(7)]  # fmt: skip
+    summary = parse_files(logs, resolve_format("linux"), tmp_path / "e.parquet")
+    assert [n for n in summary.notes if "writes no year" in n] == [
+        "timestamps: format linux writes no year; 7 inputs took it from their modification "
+        "times: 2025 (5 files), 2026 (2 files) (dates after a file's are taken in the year "
+        "before); pass --year YYYY to choose"
+    ]
+    few = parse_files(logs[:2], resolve_format("linux"), tmp_path / "f.parquet")
+    assert [n.split(";")[1] for n in few.notes if "writes no year" in n] == [
+        " b0.log: 2026 from the file's modification time (2026-12-01",
+        " b1.log: 2026 from the file's modification time (2026-12-01",
+    ]
+
+
 def test_year_option_dates_yearless_formats(tmp_path):
     times, summary = _parse(tmp_path, LINUX, resolve_format("linux", year=2005))
     assert times == ["2005-06-14 15:16:01", "2005-02-02 04:02:03"]

@@ -42,6 +42,7 @@ from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import category_metrics, detection_metrics
+from logbert.parsing.reader import name_files
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.unseen import UnseenPassed
 from logbert.pipeline.verdicts import predicts_categories
@@ -164,12 +165,12 @@ def command(
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name
     metrics["model_id"] = getattr(pipeline, "model_id_", None)  # the trained model evaluated
-    metrics["sessions_file"] = ", ".join(inputs)
+    metrics["sessions_file"] = name_files(inputs)
     metrics["training_overlap"] = overlap.report("evaluation")
     if logs:
         metrics["lines_read"], metrics["lines_rejected"] = read.lines, read.rejected
     output.parent.mkdir(parents=True, exist_ok=True)
-    category = found.metrics(str(scores or ", ".join(inputs)))
+    category = found.metrics(str(scores or name_files(inputs)))
     if category is not None:
         metrics["categories"] = category
     output.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
@@ -325,7 +326,7 @@ def _from_logs(
         )
     say(summary.line())
     overlap.add(sessions)
-    truth = np.asarray(_labels(sessions, ", ".join(files), labels))
+    truth = np.asarray(_labels(sessions, name_files(files), labels))
     detector_input = pipeline.batch(sessions, summary.last_event)  # the log's last line
     still_open.add(detector_input)
     found.add(sessions, detector_input)

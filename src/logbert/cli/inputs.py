@@ -17,6 +17,7 @@ import typer
 
 from logbert.cli.progress import logs_progress
 from logbert.errors import LogbertError
+from logbert.parsing.reader import name_files
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
@@ -184,7 +185,7 @@ def read_all(
                 )
             )
         say(summary.line())
-        return sessions, ", ".join(inputs), summary.last_event
+        return sessions, name_files(inputs), summary.last_event
     if labels is not None:
         raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "
                            "carry their own labels (sessionize --labels)")  # fmt: skip

@@ -36,6 +36,7 @@ from logbert.cli.inputs import (
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
+from logbert.parsing.reader import name_files
 from logbert.parsing.templates import (
     TEMPLATES_FILE_REMEDY,
     require_same_text,
@@ -141,7 +142,7 @@ def command(
     seconds = time.perf_counter() - started
     if writer.count == 0:
         output.unlink(missing_ok=True)
-        raise LogbertError(f"{', '.join(inputs)} holds no sessions; nothing was scored")
+        raise LogbertError(f"{name_files(inputs)} holds no sessions; nothing was scored")
     if logs:
         say(summary.line())
     typer.echo(

@@ -46,7 +46,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -171,6 +171,9 @@ class YearHint:
     not_after: int | None = None  # µs since the epoch: later dates go to the year before
 
 
+# inputs dated by their modification time named one by one; more are counted by year
+YEAR_NOTES = 5
+
 # a timestamp before this is a count of seconds (uptime) read as epoch time, not a date
 COUNTED_BEFORE = datetime(1980, 1, 1)
 
@@ -228,6 +231,7 @@ class Parser:
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
+        self._year_sources: list[tuple[str, datetime, str]] = []  # (input, date, from what)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
         self._last_clock: YearClock | None = None  # the clock of the input read last
@@ -265,8 +269,8 @@ class Parser:
             f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
         ] if zones else []  # fmt: skip
         return (
-            self._notes + applied + [m for clock in clocks for m in clock.messages()]
-            + step_back_warning(clocks)
+            self._notes + self._year_notes() + applied
+            + [m for clock in clocks for m in clock.messages()] + step_back_warning(clocks)
         )  # fmt: skip
 
     @property
@@ -385,13 +389,31 @@ class Parser:
                 return None
             where, what = source or source_name(path), "the file's modification time"
         when = datetime.fromtimestamp(seconds, UTC)
-        note = (
-            f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
-            f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year YYYY "
-            "to choose"
-        )
-        self._say_once(note)
+        self._year_sources.append((where, when, what))
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
+
+    def _year_notes(self) -> list[str]:
+        """Where the years of year-less timestamps came from: a note per input, or for more
+        than `YEAR_NOTES` inputs one note counting them by year (QA: 300 boot logs gave 300
+        lines of notes)."""
+        sources = self._year_sources
+        if not sources:
+            return []
+        name = display_name(self.fmt)
+        if len(sources) <= YEAR_NOTES:
+            return [
+                f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
+                f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year "
+                "YYYY to choose"
+                for where, when, what in sources
+            ]
+        by_year = Counter(when.year for _, when, _ in sources)
+        years = ", ".join(f"{year} ({count:,} files)" for year, count in sorted(by_year.items()))
+        return [
+            f"timestamps: format {name} writes no year; {len(sources):,} inputs took it from "
+            f"their modification times: {years} (dates after a file's are taken in the year "
+            "before); pass --year YYYY to choose"
+        ]
 
     def _say_once(self, note: str) -> None:
         """Add `note` to the run's notes unless it is there already."""

@@ -17,7 +17,7 @@ import os
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +29,7 @@ from logbert.errors import LogbertError
 
 BLOCK_BYTES = 8 << 20
 STDIN = "-"
+FILES_NAMED = 3  # `name_files`: inputs named in a message before the rest are counted
 UTF8_BOM = b"\xef\xbb\xbf"
 # byte-order marks of the encodings we do not read, UTF-32 first (its LE mark starts like UTF-16's)
 _FOREIGN_BOMS = (
@@ -52,6 +53,16 @@ class LineChunk:
 def source_name(path: str) -> str:
     """The name stored in the `source` column for a single input: its base name."""
     return "stdin" if path == STDIN else Path(path).name
+
+
+def name_files(files: Sequence[str | os.PathLike]) -> str:
+    """The inputs of a run for a message or a record: all of them when few, else the first
+    `FILES_NAMED` and a count (QA: 600 boot logs named in every error, and 17,514 characters
+    of threshold source in an evaluation file)."""
+    names = [os.fspath(f) for f in files]
+    if len(names) <= FILES_NAMED + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:FILES_NAMED])} and {len(names) - FILES_NAMED:,} more files"
 
 
 def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:

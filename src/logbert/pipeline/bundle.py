@@ -41,6 +41,7 @@ from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
+from logbert.parsing.reader import name_files
 from logbert.parsing.templates import (
     TEMPLATE_SET_KEY,
     TEMPLATES_FILE_REMEDY,
@@ -370,7 +371,7 @@ class Pipeline:
         if self.detector.supervised:  # on raw logs, labels come from --labels or the lines
             by_id = self.sessionizer.window is None and self.sessionizer.lines is None
             remedy = LABELS_BY_ID if by_id else LABELS_FROM_LINES
-            _require_labels(sessions, ", ".join(str(f) for f in files), remedy)
+            _require_labels(sessions, name_files(files), remedy)
         unlabelled = [s.session_id for s in sessions if s.label is None]
         warning = mostly_unlabelled_warning(
             labels,
@@ -384,7 +385,7 @@ class Pipeline:
             log(warning)
         return self.fit(
             sessions,
-            source=", ".join(str(f) for f in files),
+            source=name_files(files),
             template_set={str(k): v for k, v in parser.template_map().items()},
             fit_options=fit_options,
             log=log,

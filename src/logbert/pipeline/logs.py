@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.parsing.auto import count_continuations
 from logbert.parsing.pipeline import Parser
+from logbert.parsing.reader import name_files
 from logbert.parsing.summary import (
     WARNING,
     bad_fit_warnings,
@@ -154,7 +155,7 @@ def read_log_sessions(
     known_ids = pa.array(sorted(known), pa.int64())
     sessionizer = settings.build(labels=labels, track_lines=track_lines)
     rejects = _RejectsFile(rejects_path)
-    where = ", ".join(str(f) for f in files)
+    where = name_files(files)
 
     def events() -> Iterator[pa.Table]:
         for chunk in parser.iter_chunks(files):

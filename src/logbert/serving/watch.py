@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from logbert.errors import LogbertError
-from logbert.parsing.reader import STDIN, source_names
+from logbert.parsing.reader import STDIN, name_files, source_names
 from logbert.pipeline import model_directory
 from logbert.pipeline.logs import mostly_unseen_warning
 from logbert.serving.engine import DetectionEngine
@@ -374,7 +374,7 @@ class Watcher:
         lines = self.summary.lines
         if lines == 0 or self._run_count("lines_rejected") < lines:
             return None
-        where = ", ".join(f.source for f in self.files)
+        where = name_files([f.source for f in self.files])
         return (
             f"no line of {where} fits the model's log format {self.engine.format_name()!r} "
             f"({lines:,} lines rejected): watch logs written like the model's training logs "
@@ -412,7 +412,7 @@ class Watcher:
                 f"{now['alerts']:,} alerts"
             )
         lines = [text]
-        where = ", ".join(f.source for f in self.files)
+        where = name_files([f.source for f in self.files])
         lost = engine.lost_lines_warning(summary.lines, run("lines_rejected"), unmatched, where)
         if lost and self.unfit_error() is None:
             lines.append(lost)

@@ -100,6 +100,17 @@ def test_a_model_trained_on_sessions_is_refused_raw_logs(raw_logs, tmp_path):
     assert "trained on sessions" in message and "retrain" in message
 
 
+def test_raw_logs_without_logs_are_named_as_raw_logs_not_as_foreign_key_ids(trained, tmp_path):
+    """QA (CI logs): a raw log given to a --logs model without --logs was told its "key ids
+    come from another parse run"."""
+    model, _, (_, test_log, _, _) = trained
+    for command in ("score", "evaluate"):
+        out = tmp_path / ("o.jsonl" if command == "score" else "o.json")
+        message = user_error(invoke(command, model, test_log, "--output", out))
+        assert "looks like a raw log line, not a session" in message
+        assert "add --logs" in message and "parse run" not in message
+
+
 def test_session_settings_are_checked(raw_logs, tmp_path):
     log = raw_logs[0]
     both = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", "blk_\\d+",

@@ -21,7 +21,12 @@ from logbert.parsing.reader import name_files
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
-from logbert.sessions.io import detect_format, iter_session_batches, read_file_metadata
+from logbert.sessions.io import (
+    detect_format,
+    iter_session_batches,
+    read_file_metadata,
+    refuse_raw_log,
+)
 from logbert.sessions.labels import mostly_anomalous_warning, read_labels_with_columns
 from logbert.sessions.lifecycle import file_log_end
 from logbert.sessions.settings import read_sessionizer_settings
@@ -129,6 +134,7 @@ def check_sessions_fit(pipeline: Pipeline, path: Path, templates_given: bool = F
     A model trained from raw logs refuses such a file unless `score --templates` names its
     keys (`templates_given`, checked against the model's templates by the caller): no parse
     run but the model's own gives its key ids."""
+    refuse_raw_log(path, pipeline.reads_logs)  # a log without --logs: say that, not keys
     metadata = read_file_metadata(path)
     pipeline.check_templates(metadata, str(path))  # refuses first: no warning before an error
     cut = pipeline.sessions_cut_warning(read_sessionizer_settings(path), str(path))

@@ -692,6 +692,34 @@ def _looks_like_log_text(line: str) -> bool:
     return keys * 2 < len(tokens)
 
 
+LINE_FORMATS = ("jsonl", "deeplog")  # sessions files of one session per line
+
+
+def refuse_raw_log(path: str | Path, model_reads_logs: bool = False) -> None:
+    """Raise when a text sessions file (not Parquet, not stdin) opens with a raw log line: a
+    log given without --logs. Checked before what the file's key ids mean (QA: a raw log
+    given to a model trained with --logs was told its "key ids come from another parse
+    run"). `model_reads_logs`: the model parses logs itself, so --logs is all it needs."""
+    if str(path) == "-" or detect_format(path) not in LINE_FORMATS or not Path(path).is_file():
+        return  # a .json document is one object whatever its first line
+    line = next((text for text in _text_lines(path) if text.strip()), None)
+    if line is None or line.startswith("PAR1") or not _looks_like_log_text(line):
+        return
+    try:
+        row = json.loads(line)
+    except ValueError:
+        row = None
+    if isinstance(row, dict) and ("session_id" in row or "keys" in row):
+        return
+    if model_reads_logs:
+        raise LogbertError(
+            f"{path}: {show_line(line)} looks like a raw log line, not a session: this model "
+            "was trained from raw logs and reads them itself: add --logs (its log format and "
+            "session settings apply)"
+        )
+    raise _raw_log_line(f"{path}:1", line)
+
+
 def _raw_log_line(where: str, line: str) -> LogbertError:
     """The error for a sessions file holding raw log lines (a log given without --logs): say
     so and how logs are read, rather than what a session object or key line lacks."""

@@ -211,6 +211,7 @@ class NormalVerdicts:
         return self.pipeline.flag_rate_note(
             self.flagged, self.n, threshold, n_trained_on, self.unseen.n_unseen,
             self.unseen.unseen_event_share, what="normal sessions",
+            n_unseen_flagged=self.unseen.n_unseen - self.unseen.n_passed,
         )  # fmt: skip
 
 

@@ -160,6 +160,7 @@ def command(
             overlap.trained_on(),
             tally.n_unseen,
             tally.unseen_event_share,
+            n_unseen_flagged=tally.n_unseen - tally.n_passed,
         ),
         None
         if detector.supervised

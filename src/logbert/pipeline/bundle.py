@@ -505,20 +505,22 @@ class Pipeline:
         n_unseen: int | None = None,
         unseen_event_share: float | None = None,
         what: str = "sessions",
+        n_unseen_flagged: int | None = None,
     ) -> str | None:
         """A note when a run flags far more sessions than the threshold flags on normal data
         (`scoring.flag_rate`): many anomalies, or logs unlike the training data; or, when most
         of them are the model's own training sessions (`n_trained_on`, when known), a
         threshold that does not describe the model; or, when most hold keys no training
-        session held (`n_unseen`, e.g. an `UnseenPassed` tally's), logs that changed, where
-        such keys are more than a few of the events (`unseen_event_share`)."""
+        session held (`n_unseen`, e.g. an `UnseenPassed` tally's, or most of the flagged ones,
+        `n_unseen_flagged`), logs that changed, where such keys are more than a few of the
+        events (`unseen_event_share`)."""
         info = self.decision_threshold(threshold)
         if info.score != self._fitted().decision_score:
             return None  # the calibration scores are of the decision score only
         calibration = getattr(self, "calibration_scores_", None)
         return flag_rate_note(
             n_flagged, n_scored, calibration, info.value, n_trained_on, n_unseen,
-            unseen_event_share, what,
+            unseen_event_share, what, n_unseen_flagged,
         )  # fmt: skip
 
     def tally_unseen(

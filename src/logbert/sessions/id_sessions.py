@@ -101,9 +101,13 @@ class IdSessionizer(Sessionizer):
             if timeout is not None and ts is None and ids:
                 stats.n_undated_idle += 1
             if timeout is not None and ts is not None:
-                if newest is not None and ts + timeout < newest and ids:  # idle clock past it
-                    stats.n_before_idle_clock += 1
-                    stats.before_idle_clock_example = stats.before_idle_clock_example or ids[0]
+                if newest is not None and ts + timeout < newest:  # the idle clock is past it
+                    # counted where it cut a session: one of its ids was written already (QA:
+                    # 6,705 late events were said to cut sessions; 3 sessions differed)
+                    cut = [i for i in ids if i not in sessions and i in self._written]
+                    if cut:
+                        stats.n_before_idle_clock += 1
+                        stats.before_idle_clock_example = stats.before_idle_clock_example or cut[0]
                 newest = ts if newest is None else max(newest, ts)
                 # before the event joins: its own id may have gone quiet too (QA: one device's
                 # boots, hours apart with no other id between, were one session for months)

@@ -225,8 +225,9 @@ class SessionizeStats:
             return None
         return (
             f"warning: --idle-timeout: {self.n_before_idle_clock:,} events came more than the "
-            "timeout earlier than the newest time read before them (e.g. session "
-            f"{self.before_idle_clock_example!r}): inputs that overlap in time (several hosts' "
+            "timeout earlier than the newest time read before them, after their session had "
+            f"been written (e.g. session {self.before_idle_clock_example!r}): inputs that "
+            "overlap in time (several hosts' "
             "files?) were read one after another, and the idle clock, which follows the newest "
             "time read, had closed their sessions, so those ids were cut into several sessions; "
             f"{TIME_ORDER_ADVICE}, or leave out --idle-timeout"

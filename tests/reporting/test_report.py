@@ -209,6 +209,7 @@ def test_evaluation_alone_gives_headline_and_confusion_matrix(report_inputs, tmp
     assert [p.stem for p in result.figure_paths] == ["training_loss", "confusion_matrix"]
     assert f"{paths['metrics']['f1']:.4g}" in html
     assert "ROC and precision-recall curves need scores" in html
+    assert "--logs --labels labels.csv" in html  # how scores get labels
 
 
 def test_parquet_scores_give_the_same_page(report_inputs, tmp_path):

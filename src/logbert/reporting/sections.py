@@ -19,6 +19,12 @@ from logbert.reporting.sweep import operating_points, threshold_sweep
 QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_auc")
 
 
+# how a scores file gets labels (QA: every row "label unknown", and the page did not say)
+LABELLED_SCORES_HINT = (
+    "Scores carry labels when `logbert score` reads labelled sessions, or raw logs with "
+    "--labels (`score MODEL LOGS --logs --labels labels.csv`)."
+)
+
 def training_section(data: ReportData) -> Section:
     """Loss curves, their reading, and the reminder that loss is not detection quality."""
     history = data.model.history
@@ -155,7 +161,7 @@ def quality_section(data: ReportData) -> Section:
         parts.append(
             missing(
                 "ROC and precision-recall curves need scores (--scores) of "
-                "labelled sessions of both classes."
+                f"labelled sessions of both classes. {LABELLED_SCORES_HINT}"
             )
         )
     else:
@@ -197,7 +203,10 @@ def sweep_section(data: ReportData) -> Section:
         return Section(
             "sweep",
             "Threshold sweep",
-            missing("The sweep needs scores (--scores) of labelled sessions of both classes."),
+            missing(
+                "The sweep needs scores (--scores) of labelled sessions of both classes. "
+                f"{LABELLED_SCORES_HINT}"
+            ),
         )
     scores, labels = pairs
     points = operating_points(scores, labels)

@@ -369,6 +369,13 @@ def test_mostly_anomalous_labels_are_a_warning(tmp_path):
     )
     path.write_text("id,label\n" + "".join(f"r{i},{int(i % 6 == 0)}\n" for i in range(12)))
     assert mostly_anomalous_warning(*read_labels_with_columns(path)[::2]) is None
+    # QA (dmesg fleet): a file of the anomalies alone was told to check for 1 = normal
+    path.write_text("boot,label\n" + "".join(f"b{i},anomaly\n" for i in range(12)))
+    assert mostly_anomalous_warning(*read_labels_with_columns(path)[::2]) == (
+        f"warning: all 12 ids of {path} are labelled anomalous: a file that lists only the "
+        "anomalies labels no session normal, and sessions it does not name are unlabelled, "
+        "not normal; list every session with its label (normal or anomaly)"
+    )
 
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "';'"), ("\t", "a tab")])

@@ -148,6 +148,13 @@ def mostly_anomalous_warning(labels: Mapping[str, str], label_column: str) -> st
     if len(labels) < MAJORITY_MIN_IDS or n_anomalous * 2 <= len(labels):
         return None
     source = getattr(labels, "source", "") or "the labels"
+    if n_anomalous == len(labels):  # QA: a file of the anomalies alone got the 0/1 hint
+        return (
+            f"warning: all {len(labels):,} ids of {source} are labelled anomalous: a file "
+            "that lists only the anomalies labels no session normal, and sessions it does "
+            "not name are unlabelled, not normal; list every session with its label (normal "
+            "or anomaly)"
+        )
     return (
         f"warning: {n_anomalous:,} of the {len(labels):,} ids of {source} "
         f"({n_anomalous / len(labels):.0%}) are labelled anomalous, though "

@@ -451,3 +451,14 @@ def test_a_name_ending_in_a_digit_is_not_joined_to_the_conversion_after_it():
     by_digit = mask_text("Saving cache key deps-linux-6ec9d2 (345.8 MB) in 9.7s")
     assert by_digit == mask_text("Saving cache key deps-linux-762a2b (433.8 MB) in 6.0s")
     assert mask_text("read 1024 bytes (1.16 KB)") == "read <*> <*>"  # still one quantity
+
+
+def test_a_kernel_uptime_stamp_is_one_variable_however_padded():
+    """QA (dmesg): `[    2.314159]` was two words, so short messages after it looked alike
+    (`devtmpfs: initialized` and `Call trace:` one template) and `[12345.123456]` was another."""
+    early = mask_text("[    2.314159] devtmpfs: initialized")
+    late = mask_text("[12345.123456] devtmpfs: initialized")
+    assert early == late == "[<*>] devtmpfs: initialized"
+    assert mask_text("[   15.902113] Call trace:") == "[<*>] Call trace:"
+    masked, = mask_array(pa.array(["[    2.314159] devtmpfs: initialized"]))[2].to_pylist()
+    assert masked.split() == ["[2.314159]", "devtmpfs:", "initialized"]  # words for parameters

@@ -48,6 +48,11 @@ JOINS: list[tuple[str, str, int]] = [
     # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates)
     (rf"(^|[\s=:(\[])((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
      rf"\1\2{JOIN}(\3{JOIN}\4)", 1),  # fmt: skip
+    # a kernel's uptime stamp is one word however it is padded: dmesg and kern.log write
+    # `[    2.314159]` early and `[12345.123456]` later; as two words the stamp made most
+    # short messages look alike (QA dmesg: `devtmpfs: initialized` and `Call trace:` were one
+    # template), and the two paddings two templates of one event
+    (r"\[ +(\d+\.\d+)\]", r"[\1]", 1),
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]

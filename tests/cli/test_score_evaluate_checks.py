@@ -328,6 +328,15 @@ def test_evaluating_a_deeplog_key_file_names_the_labelled_shapes(tmp_path):
                                 "anomaly_sessions": [[5, 5, 22, 11, 9]]}))  # fmt: skip
     result = invoke("evaluate", model, pair, "-o", tmp_path / "e.json")
     assert result.exit_code == 0, result.output
+    # named by --input-format, not by its name (QA: read as a raw log line, and an unknown
+    # --input-format was not named)
+    bare = tmp_path / "pairnoext"
+    bare.write_text(pair.read_text())
+    result = invoke("evaluate", model, bare, "--input-format", "json", "-o", tmp_path / "f.json")
+    assert result.exit_code == 0, result.output
+    message = user_error(invoke("evaluate", model, bare, "--input-format", "xyz", "-o",
+                                tmp_path / "g.json"))  # fmt: skip
+    assert "unknown sessions format 'xyz'" in message
 
 
 def test_open_sessions_of_a_json_lines_file_note_that_it_cannot_record_the_logs_end(

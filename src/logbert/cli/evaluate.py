@@ -112,7 +112,7 @@ def command(
                 "--logs or --labels), or drop --scores to score the logs"
             )
         path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path)
+        check_sessions_fit(pipeline, path, input_format=input_format)
         expected = _session_labels(path, input_format, overlap)
         truth, values, verdicts, given_p, first = _from_scores(
             scores, info.score, found, expected, path, still_open
@@ -133,7 +133,7 @@ def command(
         if labels is not None:
             raise LogbertError("--labels works with --logs; sessions files carry their labels")
         path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path)
+        check_sessions_fit(pipeline, path, input_format=input_format)
         truth, values = _from_sessions(
             pipeline, path, input_format, overlap, found, still_open, normal
         )

@@ -128,13 +128,18 @@ def template_set_of(path: Path) -> dict | None:
     return json.loads(raw).get("templates") if raw else None
 
 
-def check_sessions_fit(pipeline: Pipeline, path: Path, templates_given: bool = False) -> None:
+def check_sessions_fit(
+    pipeline: Pipeline,
+    path: Path,
+    templates_given: bool = False,
+    input_format: str | None = None,
+) -> None:
     """Refuse a sessions file whose keys come from another parse run than the model's; warn
     when the file cannot be checked (only Parquet sessions files record their template set).
     A model trained from raw logs refuses such a file unless `score --templates` names its
     keys (`templates_given`, checked against the model's templates by the caller): no parse
     run but the model's own gives its key ids."""
-    refuse_raw_log(path, pipeline.reads_logs)  # a log without --logs: say that, not keys
+    refuse_raw_log(path, pipeline.reads_logs, input_format)  # a log: say so, not its keys
     metadata = read_file_metadata(path)
     pipeline.check_templates(metadata, str(path))  # refuses first: no warning before an error
     cut = pipeline.sessions_cut_warning(read_sessionizer_settings(path), str(path))
@@ -196,7 +201,7 @@ def read_all(
         raise LogbertError("--labels joins labels onto sessions read with --logs; sessions files "
                            "carry their own labels (sessionize --labels)")  # fmt: skip
     path = sessions_file(inputs)
-    check_sessions_fit(pipeline, path)
+    check_sessions_fit(pipeline, path, input_format=input_format)
     sessions = [s for batch in iter_session_batches(path, input_format) for s in batch]
     return sessions, str(path), file_end(pipeline, path, input_format)
 

@@ -117,7 +117,7 @@ def command(
         )  # fmt: skip
     else:
         path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path, templates_given=bool(names))
+        check_sessions_fit(pipeline, path, bool(names), input_format)
         recorded = recorded_templates(path)
         if names:
             require_templates_fit_sessions(names, templates, path, recorded)

@@ -695,12 +695,17 @@ def _looks_like_log_text(line: str) -> bool:
 LINE_FORMATS = ("jsonl", "deeplog")  # sessions files of one session per line
 
 
-def refuse_raw_log(path: str | Path, model_reads_logs: bool = False) -> None:
+def refuse_raw_log(
+    path: str | Path, model_reads_logs: bool = False, input_format: str | None = None
+) -> None:
     """Raise when a text sessions file (not Parquet, not stdin) opens with a raw log line: a
     log given without --logs. Checked before what the file's key ids mean (QA: a raw log
     given to a model trained with --logs was told its "key ids come from another parse
-    run"). `model_reads_logs`: the model parses logs itself, so --logs is all it needs."""
-    if str(path) == "-" or detect_format(path) not in LINE_FORMATS or not Path(path).is_file():
+    run"). `model_reads_logs`: the model parses logs itself, so --logs is all it needs.
+    `input_format` as the reader takes it (an unknown one is refused by `detect_format`)."""
+    if str(path) == "-" or not Path(path).is_file():
+        return
+    if detect_format(path, input_format) not in LINE_FORMATS:
         return  # a .json document is one object whatever its first line
     line = next((text for text in _text_lines(path) if text.strip()), None)
     if line is None or line.startswith("PAR1") or not _looks_like_log_text(line):

@@ -53,7 +53,7 @@ def test_flagging_sessions_that_mostly_hold_new_templates_says_the_logs_changed(
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800)
     assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
     assert (
-        "800 of these sessions hold templates no training session held, so the logs changed "
+        "800 of the 1,000 sessions hold templates no training session held, so the logs changed "
         "(new templates in 80.0% of sessions: a new version of the software?); retrain on logs "
         "of the new version (`logbert train`) rather than recalibrate: " in note
     )
@@ -70,7 +70,7 @@ def test_new_templates_in_few_events_may_be_the_anomalies_own():
     """QA: 16 of 20 one-minute windows held a memory kill's new messages (1.1% of the events)
     and the note advised retraining, which would have trained on the anomalies."""
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800, unseen_event_share=0.011)
-    assert "800 of these sessions hold templates no training session held, but those are " in note
+    assert "800 of the 1,000 sessions hold templates no training session held, but those " in note
     assert "only 1.1% of their events: they may be the anomalies' own messages" in note
     assert "retrain on logs of the new version" not in note and "retrain only if" in note
 

@@ -95,8 +95,8 @@ def flag_rate_note(
     few_new_events = unseen_event_share is not None and unseen_event_share < CHANGED_EVENT_SHARE
     changed = n_unseen is not None and n_unseen * 2 > n_scored
     changed_part = n_unseen_flagged is not None and n_unseen_flagged * 2 > n_flagged
-    if changed:
-        held = f"{n_unseen:,} of these sessions"
+    if changed:  # of all scored sessions (QA: "86 of these" read as 86 of the 22 flagged)
+        held = f"{n_unseen:,} of the {n_scored:,} {what}"
     elif changed_part:
         held = f"{n_unseen_flagged:,} of the {n_flagged:,} flagged sessions"
     if (changed or changed_part) and few_new_events:

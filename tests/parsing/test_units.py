@@ -462,3 +462,11 @@ def test_a_kernel_uptime_stamp_is_one_variable_however_padded():
     assert mask_text("[   15.902113] Call trace:") == "[<*>] Call trace:"
     masked, = mask_array(pa.array(["[    2.314159] devtmpfs: initialized"]))[2].to_pylist()
     assert masked.split() == ["[2.314159]", "devtmpfs:", "initialized"]  # words for parameters
+
+
+def test_an_iso_date_and_time_in_one_word_is_one_variable():
+    """QA (Airflow): `2026-03-02T21:00:00+00:00` in a message masked to `<*>-<*>-02T21:<*>`,
+    so each day's runs wrote new templates."""
+    assert mask_text("run started for 2026-03-02T21:00:00+00:00") == "run started for <*>"
+    assert mask_text("backfill date=2026-03-02T21:00:00.5Z") == "backfill date=<*>"
+    assert mask_text("ti scheduled__2026-03-04T10:00:00 [queued]") == "ti <*> [queued]"

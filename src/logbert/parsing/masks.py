@@ -82,6 +82,12 @@ STATUS: list[tuple[str, str, int]] = [
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
+    (  # an ISO 8601 date and time as one word (`2026-03-02T21:00:00+00:00`, Airflow run ids
+        # `scheduled__2026-03-02T21:00:00`): its `T` kept the parts apart (QA: `<*>-<*>-02T21`)
+        r"\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?",
+        WILDCARD,
+        1,
+    ),
     (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
     (  # a joined date or quantity, trailing punctuation kept
         rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]]*)(\s|$)",

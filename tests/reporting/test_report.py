@@ -165,6 +165,17 @@ def test_evaluating_the_training_file_is_flagged(report_inputs, tmp_path):
     paths["evaluation"].write_text(json.dumps(evaluation))
     _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
     assert "seem to be the file the model was trained on (sessions.parquet" in html
+    # the evaluation's own check speaks for its data (QA: test files named like the training
+    # files, in another folder, were called the training data)
+    evaluation["training_overlap"] = {"n_sessions": 40, "in_training": 0, "in_validation": 0,
+                                      "in_calibration": 0, "checked": True}  # fmt: skip
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
+    assert "trained on" not in html and "training sessions of the model" not in html
+    evaluation["training_overlap"].update(in_training=30, in_calibration=4)
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
+    assert "30 of the 40 sessions evaluated were training sessions of the model" in html
 
 
 def test_threshold_calibrated_on_shown_scores_is_flagged(report_inputs, tmp_path):

@@ -86,13 +86,19 @@ def _undeclared_threshold_score(data: ReportData) -> list[str]:
 def _reused_data(data: ReportData) -> list[str]:
     """Warn when the data shown seems to be data the model was trained or calibrated on.
 
-    Files are matched by name (that is all the records keep), so the wording says "seems".
+    Files are matched by name (that is all the records keep), so the wording says "seems";
+    an evaluation that checked its sessions against the model's own (`training_overlap`)
+    speaks for its data instead (QA: test files named like the training files, in another
+    folder, were called the training data).
     """
     shown = {data.scores.path.name} if data.scores is not None else set()
-    evaluated = (data.evaluation or {}).get("sessions_file")
-    if isinstance(evaluated, str) and evaluated:
+    evaluation = data.evaluation or {}
+    evaluated = evaluation.get("sessions_file")
+    overlap = evaluation.get("training_overlap")
+    checked = isinstance(overlap, dict) and overlap.get("checked") is True
+    out = _checked_overlap(overlap) if checked else []
+    if isinstance(evaluated, str) and evaluated and not checked:
         shown.add(Path(evaluated).name)
-    out = []
     training = (data.model.config or {}).get("training")
     trained_on = training.get("sessions_file") if isinstance(training, dict) else None
     if isinstance(trained_on, str) and Path(trained_on).name in shown:
@@ -110,6 +116,22 @@ def _reused_data(data: ReportData) -> list[str]:
             f"({', '.join(named)}): the detection numbers below are then optimistic."
         )
     return out
+
+
+def _checked_overlap(overlap: dict) -> list[str]:
+    """What an evaluation's own check found: its sessions among the model's training or
+    calibration sessions (none: nothing to say)."""
+    n = overlap.get("n_sessions")
+    counts = {key: overlap.get(key) for key in ("in_training", "in_calibration")}
+    numbers = [n, *counts.values()]
+    if not all(isinstance(v, int) for v in numbers) or not any(counts.values()):
+        return []
+    return [
+        f"{counts['in_training']:,} of the {n:,} sessions evaluated were training sessions of "
+        f"the model and {counts['in_calibration']:,} calibration sessions "
+        "(evaluation training_overlap): the numbers below are optimistic. Evaluate on "
+        "held-out sessions."
+    ]
 
 
 def _disagreements(data: ReportData) -> list[str]:

@@ -366,3 +366,20 @@ def test_settings_round_trip_describe_and_build_new_modes():
         SessionizerSettings(lines=5).build(labels={"a": "normal"})
     built = SessionizerSettings(by_field="Node").build(labels={"a": "normal"})
     assert built.labels == {"a": "normal"}
+
+
+def test_order_time_over_undated_events_is_a_warning():
+    """QA (Airflow, `--format raw --order time`): nothing said the order could not apply."""
+    table = pa.table({"Node": ["a", "b", "a"], "template_id": [1, 2, 3],
+                      "timestamp": pa.nulls(3, pa.timestamp("us"))})  # fmt: skip
+    stream = SessionizerSettings(by_field="Node", order="time").build()
+    sessions = list(sessionize_events(stream, [table]))
+    assert [s.keys for s in sessions] == [[1, 3], [2]]  # line order kept
+    assert stream.stats.warnings(None) == [
+        "warning: --order time: 3 of 3 events have no timestamp, so they keep their input "
+        "line order (behind the line before them) and files read one after another are not "
+        "merged by time; use a log format that dates the lines"
+    ]
+    dated = SessionizerSettings(by_field="Node").build()
+    list(sessionize_events(dated, [table]))
+    assert dated.stats.warnings(None) == []

@@ -98,8 +98,9 @@ class IdSessionizer(Sessionizer):
             strict=True,
         ):
             stats.n_events += 1
-            if timeout is not None and ts is None and ids:
-                stats.n_undated_idle += 1
+            if ts is None and ids:
+                stats.n_undated_idle += timeout is not None
+                stats.n_undated_ordered += self.time_ordered
             if timeout is not None and ts is not None:
                 if newest is not None and ts + timeout < newest:  # the idle clock is past it
                     # counted where it cut a session: one of its ids was written already (QA:

@@ -225,6 +225,9 @@ def test_live_lines_without_a_year_are_dated_by_the_current_date():
     chunk = parser.process(LINUX)
     assert parser.notes[0].startswith("format auto: chose linux (2/2 lines with a timestamp")
     assert any("stdin: " in n and "from the current date" in n for n in parser.notes)
+    for _ in range(3):  # live lines come batch by batch: one note, however many batches
+        parser.process(LINUX)
+    assert sum("from the current date" in n for n in parser.notes) == 1
     assert chunk.events["timestamp"].null_count == 0
     dated = Parser(resolve_format("auto", year=2005))
     dated.process(LINUX)

@@ -231,7 +231,7 @@ class Parser:
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
-        self._year_sources: list[tuple[str, datetime, str]] = []  # (input, date, from what)
+        self._year_sources: dict[str, tuple[datetime, str]] = {}  # input -> (date, from what)
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
         self._last_clock: YearClock | None = None  # the clock of the input read last
@@ -389,7 +389,8 @@ class Parser:
                 return None
             where, what = source or source_name(path), "the file's modification time"
         when = datetime.fromtimestamp(seconds, UTC)
-        self._year_sources.append((where, when, what))
+        if where not in self._year_sources:  # once per input (live lines ask every batch)
+            self._year_sources[where] = (when, what)
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
 
     def _year_notes(self) -> list[str]:
@@ -405,9 +406,9 @@ class Parser:
                 f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
                 f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year "
                 "YYYY to choose"
-                for where, when, what in sources
+                for where, (when, what) in sources.items()
             ]
-        by_year = Counter(when.year for _, when, _ in sources)
+        by_year = Counter(when.year for when, _ in sources.values())
         years = ", ".join(f"{year} ({count:,} files)" for year, count in sorted(by_year.items()))
         return [
             f"timestamps: format {name} writes no year; {len(sources):,} inputs took it from "

@@ -470,3 +470,16 @@ def test_an_iso_date_and_time_in_one_word_is_one_variable():
     assert mask_text("run started for 2026-03-02T21:00:00+00:00") == "run started for <*>"
     assert mask_text("backfill date=2026-03-02T21:00:00.5Z") == "backfill date=<*>"
     assert mask_text("ti scheduled__2026-03-04T10:00:00 [queued]") == "ti <*> [queued]"
+
+
+def test_two_messages_met_once_each_in_separate_batches_stay_two_events():
+    """QA (Airflow, one file per task attempt): `Wrote extract to <*>` and `Uploading file to
+    <*>`, each first met once in its own file, were called ids and made one template; in one
+    file, seen hundreds of times, they were two. Two messages are too few to call words ids."""
+    miner = TemplateMiner()
+    first = miner.add(["{<*>} INFO - Wrote extract to <*>"])
+    second = miner.add(["{<*>} INFO - Uploading file to <*>"])
+    assert first != second
+    many = TemplateMiner()  # ids are still ids once there are more of them
+    ids = many.add([f"user {name} logged in" for name in ("alice", "bob", "carol", "dave")])
+    assert len(set(ids)) == 1 and many.template(ids[0]) == "user <*> logged in"

@@ -444,8 +444,14 @@ def _refine(
             and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
             and len(shapes) > 1
             # words seen once each are a variable's values (ids), unless a few states (a live
-            # batch's one `KILLING` beside one `EXITED_WITH_FAILURE`)
-            and (len(values) < total or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT))
+            # batch's one `KILLING` beside one `EXITED_WITH_FAILURE`) or only two messages,
+            # too few to call anything an id (QA: one task log per file, `Wrote extract to
+            # <*>` and `Uploading file to <*>` each met once first, became one template)
+            and (
+                len(values) < total
+                or total <= 2
+                or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT)
+            )
             and None not in shapes
         ):
             split_pos, split_failures = p, False

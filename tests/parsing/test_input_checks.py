@@ -457,3 +457,23 @@ def test_many_inputs_are_named_by_the_first_few_and_a_count():
     assert name_files(["a.log", "b.log", "c.log", "d.log"]) == "a.log, b.log, c.log, d.log"
     many = [f"boots/{i}.log" for i in range(600)]
     assert name_files(many) == "boots/0.log, boots/1.log, boots/2.log and 597 more files"
+
+
+def test_inputs_with_and_without_utc_offsets_are_a_warning(tmp_path):
+    """QA (Airflow): a worker log stripped of its +0200 beside a scheduler log in UTC was
+    read as UTC; sessions across the two were out by two hours, F1 0.22, no word of why."""
+    scheduler = tmp_path / "scheduler.log"
+    scheduler.write_text("".join(f"2026-03-04T10:00:0{i}+00:00 INFO queued task {i}\n"
+                                 for i in range(3)))  # fmt: skip
+    worker = tmp_path / "worker.log"
+    worker.write_text("".join(f"2026-03-04 12:00:0{i} INFO running task {i}\n" for i in range(3)))
+    fmt = resolve_format("iso")
+    summary = parse_files([str(scheduler), str(worker)], fmt, tmp_path / "e.parquet")
+    (warning,) = [n for n in summary.warnings + summary.notes if "UTC offset" in n]
+    assert warning.startswith(
+        "warning: timestamps: worker.log writes times without a UTC offset, read as UTC, while "
+        "scheduler.log writes them with one: if the former are local times"
+    )
+    worker.write_text(worker.read_text().replace(" INFO", "+02:00 INFO"))
+    both = parse_files([str(scheduler), str(worker)], fmt, tmp_path / "f.parquet")
+    assert not [n for n in both.warnings + both.notes if "UTC offset" in n]

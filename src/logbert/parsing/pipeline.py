@@ -126,7 +126,7 @@ from logbert.parsing.template_matcher import (
     known_template,
     load_templates,
 )
-from logbert.parsing.zones import apply_zone, zone_field
+from logbert.parsing.zones import OWN_OFFSET, apply_zone, zone_field
 
 __all__ = [
     "AUTO_YEAR",
@@ -705,6 +705,7 @@ class Parser:
         self._note_undated()
         self._note_midnight()
         self._note_counted_times()
+        self._note_mixed_offsets()
 
     def _clock(self, prep: Prepared) -> YearClock:
         """The year clock of the chunk's input (a new one where a file starts)."""
@@ -759,6 +760,26 @@ class Parser:
                 distinct, codes = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
             prep.messages, prep.codes = distinct.to_pylist(), codes
         return prep
+
+    def _note_mixed_offsets(self) -> None:
+        """A warning when one input's times carry a UTC offset and another's carry none: the
+        latter are read as UTC, so if they are local times the two are out by the zone's
+        offset, and sessions and windows across the inputs mix them up (QA: a worker log
+        without its +0200 beside a scheduler log in UTC, F1 0.22 with only the flag-rate note)."""
+        dated = [fit for fit in self.inputs if fit.dated]
+        with_offset = [fit for fit in dated if fit.in_utc * 2 > fit.dated]
+        without = [fit for fit in dated if fit.in_utc == 0]
+        if not with_offset or not without:
+            return
+        note = (
+            f"warning: timestamps: {without[0].name} writes times without a UTC offset, read as "
+            f"UTC, while {with_offset[0].name} writes them with one"
+            + (f" ({len(without):,} and {len(with_offset):,} inputs)" if len(dated) > 2 else "")
+            + ": if the former are local times, they are off by their zone's offset against the "
+            "latter, and sessions, time windows and --order time across the inputs mix them up; "
+            "log with offsets (or in UTC) everywhere"
+        )
+        self._say_once(note)
 
     def _note_counted_times(self) -> None:
         """A warning when dated events fall before 1980: the times are counts of seconds (since
@@ -827,6 +848,9 @@ class Parser:
         if fit is not None:
             fit.events += m
             fit.dated += m - missing
+            text = timestamp_text(prep.cols, self.fmt.timestamp)
+            if text is not None and m > missing and prep.zone_name is None:
+                fit.in_utc += int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
             fit.first_undated = fit.first_undated or first_undated
 
     def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:

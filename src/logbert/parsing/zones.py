@@ -44,7 +44,7 @@ ABBREVIATIONS = {
 _OFFSET = r"(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?"
 # a timestamp text in UTC already: one that ends in its own offset (`10:00:00+02:00`,
 # `10:00:00.5 Z`), or epoch time
-_OWN_OFFSET = (
+OWN_OFFSET = (
     r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$|^\s*\d+(?:\.\d*)?\s*$"
 )
 _MICROS_PER_MINUTE = 60_000_000
@@ -75,7 +75,7 @@ def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[p
     distinct time (its offset depends on the date)."""
     use = ZoneUse()
     names = pc.utf8_trim_whitespace(zones)
-    own = pc.fill_null(pc.match_substring_regex(text, _OWN_OFFSET), False)
+    own = pc.fill_null(pc.match_substring_regex(text, OWN_OFFSET), False)
     names = pc.if_else(own, pa.scalar(None, pa.string()), names)
     enc = pc.dictionary_encode(names)
     fixed: list[int | None] = []

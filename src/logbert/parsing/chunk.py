@@ -56,6 +56,7 @@ class Prepared:
     words: pa.ListArray | None = None
     zones: ZoneUse | None = None  # zone names a `<Zone>` field applied, or could not
     zone_name: str | None = None  # ... and that field's name
+    in_utc: int = 0  # rows whose timestamp text says its offset, or is epoch time
 
 
 def _schema(fmt: LogFormat) -> pa.Schema:

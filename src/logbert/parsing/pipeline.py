@@ -745,11 +745,13 @@ class Parser:
         content = cols["Content"]
         year, not_after = (hint.year, hint.not_after) if hint is not None else (None, None)
         prep.timestamp = parse_timestamps(cols, spec, len(prep.line_no), year, not_after)
-        zone = zone_field(cols, spec.fields) if spec is not None else None
+        text = timestamp_text(cols, spec)
+        zone = zone_field(cols, spec.fields) if text is not None else None
         if zone is not None:  # `<Date> <Time> <Zone>`: CET times stored in UTC
-            text = timestamp_text(cols, spec)
             prep.timestamp, prep.zones = apply_zone(prep.timestamp, text, cols[zone])
             prep.zone_name = zone
+        elif text is not None:  # times that say their offset (`_note_mixed_offsets`)
+            prep.in_utc = int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
         prep.not_after = not_after
         if self.matcher is None:
             if self.miner.masks_input:
@@ -848,9 +850,7 @@ class Parser:
         if fit is not None:
             fit.events += m
             fit.dated += m - missing
-            text = timestamp_text(prep.cols, self.fmt.timestamp)
-            if text is not None and m > missing and prep.zone_name is None:
-                fit.in_utc += int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
+            fit.in_utc += prep.in_utc
             fit.first_undated = fit.first_undated or first_undated
 
     def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:

@@ -707,8 +707,11 @@ def refuse_raw_log(
         return
     if detect_format(path, input_format) not in LINE_FORMATS:
         return  # a .json document is one object whatever its first line
-    line = next((text for text in _text_lines(path) if text.strip()), None)
-    if line is None or line.startswith("PAR1") or not _looks_like_log_text(line):
+    first = next(((n, text) for n, text in enumerate(_text_lines(path), 1) if text.strip()), None)
+    if first is None:
+        return
+    line_no, line = first
+    if line.startswith("PAR1") or not _looks_like_log_text(line):
         return
     try:
         row = json.loads(line)
@@ -722,7 +725,7 @@ def refuse_raw_log(
             "was trained from raw logs and reads them itself: add --logs (its log format and "
             "session settings apply)"
         )
-    raise _raw_log_line(f"{path}:1", line)
+    raise _raw_log_line(f"{path}:{line_no}", line)
 
 
 def _raw_log_line(where: str, line: str) -> LogbertError:

@@ -17,6 +17,7 @@ import typer
 
 from logbert.cli.progress import logs_progress
 from logbert.errors import LogbertError
+from logbert.parsing.folders import expand_folders
 from logbert.parsing.reader import name_files
 from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
@@ -31,7 +32,10 @@ from logbert.sessions.labels import mostly_anomalous_warning, read_labels_with_c
 from logbert.sessions.lifecycle import file_log_end
 from logbert.sessions.settings import read_sessionizer_settings
 
-INPUTS_HELP = "A sessions file (.parquet, .jsonl or DeepLog), or with --logs raw log files."
+INPUTS_HELP = (
+    "A sessions file (.parquet, .jsonl or DeepLog), or with --logs raw log files or folders of "
+    "them."
+)
 LOGS_HELP = (
     "The inputs are raw log files (plain, .gz or - for stdin): parse and sessionize them with "
     "the model's frozen templates and session settings."
@@ -101,14 +105,17 @@ def sessions_file(inputs: list[str]) -> Path:
 
 
 def log_files(inputs: list[str]) -> list[str]:
-    """Raw log inputs of --logs, each checked to exist."""
+    """Raw log inputs of --logs, each checked to exist; a folder stands for the log files
+    under it, in rotation order, said on stderr (`expand_folders`)."""
     if inputs.count("-") > 1:
         raise LogbertError("stdin (-) can be read only once: pass it a single time")
     for name in inputs:
-        if name != "-" and not Path(name).is_file():
-            what = "a folder" if Path(name).is_dir() else "not found"
-            raise LogbertError(f"log file {name} is {what}: pass log files after --logs")
-    return inputs
+        if name != "-" and not Path(name).exists():
+            raise LogbertError(f"log file {name} not found: pass log files after --logs")
+    expanded = expand_folders(inputs)
+    for note in expanded.notes:
+        say(note)
+    return expanded.files
 
 
 def labels_map(path: Path | None) -> dict[str, str] | None:

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from logbert.errors import LogbertError
+from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import format_names, resolve_format
 from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
 from logbert.parsing.templates import read_templates, replaced_templates_warning
@@ -30,7 +31,10 @@ from logbert.sessions.io import check_output_path
 
 def command(
     inputs: list[str] = typer.Argument(
-        ..., metavar="INPUT...", help="Log files (plain or .gz), or - for stdin."
+        ...,
+        metavar="INPUT...",
+        help="Log files (plain or .gz), folders of them (read oldest rotation first: app.log.2.gz, "
+        "app.log.1, app.log), or - for stdin.",
     ),
     format: str = typer.Option(
         ...,
@@ -81,6 +85,10 @@ def command(
 ) -> None:
     """Parse raw logs into events with stable template ids."""
     fmt = resolve_format(format, year, timestamp_format)
+    expanded = expand_folders(inputs)  # a folder: its log files, oldest rotation first
+    inputs = expanded.files
+    for note in expanded.notes:
+        typer.echo(note, err=True)
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
         output.parent.mkdir(parents=True, exist_ok=True)  # `missing/..` exists once made

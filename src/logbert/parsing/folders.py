@@ -1,0 +1,100 @@
+"""Folders as inputs: a folder stands for the log files under it, oldest rotation first.
+
+Services write a folder of files (`app.log`, `app.log.1`, `app.log.2.gz`, or one file per
+boot, per task, per day), and a new user passes the folder. Its files are read in an order
+that puts logrotate's numbered files oldest first (`app.log.2.gz`, `app.log.1`, `app.log`)
+and dated ones by date before the file still written, and numbers in other names by value
+(`boot2` before `boot10`): the name order a shell gives (`app.log`, `app.log.1`, ...) would
+read the newest lines first. Hidden files and logbert's own outputs (Parquet, templates.csv,
+rejects files) are left out, and a note says so, so that nothing is dropped unsaid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from logbert.errors import LogbertError
+from logbert.parsing.reader import STDIN, name_files
+
+_COMPRESSED = re.compile(r"\.gz$")
+_NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotate)
+_DATED = re.compile(r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2})$")
+_DIGITS = re.compile(r"(\d+)")
+OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
+OWN_SUFFIXES = (".parquet", ".rejects.txt")
+
+
+@dataclass
+class FolderInputs:
+    """The inputs with each folder replaced by its files; a note per folder read."""
+
+    files: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def _natural(text: str) -> tuple:
+    """`boot2` before `boot10`: runs of digits compare by value."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def rotation_key(name: str) -> tuple:
+    """Sort key of a file name that puts rotated files of one log oldest first and the file
+    still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`."""
+    bare = _COMPRESSED.sub("", name)
+    if numbered := _NUMBERED.match(bare):
+        return (_natural(numbered["stem"]), 0, -int(numbered["n"]))
+    if dated := _DATED.match(bare):
+        return (_natural(dated["stem"]), 1, dated["date"].replace("-", ""))
+    return (_natural(bare), 2, 0)
+
+
+def _path_key(path: Path, folder: Path) -> tuple:
+    """A folder's files before its subfolders, each in rotation order."""
+    relative = path.relative_to(folder)
+    folders = ((1, _natural(part)) for part in relative.parts[:-1])
+    return (*folders, (0, rotation_key(relative.name)))
+
+
+def _own_output(path: Path) -> bool:
+    return path.name in OWN_OUTPUTS or path.name.endswith(OWN_SUFFIXES)
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def files_of_folder(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The log files under `folder` (recursively, in rotation order) and those left out
+    (logbert's own outputs; hidden files are not counted as inputs at all)."""
+    found = [p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder)]
+    skipped = sorted((p for p in found if _own_output(p)), key=lambda p: _path_key(p, folder))
+    files = sorted((p for p in found if not _own_output(p)), key=lambda p: _path_key(p, folder))
+    return files, skipped
+
+
+def expand_folders(inputs: Sequence[str]) -> FolderInputs:
+    """`inputs` with each folder replaced by its log files (see the module doc). A folder
+    with no log file is an error: it would read nothing and write empty results."""
+    files: list[str] = []
+    notes: list[str] = []
+    for name in inputs:
+        if name == STDIN or not Path(name).is_dir():
+            files.append(name)
+            continue
+        found, skipped = files_of_folder(Path(name))
+        if not found:
+            left = f" (only logbert outputs: {name_files(skipped)})" if skipped else ""
+            raise LogbertError(
+                f"folder {name} holds no log files{left}: pass the folder of the logs, or the "
+                "log files themselves"
+            )
+        files.extend(str(p) for p in found)
+        order = name_files([p.relative_to(name) for p in found])
+        note = f"folder {name}: {len(found):,} files, read in this order: {order}"
+        if skipped:
+            note += f"; left out as logbert outputs: {name_files(skipped)}"
+        notes.append(note)
+    return FolderInputs(files, notes)

@@ -1,0 +1,87 @@
+"""Folders as inputs (parsing/folders.py): their log files, oldest rotation first, with the
+files left out named; and through the CLI, `parse DIR` and `train --logs DIR`."""
+
+from __future__ import annotations
+
+import gzip
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+from logbert.errors import LogbertError
+from logbert.parsing.folders import expand_folders, rotation_key
+
+FORMAT = "<Date> <Time> <Level> <Content>"
+runner = CliRunner()
+
+
+def test_rotated_files_sort_oldest_first_and_numbers_by_value():
+    names = ["app.log", "app.log.1", "app.log.10.gz", "app.log.2.gz", "boot10.log", "boot2.log"]
+    assert sorted(names, key=rotation_key) == [
+        "app.log.10.gz", "app.log.2.gz", "app.log.1", "app.log", "boot2.log", "boot10.log",
+    ]  # fmt: skip
+    dated = ["syslog", "syslog-20261102.gz", "syslog-20261101"]
+    assert sorted(dated, key=rotation_key) == ["syslog-20261101", "syslog-20261102.gz", "syslog"]
+
+
+def _folder(tmp_path):
+    logs = tmp_path / "logs"
+    (logs / "node2").mkdir(parents=True)
+    (logs / "app.log").write_text("2026-11-03 10:00:01 INFO newest\n")
+    (logs / "app.log.1").write_text("2026-11-02 10:00:01 INFO older\n")
+    with gzip.open(logs / "app.log.2.gz", "wt") as out:
+        out.write("2026-11-01 10:00:01 INFO oldest\n")
+    (logs / "node2" / "app.log").write_text("2026-11-03 11:00:01 INFO other node\n")
+    (logs / ".app.log.swp").write_text("editor state\n")
+    (logs / "templates.csv").write_text("EventId,EventTemplate\n")
+    return logs
+
+
+def test_a_folder_is_its_log_files_in_rotation_order_with_outputs_named(tmp_path):
+    logs = _folder(tmp_path)
+    expanded = expand_folders([str(logs), "-"])
+    assert expanded.files == [
+        str(logs / "app.log.2.gz"), str(logs / "app.log.1"), str(logs / "app.log"),
+        str(logs / "node2" / "app.log"), "-",
+    ]  # fmt: skip
+    (note,) = expanded.notes
+    assert "4 files, read in this order: app.log.2.gz, app.log.1, app.log" in note
+    assert f"left out as logbert outputs: {logs / 'templates.csv'}" in note
+
+
+def test_a_folder_without_log_files_is_an_error(tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "events.parquet").write_bytes(b"PAR1")
+    with pytest.raises(LogbertError, match="holds no log files .only logbert outputs"):
+        expand_folders([str(tmp_path / "out")])
+
+
+def test_parse_reads_a_folder_oldest_first(tmp_path):
+    logs = _folder(tmp_path)
+    out = tmp_path / "parsed" / "events.parquet"
+    result = runner.invoke(app, ["parse", str(logs), "-f", FORMAT, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "folder" in result.output and "read in this order" in result.output
+    rows = pq.read_table(out, columns=["source"]).column("source").to_pylist()
+    logs_name = str(logs)  # the two app.log share a base name: their paths tell them apart
+    assert rows == ["app.log.2.gz", "app.log.1", f"{logs_name}/app.log",
+                    f"{logs_name}/node2/app.log"]  # fmt: skip
+
+
+def test_train_and_score_logs_take_a_folder(tmp_path):
+    logs = tmp_path / "boots"
+    logs.mkdir()
+    for boot in range(12):
+        lines = [f"2026-11-0{1 + boot % 9} 10:00:0{i} INFO step {i} done" for i in range(4)]
+        (logs / f"boot{boot}.log").write_text("\n".join(lines) + "\n")
+    model = tmp_path / "model"
+    args = ["--by-field", "source", "--model", "length", "-o", str(model)]
+    train = runner.invoke(app, ["train", str(logs), "--logs", "--format", FORMAT, *args])
+    assert train.exit_code == 0, train.output
+    assert "12 files, read in this order: boot0.log, boot1.log, boot2.log" in train.output
+    scores = tmp_path / "scores.jsonl"
+    score = runner.invoke(app, ["score", str(model), str(logs), "--logs", "-o", str(scores)])
+    assert score.exit_code == 0, score.output
+    assert len(scores.read_text().splitlines()) == 12

@@ -85,3 +85,26 @@ def test_train_and_score_logs_take_a_folder(tmp_path):
     score = runner.invoke(app, ["score", str(model), str(logs), "--logs", "-o", str(scores)])
     assert score.exit_code == 0, score.output
     assert len(scores.read_text().splitlines()) == 12
+
+
+def test_a_training_file_beside_a_namesake_is_still_known_as_training_data(tmp_path):
+    """Sessions of `--by-field source` are named by base name, or by path when two inputs
+    share one: the training file evaluated beside another folder's boot3.log is still warned."""
+    (tmp_path / "train").mkdir()
+    (tmp_path / "other").mkdir()
+    for boot in range(10):
+        lines = [f"2026-11-0{1 + boot % 9} 10:0{boot}:0{i} INFO step {i} done" for i in range(4)]
+        (tmp_path / "train" / f"boot{boot}.log").write_text("\n".join(lines) + "\n")
+    (tmp_path / "other" / "boot3.log").write_text("2026-11-20 10:00:00 INFO step 0 done\n")
+    model = tmp_path / "model"
+    args = ["--by-field", "source", "--model", "length", "-o", str(model)]
+    train = runner.invoke(app, ["train", str(tmp_path / "train"), "--logs", "-f", FORMAT, *args])
+    assert train.exit_code == 0, train.output
+    labels = tmp_path / "labels.csv"
+    labels.write_text(f"id,label\n{tmp_path}/train/boot3.log,normal\n"
+                      f"{tmp_path}/other/boot3.log,anomaly\n")  # fmt: skip
+    inputs = [str(tmp_path / "train" / "boot3.log"), str(tmp_path / "other" / "boot3.log")]
+    result = runner.invoke(app, ["evaluate", str(model), *inputs, "--logs", "--labels",
+                                 str(labels), "-o", str(tmp_path / "e.json")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 sessions (50.0%) are sessions the model was trained on" in result.output

@@ -37,6 +37,15 @@ def test_the_year_of_the_start_is_left_out():
     assert session_fingerprints([other_year]) == session_fingerprints([job(DAY1)])
 
 
+def test_a_file_session_is_the_same_session_whatever_folder_named_it():
+    """`--by-field source`: a file's session id is its base name, or its path as typed when
+    another input shares the base name; the same file must still be known (version 3)."""
+    boot = [Session(name, [1, 2, 3], "normal", start=DAY1) for name in
+            ("boot7.log", "fleet/dev1/boot7.log", "/data/fleet/dev1/boot7.log")]  # fmt: skip
+    assert len(set(session_fingerprints(boot).tolist())) == 1
+    assert len(set(session_fingerprints(boot, version=2).tolist())) == 3  # as recorded before
+
+
 def test_an_archive_without_a_version_is_version_1():
     assert fingerprints_version({"train": session_fingerprints([job(None)])}) == 1
     assert fingerprints_version({VERSION_KEY: [2]}) == 2

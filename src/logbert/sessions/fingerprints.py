@@ -22,10 +22,16 @@ bundle records a hash of the keys of every `run` consecutive sessions, in file o
 training data (`order_run`) so that a chance match stays rare: HDFS's sequences repeat so
 often that runs of five matched 0.8% of an unrelated file; it takes eight.
 
+An id that is a file's path (`--by-field source`: one session per input file) is hashed
+without its folders (version 3): the source is the base name, or the path as typed when two
+inputs share a base name, so the same training file read beside another folder's namesake,
+or from another working directory, got another id and its evaluation was not warned about.
+
 Version 1 (models saved before the start was hashed; their `training_sessions.npz` holds no
-`version`) hashed the id and keys only; `session_fingerprints(..., version=1)` still computes
-those, so an old model is compared the way it was recorded. Sessions without a start hash
-the same in both versions.
+`version`) hashed the id and keys only, version 2 the id with its folders;
+`session_fingerprints(..., version=...)` still computes those, so an old model is compared
+the way it was recorded. Sessions without a start and without a `/` in their id hash the same
+in every version.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ import numpy as np
 
 from logbert.sessions.io import Session
 
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 VERSION_KEY = "version"  # its entry in the fingerprints archive (absent: version 1)
 ORDER_RUN_KEY = "order_run"  # its entry in the archive: the run length of the order arrays
 CHANCE_RUN_MATCH = 1e-6  # the chance `order_run` allows per input session of a false match
@@ -49,12 +55,16 @@ _POSITIONAL_ID = re.compile(r"(?:normal-|anomaly-)?\d+")
 def session_fingerprints(
     sessions: Sequence[Session], version: int = FINGERPRINT_VERSION
 ) -> np.ndarray:
-    """uint64 hashes of (session id, start without the year, keys), one per session, stable
-    across runs; `version=1`: of (session id, keys), as models before version 2 recorded."""
+    """uint64 hashes of (session id without folders, start without the year, keys), one per
+    session, stable across runs; `version=2`: the id with its folders; `version=1`: of
+    (session id, keys), as models before version 2 recorded."""
     out = np.empty(len(sessions), dtype=np.uint64)
     for i, session in enumerate(sessions):
         digest = hashlib.blake2b(digest_size=8)
-        digest.update(str(session.session_id).encode("utf-8", "replace") + b"\0")
+        session_id = str(session.session_id)
+        if version >= 3:
+            session_id = session_id.rsplit("/", 1)[-1]
+        digest.update(session_id.encode("utf-8", "replace") + b"\0")
         if version >= 2 and session.start is not None:
             digest.update(session.start.strftime("@%m-%d %H:%M:%S.%f").encode("ascii") + b"\0")
         digest.update(np.asarray(session.keys, dtype=np.int64).tobytes())

@@ -62,8 +62,9 @@ def test_format_regex_and_errors():
     assert fmt.header_fields == ["Month", "Date", "Time", "Host", "Component", "PID"]
     with pytest.raises(LogbertError, match="no <Content>"):
         compile_format("<Date> <Level>")
-    with pytest.raises(LogbertError, match="last field"):
-        compile_format("<Content> <Date>")
+    after = compile_format('<Content> <Code> "<Agent>"')  # fields after the message
+    parts = re.match(after.regex, 'GET /x 200 "Mozilla/5.0 (X11)"').groupdict()
+    assert parts == {"Content": "GET /x", "Code": "200", "Agent": "Mozilla/5.0 (X11)"}
     with pytest.raises(LogbertError, match="output column"):
         compile_format("<label> <Content>")
     with pytest.raises(LogbertError, match="not a valid pattern"):

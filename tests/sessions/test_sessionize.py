@@ -257,7 +257,7 @@ def test_by_id_idle_timeout_writes_quiet_sessions_early_and_counts_returns(make_
     assert len(sessions) == 101 and stats.n_reopened == 1  # blk_0 again, as a new session
     assert sessions[-1].session_id == "blk_0" and sessions[-1].keys == [9]
     assert sorted(k for s in sessions for k in s.keys) == sorted(keys)  # no event lost
-    assert "1 ids came back after --idle-timeout" in stats.summary(by_window=False)
+    assert "1 id came back after --idle-timeout" in stats.summary(by_window=False)
     whole, _ = by_id(path)  # without a timeout blk_0 stays one session
     assert len(whole) == 100 and whole[0].keys == [0, 1, 2, 9]
 

@@ -242,9 +242,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         ),
     ),
     # web servers' access logs (NCSA common/combined log format: Apache httpd's and nginx's
-    # default): the request, status, size, referrer and user agent are the message
+    # default): the request and its status are the message; size, referrer and user agent
+    # are fields (QA: with the agent in the message, each browser had templates of its own
+    # and every visit from a browser new since training was flagged); what a server writes
+    # after the agent (nginx's `$request_time`, a forwarded-for address) is left out
     "access": BuiltinFormat(
-        r"<Client> <Ident> <User> \[<Time>\] <Content>",
+        r'<Client> <Ident> <User> \[<Time>\] <Content>( <Size>( "<Referer>" "<Agent>"(\s.*)?)?)?',
         TimestampSpec(
             ("Time",),
             r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
@@ -535,18 +538,18 @@ def compile_format(
             f"format string {written!r} uses the output column name(s) {sorted(taken)} as fields: "
             "rename them (e.g. <Label> instead of <label>)"
         )
-    if fields[-1] != "Content":
-        # Content is greedy; a field after it would always be empty.
-        raise LogbertError(f"format string {written!r}: <Content> must be the last field")
     parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", fmt)
     _check_separated(written, parts)
+    trailing = fields[fields.index("Content") + 1 :]
     regex = ""
-    for part in parts:
+    for i, part in enumerate(parts):
         m = _FIELD.fullmatch(part)
         if m:
             field_name = m.group(1)
-            if field_name == "Content":
-                regex += "(?P<Content>.*)"
+            if field_name == "Content":  # up to the fields after it, else to the line's end
+                regex += "(?P<Content>(?:.)*?)" if trailing else "(?P<Content>.*)"
+            elif field_name in trailing:
+                regex += f"(?P<{field_name}>{_trailing_field(parts, i)})"
             elif field_name == "Timestamp" and name in _DATED_LINES_ONLY:
                 dated = _DATE_TIME.replace(r"\S+", r"\d\S*", 1)  # the date starts with a digit
                 # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
@@ -577,6 +580,17 @@ def compile_format(
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
     return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast, written=written)
+
+
+def _trailing_field(parts: list[str], i: int) -> str:
+    """The pattern of a field after <Content> (`parts[i]`): the inside of a quoted string
+    where the format quotes it (`"<Agent>"`: an access log's user agent, spaces and escaped
+    quotes included), else one word. The content before such fields ends where they can
+    all be read to the line's end, so a field that could hold spaces anywhere would take
+    part of the message."""
+    if parts[i - 1].endswith('"') and parts[i + 1].startswith('"'):
+        return r'(?:[^"\\]|\\.)*'
+    return r"\S*"
 
 
 def _check_separated(written: str, parts: list[str]) -> None:

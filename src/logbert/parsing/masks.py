@@ -124,7 +124,12 @@ MASKS: list[tuple[str, str, int]] = [
         WILDCARD,
         1,
     ),
-    (rf"(^|[{_DELIM}])(/[^{_DELIM}/]+)+/?", r"\1" + WILDCARD, 1),  # absolute paths
+    (  # absolute paths, with a URL's query string (`/product/1?ref=cat`: the `=cat` stayed
+        # in the template, and a visit with another `ref` was a new event: QA access logs)
+        rf"(^|[{_DELIM}])(?:(?:/[^{_DELIM}/?]+)+/?(?:\?[^\s\"']+)?|/\?[^\s\"']+)",
+        r"\1" + WILDCARD,
+        1,
+    ),
     (rf"(^|[{_DELIM}])[A-Za-z]:\\[^{_DELIM}]*", r"\1" + WILDCARD, 1),  # Windows paths
     (  # month and weekday names are parts of dates
         r"(^|\s)(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"

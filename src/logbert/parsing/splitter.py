@@ -49,8 +49,8 @@ def literal_plan(fmt: LogFormat) -> tuple[str, list[tuple[list[str], str]], bool
     parts = re.split(r"<([A-Za-z_][A-Za-z0-9_]*)>", fmt.format)
     lits = parts[0::2]
     fields = parts[1::2]
-    if lits[-1] != "" or not all(_PLAIN.fullmatch(x) for x in lits):
-        return None
+    if lits[-1] != "" or fields[-1] != "Content" or not all(_PLAIN.fullmatch(x) for x in lits):
+        return None  # a pattern, or fields after the content: the regex passes read those
     plain = [re.sub(" +", " ", re.sub(r"\\(.)", r"\1", x)) for x in lits]
     if any(x == "" for x in plain[1:-1]):  # two fields with nothing between them
         return None

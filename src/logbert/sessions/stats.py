@@ -140,8 +140,9 @@ class SessionizeStats:
                 )
             if self.n_reopened:
                 text += (
-                    f"; {self.n_reopened:,} ids came back after --idle-timeout had closed their "
-                    "session and were written again as new sessions with the same id (raise "
+                    f"; {_count(self.n_reopened, 'id')} came back after --idle-timeout had "
+                    "closed their session and were written again as new sessions with the same "
+                    "id (raise "
                     "--idle-timeout if each id is one session; ids a system reuses, such as "
                     "process ids, are rightly new sessions)"
                 )

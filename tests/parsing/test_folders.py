@@ -1,5 +1,6 @@
-"""Folders as inputs (parsing/folders.py): their log files, oldest rotation first, with the
-files left out named; and through the CLI, `parse DIR` and `train --logs DIR`."""
+"""Inputs and their order: folders (parsing/folders.py), their log files oldest rotation
+first with the files left out named, through the CLI too (`parse DIR`, `train --logs DIR`);
+inputs given newest first are a warning (parsing/clock.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typer.testing import CliRunner
 from logbert.cli.main import app
 from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders, rotation_key
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import parse_files
 
 FORMAT = "<Date> <Time> <Level> <Content>"
 runner = CliRunner()
@@ -108,3 +111,39 @@ def test_a_training_file_beside_a_namesake_is_still_known_as_training_data(tmp_p
                                  str(labels), "-o", str(tmp_path / "e.json")])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "1 of 2 sessions (50.0%) are sessions the model was trained on" in result.output
+
+
+def _request_log(path, hour: int, ids: range) -> str:
+    lines = [f"2026-11-03 {hour:02d}:{m:02d}:00 INFO [req={i}] step {m % 3}" for m, i in
+             zip(range(0, 60, 5), ids, strict=False)]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_inputs_given_newest_first_are_a_warning(tmp_path):
+    """QA Spring Boot: `app.log*` lists the newest file first; nothing said so, and the
+    requests that spanned a rotation taught LogBERT a wrong order (F1 1.00 -> 0.74)."""
+    old = _request_log(tmp_path / "app.log.1", 10, range(12))
+    new = _request_log(tmp_path / "app.log", 11, range(12))
+    fmt = resolve_format("iso")
+    newest_first = parse_files([new, old], fmt, tmp_path / "a.parquet")
+    (warning,) = [w for w in newest_first.warnings if "newest first" in w]
+    assert warning.startswith("warning: app.log.1 ends before app.log (read before it) starts")
+    oldest_first = parse_files([old, new], fmt, tmp_path / "b.parquet")
+    assert not [w for w in oldest_first.warnings if "newest first" in w]
+    other_host = _request_log(tmp_path / "host2.log", 11, range(12))  # the same hour
+    hosts = parse_files([new, other_host], fmt, tmp_path / "c.parquet")
+    assert not [w for w in hosts.warnings if "newest first" in w]
+
+
+def test_the_newest_first_warning_is_left_out_where_events_go_in_time_order(tmp_path):
+    old = _request_log(tmp_path / "app.log.1", 10, range(12))
+    new = _request_log(tmp_path / "app.log", 11, range(12))
+    base = ["train", new, old, "--logs", "-f", "iso", "--by-id", r"req=(\d+)", "--model", "length"]
+    lines = runner.invoke(app, [*base, "-o", str(tmp_path / "m1")])
+    assert lines.exit_code == 0, lines.output
+    assert "were given newest first" in lines.output
+    timed = runner.invoke(app, [*base, "--order", "time", "-o", str(tmp_path / "m2")])
+    assert timed.exit_code == 0, timed.output
+    assert "newest first" not in timed.output
+

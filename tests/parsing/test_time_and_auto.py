@@ -642,3 +642,15 @@ def test_jitter_year_rollovers_and_the_next_file_are_no_step_back(tmp_path):
     rollover = ["Dec 31 23:59:00 h1 cron[1]: check", "Jan  1 00:01:00 h1 cron[1]: check"]
     later = ["Oct 25 01:00:00 h1 cron[1]: check"]  # another file: not a step in one input
     assert _steps(tmp_path, {"a.log": jitter, "b.log": rollover, "c.log": later}) == []
+
+
+def test_auto_does_not_take_a_level_for_a_process_id():
+    """QA Spring Boot: `nova` read `INFO` as the Pid and `4121` as the Level, dated every
+    line as `iso` does and was picked; an INFO and an ERROR line of one message were then
+    one template. A Pid holds a number and a Level one word with a letter."""
+    lines = [
+        f"2026-11-03 14:22:{i:02d}.123  {'ERROR' if i % 7 == 0 else 'INFO'} 4121 --- "
+        f"[nio-8080-exec-{i % 4}] c.e.shop.OrderController : [req={i:08x}] Charge {i} declined"
+        for i in range(40)
+    ]
+    assert rank_formats(lines)[0].name == "iso"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -128,6 +129,10 @@ def rank_formats(
             # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
             # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
             ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)
+        misread = _misread_fields(cols, int(ok.sum()))
+        if misread is not None:  # such lines are not read by the format, dated or not
+            ts = pc.if_else(misread, pa.scalar(None, ts.type), ts) if len(ts) else ts
+            ok[np.flatnonzero(ok)[misread.to_numpy(zero_copy_only=False)]] = False
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
         score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out)
@@ -143,6 +148,31 @@ def rank_formats(
         ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
+
+
+# a process or thread id is a number (or `-`), a level one word with a letter: `nova` read a Spring
+# Boot line `2026-11-03 14:22:07.123  INFO 4121 --- [exec-3] c.e.Order : ...` with the level
+# as its Pid and the pid as its Level, dating every line as `iso` does, and was picked; an
+# INFO and an ERROR line of one message were then one template (QA)
+_NUMBER_FIELDS = frozenset({"pid", "tid"})
+_LEVEL_FIELDS = frozenset({"level"})
+
+
+def _misread_fields(cols: dict[str, pa.Array], n: int) -> pa.Array | None:
+    """Which of `n` split rows hold a header value that cannot be what its field is named
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`); None when the format has no such field."""
+    bad = None
+    for name, column in cols.items():
+        key = name.lower()
+        if key in _NUMBER_FIELDS:
+            wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
+        elif key in _LEVEL_FIELDS:
+            wrong = pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$"))
+        else:
+            continue
+        wrong = pc.fill_null(wrong, False)
+        bad = wrong if bad is None else pc.or_(bad, wrong)
+    return bad if bad is not None and n else None
 
 
 def _count_true(mask: pa.Array | pa.ChunkedArray) -> int:

@@ -86,7 +86,7 @@ from logbert.parsing.chunk import (
     _texts,
     _words,
 )
-from logbert.parsing.clock import YearClock, step_back_warning
+from logbert.parsing.clock import YearClock, newest_first_warning, step_back_warning
 from logbert.parsing.formats import (
     ISO_8601,
     LogFormat,
@@ -271,6 +271,7 @@ class Parser:
         return (
             self._notes + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()] + step_back_warning(clocks)
+            + newest_first_warning(clocks)
         )  # fmt: skip
 
     @property

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import count_continuations
+from logbert.parsing.clock import NEWEST_FIRST
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.reader import name_files
 from logbert.parsing.summary import (
@@ -185,7 +186,10 @@ def read_log_sessions(
             yield session
     finally:
         rejects.close(keep=summary.rejected > 0)
-    summary.notes = list(parser.notes)
+    summary.notes = [  # inputs read newest first are harmless where events go in time order
+        note for note in parser.notes
+        if not ((settings.in_time_order or settings.whole_files) and NEWEST_FIRST in note)
+    ]  # fmt: skip
     parser.check_timestamps()  # a format whose timestamps fail on every line is an error
     summary.new_templates = len(set(parser.template_map()) - known) if known else 0
     if known:

@@ -199,8 +199,11 @@ class SessionizeStats:
         of = f" of {self.n_sessions:,}" if self.n_sessions >= self.n_out_of_order else ""
         return (
             f"warning: {self.n_out_of_order:,}{of} sessions have events out of time order (e.g. "
-            f"session {self.out_of_order_example!r}): the events keep their input line order: "
-            "give rotated files oldest first (auth.log.1 before auth.log); files of several "
+            f"session {self.out_of_order_example!r}): the events keep their input line order, "
+            "and even a few such sessions matter: a sequence detector learns their order, and "
+            "a threshold calibrated on one can rise above real anomalies (QA: 6 of 3,000, F1 "
+            "1.00 -> 0.74). Give rotated files oldest first (auth.log.1 before auth.log, or "
+            "their folder); files of several "
             "services or hosts are read one after another, so where a session spans them, "
             f"{TIME_ORDER_ADVICE}"
         )

@@ -428,9 +428,9 @@ def test_by_field_sessions_out_of_time_order_are_a_warning_line_keys_kept(
         "detector learns their order, and a threshold calibrated on one can rise above real "
         "anomalies (QA: 6 of 3,000, F1 1.00 -> 0.74). Give rotated files oldest first "
         "(auth.log.1 before auth.log, or their folder); files of several services or hosts are "
-        "read one after another, so where a session spans them, take the events in time order: `--order time` with "
-        "`sessionize` or `train --logs` (a model's `score --logs` and `evaluate --logs` follow "
-        "it), or merge the files by time into one log first",
+        "read one after another, so where a session spans them, take the events in time "
+        "order: `--order time` with `sessionize` or `train --logs` (a model's `score --logs` "
+        "and `evaluate --logs` follow it), or merge the files by time into one log first",
         # QA (PostgreSQL by Pid): process ids are reused; without --idle-timeout, no word
         "warning: sessions by --by-field Pid with no --idle-timeout: systems reuse Pid "
         "values, so a session holds every process that had its value, over the whole log; "

@@ -147,3 +147,20 @@ def test_the_newest_first_warning_is_left_out_where_events_go_in_time_order(tmp_
     assert timed.exit_code == 0, timed.output
     assert "newest first" not in timed.output
 
+
+
+def test_a_log_read_under_two_names_is_a_warning(tmp_path):
+    """QA: `gunzip -k app.log.2.gz` left both, `app.log*` named both, every event of that
+    file was read twice (F1 0.34) and only an out-of-time-order note followed."""
+    lines = [f"2026-11-03 10:{i // 60:02d}:{i % 60:02d} INFO [req={i}] step {i % 3}" for i in
+             range(250)]  # fmt: skip
+    plain = tmp_path / "app.log.2"
+    plain.write_text("\n".join(lines) + "\n")
+    with gzip.open(tmp_path / "app.log.2.gz", "wt") as out:
+        out.write("\n".join(lines) + "\n")
+    summary = parse_files([str(plain), str(tmp_path / "app.log.2.gz")], resolve_format("iso"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    (warning,) = [w for w in summary.warnings if "same 200 lines" in w]
+    assert warning.startswith("warning: app.log.2.gz starts with the same 200 lines as app.log.2")
+    short = parse_files([str(plain)], resolve_format("iso"), tmp_path / "f.parquet")
+    assert not [w for w in short.warnings if "same 200 lines" in w]

@@ -55,7 +55,7 @@ def _path_key(path: Path, folder: Path) -> tuple:
     """A folder's files before its subfolders, each in rotation order."""
     relative = path.relative_to(folder)
     folders = ((1, _natural(part)) for part in relative.parts[:-1])
-    return (*folders, (0, rotation_key(relative.name)))
+    return (*folders, (0, rotation_key(relative.name), relative.name))  # ties: by name
 
 
 def _own_output(path: Path) -> bool:

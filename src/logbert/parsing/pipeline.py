@@ -698,6 +698,7 @@ class Parser:
                     self.empty_inputs.append(name)
             while pending:
                 yield from take()
+        self._note_same_start()  # before `close` lets the inputs' first lines go
         for fit in self.inputs:
             fit.close()
         if self.auto:
@@ -707,6 +708,30 @@ class Parser:
         self._note_midnight()
         self._note_counted_times()
         self._note_mixed_offsets()
+
+    def _note_same_start(self) -> None:
+        """A warning when two inputs start with the same `HEAD_LINES` lines: the same log under
+        two names (`gunzip -k` leaves `app.log.2` beside `app.log.2.gz`, and `app.log*` names
+        both), whose events are then read twice. The same file named twice is refused
+        (`check_inputs`); a copy is not the same file, and short identical files (per-device
+        boot logs) can be distinct logs, so it is a warning (QA: F1 0.34, with only an
+        out-of-time-order note pointing elsewhere)."""
+        seen: dict[tuple[str, ...], str] = {}
+        copies: list[tuple[str, str]] = []
+        for fit in self.inputs:
+            if len(fit.head) < HEAD_LINES:
+                continue
+            first = seen.setdefault(tuple(fit.head), fit.name)
+            if first != fit.name:
+                copies.append((first, fit.name))
+        if copies:
+            (first, copy), more = copies[0], len(copies) - 1
+            self._say_once(
+                f"warning: {copy} starts with the same {HEAD_LINES} lines as {first}"
+                + (f" ({more:,} more such inputs)" if more else "")
+                + ": the same log under two names (`gunzip -k` leaves both the file and its "
+                ".gz)? Its events are read twice; pass each log once"
+            )
 
     def _clock(self, prep: Prepared) -> YearClock:
         """The year clock of the chunk's input (a new one where a file starts)."""

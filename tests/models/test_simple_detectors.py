@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -141,6 +143,36 @@ def test_ngram_open_training_sessions_add_no_end():
     assert detector.decision_function([[1, 2]])[0] == pytest.approx(1 / 3)  # (2 E) unseen
     with pytest.raises(LogbertError, match="positive int"):
         NgramDetector(n=(0, 2)).fit(NORMAL)
+
+
+def test_ngram_evidence_names_where_the_session_left_the_known_paths(tmp_path):
+    """QA: an ngram verdict carried no evidence. Each top event is where unseen n-grams end,
+    with what followed the same keys in training and how often."""
+    detector = NgramDetector().fit([[1, 2, 3, 4]] * 3 + [[1, 2, 5, 4]])
+    scores = detector.score_sessions([[1, 2, 9, 4], [1, 2, 3, 4], [1, 2]], top_events=2)
+    swapped, known, cut = scores["top_events"]
+    assert known == []
+    after_two = [{"key": 3, "prob": 0.75}, {"key": 5, "prob": 0.25}]  # 3 of the 4 went on to 3
+    assert swapped[0] == {"position": 2, "key": 9, "surprise": 2.0, "expected": after_two}
+    assert cut == [{"position": 2, "key": None, "surprise": 3.0, "expected": after_two}]
+    detector.save(tmp_path / "m")
+    again = NgramDetector.load(tmp_path / "m")
+    assert again.score_sessions([[1, 2]], top_events=1)["top_events"] == [cut]
+    state = json.loads((tmp_path / "m" / "ngrams.json").read_text())
+    del state["counts"]  # a model saved before counts were kept: each n-gram counts once
+    (tmp_path / "m" / "ngrams.json").write_text(json.dumps(state))
+    old = NgramDetector.load(tmp_path / "m").score_sessions([[1, 2]], top_events=1)
+    assert old["top_events"][0][0]["expected"] == [{"key": 3, "prob": 0.5}, {"key": 5, "prob": 0.5}]
+
+
+def test_new_event_evidence_is_the_first_line_of_each_unseen_key():
+    detector = NewEventDetector().fit([[1, 2, 3, 4]] * 3)
+    scores = detector.score_sessions([[1, 9, 2, 9, 7], [1, 2]], top_events=3)
+    assert scores["top_events"] == [
+        [{"position": 1, "key": 9, "surprise": 1.0, "expected": []},
+         {"position": 4, "key": 7, "surprise": 1.0, "expected": []}],
+        [],
+    ]  # fmt: skip
 
 
 # --- edit distance -----------------------------------------------------------------------

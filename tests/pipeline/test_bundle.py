@@ -77,6 +77,23 @@ def test_raw_logs_in_verdicts_out_with_the_raw_lines_as_evidence(raw_logs, tmp_p
         assert event["template"] is not None
 
 
+def test_simple_detectors_give_the_raw_lines_as_evidence_too(raw_logs):
+    """QA: an ngram verdict carried no evidence, so `report` and alerts could not say which
+    line made a session anomalous."""
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = logs_pipeline(NgramDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    rows = [r for batch in pipeline.score_logs([str(test_log)], LogReadSummary()) for r in batch]
+    lines = test_log.read_text().splitlines()
+    flagged = [r for r in rows if r["is_anomaly"]]
+    assert flagged and all(r["top_events"] for r in flagged)
+    assert all(r["top_events"] == [] for r in rows if r["score"] == 0)
+    at_lines = [(r, e) for r in flagged for e in r["top_events"] if e["key"] is not None]
+    assert at_lines  # not only ends of sessions
+    for row, event in at_lines:
+        assert row["session_id"] in lines[event["line_no"] - 1]
+        assert event["source"] == test_log.name and event["template"] is not None
+
+
 def test_logs_path_equals_the_step_by_step_path(raw_logs, tmp_path):
     train_log, test_log, train_labels, test_labels = raw_logs
     bundle = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))

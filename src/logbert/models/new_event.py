@@ -14,6 +14,9 @@ sessions. Sessions with no unseen key score 0, so in-sample calibration (every t
 scores 0) flags any session with an unseen key; calibration on validation sessions raises the
 threshold only as far as unseen keys are common among normal sessions. Open sessions are scored
 like closed ones (a key seen is seen, whatever the session's end).
+
+Evidence (`score_sessions(..., top_events=k)`): the first line of each of the first k
+distinct unseen keys, `surprise` 1 each (never seen), nothing expected.
 """
 
 from __future__ import annotations
@@ -58,6 +61,21 @@ class NewEventDetector(Detector):
         distinct = np.bincount(pairs[0], minlength=len(sessions))
         share = occurrences / np.maximum(lengths, 1)
         return distinct + share / 2
+
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        """`score`, and with `top_events` the first line of each unseen key (module doc)."""
+        scores = self.decision_function(X)
+        if top_events <= 0:
+            return {"score": scores}
+        events = []
+        for keys in check_sessions(X).keys:
+            unseen = np.flatnonzero(~np.isin(keys, self.vocab_))
+            _, first = np.unique(keys[unseen], return_index=True)
+            events.append([
+                {"position": int(p), "key": int(keys[p]), "surprise": 1.0, "expected": []}
+                for p in sorted(unseen[first].tolist())[:top_events]
+            ])  # fmt: skip
+        return {"score": scores, "top_events": events}
 
     def _save_state(self, directory: Path) -> None:
         write_arrays(directory / STATE_FILE, {"vocab": self.vocab_})

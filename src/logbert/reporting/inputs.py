@@ -62,6 +62,12 @@ class ModelInfo:
         return name if isinstance(name, str) and name else None
 
     @property
+    def reads_logs(self) -> bool:
+        """Whether the model was trained from raw logs (`train --logs`): it parses them itself,
+        so no sessions file holds its key ids."""
+        return bool((self.pipeline or {}).get("log_format"))
+
+    @property
     def template_set(self) -> dict[int, str]:
         """Template text by key of the data the model was trained on (pipeline.json's
         `template_set`); empty when unrecorded (a model trained on a DeepLog file)."""

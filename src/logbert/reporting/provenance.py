@@ -249,7 +249,17 @@ def check_evaluation_scores(evaluation: dict, path: Path, table: ScoreTable) -> 
 
 def check_sessions_file(model: ModelInfo, path: Path) -> list[str]:
     """Refuse a sessions file parsed in another run than the model's training data (the
-    check `score` and `evaluate` make); warn when the file records no template set."""
+    check `score` and `evaluate` make); warn when the file records no template set. A model
+    trained from raw logs refuses any: its parser runs only inside `--logs`, so no sessions
+    file holds its key ids (QA: a raw log given here was told to add --logs, which `report`
+    does not take, and a sessions file parsed apart was refused as another parse run)."""
+    if model.reads_logs:
+        raise LogbertError(
+            f"--sessions {path}: this model was trained from raw logs (`train --logs`) and "
+            "parses them itself, so no sessions file holds its key ids; leave out --sessions: "
+            "the report shows each top session's most unexpected events from the scores, "
+            "with the source and line number of each (the lines to read in the log)"
+        )
     ours = model.template_set
     raw = read_file_metadata(path).get(TEMPLATE_SET_KEY)
     if not raw:

@@ -91,9 +91,11 @@ def top_sessions_section(
         for rank, row in enumerate(rows, start=1)
     ]
     notes = [
-        "Highlighted rows are the events the model found most surprising (surprise = -log p "
-        "of the actual key under the model). 'Expected' lists the keys the model predicted at "
-        "that position, with their probabilities. Positions count from 0."
+        "Highlighted rows are the events behind the score. Surprise says how unexpected each "
+        "was: for LogBERT -log p of the actual key under the model; for ngram how many n-gram "
+        "sizes ending there training never held; for new-event 1, a template training never "
+        "held. 'Expected' lists what the model predicted at that position (ngram: what "
+        "followed the same keys in training), with probabilities. Positions count from 0."
     ]
     if not explained:
         notes = ["The scores carry no top_events (this detector does not explain its scores)."]

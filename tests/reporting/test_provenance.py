@@ -61,6 +61,15 @@ def test_sessions_file_without_template_set_is_named_in_a_warning(report_inputs,
     assert "records no template set" in result.html_path.read_text()
 
 
+def test_a_model_trained_from_raw_logs_takes_no_sessions_file(report_inputs, tmp_path):
+    """QA: a raw log given as --sessions was told to add --logs, which report does not
+    take; no sessions file can hold such a model's key ids."""
+    paths = report_inputs()
+    _write_pipeline(paths, log_format={"name": "hdfs"})
+    with pytest.raises(LogbertError, match="trained from raw logs .* leave out --sessions"):
+        _build(paths, tmp_path, scores=paths["scores"], sessions=paths["sessions"])
+
+
 def test_templates_file_from_another_parse_run_is_refused(report_inputs, tmp_path):
     paths = report_inputs()
     _write_pipeline(paths)

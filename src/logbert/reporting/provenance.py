@@ -257,8 +257,9 @@ def check_sessions_file(model: ModelInfo, path: Path) -> list[str]:
         raise LogbertError(
             f"--sessions {path}: this model was trained from raw logs (`train --logs`) and "
             "parses them itself, so no sessions file holds its key ids; leave out --sessions: "
-            "the report shows each top session's most unexpected events from the scores, "
-            "with the source and line number of each (the lines to read in the log)"
+            "the report shows each top session's events behind its score, from the scores "
+            "file, with the source and line number of each (detectors that explain their "
+            "scores: logbert, ngram, new-event)"
         )
     ours = model.template_set
     raw = read_file_metadata(path).get(TEMPLATE_SET_KEY)

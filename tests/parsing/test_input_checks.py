@@ -196,6 +196,15 @@ def test_a_truncated_gzip_names_the_lines_it_held_before_the_damage(tmp_path, bl
         list(iter_chunks(str(path), block_bytes))
 
 
+def test_a_gzip_member_followed_by_plain_text_is_named_as_joined_files(tmp_path):
+    """QA: `cat app.log.2.gz app.log.1 app.log | logbert ... -` was told the gzip stream was
+    truncated or corrupt, and to re-compress a file that was fine."""
+    path = tmp_path / "joined"
+    path.write_bytes(gzip.compress(f"{HDFS[0]}\n{HDFS[1]}\n".encode()) + f"{HDFS[2]}\n".encode())
+    with pytest.raises(LogbertError, match=r"after 2 lines of gzip data .* not gzip .*zcat -f"):
+        list(iter_chunks(str(path)))
+
+
 @pytest.mark.parametrize(
     ("encoding", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")]
 )

@@ -233,6 +233,13 @@ def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk
                 block = _read_block(stream, block_bytes)
             except _Damaged as exc:
                 complete = line_no - 1 + (pending + exc.data).count(b"\n")
+                if isinstance(exc.__cause__, gzip.BadGzipFile) and complete:
+                    raise LogbertError(  # a whole gzip member, then other bytes (QA)
+                        f"{path}: after {complete:,} lines of gzip data the input goes on with "
+                        f"data that is not gzip ({exc}): a .gz and a plain file joined, as "
+                        "`cat app.log.2.gz app.log.1 |` makes? Nothing was written: pass the "
+                        "files by name (or their folder), or decompress with `zcat -f` first"
+                    ) from exc.__cause__
                 raise LogbertError(
                     f"{path}: the gzip stream is truncated or corrupt ({exc}) after "
                     f"{complete:,} complete lines; nothing was written: re-copy or "

@@ -369,3 +369,24 @@ def test_one_session_per_file_never_open_and_uptime_times_warned(tmp_path):
     assert result.exit_code == 0, result.output
     (row,) = [json.loads(line) for line in scores.read_text().splitlines()]
     assert row["session_id"] == "cut.log" and not row.get("open") and row["is_anomaly"]
+
+
+def test_evaluate_gives_the_recall_of_each_kind_of_anomaly(trained, tmp_path):
+    """QA: labels named four kinds of anomaly, and one F1 came back; which kinds a detector
+    misses is what a user picks a detector by."""
+    model, _, (_, test_log, _, test_labels) = trained
+    rows = test_labels.read_text().splitlines()[1:]
+    kinds = iter(["io_error", "io_error", "disk_full"])
+    relabelled = tmp_path / "kinds.csv"
+    relabelled.write_text("InstanceId,Label\n" + "".join(
+        f"{r.split(',')[0]},{next(kinds) if r.endswith('Anomaly') else 'Normal'}\n" for r in rows
+    ))  # fmt: skip
+    out = tmp_path / "e.json"
+    result = invoke("evaluate", model, test_log, "--logs", "--labels", relabelled, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Anomalies caught, by category" in result.output
+    kinds_caught = json.loads(out.read_text())["recall_by_category"]
+    assert list(kinds_caught) == ["io_error", "disk_full"]
+    assert kinds_caught["io_error"]["n"] == 2 and kinds_caught["disk_full"]["n"] == 1
+    plain = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", out)
+    assert "by category" not in plain.output and "recall_by_category" not in out.read_text()

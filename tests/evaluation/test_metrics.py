@@ -55,3 +55,15 @@ def test_data_without_anomalies_has_no_precision_recall_or_f1():
     assert metrics["precision"] is None and metrics["recall"] is None and metrics["f1"] is None
     assert metrics["fpr"] == pytest.approx(1 / 3) and metrics["confusion_matrix"]["fp"] == 1
     assert detection_metrics([0, 1], [0.1, 0.2], 0.5)["precision"] == 0.0  # nothing flagged
+
+
+def test_recall_by_category_counts_each_kind_and_none_for_generic_labels():
+    from logbert.evaluation.metrics import recall_by_category
+
+    kinds = [["timeout"], [], ["timeout", "crash"], ["crash"], ["timeout"], None]
+    flagged = [True, True, False, True, True, False]
+    assert recall_by_category(kinds, flagged) == {
+        "timeout": {"n": 3, "flagged": 2, "recall": 2 / 3},
+        "crash": {"n": 2, "flagged": 1, "recall": 0.5},
+    }
+    assert recall_by_category([["anomaly"], []], [True, False]) is None

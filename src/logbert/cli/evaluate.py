@@ -41,7 +41,7 @@ from logbert.cli.inputs import (
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
-from logbert.evaluation.metrics import category_metrics, detection_metrics
+from logbert.evaluation.metrics import category_metrics, detection_metrics, recall_by_category
 from logbert.parsing.reader import name_files
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.unseen import UnseenPassed
@@ -173,9 +173,14 @@ def command(
     category = found.metrics(str(scores or name_files(inputs)))
     if category is not None:
         metrics["categories"] = category
+    kinds = normal.kinds.metrics()
+    if kinds is not None:
+        metrics["recall_by_category"] = kinds
     output.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     console = Console()
     console.print(metrics_table(metrics))
+    if kinds is not None:
+        console.print(kinds_table(kinds))
     if category is not None:
         for table in category_tables(category):
             console.print(table)
@@ -198,9 +203,12 @@ class NormalVerdicts:
         self.pipeline, self.threshold = pipeline, threshold
         self.n = self.flagged = 0
         self.unseen = UnseenPassed()
+        self.kinds = KindsCaught(pipeline, threshold)  # the anomalous ones, by category
 
     def add(self, sessions, values: np.ndarray) -> None:
-        """Count the normal ones of `sessions` (labelled), scored `values`."""
+        """Count the normal ones of `sessions` (labelled), scored `values`; the anomalous
+        ones go to `kinds`."""
+        self.kinds.add(sessions, values)
         rows = [i for i, s in enumerate(sessions) if s.label == NORMAL]
         flagged = [bool(values[i] > self.threshold) for i in rows]
         self.n += len(rows)
@@ -229,6 +237,25 @@ class OpenSessions:
     def add_row(self, row: dict) -> None:
         """Count a score row that `logbert score` marked open."""
         self.count += bool(row.get("open"))
+
+
+class KindsCaught:
+    """Each labelled session's categories and verdict, for the recall of each kind of anomaly
+    (`recall_by_category`) of a binary detector; a category model has its own metrics."""
+
+    def __init__(self, pipeline: Pipeline, threshold: float) -> None:
+        self.active = not predicts_categories(pipeline.detector_)
+        self.threshold = threshold
+        self.categories: list[list[str] | None] = []
+        self.flagged: list[bool] = []
+
+    def add(self, sessions, values: np.ndarray) -> None:
+        if self.active:
+            self.categories.extend(session_categories(s) for s in sessions)
+            self.flagged.extend(bool(v > self.threshold) for v in values)
+
+    def metrics(self) -> dict | None:
+        return recall_by_category(self.categories, self.flagged) if self.active else None
 
 
 class Categories:
@@ -520,6 +547,16 @@ def metrics_table(metrics: dict) -> Table:
         mean, sd = metrics[f"{kind}_score_mean"], metrics[f"{kind}_score_sd"]
         if mean is not None:
             table.add_row(f"{kind} score mean ± sd", f"{mean:.4f} ± {sd:.4f}")
+    return table
+
+
+def kinds_table(kinds: dict[str, dict]) -> Table:
+    """Recall of each anomaly category the labels name (`recall_by_category`)."""
+    table = Table(title="Anomalies caught, by category")
+    for name in ("category", "flagged / sessions", "recall"):
+        table.add_column(name, justify="left" if name == "category" else "right")
+    for name, row in kinds.items():
+        table.add_row(name, f"{row['flagged']:,} / {row['n']:,}", f"{row['recall']:.4f}")
     return table
 
 

@@ -202,6 +202,27 @@ def _overlap(true: frozenset[str], predicted: frozenset[str]) -> float:
     return len(true & predicted) / len(union) if union else 1.0
 
 
+def recall_by_category(
+    categories: Sequence[Sequence[str] | None], flagged: Sequence[bool]
+) -> dict[str, dict] | None:
+    """Of the anomalous sessions of each category, how many were flagged: which kinds of
+    anomaly a binary detector catches (QA: labels named four kinds, and only one F1 came
+    back). A session of several categories counts in each. None when the labels name no
+    category but the generic anomaly (`["anomaly"]`), or there is no anomaly."""
+    found: dict[str, list[int]] = {}
+    for names, hit in zip(categories, flagged, strict=True):
+        for name in names or ():
+            counts = found.setdefault(str(name), [0, 0])
+            counts[0] += 1
+            counts[1] += bool(hit)
+    if not found or set(found) == {"anomaly"}:
+        return None
+    return {
+        name: {"n": n, "flagged": caught, "recall": caught / n}
+        for name, (n, caught) in sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    }
+
+
 def projected_f1(
     metrics: dict,
     full_normal: int = HDFS_FULL_NORMAL_TEST,

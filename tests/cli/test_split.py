@@ -126,6 +126,28 @@ def test_sliding_windows_split_by_time_warn_that_boundary_windows_share_lines(
     assert code == 2 and "(--lines 100 --step 20)" in err
 
 
+def test_sliding_windows_in_json_lines_are_told_by_their_times(monkeypatch, capsys, tmp_path):
+    """JSON Lines record no session settings: a sliding-window file split at random went
+    through without a word. Time windows are named by their start and span start to end,
+    so overlapping ones show; windows of a field value overlap only their own value's."""
+    for step, sliding in ((1, True), (5, False)):
+        windows = [
+            Session(f"{host}@{(T0 + timedelta(minutes=i)).isoformat()}", [1, 2], "normal",
+                    start=T0 + timedelta(minutes=i), end=T0 + timedelta(minutes=i + 5))
+            for i in range(0, 60, step) for host in ("web1", "web2")
+        ]  # fmt: skip
+        path = tmp_path / f"w{step}.jsonl"
+        write_sessions(windows, path)
+        code, _, err = run(monkeypatch, capsys, path, "--by", "random", "-o", tmp_path / "r")
+        assert (code == 2) is sliding, err
+        assert ("holds sliding windows (time windows of 0:05:00 that overlap)" in err) is sliding
+        code, _, err = run(monkeypatch, capsys, path, "-o", tmp_path / f"t{step}")
+        assert code == 0 and ("share lines with the part before them" in err) is sliding, err
+    by_id = sessions_file(tmp_path, n=40)  # sessions by id may overlap in time: not windows
+    code, _, err = run(monkeypatch, capsys, by_id, "--by", "random", "-o", tmp_path / "i")
+    assert code == 0, err
+
+
 def test_parts_record_the_whole_logs_end_so_train_sessions_are_not_open(
     monkeypatch, capsys, tmp_path
 ):

@@ -10,6 +10,7 @@ removed, so no old test file shares sessions with a new train file.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -61,7 +62,7 @@ def command(
     all_sessions = read_sessions(sessions, input_format)
     parts, method = split_sessions(all_sessions, (train, validation, test), by, seed)
     if method == "random":
-        _refuse_overlapping_windows(sessions)
+        _refuse_overlapping_windows(sessions, all_sessions)
     metadata = read_file_metadata(sessions) if str(sessions) != "-" else {}
     # the log's end, not each part's: the train part's last sessions were complete in the log
     end = (recorded_log_end(sessions) if str(sessions) != "-" else None) or log_end(all_sessions)
@@ -83,7 +84,7 @@ def command(
         typer.echo(f"{name}: {len(part):,} sessions ({_labelled(part)}{span}) -> {path}")
     _remove_stale_parts(output_dir, written, sessions)
     if method == "time":
-        _note_sliding_windows(sessions, parts)
+        _note_sliding_windows(sessions, parts, all_sessions)
     typer.echo(
         f"split {len(all_sessions):,} sessions by {method}"
         + (f" (seed {seed})" if method == "random" else "")
@@ -128,11 +129,14 @@ def _remove_stale_parts(output_dir: Path, written: list[Path], source: Path) -> 
             )
 
 
-def _overlap(path: Path) -> str | None:
+def _overlap(path: Path, sessions: list[Session]) -> str | None:
     """`--window 5m --step 1m` (or `--lines 100 --step 20`) when the file's sessions are
-    windows that share lines with their neighbours, else None."""
+    windows that share lines with their neighbours, else None. A file that records no
+    settings (JSON Lines, stdin) is judged by its sessions (`_overlapping_time_windows`)."""
     settings = read_sessionizer_settings(path) if str(path) != "-" else None
-    if settings is None or settings.step is None:
+    if settings is None:
+        return _overlapping_time_windows(sessions)
+    if settings.step is None:
         return None
     if settings.window is not None:
         if parse_duration(settings.step) >= parse_duration(settings.window):
@@ -143,11 +147,35 @@ def _overlap(path: Path) -> str | None:
     return None
 
 
-def _refuse_overlapping_windows(path: Path) -> None:
+def _overlapping_time_windows(sessions: list[Session]) -> str | None:
+    """`time windows of 0:05:00 that overlap` when the sessions are time windows (ids are
+    their start, `2026-11-03T10:00:00` or `VALUE@2026-11-03T10:00:00`, and they span start
+    to end) of which one starts before the one before it of the same value ends: sliding
+    windows in a file that does not record how it was cut (QA: a JSON Lines file of sliding
+    windows split at random without a word)."""
+    ends: dict[str, datetime] = {}
+    width = None
+    for session in sorted(
+        (s for s in sessions if s.start is not None and s.end is not None),
+        key=lambda s: s.start,
+    ):
+        value, _, when = str(session.session_id).rpartition("@")
+        try:
+            if datetime.fromisoformat(when) != session.start:
+                return None
+        except ValueError:
+            return None  # not a time window's id: sessions by id may overlap in time
+        if value in ends and session.start < ends[value]:
+            width = session.end - session.start
+        ends[value] = max(session.end, ends.get(value, session.end))
+    return None if width is None else f"time windows of {width} that overlap"
+
+
+def _refuse_overlapping_windows(path: Path, sessions: list[Session]) -> None:
     """Refuse a random split of sliding windows: nearly every test window would share lines
     with training windows, and every figure would be of data the model saw (QA: BGL 5-minute
     windows every minute, F1 0.99 at random against 0.73 with tumbling windows, no word)."""
-    sliding = _overlap(path)
+    sliding = _overlap(path, sessions)
     if sliding is None:
         return
     raise LogbertError(
@@ -160,12 +188,15 @@ def _refuse_overlapping_windows(path: Path) -> None:
     )
 
 
-def _note_sliding_windows(path: Path, parts: dict[str, list[Session]]) -> None:
+def _note_sliding_windows(
+    path: Path, parts: dict[str, list[Session]], sessions: list[Session]
+) -> None:
     """A warning when sliding windows (`--window W --step S`, S < W) were split by time: each
     window shares lines with its neighbours, so the first windows of a part hold lines of the
     part before it (a validation or test window partly made of training lines)."""
     settings = read_sessionizer_settings(path) if str(path) != "-" else None
-    if settings is None or settings.window is None or _overlap(path) is None:
+    sliding = _overlap(path, sessions)
+    if sliding is None or (settings is not None and settings.window is None):
         return
     shared = []
     earlier = parts[PARTS[0]]
@@ -180,7 +211,7 @@ def _note_sliding_windows(path: Path, parts: dict[str, list[Session]]) -> None:
     if shared:
         say(
             f"warning: {' and '.join(shared)} share lines with the part before them: the "
-            f"windows slide (--window {settings.window} --step {settings.step}), so windows at a "
+            f"windows slide ({sliding}), so windows at a "
             "boundary hold lines of both sides; sessionize with --step equal to --window (or "
             "leave those windows out) to keep the parts apart"
         )

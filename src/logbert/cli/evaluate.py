@@ -155,12 +155,13 @@ def command(
             "labelled data that holds anomalies for detection figures"
         )
     elif metrics["n_anomalies"] == metrics["n_sessions"]:
-        normal = ", ".join(sorted(k for k, v in LABEL_SPELLINGS.items() if v == NORMAL))
+        spellings = ", ".join(sorted(k for k, v in LABEL_SPELLINGS.items() if v == NORMAL))
         say(
             f"warning: all {metrics['n_sessions']:,} sessions of {', '.join(inputs)} are "
             "labelled anomalous and none normal, so precision, the false-positive rate and "
             "ROC-AUC mean nothing (nothing flagged can be a false alarm). Check the labels' "
-            f"spellings: normal is spelled {normal}, and any other label names an anomaly category"
+            f"spellings: normal is spelled {spellings}, and any other label names an anomaly "
+            "category"
         )
     metrics["threshold_info"] = info.to_dict()
     metrics["model"] = pipeline.detector_.name

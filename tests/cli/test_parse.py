@@ -148,6 +148,18 @@ def test_state_with_drain3(tmp_path):
     assert done.returncode == 2 and "--parser drain3" in done.stderr
 
 
+def test_the_state_files_folder_is_created_as_the_outputs_is(tmp_path):
+    """QA: `--state st/miner.json` was refused for its missing folder, while the output's
+    folder was made."""
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    state = tmp_path / "st" / "miner.json"
+    done = _run(str(log), "-f", "hdfs", "-o", str(tmp_path / "out" / "e.parquet"),
+                "--state", str(state))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert state.is_file()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("system", "first"), [("Linux", ":1 'Jun 14"), ("Apache", ":132 '[Sun")])
 def test_wrong_format_on_real_logs_is_an_error_naming_the_first_line(

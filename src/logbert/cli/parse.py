@@ -92,6 +92,9 @@ def command(
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
         output.parent.mkdir(parents=True, exist_ok=True)  # `missing/..` exists once made
+    if state is not None and not state.parent.exists():  # as the output's (QA: it was not)
+        check_output_path(state, "state file")
+        state.parent.mkdir(parents=True, exist_ok=True)
     check_output(output, state)
     templates_csv = output_paths(output)[0]
     if templates is not None and templates.resolve() == templates_csv.resolve():

@@ -93,7 +93,8 @@ def expand_folders(inputs: Sequence[str]) -> FolderInputs:
             )
         files.extend(str(p) for p in found)
         order = name_files([p.relative_to(name) for p in found])
-        note = f"folder {name}: {len(found):,} files, read in this order: {order}"
+        files_read = f"{len(found):,} file" + ("s, read in this order" if len(found) > 1 else "")
+        note = f"folder {name}: {files_read}: {order}"
         if skipped:
             note += f"; left out as logbert outputs: {name_files(skipped)}"
         notes.append(note)

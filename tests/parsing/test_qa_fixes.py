@@ -14,7 +14,7 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.parsing.clock import YearClock, add_years
-from logbert.parsing.formats import compile_format, resolve_format
+from logbert.parsing.formats import compile_format, resolve_format, with_year
 from logbert.parsing.pipeline import (
     Parser,
     looks_binary,
@@ -296,3 +296,16 @@ def test_raw_on_lines_a_built_in_format_reads_is_a_warning(tmp_path):
     plain = [f"worker {i} finished job {i * 7}" for i in range(6)]
     _, summary = _parse(tmp_path, resolve_format("raw"), _log(tmp_path, "p.log", plain))
     assert not any("format raw keeps" in w for w in summary.warnings)
+
+
+def test_a_year_that_dates_lines_after_the_file_was_written_is_a_warning(tmp_path):
+    """QA Postfix: `--year 2026` on a file of Dec 31 written on 2025-12-31 dated its lines a
+    year after the file itself, with only the note that --year was used."""
+    lines = [f"Dec 31 23:5{i}:00 mx1 postfix/qmgr[812]: 4F8A21C0B{i}: removed" for i in range(5)]
+    log = _log(tmp_path, "mail.log.1", lines, mtime=datetime(2025, 12, 31, 23, 59, 59))
+    fmt = resolve_format("linux")
+    _, late = _parse(tmp_path, with_year(fmt, 2026), log)
+    (warning,) = [w for w in late.warnings if "after the file was last written" in w]
+    assert warning.startswith("warning: --year 2026 dates mail.log.1's lines up to 2026-12-31")
+    _, right = _parse(tmp_path, with_year(fmt, 2025), log)
+    assert not [w for w in right.warnings if "after the file was last written" in w]

@@ -232,6 +232,7 @@ class Parser:
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
         self._year_sources: dict[str, tuple[datetime, str]] = {}  # input -> (date, from what)
+        self._written: dict[str, int] = {}  # input dated by --year -> its modification time, µs
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)
         self._last_clock: YearClock | None = None  # the clock of the input read last
@@ -271,8 +272,30 @@ class Parser:
         return (
             self._notes + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()] + step_back_warning(clocks)
-            + newest_first_warning(clocks)
+            + newest_first_warning(clocks) + self._after_written_warning(clocks)
         )  # fmt: skip
+
+    def _after_written_warning(self, clocks: list[YearClock]) -> list[str]:
+        """A warning when --year dates an input's lines more than a day after the file was
+        last written: a year too late (QA Postfix: `--year 2026` on December's file dated
+        it December 2026, after the file's own date and after today, with only a note)."""
+        late = [
+            (clock.source, end, self._written[clock.source])
+            for clock in clocks
+            if clock.source in self._written
+            and (end := clock.end()) is not None
+            and end > self._written[clock.source] + 86_400_000_000
+        ]
+        if not late:
+            return []
+        source, end, written = late[0]
+        more = f" ({len(late) - 1:,} more such inputs)" if len(late) > 1 else ""
+        year = self.fmt.timestamp.year if self.fmt.timestamp else None
+        return [
+            f"warning: --year {year} dates {source}'s lines up to {_day(end)}, after the file was "
+            f"last written ({_day(written)}){more}: is the year one too late? Leave out --year "
+            "to date each file by its modification time, or give the year of its first line"
+        ]
 
     @property
     def auto(self) -> bool:
@@ -380,6 +403,8 @@ class Parser:
         if ts.year is not None:
             note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
             self._say_once(note)
+            if path != STDIN and os.path.isfile(path):  # to tell dates after it was written
+                self._written[source or source_name(path)] = int(os.stat(path).st_mtime * 1e6)
             return None
         if path == STDIN:
             seconds, where, what = time.time(), "stdin", "the current date"
@@ -1002,3 +1027,8 @@ def parse_files(
     check_inputs(inputs)
     run = Parser(fmt, parser, templates, state)
     return write_run(run, inputs, output, state, on_progress, block_bytes)
+
+
+def _day(micros: int) -> str:
+    """`2026-01-01` for a µs timestamp."""
+    return str(np.datetime64(int(micros), "us").astype("datetime64[D]"))

@@ -120,10 +120,18 @@ def test_binary_models_keep_todays_outputs(tmp_path):
     assert invoke("train", tmp_path / "train.jsonl", "-o", model, "--model", "knn").exit_code == 0
     scores = tmp_path / "scores.parquet"
     assert invoke("score", model, tmp_path / "train.jsonl", "-o", scores).exit_code == 0
-    assert not {"categories", "labels"} & set(pq.read_schema(scores).names)
+    assert "categories" not in set(pq.read_schema(scores).names)  # no predicted categories
+    kinds = {tuple(k) for k in pq.read_table(scores)["labels"].to_pylist() if k}
+    assert kinds and all(set(k) - {"anomaly"} for k in kinds)  # the true kind (QA: lost)
     out = tmp_path / "eval.json"
     assert invoke("evaluate", model, tmp_path / "train.jsonl", "-o", out).exit_code == 0
-    assert "categories" not in json.loads(out.read_text())
+    evaluation = json.loads(out.read_text())
+    assert "categories" not in evaluation and evaluation["recall_by_category"]
+    from_scores = tmp_path / "eval_scores.json"
+    assert invoke("evaluate", model, tmp_path / "train.jsonl", "--scores", scores, "-o",
+                  from_scores).exit_code == 0  # fmt: skip
+    again = json.loads(from_scores.read_text())["recall_by_category"]
+    assert again == evaluation["recall_by_category"]
 
 
 def test_multiclass_target_with_multi_label_sessions_is_a_clear_error(trained, tmp_path):

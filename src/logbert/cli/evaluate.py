@@ -115,7 +115,7 @@ def command(
         check_sessions_fit(pipeline, path, input_format=input_format)
         expected = _session_labels(path, input_format, overlap)
         truth, values, verdicts, given_p, first = _from_scores(
-            scores, info.score, found, expected, path, still_open
+            scores, info.score, found, expected, path, still_open, normal.kinds
         )
         _check_score_names(scores, set(first), pipeline)
         _check_model_id(scores, first.get("model_id"), pipeline)
@@ -254,6 +254,15 @@ class KindsCaught:
         if self.active:
             self.categories.extend(session_categories(s) for s in sessions)
             self.flagged.extend(bool(v > self.threshold) for v in values)
+
+    def add_row(self, row: dict, value: float) -> None:
+        """A score row's kinds (its `labels`, else its binary label) and verdict."""
+        if self.active:
+            kinds = row.get("labels")
+            if kinds is None:
+                kinds = [] if row.get("label") == NORMAL else [ANOMALY]
+            self.categories.append(list(kinds))
+            self.flagged.append(bool(value > self.threshold))
 
     def metrics(self) -> dict | None:
         return recall_by_category(self.categories, self.flagged) if self.active else None
@@ -419,6 +428,7 @@ def _from_scores(
     expected: Counter,
     sessions: Path,
     still_open: OpenSessions,
+    kinds: KindsCaught,
 ):
     """Labels and scores from a scores file, which must score exactly the sessions file's
     sessions (same ids, same labels): metrics of other data must not carry its name."""
@@ -445,6 +455,7 @@ def _from_scores(
         given_p.append(float(p_value) if isinstance(p_value, int | float) else float("nan"))
         still_open.add_row(row)
         found.add_row(row, path)
+        kinds.add_row(row, values[-1])
     if not labels:
         raise LogbertError(f"{path} holds no score rows")
     extra, missing = seen - expected, expected - seen

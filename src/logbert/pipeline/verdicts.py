@@ -24,7 +24,7 @@ from logbert.errors import LogbertError
 from logbert.models.base import Detector
 from logbert.scoring.thresholds import p_values
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import Session, session_categories
+from logbert.sessions.io import ANOMALY, Session, session_categories
 
 END_OF_SESSION = "<end of session>"
 
@@ -78,6 +78,8 @@ def score_rows(
             row["categories"] = categories[i]
             if session.label is not None:
                 row["labels"] = session_categories(session)
+        elif session.categories and set(session.categories) != {ANOMALY}:
+            row["labels"] = list(session.categories)  # the kind of anomaly (QA: lost here)
         if events is not None:
             if id(events[i]) not in named:
                 named[id(events[i])] = [_with_templates(e, templates or {}) for e in events[i]]

@@ -125,7 +125,9 @@ def _facts(row: dict, threshold: float | None, column: str, others: list[str]) -
     else:
         facts = [f"{column} {fmt(value)} (threshold {fmt(threshold)})"]
     facts += [f"{name} {fmt(as_float(row[name]))}" for name in others if row.get(name) is not None]
-    facts.append(f"label {row.get('label') or 'unknown'}")
+    kinds = row.get("labels")  # the kind of anomaly, where the labels name one
+    kind = f" ({', '.join(map(str, kinds))})" if isinstance(kinds, list) and kinds else ""
+    facts.append(f"label {row.get('label') or 'unknown'}{kind}")
     if verdict is None:
         facts.append("no verdict")
     else:

@@ -68,7 +68,9 @@ def score_schema(score_names: Sequence[str] = ("score",), categories: bool = Fal
             ("top_events", pa.list_(_EVENT)),
         ]
     )
-    for name in CATEGORY_COLUMNS if categories else ():
+    # `labels`: the true categories, for any detector's sessions labelled by category (what
+    # kind of anomaly a flagged session is); `categories` (predicted): category models only
+    for name in CATEGORY_COLUMNS if categories else ("labels",):
         schema = schema.append(pa.field(name, pa.list_(pa.string())))
     return schema
 

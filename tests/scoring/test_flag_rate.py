@@ -39,11 +39,17 @@ def test_flagging_the_models_own_training_sessions_blames_the_threshold_not_the_
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_trained_on=900)
     assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
     assert "differ from the training data (another period" not in note
-    assert "900 of these sessions are ones the model was trained or calibrated on" in note
+    # 100 sessions not trained on: at least 140 of the 240 flagged are training sessions
+    assert "at least 140 of the flagged sessions are ones the model was trained" in note
     assert note.endswith("Retrain with more --epochs, or with --calibration split")
     # a few training sessions among new logs change nothing
     assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_trained_on=100) == flag_rate_note(
         240, 1000, CALIBRATION, 99.0
+    )
+    # QA: most sessions were training ones, but the flagged could all be the others (cut at
+    # the file's start): the threshold is not shown to be wrong
+    assert flag_rate_note(1183, 7206, CALIBRATION, 99.0, n_trained_on=5935) == flag_rate_note(
+        1183, 7206, CALIBRATION, 99.0
     )
 
 

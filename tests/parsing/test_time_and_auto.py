@@ -361,8 +361,8 @@ def test_auto_reads_a_web_servers_access_log(tmp_path):
     events = pq.read_table(out).to_pylist()
     assert events[0]["timestamp"] == datetime(2000, 10, 10, 20, 55, 0)
     assert (events[2]["Client"], events[2]["User"]) == ("10.0.0.2", "frank")
-    assert events[0]["template"] == '"GET <*> HTTP/<*>" 2xx'
-    assert events[9]["template"] == '"GET <*> HTTP/<*>" 5xx'
+    assert events[0]["template"] == '"GET /api/<*> HTTP/<*>" 2xx'
+    assert events[9]["template"] == '"GET /api/<*> HTTP/<*>" 5xx'
     assert (events[9]["Size"], events[9]["Referer"], events[9]["Agent"]) == (
         "2009", "-", "curl/8.5.0",
     )  # fmt: skip
@@ -389,8 +389,28 @@ def test_access_log_events_do_not_depend_on_the_browser_or_the_query_string():
         "", "Edg/130",
     ]  # fmt: skip
     masked = {mask_text(c) for c in cols["Content"].to_pylist()[:4]}
-    assert masked == {'"GET <*> HTTP/<*>" 4xx'}
-    assert mask_text(cols["Content"][4].as_py()) == '"GET <*> HTTP/<*>" 2xx'
+    assert masked == {'"GET /product/<*> HTTP/<*>" 4xx'}
+    assert mask_text(cols["Content"][4].as_py()) == '"GET /product/<*> HTTP/<*>" 2xx'
+
+
+def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_path):
+    """QA: with the whole path one variable, `/cart`, `/checkout` and a scanner's
+    `/wp-admin/../../etc/passwd` were one event, and a path attack answered 200 passed unseen.
+    The path's first segment is kept; the rest, and a query string, are a variable."""
+    assert mask_text('"GET /search?q=red+shoes HTTP/1.1" 200') == '"GET /search?<*> HTTP/<*>" 2xx'
+    assert mask_text('"GET /8823/x HTTP/1.1" 200') == '"GET <*> HTTP/<*>" 2xx'  # no name
+    head = '10.0.0.{} - - [03/Nov/2026:14:22:{:02d} +0100] "{} HTTP/1.1" 200 512 "-" "curl/8"'
+    pages = ["GET /", "GET /cart", "GET /product/{i}?ref=home", "GET /static/app.{i}.css",
+             "POST /checkout", "GET /search?q={i}"]  # fmt: skip
+    lines = [head.format(i % 7, i % 60, pages[i % 6].format(i=i)) for i in range(120)]
+    out = tmp_path / "e.parquet"
+    parse_files([str(_write(tmp_path / "access.log", lines))], resolve_format("access"), out)
+    templates = set(pq.read_table(out)["template"].to_pylist())
+    assert templates == {
+        '"GET / HTTP/<*>" 2xx', '"GET /cart HTTP/<*>" 2xx', '"GET /product/<*> HTTP/<*>" 2xx',
+        '"GET /static/<*> HTTP/<*>" 2xx', '"POST /checkout HTTP/<*>" 2xx',
+        '"GET /search?<*> HTTP/<*>" 2xx',
+    }  # fmt: skip
 
 
 def test_auto_reads_klog_lines_of_kubernetes_components(tmp_path):
@@ -591,6 +611,8 @@ def test_rotated_files_given_newest_first_with_one_year_are_a_warning(tmp_path):
     fmt = resolve_format("linux", year=2026)
     newer = _write(tmp_path / "syslog", ["Jan  1 00:01:00 h1 cron[3]: job started"])
     older = _write(tmp_path / "syslog.1", ["Dec 31 23:59:00 h1 cron[1]: job done"])
+    for path in (newer, older):  # written after their lines, as logs are
+        os.utime(path, (datetime(2027, 1, 2).timestamp(),) * 2)
     out = tmp_path / "e.parquet"
     summary = parse_files([str(newer), str(older)], fmt, out)
     stamps = [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()]

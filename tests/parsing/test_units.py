@@ -272,8 +272,8 @@ def test_an_http_status_code_keeps_its_class():
     expected = [
         "GET <*> status=5xx in <*>",
         "GET <*> status=2xx in <*>",
-        '<*> - - "GET <*> HTTP/<*>" 4xx <*>',
-        '<*> - - "GET <*> HTTP/<*>" 2xx <*>',
+        '<*> - - "GET /index.html HTTP/<*>" 4xx <*>',  # a request's endpoint (`REQUEST`)
+        '<*> - - "GET /index.html HTTP/<*>" 2xx <*>',
         '{"status": 5xx, "path": "<*>"}',
         "statusCode: 3xx moved",
         "HTTP_STATUS=2xx",

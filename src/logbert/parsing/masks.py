@@ -79,6 +79,23 @@ STATUS: list[tuple[str, str, int]] = [
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
 ]
+# An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
+# first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
+# `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
+# `/checkout` and a scanner's `/wp-admin/../../etc/passwd` were one event and a path attack
+# passed unseen (QA). A segment
+# that starts with a digit (`/2024/...`, `/8823`) is masked with the rest. The kept slash and
+# the masked rest are private-use characters until masking is done (the path mask would
+# take them), then `/`, `/<*>` and `?<*>` (`_restore_requests`).
+_METHOD = r"(\"(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) )"
+_SEGMENT = r"/([A-Za-z_][A-Za-z0-9_.~-]*)"
+_KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"
+REQUEST: list[tuple[str, str, int]] = [
+    (rf"{_METHOD}{_SEGMENT}/[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_REST}\3", 1),
+    (rf"{_METHOD}{_SEGMENT}\?[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+    (rf"{_METHOD}{_SEGMENT}( HTTP/)", rf"\1{_KEPT}\2\3", 1),
+]
+_REQUEST_ANY = f"{_METHOD}{_SEGMENT}"
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
@@ -152,6 +169,7 @@ MASKS: list[tuple[str, str, int]] = [
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
 _JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
 _STATUS = [(re.compile(p), r, n) for p, r, n in STATUS]
+_REQUEST = [(re.compile(p), r, n) for p, r, n in REQUEST]
 
 
 def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
@@ -188,6 +206,10 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         text = _apply(text, JOINS)
         shape = None
     words_text = text
+    requests = _request_rows(text)
+    if requests is not None:  # the path's first segment kept (`REQUEST`)
+        text = pc.replace_with_mask(text, requests, _apply(text.filter(requests), REQUEST))
+        shape = None
     statuses = _status_rows(text)
     if statuses is not None:  # class markers for the status codes' first digits
         marked = _apply(text.filter(statuses), STATUS)
@@ -209,6 +231,8 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         masked = pa.concat_arrays([masked, exact])
     if statuses is not None:
         masked = _restore_status_classes(masked)
+    if requests is not None:
+        masked = _restore_requests(masked)
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
     codes = distinct.indices.to_numpy(zero_copy_only=False)[codes]
     used, codes = np.unique(codes, return_inverse=True)  # drop shapes no row kept
@@ -225,6 +249,22 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
     return rows if pc.any(rows).as_py() else None
 
 
+def _request_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
+    when none does (a substring check first: most logs hold no `HTTP/`)."""
+    if not pc.any(pc.match_substring(text, " HTTP/")).as_py():
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)
+    return rows if pc.any(rows).as_py() else None
+
+
+def _restore_requests(masked: pa.Array) -> pa.Array:
+    """The markers of `REQUEST` back to text: `/product/<*>`, `/search?<*>`."""
+    masked = pc.replace_substring(masked, _REST, "/" + WILDCARD)
+    masked = pc.replace_substring(masked, _QUERY, "?" + WILDCARD)
+    return pc.replace_substring(masked, _KEPT, "/")
+
+
 def _restore_status_classes(masked: pa.Array) -> pa.Array:
     """The class markers of `STATUS` back to their digits (`\ue015xx` -> `5xx`)."""
     for digit, marker in _STATUS_CLASSES.items():
@@ -235,9 +275,10 @@ def _restore_status_classes(masked: pa.Array) -> pa.Array:
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.replace(BOM, "").strip()
-    for pattern, repl, passes in _JOINS + _STATUS + _COMPILED:
+    for pattern, repl, passes in _JOINS + _REQUEST + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
-    return text
+    text = text.replace(_REST, "/" + WILDCARD).replace(_QUERY, "?" + WILDCARD)
+    return text.replace(_KEPT, "/")

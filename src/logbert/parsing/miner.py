@@ -51,6 +51,11 @@ SPLIT_MAX_DISTINCT = 3
 # (a failed task must not share a template with a finished one). A position holding more is a
 # variable after all (a generic bound: an enumeration rarely has more values).
 ENUM_MAX_DISTINCT = 12
+# The endpoints of HTTP requests (a path's first segment, `masks.REQUEST`) split a candidate
+# with up to this many of them: a web application has a few dozen (`/product`, `/cart`,
+# `/login`, `/static`), each an event; a site whose first segments are unbounded (pages
+# named at the root) has more, and the position is a variable.
+ENDPOINT_MAX_DISTINCT = 50
 # Distinct messages kept for mining later batches (all lengths), and used per length group.
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
@@ -68,6 +73,7 @@ FAILURE_WORDS = frozenset({
 })  # fmt: skip
 _PUNCTUATION = "\"',;:.!?()[]{}"
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
+_ENDPOINT_WORD = re.compile(r"(/(?:[A-Za-z_][\w.~-]*)?)(?:/<\*>|\?<\*>)?")  # masks.REQUEST
 
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -113,7 +119,9 @@ def _shapes(values: set[str], by_word: bool = False):
     for word in values:
         name, eq, _ = word.partition("=")
         is_name = bool(eq and name) and all(c.isalnum() or c in "-_." for c in name)
-        if not _is_variable_word(word):
+        if endpoint := _endpoint(word):
+            names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
+        elif not _is_variable_word(word):
             names[word] = word
         elif is_name and WILDCARD not in name:
             # a structured value names its kind in quoted words: `event={"ID":"<*>","Type":
@@ -129,11 +137,21 @@ def _shapes(values: set[str], by_word: bool = False):
     return names if by_word else set(names.values())
 
 
+def _endpoint(word: str) -> str | None:
+    """`/product` for a request path as `masks.REQUEST` keeps it (`/product/<*>`, `/cart`,
+    `/search?<*>`, the root `/`; quotes aside), else None. Only request lines give such
+    words: any other absolute path is masked whole."""
+    found = _ENDPOINT_WORD.fullmatch(word.strip("\"'"))
+    return found[1] if found else None
+
+
 def _is_enum_word(word: str) -> bool:
     """A state or code, not a free variable (quotes and trailing punctuation aside, alone or as
     a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
+    if _endpoint(word):
+        return True  # an HTTP request's endpoint: `/cart` and `/checkout` are two events
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip("\"',;:.()[]{}")
     if len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha():
@@ -147,7 +165,9 @@ def _enum_like(values: set[str]) -> bool:
     or names of `name=value` pairs whose values are masked (`_shapes`): Postfix's `client=<*>`,
     `message-id=<*>`, `removed` and `requeued` are four events, not one with a variable."""
     shapes = _shapes(values, by_word=True)
-    return len(set(shapes.values())) <= ENUM_MAX_DISTINCT and all(
+    endpoints = all(_endpoint(word) for word in values)
+    bound = ENDPOINT_MAX_DISTINCT if endpoints else ENUM_MAX_DISTINCT
+    return len(set(shapes.values())) <= bound and all(
         _is_enum_word(word) or shape not in (None, word) for word, shape in shapes.items()
     )
 

@@ -51,7 +51,8 @@ def test_a_folder_is_its_log_files_in_rotation_order_with_outputs_named(tmp_path
     ]  # fmt: skip
     (note,) = expanded.notes
     assert "4 files, read in this order: app.log.2.gz, app.log.1, app.log" in note
-    assert f"left out as logbert outputs: {logs / 'templates.csv'}" in note
+    assert f"left out: logbert outputs: {logs / 'templates.csv'}; hidden files: " in note
+    assert str(logs / ".app.log.swp") in note  # QA: hidden files went unnamed
 
 
 def test_a_folder_without_log_files_is_an_error(tmp_path):

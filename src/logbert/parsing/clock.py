@@ -284,7 +284,8 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
         f"warning: {then} ends before {first} (read before it) starts{more}: the inputs "
         f"{NEWEST_FIRST}, as a shell lists rotated files (`app.log*`), so a session whose "
         "events span two of them takes its later events first; give rotated files oldest first "
-        f"({_ROTATED}), pass their folder (read oldest rotation first), or add --order time"
+        f"({_ROTATED}, as a folder of them is read), or add --order time (a folder's other "
+        "files go by name, which says nothing of their times)"
     ]
 
 

@@ -6,7 +6,7 @@ that puts logrotate's numbered files oldest first (`app.log.2.gz`, `app.log.1`, 
 and dated ones by date before the file still written, and numbers in other names by value
 (`boot2` before `boot10`): the name order a shell gives (`app.log`, `app.log.1`, ...) would
 read the newest lines first. Hidden files and logbert's own outputs (Parquet, templates.csv,
-rejects files) are left out, and a note says so, so that nothing is dropped unsaid.
+rejects files) are left out, and the note names them, so that nothing is dropped unsaid.
 """
 
 from __future__ import annotations
@@ -66,13 +66,15 @@ def _hidden(path: Path, folder: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
-def files_of_folder(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The log files under `folder` (recursively, in rotation order) and those left out
-    (logbert's own outputs; hidden files are not counted as inputs at all)."""
-    found = [p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder)]
-    skipped = sorted((p for p in found if _own_output(p)), key=lambda p: _path_key(p, folder))
-    files = sorted((p for p in found if not _own_output(p)), key=lambda p: _path_key(p, folder))
-    return files, skipped
+def files_of_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """The log files under `folder` (recursively, in rotation order), and those left out:
+    logbert's own outputs, and hidden files (`.app.log.swp`, files in `.git/`)."""
+    found = sorted(
+        (p for p in folder.rglob("*") if p.is_file()), key=lambda p: _path_key(p, folder)
+    )
+    hidden = [p for p in found if _hidden(p, folder)]
+    shown = [p for p in found if not _hidden(p, folder)]
+    return [p for p in shown if not _own_output(p)], [p for p in shown if _own_output(p)], hidden
 
 
 def expand_folders(inputs: Sequence[str]) -> FolderInputs:
@@ -84,18 +86,20 @@ def expand_folders(inputs: Sequence[str]) -> FolderInputs:
         if name == STDIN or not Path(name).is_dir():
             files.append(name)
             continue
-        found, skipped = files_of_folder(Path(name))
+        found, skipped, hidden = files_of_folder(Path(name))
+        left = [f"logbert outputs: {name_files(skipped)}"] if skipped else []
+        left += [f"hidden files: {name_files(hidden)}"] if hidden else []
         if not found:
-            left = f" (only logbert outputs: {name_files(skipped)})" if skipped else ""
             raise LogbertError(
-                f"folder {name} holds no log files{left}: pass the folder of the logs, or the "
-                "log files themselves"
+                f"folder {name} holds no log files"
+                + (f" (only {'; '.join(left)})" if left else "")
+                + ": pass the folder of the logs, or the log files themselves"
             )
         files.extend(str(p) for p in found)
         order = name_files([p.relative_to(name) for p in found])
         files_read = f"{len(found):,} file" + ("s, read in this order" if len(found) > 1 else "")
         note = f"folder {name}: {files_read}: {order}"
-        if skipped:
-            note += f"; left out as logbert outputs: {name_files(skipped)}"
+        if left:
+            note += f"; left out: {'; '.join(left)}"
         notes.append(note)
     return FolderInputs(files, notes)

@@ -518,7 +518,7 @@ def _writer_options(fmt: LogFormat) -> dict:
 def _write_templates(run: Parser, summary: ParseSummary, path: Path) -> None:
     known = run.template_map()
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
+        out = csv.writer(fh, lineterminator="\n")
         out.writerow(["template_id", "template", "count"])
         for tid in sorted(known):
             out.writerow([tid, known[tid], summary.template_counts.get(tid, 0)])

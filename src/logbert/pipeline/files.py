@@ -163,7 +163,7 @@ def write_templates_csv(path: Path, templates: dict[int, str], counts: Mapping[i
     """One row per template: id, text and its events in the training logs (blank when this
     bundle did not read them, e.g. saved again after loading)."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = csv.writer(handle, lineterminator="\n")
         out.writerow(["template_id", "template", "count"])
         for tid in sorted(templates):
             out.writerow([tid, templates[tid], counts.get(tid, "")])

@@ -255,6 +255,8 @@ def test_an_id_regex_matching_no_content_names_the_header_fields(raw_logs, tmp_p
     message = user_error(invoke("train", raw_logs[0], "--logs", "--format", "hdfs", *args))
     assert "--by-id is matched against each line's content, after the header" in message
     assert "use --by-field (" in message and "Level" in message
+    first = raw_logs[0].read_text().splitlines()[0].split(": ", 1)[1]  # after the header
+    assert f"(the first event's: {first!r})" in message  # QA: JSON content shows name=value
 
 
 def test_score_logs_with_labels_writes_them_into_the_rows(trained, tmp_path):

@@ -135,6 +135,10 @@ def test_inputs_given_newest_first_are_a_warning(tmp_path):
     other_host = _request_log(tmp_path / "host2.log", 11, range(12))  # the same hour
     hosts = parse_files([new, other_host], fmt, tmp_path / "c.parquet")
     assert not [w for w in hosts.warnings if "newest first" in w]
+    # QA: two services' files, the second's older rotation after the first's newest file
+    service = _request_log(tmp_path / "inventory.log.2", 9, range(12))
+    services = parse_files([new, service], fmt, tmp_path / "d.parquet")
+    assert not [w for w in services.warnings if "newest first" in w]
 
 
 def test_the_newest_first_warning_is_left_out_where_events_go_in_time_order(tmp_path):

@@ -172,3 +172,15 @@ def test_container_runtime_wrappers_are_read_as_the_json_line_they_hold():
     ]  # fmt: skip
     assert contents[4] == "plain text stream=stdout"  # a wrapped text line stays text
     assert rank_formats([cri] * 20)[0].name == "json"
+
+
+def test_pino_and_bunyan_numeric_levels_are_named():
+    """QA: pino writes `"level":50`; as a number the level was masked, and an error line
+    shared its template with the same message at info (0 of 20 traces flagged)."""
+    levels = [30, 50, 40, 60, 42]
+    lines = [json.dumps({"level": level, "time": 1793716927123, "msg": "charge attempt",
+                         "order_id": i}) for i, level in enumerate(levels)]  # fmt: skip
+    ok, cols = split_json_lines(pa.array(lines))
+    assert ok.all()
+    assert cols["Level"].to_pylist() == ["info", "error", "warn", "fatal", "42"]
+    assert cols["Content"][1].as_py() == "error charge attempt order_id=1"

@@ -361,8 +361,8 @@ def test_auto_reads_a_web_servers_access_log(tmp_path):
     events = pq.read_table(out).to_pylist()
     assert events[0]["timestamp"] == datetime(2000, 10, 10, 20, 55, 0)
     assert (events[2]["Client"], events[2]["User"]) == ("10.0.0.2", "frank")
-    assert events[0]["template"] == '"GET /api/<*> HTTP/<*>" 2xx'
-    assert events[9]["template"] == '"GET /api/<*> HTTP/<*>" 5xx'
+    assert events[0]["template"] == '"GET /api/orders/<*> HTTP/<*>" 2xx'
+    assert events[9]["template"] == '"GET /api/orders/<*> HTTP/<*>" 5xx'
     assert (events[9]["Size"], events[9]["Referer"], events[9]["Agent"]) == (
         "2009", "-", "curl/8.5.0",
     )  # fmt: skip

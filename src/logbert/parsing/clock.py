@@ -36,10 +36,13 @@ without a zone (the clock goes back an hour, less the time between the two lines
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from logbert.parsing.folders import rotation_key
 
 DAY_US = 86_400_000_000
 ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading
@@ -275,6 +278,7 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
         if before.first_final is not None
         and after.final is not None
         and after.final < before.first_final
+        and _one_log(before.source, after.source)
     ]
     if not pairs:
         return []
@@ -284,9 +288,15 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
         f"warning: {then} ends before {first} (read before it) starts{more}: the inputs "
         f"{NEWEST_FIRST}, as a shell lists rotated files (`app.log*`), so a session whose "
         "events span two of them takes its later events first; give rotated files oldest first "
-        f"({_ROTATED}, as a folder of them is read), or add --order time (a folder's other "
-        "files go by name, which says nothing of their times)"
+        f"({_ROTATED}, as a folder of them is read), or sessionize them with --order time"
     ]
+
+
+def _one_log(first: str, second: str) -> bool:
+    """Whether two inputs are files of one rotated log (`app.log`, `app.log.1`,
+    `app.log.2.gz`, `syslog-20261101`): files of two services (`gateway.log`,
+    `inventory.log.2`) are not read newest first whatever their times (QA microservices)."""
+    return rotation_key(PurePath(first).name)[0] == rotation_key(PurePath(second).name)[0]
 
 
 def _span(micros: int) -> str:

@@ -35,6 +35,10 @@ import pyarrow as pa
 # some services a duration as `time`, which read first dated every line in 1970
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t")
 LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l")
+# pino and bunyan write the level as a number; as a number it was masked, and an error line
+# shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
+NUMERIC_LEVELS = {"10": "trace", "20": "debug", "30": "info", "40": "warn", "50": "error",
+                  "60": "fatal"}  # fmt: skip
 COMPONENT_KEYS = ("logger", "logger_name", "component", "module", "caller", "name")
 MESSAGE_KEYS = ("msg", "message", "event", "@m", "log", "text")
 HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KEYS}
@@ -114,7 +118,10 @@ def _fields(record: dict) -> tuple[list[str], str]:
     header: list[str] = []
     for column, keys in HEADER.items():
         key = _header_key(record, keys, column == "Timestamp")
-        header.append("" if key is None else _text(record[key]).strip())
+        value = "" if key is None else _text(record[key]).strip()
+        if column == "Level":  # pino's and bunyan's numbers: 50 is `error`
+            value = NUMERIC_LEVELS.get(value, value)
+        header.append(value)
         if key is not None:
             used.append(key)
     words = [word for word in header[1:] if word]  # the level and the logger

@@ -83,17 +83,29 @@ STATUS: list[tuple[str, str, int]] = [
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
 # `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
 # `/checkout` and a scanner's `/wp-admin/../../etc/passwd` were one event and a path attack
-# passed unseen (QA). A segment
+# passed unseen (QA); an API's `/api/v1/` prefix keeps the resource after it too. A segment
 # that starts with a digit (`/2024/...`, `/8823`) is masked with the rest. The kept slash and
 # the masked rest are private-use characters until masking is done (the path mask would
 # take them), then `/`, `/<*>` and `?<*>` (`_restore_requests`).
 _METHOD = r"(\"(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) )"
-_SEGMENT = r"/([A-Za-z_][A-Za-z0-9_.~-]*)"
+# an API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
+# (QA REST API: `/api/<*>` made users, orders, login and admin/export one event)
+_NAME = r"[A-Za-z_][A-Za-z0-9_.~-]*"
+_SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
+    rf"/((?:api|rest)/v[0-9]+/{_NAME})",
+    rf"/((?:api|rest|v[0-9]+)/{_NAME})",
+    rf"/({_NAME})",
+)
+_SEGMENT = _SEGMENTS[-1]
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"
 REQUEST: list[tuple[str, str, int]] = [
-    (rf"{_METHOD}{_SEGMENT}/[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_REST}\3", 1),
-    (rf"{_METHOD}{_SEGMENT}\?[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-    (rf"{_METHOD}{_SEGMENT}( HTTP/)", rf"\1{_KEPT}\2\3", 1),
+    pattern
+    for segment in _SEGMENTS  # a request once marked matches no later pattern
+    for pattern in (
+        (rf"{_METHOD}{segment}/[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_REST}\3", 1),
+        (rf"{_METHOD}{segment}\?[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+        (rf"{_METHOD}{segment}( HTTP/)", rf"\1{_KEPT}\2\3", 1),
+    )
 ]
 _REQUEST_ANY = f"{_METHOD}{_SEGMENT}"
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.

@@ -73,7 +73,9 @@ FAILURE_WORDS = frozenset({
 })  # fmt: skip
 _PUNCTUATION = "\"',;:.!?()[]{}"
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
-_ENDPOINT_WORD = re.compile(r"(/(?:[A-Za-z_][\w.~-]*)?)(?:/<\*>|\?<\*>)?")  # masks.REQUEST
+_ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
+    r"(/(?:[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
+)
 
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -91,6 +93,8 @@ def _fits(token: str, word: str) -> bool:
     if WILDCARD not in token:
         return False
     pre, _, suf = token.partition(WILDCARD)
+    if pre != "/" and _endpoint(pre) == pre:  # one endpoint's paths: `/api/v1/orders<*>`
+        return _endpoint(word) == pre  # not `/api/v1/orders_export/<*>`
     return (
         len(word) >= len(pre) + len(suf)
         and word.startswith(pre)
@@ -145,6 +149,14 @@ def _endpoint(word: str) -> str | None:
     return found[1] if found else None
 
 
+def _endpoint_position(values: set[str]) -> bool:
+    """Whether a position holds HTTP request endpoints (`_endpoint`), from two to
+    `ENDPOINT_MAX_DISTINCT`, beside paths masked whole (`/.git/config` is `<*>`): each
+    endpoint an event (QA: one `<*>` there had merged `/metrics`, `/healthz` and `/api/...`)."""
+    names = {_endpoint(word) for word in values if word.strip("\"'") != WILDCARD}
+    return None not in names and 2 <= len(names) <= ENDPOINT_MAX_DISTINCT
+
+
 def _is_enum_word(word: str) -> bool:
     """A state or code, not a free variable (quotes and trailing punctuation aside, alone or as
     a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
@@ -165,9 +177,7 @@ def _enum_like(values: set[str]) -> bool:
     or names of `name=value` pairs whose values are masked (`_shapes`): Postfix's `client=<*>`,
     `message-id=<*>`, `removed` and `requeued` are four events, not one with a variable."""
     shapes = _shapes(values, by_word=True)
-    endpoints = all(_endpoint(word) for word in values)
-    bound = ENDPOINT_MAX_DISTINCT if endpoints else ENUM_MAX_DISTINCT
-    return len(set(shapes.values())) <= bound and all(
+    return len(set(shapes.values())) <= ENUM_MAX_DISTINCT and all(
         _is_enum_word(word) or shape not in (None, word) for word, shape in shapes.items()
     )
 
@@ -190,7 +200,12 @@ def _message_start(rows: list[list[str]]) -> int:
 
 def _generalize(values: set[str]) -> str:
     """Template token for differing words: the shared punctuation-delimited prefix and suffix
-    around `<*>` (`tag="<*>",`)."""
+    around `<*>` (`tag="<*>",`); one endpoint's request paths, `/api/v1/orders/<*>` and
+    `/api/v1/orders?<*>`, are `/api/v1/orders<*>` (a common prefix `/api/v1/<*>` would take
+    in `/api/v1/admin/<*>`)."""
+    names = {_endpoint(v) for v in values}
+    if len(names) == 1 and None not in names and names != {"/"}:
+        return names.pop() + WILDCARD
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
@@ -457,22 +472,26 @@ def _refine(
             continue
         token = _generalize(values)
         shapes = _shapes(values)
+        endpoints = _endpoint_position(values)
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, split_failures = p, True  # each outcome apart, the rest together
-        elif (
-            split_pos < 0
-            and (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
-            and len(shapes) > 1
-            # words seen once each are a variable's values (ids), unless a few states (a live
-            # batch's one `KILLING` beside one `EXITED_WITH_FAILURE`) or only two messages,
-            # too few to call anything an id (QA: one task log per file, `Wrote extract to
-            # <*>` and `Uploading file to <*>` each met once first, became one template)
-            and (
-                len(values) < total
-                or total <= 2
-                or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT)
+        elif split_pos < 0 and (
+            endpoints  # each endpoint apart, paths masked whole together
+            or (
+                (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
+                and len(shapes) > 1
+                # words seen once each are a variable's values (ids), unless a few states (a
+                # live batch's one `KILLING` beside one `EXITED_WITH_FAILURE`) or only two
+                # messages, too few to call anything an id (QA: one task log per file, `Wrote
+                # extract to <*>` and `Uploading file to <*>` each met once first, became one
+                # template)
+                and (
+                    len(values) < total
+                    or total <= 2
+                    or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT)
+                )
+                and None not in shapes
             )
-            and None not in shapes
         ):
             split_pos, split_failures = p, False
         template.append(token)

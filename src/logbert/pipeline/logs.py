@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
-from logbert.parsing.auto import count_continuations
+from logbert.parsing.auto import count_continuations, show_line
 from logbert.parsing.clock import NEWEST_FIRST
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.reader import name_files
@@ -61,6 +61,7 @@ class LogReadSummary:
     events: int = 0  # events with a template (lines that fit the format and a template)
     new_template_events: int = 0  # of them, events whose template no training log line had
     sessionize_text: str = ""
+    first_content: str | None = None  # the first event's content: what --by-id is matched on
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
     template_counts: Counter = field(default_factory=Counter)  # events per template id
@@ -169,6 +170,8 @@ def read_log_sessions(
             ids = chunk.events["template_id"]
             n_events = len(ids) - ids.null_count
             summary.events += n_events
+            if summary.first_content is None and chunk.events.num_rows:
+                summary.first_content = chunk.events.column("content")[0].as_py()
             summary.template_counts.update(chunk.template_counts)
             if known:  # a frozen parser: count the events of templates it did not know
                 summary.new_template_events += n_events - _count_true(pc.is_in(ids, known_ids))
@@ -286,7 +289,7 @@ def _no_sessions(
         message = (
             f"no session in {where} ({lines:,} lines): "
             f"{summary.sessionize_text}; check the session settings ({settings.describe()})"
-            + _by_id_hint(settings, parser)
+            + _by_id_hint(settings, parser, summary.first_content)
         )
     error = LogbertError(message)
     for note in notes:
@@ -294,12 +297,18 @@ def _no_sessions(
     return error
 
 
-def _by_id_hint(settings: SessionizerSettings, parser: Parser) -> str:
-    """Where --by-id looks (the content after the header) and the header fields a session
-    may come from instead, for the "no session" error."""
+def _by_id_hint(
+    settings: SessionizerSettings, parser: Parser, first_content: str | None = None
+) -> str:
+    """Where --by-id looks (the content after the header, quoted from the first event: JSON
+    lines' fields are `name=value` words there, QA: a regex written for `"trace_id": "..."`
+    matched nothing and the error showed no content) and the header fields a session may
+    come from instead, for the "no session" error."""
     if settings.by_id is None:
         return ""
     hint = "; --by-id is matched against each line's content, after the header"
+    if first_content:
+        hint += f" (the first event's: {show_line(first_content)})"
     clause = by_field_hint(parser.fmt.fields)
     return f"{hint}: {clause}" if clause else hint
 

@@ -399,6 +399,9 @@ def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_
     The path's first segment is kept; the rest, and a query string, are a variable."""
     assert mask_text('"GET /search?q=red+shoes HTTP/1.1" 200') == '"GET /search?<*> HTTP/<*>" 2xx'
     assert mask_text('"GET /8823/x HTTP/1.1" 200') == '"GET <*> HTTP/<*>" 2xx'  # no name
+    assert mask_text('"GET /api/v1/users/7 HTTP/1.1" 200') == '"GET /api/v1/users/<*> HTTP/<*>" 2xx'
+    tenant = '"GET /v2/e9746973ac574c6b8a9e8857f56a7608/servers/detail HTTP/1.1" status: 200'
+    assert mask_text(tenant) == '"GET /v2/<*> HTTP/<*>" status: 2xx'  # an id is no endpoint
     head = '10.0.0.{} - - [03/Nov/2026:14:22:{:02d} +0100] "{} HTTP/1.1" 200 512 "-" "curl/8"'
     pages = ["GET /", "GET /cart", "GET /product/{i}?ref=home", "GET /static/app.{i}.css",
              "POST /checkout", "GET /search?q={i}"]  # fmt: skip

@@ -90,7 +90,9 @@ STATUS: list[tuple[str, str, int]] = [
 _METHOD = r"(\"(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) )"
 # an API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
 # (QA REST API: `/api/<*>` made users, orders, login and admin/export one event)
-_NAME = r"[A-Za-z_][A-Za-z0-9_.~-]*"
+# a name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
+# tenant id such as `e9746973ac57...` starts with a letter but is no endpoint
+_NAME = r"[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/((?:api|rest)/v[0-9]+/{_NAME})",
     rf"/((?:api|rest|v[0-9]+)/{_NAME})",

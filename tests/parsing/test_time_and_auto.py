@@ -402,6 +402,11 @@ def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_
     assert mask_text('"GET /api/v1/users/7 HTTP/1.1" 200') == '"GET /api/v1/users/<*> HTTP/<*>" 2xx'
     tenant = '"GET /v2/e9746973ac574c6b8a9e8857f56a7608/servers/detail HTTP/1.1" status: 200'
     assert mask_text(tenant) == '"GET /v2/<*> HTTP/<*>" status: 2xx'  # an id is no endpoint
+    # QA Envoy: a format string put the request's quote before <Content>, and every path
+    # was one variable; the method first in the message starts a request too
+    envoy = 'POST /api/v1/admin/config HTTP/1.1" 200 - 0 1234'
+    assert mask_text(envoy) == 'POST /api/v1/admin/<*> HTTP/<*>" 2xx - <*> <*>'
+    assert mask_text("request GET /cart HTTP/1.1 failed") == "request GET <*> HTTP/<*> failed"
     head = '10.0.0.{} - - [03/Nov/2026:14:22:{:02d} +0100] "{} HTTP/1.1" 200 512 "-" "curl/8"'
     pages = ["GET /", "GET /cart", "GET /product/{i}?ref=home", "GET /static/app.{i}.css",
              "POST /checkout", "GET /search?q={i}"]  # fmt: skip

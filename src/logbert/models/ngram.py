@@ -89,26 +89,33 @@ class NgramDetector(Detector):
         return scores[inverse]
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
-        """`score`, and with `top_events` the evidence of each session (see the module doc)."""
+        """`score`, and with `top_events` the evidence of each session (see the module doc),
+        both from one pass over each distinct session's n-grams."""
         if top_events <= 0:
             return {"score": self.decision_function(X)}
+        self._require_fitted()
         distinct, inverse = distinct_sessions(check_sessions(X))
-        events = [self._unseen_events(keys, is_open, top_events) for is_open, keys in distinct]
-        return {"score": self.decision_function(X), "top_events": [events[i] for i in inverse]}
+        judged = [self._unseen_events(keys, is_open, top_events) for is_open, keys in distinct]
+        scores = np.array([score for score, _ in judged], dtype=float)
+        return {"score": scores[inverse], "top_events": [judged[i][1] for i in inverse]}
 
-    def _unseen_events(self, keys: np.ndarray, is_open: bool, top: int) -> list[dict]:
-        """The `top` positions where the most unseen n-grams end (the end of the session is
-        position len(keys), key None), with the continuations training knew there."""
+    def _unseen_events(self, keys: np.ndarray, is_open: bool, top: int) -> tuple[float, list]:
+        """The session's score (`decision_function`'s) and the `top` positions where the most
+        unseen n-grams end (the end of the session is position len(keys), key None), with
+        the continuations training knew there."""
         sequence = keys.tolist()
         ending: dict[int, list[tuple]] = {}  # position -> the unseen n-grams ending there
+        n_grams = n_unseen = 0
         for n in self.sizes:
             padded = [START] * (n - 1) + sequence + ([] if is_open else [END] * (n - 1))
             for i in range(len(padded) - n + 1):
                 gram = tuple(padded[i : i + n])
+                n_grams += 1
                 if gram not in self.known_:
+                    n_unseen += 1
                     ending.setdefault(min(i, len(sequence)), []).append(gram)
         ranked = sorted(ending.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
-        return [
+        events = [
             {
                 "position": position,
                 "key": sequence[position] if position < len(sequence) else None,
@@ -117,6 +124,7 @@ class NgramDetector(Detector):
             }
             for position, grams in ranked
         ]
+        return (n_unseen / n_grams if n_grams else 0.0), events
 
     def _continuations(self, context: tuple, shown: int = 3) -> list[dict]:
         """What followed `context` in training, most often first, with its share (END: None)."""

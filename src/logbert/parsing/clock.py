@@ -292,6 +292,32 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
     ]
 
 
+def after_written_warning(
+    clocks: list[YearClock], written: dict[str, int], year: int | None
+) -> list[str]:
+    """A warning when `--year year` dates an input's lines more than a day after the file was
+    last written (`written`: input -> modification time, µs, for inputs dated by --year): a
+    year too late (QA Postfix:
+    `--year 2026` on December's file dated it December 2026, after the file's own date and
+    after today, with only a note)."""
+    late = [
+        (clock.source, end, written[clock.source])
+        for clock in clocks
+        if clock.source in written
+        and (end := clock.end()) is not None
+        and end > written[clock.source] + DAY_US
+    ]
+    if not late:
+        return []
+    source, end, last_written = late[0]
+    more = f" ({len(late) - 1:,} more such inputs)" if len(late) > 1 else ""
+    return [
+        f"warning: --year {year} dates {source}'s lines up to {_day(end)}, after the file was "
+        f"last written ({_day(last_written)}){more}: is the year one too late? Leave out --year "
+        "to date each file by its modification time, or give the year of its first line"
+    ]
+
+
 def _one_log(first: str, second: str) -> bool:
     """Whether two inputs are files of one rotated log (`app.log`, `app.log.1`,
     `app.log.2.gz`, `syslog-20261101`): files of two services (`gateway.log`,
@@ -311,6 +337,11 @@ def _span(micros: int) -> str:
 
 def _year(micros: int) -> int:
     return int(np.datetime64(int(micros), "us").astype("datetime64[Y]").astype(int)) + 1970
+
+
+def _day(micros: int) -> str:
+    """`2026-01-01` for a µs timestamp."""
+    return str(np.datetime64(int(micros), "us").astype("datetime64[D]"))
 
 
 def _when(micros: int) -> str:

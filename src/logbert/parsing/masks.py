@@ -86,22 +86,23 @@ STATUS: list[tuple[str, str, int]] = [
 # passed unseen (QA); an API's `/api/v1/` prefix keeps the resource after it too. A segment
 # that starts with a digit (`/2024/...`, `/8823`) is masked with the rest. The kept slash and
 # the masked rest are private-use characters until masking is done (the path mask would
-# take them), then `/`, `/<*>` and `?<*>` (`_restore_requests`).
-# the method after a quote, or first in the message (a format string that puts the quote
-# before `<Content>`, as Envoy's access log needs: QA, every path was one variable there)
+# take them), then `/`, `/<*>` and `?<*>` (`_REQUEST_MARKERS`).
+#
+# The method comes after a quote, or first in the message (a format string that puts the
+# quote before `<Content>`, as Envoy's access log needs: QA, every path was one variable).
 _METHOD = r"((?:^|\")(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) )"
-# an API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
-# (QA REST API: `/api/<*>` made users, orders, login and admin/export one event)
-# a name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
-# tenant id such as `e9746973ac57...` starts with a letter but is no endpoint
+# A name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
+# tenant id such as `e9746973ac57...` starts with a letter but is no endpoint.
 _NAME = r"[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
+# An API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
+# (QA REST API: `/api/<*>` made users, orders, login and admin/export one event).
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/((?:api|rest)/v[0-9]+/{_NAME})",
     rf"/((?:api|rest|v[0-9]+)/{_NAME})",
     rf"/({_NAME})",
 )
-_SEGMENT = _SEGMENTS[-1]
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"
+_REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
 REQUEST: list[tuple[str, str, int]] = [
     pattern
     for segment in _SEGMENTS  # a request once marked matches no later pattern
@@ -111,7 +112,7 @@ REQUEST: list[tuple[str, str, int]] = [
         (rf"{_METHOD}{segment}( HTTP/)", rf"\1{_KEPT}\2\3", 1),
     )
 ]
-_REQUEST_ANY = f"{_METHOD}{_SEGMENT}"
+_REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}"  # any request (the API forms are longer ones)
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
@@ -276,9 +277,9 @@ def _request_rows(text: pa.Array) -> pa.Array | None:
 
 def _restore_requests(masked: pa.Array) -> pa.Array:
     """The markers of `REQUEST` back to text: `/product/<*>`, `/search?<*>`."""
-    masked = pc.replace_substring(masked, _REST, "/" + WILDCARD)
-    masked = pc.replace_substring(masked, _QUERY, "?" + WILDCARD)
-    return pc.replace_substring(masked, _KEPT, "/")
+    for marker, text in _REQUEST_MARKERS:
+        masked = pc.replace_substring(masked, marker, text)
+    return masked
 
 
 def _restore_status_classes(masked: pa.Array) -> pa.Array:
@@ -296,5 +297,6 @@ def mask_text(text: str) -> str:
             text = pattern.sub(repl, text)
     for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
-    text = text.replace(_REST, "/" + WILDCARD).replace(_QUERY, "?" + WILDCARD)
-    return text.replace(_KEPT, "/")
+    for marker, restored in _REQUEST_MARKERS:
+        text = text.replace(marker, restored)
+    return text

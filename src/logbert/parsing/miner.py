@@ -162,8 +162,6 @@ def _is_enum_word(word: str) -> bool:
     a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
-    if _endpoint(word):
-        return True  # an HTTP request's endpoint: `/cart` and `/checkout` are two events
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip("\"',;:.()[]{}")
     if len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha():

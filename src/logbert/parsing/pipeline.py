@@ -86,7 +86,12 @@ from logbert.parsing.chunk import (
     _texts,
     _words,
 )
-from logbert.parsing.clock import YearClock, newest_first_warning, step_back_warning
+from logbert.parsing.clock import (
+    YearClock,
+    after_written_warning,
+    newest_first_warning,
+    step_back_warning,
+)
 from logbert.parsing.formats import (
     ISO_8601,
     LogFormat,
@@ -269,33 +274,12 @@ class Parser:
             f"timestamps: the time zones of the lines' own zone field ({', '.join(zones[:5])}"
             f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
         ] if zones else []  # fmt: skip
+        year = getattr(self.fmt.timestamp, "year", None)  # --year, for dates after the files
         return (
             self._notes + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()] + step_back_warning(clocks)
-            + newest_first_warning(clocks) + self._after_written_warning(clocks)
+            + newest_first_warning(clocks) + after_written_warning(clocks, self._written, year)
         )  # fmt: skip
-
-    def _after_written_warning(self, clocks: list[YearClock]) -> list[str]:
-        """A warning when --year dates an input's lines more than a day after the file was
-        last written: a year too late (QA Postfix: `--year 2026` on December's file dated
-        it December 2026, after the file's own date and after today, with only a note)."""
-        late = [
-            (clock.source, end, self._written[clock.source])
-            for clock in clocks
-            if clock.source in self._written
-            and (end := clock.end()) is not None
-            and end > self._written[clock.source] + 86_400_000_000
-        ]
-        if not late:
-            return []
-        source, end, written = late[0]
-        more = f" ({len(late) - 1:,} more such inputs)" if len(late) > 1 else ""
-        year = self.fmt.timestamp.year if self.fmt.timestamp else None
-        return [
-            f"warning: --year {year} dates {source}'s lines up to {_day(end)}, after the file was "
-            f"last written ({_day(written)}){more}: is the year one too late? Leave out --year "
-            "to date each file by its modification time, or give the year of its first line"
-        ]
 
     @property
     def auto(self) -> bool:
@@ -1027,8 +1011,3 @@ def parse_files(
     check_inputs(inputs)
     run = Parser(fmt, parser, templates, state)
     return write_run(run, inputs, output, state, on_progress, block_bytes)
-
-
-def _day(micros: int) -> str:
-    """`2026-01-01` for a µs timestamp."""
-    return str(np.datetime64(int(micros), "us").astype("datetime64[D]"))

@@ -142,9 +142,8 @@ class SessionizeStats:
                 text += (
                     f"; {_count(self.n_reopened, 'id')} came back after --idle-timeout had "
                     "closed their session and were written again as new sessions with the same "
-                    "id (raise "
-                    "--idle-timeout if each id is one session; ids a system reuses, such as "
-                    "process ids, are rightly new sessions)"
+                    "id (raise --idle-timeout if each id is one session; ids a system reuses, "
+                    "such as process ids, are rightly new sessions)"
                 )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"
@@ -203,8 +202,8 @@ class SessionizeStats:
             "and even a few such sessions matter: a sequence detector learns their order, and "
             "a threshold calibrated on one can rise above real anomalies (QA: 6 of 3,000, F1 "
             "1.00 -> 0.74). Give rotated files oldest first (auth.log.1 before auth.log, or "
-            "their folder); files of several "
-            "services or hosts are read one after another, so where a session spans them, "
+            "their folder); files of several services or hosts are read one after another, so "
+            "where a session spans them, "
             f"{TIME_ORDER_ADVICE}"
         )
 

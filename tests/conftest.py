@@ -4,6 +4,7 @@ cycle; anomalous blocks break it with an exception)."""
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -111,3 +112,19 @@ def raw_logs(tmp_path):
         write_labels(tmp_path / "train_labels.csv", train_labels),
         write_labels(tmp_path / "test_labels.csv", test_labels, header="InstanceId,Label"),
     )
+
+
+@pytest.fixture
+def refused_folder(tmp_path, monkeypatch) -> Path:
+    """A folder the OS refuses to create (read-only file system), as /proc/x is refused to root
+    whose access checks pass everywhere (QA: `train -o /proc/x` was a traceback, exit 1)."""
+    refused = tmp_path / "refused"
+    mkdir = Path.mkdir
+
+    def refusing(self: Path, *args, **kwargs) -> None:
+        if self == refused or refused in self.parents:
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refusing)
+    return refused

@@ -96,6 +96,23 @@ def test_validation_sessions_of_a_cross_fitted_threshold_are_not_called_its_cali
     assert "the threshold was calibrated on" not in err
 
 
+def test_a_cross_fitted_threshold_counts_training_sessions_as_calibration_once(tmp_path, capsys):
+    """QA: with the threshold cross-fitted on every training session, `in_calibration` was 0;
+    counted now, they are not added again to how many sessions the model was trained on,
+    nor called `logbert calibrate`'s."""
+    sessions = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(60)]
+    Pipeline(NgramDetector(), calibration="cross-fit").fit(sessions).save(tmp_path / "m")
+    overlap = TrainingOverlap(load_pipeline(tmp_path / "m"))
+    overlap.add(sessions[:20])
+    overlap.add(sessions[20:30] + [Session(f"later{i}", [1, 2, 3], "normal") for i in range(9)])
+    record = overlap.report("evaluation")
+    assert record["in_training"] + record["in_validation"] == 30
+    assert record["in_calibration"] == 30 and overlap.trained_on() == 30  # not 39 of 39
+    err = capsys.readouterr().err
+    assert "sessions the model was trained on and its threshold was cross-fitted on" in err
+    assert "`logbert calibrate`" not in err
+
+
 def test_sessions_scored_through_the_bundle_count_as_trained_on(tmp_path):
     """score's flag-rate note blames the threshold, not the logs, when the scored sessions are
     the model's own: `Pipeline.score` hands each batch to `on_sessions`, also on the raw-log

@@ -1,10 +1,15 @@
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from logbert import __version__
 from logbert.cli.main import app
+from logbert.errors import LogbertError
+
+BLOCK = r"blk_-?\d+"
 
 
 def test_version_and_help():
@@ -48,3 +53,58 @@ def test_error_messages_quote_brackets_as_given(monkeypatch, capsys):
     assert exit_.value.code == 2
     err = " ".join(capsys.readouterr().err.split())
     assert r"'sshd\[(\d+)\]' or '[preauth\]' in [main]" in err
+
+
+@pytest.fixture
+def made(raw_logs, tmp_path) -> dict[str, Path]:
+    """A tiny model, and events and sessions of its training log, for each command's output."""
+    train_log, test_log, train_labels, test_labels = raw_logs
+    paths = {"log": test_log, "labels": test_labels, "model": tmp_path / "model",
+             "events": tmp_path / "events.parquet", "sessions": tmp_path / "s.parquet"}  # fmt: skip
+    for args in (
+        ["train", train_log, "--logs", "--format", "hdfs", "--by-id", BLOCK, "--labels",
+         train_labels, "--model", "iqr", "-o", paths["model"]],
+        ["parse", train_log, "--format", "hdfs", "-o", paths["events"]],
+        ["sessionize", paths["events"], "--by-id", BLOCK, "--labels", train_labels, "-o",
+         paths["sessions"]],
+    ):  # fmt: skip
+        result = CliRunner().invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("command", "output", "what"),
+    [
+        (["parse", "{log}", "--format", "hdfs", "-o"], "e.parquet", "events file"),
+        (
+            ["parse", "{log}", "--format", "hdfs", "-o", "{events}", "--state"],
+            "st.json",
+            "state file",
+        ),
+        (["sessionize", "{events}", "--by-id", BLOCK, "-o"], "s.parquet", "sessions file"),
+        (["split", "{sessions}", "-o"], "parts", "output folder"),
+        (["score", "{model}", "{log}", "--logs", "-o"], "s.jsonl", "scores file"),
+        (["score", "{model}", "{sessions}", "-o"], "s.jsonl", "scores file"),
+        (
+            ["evaluate", "{model}", "{log}", "--logs", "--labels", "{labels}", "-o"],
+            "e.json",
+            "evaluation output",
+        ),
+        (["evaluate", "{model}", "{sessions}", "-o"], "e.json", "evaluation output"),
+        (["report", "{model}", "-o"], "r.html", "report"),
+    ],
+)
+def test_an_output_folder_the_os_refuses_is_a_user_error(
+    made, refused_folder, command, output, what
+):
+    """QA: `-o /proc/x/...` (root passes every access check) was a FileNotFoundError traceback,
+    exit 1; it is the one-line error, exit 2, a file in the way gives."""
+    path = refused_folder / output
+    folder = path if output == "parts" else refused_folder  # split's output is a folder
+    args = [str(a).format(**made) for a in command] + [str(path)]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, LogbertError), result.output
+    assert str(result.exception).startswith(
+        f"cannot write {what} {path}: the folder {folder} cannot be created"
+    )

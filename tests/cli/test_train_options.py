@@ -16,6 +16,7 @@ from logbert.cli.train import _params
 from logbert.errors import LogbertError
 from logbert.models.registry import detector_class
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
+from logbert.pipeline import Pipeline
 from logbert.sessions.io import Session, write_sessions
 
 runner = CliRunner()
@@ -203,3 +204,39 @@ def test_epochs_reach_the_parts_of_a_combination_that_train_in_epochs():
     params = _params(detector_class("logbert+ecvc"), None, 2, None)
     assert params == {"part_params": {"logbert": {"epochs": 2}}}
     assert _params(detector_class("ngram+ecvc"), None, 2, None) == {}  # said to be ignored
+
+
+def test_a_model_directory_the_os_refuses_is_exit_2_before_training(
+    tmp_path, sessions, raw_logs, refused_folder, monkeypatch, capsys
+):
+    """QA: `train --logs ... -o /proc/x` ended in chained tracebacks, exit 1 (a file in the way
+    was already a clean exit 2); from a sessions file it would fail only on saving."""
+    model = refused_folder / "model"
+    expected = f"cannot write model directory {model}: the folder {model} cannot be created"
+    monkeypatch.setattr(Pipeline, "fit", _not_to_be_called)
+    assert user_error(invoke("train", sessions, "--model", "ngram", "-o", model)).startswith(
+        expected
+    )
+    train_log = raw_logs[0]
+    args = ["train", train_log, "--logs", "--format", "hdfs", "--by-id", r"blk_-?\d+",
+            "--model", "ngram", "-o", model]  # fmt: skip
+    monkeypatch.setattr("sys.argv", ["logbert", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_:
+        cli_main.main()
+    assert exit_.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert err.startswith(f"error: {expected} ({model}: Read-only file system); give a path")
+
+
+def test_a_failed_training_from_sessions_removes_the_model_directory_it_created(tmp_path):
+    """The model directory is made before training (to refuse an unwritable one early), so a
+    training that fails takes it away again, as one from raw logs does."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = invoke("train", empty, "--model", "ngram", "-o", tmp_path / "m")
+    assert isinstance(result.exception, LogbertError), result.output
+    assert not (tmp_path / "m").exists()
+
+
+def _not_to_be_called(*args, **kwargs) -> None:
+    raise AssertionError("training began before the model directory was made")

@@ -498,6 +498,30 @@ def test_follow_refuses_a_missing_folder_and_says_once_it_waits_for_a_file(train
     assert result.output.count(f"waiting for {later} to appear") == 1
 
 
+def test_a_rejects_file_gets_its_folder_made_as_every_output_does(
+    trained, tmp_path, refused_folder
+):
+    """QA: `--rejects missing/r.txt` (or /proc/x/r.txt) was a FileNotFoundError traceback at
+    the first line that did not fit; its folder is made, and one the OS refuses is the one-line
+    error of every output."""
+    model, test_log = trained
+    mixed = tmp_path / "mixed.log"
+    mixed.write_text(test_log.read_text() + "not an hdfs line\n")
+    rejects = tmp_path / "new" / "r.txt"
+    result = invoke("watch", model, mixed, "--rejects", rejects, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "not an hdfs line" in rejects.read_text()
+    refused = refused_folder / "r.txt"
+    result = invoke("watch", model, mixed, "--rejects", refused, "--alerts", tmp_path / "b.jsonl")
+    assert isinstance(result.exception, LogbertError), result.output
+    assert str(result.exception).startswith(
+        f"cannot write --rejects file {refused}: the folder {refused_folder} cannot be created"
+    )
+    result = invoke("watch", model, mixed, "--rejects", tmp_path)
+    assert isinstance(result.exception, LogbertError), result.output
+    assert str(result.exception) == f"--rejects file {tmp_path} is a folder: give a file name"
+
+
 def test_logs_of_another_format_get_a_warning_and_unmatched_lines_are_counted(trained, tmp_path):
     """Mostly another format: a warning naming the model's; only another format: an error
     (QA: it exited 0, as a watch that found nothing wrong, where `score` exits 2)."""

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.parsing.formats import resolve_format
+from logbert.parsing.formats import parse_timestamps, resolve_format
 from logbert.parsing.json_lines import split_json_lines
 from logbert.parsing.pipeline import Parser, parse_files, rank_formats
 
@@ -184,3 +184,31 @@ def test_pino_and_bunyan_numeric_levels_are_named():
     assert ok.all()
     assert cols["Level"].to_pylist() == ["info", "error", "warn", "fatal", "42"]
     assert cols["Content"][1].as_py() == "error charge attempt order_id=1"
+
+
+def test_mongodb_lines_are_dated_and_name_their_level_and_component():
+    """QA MongoDB 4.4+: its time `{"$date": ...}` was read as no time, so no line was dated
+    and `--idle-timeout` merged the connections of two server runs."""
+    lines = [
+        json.dumps({"t": {"$date": "2026-11-20T10:15:02.123+01:00"}, "s": "I", "c": "NETWORK",
+                    "id": 22943, "ctx": "listener", "msg": "Connection accepted",
+                    "attr": {"connectionId": 812}}),
+        json.dumps({"t": {"$date": {"$numberLong": "1763633702123"}}, "s": "E", "c": "ACCESS",
+                    "id": 20249, "ctx": "conn812", "msg": "Authentication failed"}),
+        json.dumps({"t": {"$date": "2026-11-20T09:15:02Z"}, "s": "D2", "c": "QUERY", "msg": "x"}),
+    ]  # fmt: skip
+    ok, cols = split_json_lines(pa.array(lines))
+    assert ok.all()
+    assert cols["Timestamp"].to_pylist() == [
+        "2026-11-20T10:15:02.123+01:00", "1763633702123", "2026-11-20T09:15:02Z"
+    ]  # fmt: skip
+    assert cols["Level"].to_pylist() == ["info", "error", "debug"]
+    assert cols["Component"].to_pylist() == ["NETWORK", "ACCESS", "QUERY"]
+    assert cols["Content"][0].as_py() == (
+        "info NETWORK Connection accepted attr.connectionId=812 ctx=listener id=22943"
+    )
+    fmt = resolve_format("json")
+    stamps = parse_timestamps(cols, fmt.timestamp, len(lines)).to_pylist()
+    assert [str(s) for s in stamps] == [
+        "2026-11-20 09:15:02.123000", "2025-11-20 10:15:02.123000", "2026-11-20 09:15:02"
+    ]  # fmt: skip

@@ -309,3 +309,35 @@ def test_a_year_that_dates_lines_after_the_file_was_written_is_a_warning(tmp_pat
     assert warning.startswith("warning: --year 2026 dates mail.log.1's lines up to 2026-12-31")
     _, right = _parse(tmp_path, with_year(fmt, 2025), log)
     assert not [w for w in right.warnings if "after the file was last written" in w]
+
+
+# --- format strings: text between fields ----------------------------------------------------------
+def test_a_dollar_or_caret_in_a_format_string_matches_itself(tmp_path):
+    """QA MongoDB: `$` was an end anchor, so no format string could read a line holding one."""
+    log = _log(tmp_path, "d.log", ["2026-11-20T10:00:00Z cost=$5 ^up job started"])
+    stamps, summary = _parse(tmp_path, resolve_format("<Timestamp> cost=$5 ^up <Content>"), log)
+    assert summary.rejected == 0 and stamps == ["2026-11-20 10:00:00"]
+    assert compile_format(r"[^:]+: <Content>").regex.startswith(r"^[^:]+:")  # a class stays one
+
+
+def test_a_format_string_whose_regex_text_reads_no_line_says_how_to_escape_it(tmp_path):
+    log = _log(tmp_path, "w.log", ["2026-11-20T10:00:00Z (w1) job started"])
+    with pytest.raises(LogbertError) as err:
+        _parse(tmp_path, resolve_format("<Timestamp> (w1) <Content>"), log)
+    text = str(err.value)
+    assert "(1 line rejected;" in text
+    assert "the text between the fields is a regular expression" in text and "( )" in text
+
+
+def test_a_field_without_its_closing_bracket_is_named():
+    """QA: `[<Pid] <Content>` was "no line fits ... try --format hadoop"."""
+    with pytest.raises(LogbertError, match=r"'<Pid' has no closing '>': write the field as"):
+        compile_format("<Date> <Time> [<Pid] <Content>")
+    compile_format("<<Pri>>1 <Timestamp> <Content>")  # rfc5424's `<<Pri>>` is no such field
+
+
+def test_a_format_string_is_quoted_as_typed_not_with_doubled_backslashes():
+    from logbert.parsing.formats import display_name
+
+    written = r"\[<Date> <Time>: <Level>/<Process>\] <Content>"
+    assert display_name(compile_format(written)) == f"'{written}'"

@@ -552,6 +552,13 @@ def test_dates_without_a_time_of_day_are_a_warning(tmp_path):
     log.write_text("2024-03-05 00:00:00 INFO app: job 1\n2024-03-05 10:00:00 INFO app: j 2\n")
     summary = parse_files([str(log)], fmt, tmp_path / "t.parquet")
     assert not any("midnight" in n for n in summary.warnings)
+    # a built-in format's fields are fixed: the advice is a format string (QA Celery: iso's
+    # warning offered --timestamp-format, which iso's date-only field refused)
+    log.write_text("2024-03-05 job 1 at 10:00\n2024-03-06 job 2 at 11:00\n")
+    summary = parse_files([str(log)], resolve_format("iso"), tmp_path / "i.parquet")
+    (said,) = [n for n in summary.warnings if "at midnight" in n]
+    assert "pass a format string whose fields hold the date and the time" in said
+    assert "--timestamp-format with it" not in said
 
 
 def test_a_lone_time_or_date_field_is_read_as_a_whole_timestamp(tmp_path):
@@ -684,3 +691,30 @@ def test_auto_does_not_take_a_level_for_a_process_id():
         for i in range(40)
     ]
     assert rank_formats(lines)[0].name == "iso"
+
+
+def test_iso_reads_a_zone_abbreviation_after_the_time_and_auto_takes_no_zone_for_a_level(
+    tmp_path,
+):
+    """QA PostgreSQL (`%m [%p] ...`): `--format auto` picked `hadoop`, read `CET` as the
+    level and stored every time an hour off, with no word said; `iso` left `CET` in the
+    message."""
+    lines = [
+        "2026-11-21 07:00:00.000 CET [1180] LOG:  checkpoint starting: time",
+        "2026-11-21 07:00:19.933 CET [4000] app@shop LOG:  connection authorized: user=app",
+        "2026-11-21 07:00:20.000 UTC [4000] app@shop LOG:  disconnection",
+        "2026-11-21 07:00:21 ESTABLISHED connection",  # a word that starts like a zone is text
+    ]
+    stamps, summary = _parse(tmp_path, lines * 50, resolve_format("auto"))
+    assert summary.notes[0].startswith("format auto: chose iso")
+    assert stamps[:4] == ["2026-11-21 06:00:00", "2026-11-21 06:00:19.933000",
+                          "2026-11-21 07:00:20", "2026-11-21 07:00:21"]  # fmt: skip
+    contents = pq.read_table(tmp_path / "a.log.parquet")["content"].to_pylist()
+    assert contents[0].startswith("[1180] LOG:") and contents[3] == "ESTABLISHED connection"
+
+
+def test_iso_reads_a_time_ended_by_a_colon_as_celery_writes_it(tmp_path):
+    """QA Celery: `[2026-11-20 10:15:02,123: INFO/...]` was dated at midnight."""
+    lines = ["[2026-11-20 10:15:02,123: INFO/ForkPoolWorker-3] Task shop.tasks.x[1f] received"]
+    stamps, _ = _parse(tmp_path, lines, resolve_format("iso"))
+    assert stamps == ["2026-11-20 10:15:02.123000"]

@@ -238,6 +238,23 @@ def test_sessions_calibrate_set_the_threshold_on_are_counted_as_such(model):
     assert overlap(Pipeline.load(model), SESSIONS) == len(SESSIONS)  # training's are kept
 
 
+def test_a_cross_fitted_threshold_counts_every_training_session_as_calibration(tmp_path):
+    """QA: evaluate on the training logs of a model whose threshold was cross-fitted on all
+    its sessions wrote `in_calibration: 0`; a `logbert calibrate` afterwards replaces them."""
+    sessions = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(60)]
+    model = Pipeline(NgramDetector(), calibration="cross-fit").fit(sessions).save(tmp_path / "m")
+    loaded = Pipeline.load(model)
+    assert loaded.threshold_cross_fitted
+    counts = loaded.training_overlap(sessions[:40] + daily(6)[:5])
+    assert counts["in_training"] + counts["in_validation"] == 40
+    assert counts["in_calibration"] == 40
+    loaded.calibrate(daily(6)[:20], rule="max")
+    loaded.save_calibration(model)
+    recalibrated = Pipeline.load(model)
+    assert not recalibrated.threshold_cross_fitted
+    assert recalibrated.training_overlap(sessions[:40] + daily(6)[:5])["in_calibration"] == 5
+
+
 def test_a_model_without_training_sessions_still_counts_its_calibration(model):
     (model / "training_sessions.npz").unlink()
     loaded = Pipeline.load(model)

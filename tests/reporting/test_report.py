@@ -176,6 +176,8 @@ def test_evaluating_the_training_file_is_flagged(report_inputs, tmp_path):
     paths["evaluation"].write_text(json.dumps(evaluation))
     _, html = render(paths, tmp_path, evaluation=paths["evaluation"])
     assert "30 of the 40 sessions evaluated were training sessions of the model" in html
+    # not two groups to add: a cross-fitted threshold is calibrated on the training sessions
+    assert "and 4 were sessions its threshold was calibrated on (a session can be both" in html
 
 
 def test_threshold_calibrated_on_shown_scores_is_flagged(report_inputs, tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.models.pca import PCADetector
+from logbert.parsing.summary import continuation_hint
 from logbert.pipeline import Pipeline
 from logbert.pipeline.logs import BATCH_ADVICE, LogReadSummary
 from logbert.serving.engine import DetectionEngine
@@ -194,6 +195,25 @@ def test_a_batch_mostly_lost_to_the_model_gets_a_warning_naming_the_counts(model
     assert engine.lost_lines_warning(1000, 500, 0, "b") is None  # half: not most
     assert engine.lost_lines_warning(4, 4, 0, "b") is None  # fewer than a handful
     assert "out of time order" in engine.late_warning(993, "batch 1")
+
+
+def test_lines_lost_as_the_rest_of_multi_line_records_are_said_as_score_logs_says(model):
+    """QA: tracebacks were lines that "do not fit the model's log format", to check against
+    the training logs, where `score --logs` calls them continuation lines of multi-line
+    records (`continuation_hint`, whose words the engine reuses)."""
+    pipeline, _, test_log = model
+    engine = DetectionEngine(pipeline)
+    trace = ["java.io.IOException: Connection reset"] + [
+        f"\tat org.apache.hadoop.Foo.bar(Foo.java:{i})" for i in range(20)
+    ]
+    engine.push_lines(test_log.read_text().splitlines()[:4] + trace, "x.log")
+    assert engine.counters.lines_rejected == engine.counters.lines_continuation == 21
+    warning = engine.lost_lines_warning(25, 21, 0, "b", engine.counters.lines_continuation)
+    assert warning == f"warning: b: 21 of 25 lines were not scored: {continuation_hint(21, 21)}"
+    assert "do not fit" not in warning and "Check that these are the logs" not in warning
+    other = engine.lost_lines_warning(30, 30, 0, "b", 21)  # no record read: 9 of another kind
+    assert other is not None and "the other 9 are lines of their own" in other
+    assert "Check that these are the logs the model was trained on" in other
 
 
 def test_the_verdict_note_says_when_quiet_sessions_are_judged(raw_logs, tmp_path):

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
+from logbert.parsing.summary import continuation_hint
 from logbert.pipeline import Pipeline
 from logbert.serving.http import ServeOptions, create_app
 from logbert.sessions.io import Session
@@ -122,6 +123,34 @@ def test_a_malformed_ndjson_line_is_rejected_and_counted_the_rest_accepted(serve
         stats = c.get("/v1/stats").json()
         assert stats["engine"]["lines_accepted"] == 5 and stats["engine"]["lines_rejected"] == 0
         assert stats["http"] == {"lines_received": 5, "lines_malformed": 5}
+
+
+def test_lines_that_do_not_fit_the_format_are_answered_as_rejected_as_stats_counts(served):
+    """QA: POST /v1/logs answered `"rejected": 0` for lines /v1/stats then counted in
+    `lines_rejected` (another format, or a traceback's 592 continuation lines)."""
+    model, test_log, _ = served
+    lines = test_log.read_text().splitlines()[:3]
+    body = [lines[0], "<34>1 sshd - - authentication failure for root", lines[1], "",
+            "java.io.IOException: Connection reset", "\tat org.apache.Foo.bar(Foo.java:1)",
+            lines[2]]  # fmt: skip
+    with client(model) as c:
+        r = c.post("/v1/logs", content="\n".join(body), headers=TEXT)
+        assert r.status_code == 202, r.text
+        assert r.json() | {"batch_id": 0} == {
+            "accepted": 4, "rejected": 3, "rejected_lines": [2, 5, 6], "batch_id": 0,
+        }  # fmt: skip
+        records = "\n".join([  # a record's message of several lines: its number is named
+            json.dumps({"message": lines[0]}),
+            json.dumps({"message": "java.io.IOException: reset\n\tat a.B.c(B.java:2)"}),
+            "{not json",
+        ])  # fmt: skip
+        r = c.post("/v1/logs", content=records, headers=NDJSON)
+        assert r.status_code == 202, r.text
+        assert r.json() | {"batch_id": 0} == {
+            "accepted": 1, "rejected": 3, "rejected_lines": [2, 3], "batch_id": 0,
+        }  # fmt: skip
+        assert c.post("/v1/flush").json()["processed"]
+        assert c.get("/v1/stats").json()["engine"]["lines_rejected"] == 3 + 2
 
 
 def test_a_body_with_only_malformed_records_is_400_and_counted(served):
@@ -242,6 +271,15 @@ def test_another_models_state_dir_is_refused(served, raw_logs, tmp_path):
         create_app(model, tmp_path / "file")
 
 
+def test_a_state_dir_the_os_refuses_is_a_user_error(served, refused_folder):
+    """QA: an output folder the OS refuses (root under /proc) was a traceback; --state-dir
+    is refused as every output folder is."""
+    model, _, _ = served
+    state = refused_folder / "state"
+    with pytest.raises(LogbertError, match=f"cannot write --state-dir {state}: the folder"):
+        create_app(model, state)
+
+
 def test_a_restart_keeps_alerts_and_resumes_open_sessions(served, tmp_path):
     model, test_log, flagged = served
     lines = test_log.read_text().splitlines()
@@ -295,6 +333,25 @@ def test_score_of_lines_the_model_cannot_read_warns_in_the_answer_and_the_log(se
         assert good["warnings"] == [] and good["lines_unmatched"] == 0
 
 
+def test_score_of_lines_mostly_tracebacks_says_what_score_logs_says(served, capsys):
+    """QA: /v1/score called a log of tracebacks lines that do not fit the model's format, to
+    check against the training logs; the CLI calls them continuation lines of multi-line
+    records (`continuation_hint`: the same words)."""
+    model, test_log, _ = served
+    lines = test_log.read_text().splitlines()[:5]
+    trace = ["java.io.IOException: Connection reset"] + [
+        f"\tat org.apache.hadoop.Foo.bar(Foo.java:{i})" for i in range(19)
+    ]
+    with client(model) as c:
+        result = c.post("/v1/score", json={"lines": lines + trace}).json()
+    assert result["lines_rejected"] == 20
+    assert result["warnings"] == [
+        f"POST /v1/score (source score): 20 of 25 lines were not scored: "
+        f"{continuation_hint(20, 20)}"
+    ]
+    assert "do not fit the model's log format" not in capsys.readouterr().err
+
+
 def test_lines_naming_no_session_are_counted_in_stats_and_metrics(served):
     model, test_log, _ = served
     lines = test_log.read_text().splitlines()
@@ -345,13 +402,13 @@ def test_ndjson_records_are_log_lines_themselves_for_a_json_format_model():
         '{"time":"2024-05-06T10:00:01Z","message":"stock reserved","request_id":"a1"}',
     ]
     body = ("\n".join(lines) + "\nnot json\n").encode()
-    segments, rejected = _records(body, "application/x-ndjson", "api", whole=True)
+    segments, rejected, _ = _records(body, "application/x-ndjson", "api", whole=True)
     assert segments == [("api", lines)] and rejected == [3]
     array = json.dumps([json.loads(line) for line in lines]).encode()
-    segments, _ = _records(array, "application/json", "api", whole=True)
+    segments, _, _ = _records(array, "application/json", "api", whole=True)
     assert [json.loads(x) for x in segments[0][1]] == [json.loads(x) for x in lines]
     # a wrapper-reading model: the msg-only record is malformed
-    segments, rejected = _records(body, "application/x-ndjson", "api")
+    segments, rejected, _ = _records(body, "application/x-ndjson", "api")
     assert rejected == [1, 3] and segments == [("api", ["stock reserved"])]
 
 

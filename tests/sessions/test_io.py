@@ -15,6 +15,7 @@ from logbert.sessions.io import (
     SESSION_SCHEMA,
     Session,
     check_output_path,
+    create_output_folder,
     detect_format,
     iter_session_batches,
     normalize_label,
@@ -360,6 +361,23 @@ def test_check_output_path_for_a_folder_output(tmp_path):
         check_output_path(a_file, "model directory", directory=True)
     with pytest.raises(LogbertError, match="is a file, so the folder cannot be created"):
         check_output_path(a_file / "model", "model directory", directory=True)
+
+
+def test_create_output_folder_turns_an_os_refusal_into_a_user_error(tmp_path, refused_folder):
+    """An OS refusal check_output_path passed (QA: root, -o /proc/x) is a LogbertError naming
+    the output, the folder and the OS's reason, as a file in the way is."""
+    create_output_folder(tmp_path / "new" / "out.jsonl", "scores file")
+    assert (tmp_path / "new").is_dir()
+    model = refused_folder / "model"
+    check_output_path(model, "model directory", directory=True)  # nothing foresees it
+    with pytest.raises(LogbertError) as raised:
+        create_output_folder(model, "model directory", directory=True)
+    assert str(raised.value) == (
+        f"cannot write model directory {model}: the folder {model} cannot be created "
+        f"({model}: Read-only file system); give a path in a folder you can create and write to"
+    )
+    with pytest.raises(LogbertError, match=f"cannot write sessions file {model / 's.jsonl'}"):
+        write_sessions(SESSIONS, model / "s.jsonl")
 
 
 # --- sessions that must not become verdicts silently ---------------------------------------------

@@ -326,6 +326,26 @@ def test_a_first_row_like_the_rows_below_is_still_data(tmp_path, content):
         read_labels(path)
 
 
+def test_a_first_row_of_random_hex_ids_like_the_rows_below_is_still_data(tmp_path):
+    """QA: a headerless file of UUIDs and category names lost its first row, taken for the
+    header ("id column '0ce25ad1-0104-...', label column 'failed'"): hex ids mix letter and
+    digit runs at random, so no two had one shape."""
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "0ce25ad1-0104-49da-9898-a750c0859c52,failed\n"
+        "7b9573c3-8788-486c-b3b3-3d3f011b5bd5,slow\n"
+        "e1f0a2b4-93cd-4e7f-8a10-5b6c7d8e9f01,normal\n"
+    )
+    with pytest.raises(LogbertError, match="first row 0ce25ad1-0104-49da-9898-a750c0859c52,"
+                                           "failed looks like data"):  # fmt: skip
+        read_labels(path)
+    path.write_text(  # a header over such ids is still one
+        "RequestId,Outcome\n7b9573c3-8788-486c-b3b3-3d3f011b5bd5,slow\n"
+        "e1f0a2b4-93cd-4e7f-8a10-5b6c7d8e9f01,normal\n"
+    )
+    assert read_labels_with_columns(path)[1:] == ("RequestId", "Outcome")
+
+
 def test_errors_about_rows_name_the_id_and_label_columns(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("Label,OrderId\nNormal,ORD-1\nAnomaly,ORD-1\n")

@@ -53,6 +53,7 @@ from logbert.sessions.io import (
     LABEL_SPELLINGS,
     NORMAL,
     check_output_path,
+    create_output_folder,
     detect_format,
     iter_session_batches,
     session_categories,
@@ -123,7 +124,7 @@ def command(
         if threshold is None:  # p-values are against the model's own calibration
             _check_p_values(scores, values, given_p, pipeline)
     elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
-        output.parent.mkdir(parents=True, exist_ok=True)  # the rejects file goes beside it
+        create_output_folder(output, "evaluation output")  # the rejects file goes beside it
         rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
         truth, values, read = _from_logs(
             pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
@@ -170,7 +171,7 @@ def command(
     metrics["training_overlap"] = overlap.report("evaluation")
     if logs:
         metrics["lines_read"], metrics["lines_rejected"] = read.lines, read.rejected
-    output.parent.mkdir(parents=True, exist_ok=True)
+    create_output_folder(output, "evaluation output")
     category = found.metrics(str(scores or name_files(inputs)))
     if category is not None:
         metrics["categories"] = category

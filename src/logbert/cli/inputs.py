@@ -236,7 +236,7 @@ def unrecorded_end_note(path: Path, input_format: str | None, n_open: int) -> st
 
 class TrainingOverlap:
     """Counts input sessions the model was trained or calibrated on (by `train`'s validation
-    sessions or by `logbert calibrate`); warns about them.
+    sessions, its cross-fitting of every session, or `logbert calibrate`); warns about them.
 
     A model that records no training sessions (training_sessions.npz missing) cannot be
     checked: the counts are then unknown (None, `checked` false) and a warning says so,
@@ -245,6 +245,9 @@ class TrainingOverlap:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.checked = pipeline.knows_training_sessions
+        # a cross-fitted threshold's calibration sessions are the training and validation
+        # ones: `in_calibration` then overlaps those counts, and is not added to them
+        self.cross_fitted = pipeline.threshold_cross_fitted
         self.counts: dict[str, int | None] = pipeline.training_overlap([])  # 0 or None each
 
     def add(self, sessions) -> None:
@@ -257,7 +260,8 @@ class TrainingOverlap:
         (None: unknown, the model records no training sessions)."""
         if not self.checked:
             return None
-        counts = [self.counts[k] or 0 for k in ("in_training", "in_validation", "in_calibration")]
+        kinds = ["in_training", "in_validation"] + ([] if self.cross_fitted else ["in_calibration"])
+        counts = [self.counts[k] or 0 for k in kinds]
         return min(sum(counts), self.counts["n_sessions"] or 0)
 
     def report(self, what: str, validation_counts: bool = True) -> dict:
@@ -270,7 +274,7 @@ class TrainingOverlap:
         n, train, val, cal = (
             self.counts[k] for k in ("n_sessions", "in_training", "in_validation", "in_calibration")
         )
-        if cal and validation_counts:
+        if cal and validation_counts and not self.cross_fitted:  # else: the warnings below
             say(
                 f"warning: {cal:,} of {n:,} sessions ({cal / n:.1%}) are the sessions the "
                 "threshold was picked on (`logbert calibrate`), so the figures of the "
@@ -285,15 +289,16 @@ class TrainingOverlap:
             found = True if cal else None  # an overlap found is one, checked or not
             return {**self.counts, "overlaps_training": found, "checked": False}
         if train:
+            also = " and its threshold was cross-fitted on" if self.cross_fitted else ""
             say(
                 f"warning: {train:,} of {n:,} sessions ({train / n:.1%}) are sessions the model "
-                f"was trained on; {what} on them is not on held-out data (use `logbert split`)"
+                f"was trained on{also}; {what} on them is not on held-out data (use `logbert "
+                "split`)"
             )
         if val and validation_counts:
-            source = getattr(self.pipeline.threshold_, "source", "") or ""
             role = (  # a cross-fitted threshold comes from every session, not the holdout
                 "held out in training for early stopping (the threshold was cross-fitted)"
-                if source.startswith("cross-fitted")
+                if self.cross_fitted
                 else "the threshold was calibrated on"
             )
             say(

@@ -26,7 +26,7 @@ from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import format_names, resolve_format
 from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
 from logbert.parsing.templates import read_templates, replaced_templates_warning
-from logbert.sessions.io import check_output_path
+from logbert.sessions.io import check_output_path, create_output_folder
 
 
 def command(
@@ -91,10 +91,10 @@ def command(
         typer.echo(note, err=True)
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
-        output.parent.mkdir(parents=True, exist_ok=True)  # `missing/..` exists once made
+        create_output_folder(output, "events file")  # `missing/..` exists once made
     if state is not None and not state.parent.exists():  # as the output's (QA: it was not)
         check_output_path(state, "state file")
-        state.parent.mkdir(parents=True, exist_ok=True)
+        create_output_folder(state, "state file")
     check_output(output, state)
     templates_csv = output_paths(output)[0]
     if templates is not None and templates.resolve() == templates_csv.resolve():

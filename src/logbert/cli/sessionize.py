@@ -28,6 +28,7 @@ from logbert.sessions.io import (
     OUTPUT_FORMATS,
     Session,
     check_sessions_output,
+    create_output_folder,
     detect_format,
     write_sessions,
 )
@@ -191,6 +192,7 @@ def _write_atomically(
     partial = output.with_name(output.name + ".partial")
     created = [d for d in [output.parent, *output.parent.parents] if not d.exists()]
     try:
+        create_output_folder(output, "sessions file")  # its error names the output, not .partial
         if write_sessions(sessions, partial, fmt, metadata=metadata) == 0:
             raise LogbertError(f"{why_empty()}; nothing was written to {output}")
         partial.replace(output)

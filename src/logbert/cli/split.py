@@ -22,6 +22,7 @@ from logbert.sessions.io import (
     OUTPUT_FORMATS,
     Session,
     check_output_path,
+    create_output_folder,
     read_file_metadata,
     read_sessions,
     write_sessions,
@@ -69,7 +70,7 @@ def command(
     if end is not None:
         metadata = {**metadata, LOG_END_KEY: end.isoformat()}
     suffix = SUFFIXES[output_format]
-    output_dir.mkdir(parents=True, exist_ok=True)
+    create_output_folder(output_dir, "output folder", directory=True)
     written = []
     for name in PARTS:
         part = parts[name]

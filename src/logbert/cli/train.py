@@ -46,7 +46,7 @@ from logbert.pipeline.files import (
     TEMPLATES_FILE,
 )
 from logbert.scoring.thresholds import check_rule, rule_needs_labels
-from logbert.sessions.io import check_output_path, read_sessions
+from logbert.sessions.io import check_output_path, create_output_folder, read_sessions
 from logbert.sessions.lifecycle import recorded_log_end
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.settings import read_sessionizer_settings
@@ -255,30 +255,26 @@ def command(
             "trains from scratch in one go)")  # fmt: skip
     beside = None
     started = time.perf_counter()
-    with torch_threads(threads or None), _interrupt_note(output, "resume" in accepted):
+    with (
+        torch_threads(threads or None),
+        _interrupt_note(output, "resume" in accepted),
+        _model_folder(output, "resume" in accepted),
+    ):
         if logs:
-            created = not output.exists()
-            output.mkdir(parents=True, exist_ok=True)
-            try:
-                with logs_progress("reading logs") as shown:
+            with logs_progress("reading logs") as shown:
 
-                    def log(line: str) -> None:  # the reading's summary ends the progress line
-                        shown.stop()
-                        say(line)
+                def log(line: str) -> None:  # the reading's summary ends the progress line
+                    shown.stop()
+                    say(line)
 
-                    pipeline.fit_logs(
-                        files,
-                        label_map,
-                        rejects_path=output / "train.rejects.txt",
-                        fit_options=fit_options,
-                        log=log,
-                        on_read=shown.read,
-                    )
-            except (LogbertError, KeyboardInterrupt) as exc:
-                resumable = isinstance(exc, KeyboardInterrupt) and "resume" in accepted
-                if created and not resumable:  # nothing half-written is left behind
-                    shutil.rmtree(output, ignore_errors=True)
-                raise
+                pipeline.fit_logs(
+                    files,
+                    label_map,
+                    rejects_path=output / "train.rejects.txt",
+                    fit_options=fit_options,
+                    log=log,
+                    on_read=shown.read,
+                )
         elif records is not None:
             pipeline.fit(
                 records.sessions,
@@ -524,6 +520,24 @@ def _templates_beside(path: Path, template_set: dict | None) -> Path | None:
             f"{path} is kept instead")  # fmt: skip
         return None
     return beside
+
+
+@contextmanager
+def _model_folder(output: Path, resumable: bool) -> Iterator[None]:
+    """Create the model directory before training, whatever the input: a folder the OS
+    refuses is the clean error `create_output_folder` gives, before any work (QA: `-o /proc/x`
+    passed `check_output_path` as root, then mkdir raised a traceback, exit 1; from a
+    sessions file it would have failed only on saving, after the training). A failed or
+    interrupted training removes the folder it created (nothing half-written is left behind),
+    except on a Ctrl-C that --resume continues from its checkpoints."""
+    created = not output.exists()
+    create_output_folder(output, "model directory", directory=True)
+    try:
+        yield
+    except (LogbertError, KeyboardInterrupt) as exc:
+        if created and not (isinstance(exc, KeyboardInterrupt) and resumable):
+            shutil.rmtree(output, ignore_errors=True)
+        raise
 
 
 @contextmanager

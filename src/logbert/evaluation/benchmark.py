@@ -55,7 +55,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.pipeline import Pipeline
 from logbert.scoring.thresholds import calibrate
-from logbert.sessions.io import ANOMALY
+from logbert.sessions.io import ANOMALY, create_output_folder
 
 PROTOCOLS = {"hdfs-a": "A", "hdfs-b": "B", "adfa": "ADFA", "bgl-2k": "BGL-2K"}
 HDFS_PROTOCOLS = ("hdfs-a", "hdfs-b")
@@ -370,7 +370,7 @@ def published(protocol: str) -> dict[str, Any]:
 def write_results(result: dict[str, Any], output_dir: str | Path) -> tuple[Path, Path]:
     """benchmark_<protocol>.json and .md in `output_dir`."""
     output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    create_output_folder(output_dir, "benchmark results folder", directory=True)
     stem = output_dir / f"benchmark_{result['protocol'].replace('-', '_')}"
     json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
     json_path.write_text(json.dumps(result, indent=2, default=_jsonable) + "\n", encoding="utf-8")

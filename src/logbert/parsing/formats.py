@@ -43,16 +43,34 @@ from logbert.errors import LogbertError
 # comes from outside (`--year`, the file's modification time). "epoch" means Unix seconds.
 _ISO = r"^(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2}) (?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _ISO_MS = _ISO + r"(?:[,.](?P<f>\d+))?$"
-# ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset; the
-# date also with slashes (`2024/03/05 10:00:00`, as Go's log package and many loggers write it)
+# time zone abbreviations with one meaning, in minutes east of UTC (the tz database's current
+# ones); CST, IST, AST, BST's other uses and the like are deliberately absent
+ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "ZULU": 0, "WET": 0, "WEST": 60,
+    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
+    "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+    "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150,
+    "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AWST": 480, "ACST": 570, "ACDT": 630,
+    "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
+# one of them after a date and time (PostgreSQL's `2026-11-21 07:00:00.000 CET`) is part of the
+# time: `iso` had left `CET` in the message and stored local times as UTC (QA)
+_ZONE_WORD = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+# ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset or
+# zone abbreviation; the date also with slashes (`2024/03/05 10:00:00`, as Go's log package
+# and many loggers write it)
 ISO_8601 = (
     r"^(?P<Y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
-    r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)?$"
+    r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?"
+    rf"|{_ZONE_WORD})?$"
 )
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
 # `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
 # at midnight, its time of day read as the next field (`... INFO`: Level '10:00:00,994').
-_DATE_TIME = r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?))?"
+_DATE_TIME = (
+    r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?"
+    rf"(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?)|\s(?:{_ZONE_WORD}))?"  # a field or text follows
+)
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
@@ -263,9 +281,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # any application's lines that start with an ISO 8601 time (`2024-06-14 15:16:01,123`,
     # `2024-06-14T15:16:01.5Z`, `2024/06/14 15:16:01`, as Python's logging, log4j, logback and
     # Go write them; also in brackets, `[2024-06-14 15:16:01]`): the level and logger words
-    # stay in the message, so an ERROR line is its own template
+    # stay in the message, so an ERROR line is its own template; a colon may end the time
+    # (Celery: `[2026-11-20 10:15:02,123: INFO/ForkPoolWorker-3] ...`; QA: every line had
+    # been dated at midnight, its time of day left in the message)
     "iso": BuiltinFormat(
-        r"\[?<Timestamp>\]? <Content>",
+        r"\[?<Timestamp>:?\]? <Content>",
         TimestampSpec(
             ("Timestamp",),
             ISO_8601,
@@ -538,6 +558,12 @@ def compile_format(
             f"format string {written!r} uses the output column name(s) {sorted(taken)} as fields: "
             "rename them (e.g. <Label> instead of <label>)"
         )
+    unclosed = _UNCLOSED_FIELD.search(written)
+    if unclosed:  # QA: `[<Pid] <Content>` got "no line fits ... try --format hadoop"
+        raise LogbertError(
+            f"format string {written!r}: {unclosed.group(0)!r} has no closing '>': write the "
+            f"field as {unclosed.group(0) + '>'!r}"
+        )
     parts = re.split(r"(<[A-Za-z_][A-Za-z0-9_]*>)", fmt)
     _check_separated(written, parts)
     trailing = fields[fields.index("Content") + 1 :]
@@ -560,8 +586,7 @@ def compile_format(
             else:
                 regex += f"(?P<{field_name}>.*?)"
         else:
-            # literal text; bare groups become non-capturing (RE2 extracts named groups only)
-            regex += re.sub(r"(?<!\\)\((?!\?)", "(?:", re.sub(" +", r"\\s+", part))
+            regex += _literal(part)
     regex = "^" + regex + "$"
     try:
         re.compile(regex)
@@ -580,6 +605,38 @@ def compile_format(
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
     return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast, written=written)
+
+
+# a field's opening `<` and name with no `>` after it (`[<Pid] <Content>`)
+_UNCLOSED_FIELD = re.compile(r"(?<!<)<[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_>])")
+# regex syntax in a format string's text that is more likely meant as written (`cost=$5`,
+# MongoDB's `$date`): an anchor anywhere but at an end never matches (QA: no format string
+# could read a line holding `$`); `^` opening a character class (`[^ ]`) stays syntax
+_MID_ANCHOR = re.compile(r"(?<!\\)(?<!\[)[$^]")
+
+
+def _literal(part: str) -> str:
+    """The regex of a format string's text between fields. The text is a regex, as in loghub
+    (`(\\[<PID>\\])?` makes a field optional, `[IWEF]` matches a level letter): runs of
+    spaces match any run of white space, bare groups become non-capturing (RE2 extracts named
+    groups only), and `$` and `^` match themselves (`_MID_ANCHOR`)."""
+    text = _MID_ANCHOR.sub(lambda m: "\\" + m.group(0), part)
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", re.sub(" +", r"\\s+", text))
+
+
+def regex_text_hint(fmt: LogFormat) -> str:
+    """Advice for a format string that read no line whose text between fields holds regex
+    syntax a user may have meant as written (`(w1)`, `a+b`, `*`), else ''."""
+    if fmt.name in BUILTIN_FORMATS or fmt.is_auto:
+        return ""
+    text = "".join(re.split(r"<[A-Za-z_][A-Za-z0-9_]*>", fmt.written or fmt.format))
+    signs = sorted({c for c in re.sub(r"\\.", "", text) if c in "()*+?|{}"})
+    if not signs:
+        return ""
+    return (
+        f"; the text between the fields is a regular expression, as in loghub's format "
+        f"strings: to match {' '.join(signs)} as written, put a backslash before each"
+    )
 
 
 def _trailing_field(parts: list[str], i: int) -> str:
@@ -652,7 +709,7 @@ def display_name(fmt: LogFormat) -> str:
     """How to name the format to a user: its built-in name or its format string as written."""
     if fmt.name in BUILTIN_FORMATS or fmt.is_auto:
         return fmt.name
-    return repr(fmt.written or fmt.format)
+    return f"'{fmt.written or fmt.format}'"  # as typed: repr doubled each backslash (QA)
 
 
 def _escape_field_brackets(fmt: str) -> str:
@@ -805,7 +862,13 @@ def _parse_text(text: pa.Array, pattern: str, year: int | None = None) -> pa.Arr
 
 
 def _to_utc(ts: pa.Array, zone: pa.Array) -> pa.Array:
-    """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets (`Z` or none: unchanged)."""
+    """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets, or a `ZONE_ABBREVIATIONS` one's (`Z` or
+    none: unchanged)."""
+    words = pc.index_in(zone, value_set=pa.array(list(ZONE_ABBREVIATIONS)))
+    if words.null_count < len(words):
+        minutes = pa.array(list(ZONE_ABBREVIATIONS.values()), pa.int64()).take(words)
+        offset = pc.fill_null(pc.multiply(minutes, 60_000_000), 0)
+        ts = pc.cast(pc.subtract(pc.cast(ts, pa.int64()), offset), pa.timestamp("us"))
     parts = pc.extract_regex(zone, r"^(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?$")
     if parts.null_count == len(parts):
         return ts

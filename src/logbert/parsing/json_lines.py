@@ -112,8 +112,30 @@ def _pairs(key: str, value: object) -> list[tuple[str, str]]:
     return [(key, _text(value))]
 
 
+# MongoDB (4.4+) writes its time as Extended JSON, `"t":{"$date":"2026-11-20T10:15:02.123Z"}`
+# (or `{"$date":{"$numberLong":"1700000000000"}}`), and its level and component as `s` and `c`
+# (QA: no line was dated, so `--window` and `--idle-timeout` could not work)
+_MONGO_LEVELS = {"F": "fatal", "E": "error", "W": "warn", "I": "info"}  # D1..D5: debug
+
+
+def _mongodb(record: dict) -> None:
+    """Read a MongoDB log line's fields under the names `HEADER` takes: its `$date` time as a
+    plain time, `s` as the level (`I` as `info`) and `c` as the component."""
+    date = record.get("t")
+    if not (isinstance(date, dict) and "$date" in date and "s" in record and "c" in record):
+        return
+    value = date["$date"]
+    if isinstance(value, dict):  # `$numberLong`: epoch milliseconds
+        value = value.get("$numberLong", value)
+    record["t"] = value
+    level = str(record.pop("s"))
+    record.setdefault("severity", _MONGO_LEVELS.get(level, "debug" if level[:1] == "D" else level))
+    record.setdefault("component", record.pop("c"))
+
+
 def _fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
+    _mongodb(record)
     used: list[str] = []
     header: list[str] = []
     for column, keys in HEADER.items():

@@ -57,6 +57,27 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
+# A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
+# `['SKU-1', 'SKU-2']` (not an object's fields: their names say what it is); so is a quoted
+# string of several words
+# (`name = 'carol smith'`). Word by word each length was a template of its own, and a normal
+# query or task with one item more a new event (QA PostgreSQL and Celery: flagged at the
+# unseen-key cap). Their spaces become JOIN, as a date's do, and the list masks as `(<*>)`.
+_VALUE = r"""-?\d[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False|null|true|false"""
+_VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
+_QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'"  # RE2 (which rows); `_SPACED_QUOTE` says exactly where
+_SPACED_QUOTE = re.compile(r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)")
+# not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed
+_LIST_OR_QUOTE = re.compile(rf"(?<!\w){_VALUE_LIST}|{_SPACED_QUOTE.pattern}")
+_HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}"  # RE2: which rows hold either
+
+
+def join_values(text: str) -> str:
+    """`text` with the spaces inside each list of values and each quoted string of several
+    words made JOIN (one word), as `mask_text` and `mask_array` read it."""
+    if "'" not in text and ", " not in text and ": " not in text:
+        return text
+    return _LIST_OR_QUOTE.sub(lambda m: re.sub(r"\s+", JOIN, m.group(0)), text)
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
 # `status_code=`, `HTTP_STATUS:`, `status code: `), after a name that says HTTP with a space
@@ -66,9 +87,14 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # as a private-use character until masking is done (`_restore_status_classes`), since every
 # mask after the `0x` one treats all digits alike (see the module doc).
 _STATUS_SIGNED = r"(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?[\"']?\s*[=:]\s*[\"']?"
+# a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
+# says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
+# query's value (QA: each such query was a new event)
+_HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _STATUS_FORMS = (
-    (rf"((?:^|[^A-Za-z0-9_])(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))", r"($|[^A-Za-z0-9.])"),
+    (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
+     r"($|[^A-Za-z0-9.])"),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
@@ -113,18 +139,37 @@ REQUEST: list[tuple[str, str, int]] = [
     )
 ]
 _REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}"  # any request (the API forms are longer ones)
+# The value of a field that names a machine or a pod (`node="node-a"`, `host=web1`, `"pod":
+# "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
+# of them each held its own template, and a cluster's new node made every line of it a new
+# event (QA klog: 43 of 60 windows flagged after a node was renamed). An account's name is
+# left alone: `user=root` may be the event (loghub's Linux templates keep `user=guest` apart)
+_ENTITY_KEYS = (
+    "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
+    "instance_name|server|server_name|servername|container|container_name"
+)
+_ENTITY = (
+    rf"(^|[\s,;{{(\[.\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
+    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
+)
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
+    (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (  # an ISO 8601 date and time as one word (`2026-03-02T21:00:00+00:00`, Airflow run ids
         # `scheduled__2026-03-02T21:00:00`): its `T` kept the parts apart (QA: `<*>-<*>-02T21`)
         r"\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?",
         WILDCARD,
         1,
     ),
+    (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`
+        rf"([\[(])[^\s{JOIN}\[\]()]*{JOIN}[^\s\[\]()]*([\])])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
     (  # a joined date or quantity, trailing punctuation kept
-        rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]]*)(\s|$)",
+        rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]}}]*)(\s|$)",
         WILDCARD + r"\1\2",
         1,
     ),
@@ -222,6 +267,11 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = _apply(text, JOINS)
         shape = None
+    valued = pc.fill_null(pc.match_substring_regex(text, _HAS_VALUES), False)
+    if pc.any(valued).as_py():  # lists and quoted strings as one word each (`join_values`)
+        joined = [join_values(t) for t in text.filter(valued).to_pylist()]
+        text = pc.replace_with_mask(text, valued, pa.array(joined, pa.string()))
+        shape = None
     words_text = text
     requests = _request_rows(text)
     if requests is not None:  # the path's first segment kept (`REQUEST`)
@@ -292,7 +342,11 @@ def _restore_status_classes(masked: pa.Array) -> pa.Array:
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.replace(BOM, "").strip()
-    for pattern, repl, passes in _JOINS + _REQUEST + _STATUS + _COMPILED:
+    for pattern, repl, passes in _JOINS:
+        for _ in range(passes):
+            text = pattern.sub(repl, text)
+    text = join_values(text)
+    for pattern, repl, passes in _REQUEST + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     for digit, marker in _STATUS_CLASSES.items():

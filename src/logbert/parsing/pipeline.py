@@ -93,6 +93,7 @@ from logbert.parsing.clock import (
     step_back_warning,
 )
 from logbert.parsing.formats import (
+    BUILTIN_FORMATS,
     ISO_8601,
     LogFormat,
     display_name,
@@ -847,8 +848,14 @@ class Parser:
             f"warning: timestamps: all {self._dated:,} dated lines are at midnight (00:00:00): "
             f"format {display_name(self.fmt)} reads a date without its time of day (the first "
             f"line, {source}:{line_no} {show_line(line)}), so time windows and session lifetimes "
-            "count whole days; name the field that holds the time (e.g. '<Date> <Time> ...'), or "
-            "pass --timestamp-format with it"
+            "count whole days; "
+            + (  # a built-in format's fields are fixed: --timestamp-format cannot add a field
+                "pass a format string whose fields hold the date and the time (e.g. "
+                "'<Date> <Time> ...', with --timestamp-format if the time is not ISO 8601)"
+                if self.fmt.name in BUILTIN_FORMATS
+                else "name the field that holds the time (e.g. '<Date> <Time> ...'), or pass "
+                "--timestamp-format with it"
+            )
         )
         self._say_once(note)
 

@@ -39,7 +39,7 @@ from logbert.parsing.auto import (
     suggest_formats,
 )
 from logbert.parsing.chunk import ParsedChunk
-from logbert.parsing.formats import LogFormat, display_name
+from logbert.parsing.formats import LogFormat, display_name, regex_text_hint
 from logbert.parsing.reader import source_names
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
@@ -261,13 +261,15 @@ def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
             "that holds lines"
         )
     first = show_line(run.head[0]) if run.head else "''"
-    what = f"no line of {where} fits format {display_name(run.fmt)} ({summary.lines:,} lines "
+    lines = f"{summary.lines:,} line" + ("s" if summary.lines != 1 else "")
+    what = f"no line of {where} fits format {display_name(run.fmt)} ({lines} "
     if looks_binary(run.head):
         return (
             f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
             "nothing was written: pass the log file itself (gzip is read as is)"
         )
-    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}"
+    hint = regex_text_hint(run.fmt)
+    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}{hint}"
 
 
 def _no_template_matched(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:

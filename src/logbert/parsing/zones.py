@@ -24,28 +24,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from logbert.parsing.formats import ZONE_ABBREVIATIONS as ABBREVIATIONS
 from logbert.parsing.formats import bare_name
 
 # header fields naming a time zone (`formats.bare_name` of the field), and the names of UTC
 ZONE_FIELDS = frozenset({"zone", "tz", "timezone", "tzname", "zonename"})
 UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"})
 
-# abbreviations with one meaning, in minutes east of UTC (the tz database's current ones);
-# CST, IST, AST, BST's other uses and the like are deliberately absent
-ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "ZULU": 0, "WET": 0, "WEST": 60,
-    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
-    "EST": -300, "EDT": -240, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
-    "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150,
-    "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AWST": 480, "ACST": 570, "ACDT": 630,
-    "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
-}  # fmt: skip
 
 _OFFSET = r"(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?"
 # a timestamp text in UTC already: one that ends in its own offset (`10:00:00+02:00`,
-# `10:00:00.5 Z`), or epoch time
+# `10:00:00.5 Z`, `10:00:00 CET`), or epoch time
 OWN_OFFSET = (
-    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$|^\s*\d+(?:\.\d*)?\s*$"
+    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?"
+    rf"|{'|'.join(ABBREVIATIONS)})$|^\s*\d+(?:\.\d*)?\s*$"
 )
 _MICROS_PER_MINUTE = 60_000_000
 _EPOCH = datetime(1970, 1, 1)

@@ -814,14 +814,26 @@ class Pipeline:
         in training_sessions.npz), so `training_overlap` can be checked at all."""
         return "train" in (getattr(self, "fingerprints_", None) or {})
 
+    @property
+    def threshold_cross_fitted(self) -> bool:
+        """Whether the threshold in force is the one training cross-fitted on every training
+        and validation session (`training_["calibration"]`, the calibration `fit` resolved),
+        not replaced since by `logbert calibrate` (whose sessions the record then holds)."""
+        cross_fit = (getattr(self, "training_", None) or {}).get("calibration") == "cross-fit"
+        return cross_fit and CALIBRATION_KEY not in (getattr(self, "fingerprints_", None) or {})
+
     def training_overlap(self, sessions: Sequence[Session]) -> dict[str, int | None]:
         """How many of `sessions` the model was trained on, or calibrated on (same id, start
         and keys; see `sessions.fingerprints`): metrics on those are not held-out. Unknown
         (None) when the model records no training sessions: zero would claim a check that was
-        never made. `in_calibration`: sessions `calibrate` set the threshold on (0 when the
-        threshold is training's own, from the validation sessions)."""
+        never made. `in_calibration`: sessions `calibrate` set the threshold on; with a
+        cross-fitted threshold, the training and validation sessions (every one of them set
+        it, so the counts overlap); else 0 (the threshold is training's own, from the
+        validation sessions, counted as `in_validation`)."""
         self._fitted()
-        return overlap_counts(getattr(self, "fingerprints_", None), sessions)
+        return overlap_counts(
+            getattr(self, "fingerprints_", None), sessions, cross_fitted=self.threshold_cross_fitted
+        )
 
     # --- templates ------------------------------------------------------------------------
 

@@ -82,11 +82,19 @@ def with_calibration(
 
 
 def overlap_counts(
-    record: Mapping[str, np.ndarray] | None, sessions: Sequence[Session]
+    record: Mapping[str, np.ndarray] | None,
+    sessions: Sequence[Session],
+    *,
+    cross_fitted: bool = False,
 ) -> dict[str, int | None]:
     """How many of `sessions` are the model's training, validation or calibration sessions.
     A kind the record lacks is none (0) when it records the training sessions, unknown (None)
-    when it does not: zero would claim a check that was never made."""
+    when it does not: zero would claim a check that was never made.
+
+    `cross_fitted`: the threshold in force is training's cross-fitted one, which every
+    training and validation session set, so those are its calibration sessions too (QA: an
+    evaluation on the training logs of such a model said `in_calibration: 0`). The counts
+    then overlap: `in_calibration` is not to be added to the other two."""
     known = record or {}
     by_order = [s for s in sessions if positional(s)] if _ORDER_KEYS & set(known) else []
     by_id = [s for s in sessions if not positional(s)] if by_order else sessions
@@ -111,9 +119,20 @@ def overlap_counts(
         return n + (int((by_position == role).sum()) if by_position is not None else 0)
 
     training = roles(TRAIN_ORDER_KEY)
+    in_training = count("train", training, 0)
+    in_validation = count("validation", training, 1)
     return {
         "n_sessions": len(sessions),
-        "in_training": count("train", training, 0),
-        "in_validation": count("validation", training, 1),
-        "in_calibration": count(CALIBRATION_KEY, roles(CALIBRATION_ORDER_KEY), 0),
+        "in_training": in_training,
+        "in_validation": in_validation,
+        "in_calibration": (
+            _sum_known(in_training, in_validation)
+            if cross_fitted
+            else count(CALIBRATION_KEY, roles(CALIBRATION_ORDER_KEY), 0)
+        ),
     }
+
+
+def _sum_known(*counts: int | None) -> int | None:
+    """The sum of counts, unknown (None) when any of them is."""
+    return None if any(c is None for c in counts) else sum(counts)

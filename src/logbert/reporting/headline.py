@@ -120,7 +120,8 @@ def _reused_data(data: ReportData) -> list[str]:
 
 def _checked_overlap(overlap: dict) -> list[str]:
     """What an evaluation's own check found: its sessions among the model's training or
-    calibration sessions (none: nothing to say)."""
+    calibration sessions (none: nothing to say). The two counts are not added: a session
+    can be both (a cross-fitted threshold is calibrated on every training session)."""
     n = overlap.get("n_sessions")
     counts = {key: overlap.get(key) for key in ("in_training", "in_calibration")}
     numbers = [n, *counts.values()]
@@ -128,9 +129,9 @@ def _checked_overlap(overlap: dict) -> list[str]:
         return []
     return [
         f"{counts['in_training']:,} of the {n:,} sessions evaluated were training sessions of "
-        f"the model and {counts['in_calibration']:,} calibration sessions "
-        "(evaluation training_overlap): the numbers below are optimistic. Evaluate on "
-        "held-out sessions."
+        f"the model, and {counts['in_calibration']:,} were sessions its threshold was "
+        "calibrated on (a session can be both; evaluation training_overlap): the numbers "
+        "below are optimistic. Evaluate on held-out sessions."
     ]
 
 

@@ -29,7 +29,7 @@ from logbert.reporting.provenance import (
     session_id_check,
 )
 from logbert.reporting.top_sessions import read_session_keys, top_sessions_section
-from logbert.sessions.io import recorded_templates
+from logbert.sessions.io import create_output_folder, recorded_templates
 
 DEFAULT_TOP = 10
 
@@ -119,9 +119,9 @@ def build_report(
     header = join([key_figures(data), *warnings(data)])
     document = page(f"logbert report: {name}", tag("span", subtitle), header, parts)
 
-    output.parent.mkdir(parents=True, exist_ok=True)
+    create_output_folder(output, "report")
     figure_dir = output.with_name(f"{output.stem}_files")
-    figure_dir.mkdir(exist_ok=True)
+    create_output_folder(figure_dir, "report figures folder", directory=True)
     for stale in FIGURE_NAMES:
         (figure_dir / f"{stale}.png").unlink(missing_ok=True)
     written = []

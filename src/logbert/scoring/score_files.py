@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import stream_parquet
+from logbert.sessions.io import create_output_folder, stream_parquet
 
 SCORE_FORMATS = ("jsonl", "parquet")
 NOT_SCORES = (
@@ -90,7 +90,7 @@ class ScoreWriter:
         self.format = score_format(path)
         self.score_names = tuple(score_names)
         self.schema = score_schema(score_names)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_output_folder(self.path, "scores file")
         self.count = 0
         self._handle = None
         self._parquet: pq.ParquetWriter | None = None

@@ -51,9 +51,11 @@ from typing import Any
 import numpy as np
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import count_continuations
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
+from logbert.parsing.summary import continuation_hint, fits_records
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
@@ -70,6 +72,7 @@ class EngineCounters:
 
     lines_accepted: int = 0  # lines that fit the format (events)
     lines_rejected: int = 0  # lines that did not
+    lines_continuation: int = 0  # of those, lines that look like a multi-line record's rest
     lines_unmatched: int = 0  # events that joined no session (no id / field value / timestamp)
     templates_new: int = 0  # templates the frozen parser did not know (unseen keys)
     events_new: int = 0  # events of such templates
@@ -157,6 +160,7 @@ class DetectionEngine:
         chunk = self.parser.process(list(lines), source, first_line_no)
         self.counters.lines_accepted += chunk.events.num_rows
         self.counters.lines_rejected += len(chunk.rejects)
+        self.counters.lines_continuation += count_continuations(chunk.rejects)
         self.rejects.extend(chunk.rejects)
         alerts: list[dict[str, Any]] = []
         if not chunk.events.num_rows:
@@ -206,26 +210,39 @@ class DetectionEngine:
         return len(self._pending)
 
     def lost_lines_warning(
-        self, lines: int, rejected: int, unmatched: int, where: str
+        self, lines: int, rejected: int, unmatched: int, where: str, continuations: int = 0
     ) -> str | None:
         """`warning: ...` when most of `lines` (more than half, at least `MIN_LOST_LINES`)
-        were lost to the model: `rejected` do not fit its log format, `unmatched` fit it but
-        joined no session; None otherwise. Counters alone are not enough: logs of another
-        kind give no session and no alert, and a detector that says nothing looks healthy."""
+        were lost to the model: `rejected` do not fit its log format (`continuations` of them
+        look like continuation lines of multi-line records), `unmatched` fit it but joined no
+        session; None otherwise. Counters alone are not enough: logs of another kind give no
+        session and no alert, and a detector that says nothing looks healthy.
+
+        Rejects that are mostly the rest of multi-line records (stack traces) are said in the
+        words of `score --logs` (`continuation_hint`), and when the format reads the records
+        themselves the logs are not blamed (QA: POST /v1/score called a log of tracebacks
+        lines that "do not fit the model's log format", to check against the training logs)."""
         lost = rejected + unmatched
         if lost < MIN_LOST_LINES or lost * 2 <= lines:
             return None
+        hint = continuation_hint(continuations, rejected)
         parts = []
         if rejected:
-            parts.append(f"{rejected:,} do not fit the model's log format {self.format_name()}")
+            parts.append(
+                hint or f"{rejected:,} do not fit the model's log format {self.format_name()}"
+            )
         if unmatched:
             more = "more " if rejected else ""
-            parts.append(f"{unmatched:,} {more}fit it but {self._unmatched_reason()}")
+            fit = "fit the model's log format" if hint else "fit it"
+            parts.append(f"{unmatched:,} {more}{fit} but {self._unmatched_reason()}")
+        text = f"warning: {where}: {lost:,} of {lines:,} lines were not scored: "
+        text += " and ".join(parts)
+        if not unmatched and fits_records(rejected, lines, 0, continuations):
+            return text  # the records fit: what to do about their rest, the hint says
         return (
-            f"warning: {where}: {lost:,} of {lines:,} lines were not scored: "
-            f"{' and '.join(parts)}. Check that these are the logs the model was trained on "
-            "(`logbert parse FILE --format auto` names the format that fits them), or use a "
-            "model trained on this kind of log"
+            f"{text}. Check that these are the logs the model was trained on (`logbert parse "
+            "FILE --format auto` names the format that fits them), or use a model trained on "
+            "this kind of log"
         )
 
     def format_name(self) -> str:

@@ -9,8 +9,10 @@ Endpoints (all but `/healthz` need `Authorization: Bearer TOKEN` when a token is
   allowed. A model that reads `--format json` logs takes each NDJSON line (each object of an
   array) as a log line itself: those logs are JSON objects already, and reading them as a
   shipper's wrapper kept only their `message` and dropped the time and the ids. A malformed
-  record is rejected and counted, the rest accepted; the answer (202)
-  says how many were accepted and which line numbers were rejected, and is given only once
+  record is rejected and counted, the rest accepted; a line that does not fit the model's log
+  format is committed (the engine counts it: `lines_rejected` of /v1/stats) but answered as
+  rejected too. The answer (202) says how many lines were accepted and which line numbers
+  (of the body) were rejected, and is given only once
   the lines are committed to the write-ahead log (`logbert.serving.wal`). Empty body: 400; a
   body (or its decompressed form) over `max_body` bytes: 413; no valid record at all: 400;
   more than `max_backlog` batches waiting: 503 (retry later).
@@ -57,6 +59,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
@@ -65,6 +69,7 @@ from starlette.concurrency import run_in_threadpool
 
 from logbert.errors import LogbertError
 from logbert.parsing.json_lines import JSON
+from logbert.parsing.reader import LineChunk
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.lock import StateLock
@@ -237,6 +242,19 @@ class Service:
         self.worker.notify()
         return batch_id
 
+    def unfit_lines(self, segments: Segments) -> list[int]:
+        """Positions (in segment order) of the lines the model's log format does not read:
+        those the engine will count in `lines_rejected`, for the POST's answer to say so
+        (QA: it answered `"rejected": 0` for lines /v1/stats then counted, tracebacks too).
+        `Parser.prepare` is the engine's own test (neither split by the format nor blank);
+        it leaves the parser as it was (the miner is the engine's, in its process)."""
+        lines = [line for _, run in segments for line in run]
+        if not lines:
+            return []
+        chunk = LineChunk(pa.array(lines, pa.string()), 1, 0)
+        prepared = self.pipeline.parser_.prepare(chunk, "http")
+        return np.flatnonzero(~(prepared.ok | prepared.blank)).tolist()
+
     def count_malformed(self, rejected: int) -> None:
         self.store.add_rejected(rejected)
         with self._counts:
@@ -258,7 +276,11 @@ class Service:
         where = f"POST /v1/score (source {source})"
         found = {
             "lost_lines": engine.lost_lines_warning(
-                len(lines), m["lines_rejected"], m["lines_unmatched"], where
+                len(lines),
+                m["lines_rejected"],
+                m["lines_unmatched"],
+                where,
+                m["lines_continuation"],
             ),
             "late": engine.late_warning(m["events_late"], where) if m["events_late"] else None,
             "earlier_starts": engine.earlier_starts_warning(
@@ -335,7 +357,9 @@ class _Collector:
         def gauge(name: str, doc: str, value: float) -> GaugeMetricFamily:
             return GaugeMetricFamily(name, doc, value=value)
 
-        yield counter("logbert_lines_accepted", "Lines accepted by POST /v1/logs (committed).",
+        # committed lines; POST /v1/logs answers those that do not fit the format as rejected
+        yield counter("logbert_lines_accepted", "Lines committed by POST /v1/logs (those that "
+                      "do not fit the format too: logbert_lines_rejected, reason format).",
                       s.lines_received)  # fmt: skip
         rejected = CounterMetricFamily(
             "logbert_lines_rejected",
@@ -472,9 +496,9 @@ def create_app(
         kind = _media_type(request)
         parser = service.pipeline.parser_  # the format it reads (also the one auto chose)
         whole = parser is not None and parser.fmt.name == JSON  # its lines are JSON objects
-        segments, rejected = _records(body, kind, source, whole)
-        accepted = sum(len(lines) for _, lines in segments)
-        if not accepted:
+        segments, rejected, numbers = _records(body, kind, source, whole)
+        received = sum(len(lines) for _, lines in segments)
+        if not received:
             if rejected:
                 await run_in_threadpool(service.count_malformed, len(rejected))
             raise HTTPException(
@@ -492,12 +516,14 @@ def create_app(
                     "rejected_lines": rejected[:MAX_LISTED_REJECTS],
                 },
             )
+        unfit = await run_in_threadpool(service.unfit_lines, segments)
         batch_id = await run_in_threadpool(service.append, "lines", segments, len(rejected))
+        listed = sorted({*rejected, *(numbers[i] for i in unfit)})  # body line numbers
         return JSONResponse(
             {
-                "accepted": accepted,
-                "rejected": len(rejected),
-                "rejected_lines": rejected[:MAX_LISTED_REJECTS],
+                "accepted": received - len(unfit),
+                "rejected": len(rejected) + len(unfit),
+                "rejected_lines": listed[:MAX_LISTED_REJECTS],
                 "batch_id": batch_id,
             },
             status_code=202,
@@ -661,11 +687,14 @@ def _text_lines(body: bytes) -> list[str]:
 
 def _records(
     body: bytes, kind: str, source: str, whole: bool = False
-) -> tuple[Segments, list[int]]:
-    """(source, lines) runs in body order, and the 1-based numbers of malformed records.
+) -> tuple[Segments, list[int], list[int]]:
+    """(source, lines) runs in body order, the 1-based numbers of malformed records, and
+    the number of the record each line of the runs came from, in their order (a record's
+    message may hold several lines), to name the lines the log format rejects.
     `whole`: each record (a JSON object) is a log line itself (models of `--format json`)."""
     if kind in TEXT_TYPES:
-        return [(source, _text_lines(body))], []
+        lines = _text_lines(body)
+        return [(source, lines)], [], list(range(1, len(lines) + 1))
     if kind not in NDJSON_TYPES | JSON_TYPES:
         raise HTTPException(
             415,
@@ -692,17 +721,19 @@ def _records(
                 rejected.append(number)
             raw[number] = line.removesuffix("\r")
     segments: Segments = []
+    numbers: list[int] = []
     for number, item in items:
         record = _whole_record(item, raw.get(number), source) if whole else _record(item, source)
         if record is None:
             rejected.append(number)
             continue
         where, lines = record
+        numbers += [number] * len(lines)
         if segments and segments[-1][0] == where:
             segments[-1][1].extend(lines)
         else:
             segments.append((where, list(lines)))
-    return segments, sorted(rejected)
+    return segments, sorted(rejected), numbers
 
 
 def _whole_record(item: Any, text: str | None, source: str) -> tuple[str, list[str]] | None:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from logbert.errors import LogbertError
+from logbert.sessions.io import create_output_folder
 
 LOCK_FILE = "serve.lock"
 ENGINE_LOCK_FILE = "engine.lock"
@@ -36,7 +37,7 @@ class StateLock:
         state_dir = Path(state_dir)
         if state_dir.exists() and not state_dir.is_dir():
             raise LogbertError(f"--state-dir {state_dir} is a file, not a folder")
-        state_dir.mkdir(parents=True, exist_ok=True)
+        create_output_folder(state_dir, "--state-dir", directory=True)
         self.path = state_dir / LOCK_FILE
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:

@@ -54,6 +54,7 @@ from typing import Any
 
 from logbert.errors import LogbertError
 from logbert.model_files import read_json
+from logbert.sessions.io import create_output_folder
 
 DB_FILE = "serve.sqlite"
 SNAPSHOT_FILE = "engine.snapshot"
@@ -243,7 +244,7 @@ class StateStore:
         state_dir = Path(state_dir)
         if state_dir.exists() and not state_dir.is_dir():
             raise LogbertError(f"--state-dir {state_dir} is a file, not a folder")
-        state_dir.mkdir(parents=True, exist_ok=True)
+        create_output_folder(state_dir, "--state-dir", directory=True)
         self.path = state_dir / DB_FILE
         self.snapshot_path = state_dir / SNAPSHOT_FILE
         self.autocheckpoint = autocheckpoint

@@ -52,6 +52,7 @@ from logbert.pipeline.logs import mostly_unseen_warning
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
 from logbert.serving.wal import ModelIdentity, check_resume
+from logbert.sessions.io import check_output_path, create_output_folder
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
@@ -144,6 +145,8 @@ class WatchOptions:
                     f"{name} applies only with --follow (without it watch stops at the end of "
                     f"its input): add --follow, or leave {name} out"
                 )
+        if self.rejects is not None:  # a folder or a file in the way, before any line is read
+            check_output_path(self.rejects, "--rejects file")
         if self.state_dir is not None and self.model_dir is None:
             raise ValueError("WatchOptions.state_dir needs model_dir (the state records it)")
 
@@ -212,7 +215,7 @@ class Watcher:
         if options.state_dir is not None:
             if options.state_dir.exists() and not options.state_dir.is_dir():
                 raise LogbertError(f"--state-dir {options.state_dir} is a file, not a folder")
-            options.state_dir.mkdir(parents=True, exist_ok=True)
+            create_output_folder(options.state_dir, "--state-dir", directory=True)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -413,7 +416,9 @@ class Watcher:
             )
         lines = [text]
         where = name_files([f.source for f in self.files])
-        lost = engine.lost_lines_warning(summary.lines, run("lines_rejected"), unmatched, where)
+        lost = engine.lost_lines_warning(
+            summary.lines, run("lines_rejected"), unmatched, where, run("lines_continuation")
+        )
         if lost and self.unfit_error() is None:
             lines.append(lost)
         if run("events_late"):
@@ -471,6 +476,8 @@ class Watcher:
         if self.options.rejects is not None:
             if self._rejects is None:
                 new = not self.options.rejects.exists()
+                # its folder is made as every output's is (QA: a missing one was a traceback)
+                create_output_folder(self.options.rejects, "--rejects file")
                 self._rejects = open(self.options.rejects, "a", encoding="utf-8")  # noqa: SIM115
                 if new:
                     self._rejects.write("source\tline_no\tline\n")

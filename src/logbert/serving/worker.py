@@ -223,6 +223,7 @@ class StreamWorker:
             after.lines_rejected - before.lines_rejected,
             after.lines_unmatched - before.lines_unmatched,
             where,
+            after.lines_continuation - before.lines_continuation,
         )
         if lost is not None:
             self.warnings.warn("lost_lines", lost)

@@ -50,7 +50,8 @@ a new category: a typo must not turn normal sessions into anomalies silently.
 
 Path problems (a folder, a parent that cannot be created, a file where a folder should be) are
 `LogbertError`s naming the path, never tracebacks; `check_output_path` lets a command refuse a
-bad output before it does any work.
+bad output before it does any work, and `create_output_folder` turns the OS's refusals it could
+not foresee into the same kind of error.
 """
 
 from __future__ import annotations
@@ -292,10 +293,7 @@ def write_sessions(
         raise LogbertError(f"cannot write sessions as {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")
     path = Path(path)
     check_sessions_output(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LogbertError(f"cannot create the folder of sessions file {path}: {exc}") from exc
+    create_output_folder(path, "sessions file")
     if fmt == "parquet":
         return _write_parquet(sessions, path, metadata)
     writer = {"jsonl": _write_jsonl, "deeplog": _write_deeplog}[fmt]
@@ -339,6 +337,32 @@ def check_output_path(path: Path, what: str, *, directory: bool = False) -> None
         raise LogbertError(f"cannot write {what} {path}: folder {ancestor} is not writable")
     if not directory and path.exists() and not os.access(path, os.W_OK):
         raise LogbertError(f"cannot write {what} {path}: the file is not writable")
+
+
+def create_output_folder(path: Path, what: str, *, directory: bool = False) -> None:
+    """Create the folder an output goes in (the output itself with `directory=True`).
+
+    `check_output_path` cannot foresee every refusal: root passes its access check under
+    /proc, and a read-only mount or a full disk shows only on creating (QA: `train -o /proc/x`
+    ended in a FileNotFoundError traceback, exit 1). Any `OSError` here is the same user
+    error as a file in the way: it names the output, the folder and the OS's reason.
+    """
+    path = Path(path)
+    folder = path if directory else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LogbertError(
+            f"cannot write {what} {path}: the folder {folder} cannot be created "
+            f"({_os_reason(exc)}); give a path in a folder you can create and write to"
+        ) from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    """The OS's words for a refusal, naming the path it refused (which may be a parent)."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror}"
+    return exc.strerror or str(exc)
 
 
 def recorded_templates(path: str | Path) -> dict[int, str]:

@@ -366,15 +366,15 @@ def _looks_like_data(names: list[str], id_col: int, label_col: int, below: list[
     """Is a two-cell first row data rather than a header? Only when its id cell is no known id
     column name (`session_id,anomaly` is a header), and: its label cell is a label spelling
     (`anomaly` names a label column too) and a cell looks like a value of the rows `below`
-    (the id cell the same shape as an id there, `blk_1` as `blk_2`, not `OrderId` as
-    `ORD-000751`, or the label cell one of their labels; with no rows below, the label
-    spelling decides); or its label cell is a category name, its id cell of the shape of the
-    ids below, and the labels below that name or label spellings."""
+    (the id cell of the kind of an id there, `_same_kind`: `blk_1` as `blk_2`, a UUID as
+    another, not `OrderId` as `ORD-000751`, or the label cell one of their labels; with no
+    rows below, the label spelling decides); or its label cell is a category name, its id
+    cell of the kind of the ids below, and the labels below that name or label spellings."""
     id_cell, label_cell = names[id_col].lower(), names[label_col].lower()
     if id_cell in ID_COLUMNS:
         return False
     rows = [row for row in below if len(row) > max(id_col, label_col)]
-    same_id = any(_shape(row[id_col]) == _shape(id_cell) for row in rows)
+    same_id = any(_same_kind(row[id_col], id_cell) for row in rows)
     same_label = any(row[label_col].strip().lower() == label_cell for row in rows)
     if label_cell in _LABEL_VALUES:
         return not rows or same_id or same_label
@@ -386,12 +386,29 @@ def _looks_like_data(names: list[str], id_col: int, label_col: int, below: list[
     return same_id and labels_below and bare_name(label_cell) not in LABEL_COLUMNS
 
 
+def _same_kind(an_id: str, cell: str) -> bool:
+    """Whether `cell` looks like an id of the kind of `an_id`: the same `_shape`, or, when it
+    holds a digit (an id does, a column name rarely), the same `_coarse_shape` and length.
+    Random hex ids mix letter and digit runs at random, so each UUID had a shape of its own
+    (QA: a headerless labels file lost its first row, `0ce25ad1-0104-...,failed`, taken for
+    the header); `OrderId` stays a header over `ORD-000751` (`w` against `w-w`)."""
+    if _shape(an_id) == _shape(cell):
+        return True
+    a, b = an_id.strip(), cell.strip()
+    has_digit = any(c.isdigit() for c in b)
+    return has_digit and len(a) == len(b) and _coarse_shape(a) == _coarse_shape(b)
+
+
 def _shape(text: str) -> str:
     """An id's shape: runs of letters as `a`, of digits as `9`, the rest kept (`ORD-000751`
     -> `a-9`), so ids of one kind share it and a column name rarely does."""
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", text.strip().lower()))
 
 
+def _coarse_shape(text: str) -> str:
+    """An id's shape with every run of letters and digits as one `w`, the rest kept (a UUID
+    -> `w-w-w-w-w`, `ORD-000751` -> `w-w`, `OrderId` -> `w`)."""
+    return re.sub(r"[^\W_]+", "w", text.strip().lower())
 
 
 def event_label(value: object) -> str | None:

@@ -24,7 +24,9 @@ def test_parse_stdin_writes_outputs_and_summary(tmp_path):
     done = _run("-", "--format", "hdfs", "--output", str(out), stdin=LINE + "\nnot hdfs\n")
     assert done.returncode == 0, done.stderr
     assert "2 lines, 1 template, 1 rejected" in done.stdout
-    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    # no progress bar when stderr is not a terminal; the unfit line is said
+    assert done.stderr.startswith("warning: 1 of 2 lines (50%) do not fit format hdfs")
+    assert done.stderr.count("\n") == 1
     table = pq.read_table(out)
     assert table["source"].to_pylist() == ["stdin"]
     assert (tmp_path / "templates.csv").exists() and (tmp_path / "events.rejects.txt").exists()

@@ -27,6 +27,11 @@ def test_rotated_files_sort_oldest_first_and_numbers_by_value():
     ]  # fmt: skip
     dated = ["syslog", "syslog-20261102.gz", "syslog-20261101"]
     assert sorted(dated, key=rotation_key) == ["syslog-20261101", "syslog-20261102.gz", "syslog"]
+    # log4j's hourly files (Kafka's `server.log.2026-11-20-09`; QA: read after `server.log`)
+    hourly = ["server.log", "server.log.2026-11-20-10", "server.log.2026-11-20-09"]
+    assert sorted(hourly, key=rotation_key) == [
+        "server.log.2026-11-20-09", "server.log.2026-11-20-10", "server.log"
+    ]  # fmt: skip
 
 
 def _folder(tmp_path):
@@ -130,6 +135,9 @@ def test_inputs_given_newest_first_are_a_warning(tmp_path):
     newest_first = parse_files([new, old], fmt, tmp_path / "a.parquet")
     (warning,) = [w for w in newest_first.warnings if "newest first" in w]
     assert warning.startswith("warning: app.log.1 ends before app.log (read before it) starts")
+    hourly = _request_log(tmp_path / "app.log.2026-11-20-10", 10, range(12))  # log4j's names
+    newest_first = parse_files([new, hourly], fmt, tmp_path / "h.parquet")
+    assert [w for w in newest_first.warnings if "newest first" in w]
     oldest_first = parse_files([old, new], fmt, tmp_path / "b.parquet")
     assert not [w for w in oldest_first.warnings if "newest first" in w]
     other_host = _request_log(tmp_path / "host2.log", 11, range(12))  # the same hour

@@ -212,3 +212,29 @@ def test_mongodb_lines_are_dated_and_name_their_level_and_component():
     assert [str(s) for s in stamps] == [
         "2026-11-20 09:15:02.123000", "2025-11-20 10:15:02.123000", "2026-11-20 09:15:02"
     ]  # fmt: skip
+
+
+def test_journal_exports_are_dated_and_name_their_level_component_and_message():
+    """QA systemd (`journalctl -o json`): no line was dated, `PRIORITY` was a masked number
+    (an err and an info line of one service shared a template), and a `MESSAGE` written as an
+    array of bytes (it held colour codes) was `[<*>]` for every such line."""
+    coloured = list(b"\x1b[31mERROR\x1b[0m database connection lost")
+    lines = [
+        json.dumps({"__CURSOR": "s=1;i=2", "__REALTIME_TIMESTAMP": "1795132800000000",
+                    "__MONOTONIC_TIMESTAMP": "1234", "PRIORITY": "3",
+                    "SYSLOG_IDENTIFIER": "webapp", "_PID": "812", "MESSAGE": coloured,
+                    "SYSLOG_TIMESTAMP": "Nov 16 01:00:00 "}),
+        json.dumps({"__REALTIME_TIMESTAMP": "1795132801000000", "PRIORITY": "6",
+                    "_SOURCE_REALTIME_TIMESTAMP": "1795132800900000",
+                    "SYSLOG_IDENTIFIER": "webapp", "_HOSTNAME": "web01",
+                    "MESSAGE": "request completed"}),
+    ]  # fmt: skip
+    ok, cols = split_json_lines(pa.array(lines))
+    assert ok.all()
+    assert cols["Timestamp"].to_pylist() == ["1795132800000000", "1795132800900000"]
+    assert cols["Level"].to_pylist() == ["err", "info"]
+    assert cols["Component"].to_pylist() == ["webapp", "webapp"]
+    assert cols["Content"].to_pylist() == [
+        "err webapp \x1b[31mERROR\x1b[0m database connection lost _PID=812",
+        "info webapp request completed _HOSTNAME=web01",
+    ]  # the splitter drops the colour codes (`splitter.strip_ansi`)

@@ -341,3 +341,45 @@ def test_a_format_string_is_quoted_as_typed_not_with_doubled_backslashes():
 
     written = r"\[<Date> <Time>: <Level>/<Process>\] <Content>"
     assert display_name(compile_format(written)) == f"'{written}'"
+
+
+def test_access_read_on_syslog_lines_says_they_are_not_in_that_format(tmp_path):
+    """QA HAProxy via rsyslog: `--format access` read `Dec` as the client and the rest of the
+    syslog header as the user, exit 0 and no warning; every request was then one template."""
+    line = ("Dec 30 00:01:3{i} lb1 haproxy[2210]: 10.0.0.1{i}:4431{i} [30/Dec/2025:00:01:3{i}.307]"
+            ' www~ app/web1 0/0/1/2/3 200 1834 - - ---- 1/1/0/0/0 0/0 "GET /a/{i} HTTP/1.1"')
+    log = _log(tmp_path, "h.log", [line.format(i=i) for i in range(4)])
+    _, summary = _parse(tmp_path, resolve_format("access"), log)
+    (said,) = [w for w in summary.warnings if "holds several words" in w]
+    assert "<User> holds several words on 4 of 4 lines" in said
+    assert "the lines are not in this format" in said and "--format linux" in said
+
+
+def test_a_bracketed_field_may_hold_spaces_without_a_warning(tmp_path):
+    """QA Kafka: `[<Component>]` held `ReplicaFetcher replicaId=1, leaderId=2`, and the warning
+    advised adding a `<Host>` field; brackets end the field, spaces and all."""
+    lines = [f"[2026-11-20 10:15:0{i},123] INFO [ReplicaFetcher replicaId={i}] fetched" for i in
+             range(4)]  # fmt: skip
+    log = _log(tmp_path, "k.log", lines)
+    fmt = resolve_format("[<Date> <Time>] <Level> [<Component>] <Content>")
+    _, summary = _parse(tmp_path, fmt, log)
+    assert not [w for w in summary.warnings if "holds several words" in w]
+    bare = resolve_format("[<Date> <Time>] <Level> <Component> <Content>")
+    lines = [f"[2026-11-20 10:15:0{i},123] INFO web {i}: fetched" for i in range(4)]
+    _, summary = _parse(tmp_path, bare, _log(tmp_path, "w.log", lines))
+    assert not [w for w in summary.warnings if "holds several words" in w]  # one word each
+
+
+def test_a_share_of_unfit_lines_that_are_no_continuation_lines_is_named(tmp_path):
+    """QA Kafka: 31% of a broker's lines (its ZooKeeper session losses among them) were
+    rejected with a count only: the format fit most lines, and the rest were not traces."""
+    fit = [f"[2026-11-20 10:15:0{i},123] INFO [Partition x-{i}] ISR updated" for i in range(7)]
+    unfit = [f"[2026-11-20 10:15:0{i},123] WARN Session expired, zk {i}" for i in range(3)]
+    fmt = resolve_format("[<Date> <Time>] <Level> [<Component>] <Content>")
+    _, summary = _parse(tmp_path, fmt, _log(tmp_path, "k.log", fit + unfit))
+    (said,) = [w for w in summary.warnings if "are no continuation lines" in w]
+    assert said.startswith("warning: 3 of 10 lines (30%) do not fit format")
+    assert "(the first: '[2026-11-20 10:15:00,123] WARN Session expired, zk 0')" in said
+    trace = ["java.io.IOException: reset", "\tat a.B.c(B.java:1)", "\tat a.B.d(B.java:2)"]
+    _, summary = _parse(tmp_path, fmt, _log(tmp_path, "t.log", fit + trace))  # traces: said
+    assert not [w for w in summary.warnings if "are no continuation lines" in w]

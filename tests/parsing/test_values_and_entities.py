@@ -89,3 +89,16 @@ def test_a_nested_status_is_http_only_under_a_name_that_says_so(line, template):
 def test_a_calls_arguments_stay_values_of_their_own():
     """A call's argument count is fixed (`setDataSource(fd, offset, length)`): not a list."""
     assert mask_text("setDataSource(11, 0, 4096) ok") == "setDataSource(<*>, <*>, <*>) ok"
+
+
+def test_haproxy_keeps_its_status_class_and_masks_its_accept_date():
+    """QA HAProxy: a 500 and a 200 were one event (the status after the timers was a number),
+    and the month name of `[30/Dec/2025:00:01:33.307]` made every January line a new event."""
+    line = ('lb1 haproxy[2210]: 10.0.0.15:53422 [{date}] www~ app/web2 0/0/1/12/13 {status} 1834 '
+            '- - ---- 12/12/3/1/0 0/0 "GET /api/v1/orders/8812 HTTP/1.1"')  # fmt: skip
+    december = mask_text(line.format(date="30/Dec/2025:00:01:33.307", status=200))
+    january = mask_text(line.format(date="01/Jan/2026:00:00:01.002", status=200))
+    assert december == january and "[<*>]" in december and " 2xx <*> - -" in december
+    assert " 5xx <*> - -" in mask_text(line.format(date="01/Jan/2026:00:00:01.002", status=503))
+    # five numbers joined by slashes are HAProxy's timers only: a date or a ratio is no status
+    assert mask_text("copied 1/2/3 200 files") == "copied <*>/<*>/<*> <*> files"

@@ -177,10 +177,27 @@ def test_auto_keeps_the_split_where_cross_fitting_does_not_apply():
     sessions[1] = Session("b", [8, 8], "anomaly")
     supervised = Pipeline(detector_class("knn")(), calibration="auto").fit(sessions)
     assert supervised.training_["calibration"] == "split"
+    lines: list[str] = []
     combined = Pipeline(detector_class("new-event+length")(), calibration="auto").fit(
-        normal_sessions(40)
+        normal_sessions(40), log=lines.append
     )
     assert combined.training_["calibration"] == "split"
+    # QA Kafka: `auto` took 36 validation sessions without a word, and train printed
+    # "threshold 0 on score (mean+2std)"
+    assert "Calibration: the validation split (4 sessions), not cross-fit: each part of " in (
+        "\n".join(lines)
+    )
+
+
+def test_train_names_a_combinations_part_thresholds(tmp_path):
+    path = tmp_path / "train.jsonl"
+    write_sessions(normal_sessions(40), path)
+    result = CliRunner().invoke(
+        app, ["train", str(path), "-o", str(tmp_path / "m"), "--model", "new-event+length"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "flags a session when any part does: new-event " in result.output
+    assert "threshold 0 on score" not in result.output
 
 
 def test_sessions_with_keys_their_fold_lacks_are_a_warning():

@@ -161,6 +161,9 @@ def rank_formats(
 # INFO and an ERROR line of one message were then one template (QA)
 _NUMBER_FIELDS = frozenset({"pid", "tid"})
 _LEVEL_FIELDS = frozenset({"level"})
+# ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
+# lines with the syslog header as the user, and was suggested for them)
+_WORD_FIELDS = frozenset({"client", "ident", "user"})
 # ... and a level is no time zone: `hadoop` read PostgreSQL's `2026-11-21 06:00:19.933 CET
 # [4000] ...` with `CET` as its level and was picked; the zone was never applied and every
 # time stored an hour off with no word said (QA)
@@ -169,12 +172,14 @@ _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", 
 
 def _misread_fields(cols: dict[str, pa.Array], n: int) -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
-    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`); None when the format has no such field."""
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`); None when the format has no such field."""
     bad = None
     for name, column in cols.items():
         key = name.lower()
         if key in _NUMBER_FIELDS:
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
+        elif key in _WORD_FIELDS:
+            wrong = pc.match_substring_regex(column, r"\s")
         elif key in _LEVEL_FIELDS:
             wrong = pc.or_(
                 pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$")),

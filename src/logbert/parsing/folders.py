@@ -21,7 +21,11 @@ from logbert.parsing.reader import STDIN, name_files
 
 _COMPRESSED = re.compile(r"\.gz$")
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotate)
-_DATED = re.compile(r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2})$")
+# app.log-20261101, app.log.2026-11-01, and log4j's hourly `server.log.2026-11-20-09` (QA
+# Kafka: its hour was not read as a date, and `server.log` was read before the day's files)
+_DATED = re.compile(
+    r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T.]\d{2}(?:[-_:.]?\d{2}){0,2})?)$"
+)
 _DIGITS = re.compile(r"(\d+)")
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
@@ -47,7 +51,7 @@ def rotation_key(name: str) -> tuple:
     if numbered := _NUMBERED.match(bare):
         return (_natural(numbered["stem"]), 0, -int(numbered["n"]))
     if dated := _DATED.match(bare):
-        return (_natural(dated["stem"]), 1, dated["date"].replace("-", ""))
+        return (_natural(dated["stem"]), 1, re.sub(r"\D", "", dated["date"]))
     return (_natural(bare), 2, 0)
 
 

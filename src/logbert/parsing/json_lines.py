@@ -133,9 +133,40 @@ def _mongodb(record: dict) -> None:
     record.setdefault("component", record.pop("c"))
 
 
+# systemd's journal (`journalctl -o json`) names its fields in capitals: the time in epoch
+# microseconds, `PRIORITY` a syslog level number, `MESSAGE` the text, or an array of bytes
+# where it holds control characters such as colour codes (QA: no line was dated, an error and
+# an info line of one service shared a template, every coloured message was `[<*>]`)
+_SYSLOG_LEVELS = ("emerg", "alert", "crit", "err", "warning", "notice", "info", "debug")
+
+
+def _journald(record: dict) -> None:
+    """Read a journal export's fields under the names `HEADER` and `MESSAGE_KEYS` take; its
+    address fields (`__CURSOR`, `__MONOTONIC_TIMESTAMP`, ...) and the copy of the time in
+    `SYSLOG_TIMESTAMP` name no event and are left out."""
+    if "__REALTIME_TIMESTAMP" not in record and "__CURSOR" not in record:
+        return
+    time = record.pop("_SOURCE_REALTIME_TIMESTAMP", None) or record.get("__REALTIME_TIMESTAMP")
+    for key in [k for k in record if k.startswith("__") or k == "SYSLOG_TIMESTAMP"]:
+        del record[key]
+    if time is not None:
+        record.setdefault("timestamp", time)
+    level = str(record.pop("PRIORITY", ""))
+    if level.isdigit() and int(level) < len(_SYSLOG_LEVELS):
+        record.setdefault("severity", _SYSLOG_LEVELS[int(level)])
+    if "SYSLOG_IDENTIFIER" in record:
+        record.setdefault("component", record.pop("SYSLOG_IDENTIFIER"))
+    message = record.pop("MESSAGE", None)
+    if isinstance(message, list) and all(isinstance(b, int) and 0 <= b < 256 for b in message):
+        message = bytes(message).decode("utf-8", errors="replace")
+    if isinstance(message, str):
+        record.setdefault("message", message)  # its colour codes go with the content's
+
+
 def _fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
     _mongodb(record)
+    _journald(record)
     used: list[str] = []
     header: list[str] = []
     for column, keys in HEADER.items():

@@ -96,6 +96,9 @@ _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
      r"($|[^A-Za-z0-9.])"),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+    # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
+    # 200 were one event, the status a number like the byte count after it)
+    (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
 _STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
@@ -149,7 +152,7 @@ _ENTITY_KEYS = (
     "instance_name|server|server_name|servername|container|container_name"
 )
 _ENTITY = (
-    rf"(^|[\s,;{{(\[.\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
+    rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
 )
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
@@ -165,6 +168,12 @@ MASKS: list[tuple[str, str, int]] = [
     (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`
         rf"([\[(])[^\s{JOIN}\[\]()]*{JOIN}[^\s\[\]()]*([\])])",
         r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # an access log's date in a message (HAProxy's `[30/Dec/2025:00:01:33.307]`): its month
+        # name had stayed a word, and every line of a new month was a new event (QA)
+        rf"\d{{1,2}}/{_MON}/\d{{4}}(?::\d\d:\d\d:\d\d(?:[.,]\d+)?)?",
+        WILDCARD,
         1,
     ),
     (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"

@@ -96,6 +96,7 @@ from logbert.parsing.formats import (
     BUILTIN_FORMATS,
     ISO_8601,
     LogFormat,
+    bare_name,
     display_name,
     format_from_spec,
     format_spec,
@@ -106,6 +107,7 @@ from logbert.parsing.formats import (
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.json_lines import JSON, TIME_KEYS
+from logbert.parsing.levels import LevelMix
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
     BLOCK_BYTES,
@@ -188,8 +190,10 @@ _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 
 
 # header fields that hold one word: several words there on most lines mean the logs write a
-# field the format lacks (`summary.spaced_field_warnings`)
-ONE_WORD_FIELDS = ("Level", "Component")
+# field the format lacks (`summary.spaced_field_warnings`); an access log's client, ident and
+# user several words: the lines are in another format (QA: HAProxy's syslog lines read by
+# `access`, `Dec` as the client and `00:00:00 lb1 haproxy[2210]: 10.0.0.1:443` as the user)
+ONE_WORD_FIELDS = ("Level", "Component", "Client", "Ident", "User")
 
 
 @dataclass
@@ -255,6 +259,7 @@ class Parser:
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
         # per one-word header field (<Level>, <Component>): how often it held several words
         self.spaced_fields: dict[str, SpacedField] = {}
+        self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -426,6 +431,13 @@ class Parser:
             f"their modification times: {years} (dates after a file's are taken in the year "
             "before); pass --year YYYY to choose"
         ]
+
+    def _level_field(self) -> str | None:
+        """The header field holding the level (`LevelMix`), if the format has one and its
+        content lacks it (`json` keeps the level in the message too)."""
+        if self.fmt.name == JSON:
+            return None
+        return next((f for f in self.fmt.header_fields if bare_name(f) == "level"), None)
 
     def _say_once(self, note: str) -> None:
         """Add `note` to the run's notes unless it is there already."""
@@ -716,6 +728,10 @@ class Parser:
         self.check_timestamps()
         self._note_undated()
         self._note_midnight()
+        level = self._level_field()
+        mixed = None if level is None else self.level_mix.warning(level, self.template_map())
+        if mixed:
+            self._say_once(mixed)
         self._note_counted_times()
         self._note_mixed_offsets()
 
@@ -931,9 +947,9 @@ class Parser:
             self.zone_example = (prep.zone_name, min(prep.zones.unapplied))
 
     def _count_spaced_fields(self, prep: Prepared) -> None:
-        """Count events whose <Level> or <Component> holds several words (`INFO api-7f9c`: the
-        logs write a header field the format lacks, so it is read into this one), keeping the
-        first of each."""
+        """Count events whose one-word field (`ONE_WORD_FIELDS`) holds several words (`INFO
+        api-7f9c`: the logs write a header field the format lacks, so it is read into this
+        one), keeping the first of each."""
         for name in ONE_WORD_FIELDS:
             if name not in prep.cols:
                 continue
@@ -979,6 +995,9 @@ class Parser:
         self._count_spaced_fields(prep)
         self._note_zone_field(prep)
         ids, texts, params = self.templates_for(prep)
+        level = self._level_field()
+        if level is not None:
+            self.level_mix.add(ids, cols[level])
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())
         uniq, cnt = np.unique(ids[~unmatched], return_counts=True)

@@ -50,6 +50,7 @@ from logbert.parsing.templates import (
 )
 from logbert.pipeline.calibration import calibrate_fitted, count
 from logbert.pipeline.crossfit import (
+    AUTO_MIN_VALIDATION,
     check_cross_fit,
     cross_fitted_scores,
     resolve_calibration,
@@ -237,6 +238,8 @@ class Pipeline:
         self.detector.fit(train, labels, validation=stopping or None, **fit_options)
         seconds = time.perf_counter() - started
         cross_fit = None
+        if why := self._auto_fell_back(calibration, len(validation_batch), given is not None):
+            say(why)
         if calibration == "cross-fit":
             say(f"Calibration: cross-fit ({self.folds} folds) of the {len(kept)} sessions")
             cross_fit = cross_fitted_scores(
@@ -305,6 +308,21 @@ class Pipeline:
         if not hasattr(self, "parser_"):
             self.parser_ = None
         return self
+
+    def _auto_fell_back(self, calibration: str, n_validation: int, given: bool) -> str | None:
+        """What `auto` did where it would have cross-fitted a small split but the detector
+        refuses it (a combination), so the user knows how few sessions set the threshold (QA:
+        `auto` took 36 validation sessions without a word)."""
+        if self.calibration != "auto" or calibration != "split" or given:
+            return None
+        if n_validation >= AUTO_MIN_VALIDATION:
+            return None
+        if getattr(self.detector, "parts", None) is None:
+            return None
+        return (
+            f"Calibration: the validation split ({n_validation} sessions), not cross-fit: each "
+            f"part of {self.detector.name} keeps its own threshold"
+        )
 
     def _resolve_calibration(self, n_sessions: int, explicit_validation: bool) -> str:
         """`split` or `cross-fit` (see `resolve_calibration`); given validation sessions are

@@ -226,9 +226,8 @@ def require_some_match(
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
         f"{example!r}, the sessions have e.g. {session_id!r}{case}), so every session would "
-        "stay unlabelled; the ids must be the session ids exactly as --by-id or --by-field "
-        f"extracts them: check the file's id column{column} (or the --by-id regex) and that "
-        "the labels belong to these logs"
+        f"stay unlabelled; the ids must be {SESSION_IDS}: check the file's id column{column} "
+        "(or the --by-id regex) and that the labels belong to these logs"
     )
 
 
@@ -253,7 +252,7 @@ def mostly_unlabelled_warning(
         f"warning: {n_unlabelled:,} of {n_sessions:,} sessions ({n_unlabelled / n_sessions:.0%})"
         f" have no label in {source} (e.g. session {session_id!r}; the file has ids such as "
         f"{next(iter(labels))!r}): {consequence}; check that the labels cover these logs and "
-        "that their ids are the session ids exactly as --by-id or --by-field extracts them"
+        f"that their ids are {SESSION_IDS}"
     )
 
 
@@ -306,8 +305,16 @@ def unused_ids_warning(
     return text + (
         ": where such a session is in these logs under an id spelt otherwise, it stays "
         "unlabelled, and training reads unlabelled sessions as normal; check that the ids "
-        "are the session ids exactly as --by-id or --by-field extracts them"
+        f"are {SESSION_IDS}"
     )
+
+
+# how a labels file must spell a session (QA Kafka: time windows were told of --by-id only)
+SESSION_IDS = (
+    "the session ids exactly as sessionize writes them (the value --by-id or --by-field "
+    "extracts; a time window's start, 2026-11-05T03:10:00, after the field's value and @ "
+    "with --by-field)"
+)
 
 
 def _anomalies_join_worse(

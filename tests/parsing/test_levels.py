@@ -1,0 +1,45 @@
+"""A format's <Level> field and the events: a template met at a problem level and at another
+is a warning (the level is a header field, not part of the event)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.levels import LevelMix
+from logbert.parsing.pipeline import parse_files
+
+LINES = [
+    "2026-11-20 10:00:0{i} INFO pay: Payment gateway answered 200 in {i}ms",
+    "2026-11-20 10:00:0{i} INFO pay: order {i} created",
+]
+
+
+def test_a_message_met_at_error_and_at_info_is_a_warning(tmp_path):
+    """QA Celery: 10 ERROR lines of a message logged at INFO shared its template; none was
+    flagged, and nothing said the level was not part of the event."""
+    log = tmp_path / "a.log"
+    lines = [line.format(i=i) for i in range(5) for line in LINES]
+    lines[4] = lines[4].replace("INFO", "ERROR")
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format("<Date> <Time> <Level> <Component>: <Content>")
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "<Level>" in w]
+    assert "1 template(s) are met at a problem level and at another" in said
+    assert "at error, info" in said and "leaves <Level> in the message" in said
+    # the same message at one level, or levels that are all fine, say nothing
+    log.write_text("\n".join(line.format(i=i) for i in range(5) for line in LINES) + "\n")
+    summary = parse_files([str(log)], fmt, tmp_path / "f.parquet")
+    assert not [w for w in summary.warnings if "<Level>" in w]
+
+
+def test_level_mix_counts_levels_per_template_and_skips_lines_without_one():
+    mix = LevelMix()
+    mix.add(np.array([1, 1, 2, -1]), pa.array(["INFO ", "debug", "WARN", "ERROR"]))
+    mix.add(np.array([2, 3]), pa.array(["info", None]))
+    assert mix.levels == {1: {"info", "debug"}, 2: {"warn", "info"}}
+    assert mix.warning("Level", {2: "disk <*> slow"}).startswith(
+        "warning: <Level>: 1 template(s) are met at a problem level and at another (e.g. "
+        "'disk <*> slow' at info, warn)"
+    )

@@ -33,6 +33,21 @@ def test_user_errors_print_one_line_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["score", "evaluate"])
+def test_a_log_format_given_to_a_command_that_reads_with_a_model_is_explained(tmp_path, command):
+    """QA Kafka: `score MODEL LOGS --logs --format hdfs` got click's "No such option: --format
+    (Possible options: --input-format)", a sessions file's option."""
+    result = subprocess.run(
+        [sys.executable, "-m", "logbert.cli.main", command, str(tmp_path), "x.log", "--logs",
+         "--format", "hdfs", "-o", str(tmp_path / "o.json")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"error: {command} has no --format: a model reads logs with the format it was " in (
+        result.stderr
+    )
+
+
 def test_error_messages_quote_brackets_as_given(monkeypatch, capsys):
     """A regex, template or log line holds `[...]`; the console must not take it for markup."""
     import pytest

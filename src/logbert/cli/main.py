@@ -81,12 +81,30 @@ def _root(
 
 
 INTERRUPTED = 130  # the shell's status for a process stopped by SIGINT (128 + 2)
+# commands that read logs with a model's own parser: a `--format` there is a misunderstanding
+# (QA: click answered "No such option: --format (Possible options: --input-format)", and
+# `--input-format` is a sessions file's format)
+MODEL_READERS = ("score", "calibrate", "evaluate", "watch", "serve")
+
+
+def _check_format_option(args: list[str]) -> None:
+    """Refuse `--format` given to a command that reads logs with a model's parser."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    if command not in MODEL_READERS:
+        return
+    if any(a == "--format" or a.startswith("--format=") for a in args):
+        raise LogbertError(
+            f"{command} has no --format: a model reads logs with the format it was trained "
+            "with (its parser, saved in the model directory); logs of another format need a "
+            "model trained on them (`logbert train LOGS --logs --format ...`)"
+        )
 
 
 def main() -> None:
     """Console entry point."""
     err = Console(stderr=True)
     try:
+        _check_format_option(sys.argv[1:])
         app()
     except LogbertError as exc:
         for note in getattr(exc, "__notes__", ()):  # what led there (e.g. the format auto chose)

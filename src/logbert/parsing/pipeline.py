@@ -775,6 +775,13 @@ class Parser:
         return clock
 
     # -- one chunk ------------------------------------------------------------------------
+    def unfit_rows(self, lines: pa.Array) -> np.ndarray:
+        """Positions of the `lines` the format does not read and that are not blank: those
+        `prepare` rejects, found without its per-line work after the split (a service's
+        answer names them before the engine parses them)."""
+        ok, _ = split_lines(lines, self.fmt)
+        return np.flatnonzero(~(ok | _blank(lines)))
+
     def prepare(
         self, chunk: LineChunk, name: str, hint: YearHint | None = None, new_input: bool = False
     ) -> Prepared:

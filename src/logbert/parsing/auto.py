@@ -163,7 +163,8 @@ _NUMBER_FIELDS = frozenset({"pid", "tid"})
 _LEVEL_FIELDS = frozenset({"level"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
-_WORD_FIELDS = frozenset({"client", "ident", "user"})
+WORD_FIELDS = ("Client", "Ident", "User")
+_WORD_FIELDS = frozenset(name.lower() for name in WORD_FIELDS)
 # ... and a level is no time zone: `hadoop` read PostgreSQL's `2026-11-21 06:00:19.933 CET
 # [4000] ...` with `CET` as its level and was picked; the zone was never applied and every
 # time stored an hour off with no word said (QA)

@@ -56,6 +56,8 @@ ZONE_ABBREVIATIONS = {
 # one of them after a date and time (PostgreSQL's `2026-11-21 07:00:00.000 CET`) is part of the
 # time: `iso` had left `CET` in the message and stored local times as UTC (QA)
 _ZONE_WORD = "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True))
+_ZONE_NAMES = pa.array(list(ZONE_ABBREVIATIONS))  # `_to_utc`: name -> minutes, by position
+_ZONE_MINUTES = pa.array(list(ZONE_ABBREVIATIONS.values()), pa.int64())
 # ISO 8601 / RFC 3339: `T` or space, optional seconds and fraction, optional Z / offset or
 # zone abbreviation; the date also with slashes (`2024/03/05 10:00:00`, as Go's log package
 # and many loggers write it)
@@ -864,9 +866,9 @@ def _parse_text(text: pa.Array, pattern: str, year: int | None = None) -> pa.Arr
 def _to_utc(ts: pa.Array, zone: pa.Array) -> pa.Array:
     """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets, or a `ZONE_ABBREVIATIONS` one's (`Z` or
     none: unchanged)."""
-    words = pc.index_in(zone, value_set=pa.array(list(ZONE_ABBREVIATIONS)))
+    words = pc.index_in(zone, value_set=_ZONE_NAMES)
     if words.null_count < len(words):
-        minutes = pa.array(list(ZONE_ABBREVIATIONS.values()), pa.int64()).take(words)
+        minutes = _ZONE_MINUTES.take(words)
         offset = pc.fill_null(pc.multiply(minutes, 60_000_000), 0)
         ts = pc.cast(pc.subtract(pc.cast(ts, pa.int64()), offset), pa.timestamp("us"))
     parts = pc.extract_regex(zone, r"^(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?$")

@@ -59,10 +59,10 @@ JOINS: list[tuple[str, str, int]] = [
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
 # `['SKU-1', 'SKU-2']` (not an object's fields: their names say what it is); so is a quoted
-# string of several words
-# (`name = 'carol smith'`). Word by word each length was a template of its own, and a normal
-# query or task with one item more a new event (QA PostgreSQL and Celery: flagged at the
-# unseen-key cap). Their spaces become JOIN, as a date's do, and the list masks as `(<*>)`.
+# string of several words (`name = 'carol smith'`). Word by word each length was a template
+# of its own, and a normal query or task with one item more a new event (QA PostgreSQL and
+# Celery: flagged at the unseen-key cap). Their spaces become JOIN, as a date's do, and the
+# list masks as `(<*>)`.
 _VALUE = r"""-?\d[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False|null|true|false"""
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 _QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'"  # RE2 (which rows); `_SPACED_QUOTE` says exactly where
@@ -276,8 +276,11 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = _apply(text, JOINS)
         shape = None
-    valued = pc.fill_null(pc.match_substring_regex(text, _HAS_VALUES), False)
-    if pc.any(valued).as_py():  # lists and quoted strings as one word each (`join_values`)
+    # lists and quoted strings as one word each (`join_values`); the pattern asks no digit's
+    # value, so the distinct shapes tell whether any row holds one (most chunks: none)
+    probe = text if shape is None else shape.dictionary
+    if pc.any(pc.match_substring_regex(probe, _HAS_VALUES)).as_py():
+        valued = pc.fill_null(pc.match_substring_regex(text, _HAS_VALUES), False)
         joined = [join_values(t) for t in text.filter(valued).to_pylist()]
         text = pc.replace_with_mask(text, valued, pa.array(joined, pa.string()))
         shape = None

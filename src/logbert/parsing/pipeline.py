@@ -66,6 +66,7 @@ from logbert.parsing.auto import (
     SHOWN_CHARS,
     SUGGEST_DATED,
     SUGGEST_FIT,
+    WORD_FIELDS,
     FormatScore,
     InputFit,
     _suggestion,
@@ -193,7 +194,7 @@ _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 # field the format lacks (`summary.spaced_field_warnings`); an access log's client, ident and
 # user several words: the lines are in another format (QA: HAProxy's syslog lines read by
 # `access`, `Dec` as the client and `00:00:00 lb1 haproxy[2210]: 10.0.0.1:443` as the user)
-ONE_WORD_FIELDS = ("Level", "Component", "Client", "Ident", "User")
+ONE_WORD_FIELDS = ("Level", "Component", *WORD_FIELDS)
 
 
 @dataclass

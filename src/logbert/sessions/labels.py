@@ -65,6 +65,12 @@ _BOOLEAN_VALUES = ("0", "1", "true", "false")
 _LINE_COLUMNS = ("line", "lineid", "lineno", "linenum", "linenumber", "lineindex")
 # how many data rows the header check looks at (`_looks_like_data`)
 _HEADER_CHECK_ROWS = 20
+# how a labels file must spell a session (QA Kafka: time windows were told of --by-id only)
+SESSION_IDS = (
+    "the session ids exactly as sessionize writes them (the value --by-id or --by-field "
+    "extracts; a time window's start, 2026-11-05T03:10:00, after the field's value and @ "
+    "with --by-field)"
+)
 _EVENT_NORMAL = {text for text, meaning in LABEL_SPELLINGS.items() if meaning == NORMAL}
 _LABEL_VALUES = set(LABEL_SPELLINGS)
 
@@ -307,14 +313,6 @@ def unused_ids_warning(
         "unlabelled, and training reads unlabelled sessions as normal; check that the ids "
         f"are {SESSION_IDS}"
     )
-
-
-# how a labels file must spell a session (QA Kafka: time windows were told of --by-id only)
-SESSION_IDS = (
-    "the session ids exactly as sessionize writes them (the value --by-id or --by-field "
-    "extracts; a time window's start, 2026-11-05T03:10:00, after the field's value and @ "
-    "with --by-field)"
-)
 
 
 def _anomalies_join_worse(

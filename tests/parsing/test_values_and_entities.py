@@ -98,7 +98,26 @@ def test_haproxy_keeps_its_status_class_and_masks_its_accept_date():
             '- - ---- 12/12/3/1/0 0/0 "GET /api/v1/orders/8812 HTTP/1.1"')  # fmt: skip
     december = mask_text(line.format(date="30/Dec/2025:00:01:33.307", status=200))
     january = mask_text(line.format(date="01/Jan/2026:00:00:01.002", status=200))
-    assert december == january and "[<*>]" in december and " 2xx <*> - -" in december
-    assert " 5xx <*> - -" in mask_text(line.format(date="01/Jan/2026:00:00:01.002", status=503))
+    assert december == january and "[<*>]" in december and " 2xx <*> " in december
+    assert " 5xx <*> " in mask_text(line.format(date="01/Jan/2026:00:00:01.002", status=503))
     # five numbers joined by slashes are HAProxy's timers only: a date or a ratio is no status
     assert mask_text("copied 1/2/3 200 files") == "copied <*>/<*>/<*> <*> files"
+
+
+def test_haproxy_server_and_captured_cookies_name_no_event():
+    """QA HAProxy: each endpoint was a template per server (`app/web1`, `app/web3`) and per
+    captured cookie (`SRVID=web3` or `-`); ngram flagged 101 normal visitors for unseen pairs.
+    `<NOSRV>` (the request reached no server) and the termination flags stay."""
+    line = ('10.0.0.15:53422 [30/Dec/2025:00:01:33.307] www~ app/{server} 0/0/1/12/13 200 1834 '
+            '{cookies} ---- 12/12/3/1/0 0/0 "GET /cart HTTP/1.1"')  # fmt: skip
+    masked = {
+        mask_text(line.format(server=server, cookies=cookies))
+        for server in ("web1", "web3", "srv-02.dc1")
+        for cookies in ("- -", "SRVID=web3 -", "- SRVID=web1")
+    }
+    assert masked == {'<*>:<*> [<*>] www~ app/<*> <*>/<*>/<*>/<*>/<*> 2xx <*> <*> <*> ---- '
+                      '<*>/<*>/<*>/<*>/<*> <*>/<*> "GET /cart HTTP/<*>"'}  # fmt: skip
+    failed = mask_text('10.0.0.9:1 [30/Dec/2025:00:01:33.307] www~ www/<NOSRV> -1/-1/-1/-1/0 '
+                       '400 187 - - PR-- 1/1/0/0/0 0/0 "<BADREQ>"')  # fmt: skip
+    assert " www/<NOSRV> " in failed and " PR-- " in failed
+    assert mask_text("Server app/web3 is UP") == "Server app/web3 is UP"  # no timers after it

@@ -155,10 +155,26 @@ _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
 )
+# HAProxy's HTTP log names the server that answered (`app/web3`) and may capture a cookie
+# (`SRVID=web3`, `-` when none) before its five timers `Tq/Tw/Tc/Tr/Tt` and after status and
+# bytes: both say which machine or visitor, not what happened, like a host's name. Kept, each
+# endpoint was 3 servers x 2 cookies templates and ngram flagged normal visits for their
+# unseen pairs (QA HAProxy: 101 false alarms); `<NOSRV>` (no server: the request failed)
+# stays in the template.
+_TIMERS = r"-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+"
+_HAPROXY = [
+    (rf"(\s[\w.~-]+/)[\w.-]+(\s+{_TIMERS}\s)", r"\1" + WILDCARD + r"\2", 1),
+    (  # the two cookie fields (`-` when none was captured): between bytes and the flags
+        rf"(\s{_TIMERS}\s+\S+\s+\+?\d+\s+)\S+\s+\S+(\s+[A-Za-z-]{{4}}\s)",
+        r"\1" + WILDCARD + " " + WILDCARD + r"\2",
+        1,
+    ),
+]
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
+    *_HAPROXY,
     (  # an ISO 8601 date and time as one word (`2026-03-02T21:00:00+00:00`, Airflow run ids
         # `scheduled__2026-03-02T21:00:00`): its `T` kept the parts apart (QA: `<*>-<*>-02T21`)
         r"\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?",

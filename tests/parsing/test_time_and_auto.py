@@ -406,7 +406,16 @@ def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_
     # was one variable; the method first in the message starts a request too
     envoy = 'POST /api/v1/admin/config HTTP/1.1" 200 - 0 1234'
     assert mask_text(envoy) == 'POST /api/v1/admin/<*> HTTP/<*>" 2xx - <*> <*>'
-    assert mask_text("request GET /cart HTTP/1.1 failed") == "request GET <*> HTTP/<*> failed"
+    # QA Django: after a word, and ending at its status code (an application's own request
+    # line), a request keeps its endpoint and its status class (a 503 was a 200's event)
+    assert mask_text("request GET /cart HTTP/1.1 failed") == "request GET /cart HTTP/<*> failed"
+    django = "[req=3f9a2c1e] django.request: GET /api/orders/1234 {} 45ms user=17"
+    assert mask_text(django.format(200)) == (
+        "[req=<*>] django.request: GET /api/orders/<*> 2xx <*> user=<*>"
+    )
+    assert " 5xx " in mask_text(django.format(503))
+    assert mask_text("GET / 404 3ms") == "GET / 4xx <*>"
+    assert mask_text("we GET 200 items") == "we GET <*> items"  # no path: no request
     head = '10.0.0.{} - - [03/Nov/2026:14:22:{:02d} +0100] "{} HTTP/1.1" 200 512 "-" "curl/8"'
     pages = ["GET /", "GET /cart", "GET /product/{i}?ref=home", "GET /static/app.{i}.css",
              "POST /checkout", "GET /search?q={i}"]  # fmt: skip

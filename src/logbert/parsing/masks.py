@@ -92,16 +92,22 @@ _STATUS_SIGNED = r"(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?[\"']?\s*[=:]
 # query's value (QA: each such query was a new event)
 _HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+            "PROPFIND")  # fmt: skip
+_KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
 _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
      r"($|[^A-Za-z0-9.])"),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+    # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`)
+    (rf"((?:^|\s)(?:{'|'.join(_METHODS)}) [/{_KEPT}]\S*\s+)", r"($|\s)"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
 _STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
+_METHOD_HINTS = tuple(f"{method} " for method in _METHODS)  # or these (this case)
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 1)
@@ -117,9 +123,13 @@ STATUS: list[tuple[str, str, int]] = [
 # the masked rest are private-use characters until masking is done (the path mask would
 # take them), then `/`, `/<*>` and `?<*>` (`_REQUEST_MARKERS`).
 #
-# The method comes after a quote, or first in the message (a format string that puts the
-# quote before `<Content>`, as Envoy's access log needs: QA, every path was one variable).
-_METHOD = r"((?:^|\")(?:GET|POST|PUT|DELETE|HEAD|PATCH|OPTIONS|CONNECT|TRACE|PROPFIND) )"
+# The method comes after a quote, first in the message (a format string that puts the
+# quote before `<Content>`, as Envoy's access log needs: QA, every path was one variable) or
+# after a space; the path ends at ` HTTP/` or, in an application's own request line
+# (`django.request: GET /api/orders/1234 200 45ms`), at the status code after it (QA Django:
+# `GET <*> <*>`, every endpoint and status one event, a 503 the same as a 200).
+_METHOD = rf"((?:^|[\s\"])(?:{'|'.join(_METHODS)}) )"
+_PATH_END = r"( HTTP/|\s+[1-5][0-9][0-9](?:\s|$))"
 # A name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
 # tenant id such as `e9746973ac57...` starts with a letter but is no endpoint.
 _NAME = r"[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
@@ -130,15 +140,14 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/((?:api|rest|v[0-9]+)/{_NAME})",
     rf"/({_NAME})",
 )
-_KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"
 _REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
 REQUEST: list[tuple[str, str, int]] = [
     pattern
     for segment in _SEGMENTS  # a request once marked matches no later pattern
     for pattern in (
-        (rf"{_METHOD}{segment}/[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_REST}\3", 1),
-        (rf"{_METHOD}{segment}\?[^\s\"]*( HTTP/)", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-        (rf"{_METHOD}{segment}( HTTP/)", rf"\1{_KEPT}\2\3", 1),
+        (rf"{_METHOD}{segment}/[^\s\"]*{_PATH_END}", rf"\1{_KEPT}\2{_REST}\3", 1),
+        (rf"{_METHOD}{segment}\?[^\s\"]*{_PATH_END}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+        (rf"{_METHOD}{segment}{_PATH_END}", rf"\1{_KEPT}\2\3", 1),
     )
 ]
 _REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}"  # any request (the API forms are longer ones)
@@ -337,8 +346,8 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
 def _status_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP status code (`_STATUS_ANY`); None when none does (most logs:
     a substring check or two, no pattern run)."""
-    hinted = (pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in _STATUS_HINTS)
-    if not any(hinted):
+    hinted = [(h, True) for h in _STATUS_HINTS] + [(h, False) for h in _METHOD_HINTS]
+    if not any(pc.any(pc.match_substring(text, h, ignore_case=i)).as_py() for h, i in hinted):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
     return rows if pc.any(rows).as_py() else None
@@ -347,7 +356,7 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 def _request_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
     when none does (a substring check first: most logs hold no `HTTP/`)."""
-    if not pc.any(pc.match_substring(text, " HTTP/")).as_py():
+    if not any(pc.any(pc.match_substring(text, h)).as_py() for h in (" HTTP/", *_METHOD_HINTS)):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)
     return rows if pc.any(rows).as_py() else None

@@ -683,6 +683,26 @@ def test_a_step_back_of_an_hour_in_a_log_without_zone_is_a_daylight_saving_warni
     assert "not in time order" in warning and "daylight" not in warning
 
 
+def test_times_with_and_without_an_offset_in_one_file_are_said_and_no_daylight_saving(tmp_path):
+    """QA Django: gunicorn's lines (`+0100`) and Django's (no zone) in one file stepped back an
+    hour and the warning blamed a daylight-saving change, advising offsets the stepping lines
+    already had; CloudTrail's `Z` times (UTC) got the same advice."""
+    lines = [
+        "[2026-11-20 10:15:02 +0100] [4242] [INFO] Booting worker with pid: 4242",
+        "2026-11-20 10:15:03,123 INFO [req=3f9a2c1e] django.request: GET /x 200 4ms",
+        "[2026-11-20 10:16:04 +0100] [4243] [INFO] Booting worker with pid: 4243",
+    ]
+    _, summary = _parse(tmp_path, lines, resolve_format("iso"))
+    mixed, step = summary.warnings
+    assert mixed.startswith("warning: timestamps: 1 of the 3 dated lines of a.log carry no UTC "
+                            "offset and are read as UTC, while the other 2 carry one")  # fmt: skip
+    assert "step back 59 minutes at a.log:3" in step and "daylight" not in step
+    utc = ["2026-11-20T03:12:18Z GetObject ok", "2026-11-20T02:14:04Z GetObject ok"]
+    _, summary = _parse(tmp_path, utc, resolve_format("iso"), name="z.log")
+    (step,) = summary.warnings
+    assert "step back 58 minutes" in step and "daylight" not in step
+
+
 def test_jitter_year_rollovers_and_the_next_file_are_no_step_back(tmp_path):
     jitter = [f"Oct 25 02:{m:02d}:00 h1 cron[1]: check" for m in (20, 29, 21, 25)]  # 8 min back
     rollover = ["Dec 31 23:59:00 h1 cron[1]: check", "Jan  1 00:01:00 h1 cron[1]: check"]
@@ -720,6 +740,20 @@ def test_iso_reads_a_zone_abbreviation_after_the_time_and_auto_takes_no_zone_for
                           "2026-11-21 07:00:20", "2026-11-21 07:00:21"]  # fmt: skip
     contents = pq.read_table(tmp_path / "a.log.parquet")["content"].to_pylist()
     assert contents[0].startswith("[1180] LOG:") and contents[3] == "ESTABLISHED connection"
+
+
+def test_iso_reads_a_bracketed_time_followed_by_a_bracketed_level(tmp_path):
+    """QA Elasticsearch: log4j2's `[%d{ISO8601}][%-5p]` layout has no space after the time's
+    bracket, and `--format auto` found no format for Elasticsearch's default log."""
+    lines = [
+        "[2026-11-18T00:00:04,057][INFO ][o.e.c.r.a.AllocationService] [es-node-1] Cluster ok",
+        "[2026-11-18T00:00:05,100][WARN ][o.e.m.j.JvmGcMonitorService] [es-node-2] [gc][12] x",
+    ] * 20
+    stamps, summary = _parse(tmp_path, lines, resolve_format("auto"))
+    assert summary.notes[0].startswith("format auto: chose iso")
+    assert stamps[:2] == ["2026-11-18 00:00:04.057000", "2026-11-18 00:00:05.100000"]
+    contents = pq.read_table(tmp_path / "a.log.parquet")["content"].to_pylist()
+    assert contents[0] == "[INFO ][o.e.c.r.a.AllocationService] [es-node-1] Cluster ok"
 
 
 def test_iso_reads_a_time_ended_by_a_colon_as_celery_writes_it(tmp_path):

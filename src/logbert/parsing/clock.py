@@ -228,10 +228,11 @@ class YearClock:
         ]
 
 
-def step_back_warning(clocks: list[YearClock]) -> list[str]:
+def step_back_warning(clocks: list[YearClock], zoned: frozenset[str] = frozenset()) -> list[str]:
     """One warning for a run whose inputs step back in time (`YearClock.count_steps`): the
-    first step (input, line, size, a daylight-saving change when it is about an hour back),
-    how many there were, what they do to sessions and what to do."""
+    first step (input, line, size, a daylight-saving change when it is about an hour back in
+    an input none of whose times carries a UTC offset: `zoned` names those that do), how many
+    there were, what they do to sessions and what to do."""
     firsts = [(clock.source, clock.first_step) for clock in clocks if clock.first_step is not None]
     if not firsts:
         return []
@@ -248,7 +249,7 @@ def step_back_warning(clocks: list[YearClock]) -> list[str]:
         "events after it are dated earlier than those before it, so time windows overlap "
         "there, and sessions by id that span it look longer (their events stay in line order)"
     )
-    if DST_STEP[0] <= back <= DST_STEP[1]:
+    if DST_STEP[0] <= back <= DST_STEP[1] and source not in zoned:
         return [
             f"{what}: about an hour back, as at a daylight-saving change in a log written in "
             f"local time without a zone; {effect}; log in UTC or with a UTC offset"

@@ -99,6 +99,9 @@ _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
      r"($|[^A-Za-z0-9.])"),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+    # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
+    # denied or failed request was a cache hit's event)
+    (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
     # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`)
     (rf"((?:^|\s)(?:{'|'.join(_METHODS)}) [/{_KEPT}]\S*\s+)", r"($|\s)"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
@@ -107,7 +110,8 @@ _STATUS_FORMS = (
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
 _STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
-_METHOD_HINTS = tuple(f"{method} " for method in _METHODS)  # or these (this case)
+_METHOD_HINTS = tuple(f"{method} " for method in _METHODS)
+_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_")  # or these, in this case
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 1)
@@ -208,6 +212,14 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
+    (  # AWS's access key, user and role ids (`ASIAQ3EGUCS7MXNF2K4P`, CloudTrail's
+        # `accessKeyId`/`principalId`): each console session's key was a template of its own
+        # (QA CloudTrail: 16 of 54 templates; normal sessions flagged for their new key)
+        r"(^|[^A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA|APKA|ASCA)"
+        r"[A-Z0-9]{12,}($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
@@ -261,6 +273,36 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(<\*>,? )(?:B|KB|MB|GB|TB|KiB|MiB|GiB)($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 1),
     (r"\s+", " ", 1),  # words are separated by any run of whitespace
 ]
+
+# A random id of letters in both cases and digits (base64/base62: Elasticsearch's node ids
+# `node[uGNZaqj0WmqfmGdMmGb0SH]`, `a[id=U802cPcT9p3RMd3eCVQvdy]`) is a variable: no mask above
+# takes a word whose digits are inside it, and each node's id split its events into templates
+# of their own (QA Elasticsearch: a new node's id was a new event). It differs from a name
+# (`HTTP2ServerConnectionFactory`, `getUser2ById`) by how often the kind of letter or digit
+# changes (`-` and `_` aside): in a random id at nearly two of three characters, in a
+# camel-case name at word starts. At 0.45, 95% of random 22-character ids (base64url, a digit
+# in each) are masked, and none of the 296 such words in loghub's logs (the closest:
+# Android's `isBluetoothA2dpOn`, 0.44; Hadoop's `Log4jLoggerAdapter`, 0.41).
+_ID_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?=[\w-]*[0-9])(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[A-Za-z0-9_-]{16,}"
+    r"(?![A-Za-z0-9_-])"
+)
+_RANDOM_SHARE = 0.45  # the share of adjacent letters and digits of different kinds
+
+
+def _random_id(match: re.Match[str]) -> str:
+    word = match.group(0)
+    kinds = [0 if c.islower() else 1 if c.isupper() else 2 for c in word if c.isalnum()]
+    changes = sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
+    return WILDCARD if changes >= _RANDOM_SHARE * (len(kinds) - 1) else word
+
+
+def mask_random_ids(text: str) -> str:
+    """`text` with each random id (`_ID_CANDIDATE`, `_RANDOM_SHARE`) made `<*>`; runs on the
+    lines where a digit survived the masks, since such an id holds one (a digitless one,
+    about one in a hundred 22-character ids, stays a word)."""
+    return _ID_CANDIDATE.sub(_random_id, text)
+
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
 _JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
@@ -330,6 +372,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     if digits.any():  # digits kept inside words: mask those lines one by one
         rows = np.flatnonzero(digits[codes])
         exact = _apply(text.take(pa.array(rows)), MASKS[1:])
+        exact = pa.array([mask_random_ids(t) for t in exact.to_pylist()], pa.string())
         codes = codes.astype(np.int64)
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
@@ -346,7 +389,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
 def _status_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP status code (`_STATUS_ANY`); None when none does (most logs:
     a substring check or two, no pattern run)."""
-    hinted = [(h, True) for h in _STATUS_HINTS] + [(h, False) for h in _METHOD_HINTS]
+    hinted = [(h, True) for h in _STATUS_HINTS] + [(h, False) for h in _CASED_STATUS_HINTS]
     if not any(pc.any(pc.match_substring(text, h, ignore_case=i)).as_py() for h, i in hinted):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
@@ -386,6 +429,7 @@ def mask_text(text: str) -> str:
     for pattern, repl, passes in _REQUEST + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
+    text = mask_random_ids(text)
     for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
     for marker, restored in _REQUEST_MARKERS:

@@ -284,7 +284,8 @@ class Parser:
         year = getattr(self.fmt.timestamp, "year", None)  # --year, for dates after the files
         return (
             self._notes + self._year_notes() + applied
-            + [m for clock in clocks for m in clock.messages()] + step_back_warning(clocks)
+            + [m for clock in clocks for m in clock.messages()]
+            + step_back_warning(clocks, frozenset(fit.name for fit in self.inputs if fit.in_utc))
             + newest_first_warning(clocks) + after_written_warning(clocks, self._written, year)
         )  # fmt: skip
 
@@ -829,6 +830,16 @@ class Parser:
         offset, and sessions and windows across the inputs mix them up (QA: a worker log
         without its +0200 beside a scheduler log in UTC, F1 0.22 with only the flag-rate note)."""
         dated = [fit for fit in self.inputs if fit.dated]
+        mixed = [fit for fit in dated if 0 < fit.in_utc < fit.dated]
+        if mixed:  # one file of two writers (QA: gunicorn's `+0100` lines in Django's log)
+            fit = mixed[0]
+            self._say_once(
+                f"warning: timestamps: {fit.dated - fit.in_utc:,} of the {fit.dated:,} dated "
+                f"lines of {fit.name} carry no UTC offset and are read as UTC, while the other "
+                f"{fit.in_utc:,} carry one (two writers in one file?): if the former are local "
+                "times, they are off by their zone's offset against the latter, and sessions "
+                "and time windows mix them up; log with offsets (or in UTC) everywhere"
+            )
         with_offset = [fit for fit in dated if fit.in_utc * 2 > fit.dated]
         without = [fit for fit in dated if fit.in_utc == 0]
         if not with_offset or not without:

@@ -32,6 +32,11 @@ def test_rotated_files_sort_oldest_first_and_numbers_by_value():
     assert sorted(hourly, key=rotation_key) == [
         "server.log.2026-11-20-09", "server.log.2026-11-20-10", "server.log"
     ]  # fmt: skip
+    # log4j2's rollover, the date and index before the extension (QA Elasticsearch)
+    log4j2 = ["es.log", "es-2026-11-19-2.log.gz", "es-2026-11-19-1.log.gz", "es-2026-11-18-1.log"]
+    assert sorted(log4j2, key=rotation_key) == [
+        "es-2026-11-18-1.log", "es-2026-11-19-1.log.gz", "es-2026-11-19-2.log.gz", "es.log"
+    ]  # fmt: skip
 
 
 def _folder(tmp_path):
@@ -147,6 +152,13 @@ def test_inputs_given_newest_first_are_a_warning(tmp_path):
     service = _request_log(tmp_path / "inventory.log.2", 9, range(12))
     services = parse_files([new, service], fmt, tmp_path / "d.parquet")
     assert not [w for w in services.warnings if "newest first" in w]
+    # QA Jenkins: each build's file is `log`, in a folder of its own: two builds, not a rotation
+    (tmp_path / "b1").mkdir()
+    (tmp_path / "b2").mkdir()
+    later, earlier = _request_log(tmp_path / "b1" / "log", 11, range(12)), _request_log(
+        tmp_path / "b2" / "log", 9, range(12))  # fmt: skip
+    builds = parse_files([later, earlier], fmt, tmp_path / "e.parquet")
+    assert not [w for w in builds.warnings if "newest first" in w]
 
 
 def test_the_newest_first_warning_is_left_out_where_events_go_in_time_order(tmp_path):
@@ -177,3 +189,30 @@ def test_a_log_read_under_two_names_is_a_warning(tmp_path):
     assert warning.startswith("warning: app.log.2.gz starts with the same 200 lines as app.log.2")
     short = parse_files([str(plain)], resolve_format("iso"), tmp_path / "f.parquet")
     assert not [w for w in short.warnings if "same 200 lines" in w]
+
+
+def test_a_warning_on_inputs_alike_names_three_and_counts_the_rest(tmp_path):
+    """QA Jenkins and CloudTrail: a folder of 150 undated builds gave 150 warnings of 700
+    characters; an input dated at midnight only beside dated ones was said of none (QA Ceph:
+    `ceph-volume.log`'s 600 lines fell in the first window)."""
+    stamped = tmp_path / "a.log"  # the timestamper plugin's lines
+    stamped.write_text("".join(f"[2026-11-03T10:{i // 60:02d}:{i % 60:02d}Z] step {i}\n"
+                               for i in range(400)))  # fmt: skip
+    dated = str(stamped)
+    undated = []
+    for i in range(6):
+        path = tmp_path / f"u{i}.log"
+        path.write_text("Started by user alice\nFinished: SUCCESS\n" * 10)
+        undated.append(str(path))
+    days = tmp_path / "days.log"
+    days.write_text("".join(f"2026-11-03 job {i} done\n" for i in range(5)))
+    fmt = resolve_format(r"(\[<Timestamp>\] )?<Content>")
+    summary = parse_files([dated, *undated], fmt, tmp_path / "e.parquet")
+    named = [w for w in summary.warnings if "while the other inputs' lines are dated" in w]
+    assert len(named) == 4 and named[-1].startswith(
+        "warning: 3 more inputs with no timestamp while the other inputs' lines are dated, as "
+        "above (first u3.log, last u5.log)"
+    )
+    summary = parse_files([dated, str(days)], resolve_format("iso"), tmp_path / "f.parquet")
+    (midnight,) = [w for w in summary.warnings if "midnight" in w]
+    assert midnight.startswith("warning: timestamps: all 5 dated lines of days.log are at midnight")

@@ -212,6 +212,7 @@ class InputFit:
     events: int = 0  # lines the format split, where it could date them (its year known)
     dated: int = 0  # of those, lines with a timestamp
     in_utc: int = 0  # ... whose time text says its offset (`Z`, `+02:00`) or is epoch time
+    midnight: int = 0  # ... at 00:00:00 exactly (a date read without its time of day?)
     first_undated: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
 
     def add(self, lines: pa.Array, rejected: int, blank: int = 0, continuations: int = 0) -> None:

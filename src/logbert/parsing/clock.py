@@ -321,9 +321,11 @@ def after_written_warning(
 
 def _one_log(first: str, second: str) -> bool:
     """Whether two inputs are files of one rotated log (`app.log`, `app.log.1`,
-    `app.log.2.gz`, `syslog-20261101`): files of two services (`gateway.log`,
-    `inventory.log.2`) are not read newest first whatever their times (QA microservices)."""
-    return rotation_key(PurePath(first).name)[0] == rotation_key(PurePath(second).name)[0]
+    `app.log.2.gz`, `syslog-20261101`) in one folder: files of two services (`gateway.log`,
+    `inventory.log.2`; two Jenkins builds' `log`s) are not read newest first whatever their
+    times (QA microservices, Jenkins)."""
+    a, b = PurePath(first), PurePath(second)
+    return a.parent == b.parent and rotation_key(a.name)[0] == rotation_key(b.name)[0]
 
 
 def _span(micros: int) -> str:

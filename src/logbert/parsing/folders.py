@@ -26,6 +26,12 @@ _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotat
 _DATED = re.compile(
     r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T.]\d{2}(?:[-_:.]?\d{2}){0,2})?)$"
 )
+# log4j2's rollover puts the date and an index before the extension: Elasticsearch's
+# `escluster-2026-11-19-1.log.gz` beside the live `escluster.log` (QA: not taken for one log,
+# so read after it unsaid when given newest first)
+_DATED_BEFORE_EXT = re.compile(
+    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8})(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
+)
 _DIGITS = re.compile(r"(\d+)")
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
@@ -52,6 +58,9 @@ def rotation_key(name: str) -> tuple:
         return (_natural(numbered["stem"]), 0, -int(numbered["n"]))
     if dated := _DATED.match(bare):
         return (_natural(dated["stem"]), 1, re.sub(r"\D", "", dated["date"]))
+    if inner := _DATED_BEFORE_EXT.match(bare):
+        date = re.sub(r"\D", "", inner["date"]) + f"{int(inner['i'] or 0):04d}"
+        return (_natural(inner["stem"] + inner["ext"]), 1, date)
     return (_natural(bare), 2, 0)
 
 

@@ -182,6 +182,11 @@ class YearHint:
 
 # inputs dated by their modification time named one by one; more are counted by year
 YEAR_NOTES = 5
+# a warning on one input is said for this many inputs of a kind, the others counted in a line
+NAMED_INPUTS = 3
+AUTO_MISFIT = "that --format auto's choice reads badly"
+UNDATED_INPUT = "with no timestamp while the other inputs' lines are dated"
+AT_MIDNIGHT = "dated at midnight only"
 
 # a timestamp before this is a count of seconds (uptime) read as epoch time, not a date
 COUNTED_BEFORE = datetime(1980, 1, 1)
@@ -242,6 +247,8 @@ class Parser:
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
+        self._named: Counter[str] = Counter()  # inputs warned about, per kind of warning
+        self._unnamed: dict[str, list[str]] = {}  # inputs past `NAMED_INPUTS` per kind of warning
         self._year_sources: dict[str, tuple[datetime, str]] = {}  # input -> (date, from what)
         self._written: dict[str, int] = {}  # input dated by --year -> its modification time, µs
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
@@ -283,7 +290,7 @@ class Parser:
         ] if zones else []  # fmt: skip
         year = getattr(self.fmt.timestamp, "year", None)  # --year, for dates after the files
         return (
-            self._notes + self._year_notes() + applied
+            self._notes + self._unnamed_inputs() + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()]
             + step_back_warning(clocks, frozenset(fit.name for fit in self.inputs if fit.in_utc))
             + newest_first_warning(clocks) + after_written_warning(clocks, self._written, year)
@@ -371,7 +378,7 @@ class Parser:
         if mine.split == 0:
             raise LogbertError(f"{what}: every line of it would be rejected; {advice}")
         fit.warned = True
-        self._notes.append(f"warning: {what}; {advice}")
+        self._warn_for_input(f"warning: {what}; {advice}", fit.name, AUTO_MISFIT)
 
     def year_hint(self, path: str, source: str | None = None) -> YearHint | None:
         """The year for `path`'s timestamps when the format writes none and --year was not
@@ -445,6 +452,25 @@ class Parser:
         """Add `note` to the run's notes unless it is there already."""
         if note not in self._notes:
             self._notes.append(note)
+
+    def _warn_for_input(self, note: str, name: str, kind: str) -> None:
+        """A warning on one input, said for the first `NAMED_INPUTS` inputs of its `kind`; the
+        others are counted and named in one line (`_unnamed_inputs`): a folder of 150 files
+        alike gave 150 warnings of 700 characters each (QA Jenkins, CloudTrail)."""
+        if note in self._notes:
+            return
+        if self._named[kind] < NAMED_INPUTS:
+            self._named[kind] += 1
+            self._notes.append(note)
+        else:
+            self._unnamed.setdefault(kind, []).append(name)
+
+    def _unnamed_inputs(self) -> list[str]:
+        return [
+            f"warning: {len(names):,} more inputs {kind}, as above (first {names[0]}, last "
+            f"{names[-1]})"
+            for kind, names in self._unnamed.items()
+        ]
 
     @property
     def timeless_json(self) -> bool:
@@ -562,10 +588,10 @@ class Parser:
         if fit.dated:
             some = f"only {fit.dated:,} of its {fit.events:,} lines have"
         if self.fmt.name == JSON:  # objects name their fields: these lack a time key
-            self._say_once(
+            self._warn_for_input(
                 f"warning: {fit.name}: {some} {_TIME_KEY} while the other inputs' lines are "
                 "dated: its events have no time, so time windows, session lifetimes and "
-                "chronological splits leave them out"
+                "chronological splits leave them out", fit.name, UNDATED_INPUT
             )
             return
         fmt = f"format {display_name(self.fmt)}"
@@ -573,11 +599,11 @@ class Parser:
             fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
         else:  # ranks every built-in format on the input's first lines: only when warned
             advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
-        self._say_once(
+        self._warn_for_input(
             f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "
             f"its lines have another layout than {fmt} reads (the first, "
             f"{self._has_time(fit.first_undated)}), so their header fields are likely wrong "
-            f"too and time windows leave them out; {advice}"
+            f"too and time windows leave them out; {advice}", fit.name, UNDATED_INPUT
         )
 
     # -- state ----------------------------------------------------------------------------
@@ -877,6 +903,16 @@ class Parser:
         a date without its time of day, so time windows and session lifetimes count whole days
         (a layout the timestamp rule accepts, e.g. a `<Timestamp>` that holds a date only)."""
         if self._dated < 2 or self._midnight < self._dated or self._first is None:
+            for fit in self.inputs:  # one input of several (QA Ceph: ceph-volume.log's layout)
+                if fit.dated >= 2 and fit.midnight == fit.dated and len(self.inputs) > 1:
+                    self._warn_for_input(
+                        f"warning: timestamps: all {fit.dated:,} dated lines of {fit.name} are "
+                        f"at midnight (00:00:00), unlike the other inputs': format "
+                        f"{display_name(self.fmt)} reads a date without its time of day there, "
+                        "so its events fall in the day's first time window; parse it in a run "
+                        "of its own with a format that reads its time",
+                        fit.name, AT_MIDNIGHT,
+                    )
             return
         source, line_no, line, _ = self._first
         note = (
@@ -904,7 +940,10 @@ class Parser:
         if m > missing:
             stamps = prep.timestamp
             at_midnight = pc.equal(stamps, pc.floor_temporal(stamps, unit="day"))
-            self._midnight += int(pc.sum(at_midnight).as_py() or 0)
+            midnight = int(pc.sum(at_midnight).as_py() or 0)
+            self._midnight += midnight
+            if fit is not None:
+                fit.midnight += midnight
             early = pc.fill_null(pc.less(stamps, pa.scalar(COUNTED_BEFORE, stamps.type)), False)
             found = int(pc.sum(early).as_py() or 0)
             if found and self._first_counted is None:

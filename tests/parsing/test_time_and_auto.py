@@ -761,3 +761,19 @@ def test_iso_reads_a_time_ended_by_a_colon_as_celery_writes_it(tmp_path):
     lines = ["[2026-11-20 10:15:02,123: INFO/ForkPoolWorker-3] Task shop.tasks.x[1f] received"]
     stamps, _ = _parse(tmp_path, lines, resolve_format("iso"))
     assert stamps == ["2026-11-20 10:15:02.123000"]
+
+
+def test_syslog_times_take_a_fraction_and_a_timestamp_format_reads_the_line_order(tmp_path):
+    """QA Redis: `<Date> <Month> <Year> <Time>` holding `20 Nov 2026 10:15:02.123` was an
+    error (no fraction in a syslog time), and --timestamp-format worked only as
+    '%Y %b %d ...', the fields joined in another order than the line's."""
+    redis = ["12345:M 20 Nov 2026 10:15:02.123 * DB saved on disk"] * 3
+    fields = "<Pid>:<Role> <Date> <Month> <Year> <Time> <Level> <Content>"
+    stamps, _ = _parse(tmp_path, redis, resolve_format(fields))
+    assert stamps[0] == "2026-11-20 10:15:02.123000"
+    fmt = resolve_format(fields, timestamp_format="%d %b %Y %H:%M:%S.%f")
+    stamps, _ = _parse(tmp_path, redis, fmt, name="b.log")
+    assert stamps[0] == "2026-11-20 10:15:02.123000"
+    syslog = ["Nov 20 10:15:02.123 host app: started"] * 3
+    stamps, _ = _parse(tmp_path, syslog, resolve_format("linux", year=2026), name="c.log")
+    assert stamps[0] == "2026-11-20 10:15:02.123000"

@@ -80,7 +80,9 @@ def command(
         "--timestamp-format",
         help="How the timestamp fields are written, strptime-like, e.g. '%Y-%m-%d %H:%M:%S' or "
         "'%d/%b/%Y:%H:%M:%S %z' (%s alone: epoch seconds, or milli/micro/nanoseconds told by "
-        "13/16/19 digits); replaces the format's own rule.",
+        "13/16/19 digits); replaces the format's own rule. Several time fields are read "
+        "joined by a space in the line's order (`<Date> <Month> <Year> <Time>`: "
+        "'%d %b %Y %H:%M:%S.%f').",
     ),
 ) -> None:
     """Parse raw logs into events with stable template ids."""

@@ -73,7 +73,8 @@ _DATE_TIME = (
     r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?"
     rf"(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?)|\s(?:{_ZONE_WORD}))?"  # a field or text follows
 )
-_NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)"
+# a fraction of a second after it (Redis' `20 Nov 2026 10:15:02.123`, rsyslog's high precision)
+_NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)(?:[.,](?P<f>\d+))?"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
 # the same with a `<Year>` field (joined first: the fields are joined in this order)
@@ -193,7 +194,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         "<Date> <Time>  <Pid>  <Tid> <Level> <Component>: <Content>",
         TimestampSpec(
             ("Date", "Time"),
-            r"^(?P<m>\d\d)-(?P<d>\d\d) " + _NO_YEAR + r"(?:\.(?P<f>\d+))?$",
+            r"^(?P<m>\d\d)-(?P<d>\d\d) " + _NO_YEAR + "$",
             expected="'03-17 16:13:38.811'",
         ),
     ),
@@ -257,7 +258,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<LevelDate> <Time> <Thread> <Source>\] <Content>",
         TimestampSpec(
             ("LevelDate", "Time"),
-            r"^[IWEF](?P<m>\d\d)(?P<d>\d\d) " + _NO_YEAR + r"(?:\.(?P<f>\d+))?$",
+            r"^[IWEF](?P<m>\d\d)(?P<d>\d\d) " + _NO_YEAR + "$",
             expected="'I1101 10:00:00.123456' (a level letter, month, day, time)",
         ),
     ),
@@ -416,7 +417,10 @@ def resolve_format(
                 f"--timestamp-format: format {display_name(fmt)} has no <Timestamp>, <Date> or "
                 "<Time> field to read it from: name the field in the format string"
             )
-        fmt.timestamp = timestamp_spec(fields, timestamp_format)
+        # joined in the line's order, as the user reads it (`20 Nov 2026`: '%d %b %Y'; QA
+        # Redis: only '%Y %b %d' worked, the fields joined in `_clock_fields`' order)
+        in_line_order = tuple(f for f in fmt.fields if f in fields)
+        fmt.timestamp = timestamp_spec(in_line_order, timestamp_format)
     fmt = with_year(fmt, year)
     fmt.timestamp_format = timestamp_format
     return fmt

@@ -458,6 +458,17 @@ def test_terminal_colour_codes_are_no_part_of_an_event(tmp_path):
     assert events["timestamp"][1] == events["timestamp"][3]  # a coloured time is read too
 
 
+def test_concealed_text_goes_with_its_escapes():
+    """QA Jenkins: console notes hidden as `ESC[8m<base64>ESC[0m` stayed, glued to the next
+    word, and `[Pipeline] stage` and `// stage` were one template, `<*> stage`."""
+    import pyarrow as pa
+
+    from logbert.parsing.splitter import strip_ansi
+
+    lines = ["\x1b[8mha:////4LCAAAAAAA+1Y==\x1b[0m[Pipeline] stage", "\x1b[8mha:/x\x1b[0m// stage"]
+    assert strip_ansi(pa.array(lines)).to_pylist() == ["[Pipeline] stage", "// stage"]
+
+
 def test_many_inputs_are_named_by_the_first_few_and_a_count():
     """QA (600 boot logs): every error began with all 600 paths; a threshold's recorded
     source was 17,514 characters."""
@@ -486,3 +497,15 @@ def test_inputs_with_and_without_utc_offsets_are_a_warning(tmp_path):
     worker.write_text(worker.read_text().replace(" INFO", "+02:00 INFO"))
     both = parse_files([str(scheduler), str(worker)], fmt, tmp_path / "f.parquet")
     assert not [n for n in both.warnings + both.notes if "UTC offset" in n]
+
+
+def test_a_format_that_lets_the_time_out_reads_a_file_without_one(tmp_path):
+    """QA Jenkins: `(\\[<Timestamp>\\] )?<Content>` (the timestamper plugin on some jobs only):
+    a build without a dated line was refused, by a model trained on such builds too."""
+    log = tmp_path / "log"
+    log.write_text("Started by timer\n[Pipeline] node\nFinished: SUCCESS\n")
+    fmt = resolve_format(r"(\[<Timestamp>\] )?<Content>")
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    assert any("found a time in none of the 3 lines" in w for w in summary.warnings)
+    with pytest.raises(LogbertError, match="read no timestamp from any"):
+        parse_files([str(log)], resolve_format(r"<Timestamp> <Content>"), tmp_path / "f.parquet")

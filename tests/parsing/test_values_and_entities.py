@@ -154,3 +154,17 @@ def test_random_ids_are_variables_and_names_stay(text, masked):
     assert mask_text(text) == masked
     distinct, codes, _ = mask_array(pa.array([text, text + " again"]))
     assert distinct[int(codes[0])].as_py() == masked
+
+
+def test_a_double_quoted_text_after_a_space_is_one_variable():
+    """QA Jenkins: `Commit message: "Fix NPE in user lookup"` kept its words, so every build's
+    new commit message was a new event and flagged a normal build. logfmt's `msg="..."`,
+    klog's quoted message and a request line are the event; a text naming a failure stays."""
+    assert mask_text('Commit message: "Fix NPE in user lookup"') == "Commit message: <*>"
+    assert mask_text('Commit message: "Bump deps (#42)"') == "Commit message: <*>"
+    logfmt = 'level=info msg="Started server on port" addr=:8080'
+    assert mask_text(logfmt) == 'level=info msg="Started server on port" addr=:<*>'
+    assert mask_text('"Updating node status" pod="a"') == '"Updating node status" pod=<*>'
+    assert mask_text('got "GET /cart HTTP/1.1" 200') == 'got "GET /cart HTTP/<*>" 2xx'
+    refused = 'upload ended: "connection refused by peer"'
+    assert mask_text(refused) == refused

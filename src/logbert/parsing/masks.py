@@ -65,19 +65,49 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # list masks as `(<*>)`.
 _VALUE = r"""-?\d[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False|null|true|false"""
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
-_QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'"  # RE2 (which rows); `_SPACED_QUOTE` says exactly where
-_SPACED_QUOTE = re.compile(r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)")
+# HTTP's request methods (a request line: `REQUEST`, `_STATUS_FORMS`)
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+            "PROPFIND")  # fmt: skip
+# Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
+# message: "Fix NPE in user lookup"`, each build's message a new event), but not logfmt's
+# `msg="Started server"` or klog's message first in the line (the event itself), an HTTP
+# request's `"GET /cart HTTP/1.1"` (its endpoint is the event, `REQUEST`) or a text naming a
+# failure (`"connection refused"`)
+_QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'" + r'|"[^"\n]*\s[^"\n]*"'  # RE2 (which rows)
+_NOT_A_REQUEST = rf"(?!(?:{'|'.join(_METHODS)}) )"
+_SPACED_QUOTE = re.compile(  # exactly where (look-arounds: Python only)
+    r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
+    rf"|(?<=[\s(\[,])\"{_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
+)
 # not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed
 _LIST_OR_QUOTE = re.compile(rf"(?<!\w){_VALUE_LIST}|{_SPACED_QUOTE.pattern}")
 _HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}"  # RE2: which rows hold either
+# words that name a failure: an outcome, never a variable's value (`miner._is_outcome_word`)
+FAILURE_WORDS = frozenset({
+    "error", "errors", "err", "fail", "failed", "fails", "failing", "failure", "failures",
+    "fatal", "exception", "timeout", "timedout", "refused", "denied", "rejected", "aborted",
+    "abort", "aborting", "cancelled", "canceled", "killed", "crashed", "crash", "panic",
+    "invalid", "corrupt", "corrupted", "unreachable", "unavailable", "unauthorized", "forbidden",
+    "expired", "lost", "broken", "unhealthy", "degraded", "fault", "faulted", "violation",
+    "deadlock", "mismatch", "declined", "overflow",
+})  # fmt: skip
+
+
+def _joined(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text[0] == '"' and any(
+        word.strip("\"',;:.!?()[]{}").lower() in FAILURE_WORDS for word in text.split()
+    ):
+        return text
+    return re.sub(r"\s+", JOIN, text)
 
 
 def join_values(text: str) -> str:
     """`text` with the spaces inside each list of values and each quoted string of several
     words made JOIN (one word), as `mask_text` and `mask_array` read it."""
-    if "'" not in text and ", " not in text and ": " not in text:
+    if "'" not in text and '"' not in text and ", " not in text and ": " not in text:
         return text
-    return _LIST_OR_QUOTE.sub(lambda m: re.sub(r"\s+", JOIN, m.group(0)), text)
+    return _LIST_OR_QUOTE.sub(_joined, text)
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
 # `status_code=`, `HTTP_STATUS:`, `status code: `), after a name that says HTTP with a space
@@ -92,8 +122,6 @@ _STATUS_SIGNED = r"(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?[\"']?\s*[=:]
 # query's value (QA: each such query was a new event)
 _HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
-_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
-            "PROPFIND")  # fmt: skip
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
 _STATUS_FORMS = (
     (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",

@@ -39,7 +39,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from logbert.parsing.masks import WILDCARD
+from logbert.parsing.masks import FAILURE_WORDS, WILDCARD
 
 # A varying position with at most this many distinct words (none masked) splits the candidate:
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
@@ -60,17 +60,10 @@ ENDPOINT_MAX_DISTINCT = 50
 SEEN_LIMIT = 200_000
 REMINE_LIMIT = 5_000
 CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bounds memory)
-# Words that say an operation went wrong (any case, alone or as a `name=value` value). They are
-# never a template's variable: a failed order must not share a template with a shipped one,
-# however many lower-case states the position holds. Plain English, not taken from any log.
-FAILURE_WORDS = frozenset({
-    "error", "errors", "err", "fail", "failed", "fails", "failing", "failure", "failures",
-    "fatal", "exception", "timeout", "timedout", "refused", "denied", "rejected", "aborted",
-    "abort", "aborting", "cancelled", "canceled", "killed", "crashed", "crash", "panic",
-    "invalid", "corrupt", "corrupted", "unreachable", "unavailable", "unauthorized", "forbidden",
-    "expired", "lost", "broken", "unhealthy", "degraded", "fault", "faulted", "violation",
-    "deadlock", "mismatch", "declined", "overflow",
-})  # fmt: skip
+# `FAILURE_WORDS` (masks.py) say an operation went wrong (any case, alone or as a `name=value`
+# value). They are never a template's variable: a failed order must not share a template with
+# a shipped one, however many lower-case states the position holds. Plain English, not taken
+# from any log.
 _PUNCTUATION = "\"',;:.!?()[]{}"
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
 _ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`

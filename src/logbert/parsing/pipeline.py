@@ -492,6 +492,17 @@ class Parser:
                 "lifetimes and chronological splits need a time"
             )
             return
+        if _time_optional(self.fmt):
+            # a format string that lets the time out, `(\[<Timestamp>\] )?<Content>`: lines
+            # without one are undated by the log, not misread (QA Jenkins: a build without the
+            # timestamper plugin was refused by a model trained on such builds)
+            self._say_once(
+                f"warning: format {display_name(self.fmt)} found a time in none of the "
+                f"{self._events:,} lines (the first, {self._has_time(self._first)}), so events "
+                "have no timestamps: sessions by --by-id, --by-field or --lines work; time "
+                "windows, session lifetimes and chronological splits need a time"
+            )
+            return
         if spec.guessed:  # a lone <Time>/<Date> that is not a whole timestamp: maybe a clock
             note = (
                 f"warning: format {display_name(self.fmt)} dates no line: "
@@ -1095,3 +1106,12 @@ def parse_files(
     check_inputs(inputs)
     run = Parser(fmt, parser, templates, state)
     return write_run(run, inputs, output, state, on_progress, block_bytes)
+
+
+def _time_optional(fmt: LogFormat) -> bool:
+    """Whether a format string lets a line go without its time (`(\\[<Timestamp>\\] )?<Content>`
+    reads a bare word, its time fields empty)."""
+    if fmt.timestamp is None or fmt.name in BUILTIN_FORMATS:
+        return False
+    match = re.match(fmt.regex, "logbert")
+    return match is not None and not any(match.groupdict().get(f) for f in fmt.timestamp.fields)

@@ -20,8 +20,14 @@ from logbert.parsing.formats import LogFormat
 from logbert.parsing.json_lines import JSON, split_json_lines
 
 # an ANSI escape: CSI (`ESC[0;31m`, cursor moves), OSC (`ESC]...BEL` titles, links) or a
-# short escape (`ESC(B`, `ESC7`; RE2 syntax, also valid for Python's `re`)
-ANSI_ESCAPE = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[ -/]*[0-~])"
+# short escape (`ESC(B`, `ESC7`; RE2 syntax, also valid for Python's `re`); text concealed
+# between `ESC[8m` and `ESC[0m` goes with its escapes: Jenkins hides its console notes so,
+# `ESC[8mha:////4LCAAAA...ESC[0m[Pipeline] stage` (QA Jenkins: the base64 stayed, glued to the
+# next word, and `[Pipeline] stage` and `// stage` were one template, `<*> stage`)
+ANSI_ESCAPE = (
+    r"\x1b\[8m[^\x1b]*\x1b\[0?m"
+    r"|\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[ -/]*[0-~])"
+)
 _PLAIN = re.compile(r"(?:[^\\()\[\]{}.*+?|^$]|\\[\[\]{}().|*+?^$\\-])*")
 
 

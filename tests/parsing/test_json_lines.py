@@ -238,3 +238,15 @@ def test_journal_exports_are_dated_and_name_their_level_component_and_message():
         "err webapp \x1b[31mERROR\x1b[0m database connection lost _PID=812",
         "info webapp request completed _HOSTNAME=web01",
     ]  # the splitter drops the colour codes (`splitter.strip_ansi`)
+
+
+def test_a_cloudtrail_file_is_an_error_and_its_events_are_dated():
+    """QA CloudTrail: a `{"Records": [...]}` file was read as one event per file (a template
+    of a whole file, exit 0), and `eventTime` dated no event."""
+    event = {"eventTime": "2026-11-20T10:15:02Z", "eventName": "GetObject",
+             "userIdentity": {"arn": "arn:aws:iam::1:user/alice"}}  # fmt: skip
+    with pytest.raises(LogbertError, match=r"array of 2 events under 'Records'.*jq -c"):
+        split_json_lines(pa.array([json.dumps({"Records": [event, event]})]))
+    ok, columns = split_json_lines(pa.array([json.dumps(event)]))
+    assert ok.all() and columns["Timestamp"].to_pylist() == ["2026-11-20T10:15:02Z"]
+    assert "eventName=GetObject" in columns["Content"][0].as_py()

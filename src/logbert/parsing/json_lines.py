@@ -30,10 +30,13 @@ import re
 import numpy as np
 import pyarrow as pa
 
+from logbert.errors import LogbertError
+
 # the first key present (in this order) fills each header field; what no key names stays empty.
 # The time takes the first that holds a date (`_is_time`): zap writes the time as `ts` and
 # some services a duration as `time`, which read first dated every line in 1970
-TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t")
+TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t",
+             "eventTime")  # fmt: skip  # the last: AWS CloudTrail's (QA: no event dated)
 LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l")
 # pino and bunyan write the level as a number; as a number it was masked, and an error line
 # shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
@@ -230,16 +233,39 @@ def _record(text: str) -> dict | None:
     return record
 
 
+# A file of events in one JSON object, `{"Records": [{...}, ...]}` (AWS CloudTrail, also
+# `{"records": [...]}`, Azure's diagnostic logs): one line read as one event made a template of
+# a whole file (QA CloudTrail: 77 files, 77 "events", exit 0)
+_EVENT_ARRAYS = ("Records", "records", "events", "logEvents")
+
+
+def _check_not_an_event_array(record: dict) -> None:
+    """Raise on a line that holds an array of events (`_EVENT_ARRAYS`), saying how to convert."""
+    for key in _EVENT_ARRAYS:
+        events = record.get(key)
+        if (  # the array, and a field or two beside it
+            isinstance(events, list) and events and len(record) <= 3
+            and all(isinstance(e, dict) for e in events)
+        ):  # fmt: skip
+            raise LogbertError(
+                f"a JSON line holds an array of {len(events):,} events under {key!r} (as AWS "
+                "CloudTrail's files do), not one event: logbert reads one event per line; write "
+                f"one per line first, e.g. `zcat FILE.json.gz | jq -c '.{key}[]' > events.jsonl`, "
+                "and read that"
+            )
+
+
 def split_json_lines(lines: pa.Array) -> tuple[np.ndarray, dict[str, pa.Array]]:
     """(matched mask, columns of the matched rows in line order), as `splitter.split_lines`:
     a row matches when its line is one JSON object (or a container runtime's wrapping of
-    one, `_record`)."""
+    one, `_record`); a line holding an array of events is an error (`_EVENT_ARRAYS`)."""
     ok = np.zeros(len(lines), bool)
     columns: list[list[str]] = [[] for _ in range(len(HEADER) + 1)]
     for i, line in enumerate(lines.to_pylist()):
         record = _record((line or "").strip())
         if record is None:
             continue
+        _check_not_an_event_array(record)
         header, content = _fields(record)
         for column, value in zip(columns, [*header, content], strict=True):
             column.append(value)

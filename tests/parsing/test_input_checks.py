@@ -509,3 +509,22 @@ def test_a_format_that_lets_the_time_out_reads_a_file_without_one(tmp_path):
     assert any("found a time in none of the 3 lines" in w for w in summary.warnings)
     with pytest.raises(LogbertError, match="read no timestamp from any"):
         parse_files([str(log)], resolve_format(r"<Timestamp> <Content>"), tmp_path / "f.parquet")
+
+
+@pytest.mark.parametrize(
+    ("line", "continuation"),
+    [
+        ("orders.models.Order.DoesNotExist: Order matching query does not exist.", True),
+        ("django.core.exceptions.PermissionDenied: staff only", True),
+        ("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='pay')", True),
+        ("java.net.SocketTimeoutException: Read timed out", True),
+        ("INFO: started", False),
+        ("Started by user alice", False),
+    ],
+)
+def test_a_python_tracebacks_last_line_is_a_continuation_line(line, continuation):
+    """QA Django: the line a traceback ends with (its exception and message) was counted as a
+    line of its own the format does not read, sending the user after a format problem."""
+    from logbert.parsing.auto import looks_like_continuation
+
+    assert looks_like_continuation(line) is continuation

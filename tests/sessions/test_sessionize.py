@@ -775,3 +775,14 @@ def test_out_of_order_sessions_still_open_are_not_counted_of_the_written_ones():
 
     stats = SessionizeStats(n_out_of_order=329, out_of_order_example="x")
     assert stats.out_of_order_warning().startswith("warning: 329 sessions have events out of")
+
+
+def test_a_regex_matching_no_id_shows_a_line_holding_its_own_words(make_events):
+    """QA Django: `req=([0-9]{8})` (hex ids) matched none, and the example was a gunicorn line
+    that holds no id, which shows nothing to fix; a line holding `req=` does."""
+    content = ["[1049] [INFO] Starting gunicorn 21.2.0", "[req=3f9a2c1e] GET /api/orders 200",
+               "[req=3f9a2c1f] GET /api/users 200"]  # fmt: skip
+    path = make_events(content=content, template_id=[1, 2, 2])
+    pattern = r"req=([0-9]{8})"
+    _, stats = by_id(path, pattern)
+    assert "(e.g. '[req=3f9a2c1e] GET /api/orders 200')" in stats.unmatched_warning(pattern)

@@ -43,10 +43,13 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # the lines after the first of a multi-line record: indented lines (`\tat ...`, `  File ...`),
 # a stack trace's `at ...`, `Caused by: ...`, `Suppressed: ...`, `... 12 more`, and the
 # exception or traceback header a trace starts with (`java.net.SocketTimeoutException: ...`,
-# `Traceback (most recent call last):`)
+# `Traceback (most recent call last):`), and the line a Python traceback ends with, a dotted
+# class and its message (`orders.models.Order.DoesNotExist: ...`, `requests.exceptions.
+# ReadTimeout: ...`; QA Django: 35 of them called "lines of their own")
 _CONTINUATION = re.compile(
     r"\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
     r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
+    r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
 )
 
 

@@ -165,6 +165,7 @@ class IdSessionizer(Sessionizer):
         missed though it is about a session, what a user must see to fix the regex), else
         the first one. Once such a line is found, nothing more is looked at."""
         regex, stats, recent = self.regex, self.stats, self._recent
+        hint = _literal_prefix(regex.pattern)
         for content in batch["content"]:
             ids = _ids_in(regex, content)
             if len(ids) > 1:
@@ -177,7 +178,11 @@ class IdSessionizer(Sessionizer):
                     named = next(
                         (i for i in recent if len(i) >= MIN_EXAMPLE_ID and i in content), None
                     )
-                    if named is not None or stats.unmatched_example is None:
+                    if (  # else one holding the regex's own words (`req=`: QA Django)
+                        named is not None
+                        or stats.unmatched_example is None
+                        or (hint in content and hint not in stats.unmatched_example)
+                    ):
                         stats.unmatched_example, stats.unmatched_id = content, named
             yield ids
 
@@ -271,3 +276,14 @@ def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
     if len(found) == 1:
         return found if found[0] else []
     return [i for i in dict.fromkeys(found) if i]
+
+
+def _literal_prefix(pattern: str) -> str:
+    """The plain text a --by-id regex starts with (`req=` of `req=([0-9a-f]{8})`; none of
+    `(\\d+)`): a line holding it that the regex missed shows what to fix in the regex, where
+    a line of another kind (a server's start-up line) shows nothing."""
+    match = re.match(r"(?:[^\\\[\](){}.*+?|^$]|\\[^\w\s])+", pattern)
+    text = re.sub(r"\\(.)", r"\1", match.group(0)) if match else ""
+    if match and pattern[match.end() : match.end() + 1] in ("?", "*", "{"):
+        text = text[:-1]  # `blk_-?\d+`: the `-` may be missing
+    return text if len(text) >= 2 else "\0"  # too short to tell anything: never met

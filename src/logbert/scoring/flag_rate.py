@@ -112,18 +112,23 @@ def flag_rate_note(
             "messages, or a few messages of a new version of the software. Look at the new "
             "templates in the flagged sessions; retrain only if they are normal"
         )
-    if changed or changed_part:
-        where = (
-            f"(new templates in {n_unseen / n_scored:.1%} of sessions: a new version of the "
-            "software?)"
-            if changed
-            else "(in part: a host, a component or its settings, such as colour output, "
-            "writing other messages?)"
-        )
+    why_not_recalibrate = (
+        "a threshold calibrated on sessions with templates the model never saw sits at the "
+        "score it gives them, and then flags none of them"
+    )
+    if changed:
         return flagged + (
-            f"{held} hold templates no training session held, so the logs changed {where}; "
-            f"{RETRAIN_ON_NEW_LOGS}: a threshold calibrated on sessions with templates the "
-            "model never saw sits at the score it gives them, and then flags none of them"
+            f"{held} hold templates no training session held, so the logs changed (new "
+            f"templates in {n_unseen / n_scored:.1%} of sessions: a new version of the "
+            f"software?); {RETRAIN_ON_NEW_LOGS}: {why_not_recalibrate}"
+        )
+    if changed_part:  # a few sessions: an incident's new errors look the same (QA Django)
+        return flagged + (
+            f"{held} hold templates no training session held: either they are the anomalies' "
+            "own messages (an incident writes new errors), or the logs changed in part (a "
+            "host, a component or its settings, such as colour output, writing other "
+            "messages). Look at the new templates in the flagged sessions; if they are normal "
+            f"messages, {RETRAIN_ON_NEW_LOGS}: {why_not_recalibrate}"
         )
     return flagged + (
         "either these logs hold that many anomalies, or they differ from the training data "

@@ -139,6 +139,12 @@ def test_calibrate_rules(trained, tmp_path):
     # without --rule: the detector's own rule, the one train used (max for LogBERT)
     assert invoke("calibrate", model, unlabelled).exit_code == 0
     assert json.loads((model / "threshold.json").read_text())["rule"] == "max"
+    # QA Redis: evaluate's error said windows take labels from their lines only, though
+    # --labels labels them too
+    nolabel = tmp_path / "nolabel.jsonl"
+    nolabel.write_text('{"session_id": "a", "keys": [1, 2, 3]}\n')
+    message = user_error(invoke("evaluate", model, nolabel, "-o", tmp_path / "e.json"))
+    assert "pass --labels" in message and "a time window's too" in message
 
 
 def test_bad_inputs_give_clear_errors(trained, tmp_path):

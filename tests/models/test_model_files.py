@@ -94,6 +94,10 @@ def test_a_file_given_as_model_directory_says_so(tmp_path):
         read_config(tmp_path / "eval.jsonl")
     with pytest.raises(LogbertError, match="is not a model directory .config.json is missing"):
         read_config(tmp_path)
+    (tmp_path / "checkpoints").mkdir()  # QA Ceph: a training killed before it saved
+    with pytest.raises(LogbertError, match="did not finish: run the same .logbert train. "
+                                           "command with --resume"):  # fmt: skip
+        read_config(tmp_path)
 
 
 @pytest.mark.parametrize("name", ["config.json", "threshold.json"])

@@ -69,6 +69,9 @@ def test_format_regex_and_errors():
         compile_format("<label> <Content>")
     with pytest.raises(LogbertError, match="not a valid pattern"):
         compile_format("(?<=x)<Date> <Content>")
+    # QA Ceph: the position was one in logbert's own pattern (282 in a 40-character string)
+    with pytest.raises(LogbertError, match=r"\(missing \), unterminated subpattern\): .* \\\("):
+        compile_format("<Timestamp> <Thread> (<Level> <Content>")
     custom = resolve_format("<Date> <Time> <Level> <Content>")
     cols = {"Date": pa.array(["2024-01-02"]), "Time": pa.array(["03:04:05"])}
     assert str(parse_timestamps(cols, custom.timestamp, 1)[0]) == "2024-01-02 03:04:05"

@@ -402,10 +402,11 @@ def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = F
     if missing:
         raise LogbertError(
             f"{where}: session {missing[0]} has no label ({len(missing)} unlabelled); evaluate "
-            "needs labelled sessions: sessions by id or field take them from --labels (with "
-            "`sessionize`, or with --logs); time and line windows from their lines' labels (a "
-            "format with a label field: bgl, thunderbird, or a format string with a <Label> "
-            "field)"
+            "needs labelled sessions: pass --labels (with `sessionize`, or with --logs), a CSV "
+            "of session ids and labels, the ids as the sessions are named (a time window's too: "
+            "its start, as `score` writes its id); time and line windows may also take their "
+            "lines' labels (a format with a label field: bgl, thunderbird, or a format string "
+            "with a <Label> field)"
         )
     return [int(s.label == ANOMALY) for s in sessions]
 

@@ -304,9 +304,15 @@ def read_config(directory: str | Path) -> dict[str, Any]:
         raise LogbertError(f"model directory not found: {directory}")
     path = directory / "config.json"
     if not path.exists():
+        stopped = ""
+        if (directory / "checkpoints").is_dir():  # QA Ceph: a training killed by `timeout`
+            stopped = (
+                "; it holds the checkpoints of a training that did not finish: run the same "
+                "`logbert train` command with --resume to continue it"
+            )
         raise LogbertError(
             f"{directory} is not a model directory ({path.name} is missing): pass the folder "
-            "`logbert train -o` wrote"
+            f"`logbert train -o` wrote{stopped}"
         )
     config = read_json(path, expect=dict)
     for field in ("params", "training"):  # absent (or null) is fine: defaults, no record

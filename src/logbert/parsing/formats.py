@@ -599,8 +599,10 @@ def compile_format(
         groups = pc.extract_regex(pa.array([""]), regex).type  # RE2 must accept it too
     except (re.error, pa.ArrowInvalid) as exc:
         raise LogbertError(
-            f"format string {written!r} is not a valid pattern ({exc}): escape literal brackets "
-            r"as \[ \] and avoid look-arounds"
+            # the position is one in the pattern made of the string, not in the string (QA)
+            f"format string {written!r} is not a valid pattern "
+            f"({re.sub(r' at position [0-9]+', '', str(exc))}): escape literal brackets "
+            r"as \[ \] and parentheses as \( \), and avoid look-arounds"
         ) from exc
     lost = [f for f in fields if f not in {groups.field(i).name for i in range(groups.num_fields)}]
     if lost:  # e.g. a field inside a character class or a comment

@@ -301,6 +301,13 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
         text = str(err.value)
         assert "--by-field 'Host': the events have no such field" in text
         assert "their header fields: Node" in text
+    # QA CloudTrail: a nested JSON field is a word of the message: the --by-id that reads it
+    with pytest.raises(LogbertError) as err:
+        list(sessionize_file(path, SessionizerSettings(by_field="userIdentity.arn").build()))
+    assert str(err.value).endswith(
+        "if userIdentity.arn is a field of the message (`userIdentity.arn=...`), use --by-id "
+        "'userIdentity\\.arn=(\\S+)'"
+    )
     with pytest.raises(LogbertError, match="'Host'.*header fields: none"):
         LineSessionizer(3, field="Host").push(pa.table({"template_id": [1]}), where="live")
 

@@ -23,6 +23,7 @@ not break the snapshots serving has saved; renaming one does.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Collection, Iterator
 from dataclasses import asdict
@@ -319,6 +320,7 @@ def _check_columns(
             + (f" ({', '.join(absent)})" if len(fields) > 1 else "")
             + "; their header "
             f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
+            + _content_field_hint(absent)
         )
     if missing:
         hint = " (--window needs timestamped events)" if "timestamp" in missing else ""
@@ -326,6 +328,14 @@ def _check_columns(
             f"{where}: events need column(s) {', '.join(missing)}{hint}; it has "
             f"{', '.join(names)}. Write events with `logbert parse`."
         )
+
+
+def _content_field_hint(absent: list[str]) -> str:
+    """For a field that is no header field but may be a `name=value` word of the content (a
+    JSON line's nested `userIdentity.arn`, QA CloudTrail): the --by-id regex that reads it."""
+    name = absent[0]
+    pattern = re.escape(name) + r"=(\S+)"
+    return f"; if {name} is a field of the message (`{name}=...`), use --by-id '{pattern}'"
 
 
 def _field_values(events: Events, names: list[str]) -> list[str | None]:

@@ -145,6 +145,8 @@ def test_squid_result_codes_keep_their_status_class():
         # QA CloudTrail: AWS key and principal ids, a template per console session
         ("accessKeyId=ASIAQ3EGUCS7MXNF2K4P principalId=AROAQ3EGUCS7LRZX2ABCD:carol",
          "accessKeyId=<*> principalId=<*>:carol"),
+        # lower-case units: `heap size [512mb]` and `[1024mb]` were two templates
+        ("heap size [512mb], max [2.1gb], disk 3tb", "heap size [<*>], max [<*>], disk <*>"),
         # names stay, digits and camel case notwithstanding (loghub's closest: 0.44 and 0.41)
         ("isBluetoothA2dpOn Log4jLoggerAdapter HTTP2ServerConnectionFactory ASIAN",
          "isBluetoothA2dpOn Log4jLoggerAdapter HTTP2ServerConnectionFactory ASIAN"),

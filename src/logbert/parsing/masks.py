@@ -268,7 +268,7 @@ MASKS: list[tuple[str, str, int]] = [
         # are 9+ letters A-F alone (`AAFEBFBAFD`: no upper-case word is spelt with A-F only)
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9][0-9A-F]*|[A-F]+[0-9]+[A-F][0-9A-F]*"
         r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2}|[A-F]{4,}[0-9]+|[A-F]{2,3}[0-9]{6,}|[A-F]{9,})"
-        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|B)?($|[^A-Za-z0-9])",
+        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb)?($|[^A-Za-z0-9])",
         r"\1" + WILDCARD + r"\3",
         2,
     ),

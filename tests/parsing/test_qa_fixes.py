@@ -193,6 +193,8 @@ def test_show_line_and_looks_binary():
     assert show_line("short") == "'short'"
     long = show_line("\x00" * 500)
     assert len(long) <= 120 and long.endswith("...'")
+    quoted = show_line("user 'root' denied " * 20)  # QA MySQL: opened by " and closed by '
+    assert quoted.startswith('"user ') and quoted.endswith('..."')
     assert looks_binary([BINARY]) and not looks_binary(LINUX) and not looks_binary([])
 
 

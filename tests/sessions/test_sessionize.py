@@ -786,3 +786,10 @@ def test_a_regex_matching_no_id_shows_a_line_holding_its_own_words(make_events):
     pattern = r"req=([0-9]{8})"
     _, stats = by_id(path, pattern)
     assert "(e.g. '[req=3f9a2c1e] GET /api/orders 200')" in stats.unmatched_warning(pattern)
+    # QA MySQL: an id found inside a longer number (a time's microseconds) names no session
+    content = ["# User@Host: app[app] @  [10.0.0.5]  Id:  37246",
+               "# Time: 2026-11-22T08:38:30.372467Z", "SELECT 1;"]  # fmt: skip
+    path = make_events("slow.parquet", content=content, template_id=[1, 2, 3])
+    pattern = r"Id:\s+(\d+)"
+    _, stats = by_id(path, pattern)
+    assert "which holds the id" not in stats.unmatched_warning(pattern)

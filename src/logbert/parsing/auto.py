@@ -56,8 +56,8 @@ _CONTINUATION = re.compile(
 def show_line(line: str) -> str:
     """A line quoted for a message: its repr, cut to about `SHOWN_CHARS` characters (a binary
     line's escapes would fill the screen)."""
-    text = repr(line)
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "...'"
+    text = repr(line)  # closed by its own quote: `"` where the line holds a `'` (QA MySQL)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "..." + text[0]
 
 
 def text_lines(lines: list[str]) -> list[str]:

@@ -170,3 +170,19 @@ def test_a_double_quoted_text_after_a_space_is_one_variable():
     assert mask_text('got "GET /cart HTTP/1.1" 200') == 'got "GET /cart HTTP/<*>" 2xx'
     refused = 'upload ended: "connection refused by peer"'
     assert mask_text(refused) == refused
+
+
+def test_an_error_number_names_the_failure():
+    """QA MySQL: `Operating system error number 28` (no space left) shared the template of a
+    normal start-up's `error number 2`, and the disk-full window scored 0."""
+    line = "[ERROR] [MY-012592] [InnoDB] Operating system error number {} in a file operation."
+    assert mask_text(line.format(28)) == (
+        "[ERROR] [MY-<*>] [InnoDB] Operating system error number 28 in a file operation."
+    )
+    assert mask_text(line.format(2)).endswith("error number 2 in a file operation.")
+    assert mask_text("write failed errno=-104, retry 3") == "write failed errno=-104, retry <*>"
+    assert mask_text("deadlock, error code: 1213") == "deadlock, error code: 1213"
+    assert mask_text("3 errors in 5 error lines") == "<*> errors in <*> error lines"
+    texts = [line.format(n) for n in (28, 2, 28)]
+    distinct, codes, _ = mask_array(pa.array(texts))
+    assert [distinct[int(c)].as_py() for c in codes] == [mask_text(t) for t in texts]

@@ -146,6 +146,20 @@ STATUS: list[tuple[str, str, int]] = [
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
 ]
+# An error number names the failure (`Operating system error number 28`, `errno=28`, `error
+# code: 1213`): 28 (no space left) and 2 (no such file) are two events, as a 5xx and a 2xx are
+# (QA MySQL: a disk-full window scored 0, its lines the template of a normal start-up's
+# errno 2). Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
+_ERRNO_NAME = r"(?i:error number|errno|error code|error_code|os error)"
+_ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
+_ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
+_ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
+_ERRNO_MAX_DIGITS = 6
+ERRNO: list[tuple[str, str, int]] = [
+    (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * _ERRNO_MAX_DIGITS
+_ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
 # An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
 # `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
@@ -389,6 +403,10 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         marked = _apply(text.filter(statuses), STATUS)
         text = pc.replace_with_mask(text, statuses, marked)
         shape = None
+    errnos = _errno_rows(text)
+    if errnos is not None:  # an error number's digits as markers (`ERRNO`)
+        text = pc.replace_with_mask(text, errnos, _apply(text.filter(errnos), ERRNO))
+        shape = None
     if pc.any(pc.match_substring(text, "0x", ignore_case=True)).as_py():
         text = _apply(text, [_HEX0X])
         shape = None
@@ -406,6 +424,9 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         masked = pa.concat_arrays([masked, exact])
     if statuses is not None:
         masked = _restore_status_classes(masked)
+    if errnos is not None:
+        for digit, marker in _ERRNO_DIGITS.items():
+            masked = pc.replace_substring(masked, marker, digit)
     if requests is not None:
         masked = _restore_requests(masked)
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
@@ -421,6 +442,16 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
     if not any(pc.any(pc.match_substring(text, h, ignore_case=i)).as_py() for h, i in hinted):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
+    return rows if pc.any(rows).as_py() else None
+
+
+def _errno_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold an error number (`ERRNO`); None when none does (a substring check
+    first: most logs hold no `err` or `os error`)."""
+    hints = ("err", "os error")
+    if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)
     return rows if pc.any(rows).as_py() else None
 
 
@@ -447,6 +478,10 @@ def _restore_status_classes(masked: pa.Array) -> pa.Array:
     return masked
 
 
+_ERRNO_TABLE = str.maketrans(_ERRNO_DIGITS)
+_ERRNO_RESTORE = str.maketrans({marker: digit for digit, marker in _ERRNO_DIGITS.items()})
+
+
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = text.replace(BOM, "").strip()
@@ -454,12 +489,14 @@ def mask_text(text: str) -> str:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = join_values(text)
+    text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     for pattern, repl, passes in _REQUEST + _STATUS + _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = mask_random_ids(text)
     for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
+    text = text.translate(_ERRNO_RESTORE)
     for marker, restored in _REQUEST_MARKERS:
         text = text.replace(marker, restored)
     return text

@@ -196,6 +196,9 @@ def test_sessions_with_unseen_keys_passed_as_normal_are_tallied_for_a_warning():
     )
     assert [r["is_anomaly"] for r in rows] == [False, False, True]
     assert (tally.n_unseen, tally.n_passed, tally.example) == (2, 1, "new")
+    # QA RabbitMQ: the share of never-seen keys is of the sessions holding them (10 of 21),
+    # not of every event scored (10 of 24)
+    assert tally.unseen_event_share == 10 / 21
     assert tally.warning("score", "length") == (
         "warning: 1 of 2 sessions holding keys no training session holds were not flagged (e.g. "
         "session 'new'): length scores a never-seen key below its threshold. Look at them, or "
@@ -256,5 +259,5 @@ def test_unseen_keys_passed_by_a_decision_that_flags_them_blame_the_threshold():
         assert "+new-event" not in drifted and "decision:" not in drifted
     # QA: overlapping windows spread an anomaly's few new messages over most sessions; new
     # keys in 1% of the events are no sign of changed logs
-    few = dataclasses.replace(tally, n_events=1000, n_unseen_events=10)
+    few = dataclasses.replace(tally, n_events=1000, n_events_of_unseen=800, n_unseen_events=10)
     assert "the logs changed" not in few.warning("score", "logbert", 1.0, n_scored=5)

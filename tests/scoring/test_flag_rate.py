@@ -77,7 +77,7 @@ def test_new_templates_in_few_events_may_be_the_anomalies_own():
     and the note advised retraining, which would have trained on the anomalies."""
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800, unseen_event_share=0.011)
     assert "800 of the 1,000 sessions hold templates no training session held, but those " in note
-    assert "only 1.1% of their events: they may be the anomalies' own messages" in note
+    assert "only 1.1% of the events of the sessions holding them: they may be the " in note
     assert "retrain on logs of the new version" not in note and "retrain only if" in note
 
 

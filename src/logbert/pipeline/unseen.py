@@ -129,12 +129,15 @@ class UnseenPassed:
     n_passed: int = 0
     example: str | None = None  # the first passed session's id
     n_events: int = 0  # events of the scored sessions (windows that overlap count theirs twice)
-    n_unseen_events: int = 0  # ... of keys no training session holds
+    n_events_of_unseen: int = 0  # ... of the sessions holding keys no training session holds
+    n_unseen_events: int = 0  # ... of those keys
 
     @property
     def unseen_event_share(self) -> float | None:
-        """The share of scored events whose keys no training session holds (None: none)."""
-        return self.n_unseen_events / self.n_events if self.n_events else None
+        """The share of never-seen keys among the events of the sessions holding any (None:
+        none does): a few is an incident's own messages, many a log that changed. Of all
+        scored events it read 2.2% where the flagged sessions held 28% (QA RabbitMQ)."""
+        return self.n_unseen_events / self.n_events_of_unseen if self.n_events_of_unseen else None
 
     def add(self, known: np.ndarray, keys: Sequence[np.ndarray], flagged: Sequence[bool],
             ids: Sequence[str]) -> None:  # fmt: skip
@@ -143,6 +146,7 @@ class UnseenPassed:
             self.n_events += len(seen)
             if not seen.all():
                 self.n_unseen += 1
+                self.n_events_of_unseen += len(seen)
                 self.n_unseen_events += int(len(seen) - np.count_nonzero(seen))
                 if not is_anomaly:
                     self.n_passed += 1

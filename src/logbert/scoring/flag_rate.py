@@ -108,9 +108,9 @@ def flag_rate_note(
     if (changed or changed_part) and few_new_events:
         return flagged + (
             f"{held} hold templates no training session held, but those are only "
-            f"{unseen_event_share:.1%} of their events: they may be the anomalies' own "
-            "messages, or a few messages of a new version of the software. Look at the new "
-            "templates in the flagged sessions; retrain only if they are normal"
+            f"{unseen_event_share:.1%} of the events of the sessions holding them: they may be "
+            "the anomalies' own messages, or a few messages of a new version of the software. "
+            "Look at the new templates in the flagged sessions; retrain only if they are normal"
         )
     why_not_recalibrate = (
         "a threshold calibrated on sessions with templates the model never saw sits at the "

@@ -416,6 +416,10 @@ def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_
     assert " 5xx " in mask_text(django.format(503))
     assert mask_text("GET / 404 3ms") == "GET / 4xx <*>"
     assert mask_text("we GET 200 items") == "we GET <*> items"  # no path: no request
+    # QA nginx: a dot-file's path keeps its endpoint, as `/wp-admin` does (a secrets scanner)
+    assert mask_text('"GET /.env HTTP/1.1" 404') == '"GET /.env HTTP/<*>" 4xx'
+    assert mask_text('"GET /.git/config HTTP/1.1" 404') == '"GET /.git/<*> HTTP/<*>" 4xx'
+    assert mask_text('"GET /../../etc/passwd HTTP/1.1" 400') == '"GET <*> HTTP/<*>" 4xx'
     head = '10.0.0.{} - - [03/Nov/2026:14:22:{:02d} +0100] "{} HTTP/1.1" 200 512 "-" "curl/8"'
     pages = ["GET /", "GET /cart", "GET /product/{i}?ref=home", "GET /static/app.{i}.css",
              "POST /checkout", "GET /search?q={i}"]  # fmt: skip

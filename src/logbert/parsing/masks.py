@@ -178,7 +178,9 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(_METHODS)}) )"
 _PATH_END = r"( HTTP/|\s+[1-5][0-9][0-9](?:\s|$))"
 # A name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
 # tenant id such as `e9746973ac57...` starts with a letter but is no endpoint.
-_NAME = r"[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
+# A dot may start it: `/.env`, `/.git/config`, `/.well-known/...` (QA nginx: a scanner probing
+# secret files was one `GET <*>` event with Let's Encrypt's `/.well-known/` checks).
+_NAME = r"\.?[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
 # An API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
 # (QA REST API: `/api/<*>` made users, orders, login and admin/export one event).
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`

@@ -67,7 +67,7 @@ CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bou
 _PUNCTUATION = "\"',;:.!?()[]{}"
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
 _ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
-    r"(/(?:[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
+    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
 )
 
 

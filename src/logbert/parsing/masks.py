@@ -278,6 +278,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a number with thousands separators is one number: `4,327 total partitions`, `1,234ms`
+        # (QA Cassandra: `<*>,<*>` beside `<*>`, one event's template text changing with its data)
+        # (not in square brackets: a point, Android's `bnds=[264,444][920,908]`)
+        r"(^|[^A-Za-z0-9_,.\[])[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+        r"((?:ms|s|KB|MB|GB|B)?(?:$|[^A-Za-z0-9_,]))",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms;
         # not a short upper-case name of 2-3 letters and 3-5 digits, `ED25519` (a key type),
         # `AES256`; a longer one is a hex id (Postfix queue ids `CEE8941972`, `FDAA547354`), as

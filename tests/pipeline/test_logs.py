@@ -188,3 +188,14 @@ def _write(tmp_path: Path, lines: list[str]) -> Path:
     log = tmp_path / "orders.log"
     log.write_text("\n".join(lines) + "\n")
     return log
+
+
+def test_a_format_string_is_named_as_the_user_wrote_it():
+    """QA nginx and Cassandra: `[<Thread>]` was shown as `\\\\[<Thread>\\\\]` in errors."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import Parser
+    from logbert.pipeline.logs import quoted_format_name
+
+    written = "<Level> [<Thread>] <Date> <Time> <Component> - <Content>"
+    assert quoted_format_name(Parser(resolve_format(written))) == f"'{written}'"
+    assert quoted_format_name(Parser(resolve_format("hdfs"))) == "'hdfs'"

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.parsing.auto import count_continuations, show_line
 from logbert.parsing.clock import NEWEST_FIRST
+from logbert.parsing.formats import display_name
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.reader import name_files
 from logbert.parsing.summary import (
@@ -215,7 +216,7 @@ def read_log_sessions(
             else "pass the format these logs are written in"
         )
         raise LogbertError(
-            f"no line of {where} fits the log format {format_name(parser)!r} "
+            f"no line of {where} fits the log format {quoted_format_name(parser)} "
             f"({summary.lines:,} lines rejected): {remedy}"
         )
     # most lines (or a whole file) lost: the counts alone went unnoticed in train/score
@@ -340,9 +341,15 @@ class _RejectsFile:
 
 def format_name(parser: Parser) -> str:
     """The parser's log format by name (`hadoop`, also for `--format auto`), or its format
-    string for a custom one."""
-    fmt = parser.fmt
-    return fmt.name if fmt.name != "custom" else fmt.format
+    string, quoted, as the user wrote it (not with its field brackets escaped: QA nginx and
+    Cassandra were shown `'<Level> \\[<Thread>\\] ...'`)."""
+    return display_name(parser.fmt)
+
+
+def quoted_format_name(parser: Parser) -> str:
+    """`format_name` in quotes, a built-in name too (`'hdfs'`)."""
+    name = format_name(parser)
+    return name if name.startswith("'") else f"'{name}'"
 
 
 # a few anomalous sessions begin oddly too (1 of 11,501 HDFS blocks); a log cut while

@@ -48,7 +48,7 @@ from typing import Any, TextIO
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, name_files, source_names
 from logbert.pipeline import model_directory
-from logbert.pipeline.logs import mostly_unseen_warning
+from logbert.pipeline.logs import mostly_unseen_warning, quoted_format_name
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
 from logbert.serving.wal import ModelIdentity, check_resume
@@ -378,8 +378,9 @@ class Watcher:
         if lines == 0 or self._run_count("lines_rejected") < lines:
             return None
         where = name_files([f.source for f in self.files])
+        fmt = quoted_format_name(self.engine.parser)
         return (
-            f"no line of {where} fits the model's log format {self.engine.format_name()!r} "
+            f"no line of {where} fits the model's log format {fmt} "
             f"({lines:,} lines rejected): watch logs written like the model's training logs "
             "(`logbert parse FILE --format auto` names the format that fits them), or train a "
             "model on these"

@@ -250,3 +250,26 @@ def test_a_cloudtrail_file_is_an_error_and_its_events_are_dated():
     ok, columns = split_json_lines(pa.array([json.dumps(event)]))
     assert ok.all() and columns["Timestamp"].to_pylist() == ["2026-11-20T10:15:02Z"]
     assert "eventName=GetObject" in columns["Content"][0].as_py()
+
+
+def test_a_proxys_json_access_line_keeps_status_class_and_endpoint_and_drops_the_agent():
+    """QA Traefik: `DownstreamStatus`/`OriginStatus` 502 and 200 were one event, the path field
+    one variable (`/login`, `/.env`, `/wp-admin/...` one event), a new browser's user agent a
+    new event (94 false alarms), and an empty `msg` left a double space."""
+    from logbert.parsing.masks import mask_text
+
+    line = {"ClientHost": "10.0.0.5", "DownstreamStatus": 502, "OriginStatus": 502,
+            "RequestMethod": "GET", "RequestPath": "/api/orders/123?x=1", "msg": "",
+            "request_User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/120",
+            "level": "info", "time": "2026-11-20T10:15:02Z"}  # fmt: skip
+    ok, columns = split_json_lines(pa.array([json.dumps(line)]))
+    content = columns["Content"][0].as_py()
+    assert content == ("info ClientHost=10.0.0.5 DownstreamStatus=502 OriginStatus=502 "
+                       "RequestMethod=GET RequestPath=/api/orders/123?x=1")  # fmt: skip
+    assert mask_text(content) == ("info ClientHost=<*> DownstreamStatus=5xx OriginStatus=5xx "
+                                  "RequestMethod=GET RequestPath=/api/orders/<*>")  # fmt: skip
+    assert mask_text("request.uri=/.env status=404") == "request.uri=/.env status=4xx"
+    assert mask_text("file_path=/var/log/app.log") == "file_path=<*>"  # a file, no request
+    from logbert.parsing.miner import _endpoint  # each endpoint an event, as a request line's
+
+    assert _endpoint("RequestPath=/api/orders/<*>") == "/api/orders" and _endpoint("x=<*>") is None

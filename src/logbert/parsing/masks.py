@@ -116,7 +116,13 @@ def join_values(text: str) -> str:
 # of an access-log line (`HTTP/1.1" 503`) keeps its class: `5xx`. The class digit is written
 # as a private-use character until masking is done (`_restore_status_classes`), since every
 # mask after the `0x` one treats all digits alike (see the module doc).
-_STATUS_SIGNED = r"(?:http[_ ]?|response[_ ]?)?status(?:[_ ]?code)?[\"']?\s*[=:]\s*[\"']?"
+# also a proxy's names (Traefik's `DownstreamStatus`, `OriginStatus`; AWS ALB's
+# `elb_status_code`, `target_status_code`; nginx's `upstream_status`; QA Traefik: 502s and 200s
+# were one event)
+_STATUS_SIGNED = (
+    r"(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
+    r"(?:[_ ]?code)?[\"']?\s*[=:]\s*[\"']?"
+)
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
 # query's value (QA: each such query was a new event)
@@ -142,7 +148,7 @@ _METHOD_HINTS = tuple(f"{method} " for method in _METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_")  # or these, in this case
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
-    (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 1)
+    (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
 ]
@@ -189,16 +195,25 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/({_NAME})",
 )
 _REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
+# A structured log's request path field is a request's path too: Traefik's
+# `RequestPath=/api/orders/123`, Caddy's `request.uri=/cart?x=1`, `path=/login` (QA Traefik: the
+# whole path one variable, `/login`, `/.env` and `/wp-admin/...` were one event)
+_PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, left whole)
+    r"((?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)=)"
+)
+_PATH_FIELD_END = r"(\s|$)"
 REQUEST: list[tuple[str, str, int]] = [
     pattern
+    for before, end in ((_METHOD, _PATH_END), (_PATH_FIELD, _PATH_FIELD_END))
     for segment in _SEGMENTS  # a request once marked matches no later pattern
     for pattern in (
-        (rf"{_METHOD}{segment}/[^\s\"]*{_PATH_END}", rf"\1{_KEPT}\2{_REST}\3", 1),
-        (rf"{_METHOD}{segment}\?[^\s\"]*{_PATH_END}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-        (rf"{_METHOD}{segment}{_PATH_END}", rf"\1{_KEPT}\2\3", 1),
+        (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
+        (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+        (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
     )
 ]
-_REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}"  # any request (the API forms are longer ones)
+# any request (the API forms are longer ones)
+_REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
 # The value of a field that names a machine or a pod (`node="node-a"`, `host=web1`, `"pod":
 # "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
 # of them each held its own template, and a cluster's new node made every line of it a new
@@ -468,7 +483,8 @@ def _errno_rows(text: pa.Array) -> pa.Array | None:
 def _request_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
     when none does (a substring check first: most logs hold no `HTTP/`)."""
-    if not any(pc.any(pc.match_substring(text, h)).as_py() for h in (" HTTP/", *_METHOD_HINTS)):
+    hints = (" HTTP/", "=/", *_METHOD_HINTS)  # `=/`: a path field's
+    if not any(pc.any(pc.match_substring(text, h)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)
     return rows if pc.any(rows).as_py() else None

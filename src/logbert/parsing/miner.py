@@ -136,9 +136,11 @@ def _shapes(values: set[str], by_word: bool = False):
 
 def _endpoint(word: str) -> str | None:
     """`/product` for a request path as `masks.REQUEST` keeps it (`/product/<*>`, `/cart`,
-    `/search?<*>`, the root `/`; quotes aside), else None. Only request lines give such
-    words: any other absolute path is masked whole."""
-    found = _ENDPOINT_WORD.fullmatch(word.strip("\"'"))
+    `/search?<*>`, the root `/`; quotes aside, also as a field's value), else None. Only
+    request lines and path fields give such words: any other absolute path is masked whole."""
+    word = word.strip("\"'")
+    _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
+    found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)
     return found[1] if found else None
 
 

@@ -204,6 +204,12 @@ def test_no_id_matched_is_an_error_and_writes_nothing(monkeypatch, capsys, hdfs_
     assert code == 2 and "Traceback" not in stderr
     assert "--by-id REGEX matched no line in 5 events" in " ".join(stderr.split())
     assert not out.exists() and not list(events.parent.glob("*.partial"))
+    # QA Traefik: a regex written for the raw JSON text; the content is name=value words
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", '"ClientHost":"([^"]+)"',
+                          "-o", out)  # fmt: skip
+    assert code == 2 and "not the JSON text: --by-id 'ClientHost=(\\S+)'" in " ".join(
+        stderr.split()
+    )
     nested = events.parent / "new" / "deeper" / "s.parquet"
     assert run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", nested)[0] == 2
     assert not (events.parent / "new").exists()  # no empty folders left behind either

@@ -50,7 +50,8 @@ def test_given_validation_sessions_calibrate_and_every_training_session_is_fitte
     assert np.array_equal(pipeline.fingerprints_["train"], session_fingerprints(train))
     # it said "0 labelled anomalies left out" though the file's anomaly was (QA)
     assert (
-        "12 validation sessions from later.jsonl, 1 labelled anomalies of it left out" in lines[0]
+        "12 validation sessions from later.jsonl, 1 labelled anomaly of it left out; 0 "
+        "labelled anomalies of the training sessions left out" in lines[0]
     )
 
 

@@ -11,6 +11,7 @@ came too late for their window are a `warning: ` line, and an error when they ar
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -222,6 +223,19 @@ def _header_fields_hint(events: Path) -> str:
     return f"; {clause}" if clause else ""
 
 
+def _json_key_hint(regex: str) -> str:
+    """For a regex written against a raw JSON line (`"ClientHost":"([^"]+)"`): the content of
+    `--format json` is `name=value` words, and the regex that reads it (QA Traefik)."""
+    key = re.search(r'"([A-Za-z_][\w.-]*)"\s*:', regex)
+    if key is None:
+        return ""
+    fixed = re.escape(key[1]) + r"=(\S+)"
+    return (
+        f"; the content of a JSON line (--format json) is its fields as name=value words, not "
+        f"the JSON text: --by-id '{fixed}'"
+    )
+
+
 def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Path) -> str:
     """Why sessionizing produced no session, from what it counted (and, for a --by-id that
     matched nothing, the header fields an id may sit in: --by-field reads those)."""
@@ -236,7 +250,7 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
             f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
-            "its only capture group)" + _header_fields_hint(events)
+            "its only capture group)" + _header_fields_hint(events) + _json_key_hint(settings.by_id)
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "

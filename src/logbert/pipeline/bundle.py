@@ -211,9 +211,12 @@ class Pipeline:
                "normal sessions (")
             + (f"{len(validation_batch)} held out for validation" if given is None else
                f"{len(validation_batch)} validation sessions from {given}"
-               + (f", {left_in_validation} labelled anomalies of it left out"
+               + (f", {left_in_validation} labelled "
+                  f"{'anomaly' if left_in_validation == 1 else 'anomalies'} of it left out"
                   if left_in_validation else ""))
-            + f"; {left_out} labelled anomalies left out)"
+            + (f"; {left_out} labelled anomalies of the training sessions left out)"
+               if given is not None and left_in_validation else
+               f"; {left_out} labelled anomalies left out)")
         )  # fmt: skip
         if self.lifecycle_.lifetime_ is not None:
             say(

@@ -528,3 +528,18 @@ def test_a_python_tracebacks_last_line_is_a_continuation_line(line, continuation
     from logbert.parsing.auto import looks_like_continuation
 
     assert looks_like_continuation(line) is continuation
+
+
+def test_no_timestamp_error_says_how_many_lines_did_not_fit(tmp_path):
+    """QA hclog: a format missing the `T` of ISO times split one banner line, and the error
+    named only it, not the 11,400 lines the format did not fit."""
+    log = tmp_path / "hc.log"
+    lines = ["Client Addr [0.0.0.0] (HTTP: 8500)"] + [
+        f"2026-11-20T10:15:{i}.123Z [INFO]  agent.server.raft: entering follower state"
+        for i in range(10, 40)
+    ]
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format("<Date> <Time> [<Level>] <Component>: <Content>")
+    said = r"the 1 lines it split into its fields \(30 other lines did not fit it at all, e\.g\. '"
+    with pytest.raises(LogbertError, match=said + "2026-11-20T10:15:10"):
+        parse_files([str(log)], fmt, tmp_path / "e.parquet")

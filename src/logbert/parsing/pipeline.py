@@ -520,9 +520,16 @@ class Parser:
                 "its fields (the first, "
                 f"{self._has_time(self._first)}); {_MODEL_LAYOUT}"
             )
+        rejected = sum(fit.rejected for fit in self.inputs)
+        unfit = (  # QA hclog: 1 banner line split, 11,400 lines rejected unsaid
+            f" ({rejected:,} other lines did not fit it at all, e.g. "
+            f"{show_line(self.rejected_head[0])})"
+            if rejected > self._events and self.rejected_head
+            else ""
+        )
         raise LogbertError(
             f"{binary}format {display_name(self.fmt)} read no timestamp from any of the "
-            f"{self._events:,} lines it split into its fields: the first, "
+            f"{self._events:,} lines it split into its fields{unfit}: the first, "
             f"{self._has_time(self._first)}; "
             f"{self._layout_advice()}, or {_suggestion(self)}"
         )

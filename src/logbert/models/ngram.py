@@ -113,7 +113,8 @@ class NgramDetector(Detector):
                 n_grams += 1
                 if gram not in self.known_:
                     n_unseen += 1
-                    ending.setdefault(min(i, len(sequence)), []).append(gram)
+                    if i <= len(sequence):  # past the first end marker: the same end again
+                        ending.setdefault(i, []).append(gram)  # (QA: surprise 3 of 2 sizes)
         ranked = sorted(ending.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
         events = [
             {

@@ -94,3 +94,10 @@ def test_flagged_sessions_that_mostly_hold_new_templates_say_part_of_the_logs_ch
     assert "rather than recalibrate" in note and "(`logbert calibrate`)" not in note
     few = flag_rate_note(201, 700, CALIBRATION, 99.0, n_unseen=170, n_unseen_flagged=60)
     assert few == flag_rate_note(201, 700, CALIBRATION, 99.0)  # a third of them: anomalies?
+
+
+def test_the_plain_note_warns_against_recalibrating_on_never_seen_templates():
+    """QA nginx: `report` (which has no tally of unseen keys) advised recalibrating where
+    `score` had warned that it would flag none of them."""
+    note = flag_rate_note(201, 700, CALIBRATION, 99.0)
+    assert "retrain, not recalibrate, where they hold templates the model never saw" in note

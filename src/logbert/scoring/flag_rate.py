@@ -24,6 +24,10 @@ CHANGED_EVENT_SHARE = 0.05
 # recalibrating on them cannot help, since a normal-data threshold set on sessions holding
 # never-seen templates sits at the score the detector gives those (LogBERT: its cap)
 RETRAIN_ON_NEW_LOGS = "retrain on logs of the new version (`logbert train`) rather than recalibrate"
+WHY_NOT_RECALIBRATE = (
+    "a threshold calibrated on sessions with templates the model never saw sits at the score "
+    "it gives them, and then flags none of them"
+)
 
 
 def expected_flag_rate(calibration: np.ndarray, threshold: float) -> float:
@@ -112,15 +116,11 @@ def flag_rate_note(
             "the anomalies' own messages, or a few messages of a new version of the software. "
             "Look at the new templates in the flagged sessions; retrain only if they are normal"
         )
-    why_not_recalibrate = (
-        "a threshold calibrated on sessions with templates the model never saw sits at the "
-        "score it gives them, and then flags none of them"
-    )
     if changed:
         return flagged + (
             f"{held} hold templates no training session held, so the logs changed (new "
             f"templates in {n_unseen / n_scored:.1%} of sessions: a new version of the "
-            f"software?); {RETRAIN_ON_NEW_LOGS}: {why_not_recalibrate}"
+            f"software?); {RETRAIN_ON_NEW_LOGS}: {WHY_NOT_RECALIBRATE}"
         )
     if changed_part:  # a few sessions: an incident's new errors look the same (QA Django)
         return flagged + (
@@ -128,10 +128,12 @@ def flag_rate_note(
             "own messages (an incident writes new errors), or the logs changed in part (a "
             "host, a component or its settings, such as colour output, writing other "
             "messages). Look at the new templates in the flagged sessions; if they are normal "
-            f"messages, {RETRAIN_ON_NEW_LOGS}: {why_not_recalibrate}"
+            f"messages, {RETRAIN_ON_NEW_LOGS}: {WHY_NOT_RECALIBRATE}"
         )
     return flagged + (
         "either these logs hold that many anomalies, or they differ from the training data "
         "(another period, workload or system). Look at a few flagged sessions; if they are "
-        "normal, recalibrate on recent normal sessions (`logbert calibrate`) or retrain"
+        "normal, recalibrate on recent normal sessions (`logbert calibrate`) or retrain; "
+        "retrain, not recalibrate, where they hold templates the model never saw (`score` "
+        f"says so): {WHY_NOT_RECALIBRATE}"
     )

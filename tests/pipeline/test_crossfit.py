@@ -198,6 +198,16 @@ def test_train_names_a_combinations_part_thresholds(tmp_path):
     assert result.exit_code == 0, result.output
     assert "flags a session when any part does: new-event " in result.output
     assert "threshold 0 on score" not in result.output
+    # QA nginx: evaluate printed and saved only the combination's 0
+    sessions = normal_sessions(6)
+    sessions[0].label = "anomaly"
+    write_sessions(sessions, tmp_path / "test.jsonl")
+    args = ["evaluate", str(tmp_path / "m"), str(tmp_path / "test.jsonl")]
+    evaluated = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "e.json")])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "flags a session when any part does: new-event" in " ".join(evaluated.output.split())
+    saved = json.loads((tmp_path / "e.json").read_text())
+    assert [part["name"] for part in saved["threshold_parts"]] == ["new-event", "length"]
 
 
 def test_sessions_with_keys_their_fold_lacks_are_a_warning():

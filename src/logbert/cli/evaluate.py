@@ -165,6 +165,8 @@ def command(
             "category"
         )
     metrics["threshold_info"] = info.to_dict()
+    metrics["threshold_parts"] = pipeline.threshold_parts(info)  # a combination's (QA nginx)
+    metrics["threshold_words"] = pipeline.threshold_words(info)
     metrics["model"] = pipeline.detector_.name
     metrics["model_id"] = getattr(pipeline, "model_id_", None)  # the trained model evaluated
     metrics["sessions_file"] = name_files(inputs)
@@ -556,7 +558,12 @@ def metrics_table(metrics: dict) -> Table:
     for name, value in rows:
         table.add_row(name, "n/a" if value is None else f"{value:.4f}")
     table.add_row("TP / FP / FN / TN", f"{cm['tp']} / {cm['fp']} / {cm['fn']} / {cm['tn']}")
-    table.add_row("threshold", f"{info['value']:.6g} on {info['score']} ({info['rule']})")
+    words = metrics.get("threshold_words")
+    table.add_row(
+        "threshold",
+        words.removeprefix("threshold ") if words else
+        f"{info['value']:.6g} on {info['score']} ({info['rule']})",
+    )  # fmt: skip
     for kind in ("normal", "anomaly"):
         mean, sd = metrics[f"{kind}_score_mean"], metrics[f"{kind}_score_sd"]
         if mean is not None:

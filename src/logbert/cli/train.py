@@ -306,23 +306,7 @@ def command(
     if beside is not None:
         shutil.copyfile(beside, output / TEMPLATES_FILE)
     _remove_left_over(output, previous_files)
-    typer.echo(f"Trained in {seconds:.1f}s; {_threshold_words(pipeline)}; model saved to {output}")
-
-
-def _threshold_words(pipeline: Pipeline) -> str:
-    """`threshold 4.2 on max_surprise (max)`; a combination's part by part, since its own
-    threshold 0 only says "any part flags" (QA: `threshold 0 on score (mean+2std)`)."""
-    threshold = pipeline.threshold_
-    own = f"threshold {threshold.value:.6g} on {threshold.score} ({threshold.rule})"
-    parts = getattr(pipeline.detector_, "parts_", None)
-    if not parts or threshold.value != 0:  # a rate or labelled rule thresholds the combination
-        return own
-    each = ", ".join(
-        f"{part.name} {part.threshold_.value:.6g} on {part.threshold_.score} "
-        f"({part.threshold_.rule})"
-        for part in parts
-    )
-    return f"flags a session when any part does: {each}"
+    typer.echo(f"Trained in {seconds:.1f}s; {pipeline.threshold_words()}; model saved to {output}")
 
 
 def _recorded_end(path: Path, validation: Path | None) -> datetime | None:

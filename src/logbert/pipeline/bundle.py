@@ -963,6 +963,35 @@ class Pipeline:
             raise LogbertError("the model has no threshold; pass --threshold or run calibrate")
         return info
 
+    def threshold_words(self, info: Threshold | None = None) -> str:
+        """`threshold 4.2 on max_surprise (max)` for `info` (default: the calibrated one); a
+        combination's own threshold 0 only says "any part flags", so its parts' are named
+        (QA: `threshold 0 on score (mean+2std)` at training and evaluation alike)."""
+        info = info or self.decision_threshold()
+        own = f"threshold {info.value:.6g} on {info.score} ({info.rule})"
+        parts = self.threshold_parts(info)
+        if not parts:
+            return own
+        each = ", ".join(
+            f"{part['name']} {part['value']:.6g} on {part['score']} ({part['rule']})"
+            for part in parts
+        )
+        return f"flags a session when any part does: {each}"
+
+    def threshold_parts(self, info: Threshold | None = None) -> list[dict] | None:
+        """A combination's parts' thresholds (name, value, score, rule) where its own is the
+        calibrated 0 "any part flags"; None otherwise (a rate or labelled rule, or a value
+        given, thresholds the combination itself)."""
+        info = info or self.decision_threshold()
+        parts = getattr(self._fitted(), "parts_", None)
+        if not parts or info.value != 0 or info.rule == "given":
+            return None
+        return [
+            {"name": part.name, "value": part.threshold_.value, "score": part.threshold_.score,
+             "rule": part.threshold_.rule}
+            for part in parts
+        ]  # fmt: skip
+
     def _templates_path(self) -> Path | None:
         return Path(self.known_templates) if self.known_templates else None
 

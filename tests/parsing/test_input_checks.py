@@ -543,3 +543,17 @@ def test_no_timestamp_error_says_how_many_lines_did_not_fit(tmp_path):
     said = r"the 1 lines it split into its fields \(30 other lines did not fit it at all, e\.g\. '"
     with pytest.raises(LogbertError, match=said + "2026-11-20T10:15:10"):
         parse_files([str(log)], fmt, tmp_path / "e.parquet")
+
+
+def test_auto_suggests_a_format_string_that_fits_a_level_first_layout(tmp_path):
+    """QA Cassandra: auto found no format for logback's `%-5level [%thread] %date ...`, and the
+    date-first example it gave fitted no line."""
+    log = tmp_path / "system.log"
+    log.write_text("INFO  [CompactionExecutor:12] 2026-11-20 10:15:02,123 CompactionTask.java:241"
+                   " - Compacted 4 sstables\n")  # fmt: skip
+    with pytest.raises(LogbertError) as err:
+        parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    suggested = "<Level> [<Thread>] <Date> <Time> <Content>"
+    assert f"'{suggested}' (the lines start with a level, a bracketed thread" in str(err.value)
+    summary = parse_files([str(log)], resolve_format(suggested), tmp_path / "f.parquet")
+    assert summary.rejected == 0 and not summary.warnings

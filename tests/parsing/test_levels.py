@@ -43,3 +43,17 @@ def test_level_mix_counts_levels_per_template_and_skips_lines_without_one():
         "warning: <Level>: 1 template(s) are met at a problem level and at another (e.g. "
         "'disk <*> slow' at info, warn)"
     )
+
+
+def test_a_level_written_before_the_time_gets_advice_that_can_be_followed(tmp_path):
+    """QA Cassandra (`WARN  [GossipTasks:1] 2026-11-20 10:15:03,001 ...`): the warning said to
+    leave <Level> inside <Content>, which no format string can do when the level comes first."""
+    log = tmp_path / "system.log"
+    lines = [f"INFO  [ScheduledTasks:1] 2026-11-20 10:00:0{i},123 GCInspector.java:299 - G1 GC in "
+             f"{i}ms" for i in range(6)]  # fmt: skip
+    lines[3] = lines[3].replace("INFO ", "WARN ")
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format("<Level> [<Thread>] <Date> <Time> <Component> - <Content>")
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "<Level>" in w]
+    assert "this layout writes <Level> before the time" in said and "inside <Content>" not in said

@@ -37,9 +37,13 @@ class LevelMix:
             if template_id >= 0 and word:
                 self.levels.setdefault(template_id, set()).add(word)
 
-    def warning(self, field: str, templates: dict[int, str]) -> str | None:
+    def warning(
+        self, field: str, templates: dict[int, str], before_time: bool = False
+    ) -> str | None:
         """A warning naming how many templates are met both at a problem level and at another,
-        with an example; None when none is."""
+        with an example; None when none is. `before_time`: the layout writes the level before
+        the time, so no format string can leave it in the message (QA Cassandra's
+        `WARN  [GossipTasks:1] 2026-11-20 10:15:03,001 ...`: the advice could not be followed)."""
         mixed = sorted(
             i for i, seen in self.levels.items() if seen & PROBLEM_LEVELS and seen - PROBLEM_LEVELS
         )
@@ -47,10 +51,16 @@ class LevelMix:
             return None
         first = mixed[0]
         seen = ", ".join(sorted(self.levels[first]))
+        advice = (
+            f"this layout writes <{field}> before the time, so no format string can leave it in "
+            "the message: look at such templates' problem-level lines yourself"
+            if before_time
+            else f"to make it part of the event, parse with a format string that leaves "
+            f"<{field}> in the message (inside <Content>)"
+        )
         return (
             f"warning: <{field}>: {len(mixed):,} template(s) are met at a problem level and at "
             f"another (e.g. {templates.get(first, first)!r} at {seen}): the level is a header "
             "field, not part of the event, so a line's level alone never makes a session "
-            f"anomalous; to make it part of the event, parse with a format string that leaves "
-            f"<{field}> in the message (inside <Content>)"
+            f"anomalous; {advice}"
         )

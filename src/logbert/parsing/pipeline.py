@@ -182,6 +182,11 @@ class YearHint:
 
 # inputs dated by their modification time named one by one; more are counted by year
 YEAR_NOTES = 5
+# a line that starts with its level, a bracketed thread maybe, then an ISO 8601 date and time
+_LEVEL_FIRST = re.compile(
+    r"(?i:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL)\s+(?P<thread>\[[^\]]*\]\s+)?"
+    r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d"
+)
 # a warning on one input is said for this many inputs of a kind, the others counted in a line
 NAMED_INPUTS = 3
 AUTO_MISFIT = "that --format auto's choice reads badly"
@@ -338,6 +343,14 @@ class Parser:
             )
             if sample and re.match(ISO_8601, sample[0].split(" ", 1)[0]):
                 example = "'<Timestamp> <Content>' (the lines start with an ISO 8601 time)"
+            elif sample and (first_word := _LEVEL_FIRST.match(sample[0])):
+                # logback's `%-5level [%thread] %date ...` (QA Cassandra: the date-first
+                # example fitted no line)
+                thread = "[<Thread>] " if first_word["thread"] else ""
+                example = (
+                    f"'<Level> {thread}<Date> <Time> <Content>' (the lines start with a level"
+                    + (", a bracketed thread" if thread else "") + " and an ISO 8601 time)"
+                )
             raise LogbertError(
                 f"--format auto: no built-in format {verb} {what}{near}; first: {first}; pass "
                 f"--format with a format string such as {example}, or --format raw for lines "
@@ -447,6 +460,15 @@ class Parser:
         if self.fmt.name == JSON:
             return None
         return next((f for f in self.fmt.header_fields if bare_name(f) == "level"), None)
+
+    def _before_time(self, field: str) -> bool:
+        """Whether the format puts `field` before its time fields (`<Level> [<Thread>] <Date>
+        <Time> ...`): then no format string can leave it inside <Content>."""
+        spec, fields = self.fmt.timestamp, self.fmt.fields
+        if spec is None or field not in fields:
+            return False
+        times = [fields.index(f) for f in spec.fields if f in fields]
+        return bool(times) and fields.index(field) < min(times)
 
     def _say_once(self, note: str) -> None:
         """Add `note` to the run's notes unless it is there already."""
@@ -775,7 +797,9 @@ class Parser:
         self._note_undated()
         self._note_midnight()
         level = self._level_field()
-        mixed = None if level is None else self.level_mix.warning(level, self.template_map())
+        mixed = None if level is None else self.level_mix.warning(
+            level, self.template_map(), before_time=self._before_time(level)
+        )
         if mixed:
             self._say_once(mixed)
         self._note_counted_times()

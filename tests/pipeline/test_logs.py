@@ -126,6 +126,9 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
         "where a session spans them, take the events in time order: `--order time` with "
         "`sessionize` or `train --logs` (a model's `score --logs` and `evaluate --logs` follow "
         "it), or merge the files by time into one log first"
+        ". Unless the id is reused: one that several hosts or runs give to different "
+        "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
+        "in the id or pass --idle-timeout (QA RabbitMQ)"
     ]
     assert "; 1 session has events out of time order" in summary.sessionize_text
 

@@ -713,6 +713,9 @@ def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(ma
         "read one after another, so where a session spans them, take the events in time "
         "order: `--order time` with `sessionize` or `train --logs` (a model's `score --logs` "
         "and `evaluate --logs` follow it), or merge the files by time into one log first"
+        ". Unless the id is reused: one that several hosts or runs give to different "
+        "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
+        "in the id or pass --idle-timeout (QA RabbitMQ)"
     )
     assert stats.warnings(BLK) == [stats.out_of_order_warning()]
 

@@ -204,7 +204,9 @@ class SessionizeStats:
             "1.00 -> 0.74). Give rotated files oldest first (auth.log.1 before auth.log, or "
             "their folder); files of several services or hosts are read one after another, so "
             "where a session spans them, "
-            f"{TIME_ORDER_ADVICE}"
+            f"{TIME_ORDER_ADVICE}. Unless the id is reused: one that several hosts or runs "
+            "give to different sessions (process ids, Erlang pids) joins them into one, in "
+            "any order; put the host in the id or pass --idle-timeout (QA RabbitMQ)"
         )
 
     def undated_idle_warning(self) -> str | None:

@@ -273,3 +273,17 @@ def test_a_proxys_json_access_line_keeps_status_class_and_endpoint_and_drops_the
     from logbert.parsing.miner import _endpoint  # each endpoint an event, as a request line's
 
     assert _endpoint("RequestPath=/api/orders/<*>") == "/api/orders" and _endpoint("x=<*>") is None
+
+
+def test_a_format_string_on_json_lines_is_a_warning(tmp_path):
+    """QA Traefik: a format string read JSON lines as text: 0 rejected, one template for many
+    API calls, every line undated, and nothing suggested --format json."""
+    log = tmp_path / "t.log"
+    log.write_text("".join(json.dumps({"ClientHost": "10.0.0.5", "RequestPath": f"/x/{i}",
+                                       "msg": ""}) + "\n" for i in range(10)))  # fmt: skip
+    summary = parse_files([str(log)], resolve_format('{"ClientHost": "<Client>", <Content>'),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert any("10 of the first 10 lines are JSON objects" in w and "--format json" in w
+               for w in summary.warnings)  # fmt: skip
+    plain = parse_files([str(log)], resolve_format("json"), tmp_path / "f.parquet")
+    assert not any("are JSON objects" in w for w in plain.warnings)

@@ -97,6 +97,9 @@ def test_a_missing_output_folder_is_created(tmp_path):
     done = _run(str(log), "--format", "hdfs", "-o", str(odd))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "e2.parquet").exists()
+    # QA nginx: a failed run left the folder it made, empty
+    failed = _run(str(log), "--format", "apache", "-o", str(tmp_path / "gone" / "e.parquet"))
+    assert failed.returncode == 2 and not (tmp_path / "gone").exists()
 
 
 def test_replacing_another_runs_templates_csv_warns(tmp_path):

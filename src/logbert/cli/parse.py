@@ -23,10 +23,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders
-from logbert.parsing.formats import format_names, resolve_format
+from logbert.parsing.formats import LogFormat, format_names, resolve_format
 from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
 from logbert.parsing.templates import read_templates, replaced_templates_warning
-from logbert.sessions.io import check_output_path, create_output_folder
+from logbert.sessions.io import check_output_path, create_output_folder, removed_if_failed
 
 
 def command(
@@ -91,6 +91,19 @@ def command(
     inputs = expanded.files
     for note in expanded.notes:
         typer.echo(note, err=True)
+    with removed_if_failed(output):  # a failed run leaves no empty folder (QA nginx)
+        _parse(inputs, fmt, output, parser, templates, state)
+
+
+def _parse(
+    inputs: list[str],
+    fmt: LogFormat,
+    output: Path,
+    parser: str,
+    templates: Path | None,
+    state: Path | None,
+) -> None:
+    """`parse` once the format is known and the folders are expanded."""
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
         create_output_folder(output, "events file")  # `missing/..` exists once made

@@ -31,6 +31,7 @@ from logbert.sessions.io import (
     check_sessions_output,
     create_output_folder,
     detect_format,
+    removed_if_failed,
     write_sessions,
 )
 from logbert.sessions.labels import mostly_unlabelled_warning
@@ -191,18 +192,12 @@ def _write_atomically(
     """Write to a side file and rename, so a failure never leaves a half-written output;
     no sessions at all is a failure too (`why_empty()` says why) and leaves nothing."""
     partial = output.with_name(output.name + ".partial")
-    created = [d for d in [output.parent, *output.parent.parents] if not d.exists()]
     try:
-        create_output_folder(output, "sessions file")  # its error names the output, not .partial
-        if write_sessions(sessions, partial, fmt, metadata=metadata) == 0:
-            raise LogbertError(f"{why_empty()}; nothing was written to {output}")
-        partial.replace(output)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        for folder in created:  # innermost first: the folders this run made, if still empty
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-        raise
+        with removed_if_failed(output):  # the folders this run made, if still empty
+            create_output_folder(output, "sessions file")  # its error names the output
+            if write_sessions(sessions, partial, fmt, metadata=metadata) == 0:
+                raise LogbertError(f"{why_empty()}; nothing was written to {output}")
+            partial.replace(output)
     finally:
         partial.unlink(missing_ok=True)
 

@@ -62,6 +62,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -356,6 +357,21 @@ def create_output_folder(path: Path, what: str, *, directory: bool = False) -> N
             f"cannot write {what} {path}: the folder {folder} cannot be created "
             f"({_os_reason(exc)}); give a path in a folder you can create and write to"
         ) from exc
+
+
+@contextmanager
+def removed_if_failed(output: Path) -> Iterator[None]:
+    """Around a run that writes `output`: where it fails, the folders above `output` that did
+    not exist before are removed again while empty, innermost first (QA nginx: a failed
+    `parse` left an empty folder behind)."""
+    created = [d for d in [Path(output).parent, *Path(output).parent.parents] if not d.exists()]
+    try:
+        yield
+    except BaseException:
+        for folder in created:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
 
 
 def _os_reason(exc: OSError) -> str:

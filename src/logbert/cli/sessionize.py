@@ -192,14 +192,14 @@ def _write_atomically(
     """Write to a side file and rename, so a failure never leaves a half-written output;
     no sessions at all is a failure too (`why_empty()` says why) and leaves nothing."""
     partial = output.with_name(output.name + ".partial")
-    try:
-        with removed_if_failed(output):  # the folders this run made, if still empty
+    with removed_if_failed(output):  # the folders this run made, if still empty
+        try:
             create_output_folder(output, "sessions file")  # its error names the output
             if write_sessions(sessions, partial, fmt, metadata=metadata) == 0:
                 raise LogbertError(f"{why_empty()}; nothing was written to {output}")
             partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 # columns of an events file that are not header fields of the log format

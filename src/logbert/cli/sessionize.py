@@ -36,7 +36,7 @@ from logbert.sessions.io import (
 )
 from logbert.sessions.labels import mostly_unlabelled_warning
 from logbert.sessions.lifecycle import LOG_END_KEY
-from logbert.sessions.options import by_field_hint
+from logbert.sessions.options import by_field_hint, name_value_regex
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
     SessionizerSettings,
@@ -224,10 +224,9 @@ def _json_key_hint(regex: str) -> str:
     key = re.search(r'"([A-Za-z_][\w.-]*)"\s*:', regex)
     if key is None:
         return ""
-    fixed = re.escape(key[1]) + r"=(\S+)"
     return (
         f"; the content of a JSON line (--format json) is its fields as name=value words, not "
-        f"the JSON text: --by-id '{fixed}'"
+        f"the JSON text: --by-id '{name_value_regex(key[1])}'"
     )
 
 

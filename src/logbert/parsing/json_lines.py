@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -173,6 +174,12 @@ def _journald(record: dict) -> None:
 _AGENT = re.compile(r"(?i)(?:^|[._-])user[-_]?agent$")
 
 
+@lru_cache(maxsize=4096)
+def _is_agent(name: str) -> bool:
+    """Whether a field's name is a user agent's (`_AGENT`; a line's names repeat, so cached)."""
+    return _AGENT.search(name) is not None
+
+
 def _fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
     _mongodb(record)
@@ -196,7 +203,7 @@ def _fields(record: dict) -> tuple[list[str], str]:
             break
     pairs = [
         pair for key in record if key not in used for pair in _pairs(key, record[key])
-        if not _AGENT.search(pair[0])
+        if not _is_agent(pair[0])
     ]  # fmt: skip
     words += [f"{name}={value}" for name, value in sorted(pairs, key=lambda pair: pair[0])]
     content = " ".join(words)

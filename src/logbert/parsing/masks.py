@@ -93,10 +93,13 @@ FAILURE_WORDS = frozenset({
 })  # fmt: skip
 
 
+PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
+
+
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
     if text[0] == '"' and any(
-        word.strip("\"',;:.!?()[]{}").lower() in FAILURE_WORDS for word in text.split()
+        word.strip(PUNCTUATION).lower() in FAILURE_WORDS for word in text.split()
     ):
         return text
     return re.sub(r"\s+", JOIN, text)

@@ -39,7 +39,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from logbert.parsing.masks import FAILURE_WORDS, WILDCARD
+from logbert.parsing.masks import FAILURE_WORDS, PUNCTUATION, WILDCARD
 
 # A varying position with at most this many distinct words (none masked) splits the candidate:
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
@@ -64,7 +64,6 @@ CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bou
 # value). They are never a template's variable: a failed order must not share a template with
 # a shipped one, however many lower-case states the position holds. Plain English, not taken
 # from any log.
-_PUNCTUATION = "\"',;:.!?()[]{}"
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
 _ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
@@ -101,7 +100,7 @@ def _is_outcome_word(word: str) -> bool:
     status class as the masks write it (`status=5xx`, `masks.STATUS`); quotes and punctuation
     aside: an outcome, so an event of its own, never a variable's value."""
     name, eq, value = word.partition("=")
-    word = (value if eq and name else word).strip(_PUNCTUATION).lower()
+    word = (value if eq and name else word).strip(PUNCTUATION).lower()
     return word in FAILURE_WORDS or _STATUS_CLASS_WORD.fullmatch(word) is not None
 
 

@@ -963,16 +963,7 @@ class Parser:
         a date without its time of day, so time windows and session lifetimes count whole days
         (a layout the timestamp rule accepts, e.g. a `<Timestamp>` that holds a date only)."""
         if self._dated < 2 or self._midnight < self._dated or self._first is None:
-            for fit in self.inputs:  # one input of several (QA Ceph: ceph-volume.log's layout)
-                if fit.dated >= 2 and fit.midnight == fit.dated and len(self.inputs) > 1:
-                    self._warn_for_input(
-                        f"warning: timestamps: all {fit.dated:,} dated lines of {fit.name} are "
-                        f"at midnight (00:00:00), unlike the other inputs': format "
-                        f"{display_name(self.fmt)} reads a date without its time of day there, "
-                        "so its events fall in the day's first time window; parse it in a run "
-                        "of its own with a format that reads its time",
-                        fit.name, AT_MIDNIGHT,
-                    )
+            self._note_midnight_inputs()
             return
         source, line_no, line, _ = self._first
         note = (
@@ -989,6 +980,22 @@ class Parser:
             )
         )
         self._say_once(note)
+
+    def _note_midnight_inputs(self) -> None:
+        """With several inputs, where not all are: each input dated at midnight only (QA
+        Ceph: `ceph-volume.log`'s layout beside the daemons' dated logs)."""
+        if len(self.inputs) < 2:
+            return
+        for fit in self.inputs:
+            if fit.dated >= 2 and fit.midnight == fit.dated:
+                self._warn_for_input(
+                    f"warning: timestamps: all {fit.dated:,} dated lines of {fit.name} are at "
+                    f"midnight (00:00:00), unlike the other inputs': format "
+                    f"{display_name(self.fmt)} reads a date without its time of day there, so "
+                    "its events fall in the day's first time window; parse it in a run of its "
+                    "own with a format that reads its time",
+                    fit.name, AT_MIDNIGHT,
+                )  # fmt: skip
 
     def _count_dated(self, prep: Prepared, fit: InputFit | None = None) -> None:
         """Count a timed chunk's events with and without a timestamp (in the run, and in `fit`,

@@ -282,15 +282,7 @@ def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
 def _names(content: str, session_id: str) -> bool:
     """Whether `content` holds `session_id` as a word of its own, not inside a longer number
     or name (QA MySQL: `Id: 37246` "named" in a time's microseconds `.372467`)."""
-    start = content.find(session_id)
-    while start >= 0:
-        end = start + len(session_id)
-        before = content[start - 1] if start else " "
-        after = content[end] if end < len(content) else " "
-        if not (before.isalnum() or after.isalnum()):
-            return True
-        start = content.find(session_id, start + 1)
-    return False
+    return re.search(rf"(?<![^\W_]){re.escape(session_id)}(?![^\W_])", content) is not None
 
 
 def _literal_prefix(pattern: str) -> str:

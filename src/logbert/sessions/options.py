@@ -36,6 +36,12 @@ def id_value_example(pattern: str) -> str:
     return f'{name}="?([\\w.:-]+)'
 
 
+def name_value_regex(name: str) -> str:
+    """The `--by-id` regex that reads the value of a `name=value` word of the content, as a
+    JSON line's fields are written (`ClientHost=(\\S+)`, `userIdentity\\.arn=(\\S+)`)."""
+    return re.escape(name) + r"=(\S+)"
+
+
 def by_field_hint(fields: list[str]) -> str:
     """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
     nothing, naming the header `fields` an id may sit in instead ("" when none may)."""

@@ -23,7 +23,6 @@ not break the snapshots serving has saved; renaming one does.
 
 from __future__ import annotations
 
-import re
 from array import array
 from collections.abc import Collection, Iterator
 from dataclasses import asdict
@@ -35,7 +34,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
-from logbert.sessions.options import field_names
+from logbert.sessions.options import field_names, name_value_regex
 from logbert.sessions.stats import SessionizeStats
 
 SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
@@ -334,8 +333,10 @@ def _content_field_hint(absent: list[str]) -> str:
     """For a field that is no header field but may be a `name=value` word of the content (a
     JSON line's nested `userIdentity.arn`, QA CloudTrail): the --by-id regex that reads it."""
     name = absent[0]
-    pattern = re.escape(name) + r"=(\S+)"
-    return f"; if {name} is a field of the message (`{name}=...`), use --by-id '{pattern}'"
+    return (
+        f"; if {name} is a field of the message (`{name}=...`), use --by-id "
+        f"'{name_value_regex(name)}'"
+    )
 
 
 def _field_values(events: Events, names: list[str]) -> list[str | None]:

@@ -4,6 +4,7 @@ calibrate --logs, and the bad inputs of that path."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -392,3 +393,30 @@ def test_evaluate_gives_the_recall_of_each_kind_of_anomaly(trained, tmp_path):
     assert kinds_caught["io_error"]["n"] == 2 and kinds_caught["disk_full"]["n"] == 1
     plain = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", out)
     assert "by category" not in plain.output and "recall_by_category" not in out.read_text()
+
+
+def test_builds_that_all_write_log_are_told_apart_by_their_folders(tmp_path):
+    """QA (Jenkins): every build writes `builds/<n>/log`; undated builds with the same steps
+    were "trained on" by base name (30 of 100 new builds), a false warning."""
+    steps = "".join(f"step {name} done\n" for name in ("checkout", "compile", "test", "deploy"))
+
+    def builds(numbers: range) -> list[Path]:
+        for n in numbers:
+            (tmp_path / "builds" / str(n)).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "builds" / str(n) / "log").write_text(steps)
+        return [tmp_path / "builds" / str(n) / "log" for n in numbers]
+
+    model, labels = tmp_path / "m", tmp_path / "labels.csv"
+    result = invoke("train", *builds(range(1, 21)), "--logs", "--format", "<Content>",
+                    "--by-field", "source", "--model", "ngram", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    later = builds(range(21, 24))
+    labels.write_text("session_id,label\n" + "".join(f"{p},normal\n" for p in later))
+    out = tmp_path / "e.json"
+    result = invoke("evaluate", model, *later, "--logs", "--labels", labels, "-o", out)
+    assert json.loads(out.read_text())["training_overlap"]["in_training"] == 0, result.output
+    again = [tmp_path / "builds" / str(n) / "log" for n in (2, 3)]
+    labels.write_text("session_id,label\n" + "".join(f"{p},normal\n" for p in again))
+    result = invoke("evaluate", model, *again, "--logs", "--labels", labels, "-o", out)
+    overlap = json.loads(out.read_text())["training_overlap"]
+    assert overlap["in_training"] + overlap["in_validation"] == 2, result.output

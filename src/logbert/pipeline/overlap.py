@@ -24,13 +24,15 @@ from logbert.pipeline.files import (
 from logbert.sessions.fingerprints import (
     FINGERPRINT_VERSION,
     ORDER_RUN_KEY,
+    SUFFIXES,
     VERSION_KEY,
     aligned_positions,
-    count_known,
     fingerprints_version,
+    known_mask,
     order_fingerprints,
     order_run,
     positional,
+    record_of,
     session_fingerprints,
 )
 from logbert.sessions.io import Session
@@ -42,8 +44,8 @@ _ORDER_KEYS = {TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY}
 def training_record(train: Sequence[Session], validation: Sequence[Session]) -> Record:
     """The hashes of the training and validation sessions (what `model_id` is made of)."""
     return {
-        "train": session_fingerprints(train),
-        "validation": session_fingerprints(validation),
+        **record_of(train, "train"),
+        **record_of(validation, "validation"),
         VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
     }
 
@@ -72,7 +74,11 @@ def with_calibration(
     earlier calibration's), hashed as the model's own sessions were; a model that records no
     training sessions still learns these."""
     known = dict(record or {VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64)})
-    known[CALIBRATION_KEY] = session_fingerprints(sessions, fingerprints_version(known))
+    known.pop(CALIBRATION_KEY + SUFFIXES, None)
+    if fingerprints_version(known) >= FINGERPRINT_VERSION:
+        known.update(record_of(sessions, CALIBRATION_KEY))
+    else:
+        known[CALIBRATION_KEY] = session_fingerprints(sessions, fingerprints_version(known))
     known.pop(CALIBRATION_ORDER_KEY, None)
     if all(positional(s) for s in sessions):
         run = int(known.get(ORDER_RUN_KEY, [order_run(sessions)])[0])
@@ -98,7 +104,6 @@ def overlap_counts(
     known = record or {}
     by_order = [s for s in sessions if positional(s)] if _ORDER_KEYS & set(known) else []
     by_id = [s for s in sessions if not positional(s)] if by_order else sessions
-    mine = session_fingerprints(by_id, fingerprints_version(known)) if known else None
     absent = 0 if "train" in known else None
 
     def roles(order_kind: str) -> np.ndarray:
@@ -115,7 +120,7 @@ def overlap_counts(
     def count(kind: str, by_position: np.ndarray | None = None, role: int = 0) -> int | None:
         if kind not in known:
             return absent
-        n = count_known(mine, known[kind])
+        n = int(known_mask(by_id, known, kind).sum()) if by_id else 0
         return n + (int((by_position == role).sum()) if by_position is not None else 0)
 
     training = roles(TRAIN_ORDER_KEY)

@@ -27,11 +27,20 @@ without its folders (version 3): the source is the base name, or the path as typ
 inputs share a base name, so the same training file read beside another folder's namesake,
 or from another working directory, got another id and its evaluation was not warned about.
 
+The base name alone said too little where every file has the same one: Jenkins writes each
+build to `jobs/<job>/builds/<n>/log`, so undated builds with the same steps were "the same
+session" and evaluating 100 new builds reported 30 as trained on. Version 4 hashes the id
+with its folders and records, beside each kind's hashes, those of the shorter path suffixes
+(`<kind>_suffixes`: `builds/17/log`, `17/log`, `log`); a session is known when its path and a
+recorded one end alike, one being a suffix of the other (`known_mask`): the same file named
+from another folder still matches, build 18 no longer matches build 17. A base name alone
+still matches any recorded path ending in it (nothing tells those apart).
+
 Version 1 (models saved before the start was hashed; their `training_sessions.npz` holds no
-`version`) hashed the id and keys only, version 2 the id with its folders;
-`session_fingerprints(..., version=...)` still computes those, so an old model is compared
-the way it was recorded. Sessions without a start and without a `/` in their id hash the same
-in every version.
+`version`) hashed the id and keys only, version 2 the id with its folders, version 3 without
+them; `session_fingerprints(..., version=...)` still computes those, so an old model is
+compared the way it was recorded. Sessions without a start and without a `/` in their id hash
+the same in every version.
 """
 
 from __future__ import annotations
@@ -44,8 +53,9 @@ import numpy as np
 
 from logbert.sessions.io import Session
 
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
 VERSION_KEY = "version"  # its entry in the fingerprints archive (absent: version 1)
+SUFFIXES = "_suffixes"  # `<kind>_suffixes`: the shorter path suffixes of a kind's ids (v4)
 ORDER_RUN_KEY = "order_run"  # its entry in the archive: the run length of the order arrays
 CHANCE_RUN_MATCH = 1e-6  # the chance `order_run` allows per input session of a false match
 # the ids readers give sessions that have none: a line index, or normal-i / anomaly-i
@@ -55,34 +65,79 @@ _POSITIONAL_ID = re.compile(r"(?:normal-|anomaly-)?\d+")
 def session_fingerprints(
     sessions: Sequence[Session], version: int = FINGERPRINT_VERSION
 ) -> np.ndarray:
-    """uint64 hashes of (session id without folders, start without the year, keys), one per
-    session, stable across runs; `version=2`: the id with its folders; `version=1`: of
-    (session id, keys), as models before version 2 recorded."""
+    """uint64 hashes of (session id, start without the year, keys), one per session, stable
+    across runs. The id with its folders (`version` 2 and 4; 3: without them); `version=1`:
+    of (session id, keys), as models before version 2 recorded."""
     out = np.empty(len(sessions), dtype=np.uint64)
     for i, session in enumerate(sessions):
-        digest = hashlib.blake2b(digest_size=8)
         session_id = str(session.session_id)
-        if version >= 3:
+        if version == 3:
             session_id = session_id.rsplit("/", 1)[-1]
-        digest.update(session_id.encode("utf-8", "replace") + b"\0")
-        if version >= 2 and session.start is not None:
-            digest.update(session.start.strftime("@%m-%d %H:%M:%S.%f").encode("ascii") + b"\0")
-        digest.update(np.asarray(session.keys, dtype=np.int64).tobytes())
-        out[i] = int.from_bytes(digest.digest(), "little")
+        elif version >= 4:
+            session_id = "/".join(_path_parts(session_id))
+        out[i] = _hash(session_id, session if version >= 2 else None, session.keys)
     return out
+
+
+def suffix_fingerprints(sessions: Sequence[Session]) -> np.ndarray:
+    """The version-4 hashes of every shorter path suffix of the sessions' ids (`a/b/log`:
+    `b/log`, `log`), with their starts and keys; none for ids without folders."""
+    out = [_hash("/".join(parts[j:]), session, session.keys)
+           for session in sessions if len(parts := _path_parts(str(session.session_id))) > 1
+           for j in range(1, len(parts))]  # fmt: skip
+    return np.array(out, dtype=np.uint64)
+
+
+def known_mask(
+    sessions: Sequence[Session], archive: Mapping[str, np.ndarray], kind: str
+) -> np.ndarray:
+    """Per session: is it one of the archive's `kind` sessions? By hash up to version 3; in
+    version 4 also when its path and a recorded one end alike (see the module doc)."""
+    version = fingerprints_version(archive)
+    known = np.asarray(archive[kind])
+    mine = session_fingerprints(sessions, version)
+    if version < 4:
+        return np.isin(mine, known) if known.size else np.zeros(len(sessions), dtype=bool)
+    shorter = np.asarray(archive.get(kind + SUFFIXES, np.empty(0, dtype=np.uint64)))
+    out = np.isin(mine, np.concatenate([known, shorter]).astype(np.uint64))
+    for i in np.flatnonzero(~out):
+        if "/" in str(sessions[i].session_id):
+            out[i] = bool(np.isin(suffix_fingerprints([sessions[i]]), known).any())
+    return out
+
+
+def record_of(sessions: Sequence[Session], kind: str) -> dict[str, np.ndarray]:
+    """A kind's entries in a fingerprints archive of the current version: its hashes, its
+    ids' shorter path suffixes when any id has folders, and the version."""
+    out = {
+        kind: session_fingerprints(sessions),
+        VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
+    }
+    if any("/" in str(s.session_id) for s in sessions):
+        out[kind + SUFFIXES] = suffix_fingerprints(sessions)
+    return out
+
+
+def _path_parts(session_id: str) -> list[str]:
+    """An id's path components, without empty ones and `.` (`./a//b` is `a/b`)."""
+    return [part for part in session_id.split("/") if part not in ("", ".")] or [session_id]
+
+
+def _hash(session_id: str, dated: Session | None, keys: Sequence[int]) -> int:
+    """The 8-byte hash of an id, a start (`dated.start` without its year; none when `dated`
+    is None or has no start) and keys."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(session_id.encode("utf-8", "replace") + b"\0")
+    if dated is not None and dated.start is not None:
+        digest.update(dated.start.strftime("@%m-%d %H:%M:%S.%f").encode("ascii") + b"\0")
+    digest.update(np.asarray(keys, dtype=np.int64).tobytes())
+    return int.from_bytes(digest.digest(), "little")
 
 
 def fingerprints_version(archive: Mapping[str, np.ndarray]) -> int:
     """The fingerprint version a model's archive was recorded with (1 when it names none)."""
     version = archive.get(VERSION_KEY)
     return 1 if version is None else int(np.asarray(version).reshape(-1)[0])
-
-
-def count_known(fingerprints: np.ndarray, known: np.ndarray) -> int:
-    """How many of `fingerprints` are in `known`."""
-    if fingerprints.size == 0 or known.size == 0:
-        return 0
-    return int(np.isin(fingerprints, known).sum())
 
 
 def positional(session: Session) -> bool:

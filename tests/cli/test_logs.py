@@ -110,6 +110,22 @@ def test_raw_logs_without_logs_are_named_as_raw_logs_not_as_foreign_key_ids(trai
         message = user_error(invoke(command, model, test_log, "--output", out))
         assert "looks like a raw log line, not a session" in message
         assert "add --logs" in message and "parse run" not in message
+    # QA Suricata: JSON lines named `.json` (`eve.json`) were "invalid JSON (Extra data ...)"
+    eve = tmp_path / "eve.json"
+    eve.write_text('{"timestamp":"2026-11-21T00:00:00+0000","event_type":"flow"}\n' * 2)
+    message = user_error(invoke("score", model, eve, "--output", tmp_path / "o.jsonl"))
+    assert "looks like a raw log line, not a session" in message
+
+
+def test_train_on_logs_in_another_format_names_the_format_that_reads_them(tmp_path):
+    """QA pino: `train --logs --format apache` on JSON lines said only "pass the format these
+    logs are written in", where `parse` said `try --format json`."""
+    log = tmp_path / "api.log"
+    log.write_text("".join(f'{{"level":30,"time":17636337021{i:02d},"reqId":"r{i}","msg":"hi"}}\n'
+                           for i in range(20)))  # fmt: skip
+    args = ("--logs", "--format", "apache", "--by-id", "reqId=(\\w+)", "--model", "ngram")
+    message = user_error(invoke("train", log, *args, "-o", tmp_path / "m"))
+    assert "fits the log format 'apache'" in message and "try --format json" in message
 
 
 def test_session_settings_are_checked(raw_logs, tmp_path):
@@ -420,3 +436,29 @@ def test_builds_that_all_write_log_are_told_apart_by_their_folders(tmp_path):
     result = invoke("evaluate", model, *again, "--logs", "--labels", labels, "-o", out)
     overlap = json.loads(out.read_text())["training_overlap"]
     assert overlap["in_training"] + overlap["in_validation"] == 2, result.output
+
+
+def test_sessions_parsed_apart_from_a_log_reading_model_must_match_its_templates(tmp_path):
+    """QA network logs: a separate parse of both days generalised 9 of a `--logs` model's 77
+    templates under the same ids (`User '<*>'` for `User 'netops'`); its sessions were scored
+    with no word, and 5 of 907 verdicts changed. A model's parser runs only inside --logs, so
+    no later run of it can have generalised its templates: the text must be the same."""
+    train = tmp_path / "train.log"
+    train.write_text("".join(f"req={i} step one\nreq={i} User 'netops' committed\n"
+                             for i in range(30)))  # fmt: skip
+    model = tmp_path / "m"
+    args = ("--format", "<Content>", "--by-id", r"req=(\d+)")
+    result = invoke("train", train, "--logs", *args, "--model", "ngram", "-o", model)
+    assert result.exit_code == 0, result.output
+    later = tmp_path / "later.log"
+    users = ["netops", "alice", "bob", "carol", "dave", "erin"]
+    later.write_text(train.read_text() + "".join(
+        f"req={i} step one\nreq={i} User '{users[i % 6]}' committed\n" for i in range(30, 60)
+    ))  # fmt: skip
+    events, sessions = tmp_path / "p" / "events.parquet", tmp_path / "s.parquet"
+    assert invoke("parse", later, "--format", "<Content>", "-o", events).exit_code == 0
+    assert "User '<*>' committed" in (tmp_path / "p" / "templates.csv").read_text()
+    result = invoke("sessionize", events, "--by-id", r"req=(\d+)", "-o", sessions)
+    assert result.exit_code == 0, result.output
+    message = user_error(invoke("score", model, sessions, "-o", tmp_path / "x.jsonl"))
+    assert "was parsed in another run than the model's training data" in message

@@ -45,11 +45,15 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # exception or traceback header a trace starts with (`java.net.SocketTimeoutException: ...`,
 # `Traceback (most recent call last):`), and the line a Python traceback ends with, a dotted
 # class and its message (`orders.models.Order.DoesNotExist: ...`, `requests.exceptions.
-# ReadTimeout: ...`; QA Django: 35 of them called "lines of their own")
+# ReadTimeout: ...`; QA Django: 35 of them called "lines of their own"); Ruby's exception
+# and backtrace lines (`PG::ConnectionBad (could not connect ...):`, `app/models/order.rb:12:in
+# ...`); each after a logger's tag (Rails' `[request-id] `: QA, 390 such rejects unexplained)
 _CONTINUATION = re.compile(
-    r"\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
+    r"(?:\[[^\]\s]+\] )?"
+    r"(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
     r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
+    r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in )"
 )
 
 
@@ -162,7 +166,9 @@ def rank_formats(
 # Boot line `2026-11-03 14:22:07.123  INFO 4121 --- [exec-3] c.e.Order : ...` with the level
 # as its Pid and the pid as its Level, dating every line as `iso` does, and was picked; an
 # INFO and an ERROR line of one message were then one template (QA)
-_NUMBER_FIELDS = frozenset({"pid", "tid"})
+# ... klog's thread id too (QA Tomcat: with --timestamp-format, `klog` read `20-Nov-2026
+# 08:00:00.010 INFO [main] ...` with INFO as its thread, tied with `iso` and was picked)
+_NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
 _LEVEL_FIELDS = frozenset({"level"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)

@@ -262,6 +262,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'I1101 10:00:00.123456' (a level letter, month, day, time)",
         ),
     ),
+    # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
+    # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
+    # (QA Rails: no built-in format read it)
+    "ruby": BuiltinFormat(
+        r"<Letter>, \[<Timestamp> #<Pid>\] <Level> -- <Component>: <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-11-20T10:15:02.123456'"),
+    ),
     # web servers' access logs (NCSA common/combined log format: Apache httpd's and nginx's
     # default): the request and its status are the message; size, referrer and user agent
     # are fields (QA: with the agent in the message, each browser had templates of its own
@@ -275,6 +282,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             r"(?:\.(?P<f>\d+))?\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
             expected="'10/Oct/2000:13:55:36 -0700'",
         ),
+    ),
+    # W3C extended log files (IIS), decoded by `w3c.py` (the string names its columns)
+    "w3c": BuiltinFormat(
+        "<Timestamp> <Client> <User> <Server> <Port> <Agent> <Referer> <TimeTaken> <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-11-20 10:15:02' (date and time)"),
     ),
     # one JSON object per line, decoded by `json_lines.py` (the string names its columns)
     "json": BuiltinFormat(
@@ -629,7 +641,18 @@ def _literal(part: str) -> str:
     spaces match any run of white space, bare groups become non-capturing (RE2 extracts named
     groups only), and `$` and `^` match themselves (`_MID_ANCHOR`)."""
     text = _MID_ANCHOR.sub(lambda m: "\\" + m.group(0), part)
-    return re.sub(r"(?<!\\)\((?!\?)", "(?:", re.sub(" +", r"\\s+", text))
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", _SPACES.sub(_spaces, text))
+
+
+# a run of spaces, and a quantifier the user put after it (`] +INFO`: one space or more, as
+# the run alone already means; QA Rails: `++`, "bad repetition operator", was the error)
+_SPACES = re.compile(r" +([+*?]|\{\d*,?\d*\})?")
+
+
+def _spaces(match: re.Match[str]) -> str:
+    """White space for a run of spaces: `\\s*` when a quantifier after it lets it be empty."""
+    optional = match[1] in ("*", "?") or (match[1] or "").startswith(("{0", "{,"))
+    return r"\s*" if optional else r"\s+"
 
 
 def regex_text_hint(fmt: LogFormat) -> str:

@@ -191,6 +191,8 @@ def _fields(record: dict) -> tuple[list[str], str]:
         value = "" if key is None else _text(record[key]).strip()
         if column == "Level":  # pino's and bunyan's numbers: 50 is `error`
             value = NUMERIC_LEVELS.get(value, value)
+            if value.isdigit():  # a custom one (pino's customLevels): a word of its own;
+                value = f"level{value}"  # as a number it was masked, one event with `info`
         header.append(value)
         if key is not None:
             used.append(key)

@@ -46,8 +46,11 @@ JOINS: list[tuple[str, str, int]] = [
     # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
     # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable, and so does
     # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates)
-    (rf"(^|[\s=:(\[])((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
-     rf"\1\2{JOIN}(\3{JOIN}\4)", 1),  # fmt: skip
+    (
+        rf"(^|[\s=:(\[])((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
+        rf"\1\2{JOIN}(\3{JOIN}\4)",
+        1,
+    ),  # fmt: skip
     # a kernel's uptime stamp is one word however it is padded: dmesg and kern.log write
     # `[    2.314159]` early and `[12345.123456]` later; as two words the stamp made most
     # short messages look alike (QA dmesg: `devtmpfs: initialized` and `Call trace:` were one
@@ -98,11 +101,25 @@ PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
 
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
-    if text[0] == '"' and any(
-        word.strip(PUNCTUATION).lower() in FAILURE_WORDS for word in text.split()
-    ):
+    if text[0] == '"' and _names_failure(text.split()):
+        return text
+    if text[0] == "'" and _is_record(text[1:-1].split()):
         return text
     return re.sub(r"\s+", JOIN, text)
+
+
+def _names_failure(words: list[str]) -> bool:
+    """Whether a quoted text's words name a failure (`FAILURE_WORDS`, alone or as a value)."""
+    return any(
+        word.rpartition("=")[2].strip(PUNCTUATION).lower() in FAILURE_WORDS for word in words
+    )
+
+
+def _is_record(words: list[str]) -> bool:
+    """Whether single-quoted words are fields, not a value: auditd's `msg='op=PAM:authentication
+    acct="alice" ... res=failed'` (QA auditd: one `<*>` made failed and successful logins one
+    event), or a text naming a failure."""
+    return _names_failure(words) or sum("=" in word for word in words) * 2 > len(words)
 
 
 def join_values(text: str) -> str:
@@ -111,6 +128,8 @@ def join_values(text: str) -> str:
     if "'" not in text and '"' not in text and ", " not in text and ": " not in text:
         return text
     return _LIST_OR_QUOTE.sub(_joined, text)
+
+
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
 # `status_code=`, `HTTP_STATUS:`, `status code: `), after a name that says HTTP with a space
@@ -133,8 +152,10 @@ _HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
 _STATUS_FORMS = (
-    (rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
-     r"($|[^A-Za-z0-9.])"),  # fmt: skip
+    (
+        rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
+        r"($|[^A-Za-z0-9.])",
+    ),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
     # denied or failed request was a cache hit's event)
@@ -185,6 +206,9 @@ _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGI
 # `GET <*> <*>`, every endpoint and status one event, a 503 the same as a 200).
 _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(_METHODS)}) )"
 _PATH_END = r"( HTTP/|\s+[1-5][0-9][0-9](?:\s|$))"
+# ... or a path in quotes after the method, which ends there (Rails' `Started GET "/orders/12"
+# for 10.0.0.5`: QA, every endpoint one `Started GET "<*>"` event)
+_METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(_METHODS)}) \")", r'(")'
 # A name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
 # tenant id such as `e9746973ac57...` starts with a letter but is no endpoint.
 # A dot may start it: `/.env`, `/.git/config`, `/.well-known/...` (QA nginx: a scanner probing
@@ -207,7 +231,11 @@ _PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, 
 _PATH_FIELD_END = r"(\s|$)"
 REQUEST: list[tuple[str, str, int]] = [
     pattern
-    for before, end in ((_METHOD, _PATH_END), (_PATH_FIELD, _PATH_FIELD_END))
+    for before, end in (
+        (_METHOD, _PATH_END),
+        (_METHOD_QUOTED, _QUOTE_END),
+        (_PATH_FIELD, _PATH_FIELD_END),
+    )
     for segment in _SEGMENTS  # a request once marked matches no later pattern
     for pattern in (
         (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
@@ -216,7 +244,9 @@ REQUEST: list[tuple[str, str, int]] = [
     )
 ]
 # any request (the API forms are longer ones)
-_REQUEST_ANY = f"{_METHOD}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
+_REQUEST_ANY = (
+    f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
+)
 # The value of a field that names a machine or a pod (`node="node-a"`, `host=web1`, `"pod":
 # "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
 # of them each held its own template, and a cluster's new node made every line of it a new
@@ -282,6 +312,21 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # base64 of 16+ characters, padded (`=`) or holding a `+`: Suricata's community_id
+        # `1:4RuMER/bh3mK2p+Xr0aZQ1vL9s=`; a `/` inside cut it into a path, and whether a line
+        # met its template hung on the random characters (QA Suricata: 2 of 5 alerts unseen)
+        # (ending a word: `SystemUiVisibility=0x508` is a name and its value)
+        r"(^|[^A-Za-z0-9+/])(?:[A-Za-z0-9+/]{16,}={1,2}"
+        r"|[A-Za-z0-9/]{6,}\+[A-Za-z0-9+/]{6,})($|[\s,;\"'})\]])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # a string value of a Ruby hash (Rails' `Parameters: {"id"=>"1234", "q"=>"socks"}`):
+        # what a user typed (QA Rails: every search word new since training was a new event)
+        r'(=> ?)"[^"\n]*"',
+        r'\1"' + WILDCARD + '"',
+        1,
+    ),
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
@@ -307,10 +352,12 @@ MASKS: list[tuple[str, str, int]] = [
     (  # numbers and hex words with a digit (and a unit): 42, -7, 1f3a9c, DEADBEEF1, 500ms;
         # not a short upper-case name of 2-3 letters and 3-5 digits, `ED25519` (a key type),
         # `AES256`; a longer one is a hex id (Postfix queue ids `CEE8941972`, `FDAA547354`), as
-        # are 9+ letters A-F alone (`AAFEBFBAFD`: no upper-case word is spelt with A-F only)
+        # are 9+ letters A-F alone (`AAFEBFBAFD`: no upper-case word is spelt with A-F only);
+        # not a name before `=` (auditd's `a0="vim" a1="app.py"`: `<*>="vim"` merged unlike
+        # commands into a template that lost its `=`, QA)
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9][0-9A-F]*|[A-F]+[0-9]+[A-F][0-9A-F]*"
         r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2}|[A-F]{4,}[0-9]+|[A-F]{2,3}[0-9]{6,}|[A-F]{9,})"
-        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb)?($|[^A-Za-z0-9])",
+        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb)?($|[^A-Za-z0-9=])",
         r"\1" + WILDCARD + r"\3",
         2,
     ),
@@ -341,7 +388,9 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"(<\*>,? )(?:B|KB|MB|GB|TB|KiB|MiB|GiB)($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 1),
-    (r"\s+", " ", 1),  # words are separated by any run of whitespace
+    # words are separated by any run of white space, and by the ASCII separators (auditd's
+    # ENRICHED records end in `\x1d` + names: QA, the byte stood in templates)
+    (r"[\s\x1c-\x1f]+", " ", 1),
 ]
 
 # A random id of letters in both cases and digits (base64/base62: Elasticsearch's node ids

@@ -69,6 +69,9 @@ _ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/
     r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
 )
 
+# a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as
+# HTML`): an endpoint too (QA Rails: seven controllers' actions were one `<*>`)
+_HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 
@@ -85,8 +88,9 @@ def _fits(token: str, word: str) -> bool:
     if WILDCARD not in token:
         return False
     pre, _, suf = token.partition(WILDCARD)
-    if pre != "/" and _endpoint(pre) == pre:  # one endpoint's paths: `/api/v1/orders<*>`
-        return _endpoint(word) == pre  # not `/api/v1/orders_export/<*>`
+    path = pre.lstrip("\"'")
+    if path != "/" and _endpoint(path) == path:  # one endpoint's paths: `/api/v1/orders<*>`
+        return _endpoint(word) == path and word[:1] == pre[:1]  # not `/api/v1/orders_export`
     return (
         len(word) >= len(pre) + len(suf)
         and word.startswith(pre)
@@ -135,9 +139,12 @@ def _shapes(values: set[str], by_word: bool = False):
 
 def _endpoint(word: str) -> str | None:
     """`/product` for a request path as `masks.REQUEST` keeps it (`/product/<*>`, `/cart`,
-    `/search?<*>`, the root `/`; quotes aside, also as a field's value), else None. Only
-    request lines and path fields give such words: any other absolute path is masked whole."""
+    `/search?<*>`, the root `/`; quotes aside, also as a field's value), or the word itself
+    for a handler that served a request (`_HANDLER_WORD`), else None. Only request lines and
+    path fields give such paths: any other absolute path is masked whole."""
     word = word.strip("\"'")
+    if _HANDLER_WORD.fullmatch(word):
+        return word
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
     found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)
     return found[1] if found else None
@@ -160,6 +167,11 @@ def _is_enum_word(word: str) -> bool:
     word = (value if eq and name else word).strip("\"',;:.()[]{}")
     if len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha():
         return True
+    return _is_verb_form(word)
+
+
+def _is_verb_form(word: str) -> bool:
+    """`stopped`, `Resumed`, `Pending`: a lower- or title-case word ending in -ed or -ing."""
     verb_form = len(word) >= 5 and word.endswith(("ed", "ing")) and word.isalpha()
     return verb_form and (word.islower() or word.istitle())
 
@@ -197,7 +209,9 @@ def _generalize(values: set[str]) -> str:
     in `/api/v1/admin/<*>`)."""
     names = {_endpoint(v) for v in values}
     if len(names) == 1 and None not in names and names != {"/"}:
-        return names.pop() + WILDCARD
+        quotes = {v[:1] if v[:1] in "\"'" and v[-1:] == v[:1] else "" for v in values}
+        quote = quotes.pop() if len(quotes) == 1 else ""  # Rails' `"/products<*>"`
+        return quote + names.pop() + WILDCARD + quote
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
@@ -476,11 +490,19 @@ def _refine(
                 # live batch's one `KILLING` beside one `EXITED_WITH_FAILURE`) or only two
                 # messages, too few to call anything an id (QA: one task log per file, `Wrote
                 # extract to <*>` and `Uploading file to <*>` each met once first, became one
-                # template)
+                # template), or a message's first words, up to ENUM_MAX_DISTINCT verb forms
+                # (QA Tomcat: `Initializing`, `Starting`, `Pausing`, `Stopping`, `Destroying
+                # ProtocolHandler [...]`, once each a day, were one template; upper-case words
+                # there may be ids: Postfix's unmasked queue ids)
                 and (
                     len(values) < total
                     or total <= 2
                     or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT)
+                    or (
+                        p == first
+                        and len(values) <= ENUM_MAX_DISTINCT
+                        and all(_is_verb_form(v) for v in values)
+                    )
                 )
                 and None not in shapes
             )

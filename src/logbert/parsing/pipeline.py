@@ -103,6 +103,7 @@ from logbert.parsing.formats import (
     format_from_spec,
     format_spec,
     parse_timestamps,
+    regex_text_hint,
     resolve_format,
     timestamp_text,
     with_year,
@@ -136,6 +137,7 @@ from logbert.parsing.template_matcher import (
     known_template,
     load_templates,
 )
+from logbert.parsing.w3c import W3C, fields_after
 from logbert.parsing.zones import OWN_OFFSET, apply_zone, zone_field
 
 __all__ = [
@@ -550,10 +552,14 @@ class Parser:
             if rejected > self._events and self.rejected_head
             else ""
         )
+        # a time that begins or ends with a bracket: likely one the format string meant as
+        # written (QA auditd: `msg=audit(<Timestamp>:...)` read `(1763683348.023`)
+        bracket = re.search(r"^[(\[{]|[)\]}]$", self._first[3].strip())
+        signs = regex_text_hint(self.fmt) + "; else " if bracket else "; "
         raise LogbertError(
             f"{binary}format {display_name(self.fmt)} read no timestamp from any of the "
             f"{self._events:,} lines it split into its fields{unfit}: the first, "
-            f"{self._has_time(self._first)}; "
+            f"{self._has_time(self._first)}{signs}"
             f"{self._layout_advice()}, or {_suggestion(self)}"
         )
 
@@ -771,6 +777,7 @@ class Parser:
                 fit = InputFit(name)
                 new_input = True  # the first chunk of this input starts its own year clock
                 has_lines = False
+                w3c_fields = None  # the fields a W3C file's directives named so far
                 for chunk in read_chunks(path, block_bytes):
                     has_lines = has_lines or bool(len(chunk.lines))
                     if new_input and len(chunk.lines):
@@ -781,6 +788,9 @@ class Parser:
                         elif self.auto_source is not None:
                             self.check_choice(head, fit)
                         self.inputs.append(fit)
+                    if self.fmt.name == W3C:  # the chunks are split in parallel, named in turn
+                        chunk.w3c_fields = w3c_fields
+                        w3c_fields = fields_after(chunk.lines, w3c_fields)
                     pending.append((pool.submit(self.prepare, chunk, name, hint, new_input), fit))
                     new_input = False
                     while len(pending) > WORKERS:
@@ -862,7 +872,7 @@ class Parser:
         input file (its year rollovers are counted afresh)."""
         n = len(chunk.lines)
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
-        ok, cols = split_lines(chunk.lines, self.fmt)
+        ok, cols = split_lines(chunk.lines, self.fmt, chunk.w3c_fields)
         blank = _blank(chunk.lines)
         if (ok & blank).any():  # e.g. --format raw: a blank line "fits" but is no event
             cols = {k: v.filter(pa.array(~blank[ok])) for k, v in cols.items()}

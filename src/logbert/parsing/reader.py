@@ -48,6 +48,8 @@ class LineChunk:
     lines: pa.Array  # string
     first_line_no: int  # 1-based number of lines[0]
     undecodable: int  # lines in this chunk that had bytes replaced
+    # a W3C file's fields in force before the chunk (`w3c.fields_after`; None: none named)
+    w3c_fields: tuple[str, ...] | None = None
 
 
 def source_name(path: str) -> str:

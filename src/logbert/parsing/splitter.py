@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from logbert.parsing.formats import LogFormat
 from logbert.parsing.json_lines import JSON, split_json_lines
+from logbert.parsing.w3c import W3C, split_w3c_lines
 
 # an ANSI escape: CSI (`ESC[0;31m`, cursor moves), OSC (`ESC]...BEL` titles, links) or a
 # short escape (`ESC(B`, `ESC7`; RE2 syntax, also valid for Python's `re`); text concealed
@@ -139,13 +140,18 @@ def _regex_split(lines: pa.Array, regex: str) -> tuple[np.ndarray, dict[str, pa.
     return np.flatnonzero(ok), cols
 
 
-def split_lines(lines: pa.Array, fmt: LogFormat) -> tuple[np.ndarray, dict[str, pa.Array]]:
+def split_lines(
+    lines: pa.Array, fmt: LogFormat, w3c_fields: tuple[str, ...] | None = None
+) -> tuple[np.ndarray, dict[str, pa.Array]]:
     """(matched mask, columns of the matched rows in line order) for a chunk of lines.
-    Terminal colour codes are dropped first (`strip_ansi`), and from JSON messages."""
+    Terminal colour codes are dropped first (`strip_ansi`), and from JSON messages.
+    `w3c_fields`: a W3C file's fields in force before the chunk (`LineChunk.w3c_fields`)."""
     lines = strip_ansi(lines)
     n = len(lines)
     if fmt.is_raw:
         return np.ones(n, bool), {"Content": lines}
+    if fmt.name == W3C:
+        return split_w3c_lines(lines, w3c_fields)
     if fmt.name == JSON:
         ok, cols = split_json_lines(lines)
         if "Content" in cols:  # `"msg": "\u001b[31merror\u001b[0m"` decodes to ESC

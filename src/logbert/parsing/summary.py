@@ -270,8 +270,13 @@ def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
             f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
             "nothing was written: pass the log file itself (gzip is read as is)"
         )
-    hint = regex_text_hint(run.fmt)
-    return f"{what}rejected; first: {first}); nothing was written: {_suggestion(run)}{hint}"
+    return f"{what}rejected; first: {first}); nothing was written: {unfit_advice(run)}"
+
+
+def unfit_advice(run: Parser) -> str:
+    """What to pass when no line fits the run's format: the built-in formats that read the
+    first lines, or how to write a format string (with the regex signs to escape)."""
+    return _suggestion(run) + regex_text_hint(run.fmt)
 
 
 def _no_template_matched(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:

@@ -883,6 +883,9 @@ class Pipeline:
         require_same_parse_run(
             ours,
             theirs,
+            # a model's own parser runs only inside --logs (`parse --state` refuses it), so
+            # its keys' text must be the same there: no later run of it generalised them
+            exact=self.reads_logs,
             data=where,
             reference="the model's training data",
             remedy="Scores would be meaningless: "

@@ -35,6 +35,7 @@ from logbert.parsing.summary import (
     fits_records,
     raw_header_warning,
     spaced_field_warnings,
+    unfit_advice,
     zone_field_warnings,
 )
 from logbert.sessions.io import Session
@@ -213,7 +214,7 @@ def read_log_sessions(
         remedy = (
             "score logs written like the model's training logs, or train a model on these"
             if parser.is_models
-            else "pass the format these logs are written in"
+            else unfit_advice(parser)  # QA: `parse` named `--format json`, train did not
         )
         raise LogbertError(
             f"no line of {where} fits the log format {quoted_format_name(parser)} "

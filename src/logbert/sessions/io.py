@@ -745,12 +745,15 @@ def refuse_raw_log(
     `input_format` as the reader takes it (an unknown one is refused by `detect_format`)."""
     if str(path) == "-" or not Path(path).is_file():
         return
-    if detect_format(path, input_format) not in LINE_FORMATS:
-        return  # a .json document is one object whatever its first line
+    fmt = detect_format(path, input_format)
+    if fmt not in (*LINE_FORMATS, "json"):
+        return
     first = next(((n, text) for n, text in enumerate(_text_lines(path), 1) if text.strip()), None)
     if first is None:
         return
     line_no, line = first
+    if fmt == "json" and not _one_object_per_line(line):
+        return  # a .json document is one object whatever its first line
     if line.startswith("PAR1") or not _looks_like_log_text(line):
         return
     try:
@@ -766,6 +769,17 @@ def refuse_raw_log(
             "session settings apply)"
         )
     raise _raw_log_line(f"{path}:{line_no}", line)
+
+
+def _one_object_per_line(line: str) -> bool:
+    """Whether a `.json` file's first line is a whole object of its own, not a sessions
+    document's (JSON lines named `.json`: Suricata's `eve.json`; QA: "invalid JSON (Extra
+    data ...)" told a user who forgot --logs nothing of it)."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(row, dict) and not {"normal_sessions", "anomaly_sessions"} & set(row)
 
 
 def _raw_log_line(where: str, line: str) -> LogbertError:

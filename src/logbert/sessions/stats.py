@@ -222,6 +222,19 @@ class SessionizeStats:
             "out --idle-timeout"
         )
 
+    def undated_window_warning(self) -> str | None:
+        """`warning: ...` when time windows left out events without a timestamp (None when
+        none were, or when none had one: that is an error of its own). The summary's count
+        alone went unnoticed (QA Tomcat: `iso` dated the log4j lines of a catalina.out, not
+        its `21-Nov-2026 ...` lines, and every startup and SEVERE line was in no window)."""
+        if not self.n_no_timestamp or self.n_no_timestamp >= self.n_events:
+            return None
+        return (
+            f"warning: --window: {self.n_no_timestamp:,} of {self.n_events:,} events have no "
+            "timestamp, so they are in no window and no detector sees them; `parse` names the "
+            "first such line: use a log format (or --timestamp-format) that dates them"
+        )
+
     def undated_order_warning(self) -> str | None:
         """`warning: ...` when --order time was asked for but most events of sessions have no
         timestamp: those keep their place behind the line before them, so files read one
@@ -287,6 +300,7 @@ class SessionizeStats:
             self.labels_warning,
             self.idle_clock_warning(),
             self.undated_idle_warning(),
+            self.undated_window_warning(),
             self.undated_order_warning(),
             self.reused_ids_warning(),
             self.category_spelling_warning(),

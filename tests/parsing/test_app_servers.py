@@ -1,0 +1,151 @@
+"""Application servers' and frameworks' logs as blind QA met them (round 9): Rails (Ruby's
+Logger header, tagged exception lines, request hashes, controller actions), Tomcat (JULI
+lines beside log4j's, lifecycle verbs) and format strings typed as regexes."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from logbert.parsing.auto import looks_like_continuation, rank_formats
+from logbert.parsing.formats import compile_format, resolve_format
+from logbert.parsing.masks import mask_text
+from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.pipeline import parse_files
+
+UUID = "0f3c2a1e-8b7d-4c55-9e21-3a4b5c6d7e8f"
+
+
+def _parse(tmp_path, fmt, lines):
+    log = tmp_path / "app.log"
+    log.write_text("".join(f"{line}\n" for line in lines))
+    out = tmp_path / "events.parquet"
+    summary = parse_files([str(log)], fmt, out)
+    templates = (tmp_path / "templates.csv").read_text()
+    return pq.read_table(out), summary, templates
+
+
+def test_rubys_logger_header_is_a_built_in_format(tmp_path):
+    """QA Rails: `--format auto` found no format for `I, [ts #pid]  INFO -- : msg`."""
+    lines = [f"I, [2026-11-20T10:15:0{i}.123456 #1234{i % 2}]  INFO -- : [{UUID}] Completed 200 OK"
+             for i in range(5)]  # fmt: skip
+    lines.append(f"F, [2026-11-20T10:15:06.000001 #12340] FATAL -- app: [{UUID}] boom")
+    assert rank_formats(lines)[0].name == "ruby"
+    table, _, _ = _parse(tmp_path, resolve_format("ruby"), lines)
+    assert table["Level"].to_pylist()[-2:] == ["INFO", "FATAL"]
+    assert table["Component"].to_pylist()[-2:] == ["", "app"]
+    assert str(table["timestamp"][0]) == "2026-11-20 10:15:00.123456"
+
+
+def test_tagged_exception_and_backtrace_lines_are_continuation_lines():
+    """QA Rails: the tagged logger writes `[request-id] ` before an exception's lines; 390 such
+    rejects were not called continuation lines (no note that the trace goes unjudged)."""
+    for line in (
+        f"[{UUID}] ActionController::InvalidAuthenticityToken (token):",
+        f"[{UUID}] PG::ConnectionBad (connection to server failed",
+        f"[{UUID}] app/controllers/orders_controller.rb:12:in `show'",
+        f"[{UUID}] actionpack (7.0.8) lib/action_controller/metal/x.rb:235:in `handle'",
+        f"[{UUID}]   ",
+        "\tat com.shop.Order.place(Order.java:88)",
+    ):
+        assert looks_like_continuation(line), line
+    assert not looks_like_continuation(f'[{UUID}] Started GET "/" for 10.0.0.5')
+
+
+def test_a_ruby_hash_string_value_is_a_variable():
+    """QA Rails: `Parameters: {"q"=>"socks"}` kept the search word; a new one was a new event."""
+    text = 'Parameters: {"page"=>"2", "q"=>"socks", "user"=>{"note"=>"leave at door"}}'
+    assert mask_text(text) == 'Parameters: {"page"=>"<*>", "q"=>"<*>", "user"=>{"note"=>"<*>"}}'
+
+
+def test_rails_requests_keep_their_endpoint_and_controller_action(tmp_path):
+    """QA Rails: `Started GET "<*>"` and `Processing by <*> as HTML` made every endpoint and
+    every controller one event (an admin action instead of the home page went unseen)."""
+    assert mask_text('Started GET "/orders/1234" for 10.0.0.5') == (
+        'Started GET "/orders/<*>" for <*>'
+    )
+    actions = ["OrdersController#show", "HomeController#index", "Admin::UsersController#index",
+               "CartItemsController#create", "Rails::HealthController#show"]  # fmt: skip
+    messages = [f"Processing by {a} as HTML" for a in actions for _ in range(3)]
+    paths = ["/products/1", "/products?page=2", "/cart", "/", "/orders/7"]
+    messages += [f'Started GET "{p}" for 10.0.0.{i}' for p in paths for i in range(3)]
+    miner = TemplateMiner()
+    ids = miner.add([mask_text(m) for m in messages])
+    templates = {miner.template(i) for i in ids}
+    assert {f"Processing by {a} as HTML" for a in actions} <= templates
+    assert 'Started GET "/products<*>" for <*>' in templates
+    assert 'Started GET "/cart" for <*>' in templates and 'Started GET "/" for <*>' in templates
+
+
+def test_lifecycle_verbs_first_in_a_message_are_events_even_once_each():
+    """QA Tomcat: Initializing, Starting, Pausing, Stopping and Destroying `ProtocolHandler
+    [...]`, once each a day, were one `<*> ProtocolHandler` template."""
+    verbs = ["Initializing", "Starting", "Pausing", "Stopping", "Destroying"]
+    miner = TemplateMiner()
+    ids = miner.add([f'{v} ProtocolHandler ["http-nio-<*>"]' for v in verbs])
+    assert len(set(ids)) == 5
+
+
+def test_klog_is_not_chosen_for_lines_whose_thread_is_a_level():
+    """QA Tomcat: with --timestamp-format, `klog` read `20-Nov-2026 08:00:00.010 INFO [main]
+    ...` (INFO as its thread id), tied with `iso` and was picked; sessions by Thread were
+    sessions by level."""
+    lines = [f"20-Nov-2026 08:00:0{i}.010 INFO [main] org.apache.catalina.Start.x Server {i}"
+             for i in range(6)]  # fmt: skip
+    assert rank_formats(lines, timestamp_format="%d-%b-%Y %H:%M:%S.%f")[0].name != "klog"
+
+
+def test_a_quantifier_after_a_space_in_a_format_string_means_white_space():
+    """QA Rails: `\\] +<Severity>` (the level is padded) failed with "bad repetition operator:
+    ++"; a space already matches a run of white space, and ` *` lets it be empty."""
+    fmt = compile_format(r"<Letter>, \[<Timestamp> #<Pid>\] +<Level> -- *<Component>: <Content>")
+    rows = pa.array(["I, [2026-11-20T10:15:02.1 #1]  INFO -- : hi", "F, [x #2] FATAL --: boom"])
+    extracted = pa.compute.extract_regex(rows, fmt.regex)
+    assert extracted.is_valid().to_pylist() == [True, True]
+
+
+def test_audit_records_keep_their_fields_and_outcome():
+    """QA auditd: `msg='op=PAM:authentication ... res=failed'` was one quoted value, `<*>`, so a
+    failed login was a successful one's event; `a0="vim"` masked its name (`<*>="vim"`) and
+    unlike commands merged into a template without its `=`; the ENRICHED separator `\\x1d`
+    stood in templates."""
+    line = (
+        'pid=900 uid=0 ses=4294967295 msg=\'op=PAM:authentication grantors=? acct="oracle" '
+        'exe="/usr/sbin/sshd" hostname=10.0.0.5 terminal=ssh res=failed\'\x1dUID="root"'
+    )
+    assert mask_text(line) == (
+        'pid=<*> uid=<*> ses=<*> msg=\'op=PAM:authentication grantors=? acct="oracle" '
+        'exe="<*>" hostname=<*> terminal=ssh res=failed\' UID="root"'
+    )
+    assert mask_text('argc=2 a0="vim" a1="app.py"') == 'argc=<*> a0="vim" a1="app.py"'
+    assert mask_text("name = 'carol smith' and x") == "name = <*> and x"  # a value still is
+
+
+def test_a_time_read_with_a_bracket_names_the_regex_signs(tmp_path):
+    """QA auditd: `msg=audit(<Timestamp>:...)` made `(` a regex group, and the error sent the
+    user to --timestamp-format for `<Timestamp> = '(1763683348.023'`."""
+    import pytest
+
+    from logbert.errors import LogbertError
+
+    lines = [f"type=SYSCALL msg=audit(176368334{i}.023:2990{i}): pid={i}" for i in range(3)]
+    with pytest.raises(LogbertError) as caught:
+        _parse(tmp_path, resolve_format("type=<Type> msg=audit(<Timestamp>:<Serial>): <Content>"),
+               lines)  # fmt: skip
+    said = str(caught.value)
+    assert (
+        "to match ( ) as written, put a backslash before each; else pass --timestamp-format" in said
+    )
+
+
+def test_padded_base64_is_one_variable_whatever_its_characters():
+    """QA Suricata: a community_id with `/` or `+` (`1:4RuMER/bh3m...=`) masked unlike one
+    without, so 2 of 5 copies of a known alert were unseen events."""
+    ids = ["1:4RuMER/bh3m1xs0drDjUpNbikPI=", "1:I0TCl21PFFwqjeEnAJNEZ0lhTFr=",
+           "1:ww6xNi3em3hmrB1oCwRHq7ttj+C=", "1:Cvg6moWuXovhmwNDQnciepX3MNp="]  # fmt: skip
+    assert {mask_text(f"community_id={c} proto=UDP") for c in ids} == {
+        "community_id=<*>:<*> proto=UDP"
+    }
+    assert mask_text("notifyUiVisibilityChanged:vis=0x508, SystemUiVisibility=0x508") == (
+        "notifyUiVisibilityChanged:vis=<*>, SystemUiVisibility=<*>"  # a name, then its value
+    )

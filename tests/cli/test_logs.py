@@ -126,6 +126,10 @@ def test_train_on_logs_in_another_format_names_the_format_that_reads_them(tmp_pa
     args = ("--logs", "--format", "apache", "--by-id", "reqId=(\\w+)", "--model", "ngram")
     message = user_error(invoke("train", log, *args, "-o", tmp_path / "m"))
     assert "fits the log format 'apache'" in message and "try --format json" in message
+    # a regex written for the JSON text: `train --logs` gives the one that reads the content
+    args = ("--logs", "--format", "json", "--by-id", '"reqId":"(\\w+)"', "--model", "ngram")
+    message = user_error(invoke("train", log, *args, "-o", tmp_path / "m"))
+    assert "--by-id 'reqId=(\\S+)'" in message
 
 
 def test_session_settings_are_checked(raw_logs, tmp_path):

@@ -115,3 +115,15 @@ def test_part_params_configure_the_parts_and_survive_clone_and_save(tmp_path):
     ):
         with pytest.raises(LogbertError, match=words):
             detector_class("ngram+length")(part_params=bad).fit(TRAIN)
+
+
+def test_a_session_flagged_by_a_later_part_shows_that_parts_evidence():
+    """QA auditd: windows that `new-event+ecvc` flagged through ecvc carried new-event's empty
+    evidence; each session now shows the evidence of a part that flags it."""
+    train = [[1, 2, 3], [1, 2, 3, 3], [1, 2]] * 5
+    combined = detector_class("new-event+ecvc")().fit(train)
+    combined.calibrate(train)
+    out = combined.score_sessions([[1, 2, 3], [1, 1, 1, 2, 9], [3, 3, 3, 3]], top_events=3)
+    assert out["top_events"][0] == []  # a training sequence: nothing to show
+    assert [e["key"] for e in out["top_events"][1]] == [9]  # new-event flags it first
+    assert [(e["key"], e["position"]) for e in out["top_events"][2]] == [(3, 0)]  # ecvc's

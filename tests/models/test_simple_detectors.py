@@ -305,3 +305,17 @@ def test_corrupt_part_directory_is_a_clear_error(tmp_path):
     (tmp_path / "model" / "part_0_length" / "length.json").write_text("{", encoding="utf-8")
     with pytest.raises(LogbertError, match="corrupt"):
         load_detector(tmp_path / "model")
+
+
+def test_ecvc_evidence_is_the_keys_in_excess_of_the_nearest_training_vector():
+    """QA: every window ecvc flagged had `top_events: []`, nothing for a user to look at."""
+    from logbert.models.ecvc import ECVCDetector
+
+    train = [[1, 2, 3], [1, 2, 3, 3], [1, 2]] * 5
+    for metric in ("ruzicka", "cosine"):
+        detector = ECVCDetector(metric=metric).fit(train)
+        out = detector.score_sessions([[1, 2, 3], [1, 1, 1, 2, 9]], top_events=3)
+        assert out["top_events"][0] == []  # a training vector: no excess
+        first, second = out["top_events"][1]
+        assert (first["key"], first["position"]) == (9, 4)  # the unseen key, most in excess
+        assert (second["key"], second["position"]) == (1, 0) and first["surprise"] > 0

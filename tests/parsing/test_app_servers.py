@@ -149,3 +149,19 @@ def test_padded_base64_is_one_variable_whatever_its_characters():
     assert mask_text("notifyUiVisibilityChanged:vis=0x508, SystemUiVisibility=0x508") == (
         "notifyUiVisibilityChanged:vis=<*>, SystemUiVisibility=<*>"  # a name, then its value
     )
+
+
+def test_a_network_devices_own_time_prefix_is_one_variable():
+    """QA Cisco via rsyslog: the device's time after the syslog header, with `*` (clock not
+    set), a zone or a sequence number, made one event four templates."""
+    from logbert.parsing.masks import mask_array
+
+    tail = "%SNMP-3-AUTHFAIL: Authentication failure for SNMP req from host 10.0.0.9"
+    lines = [f"Nov 20 10:15:02.123 UTC: {tail}", f"*Mar  8 01:02:03.456: {tail}",
+             f"000123: Nov 20 10:15:02.123 CET: {tail}", f".Nov 20 10:15:02: {tail}"]  # fmt: skip
+    assert {mask_text(line) for line in lines} == {
+        "<*>: %SNMP-<*>-AUTHFAIL: Authentication failure for SNMP req from host <*>"
+    }
+    distinct, _, _ = mask_array(pa.array(lines))
+    assert len(distinct) == 1
+    assert mask_text("Nov 20 10:15:02 FAILED: disk") == "<*> FAILED: disk"  # not a zone

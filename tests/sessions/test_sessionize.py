@@ -312,6 +312,8 @@ def test_id_pattern_with_several_capture_groups_is_refused():
         (r"(?:attempt|container)_(\d+_\w+)", ["1_a", "2_b"]),  # the only group
         (r"(?P<kind>attempt|container)_(?P<id>\d+_\w+)", ["1_a", "2_b"]),  # the group named id
         (r"(?:attempt|container)_\d+_\w+", ["attempt_1_a", "container_1_a", "attempt_2_b"]),
+        # named groups make one id (QA pino: request ids restart in each pod's process)
+        (r"(?P<kind>attempt|container)_(?P<n>\d+)_\w+", ["attempt/1", "container/1", "attempt/2"]),
     ],
 )
 def test_id_is_the_only_group_or_the_group_named_id(make_events, pattern, ids):
@@ -715,7 +717,8 @@ def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(ma
         "and `evaluate --logs` follow it), or merge the files by time into one log first"
         ". Unless the id is reused: one that several hosts or runs give to different "
         "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
-        "in the id or pass --idle-timeout (QA RabbitMQ)"
+        "in the id (--by-field Host,Pid; with --by-id, named groups make one id of their "
+        "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout"
     )
     assert stats.warnings(BLK) == [stats.out_of_order_warning()]
 

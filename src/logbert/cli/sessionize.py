@@ -11,7 +11,6 @@ came too late for their window are a `warning: ` line, and an error when they ar
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -36,7 +35,7 @@ from logbert.sessions.io import (
 )
 from logbert.sessions.labels import mostly_unlabelled_warning
 from logbert.sessions.lifecycle import LOG_END_KEY
-from logbert.sessions.options import by_field_hint, name_value_regex
+from logbert.sessions.options import by_field_hint, json_key_hint
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
     SessionizerSettings,
@@ -57,7 +56,8 @@ def command(
         "--by-id",
         help=r"Regex naming the session id in each line's content, e.g. 'blk_-?\d+'. "
         r"The id is the whole match, or the only capture group ('(?:attempt|container)_(\S+)': "
-        "write other groups as (?:...)), or the group named id ('(?P<id>...)').",
+        "write other groups as (?:...)), or the group named id ('(?P<id>...)'); several named "
+        "groups join their values with '/'.",
     ),
     window: str | None = typer.Option(
         None, "--window", help="Time windows over the timestamp column, e.g. 30s, 5m, 1h."
@@ -218,18 +218,6 @@ def _header_fields_hint(events: Path) -> str:
     return f"; {clause}" if clause else ""
 
 
-def _json_key_hint(regex: str) -> str:
-    """For a regex written against a raw JSON line (`"ClientHost":"([^"]+)"`): the content of
-    `--format json` is `name=value` words, and the regex that reads it (QA Traefik)."""
-    key = re.search(r'"([A-Za-z_][\w.-]*)"\s*:', regex)
-    if key is None:
-        return ""
-    return (
-        f"; the content of a JSON line (--format json) is its fields as name=value words, not "
-        f"the JSON text: --by-id '{name_value_regex(key[1])}'"
-    )
-
-
 def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Path) -> str:
     """Why sessionizing produced no session, from what it counted (and, for a --by-id that
     matched nothing, the header fields an id may sit in: --by-field reads those)."""
@@ -244,7 +232,7 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
             f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
-            "its only capture group)" + _header_fields_hint(events) + _json_key_hint(settings.by_id)
+            "its only capture group)" + _header_fields_hint(events) + json_key_hint(settings.by_id)
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "

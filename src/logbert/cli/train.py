@@ -85,7 +85,7 @@ def command(
         "--by-id",
         help=r"With --logs: sessions by an id regex, e.g. 'blk_-?\d+'; the id is the whole "
         "match, or the only capture group (write other groups as (?:...)), or the group "
-        "named id ((?P<id>...)).",
+        "named id ((?P<id>...)); several named groups join their values with '/'.",
     ),
     idle_timeout: str | None = typer.Option(
         None,

@@ -161,20 +161,24 @@ class CombinedDetector(Detector):
         return self._combine(self.part_scores(batch), len(batch))
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
-        """The combined score and each part's; with `top_events`, the explanations of the
-        first part that has them (LogBERT in `logbert+ecvc`), so a combination keeps its
-        evidence."""
+        """The combined score and each part's; with `top_events`, per session the evidence of
+        the first part that flags it and has some, else of the first part that has some
+        (QA: `new-event+ecvc` windows flagged by ecvc showed new-event's empty list)."""
         self._require_fitted()
         batch = check_sessions(X)
         scores: dict[str, np.ndarray] = {}
-        events = None
+        explained: list[tuple[np.ndarray, list]] = []  # (flagged, events) of each part
         for part, detector in zip(self.parts, self.parts_, strict=True):
-            own = detector.score_sessions(batch, top_events=top_events if events is None else 0)
+            own = detector.score_sessions(batch, top_events=top_events)
             scores[part] = own[detector.decision_score]
-            events = own.get("top_events", events)
+            if "top_events" in own:
+                threshold = getattr(detector, "threshold_", None)  # none before calibration
+                part_scores = np.asarray(scores[part], dtype=float)
+                flagged = part_scores > (np.inf if threshold is None else threshold.value)
+                explained.append((flagged, own["top_events"]))
         out = {"score": self._combine(scores, len(batch)), **scores}
-        if top_events > 0 and events is not None:
-            out["top_events"] = events
+        if top_events > 0 and explained:
+            out["top_events"] = [_evidence(explained, i) for i in range(len(batch))]
         return out
 
     def calibrate(
@@ -293,3 +297,13 @@ def combination(name: str) -> type[CombinedDetector]:
 
 # The paper's combination, registered by name (`registry.DETECTORS["new-event+length+ecvc"]`).
 NewEventLengthEcvc = combination("+".join(PAPER_PARTS))
+
+
+def _evidence(explained: list[tuple[np.ndarray, list]], i: int) -> list:
+    """Session `i`'s evidence: the first part's that flags it and has some, else the first
+    part's that has some (`[]` when none has)."""
+    for wanted in (True, False):
+        for flagged, events in explained:
+            if events[i] and (flagged[i] or not wanted):
+                return events[i]
+    return []

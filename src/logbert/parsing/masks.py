@@ -35,6 +35,8 @@ _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD
 # JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
+_WILDCARD_RE = re.escape(WILDCARD)
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _QTY = r"(\d+(?:\.\d+)?)"
 _UNIT = "(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|ms|s|sec|secs|min)"
@@ -301,6 +303,13 @@ MASKS: list[tuple[str, str, int]] = [
     (  # a joined date or quantity, trailing punctuation kept
         rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]}}]*)(\s|$)",
         WILDCARD + r"\1\2",
+        1,
+    ),
+    (  # a device's own time first in a message, with its sequence number and zone
+        # (Cisco IOS via syslog: `000123: *Nov 20 10:15:02.123 UTC: %LINK-3-UPDOWN: ...`):
+        # `*` (clock not set), the zone or the number made one event four templates (QA)
+        rf"^(?:[0-9]+: )?{_WILDCARD_RE}(?: (?:{_ZONES}))?(: )",
+        WILDCARD + r"\1",
         1,
     ),
     (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number

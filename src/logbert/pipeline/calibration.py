@@ -224,7 +224,8 @@ def _calibrate_cross_fitted(
             "session of the other folds holds; "
             + (
                 "they are left out of the threshold, and normal sessions with keys unseen in "
-                "training will be flagged at about that rate"
+                "training will be flagged at about that rate where the detector flags keys it "
+                "never saw (new-event does; ecvc, for one, may score them below its threshold)"
                 if left_out < n
                 else "every one does, so the threshold is calibrated on them and may sit at "
                 "the detector's score for unseen keys (few or no detections). Train on more "

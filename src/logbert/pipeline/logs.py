@@ -40,7 +40,7 @@ from logbert.parsing.summary import (
 )
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
-from logbert.sessions.options import by_field_hint
+from logbert.sessions.options import by_field_hint, json_key_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
 
 # above this share of events with templates a model never saw, the logs are probably not
@@ -312,7 +312,7 @@ def _by_id_hint(
     if first_content:
         hint += f" (the first event's: {show_line(first_content)})"
     clause = by_field_hint(parser.fmt.fields)
-    return f"{hint}: {clause}" if clause else hint
+    return (f"{hint}: {clause}" if clause else hint) + json_key_hint(settings.by_id)
 
 
 def _count_true(mask: pa.ChunkedArray | pa.Array) -> int:

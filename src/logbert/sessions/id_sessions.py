@@ -18,7 +18,7 @@ from datetime import timedelta
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
-from logbert.sessions.options import compile_id_pattern, field_names, id_group, parse_duration
+from logbert.sessions.options import compile_id_pattern, field_names, match_id, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
@@ -269,11 +269,7 @@ PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid",
 def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
     if not content:
         return []
-    if regex.groups:
-        group = id_group(regex)
-        found = [m.group(group) for m in regex.finditer(content)]
-    else:
-        found = regex.findall(content)
+    found = [match_id(regex, m) for m in regex.finditer(content)]
     if len(found) == 1:
         return found if found[0] else []
     return [i for i in dict.fromkeys(found) if i]

@@ -42,6 +42,19 @@ def name_value_regex(name: str) -> str:
     return re.escape(name) + r"=(\S+)"
 
 
+def json_key_hint(regex: str) -> str:
+    """For a `--by-id` regex written against a raw JSON line (`"ClientHost":"([^"]+)"`): the
+    content of `--format json` is `name=value` words, and the regex that reads it (QA Traefik,
+    pino); "" for any other regex."""
+    key = re.search(r'"([A-Za-z_][\w.-]*)"\s*:', regex)
+    if key is None:
+        return ""
+    return (
+        f"; the content of a JSON line (--format json) is its fields as name=value words, not "
+        f"the JSON text: --by-id '{name_value_regex(key[1])}'"
+    )
+
+
 def by_field_hint(fields: list[str]) -> str:
     """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
     nothing, naming the header `fields` an id may sit in instead ("" when none may)."""
@@ -67,20 +80,22 @@ ID_GROUP = "id"
 
 
 def compile_id_pattern(pattern: str) -> re.Pattern[str]:
-    """The `--by-id` regex. The id is the whole match, or its only capture group, or the
-    group named `id` (`(?P<id>...)`, which lets other groups be). Several unnamed groups are
-    refused: the id would be the first one, and `(attempt|container)_(\\d+)` would merge
-    every attempt into one session called "attempt"."""
+    """The `--by-id` regex. The id is the whole match, or its only capture group, or its
+    group named `id` (`(?P<id>...)`, which lets other groups be), or its named groups, their
+    values joined with `/` (`hostname=(?P<pod>\\S+) .*reqId=(?P<req>\\S+)` keys a request by
+    pod where ids restart in each process, QA pino). Several unnamed groups are refused:
+    the id would be the first one, and `(attempt|container)_(\\d+)` would merge every
+    attempt into one session called "attempt"."""
     try:
         regex = re.compile(pattern)
     except re.error as exc:
         raise LogbertError(f"invalid --by-id regex '{pattern}': {exc}") from exc
-    if regex.groups > 1 and ID_GROUP not in regex.groupindex:
+    if regex.groups > 1 and not regex.groupindex:
         raise LogbertError(
             f"--by-id regex '{pattern}' has {regex.groups} capture groups, but the id is the "
             "whole match or the first (only) capture group: write the other groups as "
             "non-capturing (?:...), e.g. '(?:attempt|container)_(\\d+)', or name the id's "
-            "group (?P<id>...)"
+            "group (?P<id>...) (several named groups make one id of their values)"
         )
     if regex.search("") is not None and not regex.groups:
         raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
@@ -93,12 +108,15 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
     return regex
 
 
-def id_group(regex: re.Pattern[str]) -> int | str:
-    """Which group of a `compile_id_pattern` regex is the id: 0 (the whole match) without
-    groups, the group named `id`, else the only group."""
+def match_id(regex: re.Pattern[str], match: re.Match[str]) -> str:
+    """The id a match of a `compile_id_pattern` regex names: its group named `id`, else its
+    named groups' values joined by `/` (those that took part), else its only group, else
+    the whole match."""
     if ID_GROUP in regex.groupindex:
-        return ID_GROUP
-    return 1 if regex.groups else 0
+        return match.group(ID_GROUP)
+    if regex.groupindex:
+        return "/".join(v for v in (match.group(n) for n in regex.groupindex) if v)
+    return match.group(1 if regex.groups else 0)
 
 
 def _positive_count(value: object, option: str) -> int:

@@ -206,7 +206,9 @@ class SessionizeStats:
             "where a session spans them, "
             f"{TIME_ORDER_ADVICE}. Unless the id is reused: one that several hosts or runs "
             "give to different sessions (process ids, Erlang pids) joins them into one, in "
-            "any order; put the host in the id or pass --idle-timeout (QA RabbitMQ)"
+            "any order; put the host in the id (--by-field Host,Pid; with --by-id, named "
+            "groups make one id of their values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>"
+            "\\S+)') or pass --idle-timeout"
         )
 
     def undated_idle_warning(self) -> str | None:

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.parsing.formats import parse_timestamps, resolve_format, strptime_pattern
+from logbert.parsing.formats import parse_timestamps, resolve_format, strptime_pattern, with_year
 from logbert.parsing.masks import mask_text
 from logbert.parsing.pipeline import Parser, parse_files, rank_formats
 from logbert.parsing.splitter import split_lines
@@ -781,3 +781,16 @@ def test_syslog_times_take_a_fraction_and_a_timestamp_format_reads_the_line_orde
     syslog = ["Nov 20 10:15:02.123 host app: started"] * 3
     stamps, _ = _parse(tmp_path, syslog, resolve_format("linux", year=2026), name="c.log")
     assert stamps[0] == "2026-11-20 10:15:02.123000"
+
+
+def test_a_zone_field_away_from_the_time_is_not_applied_and_said(tmp_path):
+    """QA network logs: the device's own `CET` after its own time was applied to the syslog
+    header's UTC time (an hour off), with a daylight-saving warning."""
+    log = tmp_path / "net.log"
+    log.write_text("".join(f"Nov 20 10:15:0{i} sw1 12{i}: Nov 20 11:15:0{i} CET: %SYS-5-X: y\n"
+                           for i in range(3)))  # fmt: skip
+    fmt = resolve_format("<Month> <Date> <Time> <Host> <Seq>: <DM> <DD> <DT> <Zone>: <Content>")
+    out = tmp_path / "e.parquet"
+    summary = parse_files([str(log)], with_year(fmt, 2026), out)
+    assert [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()][0] == "2026-11-20 10:15:00"
+    assert any("<Zone> is not beside the time fields" in n for n in summary.notes)

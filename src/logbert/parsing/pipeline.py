@@ -138,7 +138,7 @@ from logbert.parsing.template_matcher import (
     load_templates,
 )
 from logbert.parsing.w3c import W3C, fields_after
-from logbert.parsing.zones import OWN_OFFSET, apply_zone, zone_field
+from logbert.parsing.zones import OWN_OFFSET, apply_zone, stray_zone_field, zone_field
 
 __all__ = [
     "AUTO_YEAR",
@@ -296,6 +296,14 @@ class Parser:
             f"timestamps: the time zones of the lines' own zone field ({', '.join(zones[:5])}"
             f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
         ] if zones else []  # fmt: skip
+        spec = self.fmt.timestamp
+        stray = stray_zone_field(self.fmt.fields, spec.fields) if spec is not None else None
+        if stray is not None:
+            applied.append(
+                f"timestamps: <{stray}> is not beside the time fields "
+                f"({' '.join(f'<{f}>' for f in spec.fields)}), so it is taken as another "
+                "time's zone and not applied"
+            )
         year = getattr(self.fmt.timestamp, "year", None)  # --year, for dates after the files
         return (
             self._notes + self._unnamed_inputs() + self._year_notes() + applied

@@ -53,10 +53,23 @@ class ZoneUse:
 
 def zone_field(columns: dict[str, pa.Array], timestamp_fields: tuple[str, ...]) -> str | None:
     """The header field (outside the timestamp's own) that names the zone, if the format
-    has one (`<Zone>`, `<TZ>`, ...)."""
-    for name in columns:
+    has one (`<Zone>`, `<TZ>`, ...) beside a timestamp field (`columns` in the format's
+    order): a zone elsewhere belongs to another time (QA network logs: a device's `CET`
+    after its own time was applied to the UTC syslog header time)."""
+    names = list(columns)
+    for i, name in enumerate(names):
         if bare_name(name) in ZONE_FIELDS and name not in timestamp_fields:
-            return name
+            beside = names[max(i - 1, 0) : i] + names[i + 1 : i + 2]
+            return name if set(beside) & set(timestamp_fields) else None
+    return None
+
+
+def stray_zone_field(fields: list[str], timestamp_fields: tuple[str, ...]) -> str | None:
+    """A zone field of a format that `zone_field` never applies (not beside a time field)."""
+    for i, name in enumerate(fields):
+        if bare_name(name) in ZONE_FIELDS and name not in timestamp_fields:
+            beside = fields[max(i - 1, 0) : i] + fields[i + 1 : i + 2]
+            return None if set(beside) & set(timestamp_fields) else name
     return None
 
 

@@ -48,6 +48,8 @@ def test_report_writes_html_and_prints_paths(monkeypatch, capsys, tmp_path, mode
         (["MODEL", "--scores", "absent.jsonl"], "scores file not found"),
         (["MODEL", "--evaluation", "absent.json"], "file not found"),
         (["MODEL", "--output", "report.pdf"], "must be an .html file"),
+        # QA: a sessions file given as `score` takes it got typer's "extra argument"
+        (["MODEL", "test.parquet"], "report takes no data file after the model (test.parquet)"),
     ],
 )
 def test_user_errors_exit_2_without_traceback(

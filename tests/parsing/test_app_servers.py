@@ -165,3 +165,23 @@ def test_a_network_devices_own_time_prefix_is_one_variable():
     distinct, _, _ = mask_array(pa.array(lines))
     assert len(distinct) == 1
     assert mask_text("Nov 20 10:15:02 FAILED: disk") == "<*> FAILED: disk"  # not a zone
+
+
+def test_exit_codes_keep_their_value_and_ipv6_addresses_are_one_variable():
+    """QA Docker: `exitCode=1` shared the template of `exitCode=0` (failing health checks read
+    as clean exits); QA httpd: `[client 2001:db8:a603::baed:2041:52529]` was
+    `<*>:<*>:<*>::baed:<*>:<*>`, a template per address shape."""
+    from logbert.parsing.masks import mask_array
+
+    lines = ["Health check for container 3f4e done (exitCode=1)",
+             "Container 3f4e5d6c7b8a exited with exit code 137",
+             "[client 2001:db8:a603::baed:2041:52529] AH01630: client denied",
+             "[client 10.0.0.7:51000] AH01630: client denied", "from ::1 port 22"]  # fmt: skip
+    expected = ["Health check for container <*> done (exitCode=1)",
+                "Container <*> exited with exit code 137",
+                "[client <*>:<*>] AH01630: client denied",
+                "[client <*>:<*>] AH01630: client denied", "from <*> port <*>"]  # fmt: skip
+    assert [mask_text(line) for line in lines] == expected
+    distinct, codes, _ = mask_array(pa.array(lines))
+    assert [distinct[c].as_py() for c in codes] == expected
+    assert mask_text("PG::ConnectionBad (x)") == "PG::ConnectionBad (x)"  # not an address

@@ -173,7 +173,6 @@ def test_the_newest_first_warning_is_left_out_where_events_go_in_time_order(tmp_
     assert "newest first" not in timed.output
 
 
-
 def test_a_log_read_under_two_names_is_a_warning(tmp_path):
     """QA: `gunzip -k app.log.2.gz` left both, `app.log*` named both, every event of that
     file was read twice (F1 0.34) and only an out-of-time-order note followed."""

@@ -290,3 +290,23 @@ def test_a_format_string_on_json_lines_is_a_warning(tmp_path):
                for w in summary.warnings)  # fmt: skip
     plain = parse_files([str(log)], resolve_format("json"), tmp_path / "f.parquet")
     assert not any("are JSON objects" in w for w in plain.warnings)
+
+
+def test_serilog_compact_json_is_dated_and_its_message_template_is_the_event():
+    """QA Serilog (CLEF): `@t` was never read (no line dated), an Information line had no
+    level (`@l` is left out for it), and `@mt`, the event itself, was one field of many."""
+    lines = [
+        json.dumps({"@t": "2026-11-21T08:00:00.1234567Z", "@mt": "HTTP {Method} responded {Code}",
+                    "@r": ["12.3"], "Method": "GET", "Code": 200,
+                    "SourceContext": "Serilog.AspNetCore.RequestLoggingMiddleware"}),
+        json.dumps({"@t": "2026-11-21T08:00:01Z", "@mt": "Retry {N}", "@l": "Warning", "N": 2}),
+    ]  # fmt: skip
+    ok, cols = split_json_lines(pa.array(lines))
+    assert ok.all() and cols["Timestamp"][0].as_py() == "2026-11-21T08:00:00.1234567Z"
+    assert cols["Level"].to_pylist() == ["Information", "Warning"]
+    assert cols["Component"][0].as_py() == "Serilog.AspNetCore.RequestLoggingMiddleware"
+    assert cols["Content"].to_pylist() == [
+        "Information Serilog.AspNetCore.RequestLoggingMiddleware HTTP {Method} responded {Code} "
+        "Code=200 Method=GET",
+        "Warning Retry {N} N=2",
+    ]

@@ -348,8 +348,10 @@ def test_a_format_string_is_quoted_as_typed_not_with_doubled_backslashes():
 def test_access_read_on_syslog_lines_says_they_are_not_in_that_format(tmp_path):
     """QA HAProxy via rsyslog: `--format access` read `Dec` as the client and the rest of the
     syslog header as the user, exit 0 and no warning; every request was then one template."""
-    line = ("Dec 30 00:01:3{i} lb1 haproxy[2210]: 10.0.0.1{i}:4431{i} [30/Dec/2025:00:01:3{i}.307]"
-            ' www~ app/web1 0/0/1/2/3 200 1834 - - ---- 1/1/0/0/0 0/0 "GET /a/{i} HTTP/1.1"')
+    line = (
+        "Dec 30 00:01:3{i} lb1 haproxy[2210]: 10.0.0.1{i}:4431{i} [30/Dec/2025:00:01:3{i}.307]"
+        ' www~ app/web1 0/0/1/2/3 200 1834 - - ---- 1/1/0/0/0 0/0 "GET /a/{i} HTTP/1.1"'
+    )
     log = _log(tmp_path, "h.log", [line.format(i=i) for i in range(4)])
     _, summary = _parse(tmp_path, resolve_format("access"), log)
     (said,) = [w for w in summary.warnings if "holds several words" in w]

@@ -464,7 +464,7 @@ def test_a_kernel_uptime_stamp_is_one_variable_however_padded():
     late = mask_text("[12345.123456] devtmpfs: initialized")
     assert early == late == "[<*>] devtmpfs: initialized"
     assert mask_text("[   15.902113] Call trace:") == "[<*>] Call trace:"
-    masked, = mask_array(pa.array(["[    2.314159] devtmpfs: initialized"]))[2].to_pylist()
+    (masked,) = mask_array(pa.array(["[    2.314159] devtmpfs: initialized"]))[2].to_pylist()
     assert masked.split() == ["[2.314159]", "devtmpfs:", "initialized"]  # words for parameters
 
 

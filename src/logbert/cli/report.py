@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from logbert.errors import LogbertError
 from logbert.reporting.report import DEFAULT_TOP, build_report
 from logbert.sessions.io import check_output_path
 
@@ -30,8 +31,15 @@ def command(
         help="templates.csv from `logbert parse`, for template text (default: MODEL_DIR's).",
     ),
     top: int = typer.Option(DEFAULT_TOP, "--top", help="How many top-scoring sessions to show."),
+    data: list[str] | None = typer.Argument(None, hidden=True),
 ) -> None:
     """Write an HTML report: loss curves, score distributions, ROC/PR, sweep, top sessions."""
+    if data:  # `score` and `evaluate` take their data so (QA: a generic "extra argument")
+        raise LogbertError(
+            f"report takes no data file after the model ({data[0]}): pass what you have "
+            "with --scores FILE (from `logbert score`), --evaluation FILE (from `logbert "
+            "evaluate`) and --sessions FILE (the scored sessions, to show them whole)"
+        )
     check_output_path(output, "report")
     result = build_report(model_dir, output, scores, evaluation, sessions, templates, top)
     for warning in result.warnings:

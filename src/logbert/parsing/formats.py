@@ -283,6 +283,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'10/Oct/2000:13:55:36 -0700'",
         ),
     ),
+    # logfmt lines (logrus text, Go kit, Prometheus), read as JSON lines by `logfmt.py`
+    "logfmt": BuiltinFormat(
+        "<Timestamp> <Level> <Component> <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
+    ),
     # W3C extended log files (IIS), decoded by `w3c.py` (the string names its columns)
     "w3c": BuiltinFormat(
         "<Timestamp> <Client> <User> <Server> <Port> <Agent> <Referer> <TimeTaken> <Content>",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -167,6 +168,26 @@ def _journald(record: dict) -> None:
         record.setdefault("message", message)  # its colour codes go with the content's
 
 
+# Serilog's and Seq's compact JSON (CLEF): `@t` the time, `@mt` the message template (the
+# event itself: `HTTP {RequestMethod} {RequestPath} responded {StatusCode}`), `@m` the rendered
+# message, `@l` the level, absent for Information, `@x` the exception, `@r` renderings of the
+# template's values, `SourceContext` the logger (QA: `@t` was never read, so no line was
+# dated; an Information line had no level, so `"@l":"Information"` from another writer was
+# a new event; the template was one field among others)
+def _clef(record: dict) -> None:
+    """Read a CLEF line's fields under the names `HEADER` and `MESSAGE_KEYS` take."""
+    if "@t" not in record or not ("@mt" in record or "@m" in record):
+        return
+    record.setdefault("@timestamp", record.pop("@t"))
+    record.setdefault("@l", "Information")
+    record.pop("@r", None)  # the values again, formatted
+    if "@mt" in record:
+        record.pop("@m", None)
+        record.setdefault("message", record.pop("@mt"))
+    if "SourceContext" in record:
+        record.setdefault("logger", record.pop("SourceContext"))
+
+
 # A client's user agent (`request_User-Agent`, `request.headers.User-Agent`, `user_agent`)
 # names the browser, not the event, and its words spilled into the content: left out, as the
 # `access` format reads the agent as a field (QA Traefik: a browser new since training made
@@ -180,10 +201,11 @@ def _is_agent(name: str) -> bool:
     return _AGENT.search(name) is not None
 
 
-def _fields(record: dict) -> tuple[list[str], str]:
+def record_fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
     _mongodb(record)
     _journald(record)
+    _clef(record)
     used: list[str] = []
     header: list[str] = []
     for column, keys in HEADER.items():
@@ -278,14 +300,28 @@ def split_json_lines(lines: pa.Array) -> tuple[np.ndarray, dict[str, pa.Array]]:
     """(matched mask, columns of the matched rows in line order), as `splitter.split_lines`:
     a row matches when its line is one JSON object (or a container runtime's wrapping of
     one, `_record`); a line holding an array of events is an error (`_EVENT_ARRAYS`)."""
+    return split_records(lines, _json_record)
+
+
+def _json_record(line: str) -> dict | None:
+    record = _record(line.strip())
+    if record is not None:
+        _check_not_an_event_array(record)
+    return record
+
+
+def split_records(
+    lines: pa.Array, read: Callable[[str], dict | None]
+) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """(matched mask, columns) of lines that `read` turns into objects (None: the line does
+    not fit), each object's header fields and content as `record_fields` gives them."""
     ok = np.zeros(len(lines), bool)
     columns: list[list[str]] = [[] for _ in range(len(HEADER) + 1)]
     for i, line in enumerate(lines.to_pylist()):
-        record = _record((line or "").strip())
+        record = read(line or "")
         if record is None:
             continue
-        _check_not_an_event_array(record)
-        header, content = _fields(record)
+        header, content = record_fields(record)
         for column, value in zip(columns, [*header, content], strict=True):
             column.append(value)
         ok[i] = True

@@ -35,6 +35,7 @@ _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD
 # JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_H4 = "[0-9a-fA-F]{1,4}"  # an IPv6 group
 _ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
 _WILDCARD_RE = re.escape(WILDCARD)
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -181,8 +182,13 @@ STATUS: list[tuple[str, str, int]] = [
 # An error number names the failure (`Operating system error number 28`, `errno=28`, `error
 # code: 1213`): 28 (no space left) and 2 (no such file) are two events, as a 5xx and a 2xx are
 # (QA MySQL: a disk-full window scored 0, its lines the template of a normal start-up's
-# errno 2). Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
-_ERRNO_NAME = r"(?i:error number|errno|error code|error_code|os error)"
+# errno 2). So does a process's exit code or status (`exitCode=1`, `exit code 137`, `exit
+# status 0`; QA Docker: failing health checks and OOM-killed containers read as clean exits).
+# Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
+_ERRNO_NAME = (
+    r"(?i:error number|errno|error code|error_code|os error"
+    r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus)"
+)
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
@@ -335,6 +341,13 @@ MASKS: list[tuple[str, str, int]] = [
         r'(=> ?)"[^"\n]*"',
         r'\1"' + WILDCARD + '"',
         1,
+    ),
+    (  # IPv6 addresses, full or with `::` (a port after them stays apart, as an IPv4's):
+        # `2001:db8:a603::baed:2041` was `<*>:<*>:<*>::baed:<*>:<*>`, a template per shape (QA)
+        rf"(^|[^0-9A-Za-z_:])(?:(?:{_H4}:){{7}}{_H4}|(?:{_H4}(?::{_H4})*)?::(?:{_H4}(?::{_H4})*)?)"
+        r"($|[^0-9A-Za-z_:]|:[0-9]+(?:$|[^0-9A-Za-z_:]))",
+        r"\1" + WILDCARD + r"\2",
+        2,
     ),
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -532,9 +545,9 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 
 
 def _errno_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an error number (`ERRNO`); None when none does (a substring check
-    first: most logs hold no `err` or `os error`)."""
-    hints = ("err", "os error")
+    """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
+    substring check first: most logs hold no `err`, `os error` or `exit`)."""
+    hints = ("err", "os error", "exit")
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)

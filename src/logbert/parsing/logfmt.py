@@ -1,0 +1,55 @@
+"""logfmt lines (`--format logfmt`): `time="2026-11-20T10:15:02.123456789Z" level=info
+msg="Container 3f4e failed to exit within 10s" container=3f4e...`, as logrus's text formatter
+(Docker, containerd), Go kit and Prometheus write them.
+
+A line is `name=value` pairs and nothing else, a value bare or double-quoted with backslash
+escapes. Such a line is an object with its keys in any order, as a JSON line is, so it is read
+as one (`json_lines.record_fields`): the time, level and logger keys fill the header fields,
+the content is the level and logger, the message, then the other pairs sorted by name. A
+format string could read one key order only, and no built-in format read these lines (QA
+Docker: `--format auto` refused dockerd's log). A line that is not all pairs (a Go panic's
+stack, a banner) does not fit, and is counted and kept with the rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pyarrow as pa
+
+from logbert.parsing.json_lines import MESSAGE_KEYS, TIME_KEYS, split_records
+
+LOGFMT = "logfmt"  # the built-in format's name
+_PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
+_KEYS = frozenset(MESSAGE_KEYS) | frozenset(TIME_KEYS)  # a line names one of these
+
+
+def logfmt_record(line: str) -> dict | None:
+    """The pairs of a logfmt line as a dict (quoted values unescaped), or None when the line
+    is not made of pairs only, has fewer than two, or names neither a message nor a time."""
+    record: dict[str, str] = {}
+    at = len(line) - len(line.lstrip())
+    while at < len(line):
+        pair = _PAIR.match(line, at)
+        if pair is None:
+            return None
+        name, value = pair.groups()
+        record[name] = _unquoted(value)
+        at = pair.end()
+    return record if len(record) >= 2 and not _KEYS.isdisjoint(record) else None
+
+
+def _unquoted(value: str) -> str:
+    if not value.startswith('"'):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:  # an escape JSON does not know (`\e`): the text between the quotes
+        return value[1:-1]
+
+
+def split_logfmt_lines(lines: pa.Array) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """(matched mask, columns of the matched rows in line order), as `splitter.split_lines`."""
+    return split_records(lines, logfmt_record)

@@ -185,3 +185,21 @@ def test_exit_codes_keep_their_value_and_ipv6_addresses_are_one_variable():
     distinct, codes, _ = mask_array(pa.array(lines))
     assert [distinct[c].as_py() for c in codes] == expected
     assert mask_text("PG::ConnectionBad (x)") == "PG::ConnectionBad (x)"  # not an address
+
+
+def test_oracle_error_codes_are_events_and_records_with_their_time_alone_get_advice(tmp_path):
+    """QA Oracle: `ORA-00600` and `ORA-07445` were one `ORA-<*>` event; the alert log writes
+    each record's time on a line of its own, and every hint went in a circle."""
+    assert mask_text("ORA-00600: internal error code") == "ORA-00600: internal error code"
+    assert mask_text("AURORA-123 up") == "AURORA-<*> up"  # not an Oracle code
+    import pytest
+
+    from logbert.errors import LogbertError
+
+    lines = []
+    for i in range(5):
+        lines += [f"2026-11-17T01:0{i}:00.000000+01:00", f"Thread 1 advanced to log sequence {i}"]
+    with pytest.raises(LogbertError) as caught:
+        _parse(tmp_path, resolve_format("iso"), lines)
+    assert "hold a time and nothing else" in str(caught.value)
+    assert "join each record into one line first" in str(caught.value)

@@ -10,6 +10,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.parsing.formats import parse_timestamps, resolve_format
 from logbert.parsing.json_lines import split_json_lines
+from logbert.parsing.masks import mask_text
 from logbert.parsing.pipeline import Parser, parse_files, rank_formats
 
 LINES = [
@@ -310,3 +311,22 @@ def test_serilog_compact_json_is_dated_and_its_message_template_is_the_event():
         "Code=200 Method=GET",
         "Warning Retry {N} N=2",
     ]
+
+
+def test_a_key_named_as_a_time_dates_a_line_and_nested_ecs_levels_are_read():
+    """QA Kubernetes audit: the time is `requestReceivedTimestamp`, no known key, so no line
+    was dated and nothing could name it; QA Winlogbeat: ECS writes `{"log": {"level": ...}}`,
+    and no line had a level."""
+    audit = json.dumps({"kind": "Event", "verb": "list", "stageTimestamp": "2026-11-20T10:15:03Z",
+                        "requestReceivedTimestamp": "2026-11-20T10:15:02.5Z",
+                        "responseStatus": {"code": 500}})  # fmt: skip
+    ecs = json.dumps({"@timestamp": "2026-11-20T10:15:02Z", "log": {"level": "information"},
+                      "event": {"code": "4624"}, "message": "Logged on."})  # fmt: skip
+    ok, cols = split_json_lines(pa.array([audit, ecs]))
+    assert cols["Timestamp"].to_pylist() == ["2026-11-20T10:15:03Z", "2026-11-20T10:15:02Z"]
+    assert cols["Level"].to_pylist() == ["", "information"]
+    assert "log.level" not in cols["Content"][1].as_py()
+    assert mask_text(cols["Content"][0].as_py()) == (
+        "kind=Event requestReceivedTimestamp=<*> responseStatus.code=5xx verb=list"
+    )  # the first key named as a time dates it; a response's status keeps its class
+    assert mask_text(cols["Content"][1].as_py()).endswith("event.code=4624")  # the event's id

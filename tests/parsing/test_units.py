@@ -291,14 +291,14 @@ def test_an_http_status_code_keeps_its_class():
 
 def test_a_status_code_after_a_spaced_http_status_name_keeps_its_class():
     """A client's "Request failed with status code 503" or `HTTP status 404`
-    name the code without `=` or `:`; a bare `status 127` may be a shell's exit status and
-    stays a number."""
+    name the code without `=` or `:`; a bare `status 127` may be a shell's exit status: no
+    HTTP class (an exit status keeps its value, as an error number does)."""
     masked = {  # line -> its masked text
         "Request failed with status code 503": "Request failed with status code 5xx",
         "Request failed with status code 404": "Request failed with status code 4xx",
         "HTTP status 200 for /x": "HTTP status 2xx for <*>",
         "response status code: 302": "response status code: 3xx",
-        "exit status 127": "exit status <*>",
+        "exit status 127": "exit status 127",  # an exit status keeps its value, no class
         "status code 5031": "status code <*>",
     }
     distinct, codes, _ = mask_array(pa.array(list(masked)))

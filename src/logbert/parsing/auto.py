@@ -271,10 +271,41 @@ def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
     ]
 
 
+# a line that is a time and nothing else: Oracle's alert log writes each record's time on a
+# line of its own, its message on the lines after it (QA: the hints went in a circle)
+_TIME_ONLY = re.compile(
+    r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?\s*(?:Z|[+-]\d\d:?\d\d)?\]?\s*"
+)
+TIME_ONLY_SHARE = 0.1  # of the first lines: records whose time stands on a line of its own
+JOIN_RECORDS = (
+    "join each record into one line first, e.g. awk "
+    "'/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T/ "  # (mawk knows no `{4}`)
+    """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { print r }' LOG > joined.log"""
+)
+
+
+def time_only_hint(head: list[str]) -> str:
+    """Advice for logs that write each record's time on a line of its own (`_TIME_ONLY`),
+    "" when few of the first lines are such."""
+    lines = [line for line in head if line.strip()]
+    alone = sum(_TIME_ONLY.fullmatch(line) is not None for line in lines)
+    if not lines or alone < TIME_ONLY_SHARE * len(lines):
+        return ""
+    return (
+        f"{alone} of the first {len(lines)} lines hold a time and nothing else: records whose "
+        "time stands on a line of its own, their message on the lines after it (as Oracle's "
+        "alert log writes them); logbert reads one event per line, so " + JOIN_RECORDS
+    )
+
+
 def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) -> str:
     """Advice naming the formats `suggest_formats` found (with `auto`, `--format auto` too),
     or how to write a format string when none reads the first lines. `--format auto` is
-    never suggested to a run whose format it chose."""
+    never suggested to a run whose format it chose. Logs whose records put their time on a
+    line of its own get how to join them (`time_only_hint`)."""
+    joined = time_only_hint(run.head if head is None else head)
+    if joined:
+        return joined
     names = suggest_formats(run, head)[:3]
     chosen = run.auto_source is not None
     if names:

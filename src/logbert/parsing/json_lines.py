@@ -44,7 +44,7 @@ LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", 
 # shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
 NUMERIC_LEVELS = {"10": "trace", "20": "debug", "30": "info", "40": "warn", "50": "error",
                   "60": "fatal"}  # fmt: skip
-COMPONENT_KEYS = ("logger", "logger_name", "component", "module", "caller", "name")
+COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "caller", "name")
 MESSAGE_KEYS = ("msg", "message", "event", "@m", "log", "text")
 HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KEYS}
 JSON = "json"  # the built-in format's name
@@ -105,7 +105,26 @@ def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
             return key
         if fallback is None and _looks_like_clock_text(value):
             fallback = key
+    if time and fallback is None:  # any key named as a time that holds one (Kubernetes'
+        # audit `requestReceivedTimestamp`; QA: no line was dated, and nothing could name it)
+        named = (k for k, v in record.items() if k.lower().endswith(_TIME_NAMES) and _is_time(v))
+        return next(named, None)
     return fallback
+
+
+_TIME_NAMES = ("time", "timestamp")
+
+
+def _lift_dotted(record: dict) -> None:
+    """Bring a header key written nested (ECS's `{"log": {"level": "information"}}`, Winlogbeat
+    and Filebeat; QA: no line had a level) to the top as its dotted name (`log.level`)."""
+    for key in (*LEVEL_KEYS, *COMPONENT_KEYS):
+        outer, dot, inner = key.partition(".")
+        parent = record.get(outer)
+        if dot and key not in record and isinstance(parent, dict) and inner in parent:
+            record[key] = parent.pop(inner)
+            if not parent:
+                del record[outer]
 
 
 def _pairs(key: str, value: object) -> list[tuple[str, str]]:
@@ -206,6 +225,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     _mongodb(record)
     _journald(record)
     _clef(record)
+    _lift_dotted(record)
     used: list[str] = []
     header: list[str] = []
     for column, keys in HEADER.items():

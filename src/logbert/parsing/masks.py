@@ -144,9 +144,9 @@ def join_values(text: str) -> str:
 # also a proxy's names (Traefik's `DownstreamStatus`, `OriginStatus`; AWS ALB's
 # `elb_status_code`, `target_status_code`; nginx's `upstream_status`; QA Traefik: 502s and 200s
 # were one event)
-_STATUS_SIGNED = (
+_STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500 was a 200's event)
     r"(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
-    r"(?:[_ ]?code)?[\"']?\s*[=:]\s*[\"']?"
+    r"(?:[_ .]?code)?[\"']?\s*[=:]\s*[\"']?"
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
@@ -184,10 +184,14 @@ STATUS: list[tuple[str, str, int]] = [
 # (QA MySQL: a disk-full window scored 0, its lines the template of a normal start-up's
 # errno 2). So does a process's exit code or status (`exitCode=1`, `exit code 137`, `exit
 # status 0`; QA Docker: failing health checks and OOM-killed containers read as clean exits).
+# So do a Windows event's id (`event.code=4625`, `winlog.event_id=4771`, `EventID=4624`: a
+# failed logon is not a Kerberos failure, QA Winlogbeat) and Oracle's error codes (`ORA-00600`,
+# `TNS-12535`: an internal error is not a snapshot too old, QA Oracle).
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
 _ERRNO_NAME = (
-    r"(?i:error number|errno|error code|error_code|os error"
-    r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus)"
+    r"(?:(?i:error number|errno|error code|error_code|os error"
+    r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
+    r"|event\.code|event_id|eventid|event id)|\b(?:ORA|TNS|PLS|RMAN|SP2|IMP|EXP|LRM|KUP|CRS)-)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
@@ -547,7 +551,7 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 def _errno_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
     substring check first: most logs hold no `err`, `os error` or `exit`)."""
-    hints = ("err", "os error", "exit")
+    hints = ("err", "os error", "exit", "event", "ORA-", "TNS-", "PLS-", "RMAN-", "SP2-")
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)

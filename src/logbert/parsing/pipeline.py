@@ -77,6 +77,7 @@ from logbert.parsing.auto import (
     show_line,
     suggest_formats,
     text_lines,
+    time_only_hint,
 )
 from logbert.parsing.chunk import (
     ParsedChunk,
@@ -362,10 +363,12 @@ class Parser:
                     f"'<Level> {thread}<Date> <Time> <Content>' (the lines start with a level"
                     + (", a bracketed thread" if thread else "") + " and an ISO 8601 time)"
                 )
+            advice = time_only_hint(sample) or (
+                f"pass --format with a format string such as {example}, or --format raw for "
+                "lines without a header"
+            )
             raise LogbertError(
-                f"--format auto: no built-in format {verb} {what}{near}; first: {first}; pass "
-                f"--format with a format string such as {example}, or --format raw for lines "
-                "without a header"
+                f"--format auto: no built-in format {verb} {what}{near}; first: {first}; {advice}"
             )
         self.ranking, self.auto_source = ranking, source
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)

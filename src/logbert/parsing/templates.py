@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from logbert.errors import LogbertError
+from logbert.parsing.auto import show_line
 from logbert.parsing.template_matcher import allow_long_fields, template_regex
 
 TEMPLATE_SET_KEY = "logbert.template_set"
@@ -99,8 +100,8 @@ def require_same_parse_run(
         key = conflicts[0]
         raise LogbertError(
             f"{data} was parsed in another run than {reference}: {len(conflicts)} of "
-            f"{len(ours)} templates have other ids there (key {key} is {ours[key]!r} for "
-            f"{reference}, {theirs.get(key)!r} there). {remedy}"
+            f"{len(ours)} templates have other ids there (key {key} is {show_line(ours[key])} for "
+            f"{reference}, {show_line(str(theirs.get(key)))} there). {remedy}"
         )
 
 

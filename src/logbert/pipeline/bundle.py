@@ -244,7 +244,13 @@ class Pipeline:
         if why := self._auto_fell_back(calibration, len(validation_batch), given is not None):
             say(why)
         if calibration == "cross-fit":
-            say(f"Calibration: cross-fit ({self.folds} folds) of the {len(kept)} sessions")
+            # said with its cost: each fold trains the detector again (QA: a LogBERT run
+            # five times as long as its training, unannounced, was stopped by its user)
+            say(
+                f"Calibration: cross-fit ({self.folds} folds) of the {len(kept)} sessions: "
+                f"{self.folds} more trainings of about {readable_duration(seconds)} each "
+                "(--calibration split trains once)"
+            )
             cross_fit = cross_fitted_scores(
                 self.detector, batch, folds=self.folds, seed=self.seed,
                 fit_options=fit_options, log=say,

@@ -252,7 +252,7 @@ def _unjudged_new_templates(summary: LogReadSummary, parser: Parser, known: set)
     several = f"{len(outside):,} templates" if len(outside) > 1 else "1 template"
     return [
         f"warning: {n_events:,} events of {several} the model never saw are in no session "
-        f"(their lines joined none), so no verdict judges them; e.g. {templates[top]!r} "
+        f"(their lines joined none), so no verdict judges them; e.g. {show_line(templates[top])} "
         f"({counts.get(top, 0):,} events). Look at them (`logbert parse` of these logs lists "
         "the templates), or choose session settings that include them"
     ]

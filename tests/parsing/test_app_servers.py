@@ -203,3 +203,11 @@ def test_oracle_error_codes_are_events_and_records_with_their_time_alone_get_adv
         _parse(tmp_path, resolve_format("iso"), lines)
     assert "hold a time and nothing else" in str(caught.value)
     assert "join each record into one line first" in str(caught.value)
+
+
+def test_httpd_24_error_log_times_with_microseconds_are_read():
+    """QA httpd: 2.4 writes `[Fri Nov 20 10:15:02.123456 2026]`; `apache` and `auto` refused
+    every 2.4 error log."""
+    head = "[core:error] [pid 1234:tid 1402] [client 203.0.113.5:54321] AH00126: Invalid URI"
+    lines = [f"[Fri Nov 20 10:15:0{i}.12345{i} 2026] {head}" for i in range(5)]
+    assert rank_formats(lines)[0].name == "apache"

@@ -53,12 +53,14 @@ def _push_all(sessionizer, table: pa.Table, size: int):
 
 
 def test_by_field_alone_one_session_per_value():
-    table = pa.table({"Node": ["a", "b", "a", None, ""], "template_id": [1, 2, 3, 4, 5]})
+    """`-`, the placeholder access, W3C and flow logs write, is no value (QA VPC flow logs:
+    every NODATA record was one session called `-`)."""
+    table = pa.table({"Node": ["a", "b", "a", None, "", "-"], "template_id": [1, 2, 3, 4, 5, 6]})
     stream = FieldSessionizer("Node")
     sessions = _push_all(stream, table, 2)
     assert [(s.session_id, s.keys) for s in sessions] == [("a", [1, 3]), ("b", [2])]
-    assert stream.stats.n_unmatched == 2
-    assert "2 events had no Node value" in stream.stats.summary(by_window=False)
+    assert stream.stats.n_unmatched == 3
+    assert "3 events had no Node value" in stream.stats.summary(by_window=False)
 
 
 def test_by_several_fields_one_session_per_combination():

@@ -298,7 +298,9 @@ def test_metadata_of_other_formats_and_stdin_is_empty(tmp_path):
 def test_a_folder_is_not_a_sessions_file(tmp_path, name):
     folder = tmp_path / name
     folder.mkdir()
-    message = "is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+    # QA: a folder of raw logs given without --logs (a file so given was told to add it)
+    message = "is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file; for a "
+    message += "folder of raw logs add --logs"
     with pytest.raises(LogbertError, match=message):
         read_sessions(folder)
     with pytest.raises(LogbertError, match=message):

@@ -202,8 +202,10 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"\[<Time>\] \[<Level>\] <Content>",
         TimestampSpec(
             ("Time",),
-            r"^\w+ (?P<b>\w{3}) (?P<d>\d{1,2}) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d) (?P<Y>\d{4})$",
-            expected="'Sun Dec 04 04:47:44 2005'",
+            # httpd 2.4 writes microseconds (QA: every 2.4 error log was refused)
+            r"^\w+ (?P<b>\w{3}) (?P<d>\d{1,2}) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
+            r"(?:\.(?P<f>\d+))? (?P<Y>\d{4})$",
+            expected="'Sun Dec 04 04:47:44 2005' or 'Fri Nov 20 10:15:02.123456 2026'",
         ),
     ),
     "healthapp": BuiltinFormat(

@@ -42,7 +42,7 @@ from logbert.parsing.auto import (
 )
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name, regex_text_hint
-from logbert.parsing.reader import source_names
+from logbert.parsing.reader import name_files, source_names
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
@@ -255,7 +255,7 @@ def write_run(
 
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
     """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
-    where = ", ".join(source_names(inputs))
+    where = name_files(source_names(inputs))
     if summary.lines == summary.blank:
         what = "empty input" if summary.lines == 0 else f"{summary.blank:,} blank lines only"
         return (
@@ -283,7 +283,7 @@ def _no_template_matched(run: Parser, summary: ParseSummary, inputs: list[str]) 
     """Why a `--templates` run whose events all went unmatched fails: the file is another
     system's template list (or not this log's at all); events without a template id only fail
     later, in `sessionize`."""
-    where = ", ".join(source_names(inputs))
+    where = name_files(source_names(inputs))
     first = show_line(run.head[0]) if run.head else "''"
     return (
         f"no event of {where} matches a template of {run.templates_file} ({summary.events:,} "

@@ -18,7 +18,13 @@ from datetime import timedelta
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
-from logbert.sessions.options import compile_id_pattern, field_names, match_id, parse_duration
+from logbert.sessions.options import (
+    compile_id_pattern,
+    field_names,
+    has_value,
+    match_id,
+    parse_duration,
+)
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
@@ -256,7 +262,7 @@ class FieldSessionizer(IdSessionizer):
         return ["template_id", *field_names(self.field), *timestamp]
 
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
-        return ([v] if v else [] for v in batch[self.field])
+        return ([v] if has_value(v) else [] for v in batch[self.field])
 
 
 # header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids

@@ -260,9 +260,7 @@ def iter_session_batches(
     if str(path) != "-" and not Path(path).exists():
         raise LogbertError(f"sessions file not found: {path}")
     if str(path) != "-" and Path(path).is_dir():
-        raise LogbertError(
-            f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
-        )
+        raise _folder_error(path)
     batch: list[Session] = []
     for session in _checked(path, fmt):
         batch.append(session)
@@ -398,9 +396,7 @@ def read_file_metadata(path: str | Path) -> dict[str, str]:
     if not path.exists():
         raise LogbertError(f"sessions file not found: {path}")
     if path.is_dir():
-        raise LogbertError(
-            f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
-        )
+        raise _folder_error(path)
     try:
         return parquet_logbert_metadata(path)
     except (pa.ArrowInvalid, OSError) as exc:
@@ -780,6 +776,15 @@ def _one_object_per_line(line: str) -> bool:
     except ValueError:
         return False
     return isinstance(row, dict) and not {"normal_sessions", "anomaly_sessions"} & set(row)
+
+
+def _folder_error(path: str | Path) -> LogbertError:
+    """A folder given where a sessions file goes: most likely a folder of raw logs given
+    without --logs (QA VPC flow logs: a single log file was told to add --logs, a folder not)."""
+    return LogbertError(
+        f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file; for a "
+        "folder of raw logs add --logs"
+    )
 
 
 def _raw_log_line(where: str, line: str) -> LogbertError:

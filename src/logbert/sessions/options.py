@@ -28,12 +28,19 @@ def field_names(by_field: str) -> list[str]:
     return [name.strip() for name in by_field.split(",")]
 
 
+def has_value(value: str | None) -> bool:
+    """Whether a `--by-field` value names something: not empty, and not the `-` that access
+    logs, W3C and flow logs write for none (QA VPC flow logs: every NODATA record of every
+    interface was one session called `-`, and "0 events had no SrcAddr value")."""
+    return bool(value) and value != "-"
+
+
 def id_value_example(pattern: str) -> str:
     """A `--by-id` regex that matches an id's value, for a `pattern` that matched fixed text:
     a bare word (a field's name) becomes the usual name=value regex, its value quoted or not
     and holding `-`, `.` or `:` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`)."""
     name = pattern if re.fullmatch(r"\w+", pattern) else "trace_id"
-    return f'{name}="?([\\w.:-]+)'
+    return f'{name}[=: ]+"?([\\w.:-]+)'
 
 
 def name_value_regex(name: str) -> str:

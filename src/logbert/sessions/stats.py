@@ -22,6 +22,8 @@ from logbert.sessions.options import id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
+SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
+SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
 EVENTS_PER_FEW_IDS = 100
 # what to do when a session's events come from files read one after another
@@ -49,6 +51,7 @@ class SessionizeStats:
     unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
     unmatched_id: str | None = None  # a session id that content holds, when it holds one
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
+    n_single: int = 0  # sessions of one event
     multi_id_example: str | None = None  # the first such content
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
@@ -97,6 +100,7 @@ class SessionizeStats:
         unlabelled one's `session_id` is kept for `labels.mostly_unlabelled_warning`, the
         longest (`n_events`) for `dominant_id_warning`."""
         self.n_sessions += 1
+        self.n_single += n_events == 1
         if session_id is not None and (self.largest_id is None or n_events > self.largest_events):
             self.largest_id, self.largest_events = session_id, n_events
         if self.first_id is None:
@@ -295,6 +299,7 @@ class SessionizeStats:
             self.late_warning(),
             self.unmatched_warning(pattern),
             self.few_ids_warning(pattern),
+            self.single_event_warning(pattern),
             self.dominant_id_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
@@ -339,6 +344,22 @@ class SessionizeStats:
             f"reuse {self.process_field} values, so a session holds every process that had "
             "its value, over the whole log; pass --idle-timeout (longer than the longest quiet "
             "gap inside one process) so that a value seen again after it starts a new session"
+        )
+
+    def single_event_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when nearly every session by the --by-id regex `pattern` holds one
+        event (`SINGLE_EVENT_SHARE` of at least `SINGLE_EVENT_MIN` sessions): the id changes
+        on every line (QA httpd: `\\[client (\\S+)\\]` took each request's port, 3,185
+        sessions of 3,201 events, a model that learnt nothing; None otherwise)."""
+        if pattern is None or self.field is not None or self.n_sessions < SINGLE_EVENT_MIN:
+            return None
+        if self.n_single < SINGLE_EVENT_SHARE * self.n_sessions:
+            return None
+        return (
+            f"warning: {self.n_single:,} of {self.n_sessions:,} sessions by --by-id "
+            f"'{pattern}' hold one event: the id changes on nearly every line (a client's port, "
+            "a request counter?), so no session shows a sequence; capture only the part that "
+            "stays, e.g. an address without its port ('\\[client ([^\\]]+):\\d+\\]')"
         )
 
     def few_ids_warning(self, pattern: str | None) -> str | None:

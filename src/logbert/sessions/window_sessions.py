@@ -21,7 +21,7 @@ from datetime import timedelta
 from logbert.errors import LogbertError
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
-from logbert.sessions.options import field_names, parse_duration
+from logbert.sessions.options import field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
 
@@ -129,7 +129,7 @@ class WindowSessionizer(Sessionizer):
             strict=True,
         ):
             stats.n_events += 1
-            if not value:
+            if not has_value(value):
                 stats.n_unmatched += 1
                 continue
             if ts is None:

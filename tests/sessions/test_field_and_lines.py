@@ -303,12 +303,12 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
         text = str(err.value)
         assert "--by-field 'Host': the events have no such field" in text
         assert "their header fields: Node" in text
-    # QA CloudTrail: a nested JSON field is a word of the message: the --by-id that reads it
+    # QA CloudTrail: a nested JSON field is a word of the message, read from there by name
     with pytest.raises(LogbertError) as err:
         list(sessionize_file(path, SessionizerSettings(by_field="userIdentity.arn").build()))
     assert str(err.value).endswith(
-        "if userIdentity.arn is a field of the message (`userIdentity.arn=...`), use --by-id "
-        "'userIdentity\\.arn=(\\S+)'"
+        "nor does any of the first events' messages hold `userIdentity.arn=...` (a JSON or "
+        "logfmt line's fields are read from there by name: check its spelling)"
     )
     with pytest.raises(LogbertError, match="'Host'.*header fields: none"):
         LineSessionizer(3, field="Host").push(pa.table({"template_id": [1]}), where="live")
@@ -392,3 +392,23 @@ def test_order_time_over_undated_events_is_a_warning():
     dated = SessionizerSettings(by_field="Node").build()
     list(sessionize_events(dated, [table]))
     assert dated.stats.warnings(None) == []
+
+
+def test_a_field_of_the_message_keys_sessions_and_windows(tmp_path):
+    """QA Kubernetes audit, Winlogbeat: a JSON line's fields are `name=value` words of the
+    message, not header fields, and `--by-id` takes no `--window`: per-user windows needed the
+    log rewritten. A field that is no column is read from the message."""
+    content = ["user.username=alice verb=get", "user.username=bob verb=list",
+               "user.username=alice verb=delete", "verb=watch"]  # fmt: skip
+    table = pa.table({
+        "template_id": [1, 2, 3, 4], "timestamp": [at(10), at(20), at(30), at(40)],
+        "content": content, "line_no": [1, 2, 3, 4],
+    })  # fmt: skip
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path)
+    stream = SessionizerSettings(by_field="user.username", window="5m").build()
+    sessions = list(sessionize_file(path, stream))
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("alice@2005-06-03T15:40:00", [1, 3]), ("bob@2005-06-03T15:40:00", [2])
+    ]  # fmt: skip
+    assert stream.stats.n_unmatched == 1

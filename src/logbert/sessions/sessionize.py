@@ -105,7 +105,9 @@ def sessionize_file(
             f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
         ) from exc
     names = parquet.schema_arrow.names
-    _check_columns(names, sessionizer.required_columns, str(path), sessionizer.field)
+    first = next(parquet.iter_batches(batch_size=batch_size, columns=["content"]), None)
+    messages = first.column(0) if first is not None and "content" in names else None
+    _check_columns(names, sessionizer.required_columns, str(path), sessionizer.field, messages)
     columns = sessionizer.wanted_columns(names)
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):

@@ -23,6 +23,7 @@ not break the snapshots serving has saved; renaming one does.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Collection, Iterator
 from dataclasses import asdict
@@ -34,7 +35,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
-from logbert.sessions.options import field_names, name_value_regex
+from logbert.sessions.options import field_names
 from logbert.sessions.stats import SessionizeStats
 
 SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
@@ -70,6 +71,9 @@ class Sessionizer:
     def wanted_columns(self, available: list[str]) -> list[str]:
         """The columns of `available` that `push` reads (what a file reader should load)."""
         optional = ["timestamp", "label"] + (["source", "line_no"] if self.track_lines else [])
+        fields = field_names(self.field) if self.field is not None else []
+        if any(f not in available for f in fields):  # a field of the message (`_field_values`)
+            optional.append("content")
         wanted = list(dict.fromkeys([*self.required_columns, *optional]))
         return [c for c in wanted if c in available]
 
@@ -303,10 +307,19 @@ def _to_datetime(micros: int | None) -> datetime | None:
 
 
 def _check_columns(
-    names: list[str], needed: list[str], where: str, by_field: str | None = None
+    names: list[str],
+    needed: list[str],
+    where: str,
+    by_field: str | None = None,
+    messages: pa.Array | None = None,
 ) -> None:
+    """Refuse events without a column a sessionizer needs. A `--by-field` field that is no
+    column may be a `name=value` word of the message (`_field_values`): it is refused only
+    when `messages` (the first events' content, when the caller has them) never name it."""
     missing = [c for c in needed if c not in names]
     fields = field_names(by_field) if by_field is not None else []
+    if "content" in names:
+        missing = [c for c in missing if c not in fields or _named_nowhere(c, messages)]
     absent = [f for f in fields if f in missing]
     if absent:
         reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
@@ -329,22 +342,37 @@ def _check_columns(
         )
 
 
+def _named_nowhere(field: str, messages: pa.Array | None) -> bool:
+    """Whether no message of `messages` holds `field=` (False when there are none to ask)."""
+    if messages is None:
+        return False
+    return not pc.any(pc.match_substring(messages, f"{field}=")).as_py()
+
+
 def _content_field_hint(absent: list[str]) -> str:
-    """For a field that is no header field but may be a `name=value` word of the content (a
-    JSON line's nested `userIdentity.arn`, QA CloudTrail): the --by-id regex that reads it."""
+    """For a field that is no header field: a `name=value` word of the message would do (a
+    JSON line's nested `userIdentity.arn`, QA CloudTrail), and none of the first events'
+    messages holds one."""
     name = absent[0]
     return (
-        f"; if {name} is a field of the message (`{name}=...`), use --by-id "
-        f"'{name_value_regex(name)}'"
+        f"; nor does any of the first events' messages hold `{name}=...` (a JSON or logfmt "
+        "line's fields are read from there by name: check its spelling)"
     )
 
 
 def _field_values(events: Events, names: list[str]) -> list[str | None]:
     """The session id of each event: its value of the one field, or the values of several
-    joined by `/`; None (no session) where any of them is null or empty."""
+    joined by `/`; None (no session) where any of them is null or empty. A field that is no
+    column is read from the message's `name=value` words, as a JSON or logfmt line's fields
+    are written (`user.username=alice`; QA Kubernetes audit, Winlogbeat: per-user and
+    per-host time windows could not be made, `--by-id` takes no `--window`)."""
     columns = []
     for name in names:
-        column = events.column(name)
+        if name in events.schema.names:
+            column = events.column(name)
+        else:
+            pattern = rf"(?:^|\s){re.escape(name)}=(?P<value>\S+)"
+            column = pc.struct_field(pc.extract_regex(events.column("content"), pattern), 0)
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
         columns.append(column.to_pylist())

@@ -66,3 +66,34 @@ def test_iis_logs_parse_by_auto_in_chunks_with_crlf(tmp_path):
     table = pq.read_table(out)
     assert table.num_rows == 300 and table["timestamp"].null_count == 0
     assert set(table["Client"].to_pylist()) == {f"203.0.113.{i}" for i in range(9)}
+
+
+def test_vpc_flow_logs_name_their_fields_in_a_header_line_and_keep_ports_as_words():
+    """QA VPC flow logs: with a format string the header line was an event (a session called
+    `interface-id`), a NODATA `-` was a value and every port a number, masked: 4 templates for
+    a VPC, and a miner on port 3333 unseen."""
+    header = ("version account-id interface-id srcaddr dstaddr srcport dstport protocol "
+              "packets bytes start end action log-status")  # fmt: skip
+    flows = [
+        "2 123456789012 eni-0a1b2c 10.0.1.5 10.0.2.9 49152 443 6 20 4249 1763633702 1763633762 "
+        "ACCEPT OK",
+        "2 123456789012 eni-0a1b2c 10.0.1.5 45.9.1.1 51000 3333 6 9 900 1763633702 1763633762 "
+        "ACCEPT OK",
+        "2 123456789012 eni-0a1b2c - - - - - - - 1763633702 1763633762 - NODATA",
+    ]
+    ok, cols = split_w3c_lines(pa.array([header, *flows]))
+    assert ok.tolist() == [False, True, True, True]  # the header names the fields
+    assert cols["Content"].to_pylist() == [
+        "ACCEPT tcp from port-high to port443 interface-id=eni-0a1b2c",
+        "ACCEPT tcp from port-high to port3333 interface-id=eni-0a1b2c",
+        "NODATA interface-id=eni-0a1b2c",
+    ]
+    assert cols["Timestamp"][0].as_py() == "1763633702" and cols["Client"][2].as_py() == ""
+    assert rank_formats([header, *flows * 4])[0].name == "w3c"
+    from logbert.parsing.masks import mask_text
+    from logbert.parsing.miner import TemplateMiner
+
+    ports = [f"ACCEPT tcp from port-high to port{p} interface-id=eni-<*>" for p in
+             (22, 443, 5432, 8080, 3333)]  # fmt: skip
+    miner = TemplateMiner()
+    assert len(set(miner.add([mask_text(m) for m in ports * 2]))) == 5  # a service each

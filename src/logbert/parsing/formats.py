@@ -293,7 +293,9 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # W3C extended log files (IIS), decoded by `w3c.py` (the string names its columns)
     "w3c": BuiltinFormat(
         "<Timestamp> <Client> <User> <Server> <Port> <Agent> <Referer> <TimeTaken> <Content>",
-        TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-11-20 10:15:02' (date and time)"),
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, epoch=True, expected="'2026-11-20 10:15:02' or epoch seconds"
+        ),
     ),
     # one JSON object per line, decoded by `json_lines.py` (the string names its columns)
     "json": BuiltinFormat(

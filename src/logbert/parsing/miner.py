@@ -72,6 +72,8 @@ _ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/
 # a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as
 # HTML`): an endpoint too (QA Rails: seven controllers' actions were one `<*>`)
 _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
+# a flow's port as `w3c` writes it (`port443`, `port-high`): a service, as an endpoint is
+_PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 
@@ -143,7 +145,7 @@ def _endpoint(word: str) -> str | None:
     for a handler that served a request (`_HANDLER_WORD`), else None. Only request lines and
     path fields give such paths: any other absolute path is masked whole."""
     word = word.strip("\"'")
-    if _HANDLER_WORD.fullmatch(word):
+    if _HANDLER_WORD.fullmatch(word) or _PORT_WORD.fullmatch(word):
         return word
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
     found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)

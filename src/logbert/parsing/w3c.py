@@ -13,6 +13,14 @@ and status class are kept as in any format (`masks.REQUEST`, `masks.STATUS`); II
 substatus and Win32 status follow where they are not 0 (`win32-status=64`: the connection
 dropped). Directive lines (`#...`) are not events: they do not fit, and are counted and kept
 with the rejects. Records before any `#Fields` directive are read with IIS's default fields.
+
+AWS VPC Flow Logs are read the same way: their header line names the fields without `#Fields:`
+(`version account-id interface-id srcaddr dstaddr srcport dstport protocol ...`), a record is
+dated by its `start` (epoch seconds) and is the event `ACCEPT tcp from port-high to port443`:
+the action, the protocol and the ports below the ephemeral range as words (a port is a number,
+and numbers are masked: QA, 4 templates for a whole VPC, a miner on port 3333 and a night's
+exfiltration unseen), addresses, the interface and sizes as fields (`--by-field interface-id`
+reads the message's `interface-id=...`); a record with no data is its status, `NODATA`.
 """
 
 from __future__ import annotations
@@ -28,14 +36,24 @@ DEFAULT_FIELDS = (
     "cs-username", "c-ip", "cs(User-Agent)", "cs(Referer)", "sc-status", "sc-substatus",
     "sc-win32-status", "time-taken",
 )  # fmt: skip
+# the fields an AWS VPC flow log's header line names (versions 2 to 5)
+FLOW_FIELDS = frozenset((
+    "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
+    "protocol", "packets", "bytes", "start", "end", "action", "log-status", "vpc-id",
+    "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr", "region",
+    "az-id", "sublocation-type", "sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service",
+    "flow-direction", "traffic-path",
+))  # fmt: skip
+EPHEMERAL_PORTS = 32768  # from here on a port is a client's, any one (Linux's range starts here)
+_PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # the header columns (`formats.BUILTIN_FORMATS["w3c"]` names them in this order) and the
 # W3C fields that fill each, the first present
 HEADER = {
-    "Timestamp": (),  # `date` and `time` joined
-    "Client": ("c-ip",),
+    "Timestamp": (),  # `date` and `time` joined, or a flow log's `start`
+    "Client": ("c-ip", "srcaddr"),
     "User": ("cs-username",),
-    "Server": ("s-ip", "s-computername", "x-edge-location"),
-    "Port": ("s-port",),
+    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr"),
+    "Port": ("s-port", "dstport"),
     "Agent": ("cs(User-Agent)",),
     "Referer": ("cs(Referer)",),
     "TimeTaken": ("time-taken",),
@@ -43,12 +61,23 @@ HEADER = {
 _QUIET = ("", "-", "0")  # a substatus or Win32 status that says nothing
 
 
+def named_fields(line: str | None) -> tuple[str, ...] | None:
+    """The fields a line names: a `#Fields` directive's, or a flow log's header line's (its
+    words all flow-log field names); None for any other line."""
+    if not line:
+        return None
+    if line.startswith(FIELDS_DIRECTIVE):
+        return tuple(line[len(FIELDS_DIRECTIVE) :].split())
+    words = line.split()
+    return tuple(words) if len(words) >= 5 and FLOW_FIELDS.issuperset(words) else None
+
+
 def fields_after(lines: pa.Array, fields: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """The fields in force after `lines`: those of their last `#Fields` directive, else
-    `fields` (the ones in force before them; None: no directive yet)."""
+    """The fields in force after `lines`: those the last line naming fields names, else
+    `fields` (the ones in force before them; None: none named yet)."""
     for line in reversed(lines.to_pylist()):
-        if line and line.startswith(FIELDS_DIRECTIVE):
-            return tuple(line[len(FIELDS_DIRECTIVE) :].split())
+        if (named := named_fields(line)) is not None:
+            return named
     return fields
 
 
@@ -62,9 +91,10 @@ def split_w3c_lines(
     ok = np.zeros(len(lines), bool)
     columns: dict[str, list[str]] = {name: [] for name in (*HEADER, "Content")}
     for i, line in enumerate(lines.to_pylist()):
+        if (named := named_fields(line)) is not None:
+            current = named
+            continue
         if not line or line.startswith("#"):
-            if line and line.startswith(FIELDS_DIRECTIVE):
-                current = tuple(line[len(FIELDS_DIRECTIVE) :].split())
             continue
         values = line.split()
         if len(values) != len(current):
@@ -79,6 +109,8 @@ def split_w3c_lines(
 
 def _header(record: dict[str, str]) -> dict[str, str]:
     out = {"Timestamp": " ".join(record[k] for k in ("date", "time") if k in record)}
+    if not out["Timestamp"] and record.get("start", "-") != "-":
+        out["Timestamp"] = record["start"]
     for name, keys in HEADER.items():
         if keys:
             value = next((record[k] for k in keys if k in record), "-")
@@ -86,9 +118,31 @@ def _header(record: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _flow(record: dict[str, str]) -> str:
+    """`ACCEPT tcp from port-high to port443 interface-id=eni-0a1b...`; a record without
+    data is its status (`NODATA`, `SKIPDATA`)."""
+    status = record.get("log-status", "OK")
+    where = f" interface-id={record['interface-id']}" if "interface-id" in record else ""
+    if status not in ("OK", "-"):
+        return status + where
+    protocol = record.get("protocol", "-")
+    name = _PROTOCOLS.get(protocol, f"protocol{protocol}")
+    ports = f"from {_port(record.get('srcport'))} to {_port(record.get('dstport'))}"
+    return f"{record.get('action', '-')} {name} {ports}{where}"
+
+
+def _port(value: str | None) -> str:
+    """A port as a word the masks keep (`port443`), `port-high` from the ephemeral range."""
+    if value is None or not value.isdigit():
+        return "port-none"
+    return f"port{value}" if int(value) < EPHEMERAL_PORTS else "port-high"
+
+
 def _request(record: dict[str, str]) -> str:
     """`GET /cart?x=1 503 win32-status=64`: method, path and query, status, and IIS's
-    substatus and Win32 status where they say something."""
+    substatus and Win32 status where they say something; a flow log's record is `_flow`'s."""
+    if "action" in record or "log-status" in record:
+        return _flow(record)
     path = record.get("cs-uri-stem", record.get("cs-uri", "-"))
     query = record.get("cs-uri-query", "-")
     words = [record.get("cs-method", "-"), path + ("" if query == "-" else "?" + query)]

@@ -203,6 +203,10 @@ def test_oracle_error_codes_are_events_and_records_with_their_time_alone_get_adv
         _parse(tmp_path, resolve_format("iso"), lines)
     assert "hold a time and nothing else" in str(caught.value)
     assert "join each record into one line first" in str(caught.value)
+    # a format that lets the message out reads them: one empty template, now a warning
+    _, summary, _ = _parse(tmp_path, resolve_format("<Timestamp>( <Content>)?"), lines)
+    (said,) = [w for w in summary.warnings if "have an empty message" in w]
+    assert said.startswith("warning: 5 of 10 events have an empty message (the first, app.log:1)")
 
 
 def test_httpd_24_error_log_times_with_microseconds_are_read():

@@ -276,6 +276,7 @@ class Parser:
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
         # per one-word header field (<Level>, <Component>): how often it held several words
         self.spaced_fields: dict[str, SpacedField] = {}
+        self.empty_messages = SpacedField()  # events whose message is empty, and the first
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
@@ -1109,6 +1110,19 @@ class Parser:
                 i = int(np.argmax(spaced))
                 counted.example = (prep.name, int(prep.line_no[i]), value[i].as_py())
 
+    def _count_empty_messages(self, prep: Prepared) -> None:
+        """Count events whose message is empty (a time alone on its line, read by a format
+        that lets the message out: QA Oracle, 2,830 such events one empty template, and a
+        model of windows made of it), keeping the first."""
+        empty = pc.equal(pc.utf8_trim_whitespace(prep.cols["Content"]), "")
+        empty = pc.fill_null(empty, False).to_numpy(zero_copy_only=False)
+        counted = self.empty_messages
+        counted.rows += len(empty)
+        counted.spaced += int(empty.sum())
+        if counted.spaced and counted.example is None:
+            i = int(np.argmax(empty))
+            counted.example = (prep.name, int(prep.line_no[i]), "")
+
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
         """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in
         `fit`, its input's record, for a file's chunks)."""
@@ -1139,6 +1153,7 @@ class Parser:
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
         self._count_spaced_fields(prep)
+        self._count_empty_messages(prep)
         self._note_zone_field(prep)
         ids, texts, params = self.templates_for(prep)
         level = self._level_field()

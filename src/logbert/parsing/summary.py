@@ -39,6 +39,7 @@ from logbert.parsing.auto import (
     record_lines,
     show_line,
     suggest_formats,
+    time_only_hint,
 )
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import LogFormat, display_name, regex_text_hint
@@ -336,6 +337,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
+    out += empty_message_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -346,6 +348,26 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"lifetimes cannot use them; {_suggestion(run)}"
         )
     return out
+
+
+EMPTY_MESSAGES = 0.1  # a share of events with an empty message that is a warning
+
+
+def empty_message_warning(run: Parser) -> list[str]:
+    """A warning when many events have an empty message (`EMPTY_MESSAGES`): one template of
+    no words, which says nothing (QA Oracle: `<Timestamp>( <Content>)?` on records whose time
+    stands alone; a model of windows made of that template, F1 0.0, exit 0)."""
+    counted = run.empty_messages
+    if counted.example is None or counted.spaced < EMPTY_MESSAGES * counted.rows:
+        return []
+    source, line_no, _ = counted.example
+    joined = time_only_hint(run.head)
+    return [
+        f"warning: {counted.spaced:,} of {counted.rows:,} events have an empty message (the "
+        f"first, {source}:{line_no}): they are one template with no words, which tells no "
+        "event from another; "
+        + (joined or "give a format whose <Content> holds each line's message")
+    ]
 
 
 def raw_header_warning(run: Parser) -> list[str]:

@@ -32,6 +32,7 @@ from logbert.parsing.summary import (
     WARNING,
     bad_fit_warnings,
     continuation_hint,
+    empty_message_warning,
     fits_records,
     raw_header_warning,
     spaced_field_warnings,
@@ -226,6 +227,7 @@ def read_log_sessions(
         summary.continuations,
     )  # fmt: skip
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
+    bad_fit += empty_message_warning(parser)
     bad_fit += zone_field_warnings(parser)
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)

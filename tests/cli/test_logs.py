@@ -364,6 +364,15 @@ def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp
     rows = [json.loads(line) for line in scores.read_text().splitlines()]
     assert [r["session_id"] for r in rows if r["open"]] == ["2026-11-03T05:00:00"]
     assert "1 session started less than the normal lifetime" in result.output
+    # QA Oracle: window labels in the log's local time (an hour off) matched other windows
+    labels = tmp_path / "local.csv"
+    labels.write_text("session_id,label\n" + "".join(
+        f"{(t0 + timedelta(minutes=10 * k + 60)).isoformat()},normal\n" for k in range(36)
+    ))  # fmt: skip
+    args = ("--logs", "--labels", labels, "-o", tmp_path / "e.json")
+    message = user_error(invoke("evaluate", model, cut_log, *args))
+    assert "session 2026-11-03T00:00:00 has no label" in message
+    assert message.endswith("ids written in the log's local time miss by its offset")
 
 
 def test_one_session_per_file_never_open_and_uptime_times_warned(tmp_path):

@@ -13,6 +13,7 @@ the JSON (`lines_read`, `lines_rejected`).
 from __future__ import annotations
 
 import json
+import re
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -397,9 +398,18 @@ def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = F
             if len(missing) == len(sessions)
             else f"{len(missing):,} of its {len(sessions):,} sessions have none there"
         )
+        # a window's id is its start in UTC (QA Oracle: labels in the log's +01:00 time
+        # matched windows an hour off, and the error said nothing of time)
+        utc = (
+            "; a time window is named by its start in UTC, as `score` writes it: ids written in "
+            "the log's local time miss by its offset"
+            if re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", str(missing[0]))
+            else ""
+        )
         raise LogbertError(
             f"{where}: session {missing[0]} has no label in --labels {labels} ({which}); "
             f"evaluate needs every session labelled: give each session id a label in {labels}"
+            + utc
         )
     if missing:
         raise LogbertError(

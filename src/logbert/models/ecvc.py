@@ -83,18 +83,22 @@ class ECVCDetector(CountVectorDetector):
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
         """`score`, and with `top_events` the keys in excess of the nearest training vector
-        (module doc)."""
-        scores = self.decision_function(X)
+        (module doc); the nearest vectors are searched once, for both."""
         if top_events <= 0:
-            return {"score": scores}
+            return {"score": self.decision_function(X)}
+        self._require_fitted()
         keys = check_sessions(X).keys
-        vectors = self._transform(count_matrix(self.vocab_, keys))
-        excess = vectors - self.vectors_[self._nearest(vectors)[1]] if len(keys) else vectors
+        if not keys:
+            return {"score": np.zeros(0), "top_events": []}
+        distinct, inverse, _ = unique_rows(count_matrix(self.vocab_, keys))
+        vectors = self._transform(distinct)
+        distance, index = self._nearest(vectors)
+        excess = vectors - self.vectors_[index]
         return {
-            "score": scores,
+            "score": self._distances(vectors, distance)[inverse],
             "top_events": [
-                _excess_events(k, self.vocab_, row, top_events)
-                for k, row in zip(keys, excess, strict=True)
+                _excess_events(k, self.vocab_, excess[row], top_events)
+                for k, row in zip(keys, inverse, strict=True)
             ],
         }
 
@@ -108,15 +112,18 @@ class ECVCDetector(CountVectorDetector):
     def _score_matrix(self, matrix: np.ndarray) -> np.ndarray:
         vectors = self._transform(matrix)
         if self.neighbors_ is None:
-            distance = nearest_ruzicka(vectors, self.vectors_)
-        else:
-            distance = self._nearest(vectors)[0]
-            if self.metric == "cosine":  # scikit-learn puts zero vectors at distance 1 of all
-                trained_empty = bool((~self.vectors_.any(axis=1)).any())
-                empty = ~vectors.any(axis=1)
-                distance = np.where(empty, 0.0 if trained_empty else 1.0, distance)
+            return self._distances(vectors, nearest_ruzicka(vectors, self.vectors_))
+        return self._distances(vectors, self._nearest(vectors)[0])
+
+    def _distances(self, vectors: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        """The scores of `vectors` from their nearest distances: scikit-learn's cosine puts
+        zero vectors at distance 1 of all, and rounding noise is no distance."""
+        if self.metric == "cosine":
+            trained_empty = bool((~self.vectors_.any(axis=1)).any())
+            empty = ~vectors.any(axis=1)
+            distance = np.where(empty, 0.0 if trained_empty else 1.0, distance)
         distance = np.asarray(distance, dtype=float)
-        return np.where(distance < 1e-12, 0.0, distance)  # rounding noise: exact matches are 0
+        return np.where(distance < 1e-12, 0.0, distance)  # exact matches are 0
 
     def _get_state(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights_, "vectors": self.vectors_}

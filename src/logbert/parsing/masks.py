@@ -188,10 +188,11 @@ STATUS: list[tuple[str, str, int]] = [
 # failed logon is not a Kerberos failure, QA Winlogbeat) and Oracle's error codes (`ORA-00600`,
 # `TNS-12535`: an internal error is not a snapshot too old, QA Oracle).
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
+_ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    r"|event\.code|event_id|eventid|event id)|\b(?:ORA|TNS|PLS|RMAN|SP2|IMP|EXP|LRM|KUP|CRS)-)"
+    rf"|event\.code|event_id|eventid|event id)|\b(?:{'|'.join(_ORACLE_CODES)})-)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
@@ -551,7 +552,7 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 def _errno_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
     substring check first: most logs hold no `err`, `os error` or `exit`)."""
-    hints = ("err", "os error", "exit", "event", "ORA-", "TNS-", "PLS-", "RMAN-", "SP2-")
+    hints = ("err", "os error", "exit", "event", *(f"{code}-" for code in _ORACLE_CODES))
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)

@@ -212,12 +212,23 @@ ONE_WORD_FIELDS = ("Level", "Component", *WORD_FIELDS)
 
 
 @dataclass
-class SpacedField:
-    """How often a one-word header field held several words, and the first such value."""
+class RowCount:
+    """How many events had a property (a one-word header field holding several words, an
+    empty message) out of how many, and the first such."""
 
     rows: int = 0
-    spaced: int = 0
-    example: tuple[str, int, str] | None = None  # source, line_no, the field's value
+    hits: int = 0
+    example: tuple[str, int, str] | None = None  # source, line_no, the value
+
+    def add(self, prep: Prepared, mask: np.ndarray, values: pa.Array | None = None) -> None:
+        """Count a chunk's events (`mask`: which have the property), keeping the first."""
+        self.rows += len(mask)
+        found = int(mask.sum())
+        self.hits += found
+        if found and self.example is None:
+            i = int(np.argmax(mask))
+            value = "" if values is None else values[i].as_py()
+            self.example = (prep.name, int(prep.line_no[i]), value)
 
 
 class Parser:
@@ -275,8 +286,8 @@ class Parser:
         self._first_counted: tuple[str, int, str, str] | None = None  # the first of them
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
         # per one-word header field (<Level>, <Component>): how often it held several words
-        self.spaced_fields: dict[str, SpacedField] = {}
-        self.empty_messages = SpacedField()  # events whose message is empty, and the first
+        self.spaced_fields: dict[str, RowCount] = {}
+        self.empty_messages = RowCount()  # events whose message is empty, and the first
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
@@ -1102,26 +1113,14 @@ class Parser:
                 continue
             value = pc.utf8_trim_whitespace(prep.cols[name])  # `[WARN ]`: padding, one word
             spaced = pc.match_substring(value, " ").to_numpy(zero_copy_only=False)
-            counted = self.spaced_fields.setdefault(name, SpacedField())
-            counted.rows += len(spaced)
-            found = int(spaced.sum())
-            counted.spaced += found
-            if found and counted.example is None:
-                i = int(np.argmax(spaced))
-                counted.example = (prep.name, int(prep.line_no[i]), value[i].as_py())
+            self.spaced_fields.setdefault(name, RowCount()).add(prep, spaced, value)
 
     def _count_empty_messages(self, prep: Prepared) -> None:
         """Count events whose message is empty (a time alone on its line, read by a format
         that lets the message out: QA Oracle, 2,830 such events one empty template, and a
         model of windows made of it), keeping the first."""
         empty = pc.equal(pc.utf8_trim_whitespace(prep.cols["Content"]), "")
-        empty = pc.fill_null(empty, False).to_numpy(zero_copy_only=False)
-        counted = self.empty_messages
-        counted.rows += len(empty)
-        counted.spaced += int(empty.sum())
-        if counted.spaced and counted.example is None:
-            i = int(np.argmax(empty))
-            counted.example = (prep.name, int(prep.line_no[i]), "")
+        self.empty_messages.add(prep, pc.fill_null(empty, False).to_numpy(zero_copy_only=False))
 
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
         """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in

@@ -358,12 +358,12 @@ def empty_message_warning(run: Parser) -> list[str]:
     no words, which says nothing (QA Oracle: `<Timestamp>( <Content>)?` on records whose time
     stands alone; a model of windows made of that template, F1 0.0, exit 0)."""
     counted = run.empty_messages
-    if counted.example is None or counted.spaced < EMPTY_MESSAGES * counted.rows:
+    if counted.example is None or counted.hits < EMPTY_MESSAGES * counted.rows:
         return []
     source, line_no, _ = counted.example
     joined = time_only_hint(run.head)
     return [
-        f"warning: {counted.spaced:,} of {counted.rows:,} events have an empty message (the "
+        f"warning: {counted.hits:,} of {counted.rows:,} events have an empty message (the "
         f"first, {source}:{line_no}): they are one template with no words, which tells no "
         "event from another; "
         + (joined or "give a format whose <Content> holds each line's message")
@@ -413,7 +413,7 @@ def spaced_field_warnings(run: Parser) -> list[str]:
     version added a host after the level), and it is read into this one ([] otherwise)."""
     out = []
     for name, counted in run.spaced_fields.items():
-        if counted.spaced * 2 <= counted.rows or counted.example is None:
+        if counted.hits * 2 <= counted.rows or counted.example is None:
             continue
         if re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format):  # `[<Component>]`: the
             continue  # brackets end it, spaces and all (QA Kafka: `[ReplicaFetcher replicaId=1]`)
@@ -421,7 +421,7 @@ def spaced_field_warnings(run: Parser) -> list[str]:
         if name not in ("Level", "Component"):  # a word of a request's header
             out.append(
                 f"warning: format {display_name(run.fmt)}: <{name}> holds several words on "
-                f"{counted.spaced:,} of {counted.rows:,} lines (the first, {source}:{line_no}: "
+                f"{counted.hits:,} of {counted.rows:,} lines (the first, {source}:{line_no}: "
                 f"{show_line(value)}), where the format has one word: the lines are not in "
                 f"this format; {_suggestion(run)}"
             )
@@ -429,7 +429,7 @@ def spaced_field_warnings(run: Parser) -> list[str]:
         example = "'<Level> <Host>'" if name == "Level" else "'<Host> <Component>'"
         out.append(
             f"warning: format {display_name(run.fmt)}: <{name}> holds several words on "
-            f"{counted.spaced:,} of {counted.rows:,} lines (the first, {source}:{line_no}: "
+            f"{counted.hits:,} of {counted.rows:,} lines (the first, {source}:{line_no}: "
             f"{show_line(value)}): the lines write a header field the format lacks (a host or "
             f"service name?), so it is read as part of <{name}>; "
             + (

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 W3C = "w3c"  # the built-in format's name
 FIELDS_DIRECTIVE = "#Fields:"
@@ -72,10 +73,16 @@ def named_fields(line: str | None) -> tuple[str, ...] | None:
     return tuple(words) if len(words) >= 5 and FLOW_FIELDS.issuperset(words) else None
 
 
+# lines that may name fields (`named_fields`): found in C, for the parser's serial loop
+_MAY_NAME_FIELDS = rf"^{FIELDS_DIRECTIVE}|^[a-z-]+(?: [a-z-]+){{4,}}$"
+
+
 def fields_after(lines: pa.Array, fields: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """The fields in force after `lines`: those the last line naming fields names, else
-    `fields` (the ones in force before them; None: none named yet)."""
-    for line in reversed(lines.to_pylist()):
+    `fields` (the ones in force before them; None: none named yet). The parser calls it on
+    every chunk in turn, so the lines are looked through in C first."""
+    candidates = pc.fill_null(pc.match_substring_regex(lines, _MAY_NAME_FIELDS), False)
+    for line in reversed(lines.filter(candidates).to_pylist()):
         if (named := named_fields(line)) is not None:
             return named
     return fields
@@ -102,7 +109,7 @@ def split_w3c_lines(
         record = dict(zip(current, values, strict=True))
         for name, value in _header(record).items():
             columns[name].append(value)
-        columns["Content"].append(_request(record))
+        columns["Content"].append(_flow(record) if _is_flow(record) else _request(record))
         ok[i] = True
     return ok, {name: pa.array(values, pa.string()) for name, values in columns.items()}
 
@@ -116,6 +123,11 @@ def _header(record: dict[str, str]) -> dict[str, str]:
             value = next((record[k] for k in keys if k in record), "-")
             out[name] = "" if value == "-" else value.replace("+", " ")
     return out
+
+
+def _is_flow(record: dict[str, str]) -> bool:
+    """Whether a record is a VPC flow log's (it has an action or a log status)."""
+    return "action" in record or "log-status" in record
 
 
 def _flow(record: dict[str, str]) -> str:
@@ -140,9 +152,7 @@ def _port(value: str | None) -> str:
 
 def _request(record: dict[str, str]) -> str:
     """`GET /cart?x=1 503 win32-status=64`: method, path and query, status, and IIS's
-    substatus and Win32 status where they say something; a flow log's record is `_flow`'s."""
-    if "action" in record or "log-status" in record:
-        return _flow(record)
+    substatus and Win32 status where they say something."""
     path = record.get("cs-uri-stem", record.get("cs-uri", "-"))
     query = record.get("cs-uri-query", "-")
     words = [record.get("cs-method", "-"), path + ("" if query == "-" else "?" + query)]

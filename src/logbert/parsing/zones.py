@@ -56,20 +56,23 @@ def zone_field(columns: dict[str, pa.Array], timestamp_fields: tuple[str, ...]) 
     has one (`<Zone>`, `<TZ>`, ...) beside a timestamp field (`columns` in the format's
     order): a zone elsewhere belongs to another time (QA network logs: a device's `CET`
     after its own time was applied to the UTC syslog header time)."""
-    names = list(columns)
-    for i, name in enumerate(names):
-        if bare_name(name) in ZONE_FIELDS and name not in timestamp_fields:
-            beside = names[max(i - 1, 0) : i] + names[i + 1 : i + 2]
-            return name if set(beside) & set(timestamp_fields) else None
-    return None
+    found = _zone_field(list(columns), timestamp_fields)
+    return found[0] if found is not None and found[1] else None
 
 
 def stray_zone_field(fields: list[str], timestamp_fields: tuple[str, ...]) -> str | None:
     """A zone field of a format that `zone_field` never applies (not beside a time field)."""
-    for i, name in enumerate(fields):
+    found = _zone_field(fields, timestamp_fields)
+    return found[0] if found is not None and not found[1] else None
+
+
+def _zone_field(names: list[str], timestamp_fields: tuple[str, ...]) -> tuple[str, bool] | None:
+    """The first zone field among `names` (outside the timestamp's own), and whether it
+    stands beside a timestamp field; None when there is none."""
+    for i, name in enumerate(names):
         if bare_name(name) in ZONE_FIELDS and name not in timestamp_fields:
-            beside = fields[max(i - 1, 0) : i] + fields[i + 1 : i + 2]
-            return None if set(beside) & set(timestamp_fields) else name
+            beside = names[max(i - 1, 0) : i] + names[i + 1 : i + 2]
+            return name, bool(set(beside) & set(timestamp_fields))
     return None
 
 

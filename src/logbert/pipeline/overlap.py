@@ -26,6 +26,7 @@ from logbert.sessions.fingerprints import (
     ORDER_RUN_KEY,
     SUFFIXES,
     VERSION_KEY,
+    SessionHashes,
     aligned_positions,
     fingerprints_version,
     known_mask,
@@ -43,11 +44,7 @@ _ORDER_KEYS = {TRAIN_ORDER_KEY, CALIBRATION_ORDER_KEY}
 
 def training_record(train: Sequence[Session], validation: Sequence[Session]) -> Record:
     """The hashes of the training and validation sessions (what `model_id` is made of)."""
-    return {
-        **record_of(train, "train"),
-        **record_of(validation, "validation"),
-        VERSION_KEY: np.array([FINGERPRINT_VERSION], dtype=np.int64),
-    }
+    return {**record_of(train, "train"), **record_of(validation, "validation")}
 
 
 def with_order(
@@ -105,6 +102,7 @@ def overlap_counts(
     by_order = [s for s in sessions if positional(s)] if _ORDER_KEYS & set(known) else []
     by_id = [s for s in sessions if not positional(s)] if by_order else sessions
     absent = 0 if "train" in known else None
+    hashes = SessionHashes(by_id, fingerprints_version(known)) if known else None
 
     def roles(order_kind: str) -> np.ndarray:
         """Per session of `by_order`: the role of the recorded session it lines up with
@@ -120,7 +118,7 @@ def overlap_counts(
     def count(kind: str, by_position: np.ndarray | None = None, role: int = 0) -> int | None:
         if kind not in known:
             return absent
-        n = int(known_mask(by_id, known, kind).sum()) if by_id else 0
+        n = int(known_mask(hashes, known, kind).sum())
         return n + (int((by_position == role).sum()) if by_position is not None else 0)
 
     training = roles(TRAIN_ORDER_KEY)

@@ -88,21 +88,39 @@ def suffix_fingerprints(sessions: Sequence[Session]) -> np.ndarray:
     return np.array(out, dtype=np.uint64)
 
 
+class SessionHashes:
+    """A batch's hashes as an archive of `version` compares them, made once for every kind
+    the batch is checked against (`known_mask`): each session's, and in version 4 the shorter
+    path suffixes of each id with folders."""
+
+    def __init__(self, sessions: Sequence[Session], version: int) -> None:
+        self.version = version
+        self.whole = session_fingerprints(sessions, version)
+        self.suffixes = (
+            {i: suffix_fingerprints([s]) for i, s in enumerate(sessions)
+             if "/" in str(s.session_id)}
+            if version >= 4 else {}
+        )  # fmt: skip
+
+
 def known_mask(
-    sessions: Sequence[Session], archive: Mapping[str, np.ndarray], kind: str
+    sessions: Sequence[Session] | SessionHashes, archive: Mapping[str, np.ndarray], kind: str
 ) -> np.ndarray:
     """Per session: is it one of the archive's `kind` sessions? By hash up to version 3; in
-    version 4 also when its path and a recorded one end alike (see the module doc)."""
-    version = fingerprints_version(archive)
+    version 4 also when its path and a recorded one end alike (see the module doc). `sessions`
+    may come hashed already (`SessionHashes`, when several kinds are asked of one batch)."""
+    hashes = (
+        sessions
+        if isinstance(sessions, SessionHashes)
+        else SessionHashes(sessions, fingerprints_version(archive))
+    )
     known = np.asarray(archive[kind])
-    mine = session_fingerprints(sessions, version)
-    if version < 4:
-        return np.isin(mine, known) if known.size else np.zeros(len(sessions), dtype=bool)
+    if hashes.version < 4:
+        return np.isin(hashes.whole, known)
     shorter = np.asarray(archive.get(kind + SUFFIXES, np.empty(0, dtype=np.uint64)))
-    out = np.isin(mine, np.concatenate([known, shorter]).astype(np.uint64))
-    for i in np.flatnonzero(~out):
-        if "/" in str(sessions[i].session_id):
-            out[i] = bool(np.isin(suffix_fingerprints([sessions[i]]), known).any())
+    out = np.isin(hashes.whole, np.concatenate([known, shorter]).astype(np.uint64))
+    for i, suffixes in hashes.suffixes.items():
+        out[i] = out[i] or bool(np.isin(suffixes, known).any())
     return out
 
 

@@ -38,7 +38,7 @@ from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.sessions.id_sessions import FieldSessionizer, IdSessionizer
 from logbert.sessions.io import Session, parquet_logbert_metadata, stream_parquet
 from logbert.sessions.line_sessions import LineSessionizer
-from logbert.sessions.options import compile_id_pattern, parse_duration
+from logbert.sessions.options import compile_id_pattern, field_names, parse_duration
 from logbert.sessions.settings import SessionizerSettings
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import (
@@ -105,9 +105,10 @@ def sessionize_file(
             f"{path}: not a readable parquet events file ({exc}); write it with `logbert parse`"
         ) from exc
     names = parquet.schema_arrow.names
-    first = next(parquet.iter_batches(batch_size=batch_size, columns=["content"]), None)
-    messages = first.column(0) if first is not None and "content" in names else None
-    _check_columns(names, sessionizer.required_columns, str(path), sessionizer.field, messages)
+    _check_columns(
+        names, sessionizer.required_columns, str(path), sessionizer.field,
+        _first_messages(parquet, sessionizer, names, batch_size),
+    )  # fmt: skip
     columns = sessionizer.wanted_columns(names)
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
@@ -118,6 +119,18 @@ def sessionize_file(
         if progress is not None:
             progress(batch.num_rows)
     yield from sessionizer.flush()
+
+
+def _first_messages(
+    parquet: pq.ParquetFile, sessionizer: Sessionizer, names: list[str], batch_size: int
+) -> pa.Array | None:
+    """The first batch's messages, read only where a --by-field field is no column and may
+    be a `name=value` word of them (`streaming._check_columns` asks them); else None."""
+    fields = field_names(sessionizer.field) if sessionizer.field is not None else []
+    if "content" not in names or all(f in names for f in fields):
+        return None
+    first = next(parquet.iter_batches(batch_size=batch_size, columns=["content"]), None)
+    return None if first is None else first.column(0)
 
 
 def sessionize_events(

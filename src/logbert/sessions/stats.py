@@ -51,8 +51,8 @@ class SessionizeStats:
     unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
     unmatched_id: str | None = None  # a session id that content holds, when it holds one
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
-    n_single: int = 0  # sessions of one event
     multi_id_example: str | None = None  # the first such content
+    n_single: int = 0  # sessions of one event (`single_event_warning`)
     n_no_timestamp: int = 0  # by window: events without a timestamp
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session

@@ -14,6 +14,9 @@ Speed: after the `0x` mask, every later mask treats all digits alike (it never a
 digit), so lines equal up to their digits mask the same way. `mask_array` therefore masks
 only the distinct "digit-shapes" of a chunk (HDFS: ~800 per ~60k lines) and masks
 line by line only where a digit survives masking (words such as `alt12`).
+
+Values that name the event (an HTTP status's class, an error number, a request's endpoint)
+are marked before the masks and restored after them (`kept_values`).
 """
 
 from __future__ import annotations
@@ -24,16 +27,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-WILDCARD = "<*>"
-# a byte order mark inside a line (RFC 5424 writes one before a UTF-8 message) says nothing
-# about the event: dropped, or each message was two templates, with and without it
-BOM = "\ufeff"
+from logbert.parsing import kept_values
+from logbert.parsing.mask_symbols import BOM, HTTP_METHODS, JOIN, WILDCARD, apply_patterns
+
+__all__ = ["BOM", "FAILURE_WORDS", "JOIN", "PUNCTUATION", "WILDCARD", "mask_array", "mask_text"]
+
 
 _DELIM = r"""\s,!;:=|"'\[\](){}"""
 _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 2)
 # Dates and bounded or converted quantities written with spaces become one word (spaces ->
 # JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
-JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _H4 = "[0-9a-fA-F]{1,4}"  # an IPv6 group
 _ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
@@ -71,16 +74,13 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # list masks as `(<*>)`.
 _VALUE = r"""-?\d[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False|null|true|false"""
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
-# HTTP's request methods (a request line: `REQUEST`, `_STATUS_FORMS`)
-_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
-            "PROPFIND")  # fmt: skip
 # Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
 # message: "Fix NPE in user lookup"`, each build's message a new event), but not logfmt's
 # `msg="Started server"` or klog's message first in the line (the event itself), an HTTP
 # request's `"GET /cart HTTP/1.1"` (its endpoint is the event, `REQUEST`) or a text naming a
 # failure (`"connection refused"`)
 _QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'" + r'|"[^"\n]*\s[^"\n]*"'  # RE2 (which rows)
-_NOT_A_REQUEST = rf"(?!(?:{'|'.join(_METHODS)}) )"
+_NOT_A_REQUEST = rf"(?!(?:{'|'.join(HTTP_METHODS)}) )"
 _SPACED_QUOTE = re.compile(  # exactly where (look-arounds: Python only)
     r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
     rf"|(?<=[\s(\[,])\"{_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
@@ -133,133 +133,6 @@ def join_values(text: str) -> str:
     return _LIST_OR_QUOTE.sub(_joined, text)
 
 
-# An HTTP status code is a number, but its class is the event: `status=503` must not share a
-# template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
-# `status_code=`, `HTTP_STATUS:`, `status code: `), after a name that says HTTP with a space
-# and no sign (`status code 503`, as in "Request failed with status code 503", `HTTP status
-# 404`; a bare `status 127` is left alone: shells write exit statuses so) or after the request
-# of an access-log line (`HTTP/1.1" 503`) keeps its class: `5xx`. The class digit is written
-# as a private-use character until masking is done (`_restore_status_classes`), since every
-# mask after the `0x` one treats all digits alike (see the module doc).
-# also a proxy's names (Traefik's `DownstreamStatus`, `OriginStatus`; AWS ALB's
-# `elb_status_code`, `target_status_code`; nginx's `upstream_status`; QA Traefik: 502s and 200s
-# were one event)
-_STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500 was a 200's event)
-    r"(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
-    r"(?:[_ .]?code)?[\"']?\s*[=:]\s*[\"']?"
-)
-# a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
-# says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
-# query's value (QA: each such query was a new event)
-_HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
-_STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
-_KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
-_STATUS_FORMS = (
-    (
-        rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
-        r"($|[^A-Za-z0-9.])",
-    ),  # fmt: skip
-    (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
-    # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
-    # denied or failed request was a cache hit's event)
-    (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
-    # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`)
-    (rf"((?:^|\s)(?:{'|'.join(_METHODS)}) [/{_KEPT}]\S*\s+)", r"($|\s)"),
-    # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
-    # 200 were one event, the status a number like the byte count after it)
-    (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
-)
-_STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
-_STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
-_METHOD_HINTS = tuple(f"{method} " for method in _METHODS)
-_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_")  # or these, in this case
-_STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
-STATUS: list[tuple[str, str, int]] = [
-    (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
-    for before, after in _STATUS_FORMS
-    for digit, marker in _STATUS_CLASSES.items()
-]
-# An error number names the failure (`Operating system error number 28`, `errno=28`, `error
-# code: 1213`): 28 (no space left) and 2 (no such file) are two events, as a 5xx and a 2xx are
-# (QA MySQL: a disk-full window scored 0, its lines the template of a normal start-up's
-# errno 2). So does a process's exit code or status (`exitCode=1`, `exit code 137`, `exit
-# status 0`; QA Docker: failing health checks and OOM-killed containers read as clean exits).
-# So do a Windows event's id (`event.code=4625`, `winlog.event_id=4771`, `EventID=4624`: a
-# failed logon is not a Kerberos failure, QA Winlogbeat) and Oracle's error codes (`ORA-00600`,
-# `TNS-12535`: an internal error is not a snapshot too old, QA Oracle).
-# Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
-_ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
-_ERRNO_NAME = (
-    r"(?:(?i:error number|errno|error code|error_code|os error"
-    r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    rf"|event\.code|event_id|eventid|event id)|\b(?:{'|'.join(_ORACLE_CODES)})-)"
-)
-_ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
-_ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
-_ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
-_ERRNO_MAX_DIGITS = 6
-ERRNO: list[tuple[str, str, int]] = [
-    (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
-    for digit, marker in _ERRNO_DIGITS.items()
-] * _ERRNO_MAX_DIGITS
-_ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
-# An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
-# first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
-# `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
-# `/checkout` and a scanner's `/wp-admin/../../etc/passwd` were one event and a path attack
-# passed unseen (QA); an API's `/api/v1/` prefix keeps the resource after it too. A segment
-# that starts with a digit (`/2024/...`, `/8823`) is masked with the rest. The kept slash and
-# the masked rest are private-use characters until masking is done (the path mask would
-# take them), then `/`, `/<*>` and `?<*>` (`_REQUEST_MARKERS`).
-#
-# The method comes after a quote, first in the message (a format string that puts the
-# quote before `<Content>`, as Envoy's access log needs: QA, every path was one variable) or
-# after a space; the path ends at ` HTTP/` or, in an application's own request line
-# (`django.request: GET /api/orders/1234 200 45ms`), at the status code after it (QA Django:
-# `GET <*> <*>`, every endpoint and status one event, a 503 the same as a 200).
-_METHOD = rf"((?:^|[\s\"])(?:{'|'.join(_METHODS)}) )"
-_PATH_END = r"( HTTP/|\s+[1-5][0-9][0-9](?:\s|$))"
-# ... or a path in quotes after the method, which ends there (Rails' `Started GET "/orders/12"
-# for 10.0.0.5`: QA, every endpoint one `Started GET "<*>"` event)
-_METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(_METHODS)}) \")", r'(")'
-# A name, not an id: letters, with at most two digits at its end (`oauth2`); an OpenStack
-# tenant id such as `e9746973ac57...` starts with a letter but is no endpoint.
-# A dot may start it: `/.env`, `/.git/config`, `/.well-known/...` (QA nginx: a scanner probing
-# secret files was one `GET <*>` event with Let's Encrypt's `/.well-known/` checks).
-_NAME = r"\.?[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
-# An API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
-# (QA REST API: `/api/<*>` made users, orders, login and admin/export one event).
-_SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
-    rf"/((?:api|rest)/v[0-9]+/{_NAME})",
-    rf"/((?:api|rest|v[0-9]+)/{_NAME})",
-    rf"/({_NAME})",
-)
-_REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
-# A structured log's request path field is a request's path too: Traefik's
-# `RequestPath=/api/orders/123`, Caddy's `request.uri=/cart?x=1`, `path=/login` (QA Traefik: the
-# whole path one variable, `/login`, `/.env` and `/wp-admin/...` were one event)
-_PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, left whole)
-    r"((?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)=)"
-)
-_PATH_FIELD_END = r"(\s|$)"
-REQUEST: list[tuple[str, str, int]] = [
-    pattern
-    for before, end in (
-        (_METHOD, _PATH_END),
-        (_METHOD_QUOTED, _QUOTE_END),
-        (_PATH_FIELD, _PATH_FIELD_END),
-    )
-    for segment in _SEGMENTS  # a request once marked matches no later pattern
-    for pattern in (
-        (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
-        (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-        (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
-    )
-]
-# any request (the API forms are longer ones)
-_REQUEST_ANY = (
-    f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
-)
 # The value of a field that names a machine or a pod (`node="node-a"`, `host=web1`, `"pod":
 # "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
 # of them each held its own template, and a cluster's new node made every line of it a new
@@ -452,15 +325,6 @@ def mask_random_ids(text: str) -> str:
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
 _JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
-_STATUS = [(re.compile(p), r, n) for p, r, n in STATUS]
-_REQUEST = [(re.compile(p), r, n) for p, r, n in REQUEST]
-
-
-def _apply(arr: pa.Array, masks: list[tuple[str, str, int]]) -> pa.Array:
-    for pattern, repl, passes in masks:
-        for _ in range(passes):
-            arr = pc.replace_substring_regex(arr, pattern, repl)
-    return arr
 
 
 def digit_shape(text: pa.Array) -> pa.Array:
@@ -487,7 +351,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     text = pc.utf8_trim_whitespace(pc.replace_substring(content, BOM, ""))
     shape = pc.dictionary_encode(digit_shape(text))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
-        text = _apply(text, JOINS)
+        text = apply_patterns(text, JOINS)
         shape = None
     # lists and quoted strings as one word each (`join_values`); the pattern asks no digit's
     # value, so the distinct shapes tell whether any row holds one (most chunks: none)
@@ -498,93 +362,30 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
         text = pc.replace_with_mask(text, valued, pa.array(joined, pa.string()))
         shape = None
     words_text = text
-    requests = _request_rows(text)
-    if requests is not None:  # the path's first segment kept (`REQUEST`)
-        text = pc.replace_with_mask(text, requests, _apply(text.filter(requests), REQUEST))
-        shape = None
-    statuses = _status_rows(text)
-    if statuses is not None:  # class markers for the status codes' first digits
-        marked = _apply(text.filter(statuses), STATUS)
-        text = pc.replace_with_mask(text, statuses, marked)
-        shape = None
-    errnos = _errno_rows(text)
-    if errnos is not None:  # an error number's digits as markers (`ERRNO`)
-        text = pc.replace_with_mask(text, errnos, _apply(text.filter(errnos), ERRNO))
+    text, marked = kept_values.mark_array(text)  # statuses, error numbers, endpoints
+    if marked:
         shape = None
     if pc.any(pc.match_substring(text, "0x", ignore_case=True)).as_py():
-        text = _apply(text, [_HEX0X])
+        text = apply_patterns(text, [_HEX0X])
         shape = None
     if shape is None:
         shape = pc.dictionary_encode(digit_shape(text))
-    masked = _apply(shape.dictionary, MASKS[1:])
+    masked = apply_patterns(shape.dictionary, MASKS[1:])
     codes = shape.indices.to_numpy(zero_copy_only=False)
     digits = pc.match_substring_regex(masked, "[0-9]").to_numpy(zero_copy_only=False)
     if digits.any():  # digits kept inside words: mask those lines one by one
         rows = np.flatnonzero(digits[codes])
-        exact = _apply(text.take(pa.array(rows)), MASKS[1:])
+        exact = apply_patterns(text.take(pa.array(rows)), MASKS[1:])
         exact = pa.array([mask_random_ids(t) for t in exact.to_pylist()], pa.string())
         codes = codes.astype(np.int64)
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
-    if statuses is not None:
-        masked = _restore_status_classes(masked)
-    if errnos is not None:
-        for digit, marker in _ERRNO_DIGITS.items():
-            masked = pc.replace_substring(masked, marker, digit)
-    if requests is not None:
-        masked = _restore_requests(masked)
+    if marked:
+        masked = kept_values.restore_array(masked)
     distinct = pc.dictionary_encode(masked)  # different shapes can mask alike
     codes = distinct.indices.to_numpy(zero_copy_only=False)[codes]
     used, codes = np.unique(codes, return_inverse=True)  # drop shapes no row kept
     return distinct.dictionary.take(pa.array(used)), codes, words_text
-
-
-def _status_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an HTTP status code (`_STATUS_ANY`); None when none does (most logs:
-    a substring check or two, no pattern run)."""
-    hinted = [(h, True) for h in _STATUS_HINTS] + [(h, False) for h in _CASED_STATUS_HINTS]
-    if not any(pc.any(pc.match_substring(text, h, ignore_case=i)).as_py() for h, i in hinted):
-        return None
-    rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
-    return rows if pc.any(rows).as_py() else None
-
-
-def _errno_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
-    substring check first: most logs hold no `err`, `os error` or `exit`)."""
-    hints = ("err", "os error", "exit", "event", *(f"{code}-" for code in _ORACLE_CODES))
-    if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
-        return None
-    rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)
-    return rows if pc.any(rows).as_py() else None
-
-
-def _request_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
-    when none does (a substring check first: most logs hold no `HTTP/`)."""
-    hints = (" HTTP/", "=/", *_METHOD_HINTS)  # `=/`: a path field's
-    if not any(pc.any(pc.match_substring(text, h)).as_py() for h in hints):
-        return None
-    rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)
-    return rows if pc.any(rows).as_py() else None
-
-
-def _restore_requests(masked: pa.Array) -> pa.Array:
-    """The markers of `REQUEST` back to text: `/product/<*>`, `/search?<*>`."""
-    for marker, text in _REQUEST_MARKERS:
-        masked = pc.replace_substring(masked, marker, text)
-    return masked
-
-
-def _restore_status_classes(masked: pa.Array) -> pa.Array:
-    """The class markers of `STATUS` back to their digits (`\ue015xx` -> `5xx`)."""
-    for digit, marker in _STATUS_CLASSES.items():
-        masked = pc.replace_substring(masked, marker, digit)
-    return masked
-
-
-_ERRNO_TABLE = str.maketrans(_ERRNO_DIGITS)
-_ERRNO_RESTORE = str.maketrans({marker: digit for digit, marker in _ERRNO_DIGITS.items()})
 
 
 def mask_text(text: str) -> str:
@@ -594,14 +395,8 @@ def mask_text(text: str) -> str:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = join_values(text)
-    text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
-    for pattern, repl, passes in _REQUEST + _STATUS + _COMPILED:
+    text = kept_values.mark_text(text)
+    for pattern, repl, passes in _COMPILED:
         for _ in range(passes):
             text = pattern.sub(repl, text)
-    text = mask_random_ids(text)
-    for digit, marker in _STATUS_CLASSES.items():
-        text = text.replace(marker, digit)
-    text = text.translate(_ERRNO_RESTORE)
-    for marker, restored in _REQUEST_MARKERS:
-        text = text.replace(marker, restored)
-    return text
+    return kept_values.restore_text(mask_random_ids(text))

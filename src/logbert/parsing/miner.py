@@ -51,7 +51,7 @@ SPLIT_MAX_DISTINCT = 3
 # (a failed task must not share a template with a finished one). A position holding more is a
 # variable after all (a generic bound: an enumeration rarely has more values).
 ENUM_MAX_DISTINCT = 12
-# The endpoints of HTTP requests (a path's first segment, `masks.REQUEST`) split a candidate
+# The endpoints of HTTP requests (a path's first segment, `kept_values.REQUEST`) split a candidate
 # with up to this many of them: a web application has a few dozen (`/product`, `/cart`,
 # `/login`, `/static`), each an event; a site whose first segments are unbounded (pages
 # named at the root) has more, and the position is a variable.
@@ -64,8 +64,8 @@ CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bou
 # value). They are never a template's variable: a failed order must not share a template with
 # a shipped one, however many lower-case states the position holds. Plain English, not taken
 # from any log.
-_STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `masks.STATUS` keeps a status code's class
-_ENDPOINT_WORD = re.compile(  # `masks.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
+_STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `kept_values.STATUS` keeps a status code's class
+_ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
 )
 
@@ -103,7 +103,7 @@ def _fits(token: str, word: str) -> bool:
 
 def _is_outcome_word(word: str) -> bool:
     """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), or an HTTP
-    status class as the masks write it (`status=5xx`, `masks.STATUS`); quotes and punctuation
+    status class as the masks write it (`status=5xx`, `kept_values.STATUS`); quotes and punctuation
     aside: an outcome, so an event of its own, never a variable's value."""
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip(PUNCTUATION).lower()
@@ -140,7 +140,7 @@ def _shapes(values: set[str], by_word: bool = False):
 
 
 def _endpoint(word: str) -> str | None:
-    """`/product` for a request path as `masks.REQUEST` keeps it (`/product/<*>`, `/cart`,
+    """`/product` for a request path as `kept_values.REQUEST` keeps it (`/product/<*>`, `/cart`,
     `/search?<*>`, the root `/`; quotes aside, also as a field's value), or the word itself
     for a handler that served a request (`_HANDLER_WORD`), else None. Only request lines and
     path fields give such paths: any other absolute path is masked whole."""

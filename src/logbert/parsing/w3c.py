@@ -9,7 +9,7 @@ auto` took `iso`, and the whole request with its status was one variable: 2 temp
 shop, F1 0.42 with `ngram`). Here each record becomes the header fields an access log has
 (`Client`, `User`, `Agent`, `Referer`, and the server's `Server` and `Port`) and a content
 that writes the request as a request line, `GET /api/orders/1234?page=2 200`, so its endpoint
-and status class are kept as in any format (`masks.REQUEST`, `masks.STATUS`); IIS's
+and status class are kept as in any format (`kept_values.REQUEST`, `kept_values.STATUS`); IIS's
 substatus and Win32 status follow where they are not 0 (`win32-status=64`: the connection
 dropped). Directive lines (`#...`) are not events: they do not fit, and are counted and kept
 with the rejects. Records before any `#Fields` directive are read with IIS's default fields.

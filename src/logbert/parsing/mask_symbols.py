@@ -1,0 +1,27 @@
+"""The symbols every mask shares: the wildcard, the joiner of multi-word values, HTTP's methods.
+
+Kept apart from the masks so that `masks` and `kept_values` both read them without importing
+each other.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+WILDCARD = "<*>"
+# a byte order mark inside a line (RFC 5424 writes one before a UTF-8 message) says nothing
+# about the event: dropped, or each message was two templates, with and without it
+BOM = "\ufeff"
+JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
+# HTTP's request methods (a request line: `kept_values.REQUEST`, its status forms)
+HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+                "PROPFIND")  # fmt: skip
+
+
+def apply_patterns(arr: pa.Array, patterns: list[tuple[str, str, int]]) -> pa.Array:
+    """`arr` with each (RE2 pattern, replacement, passes) applied in order, vectorised."""
+    for pattern, repl, passes in patterns:
+        for _ in range(passes):
+            arr = pc.replace_substring_regex(arr, pattern, repl)
+    return arr

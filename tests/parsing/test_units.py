@@ -401,7 +401,7 @@ def test_digit_shape_keeps_offsets_of_slices():
         ("1190 bytes (1.16 KB) sent", "<*> <*> sent"),
         # a host name is a variable (QA: each compute host of a nova log was its own event) ...
         ("updated for cp-1:cp-1.slowvm1.tcloud-pg0.utah.cloudlab.us", "updated for cp-<*>:<*>"),
-        ("mail from user@mail.example.org. Next", "mail from user@<*>. Next"),
+        ("mail from user@mail.example.org. Next", "mail from <*>. Next"),
         ("rhost=host-1.corp.internal uid=x", "rhost=<*> uid=x"),
         # ... a logger, a Java package or a file name is not
         ("due to java.io.IOException: x", "due to java.io.IOException: x"),
@@ -417,7 +417,7 @@ def test_digit_shape_keeps_offsets_of_slices():
         # a host name ends before `>` and `[` too (Postfix `message-id=<...@host>`, `relay=`)
         (
             "id=<1.2@shop.example.io>, relay=mx.example.net[1.2.3.4]:25",
-            "id=<<*>@<*>>, relay=<*>[<*>]:<*>",
+            "id=<<*>>, relay=<*>[<*>]:<*>",
         ),
     ],
 )

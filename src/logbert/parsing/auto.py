@@ -141,7 +141,7 @@ def rank_formats(
             # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
             # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
             ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)
-        misread = _misread_fields(cols, int(ok.sum()))
+        misread = _misread_fields(cols, int(ok.sum()), name in _HOST_CHECKED)
         if misread is not None:  # such lines are not read by the format, dated or not
             ts = pc.if_else(misread, pa.scalar(None, ts.type), ts) if len(ts) else ts
             ok[np.flatnonzero(ok)[misread.to_numpy(zero_copy_only=False)]] = False
@@ -170,6 +170,14 @@ def rank_formats(
 # 08:00:00.010 INFO [main] ...` with INFO as its thread, tied with `iso` and was picked)
 _NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
 _LEVEL_FIELDS = frozenset({"level"})
+# ... and in `syslog-iso`, where an application's level may stand after a one-word time, a host
+# is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host
+# (and an empty host where two spaces follow the time, Spring Boot's)
+_HOST_CHECKED = frozenset({"syslog-iso"})
+_LEVEL_WORDS = pa.array(
+    ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
+     "critical", "alert", "emerg", "severe", "fine", "finer", "finest", "config"]
+)  # fmt: skip
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
 WORD_FIELDS = ("Client", "Ident", "User")
@@ -180,9 +188,12 @@ _WORD_FIELDS = frozenset(name.lower() for name in WORD_FIELDS)
 _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", "MSD", "SAST"}))
 
 
-def _misread_fields(cols: dict[str, pa.Array], n: int) -> pa.Array | None:
+def _misread_fields(
+    cols: dict[str, pa.Array], n: int, check_host: bool = False
+) -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
-    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`); None when the format has no such field."""
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` where `check_host`); None when
+    the format has no such field."""
     bad = None
     for name, column in cols.items():
         key = name.lower()
@@ -190,6 +201,11 @@ def _misread_fields(cols: dict[str, pa.Array], n: int) -> pa.Array | None:
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
         elif key in _WORD_FIELDS:
             wrong = pc.match_substring_regex(column, r"\s")
+        elif key == "host" and check_host:
+            wrong = pc.or_(
+                pc.invert(pc.match_substring_regex(column, r"^\S+$")),
+                pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS),
+            )
         elif key in _LEVEL_FIELDS:
             wrong = pc.or_(
                 pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$")),

@@ -248,6 +248,18 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Timestamp",), ISO_8601, expected="an RFC 3339 time such as '2026-11-01T10:00:00Z'"
         ),
     ),
+    # rsyslog's high-precision file format (`RSYSLOG_FileFormat`, the default of newer
+    # distributions) and `journalctl -o short-iso`: an RFC 3339 time, then syslog's host and
+    # program (QA strongSwan: `iso` kept `vpn-gw charon:` in every template, so a second
+    # gateway's lines were all new events)
+    "syslog-iso": BuiltinFormat(
+        r"<Timestamp> <Host> <Component>(\[<PID>\])?: <Content>",
+        TimestampSpec(
+            ("Timestamp",),
+            ISO_8601,
+            expected="an RFC 3339 time such as '2026-11-22T01:01:06.123456+01:00'",
+        ),
+    ),
     # BSD syslog with its priority (RFC 3164, as sent over the network): no year, as `linux`
     "rfc3164": BuiltinFormat(
         r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
@@ -333,6 +345,7 @@ FORMAT_ALIASES = {
 # of a stack trace, are rejected as continuation lines, not parsed into `Caused` and a message
 # `by: ...` (QA).
 _DATED_LINES_ONLY = frozenset({"iso"})
+_RFC3339_WORD = r"\d{4}-\d\d-\d\dT\d\d:\d\d\S*"  # `syslog-iso`'s time: one word
 _DATED_WORD = r"\d{4}[-/]\d[^\s\]]*"
 
 # Output columns every events file has; header fields may not take these names.
@@ -608,6 +621,8 @@ def compile_format(
                 # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
                 # of a compiler's or test runner's output are rejected (QA CI)
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
+            elif field_name == "Timestamp" and name == "syslog-iso":
+                regex += f"(?P<Timestamp>{_RFC3339_WORD})"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
             else:

@@ -233,6 +233,22 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # e-mail addresses (`alice@example.org`, `<x177@spam.example>`): a sender or recipient
+        # is a variable like a host (QA Exim: each mistyped recipient a template of its own,
+        # a normal bounce flagged as a new event); a domain ends in a label of letters
+        r"(^|[^A-Za-z0-9._%+@-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z][A-Za-z0-9-]*"
+        r"($|[^A-Za-z0-9@-])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # Exim's message ids, 6-6-2 (`1tAbCd-0001Ab-Xy`) or, since 4.97, 6-11-4 base-62 characters
+        # starting with the time's digit: their digits alone masked, a rare line kept the rest
+        # (QA Exim: `1xXECl-<*>-OF ** <*>: Unrouteable address`, a normal bounce flagged)
+        r"(^|[^A-Za-z0-9-])[0-9][0-9A-Za-z]{5}-[0-9A-Za-z]{6}(?:[0-9A-Za-z]{5})?-[0-9A-Za-z]{2}"
+        r"(?:[0-9A-Za-z]{2})?($|[^A-Za-z0-9-])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
         # is no new event; `nova.compute.manager` and Java packages end in no such domain)
         r"(^|[\s=:(\[,@/\"'<])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|io"

@@ -76,6 +76,10 @@ _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
 _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
+# a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
+# ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
+# call's step); the name and its parenthesis are the word's shape
+_CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
 
 
 def _is_variable_word(word: str) -> bool:
@@ -113,7 +117,8 @@ def _is_outcome_word(word: str) -> bool:
 def _shapes(values: set[str], by_word: bool = False):
     """What each word says apart from its variable part: the word itself when nothing in it
     is masked, the name of a `name=value` pair whose value is (`client=<*>`, `message-id=<*>`:
-    different events, like `removed` beside them), None for a variable word. A `name=value`
+    different events, like `removed` beside them), the name of a call whose arguments are
+    (`Dial(` for `Dial("PJSIP/<*>-<*>",`), None for a variable word. A `name=value`
     word whose name also comes with a masked value (`mask=ffffffff` beside `mask=<*>`) is that
     name too: an unmasked value of a variable. The set of shapes, or (`by_word`) word ->
     shape."""
@@ -129,6 +134,8 @@ def _shapes(values: set[str], by_word: bool = False):
             # a structured value names its kind in quoted words: `event={"ID":"<*>","Type":
             # "ContainerStarted"}` and `..."Type":"ContainerDied"}` are two events
             names[word] = name + "=" + "".join(_QUOTED_WORD.findall(word))
+        elif call := _CALL_WORD.match(word):
+            names[word] = call[0]
         else:
             names[word] = None
     masked_names = {shape for word, shape in names.items() if shape != word}

@@ -1,0 +1,70 @@
+"""Mail servers', telephony and VPN logs as blind QA met them (round 11): Exim's message ids
+and addresses, Asterisk's dialplan applications, rsyslog's high-precision lines."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from logbert.parsing.auto import rank_formats
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.masks import mask_text
+from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.splitter import split_lines
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("1xXECl-000123-OF ** jhon@nowhere.test: Unrouteable address",
+         "<*> ** <*>: Unrouteable address"),
+        ("1tAbCd-0001Ab-Xy Completed", "<*> Completed"),
+        ("1rHLbw-00000000H4p-3ia5 Completed", "<*> Completed"),  # Exim 4.97's 6-11-4 ids
+        ('C="250 OK id=1xYIIP-059681-Ui"', 'C="<*> OK id=<*>"'),
+        ("F=<x177@spam.example> rejected RCPT <a.b+tag@sub.example.co.uk>: Unknown user",
+         "F=<<*>> rejected RCPT <<*>>: Unknown user"),
+        # not an address: a context, an object's hash, a host without a domain
+        ("Executing [1001@from-internal:1] Dial()", "Executing [<*>@from-internal:<*>] Dial()"),
+        ("Object@1a2b3c", "Object@<*>"),
+        ("ssh root@db", "ssh root@db"),
+        ("server-node01-eu started", "server-node01-eu started"),  # 6-6-2, no digit first
+    ],
+)  # fmt: skip
+def test_exim_ids_and_mail_addresses_are_variables(text, masked):
+    """QA Exim: a message id seen once kept its letters (`1xXECl-<*>-OF`), and each new
+    recipient or sender was a word of its template, so normal bounces were new events."""
+    assert mask_text(text) == masked
+
+
+def test_a_called_application_is_the_event_whatever_its_arguments():
+    """QA Asterisk: `Dial("PJSIP/<*>-<*>", ...)`, `Set(...)`, `Queue(...)` were one `<*>`, so a
+    call running `System(...)` or `ChanSpy(...)` matched a normal call's step."""
+    apps = ["Set", "Dial", "Queue", "Answer", "VoiceMail"]
+    messages = [
+        f'Executing [<*>@from-internal:<*>] {app}("PJSIP/<*>-<*>", "<*>") in new stack'
+        for app in apps
+        for _ in range(4)
+    ]
+    miner = TemplateMiner()
+    ids = miner.add(messages)
+    assert len(set(ids)) == len(apps)
+    spy = 'Executing [<*>@from-internal:<*>] ChanSpy("PJSIP/<*>-<*>", "<*>") in new stack'
+    assert miner.match([spy]) == [None]
+
+
+def test_rsyslog_high_precision_lines_read_host_and_program_as_fields():
+    """QA strongSwan: rsyslog's RFC 3339 lines went to `iso`, which kept `vpn-gw charon:` in
+    every template (a second gateway's lines were all new events); an application's line with
+    its level after a one-word time stays `iso`'s (the level is the event)."""
+    syslog = [
+        "2026-11-22T01:01:06.123456+01:00 vpn-gw charon: 11[NET] <1155> sending packet",
+        "2026-11-22T01:01:07.5+01:00 vpn-gw2 openvpn[1234]: TLS Error: TLS handshake failed",
+    ]
+    assert rank_formats(syslog)[0].name == "syslog-iso"
+    fmt = resolve_format("syslog-iso")
+    ok, cols = split_lines(pa.array(syslog), fmt)
+    assert ok.all() and cols["Host"].to_pylist() == ["vpn-gw", "vpn-gw2"]
+    assert cols["Content"].to_pylist()[1] == "TLS Error: TLS handshake failed"
+    app = ["2026-11-22T01:01:06.123Z INFO app: started", "2026-11-22T01:01:07Z ERROR app: failed"]
+    spring = ["2026-11-03T14:22:07.123+00:00  INFO 4121 --- [exec-3] c.e.Order : placed"]
+    assert rank_formats(app)[0].name == "iso" and rank_formats(spring)[0].name != "syslog-iso"

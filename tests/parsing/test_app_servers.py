@@ -215,3 +215,19 @@ def test_httpd_24_error_log_times_with_microseconds_are_read():
     head = "[core:error] [pid 1234:tid 1402] [client 203.0.113.5:54321] AH00126: Invalid URI"
     lines = [f"[Fri Nov 20 10:15:0{i}.12345{i} 2026] {head}" for i in range(5)]
     assert rank_formats(lines)[0].name == "apache"
+
+
+def test_aspnet_core_request_lines_keep_endpoint_and_status_class():
+    """QA ASP.NET Core: `Request finished HTTP/1.1 GET http://api:8080/healthz - 503 ...` was
+    one variable URL and a masked status, so a failing health check was an order's event."""
+    finished = "Request finished HTTP/1.1 GET http://api:8080/api/orders/42 - 200 512 - 12.3ms"
+    assert mask_text(finished) == "Request finished HTTP/<*> GET /api/orders/<*> - 2xx <*> - <*>"
+    assert mask_text("Request finished HTTP/1.1 GET http://api:8080/healthz - 503 0 - 1.2ms") == (
+        "Request finished HTTP/<*> GET /healthz - 5xx <*> - <*>"
+    )
+    assert mask_text("Request starting HTTP/2 POST https://api/api/v1/cart?x=1 - - -") == (
+        "Request starting HTTP/<*> POST /api/v1/cart?<*> - - -"
+    )
+    # a forward proxy's URL names the site: one variable, as before
+    squid = "TCP_MISS/200 512 GET http://example.com/index.html - HIER_DIRECT/1.2.3.4 text/html"
+    assert mask_text(squid) == "TCP_MISS/2xx <*> GET <*> - HIER_DIRECT/<*> text/html"

@@ -46,8 +46,9 @@ _STATUS_FORMS = (
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
     # denied or failed request was a cache hit's event)
     (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
-    # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`)
-    (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+)", r"($|\s)"),
+    # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`), or
+    # ASP.NET Core's `GET http://api:8080/cart - 503 512 ...` (QA: 200s and 500s one event)
+    (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+(?:-\s+)?)", r"($|\s)"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
@@ -101,7 +102,15 @@ _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGI
 # (`django.request: GET /api/orders/1234 200 45ms`), at the status code after it (QA Django:
 # `GET <*> <*>`, every endpoint and status one event, a 503 the same as a 200).
 _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
-_PATH_END = r"( HTTP/|\s+[1-5][0-9][0-9](?:\s|$))"
+_PATH_END = r"( HTTP/|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$))"
+# ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
+# HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
+# scheme and host are left out, the path read as any request's (QA: the whole URL one
+# variable, a 503 health check the same event as a 200 order). Only after `HTTP/x`: a forward
+# proxy's `GET http://site/...` names the site, which stays one variable.
+_URL_AFTER_PROTOCOL = (
+    rf"((?:^|\s)HTTP/[0-9.]+ (?:{'|'.join(HTTP_METHODS)}) )[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"]+(/)"
+)
 # ... or a path in quotes after the method, which ends there (Rails' `Started GET "/orders/12"
 # for 10.0.0.5`: QA, every endpoint one `Started GET "<*>"` event)
 _METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) \")", r'(")'
@@ -126,22 +135,26 @@ _PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, 
 )
 _PATH_FIELD_END = r"(\s|$)"
 REQUEST: list[tuple[str, str, int]] = [
-    pattern
-    for before, end in (
-        (_METHOD, _PATH_END),
-        (_METHOD_QUOTED, _QUOTE_END),
-        (_PATH_FIELD, _PATH_FIELD_END),
-    )
-    for segment in _SEGMENTS  # a request once marked matches no later pattern
-    for pattern in (
-        (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
-        (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-        (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
-    )
+    (_URL_AFTER_PROTOCOL, r"\1\2", 1),
+    *(
+        pattern
+        for before, end in (
+            (_METHOD, _PATH_END),
+            (_METHOD_QUOTED, _QUOTE_END),
+            (_PATH_FIELD, _PATH_FIELD_END),
+        )
+        for segment in _SEGMENTS  # a request once marked matches no later pattern
+        for pattern in (
+            (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
+            (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+            (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
+        )
+    ),
 ]
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
+    f"|{_URL_AFTER_PROTOCOL}"
 )
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]

@@ -794,3 +794,25 @@ def test_a_zone_field_away_from_the_time_is_not_applied_and_said(tmp_path):
     summary = parse_files([str(log)], with_year(fmt, 2026), out)
     assert [str(t) for t in pq.read_table(out)["timestamp"].to_pylist()][0] == "2026-11-20 10:15:00"
     assert any("<Zone> is not beside the time fields" in n for n in summary.notes)
+
+
+def test_a_twelve_hour_clock_reads_am_and_pm(tmp_path):
+    """QA CSV exports: `%I`/`%p` were not supported (Windows' `11/20/2026 1:05:02 PM`), and the
+    workaround of reading `%H` dated every afternoon event twelve hours early."""
+    fmt = resolve_format(
+        "<Level>,<Timestamp>,<Content>", timestamp_format="%m/%d/%Y %I:%M:%S %p"
+    )
+    lines = [
+        "Information,11/20/2026 12:01:56 AM,after midnight",
+        "Information,11/20/2026 1:05:02 PM,afternoon",
+        "Information,11/20/2026 12:30:00 pm,noon",
+    ]
+    ok, cols = split_lines(pa.array(lines), fmt)
+    got = parse_timestamps(cols, fmt.timestamp, int(ok.sum())).to_pylist()
+    assert got == [
+        datetime(2026, 11, 20, 0, 1, 56),
+        datetime(2026, 11, 20, 13, 5, 2),
+        datetime(2026, 11, 20, 12, 30),
+    ]
+    with pytest.raises(LogbertError, match="needs %p"):
+        strptime_pattern("%m/%d/%Y %I:%M:%S")

@@ -82,7 +82,7 @@ def command(
         "'%d/%b/%Y:%H:%M:%S %z' (%s alone: epoch seconds, or milli/micro/nanoseconds told by "
         "13/16/19 digits); replaces the format's own rule. Several time fields are read "
         "joined by a space in the line's order (`<Date> <Month> <Year> <Time>`: "
-        "'%d %b %Y %H:%M:%S.%f').",
+        "'%d %b %Y %H:%M:%S.%f'); a 12-hour clock: '%m/%d/%Y %I:%M:%S %p'.",
     ),
 ) -> None:
     """Parse raw logs into events with stable template ids."""

@@ -507,6 +507,8 @@ _DIRECTIVES = {
     "d": r"(?P<d>\d{1,2})",
     "e": r" ?(?P<d>\d{1,2})",
     "H": r"(?P<H>\d{1,2})",
+    "I": r"(?P<I>\d{1,2})",  # a 12-hour clock's hour, with %p (Windows' `1:05:02 PM`)
+    "p": r"(?P<p>[AaPp]\.?[Mm]\.?)",
     "M": r"(?P<M>\d{1,2})",
     "S": r"(?P<S>\d{1,2})",
     "f": r"(?P<f>\d{1,9})",
@@ -524,10 +526,10 @@ _DIRECTIVES = {
 
 def strptime_pattern(text: str) -> str:
     """A strptime-like format (`%Y-%m-%d %H:%M:%S`, `%d/%b/%Y:%H:%M:%S %z`, ...) as the RE2
-    pattern timestamp specs use. Directives: %Y %y %m %d %e %H %M %S %f %b %h %B %a %A %z %T
-    %F %%; a space matches any run of whitespace; without %Y/%y the year comes from --year or
-    the file's modification time. `%s` alone means epoch time (see `timestamp_spec`); with
-    other directives it is an error saying so."""
+    pattern timestamp specs use. Directives: %Y %y %m %d %e %H %I (with %p) %M %S %f %b %h %B
+    %a %A %z %T %F %%; a space matches any run of whitespace; without %Y/%y the year comes
+    from --year or the file's modification time. `%s` alone means epoch time (see
+    `timestamp_spec`); with other directives it is an error saying so."""
     out, i, seen = "^", 0, set()
     while i < len(text):
         c = text[i]
@@ -558,6 +560,11 @@ def strptime_pattern(text: str) -> str:
         else:
             out += re.escape(c)
             i += 1
+    if "I" in seen and ("p" not in seen or "H" in seen):
+        raise LogbertError(
+            f"--timestamp-format {text!r}: %I is a 12-hour clock's hour and needs %p (AM or PM) "
+            "and no %H, e.g. '%m/%d/%Y %I:%M:%S %p'"
+        )
     if not ({"m", "b"} & seen and "d" in seen):
         raise LogbertError(
             f"--timestamp-format {text!r} names no month and day: include %m (or %b) and %d, "
@@ -901,8 +908,10 @@ def _parse_text(text: pa.Array, pattern: str, year: int | None = None) -> pa.Arr
     def pad2(a: pa.Array) -> pa.Array:
         return pc.utf8_lpad(a, 2, "0")
 
+    hour = part("H") if "I" not in names else _hour_of_12(part("I"), part("p"))
+
     iso = pc.binary_join_element_wise(
-        year_text, "-", pad2(month), "-", pad2(part("d")), " ", pad2(part("H")), ":",
+        year_text, "-", pad2(month), "-", pad2(part("d")), " ", pad2(hour), ":",
         pad2(part("M")), ":", pad2(part("S")), ".", frac, "",
     )  # fmt: skip
     valid = pc.and_(parts.is_valid(), pc.match_substring_regex(iso, _ISO_CHECK))
@@ -914,6 +923,16 @@ def _parse_text(text: pa.Array, pattern: str, year: int | None = None) -> pa.Arr
     if "z" in names:
         out = _to_utc(out, part("z"))
     return out
+
+
+def _hour_of_12(hour: pa.Array, half: pa.Array) -> pa.Array:
+    """A 12-hour clock's hour (`12` is midnight or noon) and `AM`/`PM` as the 24-hour text."""
+    valid = pc.match_substring_regex(hour, r"^\d{1,2}$")
+    number = pc.cast(pc.if_else(valid, hour, "0"), pa.int64())
+    number = pc.if_else(pc.equal(number, 12), 0, number)
+    afternoon = pc.match_substring_regex(pc.fill_null(half, ""), "^[Pp]")
+    number = pc.if_else(afternoon, pc.add(number, 12), number)
+    return pc.if_else(valid, pc.cast(number, pa.string()), "99")  # 99: no valid time
 
 
 def _to_utc(ts: pa.Array, zone: pa.Array) -> pa.Array:

@@ -813,3 +813,23 @@ def test_ids_that_change_on_every_line_are_warned(make_events):
     assert said.startswith("warning: 60 of 60 sessions by --by-id")
     _, stats = by_id(path, r"\[client ([^\]]+):\d+\]")  # the address alone: 5 clients
     assert not [w for w in stats.warnings(r"\[client ([^\]]+):\d+\]") if "hold one event" in w]
+
+
+def test_the_no_id_warning_names_header_fields_and_by_field_warns_of_events_without_value():
+    """QA Lambda: a format string read the request id into a field of its own, and --by-id
+    (which reads the content) left every logger line in no session with advice about the
+    regex only; --by-field with most events lacking a value said so on standard output only."""
+    from logbert.sessions.stats import SessionizeStats
+
+    by_id_stats = SessionizeStats(n_events=10, n_unmatched=7, header_fields=["Level", "RequestId"])
+    warning = by_id_stats.unmatched_warning("[0-9a-f]{8}")
+    assert warning.endswith(
+        "--by-id reads each line's content, after the header: for an id in a header field, "
+        "use --by-field (Level, RequestId)"
+    )
+    assert by_id_stats.no_value_warning() is None  # --by-id: not a field's
+    by_field = SessionizeStats(n_events=10, n_unmatched=6, field="RequestId")
+    assert by_field.no_value_warning().startswith(
+        "warning: 6 of 10 events (60%) had no RequestId value, so they are in no session"
+    )
+    assert SessionizeStats(n_events=10, n_unmatched=5, field="RequestId").no_value_warning() is None

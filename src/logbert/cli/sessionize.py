@@ -138,7 +138,7 @@ def command(
     last = _last_event_time(events)  # the log's end: lines after the last session count too
     if last is not None:
         metadata[LOG_END_KEY] = last.isoformat()
-    stats = SessionizeStats()
+    stats = SessionizeStats(header_fields=_header_fields(events))
     sessionizer = settings.build(label_map, stats=stats)
     with _ProgressBar(events) as advance:
         sessions = _checked(sessionize_file(events, sessionizer, progress=advance), stats, events)
@@ -207,14 +207,17 @@ _EVENT_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "t
                   "params", "label"}  # fmt: skip
 
 
-def _header_fields_hint(events: Path) -> str:
-    """`; ` + `by_field_hint` for the header fields of an events file ("" when none, or the
-    file is unreadable)."""
+def _header_fields(events: Path) -> list[str]:
+    """The header fields of an events file (none when it is unreadable)."""
     try:
-        fields = [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
+        return [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
     except (OSError, ValueError):
-        return ""
-    clause = by_field_hint(fields)
+        return []
+
+
+def _header_fields_hint(events: Path) -> str:
+    """`; ` + `by_field_hint` for the header fields of an events file ("" when none)."""
+    clause = by_field_hint(_header_fields(events))
     return f"; {clause}" if clause else ""
 
 

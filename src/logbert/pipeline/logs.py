@@ -164,6 +164,7 @@ def read_log_sessions(
 
     def events() -> Iterator[pa.Table]:
         for chunk in parser.iter_chunks(files):
+            sessionizer.stats.header_fields = list(parser.fmt.fields)  # `auto`: chosen now
             summary.lines += chunk.lines
             summary.rejected += len(chunk.rejects)
             summary.continuations += count_continuations(chunk.rejects)

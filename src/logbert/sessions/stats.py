@@ -18,7 +18,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import ANOMALY, NORMAL
-from logbert.sessions.options import id_value_example
+from logbert.sessions.options import by_field_hint, id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
@@ -72,6 +72,8 @@ class SessionizeStats:
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    # the log format's header fields (not the clock's): where an id --by-id misses may sit
+    header_fields: list[str] = dataclass_field(default_factory=list)
     # --by-field alone, without --idle-timeout, on a field naming process or thread ids (Pid):
     # the name of that field, for `reused_ids_warning`
     process_field: str | None = None
@@ -188,7 +190,29 @@ class SessionizeStats:
             f"{example}, so they are in no session and the sessions hold only the events "
             "that name their id this way; if the other lines name the id too, use a regex "
             "that matches the id wherever it appears (the id's own pattern, without the words "
-            "around it)"
+            f"around it){self._header_clause()}"
+        )
+
+    def _header_clause(self) -> str:
+        """Where --by-id looks, and the header fields an id may sit in instead (QA Lambda: a
+        format string that read the request id into a field of its own left every logger line
+        in no session, and the advice spoke of the regex only)."""
+        clause = by_field_hint(self.header_fields)
+        return f"; --by-id reads each line's content, after the header: {clause}" if clause else ""
+
+    def no_value_warning(self) -> str | None:
+        """`warning: ...` when more than half of the events had no value in the --by-field
+        field (None when fewer did): those events are in no session, as with --by-id's
+        `unmatched_warning` (QA Lambda: 55% of the events, START/END and timeouts among them,
+        left out with a count on standard output only)."""
+        if self.field is None or self.n_unmatched * 2 <= self.n_events:
+            return None
+        return (
+            f"warning: {self.n_unmatched:,} of {self.n_events:,} events "
+            f"({self.n_unmatched / self.n_events:.0%}) had no {self.field} value, so they are "
+            "in no session and the sessions hold only the events that carry one; if the other "
+            "lines name the session in their message, use --by-id with a regex for it, or "
+            "windows (--window) for events that belong to no session"
         )
 
     def out_of_order_warning(self) -> str | None:
@@ -298,6 +322,7 @@ class SessionizeStats:
         found = (
             self.late_warning(),
             self.unmatched_warning(pattern),
+            self.no_value_warning(),
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
             self.dominant_id_warning(pattern),

@@ -110,6 +110,11 @@ def test_raw_logs_without_logs_are_named_as_raw_logs_not_as_foreign_key_ids(trai
         message = user_error(invoke(command, model, test_log, "--output", out))
         assert "looks like a raw log line, not a session" in message
         assert "add --logs" in message and "parse run" not in message
+        # ... with labels too (QA strongSwan: evaluate said sessions files carry their labels)
+        labels = tmp_path / "labels.csv"
+        labels.write_text("session_id,label\nx,0\n")
+        message = user_error(invoke(command, model, test_log, "--labels", labels, "--output", out))
+        assert "looks like a raw log line, not a session" in message and "add --logs" in message
     # QA Suricata: JSON lines named `.json` (`eve.json`) were "invalid JSON (Extra data ...)"
     eve = tmp_path / "eve.json"
     eve.write_text('{"timestamp":"2026-11-21T00:00:00+0000","event_type":"flow"}\n' * 2)

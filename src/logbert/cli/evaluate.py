@@ -34,6 +34,7 @@ from logbert.cli.inputs import (
     labels_map,
     load_pipeline,
     log_files,
+    refuse_labels_without_logs,
     say,
     sessions_file,
     unrecorded_end_note,
@@ -133,7 +134,7 @@ def command(
         )  # fmt: skip
     else:
         if labels is not None:
-            raise LogbertError("--labels works with --logs; sessions files carry their labels")
+            refuse_labels_without_logs(inputs, pipeline, input_format)
         path = sessions_file(inputs)
         check_sessions_fit(pipeline, path, input_format=input_format)
         truth, values = _from_sessions(

@@ -12,6 +12,7 @@ import json
 import math
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 
@@ -127,6 +128,17 @@ def labels_map(path: Path | None) -> dict[str, str] | None:
     if warning := mostly_anomalous_warning(labels, label_column):
         say(warning)
     return labels
+
+
+def refuse_labels_without_logs(
+    inputs: list[str], pipeline: Pipeline, input_format: str | None = None
+) -> NoReturn:
+    """--labels without --logs is an error; a raw log given so is told to add --logs first
+    (QA strongSwan: `evaluate MODEL LOG --labels L` heard only that sessions files carry
+    their labels, where `score` named the log line)."""
+    if len(inputs) == 1 and inputs[0] != "-" and Path(inputs[0]).is_file():
+        refuse_raw_log(inputs[0], pipeline.reads_logs, input_format)
+    raise LogbertError("--labels works with --logs; sessions files carry their labels")
 
 
 def template_set_of(path: Path) -> dict | None:

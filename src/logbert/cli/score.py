@@ -28,6 +28,7 @@ from logbert.cli.inputs import (
     labels_map,
     load_pipeline,
     log_files,
+    refuse_labels_without_logs,
     say,
     sessions_file,
     unrecorded_end_note,
@@ -82,10 +83,12 @@ def command(
     """Score sessions (or raw logs) with a trained model."""
     score_format(output)
     check_output_path(output, "scores file")
-    if labels is not None and (not logs or text):
+    if labels is not None and text:
         raise LogbertError("--labels works with --logs; sessions files carry their labels")
     year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
+    if labels is not None and not logs:
+        refuse_labels_without_logs(inputs, pipeline, input_format)
     names = None
     if templates is not None and not text:  # `--text` refuses --templates below
         names = require_templates_file(pipeline.templates(), templates)

@@ -816,3 +816,23 @@ def test_a_twelve_hour_clock_reads_am_and_pm(tmp_path):
     ]
     with pytest.raises(LogbertError, match="needs %p"):
         strptime_pattern("%m/%d/%Y %I:%M:%S")
+
+
+def test_an_input_written_newest_first_is_said_as_a_whole(tmp_path):
+    """QA CSV exports: a file exported newest first was described as "3 steps back of over 10
+    minutes" (and a dense one, no step over 10 minutes, got no word at all)."""
+    lines = [f"Nov 20 12:{59 - i:02d}:00 h1 cron[42]: check {i}" for i in range(30)]
+    (warning,) = [w for w in _all_warnings(tmp_path, {"export.log": lines})]
+    assert warning.startswith(
+        "warning: the lines of export.log were given newest first: 29 of its 29 steps between "
+        "dated lines go back in time"
+    )
+    assert "tac export.log > oldest-first.log" in warning
+    shuffled = lines[::2] + lines[1::2]  # mostly forward steps: no such warning
+    assert not any("newest first" in w for w in _all_warnings(tmp_path, {"m.log": shuffled[::-1]}))
+
+
+def _all_warnings(tmp_path, files):
+    paths = [str(_write(tmp_path / name, lines)) for name, lines in files.items()]
+    fmt = resolve_format("linux", year=2026)
+    return parse_files(paths, fmt, tmp_path / "e.parquet").warnings

@@ -54,6 +54,11 @@ STEP_BACK = 10 * MINUTE_US  # consecutive dated lines further back than this: wa
 # a step back within this range looks like a daylight-saving change: an hour back, less the
 # time between the two lines (up to a quarter of an hour), plus a minute of jitter
 DST_STEP = (45 * MINUTE_US, 61 * MINUTE_US)
+# an input whose steps between dated lines go back this often (of at least so many) is newest
+# first as a whole, not a log with a few steps back (QA CSV exports: "3 steps back of over 10
+# minutes" said of a file read backwards, and a dense one got no word at all)
+REVERSED_SHARE = 0.9
+REVERSED_MIN_STEPS = 20
 
 
 def add_years(micros: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -85,6 +90,8 @@ class YearClock:
     final: int | None = None  # µs of the previous dated line, years added (`count_steps`)
     first_final: int | None = None  # µs of the input's first dated line, years added
     steps: int = 0  # steps back of more than `STEP_BACK` between consecutive dated lines
+    backward: int = 0  # consecutive dated lines going back in time, by any amount ...
+    forward: int = 0  # ... and forward (`is_reversed`)
     first_step: tuple[int, int, int, int] | None = None  # line_no, µs back, from, to (µs)
 
     def end(self) -> int | None:
@@ -158,7 +165,15 @@ class YearClock:
             i = int(found[0])
             self.first_step = (int(line_no[valid][i]), int(back[i]), int(before[i]), int(values[i]))
         self.steps += len(found)
+        self.backward += int((back > 0).sum())
+        self.forward += int((back < 0).sum())
         self.final = int(values[-1])
+
+    def is_reversed(self) -> bool:
+        """Whether the input runs newest first: nearly every step between dated lines goes
+        back in time (exports write so: Event Viewer, SIEM searches)."""
+        steps = self.backward + self.forward
+        return steps >= REVERSED_MIN_STEPS and self.backward >= REVERSED_SHARE * steps
 
     def messages(self) -> list[str]:
         """Notes on the rollovers, and a warning (`warning: ...`) on jumps back that are none."""
@@ -233,9 +248,15 @@ def step_back_warning(clocks: list[YearClock], zoned: frozenset[str] = frozenset
     first step (input, line, size, a daylight-saving change when it is about an hour back in
     an input none of whose times carries a UTC offset: `zoned` names those that do), how many
     there were, what they do to sessions and what to do."""
-    firsts = [(clock.source, clock.first_step) for clock in clocks if clock.first_step is not None]
+    backwards = [clock for clock in clocks if clock.is_reversed()]
+    out = [_reversed_message(backwards)] if backwards else []
+    firsts = [
+        (clock.source, clock.first_step)
+        for clock in clocks
+        if clock.first_step is not None and not clock.is_reversed()
+    ]
     if not firsts:
-        return []
+        return out
     source, (line, back, was, now) = firsts[0]
     steps = sum(clock.steps for clock in clocks)
     where = f" in {len(firsts):,} inputs" if len(firsts) > 1 else ""
@@ -250,15 +271,30 @@ def step_back_warning(clocks: list[YearClock], zoned: frozenset[str] = frozenset
         "there, and sessions by id that span it look longer (their events stay in line order)"
     )
     if DST_STEP[0] <= back <= DST_STEP[1] and source not in zoned:
-        return [
+        return out + [
             f"{what}: about an hour back, as at a daylight-saving change in a log written in "
             f"local time without a zone; {effect}; log in UTC or with a UTC offset"
         ]
-    return [
+    return out + [
         f"{what}: the log is not in time order there (merged or unsorted logs, rotated files "
         f"out of order, or a clock set back); where a clock was set back, {effect}; sort "
         f"merged logs by time, and give rotated files oldest first ({_ROTATED})"
     ]
+
+
+def _reversed_message(clocks: list[YearClock]) -> str:
+    """The warning for inputs that run newest first (`YearClock.is_reversed`); it holds
+    `NEWEST_FIRST`, so callers whose events go in time order leave it out as that one's."""
+    first = clocks[0]
+    steps = first.backward + first.forward
+    more = f" (and those of {len(clocks) - 1:,} more inputs)" if len(clocks) > 1 else ""
+    return (
+        f"warning: the lines of {first.source} {NEWEST_FIRST}{more}: {first.backward:,} of "
+        f"its {steps:,} steps between dated lines go back in time, as exports write them; "
+        "sessions by id take their events in line order, so each session's events come in "
+        "reverse and a sequence detector learns them backwards: reverse the file first "
+        f"(`tac {first.source} > oldest-first.log`; a header line moves to the end)"
+    )
 
 
 _ROTATED = "`app.log.1` before `app.log`"

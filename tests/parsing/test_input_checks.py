@@ -16,7 +16,7 @@ from logbert.parsing.auto import InputFit
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser, parse_files
 from logbert.parsing.reader import iter_chunks, source_names
-from logbert.parsing.summary import bad_fit_warnings, spaced_field_warnings
+from logbert.parsing.summary import JOIN_INDENTED, bad_fit_warnings, spaced_field_warnings
 
 HDFS = [
     "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
@@ -267,7 +267,8 @@ def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tm
         "warning: format hdfs fits the records of these logs, but 16 of 19 lines (84%) did not "
         f"match it (see {tmp_path / 'e.rejects.txt'}): 16 of them look like continuation lines "
         "of multi-line records (stack traces), which logbert reads one event per line and does "
-        "not judge"
+        "not judge; to judge them, join each record into one line first "
+        f"({JOIN_INDENTED})"
     )
     # the records do not fit either: the format is blamed, and the advice judges the
     # records of the first lines (hdfs reads them), not the traces that outnumber them
@@ -277,7 +278,8 @@ def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tm
     assert bad_fit_warnings(parser, 16, 22, 0) == [
         "warning: format hdfs fits the records of t.log, but 16 of its 19 lines (84%) did not "
         "match it: 16 of them look like continuation lines of multi-line records (stack "
-        "traces), which logbert reads one event per line and does not judge"
+        "traces), which logbert reads one event per line and does not judge; "
+        f"to judge them, join each record into one line first ({JOIN_INDENTED})"
     ]
     lines = HDFS + TRACE + HDFS + TRACE + ZOOKEEPER[:1]  # 7 records, 16 continuation lines
     summary = parse_files([_log(tmp_path, "z.log", lines)], resolve_format("zookeeper"),
@@ -557,3 +559,29 @@ def test_auto_suggests_a_format_string_that_fits_a_level_first_layout(tmp_path):
     assert f"'{suggested}' (the lines start with a level, a bracketed thread" in str(err.value)
     summary = parse_files([str(log)], resolve_format(suggested), tmp_path / "f.parquet")
     assert summary.rejected == 0 and not summary.warnings
+
+
+def test_a_csv_export_is_named_with_how_to_read_it(tmp_path):
+    """QA Event Viewer and Splunk exports: `--format auto` said only that no built-in format
+    reads a timestamp, and a format string split quoted messages at their line breaks."""
+    viewer = [
+        "\ufeffLevel,Date and Time,Source,Event ID,Task Category",
+        'Information,11/18/2026 11:57:12 PM,Service Control Manager,7036,None,"The service '
+        'entered the stopped state."',
+        'Information,11/18/2026 11:54:45 PM,Microsoft-Windows-Security-Auditing,4634,Logoff,"An '
+        "account was logged off.",
+        "",
+        "Subject:",
+    ]
+    splunk = ['"_time","host","source","sourcetype","_raw"',
+              '"2026-11-20T00:59:19.194+01:00","web01","/var/log/syslog","syslog","Nov 20 x"']
+    for name, lines in (("evt.csv", viewer), ("spl.csv", splunk)):
+        with pytest.raises(LogbertError) as err:
+            parse_files([_log(tmp_path, name, lines)], resolve_format("auto"), tmp_path / "e.pq")
+        assert "looks like the header of a CSV export" in str(err.value)
+        assert "--format json" in str(err.value) and "csv.DictReader(sys.stdin)" in str(err.value)
+    # a log whose first line holds commas is no CSV export
+    log = ["2026-11-20 10:00:00,123 INFO a, b, c", "2026-11-20 10:00:01,123 INFO d, e, f"]
+    summary = parse_files([_log(tmp_path, "app.log", log)], resolve_format("auto"),
+                          tmp_path / "a.parquet")  # fmt: skip
+    assert summary.lines == 2

@@ -8,6 +8,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
+from logbert.parsing.summary import JOIN_INDENTED
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
 from logbert.sessions.sessionize import SessionizerSettings
 
@@ -78,7 +79,8 @@ def test_a_models_format_is_not_blamed_for_long_stack_traces(tmp_path):
     assert warning == (
         f"warning: format {FORMAT!r} fits the records of these logs, but 8 of 13 lines (62%) "
         "did not match it: 8 of them look like continuation lines of multi-line records (stack "
-        "traces), which logbert reads one event per line and does not judge"
+        "traces), which logbert reads one event per line and does not judge; "
+        f"to judge them, join each record into one line first ({JOIN_INDENTED})"
     )
 
 

@@ -10,6 +10,7 @@ writing side (`summary.py`) share these helpers and depend on them one way.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -314,12 +315,54 @@ def time_only_hint(head: list[str]) -> str:
     )
 
 
+# a CSV export's column name (`Level`, `Date and Time`, `Event ID`, Splunk's `_time`, `@timestamp`)
+_COLUMN_NAME = re.compile(r"[A-Za-z_@][\w .@-]{0,40}")
+CSV_TO_JSON = (
+    "python3 -c 'import csv, json, sys; [print(json.dumps(row)) for row in "
+    "csv.DictReader(sys.stdin)]' < EXPORT.csv > export.jsonl"
+)
+
+
+def csv_hint(head: list[str]) -> str:
+    """Advice for a CSV export (a header line of three or more column names, the next line
+    a row of as many fields), "" for anything else: a quoted field may span lines and the
+    header names the columns, neither of which a line format reads (QA Event Viewer and
+    Splunk exports: "no built-in format reads a timestamp", and a format string split the
+    quoted messages at their line breaks, silently)."""
+    lines = text_lines(head)
+    if len(lines) < 2:
+        return ""
+    try:
+        names, row = list(csv.reader(lines[:2]))[:2]
+    except (csv.Error, ValueError):
+        return ""
+    columns = [name.strip() for name in names]
+    if len(columns) < 3 or len(row) < len(columns):
+        return ""
+    if not all(_COLUMN_NAME.fullmatch(name) for name in columns):
+        return ""
+    return (
+        f"the first line looks like the header of a CSV export ({show_line(lines[0])}): "
+        "logbert reads logs one event per line and has no CSV format (a quoted field may span "
+        "lines); write each row as a JSON object on a line of its own and read that with "
+        f"--format json, e.g. {CSV_TO_JSON} (a time column dates the events where its name "
+        "ends in time and its value is ISO 8601 or epoch time: convert others first)"
+    )
+
+
+def layout_hint(head: list[str]) -> str:
+    """Advice for inputs whose records no line format reads as they are written: a CSV
+    export (`csv_hint`), or records whose time stands on a line of its own
+    (`time_only_hint`); "" for others."""
+    return csv_hint(head) or time_only_hint(head)
+
+
 def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) -> str:
     """Advice naming the formats `suggest_formats` found (with `auto`, `--format auto` too),
     or how to write a format string when none reads the first lines. `--format auto` is
     never suggested to a run whose format it chose. Logs whose records put their time on a
-    line of its own get how to join them (`time_only_hint`)."""
-    joined = time_only_hint(run.head if head is None else head)
+    line of its own get how to join them, CSV exports how to convert them (`layout_hint`)."""
+    joined = layout_hint(run.head if head is None else head)
     if joined:
         return joined
     names = suggest_formats(run, head)[:3]

@@ -72,12 +72,12 @@ from logbert.parsing.auto import (
     InputFit,
     _suggestion,
     count_continuations,
+    layout_hint,
     looks_binary,
     rank_formats,
     show_line,
     suggest_formats,
     text_lines,
-    time_only_hint,
 )
 from logbert.parsing.chunk import (
     ParsedChunk,
@@ -375,7 +375,7 @@ class Parser:
                     f"'<Level> {thread}<Date> <Time> <Content>' (the lines start with a level"
                     + (", a bracketed thread" if thread else "") + " and an ISO 8601 time)"
                 )
-            advice = time_only_hint(sample) or (
+            advice = layout_hint(sample) or (
                 f"pass --format with a format string such as {example}, or --format raw for "
                 "lines without a header"
             )

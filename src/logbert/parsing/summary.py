@@ -98,6 +98,16 @@ def continuation_hint(continuations: int, rejected: int) -> str:
     )
 
 
+# how to join indented continuation lines to the line before them (QA ASP.NET Core: each
+# record's message is on indented lines after its `info: Category[14]` header; told to join
+# records, a user had no way to) (mawk-safe: Debian's default awk)
+JOIN_INDENTED = (
+    "a line that starts with white space joins the one before it with: awk "
+    """'/^[ \\t]/ { sub(/^[ \\t]+/, " "); r = r $0; next } { if (NR > 1) print r; r = $0 } """
+    """END { print r }' LOG > joined.log"""
+)
+
+
 @dataclass
 class ParseSummary:
     """Counts for the closing summary line, and warnings when the format does not fit."""
@@ -515,7 +525,8 @@ def _bad_fit(
         return (
             f"warning: format {name} fits the records of {logs}, but {share} did not match "
             f"it{where}: {continuations:,} of them look like continuation lines of multi-line "
-            "records (stack traces), which logbert reads one event per line and does not judge"
+            "records (stack traces), which logbert reads one event per line and does not "
+            f"judge; to judge them, join each record into one line first ({JOIN_INDENTED})"
         )
     return (
         f"warning: format {name} does not fit {logs}: {share} did not match it{where}; "

@@ -1,5 +1,6 @@
-"""Mail servers', telephony and VPN logs as blind QA met them (round 11): Exim's message ids
-and addresses, Asterisk's dialplan applications, rsyslog's high-precision lines."""
+"""Mail servers', telephony, VPN and identity logs as blind QA met them (rounds 11 and 12):
+Exim's message ids and addresses, Asterisk's dialplan applications, rsyslog's high-precision
+lines, Keycloak's event fields."""
 
 from __future__ import annotations
 
@@ -68,3 +69,13 @@ def test_rsyslog_high_precision_lines_read_host_and_program_as_fields():
     app = ["2026-11-22T01:01:06.123Z INFO app: started", "2026-11-22T01:01:07Z ERROR app: failed"]
     spring = ["2026-11-03T14:22:07.123+00:00  INFO 4121 --- [exec-3] c.e.Order : placed"]
     assert rank_formats(app)[0].name == "iso" and rank_formats(spring)[0].name != "syslog-iso"
+
+
+def test_a_long_camel_case_name_before_a_quoted_value_is_no_base64():
+    """QA Keycloak: `authSessionParentId="..."` (19 letters and `=`) was masked as padded
+    base64, so the field's name was lost from every LOGIN template."""
+    line = 'response_mode="query", authSessionParentId="5d1e2f3a-4b5c-4d6e-8f70-112233445566"'
+    assert mask_text(line) == 'response_mode="query", authSessionParentId="<*>"'
+    assert mask_text('cid="1:4RuMER/bh3mK2p+Xr0aZQ1vL9s=" x') == 'cid="<*>:<*>" x'
+    assert mask_text("token=dGhpcyBpcyBhIHRlc3Q= ok") == "token=<*> ok"
+    assert mask_text("key AAAAB3NzaC1yc2EAAAADAQABAAABAQC== end") == "key <*> end"

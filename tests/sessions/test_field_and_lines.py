@@ -412,3 +412,24 @@ def test_a_field_of_the_message_keys_sessions_and_windows(tmp_path):
         ("alice@2005-06-03T15:40:00", [1, 3]), ("bob@2005-06-03T15:40:00", [2])
     ]  # fmt: skip
     assert stream.stats.n_unmatched == 1
+
+
+def test_a_quoted_message_field_and_a_padded_header_value_are_the_value(tmp_path):
+    """QA Keycloak: `ipAddress="203.0.113.28",` kept its quotes and comma in the session id (and
+    the unquoted form of older versions its comma); QA JVM: a tag padded wider once a longer
+    one was seen (`gc,start    `, `gc,start       `) made two sessions of one field value."""
+    content = ['type="LOGIN", ipAddress="203.0.113.28", username="alice"',
+               "type=LOGIN_ERROR, ipAddress=203.0.113.28, error=user_not_found",
+               "type=LOGOUT, ipAddress='203.0.113.29'"]  # fmt: skip
+    table = pa.table({
+        "template_id": [1, 2, 3], "timestamp": [at(10), at(20), at(30)], "content": content,
+        "line_no": [1, 2, 3], "Tags": ["gc,start    ", "gc,start       ", " gc "],
+    })  # fmt: skip
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path)
+    by_address = SessionizerSettings(by_field="ipAddress").build()
+    assert [s.session_id for s in sessionize_file(path, by_address)] == [
+        "203.0.113.28", "203.0.113.29"
+    ]  # fmt: skip
+    by_tag = SessionizerSettings(by_field="Tags").build()
+    assert [s.session_id for s in sessionize_file(path, by_tag)] == ["gc,start", "gc"]

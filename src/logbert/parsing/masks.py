@@ -39,6 +39,7 @@ _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD
 # JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _H4 = "[0-9a-fA-F]{1,4}"  # an IPv6 group
+_BASE64 = r"(?:[A-Za-z0-9+/]{16,}={1,2}|[A-Za-z0-9/]{6,}\+[A-Za-z0-9+/]{6,})"
 _ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
 _WILDCARD_RE = re.escape(WILDCARD)
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -208,9 +209,14 @@ MASKS: list[tuple[str, str, int]] = [
     (  # base64 of 16+ characters, padded (`=`) or holding a `+`: Suricata's community_id
         # `1:4RuMER/bh3mK2p+Xr0aZQ1vL9s=`; a `/` inside cut it into a path, and whether a line
         # met its template hung on the random characters (QA Suricata: 2 of 5 alerts unseen)
-        # (ending a word: `SystemUiVisibility=0x508` is a name and its value)
-        r"(^|[^A-Za-z0-9+/])(?:[A-Za-z0-9+/]{16,}={1,2}"
-        r"|[A-Za-z0-9/]{6,}\+[A-Za-z0-9+/]{6,})($|[\s,;\"'})\]])",
+        # (ending a word: `SystemUiVisibility=0x508` is a name and its value; nor a name before
+        # a quoted value, `authSessionParentId="..."`: QA Keycloak, the names were masked)
+        rf"(^|[\s,]){_BASE64}($|[\s,;}})\]])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # ... and where a quote, a sign or a bracket comes before it, any end
+        rf"([^A-Za-z0-9+/\s,]){_BASE64}($|[\s,;\"'}})\]])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

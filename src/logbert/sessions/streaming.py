@@ -371,14 +371,29 @@ def _field_values(events: Events, names: list[str]) -> list[str | None]:
         if name in events.schema.names:
             column = events.column(name)
         else:
-            pattern = rf"(?:^|\s){re.escape(name)}=(?P<value>\S+)"
-            column = pc.struct_field(pc.extract_regex(events.column("content"), pattern), 0)
+            column = _message_field(events.column("content"), name)
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
-        columns.append(column.to_pylist())
+        # a padded header value is the value (QA JVM: `gc,start    ` and `gc,start       `,
+        # the tag padded wider once a longer one was seen, were two sessions)
+        columns.append(pc.utf8_trim_whitespace(column).to_pylist())
     if len(columns) == 1:
         return columns[0]
     return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
+
+
+def _message_field(content: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
+    """Each message's value of its `name=value` word: quoted (`ipAddress="203.0.113.28",`,
+    Keycloak's events: QA, the quotes and comma were in every session id, so labels written
+    as plain addresses named none) or up to a space, comma or semicolon; null where none."""
+    pattern = (
+        rf"(?:^|[\s,;]){re.escape(name)}=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;]+))"
+    )
+    parts = pc.extract_regex(content, pattern)
+    values = [pc.struct_field(parts, i) for i in range(3)]
+    # the groups that did not take part are empty: the first non-empty one is the value
+    empty_as_null = [pc.if_else(pc.equal(v, ""), None, v) for v in values]
+    return pc.coalesce(*empty_as_null)
 
 
 def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict[str, list]:

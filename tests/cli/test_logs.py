@@ -141,7 +141,7 @@ def test_session_settings_are_checked(raw_logs, tmp_path):
     log = raw_logs[0]
     both = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", "blk_\\d+",
                   "--window", "5m", "--output", tmp_path / "m", *TINY)  # fmt: skip
-    assert "exactly one" in user_error(both)
+    assert "--by-id takes no --window" in user_error(both)
     nothing = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", r"job_\d+",
                      "--output", tmp_path / "m2", *TINY)  # fmt: skip
     assert "no session" in user_error(nothing)

@@ -621,7 +621,7 @@ def test_track_lines_in_sliding_windows():
     ("settings", "message"),
     [
         ({}, "give exactly one of --by-id REGEX or --window DURATION"),
-        ({"by_id": BLK, "window": "5m"}, "give exactly one of --by-id REGEX or --window"),
+        ({"by_id": BLK, "window": "5m"}, "--by-id takes no --window or --lines; for windows"),
         ({"by_id": BLK, "step": "1m"}, "--step slides time windows"),
         ({"window": "5m", "idle_timeout": "1h"}, "use it with --by-id"),
         ({"by_id": "blk_("}, "invalid --by-id regex"),

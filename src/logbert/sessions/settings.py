@@ -71,6 +71,13 @@ class SessionizerSettings:
             )
         cuts = [self.by_id, self.window, self.lines]
         given = sum(c is not None for c in cuts)
+        if self.by_id is not None and given > 1:  # QA BIND: windows per client were wanted
+            raise LogbertError(
+                "--by-id takes no --window or --lines; for windows per id, make the id a field "
+                "and give --by-field FIELD --window DURATION: a field of the format string "
+                "(`... client <Client>#<Port> ...`), or a message's `name=value` word, which "
+                "--by-field reads by its name"
+            )
         if given > 1 or (given == 0 and self.by_field is None):
             raise LogbertError(
                 "give exactly one of --by-id REGEX or --window DURATION or --lines N, or "

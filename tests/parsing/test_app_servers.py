@@ -123,19 +123,29 @@ def test_audit_records_keep_their_fields_and_outcome():
 
 def test_a_time_read_with_a_bracket_names_the_regex_signs(tmp_path):
     """QA auditd: `msg=audit(<Timestamp>:...)` made `(` a regex group, and the error sent the
-    user to --timestamp-format for `<Timestamp> = '(1763683348.023'`."""
-    import pytest
-
-    from logbert.errors import LogbertError
-
+    user to --timestamp-format for `<Timestamp> = '(1763683348.023'`. A group around a field
+    with no quantifier after it can only mean its parentheses (QA macOS), so it reads them."""
     lines = [f"type=SYSCALL msg=audit(176368334{i}.023:2990{i}): pid={i}" for i in range(3)]
-    with pytest.raises(LogbertError) as caught:
-        _parse(tmp_path, resolve_format("type=<Type> msg=audit(<Timestamp>:<Serial>): <Content>"),
-               lines)  # fmt: skip
-    said = str(caught.value)
-    assert (
-        "to match ( ) as written, put a backslash before each; else pass --timestamp-format" in said
+    table, _, _ = _parse(
+        tmp_path, resolve_format("type=<Type> msg=audit(<Timestamp>:<Serial>): <Content>"), lines
     )
+    assert table.column("timestamp").null_count == 0 and table["Serial"][0].as_py() == "29900"
+
+
+def test_signs_that_can_only_be_text_in_a_format_string_are_read_as_text():
+    """QA Ansible: `n=<Component> | <Content>` (a `|` outside any group) split most lines as
+    an alternation, into an empty message; QA macOS: `(<Library>) <Content>` took the first
+    word of every message into the group."""
+    ansible = compile_format("<Date> <Time> n=<Component> | <Content>")
+    line = "2026-11-20 10:15:02,123 n=ansible | TASK [nginx : Install nginx] ****"
+    cols = pa.compute.extract_regex(pa.array([line]), ansible.regex)[0].as_py()
+    assert cols["Component"] == "ansible" and cols["Content"].startswith("TASK [nginx")
+    mac = compile_format("<Date> <Time> <Component>[<Pid>]: (<Library>) <Content>")
+    line = "2026-11-20 10:15:02.1 sshd[456]: (libpam.2.dylib) Failed password for alice"
+    cols = pa.compute.extract_regex(pa.array([line]), mac.regex)[0].as_py()
+    assert cols["Library"] == "libpam.2.dylib" and cols["Content"] == "Failed password for alice"
+    alternation = compile_format("<Level> (<Code>|-) <Content>")  # a group that alternates
+    assert "|" in alternation.regex and "\\|" not in alternation.regex
 
 
 def test_padded_base64_is_one_variable_whatever_its_characters():

@@ -590,7 +590,7 @@ def compile_format(
 ) -> LogFormat:
     """Turn a loghub format string into an anchored regex with one named group per field.
     Messages quote the string as the user wrote it, not with its field brackets escaped."""
-    written, fmt = fmt, _escape_field_brackets(fmt)
+    written, fmt = fmt, _escape_literal_signs(_escape_field_brackets(fmt))
     fields = _FIELD.findall(fmt)
     if "Content" not in fields:
         raise LogbertError(
@@ -792,6 +792,42 @@ def _escape_field_brackets(fmt: str) -> str:
             start = opened.pop()
             if _FIELD.search(fmt, start, i):
                 chars[start], chars[i] = "\\[", "\\]"
+        i += 1
+    return "".join(chars)
+
+
+def _escape_literal_signs(fmt: str) -> str:
+    """Escape the regex signs of a format string that can only have been meant as text: a
+    `|` outside any group (`n=<Component> | <Content>`, Ansible's log: as an alternation it
+    split most lines into an empty message, QA) and the parentheses of a group around a field
+    with no quantifier after it and no `|` inside (`(<Library>) <Content>`, macOS: as a
+    group it took the first word of every message, QA). `(?...)` groups, quantified or
+    alternating groups and character classes keep their meaning."""
+    chars = list(fmt)
+    opened: list[tuple[int, bool]] = []  # (index of `(`, whether a `|` stands inside it)
+    in_class = False
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            opened.append((i, fmt[i + 1 : i + 2] == "?"))
+        elif c == "|":
+            if opened:
+                opened[-1] = (opened[-1][0], True)
+            else:
+                chars[i] = "\\|"
+        elif c == ")" and opened:
+            start, keep = opened.pop()
+            quantified = fmt[i + 1 : i + 2] in ("?", "*", "+", "{")
+            if not keep and not quantified and _FIELD.search(fmt, start, i):
+                chars[start], chars[i] = "\\(", "\\)"
         i += 1
     return "".join(chars)
 

@@ -79,3 +79,24 @@ def test_a_long_camel_case_name_before_a_quoted_value_is_no_base64():
     assert mask_text('cid="1:4RuMER/bh3mK2p+Xr0aZQ1vL9s=" x') == 'cid="<*>:<*>" x'
     assert mask_text("token=dGhpcyBpcyBhIHRlc3Q= ok") == "token=<*> ok"
     assert mask_text("key AAAAB3NzaC1yc2EAAAADAQABAAABAQC== end") == "key <*> end"
+
+
+def test_kept_error_numbers_and_one_letter_codes_stay_events_and_padding_is_no_word():
+    """QA Laravel: `error code 1213|1205|1045|2002` were one `<*>` once four codes were seen;
+    QA SQL Server: `Error: 18456, Severity: 14` masked whole, a failed login the event of a
+    severity-24 I/O error; QA BIND: the query type `A` beside `AAAA`, `MX`... made every type
+    one variable; QA JVM: `[gc,start    ]` and `[gc,start       ]` two templates."""
+    codes = ["1213", "1205", "1045", "2002"]
+    miner = TemplateMiner()
+    ids = miner.add([mask_text(f"ERROR db: Deadlock, error code {c}") for c in codes * 2])
+    assert len(set(ids)) == 4
+    assert miner.match([mask_text("ERROR db: Deadlock, error code 28")]) == [None]
+    assert mask_text("Error: 824, Severity: 24, State: 2.") == (
+        "Error: 824, Severity: 24, State: <*>."
+    )
+    types = ["A", "AAAA", "MX", "PTR", "TXT", "SRV"]
+    miner = TemplateMiner()
+    ids = miner.add([f"query: <*> IN {t} +E(<*>)K" for t in types for _ in range(3)])
+    assert len(set(ids)) == len(types)
+    padded = ["[info][gc,start    ] GC(42) Pause", "[info][gc,start ] GC(7) Pause"]
+    assert {mask_text(line) for line in padded} == {"[info][gc,start] GC(<*>) Pause"}

@@ -70,13 +70,15 @@ STATUS: list[tuple[str, str, int]] = [
 # status 0`; QA Docker: failing health checks and OOM-killed containers read as clean exits).
 # So do a Windows event's id (`event.code=4625`, `winlog.event_id=4771`, `EventID=4624`: a
 # failed logon is not a Kerberos failure, QA Winlogbeat) and Oracle's error codes (`ORA-00600`,
-# `TNS-12535`: an internal error is not a snapshot too old, QA Oracle).
+# `TNS-12535`: an internal error is not a snapshot too old, QA Oracle), and SQL Server's
+# `Error: 18456, Severity: 14` (a failed login is not a severity-24 I/O error, QA).
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    rf"|event\.code|event_id|eventid|event id)|\b(?:{'|'.join(_ORACLE_CODES)})-)"
+    rf"|event\.code|event_id|eventid|event id|error:|severity:)"
+    rf"|\b(?:{'|'.join(_ORACLE_CODES)})-)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
@@ -174,7 +176,14 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 def _errno_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
     substring check first: most logs hold no `err`, `os error` or `exit`)."""
-    hints = ("err", "os error", "exit", "event", *(f"{code}-" for code in _ORACLE_CODES))
+    hints = (
+        "err",
+        "os error",
+        "exit",
+        "event",
+        "severity",
+        *(f"{code}-" for code in _ORACLE_CODES),
+    )
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)

@@ -65,6 +65,10 @@ CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bou
 # a shipped one, however many lower-case states the position holds. Plain English, not taken
 # from any log.
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `kept_values.STATUS` keeps a status code's class
+# a number the masks left is an error number or exit code (`kept_values.ERRNO`; every other
+# number is masked): an outcome like a status class (QA Laravel: `error code 1213`, `1205`,
+# `1045`, `2002` were one `<*>` once four codes were seen, a new code a known event)
+_KEPT_NUMBER = re.compile(r"-?[0-9]+")
 _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
 )
@@ -106,12 +110,17 @@ def _fits(token: str, word: str) -> bool:
 
 
 def _is_outcome_word(word: str) -> bool:
-    """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), or an HTTP
-    status class as the masks write it (`status=5xx`, `kept_values.STATUS`); quotes and punctuation
-    aside: an outcome, so an event of its own, never a variable's value."""
+    """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), an HTTP
+    status class as the masks write it (`status=5xx`, `kept_values.STATUS`) or a number they
+    kept (an error number, `_KEPT_NUMBER`); quotes and punctuation aside: an outcome, so an
+    event of its own, never a variable's value."""
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip(PUNCTUATION).lower()
-    return word in FAILURE_WORDS or _STATUS_CLASS_WORD.fullmatch(word) is not None
+    return (
+        word in FAILURE_WORDS
+        or _STATUS_CLASS_WORD.fullmatch(word) is not None
+        or _KEPT_NUMBER.fullmatch(word) is not None
+    )
 
 
 def _shapes(values: set[str], by_word: bool = False):
@@ -174,7 +183,9 @@ def _is_enum_word(word: str) -> bool:
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
     name, eq, value = word.partition("=")
     word = (value if eq and name else word).strip("\"',;:.()[]{}")
-    if len(word) >= 2 and word.isupper() and word.replace("_", "").isalpha():
+    # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the
+    # position was a variable, and every query type one event)
+    if word.isupper() and word.replace("_", "").isalpha():
         return True
     return _is_verb_form(word)
 

@@ -241,3 +241,14 @@ def test_aspnet_core_request_lines_keep_endpoint_and_status_class():
     # a forward proxy's URL names the site: one variable, as before
     squid = "TCP_MISS/200 512 GET http://example.com/index.html - HIER_DIRECT/1.2.3.4 text/html"
     assert mask_text(squid) == "TCP_MISS/2xx <*> GET <*> - HIER_DIRECT/<*> text/html"
+
+
+def test_php_traces_and_lone_brackets_are_continuation_lines():
+    """QA Laravel: `[stacktrace]`, `#0 /var/www/...(720): ...`, `#42 {main}` and the context's
+    closing `"}` were "no continuation lines" (and `--format auto` refused a log opening with
+    them); QA Ansible: the `}` closing each `-v` result was "a line of its own"."""
+    lines = ["[stacktrace]", "#0 /var/www/html/vendor/Connection.php(720): Foo->bar()",
+             "#42 {main}", '"} ', "}", "},", "]", ");", "{"]  # fmt: skip
+    assert all(looks_like_continuation(line) for line in lines)
+    records = ["[2026-11-20 10:15:02] production.ERROR: x", "#hashtag text", "} else {", "[x]"]
+    assert not any(looks_like_continuation(line) for line in records)

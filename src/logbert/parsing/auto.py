@@ -48,13 +48,19 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # class and its message (`orders.models.Order.DoesNotExist: ...`, `requests.exceptions.
 # ReadTimeout: ...`; QA Django: 35 of them called "lines of their own"); Ruby's exception
 # and backtrace lines (`PG::ConnectionBad (could not connect ...):`, `app/models/order.rb:12:in
-# ...`); each after a logger's tag (Rails' `[request-id] `: QA, 390 such rejects unexplained)
+# ...`); each after a logger's tag (Rails' `[request-id] `: QA, 390 such rejects unexplained);
+# PHP's trace as Monolog writes it (`[stacktrace]`, `#0 /var/www/...(720): ...`, `#42 {main}`,
+# the context's closing `"}`: QA Laravel, "no continuation lines" of no format); a line of
+# closing (or one opening) brackets alone, the end of a pretty-printed JSON result or
+# structure (`}`, `},`, `]`, `);`, `{`: QA Ansible's `-v` results, macOS's `log show`)
 _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
     r"(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
     r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
-    r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in )"
+    r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "
+    r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"
+    r"|[\]})]+[,;]?\s*$|[\[{(]\s*$)"
 )
 
 

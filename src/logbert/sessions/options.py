@@ -39,8 +39,10 @@ def id_value_example(pattern: str) -> str:
     """A `--by-id` regex that matches an id's value, for a `pattern` that matched fixed text:
     a bare word (a field's name) becomes the usual name=value regex, its value quoted or not
     and holding `-`, `.` or `:` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`)."""
-    name = pattern if re.fullmatch(r"\w+", pattern) else "trace_id"
-    return f'{name}[=: ]+"?([\\w.:-]+)'
+    named = re.fullmatch(r"\"?(\w+)\"?\s*[=:]?\s*", pattern)  # `ipAddress=` too (QA Keycloak)
+    name = named[1] if named else "trace_id"
+    # a JSON key's quote may stand before its colon (`"request_id":"...": QA Laravel)
+    return f'{name}"?[=: ]+"?([\\w.:-]+)'
 
 
 def name_value_regex(name: str) -> str:

@@ -273,3 +273,12 @@ def test_epoch_milliseconds_and_an_ignored_year_through_the_cli(tmp_path):
     done = _run(str(log), "-f", fmt, "--timestamp-format", "%s%f", "-o", out)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "%s (epoch time) must be the whole format: pass '%s' alone" in done.stderr
+
+
+def test_an_events_output_named_as_text_is_refused(tmp_path):
+    """QA Laravel: `parse -o events.jsonl` wrote Parquet under a text name, with no word."""
+    log = tmp_path / "a.log"
+    log.write_text(LINE + "\n")
+    done = _run(str(log), "--format", "hdfs", "--output", str(tmp_path / "events.jsonl"))
+    assert done.returncode == 2 and "parse writes its events as Parquet" in done.stderr
+    assert not (tmp_path / "events.jsonl").exists()

@@ -95,6 +95,9 @@ def command(
         _parse(inputs, fmt, output, parser, templates, state)
 
 
+_TEXT_SUFFIXES = (".jsonl", ".json", ".csv", ".txt", ".log")
+
+
 def _parse(
     inputs: list[str],
     fmt: LogFormat,
@@ -104,6 +107,11 @@ def _parse(
     state: Path | None,
 ) -> None:
     """`parse` once the format is known and the folders are expanded."""
+    if output.suffix.lower() in _TEXT_SUFFIXES:  # QA Laravel: Parquet written, named .jsonl
+        raise LogbertError(
+            f"--output {output}: parse writes its events as Parquet, not {output.suffix}: name "
+            "it events.parquet (`logbert sessionize` writes sessions as JSON lines)"
+        )
     if not output.parent.exists():  # created as the other commands create their outputs'
         check_output_path(output, "events file")  # a file in the way, or no write access
         create_output_folder(output, "events file")  # `missing/..` exists once made

@@ -215,3 +215,16 @@ def test_a_warning_on_inputs_alike_names_three_and_counts_the_rest(tmp_path):
     summary = parse_files([dated, str(days)], resolve_format("iso"), tmp_path / "f.parquet")
     (midnight,) = [w for w in summary.warnings if "midnight" in w]
     assert midnight.startswith("warning: timestamps: all 5 dated lines of days.log are at midnight")
+
+
+def test_a_rotation_cut_between_two_lines_of_one_time_read_newest_first_is_said(tmp_path):
+    """QA JVM: `gc.log.0` ends at 10:38:28.288 and `gc.log.1` starts at 10:38:28.288 (the JVM
+    rotates between two lines of one millisecond); read in name order, .1 before .0, and
+    nothing said it."""
+    older = tmp_path / "gc.log.0"
+    newer = tmp_path / "gc.log.1"
+    older.write_text("2026-11-20 10:38:27.100 GC(473) end\n2026-11-20 10:38:28.288 GC(474) a\n")
+    newer.write_text("2026-11-20 10:38:28.288 GC(474) b\n2026-11-20 10:39:00.000 GC(475) x\n")
+    summary = parse_files([str(newer), str(older)], resolve_format("iso"), tmp_path / "e.pq")
+    (warning,) = [w for w in summary.warnings if "newest first" in w]
+    assert warning.startswith("warning: gc.log.0 ends before gc.log.1 (read before it) starts")

@@ -314,7 +314,7 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
         for before, after in zip(clocks, clocks[1:], strict=False)
         if before.first_final is not None
         and after.final is not None
-        and after.final < before.first_final
+        and after.final <= before.first_final  # a rotation cuts at a line: the same time
         and _one_log(before.source, after.source)
     ]
     if not pairs:
@@ -325,7 +325,9 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
         f"warning: {then} ends before {first} (read before it) starts{more}: the inputs "
         f"{NEWEST_FIRST}, as a shell lists rotated files (`app.log*`), so a session whose "
         "events span two of them takes its later events first; give rotated files oldest first "
-        f"({_ROTATED}, as a folder of them is read), or sessionize them with --order time"
+        f"({_ROTATED}, as a folder of them is read; where the numbers run the other way, as "
+        "the JVM's `gc.log.0` is its oldest, name the files in their order), or sessionize "
+        "them with --order time"
     ]
 
 

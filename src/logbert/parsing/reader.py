@@ -160,12 +160,16 @@ def _check_encoding(path: str, head: bytes, gzipped: bool) -> None:
     encoding, why = found
     name = "stdin" if path == STDIN else path
     source = "FILE" if path == STDIN else path
-    command = f"iconv -f {encoding} -t UTF-8 {source} > log.utf8.txt"
+    # the converted file keeps its name, in a folder of its own: a rotated set converted so
+    # is still read in its order (QA SQL Server: `ERRORLOG.2.utf8.txt` and the like were
+    # read newest first)
+    target = "utf8/" + ("log" if path == STDIN else Path(path).name.removesuffix(".gz"))
+    command = f"mkdir -p utf8 && iconv -f {encoding} -t UTF-8 {source} > {target}"
     if gzipped:
-        command = f"zcat {source} | iconv -f {encoding} -t UTF-8 > log.utf8.txt"
+        command = f"mkdir -p utf8 && zcat {source} | iconv -f {encoding} -t UTF-8 > {target}"
     raise LogbertError(
         f"{name} is {encoding} text ({why}), but logs are read as UTF-8: convert it first, "
-        f"e.g. `{command}`, and pass the converted file"
+        f"e.g. `{command}`, and pass the converted file (or the folder of them)"
     )
 
 

@@ -588,3 +588,16 @@ def test_a_csv_export_is_named_with_how_to_read_it(tmp_path):
     summary = parse_files([_log(tmp_path, "app.log", log)], resolve_format("auto"),
                           tmp_path / "a.parquet")  # fmt: skip
     assert summary.lines == 2
+
+
+def test_an_indented_line_is_no_record_of_a_format_that_starts_with_a_field(tmp_path):
+    """QA SQL Server: the start-up banner's `\\tOct 30 2023 16:12:44` split with an empty
+    <Date> (the words after it fields), and --by-field Component made sessions of them."""
+    lines = ["2026-11-20 10:15:02.12 Server      Microsoft SQL Server 2022 (RTM-CU10)",
+             "\tOct 30 2023 16:12:44", "\tCopyright (C) 2022 Microsoft Corporation",
+             "2026-11-20 10:15:02.45 spid52      Starting up database 'Sales'."]  # fmt: skip
+    fmt = resolve_format("<Date> <Time> <Component> <Content>")
+    summary = parse_files([_log(tmp_path, "ERRORLOG", lines)], fmt, tmp_path / "e.parquet")
+    assert summary.rejected == 2
+    events = pq.read_table(tmp_path / "e.parquet")
+    assert events["Component"].to_pylist() == ["Server", "spid52"]

@@ -162,6 +162,13 @@ def split_lines(
         return ok, cols
     pieces = []
     todo = np.arange(n)
+    if fmt.format.startswith("<") and not fmt.format.startswith("<Content>"):
+        # a line that starts with white space is no header's: a record's continuation (QA SQL
+        # Server: a banner's `\tOct 30 2023 16:12:44` split with an empty <Date>, its words
+        # sessions of --by-field Component)
+        indented = pc.match_substring_regex(lines, r"^\s").to_numpy(zero_copy_only=False)
+        if indented.any():
+            todo = np.flatnonzero(~indented)
     for step in (
         lambda a: _literal_split(a, fmt),
         lambda a: _regex_split(a, fmt.fast_regex),
@@ -174,8 +181,9 @@ def split_lines(
         if len(got):
             pieces.append((todo[got], cols))
             todo = np.delete(todo, got)
-    ok = np.ones(n, bool)
-    ok[todo] = False
+    ok = np.zeros(n, bool)
+    for rows, _ in pieces:
+        ok[rows] = True
     if not pieces:
         return ok, {}
     if len(pieces) == 1:

@@ -252,3 +252,17 @@ def test_php_traces_and_lone_brackets_are_continuation_lines():
     assert all(looks_like_continuation(line) for line in lines)
     records = ["[2026-11-20 10:15:02] production.ERROR: x", "#hashtag text", "} else {", "[x]"]
     assert not any(looks_like_continuation(line) for line in records)
+
+
+def test_a_compact_json_context_keeps_its_members_and_outcomes():
+    """QA Laravel: Monolog writes the context as compact JSON, one word; once a member took a
+    few values the whole object was a variable, and `"status":"failed"` a paid order's event."""
+    line = 'Order status changed {"request_id":"9f1c2b","order_id":1234,"status":"%s"}'
+    assert mask_text(line % "paid") == (
+        'Order status changed {"request_id":"<*>", "order_id":<*>, "status":"paid"}'
+    )
+    miner = TemplateMiner()
+    statuses = ["paid", "packed", "shipped", "delivered", "created"]
+    ids = miner.add([mask_text(line % status) for status in statuses * 3])
+    assert len(set(ids)) == 1
+    assert miner.match([mask_text(line % "failed")]) == [None]

@@ -67,6 +67,10 @@ JOINS: list[tuple[str, str, int]] = [
     # logging pads its tags to the widest seen so far (`[gc,start    ]`, later `[gc,start
     # ]`; QA: the two paddings were two templates of every event, F1 0.66 -> 0.10)
     (r"\[([^\[\]\s]+) +\]", r"[\1]", 1),
+    # a compact JSON object's members are words of their own (Monolog's context,
+    # `{"request_id":"...","status":"failed"}`: as one word, a member taking a few values
+    # made the whole object a variable, and a failed order a paid one's event, QA Laravel)
+    (r',("[A-Za-z_@][A-Za-z0-9_.@-]*":)', r", \1", 1),
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]

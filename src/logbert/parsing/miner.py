@@ -109,13 +109,27 @@ def _fits(token: str, word: str) -> bool:
     )
 
 
+# a compact JSON object's member as the masks split it (`{"order_id":<*>,`, `"status":"failed"}`)
+_JSON_MEMBER = re.compile(r'[{,]?"([A-Za-z_@][\w.@-]*)":(.*)')
+
+
+def _pair(word: str) -> tuple[str, str] | None:
+    """(name, value) of a `name=value` word or of a JSON member (`"status":"failed"}`: QA
+    Laravel, whose context Monolog writes as compact JSON), else None."""
+    name, eq, value = word.partition("=")
+    if eq and name:
+        return name, value
+    member = _JSON_MEMBER.fullmatch(word)
+    return (member[1], member[2]) if member else None
+
+
 def _is_outcome_word(word: str) -> bool:
     """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), an HTTP
     status class as the masks write it (`status=5xx`, `kept_values.STATUS`) or a number they
     kept (an error number, `_KEPT_NUMBER`); quotes and punctuation aside: an outcome, so an
     event of its own, never a variable's value."""
-    name, eq, value = word.partition("=")
-    word = (value if eq and name else word).strip(PUNCTUATION).lower()
+    pair = _pair(word)
+    word = (pair[1] if pair else word).strip(PUNCTUATION).lower()
     return (
         word in FAILURE_WORDS
         or _STATUS_CLASS_WORD.fullmatch(word) is not None
@@ -133,8 +147,8 @@ def _shapes(values: set[str], by_word: bool = False):
     shape."""
     names: dict[str, str | None] = {}
     for word in values:
-        name, eq, _ = word.partition("=")
-        is_name = bool(eq and name) and all(c.isalnum() or c in "-_." for c in name)
+        name = pair[0] if (pair := _pair(word)) else ""
+        is_name = bool(name) and all(c.isalnum() or c in "-_." for c in name)
         if endpoint := _endpoint(word):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
         elif not _is_variable_word(word):
@@ -149,8 +163,8 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = None
     masked_names = {shape for word, shape in names.items() if shape != word}
     for word, shape in names.items():
-        name, eq, _ = word.partition("=")
-        if shape == word and eq and name + "=" in masked_names:
+        name = pair[0] if (pair := _pair(word)) else ""
+        if shape == word and name and name + "=" in masked_names:
             names[word] = name + "="
     return names if by_word else set(names.values())
 
@@ -181,8 +195,8 @@ def _is_enum_word(word: str) -> bool:
     a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
-    name, eq, value = word.partition("=")
-    word = (value if eq and name else word).strip("\"',;:.()[]{}")
+    pair = _pair(word)
+    word = (pair[1] if pair else word).strip("\"',;:.()[]{}")
     # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():

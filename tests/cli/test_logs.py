@@ -480,3 +480,16 @@ def test_sessions_parsed_apart_from_a_log_reading_model_must_match_its_templates
     assert result.exit_code == 0, result.output
     message = user_error(invoke("score", model, sessions, "-o", tmp_path / "x.jsonl"))
     assert "was parsed in another run than the model's training data" in message
+
+
+def test_train_on_logs_by_a_field_no_line_has_names_the_fields(tmp_path):
+    """QA macOS: `train --logs --by-field Component` on a format without that field said only
+    "no session ... 5 events had no Component value", where `sessionize` lists the fields."""
+    log = tmp_path / "system.log"
+    log.write_text("".join(f"2026-11-20 10:00:0{i}.123 sshd: Failed password for alice\n"
+                           for i in range(5)))  # fmt: skip
+    message = user_error(invoke("train", log, "--logs", "--format", "iso", "--by-field",
+                                "Component", "--window", "10m", "--model", "new-event",
+                                "--output", tmp_path / "m"))  # fmt: skip
+    assert "--by-field 'Component': the events have no such field" in message
+    assert "their header fields: Timestamp" in message

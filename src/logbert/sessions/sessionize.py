@@ -133,6 +133,22 @@ def _first_messages(
     return None if first is None else first.column(0)
 
 
+def _first_checked(
+    tables: Iterator[Events], sessionizer: Sessionizer, where: str
+) -> Iterator[Events]:
+    """`tables`, the first checked with its messages: a `--by-field` name that is no column
+    and that none of them holds as `name=value` is refused, naming the log format's fields
+    (QA macOS: `train --logs` said only "no session ... no Component value")."""
+    for i, table in enumerate(tables):
+        if i == 0 and sessionizer.field is not None and "content" in table.schema.names:
+            _check_columns(
+                table.schema.names, sessionizer.required_columns, where, sessionizer.field,
+                table.column("content"),
+                [f for f in sessionizer.stats.header_fields if f != "Content"],
+            )  # fmt: skip
+        yield table
+
+
 def sessionize_events(
     sessionizer: Sessionizer,
     events: Iterable[Events],
@@ -144,7 +160,7 @@ def sessionize_events(
     to the end of the stream and take them in time order, so none is lost as late; other
     sessionizers get each table as it comes. Empty tables are skipped (a chunk of rejected
     lines may lack columns)."""
-    events = (table for table in events if table.num_rows)
+    events = _first_checked((table for table in events if table.num_rows), sessionizer, where)
     if not sessionizer.time_ordered:
         for table in events:
             yield from sessionizer.push(table, where=where)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
@@ -312,10 +312,12 @@ def _check_columns(
     where: str,
     by_field: str | None = None,
     messages: pa.Array | None = None,
+    header_fields: Sequence[str] = (),
 ) -> None:
     """Refuse events without a column a sessionizer needs. A `--by-field` field that is no
     column may be a `name=value` word of the message (`_field_values`): it is refused only
-    when `messages` (the first events' content, when the caller has them) never name it."""
+    when `messages` (the first events' content, when the caller has them) never name it.
+    `header_fields`: the log format's, where the events carry none (`--logs`)."""
     missing = [c for c in needed if c not in names]
     fields = field_names(by_field) if by_field is not None else []
     if "content" in names:
@@ -324,7 +326,7 @@ def _check_columns(
     if absent:
         reserved = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
-        header = [c for c in names if c not in reserved]
+        header = [c for c in names if c not in reserved] or list(header_fields)
         have = ", ".join(header) if header else "none (a raw format: parse with a format that has"
         have += "" if header else " header fields)"
         raise LogbertError(

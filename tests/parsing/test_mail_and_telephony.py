@@ -98,5 +98,6 @@ def test_kept_error_numbers_and_one_letter_codes_stay_events_and_padding_is_no_w
     miner = TemplateMiner()
     ids = miner.add([f"query: <*> IN {t} +E(<*>)K" for t in types for _ in range(3)])
     assert len(set(ids)) == len(types)
+    assert mask_text("spid12s     SQL Server is now ready") == "<*> SQL Server is now ready"
     padded = ["[info][gc,start    ] GC(42) Pause", "[info][gc,start ] GC(7) Pause"]
     assert {mask_text(line) for line in padded} == {"[info][gc,start] GC(<*>) Pause"}

@@ -247,6 +247,13 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # SQL Server's session id in its ERRORLOG's source column (`spid52`, `spid12s`), read
+        # into the message where the format leaves it there: a session, not the event (QA SQL
+        # Server: a restart's new system spids made every start-up line a new template)
+        r"(^|[\s\[(])spid[0-9]+s?($|[\s\])])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # e-mail addresses (`alice@example.org`, `<x177@spam.example>`): a sender or recipient
         # is a variable like a host (QA Exim: each mistyped recipient a template of its own,
         # a normal bounce flagged as a new event); a domain ends in a label of letters

@@ -101,3 +101,13 @@ def test_kept_error_numbers_and_one_letter_codes_stay_events_and_padding_is_no_w
     assert mask_text("spid12s     SQL Server is now ready") == "<*> SQL Server is now ready"
     padded = ["[info][gc,start    ] GC(42) Pause", "[info][gc,start ] GC(7) Pause"]
     assert {mask_text(line) for line in padded} == {"[info][gc,start] GC(<*>) Pause"}
+
+
+def test_host_names_in_any_case_and_service_labels_are_variables():
+    """QA BIND: a resolver's DNS 0x20 (`_LdAp._tcp.DC._MsDcs.CORp.iNtERNAl`) and SRV names
+    (`_ldap._tcp...`) kept their text, a template per query; an upper-case host
+    (`MSRA-SA-41.fareast.corp.microsoft.com`, loghub Hadoop) too."""
+    for name in ["_LdAp._tcp.DC._MsDcs.CORp.iNtERNAl", "_ldap._tcp.dc.corp.internal",
+                 "MSRA-SA-41.fareast.corp.microsoft.com", "WwW.ExAmPlE.CoM"]:  # fmt: skip
+        assert mask_text(f"query: {name} IN SRV") == "query: <*> IN SRV", name
+    assert mask_text("at java.io.IOException: x") == "at java.io.IOException: x"

@@ -271,9 +271,11 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
-        # is no new event; `nova.compute.manager` and Java packages end in no such domain)
-        r"(^|[\s=:(\[,@/\"'<])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov|io"
-        r"|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud)"
+        # is no new event; `nova.compute.manager` and Java packages end in no such domain); a
+        # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's
+        # DNS 0x20 writes any case (`_LdAp._tcp.DC.CORp.iNtERNAl`: QA BIND, a template each)
+        r"(^|[\s=:(\[,@/\"'<])(?i:(?:_?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov"
+        r"|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud))"
         r"($|[\s:,;)\[\]/\"'>]|\.$|\.\s)",  # a dot ends a sentence only: `java.io.IOException`
         r"\1" + WILDCARD + r"\2",
         2,

@@ -71,13 +71,15 @@ STATUS: list[tuple[str, str, int]] = [
 # So do a Windows event's id (`event.code=4625`, `winlog.event_id=4771`, `EventID=4624`: a
 # failed logon is not a Kerberos failure, QA Winlogbeat) and Oracle's error codes (`ORA-00600`,
 # `TNS-12535`: an internal error is not a snapshot too old, QA Oracle), and SQL Server's
-# `Error: 18456, Severity: 14` (a failed login is not a severity-24 I/O error, QA).
+# `Error: 18456, Severity: 14` (a failed login is not a severity-24 I/O error, QA), LDAP's
+# result `err=49` (invalid credentials is not success, QA OpenLDAP) and a `Code: 60.` or
+# `(code: 2002)` (ClickHouse's, PHP's exceptions: QA).
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    rf"|event\.code|event_id|eventid|event id|error:|severity:)"
+    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|\bcode:)"
     rf"|\b(?:{'|'.join(_ORACLE_CODES)})-)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"

@@ -111,3 +111,12 @@ def test_host_names_in_any_case_and_service_labels_are_variables():
                  "MSRA-SA-41.fareast.corp.microsoft.com", "WwW.ExAmPlE.CoM"]:  # fmt: skip
         assert mask_text(f"query: {name} IN SRV") == "query: <*> IN SRV", name
     assert mask_text("at java.io.IOException: x") == "at java.io.IOException: x"
+
+
+def test_mac_addresses_are_variables():
+    """QA UFW: `MAC=00:16:3e:aa:bb:cc:...` kept its letter octets, so a new gateway's MAC made
+    every line a new event (540 of 540 windows flagged)."""
+    line = "IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc:52:54:00:12:ab:ef:08:00 SRC=203.0.113.9 DPT=22"
+    assert mask_text(line) == "IN=eth0 OUT= MAC=<*> SRC=<*> DPT=<*>"
+    assert mask_text("nic 00-16-3E-AA-BB-CC up") == "nic <*> up"
+    assert mask_text("at 10:15:02 ab:cd:ef") == "at <*>:<*>:<*> ab:cd:ef"  # no MAC

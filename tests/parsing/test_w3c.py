@@ -97,3 +97,24 @@ def test_vpc_flow_logs_name_their_fields_in_a_header_line_and_keep_ports_as_word
              (22, 443, 5432, 8080, 3333)]  # fmt: skip
     miner = TemplateMiner()
     assert len(set(miner.add([mask_text(m) for m in ports * 2]))) == 5  # a service each
+
+
+def test_windows_firewall_records_keep_ports_direction_and_addresses():
+    """QA Windows Firewall: pfirewall.log's `#Fields` (`src-ip dst-ip src-port dst-port ...
+    path`) were not read: every record was `ALLOW protocolTCP from port-none to port-none`,
+    and no field held an address, so no session per source could be made."""
+    fields = ("#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags "
+              "tcpsyn tcpack tcpwin icmptype icmpcode info path pid")  # fmt: skip
+    lines = pa.array([
+        fields,
+        "2026-11-20 08:00:00 DROP TCP 203.0.113.9 10.0.0.5 51234 3389 0 S - - - - - - RECEIVE 0",
+        "2026-11-20 08:00:01 ALLOW ICMP 10.0.0.250 10.0.0.5 - - 0 - - - - 8 0 - RECEIVE 4",
+    ])  # fmt: skip
+    ok, cols = split_w3c_lines(lines)
+    assert ok.tolist() == [False, True, True]
+    assert cols["Content"].to_pylist() == [
+        "DROP tcp from port-high to port3389 RECEIVE S", "ALLOW icmp from port-none to "
+        "port-none RECEIVE icmp-type8",
+    ]  # fmt: skip
+    assert cols["Client"].to_pylist() == ["203.0.113.9", "10.0.0.250"]
+    assert cols["Port"].to_pylist() == ["3389", ""]

@@ -14,6 +14,12 @@ substatus and Win32 status follow where they are not 0 (`win32-status=64`: the c
 dropped). Directive lines (`#...`) are not events: they do not fit, and are counted and kept
 with the rejects. Records before any `#Fields` directive are read with IIS's default fields.
 
+Windows Firewall's `pfirewall.log` names its fields with `#Fields:` too (`date time action
+protocol src-ip dst-ip src-port dst-port size tcpflags ... path pid`) and is read as a flow
+log: `DROP tcp from port-high to port3389 RECEIVE S`, the addresses as `Client` and `Server`
+(QA: the ports, the direction and both addresses were dropped, every record `ALLOW
+protocolTCP from port-none to port-none`).
+
 AWS VPC Flow Logs are read the same way: their header line names the fields without `#Fields:`
 (`version account-id interface-id srcaddr dstaddr srcport dstport protocol ...`), a record is
 dated by its `start` (epoch seconds) and is the event `ACCEPT tcp from port-high to port443`:
@@ -51,10 +57,10 @@ _PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # W3C fields that fill each, the first present
 HEADER = {
     "Timestamp": (),  # `date` and `time` joined, or a flow log's `start`
-    "Client": ("c-ip", "srcaddr"),
+    "Client": ("c-ip", "srcaddr", "src-ip"),
     "User": ("cs-username",),
-    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr"),
-    "Port": ("s-port", "dstport"),
+    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip"),
+    "Port": ("s-port", "dstport", "dst-port"),
     "Agent": ("cs(User-Agent)",),
     "Referer": ("cs(Referer)",),
     "TimeTaken": ("time-taken",),
@@ -138,9 +144,16 @@ def _flow(record: dict[str, str]) -> str:
     if status not in ("OK", "-"):
         return status + where
     protocol = record.get("protocol", "-")
-    name = _PROTOCOLS.get(protocol, f"protocol{protocol}")
-    ports = f"from {_port(record.get('srcport'))} to {_port(record.get('dstport'))}"
-    return f"{record.get('action', '-')} {name} {ports}{where}"
+    name = (
+        protocol.lower() if protocol.isalpha() else _PROTOCOLS.get(protocol, f"protocol{protocol}")
+    )
+    source = record.get("srcport", record.get("src-port"))
+    ports = f"from {_port(source)} to {_port(record.get('dstport', record.get('dst-port')))}"
+    # Windows Firewall's direction and TCP flags (`SEND`, `RECEIVE`; `S`, `AFP`), as words
+    extra = "".join(f" {record[k]}" for k in ("path", "tcpflags") if record.get(k, "-") != "-")
+    if record.get("icmptype", "-") != "-":  # an echo request is not an unreachable
+        extra += f" icmp-type{record['icmptype']}"
+    return f"{record.get('action', '-')} {name} {ports}{extra}{where}"
 
 
 def _port(value: str | None) -> str:

@@ -266,3 +266,10 @@ def test_a_compact_json_context_keeps_its_members_and_outcomes():
     ids = miner.add([mask_text(line % status) for status in statuses * 3])
     assert len(set(ids)) == 1
     assert miner.match([mask_text(line % "failed")]) == [None]
+
+
+def test_kestrel_connection_ids_are_variables():
+    """QA ASP.NET Core: a rare event's template kept its `ConnectionId:0HN7M0J3U7MFR` (base32,
+    upper case: no random-id mask took it), and the next normal copy was a new event."""
+    scope = "=> ConnectionId:0HN7M0J3U7MFR => RequestId:0HN7M0J3U7MFR:00000002 Daily report"
+    assert mask_text(scope) == "=> ConnectionId:<*> => RequestId:<*>:<*> Daily report"

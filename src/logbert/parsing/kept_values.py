@@ -79,8 +79,8 @@ _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP",
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|\bcode:)"
-    rf"|\b(?:{'|'.join(_ORACLE_CODES)})-)"
+    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=)"
+    rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}

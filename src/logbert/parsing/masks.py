@@ -262,6 +262,13 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # ASP.NET Core Kestrel's connection ids, `0HN7M0J3U7MFR` (base32, upper case: no
+        # random-id mask takes them), also in a request id `0HN7M0J3U7MFR:00000002`: a rare
+        # event's template kept one, and its next normal copy was a new event (QA)
+        r"(^|[^0-9A-Za-z])0H[0-9A-V]{11}($|[^0-9A-Za-z])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # e-mail addresses (`alice@example.org`, `<x177@spam.example>`): a sender or recipient
         # is a variable like a host (QA Exim: each mistyped recipient a template of its own,
         # a normal bounce flagged as a new event); a domain ends in a label of letters

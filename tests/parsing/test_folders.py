@@ -37,6 +37,12 @@ def test_rotated_files_sort_oldest_first_and_numbers_by_value():
     assert sorted(log4j2, key=rotation_key) == [
         "es-2026-11-18-1.log", "es-2026-11-19-1.log.gz", "es-2026-11-19-2.log.gz", "es.log"
     ]  # fmt: skip
+    # WebSphere's `SystemOut_yy.MM.dd_HH.mm.ss.log` (QA: read after `SystemOut.log`)
+    websphere = ["SystemOut.log", "SystemOut_26.11.21_06.00.00.log",
+                 "SystemOut_26.11.20_18.00.00.log"]  # fmt: skip
+    assert sorted(websphere, key=rotation_key) == [
+        "SystemOut_26.11.20_18.00.00.log", "SystemOut_26.11.21_06.00.00.log", "SystemOut.log"
+    ]  # fmt: skip
 
 
 def _folder(tmp_path):

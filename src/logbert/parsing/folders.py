@@ -29,8 +29,11 @@ _DATED = re.compile(
 # log4j2's rollover puts the date and an index before the extension: Elasticsearch's
 # `escluster-2026-11-19-1.log.gz` beside the live `escluster.log` (QA: not taken for one log,
 # so read after it unsaid when given newest first)
+# ... and WebSphere's `SystemOut_26.11.20_18.00.00.log` beside the live `SystemOut.log` (a
+# two-digit year: QA, the folder was read newest first)
 _DATED_BEFORE_EXT = re.compile(
-    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8})(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
+    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8}|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}"
+    r"\.\d{2}))(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
 )
 _DIGITS = re.compile(r"(\d+)")
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
@@ -59,7 +62,8 @@ def rotation_key(name: str) -> tuple:
     if dated := _DATED.match(bare):
         return (_natural(dated["stem"]), 1, re.sub(r"\D", "", dated["date"]))
     if inner := _DATED_BEFORE_EXT.match(bare):
-        date = re.sub(r"\D", "", inner["date"]) + f"{int(inner['i'] or 0):04d}"
+        century = "20" if inner["yy"] else ""
+        date = century + re.sub(r"\D", "", inner["date"]) + f"{int(inner['i'] or 0):04d}"
         return (_natural(inner["stem"] + inner["ext"]), 1, date)
     return (_natural(bare), 2, 0)
 

@@ -80,6 +80,10 @@ _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
 _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
+# names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
+# normal order statuses made `"status":"<*>"`, and a `refunded` order passed as one of them)
+STATE_NAMES = frozenset({"status", "state", "result", "outcome", "phase", "stage"})
+_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
 # call's step); the name and its parenthesis are the word's shape
@@ -192,11 +196,14 @@ def _endpoint_position(values: set[str]) -> bool:
 
 def _is_enum_word(word: str) -> bool:
     """A state or code, not a free variable (quotes and trailing punctuation aside, alone or as
-    a `name=VALUE` value): an upper-case name such as `FAILED` or `NOT_FOUND`, or a verb form
+    a `name=VALUE` value): any word under a name of `STATE_NAMES`, an upper-case name such as
+    `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
     pair = _pair(word)
     word = (pair[1] if pair else word).strip("\"',;:.()[]{}")
+    if pair and pair[0].rpartition(".")[2].lower() in STATE_NAMES and _WORD.fullmatch(word):
+        return True  # `status=refunded`, `"state":"paid"}`: a state, whatever its spelling
     # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():

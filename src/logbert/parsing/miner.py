@@ -102,9 +102,12 @@ def _fits(token: str, word: str) -> bool:
     if WILDCARD not in token:
         return False
     pre, _, suf = token.partition(WILDCARD)
-    path = pre.lstrip("\"'")
+    field, path = _path_field(pre.lstrip("\"'"))
     if path != "/" and _endpoint(path) == path:  # one endpoint's paths: `/api/v1/orders<*>`
-        return _endpoint(word) == path and word[:1] == pre[:1]  # not `/api/v1/orders_export`
+        start = pre[: len(pre) - len(path)]  # a quote, or a path field's `path=`
+        return _endpoint(word) == path and word.startswith(start) and (
+            field or word[len(start) : len(start) + 1] == "/"
+        )  # not `/api/v1/orders_export`
     return (
         len(word) >= len(pre) + len(suf)
         and word.startswith(pre)
@@ -186,6 +189,12 @@ def _endpoint(word: str) -> str | None:
     return found[1] if found else None
 
 
+def _path_field(word: str) -> tuple[str, str]:
+    """(`path=`, `/cart<*>`) for a path field's word (`name=/...`), else ("", word)."""
+    name, eq, value = word.partition("=")
+    return (name + eq, value) if eq and name and value.startswith("/") else ("", word)
+
+
 def _endpoint_position(values: set[str]) -> bool:
     """Whether a position holds HTTP request endpoints (`_endpoint`), from two to
     `ENDPOINT_MAX_DISTINCT`, beside paths masked whole (`/.git/config` is `<*>`): each
@@ -252,7 +261,10 @@ def _generalize(values: set[str]) -> str:
     if len(names) == 1 and None not in names and names != {"/"}:
         quotes = {v[:1] if v[:1] in "\"'" and v[-1:] == v[:1] else "" for v in values}
         quote = quotes.pop() if len(quotes) == 1 else ""  # Rails' `"/products<*>"`
-        return quote + names.pop() + WILDCARD + quote
+        fields = {_path_field(v)[0] for v in values}  # a path field keeps its name (QA zap
+        # JSON: `path=` was dropped, and the model met its own training lines as unseen)
+        field = fields.pop() if len(fields) == 1 else ""
+        return quote + field + names.pop() + WILDCARD + quote
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)

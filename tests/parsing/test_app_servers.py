@@ -289,3 +289,15 @@ def test_a_path_field_generalised_keeps_its_name_and_meets_its_own_lines():
     assert miner.template(tid) == base % "<*>"
     assert miner.match(messages[:2]) == [tid, tid]
     assert miner.match([base % "_export"]) == [None]
+
+
+def test_a_json_member_path_keeps_its_endpoint_and_an_error_text_its_words():
+    """QA zap console: `"path": "/api/orders/1234"` was masked whole (`/.env` and `/healthz`
+    one event), and `"error": "context deadline exceeded"` one `<*>` with other errors."""
+    assert mask_text('started {"method": "GET", "path": "/api/orders/1234", "x": 1}') == (
+        'started {"method": "GET", "path": "/api/orders/<*>", "x": <*>}'
+    )
+    assert mask_text('started {"path": "/.env"}') == 'started {"path": "/.env"}'
+    failed = 'request failed {"request_id": "r1", "error": "%s"}'
+    texts = {mask_text(failed % e) for e in ["context deadline exceeded", "unexpected EOF"]}
+    assert len(texts) == 2 and all("<*>" not in t.split('"error"')[1] for t in texts)

@@ -138,6 +138,9 @@ _PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, 
     r"((?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)=)"
 )
 _PATH_FIELD_END = r"(\s|$)"
+# ... also as a member of a JSON object in a message, `"path": "/api/orders/1234"` (zap's
+# console encoder: QA, `/.env` and `/healthz` were one `"path": "<*>"` event)
+_JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
 REQUEST: list[tuple[str, str, int]] = [
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
     *(
@@ -146,6 +149,7 @@ REQUEST: list[tuple[str, str, int]] = [
             (_METHOD, _PATH_END),
             (_METHOD_QUOTED, _QUOTE_END),
             (_PATH_FIELD, _PATH_FIELD_END),
+            (_JSON_PATH_FIELD, _QUOTE_END),
         )
         for segment in _SEGMENTS  # a request once marked matches no later pattern
         for pattern in (
@@ -158,7 +162,7 @@ REQUEST: list[tuple[str, str, int]] = [
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
-    f"|{_URL_AFTER_PROTOCOL}"
+    f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}"
 )
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
@@ -195,7 +199,7 @@ def _errno_rows(text: pa.Array) -> pa.Array | None:
 def _request_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
     when none does (a substring check first: most logs hold no `HTTP/`)."""
-    hints = (" HTTP/", "=/", *_METHOD_HINTS)  # `=/`: a path field's
+    hints = (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS)  # `=/`, `": "/`: path fields
     if not any(pc.any(pc.match_substring(text, h)).as_py() for h in hints):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)

@@ -111,8 +111,16 @@ FAILURE_WORDS = frozenset({
 PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
 
 
+# a JSON member whose quoted text is what went wrong (zap's console encoder, `"error":
+# "context deadline exceeded"`: QA, three errors were one `<*>`, where a JSON line's `error=`
+# keeps its words)
+_ERROR_KEY_BEFORE = re.compile(r'"(?i:error|err|errors|reason|cause)": ?$')
+
+
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
+    if text[0] == '"' and _ERROR_KEY_BEFORE.search(match.string, 0, match.start()):
+        return text
     if text[0] == '"' and _names_failure(text.split()):
         return text
     if text[0] == "'" and _is_record(text[1:-1].split()):

@@ -248,7 +248,10 @@ def test_php_traces_and_lone_brackets_are_continuation_lines():
     closing `"}` were "no continuation lines" (and `--format auto` refused a log opening with
     them); QA Ansible: the `}` closing each `-v` result was "a line of its own"."""
     lines = ["[stacktrace]", "#0 /var/www/html/vendor/Connection.php(720): Foo->bar()",
-             "#42 {main}", '"} ', "}", "},", "]", ");", "{"]  # fmt: skip
+             "#42 {main}", '"} ', "}", "},", "]", ");", "{",
+             "[previous exception] [object] (PDOException(code: 2002): x",  # chained
+             "goroutine 7 [running]:", "main.(*Server).recoverer.func1",  # Go (QA zap)
+             "net/http.HandlerFunc.ServeHTTP"]  # fmt: skip
     assert all(looks_like_continuation(line) for line in lines)
     records = ["[2026-11-20 10:15:02] production.ERROR: x", "#hashtag text", "} else {", "[x]"]
     assert not any(looks_like_continuation(line) for line in records)

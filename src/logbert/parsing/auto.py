@@ -52,7 +52,9 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # PHP's trace as Monolog writes it (`[stacktrace]`, `#0 /var/www/...(720): ...`, `#42 {main}`,
 # the context's closing `"}`: QA Laravel, "no continuation lines" of no format); a line of
 # closing (or one opening) brackets alone, the end of a pretty-printed JSON result or
-# structure (`}`, `},`, `]`, `);`, `{`: QA Ansible's `-v` results, macOS's `log show`)
+# structure (`}`, `},`, `]`, `);`, `{`: QA Ansible's `-v` results, macOS's `log show`); PHP's
+# chained `[previous exception] ...`; a Go stack's `goroutine 7 [running]:` and function lines
+# (`main.(*Server).handle`, `net/http.HandlerFunc.ServeHTTP(...)`: QA zap, "no continuation")
 _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
     r"(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
@@ -60,7 +62,9 @@ _CONTINUATION = re.compile(
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
     r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "
     r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"
-    r"|[\]})]+[,;]?\s*$|[\[{(]\s*$)"
+    r"|[\]})]+[,;]?\s*$|[\[{(]\s*$"
+    r"|\[previous exception\] |goroutine \d+ \[[^\]]*\]:$"
+    r"|(?:[\w.-]+/)*[\w-]+(?:\.\(\*?\w+\))?(?:\.\w+)+(?:\([^)]*\))?$)"
 )
 
 

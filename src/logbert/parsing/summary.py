@@ -98,11 +98,13 @@ def continuation_hint(continuations: int, rejected: int) -> str:
     )
 
 
-# how to join indented continuation lines to the line before them (QA ASP.NET Core: each
-# record's message is on indented lines after its `info: Category[14]` header; told to join
-# records, a user had no way to) (mawk-safe: Debian's default awk)
-JOIN_INDENTED = (
-    "a line that starts with white space joins the one before it with: awk "
+# how to join continuation lines to the record before them (QA ASP.NET Core: each record's
+# message is on indented lines after its `info: Category[14]` header; QA Laravel: Monolog's
+# `[stacktrace]` and `#0 ...` lines start with no white space) (mawk-safe: Debian's default)
+JOIN_CONTINUATIONS = (
+    "where each record starts with a date, awk '/^\\[?[0-9][0-9][0-9][0-9][-\\/.][0-9][0-9]"
+    """[-\\/.][0-9][0-9]/ { if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r """
+    """!= "") print r }' LOG > joined.log; where its other lines start with white space, awk """
     """'/^[ \\t]/ { sub(/^[ \\t]+/, " "); r = r $0; next } { if (NR > 1) print r; r = $0 } """
     """END { print r }' LOG > joined.log"""
 )
@@ -526,7 +528,7 @@ def _bad_fit(
             f"warning: format {name} fits the records of {logs}, but {share} did not match "
             f"it{where}: {continuations:,} of them look like continuation lines of multi-line "
             "records (stack traces), which logbert reads one event per line and does not "
-            f"judge; to judge them, join each record into one line first ({JOIN_INDENTED})"
+            f"judge; to judge them, join each record into one line first ({JOIN_CONTINUATIONS})"
         )
     return (
         f"warning: format {name} does not fit {logs}: {share} did not match it{where}; "

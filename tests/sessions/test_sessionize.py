@@ -159,6 +159,15 @@ def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
     assert "anchor it where the id stands" in warning and warning in stats.warnings(loose)
     anchored = r"uid=([0-9a-f]{8})"
     assert by_id(path, anchored)[1].dominant_id_warning(anchored) is None
+    # QA ClickHouse: a UUID regex matching an all-zero placeholder was told to match a UUID
+    uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    zero = "00000000-0000-0000-0000-000000000000"
+    lines = [f"renamed part with tid (1, 1, {zero})"] * 150 + [
+        f"query {i:08x}-1111-2222-3333-444455556666 done" for i in range(50)
+    ]
+    path = make_events("zero.parquet", content=lines, template_id=[1] * 200)
+    warning = by_id(path, uuid)[1].dominant_id_warning(uuid)
+    assert f"the id '{zero}' is a placeholder" in warning and "(a UUID:" not in warning
 
 
 def test_few_ids_warning_counts_ids_not_long_sessions():

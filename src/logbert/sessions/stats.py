@@ -434,12 +434,20 @@ class SessionizeStats:
         size, session_id = self.largest_events, self.largest_id
         if n_ids <= FEW_IDS or matched < EVENTS_PER_FEW_IDS or size * 2 <= matched:
             return None
+        shape = "'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'"
+        advice = f"anchor it where the id stands or match the id's whole shape (a UUID: {shape})"
+        if shape.strip("'") in pattern or set(session_id) <= set("0-"):
+            # the whole shape already, or a placeholder that fills it (ClickHouse's all-zero
+            # UUID in `with tid (1, 1, 00000000-...)`: QA, the advice repeated the regex given)
+            advice = (
+                f"the id {session_id!r} is a placeholder the log writes where there is no id; "
+                "anchor the regex where the session's id stands (after its name), or key "
+                "sessions by the header field that holds it (--by-field)"
+            )
         return (
             f"warning: session {session_id!r} holds {size:,} of the {matched:,} events that "
             f"matched --by-id '{pattern}' ({n_ids:,} sessions in all): the regex seems to match "
-            "text most lines share (a word, or part of one) besides the ids; anchor it where "
-            "the id stands or match the id's whole shape (a UUID: "
-            "'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')"
+            f"text most lines share (a word, or part of one) besides the ids; {advice}"
         )
 
     def multi_id_warning(self, pattern: str | None) -> str | None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import calendar
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
@@ -780,20 +781,25 @@ def _escape_field_brackets(fmt: str) -> str:
     that holds no field (a real class such as `[0-9]`) is kept."""
     chars = list(fmt)
     opened: list[int] = []
-    i = 0
-    while i < len(chars):
-        c = chars[i]
-        if c == "\\":
-            i += 2
-            continue
+    for i, c in _unescaped(fmt):
         if c == "[":
             opened.append(i)
         elif c == "]" and opened:
             start = opened.pop()
             if _FIELD.search(fmt, start, i):
                 chars[start], chars[i] = "\\[", "\\]"
-        i += 1
     return "".join(chars)
+
+
+def _unescaped(fmt: str) -> Iterator[tuple[int, str]]:
+    """(index, character) of each character of a format string that no backslash escapes."""
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "\\":
+            i += 2
+            continue
+        yield i, fmt[i]
+        i += 1
 
 
 def _escape_literal_signs(fmt: str) -> str:
@@ -806,12 +812,7 @@ def _escape_literal_signs(fmt: str) -> str:
     chars = list(fmt)
     opened: list[tuple[int, bool]] = []  # (index of `(`, whether a `|` stands inside it)
     in_class = False
-    i = 0
-    while i < len(chars):
-        c = chars[i]
-        if c == "\\":
-            i += 2
-            continue
+    for i, c in _unescaped(fmt):
         if in_class:
             in_class = c != "]"
         elif c == "[":
@@ -828,7 +829,6 @@ def _escape_literal_signs(fmt: str) -> str:
             quantified = fmt[i + 1 : i + 2] in ("?", "*", "+", "{")
             if not keep and not quantified and _FIELD.search(fmt, start, i):
                 chars[start], chars[i] = "\\(", "\\)"
-        i += 1
     return "".join(chars)
 
 

@@ -853,3 +853,28 @@ def test_the_suggested_id_regex_names_the_field_given_and_reads_a_json_key():
     suggested = re.compile(id_value_example("request_id"))
     assert suggested.search('ok {"request_id":"9f1c2b","user":4}')[1] == "9f1c2b"
     assert suggested.search("request_id=abc-1 done")[1] == "abc-1"
+
+
+def test_ids_that_start_over_after_hours_of_quiet_are_a_warning(make_events):
+    """QA OpenLDAP: connection ids counted again from 1000 after a restart glued 700 pairs of
+    connections into sessions of 13 h, with no word; QA JVM: `GC(5)` of two runs. A block
+    deleted hours after it was written (HDFS) does not start over: no warning."""
+    hour = 3_600
+    content, keys, times = [], [], []
+    for run in range(2):  # the same ids, a day apart
+        for conn in range(10):
+            for step, key in enumerate((1, 2, 3)):  # ACCEPT, BIND, closed
+                content.append(f"conn={1000 + conn} op={step}")
+                keys.append(key)
+                times.append(at(run * 24 * hour + conn * 60 + step))
+    path = make_events(content=content, template_id=keys, timestamp=times)
+    pattern = r"conn=(\d+)"
+    warning = by_id(path, pattern)[1].reused_id_warning(pattern)
+    assert warning.startswith("warning: 10 of 10 sessions (e.g. '1000') start over after more")
+    written, deleted = [1, 2, 3], [4]  # allocate, receive, received; deleted the next day
+    lines = [f"blk_{b} x" for b in range(10) for _ in written + deleted]
+    stamps = [at(b * 60 + (24 * hour if k in deleted else i))
+              for b in range(10) for i, k in enumerate(written + deleted)]  # fmt: skip
+    blocks = make_events("blocks.parquet", content=lines,
+                         template_id=(written + deleted) * 10, timestamp=stamps)  # fmt: skip
+    assert by_id(blocks, r"blk_\d+")[1].reused_id_warning(r"blk_\d+") is None

@@ -900,10 +900,9 @@ class Pipeline:
                 "them with its own frozen templates)"
                 if self.reads_logs
                 else "parse these logs with the --state file the training logs were parsed "
-                "with (`logbert parse ... --state FILE`); if they were parsed without one, "
-                "parse them again with --state FILE and retrain, or train with --logs; this "
-                "model was trained on sessions, so it holds no parser of its own to read raw "
-                "logs"
+                "with (`logbert parse ... --state FILE`), or, if they were parsed without one, "
+                "parse them again with --state FILE and retrain; this model was trained on "
+                "sessions, so it holds no parser of its own to read raw logs"
             ),
         )
         self._fitted().extend_templates(theirs)

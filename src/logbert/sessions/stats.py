@@ -22,6 +22,12 @@ from logbert.sessions.options import by_field_hint, id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
+# sessions by id: a session quiet for longer than this between two events that starts over
+# after it (its first key again), at least `REUSED_MIN` of them and `REUSED_SHARE` of all,
+# glues sessions of a reused id together (`reused_id_warning`)
+REUSE_GAP_US = 3_600_000_000  # 1 h
+REUSED_MIN = 3
+REUSED_SHARE = 0.01
 SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
 SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
@@ -71,6 +77,9 @@ class SessionizeStats:
     n_undated_ordered: int = 0  # --order time: events of a session without a timestamp
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
+    # sessions quiet for over `REUSE_GAP_US` between two events, their first key again after
+    n_gapped: int = 0
+    gapped_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     # the log format's header fields (not the clock's): where an id --by-id misses may sit
     header_fields: list[str] = dataclass_field(default_factory=list)
@@ -90,6 +99,13 @@ class SessionizeStats:
         """The newest event time seen (`last_event_us`), None when no event had one."""
         us = self.last_event_us
         return None if us is None else datetime(1970, 1, 1) + timedelta(microseconds=us)
+
+    def count_gap(self, gap: int, restarted: bool, session_id: str) -> None:
+        """Count a session quiet for over `REUSE_GAP_US` between two events whose first key
+        came again after that quiet time (`restarted`), for `reused_id_warning`."""
+        if gap > REUSE_GAP_US and restarted:
+            self.n_gapped += 1
+            self.gapped_example = self.gapped_example or session_id
 
     def count(
         self,
@@ -335,6 +351,7 @@ class SessionizeStats:
             self.undated_window_warning(),
             self.undated_order_warning(),
             self.reused_ids_warning(),
+            self.reused_id_warning(pattern),
             self.category_spelling_warning(),
         )
         return [warning for warning in found if warning is not None]
@@ -369,6 +386,26 @@ class SessionizeStats:
             f"reuse {self.process_field} values, so a session holds every process that had "
             "its value, over the whole log; pass --idle-timeout (longer than the longest quiet "
             "gap inside one process) so that a value seen again after it starts a new session"
+        )
+
+    def reused_id_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when sessions by id or field start over after hours of quiet (their
+        first key again, `n_gapped`): the log reuses the ids, and each such session is two or
+        more sessions glued together (QA OpenLDAP: `conn=1000` counted again from 1000 after a
+        restart, 800 sessions of 1,500 connections, a "lifetime" of 13 h; QA JVM: `GC(5)` of
+        two runs), unless --idle-timeout cuts them (None then, and for time windows). A block
+        deleted hours after it was written (HDFS) does not start over."""
+        if (pattern is None and self.field is None) or self.process_field is not None:
+            return None
+        if self.n_gapped < max(REUSED_MIN, REUSED_SHARE * self.n_sessions):
+            return None
+        return (
+            f"warning: {self.n_gapped:,} of {self.n_sessions:,} sessions (e.g. "
+            f"{self.gapped_example!r}) start over after more than "
+            f"{REUSE_GAP_US // 3_600_000_000} h of quiet (their first event again): the log seems "
+            "to reuse these ids (a counter that starts again after a restart), so each such "
+            "session is several glued together; pass --idle-timeout (longer than the longest "
+            "quiet time inside one session) so that an id seen again after it starts a new one"
         )
 
     def single_event_warning(self, pattern: str | None) -> str | None:

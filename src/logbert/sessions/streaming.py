@@ -185,7 +185,7 @@ class _Open:
     """A session being built: keys in line order, time range, line labels seen, raw lines."""
 
     __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories",
-                 "out_of_order")  # fmt: skip
+                 "out_of_order", "gap", "gap_at")  # fmt: skip
 
     def __init__(self, track_lines: bool = False) -> None:
         self.keys = array("q")
@@ -197,12 +197,16 @@ class _Open:
         self.categories: set[str] = set()  # alert names of the anomalous lines (BGL: KERNDTLB)
         self.lines: list[tuple[str, int]] | None = [] if track_lines else None
         self.out_of_order = False  # counted in `SessionizeStats.n_out_of_order` (by id)
+        self.gap = 0  # µs: the longest quiet time between two of its events (`count_gap`) ...
+        self.gap_at = 0  # ... and the index of the key after it
 
     def add(
         self, key: int, ts: int | None, line_label: str | None, line: tuple | None = None
     ) -> None:
         self.keys.append(key)
         if ts is not None:
+            if self.last is not None and ts - self.last > self.gap:
+                self.gap, self.gap_at = ts - self.last, len(self.keys) - 1
             self.first = ts if self.first is None else min(self.first, ts)
             self.last = ts if self.last is None else max(self.last, ts)
         if line_label is None:
@@ -237,6 +241,8 @@ class _Open:
         if label == ANOMALY and categories is None and self.categories:
             categories = sorted(self.categories)
         stats.count(label, categories, session_id, len(self.keys))
+        if self.gap:  # its first event again after its longest quiet time: a reused id?
+            stats.count_gap(self.gap, self.keys[0] in self.keys[self.gap_at :], session_id)
         start = self.first if start is None else start
         end = self.last if end is None else end
         return Session(
@@ -275,6 +281,7 @@ class _Open:
             "unknown": self.unknown,
             "categories": sorted(self.categories),
             "out_of_order": self.out_of_order,
+            "gap": [self.gap, self.gap_at],
             "lines": None,
         }
         if self.lines is not None:
@@ -291,6 +298,7 @@ class _Open:
         session.anomalous, session.unknown = bool(data["anomalous"]), bool(data["unknown"])
         session.categories = set(data.get("categories", []))  # absent in older snapshots
         session.out_of_order = bool(data.get("out_of_order", False))  # absent in older ones
+        session.gap, session.gap_at = data.get("gap", [0, 0])
         lines = data["lines"]
         if lines is not None:
             sources = lines["sources"]

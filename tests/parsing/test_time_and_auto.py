@@ -836,3 +836,9 @@ def _all_warnings(tmp_path, files):
     paths = [str(_write(tmp_path / name, lines)) for name, lines in files.items()]
     fmt = resolve_format("linux", year=2026)
     return parse_files(paths, fmt, tmp_path / "e.parquet").warnings
+
+
+def test_a_zone_name_in_the_timestamp_format_points_to_a_zone_field():
+    """QA WebSphere: `%Z` was refused with a list offering `%z`, which reads no `CET`."""
+    with pytest.raises(LogbertError, match=r"%Z \(a zone name\) is not read here; put the zone"):
+        strptime_pattern("%m/%d/%y %H:%M:%S:%f %Z")

@@ -542,6 +542,13 @@ def strptime_pattern(text: str) -> str:
                     f"pass '%s' alone; it reads {EPOCH}, with or without a decimal fraction "
                     "(1710036000.123, 1710036000123)"
                 )
+            if d == "Z":  # QA WebSphere: `%z` was offered, which reads no `CET`
+                raise LogbertError(
+                    f"--timestamp-format {text!r}: %Z (a zone name) is not read here; put the "
+                    "zone in a field of its own in the format string, `[<Date> <Time> <Zone>]`, "
+                    "and leave it out of --timestamp-format: a <Zone> beside the time is applied "
+                    "where its name has one meaning (CET, EST, Europe/Paris)"
+                )
             if d not in _DIRECTIVES:
                 raise LogbertError(
                     f"--timestamp-format {text!r}: %{d} is not supported; use "

@@ -413,8 +413,8 @@ def zone_field_warnings(run: Parser) -> list[str]:
             "which logbert cannot apply (an abbreviation of several zones, or a name the tz "
             "database lacks): those timestamps are read as UTC, so times and time windows are "
             "off by that zone's offset; write the log's times in UTC (PostgreSQL: "
-            "log_timezone = 'UTC'), with a numeric offset (%z), or with a tz database name "
-            "(Europe/Paris)"
+            "log_timezone = 'UTC'; a Java server: -Duser.timezone=UTC), with a numeric offset "
+            "(%z), or with a tz database name (Europe/Paris)"
         )
     return out
 

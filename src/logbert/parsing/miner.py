@@ -105,8 +105,10 @@ def _fits(token: str, word: str) -> bool:
     field, path = _path_field(pre.lstrip("\"'"))
     if path != "/" and _endpoint(path) == path:  # one endpoint's paths: `/api/v1/orders<*>`
         start = pre[: len(pre) - len(path)]  # a quote, or a path field's `path=`
-        return _endpoint(word) == path and word.startswith(start) and (
-            field or word[len(start) : len(start) + 1] == "/"
+        return (
+            _endpoint(word) == path
+            and word.startswith(start)
+            and (field or word[len(start) : len(start) + 1] == "/")
         )  # not `/api/v1/orders_export`
     return (
         len(word) >= len(pre) + len(suf)
@@ -153,8 +155,9 @@ def _shapes(values: set[str], by_word: bool = False):
     name too: an unmasked value of a variable. The set of shapes, or (`by_word`) word ->
     shape."""
     names: dict[str, str | None] = {}
+    pairs = {word: _pair(word) for word in values}
     for word in values:
-        name = pair[0] if (pair := _pair(word)) else ""
+        name = pair[0] if (pair := pairs[word]) else ""
         is_name = bool(name) and all(c.isalnum() or c in "-_." for c in name)
         if endpoint := _endpoint(word):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
@@ -170,7 +173,7 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = None
     masked_names = {shape for word, shape in names.items() if shape != word}
     for word, shape in names.items():
-        name = pair[0] if (pair := _pair(word)) else ""
+        name = pair[0] if (pair := pairs[word]) else ""
         if shape == word and name and name + "=" in masked_names:
             names[word] = name + "="
     return names if by_word else set(names.values())

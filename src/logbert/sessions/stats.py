@@ -10,6 +10,7 @@ it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
@@ -100,10 +101,11 @@ class SessionizeStats:
         us = self.last_event_us
         return None if us is None else datetime(1970, 1, 1) + timedelta(microseconds=us)
 
-    def count_gap(self, gap: int, restarted: bool, session_id: str) -> None:
-        """Count a session quiet for over `REUSE_GAP_US` between two events whose first key
-        came again after that quiet time (`restarted`), for `reused_id_warning`."""
-        if gap > REUSE_GAP_US and restarted:
+    def count_gap(self, gap: int, keys: Sequence[int], gap_at: int, session_id: str) -> None:
+        """Count a session quiet for over `REUSE_GAP_US` (`gap`) between two events whose
+        first key came again after that quiet time (`keys` from `gap_at` on), for
+        `reused_id_warning`; the keys are looked through only past such a gap."""
+        if gap > REUSE_GAP_US and keys[0] in keys[gap_at:]:
             self.n_gapped += 1
             self.gapped_example = self.gapped_example or session_id
 

@@ -241,8 +241,7 @@ class _Open:
         if label == ANOMALY and categories is None and self.categories:
             categories = sorted(self.categories)
         stats.count(label, categories, session_id, len(self.keys))
-        if self.gap:  # its first event again after its longest quiet time: a reused id?
-            stats.count_gap(self.gap, self.keys[0] in self.keys[self.gap_at :], session_id)
+        stats.count_gap(self.gap, self.keys, self.gap_at, session_id)
         start = self.first if start is None else start
         end = self.last if end is None else end
         return Session(

@@ -120,3 +120,17 @@ def test_mac_addresses_are_variables():
     assert mask_text(line) == "IN=eth0 OUT= MAC=<*> SRC=<*> DPT=<*>"
     assert mask_text("nic 00-16-3E-AA-BB-CC up") == "nic <*> up"
     assert mask_text("at 10:15:02 ab:cd:ef") == "at <*>:<*>:<*> ab:cd:ef"  # no MAC
+
+
+def test_error_codes_are_kept_alike_by_mask_text_and_by_a_chunk_of_their_lines_alone():
+    """A chunk holding only `Code: 60.` or `(code: 2002)` lines (no `err`, `exit`, ... in it)
+    skipped the error-number marks, so the parse masked the codes `mask_text` keeps; and
+    `mask_text` marked error numbers before statuses, the chunk after them."""
+    from logbert.parsing.masks import mask_array
+
+    lines = ["Code: 60. DB::Exception: Table x does not exist. (UNKNOWN_TABLE)",
+             "(QueryException(code: 2002): x", "exit status=500 now"]  # fmt: skip
+    for line in lines:
+        distinct, codes, _ = mask_array(pa.array([line]))
+        assert distinct[int(codes[0])].as_py() == mask_text(line), line
+    assert mask_text(lines[0]).startswith("Code: 60.")

@@ -188,6 +188,7 @@ def _errno_rows(text: pa.Array) -> pa.Array | None:
         "exit",
         "event",
         "severity",
+        "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
         *(f"{code}-" for code in _ORACLE_CODES),
     )
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
@@ -249,12 +250,12 @@ def restore_array(masked: pa.Array) -> pa.Array:
 
 
 def mark_text(text: str) -> str:
-    """`mark_array` for one string."""
-    text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
+    number both could take, `exit status=500`, is a status class in both)."""
     for pattern, repl, passes in _REQUEST_PY + _STATUS_PY:
         for _ in range(passes):
             text = pattern.sub(repl, text)
-    return text
+    return _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 
 def restore_text(text: str) -> str:

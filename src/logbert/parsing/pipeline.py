@@ -37,21 +37,20 @@ line in events, rejects and score evidence alike.
 For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_state` /
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
 
-What moved to `auto.py`, `chunk.py` and `summary.py` is re-exported here (`__all__`), so callers
+The counting of dated events and the timestamp notes and errors above are `Parser`'s mixin
+`DatingChecks` (`dating.py`). What moved to `auto.py`, `chunk.py` and `summary.py` is re-exported here (`__all__`), so callers
 keep importing from this module; those modules never import it (but for annotations).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +69,6 @@ from logbert.parsing.auto import (
     WORD_FIELDS,
     FormatScore,
     InputFit,
-    _suggestion,
     count_continuations,
     layout_hint,
     looks_binary,
@@ -95,8 +93,8 @@ from logbert.parsing.clock import (
     newest_first_warning,
     step_back_warning,
 )
+from logbert.parsing.dating import DatingChecks, YearHint
 from logbert.parsing.formats import (
-    BUILTIN_FORMATS,
     ISO_8601,
     LogFormat,
     bare_name,
@@ -104,13 +102,12 @@ from logbert.parsing.formats import (
     format_from_spec,
     format_spec,
     parse_timestamps,
-    regex_text_hint,
     resolve_format,
     timestamp_text,
     with_year,
 )
 from logbert.parsing.frozen import FrozenMiner
-from logbert.parsing.json_lines import JSON, TIME_KEYS
+from logbert.parsing.json_lines import JSON
 from logbert.parsing.levels import LevelMix
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
@@ -118,7 +115,6 @@ from logbert.parsing.reader import (
     STDIN,
     LineChunk,
     check_inputs,
-    source_name,
     source_names,
 )
 from logbert.parsing.reader import iter_chunks as read_chunks
@@ -167,25 +163,9 @@ __all__ = [
 ]
 
 PARSERS = ("logbert", "drain3")
-# what to do when logs read by a model's parser do not give its format's timestamps
-_MODEL_LAYOUT = (
-    "the model reads logs in the format it was trained on: score logs written like its "
-    "training logs, or train a model on these (`logbert train LOG --logs --format ...`)"
-)
 # Chunks prepared ahead in worker threads (pyarrow releases the GIL); also bounds memory.
 WORKERS = 2
 
-
-@dataclass(frozen=True)
-class YearHint:
-    """The year for timestamps of a format that writes none, for one input."""
-
-    year: int
-    not_after: int | None = None  # µs since the epoch: later dates go to the year before
-
-
-# inputs dated by their modification time named one by one; more are counted by year
-YEAR_NOTES = 5
 # a line that starts with its level, a bracketed thread maybe, then an ISO 8601 date and time
 _LEVEL_FIRST = re.compile(
     r"(?i:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL)\s+(?P<thread>\[[^\]]*\]\s+)?"
@@ -194,14 +174,6 @@ _LEVEL_FIRST = re.compile(
 # a warning on one input is said for this many inputs of a kind, the others counted in a line
 NAMED_INPUTS = 3
 AUTO_MISFIT = "that --format auto's choice reads badly"
-UNDATED_INPUT = "with no timestamp while the other inputs' lines are dated"
-AT_MIDNIGHT = "dated at midnight only"
-
-# a timestamp before this is a count of seconds (uptime) read as epoch time, not a date
-COUNTED_BEFORE = datetime(1980, 1, 1)
-
-# what a JSON line needs to be dated (`--format json`), for messages
-_TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
 
 
 # header fields that hold one word: several words there on most lines mean the logs write a
@@ -231,7 +203,7 @@ class RowCount:
             self.example = (prep.name, int(prep.line_no[i]), value)
 
 
-class Parser:
+class Parser(DatingChecks):
     """Streams inputs through one miner (ours, Drain3, or a known template list).
 
     Not thread-safe: one caller feeds it (`process` or `iter_chunks`), in input order.
@@ -419,67 +391,6 @@ class Parser:
         fit.warned = True
         self._warn_for_input(f"warning: {what}; {advice}", fit.name, AUTO_MISFIT)
 
-    def year_hint(self, path: str, source: str | None = None) -> YearHint | None:
-        """The year for `path`'s timestamps when the format writes none and --year was not
-        given: the file's modification time; for stdin (and live lines, `process`) the
-        current date, as syslog tools date what they receive now; adds a note saying which
-        (`source`: the input's name there, default `source_name(path)`). A --year that the
-        format has no use for gets a warning: the user expected it to date something."""
-        ts = self.fmt.timestamp
-        name = display_name(self.fmt)
-        if ts is None or not ts.needs_year:
-            if self.fmt.year is not None:
-                if ts is None:
-                    why = f"format {name} reads no timestamp"
-                elif self.fmt.timestamp_format is not None:
-                    why = f"--timestamp-format {self.fmt.timestamp_format!r} reads the year"
-                else:
-                    why = f"format {name} writes the year in its timestamps"
-                note = f"warning: --year {self.fmt.year} is ignored: {why}"
-                self._say_once(note)
-            return None
-        if ts.year is not None:
-            note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
-            self._say_once(note)
-            if path != STDIN and os.path.isfile(path):  # to tell dates after it was written
-                self._written[source or source_name(path)] = int(os.stat(path).st_mtime * 1e6)
-            return None
-        if path == STDIN:
-            seconds, where, what = time.time(), "stdin", "the current date"
-        else:
-            try:
-                seconds = os.stat(path).st_mtime
-            except OSError:
-                return None
-            where, what = source or source_name(path), "the file's modification time"
-        when = datetime.fromtimestamp(seconds, UTC)
-        if where not in self._year_sources:  # once per input (live lines ask every batch)
-            self._year_sources[where] = (when, what)
-        return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
-
-    def _year_notes(self) -> list[str]:
-        """Where the years of year-less timestamps came from: a note per input, or for more
-        than `YEAR_NOTES` inputs one note counting them by year (QA: 300 boot logs gave 300
-        lines of notes)."""
-        sources = self._year_sources
-        if not sources:
-            return []
-        name = display_name(self.fmt)
-        if len(sources) <= YEAR_NOTES:
-            return [
-                f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
-                f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year "
-                "YYYY to choose"
-                for where, (when, what) in sources.items()
-            ]
-        by_year = Counter(when.year for when, _ in sources.values())
-        years = ", ".join(f"{year} ({count:,} files)" for year, count in sorted(by_year.items()))
-        return [
-            f"timestamps: format {name} writes no year; {len(sources):,} inputs took it from "
-            f"their modification times: {years} (dates after a file's are taken in the year "
-            "before); pass --year YYYY to choose"
-        ]
-
     def _level_field(self) -> str | None:
         """The header field holding the level (`LevelMix`), if the format has one and its
         content lacks it (`json` keeps the level in the message too)."""
@@ -519,162 +430,6 @@ class Parser:
             f"{names[-1]})"
             for kind, names in self._unnamed.items()
         ]
-
-    @property
-    def timeless_json(self) -> bool:
-        """Whether these are JSON lines of which none has a time key (`TIME_KEYS`): their
-        events are undated by the log itself, which is a warning, not a misfit."""
-        return self.fmt.name == JSON and self._events > 0 and not self._time_text
-
-    def check_timestamps(self) -> None:
-        """Raise when the format has a timestamp rule, events were read and none had a
-        timestamp (naming the first line and what it should hold)."""
-        spec = self.fmt.timestamp
-        if spec is None or self._events == 0 or self._dated > 0 or self._first is None:
-            return
-        source = self._first[0]
-        if self.timeless_json:  # JSON lines without a time key: undated, not misread
-            self._say_once(
-                f"warning: JSON lines: no line has {_TIME_KEY}, so events have no timestamps: "
-                "sessions by --by-id, --by-field or --lines work; time windows, session "
-                "lifetimes and chronological splits need a time"
-            )
-            return
-        if _time_optional(self.fmt):
-            # a format string that lets the time out, `(\[<Timestamp>\] )?<Content>`: lines
-            # without one are undated by the log, not misread (QA Jenkins: a build without the
-            # timestamper plugin was refused by a model trained on such builds)
-            self._say_once(
-                f"warning: format {display_name(self.fmt)} found a time in none of the "
-                f"{self._events:,} lines (the first, {self._has_time(self._first)}), so events "
-                "have no timestamps: sessions by --by-id, --by-field or --lines work; time "
-                "windows, session lifetimes and chronological splits need a time"
-            )
-            return
-        if spec.guessed:  # a lone <Time>/<Date> that is not a whole timestamp: maybe a clock
-            note = (
-                f"warning: format {display_name(self.fmt)} dates no line: "
-                f"{self._has_time(self._first)}, so sessions have no times (time windows, "
-                "session lifetimes and chronological splits need them); "
-                f"{self._layout_advice()}"
-            )
-            self._say_once(note)
-            return
-        binary = f"{source} looks binary, not like a text log: " if looks_binary(self.head) else ""
-        if self.is_models:
-            raise LogbertError(
-                f"{binary}these logs do not fit the model's log format {display_name(self.fmt)}: "
-                f"it read no timestamp from any of the {self._events:,} lines it split into "
-                "its fields (the first, "
-                f"{self._has_time(self._first)}); {_MODEL_LAYOUT}"
-            )
-        rejected = sum(fit.rejected for fit in self.inputs)
-        unfit = (  # QA hclog: 1 banner line split, 11,400 lines rejected unsaid
-            f" ({rejected:,} other lines did not fit it at all, e.g. "
-            f"{show_line(self.rejected_head[0])})"
-            if rejected > self._events and self.rejected_head
-            else ""
-        )
-        # a time that begins or ends with a bracket: likely one the format string meant as
-        # written (QA auditd: `msg=audit(<Timestamp>:...)` read `(1763683348.023`)
-        bracket = re.search(r"^[(\[{]|[)\]}]$", self._first[3].strip())
-        signs = regex_text_hint(self.fmt) + "; else " if bracket else "; "
-        raise LogbertError(
-            f"{binary}format {display_name(self.fmt)} read no timestamp from any of the "
-            f"{self._events:,} lines it split into its fields{unfit}: the first, "
-            f"{self._has_time(self._first)}{signs}"
-            f"{self._layout_advice()}, or {_suggestion(self)}"
-        )
-
-    def _has_time(self, event: tuple[str, int, str, str]) -> str:
-        """`a.log:3 'line', has <Time> = 'text' where epoch seconds was expected`."""
-        source, line_no, line, value = event
-        spec = self.fmt.timestamp
-        fields = " ".join(f"<{f}>" for f in spec.fields)
-        return (
-            f"{source}:{line_no} {show_line(line)}, has {fields} = {show_line(value)} where "
-            f"{spec.describe()} was expected"
-        )
-
-    def _layout_advice(self) -> str:
-        """What to pass when the timestamp fields hold another layout than the format reads."""
-        spec = self.fmt.timestamp
-        fields = " ".join(f"<{f}>" for f in spec.fields)
-        given = self.fmt.timestamp_format
-        if given:
-            return f"check --timestamp-format {given!r} against {fields}"
-        verb = "hold" if len(spec.fields) > 1 else "holds"
-        return (
-            f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} {verb} "
-            "another layout"
-        )
-
-    def _note_undated(self) -> None:
-        """After a run where some events of a dated format got no timestamp: a note naming the
-        first (a line whose date is off, e.g. Feb 29 in a year without one), or a warning when
-        most did (the format reads another field or layout than the logs write: the few dated
-        lines are likely wrong too), with what to pass instead."""
-        missing = self._events - self._dated
-        event = self._first_undated
-        if self.fmt.timestamp is None or not self._dated or not missing or event is None:
-            return
-        undated = self._undated_inputs()
-        for fit in undated:
-            self._undated_input(fit)
-        if missing == sum(fit.events - fit.dated for fit in undated):
-            return  # every undated line is in an input named above
-        share = f"{missing:,} of {self._events:,} lines ({missing / self._events:.0%})"
-        first = f"the first, {self._has_time(event)}"
-        if missing * 2 <= self._events:
-            note = f"timestamps: {share} have none: {first}"
-        elif self.is_models:
-            note = (
-                f"warning: these logs fit the model's log format {display_name(self.fmt)} "
-                f"badly: {share} have no timestamp ({first}); {_MODEL_LAYOUT}"
-            )
-        else:
-            note = (
-                f"warning: format {display_name(self.fmt)} dates few of these logs: {share} have "
-                f"no timestamp ({first}), so time windows and session lifetimes cannot use "
-                f"them; {self._layout_advice()}, or {_suggestion(self, auto=True)}"
-            )
-        self._say_once(note)
-
-    def _undated_inputs(self) -> list[InputFit]:
-        """With several inputs: each not named already (a bad fit, or `--format auto`'s check)
-        of which (nearly) no event is dated (`InputFit.undated`) while most events of the
-        other inputs are: its lines have another layout that the format happens to split."""
-        if len(self.inputs) < 2:
-            return []
-        return [
-            fit for fit in self.inputs
-            if fit.undated and fit.fits and not fit.warned and fit.first_undated is not None
-            and (self._dated - fit.dated) * 2 > self._events - fit.events
-        ]  # fmt: skip
-
-    def _undated_input(self, fit: InputFit) -> None:
-        """The warning on one input of `_undated_inputs`, with a format that fits it."""
-        some = f"none of its {fit.events:,} lines has"
-        if fit.dated:
-            some = f"only {fit.dated:,} of its {fit.events:,} lines have"
-        if self.fmt.name == JSON:  # objects name their fields: these lack a time key
-            self._warn_for_input(
-                f"warning: {fit.name}: {some} {_TIME_KEY} while the other inputs' lines are "
-                "dated: its events have no time, so time windows, session lifetimes and "
-                "chronological splits leave them out", fit.name, UNDATED_INPUT
-            )
-            return
-        fmt = f"format {display_name(self.fmt)}"
-        if self.is_models:
-            fmt, advice = f"the model's log format {display_name(self.fmt)}", _MODEL_LAYOUT
-        else:  # ranks every built-in format on the input's first lines: only when warned
-            advice = f"parse it in a run of its own: {_suggestion(self, fit.head)}"
-        self._warn_for_input(
-            f"warning: {fit.name}: {some} a timestamp while the other inputs' lines are dated: "
-            f"its lines have another layout than {fmt} reads (the first, "
-            f"{self._has_time(fit.first_undated)}), so their header fields are likely wrong "
-            f"too and time windows leave them out; {advice}", fit.name, UNDATED_INPUT
-        )
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -943,139 +698,6 @@ class Parser:
                 "--format json reads their fields by name"
             )
 
-    def _note_mixed_offsets(self) -> None:
-        """A warning when one input's times carry a UTC offset and another's carry none: the
-        latter are read as UTC, so if they are local times the two are out by the zone's
-        offset, and sessions and windows across the inputs mix them up (QA: a worker log
-        without its +0200 beside a scheduler log in UTC, F1 0.22 with only the flag-rate note)."""
-        dated = [fit for fit in self.inputs if fit.dated]
-        mixed = [fit for fit in dated if 0 < fit.in_utc < fit.dated]
-        if mixed:  # one file of two writers (QA: gunicorn's `+0100` lines in Django's log)
-            fit = mixed[0]
-            self._say_once(
-                f"warning: timestamps: {fit.dated - fit.in_utc:,} of the {fit.dated:,} dated "
-                f"lines of {fit.name} carry no UTC offset and are read as UTC, while the other "
-                f"{fit.in_utc:,} carry one (two writers in one file?): if the former are local "
-                "times, they are off by their zone's offset against the latter, and sessions "
-                "and time windows mix them up; log with offsets (or in UTC) everywhere"
-            )
-        with_offset = [fit for fit in dated if fit.in_utc * 2 > fit.dated]
-        without = [fit for fit in dated if fit.in_utc == 0]
-        if not with_offset or not without:
-            return
-        note = (
-            f"warning: timestamps: {without[0].name} writes times without a UTC offset, read as "
-            f"UTC, while {with_offset[0].name} writes them with one"
-            + (f" ({len(without):,} and {len(with_offset):,} inputs)" if len(dated) > 2 else "")
-            + ": if the former are local times, they are off by their zone's offset against the "
-            "latter, and sessions, time windows and --order time across the inputs mix them up; "
-            "log with offsets (or in UTC) everywhere"
-        )
-        self._say_once(note)
-
-    def _note_counted_times(self) -> None:
-        """A warning when dated events fall before 1980: the times are counts of seconds (since
-        boot, as dmesg's `[    2.314159]`, or since a program started) read as epoch time, not
-        dates. Each file starts them again, so time windows put different files' events
-        together and a log's end is another file's (QA dmesg: boots cut short were judged
-        still running, or not, by which other files were scored with them)."""
-        if not self._counted_times or self._first_counted is None:
-            return
-        source, line_no, line, _ = self._first_counted
-        note = (
-            f"warning: timestamps: {self._counted_times:,} of {self._dated:,} dated lines fall "
-            f"before 1980 (the first, {source}:{line_no} {show_line(line)}): these times count "
-            "seconds since a boot or a start, they are not dates, and each file starts them "
-            "again: time windows, --idle-timeout, session lifetimes and chronological splits "
-            "mix files; sessions by id or by file (--by-field source) in line order work"
-        )
-        self._say_once(note)
-
-    def _note_midnight(self) -> None:
-        """A warning when every dated event (of at least two) is at 00:00:00: the format reads
-        a date without its time of day, so time windows and session lifetimes count whole days
-        (a layout the timestamp rule accepts, e.g. a `<Timestamp>` that holds a date only)."""
-        if self._dated < 2 or self._midnight < self._dated or self._first is None:
-            self._note_midnight_inputs()
-            return
-        source, line_no, line, _ = self._first
-        note = (
-            f"warning: timestamps: all {self._dated:,} dated lines are at midnight (00:00:00): "
-            f"format {display_name(self.fmt)} reads a date without its time of day (the first "
-            f"line, {source}:{line_no} {show_line(line)}), so time windows and session lifetimes "
-            "count whole days; "
-            + (  # a built-in format's fields are fixed: --timestamp-format cannot add a field
-                "pass a format string whose fields hold the date and the time (e.g. "
-                "'<Date> <Time> ...', with --timestamp-format if the time is not ISO 8601)"
-                if self.fmt.name in BUILTIN_FORMATS
-                else "name the field that holds the time (e.g. '<Date> <Time> ...'), or pass "
-                "--timestamp-format with it"
-            )
-        )
-        self._say_once(note)
-
-    def _note_midnight_inputs(self) -> None:
-        """With several inputs, where not all are: each input dated at midnight only (QA
-        Ceph: `ceph-volume.log`'s layout beside the daemons' dated logs)."""
-        if len(self.inputs) < 2:
-            return
-        for fit in self.inputs:
-            if fit.dated >= 2 and fit.midnight == fit.dated:
-                self._warn_for_input(
-                    f"warning: timestamps: all {fit.dated:,} dated lines of {fit.name} are at "
-                    f"midnight (00:00:00), unlike the other inputs': format "
-                    f"{display_name(self.fmt)} reads a date without its time of day there, so "
-                    "its events fall in the day's first time window; parse it in a run of its "
-                    "own with a format that reads its time",
-                    fit.name, AT_MIDNIGHT,
-                )  # fmt: skip
-
-    def _count_dated(self, prep: Prepared, fit: InputFit | None = None) -> None:
-        """Count a timed chunk's events with and without a timestamp (in the run, and in `fit`,
-        its input's record), and keep the first event, and the first without a timestamp, for
-        messages (`check_timestamps`, `_note_undated`)."""
-        m, missing = len(prep.line_no), prep.timestamp.null_count
-        self._events += m
-        self._dated += m - missing
-        if m > missing:
-            stamps = prep.timestamp
-            at_midnight = pc.equal(stamps, pc.floor_temporal(stamps, unit="day"))
-            midnight = int(pc.sum(at_midnight).as_py() or 0)
-            self._midnight += midnight
-            if fit is not None:
-                fit.midnight += midnight
-            early = pc.fill_null(pc.less(stamps, pa.scalar(COUNTED_BEFORE, stamps.type)), False)
-            found = int(pc.sum(early).as_py() or 0)
-            if found and self._first_counted is None:
-                row = int(np.argmax(early.to_numpy(zero_copy_only=False)))
-                self._first_counted = self._event_text(prep, row)
-            self._counted_times += found
-        if self._first is None:
-            self._first = self._event_text(prep, 0)
-        if m == missing and not self._time_text:  # while nothing is dated: any time text?
-            for field in self.fmt.timestamp.fields:
-                self._time_text += int(pc.sum(pc.utf8_length(prep.cols[field])).as_py() or 0)
-        else:
-            self._time_text += m - missing
-        first_undated = None
-        wanted = self._first_undated is None or (fit is not None and fit.first_undated is None)
-        if missing and wanted:
-            nulls = prep.timestamp.is_null().to_numpy(zero_copy_only=False)
-            first_undated = self._event_text(prep, int(np.argmax(nulls)))
-            self._first_undated = self._first_undated or first_undated
-        if fit is not None:
-            fit.events += m
-            fit.dated += m - missing
-            fit.in_utc += prep.in_utc
-            fit.first_undated = fit.first_undated or first_undated
-
-    def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:
-        """(source, line_no, line, timestamp fields' text) of the chunk's `i`-th event."""
-        value = " ".join(str(prep.cols[f][i].as_py()) for f in self.fmt.timestamp.fields)
-        line_no = int(prep.line_no[i])
-        line = prep.chunk.lines[line_no - prep.chunk.first_line_no].as_py()
-        return prep.name, line_no, line, value
-
     def templates_for(self, prep: Prepared) -> tuple[np.ndarray, pa.Array, pa.Array]:
         """(template ids, template texts, params) for a prepared chunk (serial: the miner)."""
         content = prep.cols["Content"]
@@ -1207,12 +829,3 @@ def _looks_like_json_object(line: str) -> bool:
         return isinstance(json.loads(text), dict)
     except ValueError:
         return False
-
-
-def _time_optional(fmt: LogFormat) -> bool:
-    """Whether a format string lets a line go without its time (`(\\[<Timestamp>\\] )?<Content>`
-    reads a bare word, its time fields empty)."""
-    if fmt.timestamp is None or fmt.name in BUILTIN_FORMATS:
-        return False
-    match = re.match(fmt.regex, "logbert")
-    return match is not None and not any(match.groupdict().get(f) for f in fmt.timestamp.fields)

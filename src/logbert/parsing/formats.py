@@ -236,7 +236,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     ),
     # OpenStack services' own lines (nova-compute.log ...): loghub's `openstack` less the
     # file name it puts first
-    "nova": BuiltinFormat(
+    "nova": BuiltinFormat(  # a traceback line's `[instance: UUID]`: `splitter._nova_instance`
         r"<Date> <Time> <Pid> <Level> <Component> \[<ADDR>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2017-05-16 00:00:00.008'"),
     ),

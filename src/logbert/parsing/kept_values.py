@@ -37,10 +37,11 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
 _HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
+_DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced status code
 _STATUS_FORMS = (
     (
         rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
-        r"($|[^A-Za-z0-9.])",
+        r"($|[^A-Za-z0-9.:]|:[^0-9])",  # not Slurm's exit code and signal, `status=230:0` (QA)
     ),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
@@ -54,7 +55,18 @@ _STATUS_FORMS = (
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
-_STATUS_HINTS = ("status", "http/")  # substrings (any case) a line needs to hold a status code
+# An SMTP reply with its enhanced status code of the same class, `550 5.1.1`, `450-4.7.1`
+# (Postfix's rejects and bounces, Exim's `SMTP error ...`), and a delivery's status
+# notification code, Postfix's and sendmail's `dsn=5.1.1`: a temporary and a permanent refusal
+# are two events (QA Postfix: `450 4.1.8` and `550 5.1.8 ... Domain not found` were one)
+_SMTP_REPLY = r"((?:^|[\s:(]))"
+_DSN = r"((?:^|[\s,(])dsn=)"
+_STATUS_ANY += "".join(
+    rf"|{_SMTP_REPLY}{d}[0-9][0-9][ -]{d}\.{_DSN_DETAIL}|{_DSN}{d}\.{_DSN_DETAIL}" for d in "245"
+)
+# substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
+# starts ` 4.` (or `-4.`) after its reply code
+_STATUS_HINTS = ("status", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_")  # or these, in this case
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
@@ -62,6 +74,14 @@ STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
+] + [
+    pattern
+    for d, marker in _STATUS_CLASSES.items()
+    if d in "245"
+    for pattern in (
+        (rf"{_SMTP_REPLY}{d}[0-9][0-9]([ -]{d}\.{_DSN_DETAIL})", rf"\1{marker}xx\2", 2),
+        (rf"{_DSN}{d}(\.{_DSN_DETAIL})", rf"\1{marker}\2", 1),
+    )
 ]
 # An error number names the failure (`Operating system error number 28`, `errno=28`, `error
 # code: 1213`): 28 (no space left) and 2 (no such file) are two events, as a 5xx and a 2xx are
@@ -73,13 +93,14 @@ STATUS: list[tuple[str, str, int]] = [
 # `TNS-12535`: an internal error is not a snapshot too old, QA Oracle), and SQL Server's
 # `Error: 18456, Severity: 14` (a failed login is not a severity-24 I/O error, QA), LDAP's
 # result `err=49` (invalid credentials is not success, QA OpenLDAP) and a `Code: 60.` or
-# `(code: 2002)` (ClickHouse's, PHP's exceptions: QA).
+# `(code: 2002)` (ClickHouse's, PHP's exceptions: QA), and a signal that ended a process (Slurm's
+# `WTERMSIG 9`, `killed by signal 15`: an OOM kill is not a cancel, QA Slurm).
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
-    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=)"
+    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
@@ -125,9 +146,13 @@ _METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) \")", r'("
 _NAME = r"\.?[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
 # An API's prefix and version name no endpoint: `/api/v1/users/123` keeps `/api/v1/users`
 # (QA REST API: `/api/<*>` made users, orders, login and admin/export one event).
+# An OpenStack API names the project between version and resource (`/v2/<project id>/servers`,
+# `/v2.1/servers/detail`; QA Nova: a create and a VM's actions were one `POST /v2/<*>` event)
+_VERSION = r"v[0-9]+(?:\.[0-9]+)?"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
-    rf"/((?:api|rest)/v[0-9]+/{_NAME})",
-    rf"/((?:api|rest|v[0-9]+)/{_NAME})",
+    rf"/((?:api|rest)/{_VERSION}/{_NAME})",
+    rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
+    rf"/((?:api|rest|{_VERSION})/{_NAME})",
     rf"/({_NAME})",
 )
 _REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
@@ -189,6 +214,8 @@ def _errno_rows(text: pa.Array) -> pa.Array | None:
         "event",
         "severity",
         "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
+        "signal",
+        "termsig",
         *(f"{code}-" for code in _ORACLE_CODES),
     )
     if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):

@@ -39,6 +39,8 @@ _HEX0X = (r"(^|[^A-Za-z0-9])0[xX][0-9a-fA-F]+($|[^A-Za-z0-9])", r"\1" + WILDCARD
 # JOIN), then one variable. Detection runs on digit-shapes (digits are "0"), hence `\d+`.
 _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _H4 = "[0-9a-fA-F]{1,4}"  # an IPv6 group
+_SAFE52 = "[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]"  # Postfix's queue id alphabet
+_SAFE51 = "[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-y]"  # ... without `z`
 _BASE64 = r"(?:[A-Za-z0-9+/]{16,}={1,2}|[A-Za-z0-9/]{6,}\+[A-Za-z0-9+/]{6,})"
 _ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
 _WILDCARD_RE = re.escape(WILDCARD)
@@ -71,6 +73,12 @@ JOINS: list[tuple[str, str, int]] = [
     # `{"request_id":"...","status":"failed"}`: as one word, a member taking a few values
     # made the whole object a variable, and a failed order a paid one's event, QA Laravel)
     (r',("[A-Za-z_@][A-Za-z0-9_.@-]*":)', r", \1", 1),
+    # ... and so are the fields of a word of three or more `;`-separated ones (Nagios' `HOST
+    # ALERT: db02;DOWN;HARD;3;PING CRITICAL`): as one word, its states (DOWN/UP, SOFT/HARD,
+    # OK/WARNING/CRITICAL) were one variable with the host (QA Nagios: a HARD state a SOFT
+    # one's event); the last field follows the others (`; 3;PING`)
+    (r"(^|\s)([^\s;]+);([^\s;]*;)", r"\1\2; \3", 8),
+    (r"(;\s[^\s;]+);([^\s;])", r"\1; \2", 1),
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
 ]
@@ -189,6 +197,12 @@ MASKS: list[tuple[str, str, int]] = [
         WILDCARD,
         1,
     ),
+    (  # ... and in its basic form, `20261101T010634` (Airflow's `execution_date=`, `start_date=`):
+        # its `T` kept it from the numbers' mask, and a template a literal date (QA Airflow)
+        r"(^|[^A-Za-z0-9])\d{8}[Tt]\d{4}(?:\d\d(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{4})?($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`
         rf"([\[(])[^\s{JOIN}\[\]()]*{JOIN}[^\s\[\]()]*([\])])",
         r"\1" + WILDCARD + r"\2",
@@ -293,6 +307,13 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # Postfix's long queue ids (`enable_long_queue_ids`, `3Zx7Kq1Yb9z9vYq`): the time in base 52
+        # (six or more characters and four), `z`, the inode in base 51, all from an alphabet
+        # without vowels; unmasked, each message's `from=` line was a template of its own (QA)
+        rf"(^|[^0-9A-Za-z]){_SAFE52}{{10,}}z{_SAFE51}+($|[^0-9A-Za-z])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
         # is no new event; `nova.compute.manager` and Java packages end in no such domain); a
         # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's
@@ -363,9 +384,12 @@ MASKS: list[tuple[str, str, int]] = [
 # changes (`-` and `_` aside): in a random id at nearly two of three characters, in a
 # camel-case name at word starts. At 0.45, 95% of random 22-character ids (base64url, a digit
 # in each) are masked, and none of the 296 such words in loghub's logs (the closest:
-# Android's `isBluetoothA2dpOn`, 0.44; Hadoop's `Log4jLoggerAdapter`, 0.41).
+# Android's `isBluetoothA2dpOn`, 0.44; Hadoop's `Log4jLoggerAdapter`, 0.41). From 12
+# characters: about 93% of random 12-15 character ids (QA Postfix: mixed-case queue ids of
+# 14 and 15, each message's `from=` line a template of its own), and none of loghub's 3 such
+# words (`MPITs_v050902`, 0.18).
 _ID_CANDIDATE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?=[\w-]*[0-9])(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[A-Za-z0-9_-]{16,}"
+    r"(?<![A-Za-z0-9_-])(?=[\w-]*[0-9])(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[A-Za-z0-9_-]{12,}"
     r"(?![A-Za-z0-9_-])"
 )
 _RANDOM_SHARE = 0.45  # the share of adjacent letters and digits of different kinds

@@ -275,7 +275,10 @@ def _generalize(values: set[str]) -> str:
     rest = min(len(v) for v in values) - len(pre)
     suf = suf[-rest:] if rest > 0 else ""
     cut = min((i for i, c in enumerate(suf) if not c.isalnum()), default=len(suf))
-    suf = suf[cut:].rpartition(">")[2]
+    suf = suf[cut:]
+    if not suf.startswith(("[", "(")) or WILDCARD + WILDCARD in WILDCARD + suf:
+        suf = suf.rpartition(">")[2]  # never part of a wildcard; whole ones in a bracketed
+        # suffix only (`unknown[<*>]` and `<*>[<*>]` are `<*>[<*>]`, QA Postfix: it was `<*>]`)
     return pre + WILDCARD + suf
 
 

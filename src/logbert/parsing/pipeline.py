@@ -38,8 +38,9 @@ For scoring, `Parser.freeze()` fixes the known templates (see `frozen.py`); `to_
 `from_state` carry a parser (format, miner, frozen flag) in plain JSON for a model directory.
 
 The counting of dated events and the timestamp notes and errors above are `Parser`'s mixin
-`DatingChecks` (`dating.py`). What moved to `auto.py`, `chunk.py` and `summary.py` is re-exported here (`__all__`), so callers
-keep importing from this module; those modules never import it (but for annotations).
+`DatingChecks` (`dating.py`). What moved to `auto.py`, `chunk.py` and `summary.py` is
+re-exported here (`__all__`), so callers keep importing from this module; those modules never
+import it (but for annotations).
 """
 
 from __future__ import annotations

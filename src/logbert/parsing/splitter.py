@@ -187,8 +187,26 @@ def split_lines(
     if not pieces:
         return ok, {}
     if len(pieces) == 1:
-        return ok, pieces[0][1]
-    rows = np.concatenate([r for r, _ in pieces])
-    order = pa.array(np.argsort(rows, kind="stable"))
-    names = list(pieces[0][1])
-    return ok, {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}
+        cols = pieces[0][1]
+    else:
+        rows = np.concatenate([r for r, _ in pieces])
+        order = pa.array(np.argsort(rows, kind="stable"))
+        names = list(pieces[0][1])
+        cols = {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}
+    return ok, _nova_instance(cols) if fmt.name in ("nova", "openstack") else cols
+
+
+def _nova_instance(cols: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    """oslo.log writes a traceback's lines without a request context, `[instance: UUID]`
+    where the context goes: that is the message's, as on the other lines of the instance (QA
+    Nova: read as the context, the traceback joined no instance's session)."""
+    context = cols["ADDR"]
+    moved = pc.fill_null(pc.starts_with(context, "instance: "), False)
+    if not pc.any(moved).as_py():
+        return cols
+    message = pc.binary_join_element_wise("[", context, "] ", cols["Content"], "")
+    return {
+        **cols,
+        "ADDR": pc.if_else(moved, pa.scalar("", pa.string()), context),
+        "Content": pc.if_else(moved, message, cols["Content"]),
+    }

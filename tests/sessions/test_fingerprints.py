@@ -70,6 +70,17 @@ def test_files_that_share_a_base_name_are_told_apart_by_their_folders():
     assert known_mask(later, version_3, "train").all()  # an old model compares as it recorded
 
 
+def test_a_copy_of_a_tree_under_another_root_is_known_by_its_last_parts():
+    """QA Airflow: three task logs copied from `data/logs_train/dag_id=.../attempt=1.log` to
+    `copy/dag_id=.../attempt=1.log` were evaluated with `in_training: 0` (neither path ends
+    the other); a base name alone (`attempt=1.log`, alike in every task) is not enough."""
+    tail = "dag_id=etl/run_id=scheduled__2026-11-03T00:00:00+00:00/task_id=load/attempt=1.log"
+    trained = record_of([Session(f"data/logs_train/{tail}", [1, 2], "normal", start=DAY1)], "train")
+    copied = Session(f"copy/{tail}", [1, 2], "normal", start=DAY1)
+    other_task = Session(f"copy/{tail.replace('load', 'extract')}", [1, 2], "normal", start=DAY1)
+    assert known_mask([copied, other_task], trained, "train").tolist() == [True, False]
+
+
 def test_an_archive_without_a_version_is_version_1():
     assert fingerprints_version({"train": session_fingerprints([job(None)])}) == 1
     assert fingerprints_version({VERSION_KEY: [2]}) == 2

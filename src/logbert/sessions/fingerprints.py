@@ -32,9 +32,12 @@ build to `jobs/<job>/builds/<n>/log`, so undated builds with the same steps were
 session" and evaluating 100 new builds reported 30 as trained on. Version 4 hashes the id
 with its folders and records, beside each kind's hashes, those of the shorter path suffixes
 (`<kind>_suffixes`: `builds/17/log`, `17/log`, `log`); a session is known when its path and a
-recorded one end alike, one being a suffix of the other (`known_mask`): the same file named
-from another folder still matches, build 18 no longer matches build 17. A base name alone
-still matches any recorded path ending in it (nothing tells those apart).
+recorded one end alike, one being a suffix of the other, or both in the same two or more
+last parts (`known_mask`): the same file named from another folder still matches, and so does
+a copy of a tree under another root (QA Airflow: `copy/dag_id=etl/.../attempt=1.log` beside
+the recorded `data/logs_train/dag_id=etl/.../attempt=1.log`), while build 18 no longer
+matches build 17. A base name alone still matches any recorded path ending in it (nothing
+tells those apart).
 
 Version 1 (models saved before the start was hashed; their `training_sessions.npz` holds no
 `version`) hashed the id and keys only, version 2 the id with its folders, version 3 without
@@ -120,7 +123,9 @@ def known_mask(
     shorter = np.asarray(archive.get(kind + SUFFIXES, np.empty(0, dtype=np.uint64)))
     out = np.isin(hashes.whole, np.concatenate([known, shorter]).astype(np.uint64))
     for i, suffixes in hashes.suffixes.items():
-        out[i] = out[i] or bool(np.isin(suffixes, known).any())
+        # the last suffix is the base name: alike in every Jenkins build, it tells nothing
+        alike = np.isin(suffixes, known).any() or np.isin(suffixes[:-1], shorter).any()
+        out[i] = out[i] or bool(alike)
     return out
 
 

@@ -57,3 +57,26 @@ def test_a_level_written_before_the_time_gets_advice_that_can_be_followed(tmp_pa
     summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
     (said,) = [w for w in summary.warnings if "<Level>" in w]
     assert "this layout writes <Level> before the time" in said and "inside <Content>" not in said
+
+
+def test_a_format_strings_status_or_type_field_that_varies_within_a_template_is_a_warning(
+    tmp_path,
+):
+    """QA Envoy: `... "<Content>" <Status> <Flags> ...` left the status out of the event, a
+    503 one event with a 200 (F1 1.00 -> 0.46, nothing said); QA Nagios: `<Type>` merged a
+    HOST ALERT with a HOST NOTIFICATION. A field of many values (a host) says nothing."""
+    log = tmp_path / "a.log"
+    lines = [
+        f'2026-11-20T10:00:0{i}Z "GET /api/orders/{i}" {status} web{i}'
+        for i in range(8) for status in (200, 503)
+    ]  # fmt: skip
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format('<Timestamp> "<Content>" <Status> <Host>')
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "header fields are not part of the event" in w]
+    assert said.startswith("warning: <Status>: 1 template(s) are met with several values")
+    assert "with <Status> 200, 503" in said and "leave it inside <Content>" in said
+    # the status inside the message: nothing to say
+    fmt = resolve_format("<Timestamp> <Content> <Host>")
+    summary = parse_files([str(log)], fmt, tmp_path / "f.parquet")
+    assert not [w for w in summary.warnings if "header fields are not part" in w]

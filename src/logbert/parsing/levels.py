@@ -64,3 +64,69 @@ class LevelMix:
             "field, not part of the event, so a line's level alone never makes a session "
             f"anomalous; {advice}"
         )
+
+
+# Header fields whose name says they hold what happened (a response's status, a proxy's
+# flags, a record's type, an action): a format string that reads them leaves them out of the
+# event just as a level (QA Envoy: `<Status> <Flags>` as fields, a 503 `UF` one event with a
+# 200, F1 1.00 -> 0.46 unsaid; QA Nagios: `<Type>` merged HOST ALERT with HOST NOTIFICATION).
+EVENT_FIELD_WORDS = (
+    "status", "code", "flag", "type", "event", "action", "result", "state", "outcome",
+    "method", "response", "signal", "reason", "verb", "operation",
+)  # fmt: skip
+# a field holding more distinct values is an entity's (hosts, users) or free text
+EVENT_FIELD_VALUES = 12
+
+
+def is_event_field(name: str) -> bool:
+    """Whether a header field's name says it holds what happened (`EVENT_FIELD_WORDS`)."""
+    lower = name.lower()
+    return any(word in lower for word in EVENT_FIELD_WORDS)
+
+
+class EventFieldMix:
+    """The values met per template id of header fields named like events (`is_event_field`),
+    up to `EVENT_FIELD_VALUES` distinct values per field (past that it is no longer kept)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[int, set[str]]] = {}
+        self.too_many: set[str] = set()
+
+    def add(self, ids: np.ndarray, fields: dict[str, pa.Array]) -> None:
+        """Count one chunk: its template ids (negative: none) and their lines' field values."""
+        for name, column in fields.items():
+            if name in self.too_many:
+                continue
+            words = pc.utf8_trim_whitespace(pc.fill_null(column.cast(pa.string()), ""))
+            pairs = pa.table({"id": ids, "value": words}).group_by(["id", "value"]).aggregate([])
+            seen = self.values.setdefault(name, {})
+            for template_id, value in zip(
+                pairs["id"].to_pylist(), pairs["value"].to_pylist(), strict=True
+            ):
+                if template_id >= 0 and value:
+                    seen.setdefault(template_id, set()).add(value)
+            if len(set().union(*seen.values())) > EVENT_FIELD_VALUES:
+                self.too_many.add(name)
+                del self.values[name]
+
+    def warning(self, templates: dict[int, str]) -> str | None:
+        """A warning naming the fields whose values differ within templates, with an example;
+        None when none does."""
+        mixed = {
+            name: sorted(i for i, seen in by_template.items() if len(seen) > 1)
+            for name, by_template in self.values.items()
+        }
+        mixed = {name: ids for name, ids in mixed.items() if ids}
+        if not mixed:
+            return None
+        name, ids = next(iter(mixed.items()))
+        shown = ", ".join(sorted(self.values[name][ids[0]])[:4])
+        fields = ", ".join(f"<{field}>" for field in mixed)
+        count = len({i for ids in mixed.values() for i in ids})
+        return (
+            f"warning: {fields}: {count:,} template(s) are met with several values of it (e.g. "
+            f"{templates.get(ids[0], ids[0])!r} with <{name}> {shown}): header fields are not "
+            "part of the event, so lines that differ only there are one event to every "
+            "detector; to make such a field part of the event, leave it inside <Content> in "
+            "the format string"
+        )

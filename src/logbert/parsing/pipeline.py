@@ -109,7 +109,7 @@ from logbert.parsing.formats import (
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.json_lines import JSON
-from logbert.parsing.levels import LevelMix
+from logbert.parsing.levels import EventFieldMix, LevelMix, is_event_field
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
     BLOCK_BYTES,
@@ -262,6 +262,7 @@ class Parser(DatingChecks):
         self.spaced_fields: dict[str, RowCount] = {}
         self.empty_messages = RowCount()  # events whose message is empty, and the first
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
+        self.event_field_mix = EventFieldMix()  # ... and a format string's <Status>, <Type>...
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
 
@@ -592,6 +593,9 @@ class Parser(DatingChecks):
         )
         if mixed:
             self._say_once(mixed)
+        mixed = self.event_field_mix.warning(self.template_map())
+        if mixed:
+            self._say_once(mixed)
         self._note_counted_times()
         self._note_mixed_offsets()
         self._note_json_by_format_string()
@@ -781,6 +785,10 @@ class Parser(DatingChecks):
         level = self._level_field()
         if level is not None:
             self.level_mix.add(ids, cols[level])
+        if self.fmt.name == "custom":  # a format string's fields: a built-in's are ours
+            named = {f: cols[f] for f in self.fmt.header_fields if is_event_field(f)}
+            if named:
+                self.event_field_mix.add(ids, named)
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())
         uniq, cnt = np.unique(ids[~unmatched], return_counts=True)

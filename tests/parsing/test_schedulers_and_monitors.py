@@ -150,3 +150,20 @@ def test_a_by_id_of_plain_text_with_a_dash_is_refused_before_reading():
     with pytest.raises(LogbertError, match="is plain text"):
         compile_id_pattern("x-request-id")
     assert compile_id_pattern("x-request-id=([0-9a-f-]+)").groups == 1
+
+
+def test_a_none_placeholder_beside_codes_and_snake_case_reasons_are_states():
+    """QA Envoy: the response flags `-`, `UF`, `UO`, `URX`, `UT` and the details `via_upstream`,
+    `upstream_reset_before_response_started{overflow}` were one `<*> <*>`, so a refused
+    connection was an app's own 503; a name with digits (`root10_local`) stays a variable."""
+    reset = "upstream_reset_before_response_started"
+    flags = [("-", "via_upstream"), ("UF", f"{reset}{{connection_failure}}"),
+             ("UO", f"{reset}{{overflow}}"), ("UT", "response_timeout"),
+             ("URX", f"{reset}{{connection_failure}}")]  # fmt: skip
+    miner = TemplateMiner()
+    ids = miner.add(
+        [f'"GET /api/orders/<*> HTTP/<*>" 5xx {f} {d} - x' for f, d in flags for _ in range(3)]
+    )
+    assert len(set(ids)) == len(flags)
+    domains = [f"domain root{i}_local is full" for i in range(1, 9)]
+    assert len(set(TemplateMiner().add(domains))) == 1

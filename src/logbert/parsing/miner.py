@@ -84,6 +84,8 @@ _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # normal order statuses made `"status":"<*>"`, and a `refunded` order passed as one of them)
 STATE_NAMES = frozenset({"status", "state", "result", "outcome", "phase", "stage"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
+# no digits: `root10_local` is a name
+_SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
 # call's step); the name and its parenthesis are the word's shape
@@ -219,6 +221,11 @@ def _is_enum_word(word: str) -> bool:
     # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():
+        return True
+    # `-`, a field's "none" beside codes, and a snake_case reason (Envoy's response flags `-`,
+    # `UF`, `URX` and details `via_upstream`, `upstream_reset_before_response_started{overflow}`:
+    # QA, a refused connection and an app's own 503 were one event)
+    if word == "-" or _SNAKE_CASE.fullmatch(word):
         return True
     return _is_verb_form(word)
 

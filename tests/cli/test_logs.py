@@ -277,7 +277,7 @@ def test_line_count_windows_are_never_open(raw_logs, tmp_path):
 
 
 def test_an_id_regex_matching_no_content_names_the_header_fields(raw_logs, tmp_path):
-    args = ("--by-id", "nothing-like-this", "-o", tmp_path / "m", *TINY)
+    args = ("--by-id", r"nothing-like-this=(\d+)", "-o", tmp_path / "m", *TINY)
     message = user_error(invoke("train", raw_logs[0], "--logs", "--format", "hdfs", *args))
     assert "--by-id is matched against each line's content, after the header" in message
     assert "use --by-field (" in message and "Level" in message

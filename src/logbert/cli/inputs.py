@@ -96,9 +96,10 @@ def sessions_file(inputs: list[str]) -> Path:
         )
     path = Path(inputs[0])
     if inputs[0] != "-":
-        if path.is_dir():
+        if path.is_dir():  # most likely a folder of raw logs (QA CRI: no word of --logs)
             raise LogbertError(
-                f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file"
+                f"{path} is a folder, not a sessions file: pass a .parquet/.jsonl/DeepLog file; "
+                "for a folder of raw logs add --logs"
             )
         if not path.exists():
             raise LogbertError(f"sessions file not found: {path}")

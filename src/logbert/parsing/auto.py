@@ -109,6 +109,9 @@ def record_lines(lines: list[str]) -> list[str]:
     return records or lines
 
 
+# a warning on one input is said for this many inputs of a kind, the others counted in a line
+NAMED_INPUTS = 3
+
 @dataclass(frozen=True)
 class FormatScore:
     """How well a built-in format reads a sample of lines (`rank_formats`)."""

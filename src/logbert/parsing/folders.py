@@ -5,8 +5,9 @@ boot, per task, per day), and a new user passes the folder. Its files are read i
 that puts logrotate's numbered files oldest first (`app.log.2.gz`, `app.log.1`, `app.log`)
 and dated ones by date before the file still written, and numbers in other names by value
 (`boot2` before `boot10`): the name order a shell gives (`app.log`, `app.log.1`, ...) would
-read the newest lines first. Hidden files and logbert's own outputs (Parquet, templates.csv,
-rejects files) are left out, and the note names them, so that nothing is dropped unsaid.
+read the newest lines first. Hidden files, logbert's own outputs (Parquet, templates.csv,
+rejects files), links to a file read under another name and broken links are left out, and
+the note names them, so that nothing is dropped unsaid.
 """
 
 from __future__ import annotations
@@ -83,15 +84,35 @@ def _hidden(path: Path, folder: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
-def files_of_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+@dataclass
+class FolderFiles:
+    """A folder's log files (in rotation order), and those left out, by why."""
+
+    logs: list[Path]
+    outputs: list[Path]  # logbert's own outputs
+    hidden: list[Path]  # `.app.log.swp`, files in `.git/`
+    links: list[Path]  # links to a file listed already (`/var/log/containers` into `pods/`)
+    broken: list[Path]  # links to nothing (a copied `/var/log/containers` without `pods/`)
+
+
+def files_of_folder(folder: Path) -> FolderFiles:
     """The log files under `folder` (recursively, in rotation order), and those left out:
-    logbert's own outputs, and hidden files (`.app.log.swp`, files in `.git/`)."""
+    logbert's own outputs, hidden files, links to a file listed already (a node's
+    `/var/log/containers/*.log` link into `/var/log/pods/`: QA, the folder was refused as
+    naming each file twice) and broken links (QA: dropped unsaid)."""
     found = sorted(
-        (p for p in folder.rglob("*") if p.is_file()), key=lambda p: _path_key(p, folder)
+        (p for p in folder.rglob("*") if p.is_file() or p.is_symlink()),
+        key=lambda p: _path_key(p, folder),
     )
+    broken = [p for p in found if not p.exists()]
+    found = [p for p in found if p.exists()]
     hidden = [p for p in found if _hidden(p, folder)]
     shown = [p for p in found if not _hidden(p, folder)]
-    return [p for p in shown if not _own_output(p)], [p for p in shown if _own_output(p)], hidden
+    logs = [p for p in shown if not _own_output(p)]
+    files = {p.resolve() for p in logs if not p.is_symlink()}
+    links = [p for p in logs if p.is_symlink() and p.resolve() in files]
+    logs = [p for p in logs if p not in links]
+    return FolderFiles(logs, [p for p in shown if _own_output(p)], hidden, links, broken)
 
 
 def expand_folders(inputs: Sequence[str]) -> FolderInputs:
@@ -103,9 +124,18 @@ def expand_folders(inputs: Sequence[str]) -> FolderInputs:
         if name == STDIN or not Path(name).is_dir():
             files.append(name)
             continue
-        found, skipped, hidden = files_of_folder(Path(name))
-        left = [f"logbert outputs: {name_files(skipped)}"] if skipped else []
-        left += [f"hidden files: {name_files(hidden)}"] if hidden else []
+        listing = files_of_folder(Path(name))
+        found = listing.logs
+        left = [
+            f"{what}: {name_files(paths)}"
+            for what, paths in (
+                ("logbert outputs", listing.outputs),
+                ("hidden files", listing.hidden),
+                ("links to files read under another name", listing.links),
+                ("broken links", listing.broken),
+            )
+            if paths
+        ]
         if not found:
             raise LogbertError(
                 f"folder {name} holds no log files"

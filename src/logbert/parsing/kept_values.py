@@ -194,11 +194,36 @@ _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
 
 
+def _hints(any_case: tuple[str, ...] = (), cased: tuple[str, ...] = ()) -> str:
+    """One RE2 pattern that finds any of the substrings (the first in any case): one call
+    per chunk, where a call per substring cost a folder of small files ~2 ms a file."""
+    def escape(text: str) -> str:
+        return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+    parts = ([f"(?i:{'|'.join(map(escape, any_case))})"] if any_case else []) + [
+        escape(h) for h in cased
+    ]
+    return "|".join(parts)
+
+
+def _has_hint(text: pa.Array, hints: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(text, hints)).as_py())
+
+
+_STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
+_ERRNO_HINT = _hints((
+    "err", "os error", "exit", "event", "severity",
+    "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
+    "signal", "termsig", *(f"{code}-" for code in _ORACLE_CODES),
+))  # fmt: skip
+# `=/`, `": "/`: path fields
+_REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
+
+
 def _status_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP status code (`_STATUS_ANY`); None when none does (most logs:
-    a substring check or two, no pattern run)."""
-    hinted = [(h, True) for h in _STATUS_HINTS] + [(h, False) for h in _CASED_STATUS_HINTS]
-    if not any(pc.any(pc.match_substring(text, h, ignore_case=i)).as_py() for h, i in hinted):
+    a substring check, no pattern run)."""
+    if not _has_hint(text, _STATUS_HINT):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _STATUS_ANY), False)
     return rows if pc.any(rows).as_py() else None
@@ -207,18 +232,7 @@ def _status_rows(text: pa.Array) -> pa.Array | None:
 def _errno_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an error number or exit code (`ERRNO`); None when none does (a
     substring check first: most logs hold no `err`, `os error` or `exit`)."""
-    hints = (
-        "err",
-        "os error",
-        "exit",
-        "event",
-        "severity",
-        "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-        "signal",
-        "termsig",
-        *(f"{code}-" for code in _ORACLE_CODES),
-    )
-    if not any(pc.any(pc.match_substring(text, h, ignore_case=True)).as_py() for h in hints):
+    if not _has_hint(text, _ERRNO_HINT):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _ERRNO_ANY), False)
     return rows if pc.any(rows).as_py() else None
@@ -227,8 +241,7 @@ def _errno_rows(text: pa.Array) -> pa.Array | None:
 def _request_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an HTTP request line whose path starts with a name (`REQUEST`); None
     when none does (a substring check first: most logs hold no `HTTP/`)."""
-    hints = (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS)  # `=/`, `": "/`: path fields
-    if not any(pc.any(pc.match_substring(text, h)).as_py() for h in hints):
+    if not _has_hint(text, _REQUEST_HINT):
         return None
     rows = pc.fill_null(pc.match_substring_regex(text, _REQUEST_ANY), False)
     return rows if pc.any(rows).as_py() else None

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import (
+    NAMED_INPUTS,
     SUGGEST_FIT,
     _suggestion,
     count_continuations,
@@ -472,12 +473,19 @@ def bad_fit_warnings(
     rest of multi-line records is not judged instead of blaming the format."""
     where = f" (see {rejects})" if rejects is not None else ""
     if len(run.inputs) > 1:
-        return [
+        unfit = [fit for fit in run.inputs if not fit.fits and not fit.warned]
+        named = [
             _bad_fit(run, fit.name, fit.rejected, fit.lines, fit.blank, fit.continuations, where,
                      fit.head)
-            for fit in run.inputs
-            if not fit.fits and not fit.warned
+            for fit in unfit[:NAMED_INPUTS]
         ]  # fmt: skip
+        rest = unfit[NAMED_INPUTS:]  # QA CRI: 150 such warnings for a node's pod folder
+        if rest:
+            named.append(
+                f"warning: format {display_name(run.fmt)} does not fit {len(rest):,} more "
+                f"inputs either (first {rest[0].name}, last {rest[-1].name})"
+            )
+        return named
     if not rejected or rejected * 2 <= lines - blank:
         return _some_unfit(run, rejected - continuations, lines - blank, where)
     return [

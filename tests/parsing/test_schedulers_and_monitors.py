@@ -167,3 +167,18 @@ def test_a_none_placeholder_beside_codes_and_snake_case_reasons_are_states():
     assert len(set(ids)) == len(flags)
     domains = [f"domain root{i}_local is full" for i in range(1, 9)]
     assert len(set(TemplateMiner().add(domains))) == 1
+
+
+def test_a_time_in_brackets_the_format_string_leaves_out_is_named(tmp_path):
+    """QA Slurm: `'<Timestamp> <Content>'` on `[2026-11-21T00:00:00.005] sched: ...` read
+    `[...]` as the time and the error sent the user to --timestamp-format."""
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "slurmctld.log"
+    log.write_text("[2026-11-21T00:00:00.005] sched: Allocate JobId=1 NodeList=cn001\n")
+    with pytest.raises(LogbertError) as caught:
+        parse_files([str(log)], resolve_format("<Timestamp> <Content>"), tmp_path / "e.parquet")
+    assert "the time is written in []: put them around <Timestamp> in the format string" in str(
+        caught.value
+    )
+    assert "('[<Timestamp>] ...')" in str(caught.value)

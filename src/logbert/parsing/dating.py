@@ -186,8 +186,18 @@ class DatingChecks:
         )
         # a time that begins or ends with a bracket: likely one the format string meant as
         # written (QA auditd: `msg=audit(<Timestamp>:...)` read `(1763683348.023`)
-        bracket = re.search(r"^[(\[{]|[)\]}]$", self._first[3].strip())
+        value = self._first[3].strip()
+        bracket = re.search(r"^[(\[{]|[)\]}]$", value)
         signs = regex_text_hint(self.fmt) + "; else " if bracket else "; "
+        closing = {"[": "]", "(": ")", "{": "}"}.get(value[:1])
+        if closing and value.endswith(closing) and not regex_text_hint(self.fmt):
+            # the time in brackets the format string leaves out (QA Slurm: `[2026-11-21T00:00:00]`
+            # read by '<Timestamp> <Content>' was sent to --timestamp-format)
+            fields = " ".join(f"<{f}>" for f in spec.fields)
+            signs = (
+                f"; the time is written in {value[0]}{closing}: put them around {fields} in the "
+                f"format string ('{value[0]}{fields}{closing} ...'); else "
+            )
         raise LogbertError(
             f"{binary}format {display_name(self.fmt)} read no timestamp from any of the "
             f"{self._events:,} lines it split into its fields{unfit}: the first, "

@@ -170,6 +170,23 @@ def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
     assert f"the id '{zero}' is a placeholder" in warning and "(a UUID:" not in warning
 
 
+def test_one_session_far_larger_than_the_others_is_a_warning(make_events):
+    """QA Nagios: `'^[A-Z ]+: ([^;]+);'` took the external command name for a host's; that
+    session held 3,456 of 7,371 events, 11 times any host's, below the "most events" bar."""
+    lines = [f"SERVICE ALERT: web{i % 12:02d};HTTP;OK" for i in range(240)]
+    lines += ["EXTERNAL COMMAND: PROCESS_SERVICE_CHECK_RESULT;web01;HTTP;0"] * 200
+    path = make_events("nagios.parquet", content=lines, template_id=[1] * len(lines))
+    loose = r"^[A-Z ]+: ([^;]+);"
+    warning = by_id(path, loose)[1].dominant_id_warning(loose)
+    assert warning.startswith(
+        "warning: session 'PROCESS_SERVICE_CHECK_RESULT' holds 200 of the 440 events"
+    )
+    assert "(10 times the other sessions' average)" in warning
+    # twelve hosts alike, none dominant
+    path = make_events("hosts.parquet", content=lines[:240], template_id=[1] * 240)
+    assert by_id(path, loose)[1].dominant_id_warning(loose) is None
+
+
 def test_few_ids_warning_counts_ids_not_long_sessions():
     """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
     one id written again after --idle-timeout counts once."""

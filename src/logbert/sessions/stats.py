@@ -32,6 +32,8 @@ REUSED_SHARE = 0.01
 SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
 SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
+# a session this many times the others' average, with a quarter of the events, is suspect
+DOMINANT_RATIO = 5
 EVENTS_PER_FEW_IDS = 100
 # what to do when a session's events come from files read one after another
 TIME_ORDER_ADVICE = (
@@ -471,7 +473,13 @@ class SessionizeStats:
         if pattern is None or self.field is not None or self.largest_id is None:
             return None
         size, session_id = self.largest_events, self.largest_id
-        if n_ids <= FEW_IDS or matched < EVENTS_PER_FEW_IDS or size * 2 <= matched:
+        if n_ids <= FEW_IDS or matched < EVENTS_PER_FEW_IDS:
+            return None
+        others = (matched - size) / (n_ids - 1)
+        # ... or a quarter of them, DOMINANT_RATIO times the other sessions' average (QA
+        # Nagios: `^[A-Z ]+: ([^;]+);` took the command `PROCESS_SERVICE_CHECK_RESULT` of
+        # external commands for a host, a session ten times any host's)
+        if size * 2 <= matched and (size * 4 < matched or size < DOMINANT_RATIO * others):
             return None
         shape = "'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'"
         advice = f"anchor it where the id stands or match the id's whole shape (a UUID: {shape})"
@@ -483,10 +491,16 @@ class SessionizeStats:
                 "anchor the regex where the session's id stands (after its name), or key "
                 "sessions by the header field that holds it (--by-field)"
             )
+        share = (
+            "text most lines share (a word, or part of one)"
+            if size * 2 > matched
+            else f"text many lines share ({size / others:.0f} times the other sessions' "
+            "average)"
+        )
         return (
             f"warning: session {session_id!r} holds {size:,} of the {matched:,} events that "
             f"matched --by-id '{pattern}' ({n_ids:,} sessions in all): the regex seems to match "
-            f"text most lines share (a word, or part of one) besides the ids; {advice}"
+            f"{share} besides the ids; {advice}"
         )
 
     def multi_id_warning(self, pattern: str | None) -> str | None:

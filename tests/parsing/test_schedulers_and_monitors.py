@@ -182,3 +182,16 @@ def test_a_time_in_brackets_the_format_string_leaves_out_is_named(tmp_path):
         caught.value
     )
     assert "('[<Timestamp>] ...')" in str(caught.value)
+
+
+def test_auto_reads_nagios_epoch_in_brackets_and_airflows_date_with_a_comma(tmp_path):
+    """QA Nagios: no built-in format read `[1763633702] SERVICE ALERT: ...`; QA Airflow: a
+    task log's `[2026-11-20, 10:15:02 UTC]` was read by none either."""
+    from logbert.parsing.auto import rank_formats
+
+    nagios = [f"[17636337{i:02d}] HOST ALERT: db02;DOWN;SOFT;1;PING CRITICAL" for i in range(5)]
+    assert rank_formats(nagios)[0].name == "nagios"
+    airflow = [f"[2026-11-20, 10:15:0{i} UTC] {{taskinstance.py:1157}} INFO - Dependencies met"
+               for i in range(5)]  # fmt: skip
+    best = rank_formats(airflow)[0]
+    assert best.name == "iso" and best.dated == 5

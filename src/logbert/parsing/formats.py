@@ -63,7 +63,7 @@ _ZONE_MINUTES = pa.array(list(ZONE_ABBREVIATIONS.values()), pa.int64())
 # zone abbreviation; the date also with slashes (`2024/03/05 10:00:00`, as Go's log package
 # and many loggers write it)
 ISO_8601 = (
-    r"^(?P<Y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[Tt ](?P<H>\d{1,2}):(?P<M>\d\d)"
+    r"^(?P<Y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:[Tt ]|, )(?P<H>\d{1,2}):(?P<M>\d\d)"
     r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?"
     rf"|{_ZONE_WORD})?$"
 )
@@ -174,6 +174,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in <Timestamp>"),
         label="Label",
+    ),
+    # Nagios and Icinga 1.x (`nagios.log`): epoch seconds in brackets, then the record
+    # (`[1763633702] SERVICE ALERT: web01;HTTP;CRITICAL;SOFT;1;...`; QA: no built-in read it)
+    "nagios": BuiltinFormat(
+        r"\[<Timestamp>\] <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in brackets"),
     ),
     "windows": BuiltinFormat(
         "<Date> <Time>, <Level>                  <Component>    <Content>",
@@ -636,6 +642,8 @@ def compile_format(
                 # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
                 # of a compiler's or test runner's output are rejected (QA CI)
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
+            elif field_name == "Timestamp" and name == "nagios":
+                regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
             elif field_name == "Timestamp" and name == "syslog-iso":
                 regex += f"(?P<Timestamp>{_RFC3339_WORD})"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text

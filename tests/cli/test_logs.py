@@ -140,8 +140,8 @@ def test_train_on_logs_in_another_format_names_the_format_that_reads_them(tmp_pa
 def test_session_settings_are_checked(raw_logs, tmp_path):
     log = raw_logs[0]
     both = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", "blk_\\d+",
-                  "--window", "5m", "--output", tmp_path / "m", *TINY)  # fmt: skip
-    assert "--by-id takes no --window" in user_error(both)
+                  "--lines", "5", "--output", tmp_path / "m", *TINY)  # fmt: skip
+    assert "--by-id takes no --lines" in user_error(both)
     nothing = invoke("train", log, "--logs", "--format", "hdfs", "--by-id", r"job_\d+",
                      "--output", tmp_path / "m2", *TINY)  # fmt: skip
     assert "no session" in user_error(nothing)

@@ -91,7 +91,7 @@ def test_window_command(monkeypatch, capsys, hdfs_like):
     ("args", "message"),
     [
         ([], "exactly one of --by-id REGEX or --window"),
-        (["--by-id", "blk_[0-9]+", "--window", "5m"], "--by-id takes no --window"),
+        (["--by-id", "blk_[0-9]+", "--lines", "5"], "--by-id takes no --lines"),
         (["--by-id", "blk_(", "--labels", "{labels}"], "invalid --by-id regex"),
         (["--window", "5 parsecs"], "invalid duration"),
         (["--by-id", "blk_[0-9]+", "--step", "1m"], "--step slides time windows"),

@@ -322,7 +322,7 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
             "--by-id and --by-field both name the session",
         ),
         ({"window": "5m", "lines": 10}, "give exactly one of"),
-        ({"by_id": "blk_[0-9]+", "lines": 10}, "--by-id takes no --window or --lines"),
+        ({"by_id": "blk_[0-9]+", "lines": 10}, "--by-id takes no --lines"),
         ({"by_field": "Node", "step": "1m"}, "--step slides time windows (--window) or count"),
         ({"by_field": "Node", "window": "5m", "idle_timeout": "1h"}, "--by-field alone"),
         ({"lines": 10, "idle_timeout": "1h"}, "use it with --by-id"),

@@ -377,6 +377,32 @@ def test_fixed_windows(make_events):
     assert [s.categories for s in sessions] == [None, ["APPREAD"], None]
 
 
+def test_windows_per_id_of_a_by_id_regex(make_events):
+    """QA Nagios: a host's 1 h windows were wanted where the host sits inside the message
+    (`SERVICE ALERT: web01;HTTP;...`); --by-id with --window was refused. Each message's first
+    id keys its windows (`web01@START`); a message naming none is in no window."""
+    from logbert.sessions.sessionize import sessionize_file
+
+    path = make_events(
+        template_id=[1, 2, 3, 4, 5],
+        timestamp=[at(0), at(10), at(20), at(70), at(30)],
+        content=["ALERT: web01;HTTP;OK", "ALERT: db02;PING;DOWN", "ALERT: web01;HTTP;CRIT",
+                 "ALERT: web01;HTTP;OK", "Auto-save of retention data completed"],
+        label=["-"] * 5,
+    )  # fmt: skip
+    settings = SessionizerSettings(by_id=r"^[A-Z]+: ([a-z]+\d+);", window="1m")
+    assert settings.describe() == "by id '^[A-Z]+: ([a-z]+\\d+);', windows of 1m"
+    stats = SessionizeStats()
+    sessions = list(sessionize_file(path, settings.build(stats=stats)))
+    assert sorted((s.session_id, s.keys) for s in sessions) == [
+        ("db02@2005-06-03T15:00:00", [2]),
+        ("web01@2005-06-03T15:00:00", [1, 3]),
+        ("web01@2005-06-03T15:01:00", [4]),
+    ]
+    assert stats.n_unmatched == 1
+    assert SessionizerSettings.from_dict(settings.to_dict()) == settings
+
+
 def test_sliding_windows_put_a_line_in_every_covering_window(make_events):
     path = make_events(template_id=[1, 2, 3], timestamp=[at(0), at(90), at(150)])
     sessions, _ = by_window(path, "2m", step="1m")
@@ -647,7 +673,7 @@ def test_track_lines_in_sliding_windows():
     ("settings", "message"),
     [
         ({}, "give exactly one of --by-id REGEX or --window DURATION"),
-        ({"by_id": BLK, "window": "5m"}, "--by-id takes no --window or --lines; for windows"),
+        ({"by_id": BLK, "lines": 5}, "--by-id takes no --lines; for windows of lines"),
         ({"by_id": BLK, "step": "1m"}, "--step slides time windows"),
         ({"window": "5m", "idle_timeout": "1h"}, "use it with --by-id"),
         ({"by_id": "blk_("}, "invalid --by-id regex"),

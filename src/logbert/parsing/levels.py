@@ -128,5 +128,7 @@ class EventFieldMix:
             f"{templates.get(ids[0], ids[0])!r} with <{name}> {shown}): header fields are not "
             "part of the event, so lines that differ only there are one event to every "
             "detector; to make such a field part of the event, leave it inside <Content> in "
-            "the format string"
+            "the format string (a field needed for sessions that comes after it, a host, can "
+            "then key them with --by-id REGEX, and per host windows with --by-id REGEX "
+            "--window DURATION)"
         )

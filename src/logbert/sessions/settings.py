@@ -47,7 +47,8 @@ class SessionizerSettings:
     describe it, build it.
 
     Modes: exactly one of `by_id`, `window`, `lines`; or `by_field` alone or with `window` or
-    `lines` (one session per value and window). `step` slides `window` (a duration) or
+    `lines` (one session per value and window); or `by_id` with `window` (one per id and
+    window: the first id each message names). `step` slides `window` (a duration) or
     `lines` (a count); `idle_timeout` closes quiet `by_id` / `by_field`-alone sessions.
     `order` "time" takes the events of files read whole in time order (stable: input order
     among equal times) before sessions by id, field or count are cut, for logs of several
@@ -71,13 +72,15 @@ class SessionizerSettings:
             )
         cuts = [self.by_id, self.window, self.lines]
         given = sum(c is not None for c in cuts)
-        if self.by_id is not None and given > 1:  # QA BIND: windows per client were wanted
+        if self.by_id is not None and self.lines is not None:
             raise LogbertError(
-                "--by-id takes no --window or --lines; for windows per id, make the id a field "
-                "and give --by-field FIELD --window DURATION: a field of the format string "
-                "(`... client <Client>#<Port> ...`), or a message's `name=value` word, which "
-                "--by-field reads by its name"
+                "--by-id takes no --lines; for windows of lines per id, make the id a field and "
+                "give --by-field FIELD --lines N: a field of the format string (`... client "
+                "<Client>#<Port> ...`), or a message's `name=value` word, which --by-field reads "
+                "by its name; --by-id REGEX --window DURATION makes time windows per id"
             )
+        if self.by_id is not None and self.window is not None:
+            given -= 1  # time windows per id (QA Nagios, Snort: a host's or source's windows)
         if given > 1 or (given == 0 and self.by_field is None):
             raise LogbertError(
                 "give exactly one of --by-id REGEX or --window DURATION or --lines N, or "
@@ -198,6 +201,10 @@ class SessionizerSettings:
     def _build(
         self, labels: dict[str, str] | None, track_lines: bool, stats: SessionizeStats | None
     ) -> Sessionizer:
+        if self.by_id is not None and self.window is not None:
+            return WindowSessionizer(
+                self.window, self.step, track_lines, stats, None, labels, id_pattern=self.by_id
+            )
         if self.by_id is not None:
             return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
         keyed = self.window is None and self.lines is None
@@ -218,10 +225,11 @@ class SessionizerSettings:
         return text + (", in time order" if self.order == "time" and not self.window else "")
 
     def _describe(self) -> str:
-        if self.by_id is not None:
+        if self.by_id is not None and self.window is None:
             text = f"by id '{self.by_id}'"
             return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")
         parts = [f"by field {self.by_field}"] if self.by_field is not None else []
+        parts += [f"by id '{self.by_id}'"] if self.by_id is not None else []
         if self.idle_timeout:
             parts.append(f"idle timeout {self.idle_timeout}")
         if self.window is not None:

@@ -35,8 +35,11 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
-from logbert.sessions.options import field_names
+from logbert.sessions.options import compile_id_pattern, field_names, match_id
 from logbert.sessions.stats import SessionizeStats
+
+# the key of windows per id in a batch's columns (`_id_values`): no field can take this name
+ID_COLUMN = "\x00id"
 
 SNAPSHOT_VERSION = 1  # `Sessionizer.snapshot()` format
 _EPOCH = datetime(1970, 1, 1)
@@ -391,6 +394,18 @@ def _field_values(events: Events, names: list[str]) -> list[str | None]:
     return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
 
 
+def _id_values(content: list | pa.ChunkedArray, pattern: str) -> list[str | None]:
+    """The first id a --by-id regex names in each message (None where it names none): the
+    key of windows per id."""
+    regex = compile_id_pattern(pattern)
+    texts = content if isinstance(content, list) else content.to_pylist()
+    out: list[str | None] = []
+    for text in texts:
+        match = regex.search(text) if text else None
+        out.append(match_id(regex, match) if match is not None else None)
+    return out
+
+
 def _message_field(content: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     """Each message's value of its `name=value` word: quoted (`ipAddress="203.0.113.28",`,
     Keycloak's events: QA, the quotes and comma were in every session id, so labels written
@@ -414,7 +429,10 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     batch = {"template_id": _keys(events.column("template_id"), where)}
     if "content" in sessionizer.required_columns:
         batch["content"] = events.column("content").to_pylist()
-    if sessionizer.field is not None:
+    pattern = getattr(sessionizer, "id_pattern", None)
+    if pattern is not None:  # windows per id (`WindowSessionizer`)
+        batch[ID_COLUMN] = _id_values(batch.get("content") or events.column("content"), pattern)
+    elif sessionizer.field is not None:
         batch[sessionizer.field] = _field_values(events, field_names(sessionizer.field))
     batch["timestamp"] = [None] * n
     if "timestamp" in names:

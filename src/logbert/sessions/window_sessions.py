@@ -7,9 +7,11 @@ memory by the windows still open. An event later than that cannot be taken back 
 already written), so batch callers put these events in time order first (`time_ordered`) and
 only a live stream can have late events, counted in `SessionizeStats.n_late`. Session ids: the
 window's start in ISO 8601, prefixed by the value with `--by-field`
-(`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`). A labels map (`--labels`) labels windows by these
-ids, as written (QA: logs without a label column could not be evaluated by window); without one,
-a window is anomalous when one of its lines is (a format's `<Label>` field).
+(`R02-M1-N0-C:J12-U11@2005-06-03T15:40:00`) or by the id of a `--by-id` regex (windows per id
+for logs whose id sits inside the message, a firewall's source address: `id_pattern`). A labels
+map (`--labels`) labels windows by these ids, as written (QA: logs without a label column could
+not be evaluated by window); without one, a window is anomalous when one of its lines is (a
+format's `<Label>` field).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
-from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
+from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
 
 
 class WindowSessionizer(Sessionizer):
@@ -51,9 +53,13 @@ class WindowSessionizer(Sessionizer):
         stats: SessionizeStats | None = None,
         field: str | None = None,
         labels: dict[str, str] | None = None,
+        id_pattern: str | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
         self.field = self.stats.field = field
+        # windows per id of a --by-id regex: the first id each message names (`ID_COLUMN`)
+        self.id_pattern = id_pattern
+        self.key_column = ID_COLUMN if id_pattern is not None else field
         self.labels = labels
         # with labels: the ids of the windows closed, in order (a dict: examples repeat)
         self._written: dict[str, None] = {}
@@ -75,11 +81,13 @@ class WindowSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
+        if self.id_pattern is not None:
+            return ["template_id", "timestamp", "content"]
         fields = field_names(self.field) if self.field is not None else []
         return ["template_id", "timestamp", *fields]
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
-        if self.field is not None:
+        if self.key_column is not None:
             return self._push_keyed(batch)
         stats, windows, track, closed = self.stats, self._windows, self.track_lines, []
         width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
@@ -121,7 +129,7 @@ class WindowSessionizer(Sessionizer):
         )
         width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
         for value, key, ts, line_label, line in zip(
-            batch[self.field],
+            batch[self.key_column],
             batch["template_id"],
             batch["timestamp"],
             batch["label"],
@@ -203,7 +211,12 @@ class WindowSessionizer(Sessionizer):
         return session_id if value is None else f"{value}@{session_id}"
 
     def _settings(self) -> dict:
-        return {"window_us": self._width, "step_us": self._stride, "field": self.field}
+        return {
+            "window_us": self._width,
+            "step_us": self._stride,
+            "field": self.field,
+            "id_pattern": self.id_pattern,
+        }
 
     def _snapshot(self) -> dict:
         return {

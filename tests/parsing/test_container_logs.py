@@ -112,3 +112,21 @@ def test_a_folder_given_as_sessions_says_to_add_logs(tmp_path):
 
     with pytest.raises(LogbertError, match="for a folder of raw logs add --logs"):
         sessions_file([str(tmp_path)])
+
+
+def test_a_file_of_several_with_a_tenth_of_other_rejects_is_named(tmp_path):
+    """QA Spring Boot: 14% of one service's lines (10.04% of the run) were rejected with no
+    word; QA DHCP: the example was a header line while most rejects were misread records."""
+    good = tmp_path / "order.log"
+    good.write_text("".join(f"2026-11-20T10:00:0{i}Z INFO started {i}\n" for i in range(9)))
+    mixed = tmp_path / "payment.log"
+    header = ["Microsoft DHCP Service Activity Log", "Event ID  Meaning"]
+    records = [f"10,11/20/26,10:15:0{i},Assign" for i in range(4)]
+    dated = [f"2026-11-20T10:00:0{i}Z INFO paid {i}" for i in range(6)]
+    mixed.write_text("\n".join(header + records + dated) + "\n")
+    summary = parse_files([str(good), str(mixed)], resolve_format("iso"), tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "of payment.log" in w]
+    assert said.startswith("warning: 6 of 12 lines of payment.log (50%) do not fit format iso")
+    from logbert.parsing.summary import _common_reject
+
+    assert _common_reject(header + records) == records[0]

@@ -195,3 +195,48 @@ def test_auto_reads_nagios_epoch_in_brackets_and_airflows_date_with_a_comma(tmp_
                for i in range(5)]  # fmt: skip
     best = rank_formats(airflow)[0]
     assert best.name == "iso" and best.dated == 5
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        # Cisco ASA: the message id, severity and number, kept whole
+        ("%ASA-4-106023: Deny tcp src outside:198.51.100.77/40000 dst inside:10.0.0.5/22",
+         "%ASA-4-106023: Deny tcp src outside:<*>/<*> dst inside:<*>/<*>"),
+        # ... and `logging timestamp`'s date with its year one variable
+        ("Nov 20 2026 10:15:02: %ASA-6-302013: Built inbound TCP connection 1234567",
+         "<*>: %ASA-6-302013: Built inbound TCP connection <*>"),
+        # Snort / Suricata: generator and signature kept, the revision masked
+        ("[**] [1:2010935:3] ET SCAN MSSQL port 1433 [**] [Priority: 2]",
+         "[**] [1:2010935:<*>] ET SCAN MSSQL port <*> [**] [Priority: <*>]"),
+        # YARN: a container's exit code, and a state among comma-joined pairs
+        ("Exit code from container container_e17_1763633702123_0314_01_000004 is : 143",
+         "Exit code from container <*> is : 143"),
+        ("Container killed on request. Exit code is 137",
+         "Container killed on request. Exit code is 137"),
+        ("appId=application_1_0001,name=pi,user=bob,state=FAILED,trackingUrl=N/A,finalStatus=FAILED",
+         "appId=<*>,name=pi,user=bob, state=FAILED, trackingUrl=N/A, finalStatus=FAILED"),
+        ("disk 95% full", "disk <*>% full"),  # a percent sign is no message id
+    ],
+)  # fmt: skip
+def test_message_ids_exit_codes_and_states_are_kept(text, masked):
+    """QA ASA: `%ASA-<*>-<*>` made every firewall message one event; QA Snort: two signatures
+    whose texts differ in numbers were one event, a new one unseen; QA YARN: exit 143 and 1
+    were one event, and a FAILED application's summary a FINISHED one's."""
+    assert mask_text(text) == masked
+    assert _chunk_masks(text) == masked
+
+
+def test_a_field_after_the_message_stops_before_an_optional_group_that_follows():
+    """QA Snort: `<Src>(:<Sport>)?` after <Content> took `10.0.0.1:443` whole and the group
+    matched nothing: one session per address and port, unsaid."""
+    fmt = resolve_format(r"<Timestamp> <Content> \{<Proto>\} <Src>(:<Sport>)? -> <Dst>(:<Dport>)?")
+    lines = [
+        "2026-11-20T10:15:02Z [**] [1:2:3] scan [**] {TCP} 203.0.113.45:51234 -> 10.0.0.5:1433",
+        "2026-11-20T10:15:03Z [**] [1:4:1] ping [**] {ICMP} 10.0.0.9 -> 10.0.0.1",
+        "2026-11-20T10:15:04Z [**] [1:2:3] v6 [**] {TCP} [2001:db8::25]:5678 -> [2001:db8::1]:22",
+    ]
+    ok, cols = split_lines(pa.array(lines), fmt)
+    assert ok.all()
+    assert cols["Src"].to_pylist() == ["203.0.113.45", "10.0.0.9", "[2001:db8::25]"]
+    assert [v or "" for v in cols["Sport"].to_pylist()] == ["51234", "", "5678"]

@@ -133,19 +133,23 @@ class FormatScore:
 
 
 def rank_formats(
-    lines: list[str], year: int | None = None, timestamp_format: str | None = None
+    lines: list[str],
+    year: int | None = None,
+    timestamp_format: str | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> list[FormatScore]:
     """Every built-in format but raw, best first for `lines` (their `record_lines`, which each
     score's `lines` counts): lines it splits with a valid timestamp (formats without a year
     are checked in a leap year when `year` is None), then a system's format before a generic
     one (`iso`), then lines it splits, then the fewest empty header fields (a format that
     fits only by leaving a field empty, `nova` on Zookeeper lines, fits worse), then the most
-    literal words (`sshd`: strong evidence), then the least literal punctuation."""
+    literal words (`sshd`: strong evidence), then the least literal punctuation. `names`:
+    only those formats."""
     records = record_lines(lines)
     arr = pa.array(records, pa.string())
     left_out = len(lines) - len(records)
     ranked = []
-    for name in BUILTIN_FORMATS:
+    for name in BUILTIN_FORMATS if names is None else names:
         if name == "raw":
             continue
         fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)

@@ -725,6 +725,13 @@ def _trailing_field(parts: list[str], i: int) -> str:
     part of the message."""
     if parts[i - 1].endswith('"') and parts[i + 1].startswith('"'):
         return r'(?:[^"\\]|\\.)*'
+    # an optional group after it that starts with a sign, `<Src>(:<Sport>)?`: the word stops
+    # at that sign (but for a bracketed part, an IPv6 `[2001:db8::5]`), else it took the port
+    # too and the group matched nothing (QA Snort: one session per address and port, unsaid)
+    after = parts[i + 1] if i + 1 < len(parts) else ""
+    optional = re.match(r"\((?:\?:)?\\?([^\w\s\\(<])", after)
+    if optional is not None:
+        return rf"(?:\[[^\s\]]*\]|[^\s{re.escape(optional.group(1))}])*"
     return r"\S*"
 
 

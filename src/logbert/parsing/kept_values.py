@@ -99,7 +99,9 @@ STATUS: list[tuple[str, str, int]] = [
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
-    r"|exit code|exit_code|exitcode|exit status|exit_status|exitstatus"
+    # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
+    r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
+    r"|exitstatus"
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
@@ -112,6 +114,18 @@ ERRNO: list[tuple[str, str, int]] = [
     for digit, marker in _ERRNO_DIGITS.items()
 ] * _ERRNO_MAX_DIGITS
 _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
+# ... and a message's id of two numbers, kept whole: Cisco ASA's `%ASA-4-106023` (severity and
+# message: QA, `%ASA-<*>-<*>` made every firewall message one event) and a Snort or Suricata
+# alert's `[**] [1:2010935:3]` (generator and signature; the revision is masked: QA, two
+# signatures whose texts differ in numbers only were one event)
+_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[)"
+_MESSAGE_ID_DIGITS = 8
+ERRNO += [
+    (rf"({_MESSAGE_ID}[{_ERRNO_MARKED}]*(?:[-:][{_ERRNO_MARKED}]*)?){digit}", rf"\1{marker}", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * _MESSAGE_ID_DIGITS
+_ERRNO_ANY += rf"|{_MESSAGE_ID}[0-9]"
+_MESSAGE_ID_PY = re.compile(rf"({_MESSAGE_ID})([0-9]+(?:[-:][0-9]+)?)")
 # An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
 # `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
@@ -216,6 +230,7 @@ _ERRNO_HINT = _hints((
     "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
+_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
 
@@ -295,7 +310,8 @@ def mark_text(text: str) -> str:
     for pattern, repl, passes in _REQUEST_PY + _STATUS_PY:
         for _ in range(passes):
             text = pattern.sub(repl, text)
-    return _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    return _MESSAGE_ID_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 
 def restore_text(text: str) -> str:

@@ -57,6 +57,9 @@ _UNIT = "(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|ms|s|sec|secs|min)"
 _HMS = r"(\d+:\d+:\d+(?:[.,]\d+)?)"
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
+    # ... with its year before the time (a Cisco ASA's `logging timestamp`: `Nov 20 2026
+    # 10:15:02: %ASA-...`; QA, six variables before each message)
+    (rf"{_MON} +(\d+) +(\d{{4}}) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
     # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
@@ -80,6 +83,11 @@ JOINS: list[tuple[str, str, int]] = [
     # `{"request_id":"...","status":"failed"}`: as one word, a member taking a few values
     # made the whole object a variable, and a failed order a paid one's event, QA Laravel)
     (r',("[A-Za-z_@][A-Za-z0-9_.@-]*":)', r", \1", 1),
+    # ... and so is a state's `key=value` joined to others by commas (YARN's application
+    # summary, `appId=...,name=...,state=FAILED,...,finalStatus=FAILED`: as one word, a failed
+    # application was a finished one's event, QA YARN; any key: Android's templates changed)
+    (r"([^\s,]),((?i:final)?(?i:state|status|result|outcome)=)", r"\1, \2", 1),
+    (r"((?:^|\s)(?i:final)?(?i:state|status|result|outcome)=[^\s,]*),([^\s,])", r"\1, \2", 1),
     # ... and so are the fields of a word of three or more `;`-separated ones (Nagios' `HOST
     # ALERT: db02;DOWN;HARD;3;PING CRITICAL`): as one word, its states (DOWN/UP, SOFT/HARD,
     # OK/WARNING/CRITICAL) were one variable with the host (QA Nagios: a HARD state a SOFT

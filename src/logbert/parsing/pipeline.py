@@ -383,13 +383,16 @@ class Parser(DatingChecks):
         would be all rejects); fewer than half split or dated is a warning; both name the
         built-in format that reads the file best."""
         sample = lines[:HEAD_LINES]
-        ranking = rank_formats(sample, self.fmt.year, self.fmt.timestamp_format)
-        mine = next((r for r in ranking if r.name == self.fmt.name), None)
+        year, given = self.fmt.year, self.fmt.timestamp_format
+        # the chosen format alone first: every format on every file cost a folder of small
+        # files ~40 ms a file (QA YARN: 1,326 container logs, 313 s)
+        mine = next(iter(rank_formats(sample, year, given, (self.fmt.name,))), None)
         if mine is None or not sample:
             return
-        n, best = mine.lines, ranking[0]
+        n = mine.lines
         if mine.split * 2 >= n and mine.dated * 2 >= n:
             return
+        best = rank_formats(sample, year, given)[0]
         what = (
             f"--format auto chose {self.fmt.name} from the first lines of {self.auto_source}, but "
             f"it reads {mine.dated:,} of the first {n:,} lines of {fit.name} with a timestamp "

@@ -249,3 +249,24 @@ def test_evaluation_and_scores_of_different_sessions_are_refused(report_inputs, 
     _edit_evaluation(paths, normal_score_mean=metrics["normal_score_mean"] + 0.5)
     with pytest.raises(LogbertError, match="hold different scores: the evaluation's mean score"):
         _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+
+
+def test_session_id_check_skips_look_arounds_and_takes_windows_per_id(tmp_path):
+    """QA ASA: a model keyed by `--by-id '(?<=outside:)\\d+(?:\\.\\d+){3}'` had its own scores
+    refused by `report` (the bare id cannot match a look-behind); windows per id are
+    `VALUE@TIME`."""
+    from logbert.reporting.inputs import ModelInfo
+    from logbert.reporting.provenance import session_id_check
+
+    looking = r"(?<=outside:)\d+(?:\.\d+){3}"
+    behind = ModelInfo(tmp_path, pipeline={"sessionizer": {"by_id": looking}})
+    assert session_id_check(behind) is None
+    plain = ModelInfo(tmp_path, pipeline={"sessionizer": {"by_id": r"blk_-?\d+"}})
+    accepts, words = session_id_check(plain)
+    assert accepts("blk_-42") and not accepts("web01@2026-11-20T10:00:00") and "blk_" in words
+    windows = ModelInfo(
+        tmp_path, pipeline={"sessionizer": {"by_id": r"host=(\w+)", "window": "1h"}}
+    )
+    accepts, words = session_id_check(windows)
+    assert accepts("web01@2026-11-20T10:00:00") and not accepts("web01")
+    assert words == "--by-id 'host=(\\w+)' --window 1h ids (VALUE@TIME)"

@@ -61,21 +61,24 @@ def session_id_check(model: ModelInfo) -> tuple[Callable[[str], bool], str] | No
     settings = (model.pipeline or {}).get("sessionizer")
     if not isinstance(settings, dict):
         return None
-    by_id = settings.get("by_id")
+    by_id, window = settings.get("by_id"), settings.get("window")
+    if isinstance(window, str) and window and not settings.get("lines"):
+        field = settings.get("by_field") or (f"--by-id '{by_id}'" if by_id else None)
+        if field:
+            named = field if by_id else f"--by-field {field}"
+            return _window_id_with_value, f"{named} --window {window} ids (VALUE@TIME)"
+        return _is_time, f"--window {window} ids (the window's start time)"
     if isinstance(by_id, str) and by_id:
         try:
             regex = re.compile(by_id)
         except re.error:
             return None
-        if regex.groups:  # the id is a group's text, which may look like anything
+        # the id is a group's text, which may look like anything; a look-around asks what
+        # stands beside the id in its line (QA ASA: `(?<=outside:)\d+...` refused its model's
+        # own scores)
+        if regex.groups or re.search(r"\(\?<?[=!]", by_id):
             return None
         return (lambda sid: regex.fullmatch(sid) is not None), f"ids matching --by-id '{by_id}'"
-    window = settings.get("window")
-    if isinstance(window, str) and window and not settings.get("lines"):
-        field = settings.get("by_field")
-        if field:
-            return _window_id_with_value, f"--by-field {field} --window {window} ids (VALUE@TIME)"
-        return _is_time, f"--window {window} ids (the window's start time)"
     return None
 
 

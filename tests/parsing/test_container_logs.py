@@ -130,3 +130,17 @@ def test_a_file_of_several_with_a_tenth_of_other_rejects_is_named(tmp_path):
     from logbert.parsing.summary import _common_reject
 
     assert _common_reject(header + records) == records[0]
+
+
+def test_files_named_by_weekday_are_read_by_modification_time(tmp_path):
+    """QA DHCP: `DhcpSrvLog-Mon.log` ... `-Thu.log` were read Mon, Thu, Tue, Wed (by name),
+    and sessions of clients cut wrong; they are overwritten weekly, so their time orders them."""
+    import os
+
+    days = ["Wed", "Thu", "Fri", "Sat", "Sun", "Mon", "Tue"]  # written in this order
+    for i, day in enumerate(days):
+        path = tmp_path / f"DhcpSrvLog-{day}.log"
+        path.write_text(f"{day}\n")
+        os.utime(path, (1_763_600_000 + i * 86_400, 1_763_600_000 + i * 86_400))
+    files = expand_folders([str(tmp_path)]).files
+    assert [f.rsplit("-", 1)[1] for f in files] == [f"{day}.log" for day in days]

@@ -69,11 +69,28 @@ def rotation_key(name: str) -> tuple:
     return (_natural(bare), 2, 0)
 
 
+# a file named by its weekday, overwritten each week (Windows DHCP Server's
+# `DhcpSrvLog-Mon.log` ... `DhcpSrvLog-Sun.log`): its name says nothing of which is older
+_WEEKDAY = re.compile(
+    r"^(?P<stem>.*[-_.])(?i:mon|tue|wed|thu|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?"
+    r"(?P<ext>\.\w+)?$"
+)
+
+
 def _path_key(path: Path, folder: Path) -> tuple:
-    """A folder's files before its subfolders, each in rotation order."""
+    """A folder's files before its subfolders, each in rotation order; files named by their
+    weekday by modification time (QA DHCP: read Mon, Thu, Tue, Wed, sessions cut wrong)."""
     relative = path.relative_to(folder)
     folders = ((1, _natural(part)) for part in relative.parts[:-1])
-    return (*folders, (0, rotation_key(relative.name), relative.name))  # ties: by name
+    key = rotation_key(relative.name)
+    weekday = _WEEKDAY.match(_COMPRESSED.sub("", relative.name))
+    if weekday is not None and key[1] == 2:
+        try:
+            written = f"{path.stat().st_mtime:020.6f}"
+        except OSError:
+            written = ""
+        key = (_natural(weekday["stem"] + (weekday["ext"] or "")), 1, written)
+    return (*folders, (0, key, relative.name))  # ties: by name
 
 
 def _own_output(path: Path) -> bool:

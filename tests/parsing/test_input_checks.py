@@ -590,6 +590,26 @@ def test_a_csv_export_is_named_with_how_to_read_it(tmp_path):
     assert summary.lines == 2
 
 
+def test_a_csv_export_after_a_preamble_is_named_and_an_ansi_log_is_told_to_convert(tmp_path):
+    """QA DHCP: Windows DHCP Server writes ~30 lines of explanation before its CSV header
+    (`VendorClass(Hex)` among the columns), and was not named a CSV export; its ANSI bytes
+    were only counted as undecodable."""
+    preamble = ["\t\tMicrosoft DHCP Service Activity Log", "", "Event ID  Meaning",
+                "00\tThe log was started."]  # fmt: skip
+    header = "ID,Date,Time,Description,IP Address,VendorClass(Hex),DnsRegError."
+    rows = ["10,11/20/26,10:15:02,Assign,10.0.5.23,0x4D53465420352E30,0"] * 3
+    with pytest.raises(LogbertError) as err:
+        parse_files([_log(tmp_path, "DhcpSrvLog-Fri.log", preamble + [header] + rows)],
+                    resolve_format("auto"), tmp_path / "e.pq")  # fmt: skip
+    said = str(err.value)
+    assert "a line after 3 others looks like the header of a CSV export" in said
+    assert "sed -n '/^ID,Date,Time,Description/,$p' LOG | python3 -c" in said
+    log = tmp_path / "ansi.log"
+    log.write_bytes("2026-11-20T10:00:00Z host J\u00dcRGEN-PC leased\n".encode("cp1252"))
+    summary = parse_files([str(log)], resolve_format("iso"), tmp_path / "a.parquet")
+    assert "iconv -f cp1252 -t utf-8" in summary.line()
+
+
 def test_an_indented_line_is_no_record_of_a_format_that_starts_with_a_field(tmp_path):
     """QA SQL Server: the start-up banner's `\\tOct 30 2023 16:12:44` split with an empty
     <Date> (the words after it fields), and --by-field Component made sessions of them."""

@@ -333,7 +333,7 @@ def time_only_hint(head: list[str]) -> str:
 
 
 # a CSV export's column name (`Level`, `Date and Time`, `Event ID`, Splunk's `_time`, `@timestamp`)
-_COLUMN_NAME = re.compile(r"[A-Za-z_@][\w .@-]{0,40}")
+_COLUMN_NAME = re.compile(r"[A-Za-z_@][\w .@()-]{0,40}")  # `VendorClass(Hex)` too (DHCP)
 CSV_TO_JSON = (
     "python3 -c 'import csv, json, sys; [print(json.dumps(row)) for row in "
     "csv.DictReader(sys.stdin)]' < EXPORT.csv > export.jsonl"
@@ -342,29 +342,42 @@ CSV_TO_JSON = (
 
 def csv_hint(head: list[str]) -> str:
     """Advice for a CSV export (a header line of three or more column names, the next line
-    a row of as many fields), "" for anything else: a quoted field may span lines and the
-    header names the columns, neither of which a line format reads (QA Event Viewer and
-    Splunk exports: "no built-in format reads a timestamp", and a format string split the
-    quoted messages at their line breaks, silently)."""
+    a row of as many fields; after a preamble too, as Windows DHCP Server's logs write one),
+    "" for anything else: a quoted field may span lines and the header names the columns,
+    neither of which a line format reads (QA Event Viewer and Splunk exports: "no built-in
+    format reads a timestamp", and a format string split the quoted messages at their line
+    breaks, silently)."""
     lines = text_lines(head)
-    if len(lines) < 2:
+    for at in range(len(lines) - 1):
+        if _csv_header(lines[at], lines[at + 1]):
+            break
+    else:
         return ""
-    try:
-        names, row = list(csv.reader(lines[:2]))[:2]
-    except (csv.Error, ValueError):
-        return ""
-    columns = [name.strip() for name in names]
-    if len(columns) < 3 or len(row) < len(columns):
-        return ""
-    if not all(_COLUMN_NAME.fullmatch(name) for name in columns):
-        return ""
+    where = "the first line looks"
+    recipe = CSV_TO_JSON
+    if at:  # after a preamble: print from the header on
+        where = f"a line after {at:,} others looks"
+        start = re.match(r"[A-Za-z0-9_ ,]*", lines[at])[0][:24]
+        recipe = f"sed -n '/^{start}/,$p' LOG | " + CSV_TO_JSON.replace(" < EXPORT.csv", "")
     return (
-        f"the first line looks like the header of a CSV export ({show_line(lines[0])}): "
+        f"{where} like the header of a CSV export ({show_line(lines[at])}): "
         "logbert reads logs one event per line and has no CSV format (a quoted field may span "
         "lines); write each row as a JSON object on a line of its own and read that with "
-        f"--format json, e.g. {CSV_TO_JSON} (a time column dates the events where its name "
+        f"--format json, e.g. {recipe} (a time column dates the events where its name "
         "ends in time and its value is ISO 8601 or epoch time: convert others first)"
     )
+
+
+def _csv_header(line: str, next_line: str) -> bool:
+    """Whether `line` names three or more columns and `next_line` is a row of as many."""
+    try:
+        names, row = list(csv.reader([line, next_line]))[:2]
+    except (csv.Error, ValueError):
+        return False
+    columns = [name.strip() for name in names]
+    if len(columns) < 3 or len(row) < len(columns):
+        return False
+    return all(_COLUMN_NAME.fullmatch(name) for name in columns)
 
 
 def layout_hint(head: list[str]) -> str:

@@ -158,7 +158,12 @@ class ParseSummary:
         if self.unmatched:
             text += f", {self.unmatched:,} unmatched"
         if self.undecodable:
-            text += f", {self.undecodable:,} with undecodable bytes (replaced)"
+            # not UTF-8: a Windows server's ANSI log most often (QA DHCP: `JÜRGEN-PC` read
+            # as `J\ufffdRGEN-PC` in session ids, with no word of how to read it)
+            text += (
+                f", {self.undecodable:,} with undecodable bytes (replaced; not UTF-8: for a "
+                "Windows ANSI log, iconv -f cp1252 -t utf-8 LOG > LOG.utf8)"
+            )
         if self.timed and 0 < self.timestamps < self.events:
             text += f", {self.events - self.timestamps:,} without a timestamp"
         rate = self.lines / self.seconds if self.seconds > 0 else 0.0

@@ -237,6 +237,17 @@ def test_a_labels_file_of_line_numbers_is_a_warning_saying_labels_label_sessions
     ), warnings
 
 
+def test_a_labels_file_of_line_numbers_naming_no_session_says_labels_label_sessions(tmp_path):
+    """QA Thunderbird: `LineId,Label` naming no session was refused with "check the file's id
+    column" only, where the warning for a few matches says how to label lines."""
+    path = tmp_path / "perline.csv"
+    path.write_text("LineId,Label\n1,Normal\n2,Anomaly\n")
+    with pytest.raises(LogbertError, match="it seems to number lines, but a labels file "
+                       "labels sessions, not lines; for labels per line, give the log format "
+                       "a <Label> field"):  # fmt: skip
+        _sessionized(read_labels(path), ["order=7 a", "order=9 b"], r"order=(\d+)")
+
+
 def test_most_ids_naming_no_session_is_a_warning_naming_an_id_of_each_side(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_text("BlockId,Label\nblk_1,Normal\nblkX_2,Normal\nblkX_3,Normal\n")
@@ -267,8 +278,8 @@ def test_anomaly_ids_joining_far_less_than_normal_ones_are_a_warning(tmp_path):
     assert warning.startswith(
         f"warning: 2 of the 2 ids {path} labels anomalous name no session (e.g. 'BLK_9'; the "
         "sessions have ids such as 'blk_1'): where such a session is in these logs under an "
-        "id spelt otherwise, it stays unlabelled, and training reads unlabelled sessions as "
-        "normal"
+        "id spelt otherwise, it stays unlabelled (training reads it as normal; evaluation "
+        "cannot judge it)"
     )
     assert warning in stats.warnings(r"blk_\d+")
     whole = tmp_path / "whole.csv"  # the log's first half: half of each kind is elsewhere

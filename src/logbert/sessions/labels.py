@@ -221,8 +221,13 @@ def require_some_match(
         return
     source = getattr(labels, "source", "") or "the labels"
     example = next(iter(labels))
-    column = getattr(labels, "id_column", "")
-    column = f" ({column!r})" if column else ""
+    named = getattr(labels, "id_column", "")
+    column = f" ({named!r})" if named else ""
+    if named and bare_name(named) in _LINE_COLUMNS:  # QA Thunderbird: `LineId,Label`
+        column += (
+            ": it seems to number lines, but a labels file labels sessions, not lines; for "
+            "labels per line, give the log format a <Label> field and leave out --labels"
+        )
     folded = {i.lower() for i in session_ids}
     case = (
         "; the ids match apart from case: write them as the logs do"
@@ -310,7 +315,7 @@ def unused_ids_warning(
         return None
     return text + (
         ": where such a session is in these logs under an id spelt otherwise, it stays "
-        "unlabelled, and training reads unlabelled sessions as normal; check that the ids "
+        "unlabelled (training reads it as normal; evaluation cannot judge it); check that the ids "
         f"are {SESSION_IDS}"
     )
 

@@ -240,3 +240,13 @@ def test_a_field_after_the_message_stops_before_an_optional_group_that_follows()
     assert ok.all()
     assert cols["Src"].to_pylist() == ["203.0.113.45", "10.0.0.9", "[2001:db8::25]"]
     assert [v or "" for v in cols["Sport"].to_pylist()] == ["51234", "", "5678"]
+
+
+def test_hadoops_and_javas_exception_headers_are_continuation_lines():
+    """QA YARN: `ExitCodeException exitCode=1:` and `Exception in thread "main" ...` were
+    called lines of their own the format does not read."""
+    from logbert.parsing.auto import looks_like_continuation
+
+    assert looks_like_continuation("ExitCodeException exitCode=1: ")
+    assert looks_like_continuation('Exception in thread "main" java.lang.NullPointerException')
+    assert not looks_like_continuation("NetworkError timeout on web01")

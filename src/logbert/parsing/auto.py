@@ -54,11 +54,12 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # closing (or one opening) brackets alone, the end of a pretty-printed JSON result or
 # structure (`}`, `},`, `]`, `);`, `{`: QA Ansible's `-v` results, macOS's `log show`); PHP's
 # chained `[previous exception] ...`; a Go stack's `goroutine 7 [running]:` and function lines
-# (`main.(*Server).handle`, `net/http.HandlerFunc.ServeHTTP(...)`: QA zap, "no continuation")
+# (`main.(*Server).handle`, `net/http.HandlerFunc.ServeHTTP(...)`: QA zap, "no continuation");
+# Hadoop's `ExitCodeException exitCode=1:` and Java's `Exception in thread "main" ...` (QA YARN)
 _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
     r"(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
-    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$)"
+    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$| \w+=)|Exception in thread "
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
     r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "
     r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"

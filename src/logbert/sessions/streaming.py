@@ -61,6 +61,12 @@ class Sessionizer:
     # by time first: true for time windows, whose streaming drops events a window late.
     time_ordered: bool = False
 
+    @property
+    def reads_sources(self) -> bool:
+        """Whether `push` reads each event's input (`source`): to tell events of several
+        inputs apart where line order is what they join in."""
+        return False
+
     def __init__(self, track_lines: bool = False, stats: SessionizeStats | None = None) -> None:
         self.track_lines = track_lines
         self.stats = stats if stats is not None else SessionizeStats()
@@ -74,6 +80,7 @@ class Sessionizer:
     def wanted_columns(self, available: list[str]) -> list[str]:
         """The columns of `available` that `push` reads (what a file reader should load)."""
         optional = ["timestamp", "label"] + (["source", "line_no"] if self.track_lines else [])
+        optional += ["source"] if self.reads_sources else []
         fields = field_names(self.field) if self.field is not None else []
         if any(f not in available for f in fields):  # a field of the message (`_field_values`)
             optional.append("content")
@@ -188,7 +195,7 @@ class _Open:
     """A session being built: keys in line order, time range, line labels seen, raw lines."""
 
     __slots__ = ("keys", "first", "last", "anomalous", "unknown", "touched", "lines", "categories",
-                 "out_of_order", "gap", "gap_at")  # fmt: skip
+                 "out_of_order", "gap", "gap_at", "source")  # fmt: skip
 
     def __init__(self, track_lines: bool = False) -> None:
         self.keys = array("q")
@@ -202,6 +209,7 @@ class _Open:
         self.out_of_order = False  # counted in `SessionizeStats.n_out_of_order` (by id)
         self.gap = 0  # µs: the longest quiet time between two of its events (`count_gap`) ...
         self.gap_at = 0  # ... and the index of the key after it
+        self.source: str | None = None  # the input of its latest event (`IdSessionizer`)
 
     def add(
         self, key: int, ts: int | None, line_label: str | None, line: tuple | None = None
@@ -445,6 +453,11 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     batch["label"] = (
         [event_category(v) for v in events.column("label").to_pylist()]
         if "label" in names
+        else [None] * n
+    )
+    batch["source"] = (
+        events.column("source").to_pylist()
+        if sessionizer.reads_sources and "source" in names
         else [None] * n
     )
     batch["line"] = [None] * n  # (source, line_no) per event when tracked

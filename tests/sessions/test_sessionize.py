@@ -399,6 +399,25 @@ def test_an_event_of_another_input_before_a_sessions_latest_is_out_of_order(make
     assert by_id(same, r"trace=(\w+)")[1].n_out_of_order == 0
 
 
+def test_a_labels_file_calling_normal_what_the_log_labels_anomalous_is_a_warning(make_events):
+    """QA Thunderbird: a labels file of all-normal window ids overrode the alert labels of the
+    log's own label field, and evaluation came out n/a with no word of why."""
+    path = make_events(
+        template_id=[1, 2, 3], timestamp=[at(0), at(10), at(70)],
+        label=["-", "ECC", "-"],
+    )  # fmt: skip
+    labels = {"2005-06-03T15:00:00": "normal", "2005-06-03T15:01:00": "normal"}
+    stats = SessionizeStats()
+    settings = SessionizerSettings(window="1m")
+    from logbert.sessions.sessionize import sessionize_file
+
+    sessions = list(sessionize_file(path, settings.build(labels=labels, stats=stats)))
+    assert [s.label for s in sessions] == ["normal", "normal"]
+    (warning,) = [w for w in stats.warnings(None) if w.startswith("warning: labels: 1 sessions")]
+    assert "the labels file calls normal hold lines the log's own label field marks" in warning
+    assert "'2005-06-03T15:00:00'" in warning
+
+
 def test_windows_per_id_of_a_by_id_regex(make_events):
     """QA Nagios: a host's 1 h windows were wanted where the host sits inside the message
     (`SERVICE ALERT: web01;HTTP;...`); --by-id with --window was refused. Each message's first

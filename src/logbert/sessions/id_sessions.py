@@ -90,6 +90,7 @@ class IdSessionizer(Sessionizer):
             self.stats.labels_repeated_example = self.stats.labels_repeated_example or session_id
         elif label is not None:
             self._labelled.add(session_id)
+        self.stats.count_label_override(session_id, label, session.anomalous)
         return session.close(session_id, label, self.stats)
 
     def _push(self, batch: dict[str, list]) -> list[Session]:

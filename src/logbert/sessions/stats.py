@@ -70,6 +70,10 @@ class SessionizeStats:
     # ids spelt otherwise: `labels.unused_ids_warning`), made by the sessionizer, which has them
     labels_warning: str | None = None
     n_labels_repeated: int = 0  # sessions labelled by an id that labelled an earlier session
+    # sessions a labels file calls normal whose lines the log's own label field marks
+    # anomalous (`labels_override_warning`), and the first
+    n_labels_overriding: int = 0
+    labels_overriding_example: str | None = None
     labels_repeated_example: str | None = None  # the first such id
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
@@ -335,6 +339,27 @@ class SessionizeStats:
             "same --state S (a model trained with --logs joins labels by id only)"
         )
 
+    def count_label_override(self, session_id: str, label: str | None, anomalous: bool) -> None:
+        """Count a session labelled normal by a labels file though one of its lines is labelled
+        anomalous by the log itself (`anomalous`)."""
+        if anomalous and label == NORMAL:
+            self.n_labels_overriding += 1
+            self.labels_overriding_example = self.labels_overriding_example or session_id
+
+    def labels_override_warning(self) -> str | None:
+        """`warning: ...` when the labels file calls normal sessions the log's own label field
+        marks anomalous (QA Thunderbird: a labels file of all-normal ids hid 24 alert windows,
+        and the figures came out n/a with no word of why)."""
+        if not self.n_labels_overriding:
+            return None
+        return (
+            f"warning: labels: {self.n_labels_overriding:,} sessions the labels file calls normal "
+            f"hold lines the log's own label field marks anomalous (e.g. session "
+            f"{self.labels_overriding_example!r}): the labels file decides; if it is stale or "
+            "covers only some of the anomalies, leave out --labels to label sessions by their "
+            "lines"
+        )
+
     def warnings(self, pattern: str | None) -> list[str]:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
         no id of the --by-id regex `pattern`, sessions out of time order, labels-file ids
@@ -349,6 +374,7 @@ class SessionizeStats:
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
             self.repeated_labels_warning(),
+            self.labels_override_warning(),
             self.labels_warning,
             self.idle_clock_warning(),
             self.undated_idle_warning(),

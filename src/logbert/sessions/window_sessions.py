@@ -192,6 +192,7 @@ class WindowSessionizer(Sessionizer):
         if self.labels is not None:
             label = self.labels.get(session_id)
             self._written[session_id] = None
+            self.stats.count_label_override(session_id, label, session.anomalous)
         return session.close(session_id, label, self.stats, start=start, end=start + self._width)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:

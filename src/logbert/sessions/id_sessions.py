@@ -67,6 +67,8 @@ class IdSessionizer(Sessionizer):
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
         """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
         self.labels = labels
+        if idle_timeout is not None:
+            self.stats.idle_timeout = str(idle_timeout)  # as given: `8h`, for the advice
         if isinstance(idle_timeout, str):
             idle_timeout = parse_duration(idle_timeout)
         self.idle_timeout = idle_timeout

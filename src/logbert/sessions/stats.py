@@ -86,6 +86,7 @@ class SessionizeStats:
     out_of_order_example: str | None = None  # the first such session's id
     # sessions quiet for over `REUSE_GAP_US` between two events, their first key again after
     n_gapped: int = 0
+    idle_timeout: str | None = None  # the sessionizer's --idle-timeout, for the advice
     gapped_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     # the log format's header fields (not the clock's): where an id --by-id misses may sit
@@ -434,8 +435,15 @@ class SessionizeStats:
             f"{self.gapped_example!r}) start over after more than "
             f"{REUSE_GAP_US // 3_600_000_000} h of quiet (their first event again): the log seems "
             "to reuse these ids (a counter that starts again after a restart), so each such "
-            "session is several glued together; pass --idle-timeout (longer than the longest "
-            "quiet time inside one session) so that an id seen again after it starts a new one"
+            "session is several glued together; "
+            + (
+                f"--idle-timeout {self.idle_timeout} is longer than that quiet: shorten it, or, "
+                "if the inputs were read out of time order (files named by weekday, services "
+                "read one after another), give them oldest first or pass --order time"
+                if self.idle_timeout
+                else "pass --idle-timeout (longer than the longest quiet time inside one "
+                "session) so that an id seen again after it starts a new one"
+            )
         )
 
     def single_event_warning(self, pattern: str | None) -> str | None:

@@ -965,10 +965,10 @@ def test_ids_that_start_over_after_hours_of_quiet_are_a_warning(make_events):
     # with an --idle-timeout longer than the quiet, the advice is not to pass one (QA DHCP:
     # weekday files read out of order were told to "pass --idle-timeout" given 8h)
     stats = SessionizeStats()
-    settings = SessionizerSettings(by_id=pattern, idle_timeout="48h")
+    settings = SessionizerSettings(by_id=pattern, idle_timeout="30h")
     from logbert.sessions.sessionize import sessionize_file
 
     list(sessionize_file(path, settings.build(stats=stats)))
     warning = stats.reused_id_warning(pattern)
-    assert "--idle-timeout 48h is longer than that quiet: shorten it" in warning
+    assert "--idle-timeout 30h is longer than that quiet: shorten it" in warning
     assert "pass --order time" in warning

@@ -67,12 +67,17 @@ class IdSessionizer(Sessionizer):
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
         """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
         self.labels = labels
-        if idle_timeout is not None:
-            self.stats.idle_timeout = str(idle_timeout)  # as given: `8h`, for the advice
         if isinstance(idle_timeout, str):
             idle_timeout = parse_duration(idle_timeout)
         self.idle_timeout = idle_timeout
         self._timeout = _micros(idle_timeout) if idle_timeout is not None else None
+        if idle_timeout is not None:  # `8h`, for the advice
+            seconds = int(idle_timeout.total_seconds())
+            unit, size = next(
+                (u, n) for u, n in (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
+                if not seconds % n
+            )  # fmt: skip
+            self.stats.idle_timeout = f"{seconds // size}{unit}"
         # insertion order: first appearance or, with a timeout, least recent activity first
         self._sessions: dict[str, _Open] = {}
         self._written: set[str] = set()

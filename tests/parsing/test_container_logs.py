@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -75,11 +76,9 @@ def test_links_into_a_folder_read_already_and_broken_links_are_left_out_and_name
 def test_many_small_files_alike_warn_about_three_and_count_the_rest(tmp_path):
     """QA CRI: `--format json` on a pod folder of text logs gave ~150 warnings of a misfit,
     one per file."""
-    files = []
-    for i in range(6):
-        path = tmp_path / f"c{i}.log"
-        path.write_text("2026-11-20 10:00:00 INFO hello\n" * 3)
-        files.append(str(path))
+    files = [str(tmp_path / f"c{i}.log") for i in range(6)]
+    for name in files:
+        Path(name).write_text("2026-11-20 10:00:00 INFO hello\n" * 3)
     good = tmp_path / "good.log"
     good.write_text('{"time": "2026-11-20T10:00:00Z", "msg": "ok"}\n')
     summary = parse_files([str(good), *files], resolve_format("json"), tmp_path / "e.parquet")

@@ -10,6 +10,8 @@ whose templates mix a problem level (error, fatal, warn, ...) with others says s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +23,20 @@ PROBLEM_LEVELS = frozenset({
 })  # fmt: skip
 
 
+def _trimmed(column: pa.Array) -> pa.Array:
+    """A header field's values without padding, null as empty."""
+    return pc.utf8_trim_whitespace(pc.fill_null(column, ""))
+
+
+def _template_values(ids: np.ndarray, values: pa.Array) -> Iterator[tuple[int, str]]:
+    """The distinct (template id, value) pairs of a chunk, leaving out lines of no template
+    (negative ids) and empty values."""
+    pairs = pa.table({"id": ids, "value": values}).group_by(["id", "value"]).aggregate([])
+    for template_id, value in zip(pairs["id"].to_pylist(), pairs["value"].to_pylist(), strict=True):
+        if template_id >= 0 and value:
+            yield template_id, value
+
+
 class LevelMix:
     """The levels met per template id, from a header field named Level."""
 
@@ -29,13 +45,8 @@ class LevelMix:
 
     def add(self, ids: np.ndarray, level: pa.Array) -> None:
         """Count one chunk: its template ids (negative: none) and their lines' levels."""
-        words = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(level, "")))
-        pairs = pa.table({"id": ids, "level": words}).group_by(["id", "level"]).aggregate([])
-        for template_id, word in zip(
-            pairs["id"].to_pylist(), pairs["level"].to_pylist(), strict=True
-        ):
-            if template_id >= 0 and word:
-                self.levels.setdefault(template_id, set()).add(word)
+        for template_id, word in _template_values(ids, pc.utf8_lower(_trimmed(level))):
+            self.levels.setdefault(template_id, set()).add(word)
 
     def warning(
         self, field: str, templates: dict[int, str], before_time: bool = False
@@ -97,14 +108,9 @@ class EventFieldMix:
         for name, column in fields.items():
             if name in self.too_many:
                 continue
-            words = pc.utf8_trim_whitespace(pc.fill_null(column.cast(pa.string()), ""))
-            pairs = pa.table({"id": ids, "value": words}).group_by(["id", "value"]).aggregate([])
             seen = self.values.setdefault(name, {})
-            for template_id, value in zip(
-                pairs["id"].to_pylist(), pairs["value"].to_pylist(), strict=True
-            ):
-                if template_id >= 0 and value:
-                    seen.setdefault(template_id, set()).add(value)
+            for template_id, value in _template_values(ids, _trimmed(column.cast(pa.string()))):
+                seen.setdefault(template_id, set()).add(value)
             if len(set().union(*seen.values())) > EVENT_FIELD_VALUES:
                 self.too_many.add(name)
                 del self.values[name]

@@ -603,15 +603,14 @@ class Parser(DatingChecks):
         self.check_timestamps()
         self._note_undated()
         self._note_midnight()
-        level = self._level_field()
-        mixed = None if level is None else self.level_mix.warning(
-            level, self.template_map(), before_time=self._before_time(level)
-        )
-        if mixed:
-            self._say_once(mixed)
-        mixed = self.event_field_mix.warning(self.template_map())
-        if mixed:
-            self._say_once(mixed)
+        level, templates = self._level_field(), self.template_map()
+        mixes = [self.event_field_mix.warning(templates)]
+        if level is not None:
+            before = self._before_time(level)
+            mixes.insert(0, self.level_mix.warning(level, templates, before_time=before))
+        for mixed in mixes:
+            if mixed:
+                self._say_once(mixed)
         self._note_counted_times()
         self._note_mixed_offsets()
         self._note_json_by_format_string()

@@ -540,11 +540,13 @@ def _common_reject(rejected: list[str]) -> str | None:
     lines = [line for line in rejected if not looks_like_continuation(line)]
     if not lines:
         return None
-    def kind(line: str) -> str:
-        return re.sub(r"[A-Za-z]", "a", re.sub(r"[0-9]", "0", line[:8]))
+    common = Counter(_line_kind(line) for line in lines).most_common(1)[0][0]
+    return next(line for line in lines if _line_kind(line) == common)
 
-    common = Counter(kind(line) for line in lines).most_common(1)[0][0]
-    return next(line for line in lines if kind(line) == common)
+
+def _line_kind(line: str) -> str:
+    """A line's first characters with digits and letters alike (`00,00/00` of a record)."""
+    return re.sub(r"[A-Za-z]", "a", re.sub(r"[0-9]", "0", line[:8]))
 
 
 def _bad_fit(

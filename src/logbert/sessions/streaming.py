@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from logbert.errors import LogbertError
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
-from logbert.sessions.options import compile_id_pattern, field_names, match_id
+from logbert.sessions.options import field_names, match_id
 from logbert.sessions.stats import SessionizeStats
 
 # the key of windows per id in a batch's columns (`_id_values`): no field can take this name
@@ -402,11 +402,9 @@ def _field_values(events: Events, names: list[str]) -> list[str | None]:
     return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
 
 
-def _id_values(content: list | pa.ChunkedArray, pattern: str) -> list[str | None]:
+def _id_values(texts: list[str | None], regex: re.Pattern[str]) -> list[str | None]:
     """The first id a --by-id regex names in each message (None where it names none): the
     key of windows per id."""
-    regex = compile_id_pattern(pattern)
-    texts = content if isinstance(content, list) else content.to_pylist()
     out: list[str | None] = []
     for text in texts:
         match = regex.search(text) if text else None
@@ -437,9 +435,9 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     batch = {"template_id": _keys(events.column("template_id"), where)}
     if "content" in sessionizer.required_columns:
         batch["content"] = events.column("content").to_pylist()
-    pattern = getattr(sessionizer, "id_pattern", None)
-    if pattern is not None:  # windows per id (`WindowSessionizer`)
-        batch[ID_COLUMN] = _id_values(batch.get("content") or events.column("content"), pattern)
+    id_regex = getattr(sessionizer, "id_regex", None)
+    if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
+        batch[ID_COLUMN] = _id_values(batch["content"], id_regex)
     elif sessionizer.field is not None:
         batch[sessionizer.field] = _field_values(events, field_names(sessionizer.field))
     batch["timestamp"] = [None] * n
@@ -456,7 +454,7 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         else [None] * n
     )
     batch["source"] = (
-        events.column("source").to_pylist()
+        _sources(events.column("source"))
         if sessionizer.reads_sources and "source" in names
         else [None] * n
     )
@@ -470,6 +468,14 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
             )
         )
     return batch
+
+
+def _sources(column: pa.Array | pa.ChunkedArray) -> list[str | None]:
+    """Each event's input; a batch of one input (most) without a value per row converted."""
+    inputs = pc.unique(column)
+    if len(inputs) == 1:
+        return [inputs[0].as_py()] * len(column)
+    return column.to_pylist()
 
 
 def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:

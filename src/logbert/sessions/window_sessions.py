@@ -23,7 +23,7 @@ from datetime import timedelta
 from logbert.errors import LogbertError
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import require_some_match, unused_ids_warning
-from logbert.sessions.options import field_names, has_value, parse_duration
+from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
 
@@ -59,6 +59,7 @@ class WindowSessionizer(Sessionizer):
         self.field = self.stats.field = field
         # windows per id of a --by-id regex: the first id each message names (`ID_COLUMN`)
         self.id_pattern = id_pattern
+        self.id_regex = compile_id_pattern(id_pattern) if id_pattern is not None else None
         self.key_column = ID_COLUMN if id_pattern is not None else field
         self.labels = labels
         # with labels: the ids of the windows closed, in order (a dict: examples repeat)

@@ -441,6 +441,7 @@ def test_windows_per_id_of_a_by_id_regex(make_events):
         ("web01@2005-06-03T15:01:00", [4]),
     ]
     assert stats.n_unmatched == 1
+    assert "1 events matched no id; 0 events had no timestamp" in stats.summary(by_window=True)
     assert SessionizerSettings.from_dict(settings.to_dict()) == settings
 
 

@@ -155,6 +155,8 @@ class SessionizeStats:
         if by_window:
             if self.field is not None:
                 text += no_value + "; "
+            elif self.n_unmatched:  # windows per id: lines naming none are in no window
+                text += f"{self.n_unmatched:,} events matched no id; "
             text += f"{self.n_no_timestamp:,} events had no timestamp"
         elif self.by_lines:
             text += no_value + "; " if self.field is not None else ""

@@ -304,3 +304,21 @@ def test_a_json_member_path_keeps_its_endpoint_and_an_error_text_its_words():
     failed = 'request failed {"request_id": "r1", "error": "%s"}'
     texts = {mask_text(failed % e) for e in ["context deadline exceeded", "unexpected EOF"]}
     assert len(texts) == 2 and all("<*>" not in t.split('"error"')[1] for t in texts)
+
+
+def test_sidekiq_lines_are_isos_and_keep_a_called_urls_status_class():
+    """QA Sidekiq: `syslog-iso` tied with `iso` and was picked, `pid=12` its host and each
+    job's `done` line (`elapsed=` in its program name) a session apart by program; thread ids
+    (`tid=el2yll`, base 36) were kept in templates; a partner's 503 after a URL was a 200's
+    event."""
+    lines = [
+        "2026-11-30T10:00:00.000Z pid=12 tid=2b3c class=InvoiceMailerJob jid=5f1c2a9e INFO: start",
+        "2026-11-30T10:00:01.234Z pid=12 tid=2b3c class=InvoiceMailerJob jid=5f1c2a9e"
+        " elapsed=1.234 INFO: done",
+    ]
+    assert rank_formats(lines)[0].name == "iso"
+    assert mask_text("pid=12 tid=el2yll INFO: Bye!") == "pid=<*> tid=<*> INFO: Bye!"
+    assert mask_text("INFO: POST https://api.partner.io/in/zz 503 30ms") == "INFO: POST <*> 5xx <*>"
+    assert mask_text("GET http://inventory:8080/items/4 -> 200 in 3ms") == (
+        "GET <*> -> 2xx in <*>"
+    )

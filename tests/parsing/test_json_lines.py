@@ -330,3 +330,38 @@ def test_a_key_named_as_a_time_dates_a_line_and_nested_ecs_levels_are_read():
         "kind=Event requestReceivedTimestamp=<*> responseStatus.code=5xx verb=list"
     )  # the first key named as a time dates it; a response's status keeps its class
     assert mask_text(cols["Content"][1].as_py()).endswith("event.code=4624")  # the event's id
+
+
+def test_cloud_logging_entries_read_as_the_flat_line_of_their_payload(tmp_path):
+    """QA GCP (`gcloud logging read`): the message was one field among twenty,
+    `jsonPayload.status=503` and a load balancer's `httpRequest.status` 503 were a 200's
+    event, every URL of one method was one event, and a file of one JSON array was told to
+    write a format string."""
+    resource = {"type": "k8s_container", "labels": {"pod_name": "payments-7d9f-x2x4k",
+                                                     "container_name": "payments"}}
+    app = {"insertId": "abc123", "jsonPayload": {"message": "gateway response", "status": 503},
+           "resource": resource, "severity": "ERROR", "timestamp": "2026-11-30T10:00:00.1Z",
+           "trace": "projects/shop/traces/4bf92f35", "receiveTimestamp": "2026-11-30T10:00:01Z"}
+    balancer = {"insertId": "x1", "logName": "projects/shop/logs/requests", "severity": "INFO",
+                "httpRequest": {"requestMethod": "POST", "status": 503, "latency": "0.2s",
+                                "requestUrl": "https://shop.example.com/cart?x=1"},
+                "jsonPayload": {"statusDetails": "response_sent_by_backend"},
+                "receiveTimestamp": "2026-11-30T10:00:02Z"}
+    text = {"insertId": "y", "textPayload": "worker started", "logName": "projects/p/logs/stdout",
+            "timestamp": "2026-11-30T10:00:03Z"}  # fmt: skip
+    ok, cols = split_json_lines(pa.array([json.dumps(r) for r in (app, balancer, text)]))
+    assert ok.all()
+    assert cols["Timestamp"].to_pylist() == [
+        "2026-11-30T10:00:00.1Z", "2026-11-30T10:00:02Z", "2026-11-30T10:00:03Z"
+    ]  # fmt: skip
+    assert cols["Component"].to_pylist() == ["payments", "", ""]
+    content = cols["Content"].to_pylist()
+    assert content[0].startswith("ERROR payments gateway response ")
+    assert "status=503" in content[0].split() and "insertId" not in content[0]
+    assert "resource.labels.pod_name=<*>" in mask_text(content[0]).split()
+    assert content[1].startswith("INFO POST /cart?x=1 503 httpRequest.latency=0.2s ")
+    assert mask_text(content[1]).startswith("INFO POST /cart?<*> 5xx ")
+    assert content[2] == "worker started logName=projects/p/logs/stdout"
+    (tmp_path / "entries.json").write_text("[\n  {\n" + '    "insertId": "a"\n  }\n]\n')
+    with pytest.raises(LogbertError, match=r"opens a JSON array.*jq -c '\.\[\]'"):
+        parse_files([str(tmp_path / "entries.json")], resolve_format("json"), tmp_path / "e.pq")

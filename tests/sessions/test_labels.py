@@ -1,4 +1,6 @@
+import os
 import re
+import threading
 
 import pytest
 
@@ -94,9 +96,19 @@ def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
     assert read_labels_with_columns(path) == ({"blk_1": "normal"}, "BlockId", "Label")
 
 
-def test_missing_labels_file(tmp_path):
+def test_missing_labels_file_and_a_pipe(tmp_path):
+    """QA GCP: `--labels <(...)` (a pipe, /dev/fd/63) was "not found"."""
     with pytest.raises(LogbertError, match="labels file not found"):
         read_labels(tmp_path / "absent.csv")
+    with pytest.raises(LogbertError, match="labels file a folder, not a file"):
+        read_labels(tmp_path)
+    os.mkfifo(tmp_path / "pipe")
+    writer = threading.Thread(
+        target=lambda: (tmp_path / "pipe").write_text("id,label\nreq-1,anomaly\n")
+    )
+    writer.start()
+    assert read_labels(tmp_path / "pipe") == {"req-1": "anomaly"}
+    writer.join()
 
 
 @pytest.mark.parametrize(

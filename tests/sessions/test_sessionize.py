@@ -137,11 +137,11 @@ def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events
         "'trace_id', so they make one session (or one per "
         "--idle-timeout gap): the regex seems to match fixed text rather "
         "than an id that differs from session to session; match the id's value, e.g. "
-        "'trace_id\"?[=: ]+\"?([\\w.:-]+)' (the id is the whole match or its only capture group)"
+        "'trace_id\"?[=: ]+\"?([\\w.:/-]+)' (the id is the whole match or its only capture group)"
     )
     assert stats.few_ids_warning(fixed) in stats.warnings(fixed)
     with pytest.raises(LogbertError, match=r"--by-id 'trace_id' is plain text: .* e\.g\. "
-                       r"'trace_id\"\?\[=: \]\+\"\?\(\[\\w\.:-\]\+\)'"):  # fmt: skip
+                       r"'trace_id\"\?\[=: \]\+\"\?\(\[\\w\.:/-\]\+\)'"):  # fmt: skip
         SessionizerSettings(by_id="trace_id").validate()
     value = r"trace_id=(\w+)"
     assert by_id(path, value, batch_size=64)[1].few_ids_warning(value) is None
@@ -197,7 +197,7 @@ def test_few_ids_warning_counts_ids_not_long_sessions():
         "warning: the 230 events that matched --by-id 'GET|POST' named only 2 ids (the first: "
         "'GET'), so they make 2 sessions of 115 events on average: "
     )
-    assert "e.g. 'trace_id\"?[=: ]+\"?([\\w.:-]+)'" in two.few_ids_warning("GET|POST")
+    assert "e.g. 'trace_id\"?[=: ]+\"?([\\w.:/-]+)'" in two.few_ids_warning("GET|POST")
     assert SessionizeStats(n_events=150, n_sessions=2).few_ids_warning("x") is None  # 75 each
     reopened = SessionizeStats(n_events=900, n_sessions=30, n_reopened=29, first_id="trace_id")
     assert "the same id 'trace_id'" in reopened.few_ids_warning("trace_id")

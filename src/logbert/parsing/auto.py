@@ -191,7 +191,9 @@ _NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
 _LEVEL_FIELDS = frozenset({"level"})
 # ... and in `syslog-iso`, where an application's level may stand after a one-word time, a host
 # is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host
-# (and an empty host where two spaces follow the time, Spring Boot's)
+# (and an empty host where two spaces follow the time, Spring Boot's), nor a `name=value`:
+# Sidekiq's `... pid=12 tid=2b3c class=Job jid=... INFO: start` tied with `iso` and was picked,
+# a job's `done` line (`elapsed=1.2` in its program name) a session apart by program (QA)
 _HOST_CHECKED = frozenset({"syslog-iso"})
 _LEVEL_WORDS = pa.array(
     ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
@@ -220,9 +222,9 @@ def _misread_fields(
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
         elif key in _WORD_FIELDS:
             wrong = pc.match_substring_regex(column, r"\s")
-        elif key == "host" and check_host:
+        elif key == "host" and check_host:  # one word, no `name=value` (QA Sidekiq: `pid=12`)
             wrong = pc.or_(
-                pc.invert(pc.match_substring_regex(column, r"^\S+$")),
+                pc.invert(pc.match_substring_regex(column, r"^[^\s=]+$")),
                 pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS),
             )
         elif key in _LEVEL_FIELDS:
@@ -383,9 +385,24 @@ def _csv_header(line: str, next_line: str) -> bool:
 
 def layout_hint(head: list[str]) -> str:
     """Advice for inputs whose records no line format reads as they are written: a CSV
-    export (`csv_hint`), or records whose time stands on a line of its own
-    (`time_only_hint`); "" for others."""
-    return csv_hint(head) or time_only_hint(head)
+    export (`csv_hint`), a JSON array (`json_array_hint`), or records whose time stands on a
+    line of its own (`time_only_hint`); "" for others."""
+    return csv_hint(head) or json_array_hint(head) or time_only_hint(head)
+
+
+def json_array_hint(head: list[str]) -> str:
+    """Advice for a file holding one JSON array of events (`gcloud logging read
+    --format=json`, pretty-printed or compact), "" for anything else: its first line is `[`
+    or `[{` (QA GCP: told to write a format string, which cannot read JSON)."""
+    lines = [line.strip() for line in text_lines(head) if line.strip()]
+    if not lines or not (lines[0] == "[" or lines[0].startswith("[{")):
+        return ""
+    return (
+        "the first line opens a JSON array: logbert reads one JSON "
+        "object per line; write each element on a line of its own and read that with "
+        "--format json, e.g. `jq -c '.[]' FILE.json > events.jsonl` (`gcloud logging read` "
+        "lists the newest first: `jq -c 'reverse | .[]'` puts them in time order)"
+    )
 
 
 def _suggestion(run: Parser, head: list[str] | None = None, auto: bool = False) -> str:

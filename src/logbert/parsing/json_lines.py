@@ -207,6 +207,70 @@ def _clef(record: dict) -> None:
         record.setdefault("logger", record.pop("SourceContext"))
 
 
+# Google Cloud Logging's LogEntry (`gcloud logging read`, a sink's export to a bucket): the
+# payload is `jsonPayload` (an object, its `message` the text), `textPayload` (a line) or
+# `protoPayload` (an audit log, its `methodName` the event), a load balancer's or Cloud Run's
+# request is `httpRequest`, and `insertId` and `receiveTimestamp` are the store's own. Read as
+# they are nested, the message was one field among twenty, `jsonPayload.status=503` and a load
+# balancer's 503 were a 200's event and every URL of a method one event (QA GCP)
+_LOG_ENTRY_PAYLOADS = ("jsonPayload", "textPayload", "protoPayload", "httpRequest")
+_LOG_ENTRY_COMPONENTS = ("container_name", "service_name", "function_name")  # GKE, Run, Functions
+
+
+def _cloud_logging(record: dict) -> None:
+    """Read a LogEntry as the flat line its payload is: `jsonPayload`'s members at the top
+    (where the entry has no field of that name), `textPayload` or `protoPayload.methodName` as
+    the message, the container (service, function) as the component, and `httpRequest` as a
+    request line after the message, `POST /cart 503` (its other members stay
+    `httpRequest.*`); `insertId` is left out, `receiveTimestamp` dates an entry without a
+    `timestamp`."""
+    if not ("logName" in record or "insertId" in record) or not any(
+        key in record for key in _LOG_ENTRY_PAYLOADS
+    ):
+        return
+    record.pop("insertId", None)
+    received = record.pop("receiveTimestamp", None)
+    if "timestamp" not in record and received is not None:
+        record["timestamp"] = received
+    payload = record.pop("jsonPayload", None)
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            record.setdefault(key, value)
+    text = record.pop("textPayload", None)
+    if isinstance(text, str):
+        record.setdefault("message", text)
+    proto = record.get("protoPayload")
+    if isinstance(proto, dict) and isinstance(proto.get("methodName"), str):
+        record.setdefault("message", proto.pop("methodName"))
+    resource = record.get("resource")
+    labels = resource.get("labels") if isinstance(resource, dict) else None
+    if isinstance(labels, dict):
+        names = (labels[k] for k in _LOG_ENTRY_COMPONENTS if isinstance(labels.get(k), str))
+        component = next(names, None)
+        if component is not None:
+            record.setdefault("component", component)
+    request = record.get("httpRequest")
+    line = _request_line(request) if isinstance(request, dict) else ""
+    if line:
+        message = record.get("message")
+        record["message"] = f"{message} {line}" if isinstance(message, str) and message else line
+        if not request:
+            del record["httpRequest"]
+
+
+def _request_line(request: dict) -> str:
+    """`METHOD /path STATUS` of a LogEntry's `httpRequest` (taking those members out of it),
+    the URL's scheme and host left out, so the endpoint and status class are kept as in an
+    access log's request; "" without a method and URL."""
+    method, url = request.get("requestMethod"), request.get("requestUrl")
+    if not (isinstance(method, str) and isinstance(url, str)):
+        return ""
+    del request["requestMethod"], request["requestUrl"]
+    path = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*", "", url) or "/"
+    status = request.pop("status", None)
+    return f"{method} {path}" + (f" {status}" if status is not None else "")
+
+
 # A client's user agent (`request_User-Agent`, `request.headers.User-Agent`, `user_agent`)
 # names the browser, not the event, and its words spilled into the content: left out, as the
 # `access` format reads the agent as a field (QA Traefik: a browser new since training made
@@ -224,6 +288,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     """The header fields (in `HEADER`'s order) and the content of one decoded line."""
     _mongodb(record)
     _journald(record)
+    _cloud_logging(record)
     _clef(record)
     _lift_dotted(record)
     used: list[str] = []

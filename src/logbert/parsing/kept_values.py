@@ -34,7 +34,10 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
 # query's value (QA: each such query was a new event)
-_HTTP_PATH = r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
+# ... or Google Cloud Logging's `httpRequest.status=503` (QA GCP: a load balancer's 503 was a 200)
+_HTTP_PATH = (
+    r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|httprequest|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
+)
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
 _DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced status code
@@ -48,8 +51,13 @@ _STATUS_FORMS = (
     # denied or failed request was a cache hit's event)
     (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
     # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`), or
-    # ASP.NET Core's `GET http://api:8080/cart - 503 512 ...` (QA: 200s and 500s one event)
-    (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+(?:-\s+)?)", r"($|\s)"),
+    # ASP.NET Core's `GET http://api:8080/cart - 503 512 ...` (QA: 200s and 500s one event), or
+    # an HTTP client's call to a URL, `POST https://api.partner.io/in/x 503 30ms`, `... -> 503`
+    # (QA Sidekiq: a partner's 503 was a 200's event)
+    (
+        rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
+        r"($|\s)",
+    ),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),

@@ -181,7 +181,10 @@ def join_values(text: str) -> str:
 # left alone: `user=root` may be the event (loghub's Linux templates keep `user=guest` apart)
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
-    "instance_name|server|server_name|servername|container|container_name"
+    "instance_name|server|server_name|servername|container|container_name|"
+    # ... and a thread's id (Sidekiq's `tid=el2yll`, base 36: a thread's first lines were a
+    # template of its own, and a restart's new thread a new event; QA)
+    "tid|thread_id|threadid"
 )
 _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"

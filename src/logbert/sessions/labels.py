@@ -96,8 +96,9 @@ def read_labels(path: str | Path) -> dict[str, str]:
 def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:
     """`read_labels` plus the names (as written in the header) of the id and label columns."""
     path = Path(path)
-    if not path.is_file():
-        raise LogbertError(f"labels file not found: {path}")
+    if not path.exists() or path.is_dir():  # a pipe is read (`--labels <(...)`: QA GCP)
+        what = "a folder, not a file" if path.is_dir() else "not found"
+        raise LogbertError(f"labels file {what}: {path}")
     # utf-8-sig: spreadsheet exports start with a byte-order mark that would stick to the header
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
         reader = csv.reader(handle)

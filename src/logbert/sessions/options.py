@@ -38,11 +38,13 @@ def has_value(value: str | None) -> bool:
 def id_value_example(pattern: str) -> str:
     """A `--by-id` regex that matches an id's value, for a `pattern` that matched fixed text:
     a bare word (a field's name) becomes the usual name=value regex, its value quoted or not
-    and holding `-`, `.` or `:` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`)."""
-    named = re.fullmatch(r"\"?(\w+)\"?\s*[=:]?\s*", pattern)  # `ipAddress=` too (QA Keycloak)
+    and holding `-`, `.`, `:` or `/` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`;
+    Cloud Logging's `trace=projects/shop/traces/<hex>` made one session `projects`). A regex
+    that starts with a name keeps it (`trace"?[=: ]+...` suggests `trace`, not `trace_id`)."""
+    named = re.match(r"\"?([A-Za-z_]\w*)\"?(?:\s*[=:]|\s*$|\"\?)", pattern)  # `ipAddress=` too
     name = named[1] if named else "trace_id"
     # a JSON key's quote may stand before its colon (`"request_id":"...": QA Laravel)
-    return f'{name}"?[=: ]+"?([\\w.:-]+)'
+    return f'{name}"?[=: ]+"?([\\w.:/-]+)'
 
 
 def name_value_regex(name: str) -> str:

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.miner import TemplateMiner
 
 
 @pytest.mark.parametrize(
@@ -190,3 +191,32 @@ def test_an_error_number_names_the_failure():
     texts = [line.format(n) for n in (28, 2, 28)]
     distinct, codes, _ = mask_array(pa.array(texts))
     assert [distinct[int(c)].as_py() for c in codes] == [mask_text(t) for t in texts]
+
+
+def test_cups_job_lines_keep_their_events_apart_and_titles_are_values():
+    """QA CUPS: `[Job N] Unloading...` shared `[Job <*>] <*>` with every `argv[N]="x"` line
+    (a masked name made the word a variable's), a document's multi-word title after `=` stayed
+    in the template (each new title a new event), and `stopped with status 3` and `1` (a
+    filter's and a backend's failures) were one event."""
+    lines = []
+    for job, (printer, user, title) in enumerate(
+        [("office", "dave", "Quarterly report.pdf"), ("hall", "alice", "Minutes (draft).pdf"),
+         ("lab", "bob", "Thesis v2.pdf"), ("office", "carol", "notes.txt")]
+    ):  # fmt: skip
+        lines += [f"[Job {job}] job-sheets=none,none", f'[Job {job}] argv[0]="{printer}"',
+                  f'[Job {job}] argv[2]="{user}"', f'[Job {job}] argv[3]="{title}"',
+                  f"[Job {job}] Unloading..."]  # fmt: skip
+    masked = [mask_text(line) for line in lines]
+    assert masked[3] == '[Job <*>] argv[<*>]="<*>"'
+    assert mask_text('level=info msg="Started web server" port=80') == (
+        'level=info msg="Started web server" port=<*>'
+    )  # a text saying what happened stays words
+    miner = TemplateMiner()
+    ids = miner.add(masked)
+    templates = {miner.template(i) for i in ids}
+    assert templates == {"[Job <*>] job-sheets=none,none", '[Job <*>] argv[<*>]="<*>"',
+                         "[Job <*>] Unloading..."}  # fmt: skip
+    filter_failed = "PID 4568 (/usr/lib/cups/filter/foomatic-rip) stopped with status 3."
+    assert mask_text(filter_failed) == "PID <*> (<*>) stopped with status 3."
+    assert mask_text("Backend returned status 1 (failed)") == "Backend returned status 1 (failed)"
+    assert mask_array(pa.array([filter_failed]))[0].to_pylist() == [mask_text(filter_failed)]

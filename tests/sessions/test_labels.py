@@ -420,6 +420,14 @@ def test_mostly_anomalous_labels_are_a_warning(tmp_path):
         "anomalies labels no session normal, and sessions it does not name are unlabelled, "
         "not normal; list every session with its label (normal or anomaly)"
     )
+    # QA CUPS: `job,kind` with the kind of normal jobs left empty is no anomalies-only file
+    kinds = "".join(f"j{i},{'crash' if i < 12 else ''}\n" for i in range(40))
+    path.write_text("job,kind\n" + kinds)
+    assert mostly_anomalous_warning(*read_labels_with_columns(path)[::2]) == (
+        f"warning: all 12 labelled ids of {path} are anomalous, and 28 more rows have an empty "
+        "label, which is no label: those sessions are unlabelled, not normal; write normal "
+        "(or 0) in their label cells"
+    )
 
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "';'"), ("\t", "a tab")])

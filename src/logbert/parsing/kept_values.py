@@ -109,7 +109,8 @@ _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
-    r"|exitstatus"
+    r"|exitstatus|(?:with|returned) status"  # CUPS's `PID 4568 (...) stopped with status 3.`,
+    # `Backend returned status 1 (failed)` (QA: a filter's and a backend's failures one event)
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
@@ -236,7 +237,8 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity",
     "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", *(f"{code}-" for code in _ORACLE_CODES),
+    "signal", "termsig", "with status", "returned status",
+    *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields

@@ -115,7 +115,7 @@ _QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'" + r'|"[^"\n]*\s[^"\n]*"'  # RE2 (which row
 _NOT_A_REQUEST = rf"(?!(?:{'|'.join(HTTP_METHODS)}) )"
 _SPACED_QUOTE = re.compile(  # exactly where (look-arounds: Python only)
     r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
-    rf"|(?<=[\s(\[,])\"{_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
+    rf"|(?<=[\s(\[,=])\"{_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
 )
 # not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed
 _LIST_OR_QUOTE = re.compile(rf"(?<!\w){_VALUE_LIST}|{_SPACED_QUOTE.pattern}")
@@ -139,11 +139,21 @@ PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
 # keeps its words), or the message itself (a JSON line read as text, inside a container
 # runtime's log: QA CRI, "received message" and "duplicate message dropped" were one event)
 _ERROR_KEY_BEFORE = re.compile(r'"(?i:error|err|errors|reason|cause|message|msg)": ?$')
+# ... and a logfmt pair's text that says what happened (`msg="Started server"`, `error="..."`,
+# `action="blocked by policy"`); a quoted value of another name is a value: CUPS's
+# `argv[3]="Quarterly report.pdf"`, a document's title (QA: each title a new event)
+_TEXT_KEY_BEFORE = re.compile(
+    r"(?:^|[^\w.-])(?i:msg|message|event|error|err|errors|reason|cause|status|state|action"
+    r"|result|outcome|detail|details|description|desc|text|summary|level|type|kind|category)=$"
+)
 
 
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
     if text[0] == '"' and _ERROR_KEY_BEFORE.search(match.string, 0, match.start()):
+        return text
+    before = match.string[max(0, match.start() - 24) : match.start()]
+    if text[0] == '"' and before.endswith("=") and _TEXT_KEY_BEFORE.search(before):
         return text
     if text[0] == '"' and _names_failure(text.split()):
         return text
@@ -232,6 +242,10 @@ MASKS: list[tuple[str, str, int]] = [
         rf"\d{{1,2}}/{_MON}/\d{{4}}(?::\d\d:\d\d:\d\d(?:[.,]\d+)?)?",
         WILDCARD,
         1,
+    ),
+    *(  # a name's quoted words (`argv[3]="Quarterly report.pdf"`) keep the name and quotes
+        (rf"(={q})[^\s\"']*{JOIN}[^\s\"']*{q}($|[\s,;)\]}}])", rf"\1{WILDCARD}{q}\2", 1)
+        for q in "\"'"
     ),
     (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
     (  # a joined date or quantity, trailing punctuation kept

@@ -148,6 +148,11 @@ def _is_outcome_word(word: str) -> bool:
     )
 
 
+# a name indexed by a masked number, `argv[<*>]` (CUPS's filter arguments, QA: with a masked
+# name the word was a variable's, and `argv[<*>]="hall"` and `Unloading...` one event)
+_INDEXED_NAME = re.compile(r"[A-Za-z_][\w.-]*\[<\*>\]")
+
+
 def _shapes(values: set[str], by_word: bool = False):
     """What each word says apart from its variable part: the word itself when nothing in it
     is masked, the name of a `name=value` pair whose value is (`client=<*>`, `message-id=<*>`:
@@ -171,6 +176,8 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = name + "=" + "".join(_QUOTED_WORD.findall(word))
         elif call := _CALL_WORD.match(word):
             names[word] = call[0]
+        elif _INDEXED_NAME.fullmatch(name):  # `argv[<*>]="hall"`: an indexed name's value
+            names[word] = name.partition("[")[0] + "[]="
         else:
             names[word] = None
     masked_names = {shape for word, shape in names.items() if shape != word}
@@ -278,7 +285,10 @@ def _generalize(values: set[str]) -> str:
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
-    pre = pre[:cut].partition("<")[0]  # never cut into an existing wildcard
+    pre, indexed = pre[:cut], _INDEXED_NAME.match(pre[:cut])
+    # never cut into an existing wildcard; an indexed name's stays whole (`argv[<*>]="<*>"`:
+    # it was `argv[<*>"`)
+    pre = indexed[0] + pre[indexed.end() :].partition("<")[0] if indexed else pre.partition("<")[0]
     rest = min(len(v) for v in values) - len(pre)
     suf = suf[-rest:] if rest > 0 else ""
     cut = min((i for i, c in enumerate(suf) if not c.isalnum()), default=len(suf))

@@ -81,6 +81,7 @@ class LabelMap(dict[str, str]):
 
     source: str = ""
     id_column: str = ""  # the header's name of the id column, as written
+    unlabelled: int = 0  # rows whose label cell is empty (or says unknown): no label
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
@@ -121,6 +122,7 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
                 )
             session_id, text = row[id_col].strip(), row[label_col].strip()
             if text.lower() in NO_LABEL:
+                labels.unlabelled += 1
                 continue
             try:
                 label, categories = parse_label(text)
@@ -155,6 +157,13 @@ def mostly_anomalous_warning(labels: Mapping[str, str], label_column: str) -> st
     if len(labels) < MAJORITY_MIN_IDS or n_anomalous * 2 <= len(labels):
         return None
     source = getattr(labels, "source", "") or "the labels"
+    empty = getattr(labels, "unlabelled", 0)
+    if n_anomalous == len(labels) and empty:  # QA CUPS: `job,kind`, the kind of normal jobs
+        return (  # left empty, was called a file of the anomalies alone
+            f"warning: all {len(labels):,} labelled ids of {source} are anomalous, and "
+            f"{empty:,} more rows have an empty label, which is no label: those sessions are "
+            "unlabelled, not normal; write normal (or 0) in their label cells"
+        )
     if n_anomalous == len(labels):  # QA: a file of the anomalies alone got the 0/1 hint
         return (
             f"warning: all {len(labels):,} ids of {source} are labelled anomalous: a file "

@@ -37,3 +37,17 @@ def test_auto_picks_logfmt_and_prometheus_key_order_reads_alike():
     assert logfmt_record(line)["component"] == "dispatcher"
     assert logfmt_record("GET /x 200 took=5ms") is None  # not pairs only
     assert logfmt_record("a=1 b=2") is None  # names neither a time nor a message
+
+
+def test_a_firewalls_date_time_and_zone_make_one_time_after_its_priority():
+    """QA FortiGate: `<189>date=... time=...` was refused by logfmt and `auto` (the priority),
+    and without it `date` alone dated every line at midnight, the `tz` never applied."""
+    line = ('<189>date=2026-11-29 time=19:00:03 devname="FGT60F" tz="-0500" type="traffic" '
+            'action="deny" srcip=10.0.1.15')  # fmt: skip
+    record = logfmt_record(line)
+    assert record is not None and record["timestamp"] == "2026-11-29T19:00:03-0500"
+    assert "date" not in record and "time" not in record and record["action"] == "deny"
+    assert rank_formats([line, line.replace("19:00:03", "19:00:09")])[0].name == "logfmt"
+    assert logfmt_record("date=2026-11-29 time=10:00:00 msg=x")["timestamp"] == (
+        "2026-11-29T10:00:00"
+    )  # no zone: as written

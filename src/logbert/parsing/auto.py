@@ -55,10 +55,11 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # structure (`}`, `},`, `]`, `);`, `{`: QA Ansible's `-v` results, macOS's `log show`); PHP's
 # chained `[previous exception] ...`; a Go stack's `goroutine 7 [running]:` and function lines
 # (`main.(*Server).handle`, `net/http.HandlerFunc.ServeHTTP(...)`: QA zap, "no continuation");
-# Hadoop's `ExitCodeException exitCode=1:` and Java's `Exception in thread "main" ...` (QA YARN)
+# Hadoop's `ExitCodeException exitCode=1:` and Java's `Exception in thread "main" ...` (QA YARN);
+# VMware ESXi hostd's `-->` lines of a fault or event record (QA: "no continuation lines")
 _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
-    r"(?:\s|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
+    r"(?:\s|-->|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
     r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$| \w+=)|Exception in thread "
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
     r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "
@@ -223,8 +224,8 @@ def _misread_fields(
         elif key in _WORD_FIELDS:
             wrong = pc.match_substring_regex(column, r"\s")
         elif key == "host" and check_host:  # one word, no `name=value` (QA Sidekiq: `pid=12`)
-            wrong = pc.or_(
-                pc.invert(pc.match_substring_regex(column, r"^[^\s=]+$")),
+            wrong = pc.or_(  # nor brackets or a closing colon (QA ESXi: `cpu3:2097152)Vol3:`)
+                pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$")),
                 pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS),
             )
         elif key in _LEVEL_FIELDS:

@@ -328,7 +328,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # (Celery: `[2026-11-20 10:15:02,123: INFO/ForkPoolWorker-3] ...`; QA: every line had
     # been dated at midnight, its time of day left in the message)
     "iso": BuiltinFormat(
-        r"\[?<Timestamp>(?::?\]\s*|:?\s+)<Content>",
+        r"\[?<Timestamp>(?::?\]\s*|[:,]?\s+)<Content>",
         TimestampSpec(
             ("Timestamp",),
             ISO_8601,

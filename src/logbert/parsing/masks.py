@@ -153,7 +153,9 @@ def _joined(match: re.Match[str]) -> str:
     if text[0] == '"' and _ERROR_KEY_BEFORE.search(match.string, 0, match.start()):
         return text
     before = match.string[max(0, match.start() - 24) : match.start()]
-    if text[0] == '"' and before.endswith("=") and _TEXT_KEY_BEFORE.search(before):
+    if text[0] == '"' and before.endswith("=") and (
+        _TEXT_KEY_BEFORE.search(before) or "=" in text  # fields: Exim's `C="250 OK id=..."`
+    ):
         return text
     if text[0] == '"' and _names_failure(text.split()):
         return text

@@ -82,7 +82,11 @@ _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
 # normal order statuses made `"status":"<*>"`, and a `refunded` order passed as one of them)
-STATE_NAMES = frozenset({"status", "state", "result", "outcome", "phase", "stage"})
+# ... and a firewall's verdict, FortiGate's `action="deny"` beside `"close"`, `"accept"` (QA:
+# a denied connection was an allowed one's event)
+STATE_NAMES = frozenset({
+    "status", "state", "result", "outcome", "phase", "stage", "action", "verdict", "disposition",
+})  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
 # no digits: `root10_local` is a name
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
@@ -215,6 +219,11 @@ def _endpoint_position(values: set[str]) -> bool:
     return None not in names and 2 <= len(names) <= ENDPOINT_MAX_DISTINCT
 
 
+# a value in brackets after its name, Samba's `status[NT_STATUS_ACCESS_DENIED]` (QA: nine
+# codes, a denial and a missing file among them, were one `status[NT_STATUS_<*>]`)
+_BRACKETED_VALUE = re.compile(r"[A-Za-z_][\w.-]*\[([^\[\]<>]+)\]")
+
+
 def _is_enum_word(word: str) -> bool:
     """A state or code, not a free variable (quotes and trailing punctuation aside, alone or as
     a `name=VALUE` value): any word under a name of `STATE_NAMES`, an upper-case name such as
@@ -222,7 +231,8 @@ def _is_enum_word(word: str) -> bool:
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
     pair = _pair(word)
-    word = (pair[1] if pair else word).strip("\"',;:.()[]{}")
+    indexed = None if pair else _BRACKETED_VALUE.fullmatch(word.rstrip(",;:."))
+    word = (pair[1] if pair else indexed[1] if indexed else word).strip("\"',;:.()[]{}")
     if pair and pair[0].rpartition(".")[2].lower() in STATE_NAMES and _WORD.fullmatch(word):
         return True  # `status=refunded`, `"state":"paid"}`: a state, whatever its spelling
     # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the

@@ -502,7 +502,10 @@ def bad_fit_warnings(
             if fit.fits and not fit.warned
         ]  # fmt: skip
         return named + [w for found in some for w in found][:NAMED_INPUTS]
-    if not rejected or rejected * 2 <= lines - blank:
+    # ... or two-line records, half the lines continuations (QA Samba: a header line and its
+    # message; `auto`'s run trained on the headers alone, with no word of joining them)
+    many_continued = continuations >= CONTINUED_SHARE * (lines - blank)
+    if not rejected or (rejected * 2 <= lines - blank and not many_continued):
         return _some_unfit(run, rejected - continuations, lines - blank, where)
     return [
         _bad_fit(run, None, rejected, lines, blank, continuations, where, run.head,
@@ -514,6 +517,7 @@ def bad_fit_warnings(
 # even where the format fits most lines (QA Kafka: 31% of a broker's lines, its ZooKeeper
 # session losses among them, were rejected with only a count said)
 UNFIT_SHARE = 0.1
+CONTINUED_SHARE = 0.4  # continuation lines that say a log's records span lines, join advice
 
 
 def _some_unfit(

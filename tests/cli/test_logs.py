@@ -41,10 +41,12 @@ def test_train_from_logs_then_score_and_evaluate_them(trained, tmp_path):
     assert "id column 'BlockId'" in output
     assert (model / "parser.json").exists() and (model / "pipeline.json").exists()
     scores = tmp_path / "scores.jsonl"
-    result = invoke("score", model, test_log, "--logs", "--output", scores)
+    result = invoke("score", model, test_log, "--logs", "--output", scores, "--threads", 1)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in scores.read_text().splitlines()]
     assert len(rows) == 13 and "42 lines read, 0 rejected" in result.output
+    refused = invoke("score", model, test_log, "--logs", "-o", scores, "--threads", -1)
+    assert "--threads must be 0" in user_error(refused)  # as train (QA FortiGate: missing)
     evaluation = tmp_path / "evaluation.json"
     result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels,
                     "--output", evaluation)  # fmt: skip

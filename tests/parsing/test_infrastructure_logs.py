@@ -63,3 +63,24 @@ def test_a_firewall_verdict_is_a_state():
     miner.add([mask_text(line.format(i, a)) for i in range(5) for a in actions])
     assert miner.match([mask_text(line.format(9, "deny"))]) == [None]
     assert miner.match([mask_text(line.format(9, "close"))]) != [None]
+
+
+def test_wazuh_alert_blocks_get_the_join_and_keep_their_rule(tmp_path):
+    """QA Wazuh: alerts.log's blocks (separated by blank lines) got no word of joining them,
+    and `Rule: 5710` and `Rule: 5712` (a brute force) were one masked number."""
+    block = [
+        "** Alert 1795996800.{}: - syslog,sshd,authentication_failed,",
+        "2026 Nov 30 10:00:0{} (web01) 10.0.0.11->/var/log/auth.log",
+        "Rule: 5716 (level 5) -> 'sshd: authentication failed.'",
+        "Nov 30 10:00:00 web01 sshd[1234]: Failed password for admin from 203.0.113.5 port 5",
+        "",
+    ]
+    log = tmp_path / "alerts.log"
+    log.write_text("\n".join(line.format(i) for i in range(8) for line in block) + "\n")
+    summary = parse_files([str(log)], resolve_format("linux", 2026), tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "do not fit format linux" in w]
+    assert "8 of 40 lines are blank" in said and """awk 'BEGIN { RS = """"" in said
+    assert mask_text("Rule: 5712 (level 10) -> 'sshd: brute force'") == (
+        "Rule: 5712 (level <*>) -> <*>"
+    )
+    assert mask_text("matched rule 3 of 10") == "matched rule <*> of <*>"  # no rule's name

@@ -80,3 +80,28 @@ def test_a_format_strings_status_or_type_field_that_varies_within_a_template_is_
     fmt = resolve_format("<Timestamp> <Content> <Host>")
     summary = parse_files([str(log)], fmt, tmp_path / "f.parquet")
     assert not [w for w in summary.warnings if "header fields are not part" in w]
+
+
+def test_a_record_type_field_and_a_field_that_ran_on_are_warnings(tmp_path):
+    """QA PBS: accounting's `<Record>` (S start, R rerun) was no part of the event, unsaid; QA
+    Samba: `real(<Ruid>, <Rgid>)] <Component>` met an auth line's `real(0, 0), class=auth]`,
+    and `<Rgid>` took half the line (the fields and message misread, unsaid)."""
+    log = tmp_path / "accounting"
+    lines = [f"11/30/2026 10:00:0{i};{r};{i}.pbs01;user=alice queue=batch" for i in range(5)
+             for r in "SR"]  # fmt: skip
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format("<Date> <Time>;<Record>;<JobId>;<Content>", None, "%m/%d/%Y %H:%M:%S")
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    assert any(w.startswith("warning: <Record>: 1 template(s)") for w in summary.warnings)
+    head = "[2026/11/22 17:46:5{}.5,  3, pid=4000, effective(0, 0), real(0, 0){}] s.c:1(f) {}"
+    lines = [head.format(i, "", "client connected") for i in range(9)]
+    lines.append(head.format(9, ", class=auth", "Auth: [SMB2,(null)] user [EX]\\[frank] ok"))
+    log.write_text("\n".join(lines) + "\n")
+    written = "[<Date> <Time>, <Level>, pid=<Pid>, effective(<Euid>, <Egid>), real(<Ruid>, <Rgid>)]"
+    summary = parse_files([str(log)], resolve_format(written + " <Component> <Content>"),
+                          tmp_path / "f.parquet")  # fmt: skip
+    (said,) = [w for w in summary.warnings if "<Rgid> holds one word" in w]
+    assert "several on 1 of 10" in said and "optional group" in said
+    fmt = resolve_format(written.replace(")]", ")(, class=<Class>)?]") + " <Component> <Content>")
+    summary = parse_files([str(log)], fmt, tmp_path / "g.parquet")
+    assert not [w for w in summary.warnings if "holds one word" in w]

@@ -203,6 +203,11 @@ _LEVEL_WORDS = pa.array(
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
 WORD_FIELDS = ("Client", "Ident", "User")
+# header fields that hold one word: several words there on most lines mean the logs write a
+# field the format lacks (`summary.spaced_field_warnings`); an access log's client, ident and
+# user several words: the lines are in another format (QA: HAProxy's syslog lines read by
+# `access`, `Dec` as the client and `00:00:00 lb1 haproxy[2210]: 10.0.0.1:443` as the user)
+ONE_WORD_FIELDS = ("Level", "Component", *WORD_FIELDS)
 _WORD_FIELDS = frozenset(name.lower() for name in WORD_FIELDS)
 # ... and a level is no time zone: `hadoop` read PostgreSQL's `2026-11-21 06:00:19.933 CET
 # [4000] ...` with `CET` as its level and was picked; the zone was never applied and every
@@ -389,6 +394,27 @@ def layout_hint(head: list[str]) -> str:
     export (`csv_hint`), a JSON array (`json_array_hint`), or records whose time stands on a
     line of its own (`time_only_hint`); "" for others."""
     return csv_hint(head) or json_array_hint(head) or time_only_hint(head)
+
+
+# records separated by blank lines (Wazuh's and OSSEC's `alerts.log`): a share of blank lines
+# that says so, and how to join each record into one line (QA Wazuh: told of no built-in
+# format, and of thousands of lines "no continuation lines")
+BLANK_RECORDS_SHARE = 0.1
+JOIN_PARAGRAPHS = (
+    """awk 'BEGIN { RS = ""; FS = "\\n"; OFS = " | " } { $1 = $1; print }' LOG > joined.log"""
+)
+
+
+def blank_records_hint(lines: int, blank: int) -> str:
+    """Advice for logs whose records are separated by blank lines (`blank` of `lines` lines,
+    at least three and `BLANK_RECORDS_SHARE`), "" for others."""
+    if blank < 3 or blank < BLANK_RECORDS_SHARE * lines:
+        return ""
+    return (
+        f"{blank:,} of {lines:,} lines are blank: records of several lines separated by blank "
+        "lines (as Wazuh's alerts.log writes them)? logbert reads one event per line; join "
+        f"each record into one line first, e.g. {JOIN_PARAGRAPHS}"
+    )
 
 
 def json_array_hint(head: list[str]) -> str:

@@ -109,8 +109,10 @@ _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
-    r"|exitstatus|(?:with|returned) status"  # CUPS's `PID 4568 (...) stopped with status 3.`,
-    # `Backend returned status 1 (failed)` (QA: a filter's and a backend's failures one event)
+    # CUPS's `PID 4568 (...) stopped with status 3.`, `Backend returned status 1 (failed)` (QA:
+    # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
+    # alert's rule (QA: a brute force was a mistyped password's event)
+    r"|exitstatus|(?:with|returned) status|\brule(?:[_.]?id)?\s*[:=]"
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
@@ -237,7 +239,7 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity",
     "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "with status", "returned status",
+    "signal", "termsig", "with status", "returned status", "rule",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`

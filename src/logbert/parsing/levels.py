@@ -84,6 +84,7 @@ class LevelMix:
 EVENT_FIELD_WORDS = (
     "status", "code", "flag", "type", "event", "action", "result", "state", "outcome",
     "method", "response", "signal", "reason", "verb", "operation",
+    "record", "kind",  # PBS accounting's record type, `S`tart and `R`erun (QA: one event)
 )  # fmt: skip
 # a field holding more distinct values is an entity's (hosts, users) or free text
 EVENT_FIELD_VALUES = 12

@@ -65,12 +65,13 @@ from logbert.parsing.auto import (
     AUTO_YEAR,
     HEAD_LINES,
     NAMED_INPUTS,
+    ONE_WORD_FIELDS,
     SHOWN_CHARS,
     SUGGEST_DATED,
     SUGGEST_FIT,
-    WORD_FIELDS,
     FormatScore,
     InputFit,
+    blank_records_hint,
     count_continuations,
     layout_hint,
     looks_binary,
@@ -97,6 +98,7 @@ from logbert.parsing.clock import (
 )
 from logbert.parsing.dating import DatingChecks, YearHint
 from logbert.parsing.formats import (
+    BUILTIN_FORMATS,
     ISO_8601,
     LogFormat,
     bare_name,
@@ -186,12 +188,6 @@ JOIN_PARTIALS = (
     """index($0, " F "); $0 = substr($0, 1, i + 2) p substr($0, i + 3); p = "" } { print }' """
     "0.log > 0.joined.log"
 )
-
-# header fields that hold one word: several words there on most lines mean the logs write a
-# field the format lacks (`summary.spaced_field_warnings`); an access log's client, ident and
-# user several words: the lines are in another format (QA: HAProxy's syslog lines read by
-# `access`, `Dec` as the client and `00:00:00 lb1 haproxy[2210]: 10.0.0.1:443` as the user)
-ONE_WORD_FIELDS = ("Level", "Component", *WORD_FIELDS)
 
 
 @dataclass
@@ -316,9 +312,12 @@ class Parser(DatingChecks):
         """Whether the format is still to be picked from the first lines (`--format auto`)."""
         return self.fmt.is_auto
 
-    def choose_format(self, lines: list[str], source: str = "the input") -> LogFormat:
+    def choose_format(
+        self, lines: list[str], source: str = "the input", blank: int = 0
+    ) -> LogFormat:
         """`--format auto`: pick the built-in format that reads most of `lines` (the first
-        lines of `source`) and use it from now on; `notes` says which, and the runner-up.
+        lines of `source`, `blank` more lines among them left out) and use it from now on;
+        `notes` says which, and the runner-up.
         A binary input, or one no built-in format reads a timestamp from, is an error: a
         format picked there would only turn garbage into events."""
         placeholder = self.fmt
@@ -361,7 +360,7 @@ class Parser(DatingChecks):
                     f"'<Level> {thread}<Date> <Time> <Content>' (the lines start with a level"
                     + (", a bracketed thread" if thread else "") + " and an ISO 8601 time)"
                 )
-            advice = layout_hint(sample) or (
+            advice = layout_hint(sample) or blank_records_hint(len(sample) + blank, blank) or (
                 f"pass --format with a format string such as {example}, or --format raw for "
                 "lines without a header"
             )
@@ -536,7 +535,9 @@ class Parser(DatingChecks):
                 arr = pc.utf8_rtrim(arr, characters="\r\n")
             lines = LineChunk(arr, first_line_no, 0)
         if self.auto and len(lines.lines):
-            self.choose_format(text_lines(lines.lines.slice(0, HEAD_LINES).to_pylist()), source)
+            first = lines.lines.slice(0, HEAD_LINES).to_pylist()
+            head = text_lines(first)
+            self.choose_format(head, source, len(first) - len(head))
         return self._finish(self.prepare(lines, source, self.year_hint(STDIN)))
 
     def iter_chunks(
@@ -576,9 +577,10 @@ class Parser(DatingChecks):
                 for chunk in read_chunks(path, block_bytes):
                     has_lines = has_lines or bool(len(chunk.lines))
                     if new_input and len(chunk.lines):
-                        head = text_lines(chunk.lines.slice(0, HEAD_LINES).to_pylist())
+                        first = chunk.lines.slice(0, HEAD_LINES).to_pylist()
+                        head = text_lines(first)
                         if self.auto:
-                            self.choose_format(head, name)
+                            self.choose_format(head, name, len(first) - len(head))
                             hint = self.year_hint(path, name)
                         elif self.auto_source is not None:
                             self.check_choice(head, fit)
@@ -772,12 +774,21 @@ class Parser(DatingChecks):
         """Count events whose one-word field (`ONE_WORD_FIELDS`) holds several words (`INFO
         api-7f9c`: the logs write a header field the format lacks, so it is read into this
         one), keeping the first of each."""
-        for name in ONE_WORD_FIELDS:
+        for name in (*ONE_WORD_FIELDS, *self._own_fields(prep)):
             if name not in prep.cols:
                 continue
             value = pc.utf8_trim_whitespace(prep.cols[name])  # `[WARN ]`: padding, one word
             spaced = pc.match_substring(value, " ").to_numpy(zero_copy_only=False)
             self.spaced_fields.setdefault(name, RowCount()).add(prep, spaced, value)
+
+    def _own_fields(self, prep: Prepared) -> list[str]:
+        """A format string's other header fields (not the time's, not the message): one word
+        on nearly every line, several on a few means those lines hold text the format lacks
+        (`summary.spaced_field_warnings`); a built-in format's fields are known."""
+        if self.fmt.name in BUILTIN_FORMATS:
+            return []
+        clock = set(self.fmt.timestamp.fields) if self.fmt.timestamp else set()
+        return [f for f in prep.cols if f not in (*ONE_WORD_FIELDS, *clock, "Content")]
 
     def _count_empty_messages(self, prep: Prepared) -> None:
         """Count events whose message is empty (a time alone on its line, read by a format

@@ -32,8 +32,10 @@ import pyarrow.parquet as pq
 from logbert.errors import LogbertError
 from logbert.parsing.auto import (
     NAMED_INPUTS,
+    ONE_WORD_FIELDS,
     SUGGEST_FIT,
     _suggestion,
+    blank_records_hint,
     count_continuations,
     looks_binary,
     looks_like_continuation,
@@ -50,7 +52,7 @@ from logbert.parsing.state import save_miner
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 
 if TYPE_CHECKING:  # annotations only: the parser module imports this one, never the reverse
-    from logbert.parsing.pipeline import Parser
+    from logbert.parsing.pipeline import Parser, RowCount
 
 WARNING = "warning: "  # notes that start so are warnings (`parse` lists them with the others)
 # what to do when a `--templates` list does not fit the logs (an error or a warning)
@@ -433,6 +435,9 @@ def spaced_field_warnings(run: Parser) -> list[str]:
     ([] otherwise)."""
     out = []
     for name, counted in run.spaced_fields.items():
+        if name not in ONE_WORD_FIELDS:  # a format string's own field
+            out += _misread_field_warning(run, name, counted)
+            continue
         if counted.hits * 4 <= counted.rows or counted.example is None:
             continue
         if re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format):  # `[<Component>]`: the
@@ -462,6 +467,28 @@ def spaced_field_warnings(run: Parser) -> list[str]:
             )
         )
     return out
+
+
+def _misread_field_warning(run: Parser, name: str, counted: RowCount) -> list[str]:
+    """A warning when a format string's own header field holds one word on nearly every line
+    (`MISREAD_FIELD_SHARE`) and several on some: the field ran on past text those lines hold
+    and the format lacks (QA Samba: `real(<Ruid>, <Rgid>)] <Component>` met `real(0, 0),
+    class=auth] ...`, and 179 auth lines were split wrong, `<Rgid>` taking half the line)."""
+    if not counted.hits or counted.hits > MISREAD_FIELD_SHARE * counted.rows:
+        return []
+    if re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format):  # `[<Thread>]`: brackets end it
+        return []
+    source, line_no, value = counted.example
+    return [
+        f"warning: format {display_name(run.fmt)}: <{name}> holds one word on most lines but "
+        f"several on {counted.hits:,} of {counted.rows:,} (the first, {source}:{line_no}: "
+        f"{show_line(value)}): those lines hold text the format lacks before the field's end, "
+        "so their fields and message are misread; write that part as an optional group in "
+        "the format string, `(...)?` (a field inside it if it varies: `(, class=<Class>)?`)"
+    ]
+
+
+MISREAD_FIELD_SHARE = 0.1
 
 
 def bad_fit_warnings(
@@ -506,7 +533,7 @@ def bad_fit_warnings(
     # message; `auto`'s run trained on the headers alone, with no word of joining them)
     many_continued = continuations >= CONTINUED_SHARE * (lines - blank)
     if not rejected or (rejected * 2 <= lines - blank and not many_continued):
-        return _some_unfit(run, rejected - continuations, lines - blank, where)
+        return _some_unfit(run, rejected - continuations, lines - blank, where, None, blank)
     return [
         _bad_fit(run, None, rejected, lines, blank, continuations, where, run.head,
                  run.rejected_head)
@@ -521,12 +548,19 @@ CONTINUED_SHARE = 0.4  # continuation lines that say a log's records span lines,
 
 
 def _some_unfit(
-    run: Parser, other: int, judged: int, where: str, file: str | None = None
+    run: Parser, other: int, judged: int, where: str, file: str | None = None, blank: int = 0
 ) -> list[str]:
     """A warning when more than `UNFIT_SHARE` of the `judged` lines (of one input `file`, or
-    the run) are rejects that are not continuation lines (`other` of them), with an example."""
+    the run) are rejects that are not continuation lines (`other` of them), with an example;
+    with many `blank` lines besides, how to join records separated by them."""
     if judged <= 0 or other <= UNFIT_SHARE * judged:
         return []
+    paragraphs = blank_records_hint(judged + blank, blank)
+    if paragraphs:
+        return [
+            f"warning: {other:,} of {judged:,} lines ({other / judged:.0%}) do not fit format "
+            f"{display_name(run.fmt)}{where}, and {paragraphs}"
+        ]
     example = _common_reject(run.rejected_head) if file is None else None
     example_text = f" (e.g. {show_line(example)})" if example is not None else ""
     of = f" of {file}" if file is not None else ""
@@ -577,10 +611,8 @@ def _bad_fit(
             "records (stack traces), which logbert reads one event per line and does not "
             f"judge; to judge them, join each record into one line first ({JOIN_CONTINUATIONS})"
         )
-    return (
-        f"warning: format {name} does not fit {logs}: {share} did not match it{where}; "
-        f"{_advice(run, head, rejected_head)}"
-    )
+    advice = blank_records_hint(lines, blank) or _advice(run, head, rejected_head)
+    return f"warning: format {name} does not fit {logs}: {share} did not match it{where}; {advice}"
 
 
 def _advice(run: Parser, head: list[str], rejected_head: list[str] | None = None) -> str:

@@ -322,3 +322,17 @@ def test_sidekiq_lines_are_isos_and_keep_a_called_urls_status_class():
     assert mask_text("GET http://inventory:8080/items/4 -> 200 in 3ms") == (
         "GET <*> -> 2xx in <*>"
     )
+
+
+def test_phoenix_request_lines_keep_endpoint_and_status_class():
+    """QA Phoenix: `GET /api/orders/42` (the path ends the line) was `GET <*>`, every endpoint
+    one event, and Plug's `Sent 503 in 4ms` shared `Sent <*> in <*>` with a 200."""
+    miner = TemplateMiner()
+    paths = ["/api/orders/42", "/health", "/api/admin/export", "/api/users/7"]
+    lines = [f"GET {path}" for path in paths] + [f"Sent {s} in 4ms" for s in (200, 201, 503)]
+    ids = miner.add([mask_text(line) for line in lines * 3])
+    assert {miner.template(i) for i in ids} == {
+        "GET /api/orders/<*>", "GET /health", "GET /api/admin/<*>", "GET /api/users/<*>",
+        "Sent 2xx in <*>", "Sent 5xx in <*>",
+    }  # fmt: skip
+    assert mask_text("Sent 3 emails in 2s") == "Sent <*> emails in <*>"  # no status there

@@ -844,3 +844,14 @@ def test_a_zone_name_in_the_timestamp_format_points_to_a_zone_field():
     """QA WebSphere: `%Z` was refused with a list offering `%z`, which reads no `CET`."""
     with pytest.raises(LogbertError, match=r"%Z \(a zone name\) is not read here; put the zone"):
         strptime_pattern("%m/%d/%y %H:%M:%S:%f %Z")
+
+
+def test_a_models_lone_time_of_day_field_stays_undated_at_scoring(tmp_path):
+    """QA Phoenix: a model trained on `<Time> ...` lines (a time of day only: a warning at
+    `train`) refused its own training log at `score` ("read no timestamp"): the saved format
+    forgot that its lone <Time> was a guess."""
+    from logbert.parsing.formats import format_from_spec, format_spec
+
+    fmt = resolve_format(r"<Time> \[<Level>\] <Content>")
+    assert fmt.timestamp.guessed
+    assert format_from_spec(format_spec(fmt)).timestamp.guessed

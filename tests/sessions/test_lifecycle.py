@@ -17,6 +17,7 @@ from logbert.sessions.lifecycle import (
     log_end,
     open_sessions,
     session_lifetime,
+    stretched_sessions_warning,
 )
 
 T0 = datetime(2008, 11, 9, 20, 0)
@@ -131,3 +132,19 @@ def test_lifetimes_read_in_the_unit_a_reader_thinks_in():
     assert [readable_duration(s) for s in (90, 2700, 3600, 50_400, 302_400)] == [
         "90 s", "45 min", "60 min", "14 h", "3.5 d"
     ]  # fmt: skip
+
+
+def test_sessions_joined_by_a_reused_id_are_a_warning():
+    """QA Jira: request ids (`minute x counter x n`) came back a day later after a restart;
+    nine such sessions of 6,278 lasted 24 h against a 0.17 s lifetime, one set LogBERT's `max`
+    threshold, and nothing was said."""
+    t0 = datetime(2026, 11, 23, 10)
+    quick = [Session(f"r{i}", [1, 2], start=t0, end=t0 + timedelta(seconds=0.1)) for i in range(99)]
+    joined = Session("600x1x1", [1, 2, 1, 2], start=t0, end=t0 + timedelta(days=1))
+    lifetime = session_lifetime(quick)
+    said = stretched_sessions_warning([*quick, joined], lifetime)
+    assert said is not None and said.startswith("warning: 1 of 100 sessions last far longer")
+    assert "'600x1x1', 24 h" in said and "--idle-timeout" in said
+    assert stretched_sessions_warning(quick, lifetime) is None
+    slow = Session("s", [1, 2], start=t0, end=t0 + timedelta(minutes=50))  # under an hour
+    assert stretched_sessions_warning([*quick, slow], lifetime) is None

@@ -765,6 +765,7 @@ def format_spec(fmt: LogFormat) -> dict:
             "epoch": ts.epoch,
             "year": ts.year,
             "expected": ts.expected,
+            "guessed": ts.guessed,  # a lone <Time>: undated logs a model may score (QA Phoenix)
         },
         "label": fmt.label,
         "written": fmt.written,
@@ -783,6 +784,7 @@ def format_from_spec(spec: dict) -> LogFormat:
             bool(ts.get("epoch")),
             ts.get("year"),
             ts.get("expected", ""),
+            guessed=bool(ts.get("guessed")),
         )
     )
     fmt = compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))

@@ -58,6 +58,8 @@ _STATUS_FORMS = (
         rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
         r"($|\s)",
     ),
+    # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
+    (r"((?:^|\s)Sent )", r"( in )"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
@@ -76,7 +78,7 @@ _STATUS_ANY += "".join(
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
-_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_")  # or these, in this case
+_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ")  # or these, in this case
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
@@ -152,7 +154,9 @@ _MESSAGE_ID_PY = re.compile(rf"({_MESSAGE_ID})([0-9]+(?:[-:][0-9]+)?)")
 # (`django.request: GET /api/orders/1234 200 45ms`), at the status code after it (QA Django:
 # `GET <*> <*>`, every endpoint and status one event, a 503 the same as a 200).
 _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
-_PATH_END = r"( HTTP/|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$))"
+# ... or at the line's end, Phoenix's `GET /api/orders/42` (its status on a line of its own,
+# `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
+_PATH_END = r"( HTTP/|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
 # scheme and host are left out, the path read as any request's (QA: the whole URL one

@@ -90,7 +90,12 @@ from logbert.scoring.thresholds import (
 from logbert.sessions.batch import SessionBatch
 from logbert.sessions.io import ANOMALY, Session
 from logbert.sessions.labels import mostly_unlabelled_warning
-from logbert.sessions.lifecycle import SessionLifecycle, log_end, readable_duration
+from logbert.sessions.lifecycle import (
+    SessionLifecycle,
+    log_end,
+    readable_duration,
+    stretched_sessions_warning,
+)
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
@@ -223,6 +228,9 @@ class Pipeline:
                 f"Session lifetime (99% of normal sessions end within): "
                 f"{readable_duration(self.lifecycle_.lifetime_)}"
             )
+            stretched = stretched_sessions_warning(kept, self.lifecycle_.lifetime_)
+            if stretched is not None:
+                say(stretched)
             note = self.open_sessions_note(batch.n_open, stage="fit")
             if note is not None:
                 say(note)

@@ -536,7 +536,8 @@ class SessionizeStats:
         return (
             f"warning: session {session_id!r} holds {size:,} of the {matched:,} events that "
             f"matched --by-id '{pattern}' ({n_ids:,} sessions in all): the regex seems to match "
-            f"{share} besides the ids; {advice}"
+            f"{share} besides the ids; {advice} (if it matches the ids alone, this session is "
+            "unusually large: a burst of one client, an anomaly maybe)"
         )
 
     def multi_id_warning(self, pattern: str | None) -> str | None:

@@ -3,6 +3,7 @@ codes, VMware ESXi's hostd `-->` records and vmkernel lines, FortiGate's verdict
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from logbert.parsing.auto import looks_like_continuation, rank_formats
@@ -84,3 +85,28 @@ def test_wazuh_alert_blocks_get_the_join_and_keep_their_rule(tmp_path):
         "Rule: 5712 (level <*>) -> <*>"
     )
     assert mask_text("matched rule 3 of 10") == "matched rule <*> of <*>"  # no rule's name
+
+
+def test_a_bracketed_field_holds_no_closing_bracket():
+    """QA Pacemaker: linux's optional `[<PID>]` ran on to the line's last `[...]: `, so
+    `pacemaker-attrd [14441] (attrd_peer_update) info: Setting #attrd-protocol[node2]: ...`
+    lost its message up to `(unset) -> 5`, and every attribute update was one event."""
+    from logbert.parsing.splitter import split_lines
+
+    line = ("Nov 27 00:17:43.811 node2 pacemaker-attrd     [14441] (attrd_peer_update) \tinfo: "
+            "Setting #attrd-protocol[node2]: (unset) -> 5 | from node1")  # fmt: skip
+    ok, cols = split_lines(pa.array([line]), resolve_format("linux", 2026))
+    assert ok.all() and cols["Content"][0].as_py().startswith("Setting #attrd-protocol[node2]")
+
+
+def test_an_sdk_calls_service_and_operation_are_events():
+    """QA Terraform: `aws.service=EC2 aws.operation=DescribeInstances` over four services
+    (`EC2`, `S3` with digits) made one template, so a never-seen Lambda call and a
+    `TerminateInstances` were known events."""
+    line = "HTTP Response Received: aws.service={} aws.operation={} http.status_code=200"
+    calls = [("EC2", "DescribeInstances"), ("EC2", "DescribeVpcs"), ("S3", "HeadBucket"),
+             ("IAM", "GetRole"), ("RDS", "DescribeDBInstances")]  # fmt: skip
+    miner = TemplateMiner()
+    assert len(set(miner.add([mask_text(line.format(*c)) for c in calls * 3]))) == len(calls)
+    unseen = [("Lambda", "GetFunction"), ("EC2", "TerminateInstances")]
+    assert miner.match([mask_text(line.format(*c)) for c in unseen]) == [None, None]

@@ -433,3 +433,28 @@ def test_a_quoted_message_field_and_a_padded_header_value_are_the_value(tmp_path
     ]  # fmt: skip
     by_tag = SessionizerSettings(by_field="Tags").build()
     assert [s.session_id for s in sessionize_file(path, by_tag)] == ["gc,start", "gc"]
+
+
+def test_sessions_by_input_file_take_windows_and_an_idle_timeout_per_file():
+    """QA Veeam (one log per backup job, each night's run appended): `--by-field source
+    --window 24h` was "the field is empty in all events", and `--idle-timeout 6h` kept every
+    file after the first one session of 35 nights (the idle clock, the newest time read,
+    never passed them: each file goes back in time)."""
+    day = timedelta(days=1)
+    times = [T0, T0 + timedelta(minutes=5), T0 + day, T0 + day + timedelta(minutes=5)]
+    table = pa.table({
+        "source": ["Job.A.log"] * 4 + ["Job.B.log"] * 4,
+        "timestamp": pa.array(times * 2, pa.timestamp("us")),
+        "template_id": [1, 2, 1, 2, 3, 4, 3, 4],
+        "content": ["x"] * 8,
+    })  # fmt: skip
+    by_day = SessionizerSettings(by_field="source", window="24h").build()
+    windows = list(sessionize_events(by_day, [table]))
+    assert sorted(s.session_id.split("@")[0] for s in windows) == ["Job.A.log"] * 2 + [
+        "Job.B.log"
+    ] * 2
+    by_run = SessionizerSettings(by_field="source", idle_timeout="6h").build()
+    idle = list(sessionize_events(by_run, [table]))
+    assert sorted((s.session_id, list(s.keys)) for s in idle) == [
+        ("Job.A.log", [1, 2]), ("Job.A.log", [1, 2]), ("Job.B.log", [3, 4]), ("Job.B.log", [3, 4])
+    ]  # fmt: skip

@@ -648,6 +648,9 @@ def compile_format(
                 regex += f"(?P<Timestamp>{_RFC3339_WORD})"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
+            elif _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker:
+                # linux's `(\[<PID>\])?: ` ran on to the line's last `[...]: `, cutting the message)
+                regex += f"(?P<{field_name}>[^\\]]*?)"
             else:
                 regex += f"(?P<{field_name}>.*?)"
         else:
@@ -749,6 +752,11 @@ def _check_separated(written: str, parts: list[str]) -> None:
                 f"fields, or match the first with a regex outside a field (e.g. a one-letter "
                 f"level: '[IWEF]{second} ...')"
             )
+
+
+def _bracketed(parts: list[str], i: int) -> bool:
+    r"""Whether field `parts[i]` of a split format string stands between `\[` and `\]`."""
+    return parts[i - 1].endswith("\\[") and parts[i + 1].startswith("\\]")
 
 
 def format_spec(fmt: LogFormat) -> dict:

@@ -83,11 +83,14 @@ _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
 # normal order statuses made `"status":"<*>"`, and a `refunded` order passed as one of them)
 # ... and a firewall's verdict, FortiGate's `action="deny"` beside `"close"`, `"accept"` (QA:
-# a denied connection was an allowed one's event)
+# a denied connection was an allowed one's event), and the call an SDK made, Terraform's AWS
+# provider's `aws.service=EC2 aws.operation=DescribeInstances` (QA: a never-seen Lambda call and
+# a `TerminateInstances` were a `DescribeVpcs`' event)
 STATE_NAMES = frozenset({
     "status", "state", "result", "outcome", "phase", "stage", "action", "verdict", "disposition",
+    "operation", "service", "rpc",
 })  # fmt: skip
-_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # no digits: `root10_local` is a name
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",

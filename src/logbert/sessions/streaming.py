@@ -453,11 +453,13 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         if "label" in names
         else [None] * n
     )
-    batch["source"] = (
-        _sources(events.column("source"))
-        if sessionizer.reads_sources and "source" in names
-        else [None] * n
-    )
+    if sessionizer.field != "source":  # else it holds the field's values (QA Veeam:
+        # `--by-field source --window 24h` was "the field is empty in all events")
+        batch["source"] = (
+            _sources(events.column("source"))
+            if sessionizer.reads_sources and "source" in names
+            else [None] * n
+        )
     batch["line"] = [None] * n  # (source, line_no) per event when tracked
     if sessionizer.track_lines and "source" in names and "line_no" in names:
         batch["line"] = list(

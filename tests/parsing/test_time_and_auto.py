@@ -855,3 +855,17 @@ def test_a_models_lone_time_of_day_field_stays_undated_at_scoring(tmp_path):
     fmt = resolve_format(r"<Time> \[<Level>\] <Content>")
     assert fmt.timestamp.guessed
     assert format_from_spec(format_spec(fmt)).timestamp.guessed
+
+
+def test_an_optional_time_group_takes_no_word_of_an_undated_line():
+    """QA Terraform: `(<Timestamp> )?<Content>` read `No changes. Your infrastructure ...` with
+    `No` as its time, and the word left the message (`changes. Your ...` was the template)."""
+    from logbert.parsing.splitter import split_lines
+
+    lines = ["2026-11-30T02:00:00.000Z [INFO]  Terraform version: 1.9.5",
+             "No changes. Your infrastructure matches the configuration."]  # fmt: skip
+    for written in ("(<Timestamp> )?<Content>", r"(\[<Timestamp>\] )?<Content>"):
+        ok, cols = split_lines(pa.array(lines), resolve_format(written))
+        assert ok.all() and cols["Content"][1].as_py() == lines[1]
+    ok, cols = split_lines(pa.array(lines), resolve_format("(<Timestamp> )?<Content>"))
+    assert cols["Timestamp"].to_pylist() == ["2026-11-30T02:00:00.000Z", ""]

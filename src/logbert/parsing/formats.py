@@ -646,6 +646,11 @@ def compile_format(
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
             elif field_name == "Timestamp" and name == "syslog-iso":
                 regex += f"(?P<Timestamp>{_RFC3339_WORD})"
+            elif field_name == "Timestamp" and _in_optional_group("".join(parts[:i])):
+                # a time the line may lack, `(<Timestamp> )?<Content>`: a word with a digit,
+                # never a message's first word (QA Terraform: `No changes.` was read as a time
+                # `No`, and the word left its message)
+                regex += rf"(?P<Timestamp>{_DATE_TIME}|[^\s]*\d[^\s]*)"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
             elif _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker:
@@ -752,6 +757,20 @@ def _check_separated(written: str, parts: list[str]) -> None:
                 f"fields, or match the first with a regex outside a field (e.g. a one-letter "
                 f"level: '[IWEF]{second} ...')"
             )
+
+
+def _in_optional_group(before: str) -> bool:
+    """Whether a field that follows the format-string text `before` stands in a group left
+    open there, `(...`, that the string later makes optional: here, whether one is open at all
+    (an optional group is the only reason to write one around a field)."""
+    depth = 0
+    for j, char in enumerate(before):
+        escaped = j > 0 and before[j - 1] == "\\"
+        if char == "(" and not escaped:
+            depth += 1
+        elif char == ")" and not escaped:
+            depth -= 1
+    return depth > 0
 
 
 def _bracketed(parts: list[str], i: int) -> bool:

@@ -336,3 +336,20 @@ def test_phoenix_request_lines_keep_endpoint_and_status_class():
         "Sent 2xx in <*>", "Sent 5xx in <*>",
     }  # fmt: skip
     assert mask_text("Sent 3 emails in 2s") == "Sent <*> emails in <*>"  # no status there
+
+
+def test_a_bare_api_version_keeps_the_endpoint_after_it():
+    """QA Jira: `/rest/api/2/search`, `/rest/api/2/issue/PROJ-1`, `/rest/api/2/mypermissions`
+    were one `/rest/api/<*>` event (the version digit masked, the rest dropped), so a REST
+    endpoint never used before passed as a known one."""
+    paths = ["/rest/api/2/search", "/rest/api/2/issue/PROJ-1", "/rest/api/2/mypermissions",
+             "/rest/agile/1.0/board/7"]  # fmt: skip
+    miner = TemplateMiner()
+    ids = miner.add([mask_text(f"Request completed: GET {p} 200 {i}ms") for i in range(3)
+                     for p in paths])  # fmt: skip
+    assert {miner.template(i) for i in ids} == {
+        f"Request completed: GET {endpoint} 2xx <*>"
+        for endpoint in ("/rest/api/2/search", "/rest/api/2/issue/<*>",
+                         "/rest/api/2/mypermissions", "/rest/agile/1.0/board/<*>")
+    }  # fmt: skip
+    assert mask_text("GET /api/v1/users/17 200 4ms") == "GET /api/v1/users/<*> 2xx <*>"

@@ -178,8 +178,20 @@ _NAME = r"\.?[A-Za-z_][A-Za-z_.~-]*[0-9]{0,2}"
 # An OpenStack API names the project between version and resource (`/v2/<project id>/servers`,
 # `/v2.1/servers/detail`; QA Nova: a create and a VM's actions were one `POST /v2/<*>` event)
 _VERSION = r"v[0-9]+(?:\.[0-9]+)?"
+# ... and a bare version after the API's name, Jira's `/rest/api/2/search`, `/rest/agile/1.0/
+# board` (QA: every REST endpoint was one `/rest/api/<*>` event): its digits are marked as an
+# error number's are (`_BARE_VERSION`), so no mask takes them
+_API = r"(?:api|rest)/(?:[a-z]+/)?"
+_MARKED_VERSION = f"[{_ERRNO_MARKED}](?:\\.[{_ERRNO_MARKED}])?"
+_BARE_VERSION: list[tuple[str, str, int]] = [
+    (rf"((?:^|[\s\"=])/{_API}){d}((?:\.[0-9])?/[A-Za-z_])", rf"\1{mark}\2", 1)
+    for d, mark in _ERRNO_DIGITS.items()
+] + [
+    (rf"((?:^|[\s\"=])/{_API}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
+    for d, mark in _ERRNO_DIGITS.items()
+]
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
-    rf"/((?:api|rest)/{_VERSION}/{_NAME})",
+    rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
     rf"/({_NAME})",
@@ -221,6 +233,8 @@ _REQUEST_ANY = (
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
+_BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
+_BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]"
 
 
 def _hints(any_case: tuple[str, ...] = (), cased: tuple[str, ...] = ()) -> str:
@@ -249,6 +263,14 @@ _ERRNO_HINT = _hints((
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
+
+
+def _bare_version_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold an API path with a bare version (`_BARE_VERSION`); None when none does."""
+    if not _has_hint(text, _REQUEST_HINT):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _BARE_VERSION_ANY), False)
+    return rows if pc.any(rows).as_py() else None
 
 
 def _status_rows(text: pa.Array) -> pa.Array | None:
@@ -301,6 +323,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     found by a substring check or two)."""
     marked = False
     for rows_of, patterns in (
+        (_bare_version_rows, _BARE_VERSION),  # `/rest/api/2/...`: its version's digits
         (_request_rows, REQUEST),  # the path's first segment kept
         (_status_rows, STATUS),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO),  # an error number's digits as markers
@@ -323,7 +346,7 @@ def restore_array(masked: pa.Array) -> pa.Array:
 def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
-    for pattern, repl, passes in _REQUEST_PY + _STATUS_PY:
+    for pattern, repl, passes in _BARE_VERSION_PY + _REQUEST_PY + _STATUS_PY:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)

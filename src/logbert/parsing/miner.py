@@ -70,7 +70,9 @@ _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `kept_values.STATUS` keeps a stat
 # `1045`, `2002` were one `<*>` once four codes were seen, a new code a known event)
 _KEPT_NUMBER = re.compile(r"-?[0-9]+")
 _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
-    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*){0,2})?)(?:/<\*>|\?<\*>)?"
+    # (Jira's `/rest/api/2/search`: a bare version after the API's name)
+    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,3})?)"
+    r"(?:/<\*>|\?<\*>)?"
 )
 
 # a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as

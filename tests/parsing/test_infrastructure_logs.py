@@ -110,3 +110,16 @@ def test_an_sdk_calls_service_and_operation_are_events():
     assert len(set(miner.add([mask_text(line.format(*c)) for c in calls * 3]))) == len(calls)
     unseen = [("Lambda", "GetFunction"), ("EC2", "TerminateInstances")]
     assert miner.match([mask_text(line.format(*c)) for c in unseen]) == [None, None]
+
+
+def test_a_chat_command_is_the_event():
+    """QA Minecraft: `issued server command: /gamemode creative` and `/trigger sit` were one
+    event (the command masked as a path); a path elsewhere stays masked."""
+    miner = TemplateMiner()
+    commands = ["/spawn", "/home", "/list", "/help", "/sethome"]
+    players = ("alice", "bob", "carol", "dave", "erin")
+    lines = [f"Player {who} issued server command: {c}" for who in players for c in commands]
+    ids = miner.add([mask_text(line) for line in lines])
+    assert len(set(ids)) == len(commands)
+    assert miner.match([mask_text("Player frank issued server command: /stop")]) == [None]
+    assert mask_text("Web app /mapreduce started at 62267") == "Web app <*> started at <*>"

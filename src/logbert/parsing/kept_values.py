@@ -231,7 +231,15 @@ _REQUEST_ANY = (
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}"
 )
 
+# A command of one lower-case word after a slash, as chat and game servers take them
+# (Minecraft's `alice issued server command: /gamemode creative` beside `/trigger sit`): the
+# command is the event, as a request's endpoint is; as a path it was masked (QA: an op's
+# `/gamemode` was a player's `/trigger` event). Marked as a request's kept path.
+_COMMAND_ANY = r"(?:^|: )/[a-z]+(?:\s|$)"  # first, or after a colon (not `Web app /mapreduce`)
+COMMAND: list[tuple[str, str, int]] = [(r"(^|: )/([a-z]+)(\s|$)", rf"\1{_KEPT}\2\3", 1)]
+
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
+_COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
 _BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]"
@@ -263,6 +271,14 @@ _ERRNO_HINT = _hints((
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
+
+
+def _command_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold a `/command` of one lower-case word (`COMMAND`); None when none does."""
+    if not _has_hint(text, ": /|^/"):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _COMMAND_ANY), False)
+    return rows if pc.any(rows).as_py() else None
 
 
 def _bare_version_rows(text: pa.Array) -> pa.Array | None:
@@ -325,6 +341,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     for rows_of, patterns in (
         (_bare_version_rows, _BARE_VERSION),  # `/rest/api/2/...`: its version's digits
         (_request_rows, REQUEST),  # the path's first segment kept
+        (_command_rows, COMMAND),  # a `/command` of one word
         (_status_rows, STATUS),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO),  # an error number's digits as markers
     ):
@@ -346,7 +363,7 @@ def restore_array(masked: pa.Array) -> pa.Array:
 def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
-    for pattern, repl, passes in _BARE_VERSION_PY + _REQUEST_PY + _STATUS_PY:
+    for pattern, repl, passes in _BARE_VERSION_PY + _REQUEST_PY + _COMMAND_PY + _STATUS_PY:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)

@@ -123,3 +123,11 @@ def test_a_chat_command_is_the_event():
     assert len(set(ids)) == len(commands)
     assert miner.match([mask_text("Player frank issued server command: /stop")]) == [None]
     assert mask_text("Web app /mapreduce started at 62267") == "Web app <*> started at <*>"
+
+
+def test_a_weekday_before_a_comma_is_part_of_a_date():
+    """QA Samba: `at [Fri, 27 Nov 2026 10:00:00.123456 CET]` kept `Fri`, so a failed logon on
+    a Friday was a new event after training on Monday to Thursday."""
+    line = "user [EX]\\[frank] at [{}, 27 Nov 2026 10:00:00.123456 CET] with [NTLMv2]"
+    assert mask_text(line.format("Fri")) == mask_text(line.format("Mon"))
+    assert mask_text(line.format("Fri")).startswith("user [EX]\\[frank] at [<*>, ")

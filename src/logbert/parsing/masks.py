@@ -391,9 +391,10 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (rf"(^|[{_DELIM}])[A-Za-z]:\\[^{_DELIM}]*", r"\1" + WILDCARD, 1),  # Windows paths
-    (  # month and weekday names are parts of dates
-        r"(^|\s)(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-        r"($|\s)",
+    (  # month and weekday names are parts of dates (`[Fri, 27 Nov 2026 ...]` too, Samba's
+        # auth audit: QA, a failed logon on a Friday was a new event after Monday to Thursday)
+        r"(^|[\s\[(])(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov"
+        r"|Dec)($|\s|,\s)",
         r"\1" + WILDCARD + r"\3",
         2,
     ),

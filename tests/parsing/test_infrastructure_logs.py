@@ -131,3 +131,16 @@ def test_a_weekday_before_a_comma_is_part_of_a_date():
     line = "user [EX]\\[frank] at [{}, 27 Nov 2026 10:00:00.123456 CET] with [NTLMv2]"
     assert mask_text(line.format("Fri")) == mask_text(line.format("Mon"))
     assert mask_text(line.format("Fri")).startswith("user [EX]\\[frank] at [<*>, ")
+
+
+def test_an_audit_logs_command_and_verdict_are_the_event():
+    """QA HDFS audit log: `cmd=open|create|delete|rename|...` was one `cmd=<*>` event and
+    `allowed=false` (a denial) was masked as a boolean, the event of an allowed read."""
+    line = "allowed={}\tugi={} (auth:KERBEROS)\tip=/10.0.1.{}\tcmd={}\tsrc=/user/x/{}\tproto=rpc"
+    users = ["alice", "bob", "carol", "dave", "erin"]
+    commands = ["open", "create", "delete", "rename", "listStatus", "getfileinfo", "mkdirs"]
+    miner = TemplateMiner()
+    lines = [line.format("true", u, i, c, i) for i, u in enumerate(users) for c in commands]
+    assert len(set(miner.add([mask_text(x) for x in lines]))) == len(commands)
+    assert miner.match([mask_text(line.format("false", "bob", 9, "open", 9))]) == [None]
+    assert mask_text('{"success": false, "debug": true}') == '{"success": false, "debug": <*>}'

@@ -238,7 +238,22 @@ _REQUEST_ANY = (
 _COMMAND_ANY = r"(?:^|: )/[a-z]+(?:\s|$)"  # first, or after a colon (not `Web app /mapreduce`)
 COMMAND: list[tuple[str, str, int]] = [(r"(^|: )/([a-z]+)(\s|$)", rf"\1{_KEPT}\2\3", 1)]
 
+# A boolean that says whether an operation was let through is its outcome: HDFS's audit
+# `allowed=false` is a denial (QA: masked as a boolean, 26 denied reads were `allowed=<*>` with
+# 10,314 allowed ones). Its value is marked so the boolean mask leaves it.
+_VERDICT_BOOLEANS = {"true": "\ue025", "false": "\ue026"}
+_VERDICT_NAME = (
+    r"((?:^|[\s,;{\"'])(?i:allowed|granted|authorized|permitted|success|succeeded)"
+    r"[\"']?[=:] ?[\"']?)"
+)
+_VERDICT_ANY = _VERDICT_NAME + r"(?:true|false)"
+VERDICT: list[tuple[str, str, int]] = [
+    (rf"{_VERDICT_NAME}{value}($|[^A-Za-z0-9_])", rf"\1{mark}\2", 1)
+    for value, mark in _VERDICT_BOOLEANS.items()
+]
+
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
+_VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
 _COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
@@ -271,6 +286,14 @@ _ERRNO_HINT = _hints((
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
+
+
+def _verdict_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold a verdict's boolean (`VERDICT`); None when none does."""
+    if not _has_hint(text, "(?i)allowed|granted|authorized|permitted|succe"):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _VERDICT_ANY), False)
+    return rows if pc.any(rows).as_py() else None
 
 
 def _command_rows(text: pa.Array) -> pa.Array | None:
@@ -342,6 +365,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_bare_version_rows, _BARE_VERSION),  # `/rest/api/2/...`: its version's digits
         (_request_rows, REQUEST),  # the path's first segment kept
         (_command_rows, COMMAND),  # a `/command` of one word
+        (_verdict_rows, VERDICT),  # `allowed=false`
         (_status_rows, STATUS),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO),  # an error number's digits as markers
     ):
@@ -357,13 +381,17 @@ def restore_array(masked: pa.Array) -> pa.Array:
     masked = _restore_status_classes(masked)
     for digit, marker in _ERRNO_DIGITS.items():
         masked = pc.replace_substring(masked, marker, digit)
+    for value, marker in _VERDICT_BOOLEANS.items():
+        masked = pc.replace_substring(masked, marker, value)
     return _restore_requests(masked)
 
 
 def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
-    for pattern, repl, passes in _BARE_VERSION_PY + _REQUEST_PY + _COMMAND_PY + _STATUS_PY:
+    for pattern, repl, passes in (
+        _BARE_VERSION_PY + _REQUEST_PY + _COMMAND_PY + _VERDICT_PY + _STATUS_PY
+    ):
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
@@ -375,6 +403,8 @@ def restore_text(text: str) -> str:
     for digit, marker in _STATUS_CLASSES.items():
         text = text.replace(marker, digit)
     text = text.translate(_ERRNO_RESTORE)
+    for value, marker in _VERDICT_BOOLEANS.items():
+        text = text.replace(marker, value)
     for marker, restored in _REQUEST_MARKERS:
         text = text.replace(marker, restored)
     return text

@@ -87,10 +87,11 @@ _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # ... and a firewall's verdict, FortiGate's `action="deny"` beside `"close"`, `"accept"` (QA:
 # a denied connection was an allowed one's event), and the call an SDK made, Terraform's AWS
 # provider's `aws.service=EC2 aws.operation=DescribeInstances` (QA: a never-seen Lambda call and
-# a `TerminateInstances` were a `DescribeVpcs`' event)
+# a `TerminateInstances` were a `DescribeVpcs`' event), and an audit log's command (HDFS's
+# `cmd=delete` beside `open`, `rename`, ...: QA, every command one `cmd=<*>` event)
 STATE_NAMES = frozenset({
     "status", "state", "result", "outcome", "phase", "stage", "action", "verdict", "disposition",
-    "operation", "service", "rpc",
+    "operation", "service", "rpc", "cmd", "command", "op",  # HDFS audit's `cmd=delete` (QA)
 })  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # no digits: `root10_local` is a name

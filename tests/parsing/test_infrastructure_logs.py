@@ -144,3 +144,30 @@ def test_an_audit_logs_command_and_verdict_are_the_event():
     assert len(set(miner.add([mask_text(x) for x in lines]))) == len(commands)
     assert miner.match([mask_text(line.format("false", "bob", 9, "open", 9))]) == [None]
     assert mask_text('{"success": false, "debug": true}') == '{"success": false, "debug": <*>}'
+
+
+def test_dns_null_records_and_wordless_templates():
+    """QA Unbound: one `NULL` query (iodine's tunnels) was masked as a null value and made every
+    record type one variable; a template of variables alone (the stats' histogram rows,
+    `<*> <*> <*>`) took `error: out of memory` at scoring, a never-seen error as a known event."""
+    queries = [f"10.0.0.5 www.example.com. {t} IN" for t in ("A", "AAAA", "MX", "TXT")] * 5
+    miner = TemplateMiner()
+    ids = miner.add([mask_text(q) for q in [*queries, "10.0.0.9 x1.tun.example.com. NULL IN"]])
+    assert len(set(ids)) == 5
+    assert mask_text("progress = NULL, phase = 0") == "progress = <*>, phase = <*>"
+    histogram = TemplateMiner()
+    histogram.add([mask_text(f"{i}.000000 {i}.000001 {i}") for i in range(5)])
+    assert histogram.match([mask_text("error: out of memory"), mask_text("7.0 8.0 9")]) == [
+        None, 1
+    ]  # fmt: skip
+
+
+def test_a_peer_named_after_a_colon_is_an_entity_and_crash_dumps_are_continuations():
+    """QA GlusterFS: `host: node1, port: 0` kept the host when few peers were seen (which of
+    them held a template hung on the lines' order); a crash dump's lines were "no
+    continuation lines"."""
+    line = "Received ACC from uuid: 6f1c2a44-0d1e-4b8a-9a55-1f2b3c4d5e61, host: {}, port: 0"
+    assert mask_text(line.format("node1")) == mask_text(line.format("node3"))
+    assert mask_text("No route to host: no further information").endswith("no further information")
+    assert looks_like_continuation("pending frames:")
+    assert looks_like_continuation("signal received: 11")

@@ -148,3 +148,14 @@ def test_sessions_joined_by_a_reused_id_are_a_warning():
     assert stretched_sessions_warning(quick, lifetime) is None
     slow = Session("s", [1, 2], start=t0, end=t0 + timedelta(minutes=50))  # under an hour
     assert stretched_sessions_warning([*quick, slow], lifetime) is None
+
+
+def test_a_session_the_idle_timeout_closed_is_not_open():
+    """QA ingress-nginx: a visit quiet for 54 min under a 10 min idle timeout was "open" (its
+    end unjudged) because a monitoring probe's hour-long sessions made the lifetime 59 min."""
+    end = T0 + timedelta(minutes=60)
+    visit = Session("10.9.9.9", [1], start=T0 + timedelta(minutes=5), end=T0 + timedelta(minutes=5))
+    busy = Session("probe", [2, 2], start=T0 + timedelta(minutes=30), end=end)
+    lifetime = 59 * 60.0
+    assert open_sessions([visit, busy], end, lifetime).tolist() == [True, True]
+    assert open_sessions([visit, busy], end, lifetime, idle=600.0).tolist() == [False, True]

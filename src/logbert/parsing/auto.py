@@ -56,10 +56,12 @@ INPUT_DATED = 0.05  # one of several inputs dating at most this share of its eve
 # chained `[previous exception] ...`; a Go stack's `goroutine 7 [running]:` and function lines
 # (`main.(*Server).handle`, `net/http.HandlerFunc.ServeHTTP(...)`: QA zap, "no continuation");
 # Hadoop's `ExitCodeException exitCode=1:` and Java's `Exception in thread "main" ...` (QA YARN);
-# VMware ESXi hostd's `-->` lines of a fault or event record (QA: "no continuation lines")
+# VMware ESXi hostd's `-->` lines of a fault or event record (QA: "no continuation lines");
+# a crash dump's (GlusterFS: `pending frames:`, `signal received: 11`, `time of crash:`)
 _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
-    r"(?:\s|-->|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
+    r"(?:\s|-->|pending frames:|signal received: |time of crash:"
+    r"|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
     r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$| \w+=)|Exception in thread "
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
     r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "

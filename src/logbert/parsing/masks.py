@@ -202,6 +202,13 @@ _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
 )
+# ... and a host named in prose with a colon and space, a name with a digit before a comma or
+# the end (GlusterFS's `Received ACC from uuid: ..., host: node1, port: 0`: QA, which of three
+# peers held a template depended on the lines' order)
+_ENTITY_SPACED = (
+    r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
+    r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"
+)
 # HAProxy's HTTP log names the server that answered (`app/web3`) and may capture a cookie
 # (`SRVID=web3`, `-` when none) before its five timers `Tq/Tw/Tc/Tr/Tt` and after status and
 # bytes: both say which machine or visitor, not what happened, like a host's name. Kept, each
@@ -221,6 +228,7 @@ _HAPROXY = [
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
+    (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     *_HAPROXY,
     (  # an ISO 8601 date and time as one word (`2026-03-02T21:00:00+00:00`, Airflow run ids
         # `scheduled__2026-03-02T21:00:00`): its `T` kept the parts apart (QA: `<*>-<*>-02T21`)

@@ -422,8 +422,15 @@ class TemplateMiner:
         """The known template that `tokens` fit with the most constant words (the first
         published on a tie), as the frozen parser matches when scoring."""
         best, best_const = None, -1
+        # a template of variables alone (`<*> <*> <*>`, Unbound's histogram rows) takes no
+        # message that has a word of its own: `error: out of memory` is no histogram row (QA:
+        # at scoring it was, and a never-seen error passed as a known event)
+        worded = any(WILDCARD not in token for token in tokens)
         for tid in self._by_len.get(len(tokens), ()):
-            const = _fit_constants(self.templates[tid], tokens)
+            template = self.templates[tid]
+            if worded and all(token == WILDCARD for token in template):
+                continue
+            const = _fit_constants(template, tokens)
             if const is not None and const > best_const:
                 best, best_const = tid, const
         return best

@@ -96,6 +96,7 @@ from logbert.sessions.lifecycle import (
     readable_duration,
     stretched_sessions_warning,
 )
+from logbert.sessions.options import parse_duration
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
@@ -199,7 +200,7 @@ class Pipeline:
         # sessions that started less than a normal lifetime before the log's end may still run
         everything = kept + held_out
         last = _latest(log_end([*sessions, *(validation or [])]), end)
-        batch = self.lifecycle_.batch(everything, last)
+        batch = self.lifecycle_.batch(everything, last, _idle_seconds(cut))
         if validation is None:
             train_index, val_index = self._holdout(kept, supervised)
         else:
@@ -573,7 +574,7 @@ class Pipeline:
         event), exactly as training marked its own."""
         self._fitted()
         _require_sessions(sessions, "batch")
-        return self.lifecycle_.batch(sessions, end)
+        return self.lifecycle_.batch(sessions, end, _idle_seconds(self.sessionizer))
 
     def decision_scores(self, sessions: Sequence[Session] | SessionBatch | Any) -> np.ndarray:
         """The deciding score per session (open sessions marked as `batch` does); a
@@ -1063,6 +1064,13 @@ def _cut_words(settings: SessionizerSettings) -> str:
     """`by id 'x'`, `by field Node, ...`, `into windows of 1h`: how sessions were cut."""
     text = settings.describe()
     return text if text.startswith("by ") else f"into {text}"
+
+
+def _idle_seconds(settings: SessionizerSettings | None) -> float | None:
+    """The idle timeout that cut sessions, in seconds (None: none, or sessions by window)."""
+    if settings is None or settings.idle_timeout is None:
+        return None
+    return parse_duration(settings.idle_timeout).total_seconds()
 
 
 def _settings_dict(

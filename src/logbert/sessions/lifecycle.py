@@ -159,13 +159,25 @@ def _parquet_log_end(parquet: pq.ParquetFile) -> datetime | None:
 
 
 def open_sessions(
-    sessions: Sequence[Session], end: datetime | None, lifetime: float | None
+    sessions: Sequence[Session],
+    end: datetime | None,
+    lifetime: float | None,
+    idle: float | None = None,
 ) -> np.ndarray:
-    """Per session: did it start less than `lifetime` seconds before `end`?"""
+    """Per session: did it start less than `lifetime` seconds before `end`, and (with an idle
+    timeout of `idle` seconds) come no more than that before `end` with its last event? A
+    session quiet for longer was closed by the timeout: it is whole (QA ingress-nginx: visits
+    quiet for 54 min under a 10 min timeout were "open", their end unjudged, because a
+    monitoring probe's hour-long sessions made the lifetime 59 min)."""
     if end is None or lifetime is None:
         return np.zeros(len(sessions), dtype=bool)
     return np.array(
-        [s.start is not None and (end - s.start).total_seconds() < lifetime for s in sessions],
+        [
+            s.start is not None
+            and (end - s.start).total_seconds() < lifetime
+            and (idle is None or (end - (s.end or s.start)).total_seconds() <= idle)
+            for s in sessions
+        ],
         dtype=bool,
     )
 
@@ -191,16 +203,22 @@ class SessionLifecycle:
         self.lifetime_ = float(np.quantile(durations, self.quantile)) if durations else None
         return self
 
-    def open_mask(self, sessions: Sequence[Session], end: datetime | None = None) -> np.ndarray:
-        """Which sessions started less than a lifetime before `end` (default: their last event)."""
+    def open_mask(
+        self, sessions: Sequence[Session], end: datetime | None = None, idle: float | None = None
+    ) -> np.ndarray:
+        """Which sessions started less than a lifetime before `end` (default: their last event)
+        and, under an idle timeout of `idle` seconds, were not closed by it (`open_sessions`)."""
         lifetime = self._lifetime()
         if lifetime is None:
             return np.zeros(len(sessions), dtype=bool)
-        return open_sessions(sessions, end or log_end(sessions), lifetime)
+        return open_sessions(sessions, end or log_end(sessions), lifetime, idle)
 
-    def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
-        """`sessions` as detector input, open ones marked (`end`: the log's last event)."""
-        return SessionBatch.from_sessions(sessions, self.open_mask(sessions, end))
+    def batch(
+        self, sessions: Sequence[Session], end: datetime | None = None, idle: float | None = None
+    ) -> SessionBatch:
+        """`sessions` as detector input, open ones marked (`end`: the log's last event;
+        `idle`: the idle timeout in seconds that cut them, if any)."""
+        return SessionBatch.from_sessions(sessions, self.open_mask(sessions, end, idle))
 
     def to_dict(self) -> dict:
         return {"quantile": self.quantile, "lifetime_seconds": self._lifetime()}

@@ -49,7 +49,7 @@ def test_train_from_logs_then_score_and_evaluate_them(trained, tmp_path):
     assert "--threads must be 0" in user_error(refused)  # as train (QA FortiGate: missing)
     evaluation = tmp_path / "evaluation.json"
     result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels,
-                    "--output", evaluation)  # fmt: skip
+                    "--output", evaluation, "--threads", 1)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "id column 'InstanceId'" in result.output  # any two-column id,label file
     metrics = json.loads(evaluation.read_text())

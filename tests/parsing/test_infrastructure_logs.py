@@ -171,3 +171,16 @@ def test_a_peer_named_after_a_colon_is_an_entity_and_crash_dumps_are_continuatio
     assert mask_text("No route to host: no further information").endswith("no further information")
     assert looks_like_continuation("pending frames:")
     assert looks_like_continuation("signal received: 11")
+
+
+def test_ftp_commands_and_replies_in_quotes_are_events_and_rates_are_numbers():
+    """QA vsftpd: `"USER alice"`, `"QUIT"` and `"230 Login successful."`, `"530 Login
+    incorrect."` were masked as quoted text (every command one event, every reply another),
+    and `1234.56Kbyte/sec` kept its fraction (`<*>.56Kbyte/sec`: a new event)."""
+    head = 'FTP {}: Client "::ffff:10.0.0.5", "{}"'
+    assert mask_text(head.format("response", "530 Login incorrect.")) != mask_text(
+        head.format("response", "230 Login successful.")
+    )
+    assert mask_text(head.format("command", "QUIT")).endswith('"QUIT"')
+    rate = 'FAIL DOWNLOAD: Client "::ffff:10.0.3.3", "/home/alice/big.iso", {}Kbyte/sec'
+    assert mask_text(rate.format("0.00")) == mask_text(rate.format("1234.56"))

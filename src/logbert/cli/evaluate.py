@@ -44,6 +44,7 @@ from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
 from logbert.evaluation.metrics import category_metrics, detection_metrics, recall_by_category
+from logbert.models.runtime import torch_threads
 from logbert.parsing.reader import name_files
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.unseen import UnseenPassed
@@ -86,8 +87,13 @@ def command(
         False, "--text", help='The input is labelled text records ({"input", "output"}).'
     ),
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    threads: int = typer.Option(
+        0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
+    ),
 ) -> None:
     """Evaluate a model on labelled sessions (or labelled raw logs)."""
+    if threads < 0:
+        raise LogbertError("--threads must be 0 (torch's default) or more")
     check_output_path(output, "evaluation output")
     year = year_with_logs(year, logs)
     pipeline = load_pipeline(model_dir)
@@ -96,50 +102,51 @@ def command(
     found = Categories(pipeline, info.value)
     still_open = OpenSessions()
     normal = NormalVerdicts(pipeline, info.value)
-    if text:
-        require_text_detector(pipeline.detector_)
-        records = text_records(
-            inputs, True, **{"--scores": scores, "--logs": logs, "--labels": labels,
-                             "--input-format": input_format},
-        )  # fmt: skip
-        pipeline.detector_.extend_templates(records.templates)  # texts unseen in training
-        overlap.add(records.sessions)
-        detector_input = pipeline.batch(records.sessions)
-        found.add(records.sessions, detector_input)
-        truth = np.asarray(_labels(records.sessions, inputs[0]))
-        values = pipeline.decision_scores(detector_input)
-    elif scores is not None:
-        if logs or labels is not None:
-            raise LogbertError(
-                "--scores reuses a scores file of a sessions file: pass that sessions file (not "
-                "--logs or --labels), or drop --scores to score the logs"
+    with torch_threads(threads or None):  # as `train` and `score` take it (QA)
+        if text:
+            require_text_detector(pipeline.detector_)
+            records = text_records(
+                inputs, True, **{"--scores": scores, "--logs": logs, "--labels": labels,
+                                 "--input-format": input_format},
+            )  # fmt: skip
+            pipeline.detector_.extend_templates(records.templates)  # texts unseen in training
+            overlap.add(records.sessions)
+            detector_input = pipeline.batch(records.sessions)
+            found.add(records.sessions, detector_input)
+            truth = np.asarray(_labels(records.sessions, inputs[0]))
+            values = pipeline.decision_scores(detector_input)
+        elif scores is not None:
+            if logs or labels is not None:
+                raise LogbertError(
+                    "--scores reuses a scores file of a sessions file: pass that sessions file "
+                    "(not --logs or --labels), or drop --scores to score the logs"
+                )
+            path = sessions_file(inputs)
+            check_sessions_fit(pipeline, path, input_format=input_format)
+            expected = _session_labels(path, input_format, overlap)
+            truth, values, verdicts, given_p, first = _from_scores(
+                scores, info.score, found, expected, path, still_open, normal.kinds
             )
-        path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path, input_format=input_format)
-        expected = _session_labels(path, input_format, overlap)
-        truth, values, verdicts, given_p, first = _from_scores(
-            scores, info.score, found, expected, path, still_open, normal.kinds
-        )
-        _check_score_names(scores, set(first), pipeline)
-        _check_model_id(scores, first.get("model_id"), pipeline)
-        _check_verdicts(scores, values, verdicts, info.value)
-        if threshold is None:  # p-values are against the model's own calibration
-            _check_p_values(scores, values, given_p, pipeline)
-    elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
-        create_output_folder(output, "evaluation output")  # the rejects file goes beside it
-        rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
-        truth, values, read = _from_logs(
-            pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
-            normal,
-        )  # fmt: skip
-    else:
-        if labels is not None:
-            refuse_labels_without_logs(inputs, pipeline, input_format)
-        path = sessions_file(inputs)
-        check_sessions_fit(pipeline, path, input_format=input_format)
-        truth, values = _from_sessions(
-            pipeline, path, input_format, overlap, found, still_open, normal
-        )
+            _check_score_names(scores, set(first), pipeline)
+            _check_model_id(scores, first.get("model_id"), pipeline)
+            _check_verdicts(scores, values, verdicts, info.value)
+            if threshold is None:  # p-values are against the model's own calibration
+                _check_p_values(scores, values, given_p, pipeline)
+        elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
+            create_output_folder(output, "evaluation output")  # the rejects file goes beside it
+            rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
+            truth, values, read = _from_logs(
+                pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
+                normal,
+            )  # fmt: skip
+        else:
+            if labels is not None:
+                refuse_labels_without_logs(inputs, pipeline, input_format)
+            path = sessions_file(inputs)
+            check_sessions_fit(pipeline, path, input_format=input_format)
+            truth, values = _from_sessions(
+                pipeline, path, input_format, overlap, found, still_open, normal
+            )
     metrics = detection_metrics(truth, values, info.value)
     notes = [
         pipeline.open_sessions_note(still_open.count, stage="evaluate"),

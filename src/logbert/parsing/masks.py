@@ -148,6 +148,12 @@ _TEXT_KEY_BEFORE = re.compile(
 )
 
 
+# a protocol's command or reply in quotes (vsftpd's `FTP command: Client "...", "USER alice"`,
+# `FTP response: Client "...", "530 Login incorrect."`): its verb or code is the event, as an
+# HTTP request line's is (QA: every command and every reply was one event)
+_PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9])(?: |")')
+
+
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
     if text[0] == '"' and _ERROR_KEY_BEFORE.search(match.string, 0, match.start()):
@@ -158,6 +164,8 @@ def _joined(match: re.Match[str]) -> str:
     ):
         return text
     if text[0] == '"' and _names_failure(text.split()):
+        return text
+    if text[0] == '"' and _PROTOCOL_LINE.match(text):
         return text
     if text[0] == "'" and _is_record(text[1:-1].split()):
         return text
@@ -229,6 +237,12 @@ MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
+    (  # a decimal number with its unit glued on, vsftpd's `1234.56Kbyte/sec`: its fraction
+        # stayed in the word (QA: `<*>.56Kbyte/sec` beside `<*>.00Kbyte/sec`, a new event)
+        r"(^|[^A-Za-z0-9_.])[0-9]+\.[0-9]+([KMGTP%µ])",  # a size or rate unit
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     *_HAPROXY,
     (  # an ISO 8601 date and time as one word (`2026-03-02T21:00:00+00:00`, Airflow run ids
         # `scheduled__2026-03-02T21:00:00`): its `T` kept the parts apart (QA: `<*>-<*>-02T21`)

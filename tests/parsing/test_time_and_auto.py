@@ -869,3 +869,15 @@ def test_an_optional_time_group_takes_no_word_of_an_undated_line():
         assert ok.all() and cols["Content"][1].as_py() == lines[1]
     ok, cols = split_lines(pa.array(lines), resolve_format("(<Timestamp> )?<Content>"))
     assert cols["Timestamp"].to_pylist() == ["2026-11-30T02:00:00.000Z", ""]
+
+
+def test_a_time_stops_before_the_next_csv_field():
+    """QA PAN-OS: `1,2026/11/26 00:00:09,012801012345,TRAFFIC,...` read the serial number as a
+    fraction of a second, and every later field shifted by one."""
+    from logbert.parsing.splitter import split_lines
+
+    fmt = resolve_format("<Seq>,<Timestamp>,<Serial>,<Type>,<Subtype>,<Content>")
+    line = "1,2026/11/26 00:00:09,012801012345,TRAFFIC,end,2561,allow-web,ssl,allow"
+    ok, cols = split_lines(pa.array([line]), fmt)
+    assert ok.all() and cols["Serial"].to_pylist() == ["012801012345"]
+    assert cols["Type"].to_pylist() == ["TRAFFIC"]

@@ -973,3 +973,11 @@ def test_ids_that_start_over_after_hours_of_quiet_are_a_warning(make_events):
     warning = stats.reused_id_warning(pattern)
     assert "--idle-timeout 30h is longer than that quiet: shorten it" in warning
     assert "pass --order time" in warning
+
+
+def test_a_repeated_capture_group_in_by_id_is_refused():
+    """QA PAN-OS: `--by-id '(\\d+\\.){3}\\d+'` keyed every host of a subnet by `1.`, the last
+    repetition of its group, with no word said."""
+    with pytest.raises(LogbertError, match=r"repeats its capture group '\(\\d\+\\\.\)\{3\}'"):
+        SessionizerSettings(by_id=r"(\d+\.){3}\d+").validate()
+    SessionizerSettings(by_id=r"((?:\d+\.){3}\d+)").validate()  # the whole address: fine

@@ -70,8 +70,8 @@ ISO_8601 = (
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
 # `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
 # at midnight, its time of day read as the next field (`... INFO`: Level '10:00:00,994').
-_DATE_TIME = (
-    r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?"
+_DATE_TIME = (  # a fraction of at most 9 digits: `,012801012345` is the next CSV field (QA PAN-OS)
+    r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d{1,9})?)?"
     rf"(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?)|\s(?:{_ZONE_WORD}))?"  # a field or text follows
 )
 # a fraction of a second after it (Redis' `20 Nov 2026 10:15:02.123`, rsyslog's high precision)

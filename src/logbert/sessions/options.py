@@ -108,6 +108,13 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
             "non-capturing (?:...), e.g. '(?:attempt|container)_(\\d+)', or name the id's "
             "group (?P<id>...) (several named groups make one id of their values)"
         )
+    repeated = _REPEATED_GROUP.search(pattern)
+    if repeated:  # QA PAN-OS: `(\d+\.){3}\d+` keyed hosts by `1.`, `0.`: all of a subnet one
+        raise LogbertError(
+            f"--by-id regex '{pattern}' repeats its capture group '{repeated[0]}': the id would "
+            "be its last repetition only (`1.` of `10.0.1.15`); make that group non-capturing "
+            f"and capture the whole id, e.g. '((?:{repeated[1][1:-1]}){repeated[2]}...)'"
+        )
     if regex.search("") is not None and not regex.groups:
         raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
     if not regex.groups and _is_plain_text(pattern):  # plain text: one id everywhere
@@ -117,6 +124,10 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
             f"'{id_value_example(pattern)}' (the id is the whole match or its only capture group)"
         )
     return regex
+
+
+# a capturing group followed by a quantifier: `(\d+\.){3}`, `([a-f0-9])+`
+_REPEATED_GROUP = re.compile(r"(?<!\\)(\((?!\?)(?:[^()\\]|\\.)*\))([*+]|\{\d+(?:,\d*)?\})")
 
 
 def _is_plain_text(pattern: str) -> bool:

@@ -295,6 +295,9 @@ _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
 
 
+_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}| NULL IN"
+
+
 def _dns_null_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold DNS's `NULL IN` (`DNS_NULL`); None when none does."""
     rows = pc.fill_null(pc.match_substring(text, " NULL IN"), False)
@@ -303,24 +306,18 @@ def _dns_null_rows(text: pa.Array) -> pa.Array | None:
 
 def _verdict_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold a verdict's boolean (`VERDICT`); None when none does."""
-    if not _has_hint(text, "(?i)allowed|granted|authorized|permitted|succe"):
-        return None
     rows = pc.fill_null(pc.match_substring_regex(text, _VERDICT_ANY), False)
     return rows if pc.any(rows).as_py() else None
 
 
 def _command_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold a `/command` of one lower-case word (`COMMAND`); None when none does."""
-    if not _has_hint(text, ": /|^/"):
-        return None
     rows = pc.fill_null(pc.match_substring_regex(text, _COMMAND_ANY), False)
     return rows if pc.any(rows).as_py() else None
 
 
 def _bare_version_rows(text: pa.Array) -> pa.Array | None:
     """Which rows hold an API path with a bare version (`_BARE_VERSION`); None when none does."""
-    if not _has_hint(text, _REQUEST_HINT):
-        return None
     rows = pc.fill_null(pc.match_substring_regex(text, _BARE_VERSION_ANY), False)
     return rows if pc.any(rows).as_py() else None
 
@@ -374,15 +371,18 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     """`text` with its kept values marked, and whether any row held one (most chunks: none,
     found by a substring check or two)."""
     marked = False
-    for rows_of, patterns in (
-        (_bare_version_rows, _BARE_VERSION),  # `/rest/api/2/...`: its version's digits
-        (_request_rows, REQUEST),  # the path's first segment kept
-        (_command_rows, COMMAND),  # a `/command` of one word
-        (_verdict_rows, VERDICT),  # `allowed=false`
-        (_dns_null_rows, DNS_NULL),  # `NULL IN`
-        (_status_rows, STATUS),  # class markers for the status codes' first digits
-        (_errno_rows, ERRNO),  # an error number's digits as markers
+    rare = _has_hint(text, _RARE_ANY)  # one scan for the kinds most logs never hold
+    for rows_of, patterns, seldom in (
+        (_bare_version_rows, _BARE_VERSION, True),  # `/rest/api/2/...`: its version's digits
+        (_request_rows, REQUEST, False),  # the path's first segment kept
+        (_command_rows, COMMAND, True),  # a `/command` of one word
+        (_verdict_rows, VERDICT, True),  # `allowed=false`
+        (_dns_null_rows, DNS_NULL, True),  # `NULL IN`
+        (_status_rows, STATUS, False),  # class markers for the status codes' first digits
+        (_errno_rows, ERRNO, False),  # an error number's digits as markers
     ):
+        if seldom and not rare:
+            continue
         rows = rows_of(text)
         if rows is not None:
             text = pc.replace_with_mask(text, rows, apply_patterns(text.filter(rows), patterns))

@@ -380,6 +380,10 @@ def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp
     message = user_error(invoke("evaluate", model, cut_log, *args))
     assert "session 2026-11-03T00:00:00 has no label" in message
     assert message.endswith("ids written in the log's local time miss by its offset")
+    # QA PAN-OS, HDFS audit: a file of the anomalous windows alone got that hint too
+    labels.write_text("session_id,label\n2026-11-03T01:00:00,anomaly\n")
+    message = user_error(invoke("evaluate", model, cut_log, *args))
+    assert "has no label" in message and "local time" not in message
 
 
 def test_one_session_per_file_never_open_and_uptime_times_warned(tmp_path):

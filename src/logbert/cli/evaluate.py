@@ -407,11 +407,13 @@ def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = F
             else f"{len(missing):,} of its {len(sessions):,} sessions have none there"
         )
         # a window's id is its start in UTC (QA Oracle: labels in the log's +01:00 time
-        # matched windows an hour off, and the error said nothing of time)
+        # matched windows an hour off, and the error said nothing of time); not where the
+        # file lists only the anomalies, no session labelled normal (QA: it misled there)
         utc = (
             "; a time window is named by its start in UTC, as `score` writes it: ids written in "
             "the log's local time miss by its offset"
-            if re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", str(missing[0]))
+            if any(s.label == NORMAL for s in sessions)
+            and re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", str(missing[0]))
             else ""
         )
         raise LogbertError(

@@ -10,6 +10,7 @@ digits, a request path's kept segment), and the marks are restored once masking 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -295,31 +296,19 @@ _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
 
 
-_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}| NULL IN"
+_DNS_NULL_ANY = " NULL IN"
+_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}"
 
 
-def _dns_null_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold DNS's `NULL IN` (`DNS_NULL`); None when none does."""
-    rows = pc.fill_null(pc.match_substring(text, " NULL IN"), False)
-    return rows if pc.any(rows).as_py() else None
+def _rows_matching(pattern: str) -> Callable[[pa.Array], pa.Array | None]:
+    """Which rows `pattern` finds (None when none): the rows of a kind `_RARE_ANY` found in
+    the chunk (no hint first: that scan was it)."""
 
+    def rows_of(text: pa.Array) -> pa.Array | None:
+        rows = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+        return rows if pc.any(rows).as_py() else None
 
-def _verdict_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold a verdict's boolean (`VERDICT`); None when none does."""
-    rows = pc.fill_null(pc.match_substring_regex(text, _VERDICT_ANY), False)
-    return rows if pc.any(rows).as_py() else None
-
-
-def _command_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold a `/command` of one lower-case word (`COMMAND`); None when none does."""
-    rows = pc.fill_null(pc.match_substring_regex(text, _COMMAND_ANY), False)
-    return rows if pc.any(rows).as_py() else None
-
-
-def _bare_version_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold an API path with a bare version (`_BARE_VERSION`); None when none does."""
-    rows = pc.fill_null(pc.match_substring_regex(text, _BARE_VERSION_ANY), False)
-    return rows if pc.any(rows).as_py() else None
+    return rows_of
 
 
 def _status_rows(text: pa.Array) -> pa.Array | None:
@@ -373,11 +362,11 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     marked = False
     rare = _has_hint(text, _RARE_ANY)  # one scan for the kinds most logs never hold
     for rows_of, patterns, seldom in (
-        (_bare_version_rows, _BARE_VERSION, True),  # `/rest/api/2/...`: its version's digits
+        (_rows_matching(_BARE_VERSION_ANY), _BARE_VERSION, True),  # `/rest/api/2/...`
         (_request_rows, REQUEST, False),  # the path's first segment kept
-        (_command_rows, COMMAND, True),  # a `/command` of one word
-        (_verdict_rows, VERDICT, True),  # `allowed=false`
-        (_dns_null_rows, DNS_NULL, True),  # `NULL IN`
+        (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
+        (_rows_matching(_VERDICT_ANY), VERDICT, True),  # `allowed=false`
+        (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
         (_status_rows, STATUS, False),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO, False),  # an error number's digits as markers
     ):

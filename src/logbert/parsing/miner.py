@@ -428,9 +428,9 @@ class TemplateMiner:
         worded = any(WILDCARD not in token for token in tokens)
         for tid in self._by_len.get(len(tokens), ()):
             template = self.templates[tid]
-            if worded and all(token == WILDCARD for token in template):
-                continue
             const = _fit_constants(template, tokens)
+            if const == 0 and worded and all(token == WILDCARD for token in template):
+                continue
             if const is not None and const > best_const:
                 best, best_const = tid, const
         return best

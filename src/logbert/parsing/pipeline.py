@@ -312,16 +312,15 @@ class Parser(DatingChecks):
         """Whether the format is still to be picked from the first lines (`--format auto`)."""
         return self.fmt.is_auto
 
-    def choose_format(
-        self, lines: list[str], source: str = "the input", blank: int = 0
-    ) -> LogFormat:
+    def choose_format(self, lines: list[str], source: str = "the input") -> LogFormat:
         """`--format auto`: pick the built-in format that reads most of `lines` (the first
-        lines of `source`, `blank` more lines among them left out) and use it from now on;
-        `notes` says which, and the runner-up.
+        lines of `source`; blank ones are left out, and counted for the advice) and use it
+        from now on; `notes` says which, and the runner-up.
         A binary input, or one no built-in format reads a timestamp from, is an error: a
         format picked there would only turn garbage into events."""
         placeholder = self.fmt
-        sample = lines[:HEAD_LINES]
+        sample = text_lines(lines[:HEAD_LINES])
+        blank = len(lines[:HEAD_LINES]) - len(sample)
         what = f"the first {len(sample):,} lines of {source}"
         first = show_line((sample or [""])[0])
         if looks_binary(sample):
@@ -535,9 +534,7 @@ class Parser(DatingChecks):
                 arr = pc.utf8_rtrim(arr, characters="\r\n")
             lines = LineChunk(arr, first_line_no, 0)
         if self.auto and len(lines.lines):
-            first = lines.lines.slice(0, HEAD_LINES).to_pylist()
-            head = text_lines(first)
-            self.choose_format(head, source, len(first) - len(head))
+            self.choose_format(lines.lines.slice(0, HEAD_LINES).to_pylist(), source)
         return self._finish(self.prepare(lines, source, self.year_hint(STDIN)))
 
     def iter_chunks(
@@ -580,7 +577,7 @@ class Parser(DatingChecks):
                         first = chunk.lines.slice(0, HEAD_LINES).to_pylist()
                         head = text_lines(first)
                         if self.auto:
-                            self.choose_format(head, name, len(first) - len(head))
+                            self.choose_format(first, name)
                             hint = self.year_hint(path, name)
                         elif self.auto_source is not None:
                             self.check_choice(head, fit)

@@ -440,8 +440,8 @@ def spaced_field_warnings(run: Parser) -> list[str]:
             continue
         if counted.hits * 4 <= counted.rows or counted.example is None:
             continue
-        if re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format):  # `[<Component>]`: the
-            continue  # brackets end it, spaces and all (QA Kafka: `[ReplicaFetcher replicaId=1]`)
+        if _in_brackets(run, name):
+            continue
         source, line_no, value = counted.example
         if name not in ("Level", "Component"):  # a word of a request's header
             out.append(
@@ -476,7 +476,7 @@ def _misread_field_warning(run: Parser, name: str, counted: RowCount) -> list[st
     class=auth] ...`, and 179 auth lines were split wrong, `<Rgid>` taking half the line)."""
     if not counted.hits or counted.hits > MISREAD_FIELD_SHARE * counted.rows:
         return []
-    if re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format):  # `[<Thread>]`: brackets end it
+    if _in_brackets(run, name):
         return []
     source, line_no, value = counted.example
     return [
@@ -489,6 +489,12 @@ def _misread_field_warning(run: Parser, name: str, counted: RowCount) -> list[st
 
 
 MISREAD_FIELD_SHARE = 0.1
+
+
+def _in_brackets(run: Parser, name: str) -> bool:
+    """Whether the format writes field `name` in brackets (`[<Component>]`): they end it,
+    spaces and all (QA Kafka: `[ReplicaFetcher replicaId=1]`)."""
+    return re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format) is not None
 
 
 def bad_fit_warnings(

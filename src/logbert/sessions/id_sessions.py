@@ -140,8 +140,7 @@ class IdSessionizer(Sessionizer):
                         # time read) never passed it: an input read after a later one (QA
                         # Veeam: `--by-field source` over four job logs, every file after the
                         # first one session of 35 nightly runs)
-                        self._written.add(session_id)
-                        closed.append(self._close(session_id, session))
+                        closed.append(self._write(session_id, session))
                         session = None
                 if session is None:
                     session = _Open(track)
@@ -168,9 +167,13 @@ class IdSessionizer(Sessionizer):
             if session.touched is not None and session.touched + self._timeout >= newest:
                 break
             del sessions[session_id]
-            self._written.add(session_id)
-            closed.append(self._close(session_id, session))
+            closed.append(self._write(session_id, session))
         return closed
+
+    def _write(self, session_id: str, session: _Open) -> Session:
+        """Close a session the idle timeout ended (its id may come back as a new session)."""
+        self._written.add(session_id)
+        return self._close(session_id, session)
 
     @property
     def reads_sources(self) -> bool:

@@ -76,12 +76,12 @@ def stretched_sessions_warning(sessions: Sequence[Session], lifetime: float) -> 
     day later at the same minute; such a session set LogBERT's `max` threshold at 11.0 where
     normal requests scored up to 3.8, and 16 anomalies passed, unsaid)."""
     limit = max(STRETCHED_RATIO * lifetime, STRETCHED_MIN_SECONDS)
-    long = [
+    timed = (
         ((s.end - s.start).total_seconds(), s.session_id)
         for s in sessions
         if s.start is not None and s.end is not None
-        and (s.end - s.start).total_seconds() > limit
-    ]  # fmt: skip
+    )
+    long = [(seconds, session_id) for seconds, session_id in timed if seconds > limit]
     if not long:
         return None
     seconds, example = max(long)

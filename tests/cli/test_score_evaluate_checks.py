@@ -367,3 +367,20 @@ def test_open_sessions_of_a_json_lines_file_note_that_it_cannot_record_the_logs_
     result = invoke("evaluate", model, jsonl, "-o", tmp_path / "e.json")
     assert result.exit_code == 0, result.output
     assert "cannot record where its log ended" in result.output
+
+
+def test_evaluate_warns_as_score_does_of_never_seen_keys_that_passed(tmp_path):
+    """QA ALB: `score` warned that sessions holding keys no training session held were not
+    flagged; `evaluate` on the same model and data did not."""
+    train_file = tmp_path / "train"
+    train_file.write_text("".join("5 5 22 11 9 26 23 21\n" for _ in range(20)))
+    model = tmp_path / "m"
+    assert invoke("train", train_file, "--model", "length", "--output", model).exit_code == 0
+    pair = tmp_path / "pair.json"
+    pair.write_text(json.dumps({"normal_sessions": [[5, 5, 22, 11, 9, 26, 23, 21]],
+                                "anomaly_sessions": [[5, 5, 22, 11, 9, 26, 23, 99]]}))  # fmt: skip
+    result = invoke("evaluate", model, pair, "-o", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 sessions holding keys no training session holds were not flagged" in " ".join(
+        result.output.split()
+    )

@@ -140,6 +140,11 @@ def test_a_checkpoint_outside_a_model_directory_is_a_clear_error(tmp_path):
     stray = tmp_path / "run" / "epoch_1.pt"
     with pytest.raises(LogbertError, match="outside a model's checkpoints"):
         describe_model_path(stray)
+    # QA FreeRADIUS: a run stopped before it saved its model is named so, not "outside"
+    unfinished = tmp_path / "killed"
+    LogBERT(**TINY, epochs=1).fit(SESSIONS, checkpoint_dir=unfinished / "checkpoints")
+    with pytest.raises(LogbertError, match="saved no model .* --resume"):
+        load_detector(unfinished / "checkpoints" / "epoch_1.pt")
     model_dir = tmp_path / "model"
     LogBERT(**TINY, epochs=1).fit(SESSIONS).save(model_dir)
     (model_dir / "checkpoints").mkdir()

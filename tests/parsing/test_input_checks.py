@@ -16,7 +16,7 @@ from logbert.parsing.auto import InputFit
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser, parse_files
 from logbert.parsing.reader import iter_chunks, source_names
-from logbert.parsing.summary import JOIN_CONTINUATIONS, bad_fit_warnings, spaced_field_warnings
+from logbert.parsing.summary import bad_fit_warnings, join_continuations, spaced_field_warnings
 
 HDFS = [
     "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 "
@@ -271,7 +271,7 @@ def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tm
         f"match it (see {tmp_path / 'e.rejects.txt'}): 16 of them look like continuation lines "
         "of multi-line records (stack traces), which logbert reads one event per line and does "
         "not judge; to judge them, join each record into one line first "
-        f"({JOIN_CONTINUATIONS})"
+        f"({join_continuations(HDFS)})"
     )
     # the records do not fit either: the format is blamed, and the advice judges the
     # records of the first lines (hdfs reads them), not the traces that outnumber them
@@ -282,7 +282,7 @@ def test_a_format_that_fits_the_records_of_a_log_of_long_traces_is_not_blamed(tm
         "warning: format hdfs fits the records of t.log, but 16 of its 19 lines (84%) did not "
         "match it: 16 of them look like continuation lines of multi-line records (stack "
         "traces), which logbert reads one event per line and does not judge; "
-        f"to judge them, join each record into one line first ({JOIN_CONTINUATIONS})"
+        f"to judge them, join each record into one line first ({join_continuations()})"
     ]
     lines = HDFS + TRACE + HDFS + TRACE + ZOOKEEPER[:1]  # 7 records, 16 continuation lines
     summary = parse_files([_log(tmp_path, "z.log", lines)], resolve_format("zookeeper"),

@@ -8,7 +8,7 @@ import pytest
 from logbert.errors import LogbertError
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
-from logbert.parsing.summary import JOIN_CONTINUATIONS
+from logbert.parsing.summary import join_continuations
 from logbert.pipeline.logs import LogReadSummary, read_log_sessions
 from logbert.sessions.sessionize import SessionizerSettings
 
@@ -80,7 +80,7 @@ def test_a_models_format_is_not_blamed_for_long_stack_traces(tmp_path):
         f"warning: format {FORMAT!r} fits the records of these logs, but 8 of 13 lines (62%) "
         "did not match it: 8 of them look like continuation lines of multi-line records (stack "
         "traces), which logbert reads one event per line and does not judge; "
-        f"to judge them, join each record into one line first ({JOIN_CONTINUATIONS})"
+        f"to judge them, join each record into one line first ({join_continuations(traced)})"
     )
 
 

@@ -909,6 +909,45 @@ def test_ids_that_change_on_every_line_are_warned(make_events):
     assert not [w for w in stats.warnings(r"\[client ([^\]]+):\d+\]") if "hold one event" in w]
 
 
+def test_ids_given_again_at_once_are_warned(make_events):
+    """QA PgBouncer: a freed connection pointer is reused within milliseconds, so `--by-id
+    'C-0x[0-9a-f]+'` glued 4,686 connections into 96 sessions; the check for ids reused
+    after an hour of quiet said nothing. A session that starts over right after an event
+    that ends the others is warned of; HDFS-like sessions, whose first event repeats at
+    their start, are not."""
+    content, keys = [], []
+    for conn in range(40):
+        pointer = f"C-0x55d1c2a3b{conn % 4}"
+        content += [f"{pointer}: login attempt", f"{pointer}: closing because: client close"]
+        keys += [1, 2]
+    path = make_events(content=content, template_id=keys)
+    pattern = r"C-0x[0-9a-f]+"
+    _, stats = by_id(path, pattern)
+    (said,) = [w for w in stats.warnings(pattern) if "start over" in w]
+    assert said.startswith("warning: 4 of 4 sessions by --by-id")
+    blocks = [(f"blk_{b}", k) for b in range(40) for k in (5, 5, 5, 22, 11, 9, 26, 26, 21)]
+    path = make_events(
+        "blocks.parquet", content=[c for c, _ in blocks], template_id=[k for _, k in blocks]
+    )
+    _, stats = by_id(path, r"blk_\d+")
+    assert not [w for w in stats.warnings(r"blk_\d+") if "start over" in w]
+
+
+def test_a_field_that_changes_on_every_line_is_warned():
+    """QA ALB: `--by-field Client` on `ip:port` made 11,824 sessions of 11,825 events, and a
+    model trained on them, with no word said."""
+    per_request = SessionizeStats(field="Client")
+    for _ in range(60):
+        per_request.count(None, n_events=1)
+    (said,) = [w for w in per_request.warnings(None) if "hold one event" in w]
+    assert said.startswith("warning: 60 of 60 sessions by --by-field Client")
+    assert "<Client>:<Port>" in said
+    per_client = SessionizeStats(field="Client")
+    for _ in range(60):
+        per_client.count(None, n_events=12)
+    assert not [w for w in per_client.warnings(None) if "hold one event" in w]
+
+
 def test_the_no_id_warning_names_header_fields_and_by_field_warns_of_events_without_value():
     """QA Lambda: a format string read the request id into a field of its own, and --by-id
     (which reads the content) left every logger line in no session with advice about the

@@ -151,6 +151,7 @@ def command(
     notes = [
         pipeline.open_sessions_note(still_open.count, stage="evaluate"),
         normal.note(threshold, overlap.trained_on()),
+        normal.unseen_warning(info.score),
     ]
     if not logs and scores is None and not text:  # a sessions file read here
         notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
@@ -216,6 +217,9 @@ class NormalVerdicts:
         self.pipeline, self.threshold = pipeline, threshold
         self.n = self.flagged = 0
         self.unseen = UnseenPassed()
+        # ... and every session, for `score`'s warning on those that hold never-seen keys and
+        # pass (QA ALB: `score` said so of a model deciding by `score`, `evaluate` did not)
+        self.every, self.n_all = UnseenPassed(), 0
         self.kinds = KindsCaught(pipeline, threshold)  # the anomalous ones, by category
 
     def add(self, sessions, values: np.ndarray) -> None:
@@ -227,6 +231,16 @@ class NormalVerdicts:
         self.n += len(rows)
         self.flagged += sum(flagged)
         self.pipeline.tally_unseen(self.unseen, [sessions[i] for i in rows], flagged)
+        self.n_all += len(sessions)
+        self.pipeline.tally_unseen(self.every, sessions, [bool(v > self.threshold) for v in values])
+
+    def unseen_warning(self, decision: str) -> str | None:
+        """`score`'s warning when sessions holding keys no training session held passed (by
+        `decision`, the score deciding), labelled normal or not."""
+        detector = self.pipeline.detector_
+        if detector.supervised:
+            return None
+        return self.every.warning(decision, detector.name, self.threshold, self.n_all)
 
     def note(self, threshold: float | None, n_trained_on: int | None) -> str | None:
         return self.pipeline.flag_rate_note(

@@ -131,7 +131,15 @@ def _checkpoint_of(path: Path) -> tuple[Path, Path] | None:
         raise LogbertError(f"checkpoint not found: {path}")
     folder = path.parent if path.parent.name else path.absolute().parent
     directory = folder.parent
-    if folder.name != CHECKPOINTS_DIR or not (directory / "config.json").is_file():
+    if folder.name == CHECKPOINTS_DIR and not (directory / "config.json").is_file():
+        # QA FreeRADIUS: a run killed before it saved its model was told the checkpoint lay
+        # outside a checkpoints/ folder
+        raise LogbertError(
+            f"{path} is a checkpoint of a training that saved no model in {directory} (no "
+            "config.json: it was stopped before the end); finish it with the same `train` "
+            "command and --resume, then use the model directory"
+        )
+    if folder.name != CHECKPOINTS_DIR:
         raise LogbertError(
             f"{path} is a checkpoint file outside a model's {CHECKPOINTS_DIR}/ folder; give a "
             f"model directory (with config.json) or MODEL/{CHECKPOINTS_DIR}/<checkpoint>.pt"

@@ -159,7 +159,10 @@ def rank_formats(
         fmt = resolve_format(name, year or AUTO_YEAR, timestamp_format)
         ok, cols = split_lines(arr, fmt)
         ts = parse_timestamps(cols, fmt.timestamp, int(ok.sum()))
-        if fmt.timestamp is not None and fmt.timestamp.epoch and len(ts):
+        if name == "dmesg" and len(ts):  # seconds since boot by their shape, `[  120.766080]`
+            shaped = pc.match_substring_regex(cols["Timestamp"], r"^ *\d+\.\d{6}$")
+            ts = pc.if_else(shaped, ts, pa.scalar(None, ts.type))
+        elif fmt.timestamp is not None and fmt.timestamp.epoch and len(ts):
             # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
             # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
             ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)

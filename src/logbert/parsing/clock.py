@@ -51,6 +51,9 @@ BETWEEN_FILES_GAP_DAYS = 7  # a file dated a year on starting later than this af
 NOTED_ROLLOVERS = 3  # rollovers named one by one per input (an unsorted log could have many)
 MINUTE_US = 60_000_000
 STEP_BACK = 10 * MINUTE_US  # consecutive dated lines further back than this: warn (not jitter)
+# a step back to a time before this (µs since the epoch: its first day) is a clock counting
+# from a boot starting again, dmesg's uptime after a reboot (QA: four boots in one file)
+UPTIME_RESTART_US = 86_400_000_000
 # a step back within this range looks like a daylight-saving change: an hour back, less the
 # time between the two lines (up to a quarter of an hour), plus a minute of jitter
 DST_STEP = (45 * MINUTE_US, 61 * MINUTE_US)
@@ -270,6 +273,15 @@ def step_back_warning(clocks: list[YearClock], zoned: frozenset[str] = frozenset
         "events after it are dated earlier than those before it, so time windows overlap "
         "there, and sessions by id that span it look longer (their events stay in line order)"
     )
+    if 0 <= now < UPTIME_RESTART_US:  # back to the clock's first day: seconds since boot
+        return out + [
+            f"{what}: the clock starts again near zero there, so it counts time since boot "
+            "(dmesg's `[  120.766080]`) and the log holds several boots whose events are "
+            "dated alike; sorting by time would mix the boots, and time windows and sessions "
+            "by id already do; split the file at each boot and give the parts as inputs (e.g. "
+            f"csplit -z -f boot {source} '/\\] Linux version/' '{{*}}'), or log wall-clock "
+            "times (dmesg -T, journalctl -k)"
+        ]
     if DST_STEP[0] <= back <= DST_STEP[1] and source not in zoned:
         return out + [
             f"{what}: about an hour back, as at a daylight-saving change in a log written in "

@@ -65,7 +65,7 @@ _ZONE_MINUTES = pa.array(list(ZONE_ABBREVIATIONS.values()), pa.int64())
 ISO_8601 = (
     r"^(?P<Y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:(?:[Tt ]|, )(?P<H>\d{1,2}):(?P<M>\d\d)"
     r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?"
-    rf"|{_ZONE_WORD})?$"
+    rf"|{_ZONE_WORD})?:?$"  # a colon may end it, Mosquitto's `2025-11-30T10:00:00: msg` (QA)
 )
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
 # `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
@@ -303,6 +303,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             r"(?:\.(?P<f>\d+))?\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
             expected="'10/Oct/2000:13:55:36 -0700'",
         ),
+    ),
+    # the kernel's ring buffer as `dmesg` prints it, seconds since boot in brackets
+    # (`[  120.766080] eth0: renamed from veth2e6f5b4`; QA: `auto` knew no format for it)
+    "dmesg": BuiltinFormat(
+        r"\[<Timestamp>\] <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected="seconds since boot, '[  120.766080]'"),
     ),
     # logfmt lines (logrus text, Go kit, Prometheus), read as JSON lines by `logfmt.py`
     "logfmt": BuiltinFormat(
@@ -653,6 +659,11 @@ def compile_format(
                 regex += rf"(?P<Timestamp>{_DATE_TIME}|[^\s]*\d[^\s]*)"
             elif field_name == "Timestamp":  # a date with its time of day, else shortest text
                 regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
+            elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
+                # a built-in format's time of day is one word with a digit: Spark's undated
+                # `Exception in thread "main" ...` was an event of time `in` (QA), not a
+                # continuation line
+                regex += r"(?P<Time>[^\s]*\d[^\s]*)"
             elif _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker:
                 # linux's `(\[<PID>\])?: ` ran on to the line's last `[...]: `, cutting the message)
                 regex += f"(?P<{field_name}>[^\\]]*?)"

@@ -59,11 +59,21 @@ _STATUS_FORMS = (
         rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
         r"($|\s)",
     ),
+    # Varnish's `RespStatus 503`, `BerespStatus 200` (varnishlog: QA, a 503 was a 200's event)
+    (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
     # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
     (r"((?:^|\s)Sent )", r"( in )"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
+    # AWS ALB's (and classic ELB's) statuses come before the request, the balancer's and the
+    # target's with the bytes received and sent, `200 200 34 366 "GET ...`, `502 - 34 0 "GET`
+    # (QA ALB: a 502 and a 200 were one event, the statuses numbers like the bytes after them)
+    (
+        r"((?:^|\s))",
+        rf"((?:\s+(?:[1-5][0-9][0-9]|[{''.join(chr(0xE010 + d) for d in range(1, 6))}]xx|-))?"
+        rf"\s+[0-9]+\s+[0-9]+\s+\"(?:{'|'.join(HTTP_METHODS)}|-) )",
+    ),
 )
 _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _STATUS_FORMS)
 # An SMTP reply with its enhanced status code of the same class, `550 5.1.1`, `450-4.7.1`
@@ -116,6 +126,9 @@ _ERRNO_NAME = (
     # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
     # alert's rule (QA: a brute force was a mistyped password's event)
     r"|exitstatus|(?:with|returned) status|\brule(?:[_.]?id)?\s*[:=]"
+    # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
+    # Mosquitto: a not-authorised publish was an acknowledged one's event)
+    r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
@@ -166,6 +179,17 @@ _PATH_END = r"( HTTP/|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 _URL_AFTER_PROTOCOL = (
     rf"((?:^|\s)HTTP/[0-9.]+ (?:{'|'.join(HTTP_METHODS)}) )[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"]+(/)"
 )
+# A load balancer's request line names the URL in absolute form (AWS ALB's
+# `"GET https://shop.example.com:443/api/orders/42 HTTP/2.0"`) and a request field may hold a
+# whole URL (`request_url=https://...`): the scheme and host are left out there too (QA ALB:
+# every endpoint, `/.env` and `/api/orders` alike, was one `GET <*> HTTP/<*>` event). Squid's
+# own line (no quote, no `HTTP/` after the URL) keeps its URL whole, as above.
+_SCHEME_HOST = r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"]+"
+_URL_IN_REQUEST_LINE = (
+    rf"(\"(?:{'|'.join(HTTP_METHODS)}) ){_SCHEME_HOST}(/[^\s\"]* HTTP/)",
+    r"\1\2",
+    1,
+)
 # ... or a path in quotes after the method, which ends there (Rails' `Started GET "/orders/12"
 # for 10.0.0.5`: QA, every endpoint one `Started GET "<*>"` event)
 _METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) \")", r'(")'
@@ -210,6 +234,9 @@ _PATH_FIELD_END = r"(\s|$)"
 _JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
 REQUEST: list[tuple[str, str, int]] = [
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
+    _URL_IN_REQUEST_LINE,
+    (rf"{_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
+    (rf"{_JSON_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     *(
         pattern
         for before, end in (
@@ -229,7 +256,8 @@ REQUEST: list[tuple[str, str, int]] = [
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
-    f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}"
+    f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE[0]}"
+    f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
 )
 
 # A command of one lower-case word after a slash, as chat and game servers take them
@@ -259,6 +287,17 @@ VERDICT: list[tuple[str, str, int]] = [
 _NULL_TYPE = "\ue027"
 DNS_NULL: list[tuple[str, str, int]] = [(r"(\s)NULL( IN(?:\s|$))", rf"\1{_NULL_TYPE}\2", 1)]
 
+# A TLS or SSL protocol version is the connection's state, not a number: `TLSv1.1` beside
+# `TLSv1.3` is a downgrade (QA ALB: `ssl_protocol=TLSv1.<*>` made 1.1, 1.2 and 1.3 one
+# event). Its digits are marked as an error number's are, so no mask takes them.
+_TLS_NAME = r"((?:^|[^A-Za-z])(?:TLS|SSL|DTLS)(?:v| )?"
+_TLS_ANY = _TLS_NAME[1:] + r"[0-9]"
+TLS_VERSION: list[tuple[str, str, int]] = [
+    (rf"{_TLS_NAME}[{_ERRNO_MARKED}]?\.?){digit}", rf"\1{marker}", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 2  # the major digit, then the minor
+_TLS_VERSION_PY = re.compile(rf"{_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
+
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
 _VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
@@ -286,18 +325,18 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
-    "err", "os error", "exit", "event", "severity",
-    "code:",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
+    "err", "os error", "exit", "event", "severity", "rc=", "rc:",
+    "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "with status", "returned status", "rule",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
 # `=/`, `": "/`: path fields
-_REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', *_METHOD_HINTS))
+_REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', "://", *_METHOD_HINTS))
 
 
 _DNS_NULL_ANY = " NULL IN"
-_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}"
+_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}"
 
 
 def _rows_matching(pattern: str) -> Callable[[pa.Array], pa.Array | None]:
@@ -367,6 +406,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
         (_rows_matching(_VERDICT_ANY), VERDICT, True),  # `allowed=false`
         (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
+        (_rows_matching(_TLS_ANY), TLS_VERSION, True),  # `TLSv1.2`
         (_status_rows, STATUS, False),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO, False),  # an error number's digits as markers
     ):
@@ -399,6 +439,7 @@ def mark_text(text: str) -> str:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = _TLS_VERSION_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     return _MESSAGE_ID_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 

@@ -117,8 +117,15 @@ _SPACED_QUOTE = re.compile(  # exactly where (look-arounds: Python only)
     r"(?:(?<=[\s=(\[,:])|^)'[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
     rf"|(?<=[\s(\[,=])\"{_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
 )
-# not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed
-_LIST_OR_QUOTE = re.compile(rf"(?<!\w){_VALUE_LIST}|{_SPACED_QUOTE.pattern}")
+# not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed;
+# but a collection printed by its type's name is a list, Scala's `Vector(0, 1, 2, 3)` (QA
+# Spark: a stage's partitions made a template per count of tasks, a normal stage of six
+# tasks a new event)
+_COLLECTIONS = ("Vector", "List", "Seq", "Set", "Array", "ArrayBuffer", "WrappedArray")
+_AFTER_COLLECTION = "|".join(f"(?<=\\b{name})" for name in _COLLECTIONS)
+_LIST_OR_QUOTE = re.compile(
+    rf"(?:(?<!\w)|{_AFTER_COLLECTION}){_VALUE_LIST}|{_SPACED_QUOTE.pattern}"
+)
 _HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}"  # RE2: which rows hold either
 # words that name a failure: an outcome, never a variable's value (`miner._is_outcome_word`)
 FAILURE_WORDS = frozenset({
@@ -386,6 +393,15 @@ MASKS: list[tuple[str, str, int]] = [
         # (not in square brackets: a point, Android's `bnds=[264,444][920,908]`)
         r"(^|[^A-Za-z0-9_,.\[])[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
         r"((?:ms|s|KB|MB|GB|B)?(?:$|[^A-Za-z0-9_,]))",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # a virtual network interface named with a random hex suffix, one per container or VM:
+        # Docker's `veth2e6f5b4`, `br-1a2b3c4d5e6f`, Calico's `cali1a2b3c4d5e6`, Cilium's
+        # `lxc...`, OpenStack's `tap3f2a1b0c-9d`, `qvo...` (QA dmesg: `veth2e6f5b4: renamed
+        # from eth0` was a template per container, 1,111 of them, each stop a new event)
+        r"(^|[^A-Za-z0-9])(?:veth|cali|lxc|tap|qvo|qvb|qbr|br-)[0-9a-f]{6,}(?:-[0-9a-f]{2})?"
+        r"($|[^A-Za-z0-9])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

@@ -144,6 +144,10 @@ def _pair(word: str) -> tuple[str, str] | None:
     return (member[1], member[2]) if member else None
 
 
+_COMPOUND_PARTS = re.compile(r"[-_]")
+_BRACKETED_NAME = re.compile(r"\[[^\[\]\s<>]+\][:,]?")  # `[peggy.patel]`, not `[<*>]`
+
+
 def _is_outcome_word(word: str) -> bool:
     """A word such as `failed`, `ERROR` or `status=timeout` (`FAILURE_WORDS`), an HTTP
     status class as the masks write it (`status=5xx`, `kept_values.STATUS`) or a number they
@@ -153,6 +157,9 @@ def _is_outcome_word(word: str) -> bool:
     word = (pair[1] if pair else word).strip(PUNCTUATION).lower()
     return (
         word in FAILURE_WORDS
+        # ... also as a part of a compound value, RADIUS's `Acct-Terminate-Cause = NAS-Error`,
+        # `Idle-Timeout`, `Lost-Carrier` (QA FreeRADIUS: an access point's crash was a logout)
+        or any(part in FAILURE_WORDS for part in _COMPOUND_PARTS.split(word))
         or _STATUS_CLASS_WORD.fullmatch(word) is not None
         or _KEPT_NUMBER.fullmatch(word) is not None
     )
@@ -328,6 +335,9 @@ class TemplateMiner:
         self._cache: dict[str, int] = {}
         self._seen: dict[int, dict[str, list[int]]] = defaultdict(dict)  # length -> msg -> [id, w]
         self._n_seen = 0
+        # templates of variables alone that training gave messages with words of their own
+        # (`_note_words`): scoring gives them such messages too
+        self._takes_words: set[int] = set()
         self.next_id = next_id
 
     # -- public -------------------------------------------------------------------------
@@ -396,6 +406,7 @@ class TemplateMiner:
             "next_id": self.next_id,
             "templates": [
                 {"id": t, "template": self.template(t), "count": self.counts.get(t, 0)}
+                | ({"takes_words": True} if t in self._takes_words else {})
                 for t in sorted(self.templates)
             ],
         }
@@ -406,6 +417,8 @@ class TemplateMiner:
         for item in state["templates"]:
             miner._publish(item["template"].split(" "), int(item["id"]))
             miner.counts[int(item["id"])] = int(item.get("count", 0))
+            if item.get("takes_words"):
+                miner._takes_words.add(int(item["id"]))
         miner.next_id = max(int(state.get("next_id", 1)), miner.next_id)
         return miner
 
@@ -425,11 +438,12 @@ class TemplateMiner:
         # a template of variables alone (`<*> <*> <*>`, Unbound's histogram rows) takes no
         # message that has a word of its own: `error: out of memory` is no histogram row (QA:
         # at scoring it was, and a never-seen error passed as a known event)
-        worded = any(WILDCARD not in token for token in tokens)
+        # (unless training gave it such messages: `_note_words`)
+        worded = _has_words(tokens)
         for tid in self._by_len.get(len(tokens), ()):
             template = self.templates[tid]
             const = _fit_constants(template, tokens)
-            if const == 0 and worded and all(token == WILDCARD for token in template):
+            if const == 0 and worded and _wordless(template) and tid not in self._takes_words:
                 continue
             if const is not None and const > best_const:
                 best, best_const = tid, const
@@ -476,7 +490,10 @@ class TemplateMiner:
             owner = {j: renumber.get(tid, tid) for j, tid in owner.items()}
             for j in range(len(group)):
                 tid = self._match(group_rows[j])
-                out.append((owner[j] if tid is None else tid, [group[j]]))
+                if tid is None:
+                    tid = owner[j]
+                    self._note_words(tid, group_rows[j])
+                out.append((tid, [group[j]]))
         return out
 
     def _renumber(self, n: int, ids: dict[int, int]) -> None:
@@ -514,10 +531,30 @@ class TemplateMiner:
 
     def _extend(self, tid: int, tokens: list[str]) -> None:
         """Generalise template `tid` so that it also covers `tokens`."""
+        before = self.templates[tid]
         self.templates[tid] = [
-            a if a == b else _generalize({a, b})
-            for a, b in zip(self.templates[tid], tokens, strict=True)
+            a if a == b else _generalize({a, b}) for a, b in zip(before, tokens, strict=True)
         ]
+        self._note_words(tid, before)  # a word in it came from the messages it holds
+        self._note_words(tid, tokens)
+
+    def _note_words(self, tid: int, tokens: list[str]) -> None:
+        """Remember that template `tid`, of variables alone, holds a message with words of
+        its own (`tokens`), so that `_match` gives it such messages when scoring too (QA
+        Mosquitto: `<*> <*> <*>`, a subscription's `<client> <qos> <topic>`, took the
+        training line `telegraf 0 sensors/#` and scoring the same line made it a new event)."""
+        if _wordless(self.templates[tid]) and _has_words(tokens):
+            self._takes_words.add(tid)
+
+
+def _has_words(tokens: list[str]) -> bool:
+    """Whether a message has a word of its own (a token with no `<*>` in it)."""
+    return any(WILDCARD not in token for token in tokens)
+
+
+def _wordless(template: list[str]) -> bool:
+    """Whether a template is of variables alone (`<*> <*> <*>`)."""
+    return all(token == WILDCARD for token in template)
 
 
 def _fit_constants(template: list[str], tokens: list[str]) -> int | None:
@@ -595,7 +632,9 @@ def _refine(
                 # there may be ids: Postfix's unmasked queue ids)
                 and (
                     len(values) < total
-                    or total <= 2
+                    # (but two names in square brackets are two users', FreeRADIUS's `Login
+                    # incorrect: [peggy.patel]`: QA, a third user's failure was a new event)
+                    or (total <= 2 and not all(_BRACKETED_NAME.fullmatch(v) for v in values))
                     or (_enum_like(values) and len(values) <= SPLIT_MAX_DISTINCT)
                     or (
                         p == first

@@ -21,7 +21,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,14 +103,38 @@ def continuation_hint(continuations: int, rejected: int) -> str:
 
 # how to join continuation lines to the record before them (QA ASP.NET Core: each record's
 # message is on indented lines after its `info: Category[14]` header; QA Laravel: Monolog's
-# `[stacktrace]` and `#0 ...` lines start with no white space) (mawk-safe: Debian's default)
-JOIN_CONTINUATIONS = (
-    "where each record starts with a date, awk '/^\\[?[0-9][0-9][0-9][0-9][-\\/.][0-9][0-9]"
-    """[-\\/.][0-9][0-9]/ { if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r """
-    """!= "") print r }' LOG > joined.log; where its other lines start with white space, awk """
-    """'/^[ \\t]/ { sub(/^[ \\t]+/, " "); r = r $0; next } { if (NR > 1) print r; r = $0 } """
-    """END { print r }' LOG > joined.log"""
-)
+# `[stacktrace]` and `#0 ...` lines start with no white space) (mawk-safe: Debian's default).
+# A record starts as the log's first dated line does: Spark's `26/11/30 10:00:00` is no
+# `2026-11-30` (QA: the awk for a four-digit year joined a whole Spark log into one line)
+_DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}")
+_ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
+_AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
+
+
+def _record_start(head: Sequence[str]) -> str:
+    """An awk pattern for how the first dated line of `head` starts (its first word, at most
+    ten characters, digits and letters as classes), else a four-digit year's date."""
+    for line in head:
+        dated = _DATED_START.match(line)
+        if dated:
+            return "".join(
+                "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else
+                "\\" + c if c in _AWK_SPECIAL else c
+                for c in dated.group(0)
+            )  # fmt: skip
+    return _ANY_DATE
+
+
+def join_continuations(head: Sequence[str] = ()) -> str:
+    """Two awk commands that join continuation lines to their record (`head`: the log's
+    first lines, whose first dated line shows how a record starts)."""
+    return (
+        f"where each record starts with a date, awk '/^{_record_start(head)}/ "
+        """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """
+        """LOG > joined.log; where its other lines start with white space, awk '/^[ \\t]/ { """
+        """sub(/^[ \\t]+/, " "); r = r $0; next } { if (NR > 1) print r; r = $0 } END { print """
+        """r }' LOG > joined.log"""
+    )
 
 
 @dataclass
@@ -615,7 +639,8 @@ def _bad_fit(
             f"warning: format {name} fits the records of {logs}, but {share} did not match "
             f"it{where}: {continuations:,} of them look like continuation lines of multi-line "
             "records (stack traces), which logbert reads one event per line and does not "
-            f"judge; to judge them, join each record into one line first ({JOIN_CONTINUATIONS})"
+            "judge; to judge them, join each record into one line first "
+            f"({join_continuations(head)})"
         )
     advice = blank_records_hint(lines, blank) or _advice(run, head, rejected_head)
     return f"warning: format {name} does not fit {logs}: {share} did not match it{where}; {advice}"

@@ -224,6 +224,17 @@ class Pipeline:
                if given is not None and left_in_validation else
                f"; {left_out} labelled anomalies left out)")
         )  # fmt: skip
+        if calibration == "cross-fit":  # its cost said before it is paid (QA: users who
+            # met it only after the first training had stopped the run, with no model)
+            why = (
+                f"auto: a validation split of {len(validation_batch)} sessions is under "
+                f"{AUTO_MIN_VALIDATION}; "
+                if self.calibration == "auto" else ""
+            )  # fmt: skip
+            say(
+                f"Calibration: cross-fit ({why}after this training, {self.folds} more of about "
+                "its length; --calibration split trains once)"
+            )
         if self.lifecycle_.lifetime_ is not None:
             say(
                 f"Session lifetime (99% of normal sessions end within): "

@@ -61,6 +61,7 @@ class IdSessionizer(Sessionizer):
         super().__init__(track_lines, stats)
         self.pattern = pattern
         self.regex = compile_id_pattern(pattern)
+        self.stats.check_restarts = True  # ids given again at once (`restart_warning`)
         self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
         self._keyed_state(labels, idle_timeout)
 

@@ -29,6 +29,9 @@ from logbert.sessions.options import by_field_hint, id_value_example
 REUSE_GAP_US = 3_600_000_000  # 1 h
 REUSED_MIN = 3
 REUSED_SHARE = 0.01
+# by id alone: a key that ends at least this share of sessions ends one where it comes right
+# before a session's first key again (`restart_warning`)
+END_KEY_SHARE = 0.1
 SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
 SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
@@ -89,6 +92,13 @@ class SessionizeStats:
     idle_timeout: str | None = None  # the sessionizer's --idle-timeout, for the advice
     gapped_example: str | None = None  # the first such session's id
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    # by id alone (`count_restart`, `restart_warning`): sessions by their last key, and by
+    # the keys that came right before their first key came again (plain JSON, as a live
+    # stream's snapshot keeps the stats: keys as text, a set of them space-separated)
+    check_restarts: bool = False
+    last_keys: dict[str, int] = dataclass_field(default_factory=dict)
+    restarted_after: dict[str, int] = dataclass_field(default_factory=dict)
+    restart_examples: dict[str, str] = dataclass_field(default_factory=dict)  # -> a session id
     # the log format's header fields (not the clock's): where an id --by-id misses may sit
     header_fields: list[str] = dataclass_field(default_factory=list)
     # --by-field alone, without --idle-timeout, on a field naming process or thread ids (Pid):
@@ -107,6 +117,23 @@ class SessionizeStats:
         """The newest event time seen (`last_event_us`), None when no event had one."""
         us = self.last_event_us
         return None if us is None else datetime(1970, 1, 1) + timedelta(microseconds=us)
+
+    def count_restart(self, keys: Sequence[int], session_id: str) -> None:
+        """By id alone: count the session's last key and the keys (not its first key itself)
+        that come right before its first key comes again, for `restart_warning`."""
+        if not self.check_restarts or not keys:
+            return
+        first, last = keys[0], str(keys[-1])
+        self.last_keys[last] = self.last_keys.get(last, 0) + 1
+        before, at = set(), 0
+        for _ in range(keys.count(first) - 1):  # a C-level scan: most sessions stop here
+            at = keys.index(first, at + 1)
+            if keys[at - 1] != first:
+                before.add(keys[at - 1])
+        if before:
+            name = " ".join(map(str, sorted(before)))
+            self.restarted_after[name] = self.restarted_after.get(name, 0) + 1
+            self.restart_examples.setdefault(name, session_id)
 
     def count_gap(self, gap: int, keys: Sequence[int], gap_at: int, session_id: str) -> None:
         """Count a session quiet for over `REUSE_GAP_US` (`gap`) between two events whose
@@ -385,6 +412,7 @@ class SessionizeStats:
             self.undated_order_warning(),
             self.reused_ids_warning(),
             self.reused_id_warning(pattern),
+            self.restart_warning(pattern),
             self.category_spelling_warning(),
         )
         return [warning for warning in found if warning is not None]
@@ -421,6 +449,36 @@ class SessionizeStats:
             "gap inside one process) so that a value seen again after it starts a new session"
         )
 
+    def restart_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when sessions by id start over with no quiet time between: their
+        first key comes again right after a key that ends other sessions (`END_KEY_SHARE`),
+        at least `REUSED_MIN` sessions and `REUSED_SHARE` of all. The log gives the ids again
+        to new work at once (QA PgBouncer: a freed connection pointer `C-0x...` reused within
+        milliseconds, 96 sessions of 4,686 connections; QA Spark: stage 0 of 70 applications
+        one session of 14 h; QA Varnish: vxids counted again after a restart), so no idle
+        timeout tells them apart. None where `reused_id_warning` says it already; HDFS's
+        blocks, written again after their replicas were received, are 1 in 4,855."""
+        if pattern is None or not self.check_restarts or self.reused_id_warning(pattern):
+            return None
+        ends = {k for k, n in self.last_keys.items() if n >= END_KEY_SHARE * self.n_sessions}
+        restarted = [
+            (n, keys) for keys, n in self.restarted_after.items() if ends & set(keys.split())
+        ]
+        total = sum(n for n, _ in restarted)
+        if total < max(REUSED_MIN, REUSED_SHARE * self.n_sessions):
+            return None
+        example = self.restart_examples[max(restarted, key=lambda item: item[0])[1]]
+        return (
+            f"warning: {total:,} of {self.n_sessions:,} sessions by --by-id '{pattern}' (e.g. "
+            f"{example!r}) start over: their first event comes again right after an event "
+            "that ends other sessions, so the log seems to give these ids again to new work (a "
+            "freed pointer, a counter after a restart, a stage number in each application) "
+            "and each such session is several glued together; capture more of the line in "
+            "the id so it is unique (named groups are joined: '(?P<ptr>C-0x[0-9a-f]+): "
+            "\\S+@(?P<client>\\S+)'), or pass an --idle-timeout shorter than the quiet between "
+            "two uses"
+        )
+
     def reused_id_warning(self, pattern: str | None) -> str | None:
         """`warning: ...` when sessions by id or field start over after hours of quiet (their
         first key again, `n_gapped`): the log reuses the ids, and each such session is two or
@@ -453,10 +511,18 @@ class SessionizeStats:
         event (`SINGLE_EVENT_SHARE` of at least `SINGLE_EVENT_MIN` sessions): the id changes
         on every line (QA httpd: `\\[client (\\S+)\\]` took each request's port, 3,185
         sessions of 3,201 events, a model that learnt nothing; None otherwise)."""
-        if pattern is None or self.field is not None or self.n_sessions < SINGLE_EVENT_MIN:
+        if (pattern is None and self.field is None) or self.n_sessions < SINGLE_EVENT_MIN:
             return None
         if self.n_single < SINGLE_EVENT_SHARE * self.n_sessions:
             return None
+        if self.field is not None:  # QA ALB: `client:port` as the field, warned of by nothing
+            return (
+                f"warning: {self.n_single:,} of {self.n_sessions:,} sessions by --by-field "
+                f"{self.field} hold one event: its value changes on nearly every line (a "
+                "client's port, a request id?), so no session shows a sequence; key sessions "
+                "by a field that stays, or split the field in the format string so one part "
+                f"holds what stays (<{self.field}>:<Port> for an address and its port)"
+            )
         return (
             f"warning: {self.n_single:,} of {self.n_sessions:,} sessions by --by-id "
             f"'{pattern}' hold one event: the id changes on nearly every line (a client's port, "

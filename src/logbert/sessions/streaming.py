@@ -253,6 +253,7 @@ class _Open:
             categories = sorted(self.categories)
         stats.count(label, categories, session_id, len(self.keys))
         stats.count_gap(self.gap, self.keys, self.gap_at, session_id)
+        stats.count_restart(self.keys, session_id)
         start = self.first if start is None else start
         end = self.last if end is None else end
         return Session(

@@ -1,0 +1,143 @@
+"""Network services' logs as blind QA met them (round 19): AWS ALB's absolute request URLs,
+statuses before the request and TLS versions; Mosquitto's reason codes, its ISO times and a
+template of variables alone that training filled with worded lines; FreeRADIUS's users and
+termination causes; Varnish's statuses."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from logbert.parsing.auto import rank_formats
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.frozen import FrozenMiner
+from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.pipeline import parse_files
+
+
+def _both(lines: list[str]) -> list[str]:
+    """Each line masked one at a time and as a chunk: the two must agree."""
+    distinct, codes, _ = mask_array(pa.array(lines))
+    chunk = [distinct[i].as_py() for i in codes.tolist()]
+    single = [mask_text(line) for line in lines]
+    assert chunk == single
+    return single
+
+
+def test_an_absolute_url_in_a_request_line_keeps_its_endpoint():
+    """QA ALB: `"GET https://shop.example.com:443/api/orders/42 HTTP/2.0"` was `GET <*>
+    HTTP/<*>`, every endpoint (`/.env` and `/api/orders` alike) one event."""
+    masked = _both([
+        '"GET https://shop.example.com:443/api/orders/42 HTTP/2.0" 200',
+        '"GET https://shop.example.com:443/.env HTTP/1.1" 404',
+        "request_url=https://shop.example.com:443/api/orders/42 status=200",
+        '{"url": "https://shop.example.com:443/api/orders/42"}',
+    ])  # fmt: skip
+    assert masked == [
+        '"GET /api/orders/<*> HTTP/<*>" 2xx',
+        '"GET /.env HTTP/<*>" 4xx',
+        "request_url=/api/orders/<*> status=2xx",
+        '{"url": "/api/orders/<*>"}',
+    ]
+    # squid's own line names the site: its URL stays one variable
+    squid = "TCP_MISS/200 512 GET http://example.com/index.html - HIER_DIRECT/1.2.3.4 text/html"
+    assert mask_text(squid) == "TCP_MISS/2xx <*> GET <*> - HIER_DIRECT/<*> text/html"
+
+
+def test_statuses_before_the_request_keep_their_class():
+    """QA ALB: `502 - 34 366 "GET ...` (the balancer's and the target's statuses, then the
+    bytes) was a 200's event; the byte counts stay numbers."""
+    masked = _both([
+        '200 200 34 366 "GET /api/orders/42 HTTP/2.0"',
+        '502 - 34 366 "GET /api/orders/43 HTTP/2.0"',
+        '502 200 340 366 "POST /api/orders HTTP/2.0"',
+    ])  # fmt: skip
+    assert masked == [
+        '2xx 2xx <*> <*> "GET /api/orders/<*> HTTP/<*>"',
+        '5xx - <*> <*> "GET /api/orders/<*> HTTP/<*>"',
+        '5xx 2xx <*> <*> "POST /api/orders HTTP/<*>"',
+    ]
+    combined = '10.0.0.1 - - "GET / HTTP/1.1" 200 512 1234 "-" "curl"'
+    assert _both([combined]) == ['<*> - - "GET / HTTP/<*>" 2xx <*> <*> "-" "curl"']
+
+
+def test_a_tls_version_is_a_state_not_a_number():
+    """QA ALB: `ssl_protocol=TLSv1.<*>` made a downgrade to TLS 1.1 a TLS 1.3 event."""
+    lines = [f"ssl_protocol={v} cipher=ECDHE" for v in ("TLSv1.3", "TLSv1.1", "TLSv1", "SSLv3")]
+    assert _both(lines) == lines
+    assert _both(["Accepted TLS 1.3 connection"]) == ["Accepted TLS 1.3 connection"]
+
+
+def test_a_wordless_template_takes_at_scoring_the_worded_lines_training_gave_it():
+    """QA Mosquitto: training mined `<*> <*> <*>` from `<client> <qos> <topic>` lines, but
+    scoring the training file itself made `telegraf <*> <*>` a new event (the rule that keeps
+    `error: out of memory` out of a histogram row's template refused it)."""
+    clients = ["grafana-01", "nodered-ops", "telegraf", "mqtt-bridge", "influx"]
+    lines = [mask_text(f"{c} 0 factory/+/alarm") for c in clients]
+    miner = TemplateMiner()
+    trained = miner.add(lines)
+    known = TemplateMiner.from_state(miner.to_state())
+    assert FrozenMiner(known).add(lines) == trained
+    # a template of numbers alone still takes no worded line
+    histogram = TemplateMiner()
+    histogram.add([mask_text(f"{i}.000000 {i}.000001 {i}") for i in range(5)])
+    reloaded = TemplateMiner.from_state(histogram.to_state())
+    assert reloaded.match([mask_text("error: out of memory")]) == [None]
+
+
+def test_return_and_reason_codes_and_varnish_statuses_are_outcomes():
+    """QA Mosquitto: `(Mid: 7, RC:135)` (not authorised) was an acknowledged publish's event;
+    QA Varnish: `RespStatus 503` was a 200's."""
+    assert _both([
+        "Received PUBACK from sensor-0001 (Mid: 3, RC:135)",
+        "job finished rc=1",
+        "reason code 135",
+        "vxid=7 RespStatus 503",
+        "vxid=8 BerespStatus 200",
+    ]) == [
+        "Received PUBACK from sensor-<*> (Mid: <*>, RC:135)",
+        "job finished rc=1",
+        "reason code 135",
+        "vxid=<*> RespStatus 5xx",
+        "vxid=<*> BerespStatus 2xx",
+    ]  # fmt: skip
+    assert mask_text("src=10.0.0.1 arc=5 tag=2") == "src=<*> arc=<*> tag=<*>"
+
+
+def test_a_compound_value_naming_a_failure_is_an_outcome():
+    """QA FreeRADIUS: `Acct-Terminate-Cause = NAS-Error` (an access point's crash) shared a
+    template with `User-Request` once four causes were seen."""
+    causes = ["User-Request", "Idle-Timeout", "NAS-Error", "Admin-Reset", "Lost-Carrier"]
+    miner = TemplateMiner()
+    ids = miner.add([f"Acct-Terminate-Cause = {cause}" for cause in causes * 3])
+    templates = {miner.template(tid) for tid in ids}
+    for failure in ("Idle-Timeout", "NAS-Error", "Lost-Carrier"):
+        assert f"Acct-Terminate-Cause = {failure}" in templates
+
+
+def test_an_iso_time_ended_by_a_colon_is_read(tmp_path):
+    """QA Mosquitto: `log_timestamp_format %Y-%m-%dT%H:%M:%S` writes `2025-11-30T10:00:00: msg`,
+    which `auto` and `iso` refused (`<Timestamp> = '2025-11-30T10:00:00:'`)."""
+    lines = [f"2025-11-30T10:00:0{i}: New client connected as sensor-0{i}." for i in range(5)]
+    assert rank_formats(lines)[0].name == "iso"
+    log, out = tmp_path / "mosquitto.log", tmp_path / "events.parquet"
+    log.write_text("".join(f"{line}\n" for line in lines))
+    parse_files([str(log)], resolve_format("iso"), out)
+    table = pq.read_table(out)
+    assert table["timestamp"].null_count == 0
+    assert table["content"][0].as_py() == "New client connected as sensor-00."
+
+
+def test_two_users_in_square_brackets_are_one_event():
+    """QA FreeRADIUS: `Login incorrect: [peggy.patel]` and `[dave.muller]`, a rare event met
+    twice in training, were two templates, and a third user's failure a new event."""
+    line = "Login incorrect (mschap: Account disabled): [{}] (from client ap-0{} port 1)"
+    miner = TemplateMiner()
+    ids = miner.add([mask_text(line.format(u, i)) for i, u in enumerate(["peggy.patel", "dave"])])
+    assert ids[0] == ids[1]
+    assert miner.match([mask_text(line.format("zoe.silva", 7))]) == [ids[0]]
+    # two levels in brackets stay two events
+    levels = TemplateMiner()
+    ids = levels.add(["[INFO] disk check done", "[WARN] disk check done"])
+    assert ids[0] != ids[1]

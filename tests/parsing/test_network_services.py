@@ -5,30 +5,22 @@ termination causes; Varnish's statuses."""
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from logbert.errors import LogbertError
 from logbert.parsing.auto import rank_formats
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.frozen import FrozenMiner
-from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.pipeline import parse_files
 
 
-def _both(lines: list[str]) -> list[str]:
-    """Each line masked one at a time and as a chunk: the two must agree."""
-    distinct, codes, _ = mask_array(pa.array(lines))
-    chunk = [distinct[i].as_py() for i in codes.tolist()]
-    single = [mask_text(line) for line in lines]
-    assert chunk == single
-    return single
-
-
-def test_an_absolute_url_in_a_request_line_keeps_its_endpoint():
+def test_an_absolute_url_in_a_request_line_keeps_its_endpoint(masked_alike):
     """QA ALB: `"GET https://shop.example.com:443/api/orders/42 HTTP/2.0"` was `GET <*>
     HTTP/<*>`, every endpoint (`/.env` and `/api/orders` alike) one event."""
-    masked = _both([
+    masked = masked_alike([
         '"GET https://shop.example.com:443/api/orders/42 HTTP/2.0" 200',
         '"GET https://shop.example.com:443/.env HTTP/1.1" 404',
         "request_url=https://shop.example.com:443/api/orders/42 status=200",
@@ -45,10 +37,10 @@ def test_an_absolute_url_in_a_request_line_keeps_its_endpoint():
     assert mask_text(squid) == "TCP_MISS/2xx <*> GET <*> - HIER_DIRECT/<*> text/html"
 
 
-def test_statuses_before_the_request_keep_their_class():
+def test_statuses_before_the_request_keep_their_class(masked_alike):
     """QA ALB: `502 - 34 366 "GET ...` (the balancer's and the target's statuses, then the
     bytes) was a 200's event; the byte counts stay numbers."""
-    masked = _both([
+    masked = masked_alike([
         '200 200 34 366 "GET /api/orders/42 HTTP/2.0"',
         '502 - 34 366 "GET /api/orders/43 HTTP/2.0"',
         '502 200 340 366 "POST /api/orders HTTP/2.0"',
@@ -59,14 +51,14 @@ def test_statuses_before_the_request_keep_their_class():
         '5xx 2xx <*> <*> "POST /api/orders HTTP/<*>"',
     ]
     combined = '10.0.0.1 - - "GET / HTTP/1.1" 200 512 1234 "-" "curl"'
-    assert _both([combined]) == ['<*> - - "GET / HTTP/<*>" 2xx <*> <*> "-" "curl"']
+    assert masked_alike([combined]) == ['<*> - - "GET / HTTP/<*>" 2xx <*> <*> "-" "curl"']
 
 
-def test_a_tls_version_is_a_state_not_a_number():
+def test_a_tls_version_is_a_state_not_a_number(masked_alike):
     """QA ALB: `ssl_protocol=TLSv1.<*>` made a downgrade to TLS 1.1 a TLS 1.3 event."""
     lines = [f"ssl_protocol={v} cipher=ECDHE" for v in ("TLSv1.3", "TLSv1.1", "TLSv1", "SSLv3")]
-    assert _both(lines) == lines
-    assert _both(["Accepted TLS 1.3 connection"]) == ["Accepted TLS 1.3 connection"]
+    assert masked_alike(lines) == lines
+    assert masked_alike(["Accepted TLS 1.3 connection"]) == ["Accepted TLS 1.3 connection"]
 
 
 def test_a_wordless_template_takes_at_scoring_the_worded_lines_training_gave_it():
@@ -86,17 +78,17 @@ def test_a_wordless_template_takes_at_scoring_the_worded_lines_training_gave_it(
     assert reloaded.match([mask_text("error: out of memory")]) == [None]
 
 
-def test_return_and_reason_codes_and_varnish_statuses_are_outcomes():
+def test_return_and_reason_codes_and_varnish_statuses_are_outcomes(masked_alike):
     """QA Mosquitto: `(Mid: 7, RC:135)` (not authorised) was an acknowledged publish's event;
     QA Varnish: `RespStatus 503` was a 200's."""
-    assert _both([
+    assert masked_alike([
         "Received PUBACK from sensor-0001 (Mid: 3, RC:135)",
         "job finished rc=1",
         "reason code 135",
         "vxid=7 RespStatus 503",
         "vxid=8 BerespStatus 200",
     ]) == [
-        "Received PUBACK from sensor-<*> (Mid: <*>, RC:135)",
+        "Received PUBACK from <*> (Mid: <*>, RC:135)",
         "job finished rc=1",
         "reason code 135",
         "vxid=<*> RespStatus 5xx",
@@ -141,3 +133,32 @@ def test_two_users_in_square_brackets_are_one_event():
     levels = TemplateMiner()
     ids = levels.add(["[INFO] disk check done", "[WARN] disk check done"])
     assert ids[0] != ids[1]
+
+
+def test_lines_that_all_start_with_white_space_are_told_how_to_read_them(tmp_path):
+    """QA Varnish: `varnishlog -g raw` right-aligns its vxid, and `<Vxid> <Tag> ...` read no
+    line, with no word of the leading white space."""
+    log = tmp_path / "raw.log"
+    log.write_text("         3 Begin          b bereq 2 fetch\n         3 End            b\n")
+    with pytest.raises(LogbertError, match=r"start the format string with ' \*' \(' \*<Vxid>"):
+        parse_files([str(log)], resolve_format("<Vxid> <Tag> <Side> <Content>"), tmp_path / "e")
+    summary = parse_files([str(log)], resolve_format(" *<Vxid> <Tag> <Side> <Content>"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert summary.events == 2
+
+
+def test_a_named_id_with_a_number_after_a_hyphen_is_a_variable(masked_alike):
+    """QA Mosquitto: `Client sensor-<*> has exceeded timeout` kept the device family, so a
+    gateway's timeout (`gw-line3-02`) was a new event; QA FreeRADIUS: `wifi-ap-<*>` beside
+    `lobby-ap-01`. A version after a software's name stays its name's."""
+    assert masked_alike([
+        "Client sensor-0001 has exceeded timeout, disconnecting.",
+        "Client gw-line3-02 has exceeded timeout, disconnecting.",
+        "Login OK: [bob] (from client lobby-ap-01 port 3)",
+        "Started jetty-6.1.26 on nginx-1.25",
+    ]) == [
+        "Client <*> has exceeded timeout, disconnecting.",
+        "Client <*> has exceeded timeout, disconnecting.",
+        "Login OK: [bob] (from client <*> port <*>)",
+        "Started jetty-<*> on nginx-<*>",
+    ]  # fmt: skip

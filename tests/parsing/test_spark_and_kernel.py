@@ -4,28 +4,17 @@ interface names."""
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from logbert.parsing.auto import rank_formats
 from logbert.parsing.formats import resolve_format
-from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.masks import mask_text
 from logbert.parsing.pipeline import parse_files
 
 
-def _both(lines: list[str]) -> list[str]:
-    """Each line masked one at a time and as a chunk: the two must agree."""
-    distinct, codes, _ = mask_array(pa.array(lines))
-    chunk = [distinct[i].as_py() for i in codes.tolist()]
-    single = [mask_text(line) for line in lines]
-    assert chunk == single
-    return single
-
-
-def test_a_scala_collection_is_a_list_whatever_its_length():
+def test_a_scala_collection_is_a_list_whatever_its_length(masked_alike):
     """QA Spark: `partitions Vector(0, 1, 2, 3)` made a template per count of tasks, so a
     normal stage of six tasks was a new event."""
     line = "Submitting {n} missing tasks from ResultStage 7 (first 15 tasks are for partitions {v})"
-    masked = _both([line.format(n=n, v=f"Vector({', '.join(map(str, range(n)))})")
+    masked = masked_alike([line.format(n=n, v=f"Vector({', '.join(map(str, range(n)))})")
                     for n in (3, 4, 6)])  # fmt: skip
     assert len(set(masked)) == 1 and masked[0].endswith("partitions Vector(<*>))")
     assert mask_text("setDataSource(fd, 0, 4096)") == "setDataSource(fd, <*>, <*>)"
@@ -49,7 +38,7 @@ def test_an_undated_exception_line_is_a_continuation_and_the_join_hint_fits_the_
     assert "awk '/^[0-9][0-9]\\/[0-9][0-9]\\/[0-9][0-9]/ {" in warning
 
 
-def test_a_virtual_interface_named_at_random_is_a_variable():
+def test_a_virtual_interface_named_at_random_is_a_variable(masked_alike):
     """QA dmesg: `veth2e6f5b4: renamed from eth0` kept each container's interface name, 1,111
     templates of one event and each container's stop a new event."""
     lines = [
@@ -59,7 +48,7 @@ def test_a_virtual_interface_named_at_random_is_a_variable():
         "br-1a2b3c4d5e6f: port 1(cali1a2b3c4d5e6) entered forwarding state",
         "tap3f2a1b0c-9d: entered promiscuous mode",
     ]
-    assert _both(lines) == [
+    assert masked_alike(lines) == [
         "eth0: renamed from <*>",
         "<*>: renamed from eth0",
         "docker0: port <*>(<*>) entered blocking state",
@@ -92,3 +81,22 @@ def test_dmesg_is_a_built_in_format_that_auto_chooses():
     assert rank_formats(lines)[0].name == "dmesg"
     (dmesg,) = [s for s in rank_formats(["[1234] worker started"] * 2) if s.name == "dmesg"]
     assert dmesg.dated == 0
+
+
+def test_a_timestamp_format_that_dates_lines_after_the_file_was_written_is_warned(tmp_path):
+    """QA Spark: a day-first `--timestamp-format '%d/%m/%y ...'` read `26/11/30` (yy/mm/dd) as
+    2030-11-26, years after the file was written, with no word."""
+    import os
+
+    log = tmp_path / "app.log"
+    log.write_text("26/11/30 23:44:42 INFO DAGScheduler: Job 3 finished\n")
+    written = 1_796_256_000  # 2026-12-03 UTC
+    os.utime(log, (written, written))
+    fmt = "<Date> <Time> <Level> <Component>: <Content>"
+    wrong = resolve_format(fmt, timestamp_format="%d/%m/%y %H:%M:%S")
+    (warning,) = [w for w in parse_files([str(log)], wrong, tmp_path / "a.pq").warnings
+                  if "after the file was last written" in w]  # fmt: skip
+    assert warning.startswith("warning: --timestamp-format '%d/%m/%y %H:%M:%S' dates app.log's")
+    assert "up to 2030-11-26" in warning
+    right = resolve_format(fmt, timestamp_format="%y/%m/%d %H:%M:%S")
+    assert not parse_files([str(log)], right, tmp_path / "b.pq").warnings

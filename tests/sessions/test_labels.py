@@ -458,3 +458,20 @@ def test_ids_that_match_apart_from_case_are_named_so():
     with pytest.raises(LogbertError) as other:
         require_some_match(labels, 2, "zz", ["zz"])
     assert "apart from case" not in str(other.value)
+
+
+def test_window_ids_written_as_utc_another_way_name_the_windows(tmp_path):
+    """QA PgBouncer: window labels `2026-12-01T07:55:00Z` (or with a space, or without
+    seconds) named no session; windows are UTC already, so they are the same windows."""
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "window,label\n2026-12-01T07:55:00Z,anomaly\n2026-12-01 08:00,normal\n"
+        "web01@2026-12-01T08:05:00+00:00,normal\nblk_7,anomaly\n2026-12-01T09:00:00+01:00,normal\n"
+    )
+    assert read_labels(path) == {
+        "2026-12-01T07:55:00": "anomaly",
+        "2026-12-01T08:00:00": "normal",
+        "web01@2026-12-01T08:05:00": "normal",
+        "blk_7": "anomaly",
+        "2026-12-01T09:00:00+01:00": "normal",  # another zone: left as written
+    }

@@ -344,24 +344,35 @@ def newest_first_warning(clocks: list[YearClock]) -> list[str]:
 
 
 def after_written_warning(
-    clocks: list[YearClock], written: dict[str, int], year: int | None
+    clocks: list[YearClock],
+    written: dict[str, int],
+    year: int | None,
+    timestamp_format: str | None = None,
 ) -> list[str]:
     """A warning when `--year year` dates an input's lines more than a day after the file was
     last written (`written`: input -> modification time, µs, for inputs dated by --year): a
     year too late (QA Postfix:
     `--year 2026` on December's file dated it December 2026, after the file's own date and
-    after today, with only a note)."""
+    after today, with only a note); or when `--timestamp-format` does (QA Spark: day-first
+    `%d/%m/%y` read `26/11/30` as 2030-11-26, with no word)."""
     late = [
         (clock.source, end, written[clock.source])
         for clock in clocks
         if clock.source in written
-        and (end := clock.end()) is not None
+        and (end := clock.end() if clock.end() is not None else clock.final) is not None
         and end > written[clock.source] + DAY_US
     ]
     if not late:
         return []
     source, end, last_written = late[0]
     more = f" ({len(late) - 1:,} more such inputs)" if len(late) > 1 else ""
+    if year is None:
+        return [
+            f"warning: --timestamp-format {timestamp_format!r} dates {source}'s lines up to "
+            f"{_day(end)}, after the file was last written ({_day(last_written)}){more}: does "
+            "it read the fields in another order than the log writes them (day and month, or "
+            "year and day, swapped)? Check it against a line"
+        ]
     return [
         f"warning: --year {year} dates {source}'s lines up to {_day(end)}, after the file was "
         f"last written ({_day(last_written)}){more}: is the year one too late? Leave out --year "

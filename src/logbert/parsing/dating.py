@@ -77,6 +77,8 @@ class DatingChecks:
         ts = self.fmt.timestamp
         name = display_name(self.fmt)
         if ts is None or not ts.needs_year:
+            if ts is not None and self.fmt.timestamp_format is not None:
+                self._note_written(path, source)  # a layout misread: dates after it was written
             if self.fmt.year is not None:
                 if ts is None:
                     why = f"format {name} reads no timestamp"
@@ -90,8 +92,7 @@ class DatingChecks:
         if ts.year is not None:
             note = f"timestamps: format {name} writes no year; using {ts.year} (--year)"
             self._say_once(note)
-            if path != STDIN and os.path.isfile(path):  # to tell dates after it was written
-                self._written[source or source_name(path)] = int(os.stat(path).st_mtime * 1e6)
+            self._note_written(path, source)  # to tell dates after it was written
             return None
         if path == STDIN:
             seconds, where, what = time.time(), "stdin", "the current date"
@@ -105,6 +106,11 @@ class DatingChecks:
         if where not in self._year_sources:  # once per input (live lines ask every batch)
             self._year_sources[where] = (when, what)
         return YearHint(when.year, int(seconds * 1_000_000) + 86_400_000_000)
+
+    def _note_written(self, path: str, source: str | None) -> None:
+        """Keep a file's modification time, µs, for `clock.after_written_warning`."""
+        if path != STDIN and os.path.isfile(path):
+            self._written[source or source_name(path)] = int(os.stat(path).st_mtime * 1e6)
 
     def _year_notes(self) -> list[str]:
         """Where the years of year-less timestamps came from: a note per input, or for more

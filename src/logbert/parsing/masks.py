@@ -436,6 +436,17 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
+    # a name with a number after a hyphen is an id, a client's or a device's, `sensor-0001`,
+    # `wifi-ap-02`, `mesos-slave-13` (QA Mosquitto, FreeRADIUS: `Client sensor-<*> has
+    # exceeded timeout` kept the id's prefix, and a gateway's timeout was a new event); not
+    # a version, `jetty-6.1.26`, `nginx-1.25`: the software's name stays; nor a code in
+    # capitals, `AUTH-001`, `E-1002` (an outcome: each code its event) or a ticket's `PROJ-123`
+    (
+        r"(^|[^A-Za-z0-9_.<>-])(?:[A-Z0-9_]*[a-z][A-Za-z0-9_]*-)+<\*>"
+        r"($|[^A-Za-z0-9_.<>-]|\.$|\.\s)",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
     # a word holding a masked number is one variable: blk_<*>, job_<*>_<*>, <*>ms
     (r"[A-Za-z0-9_]*<\*>(?:[A-Za-z0-9_]|<\*>)*", WILDCARD, 1),

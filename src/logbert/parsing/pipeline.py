@@ -304,7 +304,8 @@ class Parser(DatingChecks):
             self._notes + self._unnamed_inputs() + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()]
             + step_back_warning(clocks, frozenset(fit.name for fit in self.inputs if fit.in_utc))
-            + newest_first_warning(clocks) + after_written_warning(clocks, self._written, year)
+            + newest_first_warning(clocks)
+            + after_written_warning(clocks, self._written, year, self.fmt.timestamp_format)
         )  # fmt: skip
 
     @property

@@ -315,6 +315,15 @@ def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
             f"{where} looks binary, not like a text log: {what}rejected; first: {first}); "
             "nothing was written: pass the log file itself (gzip is read as is)"
         )
+    indented = [line for line in run.head if line[:1] in (" ", "\t")]
+    custom = run.fmt.name == "custom"  # a format string (json, logfmt, w3c: no line layout)
+    if custom and run.fmt.format.startswith("<") and len(indented) * 2 > len(run.head) > 0:
+        # QA Varnish: `varnishlog -g raw` right-aligns its first field with spaces
+        return (
+            f"{what}rejected; first: {first}); nothing was written: the lines start with white "
+            "space, which a format starting with a field reads as a continuation of the line "
+            f"before; start the format string with ' *' ({' *' + run.fmt.format!r})"
+        )
     return f"{what}rejected; first: {first}); nothing was written: {unfit_advice(run)}"
 
 

@@ -94,6 +94,23 @@ def read_labels(path: str | Path) -> dict[str, str]:
     return read_labels_with_columns(path)[0]
 
 
+# a time window's id as people write a UTC time (`2026-12-01T07:55:00Z`, `2026-12-01 07:55`,
+# `...+00:00`), after a field's value and @ or alone
+_UTC_WINDOW_ID = re.compile(
+    r"(?P<field>.*@)?(?P<day>\d{4}-\d\d-\d\d)[T ](?P<hm>\d\d:\d\d)(?P<s>:\d\d)?(?:Z|[+-]00:?00)?"
+)
+
+
+def utc_window_id(session_id: str) -> str:
+    """A window's id written as UTC some other way, as sessionizing writes it
+    (`2026-12-01T07:55:00`: QA PgBouncer, ids ending in `Z` named no session); other ids
+    as they are."""
+    found = _UTC_WINDOW_ID.fullmatch(session_id)
+    if found is None:
+        return session_id
+    return f"{found['field'] or ''}{found['day']}T{found['hm']}{found['s'] or ':00'}"
+
+
 def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:
     """`read_labels` plus the names (as written in the header) of the id and label columns."""
     path = Path(path)
@@ -120,7 +137,7 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
                 raise LogbertError(
                     f"{path}:{line_no}: expected {len(names)} columns {taken}: {row}"
                 )
-            session_id, text = row[id_col].strip(), row[label_col].strip()
+            session_id, text = utc_window_id(row[id_col].strip()), row[label_col].strip()
             if text.lower() in NO_LABEL:
                 labels.unlabelled += 1
                 continue

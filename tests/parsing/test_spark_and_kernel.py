@@ -100,3 +100,15 @@ def test_a_timestamp_format_that_dates_lines_after_the_file_was_written_is_warne
     assert "up to 2030-11-26" in warning
     right = resolve_format(fmt, timestamp_format="%y/%m/%d %H:%M:%S")
     assert not parse_files([str(log)], right, tmp_path / "b.pq").warnings
+
+
+def test_the_kernels_sizes_are_numbers(masked_alike):
+    """QA dmesg: `total-vm:29626421kB` and `66157883K/67108864K` kept their sizes, so two OOM
+    kills were two templates."""
+    assert masked_alike([
+        "Out of memory: Killed process 1234 (java) total-vm:29626421kB, anon-rss:14813210kB",
+        "Memory: 66157883K/67108864K available (12288K kernel code)",
+    ]) == [
+        "Out of memory: Killed process <*> (java) total-vm:<*>, anon-rss:<*>",
+        "Memory: <*>/<*> available (<*> kernel code)",
+    ]  # fmt: skip

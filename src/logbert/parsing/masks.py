@@ -413,7 +413,10 @@ MASKS: list[tuple[str, str, int]] = [
         # commands into a template that lost its `=`, QA)
         r"(^|[^A-Za-z0-9])([0-9a-f]*[0-9][0-9a-f]*|[0-9][0-9A-F]*|[A-F]+[0-9]+[A-F][0-9A-F]*"
         r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2}|[A-F]{4,}[0-9]+|[A-F]{2,3}[0-9]{6,}|[A-F]{9,})"
-        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb)?($|[^A-Za-z0-9=])",
+        # (the kernel's `total-vm:29626421kB`, `66157883K/67108864K available`: QA dmesg, two
+        # OOM kills were two templates with their sizes in them)
+        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb|kB|KiB|MiB|GiB|TiB|K|M|G)?"
+        r"($|[^A-Za-z0-9=])",
         r"\1" + WILDCARD + r"\3",
         2,
     ),

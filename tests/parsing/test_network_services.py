@@ -162,3 +162,13 @@ def test_a_named_id_with_a_number_after_a_hyphen_is_a_variable(masked_alike):
         "Login OK: [bob] (from client <*> port <*>)",
         "Started jetty-<*> on nginx-<*>",
     ]  # fmt: skip
+
+
+def test_a_base64_session_id_with_plus_or_slash_is_one_variable(masked_alike):
+    """QA Dovecot: `session=<y4+ah7UO4tR/AAAB>` was kept whole, or cut at its `/` into
+    `<*>/5lm`, so a rare event met again under another session id was a new event."""
+    assert masked_alike([
+        "Login: user=<dave@example.com>, method=CRAM-MD5, TLS, session=<y4+ah7UO4tR/AAAB>",
+        "Login: user=<erin@example.com>, method=CRAM-MD5, TLS, session=<VzNISS9QSvSH/5lm>",
+        "Login: user=<fred@example.com>, method=CRAM-MD5, TLS, session=<Qz+ISS9QSvSHa7xK>",
+    ]) == ["Login: user=<<*>>, method=CRAM-MD5, TLS, session=<<*>>"] * 3  # fmt: skip

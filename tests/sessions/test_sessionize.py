@@ -1020,3 +1020,17 @@ def test_a_repeated_capture_group_in_by_id_is_refused():
     with pytest.raises(LogbertError, match=r"repeats its capture group '\(\\d\+\\\.\)\{3\}'"):
         SessionizerSettings(by_id=r"(\d+\.){3}\d+").validate()
     SessionizerSettings(by_id=r"((?:\d+\.){3}\d+)").validate()  # the whole address: fine
+
+
+def test_a_null_id_names_no_session(make_events):
+    """QA Keycloak: `userId="null"` (every failed login's) made one session `null` of the
+    whole cluster's failures; it is no value, as `-` is."""
+    content = [
+        'type="LOGIN_ERROR", userId="null", ipAddress="10.0.0.5", error="user_not_found"',
+        'type="LOGIN_ERROR", userId="null", ipAddress="10.9.9.9", error="user_not_found"',
+        'type="LOGIN", userId="8a2b", ipAddress="10.0.0.7"',
+    ]
+    path = make_events(content=content, template_id=[2, 2, 1])
+    sessions, stats = by_id(path, r'userId="([^"]+)"')
+    assert [s.session_id for s in sessions] == ["8a2b"]
+    assert stats.n_unmatched == 2

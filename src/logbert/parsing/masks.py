@@ -476,9 +476,12 @@ MASKS: list[tuple[str, str, int]] = [
 # characters: about 93% of random 12-15 character ids (QA Postfix: mixed-case queue ids of
 # 14 and 15, each message's `from=` line a template of its own), and none of loghub's 3 such
 # words (`MPITs_v050902`, 0.18).
+# Base64's `+` and `/` belong to the id: Dovecot's session ids, `session=<y4+ah7UO4tR/AAAB>`
+# (QA Dovecot: such an id was kept whole, or cut at the `/` into `<*>/5lm`, and a rare event
+# met again under another id was a new event).
 _ID_CANDIDATE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?=[\w-]*[0-9])(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[A-Za-z0-9_-]{12,}"
-    r"(?![A-Za-z0-9_-])"
+    r"(?<![A-Za-z0-9_+/-])(?=[\w+/-]*[0-9])(?=[\w+/-]*[a-z])(?=[\w+/-]*[A-Z])"
+    r"[A-Za-z0-9_+/-]{12,}(?![A-Za-z0-9_+/-])"
 )
 _RANDOM_SHARE = 0.45  # the share of adjacent letters and digits of different kinds
 

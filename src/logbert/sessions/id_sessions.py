@@ -316,8 +316,8 @@ def _ids_in(regex: re.Pattern[str], content: str | None) -> list[str]:
         return []
     found = [match_id(regex, m) for m in regex.finditer(content)]
     if len(found) == 1:
-        return found if found[0] else []
-    return [i for i in dict.fromkeys(found) if i]
+        return found if has_value(found[0]) else []
+    return [i for i in dict.fromkeys(found) if has_value(i)]
 
 
 def _names(content: str, session_id: str) -> bool:

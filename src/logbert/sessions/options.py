@@ -28,11 +28,18 @@ def field_names(by_field: str) -> list[str]:
     return [name.strip() for name in by_field.split(",")]
 
 
+# what logs write for "no value": access, W3C and flow logs' `-`, Java's and JSON's `null`
+# (QA Keycloak: `userId="null"` of every failed login in a window was one session `null@...`,
+# a stuffing attack's and other realms' typos together), Python's `None`, Go's `<nil>`
+NO_VALUE = frozenset({"-", "null", "NULL", "Null", "None", "none", "nil", "<nil>", "(null)",
+                      "undefined"})  # fmt: skip
+
+
 def has_value(value: str | None) -> bool:
-    """Whether a `--by-field` value names something: not empty, and not the `-` that access
-    logs, W3C and flow logs write for none (QA VPC flow logs: every NODATA record of every
-    interface was one session called `-`, and "0 events had no SrcAddr value")."""
-    return bool(value) and value != "-"
+    """Whether a `--by-field` value or a `--by-id` match names something: not empty, and not
+    a word for none (`NO_VALUE`; QA VPC flow logs: every NODATA record of every interface was
+    one session called `-`, and "0 events had no SrcAddr value")."""
+    return bool(value) and value not in NO_VALUE
 
 
 def id_value_example(pattern: str) -> str:

@@ -632,3 +632,24 @@ def test_a_component_of_several_words_on_a_quarter_of_the_lines_is_said(tmp_path
     stamped = [f"Nov 20 10:15:0{i} fw02 Nov 20 2026 10:15:0{i}: Built {i}" for i in range(4)]
     summary = parse_files([_log(tmp_path, "fw.log", plain + stamped)], fmt, tmp_path / "e.pq")
     assert [w for w in summary.warnings if "<Component> holds several words on 4 of 10" in w]
+
+
+def test_inputs_past_the_named_ones_that_leave_out_lines_are_counted(tmp_path):
+    """QA Ceph: three files leaving out a quarter of their lines were named and a fourth,
+    whose lost lines held an incident, was not mentioned."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    for i in range(5):
+        lines = [
+            line
+            for k in range(10, 40)
+            for line in (
+                f"2026-11-30T00:00:{k}.000+0000 7f00  0 log [DBG] : 2.{k} scrub ok",
+                "Cumulative stall: 00:00:0.000 H:M:S, 0.0 percent",
+            )
+        ]
+        (folder / f"ceph-osd.{i}.log").write_text("\n".join(lines) + "\n")
+    files = [str(path) for path in sorted(folder.iterdir())]
+    summary = parse_files(files, resolve_format("iso"), tmp_path / "e.parquet")
+    assert len([w for w in summary.warnings if "are no continuation lines" in w]) == 3
+    assert any(w.startswith("warning: 2 more inputs leave out over 10%") for w in summary.warnings)

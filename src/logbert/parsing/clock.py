@@ -359,7 +359,7 @@ def after_written_warning(
         (clock.source, end, written[clock.source])
         for clock in clocks
         if clock.source in written
-        and (end := clock.end() if clock.end() is not None else clock.final) is not None
+        and (end := clock.final) is not None  # the last dated line, any format's
         and end > written[clock.source] + DAY_US
     ]
     if not late:

@@ -41,6 +41,7 @@ _HTTP_PATH = (
 )
 _STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
+_STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 _DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced status code
 _STATUS_FORMS = (
     (
@@ -71,7 +72,7 @@ _STATUS_FORMS = (
     # (QA ALB: a 502 and a 200 were one event, the statuses numbers like the bytes after them)
     (
         r"((?:^|\s))",
-        rf"((?:\s+(?:[1-5][0-9][0-9]|[{''.join(chr(0xE010 + d) for d in range(1, 6))}]xx|-))?"
+        rf"((?:\s+(?:[1-5][0-9][0-9]|[{''.join(_STATUS_CLASSES.values())}]xx|-))?"
         rf"\s+[0-9]+\s+[0-9]+\s+\"(?:{'|'.join(HTTP_METHODS)}|-) )",
     ),
 )
@@ -90,7 +91,6 @@ _STATUS_ANY += "".join(
 _STATUS_HINTS = ("status", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ")  # or these, in this case
-_STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
     for before, after in _STATUS_FORMS
@@ -185,11 +185,7 @@ _URL_AFTER_PROTOCOL = (
 # every endpoint, `/.env` and `/api/orders` alike, was one `GET <*> HTTP/<*>` event). Squid's
 # own line (no quote, no `HTTP/` after the URL) keeps its URL whole, as above.
 _SCHEME_HOST = r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s\"]+"
-_URL_IN_REQUEST_LINE = (
-    rf"(\"(?:{'|'.join(HTTP_METHODS)}) ){_SCHEME_HOST}(/[^\s\"]* HTTP/)",
-    r"\1\2",
-    1,
-)
+_URL_IN_REQUEST_LINE = rf"(\"(?:{'|'.join(HTTP_METHODS)}) ){_SCHEME_HOST}(/[^\s\"]* HTTP/)"
 # ... or a path in quotes after the method, which ends there (Rails' `Started GET "/orders/12"
 # for 10.0.0.5`: QA, every endpoint one `Started GET "<*>"` event)
 _METHOD_QUOTED, _QUOTE_END = rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) \")", r'(")'
@@ -234,7 +230,7 @@ _PATH_FIELD_END = r"(\s|$)"
 _JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
 REQUEST: list[tuple[str, str, int]] = [
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
-    _URL_IN_REQUEST_LINE,
+    (_URL_IN_REQUEST_LINE, r"\1\2", 1),
     (rf"{_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     (rf"{_JSON_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     *(
@@ -256,7 +252,7 @@ REQUEST: list[tuple[str, str, int]] = [
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
-    f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE[0]}"
+    f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
 )
 
@@ -290,13 +286,13 @@ DNS_NULL: list[tuple[str, str, int]] = [(r"(\s)NULL( IN(?:\s|$))", rf"\1{_NULL_T
 # A TLS or SSL protocol version is the connection's state, not a number: `TLSv1.1` beside
 # `TLSv1.3` is a downgrade (QA ALB: `ssl_protocol=TLSv1.<*>` made 1.1, 1.2 and 1.3 one
 # event). Its digits are marked as an error number's are, so no mask takes them.
-_TLS_NAME = r"((?:^|[^A-Za-z])(?:TLS|SSL|DTLS)(?:v| )?"
-_TLS_ANY = _TLS_NAME[1:] + r"[0-9]"
+_TLS_NAME = r"(?:^|[^A-Za-z])(?:TLS|SSL|DTLS)(?:v| )?"
+_TLS_ANY = _TLS_NAME + r"[0-9]"
 TLS_VERSION: list[tuple[str, str, int]] = [
-    (rf"{_TLS_NAME}[{_ERRNO_MARKED}]?\.?){digit}", rf"\1{marker}", 1)
+    (rf"({_TLS_NAME}[{_ERRNO_MARKED}]?\.?){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * 2  # the major digit, then the minor
-_TLS_VERSION_PY = re.compile(rf"{_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
+_TLS_VERSION_PY = re.compile(rf"({_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]

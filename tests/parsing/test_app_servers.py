@@ -99,7 +99,9 @@ def test_a_quantifier_after_a_space_in_a_format_string_means_white_space():
     """QA Rails: `\\] +<Severity>` (the level is padded) failed with "bad repetition operator:
     ++"; a space already matches a run of white space, and ` *` lets it be empty."""
     fmt = compile_format(r"<Letter>, \[<Timestamp> #<Pid>\] +<Level> -- *<Component>: <Content>")
-    rows = pa.array(["I, [2026-11-20T10:15:02.1 #1]  INFO -- : hi", "F, [x #2] FATAL --: boom"])
+    rows = pa.array(
+        ["I, [2026-11-20T10:15:02.1 #1]  INFO -- : hi", "F, [2026-11-20T10:15:03 #2] FATAL --: x"]
+    )
     extracted = pa.compute.extract_regex(rows, fmt.regex)
     assert extracted.is_valid().to_pylist() == [True, True]
 

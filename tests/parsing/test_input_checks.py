@@ -319,7 +319,7 @@ def test_an_undated_input_among_dated_ones_is_a_warning_naming_it(tmp_path):
         "warning: h3.log: none of its 3 lines has a timestamp while the other inputs' lines are "
         "dated: its lines have another layout than format '<Timestamp> <Host> <Component>[<Pid>]"
         ": <Content>' reads (the first, h3.log:1 'Oct 24 00:00:01 h3 CRON[63]: (root) CMD "
-        "(run-parts)', has <Timestamp> = 'Oct' where ISO 8601"
+        "(run-parts)', has <Timestamp> = 'Oct 24' where ISO 8601"
     )
     assert warning.endswith(
         "so their header fields are likely wrong too and time windows leave them out; parse it "

@@ -134,3 +134,23 @@ def test_error_codes_are_kept_alike_by_mask_text_and_by_a_chunk_of_their_lines_a
         distinct, codes, _ = mask_array(pa.array([line]))
         assert distinct[int(codes[0])].as_py() == mask_text(line), line
     assert mask_text(lines[0]).startswith("Code: 60.")
+
+
+def test_a_contexts_action_label_is_the_event_however_many_there_are(masked_alike):
+    """QA Dovecot: `imap(alice)<pid><session>: save: box=...`, `delete:`, `expunge:`,
+    `flag_change:` were one template with the action a variable (four values), so a mass
+    delete was a mailbox's normal save; a user's name stays a variable."""
+    users = ["alice", "bob", "carol", "dave", "erin"]
+    actions = ["save", "delete", "expunge", "flag_change", "copy"]
+    lines = [
+        f"imap({u})<{1000 + i}><y4+ah7UO4tR/AAA{i % 9}>: {a}: box=INBOX, uid={i}, size={i * 7}"
+        for i, (u, a) in enumerate((u, a) for u in users for a in actions)
+    ]
+    miner = TemplateMiner()
+    ids = miner.add(masked_alike(lines))
+    assert len(set(ids)) == len(actions)
+    templates = {miner.template(t) for t in ids}
+    assert "imap(<*>: delete: box=INBOX, uid=<*>, size=<*>" in templates
+    # a name ended by a colon after a context is a variable when it is no label (capitals)
+    names = [f"imap({i}): User{i}: logged out" for i in range(8)]
+    assert len(set(TemplateMiner().add(masked_alike(names)))) == 1

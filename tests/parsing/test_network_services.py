@@ -172,3 +172,13 @@ def test_a_base64_session_id_with_plus_or_slash_is_one_variable(masked_alike):
         "Login: user=<erin@example.com>, method=CRAM-MD5, TLS, session=<VzNISS9QSvSH/5lm>",
         "Login: user=<fred@example.com>, method=CRAM-MD5, TLS, session=<Qz+ISS9QSvSHa7xK>",
     ]) == ["Login: user=<<*>>, method=CRAM-MD5, TLS, session=<<*>>"] * 3  # fmt: skip
+
+
+def test_a_set_of_states_under_a_state_name_is_a_state():
+    """QA Zeek JSON: one `service=gssapi,smb` (a Zeek set) made the whole `service` field a
+    variable, so nine connections of never-seen protocols matched known templates."""
+    services = ["dns", "http", "ssl", "ssh", "smb", "gssapi,smb"]
+    messages = [f"conn_state=SF proto=tcp service={s} uid=<*>" for s in services for _ in range(3)]
+    miner = TemplateMiner()
+    assert len(set(miner.add(messages))) == len(services)
+    assert miner.match(["conn_state=SF proto=tcp service=rdp uid=<*>"]) == [None]

@@ -118,3 +118,55 @@ def test_windows_firewall_records_keep_ports_direction_and_addresses():
     ]  # fmt: skip
     assert cols["Client"].to_pylist() == ["203.0.113.9", "10.0.0.250"]
     assert cols["Port"].to_pylist() == ["3389", ""]
+
+
+ZEEK_FIELDS = ("ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
+               "service", "duration", "conn_state", "user_agent", "tunnel_parents")  # fmt: skip
+ZEEK_HEADER = [
+    "#separator \\x09",
+    "#set_separator\t,",
+    "#path\tconn",
+    "#open\t2025-11-30-10-00-00",
+    "#fields\t" + "\t".join(ZEEK_FIELDS),
+    "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tstring\tstring\tset",
+]
+
+
+def zeek_record(i: int, service: str) -> str:
+    values = (f"{1764496800 + i}.123456", f"CHhAvVGS1DHFjwGM{i}", f"10.0.0.{i % 7}", "52344",
+              "10.0.1.1", "3389", "tcp", service, "1.5", "SF", "Mozilla/5.0 (X11)",
+              "(empty)")  # fmt: skip
+    return "\t".join(values)
+
+
+def test_zeek_tsv_logs_name_their_fields_and_keep_the_service(tmp_path):
+    """QA Zeek: without a Zeek format the `#fields` and `#types` lines were undated events
+    (sessions `ts` and `time`) and the service column a variable, so an RDP connection was
+    any connection; a value may hold spaces (a user agent), a set commas."""
+    lines = [*ZEEK_HEADER, zeek_record(1, "rdp"), zeek_record(2, "gssapi,smb"), "#close\t2025"]
+    ok, cols = split_w3c_lines(pa.array(lines))
+    assert ok.tolist() == [False] * 6 + [True, True, False]
+    assert cols["Content"][0].as_py() == (
+        "conn_state=SF duration=1.5 id.orig_h=10.0.0.1 id.orig_p=52344 id.resp_h=10.0.1.1 "
+        "id.resp_p=3389 proto=tcp service=rdp uid=CHhAvVGS1DHFjwGM1"
+    )
+    assert cols["Client"][1].as_py() == "10.0.0.2" and cols["Port"][1].as_py() == "3389"
+    assert cols["Agent"][1].as_py() == "Mozilla/5.0 (X11)"
+    log = tmp_path / "conn.log"
+    log.write_text("\n".join(lines[:-1] + [zeek_record(i, "dns") for i in range(3, 9)]) + "\n")
+    assert rank_formats(log.read_text().splitlines())[0].name == "w3c"
+    summary = parse_files([str(log)], resolve_format("zeek"), tmp_path / "ev.parquet")
+    assert summary.timestamps == 8 and summary.rejected == 6
+    templates = pq.read_table(tmp_path / "ev.parquet", columns=["template"]).column(0)
+    assert {t for t in templates.to_pylist() if "service=rdp" in t}  # kept, not <*>
+
+
+def test_a_format_strings_timestamp_that_is_words_does_not_make_an_event():
+    """QA Zeek read with a format string: `#fields\\tts\\tuid...` was an event of time
+    `#fields`; a time written as words and numbers (`Nov 30 10:00:00`) still is one."""
+    fmt = resolve_format("<Timestamp>\t<Uid>\t<Content>")
+    rows = pa.array(["#fields\tts\tuid\tproto", "#types\ttime\tstring\tenum",
+                     "1764496800.5\tCab\ttcp", "Nov 30 10:00:00\tCab\ttcp"])  # fmt: skip
+    assert pa.compute.extract_regex(rows, fmt.regex).is_valid().to_pylist() == [
+        False, False, True, True
+    ]  # fmt: skip

@@ -353,6 +353,9 @@ FORMAT_ALIASES = {
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
      "jsonl": "json", "ndjson": "json"}  # fmt: skip
 
+# Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
+SAME_FORMAT = {"zeek": "w3c", "bro": "w3c"}
+
 # Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that is a
 # date, `_DATED_WORD`): the other lines, `Caused by: ...` and `Container id: ...`
 # of a stack trace, are rejected as continuation lines, not parsed into `Caused` and a message
@@ -427,6 +430,7 @@ def resolve_format(
         fmt = compile_format("<Content>", AUTO)
         fmt.year, fmt.timestamp_format = year, timestamp_format
         return fmt
+    key = SAME_FORMAT.get(key, key)
     builtin = BUILTIN_FORMATS.get(key)
     if builtin is not None:
         fmt = compile_format(builtin.format, key, builtin.timestamp, builtin.label)
@@ -657,8 +661,11 @@ def compile_format(
                 # never a message's first word (QA Terraform: `No changes.` was read as a time
                 # `No`, and the word left its message)
                 regex += rf"(?P<Timestamp>{_DATE_TIME}|[^\s]*\d[^\s]*)"
-            elif field_name == "Timestamp":  # a date with its time of day, else shortest text
-                regex += f"(?P<Timestamp>{_DATE_TIME}|.*?)"
+            elif field_name == "Timestamp":  # a date with its time of day, else the shortest
+                # text with a digit near its start (`Nov 30 10:00:00`, `Mon Nov 30 ...`): a
+                # line whose time is words is no event (QA Zeek: `#fields\tts\tuid...` and
+                # `#types\ttime\tstring...` were undated events, sessions `ts` and `time`)
+                regex += f"(?P<Timestamp>{_DATE_TIME}|\\D{{0,12}}\\d.*?)"
             elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
                 # a built-in format's time of day is one word with a digit: Spark's undated
                 # `Exception in thread "main" ...` was an event of time `in` (QA), not a

@@ -100,6 +100,10 @@ _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
 # call's step); the name and its parenthesis are the word's shape
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
+# a lower-case word ended by a colon after a context ended by one: the action the context
+# took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
+# four of them the action was a variable, and a mass delete one event with saves)
+_ACTION_LABEL = re.compile(r"[a-z][a-z_]*:")
 
 
 def _is_variable_word(word: str) -> bool:
@@ -246,8 +250,12 @@ def _is_enum_word(word: str) -> bool:
     pair = _pair(word)
     indexed = None if pair else _BRACKETED_VALUE.fullmatch(word.rstrip(",;:."))
     word = (pair[1] if pair else indexed[1] if indexed else word).strip("\"',;:.()[]{}")
-    if pair and pair[0].rpartition(".")[2].lower() in STATE_NAMES and _WORD.fullmatch(word):
-        return True  # `status=refunded`, `"state":"paid"}`: a state, whatever its spelling
+    if pair and pair[0].rpartition(".")[2].lower() in STATE_NAMES and all(
+        _WORD.fullmatch(part) for part in word.split(",")
+    ):
+        # `status=refunded`, `"state":"paid"}`: a state, whatever its spelling; a set of them
+        # too (Zeek's `"service":"gssapi,smb"`: QA, one made every service a variable)
+        return True
     # one letter too: DNS's query type `A` beside `AAAA`, `MX`, `TXT` (QA BIND: with it the
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():
@@ -615,10 +623,17 @@ def _refine(
         token = _generalize(values)
         shapes = _shapes(values)
         endpoints = _endpoint_position(values)
+        actions = (
+            p > 0
+            and rows[0][p - 1].endswith(":")
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_ACTION_LABEL.fullmatch(v) for v in values)
+        )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, split_failures = p, True  # each outcome apart, the rest together
         elif split_pos < 0 and (
             endpoints  # each endpoint apart, paths masked whole together
+            or actions
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
                 and len(shapes) > 1

@@ -27,6 +27,14 @@ the action, the protocol and the ports below the ephemeral range as words (a por
 and numbers are masked: QA, 4 templates for a whole VPC, a miner on port 3333 and a night's
 exfiltration unseen), addresses, the interface and sizes as fields (`--by-field interface-id`
 reads the message's `interface-id=...`); a record with no data is its status, `NODATA`.
+
+Zeek's (Bro's) TSV logs name their columns with `#fields` and a tab (`#fields\tts\tuid\t
+id.orig_h ...`; `--format zeek` is this format) and separate values by tabs (a value may hold
+spaces). A Zeek record is dated by its `ts`, its connection's ends are `Client`, `Server` and
+`Port`, and its content is every set field as `name=value`, sorted by name, as `--format json`
+writes the same record from Zeek's JSON logs (`conn_state=SF proto=tcp service=rdp ...`; QA:
+without a Zeek format the `#fields` lines were events and the service column a variable, so an
+RDP connection was any connection). Zeek's other directives (`#types`, `#open`) are no events.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ import pyarrow.compute as pc
 
 W3C = "w3c"  # the built-in format's name
 FIELDS_DIRECTIVE = "#Fields:"
+ZEEK_FIELDS_DIRECTIVE = "#fields\t"
+ZEEK_UNSET = ("-", "(empty)")  # Zeek's unset and empty values
 # IIS 8.5+'s default logging fields (what records before any directive are read with)
 DEFAULT_FIELDS = (
     "date", "time", "s-ip", "cs-method", "cs-uri-stem", "cs-uri-query", "s-port",
@@ -56,14 +66,14 @@ _PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # the header columns (`formats.BUILTIN_FORMATS["w3c"]` names them in this order) and the
 # W3C fields that fill each, the first present
 HEADER = {
-    "Timestamp": (),  # `date` and `time` joined, or a flow log's `start`
-    "Client": ("c-ip", "srcaddr", "src-ip"),
-    "User": ("cs-username",),
-    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip"),
-    "Port": ("s-port", "dstport", "dst-port"),
-    "Agent": ("cs(User-Agent)",),
-    "Referer": ("cs(Referer)",),
-    "TimeTaken": ("time-taken",),
+    "Timestamp": (),  # `date` and `time` joined, a flow log's `start` or Zeek's `ts`
+    "Client": ("c-ip", "srcaddr", "src-ip", "id.orig_h"),
+    "User": ("cs-username", "username"),
+    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip", "id.resp_h"),
+    "Port": ("s-port", "dstport", "dst-port", "id.resp_p"),
+    "Agent": ("cs(User-Agent)", "user_agent"),
+    "Referer": ("cs(Referer)", "referrer"),
+    "TimeTaken": ("time-taken", "duration"),
 }
 _QUIET = ("", "-", "0")  # a substatus or Win32 status that says nothing
 
@@ -75,12 +85,14 @@ def named_fields(line: str | None) -> tuple[str, ...] | None:
         return None
     if line.startswith(FIELDS_DIRECTIVE):
         return tuple(line[len(FIELDS_DIRECTIVE) :].split())
+    if line.startswith(ZEEK_FIELDS_DIRECTIVE):
+        return tuple(line[len(ZEEK_FIELDS_DIRECTIVE) :].rstrip("\r\n").split("\t"))
     words = line.split()
     return tuple(words) if len(words) >= 5 and FLOW_FIELDS.issuperset(words) else None
 
 
 # lines that may name fields (`named_fields`): found in C, for the parser's serial loop
-_MAY_NAME_FIELDS = rf"^{FIELDS_DIRECTIVE}|^[a-z-]+(?: [a-z-]+){{4,}}$"
+_MAY_NAME_FIELDS = rf"^{FIELDS_DIRECTIVE}|^#fields\t|^[a-z-]+(?: [a-z-]+){{4,}}$"
 
 
 def fields_after(lines: pa.Array, fields: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -109,26 +121,49 @@ def split_w3c_lines(
             continue
         if not line or line.startswith("#"):
             continue
-        values = line.split()
+        values = line.split("\t") if "\t" in line else line.split()  # Zeek's: tabs
         if len(values) != len(current):
             continue
         record = dict(zip(current, values, strict=True))
         for name, value in _header(record).items():
             columns[name].append(value)
-        columns["Content"].append(_flow(record) if _is_flow(record) else _request(record))
+        columns["Content"].append(_content(record))
         ok[i] = True
     return ok, {name: pa.array(values, pa.string()) for name, values in columns.items()}
 
 
 def _header(record: dict[str, str]) -> dict[str, str]:
     out = {"Timestamp": " ".join(record[k] for k in ("date", "time") if k in record)}
-    if not out["Timestamp"] and record.get("start", "-") != "-":
-        out["Timestamp"] = record["start"]
+    for epoch in ("start", "ts"):
+        if not out["Timestamp"] and record.get(epoch, "-") != "-":
+            out["Timestamp"] = record[epoch]
+    zeek = _is_zeek(record)
     for name, keys in HEADER.items():
         if keys:
             value = next((record[k] for k in keys if k in record), "-")
-            out[name] = "" if value == "-" else value.replace("+", " ")
+            value = "" if value in (ZEEK_UNSET if zeek else ("-",)) else value
+            out[name] = value if zeek else value.replace("+", " ")
     return out
+
+
+def _content(record: dict[str, str]) -> str:
+    if _is_zeek(record):
+        return _zeek(record)
+    return _flow(record) if _is_flow(record) else _request(record)
+
+
+def _is_zeek(record: dict[str, str]) -> bool:
+    """Whether a record is a Zeek log's (its time is `ts`)."""
+    return "ts" in record
+
+
+def _zeek(record: dict[str, str]) -> str:
+    """Every set field but the time and the user agent (header fields), as `name=value`."""
+    return " ".join(
+        f"{name}={value}"
+        for name, value in sorted(record.items())
+        if name not in ("ts", "user_agent") and value not in ZEEK_UNSET
+    )
 
 
 def _is_flow(record: dict[str, str]) -> bool:

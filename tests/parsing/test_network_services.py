@@ -182,3 +182,14 @@ def test_a_set_of_states_under_a_state_name_is_a_state():
     miner = TemplateMiner()
     assert len(set(miner.add(messages))) == len(services)
     assert miner.match(["conn_state=SF proto=tcp service=rdp uid=<*>"]) == [None]
+
+
+def test_a_names_last_parts_are_the_names_not_the_templates(masked_alike):
+    """QA OpenVPN: `[yusuf-desktop]` and `[frank-desktop]` made `[<*>-desktop]`, so
+    `[bea-laptop]`'s normal failed login was a new event."""
+    lines = [f"{cn}/203.0.113.5:51234 TLS Error: [{cn}] AUTH_FAILED"
+             for cn in ("yusuf-desktop", "frank-desktop")]  # fmt: skip
+    miner = TemplateMiner()
+    (tid,) = set(miner.add(masked_alike(lines)))
+    assert miner.match(masked_alike(["bea-laptop/203.0.113.9:40000 TLS Error: [bea-laptop] "
+                                     "AUTH_FAILED"])) == [tid]  # fmt: skip

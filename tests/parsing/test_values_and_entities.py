@@ -220,3 +220,16 @@ def test_cups_job_lines_keep_their_events_apart_and_titles_are_values():
     assert mask_text(filter_failed) == "PID <*> (<*>) stopped with status 3."
     assert mask_text("Backend returned status 1 (failed)") == "Backend returned status 1 (failed)"
     assert mask_array(pa.array([filter_failed]))[0].to_pylist() == [mask_text(filter_failed)]
+
+
+def test_an_accounts_name_is_a_variable_however_few_there_are(masked_alike):
+    """QA Nextcloud: an error two users met in training kept `user=alice` and `user=bob`, so a
+    third user's was a new event; Keycloak's quoted `username="..."` likewise."""
+    crash = "error index Call to a member function getUID() on null app=index user={}"
+    miner = TemplateMiner()
+    (tid,) = set(miner.add(masked_alike([crash.format(u) for u in ("alice", "bob")])))
+    assert miner.match(masked_alike([crash.format("carol")])) == [tid]
+    login = 'type=LOGIN_ERROR realmId=shop clientId=web username="{}", error=user_not_found'
+    miner = TemplateMiner()
+    (tid,) = set(miner.add(masked_alike([login.format(u) for u in ("ann", "root", "ann")])))
+    assert miner.match(masked_alike([login.format("bo")])) == [tid]

@@ -224,7 +224,8 @@ def _misread_fields(
     cols: dict[str, pa.Array], n: int, check_host: bool = False
 ) -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
-    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` where `check_host`); None when
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` and `Component` where
+    `check_host`); None when
     the format has no such field."""
     bad = None
     for name, column in cols.items():
@@ -238,6 +239,11 @@ def _misread_fields(
                 pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$")),
                 pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS),
             )
+        elif key == "component" and check_host:  # a program's name is one word (QA Ceph:
+            # `<time> 7f1a2b3c4d00  0 log_channel(cluster) log [DBG] : ...` read its thread id
+            # as the host and `0 log_channel(cluster) log [DBG]` as the program, tied with
+            # `iso` and was picked)
+            wrong = pc.match_substring_regex(column, r"\s")
         elif key in _LEVEL_FIELDS:
             wrong = pc.or_(
                 pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$")),

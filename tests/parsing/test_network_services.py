@@ -193,3 +193,15 @@ def test_a_names_last_parts_are_the_names_not_the_templates(masked_alike):
     (tid,) = set(miner.add(masked_alike(lines)))
     assert miner.match(masked_alike(["bea-laptop/203.0.113.9:40000 TLS Error: [bea-laptop] "
                                      "AUTH_FAILED"])) == [tid]  # fmt: skip
+
+
+def test_dns_failed_answers_are_outcomes(masked_alike):
+    """QA dnsmasq: `reply <*> is NXDOMAIN` and `is SERVFAIL` were `reply <*> is <*>` with the
+    addresses, so a burst of random names answered NXDOMAIN was a client's normal lookups."""
+    lines = [f"reply host{i}.example.com is 93.184.216.{i}" for i in range(5)]
+    lines += [f"reply bad{i}.example.net is {code}" for i in range(3) for code in
+              ("SERVFAIL", "NXDOMAIN", "NODATA")]  # fmt: skip
+    miner = TemplateMiner()
+    templates = {miner.template(t) for t in miner.add(masked_alike(lines))}
+    assert templates == {"reply <*> is <*>", "reply <*> is SERVFAIL", "reply <*> is NXDOMAIN",
+                         "reply <*> is NODATA"}  # fmt: skip

@@ -233,3 +233,21 @@ def test_an_accounts_name_is_a_variable_however_few_there_are(masked_alike):
     miner = TemplateMiner()
     (tid,) = set(miner.add(masked_alike([login.format(u) for u in ("ann", "root", "ann")])))
     assert miner.match(masked_alike([login.format("bo")])) == [tid]
+
+
+def test_a_name_given_in_brackets_or_quotes_is_a_variable_however_few_there_are(masked_alike):
+    """QA fail2ban: `[postfix] Ban <*>` and `Jail 'recidive' stopped` were events of their own
+    beside `[<*>] Ban <*>` of three other jails, so a fourth jail's ban was a known event and a
+    third's a new one; Flink's quoted job names likewise. Codes in capitals stay events."""
+    for line, others in [
+        ("[{}] Ban 203.0.113.7", ["sshd", "postfix"]),
+        ("Jail '{}' stopped", ["recidive", "sshd", "postfix"]),
+        ("Received JobGraph submission '{}' (a1b2c3d4e5f60718293a4b5c6d7e8f90).",
+         ["orders-enrichment", "fraud-scoring"]),
+        ("Marking checkpoint 5 as completed for source Source: Kafka[{}].", ["orders", "alerts"]),
+    ]:  # fmt: skip
+        miner = TemplateMiner()
+        (tid,) = set(miner.add(masked_alike([line.format(v) for v in others])))
+        assert miner.match(masked_alike([line.format("dovecot")])) == [tid], line
+    levels = [f"[{level}] queue flushed" for level in ("INFO", "WARN", "ERROR")]
+    assert len(set(TemplateMiner().add(masked_alike(levels)))) == 3

@@ -135,6 +135,9 @@ FAILURE_WORDS = frozenset({
     "invalid", "corrupt", "corrupted", "unreachable", "unavailable", "unauthorized", "forbidden",
     "expired", "lost", "broken", "unhealthy", "degraded", "fault", "faulted", "violation",
     "deadlock", "mismatch", "declined", "overflow",
+    # DNS's failed answers (QA dnsmasq: `reply <*> is NXDOMAIN` was `reply <*> is <*>` with
+    # the addresses, and a burst of random names answered NXDOMAIN a normal client's)
+    "nxdomain", "servfail", "nodata", "notimp", "formerr",
 })  # fmt: skip
 
 

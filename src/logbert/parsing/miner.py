@@ -300,6 +300,20 @@ def _message_start(rows: list[list[str]]) -> int:
     return 0
 
 
+# a name someone gave, in square brackets or quotes: fail2ban's jails (`[sshd]`, `Jail
+# 'recidive' stopped`), Flink's jobs and operators (`'orders-enrichment'`, `Kafka[orders]`);
+# upper-case ones are codes (`[IKE]`, `[INFO]`: `_is_enum_word`)
+_GIVEN_NAME = re.compile(
+    r"""(?:[A-Za-z_][\w.-]*)?(?:\[([^\[\]\s<>'"]+)\]|'([^\s'<>]+)'|"([^\s"<>]+)")[:,.;)]*"""
+)
+
+
+def _is_given_name(word: str) -> bool:
+    name = _GIVEN_NAME.fullmatch(word)
+    inner = name and (name[1] or name[2] or name[3])
+    return bool(inner) and any(c.islower() for c in inner)
+
+
 # names of fields that hold an account's name (JSON's `"user":"alice"` is `user=alice`)
 ACCOUNT_KEYS = frozenset({"user", "username", "user_name", "usr", "login", "account", "email",
                           "principal", "owner", "uname"})  # fmt: skip
@@ -642,8 +656,10 @@ def _refine(
         # an account's name is the user's, not the event's, however few there are (QA
         # Nextcloud: an error met by two users in training was a new event for a third;
         # Keycloak: a new user's typo was one); `user=root` too (loghub's OpenSSH truth has
-        # `user=<*>`; its Linux truth keeps `user=guest` and `user=test` apart)
-        accounts = all(_is_account_pair(v) for v in values)
+        # `user=<*>`; its Linux truth keeps `user=guest` and `user=test` apart); a name given
+        # in brackets or quotes likewise (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was
+        # an event of its own beside `[<*>] Ban <*>` of three other jails)
+        accounts = all(_is_account_pair(v) or _is_given_name(v) for v in values)
         actions = (
             p > 0
             and rows[0][p - 1].endswith(":")

@@ -251,3 +251,15 @@ def test_a_name_given_in_brackets_or_quotes_is_a_variable_however_few_there_are(
         assert miner.match(masked_alike([line.format("dovecot")])) == [tid], line
     levels = [f"[{level}] queue flushed" for level in ("INFO", "WARN", "ERROR")]
     assert len(set(TemplateMiner().add(masked_alike(levels)))) == 3
+
+
+def test_a_task_or_jobs_name_under_its_field_is_a_variable(masked_alike):
+    """QA Nomad: `task=web`, `task=api`, `task=cache` kept, so each task event was a template
+    per task and a new job's normal allocations were new events; the event's type stays."""
+    line = ("Task event: alloc_id=9f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c task={} type={} "
+            'msg="Sent interrupt" failed=false')  # fmt: skip
+    lines = [line.format(t, e) for t in ("web", "api", "cache") for e in ("Killing", "Started")]
+    miner = TemplateMiner()
+    ids = miner.add(masked_alike(lines))
+    assert len(set(ids)) == 2
+    assert miner.match(masked_alike([line.format("reports", "Started")])) == [ids[1]]

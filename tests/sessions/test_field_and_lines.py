@@ -63,6 +63,15 @@ def test_by_field_alone_one_session_per_value():
     assert "3 events had no Node value" in stream.stats.summary(by_window=False)
 
 
+def test_nextcloud_s_and_zeek_s_words_for_none_are_no_value():
+    """QA Nextcloud: `"user":"--"` (logged out; cron) made one user `--` of every address's
+    login attempts and every cron line, and "0 events had no user value"."""
+    table = pa.table({"user": ["alice", "--", "(empty)", "alice"], "template_id": [1, 2, 3, 4]})
+    stream = FieldSessionizer("user")
+    assert [s.session_id for s in _push_all(stream, table, 2)] == ["alice"]
+    assert "2 events had no user value" in stream.stats.summary(by_window=False)
+
+
 def test_by_several_fields_one_session_per_combination():
     """QA: sshd pids repeat across hosts, and `--by-field Pid` merged the sessions of one pid
     on three hosts. `Component,Pid` keys a process on a host (`gate-2/24200`); an event

@@ -90,6 +90,15 @@ def test_wide_csv_takes_the_one_column_named_like_an_id(tmp_path):
         read_labels_with_columns(path)
 
 
+def test_a_wide_csv_s_window_column_is_a_time_windows_id(tmp_path):
+    """QA Flink: `window,label,type` was refused, and told to name the column `BlockId`."""
+    path = tmp_path / "labels.csv"
+    path.write_text("window,label,type\n2025-11-30T08:12:00,anomaly,checkpoint_timeout\n")
+    assert read_labels_with_columns(path) == (
+        {"2025-11-30T08:12:00": "anomaly"}, "window", "label"
+    )  # fmt: skip
+
+
 def test_byte_order_mark_is_not_part_of_the_header(tmp_path):
     path = tmp_path / "labels.csv"
     path.write_bytes("\ufeffBlockId,Label\nblk_1,Normal\n".encode())

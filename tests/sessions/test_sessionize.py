@@ -1034,3 +1034,4 @@ def test_a_null_id_names_no_session(make_events):
     sessions, stats = by_id(path, r'userId="([^"]+)"')
     assert [s.session_id for s in sessions] == ["8a2b"]
     assert stats.n_unmatched == 2
+

@@ -314,15 +314,21 @@ def _is_given_name(word: str) -> bool:
     return bool(inner) and any(c.islower() for c in inner)
 
 
-# names of fields that hold an account's name (JSON's `"user":"alice"` is `user=alice`)
-ACCOUNT_KEYS = frozenset({"user", "username", "user_name", "usr", "login", "account", "email",
-                          "principal", "owner", "uname"})  # fmt: skip
+# names of fields that hold a name someone gave: an account's (JSON's `"user":"alice"` is
+# `user=alice`; auditd's `acct="alice"`), a job's, task's, queue's or jail's (QA Nomad:
+# `task=web`, `task=api`, `task=cache` kept, so each event was a template per task and a new
+# job's normal allocations were new events)
+NAME_KEYS = frozenset({
+    "user", "username", "user_name", "usr", "login", "account", "acct", "email", "principal",
+    "owner", "uname", "task", "task_name", "task_id", "job", "job_name", "jobname", "dag_id",
+    "queue", "topic", "jail", "bucket", "pipeline", "workflow",
+})  # fmt: skip
 
 
-def _is_account_pair(word: str) -> bool:
-    """`user=alice`, `username="bob",`, `"user":"carol"`: an account's name under its field."""
+def _is_name_pair(word: str) -> bool:
+    """`user=alice`, `username="bob",`, `"task":"web"`: a given name under its field."""
     pair = _pair(word.rstrip(",;"))
-    return pair is not None and pair[0].strip("\"'").rpartition(".")[2].lower() in ACCOUNT_KEYS
+    return pair is not None and pair[0].strip("\"'").rpartition(".")[2].lower() in NAME_KEYS
 
 
 _NAME_PARTS = re.compile(r"^(?:[-_][A-Za-z0-9]+)+")
@@ -653,13 +659,13 @@ def _refine(
         token = _generalize(values)
         shapes = _shapes(values)
         endpoints = _endpoint_position(values)
-        # an account's name is the user's, not the event's, however few there are (QA
+        # a name is the user's, not the event's, however few there are (`NAME_KEYS`; QA
         # Nextcloud: an error met by two users in training was a new event for a third;
         # Keycloak: a new user's typo was one); `user=root` too (loghub's OpenSSH truth has
         # `user=<*>`; its Linux truth keeps `user=guest` and `user=test` apart); a name given
         # in brackets or quotes likewise (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was
         # an event of its own beside `[<*>] Ban <*>` of three other jails)
-        accounts = all(_is_account_pair(v) or _is_given_name(v) for v in values)
+        given_names = all(_is_name_pair(v) or _is_given_name(v) for v in values)
         actions = (
             p > 0
             and rows[0][p - 1].endswith(":")
@@ -668,7 +674,7 @@ def _refine(
         )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
-        elif split_pos < 0 and not accounts and (
+        elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or actions
             or (

@@ -10,8 +10,8 @@ such as `unknown`, `N/A`, `?` or `TBD` is no label, never a category):
   id column is the other one. A first row is data, not a header, only when its label cell is
   a label spelling, its id cell no known id column name, and a cell looks like the rows below
   it (`_looks_like_data`). A wider CSV must name its id column (BlockId, session_id,
-  SessionId, id, InstanceId, else the one column whose name ends in `id`: `ContainerId`) and
-  its label column. Which columns were taken is returned by
+  SessionId, id, InstanceId, window, else the one column whose name ends in `id`:
+  `ContainerId`) and its label column. Which columns were taken is returned by
   `read_labels_with_columns`, so the CLI can say so, and every error about a row names them.
   A label cell may name a category (multi-class: `blk_1,KERNDTLB`): the map then holds that
   name, and `split_label` turns it into (anomaly, [name]). A labels file none of whose ids
@@ -49,7 +49,10 @@ from logbert.sessions.io import (
     parse_label,
 )
 
-ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid")
+# a time window's id column as people name it too (QA Flink: `window,label,type` was refused
+# and told to name it `BlockId`)
+ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid", "window", "window_id",
+              "windowid", "window_start")  # fmt: skip
 # names (lower case, without `_`, `-` or spaces: `bare_name`) of a label column, wherever it
 # sits; the first one a header has wins
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
@@ -393,8 +396,8 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
         raise LogbertError(
             f"{path}: expected a CSV header 'BlockId,Label' (any two named columns: id, then "
             "label; with more columns, a Label column and an id column: BlockId, session_id, "
-            "SessionId, id, InstanceId, or the one column whose name ends in 'id', such as "
-            f"ContainerId); found {','.join(names) or 'an empty file'}"
+            "SessionId, id, InstanceId, window (a time window's id), or the one column whose "
+            f"name ends in 'id', such as ContainerId); found {','.join(names) or 'an empty file'}"
         )
     return id_col, named
 

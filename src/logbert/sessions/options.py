@@ -30,9 +30,11 @@ def field_names(by_field: str) -> list[str]:
 
 # what logs write for "no value": access, W3C and flow logs' `-`, Java's and JSON's `null`
 # (QA Keycloak: `userId="null"` of every failed login in a window was one session `null@...`,
-# a stuffing attack's and other realms' typos together), Python's `None`, Go's `<nil>`
-NO_VALUE = frozenset({"-", "null", "NULL", "Null", "None", "none", "nil", "<nil>", "(null)",
-                      "undefined"})  # fmt: skip
+# a stuffing attack's and other realms' typos together), Python's `None`, Go's `<nil>`,
+# Nextcloud's `--` (QA: every logged-out login attempt of every address and every cron line
+# were one user `--`), Zeek's `(empty)`
+NO_VALUE = frozenset({"-", "--", "null", "NULL", "Null", "None", "none", "nil", "<nil>",
+                      "(null)", "(empty)", "undefined"})  # fmt: skip
 
 
 def has_value(value: str | None) -> bool:

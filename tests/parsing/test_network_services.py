@@ -205,3 +205,26 @@ def test_dns_failed_answers_are_outcomes(masked_alike):
     templates = {miner.template(t) for t in miner.add(masked_alike(lines))}
     assert templates == {"reply <*> is <*>", "reply <*> is SERVFAIL", "reply <*> is NXDOMAIN",
                          "reply <*> is NODATA"}  # fmt: skip
+
+
+def test_a_php_script_names_no_endpoint_the_resource_after_it_does(masked_alike):
+    """QA Nextcloud: `/remote.php/<*>` made file sync, calendars and the old WebDAV one event,
+    and `/ocs/<*>` every sharing API call."""
+    urls = ["/remote.php/dav/files/alice/Documents/a1.odt", "/remote.php/dav/calendars/bob/p/",
+            "/remote.php/webdav/x3", "/ocs/v2.php/apps/files_sharing/api/v1/shares/2",
+            "/index.php/login"]  # fmt: skip
+    masked = masked_alike([f"Request rejected method=PROPFIND url={url} user=alice" for url in urls])
+    assert [m.split()[3] for m in masked] == [
+        "url=/remote.php/dav/files/<*>", "url=/remote.php/dav/calendars/<*>",
+        "url=/remote.php/webdav/<*>", "url=/ocs/v2.php/apps/files_sharing/<*>",
+        "url=/index.php/login",
+    ]  # fmt: skip
+    assert len(set(TemplateMiner().add(masked))) == len(urls)
+
+
+def test_fail2ban_s_action_return_code_is_kept(masked_alike):
+    """QA fail2ban: `-- returned 1` and `-- returned 4` (an iptables failure and a lock held)
+    were one event; a count that a query returned stays a number."""
+    assert masked_alike(["7f8a6c1e2d30 -- returned 4", "query returned 5 rows"]) == [
+        "<*> -- returned 4", "query returned <*> rows"
+    ]  # fmt: skip

@@ -126,6 +126,8 @@ _ERRNO_NAME = (
     # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
     # alert's rule (QA: a brute force was a mistyped password's event)
     r"|exitstatus|(?:with|returned) status|\brule(?:[_.]?id)?\s*[:=]"
+    # fail2ban's action command, `7f8a6c1e2d30 -- returned 1` (QA: 1 and 4 one event)
+    r"|-- returned"
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
@@ -211,7 +213,13 @@ _BARE_VERSION: list[tuple[str, str, int]] = [
     (rf"((?:^|[\s\"=])/{_API}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
     for d, mark in _ERRNO_DIGITS.items()
 ]
+# A PHP script names no endpoint either: the resource after it does, Nextcloud's
+# `/remote.php/dav/files/<*>` beside `/remote.php/dav/calendars/<*>`, `/index.php/login`,
+# `/ocs/v2.php/apps/files_sharing/<*>` (QA: `/remote.php/<*>` made file sync, calendars and
+# the old WebDAV one event); after `dav/` or `apps/` the next name too
+_PHP_SCRIPT = rf"(?:{_NAME}/)?[A-Za-z0-9_-]+\.php/(?:(?:dav|apps)/)?{_NAME}"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
+    rf"/({_PHP_SCRIPT})",
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
@@ -323,7 +331,7 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "with status", "returned status", "rule",
+    "signal", "termsig", "with status", "returned status", "rule", "-- returned",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`

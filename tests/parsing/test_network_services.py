@@ -213,7 +213,7 @@ def test_a_php_script_names_no_endpoint_the_resource_after_it_does(masked_alike)
     urls = ["/remote.php/dav/files/alice/Documents/a1.odt", "/remote.php/dav/calendars/bob/p/",
             "/remote.php/webdav/x3", "/ocs/v2.php/apps/files_sharing/api/v1/shares/2",
             "/index.php/login"]  # fmt: skip
-    masked = masked_alike([f"Request rejected method=PROPFIND url={url} user=alice" for url in urls])
+    masked = masked_alike([f"Request rejected method=PROPFIND url={u} user=alice" for u in urls])
     assert [m.split()[3] for m in masked] == [
         "url=/remote.php/dav/files/<*>", "url=/remote.php/dav/calendars/<*>",
         "url=/remote.php/webdav/<*>", "url=/ocs/v2.php/apps/files_sharing/<*>",

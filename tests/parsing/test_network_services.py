@@ -228,3 +228,24 @@ def test_fail2ban_s_action_return_code_is_kept(masked_alike):
     assert masked_alike(["7f8a6c1e2d30 -- returned 4", "query returned 5 rows"]) == [
         "<*> -- returned 4", "query returned <*> rows"
     ]  # fmt: skip
+
+
+def test_a_csv_record_s_fields_are_words(masked_alike):
+    """QA PAN-OS: a firewall's CSV payload was a few comma-glued words, so every allowed and
+    denied connection of every application was one template (90% of the lines); a quoted
+    field keeps its commas, and `name=value` lists and prose stay as they are."""
+    def record(app: str, action: str, country: str = "United States") -> str:
+        return (f"1,2025/11/24 08:00:16,012801096514,TRAFFIC,end,2561,10.1.1.22,142.250.72.14,"
+                f"allow-web,acme\\bwilson,,{app},vsys1,trust,untrust,tcp,{action},{country},"
+                '"Mozilla/5.0 (KHTML, like Gecko)",0')  # fmt: skip
+    lines = [record(app, action) for app in ("ssl", "ssh") for action in ("allow", "drop")]
+    masked = masked_alike(lines)
+    assert masked[0].split(", ")[3:5] == ["TRAFFIC", "end"]
+    assert len(masked[0].split(", ")) == 20  # the quoted field one, its comma its own
+    assert len(set(TemplateMiner().add(masked))) == 4
+    kept = ["ready=true,policy=3,wakefulness=Awake,a=1,b=2,c=3,d=4,e=5,f=6,g=7,h=8",
+            "ids 1,2,3,4,5,6,7,8,9,10,11,12 were sent to the queue in one batch of work"]
+    assert masked_alike(kept) == ["ready=<*>,policy=<*>,wakefulness=Awake,a=<*>,b=<*>,c=<*>,"
+                                  "d=<*>,e=<*>,f=<*>,g=<*>,h=<*>",
+                                  "ids <*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*> were sent "
+                                  "to the queue in one batch of work"]  # fmt: skip

@@ -196,6 +196,48 @@ def _is_record(words: list[str]) -> bool:
     return _names_failure(words) or sum("=" in word for word in words) * 2 > len(words)
 
 
+# A message that is a CSV record (PAN-OS's `1,2025/11/24 08:00:16,0128...,TRAFFIC,end,...,
+# allow-web,acme\bwilson,,ssl,...,tcp,allow,...`, a CSV export read by a format string) has its
+# fields as words: a space after each comma. Read as a few comma-glued words, every allowed and
+# denied connection of every application was one template (QA PAN-OS: 90% of a firewall's
+# lines). A record: at least CSV_MIN_COMMAS commas, none followed by a space, more commas than
+# spaces (a list of numbers inside prose is no record), and values, not `name=value` pairs
+# (Android's `ready=true,policy=3,...` names its fields: a word of its own already).
+CSV_MIN_COMMAS = 10
+_CSV_CANDIDATE = rf"^(?:[^,]*,){{{CSV_MIN_COMMAS}}}"
+
+
+_CSV_QUOTED = re.compile(r'"[^"]*"')  # a quoted field's commas and spaces are its own
+_CSV_COMMA = re.compile(r'("[^"]*")|,')
+
+
+def _is_csv_record(text: str) -> bool:
+    bare = _CSV_QUOTED.sub('""', text)
+    commas = bare.count(",")
+    return (
+        commas >= CSV_MIN_COMMAS
+        and ", " not in bare
+        and commas > bare.count(" ")
+        and bare.count("=") * 2 < commas
+    )
+
+
+def _spaced_csv(text: str) -> str:
+    """A CSV record's fields as words (`_is_csv_record`), else the text as it is."""
+    if not _is_csv_record(text):
+        return text
+    return _CSV_COMMA.sub(lambda m: m[1] or ", ", text)
+
+
+def _spaced_csv_array(text: pa.Array) -> pa.Array:
+    """`_spaced_csv` of each row, the candidates found in C first."""
+    candidates = pc.fill_null(pc.match_substring_regex(text, _CSV_CANDIDATE), False)
+    if not pc.any(candidates).as_py():
+        return text
+    spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]
+    return pc.replace_with_mask(text, candidates, pa.array(spaced, pa.string()))
+
+
 def join_values(text: str) -> str:
     """`text` with the spaces inside each list of values and each quoted string of several
     words made JOIN (one word), as `mask_text` and `mask_array` read it."""
@@ -528,7 +570,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     Masks run on the distinct digit-shapes only. The words text is the trimmed content with
     each joined date/quantity made one word (spaces replaced by JOIN), so its words line up
     with the masked message's words."""
-    text = pc.utf8_trim_whitespace(pc.replace_substring(content, BOM, ""))
+    text = _spaced_csv_array(pc.utf8_trim_whitespace(pc.replace_substring(content, BOM, "")))
     shape = pc.dictionary_encode(digit_shape(text))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = apply_matching(text, JOINS)
@@ -593,7 +635,7 @@ def _mask_shapes(shapes: pa.Array) -> pa.Array:
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
-    text = text.replace(BOM, "").strip()
+    text = _spaced_csv(text.replace(BOM, "").strip())
     for pattern, repl, passes in _JOINS:
         for _ in range(passes):
             text = pattern.sub(repl, text)

@@ -249,3 +249,24 @@ def test_a_csv_record_s_fields_are_words(masked_alike):
                                   "d=<*>,e=<*>,f=<*>,g=<*>,h=<*>",
                                   "ids <*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*> were sent "
                                   "to the queue in one batch of work"]  # fmt: skip
+
+
+def test_syslog_without_a_host_or_a_tag_is_read(tmp_path):
+    """QA dnsmasq: a daemon's own file without the host (`Nov 29 08:00:05 dnsmasq[812]: ...`)
+    was refused by `auto` and rejected by `linux`; QA PAN-OS: `rfc3164` rejected every line of
+    a firewall that sends no tag. A message's own `: ` makes no program."""
+    dns = [f"Nov 29 08:00:0{i} dnsmasq[812]: query[A] host{i}.example.com from 10.0.0.{i}"
+           for i in range(4)]  # fmt: skip
+    dns.append("Nov 29 08:00:09 dnsmasq[812]: reply error is SERVFAIL: x")
+    assert rank_formats(dns)[0].name == "syslog-nohost"
+    fw = [f"<14>Nov 24 08:00:1{i} PA-3220 1,2025/11/24 08:00:16,0128,TRAFFIC,end" for i in range(4)]
+    fw.append("<13>Nov 24 08:00:20 fw1 sshd[22]: Accepted password for x: ok")
+    log = tmp_path / "fw.log"
+    log.write_text("\n".join(fw) + "\n")
+    summary = parse_files([str(log)], resolve_format("rfc3164", year=2025), tmp_path / "e.parquet")
+    assert summary.rejected == 0
+    table = pq.read_table(tmp_path / "e.parquet", columns=["Component", "content"]).to_pydict()
+    assert table["Component"] == ["", "", "", "", "sshd"]
+    assert table["content"][0].startswith("1,2025/11/24") and table["content"][4] == (
+        "Accepted password for x: ok"
+    )

@@ -267,9 +267,18 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="an RFC 3339 time such as '2026-11-22T01:01:06.123456+01:00'",
         ),
     ),
-    # BSD syslog with its priority (RFC 3164, as sent over the network): no year, as `linux`
+    # a daemon's own file in syslog's layout without the host (dnsmasq's `log-facility`,
+    # Pi-hole's `Nov 29 08:00:05 dnsmasq[812]: query[A] ...`; QA: `auto` refused it and
+    # `linux` rejected every line): the program is one word
+    "syslog-nohost": BuiltinFormat(
+        r"<Month> <Date> <Time> <Component>(\[<PID>\])?: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+    ),
+    # BSD syslog with its priority (RFC 3164, as sent over the network): no year, as `linux`;
+    # a network device may send no tag (PAN-OS's `<14>Nov 24 08:00:16 PA-3220 1,2025/...`: QA,
+    # every line rejected), so the program, one word, may be missing
     "rfc3164": BuiltinFormat(
-        r"<<Pri>><Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
+        r"<<Pri>><Month> <Date> <Time> <Host> (<Component>(\[<PID>\])?: )?<Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
     # Kubernetes components and Go services that log with klog/glog (`I1101 10:00:00.123456
@@ -352,6 +361,10 @@ FORMAT_ALIASES = {
 } | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access", "httpd": "access",
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
      "jsonl": "json", "ndjson": "json"}  # fmt: skip
+
+# Built-in formats whose program name is one word: where the host or the tag may be missing,
+# a message's own `: ` must not make its first words a program
+_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "rfc3164"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
 SAME_FORMAT = {"zeek": "w3c", "bro": "w3c"}
@@ -666,6 +679,8 @@ def compile_format(
                 # line whose time is words is no event (QA Zeek: `#fields\tts\tuid...` and
                 # `#types\ttime\tstring...` were undated events, sessions `ts` and `time`)
                 regex += f"(?P<Timestamp>{_DATE_TIME}|\\D{{0,12}}\\d.*?)"
+            elif field_name == "Component" and name in _ONE_WORD_PROGRAM:
+                regex += r"(?P<Component>[^\s\[\]:]+)"
             elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
                 # a built-in format's time of day is one word with a digit: Spark's undated
                 # `Exception in thread "main" ...` was an event of time `in` (QA), not a

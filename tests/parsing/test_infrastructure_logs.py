@@ -199,3 +199,25 @@ def test_ceph_lines_are_iso_s_not_syslog_iso_s():
     assert rank_formats(lines)[0].name == "iso"
     syslog = [f"2025-11-30T10:00:0{i}.1+00:00 gw1 charon[812]: 09[IKE] sent {i}" for i in range(5)]
     assert rank_formats(syslog)[0].name == "syslog-iso"
+
+
+def test_auditd_s_log_is_read_by_auto_with_the_record_type_as_the_events_first_word(tmp_path):
+    """QA auditd: `auto` refused `/var/log/audit/audit.log`; the records of one event share
+    its serial (`--by-field Node,Serial`), and the type names the record."""
+    lines = [
+        'node=web01 type=SYSCALL msg=audit(1764500000.100:99001): arch=c000003e syscall=59 '
+        'success=yes exit=0 comm="find" exe="/usr/bin/find"',
+        'node=web01 type=EXECVE msg=audit(1764500000.100:99001): argc=2 a0="find" a1="/tmp"',
+        "type=USER_AUTH msg=audit(1764500001.200:99002): pid=1 uid=0 msg='op=PAM:authentication "
+        'acct="alice" res=success\'',
+    ] * 2
+    assert rank_formats(lines)[0].name == "auditd"
+    log = tmp_path / "audit.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("auditd"), tmp_path / "ev.parquet")
+    assert summary.rejected == 0 and summary.timestamps == 6
+    table = pq.read_table(tmp_path / "ev.parquet", columns=["Node", "Serial", "template"])
+    assert table.column("Serial").to_pylist()[:3] == ["99001", "99001", "99002"]
+    assert [t.split()[0] for t in table.column("template").to_pylist()[:3]] == [
+        "SYSCALL", "EXECVE", "USER_AUTH"
+    ]  # fmt: skip

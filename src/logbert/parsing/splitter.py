@@ -193,6 +193,9 @@ def split_lines(
         order = pa.array(np.argsort(rows, kind="stable"))
         names = list(pieces[0][1])
         cols = {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}
+    if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
+        # `USER_ACCT` write alike), and a header field for sessions by type
+        cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
     return ok, _nova_instance(cols) if fmt.name in ("nova", "openstack") else cols
 
 

@@ -355,3 +355,11 @@ def test_a_bare_api_version_keeps_the_endpoint_after_it():
                          "/rest/api/2/mypermissions", "/rest/agile/1.0/board/<*>")
     }  # fmt: skip
     assert mask_text("GET /api/v1/users/17 200 4ms") == "GET /api/v1/users/<*> 2xx <*>"
+
+
+def test_empty_square_brackets_in_a_format_string_are_text():
+    """QA Flink: log4j2's empty `%x` prints `[]`; in a format string it was a character
+    class, "bad character range", text the user never wrote."""
+    fmt = compile_format("<Date> <Time> <Level> <Component> [] - <Content>")
+    rows = pa.array(["2025-11-30 10:00:00,123 INFO  org.apache.flink.X [] - Job switched"])
+    assert pa.compute.extract_regex(rows, fmt.regex)[0]["Content"].as_py() == "Job switched"

@@ -901,13 +901,15 @@ def _escape_literal_signs(fmt: str) -> str:
     split most lines into an empty message, QA) and the parentheses of a group around a field
     with no quantifier after it and no `|` inside (`(<Library>) <Content>`, macOS: as a
     group it took the first word of every message, QA). `(?...)` groups, quantified or
-    alternating groups and character classes keep their meaning."""
+    alternating groups and character classes keep their meaning; an empty `[]` is text."""
     chars = list(fmt)
     opened: list[tuple[int, bool]] = []  # (index of `(`, whether a `|` stands inside it)
     in_class = False
     for i, c in _unescaped(fmt):
         if in_class:
             in_class = c != "]"
+        elif c == "[" and fmt[i + 1 : i + 2] == "]":  # `[]`, log4j2's empty `%x`: text (QA
+            chars[i], chars[i + 1] = "\\[", "\\]"  # Flink: "bad character range")
         elif c == "[":
             in_class = True
         elif c == "(":

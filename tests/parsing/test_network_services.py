@@ -270,3 +270,13 @@ def test_syslog_without_a_host_or_a_tag_is_read(tmp_path):
     assert table["content"][0].startswith("1,2025/11/24") and table["content"][4] == (
         "Accepted password for x: ok"
     )
+
+
+def test_a_status_of_one_digit_is_kept(masked_alike):
+    """QA OpenVPN: `status=0` (success) and `status=1` were one event; a longer number, a
+    nested field's (a query's value) and a count stay masked."""
+    lines = ["MULTI: status=0 client=x", "MULTI: status=1 client=x", "filter.status=3 x",
+             "status=5031 ok", "Job status 3 of 7", "status: 2"]  # fmt: skip
+    assert masked_alike(lines) == ["MULTI: status=0 client=x", "MULTI: status=1 client=x",
+                                   "filter.status=<*> x", "status=<*> ok",
+                                   "Job status <*> of <*>", "status: 2"]  # fmt: skip

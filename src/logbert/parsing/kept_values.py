@@ -155,6 +155,15 @@ ERRNO += [
 ] * _MESSAGE_ID_DIGITS
 _ERRNO_ANY += rf"|{_MESSAGE_ID}[0-9]"
 _MESSAGE_ID_PY = re.compile(rf"({_MESSAGE_ID})([0-9]+(?:[-:][0-9]+)?)")
+# ... and a status of one digit (OpenVPN's `status=0`, success, and `status=1`: QA, one event),
+# not a nested field's (`filter.status=3`, a query's value) nor a longer number
+_SMALL_STATUS, _SMALL_STATUS_END = r"((?:^|[\s,;(\[{])status\s*[:=]\s*-?)", r"($|[^0-9A-Za-z.:])"
+ERRNO += [
+    (rf"{_SMALL_STATUS}{digit}{_SMALL_STATUS_END}", rf"\1{marker}\2", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+]
+_ERRNO_ANY += rf"|{_SMALL_STATUS}[0-9]{_SMALL_STATUS_END}"
+_SMALL_STATUS_PY = re.compile(rf"{_SMALL_STATUS}([0-9]){_SMALL_STATUS_END}")
 # An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
 # `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
@@ -331,7 +340,7 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "with status", "returned status", "rule", "-- returned",
+    "signal", "termsig", "status", "rule", "-- returned",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
@@ -444,6 +453,9 @@ def mark_text(text: str) -> str:
             text = pattern.sub(repl, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _TLS_VERSION_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = _SMALL_STATUS_PY.sub(
+        lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
+    )
     return _MESSAGE_ID_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 

@@ -94,6 +94,19 @@ def test_simple_detectors_give_the_raw_lines_as_evidence_too(raw_logs):
         assert event["source"] == test_log.name and event["template"] is not None
 
 
+def test_the_end_of_a_session_names_the_line_it_came_after():
+    """QA PAN-OS: a window's top evidence `<end of session>` named no line."""
+    from logbert.pipeline.verdicts import _with_lines
+
+    lines = [("a.log", 3), ("a.log", 7)]
+    events = [{"position": 2, "key": None}, {"position": 1, "key": 5}]
+    assert _with_lines(events, lines) == [
+        {"position": 2, "key": None, "source": "a.log", "line_no": 7},
+        {"position": 1, "key": 5, "source": "a.log", "line_no": 7},
+    ]
+    assert _with_lines([{"position": 0, "key": None}], []) == [{"position": 0, "key": None}]
+
+
 def test_logs_path_equals_the_step_by_step_path(raw_logs, tmp_path):
     train_log, test_log, train_labels, test_labels = raw_logs
     bundle = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))

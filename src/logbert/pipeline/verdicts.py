@@ -9,7 +9,8 @@ conformal p-value of the deciding score against the normal calibration scores: t
 them at or above it, so a user can pick a false-alarm rate directly), `open` (when the
 model knows session lifetimes), `label` (when known) and `top_events` (detectors that explain
 themselves: the most surprising positions, their template text, the keys expected there and,
-for sessions read from raw logs, the `source` file and `line_no` of the line behind each).
+for sessions read from raw logs, the `source` file and `line_no` of the line behind each; for
+`<end of session>`, the session's last line, which the end came after).
 A model trained on a category target (`predicts_categories`) adds `categories` (predicted, []
 when not flagged) and, for labelled sessions, `labels` (the true categories), so `evaluate
 --scores` can compute the category metrics from the file.
@@ -105,11 +106,14 @@ def _with_templates(event: dict, templates: dict[int, str]) -> dict:
 
 
 def _with_lines(events: list[dict], lines: Sequence[tuple[str, int]]) -> list[dict]:
-    """Each event with the raw line behind it (none for the end of the session)."""
+    """Each event with the raw line behind it; the end of the session with its last line, the
+    one the end came after (QA PAN-OS: a window's `<end of session>` named no line at all)."""
     out = []
     for event in events:
         position = event["position"]
-        if event["key"] is not None and 0 <= position < len(lines):
+        if event["key"] is None and lines:
+            position = min(position, len(lines)) - 1
+        if 0 <= position < len(lines):
             source, line_no = lines[position]
             event = {**event, "source": source, "line_no": int(line_no)}
         out.append(event)

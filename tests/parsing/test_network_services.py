@@ -280,3 +280,10 @@ def test_a_status_of_one_digit_is_kept(masked_alike):
     assert masked_alike(lines) == ["MULTI: status=0 client=x", "MULTI: status=1 client=x",
                                    "filter.status=<*> x", "status=<*> ok",
                                    "Job status <*> of <*>", "status: 2"]  # fmt: skip
+
+
+def test_a_boolean_that_says_it_failed_is_kept(masked_alike):
+    """QA Nomad: a task event's `failed=true` was `failed=<*>`, a failure a success's event."""
+    assert masked_alike(["Task event: type=Restarting failed=true", "is_failed=true x"]) == [
+        "Task event: type=Restarting failed=true", "is_failed=<*> x"
+    ]  # fmt: skip

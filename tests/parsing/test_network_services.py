@@ -287,3 +287,11 @@ def test_a_boolean_that_says_it_failed_is_kept(masked_alike):
     assert masked_alike(["Task event: type=Restarting failed=true", "is_failed=true x"]) == [
         "Task event: type=Restarting failed=true", "is_failed=<*> x"
     ]  # fmt: skip
+
+
+def test_the_kernels_audit_record_type_is_kept(masked_alike):
+    """QA kernel security: `audit: type=1400` (AppArmor) and `type=1326` (seccomp) were both
+    `type=<*>`; a bare `type=` number elsewhere stays masked."""
+    assert masked_alike(["audit: type=1326 audit(1764496800.123:456): auid=0", "type=7 x"]) == [
+        "audit: type=1326 audit(<*>:<*>): auid=<*>", "type=<*> x"
+    ]  # fmt: skip

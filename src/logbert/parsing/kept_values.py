@@ -128,6 +128,8 @@ _ERRNO_NAME = (
     r"|exitstatus|(?:with|returned) status|\brule(?:[_.]?id)?\s*[:=]"
     # fail2ban's action command, `7f8a6c1e2d30 -- returned 1` (QA: 1 and 4 one event)
     r"|-- returned"
+    # the kernel's audit record type, `audit: type=1400` (AppArmor) beside `type=1326` (seccomp)
+    r"|audit: type="
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
@@ -340,7 +342,7 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "status", "rule", "-- returned",
+    "signal", "termsig", "status", "rule", "-- returned", "audit: type=",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`

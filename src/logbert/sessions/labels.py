@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from itertools import chain, islice
 from pathlib import Path
 
@@ -97,21 +98,28 @@ def read_labels(path: str | Path) -> dict[str, str]:
     return read_labels_with_columns(path)[0]
 
 
-# a time window's id as people write a UTC time (`2026-12-01T07:55:00Z`, `2026-12-01 07:55`,
-# `...+00:00`), after a field's value and @ or alone
-_UTC_WINDOW_ID = re.compile(
-    r"(?P<field>.*@)?(?P<day>\d{4}-\d\d-\d\d)[T ](?P<hm>\d\d:\d\d)(?P<s>:\d\d)?(?:Z|[+-]00:?00)?"
+# a time window's id as people write a time (`2026-12-01T07:55:00Z`, `2026-12-01 07:55`,
+# `...+00:00`, or local with its offset, `2026-12-01T08:55:00+01:00`), after a field's value
+# and @ or alone
+_WINDOW_ID = re.compile(
+    r"(?P<field>.*@)?(?P<day>\d{4}-\d\d-\d\d)[T ](?P<hm>\d\d:\d\d)(?P<s>:\d\d)?"
+    r"(?P<zone>Z|[+-]\d\d:?\d\d)?"
 )
 
 
 def utc_window_id(session_id: str) -> str:
-    """A window's id written as UTC some other way, as sessionizing writes it
-    (`2026-12-01T07:55:00`: QA PgBouncer, ids ending in `Z` named no session); other ids
-    as they are."""
-    found = _UTC_WINDOW_ID.fullmatch(session_id)
+    """A window's id written some other way, as sessionizing writes it, in UTC
+    (`2026-12-01T07:55:00`: QA PgBouncer, ids ending in `Z` named no session; QA OpenVPN and
+    Ceph, a local time with its offset, `+01:00`, was refused); other ids as they are."""
+    found = _WINDOW_ID.fullmatch(session_id)
     if found is None:
         return session_id
-    return f"{found['field'] or ''}{found['day']}T{found['hm']}{found['s'] or ':00'}"
+    start = f"{found['day']}T{found['hm']}{found['s'] or ':00'}"
+    zone = found["zone"]
+    if zone and zone != "Z" and zone.replace(":", "")[1:] != "0000":
+        offset = datetime.fromisoformat(f"{start}{zone[:3]}:{zone[-2:]}").utcoffset()
+        start = (datetime.fromisoformat(start) - offset).isoformat()
+    return f"{found['field'] or ''}{start}"
 
 
 def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:

@@ -223,10 +223,13 @@ def _is_csv_record(text: str) -> bool:
 
 
 def _spaced_csv(text: str) -> str:
-    """A CSV record's fields as words (`_is_csv_record`), else the text as it is."""
+    """A CSV record's fields as words (`_is_csv_record`), each one word (a field's own spaces
+    JOIN: `United States` beside `Netherlands` made two templates of one event), else the
+    text as it is."""
     if not _is_csv_record(text):
         return text
-    return _CSV_COMMA.sub(lambda m: m[1] or ", ", text)
+    fields = _CSV_COMMA.sub(lambda m: m[1] or "\n", text).split("\n")
+    return ", ".join(f if f.startswith('"') else re.sub(r"\s+", JOIN, f) for f in fields)
 
 
 def _spaced_csv_array(text: pa.Array) -> pa.Array:
@@ -250,7 +253,7 @@ def join_values(text: str) -> str:
 # "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
 # of them each held its own template, and a cluster's new node made every line of it a new
 # event (QA klog: 43 of 60 windows flagged after a node was renamed). An account's name is
-# left alone: `user=root` may be the event (loghub's Linux templates keep `user=guest` apart)
+# left to the miner (`miner.NAME_KEYS`: a template's variable, however few there are)
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
     "instance_name|server|server_name|servername|container|container_name|"

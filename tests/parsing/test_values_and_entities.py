@@ -266,3 +266,10 @@ def test_a_task_or_jobs_name_under_its_field_is_a_variable(masked_alike):
     ids = miner.add(masked_alike(lines))
     assert len(set(ids)) == 2
     assert miner.match(masked_alike([line.format("reports", "Started")])) == [ids[1]]
+
+
+def test_a_list_whose_values_hold_brackets_keeps_its_name(masked_alike):
+    """QA etcd: `steps=["trace[1] range","trace[2] commit"]` lost its name (`<*>]`)."""
+    assert masked_alike(['slow steps=["trace[1] range","trace[2] commit"] x=1']) == [
+        "slow steps=[<*>] x=<*>"
+    ]

@@ -316,6 +316,12 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         1,
     ),
+    (  # ... and its name, where its values hold brackets (etcd's `steps=["trace[1] range",
+        # ...]`: QA, the name was masked with them, `<*>]`)
+        rf"(=[\[(])[^\s]*{JOIN}[^\s]*([\])])($|[\s,;}}])",
+        r"\1" + WILDCARD + r"\2\3",
+        1,
+    ),
     (  # an access log's date in a message (HAProxy's `[30/Dec/2025:00:01:33.307]`): its month
         # name had stayed a word, and every line of a new month was a new event (QA)
         rf"\d{{1,2}}/{_MON}/\d{{4}}(?::\d\d:\d\d:\d\d(?:[.,]\d+)?)?",

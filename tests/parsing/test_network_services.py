@@ -296,3 +296,13 @@ def test_the_kernels_audit_record_type_is_kept(masked_alike):
     assert masked_alike(["audit: type=1326 audit(1764496800.123:456): auid=0", "type=7 x"]) == [
         "audit: type=1326 audit(<*>:<*>): auid=<*>", "type=<*> x"
     ]  # fmt: skip
+
+
+def test_a_sip_or_http_reply_code_keeps_its_class(masked_alike):
+    """QA Kamailio: `reply code 503` and `code=503` were `<*>`, a failed call an answered
+    one's event; an error code and a four-digit code stay as they were."""
+    lines = ["<script>: reply code 503 for INVITE", "ACC: answered: method=BYE;code=200;x=1",
+             "error code 1213", "code=1213 x"]  # fmt: skip
+    assert masked_alike(lines) == ["<script>: reply code 5xx for INVITE",
+                                   "ACC: answered: method=BYE; code=2xx; x=<*>",
+                                   "error code 1213", "code=<*> x"]  # fmt: skip

@@ -29,8 +29,11 @@ from logbert.parsing.mask_symbols import HTTP_METHODS, WILDCARD, apply_patterns
 # `elb_status_code`, `target_status_code`; nginx's `upstream_status`; QA Traefik: 502s and 200s
 # were one event)
 _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500 was a 200's event)
-    r"(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
-    r"(?:[_ .]?code)?[\"']?\s*[=:]\s*[\"']?"
+    r"(?:(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
+    r"(?:[_ .]?code)?"
+    # ... and a SIP or HTTP reply's code, Kamailio's `code=503` (QA: a failed call was an
+    # answered one's event)
+    r"|(?:reply|response|sip)[_ ]?code|code)[\"']?\s*[=:]\s*[\"']?"
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
@@ -39,7 +42,9 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
 _HTTP_PATH = (
     r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|httprequest|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
 )
-_STATUS_SPACED = r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code) +"
+_STATUS_SPACED = (  # ... Kamailio's `reply code 503 for INVITE` (QA)
+    r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code|(?:reply|response) code) +"
+)
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 _DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced status code
@@ -88,7 +93,7 @@ _STATUS_ANY += "".join(
 )
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
-_STATUS_HINTS = ("status", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
+_STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ")  # or these, in this case
 STATUS: list[tuple[str, str, int]] = [

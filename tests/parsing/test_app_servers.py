@@ -116,7 +116,7 @@ def test_audit_records_keep_their_fields_and_outcome():
         'exe="/usr/sbin/sshd" hostname=10.0.0.5 terminal=ssh res=failed\'\x1dUID="root"'
     )
     assert mask_text(line) == (
-        'pid=<*> uid=<*> ses=<*> msg=\'op=PAM:authentication grantors=? acct="oracle" '
+        'pid=<*> uid=<*> ses=<*> msg=\'op=PAM:authentication grantors=? acct=<*> '
         'exe="<*>" hostname=<*> terminal=ssh res=failed\' UID="root"'
     )
     assert mask_text('argc=2 a0="vim" a1="app.py"') == 'argc=<*> a0="vim" a1="app.py"'

@@ -365,3 +365,12 @@ def test_cloud_logging_entries_read_as_the_flat_line_of_their_payload(tmp_path):
     (tmp_path / "entries.json").write_text("[\n  {\n" + '    "insertId": "a"\n  }\n]\n')
     with pytest.raises(LogbertError, match=r"opens a JSON array.*jq -c '\.\[\]'"):
         parse_files([str(tmp_path / "entries.json")], resolve_format("json"), tmp_path / "e.pq")
+
+
+def test_gitlabs_ua_field_is_a_user_agent_left_out():
+    """QA GitLab: `ua` stayed in the event, so a browser new since training was a new one."""
+    from logbert.parsing.json_lines import record_fields
+
+    _, content = record_fields({"time": "2025-11-30T10:00:00Z", "msg": "done", "ua": "Safari",
+                                "status": 200})  # fmt: skip
+    assert content == "done status=200"

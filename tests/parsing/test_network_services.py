@@ -306,3 +306,26 @@ def test_a_sip_or_http_reply_code_keeps_its_class(masked_alike):
     assert masked_alike(lines) == ["<script>: reply code 5xx for INVITE",
                                    "ACC: answered: method=BYE; code=2xx; x=<*>",
                                    "error code 1213", "code=<*> x"]  # fmt: skip
+
+
+def test_an_apis_internal_group_keeps_the_resource_after_it(masked_alike):
+    """QA GitLab: `/api/v4/internal/allowed` and `/post_receive` were one event."""
+    lines = ["path=/api/v4/internal/allowed x", "path=/api/v4/projects/42/issues x"]
+    assert masked_alike(lines) == [
+        "path=/api/v4/internal/allowed x", "path=/api/v4/projects/<*> x"
+    ]  # fmt: skip
+
+
+def test_a_kerberos_tickets_encryption_type_is_kept(masked_alike):
+    """QA MIT KDC: an rc4 ticket was the ordinary aes ticket's event."""
+    line = "ISSUE: authtime 1764233000, etypes {{rep={0}, tkt={0}, ses={0}}}, d@EX for x"
+    weak, strong = masked_alike([line.format("rc4-hmac(23)"), line.format("aes256-sha1-96(18)")])
+    assert "tkt=rc4-hmac(23)" in weak and "tkt=<*>(18)" in strong
+
+
+def test_linux_does_not_read_a_bracketed_level_as_the_host():
+    """QA Tor: `linux` read `[notice]` as the host, rejected every line without `: ` and was
+    picked by `auto`."""
+    lines = [f"Nov 30 10:00:0{i}.000 [notice] Heartbeat: uptime is {i} days" for i in range(4)]
+    lines += ["Nov 30 10:00:09.000 [warn] Failing because we have 4063 connections already."]
+    assert not [s for s in rank_formats(lines) if s.name == "linux" and s.dated]

@@ -407,7 +407,7 @@ def test_an_access_logs_endpoints_are_events_and_a_path_attack_is_a_new_one(tmp_
     # QA Envoy: a format string put the request's quote before <Content>, and every path
     # was one variable; the method first in the message starts a request too
     envoy = 'POST /api/v1/admin/config HTTP/1.1" 200 - 0 1234'
-    assert mask_text(envoy) == 'POST /api/v1/admin/<*> HTTP/<*>" 2xx - <*> <*>'
+    assert mask_text(envoy) == 'POST /api/v1/admin/config HTTP/<*>" 2xx - <*> <*>'
     # QA Django: after a word, and ending at its status code (an application's own request
     # line), a request keeps its endpoint and its status class (a 503 was a 200's event)
     assert mask_text("request GET /cart HTTP/1.1 failed") == "request GET /cart HTTP/<*> failed"

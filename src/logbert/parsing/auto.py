@@ -166,7 +166,10 @@ def rank_formats(
             # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
             # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
             ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)
-        misread = _misread_fields(cols, int(ok.sum()), name in _HOST_CHECKED)
+        misread = _misread_fields(
+            cols, int(ok.sum()), name in _HOST_CHECKED, name in _PROGRAM_CHECKED,
+            name in _HOST_SHAPE_CHECKED,
+        )  # fmt: skip
         if misread is not None:  # such lines are not read by the format, dated or not
             ts = pc.if_else(misread, pa.scalar(None, ts.type), ts) if len(ts) else ts
             ok[np.flatnonzero(ok)[misread.to_numpy(zero_copy_only=False)]] = False
@@ -199,8 +202,12 @@ _LEVEL_FIELDS = frozenset({"level"})
 # is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host
 # (and an empty host where two spaces follow the time, Spring Boot's), nor a `name=value`:
 # Sidekiq's `... pid=12 tid=2b3c class=Job jid=... INFO: start` tied with `iso` and was picked,
-# a job's `done` line (`elapsed=1.2` in its program name) a session apart by program (QA)
+# a job's `done` line (`elapsed=1.2` in its program name) a session apart by program (QA);
+# in `linux`, no brackets: it read Tor's `Nov 30 10:00:00.000 [notice] Bootstrapped ...: Done`
+# with `[notice]` as the host, rejected every line without a `: ` and was picked (QA Tor)
 _HOST_CHECKED = frozenset({"syslog-iso"})
+_HOST_SHAPE_CHECKED = frozenset({"linux"})
+_PROGRAM_CHECKED = frozenset({"syslog-iso"})  # one word (`_misread_fields`)
 _LEVEL_WORDS = pa.array(
     ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
      "critical", "alert", "emerg", "severe", "fine", "finer", "finest", "config"]
@@ -221,12 +228,16 @@ _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", 
 
 
 def _misread_fields(
-    cols: dict[str, pa.Array], n: int, check_host: bool = False
+    cols: dict[str, pa.Array],
+    n: int,
+    check_host: bool = False,
+    check_program: bool = False,
+    check_host_shape: bool = False,
 ) -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
-    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` and `Component` where
-    `check_host`); None when
-    the format has no such field."""
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` where `check_host`, or its
+    shape only where `check_host_shape`, `Component` where `check_program`); None when the
+    format has no such field."""
     bad = None
     for name, column in cols.items():
         key = name.lower()
@@ -234,12 +245,12 @@ def _misread_fields(
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
         elif key in _WORD_FIELDS:
             wrong = pc.match_substring_regex(column, r"\s")
-        elif key == "host" and check_host:  # one word, no `name=value` (QA Sidekiq: `pid=12`)
-            wrong = pc.or_(  # nor brackets or a closing colon (QA ESXi: `cpu3:2097152)Vol3:`)
-                pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$")),
-                pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS),
-            )
-        elif key == "component" and check_host:  # a program's name is one word (QA Ceph:
+        elif key == "host" and (check_host or check_host_shape):  # one word, no `name=value`
+            # (QA Sidekiq: `pid=12`) nor brackets or a closing colon (QA ESXi: `cpu3:2097152)Vol3:`)
+            wrong = pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$"))
+            if check_host:
+                wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
+        elif key == "component" and check_program:  # a program's name is one word (QA Ceph:
             # `<time> 7f1a2b3c4d00  0 log_channel(cluster) log [DBG] : ...` read its thread id
             # as the host and `0 log_channel(cluster) log [DBG]` as the program, tied with
             # `iso` and was picked)

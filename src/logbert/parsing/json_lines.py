@@ -275,7 +275,7 @@ def _request_line(request: dict) -> str:
 # names the browser, not the event, and its words spilled into the content: left out, as the
 # `access` format reads the agent as a field (QA Traefik: a browser new since training made
 # 94 false alarms); the raw line keeps it.
-_AGENT = re.compile(r"(?i)(?:^|[._-])user[-_]?agent$")
+_AGENT = re.compile(r"(?i)(?:^|[._-])(?:user[-_]?agent|ua)$")  # GitLab's `ua` (QA)
 
 
 @lru_cache(maxsize=4096)

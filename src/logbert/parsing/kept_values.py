@@ -40,7 +40,7 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
 # query's value (QA: each such query was a new event)
 # ... or Google Cloud Logging's `httpRequest.status=503` (QA GCP: a load balancer's 503 was a 200)
 _HTTP_PATH = (
-    r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|httprequest|response|res)\.(?:[A-Za-z0-9_]+\.)*)"
+    r"(?:(?:[A-Za-z0-9_]+\.)*(?i:http|httprequest|response|res|api)\.(?:[A-Za-z0-9_]+\.)*)"
 )
 _STATUS_SPACED = (  # ... Kamailio's `reply code 503 for INVITE` (QA)
     r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code|(?:reply|response) code) +"
@@ -135,6 +135,9 @@ _ERRNO_NAME = (
     r"|-- returned"
     # the kernel's audit record type, `audit: type=1400` (AppArmor) beside `type=1326` (seccomp)
     r"|audit: type="
+    # a Kerberos ticket's encryption type, `tkt=rc4-hmac(23)` beside `aes256-...(18)` (QA MIT
+    # KDC: a weak-cipher ticket was the ordinary ticket's event)
+    r"|\b(?:rep|tkt|ses)=[A-Za-z0-9-]+\("
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
@@ -236,6 +239,9 @@ _BARE_VERSION: list[tuple[str, str, int]] = [
 _PHP_SCRIPT = rf"(?:{_NAME}/)?[A-Za-z0-9_-]+\.php/(?:(?:dav|apps)/)?{_NAME}"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/({_PHP_SCRIPT})",
+    # (an API's internal or admin group names no resource: GitLab's `/api/v4/internal/allowed`
+    # beside `/api/v4/internal/post_receive`, QA: one `/api/v4/internal/<*>` event)
+    rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/(?:internal|admin)/{_NAME})",
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
@@ -347,7 +353,7 @@ _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "status", "rule", "-- returned", "audit: type=",
+    "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`

@@ -252,8 +252,18 @@ def join_values(text: str) -> str:
 # The value of a field that names a machine or a pod (`node="node-a"`, `host=web1`, `"pod":
 # "default/api-7xq4h"`, JSON's `attr.hostName=db1`) is an entity, never the event: with few
 # of them each held its own template, and a cluster's new node made every line of it a new
-# event (QA klog: 43 of 60 windows flagged after a node was renamed). An account's name is
-# left to the miner (`miner.NAME_KEYS`: a template's variable, however few there are)
+# event (QA klog: 43 of 60 windows flagged after a node was renamed). So is a name someone
+# gave to an account, a job, a task, a queue or a bucket (`NAME_KEYS`; auditd's
+# `acct="alice"`, MinIO's `accessKey`, AWS's `Credential=`): kept, an error that two users met
+# in training was a new event for a third (QA Nextcloud, Keycloak), a new job's normal
+# allocations new events (QA Nomad), and a new access key's normal calls (QA MinIO: each
+# template had held one key, so no count of values could tell it was a name)
+NAME_KEYS = (
+    "user|username|user_name|usr|login|account|acct|email|principal|owner|uname|accesskey|"
+    "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
+    "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
+    "project_path"
+)
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
     "instance_name|server|server_name|servername|container|container_name|"
@@ -263,6 +273,10 @@ _ENTITY_KEYS = (
 )
 _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
+    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
+)
+_NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`)
+    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=\s*|[\"']\s*:\s*)"
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
 )
 # ... and a host named in prose with a colon and space, a name with a digit before a comma or
@@ -291,6 +305,7 @@ _HAPROXY = [
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
+    (_NAMED, r"\1\2\3" + WILDCARD, 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     (  # a decimal number with its unit glued on, vsftpd's `1234.56Kbyte/sec`: its fraction
         # stayed in the word (QA: `<*>.56Kbyte/sec` beside `<*>.00Kbyte/sec`, a new event)

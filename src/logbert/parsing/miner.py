@@ -311,26 +311,29 @@ _GIVEN_NAME = re.compile(
 
 
 def _is_given_name(word: str) -> bool:
+    """A name in brackets or quotes; not a code or a state (`[ERROR]`, Puppet's command
+    `'replace_facts'` beside `'replace_catalog'`: QA, one `'replace_<*>'` event)."""
     name = _GIVEN_NAME.fullmatch(word)
     inner = name and (name[1] or name[2] or name[3])
-    return bool(inner) and any(c.islower() for c in inner)
+    return bool(inner) and any(c.islower() for c in inner) and not _is_enum_word(inner)
 
 
-# names of fields that hold a name someone gave: an account's (JSON's `"user":"alice"` is
-# `user=alice`; auditd's `acct="alice"`), a job's, task's, queue's or jail's (QA Nomad:
-# `task=web`, `task=api`, `task=cache` kept, so each event was a template per task and a new
-# job's normal allocations were new events)
-NAME_KEYS = frozenset({
-    "user", "username", "user_name", "usr", "login", "account", "acct", "email", "principal",
-    "owner", "uname", "task", "task_name", "task_id", "job", "job_name", "jobname", "dag_id",
-    "queue", "topic", "jail", "bucket", "pipeline", "workflow",
-})  # fmt: skip
+# fields that name the operation an API call ran, as many as a service has (MinIO's audit
+# `api.name=PutObjectPart` beside `CompleteMultipartUpload`, CloudTrail's `eventName=`,
+# gRPC's `grpc.method=`): each an event, as an endpoint is (QA MinIO: over a dozen of them
+# made `api.name=<*>`, and a multipart upload never completed looked like any upload)
+OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "api_name",
+                            "operationname", "operation_name", "method", "methodname",
+                            "method_name", "grpc.method", "rpc.method"})  # fmt: skip
 
 
-def _is_name_pair(word: str) -> bool:
-    """`user=alice`, `username="bob",`, `"task":"web"`: a given name under its field."""
+def _is_operation_pair(word: str) -> bool:
+    """`api.name=PutObject`, `"eventName":"GetObject"`: an operation's name under its field."""
     pair = _pair(word.rstrip(",;"))
-    return pair is not None and pair[0].strip("\"'").rpartition(".")[2].lower() in NAME_KEYS
+    if pair is None or not _WORD.fullmatch(pair[1].strip("\"',;}")):
+        return False
+    key = pair[0].strip("\"'").lower()
+    return key in OPERATION_KEYS or key.rpartition(".")[2] in OPERATION_KEYS
 
 
 _NAME_PARTS = re.compile(r"^(?:[-_][A-Za-z0-9]+)+")
@@ -661,13 +664,14 @@ def _refine(
         token = _generalize(values)
         shapes = _shapes(values)
         endpoints = _endpoint_position(values)
-        # a name is the user's, not the event's, however few there are (`NAME_KEYS`; QA
-        # Nextcloud: an error met by two users in training was a new event for a third;
-        # Keycloak: a new user's typo was one); `user=root` too (loghub's OpenSSH truth has
-        # `user=<*>`; its Linux truth keeps `user=guest` and `user=test` apart); a name given
-        # in brackets or quotes likewise (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was
-        # an event of its own beside `[<*>] Ban <*>` of three other jails)
-        given_names = all(_is_name_pair(v) or _is_given_name(v) for v in values)
+        # a name given in brackets or quotes is the user's, not the event's, however few
+        # there are (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was an event of its own
+        # beside `[<*>] Ban <*>` of three other jails), as a name under its field is masked
+        # (`masks.NAME_KEYS`)
+        given_names = all(_is_given_name(v) for v in values)
+        operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
+            _is_operation_pair(v) for v in values
+        )
         actions = (
             p > 0
             and rows[0][p - 1].endswith(":")
@@ -678,6 +682,7 @@ def _refine(
             split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
+            or operations
             or actions
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))

@@ -303,3 +303,10 @@ def test_a_quoted_command_in_snake_case_is_no_given_name(masked_alike):
     """QA Puppet: `'replace_facts'` and `'replace_catalog'` were one `'replace_<*>'` event."""
     lines = [f"Puppet '{c}' command for db01 submitted" for c in ("replace_facts", "store_report")]
     assert len(set(TemplateMiner().add(masked_alike(lines)))) == 2
+
+
+def test_an_uptime_with_or_without_its_days_is_one_variable(masked_alike):
+    """QA Tor: `uptime is 5 days 0:00 hours` and `23:00 hours` were two templates."""
+    lines = [f"Heartbeat: uptime is {u}, with 512 circuits open." for u in
+             ("5 days 0:00 hours", "1 day 0:00 hours", "23:00 hours")]  # fmt: skip
+    assert set(masked_alike(lines)) == {"Heartbeat: uptime is <*>, with <*> circuits open."}

@@ -96,6 +96,11 @@ JOINS: list[tuple[str, str, int]] = [
     (r"(;\s[^\s;]+);([^\s;])", r"\1; \2", 1),
     # a bound is one value: "<1 sec"
     (rf"([<>]\d+(?:\.\d+)?) +{_UNIT}($|[^A-Za-z0-9])", rf"\1{JOIN}\2\3", 1),
+    # an uptime written with its days, or without (Tor's heartbeat, `uptime is 5 days 0:00
+    # hours` beside `23:00 hours`: QA, a template per form, a new one the first day after a
+    # restart); a size's unit stays a word (loghub's truth keeps `<*> KB`)
+    (r"(\d+) +(days?) +(\d+:\d\d) +(hours)", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
+    (r"(^|\s)(\d+:\d\d) +(hours)($|[^A-Za-z0-9])", rf"\1\2{JOIN}\3\4", 1),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's

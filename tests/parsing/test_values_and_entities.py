@@ -310,3 +310,15 @@ def test_an_uptime_with_or_without_its_days_is_one_variable(masked_alike):
     lines = [f"Heartbeat: uptime is {u}, with 512 circuits open." for u in
              ("5 days 0:00 hours", "1 day 0:00 hours", "23:00 hours")]  # fmt: skip
     assert set(masked_alike(lines)) == {"Heartbeat: uptime is <*>, with <*> circuits open."}
+
+
+def test_trinos_separators_and_banner_are_text(masked_alike):
+    """QA Trino: `::` separators were masked as IPv6 addresses, and a banner after a logger
+    named `...Server` was masked as a server's name (`=<*>`); addresses stay masked."""
+    lines = ["TIMELINE: Query 20251130_100000_00012_abcde :: FINISHED :: elapsed 12ms",
+             "io.trino.server.Server ======== SERVER STARTED ========",
+             "from fe80::1 and ::1"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "TIMELINE: Query <*> :: FINISHED :: elapsed <*>",
+        "io.trino.server.Server ======== SERVER STARTED ========", "from <*> and <*>",
+    ]  # fmt: skip

@@ -278,11 +278,11 @@ _ENTITY_KEYS = (
 )
 _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
-    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
+    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"  # not `========`
 )
 _NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`)
     rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=\s*|[\"']\s*:\s*)"
-    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<]+)"
+    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"  # not `========`
 )
 # ... and a host named in prose with a colon and space, a name with a digit before a comma or
 # the end (GlusterFS's `Received ACC from uuid: ..., host: node1, port: 0`: QA, which of three
@@ -404,7 +404,9 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (  # IPv6 addresses, full or with `::` (a port after them stays apart, as an IPv4's):
         # `2001:db8:a603::baed:2041` was `<*>:<*>:<*>::baed:<*>:<*>`, a template per shape (QA)
-        rf"(^|[^0-9A-Za-z_:])(?:(?:{_H4}:){{7}}{_H4}|(?:{_H4}(?::{_H4})*)?::(?:{_H4}(?::{_H4})*)?)"
+        # (not `::` alone: Trino's `Query <*> :: FINISHED :: elapsed ...` separators, QA)
+        rf"(^|[^0-9A-Za-z_:])(?:(?:{_H4}:){{7}}{_H4}|{_H4}(?::{_H4})*::(?:{_H4}(?::{_H4})*)?"
+        rf"|::{_H4}(?::{_H4})*)"
         r"($|[^0-9A-Za-z_:]|:[0-9]+(?:$|[^0-9A-Za-z_:]))",
         r"\1" + WILDCARD + r"\2",
         2,

@@ -210,3 +210,21 @@ def test_a_format_string_is_named_as_the_user_wrote_it():
     written = "<Level> [<Thread>] <Date> <Time> <Component> - <Content>"
     assert quoted_format_name(Parser(resolve_format(written))) == f"'{written}'"
     assert quoted_format_name(Parser(resolve_format("hdfs"))) == "'hdfs'"
+
+
+def test_windows_are_never_said_to_have_begun_before_the_logs():
+    """QA MIT KDC: time windows per address that opened with a ticket were said to have begun
+    before the logs; a window begins where the clock does, with any event."""
+    from datetime import datetime, timedelta
+
+    from logbert.models.ngram import NgramDetector
+    from logbert.pipeline import Pipeline
+    from logbert.sessions.io import Session
+
+    t0 = datetime(2025, 11, 27)
+    sessions = [Session(f"s{i}", [1, 2, 3], "normal", start=t0 + timedelta(minutes=10 * i),
+                        end=t0 + timedelta(minutes=10 * i + 5)) for i in range(30)]  # fmt: skip
+    windows = Pipeline(NgramDetector(), sessionizer=SessionizerSettings(window="10m"))
+    assert windows.fit(sessions).earlier_starts() is None
+    by_id = Pipeline(NgramDetector(), sessionizer=SessionizerSettings(by_id=r"s\d+"))
+    assert by_id.fit(sessions).earlier_starts() is not None

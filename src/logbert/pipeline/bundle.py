@@ -666,10 +666,14 @@ class Pipeline:
     def earlier_starts(self) -> EarlierStarts | None:
         """A counter of the sessions that may have begun before the logs read
         (`logs.EarlierStarts`), or None for a model without timestamps or without its training
-        sessions' first keys (saved before they were recorded)."""
+        sessions' first keys (saved before they were recorded), and for time or line-count
+        windows: a window begins where the clock or the count does, with any event (QA MIT
+        KDC: an attack's windows opening with a ticket were called cut by the file's start)."""
         first_keys = self.training_.get("first_keys") if hasattr(self, "training_") else None
         lifetime = self.lifecycle_.lifetime_
-        if not first_keys or lifetime is None:
+        cut = self.sessionizer
+        windowed = cut is not None and (cut.window is not None or cut.lines is not None)
+        if not first_keys or lifetime is None or windowed:
             return None
         known = self.parser_.known_ids if self.reads_logs else None
         return EarlierStarts(set(first_keys), lifetime, known)

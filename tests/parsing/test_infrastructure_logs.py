@@ -221,3 +221,17 @@ def test_auditd_s_log_is_read_by_auto_with_the_record_type_as_the_events_first_w
     assert [t.split()[0] for t in table.column("template").to_pylist()[:3]] == [
         "SYSCALL", "EXECVE", "USER_AUTH"
     ]  # fmt: skip
+
+
+def test_a_puppet_resource_keeps_its_type_title_and_property(masked_alike):
+    """QA Puppet: resource references were masked whole, so a change to /etc/sudoers was a
+    routine nginx.conf deploy's event and a haproxy restart an nginx one's."""
+    lines = [
+        "(/Stage[main]/Sudo/File[/etc/sudoers]/content) content changed '{md5}ab1' to '{md5}c2'",
+        "(/Stage[main]/Haproxy::Service/Service[haproxy]/ensure) ensure changed 'stopped' to "
+        "'running'",
+    ]
+    assert masked_alike(lines) == [
+        "(<*>/File[/etc/sudoers]/content) content changed '{md5}<*>' to '{md5}<*>'",
+        "(<*>/Service[haproxy]/ensure) ensure changed 'stopped' to 'running'",
+    ]

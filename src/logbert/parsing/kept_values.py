@@ -328,6 +328,22 @@ _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
 _VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
 _COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
+# A Puppet resource reference, `(/Stage[main]/Sudo/File[/etc/sudoers]/content) content
+# changed ...`: the class path to it is masked, its type, title and property are the event
+# (QA Puppet: masked whole, a change to /etc/sudoers was a routine nginx.conf deploy's event,
+# a haproxy restart an nginx one's); the title's slashes are kept as a request's are
+_PUPPET_ANY = r"\(/Stage\["
+_PUPPET_TITLE = r"(\(\x00/[A-Z][\w:]*\[[^\]\s/]*)/"
+PUPPET: list[tuple[str, str, int]] = [
+    (
+        r"\(/Stage\[[^\]\s]*\](?:/[^\s()]*?)?/([A-Z][\w:]*\[[^\]\s]*\])/([a-z_]+\))",
+        "(\x00/" + rf"\1{_KEPT}\2",  # a NUL marks the masked class path, for now
+        1,
+    ),
+    (_PUPPET_TITLE, rf"\1{_KEPT}", 8),
+    (r"\(\x00/", "(" + WILDCARD + "/", 1),
+]
+_PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
 _BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]"
@@ -362,7 +378,9 @@ _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', "://", *_METHOD_HIN
 
 
 _DNS_NULL_ANY = " NULL IN"
-_RARE_ANY = f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}"
+_RARE_ANY = (
+    f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}|{_PUPPET_ANY}"
+)
 
 
 def _rows_matching(pattern: str) -> Callable[[pa.Array], pa.Array | None]:
@@ -430,6 +448,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_BARE_VERSION_ANY), _BARE_VERSION, True),  # `/rest/api/2/...`
         (_request_rows, REQUEST, False),  # the path's first segment kept
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
+        (_rows_matching(_PUPPET_ANY), PUPPET, True),  # `(/Stage[main]/.../File[/etc/x]/...)`
         (_rows_matching(_VERDICT_ANY), VERDICT, True),  # `allowed=false`
         (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
         (_rows_matching(_TLS_ANY), TLS_VERSION, True),  # `TLSv1.2`
@@ -460,7 +479,8 @@ def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
     for pattern, repl, passes in (
-        _BARE_VERSION_PY + _REQUEST_PY + _COMMAND_PY + _VERDICT_PY + _DNS_NULL_PY + _STATUS_PY
+        _BARE_VERSION_PY + _REQUEST_PY + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _DNS_NULL_PY
+        + _STATUS_PY
     ):
         for _ in range(passes):
             text = pattern.sub(repl, text)

@@ -230,8 +230,10 @@ def test_a_puppet_resource_keeps_its_type_title_and_property(masked_alike):
         "(/Stage[main]/Sudo/File[/etc/sudoers]/content) content changed '{md5}ab1' to '{md5}c2'",
         "(/Stage[main]/Haproxy::Service/Service[haproxy]/ensure) ensure changed 'stopped' to "
         "'running'",
+        "(/Stage[main]/Haproxy::Config/File[/etc/haproxy/haproxy.cfg]) Filebucketed x",
     ]
     assert masked_alike(lines) == [
         "(<*>/File[/etc/sudoers]/content) content changed '{md5}<*>' to '{md5}<*>'",
         "(<*>/Service[haproxy]/ensure) ensure changed 'stopped' to 'running'",
+        "(<*>/File[/etc/haproxy/haproxy.cfg]) Filebucketed x",
     ]

@@ -340,6 +340,11 @@ PUPPET: list[tuple[str, str, int]] = [
         "(\x00/" + rf"\1{_KEPT}\2",  # a NUL marks the masked class path, for now
         1,
     ),
+    (  # ... or with none (`(/Stage[main]/Haproxy::Config/File[/etc/x.cfg]) Filebucketed`)
+        r"\(/Stage\[[^\]\s]*\](?:/[^\s()]*?)?/([A-Z][\w:]*\[[^\]\s]*\])\)",
+        "(\x00/" + r"\1)",
+        1,
+    ),
     (_PUPPET_TITLE, rf"\1{_KEPT}", 8),
     (r"\(\x00/", "(" + WILDCARD + "/", 1),
 ]

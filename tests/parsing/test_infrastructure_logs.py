@@ -237,3 +237,13 @@ def test_a_puppet_resource_keeps_its_type_title_and_property(masked_alike):
         "(<*>/Service[haproxy]/ensure) ensure changed 'stopped' to 'running'",
         "(<*>/File[/etc/haproxy/haproxy.cfg]) Filebucketed x",
     ]
+
+
+def test_each_puppet_resource_is_an_event_however_many_there_are(masked_alike):
+    """QA Puppet: a dozen managed files made the title a variable, so a change to
+    /etc/ssh/sshd_config was a routine deploy's event."""
+    line = "(/Stage[main]/C/File[{}]/content) content changed '{{md5}}a1' to '{{md5}}b2'"
+    files = [f"/etc/app{i}.conf" for i in "abcdefghijkl"]
+    miner = TemplateMiner()
+    assert len(set(miner.add(masked_alike([line.format(f) for f in files * 2])))) == len(files)
+    assert miner.match(masked_alike([line.format("/etc/ssh/sshd_config")])) == [None]

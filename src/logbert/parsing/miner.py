@@ -80,6 +80,10 @@ _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, 
 _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
 # a flow's port as `w3c` writes it (`port443`, `port-high`): a service, as an endpoint is
 _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
+# ... and a Puppet resource as `kept_values.PUPPET` keeps it, `(<*>/File[/etc/sudoers]/content)`
+# (QA Puppet: a dozen managed files made the title a variable, and a change to sshd_config
+# a routine deploy's event)
+_RESOURCE_WORD = re.compile(r"\(<\*>/[A-Z][\w:]*\[[^\]\s]+\](?:/[a-z_]+)?\)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
@@ -216,6 +220,8 @@ def _endpoint(word: str) -> str | None:
     path fields give such paths: any other absolute path is masked whole."""
     word = word.strip("\"'")
     if _HANDLER_WORD.fullmatch(word) or _PORT_WORD.fullmatch(word):
+        return word
+    if _RESOURCE_WORD.fullmatch(word):
         return word
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
     found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)

@@ -247,3 +247,16 @@ def test_each_puppet_resource_is_an_event_however_many_there_are(masked_alike):
     miner = TemplateMiner()
     assert len(set(miner.add(masked_alike([line.format(f) for f in files * 2])))) == len(files)
     assert miner.match(masked_alike([line.format("/etc/ssh/sshd_config")])) == [None]
+
+
+def test_puppets_server_error_keeps_its_class(masked_alike):
+    """QA Puppet: `Error 500 on SERVER` (a compile error) and `Error 403 on SERVER` (a denial)
+    were one `Error <*> on SERVER` event."""
+    lines = ["Could not retrieve catalog from remote server: Error 500 on SERVER: x",
+             "Could not retrieve catalog from remote server: Error 403 on SERVER: x",
+             "Error 123 on line 5"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "Could not retrieve catalog from remote server: Error 5xx on SERVER: x",
+        "Could not retrieve catalog from remote server: Error 4xx on SERVER: x",
+        "Error <*> on line <*>",
+    ]  # fmt: skip

@@ -54,6 +54,8 @@ _STATUS_FORMS = (
         r"($|[^A-Za-z0-9.:]|:[^0-9])",  # not Slurm's exit code and signal, `status=230:0` (QA)
     ),  # fmt: skip
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+    # Puppet's `Error 500 on SERVER` beside `Error 403 on SERVER` (QA: one `Error <*>` event)
+    (r"((?:^|\s)Error\s+)", r"(\s+on\s+SERVER)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
     # denied or failed request was a cache hit's event)
     (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
@@ -95,7 +97,7 @@ _STATUS_ANY += "".join(
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
-_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ")  # or these, in this case
+_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
     for before, after in _STATUS_FORMS

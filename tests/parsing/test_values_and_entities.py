@@ -322,3 +322,10 @@ def test_trinos_separators_and_banner_are_text(masked_alike):
         "TIMELINE: Query <*> :: FINISHED :: elapsed <*>",
         "io.trino.server.Server ======== SERVER STARTED ========", "from <*> and <*>",
     ]  # fmt: skip
+
+
+def test_a_ulid_is_one_variable(masked_alike):
+    """QA GitLab: correlation ids (ULIDs) stayed whole in templates of unseen lines."""
+    assert masked_alike(["correlation_id=01HXV58ZW3Z5NE9V6E0RBYXNF9 done"]) == [
+        "correlation_id=<*> done"
+    ]

@@ -411,6 +411,11 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # ULIDs too (GitLab's correlation ids, `01HXV58ZW3Z5NE9V6E0RBYXNF9`: QA, kept whole)
+        r"(^|[^A-Za-z0-9])[0-7][0-9A-HJKMNP-TV-Z]{25}($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",

@@ -363,3 +363,20 @@ def test_empty_square_brackets_in_a_format_string_are_text():
     fmt = compile_format("<Date> <Time> <Level> <Component> [] - <Content>")
     rows = pa.array(["2025-11-30 10:00:00,123 INFO  org.apache.flink.X [] - Job switched"])
     assert pa.compute.extract_regex(rows, fmt.regex)[0]["Content"].as_py() == "Job switched"
+
+
+def test_artemis_lines_are_iso_s_and_a_brokers_name_is_a_variable(masked_alike):
+    """QA Artemis: `hadoop` read the AMQ message code as the component and was picked; a
+    broker's name first in a bracketed list made a template per broker, so a new broker's
+    normal start was a new event."""
+    from logbert.parsing.auto import rank_formats
+    from logbert.parsing.miner import TemplateMiner
+
+    lines = [f"2025-12-03 08:00:2{i},000 WARN  [org.apache.activemq.artemis.core.client] "
+             f"AMQ212037: Connection failure to /10.0.0.{i}:61616 has been detected"
+             for i in range(5)]  # fmt: skip
+    assert rank_formats(lines)[0].name == "iso"
+    start = "AMQ221001: Message Broker version 2.31.0 [{}, nodeID=1a2b3c4d-cd5e-11ee-b2c2-{}]"
+    miner = TemplateMiner()
+    (tid,) = set(miner.add(masked_alike([start.format(b, "0242ac120001") for b in ("b1", "b2")])))
+    assert miner.match(masked_alike([start.format("broker3", "0242ac120009")])) == [tid]

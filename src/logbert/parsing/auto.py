@@ -227,6 +227,13 @@ _WORD_FIELDS = frozenset(name.lower() for name in WORD_FIELDS)
 _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", "MSD", "SAST"}))
 
 
+_MESSAGE_CODE = r"^[A-Z]{2,5}[0-9]{4,6}[A-Z]?$"  # `AMQ221001`, `IDM0042E`
+
+
+def _has_message_codes(column: pa.Array) -> bool:
+    return bool(pc.any(pc.match_substring_regex(column, _MESSAGE_CODE)).as_py())
+
+
 def _misread_fields(
     cols: dict[str, pa.Array],
     n: int,
@@ -250,6 +257,10 @@ def _misread_fields(
             wrong = pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$"))
             if check_host:
                 wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
+        elif key == "component" and _has_message_codes(column):  # a message's code is no
+            # component (QA Artemis: `hadoop` read `[org.apache...server] AMQ221001: ...` with
+            # the logger as its process and AMQ221001 as the component, and was picked)
+            wrong = pc.match_substring_regex(column, _MESSAGE_CODE)
         elif key == "component" and check_program:  # a program's name is one word (QA Ceph:
             # `<time> 7f1a2b3c4d00  0 log_channel(cluster) log [DBG] : ...` read its thread id
             # as the host and `0 log_channel(cluster) log [DBG]` as the program, tied with

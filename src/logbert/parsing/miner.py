@@ -311,8 +311,8 @@ def _message_start(rows: list[list[str]]) -> int:
 # (`[IKE]`, `[INFO]`: `_is_enum_word`). Not a name indexed after a word (Flink's source
 # `Kafka[orders]`): as one variable, a job stuck in a restart lost its sources' checkpoint
 # events, and ngram found 1 of 7 such windows (7 of 7 apart; QA Flink's test set)
-_GIVEN_NAME = re.compile(
-    r"""(?:\[([^\[\]\s<>'"]+)\]|'([^\s'<>]+)'|"([^\s"<>]+)")[:,.;)]*"""
+_GIVEN_NAME = re.compile(  # ... or first in a bracketed list, Artemis' `[broker1, nodeID=<*>]`
+    r"""(?:\[([^\[\]\s<>'",]+)(?:\]|,$)|'([^\s'<>]+)'|"([^\s"<>]+)")[:,.;)]*"""
 )
 
 

@@ -170,3 +170,29 @@ def test_a_format_strings_timestamp_that_is_words_does_not_make_an_event():
     assert pa.compute.extract_regex(rows, fmt.regex).is_valid().to_pylist() == [
         False, False, True, True
     ]  # fmt: skip
+
+
+def test_exchange_message_tracking_csv_is_read_by_its_fields_directive(tmp_path):
+    """QA Exchange: `auto`, `iso` and `w3c` refused message tracking logs (a `#Fields:`
+    directive of comma-separated names, CSV rows with quoted fields); a record is its fields
+    as `name=value` words, each one word."""
+    header = ["#Software: Microsoft Exchange Server", "#Version: 15.02.1118.007",
+              "#Log-type: Message Tracking Log", "#Date: 2025-11-30T10:00:00.000Z",
+              "#Fields: date-time,client-ip,server-hostname,source,event-id,message-id,"
+              "recipient-address,message-subject"]  # fmt: skip
+    rows = [
+        f'2025-11-30T08:00:{i:02d}.918Z,10.0.0.{i},EXCH01,SMTP,{event},<m{i}@contoso.com>,'
+        f'{";".join(f"u{j}@contoso.com" for j in range(i % 3 + 1))},"Quarterly report, Q{i}"'
+        for i, event in enumerate(["RECEIVE", "SEND", "DELIVER", "RECEIVE", "SEND", "FAIL"])
+    ]
+    assert rank_formats(header + rows)[0].name == "w3c"
+    ok, cols = split_w3c_lines(pa.array(header + rows))
+    assert ok.tolist() == [False] * 5 + [True] * 6
+    assert cols["Timestamp"][0].as_py() == "2025-11-30T08:00:00.918Z"
+    assert cols["Client"][0].as_py() == "10.0.0.0" and cols["Server"][0].as_py() == "EXCH01"
+    assert cols["Content"][2].as_py() == (
+        "client-ip=10.0.0.2 event-id=DELIVER message-id=<m2@contoso.com> "
+        "message-subject=Quarterly_report,_Q2 "
+        "recipient-address=u0@contoso.com,u1@contoso.com,u2@contoso.com "
+        "server-hostname=EXCH01 source=SMTP"
+    )

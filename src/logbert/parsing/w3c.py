@@ -35,9 +35,16 @@ spaces). A Zeek record is dated by its `ts`, its connection's ends are `Client`,
 writes the same record from Zeek's JSON logs (`conn_state=SF proto=tcp service=rdp ...`; QA:
 without a Zeek format the `#fields` lines were events and the service column a variable, so an
 RDP connection was any connection). Zeek's other directives (`#types`, `#open`) are no events.
+
+Exchange's message tracking logs name their columns in a `#Fields:` directive of
+comma-separated names, and each record is a CSV row (a subject in quotes may hold commas):
+dated by `date-time`, its content every set field as Zeek's is, each value one word (QA:
+`auto`, `iso` and `w3c` all refused them).
 """
 
 from __future__ import annotations
+
+import csv
 
 import numpy as np
 import pyarrow as pa
@@ -67,9 +74,10 @@ _PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # W3C fields that fill each, the first present
 HEADER = {
     "Timestamp": (),  # `date` and `time` joined, a flow log's `start` or Zeek's `ts`
-    "Client": ("c-ip", "srcaddr", "src-ip", "id.orig_h"),
+    "Client": ("c-ip", "srcaddr", "src-ip", "id.orig_h", "client-ip"),
     "User": ("cs-username", "username"),
-    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip", "id.resp_h"),
+    "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip", "id.resp_h",
+               "server-hostname"),
     "Port": ("s-port", "dstport", "dst-port", "id.resp_p"),
     "Agent": ("cs(User-Agent)", "user_agent"),
     "Referer": ("cs(Referer)", "referrer"),
@@ -84,7 +92,10 @@ def named_fields(line: str | None) -> tuple[str, ...] | None:
     if not line:
         return None
     if line.startswith(FIELDS_DIRECTIVE):
-        return tuple(line[len(FIELDS_DIRECTIVE) :].split())
+        named = line[len(FIELDS_DIRECTIVE) :].strip()
+        if "," in named and " " not in named:  # Exchange's message tracking logs: a CSV
+            return tuple(named.split(","))
+        return tuple(named.split())
     if line.startswith(ZEEK_FIELDS_DIRECTIVE):
         return tuple(line[len(ZEEK_FIELDS_DIRECTIVE) :].rstrip("\r\n").split("\t"))
     words = line.split()
@@ -122,6 +133,8 @@ def split_w3c_lines(
         if not line or line.startswith("#"):
             continue
         values = line.split("\t") if "\t" in line else line.split()  # Zeek's: tabs
+        if len(values) != len(current) and "," in line:  # a CSV record (Exchange's)
+            values = next(csv.reader([line]))
         if len(values) != len(current):
             continue
         record = dict(zip(current, values, strict=True))
@@ -134,7 +147,7 @@ def split_w3c_lines(
 
 def _header(record: dict[str, str]) -> dict[str, str]:
     out = {"Timestamp": " ".join(record[k] for k in ("date", "time") if k in record)}
-    for epoch in ("start", "ts"):
+    for epoch in ("start", "ts", "date-time"):  # the last: Exchange's ISO 8601 time
         if not out["Timestamp"] and record.get(epoch, "-") != "-":
             out["Timestamp"] = record[epoch]
     zeek = _is_zeek(record)
@@ -147,9 +160,11 @@ def _header(record: dict[str, str]) -> dict[str, str]:
 
 
 def _content(record: dict[str, str]) -> str:
-    if _is_zeek(record):
-        return _zeek(record)
-    return _flow(record) if _is_flow(record) else _request(record)
+    if _is_flow(record):
+        return _flow(record)
+    if _is_request(record):
+        return _request(record)
+    return _fields(record)
 
 
 def _is_zeek(record: dict[str, str]) -> bool:
@@ -157,13 +172,24 @@ def _is_zeek(record: dict[str, str]) -> bool:
     return "ts" in record
 
 
-def _zeek(record: dict[str, str]) -> str:
-    """Every set field but the time and the user agent (header fields), as `name=value`."""
+def _is_request(record: dict[str, str]) -> bool:
+    """Whether a record is a web server's (IIS, CloudFront: a method, a path or a status)."""
+    return any(k in record for k in ("cs-method", "cs-uri-stem", "cs-uri", "sc-status"))
+
+
+def _fields(record: dict[str, str]) -> str:
+    """Any other record (Zeek's, Exchange's message tracking): every set field but the time
+    and the user agent, as `name=value` sorted by name, each one word: its spaces `_` and a
+    list's `;` a `,` (Exchange's subjects and recipients: as words, each length of a subject
+    or count of recipients made a template of its own, QA)."""
     return " ".join(
-        f"{name}={value}"
+        f"{name}={'_'.join(value.replace(';', ',').split())}"
         for name, value in sorted(record.items())
-        if name not in ("ts", "user_agent") and value not in ZEEK_UNSET
+        if name not in _NOT_CONTENT and value not in ("", *ZEEK_UNSET)
     )
+
+
+_NOT_CONTENT = frozenset({"ts", "date-time", "date", "time", "user_agent"})
 
 
 def _is_flow(record: dict[str, str]) -> bool:

@@ -260,3 +260,15 @@ def test_puppets_server_error_keeps_its_class(masked_alike):
         "Could not retrieve catalog from remote server: Error 4xx on SERVER: x",
         "Error <*> on line <*>",
     ]  # fmt: skip
+
+
+def test_qemus_continued_command_line_is_a_records_continuation(masked_alike):
+    """QA libvirt: the per-VM log's command line (`LC_ALL=C \\`, `-name guest=vm07,... \\`,
+    `-msg timestamp=on`) was 93% "rejected" and `auto` refused the file; the VM's name in it
+    made a template per VM."""
+    for line in ("LC_ALL=C \\", "-name guest=vm07,debug-threads=on \\", "-msg timestamp=on"):
+        assert looks_like_continuation(line), line
+    assert not looks_like_continuation("2025-11-26 10:00:00.123+0000: starting up")
+    assert masked_alike(["-name guest=vm07,debug-threads=on"]) == [
+        "-name guest=<*>,debug-threads=on"
+    ]

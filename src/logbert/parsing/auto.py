@@ -68,6 +68,9 @@ _CONTINUATION = re.compile(
     r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"
     r"|[\]})]+[,;]?\s*$|[\[{(]\s*$"
     r"|\[previous exception\] |goroutine \d+ \[[^\]]*\]:$"
+    # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
+    # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
+    r"|.* \\$|-[a-z][\w-]* "
     r"|(?:[\w.-]+/)*[\w-]+(?:\.\(\*?\w+\))?(?:\.\w+)+(?:\([^)]*\))?$)"
 )
 

@@ -274,7 +274,10 @@ _ENTITY_KEYS = (
     "instance_name|server|server_name|servername|container|container_name|"
     # ... and a thread's id (Sidekiq's `tid=el2yll`, base 36: a thread's first lines were a
     # template of its own, and a restart's new thread a new event; QA)
-    "tid|thread_id|threadid"
+    "tid|thread_id|threadid|"
+    # ... and a virtual machine's (QEMU's `-name guest=vm07,...`: QA libvirt, three VMs'
+    # start-ups were templates of their own beside `guest=<*>`)
+    "guest|vm|vm_name|vmname"
 )
 _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"

@@ -272,3 +272,17 @@ def test_qemus_continued_command_line_is_a_records_continuation(masked_alike):
     assert masked_alike(["-name guest=vm07,debug-threads=on"]) == [
         "-name guest=<*>,debug-threads=on"
     ]
+
+
+def test_zabbix_logs_are_read_by_auto_and_a_hosts_bracketed_name_is_masked(masked_alike):
+    """QA Zabbix: `auto` refused `zabbix_server.log` (the pid padded to six, then
+    `yyyymmdd:HHMMSS.mmm`); `host [lab04] not monitored` was a new event beside `[lab03]`;
+    QA nginx: `exited with code 1` was a clean exit's event."""
+    lines = [f"  {1234 + i}:20251130:10000{i}.123 item \"web0{i}:agent.ping\" became not "
+             "supported: Cannot obtain data" for i in range(5)]  # fmt: skip
+    assert rank_formats(lines)[0].name == "zabbix"
+    assert masked_alike(["cannot send list of active checks to \"10.0.2.4\": host [lab04] not "
+                         "monitored", "worker process 4001 exited with code 1"]) == [
+        'cannot send list of active checks to "<*>": host [<*>] not monitored',
+        "worker process <*> exited with code 1",
+    ]  # fmt: skip

@@ -138,6 +138,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'081109 203615' (yymmdd HHMMSS)",
         ),
     ),
+    # Zabbix server, proxy and agent logs: the pid padded to six, `  1234:20251130:100000.123
+    # item "web01:agent.ping" became not supported` (QA: `auto` refused them)
+    "zabbix": BuiltinFormat(
+        r" *<Pid>:<Date>:<Time> <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<Y>\d{4})(?P<m>\d\d)(?P<d>\d\d) (?P<H>\d\d)(?P<M>\d\d)(?P<S>\d\d)"
+            r"(?:\.(?P<f>\d+))?$",
+            expected="'20251130 100000.123' (yyyymmdd HHMMSS.mmm)",
+        ),
+    ),
     "hadoop": BuiltinFormat(
         r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2015-10-18 18:01:47,978'"),

@@ -129,6 +129,7 @@ _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
+    r"|exited with code"  # nginx's `worker process 2000 exited with code 1` (QA)
     # CUPS's `PID 4568 (...) stopped with status 3.`, `Backend returned status 1 (failed)` (QA:
     # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
     # alert's rule (QA: a brute force was a mistyped password's event)

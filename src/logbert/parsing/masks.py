@@ -315,6 +315,9 @@ MASKS: list[tuple[str, str, int]] = [
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
+    # ... and in square brackets after the word, Zabbix's `host [lab03] not monitored` (QA: one
+    # disabled host in training, so a second one's line was a new event)
+    (r"(^|[\s,;(])((?i:host|node)) \[[^\]\s]+\]", r"\1\2 [" + WILDCARD + "]", 1),
     (  # a decimal number with its unit glued on, vsftpd's `1234.56Kbyte/sec`: its fraction
         # stayed in the word (QA: `<*>.56Kbyte/sec` beside `<*>.00Kbyte/sec`, a new event)
         r"(^|[^A-Za-z0-9_.])[0-9]+\.[0-9]+([KMGTP%µ])",  # a size or rate unit

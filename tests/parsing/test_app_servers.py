@@ -380,3 +380,19 @@ def test_artemis_lines_are_iso_s_and_a_brokers_name_is_a_variable(masked_alike):
     miner = TemplateMiner()
     (tid,) = set(miner.add(masked_alike([start.format(b, "0242ac120001") for b in ("b1", "b2")])))
     assert miner.match(masked_alike([start.format("broker3", "0242ac120009")])) == [tid]
+
+
+def test_a_ci_steps_action_is_the_event_and_a_runners_result_code_is_kept(masked_alike):
+    """QA GitHub Actions: every `uses:` step was one `Run <*>` event, so an unknown action's
+    step was a known one; the runner's `Code: 102` (failed) was `Code: 1xx` with 100."""
+    from logbert.parsing.miner import TemplateMiner
+
+    actions = ["actions/checkout@v4", "actions/setup-node@v4", "actions/upload-artifact@v4",
+               "aws-actions/configure-aws-credentials@v4", "actions/setup-python@v5"]  # fmt: skip
+    miner = TemplateMiner()
+    ids = miner.add(masked_alike([f"##[group]Run {a}" for a in actions * 2]))
+    assert len(set(ids)) == len(actions)
+    assert miner.match(masked_alike(["##[group]Run evil-org/exfiltrate@v1"])) == [None]
+    assert masked_alike(["Worker finished for job 17dcb57f. Code: 102"]) == [
+        "Worker finished for job <*>. Code: 102"
+    ]

@@ -32,8 +32,8 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
     r"(?:(?:(?:http|response|downstream|origin|upstream|target|elb|backend)[_ ]?)?status"
     r"(?:[_ .]?code)?"
     # ... and a SIP or HTTP reply's code, Kamailio's `code=503` (QA: a failed call was an
-    # answered one's event)
-    r"|(?:reply|response|sip)[_ ]?code|code)[\"']?\s*[=:]\s*[\"']?"
+    # answered one's event); not `Code: 102`, an error's or a runner's result (`ERRNO`)
+    r"|(?:reply|response|sip)[_ ]?code)[\"']?\s*[=:]\s*[\"']?|code="
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a

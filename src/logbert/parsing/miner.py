@@ -83,6 +83,9 @@ _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 # ... and a Puppet resource as `kept_values.PUPPET` keeps it, `(<*>/File[/etc/sudoers]/content)`
 # (QA Puppet: a dozen managed files made the title a variable, and a change to sshd_config
 # a routine deploy's event)
+# ... and a CI step's action, `actions/checkout@v4` (QA GitHub Actions: every `uses:` step was
+# one `Run <*>` event, and an unknown action's step a known one)
+_ACTION_WORD = re.compile(r"'?([A-Za-z0-9][\w.-]*/[\w.-]+)@[\w.<>*-]+'?")
 _RESOURCE_WORD = re.compile(r"\(<\*>/[A-Z][\w:]*\[[^\]\s]+\](?:/[a-z_]+)?\)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -223,6 +226,8 @@ def _endpoint(word: str) -> str | None:
         return word
     if _RESOURCE_WORD.fullmatch(word):
         return word
+    if action := _ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
+        return action[1]
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
     found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)
     return found[1] if found else None

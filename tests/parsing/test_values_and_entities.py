@@ -329,3 +329,11 @@ def test_a_ulid_is_one_variable(masked_alike):
     assert masked_alike(["correlation_id=01HXV58ZW3Z5NE9V6E0RBYXNF9 done"]) == [
         "correlation_id=<*> done"
     ]
+
+
+def test_vaults_display_name_is_a_name_and_its_nested_verdict_is_kept(masked_alike):
+    """QA Vault: `auth.display_name=ldap-carol` made every event of a new user a new one, and
+    `auth.policy_results.allowed=false` was a granted request's event."""
+    assert masked_alike(["auth.display_name=ldap-carol auth.policy_results.allowed=false x"]) == [
+        "auth.display_name=<*> auth.policy_results.allowed=false x"
+    ]

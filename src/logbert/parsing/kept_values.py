@@ -301,7 +301,7 @@ COMMAND: list[tuple[str, str, int]] = [(r"(^|: )/([a-z]+)(\s|$)", rf"\1{_KEPT}\2
 # 10,314 allowed ones). Its value is marked so the boolean mask leaves it.
 _VERDICT_BOOLEANS = {"true": "\ue025", "false": "\ue026"}
 _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `failed=true`: QA)
-    r"((?:^|[\s,;{\"'])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
+    r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     r"denied|rejected|error)[\"']?[=:] ?[\"']?)"
 )
 _VERDICT_ANY = _VERDICT_NAME + r"(?:true|false)"

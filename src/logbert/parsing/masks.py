@@ -265,6 +265,7 @@ def join_values(text: str) -> str:
 # template had held one key, so no count of values could tell it was a name)
 NAME_KEYS = (
     "user|username|user_name|usr|login|account|acct|email|principal|owner|uname|accesskey|"
+    "display_name|displayname|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
     "project_path"

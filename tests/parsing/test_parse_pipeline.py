@@ -173,3 +173,23 @@ def test_missing_output_folder(tmp_path):
 def test_missing_input_file(tmp_path):
     with pytest.raises(LogbertError, match="does not exist"):
         _parse(tmp_path, [tmp_path / "absent.log"])
+
+
+def test_an_events_file_holds_each_templates_final_text(tmp_path):
+    """QA Vault: rows of an earlier input kept a template's text from before it generalised
+    (`secret/data/ci/db` beside `secret/data/<*>` for one id), so grouping by `template`
+    counted wrong; templates.csv had the final text."""
+    import csv
+
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_text("nightly job alpha finished\n" * 5)
+    second.write_text("".join(f"nightly job {w} finished\n" for w in
+                              ("beta", "gamma", "delta", "omega", "kappa")))  # fmt: skip
+    parse_files([str(first), str(second)], resolve_format("raw"), tmp_path / "ev.parquet")
+    with open(tmp_path / "templates.csv", newline="") as fh:
+        final = {int(r["template_id"]): r["template"] for r in csv.DictReader(fh)}
+    rows = pq.read_table(tmp_path / "ev.parquet", columns=["template_id", "template"])
+    pairs = set(zip(*rows.to_pydict().values(), strict=True))
+    assert pairs == {(tid, final[tid]) for tid, _ in pairs}
+    assert final == {1: "nightly job <*> finished"}
+    assert pq.ParquetFile(tmp_path / "ev.parquet").schema_arrow.metadata  # the template set kept

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from logbert.errors import LogbertError
@@ -248,6 +249,7 @@ def write_run(
     summary = ParseSummary()
     start = time.perf_counter()
     writer: pq.ParquetWriter | None = None
+    written: dict[int, str] = {}  # each template id's text as first written
 
     def open_writer() -> pq.ParquetWriter:  # once the format is known (`--format auto`)
         try:
@@ -271,6 +273,7 @@ def write_run(
                         writer = open_writer()
                     if chunk.events.num_rows:
                         writer.write_table(chunk.events)
+                        _note_texts(written, chunk.events)
                 if summary.events == 0:
                     raise LogbertError(_no_events(run, summary, inputs))
                 if run.matcher is not None and summary.unmatched == summary.events:
@@ -281,6 +284,7 @@ def write_run(
         finally:
             if writer is not None:
                 writer.close()
+        _refresh_template_texts(tmp[output], written, run)
         _write_templates(run, summary, tmp[templates_csv])
         if state is not None and run.matcher is None:
             save_miner(run.miner, state)
@@ -296,6 +300,39 @@ def write_run(
     summary.warnings = [n for n in notes if n.startswith(WARNING)]
     summary.warnings += fit_warnings(run, summary, rejects)
     return summary
+
+
+def _note_texts(written: dict[int, str], events: pa.Table) -> None:
+    """Record the text each template id was first written with (`_refresh_template_texts`)."""
+    pairs = events.select(["template_id", "template"]).group_by(["template_id", "template"])
+    for tid, text in zip(*pairs.aggregate([]).to_pydict().values(), strict=True):
+        if tid is not None:
+            written.setdefault(int(tid), text)
+
+
+def _refresh_template_texts(path: Path, written: dict[int, str], run: Parser) -> None:
+    """Rewrite the events file's `template` column where a template generalised after its
+    first rows were written, so that one id has one text, templates.csv's (QA Vault: 6 of 73
+    ids had two texts, split by input file, and grouping by `template` counted wrong). Most
+    runs have nothing to rewrite; a rewrite streams the file once."""
+    final = run.template_map()
+    stale = {tid: final[tid] for tid, text in written.items() if final.get(tid, text) != text}
+    if not stale:
+        return
+    ids, texts = pa.array(list(stale), pa.int64()), pa.array(list(stale.values()), pa.string())
+    source = pq.ParquetFile(path)
+    fresh = path.with_name(path.name + ".fresh")
+    writer = pq.ParquetWriter(fresh, source.schema_arrow, **_writer_options(run.fmt))
+    try:
+        for batch in source.iter_batches():
+            tid = pc.cast(batch.column("template_id"), pa.int64())
+            where = pc.index_in(tid, value_set=ids)
+            column = pc.coalesce(pc.take(texts, where), batch.column("template"))
+            index = batch.schema.get_field_index("template")
+            writer.write_batch(batch.set_column(index, "template", column))
+    finally:
+        writer.close()
+    os.replace(fresh, path)
 
 
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:

@@ -94,6 +94,17 @@ def test_simple_detectors_give_the_raw_lines_as_evidence_too(raw_logs):
         assert event["source"] == test_log.name and event["template"] is not None
 
 
+def test_a_row_of_a_detector_with_several_scores_names_the_deciding_one(raw_logs):
+    """QA Artemis, GitHub Actions: LogBERT's `score` (its mean surprise) was far below the
+    printed threshold on flagged rows; the verdict was `max_surprise`'s."""
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = logs_pipeline().fit_logs([str(train_log)], read_labels(train_labels))
+    rows = [r for batch in pipeline.score_logs([str(test_log)], LogReadSummary()) for r in batch]
+    assert {r["decided_by"] for r in rows} == {pipeline.threshold_.score}
+    simple = logs_pipeline(NgramDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    assert "decided_by" not in next(iter(simple.score_logs([str(test_log)], LogReadSummary())))[0]
+
+
 def test_the_end_of_a_session_names_the_line_it_came_after():
     """QA PAN-OS: a window's top evidence `<end of session>` named no line."""
     from logbert.pipeline.verdicts import _with_lines

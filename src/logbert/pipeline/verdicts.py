@@ -4,7 +4,8 @@ One row per session, in input order: `session_id`, `start` and `end` (ISO 8601, 
 session has times: sessions of a reused id, a process id, are told apart by them), every
 score the detector declares (`score_names`: LogBERT's `score`, `miss_ratio`, `max_surprise`;
 one `score` for the others),
-`is_anomaly` (the deciding score, named by the threshold, above its value), `p_value` (the
+`is_anomaly` (the deciding score, named by the threshold, above its value; `decided_by` names
+it where a detector has several), `p_value` (the
 conformal p-value of the deciding score against the normal calibration scores: the share of
 them at or above it, so a user can pick a false-alarm rate directly), `open` (when the
 model knows session lifetimes), `label` (when known) and `top_events` (detectors that explain
@@ -67,6 +68,8 @@ def score_rows(
         for name in detector.score_names:
             row[name] = float(scores[name][i])
         row["is_anomaly"] = bool(flagged[i])
+        if len(detector.score_names) > 1:  # which of them decided (QA Artemis: sorting by
+            row["decided_by"] = decision  # LogBERT's `score` did not follow its verdicts)
         if p is not None:
             row["p_value"] = float(p[i])
         if with_open:

@@ -294,6 +294,11 @@ class FieldSessionizer(IdSessionizer):
             self.stats.process_field = next(
                 (name for name in field_names(field) if bare_name(name) in PROCESS_ID_FIELDS), None
             )
+        # a process id alone: which hosts each value came from (`multi_host_warning`)
+        names = field_names(field)
+        alone = len(names) == 1 and bare_name(names[0]) in PROCESS_ID_FIELDS
+        self.context_columns = HOST_FIELDS if alone else ()
+        self._hosts: dict[str, set[str]] = {}
 
     @property
     def required_columns(self) -> list[str]:
@@ -303,9 +308,28 @@ class FieldSessionizer(IdSessionizer):
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
         return ([v] if has_value(v) else [] for v in batch[self.field])
 
+    def _push(self, batch: dict[str, list]) -> list[Session]:
+        host = next((name for name in self.context_columns if name in batch), None)
+        if host is not None and len(self._hosts) < HOSTS_TRACKED:
+            stats = self.stats
+            for value, on in zip(batch[self.field], batch[host], strict=True):
+                if has_value(value) and on:
+                    seen = self._hosts.setdefault(value, set())
+                    if on not in seen and len(seen) == 1:  # a second host: count it once
+                        stats.n_multi_host_ids += 1
+                        stats.multi_host_example = stats.multi_host_example or (
+                            f"{value} on {next(iter(seen))} and {on}"
+                        )
+                    seen.add(on)
+            stats.host_field = host
+        return super()._push(batch)
+
 
 # header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids
 PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid", "thread", "ppid"})
+# header fields naming the machine a line came from, as built-in formats write them
+HOST_FIELDS = ("Host", "Hostname", "Node")
+HOSTS_TRACKED = 100_000  # process ids whose hosts are noted (bounds memory)
 
 
 # --- internals -------------------------------------------------------------------------------

@@ -77,10 +77,15 @@ class Sessionizer:
         """Columns `push` refuses to go without."""
         return ["template_id"]
 
+    # header fields read beside the session's when present (`FieldSessionizer`: the host of a
+    # process id), under their names in a pushed batch
+    context_columns: tuple[str, ...] = ()
+
     def wanted_columns(self, available: list[str]) -> list[str]:
         """The columns of `available` that `push` reads (what a file reader should load)."""
         optional = ["timestamp", "label"] + (["source", "line_no"] if self.track_lines else [])
         optional += ["source"] if self.reads_sources else []
+        optional += list(self.context_columns)
         fields = field_names(self.field) if self.field is not None else []
         if any(f not in available for f in fields):  # a field of the message (`_field_values`)
             optional.append("content")
@@ -461,6 +466,9 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
             if sessionizer.reads_sources and "source" in names
             else [None] * n
         )
+    for name in sessionizer.context_columns:
+        if name in names:
+            batch[name] = events.column(name).to_pylist()
     batch["line"] = [None] * n  # (source, line_no) per event when tracked
     if sessionizer.track_lines and "source" in names and "line_no" in names:
         batch["line"] = list(

@@ -85,7 +85,7 @@ _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 # a routine deploy's event)
 # ... and a CI step's action, `actions/checkout@v4` (QA GitHub Actions: every `uses:` step was
 # one `Run <*>` event, and an unknown action's step a known one)
-_ACTION_WORD = re.compile(r"'?([A-Za-z0-9][\w.-]*/[\w.-]+)@[\w.<>*-]+'?")
+_CI_ACTION_WORD = re.compile(r"'?([A-Za-z0-9][\w.-]*/[\w.-]+)@[\w.<>*-]+'?")
 _RESOURCE_WORD = re.compile(r"\(<\*>/[A-Z][\w:]*\[[^\]\s]+\](?:/[a-z_]+)?\)")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
@@ -226,7 +226,7 @@ def _endpoint(word: str) -> str | None:
         return word
     if _RESOURCE_WORD.fullmatch(word):
         return word
-    if action := _ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
+    if action := _CI_ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
         return action[1]
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
     found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)
@@ -683,7 +683,7 @@ def _refine(
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
         )
-        actions = (
+        action_labels = (
             p > 0
             and rows[0][p - 1].endswith(":")
             and len(values) <= ENUM_MAX_DISTINCT
@@ -694,7 +694,7 @@ def _refine(
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or operations
-            or actions
+            or action_labels
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
                 and len(shapes) > 1

@@ -81,6 +81,7 @@ def test_evaluate_from_scores_reports_training_overlap_and_foreign_verdicts(mode
     for row in rows:  # another detector's scores, its verdicts in agreement with these
         row["is_anomaly"] = not row["is_anomaly"]
         row["p_value"] = 0.5
+        row["decided_by"] = "score"  # a name, no score (`make demo`: LogBERT's was warned of)
     scores.write_text("".join(json.dumps(r) + "\n" for r in rows))
     result = invoke("evaluate", model / "model", model / "test.parquet", "--scores", scores,
                     "-o", model / "e3.json")  # fmt: skip

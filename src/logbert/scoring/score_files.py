@@ -30,6 +30,7 @@ NOT_SCORES = (
     "start",
     "end",
     "is_anomaly",
+    "decided_by",  # the name of the deciding score (`pipeline.verdicts`)
     "p_value",
     "open",
     "model_id",

@@ -169,10 +169,7 @@ def rank_formats(
             # epoch seconds before 2001 are small numbers (a process id, a count: RFC 5424's
             # PROCID read by `hpc` dated every line in 1970), not evidence of a fit
             ts = pc.if_else(pc.less(ts, EPOCH_PLAUSIBLE), pa.scalar(None, ts.type), ts)
-        misread = _misread_fields(
-            cols, int(ok.sum()), name in _HOST_CHECKED, name in _PROGRAM_CHECKED,
-            name in _HOST_SHAPE_CHECKED,
-        )  # fmt: skip
+        misread = _misread_fields(cols, int(ok.sum()), name)
         if misread is not None:  # such lines are not read by the format, dated or not
             ts = pc.if_else(misread, pa.scalar(None, ts.type), ts) if len(ts) else ts
             ok[np.flatnonzero(ok)[misread.to_numpy(zero_copy_only=False)]] = False
@@ -237,17 +234,13 @@ def _has_message_codes(column: pa.Array) -> bool:
     return bool(pc.any(pc.match_substring_regex(column, _MESSAGE_CODE)).as_py())
 
 
-def _misread_fields(
-    cols: dict[str, pa.Array],
-    n: int,
-    check_host: bool = False,
-    check_program: bool = False,
-    check_host_shape: bool = False,
-) -> pa.Array | None:
+def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
-    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; `Host` where `check_host`, or its
-    shape only where `check_host_shape`, `Component` where `check_program`); None when the
-    format has no such field."""
+    (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; format `name`'s `Host` where it is in
+    `_HOST_CHECKED`, or its shape only in `_HOST_SHAPE_CHECKED`, its `Component` in
+    `_PROGRAM_CHECKED`); None when the format has no such field."""
+    check_host, check_host_shape = name in _HOST_CHECKED, name in _HOST_SHAPE_CHECKED
+    check_program = name in _PROGRAM_CHECKED
     bad = None
     for name, column in cols.items():
         key = name.lower()

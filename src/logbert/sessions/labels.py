@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
 
@@ -114,12 +114,11 @@ def utc_window_id(session_id: str) -> str:
     found = _WINDOW_ID.fullmatch(session_id)
     if found is None:
         return session_id
-    start = f"{found['day']}T{found['hm']}{found['s'] or ':00'}"
-    zone = found["zone"]
-    if zone and zone != "Z" and zone.replace(":", "")[1:] != "0000":
-        offset = datetime.fromisoformat(f"{start}{zone[:3]}:{zone[-2:]}").utcoffset()
-        start = (datetime.fromisoformat(start) - offset).isoformat()
-    return f"{found['field'] or ''}{start}"
+    when = datetime.fromisoformat(f"{found['day']}T{found['hm']}{found['s'] or ':00'}"
+                                  f"{found['zone'] or ''}")  # fmt: skip
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return f"{found['field'] or ''}{when.isoformat()}"
 
 
 def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:

@@ -15,7 +15,7 @@ from logbert.parsing.formats import resolve_format
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.pipeline import ParsedChunk, Parser, parse_files
-from logbert.parsing.state import load_miner, miner_from_state, save_miner
+from logbert.parsing.state import RULES_REVISION, load_miner, miner_from_state, save_miner
 from logbert.parsing.templates import TEMPLATE_SET_KEY, template_set
 
 HDFS = [
@@ -255,3 +255,18 @@ def test_frozen_reparse_of_hdfs_2pct_gives_the_same_ids(data_dir, name):
     assert len(ids1) == 222_579
     assert sum(a != b for a, b in zip(ids1, ids2, strict=True)) == 0
     assert frozen.template_map() == first.template_map()
+
+
+def test_a_parse_state_mined_under_other_rules_is_refused(tmp_path):
+    """Resuming a state of an earlier logbert would split the events it knows into new
+    templates (the masks changed), so it is refused with the way out."""
+    state = tmp_path / "s.json"
+    save_miner(TemplateMiner(), state)
+    assert json.loads(state.read_text())["rules"] == RULES_REVISION
+    assert isinstance(load_miner(state), TemplateMiner)
+    for rules in (None, RULES_REVISION - 1):
+        saved = json.loads(state.read_text())
+        saved.pop("rules") if rules is None else saved.update(rules=rules)
+        state.write_text(json.dumps(saved))
+        with pytest.raises(LogbertError, match=r"other parsing rules .*new state path"):
+            load_miner(state)

@@ -293,3 +293,15 @@ def test_a_threshold_without_a_model_id_is_taken_as_before(model):
     del record["model_id"]  # a model saved before thresholds named theirs
     (model / "threshold.json").write_text(json.dumps(record))
     assert Pipeline.load(model).load_warnings_ == []
+
+
+def test_a_parser_mined_under_other_rules_is_named(logs_model):
+    """A model trained before the masks changed meets other templates for lines it knew: it
+    still scores, but the load says why its unseen keys rose and to retrain."""
+    assert Pipeline.load(logs_model).load_warnings_ == []
+    state = json.loads((logs_model / "parser.json").read_text())
+    del state["miner"]["rules"]
+    (logs_model / "parser.json").write_text(json.dumps(state))
+    (warning,) = Pipeline.load(logs_model).load_warnings_
+    assert "parser.json was mined under other parsing rules (an earlier revision; this " \
+        "logbert's is revision" in warning and "retrain the model" in warning  # fmt: skip

@@ -123,7 +123,13 @@ from logbert.parsing.reader import (
 )
 from logbert.parsing.reader import iter_chunks as read_chunks
 from logbert.parsing.splitter import split_lines
-from logbert.parsing.state import STATE_VERSION, load_miner, miner_from_state, miner_state
+from logbert.parsing.state import (
+    STATE_VERSION,
+    load_miner,
+    miner_from_state,
+    miner_state,
+    rules_mismatch,
+)
 from logbert.parsing.summary import (
     WARNING,
     ParseSummary,
@@ -234,6 +240,8 @@ class Parser(DatingChecks):
         else:
             self._setup(fmt, load_miner(state, parser), None)
         self.templates_file = templates
+        # set by `from_state`: a saved parser mined under other parsing rules (state.py)
+        self.rules_mismatch: str | None = None
 
     def _setup(self, fmt: LogFormat, miner: Any, known: list[KnownTemplate] | None) -> None:
         self.fmt = fmt
@@ -507,6 +515,7 @@ class Parser(DatingChecks):
         try:
             fmt = format_from_spec(state["format"])
             run = cls.__new__(cls)
+            run.rules_mismatch = None
             if state["parser"] == "templates":
                 known = [known_template(int(t["id"]), t["template"]) for t in state["templates"]]
                 if not known:
@@ -514,6 +523,7 @@ class Parser(DatingChecks):
                 run._setup(fmt, None, known)
             else:
                 run._setup(fmt, miner_from_state(state["miner"]), None)
+                run.rules_mismatch = rules_mismatch(state["miner"])
                 if state.get("frozen"):
                     run.freeze()
         except (KeyError, ValueError, TypeError, AttributeError) as exc:

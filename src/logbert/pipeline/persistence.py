@@ -143,6 +143,13 @@ def read_bundle(cls: type[Pipeline], path: str | Path, *, recalibrating: bool = 
     pipeline.parser_ = None
     if (directory / PARSER_FILE).exists():
         pipeline.parser_ = read_parser(directory / PARSER_FILE)
+        if pipeline.parser_.rules_mismatch is not None:
+            notes.append(
+                f"warning: {directory / PARSER_FILE} was mined under other parsing rules "
+                f"({pipeline.parser_.rules_mismatch}): lines the model knew may now give other "
+                "templates, counted as unseen keys (flagged sessions); retrain the model on its "
+                "logs with this logbert (`logbert train`)"
+            )
     pipeline.load_warnings_ = notes
     return pipeline
 

@@ -1,0 +1,48 @@
+"""The parsing rules' revision (`state.RULES_REVISION`) follows the rules: a change that gives
+other templates for loghub's lines fails here until the revision is bumped, so models and
+`--state` files mined before it are told apart (a saved model warns, a state is refused)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import parse_files
+from logbert.parsing.state import RULES_REVISION
+
+SYSTEMS = (
+    "Android", "Apache", "BGL", "HDFS", "HPC", "Hadoop", "Linux", "OpenSSH", "Proxifier",
+    "Spark", "Windows", "Zookeeper",
+)  # fmt: skip
+
+# revision -> sha256 of every loghub-2k line's template text, system by system
+DIGESTS = {
+    2: "c3703f9f4108f618f4e5ff611b357e9a4f62922d1bcc90a5d325d8155bafe15f",
+}
+
+
+def templates_digest(data_dir, tmp_path) -> str:
+    digest = hashlib.sha256()
+    for system in SYSTEMS:
+        log = data_dir / "loghub2_2k_corrected" / system / f"{system}_2k.log"
+        (tmp_path / system).mkdir()
+        out = tmp_path / system / "events.parquet"
+        parse_files([str(log)], resolve_format(system), out)
+        with open(out.parent / "templates.csv", newline="", encoding="utf-8") as fh:
+            text = {int(r["template_id"]): r["template"] for r in csv.DictReader(fh)}
+        for tid in pq.read_table(out, columns=["template_id"])["template_id"].to_pylist():
+            digest.update(f"{system}\t{text[tid]}\n".encode())
+    return digest.hexdigest()
+
+
+@pytest.mark.slow
+def test_the_rules_revision_is_bumped_when_templates_change(data_dir, tmp_path):
+    assert templates_digest(data_dir, tmp_path) == DIGESTS.get(RULES_REVISION), (
+        "the parsing rules give other templates for loghub's lines than revision "
+        f"{RULES_REVISION} did: bump RULES_REVISION in logbert/parsing/state.py and add the "
+        "new digest to DIGESTS here"
+    )

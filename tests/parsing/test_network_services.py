@@ -323,6 +323,14 @@ def test_a_kerberos_tickets_encryption_type_is_kept(masked_alike):
     assert "tkt=rc4-hmac(23)" in weak and "tkt=<*>(18)" in strong
 
 
+def test_a_braced_list_of_numbers_is_one_value_whatever_its_length(masked_alike):
+    """QA MIT KDC: `AS_REQ (6 etypes {18 17 20 19 16 23})` was a template per count of
+    encryption types, a client offering one more a new event."""
+    lines = [f"AS_REQ ({n} etypes {{{' '.join(['18', '17', '-1.5'][:n])}}}) x" for n in (1, 2, 3)]
+    assert set(masked_alike(lines)) == {"AS_REQ (<*> etypes {<*>}) x"}
+    assert masked_alike(["state {rep=18 tkt=18}"]) == ["state {rep=<*> tkt=<*>}"]
+
+
 def test_linux_does_not_read_a_bracketed_level_as_the_host():
     """QA Tor: `linux` read `[notice]` as the host, rejected every line without `: ` and was
     picked by `auto`."""

@@ -55,6 +55,7 @@ _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _QTY = r"(\d+(?:\.\d+)?)"
 _UNIT = "(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|ms|s|sec|secs|min)"
 _HMS = r"(\d+:\d+:\d+(?:[.,]\d+)?)"
+_NUM = r"-?\d+(?:\.\d+)?"
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its year before the time (a Cisco ASA's `logging timestamp`: `Nov 20 2026
@@ -101,6 +102,10 @@ JOINS: list[tuple[str, str, int]] = [
     # restart); a size's unit stays a word (loghub's truth keeps `<*> KB`)
     (r"(\d+) +(days?) +(\d+:\d\d) +(hours)", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (r"(^|\s)(\d+:\d\d) +(hours)($|[^A-Za-z0-9])", rf"\1\2{JOIN}\3\4", 1),
+    # a braced list of numbers without commas is one value whatever its length (Kerberos'
+    # `AS_REQ (6 etypes {18 17 20 19 16 23})`: QA, a template per count of types, a client
+    # offering one type more a new event); a space joined per pass
+    (rf"(\{{{_NUM}(?:{JOIN}{_NUM})*) +({_NUM}(?: +{_NUM})*\}})", rf"\1{JOIN}\2", 16),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -338,8 +343,8 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
-    (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`
-        rf"([\[(])[^\s{JOIN}\[\]()]*{JOIN}[^\s\[\]()]*([\])])",
+    (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`, `{<*>}`
+        rf"([\[({{])[^\s{JOIN}\[\](){{}}]*{JOIN}[^\s\[\](){{}}]*([\])}}])",
         r"\1" + WILDCARD + r"\2",
         1,
     ),

@@ -22,7 +22,8 @@ STATE_VERSION = 1
 MINERS = ("logbert", "drain3")
 # How a line becomes a template: masks, kept values and the miner's rules. Bump it whenever a
 # change gives other templates for the same lines (tests/parsing/test_rules_revision.py holds a
-# digest of loghub's templates per revision and fails until it is bumped): a state or a model
+# digest of loghub's templates per revision and fails until it is bumped; a change loghub's
+# lines do not show is the author's to bump): a state or a model
 # mined under another revision would meet templates it never had for lines it knew, and count
 # them as unseen keys, so `miner_state` records it and a mismatch is said (`rules_mismatch`).
 RULES_REVISION = 2

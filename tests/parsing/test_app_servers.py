@@ -396,3 +396,15 @@ def test_a_ci_steps_action_is_the_event_and_a_runners_result_code_is_kept(masked
     assert masked_alike(["Worker finished for job 17dcb57f. Code: 102"]) == [
         "Worker finished for job <*>. Code: 102"
     ]
+
+
+def test_uwsgis_request_line_keeps_its_endpoint_and_status_class(masked_alike):
+    """QA uWSGI: `GET /wp-login.php => generated ... (HTTP/1.1 404)` was the event of every
+    request, a database outage's 500s and a scanner's 404s those of normal 200s."""
+    line = "GET {} => generated 145 bytes in 6 msecs (HTTP/1.1 {}) 2 headers in 89 bytes"
+    masked = masked_alike([line.format("/api/products?page=15", 500), line.format("/.env", 404)])
+    assert masked == [
+        "GET /api/products?<*> => generated <*> bytes in <*> msecs (HTTP/<*> 5xx) <*> headers in "
+        "<*> bytes",
+        "GET /.env => generated <*> bytes in <*> msecs (HTTP/<*> 4xx) <*> headers in <*> bytes",
+    ]

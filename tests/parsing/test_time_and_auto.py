@@ -871,6 +871,24 @@ def test_an_optional_time_group_takes_no_word_of_an_undated_line():
     assert cols["Timestamp"].to_pylist() == ["2026-11-30T02:00:00.000Z", ""]
 
 
+def test_an_optional_time_takes_the_words_of_the_timestamp_format(tmp_path):
+    """QA uWSGI: `(\\[<Timestamp>\\] )?<Content>` with '%a %b %d %H:%M:%S %Y' never took
+    `[Fri Dec  4 08:00:05 2026]` (a time of five words), so every line went undated with the
+    bracket in its message; a model's saved format reads it alike."""
+    from logbert.parsing.formats import format_from_spec, format_spec
+    from logbert.parsing.splitter import split_lines
+
+    lines = ["[Fri Dec  4 08:00:05 2026] GET / => 200", "Traceback (most recent call last):",
+             "[Sat Dec 12 18:00:05 2026] spawned worker 3 (pid: 12)"]  # fmt: skip
+    fmt = resolve_format(r"(\[<Timestamp>\] )?<Content>", timestamp_format="%a %b %d %H:%M:%S %Y")
+    for each in (fmt, format_from_spec(json.loads(json.dumps(format_spec(fmt))))):
+        ok, cols = split_lines(pa.array(lines), each)
+        messages = ["GET / => 200", lines[1], "spawned worker 3 (pid: 12)"]
+        assert ok.all() and cols["Content"].to_pylist() == messages
+        stamps = parse_timestamps(cols, each.timestamp, 3).to_pylist()
+        assert stamps == [datetime(2026, 12, 4, 8, 0, 5), None, datetime(2026, 12, 12, 18, 0, 5)]
+
+
 def test_a_time_stops_before_the_next_csv_field():
     """QA PAN-OS: `1,2026/11/26 00:00:09,012801012345,TRAFFIC,...` read the serial number as a
     fraction of a second, and every later field shifted by one."""

@@ -430,6 +430,8 @@ class LogFormat:
     timestamp_format: str | None = None
     # the format string as the user wrote it (messages); `format` has field brackets escaped
     written: str = ""
+    # what an optional <Timestamp> may hold besides a date and time (`compile_format`)
+    timestamp_words: str = ""
 
     @property
     def is_raw(self) -> bool:
@@ -478,7 +480,11 @@ def resolve_format(
     else:
         # a <Label> field labels each line as BGL's does (`-` or normal: normal; anything
         # else: an anomaly of that category), so windows of the log can be evaluated
-        fmt = compile_format(spec, "custom", label="Label" if "<Label>" in spec else None)
+        label = "Label" if "<Label>" in spec else None
+        fmt = compile_format(spec, "custom", label=label)
+        if timestamp_format is not None and "Timestamp" in fmt.fields:
+            words = re.sub(r"\(\?P<\w+>", "(?:", strptime_pattern(timestamp_format))
+            fmt = compile_format(spec, "custom", label=label, timestamp_words=words[1:-1])
         fields = _clock_fields(fmt.fields)
         if fields is not None and "Year" in fields:  # a syslog time with its <Year> field
             fmt.timestamp = TimestampSpec(fields, _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED)
@@ -644,9 +650,12 @@ def compile_format(
     name: str = "custom",
     timestamp: TimestampSpec | None = None,
     label: str | None = None,
+    timestamp_words: str | None = None,
 ) -> LogFormat:
     """Turn a loghub format string into an anchored regex with one named group per field.
-    Messages quote the string as the user wrote it, not with its field brackets escaped."""
+    Messages quote the string as the user wrote it, not with its field brackets escaped.
+    `timestamp_words`: the regex of the user's `--timestamp-format`, what an optional
+    `<Timestamp>` may hold besides a date with its time (see there)."""
     written, fmt = fmt, _escape_literal_signs(_escape_field_brackets(fmt))
     fields = _FIELD.findall(fmt)
     if "Content" not in fields:
@@ -693,7 +702,10 @@ def compile_format(
                 # a time the line may lack, `(<Timestamp> )?<Content>`: a word with a digit,
                 # never a message's first word (QA Terraform: `No changes.` was read as a time
                 # `No`, and the word left its message)
-                regex += rf"(?P<Timestamp>{_DATE_TIME}|[^\s]*\d[^\s]*)"
+                # ... or what the user's --timestamp-format reads (QA uWSGI: `Fri Dec  4
+                # 08:00:05 2026`, five words, never fit, and every line went undated)
+                given = f"{timestamp_words}|" if timestamp_words else ""
+                regex += rf"(?P<Timestamp>{given}{_DATE_TIME}|[^\s]*\d[^\s]*)"
             elif field_name == "Timestamp":  # a date with its time of day, else the shortest
                 # text with a digit near its start (`Nov 30 10:00:00`, `Mon Nov 30 ...`): a
                 # line whose time is words is no event (QA Zeek: `#fields\tts\tuid...` and
@@ -732,7 +744,10 @@ def compile_format(
         )
     header = [f for f in fields if f != "Content"]
     fast = regex.replace(".*?)", r"\S*?)")
-    return LogFormat(name, fmt, regex, fields, timestamp, label, header, fast, written=written)
+    return LogFormat(
+        name, fmt, regex, fields, timestamp, label, header, fast, written=written,
+        timestamp_words=timestamp_words or "",
+    )  # fmt: skip
 
 
 # a field's opening `<` and name with no `>` after it (`[<Pid] <Content>`)
@@ -849,7 +864,7 @@ def format_spec(fmt: LogFormat) -> dict:
         },
         "label": fmt.label,
         "written": fmt.written,
-    }
+    } | ({"timestamp_words": fmt.timestamp_words} if fmt.timestamp_words else {})
 
 
 def format_from_spec(spec: dict) -> LogFormat:
@@ -867,7 +882,13 @@ def format_from_spec(spec: dict) -> LogFormat:
             guessed=bool(ts.get("guessed")),
         )
     )
-    fmt = compile_format(spec["format"], spec.get("name", "custom"), timestamp, spec.get("label"))
+    fmt = compile_format(
+        spec["format"],
+        spec.get("name", "custom"),
+        timestamp,
+        spec.get("label"),
+        timestamp_words=spec.get("timestamp_words"),
+    )
     fmt.written = spec.get("written") or fmt.written
     return fmt
 

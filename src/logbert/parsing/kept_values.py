@@ -53,7 +53,8 @@ _STATUS_FORMS = (
         rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
         r"($|[^A-Za-z0-9.:]|:[^0-9])",  # not Slurm's exit code and signal, `status=230:0` (QA)
     ),  # fmt: skip
-    (r"(HTTP/[0-9.]+\"?\s+)", r"($|\s)"),
+    # ... and uWSGI's `(HTTP/1.1 500)` (QA: a 500 was a 200's event)
+    (r"(HTTP/[0-9.]+\"?\s+)", r"($|[\s)])"),
     # Puppet's `Error 500 on SERVER` beside `Error 403 on SERVER` (QA: one `Error <*>` event)
     (r"((?:^|\s)Error\s+)", r"(\s+on\s+SERVER)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
@@ -194,7 +195,8 @@ _SMALL_STATUS_PY = re.compile(rf"{_SMALL_STATUS}([0-9]){_SMALL_STATUS_END}")
 _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at the line's end, Phoenix's `GET /api/orders/42` (its status on a line of its own,
 # `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
-_PATH_END = r"( HTTP/|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+# ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
+_PATH_END = r"( HTTP/| => |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
 # scheme and host are left out, the path read as any request's (QA: the whole URL one

@@ -408,3 +408,28 @@ def test_uwsgis_request_line_keeps_its_endpoint_and_status_class(masked_alike):
         "<*> bytes",
         "GET /.env => generated <*> bytes in <*> msecs (HTTP/<*> 4xx) <*> headers in <*> bytes",
     ]
+
+
+def test_apaches_referer_is_a_field_not_part_of_the_event(tmp_path):
+    """QA ModSecurity: httpd 2.4's `, referer: URL` made each event two templates, and a known
+    event in its other form a new event."""
+    line = "[Sun Nov 29 10:06:05.123456 2026] [authz_core:error] [client 198.18.0.7:41234] " \
+        "AH01630: client denied by server configuration: /srv/www/static/{}"  # fmt: skip
+    lines = [line.format("a.css"), line.format("b.js") + ", referer: https://shop.example.com/"]
+    log = tmp_path / "error.log"
+    log.write_text("\n".join(lines * 3) + "\n")
+    parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert len(set(events["template_id"])) == 1
+    assert events["Referer"][:2] == ["", "https://shop.example.com/"]
+
+
+def test_a_context_root_keeps_the_api_resource_and_from_ends_a_path(masked_alike):
+    """QA WildFly: `/shop/api/login` and `/shop/api/checkout` were one `/shop/<*>` event, and
+    `Incoming GET /shop/api/login from 10.0.1.7` one `GET <*>` event for every endpoint."""
+    lines = ["Completed POST /shop/api/login 200 in 60 ms",
+             "Incoming GET /shop/api/products/25304?x=1 from 10.0.1.186 user=admin"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "Completed POST /shop/api/login 2xx in <*> ms",
+        "Incoming GET /shop/api/products/<*> from <*> user=<*>",
+    ]

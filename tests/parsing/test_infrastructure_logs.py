@@ -286,3 +286,61 @@ def test_zabbix_logs_are_read_by_auto_and_a_hosts_bracketed_name_is_masked(maske
         'cannot send list of active checks to "<*>": host [<*>] not monitored',
         "worker process <*> exited with code 1",
     ]  # fmt: skip
+
+
+def test_a_proxmox_tasks_type_is_its_event_and_its_user_a_variable(masked_alike):
+    """QA Proxmox: every task of a user was one `UPID:pve1:<*>:root@pam:` event (a VM's
+    deletion a console's), and a new user's first console a new event."""
+    upid = "UPID:pve1:0007A1E7:05887868:65692302:{}:{}:{}:"
+    tasks = [("vncproxy", "101", "root@pam"), ("qmstart", "104", "dave@pve"),
+             ("vzdump", "", "root@pam"), ("qmdestroy", "104", "root@pam!backup")]  # fmt: skip
+    lines = [f"<{user}> starting task {upid.format(task, guest, user)}"
+             for task, guest, user in tasks]  # fmt: skip
+    masked = masked_alike(lines)
+    assert masked[0] == "<<*>> starting task UPID:<*>:<*>:<*>:<*>:vncproxy:<*>:<*>:"
+    miner = TemplateMiner()
+    ids = miner.add(masked * 3)
+    assert len(set(ids[:4])) == 4  # four task types, four events, whoever ran them
+
+
+def test_interfaces_and_short_node_ids_are_entities(masked_alike):
+    """QA FRR, MikroTik and CockroachDB: `ether3 link down`, `(eth1)` and `transferring lease
+    to s4` were a template per port or store, a port added since training a new event."""
+    lines = ["interface,info ether5 link down", "Neighbor 10.1.1.2 (enp0s3) state Down",
+             "Interface GigabitEthernet0/1, changed state to down", "port ge-0/0/1.0 up",
+             "transferring lease to s4", "[n2,replicate,s2,r696/1] sent"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "interface,info <*> link down", "Neighbor <*> (<*>) state Down",
+        "Interface <*>, changed state to down", "port <*> up", "transferring lease to <*>",
+        "[<*>,replicate,<*>,<*>/<*>] sent",
+    ]  # fmt: skip
+
+
+def test_a_run_of_numbers_after_a_word_is_one_value(masked_alike):
+    """QA FRR and Proxmox: a BGP AS path and a backup job's guests made a template per
+    length; HPC's fan speeds among `****` stay one variable each."""
+    lines = [f"metric 0, path {' '.join(['65004', '64601', '64950'][:n])} x" for n in (1, 2, 3)]
+    assert set(masked_alike(lines)) == {"metric <*>, path <*> x"}
+    assert masked_alike(["vzdump 102 103 104 --quiet 1"]) == ["vzdump <*> --quiet <*>"]
+    assert masked_alike(["Fan speeds ( 3552 **** 3515 )"]) == ["Fan speeds ( <*> **** <*> )"]
+
+
+def test_a_network_devices_syslog_without_tags_is_read_whole(tmp_path):
+    """QA MikroTik: `auto` picked `linux`, which rejected every line without a `: ` after
+    its first words: the logins, link changes and configuration changes."""
+    lines = [
+        "Dec  3 00:43:17 core-rtr system,error,critical login failure for user root via ssh",
+        "Dec  3 00:12:29 gw-02 interface,info ether1 link down",
+        "Dec  3 00:12:31 gw-02 dhcp,warning dhcp1 failed to give out IP address: pool is empty",
+        "Dec  3 00:12:35 gw-02 pppoe,ppp,info <pppoe-cust0043>: connected",
+    ] * 5
+    assert rank_formats(lines)[0].name == "syslog-notag"
+    log = tmp_path / "routers.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("syslog-notag"), tmp_path / "e.parquet")
+    assert summary.rejected == 0
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["Host"][:2] == ["core-rtr", "gw-02"]
+    assert events["content"][2].startswith("dhcp,warning")
+    ordinary = ["Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown"] * 5
+    assert rank_formats(ordinary)[0].name == "linux"  # where both read the lines

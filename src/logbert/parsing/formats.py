@@ -225,8 +225,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'03-17 16:13:38.811'",
         ),
     ),
+    # httpd 2.4 appends `, referer: URL` where the request had one: a field, as the access
+    # log's referrer (QA ModSecurity: each event was two templates, with and without it, and a
+    # known event's other form a new event)
     "apache": BuiltinFormat(
-        r"\[<Time>\] \[<Level>\] <Content>",
+        r"\[<Time>\] \[<Level>\] <Content>(, referer: <Referer>)?",
         TimestampSpec(
             ("Time",),
             # httpd 2.4 writes microseconds (QA: every 2.4 error log was refused)
@@ -293,6 +296,15 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "syslog-nohost": BuiltinFormat(
         r"<Month> <Date> <Time> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+    ),
+    # syslog files of network devices, which send no tag (RouterOS' `Dec  3 00:43:17 gw-02
+    # system,error,critical login failure for user root ...`: QA MikroTik, `linux` rejected
+    # every line without `: `, the logins and link changes among them): the program, one
+    # word, may be missing; generic, so `linux` reads the lines where both do
+    "syslog-notag": BuiltinFormat(
+        r"<Month> <Date> <Time> <Host> (<Component>(\[<PID>\])?: )?<Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+        generic=True,
     ),
     # BSD syslog with its priority (RFC 3164, as sent over the network): no year, as `linux`;
     # a network device may send no tag (PAN-OS's `<14>Nov 24 08:00:16 PA-3220 1,2025/...`: QA,
@@ -384,7 +396,7 @@ FORMAT_ALIASES = {
 
 # Built-in formats whose program name is one word: where the host or the tag may be missing,
 # a message's own `: ` must not make its first words a program
-_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "rfc3164"})
+_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
 SAME_FORMAT = {"zeek": "w3c", "bro": "w3c"}

@@ -196,7 +196,8 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at the line's end, Phoenix's `GET /api/orders/42` (its status on a line of its own,
 # `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
 # ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
-_PATH_END = r"( HTTP/| => |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+# ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
+_PATH_END = r"( HTTP/| => | from |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
 # scheme and host are left out, the path read as any request's (QA: the whole URL one
@@ -244,6 +245,9 @@ _BARE_VERSION: list[tuple[str, str, int]] = [
 _PHP_SCRIPT = rf"(?:{_NAME}/)?[A-Za-z0-9_-]+\.php/(?:(?:dav|apps)/)?{_NAME}"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/({_PHP_SCRIPT})",
+    # an application's context root before its API, WildFly's `/shop/api/login` (QA: every
+    # endpoint of the shop one `/shop/<*>` event)
+    rf"/({_NAME}/{_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_NAME})",
     # (an API's internal or admin group names no resource: GitLab's `/api/v4/internal/allowed`
     # beside `/api/v4/internal/post_receive`, QA: one `/api/v4/internal/<*>` event)
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/(?:internal|admin)/{_NAME})",

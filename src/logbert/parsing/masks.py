@@ -106,6 +106,15 @@ JOINS: list[tuple[str, str, int]] = [
     # `AS_REQ (6 etypes {18 17 20 19 16 23})`: QA, a template per count of types, a client
     # offering one type more a new event); a space joined per pass
     (rf"(\{{{_NUM}(?:{JOIN}{_NUM})*) +({_NUM}(?: +{_NUM})*\}})", rf"\1{JOIN}\2", 16),
+    # ... and so is a bare run of whole numbers after a word (BGP's AS path `path 65004 64601
+    # 64950`, `vzdump 102 103 104`: QA FRR and Proxmox, a template per length, a longer path
+    # or one more guest a new event); not a bracketed list with other words among the numbers
+    # (HPC's `Fan speeds ( 3552 3534 **** 3515 )`: one event, its speeds one variable each)
+    (
+        rf"((?:^|\s)[A-Za-z][A-Za-z_-]* \d+(?:{JOIN}\d+)*) +(\d+)($|[\s,;)\]])",
+        rf"\1{JOIN}\2\3",
+        16,
+    ),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -448,6 +457,20 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # Proxmox's task ids, `UPID:pve1:0007A1E7:05887868:65692302:vzdump:101:root@pam:`: node,
+        # pid, start times, guest and user are variables, the task type is the event (QA: all
+        # tasks of a user were one `UPID:pve1:<*>:root@pam:`, a VM's deletion a console's event)
+        r"UPID:[^:\s]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,16}:[0-9A-Fa-f]{8}:([A-Za-z][\w-]*):[^:\s]*:"
+        r"[^:\s]*:",
+        "UPID:" + ":".join([WILDCARD] * 4) + r":\1:" + WILDCARD + ":" + WILDCARD + ":",
+        1,
+    ),
+    (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
+        # a new user's first console was a new event (QA); dotted domains are e-mail, below
+        r"(^|[\s<:'\"=(\[,])[A-Za-z0-9._-]+@[a-z][a-z0-9-]*(?:![\w-]+)?($|[\s>:'\",;)\]])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # e-mail addresses (`alice@example.org`, `<x177@spam.example>`): a sender or recipient
         # is a variable like a host (QA Exim: each mistyped recipient a template of its own,
         # a normal bounce flagged as a new event); a domain ends in a label of letters
@@ -486,6 +509,23 @@ MASKS: list[tuple[str, str, int]] = [
         # (not in square brackets: a point, Android's `bnds=[264,444][920,908]`)
         r"(^|[^A-Za-z0-9_,.\[])[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?"
         r"((?:ms|s|KB|MB|GB|B)?(?:$|[^A-Za-z0-9_,]))",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # a network interface (`eth1`, `enp0s3`, `swp12`, `bond0.100`, RouterOS' `ether5`,
+        # Cisco's `GigabitEthernet0/1`, Juniper's `ge-0/0/1`): a port is an entity like a
+        # host (QA FRR and MikroTik: `ether3 link down` a template per port, a port added
+        # since training a new event, some ports merged and some not by their counts)
+        r"(^|[\s,(\[=:'\"<])(?:(?:eth|ens|enp|eno|enx|em|wlan|wlp|wlo|swp|bond|br|vlan|tun|wg|ib"
+        r"|ppp|ether|sfp|sfpplus|bridge)[0-9]+(?:[a-z][0-9]+)*(?:[.:][0-9]+)?|(?:GigabitEthernet"
+        r"|TenGigabitEthernet|FastEthernet|Ethernet|Gi|Te|Fa|Eth|Port-channel)[0-9]+(?:/[0-9]+)+"
+        r"(?:\.[0-9]+)?|(?:ge|xe|et|ae)-[0-9]+/[0-9]+/[0-9]+(?:\.[0-9]+)?)($|[\s,;:)\]'\">@])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # a node's, store's or range's short id, CockroachDB's `n3`, `s4`, `r42/1` (QA: `transferring
+        # lease to s4` and `... to s2` were events of their own, a template per store)
+        r"(^|[\s,(\[=:'\"])[a-z][0-9]+($|[\s,;:)\]'\"/])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

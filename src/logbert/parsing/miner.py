@@ -87,6 +87,9 @@ _PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
 # one `Run <*>` event, and an unknown action's step a known one)
 _CI_ACTION_WORD = re.compile(r"'?([A-Za-z0-9][\w.-]*/[\w.-]+)@[\w.<>*-]+'?")
 _RESOURCE_WORD = re.compile(r"\(<\*>/[A-Z][\w:]*\[[^\]\s]+\](?:/[a-z_]+)?\)")
+# ... and a Proxmox task's type in its masked id (`masks`: `UPID:<*>:<*>:<*>:<*>:qmstart:...`;
+# QA: the types of a user's tasks were one event, a VM's deletion a console's)
+_TASK_WORD = re.compile(r"UPID:(?:<\*>:){4}([A-Za-z][\w-]*):<\*>:<\*>:")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
@@ -226,6 +229,8 @@ def _endpoint(word: str) -> str | None:
         return word
     if _RESOURCE_WORD.fullmatch(word):
         return word
+    if task := _TASK_WORD.fullmatch(word):
+        return task[1]
     if action := _CI_ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
         return action[1]
     _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)

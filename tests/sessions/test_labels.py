@@ -484,3 +484,17 @@ def test_window_ids_written_as_utc_another_way_name_the_windows(tmp_path):
         "blk_7": "anomaly",
         "2026-12-01T08:10:00": "normal",  # QA OpenVPN, Ceph: a local time with its offset
     }
+
+
+def test_window_ids_that_match_apart_from_the_year_point_to_year():
+    """QA Proxmox: a syslog file's year came from its date, the labels had the logs' own, and
+    the message did not say the ids differed in the year alone."""
+    from logbert.sessions.labels import require_some_match
+
+    labels = {"pve1@2023-12-01T00:00:00": "normal", "pve1@2023-12-01T00:05:00": "anomaly"}
+    ids = ["pve1@2026-12-01T00:00:00", "pve1@2026-12-01T00:10:00"]
+    with pytest.raises(LogbertError, match=r"apart from the year: .*--year 2023"):
+        require_some_match(labels, 2, ids[0], ids)
+    with pytest.raises(LogbertError) as other:
+        require_some_match(labels, 2, "pve1@2026-12-02T00:00:00", ["pve1@2026-12-02T00:00:00"])
+    assert "apart from the year" not in str(other.value)

@@ -265,11 +265,12 @@ def require_some_match(
             ": it seems to number lines, but a labels file labels sessions, not lines; for "
             "labels per line, give the log format a <Label> field and leave out --labels"
         )
+    session_ids = list(session_ids)
     folded = {i.lower() for i in session_ids}
     case = (
         "; the ids match apart from case: write them as the logs do"
         if any(i.lower() in folded for i in labels)
-        else ""
+        else _year_hint(labels, session_ids)
     )
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
@@ -277,6 +278,24 @@ def require_some_match(
         f"stay unlabelled; the ids must be {SESSION_IDS}: check the file's id column{column} "
         "(or the --by-id regex) and that the labels belong to these logs"
     )
+
+
+_WINDOW_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?=-[0-9]{2}-[0-9]{2}T)")
+
+
+def _year_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
+    """"; the ids match apart from the year ..." when window ids differ in their year alone
+    (QA Proxmox: a syslog file writes no year, and the one taken from the file's date was not
+    the labels'), else ""."""
+    undated = {_WINDOW_YEAR.sub("", i) for i in session_ids}
+    for label_id in labels:
+        year = _WINDOW_YEAR.search(label_id)
+        if year and _WINDOW_YEAR.sub("", label_id) in undated:
+            return (
+                "; the ids match apart from the year: where the log format writes no year, "
+                f"pass the logs' own with --year (here --year {year[1]}?)"
+            )
+    return ""
 
 
 def mostly_unlabelled_warning(

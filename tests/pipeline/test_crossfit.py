@@ -252,3 +252,19 @@ def test_a_rate_rule_the_split_alone_cannot_meet_is_met_by_the_cross_fitted_scor
     with pytest.raises(LogbertError, match="needs at least 99 normal calibration"):
         Pipeline(detector_class("ecvc")(), threshold_rule="fpr:0.01",
                  calibration="split").fit(sessions)  # fmt: skip
+
+
+def test_few_validation_sessions_given_are_named_with_the_cross_fit_way_out():
+    """QA FRR: 75 given validation windows set a `max` threshold in silence (12 false alarms
+    where the same logs cross-fitted gave none)."""
+    lines: list[str] = []
+    validation = [Session(f"v{i}", s.keys, "normal") for i, s in enumerate(normal_sessions(20))]
+    Pipeline(detector_class("ngram")()).fit(
+        normal_sessions(40), validation=validation, log=lines.append
+    )
+    assert "the 20 validation sessions given (under 100) set the threshold" in "\n".join(lines)
+    lines.clear()
+    Pipeline(detector_class("ngram")(), calibration="split").fit(
+        normal_sessions(40), validation=validation, log=lines.append
+    )
+    assert "validation sessions given" not in "\n".join(lines)  # chosen, not defaulted

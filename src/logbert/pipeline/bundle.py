@@ -341,11 +341,19 @@ class Pipeline:
     def _auto_fell_back(self, calibration: str, n_validation: int, given: bool) -> str | None:
         """What `auto` did where it would have cross-fitted a small split but the detector
         refuses it (a combination), so the user knows how few sessions set the threshold (QA:
-        `auto` took 36 validation sessions without a word)."""
-        if self.calibration != "auto" or calibration != "split" or given:
+        `auto` took 36 validation sessions without a word); or where the few validation
+        sessions were given (QA FRR: 75 windows set a `max` threshold, 12 false alarms, where
+        the same logs cross-fitted gave none)."""
+        if self.calibration != "auto" or calibration != "split":
             return None
         if n_validation >= AUTO_MIN_VALIDATION:
             return None
+        if given:
+            return (
+                f"Calibration: the {n_validation} validation sessions given (under "
+                f"{AUTO_MIN_VALIDATION}) set the threshold, so one odd normal session moves it; "
+                "`train` without --validation cross-fits it on every normal session instead"
+            )
         if getattr(self.detector, "parts", None) is None:
             return None
         return (

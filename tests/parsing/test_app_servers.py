@@ -433,3 +433,12 @@ def test_a_context_root_keeps_the_api_resource_and_from_ends_a_path(masked_alike
         "Completed POST /shop/api/login 2xx in <*> ms",
         "Incoming GET /shop/api/products/<*> from <*> user=<*>",
     ]
+
+
+def test_a_quoted_message_after_the_word_error_keeps_its_words(masked_alike):
+    """QA ModSecurity: php-fpm's `Got error '...'` was one event for every PHP message, a
+    site down (`Primary script unknown`) a notice's event."""
+    lines = ["AH01071: Got error 'Primary script unknown'",
+             "AH01071: Got error 'PHP message: PHP Notice: Undefined index: q'"]  # fmt: skip
+    assert masked_alike(lines) == lines
+    assert masked_alike(["name = 'carol smith'"]) == ["name = <*>"]

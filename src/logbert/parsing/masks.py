@@ -168,6 +168,9 @@ PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
 # keeps its words), or the message itself (a JSON line read as text, inside a container
 # runtime's log: QA CRI, "received message" and "duplicate message dropped" were one event)
 _ERROR_KEY_BEFORE = re.compile(r'"(?i:error|err|errors|reason|cause|message|msg)": ?$')
+# ... and after the word itself, php-fpm's `AH01071: Got error 'Primary script unknown'` (QA
+# ModSecurity: every PHP message one `Got error <*>` event, a site down a notice's event)
+_ERROR_WORD_BEFORE = re.compile(r"(?:^|\s)(?i:error|errors|exception|reason) $")
 # ... and a logfmt pair's text that says what happened (`msg="Started server"`, `error="..."`,
 # `action="blocked by policy"`); a quoted value of another name is a value: CUPS's
 # `argv[3]="Quarterly report.pdf"`, a document's title (QA: each title a new event)
@@ -186,6 +189,8 @@ _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9])(?: |")')
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
     if text[0] == '"' and _ERROR_KEY_BEFORE.search(match.string, 0, match.start()):
+        return text
+    if _ERROR_WORD_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
         return text
     before = match.string[max(0, match.start() - 24) : match.start()]
     if text[0] == '"' and before.endswith("=") and (

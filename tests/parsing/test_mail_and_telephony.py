@@ -24,10 +24,10 @@ from logbert.parsing.splitter import split_lines
         ('C="250 OK id=1xYIIP-059681-Ui"', 'C="<*> OK id=<*>"'),
         ("F=<x177@spam.example> rejected RCPT <a.b+tag@sub.example.co.uk>: Unknown user",
          "F=<<*>> rejected RCPT <<*>>: Unknown user"),
-        # not an address: a context, an object's hash, a host without a domain
+        # not an address: a context, an object's hash; an account at a host is a variable
         ("Executing [1001@from-internal:1] Dial()", "Executing [<*>@from-internal:<*>] Dial()"),
         ("Object@1a2b3c", "Object@<*>"),
-        ("ssh root@db", "ssh root@db"),
+        ("ssh root@db", "ssh <*>"),
         ("server-node01-eu started", "server-node01-eu started"),  # 6-6-2, no digit first
     ],
 )  # fmt: skip
@@ -117,7 +117,7 @@ def test_mac_addresses_are_variables():
     """QA UFW: `MAC=00:16:3e:aa:bb:cc:...` kept its letter octets, so a new gateway's MAC made
     every line a new event (540 of 540 windows flagged)."""
     line = "IN=eth0 OUT= MAC=00:16:3e:aa:bb:cc:52:54:00:12:ab:ef:08:00 SRC=203.0.113.9 DPT=22"
-    assert mask_text(line) == "IN=eth0 OUT= MAC=<*> SRC=<*> DPT=<*>"
+    assert mask_text(line) == "IN=<*> OUT= MAC=<*> SRC=<*> DPT=<*>"  # a port is an entity
     assert mask_text("nic 00-16-3E-AA-BB-CC up") == "nic <*> up"
     assert mask_text("at 10:15:02 ab:cd:ef") == "at <*>:<*>:<*> ab:cd:ef"  # no MAC
 

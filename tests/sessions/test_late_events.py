@@ -92,16 +92,18 @@ def test_the_sort_is_stable_and_the_whole_window_is_kept(tmp_path):
     assert sessions[3].categories == ["KERNDTLB"] and stats.n_anomaly == 1
 
 
-def test_events_without_a_timestamp_are_still_counted(tmp_path):
+def test_events_without_a_timestamp_take_the_time_before_them_or_are_counted(tmp_path):
+    """QA uWSGI: the undated HARAKIRI and traceback lines between dated requests were in no
+    window; an undated line before any dated one still is, and is warned of."""
     table = pa.table(
-        {"template_id": [1, 2, 3, 4], "timestamp": [at(9), None, at(0), None]},
+        {"template_id": [5, 1, 2, 3, 4], "timestamp": [None, at(9), None, at(0), None]},
     )
     sessions, stats = sessions_of(write(tmp_path, table, "e.parquet"), WINDOWS[0], 1)
-    assert [s.keys for s in sessions] == [[3], [1]]
-    assert (stats.n_no_timestamp, stats.n_late, stats.n_events) == (2, 0, 4)
+    assert [s.keys for s in sessions] == [[3, 4], [1, 2]]
+    assert (stats.n_no_timestamp, stats.n_dated_before, stats.n_events) == (1, 2, 5)
     # QA Tomcat: the count in the summary went unnoticed; the events are in no window
     (said,) = [w for w in stats.warnings(None) if "no window" in w]
-    assert said.startswith("warning: --window: 2 of 4 events have no timestamp")
+    assert said.startswith("warning: --window: 1 of 5 events have no timestamp and no dated")
 
 
 def test_a_file_in_time_order_is_streamed_not_loaded_whole(tmp_path, monkeypatch):

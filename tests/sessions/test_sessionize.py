@@ -364,14 +364,15 @@ def test_fixed_windows(make_events):
     sessions, stats = by_window(path, "1m")
     assert [(s.session_id, s.keys, s.label) for s in sessions] == [
         ("2005-06-03T15:00:00", [1, 2], "normal"),
-        ("2005-06-03T15:01:00", [3], "anomaly"),
+        ("2005-06-03T15:01:00", [3, 4], "anomaly"),  # the undated line: its predecessor's time
         ("2005-06-03T15:03:00", [5], "normal"),
     ]
     assert (sessions[0].start, sessions[0].end, sessions[0].n_lines) == (at(0), at(60), 2)
-    assert stats.n_no_timestamp == 1
+    assert (stats.n_no_timestamp, stats.n_dated_before) == (0, 1)
     assert stats.summary(by_window=True) == (
         "3 sessions (1 anomaly, 2 normal, 0 unlabelled) from 5 events; 1 events had no timestamp"
-        "; anomaly categories (sessions): APPREAD 1"
+        " (1 took the time of the dated line before them); anomaly categories (sessions): "
+        "APPREAD 1"
     )
     # the alert's name is kept as the window's category; normal windows have none
     assert [s.categories for s in sessions] == [None, ["APPREAD"], None]

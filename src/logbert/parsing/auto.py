@@ -334,12 +334,21 @@ def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
     if not head:
         return []
     ranking = rank_formats(head, run.fmt.year, run.fmt.timestamp_format)
-    return [
-        s.name
+    fitting = [
+        s
         for s in ranking
         if s.name != run.fmt.name
         and s.split >= SUGGEST_FIT * s.lines
         and s.dated >= SUGGEST_DATED * s.lines
+    ]
+    # a generic format only where no system's format reads the lines as well (`linux` and
+    # `mac`, not also `syslog-notag`)
+    specific = [s for s in fitting if not BUILTIN_FORMATS[s.name].generic]
+    return [
+        s.name
+        for s in fitting
+        if not BUILTIN_FORMATS[s.name].generic
+        or not any(t.split >= s.split and t.dated >= s.dated for t in specific)
     ]
 
 

@@ -471,8 +471,10 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
-        # a new user's first console was a new event (QA); dotted domains are e-mail, below
-        r"(^|[\s<:'\"=(\[,])[A-Za-z0-9._-]+@[a-z][a-z0-9-]*(?:![\w-]+)?($|[\s>:'\",;)\]])",
+        # a new user's first console was a new event (QA), or an account at a host (`ssh
+        # root@db`); dotted domains are e-mail, below; not before a colon: Asterisk's dialplan
+        # context, `[1001@from-internal:1]`, is the event
+        r"(^|[\s<:'\"=(\[,])[A-Za-z0-9._-]+@[a-z][a-z0-9-]*(?:![\w-]+)?($|[\s>'\",;)\]])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

@@ -189,10 +189,10 @@ def sorted_by_time(
     """`events` in time order, `batch_size` rows at a time: a sort on `timestamp`, equal
     times in order of input name and line, so that the order the inputs were given in
     changes nothing (QA: HDFS's datanode and namenode lines share seconds, and 5,807 of
-    6,802 blocks got other sequences with the files swapped). Events without one come last,
-    where a window counts them, or with `undated_last` false stay behind the event before
-    them (sessions by id: an undated line belongs where it was written). One input already
-    in order: plain slices, no copy."""
+    6,802 blocks got other sequences with the files swapped). Events without one come last
+    or, with `undated_last` false, stay behind the event before them (an undated line belongs
+    where it was written: time windows give it that event's time). One input already in
+    order: plain slices, no copy."""
     micros = _timestamp_micros(events.column("timestamp"), where)
     named = {"source", "line_no"} <= set(events.column_names)
     one_input = not named or pc.count_distinct(events.column("source")).as_py() <= 1
@@ -264,10 +264,9 @@ _EARLIEST = -(2**63)  # sort key of undated events before the first dated one
 def _in_time_order(
     sessionizer: Sessionizer, events: pa.Table, batch_size: int, where: str
 ) -> Iterator[pa.Table]:
-    """`sorted_by_time` as `sessionizer` needs it: undated events last for time windows (they
-    count them), in place for the rest (`--order time`)."""
-    undated_last = isinstance(sessionizer, WindowSessionizer)
-    return sorted_by_time(events, batch_size, where, undated_last)
+    """`sorted_by_time` as `sessionizer` needs it: undated events behind the line before them
+    (time windows give them its time; `--order time` keeps them there)."""
+    return sorted_by_time(events, batch_size, where, undated_last=False)
 
 
 def _ascending(

@@ -65,7 +65,8 @@ class SessionizeStats:
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
     multi_id_example: str | None = None  # the first such content
     n_single: int = 0  # sessions of one event (`single_event_warning`)
-    n_no_timestamp: int = 0  # by window: events without a timestamp
+    n_no_timestamp: int = 0  # by window: events without a timestamp (none before them either)
+    n_dated_before: int = 0  # by window: undated events given the time of the dated one before
     n_late: int = 0  # by window: events missing from windows closed before they arrived
     n_labels_unused: int = 0  # labels-file ids that named no session
     n_labels_unused_anomalous: int = 0  # ... of them labelled anomalous
@@ -189,7 +190,9 @@ class SessionizeStats:
                 text += no_value + "; "
             elif self.n_unmatched:  # windows per id: lines naming none are in no window
                 text += f"{self.n_unmatched:,} events matched no id; "
-            text += f"{self.n_no_timestamp:,} events had no timestamp"
+            text += f"{self.n_no_timestamp + self.n_dated_before:,} events had no timestamp"
+            if self.n_dated_before:
+                text += f" ({self.n_dated_before:,} took the time of the dated line before them)"
         elif self.by_lines:
             text += no_value + "; " if self.field is not None else ""
             text += held
@@ -320,8 +323,9 @@ class SessionizeStats:
             return None
         return (
             f"warning: --window: {self.n_no_timestamp:,} of {self.n_events:,} events have no "
-            "timestamp, so they are in no window and no detector sees them; `parse` names the "
-            "first such line: use a log format (or --timestamp-format) that dates them"
+            "timestamp and no dated line before them, so they are in no window and no detector "
+            "sees them; `parse` names the first undated line: use a log format (or "
+            "--timestamp-format) that dates them"
         )
 
     def undated_order_warning(self) -> str | None:

@@ -35,7 +35,10 @@ class WindowSessionizer(Sessionizer):
     a line belongs to every window that covers it. Empty windows are not emitted. The session
     id is the window start (ISO 8601); `start`/`end` are the window bounds, `end` exclusive.
     A window closes once the newest timestamp is a window length past its end; lines later
-    than that are counted in `stats.n_late`, lines without a timestamp in `n_no_timestamp`.
+    than that are counted in `stats.n_late`. A line without a timestamp takes the time of the
+    dated line before it (`n_dated_before`: a traceback or a lifecycle line between dated
+    ones, QA uWSGI: its HARAKIRI and crash lines were in no window), and one before any dated
+    line is counted in `n_no_timestamp`.
     With `field` there is one window per (value of that header field, window): the id is
     `value@start` and sessions come out in the order they close (then first appearance);
     events with no value are counted in `stats.n_unmatched`.
@@ -79,6 +82,7 @@ class WindowSessionizer(Sessionizer):
         self._grace = self._width
         self._windows: dict[int, _Open] = {}  # window index -> open session, first appearance
         self._newest: int | None = None
+        self._previous: int | None = None  # the last dated event's time (an undated one's)
 
     @property
     def required_columns(self) -> list[str]:
@@ -96,8 +100,7 @@ class WindowSessionizer(Sessionizer):
             batch["template_id"], batch["timestamp"], batch["label"], batch["line"], strict=True
         ):
             stats.n_events += 1
-            if ts is None:
-                stats.n_no_timestamp += 1
+            if (ts := self._dated(ts)) is None:
                 continue
             if newest is None or ts > newest:
                 newest = ts
@@ -141,8 +144,7 @@ class WindowSessionizer(Sessionizer):
             if not has_value(value):
                 stats.n_unmatched += 1
                 continue
-            if ts is None:
-                stats.n_no_timestamp += 1
+            if (ts := self._dated(ts)) is None:
                 continue
             if newest is None or ts > newest:
                 newest = ts
@@ -165,6 +167,18 @@ class WindowSessionizer(Sessionizer):
                 closed.append(self._close(keyed.pop((value_, index)), index, value_))
         self._newest = newest
         return closed
+
+    def _dated(self, ts: int | None) -> int | None:
+        """`ts`, or for an undated event the time of the dated one before it (None, counted,
+        when there was none)."""
+        if ts is not None:
+            self._previous = ts
+            return ts
+        if self._previous is None:
+            self.stats.n_no_timestamp += 1
+        else:
+            self.stats.n_dated_before += 1
+        return self._previous
 
     def _flush(self) -> list[Session]:
         closed = [self._close(session, index) for index, session in self._windows.items()]

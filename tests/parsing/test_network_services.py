@@ -337,3 +337,18 @@ def test_linux_does_not_read_a_bracketed_level_as_the_host():
     lines = [f"Nov 30 10:00:0{i}.000 [notice] Heartbeat: uptime is {i} days" for i in range(4)]
     lines += ["Nov 30 10:00:09.000 [warn] Failing because we have 4063 connections already."]
     assert not [s for s in rank_formats(lines) if s.name == "linux" and s.dated]
+
+
+def test_a_modsecurity_rule_is_the_event_and_what_it_matched_a_variable(masked_alike):
+    """QA ModSecurity: every CRS rule was one `[id "<*>"]` event while each parameter name
+    and matched phrase split one rule's events; a deny's status was a number."""
+    line = ('ModSecurity: Access denied with code {} (phase 2). Matched phrase "{}" at ARGS:{}. '
+            '[id "{}"] [msg "OS File Access Attempt"] [unique_id "ZW2bN3f8AAEAAAZ0@cEAAAAA"]')
+    masked = masked_alike([line.format(403, "etc/passwd", "file", 930120),
+                           line.format(403, "etc/shadow", "f", 930120),
+                           line.format(302, "etc/passwd", "file", 942100)])  # fmt: skip
+    assert masked[0] == masked[1] == (
+        'ModSecurity: Access denied with code 4xx (phase <*>). Matched phrase <*> at ARGS:<*>. '
+        '[id "930120"] [msg <*>] [unique_id "<*>"]'
+    )
+    assert 'code 3xx' in masked[2] and '[id "942100"]' in masked[2]

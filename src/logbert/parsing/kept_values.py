@@ -68,6 +68,9 @@ _STATUS_FORMS = (
         rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
         r"($|\s)",
     ),
+    # ModSecurity's `Access denied with code 403 (phase 2)` (QA: a deny and a redirect, `code
+    # 302`, one event)
+    (r"((?:^|\s)denied with code\s+)", r"($|\s)"),
     # Varnish's `RespStatus 503`, `BerespStatus 200` (varnishlog: QA, a 503 was a 200's event)
     (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
     # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
@@ -161,7 +164,9 @@ _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGI
 # message: QA, `%ASA-<*>-<*>` made every firewall message one event) and a Snort or Suricata
 # alert's `[**] [1:2010935:3]` (generator and signature; the revision is masked: QA, two
 # signatures whose texts differ in numbers only were one event)
-_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[)"
+# ... and a ModSecurity rule's, `[id "930120"]` (QA: every CRS rule one `[id "<*>"]` event, an
+# attack's the same as a known false positive's)
+_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[|\[id \")"
 _MESSAGE_ID_DIGITS = 8
 ERRNO += [
     (rf"({_MESSAGE_ID}[{_ERRNO_MARKED}]*(?:[-:][{_ERRNO_MARKED}]*)?){digit}", rf"\1{marker}", 1)

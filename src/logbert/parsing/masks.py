@@ -470,6 +470,16 @@ MASKS: list[tuple[str, str, int]] = [
         "UPID:" + ":".join([WILDCARD] * 4) + r":\1:" + WILDCARD + ":" + WILDCARD + ":",
         1,
     ),
+    (  # what a ModSecurity rule matched, `Matched phrase "etc/passwd" at ARGS:file.`: the
+        # request's parameter name and the phrase are the request's, the rule (`[id "..."]`,
+        # kept) is the event (QA: a known rule on a new parameter was a new event)
+        r"((?:^|[\s\[])(?:ARGS|ARGS_GET|ARGS_POST|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES"
+        r"|FILES|FILES_NAMES|XML):)[^\s,;\]\[]+?([.,;]?(?:$|[\s\]]))",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (r"(Matched phrase )\"[^\"]*\"", r"\1" + WILDCARD, 1),
+    (r"(\[unique_id \")[^\"]*(\"\])", r"\1" + WILDCARD + r"\2", 1),  # a request's id
     (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
         # a new user's first console was a new event (QA), or an account at a host (`ssh
         # root@db`); dotted domains are e-mail, below; not before a colon: Asterisk's dialplan

@@ -252,6 +252,17 @@ def test_rejected_stack_trace_lines_get_a_hint_in_the_summary(tmp_path):
     )  # QA: PostgreSQL's checkpointer lines were counted among the continuation lines
 
 
+def test_the_summary_says_how_to_join_a_few_stack_traces(tmp_path):
+    """QA WildFly, Trino, uWSGI: where the traces were too few for a warning, the summary said
+    to join each record into one line, not how."""
+    trace = ["java.lang.OutOfMemoryError: Java heap space", "\tat com.shop.Export.run(E.java:9)"]
+    summary = parse_files([_log(tmp_path, "h.log", HDFS * 4 + trace)], resolve_format("hdfs"),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert not [w for w in summary.warnings if "joined.log" in w]
+    assert "joined into one line first (where each record starts with a date, awk '/^[0-9]" \
+        in summary.line()  # fmt: skip
+
+
 TRACE = [  # one exception's stack trace, a continuation of the log line above it
     "java.net.SocketTimeoutException: Read timed out",
     *["\tat com.shop.cache.RegionCache.refresh(RegionCache.java:56)"] * 6,

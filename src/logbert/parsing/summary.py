@@ -78,11 +78,11 @@ def fits_records(rejected: int, lines: int, blank: int, continuations: int) -> b
     return mostly_continuations(continuations, rejected) and other * 2 <= records
 
 
-def continuation_hint(continuations: int, rejected: int) -> str:
+def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
     """A clause for a summary's rejected count when most `rejected` lines look like
     continuation lines (`mostly_continuations`), else "": the rejects file holds them, but
     without a word users take the count for lines of another format, and miss that a problem
-    shown only in a stack trace is not judged."""
+    shown only in a stack trace is not judged. `how`: the commands that join them."""
     if not mostly_continuations(continuations, rejected):
         return ""
     what, them = "look like continuation lines of multi-line records, e.g. stack traces", "them"
@@ -98,7 +98,7 @@ def continuation_hint(continuations: int, rejected: int) -> str:
     return (
         f"{continuations:,} {what}: logbert reads one event per line and does not judge {them}, "
         "so a problem shown only there goes unseen unless each record is joined into one line "
-        f"first{rest}"
+        f"first{f' ({how})' if how else ''}{rest}"
     )
 
 
@@ -156,6 +156,7 @@ class ParseSummary:
     timed: bool = False  # whether the format reads timestamps (events without one are counted)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # format choice, year source, rollovers
+    join_hint: str = ""  # how to join the continuation lines (`join_continuations`), if any
 
     @property
     def templates(self) -> int:
@@ -177,7 +178,7 @@ class ParseSummary:
     def line(self) -> str:
         templates = "template" if self.templates == 1 else "templates"
         text = f"{self.lines:,} lines, {self.templates:,} {templates}, {self.rejected:,} rejected"
-        hint = continuation_hint(self.continuations, self.rejected)
+        hint = continuation_hint(self.continuations, self.rejected, self.join_hint)
         if hint:
             text += f" ({hint})"
         if self.blank:
@@ -299,6 +300,12 @@ def write_run(
     summary.notes = [n for n in notes if not n.startswith(WARNING)]
     summary.warnings = [n for n in notes if n.startswith(WARNING)]
     summary.warnings += fit_warnings(run, summary, rejects)
+    # the way to judge stack traces, where no warning gave it (QA WildFly, Trino, uWSGI: the
+    # summary said to join the records, not how)
+    if mostly_continuations(summary.continuations, summary.rejected) and not any(
+        "joined.log" in w for w in summary.warnings
+    ):
+        summary.join_hint = join_continuations(run.head)
     return summary
 
 

@@ -344,3 +344,36 @@ def test_a_network_devices_syslog_without_tags_is_read_whole(tmp_path):
     assert events["content"][2].startswith("dhcp,warning")
     ordinary = ["Jun 14 15:16:01 combo sshd(pam_unix)[19939]: check pass; user unknown"] * 5
     assert rank_formats(ordinary)[0].name == "linux"  # where both read the lines
+
+
+def test_cockroachdb_logs_are_a_built_in_format(tmp_path):
+    """QA CockroachDB: `auto` read no format, and klog's dated the `I` lines only, so the
+    warnings and errors were in no time window."""
+    lines = [
+        "I231204 06:06:40.913418 26465 kv/kvserver/replicate_queue.go:1953 ⋮ [n2,replicate,s2,"
+        "r696/1:‹/Table/108/1/{25114-31899}›] 50  transferring lease to s4",
+        "W231204 06:42:08.530897 312 kv/kvserver/liveness/liveness.go:820 ⋮ [n2,liveness-hb] "
+        "2210  failed node liveness heartbeat: context deadline exceeded",
+        "E231204 06:42:09.000001 312 server/node.go:12 [n3] 7  disk stall detected",  # crdb-v1
+    ] * 4
+    assert rank_formats(lines)[0].name == "crdb"
+    log = tmp_path / "cockroach.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("crdb"), tmp_path / "e.parquet")
+    assert summary.rejected == 0 and summary.timestamps == 12
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert str(events["timestamp"][1]) == "2023-12-04 06:42:08.530897"
+    assert events["content"][2] == "[n3] 7  disk stall detected"
+
+
+def test_an_account_after_user_or_ending_a_change_is_a_variable(masked_alike):
+    """QA MikroTik: `user jsmith logged in`, `nat rule removed by jsmith` and `<pppoe-cust0043>:
+    connected` made a template per admin or customer."""
+    lines = ["system,info,account user jsmith logged in from 10.0.0.5 via winbox",
+             "system,info nat rule removed by jsmith", "pppoe,ppp,info <pppoe-cust0043>: connected",
+             "check pass; user unknown"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "system,info,account user <*> logged in from <*> via winbox",
+        "system,info nat rule removed by <*>", "pppoe,ppp,info <<*>>: connected",
+        "check pass; user unknown",
+    ]  # fmt: skip

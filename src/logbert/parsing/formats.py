@@ -324,6 +324,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'I1101 10:00:00.123456' (a level letter, month, day, time)",
         ),
     ),
+    # CockroachDB's (`I231204 06:06:40.913418 26465 kv/kvserver/replica_raft.go:1234 ⋮ [n1,s1]
+    # 50  msg`, crdb-v1 without the `⋮`): klog's header with a two-digit year and no `]` after
+    # the source (QA: `auto` read no format, and klog's dated the `I` lines only)
+    "crdb": BuiltinFormat(
+        r"<LevelDate> <Time> <Goid> <Source>( ⋮)? <Content>",
+        TimestampSpec(
+            ("LevelDate", "Time"),
+            r"^[IWEF](?P<y>\d\d)(?P<m>\d\d)(?P<d>\d\d) " + _NO_YEAR + "$",
+            expected="'I231204 06:06:40.913418' (a level letter, year, month, day, time)",
+        ),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
     # (QA Rails: no built-in format read it)
@@ -708,6 +719,8 @@ def compile_format(
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
             elif field_name == "Timestamp" and name == "nagios":
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
+            elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
+                regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
             elif field_name == "Timestamp" and name == "syslog-iso":
                 regex += f"(?P<Timestamp>{_RFC3339_WORD})"
             elif field_name == "Timestamp" and _in_optional_group("".join(parts[:i])):

@@ -480,6 +480,26 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (r"(Matched phrase )\"[^\"]*\"", r"\1" + WILDCARD, 1),
     (r"(\[unique_id \")[^\"]*(\"\])", r"\1" + WILDCARD + r"\2", 1),  # a request's id
+    (  # an account named after `user` before what it did (RouterOS' `user jsmith logged in
+        # from ...`, `login failure for user root from ...`) or after `by` ending a change
+        # (`nat rule removed by jsmith`): QA MikroTik, each admin's change a template of its
+        # own, an admin's first change of a kind a new event
+        r"((?:^|\s)user )[A-Za-z_][\w.-]*( (?:logged (?:in|out)|from) )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (
+        r"((?:^|\s)(?:added|removed|changed|moved|enabled|disabled|created|deleted|modified"
+        r"|updated) by )[A-Za-z_][\w.@-]*$",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (  # RouterOS' dynamic interfaces of a user's tunnel, `<pppoe-cust0043>` (QA: first in a
+        # message, a template per customer)
+        r"<(?:pppoe|pptp|l2tp|sstp|ovpn|gre|eoip|ipip)-[^>\s]+>",
+        "<" + WILDCARD + ">",
+        1,
+    ),
     (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
         # a new user's first console was a new event (QA), or an account at a host (`ssh
         # root@db`); dotted domains are e-mail, below; not before a colon: Asterisk's dialplan

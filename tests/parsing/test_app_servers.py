@@ -442,3 +442,12 @@ def test_a_quoted_message_after_the_word_error_keeps_its_words(masked_alike):
              "AH01071: Got error 'PHP message: PHP Notice: Undefined index: q'"]  # fmt: skip
     assert masked_alike(lines) == lines
     assert masked_alike(["name = 'carol smith'"]) == ["name = <*>"]
+
+
+def test_returning_a_status_keeps_its_class_and_a_comma_ends_a_path(masked_alike):
+    """QA WildFly: `Unhandled exception for GET /shop/api/products/25304, returning 500` masked
+    the status and the whole path."""
+    line = "Unhandled exception for GET /shop/api/products/25304, returning 500"
+    assert masked_alike([line]) == [
+        "Unhandled exception for GET /shop/api/products/<*>, returning 5xx"
+    ]

@@ -377,3 +377,12 @@ def test_an_account_after_user_or_ending_a_change_is_a_variable(masked_alike):
         "system,info nat rule removed by <*>", "pppoe,ppp,info <<*>>: connected",
         "check pass; user unknown",
     ]  # fmt: skip
+
+
+def test_the_sides_of_a_transition_are_states_even_quoted():
+    """QA Proxmox: `state changed from 'online' => 'fence'` and `'online' => 'unknown'` were
+    one event (quoted words read as names), fencing a node its going offline's."""
+    pairs = [("online", "unknown"), ("unknown", "fence"), ("fence", "unknown")]
+    lines = [f"node 'pve3': state changed from '{a}' => '{b}'" for a, b in pairs] * 3
+    miner = TemplateMiner()
+    assert len(set(miner.add([mask_text(line) for line in lines]))) == 3

@@ -352,3 +352,10 @@ def test_a_modsecurity_rule_is_the_event_and_what_it_matched_a_variable(masked_a
         '[id "930120"] [msg <*>] [unique_id "<*>"]'
     )
     assert 'code 3xx' in masked[2] and '[id "942100"]' in masked[2]
+
+
+def test_a_peers_description_after_its_address_is_a_variable(masked_alike):
+    """QA FRR: `neighbor 10.0.1.2(spine1)` was a template per peer or `<*>)` by counts."""
+    assert masked_alike(["%ADJCHANGE: neighbor 10.0.1.2(spine1) in vrf default Up"]) == [
+        "%ADJCHANGE: neighbor <*>(<*>) in vrf default Up"
+    ]

@@ -62,7 +62,8 @@ def test_words_and_objects_are_no_list_of_values(line):
         ("connection authorized: user=app database=shop",
          "connection authorized: user=<*> database=shop"),
         ("node: shutting down", "node: shutting down"),  # a message after a colon and space
-        ("Invalid user admin from x", "Invalid user admin from x"),  # no field
+        ("Invalid user admin from x", "Invalid user <*> from x"),  # an account before `from`
+        ("user guide updated", "user guide updated"),  # no account
     ],
 )  # fmt: skip
 def test_a_field_naming_a_machine_or_pod_holds_no_event(line, template):

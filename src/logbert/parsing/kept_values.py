@@ -68,6 +68,8 @@ _STATUS_FORMS = (
         rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
         r"($|\s)",
     ),
+    # an application's `Unhandled exception for GET /x, returning 500` (QA WildFly: masked)
+    (r"(,\s*returning\s+(?:HTTP\s+|status\s+)?)", r"($|[\s,.;)])"),
     # ModSecurity's `Access denied with code 403 (phase 2)` (QA: a deny and a redirect, `code
     # 302`, one event)
     (r"((?:^|\s)denied with code\s+)", r"($|\s)"),
@@ -202,7 +204,7 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
 # ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
-_PATH_END = r"( HTTP/| => | from |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+_PATH_END = r"( HTTP/| => | from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
 # scheme and host are left out, the path read as any request's (QA: the whole URL one

@@ -549,6 +549,12 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a peer's description after its address, FRR's `neighbor 10.0.1.2(spine1)` (QA: one
+        # peer's events apart or all as `<*>)` by how often they came, the bracket lost)
+        r"([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)\([A-Za-z][\w.-]*\)",
+        r"\1(" + WILDCARD + ")",
+        1,
+    ),
     (  # a network interface (`eth1`, `enp0s3`, `swp12`, `bond0.100`, RouterOS' `ether5`,
         # Cisco's `GigabitEthernet0/1`, Juniper's `ge-0/0/1`): a port is an entity like a
         # host (QA FRR and MikroTik: `ether3 link down` a template per port, a port added

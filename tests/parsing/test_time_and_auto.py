@@ -68,8 +68,8 @@ def test_many_inputs_dated_by_their_modification_times_are_one_note(tmp_path):
     summary = parse_files(logs, resolve_format("linux"), tmp_path / "e.parquet")
     assert [n for n in summary.notes if "writes no year" in n] == [
         "timestamps: format linux writes no year; 7 inputs took it from their modification "
-        "times: 2025 (5 files), 2026 (2 files) (dates after a file's are taken in the year "
-        "before); pass --year YYYY to choose"
+        "times: 2025 (5 files), 2026 (2 files) (dates more than a day after a file's are taken "
+        "in the year before); pass --year YYYY to choose"
     ]
     few = parse_files(logs[:2], resolve_format("linux"), tmp_path / "f.parquet")
     assert [n.split(";")[1] for n in few.notes if "writes no year" in n] == [

@@ -123,16 +123,16 @@ class DatingChecks:
         if len(sources) <= YEAR_NOTES:
             return [
                 f"timestamps: format {name} writes no year; {where}: {when.year} from {what} "
-                f"({when:%Y-%m-%d}; dates after it are taken in {when.year - 1}); pass --year "
-                "YYYY to choose"
+                f"({when:%Y-%m-%d}; dates more than a day after it are taken in {when.year - 1}); "
+                "pass --year YYYY to choose"
                 for where, (when, what) in sources.items()
             ]
         by_year = Counter(when.year for when, _ in sources.values())
         years = ", ".join(f"{year} ({count:,} files)" for year, count in sorted(by_year.items()))
         return [
             f"timestamps: format {name} writes no year; {len(sources):,} inputs took it from "
-            f"their modification times: {years} (dates after a file's are taken in the year "
-            "before); pass --year YYYY to choose"
+            f"their modification times: {years} (dates more than a day after a file's are taken "
+            "in the year before); pass --year YYYY to choose"
         ]
 
     @property

@@ -386,3 +386,7 @@ def test_the_sides_of_a_transition_are_states_even_quoted():
     lines = [f"node 'pve3': state changed from '{a}' => '{b}'" for a, b in pairs] * 3
     miner = TemplateMiner()
     assert len(set(miner.add([mask_text(line) for line in lines]))) == 3
+    # not a request's path before uWSGI's `=>` (a recursion without end when it was)
+    paths = ["/api/orders?id=1", "/api/orders/7", "/.env", "/cart"]
+    requests = [f"GET {path} => generated 5 bytes in 3 msecs" for path in paths] * 3
+    assert len(set(TemplateMiner().add([mask_text(line) for line in requests]))) == 3

@@ -665,6 +665,11 @@ def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[st
 _ARROWS = frozenset({"=>", "->", "-->", "→"})
 
 
+def _is_word(word: str) -> bool:
+    """Every word: a transition's states are each apart (`_refine`)."""
+    return True
+
+
 def _refine(
     rows: list[list[str]], weights: list[int], members: list[int]
 ) -> list[tuple[list[str], list[int]]]:
@@ -693,9 +698,13 @@ def _refine(
         )
         # the sides of a transition, Proxmox HA's `state changed from 'online' => 'fence'` (QA:
         # quoted, they were names, and fencing a node was its going offline's event)
-        transition = len(values) <= ENUM_MAX_DISTINCT and any(
-            0 <= q < n and rows[0][q] in _ARROWS and len({r[q] for r in rows}) == 1
-            for q in (p - 1, p + 1)
+        transition = (
+            len(values) <= ENUM_MAX_DISTINCT
+            and all(_WORD.fullmatch(v.strip("\"',;:.()[]")) for v in values)
+            and any(
+                0 <= q < n and rows[0][q] in _ARROWS and len({r[q] for r in rows}) == 1
+                for q in (p - 1, p + 1)
+            )
         )
         action_labels = (
             p > 0
@@ -705,9 +714,10 @@ def _refine(
         )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
-        elif split_pos < 0 and (transition or not given_names) and (
-            transition
-            or endpoints  # each endpoint apart, paths masked whole together
+        elif split_pos < 0 and transition:
+            split_pos, apart = p, _is_word  # each state apart
+        elif split_pos < 0 and not given_names and (
+            endpoints  # each endpoint apart, paths masked whole together
             or operations
             or action_labels
             or (

@@ -451,3 +451,28 @@ def test_returning_a_status_keeps_its_class_and_a_comma_ends_a_path(masked_alike
     assert masked_alike([line]) == [
         "Unhandled exception for GET /shop/api/products/<*>, returning 5xx"
     ]
+
+
+def test_ibm_mq_reason_codes_are_kept_and_inserts_and_object_names_are_variables(masked_alike):
+    """QA IBM MQ: `Reason(2035)` and `Reason(2053)` (not authorised, queue full) were one
+    event; `CommentInsert1(APP3.SVRCONN)` first in a record and `Channel 'APP3.SVRCONN'` made
+    a template per channel, a new client channel a new event."""
+    lines = ["AMQ9544E: Messages not put. Reason(2035) CompCode(2)",
+             "The reason code was 2053 (MQRC_Q_FULL)", "The return code from TCP/IP is 111 (X6F).",
+             "CommentInsert1(APP3.SVRCONN) | AMQ9002I: x"]  # fmt: skip
+    assert masked_alike(lines) == [*lines[:3], "CommentInsert1(<*>) | AMQ9002I: x"]
+    channels = [f"AMQ9002I: Channel '{c}' is starting." for c in ("APP2.SVRCONN", "QM1.TO.QM2")]
+    miner = TemplateMiner()
+    assert len(set(miner.add([mask_text(line) for line in channels * 3]))) == 1
+
+
+def test_a_meridiem_field_joins_the_time_read_with_p(tmp_path):
+    """QA IBM MQ: `<Date> <Time> <AMPM>` with '%m/%d/%Y %I:%M:%S %p' was refused: no field
+    name carried the AM/PM."""
+    log = tmp_path / "mq.log"
+    log.write_text("12/03/2026 07:00:38 AM - x | a\n12/03/2026 01:00:38 PM - x | a\n")
+    fmt = resolve_format("<Date> <Time> <AMPM> - <Rest> | <Content>",
+                         timestamp_format="%m/%d/%Y %I:%M:%S %p")  # fmt: skip
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    stamps = pq.read_table(tmp_path / "e.parquet")["timestamp"].to_pylist()
+    assert summary.timestamps == 2 and [t.hour for t in stamps] == [7, 13]

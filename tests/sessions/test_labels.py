@@ -498,3 +498,14 @@ def test_window_ids_that_match_apart_from_the_year_point_to_year():
     with pytest.raises(LogbertError) as other:
         require_some_match(labels, 2, "pve1@2026-12-02T00:00:00", ["pve1@2026-12-02T00:00:00"])
     assert "apart from the year" not in str(other.value)
+
+
+def test_window_ids_whole_hours_apart_point_to_a_time_zone():
+    """QA IBM MQ: labels in UTC, windows of the header's local time 5 hours off; the message
+    showed an id of each side without saying they were hours apart."""
+    from logbert.sessions.labels import require_some_match
+
+    labels = {"2026-12-03T20:00:00": "normal", "2026-12-03T20:05:00": "anomaly"}
+    ids = ["2026-12-03T15:00:00", "2026-12-03T15:05:00"]
+    with pytest.raises(LogbertError, match=r"match 5 hours apart \(the sessions' are earlier\)"):
+        require_some_match(labels, 2, ids[0], ids)

@@ -438,6 +438,12 @@ def layout_hint(head: list[str]) -> str:
 # that says so, and how to join each record into one line (QA Wazuh: told of no built-in
 # format, and of thousands of lines "no continuation lines")
 BLANK_RECORDS_SHARE = 0.1
+# records that start with a dated line, blank lines inside them (QA IBM MQ: the paragraph join
+# glued each record's tail to the next one's head) (mawk-safe)
+JOIN_DATED = (
+    """awk '/^\\[?[0-9]/ { if (r != "") print r; r = $0; next } NF { r = r " | " $0 } """
+    """END { if (r != "") print r }' LOG > joined.log"""
+)
 JOIN_PARAGRAPHS = (
     """awk 'BEGIN { RS = ""; FS = "\\n"; OFS = " | " } { $1 = $1; print }' LOG > joined.log"""
 )
@@ -451,7 +457,8 @@ def blank_records_hint(lines: int, blank: int) -> str:
     return (
         f"{blank:,} of {lines:,} lines are blank: records of several lines separated by blank "
         "lines (as Wazuh's alerts.log writes them)? logbert reads one event per line; join "
-        f"each record into one line first, e.g. {JOIN_PARAGRAPHS}"
+        f"each record into one line first, e.g. {JOIN_PARAGRAPHS}; where the blank lines are "
+        f"inside records that each start with a dated line (IBM MQ's AMQERR01.LOG), {JOIN_DATED}"
     )
 
 

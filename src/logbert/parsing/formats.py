@@ -530,6 +530,10 @@ def resolve_format(
                 f"--timestamp-format: format {display_name(fmt)} has no <Timestamp>, <Date> or "
                 "<Time> field to read it from: name the field in the format string"
             )
+        # a 12-hour clock's AM/PM in a field of its own joins them (QA IBM MQ: `<Date> <Time>
+        # <AMPM>` with '%m/%d/%Y %I:%M:%S %p' was refused, no field name took it)
+        if "%p" in timestamp_format:
+            fields = (*fields, *(f for f in fmt.fields if f.lower() in _MERIDIEM_FIELDS))
         # joined in the line's order, as the user reads it (`20 Nov 2026`: '%d %b %Y'; QA
         # Redis: only '%Y %b %d' worked, the fields joined in `_clock_fields`' order)
         in_line_order = tuple(f for f in fmt.fields if f in fields)
@@ -555,6 +559,9 @@ def with_year(fmt: LogFormat, year: int | None) -> LogFormat:
         fmt.timestamp = replace(ts, year=year)
     fmt.year = year
     return fmt
+
+
+_MERIDIEM_FIELDS = frozenset({"ampm", "meridiem", "period", "am_pm"})
 
 
 def _clock_fields(names: list[str], loose: bool = False) -> tuple[str, ...] | None:

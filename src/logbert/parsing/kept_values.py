@@ -150,6 +150,9 @@ _ERRNO_NAME = (
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
+    # ... and IBM MQ's `Reason(2035) CompCode(2)`, `The reason code was 2053`, `The return code
+    # from TCP/IP is 111` (QA: a queue full was a not-authorised put's event)
+    r"|\breason\(|\bcompcode\(|(?:return|reason) code (?:from \S+ )?(?:was|is)"
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )

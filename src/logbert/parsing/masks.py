@@ -480,6 +480,9 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (r"(Matched phrase )\"[^\"]*\"", r"\1" + WILDCARD, 1),
     (r"(\[unique_id \")[^\"]*(\"\])", r"\1" + WILDCARD + r"\2", 1),  # a request's id
+    # IBM MQ's message inserts, `CommentInsert1(APP3.SVRCONN)`, `ArithInsert1(2035)`: a record's
+    # variables by name (QA: first in a message, a template per channel)
+    (r"((?:Comment|Arith)Insert[0-9]\()[^)]*(\))", r"\1" + WILDCARD + r"\2", 1),
     (  # an account named after `user` before what it did (RouterOS' `user jsmith logged in
         # from ...`, `login failure for user root from ...`) or after `by` ending a change
         # (`nat rule removed by jsmith`): QA MikroTik, each admin's change a template of its

@@ -331,7 +331,10 @@ def _is_given_name(word: str) -> bool:
     `'replace_facts'` beside `'replace_catalog'`: QA, one `'replace_<*>'` event)."""
     name = _GIVEN_NAME.fullmatch(word)
     inner = name and (name[1] or name[2] or name[3])
-    return bool(inner) and any(c.islower() for c in inner) and not _is_enum_word(inner)
+    # ... or an upper-case name of dotted parts, IBM MQ's `'APP3.SVRCONN'`, `'QM1.TO.QM2'`
+    # (QA: a new client channel's start was a new event)
+    dotted = bool(inner) and "." in inner.strip(".") and any(c.isalpha() for c in inner)
+    return bool(inner) and (dotted or any(c.islower() for c in inner)) and not _is_enum_word(inner)
 
 
 # fields that name the operation an API call ran, as many as a service has (MinIO's audit

@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
@@ -270,7 +270,7 @@ def require_some_match(
     case = (
         "; the ids match apart from case: write them as the logs do"
         if any(i.lower() in folded for i in labels)
-        else _year_hint(labels, session_ids)
+        else _year_hint(labels, session_ids) or _offset_hint(labels, session_ids)
     )
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
@@ -295,6 +295,31 @@ def _year_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
                 "; the ids match apart from the year: where the log format writes no year, "
                 f"pass the logs' own with --year (here --year {year[1]}?)"
             )
+    return ""
+
+
+_WINDOW_START = re.compile(r"^(.*?)([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})$")
+
+
+def _offset_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
+    """"; the ids match N hours apart ..." when window ids differ from the sessions' by a
+    whole number of hours (QA IBM MQ: labels in UTC, windows of the header's local time 5
+    hours off, and the message did not say so), else ""."""
+    known = set(session_ids)
+    for label_id in islice(labels, 200):
+        start = _WINDOW_START.match(label_id)
+        if start is None:
+            continue
+        when = datetime.fromisoformat(start[2])
+        for hours in (*range(1, 15), *range(-1, -15, -1)):
+            shifted = (when + timedelta(hours=hours)).isoformat()
+            if f"{start[1]}{shifted}" in known:
+                return (
+                    f"; the ids match {abs(hours)} hours apart (the sessions' are "
+                    f"{'later' if hours > 0 else 'earlier'}): one side's times are in another "
+                    "zone than the other's; a window is named by its start in UTC where the logs "
+                    "write their offset, else as written"
+                )
     return ""
 
 

@@ -390,14 +390,15 @@ def test_a_few_sessions_the_labels_file_leaves_out_are_left_out_of_the_figures(
     raw_logs, tmp_path
 ):
     """QA CockroachDB: one window after the labels' last entry refused the whole evaluation;
-    a minority is left out of the figures, and said."""
+    a few (5%, or one) are left out of the figures, and said; more are refused (labels an
+    hour off would still match most windows, test_logs)."""
     model, _ = train(raw_logs, tmp_path)
     _, test_log, _, test_labels = raw_logs
     most = tmp_path / "most.csv"
-    most.write_text("\n".join(test_labels.read_text().splitlines()[:-3]) + "\n")
+    most.write_text("\n".join(test_labels.read_text().splitlines()[:-1]) + "\n")
     out = tmp_path / "e.json"
     result = invoke("evaluate", model, test_log, "--logs", "--labels", most, "-o", out)
     assert result.exit_code == 0, result.output
-    assert f"warning: 3 of the 13 sessions of {test_log} have no label in --labels {most}" \
+    assert f"warning: 1 of the 13 sessions of {test_log} have no label in --labels {most}" \
         in result.output  # fmt: skip
-    assert json.loads(out.read_text())["n_sessions"] == 10
+    assert json.loads(out.read_text())["n_sessions"] == 12

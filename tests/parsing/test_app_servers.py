@@ -476,3 +476,46 @@ def test_a_meridiem_field_joins_the_time_read_with_p(tmp_path):
     summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
     stamps = pq.read_table(tmp_path / "e.parquet")["timestamp"].to_pylist()
     assert summary.timestamps == 2 and [t.hour for t in stamps] == [7, 13]
+
+
+def test_salt_job_outcomes_are_kept_and_its_header_is_a_built_in_format(tmp_path, masked_alike):
+    """QA Salt: `'retcode': 2` and `'success': False` in a job's return were a success's
+    event, a systemd scope's id a template each; `iso` kept the header in the message."""
+    ret = "data = {{'id': 'web01', 'success': {}, 'retcode': {}, 'jid': '20261204004318594164'}}"
+    assert masked_alike([ret.format("False", 2)]) == [
+        "data = {'id': 'web01', 'success': false, 'retcode': 2, 'jid': '<*>'}"
+    ]
+    assert masked_alike(["Running scope as unit: run-r8b198cb56cb0706e3679f5cec933a0d4.scope"]) \
+        == ["Running scope as unit: <*>.scope"]  # fmt: skip
+    lines = ["2026-12-04 00:43:23,269 [salt.utils.event :823 ][DEBUG   ][2181] Sending event",
+             "2026-12-04 00:43:24,001 [salt.minion      :1234][INFO    ][5678] Executing command"]
+    assert rank_formats(lines * 3)[0].name == "salt"
+    log = tmp_path / "minion.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("salt"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["Component"] == ["salt.utils.event", "salt.minion"]
+    assert events["Level"] == ["DEBUG", "INFO"] and events["content"][1] == "Executing command"
+
+
+def test_sssd_outcomes_a_negated_state_and_sshd_accounts(masked_alike):
+    """QA SSSD: `as 'not working'` was `as 'working'`'s event and PAM's `Sending result [6]`
+    a success's; QA pfSense: sshd's `Accepted ... for mlee from` a template per admin."""
+    lines = ["Marking port 389 of server 'dc1' as 'not working'", "Sending result [6][example.com]",
+             "Accepted keyboard-interactive/pam for mlee from 10.0.0.131 port 50123 ssh2",
+             "Failed password for invalid user  from 10.0.0.131 port 50123 ssh2"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "Marking port <*> of server '<*>' as 'not working'", "Sending result [6][<*>]",
+        "Accepted keyboard-interactive/pam for <*> from <*> port <*> ssh2",
+        "Failed password for invalid user <*> from <*> port <*> ssh2",
+    ]  # fmt: skip
+
+
+def test_diffs_backtrace_markers_and_sql_details_are_continuation_lines():
+    """QA Salt, SSSD, Home Assistant: counted as `lines of their own`, another layout."""
+    for line in ("--- ", "+++ ", "@@ -24,7 +24,7 @@", "+worker_connections 1024;",
+                 "********************** BACKTRACE DUMP ENDS HERE ***",
+                 "[SQL: INSERT INTO states (entity_id) VALUES (?)]",
+                 "(Background on this error at: https://sqlalche.me/e/20/e3q8)"):  # fmt: skip
+        assert looks_like_continuation(line), line
+    assert not looks_like_continuation("2026-12-04 10:00:00 ok")

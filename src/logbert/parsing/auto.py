@@ -68,6 +68,13 @@ _CONTINUATION = re.compile(
     r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"
     r"|[\]})]+[,;]?\s*$|[\[{(]\s*$"
     r"|\[previous exception\] |goroutine \d+ \[[^\]]*\]:$"
+    # a diff's lines under a change record (Salt's `File changed:`, `--- `, `@@ -24,7 +24,7
+    # @@`, `+worker_connections 1024;`) and SSSD's backtrace dump markers (`***** PREVIOUS
+    # MESSAGE WAS TRIGGERED BY ...`): QA, counted as lines of another layout
+    r"|\+|--- |@@ -|\*{5}"
+    # SQLAlchemy's lines under an error (`[SQL: INSERT ...]`, `(Background on this error at:
+    # https://sqlalche.me/e/20/e3q8)`: QA Home Assistant)
+    r"|\[SQL: |\[parameters: |\(Background on this error at: "
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
     r"|.* \\$|-[a-z][\w-]* "

@@ -335,6 +335,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'I231204 06:06:40.913418' (a level letter, year, month, day, time)",
         ),
     ),
+    # SaltStack's master and minion logs (`log_fmt_logfile`: `2026-12-04 00:43:23,269
+    # [salt.utils.event :823 ][DEBUG   ][2181] msg`): module, line, padded level and process
+    # as fields (QA: `iso` kept them in the message, `:<*> ]` beside `:<*>]`)
+    "salt": BuiltinFormat(
+        r"<Date> <Time> \[<Component> *:<Line> *\]\[<Level> *\]\[<Pid>\] <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-04 00:43:23,269'"),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
     # (QA Rails: no built-in format read it)

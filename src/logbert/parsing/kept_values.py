@@ -153,6 +153,10 @@ _ERRNO_NAME = (
     # ... and IBM MQ's `Reason(2035) CompCode(2)`, `The reason code was 2053`, `The return code
     # from TCP/IP is 111` (QA: a queue full was a not-authorised put's event)
     r"|\breason\(|\bcompcode\(|(?:return|reason) code (?:from \S+ )?(?:was|is)"
+    # Salt's (and Python's subprocess results') `'retcode': 2`, `retcode=2` (QA Salt: a failed
+    # state run was a successful one's event); PAM's `Sending result [6]` (QA SSSD: a denied
+    # login was a success's event)
+    r"|\bretcode[\"']?\s*:|\bretcode=|\bsending result \["
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
 )
@@ -320,10 +324,12 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     r"denied|rejected|error)[\"']?[=:] ?[\"']?)"
 )
-_VERDICT_ANY = _VERDICT_NAME + r"(?:true|false)"
+# ... in Python's repr too, Salt's `'success': False` (QA: a failed job was a success's event)
+_VERDICT_ANY = _VERDICT_NAME + r"(?:true|false|True|False)"
 VERDICT: list[tuple[str, str, int]] = [
-    (rf"{_VERDICT_NAME}{value}($|[^A-Za-z0-9_])", rf"\1{mark}\2", 1)
+    (rf"{_VERDICT_NAME}{spelt}($|[^A-Za-z0-9_])", rf"\1{mark}\2", 1)
     for value, mark in _VERDICT_BOOLEANS.items()
+    for spelt in (value, value.title())
 ]
 
 # DNS's record type `NULL` before its class (`x1.tun.example.com. NULL IN`: iodine's tunnels)
@@ -394,6 +400,7 @@ _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
+    "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`

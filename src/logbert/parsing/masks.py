@@ -199,11 +199,16 @@ def _joined(match: re.Match[str]) -> str:
         return text
     if text[0] == '"' and _names_failure(text.split()):
         return text
+    if text[1:].split(maxsplit=1)[0].lower() in _NEGATIONS:  # SSSD's `as 'not working'` (QA:
+        return text  # a failing server was a working one's event)
     if text[0] == '"' and _PROTOCOL_LINE.match(text):
         return text
     if text[0] == "'" and _is_record(text[1:-1].split()):
         return text
     return re.sub(r"\s+", JOIN, text)
+
+
+_NEGATIONS = frozenset({"not", "no", "never", "cannot", "unable"})
 
 
 def _names_failure(words: list[str]) -> bool:
@@ -483,11 +488,32 @@ MASKS: list[tuple[str, str, int]] = [
     # IBM MQ's message inserts, `CommentInsert1(APP3.SVRCONN)`, `ArithInsert1(2035)`: a record's
     # variables by name (QA: first in a message, a template per channel)
     (r"((?:Comment|Arith)Insert[0-9]\()[^)]*(\))", r"\1" + WILDCARD + r"\2", 1),
+    (  # sshd's account (`Accepted publickey for mlee from`, `Disconnected from user jsmith
+        # 10.0.0.5`: QA pfSense, a fourth admin's login a new event)
+        r"((?:^|\s)(?:Accepted|Failed|Postponed) \S+ for invalid user )\S*( from )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (
+        r"((?:^|\s)(?:Accepted|Failed|Postponed) \S+ for )[A-Za-z_][\w.-]*( from )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (
+        r"((?:^|\s)Disconnected from (?:invalid |authenticating )?user )[A-Za-z_][\w.-]*( )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     (  # an account named after `user` before what it did (RouterOS' `user jsmith logged in
         # from ...`, `login failure for user root from ...`) or after `by` ending a change
         # (`nat rule removed by jsmith`): QA MikroTik, each admin's change a template of its
         # own, an admin's first change of a kind a new event
         r"((?:^|\s)user )[A-Za-z_][\w.-]*( (?:logged (?:in|out)|from) )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # a systemd transient unit, `run-r8b198cb56cb0706e3679f5cec933a0d4.scope` (QA Salt)
+        r"(^|[^\w-])run-[a-z]?[0-9a-f]{16,}(\.(?:scope|service))",
         r"\1" + WILDCARD + r"\2",
         1,
     ),

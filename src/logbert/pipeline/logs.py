@@ -34,6 +34,8 @@ from logbert.parsing.summary import (
     continuation_hint,
     empty_message_warning,
     fits_records,
+    join_continuations,
+    mostly_continuations,
     raw_header_warning,
     spaced_field_warnings,
     unfit_advice,
@@ -63,6 +65,7 @@ class LogReadSummary:
     new_templates: int = 0
     events: int = 0  # events with a template (lines that fit the format and a template)
     new_template_events: int = 0  # of them, events whose template no training log line had
+    join_hint: str = ""  # how to join the continuation lines, when most rejects are ones
     sessionize_text: str = ""
     first_content: str | None = None  # the first event's content: what --by-id is matched on
     rejects_path: Path | None = None
@@ -81,7 +84,7 @@ class LogReadSummary:
         """The summary, after the parser's notes (one per line)."""
         text = "".join(f"{note}\n" for note in self.notes)
         text += f"{self.lines:,} lines read, {self.rejected:,} rejected"
-        about = [continuation_hint(self.continuations, self.rejected)]
+        about = [continuation_hint(self.continuations, self.rejected, self.join_hint)]
         if self.rejected and self.rejects_path is not None:
             about.insert(0, f"kept in {self.rejects_path}")
         if any(about):
@@ -182,6 +185,8 @@ def read_log_sessions(
             if summary.on_chunk is not None:
                 summary.on_chunk(summary)
             yield chunk.events
+        if mostly_continuations(summary.continuations, summary.rejected):  # as `parse` says
+            summary.join_hint = join_continuations(parser.head)  # (QA Home Assistant)
 
     try:
         # time windows get the events in time order (held to the end of the files), so none

@@ -486,26 +486,24 @@ def test_window_ids_written_as_utc_another_way_name_the_windows(tmp_path):
     }
 
 
-def test_window_ids_that_match_apart_from_the_year_point_to_year():
-    """QA Proxmox: a syslog file's year came from its date, the labels had the logs' own, and
-    the message did not say the ids differed in the year alone."""
+@pytest.mark.parametrize(
+    ("labelled", "written", "hint"),
+    [  # QA Proxmox: a syslog file's year came from its date, the labels had the logs' own
+        ("pve1@2023-12-01T00:{}:00", "pve1@2026-12-01T00:{}:00",
+         r"apart from the year: .*--year 2023"),
+        # QA IBM MQ: labels in UTC, windows of the header's local time 5 hours off
+        ("2026-12-03T20:{}:00", "2026-12-03T15:{}:00",
+         r"match 5 hours apart \(the sessions' are earlier\)"),
+    ],
+)  # fmt: skip
+def test_window_ids_apart_by_a_year_or_whole_hours_say_so(labelled, written, hint):
+    """The message showed an id of each side without saying how they differ."""
     from logbert.sessions.labels import require_some_match
 
-    labels = {"pve1@2023-12-01T00:00:00": "normal", "pve1@2023-12-01T00:05:00": "anomaly"}
-    ids = ["pve1@2026-12-01T00:00:00", "pve1@2026-12-01T00:10:00"]
-    with pytest.raises(LogbertError, match=r"apart from the year: .*--year 2023"):
+    labels = {labelled.format("00"): "normal", labelled.format("05"): "anomaly"}
+    ids = [written.format("00"), written.format("10")]
+    with pytest.raises(LogbertError, match=hint):
         require_some_match(labels, 2, ids[0], ids)
     with pytest.raises(LogbertError) as other:
         require_some_match(labels, 2, "pve1@2026-12-02T00:00:00", ["pve1@2026-12-02T00:00:00"])
-    assert "apart from the year" not in str(other.value)
-
-
-def test_window_ids_whole_hours_apart_point_to_a_time_zone():
-    """QA IBM MQ: labels in UTC, windows of the header's local time 5 hours off; the message
-    showed an id of each side without saying they were hours apart."""
-    from logbert.sessions.labels import require_some_match
-
-    labels = {"2026-12-03T20:00:00": "normal", "2026-12-03T20:05:00": "anomaly"}
-    ids = ["2026-12-03T15:00:00", "2026-12-03T15:05:00"]
-    with pytest.raises(LogbertError, match=r"match 5 hours apart \(the sessions' are earlier\)"):
-        require_some_match(labels, 2, ids[0], ids)
+    assert "apart" not in str(other.value)

@@ -359,3 +359,15 @@ def test_a_peers_description_after_its_address_is_a_variable(masked_alike):
     assert masked_alike(["%ADJCHANGE: neighbor 10.0.1.2(spine1) in vrf default Up"]) == [
         "%ADJCHANGE: neighbor <*>(<*>) in vrf default Up"
     ]
+
+
+def test_a_machines_dashed_name_ending_in_its_number_is_a_variable(masked_alike):
+    """QA Patroni: `I am (pg-node2), the leader with the lock` was a template per node, and
+    after a failover every node's heartbeat a new event."""
+    lines = ["INFO: no action. I am (pg-node2), the leader with the lock",
+             "INFO: Lock owner: db-03; I am k8s-worker-3",
+             "loaded properties from hadoop-metrics2.properties"]  # fmt: skip
+    assert masked_alike(lines) == [
+        "INFO: no action. I am (<*>), the leader with the lock",
+        "INFO: Lock owner: <*>; I am <*>", "loaded properties from hadoop-metrics2.properties",
+    ]  # fmt: skip

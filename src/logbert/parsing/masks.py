@@ -595,6 +595,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a machine's name of dashed parts ending in its number, `pg-node2`, `db-03`, `k8s-worker-3`
+        # (QA Patroni: `I am (pg-node2), the leader with the lock` was a template per node, and
+        # after a failover every node's heartbeat a new event)
+        r"(^|[\s,(\[=:'\"<])[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:[a-z]+[0-9]+|[0-9]{2,})"
+        r"($|[\s,;:)\]'\">]|\.$|\.\s)",  # a dot ends a sentence only: `x-metrics2.properties`
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # a node's, store's or range's short id, CockroachDB's `n3`, `s4`, `r42/1` (QA: `transferring
         # lease to s4` and `... to s2` were events of their own, a template per store)
         r"(^|[\s,(\[=:'\"])[a-z][0-9]+($|[\s,;:)\]'\"/])",

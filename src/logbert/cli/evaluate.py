@@ -351,11 +351,14 @@ def _from_sessions(
 ):
     labels = array("b")  # compact: one byte a session, whatever the file's size
     values: list[np.ndarray] = []
+    missing: list[str] = []
     end = file_end(pipeline, path, input_format)
+    key_file = detect_format(path, input_format) == "deeplog"
     for batch in iter_session_batches(path, input_format):
         labels.extend(
-            _labels(batch, str(path), key_file=detect_format(path, input_format) == "deeplog")
-        )
+            _labels(batch, str(path), key_file=True) if key_file
+            else _file_labels(batch, missing)
+        )  # fmt: skip
         overlap.add(batch)
         detector_input = pipeline.batch(batch, end)
         still_open.add(detector_input)
@@ -364,6 +367,7 @@ def _from_sessions(
         found.add(batch, detector_input)
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
+    _few_unlabelled(missing, len(labels), str(path))
     return np.asarray(labels), np.concatenate(values)
 
 
@@ -428,7 +432,7 @@ def _labels(
             "file without labels"
         )
     missing = [s.session_id for s in sessions if s.label is None]
-    few = len(missing) <= max(1, FEW * len(sessions))
+    few = len(missing) <= max(1, FEW * len(sessions)) and len(missing) < len(sessions)
     if missing and labels is not None and some_missing and few:
         # a few sessions the labels file does not cover, a window after its last entry at the
         # log's end (QA CockroachDB: one such window refused the whole evaluation): left out
@@ -462,15 +466,42 @@ def _labels(
             + utc
         )
     if missing:
-        raise LogbertError(
-            f"{where}: session {missing[0]} has no label ({len(missing)} unlabelled); evaluate "
-            "needs labelled sessions: pass --labels (with `sessionize`, or with --logs), a CSV "
-            "of session ids and labels, the ids as the sessions are named (a time window's too: "
-            "its start, as `score` writes its id); time and line windows may also take their "
-            "lines' labels (a format with a label field: bgl, thunderbird, or a format string "
-            "with a <Label> field)"
-        )
+        raise _unlabelled_error(where, missing[0], len(missing))
     return [int(s.label == ANOMALY) for s in sessions]
+
+
+def _unlabelled_error(where: str, first: str, n_missing: int) -> LogbertError:
+    """The error for sessions without a label and no labels file to blame."""
+    return LogbertError(
+        f"{where}: session {first} has no label ({n_missing} unlabelled); evaluate "
+        "needs labelled sessions: pass --labels (with `sessionize`, or with --logs), a CSV "
+        "of session ids and labels, the ids as the sessions are named (a time window's too: "
+        "its start, as `score` writes its id); time and line windows may also take their "
+        "lines' labels (a format with a label field: bgl, thunderbird, or a format string "
+        "with a <Label> field)"
+    )
+
+
+def _file_labels(sessions, missing: list[str]) -> list[int]:
+    """`_labels` of a sessions file's batch, an unlabelled session -1 and its id added to
+    `missing` (`_few_unlabelled` judges them once the file is read)."""
+    missing.extend(s.session_id for s in sessions if s.label is None)
+    return [-1 if s.label is None else int(s.label == ANOMALY) for s in sessions]
+
+
+def _few_unlabelled(missing: list[str], n_sessions: int, where: str) -> None:
+    """A few unlabelled sessions of a sessions file (`FEW`, or one: a window after the labels
+    file's last entry, QA pfSense) are left out of the figures, said; more are an error, as
+    they are with --logs."""
+    if not missing:
+        return
+    if len(missing) > max(1, FEW * n_sessions) or len(missing) == n_sessions:
+        raise _unlabelled_error(where, missing[0], len(missing))
+    say(
+        f"warning: {len(missing):,} of the {n_sessions:,} sessions of {where} have no label "
+        f"(e.g. {missing[0]}): they are left out of the figures; label them (`sessionize "
+        "--labels`) to count them"
+    )
 
 
 def _session_labels(path: Path, input_format: str | None, overlap: TrainingOverlap) -> Counter:

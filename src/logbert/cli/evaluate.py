@@ -357,7 +357,7 @@ def _from_sessions(
     for batch in iter_session_batches(path, input_format):
         labels.extend(
             _labels(batch, str(path), key_file=True) if key_file
-            else _file_labels(batch, missing)
+            else _marked_labels(batch, missing)
         )  # fmt: skip
         overlap.add(batch)
         detector_input = pipeline.batch(batch, end)
@@ -367,7 +367,8 @@ def _from_sessions(
         found.add(batch, detector_input)
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
-    _few_unlabelled(missing, len(labels), str(path))
+    if missing and not _left_out(missing, len(labels), str(path)):
+        raise _unlabelled_error(str(path), missing[0], len(missing))
     return np.asarray(labels), np.concatenate(values)
 
 
@@ -395,7 +396,11 @@ def _from_logs(
         )
     say(summary.line())
     overlap.add(sessions)
-    truth = np.asarray(_labels(sessions, name_files(files), labels, some_missing=True))
+    missing: list[str] = []
+    truth = np.asarray(_marked_labels(sessions, missing))
+    where = name_files(files)
+    if missing and not (labels is not None and _left_out(missing, len(sessions), where, labels)):
+        _labels(sessions, where, labels)  # the error, naming where the labels should come from
     detector_input = pipeline.batch(sessions, summary.last_event)  # the log's last line
     still_open.add(detector_input)
     found.add(sessions, detector_input)
@@ -405,7 +410,7 @@ def _from_logs(
     return truth, values, summary
 
 
-FEW = 0.05  # of the sessions (or one): unlabelled ones `evaluate --logs --labels` leaves out
+FEW = 0.05  # of the sessions (or one): unlabelled ones `evaluate` leaves out (`_left_out`)
 
 
 def _labelled(truth: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -414,13 +419,9 @@ def _labelled(truth: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
     return (truth, values) if known.all() else (truth[known], values[known])
 
 
-def _labels(
-    sessions, where: str, labels: Path | None = None, key_file: bool = False,
-    some_missing: bool = False,
-) -> list[int]:
+def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = False) -> list[int]:
     """1 for anomalous, 0 for normal sessions; an unlabelled one is an error that says where
-    its label should have come from (`labels`: the --labels file given with --logs, which
-    may leave out a few of them, `FEW`, where `some_missing`;
+    its label should have come from (`labels`: the --labels file given with --logs;
     `key_file`: a DeepLog key file, which cannot hold labels)."""
     if key_file and any(s.label is None for s in sessions):
         raise LogbertError(
@@ -432,18 +433,6 @@ def _labels(
             "file without labels"
         )
     missing = [s.session_id for s in sessions if s.label is None]
-    few = len(missing) <= max(1, FEW * len(sessions)) and len(missing) < len(sessions)
-    if missing and labels is not None and some_missing and few:
-        # a few sessions the labels file does not cover, a window after its last entry at the
-        # log's end (QA CockroachDB: one such window refused the whole evaluation): left out
-        # of the figures (-1, `_labelled`), said; more are refused (labels of windows an hour
-        # off, in another zone, would still match most windows, each the wrong one)
-        say(
-            f"warning: {len(missing):,} of the {len(sessions):,} sessions of {where} have no "
-            f"label in --labels {labels} (e.g. {missing[0]}): they are left out of the "
-            "figures; label them to count them"
-        )
-        return [-1 if s.label is None else int(s.label == ANOMALY) for s in sessions]
     if missing and labels is not None:
         which = (
             "no session of it has a label there"
@@ -482,26 +471,31 @@ def _unlabelled_error(where: str, first: str, n_missing: int) -> LogbertError:
     )
 
 
-def _file_labels(sessions, missing: list[str]) -> list[int]:
-    """`_labels` of a sessions file's batch, an unlabelled session -1 and its id added to
-    `missing` (`_few_unlabelled` judges them once the file is read)."""
+def _marked_labels(sessions, missing: list[str]) -> list[int]:
+    """`_labels` with an unlabelled session -1 (`_labelled` leaves it out) and its id added to
+    `missing`, for `_left_out` to judge once every session is read."""
     missing.extend(s.session_id for s in sessions if s.label is None)
     return [-1 if s.label is None else int(s.label == ANOMALY) for s in sessions]
 
 
-def _few_unlabelled(missing: list[str], n_sessions: int, where: str) -> None:
-    """A few unlabelled sessions of a sessions file (`FEW`, or one: a window after the labels
-    file's last entry, QA pfSense) are left out of the figures, said; more are an error, as
-    they are with --logs."""
-    if not missing:
-        return
+def _left_out(
+    missing: list[str], n_sessions: int, where: str, labels: Path | None = None
+) -> bool:
+    """Whether the unlabelled sessions are few enough to leave out of the figures (`FEW`, or
+    one: a window after the labels' last entry at the log's end, QA CockroachDB, pfSense: one
+    such window refused the whole evaluation), said; more are refused by the caller (labels of
+    windows an hour off, in another zone, would still match most windows, each the wrong
+    one), and so are sessions none of which is labelled."""
     if len(missing) > max(1, FEW * n_sessions) or len(missing) == n_sessions:
-        raise _unlabelled_error(where, missing[0], len(missing))
+        return False
+    source = f" in --labels {labels}" if labels is not None else ""
+    how = "" if labels is not None else " (`sessionize --labels`)"
     say(
-        f"warning: {len(missing):,} of the {n_sessions:,} sessions of {where} have no label "
-        f"(e.g. {missing[0]}): they are left out of the figures; label them (`sessionize "
-        "--labels`) to count them"
+        f"warning: {len(missing):,} of the {n_sessions:,} sessions of {where} have no label"
+        f"{source} (e.g. {missing[0]}): they are left out of the figures; label them{how} to "
+        "count them"
     )
+    return True
 
 
 def _session_labels(path: Path, input_format: str | None, overlap: TrainingOverlap) -> Counter:

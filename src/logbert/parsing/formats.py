@@ -510,11 +510,11 @@ def resolve_format(
     else:
         # a <Label> field labels each line as BGL's does (`-` or normal: normal; anything
         # else: an anomaly of that category), so windows of the log can be evaluated
+        words = None
+        if timestamp_format is not None and "<Timestamp>" in spec:
+            words = re.sub(r"\(\?P<\w+>", "(?:", strptime_pattern(timestamp_format))[1:-1]
         label = "Label" if "<Label>" in spec else None
-        fmt = compile_format(spec, "custom", label=label)
-        if timestamp_format is not None and "Timestamp" in fmt.fields:
-            words = re.sub(r"\(\?P<\w+>", "(?:", strptime_pattern(timestamp_format))
-            fmt = compile_format(spec, "custom", label=label, timestamp_words=words[1:-1])
+        fmt = compile_format(spec, "custom", label=label, timestamp_words=words)
         fields = _clock_fields(fmt.fields)
         if fields is not None and "Year" in fields:  # a syslog time with its <Year> field
             fmt.timestamp = TimestampSpec(fields, _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED)

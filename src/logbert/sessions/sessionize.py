@@ -113,7 +113,7 @@ def sessionize_file(
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
         columns = _with_tie_break(columns, names)
-        batches = _in_time_order(sessionizer, parquet.read(columns=columns), batch_size, str(path))
+        batches = sorted_by_time(parquet.read(columns=columns), batch_size, str(path))
     for batch in batches:
         yield from sessionizer.push(batch, where=str(path))
         if progress is not None:
@@ -178,35 +178,32 @@ def sessionize_events(
             whole = pa.concat_tables(held, promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise LogbertError(f"{where}: the event tables do not fit together ({exc})") from exc
-        for batch in _in_time_order(sessionizer, whole, batch_size, where):
+        for batch in sorted_by_time(whole, batch_size, where):
             yield from sessionizer.push(batch, where=where)
     yield from sessionizer.flush()
 
 
-def sorted_by_time(
-    events: pa.Table, batch_size: int, where: str, undated_last: bool = True
-) -> Iterator[pa.Table]:
+def sorted_by_time(events: pa.Table, batch_size: int, where: str) -> Iterator[pa.Table]:
     """`events` in time order, `batch_size` rows at a time: a sort on `timestamp`, equal
     times in order of input name and line, so that the order the inputs were given in
     changes nothing (QA: HDFS's datanode and namenode lines share seconds, and 5,807 of
-    6,802 blocks got other sequences with the files swapped). Events without one come last
-    or, with `undated_last` false, stay behind the event before them (an undated line belongs
-    where it was written: time windows give it that event's time). One input already in
-    order: plain slices, no copy."""
+    6,802 blocks got other sequences with the files swapped). Events without one stay behind
+    the event before them (an undated line belongs where it was written: time windows give it
+    that event's time, `--order time` keeps it there). One input already in order: plain
+    slices, no copy."""
     micros = _timestamp_micros(events.column("timestamp"), where)
     named = {"source", "line_no"} <= set(events.column_names)
     one_input = not named or pc.count_distinct(events.column("source")).as_py() <= 1
     in_order = _ascending(micros)[0] and one_input
-    if not in_order and not undated_last and micros.null_count:
+    if not in_order and micros.null_count:
         micros = pc.fill_null(pc.fill_null_forward(micros), _EARLIEST)
     order = None
     if not in_order and named:
-        last = pa.scalar(2**63 - 1, pa.int64())  # undated events at the end
-        columns = [pc.fill_null(micros, last), events.column("source"), events.column("line_no")]
+        columns = [micros, events.column("source"), events.column("line_no")]
         keys = pa.table(columns, names=["t", "s", "l"])
         order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in ("t", "s", "l")])
     elif not in_order:
-        order = pc.array_sort_indices(micros, null_placement="at_end")
+        order = pc.array_sort_indices(micros)
     for offset in range(0, events.num_rows, batch_size):
         if order is None:
             yield events.slice(offset, batch_size)
@@ -259,14 +256,6 @@ def sessionize_by_window(
 # --- internals -------------------------------------------------------------------------------
 
 _EARLIEST = -(2**63)  # sort key of undated events before the first dated one
-
-
-def _in_time_order(
-    sessionizer: Sessionizer, events: pa.Table, batch_size: int, where: str
-) -> Iterator[pa.Table]:
-    """`sorted_by_time` as `sessionizer` needs it: undated events behind the line before them
-    (time windows give them its time; `--order time` keeps them there)."""
-    return sorted_by_time(events, batch_size, where, undated_last=False)
 
 
 def _ascending(

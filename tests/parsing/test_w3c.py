@@ -99,6 +99,31 @@ def test_vpc_flow_logs_name_their_fields_in_a_header_line_and_keep_ports_as_word
     assert len(set(miner.add([mask_text(m) for m in ports * 2]))) == 5  # a service each
 
 
+def test_a_flows_higher_port_is_the_clients_and_protocols_stay_apart():
+    """QA VPC: a NAT gateway's source ports start at 1024, so each flow through it was a
+    template of its own (`from port20131 to port443`), and past 50 of them both ports were a
+    variable: HTTPS, SSH and database flows one event. In a small parse the protocols were one
+    `<*>`."""
+    header = "version interface-id srcport dstport protocol start action log-status"
+    flows = [f"2 eni-1 {source} {target} {protocol} 1763633702 ACCEPT OK" for source, target,
+             protocol in [(20131, 443, 6), (443, 28632, 6), (53038, 5432, 6), (123, 123, 17),
+                          (876, 2049, 6), (5000, 53, 17), (0, 0, 1), (0, 0, 58), (0, 0, 47)]]
+    ok, cols = split_w3c_lines(pa.array([header, *flows]))
+    assert [c.rpartition(" interface")[0] for c in cols["Content"].to_pylist()] == [
+        "ACCEPT tcp from port-high to port443", "ACCEPT tcp from port443 to port-high",
+        "ACCEPT tcp from port-high to port5432", "ACCEPT udp from port123 to port123",
+        "ACCEPT tcp from port876 to port-high",  # NFS: the record does not say who listens
+        "ACCEPT udp from port-high to port53", "ACCEPT icmp from port0 to port0",
+        "ACCEPT icmpv6 from port0 to port0", "ACCEPT protocol47 from port0 to port0",
+    ]
+    from logbert.parsing.masks import mask_text
+    from logbert.parsing.miner import TemplateMiner
+
+    contents = [f"ACCEPT {p} from port-high to port53 interface-id=eni-1" for p in
+                ("tcp", "udp", "icmpv6", "protocol50", "protocol132")]  # fmt: skip
+    assert len(set(TemplateMiner().add([mask_text(c) for c in contents]))) == 5
+
+
 def test_windows_firewall_records_keep_ports_direction_and_addresses():
     """QA Windows Firewall: pfirewall.log's `#Fields` (`src-ip dst-ip src-port dst-port ...
     path`) were not read: every record was `ALLOW protocolTCP from port-none to port-none`,

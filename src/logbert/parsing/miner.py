@@ -78,8 +78,10 @@ _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, 
 # a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as
 # HTML`): an endpoint too (QA Rails: seven controllers' actions were one `<*>`)
 _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
-# a flow's port as `w3c` writes it (`port443`, `port-high`): a service, as an endpoint is
-_PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)")
+# a flow's port and protocol as `w3c` writes them (`port443`, `port-high`, `udp`,
+# `protocol47`): a service, as an endpoint is (QA VPC: in a small parse five protocols were one
+# `ACCEPT <*> from port-high to port53`)
+_PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)|tcp|udp|icmp(?:v6)?|protocol[0-9]+")
 # ... and a Puppet resource as `kept_values.PUPPET` keeps it, `(<*>/File[/etc/sudoers]/content)`
 # (QA Puppet: a dozen managed files made the title a variable, and a change to sshd_config
 # a routine deploy's event)

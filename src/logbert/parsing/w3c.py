@@ -23,7 +23,7 @@ protocolTCP from port-none to port-none`).
 AWS VPC Flow Logs are read the same way: their header line names the fields without `#Fields:`
 (`version account-id interface-id srcaddr dstaddr srcport dstport protocol ...`), a record is
 dated by its `start` (epoch seconds) and is the event `ACCEPT tcp from port-high to port443`:
-the action, the protocol and the ports below the ephemeral range as words (a port is a number,
+the action, the protocol and the service's port as words (a port is a number,
 and numbers are masked: QA, 4 templates for a whole VPC, a miner on port 3333 and a night's
 exfiltration unseen), addresses, the interface and sizes as fields (`--by-field interface-id`
 reads the message's `interface-id=...`); a record with no data is its status, `NODATA`.
@@ -69,6 +69,7 @@ FLOW_FIELDS = frozenset((
     "flow-direction", "traffic-path",
 ))  # fmt: skip
 EPHEMERAL_PORTS = 32768  # from here on a port is a client's, any one (Linux's range starts here)
+SYSTEM_PORTS = 1024  # below, a service's (or a client's that binds one, as NFS clients do)
 _PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # the header columns (`formats.BUILTIN_FORMATS["w3c"]` names them in this order) and the
 # W3C fields that fill each, the first present
@@ -208,13 +209,30 @@ def _flow(record: dict[str, str]) -> str:
     name = (
         protocol.lower() if protocol.isalpha() else _PROTOCOLS.get(protocol, f"protocol{protocol}")
     )
-    source = record.get("srcport", record.get("src-port"))
-    ports = f"from {_port(source)} to {_port(record.get('dstport', record.get('dst-port')))}"
+    source, target = _ports(
+        record.get("srcport", record.get("src-port")), record.get("dstport", record.get("dst-port"))
+    )
+    ports = f"from {source} to {target}"
     # Windows Firewall's direction and TCP flags (`SEND`, `RECEIVE`; `S`, `AFP`), as words
     extra = "".join(f" {record[k]}" for k in ("path", "tcpflags") if record.get(k, "-") != "-")
     if record.get("icmptype", "-") != "-":  # an echo request is not an unreachable
         extra += f" icmp-type{record['icmptype']}"
     return f"{record.get('action', '-')} {name} {ports}{extra}{where}"
+
+
+def _ports(source: str | None, target: str | None) -> tuple[str, str]:
+    """A flow's two ports as words: the service's kept (`port443`), the client's `port-high`.
+    A port from the ephemeral range is a client's; of two other ports that differ, the higher
+    is the client's when it is not a system port (< 1024): a NAT gateway's source ports start
+    at 1024 (QA VPC: 96 templates of one flow each, `ACCEPT tcp from port20131 to port443`,
+    and past 50 of them both ports a variable, HTTPS, SSH and database flows one event). A
+    client that binds a system port to reach a higher one (NFS: 876 to 2049) reads the other
+    way round, its own port kept: the record alone does not say which side listens."""
+    words = [_port(source), _port(target)]
+    numbers = [int(p) if p is not None and p.isdigit() else None for p in (source, target)]
+    if None not in numbers and numbers[0] != numbers[1] and max(numbers) >= SYSTEM_PORTS:
+        words[numbers.index(max(numbers))] = "port-high"
+    return words[0], words[1]
 
 
 def _port(value: str | None) -> str:

@@ -35,7 +35,27 @@ def test_an_undated_exception_line_is_a_continuation_and_the_join_hint_fits_the_
     summary = parse_files([str(log)], resolve_format("spark"), tmp_path / "e.parquet")
     assert (summary.events, summary.rejected, summary.continuations) == (2, 3, 3)
     (warning,) = summary.warnings
-    assert "awk '/^[0-9][0-9]\\/[0-9][0-9]\\/[0-9][0-9]/ {" in warning
+    assert "awk '/^[0-9]+\\/[0-9]+\\/[0-9]+/ {" in warning
+
+
+def test_the_join_advice_fits_days_and_months_of_one_or_two_digits(tmp_path):
+    """QA Windows DNS: from `11/3/2026` the advice's pattern took one digit for the day, and
+    its join glued every line of `11/10/2026` onto the last record of the 9th."""
+    import shutil
+    import subprocess
+
+    from logbert.parsing.summary import join_continuations
+
+    lines = ["11/3/2026 9:00:15 AM 0E6C PACKET a", "\tkey line", "11/10/2026 1:00:00 PM 0E6C b",
+             "1/5/2027 2:00:00 AM 0E6C c"]  # fmt: skip
+    command = join_continuations(lines).split("where each record starts with a date, ")[1]
+    command = command.split(" LOG > joined.log")[0]
+    assert command.startswith("awk '/^[0-9]+\\/[0-9]+\\/[0-9]+/ ")
+    if shutil.which("awk"):
+        log = tmp_path / "dns.log"
+        log.write_text("\n".join(lines) + "\n")
+        out = subprocess.run(["sh", "-c", f"{command} {log}"], capture_output=True, text=True)
+        assert out.stdout.splitlines() == [f"{lines[0]} {lines[1]}", lines[2], lines[3]]
 
 
 def test_a_virtual_interface_named_at_random_is_a_variable(masked_alike):

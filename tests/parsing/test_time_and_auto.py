@@ -175,6 +175,21 @@ def test_timestamp_format_strptime_like(tmp_path):
         resolve_format("<Level> <Content>", timestamp_format="%Y-%m-%d")
 
 
+def test_db2_minute_offsets_are_read_by_z_and_a_literal_offset_is_refused(tmp_path):
+    """QA db2diag: Db2 writes `2026-12-04-13.30.25.123456+060`, its offset in minutes; `%z`
+    refused it, and a literal `+060` in the format parsed with every time an hour off."""
+    fmt = resolve_format("<Timestamp> <Content>", timestamp_format="%Y-%m-%d-%H.%M.%S.%f%z")
+    lines = ["2026-12-04-13.30.25.123456+060 a", "2026-12-04-13.30.26.000000-300 b",
+             "2026-12-04-13.30.27.000000+330 c", "2026-12-04-13.30.28.000000+0100 d"]
+    times, _ = _parse(tmp_path, lines, fmt)
+    assert times == ["2026-12-04 12:30:25.123456", "2026-12-04 18:30:26",
+                     "2026-12-04 08:00:27", "2026-12-04 12:30:28"]  # fmt: skip
+    for literal in ("%Y-%m-%d-%H.%M.%S.%f+060", "%Y-%m-%dT%H:%M:%S+01:00", "%d/%b/%Y %H:%M -0800"):
+        with pytest.raises(LogbertError, match="literal text.*write %z"):
+            strptime_pattern(literal)
+    strptime_pattern("%Y-%m-%d-%H.%M.%S.%f")  # Db2's date-time dashes and dots are no offset
+
+
 def test_vectorised_parse_keeps_nulls_and_bad_dates():
     spec = resolve_format("<Timestamp> <Content>").timestamp
     cols = {"Timestamp": pa.array(["2024-02-30T00:00:00Z", None, "2024-02-29T23:59:59+01:00"])}

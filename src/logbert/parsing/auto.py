@@ -75,6 +75,11 @@ _CONTINUATION = re.compile(
     # SQLAlchemy's lines under an error (`[SQL: INSERT ...]`, `(Background on this error at:
     # https://sqlalche.me/e/20/e3q8)`: QA Home Assistant)
     r"|\[SQL: |\[parameters: |\(Background on this error at: "
+    # PHP's `Stack trace:` under an uncaught exception (QA PHP: "lines of their own"); Rust's
+    # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
+    # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)
+    r"|Stack trace:$|thread '[^']*' panicked at |stack backtrace:$|note: run with `RUST_BACKTRACE"
+    r"|note: Some details are omitted"
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
     r"|.* \\$|-[a-z][\w-]* "

@@ -342,6 +342,28 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> \[<Component> *:<Line> *\]\[<Level> *\]\[<Pid>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-04 00:43:23,269'"),
     ),
+    # PHP's error log (`error_log`: `[04-Dec-2026 13:30:25 UTC] PHP Warning:  ...`, the zone as
+    # `date.timezone` names it, applied) and PHP-FPM's own (`[04-Dec-2026 13:30:25] WARNING:
+    # [pool www] ...`, no zone) (QA PHP: no built-in format read them, and a zone read as
+    # text left a Europe/Berlin log's times an hour off, unsaid)
+    "php": BuiltinFormat(
+        r"\[<Date> <Time>( <Zone>)?\] <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'04-Dec-2026 13:30:25'",
+        ),
+    ),
+    # MySQL's and MariaDB's error log (`2026-12-01 00:16:55 3499 [Note] WSREP: ...`, MySQL 8's
+    # `2026-12-04T13:30:25.123456Z 0 [System] [MY-010116] [Server] ...`): the thread id and the
+    # level as fields (QA Galera: `iso` left the thread first in the message, a masked number
+    # before `[Note]`, so `Shutdown complete` and `Winning thread:` were one event)
+    "mysql": BuiltinFormat(
+        r"<Timestamp> <Thread> \[<Level>\] <Content>",
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="'2026-12-01 00:16:55' or '2026-12-01T00:16:55Z'"
+        ),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
     # (QA Rails: no built-in format read it)
@@ -610,7 +632,9 @@ _DIRECTIVES = {
     "B": r"(?P<b>[A-Za-z]{3,9})",
     "a": r"[A-Za-z]{3}",
     "A": r"[A-Za-z]+",
-    "z": r"(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?)",
+    # ... and Db2's signed minutes, `2026-12-04-13.30.25.123456+060` (QA db2diag: no spelling
+    # read it; a literal `+060` in the format parsed, every time an hour off, unsaid)
+    "z": r"(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?|[+-]\d{3})",
     "T": r"(?P<H>\d{1,2}):(?P<M>\d{1,2}):(?P<S>\d{1,2})",
     "F": r"(?P<Y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
     "%": "%",
@@ -660,6 +684,13 @@ def strptime_pattern(text: str) -> str:
         else:
             out += re.escape(c)
             i += 1
+    literal = re.search(r"[+-](?:\d\d:?\d\d|\d{2,3})(?!\d)", re.sub(r"%.", " ", text))
+    if literal:  # QA db2diag: `...%f+060` parsed, and every time was read as UTC, an hour off
+        raise LogbertError(
+            f"--timestamp-format {text!r}: {literal[0]!r} is written as literal text, so the "
+            "times would be read as UTC, off by that offset: write %z in its place, which reads "
+            "and applies it (+01:00, +0100, +01, Z, and Db2's minutes, +060)"
+        )
     if "I" in seen and ("p" not in seen or "H" in seen):
         raise LogbertError(
             f"--timestamp-format {text!r}: %I is a 12-hour clock's hour and needs %p (AM or PM) "
@@ -971,7 +1002,8 @@ def _escape_literal_signs(fmt: str) -> str:
     `|` outside any group (`n=<Component> | <Content>`, Ansible's log: as an alternation it
     split most lines into an empty message, QA) and the parentheses of a group around a field
     with no quantifier after it and no `|` inside (`(<Library>) <Content>`, macOS: as a
-    group it took the first word of every message, QA). `(?...)` groups, quantified or
+    group it took the first word of every message, QA), and a `.` with no quantifier after it
+    (`.*` stays any text). `(?...)` groups, quantified or
     alternating groups and character classes keep their meaning; an empty `[]` is text."""
     chars = list(fmt)
     opened: list[tuple[int, bool]] = []  # (index of `(`, whether a `|` stands inside it)
@@ -983,6 +1015,9 @@ def _escape_literal_signs(fmt: str) -> str:
             chars[i], chars[i + 1] = "\\[", "\\]"  # Flink: "bad character range")
         elif c == "[":
             in_class = True
+        elif c == "." and fmt[i + 1 : i + 2] not in ("*", "+", "?", "{"):
+            chars[i] = "\\."  # a dot alone is text (Kea's `[<Logger>/<Pid>.<Thread>]`: as any
+            # character it ate the pid's first digit, the pid empty, unsaid; QA)
         elif c == "(":
             opened.append((i, fmt[i + 1 : i + 2] == "?"))
         elif c == "|":
@@ -1138,21 +1173,27 @@ def _hour_of_12(hour: pa.Array, half: pa.Array) -> pa.Array:
 
 
 def _to_utc(ts: pa.Array, zone: pa.Array) -> pa.Array:
-    """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets, or a `ZONE_ABBREVIATIONS` one's (`Z` or
-    none: unchanged)."""
+    """Subtract `+hh:mm` / `-hhmm` / `+hh` offsets, Db2's minutes (`+060`, `-300`), or a
+    `ZONE_ABBREVIATIONS` one's (`Z` or none: unchanged)."""
     words = pc.index_in(zone, value_set=_ZONE_NAMES)
     if words.null_count < len(words):
         minutes = _ZONE_MINUTES.take(words)
         offset = pc.fill_null(pc.multiply(minutes, 60_000_000), 0)
         ts = pc.cast(pc.subtract(pc.cast(ts, pa.int64()), offset), pa.timestamp("us"))
-    parts = pc.extract_regex(zone, r"^(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?$")
+    # `+hh`, `+hhmm`, `+hh:mm`, and Db2's minutes, `+060`, as `+hh` `:` `mm` of three digits
+    parts = pc.extract_regex(
+        zone, r"^(?P<s>[+-])(?:(?P<h>\d\d):?(?P<m>\d\d)?|(?P<t>\d{3}))$"
+    )
     if parts.null_count == len(parts):
         return ts
     ok = parts.is_valid()
-    hours = pc.cast(pc.if_else(ok, pc.struct_field(parts, "h"), "0"), pa.int64())
-    mins = pc.struct_field(parts, "m")
-    mins = pc.cast(pc.if_else(pc.and_(ok, pc.not_equal(mins, "")), mins, "0"), pa.int64())
-    offset = pc.multiply(pc.add(pc.multiply(hours, 60), mins), 60_000_000)
+
+    def number(name: str) -> pa.Array:
+        value = pc.struct_field(parts, name)
+        return pc.cast(pc.if_else(pc.and_(ok, pc.not_equal(value, "")), value, "0"), pa.int64())
+
+    minutes = pc.add(pc.add(pc.multiply(number("h"), 60), number("m")), number("t"))
+    offset = pc.multiply(minutes, 60_000_000)
     offset = pc.if_else(pc.equal(pc.struct_field(parts, "s"), "-"), pc.negate(offset), offset)
     offset = pc.fill_null(offset, 0)
     micros = pc.subtract(pc.cast(ts, pa.int64()), offset)

@@ -149,7 +149,11 @@ _ERRNO_NAME = (
     r"|\b(?:rep|tkt|ses)=[A-Za-z0-9-]+\("
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
-    r"|\brc[:=]|(?:return|reason|result)[_ ]?code"
+    r"|\brc\s*[:=]|(?:return|reason|result)[_ ]?code"
+    # ... and Db2's SQL codes, `SQLCODE=-911`, `The SQLCODE is "-912"`, `SQLSTATE=57011` (QA
+    # db2diag: a full lock list was a deadlock's event, a full file system too)
+    r'|\bsqlcode(?: is "?)?|\bsqlstate'
+
     # ... and IBM MQ's `Reason(2035) CompCode(2)`, `The reason code was 2053`, `The return code
     # from TCP/IP is 111` (QA: a queue full was a not-authorised put's event)
     r"|\breason\(|\bcompcode\(|(?:return|reason) code (?:from \S+ )?(?:was|is)"
@@ -158,16 +162,21 @@ _ERRNO_NAME = (
     # login was a success's event)
     r"|\bretcode[\"']?\s*:|\bretcode=|\bsending result \["
     rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
-    rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-)"  # not `status code: 302`
+    # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
+    rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
 _ERRNO_MAX_DIGITS = 6
-ERRNO: list[tuple[str, str, int]] = [
+# a longer number there is masked whole, sign and all (`rc = -2146500508` was `-214650<*>`:
+# its first six digits kept, the template unlike any code)
+_ERRNO_LONG = rf"({_ERRNO_NAME}\s*[:=]?\s*)-?[0-9]{{{_ERRNO_MAX_DIGITS + 1},}}"
+ERRNO: list[tuple[str, str, int]] = [(_ERRNO_LONG, rf"\1{WILDCARD}", 1)] + [
     (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * _ERRNO_MAX_DIGITS
+_ERRNO_LONG_PY = re.compile(_ERRNO_LONG)
 _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
 # ... and a message's id of two numbers, kept whole: Cisco ASA's `%ASA-4-106023` (severity and
 # message: QA, `%ASA-<*>-<*>` made every firewall message one event) and a Snort or Suricata
@@ -401,9 +410,10 @@ _ERRNO_HINT = _hints((
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
+    "rc =", "sqlstate",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
-_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \["  # `_MESSAGE_ID`
+_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', "://", *_METHOD_HINTS))
 
@@ -515,6 +525,7 @@ def mark_text(text: str) -> str:
     ):
         for _ in range(passes):
             text = pattern.sub(repl, text)
+    text = _ERRNO_LONG_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _TLS_VERSION_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(

@@ -123,7 +123,12 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # of its own, and a normal query or task with one item more a new event (QA PostgreSQL and
 # Celery: flagged at the unseen-key cap). Their spaces become JOIN, as a date's do, and the
 # list masks as `(<*>)`.
-_VALUE = r"""-?\d[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False|null|true|false"""
+# (a UUID or Galera's short one, `e5f5b4d4-a87c`, is a value whether a digit or a letter leads:
+# QA, `(413e3bd8-8096, 'tcp://...')` was `(<*>)`, the same with `e5f5...` another template)
+_VALUE = (
+    r"""-?\d[\w.:+-]*|[0-9a-f]{8}-[0-9a-f]{4}[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False"""
+    r"|null|true|false"
+)
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 # Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
 # message: "Fix NPE in user lookup"`, each build's message a new event), but not logfmt's
@@ -340,6 +345,20 @@ MASKS: list[tuple[str, str, int]] = [
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
+    # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to
+    # db: 'reporting' user: 'cron_etl' host: '10.20.1.41'`) and its `'user'@'host'` (QA
+    # Galera: a template per database and user, a new application's normal lines new events)
+    (r"(^|[\s,;(])((?i:user|db|database|host)): '[^']*'", r"\1\2: '" + WILDCARD + "'", 2),
+    (r"(^|[\s(])'[^'\s]*'@'[^'\s]*'", r"\1'" + WILDCARD + "'@'" + WILDCARD + "'", 1),
+    # ... and Db2's record fields (db2diag.log: `AUTHID : WEBSRV`, `DB : SAMPLE`, `EDUNAME:
+    # db2agent (SAMPLE) 0`) and its log files (`"S0001033.LOG"`): QA, every event a template
+    # per database, and a new account's, a new database's or a later log file's a new event
+    (r"(^|[\s|])(AUTHID|DB|INSTANCE)( ?: ?)[^\s|]+", r"\1\2\3" + WILDCARD, 2),
+    (r"(EDUNAME: ?[\w.-]+ \()[^()\s]+(\))", r"\1" + WILDCARD + r"\2", 1),
+    # ... and Kea's placeholder for a client id the client did not send, `cid=[no info]`
+    # beside `cid=[01:dc:a6:...]` (QA: every client event two templates)
+    (r"(=\[)no info(\])", r"\1" + WILDCARD + r"\2", 1),
+    (r"(^|[^\w.])S[0-9]{7}\.LOG($|[^\w])", r"\1" + WILDCARD + r"\2", 2),
     # ... and in square brackets after the word, Zabbix's `host [lab03] not monitored` (QA: one
     # disabled host in training, so a second one's line was a new event)
     (r"(^|[\s,;(])((?i:host|node)) \[[^\]\s]+\]", r"\1\2 [" + WILDCARD + "]", 1),
@@ -396,7 +415,9 @@ MASKS: list[tuple[str, str, int]] = [
         WILDCARD + r"\1",
         1,
     ),
-    (r"(^|[\s_=:(\[,])[-+]([0-9])", r"\1\2", 1),  # a sign belongs to the number
+    # a sign belongs to the number, masked with it; not one a name's `=` ends, which stays
+    # (Db2's `ZRC=0x850F000C=-2062614516=SQLO_DISK` lost its minus, the template unlike its line)
+    (r"(^|[\s_=:(\[,])[-+]([0-9]+)($|[^0-9=])", r"\1\2\3", 2),
     (  # AWS's access key, user and role ids (`ASIAQ3EGUCS7MXNF2K4P`, CloudTrail's
         # `accessKeyId`/`principalId`): each console session's key was a template of its own
         # (QA CloudTrail: 16 of 54 templates; normal sessions flagged for their new key)
@@ -450,6 +471,27 @@ MASKS: list[tuple[str, str, int]] = [
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # a DNS name in wire form, as Windows' DNS debug log writes it (`(3)www(7)example(3)com(0)`):
+        # one name, as a dotted host name is (QA Windows DNS: which labels stayed words hung on
+        # the names met, so a new zone or blocklist was a new event, or a DGA's names a known one)
+        r"(?:\([0-9]{1,2}\)[A-Za-z0-9_-]+)+\(0\)",
+        WILDCARD,
+        1,
+    ),
+    (  # a clock time with its AM or PM (`1:59:59 PM`, Windows' logs): one value, not a word
+        # beside it (QA Windows DNS, `--format raw`: each event an AM and a PM template)
+        r"(^|[^0-9:])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)? ?(?:AM|PM|am|pm)"
+        r"($|[^A-Za-z])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    (  # ... and Galera's short form of a node's UUID, `(413e3bd8-8096, 'tcp://...')`: a node
+        # gets a new one at each restart (QA Galera: those led by a digit were masked, the others
+        # a template of their own, so a restart made a node's routine lines new events)
+        r"(^|[^A-Za-z0-9-])[0-9a-f]{8}-[0-9a-f]{4}($|[^A-Za-z0-9-])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

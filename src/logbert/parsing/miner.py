@@ -107,6 +107,7 @@ STATE_NAMES = frozenset({
 })  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # no digits: `root10_local` is a name
+_UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
@@ -278,6 +279,10 @@ def _is_enum_word(word: str) -> bool:
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():
         return True
+    # ... and a message id of upper-case parts with digits, Kea's `DHCP4_PACKET_NAK_0001` (QA:
+    # beside the other ids it was a variable, the event unnamed)
+    if _UPPER_CODE.fullmatch(word):
+        return True
     # `-`, a field's "none" beside codes, and a snake_case reason (Envoy's response flags `-`,
     # `UF`, `URX` and details `via_upstream`, `upstream_reset_before_response_started{overflow}`:
     # QA, a refused connection and an app's own 503 were one event)
@@ -290,6 +295,29 @@ def _is_verb_form(word: str) -> bool:
     """`stopped`, `Resumed`, `Pending`: a lower- or title-case word ending in -ed or -ing."""
     verb_form = len(word) >= 5 and word.endswith(("ed", "ing")) and word.isalpha()
     return verb_form and (word.islower() or word.istitle())
+
+
+# lower-case names after a label ended by a colon (supervisord's `exited: node_exporter (exit
+# status 1; ...)`, WordPress' `for hook: jetpack_sync_cron,`): what the label names, a program
+# or a hook, not a state (QA supervisord: `exited: api` and `exited: <*>` were two events, and
+# a program's first crash a new one; QA PHP: every cron hook a template of its own); not under
+# a label that names a class or an outcome (`status: running`, `error: timeout`)
+_LABELLED_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*[,;.]?")
+_CLASS_LABELS = STATE_NAMES | {
+    "reason", "error", "err", "cause", "type", "kind", "level", "mode", "event", "code",
+    "severity", "category", "method",
+}  # fmt: skip
+
+
+def _names_under_label(rows: list[list[str]], p: int, values: set[str]) -> bool:
+    """Whether position `p` holds names after one label ended by a colon (`_LABELLED_NAME`)."""
+    label = rows[0][p - 1]
+    return (
+        label.endswith(":")
+        and label[:-1].lower() not in _CLASS_LABELS
+        and all(r[p - 1] == label for r in rows)
+        and all(_LABELLED_NAME.fullmatch(v) and not _is_verb_form(v.rstrip(",;.")) for v in values)
+    )
 
 
 def _enum_like(values: set[str]) -> bool:
@@ -697,15 +725,23 @@ def _refine(
         # there are (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was an event of its own
         # beside `[<*>] Ban <*>` of three other jails), as a name under its field is masked
         # (`masks.NAME_KEYS`)
-        given_names = all(_is_given_name(v) for v in values)
+        given_names = all(_is_given_name(v) for v in values) or (
+            p > first and _names_under_label(rows, p, values)
+        )
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
         )
         # the sides of a transition, Proxmox HA's `state changed from 'online' => 'fence'` (QA:
-        # quoted, they were names, and fencing a node was its going offline's event)
+        # quoted, they were names, and fencing a node was its going offline's event), and a
+        # state of two names, Galera's `Shifting SYNCED -> DONOR/DESYNCED` (QA: with it, every
+        # shift of a node's state was one event, a lost quorum's `SYNCED -> OPEN` a resync's)
         transition = (
             len(values) <= ENUM_MAX_DISTINCT
-            and all(_WORD.fullmatch(v.strip("\"',;:.()[]")) for v in values)
+            and all(
+                _WORD.fullmatch(part)
+                for v in values
+                for part in v.strip("\"',;:.()[]").split("/", 1)
+            )
             and any(
                 0 <= q < n and rows[0][q] in _ARROWS and len({r[q] for r in rows}) == 1
                 for q in (p - 1, p + 1)

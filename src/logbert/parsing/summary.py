@@ -110,19 +110,22 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
 _DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}")
 _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
+_DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
 
 
 def _record_start(head: Sequence[str]) -> str:
     """An awk pattern for how the first dated line of `head` starts (its first word, at most
-    ten characters, digits and letters as classes), else a four-digit year's date."""
+    ten characters, letters as classes, each run of digits as any number of them: QA Windows
+    DNS, `11/3/2026` gave a pattern `11/10/2026` did not fit, and the join glued every later
+    day's lines onto one record), else a four-digit year's date."""
     for line in head:
         dated = _DATED_START.match(line)
         if dated:
-            return "".join(
+            return _DIGITS_RUN.sub("[0-9]+", "".join(
                 "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else
                 "\\" + c if c in _AWK_SPECIAL else c
                 for c in dated.group(0)
-            )  # fmt: skip
+            ))  # fmt: skip
     return _ANY_DATE
 
 

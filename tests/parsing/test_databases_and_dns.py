@@ -1,0 +1,153 @@
+"""Blind QA round 26: Db2's db2diag.log, MariaDB Galera, Windows DNS debug logs, PHP's error
+log, supervisord and Rust's tracing: each case failed before its fix."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+
+from logbert.parsing.auto import looks_like_continuation, rank_formats
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.masks import mask_text
+from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.pipeline import parse_files
+
+
+def test_db2_codes_are_kept_and_its_names_masked(masked_alike):
+    """QA db2diag: SQLCODE -911 (a deadlock) and -912 (a full lock list) were one event, a long
+    `rc` kept its first six digits, `ZRC=...=-2062614516=` lost its minus, and every event was
+    a template per database, account and archived log file."""
+    lines = [
+        'ADM5503E The escalation of "61620" locks has failed. The SQLCODE is "-911".',
+        "SQLCODE=-912, SQLSTATE=57011, SQLERRMC=2",
+        "Password validation for user u11 failed with rc = -2146500508",
+        "ZRC=0x850F000C=-2062614516=SQLO_DISK",
+        "INSTANCE: db2inst1 NODE : 000 DB : SALESDB | AUTHID : WEBSRV HOSTNAME: dbhost01",
+        "EDUID : 123 EDUNAME: db2agent (SAMPLE) 0",
+        'ADM1848W Failed to archive log file "S0001033.LOG" to "DISK"',
+    ]
+    assert masked_alike(lines) == [
+        'ADM5503E The escalation of "<*>" locks has failed. The SQLCODE is "-911".',
+        "SQLCODE=-912, SQLSTATE=57011, SQLERRMC=<*>",
+        "Password validation for user <*> failed with rc = <*>",
+        "ZRC=<*>=-2062614516=SQLO_DISK",
+        "INSTANCE: <*> NODE : <*> DB : <*> | AUTHID : <*> HOSTNAME: <*>",
+        "EDUID : <*> EDUNAME: db2agent (<*>) <*>",
+        'ADM1848W Failed to archive log file "<*>" to "DISK"',
+    ]
+
+
+def test_mariadb_error_logs_have_a_format_and_galera_states_and_names_are_right(
+    tmp_path, masked_alike
+):
+    """QA Galera: `iso` left the thread id first in the message, so `Shutdown complete` and
+    `Winning thread:` were one event; `Shifting SYNCED -> DONOR/DESYNCED` made every state shift
+    one event; a short node UUID led by a letter, a database and an account each split events."""
+    lines = [
+        "2026-12-01 00:16:55 3499 [Note] WSREP: Winning thread:",
+        "2026-12-01 10:03:12 0 [Note] WSREP: Shutdown replication",
+        "2026-12-01 10:03:17 0 [Note] /usr/sbin/mariadbd: Shutdown complete",
+        "2026-12-04T13:30:25.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting",
+    ]
+    assert rank_formats(lines * 3)[0].name == "mysql"
+    log = tmp_path / "db1.err"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("mysql"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["Thread"][:2] == ["3499", "0"] and events["Level"][3] == "System"
+    assert len(set(events["template_id"])) == 4
+    assert masked_alike([
+        "Aborted connection 3186 to db: 'reporting' user: 'cron_etl' host: '10.20.1.41' (Got "
+        "timeout reading communication packets)",
+        "Access denied for user 'report'@'10.20.1.40' (using password: YES)",
+        "WSREP: (413e3bd8-8096, 'tcp://0.0.0.0:4567') turning message relay requesting off",
+        "WSREP: (e5f5b4d4-a87c, 'tcp://0.0.0.0:4567') turning message relay requesting off",
+    ]) == [
+        "Aborted connection <*> to db: '<*>' user: '<*>' host: '<*>' (Got timeout reading "
+        "communication packets)",
+        "Access denied for user '<*>'@'<*>' (using password: YES)",
+        "WSREP: (<*>) turning message relay requesting off",
+        "WSREP: (<*>) turning message relay requesting off",
+    ]  # fmt: skip
+    pairs = [("SYNCED", "DONOR/DESYNCED"), ("DONOR/DESYNCED", "JOINED"), ("JOINED", "SYNCED"),
+             ("SYNCED", "OPEN"), ("CLOSED", "OPEN")]  # fmt: skip
+    shifts = [f"WSREP: Shifting {a} -> {b} (TO: <*>)" for a, b in pairs]
+    assert len(set(TemplateMiner().add(shifts * 3))) == len(pairs)
+
+
+def test_windows_dns_names_in_wire_form_and_a_clock_with_its_meridiem_are_one_value(
+    masked_alike,
+):
+    """QA Windows DNS: `(3)www(7)example(3)com(0)` kept some labels as words, so a new zone was
+    a new event and a DGA's names a known one; `--format raw` made each event an AM and a PM
+    template."""
+    lines = [
+        "11/3/2026 9:00:15 AM 12B8 PACKET  000000D2CC0CCFE0 UDP Rcv 10.0.2.16 f068 Q [0001 D "
+        "NOERROR] A (4)wpad(4)corp(7)contoso(3)com(0)",
+        "11/3/2026 1:59:59 PM 12B8 PACKET  000000D2CC0CCFE0 UDP Snd 10.0.1.43 f068 R Q [8381 DR "
+        "NXDOMAIN] A (14)qkzvhxbrtmwlpa(3)com(0)",
+    ]
+    assert masked_alike(lines) == [
+        "<*>/<*>/<*> <*> <*> PACKET <*> UDP Rcv <*> <*> Q [<*> D NOERROR] A <*>",
+        "<*>/<*>/<*> <*> <*> PACKET <*> UDP Snd <*> <*> R Q [<*> DR NXDOMAIN] A <*>",
+    ]
+
+
+def test_php_error_logs_have_a_format_with_their_zone(tmp_path, masked_alike):
+    """QA PHP: no built-in format read `[04-Dec-2026 13:30:25 Europe/Berlin] ...`, and a zone
+    read as text left the times an hour off; `Stack trace:` was a line "of its own"; the
+    MySQL client's `(HY000/2002)` error number was masked."""
+    lines = [
+        "[04-Dec-2026 13:30:25 UTC] PHP Warning:  Undefined variable $x in /var/a.php on line 4",
+        "[04-Dec-2026 14:30:26 Europe/Berlin] PHP Fatal error:  Uncaught TypeError in /var/a.php:4",
+        "Stack trace:",
+        "#0 {main}",
+        "[04-Dec-2026 13:30:27] WARNING: [pool www] child 1234 exited with code 1 after 0.5 s",
+    ]
+    assert rank_formats(lines * 3)[0].name == "php"
+    log = tmp_path / "error_log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("php"), tmp_path / "e.parquet")
+    assert (summary.events, summary.rejected, summary.continuations) == (3, 2, 2)
+    times = pq.read_table(tmp_path / "e.parquet")["timestamp"].to_pylist()
+    assert [str(t) for t in times] == ["2026-12-04 13:30:25", "2026-12-04 13:30:26",
+                                       "2026-12-04 13:30:27"]  # fmt: skip
+    assert masked_alike(["mysqli_real_connect(): (HY000/2002): Connection refused"]) == [
+        "mysqli_real_connect(): (HY000/2002): Connection refused"
+    ]
+
+
+def test_names_after_a_label_are_variables_and_rust_panics_are_continuations():
+    """QA supervisord: `exited: node_exporter (...)` kept the program in the template beside
+    `exited: <*> (...)`, and a program's first crash was a new event; QA PHP: a template per
+    cron hook; a class or outcome under its label stays apart. QA Rust: a panic's lines were
+    "lines of their own"."""
+    programs = ["node_exporter", "sync_poller", "api", "web", "worker_02"]
+    lines = [f"INFO exited: {p} (exit status 1; not expected)" for p in programs]
+    assert len(set(TemplateMiner().add([mask_text(line) for line in lines] * 2))) == 1
+    errors = [f"task failed, error: {e}" for e in ("timeout", "refused_stream", "not_found")]
+    assert len(set(TemplateMiner().add(errors * 2))) == 3
+    for line in ("thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:218:22:",
+                 "stack backtrace:", "note: run with `RUST_BACKTRACE=1` environment variable"):
+        assert looks_like_continuation(line), line
+
+
+def test_a_dot_in_a_format_string_is_text_and_kea_ids_are_events(tmp_path, masked_alike):
+    """QA Kea: `[<Logger>/<Pid>.<Thread>]` read the `.` as any character: the pid's first digit
+    was eaten and the pid empty, with 0 rejected; `cid=[no info]` doubled every client event;
+    `DHCP4_PACKET_NAK_0001` beside the other message ids was a variable."""
+    log = tmp_path / "kea-dhcp4.log"
+    log.write_text("2026-12-01 06:00:03.512 INFO  [kea-dhcp4.dhcp4/1187.139871234567808] "
+                   "DHCP4_STARTED Kea DHCPv4 server version 2.4.1 started\n")  # fmt: skip
+    fmt = resolve_format("<Date> <Time> <Level> [<Logger>/<Pid>.<Thread>] <Content>")
+    parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    row = pq.read_table(tmp_path / "e.parquet").select(["Logger", "Pid", "Thread"]).to_pylist()
+    assert row == [{"Logger": "kea-dhcp4.dhcp4", "Pid": "1187", "Thread": "139871234567808"}]
+    any_text = resolve_format("<Date> <Time> <Level> .*\\] <Content>")  # `.*` is still any text
+    parse_files([str(log)], any_text, tmp_path / "f.parquet")
+    assert pq.read_table(tmp_path / "f.parquet")["content"][0].as_py().startswith("DHCP4_STARTED")
+    client = "DHCP4_LEASE_ALLOC [hwtype=1 b8:27:eb:16:1b:f7], cid={}, tid=0x1daed5f4: lease"
+    assert len(set(masked_alike([client.format("[no info]"),
+                                 client.format("[01:b8:27:eb:16:1b:f7]")]))) == 1  # fmt: skip
+    ids = ["DHCP4_PACKET_NAK_0001", "DHCP4_PACKET_SEND", "DHCP4_PACKET_RECEIVED", "DHCP4_PACKET_X"]
+    lines = [f"DEBUG [kea-dhcp4.packets/<*>] {i} [hwtype=<*> <*>], tid=<*>: x" for i in ids]
+    assert len(set(TemplateMiner().add(lines * 3))) == len(ids)

@@ -193,3 +193,7 @@ def test_an_events_file_holds_each_templates_final_text(tmp_path):
     assert pairs == {(tid, final[tid]) for tid, _ in pairs}
     assert final == {1: "nightly job <*> finished"}
     assert pq.ParquetFile(tmp_path / "ev.parquet").schema_arrow.metadata  # the template set kept
+    # ... and their params by it (QA supervisord: `exited: <*>` held no param for the program
+    # whose lines came first)
+    params = pq.read_table(tmp_path / "ev.parquet", columns=["params"])["params"].to_pylist()
+    assert params == [["alpha"]] * 5 + [[w] for w in ("beta", "gamma", "delta", "omega", "kappa")]

@@ -768,6 +768,15 @@ class Parser(DatingChecks):
             params = _params_by_regex(content, ids, texts)
         return ids, _texts(ids, texts), params
 
+    def params_for(self, content: pa.Array, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:
+        """The params of messages `content` under templates `ids` (`texts`: id -> text), as
+        `templates_for` takes them: the words at the `<*>` positions, or a template's regex
+        for a miner that masks by itself. For rows whose template generalised after they
+        were written (`summary._refresh_template_texts`)."""
+        if self.miner.masks_input:
+            return _params_by_position(_words(mask_array(content)[2]), ids, texts)
+        return _params_by_regex(content, ids, texts)
+
     def _note_zone_field(self, prep: Prepared) -> None:
         """Keep the zone names a header field outside the timestamp applied (`<Zone>` = `CET`,
         `zones.apply_zone`), and the first it could not (`CST` names several zones): those

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -323,8 +324,10 @@ def _note_texts(written: dict[int, str], events: pa.Table) -> None:
 def _refresh_template_texts(path: Path, written: dict[int, str], run: Parser) -> None:
     """Rewrite the events file's `template` column where a template generalised after its
     first rows were written, so that one id has one text, templates.csv's (QA Vault: 6 of 73
-    ids had two texts, split by input file, and grouping by `template` counted wrong). Most
-    runs have nothing to rewrite; a rewrite streams the file once."""
+    ids had two texts, split by input file, and grouping by `template` counted wrong), and
+    those rows' `params` by the final text (QA supervisord: `exited: <*> (...)` held no
+    param for the program whose lines came before the name became a variable). Most runs
+    have nothing to rewrite; a rewrite streams the file once."""
     final = run.template_map()
     stale = {tid: final[tid] for tid, text in written.items() if final.get(tid, text) != text}
     if not stale:
@@ -339,10 +342,28 @@ def _refresh_template_texts(path: Path, written: dict[int, str], run: Parser) ->
             where = pc.index_in(tid, value_set=ids)
             column = pc.coalesce(pc.take(texts, where), batch.column("template"))
             index = batch.schema.get_field_index("template")
-            writer.write_batch(batch.set_column(index, "template", column))
+            batch = batch.set_column(index, "template", column)
+            rows = np.flatnonzero(where.is_valid().to_numpy(zero_copy_only=False))
+            if len(rows):
+                batch = _refresh_params(batch, rows, run, stale)
+            writer.write_batch(batch)
     finally:
         writer.close()
     os.replace(fresh, path)
+
+
+def _refresh_params(
+    batch: pa.RecordBatch, rows: np.ndarray, run: Parser, stale: dict[int, str]
+) -> pa.RecordBatch:
+    """`batch` with the params of `rows` taken again under their templates' final texts."""
+    taken = pa.array(rows)
+    ids = pc.cast(batch.column("template_id").take(taken), pa.int64()).to_numpy()
+    fresh = run.params_for(batch.column("content").take(taken), ids, stale).to_pylist()
+    params = batch.column("params").to_pylist()
+    for row, value in zip(rows, fresh, strict=True):
+        params[row] = value
+    index = batch.schema.get_field_index("params")
+    return batch.set_column(index, "params", pa.array(params, batch.schema.field(index).type))
 
 
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:

@@ -484,3 +484,27 @@ def test_sessions_by_input_file_take_windows_and_an_idle_timeout_per_file():
     assert sorted((s.session_id, list(s.keys)) for s in idle) == [
         ("Job.A.log", [1, 2]), ("Job.A.log", [1, 2]), ("Job.B.log", [3, 4]), ("Job.B.log", [3, 4])
     ]  # fmt: skip
+
+
+def test_windows_per_input_take_a_rotated_file_as_a_part_of_its_log():
+    """QA supervisord: `app01/supervisord.log.1` and `app01/supervisord.log` were two sources,
+    so each host was two streams of windows and the window at the rotation cut in two; one
+    session per file still keeps each file apart."""
+    times = [T0, T0 + timedelta(minutes=3), T0 + timedelta(minutes=6), T0 + timedelta(hours=1)]
+    table = pa.table({
+        "source": ["app01/supervisord.log.1"] * 2 + ["app01/supervisord.log"] * 2,
+        "timestamp": pa.array(times, pa.timestamp("us")),
+        "template_id": [1, 2, 3, 4],
+        "content": ["x"] * 4,
+    })  # fmt: skip
+    windows = SessionizerSettings(by_field="source", window="10m").build()
+    assert [(s.session_id, list(s.keys)) for s in sessionize_events(windows, [table])] == [
+        (f"app01/supervisord.log@{T0.isoformat()}", [1, 2, 3]),
+        (f"app01/supervisord.log@{(T0 + timedelta(hours=1)).isoformat()}", [4]),
+    ]
+    lines = SessionizerSettings(by_field="source", lines=4).build()
+    assert [s.session_id for s in sessionize_events(lines, [table])] == ["app01/supervisord.log#0"]
+    files = SessionizerSettings(by_field="source").build()
+    assert sorted(s.session_id for s in sessionize_events(files, [table])) == [
+        "app01/supervisord.log", "app01/supervisord.log.1"
+    ]  # fmt: skip

@@ -69,6 +69,19 @@ def rotation_key(name: str) -> tuple:
     return (_natural(bare), 2, 0)
 
 
+def log_name(path: str) -> str:
+    """The log a rotated file is a part of, its path without the rotation's suffix
+    (`app01/supervisord.log.1` and `app.log-20261101.gz` are `app01/supervisord.log` and
+    `app.log`); any other path as it is."""
+    head, slash, name = path.rpartition("/")
+    bare = _COMPRESSED.sub("", name)
+    if found := _NUMBERED.match(bare) or _DATED.match(bare):
+        return head + slash + found["stem"]
+    if inner := _DATED_BEFORE_EXT.match(bare):
+        return head + slash + inner["stem"] + inner["ext"]
+    return head + slash + bare
+
+
 # a file named by its weekday, overwritten each week (Windows DHCP Server's
 # `DhcpSrvLog-Mon.log` ... `DhcpSrvLog-Sun.log`): its name says nothing of which is older
 _WEEKDAY = re.compile(

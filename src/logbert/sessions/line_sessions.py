@@ -28,6 +28,8 @@ class LineSessionizer(Sessionizer):
     without timestamps). Events with no value of `field` are counted in `stats.n_unmatched`.
     """
 
+    windows_per_log = True
+
     def __init__(
         self,
         lines: int,

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
+from logbert.parsing.folders import log_name
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
 from logbert.sessions.options import field_names, match_id
@@ -60,6 +61,11 @@ class Sessionizer:
     # Batch callers (`sessionize_file`, `sessionize_events`) sort this sessionizer's events
     # by time first: true for time windows, whose streaming drops events a window late.
     time_ordered: bool = False
+    # Windows per input (`--by-field source`) take a rotated file as a part of its log
+    # (`folders.log_name`): `app.log.1` and `app.log` are one stream of windows (QA
+    # supervisord: each host two sources, the window at the rotation cut in two). One session
+    # per file (`FieldSessionizer`) keeps each file apart.
+    windows_per_log: bool = False
 
     @property
     def reads_sources(self) -> bool:
@@ -386,12 +392,15 @@ def _content_field_hint(absent: list[str]) -> str:
     )
 
 
-def _field_values(events: Events, names: list[str]) -> list[str | None]:
+def _field_values(
+    events: Events, names: list[str], per_log: bool = False
+) -> list[str | None]:
     """The session id of each event: its value of the one field, or the values of several
     joined by `/`; None (no session) where any of them is null or empty. A field that is no
     column is read from the message's `name=value` words, as a JSON or logfmt line's fields
     are written (`user.username=alice`; QA Kubernetes audit, Winlogbeat: per-user and
-    per-host time windows could not be made, `--by-id` takes no `--window`)."""
+    per-host time windows could not be made, `--by-id` takes no `--window`). With `per_log`,
+    an input (`source`) is named by its log, a rotated file's suffix left out."""
     columns = []
     for name in names:
         if name in events.schema.names:
@@ -402,7 +411,11 @@ def _field_values(events: Events, names: list[str]) -> list[str | None]:
             column = pc.cast(column, pa.string())
         # a padded header value is the value (QA JVM: `gc,start    ` and `gc,start       `,
         # the tag padded wider once a longer one was seen, were two sessions)
-        columns.append(pc.utf8_trim_whitespace(column).to_pylist())
+        values = pc.utf8_trim_whitespace(column).to_pylist()
+        if per_log and name == "source":
+            names_of = {v: log_name(v) for v in set(values) if v is not None}
+            values = [names_of.get(v) for v in values]
+        columns.append(values)
     if len(columns) == 1:
         return columns[0]
     return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
@@ -445,7 +458,9 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
         batch[ID_COLUMN] = _id_values(batch["content"], id_regex)
     elif sessionizer.field is not None:
-        batch[sessionizer.field] = _field_values(events, field_names(sessionizer.field))
+        batch[sessionizer.field] = _field_values(
+            events, field_names(sessionizer.field), sessionizer.windows_per_log
+        )
     batch["timestamp"] = [None] * n
     if "timestamp" in names:
         micros = _timestamp_micros(events.column("timestamp"), where)

@@ -46,6 +46,8 @@ class WindowSessionizer(Sessionizer):
     have late events.
     """
 
+    windows_per_log = True
+
     time_ordered = True
 
     def __init__(

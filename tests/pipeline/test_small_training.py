@@ -65,6 +65,8 @@ def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_t
     assert len(warning) == 2 and "rests on the scores of only 4 normal sessions" in warning[1]
     assert "1 of 5 validation sessions (20%) hold keys the 15 training sessions lack" in warning[0]
     assert "false alarms on about 20% of normal sessions" in warning[0]
+    # ... where the detector flags such keys (QA Kea: `length` was told to expect them)
+    assert "where the detector flags keys it never saw (new-event does" in warning[0]
     info = pipeline.training_["validation_unseen_keys"]
     assert info["n_sessions"] == 1 and info["share"] == pytest.approx(0.2)
     assert info["keys"] == [99] and info["left_out_of_calibration"] == 1

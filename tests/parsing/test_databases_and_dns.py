@@ -151,3 +151,12 @@ def test_a_dot_in_a_format_string_is_text_and_kea_ids_are_events(tmp_path, maske
     ids = ["DHCP4_PACKET_NAK_0001", "DHCP4_PACKET_SEND", "DHCP4_PACKET_RECEIVED", "DHCP4_PACKET_X"]
     lines = [f"DEBUG [kea-dhcp4.packets/<*>] {i} [hwtype=<*> <*>], tid=<*>: x" for i in ids]
     assert len(set(TemplateMiner().add(lines * 3))) == len(ids)
+
+
+def test_the_calls_a_dialplan_step_ran_are_events():
+    """QA FreeSWITCH: `EXECUTE [depth=0] <channel> answer()`, `bridge(...)`, `set(...)`,
+    `ivr(...)` and `info()` were one `sofia/<*> <*>)` event."""
+    apps = ["answer()", "ivr(demo_ivr)", "bridge(user/1006@pbx.example.com)",
+            "set(call_timeout=30)", "info()"]  # fmt: skip
+    lines = [f"EXECUTE [depth=0] sofia/internal/1003@10.0.0.16:53386 {app}" for app in apps]
+    assert len(set(TemplateMiner().add([mask_text(line) for line in lines] * 3))) == len(apps)

@@ -113,6 +113,7 @@ _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
 # call's step); the name and its parenthesis are the word's shape
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
+_WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer()`, `set(x=<*>)`
 # a lower-case word ended by a colon after a context ended by one: the action the context
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
@@ -731,6 +732,10 @@ def _refine(
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
         )
+        # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
+        # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five
+        # dialplan applications were one `<*>)`), each apart up to ENUM_MAX_DISTINCT names
+        calls = len(shapes) <= ENUM_MAX_DISTINCT and all(_WHOLE_CALL.fullmatch(v) for v in values)
         # the sides of a transition, Proxmox HA's `state changed from 'online' => 'fence'` (QA:
         # quoted, they were names, and fencing a node was its going offline's event), and a
         # state of two names, Galera's `Shifting SYNCED -> DONOR/DESYNCED` (QA: with it, every
@@ -760,6 +765,7 @@ def _refine(
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or operations
+            or calls
             or action_labels
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))

@@ -160,3 +160,100 @@ def test_the_calls_a_dialplan_step_ran_are_events():
             "set(call_timeout=30)", "info()"]  # fmt: skip
     lines = [f"EXECUTE [depth=0] sofia/internal/1003@10.0.0.16:53386 {app}" for app in apps]
     assert len(set(TemplateMiner().add([mask_text(line) for line in lines] * 3))) == len(apps)
+
+
+def test_redis_logs_have_a_format_and_sendmail_ids_hosts_and_accounts_are_variables(
+    tmp_path, masked_alike
+):
+    """QA Redis Sentinel: `auto` read no format; QA sendmail: a line met once kept its queue
+    id (`kB1DGEIl44548:`), a remote MX written with the root's dot (`mx1.partner.io.,`) and an
+    SMTP AUTH account (`authid=sales`) were part of new events."""
+    lines = [
+        "6790:X 01 Dec 2026 00:01:28.386 # +set master sessions 10.20.2.21 6380 failover-timeout 1",
+        "6790:X 01 Dec 2026 00:02:18.703 # +sdown master feature-flags 10.20.5.21 6380",
+        "1:M 01 Dec 2026 00:02:19.000 * Background saving terminated with success",
+    ]
+    assert rank_formats(lines * 3)[0].name == "redis"
+    log = tmp_path / "sentinel.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("redis"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["Role"] == ["X", "X", "M"] and events["LevelSign"] == ["#", "#", "*"]
+    assert str(events["timestamp"][0]) == "2026-12-01 00:01:28.386000"
+    assert masked_alike([
+        "kB1DGEIl44548: Milter change: header Subject: from x",
+        "STARTTLS=client, relay=mx1.partner.io., version=TLSv1.2, verify=FAIL",
+        "AUTH=server, relay=[200.43.219.20], authid=sales, mech=LOGIN, bits=0",
+    ]) == [
+        "<*>: Milter change: header Subject: from x",
+        "STARTTLS=client, relay=<*>., version=TLSv1.2, verify=FAIL",
+        "AUTH=server, relay=[<*>], authid=<*>, mech=LOGIN, bits=<*>",
+    ]
+
+
+def test_ldap_result_types_scopes_and_bind_methods_are_kept_and_a_dn_is_one_value(masked_alike):
+    """QA 389 Directory Server: a whole-tree dump was a monitor's base search's event (`tag=`,
+    `scope=`, `method=` masked), a DN with a space kept the surname, a replica's memory size
+    (`16318644k`) was part of its start-up events; QA WebLogic: `User jsmith logged in`."""
+    assert masked_alike([
+        'conn=3 op=2 BIND dn="cn=Victor Kim,ou=people,dc=example,dc=com" method=128 version=3',
+        "conn=9 op=1 RESULT err=0 tag=101 nentries=1842 wtime=0.000100000",
+        "conn=1 op=2 RESULT tag=97 err=49 text=",
+        'conn=9 op=1 SRCH base="dc=example,dc=com" scope=2 filter="(objectClass=*)"',
+        "found 16318644k physical memory",
+        "User jsmith logged in to the Administration Console from 10.20.5.33.",
+        "src=10.0.0.1 arc=5 tag=2",
+    ]) == [
+        'conn=<*> op=<*> BIND dn="<*>" method=128 version=<*>',
+        "conn=<*> op=<*> RESULT err=0 tag=101 nentries=<*> wtime=<*>",
+        "conn=<*> op=<*> RESULT tag=97 err=49 text=",
+        'conn=<*> op=<*> SRCH base="dc=example,dc=com" scope=2 filter="(objectClass=*)"',
+        "found <*> physical memory",
+        "User <*> logged in to the Administration Console from <*>.",
+        "src=<*> arc=<*> tag=<*>",
+    ]
+
+
+def test_weblogic_fields_in_angle_brackets_hold_words_and_records_start_at_their_marks(tmp_path):
+    """QA WebLogic: `<<User>>` holding `<WLS Kernel>` was called a sign of another format on
+    every command, and the join advice looked for an ISO date in `####<Dec 4, 2026 ...`."""
+    from logbert.parsing.summary import join_continuations
+
+    line = ("####<Dec 4, 2026 8:01:34,963 AM Coordinated Universal Time> <Info> <Health> "
+            "<<WLS Kernel>> <BEA-310002> <{} percent of the heap is free.>")  # fmt: skip
+    log = tmp_path / "AdminServer.log"
+    log.write_text("".join(line.format(i) + "\n" for i in range(20)))
+    fmt = resolve_format(
+        "####<<Timestamp>> <<Level>> <<Component>> <<User>> <<MsgId>> <<Content>>",
+        timestamp_format="%b %d, %Y %I:%M:%S,%f %p Coordinated Universal Time",
+    )
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    assert summary.events == 20 and summary.warnings == []
+    assert "awk '/^####</ {" in join_continuations([line])
+
+
+def test_lines_no_known_template_fits_take_the_known_templates_variable_fields():
+    """QA TeamCity: at scoring, two failures of one build configuration kept its name in a new
+    template (`buildTypeId=Backend_Lint`) beside `buildTypeId=<*>`: one incident, two events."""
+    from logbert.parsing.frozen import FrozenMiner
+
+    known = TemplateMiner()
+    known.add([f"INFO Build #<*> {{id=<*>, buildTypeId={c}}}: started" for c in "ABCD"])
+    frozen = FrozenMiner(known)
+    failed = "ERROR Build #<*> {{id=<*>, buildTypeId={}}}: Failed to publish artifacts"
+    ids = frozen.add([failed.format("Payments_Build")] + [failed.format("Backend_Lint")] * 2)
+    assert len(set(ids)) == 1 and ids[0] not in known.ids
+    assert frozen.template(ids[0]) == failed.format("<*>")
+
+
+def test_a_clients_responded_status_is_kept_and_a_failed_commands_output_continues(masked_alike):
+    """QA TeamCity: `server responded with 500` beside `403` was one event; `exit code: 128`,
+    `stderr: ...` and git's `fatal: ...` under an exception were "lines of their own"."""
+    assert masked_alike(["Artifacts upload failed: server responded with 500",
+                         "Artifacts upload failed: server responded with 403."]) == [
+        "Artifacts upload failed: server responded with 5xx",
+        "Artifacts upload failed: server responded with 4xx.",
+    ]  # fmt: skip
+    for line in ("exit code: 128", "stderr: remote: HTTP Basic: Access denied",
+                 "fatal: Authentication failed for 'https://git.example.com/x.git/'"):  # fmt: skip
+        assert looks_like_continuation(line), line

@@ -79,6 +79,9 @@ _CONTINUATION = re.compile(
     # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
     # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)
     r"|Stack trace:$|thread '[^']*' panicked at |stack backtrace:$|note: run with `RUST_BACKTRACE"
+    # a failed command's output under its exception (TeamCity's VcsException: `exit code: 128`,
+    # `stderr: remote: ...`, git's `fatal: Authentication failed`: QA, "lines of their own")
+    r"|exit code: -?\d+$|stderr: |stdout: |fatal: "
     r"|note: Some details are omitted"
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")

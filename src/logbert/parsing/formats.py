@@ -342,6 +342,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> \[<Component> *:<Line> *\]\[<Level> *\]\[<Pid>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-04 00:43:23,269'"),
     ),
+    # Redis' log, and Sentinel's and KeyDB's (`6790:X 02 Dec 2026 13:45:38.897 # +sdown master
+    # mymaster 10.20.6.23 6381`): the process, its role letter and the level's sign (`#`, `*`,
+    # `-`, `.`) as fields (QA Redis Sentinel: `auto` read no format and its example fitted none)
+    "redis": BuiltinFormat(
+        r"<Pid>:<Role> <Day> <Month> <Year> <Time> <LevelSign> <Content>",
+        TimestampSpec(
+            ("Day", "Month", "Year", "Time"),
+            r"^(?P<d>\d{1,2}) (?P<b>[A-Za-z]{3}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'02 Dec 2026 13:45:38.897'",
+        ),
+    ),
     # PHP's error log (`error_log`: `[04-Dec-2026 13:30:25 UTC] PHP Warning:  ...`, the zone as
     # `date.timezone` names it, applied) and PHP-FPM's own (`[04-Dec-2026 13:30:25] WARNING:
     # [pool www] ...`, no zone) (QA PHP: no built-in format read them, and a zone read as

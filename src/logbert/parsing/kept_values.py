@@ -77,6 +77,8 @@ _STATUS_FORMS = (
     (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
     # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
     (r"((?:^|\s)Sent )", r"( in )"),
+    # an HTTP client's `server responded with 500` (QA TeamCity: a 403 and a 500 one event)
+    (r"((?:^|\s)(?:server )?responded with (?:status |code |HTTP )?)", r"($|[\s,.;:)])"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
@@ -101,7 +103,8 @@ _STATUS_ANY += "".join(
 )
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
-_STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.")
+_STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
+                 "responded with")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
 STATUS: list[tuple[str, str, int]] = [
@@ -153,6 +156,10 @@ _ERRNO_NAME = (
     # ... and Db2's SQL codes, `SQLCODE=-911`, `The SQLCODE is "-912"`, `SQLSTATE=57011` (QA
     # db2diag: a full lock list was a deadlock's event, a full file system too)
     r'|\bsqlcode(?: is "?)?|\bsqlstate'
+    # ... and an LDAP search's scope and bind's method (389 Directory Server's `SRCH ...
+    # scope=2`, `BIND dn="..." method=128`: QA, a whole-tree dump was a monitor's base
+    # search's event; its result's type, `tag=101`, is `_LDAP_TAG`)
+    r'|" scope=|" method='
 
     # ... and IBM MQ's `Reason(2035) CompCode(2)`, `The reason code was 2053`, `The return code
     # from TCP/IP is 111` (QA: a queue full was a not-authorised put's event)
@@ -201,6 +208,15 @@ ERRNO += [
 ]
 _ERRNO_ANY += rf"|{_SMALL_STATUS}[0-9]{_SMALL_STATUS_END}"
 _SMALL_STATUS_PY = re.compile(rf"{_SMALL_STATUS}([0-9]){_SMALL_STATUS_END}")
+# ... and an LDAP result's type after its error number (`RESULT err=0 tag=101`, OpenLDAP's
+# `RESULT tag=97 err=49`): a bind's result is not a search's (QA 389 Directory Server); after
+# the error number's own marks, so both are kept
+_LDAP_TAG = rf"(\bRESULT (?:err=[0-9{_ERRNO_MARKED}]+ )?tag=[{_ERRNO_MARKED}]*)"
+ERRNO += [
+    (rf"{_LDAP_TAG}{digit}", rf"\1{marker}", 1) for digit, marker in _ERRNO_DIGITS.items()
+] * 3
+_ERRNO_ANY += r"|\bRESULT (?:err=[0-9]+ )?tag=[0-9]"
+_LDAP_TAG_PY = re.compile(rf"(\bRESULT (?:err=[0-9{_ERRNO_MARKED}]+ )?tag=)([0-9]{{1,3}})")
 # An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
 # `/cart`, `/search?<*>`, `/wp-admin/<*>`. With the whole path one variable, `/cart`,
@@ -410,7 +426,7 @@ _ERRNO_HINT = _hints((
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
-    "rc =", "sqlstate",
+    "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
@@ -531,6 +547,7 @@ def mark_text(text: str) -> str:
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
+    text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     return _MESSAGE_ID_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 

@@ -294,6 +294,8 @@ def join_values(text: str) -> str:
 # template had held one key, so no count of values could tell it was a name)
 NAME_KEYS = (
     "user|username|user_name|usr|login|account|acct|email|principal|owner|uname|accesskey|"
+    "authid|"  # sendmail's SMTP AUTH account, `authid=sales` (QA: a template per account)
+
     "display_name|displayname|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
@@ -355,6 +357,17 @@ MASKS: list[tuple[str, str, int]] = [
     # per database, and a new account's, a new database's or a later log file's a new event
     (r"(^|[\s|])(AUTHID|DB|INSTANCE)( ?: ?)[^\s|]+", r"\1\2\3" + WILDCARD, 2),
     (r"(EDUNAME: ?[\w.-]+ \()[^()\s]+(\))", r"\1" + WILDCARD + r"\2", 1),
+    # ... and an LDAP entry's DN, the account a BIND names (`dn="cn=Victor Kim,ou=people,
+    # dc=example,dc=com"`): the person, whatever the spaces in it (QA 389 Directory Server:
+    # a surname stayed in the template, and a user not met in training was a new event)
+    (r'((?:^|\s)dn=")[^"]*(")', r"\1" + WILDCARD + r"\2", 1),
+    # ... and a whole number with its size unit glued on (`found 16318644k physical memory`,
+    # `cache: 327680k`): a replica with more memory wrote new start-up events (QA)
+    (r"(^|[^A-Za-z0-9_.])[0-9]+([kKMGT]i?B?)($|[^A-Za-z0-9_])", r"\1" + WILDCARD + r"\2\3", 2),
+    # ... and sendmail's queue id, `kB1DGEIl44548:` (a date and time in base 60, then the
+    # process id): a message's own id, no random-looking word (QA: lines that met a
+    # template once kept the message's id, one mail one event)
+    (r"(^|[\s(\[<])[0-9A-Za-x]{8}[0-9]{5,6}(:)", r"\1" + WILDCARD + r"\2", 2),
     # ... and Kea's placeholder for a client id the client did not send, `cid=[no info]`
     # beside `cid=[01:dc:a6:...]` (QA: every client event two templates)
     (r"(=\[)no info(\])", r"\1" + WILDCARD + r"\2", 1),
@@ -550,7 +563,8 @@ MASKS: list[tuple[str, str, int]] = [
         # from ...`, `login failure for user root from ...`) or after `by` ending a change
         # (`nat rule removed by jsmith`): QA MikroTik, each admin's change a template of its
         # own, an admin's first change of a kind a new event
-        r"((?:^|\s)user )[A-Za-z_][\w.-]*( (?:logged (?:in|out)|from) )",
+        # (`User jsmith logged in to the Administration Console`, WebLogic's: QA)
+        r"((?:^|\s)(?i:user) )[A-Za-z_][\w.-]*( (?:logged (?:in|out)|from) )",
         r"\1" + WILDCARD + r"\2",
         1,
     ),
@@ -608,7 +622,9 @@ MASKS: list[tuple[str, str, int]] = [
         # DNS 0x20 writes any case (`_LdAp._tcp.DC.CORp.iNtERNAl`: QA BIND, a template each)
         r"(^|[\s=:(\[,@/\"'<])(?i:(?:_?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov"
         r"|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud))"
-        r"($|[\s:,;)\[\]/\"'>]|\.$|\.\s)",  # a dot ends a sentence only: `java.io.IOException`
+        # a dot ends a sentence only (`java.io.IOException`), or a name written with the root's
+        # dot, sendmail's `relay=mx1.partner.io., dsn=...` (QA: each remote MX a new event)
+        r"($|[\s:,;)\[\]/\"'>]|\.$|\.[\s,;])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

@@ -114,6 +114,11 @@ _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # call's step); the name and its parenthesis are the word's shape
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
 _WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer()`, `set(x=<*>)`
+
+
+def _call_name(word: str) -> str:
+    """The name of a call (`_WHOLE_CALL`): `set` for `set(call_timeout=<*>)`."""
+    return word.partition("(")[0]
 # a lower-case word ended by a colon after a context ended by one: the action the context
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
@@ -735,7 +740,9 @@ def _refine(
         # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
         # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five
         # dialplan applications were one `<*>)`), each apart up to ENUM_MAX_DISTINCT names
-        calls = len(shapes) <= ENUM_MAX_DISTINCT and all(_WHOLE_CALL.fullmatch(v) for v in values)
+        calls = all(_WHOLE_CALL.fullmatch(v) for v in values) and (
+            1 < len({_call_name(v) for v in values}) <= ENUM_MAX_DISTINCT
+        )
         # the sides of a transition, Proxmox HA's `state changed from 'online' => 'fence'` (QA:
         # quoted, they were names, and fencing a node was its going offline's event), and a
         # state of two names, Galera's `Shifting SYNCED -> DONOR/DESYNCED` (QA: with it, every
@@ -762,10 +769,11 @@ def _refine(
             split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
         elif split_pos < 0 and transition:
             split_pos, apart = p, _is_word  # each state apart
+        elif split_pos < 0 and calls and not given_names:
+            split_pos, apart = p, _call_name  # each call apart, its arguments as they fall
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or operations
-            or calls
             or action_labels
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
@@ -798,7 +806,9 @@ def _refine(
     if split_pos >= 0:
         parts: dict[str | None, list[int]] = defaultdict(list)
         values = {r[split_pos] for r in rows}
-        if apart is not None:
+        if apart is _call_name:
+            named = {v: _call_name(v) for v in values}
+        elif apart is not None:
             named = {v: v if apart(v) else None for v in values}
         else:
             named = _shapes(values, by_word=True)

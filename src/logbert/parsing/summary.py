@@ -112,6 +112,7 @@ _DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}")
 _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
+_RECORD_MARK = re.compile(r"[^\w\s\[(]{2,}")
 
 
 def _record_start(head: Sequence[str]) -> str:
@@ -127,6 +128,11 @@ def _record_start(head: Sequence[str]) -> str:
                 "\\" + c if c in _AWK_SPECIAL else c
                 for c in dated.group(0)
             ))  # fmt: skip
+    # ... or the marks a record starts with, WebLogic's `####<Dec 4, 2026 ...` (QA: the advice
+    # looked for an ISO date, and its join glued every record onto none)
+    marked = _RECORD_MARK.match(head[0]) if head else None
+    if marked:
+        return "".join("\\" + c if c in _AWK_SPECIAL else c for c in marked.group(0))
     return _ANY_DATE
 
 
@@ -593,9 +599,10 @@ MISREAD_FIELD_SHARE = 0.1
 
 
 def _in_brackets(run: Parser, name: str) -> bool:
-    """Whether the format writes field `name` in brackets (`[<Component>]`): they end it,
-    spaces and all (QA Kafka: `[ReplicaFetcher replicaId=1]`)."""
-    return re.search(rf"\\[\[(]<{name}>\\[\])]", run.fmt.format) is not None
+    """Whether the format writes field `name` in brackets (`[<Component>]`, or WebLogic's
+    angle brackets, `<<User>>`): they end it, spaces and all (QA Kafka: `[ReplicaFetcher
+    replicaId=1]`; QA WebLogic: `<WLS Kernel>` was called a sign of another format)."""
+    return re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", run.fmt.format) is not None
 
 
 def bad_fit_warnings(

@@ -257,3 +257,36 @@ def test_a_clients_responded_status_is_kept_and_a_failed_commands_output_continu
     for line in ("exit code: 128", "stderr: remote: HTTP Basic: Access denied",
                  "fatal: Authentication failed for 'https://git.example.com/x.git/'"):  # fmt: skip
         assert looks_like_continuation(line), line
+
+
+def test_nats_logs_have_a_format_with_the_connection_as_fields_and_keys_are_variables(
+    tmp_path, masked_alike
+):
+    """QA NATS: `auto` read no format; with the connection's `ip:port - cid:N - "client" -`
+    left in the message, every five-word message after it was one event (a stale connection
+    a clean close's), and a node's connections could not be keyed apart from another node's;
+    a server's nkey and node name are new at each start; `failed: "..."` is the diagnosis."""
+    lines = [
+        "[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server",
+        '[1] 2026/12/04 10:00:32.644557 [DBG] 172.16.4.102:42264 - cid:1 - "v0.33.0:rust:ingest" - '
+        "Client connection closed: Client Closed",
+        "[1] 2026/12/04 10:01:49.144086 [DBG] 10.0.3.44:43534 - cid:5 - Client connection created",
+    ]
+    assert rank_formats(lines * 3)[0].name == "nats"
+    log = tmp_path / "nats-0.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("nats"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["Cid"] == ["", "1", "5"] and events["ClientName"][1] == "v0.33.0:rust:ingest"
+    assert events["content"][1:] == ["Client connection closed: Client Closed",
+                                     "Client connection created"]  # fmt: skip
+    assert str(events["timestamp"][0]) == "2026-12-04 10:00:02.656855"
+    assert masked_alike([
+        "ID: NJBLAEVWGKOXNWE2GNVKCAOLUL2VBFSA77X6LHMCVR2SQDSGLTB7NDIN",
+        "RAFT [4gxMleVH - S-R3F-s751xwcz] Error writing snapshot: no space left on device",
+        'Healthcheck failed: "JetStream is not current with the meta leader"',
+    ]) == [
+        "ID: <*>",
+        "RAFT [<*> - <*>] Error writing snapshot: no space left on device",
+        'Healthcheck failed: "JetStream is not current with the meta leader"',
+    ]

@@ -342,6 +342,16 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> \[<Component> *:<Line> *\]\[<Level> *\]\[<Pid>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-04 00:43:23,269'"),
     ),
+    # NATS server's log (`[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server`; a
+    # connection's lines lead with `10.0.1.37:56275 - cid:2 - "v1.31.0:go:orders-svc" - `): the
+    # connection's address, kind (`cid`, `rid`, `gid`, `lid`), number and client name as
+    # fields (QA NATS: as words, every five-word message after them was one event, a stale
+    # connection a clean close's; `--by-field source,Cid` keys a node's connections)
+    "nats": BuiltinFormat(
+        r'\[<Pid>\] <Date> <Time> \[<Level>\] (<Client> - <Kind>:<Cid> - ("<ClientName>" - )?)?'
+        r"<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026/12/04 10:00:02.656855'"),
+    ),
     # Redis' log, and Sentinel's and KeyDB's (`6790:X 02 Dec 2026 13:45:38.897 # +sdown master
     # mymaster 10.20.6.23 6381`): the process, its role letter and the level's sign (`#`, `*`,
     # `-`, `.`) as fields (QA Redis Sentinel: `auto` read no format and its example fitted none)

@@ -175,7 +175,9 @@ PUNCTUATION = "\"',;:.!?()[]{}"  # around a word, not part of it
 _ERROR_KEY_BEFORE = re.compile(r'"(?i:error|err|errors|reason|cause|message|msg)": ?$')
 # ... and after the word itself, php-fpm's `AH01071: Got error 'Primary script unknown'` (QA
 # ModSecurity: every PHP message one `Got error <*>` event, a site down a notice's event)
-_ERROR_WORD_BEFORE = re.compile(r"(?:^|\s)(?i:error|errors|exception|reason) $")
+# ... and after `failed:` (NATS' `Healthcheck failed: "JetStream is not current with the meta
+# leader"` beside `"... is not enabled"`: QA, four diagnoses one event)
+_ERROR_WORD_BEFORE = re.compile(r"(?:^|\s)(?i:error|errors|exception|reason|failed:) $")
 # ... and a logfmt pair's text that says what happened (`msg="Started server"`, `error="..."`,
 # `action="blocked by policy"`); a quoted value of another name is a value: CUPS's
 # `argv[3]="Quarterly report.pdf"`, a document's title (QA: each title a new event)
@@ -364,6 +366,12 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and a whole number with its size unit glued on (`found 16318644k physical memory`,
     # `cache: 327680k`): a replica with more memory wrote new start-up events (QA)
     (r"(^|[^A-Za-z0-9_.])[0-9]+([kKMGT]i?B?)($|[^A-Za-z0-9_])", r"\1" + WILDCARD + r"\2\3", 2),
+    # ... and NATS' keys (a server's, account's or user's public nkey, 56 characters of upper-
+    # case base32, `NJBLAEVW...`) and a server's 8-character node name (`Node: 4gxMleVH`,
+    # `RAFT [4gxMleVH - S-R3F-...]`): a new one at each start, so each restart's banner and
+    # each node's errors were new events (QA NATS)
+    (r"(^|[^A-Z0-9])[NACOUX][A-Z2-7]{55}($|[^A-Z0-9])", r"\1" + WILDCARD + r"\2", 2),
+    (r"((?:^|\s)(?:Node: |RAFT \[))[A-Za-z0-9]{8}($| - )", r"\1" + WILDCARD + r"\2", 1),
     # ... and sendmail's queue id, `kB1DGEIl44548:` (a date and time in base 60, then the
     # process id): a message's own id, no random-looking word (QA: lines that met a
     # template once kept the message's id, one mail one event)

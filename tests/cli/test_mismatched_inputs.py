@@ -51,6 +51,12 @@ def test_evaluate_refuses_scores_of_other_sessions(model):
                                 "--scores", out, "-o", model / "e.json"))  # fmt: skip
     assert "does not score the sessions of" in message and "logbert score MODEL" in message
     assert not (model / "e.json").exists()
+    # scores of `score --logs` have no sessions file to pass: the error says what to do
+    # instead (QA Galera, NATS: it pointed to a file that did not exist)
+    message = user_error(invoke("evaluate", model / "model", model / "test.parquet", "--logs",
+                                "--scores", out, "-o", model / "e.json"))  # fmt: skip
+    assert "`score --logs` have no sessions file" in message
+    assert "evaluate MODEL LOGS --logs --labels LABELS" in message
 
 
 def test_evaluate_from_scores_reports_training_overlap_and_foreign_verdicts(model):

@@ -117,9 +117,14 @@ def command(
             values = pipeline.decision_scores(detector_input)
         elif scores is not None:
             if logs or labels is not None:
+                # (QA Galera, NATS: scores of `score --logs` have no sessions file to pass)
                 raise LogbertError(
                     "--scores reuses a scores file of a sessions file: pass that sessions file "
-                    "(not --logs or --labels), or drop --scores to score the logs"
+                    "(not --logs or --labels), or drop --scores to score the logs. Scores "
+                    "written by `score --logs` have no sessions file: `evaluate MODEL LOGS "
+                    "--logs --labels LABELS` scores the logs again, or write their sessions "
+                    "with `logbert parse` and `logbert sessionize --labels LABELS`, then "
+                    "`score` and `evaluate --scores` those"
                 )
             path = sessions_file(inputs)
             check_sessions_fit(pipeline, path, input_format=input_format)

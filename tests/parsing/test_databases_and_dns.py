@@ -290,3 +290,12 @@ def test_nats_logs_have_a_format_with_the_connection_as_fields_and_keys_are_vari
         "RAFT [<*> - <*>] Error writing snapshot: no space left on device",
         'Healthcheck failed: "JetStream is not current with the meta leader"',
     ]
+
+
+def test_a_dns_questions_type_is_kept_whatever_its_length(masked_alike):
+    """QA CoreDNS: `"A IN ... udp 52 false 512"` (and MX, NS) was one `<*>`, so an MX lookup
+    was an A lookup's event, while AAAA and TXT kept their type."""
+    question = '[INFO] 10.244.1.5:40000 - 100 "{} IN example.com. udp 29 false 512" NOERROR'
+    assert masked_alike([question.format(t) for t in ("A", "MX", "AAAA")]) == [
+        f'[INFO] <*>:<*> - <*> "{t} IN <*>. udp <*> <*> <*>" NOERROR' for t in ("A", "MX", "AAAA")
+    ]

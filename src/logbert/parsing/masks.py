@@ -190,7 +190,10 @@ _TEXT_KEY_BEFORE = re.compile(
 # a protocol's command or reply in quotes (vsftpd's `FTP command: Client "...", "USER alice"`,
 # `FTP response: Client "...", "530 Login incorrect."`): its verb or code is the event, as an
 # HTTP request line's is (QA: every command and every reply was one event)
-_PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9])(?: |")')
+# ... and a DNS question, CoreDNS' `"A IN orders.shop.svc.cluster.local. udp 52 false 512"`
+# (QA: a type of one or two letters, A, MX, NS, made the whole question one `<*>`, an MX
+# lookup an A lookup's event, while AAAA and TXT kept theirs)
+_PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:IN|CH|HS))(?: |")')
 
 
 def _joined(match: re.Match[str]) -> str:

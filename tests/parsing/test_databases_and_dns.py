@@ -299,3 +299,64 @@ def test_a_dns_questions_type_is_kept_whatever_its_length(masked_alike):
     assert masked_alike([question.format(t) for t in ("A", "MX", "AAAA")]) == [
         f'[INFO] <*>:<*> - <*> "{t} IN <*>. udp <*> <*> <*>" NOERROR' for t in ("A", "MX", "AAAA")
     ]
+
+
+def test_round_28_lists_backtraces_resources_routes_and_payloads(masked_alike):
+    """QA ScyllaDB, Logstash: a list of paths or URLs and a backtrace's addresses were a
+    template per length, an SSTable's random name kept; QA Logstash: `:status=>429` masked; QA
+    Chef: `Processing <*>] action <*>` held every resource; QA Gitea: every route one event;
+    QA Fluentd: an unparsed record's words were the event, `next_retry_time=` lost its name."""
+    assert masked_alike([
+        "Compacting [/var/lib/scylla/ks/t-1/me-3gwr_ddhi-big-Data.db:level=0, /var/x.db:level=0]",
+        "pool URLs updated {:changes=>{:removed=>[], :added=>[http://es1:9200/, http://es2:9200/]}}",
+        "Reactor stalled for 28 ms on shard 4. Backtrace: 0x404242b 0x5469f8d 0x4ac4507",
+        "Writing large row ks1/events to me-3gt2_kcos_brmjros1llr4uewxxukyom-big-Data.db",
+        'Retrying failed action {:status=>429, :action=>["index"]}',
+        "INFO: Processing apt_package[ntp] action install (base::default line 9)",
+        "smbd: status[NT_STATUS_ACCESS_DENIED] x",
+        "router: completed POST /user/login for 10.0.0.23:54540, 303 See Other in 49.3ms",
+        '[warn]: #0 [in_tail_app] pattern not matched: "INFO [web] slow query id=59113"',
+        "retry_times=0 next_retry_time=2026-12-04 00:57:17 +0000 chunk=x",
+    ]) == [
+        "Compacting [<*>]",
+        "pool URLs updated {:changes=>{:removed=>[], :added=>[<*>]}}",
+        "Reactor stalled for <*> ms on shard <*>. Backtrace: <*>",
+        "Writing large row ks1/events to <*>",
+        'Retrying failed action {:status=>4xx, :action=>["index"]}',
+        "INFO: Processing apt_package[<*>] action install (base::default line <*>)",
+        "smbd: status[NT_STATUS_ACCESS_DENIED] x",
+        "router: completed POST /user/<*> for <*>:<*>, 3xx See Other in <*>",
+        '[warn]: #<*> [in_tail_app] pattern not matched: "<*>"',
+        "retry_times=<*> next_retry_time=<*> <*> chunk=x",
+    ]
+    actions = [f"INFO: Processing {r}[<*>] action {a} (base::default line <*>)" for r, a in
+               [("apt_package", "install"), ("apt_package", "remove"), ("service", "start"),
+                ("service", "stop")]]  # fmt: skip
+    assert len(set(TemplateMiner().add(actions * 3))) == 4
+    routes = [f"router: completed GET /x for <*>:<*>, 2xx OK in <*> @ {h}" for h in
+              ("repo/view.go:<*>(repo.Home)", "admin/users.go:<*>(admin.Users)",
+               "events/events.go:<*>(events.Events)", "auth/auth.go:<*>(auth.SignIn)")]  # fmt: skip
+    assert len(set(TemplateMiner().add(routes * 3))) == 4
+    for line in ("/usr/local/go/src/runtime/panic.go:261 (0x4a8d37)", "</ROOT>"):
+        assert looks_like_continuation(line), line
+
+
+def test_clamav_logs_have_a_format_and_a_leading_path_with_spaces_is_one_value(
+    tmp_path, masked_alike
+):
+    """QA ClamAV: `auto` read no format for `Fri Dec  4 13:30:25 2026 -> ...`, and a scanned
+    path with spaces made a template per count of its words."""
+    lines = ["Thu Dec  3 01:10:11 2026 -> /srv/share/alice/report-11.xlsx: lstat() failed. ERROR",
+             "Thu Dec  3 02:10:11 2026 -> /srv/share/alice/Q4 report (final).xlsx: lstat() failed. "
+             "ERROR", "Thu Dec  3 05:11:11 2026 -> SelfCheck: Database status OK."]  # fmt: skip
+    assert rank_formats(lines * 3)[0].name == "clamav"
+    log = tmp_path / "clamd.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("clamav"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert [str(t) for t in events["timestamp"]] == [
+        "2026-12-03 01:10:11", "2026-12-03 02:10:11", "2026-12-03 05:11:11"
+    ]  # fmt: skip
+    assert len(set(events["template_id"][:2])) == 1
+    found = "/home/dave/My Documents/tool.exe: Win.Tool.Mimikatz-6997044-0 FOUND"
+    assert masked_alike([found]) == ["<*>: Win.Tool.Mimikatz-<*>-<*> FOUND"]

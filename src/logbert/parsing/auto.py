@@ -82,6 +82,11 @@ _CONTINUATION = re.compile(
     # a failed command's output under its exception (TeamCity's VcsException: `exit code: 128`,
     # `stderr: remote: ...`, git's `fatal: Authentication failed`: QA, "lines of their own")
     r"|exit code: -?\d+$|stderr: |stdout: |fatal: "
+    # a Go panic's frames as Gitea writes them, `/usr/local/go/src/runtime/panic.go:261
+    # (0x4a8d37)` (QA: half the trace "lines of their own", no join advice)
+    r"|\S+\.go:\d+ \(0x[0-9a-f]+\)$"
+    # ... and a dumped configuration's closing tag, Fluentd's `</ROOT>` (QA: "of its own")
+    r"|</\w+>$"
     r"|note: Some details are omitted"
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")

@@ -342,6 +342,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> \[<Component> *:<Line> *\]\[<Level> *\]\[<Pid>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-04 00:43:23,269'"),
     ),
+    # ClamAV's clamd and freshclam logs with `LogTime yes` (`Fri Dec  4 13:30:25 2026 ->
+    # /var/mail/alice: Eicar-Signature FOUND`): a ctime before ` -> ` (QA ClamAV: `auto` read no
+    # format)
+    "clamav": BuiltinFormat(
+        r"<Dow> <Month> <Date> <Time> <Year> -> <Content>",
+        TimestampSpec(
+            ("Month", "Date", "Year", "Time"),
+            r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'Fri Dec  4 13:30:25 2026'",
+        ),
+    ),
     # NATS server's log (`[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server`; a
     # connection's lines lead with `10.0.1.37:56275 - cid:2 - "v1.31.0:go:orders-svc" - `): the
     # connection's address, kind (`cid`, `rid`, `gid`, `lid`), number and client name as

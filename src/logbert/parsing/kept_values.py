@@ -33,7 +33,7 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
     r"(?:[_ .]?code)?"
     # ... and a SIP or HTTP reply's code, Kamailio's `code=503` (QA: a failed call was an
     # answered one's event); not `Code: 102`, an error's or a runner's result (`ERRNO`)
-    r"|(?:reply|response|sip)[_ ]?code)[\"']?\s*[=:]\s*[\"']?|code="
+    r"|(?:reply|response|sip)[_ ]?code)[\"']?\s*(?:[=:]|=>)\s*[\"']?|code="
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
@@ -77,6 +77,11 @@ _STATUS_FORMS = (
     (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
     # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
     (r"((?:^|\s)Sent )", r"( in )"),
+    # Gitea's router, `completed GET /user/login for 10.0.0.5:51234, 200 OK in 12.3ms` (QA:
+    # every status one `<*> OK`)
+    (r"(,\s+)", r"(\s+(?:OK|Created|Accepted|No Content|Found|See Other|Not Modified|Bad Request"
+     r"|Unauthorized|Forbidden|Not Found|Conflict|Internal Server Error|Bad Gateway"
+     r"|Service Unavailable|Gateway Timeout)(?:\s|$))"),
     # an HTTP client's `server responded with 500` (QA TeamCity: a 403 and a 500 one event)
     (r"((?:^|\s)(?:server )?responded with (?:status |code |HTTP )?)", r"($|[\s,.;:)])"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
@@ -104,7 +109,10 @@ _STATUS_ANY += "".join(
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
-                 "responded with")  # fmt: skip
+                 "responded with", " ok in", "found in", "other in", "error in",
+                 "unavailable in", "gateway in", "created in", "timeout in", "request in",
+                 "unauthorized in", "forbidden in", "conflict in", "content in", "modified in",
+                 "accepted in")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
 STATUS: list[tuple[str, str, int]] = [
@@ -236,7 +244,7 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
 # ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
-_PATH_END = r"( HTTP/| => | from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+_PATH_END = r"( HTTP/| => | from | for |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
 # scheme and host are left out, the path read as any request's (QA: the whole URL one

@@ -115,6 +115,13 @@ JOINS: list[tuple[str, str, int]] = [
         rf"\1{JOIN}\2\3",
         16,
     ),
+    # ... and a run of code addresses, a backtrace's (ScyllaDB's `Backtrace: 0x404242b
+    # 0x5469f8d ...`: QA, a template per stack depth)
+    (
+        rf"((?:^|\s)0x[0-9a-f]+(?:{JOIN}0x[0-9a-f]+)*) +(0x[0-9a-f]+)($|[\s,;)\]])",
+        rf"\1{JOIN}\2\3",
+        32,
+    ),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -128,6 +135,9 @@ JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 _VALUE = (
     r"""-?\d[\w.:+-]*|[0-9a-f]{8}-[0-9a-f]{4}[\w.:+-]*|'[^'\n]*'|"[^"\n]*"|None|True|False"""
     r"|null|true|false"
+    # ... and a path or a URL, ScyllaDB's `Compacting [/var/lib/.../x-Data.db:level=0, ...]`,
+    # Logstash's `:added=>[http://es1:9200/, http://es2:9200/]` (QA: a template per length)
+    r"|/[^\s,\[\]()]+|[a-z][a-z0-9+.-]*://[^\s,\[\]()]+"
 )
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 # Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
@@ -375,6 +385,22 @@ MASKS: list[tuple[str, str, int]] = [
     # each node's errors were new events (QA NATS)
     (r"(^|[^A-Z0-9])[NACOUX][A-Z2-7]{55}($|[^A-Z0-9])", r"\1" + WILDCARD + r"\2", 2),
     (r"((?:^|\s)(?:Node: |RAFT \[))[A-Za-z0-9]{8}($| - )", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a Chef resource's name, `apt_package[ntp]`, `template[/etc/sudoers]` (the type
+    # kept; not an upper-case code in brackets, Samba's `status[NT_STATUS_ACCESS_DENIED]`): QA
+    # Chef, every resource and action one `Processing <*>] action <*>` event
+    (r"(^|[\s(\[])([a-z][a-z0-9]*(?:_[a-z0-9]+)*)\[[^\]A-Z]*[a-z/][^\]]*\](\s|\]|$)",
+     r"\1\2[" + WILDCARD + r"]\3", 2),
+    # ... and a ScyllaDB (Cassandra) SSTable's file, `me-3gt2_kcos_brmjros1llr4uewxxukyom-big-
+    # Data.db`: a random generation id (QA: each a template of its own)
+    (r"(^|[\s/])[a-z]{2}-[0-9a-z_]+-big-[A-Za-z]+\.db", r"\1" + WILDCARD, 1),
+    # ... and a path that starts the message up to the `: ` ending it, spaces and all
+    # (ClamAV's `/srv/share/finance/Q4 report (final).xlsx: lstat() failed: ...`, `/home/dave/My
+    # Documents/tool.exe: Win.Tool.Mimikatz-6997044-0 FOUND`: QA, a template per count of words)
+    (r"^/[^:\n]*?(: )", WILDCARD + r"\1", 1),
+    # ... and the record a parser could not read, Fluentd's `pattern not matched: "INFO [web]
+    # slow query id=59113"`: whatever the applications wrote, one value (QA: 13 templates of
+    # one warning, and every new application's line a new event)
+    (r'(pattern not matched: )"(?:[^"\\]|\\.)*"', r'\1"' + WILDCARD + '"', 1),
     # ... and sendmail's queue id, `kB1DGEIl44548:` (a date and time in base 60, then the
     # process id): a message's own id, no random-looking word (QA: lines that met a
     # template once kept the message's id, one mail one event)
@@ -427,9 +453,10 @@ MASKS: list[tuple[str, str, int]] = [
         for q in "\"'"
     ),
     (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
-    (  # a joined date or quantity, trailing punctuation kept
-        rf"[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]}}]*)(\s|$)",
-        WILDCARD + r"\1\2",
+    (  # a joined date or quantity, trailing punctuation kept, and its name where it has one
+        # (Fluentd's `next_retry_time=2026-12-04 00:57:17 +0000`: QA, the name went with it)
+        rf"((?:^|\s)[A-Za-z_][\w.-]*=)?[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]}}]*)(\s|$)",
+        r"\1" + WILDCARD + r"\2\3",
         1,
     ),
     (  # a device's own time first in a message, with its sequence number and zone

@@ -78,6 +78,9 @@ _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, 
 # a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as
 # HTML`): an endpoint too (QA Rails: seven controllers' actions were one `<*>`)
 _HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
+# ... and a Go handler after its source line, Gitea's `@ repo/view.go:<*>(repo.Home)` (QA: every
+# route's completion was one `@ <*>)` event, an admin's page a repository's)
+_GO_HANDLER = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][\w.]*)\)")
 # a flow's port and protocol as `w3c` writes them (`port443`, `port-high`, `udp`,
 # `protocol47`): a service, as an endpoint is (QA VPC: in a small parse five protocols were one
 # `ACCEPT <*> from port-high to port53`)
@@ -106,6 +109,8 @@ STATE_NAMES = frozenset({
     "operation", "service", "rpc", "cmd", "command", "op",  # HDFS audit's `cmd=delete` (QA)
 })  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
+# state names a state follows in prose, `action install` (not `service nginx`: a name)
+_PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict"})
 # no digits: `root10_local` is a name
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
@@ -236,6 +241,8 @@ def _endpoint(word: str) -> str | None:
     word = word.strip("\"'")
     if _HANDLER_WORD.fullmatch(word) or _PORT_WORD.fullmatch(word):
         return word
+    if handler := _GO_HANDLER.fullmatch(word):
+        return handler[1]
     if _RESOURCE_WORD.fullmatch(word):
         return word
     if task := _TASK_WORD.fullmatch(word):
@@ -759,6 +766,15 @@ def _refine(
                 for q in (p - 1, p + 1)
             )
         )
+        # a state after its name in prose, Chef's `Processing apt_package[<*>] action install`
+        # beside `action remove` (QA: every action one event, a package's removal its install's)
+        stated = (
+            p > 0
+            and rows[0][p - 1].lower() in _PROSE_STATE_NAMES
+            and all(r[p - 1] == rows[0][p - 1] for r in rows)
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_WORD.fullmatch(v.rstrip(",;.")) for v in values)
+        )
         action_labels = (
             p > 0
             and rows[0][p - 1].endswith(":")
@@ -767,7 +783,7 @@ def _refine(
         )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
-        elif split_pos < 0 and transition:
+        elif split_pos < 0 and (transition or stated):
             split_pos, apart = p, _is_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall

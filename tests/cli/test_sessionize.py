@@ -136,6 +136,12 @@ def test_labels_columns_are_reported(monkeypatch, capsys, make_events, tmp_path)
     assert code == 0
     assert "labels: id column 'InstanceId', label column 'Label' (3 ids)" in stderr
     assert [s.label for s in read_sessions(out)] == ["normal", "anomaly"]
+    # a column beside a 0/1 label is said to be unread (QA TeamCity, Gitea: a `type` column was
+    # ignored unsaid, and no recall by category came)
+    labels.write_text("session_id,label,type\nblk_1,0,normal\nblk_2,1,disk_full\n")
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"blk_\d+", "--labels", labels,
+                          "-o", out)  # fmt: skip
+    assert code == 0 and "labels column(s) 'type' not read" in stderr
 
 
 def test_template_set_metadata_travels_from_events_to_sessions(monkeypatch, capsys, tmp_path):

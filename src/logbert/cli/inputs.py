@@ -24,6 +24,8 @@ from logbert.parsing.templates import TEMPLATE_SET_KEY
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
 from logbert.sessions.io import (
+    ANOMALY,
+    NORMAL,
     detect_format,
     iter_session_batches,
     read_file_metadata,
@@ -126,6 +128,16 @@ def labels_map(path: Path | None) -> dict[str, str] | None:
         return None
     labels, id_column, label_column = read_labels_with_columns(path)
     say(f"labels: id column {id_column!r}, label column {label_column!r} ({len(labels):,} ids)")
+    other = getattr(labels, "other_columns", ())
+    if other and set(labels.values()) <= {NORMAL, ANOMALY}:
+        # QA TeamCity, Gitea: a `type` column beside a 0/1 label was ignored unsaid, and no
+        # recall by category came
+        columns = ", ".join(repr(name) for name in other)
+        say(
+            f"note: labels column(s) {columns} not read: for recall by category, write the "
+            f"category in the label column {label_column!r} (`disk_full` for an anomaly, "
+            "`normal` for none)"
+        )
     if warning := mostly_anomalous_warning(labels, label_column):
         say(warning)
     return labels

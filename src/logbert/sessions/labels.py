@@ -86,6 +86,7 @@ class LabelMap(dict[str, str]):
     source: str = ""
     id_column: str = ""  # the header's name of the id column, as written
     unlabelled: int = 0  # rows whose label cell is empty (or says unknown): no label
+    other_columns: tuple[str, ...] = ()  # the header's other columns, read by nothing
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
@@ -137,6 +138,9 @@ def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str
         taken = f"(id column {names[id_col]!r}, label column {names[label_col]!r})"
         labels = LabelMap()
         labels.source, labels.id_column = str(path), names[id_col]
+        labels.other_columns = tuple(
+            name for i, name in enumerate(names) if i not in (id_col, label_col) and name
+        )
         spelt: dict[str, str] = {}  # each label cell's text as written -> its label
         rows = 0
         for line_no, row in enumerate(chain(below, reader), start=2):

@@ -12,6 +12,15 @@ from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.pipeline import parse_files
 
 
+def _auto_parsed(tmp_path, lines: list[str], name: str) -> dict:
+    """`lines` parsed by built-in format `name`, which `auto` must pick for them: the events."""
+    assert rank_formats(lines * 3)[0].name == name
+    log = tmp_path / f"{name}.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format(name), tmp_path / "e.parquet")
+    return pq.read_table(tmp_path / "e.parquet").to_pydict()
+
+
 def test_db2_codes_are_kept_and_its_names_masked(masked_alike):
     """QA db2diag: SQLCODE -911 (a deadlock) and -912 (a full lock list) were one event, a long
     `rc` kept its first six digits, `ZRC=...=-2062614516=` lost its minus, and every event was
@@ -48,11 +57,7 @@ def test_mariadb_error_logs_have_a_format_and_galera_states_and_names_are_right(
         "2026-12-01 10:03:17 0 [Note] /usr/sbin/mariadbd: Shutdown complete",
         "2026-12-04T13:30:25.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting",
     ]
-    assert rank_formats(lines * 3)[0].name == "mysql"
-    log = tmp_path / "db1.err"
-    log.write_text("\n".join(lines) + "\n")
-    parse_files([str(log)], resolve_format("mysql"), tmp_path / "e.parquet")
-    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    events = _auto_parsed(tmp_path, lines, "mysql")
     assert events["Thread"][:2] == ["3499", "0"] and events["Level"][3] == "System"
     assert len(set(events["template_id"])) == 4
     assert masked_alike([
@@ -173,11 +178,7 @@ def test_redis_logs_have_a_format_and_sendmail_ids_hosts_and_accounts_are_variab
         "6790:X 01 Dec 2026 00:02:18.703 # +sdown master feature-flags 10.20.5.21 6380",
         "1:M 01 Dec 2026 00:02:19.000 * Background saving terminated with success",
     ]
-    assert rank_formats(lines * 3)[0].name == "redis"
-    log = tmp_path / "sentinel.log"
-    log.write_text("\n".join(lines) + "\n")
-    parse_files([str(log)], resolve_format("redis"), tmp_path / "e.parquet")
-    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    events = _auto_parsed(tmp_path, lines, "redis")
     assert events["Role"] == ["X", "X", "M"] and events["LevelSign"] == ["#", "#", "*"]
     assert str(events["timestamp"][0]) == "2026-12-01 00:01:28.386000"
     assert masked_alike([
@@ -272,11 +273,7 @@ def test_nats_logs_have_a_format_with_the_connection_as_fields_and_keys_are_vari
         "Client connection closed: Client Closed",
         "[1] 2026/12/04 10:01:49.144086 [DBG] 10.0.3.44:43534 - cid:5 - Client connection created",
     ]
-    assert rank_formats(lines * 3)[0].name == "nats"
-    log = tmp_path / "nats-0.log"
-    log.write_text("\n".join(lines) + "\n")
-    parse_files([str(log)], resolve_format("nats"), tmp_path / "e.parquet")
-    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    events = _auto_parsed(tmp_path, lines, "nats")
     assert events["Cid"] == ["", "1", "5"] and events["ClientName"][1] == "v0.33.0:rust:ingest"
     assert events["content"][1:] == ["Client connection closed: Client Closed",
                                      "Client connection created"]  # fmt: skip
@@ -349,11 +346,7 @@ def test_clamav_logs_have_a_format_and_a_leading_path_with_spaces_is_one_value(
     lines = ["Thu Dec  3 01:10:11 2026 -> /srv/share/alice/report-11.xlsx: lstat() failed. ERROR",
              "Thu Dec  3 02:10:11 2026 -> /srv/share/alice/Q4 report (final).xlsx: lstat() failed. "
              "ERROR", "Thu Dec  3 05:11:11 2026 -> SelfCheck: Database status OK."]  # fmt: skip
-    assert rank_formats(lines * 3)[0].name == "clamav"
-    log = tmp_path / "clamd.log"
-    log.write_text("\n".join(lines) + "\n")
-    parse_files([str(log)], resolve_format("clamav"), tmp_path / "e.parquet")
-    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    events = _auto_parsed(tmp_path, lines, "clamav")
     assert [str(t) for t in events["timestamp"]] == [
         "2026-12-03 01:10:11", "2026-12-03 02:10:11", "2026-12-03 05:11:11"
     ]  # fmt: skip

@@ -353,3 +353,36 @@ def test_clamav_logs_have_a_format_and_a_leading_path_with_spaces_is_one_value(
     assert len(set(events["template_id"][:2])) == 1
     found = "/home/dave/My Documents/tool.exe: Win.Tool.Mimikatz-6997044-0 FOUND"
     assert masked_alike([found]) == ["<*>: Win.Tool.Mimikatz-<*>-<*> FOUND"]
+
+
+def test_icinga_accounts_agents_objects_and_plugin_arguments_are_variables(masked_alike):
+    """QA Icinga 2: a new API account (`user: ansible, agent: ansible-httpget,`) was a new
+    event in every window, a check failure a template per object and plugin, and the bare
+    `Context:` line of a record "a line of its own"."""
+    assert masked_alike([
+        "information/HttpServerConnection: Request: GET /v1/status/CIB (from [::ffff:127.0.0.1]"
+        ":57200), user: root, agent: curl/7.88.1, status: OK).",
+        "warning/PluginCheckTask: Check command for object 'web07!procs' (PID: 55729, arguments: "
+        "'/usr/lib/nagios/plugins/check_nrpe' '-H' '10.0.1.16') terminated with exit code 3",
+    ]) == [
+        "information/HttpServerConnection: Request: GET /v1/status/<*> (from [<*>]:<*>), "
+        "user: <*>, agent: <*>, status: OK).",
+        "warning/PluginCheckTask: Check command for object '<*>' (PID: <*>, arguments: <*>) "
+        "terminated with exit code 3",
+    ]
+    assert looks_like_continuation("Context:")
+
+
+def test_slow_logs_erlang_reports_and_a_syslog_priority_read_as_a_label(tmp_path):
+    """QA MySQL slow log: `auto` named no layout for records led by `# Time:`; QA ejabberd: an
+    OTP report's `** Reason for termination = ...` lines were "lines of their own"; QA Meraki:
+    `auto` took `thunderbird`, whose label column read each line's `<134>1` as an anomaly."""
+    from logbert.parsing.auto import time_only_hint
+
+    slow = ["# Time: 2026-12-04T09:00:03.170138Z", "# User@Host: auth[auth] @ api1 [10.0.1.21]",
+            "SET timestamp=1796374803;", "SELECT 1;"]  # fmt: skip
+    assert "awk '/^# Time: / {" in time_only_hint(slow * 3)
+    assert looks_like_continuation("** Reason for termination = error:function_clause")
+    meraki = ["<134>1 1796083209.227480888 BR1-MX67 flows src=192.168.20.147 dst=8.61.144.18 "
+              "protocol=udp sport=62275 dport=3478 pattern: allow all"] * 20  # fmt: skip
+    assert rank_formats(meraki)[0].name != "thunderbird"

@@ -87,6 +87,11 @@ _CONTINUATION = re.compile(
     r"|\S+\.go:\d+ \(0x[0-9a-f]+\)$"
     # ... and a dumped configuration's closing tag, Fluentd's `</ROOT>` (QA: "of its own")
     r"|</\w+>$"
+    # ... and Icinga 2's `Context:` over a record's indented context lines (QA: "of its own")
+    r"|Context:$"
+    # ... and an Erlang/OTP report's lines (`** Reason for termination = error:function_clause`:
+    # QA ejabberd, "lines of their own", and each crash's reason dropped unsaid)
+    r"|\*\* "
     r"|note: Some details are omitted"
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
@@ -282,6 +287,9 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             # as the host and `0 log_channel(cluster) log [DBG]` as the program, tied with
             # `iso` and was picked)
             wrong = pc.match_substring_regex(column, r"\s")
+        elif key == "label":  # a syslog priority is no alert label (QA Meraki: `thunderbird` read
+            # `<134>1 ...` with it as every line's label, and every session was an anomaly)
+            wrong = pc.match_substring_regex(column, r"^<[0-9]{1,3}>")
         elif key in _LEVEL_FIELDS:
             wrong = pc.or_(
                 pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$")),
@@ -385,10 +393,27 @@ JOIN_RECORDS = (
 )
 
 
+# ... and a MySQL slow query log's record header, `# Time: 2026-12-04T09:00:03.170138Z` (QA:
+# `auto` named no layout, and `--format raw` learnt the records' lines apart, F1 0)
+_TIME_HEADER = re.compile(r"# Time: \d{4}-\d\d-\d\d[T ]\S+\s*")
+JOIN_TIME_HEADERS = (
+    """awk '/^# Time: / { if (r != "") print r; r = $0; next } { r = r " " $0 } END { print r }' """
+    "LOG > joined.log"
+)
+
+
 def time_only_hint(head: list[str]) -> str:
-    """Advice for logs that write each record's time on a line of its own (`_TIME_ONLY`),
-    "" when few of the first lines are such."""
+    """Advice for logs that write each record's time on a line of its own (`_TIME_ONLY`,
+    `_TIME_HEADER`), "" when few of the first lines are such."""
     lines = [line for line in head if line.strip()]
+    headers = sum(_TIME_HEADER.fullmatch(line) is not None for line in lines)
+    if lines and headers >= TIME_ONLY_SHARE * len(lines):
+        return (
+            f"{headers} of the first {len(lines)} lines are a record's `# Time:` header, its "
+            "other lines after it (a MySQL slow query log); logbert reads one event per line, "
+            f"so join each record into one line first, e.g. {JOIN_TIME_HEADERS}, and read it "
+            "with a format string ('# Time: <Timestamp> <Content>')"
+        )
     alone = sum(_TIME_ONLY.fullmatch(line) is not None for line in lines)
     if not lines or alone < TIME_ONLY_SHARE * len(lines):
         return ""

@@ -397,6 +397,18 @@ MASKS: list[tuple[str, str, int]] = [
     # (ClamAV's `/srv/share/finance/Q4 report (final).xlsx: lstat() failed: ...`, `/home/dave/My
     # Documents/tool.exe: Win.Tool.Mimikatz-6997044-0 FOUND`: QA, a template per count of words)
     (r"^/[^:\n]*?(: )", WILDCARD + r"\1", 1),
+    # ... and Icinga 2's API account and client (`..., user: director, agent: Icinga Director,
+    # status: OK).`), its objects (`'web07!procs'`) and a plugin's arguments (`(PID: 55729,
+    # arguments: '/usr/lib/nagios/plugins/check_nrpe' '-H' '10.0.1.16' ...)`): QA, a new API
+    # account was a new event in every window, and one check failure a template per plugin
+    (
+        r"((?:^|[\s,(])(?i:user|username|account): )[A-Za-z_][\w.@-]*(,)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (r"(, agent: )[^,]*(,)", r"\1" + WILDCARD + r"\2", 1),
+    (r"'[^'!\s]+![^'\s]+'", "'" + WILDCARD + "'", 1),
+    (r"((?:^|[\s(])arguments: )[^)]*(\))", r"\1" + WILDCARD + r"\2", 1),
     # ... and the record a parser could not read, Fluentd's `pattern not matched: "INFO [web]
     # slow query id=59113"`: whatever the applications wrote, one value (QA: 13 templates of
     # one warning, and every new application's line a new event)

@@ -371,6 +371,9 @@ def test_icinga_accounts_agents_objects_and_plugin_arguments_are_variables(maske
         "terminated with exit code 3",
     ]
     assert looks_like_continuation("Context:")
+    # QA istiod: a namespace named in prose stayed in the event
+    pod = "Handling event add for pod productpage in namespace shop -> 10.0.0.5"
+    assert masked_alike([pod]) == ["Handling event add for pod productpage in namespace <*> -> <*>"]
 
 
 def test_slow_logs_erlang_reports_and_a_syslog_priority_read_as_a_label(tmp_path):

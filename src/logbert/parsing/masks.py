@@ -409,6 +409,9 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(, agent: )[^,]*(,)", r"\1" + WILDCARD + r"\2", 1),
     (r"'[^'!\s]+![^'\s]+'", "'" + WILDCARD + "'", 1),
     (r"((?:^|[\s(])arguments: )[^)]*(\))", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a Kubernetes namespace named in prose, istiod's `... for pod <*> in namespace shop
+    # -> 10.244.3.115` (QA: a new team's namespace made its pods' churn new events)
+    (r"((?:^|\s)in namespace )[a-z0-9][a-z0-9-]*(\s|$)", r"\1" + WILDCARD + r"\2", 1),
     # ... and the record a parser could not read, Fluentd's `pattern not matched: "INFO [web]
     # slow query id=59113"`: whatever the applications wrote, one value (QA: 13 templates of
     # one warning, and every new application's line a new event)

@@ -372,6 +372,10 @@ def test_icinga_accounts_agents_objects_and_plugin_arguments_are_variables(maske
     ]
     assert looks_like_continuation("Context:")
     # QA istiod: a namespace named in prose stayed in the event
+    # QA Teleport: `user:alice` (no space) kept the account where `user=alice` was masked
+    assert masked_alike(["Login succeeded. user:svc-ci method:token"]) == [
+        "Login succeeded. user:<*> method:token"
+    ]
     pod = "Handling event add for pod productpage in namespace shop -> 10.0.0.5"
     assert masked_alike([pod]) == ["Handling event add for pod productpage in namespace <*> -> <*>"]
 

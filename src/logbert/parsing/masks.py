@@ -334,6 +334,12 @@ _NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`use
     rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=\s*|[\"']\s*:\s*)"
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"  # not `========`
 )
+# ... and written `name:value` with no space, as Teleport and Go's text loggers write fields
+# (`user:alice`, `identity.user:svc-ci`, `teleportUser:bob`: QA Teleport, a third admin's or a
+# new bot's normal lines were new events, while `user=alice` was masked)
+_NAMED_COLON = (
+    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}|teleportuser)):[A-Za-z_][\w.@-]*($|[\s,;)\]}}])"
+)
 # ... and a host named in prose with a colon and space, a name with a digit before a comma or
 # the end (GlusterFS's `Received ACC from uuid: ..., host: node1, port: 0`: QA, which of three
 # peers held a template depended on the lines' order)
@@ -361,6 +367,7 @@ MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
+    (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to
     # db: 'reporting' user: 'cron_etl' host: '10.20.1.41'`) and its `'user'@'host'` (QA

@@ -393,3 +393,13 @@ def test_slow_logs_erlang_reports_and_a_syslog_priority_read_as_a_label(tmp_path
     meraki = ["<134>1 1796083209.227480888 BR1-MX67 flows src=192.168.20.147 dst=8.61.144.18 "
               "protocol=udp sport=62275 dport=3478 pattern: allow all"] * 20  # fmt: skip
     assert rank_formats(meraki)[0].name != "thunderbird"
+
+
+def test_an_admin_areas_resource_is_its_endpoint(masked_alike):
+    """QA Solr: `path=/admin/cores` (a core enumeration) was `/admin/<*>`, the exporter's
+    `/admin/metrics` poll's event."""
+    assert masked_alike(["webapp=null path=/admin/cores params={wt=json} status=0",
+                         "GET /admin/users/17 HTTP/1.1", "GET /api/admin/users HTTP/1.1"]) == [
+        "webapp=<*> path=/admin/cores params={wt=json} status=0",
+        "GET /admin/users/<*> HTTP/<*>", "GET /api/admin/<*> HTTP/<*>",
+    ]  # fmt: skip

@@ -304,6 +304,10 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
+    # ... and an admin area's resource, Solr's `path=/admin/cores` beside the exporter's
+    # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
+    # enumeration a metrics poll's)
+    rf"/((?:-/)?admin/{_NAME})",
     rf"/({_NAME})",
 )
 _REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))

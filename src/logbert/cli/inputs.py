@@ -128,7 +128,7 @@ def labels_map(path: Path | None) -> dict[str, str] | None:
         return None
     labels, id_column, label_column = read_labels_with_columns(path)
     say(f"labels: id column {id_column!r}, label column {label_column!r} ({len(labels):,} ids)")
-    other = getattr(labels, "other_columns", ())
+    other = labels.other_columns
     if other and set(labels.values()) <= {NORMAL, ANOMALY}:
         # QA TeamCity, Gitea: a `type` column beside a 0/1 label was ignored unsaid, and no
         # recall by category came

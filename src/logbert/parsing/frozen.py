@@ -49,12 +49,14 @@ class FrozenMiner:
     def _variable_field(self) -> re.Pattern[str] | None:
         """A `name=value` word whose name holds `<*>` in some known template (masked input
         only: Drain3 masks by itself)."""
+        if not self.masks_input:
+            return None
         names = {
             name
             for tid in self.known_ids
             for name in _VARIABLE_FIELD.findall(self.known.template(tid))
         }
-        if not self.masks_input or not names:
+        if not names:
             return None
         alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
         return re.compile(rf"((?:^|[\s,;{{(\[])(?:{alternatives})=)(?!<\*>)[^\s,;)}}\]]+")

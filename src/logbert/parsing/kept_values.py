@@ -109,10 +109,7 @@ _STATUS_ANY += "".join(
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
-                 "responded with", " ok in", "found in", "other in", "error in",
-                 "unavailable in", "gateway in", "created in", "timeout in", "request in",
-                 "unauthorized in", "forbidden in", "conflict in", "content in", "modified in",
-                 "accepted in")  # fmt: skip
+                 "responded with")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
 STATUS: list[tuple[str, str, int]] = [
@@ -436,6 +433,7 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 
 
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
+_STATUS_HINT += r"|, [1-5][0-9][0-9] [A-Z]"  # Gitea's `, 200 OK`: a reason phrase follows
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked

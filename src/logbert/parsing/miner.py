@@ -111,19 +111,14 @@ STATE_NAMES = frozenset({
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # state names a state follows in prose, `action install` (not `service nginx`: a name)
 _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict"})
+_UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
 # no digits: `root10_local` is a name
-_UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
 # ...)` beside `System(...)`, `ChanSpy(...)`: QA, one `<*>` made a shell command a normal
 # call's step); the name and its parenthesis are the word's shape
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
 _WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer()`, `set(x=<*>)`
-
-
-def _call_name(word: str) -> str:
-    """The name of a call (`_WHOLE_CALL`): `set` for `set(call_timeout=<*>)`."""
-    return word.partition("(")[0]
 # a lower-case word ended by a colon after a context ended by one: the action the context
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
@@ -322,13 +317,12 @@ _CLASS_LABELS = STATE_NAMES | {
 }  # fmt: skip
 
 
-def _names_under_label(rows: list[list[str]], p: int, values: set[str]) -> bool:
-    """Whether position `p` holds names after one label ended by a colon (`_LABELLED_NAME`)."""
-    label = rows[0][p - 1]
+def _names_under_label(label: str | None, values: set[str]) -> bool:
+    """Whether `values` are names after one `label` ended by a colon (`_LABELLED_NAME`)."""
     return (
-        label.endswith(":")
+        label is not None
+        and label.endswith(":")
         and label[:-1].lower() not in _CLASS_LABELS
-        and all(r[p - 1] == label for r in rows)
         and all(_LABELLED_NAME.fullmatch(v) and not _is_verb_form(v.rstrip(",;.")) for v in values)
     )
 
@@ -711,9 +705,20 @@ def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[st
 _ARROWS = frozenset({"=>", "->", "-->", "→"})
 
 
-def _is_word(word: str) -> bool:
-    """Every word: a transition's states are each apart (`_refine`)."""
-    return True
+# How `_refine` splits at a position: each word's part (None: the rest, together)
+def _each_word(word: str) -> str:
+    """Every word apart: a transition's or a named state's values (`_refine`)."""
+    return word
+
+
+def _each_outcome(word: str) -> str | None:
+    """Each outcome apart (`_is_outcome_word`), the other words together."""
+    return word if _is_outcome_word(word) else None
+
+
+def _call_name(word: str) -> str:
+    """Each call apart by its name (`_WHOLE_CALL`): `set` for `set(call_timeout=<*>)`."""
+    return word.partition("(")[0]
 
 
 def _refine(
@@ -738,8 +743,10 @@ def _refine(
         # there are (`_GIVEN_NAME`; QA fail2ban: `[postfix] Ban <*>` was an event of its own
         # beside `[<*>] Ban <*>` of three other jails), as a name under its field is masked
         # (`masks.NAME_KEYS`)
+        # the word before, where every row has the same one (a label: `exited:`, `action`)
+        label = rows[0][p - 1] if p > 0 and all(r[p - 1] == rows[0][p - 1] for r in rows) else None
         given_names = all(_is_given_name(v) for v in values) or (
-            p > first and _names_under_label(rows, p, values)
+            p > first and _names_under_label(label, values)
         )
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
@@ -769,9 +776,8 @@ def _refine(
         # a state after its name in prose, Chef's `Processing apt_package[<*>] action install`
         # beside `action remove` (QA: every action one event, a package's removal its install's)
         stated = (
-            p > 0
-            and rows[0][p - 1].lower() in _PROSE_STATE_NAMES
-            and all(r[p - 1] == rows[0][p - 1] for r in rows)
+            label is not None
+            and label.lower() in _PROSE_STATE_NAMES
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_WORD.fullmatch(v.rstrip(",;.")) for v in values)
         )
@@ -782,9 +788,9 @@ def _refine(
             and all(_ACTION_LABEL.fullmatch(v) for v in values)
         )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
-            split_pos, apart = p, _is_outcome_word  # each outcome apart, the rest together
+            split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
         elif split_pos < 0 and (transition or stated):
-            split_pos, apart = p, _is_word  # each state apart
+            split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall
         elif split_pos < 0 and not given_names and (
@@ -822,12 +828,7 @@ def _refine(
     if split_pos >= 0:
         parts: dict[str | None, list[int]] = defaultdict(list)
         values = {r[split_pos] for r in rows}
-        if apart is _call_name:
-            named = {v: _call_name(v) for v in values}
-        elif apart is not None:
-            named = {v: v if apart(v) else None for v in values}
-        else:
-            named = _shapes(values, by_word=True)
+        named = {v: apart(v) for v in values} if apart else _shapes(values, by_word=True)
         for j, r in enumerate(rows):
             parts[named[r[split_pos]]].append(j)
         out = []

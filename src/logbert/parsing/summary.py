@@ -124,16 +124,20 @@ def _record_start(head: Sequence[str]) -> str:
         dated = _DATED_START.match(line)
         if dated:
             return _DIGITS_RUN.sub("[0-9]+", "".join(
-                "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else
-                "\\" + c if c in _AWK_SPECIAL else c
+                "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else _awk_text(c)
                 for c in dated.group(0)
             ))  # fmt: skip
     # ... or the marks a record starts with, WebLogic's `####<Dec 4, 2026 ...` (QA: the advice
     # looked for an ISO date, and its join glued every record onto none)
     marked = _RECORD_MARK.match(head[0]) if head else None
     if marked:
-        return "".join("\\" + c if c in _AWK_SPECIAL else c for c in marked.group(0))
+        return "".join(_awk_text(c) for c in marked.group(0))
     return _ANY_DATE
+
+
+def _awk_text(c: str) -> str:
+    """A character as awk's regex reads it literally."""
+    return "\\" + c if c in _AWK_SPECIAL else c
 
 
 def join_continuations(head: Sequence[str] = ()) -> str:

@@ -122,7 +122,7 @@ def utc_window_id(session_id: str) -> str:
     return f"{found['field'] or ''}{when.isoformat()}"
 
 
-def read_labels_with_columns(path: str | Path) -> tuple[dict[str, str], str, str]:
+def read_labels_with_columns(path: str | Path) -> tuple[LabelMap, str, str]:
     """`read_labels` plus the names (as written in the header) of the id and label columns."""
     path = Path(path)
     if not path.exists() or path.is_dir():  # a pipe is read (`--labels <(...)`: QA GCP)

@@ -273,6 +273,21 @@ def test_auto_decision_is_the_mean_surprise_for_long_sessions_only(tmp_path):
     assert LogBERT.load(long.save(tmp_path / "m")).decision_score == "score"
 
 
+def test_long_settings_can_be_forced_and_a_fitted_model_names_its_choices():
+    params = {**TINY, "epochs": 1, "decision": "auto", "long_max_steps": 2}
+    lines: list[str] = []
+    forced_on = LogBERT(**params, long_settings="on").fit(NORMAL[:20], log=lines.append)
+    assert forced_on.training_info_["long_sessions"] and forced_on.decision_score == "score"
+    assert not any("window" in line for line in lines)  # asked for: no note
+    assert forced_on.fitted_choices() == {"decision": "score", "long_settings": "on"}
+    forced_off = LogBERT(**params, long_settings="off").fit(NORMAL[:20] + LONG)
+    assert not forced_off.training_info_["long_sessions"]
+    assert forced_off.fitted_choices() == {"decision": "max_surprise", "long_settings": "off"}
+    assert LogBERT(**params).fitted_choices() == {}  # unfitted: nothing chosen yet
+    with pytest.raises(LogbertError, match="unknown long_settings 'sometimes'"):
+        LogBERT(**params, long_settings="sometimes").fit(NORMAL[:20])
+
+
 def test_training_says_which_long_sessions_switch_the_settings_and_the_decision():
     """One 5,000-key line in an HDFS key file silently switched training and the decision."""
     params = {**TINY, "epochs": 1, "decision": "auto", "long_max_steps": 2}
@@ -293,7 +308,8 @@ def test_training_says_which_long_sessions_switch_the_settings_and_the_decision(
         "max_len 16; the first: session '180', 30 keys): this outlier alone makes LogBERT "
         "decide by the mean surprise `score` (decision: auto) and train with its "
         f"{settings}; if it is not typical, set `decision: max_surprise` in --config (the "
-        "training settings stay) or leave it out of the training data"
+        "training settings stay; `long_settings: off` too for the usual ones) or leave it out "
+        "of the training data"
     )
     lines.clear()
     LogBERT(**{**params, "decision": "score"}).fit(NORMAL * 3 + LONG[:2], log=lines.append)

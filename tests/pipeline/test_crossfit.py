@@ -91,6 +91,26 @@ def test_fold_models_train_for_the_epochs_early_stopping_chose():
     assert np.isfinite(pipeline.threshold_.value)
 
 
+def test_fold_models_keep_the_final_models_auto_choices(monkeypatch):
+    """QA Gitea: the one long session (a start-up window) held out of a fold left that fold's
+    model deciding by max surprise with the usual settings; its sessions scored ~7.3 where the
+    final model's mean surprise gave ~4.2, and the threshold sat above every normal score."""
+    sessions = normal_sessions(20) + [Session("long", [1, 2, 3, 4] * 8, "normal")]
+    final = LogBERT(**{**TINY, "epochs": 1, "decision": "auto", "long_max_steps": 2})
+    final.fit(sessions)
+    assert final.decision_score == "score"
+    trained_as: list[tuple[str, str]] = []
+    fit = LogBERT._fit
+
+    def spy(self, batch, *args, **kwargs):
+        trained_as.append((self.decision, self.long_settings))
+        return fit(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(LogBERT, "_fit", spy)
+    cross_fitted_scores(final, as_batch(sessions), folds=3, seed=0)
+    assert trained_as == [("score", "on")] * 3  # the fold without the long session too
+
+
 @pytest.mark.parametrize(
     ("detector", "folds", "n", "message"),
     [

@@ -114,6 +114,12 @@ class Detector(BaseEstimator, ABC):
         """The score `decision_function`, thresholds and `predict` use."""
         return "score"
 
+    def fitted_choices(self) -> dict[str, Any]:
+        """Parameters whose `auto` value the fitted model resolved from its training data, as
+        `set_params` takes them: a clone trained on part of the data (a cross-fit fold) gets
+        them, so that it trains and scores as this model does. None by default."""
+        return {}
+
     def fit(self, X: Any, y: Any = None, *, validation: Any = None, **fit_options: Any) -> Self:
         """Learn what normal looks like from the sessions `X`; returns self.
 

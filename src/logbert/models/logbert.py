@@ -116,6 +116,9 @@ from logbert.sessions.batch import SessionBatch
 
 DECISIONS = ("score", "miss_ratio", "max_surprise")
 AUTO = "auto"  # max_surprise, or score when training sessions are longer than one window
+# `long_settings`: auto (when some training session needs several windows), or forced
+ON, OFF = "on", "off"
+LONG_SETTINGS = (AUTO, ON, OFF)
 SCORE_BATCH = 4096  # distinct sequences scored together (bounds memory)
 TEMPLATES_FILE = "templates.json"
 
@@ -156,6 +159,7 @@ class LogBERT(Detector):
         long_dropout: float = 0.0,
         long_mask_ratio: float = 0.4,
         long_swap_copies: int = 0,
+        long_settings: str = AUTO,
         key_embedding: str = "learned",
         text_min_similarity: float = 0.5,
         known_min_count: int = 2,
@@ -186,6 +190,7 @@ class LogBERT(Detector):
         self.long_dropout = long_dropout
         self.long_mask_ratio = long_mask_ratio
         self.long_swap_copies = long_swap_copies
+        self.long_settings = long_settings
         self.key_embedding = key_embedding
         self.text_min_similarity = text_min_similarity
         self.known_min_count = known_min_count
@@ -203,6 +208,7 @@ class LogBERT(Detector):
         """
         who = self.name
         _check_decision(self.decision)
+        _check_long_settings(self.long_settings)
         for name in ("hidden", "layers", "heads", "epochs", "batch_size", "patience", "top_g",
                      "mask_stride"):  # fmt: skip
             require_int(who, name, getattr(self, name), 1)
@@ -239,6 +245,14 @@ class LogBERT(Detector):
             return decision
         long = getattr(self, "training_info_", {}).get("long_sessions", False)
         return "score" if long else "max_surprise"
+
+    def fitted_choices(self) -> dict[str, Any]:
+        """The `auto` choices `fit` made from the data (the decision score, the long-session
+        settings): a clone given them trains and decides as this model did."""
+        if not hasattr(self, "training_info_") or "long_sessions" not in self.training_info_:
+            return {}
+        long = bool(self.training_info_["long_sessions"])
+        return {"decision": self.decision_score, "long_settings": ON if long else OFF}
 
     # --- training -------------------------------------------------------------------------
 
@@ -289,8 +303,11 @@ class LogBERT(Detector):
             missing = require_templates(self.templates_, self.vocab_.keys, self.name)
             self.training_info_["keys_without_text"] = missing
         # the long-session settings apply (never on HDFS): some session needs several windows
-        long = any(len(keys) > self.max_len - 2 for keys in batch.keys)
-        if long and log is not None:
+        # (`long_settings` on/off forces them, as cross-fit folds do: see `fitted_choices`)
+        needs_windows = any(len(keys) > self.max_len - 2 for keys in batch.keys)
+        settings = _check_long_settings(self.long_settings)
+        long = settings == ON or (settings == AUTO and needs_windows)
+        if long and needs_windows and settings == AUTO and log is not None:
             log(self._long_sessions_note(batch))
         self.model_ = self._build(self.long_dropout if long else self.dropout)
         if self.uses_templates:
@@ -382,7 +399,8 @@ class LogBERT(Detector):
         undo = f"leave {'it' if one else 'them'} out of the training data"
         if auto:
             undo = (
-                f"set `decision: max_surprise` in --config (the training settings stay) or {undo}"
+                "set `decision: max_surprise` in --config (the training settings stay; "
+                f"`long_settings: off` too for the usual ones) or {undo}"
             )
         outliers = "this outlier alone makes" if one else "these few outliers make"
         typical = "it is" if one else "they are"
@@ -650,6 +668,12 @@ class LogBERT(Detector):
         open session's end is a MASK, never scored (see `vocab.windows`)."""
         tokens = [self.vocab_.token(k, unseen) for k in keys]
         return windows(tokens, self.max_len, closed=not is_open, hold_end=hold_end)
+
+
+def _check_long_settings(value: str) -> str:
+    if value not in LONG_SETTINGS:
+        raise LogbertError(f"unknown long_settings {value!r}; valid: {', '.join(LONG_SETTINGS)}")
+    return value
 
 
 def _check_decision(decision: str) -> str:

@@ -8,7 +8,8 @@ split together) are cut into k seeded folds; each fold is scored by a clone of t
 trained on the other k - 1 folds, so every score comes from a model that never saw the
 session, as a new session meets the final model.
 
-The fold models are clones (`sklearn.base.clone`, same params, same seed) trained for the
+The fold models are clones (`sklearn.base.clone`, same params, same seed, and the choices the
+final model's `auto` settings made from its data, `Detector.fitted_choices`) trained for the
 number of epochs the final model's early stopping chose (`training_info_["best_epoch"]`, when
 the detector records one), without a validation set: early stopping on the fold being scored
 would tune the fold model to exactly the sessions whose scores must be out of sample. A fold
@@ -132,7 +133,7 @@ def cross_fitted_scores(
     options = {k: v for k, v in (fit_options or {}).items() if k not in _FINAL_MODEL_ONLY}
     if "log" in options:  # the folds train on parts of the final model's sessions: its fit
         options["log"] = _quiet  # has said what theirs would (epochs, too-alike sessions)
-    template = clone(detector)
+    template = clone(detector).set_params(**detector.fitted_choices())
     epochs = _fold_epochs(detector)
     if epochs is not None:
         template.set_params(epochs=epochs)

@@ -22,6 +22,9 @@ from logbert.parsing.reader import STDIN, name_files
 
 _COMPRESSED = re.compile(r"\.gz$")
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotate)
+# Zabbix's own rotation (`LogFileSize`) keeps one older file, `zabbix_server.log.old` (QA: read
+# after the live file, unsaid: not taken for a part of its log)
+_OLD = re.compile(r"^(?P<stem>.+)\.old$")
 # app.log-20261101, app.log.2026-11-01, and log4j's hourly `server.log.2026-11-20-09` (QA
 # Kafka: its hour was not read as a date, and `server.log` was read before the day's files)
 _DATED = re.compile(
@@ -56,10 +59,13 @@ def _natural(text: str) -> tuple:
 
 def rotation_key(name: str) -> tuple:
     """Sort key of a file name that puts rotated files of one log oldest first and the file
-    still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`."""
+    still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`;
+    `x.log.old`, `x.log`."""
     bare = _COMPRESSED.sub("", name)
     if numbered := _NUMBERED.match(bare):
         return (_natural(numbered["stem"]), 0, -int(numbered["n"]))
+    if old := _OLD.match(bare):  # the newest rotated file, as `.1` is
+        return (_natural(old["stem"]), 0, 0)
     if dated := _DATED.match(bare):
         return (_natural(dated["stem"]), 1, re.sub(r"\D", "", dated["date"]))
     if inner := _DATED_BEFORE_EXT.match(bare):
@@ -75,7 +81,7 @@ def log_name(path: str) -> str:
     `app.log`); any other path as it is."""
     head, slash, name = path.rpartition("/")
     bare = _COMPRESSED.sub("", name)
-    if found := _NUMBERED.match(bare) or _DATED.match(bare):
+    if found := _NUMBERED.match(bare) or _OLD.match(bare) or _DATED.match(bare):
         return head + slash + found["stem"]
     if inner := _DATED_BEFORE_EXT.match(bare):
         return head + slash + inner["stem"] + inner["ext"]

@@ -121,9 +121,12 @@ def _record_start(head: Sequence[str]) -> str:
     DNS, `11/3/2026` gave a pattern `11/10/2026` did not fit, and the join glued every later
     day's lines onto one record), else a four-digit year's date."""
     for line in head:
-        dated = _DATED_START.match(line)
+        dated = _DATED_START.match(line.lstrip(" \t"))
         if dated:
-            return _DIGITS_RUN.sub("[0-9]+", "".join(
+            # ... after the white space it may start with, Zabbix's right-aligned pid
+            # (`  1225:20251125:011240.113 ...`: QA, the advice looked for an ISO date)
+            indent = "[ \\t]*" if line[:1] in (" ", "\t") else ""
+            return indent + _DIGITS_RUN.sub("[0-9]+", "".join(
                 "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else _awk_text(c)
                 for c in dated.group(0)
             ))  # fmt: skip
@@ -142,11 +145,19 @@ def _awk_text(c: str) -> str:
 
 def join_continuations(head: Sequence[str] = ()) -> str:
     """Two awk commands that join continuation lines to their record (`head`: the log's
-    first lines, whose first dated line shows how a record starts)."""
-    return (
-        f"where each record starts with a date, awk '/^{_record_start(head)}/ "
+    first lines, whose first dated line shows how a record starts); the one that joins
+    indented lines only where records do not start with white space themselves (QA Zabbix:
+    every record does, and the join glued thousands of them into one line)."""
+    start = _record_start(head)
+    by_date = (
+        f"where each record starts with a date, awk '/^{start}/ "
         """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """
-        """LOG > joined.log; where its other lines start with white space, awk '/^[ \\t]/ { """
+        "LOG > joined.log"
+    )
+    if start.startswith("[ \\t]*"):
+        return by_date
+    return by_date + (
+        """; where its other lines start with white space, awk '/^[ \\t]/ { """
         """sub(/^[ \\t]+/, " "); r = r $0; next } { if (NR > 1) print r; r = $0 } END { print """
         """r }' LOG > joined.log"""
     )

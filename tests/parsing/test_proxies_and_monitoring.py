@@ -1,0 +1,55 @@
+"""QA round 30 (Squid, Zeek, MongoDB, Dovecot, OpenVPN, Celery, Zabbix): what each log's
+first run got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from logbert.parsing.summary import join_continuations
+
+
+def _join_command(lines: list[str]) -> str:
+    advice = join_continuations(lines)
+    return advice.split("where each record starts with a date, ")[1].split(" LOG > joined.log")[0]
+
+
+def test_the_join_advice_keeps_records_that_start_with_white_space_apart(tmp_path):
+    """QA Zabbix: each record starts with its right-aligned pid (`  1225:20251125:...`); the
+    advice looked for an ISO date, and its second join (lines starting with white space)
+    glued thousands of records into one 128,000-character line."""
+    lines = [
+        "  1225:20251125:011240.113 [Z3001] connection to database 'zabbix' failed: [0] could",
+        "\tIs the server running on host \"pgdb01\" (10.10.0.21) and accepting",
+        "  1211:20251125:011240.033 [Z3005] query failed: [0] PGRES_FATAL_ERROR:FATAL:  ended",
+        "server closed the connection unexpectedly",
+        "104211:20251125:011241.000 housekeeper [deleted 0 hist/trends]",
+    ]
+    advice = join_continuations(lines)
+    assert "start with white space" not in advice  # their own records do
+    command = _join_command(lines)
+    assert command.startswith("awk '/^[ \\t]*[0-9]+:[0-9]+/ ")
+    if shutil.which("awk"):
+        log = tmp_path / "zabbix_server.log"
+        log.write_text("\n".join(lines) + "\n")
+        out = subprocess.run(["sh", "-c", f"{command} {log}"], capture_output=True, text=True)
+        assert out.stdout.splitlines() == [
+            f"{lines[0]} {lines[1]}", f"{lines[2]} {lines[3]}", lines[4]
+        ]
+    assert "start with white space" in join_continuations(["2026-11-30 10:00:00 a", "\tb"])
+
+
+def test_zabbixs_old_file_is_the_older_part_of_its_log():
+    """QA Zabbix: `LogFileSize` rotation keeps `zabbix_server.log.old`; a folder read it after
+    the live file, and named newest first, nothing warned (not taken for one log)."""
+    from logbert.parsing.clock import _one_log
+    from logbert.parsing.folders import log_name, rotation_key
+
+    names = ["zabbix_server.log", "zabbix_server.log.old", "zabbix_agentd.log"]
+    assert sorted(names, key=rotation_key) == [
+        "zabbix_agentd.log", "zabbix_server.log.old", "zabbix_server.log"
+    ]
+    assert log_name("logs/zabbix_server.log.old") == "logs/zabbix_server.log"
+    assert _one_log("logs/zabbix_server.log", "logs/zabbix_server.log.old")

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from logbert.parsing.auto import rank_formats
+from logbert.parsing.formats import resolve_format
 from logbert.parsing.masks import mask_array, mask_text
+from logbert.parsing.pipeline import parse_files
 
 
 def _masked_alike(lines: list[str]) -> list[str]:
@@ -24,3 +28,18 @@ def _masked_alike(lines: list[str]) -> list[str]:
 def masked_alike() -> Callable[[list[str]], list[str]]:
     """`_masked_alike`: lines masked, one at a time and as a chunk alike."""
     return _masked_alike
+
+
+@pytest.fixture
+def auto_parsed(tmp_path) -> Callable[[list[str], str], dict]:
+    """`lines` parsed by built-in format `name`, which `auto` must pick for them: the events
+    (a column -> values dict)."""
+
+    def parsed(lines: list[str], name: str) -> dict:
+        assert rank_formats(lines * 3)[0].name == name
+        log = tmp_path / f"{name}.log"
+        log.write_text("\n".join(lines) + "\n")
+        parse_files([str(log)], resolve_format(name), tmp_path / "e.parquet")
+        return pq.read_table(tmp_path / "e.parquet").to_pydict()
+
+    return parsed

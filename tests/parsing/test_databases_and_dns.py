@@ -12,15 +12,6 @@ from logbert.parsing.miner import TemplateMiner
 from logbert.parsing.pipeline import parse_files
 
 
-def _auto_parsed(tmp_path, lines: list[str], name: str) -> dict:
-    """`lines` parsed by built-in format `name`, which `auto` must pick for them: the events."""
-    assert rank_formats(lines * 3)[0].name == name
-    log = tmp_path / f"{name}.log"
-    log.write_text("\n".join(lines) + "\n")
-    parse_files([str(log)], resolve_format(name), tmp_path / "e.parquet")
-    return pq.read_table(tmp_path / "e.parquet").to_pydict()
-
-
 def test_db2_codes_are_kept_and_its_names_masked(masked_alike):
     """QA db2diag: SQLCODE -911 (a deadlock) and -912 (a full lock list) were one event, a long
     `rc` kept its first six digits, `ZRC=...=-2062614516=` lost its minus, and every event was
@@ -46,7 +37,7 @@ def test_db2_codes_are_kept_and_its_names_masked(masked_alike):
 
 
 def test_mariadb_error_logs_have_a_format_and_galera_states_and_names_are_right(
-    tmp_path, masked_alike
+    auto_parsed, masked_alike
 ):
     """QA Galera: `iso` left the thread id first in the message, so `Shutdown complete` and
     `Winning thread:` were one event; `Shifting SYNCED -> DONOR/DESYNCED` made every state shift
@@ -57,7 +48,7 @@ def test_mariadb_error_logs_have_a_format_and_galera_states_and_names_are_right(
         "2026-12-01 10:03:17 0 [Note] /usr/sbin/mariadbd: Shutdown complete",
         "2026-12-04T13:30:25.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting",
     ]
-    events = _auto_parsed(tmp_path, lines, "mysql")
+    events = auto_parsed(lines, "mysql")
     assert events["Thread"][:2] == ["3499", "0"] and events["Level"][3] == "System"
     assert len(set(events["template_id"])) == 4
     assert masked_alike([
@@ -168,7 +159,7 @@ def test_the_calls_a_dialplan_step_ran_are_events():
 
 
 def test_redis_logs_have_a_format_and_sendmail_ids_hosts_and_accounts_are_variables(
-    tmp_path, masked_alike
+    auto_parsed, masked_alike
 ):
     """QA Redis Sentinel: `auto` read no format; QA sendmail: a line met once kept its queue
     id (`kB1DGEIl44548:`), a remote MX written with the root's dot (`mx1.partner.io.,`) and an
@@ -178,7 +169,7 @@ def test_redis_logs_have_a_format_and_sendmail_ids_hosts_and_accounts_are_variab
         "6790:X 01 Dec 2026 00:02:18.703 # +sdown master feature-flags 10.20.5.21 6380",
         "1:M 01 Dec 2026 00:02:19.000 * Background saving terminated with success",
     ]
-    events = _auto_parsed(tmp_path, lines, "redis")
+    events = auto_parsed(lines, "redis")
     assert events["Role"] == ["X", "X", "M"] and events["LevelSign"] == ["#", "#", "*"]
     assert str(events["timestamp"][0]) == "2026-12-01 00:01:28.386000"
     assert masked_alike([
@@ -261,7 +252,7 @@ def test_a_clients_responded_status_is_kept_and_a_failed_commands_output_continu
 
 
 def test_nats_logs_have_a_format_with_the_connection_as_fields_and_keys_are_variables(
-    tmp_path, masked_alike
+    auto_parsed, masked_alike
 ):
     """QA NATS: `auto` read no format; with the connection's `ip:port - cid:N - "client" -`
     left in the message, every five-word message after it was one event (a stale connection
@@ -273,7 +264,7 @@ def test_nats_logs_have_a_format_with_the_connection_as_fields_and_keys_are_vari
         "Client connection closed: Client Closed",
         "[1] 2026/12/04 10:01:49.144086 [DBG] 10.0.3.44:43534 - cid:5 - Client connection created",
     ]
-    events = _auto_parsed(tmp_path, lines, "nats")
+    events = auto_parsed(lines, "nats")
     assert events["Cid"] == ["", "1", "5"] and events["ClientName"][1] == "v0.33.0:rust:ingest"
     assert events["content"][1:] == ["Client connection closed: Client Closed",
                                      "Client connection created"]  # fmt: skip
@@ -339,14 +330,14 @@ def test_round_28_lists_backtraces_resources_routes_and_payloads(masked_alike):
 
 
 def test_clamav_logs_have_a_format_and_a_leading_path_with_spaces_is_one_value(
-    tmp_path, masked_alike
+    auto_parsed, masked_alike
 ):
     """QA ClamAV: `auto` read no format for `Fri Dec  4 13:30:25 2026 -> ...`, and a scanned
     path with spaces made a template per count of its words."""
     lines = ["Thu Dec  3 01:10:11 2026 -> /srv/share/alice/report-11.xlsx: lstat() failed. ERROR",
              "Thu Dec  3 02:10:11 2026 -> /srv/share/alice/Q4 report (final).xlsx: lstat() failed. "
              "ERROR", "Thu Dec  3 05:11:11 2026 -> SelfCheck: Database status OK."]  # fmt: skip
-    events = _auto_parsed(tmp_path, lines, "clamav")
+    events = auto_parsed(lines, "clamav")
     assert [str(t) for t in events["timestamp"]] == [
         "2026-12-03 01:10:11", "2026-12-03 02:10:11", "2026-12-03 05:11:11"
     ]  # fmt: skip

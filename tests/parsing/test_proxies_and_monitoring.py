@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-import pytest
-
 from logbert.parsing.summary import join_continuations
 
 
@@ -53,3 +51,31 @@ def test_zabbixs_old_file_is_the_older_part_of_its_log():
     ]
     assert log_name("logs/zabbix_server.log.old") == "logs/zabbix_server.log"
     assert _one_log("logs/zabbix_server.log", "logs/zabbix_server.log.old")
+
+
+SQUID = [
+    "1794812910.056      2 10.20.1.139 TCP_DENIED/407 4129 GET http://intranet.corp.local/ - "
+    "HIER_NONE/- text/html",
+    "1794814386.172     22 10.20.8.239 TCP_HIT/200 838036 GET http://www.example.com/a.txt "
+    "egarcia HIER_NONE/- text/plain",
+    "1794814387.172     12 10.20.8.231 TCP_MEM_HIT/200 8036 GET http://www.example.com/b.txt "
+    "jdoe HIER_NONE/- text/plain",
+    "1794814388.172     31 10.20.8.232 TCP_REFRESH_UNMODIFIED/304 36 GET http://www.example.com/c "
+    "kim HIER_DIRECT/10.0.0.9 text/plain",
+    "1794992527.016  59841 10.20.8.153 TCP_MISS/504 4085 GET http://wiki.corp.local/x/74680 "
+    "jdavis HIER_NONE/- text/html",
+    "1794992528.016    841 10.20.8.154 TCP_MISS/200 4085 GET http://wiki.corp.local/x/74681 "
+    "jdavis FIRSTUP_PARENT/10.0.0.3 text/html",
+    "1794992529.016      0 10.20.8.155 TCP_MISS_ABORTED/000 0 GET http://wiki.corp.local/x/7 "
+    "ann FIRSTUP_PARENT/10.0.0.3 -",
+]
+
+
+def test_squid_reads_its_access_log_and_keeps_each_result_code_with_its_class(auto_parsed):
+    """QA Squid: `auto` read no format; with one written, once cache hits and misses met, the
+    result code was `TCP_<*>`: a 504 from a dead parent and a 407 were a cache hit's event."""
+    events = auto_parsed(SQUID * 3, "squid")
+    assert events["Client"][:2] == ["10.20.1.139", "10.20.8.239"]
+    firsts = {template.split()[0] for template in events["template"]}
+    assert {"TCP_DENIED/4xx", "TCP_HIT/2xx", "TCP_MISS/5xx", "TCP_MISS/2xx",
+            "TCP_MISS_ABORTED/<*>", "TCP_REFRESH_UNMODIFIED/3xx"} <= firsts  # fmt: skip

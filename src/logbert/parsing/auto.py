@@ -221,7 +221,7 @@ def rank_formats(
 # INFO and an ERROR line of one message were then one template (QA)
 # ... klog's thread id too (QA Tomcat: with --timestamp-format, `klog` read `20-Nov-2026
 # 08:00:00.010 INFO [main] ...` with INFO as its thread, tied with `iso` and was picked)
-_NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
+_NUMBER_FIELDS = frozenset({"pid", "tid", "thread", "elapsed"})  # (Squid's milliseconds)
 _LEVEL_FIELDS = frozenset({"level"})
 # ... and in `syslog-iso`, where an application's level may stand after a one-word time, a host
 # is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host

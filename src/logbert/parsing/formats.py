@@ -186,6 +186,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in <Timestamp>"),
         label="Label",
     ),
+    # Squid's native access.log (`1794812910.056      2 10.20.1.139 TCP_DENIED/407 4129 CONNECT
+    # host:443 - HIER_NONE/- text/html`): epoch seconds, the request's milliseconds and the
+    # client as fields (`--by-field Client`); the result code with its status class, size,
+    # method, URL, user, hierarchy and type are the message (QA Squid: `auto` read no format)
+    "squid": BuiltinFormat(
+        r"<Timestamp> <Elapsed> <Client> <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in <Timestamp>"),
+    ),
     # Nagios and Icinga 1.x (`nagios.log`): epoch seconds in brackets, then the record
     # (`[1763633702] SERVICE ALERT: web01;HTTP;CRITICAL;SOFT;1;...`; QA: no built-in read it)
     "nagios": BuiltinFormat(

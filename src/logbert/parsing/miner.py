@@ -65,6 +65,9 @@ CACHE_LIMIT = 200_000  # masked message -> id lookups kept (a speed-up only; bou
 # a shipped one, however many lower-case states the position holds. Plain English, not taken
 # from any log.
 _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `kept_values.STATUS` keeps a status code's class
+# a result code with the status it answered, Squid's `TCP_DENIED/4xx` (QA Squid: once cache hits
+# and misses met, the word was `TCP_<*>`, and a 504 from a dead parent a cache hit's event)
+_RESULT_CODE = re.compile(r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)/(\S+)")
 # a number the masks left is an error number or exit code (`kept_values.ERRNO`; every other
 # number is masked): an outcome like a status class (QA Laravel: `error code 1213`, `1205`,
 # `1045`, `2002` were one `<*>` once four codes were seen, a new code a known event)
@@ -177,7 +180,12 @@ def _is_outcome_word(word: str) -> bool:
     kept (an error number, `_KEPT_NUMBER`); quotes and punctuation aside: an outcome, so an
     event of its own, never a variable's value."""
     pair = _pair(word)
-    word = (pair[1] if pair else word).strip(PUNCTUATION).lower()
+    word = (pair[1] if pair else word).strip(PUNCTUATION)
+    if result := _RESULT_CODE.fullmatch(word):  # Squid's `TCP_MISS/5xx`, `TCP_MISS_ABORTED/<*>`
+        return _STATUS_CLASS_WORD.fullmatch(result[2]) is not None or any(
+            part in FAILURE_WORDS for part in result[1].lower().split("_")
+        )
+    word = word.lower()
     return (
         word in FAILURE_WORDS
         # ... also as a part of a compound value, RADIUS's `Acct-Terminate-Cause = NAS-Error`,

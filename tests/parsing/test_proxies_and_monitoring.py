@@ -79,3 +79,35 @@ def test_squid_reads_its_access_log_and_keeps_each_result_code_with_its_class(au
     firsts = {template.split()[0] for template in events["template"]}
     assert {"TCP_DENIED/4xx", "TCP_HIT/2xx", "TCP_MISS/5xx", "TCP_MISS/2xx",
             "TCP_MISS_ABORTED/<*>", "TCP_REFRESH_UNMODIFIED/3xx"} <= firsts  # fmt: skip
+
+
+def test_exception_classes_and_signals_are_events_of_their_own(masked_alike):
+    """QA Celery: `raised unexpected: <*>)` made a database outage and exhausted retries one
+    event, `Task handler raised error: <*>)` an OOM kill and a time limit, and `exited with
+    <*>` a SIGKILL a routine exit."""
+    from logbert.parsing.miner import TemplateMiner
+
+    uuid = "ff7a63fa-1111-2222-3333-444455556666"
+    raised = [
+        f"Task billing.tasks.pay[{uuid}] raised unexpected: OperationalError('could not connect "
+        "to server: Connection refused')",
+        f"Task app.tasks.rates[{uuid}] raised unexpected: MaxRetriesExceededError(\"Can't retry "
+        f"app.tasks.rates[{uuid}] args:() kwargs:{{}}\")",
+        f"Task app.tasks.rates[{uuid}] raised unexpected: KeyError('customer_id')",
+        "Task handler raised error: WorkerLostError('Worker exited prematurely: signal 9 "
+        "(SIGKILL) Job: 3528.')",
+        "Task handler raised error: TimeLimitExceeded(360)",
+    ]
+    exits = [
+        "Process 'ForkPoolWorker-2' pid:4211 exited with 'signal 15 (SIGTERM)'",
+        "Process 'ForkPoolWorker-4' pid:4213 exited with 'signal 9 (SIGKILL)'",
+        "Process 'ForkPoolWorker-5' pid:4214 exited with 'exitcode 70'",
+    ]
+    masked = masked_alike(raised + exits)
+    assert masked[-3:] == [
+        "Process '<*>' pid:<*> exited with 'signal 15 (SIGTERM)'",
+        "Process '<*>' pid:<*> exited with 'signal 9 (SIGKILL)'",
+        "Process '<*>' pid:<*> exited with 'exitcode 70'",
+    ]
+    templates = TemplateMiner().add(masked * 3)
+    assert len(set(templates)) == len(masked)  # each exception, each way a worker ended

@@ -232,10 +232,18 @@ _NEGATIONS = frozenset({"not", "no", "never", "cannot", "unable"})
 
 
 def _names_failure(words: list[str]) -> bool:
-    """Whether a quoted text's words name a failure (`FAILURE_WORDS`, alone or as a value)."""
+    """Whether a quoted text's words name a failure (`FAILURE_WORDS`, alone or as a value) or
+    how a process ended, a signal's name (billiard's `exited with 'signal 9 (SIGKILL)'`; QA
+    Celery: a worker's OOM kill was its routine exit's event)."""
     return any(
-        word.rpartition("=")[2].strip(PUNCTUATION).lower() in FAILURE_WORDS for word in words
+        (bare := word.rpartition("=")[2].strip(PUNCTUATION)).lower() in FAILURE_WORDS
+        or _SIGNAL.fullmatch(bare) is not None
+        or bare.lower() == "exitcode"  # (billiard's `'exitcode 70'`)
+        for word in words
     )
+
+
+_SIGNAL = re.compile(r"SIG[A-Z]{2,6}[0-9]?")
 
 
 def _is_record(words: list[str]) -> bool:

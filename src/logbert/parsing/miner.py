@@ -68,6 +68,12 @@ _STATUS_CLASS_WORD = re.compile(r"[1-5]xx")  # `kept_values.STATUS` keeps a stat
 # a result code with the status it answered, Squid's `TCP_DENIED/4xx` (QA Squid: once cache hits
 # and misses met, the word was `TCP_<*>`, and a 504 from a dead parent a cache hit's event)
 _RESULT_CODE = re.compile(r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)/(\S+)")
+# an exception's class, alone or raised with its message, `OperationalError('could`,
+# `MaxRetriesExceededError(<*>)`, `django.db.utils.OperationalError` (QA Celery: `raised
+# unexpected: <*>)` made a database outage and exhausted retries one event)
+_EXCEPTION_CLASS = re.compile(
+    r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exceeded|Timeout|Failure|Fault)(?:\(.*)?"
+)
 # a number the masks left is an error number or exit code (`kept_values.ERRNO`; every other
 # number is masked): an outcome like a status class (QA Laravel: `error code 1213`, `1205`,
 # `1045`, `2002` were one `<*>` once four codes were seen, a new code a known event)
@@ -185,6 +191,8 @@ def _is_outcome_word(word: str) -> bool:
         return _STATUS_CLASS_WORD.fullmatch(result[2]) is not None or any(
             part in FAILURE_WORDS for part in result[1].lower().split("_")
         )
+    if _EXCEPTION_CLASS.fullmatch(word):
+        return True
     word = word.lower()
     return (
         word in FAILURE_WORDS

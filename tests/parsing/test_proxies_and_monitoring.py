@@ -111,3 +111,39 @@ def test_exception_classes_and_signals_are_events_of_their_own(masked_alike):
     ]
     templates = TemplateMiner().add(masked * 3)
     assert len(set(templates)) == len(masked)  # each exception, each way a worker ended
+
+
+def test_openvpn_names_codes_ciphers_and_peer_info_keys(masked_alike):
+    """QA OpenVPN: a client's common name stayed in every line of its session where met once,
+    OpenSSL's packed code was cut at its first letter (`error:0<*>`, `error:1408<*>`), the
+    data channel's cipher was one `'<*>'` (a downgrade to BF-CBC a known event) and every
+    `peer info: IV_...` key one `<*>`."""
+    from logbert.parsing.miner import TemplateMiner
+
+    assert masked_alike([
+        "alice/45.1.2.7:1115 Data Channel: cipher 'BF-CBC', peer-id: 3",
+        "45.1.2.7:1115 OpenSSL: error:0A000086:SSL routines::certificate verify failed:",
+        "error:1408F10B:SSL routines:ssl3_get_record:wrong version number",
+    ]) == [
+        "<*>/<*>:<*> Data Channel: cipher 'BF-CBC', peer-id: <*>",
+        "<*>:<*> OpenSSL: error:<*>:SSL routines::certificate verify failed:",
+        "error:<*>:SSL routines:ssl3_get_record:wrong version number",
+    ]
+    ciphers = [
+        f"{user}/45.1.2.{i}:1115 Data Channel: cipher '{cipher}', peer-id: {i}"
+        for i, (user, cipher) in enumerate(
+            [("alice", "AES-256-GCM"), ("bob", "AES-128-GCM"), ("carol", "CHACHA20-POLY1305"),
+             ("dave", "AES-256-GCM"), ("erin", "BF-CBC")]  # fmt: skip
+        )
+    ]
+    peer_info = [
+        f"45.1.2.{i}:1115 peer info: {pair}"
+        for i, pair in enumerate(
+            ["IV_PLAT=win", "IV_PLAT=linux", "IV_VER=2.6.8", "IV_PROTO=990", "UV_CLIENT_ID=x",
+             "IV_HWADDR=00:11:22:33:44:55", "IV_CIPHERS=AES-256-GCM:AES-128-GCM", "IV_PLAT=mac"]
+        )
+    ]  # fmt: skip
+    miner = TemplateMiner()
+    ids = miner.add(masked_alike(ciphers + peer_info) * 3)
+    assert ids[0] == ids[3] and len(set(ids[:5])) == 3  # AES, CHACHA, BF apart
+    assert len(set(ids[5:13])) == 8  # each key apart (and each platform: a state)

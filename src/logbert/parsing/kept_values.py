@@ -184,7 +184,14 @@ _ERRNO_MAX_DIGITS = 6
 # a longer number there is masked whole, sign and all (`rc = -2146500508` was `-214650<*>`:
 # its first six digits kept, the template unlike any code)
 _ERRNO_LONG = rf"({_ERRNO_NAME}\s*[:=]?\s*)-?[0-9]{{{_ERRNO_MAX_DIGITS + 1},}}"
-ERRNO: list[tuple[str, str, int]] = [(_ERRNO_LONG, rf"\1{WILDCARD}", 1)] + [
+# ... and OpenSSL's packed error code, `error:0A000086:SSL routines::certificate verify failed`
+# (its reason is the words after it; QA OpenVPN, Dovecot: its leading digits were kept up to the
+# first letter, `error:0<*>` beside `error:1408<*>`, a template per code)
+_OPENSSL_CODE = r"(\berror:)[0-9A-F]{8}(:)"
+_OPENSSL_CODE_PY = re.compile(_OPENSSL_CODE)
+ERRNO: list[tuple[str, str, int]] = [
+    (_OPENSSL_CODE, rf"\1{WILDCARD}\2", 1), (_ERRNO_LONG, rf"\1{WILDCARD}", 1)
+] + [
     (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * _ERRNO_MAX_DIGITS
@@ -554,6 +561,7 @@ def mark_text(text: str) -> str:
     ):
         for _ in range(passes):
             text = pattern.sub(repl, text)
+    text = _OPENSSL_CODE_PY.sub(lambda m: m.group(1) + WILDCARD + m.group(2), text)
     text = _ERRNO_LONG_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _TLS_VERSION_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)

@@ -527,6 +527,12 @@ MASKS: list[tuple[str, str, int]] = [
         r'\1"' + WILDCARD + '"',
         1,
     ),
+    (  # the common name before a client's address, OpenVPN's `alice/203.0.113.5:51234` (QA:
+        # where a user was met once, every line of their session kept the name)
+        r"(^|\s)[^\s/]+/([0-9]{1,3}(?:\.[0-9]{1,3}){3}:[0-9]+)($|[\s,;:])",
+        r"\1" + WILDCARD + r"/\2\3",
+        1,
+    ),
     (  # MAC addresses, and the 14 octets of a kernel log's `MAC=` (two addresses and a type):
         # letters stayed words beside masked digits, so a new gateway's MAC made every line of
         # a UFW log a new event (QA: 540 of 540 windows flagged)

@@ -119,7 +119,13 @@ STATE_NAMES = frozenset({
 })  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # state names a state follows in prose, `action install` (not `service nginx`: a name)
-_PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict"})
+_PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict",
+                                # ... and a negotiated cipher, OpenVPN's `Data Channel: cipher
+                                # 'BF-CBC'` (QA: a downgrade was a known event)
+                                "cipher"})  # fmt: skip
+# a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
+_STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
+_PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
 # no digits: `root10_local` is a name
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
@@ -732,6 +738,11 @@ def _each_outcome(word: str) -> str | None:
     return word if _is_outcome_word(word) else None
 
 
+def _pair_name(word: str) -> str:
+    """Each `name=value` pair apart by its name: `IV_PLAT` for `IV_PLAT=win`."""
+    return word.partition("=")[0]
+
+
 def _call_name(word: str) -> str:
     """Each call apart by its name (`_WHOLE_CALL`): `set` for `set(call_timeout=<*>)`."""
     return word.partition("(")[0]
@@ -795,7 +806,16 @@ def _refine(
             label is not None
             and label.lower() in _PROSE_STATE_NAMES
             and len(values) <= ENUM_MAX_DISTINCT
-            and all(_WORD.fullmatch(v.rstrip(",;.")) for v in values)
+            and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
+        )
+        # the names of `name=value` pairs that differ where the values are not masked,
+        # OpenVPN's `peer info: IV_PLAT=win` beside `IV_VER=2.6.8` (QA: with nine keys every
+        # one was `<*>`, a client's new key or cipher list a known event): each name apart
+        pair_names = {pair[0] if (pair := _pair(v)) else None for v in values}
+        named_pairs = (
+            None not in pair_names
+            and 1 < len(pair_names) <= ENUM_MAX_DISTINCT
+            and all(_PAIR_NAME.fullmatch(name) for name in pair_names)
         )
         action_labels = (
             p > 0
@@ -809,6 +829,8 @@ def _refine(
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall
+        elif split_pos < 0 and named_pairs and not given_names:
+            split_pos, apart = p, _pair_name  # each name apart, its values as they fall
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or operations

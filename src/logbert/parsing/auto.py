@@ -221,7 +221,7 @@ def rank_formats(
 # INFO and an ERROR line of one message were then one template (QA)
 # ... klog's thread id too (QA Tomcat: with --timestamp-format, `klog` read `20-Nov-2026
 # 08:00:00.010 INFO [main] ...` with INFO as its thread, tied with `iso` and was picked)
-_NUMBER_FIELDS = frozenset({"pid", "tid", "thread", "elapsed"})  # (Squid's milliseconds)
+_NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
 _LEVEL_FIELDS = frozenset({"level"})
 # ... and in `syslog-iso`, where an application's level may stand after a one-word time, a host
 # is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host
@@ -271,6 +271,8 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
         key = name.lower()
         if key in _NUMBER_FIELDS:
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
+        elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)
+            wrong = pc.invert(pc.match_substring_regex(column, r"^\d+$"))
         elif key in _WORD_FIELDS:
             wrong = pc.match_substring_regex(column, r"\s")
         elif key == "host" and (check_host or check_host_shape):  # one word, no `name=value`
@@ -321,6 +323,7 @@ class InputFit:
     events: int = 0  # lines the format split, where it could date them (its year known)
     dated: int = 0  # of those, lines with a timestamp
     in_utc: int = 0  # ... whose time text says its offset (`Z`, `+02:00`) or is epoch time
+    stamped_at_start: bool = False  # a Zeek log's records (`Prepared.stamped_at_start`)
     midnight: int = 0  # ... at 00:00:00 exactly (a date read without its time of day?)
     first_undated: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
 

@@ -35,6 +35,7 @@ class ParsedChunk:
     unmatched: int  # events no template fits (`--templates` only): null template_id
     template_counts: dict[int, int] = field(default_factory=dict)  # lines per template id
     blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
+    directives: int = 0  # a W3C or Zeek file's `#` directives: neither events nor rejects
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Prepared:
     blank: np.ndarray  # per line of the chunk: empty or whitespace only (not in `ok`)
     line_no: np.ndarray
     cols: dict[str, pa.Array]
+    directives: np.ndarray | None = None  # per line: a W3C file's `#` directive (not in `ok`)
     timestamp: pa.Array | None = None
     timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
     new_input: bool = False  # the first chunk of an input file
@@ -57,6 +59,9 @@ class Prepared:
     zones: ZoneUse | None = None  # zone names a `<Zone>` field applied, or could not
     zone_name: str | None = None  # ... and that field's name
     in_utc: int = 0  # rows whose timestamp text says its offset, or is epoch time
+    # a Zeek log's: each record is stamped with when it started and written when it ended, so
+    # its times step back wherever a long connection ends (no clock set back: no warning)
+    stamped_at_start: bool = False
 
 
 def _schema(fmt: LogFormat) -> pa.Schema:

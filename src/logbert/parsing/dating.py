@@ -425,6 +425,7 @@ class DatingChecks:
             fit.events += m
             fit.dated += m - missing
             fit.in_utc += prep.in_utc
+            fit.stamped_at_start = fit.stamped_at_start or prep.stamped_at_start
             fit.first_undated = fit.first_undated or first_undated
 
     def _event_text(self, prep: Prepared, i: int) -> tuple[str, int, str, str]:

@@ -539,8 +539,15 @@ AUTO = "auto"
 
 
 def format_names() -> list[str]:
-    """The built-in format names, sorted."""
-    return sorted(BUILTIN_FORMATS)
+    """The built-in format names, sorted, with the other names one goes by (`w3c (zeek)`: QA
+    Zeek, a user found no Zeek format in --help)."""
+    others: dict[str, list[str]] = {}
+    for alias, name in SAME_FORMAT.items():
+        others.setdefault(name, []).append(alias)
+    return [
+        f"{name} ({', '.join(others[name])})" if name in others else name
+        for name in sorted(BUILTIN_FORMATS)
+    ]
 
 
 def resolve_format(

@@ -144,7 +144,7 @@ from logbert.parsing.template_matcher import (
     known_template,
     load_templates,
 )
-from logbert.parsing.w3c import W3C, fields_after
+from logbert.parsing.w3c import W3C, ZEEK_FIELDS_DIRECTIVE, fields_after
 from logbert.parsing.zones import OWN_OFFSET, apply_zone, stray_zone_field, zone_field
 
 __all__ = [
@@ -308,10 +308,14 @@ class Parser(DatingChecks):
                 "time's zone and not applied"
             )
         year = getattr(self.fmt.timestamp, "year", None)  # --year, for dates after the files
+        at_start = {fit.name for fit in self.inputs if fit.stamped_at_start}
         return (
             self._notes + self._unnamed_inputs() + self._year_notes() + applied
             + [m for clock in clocks for m in clock.messages()]
-            + step_back_warning(clocks, frozenset(fit.name for fit in self.inputs if fit.in_utc))
+            + step_back_warning(
+                [clock for clock in clocks if clock.source not in at_start],
+                frozenset(fit.name for fit in self.inputs if fit.in_utc),
+            )
             + newest_first_warning(clocks)
             + after_written_warning(clocks, self._written, year, self.fmt.timestamp_format)
         )  # fmt: skip
@@ -692,7 +696,15 @@ class Parser(DatingChecks):
         `prepare` rejects, found without its per-line work after the split (a service's
         answer names them before the engine parses them)."""
         ok, _ = split_lines(lines, self.fmt)
-        return np.flatnonzero(~(ok | _blank(lines)))
+        return np.flatnonzero(~(ok | _blank(lines) | self._directives(lines)))
+
+    def _directives(self, lines: pa.Array) -> np.ndarray:
+        """Which lines are a W3C (or Zeek) file's `#` directives: they name the columns, no
+        event, and are no sign the format does not fit (QA Zeek: an hourly notice.log's nine
+        directives were "21% of lines do not fit format w3c: their events are left out")."""
+        if self.fmt.name != W3C:
+            return np.zeros(len(lines), bool)
+        return pc.fill_null(pc.starts_with(lines, "#"), False).to_numpy(zero_copy_only=False)
 
     def prepare(
         self, chunk: LineChunk, name: str, hint: YearHint | None = None, new_input: bool = False
@@ -708,6 +720,11 @@ class Parser(DatingChecks):
             cols = {k: v.filter(pa.array(~blank[ok])) for k, v in cols.items()}
             ok = ok & ~blank
         prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, new_input=new_input)
+        prep.directives = self._directives(chunk.lines) & ~ok
+        prep.stamped_at_start = self.fmt.name == W3C and (
+            "ts" in (chunk.w3c_fields or ())
+            or bool(pc.any(pc.starts_with(chunk.lines, ZEEK_FIELDS_DIRECTIVE)).as_py())
+        )
         spec = self.fmt.timestamp
         prep.timed = spec is not None and (not spec.needs_year or spec.year is not None or (
             hint is not None))  # fmt: skip
@@ -822,18 +839,20 @@ class Parser(DatingChecks):
             self.head += text_lines(chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self._count_partial_records(chunk, prep.name)
         rejects: list[tuple[str, int, str]] = []
-        bad = np.flatnonzero(~(ok | prep.blank))
+        directives = prep.directives if prep.directives is not None else np.zeros_like(ok)
+        bad = np.flatnonzero(~(ok | prep.blank | directives))
         if len(bad):
             texts = chunk.lines.take(pa.array(bad)).to_pylist()
             first = chunk.first_line_no
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
             if len(self.rejected_head) < HEAD_LINES:
                 self.rejected_head += text_lines(texts[: HEAD_LINES - len(self.rejected_head)])
-        blank = int(prep.blank.sum())
-        if fit is not None:
-            fit.add(chunk.lines, len(rejects), blank, count_continuations(rejects))
+        blank, n_directives = int(prep.blank.sum()), int(directives.sum())
+        if fit is not None:  # directives, like blank lines, are left out of the fit
+            fit.add(chunk.lines, len(rejects), blank + n_directives, count_continuations(rejects))
         out = ParsedChunk(
-            self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0, blank=blank
+            self.schema.empty_table(), rejects, len(chunk.lines), chunk.undecodable, 0,
+            blank=blank, directives=n_directives,
         )
         m = len(line_no)
         if m == 0:

@@ -172,6 +172,7 @@ class ParseSummary:
     rejected: int = 0
     continuations: int = 0  # of the rejected, lines that look like a multi-line record's rest
     blank: int = 0  # empty or whitespace-only lines: neither events nor rejects
+    directives: int = 0  # a W3C or Zeek file's `#` directives: neither events nor rejects
     undecodable: int = 0
     unmatched: int = 0
     seconds: float = 0.0
@@ -194,6 +195,7 @@ class ParseSummary:
         self.rejected += len(chunk.rejects)
         self.continuations += count_continuations(chunk.rejects)
         self.blank += chunk.blank
+        self.directives += chunk.directives
         self.unmatched += chunk.unmatched
         self.events += chunk.events.num_rows
         self.template_counts.update(chunk.template_counts)
@@ -208,6 +210,8 @@ class ParseSummary:
             text += f" ({hint})"
         if self.blank:
             text += f", {self.blank:,} blank"
+        if self.directives:
+            text += f", {self.directives:,} directive{'s' if self.directives > 1 else ''}"
         if self.unmatched:
             text += f", {self.unmatched:,} unmatched"
         if self.undecodable:
@@ -390,8 +394,12 @@ def _refresh_params(
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
     """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
     where = name_files(source_names(inputs))
-    if summary.lines == summary.blank:
-        what = "empty input" if summary.lines == 0 else f"{summary.blank:,} blank lines only"
+    if summary.lines == summary.blank + summary.directives:
+        what = (
+            "empty input" if summary.lines == 0
+            else f"{summary.directives:,} directives only" if summary.directives
+            else f"{summary.blank:,} blank lines only"
+        )  # fmt: skip
         return (
             f"{where}: no lines to parse ({what}); nothing was written: pass a log file "
             "that holds lines"
@@ -466,7 +474,8 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             "are likely garbage; pass the log file itself"
         )
     out += bad_fit_warnings(
-        run, summary.rejected, summary.lines, summary.blank, rejects, summary.continuations
+        run, summary.rejected, summary.lines, summary.blank + summary.directives, rejects,
+        summary.continuations,
     )
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:

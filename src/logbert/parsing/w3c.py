@@ -11,8 +11,9 @@ shop, F1 0.42 with `ngram`). Here each record becomes the header fields an acces
 that writes the request as a request line, `GET /api/orders/1234?page=2 200`, so its endpoint
 and status class are kept as in any format (`kept_values.REQUEST`, `kept_values.STATUS`); IIS's
 substatus and Win32 status follow where they are not 0 (`win32-status=64`: the connection
-dropped). Directive lines (`#...`) are not events: they do not fit, and are counted and kept
-with the rejects. Records before any `#Fields` directive are read with IIS's default fields.
+dropped). Directive lines (`#...`) are not events, nor rejects: they are counted apart
+(`ParsedChunk.directives`), as blank lines are. Records before any `#Fields` directive are
+read with IIS's default fields.
 
 Windows Firewall's `pfirewall.log` names its fields with `#Fields:` too (`date time action
 protocol src-ip dst-ip src-port dst-port size tcpflags ... path pid`) and is read as a flow
@@ -75,11 +76,13 @@ _PROTOCOLS = {"1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6"}
 # W3C fields that fill each, the first present
 HEADER = {
     "Timestamp": (),  # `date` and `time` joined, a flow log's `start` or Zeek's `ts`
-    "Client": ("c-ip", "srcaddr", "src-ip", "id.orig_h", "client-ip"),
+    # (Zeek's notices name their hosts `src`, `dst` and `p`: QA, a port scan's notice joined no
+    # client's session; the first field set fills a column)
+    "Client": ("c-ip", "srcaddr", "src-ip", "id.orig_h", "client-ip", "src"),
     "User": ("cs-username", "username"),
     "Server": ("s-ip", "s-computername", "x-edge-location", "dstaddr", "dst-ip", "id.resp_h",
-               "server-hostname"),
-    "Port": ("s-port", "dstport", "dst-port", "id.resp_p"),
+               "server-hostname", "dst"),
+    "Port": ("s-port", "dstport", "dst-port", "id.resp_p", "p"),
     "Agent": ("cs(User-Agent)", "user_agent"),
     "Referer": ("cs(Referer)", "referrer"),
     "TimeTaken": ("time-taken", "duration"),
@@ -154,8 +157,8 @@ def _header(record: dict[str, str]) -> dict[str, str]:
     zeek = _is_zeek(record)
     for name, keys in HEADER.items():
         if keys:
-            value = next((record[k] for k in keys if k in record), "-")
-            value = "" if value in (ZEEK_UNSET if zeek else ("-",)) else value
+            unset = ZEEK_UNSET if zeek else ("-",)
+            value = next((record[k] for k in keys if record.get(k, unset[0]) not in unset), "")
             out[name] = value if zeek else value.replace("+", " ")
     return out
 

@@ -267,7 +267,10 @@ class Pipeline:
             # said with its cost: each fold trains the detector again (QA: a LogBERT run
             # five times as long as its training, unannounced, was stopped by its user)
             say(
-                f"Calibration: cross-fit ({self.folds} folds) of the {len(kept)} sessions: "
+                # all of them: the validation split's too (QA Zeek: "679 training sessions,
+                # 76 held out" then "cross-fit of the 755" read as a contradiction)
+                f"Calibration: cross-fit ({self.folds} folds) of all {len(kept)} normal "
+                "sessions, training and validation together: "
                 f"{self.folds} more trainings of about {readable_duration(seconds)} each "
                 "(--calibration split trains once)"
             )

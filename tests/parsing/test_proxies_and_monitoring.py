@@ -180,3 +180,36 @@ def test_zeek_notices_join_their_hosts_and_its_directives_and_order_are_no_fault
     assert summary.line().startswith("7 lines, 3 templates, 0 rejected, 4 directives")
     assert not [w for w in summary.warnings if "do not fit" in w or "step back" in w]
     assert "w3c (zeek, bro)" in format_names()
+
+
+DOVECOT = [
+    "Dec 01 00:00:42 lmtp(20034): Info: Connect from local",
+    "Dec 01 00:08:32 imap-login: Info: Login: user=<niaj@example.com>, method=PLAIN, "
+    "rip=100.64.20.52, lip=10.0.0.25, mpid=20071, TLS, session=<ij+0tB5S1Re971dL>",
+    "Dec 01 00:16:58 pop3-login: Info: Login: user=<hana@example.org>, method=PLAIN, "
+    "rip=100.64.175.158, lip=10.0.0.25, mpid=20182, TLS, session=<Mr7sv49wPBGkerxA>",
+    "Dec 01 00:21:03 imap(niaj@example.com)<20071><ij+0tB5S1Re971dL>: Info: save: box=Sent "
+    "Items, uid=55587, msgid=<20261201002103.1cf4b140@mx.shop.example>, size=1617507",
+    "Dec 01 00:34:28 imap(niaj@example.com)<20071><ij+0tB5S1Re971dL>: Info: save: box=Drafts, "
+    "uid=48895, msgid=<20261201003428.77598025@example.com>, size=3116643",
+    "Dec 01 00:35:28 imap(niaj@example.com)<20071><ij+0tB5S1Re971dL>: Info: delete: box=Junk "
+    "E-mail, uid=48896, msgid=<20261201003428.77598026@example.com>, size=3116",
+]
+
+
+def test_dovecot_logs_have_a_format_with_the_service_in_the_event(auto_parsed, masked_alike):
+    """QA Dovecot: `auto` took `syslog-nohost`, whose program was `imap(user)<pid><session>`:
+    the service left the event (an IMAP and a POP3 login one event), 80% of lines joined no
+    session; a mailbox name with a space (`Sent Items`) made templates of its own."""
+    events = auto_parsed(DOVECOT, "dovecot")
+    assert events["Component"][:4] == ["lmtp", "imap-login", "pop3-login", "imap"]
+    assert events["User"][3] == "niaj@example.com" and events["Pid"][3] == "20071"
+    # a login's session is its mail process's: `--by-field Session` joins them
+    assert events["Session"][1:5] == ["ij+0tB5S1Re971dL", "Mr7sv49wPBGkerxA",
+                                      "ij+0tB5S1Re971dL", "ij+0tB5S1Re971dL"]  # fmt: skip
+    templates = events["template"]
+    assert templates[1].startswith("imap-login: Login:")
+    assert templates[2].startswith("pop3-login: Login:")
+    assert templates[1].endswith("TLS, session=<<*>>") and templates[2].endswith("session=<<*>>")
+    assert templates[3] == templates[4] == "imap: save: box=<*>, uid=<*>, msgid=<<*>>, size=<*>"
+    assert templates[5].startswith("imap: delete: box=<*>, uid=<*>")

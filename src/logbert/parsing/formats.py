@@ -305,6 +305,18 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Month> <Date> <Time> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
+    # Dovecot's own log (`log_path`: `Dec 01 00:21:03 imap(alice@example.com)<20187><gkwXm9eh>:
+    # Info: save: box=...`, `imap-login: Info: Login: ... session=<ij+0tB5S1Re971dL>`): the
+    # service (also the event's first word, `splitter.split_lines`: an IMAP and a POP3 login
+    # are two events), user, process, session and level as fields; a login's `session=<...>`
+    # fills the session, so `--by-field Session` joins a login to its mail process (QA Dovecot:
+    # `syslog-nohost` read the context as the program, the service left the event, and 80% of
+    # the lines joined no session)
+    "dovecot": BuiltinFormat(
+        r"<Month> <Date> <Time> <Component>(\(<User>\))?(<<Pid>>)?(<<Session>>)?: <Level>: "
+        r"<Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 01 00:21:03'"),
+    ),
     # syslog files of network devices, which send no tag (RouterOS' `Dec  3 00:43:17 gw-02
     # system,error,critical login failure for user root ...`: QA MikroTik, `linux` rejected
     # every line without `: `, the logins and link changes among them): the program, one
@@ -476,7 +488,8 @@ FORMAT_ALIASES = {
 
 # Built-in formats whose program name is one word: where the host or the tag may be missing,
 # a message's own `: ` must not make its first words a program
-_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164"})
+# (no parentheses nor angle brackets: Dovecot's `imap(alice)<20187><gkwXm9eh>` is a context)
+_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164", "dovecot"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
 SAME_FORMAT = {"zeek": "w3c", "bro": "w3c"}
@@ -829,7 +842,7 @@ def compile_format(
                 # `#types\ttime\tstring...` were undated events, sessions `ts` and `time`)
                 regex += f"(?P<Timestamp>{_DATE_TIME}|\\D{{0,12}}\\d.*?)"
             elif field_name == "Component" and name in _ONE_WORD_PROGRAM:
-                regex += r"(?P<Component>[^\s\[\]:]+)"
+                regex += r"(?P<Component>[^\s\[\]:()<>]+)"
             elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
                 # a built-in format's time of day is one word with a digit: Spark's undated
                 # `Exception in thread "main" ...` was an event of time `in` (QA), not a

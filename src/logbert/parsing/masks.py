@@ -102,6 +102,14 @@ JOINS: list[tuple[str, str, int]] = [
     # restart); a size's unit stays a word (loghub's truth keeps `<*> KB`)
     (r"(\d+) +(days?) +(\d+:\d\d) +(hours)", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (r"(^|\s)(\d+:\d\d) +(hours)($|[^A-Za-z0-9])", rf"\1\2{JOIN}\3\4", 1),
+    # a name of capitalised words as a pair's value in a list of pairs, Dovecot's `box=Sent
+    # Items, uid=...` (QA: a template per mailbox with a space, `Junk E-mail` a new event);
+    # the last space first, a pass each
+    (
+        rf"(=[A-Z][\w-]*(?:(?: |{JOIN})[\w-]+)*) ([A-Z][\w-]*)(,\s+[a-z_]+=)",
+        rf"\1{JOIN}\2\3",
+        4,
+    ),
     # a braced list of numbers without commas is one value whatever its length (Kerberos'
     # `AS_REQ (6 etypes {18 17 20 19 16 23})`: QA, a template per count of types, a client
     # offering one type more a new event); a space joined per pass
@@ -318,6 +326,7 @@ def join_values(text: str) -> str:
 NAME_KEYS = (
     "user|username|user_name|usr|login|account|acct|email|principal|owner|uname|accesskey|"
     "authid|"  # sendmail's SMTP AUTH account, `authid=sales` (QA: a template per account)
+    "box|mailbox|"  # Dovecot's mailboxes, `box=Drafts` (QA: some kept, some masked)
 
     "display_name|displayname|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
@@ -525,6 +534,12 @@ MASKS: list[tuple[str, str, int]] = [
         # what a user typed (QA Rails: every search word new since training was a new event)
         r'(=> ?)"[^"\n]*"',
         r'\1"' + WILDCARD + '"',
+        1,
+    ),
+    (  # Dovecot's session id in its brackets, `session=<ziPmSPi+edAZrTb3>` (QA: an id with a
+        # `+` was `<<*>>`, one without `<*>`, two templates of one event): `<<*>>` each
+        r"(\bsession=)<[A-Za-z0-9+/=]+>",
+        r"\1<" + WILDCARD + ">",
         1,
     ),
     (  # the common name before a client's address, OpenVPN's `alice/203.0.113.5:51234` (QA:

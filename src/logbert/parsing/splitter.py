@@ -196,7 +196,24 @@ def split_lines(
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
+    if fmt.name == "dovecot":
+        cols = _dovecot(cols)
     return ok, _nova_instance(cols) if fmt.name in ("nova", "openstack") else cols
+
+
+def _dovecot(cols: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    """Dovecot's service is the event's first word, with its colon (`imap-login` and
+    `pop3-login` write their logins alike; `imap: save:` keeps the action a label's), and a
+    login's `session=<...>` is its session (the mail process it starts writes the same id as
+    `<session>` after its context)."""
+    named = pc.extract_regex(cols["Content"], r"session=<(?P<id>[^>\s]+)>")
+    found = pc.struct_field(named, 0)
+    session = pc.if_else(pc.equal(cols["Session"], ""), found, cols["Session"])
+    return {
+        **cols,
+        "Session": pc.fill_null(session, cols["Session"]),
+        "Content": pc.binary_join_element_wise(cols["Component"], cols["Content"], ": "),
+    }
 
 
 def _nova_instance(cols: dict[str, pa.Array]) -> dict[str, pa.Array]:

@@ -213,3 +213,28 @@ def test_dovecot_logs_have_a_format_with_the_service_in_the_event(auto_parsed, m
     assert templates[1].endswith("TLS, session=<<*>>") and templates[2].endswith("session=<<*>>")
     assert templates[3] == templates[4] == "imap: save: box=<*>, uid=<*>, msgid=<<*>>, size=<*>"
     assert templates[5].startswith("imap: delete: box=<*>, uid=<*>")
+
+
+def test_celery_and_ctime_logs_have_formats(auto_parsed):
+    """QA Celery: `iso` left `ERROR/MainProcess]` in every event; QA OpenVPN 2.4: `auto` read
+    no format for a ctime time first (`Thu Nov  6 06:00:00 2025 ...`)."""
+    celery = [
+        "[2024-03-04 06:00:06,000: ERROR/MainProcess] Process 'ForkPoolWorker-2' pid:4211 "
+        "exited with 'signal 9 (SIGKILL)'",
+        "[2024-03-04 06:00:08,655: INFO/ForkPoolWorker-3] Task app.tasks.add[9b52f145-a808-44f4-"
+        "af27-d7ebed29216e] succeeded in 0.01s: 4",
+    ]
+    events = auto_parsed(celery, "celery")
+    assert events["Level"] == ["ERROR", "INFO"] and events["Process"][1] == "ForkPoolWorker-3"
+    assert str(events["timestamp"][1]) == "2024-03-04 06:00:08.655000"
+    assert events["template"][0].startswith("Process '<*>' pid:<*> exited with")
+    ctime = [
+        "Thu Nov  6 06:00:00 2025 OpenVPN 2.4.12 x86_64-pc-linux-gnu [SSL (OpenSSL)] [LZO]",
+        "Thu Nov  6 06:06:14 2025 94.142.241.65:57696 TLS: Initial packet from [AF_INET]"
+        "94.142.241.65:57696, sid=e92b3795 3972a4de",
+        "Fri Nov 14 10:00:00 2025 alice/94.142.241.65:57696 SIGUSR1[soft,ping-restart] received",
+    ]
+    events = auto_parsed(ctime, "ctime")
+    assert [str(t) for t in events["timestamp"]] == [
+        "2025-11-06 06:00:00", "2025-11-06 06:06:14", "2025-11-14 10:00:00"
+    ]

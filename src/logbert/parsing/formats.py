@@ -373,6 +373,24 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'Fri Dec  4 13:30:25 2026'",
         ),
     ),
+    # Celery's workers (`[2024-03-04 06:00:06,000: ERROR/MainProcess] Process 'ForkPoolWorker-2'
+    # ...`): the level and the process as fields (QA Celery: `iso` left `ERROR/MainProcess]` in
+    # every event's text, `INFO/<*>]` where the worker varied)
+    "celery": BuiltinFormat(
+        r"\[<Date> <Time>: <Level>/<Process>\] <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'[2024-03-04 06:00:06,000: INFO/...'"),
+    ),
+    # a C library's `ctime()` time first, OpenVPN 2.4's (`Thu Nov  6 06:00:00 2025 alice/...`)
+    # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic
+    "ctime": BuiltinFormat(
+        r"<Dow> <Month> <Date> <Time> <Year> <Content>",
+        TimestampSpec(
+            ("Month", "Date", "Year", "Time"),
+            r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'Thu Nov  6 06:00:00 2025'",
+        ),
+        generic=True,
+    ),
     # NATS server's log (`[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server`; a
     # connection's lines lead with `10.0.1.37:56275 - cid:2 - "v1.31.0:go:orders-svc" - `): the
     # connection's address, kind (`cid`, `rid`, `gid`, `lid`), number and client name as

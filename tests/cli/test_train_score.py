@@ -425,7 +425,7 @@ def test_score_notes_a_flagged_share_far_above_what_the_threshold_flags_on_norma
     write_sessions(drifted, tmp_path / "later.jsonl")
     result = invoke("score", model, tmp_path / "later.jsonl", "-o", tmp_path / "s.jsonl")
     assert result.exit_code == 0, result.output
-    assert "note: 20 of 40 sessions (50.0%) were flagged, where the threshold flags about" in (
+    assert "note: 20 of 40 sessions (50.0%) were flagged, where the threshold should flag" in (
         result.output
     )
     result = invoke("score", model, tmp_path / "train.jsonl", "-o", tmp_path / "t.jsonl")

@@ -238,3 +238,18 @@ def test_celery_and_ctime_logs_have_formats(auto_parsed):
     assert [str(t) for t in events["timestamp"]] == [
         "2025-11-06 06:00:00", "2025-11-06 06:06:14", "2025-11-14 10:00:00"
     ]
+
+
+def test_mongodb_query_values_and_connections_are_variables(masked_alike):
+    """QA MongoDB: a slow query's update document (`$set.status=paid`, `=shipped`) made a
+    template per value, and a rare message kept its connection (`ctx=conn3565`): a template
+    per connection of an incident's messages."""
+    assert masked_alike([
+        "Slow query attr.command.q.warehouse=95538 attr.command.u.$set.status=paid "
+        "attr.command.filter.status=shipped attr.type=update ctx=conn3565",
+        "Connection ended attr.connectionCount=12 attr.status=ok ctx=conn12",
+    ]) == [
+        "Slow query attr.command.q.warehouse=<*> attr.command.u.$set.status=<*> "
+        "attr.command.filter.status=<*> attr.type=update ctx=<*>",
+        "Connection ended attr.connectionCount=<*> attr.status=ok ctx=<*>",
+    ]

@@ -431,7 +431,8 @@ def test_the_headline_counts_flagged_sessions_and_notes_a_flag_rate_far_above_ca
     assert ">flagged; the threshold flags about 1.00% normally<" in html
     assert (
         f"{n:,} of {total:,} sessions ({n / total:.1%}) were flagged, where the threshold "
-        "flags about 1.00% of the normal sessions it was calibrated on: either these logs "
+        "should flag at most about 1.00% of normal sessions (as estimated from the 99 it was "
+        "calibrated on): either these logs "
         "hold that many anomalies, or they differ from the training data"
     ) in html
     assert not any("were flagged" in w for w in result.warnings)  # the page's own

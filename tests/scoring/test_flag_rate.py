@@ -17,7 +17,9 @@ def test_the_expected_rate_is_the_conformal_false_alarm_rate_of_the_threshold():
 def test_a_share_far_above_the_expected_rate_gets_a_note_naming_both():
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0)
     assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
-    assert "about 1.00% of the normal sessions it was calibrated on" in note
+    assert f"at most about 1.00% of normal sessions (as estimated from the {CALIBRATION.size}" in (
+        note
+    )
     assert "`logbert calibrate`" in note
 
 

@@ -536,6 +536,20 @@ MASKS: list[tuple[str, str, int]] = [
         r'\1"' + WILDCARD + '"',
         1,
     ),
+    (  # a value inside a database query's document, JSON lines' nested names: MongoDB's slow
+        # query, `attr.command.u.$set.status=paid` beside `=shipped`, `...filter.status=...`
+        # (QA: a template per order status); what the query asked, never the event
+        r"(^|\s)((?:[\w$-]+\.)*(?:filter|q|u|query|update|updates|sort|projection|\$[A-Za-z]+)"
+        r"\.[\w.$-]+=)[^\s<][^\s]*",
+        r"\1\2" + WILDCARD,
+        1,
+    ),
+    (  # MongoDB's connection, `"ctx":"conn3565"` (QA: kept in a template seen once, one
+        # template per connection of an incident's rare messages)
+        r"(^|[\s=\"'(\[,])conn[0-9]+($|[\s,;\"')\]])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # Dovecot's session id in its brackets, `session=<ziPmSPi+edAZrTb3>` (QA: an id with a
         # `+` was `<<*>>`, one without `<*>`, two templates of one event): `<<*>>` each
         r"(\bsession=)<[A-Za-z0-9+/=]+>",

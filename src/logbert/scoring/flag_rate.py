@@ -87,8 +87,11 @@ def flag_rate_note(
         return None
     share, expected = found
     flagged = (
+        # (an upper estimate for new normal sessions: a `max` threshold flags none of its own
+        # n, and promises about 1 in n + 1; QA MongoDB read 6.67% as its own 14's share)
         f"note: {n_flagged:,} of {n_scored:,} {what} ({share:.1%}) were flagged, where the "
-        f"threshold flags about {expected:.2%} of the normal sessions it was calibrated on: "
+        f"threshold should flag at most about {expected:.2%} of normal sessions (as estimated "
+        f"from the {np.size(calibration):,} it was calibrated on): "
     )
     # flagged sessions that must be training ones, however the rest fell: only when that is
     # most of the flagged is the threshold to blame (QA: 5,935 of 7,206 sessions were training

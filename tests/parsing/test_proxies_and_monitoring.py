@@ -253,3 +253,18 @@ def test_mongodb_query_values_and_connections_are_variables(masked_alike):
         "attr.command.filter.status=<*> attr.type=update ctx=<*>",
         "Connection ended attr.connectionCount=<*> attr.status=ok ctx=<*>",
     ]
+
+
+def test_a_zabbix_items_key_is_a_variable(masked_alike):
+    """QA Zabbix: `item "host:key[params]" became not supported` kept the key: a template per
+    item, and a key unsupported for the first time a new event."""
+    assert masked_alike([
+        'item "db-03:vfs.fs.size[/mnt/backup,pfree]" became not supported: Cannot obtain '
+        "filesystem information",
+        'item "web:mysql.replication.discovery" became not supported: Timeout while executing',
+        'Zabbix agent item "agent.ping" on host "web-03" failed: first network error',
+    ]) == [
+        'item "<*>" became not supported: Cannot obtain filesystem information',
+        'item "<*>" became not supported: Timeout while executing',
+        'Zabbix agent item "<*>" on host "<*>" failed: first network error',
+    ]

@@ -12,6 +12,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.pipeline import Pipeline
 from logbert.serving.engine import DetectionEngine
 from logbert.sessions.lifecycle import SessionLifecycle
+from logbert.sessions.settings import SessionizerSettings
 from logbert.sessions.text_records import text_key
 
 
@@ -47,6 +48,14 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     for detector in (skips, judges):
         evaluating = detector.open_sessions_note(3, stage="evaluate")
         assert "column" not in evaluating and "judge" in evaluating
+    # a time window the log's end cut is judged on its first events (QA MongoDB: a 10-line last
+    # window was flagged, and "not judged" read as no verdict)
+    assert "first events" not in skips.open_sessions_note(1)
+    skips.sessionizer = SessionizerSettings(window="5m")
+    assert skips.open_sessions_note(1).endswith(
+        "where it ends was not judged (column `open`); it holds only its first events, and the "
+        "verdict rests on those"
+    )
 
 
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():

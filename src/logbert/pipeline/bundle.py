@@ -532,9 +532,16 @@ class Pipeline:
         column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
         judging = stage in ("score", "evaluate")
         they, their, them = ("it", "its", "it") if one else ("they", "their", "them")
+        # a time window the log's end cut holds only its first events, and is judged on them
+        # (QA MongoDB: a last window of 10 lines was flagged, and "not judged" read as no verdict)
+        windows = getattr(self.sessionizer, "window", None) is not None
+        partial = (
+            f"; {they} hold{'s' if one else ''} only {their} first events, and the verdict "
+            "rests on those" if judging and windows else ""
+        )  # fmt: skip
         if detector.skips_open_ends:
             return f"{started}; {they} may still be running, so " + (
-                f"where {they} end{'s' if one else ''} was not judged{column}"
+                f"where {they} end{'s' if one else ''} was not judged{column}{partial}"
                 if judging
                 else f"{they} {'is' if one else 'are'} treated as open ({their} end is not judged)"
             )

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import NORMAL, Session
+from logbert.sessions.label_times import shifted_labels_warning
 from logbert.sessions.labels import require_some_match, unused_ids_warning
 from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
@@ -195,9 +196,10 @@ class WindowSessionizer(Sessionizer):
             self.stats.n_labels_unused_anomalous = sum(self.labels[i] != NORMAL for i in unused)
             example = next(iter(self._written), None)
             require_some_match(self.labels, len(unused), example, self._written)
-            self.stats.labels_warning = unused_ids_warning(
-                self.labels, unused, example, unlabelled=self.stats.n_unlabelled
-            )
+            unlabelled = self.stats.n_unlabelled
+            self.stats.labels_warning = shifted_labels_warning(
+                self.labels, self._written
+            ) or unused_ids_warning(self.labels, unused, example, unlabelled=unlabelled)
         return closed
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:

@@ -268,3 +268,52 @@ def test_a_zabbix_items_key_is_a_variable(masked_alike):
         'item "<*>" became not supported: Timeout while executing',
         'Zabbix agent item "<*>" on host "<*>" failed: first network error',
     ]
+
+
+def test_ansible_logs_have_a_format_and_hosts_and_recap_counts_are_right(
+    auto_parsed, masked_alike
+):
+    """QA Ansible: `auto` took `iso` and left `p=<*> u=alice n=ansible |` in each event (a
+    template per user); a host in brackets stayed where few met (`skipping: [web05]`, a new
+    host a new event); a banner's padding was a word of its own length; and a failed run's
+    recap (`failed=1`) was a clean one's event."""
+    lines = [
+        "2026-11-16 00:33:44,047 p=49627 u=awx n=ansible | TASK [nginx : install nginx] "
+        "*****************************************",
+        "2026-11-16 00:33:45,047 p=49627 u=awx n=ansible | changed: [web08 -> lb01]",
+        "2026-11-16 00:33:46,047 p=49627 u=bob n=ansible | skipping: [web05]",
+        "2026-11-16 00:33:47,047 p=49627 u=bob n=ansible | web04                      : ok=5    "
+        "changed=0    unreachable=0    failed=1    skipped=0",
+    ]
+    events = auto_parsed(lines, "ansible")
+    assert events["Pid"][0] == "49627" and events["User"][2] == "bob"
+    assert masked_alike([event.split(" | ")[1] for event in lines]) == [
+        "TASK [nginx : install nginx] ***",
+        "changed: [<*>]",
+        "skipping: [<*>]",
+        "<*> : ok=<*> changed=<*> unreachable=0 failed=1 skipped=<*>",
+    ]
+
+
+def test_pooler_labels_ids_verdicts_and_record_marks(masked_alike):
+    """QA PgBouncer: `reporting/svc@addr` stayed in rare templates (an error on another
+    database a new event; `db=app` names the database, an event's part as PostgreSQL's is);
+    QA Suricata: `flow.alerted=true` and `alert.severity=1` were masked; QA Varnish: a PURGE
+    lost its endpoint, and with varnishlog's `-` first every tag was one `- <*> <*>` event."""
+    from logbert.parsing.miner import TemplateMiner
+
+    assert masked_alike([
+        "C-0x55d5c8a1b000: app/bob@10.0.3.36:38602 login attempt: db=app user=bob tls=no",
+        "C-0x55: pgbouncer/pgbouncer_monitor@unix(1234):6432 pgbouncer access from unix socket",
+        "flow.alerted=true alert.severity=2 alert.signature_id=2010935",
+        '"PURGE http://www.shop.example.com/products/8320 HTTP/1.1" 405',
+    ]) == [
+        "C-<*>: <*>@<*>:<*> login attempt: db=app user=<*> tls=no",  # a database is kept
+        "C-<*>: <*>@unix(<*>):<*> pgbouncer access from unix socket",
+        "flow.alerted=true alert.severity=2 alert.signature_id=<*>",
+        '"PURGE /products/<*> HTTP/<*>" 4xx',
+    ]
+    varnish = ["-   ReqMethod      GET", "-   ReqMethod      PURGE", "-   VCL_call       HIT",
+               "-   VCL_call       MISS", "-   ReqURL         /products/12", "-   Length  1234"]
+    ids = TemplateMiner().add(masked_alike(varnish) * 3)
+    assert len(set(ids)) == len(varnish)

@@ -373,6 +373,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'Fri Dec  4 13:30:25 2026'",
         ),
     ),
+    # Ansible's `log_path` (`2026-11-16 00:33:44,047 p=49627 u=awx n=ansible | TASK [...] ***`):
+    # the run's process, its user and the logger as fields, `--by-field Pid` a session of each
+    # run (QA Ansible: `iso` left `p=<*> u=alice n=ansible |` in each event, a template per
+    # user, and a user's first run of a playbook new events)
+    "ansible": BuiltinFormat(
+        r"<Date> <Time> p=<Pid> u=<User> n=<Component> \| <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-11-16 00:33:44,047'"),
+    ),
     # Celery's workers (`[2024-03-04 06:00:06,000: ERROR/MainProcess] Process 'ForkPoolWorker-2'
     # ...`): the level and the process as fields (QA Celery: `iso` left `ERROR/MainProcess]` in
     # every event's text, `INFO/<*>]` where the worker varied)

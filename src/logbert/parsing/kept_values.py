@@ -173,7 +173,11 @@ _ERRNO_NAME = (
     # state run was a successful one's event); PAM's `Sending result [6]` (QA SSSD: a denied
     # login was a success's event)
     r"|\bretcode[\"']?\s*:|\bretcode=|\bsending result \["
-    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig)"
+    rf"|event\.code|event_id|eventid|event id|error:|severity:|\berr=|signal|termsig"
+    # ... and an IDS alert's severity (Suricata's `alert.severity=1`: QA, masked) and the
+    # counts of failed and unreachable hosts of Ansible's recap (`failed=1`: QA, a failed
+    # run's recap was a clean one's)
+    rf"|\bseverity=|\bfailed=|\bunreachable=)"
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )
@@ -366,7 +370,8 @@ COMMAND: list[tuple[str, str, int]] = [(r"(^|: )/([a-z]+)(\s|$)", rf"\1{_KEPT}\2
 _VERDICT_BOOLEANS = {"true": "\ue025", "false": "\ue026"}
 _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `failed=true`: QA)
     r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
-    r"denied|rejected|error)[\"']?[=:] ?[\"']?)"
+    # ... and Suricata's flow verdict, `flow.alerted=true` (QA: an alerted flow a clean one's)
+    r"denied|rejected|error|alerted)[\"']?[=:] ?[\"']?)"
 )
 # ... in Python's repr too, Salt's `'success': False` (QA: a failed job was a success's event)
 _VERDICT_ANY = _VERDICT_NAME + r"(?:true|false|True|False)"
@@ -445,6 +450,7 @@ _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
+    "failed=", "unreachable=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),

@@ -16,7 +16,8 @@ BOM = "\ufeff"
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 # HTTP's request methods (a request line: `kept_values.REQUEST`, its status forms)
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
-                "PROPFIND")  # fmt: skip
+                "PROPFIND",
+                "PURGE", "BAN")  # caches' (Varnish; QA: a PURGE's endpoint was masked)  # fmt: skip
 
 
 def apply_patterns(arr: pa.Array, patterns: list[tuple[str, str, int]]) -> pa.Array:

@@ -562,6 +562,30 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1<" + WILDCARD + ">",
         1,
     ),
+    (  # a pooler's connection label, PgBouncer's `app/bob@10.0.4.205:45257` (database and user;
+        # QA: kept where an error was met on one database, the same error on another a new event)
+        r"(^|\s)[\w.-]+/[\w.$-]+@([0-9]|unix\(|\[)",
+        r"\1" + WILDCARD + r"@\2",
+        1,
+    ),
+    (  # the host a task ran on, Ansible's `ok: [web05]`, `changed: [web08 -> lb01]`, `fatal:
+        # [db01]:` (QA: a template per host and per delegated pair, a new host a new event)
+        r"(^|\s)((?:ok|changed|skipping|fatal|failed|included|rescued|ignored|unreachable|"
+        r"FAILED - RETRYING): )\[[^\]\s]+(?: -> [^\]\s]+)?\]",
+        r"\1\2[" + WILDCARD + "]",
+        1,
+    ),
+    (  # ... and the host of its recap, `web04      : ok=5    changed=0 ...`
+        r"^[\w.-]+( +: ok=)",
+        WILDCARD + r"\1",
+        1,
+    ),
+    (  # a banner's padding, Ansible's `TASK [nginx : install] ******...`: as long as the line's
+        # room (QA: the run of stars was a template's word of its own length)
+        r"(\]|RECAP) \*{3,}$",
+        r"\1 ***",
+        1,
+    ),
     (  # the common name before a client's address, OpenVPN's `alice/203.0.113.5:51234` (QA:
         # where a user was met once, every line of their session kept the name)
         r"(^|\s)[^\s/]+/([0-9]{1,3}(?:\.[0-9]{1,3}){3}:[0-9]+)($|[\s,;:])",

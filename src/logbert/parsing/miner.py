@@ -365,14 +365,22 @@ def _is_structured_word(word: str) -> bool:
     return "=" in word or word.startswith("[") or word.endswith("]")
 
 
+_RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
+
+
 def _message_start(rows: list[list[str]]) -> int:
     """The position where the message starts: after a prefix of structured words in every
     row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
     word splits events however many there are, as the first word does without a prefix."""
-    for p in range(len(rows[0])):
-        if not all(_is_structured_word(r[p]) for r in rows):
-            return p
-    return 0
+    n = len(rows[0])
+    start = next((p for p in range(n) if not all(_is_structured_word(r[p]) for r in rows)), 0)
+    # ... and after a record's mark, varnishlog's `-   ReqMethod   GET` (QA Varnish: with `-`
+    # first, every tag was one `- <*> <*>` event, a PURGE a GET's, a MISS a HIT's)
+    while start < n - 1 and _RECORD_MARK.fullmatch(rows[0][start]) and all(
+        r[start] == rows[0][start] for r in rows
+    ):
+        start += 1
+    return start
 
 
 # a name someone gave, in square brackets or quotes: fail2ban's jails (`[sshd]`, `Jail

@@ -317,3 +317,43 @@ def test_pooler_labels_ids_verdicts_and_record_marks(masked_alike):
                "-   VCL_call       MISS", "-   ReqURL         /products/12", "-   Length  1234"]
     ids = TemplateMiner().add(masked_alike(varnish) * 3)
     assert len(set(ids)) == len(varnish)
+
+
+def test_cisco_mnemonics_clocks_and_virtual_interfaces(tmp_path, masked_alike):
+    """QA Cisco IOS: without the message counter, `linux` read the `%DOT1X-5-SUCCESS` mnemonic
+    as the program, and 802.1X's and MAB's successes were one event; a device's clock and zone
+    dropped from the masked message shifted every later value in `params` onto the template's
+    words; `Vlan10` kept HSRP's state changes a template per VLAN."""
+    from logbert.parsing.auto import rank_formats
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    lines = [
+        "Dec  4 08:01:21 10.2.1.10 %DOT1X-5-SUCCESS: Authentication successful for client "
+        "(43f4.c7d3.2938) on Interface Gi1/0/47 AuditSessionID 0AC8070A8C7D1E26556BA79B",
+        "Dec  4 10:42:24 10.2.1.10 %MAB-5-SUCCESS: Authentication successful for client "
+        "(43f4.c7d3.2939) on Interface Gi1/0/46 AuditSessionID 0AC8070A8C7D1E26556BA79C",
+    ]
+    ranked = rank_formats(lines * 3)
+    assert ranked[0].name == "syslog-notag"
+    log = tmp_path / "ios.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("syslog-notag", 2026), tmp_path / "e.parquet")
+    templates = pq.read_table(tmp_path / "e.parquet")["template"].to_pylist()
+    assert templates[0].startswith("%DOT1X-5-SUCCESS: ") and templates[1].startswith("%MAB-5-")
+    log.write_text("".join(
+        f"Dec  3 22:05:5{i} 10.1.1.1 8323{i}: Dec  3 22:05:5{i}.864 UTC: %SYS-5-CONFIG_I: "
+        f"Configured from {via} by {user} on vty{i}\n"
+        for i, (via, user) in enumerate([("console", "jsmith"), ("10.0.0.7", "ann"),
+                                         ("10.0.0.8", "bob"), ("console", "cy")])
+    ))  # fmt: skip
+    parse_files([str(log)], resolve_format("linux", 2026), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert events["params"][0][-3:] == ["console", "jsmith", "vty0"]  # not "from", "by", "on"
+    assert masked_alike([
+        "%HSRP-5-STATECHANGE: Vlan10 Grp 1 state Speak -> Standby",
+        "%LINEPROTO-5-UPDOWN: Line protocol on Interface Port-channel2, changed state to up",
+    ]) == [
+        "%HSRP-5-STATECHANGE: <*> Grp <*> state Speak -> Standby",
+        "%LINEPROTO-5-UPDOWN: Line protocol on Interface <*>, changed state to up",
+    ]

@@ -868,7 +868,8 @@ def compile_format(
                 # `#types\ttime\tstring...` were undated events, sessions `ts` and `time`)
                 regex += f"(?P<Timestamp>{_DATE_TIME}|\\D{{0,12}}\\d.*?)"
             elif field_name == "Component" and name in _ONE_WORD_PROGRAM:
-                regex += r"(?P<Component>[^\s\[\]:()<>]+)"
+                # (not a Cisco mnemonic, `%LINK-3-UPDOWN`: the event, not its program; QA)
+                regex += r"(?P<Component>[^\s\[\]:()<>%][^\s\[\]:()<>]*)"
             elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
                 # a built-in format's time of day is one word with a digit: Spark's undated
                 # `Exception in thread "main" ...` was an event of time `in` (QA), not a

@@ -63,6 +63,12 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"{_MON} +(\d+) +(\d{{4}}) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
+    # ... and a device's clock before a message, its sequence number and zone with it (Cisco
+    # IOS: `000123: *Nov 20 10:15:02.123 UTC: %LINK-3-UPDOWN: ...`), one word as they are one
+    # variable: dropped from the masked message, they shifted each later value in `params` onto
+    # a template's words (QA Cisco: `['Dec 3 22:05:56.864', 'from', 'by', ...]`)
+    (rf"^(\d+:) +(\*?\.?\S*{JOIN})", rf"\1{JOIN}\2", 1),
+    (rf"(\S*{JOIN}\S*) +((?:{_ZONES}):)", rf"\1{JOIN}\2", 1),
     # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
     # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable, and so does
     # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates)
@@ -782,7 +788,11 @@ MASKS: list[tuple[str, str, int]] = [
         r"(^|[\s,(\[=:'\"<])(?:(?:eth|ens|enp|eno|enx|em|wlan|wlp|wlo|swp|bond|br|vlan|tun|wg|ib"
         r"|ppp|ether|sfp|sfpplus|bridge)[0-9]+(?:[a-z][0-9]+)*(?:[.:][0-9]+)?|(?:GigabitEthernet"
         r"|TenGigabitEthernet|FastEthernet|Ethernet|Gi|Te|Fa|Eth|Port-channel)[0-9]+(?:/[0-9]+)+"
-        r"(?:\.[0-9]+)?|(?:ge|xe|et|ae)-[0-9]+/[0-9]+/[0-9]+(?:\.[0-9]+)?)($|[\s,;:)\]'\">@])",
+        r"(?:\.[0-9]+)?|(?:ge|xe|et|ae)-[0-9]+/[0-9]+/[0-9]+(?:\.[0-9]+)?"
+        # ... and Cisco's numbered virtual ones, `Vlan10`, `Port-channel2`, `Loopback0` (QA
+        # Cisco: HSRP's state changes were a template per VLAN, a new VLAN a new event)
+        r"|(?:Vlan|Port-channel|Loopback|Tunnel|Dialer|BVI|BDI|Virtual-Access|Virtual-Template)"
+        r"[0-9]+(?:[.:][0-9]+)?)($|[\s,;:)\]'\">@])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

@@ -357,3 +357,19 @@ def test_cisco_mnemonics_clocks_and_virtual_interfaces(tmp_path, masked_alike):
         "%HSRP-5-STATECHANGE: <*> Grp <*> state Speak -> Standby",
         "%LINEPROTO-5-UPDOWN: Line protocol on Interface <*>, changed state to up",
     ]
+
+
+def test_a_path_field_masked_whole_takes_in_no_endpoint(masked_alike):
+    """QA Suricata: OCSP's random root paths (`http.url=<*>`) merged every endpoint of every
+    host into one event, and a webshell's new `/uploads/x.php?c=...` answered 200 was that
+    known event: scored 0."""
+    from logbert.parsing.miner import TemplateMiner
+
+    blob = "MFEwTzBNMEswSTAJBgUrDgMCGgUABBSdF4wmHgzv2zvsw3FQXsEg8VmugOB1Gvca3LrzJN"
+    urls = [f"/{blob}O%3D", f"/{blob}X%3D", "/products.php?id=3", "/search?q=x",
+            "/api/v1/orders/12", "/debian/pool/x.deb"]  # fmt: skip
+    line = "event_type=http http.hostname=h http.status=200 http.url={}"
+    miner = TemplateMiner()
+    ids = miner.add(masked_alike([line.format(url) for url in urls]) * 3)
+    assert ids[0] == ids[1] and len(set(ids[:6])) == 5  # each endpoint an event
+    assert miner.match(masked_alike([line.format("/uploads/x.php?c=cat")])) == [None]

@@ -160,12 +160,21 @@ def _fits(token: str, word: str) -> bool:
             and word.startswith(start)
             and (field or word[len(start) : len(start) + 1] == "/")
         )  # not `/api/v1/orders_export`
+    part = word[len(pre) : len(word) - len(suf)]
     return (
         len(word) >= len(pre) + len(suf)
         and word.startswith(pre)
         and word.endswith(suf)
-        and not _is_outcome_word(word[len(pre) : len(word) - len(suf)])
+        and not _is_outcome_word(part)
+        # a path field's path masked whole holds no endpoint: Suricata's `http.url=<*>` of
+        # OCSP's random paths took a webshell's `/uploads/x.php?<*>` in (QA, unflagged)
+        and not (pre.endswith("=") and not suf and _is_endpoint_path(part))
     )
+
+
+def _is_endpoint_path(text: str) -> bool:
+    """A request path that names an endpoint (`/uploads/x.php?<*>`), not one masked whole."""
+    return text.startswith("/") and (endpoint := _endpoint(text)) is not None and endpoint != "/"
 
 
 # a compact JSON object's member as the masks split it (`{"order_id":<*>,`, `"status":"failed"}`)
@@ -281,8 +290,16 @@ def _endpoint_position(values: set[str]) -> bool:
     """Whether a position holds HTTP request endpoints (`_endpoint`), from two to
     `ENDPOINT_MAX_DISTINCT`, beside paths masked whole (`/.git/config` is `<*>`): each
     endpoint an event (QA: one `<*>` there had merged `/metrics`, `/healthz` and `/api/...`)."""
-    names = {_endpoint(word) for word in values if word.strip("\"'") != WILDCARD}
+    names = {_endpoint(word) for word in values if _unnamed(word).strip("\"'") != WILDCARD}
     return None not in names and 2 <= len(names) <= ENDPOINT_MAX_DISTINCT
+
+
+def _unnamed(word: str) -> str:
+    """A `name=value` word's value (a path field's masked-whole path, Suricata's `http.url=<*>`
+    beside `http.url=/products.php`: QA, OCSP's random root paths merged every endpoint of
+    every host into one `http.url=<*>` event, a webshell's a known one); other words whole."""
+    pair = _pair(word)
+    return pair[1] if pair else word
 
 
 # a value in brackets after its name, Samba's `status[NT_STATUS_ACCESS_DENIED]` (QA: nine

@@ -932,6 +932,14 @@ def test_ids_given_again_at_once_are_warned(make_events):
     )
     _, stats = by_id(path, r"blk_\d+")
     assert not [w for w in stats.warnings(r"blk_\d+") if "start over" in w]
+    # ... also where a pointer is quiet for hours in between: that warning's --idle-timeout
+    # cannot part connections seconds apart (QA PgBouncer: it was said first, and this one
+    # only once it had been followed)
+    times = [at(conn * 1200 + i) for conn in range(40) for i in (0, 1)]  # 80 min apart
+    path = make_events("quiet.parquet", content=content, template_id=keys, timestamp=times)
+    _, stats = by_id(path, pattern)
+    (said,) = [w for w in stats.warnings(pattern) if "start over" in w]
+    assert "right after an event that ends other sessions" in said
 
 
 def test_a_field_that_changes_on_every_line_is_warned():

@@ -32,6 +32,9 @@ REUSED_SHARE = 0.01
 # by id alone: a key that ends at least this share of sessions ends one where it comes right
 # before a session's first key again (`restart_warning`)
 END_KEY_SHARE = 0.1
+# ... and starting over this many times per such session on average means ids given again at
+# once (a freed pointer), not once after a restart: that warning, not `reused_id_warning`
+RESTARTS_AT_ONCE = 3
 SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
 SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
@@ -100,6 +103,7 @@ class SessionizeStats:
     last_keys: dict[str, int] = dataclass_field(default_factory=dict)
     restarted_after: dict[str, int] = dataclass_field(default_factory=dict)
     restart_examples: dict[str, str] = dataclass_field(default_factory=dict)  # -> a session id
+    n_restarts: int = 0  # times a first key came again after another key, in all sessions
     # the log format's header fields (not the clock's): where an id --by-id misses may sit
     header_fields: list[str] = dataclass_field(default_factory=list)
     # --by-field alone, without --idle-timeout, on a field naming process or thread ids (Pid):
@@ -136,6 +140,7 @@ class SessionizeStats:
             at = keys.index(first, at + 1)
             if keys[at - 1] != first:
                 before.add(keys[at - 1])
+        self.n_restarts += len(before) and keys.count(first) - 1
         if before:
             name = " ".join(map(str, sorted(before)))
             self.restarted_after[name] = self.restarted_after.get(name, 0) + 1
@@ -479,18 +484,14 @@ class SessionizeStats:
         to new work at once (QA PgBouncer: a freed connection pointer `C-0x...` reused within
         milliseconds, 96 sessions of 4,686 connections; QA Spark: stage 0 of 70 applications
         one session of 14 h; QA Varnish: vxids counted again after a restart), so no idle
-        timeout tells them apart. None where `reused_id_warning` says it already; HDFS's
-        blocks, written again after their replicas were received, are 1 in 4,855."""
-        if pattern is None or not self.check_restarts or self.reused_id_warning(pattern):
+        timeout tells them apart. None where `reused_id_warning` says it, unless the ids are
+        given again at once (`_given_again_at_once`): its --idle-timeout cannot part those (QA
+        PgBouncer: that advice came first, and this one only once it had been followed);
+        HDFS's blocks, written again after their replicas were received, are 1 in 4,855."""
+        found = self._restarted(pattern)
+        if found is None or (self.reused_id_warning(pattern) is not None):
             return None
-        ends = {k for k, n in self.last_keys.items() if n >= END_KEY_SHARE * self.n_sessions}
-        restarted = [
-            (n, keys) for keys, n in self.restarted_after.items() if ends & set(keys.split())
-        ]
-        total = sum(n for n, _ in restarted)
-        if total < max(REUSED_MIN, REUSED_SHARE * self.n_sessions):
-            return None
-        example = self.restart_examples[max(restarted, key=lambda item: item[0])[1]]
+        total, example = found
         return (
             f"warning: {total:,} of {self.n_sessions:,} sessions by --by-id '{pattern}' (e.g. "
             f"{example!r}) start over: their first event comes again right after an event "
@@ -502,6 +503,28 @@ class SessionizeStats:
             "two uses"
         )
 
+    def _restarted(self, pattern: str | None) -> tuple[int, str] | None:
+        """(sessions, an example id) that start over right after an event ending others
+        (`restart_warning`), None below its share or where it does not apply."""
+        if pattern is None or not self.check_restarts:
+            return None
+        ends = {k for k, n in self.last_keys.items() if n >= END_KEY_SHARE * self.n_sessions}
+        restarted = [
+            (n, keys) for keys, n in self.restarted_after.items() if ends & set(keys.split())
+        ]
+        total = sum(n for n, _ in restarted)
+        if total < max(REUSED_MIN, REUSED_SHARE * self.n_sessions):
+            return None
+        return total, self.restart_examples[max(restarted, key=lambda item: item[0])[1]]
+
+    def _given_again_at_once(self, pattern: str | None) -> bool:
+        """Whether sessions start over many times each (`restart_warning` applies and its
+        sessions start over RESTARTS_AT_ONCE times on average): ids given again within seconds,
+        which no --idle-timeout parts (QA PgBouncer: about 70 connections glued in each
+        pointer's session), not once after a restart's quiet hours (QA OpenLDAP)."""
+        found = self._restarted(pattern)
+        return found is not None and self.n_restarts >= RESTARTS_AT_ONCE * found[0]
+
     def reused_id_warning(self, pattern: str | None) -> str | None:
         """`warning: ...` when sessions by id or field start over after hours of quiet (their
         first key again, `n_gapped`): the log reuses the ids, and each such session is two or
@@ -512,6 +535,8 @@ class SessionizeStats:
         if (pattern is None and self.field is None) or self.process_field is not None:
             return None
         if self.n_gapped < max(REUSED_MIN, REUSED_SHARE * self.n_sessions):
+            return None
+        if self._given_again_at_once(pattern):  # `restart_warning` says it, rightly
             return None
         return (
             f"warning: {self.n_gapped:,} of {self.n_sessions:,} sessions (e.g. "

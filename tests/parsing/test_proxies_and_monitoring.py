@@ -373,3 +373,18 @@ def test_a_path_field_masked_whole_takes_in_no_endpoint(masked_alike):
     ids = miner.add(masked_alike([line.format(url) for url in urls]) * 3)
     assert ids[0] == ids[1] and len(set(ids[:6])) == 5  # each endpoint an event
     assert miner.match(masked_alike([line.format("/uploads/x.php?c=cat")])) == [None]
+
+
+def test_epoch_time_beside_a_timestamp_field_is_read(tmp_path):
+    """QA OpenLDAP: `--format '<Timestamp> <Thread> <Content>' --timestamp-format %s` was refused
+    with "%s must be the whole format: pass '%s' alone", which it was."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "slapd.log"
+    log.write_text("1733307671.123 0x7f2a conn=1966 ACCEPT\n1733307672 0x7f2a conn=1966 BIND\n")
+    fmt = resolve_format("<Timestamp> <Thread> <Content>", timestamp_format="%s")
+    parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    times = pq.read_table(tmp_path / "e.parquet")["timestamp"].to_pylist()
+    assert [str(t) for t in times] == ["2024-12-04 10:21:11.123000", "2024-12-04 10:21:12"]
+    resolve_format("auto", timestamp_format="%s")  # checked, not refused

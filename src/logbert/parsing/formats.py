@@ -598,7 +598,7 @@ def resolve_format(
     _check_year(year)
     key = spec.strip().lower()
     if key == AUTO:
-        if timestamp_format is not None:
+        if timestamp_format is not None and not _is_epoch_format(timestamp_format):
             strptime_pattern(timestamp_format)  # checked now, not after the first chunk
         fmt = compile_format("<Content>", AUTO)
         fmt.year, fmt.timestamp_format = year, timestamp_format
@@ -620,7 +620,11 @@ def resolve_format(
         # else: an anomaly of that category), so windows of the log can be evaluated
         words = None
         if timestamp_format is not None and "<Timestamp>" in spec:
-            words = re.sub(r"\(\?P<\w+>", "(?:", strptime_pattern(timestamp_format))[1:-1]
+            words = (
+                _EPOCH_WORD if _is_epoch_format(timestamp_format)  # (QA OpenLDAP: `%s` alone
+                # was refused as "must be the whole format" beside a <Timestamp> field)
+                else re.sub(r"\(\?P<\w+>", "(?:", strptime_pattern(timestamp_format))[1:-1]
+            )
         label = "Label" if "<Label>" in spec else None
         fmt = compile_format(spec, "custom", label=label, timestamp_words=words)
         fields = _clock_fields(fmt.fields)
@@ -727,6 +731,14 @@ _DIRECTIVES = {
 }
 
 
+_EPOCH_WORD = r"[0-9]+(?:\.[0-9]+)?"  # what `--timestamp-format %s` reads in a <Timestamp>
+
+
+def _is_epoch_format(text: str) -> bool:
+    """Whether a --timestamp-format is `%s` alone: epoch time (`timestamp_spec`)."""
+    return text.strip() == "%s"
+
+
 def strptime_pattern(text: str) -> str:
     """A strptime-like format (`%Y-%m-%d %H:%M:%S`, `%d/%b/%Y:%H:%M:%S %z`, ...) as the RE2
     pattern timestamp specs use. Directives: %Y %y %m %d %e %H %I (with %p) %M %S %f %b %h %B
@@ -792,7 +804,7 @@ def strptime_pattern(text: str) -> str:
 
 def timestamp_spec(fields: tuple[str, ...], timestamp_format: str) -> TimestampSpec:
     """The spec that reads `fields` (joined by a space) with a strptime-like format."""
-    if timestamp_format.strip() == "%s":
+    if _is_epoch_format(timestamp_format):
         return TimestampSpec(fields, epoch=True, expected=f"{EPOCH} (%s)")
     return TimestampSpec(
         fields, strptime_pattern(timestamp_format), expected=repr(timestamp_format)

@@ -388,3 +388,15 @@ def test_epoch_time_beside_a_timestamp_field_is_read(tmp_path):
     times = pq.read_table(tmp_path / "e.parquet")["timestamp"].to_pylist()
     assert [str(t) for t in times] == ["2024-12-04 10:21:11.123000", "2024-12-04 10:21:12"]
     resolve_format("auto", timestamp_format="%s")  # checked, not refused
+
+
+def test_a_fortigate_logid_is_kept(masked_alike):
+    """QA FortiGate: `logid` names the event (`0100032001` an admin login, `0100032002` a
+    failed one) and was masked in every template."""
+    assert masked_alike([
+        'date=2026-12-04 logid="0100032002" type="event" subtype="system" user="admin"',
+        "logid=0000000013 type=traffic subtype=forward srcip=10.0.0.5",
+    ]) == [
+        'date=<*>-<*>-<*> logid="0100032002" type="event" subtype="system" user=<*>',
+        "logid=0000000013 type=traffic subtype=forward srcip=<*>",
+    ]

@@ -207,8 +207,10 @@ _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGI
 # signatures whose texts differ in numbers only were one event)
 # ... and a ModSecurity rule's, `[id "930120"]` (QA: every CRS rule one `[id "<*>"]` event, an
 # attack's the same as a known false positive's)
-_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[|\[id \")"
-_MESSAGE_ID_DIGITS = 8
+# ... and a FortiGate record's `logid="0100032002"` (a failed admin login; `...2001` one that
+# succeeded: QA, every logid masked)
+_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[|\[id \"|\blogid=\"?)"
+_MESSAGE_ID_DIGITS = 10
 ERRNO += [
     (rf"({_MESSAGE_ID}[{_ERRNO_MARKED}]*(?:[-:][{_ERRNO_MARKED}]*)?){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
@@ -455,7 +457,7 @@ _ERRNO_HINT = _hints((
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
-_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
+_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', "://", *_METHOD_HINTS))
 

@@ -185,7 +185,7 @@ def test_fit_on_sessions_marks_open_sessions_as_the_cli_does(tmp_path):
     sessions = [
         Session(
             f"s{i}",
-            [1, 2, 3],
+            [1, 2, 3] if i < 29 else [1, 2],
             "normal",
             start=t0 + timedelta(minutes=i),
             end=t0 + timedelta(minutes=i, seconds=50 if i < 29 else 10),
@@ -195,6 +195,12 @@ def test_fit_on_sessions_marks_open_sessions_as_the_cli_does(tmp_path):
     pipeline = Pipeline(IQRDetector()).fit(sessions)
     assert pipeline.lifecycle_.lifetime_ == pytest.approx(50.0)
     assert pipeline.batch(sessions).is_open.tolist() == [False] * 29 + [True]
+    # ... unless it ended as sessions end (key 3 ends them and nothing else: QA PgBouncer's
+    # `closing because`), however shortly before the log's end it began
+    ended = [*sessions[:29], Session("s29", [1, 2, 3], "normal", start=sessions[29].start,
+                                     end=sessions[29].end)]  # fmt: skip
+    assert pipeline.lifecycle_.final_keys_ == {3}
+    assert not pipeline.batch(ended).is_open.any()
     pipeline.save(tmp_path / "m")
     again = Pipeline.load(tmp_path / "m")
     assert again.batch(sessions).is_open.tolist() == pipeline.batch(sessions).is_open.tolist()

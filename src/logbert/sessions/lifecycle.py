@@ -38,6 +38,7 @@ from logbert.sessions.io import (
 )
 
 LIFETIME_QUANTILE = 0.99
+FINAL_KEY_SHARE = 0.1  # a key ending this share of training sessions, and nothing else, ends
 LOG_END_KEY = "logbert.log_end"  # Parquet metadata: the last event of the log a part came from
 
 
@@ -182,6 +183,23 @@ def open_sessions(
     )
 
 
+def final_keys(sessions: Sequence[Session]) -> frozenset[int]:
+    """The keys that end sessions and nothing else: each ends at least FINAL_KEY_SHARE of the
+    sessions and never stands before another event (PgBouncer's `closing because: ...`). A
+    session whose last key is one has ended, however shortly before the log's end it began
+    (QA PgBouncer: 156 connections that had closed were "open", their end unjudged; a login
+    the log's end cut short, with no close, stays open). Time windows, cut by the clock, end
+    on no such key."""
+    last: dict[int, int] = {}
+    inside: set[int] = set()
+    for session in sessions:
+        if session.keys:
+            last[session.keys[-1]] = last.get(session.keys[-1], 0) + 1
+            inside.update(session.keys[:-1])
+    least = FINAL_KEY_SHARE * len(sessions)
+    return frozenset(k for k, n in last.items() if n >= least and k not in inside)
+
+
 class SessionLifecycle:
     """How long normal sessions live, learnt from training sessions; which ones are open.
 
@@ -201,6 +219,7 @@ class SessionLifecycle:
             if s.start is not None and s.end is not None
         ]
         self.lifetime_ = float(np.quantile(durations, self.quantile)) if durations else None
+        self.final_keys_ = final_keys(sessions)
         return self
 
     def open_mask(
@@ -211,7 +230,11 @@ class SessionLifecycle:
         lifetime = self._lifetime()
         if lifetime is None:
             return np.zeros(len(sessions), dtype=bool)
-        return open_sessions(sessions, end or log_end(sessions), lifetime, idle)
+        still = open_sessions(sessions, end or log_end(sessions), lifetime, idle)
+        final = getattr(self, "final_keys_", frozenset())
+        if final:  # a session that ended as sessions end is whole, however young
+            still &= np.array([not s.keys or s.keys[-1] not in final for s in sessions], bool)
+        return still
 
     def batch(
         self, sessions: Sequence[Session], end: datetime | None = None, idle: float | None = None
@@ -221,7 +244,11 @@ class SessionLifecycle:
         return SessionBatch.from_sessions(sessions, self.open_mask(sessions, end, idle))
 
     def to_dict(self) -> dict:
-        return {"quantile": self.quantile, "lifetime_seconds": self._lifetime()}
+        return {
+            "quantile": self.quantile,
+            "lifetime_seconds": self._lifetime(),
+            "final_keys": sorted(getattr(self, "final_keys_", ())),
+        }
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "the model's pipeline.json") -> SessionLifecycle:
@@ -244,8 +271,16 @@ class SessionLifecycle:
                 f"{source}: lifecycle.lifetime_seconds must be a non-negative number of seconds "
                 f"or null (no lifetime: no session is open), not {lifetime!r}"
             )
+        final = data.get("final_keys", [])  # (models saved before they were kept: none)
+        if not isinstance(final, list) or not all(
+            isinstance(k, int) and not isinstance(k, bool) for k in final
+        ):
+            raise LogbertError(
+                f"{source}: lifecycle.final_keys must be a list of keys, not {final!r}"
+            )
         lifecycle = cls(float(quantile))
         lifecycle.lifetime_ = None if lifetime is None else float(lifetime)
+        lifecycle.final_keys_ = frozenset(final)
         return lifecycle
 
     def _lifetime(self) -> float | None:

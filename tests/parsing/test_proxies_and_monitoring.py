@@ -400,3 +400,17 @@ def test_a_fortigate_logid_is_kept(masked_alike):
         'date=<*>-<*>-<*> logid="0100032002" type="event" subtype="system" user=<*>',
         "logid=0000000013 type=traffic subtype=forward srcip=<*>",
     ]
+
+
+def test_clickhouse_frames_are_continuation_lines_and_db_exception_is_kept(masked_alike):
+    """QA ClickHouse: a stack trace's numbered frames were "19% of lines that do not fit:
+    their events are left out", and Db2's `DB :` rule made `DB::Exception:` `DB:<*>`."""
+    from logbert.parsing.auto import looks_like_continuation
+
+    assert looks_like_continuation(
+        "0. DB::Exception::Exception(DB::Exception::MessageMasked&&, int, bool) @ "
+        "0x000000000c4fd597 in /usr/bin/clickhouse"
+    )
+    assert masked_alike(["Code: 242. DB::Exception: Table is in readonly mode"]) == [
+        "Code: 242. DB::Exception: Table is in readonly mode"
+    ]

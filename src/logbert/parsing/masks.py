@@ -400,7 +400,8 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and Db2's record fields (db2diag.log: `AUTHID : WEBSRV`, `DB : SAMPLE`, `EDUNAME:
     # db2agent (SAMPLE) 0`) and its log files (`"S0001033.LOG"`): QA, every event a template
     # per database, and a new account's, a new database's or a later log file's a new event
-    (r"(^|[\s|])(AUTHID|DB|INSTANCE)( ?: ?)[^\s|]+", r"\1\2\3" + WILDCARD, 2),
+    # (not a C++ scope after them: ClickHouse's `DB::Exception:` was `DB:<*>`, QA)
+    (r"(^|[\s|])(AUTHID|DB|INSTANCE)( ?: ?)[^\s|:][^\s|]*", r"\1\2\3" + WILDCARD, 2),
     (r"(EDUNAME: ?[\w.-]+ \()[^()\s]+(\))", r"\1" + WILDCARD + r"\2", 1),
     # ... and an LDAP entry's DN, the account a BIND names (`dn="cn=Victor Kim,ou=people,
     # dc=example,dc=com"`): the person, whatever the spaces in it (QA 389 Directory Server:

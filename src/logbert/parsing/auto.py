@@ -96,9 +96,6 @@ _CONTINUATION = re.compile(
     # ClickHouse's numbered frames, `0. DB::Exception::Exception(...) @ 0x000000000c4fd597 in
     # /usr/bin/clickhouse` (QA: "19% of lines do not fit: their events are left out")
     r"|\d+\. .* @ 0x[0-9a-f]+(?: in \S+)?$"
-    # ... and GlusterFS' crash dump, `The message "..." repeated 61 times between [...]`
-    # (QA: rejected with a count only)
-    r"|The message \".*\" repeated \d+ times between "
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
     r"|.* \\$|-[a-z][\w-]* "

@@ -414,3 +414,28 @@ def test_clickhouse_frames_are_continuation_lines_and_db_exception_is_kept(maske
     assert masked_alike(["Code: 242. DB::Exception: Table is in readonly mode"]) == [
         "Code: 242. DB::Exception: Table is in readonly mode"
     ]
+
+
+def test_round_32_request_lines_accounts_signals_and_check_results(masked_alike):
+    """QA JupyterHub: Tornado's `200 GET /hub/health (@ip)` lost its status class and
+    endpoint (a storm of 500s invisible); QA Keepalived, Wazuh: PAM's `user ops(uid=1002)` and
+    sudo's `bob : TTY=...` kept the account (a new admin's login a new event), and `Script
+    `chk` now returning 1` was its recovery's event; QA Gunicorn: `Handling signal: ttou` was
+    one event with a log reopen's `usr1`."""
+    from logbert.parsing.miner import TemplateMiner
+
+    assert masked_alike([
+        "500 GET /hub/spawn-pending/carol (carol@10.0.1.249) 6.05ms",
+        "200 GET /hub/health (@10.0.0.2) 16.42ms",
+        "pam_unix(sudo:session): session opened for user root(uid=0) by ops(uid=1002)",
+        "     bob : TTY=pts/2 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/sbin/ipvsadm -Ln",
+        "Script `chk_haproxy` now returning 1",
+    ]) == [
+        "5xx GET /hub/<*> (<*>@<*>) <*>",
+        "2xx GET /hub/<*> (@<*>) <*>",
+        "pam_unix(sudo:session): session opened for user <*>(uid=<*>) by <*>(uid=<*>)",
+        "<*> : TTY=pts/<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*> -Ln",
+        "Script `chk_haproxy` now returning 1",
+    ]
+    signals = [f"[INFO] Handling signal: {s}" for s in ("usr1", "winch", "hup", "term", "ttou")]
+    assert len(set(TemplateMiner().add(masked_alike(signals) * 3))) == len(signals)

@@ -68,6 +68,10 @@ _STATUS_FORMS = (
         rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
         r"($|\s)",
     ),
+    # Tornado's request line, status first: `200 GET /hub/health (@10.0.0.2) 16.42ms`
+    # (JupyterHub, Jupyter Server; QA: every status and endpoint one `<*> GET <*>` event, a
+    # storm of 500s invisible)
+    (r"(^)", rf"( (?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}])"),
     # an application's `Unhandled exception for GET /x, returning 500` (QA WildFly: masked)
     (r"(,\s*returning\s+(?:HTTP\s+|status\s+)?)", r"($|[\s,.;)])"),
     # ModSecurity's `Access denied with code 403 (phase 2)` (QA: a deny and a redirect, `code
@@ -177,7 +181,10 @@ _ERRNO_NAME = (
     # ... and an IDS alert's severity (Suricata's `alert.severity=1`: QA, masked) and the
     # counts of failed and unreachable hosts of Ansible's recap (`failed=1`: QA, a failed
     # run's recap was a clean one's)
-    rf"|\bseverity=|\bfailed=|\bunreachable=)"
+    rf"|\bseverity=|\bfailed=|\bunreachable="
+    # ... and a check script's result, Keepalived's ``Script `chk` now returning 1`` (QA: a
+    # failing check was a recovering one's event)
+    rf"|now returning )"
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )
@@ -256,7 +263,8 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
 # ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`
 _PATH_END = (
-    r"( HTTP/| => | from | for | \(from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+    r"( HTTP/| => | from | for | \(from | \([^\s()]*@|, "  # (Tornado's ` (alice@ip)`)
+    r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 )
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the
@@ -452,7 +460,7 @@ _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
-    "failed=", "unreachable=",
+    "failed=", "unreachable=", "now returning",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),

@@ -575,6 +575,24 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"@\2",
         1,
     ),
+    (  # an account beside its uid, PAM's `session opened for user ops(uid=1002) by
+        # alice(uid=1001)` (QA Keepalived, Wazuh: a template per account, a new admin's login
+        # a new event)
+        r"(^|[\s(])[A-Za-z_][\w.-]*\(uid=",
+        r"\1" + WILDCARD + "(uid=",
+        1,
+    ),
+    (  # ... and the user of sudo's command record, `    bob : TTY=pts/2 ; PWD=...`
+        r"^\s*[A-Za-z_][\w.-]* : (TTY=|HOST=|PWD=)",
+        WILDCARD + r" : \1",
+        1,
+    ),
+    (  # the user of a request, Tornado's `(carol@10.0.1.249)` (QA JupyterHub: a template per
+        # user of a rare request)
+        r"\([A-Za-z_][\w.-]*@([0-9]|\[)",
+        "(" + WILDCARD + r"@\1",
+        1,
+    ),
     (  # the host a task ran on, Ansible's `ok: [web05]`, `changed: [web08 -> lb01]`, `fatal:
         # [db01]:` (QA: a template per host and per delegated pair, a new host a new event)
         r"(^|\s)((?:ok|changed|skipping|fatal|failed|included|rescued|ignored|unreachable|"

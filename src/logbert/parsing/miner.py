@@ -121,8 +121,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # state names a state follows in prose, `action install` (not `service nginx`: a name)
 _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict",
                                 # ... and a negotiated cipher, OpenVPN's `Data Channel: cipher
-                                # 'BF-CBC'` (QA: a downgrade was a known event)
-                                "cipher"})  # fmt: skip
+                                # 'BF-CBC'` (QA: a downgrade was a known event), and a signal
+                                # handled, Gunicorn's `Handling signal: ttou` (QA: a scale-down
+                                # was a log reopen's event)
+                                "cipher", "signal", "signal:"})  # fmt: skip
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's

@@ -439,3 +439,20 @@ def test_round_32_request_lines_accounts_signals_and_check_results(masked_alike)
     ]
     signals = [f"[INFO] Handling signal: {s}" for s in ("usr1", "winch", "hup", "term", "ttou")]
     assert len(set(TemplateMiner().add(masked_alike(signals) * 3))) == len(signals)
+
+
+def test_a_line_of_a_time_alone_is_dated_whole(tmp_path):
+    """QA GlusterFS: a crash dump's `2026-12-04 08:02:22 +0530` kept its offset as the message
+    (the time 5.5 h off), and a time alone, `2026-12-04 08:02:25`, was dated at midnight."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "brick.log"
+    log.write_text("2026-12-04 08:02:22 +0530\n2026-12-04 08:02:23 +0530 signal received: 11\n"
+                   "2026-12-04 08:02:25\n")  # fmt: skip
+    parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert [str(t) for t in events["timestamp"]] == [
+        "2026-12-04 02:32:22", "2026-12-04 02:32:23", "2026-12-04 08:02:25"
+    ]
+    assert events["content"] == ["", "signal received: 11", ""]

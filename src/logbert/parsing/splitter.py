@@ -198,7 +198,35 @@ def split_lines(
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
     if fmt.name == "dovecot":
         cols = _dovecot(cols)
+    if fmt.name == "iso":
+        cols = _time_only(cols)
     return ok, _nova_instance(cols) if fmt.name in ("nova", "openstack") else cols
+
+
+# what is left of a line that holds a time and nothing else, once `iso` took its date: its
+# time of day and offset (GlusterFS' crash dump, `2026-12-04 08:02:22 +0530`: QA, the offset
+# was the message and the time not moved to UTC; `2026-12-04 08:02:25` alone was dated at
+# midnight, its time of day the message)
+_TIME_REST = (
+    r"^(?:[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)?\s*(?:[+-][0-9]{2}:?[0-9]{2}|Z)?$"
+)
+
+
+def _time_only(cols: dict[str, pa.Array]) -> dict[str, pa.Array]:
+    """A line of a time alone: the whole of it the timestamp, and no message."""
+    rest = pc.and_(
+        pc.match_substring_regex(cols["Content"], _TIME_REST),
+        pc.greater(pc.utf8_length(cols["Content"]), 0),
+    )
+    rest = pc.fill_null(rest, False)
+    if not pc.any(rest).as_py():
+        return cols
+    joined = pc.binary_join_element_wise(cols["Timestamp"], cols["Content"], " ")
+    return {
+        **cols,
+        "Timestamp": pc.if_else(rest, joined, cols["Timestamp"]),
+        "Content": pc.if_else(rest, pa.scalar("", pa.string()), cols["Content"]),
+    }
 
 
 def _dovecot(cols: dict[str, pa.Array]) -> dict[str, pa.Array]:

@@ -181,3 +181,26 @@ def test_the_training_check_scores_a_bounded_seeded_sample(monkeypatch):
     first = calibration.check_on_training(detector, train, np.zeros(40), seed=3, say=print)
     again = calibration.check_on_training(detector, train, np.zeros(40), seed=3, say=print)
     assert first == again and first["n_scored"] == 10 and first["n_sessions"] == 40
+
+
+def test_a_threshold_of_zero_on_scores_of_zero_is_said():
+    """QA Keepalived: every validation window scored 0 for ngram, its `mean+2std` threshold
+    was 0, and 4% of normal windows were flagged with no word of why."""
+    train = as_batch([[1, 2, 3]] * 6 + [[1, 2, 3, 4]] * 6)
+    validation = as_batch([[1, 2, 3]] * 12)
+    unseen = unseen_key_sessions(training_keys(train), validation)
+    detector = detector_class("ngram")().fit(train)
+    lines: list[str] = []
+    calibrate_fitted(
+        detector, train, validation, unseen, rule="mean+2std", seed=0, folds=5,
+        source="t.jsonl", say=lines.append,
+    )  # fmt: skip
+    assert detector.threshold_.value == 0
+    (note,) = [line for line in lines if "scored 0" in line]
+    assert note.startswith("note: each of the 12 normal calibration sessions scored 0")
+    lines.clear()
+    calibrate_fitted(
+        detector, train, as_batch([[1, 2, 3]] * 11 + [[1, 3, 2]]), unseen, rule="mean+2std",
+        seed=0, folds=5, source="t.jsonl", say=lines.append,
+    )  # fmt: skip
+    assert not [line for line in lines if "scored 0" in line]

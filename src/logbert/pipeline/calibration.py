@@ -145,6 +145,8 @@ def calibrate_fitted(
         say(warning)
     if (known := known_sequences_note(detector, result.normal_scores)) is not None:
         say(known)
+    elif (zero := zero_threshold_note(detector, result.normal_scores)) is not None:
+        say(zero)
     if len(validation) and not detector.supervised:  # in-sample was warned about above
         n_normal = len(train) + (len(validation) if given is None else 0)
         few = few_scores_warning(detector, n_normal, given, cross_fit is not None, folds)
@@ -168,6 +170,23 @@ def known_sequences_note(detector: Detector, normal_scores: np.ndarray) -> str |
         f"the model finds anything in it surprising (about 1 normal session in {n + 1:,}, as "
         "the `max` rule promises, is such a new sequence); with more variety in normal logs "
         "than the training logs showed, train on a longer period"
+    )
+
+
+def zero_threshold_note(detector: Detector, normal_scores: np.ndarray) -> str | None:
+    """A note when every normal calibration score is 0 and so is the threshold (ngram, ecvc,
+    new-event on regular logs: every validation session held only what training held): any
+    session holding anything training lacked is flagged, however little (QA Keepalived:
+    ngram's `mean+2std` threshold 0 flagged 4% of normal windows, ranked at ROC-AUC 0.9997)."""
+    n = int(np.size(normal_scores))
+    if not n or np.any(normal_scores != 0) or detector.threshold_.value != 0:
+        return None
+    return (
+        f"note: each of the {n:,} normal calibration sessions scored 0 (nothing in them was "
+        "new to training), so the threshold is 0: any session holding anything training "
+        "lacked is flagged, however little; where normal logs vary more than the training "
+        "period showed, train on a longer period, or calibrate with a rate "
+        "(`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.01` on more normal sessions)"
     )
 
 

@@ -456,3 +456,20 @@ def test_a_line_of_a_time_alone_is_dated_whole(tmp_path):
         "2026-12-04 02:32:22", "2026-12-04 02:32:23", "2026-12-04 08:02:25"
     ]
     assert events["content"] == ["", "signal received: 11", ""]
+
+
+def test_auto_suggests_epoch_time_for_lines_that_start_with_it(tmp_path):
+    """QA Squid, S3, JupyterHub: the refusal said "hpc splits 200 of them" (no line dated) and
+    suggested a date-first format string that fits no line starting with epoch seconds."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "x.log"
+    log.write_text("1733307671.123 0x7f2a conn=1966 ACCEPT\n1733307672 0x7f2a conn=1966 BIND\n")
+    with pytest.raises(LogbertError) as refused:
+        parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    assert "splits" not in str(refused.value)
+    assert "'<Timestamp> <Content>' with --timestamp-format %s" in str(refused.value)

@@ -353,8 +353,10 @@ class Parser(DatingChecks):
                 ranking.insert(0, objects)
                 best = objects
         if best is None or (best.dated < AUTO_DATED * best.lines and best.name != JSON):
-            # a few numbers in messages read as epoch seconds (1885: 1970) are no evidence
-            near = f" ({best.name} splits {best.split:,} of them)" if best and best.split else ""
+            # a few numbers in messages read as epoch seconds (1885: 1970) are no evidence, nor
+            # is a format that split lines it dated none of (QA Squid, S3, JupyterHub: "hpc
+            # splits 200 of them" told a user nothing)
+            near = ""
             verb = "reads a timestamp from"
             if best is not None and best.dated:
                 verb, near = "dates enough of", f" (the best, {best.describe()})"
@@ -364,6 +366,11 @@ class Parser(DatingChecks):
             )
             if sample and re.match(ISO_8601, sample[0].split(" ", 1)[0]):
                 example = "'<Timestamp> <Content>' (the lines start with an ISO 8601 time)"
+            elif sample and re.match(r"1[0-9]{9}(?:\.[0-9]+)?\s", sample[0]):
+                example = (
+                    "'<Timestamp> <Content>' with --timestamp-format %s (the lines start with "
+                    "epoch seconds)"
+                )
             elif sample and (first_word := _LEVEL_FIRST.match(sample[0])):
                 # logback's `%-5level [%thread] %date ...` (QA Cassandra: the date-first
                 # example fitted no line)

@@ -473,3 +473,17 @@ def test_auto_suggests_epoch_time_for_lines_that_start_with_it(tmp_path):
         parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
     assert "splits" not in str(refused.value)
     assert "'<Timestamp> <Content>' with --timestamp-format %s" in str(refused.value)
+
+
+def test_s3_server_access_logs_have_a_format(auto_parsed):
+    """QA S3: `auto` read no format for Amazon S3's server access logs."""
+    lines = [
+        "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be acme-app-uploads "
+        "[03/Dec/2026:00:00:05 +0100] 10.0.1.13 arn:aws:sts::123456789012:assumed-role/app/i-07 "
+        'FD7481FF004B30EE REST.HEAD.OBJECT users/58845/docs/id.pdf "HEAD /users/58845/docs/id.pdf '
+        'HTTP/1.1" 200 - - 555465 3 8 "-" "aws-sdk-java/2.29.20" - SigV4',
+    ]
+    events = auto_parsed(lines, "s3")
+    assert events["Bucket"] == ["acme-app-uploads"] and events["Client"] == ["10.0.1.13"]
+    assert str(events["timestamp"][0]) == "2026-12-02 23:00:05"
+    assert events["template"][0].startswith("REST.HEAD.OBJECT ")

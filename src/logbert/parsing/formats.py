@@ -463,6 +463,19 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'10/Oct/2000:13:55:36 -0700'",
         ),
     ),
+    # Amazon S3's server access logs (`79a59df9... acme-app-uploads [03/Dec/2026:00:00:05 +0000]
+    # 10.0.1.13 arn:aws:sts::...:assumed-role/app/i-0777 FD7481FF004B30EE REST.HEAD.OBJECT key
+    # "HEAD /key HTTP/1.1" 200 - ...`): the owner, bucket, client, requester and request id as
+    # fields, the operation onward the message (QA S3: `auto` read no format)
+    "s3": BuiltinFormat(
+        r"<Owner> <Bucket> \[<Time>\] <Client> <Requester> <RequestId> <Content>",
+        TimestampSpec(
+            ("Time",),
+            r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
+            r"\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
+            expected="'03/Dec/2026:00:00:05 +0000'",
+        ),
+    ),
     # the kernel's ring buffer as `dmesg` prints it, seconds since boot in brackets
     # (`[  120.766080] eth0: renamed from veth2e6f5b4`; QA: `auto` knew no format for it)
     "dmesg": BuiltinFormat(

@@ -487,3 +487,18 @@ def test_s3_server_access_logs_have_a_format(auto_parsed):
     assert events["Bucket"] == ["acme-app-uploads"] and events["Client"] == ["10.0.1.13"]
     assert str(events["timestamp"][0]) == "2026-12-02 23:00:05"
     assert events["template"][0].startswith("REST.HEAD.OBJECT ")
+
+
+def test_tornado_logs_have_a_format(auto_parsed):
+    """QA JupyterHub: `auto` read no format for Tornado's `[I 2026-12-03 06:00:00.123
+    JupyterHub app:2859] ...` lines."""
+    lines = [
+        "[I 2026-12-03 06:02:28.678 JupyterHub log:191] 200 GET /hub/health (@10.0.0.2) 16.42ms",
+        "[E 2026-12-03 06:02:29.678 JupyterHub log:191] 500 GET /hub/spawn-pending/carol "
+        "(carol@10.0.1.249) 6.05ms",
+        "[W 2026-12-03 06:08:33.184 ServerApp] 404 GET /user/erin/api/contents/x.ipynb "
+        "(erin@10.0.3.122) 25.45ms",
+    ]
+    events = auto_parsed(lines, "tornado")
+    assert events["Level"] == ["I", "E", "W"] and events["Logger"][2] == "ServerApp"
+    assert events["template"][1].startswith("5xx GET /hub/")

@@ -381,6 +381,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> p=<Pid> u=<User> n=<Component> \| <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-11-16 00:33:44,047'"),
     ),
+    # Tornado's LogFormatter, JupyterHub's and Jupyter Server's (`[I 2026-12-03 06:00:00.123
+    # JupyterHub app:2859] ...`, `[W ... ServerApp] 404 GET /user/...`): the level letter and
+    # the logger (one word or two) as fields (QA JupyterHub: `auto` read no format)
+    "tornado": BuiltinFormat(
+        r"\[<Level> <Date> <Time> <Logger>\] <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'[I 2026-12-03 06:00:00.123 ...]'"),
+    ),
     # Celery's workers (`[2024-03-04 06:00:06,000: ERROR/MainProcess] Process 'ForkPoolWorker-2'
     # ...`): the level and the process as fields (QA Celery: `iso` left `ERROR/MainProcess]` in
     # every event's text, `INFO/<*>]` where the worker varied)

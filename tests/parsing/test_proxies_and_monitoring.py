@@ -502,3 +502,14 @@ def test_tornado_logs_have_a_format(auto_parsed):
     events = auto_parsed(lines, "tornado")
     assert events["Level"] == ["I", "E", "W"] and events["Logger"][2] == "ServerApp"
     assert events["template"][1].startswith("5xx GET /hub/")
+
+
+def test_an_apis_auth_group_keeps_its_operation(masked_alike):
+    """QA Gunicorn: `/api/v1/auth/admin-impersonate` was `/api/v1/auth/<*>`, a login's event."""
+    assert masked_alike([
+        '"POST /api/v1/auth/login HTTP/1.1" 200',
+        '"POST /api/v1/auth/admin-impersonate HTTP/1.1" 200',
+    ]) == [
+        '"POST /api/v1/auth/login HTTP/<*>" 2xx',
+        '"POST /api/v1/auth/admin-impersonate HTTP/<*>" 2xx',
+    ]

@@ -318,7 +318,10 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/({_NAME}/{_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_NAME})",
     # (an API's internal or admin group names no resource: GitLab's `/api/v4/internal/allowed`
     # beside `/api/v4/internal/post_receive`, QA: one `/api/v4/internal/<*>` event)
-    rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/(?:internal|admin)/{_NAME})",
+    # ... nor does its authentication group: `/api/v1/auth/login` beside `/auth/password-reset`
+    # and `/auth/admin-impersonate` (QA Gunicorn: every one `/api/v1/auth/<*>`, an
+    # impersonation a login's event)
+    rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/(?:internal|admin|auth|oauth2?|sso)/{_NAME})",
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",

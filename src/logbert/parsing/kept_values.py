@@ -263,8 +263,7 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
 # ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`
 _PATH_END = (
-    r"( HTTP/| => | from | for | \(from | \([^\s()]*@|, "  # (Tornado's ` (alice@ip)`)
-    r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+    r"( HTTP/| => | from | for | \(from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
 )
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the

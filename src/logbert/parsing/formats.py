@@ -129,6 +129,13 @@ class BuiltinFormat:
     generic: bool = False
 
 
+# a C library's `ctime()` time, `Fri Dec  4 13:30:25 2026` (ClamAV, OpenVPN 2.4: `ctime`)
+_CTIME = TimestampSpec(
+    ("Month", "Date", "Year", "Time"),
+    r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
+    expected="'Fri Dec  4 13:30:25 2026'",
+)
+
 BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "hdfs": BuiltinFormat(
         "<Date> <Time> <Pid> <Level> <Component>: <Content>",
@@ -367,11 +374,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # format)
     "clamav": BuiltinFormat(
         r"<Dow> <Month> <Date> <Time> <Year> -> <Content>",
-        TimestampSpec(
-            ("Month", "Date", "Year", "Time"),
-            r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
-            expected="'Fri Dec  4 13:30:25 2026'",
-        ),
+        _CTIME,
     ),
     # Ansible's `log_path` (`2026-11-16 00:33:44,047 p=49627 u=awx n=ansible | TASK [...] ***`):
     # the run's process, its user and the logger as fields, `--by-field Pid` a session of each
@@ -399,11 +402,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic
     "ctime": BuiltinFormat(
         r"<Dow> <Month> <Date> <Time> <Year> <Content>",
-        TimestampSpec(
-            ("Month", "Date", "Year", "Time"),
-            r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
-            expected="'Thu Nov  6 06:00:00 2025'",
-        ),
+        _CTIME,
         generic=True,
     ),
     # NATS server's log (`[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server`; a

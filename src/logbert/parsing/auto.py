@@ -256,17 +256,12 @@ _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", 
 
 
 _MESSAGE_CODE = r"^[A-Z]{2,5}[0-9]{4,6}[A-Z]?$"  # `AMQ221001`, `IDM0042E`
+_MNEMONIC = r"^%[A-Z][A-Z0-9_]*-"  # Cisco's `%LINK-3-UPDOWN`
 
 
-_MNEMONIC = r"^%[A-Z][A-Z0-9_]*-"
-
-
-def _has_mnemonics(column: pa.Array) -> bool:
-    return bool(pc.any(pc.match_substring_regex(column, _MNEMONIC)).as_py())
-
-
-def _has_message_codes(column: pa.Array) -> bool:
-    return bool(pc.any(pc.match_substring_regex(column, _MESSAGE_CODE)).as_py())
+def _has_match(column: pa.Array, pattern: str) -> bool:
+    """Whether any value of `column` matches the RE2 `pattern`."""
+    return bool(pc.any(pc.match_substring_regex(column, pattern)).as_py())
 
 
 def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Array | None:
@@ -290,11 +285,11 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             wrong = pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$"))
             if check_host:
                 wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
-        elif key == "component" and _has_mnemonics(column):  # a Cisco mnemonic, `%LINK-3-
+        elif key == "component" and _has_match(column, _MNEMONIC):  # a Cisco mnemonic, `%LINK-3-
             # UPDOWN`, is the event (QA Cisco: `linux` read it as the program, and 802.1X's and
             # MAB's successes were one event)
             wrong = pc.match_substring_regex(column, _MNEMONIC)
-        elif key == "component" and _has_message_codes(column):  # a message's code is no
+        elif key == "component" and _has_match(column, _MESSAGE_CODE):  # a message's code is no
             # component (QA Artemis: `hadoop` read `[org.apache...server] AMQ221001: ...` with
             # the logger as its process and AMQ221001 as the component, and was picked)
             wrong = pc.match_substring_regex(column, _MESSAGE_CODE)

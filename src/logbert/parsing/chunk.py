@@ -48,7 +48,7 @@ class Prepared:
     blank: np.ndarray  # per line of the chunk: empty or whitespace only (not in `ok`)
     line_no: np.ndarray
     cols: dict[str, pa.Array]
-    directives: np.ndarray | None = None  # per line: a W3C file's `#` directive (not in `ok`)
+    directives: np.ndarray  # per line: a W3C file's `#` directive (not in `ok`)
     timestamp: pa.Array | None = None
     timed: bool = False  # whether timestamps could be read (the format has a rule and a year)
     new_input: bool = False  # the first chunk of an input file

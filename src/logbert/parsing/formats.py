@@ -129,6 +129,13 @@ class BuiltinFormat:
     generic: bool = False
 
 
+# the access log's time (NCSA's, Apache's and nginx's, S3's): `10/Oct/2000:13:55:36 -0700`
+_NCSA_TIME = TimestampSpec(
+    ("Time",),
+    r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
+    r"(?:\.(?P<f>\d+))?\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
+    expected="'10/Oct/2000:13:55:36 -0700'",
+)
 # a C library's `ctime()` time, `Fri Dec  4 13:30:25 2026` (ClamAV, OpenVPN 2.4: `ctime`)
 _CTIME = TimestampSpec(
     ("Month", "Date", "Year", "Time"),
@@ -462,12 +469,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # after the agent (nginx's `$request_time`, a forwarded-for address) is left out
     "access": BuiltinFormat(
         r'<Client> <Ident> <User> \[<Time>\] <Content>( <Size>( "<Referer>" "<Agent>"(\s.*)?)?)?',
-        TimestampSpec(
-            ("Time",),
-            r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
-            r"(?:\.(?P<f>\d+))?\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
-            expected="'10/Oct/2000:13:55:36 -0700'",
-        ),
+        _NCSA_TIME,
     ),
     # Amazon S3's server access logs (`79a59df9... acme-app-uploads [03/Dec/2026:00:00:05 +0000]
     # 10.0.1.13 arn:aws:sts::...:assumed-role/app/i-0777 FD7481FF004B30EE REST.HEAD.OBJECT key
@@ -475,12 +477,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # fields, the operation onward the message (QA S3: `auto` read no format)
     "s3": BuiltinFormat(
         r"<Owner> <Bucket> \[<Time>\] <Client> <Requester> <RequestId> <Content>",
-        TimestampSpec(
-            ("Time",),
-            r"^(?P<d>\d{1,2})/(?P<b>[A-Za-z]{3})/(?P<Y>\d{4}):(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
-            r"\s*(?P<z>[+-]\d\d(?::?\d\d)?)?$",
-            expected="'03/Dec/2026:00:00:05 +0000'",
-        ),
+        _NCSA_TIME,
     ),
     # the kernel's ring buffer as `dmesg` prints it, seconds since boot in brackets
     # (`[  120.766080] eth0: renamed from veth2e6f5b4`; QA: `auto` knew no format for it)

@@ -202,8 +202,7 @@ def _is_outcome_word(word: str) -> bool:
     status class as the masks write it (`status=5xx`, `kept_values.STATUS`) or a number they
     kept (an error number, `_KEPT_NUMBER`); quotes and punctuation aside: an outcome, so an
     event of its own, never a variable's value."""
-    pair = _pair(word)
-    word = (pair[1] if pair else word).strip(PUNCTUATION)
+    word = _unnamed(word).strip(PUNCTUATION)
     if result := _RESULT_CODE.fullmatch(word):  # Squid's `TCP_MISS/5xx`, `TCP_MISS_ABORTED/<*>`
         return _STATUS_CLASS_WORD.fullmatch(result[2]) is not None or any(
             part in FAILURE_WORDS for part in result[1].lower().split("_")

@@ -726,8 +726,8 @@ class Parser(DatingChecks):
         if (ok & blank).any():  # e.g. --format raw: a blank line "fits" but is no event
             cols = {k: v.filter(pa.array(~blank[ok])) for k, v in cols.items()}
             ok = ok & ~blank
-        prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, new_input=new_input)
-        prep.directives = self._directives(chunk.lines) & ~ok
+        directives = self._directives(chunk.lines) & ~ok
+        prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, directives, new_input=new_input)
         prep.stamped_at_start = self.fmt.name == W3C and (
             "ts" in (chunk.w3c_fields or ())
             or bool(pc.any(pc.starts_with(chunk.lines, ZEEK_FIELDS_DIRECTIVE)).as_py())
@@ -846,7 +846,7 @@ class Parser(DatingChecks):
             self.head += text_lines(chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self._count_partial_records(chunk, prep.name)
         rejects: list[tuple[str, int, str]] = []
-        directives = prep.directives if prep.directives is not None else np.zeros_like(ok)
+        directives = prep.directives
         bad = np.flatnonzero(~(ok | prep.blank | directives))
         if len(bad):
             texts = chunk.lines.take(pa.array(bad)).to_pylist()

@@ -185,6 +185,11 @@ class ParseSummary:
     join_hint: str = ""  # how to join the continuation lines (`join_continuations`), if any
 
     @property
+    def no_records(self) -> int:
+        """Lines that are neither events nor rejects: blank lines and W3C directives."""
+        return self.blank + self.directives
+
+    @property
     def templates(self) -> int:
         return len(self.template_counts)
 
@@ -394,7 +399,7 @@ def _refresh_params(
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
     """Why a run wrote no event, and what to do (a `parse` that writes nothing fails)."""
     where = name_files(source_names(inputs))
-    if summary.lines == summary.blank + summary.directives:
+    if summary.lines == summary.no_records:
         what = (
             "empty input" if summary.lines == 0
             else f"{summary.directives:,} directives only" if summary.directives
@@ -474,8 +479,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             "are likely garbage; pass the log file itself"
         )
     out += bad_fit_warnings(
-        run, summary.rejected, summary.lines, summary.blank + summary.directives, rejects,
-        summary.continuations,
+        run, summary.rejected, summary.lines, summary.no_records, rejects, summary.continuations
     )
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:

@@ -24,20 +24,22 @@ def shifted_labels_warning(labels: Mapping[str, str], written: Collection[str]) 
     """A warning when the window ids of `labels` fit the `written` session ids exactly once
     moved by one clock offset, and not as written; None otherwise (ids that are no windows,
     a join that is already whole on either side, or no offset that makes it whole)."""
-    parsed = {i: _parse(i) for i in labels}
-    if any(value is None for value in parsed.values()):
-        return None
-    unused = [i for i in labels if i not in written]
+    unused = sum(1 for i in labels if i not in written)
     unlabelled = sum(1 for i in written if i not in labels)
-    if not unused or not unlabelled:
-        return None
+    if not unused or not unlabelled or len(labels) != len(written):
+        return None  # (a whole join after a move needs as many ids on both sides)
+    parsed = []
+    for session_id in labels:
+        if (found := _parse(session_id)) is None:
+            return None
+        parsed.append(found)
+    sessions = set(written)
     for steps in sorted(range(-_WIDEST, _WIDEST + 1), key=abs):
         if not steps:
             continue
         shift = steps * _STEP
-        moved = {f"{field}{(when + shift).isoformat()}" for field, when in parsed.values()}
-        if len(moved) == len(written) and moved == set(written):
-            return _warning(shift, len(unused), unlabelled, next(iter(labels)))
+        if {f"{field}{(when + shift).isoformat()}" for field, when in parsed} == sessions:
+            return _warning(shift, unused, unlabelled, next(iter(labels)))
     return None
 
 

@@ -140,8 +140,8 @@ class SessionizeStats:
             at = keys.index(first, at + 1)
             if keys[at - 1] != first:
                 before.add(keys[at - 1])
-        self.n_restarts += len(before) and keys.count(first) - 1
         if before:
+            self.n_restarts += keys.count(first) - 1
             name = " ".join(map(str, sorted(before)))
             self.restarted_after[name] = self.restarted_after.get(name, 0) + 1
             self.restart_examples.setdefault(name, session_id)

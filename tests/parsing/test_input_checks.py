@@ -662,5 +662,5 @@ def test_inputs_past_the_named_ones_that_leave_out_lines_are_counted(tmp_path):
         (folder / f"ceph-osd.{i}.log").write_text("\n".join(lines) + "\n")
     files = [str(path) for path in sorted(folder.iterdir())]
     summary = parse_files(files, resolve_format("iso"), tmp_path / "e.parquet")
-    assert len([w for w in summary.warnings if "are no continuation lines" in w]) == 3
+    assert len([w for w in summary.warnings if "do not look like continuation lines" in w]) == 3
     assert any(w.startswith("warning: 2 more inputs leave out over 10%") for w in summary.warnings)

@@ -186,7 +186,7 @@ def test_frozen_parser_keeps_known_templates_and_adds_unseen_ids(name):
     frozen = Parser.from_state(state).freeze()
     assert frozen.frozen and frozen.known_ids == frozenset(known)
     assert frozen.freeze() is frozen  # idempotent
-    got = frozen.process([*TRAIN, "session opened for user alice by uid 1000", "disk full"])
+    got = frozen.process([*TRAIN, "session resumed by uid 1000", "disk full"])
     ids = got.events["template_id"].to_pylist()
     assert ids[: len(TRAIN)] == trained  # known lines: known ids
     assert all(i > max(known) for i in ids[len(TRAIN) :])  # unseen: new ids above every known

@@ -381,9 +381,9 @@ def test_a_share_of_unfit_lines_that_are_no_continuation_lines_is_named(tmp_path
     unfit = [f"[2026-11-20 10:15:0{i},123] WARN Session expired, zk {i}" for i in range(3)]
     fmt = resolve_format("[<Date> <Time>] <Level> [<Component>] <Content>")
     _, summary = _parse(tmp_path, fmt, _log(tmp_path, "k.log", fit + unfit))
-    (said,) = [w for w in summary.warnings if "are no continuation lines" in w]
+    (said,) = [w for w in summary.warnings if "do not look like continuation lines" in w]
     assert said.startswith("warning: 3 of 10 lines (30%) do not fit format")
     assert "(e.g. '[2026-11-20 10:15:00,123] WARN Session expired, zk 0')" in said
     trace = ["java.io.IOException: reset", "\tat a.B.c(B.java:1)", "\tat a.B.d(B.java:2)"]
     _, summary = _parse(tmp_path, fmt, _log(tmp_path, "t.log", fit + trace))  # traces: said
-    assert not [w for w in summary.warnings if "are no continuation lines" in w]
+    assert not [w for w in summary.warnings if "do not look like continuation lines" in w]

@@ -75,6 +75,9 @@ _CONTINUATION = re.compile(
     # SQLAlchemy's lines under an error (`[SQL: INSERT ...]`, `(Background on this error at:
     # https://sqlalche.me/e/20/e3q8)`: QA Home Assistant)
     r"|\[SQL: |\[parameters: |\(Background on this error at: "
+    # a C program's backtrace frames, Fluent Bit's `#0  0x55d4a3f0b799      in
+    # flb_input_chunk_append_raw() at src/flb_input_chunk.c:1552` (QA: "no continuation lines")
+    r"|#\d+\s+0x[0-9a-f]+\s"
     # PHP's `Stack trace:` under an uncaught exception (QA PHP: "lines of their own"); Rust's
     # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
     # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)

@@ -282,8 +282,16 @@ _CSV_QUOTED = re.compile(r'"[^"]*"')  # a quoted field's commas and spaces are i
 _CSV_COMMA = re.compile(r'("[^"]*")|,')
 
 
+# a term's nested brackets (an Erlang term's `[{couch_mrview_util,get_view_index_state,[...]}]`,
+# a JSON array): their commas are the term's, no record's fields (QA CouchDB: read as a CSV
+# record, `error:function_clause` and `exit:timeout` at one call site were one event)
+_NESTED = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]")
+
+
 def _is_csv_record(text: str) -> bool:
     bare = _CSV_QUOTED.sub('""', text)
+    while (unnested := _NESTED.sub("", bare)) != bare:
+        bare = unnested
     commas = bare.count(",")
     return (
         commas >= CSV_MIN_COMMAS
@@ -349,17 +357,24 @@ _ENTITY_KEYS = (
     # start-ups were templates of their own beside `guest=<*>`)
     "guest|vm|vm_name|vmname"
 )
+# a field's value, quoted or a word (not `========`)
+_FIELD_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
 _ENTITY = (
-    rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=\s*|:|[\"']\s*:\s*)"
-    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"  # not `========`
+    rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=|:|[\"']\s*:\s*){_FIELD_VALUE}"
 )
 _NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`)
-    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=\s*|[\"']\s*:\s*)"
-    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"  # not `========`
+    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=|[\"']\s*:\s*){_FIELD_VALUE}"
 )
 # ... and written `name:value` with no space, as Teleport and Go's text loggers write fields
 # (`user:alice`, `identity.user:svc-ci`, `teleportUser:bob`: QA Teleport, a third admin's or a
 # new bot's normal lines were new events, while `user=alice` was masked)
+# ... and written with space after the `=` (`User = bob`), a value that is no next field
+# (logfmt's empty `instance= next=Error`: QA Grafana, `next=Error` was masked as the instance,
+# and an alert rule's error one event with its everyday `next=Pending`)
+_SPACED_EQUALS = (
+    rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}|{NAME_KEYS}))(\s*=\s+)"
+    r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=]+)($|[\s,;)}\]\"'<])"
+)
 _NAMED_COLON = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}|teleportuser)):[A-Za-z_][\w.@-]*($|[\s,;)\]}}])"
 )
@@ -386,10 +401,39 @@ _HAPROXY = [
     ),
 ]
 # (pattern, replacement, passes): a pass count of 2 catches matches that share a delimiter.
+# ActiveMQ's (JMS) ids, `ID:amq-prod-01-51677-1764609636702-0:1`: the host that made the id,
+# a port, the epoch in ms and counters, one value (QA ActiveMQ: the host stayed in the
+# template, `ID:amq-prod-<*>-...`, and a broker moved to another host a new event)
+_JMS_ID = (r"(^|[\s=(,\[])ID:[\w.-]+?-[0-9]+-[0-9]{10,}-[0-9]+(?::[0-9]+)*", r"\1ID:" + WILDCARD, 1)
+# Linux block devices as the kernel, md, smartd and ZFS name them (`dev sda,`, `Disk failure on
+# sdb1,`, `md/raid1:md0:`, `ata3.00:`, `vdev=sdd1`, `nvme0n1p2`, `dm-3`): which disk, not what
+# happened (QA storage daemons: a template per disk and array, a normal check of a new array
+# `md1` a new event). With a number only (a whole disk's `sda` in a device's places: `dev sda`,
+# `[sda]`): `sdk` and `sdpd` are words
+_DISK_NUMBERED = (
+    r"(^|[^\w/.-])(?:ata[0-9]+(?:\.[0-9]+)?|nvme[0-9]+n[0-9]+(?:p[0-9]+)?"
+    r"|dm-[0-9]+|loop[0-9]+|x?[sv]d[a-z]{1,2}[0-9]+|hd[a-d][0-9]+)(\.?(?:$|[^\w.-]))"
+)
+_DISKS = [
+    (_DISK_NUMBERED, r"\1" + WILDCARD + r"\2", 2),
+    (r"((?:^|\s)dev )x?[sv]d[a-z]{1,2}([\s,:]|$)", r"\1" + WILDCARD + r"\2", 1),
+    (r"(\[)x?[sv]d[a-z]{1,2}(\])", r"\1" + WILDCARD + r"\2", 1),
+    # an md array where md names it (`md: md1: data-check done.`, `md/raid1:md0:`, `RAID
+    # array md0`, the kernel's `[123.4] md0: detected capacity change`): masks see every digit
+    # as 0, so a bare `md0` cannot be told from `md5`
+    (r"(\] |md: |array |raid[0-9]+:)md[0-9]+(:|\s|$)", r"\1" + WILDCARD + r"\2", 1),
+]
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
+    _JMS_ID,
+    *_DISKS,
+    # ... and the account of a PAM session, `session closed for user backup` (QA storage
+    # daemons: opened was masked by its `(uid=`, closed kept the name, a new cron user's job a
+    # new event)
+    (r"(session (?:opened|closed) for user )[^\s(]+", r"\1" + WILDCARD, 1),
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
+    (_SPACED_EQUALS, r"\1\2\3" + WILDCARD + r"\4", 2),
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to

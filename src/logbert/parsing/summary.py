@@ -113,6 +113,8 @@ _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # withou
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
 _RECORD_MARK = re.compile(r"[^\w\s\[(]{2,}")
+_BRACKETED_LEVEL = re.compile(r"\[[A-Za-z]+\] ")
+_LEVEL_START = "\\[[A-Za-z]+\\]"  # its awk pattern
 
 
 def _record_start(head: Sequence[str]) -> str:
@@ -135,6 +137,10 @@ def _record_start(head: Sequence[str]) -> str:
     marked = _RECORD_MARK.match(head[0]) if head else None
     if marked:
         return "".join(_awk_text(c) for c in marked.group(0))
+    # ... or its level in brackets, CouchDB's `[notice] 2026-12-03T04:45:26Z ...` (QA: the
+    # advice looked for a date at the start, and its join made the whole log one line)
+    if head and _BRACKETED_LEVEL.match(head[0]):
+        return _LEVEL_START
     return _ANY_DATE
 
 
@@ -149,8 +155,9 @@ def join_continuations(head: Sequence[str] = ()) -> str:
     indented lines only where records do not start with white space themselves (QA Zabbix:
     every record does, and the join glued thousands of them into one line)."""
     start = _record_start(head)
+    how = "its level in brackets" if start == _LEVEL_START else "a date"
     by_date = (
-        f"where each record starts with a date, awk '/^{start}/ "
+        f"where each record starts with {how}, awk '/^{start}/ "
         """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """
         "LOG > joined.log"
     )
@@ -712,10 +719,15 @@ def _some_unfit(
     example = _common_reject(run.rejected_head) if file is None else None
     example_text = f" (e.g. {show_line(example)})" if example is not None else ""
     of = f" of {file}" if file is not None else ""
+    # ... or lines that continue a record in a way no pattern knows (a failed command's output
+    # under Telegraf's error, Fluent Bit's response body under `response:`): QA, the advice
+    # sent users looking for a format that does not exist
     return [
         f"warning: {other:,} of {judged:,} lines{of} ({other / judged:.0%}) do not fit format "
-        f"{display_name(run.fmt)} and are no continuation lines{example_text}: their events "
-        f"are left out{where}; if they matter, use a format that reads them too"
+        f"{display_name(run.fmt)} and do not look like continuation lines{example_text}: "
+        f"their events are left out{where}; if they matter, use a format that reads them "
+        "too, or if each continues the record before it, join them to it first ("
+        f"{join_continuations(run.head).partition('; where its other lines')[0]})"
     ]
 
 

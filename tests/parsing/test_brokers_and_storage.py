@@ -1,0 +1,113 @@
+"""QA round 33 (Grafana, ActiveMQ, Fluent Bit, storage daemons, Telegraf, CouchDB, Memcached):
+what each log's first run got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+
+def test_an_empty_logfmt_value_does_not_take_the_next_field(masked_alike):
+    """QA Grafana: `instance= next=Error` masked `next=Error` as the instance's value, and an
+    alert rule's error was one event with its everyday `next=Pending`."""
+    error, pending, spaced = masked_alike([
+        "Changing state instance= next=Error org_id=1 uname= userId=0",
+        "Changing state instance=instance=node5:9100 next=Pending org_id=1 uname=admin userId=3",
+        "Access-Request user = bob host = web1 port=3",
+    ])
+    assert error == "Changing state instance= next=Error org_id=<*> uname= userId=<*>"
+    assert pending.startswith("Changing state instance=<*> next=Pending org_id=<*> uname=<*>")
+    assert spaced == "Access-Request user = <*> host = <*> port=<*>"
+
+
+def test_an_erlang_term_is_no_csv_record(masked_alike):
+    """QA CouchDB: an Erlang error's stack (ten commas inside `[{...}]`, none followed by a
+    space) was read as a CSV record, and `error:function_clause` and `exit:timeout` at one call
+    site were one event."""
+    stack = (
+        '[{couch_mrview_util,get_view_index_state,[{mrst,<<"ab6e1f2e">>}],[{file,"src/a.erl"},'
+        '{line,102}]},{fabric_rpc,map_view,5,[{file,"src/fabric_rpc.erl"},{line,123}]}]'
+    )
+    head = "rexi_server: from: couchdb@couch1(<0.38979.0>) mfa: fabric_rpc:map_view/5"
+    crash, timeout, record = masked_alike([
+        f"{head} error:function_clause {stack}",
+        f"{head} exit:timeout {stack}",
+        "1,2025/11/24 08:00:16,0128,TRAFFIC,end,2561,2025/11/24 08:00:16,10.0.0.5,8.8.8.8,"
+        "0.0.0.0,0.0.0.0,allow-web,acme,,ssl",
+    ])
+    assert " error:function_clause [{couch_mrview_util," in crash
+    assert crash.replace("error:function_clause", "exit:timeout") == timeout
+    assert ", TRAFFIC, end, " in record  # a CSV record's fields are still words
+
+
+def test_jms_ids_and_disks_are_values(masked_alike):
+    """QA ActiveMQ: `ID:amq-prod-01-51677-1764609636702-0:1` kept its host; QA storage daemons:
+    the same kernel, md and ZFS event was a template per disk and array, a new array's normal
+    check a new event. Words that only look alike (`md5`, `sdk`, `hdf5`) stay."""
+    masked = masked_alike([
+        "Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-1764609636702-0:1) is starting",
+        "blk_update_request: I/O error, dev sdb, sector 136307647 op 0x0:(READ)",
+        "md/raid1:md0: Disk failure on sda1, disabling device.",
+        "md: data-check of RAID array md1",
+        "eid=149 class=io pool='tank' vdev=sdd1 size=131072",
+        "ata2: EH complete",
+        "sd 2:0:0:0: [sdc] tag#0 FAILED Result",
+        "md5 sum of sdk and hdf5 files on nvme0n1p2",
+        "pam_unix(cron:session): session closed for user backup",
+    ])
+    assert masked == [
+        "Apache ActiveMQ <*> (localhost, ID:<*>) is starting",
+        "blk_update_request: I/O error, dev <*>, sector <*> op <*>:(READ)",
+        "md/raid1:<*>: Disk failure on <*>, disabling device.",
+        "md: data-check of RAID array <*>",
+        "eid=<*> class=io pool='tank' vdev=<*> size=<*>",
+        "<*>: EH complete",
+        "sd <*>:<*>:<*>:<*>: [<*>] tag#<*> FAILED Result",
+        "md5 sum of sdk and hdf5 files on <*>",
+        "pam_unix(cron:session): session closed for user <*>",
+    ]
+
+
+def test_a_c_backtrace_continues_its_record_and_the_join_finds_a_bracketed_level(tmp_path):
+    """QA Fluent Bit: a crash's `#0  0x55d4... in fn() at file:line` frames were "no
+    continuation lines"; QA CouchDB: records start `[notice] 2026-...`, and the advice's awk
+    (a date at the line's start) joined the whole log into one line."""
+    import shutil
+    import subprocess
+
+    from logbert.parsing.auto import looks_like_continuation
+    from logbert.parsing.summary import join_continuations
+
+    assert looks_like_continuation(
+        "#0  0x55d4a3f0b799      in  flb_input_chunk_append_raw() at src/flb_input_chunk.c:1552"
+    )
+    lines = [
+        "[notice] 2026-12-03T04:45:26.7Z couchdb@couch1 <0.1.0> 5e18ae1597 GET /db 200 ok 3",
+        "[error] 2026-12-03T04:45:27.7Z couchdb@couch1 <0.2.0> cddc3004af req_err(1) unknown",
+        "function_clause in couch_mrview_util:get_view_index_state/1",
+        "[notice] 2026-12-03T04:45:28.7Z couchdb@couch1 <0.3.0> 5e18ae1598 GET /db 200 ok 3",
+    ]
+    advice = join_continuations(lines)
+    assert advice.startswith("where each record starts with its level in brackets, awk '/^")
+    if shutil.which("awk"):
+        command = advice.split(", ", 1)[1].split(" LOG > joined.log")[0]
+        log = tmp_path / "couch.log"
+        log.write_text("\n".join(lines) + "\n")
+        out = subprocess.run(["sh", "-c", f"{command} {log}"], capture_output=True, text=True)
+        assert out.stdout.splitlines() == [lines[0], f"{lines[1]} {lines[2]}", lines[3]]
+
+
+def test_rejects_that_may_continue_a_record_are_told_how_to_join(tmp_path):
+    """QA Telegraf: an `inputs.exec` error's stderr on the next line was "no continuation
+    line", and the advice, "use a format that reads them too", named no format that exists."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "telegraf.log"
+    log.write_text(
+        "2026-12-03T11:00:10Z E! [inputs.exec] Error in plugin: exit status 2 for command\n"
+        "check_raid.sh: line 12: /proc/mdstat: Permission denied\n"
+        "2026-12-03T11:00:10Z D! [outputs.influxdb_v2] Wrote batch of 52 metrics in 8.4ms\n"
+        "2026-12-03T11:00:20Z D! [outputs.influxdb_v2] Wrote batch of 50 metrics in 8.1ms\n"
+    )
+    summary = parse_files([str(log)], resolve_format("iso"), tmp_path / "events.parquet")
+    (said,) = [w for w in summary.warnings if "do not look like continuation lines" in w]
+    assert "if each continues the record before it, join them to it first (where each " in said
+    assert "awk '/^[0-9]+-[0-9]+-[0-9]+" in said

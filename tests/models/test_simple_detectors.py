@@ -91,6 +91,21 @@ def test_ecvc_is_the_papers_normalised_manhattan_distance_to_the_nearest_vector(
     assert detector.training_info_["n_distinct_vectors"] == 2
 
 
+@pytest.mark.parametrize("metric", ["ruzicka", "cosine", "euclidean", "manhattan"])
+def test_ecvc_does_not_judge_the_mix_of_an_open_session(metric):
+    """QA Fluent Bit: the last window of each pod, cut short by the log's end (one known
+    line), was flagged for its mix; an open session's unseen keys still count."""
+    detector = ECVCDetector(metric=metric).fit([[1, 2, 3, 3], [1, 2, 3, 3, 4]])
+    cut_short, with_unseen = [1], [1, 9]
+    closed = detector.decision_function([cut_short, with_unseen])
+    batch = SessionBatch.from_keys([cut_short, with_unseen], is_open=[True, True])
+    opened = detector.decision_function(batch)
+    assert closed[0] > 0 and opened[0] == 0  # known keys only: its mix is not judged
+    assert 0 < opened[1] <= closed[1]  # a key training lacked still counts
+    scored = detector.score_sessions(batch, top_events=3)["score"]
+    np.testing.assert_allclose(scored, opened)
+
+
 def test_ecvc_unknown_keys_and_other_metrics():
     for metric in ("cosine", "euclidean", "manhattan"):
         detector = ECVCDetector(metric=metric, idf=True).fit(NORMAL)

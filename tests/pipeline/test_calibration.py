@@ -204,3 +204,15 @@ def test_a_threshold_of_zero_on_scores_of_zero_is_said():
         seed=0, folds=5, source="t.jsonl", say=lines.append,
     )  # fmt: skip
     assert not [line for line in lines if "scored 0" in line]
+    # ... in each detector's words (QA Grafana: `length` was told "nothing in them was new")
+    length = detector_class("length")().fit(train)
+    lines.clear()
+    calibrate_fitted(
+        length, train, validation, unseen, rule="mean+2std", seed=0, folds=5,
+        source="t.jsonl", say=lines.append,
+    )  # fmt: skip
+    (note,) = [line for line in lines if "scored 0" in line]
+    assert "(each one's length was in the training sessions' range)" in note
+    assert "nothing in them was new" not in note and "nothing in them was new" in " ".join(
+        detector_class("new-event").zero_scores_mean
+    )

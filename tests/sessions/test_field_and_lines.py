@@ -397,8 +397,7 @@ def test_settings_round_trip_describe_and_build_new_modes():
     assert SessionizerSettings.from_dict({"window": "5m"}).by_field is None  # older files
     with pytest.raises(LogbertError, match="lines must be an integer"):
         SessionizerSettings.from_dict({"lines": "100"})
-    with pytest.raises(LogbertError, match="--labels joins labels"):
-        SessionizerSettings(lines=5).build(labels={"a": "normal"})
+    assert SessionizerSettings(lines=5).build(labels={"#0": "normal"}).labels == {"#0": "normal"}
     built = SessionizerSettings(by_field="Node").build(labels={"a": "normal"})
     assert built.labels == {"a": "normal"}
 

@@ -48,6 +48,29 @@ def test_split_sessions_by_time_is_chronological():
     assert all(s.start > latest_train for s in parts["validation"] + parts["test"])
 
 
+def test_a_time_split_keeps_sessions_that_start_together_in_one_part():
+    """QA Fluent Bit: six pods' 5-minute windows of 11:00 went four to validation and two to
+    test; each cut moves to the nearer end of its run of equal starts."""
+    t0 = datetime(2024, 1, 1)
+    pods = [f"pod{p}" for p in range(6)]
+    sessions = [
+        Session(f"{pod}@{w}", [1], start=t0 + timedelta(minutes=5 * w))
+        for w in range(10)
+        for pod in pods
+    ]
+    parts, _ = split_sessions(sessions, (0.55, 0.08, 0.37))  # cuts at 33 (a tie: 30) and 38
+    sizes = {name: len(part) for name, part in parts.items()}
+    assert sizes == {"train": 30, "validation": 6, "test": 24}
+    for earlier, later in (("train", "validation"), ("validation", "test")):
+        assert max(s.start for s in parts[earlier]) < min(s.start for s in parts[later])
+    # no validation part: its two cuts move as one; a part too small keeps the cut
+    parts, _ = split_sessions(sessions, (0.7, 0.0, 0.3))
+    assert [len(parts[p]) for p in ("train", "validation", "test")] == [42, 0, 18]
+    few = [Session(str(i), [1], start=t0) for i in range(5)]
+    parts, _ = split_sessions(few, (0.6, 0.0, 0.4))
+    assert [len(parts[p]) for p in ("train", "validation", "test")] == [3, 0, 2]
+
+
 def test_split_sessions_random_is_seeded_and_stratified():
     sessions = [Session(str(i), [i], "anomaly" if i % 5 == 0 else "normal") for i in range(100)]
     parts, method = split_sessions(sessions, (0.6, 0.1, 0.3), seed=3)

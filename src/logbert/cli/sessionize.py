@@ -43,7 +43,7 @@ from logbert.sessions.sessionize import (
     events_metadata,
     sessionize_file,
 )
-from logbert.sessions.settings import LINE_WINDOW_LABELS, sessionizer_metadata
+from logbert.sessions.settings import sessionizer_metadata
 
 
 def command(
@@ -121,8 +121,6 @@ def command(
         lines=lines,
         order=order,
     ).validate()
-    if labels is not None and lines is not None:
-        raise LogbertError(LINE_WINDOW_LABELS)
     fmt = output_format or detect_format(output)
     if fmt not in OUTPUT_FORMATS:
         raise LogbertError(f"unknown --format {fmt!r}; valid: {', '.join(OUTPUT_FORMATS)}")

@@ -79,6 +79,13 @@ class Detector(BaseEstimator, ABC):
     # an open session is judged as if complete, so one cut short by the log's end may be
     # flagged; the CLI says which of the two (`Pipeline.open_sessions_note`)
     skips_open_ends: ClassVar[bool] = False
+    # what every normal calibration session scoring 0 means, and what a threshold of 0 then
+    # flags (`calibration.zero_threshold_note`; QA Grafana: `length` was told "nothing in
+    # them was new to training", the wording of detectors of unseen keys)
+    zero_scores_mean: ClassVar[tuple[str, str]] = (
+        "nothing in them was new to training",
+        "any session holding anything training lacked is flagged, however little",
+    )
     # learned attributes that must exist before scoring or saving (besides threshold_)
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_",)
 

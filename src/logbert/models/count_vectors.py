@@ -62,7 +62,8 @@ class CountVectorDetector(Detector):
     """A detector over event-count vectors; subclasses supply the statistics.
 
     Count vectors have no notion of a session's end, so the open mask of a `SessionBatch` is
-    ignored: an open session is scored like any other.
+    ignored here: an open session is scored like any other (ECVC judges only what an open
+    session holds that training lacked, `ecvc`).
     """
 
     name: ClassVar[str] = "count-vectors"

@@ -18,6 +18,11 @@ Defaults follow the paper's reference implementation (ait-aecid/anomaly-detectio
   ln((1 + n) / (1 + df)) + 1; the unseen column gets the largest weight) before normalising.
   The paper's idf variant used log10((1 + n) / df) and weight 1 for unseen events instead.
 
+A session still open at the log's end (`SessionBatch.is_open`: a time window the log cut short)
+holds only its first events, so its mix is not judged: it scores at most its distance to its own
+vector without the keys training lacked, the nearest a complete session could be (QA Fluent
+Bit: the last window of each pod, one line long, was flagged for its mix).
+
 Evidence (`score_sessions(..., top_events=k)`): the k keys the session holds more of than its
 nearest training vector (the largest excess first; keys unseen in training are the "unknown"
 column), each at its first line, its `surprise` the excess. A session flagged with no evidence
@@ -40,6 +45,7 @@ from logbert.models.count_vectors import (
     unique_rows,
 )
 from logbert.models.params import require_bool
+from logbert.sessions.batch import SessionBatch
 
 METRICS = ("ruzicka", "cosine", "euclidean", "manhattan")
 CHUNK_ELEMENTS = 4_000_000  # test rows x training rows x columns per numpy step (32 MB)
@@ -49,6 +55,11 @@ class ECVCDetector(CountVectorDetector):
     """Distance of a session's count vector to the nearest distinct training count vector."""
 
     name: ClassVar[str] = "ecvc"
+    skips_open_ends: ClassVar[bool] = True  # an open session's mix is not judged (module doc)
+    zero_scores_mean: ClassVar[tuple[str, str]] = (
+        "each one's mix of events was a training session's",
+        "any session whose mix no training session had is flagged, however little",
+    )
     state_arrays: ClassVar[tuple[str, ...]] = ("weights", "vectors")
 
     def __init__(self, metric: str = "ruzicka", normalize: bool = True, idf: bool = False) -> None:
@@ -81,13 +92,18 @@ class ECVCDetector(CountVectorDetector):
             self.neighbors_ = NearestNeighbors(n_neighbors=1, metric=self.metric, algorithm="brute")
             self.neighbors_.fit(self.vectors_)
 
+    def decision_function(self, X: Any) -> np.ndarray:
+        batch = check_sessions(X)
+        return self._open_judged(batch, super().decision_function(batch))
+
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
         """`score`, and with `top_events` the keys in excess of the nearest training vector
         (module doc); the nearest vectors are searched once, for both."""
         if top_events <= 0:
             return {"score": self.decision_function(X)}
         self._require_fitted()
-        keys = check_sessions(X).keys
+        batch = check_sessions(X)
+        keys = batch.keys
         if not keys:
             return {"score": np.zeros(0), "top_events": []}
         distinct, inverse, _ = unique_rows(count_matrix(self.vocab_, keys))
@@ -95,7 +111,7 @@ class ECVCDetector(CountVectorDetector):
         distance, index = self._nearest(vectors)
         excess = vectors - self.vectors_[index]
         return {
-            "score": self._distances(vectors, distance)[inverse],
+            "score": self._open_judged(batch, self._distances(vectors, distance)[inverse]),
             "top_events": [
                 _excess_events(k, self.vocab_, excess[row], top_events)
                 for k, row in zip(keys, inverse, strict=True)
@@ -125,12 +141,42 @@ class ECVCDetector(CountVectorDetector):
         distance = np.asarray(distance, dtype=float)
         return np.where(distance < 1e-12, 0.0, distance)  # exact matches are 0
 
+    def _open_judged(self, batch: SessionBatch, scores: np.ndarray) -> np.ndarray:
+        """`scores` with each open session's at most the distance of its vector to the same
+        vector without the unknown column (module doc): only keys training lacked count."""
+        rows = np.flatnonzero(batch.is_open)
+        if not rows.size:
+            return scores
+        matrix = count_matrix(self.vocab_, [batch.keys[i] for i in rows])
+        known = matrix.copy()
+        known[:, -1] = 0.0
+        own = _paired_distance(self._transform(matrix), self._transform(known), self.metric)
+        scores = scores.copy()
+        scores[rows] = np.minimum(scores[rows], self._distances(self._transform(matrix), own))
+        return scores
+
     def _get_state(self) -> dict[str, np.ndarray]:
         return {"weights": self.weights_, "vectors": self.vectors_}
 
     def _set_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.weights_, self.vectors_ = arrays["weights"], arrays["vectors"]
         self._index()
+
+
+def _paired_distance(a: np.ndarray, b: np.ndarray, metric: str) -> np.ndarray:
+    """Row i of `a` against row i of `b` by `metric` (`METRICS`; cosine with a zero row is 1,
+    as scikit-learn's, ruzicka of two zero rows 0)."""
+    if metric == "ruzicka":
+        largest = np.maximum(a, b).sum(axis=1)
+        shared = np.minimum(a, b).sum(axis=1)
+        return 1.0 - np.divide(shared, largest, out=np.ones_like(shared), where=largest > 0)
+    if metric == "cosine":
+        norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+        dot = (a * b).sum(axis=1)
+        return 1.0 - np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
+    if metric == "euclidean":
+        return np.linalg.norm(a - b, axis=1)
+    return np.abs(a - b).sum(axis=1)
 
 
 def _excess_events(keys: np.ndarray, vocab: np.ndarray, excess: np.ndarray, top: int) -> list:

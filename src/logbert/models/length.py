@@ -36,6 +36,10 @@ class LengthDetector(Detector):
 
     name: ClassVar[str] = "length"
     skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
+    zero_scores_mean: ClassVar[tuple[str, str]] = (
+        "each one's length was in the training sessions' range",
+        "any session longer or shorter than every training session is flagged, however little",
+    )
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "low_", "high_", "unit_")
 
     def __init__(self, lower_quantile: float = 0.0, upper_quantile: float = 1.0) -> None:

@@ -181,10 +181,10 @@ def zero_threshold_note(detector: Detector, normal_scores: np.ndarray) -> str | 
     n = int(np.size(normal_scores))
     if not n or np.any(normal_scores != 0) or detector.threshold_.value != 0:
         return None
+    why, flagged = detector.zero_scores_mean
     return (
-        f"note: each of the {n:,} normal calibration sessions scored 0 (nothing in them was "
-        "new to training), so the threshold is 0: any session holding anything training "
-        "lacked is flagged, however little; where normal logs vary more than the training "
+        f"note: each of the {n:,} normal calibration sessions scored 0 ({why}), so the "
+        f"threshold is 0: {flagged}; where normal logs vary more than the training "
         "period showed, train on a longer period, or calibrate with a rate "
         "(`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.01` on more normal sessions)"
     )

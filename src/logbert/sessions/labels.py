@@ -49,6 +49,8 @@ from logbert.sessions.io import (
     label_spellings,
     parse_label,
 )
+from logbert.sessions.label_times import shifted_labels_warning
+from logbert.sessions.stats import SessionizeStats
 
 # a time window's id column as people name it too (QA Flink: `window,label,type` was refused
 # and told to name it `BlockId`)
@@ -349,6 +351,23 @@ def mostly_unlabelled_warning(
         f" have no label in {source} (e.g. session {session_id!r}; the file has ids such as "
         f"{next(iter(labels))!r}): {consequence}; check that the labels cover these logs and "
         f"that their ids are {SESSION_IDS}"
+    )
+
+
+def settle_window_labels(
+    labels: Mapping[str, str], written: Mapping[str, None], stats: SessionizeStats
+) -> None:
+    """At the end of a stream of windows labelled by id (time or count windows): count the
+    labels' ids that named no window, refuse labels none of whose ids did (as
+    `IdSessionizer._flush`), and keep the warning about doubtful ones (ids in another clock,
+    `shifted_labels_warning`, else `unused_ids_warning`) in `stats.labels_warning`."""
+    unused = [i for i in labels if i not in written]
+    stats.n_labels_unused = len(unused)
+    stats.n_labels_unused_anomalous = sum(labels[i] != NORMAL for i in unused)
+    example = next(iter(written), None)
+    require_some_match(labels, len(unused), example, written)
+    stats.labels_warning = shifted_labels_warning(labels, written) or unused_ids_warning(
+        labels, unused, example, unlabelled=stats.n_unlabelled
     )
 
 

@@ -2,7 +2,9 @@
 of a header field with `--by-field`, for logs whose time is unusable: `LineSessionizer`.
 
 Never reordered by time: line order is what they mean. Session ids: the window's 0-based index
-after `#`, prefixed by the value with `--by-field` (`R02-M1-N0-C:J12-U11#0`, `#3`).
+after `#`, prefixed by the value with `--by-field` (`R02-M1-N0-C:J12-U11#0`, `#3`). A labels
+map (`--labels`) labels windows by these ids, as `sessionize` writes them (QA Memcached: an
+undated log, count windows its only sessions, could not be evaluated against a labels file).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
+from logbert.sessions.labels import settle_window_labels
 from logbert.sessions.options import _positive_count, field_names
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _Open
@@ -37,8 +40,11 @@ class LineSessionizer(Sessionizer):
         field: str | None = None,
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
+        labels: dict[str, str] | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
+        self.labels = labels
+        self._written: dict[str, None] = {}  # with labels: the ids of the windows closed
         self.lines, self.step = _positive_count(lines, "--lines"), step
         self._step = _positive_count(step, "--step") if step is not None else self.lines
         if self._step > self.lines:
@@ -89,16 +95,24 @@ class LineSessionizer(Sessionizer):
                 tails[value] = (index, session)
         self._open.clear()
         size, stride, counts = self.lines, self._step, self._counts
-        return [
+        closed = [
             self._close(session, value, index)
             for value, (index, session) in tails.items()
             # only when it holds lines no full window has (sliding: it may lie inside the last)
             if index == 0 or counts[value] > (index - 1) * stride + size
         ]
+        if self.labels is not None:
+            settle_window_labels(self.labels, self._written, self.stats)
+        return closed
 
     def _close(self, session: _Open, value: str | None, index: int) -> Session:
         session_id = f"{value}#{index}" if value is not None else f"#{index}"
-        return session.close(session_id, session.label(), self.stats)
+        label = session.label()
+        if self.labels is not None:
+            label = self.labels.get(session_id)
+            self._written[session_id] = None
+            self.stats.count_label_override(session_id, label, session.anomalous)
+        return session.close(session_id, label, self.stats)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for (value, index), session in self._open.items():

@@ -31,15 +31,6 @@ from logbert.sessions.window_sessions import WindowSessionizer
 SESSIONIZER_KEY = "logbert.sessionizer"
 # `--order`: events in input line order, or in time order (`SessionizerSettings.order`)
 ORDERS = ("lines", "time")
-# --labels with count windows: their ids (`#K`) number windows, not anything a user labels
-LINE_WINDOW_LABELS = (
-    "--labels joins labels by session id: by --by-id, --by-field, or time windows' ids (START, "
-    "or VALUE@START with --by-field, as `sessionize` writes them); count windows (--lines) are "
-    "labelled from their lines' labels: a format with a label field (bgl, thunderbird, or a "
-    "format string with a <Label> field)"
-)
-
-
 @dataclass
 class SessionizerSettings:
     """How to cut sessions, as the user wrote it (`--by-id`, `--idle-timeout`, `--window`,
@@ -210,11 +201,9 @@ class SessionizerSettings:
         keyed = self.window is None and self.lines is None
         if keyed:
             return FieldSessionizer(self.by_field, labels, self.idle_timeout, track_lines, stats)
-        if labels is not None and self.lines is not None:
-            raise LogbertError(LINE_WINDOW_LABELS)
         if self.lines is not None:
             step = int(self.step) if self.step is not None else None
-            return LineSessionizer(self.lines, step, self.by_field, track_lines, stats)
+            return LineSessionizer(self.lines, step, self.by_field, track_lines, stats, labels)
         return WindowSessionizer(self.window, self.step, track_lines, stats, self.by_field, labels)
 
     def describe(self) -> str:

@@ -65,6 +65,7 @@ def split_sessions(
     counts = _part_sizes(len(sessions), shares)
     if method == "time":
         order = sorted(range(len(sessions)), key=lambda i: (sessions[i].start, i))
+        counts = _cut_between_times([sessions[i].start for i in order], counts, shares)
     else:
         order = _stratified_order(sessions, counts, seed)
     parts, start = {}, 0
@@ -91,6 +92,33 @@ def _part_sizes(n: int, shares: Sequence[float]) -> list[int]:
             f"{', '.join(too_small) or 'train'} part would get fewer than two sessions"
         )
     return sizes
+
+
+def _cut_between_times(starts: list, counts: list[int], shares: Sequence[float]) -> list[int]:
+    """Part sizes moved so no cut falls between sessions that start at the same time (QA
+    Fluent Bit: six pods' windows of 11:00 went four to validation, two to test): each cut
+    goes to the nearer end of its run of equal starts, or the farther one where the nearer
+    would leave a part given a share fewer than two sessions, else it stays. Two cuts at one
+    place (an empty validation part) move as one."""
+    n = len(starts)
+    cuts = [counts[0], counts[0] + counts[1]]
+    for cut in sorted(set(cuts)):
+        if not 0 < cut < n or starts[cut - 1] != starts[cut]:
+            continue
+        low, high = cut, cut
+        while low > 0 and starts[low - 1] == starts[cut]:
+            low -= 1
+        while high < n and starts[high] == starts[cut]:
+            high += 1
+        for moved in sorted((low, high), key=lambda c: abs(c - cut)):
+            trial = [moved if c == cut else c for c in cuts]
+            sizes = [trial[0], trial[1] - trial[0], n - trial[1]]
+            if min(sizes) >= 0 and all(
+                size >= 2 or share == 0 for size, share in zip(sizes, shares, strict=True)
+            ):
+                cuts = trial
+                break
+    return [cuts[0], cuts[1] - cuts[0], n - cuts[1]]
 
 
 def _stratified_order(sessions: Sequence[Session], counts: list[int], seed: int) -> list[int]:

@@ -21,9 +21,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from logbert.errors import LogbertError
-from logbert.sessions.io import NORMAL, Session
-from logbert.sessions.label_times import shifted_labels_warning
-from logbert.sessions.labels import require_some_match, unused_ids_warning
+from logbert.sessions.io import Session
+from logbert.sessions.labels import settle_window_labels
 from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
@@ -190,16 +189,8 @@ class WindowSessionizer(Sessionizer):
         while heap:
             _, _, (value, index) = heapq.heappop(heap)
             closed.append(self._close(keyed.pop((value, index)), index, value))
-        if self.labels is not None:  # as `IdSessionizer._flush`: none matching is an error
-            unused = [i for i in self.labels if i not in self._written]
-            self.stats.n_labels_unused = len(unused)
-            self.stats.n_labels_unused_anomalous = sum(self.labels[i] != NORMAL for i in unused)
-            example = next(iter(self._written), None)
-            require_some_match(self.labels, len(unused), example, self._written)
-            unlabelled = self.stats.n_unlabelled
-            self.stats.labels_warning = shifted_labels_warning(
-                self.labels, self._written
-            ) or unused_ids_warning(self.labels, unused, example, unlabelled=unlabelled)
+        if self.labels is not None:
+            settle_window_labels(self.labels, self._written, self.stats)
         return closed
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:

@@ -3,6 +3,8 @@ what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
+import pyarrow.parquet as pq
+
 
 def test_an_empty_logfmt_value_does_not_take_the_next_field(masked_alike):
     """QA Grafana: `instance= next=Error` masked `next=Error` as the instance's value, and an
@@ -111,3 +113,53 @@ def test_rejects_that_may_continue_a_record_are_told_how_to_join(tmp_path):
     (said,) = [w for w in summary.warnings if "do not look like continuation lines" in w]
     assert "if each continues the record before it, join them to it first (where each " in said
     assert "awk '/^[0-9]+-[0-9]+-[0-9]+" in said
+
+
+def test_a_format_strings_last_field_after_a_separator_takes_the_rest_of_the_line(tmp_path):
+    """QA ActiveMQ: log4j's `%d | %-5p | %m | %c | %t` as a format string read the thread as
+    one word, and 99% of the lines (threads such as `ActiveMQ Journal Checkpoint Worker`) were
+    rejected. After white space alone, a last field stays one word (`<Content> <Duration>`)."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "activemq.log"
+    log.write_text(
+        "2026-12-01 00:00:00,882 | DEBUG | Checkpoint started. | org.apache.activemq.store."
+        "kahadb.MessageDatabase | ActiveMQ Journal Checkpoint Worker\n"
+        "2026-12-01 00:00:01,174 | INFO  | Connector openwire started | org.apache.activemq."
+        "broker.TransportConnector | main\n"
+    )
+    fmt = resolve_format("<Date> <Time> | <Level> | <Content> | <Component> | <Thread>")
+    out = tmp_path / "events.parquet"
+    summary = parse_files([str(log)], fmt, out)
+    assert summary.rejected == 0
+    events = pq.read_table(out).to_pydict()
+    assert events["Thread"] == ["ActiveMQ Journal Checkpoint Worker", "main"]
+    assert events["content"] == ["Checkpoint started.", "Connector openwire started"]
+    spaced = tmp_path / "took.log"
+    spaced.write_text("2026-12-01 00:00:00 job done in 12ms\n")
+    summary = parse_files([str(spaced)], resolve_format("<Date> <Time> <Content> <Took>"), out)
+    assert pq.read_table(out).to_pydict()["Took"] == ["12ms"]
+
+
+def test_activemq_and_couchdb_logs_get_their_own_formats(auto_parsed):
+    """QA ActiveMQ: `iso` kept the separators, the logger and the thread in every event; QA
+    CouchDB: `auto` read no format, and its example fitted none."""
+    amq = auto_parsed([
+        "2026-12-01 08:21:57,706 | INFO  | Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-"
+        "1764609636702-0:1) is starting | org.apache.activemq.broker.BrokerService | main",
+        "2026-12-01 08:21:58,001 | WARN  | Transport Connection to: tcp://10.20.2.123:44280 failed"
+        " | org.apache.activemq.broker.TransportConnection.Transport | ActiveMQ Transport: "
+        "tcp:///10.20.2.123:44280@61616",
+    ], "activemq")
+    assert amq["Level"] == ["INFO", "WARN"]
+    assert amq["ThreadName"][1] == "ActiveMQ Transport: tcp:///10.20.2.123:44280@61616"
+    assert amq["content"][1] == "Transport Connection to: tcp://10.20.2.123:44280 failed"
+    couch = auto_parsed([
+        "[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0> 1a2b3c4d5e "
+        "localhost:5984 10.0.0.7 admin GET /mydb/_all_docs?limit=10 200 ok 12",
+        "[error] 2026-12-04T10:21:12.123456Z couchdb@127.0.0.1 <0.2345.0> -------- rexi_server:"
+        " from: couchdb@127.0.0.1(<0.345.0>) mfa: fabric_rpc:map_view/5 exit:timeout",
+    ], "couchdb")
+    assert couch["Level"] == ["notice", "error"] and couch["ReqId"] == ["1a2b3c4d5e", "--------"]
+    assert couch["content"][1].startswith("rexi_server: from: ")

@@ -405,6 +405,25 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"\[<Date> <Time>: <Level>/<Process>\] <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'[2024-03-04 06:00:06,000: INFO/...'"),
     ),
+    # ActiveMQ Classic's log4j layout, `%d | %-5p | %m | %c | %t` (`2026-12-01 08:21:57,706 |
+    # INFO  | Apache ActiveMQ 5.18.3 ... is starting | org.apache.activemq.broker.BrokerService |
+    # main`): level, logger and thread (a name, `ActiveMQ Transport: tcp://...`) as fields (QA
+    # ActiveMQ: `iso` kept the separators, the logger and the thread in every event, one
+    # shutdown two events by the thread that wrote it)
+    "activemq": BuiltinFormat(
+        r"<Date> <Time> \| <Level> *\| <Content> \| <Component> \| <ThreadName>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-12-01 08:21:57,706 | INFO | ...'"),
+    ),
+    # Apache CouchDB's (`[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0>
+    # 1a2b3c4d5e localhost:5984 10.0.0.7 admin GET /db/_all_docs 200 ok 12`): level, node,
+    # Erlang process and request id (`--------` for none) as fields (QA CouchDB: `auto` read no
+    # format, and its example fitted none)
+    "couchdb": BuiltinFormat(
+        r"\[<Level>\] <Timestamp> <Node> <Process> <ReqId> <Content>",
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="'[notice] 2026-12-04T10:21:11.123456Z couchdb@...'"
+        ),
+    ),
     # a C library's `ctime()` time first, OpenVPN 2.4's (`Thu Nov  6 06:00:00 2025 alice/...`)
     # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic
     "ctime": BuiltinFormat(
@@ -983,9 +1002,14 @@ def _trailing_field(parts: list[str], i: int) -> str:
     where the format quotes it (`"<Agent>"`: an access log's user agent, spaces and escaped
     quotes included), else one word. The content before such fields ends where they can
     all be read to the line's end, so a field that could hold spaces anywhere would take
-    part of the message."""
+    part of the message; but the last field of a format string, after a separator that is
+    more than white space, takes the rest of the line (log4j's `%m | %c | %t`, ActiveMQ's
+    `<Content> | <Component> | <Thread>`: QA, a thread `ActiveMQ Journal Checkpoint Worker`
+    was several words, and 99% of the lines were rejected)."""
     if parts[i - 1].endswith('"') and parts[i + 1].startswith('"'):
         return r'(?:[^"\\]|\\.)*'
+    if i == len(parts) - 2 and not parts[i + 1] and parts[i - 1].strip():
+        return r".*"
     # an optional group after it that starts with a sign, `<Src>(:<Sport>)?`: the word stops
     # at that sign (but for a bracketed part, an IPv6 `[2001:db8::5]`), else it took the port
     # too and the group matched nothing (QA Snort: one session per address and port, unsaid)

@@ -163,3 +163,25 @@ def test_activemq_and_couchdb_logs_get_their_own_formats(auto_parsed):
     ], "couchdb")
     assert couch["Level"] == ["notice", "error"] and couch["ReqId"] == ["1a2b3c4d5e", "--------"]
     assert couch["content"][1].startswith("rexi_server: from: ")
+
+
+def test_a_couchdb_operation_after_its_database_is_an_endpoint(tmp_path):
+    """QA CouchDB: `PUT /orders/_security`, `GET /orders/_all_docs?...` (a full dump) and a
+    design document's deploy were a document's `/orders/<*>` events, unflagged."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    head = "[notice] 2026-12-04T10:21:{:02d}.100000Z couchdb@c1 <0.1.0> 5e18ae15{:02d} c1:5984 "
+    requests = [f"10.0.3.11 admin GET /orders/order-{n}{n} 200 ok 5" for n in range(20)] + [
+        "10.0.3.11 admin PUT /orders/_security 200 ok 12",
+        "10.0.3.11 admin GET /orders/_all_docs?include_docs=true&limit=100000 200 ok 40001",
+        "10.0.3.11 admin PUT /orders/_design/reports 201 ok 40",
+    ]
+    log = tmp_path / "couch.log"
+    log.write_text("".join(head.format(i, i) + r + "\n" for i, r in enumerate(requests)))
+    out = tmp_path / "events.parquet"
+    parse_files([str(log)], resolve_format("couchdb"), out)
+    templates = pq.read_table(out).to_pydict()["template"]
+    assert len(set(templates[:20])) == 1 and "GET /orders/<*> 2xx" in templates[0]
+    assert len(set(templates[20:]) | {templates[0]}) == 4
+    assert "PUT /orders/_security 2xx" in templates[20]

@@ -328,6 +328,10 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
     # enumeration a metrics poll's)
     rf"/((?:-/)?admin/{_NAME})",
+    # ... and an operation after the database it runs on, CouchDB's `/orders/_security`,
+    # `/orders/_all_docs?...`, `/orders/_design/reports/...` (QA: each one a document read's
+    # `/orders/<*>` event, a permission change and a full dump unflagged)
+    rf"/({_NAME}/_[a-z][a-z_]*)",
     rf"/({_NAME})",
 )
 _REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))

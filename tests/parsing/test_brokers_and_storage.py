@@ -185,3 +185,29 @@ def test_a_couchdb_operation_after_its_database_is_an_endpoint(tmp_path):
     assert len(set(templates[:20])) == 1 and "GET /orders/<*> 2xx" in templates[0]
     assert len(set(templates[20:]) | {templates[0]}) == 4
     assert "PUT /orders/_security 2xx" in templates[20]
+
+
+def test_memcached_commands_and_replies_are_events(tmp_path):
+    """QA Memcached (`-vv`): with the connection glued to its sign (`<28`, `>28`), the command
+    after it was a variable once four were seen (a `stats cachedump` an `incr`'s event), and
+    the replies `END`, `STORED`, `NOT_FOUND`, `EXISTS` one event with an `incr`'s number."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    lines = []
+    for fd in range(28, 40):
+        lines += [
+            f"<{fd} get user:{fd * 7}", f">{fd} END", f"<{fd} set session:{fd}ab 0 3600 512",
+            f">{fd} STORED", f"<{fd} incr rate:10.0.0.{fd} 1", f">{fd} {fd * 3}",
+            f"<{fd} decr rate:10.0.0.{fd} 1", f">{fd} NOT_FOUND", f"<{fd} touch s:{fd} 60",
+            f">{fd} EXISTS",
+        ]  # fmt: skip
+    log = tmp_path / "memcached.log"
+    log.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "events.parquet"
+    parse_files([str(log)], resolve_format("raw"), out)
+    template = dict(zip(lines, pq.read_table(out).to_pydict()["template"], strict=True))
+    assert template["<28 incr rate:10.0.0.28 1"] != template["<28 decr rate:10.0.0.28 1"]
+    assert template["<28 incr rate:10.0.0.28 1"].startswith("<<*> incr ")
+    replies = {template[f">28 {word}"] for word in ("END", "STORED", "NOT_FOUND", "EXISTS", "84")}
+    assert len(replies) == 5 and "><*> NOT_FOUND" in replies

@@ -13,7 +13,9 @@ Messages that fit a known template get its id. The rest of a batch are clustered
    words = different events; the message's first word always splits, as Drain assumes,
    after a prefix of structured words such as `[meta order="O-1"]` if any; up to a dozen
    upper-case names such as RUNNING/FAILED/KILLED/PENDING, or verb forms such as
-   Started/Paused/Resumed/Stopped, are states, so events; a word that
+   Started/Paused/Resumed/Stopped, are states, so events, also beside masked values (each
+   state apart, the values together: memcached's `END`, `STORED` beside an `incr`'s number);
+   a word that
    names a failure, such as `failed`, `error` or `timeout` (`FAILURE_WORDS`), and an HTTP
    status class as the masks keep it (`status=5xx`) are always events of their own). A
    `name=value` word with a masked value counts by its name (`client=<*>`,
@@ -384,6 +386,7 @@ def _is_structured_word(word: str) -> bool:
 
 
 _RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
+_SIGNED_VALUE = re.compile(r"[<>#@]<\*>[:>]?")  # a masked value after its sign, `<<*>`, `#<*>`
 
 
 def _message_start(rows: list[list[str]]) -> int:
@@ -395,6 +398,13 @@ def _message_start(rows: list[list[str]]) -> int:
     # ... and after a record's mark, varnishlog's `-   ReqMethod   GET` (QA Varnish: with `-`
     # first, every tag was one `- <*> <*>` event, a PURGE a GET's, a MISS a HIT's)
     while start < n - 1 and _RECORD_MARK.fullmatch(rows[0][start]) and all(
+        r[start] == rows[0][start] for r in rows
+    ):
+        start += 1
+    # ... and after a masked value with signs only, memcached's connection `<<*>` (`<28 get
+    # ...`, `<28 incr ...`: QA, with four commands after it the command was a variable, a
+    # `stats cachedump` an `incr`'s event)
+    while start < n - 1 and _SIGNED_VALUE.fullmatch(rows[0][start]) and all(
         r[start] == rows[0][start] for r in rows
     ):
         start += 1
@@ -764,6 +774,14 @@ def _each_outcome(word: str) -> str | None:
     return word if _is_outcome_word(word) else None
 
 
+def _each_unmasked(word: str) -> str | None:
+    """Each word with nothing masked in it apart, the masked ones together."""
+    return None if _is_variable_word(word) else word
+
+
+_UPPER_STATE = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*")  # `END`, `NOT_FOUND`: no digits, no ids
+
+
 def _pair_name(word: str) -> str:
     """Each `name=value` pair apart by its name: `IV_PLAT` for `IV_PLAT=win`."""
     return word.partition("=")[0]
@@ -849,8 +867,20 @@ def _refine(
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_ACTION_LABEL.fullmatch(v) for v in values)
         )
+        # upper-case states beside masked values, memcached's replies `>28 END`, `STORED`,
+        # `NOT_FOUND`, `EXISTS` beside an `incr`'s `>28 <*>` (QA: one `><*> <*>` event, a storm
+        # of misses or of CAS conflicts a store's): each state apart, the values together
+        masked = {v for v in values if _is_variable_word(v)}
+        states = values - masked
+        upper_states = (
+            masked
+            and 2 <= len(states) <= ENUM_MAX_DISTINCT
+            and all(_UPPER_STATE.fullmatch(v) for v in states)
+        )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
+        elif split_pos < 0 and upper_states:
+            split_pos, apart = p, _each_unmasked  # each state apart, the values together
         elif split_pos < 0 and (transition or stated):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:

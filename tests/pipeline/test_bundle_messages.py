@@ -27,7 +27,7 @@ def with_lifetime(detector, hours: float | None) -> Pipeline:
 def test_open_sessions_note_says_what_the_detector_does_with_them():
     """only detectors that skip open ends leave "where they end" unjudged."""
     skips = with_lifetime(NgramDetector(), 14)
-    judges = with_lifetime(ECVCDetector(), 14)
+    judges = with_lifetime(detector_class("pca")(), 14)
     assert skips.open_sessions_note(0) is None
     assert with_lifetime(ECVCDetector(), None).open_sessions_note(5) is None  # no lifetime
     note = skips.open_sessions_note(2464)
@@ -35,7 +35,7 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     assert "where they end was not judged" in note
     note = judges.open_sessions_note(2464)
     assert note.startswith("warning: 2,464 sessions")
-    assert "ecvc judges them as complete sessions" in note and "not judged" not in note
+    assert "pca judges them as complete sessions" in note and "not judged" not in note
     assert "their end is not judged" in skips.open_sessions_note(3, stage="fit")
     training = judges.open_sessions_note(3, stage="fit")
     assert training.startswith("warning: ") and "not judged" not in training
@@ -60,7 +60,9 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
 
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():
     skipping = {name for name in DETECTORS if detector_class(name).skips_open_ends}
-    assert skipping == {"logbert", "deeplog", "ngram", "length", "edit-distance", "new-event"}
+    assert skipping == {"logbert", "deeplog", "ngram", "length", "edit-distance", "new-event",
+                        "ecvc", "new-event+length+ecvc"}  # fmt: skip
+    assert not detector_class("length+pca").skips_open_ends  # a part judges them
 
 
 def test_n_trained_counts_the_sessions_the_detector_was_fitted_on():
@@ -123,3 +125,20 @@ def test_a_model_trained_on_text_says_so_for_logs_and_sessions():
     # live detection (watch, serve) says the same, not "trained on sessions"
     with pytest.raises(LogbertError, match="trained on text records"):
         DetectionEngine(pipeline)
+
+
+def test_length_on_count_windows_is_said_to_judge_only_a_shorter_last_window():
+    """QA Memcached: every `--lines 50` window held 50 events; `length` trained, calibrated
+    and flagged nothing, with no word of why."""
+    from logbert.sessions.io import Session
+
+    sessions = [Session(f"#{i}", [1, 2, 3, 4, 5], "normal") for i in range(30)]
+    lines: list[str] = []
+    by_count = Pipeline(detector_class("length")(), sessionizer=SessionizerSettings(lines=5))
+    by_count.fit(sessions, log=lines.append)
+    (note,) = [line for line in lines if "count windows" in line]
+    assert note.startswith("note: length judges a session's number of events, and count windows")
+    lines.clear()
+    by_time = Pipeline(detector_class("length")(), sessionizer=SessionizerSettings(window="5m"))
+    by_time.fit(sessions, log=lines.append)
+    assert not [line for line in lines if "count windows" in line]

@@ -264,6 +264,16 @@ def _part_directory(index: int, part: str) -> str:
 _COMBINATIONS: dict[str, type[CombinedDetector]] = {}
 
 
+def _all_skip_open_ends(parts: tuple[str, ...]) -> bool:
+    """Whether every named part leaves an open session's end unjudged (each part reads the
+    batch's open mask), so the combination does too; False for a name that is no detector
+    (refused when it is built)."""
+    try:
+        return all(registry.detector_class(part).skips_open_ends for part in parts)
+    except LogbertError:
+        return False
+
+
 def combination(name: str) -> type[CombinedDetector]:
     """The detector class for a `+`-joined name such as `new-event+length+ecvc` (cached).
 
@@ -284,7 +294,8 @@ def combination(name: str) -> type[CombinedDetector]:
         cls = type(
             class_name,
             (CombinedDetector,),
-            {"__init__": __init__, "name": key, "__module__": __name__, "__doc__": (
+            {"__init__": __init__, "name": key, "__module__": __name__,
+             "skips_open_ends": _all_skip_open_ends(parts), "__doc__": (
                 f"Combination {key}: flag when any of {', '.join(parts)} flags (see "
                 "CombinedDetector)."
             )},

@@ -246,6 +246,13 @@ class Pipeline:
             note = self.open_sessions_note(batch.n_open, stage="fit")
             if note is not None:
                 say(note)
+        if cut is not None and cut.lines is not None and "length" in self.detector.name.split("+"):
+            # (QA Memcached: every window held 50 events, and `length` flagged nothing, unsaid)
+            say(
+                f"note: length judges a session's number of events, and count windows "
+                f"(--lines {cut.lines}) hold {cut.lines} each: it can flag only a shorter last "
+                "window; time windows or sessions by id give it lengths to judge"
+            )
         started = time.perf_counter()
         labels = train.labels if supervised else None
         # early stopping watches the validation sessions the model can predict: a key it never

@@ -211,3 +211,22 @@ def test_memcached_commands_and_replies_are_events(tmp_path):
     assert template["<28 incr rate:10.0.0.28 1"].startswith("<<*> incr ")
     replies = {template[f">28 {word}"] for word in ("END", "STORED", "NOT_FOUND", "EXISTS", "84")}
     assert len(replies) == 5 and "><*> NOT_FOUND" in replies
+
+
+def test_a_first_word_splits_beside_masked_first_words(tmp_path):
+    """QA storage daemons: `smartd.service: Deactivated successfully.` was one `<*>:` event
+    with every `session-875.scope`, so three storage monitors stopping passed as a session's
+    end; as Drain does, named first words are apart and masked ones together."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    units = ["smartd.service", "mdmonitor.service", "zfs-zed.service", "sysstat-collect.service"]
+    lines = [f"session-{n}.scope: Deactivated successfully." for n in range(870, 890)]
+    lines += [f"{unit}: Deactivated successfully." for unit in units]
+    log = tmp_path / "systemd.log"
+    log.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "events.parquet"
+    parse_files([str(log)], resolve_format("raw"), out)
+    templates = pq.read_table(out).to_pydict()["template"]
+    assert set(templates[:20]) == {"session-<*>.scope: Deactivated successfully."}
+    assert templates[20:] == [f"{unit}: Deactivated successfully." for unit in units]

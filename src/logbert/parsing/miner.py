@@ -879,8 +879,12 @@ def _refine(
         )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
-        elif split_pos < 0 and upper_states:
-            split_pos, apart = p, _each_unmasked  # each state apart, the values together
+        elif split_pos < 0 and (upper_states or (p == first and masked and states)):
+            # each state apart, the values together; the message's first word too (systemd's
+            # `smartd.service: Deactivated successfully.` beside `session-<*>.scope: ...`: QA
+            # storage daemons, one `<*>: Deactivated successfully.` event, the storage
+            # monitors' stopping unseen)
+            split_pos, apart = p, _each_unmasked
         elif split_pos < 0 and (transition or stated):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:

@@ -116,8 +116,11 @@ _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", 
                  "responded with")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
+# A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
+# failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
+_SECOND_DIGIT = {"2": "[0-2]"}
 STATUS: list[tuple[str, str, int]] = [
-    (f"{before}{digit}[0-9][0-9]{after}", rf"\1{marker}xx\2", 2)  # 2: adjacent fields
+    (f"{before}{digit}{_SECOND_DIGIT.get(digit, '[0-9]')}[0-9]{after}", rf"\1{marker}xx\2", 2)
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
 ] + [
@@ -185,6 +188,10 @@ _ERRNO_NAME = (
     # ... and a check script's result, Keepalived's ``Script `chk` now returning 1`` (QA: a
     # failing check was a recovering one's event)
     rf"|now returning )"
+    # ... and an NVIDIA GPU's error, `NVRM: Xid (PCI:0000:3b:00): 79, pid=...`, an NVSwitch's
+    # `SXid (...): 12028`, DCGM's `XID error 48` (QA GPU nodes: a GPU off the bus was a
+    # routine application fault's event)
+    rf"|\bS?Xid \([^()\s]*\):|\bXID error"
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )

@@ -423,10 +423,21 @@ _DISKS = [
     # as 0, so a bare `md0` cannot be told from `md5`
     (r"(\] |md: |array |raid[0-9]+:)md[0-9]+(:|\s|$)", r"\1" + WILDCARD + r"\2", 1),
 ]
+# a PCI device's address, `PCI:0000:3b:00` (NVIDIA's Xid), `0000:3b:00.0` (the kernel's): one
+# value, where its hex parts were masked or kept as they fell (QA GPU nodes: a template per bus)
+_PCI = [
+    (r"(PCI:)[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(?:\.[0-7])?", r"\1" + WILDCARD, 1),
+    (
+        r"(^|[\s(\[])[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]([:\s\])]|$)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+]
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,
     _JMS_ID,
     *_DISKS,
+    *_PCI,
     # ... and the account of a PAM session, `session closed for user backup` (QA storage
     # daemons: opened was masked by its `(uid=`, closed kept the name, a new cron user's job a
     # new event)

@@ -396,7 +396,7 @@ def _is_structured_word(word: str) -> bool:
 
 
 _RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
-_SIGNED_VALUE = re.compile(r"[<>#@]<\*>[:>]?")  # a masked value after its sign, `<<*>`, `#<*>`
+_SIGNED_VALUE = re.compile(r"[<>#@]?<\*>[:>]?")  # a masked value, after its sign: `<<*>`, `#<*>`
 
 
 def _message_start(rows: list[list[str]]) -> int:

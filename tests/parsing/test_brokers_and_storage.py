@@ -287,3 +287,55 @@ def test_an_nvidia_xid_is_kept_and_a_wait_status_is_no_2xx(masked_alike):
     assert off_bus.split(", name=")[0].replace("79", "43") == app_fault.split(", name=")[0]
     assert "XID error 48 " in dcgm
     assert wait.endswith("status:<*>")
+
+
+def test_database_server_outcomes_are_kept_and_their_names_are_values(masked_alike):
+    """QA SQL Server: `found 8 errors` (corruption) was a clean CHECKDB's `found 0 errors`, and
+    a DBA's account, a killing host and a user after `by user` made templates of their own;
+    QA Oracle: `error 12170` and `Error 19809` were masked, and `SYS_P4976`, a PDB's name
+    before its message and an archiver's number made templates of their own."""
+    clean, corrupt, killed, condor, login = masked_alike([
+        "DBCC CHECKDB (shop) executed by CORP\\svc_sqlagent found 0 errors and repaired 0 errors.",
+        "DBCC CHECKDB (shop) executed by CORP\\dba_ops found 8 errors and repaired 0 errors.",
+        "Process ID 112 was killed by hostname WEB03, host process ID 7716.",
+        "Job 5591.0 is being removed: via condor_rm (by user bob)",
+        "Login failed for user 'CORP\\jsmith'. Reason: Password did not match",
+    ])
+    assert "by CORP\\<*> found 0 errors and repaired 0 errors." in clean
+    assert "by CORP\\<*> found <*> errors and repaired 0 errors." in corrupt
+    assert "killed by hostname <*>," in killed and condor.endswith("(by user <*>)")
+    assert login.startswith("Login failed for user 'CORP\\<*>'.")
+    timeout, archive, partition, pdb = masked_alike([
+        "Fatal NI connect error 12170.",
+        "ARC1 (PID:4213): Error 19809 Creating archive log file to '/u01/fra/1.arc'",
+        "TABLE SYS.WRI$_OPTSTAT_HISTHEAD_HISTORY: ADDED INTERVAL PARTITION SYS_P4976 (45988)",
+        "HRPDB(5):Resize operation completed for file# 22",
+    ])
+    assert timeout == "Fatal NI connect error 12170."
+    assert archive.startswith("<*> (PID:<*>): Error 19809 Creating")
+    assert partition.endswith("PARTITION <*> (<*>)") and pdb.startswith("<*>(<*>):Resize ")
+
+
+def test_htcondor_logs_are_no_spark_logs_and_a_binary_file_is_no_traceback(tmp_path):
+    """QA HTCondor: `auto` picked `spark` (its level `(pid:1830)`, its `12/03/26` read as
+    2012-03-26, 14 years early, unsaid); now it refuses, with a format string and the
+    two-digit-year date's --timestamp-format. QA SQL Server: a crash dump beside the log made
+    the W3C reader's CSV fallback raise a traceback."""
+    import pyarrow as pa
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+    from logbert.parsing.w3c import split_w3c_lines
+
+    log = tmp_path / "SchedLog"
+    log.write_text("".join(
+        f"12/03/26 07:00:{s:02d} (pid:1830) Negotiating for owner: user{s}@cluster.local\n"
+        for s in range(30)
+    ))  # fmt: skip
+    with pytest.raises(LogbertError) as refused:
+        parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    assert "--timestamp-format '%m/%d/%y %H:%M:%S'" in str(refused.value)
+    ok, _ = split_w3c_lines(pa.array(["ab,c\rd,e f", "x"]))
+    assert not ok.any()

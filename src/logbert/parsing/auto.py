@@ -305,9 +305,11 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             # `<134>1 ...` with it as every line's label, and every session was an anomaly)
             wrong = pc.match_substring_regex(column, r"^<[0-9]{1,3}>")
         elif key in _LEVEL_FIELDS:
+            # ... and no process id, HTCondor's `(pid:1830)` (QA: `spark` read it as the level,
+            # its `12/03/26` as 2012-03-26, and was picked)
             wrong = pc.or_(
                 pc.invert(pc.match_substring_regex(column, r"^$|^\S*[A-Za-z]\S*$")),
-                pc.is_in(column, _ZONE_WORDS),
+                pc.or_(pc.is_in(column, _ZONE_WORDS), pc.match_substring_regex(column, r"[()=]")),
             )
         else:
             continue

@@ -148,6 +148,9 @@ STATUS: list[tuple[str, str, int]] = [
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
     r"(?:(?i:error number|errno|error code|error_code|os error"
+    # ... and an error's number in prose, Oracle's `Fatal NI connect error 12170.`, `Error 19809
+    # Creating archive log file` (QA: a connect timeout was a closed connection's event)
+    r"|\berror"
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
     r"|exited with code"  # nginx's `worker process 2000 exited with code 1` (QA)
@@ -239,6 +242,13 @@ ERRNO += [
     for digit, marker in _ERRNO_DIGITS.items()
 ]
 _ERRNO_ANY += rf"|{_SMALL_STATUS}[0-9]{_SMALL_STATUS_END}"
+# ... and a count of errors that is none, SQL Server's `DBCC CHECKDB (shop) ... found 0 errors
+# and repaired 0 errors` (QA: corruption found, `found 8 errors`, was a clean run's event; any
+# other count stays a value)
+_NO_ERRORS, _NO_ERRORS_END = r"((?:^|[\s(,;:]))", r"( (?:errors?|failures?|faults?)(?:$|[^\w-]))"
+ERRNO += [(rf"{_NO_ERRORS}0{_NO_ERRORS_END}", rf"\1{_ERRNO_DIGITS['0']}\2", 2)]
+_ERRNO_ANY += rf"|{_NO_ERRORS}0{_NO_ERRORS_END}"
+_NO_ERRORS_PY = re.compile(rf"{_NO_ERRORS}0{_NO_ERRORS_END}")
 _SMALL_STATUS_PY = re.compile(rf"{_SMALL_STATUS}([0-9]){_SMALL_STATUS_END}")
 # ... and an LDAP result's type after its error number (`RESULT err=0 tag=101`, OpenLDAP's
 # `RESULT tag=97 err=49`): a bind's result is not a search's (QA 389 Directory Server); after
@@ -598,6 +608,8 @@ def mark_text(text: str) -> str:
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
     text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    for _ in range(2):  # `found 0 errors and repaired 0 errors`: a delimiter shared
+        text = _NO_ERRORS_PY.sub(lambda m: m.group(1) + _ERRNO_DIGITS["0"] + m.group(2), text)
     return _MESSAGE_ID_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
 
 

@@ -438,6 +438,20 @@ MASKS: list[tuple[str, str, int]] = [
     _JMS_ID,
     *_DISKS,
     *_PCI,
+    # ... and a Windows account, `CORP\svc_sqlagent` (SQL Server's `executed by CORP\dba_ops`,
+    # `Login failed for user 'CORP\jsmith'`: QA, a DBA's manual check a new event), its domain
+    # kept; a user named in prose, HTCondor's `via condor_rm (by user bob)` (QA: a template
+    # per user), and the host that killed a process, SQL Server's `killed by hostname WEB03`
+    (r"(^|[\s'\"(=])([A-Z][A-Z0-9-]*\\)[A-Za-z0-9._$-]+", r"\1\2" + WILDCARD, 1),
+    (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
+    (r"(\bby hostname )[^\s,]+", r"\1" + WILDCARD, 1),
+    # ... Oracle's system-generated names, `SYS_P4976`, `SYS_C0012345` (QA Oracle: a new
+    # partition each night, a new event), its pluggable database before a message (`PDB1(3):`,
+    # `HRPDB(5):`: a template per database) and a numbered background process (`ARC3 (PID:
+    # 4213):`, one value: a name glued to a masked number is masked whole)
+    (r"(^|[^\w$])SYS_[A-Z]+[0-9]+", r"\1" + WILDCARD, 1),
+    (r"^[A-Z][A-Z0-9_$#]*\([0-9]+\):", WILDCARD + "(" + WILDCARD + "):", 1),
+    (r"(^|\s)[A-Z]{3,4}[0-9]+( \(PID:)", r"\1" + WILDCARD + r"\2", 1),
     # ... and the account of a PAM session, `session closed for user backup` (QA storage
     # daemons: opened was masked by its `(uid=`, closed kept the name, a new cron user's job a
     # new event)

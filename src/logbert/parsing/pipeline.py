@@ -371,6 +371,14 @@ class Parser(DatingChecks):
                     "'<Timestamp> <Content>' with --timestamp-format %s (the lines start with "
                     "epoch seconds)"
                 )
+            elif sample and re.match(r"[0-9]{2}/[0-9]{2}/[0-9]{2} [0-9:]{8}\s", sample[0]):
+                # HTCondor's `12/03/26 07:00:00 (pid:1830) ...`, a US date with a two-digit
+                # year (QA: the example's ISO time never fitted, and `spark` read yy/MM/dd)
+                example = (
+                    "'<Date> <Time> <Content>' with --timestamp-format '%m/%d/%y %H:%M:%S' "
+                    "(the lines start with a two-digit-year date: '%d/%m/%y' if the day is "
+                    "first)"
+                )
             elif sample and (first_word := _LEVEL_FIRST.match(sample[0])):
                 # logback's `%-5level [%thread] %date ...` (QA Cassandra: the date-first
                 # example fitted no line)
@@ -416,7 +424,9 @@ class Parser(DatingChecks):
             f"it reads {mine.dated:,} of the first {n:,} lines of {fit.name} with a timestamp "
             f"({mine.split:,} split)"
         )
-        if best.name != mine.name and best.dated > mine.dated:
+        if looks_binary(sample):  # a crash dump beside the log (QA SQL Server's Log folder)
+            advice = "it looks binary, not like a text log: leave it out (pass the log files)"
+        elif best.name != mine.name and best.dated > mine.dated:
             advice = f"{best.describe()} fits it: parse it in a run of its own with --format "
             advice += best.name
         else:

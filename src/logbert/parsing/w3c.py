@@ -138,7 +138,10 @@ def split_w3c_lines(
             continue
         values = line.split("\t") if "\t" in line else line.split()  # Zeek's: tabs
         if len(values) != len(current) and "," in line:  # a CSV record (Exchange's)
-            values = next(csv.reader([line]))
+            try:
+                values = next(csv.reader([line]))
+            except csv.Error:  # no record (a binary file's bytes, QA SQL Server: a traceback)
+                continue
         if len(values) != len(current):
             continue
         record = dict(zip(current, values, strict=True))

@@ -339,3 +339,19 @@ def test_htcondor_logs_are_no_spark_logs_and_a_binary_file_is_no_traceback(tmp_p
     assert "--timestamp-format '%m/%d/%y %H:%M:%S'" in str(refused.value)
     ok, _ = split_w3c_lines(pa.array(["ab,c\rd,e f", "x"]))
     assert not ok.any()
+
+
+def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
+    """QA Argo CD: a pod's logrus lines as /var/log/pods holds them (`<time> stderr F time=...
+    level=info msg=Trace ...`) were read by `iso`: `stderr F` and `time="<*>"` in every event,
+    and a git fetch one event with a helm render."""
+    events = auto_parsed([
+        '2026-12-04T08:00:49.3Z stderr F time="2026-12-04T08:00:49Z" level=info msg=Trace '
+        'args="[git fetch origin --tags]" dir=/tmp/r/1 operation_name="exec git" time_ms=45.1',
+        '2026-12-04T08:00:50.1Z stdout F level=warning msg="Failed to sync" application=argocd/x',
+    ], "logfmt")
+    assert events["Level"] == ["info", "warning"]
+    assert events["content"][0].startswith("info Trace args=")
+    assert "stderr" not in events["content"][0]
+    times = [str(t)[:19] for t in events["timestamp"]]
+    assert times == ["2026-12-04 08:00:49", "2026-12-04 08:00:50"]  # the wrapper's where none

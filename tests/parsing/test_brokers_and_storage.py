@@ -355,3 +355,13 @@ def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
     assert "stderr" not in events["content"][0]
     times = [str(t)[:19] for t in events["timestamp"]]
     assert times == ["2026-12-04 08:00:49", "2026-12-04 08:00:50"]  # the wrapper's where none
+
+
+def test_an_argo_cd_application_and_its_namespace_are_values(masked_alike):
+    """QA Argo CD: a rare message kept `application=argocd/shop-payments dest-namespace=
+    payments`, so a new application's first sync was a new event."""
+    (masked,) = masked_alike([
+        "info initiated sync to HEAD (abea8c3) application=argocd/shop-payments "
+        "dest-namespace=payments reason=OperationStarted",
+    ])
+    assert "application=<*> dest-namespace=<*> reason=OperationStarted" in masked

@@ -345,7 +345,10 @@ NAME_KEYS = (
     "display_name|displayname|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
-    "project_path"
+    "project_path|"
+    # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
+    # it, and a new application's first sync a new event)
+    "application"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -362,8 +365,9 @@ _FIELD_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
 _ENTITY = (
     rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=|:|[\"']\s*:\s*){_FIELD_VALUE}"
 )
-_NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`)
-    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}))(\s*=|[\"']\s*:\s*){_FIELD_VALUE}"
+_NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`); its
+    # name may end a longer one, Argo CD's `dest-namespace=payments` (QA: kept)
+    rf"(^|[\s,;{{(\[._\"'-])((?i:{NAME_KEYS}))(\s*=|[\"']\s*:\s*){_FIELD_VALUE}"
 )
 # ... and written `name:value` with no space, as Teleport and Go's text loggers write fields
 # (`user:alice`, `identity.user:svc-ci`, `teleportUser:bob`: QA Teleport, a third admin's or a

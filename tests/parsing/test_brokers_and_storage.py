@@ -3,17 +3,32 @@ what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.auto import looks_like_continuation
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import Parser, parse_files
+from logbert.parsing.summary import join_continuations
+from logbert.parsing.w3c import split_w3c_lines
 
 
 def test_an_empty_logfmt_value_does_not_take_the_next_field(masked_alike):
     """QA Grafana: `instance= next=Error` masked `next=Error` as the instance's value, and an
     alert rule's error was one event with its everyday `next=Pending`."""
-    error, pending, spaced = masked_alike([
-        "Changing state instance= next=Error org_id=1 uname= userId=0",
-        "Changing state instance=instance=node5:9100 next=Pending org_id=1 uname=admin userId=3",
-        "Access-Request user = bob host = web1 port=3",
-    ])
+    error, pending, spaced = masked_alike(
+        [
+            "Changing state instance= next=Error org_id=1 uname= userId=0",
+            "Changing state instance=instance=node5:9100 next=Pending org_id=1 uname=admin userId=3",
+            "Access-Request user = bob host = web1 port=3",
+        ]
+    )
     assert error == "Changing state instance= next=Error org_id=<*> uname= userId=<*>"
     assert pending.startswith("Changing state instance=<*> next=Pending org_id=<*> uname=<*>")
     assert spaced == "Access-Request user = <*> host = <*> port=<*>"
@@ -28,12 +43,14 @@ def test_an_erlang_term_is_no_csv_record(masked_alike):
         '{line,102}]},{fabric_rpc,map_view,5,[{file,"src/fabric_rpc.erl"},{line,123}]}]'
     )
     head = "rexi_server: from: couchdb@couch1(<0.38979.0>) mfa: fabric_rpc:map_view/5"
-    crash, timeout, record = masked_alike([
-        f"{head} error:function_clause {stack}",
-        f"{head} exit:timeout {stack}",
-        "1,2025/11/24 08:00:16,0128,TRAFFIC,end,2561,2025/11/24 08:00:16,10.0.0.5,8.8.8.8,"
-        "0.0.0.0,0.0.0.0,allow-web,acme,,ssl",
-    ])
+    crash, timeout, record = masked_alike(
+        [
+            f"{head} error:function_clause {stack}",
+            f"{head} exit:timeout {stack}",
+            "1,2025/11/24 08:00:16,0128,TRAFFIC,end,2561,2025/11/24 08:00:16,10.0.0.5,8.8.8.8,"
+            "0.0.0.0,0.0.0.0,allow-web,acme,,ssl",
+        ]
+    )
     assert " error:function_clause [{couch_mrview_util," in crash
     assert crash.replace("error:function_clause", "exit:timeout") == timeout
     assert ", TRAFFIC, end, " in record  # a CSV record's fields are still words
@@ -43,17 +60,19 @@ def test_jms_ids_and_disks_are_values(masked_alike):
     """QA ActiveMQ: `ID:amq-prod-01-51677-1764609636702-0:1` kept its host; QA storage daemons:
     the same kernel, md and ZFS event was a template per disk and array, a new array's normal
     check a new event. Words that only look alike (`md5`, `sdk`, `hdf5`) stay."""
-    masked = masked_alike([
-        "Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-1764609636702-0:1) is starting",
-        "blk_update_request: I/O error, dev sdb, sector 136307647 op 0x0:(READ)",
-        "md/raid1:md0: Disk failure on sda1, disabling device.",
-        "md: data-check of RAID array md1",
-        "eid=149 class=io pool='tank' vdev=sdd1 size=131072",
-        "ata2: EH complete",
-        "sd 2:0:0:0: [sdc] tag#0 FAILED Result",
-        "md5 sum of sdk and hdf5 files on nvme0n1p2",
-        "pam_unix(cron:session): session closed for user backup",
-    ])
+    masked = masked_alike(
+        [
+            "Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-1764609636702-0:1) is starting",
+            "blk_update_request: I/O error, dev sdb, sector 136307647 op 0x0:(READ)",
+            "md/raid1:md0: Disk failure on sda1, disabling device.",
+            "md: data-check of RAID array md1",
+            "eid=149 class=io pool='tank' vdev=sdd1 size=131072",
+            "ata2: EH complete",
+            "sd 2:0:0:0: [sdc] tag#0 FAILED Result",
+            "md5 sum of sdk and hdf5 files on nvme0n1p2",
+            "pam_unix(cron:session): session closed for user backup",
+        ]
+    )
     assert masked == [
         "Apache ActiveMQ <*> (localhost, ID:<*>) is starting",
         "blk_update_request: I/O error, dev <*>, sector <*> op <*>:(READ)",
@@ -71,12 +90,6 @@ def test_a_c_backtrace_continues_its_record_and_the_join_finds_a_bracketed_level
     """QA Fluent Bit: a crash's `#0  0x55d4... in fn() at file:line` frames were "no
     continuation lines"; QA CouchDB: records start `[notice] 2026-...`, and the advice's awk
     (a date at the line's start) joined the whole log into one line."""
-    import shutil
-    import subprocess
-
-    from logbert.parsing.auto import looks_like_continuation
-    from logbert.parsing.summary import join_continuations
-
     assert looks_like_continuation(
         "#0  0x55d4a3f0b799      in  flb_input_chunk_append_raw() at src/flb_input_chunk.c:1552"
     )
@@ -99,9 +112,6 @@ def test_a_c_backtrace_continues_its_record_and_the_join_finds_a_bracketed_level
 def test_rejects_that_may_continue_a_record_are_told_how_to_join(tmp_path):
     """QA Telegraf: an `inputs.exec` error's stderr on the next line was "no continuation
     line", and the advice, "use a format that reads them too", named no format that exists."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     log = tmp_path / "telegraf.log"
     log.write_text(
         "2026-12-03T11:00:10Z E! [inputs.exec] Error in plugin: exit status 2 for command\n"
@@ -119,9 +129,6 @@ def test_a_format_strings_last_field_after_a_separator_takes_the_rest_of_the_lin
     """QA ActiveMQ: log4j's `%d | %-5p | %m | %c | %t` as a format string read the thread as
     one word, and 99% of the lines (threads such as `ActiveMQ Journal Checkpoint Worker`) were
     rejected. After white space alone, a last field stays one word (`<Content> <Duration>`)."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     log = tmp_path / "activemq.log"
     log.write_text(
         "2026-12-01 00:00:00,882 | DEBUG | Checkpoint started. | org.apache.activemq.store."
@@ -145,22 +152,28 @@ def test_a_format_strings_last_field_after_a_separator_takes_the_rest_of_the_lin
 def test_activemq_and_couchdb_logs_get_their_own_formats(auto_parsed):
     """QA ActiveMQ: `iso` kept the separators, the logger and the thread in every event; QA
     CouchDB: `auto` read no format, and its example fitted none."""
-    amq = auto_parsed([
-        "2026-12-01 08:21:57,706 | INFO  | Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-"
-        "1764609636702-0:1) is starting | org.apache.activemq.broker.BrokerService | main",
-        "2026-12-01 08:21:58,001 | WARN  | Transport Connection to: tcp://10.20.2.123:44280 failed"
-        " | org.apache.activemq.broker.TransportConnection.Transport | ActiveMQ Transport: "
-        "tcp:///10.20.2.123:44280@61616",
-    ], "activemq")
+    amq = auto_parsed(
+        [
+            "2026-12-01 08:21:57,706 | INFO  | Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-"
+            "1764609636702-0:1) is starting | org.apache.activemq.broker.BrokerService | main",
+            "2026-12-01 08:21:58,001 | WARN  | Transport Connection to: tcp://10.20.2.123:44280 failed"
+            " | org.apache.activemq.broker.TransportConnection.Transport | ActiveMQ Transport: "
+            "tcp:///10.20.2.123:44280@61616",
+        ],
+        "activemq",
+    )
     assert amq["Level"] == ["INFO", "WARN"]
     assert amq["ThreadName"][1] == "ActiveMQ Transport: tcp:///10.20.2.123:44280@61616"
     assert amq["content"][1] == "Transport Connection to: tcp://10.20.2.123:44280 failed"
-    couch = auto_parsed([
-        "[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0> 1a2b3c4d5e "
-        "localhost:5984 10.0.0.7 admin GET /mydb/_all_docs?limit=10 200 ok 12",
-        "[error] 2026-12-04T10:21:12.123456Z couchdb@127.0.0.1 <0.2345.0> -------- rexi_server:"
-        " from: couchdb@127.0.0.1(<0.345.0>) mfa: fabric_rpc:map_view/5 exit:timeout",
-    ], "couchdb")
+    couch = auto_parsed(
+        [
+            "[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0> 1a2b3c4d5e "
+            "localhost:5984 10.0.0.7 admin GET /mydb/_all_docs?limit=10 200 ok 12",
+            "[error] 2026-12-04T10:21:12.123456Z couchdb@127.0.0.1 <0.2345.0> -------- rexi_server:"
+            " from: couchdb@127.0.0.1(<0.345.0>) mfa: fabric_rpc:map_view/5 exit:timeout",
+        ],
+        "couchdb",
+    )
     assert couch["Level"] == ["notice", "error"] and couch["ReqId"] == ["1a2b3c4d5e", "--------"]
     assert couch["content"][1].startswith("rexi_server: from: ")
 
@@ -168,9 +181,6 @@ def test_activemq_and_couchdb_logs_get_their_own_formats(auto_parsed):
 def test_a_couchdb_operation_after_its_database_is_an_endpoint(tmp_path):
     """QA CouchDB: `PUT /orders/_security`, `GET /orders/_all_docs?...` (a full dump) and a
     design document's deploy were a document's `/orders/<*>` events, unflagged."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     head = "[notice] 2026-12-04T10:21:{:02d}.100000Z couchdb@c1 <0.1.0> 5e18ae15{:02d} c1:5984 "
     requests = [f"10.0.3.11 admin GET /orders/order-{n}{n} 200 ok 5" for n in range(20)] + [
         "10.0.3.11 admin PUT /orders/_security 200 ok 12",
@@ -191,9 +201,6 @@ def test_memcached_commands_and_replies_are_events(tmp_path):
     """QA Memcached (`-vv`): with the connection glued to its sign (`<28`, `>28`), the command
     after it was a variable once four were seen (a `stats cachedump` an `incr`'s event), and
     the replies `END`, `STORED`, `NOT_FOUND`, `EXISTS` one event with an `incr`'s number."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     lines = []
     for fd in range(28, 40):
         lines += [
@@ -217,9 +224,6 @@ def test_a_first_word_splits_beside_masked_first_words(tmp_path):
     """QA storage daemons: `smartd.service: Deactivated successfully.` was one `<*>:` event
     with every `session-875.scope`, so three storage monitors stopping passed as a session's
     end; as Drain does, named first words are apart and masked ones together."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     units = ["smartd.service", "mdmonitor.service", "zfs-zed.service", "sysstat-collect.service"]
     lines = [f"session-{n}.scope: Deactivated successfully." for n in range(870, 890)]
     lines += [f"{unit}: Deactivated successfully." for unit in units]
@@ -237,11 +241,6 @@ def test_the_frozen_parser_gives_training_lines_their_trained_keys():
     `status:15` were mined as one `status:<*>` template, which the frozen parser (matching
     only) refused for `status:0`: scoring the model's own training log met "unseen" keys in
     a quarter of its windows, and the note blamed the logs."""
-    import json
-
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import Parser
-
     lines = [
         f"[{5355100 + i}.batch] sending REQUEST_COMPLETE_BATCH_SCRIPT, error:0 status:{status}"
         for i, status in enumerate([0] * 30 + [9] * 3 + [256] * 3 + [15] * 3 + [0, 9, 256, 15])
@@ -258,11 +257,6 @@ def test_the_frozen_parser_reproduces_every_loghub_systems_training_keys(data_di
     """The frozen parser (matching only, as scoring parses) gives each training line the key
     training gave it, for every loghub system's own format and for `raw`: a line mined into
     a template it does not fit would be an "unseen" key at scoring (QA GPU nodes, CUPS)."""
-    import json
-
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import Parser
-
     root = data_dir / "loghub2_2k_corrected"
     for system in sorted(p.name for p in root.iterdir() if p.is_dir()):
         lines = (root / system / f"{system}_2k.log").read_text(errors="replace").splitlines()
@@ -277,12 +271,14 @@ def test_the_frozen_parser_reproduces_every_loghub_systems_training_keys(data_di
 def test_an_nvidia_xid_is_kept_and_a_wait_status_is_no_2xx(masked_alike):
     """QA GPU nodes: `Xid (PCI:...): 79` (a GPU off the bus) and `43` (an application's own
     fault) were one event; Slurm's `status:256` (exit 1) read `status:2xx`, a success."""
-    off_bus, app_fault, dcgm, wait = masked_alike([
-        "NVRM: Xid (PCI:0000:3b:00): 79, pid=12345, name=python3, Ch 00000010",
-        "NVRM: Xid (PCI:0000:bd:00): 43, pid=246970, name=nccl-tests, Ch 00000010",
-        "nv-hostengine: XID error 48 detected on GPU 3",
-        "[5355100.batch] sending REQUEST_COMPLETE_BATCH_SCRIPT, error:0 status:256",
-    ])
+    off_bus, app_fault, dcgm, wait = masked_alike(
+        [
+            "NVRM: Xid (PCI:0000:3b:00): 79, pid=12345, name=python3, Ch 00000010",
+            "NVRM: Xid (PCI:0000:bd:00): 43, pid=246970, name=nccl-tests, Ch 00000010",
+            "nv-hostengine: XID error 48 detected on GPU 3",
+            "[5355100.batch] sending REQUEST_COMPLETE_BATCH_SCRIPT, error:0 status:256",
+        ]
+    )
     assert ": 79, pid=<*>" in off_bus and ": 43, pid=<*>" in app_fault
     assert off_bus.split(", name=")[0].replace("79", "43") == app_fault.split(", name=")[0]
     assert "XID error 48 " in dcgm
@@ -294,23 +290,27 @@ def test_database_server_outcomes_are_kept_and_their_names_are_values(masked_ali
     a DBA's account, a killing host and a user after `by user` made templates of their own;
     QA Oracle: `error 12170` and `Error 19809` were masked, and `SYS_P4976`, a PDB's name
     before its message and an archiver's number made templates of their own."""
-    clean, corrupt, killed, condor, login = masked_alike([
-        "DBCC CHECKDB (shop) executed by CORP\\svc_sqlagent found 0 errors and repaired 0 errors.",
-        "DBCC CHECKDB (shop) executed by CORP\\dba_ops found 8 errors and repaired 0 errors.",
-        "Process ID 112 was killed by hostname WEB03, host process ID 7716.",
-        "Job 5591.0 is being removed: via condor_rm (by user bob)",
-        "Login failed for user 'CORP\\jsmith'. Reason: Password did not match",
-    ])
+    clean, corrupt, killed, condor, login = masked_alike(
+        [
+            "DBCC CHECKDB (shop) executed by CORP\\svc_sqlagent found 0 errors and repaired 0 errors.",
+            "DBCC CHECKDB (shop) executed by CORP\\dba_ops found 8 errors and repaired 0 errors.",
+            "Process ID 112 was killed by hostname WEB03, host process ID 7716.",
+            "Job 5591.0 is being removed: via condor_rm (by user bob)",
+            "Login failed for user 'CORP\\jsmith'. Reason: Password did not match",
+        ]
+    )
     assert "by CORP\\<*> found 0 errors and repaired 0 errors." in clean
     assert "by CORP\\<*> found <*> errors and repaired 0 errors." in corrupt
     assert "killed by hostname <*>," in killed and condor.endswith("(by user <*>)")
     assert login.startswith("Login failed for user 'CORP\\<*>'.")
-    timeout, archive, partition, pdb = masked_alike([
-        "Fatal NI connect error 12170.",
-        "ARC1 (PID:4213): Error 19809 Creating archive log file to '/u01/fra/1.arc'",
-        "TABLE SYS.WRI$_OPTSTAT_HISTHEAD_HISTORY: ADDED INTERVAL PARTITION SYS_P4976 (45988)",
-        "HRPDB(5):Resize operation completed for file# 22",
-    ])
+    timeout, archive, partition, pdb = masked_alike(
+        [
+            "Fatal NI connect error 12170.",
+            "ARC1 (PID:4213): Error 19809 Creating archive log file to '/u01/fra/1.arc'",
+            "TABLE SYS.WRI$_OPTSTAT_HISTHEAD_HISTORY: ADDED INTERVAL PARTITION SYS_P4976 (45988)",
+            "HRPDB(5):Resize operation completed for file# 22",
+        ]
+    )
     assert timeout == "Fatal NI connect error 12170."
     assert archive.startswith("<*> (PID:<*>): Error 19809 Creating")
     assert partition.endswith("PARTITION <*> (<*>)") and pdb.startswith("<*>(<*>):Resize ")
@@ -321,14 +321,6 @@ def test_htcondor_logs_are_no_spark_logs_and_a_binary_file_is_no_traceback(tmp_p
     2012-03-26, 14 years early, unsaid); now it refuses, with a format string and the
     two-digit-year date's --timestamp-format. QA SQL Server: a crash dump beside the log made
     the W3C reader's CSV fallback raise a traceback."""
-    import pyarrow as pa
-    import pytest
-
-    from logbert.errors import LogbertError
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-    from logbert.parsing.w3c import split_w3c_lines
-
     log = tmp_path / "SchedLog"
     log.write_text("".join(
         f"12/03/26 07:00:{s:02d} (pid:1830) Negotiating for owner: user{s}@cluster.local\n"
@@ -345,11 +337,14 @@ def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
     """QA Argo CD: a pod's logrus lines as /var/log/pods holds them (`<time> stderr F time=...
     level=info msg=Trace ...`) were read by `iso`: `stderr F` and `time="<*>"` in every event,
     and a git fetch one event with a helm render."""
-    events = auto_parsed([
-        '2026-12-04T08:00:49.3Z stderr F time="2026-12-04T08:00:49Z" level=info msg=Trace '
-        'args="[git fetch origin --tags]" dir=/tmp/r/1 operation_name="exec git" time_ms=45.1',
-        '2026-12-04T08:00:50.1Z stdout F level=warning msg="Failed to sync" application=argocd/x',
-    ], "logfmt")
+    events = auto_parsed(
+        [
+            '2026-12-04T08:00:49.3Z stderr F time="2026-12-04T08:00:49Z" level=info msg=Trace '
+            'args="[git fetch origin --tags]" dir=/tmp/r/1 operation_name="exec git" time_ms=45.1',
+            '2026-12-04T08:00:50.1Z stdout F level=warning msg="Failed to sync" application=argocd/x',
+        ],
+        "logfmt",
+    )
     assert events["Level"] == ["info", "warning"]
     assert events["content"][0].startswith("info Trace args=")
     assert "stderr" not in events["content"][0]
@@ -360,8 +355,10 @@ def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
 def test_an_argo_cd_application_and_its_namespace_are_values(masked_alike):
     """QA Argo CD: a rare message kept `application=argocd/shop-payments dest-namespace=
     payments`, so a new application's first sync was a new event."""
-    (masked,) = masked_alike([
-        "info initiated sync to HEAD (abea8c3) application=argocd/shop-payments "
-        "dest-namespace=payments reason=OperationStarted",
-    ])
+    (masked,) = masked_alike(
+        [
+            "info initiated sync to HEAD (abea8c3) application=argocd/shop-payments "
+            "dest-namespace=payments reason=OperationStarted",
+        ]
+    )
     assert "application=<*> dest-namespace=<*> reason=OperationStarted" in masked

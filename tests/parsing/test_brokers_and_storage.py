@@ -22,13 +22,11 @@ from logbert.parsing.w3c import split_w3c_lines
 def test_an_empty_logfmt_value_does_not_take_the_next_field(masked_alike):
     """QA Grafana: `instance= next=Error` masked `next=Error` as the instance's value, and an
     alert rule's error was one event with its everyday `next=Pending`."""
-    error, pending, spaced = masked_alike(
-        [
-            "Changing state instance= next=Error org_id=1 uname= userId=0",
-            "Changing state instance=instance=node5:9100 next=Pending org_id=1 uname=admin userId=3",
-            "Access-Request user = bob host = web1 port=3",
-        ]
-    )
+    error, pending, spaced = masked_alike([
+        "Changing state instance= next=Error org_id=1 uname= userId=0",
+        "Changing state instance=instance=node5:9100 next=Pending org_id=1 uname=admin userId=3",
+        "Access-Request user = bob host = web1 port=3",
+    ])
     assert error == "Changing state instance= next=Error org_id=<*> uname= userId=<*>"
     assert pending.startswith("Changing state instance=<*> next=Pending org_id=<*> uname=<*>")
     assert spaced == "Access-Request user = <*> host = <*> port=<*>"
@@ -43,14 +41,12 @@ def test_an_erlang_term_is_no_csv_record(masked_alike):
         '{line,102}]},{fabric_rpc,map_view,5,[{file,"src/fabric_rpc.erl"},{line,123}]}]'
     )
     head = "rexi_server: from: couchdb@couch1(<0.38979.0>) mfa: fabric_rpc:map_view/5"
-    crash, timeout, record = masked_alike(
-        [
-            f"{head} error:function_clause {stack}",
-            f"{head} exit:timeout {stack}",
-            "1,2025/11/24 08:00:16,0128,TRAFFIC,end,2561,2025/11/24 08:00:16,10.0.0.5,8.8.8.8,"
-            "0.0.0.0,0.0.0.0,allow-web,acme,,ssl",
-        ]
-    )
+    crash, timeout, record = masked_alike([
+        f"{head} error:function_clause {stack}",
+        f"{head} exit:timeout {stack}",
+        "1,2025/11/24 08:00:16,0128,TRAFFIC,end,2561,2025/11/24 08:00:16,10.0.0.5,8.8.8.8,"
+        "0.0.0.0,0.0.0.0,allow-web,acme,,ssl",
+    ])
     assert " error:function_clause [{couch_mrview_util," in crash
     assert crash.replace("error:function_clause", "exit:timeout") == timeout
     assert ", TRAFFIC, end, " in record  # a CSV record's fields are still words
@@ -60,19 +56,17 @@ def test_jms_ids_and_disks_are_values(masked_alike):
     """QA ActiveMQ: `ID:amq-prod-01-51677-1764609636702-0:1` kept its host; QA storage daemons:
     the same kernel, md and ZFS event was a template per disk and array, a new array's normal
     check a new event. Words that only look alike (`md5`, `sdk`, `hdf5`) stay."""
-    masked = masked_alike(
-        [
-            "Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-1764609636702-0:1) is starting",
-            "blk_update_request: I/O error, dev sdb, sector 136307647 op 0x0:(READ)",
-            "md/raid1:md0: Disk failure on sda1, disabling device.",
-            "md: data-check of RAID array md1",
-            "eid=149 class=io pool='tank' vdev=sdd1 size=131072",
-            "ata2: EH complete",
-            "sd 2:0:0:0: [sdc] tag#0 FAILED Result",
-            "md5 sum of sdk and hdf5 files on nvme0n1p2",
-            "pam_unix(cron:session): session closed for user backup",
-        ]
-    )
+    masked = masked_alike([
+        "Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-1764609636702-0:1) is starting",
+        "blk_update_request: I/O error, dev sdb, sector 136307647 op 0x0:(READ)",
+        "md/raid1:md0: Disk failure on sda1, disabling device.",
+        "md: data-check of RAID array md1",
+        "eid=149 class=io pool='tank' vdev=sdd1 size=131072",
+        "ata2: EH complete",
+        "sd 2:0:0:0: [sdc] tag#0 FAILED Result",
+        "md5 sum of sdk and hdf5 files on nvme0n1p2",
+        "pam_unix(cron:session): session closed for user backup",
+    ])
     assert masked == [
         "Apache ActiveMQ <*> (localhost, ID:<*>) is starting",
         "blk_update_request: I/O error, dev <*>, sector <*> op <*>:(READ)",
@@ -152,28 +146,22 @@ def test_a_format_strings_last_field_after_a_separator_takes_the_rest_of_the_lin
 def test_activemq_and_couchdb_logs_get_their_own_formats(auto_parsed):
     """QA ActiveMQ: `iso` kept the separators, the logger and the thread in every event; QA
     CouchDB: `auto` read no format, and its example fitted none."""
-    amq = auto_parsed(
-        [
-            "2026-12-01 08:21:57,706 | INFO  | Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-"
-            "1764609636702-0:1) is starting | org.apache.activemq.broker.BrokerService | main",
-            "2026-12-01 08:21:58,001 | WARN  | Transport Connection to: tcp://10.20.2.123:44280 failed"
-            " | org.apache.activemq.broker.TransportConnection.Transport | ActiveMQ Transport: "
-            "tcp:///10.20.2.123:44280@61616",
-        ],
-        "activemq",
-    )
+    amq = auto_parsed([
+        "2026-12-01 08:21:57,706 | INFO  | Apache ActiveMQ 5.18.3 (localhost, ID:amq-prod-01-51677-"
+        "1764609636702-0:1) is starting | org.apache.activemq.broker.BrokerService | main",
+        "2026-12-01 08:21:58,001 | WARN  | Transport Connection to: tcp://10.20.2.123:44280 failed"
+        " | org.apache.activemq.broker.TransportConnection.Transport | ActiveMQ Transport: "
+        "tcp:///10.20.2.123:44280@61616",
+    ], "activemq")
     assert amq["Level"] == ["INFO", "WARN"]
     assert amq["ThreadName"][1] == "ActiveMQ Transport: tcp:///10.20.2.123:44280@61616"
     assert amq["content"][1] == "Transport Connection to: tcp://10.20.2.123:44280 failed"
-    couch = auto_parsed(
-        [
-            "[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0> 1a2b3c4d5e "
-            "localhost:5984 10.0.0.7 admin GET /mydb/_all_docs?limit=10 200 ok 12",
-            "[error] 2026-12-04T10:21:12.123456Z couchdb@127.0.0.1 <0.2345.0> -------- rexi_server:"
-            " from: couchdb@127.0.0.1(<0.345.0>) mfa: fabric_rpc:map_view/5 exit:timeout",
-        ],
-        "couchdb",
-    )
+    couch = auto_parsed([
+        "[notice] 2026-12-04T10:21:11.123456Z couchdb@127.0.0.1 <0.12345.0> 1a2b3c4d5e "
+        "localhost:5984 10.0.0.7 admin GET /mydb/_all_docs?limit=10 200 ok 12",
+        "[error] 2026-12-04T10:21:12.123456Z couchdb@127.0.0.1 <0.2345.0> -------- rexi_server:"
+        " from: couchdb@127.0.0.1(<0.345.0>) mfa: fabric_rpc:map_view/5 exit:timeout",
+    ], "couchdb")
     assert couch["Level"] == ["notice", "error"] and couch["ReqId"] == ["1a2b3c4d5e", "--------"]
     assert couch["content"][1].startswith("rexi_server: from: ")
 
@@ -271,14 +259,12 @@ def test_the_frozen_parser_reproduces_every_loghub_systems_training_keys(data_di
 def test_an_nvidia_xid_is_kept_and_a_wait_status_is_no_2xx(masked_alike):
     """QA GPU nodes: `Xid (PCI:...): 79` (a GPU off the bus) and `43` (an application's own
     fault) were one event; Slurm's `status:256` (exit 1) read `status:2xx`, a success."""
-    off_bus, app_fault, dcgm, wait = masked_alike(
-        [
-            "NVRM: Xid (PCI:0000:3b:00): 79, pid=12345, name=python3, Ch 00000010",
-            "NVRM: Xid (PCI:0000:bd:00): 43, pid=246970, name=nccl-tests, Ch 00000010",
-            "nv-hostengine: XID error 48 detected on GPU 3",
-            "[5355100.batch] sending REQUEST_COMPLETE_BATCH_SCRIPT, error:0 status:256",
-        ]
-    )
+    off_bus, app_fault, dcgm, wait = masked_alike([
+        "NVRM: Xid (PCI:0000:3b:00): 79, pid=12345, name=python3, Ch 00000010",
+        "NVRM: Xid (PCI:0000:bd:00): 43, pid=246970, name=nccl-tests, Ch 00000010",
+        "nv-hostengine: XID error 48 detected on GPU 3",
+        "[5355100.batch] sending REQUEST_COMPLETE_BATCH_SCRIPT, error:0 status:256",
+    ])
     assert ": 79, pid=<*>" in off_bus and ": 43, pid=<*>" in app_fault
     assert off_bus.split(", name=")[0].replace("79", "43") == app_fault.split(", name=")[0]
     assert "XID error 48 " in dcgm
@@ -290,27 +276,23 @@ def test_database_server_outcomes_are_kept_and_their_names_are_values(masked_ali
     a DBA's account, a killing host and a user after `by user` made templates of their own;
     QA Oracle: `error 12170` and `Error 19809` were masked, and `SYS_P4976`, a PDB's name
     before its message and an archiver's number made templates of their own."""
-    clean, corrupt, killed, condor, login = masked_alike(
-        [
-            "DBCC CHECKDB (shop) executed by CORP\\svc_sqlagent found 0 errors and repaired 0 errors.",
-            "DBCC CHECKDB (shop) executed by CORP\\dba_ops found 8 errors and repaired 0 errors.",
-            "Process ID 112 was killed by hostname WEB03, host process ID 7716.",
-            "Job 5591.0 is being removed: via condor_rm (by user bob)",
-            "Login failed for user 'CORP\\jsmith'. Reason: Password did not match",
-        ]
-    )
+    clean, corrupt, killed, condor, login = masked_alike([
+        "DBCC CHECKDB (shop) executed by CORP\\svc_sqlagent found 0 errors and repaired 0 errors.",
+        "DBCC CHECKDB (shop) executed by CORP\\dba_ops found 8 errors and repaired 0 errors.",
+        "Process ID 112 was killed by hostname WEB03, host process ID 7716.",
+        "Job 5591.0 is being removed: via condor_rm (by user bob)",
+        "Login failed for user 'CORP\\jsmith'. Reason: Password did not match",
+    ])
     assert "by CORP\\<*> found 0 errors and repaired 0 errors." in clean
     assert "by CORP\\<*> found <*> errors and repaired 0 errors." in corrupt
     assert "killed by hostname <*>," in killed and condor.endswith("(by user <*>)")
     assert login.startswith("Login failed for user 'CORP\\<*>'.")
-    timeout, archive, partition, pdb = masked_alike(
-        [
-            "Fatal NI connect error 12170.",
-            "ARC1 (PID:4213): Error 19809 Creating archive log file to '/u01/fra/1.arc'",
-            "TABLE SYS.WRI$_OPTSTAT_HISTHEAD_HISTORY: ADDED INTERVAL PARTITION SYS_P4976 (45988)",
-            "HRPDB(5):Resize operation completed for file# 22",
-        ]
-    )
+    timeout, archive, partition, pdb = masked_alike([
+        "Fatal NI connect error 12170.",
+        "ARC1 (PID:4213): Error 19809 Creating archive log file to '/u01/fra/1.arc'",
+        "TABLE SYS.WRI$_OPTSTAT_HISTHEAD_HISTORY: ADDED INTERVAL PARTITION SYS_P4976 (45988)",
+        "HRPDB(5):Resize operation completed for file# 22",
+    ])
     assert timeout == "Fatal NI connect error 12170."
     assert archive.startswith("<*> (PID:<*>): Error 19809 Creating")
     assert partition.endswith("PARTITION <*> (<*>)") and pdb.startswith("<*>(<*>):Resize ")
@@ -337,14 +319,11 @@ def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
     """QA Argo CD: a pod's logrus lines as /var/log/pods holds them (`<time> stderr F time=...
     level=info msg=Trace ...`) were read by `iso`: `stderr F` and `time="<*>"` in every event,
     and a git fetch one event with a helm render."""
-    events = auto_parsed(
-        [
-            '2026-12-04T08:00:49.3Z stderr F time="2026-12-04T08:00:49Z" level=info msg=Trace '
-            'args="[git fetch origin --tags]" dir=/tmp/r/1 operation_name="exec git" time_ms=45.1',
-            '2026-12-04T08:00:50.1Z stdout F level=warning msg="Failed to sync" application=argocd/x',
-        ],
-        "logfmt",
-    )
+    events = auto_parsed([
+        '2026-12-04T08:00:49.3Z stderr F time="2026-12-04T08:00:49Z" level=info msg=Trace '
+        'args="[git fetch origin --tags]" dir=/tmp/r/1 operation_name="exec git" time_ms=45.1',
+        '2026-12-04T08:00:50.1Z stdout F level=warning msg="Failed to sync" application=argocd/x',
+    ], "logfmt")
     assert events["Level"] == ["info", "warning"]
     assert events["content"][0].startswith("info Trace args=")
     assert "stderr" not in events["content"][0]
@@ -355,10 +334,8 @@ def test_logfmt_in_a_cri_wrapper_is_read_as_the_line_it_holds(auto_parsed):
 def test_an_argo_cd_application_and_its_namespace_are_values(masked_alike):
     """QA Argo CD: a rare message kept `application=argocd/shop-payments dest-namespace=
     payments`, so a new application's first sync was a new event."""
-    (masked,) = masked_alike(
-        [
-            "info initiated sync to HEAD (abea8c3) application=argocd/shop-payments "
-            "dest-namespace=payments reason=OperationStarted",
-        ]
-    )
+    (masked,) = masked_alike([
+        "info initiated sync to HEAD (abea8c3) application=argocd/shop-payments "
+        "dest-namespace=payments reason=OperationStarted",
+    ])
     assert "application=<*> dest-namespace=<*> reason=OperationStarted" in masked

@@ -339,3 +339,18 @@ def test_an_argo_cd_application_and_its_namespace_are_values(masked_alike):
         "dest-namespace=payments reason=OperationStarted",
     ])
     assert "application=<*> dest-namespace=<*> reason=OperationStarted" in masked
+
+
+def test_spamassassins_rules_are_one_value_and_postfixs_long_queue_ids_are_masked(masked_alike):
+    """QA amavis: `tests=[HTML_MESSAGE=0.001, BAYES_00=-1.9, ...]` made a template per
+    combination of rules (894 of 942 templates, 70% of normal mail flagged), and Postfix's long
+    queue ids with lower-case runs (`989grXZRSjWPznz:`) a template each."""
+    clean, spam, queued = masked_alike([
+        "(7889-01) spam-tag, <a@b.org> -> <c@d.example>, No, score=-2.373 required=6.31 "
+        "tests=[HTML_MESSAGE=0.001, BAYES_00=-1.9, SPF_PASS=-0.001] autolearn=no",
+        "(13891-01) spam-tag, <e@f.org> -> <c@d.example>, No, score=0.289 required=6.31 "
+        "tests=[DKIM_SIGNED=0.1, HTML_MESSAGE=0.001] autolearn=no",
+        "989grXZRSjWPznz: client=unknown[10.0.0.59], sasl_method=PLAIN",
+    ])
+    assert clean == spam and "tests=[<*>] autolearn=no" in clean
+    assert queued.startswith("<*>: client=unknown[<*>]")

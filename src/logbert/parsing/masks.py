@@ -152,6 +152,9 @@ _VALUE = (
     # ... and a path or a URL, ScyllaDB's `Compacting [/var/lib/.../x-Data.db:level=0, ...]`,
     # Logstash's `:added=>[http://es1:9200/, http://es2:9200/]` (QA: a template per length)
     r"|/[^\s,\[\]()]+|[a-z][a-z0-9+.-]*://[^\s,\[\]()]+"
+    # ... and a scored rule, SpamAssassin's `tests=[BAYES_00=-1.9, SPF_PASS=-0.001]` as amavis
+    # logs it (QA: a template per combination of rules, 894 of 942, every normal mail new)
+    r"|[A-Z][A-Z0-9_]*=-?[0-9][0-9.]*"
 )
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 # Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
@@ -456,6 +459,11 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[^\w$])SYS_[A-Z]+[0-9]+", r"\1" + WILDCARD, 1),
     (r"^[A-Z][A-Z0-9_$#]*\([0-9]+\):", WILDCARD + "(" + WILDCARD + "):", 1),
     (r"(^|\s)[A-Z]{3,4}[0-9]+( \(PID:)", r"\1" + WILDCARD + r"\2", 1),
+    # ... and Postfix's long queue id first in a message (`enable_long_queue_ids`,
+    # `4lhttyXF8Nzrz: client=...`: no vowels, a `z` before the inode's part; QA amavis: the
+    # random-id rule missed those with long lower-case runs, a template each)
+    (r"^[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}z[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]+(:)",
+     WILDCARD + r"\1", 1),
     # ... and the account of a PAM session, `session closed for user backup` (QA storage
     # daemons: opened was masked by its `(uid=`, closed kept the name, a new cron user's job a
     # new event)

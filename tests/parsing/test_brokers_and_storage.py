@@ -354,3 +354,24 @@ def test_spamassassins_rules_are_one_value_and_postfixs_long_queue_ids_are_maske
     ])
     assert clean == spam and "tests=[<*>] autolearn=no" in clean
     assert queued.startswith("<*>: client=unknown[<*>]")
+
+
+def test_zimbra_soap_requests_are_events_and_its_context_is_values(masked_alike):
+    """QA Zimbra: sixteen SOAP requests were one `soap - <*> elapsed=<*>` event (a never-seen
+    `DeleteAccountRequest` a known one), a rare error's template kept the browser of its
+    context's `ua=`, and `ExceptionId:`/`Code:` under a trace were "lines of their own"."""
+    from logbert.parsing.miner import TemplateMiner
+
+    (context,) = masked_alike([
+        "[qtp12-890:https://mail.example.com/service/soap/AuthRequest] [name=alice@example.com;"
+        "mid=12;ip=203.0.113.9;ua=ZimbraWebClient - FF120 (Linux)/10.0.0_GA;] soap - AuthRequest"
+    ])
+    assert "[name=<*>; mid=<*>; ip=<*>; ua=<*>;] soap - AuthRequest" in context
+    ops = ["Auth", "GetFolder", "GetMsg", "Search", "GetInfo", "NoOp", "SendMsg", "GetPrefs",
+           "Batch", "GetTag", "ModifyPrefs", "GetContacts", "Sync", "GetMiniCal", "GetShareInfo"]
+    miner = TemplateMiner()
+    ids = miner.add([f"soap - {op}Request elapsed=<*>" for op in ops], [100] * len(ops))
+    assert len(set(ids)) == len(ops)
+    assert miner.match(["soap - DeleteAccountRequest elapsed=<*>"]) == [None]
+    assert looks_like_continuation("ExceptionId:qtp16-294:https://x/service/soap/Get:17963:07fc")
+    assert looks_like_continuation("Code:service.FAILURE")

@@ -78,6 +78,9 @@ _CONTINUATION = re.compile(
     # a C program's backtrace frames, Fluent Bit's `#0  0x55d4a3f0b799      in
     # flb_input_chunk_append_raw() at src/flb_input_chunk.c:1552` (QA: "no continuation lines")
     r"|#\d+\s+0x[0-9a-f]+\s"
+    # ... and Zimbra's lines under a service exception's trace, `ExceptionId:...`, `Code:...`
+    # (QA: "lines of their own")
+    r"|ExceptionId:|Code:[a-z]"
     # PHP's `Stack trace:` under an uncaught exception (QA PHP: "lines of their own"); Rust's
     # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
     # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)

@@ -459,6 +459,11 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[^\w$])SYS_[A-Z]+[0-9]+", r"\1" + WILDCARD, 1),
     (r"^[A-Z][A-Z0-9_$#]*\([0-9]+\):", WILDCARD + "(" + WILDCARD + "):", 1),
     (r"(^|\s)[A-Z]{3,4}[0-9]+( \(PID:)", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a request context's account and user agent, Zimbra's `[name=alice@x;mid=12;ip=
+    # ...;ua=ZimbraWebClient - FF120 (Linux)/10.0.0_GA;]` (QA: a rare error's template per
+    # browser, the same error from another browser a new event)
+    (r"(\[name=)[^;\]]*(;)", r"\1" + WILDCARD + r"\2", 1),
+    (r"((?:^|[;\[\s])ua=)[^;\]]*", r"\1" + WILDCARD, 1),
     # ... and Postfix's long queue id first in a message (`enable_long_queue_ids`,
     # `4lhttyXF8Nzrz: client=...`: no vowels, a `z` before the inode's part; QA amavis: the
     # random-id rule missed those with long lower-case runs, a template each)

@@ -451,8 +451,17 @@ OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "a
                             "method_name", "grpc.method", "rpc.method"})  # fmt: skip
 
 
+# a request's type named in prose, Zimbra's SOAP `soap - AuthRequest elapsed=45` beside
+# `GetFolderRequest` (QA: sixteen of them one `<*>`, a never-seen `DeleteAccountRequest` a
+# known event)
+_REQUEST_TYPE = re.compile(r"(?:[A-Z][a-z0-9]+)+Request")
+
+
 def _is_operation_pair(word: str) -> bool:
-    """`api.name=PutObject`, `"eventName":"GetObject"`: an operation's name under its field."""
+    """`api.name=PutObject`, `"eventName":"GetObject"`: an operation's name under its field;
+    or a request's type in prose (`_REQUEST_TYPE`)."""
+    if _REQUEST_TYPE.fullmatch(word.rstrip(",;:")):
+        return True
     pair = _pair(word.rstrip(",;"))
     if pair is None or not _WORD.fullmatch(pair[1].strip("\"',;}")):
         return False

@@ -375,3 +375,29 @@ def test_zimbra_soap_requests_are_events_and_its_context_is_values(masked_alike)
     assert miner.match(["soap - DeleteAccountRequest elapsed=<*>"]) == [None]
     assert looks_like_continuation("ExceptionId:qtp16-294:https://x/service/soap/Get:17963:07fc")
     assert looks_like_continuation("Code:service.FAILURE")
+
+
+def test_runner_tokens_file_counters_and_onion_addresses_are_values(masked_alike):
+    """QA GitLab Runner: `runner=xY7kP2qZ` made a template per runner (a re-registered
+    runner's every job new); QA Bitcoin Core: `blk03457.dat` kept its number (the next block
+    file's pre-allocations new events) and each `.onion` address was a template."""
+    job, block, onion, kept = masked_alike([
+        "Job succeeded duration_s=182.7 job=4811334 project=613 runner=xY7kP2qZ",
+        "Pre-allocating up to position 0x100000 in rev03458.dat",
+        "AddLocal(2mdeilare4i67xuweeft7w3j7mlqrcz7pfiooeyssmuwzhfonhnunoqg.onion:8333,4)",
+        "loaded sha256.txt and log4j.xml",
+    ])
+    assert job.endswith("runner=<*>") and block.endswith(" in <*>.dat")
+    assert onion == "AddLocal(<*>:<*>,<*>)" and kept == "loaded sha256.txt and log4j.xml"
+    assert looks_like_continuation("EXCEPTION: St13runtime_error       ")
+
+
+def test_the_leading_white_space_advice_is_a_format_string_to_paste(tmp_path):
+    """QA IPMI: the advice quoted its format string by repr, `' *<RecordId> \\\\| ...'`, and
+    pasted into a shell it matched a backslash: no line fit, and the next error misled."""
+    log = tmp_path / "sel.txt"
+    log.write_text("   1 | 11/16/2026 | 06:20:00 | Event Logging Disabled SEL | Asserted\n" * 3)
+    fmt = resolve_format(r"<RecordId> \| <Date> \| <Time> \| <Content>")
+    with pytest.raises(LogbertError) as refused:
+        parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    assert r"(' *<RecordId> \| <Date> \| <Time> \| <Content>')" in str(refused.value)

@@ -1013,11 +1013,21 @@ def test_ids_that_start_over_after_hours_of_quiet_are_a_warning(make_events):
     blocks = make_events("blocks.parquet", content=lines,
                          template_id=(written + deleted) * 10, timestamp=stamps)  # fmt: skip
     assert by_id(blocks, r"blk_\d+")[1].reused_id_warning(r"blk_\d+") is None
+    # a day's window by field whose first event comes again hours later is no reused id (QA
+    # IPMI: `--by-field source --window 1d` was told to pass --idle-timeout, which it refuses)
+    servers = make_events(
+        "servers.parquet", content=["x"] * 60, template_id=[1, 2, 1] * 20,
+        Node=[f"n{i // 3}" for i in range(60)],
+        timestamp=[at((i // 3) * 60 + (i % 3) * 3 * hour) for i in range(60)],
+    )  # fmt: skip
+    stats = SessionizeStats()
+    windowed = SessionizerSettings(by_field="Node", window="1d").build(stats=stats)
+    list(sessionize_file(servers, windowed))
+    assert stats.n_gapped == 0 and stats.reused_id_warning(None) is None
     # with an --idle-timeout longer than the quiet, the advice is not to pass one (QA DHCP:
     # weekday files read out of order were told to "pass --idle-timeout" given 8h)
     stats = SessionizeStats()
     settings = SessionizerSettings(by_id=pattern, idle_timeout="30h")
-    from logbert.sessions.sessionize import sessionize_file
 
     list(sessionize_file(path, settings.build(stats=stats)))
     warning = stats.reused_id_warning(pattern)

@@ -81,6 +81,8 @@ _CONTINUATION = re.compile(
     # ... and Zimbra's lines under a service exception's trace, `ExceptionId:...`, `Code:...`
     # (QA: "lines of their own")
     r"|ExceptionId:|Code:[a-z]"
+    # ... and Bitcoin Core's exception report (`EXCEPTION: St13runtime_error`, QA)
+    r"|EXCEPTION: "
     # PHP's `Stack trace:` under an uncaught exception (QA PHP: "lines of their own"); Rust's
     # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
     # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)

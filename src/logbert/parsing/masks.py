@@ -361,7 +361,10 @@ _ENTITY_KEYS = (
     "tid|thread_id|threadid|"
     # ... and a virtual machine's (QEMU's `-name guest=vm07,...`: QA libvirt, three VMs'
     # start-ups were templates of their own beside `guest=<*>`)
-    "guest|vm|vm_name|vmname"
+    "guest|vm|vm_name|vmname|"
+    # ... and a CI runner's token, GitLab Runner's `runner=xY7kP2qZ` (QA: a template per runner,
+    # and a re-registered runner's every job new)
+    "runner|runner_id|runner_token"
 )
 # a field's value, quoted or a word (not `========`)
 _FIELD_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
@@ -464,6 +467,11 @@ MASKS: list[tuple[str, str, int]] = [
     # browser, the same error from another browser a new event)
     (r"(\[name=)[^;\]]*(;)", r"\1" + WILDCARD + r"\2", 1),
     (r"((?:^|[;\[\s])ua=)[^;\]]*", r"\1" + WILDCARD, 1),
+    # ... and a file's counter, Bitcoin Core's `blk03457.dat`, `rev03457.dat` (QA: a model of
+    # one day's block file flagged the next file's every pre-allocation), and a Tor or I2P
+    # address (`2mdeil...nunoqg.onion`: a template per node)
+    (r"(^|[\s/(=])[A-Za-z_]{2,}[0-9]{5,}(\.[a-z]{2,4})($|[\s,;:)])", r"\1" + WILDCARD + r"\2\3", 1),
+    (r"(^|[^\w.])[a-z2-7]{16,56}\.(?:onion|b32\.i2p)($|[^\w.])", r"\1" + WILDCARD + r"\2", 1),
     # ... and Postfix's long queue id first in a message (`enable_long_queue_ids`,
     # `4lhttyXF8Nzrz: client=...`: no vowels, a `z` before the inode's part; QA amavis: the
     # random-id rule missed those with long lower-case runs, a template each)

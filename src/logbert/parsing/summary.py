@@ -431,7 +431,8 @@ def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
         return (
             f"{what}rejected; first: {first}); nothing was written: the lines start with white "
             "space, which a format starting with a field reads as a continuation of the line "
-            f"before; start the format string with ' *' ({' *' + run.fmt.format!r})"
+            # (as typed, no repr's doubled backslashes: QA IPMI pasted `\\|` and no line fit)
+            f"before; start the format string with ' *' (' *{run.fmt.written or run.fmt.format}')"
         )
     return f"{what}rejected; first: {first}); nothing was written: {unfit_advice(run)}"
 

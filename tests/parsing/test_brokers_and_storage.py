@@ -401,3 +401,19 @@ def test_the_leading_white_space_advice_is_a_format_string_to_paste(tmp_path):
     with pytest.raises(LogbertError) as refused:
         parse_files([str(log)], fmt, tmp_path / "e.parquet")
     assert r"(' *<RecordId> \| <Date> \| <Time> \| <Content>')" in str(refused.value)
+
+
+def test_a_timestamp_format_with_day_and_month_swapped_is_a_warning(tmp_path):
+    """QA IPMI: `%d/%m/%Y` on ipmitool's `11/28/2026` left a fifth of the lines undated with a
+    note, and the rest months off (`12/02/2026` read as 12 February)."""
+    log = tmp_path / "sel.txt"
+    log.write_text("".join(
+        f"   {i} | {day} | 06:04:00 | Fan FAN2 | Lower Critical going low | Asserted\n"
+        for i, day in enumerate(["11/28/2026", "12/02/2026", "12/03/2026"])
+    ))  # fmt: skip
+    fmt = resolve_format(
+        r" *<RecordId> \| *<Date> *\| *<Time> *\| <Content>", None, "%d/%m/%Y %H:%M:%S"
+    )
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "day and month the other way round" in w]
+    assert said.endswith("pass --timestamp-format '%m/%d/%Y %H:%M:%S'")

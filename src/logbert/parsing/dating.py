@@ -256,9 +256,9 @@ class DatingChecks:
             # the other 81% were read months off: `12/02/2026` as 12 February)
             note = (
                 f"warning: {share} have no timestamp under --timestamp-format "
-                f"{self.fmt.timestamp_format!r} ({first}), but that one reads with {swapped!r}: the "
-                "log writes day and month the other way round, and the lines that did read "
-                f"are dated months off; pass --timestamp-format {swapped!r}"
+                f"{self.fmt.timestamp_format!r} ({first}), but that one reads with "
+                f"{swapped!r}: the log writes day and month the other way round, and the lines "
+                f"that did read are dated months off; pass --timestamp-format {swapped!r}"
             )
         elif missing * 2 <= self._events:
             note = f"timestamps: {share} have none: {first}"

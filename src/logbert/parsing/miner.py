@@ -396,7 +396,8 @@ def _is_structured_word(word: str) -> bool:
 
 
 _RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
-_SIGNED_VALUE = re.compile(r"[<>#@]?<\*>[:>]?")  # a masked value, after its sign: `<<*>`, `#<*>`
+_SIGNED_VALUE = r"[<>#@]?<\*>[:>]?"  # a masked value, after its sign: `<<*>`, `#<*>`
+_LEADING_WORD = re.compile(f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}")  # neither is the message
 
 
 def _message_start(rows: list[list[str]]) -> int:
@@ -407,14 +408,10 @@ def _message_start(rows: list[list[str]]) -> int:
     start = next((p for p in range(n) if not all(_is_structured_word(r[p]) for r in rows)), 0)
     # ... and after a record's mark, varnishlog's `-   ReqMethod   GET` (QA Varnish: with `-`
     # first, every tag was one `- <*> <*>` event, a PURGE a GET's, a MISS a HIT's)
-    while start < n - 1 and _RECORD_MARK.fullmatch(rows[0][start]) and all(
-        r[start] == rows[0][start] for r in rows
-    ):
-        start += 1
     # ... and after a masked value with signs only, memcached's connection `<<*>` (`<28 get
     # ...`, `<28 incr ...`: QA, with four commands after it the command was a variable, a
     # `stats cachedump` an `incr`'s event)
-    while start < n - 1 and _SIGNED_VALUE.fullmatch(rows[0][start]) and all(
+    while start < n - 1 and _LEADING_WORD.fullmatch(rows[0][start]) and all(
         r[start] == rows[0][start] for r in rows
     ):
         start += 1

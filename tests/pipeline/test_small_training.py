@@ -55,6 +55,19 @@ def sessions_with(n: int, share: float, seed: int, unseen_at: int) -> list[Sessi
     return sessions
 
 
+def test_the_unseen_keys_warning_names_them_by_their_templates():
+    """QA GitLab Runner: "(8 keys: 1, 2, 3, 5, 6, ...)" sent the user to templates.csv to learn
+    they were the runner's start-up lines."""
+    sessions = sessions_with(20, 0.25, seed=0, unseen_at=1)
+    lines: list[str] = []
+    names = {"1": "Job started", "99": "Started GitLab Runner."}
+    Pipeline(CappedDetector(), calibration="split", validation_split=0.25, seed=0).fit(
+        sessions, log=lines.append, template_set=names
+    )
+    (warning,) = [line for line in lines if "training sessions lack" in line]
+    assert "training sessions lack (1 keys: 99 'Started GitLab Runner.'); " in warning
+
+
 def test_a_validation_session_with_unseen_keys_is_reported_and_left_out_of_the_threshold():
     sessions = sessions_with(20, 0.25, seed=0, unseen_at=1)
     lines: list[str] = []

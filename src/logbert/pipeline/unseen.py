@@ -9,7 +9,7 @@ normal-data rule.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,9 @@ class UnseenKeys:
 
     mask: np.ndarray  # per validation session: holds a key the training split lacks
     keys: list[int]  # those keys, sorted
+    # key -> template text, where the caller knows it: the warning names the first keys by
+    # their text (QA GitLab Runner: "8 keys: 1, 2, 3, ..." sent the user to templates.csv)
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def n_sessions(self) -> int:
@@ -66,7 +69,9 @@ class UnseenKeys:
         mend: the remedy is to retrain on the new logs."""
         n, total = self.n_sessions, int(self.mask.size)
         share = f"{100 * self.share:.3g}%"  # 0.4%, 20%: a small share must not read 0%
-        keys = ", ".join(str(k) for k in self.keys[:5]) + (", ..." if len(self.keys) > 5 else "")
+        shown = 3 if self.names else 5
+        keys = ", ".join(_key_text(k, self.names) for k in self.keys[:shown])
+        keys += ", ..." if len(self.keys) > shown else ""
         head = (
             f"warning: {n} of {total} {kind} ({share}) hold keys the "
             f"{n_train} training sessions lack ({len(self.keys)} keys: {keys}); "
@@ -99,6 +104,14 @@ class UnseenKeys:
             "detector's score for unseen keys (few or no detections). "
             + (changed or "Train on more normal sessions")
         )
+
+
+def _key_text(key: int, names: dict[int, str]) -> str:
+    """`7`, or `7 'Started GitLab Runner.'` where its template is known (cut at 60 chars)."""
+    name = names.get(key)
+    if name is None:
+        return str(key)
+    return f"{key} {name if len(name) <= 60 else name[:57] + '...'!r}"
 
 
 def training_keys(train: SessionBatch) -> list[int]:

@@ -150,9 +150,10 @@ class ECVCDetector(CountVectorDetector):
         matrix = count_matrix(self.vocab_, [batch.keys[i] for i in rows])
         known = matrix.copy()
         known[:, -1] = 0.0
-        own = _paired_distance(self._transform(matrix), self._transform(known), self.metric)
+        vectors = self._transform(matrix)
+        own = _paired_distance(vectors, self._transform(known), self.metric)
         scores = scores.copy()
-        scores[rows] = np.minimum(scores[rows], self._distances(self._transform(matrix), own))
+        scores[rows] = np.minimum(scores[rows], self._distances(vectors, own))
         return scores
 
     def _get_state(self) -> dict[str, np.ndarray]:

@@ -149,18 +149,24 @@ def _awk_text(c: str) -> str:
     return "\\" + c if c in _AWK_SPECIAL else c
 
 
+def _join_by_record_start(start: str) -> str:
+    """The awk command that joins each line to the record before it, a record starting as
+    the awk pattern `start` (`_record_start`) says."""
+    how = "its level in brackets" if start == _LEVEL_START else "a date"
+    return (
+        f"where each record starts with {how}, awk '/^{start}/ "
+        """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """
+        "LOG > joined.log"
+    )
+
+
 def join_continuations(head: Sequence[str] = ()) -> str:
     """Two awk commands that join continuation lines to their record (`head`: the log's
     first lines, whose first dated line shows how a record starts); the one that joins
     indented lines only where records do not start with white space themselves (QA Zabbix:
     every record does, and the join glued thousands of them into one line)."""
     start = _record_start(head)
-    how = "its level in brackets" if start == _LEVEL_START else "a date"
-    by_date = (
-        f"where each record starts with {how}, awk '/^{start}/ "
-        """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """
-        "LOG > joined.log"
-    )
+    by_date = _join_by_record_start(start)
     if start.startswith("[ \\t]*"):
         return by_date
     return by_date + (
@@ -728,7 +734,7 @@ def _some_unfit(
         f"{display_name(run.fmt)} and do not look like continuation lines{example_text}: "
         f"their events are left out{where}; if they matter, use a format that reads them "
         "too, or if each continues the record before it, join them to it first ("
-        f"{join_continuations(run.head).partition('; where its other lines')[0]})"
+        f"{_join_by_record_start(_record_start(run.head))})"
     ]
 
 

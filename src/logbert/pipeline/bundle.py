@@ -258,9 +258,7 @@ class Pipeline:
         # early stopping watches the validation sessions the model can predict: a key it never
         # saw has no probability, so one such session made every validation loss infinite
         known_keys = training_keys(train)
-        unseen = unseen_key_sessions(known_keys, validation_batch)
-        names = template_set or {}
-        unseen.names = {k: str(names[str(k)]) for k in unseen.keys if str(k) in names}
+        unseen = unseen_key_sessions(known_keys, validation_batch, template_set)
         stopping = validation_batch
         if 0 < unseen.n_sessions < len(validation_batch) and not supervised:
             stopping = validation_batch.take(np.flatnonzero(~unseen.mask))

@@ -8,7 +8,7 @@ normal-data rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,9 +119,12 @@ def training_keys(train: SessionBatch) -> list[int]:
     return np.unique(np.concatenate([np.zeros(0, np.int64), *train.keys])).tolist()
 
 
-def unseen_key_sessions(known_keys: Sequence[int], validation: SessionBatch) -> UnseenKeys:
+def unseen_key_sessions(
+    known_keys: Sequence[int], validation: SessionBatch, templates: Mapping[str, str] | None = None
+) -> UnseenKeys:
     """Which `validation` sessions hold a key outside `known_keys` (the training sessions'
-    keys, `training_keys`)."""
+    keys, `training_keys`); `templates` (key as text -> template, a run's template set) names
+    those keys in the warning."""
     known = np.asarray(known_keys, dtype=np.int64)
     mask = np.zeros(len(validation), dtype=bool)
     unseen: set[int] = set()
@@ -130,7 +133,9 @@ def unseen_key_sessions(known_keys: Sequence[int], validation: SessionBatch) -> 
         if new.size:
             mask[i] = True
             unseen.update(int(k) for k in new)
-    return UnseenKeys(mask, sorted(unseen))
+    text = templates or {}
+    names = {k: str(text[str(k)]) for k in unseen if str(k) in text}
+    return UnseenKeys(mask, sorted(unseen), names)
 
 
 @dataclass

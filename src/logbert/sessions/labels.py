@@ -354,6 +354,18 @@ def mostly_unlabelled_warning(
     )
 
 
+def window_label(
+    labels: Mapping[str, str], written: dict[str, None], stats: SessionizeStats,
+    session_id: str, anomalous: bool,
+) -> str | None:
+    """The label `labels` gives a closed window (time or count window) by its id, the id kept
+    in `written` for `settle_window_labels` and a label that overrides the lines' counted."""
+    label = labels.get(session_id)
+    written[session_id] = None
+    stats.count_label_override(session_id, label, anomalous)
+    return label
+
+
 def settle_window_labels(
     labels: Mapping[str, str], written: Mapping[str, None], stats: SessionizeStats
 ) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
-from logbert.sessions.labels import settle_window_labels
+from logbert.sessions.labels import settle_window_labels, window_label
 from logbert.sessions.options import _positive_count, field_names
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _Open
@@ -109,9 +109,9 @@ class LineSessionizer(Sessionizer):
         session_id = f"{value}#{index}" if value is not None else f"#{index}"
         label = session.label()
         if self.labels is not None:
-            label = self.labels.get(session_id)
-            self._written[session_id] = None
-            self.stats.count_label_override(session_id, label, session.anomalous)
+            label = window_label(
+                self.labels, self._written, self.stats, session_id, session.anomalous
+            )
         return session.close(session_id, label, self.stats)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:

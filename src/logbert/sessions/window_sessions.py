@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from logbert.errors import LogbertError
 from logbert.sessions.io import Session
-from logbert.sessions.labels import settle_window_labels
+from logbert.sessions.labels import settle_window_labels, window_label
 from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
@@ -200,9 +200,9 @@ class WindowSessionizer(Sessionizer):
             session_id = f"{value}@{session_id}"
         label = session.label()
         if self.labels is not None:
-            label = self.labels.get(session_id)
-            self._written[session_id] = None
-            self.stats.count_label_override(session_id, label, session.anomalous)
+            label = window_label(
+                self.labels, self._written, self.stats, session_id, session.anomalous
+            )
         return session.close(session_id, label, self.stats, start=start, end=start + self._width)
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:

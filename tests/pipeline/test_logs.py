@@ -132,7 +132,8 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
         ". Unless the id is reused: one that several hosts or runs give to different "
         "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
         "in the id (--by-field Host,Pid; with --by-id, named groups make one id of their "
-        "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout"
+        "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout "
+        "(to sessionize, or to train)"
     ]
     assert "; 1 session has events out of time order" in summary.sessionize_text
 

@@ -529,3 +529,25 @@ def test_window_labels_written_in_local_time_are_a_warning():
     stream = WindowSessionizer("5m", labels=in_utc)
     _push_all(stream, table, 24)
     assert stream.stats.labels_warning is None or "local time" not in stream.stats.labels_warning
+
+
+def test_a_silence_inside_the_log_is_said_and_its_anomalous_labels_counted():
+    """QA BIND: a hung named wrote nothing for 4 min; its two windows, labelled anomalous,
+    were no session, and `evaluate` reported recall 1.00 without a word of them."""
+    minutes = [m for m in range(60) if m not in (32, 33, 34, 35)]  # 2-min windows 32, 34 empty
+    table = pa.table({
+        "template_id": [1] * len(minutes), "timestamp": [at(60 * m + 1) for m in minutes],
+        "label": ["-"] * len(minutes),
+    })  # fmt: skip
+    labels = {at(120 * w).isoformat(): "anomaly" if w in (16, 17) else "normal" for w in range(30)}
+    stream = WindowSessionizer("2m", labels=labels)
+    assert len(_push_all(stream, table, 7)) == 28
+    (warning,) = [w for w in stream.stats.warnings(None) if "hold no event" in w]
+    assert warning.startswith("warning: 2 time windows inside the log hold no event (e.g. ")
+    assert "2005-06-03T16:12:00" in warning
+    assert warning.endswith("2 of them the labels call anomalous: anomalies no detector can "
+                            "see, left out of every figure (count them as missed)")  # fmt: skip
+    sparse = pa.table({"template_id": [1, 2], "timestamp": [at(0), at(3600)], "label": ["-"] * 2})
+    stream = WindowSessionizer("2m")  # a sparse log: its empty windows are its way
+    _push_all(stream, sparse, 1)
+    assert stream.stats.n_empty_windows == 29 and stream.stats.silence_warning() is None

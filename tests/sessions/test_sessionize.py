@@ -812,7 +812,8 @@ def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(ma
         ". Unless the id is reused: one that several hosts or runs give to different "
         "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
         "in the id (--by-field Host,Pid; with --by-id, named groups make one id of their "
-        "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout"
+        "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout "
+        "(to sessionize, or to train)"
     )
     assert stats.warnings(BLK) == [stats.out_of_order_warning()]
 

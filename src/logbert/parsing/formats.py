@@ -464,6 +464,37 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'04-Dec-2026 13:30:25'",
         ),
     ),
+    # Asterisk's full log (`[Dec  3 20:08:57] VERBOSE[30398][C-0000062f] pbx.c:     --
+    # Executing [h@from-internal:1] ...`): level, thread and the call's id where the line has
+    # one as fields, `--by-field CallId` a call's session (QA Asterisk: `auto` read no format)
+    "asterisk": BuiltinFormat(
+        r"\[<Month> <Date> <Time>\] <Level>\[<Pid>\](\[<CallId>\])? <Component>: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'[Dec  3 20:08:57]'"),
+    ),
+    # ISC BIND's named, logging to files with `print-time` (`04-Dec-2026 10:21:11.123
+    # general: info: zone example.com/IN: loaded serial 2026120401`; with `print-category` and
+    # `print-severity` where the channel says so, a query log often without): category and
+    # severity as fields where written (QA BIND: `auto` read no format)
+    "bind": BuiltinFormat(
+        r"<Date> <Time> (<Category>: <Level>: )?<Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'04-Dec-2026 10:21:11.123'",
+        ),
+    ),
+    # Samba's debug header (`[2026/12/03 08:39:24.961380,  2, pid=29996, effective(1119,
+    # 1001), real(0, 0)] ../../source3/smbd/open.c:1473(open_file)`, with `debug pid` and `debug
+    # uid`, and `class=` for some classes): the debug level, process and ids as fields; the
+    # message is on the next, indented line, so records are joined first (the summary says
+    # how). The source location stays in the message: the event's site, before the words
+    # (QA Samba: `iso` kept the header's ids in every template, and three winbindd requests
+    # and smbd's `init_oplocks` were one event)
+    "samba": BuiltinFormat(
+        r"\[<Date> <Time>, +<DebugLevel>(, pid=<Pid>, effective\(<Euid>, <Egid>\), "
+        r"real\(<Ruid>, <Rgid>\))?(, class=<Class>)?\] <Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'[2026/12/03 08:39:24.961380,  2'"),
+    ),
     # MySQL's and MariaDB's error log (`2026-12-01 00:16:55 3499 [Note] WSREP: ...`, MySQL 8's
     # `2026-12-04T13:30:25.123456Z 0 [System] [MY-010116] [Server] ...`): the thread id and the
     # level as fields (QA Galera: `iso` left the thread first in the message, a masked number
@@ -545,7 +576,7 @@ FORMAT_ALIASES = {
     name: "iso" for name in ("log4j", "log4j2", "logback", "slf4j", "python", "logging", "go")
 } | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access", "httpd": "access",
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
-     "jsonl": "json", "ndjson": "json"}  # fmt: skip
+     "jsonl": "json", "ndjson": "json", "named": "bind", "smbd": "samba"}  # fmt: skip
 
 # Built-in formats whose program name is one word: where the host or the tag may be missing,
 # a message's own `: ` must not make its first words a program

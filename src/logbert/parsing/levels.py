@@ -23,6 +23,19 @@ PROBLEM_LEVELS = frozenset({
 })  # fmt: skip
 
 
+# klog's field of level letter and date, `E1203` (its `bare_name`): the letter is the level
+# (QA kubelet: an `E` line of a message logged at `I` passed as normal, unsaid)
+LEVEL_DATE = "leveldate"
+
+
+def level_values(field: str, column: pa.Array) -> pa.Array:
+    """The levels a header field holds: the field's values, or the letters of klog's
+    level-and-date field (`LEVEL_DATE`)."""
+    if field.lower() == LEVEL_DATE:
+        return pc.utf8_slice_codeunits(column, 0, 1)
+    return column
+
+
 def _trimmed(column: pa.Array) -> pa.Array:
     """A header field's values without padding, null as empty."""
     return pc.utf8_trim_whitespace(pc.fill_null(column, ""))

@@ -342,7 +342,11 @@ def join_values(text: str) -> str:
 # template had held one key, so no count of values could tell it was a name)
 NAME_KEYS = (
     "user|username|user_name|usr|login|account|acct|email|principal|owner|uname|accesskey|"
-    "authid|"  # sendmail's SMTP AUTH account, `authid=sales` (QA: a template per account)
+    "authid|set_id|"  # sendmail's and Exim's SMTP AUTH account, `authid=sales` (QA: a
+    # template per account)
+    # ... and auditd's ENRICHED names of ids (`AUID="carol" UID="root"`: QA, kept where a
+    # template met one, a second admin's routine change a new event)
+    "uid|auid|euid|suid|fsuid|ouid|gid|egid|sgid|fsgid|ogid|"
     "box|mailbox|"  # Dovecot's mailboxes, `box=Drafts` (QA: some kept, some masked)
 
     "display_name|displayname|"
@@ -355,7 +359,7 @@ NAME_KEYS = (
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
-    "instance_name|server|server_name|servername|container|container_name|"
+    "instance_name|server|server_name|servername|container|container_name|containername|"
     # ... and a thread's id (Sidekiq's `tid=el2yll`, base 36: a thread's first lines were a
     # template of its own, and a restart's new thread a new event; QA)
     "tid|thread_id|threadid|"
@@ -455,6 +459,13 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[\s'\"(=])([A-Z][A-Z0-9-]*\\)[A-Za-z0-9._$-]+", r"\1\2" + WILDCARD, 1),
     (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
     (r"(\bby hostname )[^\s,]+", r"\1" + WILDCARD, 1),
+    # ... and what a mail server's peer says of itself or a delivery: Exim's HELO name in
+    # parentheses, `H=(DESKTOP-4F7K2QH) [10.0.9.160]`, `authenticator failed for (ylmf-pc) [...]`,
+    # and a remote server's reply text, `C="250 2.0.0 OK 1796256627 i61veb - gsmtp"` (QA Exim:
+    # a template per client's HELO and per provider's wording, a new provider's every normal
+    # delivery a new event)
+    (r"(\bH=(?:\S+ )?\(|\bfor \()[^()\s]+(\) \[)", r"\1" + WILDCARD + r"\2", 1),
+    (r'(\sC=")[^"]*"', r"\1" + WILDCARD + '"', 1),
     # ... Oracle's system-generated names, `SYS_P4976`, `SYS_C0012345` (QA Oracle: a new
     # partition each night, a new event), its pluggable database before a message (`PDB1(3):`,
     # `HRPDB(5):`: a template per database) and a numbered background process (`ARC3 (PID:
@@ -868,6 +879,18 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a container image's reference, registry host, path and tag or digest (kubelet's
+        # `Back-off pulling image \"registry.example.com/shop/cart:v2\"`: QA, the host masked
+        # and the rest kept, a template per image; a new release's failed pull a new event)
+        r"(^|[\s\"'=(\\])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::[0-9]+)?"
+        r"(?:/[a-z0-9._-]+)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha[0-9]+:[0-9a-f]+)"
+        r"($|[\s\"'\\:,;)])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    # ... and the container a kubelet error names, `failed to \"StartContainer\" for \"nginx\"
+    # with CrashLoopBackOff` (QA kubelet: some containers kept, a template each)
+    (r'(\bfor \\")[^"\\\s]+(\\" with )', r"\1" + WILDCARD + r"\2", 1),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
         # is no new event; `nova.compute.manager` and Java packages end in no such domain); a
         # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's

@@ -127,7 +127,14 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
                                 # 'BF-CBC'` (QA: a downgrade was a known event), and a signal
                                 # handled, Gunicorn's `Handling signal: ttou` (QA: a scale-down
                                 # was a log reopen's event)
-                                "cipher", "signal", "signal:"})  # fmt: skip
+                                "cipher", "signal", "signal:",
+                                # ... and a command a service ran, BIND's `received control
+                                # channel command 'halt'` beside `'reload'` (QA: one event)
+                                "command", "cmd",
+                                # ... and the role a node took, etcd's raft `8e9e05c5 became
+                                # pre-candidate at term 5` beside `leader` (QA: one event
+                                # where four roles met, a lost leader a follower's)
+                                "became", "becomes"})  # fmt: skip
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's
@@ -237,6 +244,22 @@ def _is_outcome_word(word: str) -> bool:
 _INDEXED_NAME = re.compile(r"[A-Za-z_][\w.-]*\[<\*>\]")
 
 
+# where in a program's source a line was written, its line number masked (Samba's
+# `../../source3/winbindd/winbindd_getpwnam.c:<*>(winbindd_getpwnam_send)`): the event's
+# site, not a path's value (QA Samba: winbindd's getpwnam, getgroups and lookupname requests
+# were one event beside `winbindd_<*>)`)
+_SOURCE_SITE = re.compile(
+    r"[\w./-]*\.(?:c|h|cc|cpp|cxx|go|py|java|rs|rb|js|ts|php|pl|erl|ex|cs|scala|kt|lua):"
+    + re.escape(WILDCARD)
+    + r"(?:\([\w:.~]+\))?[:\]]?"
+)
+
+
+# a TLS version leading a word's variable rest, Exim's `X=TLS1.0:ECDHE-RSA-AES256-SHA:<*>`:
+# the word's kind (QA Exim: `X=TLS1.<*>`, a downgrade to TLS 1.0 a known event)
+_TLS_VERSION = re.compile(r"(?<![A-Za-z])(?:TLS|SSL|DTLS)v?[0-9](?:\.[0-9])?(?![0-9])")
+
+
 def _shapes(values: set[str], by_word: bool = False):
     """What each word says apart from its variable part: the word itself when nothing in it
     is masked, the name of a `name=value` pair whose value is (`client=<*>`, `message-id=<*>`:
@@ -252,8 +275,10 @@ def _shapes(values: set[str], by_word: bool = False):
         is_name = bool(name) and all(c.isalnum() or c in "-_." for c in name)
         if endpoint := _endpoint(word):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
-        elif not _is_variable_word(word):
+        elif not _is_variable_word(word) or _SOURCE_SITE.fullmatch(word):
             names[word] = word
+        elif tls := _TLS_VERSION.search(word):
+            names[word] = word[: tls.end()]  # Exim's `X=TLS1.3:<*>:<*>`: a version's word
         elif is_name and WILDCARD not in name:
             # a structured value names its kind in quoted words: `event={"ID":"<*>","Type":
             # "ContainerStarted"}` and `..."Type":"ContainerDied"}` are two events

@@ -112,7 +112,13 @@ from logbert.parsing.formats import (
 )
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.json_lines import JSON
-from logbert.parsing.levels import EventFieldMix, LevelMix, is_event_field
+from logbert.parsing.levels import (
+    LEVEL_DATE,
+    EventFieldMix,
+    LevelMix,
+    is_event_field,
+    level_values,
+)
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
     BLOCK_BYTES,
@@ -441,16 +447,19 @@ class Parser(DatingChecks):
         content lacks it (`json` keeps the level in the message too)."""
         if self.fmt.name == JSON:
             return None
-        return next((f for f in self.fmt.header_fields if bare_name(f) == "level"), None)
+        return next(
+            (f for f in self.fmt.header_fields if bare_name(f) in ("level", LEVEL_DATE)), None
+        )
 
     def _before_time(self, field: str) -> bool:
         """Whether the format puts `field` before its time fields (`<Level> [<Thread>] <Date>
-        <Time> ...`): then no format string can leave it inside <Content>."""
+        <Time> ...`) or in one (klog's `<LevelDate>`): then no format string can leave it
+        inside <Content>."""
         spec, fields = self.fmt.timestamp, self.fmt.fields
         if spec is None or field not in fields:
             return False
         times = [fields.index(f) for f in spec.fields if f in fields]
-        return bool(times) and fields.index(field) < min(times)
+        return bool(times) and (field in spec.fields or fields.index(field) < min(times))
 
     def _say_once(self, note: str) -> None:
         """Add `note` to the run's notes unless it is there already."""
@@ -886,7 +895,7 @@ class Parser(DatingChecks):
         ids, texts, params = self.templates_for(prep)
         level = self._level_field()
         if level is not None:
-            self.level_mix.add(ids, cols[level])
+            self.level_mix.add(ids, level_values(level, cols[level]))
         if self.fmt.name == "custom":  # a format string's fields: a built-in's are ours
             named = {f: cols[f] for f in self.fmt.header_fields if is_event_field(f)}
             if named:

@@ -108,12 +108,18 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
 # `[stacktrace]` and `#0 ...` lines start with no white space) (mawk-safe: Debian's default).
 # A record starts as the log's first dated line does: Spark's `26/11/30 10:00:00` is no
 # `2026-11-30` (QA: the awk for a four-digit year joined a whole Spark log into one line)
-_DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}")
+# ... or as klog's level letter and date do, `E1203 00:35:00.881360` (QA kubelet: a value
+# written over lines, `err=<` ... ` >`, was told to join by a four-digit year's date, which
+# no klog line starts with)
+_DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}|[IWEF][0-9]{4,6}(?= )")
 _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
 _RECORD_MARK = re.compile(r"[^\w\s\[(]{2,}")
 _BRACKETED_LEVEL = re.compile(r"\[[A-Za-z]+\] ")
+_SYSLOG_START = re.compile(
+    r"\[?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]"
+)
 _LEVEL_START = "\\[[A-Za-z]+\\]"  # its awk pattern
 
 
@@ -137,6 +143,10 @@ def _record_start(head: Sequence[str]) -> str:
     marked = _RECORD_MARK.match(head[0]) if head else None
     if marked:
         return "".join(_awk_text(c) for c in marked.group(0))
+    # ... or a syslog date, Asterisk's `[Dec  3 20:08:57] VERBOSE[...]` (QA: the advice looked
+    # for an ISO date, and its join made the whole log one line)
+    if head and _SYSLOG_START.match(head[0]):
+        return "\\[?[A-Z][a-z][a-z] +[0-9]+ [0-9]"
     # ... or its level in brackets, CouchDB's `[notice] 2026-12-03T04:45:26Z ...` (QA: the
     # advice looked for a date at the start, and its join made the whole log one line)
     if head and _BRACKETED_LEVEL.match(head[0]):
@@ -165,6 +175,15 @@ def join_continuations(head: Sequence[str] = ()) -> str:
     first lines, whose first dated line shows how a record starts); the one that joins
     indented lines only where records do not start with white space themselves (QA Zabbix:
     every record does, and the join glued thousands of them into one line)."""
+    if head and head[0].lstrip().startswith("{"):
+        # a JSON record joined with the text after it is no JSON: following the join, a Go
+        # panic's zap record took its traceback and was rejected (QA etcd: the crash's one
+        # record lost, "1 rejected")
+        return (
+            "JSON records cannot take the lines after them and stay JSON: those lines (a Go "
+            "panic's goroutine traceback, a program's own prints) stay in the rejects file; "
+            "grep -v '^{' LOG shows them"
+        )
     start = _record_start(head)
     by_date = _join_by_record_start(start)
     if start.startswith("[ \\t]*"):

@@ -160,6 +160,22 @@ def test_ngram_open_training_sessions_add_no_end():
         NgramDetector(n=(0, 2)).fit(NORMAL)
 
 
+def test_ngram_time_windows_have_no_start_or_end(tmp_path):
+    """QA auditd: a window the clock ended between a service's start and its stop showed an
+    unseen `start, END` n-gram, 4 of ngram's 8 false alarms; a clock, not the system, began
+    and ended each window, so windows get no markers, in training and after loading."""
+    windows = SessionBatch.from_keys([[1, 2, 3, 4], [3, 4, 1, 2]]).with_open([False, False])
+    windows = SessionBatch(windows.keys, windows.is_open, clock_cut=True)
+    detector = NgramDetector(n=2).fit(windows)
+    cut, swapped = detector.score_sessions([[2, 3], [2, 1, 3]], top_events=1)["top_events"]
+    assert detector.decision_function([[2, 3], [4, 1, 2, 3]]).tolist() == [0.0, 0.0]
+    assert cut == [] and swapped[0]["position"] == 1 and swapped[0]["key"] == 1
+    detector.save(tmp_path / "w")
+    assert NgramDetector.load(tmp_path / "w").decision_function([[2, 3]]).tolist() == [0.0]
+    by_id = NgramDetector(n=2).fit(windows.keys)  # sessions by id: the end is judged
+    assert by_id.decision_function([[2, 3]])[0] == pytest.approx(2 / 3)  # (S 2), (3 E)
+
+
 def test_ngram_evidence_names_where_the_session_left_the_known_paths(tmp_path):
     """QA: an ngram verdict carried no evidence. Each top event is where unseen n-grams end,
     with what followed the same keys in training and how often."""

@@ -20,7 +20,7 @@ LINES = [
     '"msg":"charge declined","trace_id":"9c1e","amount":7,"reason":"card_expired"}',
     "Payments service v2.3.1 starting",
     '{"time": 1762164000.5, "severity": "ERROR", "message": "ledger failed",'
-    ' "error": {"code": 7, "trace": "line one\\nline two"}}',
+    ' "error": {"code": 7, "detail": "line one\\nline two"}}',
     '["not", "an", "object"]',
     '{"truncated": ',
 ]
@@ -37,7 +37,7 @@ def test_lines_become_header_fields_and_a_content_of_message_and_named_values():
     assert cols["Content"].to_pylist() == [
         "info payments.api charge authorized amount=12.5 ok=true trace_id=4bf92f35",
         "info payments.api charge declined amount=7 reason=card_expired trace_id=9c1e",
-        "ERROR ledger failed error.code=7 error.trace=line one line two",  # one line of text
+        "ERROR ledger failed error.code=7 error.detail=line one line two",  # one line of text
     ]
 
 

@@ -25,6 +25,9 @@ DIGESTS = {
     3: "6748bb07d0cd53a110f05eb64546037256afc761202880e07dffd1f4730725d1",
     4: "af390b294eb57df807b6f03e9102ba57a2c7ab35af8b116ce1d324141dc798b1",
     5: "fad4d79f43429c026c78e838b0fce718582410ce9e8fe144ad21fb7e3f70945b",
+    # 6: other templates for logs loghub's lines do not show (kubelet in syslog, auditd's
+    # enriched names, container images, Java hashes, nginx's errors, ...)
+    6: "fad4d79f43429c026c78e838b0fce718582410ce9e8fe144ad21fb7e3f70945b",
 }
 
 

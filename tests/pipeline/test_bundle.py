@@ -378,3 +378,14 @@ def test_training_with_labels_for_few_sessions_warns_they_are_trained_as_normal(
         [str(train_log)], read_labels(train_labels), log=lines.append
     )
     assert not any(line.startswith("warning: ") for line in lines)
+
+
+def test_time_windows_reach_a_detector_as_cut_by_the_clock(raw_logs):
+    """QA auditd: ngram took a time window's clock-made end for the system's; the bundle tells
+    detectors its sessions are windows (`SessionBatch.clock_cut`), and ngram then pads none."""
+    train_log, _, _, _ = raw_logs
+    minutes = SessionizerSettings(window="1m")
+    windows = Pipeline(NgramDetector(), sessionizer=minutes, log_format="hdfs")
+    assert windows.fit_logs([str(train_log)]).detector_.boundaries_ is False
+    by_id = logs_pipeline(NgramDetector()).fit_logs([str(train_log)])
+    assert by_id.detector_.boundaries_ is True

@@ -159,3 +159,15 @@ def test_a_session_the_idle_timeout_closed_is_not_open():
     lifetime = 59 * 60.0
     assert open_sessions([visit, busy], end, lifetime).tolist() == [True, True]
     assert open_sessions([visit, busy], end, lifetime, idle=600.0).tolist() == [False, True]
+
+
+def test_a_long_lived_session_still_writing_at_the_end_is_open():
+    """QA kubelet: a kube-proxy pod started 6 h before the log's end (the lifetime 5.4 h),
+    its status written every few minutes and last 7 min before the end, was judged ended and
+    flagged for its `<end of session>`. One as old that fell quiet long before is whole."""
+    end = T0 + timedelta(hours=10)
+    writing = _session(0, 4, 5.9, keys=range(60))  # mean gap 6 min, quiet 6 min
+    quiet = _session(1, 4, 4, keys=range(60))  # quiet 2 h
+    few = _session(2, 4, 5.9, keys=(1, 2))  # two events: no gap to judge by
+    assert open_sessions([writing, quiet, few], end, lifetime=3600).tolist() == [True, False, False]
+    assert open_sessions([writing], end, lifetime=3600, idle=60).tolist() == [False]

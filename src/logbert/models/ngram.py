@@ -8,7 +8,10 @@ early shows an unseen "... key, END" n-gram. The score is the share of the sessi
 
 Sessions still open when the log ended (`SessionBatch.is_open`) get no end markers, here and
 in training: their end is not judged (as LogBERT and DeepLog do not predict an open session's
-END), only what they hold so far.
+END), only what they hold so far. Time windows (`SessionBatch.clock_cut` in training:
+`boundaries_` False) get no markers at all: a clock began and ended each, so a window that
+ends between a service's start and its stop showed an unseen "start, END" n-gram (QA auditd:
+4 of ngram's 8 false alarms, `<end of session>` their evidence).
 
 Evidence (`score_sessions(..., top_events=k)`): the positions where unseen n-grams end, those
 ending the most first (`surprise`: how many of the n-gram sizes there training never held),
@@ -60,6 +63,7 @@ class NgramDetector(Detector):
             raise LogbertError(f"ngram: n must be a positive int or tuple of them, not {self.n!r}")
 
     def _fit(self, batch: SessionBatch, validation: SessionBatch | None, **_: Any) -> None:
+        self.boundaries_ = not batch.clock_cut  # (before `_ngrams`, which reads it)
         distinct, inverse = distinct_sessions(batch)
         repeats = np.bincount(inverse, minlength=len(distinct))
         counts: Counter[tuple] = Counter()
@@ -71,10 +75,17 @@ class NgramDetector(Detector):
         self._after = None  # continuations, built from `counts_` when first asked
         self.training_info_.update(n_sessions=len(batch), n_ngrams=len(counts))
 
+    def _padded(self, keys: list, n: int, is_open: bool) -> list:
+        """`keys` with the start and end markers n-grams of size `n` take (none for time
+        windows, `boundaries_`; no end markers for a session still open)."""
+        if not getattr(self, "boundaries_", True):
+            return keys
+        return [START] * (n - 1) + keys + ([] if is_open else [END] * (n - 1))
+
     def _ngrams(self, keys: np.ndarray, is_open: bool) -> Iterator[tuple]:
         keys = keys.tolist()
         for n in self.sizes:
-            padded = [START] * (n - 1) + keys + ([] if is_open else [END] * (n - 1))
+            padded = self._padded(keys, n, is_open)
             for i in range(len(padded) - n + 1):
                 yield tuple(padded[i : i + n])
 
@@ -107,14 +118,16 @@ class NgramDetector(Detector):
         ending: dict[int, list[tuple]] = {}  # position -> the unseen n-grams ending there
         n_grams = n_unseen = 0
         for n in self.sizes:
-            padded = [START] * (n - 1) + sequence + ([] if is_open else [END] * (n - 1))
+            padded = self._padded(sequence, n, is_open)
+            lead = n - 1 if padded is not sequence else 0  # start markers before the keys
             for i in range(len(padded) - n + 1):
                 gram = tuple(padded[i : i + n])
                 n_grams += 1
                 if gram not in self.known_:
                     n_unseen += 1
-                    if i <= len(sequence):  # past the first end marker: the same end again
-                        ending.setdefault(i, []).append(gram)  # (QA: surprise 3 of 2 sizes)
+                    end = i + n - 1 - lead  # the position of its last key (or the end)
+                    if end <= len(sequence):  # past the first end marker: the same end again
+                        ending.setdefault(end, []).append(gram)  # (QA: surprise 3 of 2 sizes)
         ranked = sorted(ending.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
         events = [
             {
@@ -147,7 +160,11 @@ class NgramDetector(Detector):
         grams = sorted(self.known_, key=repr)
         _write_json(
             directory / STATE_FILE,
-            {"ngrams": [list(g) for g in grams], "counts": [self.counts_.get(g, 1) for g in grams]},
+            {
+                "ngrams": [list(g) for g in grams],
+                "counts": [self.counts_.get(g, 1) for g in grams],
+                "boundaries": getattr(self, "boundaries_", True),
+            },
         )
 
     def _load_state(self, directory: Path) -> None:
@@ -158,6 +175,7 @@ class NgramDetector(Detector):
             counts = state.get("counts") or [1] * len(grams)  # models saved before: no counts
             self.known_ = set(grams)
             self.counts_ = dict(zip(grams, (int(c) for c in counts), strict=True))
+            self.boundaries_ = bool(state.get("boundaries", True))  # (before: always)
             self._after = None
         except (KeyError, TypeError, ValueError) as exc:
             raise corrupt_file(path, exc) from exc

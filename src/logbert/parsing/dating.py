@@ -149,10 +149,17 @@ class DatingChecks:
             return
         source = self._first[0]
         if self.timeless_json:  # JSON lines without a time key: undated, not misread
+            # (QA Windows: `--timestamp-format` given for a `TimeCreated` key the reader did
+            # not take read nothing, unsaid)
+            given = self.fmt.timestamp_format
+            unused = (
+                f"; --timestamp-format {given!r} reads the value of such a key only: name "
+                "the time's key `time`" if given else ""
+            )  # fmt: skip
             self._say_once(
                 f"warning: JSON lines: no line has {_TIME_KEY}, so events have no timestamps: "
                 "sessions by --by-id, --by-field or --lines work; time windows, session "
-                "lifetimes and chronological splits need a time"
+                f"lifetimes and chronological splits need a time{unused}"
             )
             return
         if _time_optional(self.fmt):

@@ -464,6 +464,40 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'04-Dec-2026 13:30:25'",
         ),
     ),
+    # nginx's error log (`2026/12/03 04:43:38 [error] 21483#21483: *454284 upstream timed out
+    # ...`): level, process, thread and the connection's number as fields, `--by-field Cid` a
+    # connection's session (QA nginx: `iso` kept them in every message, no session by client
+    # or connection without a regex)
+    "nginx-error": BuiltinFormat(
+        r"<Date> <Time> \[<Level>\] <Pid>#<Tid>: (\*<Cid> )?<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026/12/03 04:43:38 [error] ...'"),
+    ),
+    # Tomcat's OneLineFormatter, java.util.logging's one line (`04-Dec-2026 10:21:11.123 INFO
+    # [http-nio-8080-exec-7] org.apache.catalina.core.StandardContext.reload Reloading ...`):
+    # level, thread and logger as fields (QA Tomcat: `auto` chose `bind`, its date, and kept
+    # the thread in the message, one event two templates by thread)
+    "tomcat": BuiltinFormat(
+        r"<Date> <Time> <Level> \[<ThreadName>\] <Component> <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            expected="'04-Dec-2026 10:21:11.123'",
+        ),
+    ),
+    # HashiCorp's hclog text (Consul, Vault, Nomad: `2026-12-04T10:21:11.123Z [INFO]  agent:
+    # Requesting shutdown`): the level as a field; the logger's name stays the message's first
+    # word (the LAN and the WAN memberlist are two sources of events). QA Consul: `iso` kept
+    # `[INFO]` in the message, and two-word messages of one logger, `Requesting shutdown` and
+    # `shutdown complete`, were one event, a new one (`Leaving datacenter`) a known key
+    "hclog": BuiltinFormat(
+        r"<Timestamp> \[<Level>\] +<Content>",
+        TimestampSpec(
+            ("Timestamp",),
+            ISO_8601.replace("(?:[Tt ]|, )", "[Tt]"),  # RFC 3339's `T`: nginx's error log
+            # (`2026/12/03 04:43:38 [error] ...`) is `nginx-error`'s
+            expected="'2026-12-04T10:21:11.123Z [INFO]  agent: ...'",
+        ),
+    ),
     # Asterisk's full log (`[Dec  3 20:08:57] VERBOSE[30398][C-0000062f] pbx.c:     --
     # Executing [h@from-internal:1] ...`): level, thread and the call's id where the line has
     # one as fields, `--by-field CallId` a call's session (QA Asterisk: `auto` read no format)
@@ -574,7 +608,8 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
 # Names users try for loggers and servers whose lines a built-in format reads (QA: `log4j`)
 FORMAT_ALIASES = {
     name: "iso" for name in ("log4j", "log4j2", "logback", "slf4j", "python", "logging", "go")
-} | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access", "httpd": "access",
+} | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access (or nginx-error)",
+     "httpd": "access",
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
      "jsonl": "json", "ndjson": "json", "named": "bind", "smbd": "samba"}  # fmt: skip
 

@@ -39,13 +39,16 @@ from logbert.errors import LogbertError
 # some services a duration as `time`, which read first dated every line in 1970
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t",
              "eventTime")  # fmt: skip  # the last: AWS CloudTrail's (QA: no event dated)
-LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l")
+# ... with hclog's JSON (`-log-json`: `@level`, `@module`, `@message`; QA Consul: none read, and
+# a DNS line's `name=` argument, the question, taken as the component: a template per name)
+LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l", "@level")
 # pino and bunyan write the level as a number; as a number it was masked, and an error line
 # shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
 NUMERIC_LEVELS = {"10": "trace", "20": "debug", "30": "info", "40": "warn", "50": "error",
                   "60": "fatal"}  # fmt: skip
-COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "caller", "name")
-MESSAGE_KEYS = ("msg", "message", "event", "@m", "log", "text")
+COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "@module", "caller",
+                  "name")  # fmt: skip
+MESSAGE_KEYS = ("msg", "message", "event", "@m", "@message", "log", "text")
 HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KEYS}
 JSON = "json"  # the built-in format's name
 # a CRI log line (containerd, CRI-O, Kubernetes' /var/log/pods): time, stream, full/partial tag
@@ -107,12 +110,20 @@ def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
             fallback = key
     if time and fallback is None:  # any key named as a time that holds one (Kubernetes'
         # audit `requestReceivedTimestamp`; QA: no line was dated, and nothing could name it)
-        named = (k for k, v in record.items() if k.lower().endswith(_TIME_NAMES) and _is_time(v))
+        named = (k for k, v in record.items() if _named_as_time(k) and _is_time(v))
         return next(named, None)
     return fallback
 
 
 _TIME_NAMES = ("time", "timestamp")
+# ... or starting so, `TimeCreated`, `time_generated` (QA Windows: no line dated, unsaid)
+_TIME_FIRST = ("timecreated", "timegenerated", "time_created", "time_generated", "timelogged")
+
+
+def _named_as_time(key: str) -> bool:
+    """Whether a key's name says it holds a time (`_TIME_NAMES`, `_TIME_FIRST`)."""
+    name = key.lower()
+    return name.endswith(_TIME_NAMES) or name.startswith(_TIME_FIRST)
 
 
 def _lift_dotted(record: dict) -> None:
@@ -185,6 +196,44 @@ def _journald(record: dict) -> None:
         message = bytes(message).decode("utf-8", errors="replace")
     if isinstance(message, str):
         record.setdefault("message", message)  # its colour codes go with the content's
+
+
+# a Windows event as PowerShell exports it (`Get-WinEvent | Select TimeCreated, Id,
+# LevelDisplayName, ProviderName, MachineName, Message`, `Get-EventLog`'s `TimeGenerated` and
+# `EventID`; a CSV export converted to JSON lines): QA Windows, no line was dated, no level
+# or component read, and `Id=<*>` made a failed logon (4625) a successful one's (4624) event
+def _windows_event(record: dict) -> None:
+    """Read a PowerShell event's fields under the names `HEADER` and `MESSAGE_KEYS` take, and
+    its `Id` as `EventID` (an event's id is kept, `kept_values`)."""
+    if "ProviderName" not in record or not ("Id" in record or "EventID" in record):
+        return
+    for key in ("TimeCreated", "TimeGenerated"):
+        if key in record:
+            record.setdefault("timestamp", record.pop(key))
+            break
+    if "LevelDisplayName" in record:
+        record.setdefault("level", record.pop("LevelDisplayName"))
+    record.setdefault("component", record.pop("ProviderName"))
+    if "Message" in record:
+        record.setdefault("message", record.pop("Message"))
+    if "Id" in record:
+        record.setdefault("EventID", record.pop("Id"))
+
+
+# Nextcloud's and ownCloud's `nextcloud.log` (`{"reqId":...,"level":3,...,"app":"files",
+# "message":...}`): levels 0-4 (debug, info, warn, error, fatal; QA: `level3`, no problem
+# level known) and the app as the component
+_NEXTCLOUD_LEVELS = ("debug", "info", "warn", "error", "fatal")
+
+
+def _nextcloud(record: dict) -> None:
+    """Read a Nextcloud line's numeric level by its name, and its app as the component."""
+    level = record.get("level")
+    if "reqId" not in record or "app" not in record or not isinstance(level, int):
+        return
+    if 0 <= level < len(_NEXTCLOUD_LEVELS):
+        record["level"] = _NEXTCLOUD_LEVELS[level]
+    record.setdefault("component", record.pop("app"))
 
 
 # Serilog's and Seq's compact JSON (CLEF): `@t` the time, `@mt` the message template (the
@@ -278,6 +327,20 @@ def _request_line(request: dict) -> str:
 _AGENT = re.compile(r"(?i)(?:^|[._-])(?:user[-_]?agent|ua)$")  # GitLab's `ua` (QA)
 
 
+# a stack trace written as a field, Nextcloud's `exception.Trace` (an array of frames), zap's
+# `stacktrace`: the path the code took, not the event (QA Nextcloud: the same exception reached
+# from another caller was a new event, its template hundreds of characters of frames); the
+# exception's class and message stay
+_TRACE = re.compile(r"(?i)(?:^|[._-])(?:trace|stacktrace|stack_trace|stack|backtrace)$")
+
+
+def _is_trace(pair: tuple[str, str]) -> bool:
+    """Whether a `name=value` pair is a stack trace: a field named so holding frames (a JSON
+    array, or text of several lines)."""
+    name, value = pair
+    return _TRACE.search(name) is not None and (value.startswith("[") or "\n" in value)
+
+
 @lru_cache(maxsize=4096)
 def _is_agent(name: str) -> bool:
     """Whether a field's name is a user agent's (`_AGENT`; a line's names repeat, so cached)."""
@@ -290,6 +353,8 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     _journald(record)
     _cloud_logging(record)
     _clef(record)
+    _windows_event(record)
+    _nextcloud(record)
     _lift_dotted(record)
     used: list[str] = []
     header: list[str] = []
@@ -312,7 +377,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
             break
     pairs = [
         pair for key in record if key not in used for pair in _pairs(key, record[key])
-        if not _is_agent(pair[0])
+        if not _is_agent(pair[0]) and not _is_trace(pair)
     ]  # fmt: skip
     words += [f"{name}={value}" for name, value in sorted(pairs, key=lambda pair: pair[0])]
     content = " ".join(words)

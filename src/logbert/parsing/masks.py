@@ -372,13 +372,16 @@ _ENTITY_KEYS = (
 )
 # a field's value, quoted or a word (not `========`)
 _FIELD_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
-_ENTITY = (
-    rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=|:|[\"']\s*:\s*){_FIELD_VALUE}"
-)
-_NAMED = (  # a name's field written `name=value` or as JSON, not in prose (`user: x`); its
-    # name may end a longer one, Argo CD's `dest-namespace=payments` (QA: kept)
-    rf"(^|[\s,;{{(\[._\"'-])((?i:{NAME_KEYS}))(\s*=|[\"']\s*:\s*){_FIELD_VALUE}"
-)
+# ... written as JSON its value is quoted or a number: a quoted word and a colon in prose,
+# nginx's `user "guest": password mismatch`, is no `"guest": value` (QA nginx: `password` was
+# masked for the users named guest and user, a template of their own)
+_JSON_VALUE = r"""(?:"[^"]*"|'[^']*'|-?[0-9][^\s,;)}\]"'<]*|true|false|null)"""
+_ENTITY = rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))(\s*=|:){_FIELD_VALUE}"
+_ENTITY_JSON = rf"(^|[\s,;{{(\[._\"'])((?i:{_ENTITY_KEYS}))([\"']\s*:\s*){_JSON_VALUE}"
+# a name's field written `name=value` or as JSON, not in prose (`user: x`); its name may end a
+# longer one, Argo CD's `dest-namespace=payments` (QA: kept)
+_NAMED = rf"(^|[\s,;{{(\[._\"'-])((?i:{NAME_KEYS}))(\s*=){_FIELD_VALUE}"
+_NAMED_JSON = rf"(^|[\s,;{{(\[._\"'-])((?i:{NAME_KEYS}))([\"']\s*:\s*){_JSON_VALUE}"
 # ... and written `name:value` with no space, as Teleport and Go's text loggers write fields
 # (`user:alice`, `identity.user:svc-ci`, `teleportUser:bob`: QA Teleport, a third admin's or a
 # new bot's normal lines were new events, while `user=alice` was masked)
@@ -456,8 +459,20 @@ MASKS: list[tuple[str, str, int]] = [
     # `Login failed for user 'CORP\jsmith'`: QA, a DBA's manual check a new event), its domain
     # kept; a user named in prose, HTCondor's `via condor_rm (by user bob)` (QA: a template
     # per user), and the host that killed a process, SQL Server's `killed by hostname WEB03`
-    (r"(^|[\s'\"(=])([A-Z][A-Z0-9-]*\\)[A-Za-z0-9._$-]+", r"\1\2" + WILDCARD, 1),
+    # (not a namespace's next part, PHP's `OCA\DAV\Connector`: QA Nextcloud, every background
+    # job's class `OCA\<*>`, ten jobs one event)
+    (
+        r"(^|[\s'\"(=])([A-Z][A-Z0-9-]*\\)[A-Za-z0-9._$-]+($|[^\\A-Za-z0-9._$-])",
+        r"\1\2" + WILDCARD + r"\3",
+        1,
+    ),
     (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
+    # ... and a Windows event's account or machine under its label, `Account Name:\t\tivan.p`,
+    # `Workstation Name:\tWS042` (QA Windows: a template per user of 4625 and 4771, a normal
+    # user's mistyped password a new event)
+    (r"(\b(?:Account|Workstation|Client|Computer) Name:\s+)[^\s]+", r"\1" + WILDCARD, 1),
+    # ... and its list of privileges, one or many (4672: a template per length of the list)
+    (r"(\bPrivileges:\s+)Se[A-Za-z]+Privilege(?:\s+Se[A-Za-z]+Privilege)*", r"\1" + WILDCARD, 1),
     (r"(\bby hostname )[^\s,]+", r"\1" + WILDCARD, 1),
     # ... and what a mail server's peer says of itself or a delivery: Exim's HELO name in
     # parentheses, `H=(DESKTOP-4F7K2QH) [10.0.9.160]`, `authenticator failed for (ylmf-pc) [...]`,
@@ -493,7 +508,9 @@ MASKS: list[tuple[str, str, int]] = [
     # new event)
     (r"(session (?:opened|closed) for user )[^\s(]+", r"\1" + WILDCARD, 1),
     (_ENTITY, r"\1\2\3" + WILDCARD, 2),
+    (_ENTITY_JSON, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
+    (_NAMED_JSON, r"\1\2\3" + WILDCARD, 2),
     (_SPACED_EQUALS, r"\1\2\3" + WILDCARD + r"\4", 2),
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
@@ -848,6 +865,10 @@ MASKS: list[tuple[str, str, int]] = [
         "<" + WILDCARD + ">",
         1,
     ),
+    # a Java object's identity hash, `org.postgresql.jdbc.PgConnection@bec654f` (QA
+    # Tomcat: masked whole where the hash began with a letter, its class kept where with a
+    # digit, two templates of one event and a normal line "unseen")
+    (r"([A-Za-z_$][\w$.]*@)[0-9a-f]*[0-9][0-9a-f]*($|[^\w.@-])", r"\1" + WILDCARD + r"\2", 2),
     (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
         # a new user's first console was a new event (QA), or an account at a host (`ssh
         # root@db`); dotted domains are e-mail, below; not before a colon: Asterisk's dialplan
@@ -888,6 +909,10 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    # ... and the page that linked to a request an nginx error names, written only when the
+    # browser sent one: `, referrer: "https://..."` ends the line or not (QA nginx: each
+    # error two templates, with and without it); it goes, as a user agent does from JSON lines
+    (r', referrer: "[^"]*"', "", 1),
     # ... and the container a kubelet error names, `failed to \"StartContainer\" for \"nginx\"
     # with CrashLoopBackOff` (QA kubelet: some containers kept, a template each)
     (r'(\bfor \\")[^"\\\s]+(\\" with )', r"\1" + WILDCARD + r"\2", 1),

@@ -371,9 +371,15 @@ def _is_enum_word(word: str) -> bool:
     # `-`, a field's "none" beside codes, and a snake_case reason (Envoy's response flags `-`,
     # `UF`, `URX` and details `via_upstream`, `upstream_reset_before_response_started{overflow}`:
     # QA, a refused connection and an app's own 503 were one event)
-    if word == "-" or _SNAKE_CASE.fullmatch(word):
+    if word == "-" or _SNAKE_CASE.fullmatch(word) or _NAMESPACED_CLASS.fullmatch(word):
         return True
     return _is_verb_form(word)
+
+
+# a class by its namespace, PHP's `OCA\UpdateNotification\BackgroundJob\ResetToken`: code that
+# ran, as a call's name is (QA Nextcloud: ten background jobs one `Run <*> job` event, a stuck
+# job unnamed)
+_NAMESPACED_CLASS = re.compile(r"[A-Z][A-Za-z0-9_]*(?:\\[A-Z][A-Za-z0-9_]*){2,}")
 
 
 def _is_verb_form(word: str) -> bool:

@@ -200,7 +200,7 @@ class Pipeline:
         # sessions that started less than a normal lifetime before the log's end may still run
         everything = kept + held_out
         last = _latest(log_end([*sessions, *(validation or [])]), end)
-        batch = self.lifecycle_.batch(everything, last, _idle_seconds(cut))
+        batch = self.lifecycle_.batch(everything, last, _idle_seconds(cut), _clock_cut(cut))
         if validation is None:
             train_index, val_index = self._holdout(kept, supervised)
         else:
@@ -534,7 +534,8 @@ class Pipeline:
         one = n_open == 1
         started = (
             f"{count(n_open, 'session')} started less than the normal lifetime "
-            f"({readable_duration(lifetime)}) before the log's end"
+            f"({readable_duration(lifetime)}) before the log's end (or outlived it, still "
+            "writing there)"
         )
         column = " (column `open`)" if stage == "score" else ""  # evaluate writes no rows
         judging = stage in ("score", "evaluate")
@@ -610,7 +611,9 @@ class Pipeline:
         event), exactly as training marked its own."""
         self._fitted()
         _require_sessions(sessions, "batch")
-        return self.lifecycle_.batch(sessions, end, _idle_seconds(self.sessionizer))
+        return self.lifecycle_.batch(
+            sessions, end, _idle_seconds(self.sessionizer), _clock_cut(self.sessionizer)
+        )
 
     def decision_scores(self, sessions: Sequence[Session] | SessionBatch | Any) -> np.ndarray:
         """The deciding score per session (open sessions marked as `batch` does); a
@@ -1104,6 +1107,11 @@ def _cut_words(settings: SessionizerSettings) -> str:
     """`by id 'x'`, `by field Node, ...`, `into windows of 1h`: how sessions were cut."""
     text = settings.describe()
     return text if text.startswith("by ") else f"into {text}"
+
+
+def _clock_cut(settings: SessionizerSettings | None) -> bool:
+    """Whether sessions cut so are time windows (`SessionBatch.clock_cut`)."""
+    return settings is not None and getattr(settings, "window", None) is not None
 
 
 def _idle_seconds(settings: SessionizerSettings | None) -> float | None:

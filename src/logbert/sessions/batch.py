@@ -5,7 +5,9 @@ ended (its missing tail is then not evidence; see `lifecycle.py`). Ids and label
 so that score rows and metrics line up with the input; `categories` carry the multi-class /
 multi-label names beside the binary `labels` (whose meaning never changes: 1 anomaly, 0
 normal, -1 unknown), for detectors trained on a category target. The open flag is an explicit
-boolean mask, never a property of the Python type of a list.
+boolean mask, never a property of the Python type of a list. `clock_cut` says the sessions are
+time windows: a clock, not the system, began and ended each one, so a sequence detector's
+start and end markers say nothing of them.
 
 `as_batch` is the one place where detector input is checked and coerced: a `SessionBatch`, a
 list of `Session` objects (from `read_sessions`) or a list of key sequences are all accepted;
@@ -36,6 +38,7 @@ class SessionBatch:
     session_ids: list[str] | None = None
     labels: np.ndarray | None = None
     categories: list[list[str] | None] | None = None
+    clock_cut: bool = False
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -63,12 +66,18 @@ class SessionBatch:
             session_ids=None if self.session_ids is None else [self.session_ids[i] for i in index],
             labels=None if self.labels is None else self.labels[index],
             categories=None if self.categories is None else [self.categories[i] for i in index],
+            clock_cut=self.clock_cut,
         )
 
     def with_open(self, is_open: Sequence[bool] | np.ndarray) -> SessionBatch:
         """The same sessions with another open mask."""
         return SessionBatch(
-            self.keys, _mask(is_open, len(self)), self.session_ids, self.labels, self.categories
+            self.keys,
+            _mask(is_open, len(self)),
+            self.session_ids,
+            self.labels,
+            self.categories,
+            self.clock_cut,
         )
 
     def identities(self) -> list[tuple[bool, bytes]]:
@@ -81,7 +90,10 @@ class SessionBatch:
 
     @classmethod
     def from_sessions(
-        cls, sessions: Sequence[Session], is_open: Sequence[bool] | np.ndarray | None = None
+        cls,
+        sessions: Sequence[Session],
+        is_open: Sequence[bool] | np.ndarray | None = None,
+        clock_cut: bool = False,
     ) -> SessionBatch:
         keys = [_key_array(s.keys, i) for i, s in enumerate(sessions)]
         labels = np.array([label_code(s.label) for s in sessions], dtype=np.int8)
@@ -91,6 +103,7 @@ class SessionBatch:
             session_ids=[s.session_id for s in sessions],
             labels=labels,
             categories=[session_categories(s) for s in sessions],
+            clock_cut=clock_cut,
         )
 
     @classmethod

@@ -4,7 +4,9 @@ A log is a window onto a running system: the sessions that start near its end ha
 time to finish. Their missing tail (an HDFS block not deleted yet) is not evidence of anything,
 so LogBERT does not judge where such a session ends. A session counts as open when it started
 less than a normal session's lifetime before the log's last event; the lifetime is the 99th
-percentile of the durations (end - start) of the normal training sessions.
+percentile of the durations (end - start) of the normal training sessions. A session that has
+lived longer than that and was still writing at the end (quiet no longer than its own mean gap
+between events) is open too: a long-lived one, cut.
 
 Plain data in and out: sessions with `start`/`end` datetimes (None when unknown; such sessions
 are never open), lifetimes in seconds.
@@ -175,12 +177,26 @@ def open_sessions(
     return np.array(
         [
             s.start is not None
-            and (end - s.start).total_seconds() < lifetime
+            and ((end - s.start).total_seconds() < lifetime or _still_writing(s, end, lifetime))
             and (idle is None or (end - (s.end or s.start)).total_seconds() <= idle)
             for s in sessions
         ],
         dtype=bool,
     )
+
+
+def _still_writing(session: Session, end: datetime, lifetime: float) -> bool:
+    """Whether a session that has lived longer than `lifetime` was still writing at `end`: its
+    quiet before it no longer than its own mean gap between events. A long-lived one (a
+    daemon's pod whose status comes every few minutes, a connection held open) the log's end
+    cut is no session that ended there (QA kubelet: a kube-proxy pod started 6 h before the
+    end, its last status 7 min before it, was judged ended and flagged for its
+    `<end of session>`)."""
+    if session.start is None or session.end is None or len(session.keys) < 3:
+        return False
+    duration = (session.end - session.start).total_seconds()
+    quiet = (end - session.end).total_seconds()
+    return duration > lifetime and quiet <= duration / (len(session.keys) - 1)
 
 
 def final_keys(sessions: Sequence[Session]) -> frozenset[int]:
@@ -237,11 +253,17 @@ class SessionLifecycle:
         return still
 
     def batch(
-        self, sessions: Sequence[Session], end: datetime | None = None, idle: float | None = None
+        self,
+        sessions: Sequence[Session],
+        end: datetime | None = None,
+        idle: float | None = None,
+        clock_cut: bool = False,
     ) -> SessionBatch:
         """`sessions` as detector input, open ones marked (`end`: the log's last event;
-        `idle`: the idle timeout in seconds that cut them, if any)."""
-        return SessionBatch.from_sessions(sessions, self.open_mask(sessions, end, idle))
+        `idle`: the idle timeout in seconds that cut them, if any; `clock_cut`: they are time
+        windows, `SessionBatch.clock_cut`)."""
+        open_mask = self.open_mask(sessions, end, idle)
+        return SessionBatch.from_sessions(sessions, open_mask, clock_cut)
 
     def to_dict(self) -> dict:
         return {

@@ -156,3 +156,21 @@ def test_hclog_json_and_nextcloud_fields_are_read_by_their_names(tmp_path):
     first, second, files, versions, files_again, _ = events["template"]
     assert first == second and "Trace" not in first and "NotFound" in first
     assert files == files_again != versions and "OCA\\Files\\BackgroundJob\\FilesJob" in files
+
+
+def test_a_header_in_local_time_is_told_by_the_messages_own_times(tmp_path):
+    """QA dockerd: a Berlin host's syslog header (local time, no zone, read as UTC) was an hour
+    after each message's own `time="...Z"`; windows and labels were off by it, unsaid."""
+    lines = [
+        f'Dec  2 07:0{i}:57 node-7 dockerd[1187]: time="2026-12-02T06:0{i}:57.965782249Z" '
+        f'level=debug msg="Calling GET /v1.43/containers/json"'
+        for i in range(5)
+    ]
+    log = tmp_path / "docker.log"
+    in_utc = [line.replace("Dec  2 07:", "Dec  2 06:") for line in lines]
+    for written, said in ((in_utc, False), (lines, True)):
+        log.write_text("\n".join(written) + "\n")
+        fmt = resolve_format("linux", year=2026)
+        summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+        told = [w for w in summary.warnings if "the header is in local time (UTC+01:00)" in w]
+        assert bool(told) == said

@@ -111,6 +111,7 @@ from logbert.parsing.formats import (
     with_year,
 )
 from logbert.parsing.frozen import FrozenMiner
+from logbert.parsing.inner_time import inner_time_warning
 from logbert.parsing.json_lines import JSON
 from logbert.parsing.levels import (
     LEVEL_DATE,
@@ -257,6 +258,7 @@ class Parser(DatingChecks):
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
         self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
+        self._inner_time_checked = False  # `_check_inner_time` runs once
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
         self._notes: list[str] = []  # format choice, where years came from (for the summary)
@@ -830,6 +832,17 @@ class Parser(DatingChecks):
         if self.zone_example is None and prep.zones.unapplied:
             self.zone_example = (prep.zone_name, min(prep.zones.unapplied))
 
+    def _check_inner_time(self, prep: Prepared) -> None:
+        """Once per run, on the first dated chunk of a format whose time writes no zone:
+        whether the messages' own zoned times put the header in local time
+        (`inner_time.inner_time_warning`)."""
+        if self._inner_time_checked or not prep.timed or prep.in_utc or prep.zones is not None:
+            return
+        self._inner_time_checked = True
+        warning = inner_time_warning(prep.timestamp, prep.cols["Content"])
+        if warning is not None:
+            self._say_once(warning)
+
     def _count_spaced_fields(self, prep: Prepared) -> None:
         """Count events whose one-word field (`ONE_WORD_FIELDS`) holds several words (`INFO
         api-7f9c`: the logs write a header field the format lacks, so it is read into this
@@ -892,6 +905,7 @@ class Parser(DatingChecks):
         self._count_spaced_fields(prep)
         self._count_empty_messages(prep)
         self._note_zone_field(prep)
+        self._check_inner_time(prep)
         ids, texts, params = self.templates_for(prep)
         level = self._level_field()
         if level is not None:

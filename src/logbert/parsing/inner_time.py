@@ -1,0 +1,72 @@
+"""A header's time against the time a message writes itself.
+
+A syslog header holds the receiving host's local time without a zone, read as UTC; the message
+after it may write the exact instant with its zone, logrus' and Docker's `time="2026-12-02T06:
+00:57.965Z"`. Where the two differ by one clock offset on nearly every line, the header is in
+local time, and time windows, labels and lifetimes are off by it (QA dockerd: a Berlin host's
+windows an hour off, unsaid, and the labels warning then blamed the user's correct UTC labels).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_INNER = (
+    r"(?:^|\s)(?:time|ts|timestamp)=\"?"
+    r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]{4,5}))"
+)
+SAMPLE = 200  # lines compared, the first with both times
+_QUARTER_HOUR = 15 * 60
+_AGREEING = 0.9  # the share of compared lines one offset must explain
+
+
+def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
+    """`warning: ...` when the header times (`timestamps`, read as UTC) differ from the zoned
+    time the messages (`content`) write by one nonzero quarter-hour multiple on nearly every
+    compared line; None otherwise (no such time, or they agree)."""
+    found = pc.extract_regex(content, _INNER)
+    inner = pc.struct_field(found, 0)
+    rows = np.flatnonzero(pc.fill_null(pc.is_valid(found), False).to_numpy(zero_copy_only=False))
+    offsets: Counter[int] = Counter()
+    example = None
+    for row in rows[:SAMPLE]:
+        header = timestamps[int(row)].as_py()
+        written = _utc(inner[int(row)].as_py())
+        if header is None or written is None:
+            continue
+        seconds = (header - written).total_seconds()
+        offsets[round(seconds / _QUARTER_HOUR) * _QUARTER_HOUR] += 1
+        example = example or inner[int(row)].as_py()
+    if not offsets:
+        return None
+    offset, n = offsets.most_common(1)[0]
+    if not offset or n < _AGREEING * sum(offsets.values()):
+        return None
+    minutes = offset // 60
+    zone = f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return (
+        f"warning: the header's times, read as UTC, are {_span(abs(minutes))} "
+        f"{'after' if minutes > 0 else 'before'} the time each message writes with its zone "
+        f"(e.g. {example!r}): the header is in local time ({zone}), so time windows, labels "
+        "and session lifetimes are off by that much; write the header in UTC (rsyslog's "
+        "RSYSLOG_FileFormat, journalctl -o short-iso --utc) or give each line its offset"
+    )
+
+
+def _utc(text: str | None) -> datetime | None:
+    """A zoned ISO 8601 time as a naive UTC datetime (None when unreadable)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    offset = moment.utcoffset()
+    return None if offset is None else (moment - offset).replace(tzinfo=None)
+
+
+def _span(minutes: int) -> str:
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")

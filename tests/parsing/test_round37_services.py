@@ -174,3 +174,14 @@ def test_a_header_in_local_time_is_told_by_the_messages_own_times(tmp_path):
         summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
         told = [w for w in summary.warnings if "the header is in local time (UTC+01:00)" in w]
         assert bool(told) == said
+
+
+def test_a_request_path_ends_at_the_quote_closing_its_message(masked_alike):
+    """QA dockerd: `msg="Calling POST /v1.43/containers/<id>/start"` made every API call one
+    `Calling POST <*>` event: the path ran to the quote, which no request line end allowed."""
+    containers, images = masked_alike([
+        'level=debug msg="Calling POST /v1.43/containers/f36d7eda4c/start"',
+        'level=debug msg="Calling POST /v1.43/images/create?fromImage=grafana/grafana&tag=10.2.2"',
+    ])  # fmt: skip
+    assert containers.endswith('msg="Calling POST /v1.<*>/containers/<*>"')
+    assert images.endswith('msg="Calling POST /v1.<*>/images/<*>"')

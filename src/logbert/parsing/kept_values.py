@@ -282,8 +282,11 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
 # ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`
+# ... or at the quote closing a message it ends, Docker's `msg="Calling POST /v1.43/containers/
+# 3f2a/start"` (QA dockerd: every API call one `Calling POST <*>` event, an exec a start's)
 _PATH_END = (
-    r"( HTTP/| => | from | for | \(from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)|$)"
+    r"( HTTP/| => | from | for | \(from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)"
+    r"|\"(?:\s|$)|$)"
 )
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
 # HTTP/1.1 GET http://api:8080/api/orders/42 - - -`, `Request finished ... - 200 512 ...`): the

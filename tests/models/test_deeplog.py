@@ -48,3 +48,15 @@ def test_windows_cover_every_key_plus_end():
     np.testing.assert_array_equal(owner, [0, 0, 0, 1])
     assert detector.history_["epochs"][0]["train_loss"] > 0
     assert detector.training_info_["n_distinct_windows"] < detector.training_info_["n_windows"]
+
+
+def test_time_windows_have_no_end_to_predict(tmp_path):
+    """QA CrowdSec (LogBERT's, and DeepLog's alike): a time window's end, which a clock made,
+    was judged as the system's: a window cut after any key was "expected: a heartbeat"."""
+    batch = SessionBatch.from_keys(NORMAL)
+    windows = SessionBatch(batch.keys, batch.is_open, clock_cut=True)
+    model = DeepLog(window=4, top_g=1, epochs=150, learning_rate=1e-2, hidden_size=16,
+                    embedding_dim=8).fit(windows)  # fmt: skip
+    assert model.decision_function([[1, 2, 3]])[0] == 0  # cut after 3: no END expected
+    model.save(tmp_path / "m")
+    assert DeepLog.load(tmp_path / "m").decision_function([[1, 2, 3]])[0] == 0

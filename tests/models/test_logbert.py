@@ -360,3 +360,18 @@ def test_without_validation_every_epoch_runs_and_the_last_weights_are_kept():
     assert all(", val_loss=n/a (" in line for line in lines if line.startswith("Epoch"))
     assert not np.array_equal(one.decision_function(NORMAL[:10]),
                               three.decision_function(NORMAL[:10]))  # fmt: skip
+
+
+def test_time_windows_have_no_end_to_judge(tmp_path):
+    """QA CrowdSec: `<end of session>` was the top evidence of 58 of 144 time windows
+    ("expected: a heartbeat"): a clock, not the system, ended each window, so no end token is
+    learnt or scored for them, in training and after loading."""
+    batch = SessionBatch.from_keys(NORMAL)
+    windows = SessionBatch(batch.keys, batch.is_open, clock_cut=True)
+    model = LogBERT(**{**TINY, "epochs": 2}).fit(windows)
+    assert model.training_info_["clock_cut"] is True
+    events = model.score_sessions([[1, 2, 3]], top_events=3)["top_events"][0]
+    assert all(event["key"] is not None for event in events)
+    model.save(tmp_path / "m")
+    again = LogBERT.load(tmp_path / "m").score_sessions([[1, 2, 3]], top_events=3)
+    assert all(event["key"] is not None for event in again["top_events"][0])

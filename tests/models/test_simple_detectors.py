@@ -174,6 +174,13 @@ def test_ngram_time_windows_have_no_start_or_end(tmp_path):
     assert NgramDetector.load(tmp_path / "w").decision_function([[2, 3]]).tolist() == [0.0]
     by_id = NgramDetector(n=2).fit(windows.keys)  # sessions by id: the end is judged
     assert by_id.decision_function([[2, 3]])[0] == pytest.approx(2 / 3)  # (S 2), (3 E)
+    # a window shorter than n is one gram of its keys (QA Juniper SRX: a one-event window of
+    # an attack never seen had no 2-gram and scored 0)
+    lone = detector.score_sessions([[9], [1]], top_events=1)
+    assert lone["score"].tolist() == [1.0, 1.0] and lone["top_events"][0][0]["position"] == 0
+    single = SessionBatch(SessionBatch.from_keys([[1], [2, 3]]).keys, np.zeros(2, bool),
+                          clock_cut=True)  # fmt: skip
+    assert NgramDetector(n=2).fit(single).decision_function([[1], [9]]).tolist() == [0.0, 1.0]
 
 
 def test_ngram_evidence_names_where_the_session_left_the_known_paths(tmp_path):

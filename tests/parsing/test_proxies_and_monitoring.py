@@ -179,7 +179,7 @@ def test_zeek_notices_join_their_hosts_and_its_directives_and_order_are_no_fault
     assert events["Server"][0] == "10.10.2.78"
     assert summary.line().startswith("7 lines, 2 templates, 0 rejected, 4 directives")
     assert not [w for w in summary.warnings if "do not fit" in w or "step back" in w]
-    assert "w3c (zeek, bro)" in format_names()
+    assert "w3c (zeek, bro, iis, httperr)" in format_names()
 
 
 DOVECOT = [

@@ -345,7 +345,8 @@ def test_auto_reads_syslog_as_rfc_5424_and_rfc_3164_send_it(tmp_path):
     )  # fmt: skip
     assert events[1]["content"].startswith("Accepted publickey for user1 ")
     assert events[20]["MsgId"] == "ID47"
-    assert events[20]["content"] == '[meta req="r-9"] upstream timed out'
+    # (its MSGID, written, the event's first word: QA Juniper SRX)
+    assert events[20]["content"] == 'ID47 [meta req="r-9"] upstream timed out'
     bsd = [
         f"<34>Oct 11 22:14:{i:02d} mymachine su[{i}]: su root failed on tty{i}" for i in range(5)
     ]

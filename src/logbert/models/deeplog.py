@@ -160,9 +160,12 @@ class DeepLog(Detector):
             keys = np.unique(np.concatenate([np.zeros(0, np.int64), *batch.keys]))
             missing = require_templates(self.templates_, keys.tolist(), self.name)
             self.training_info_["keys_without_text"] = missing
-        val = (validation.keys, _closed(validation)) if validation is not None else None
+        if batch.clock_cut:  # time windows: no window's end is predicted (see `_closed`)
+            self.training_info_["clock_cut"] = True
+        cut = batch.clock_cut
+        val = (validation.keys, _closed(validation, cut)) if validation is not None else None
         with torch_threads(THREADS):
-            self._fit_windows((batch.keys, _closed(batch)), val)
+            self._fit_windows((batch.keys, _closed(batch, cut)), val)
 
     def extend_templates(self, templates: dict[int, str] | dict[str, str] | None) -> None:
         """Learn the text of keys it has none for (a known key's text never changes); only
@@ -273,7 +276,8 @@ class DeepLog(Detector):
         if not arrays:
             return np.zeros(0)
         unseen = self._unseen_keys(arrays)
-        windows, owner = self._windows(arrays, _closed(batch), unseen.tokens)
+        cut = bool(self.training_info_.get("clock_cut"))
+        windows, owner = self._windows(arrays, _closed(batch, cut), unseen.tokens)
         distinct, inverse = np.unique(windows, axis=0, return_inverse=True)
         with torch_threads(THREADS):
             missed = self._misses(distinct, unseen)[inverse.reshape(-1)]
@@ -368,6 +372,9 @@ class DeepLog(Detector):
         self.network_ = network.eval()
 
 
-def _closed(batch: SessionBatch) -> list[bool]:
-    """False for sessions still open when the log ended: their end is not predicted."""
+def _closed(batch: SessionBatch, clock_cut: bool = False) -> list[bool]:
+    """False for sessions still open when the log ended: their end is not predicted; nor is
+    any time window's, whose end a clock made (`clock_cut`; QA CrowdSec, for LogBERT)."""
+    if clock_cut:
+        return [False] * len(batch)
     return (~batch.is_open).tolist()

@@ -75,19 +75,18 @@ class NgramDetector(Detector):
         self._after = None  # continuations, built from `counts_` when first asked
         self.training_info_.update(n_sessions=len(batch), n_ngrams=len(counts))
 
+    def _ngrams(self, keys: np.ndarray, is_open: bool) -> Iterator[tuple]:
+        keys = keys.tolist()
+        for n in self.sizes:
+            padded = self._padded(keys, n, is_open)
+            yield from _grams(padded, n, short=padded is keys)
+
     def _padded(self, keys: list, n: int, is_open: bool) -> list:
         """`keys` with the start and end markers n-grams of size `n` take (none for time
         windows, `boundaries_`; no end markers for a session still open)."""
         if not getattr(self, "boundaries_", True):
             return keys
         return [START] * (n - 1) + keys + ([] if is_open else [END] * (n - 1))
-
-    def _ngrams(self, keys: np.ndarray, is_open: bool) -> Iterator[tuple]:
-        keys = keys.tolist()
-        for n in self.sizes:
-            padded = self._padded(keys, n, is_open)
-            for i in range(len(padded) - n + 1):
-                yield tuple(padded[i : i + n])
 
     def decision_function(self, X: Any) -> np.ndarray:
         self._require_fitted()
@@ -120,12 +119,11 @@ class NgramDetector(Detector):
         for n in self.sizes:
             padded = self._padded(sequence, n, is_open)
             lead = n - 1 if padded is not sequence else 0  # start markers before the keys
-            for i in range(len(padded) - n + 1):
-                gram = tuple(padded[i : i + n])
+            for i, gram in enumerate(_grams(padded, n, short=padded is sequence)):
                 n_grams += 1
                 if gram not in self.known_:
                     n_unseen += 1
-                    end = i + n - 1 - lead  # the position of its last key (or the end)
+                    end = i + len(gram) - 1 - lead  # the position of its last key (or the end)
                     if end <= len(sequence):  # past the first end marker: the same end again
                         ending.setdefault(end, []).append(gram)  # (QA: surprise 3 of 2 sizes)
         ranked = sorted(ending.items(), key=lambda item: (-len(item[1]), item[0]))[:top]
@@ -185,3 +183,14 @@ class NgramDetector(Detector):
         detector = super().load(directory, **options)
         restore_tuples(detector, "n")
         return detector
+
+
+def _grams(sequence: list, n: int, short: bool = False) -> Iterator[tuple]:
+    """The n-grams of `sequence`; with `short` (a time window, no markers), a window of fewer
+    than n keys is one gram of them all (QA Juniper SRX: a one-event window of an attack never
+    seen had no 2-gram, and scored 0, p-value 1.0, no evidence)."""
+    if short and 0 < len(sequence) < n:
+        yield tuple(sequence)
+        return
+    for i in range(len(sequence) - n + 1):
+        yield tuple(sequence[i : i + n])

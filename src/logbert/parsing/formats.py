@@ -213,6 +213,20 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "nagios": BuiltinFormat(
         r"\[<Timestamp>\] <Content>",
         TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in brackets"),
+        generic=True,  # any `[epoch] ...` line: a system's own format (`unbound`) first
+    ),
+    # Unbound's own log file (`[1764842308] unbound[2817:0] info: 10.0.0.15 www.example.com.
+    # A IN`): epoch seconds, the program, process, thread and level as fields (QA Unbound:
+    # `nagios` kept them in every message, no session by thread or level)
+    "unbound": BuiltinFormat(
+        r"\[<Timestamp>\] <Component>\[<Pid>:<Thread>\] <Level>: <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in brackets"),
+    ),
+    # ... and with `log-time-ascii: yes` (`Dec 04 08:00:01 unbound[2817:0] info: ...`: QA,
+    # `syslog-notag` read the tag as the host and the level as the program)
+    "unbound-ascii": BuiltinFormat(
+        r"<Month> <Date> <Time> <Component>\[<Pid>:<Thread>\] <Level>: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 04 08:00:01'"),
     ),
     # Linux's audit daemon (`/var/log/audit/audit.log`, `node=web01 type=SYSCALL
     # msg=audit(1764500000.100:99001): arch=c000003e syscall=59 ...`): epoch seconds and the
@@ -619,7 +633,7 @@ FORMAT_ALIASES = {
 _ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164", "dovecot"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
-SAME_FORMAT = {"zeek": "w3c", "bro": "w3c"}
+SAME_FORMAT = {"zeek": "w3c", "bro": "w3c", "iis": "w3c", "httperr": "w3c"}
 
 # Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that is a
 # date, `_DATED_WORD`): the other lines, `Caused by: ...` and `Container id: ...`

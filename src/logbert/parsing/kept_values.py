@@ -193,7 +193,11 @@ _ERRNO_NAME = (
     rf"|now returning"
     # ... and a call's hangup cause (Q.850), Asterisk's `Hangup cause 34`, `(cause 20 -
     # Subscriber absent)`, `cause=17` (QA: a trunk out of circuits was a busy callee's event)
-    rf"|\bcause)"
+    rf"|\bcause"
+    # ... and IIS's substatus and Win32 status (`401 substatus=1 win32-status=1326`: a wrong
+    # password, not an NTLM handshake's first leg; QA IIS: a brute force's every request a
+    # normal logon's event)
+    rf"|\bsubstatus=|\bwin32-status=)"
     # ... and an NVIDIA GPU's error, `NVRM: Xid (PCI:0000:3b:00): 79, pid=...`, an NVSwitch's
     # `SXid (...): 12028`, DCGM's `XID error 48` (QA GPU nodes: a GPU off the bus was a
     # routine application fault's event)
@@ -489,7 +493,7 @@ _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
-    "failed=", "unreachable=", "now returning", "cause",
+    "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),

@@ -355,7 +355,10 @@ NAME_KEYS = (
     "project_path|"
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
-    "application"
+    "application|"
+    # ... and a Prometheus alert's or scrape job's (`alertname=\"KubeAPIDown\"`, `scrape_pool=
+    # kubelet`: QA, a new rule's first normal notification a new event)
+    "alertname|scrape_pool"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -371,7 +374,8 @@ _ENTITY_KEYS = (
     "runner|runner_id|runner_token"
 )
 # a field's value, quoted or a word (not `========`)
-_FIELD_VALUE = r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
+# (escaped quotes too, a label set inside a quoted value: Alertmanager's `{alertname=\"X\"}`)
+_FIELD_VALUE = r"(?:\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
 # ... written as JSON its value is quoted or a number: a quoted word and a colon in prose,
 # nginx's `user "guest": password mismatch`, is no `"guest": value` (QA nginx: `password` was
 # masked for the users named guest and user, a template of their own)
@@ -908,6 +912,24 @@ MASKS: list[tuple[str, str, int]] = [
         r"($|[\s\"'\\:,;)])",
         r"\1" + WILDCARD + r"\2",
         2,
+    ),
+    # ... and a Go duration as a field's value, `duration=366.223µs`, `took=1m2.5s`: Go
+    # writes its unit by the magnitude (QA Prometheus: `duration=<*>µs` in training, and a
+    # maintenance a little slower, `duration=1.366ms`, a new event)
+    (  # (its number may be masked already: `<*>µs`)
+        rf"(=)(?:-?[0-9]+(?:\.[0-9]+)?|{_WILDCARD_RE})(?:ns|µs|us|ms|s|m|h)"
+        rf"(?:(?:[0-9]+(?:\.[0-9]+)?|{_WILDCARD_RE})(?:ns|µs|us|ms|s|m))*($|[\s,;)\]}}\"])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    # ... and the name a DNS question asks, Unbound's `10.0.0.61 _gc._tcp.corp.example. SRV IN`,
+    # `SERVFAIL <lame.example.net. A IN>` (QA Unbound: names queried a few times stayed in
+    # their templates, an ordinary new SRV lookup a new event)
+    (
+        r"(^|[\s<])[^\s<>]+\.( (?:A|AAAA|SRV|TXT|MX|PTR|CNAME|NS|SOA|HTTPS|SVCB|ANY|DS|DNSKEY|CAA"
+        r"|NAPTR) IN(?:$|[\s>]))",
+        r"\1" + WILDCARD + r".\2",
+        1,
     ),
     # ... and the page that linked to a request an nginx error names, written only when the
     # browser sent one: `, referrer: "https://..."` ends the line or not (QA nginx: each

@@ -120,6 +120,7 @@ from logbert.parsing.levels import (
     is_event_field,
     level_values,
 )
+from logbert.parsing.logfmt import LOGFMT
 from logbert.parsing.masks import mask_array
 from logbert.parsing.reader import (
     BLOCK_BYTES,
@@ -846,7 +847,11 @@ class Parser(DatingChecks):
     def _count_spaced_fields(self, prep: Prepared) -> None:
         """Count events whose one-word field (`ONE_WORD_FIELDS`) holds several words (`INFO
         api-7f9c`: the logs write a header field the format lacks, so it is read into this
-        one), keeping the first of each."""
+        one), keeping the first of each. Not for fields read by name: a logfmt or JSON value
+        may hold spaces, Prometheus' `component="scrape manager"` (QA: told to add a field to
+        a format string that `logfmt` has none of)."""
+        if self.fmt.name in (JSON, LOGFMT):
+            return
         for name in (*ONE_WORD_FIELDS, *self._own_fields(prep)):
             if name not in prep.cols:
                 continue

@@ -117,6 +117,7 @@ _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
 _RECORD_MARK = re.compile(r"[^\w\s\[(]{2,}")
 _BRACKETED_LEVEL = re.compile(r"\[[A-Za-z]+\] ")
+_LOGFMT_START = re.compile(r"[A-Za-z_][\w.-]*=\S")  # `ts=2026-...`, `level=info`, `time="..."`
 _SYSLOG_START = re.compile(
     r"\[?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]"
 )
@@ -183,6 +184,13 @@ def join_continuations(head: Sequence[str] = ()) -> str:
             "JSON records cannot take the lines after them and stay JSON: those lines (a Go "
             "panic's goroutine traceback, a program's own prints) stay in the rejects file; "
             "grep -v '^{' LOG shows them"
+        )
+    if head and _LOGFMT_START.match(head[0]):  # ... nor logfmt's, whose lines start with no
+        # date: the date's join made a whole log one line (QA Prometheus)
+        return (
+            "logfmt records (`ts=... level=... msg=...`) take no lines after them: those lines "
+            "(a Go panic's goroutine traceback, a program's own prints) stay in the rejects "
+            "file; grep -v '=' LOG shows most of them"
         )
     start = _record_start(head)
     by_date = _join_by_record_start(start)

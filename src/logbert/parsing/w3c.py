@@ -250,7 +250,10 @@ def _port(value: str | None) -> str:
 
 def _request(record: dict[str, str]) -> str:
     """`GET /cart?x=1 503 win32-status=64`: method, path and query, status, and IIS's
-    substatus and Win32 status where they say something."""
+    substatus and Win32 status where they say something; HTTP.sys's HTTPERR log adds why it
+    answered itself, `AppOffline`, `QueueFull`, `Timer_ConnectionIdle`, and its app pool's
+    queue (QA IIS: both were dropped, and an app pool's crash, `Connection_Abandoned_By_
+    AppPool`, was a client's cancel)."""
     path = record.get("cs-uri-stem", record.get("cs-uri", "-"))
     query = record.get("cs-uri-query", "-")
     words = [record.get("cs-method", "-"), path + ("" if query == "-" else "?" + query)]
@@ -258,4 +261,8 @@ def _request(record: dict[str, str]) -> str:
     for name in ("sc-substatus", "sc-win32-status"):
         if record.get(name, "-") not in _QUIET:
             words.append(f"{name[3:]}={record[name]}")
+    if record.get("s-reason", "-") != "-":
+        words.append(record["s-reason"])
+    if record.get("s-queuename", "-") != "-":
+        words.append(f"queue={record['s-queuename']}")
     return " ".join(words)

@@ -494,11 +494,47 @@ def _csv_header(line: str, next_line: str) -> bool:
     return all(_COLUMN_NAME.fullmatch(name) for name in columns)
 
 
+# PostgreSQL's csvlog (`log_destination = 'csvlog'`): a CSV record per event, its zone a word
+# before the first comma, quoted fields over lines (QA PostgreSQL: `auto` chose `iso`, the
+# message one `<*>` among 26 columns, the zone dropped, 43% of the lines rejected, unsaid)
+_PG_CSVLOG = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [A-Z]{2,5}(?:[+-]\d+)?,")
+PG_CSVLOG_COLUMNS = (
+    "log_time", "user_name", "database_name", "process_id", "connection_from", "session_id",
+    "session_line_num", "command_tag", "session_start_time", "virtual_transaction_id",
+    "transaction_id", "error_severity", "sql_state_code", "message", "detail", "hint",
+    "internal_query", "internal_query_pos", "context", "query", "query_pos", "location",
+    "application_name", "backend_type", "leader_pid", "query_id",
+)  # fmt: skip
+_PG_CSV_TO_JSON = (
+    "python3 -c 'import csv, json, sys; c = \"" + " ".join(PG_CSVLOG_COLUMNS) + "\".split(); "
+    "[print(json.dumps(dict(zip(c, row)))) for row in csv.reader(sys.stdin)]' < LOG.csv > "
+    "log.jsonl"
+)
+
+
+def pg_csvlog_hint(head: list[str]) -> str:
+    """Advice for PostgreSQL's csvlog (most of the first lines a dated CSV record of a dozen
+    fields or more), "" for anything else."""
+    lines = text_lines(head)
+    records = [line for line in lines if _PG_CSVLOG.match(line) and line.count(",") >= 12]
+    if not lines or len(records) * 2 < len(lines):
+        return ""
+    return (
+        f"the lines look like PostgreSQL's csvlog ({show_line(records[0])}): a CSV record per "
+        "event whose quoted fields span lines, and whose message is one of two dozen "
+        "columns, which no line format reads; log with log_destination = 'jsonlog' "
+        "(PostgreSQL 15+) and read it with --format json, or write each record as a JSON "
+        f"object on a line of its own and read that with --format json: {_PG_CSV_TO_JSON}"
+    )
+
+
 def layout_hint(head: list[str]) -> str:
     """Advice for inputs whose records no line format reads as they are written: a CSV
     export (`csv_hint`), a JSON array (`json_array_hint`), or records whose time stands on a
     line of its own (`time_only_hint`); "" for others."""
-    return csv_hint(head) or json_array_hint(head) or time_only_hint(head)
+    return (
+        pg_csvlog_hint(head) or csv_hint(head) or json_array_hint(head) or time_only_hint(head)
+    )
 
 
 # records separated by blank lines (Wazuh's and OSSEC's `alerts.log`): a share of blank lines

@@ -215,6 +215,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in brackets"),
         generic=True,  # any `[epoch] ...` line: a system's own format (`unbound`) first
     ),
+    # Tor's notices.log (`Nov 24 05:07:12.000 [warn] Your system clock just jumped ...`): a
+    # syslog time, no host, the level in brackets (QA Tor: `syslog-notag` read `[warn]` as the
+    # host and a message's first word before a colon as the program; no level known)
+    "tor": BuiltinFormat(
+        r"<Month> <Date> <Time> \[<Level>\] <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Nov 24 05:07:12.000'"),
+    ),
     # Unbound's own log file (`[1764842308] unbound[2817:0] info: 10.0.0.15 www.example.com.
     # A IN`): epoch seconds, the program, process, thread and level as fields (QA Unbound:
     # `nagios` kept them in every message, no session by thread or level)

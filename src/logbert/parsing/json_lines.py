@@ -41,13 +41,16 @@ TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "da
              "eventTime")  # fmt: skip  # the last: AWS CloudTrail's (QA: no event dated)
 # ... with hclog's JSON (`-log-json`: `@level`, `@module`, `@message`; QA Consul: none read, and
 # a DNS line's `name=` argument, the question, taken as the component: a template per name)
-LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l", "@level")
+# ... and PostgreSQL's jsonlog (and its csvlog turned into JSON lines): `error_severity`, its
+# `backend_type` the component (QA PostgreSQL)
+LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", "@l", "@level",
+              "error_severity")  # fmt: skip
 # pino and bunyan write the level as a number; as a number it was masked, and an error line
 # shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
 NUMERIC_LEVELS = {"10": "trace", "20": "debug", "30": "info", "40": "warn", "50": "error",
                   "60": "fatal"}  # fmt: skip
 COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "@module", "caller",
-                  "name")  # fmt: skip
+                  "name", "backend_type")  # fmt: skip
 MESSAGE_KEYS = ("msg", "message", "event", "@m", "@message", "log", "text")
 HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KEYS}
 JSON = "json"  # the built-in format's name

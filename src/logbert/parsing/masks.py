@@ -63,6 +63,10 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"{_MON} +(\d+) +(\d{{4}}) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
+    # ... and a date with its month's name, `27-Nov-2026 00:15:00` (Bareos' job reports, BIND's
+    # and Tomcat's dates in a message: QA Bareos, the month stayed a word, every job of a new
+    # month a new event)
+    (rf"(\d{{1,2}}-{_MON}-\d{{4}}) +{_HMS}", rf"\1{JOIN}\3", 1),
     # ... and a device's clock before a message, its sequence number and zone with it (Cisco
     # IOS: `000123: *Nov 20 10:15:02.123 UTC: %LINK-3-UPDOWN: ...`), one word as they are one
     # variable: dropped from the masked message, they shifted each later value in `params` onto
@@ -358,7 +362,10 @@ NAME_KEYS = (
     "application|"
     # ... and a Prometheus alert's or scrape job's (`alertname=\"KubeAPIDown\"`, `scrape_pool=
     # kubelet`: QA, a new rule's first normal notification a new event)
-    "alertname|scrape_pool"
+    "alertname|scrape_pool|"
+    # ... and a PostgreSQL client's database and application (jsonlog's `dbname=`, csvlog's
+    # columns as JSON: QA, a template per database, a new client application a new event)
+    "database_name|dbname|application_name"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -618,6 +625,11 @@ MASKS: list[tuple[str, str, int]] = [
         # name had stayed a word, and every line of a new month was a new event (QA)
         rf"\d{{1,2}}/{_MON}/\d{{4}}(?::\d\d:\d\d:\d\d(?:[.,]\d+)?)?",
         WILDCARD,
+        1,
+    ),
+    (  # ... alone (with its time, the joined date's rule below)
+        rf"(^|[^\w-])\d{{1,2}}-{_MON}-\d{{4}}($|[^\w{JOIN}-])",
+        r"\1" + WILDCARD + r"\2",
         1,
     ),
     *(  # a name's quoted words (`argv[3]="Quarterly report.pdf"`) keep the name and quotes
@@ -913,6 +925,9 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    # ... and a rate limiter's note after a message, Tor's ` [68 similar message(s) suppressed
+    # in last 60 seconds]` (QA Tor: each warning two templates, with and without it)
+    (r" ?\[(?:over )?[0-9]+ similar message\(s\) suppressed in last [0-9]+ seconds\]", "", 1),
     # ... and a Go duration as a field's value, `duration=366.223µs`, `took=1m2.5s`: Go
     # writes its unit by the magnitude (QA Prometheus: `duration=<*>µs` in training, and a
     # maintenance a little slower, `duration=1.366ms`, a new event)

@@ -75,6 +75,7 @@ from logbert.parsing.auto import (
     count_continuations,
     layout_hint,
     looks_binary,
+    pg_csvlog_hint,
     rank_formats,
     show_line,
     suggest_formats,
@@ -351,6 +352,8 @@ class Parser(DatingChecks):
                 f"NUL, control or undecodable bytes; first: {first}): no built-in format fits; "
                 "pass the log file itself (gzip is read as is)"
             )
+        if hint := pg_csvlog_hint(sample):  # `iso` dates its lines, and reads garbage
+            raise LogbertError(f"--format auto: {source}: {hint}")
         ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
         best = ranking[0] if ranking else None
         if best is not None and best.dated < AUTO_DATED * best.lines:

@@ -75,3 +75,29 @@ def test_tor_notices_have_a_format_and_rate_limit_notes_go(auto_parsed, masked_a
         "suppressed in last 60 seconds]",
     ])  # fmt: skip
     assert plain == noted
+
+
+def test_a_condition_result_and_a_dotnet_status_stay_events(masked_alike):
+    """QA GitHub Actions runner: `Result: False` (a step skipped) was `Result: True`'s event,
+    and .NET's `does not indicate success: 503` masked the status."""
+    false, true, status = masked_alike([
+        "INFO StepsRunner] Result: False",
+        "INFO StepsRunner] Result: True",
+        "Response status code does not indicate success: 503 (Service Unavailable).",
+    ])  # fmt: skip
+    assert false != true and false.endswith("Result: false")
+    assert status == "Response status code does not indicate success: 5xx (Service Unavailable)."
+
+
+def test_a_local_header_is_told_by_a_request_logs_zoned_date(tmp_path):
+    """QA Kafka Connect: a CET log4j header (no zone) an hour after Jetty's request log's
+    `[01/Dec/2026:13:00:45 +0000]` in the message, unsaid."""
+    lines = [
+        f'[2026-12-01 14:00:4{i},760] INFO 10.0.7.40 - - [01/Dec/2026:13:00:4{i} +0000] "GET '
+        f'/connectors HTTP/1.1" 200 35 (org.apache.kafka.connect.runtime.rest.RestServer:62)'
+        for i in range(5)
+    ]
+    log = tmp_path / "connect.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    assert [w for w in summary.warnings if "the header is in local time (UTC+01:00)" in w]

@@ -16,9 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+# ... or an access log's zoned date inside the message, Jetty's request log in Kafka Connect's
+# `[01/Dec/2026:13:00:45 +0000]` (QA Kafka Connect: a CET header, unsaid)
 _INNER = (
-    r"(?:^|\s)(?:time|ts|timestamp)=\"?"
+    r"(?:^|\s)(?:(?:time|ts|timestamp)=\"?"
     r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]{4,5}))"
+    r"|\[(?P<ncsa>[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4})\])"
 )
 SAMPLE = 200  # lines compared, the first with both times
 _QUARTER_HOUR = 15 * 60
@@ -30,18 +33,19 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
     time the messages (`content`) write by one nonzero quarter-hour multiple on nearly every
     compared line; None otherwise (no such time, or they agree)."""
     found = pc.extract_regex(content, _INNER)
-    inner = pc.struct_field(found, 0)
+    iso, ncsa = pc.struct_field(found, 0), pc.struct_field(found, 1)
     rows = np.flatnonzero(pc.fill_null(pc.is_valid(found), False).to_numpy(zero_copy_only=False))
     offsets: Counter[int] = Counter()
     example = None
     for row in rows[:SAMPLE]:
         header = timestamps[int(row)].as_py()
-        written = _utc(inner[int(row)].as_py())
+        text = iso[int(row)].as_py() or ncsa[int(row)].as_py()
+        written = _utc(text)
         if header is None or written is None:
             continue
         seconds = (header - written).total_seconds()
         offsets[round(seconds / _QUARTER_HOUR) * _QUARTER_HOUR] += 1
-        example = example or inner[int(row)].as_py()
+        example = example or text
     if not offsets:
         return None
     offset, n = offsets.most_common(1)[0]
@@ -61,7 +65,10 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
 def _utc(text: str | None) -> datetime | None:
     """A zoned ISO 8601 time as a naive UTC datetime (None when unreadable)."""
     try:
-        moment = datetime.fromisoformat(text)
+        if text and "/" in text:  # `01/Dec/2026:13:00:45 +0000`
+            moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
+        else:
+            moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
     offset = moment.utcoffset()

@@ -72,6 +72,9 @@ _STATUS_FORMS = (
     # (JupyterHub, Jupyter Server; QA: every status and endpoint one `<*> GET <*>` event, a
     # storm of 500s invisible)
     (r"(^)", rf"( (?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}])"),
+    # .NET's HttpClient, `Response status code does not indicate success: 503 (Service
+    # Unavailable).` (QA GitHub Actions runner: masked, a 503 any other code's event)
+    (r"(does not indicate success:\s+)", r"($|\s)"),
     # an application's `Unhandled exception for GET /x, returning 500` (QA WildFly: masked)
     (r"(,\s*returning\s+(?:HTTP\s+|status\s+)?)", r"($|[\s,.;)])"),
     # ModSecurity's `Access denied with code 403 (phase 2)` (QA: a deny and a redirect, `code
@@ -414,7 +417,10 @@ _VERDICT_BOOLEANS = {"true": "\ue025", "false": "\ue026"}
 _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `failed=true`: QA)
     r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     # ... and Suricata's flow verdict, `flow.alerted=true` (QA: an alerted flow a clean one's)
-    r"denied|rejected|error|alerted)[\"']?[=:] ?[\"']?)"
+    r"denied|rejected|error|alerted|"
+    # ... and a condition's result, the GitHub Actions runner's `Evaluating: success()` then
+    # `Result: False` (QA: a skipped step's verdict a run step's)
+    r"result)[\"']?[=:] ?[\"']?)"
 )
 # ... in Python's repr too, Salt's `'success': False` (QA: a failed job was a success's event)
 _VERDICT_ANY = _VERDICT_NAME + r"(?:true|false|True|False)"

@@ -77,6 +77,8 @@ _DATE_TIME = (  # a fraction of at most 9 digits: `,012801012345` is the next CS
 # a fraction of a second after it (Redis' `20 Nov 2026 10:15:02.123`, rsyslog's high precision)
 _NO_YEAR = r"(?P<H>\d{1,2}):(?P<M>\d\d):(?P<S>\d\d)(?:[.,](?P<f>\d+))?"
 _SYSLOG = r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
+# `04-Dec-2026 13:30:25.123`: PHP's, BIND's and Tomcat's
+_DAY_MONTH_YEAR = r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$"
 _SYSLOG_EXPECTED = "a syslog time such as 'Jun 14 15:16:01'"
 # the same with a `<Year>` field (joined first: the fields are joined in this order)
 _SYSLOG_YEAR = r"^(?P<Y>\d{4}) (?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + "$"
@@ -481,7 +483,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"\[<Date> <Time>( <Zone>)?\] <Content>",
         TimestampSpec(
             ("Date", "Time"),
-            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            _DAY_MONTH_YEAR,
             expected="'04-Dec-2026 13:30:25'",
         ),
     ),
@@ -501,7 +503,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> <Level> \[<ThreadName>\] <Component> <Content>",
         TimestampSpec(
             ("Date", "Time"),
-            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            _DAY_MONTH_YEAR,
             expected="'04-Dec-2026 10:21:11.123'",
         ),
     ),
@@ -534,7 +536,7 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> (<Category>: <Level>: )?<Content>",
         TimestampSpec(
             ("Date", "Time"),
-            r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
+            _DAY_MONTH_YEAR,
             expected="'04-Dec-2026 10:21:11.123'",
         ),
     ),

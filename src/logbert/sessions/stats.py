@@ -420,9 +420,8 @@ class SessionizeStats:
         named labelled anomalous, and `evaluate` reported recall 1.00). None otherwise: a
         sparse log's empty windows are its way."""
         empty, written = self.n_empty_windows, self.n_sessions
-        if not empty or (empty > SILENT_SHARE * (empty + written) and not (
-            self.n_labels_silent_anomalous
-        )):  # fmt: skip
+        sparse = empty > SILENT_SHARE * (empty + written)
+        if not empty or (sparse and not self.n_labels_silent_anomalous):
             return None
         text = (
             f"warning: {empty:,} time window{'s' if empty > 1 else ''} inside the log hold no "

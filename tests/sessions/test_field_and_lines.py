@@ -329,6 +329,9 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
         text = str(err.value)
         assert "--by-field 'Host': the events have no such field" in text
         assert "their header fields: Node" in text
+    # QA Prometheus: a field named as the log writes it, the format's header field capitalised
+    with pytest.raises(LogbertError, match=r"did you mean 'Node' for 'node'\?"):
+        list(sessionize_file(path, SessionizerSettings(by_field="node").build()))
     # QA CloudTrail: a nested JSON field is a word of the message, read from there by name
     with pytest.raises(LogbertError) as err:
         list(sessionize_file(path, SessionizerSettings(by_field="userIdentity.arn").build()))

@@ -362,9 +362,14 @@ def _check_columns(
         header = [c for c in names if c not in reserved] or list(header_fields)
         have = ", ".join(header) if header else "none (a raw format: parse with a format that has"
         have += "" if header else " header fields)"
+        # a field named as the log writes it, `component`, where the format reads it as a
+        # header field, `Component` (QA Prometheus: the list named it, nothing pointed at it)
+        cased = {f: c for f in absent for c in header if c.lower() == f.lower() and c != f}
+        meant = "".join(f"; did you mean {c!r} for {f!r}?" for f, c in cased.items())
         raise LogbertError(
             f"{where}: --by-field {by_field!r}: the events have no such field"
             + (f" ({', '.join(absent)})" if len(fields) > 1 else "")
+            + meant
             + "; their header "
             f"fields: {have} (other columns: {', '.join(c for c in names if c not in header)})"
             + _content_field_hint(absent)

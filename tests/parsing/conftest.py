@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pyarrow as pa
@@ -41,5 +42,20 @@ def auto_parsed(tmp_path) -> Callable[[list[str], str], dict]:
         log.write_text("\n".join(lines) + "\n")
         parse_files([str(log)], resolve_format(name), tmp_path / "e.parquet")
         return pq.read_table(tmp_path / "e.parquet").to_pydict()
+
+    return parsed
+
+
+@pytest.fixture
+def json_parsed(tmp_path) -> Callable[..., tuple[dict, object]]:
+    """JSON `records` written one per line and parsed by `--format json` (`options`: those of
+    `resolve_format`): (the events as a column -> values dict, the parse summary)."""
+
+    def parsed(records: list[dict], **options) -> tuple[dict, object]:
+        log = tmp_path / "events.jsonl"
+        log.write_text("".join(json.dumps(r) + "\n" for r in records))
+        fmt = resolve_format("json", **options)
+        summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+        return pq.read_table(tmp_path / "e.parquet").to_pydict(), summary
 
     return parsed

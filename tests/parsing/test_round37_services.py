@@ -3,10 +3,6 @@ first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
-import json
-
-import pyarrow.parquet as pq
-
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
 
@@ -16,14 +12,7 @@ _LOGON = (
 )
 
 
-def _events(tmp_path, records: list[dict], **options) -> tuple[dict, object]:
-    log = tmp_path / "events.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in records))
-    summary = parse_files([str(log)], resolve_format("json", **options), tmp_path / "e.parquet")
-    return pq.read_table(tmp_path / "e.parquet").to_pydict(), summary
-
-
-def test_a_powershell_windows_event_is_read_by_its_own_names(tmp_path):
+def test_a_powershell_windows_event_is_read_by_its_own_names(json_parsed):
     """QA Windows: `Get-WinEvent | Export-Csv` converted to JSON lines: `TimeCreated` dated no
     line (and `--timestamp-format` for it read nothing, unsaid), `Id=<*>` made a failed logon
     (4625) a successful one's (4624) event, and the account under `Account Name:` made a
@@ -35,7 +24,7 @@ def test_a_powershell_windows_event_is_read_by_its_own_names(tmp_path):
          "MachineName": "WEB01", "Message": _LOGON.format(user=user, ws=f"WS0{i}")}
         for i, (event_id, user) in enumerate(logons)
     ]  # fmt: skip
-    events, _ = _events(tmp_path, records, timestamp_format="%m/%d/%Y %I:%M:%S %p")
+    events, _ = json_parsed(records, timestamp_format="%m/%d/%Y %I:%M:%S %p")
     assert [t.hour for t in events["timestamp"]] == [13, 13, 13]
     assert events["Level"] == ["Information"] * 3
     assert events["Component"] == ["Microsoft-Windows-Security-Auditing"] * 3
@@ -44,18 +33,18 @@ def test_a_powershell_windows_event_is_read_by_its_own_names(tmp_path):
     assert "Account Name: <*>" in first and "Workstation Name: <*>" in first
 
 
-def test_a_time_key_named_first_dates_json_lines(tmp_path):
+def test_a_time_key_named_first_dates_json_lines(json_parsed):
     """QA Windows: `TimeGenerated` (Get-EventLog, Sentinel) and `time_created` held ISO times
     and dated no line."""
     for key in ("TimeGenerated", "time_created"):
         records = [{key: f"2025-11-18T06:0{i}:21Z", "msg": "started"} for i in range(3)]
-        events, _ = _events(tmp_path, records)
+        events, _ = json_parsed(records)
         assert [t.minute for t in events["timestamp"]] == [0, 1, 2], key
 
 
-def test_a_timestamp_format_that_read_no_json_key_is_said(tmp_path):
+def test_a_timestamp_format_that_read_no_json_key_is_said(json_parsed):
     records = [{"when": "11/18/2025 1:58:39 PM", "msg": "started"}] * 2
-    _, summary = _events(tmp_path, records, timestamp_format="%m/%d/%Y %I:%M:%S %p")
+    _, summary = json_parsed(records, timestamp_format="%m/%d/%Y %I:%M:%S %p")
     (warning,) = [w for w in summary.warnings if "no line has a time key" in w]
     assert warning.endswith("--timestamp-format '%m/%d/%Y %I:%M:%S %p' reads the value of such a "
                             "key only: name the time's key `time`")  # fmt: skip
@@ -125,7 +114,7 @@ def test_a_quoted_name_before_a_colon_in_prose_is_no_json_field(masked_alike):
     assert fields == '{"user": <*>, "guest": <*>, "pod": <*>}'
 
 
-def test_hclog_json_and_nextcloud_fields_are_read_by_their_names(tmp_path):
+def test_hclog_json_and_nextcloud_fields_are_read_by_their_names(json_parsed):
     """QA Consul: hclog's JSON keys (`@message`, `@level`, `@module`) were not read, and a DNS
     line's `name=` argument was taken as the component, a template per name; QA Nextcloud:
     levels 0-4 were `level3`, the exception's `Trace` array made a template per call path,
@@ -136,7 +125,7 @@ def test_hclog_json_and_nextcloud_fields_are_read_by_their_names(tmp_path):
          "type": "A"}
         for i in range(3)
     ]  # fmt: skip
-    events, _ = _events(tmp_path, hclog)
+    events, _ = json_parsed(hclog)
     assert events["Component"] == ["agent.dns"] * 3 and events["Level"] == ["debug"] * 3
     assert len(set(events["template"])) == 1
     frame = {"file": "/var/www/html/apps/dav/lib/Directory.php", "line": 248, "function": "get"}
@@ -150,7 +139,7 @@ def test_hclog_json_and_nextcloud_fields_are_read_by_their_names(tmp_path):
          "message": f"Run OCA\\{job}\\BackgroundJob\\{job}Job job with ID {i}"}
         for i, job in enumerate(["Files", "Versions", "Files", "Versions"])
     ]  # fmt: skip
-    events, _ = _events(tmp_path, nextcloud)
+    events, _ = json_parsed(nextcloud)
     assert events["Level"][:3] == ["error", "error", "debug"]
     assert events["Component"][:3] == ["webdav", "webdav", "cron"]
     first, second, files, versions, files_again, _ = events["template"]

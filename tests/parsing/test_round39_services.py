@@ -37,23 +37,16 @@ def test_a_date_with_its_month_name_is_one_value(masked_alike):
     assert november == december == "Scheduled time: <*>"
 
 
-def test_postgresql_json_records_name_level_component_and_names(tmp_path):
+def test_postgresql_json_records_name_level_component_and_names(json_parsed):
     """QA PostgreSQL: csvlog turned into JSON lines (as the refusal advises) read no level,
     and its database and application names made a template each."""
-    import json
-
-    import pyarrow.parquet as pq
-
     records = [
         {"log_time": f"2025-11-14 06:00:2{i}.800 CET", "database_name": db,
          "application_name": app, "error_severity": "LOG", "message": "connection authorized",
          "backend_type": "client backend"}
         for i, (db, app) in enumerate([("shop", "metabase"), ("analytics", "airflow-etl")])
     ]  # fmt: skip
-    log = tmp_path / "pg.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in records))
-    parse_files([str(log)], resolve_format("json"), tmp_path / "e.parquet")
-    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    events, _ = json_parsed(records)
     assert events["Level"] == ["LOG"] * 2 and events["Component"] == ["client backend"] * 2
     assert events["template"][0] == events["template"][1]
     assert [t.hour for t in events["timestamp"]] == [5, 5]  # CET in UTC

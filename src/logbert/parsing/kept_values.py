@@ -445,7 +445,7 @@ TLS_VERSION: list[tuple[str, str, int]] = [
     (rf"({_TLS_NAME}[{_ERRNO_MARKED}]?\.?){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * 2  # the major digit, then the minor
-_TLS_VERSION_PY = re.compile(rf"({_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
+TLS_VERSION_WORD = re.compile(rf"({_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
@@ -629,7 +629,7 @@ def mark_text(text: str) -> str:
     text = _OPENSSL_CODE_PY.sub(lambda m: m.group(1) + WILDCARD + m.group(2), text)
     text = _ERRNO_LONG_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
-    text = _TLS_VERSION_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )

@@ -42,6 +42,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from logbert.parsing.kept_values import TLS_VERSION_WORD
 from logbert.parsing.masks import FAILURE_WORDS, PUNCTUATION, WILDCARD
 
 # A varying position with at most this many distinct words (none masked) splits the candidate:
@@ -255,11 +256,6 @@ _SOURCE_SITE = re.compile(
 )
 
 
-# a TLS version leading a word's variable rest, Exim's `X=TLS1.0:ECDHE-RSA-AES256-SHA:<*>`:
-# the word's kind (QA Exim: `X=TLS1.<*>`, a downgrade to TLS 1.0 a known event)
-_TLS_VERSION = re.compile(r"(?<![A-Za-z])(?:TLS|SSL|DTLS)v?[0-9](?:\.[0-9])?(?![0-9])")
-
-
 def _shapes(values: set[str], by_word: bool = False):
     """What each word says apart from its variable part: the word itself when nothing in it
     is masked, the name of a `name=value` pair whose value is (`client=<*>`, `message-id=<*>`:
@@ -277,8 +273,10 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
         elif not _is_variable_word(word) or _SOURCE_SITE.fullmatch(word):
             names[word] = word
-        elif tls := _TLS_VERSION.search(word):
-            names[word] = word[: tls.end()]  # Exim's `X=TLS1.3:<*>:<*>`: a version's word
+        elif tls := TLS_VERSION_WORD.search(word):
+            # a TLS version leading a word's variable rest, Exim's `X=TLS1.0:ECDHE-...:<*>`:
+            # the word's kind (QA Exim: `X=TLS1.<*>`, a downgrade to TLS 1.0 a known event)
+            names[word] = word[: tls.end()]
         elif is_name and WILDCARD not in name:
             # a structured value names its kind in quoted words: `event={"ID":"<*>","Type":
             # "ContainerStarted"}` and `..."Type":"ContainerDied"}` are two events

@@ -27,7 +27,7 @@ from logbert.sessions.options import compile_id_pattern, field_names, has_value,
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
 
-SILENT_IDS_HELD = 100_000  # empty windows' ids kept to meet labels (a year of 5-min windows)
+SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
 
 
 class WindowSessionizer(Sessionizer):
@@ -88,7 +88,6 @@ class WindowSessionizer(Sessionizer):
         self._newest: int | None = None
         self._previous: int | None = None  # the last dated event's time (an undated one's)
         self._last_closed: int | None = None  # the last plain window's index (silences)
-        self._silent: dict[str, None] = {}  # with labels: empty windows' ids, as many as held
 
     @property
     def required_columns(self) -> list[str]:
@@ -195,18 +194,13 @@ class WindowSessionizer(Sessionizer):
             closed.append(self._close(keyed.pop((value, index)), index, value))
         if self.labels is not None:
             settle_window_labels(self.labels, self._written, self.stats)
-            self.stats.n_labels_silent_anomalous = sum(
-                self.labels.get(i, NORMAL) != NORMAL for i in self._silent
-            )
         return closed
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
         if value is None:
             self._count_silence(index)
         start = index * self._stride
-        session_id = _to_datetime(start).isoformat()
-        if value is not None:
-            session_id = f"{value}@{session_id}"
+        session_id = self._window_id(index, value)
         label = session.label()
         if self.labels is not None:
             label = window_label(
@@ -216,7 +210,8 @@ class WindowSessionizer(Sessionizer):
 
     def _count_silence(self, index: int) -> None:
         """Count the windows between the last plain window closed and window `index` that
-        held no event (`SessionizeStats.silence_warning`); with labels, keep their ids."""
+        held no event (`SessionizeStats.silence_warning`), and those the labels call
+        anomalous."""
         last, self._last_closed = self._last_closed, index
         if last is None or index <= last + 1:
             return
@@ -224,9 +219,10 @@ class WindowSessionizer(Sessionizer):
         stats.n_empty_windows += index - last - 1
         stats.empty_window_example = stats.empty_window_example or self._window_id(last + 1)
         if self.labels is not None:
-            for empty in range(last + 1, min(index, last + 1 + SILENT_IDS_HELD)):
-                if len(self._silent) < SILENT_IDS_HELD:
-                    self._silent[self._window_id(empty)] = None
+            empty = range(last + 1, min(index, last + 1 + SILENT_IDS_LOOKED_UP))
+            stats.n_labels_silent_anomalous += sum(
+                self.labels.get(self._window_id(i), NORMAL) != NORMAL for i in empty
+            )
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for index, session in self._windows.items():

@@ -33,6 +33,12 @@ FAR = (7, "kernel panic: machine check interrupt on cpu <*>")  # like nothing kn
 NORMAL = [[1, 2, 3, 4, 5], [1, 2, 3, 4, 4, 5], [1, 2, 3, 5], [1, 3, 2, 4, 5]] * 5
 PROBE = [[1, 2, 3, 4, 5], [1, 2, 6, 4, 5], [1, 2, 7, 4, 5], [1, 2, 99, 4, 5]]
 CAP = -np.log(MIN_PROB)  # the surprise of a key the model gives probability 0
+
+
+def at_cap(surprise: float) -> bool:
+    """`max_surprise` of a session holding a key given probability 0: the cap, its ties
+    ordered by the mean surprise (cap + score / cap)."""
+    return CAP - 1e-3 <= surprise <= CAP + 1
 # known_min_count 0: the probes compare the model's own surprise with a training sequence's
 TINY_LOGBERT = {"epochs": 3, "hidden": 16, "layers": 1, "heads": 2, "max_len": 16,
                 "known_min_count": 0}  # fmt: skip
@@ -60,21 +66,21 @@ def test_an_unseen_key_like_a_known_one_is_less_surprising_than_the_unk_cap(logb
     known, close, far, no_text = surprise
     assert close < CAP / 2  # borrows the probability of key 3, whose template it nearly is
     assert close == pytest.approx(known, abs=1.0)
-    assert far == pytest.approx(CAP)  # like nothing known: the [UNK] behaviour
-    assert no_text == pytest.approx(CAP)
+    assert at_cap(far)  # like nothing known: the [UNK] behaviour
+    assert at_cap(no_text)
 
 
 def test_learned_embeddings_cap_every_unseen_key():
     model = LogBERT(**TINY_LOGBERT).fit(NORMAL, templates=TEMPLATES)  # templates ignored
     assert not model.uses_templates and not hasattr(model, "templates_")
     model.extend_templates({CLOSE[0]: CLOSE[1]})  # a no-op
-    assert quiet_scores(model, PROBE)[1:] == pytest.approx([CAP] * 3)
+    assert all(at_cap(surprise) for surprise in quiet_scores(model, PROBE)[1:])
 
 
 def test_an_unseen_key_without_text_falls_back_to_unk_and_warns(logbert):
     with pytest.warns(UserWarning, match=r"1 keys unseen in training have no template text \(98\)"):
         surprise = logbert.score_sessions([[1, 2, 98, 4, 5]])["max_surprise"]
-    assert surprise[0] == pytest.approx(CAP)
+    assert at_cap(surprise[0])
 
 
 def test_known_text_never_changes_and_new_text_is_added(logbert):
@@ -164,7 +170,7 @@ def test_the_pipeline_hands_template_sets_to_the_detector():
     metadata = {TEMPLATE_SET_KEY: json.dumps({"templates": {str(k): v for k, v in data.items()}})}
     pipeline.check_templates(metadata, "sessions.parquet")
     after = pipeline.score(probe)[0]["max_surprise"]
-    assert before == pytest.approx(CAP) and after < CAP / 2
+    assert at_cap(before) and after < CAP / 2
     # templates given to score (the data's, e.g. a frozen parser's) reach it the same way
     fresh = Pipeline(text_logbert(), validation_split=0.2).fit(
         sessions, template_set={str(k): v for k, v in TEMPLATES.items()}

@@ -51,8 +51,17 @@ def test_learns_order_unseen_keys_and_truncation(model):
     assert scores["miss_ratio"][2] > 0  # an unseen key is always a miss
     assert scores["miss_ratio"][0] == 0
     worst = scores["max_surprise"]
-    assert worst[2] == pytest.approx(-np.log(1e-12), rel=1e-4)  # an unseen key: probability 0
+    cap = -np.log(1e-12)  # an unseen key: probability 0; ties there ordered by the mean
+    assert worst[2] == pytest.approx(cap + scores["score"][2] / cap, rel=1e-4)
     assert worst[0] < worst[1] and worst[0] < worst[3]
+
+
+def test_sessions_holding_unseen_keys_rank_by_how_much_of_them_is_unexpected(model):
+    one_new, three_new, all_new = model.score_sessions(
+        [[1, 2, 3, 4, 99, 6], [1, 2, 97, 98, 99, 6], [97, 98, 99]]
+    )["max_surprise"]
+    cap = -np.log(1e-12)
+    assert cap <= one_new < three_new < all_new <= cap + 1  # no longer a tie at the cap
 
 
 def test_scores_every_session_in_order_and_deterministically(model):
@@ -171,7 +180,7 @@ def test_open_sessions_are_not_judged_on_their_end():
         SessionBatch.from_keys([[1, 2, 3], [1, 2, 3], [1, 2, 99], [1, 3, 2]], [0, 1, 1, 1])
     )
     assert still_open < closed  # stopping after 3 keys is only surprising once it is over
-    assert open_unseen == pytest.approx(-np.log(1e-12), rel=1e-4)
+    assert -np.log(1e-12) <= open_unseen <= -np.log(1e-12) + 1  # at the cap
     assert open_swapped > still_open
     # an open and a closed copy of one sequence are two different things to score
     both = model.score_sessions(SessionBatch.from_keys([[1, 2, 3]] * 2, [0, 1]))["max_surprise"]

@@ -23,6 +23,7 @@ from logbert.models.vocab import MASK, PAD, UNK
 
 TOP_K = 3
 MIN_PROB = 1e-12
+SURPRISE_CAP = float(-np.log(np.float32(MIN_PROB)))  # a key given probability ~0: unseen
 # Attention holds rows x width^2 scores per head: cap it so that a batch of long windows costs
 # what 256 windows of 64 keys cost.
 ATTENTION_CELLS = 256 * 64 * 64

@@ -79,13 +79,19 @@ def test_load_pipeline_prints_the_model_files_missing(tmp_path, capsys):
     assert err.startswith("warning: ") and "calibration_scores.npy is missing" in err
 
 
+class EarlyStoppingNgram(NgramDetector):
+    """ngram keeping a validation split under cross-fitting, as LogBERT does to stop early."""
+
+    stops_early = True
+
+
 def test_validation_sessions_of_a_cross_fitted_threshold_are_not_called_its_calibration(
     tmp_path, capsys
 ):
     """With cross-fitting the threshold comes from every session: the validation holdout only
     stopped training early, and the warning said the threshold was calibrated on it."""
     sessions = [Session(f"s{i}", [1, 2, 3, 4][: 2 + i % 3], "normal") for i in range(60)]
-    Pipeline(NgramDetector(), calibration="cross-fit").fit(sessions).save(tmp_path / "m")
+    Pipeline(EarlyStoppingNgram(), calibration="cross-fit").fit(sessions).save(tmp_path / "m")
     pipeline = load_pipeline(tmp_path / "m")
     assert pipeline.threshold_.source.startswith("cross-fitted")
     overlap = TrainingOverlap(pipeline)

@@ -7,6 +7,7 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.models.ecvc import ECVCDetector
+from logbert.models.new_event import NewEventDetector
 from logbert.models.ngram import NgramDetector
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.pipeline import Pipeline
@@ -83,10 +84,28 @@ def test_fit_records_n_trained():
 
     sessions = [Session(f"s{i}", [1, 2, 3][: 1 + i % 3], "normal") for i in range(40)]
     sessions.append(Session("a", [9], "anomaly"))
-    pipeline = Pipeline(NgramDetector(), validation_split=0.25).fit(sessions)
+    pipeline = Pipeline(NgramDetector(), validation_split=0.25, calibration="split")
+    pipeline.fit(sessions)
     assert pipeline.n_trained() == 30 == pipeline.training_["n_trained"]
     info = pipeline.detector_.training_info_  # one count of the anomalies left out, not two
     assert info["anomalies_left_out"] == 1 and "n_anomalies_left_out" not in info
+
+
+def test_cross_fitted_detectors_that_do_not_stop_early_fit_every_normal_session():
+    """QA Keycloak: a rare normal event met only in the held-out 10% was "never seen in
+    training" when scored; the cross-fitted threshold needs no held-out part."""
+    from logbert.sessions.io import Session
+
+    sessions = [Session(f"s{i}", [1, 2, 3][: 1 + i % 3], "normal") for i in range(39)]
+    sessions.append(Session("rare", [1, 7], "normal"))
+    lines: list[str] = []
+    pipeline = Pipeline(NewEventDetector(), validation_split=0.25).fit(sessions, log=lines.append)
+    assert pipeline.training_["calibration"] == "cross-fit"
+    assert pipeline.n_trained() == 40
+    assert 7 in pipeline.detector_.vocab_  # the held-out part's rare key is known
+    assert not pipeline.detector_.predict([[1, 7]])[0]
+    assert "none held out: cross-fit calibrates" in lines[0]
+    assert not any("in-sample" in line for line in lines)
 
 
 def test_one_normal_session_is_no_training_set():

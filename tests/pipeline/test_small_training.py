@@ -28,6 +28,7 @@ class CappedDetector(Detector):
 
     name = "capped"
     default_threshold_rule = "max"
+    stops_early = True  # as LogBERT does: cross-fitted, it keeps its validation split
 
     def _fit(self, batch, validation, **fit_options) -> None:
         self.keys_ = {int(k) for keys in batch.keys for k in keys}

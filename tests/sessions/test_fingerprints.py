@@ -107,7 +107,7 @@ def test_sessions_known_by_position_match_by_runs_of_keys_not_by_their_line_inde
 
     train = _key_file(400, seed=0)
     assert all(positional(s) for s in train) and order_run(train) > 5
-    pipeline = Pipeline(NgramDetector()).fit(train)
+    pipeline = Pipeline(NgramDetector(), calibration="split").fit(train)
     as_json = [Session(f"normal-{i}", s.keys, "normal") for i, s in enumerate(train)]
     shifted = [Session(str(i + 1), s.keys, "normal") for i, s in enumerate(train)]
     other = _key_file(400, seed=1)

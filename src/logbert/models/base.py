@@ -79,6 +79,10 @@ class Detector(BaseEstimator, ABC):
     # an open session is judged as if complete, so one cut short by the log's end may be
     # flagged; the CLI says which of the two (`Pipeline.open_sessions_note`)
     skips_open_ends: ClassVar[bool] = False
+    # True when `fit` watches its validation sessions (early stopping: logbert, deeplog), so
+    # they must stay out of training; False: a cross-fitted bundle fits every normal session
+    # (`Pipeline.fit`), since its threshold comes from the folds
+    stops_early: ClassVar[bool] = False
     # what every normal calibration session scoring 0 means, and what a threshold of 0 then
     # flags (`calibration.zero_threshold_note`; QA Grafana: `length` was told "nothing in
     # them was new to training", the wording of detectors of unseen keys)

@@ -70,6 +70,7 @@ class CombinedDetector(Detector):
 
     name: ClassVar[str] = "combined"
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "parts_")
+    stops_early: ClassVar[bool] = True  # its parts may (and it is never cross-fitted)
 
     def __init__(
         self, parts: tuple[str, ...] = PAPER_PARTS, part_params: dict | None = None

@@ -101,6 +101,7 @@ class DeepLog(Detector):
 
     name: ClassVar[str] = "deeplog"
     skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
+    stops_early: ClassVar[bool] = True  # on the validation sessions' loss
     default_threshold_rule: ClassVar[str] = "mean+2std"  # an integer count: max is too coarse
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "vocab_", "network_")
 

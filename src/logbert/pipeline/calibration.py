@@ -78,13 +78,14 @@ def calibrate_fitted(
     kind = "validation split" if given is None else "validation sessions"
     if not len(validation):
         calibration, kind = train, "training sessions"
-        say(
-            f"warning: no session was held out for validation ({len(train)} training "
-            "sessions): the threshold is calibrated on the training sessions themselves "
-            "(in-sample), so normal sessions the model has not seen will be flagged more "
-            "often than the rule intends. Train on more sessions, or give validation "
-            "sessions (train --validation FILE)"
-        )
+        if cross_fit is None:  # else the folds' out-of-sample scores set it (QA Keycloak)
+            say(
+                f"warning: no session was held out for validation ({len(train)} training "
+                "sessions): the threshold is calibrated on the training sessions themselves "
+                "(in-sample), so normal sessions the model has not seen will be flagged more "
+                "often than the rule intends. Train on more sessions, or give validation "
+                "sessions (train --validation FILE)"
+            )
     elif 0 < unseen.n_sessions < len(validation) and not detector.supervised:
         calibration = validation.take(np.flatnonzero(~unseen.mask))
         kind = f"{kind} less its {unseen.n_sessions} sessions with keys unseen in training"
@@ -116,6 +117,8 @@ def calibrate_fitted(
     where = given or source or "the training data"
     split_failed = False
     try:
+        if cross_fit is not None and not len(validation):  # nothing held out: the folds alone
+            raise LogbertError("no validation split to keep on record")
         detector.calibrate(
             calibration,
             labels=labels,

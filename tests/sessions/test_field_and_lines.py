@@ -554,3 +554,15 @@ def test_a_silence_inside_the_log_is_said_and_its_anomalous_labels_counted():
     stream = WindowSessionizer("2m")  # a sparse log: its empty windows are its way
     _push_all(stream, sparse, 1)
     assert stream.stats.n_empty_windows == 29 and stream.stats.silence_warning() is None
+
+
+def test_a_process_id_alone_over_several_input_files_is_a_warning():
+    """QA Android: two phones' captures, one file each, and `--by-field Pid` joined their
+    processes of one pid into one interleaved session, in silence."""
+    table = pa.table({"Pid": ["2000", "2000", "2000"], "source": ["a.log", "b.log", "a.log"],
+                      "template_id": [1, 2, 3]})  # fmt: skip
+    stream = FieldSessionizer("Pid")
+    _push_all(stream, table, 3)
+    warning = stream.stats.multi_host_warning()
+    assert warning is not None and "2000 on a.log and b.log" in warning
+    assert "--by-field source,Pid" in warning

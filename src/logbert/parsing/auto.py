@@ -282,8 +282,8 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     bad = None
     for name, column in cols.items():
         key = name.lower()
-        if key in _NUMBER_FIELDS:
-            wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-)$"))
+        if key in _NUMBER_FIELDS:  # or in hex, macOS's thread ids (`0x1a2b3`)
+            wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-|0x[0-9a-f]+)$"))
         elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)
             wrong = pc.invert(pc.match_substring_regex(column, r"^\d+$"))
         elif key in _WORD_FIELDS:

@@ -221,6 +221,25 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} in brackets"),
         generic=True,  # any `[epoch] ...` line: a system's own format (`unbound`) first
     ),
+    # macOS's unified log as `log show` writes it by default (`2026-12-04 10:21:11.123456-0800
+    # 0x1a2b3    Default     0x0                  123    0    kernel: (AppleACPIPlatform) ...`):
+    # thread, type (the level), activity, process id and TTL as fields; the header line and
+    # the closing counts are the tool's, no events (QA macOS: `iso` kept them all in every
+    # message, an event per log type, and a hand-written format made the counts' `Error: 78`
+    # a new event at every export's end)
+    "macos": BuiltinFormat(
+        r"<Date> <Time> <Thread> <Level> <Activity> <PID> <TTL> <Component>: <Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2026-12-04 10:21:11.123456-0800'"
+        ),
+    ),
+    # Mosquitto's log with its default `log_timestamp` (`1733307671: New client connected from
+    # ...`): epoch seconds and a colon (QA Mosquitto: `auto` read no format)
+    "mosquitto": BuiltinFormat(
+        r"<Timestamp>: <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected=f"{EPOCH} and a colon"),
+        generic=True,  # any `epoch: ...` line
+    ),
     # Tor's notices.log (`Nov 24 05:07:12.000 [warn] Your system clock just jumped ...`): a
     # syslog time, no host, the level in brackets (QA Tor: `syslog-notag` read `[warn]` as the
     # host and a message's first word before a colon as the program; no level known)
@@ -976,7 +995,7 @@ def compile_format(
                 # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
                 # of a compiler's or test runner's output are rejected (QA CI)
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
-            elif field_name == "Timestamp" and name == "nagios":
+            elif field_name == "Timestamp" and name in ("nagios", "mosquitto"):
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
             elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
                 regex += r"(?P<LevelDate>[IWEF][0-9]{6})"

@@ -108,6 +108,9 @@ _RESOURCE_WORD = re.compile(r"\(<\*>/[A-Z][\w:]*\[[^\]\s]+\](?:/[a-z_]+)?\)")
 # ... and a Proxmox task's type in its masked id (`masks`: `UPID:<*>:<*>:<*>:<*>:qmstart:...`;
 # QA: the types of a user's tasks were one event, a VM's deletion a console's)
 _TASK_WORD = re.compile(r"UPID:(?:<\*>:){4}([A-Za-z][\w-]*):<\*>:<\*>:")
+# ... and an ESXi host task's method, `haTask-<*>-vim.VirtualMachine.powerOn-<*>` (QA ESXi: every
+# task one `Task Created : haTask-<*>` event, a VM's boot loop of power-ons a reconfigure's)
+_VIM_TASK_WORD = re.compile(r"\S*?-(vim\.[A-Za-z][\w.]*)-<\*>")
 
 _QUOTED_WORD = re.compile(r'"[A-Za-z_][A-Za-z_.-]*"')
 # names whose values are states, events each up to `ENUM_MAX_DISTINCT` (QA Laravel: five
@@ -140,6 +143,8 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
+# strongSwan's payloads and notifies, `EAP/FAIL`, `N(TS_UNACCEPT` (`_is_enum_word` strips the `)`)
+_PROTOCOL_CODE = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9]{2,})+|[A-Z]{1,4}\([A-Z][A-Z0-9_]*\)?")
 # no digits: `root10_local` is a name
 _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # a call with masked arguments names what ran (Asterisk's `Executing [...] Dial("PJSIP/<*>-<*>",
@@ -307,7 +312,7 @@ def _endpoint(word: str) -> str | None:
         return handler[1]
     if _RESOURCE_WORD.fullmatch(word):
         return word
-    if task := _TASK_WORD.fullmatch(word):
+    if task := _TASK_WORD.fullmatch(word) or _VIM_TASK_WORD.fullmatch(word):
         return task[1]
     if action := _CI_ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
         return action[1]
@@ -365,6 +370,10 @@ def _is_enum_word(word: str) -> bool:
     # ... and a message id of upper-case parts with digits, Kea's `DHCP4_PACKET_NAK_0001` (QA:
     # beside the other ids it was a variable, the event unnamed)
     if _UPPER_CODE.fullmatch(word):
+        return True
+    # ... and a protocol's payload or notify code, strongSwan's `EAP/FAIL` beside `EAP/SUCC`,
+    # `N(TS_UNACCEPT)` (QA: a failed and a successful EAP login were one event)
+    if _PROTOCOL_CODE.fullmatch(word):
         return True
     # `-`, a field's "none" beside codes, and a snake_case reason (Envoy's response flags `-`,
     # `UF`, `URX` and details `via_upstream`, `upstream_reset_before_response_started{overflow}`:
@@ -800,15 +809,26 @@ def _mine_group(rows: list[list[str]], weights: list[int]) -> list[tuple[list[st
     candidates: dict[tuple, list[int]] = defaultdict(list)
     for i, toks in enumerate(rows):
         fs = [freq[(p, t)] for p, t in enumerate(toks)]
-        counts = Counter(fs)
-        # most common frequency; ties go to the higher frequency (more messages share it)
-        lcp = max(counts, key=lambda f: (counts[f], f))
-        key = tuple((p, t) for p, t in enumerate(toks) if fs[p] == lcp)
+        words = [p for p, t in enumerate(toks) if t != WILDCARD]
+        lcp = _pattern_frequency(fs)
+        # the pattern is of words; a word masked whole is a variable already: where only such
+        # words have the pattern's frequency, the words' own most common one makes it (QA
+        # Mosquitto: `Received PINGREQ from <*>` had four frequencies, `<*>`'s the highest, and
+        # `... from ha-core` the pattern `from`: a client with no digit had events of its own)
+        if words and all(fs[p] != lcp for p in words):
+            lcp = _pattern_frequency([fs[p] for p in words])
+        key = tuple((p, toks[p]) for p in (words or range(len(toks))) if fs[p] == lcp)
         candidates[key].append(i)
     out: list[tuple[list[str], list[int]]] = []
     for members in candidates.values():
         out.extend(_refine([rows[i] for i in members], [weights[i] for i in members], members))
     return out
+
+
+def _pattern_frequency(frequencies: list[int]) -> int:
+    """The most common frequency; ties go to the higher one (more messages share it)."""
+    counts = Counter(frequencies)
+    return max(counts, key=lambda f: (counts[f], f))
 
 
 _ARROWS = frozenset({"=>", "->", "-->", "→"})

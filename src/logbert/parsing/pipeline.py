@@ -156,6 +156,15 @@ from logbert.parsing.template_matcher import (
 from logbert.parsing.w3c import W3C, ZEEK_FIELDS_DIRECTIVE, fields_after
 from logbert.parsing.zones import OWN_OFFSET, apply_zone, stray_zone_field, zone_field
 
+# the lines a format's writer adds besides its records (`Parser._directives`): a regex of
+# their start
+_FORMAT_LINES = {
+    W3C: "#",
+    "android": "--------- beginning of ",
+    # `log show`'s header, its predicate's echo and its closing counts
+    "macos": r"Timestamp +Thread +Type|Filtering the log data|-{20}|Log +- Default:|Activity - ",
+}
+
 __all__ = [
     "AUTO_YEAR",
     "HEAD_LINES",
@@ -410,7 +419,9 @@ class Parser(DatingChecks):
         fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
         self.fmt, self.schema = fmt, _schema(fmt)
         note = f"format auto: chose {best.describe()}"
-        if len(ranking) > 1:
+        # a runner-up that dates no line is none (QA Android: `runner-up squid (0/200 lines
+        # with a timestamp, 198 split)` read as a near miss)
+        if len(ranking) > 1 and (ranking[1].dated or not best.dated):
             note += f"; runner-up {ranking[1].describe()}"
         self._notes.append(note)
         return fmt
@@ -731,12 +742,16 @@ class Parser(DatingChecks):
         return np.flatnonzero(~(ok | _blank(lines) | self._directives(lines)))
 
     def _directives(self, lines: pa.Array) -> np.ndarray:
-        """Which lines are a W3C (or Zeek) file's `#` directives: they name the columns, no
-        event, and are no sign the format does not fit (QA Zeek: an hourly notice.log's nine
-        directives were "21% of lines do not fit format w3c: their events are left out")."""
-        if self.fmt.name != W3C:
+        """Which lines are a W3C (or Zeek) file's `#` directives, or logcat's buffer markers
+        (`_FORMAT_LINES`): the writer's own lines, no event, and no sign the format does not
+        fit (QA Zeek: an hourly notice.log's nine directives were "21% of lines do not fit
+        format w3c: their events are left out"; QA Android: a capture's `--------- beginning
+        of main` came with advice to join it to the record before)."""
+        start = _FORMAT_LINES.get(self.fmt.name or "")
+        if start is None:
             return np.zeros(len(lines), bool)
-        return pc.fill_null(pc.starts_with(lines, "#"), False).to_numpy(zero_copy_only=False)
+        found = pc.match_substring_regex(lines, f"^(?:{start})")
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
     def prepare(
         self, chunk: LineChunk, name: str, hint: YearHint | None = None, new_input: bool = False
@@ -748,10 +763,11 @@ class Parser(DatingChecks):
         line_no = np.arange(chunk.first_line_no, chunk.first_line_no + n, dtype=np.int64)
         ok, cols = split_lines(chunk.lines, self.fmt, chunk.w3c_fields)
         blank = _blank(chunk.lines)
-        if (ok & blank).any():  # e.g. --format raw: a blank line "fits" but is no event
-            cols = {k: v.filter(pa.array(~blank[ok])) for k, v in cols.items()}
-            ok = ok & ~blank
-        directives = self._directives(chunk.lines) & ~ok
+        # a blank line "fits" --format raw, `log show`'s closing counts fit `macos`: no events
+        directives = self._directives(chunk.lines)
+        if (ok & (blank | directives)).any():
+            cols = {k: v.filter(pa.array(~(blank | directives)[ok])) for k, v in cols.items()}
+            ok = ok & ~blank & ~directives
         prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, directives, new_input=new_input)
         prep.stamped_at_start = self.fmt.name == W3C and (
             "ts" in (chunk.w3c_fields or ())

@@ -204,6 +204,12 @@ def split_lines(
         order = pa.array(np.argsort(rows, kind="stable"))
         names = list(pieces[0][1])
         cols = {k: pa.concat_arrays([c[k] for _, c in pieces]).take(order) for k in names}
+    # a header field keeps no padding (logcat's tag column, `OkHttp  : ...`: QA Android, the
+    # Component `OkHttp  ` matched no filter on `OkHttp`)
+    cols = {
+        name: col if name == "Content" else pc.utf8_rtrim_whitespace(col)
+        for name, col in cols.items()
+    }
     if fmt.name not in _KLOG_FORMATS and "Content" in cols:
         cols["Content"] = _without_klog_header(cols["Content"])
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and

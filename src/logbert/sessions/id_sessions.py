@@ -327,8 +327,10 @@ class FieldSessionizer(IdSessionizer):
 
 # header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids
 PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid", "thread", "ppid"})
-# header fields naming the machine a line came from, as built-in formats write them
-HOST_FIELDS = ("Host", "Hostname", "Node")
+# header fields naming the machine a line came from, as built-in formats write them; else the
+# input file (QA Android: one phone's capture per file, `--by-field Pid` joined two phones'
+# processes of one pid, interleaved, in silence)
+HOST_FIELDS = ("Host", "Hostname", "Node", "source")
 HOSTS_TRACKED = 100_000  # process ids whose hosts are noted (bounds memory)
 
 

@@ -503,6 +503,14 @@ class SessionizeStats:
         syslog made 1,788 sessions of 1,855 agent runs, a lifetime of 9 h, no word)."""
         if not self.n_multi_host_ids:
             return None
+        if self.host_field == "source":
+            return (
+                f"warning: {self.n_multi_host_ids:,} {self.field} values came from several "
+                f"input files (e.g. {self.multi_host_example}): sessions by --by-field "
+                f"{self.field} join their processes; if the files are different machines' "
+                f"logs, key them by file and process, --by-field source,{self.field} (one "
+                "machine's rotated files may share a process that ran across the rotation)"
+            )
         return (
             f"warning: {self.n_multi_host_ids:,} {self.field} values came from several hosts "
             f"(e.g. {self.multi_host_example}): sessions by --by-field {self.field} join the "

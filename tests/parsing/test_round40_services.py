@@ -3,6 +3,8 @@ log): what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
+import pyarrow.parquet as pq
+
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
 
@@ -70,6 +72,24 @@ def test_a_scsi_command_s_status_and_sense_data_are_kept(masked_alike):
     assert "Cmd(<*>) <*>," in medium and "cpu30" not in noise
 
 
+def test_scsi_sense_data_keeps_its_words_in_line_with_the_params(tmp_path):
+    """The sense data's values, which a backtrace's rule joins into one word, were split
+    again after the words were taken: `parse` failed with an ArrowIndexError."""
+    log = tmp_path / "vmkernel.log"
+    log.write_text("".join(
+        f"2026-12-04T07:59:4{i}.100Z cpu{i}:2098765)ScsiDeviceIO: 3463: Cmd(0x45b8c1a2b3c{i}) "
+        f'0x28, CmdSN 0x1a2b from world 2098765 to dev "naa.600508b1001c" failed H:0x0 D:0x2 '
+        f"P:0x0 Valid sense data: 0x{3 + i % 2} 0x11 0x0. Retry {i} of world {i * 7}\n"
+        for i in range(4)
+    ))  # fmt: skip
+    parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    events = pq.read_table(tmp_path / "e.parquet").to_pydict()
+    assert len(set(events["template"])) == 2
+    for template, params in zip(events["template"], events["params"], strict=True):
+        assert sum("<*>" in word for word in template.split(" ")) == len(params)
+    assert events["params"][1][-2:] == ["1", "7"]
+
+
 def test_an_esxi_task_s_method_names_its_event(tmp_path):
     """QA ESXi: every hostd task was one `Task Created : haTask-<*>` event, a VM's boot loop
     of power-ons a reconfigure's."""
@@ -124,8 +144,6 @@ def test_logcat_s_buffer_markers_are_no_rejects_and_tags_keep_no_padding(tmp_pat
     )
     summary = parse_files([str(log)], resolve_format("android", year=2026), tmp_path / "e.parquet")
     assert (summary.rejected, summary.directives) == (0, 2)
-    import pyarrow.parquet as pq
-
     events = pq.read_table(tmp_path / "e.parquet").to_pydict()
     assert events["Component"] == ["ShopApp", "OkHttp", "Process", "Process"]
     assert events["template"][2:] == [  # a kill is not an ANR's stack dump

@@ -50,13 +50,15 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
         evaluating = detector.open_sessions_note(3, stage="evaluate")
         assert "column" not in evaluating and "judge" in evaluating
     # a time window the log's end cut is judged on its first events (QA MongoDB: a 10-line last
-    # window was flagged, and "not judged" read as no verdict)
-    assert "first events" not in skips.open_sessions_note(1)
+    # window was flagged, and "not judged" read as no verdict); it is no session that may
+    # still run (QA Open vSwitch, Jira, Keycloak)
+    assert "events written before it" not in skips.open_sessions_note(1)
     skips.sessionizer = SessionizerSettings(window="5m")
-    assert skips.open_sessions_note(1).endswith(
-        "where it ends was not judged (column `open`); it holds only its first events, and the "
-        "verdict rests on those"
+    assert skips.open_sessions_note(1) == (
+        "1 time window reaches past the log's end (the last of each stream) (column `open`): it "
+        "holds the events written before it, and the verdict rests on those"
     )
+    assert "still running" not in skips.open_sessions_note(2, stage="fit")
 
 
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():

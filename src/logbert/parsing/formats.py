@@ -233,6 +233,15 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2026-12-04 10:21:11.123456-0800'"
         ),
     ),
+    # Open vSwitch's and OVN's vlog files (`2026-12-04T10:21:11.123Z|00042|bridge|INFO|bridge
+    # br-int: added interface tap3f2a on port 17`): sequence number, module and level as
+    # fields (QA Open vSwitch: `auto` and `iso` read no timestamp, the `|` after the time)
+    "ovs": BuiltinFormat(
+        r"<Timestamp>\|<Seq>\|<Component>\|<Level>\|<Content>",
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="an RFC 3339 time such as '2026-12-04T10:21:11.123Z'"
+        ),
+    ),
     # Mosquitto's log with its default `log_timestamp` (`1733307671: New client connected from
     # ...`): epoch seconds and a colon (QA Mosquitto: `auto` read no format)
     "mosquitto": BuiltinFormat(
@@ -910,6 +919,12 @@ def strptime_pattern(text: str) -> str:
             seen |= groups
             out += _DIRECTIVES[d]
             i += 2
+            if d == "S" and "%f" not in text:  # a fraction the format does not name: read
+                out += _OPTIONAL_FRACTION  # (QA PBS: each daemon sets its own precision)
+            elif d == "S" and text[i : i + 3] in (".%f", ",%f"):  # ... nor one it names
+                out += r"(?:[.,](?P<f>\d{1,9}))?"
+                seen.add("f")
+                i += 3
         elif c.isspace():
             while i < len(text) and text[i].isspace():
                 i += 1
@@ -935,6 +950,12 @@ def strptime_pattern(text: str) -> str:
             "e.g. '%Y-%m-%d %H:%M:%S', or pass %s for epoch seconds"
         )
     return out + "$"
+
+
+# the seconds' fraction, optional: one cluster's daemons write `00:02:58.546689` and `01:11:16`
+# (OpenPBS's `PBS_LOG_HIGHRES_TIMESTAMP`, set per daemon), and either format left the others'
+# lines undated (QA PBS: 8,602 or 10,332 lines), with advice to parse them apart
+_OPTIONAL_FRACTION = r"(?:[.,](?P<f>\d{1,9}))?"
 
 
 def timestamp_spec(fields: tuple[str, ...], timestamp_format: str) -> TimestampSpec:

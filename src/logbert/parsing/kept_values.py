@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.mask_symbols import HTTP_METHODS, JOIN, WILDCARD, apply_patterns
+from logbert.parsing.mask_symbols import HTTP_METHODS, WILDCARD, apply_patterns
 
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
@@ -279,7 +279,6 @@ _LDAP_TAG_PY = re.compile(rf"(\bRESULT (?:err=[0-9{_ERRNO_MARKED}]+ )?tag=)([0-9
 _M0, _MARKED_HEX = _ERRNO_DIGITS["0"], f"[{_ERRNO_MARKED}a-f]"
 # a label, or the values before this one after `sense data:` (their digits marked or not yet)
 _SCSI_LABEL = rf"(?:\s[HDP]:|sense data:(?: {_M0}x[0-9{_ERRNO_MARKED}a-f]*){{0,2}} )"
-ERRNO += [(rf"(sense data:[ 0-9a-fx]*){JOIN}", r"\1 ", 2)]  # hex values joined as one word
 ERRNO += [(rf"({_SCSI_LABEL})0x([0-9a-f])", rf"\1{_M0}x\2", 3)] + [
     (rf"({_SCSI_LABEL}{_M0}x{_MARKED_HEX}*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
@@ -287,7 +286,7 @@ ERRNO += [(rf"({_SCSI_LABEL})0x([0-9a-f])", rf"\1{_M0}x\2", 3)] + [
 _SCSI_ANY = r"\s[HDP]:0x[0-9a-f]+ |sense data: 0x[0-9a-f]"
 _ERRNO_ANY += rf"|{_SCSI_ANY}"
 _SCSI_PY = re.compile(
-    rf"(\s[HDP]:)(0x[0-9a-f]{{1,4}})\b|(sense data:)((?:[ {JOIN}]0x[0-9a-f]{{1,4}}){{1,3}})\b"
+    r"(\s[HDP]:)(0x[0-9a-f]{1,4})\b|(sense data:)((?: 0x[0-9a-f]{1,4}){1,3})\b"
 )
 # An HTTP request line (`"GET /product/8823?ref=home HTTP/1.1"`, access logs) keeps the
 # first segment of its path, the endpoint family, and masks the rest: `/product/<*>`,
@@ -658,8 +657,7 @@ def mark_text(text: str) -> str:
     text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     if " H:0x" in text or "sense data: 0x" in text:
         text = _SCSI_PY.sub(
-            lambda m: (m[1] or m[3]) + (m[2] or m[4]).translate(_ERRNO_TABLE).replace(JOIN, " "),
-            text,
+            lambda m: (m[1] or m[3]) + (m[2] or m[4]).translate(_ERRNO_TABLE), text
         )
     for _ in range(2):  # `found 0 errors and repaired 0 errors`: a delimiter shared
         text = _NO_ERRORS_PY.sub(lambda m: m.group(1) + _ERRNO_DIGITS["0"] + m.group(2), text)

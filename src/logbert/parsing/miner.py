@@ -466,6 +466,19 @@ _GIVEN_NAME = re.compile(  # ... or first in a bracketed list, Artemis' `[broker
 )
 
 
+# a name and its number, `node07`, `rs-3`, `worker_12`, a trailing colon or comma aside
+_NUMBERED_NAME = re.compile(r"([A-Za-z]+[-_]?)[0-9]+[:,]?")
+
+
+def _numbered_names(values: set[str]) -> bool:
+    """Whether `values` are more than `SPLIT_MAX_DISTINCT` numbered names of one prefix
+    (`node01` ... `node16`): instances of one kind, a variable even first in a message (QA
+    PBS: `node03 cput=<*> mem=<*>` was a template per node, and a new node's every job new);
+    a few (`eth0`, `eth1`) stay events apart."""
+    prefixes = {m[1] if (m := _NUMBERED_NAME.fullmatch(v)) else None for v in values}
+    return len(values) > SPLIT_MAX_DISTINCT and len(prefixes) == 1 and None not in prefixes
+
+
 def _is_given_name(word: str) -> bool:
     """A name in brackets or quotes; not a code or a state (`[ERROR]`, Puppet's command
     `'replace_facts'` beside `'replace_catalog'`: QA, one `'replace_<*>'` event)."""
@@ -555,6 +568,9 @@ class TemplateMiner:
         # templates of variables alone that training gave messages with words of their own
         # (`_note_words`): scoring gives them such messages too
         self._takes_words: set[int] = set()
+        # templates starting with `<*>` that training gave a message starting with a word
+        # (`_note_words`): only these take such a message when scoring
+        self._takes_first_words: set[int] = set()
         self.next_id = next_id
 
     # -- public -------------------------------------------------------------------------
@@ -624,6 +640,7 @@ class TemplateMiner:
             "templates": [
                 {"id": t, "template": self.template(t), "count": self.counts.get(t, 0)}
                 | ({"takes_words": True} if t in self._takes_words else {})
+                | ({"takes_first_words": True} if t in self._takes_first_words else {})
                 for t in sorted(self.templates)
             ],
         }
@@ -636,6 +653,8 @@ class TemplateMiner:
             miner.counts[int(item["id"])] = int(item.get("count", 0))
             if item.get("takes_words"):
                 miner._takes_words.add(int(item["id"]))
+            if item.get("takes_first_words"):
+                miner._takes_first_words.add(int(item["id"]))
         miner.next_id = max(int(state.get("next_id", 1)), miner.next_id)
         return miner
 
@@ -656,11 +675,19 @@ class TemplateMiner:
         # message that has a word of its own: `error: out of memory` is no histogram row (QA:
         # at scoring it was, and a never-seen error passed as a known event)
         # (unless training gave it such messages: `_note_words`)
+        # ... nor does a template whose first word is `<*>` take a message whose first word is
+        # a word: mining makes each such word an event of its own beside masked values (as
+        # Drain, a message's first word is a constant), so scoring does too (QA Windows DHCP:
+        # `Conflict,` and `Scope Full,` first in a CSV record met training's `<*>,` of joined
+        # descriptions, and an IP conflict was a DNS update's event)
         worded = _has_words(tokens)
+        first_word = bool(tokens) and WILDCARD not in tokens[0]
         for tid in self._by_len.get(len(tokens), ()):
             template = self.templates[tid]
             const = _fit_constants(template, tokens)
             if const == 0 and worded and _wordless(template) and tid not in self._takes_words:
+                continue
+            if first_word and _leads_with_value(template) and tid not in self._takes_first_words:
                 continue
             if const is not None and const > best_const:
                 best, best_const = tid, const
@@ -768,6 +795,13 @@ class TemplateMiner:
         training line `telegraf 0 sensors/#` and scoring the same line made it a new event)."""
         if _wordless(self.templates[tid]) and _has_words(tokens):
             self._takes_words.add(tid)
+        if _leads_with_value(self.templates[tid]) and tokens[:1] and WILDCARD not in tokens[0]:
+            self._takes_first_words.add(tid)
+
+
+def _leads_with_value(template: list[str]) -> bool:
+    """Whether a template's first word is a variable's, punctuation aside (`<*>`, `<*>,`)."""
+    return bool(template) and template[0].strip(PUNCTUATION) == WILDCARD
 
 
 def _has_words(tokens: list[str]) -> bool:
@@ -986,6 +1020,7 @@ def _refine(
             or action_labels
             or (
                 (len(shapes) <= SPLIT_MAX_DISTINCT or p == first or _enum_like(values))
+                and not _numbered_names(values)
                 and len(shapes) > 1
                 # words seen once each are a variable's values (ids), unless a few states (a
                 # live batch's one `KILLING` beside one `EXITED_WITH_FAILURE`) or only two

@@ -72,10 +72,20 @@ def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
     the same one, else its path as given (host1/auth.log, host2/auth.log), so that a (source,
     line_no) pair names one line. A name still shared (stdin beside a file named `stdin`) gets
     the absolute path."""
+    from logbert.parsing.folders import log_name  # (folders imports this module)
+
     inputs = [os.fspath(p) for p in inputs]
     names = [source_name(p) for p in inputs]
-    counts = Counter(names)
-    names = [p if counts[n] > 1 and p != STDIN else n for p, n in zip(inputs, names, strict=True)]
+    # by the log a name is a part of: `host1/app.log.1.gz` beside `host1/app.log` and
+    # `host2/app.log` keeps its folder too, or its windows would be `app.log@...`, and another
+    # host's `app.log.1` would join them (QA Open vSwitch: two hypervisors in one session)
+    folders: dict[str, set[str]] = {}
+    for path, name in zip(inputs, names, strict=True):
+        folders.setdefault(log_name(name), set()).add(os.path.dirname(path))
+    names = [
+        p if len(folders[log_name(n)]) > 1 and p != STDIN else n
+        for p, n in zip(inputs, names, strict=True)
+    ]
     counts = Counter(names)
     return [
         str(Path(p).absolute()) if counts[n] > 1 and p != STDIN else n

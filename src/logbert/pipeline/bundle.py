@@ -554,15 +554,21 @@ class Pipeline:
         judging = stage in ("score", "evaluate")
         they, their, them = ("it", "its", "it") if one else ("they", "their", "them")
         # a time window the log's end cut holds only its first events, and is judged on them
-        # (QA MongoDB: a last window of 10 lines was flagged, and "not judged" read as no verdict)
-        windows = getattr(self.sessionizer, "window", None) is not None
-        partial = (
-            f"; {they} hold{'s' if one else ''} only {their} first events, and the verdict "
-            "rests on those" if judging and windows else ""
-        )  # fmt: skip
+        # (QA MongoDB: a last window of 10 lines was flagged, and "not judged" read as no
+        # verdict); its "lifetime" is its length, and it runs no longer: said as what it is
+        # (QA Open vSwitch, Jira, Keycloak: "may still be running" of each file's last window)
+        if getattr(self.sessionizer, "window", None) is not None:
+            return (
+                f"{count(n_open, 'time window')} reach{'es' if one else ''} past the log's end "
+                f"(the last of each stream){column}: {they} hold{'s' if one else ''} the events "
+                "written before it, " + (
+                    "and the verdict rests on those" if judging else
+                    f"and {they} {'is' if one else 'are'} treated as open"
+                )
+            )  # fmt: skip
         if detector.skips_open_ends:
             return f"{started}; {they} may still be running, so " + (
-                f"where {they} end{'s' if one else ''} was not judged{column}{partial}"
+                f"where {they} end{'s' if one else ''} was not judged{column}"
                 if judging
                 else f"{they} {'is' if one else 'are'} treated as open ({their} end is not judged)"
             )

@@ -109,3 +109,26 @@ def test_hbase_s_tables_and_region_names_are_values(masked_alike):
         "Opened events,row32330,1702663075032.421e5620852592dec6cad4bdee6291e7.",
     ])  # fmt: skip
     assert opened == ["Opened <*>."] * 2
+
+
+def test_rspamd_s_symbol_list_is_one_value(masked_alike):
+    """QA rspamd: the one line per message was 49 templates, by how many words its symbols'
+    options split into, and any new mix of symbols a new event."""
+    line = ("#4333(normal) <1d2f73>; task; rspamd_task_write_log: id: <a@b>, (default: F (no "
+            "action): [-3.60/15.00] [{}]), len: 4521, time: 123.4ms")
+    short, long = masked_alike([
+        line.format("RCVD_TLS_ALL(0.00){},ARC_NA(0.00){}"),
+        line.format("ARC_NA(0.00){},ASN(0.00){asn:64496, ipnet:203.0.113.0/24, country:DE;},"
+                    "MIME_GOOD(-0.10){multipart/alternative;text/plain;}"),
+    ])  # fmt: skip
+    assert short == long and "[<*>])" in short
+
+
+def test_the_jvm_pause_monitor_s_second_line_is_a_continuation():
+    """QA HBase: `GC pool 'G1 Old Generation' had collection(s): ...` under JvmPauseMonitor's
+    line was called a line "of its own" (a wrong format?), not a record's continuation."""
+    from logbert.parsing.auto import looks_like_continuation
+
+    assert looks_like_continuation(
+        "GC pool 'G1 Old Generation' had collection(s): count=1 time=53312ms"
+    )

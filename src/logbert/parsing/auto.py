@@ -97,6 +97,9 @@ _CONTINUATION = re.compile(
     r"|</\w+>$"
     # ... and Icinga 2's `Context:` over a record's indented context lines (QA: "of its own")
     r"|Context:$"
+    # ... and the JVM pause monitor's second line in Hadoop, HBase and ZooKeeper logs, `GC pool
+    # 'G1 Old Generation' had collection(s): count=1 time=53312ms` (QA HBase: "of its own")
+    r"|GC pool '[^']*' had collection"
     # ... and an Erlang/OTP report's lines (`** Reason for termination = error:function_clause`:
     # QA ejabberd, "lines of their own", and each crash's reason dropped unsaid)
     r"|\*\* "

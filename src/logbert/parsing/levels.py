@@ -67,7 +67,9 @@ class LevelMix:
         """A warning naming how many templates are met both at a problem level and at another,
         with an example; None when none is. `before_time`: the layout writes the level before
         the time, so no format string can leave it in the message (QA Cassandra's
-        `WARN  [GossipTasks:1] 2026-11-20 10:15:03,001 ...`: the advice could not be followed)."""
+        `WARN  [GossipTasks:1] 2026-11-20 10:15:03,001 ...`: the advice could not be followed);
+        `--format iso` is named (QA HBase: `hadoop` made a 53 s old-generation GC pause a
+        routine pause's event, and writing a format string was the only advice)."""
         mixed = sorted(
             i for i, seen in self.levels.items() if seen & PROBLEM_LEVELS and seen - PROBLEM_LEVELS
         )
@@ -80,7 +82,8 @@ class LevelMix:
             "the message: look at such templates' problem-level lines yourself"
             if before_time
             else f"to make it part of the event, parse with a format string that leaves "
-            f"<{field}> in the message (inside <Content>)"
+            f"<{field}> in the message (inside <Content>), or, where an ISO 8601 time leads each "
+            "line, with --format iso, which keeps all after the time"
         )
         return (
             f"warning: <{field}>: {len(mixed):,} template(s) are met at a problem level and at "

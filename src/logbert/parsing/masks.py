@@ -145,6 +145,9 @@ JOINS: list[tuple[str, str, int]] = [
     ),
     # ... but not a SCSI command's sense data, three values kept (`kept_values`' `_SCSI_LABEL`)
     (rf"(sense data:(?: 0x[0-9a-f]+)*){JOIN}", r"\1 ", 2),
+    # a scored rule's options right after its score, rspamd's `ASN(0.00){asn:64496, ipnet:
+    # 203.0.113.0/24, country:DE;}`: one word, so its symbol list is one (`_RSPAMD_SYMBOLS`)
+    (r"(\)\{[^{}\s]*) +([^{}]*\})", rf"\1{JOIN}\2", 8),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -490,8 +493,14 @@ _PCI = [
         1,
     ),
 ]
+_RSPAMD_SYMBOL = r"[A-Z][A-Z0-9_]*\(-?[0-9.]+\)\{[^{}\s]*\}"
+_RSPAMD_SYMBOLS = rf"(^|\s)\[{_RSPAMD_SYMBOL}(?:,{_RSPAMD_SYMBOL})*\]"
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
+    # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
+    # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
+    # was 49 templates by how its symbols split into words, and any new mix a new event)
+    (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
     # an HBase region's name, `table,startkey,1701684071123.<32 hex>.`: one value (QA HBase:
     # `Opened customers,user8295,<*>.` kept a table and a start key met once)
     (r"(^|[\s=(])[\w.:-]+,[^,\s]*,[0-9]{13}\.[0-9a-f]{32}\.", r"\1" + WILDCARD + ".", 1),

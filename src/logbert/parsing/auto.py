@@ -100,6 +100,10 @@ _CONTINUATION = re.compile(
     # ... and the JVM pause monitor's second line in Hadoop, HBase and ZooKeeper logs, `GC pool
     # 'G1 Old Generation' had collection(s): count=1 time=53312ms` (QA HBase: "of its own")
     r"|GC pool '[^']*' had collection"
+    # ... and the SQL EF Core writes under `Executed DbCommand (3ms) [...]` (QA Serilog: 25% of
+    # the lines "do not look like continuation lines")
+    r"|(?:SELECT|FROM|WHERE|INNER JOIN|LEFT JOIN|ORDER BY|GROUP BY|INSERT INTO|UPDATE|DELETE"
+    r"|VALUES|SET|OUTPUT|AND|OR|LIMIT|OFFSET) "
     # ... and an Erlang/OTP report's lines (`** Reason for termination = error:function_clause`:
     # QA ejabberd, "lines of their own", and each crash's reason dropped unsaid)
     r"|\*\* "

@@ -89,6 +89,9 @@ _STATUS_FORMS = (
     (r"(,\s+)", r"(\s+(?:OK|Created|Accepted|No Content|Found|See Other|Not Modified|Bad Request"
      r"|Unauthorized|Forbidden|Not Found|Conflict|Internal Server Error|Bad Gateway"
      r"|Service Unavailable|Gateway Timeout)(?:\s|$))"),
+    # .NET's HttpClient, `Received HTTP response headers after 23.9132ms - 503`, `End
+    # processing HTTP request after 24.1ms - 503` (QA Serilog: a 503 was a 200's event)
+    (r"(HTTP (?:response headers|request) after [0-9.]+ms - )", r"($)"),
     # an HTTP client's `server responded with 500` (QA TeamCity: a 403 and a 500 one event)
     (r"((?:^|\s)(?:server )?responded with (?:status |code |HTTP )?)", r"($|[\s,.;:)])"),
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
@@ -116,7 +119,7 @@ _STATUS_ANY += "".join(
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
-                 "responded with")  # fmt: skip
+                 "responded with", "http response headers after", "http request after")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a

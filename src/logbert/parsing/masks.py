@@ -253,6 +253,10 @@ def _joined(match: re.Match[str]) -> str:
         return text
     if _ERROR_WORD_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
         return text
+    # ASP.NET Core's `Executing endpoint 'Shop.Api.Controllers.AuthController.Logout (Shop.Api)'`:
+    # the endpoint is the event (QA Serilog: one `Executing endpoint <*>'` for every action)
+    if match.string.endswith("endpoint ", 0, match.start()):
+        return text
     before = match.string[max(0, match.start() - 24) : match.start()]
     if text[0] == '"' and before.endswith("=") and (
         _TEXT_KEY_BEFORE.search(before) or "=" in text  # fields: Exim's `C="250 OK id=..."`

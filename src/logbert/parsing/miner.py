@@ -90,7 +90,12 @@ _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, 
 
 # a request's handler as Class#method (Rails' `Processing by Admin::UsersController#index as
 # HTML`): an endpoint too (QA Rails: seven controllers' actions were one `<*>`)
-_HANDLER_WORD = re.compile(r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?")
+_HANDLER_WORD = re.compile(
+    r"(?:[A-Z]\w*::)*[A-Z]\w*#[a-z_]\w*[?!]?"
+    # ... and ASP.NET Core's action, `Shop.Api.Controllers.OrdersController.Get` (QA Serilog:
+    # `Executed action <*> (Shop.Api)`, every controller's action one event)
+    r"|'?(?:[A-Z]\w*\.)+[A-Z]\w*Controller\.[A-Z]\w*'?"
+)
 # ... and a Go handler after its source line, Gitea's `@ repo/view.go:<*>(repo.Home)` (QA: every
 # route's completion was one `@ <*>)` event, an admin's page a repository's)
 _GO_HANDLER = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][\w.]*)\)")

@@ -38,3 +38,115 @@ def test_ef_core_s_sql_under_its_command_is_a_continuation():
     assert looks_like_continuation("FROM [Products] AS [p]")
     assert looks_like_continuation("WHERE [o].[Id] = @__id_0")
     assert not looks_like_continuation("Fromage delivered")
+
+
+def test_a_radio_s_signal_strength_is_a_value_a_process_s_signal_is_not(masked_alike):
+    """QA NetworkManager: `signal=-73` (dBm) was kept as a process signal's number: a template
+    per dBm value, ngram's F1 0.00; `killed by signal 15` stays an outcome."""
+    weak, strong, killed = masked_alike([
+        "wlp0s20f3: CTRL-EVENT-SIGNAL-CHANGE above=1 signal=-73 noise=9999 txrate=1200900",
+        "wlp0s20f3: CTRL-EVENT-SIGNAL-CHANGE above=0 signal=-50 noise=9999 txrate=286700",
+        "worker killed by signal 15",
+    ])  # fmt: skip
+    assert weak == strong and "signal=<*>" in weak and killed.endswith("signal 15")
+
+
+def test_a_transition_from_a_state_a_digit_leads_is_an_event():
+    """QA NetworkManager: `supplicant interface state: 4way_handshake -> disconnected` (a wrong
+    key) was one event with nine other transitions."""
+    sides = [("associating", "4way_handshake"), ("4way_handshake", "completed"),
+             ("4way_handshake", "disconnected"), ("scanning", "associating")]  # fmt: skip
+    lines = [f"device (<*>): supplicant interface state: {a} -> {b}" for a, b in sides]
+    assert len(set(TemplateMiner().add(lines * 3))) == len(sides)
+
+
+def test_journalctl_s_markers_are_no_rejects_and_an_empty_export_no_error(tmp_path):
+    """QA NetworkManager: `-- Boot ... --` lines were rejects, and an idle laptop's export,
+    `-- No entries --`, stopped `parse --format auto` for the whole folder."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.log").write_text(
+        "-- Boot 13a0df292fd4a021397a0a3e9a6a0eab --\n"
+        "Nov 23 08:47:52.735985 laptop-ana NetworkManager[777]: <info>  [1795427272.7360] "
+        "NetworkManager (version 1.46.0) is starting...\n"
+        "Nov 23 08:47:53.735985 laptop-ana NetworkManager[777]: <info>  [1795427273.7360] "
+        "manager: startup complete\n"
+    )
+    (tmp_path / "logs" / "b.log").write_text("-- No entries --\n")
+    summary = parse_files([str(tmp_path / "logs" / n) for n in ("a.log", "b.log")],
+                          resolve_format("auto", year=2026), tmp_path / "e.parquet")  # fmt: skip
+    assert (summary.rejected, summary.directives) == (0, 2)
+
+
+def test_network_manager_s_epoch_tells_a_local_header(tmp_path):
+    """QA NetworkManager: a CET journal's header against NM's own UTC epoch went unsaid."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "nm.log"  # 08:47:52 CET is 07:47:52 UTC, 1795420072
+    log.write_text("".join(
+        f"Nov 23 08:47:5{i} laptop-ana NetworkManager[777]: <info>  [179542007{i}.7360] "
+        f"manager: step {i}\n"
+        for i in range(2, 8)
+    ))  # fmt: skip
+    summary = parse_files([str(log)], resolve_format("linux", year=2026), tmp_path / "e.parquet")
+    assert any("the header is in local time (UTC+01:00)" in w for w in summary.warnings)
+
+
+def test_an_exchange_row_of_as_many_words_as_fields_is_still_csv():
+    """QA Exchange: a row whose spaces made exactly as many words as its 30 fields was read
+    field by field at spaces (0.2% of rows, a rejected phishing mail's among them)."""
+    import pyarrow as pa
+
+    from logbert.parsing.w3c import split_w3c_lines
+
+    fields = ("date-time", "client-ip", "event-id", "message-subject")
+    row = "2026-12-04T10:32:14.820Z,10.0.0.5,SEND,Quarterly report"  # 4 words, 4 fields
+    ok, cols = split_w3c_lines(pa.array(["#Fields: " + ",".join(fields), row]))
+    assert ok.tolist() == [False, True]
+    assert cols["Timestamp"].to_pylist() == ["2026-12-04T10:32:14.820Z"]
+    assert "event-id=SEND" in cols["Content"][0].as_py()
+
+
+def test_one_request_whose_quote_cut_its_path_leaves_the_endpoints_apart():
+    """QA lighttpd: one `"GET /search.php?q=a\\"b HTTP/1.1"` in training made every endpoint
+    one `"GET <*> HTTP/<*>" 2xx` event, and a 200-answered probe of /phpmyadmin a known one."""
+    from logbert.parsing.masks import mask_text
+
+    paths = ["/", "/cart.php", "/product.php?id=1", "/static/app.css", "/account.php"]
+    lines = [f'"GET {p} HTTP/1.1" 200 5521' for p in paths] * 3
+    lines.append('"GET /search.php?q=a\\"b HTTP/1.1" 200 5521')
+    ids = TemplateMiner().add([mask_text(line) for line in lines])
+    assert len(set(ids[:5])) == 5
+
+
+def test_an_empty_request_line_keeps_its_status_class(masked_alike):
+    """QA lighttpd: `"-" 408` (a slow client) and `"-" 400` were one `"-" <*>` event."""
+    assert masked_alike(['1.2.3.4 - - "-" 408 0 "-" "-"', '1.2.3.4 - - "-" 200 0 "-" "-"']) == [
+        '<*> - - "-" 4xx <*> "-" "-"', '<*> - - "-" 2xx <*> "-" "-"'
+    ]
+
+
+def test_cef_s_users_and_hosts_are_values_and_its_receipt_time_tells_a_local_header(
+    tmp_path, masked_alike
+):
+    """QA CEF: `duser=svc_sql` and `dvchost=web02` were kept, a new account's logon a new event;
+    a collector's CET header against `rt=... GMT` went unsaid."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    sql, alice = masked_alike(
+        ["logon duser=svc_sql dvchost=web02", "logon duser=alice dvchost=app01"]
+    )
+    assert sql == alice == "logon duser=<*> dvchost=<*>"
+    log = tmp_path / "cef.log"
+    log.write_text("".join(
+        f"Dec  1 01:00:0{i} fw-edge-02 CEF:0|Palo Alto Networks|PAN-OS|10.2.4|end|TRAFFIC|1|"
+        f"rt=Dec 01 2026 00:00:0{i} GMT src=10.1.2.18{i}\n"
+        for i in range(6)
+    ))  # fmt: skip
+    summary = parse_files([str(log)], resolve_format("syslog-notag", year=2026),
+                          tmp_path / "e.parquet")  # fmt: skip
+    assert any("the header is in local time (UTC+01:00)" in w for w in summary.warnings)

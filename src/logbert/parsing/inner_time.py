@@ -10,7 +10,7 @@ windows an hour off, unsaid, and the labels warning then blamed the user's corre
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -18,10 +18,16 @@ import pyarrow.compute as pc
 
 # ... or an access log's zoned date inside the message, Jetty's request log in Kafka Connect's
 # `[01/Dec/2026:13:00:45 +0000]` (QA Kafka Connect: a CET header, unsaid)
+# ... or NetworkManager's epoch after its level, `<info>  [1795420072.7360]` (QA NetworkManager:
+# a CET journal export, unsaid, and UTC labels blamed)
 _INNER = (
     r"(?:^|\s)(?:(?:time|ts|timestamp)=\"?"
     r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]{4,5}))"
     r"|\[(?P<ncsa>[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4})\])"
+    r"|^<[a-z]+> +\[(?P<epoch>[0-9]{10}\.[0-9]+)\]"
+    # ... and a CEF record's receipt time, `rt=Dec 01 2026 00:00:06 GMT` (QA CEF: a collector's
+    # CET header, unsaid)
+    r"|\brt=(?P<cef>[A-Z][a-z]{2} [0-9]{2} [0-9]{4} [0-9:]{8}) (?:GMT|UTC)"
 )
 SAMPLE = 200  # lines compared, the first with both times
 _QUARTER_HOUR = 15 * 60
@@ -33,13 +39,13 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
     time the messages (`content`) write by one nonzero quarter-hour multiple on nearly every
     compared line; None otherwise (no such time, or they agree)."""
     found = pc.extract_regex(content, _INNER)
-    iso, ncsa = pc.struct_field(found, 0), pc.struct_field(found, 1)
+    written_as = [pc.struct_field(found, i) for i in range(4)]  # ISO, NCSA, epoch, CEF
     rows = np.flatnonzero(pc.fill_null(pc.is_valid(found), False).to_numpy(zero_copy_only=False))
     offsets: Counter[int] = Counter()
     example = None
     for row in rows[:SAMPLE]:
         header = timestamps[int(row)].as_py()
-        text = iso[int(row)].as_py() or ncsa[int(row)].as_py()
+        text = next((t for f in written_as if (t := f[int(row)].as_py())), None)
         written = _utc(text)
         if header is None or written is None:
             continue
@@ -65,6 +71,10 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
 def _utc(text: str | None) -> datetime | None:
     """A zoned ISO 8601 time as a naive UTC datetime (None when unreadable)."""
     try:
+        if text and text[:10].isdigit():  # epoch seconds, `1795420072.7360`
+            return datetime.fromtimestamp(float(text), tz=UTC).replace(tzinfo=None)
+        if text and text[:1].isalpha():  # CEF's `Dec 01 2026 00:00:06`, in UTC
+            return datetime.strptime(text, "%b %d %Y %H:%M:%S")
         if text and "/" in text:  # `01/Dec/2026:13:00:45 +0000`
             moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
         else:

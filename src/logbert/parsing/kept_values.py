@@ -89,6 +89,9 @@ _STATUS_FORMS = (
     (r"(,\s+)", r"(\s+(?:OK|Created|Accepted|No Content|Found|See Other|Not Modified|Bad Request"
      r"|Unauthorized|Forbidden|Not Found|Conflict|Internal Server Error|Bad Gateway"
      r"|Service Unavailable|Gateway Timeout)(?:\s|$))"),
+    # an access log's empty request line, `"-" 408 0` (QA lighttpd: a slow-loris flood's 408s
+    # and 400s were one `"-" <*>` event)
+    (r"(\"-\"\s+)", r"(\s)"),
     # .NET's HttpClient, `Received HTTP response headers after 23.9132ms - 503`, `End
     # processing HTTP request after 24.1ms - 503` (QA Serilog: a 503 was a 200's event)
     (r"(HTTP (?:response headers|request) after [0-9.]+ms - )", r"($)"),
@@ -121,7 +124,7 @@ _STATUS_ANY += "".join(
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
                  "responded with", "http response headers after", "http request after")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
-_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER")  # or these
+_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ')
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
 # failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
 _SECOND_DIGIT = {"2": "[0-2]"}
@@ -232,6 +235,13 @@ ERRNO: list[tuple[str, str, int]] = [
     (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * _ERRNO_MAX_DIGITS
+# ... but not a radio's signal strength, wpa_supplicant's `signal=-73` (dBm; a process's signal
+# is no negative number): a value (QA NetworkManager: a template per dBm, ngram's F1 0.00)
+ERRNO += [
+    (rf"(signal=-[{_ERRNO_MARKED}]*){marker}", rf"\1{digit}", 1)  # (RE2: one-digit groups)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 3
+_NEGATIVE_SIGNAL_PY = re.compile(rf"(signal=-)([{_ERRNO_MARKED}]+)")
 _ERRNO_LONG_PY = re.compile(_ERRNO_LONG)
 _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
 # ... and a message's id of two numbers, kept whole: Cisco ASA's `%ASA-4-106023` (severity and
@@ -653,6 +663,7 @@ def mark_text(text: str) -> str:
     text = _OPENSSL_CODE_PY.sub(lambda m: m.group(1) + WILDCARD + m.group(2), text)
     text = _ERRNO_LONG_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = _NEGATIVE_SIGNAL_PY.sub(lambda m: m[1] + m[2].translate(_ERRNO_RESTORE), text)
     text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text

@@ -401,10 +401,14 @@ NAME_KEYS = (
     "clientid|client_id|realm|realmname|realm_name|"
     # ... and a database's table, HBase's `STUCK Region-In-Transition ..., table=customers`
     # (QA: a template per table, a stuck region in a third table a new event)
-    "table|table_name|tablename"
+    "table|table_name|tablename|"
+    # ... and CEF's users and domains, `duser=svc_sql dntdom=CORP` (QA CEF: a template per
+    # service account, a new account's normal logon a new event)
+    "duser|suser|dntdom|sntdom"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
+    "dvchost|shost|dhost|"  # CEF's device, source and destination hosts (QA CEF: kept)
     "instance_name|server|server_name|servername|container|container_name|containername|"
     # ... and a thread's id (Sidekiq's `tid=el2yll`, base 36: a thread's first lines were a
     # template of its own, and a restart's new thread a new event; QA)

@@ -158,11 +158,15 @@ from logbert.parsing.zones import OWN_OFFSET, apply_zone, stray_zone_field, zone
 
 # the lines a format's writer adds besides its records (`Parser._directives`): a regex of
 # their start
+# ... journalctl's markers in its text exports, `-- Boot 3f2a... --`, `-- No entries --` (QA
+# NetworkManager: rejects, and an idle laptop's empty export stopped `auto` for the folder)
+_JOURNAL_MARKERS = r"-- (?:Boot [0-9a-f]+|No entries|Journal begins |Logs begin |Reboot)"
 _FORMAT_LINES = {
     W3C: "#",
     "android": "--------- beginning of ",
     # `log show`'s header, its predicate's echo and its closing counts
     "macos": r"Timestamp +Thread +Type|Filtering the log data|-{20}|Log +- Default:|Activity - ",
+    **{name: _JOURNAL_MARKERS for name in ("linux", "syslog-iso", "syslog-notag", "rfc3164")},
 }
 
 __all__ = [
@@ -432,6 +436,8 @@ class Parser(DatingChecks):
         would be all rejects); fewer than half split or dated is a warning; both name the
         built-in format that reads the file best."""
         sample = lines[:HEAD_LINES]
+        if (start := _FORMAT_LINES.get(self.fmt.name or "")) is not None:  # the writer's own
+            sample = [line for line in sample if not re.match(start, line)]  # lines: no records
         year, given = self.fmt.year, self.fmt.timestamp_format
         # the chosen format alone first: every format on every file cost a folder of small
         # files ~40 ms a file (QA YARN: 1,326 container logs, 313 s)

@@ -137,7 +137,10 @@ def split_w3c_lines(
         if not line or line.startswith("#"):
             continue
         values = line.split("\t") if "\t" in line else line.split()  # Zeek's: tabs
-        if len(values) != len(current) and "," in line:  # a CSV record (Exchange's)
+        # a CSV record (Exchange's), also one whose spaces happen to make as many words as
+        # there are fields: its first field then holds commas (QA Exchange: 0.2% of the rows,
+        # a rejected phishing mail's among them, were read field by field at spaces)
+        if (len(values) != len(current) or "," in values[0]) and "," in line:
             try:
                 values = next(csv.reader([line]))
             except csv.Error:  # no record (a binary file's bytes, QA SQL Server: a traceback)

@@ -150,3 +150,16 @@ def test_cef_s_users_and_hosts_are_values_and_its_receipt_time_tells_a_local_hea
     summary = parse_files([str(log)], resolve_format("syslog-notag", year=2026),
                           tmp_path / "e.parquet")  # fmt: skip
     assert any("the header is in local time (UTC+01:00)" in w for w in summary.warnings)
+
+
+def test_a_cef_header_s_signature_name_and_severity_are_the_event(masked_alike):
+    """QA CEF: the header from the product to the time was one `<*>`: a severity-9 record was a
+    severity-1 one's event, a PAN-OS session start an end's."""
+    line = "CEF:0|Palo Alto Networks|PAN-OS|10.2.4|{}|TRAFFIC|{}|rt=Dec 01 2026 00:00:12 GMT x=1"
+    end, severe, start = masked_alike([line.format("end", 1), line.format("end", 9),
+                                       line.format("start", 1)])  # fmt: skip
+    assert len({end, severe, start}) == 3
+    assert end == (
+        "CEF:<*> | Palo Alto Networks | PAN-OS | <*> | event_id=end | TRAFFIC | severity=1 | "
+        "rt=<*> GMT x=<*>"
+    )

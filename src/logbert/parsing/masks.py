@@ -145,6 +145,15 @@ JOINS: list[tuple[str, str, int]] = [
     ),
     # ... but not a SCSI command's sense data, three values kept (`kept_values`' `_SCSI_LABEL`)
     (rf"(sense data:(?: 0x[0-9a-f]+)*){JOIN}", r"\1 ", 2),
+    # a CEF record's header, `CEF:0|Palo Alto Networks|PAN-OS|10.2.4|end|TRAFFIC|1|rt=...`, as
+    # words: its signature id, name and severity are the event (the severity kept as a code,
+    # `kept_values`' `severity=`), not one `<*>` from the product to the time (QA CEF: a
+    # severity-9 record was a severity-1 one's event, a session start an end's)
+    (
+        r"(CEF:[0-9]+)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|([0-9]{1,2})\|",
+        r"\1 | \2 | \3 | \4 | event_id=\5 | \6 | severity=\7 | ",
+        1,
+    ),
     # a scored rule's options right after its score, rspamd's `ASN(0.00){asn:64496, ipnet:
     # 203.0.113.0/24, country:DE;}`: one word, so its symbol list is one (`_RSPAMD_SYMBOLS`)
     (r"(\)\{[^{}\s]*) +([^{}]*\})", rf"\1{JOIN}\2", 8),

@@ -534,6 +534,22 @@ def test_window_labels_written_in_local_time_are_a_warning():
     assert stream.stats.labels_warning is None or "local time" not in stream.stats.labels_warning
 
 
+def test_local_time_labels_of_a_longer_period_than_the_log_are_a_warning_too():
+    """QA lighttpd: the labels covered more windows than the log held (12 ids named no window,
+    11 windows none), so no shift made both sides whole, and the labels sat an hour off on
+    the windows of `train` and `sessionize`, unsaid."""
+    minutes = range(0, 120, 5)
+    table = pa.table({
+        "template_id": list(range(len(minutes))),
+        "timestamp": pa.array([at(60 * m) for m in minutes], pa.timestamp("us")),
+    })  # fmt: skip
+    longer = range(0, 150, 5)  # the log's two hours and half an hour more, an hour ahead
+    local = {(at(60 * m) + timedelta(hours=1)).isoformat(): "normal" for m in longer}
+    stream = WindowSessionizer("5m", labels=local)
+    _push_all(stream, table, 24)
+    assert "moved by -1 h names a session" in stream.stats.labels_warning
+
+
 def test_a_silence_inside_the_log_is_said_and_its_anomalous_labels_counted():
     """QA BIND: a hung named wrote nothing for 4 min; its two windows, labelled anomalous,
     were no session, and `evaluate` reported recall 1.00 without a word of them."""

@@ -26,19 +26,25 @@ def shifted_labels_warning(labels: Mapping[str, str], written: Collection[str]) 
     a join that is already whole on either side, or no offset that makes it whole)."""
     unused = sum(1 for i in labels if i not in written)
     unlabelled = sum(1 for i in written if i not in labels)
-    if not unused or not unlabelled or len(labels) != len(written):
-        return None  # (a whole join after a move needs as many ids on both sides)
+    if not unused or not unlabelled:
+        return None
     parsed = []
     for session_id in labels:
         if (found := _parse(session_id)) is None:
             return None
         parsed.append(found)
     sessions = set(written)
+    hits = len(labels) - unused
     for steps in sorted(range(-_WIDEST, _WIDEST + 1), key=abs):
         if not steps:
             continue
         shift = steps * _STEP
-        if {f"{field}{(when + shift).isoformat()}" for field, when in parsed} == sessions:
+        moved = {f"{field}{(when + shift).isoformat()}" for field, when in parsed}
+        # whole on one side at least (a labels file may cover a longer or a shorter period
+        # than the log: QA lighttpd, 12 ids named no window and 11 windows none, and the
+        # labels sat an hour off on the windows of `train` and `sessionize`, unsaid)
+        found = len(moved & sessions)
+        if found > hits and found in (len(sessions), len(moved)):
             return _warning(shift, unused, unlabelled, next(iter(labels)))
     return None
 

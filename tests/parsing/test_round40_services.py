@@ -175,3 +175,11 @@ def test_the_macos_unified_log_reads_its_fields_and_no_closing_counts(auto_parse
     log.write_text("\n".join(_MACOS) + "\n")
     summary = parse_files([str(log)], resolve_format("macos"), tmp_path / "m.parquet")
     assert (summary.rejected, summary.directives) == (0, 4)
+
+
+def test_okhttp_s_response_line_keeps_its_status_class(masked_alike):
+    """QA Android: OkHttp's `<-- 404 https://...` and `<-- 200 ...` were one event."""
+    assert masked_alike([
+        "<-- 404 https://api.example-shop.com/v2/cart (123ms, 512-byte body)",
+        "<-- 200 https://api.example-shop.com/v2/cart (12ms, 5120-byte body)",
+    ]) == ["<-- 4xx <*> (<*>, <*>-byte body)", "<-- 2xx <*> (<*>, <*>-byte body)"]

@@ -89,6 +89,9 @@ _STATUS_FORMS = (
     (r"(,\s+)", r"(\s+(?:OK|Created|Accepted|No Content|Found|See Other|Not Modified|Bad Request"
      r"|Unauthorized|Forbidden|Not Found|Conflict|Internal Server Error|Bad Gateway"
      r"|Service Unavailable|Gateway Timeout)(?:\s|$))"),
+    # OkHttp's response line, `<-- 503 https://api.example.com/v2/cart (123ms, 512-byte body)`
+    # (QA Android: a 404 and a 200 were one `<-- <*> <*>` event)
+    (r"((?:^|\s)<-- )", r"(\s)"),
     # an access log's empty request line, `"-" 408 0` (QA lighttpd: a slow-loris flood's 408s
     # and 400s were one `"-" <*>` event)
     (r"(\"-\"\s+)", r"(\s)"),
@@ -124,7 +127,9 @@ _STATUS_ANY += "".join(
 _STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
                  "responded with", "http response headers after", "http request after")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
-_CASED_STATUS_HINTS = (*_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ')
+_CASED_STATUS_HINTS = (
+    *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ', "<-- "
+)
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
 # failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
 _SECOND_DIGIT = {"2": "[0-2]"}

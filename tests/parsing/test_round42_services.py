@@ -163,3 +163,18 @@ def test_a_cef_header_s_signature_name_and_severity_are_the_event(masked_alike):
         "CEF:<*> | Palo Alto Networks | PAN-OS | <*> | event_id=end | TRAFFIC | severity=1 | "
         "rt=<*> GMT x=<*>"
     )
+
+
+def test_several_exchange_files_read_with_auto(tmp_path):
+    """The check of later inputs against `auto`'s choice left out each file's `#Fields` line
+    with the other directives, and refused every Exchange file after the first."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    header = ["#Software: Microsoft Exchange", "#Fields: date-time,client-ip,event-id,source"]
+    for name in ("MSGTRK1.LOG", "MSGTRK2.LOG"):
+        rows = [f"2026-12-04T10:3{i}:14.820Z,10.0.0.5,SEND,SMTP" for i in range(6)]
+        (tmp_path / name).write_text("\n".join(header + rows) + "\n")
+    inputs = [str(tmp_path / n) for n in ("MSGTRK1.LOG", "MSGTRK2.LOG")]
+    summary = parse_files(inputs, resolve_format("auto"), tmp_path / "e.parquet")
+    assert (summary.rejected, summary.directives) == (0, 4)

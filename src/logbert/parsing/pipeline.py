@@ -436,8 +436,10 @@ class Parser(DatingChecks):
         would be all rejects); fewer than half split or dated is a warning; both name the
         built-in format that reads the file best."""
         sample = lines[:HEAD_LINES]
-        if (start := _FORMAT_LINES.get(self.fmt.name or "")) is not None:  # the writer's own
-            sample = [line for line in sample if not re.match(start, line)]  # lines: no records
+        start = _FORMAT_LINES.get(self.fmt.name or "")
+        if start is not None and self.fmt.name != W3C:  # the writer's own lines: no records
+            # (a W3C file's `#Fields` name its columns: kept, as the format reads them)
+            sample = [line for line in sample if not re.match(start, line)]
         year, given = self.fmt.year, self.fmt.timestamp_format
         # the chosen format alone first: every format on every file cost a folder of small
         # files ~40 ms a file (QA YARN: 1,326 container logs, 313 s)

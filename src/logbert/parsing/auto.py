@@ -286,6 +286,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     `_PROGRAM_CHECKED`); None when the format has no such field."""
     check_host, check_host_shape = name in _HOST_CHECKED, name in _HOST_SHAPE_CHECKED
     check_program = name in _PROGRAM_CHECKED
+    level_words_only = name == "hclog"
     bad = None
     for name, column in cols.items():
         key = name.lower()
@@ -316,6 +317,10 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
         elif key == "label":  # a syslog priority is no alert label (QA Meraki: `thunderbird` read
             # `<134>1 ...` with it as every line's label, and every session was an anomaly)
             wrong = pc.match_substring_regex(column, r"^<[0-9]{1,3}>")
+        elif key in _LEVEL_FIELDS and level_words_only:  # a level word in its brackets, not
+            # a log4j2 thread's name (`[pulsar-io-4-3] INFO ...`: QA Pulsar, `hclog` tied with
+            # `iso`, was picked, and every Level was a thread)
+            wrong = pc.invert(pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
         elif key in _LEVEL_FIELDS:
             # ... and no process id, HTCondor's `(pid:1830)` (QA: `spark` read it as the level,
             # its `12/03/26` as 2012-03-26, and was picked)

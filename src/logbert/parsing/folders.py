@@ -39,6 +39,16 @@ _DATED_BEFORE_EXT = re.compile(
     r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8}|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}"
     r"\.\d{2}))(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
 )
+# ... and log4j2's `filePattern="${name}-%d{MM-dd-yyyy}-%i.log.gz"` after the live name, Pulsar's
+# `pulsar-broker-pbk-01.log-12-04-2026-1.log.gz` (QA Pulsar: read after the live file, another
+# stream of windows)
+_US_DATED_INDEX = re.compile(
+    r"^(?P<stem>.+\.log)-(?P<m>\d{2})-(?P<d>\d{2})-(?P<y>\d{4})-(?P<i>\d{1,4})\.log$"
+)
+# ... and Windows' servicing log, whose older part is `CbsPersist_20261120201331.log` beside the
+# live `CBS.log` (QA Windows CBS: read after it, a session finalised before it started)
+_CBS_PERSIST = re.compile(r"^(?i:CbsPersist)_(?P<date>\d{14})\.log$")
+_CBS_LOG = "CBS.log"
 _DIGITS = re.compile(r"(\d+)")
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
@@ -72,6 +82,10 @@ def rotation_key(name: str) -> tuple:
         century = "20" if inner["yy"] else ""
         date = century + re.sub(r"\D", "", inner["date"]) + f"{int(inner['i'] or 0):04d}"
         return (_natural(inner["stem"] + inner["ext"]), 1, date)
+    if us := _US_DATED_INDEX.match(bare):
+        return (_natural(us["stem"]), 1, us["y"] + us["m"] + us["d"] + f"{int(us['i']):04d}")
+    if cbs := _CBS_PERSIST.match(bare):
+        return (_natural(_CBS_LOG), 1, cbs["date"])
     return (_natural(bare), 2, 0)
 
 
@@ -85,6 +99,10 @@ def log_name(path: str) -> str:
         return head + slash + found["stem"]
     if inner := _DATED_BEFORE_EXT.match(bare):
         return head + slash + inner["stem"] + inner["ext"]
+    if us := _US_DATED_INDEX.match(bare):
+        return head + slash + us["stem"]
+    if _CBS_PERSIST.match(bare):
+        return head + slash + _CBS_LOG
     return head + slash + bare
 
 

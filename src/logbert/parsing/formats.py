@@ -1018,6 +1018,10 @@ def compile_format(
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
             elif field_name == "Timestamp" and name in ("nagios", "mosquitto"):
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
+            elif field_name == "Dow" and name == "ctime":  # a weekday, else no `ctime` line
+                # (QA osquery: the weekday swallowed a JSON line's start up to `calendarTime`'s
+                # `"Thu`, 0 rejects, the query's name gone from every template)
+                regex += r"(?P<Dow>[A-Z][a-z]{2})"
             elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
                 regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
             elif field_name == "Timestamp" and name == "syslog-iso":

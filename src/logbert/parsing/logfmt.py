@@ -48,7 +48,10 @@ def logfmt_record(line: str) -> dict | None:
         if pair is None:
             return None
         name, value = pair.groups()
-        record[name] = _unquoted(value)
+        value = _unquoted(value)
+        # a key written twice keeps both values, as zap's nested loggers write them
+        # (`service=storage-engine service=write`: QA InfluxDB, the first was lost, unsaid)
+        record[name] = f"{record[name]}/{value}" if name in record else value
         at = pair.end()
     if len(record) < 2 or _KEYS.isdisjoint(record):
         return None

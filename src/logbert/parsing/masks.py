@@ -413,11 +413,16 @@ NAME_KEYS = (
     "table|table_name|tablename|"
     # ... and CEF's users and domains, `duser=svc_sql dntdom=CORP` (QA CEF: a template per
     # service account, a new account's normal logon a new event)
-    "duser|suser|dntdom|sntdom"
+    "duser|suser|dntdom|sntdom|"
+    # ... and a process's, a trace's or an operation's id under its name, influxd's `log_id=
+    # 0B61nsCt000` (one per process: QA InfluxDB, kept in every template of a one-process
+    # file, and after a restart every event was new), `trace_id=`, `run_id=`
+    "log_id|trace_id|traceid|span_id|spanid|run_id|request_id|requestid|req_id|correlation_id"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
     "dvchost|shost|dhost|"  # CEF's device, source and destination hosts (QA CEF: kept)
+    "hostidentifier|host_identifier|"  # osquery's (QA osquery: a rare event per host)
     "instance_name|server|server_name|servername|container|container_name|containername|"
     # ... and a thread's id (Sidekiq's `tid=el2yll`, base 36: a thread's first lines were a
     # template of its own, and a restart's new thread a new event; QA)
@@ -1131,6 +1136,14 @@ MASKS: list[tuple[str, str, int]] = [
     # (QA Jira: a template per node, a new node's every heartbeat a new event)
     (r"(^|\s)(node|host|server|peer|member|broker|instance) [A-Za-z][A-Za-z_-]*[0-9]+($|[\s,;.:)])",
      r"\1\2 " + WILDCARD + r"\3", 1),
+    # Windows servicing's length-prefixed names, CSI's `file [l:9]"ntdll.dll"` (QA Windows CBS:
+    # the value ran into the quote, `[l:<*>.dll""`, a template per extension)
+    (r'\[l:[0-9{}]+\]"[^"]*"', "[l:" + WILDCARD + ']"' + WILDCARD + '"', 1),
+    # ... an NT path, `\??\C:\Windows\System32\shell32.dll`, and a system file's name, `file:
+    # bcrypt.dll` (QA: a template per file a repair or an installer failed on)
+    (r"(^|[\s(\[])\\\?\?\\[A-Za-z]:\\[^\s;,]*", r"\1" + WILDCARD, 1),
+    (r"(^|[\s:=\['\"])[\w.-]+\.(?i:dll|sys|exe|mui|mum|cat)($|[\s,;)\]'\"])",
+     r"\1" + WILDCARD + r"\2", 1),
     # a CPU's number in ESXi's vmkernel header, `cpu30:2097483)StorageApdHandler: ...` (QA: a
     # rare event kept the CPU it first ran on, and the same event on another CPU was new)
     (r"(^|\s)cpu[0-9]+:", r"\1cpu" + WILDCARD + ":", 1),

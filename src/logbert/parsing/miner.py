@@ -395,9 +395,14 @@ def _is_enum_word(word: str) -> bool:
     # QA, a refused connection and an app's own 503 were one event)
     if word == "-" or _SNAKE_CASE.fullmatch(word) or _NAMESPACED_CLASS.fullmatch(word):
         return True
+    # ... and a yes or no, Windows servicing's `Reboot required: yes` beside `no` (QA Windows
+    # CBS: one event, a pending reboot's loop a clean session's)
+    if word.lower() in _BOOLEAN_WORDS:
+        return True
     return _is_verb_form(word)
 
 
+_BOOLEAN_WORDS = frozenset({"yes", "no", "true", "false"})
 # a class by its namespace, PHP's `OCA\UpdateNotification\BackgroundJob\ResetToken`: code that
 # ran, as a call's name is (QA Nextcloud: ten background jobs one `Run <*> job` event, a stuck
 # job unnamed)
@@ -428,7 +433,12 @@ def _names_under_label(label: str | None, values: set[str]) -> bool:
         label is not None
         and label.endswith(":")
         and label[:-1].lower() not in _CLASS_LABELS
-        and all(_LABELLED_NAME.fullmatch(v) and not _is_verb_form(v.rstrip(",;.")) for v in values)
+        and all(
+            _LABELLED_NAME.fullmatch(v)
+            and not _is_verb_form(v.rstrip(",;."))
+            and v.rstrip(",;.").lower() not in _BOOLEAN_WORDS  # `Reboot required: yes`
+            for v in values
+        )
     )
 
 

@@ -417,7 +417,7 @@ NAME_KEYS = (
     # ... and a process's, a trace's or an operation's id under its name, influxd's `log_id=
     # 0B61nsCt000` (one per process: QA InfluxDB, kept in every template of a one-process
     # file, and after a restart every event was new), `trace_id=`, `run_id=`
-    "log_id|trace_id|traceid|span_id|spanid|run_id|request_id|requestid|req_id|correlation_id"
+    "log_id|trace_id|traceid|span_id|spanid|run_id"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"

@@ -59,3 +59,19 @@ def json_parsed(tmp_path) -> Callable[..., tuple[dict, object]]:
         return pq.read_table(tmp_path / "e.parquet").to_pydict(), summary
 
     return parsed
+
+
+@pytest.fixture
+def log_parsed(tmp_path) -> Callable[..., tuple[dict, object]]:
+    """`lines` written to a log file and parsed by format `name` (`options`: those of
+    `resolve_format`): (the events as a column -> values dict, the parse summary); the run's
+    `templates.csv` is in `tmp_path`."""
+
+    def parsed(lines: list[str], name: str, **options) -> tuple[dict, object]:
+        log = tmp_path / "parsed.log"
+        log.write_text("".join(line + "\n" for line in lines))
+        out = tmp_path / "parsed.parquet"
+        summary = parse_files([str(log)], resolve_format(name, **options), out)
+        return pq.read_table(out).to_pydict(), summary
+
+    return parsed

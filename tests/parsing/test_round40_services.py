@@ -90,33 +90,31 @@ def test_scsi_sense_data_keeps_its_words_in_line_with_the_params(tmp_path):
     assert events["params"][1][-2:] == ["1", "7"]
 
 
-def test_an_esxi_task_s_method_names_its_event(tmp_path):
+def test_an_esxi_task_s_method_names_its_event(tmp_path, log_parsed):
     """QA ESXi: every hostd task was one `Task Created : haTask-<*>` event, a VM's boot loop
     of power-ons a reconfigure's."""
     methods = ["reconfigure", "powerOn", "createSnapshot", "powerOn", "reconfigure", "powerOff"]
-    log = tmp_path / "hostd.log"
-    log.write_text("".join(
+    log_parsed([
         f"2026-12-04T10:00:0{i}.000Z info hostd[2099107] Task Created : "
-        f"haTask-{30 + i}-vim.VirtualMachine.{method}-{89178 + i}\n"
+        f"haTask-{30 + i}-vim.VirtualMachine.{method}-{89178 + i}"
         for i, method in enumerate(methods)
-    ))  # fmt: skip
-    parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    ], "iso")  # fmt: skip
     text = (tmp_path / "templates.csv").read_text()
     assert "haTask-<*>-vim.VirtualMachine.powerOn-<*>" in text
     assert text.count("Task Created") == 4
 
 
-def test_ipsec_payloads_and_notifies_are_events_and_connection_names_values(tmp_path, masked_alike):
+def test_ipsec_payloads_and_notifies_are_events_and_connection_names_values(
+    tmp_path, masked_alike, log_parsed
+):
     """QA strongSwan: `[ EAP/FAIL ]` and `[ EAP/SUCC ]` were one `[ <*> ]` event, and a
     connection's name kept (`IKE_SA site-c[70]`) made a known tunnel's DELETE a new event."""
     payloads = ["EAP/REQ/MSCHAPV2", "EF(1/2)", "EF(2/2)", "EAP/SUCC", "EAP/FAIL", "N(TS_UNACCEPT)"]
-    log = tmp_path / "charon.log"
-    log.write_text("".join(
+    log_parsed([
         f"Dec  4 10:21:{i:02d} vpn-gw1 charon: 09[ENC] generating IKE_AUTH response {i % 5} "
-        f"[ {payloads[i % len(payloads)]} ]\n"
+        f"[ {payloads[i % len(payloads)]} ]"
         for i in range(24)
-    ))  # fmt: skip
-    parse_files([str(log)], resolve_format("linux", year=2026), tmp_path / "e.parquet")
+    ], "linux", year=2026)  # fmt: skip
     text = (tmp_path / "templates.csv").read_text()
     assert all(f"[ {code} ]" in text for code in ("EAP/FAIL", "EAP/SUCC", "N(TS_UNACCEPT)"))
     names = masked_alike([

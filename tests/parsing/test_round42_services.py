@@ -80,18 +80,13 @@ def test_journalctl_s_markers_are_no_rejects_and_an_empty_export_no_error(tmp_pa
     assert (summary.rejected, summary.directives) == (0, 2)
 
 
-def test_network_manager_s_epoch_tells_a_local_header(tmp_path):
+def test_network_manager_s_epoch_tells_a_local_header(log_parsed):
     """QA NetworkManager: a CET journal's header against NM's own UTC epoch went unsaid."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
-    log = tmp_path / "nm.log"  # 08:47:52 CET is 07:47:52 UTC, 1795420072
-    log.write_text("".join(
+    _, summary = log_parsed([  # 08:47:52 CET is 07:47:52 UTC, 1795420072
         f"Nov 23 08:47:5{i} laptop-ana NetworkManager[777]: <info>  [179542007{i}.7360] "
-        f"manager: step {i}\n"
+        f"manager: step {i}"
         for i in range(2, 8)
-    ))  # fmt: skip
-    summary = parse_files([str(log)], resolve_format("linux", year=2026), tmp_path / "e.parquet")
+    ], "linux", year=2026)  # fmt: skip
     assert any("the header is in local time (UTC+01:00)" in w for w in summary.warnings)
 
 
@@ -130,25 +125,19 @@ def test_an_empty_request_line_keeps_its_status_class(masked_alike):
 
 
 def test_cef_s_users_and_hosts_are_values_and_its_receipt_time_tells_a_local_header(
-    tmp_path, masked_alike
+    masked_alike, log_parsed
 ):
     """QA CEF: `duser=svc_sql` and `dvchost=web02` were kept, a new account's logon a new event;
     a collector's CET header against `rt=... GMT` went unsaid."""
-    from logbert.parsing.formats import resolve_format
-    from logbert.parsing.pipeline import parse_files
-
     sql, alice = masked_alike(
         ["logon duser=svc_sql dvchost=web02", "logon duser=alice dvchost=app01"]
     )
     assert sql == alice == "logon duser=<*> dvchost=<*>"
-    log = tmp_path / "cef.log"
-    log.write_text("".join(
+    _, summary = log_parsed([
         f"Dec  1 01:00:0{i} fw-edge-02 CEF:0|Palo Alto Networks|PAN-OS|10.2.4|end|TRAFFIC|1|"
-        f"rt=Dec 01 2026 00:00:0{i} GMT src=10.1.2.18{i}\n"
+        f"rt=Dec 01 2026 00:00:0{i} GMT src=10.1.2.18{i}"
         for i in range(6)
-    ))  # fmt: skip
-    summary = parse_files([str(log)], resolve_format("syslog-notag", year=2026),
-                          tmp_path / "e.parquet")  # fmt: skip
+    ], "syslog-notag", year=2026)  # fmt: skip
     assert any("the header is in local time (UTC+01:00)" in w for w in summary.warnings)
 
 

@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from logbert.cli.main import app
 from logbert.errors import LogbertError
-from logbert.parsing.folders import expand_folders, rotation_key
+from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
+from logbert.parsing.rotation import rotation_key
 
 FORMAT = "<Date> <Time> <Level> <Content>"
 runner = CliRunner()

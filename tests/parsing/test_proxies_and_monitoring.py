@@ -45,7 +45,7 @@ def test_zabbixs_old_file_is_the_older_part_of_its_log():
     """QA Zabbix: `LogFileSize` rotation keeps `zabbix_server.log.old`; a folder read it after
     the live file, and named newest first, nothing warned (not taken for one log)."""
     from logbert.parsing.clock import _one_log
-    from logbert.parsing.folders import log_name, rotation_key
+    from logbert.parsing.rotation import log_name, rotation_key
 
     names = ["zabbix_server.log", "zabbix_server.log.old", "zabbix_agentd.log"]
     assert sorted(names, key=rotation_key) == [

@@ -4,9 +4,9 @@ run got wrong, as a new user met it."""
 from __future__ import annotations
 
 from logbert.parsing.auto import rank_formats
-from logbert.parsing.folders import log_name, rotation_key
 from logbert.parsing.logfmt import logfmt_record
 from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.rotation import log_name, rotation_key
 
 
 def test_windows_servicing_names_paths_and_files_are_values(masked_alike):

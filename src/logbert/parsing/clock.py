@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.folders import rotation_key
+from logbert.parsing.rotation import rotation_key
 
 DAY_US = 86_400_000_000
 ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading

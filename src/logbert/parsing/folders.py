@@ -19,37 +19,8 @@ from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, name_files
+from logbert.parsing.rotation import COMPRESSED, natural_key, rotation_key
 
-_COMPRESSED = re.compile(r"\.gz$")
-_NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotate)
-# Zabbix's own rotation (`LogFileSize`) keeps one older file, `zabbix_server.log.old` (QA: read
-# after the live file, unsaid: not taken for a part of its log)
-_OLD = re.compile(r"^(?P<stem>.+)\.old$")
-# app.log-20261101, app.log.2026-11-01, and log4j's hourly `server.log.2026-11-20-09` (QA
-# Kafka: its hour was not read as a date, and `server.log` was read before the day's files)
-_DATED = re.compile(
-    r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T.]\d{2}(?:[-_:.]?\d{2}){0,2})?)$"
-)
-# log4j2's rollover puts the date and an index before the extension: Elasticsearch's
-# `escluster-2026-11-19-1.log.gz` beside the live `escluster.log` (QA: not taken for one log,
-# so read after it unsaid when given newest first)
-# ... and WebSphere's `SystemOut_26.11.20_18.00.00.log` beside the live `SystemOut.log` (a
-# two-digit year: QA, the folder was read newest first)
-_DATED_BEFORE_EXT = re.compile(
-    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8}|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}"
-    r"\.\d{2}))(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
-)
-# ... and log4j2's `filePattern="${name}-%d{MM-dd-yyyy}-%i.log.gz"` after the live name, Pulsar's
-# `pulsar-broker-pbk-01.log-12-04-2026-1.log.gz` (QA Pulsar: read after the live file, another
-# stream of windows)
-_US_DATED_INDEX = re.compile(
-    r"^(?P<stem>.+\.log)-(?P<m>\d{2})-(?P<d>\d{2})-(?P<y>\d{4})-(?P<i>\d{1,4})\.log$"
-)
-# ... and Windows' servicing log, whose older part is `CbsPersist_20261120201331.log` beside the
-# live `CBS.log` (QA Windows CBS: read after it, a session finalised before it started)
-_CBS_PERSIST = re.compile(r"^(?i:CbsPersist)_(?P<date>\d{14})\.log$")
-_CBS_LOG = "CBS.log"
-_DIGITS = re.compile(r"(\d+)")
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
 
@@ -60,50 +31,6 @@ class FolderInputs:
 
     files: list[str]
     notes: list[str] = field(default_factory=list)
-
-
-def _natural(text: str) -> tuple:
-    """`boot2` before `boot10`: runs of digits compare by value."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
-
-
-def rotation_key(name: str) -> tuple:
-    """Sort key of a file name that puts rotated files of one log oldest first and the file
-    still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`;
-    `x.log.old`, `x.log`."""
-    bare = _COMPRESSED.sub("", name)
-    if numbered := _NUMBERED.match(bare):
-        return (_natural(numbered["stem"]), 0, -int(numbered["n"]))
-    if old := _OLD.match(bare):  # the newest rotated file, as `.1` is
-        return (_natural(old["stem"]), 0, 0)
-    if dated := _DATED.match(bare):
-        return (_natural(dated["stem"]), 1, re.sub(r"\D", "", dated["date"]))
-    if inner := _DATED_BEFORE_EXT.match(bare):
-        century = "20" if inner["yy"] else ""
-        date = century + re.sub(r"\D", "", inner["date"]) + f"{int(inner['i'] or 0):04d}"
-        return (_natural(inner["stem"] + inner["ext"]), 1, date)
-    if us := _US_DATED_INDEX.match(bare):
-        return (_natural(us["stem"]), 1, us["y"] + us["m"] + us["d"] + f"{int(us['i']):04d}")
-    if cbs := _CBS_PERSIST.match(bare):
-        return (_natural(_CBS_LOG), 1, cbs["date"])
-    return (_natural(bare), 2, 0)
-
-
-def log_name(path: str) -> str:
-    """The log a rotated file is a part of, its path without the rotation's suffix
-    (`app01/supervisord.log.1` and `app.log-20261101.gz` are `app01/supervisord.log` and
-    `app.log`); any other path as it is."""
-    head, slash, name = path.rpartition("/")
-    bare = _COMPRESSED.sub("", name)
-    if found := _NUMBERED.match(bare) or _OLD.match(bare) or _DATED.match(bare):
-        return head + slash + found["stem"]
-    if inner := _DATED_BEFORE_EXT.match(bare):
-        return head + slash + inner["stem"] + inner["ext"]
-    if us := _US_DATED_INDEX.match(bare):
-        return head + slash + us["stem"]
-    if _CBS_PERSIST.match(bare):
-        return head + slash + _CBS_LOG
-    return head + slash + bare
 
 
 # a file named by its weekday, overwritten each week (Windows DHCP Server's
@@ -118,15 +45,15 @@ def _path_key(path: Path, folder: Path) -> tuple:
     """A folder's files before its subfolders, each in rotation order; files named by their
     weekday by modification time (QA DHCP: read Mon, Thu, Tue, Wed, sessions cut wrong)."""
     relative = path.relative_to(folder)
-    folders = ((1, _natural(part)) for part in relative.parts[:-1])
+    folders = ((1, natural_key(part)) for part in relative.parts[:-1])
     key = rotation_key(relative.name)
-    weekday = _WEEKDAY.match(_COMPRESSED.sub("", relative.name))
+    weekday = _WEEKDAY.match(COMPRESSED.sub("", relative.name))
     if weekday is not None and key[1] == 2:
         try:
             written = f"{path.stat().st_mtime:020.6f}"
         except OSError:
             written = ""
-        key = (_natural(weekday["stem"] + (weekday["ext"] or "")), 1, written)
+        key = (natural_key(weekday["stem"] + (weekday["ext"] or "")), 1, written)
     return (*folders, (0, key, relative.name))  # ties: by name
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
+from logbert.parsing.rotation import log_name
 
 BLOCK_BYTES = 8 << 20
 STDIN = "-"
@@ -72,8 +73,6 @@ def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
     the same one, else its path as given (host1/auth.log, host2/auth.log), so that a (source,
     line_no) pair names one line. A name still shared (stdin beside a file named `stdin`) gets
     the absolute path."""
-    from logbert.parsing.folders import log_name  # (folders imports this module)
-
     inputs = [os.fspath(p) for p in inputs]
     names = [source_name(p) for p in inputs]
     # by the log a name is a part of: `host1/app.log.1.gz` beside `host1/app.log` and

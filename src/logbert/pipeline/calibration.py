@@ -115,16 +115,16 @@ def calibrate_fitted(
                 "NORMAL --threshold-rule fpr:0.01`)"
             )
     where = given or source or "the training data"
-    split_failed = False
+    # cross-fitted with nothing held out, the folds alone set the threshold: no split's on record
+    split_failed = cross_fit is not None and not len(validation)
     try:
-        if cross_fit is not None and not len(validation):  # nothing held out: the folds alone
-            raise LogbertError("no validation split to keep on record")
-        detector.calibrate(
-            calibration,
-            labels=labels,
-            rule=rule,
-            source=f"{kind} of {where} ({count(len(calibration), 'session')}, seed {seed})",
-        )
+        if not split_failed:
+            detector.calibrate(
+                calibration,
+                labels=labels,
+                rule=rule,
+                source=f"{kind} of {where} ({count(len(calibration), 'session')}, seed {seed})",
+            )
     except LogbertError:
         if cross_fit is None:
             raise

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
-from logbert.parsing.folders import log_name
+from logbert.parsing.rotation import log_name
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
 from logbert.sessions.options import field_names, match_id

@@ -89,3 +89,15 @@ def test_a_logfmt_key_written_twice_keeps_both_values():
     record = logfmt_record('ts=2026-12-04T11:31:06Z lvl=info msg="Write failed" '
                            "service=storage-engine service=write")  # fmt: skip
     assert record["service"] == "storage-engine/write"
+
+
+def test_more_quoted_device_names_than_a_few_commands_are_one_variable():
+    """QA Zigbee2MQTT: `Device 'kitchen_plug' announced itself` was a template per device, and a
+    device's first announcement a new event; a few quoted commands (`'replace_facts'` beside
+    `'replace_catalog'`) stay events apart."""
+    devices = ["kitchen_plug", "bathroom_sensor", "hallway_motion", "garden_sensor", "front_door"]
+    ids = TemplateMiner().add([f"Device '{d}' announced itself" for d in devices] * 2)
+    assert len(set(ids)) == 1
+    commands = TemplateMiner().add([f"Processed '{c}' command" for c in
+                                    ("replace_facts", "replace_catalog")] * 4)  # fmt: skip
+    assert len(set(commands)) == 2

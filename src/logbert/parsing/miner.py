@@ -504,6 +504,9 @@ def _numbered_names(values: set[str]) -> bool:
     return len(values) > SPLIT_MAX_DISTINCT and len(prefixes) == 1 and None not in prefixes
 
 
+_QUOTED_SNAKE = re.compile(r"'[a-z][a-z0-9]*(?:_[a-z0-9]+)+'[:,.;)]*")
+
+
 def _is_given_name(word: str) -> bool:
     """A name in brackets or quotes; not a code or a state (`[ERROR]`, Puppet's command
     `'replace_facts'` beside `'replace_catalog'`: QA, one `'replace_<*>'` event)."""
@@ -958,8 +961,16 @@ def _refine(
         # (`masks.NAME_KEYS`)
         # the word before, where every row has the same one (a label: `exited:`, `action`)
         label = rows[0][p - 1] if p > 0 and all(r[p - 1] == rows[0][p - 1] for r in rows) else None
-        given_names = all(_is_given_name(v) for v in values) or (
-            p > first and _names_under_label(label, values)
+        given_names = (
+            all(_is_given_name(v) for v in values)
+            or (p > first and _names_under_label(label, values))
+            # ... and more quoted snake_case names than a few commands (Puppet's two
+            # `'replace_<*>'`): Zigbee2MQTT's devices, `Device 'kitchen_plug' announced itself`
+            # (QA: a template per device, a device's first announcement a new event)
+            or (
+                len(values) > SPLIT_MAX_DISTINCT
+                and all(_QUOTED_SNAKE.fullmatch(v) for v in values)
+            )
         )
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values

@@ -69,21 +69,22 @@ def name_files(files: Sequence[str | os.PathLike]) -> str:
 
 
 def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
-    """The `source` of each of `inputs`: its base name (`source_name`) where no other input has
-    the same one, else its path as given (host1/auth.log, host2/auth.log), so that a (source,
-    line_no) pair names one line. A name still shared (stdin beside a file named `stdin`) gets
-    the absolute path."""
+    """The `source` of each of `inputs`: its base name (`source_name`) where no input in another
+    folder is a part of the same log (`rotation.log_name`), else its path as given
+    (host1/auth.log, host2/auth.log), so that a (source, line_no) pair names one line. A name
+    still shared (stdin beside a file named `stdin`) gets the absolute path."""
     inputs = [os.fspath(p) for p in inputs]
     names = [source_name(p) for p in inputs]
     # by the log a name is a part of: `host1/app.log.1.gz` beside `host1/app.log` and
     # `host2/app.log` keeps its folder too, or its windows would be `app.log@...`, and another
     # host's `app.log.1` would join them (QA Open vSwitch: two hypervisors in one session)
+    logs = [log_name(name) for name in names]
     folders: dict[str, set[str]] = {}
-    for path, name in zip(inputs, names, strict=True):
-        folders.setdefault(log_name(name), set()).add(os.path.dirname(path))
+    for path, log in zip(inputs, logs, strict=True):
+        folders.setdefault(log, set()).add(os.path.dirname(path))
     names = [
-        p if len(folders[log_name(n)]) > 1 and p != STDIN else n
-        for p, n in zip(inputs, names, strict=True)
+        p if len(folders[log]) > 1 and p != STDIN else n
+        for p, n, log in zip(inputs, names, logs, strict=True)
     ]
     counts = Counter(names)
     return [

@@ -202,6 +202,7 @@ class Pipeline:
         last = _latest(log_end([*sessions, *(validation or [])]), end)
         batch = self.lifecycle_.batch(everything, last, _idle_seconds(cut), _clock_cut(cut))
         fits_all = False  # every normal session fitted, none held out
+        n_split = 0  # the validation split's size (the cross-fit note's `auto` reason)
         if validation is None:
             train_index, val_index = self._holdout(kept, supervised)
             n_split = len(val_index)

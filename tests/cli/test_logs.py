@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -499,3 +500,32 @@ def test_train_on_logs_by_a_field_no_line_has_names_the_fields(tmp_path):
                                 "--output", tmp_path / "m"))  # fmt: skip
     assert "--by-field 'Component': the events have no such field" in message
     assert "their header fields: Timestamp" in message
+
+
+def test_a_log_in_local_time_without_an_offset_is_read_in_the_given_timezone(tmp_path):
+    """QA Kong: an nginx error log at UTC+1 had its windows named an hour off (read as UTC),
+    with no way to name its zone; `--timezone` does, at parse and at train, and a model keeps
+    it for the logs it scores."""
+    log = tmp_path / "error.log"
+    log.write_text("".join(
+        f"2026/12/04 09:{m:02d}:32 [info] 1287#0: *{m} client 10.0.0.{m} closed keepalive "
+        "connection\n" for m in range(0, 60, 2)
+    ))  # fmt: skip
+    events = tmp_path / "p" / "events.parquet"
+    result = invoke("parse", log, "--format", "nginx-error", "--timezone", "Europe/Berlin",
+                    "--output", events)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "read in Europe/Berlin (--timezone)" in result.output
+    first = pq.read_table(events).column("timestamp")[0].as_py()
+    assert first.isoformat() == "2026-12-04T08:00:32"
+    refused = invoke("parse", log, "--format", "nginx-error", "--timezone", "Europe/Berln",
+                     "--output", tmp_path / "q" / "events.parquet")  # fmt: skip
+    assert "names no time zone" in user_error(refused)
+    model, scores = tmp_path / "model", tmp_path / "scores.jsonl"
+    result = invoke("train", log, "--logs", "--format", "nginx-error", "--timezone", "+01:00",
+                    "--window", "30m", "--model", "new-event", "--output", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = invoke("score", model, log, "--logs", "--output", scores)
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["session_id"] for line in scores.read_text().splitlines()]
+    assert ids == ["2026-12-04T08:00:00", "2026-12-04T08:30:00"]

@@ -31,6 +31,9 @@ DIGESTS = {
     # 7: the miner's pattern of words leaves out words masked whole (a client id without a
     # digit), ESXi's SCSI codes and dates in words, IPsec's payloads, Keycloak's clients, ...
     7: "fad4d79f43429c026c78e838b0fce718582410ce9e8fe144ad21fb7e3f70945b",
+    # 8: an access log's message its request and status alone, logback's context value, graph
+    # schemas, buckets, Matrix endpoints and users, QMP commands, quoted exceptions, ...
+    8: "fad4d79f43429c026c78e838b0fce718582410ce9e8fe144ad21fb7e3f70945b",
 }
 
 

@@ -449,7 +449,8 @@ def _labels(sessions, where: str, labels: Path | None = None, key_file: bool = F
         # file lists only the anomalies, no session labelled normal (QA: it misled there)
         utc = (
             "; a time window is named by its start in UTC, as `score` writes it: ids written in "
-            "the log's local time miss by its offset"
+            "the log's local time miss by its offset (and a log that writes local time without "
+            "an offset is read as UTC unless --timezone names its zone when it is parsed)"
             if any(s.label == NORMAL for s in sessions)
             and re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$", str(missing[0]))
             else ""

@@ -21,11 +21,13 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from logbert.cli.inputs import TIMEZONE_HELP
 from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import LogFormat, format_names, resolve_format
 from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
 from logbert.parsing.templates import read_templates, replaced_templates_warning
+from logbert.parsing.zones import check_timezone
 from logbert.sessions.io import check_output_path, create_output_folder, removed_if_failed
 
 
@@ -84,9 +86,11 @@ def command(
         "joined by a space in the line's order (`<Date> <Month> <Year> <Time>`: "
         "'%d %b %Y %H:%M:%S.%f'); a 12-hour clock: '%m/%d/%Y %I:%M:%S %p'.",
     ),
+    timezone: str | None = typer.Option(None, "--timezone", help=TIMEZONE_HELP),
 ) -> None:
     """Parse raw logs into events with stable template ids."""
-    fmt = resolve_format(format, year, timestamp_format)
+    check_timezone(timezone)
+    fmt = resolve_format(format, year, timestamp_format, timezone)
     expanded = expand_folders(inputs)  # a folder: its log files, oldest rotation first
     inputs = expanded.files
     for note in expanded.notes:

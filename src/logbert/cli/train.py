@@ -23,6 +23,7 @@ import yaml
 
 from logbert.cli.inputs import (
     INPUTS_HELP,
+    TIMEZONE_HELP,
     labels_map,
     log_files,
     say,
@@ -37,6 +38,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.templates import read_templates, require_same_parse_run, template_conflicts
+from logbert.parsing.zones import check_timezone
 from logbert.pipeline import Pipeline
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.pipeline.files import (
@@ -80,6 +82,7 @@ def command(
     timestamp_format: str | None = typer.Option(
         None, "--timestamp-format", help="With --logs: strptime-like format of the timestamps."
     ),
+    timezone: str | None = typer.Option(None, "--timezone", help=f"With --logs: {TIMEZONE_HELP}"),
     by_id: str | None = typer.Option(
         None,
         "--by-id",
@@ -200,7 +203,7 @@ def command(
     log_options = {
         "--format": log_format, "--by-id": by_id, "--by-field": by_field, "--window": window,
         "--lines": lines, "--labels": labels, "--templates": templates, "--year": year,
-        "--timestamp-format": timestamp_format, "--order": order,
+        "--timestamp-format": timestamp_format, "--order": order, "--timezone": timezone,
     }  # fmt: skip
     records = None
     if text:
@@ -213,6 +216,7 @@ def command(
         if log_format is None:
             raise LogbertError("--logs needs the log format: pass --format (e.g. hdfs)")
         resolve_format(log_format, year, timestamp_format)  # checked before any work
+        check_timezone(timezone)
         settings = SessionizerSettings(
             by_id=by_id,
             idle_timeout=idle_timeout,
@@ -239,6 +243,7 @@ def command(
         log_format=log_format,
         year=year,
         timestamp_format=timestamp_format,
+        timezone=timezone,
         parser=parser,
         known_templates=templates,
         validation_split=validation_split,

@@ -87,6 +87,9 @@ _CONTINUATION = re.compile(
     # panic, `thread 'tokio-runtime-worker' panicked at src/x.rs:218:22:`, `stack backtrace:`
     # and `note: run with `RUST_BACKTRACE=1` ...` (QA Rust tracing: the same)
     r"|Stack trace:$|thread '[^']*' panicked at |stack backtrace:$|note: run with `RUST_BACKTRACE"
+    # ... and a Lua traceback's heads, `stack traceback:`, `coroutine 0:` (OpenResty, Kong: QA,
+    # "lines of their own")
+    r"|stack traceback:$|coroutine \d+:$"
     # a failed command's output under its exception (TeamCity's VcsException: `exit code: 128`,
     # `stderr: remote: ...`, git's `fatal: Authentication failed`: QA, "lines of their own")
     r"|exit code: -?\d+$|stderr: |stdout: |fatal: "
@@ -107,6 +110,10 @@ _CONTINUATION = re.compile(
     # ... and an Erlang/OTP report's lines (`** Reason for termination = error:function_clause`:
     # QA ejabberd, "lines of their own", and each crash's reason dropped unsaid)
     r"|\*\* "
+    # ... and a multi-line Erlang term's, `{local_changes_count,<<"3f...">>} ->`, `[{'_vclock',
+    # [...]}]` (QA Couchbase ns_server: 257 "lines of their own"), not a bracketed header nor
+    # a JSON object (`{"ts": ...`, a record of its own)
+    r"|\{[a-z_']|\[[\[{'<]"
     r"|note: Some details are omitted"
     # ClickHouse's numbered frames, `0. DB::Exception::Exception(...) @ 0x000000000c4fd597 in
     # /usr/bin/clickhouse` (QA: "19% of lines do not fit: their events are left out")
@@ -257,7 +264,10 @@ _LEVEL_WORDS = pa.array(
 )  # fmt: skip
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
-WORD_FIELDS = ("Client", "Ident", "User")
+# ... and S3's owner, bucket, requester and request id (QA Nexus: `s3` read a common-log-format
+# line `10.20.4.22 - - [04/Dec/...] "GET /x HTTP/1.1" 200 488876` with `- -` as the bucket and
+# `"GET` as the client, had fewer empty fields than `access` and was picked: one template)
+WORD_FIELDS = ("Client", "Ident", "User", "Owner", "Bucket", "Requester", "RequestId")
 # header fields that hold one word: several words there on most lines mean the logs write a
 # field the format lacks (`summary.spaced_field_warnings`); an access log's client, ident and
 # user several words: the lines are in another format (QA: HAProxy's syslog lines read by

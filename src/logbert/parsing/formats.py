@@ -594,8 +594,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # are fields (QA: with the agent in the message, each browser had templates of its own
     # and every visit from a browser new since training was flagged); what a server writes
     # after the agent (nginx's `$request_time`, a forwarded-for address) is left out
+    # ... the message is the quoted request and the status, nothing after them: a server that
+    # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
+    # had its thread read as the size and the agent and byte counts kept in the event (QA)
     "access": BuiltinFormat(
-        r'<Client> <Ident> <User> \[<Time>\] <Content>( <Size>( "<Referer>" "<Agent>"(\s.*)?)?)?',
+        r'<Client> <Ident> <User> \[<Time>\] <Content>( <Size>( "<Referer>" "<Agent>")?(\s.*)?)?',
         _NCSA_TIME,
     ),
     # Amazon S3's server access logs (`79a59df9... acme-app-uploads [03/Dec/2026:00:00:05 +0000]
@@ -703,6 +706,8 @@ class LogFormat:
     # to test other formats the same way when suggesting one)
     year: int | None = None
     timestamp_format: str | None = None
+    # the user's --timezone: the zone of times that carry no UTC offset of their own (None: UTC)
+    timezone: str | None = None
     # the format string as the user wrote it (messages); `format` has field brackets escaped
     written: str = ""
     # what an optional <Timestamp> may hold besides a date and time (`compile_format`)
@@ -734,11 +739,21 @@ def format_names() -> list[str]:
 
 
 def resolve_format(
-    spec: str, year: int | None = None, timestamp_format: str | None = None
+    spec: str,
+    year: int | None = None,
+    timestamp_format: str | None = None,
+    timezone: str | None = None,
 ) -> LogFormat:
     """A built-in name (case-insensitive), `auto`, or a loghub-style format string ->
     `LogFormat`. `year` fills in the year of formats that do not write one; `timestamp_format`
-    (strptime-like, see `strptime_pattern`) replaces the format's own timestamp rule."""
+    (strptime-like, see `strptime_pattern`) replaces the format's own timestamp rule;
+    `timezone` is the zone of times without an offset of their own (`zones.check_timezone`)."""
+    fmt = _resolve_format(spec, year, timestamp_format)
+    fmt.timezone = timezone
+    return fmt
+
+
+def _resolve_format(spec: str, year: int | None, timestamp_format: str | None) -> LogFormat:
     _check_year(year)
     key = spec.strip().lower()
     if key == AUTO:
@@ -1007,7 +1022,9 @@ def compile_format(
         m = _FIELD.fullmatch(part)
         if m:
             field_name = m.group(1)
-            if field_name == "Content":  # up to the fields after it, else to the line's end
+            if field_name == "Content" and name == "access":  # `"GET / HTTP/1.1" 200`
+                regex += r'(?P<Content>"(?:[^"\\]|\\.)*" \S+)'
+            elif field_name == "Content":  # up to the fields after it, else to the line's end
                 regex += "(?P<Content>(?:.)*?)" if trailing else "(?P<Content>.*)"
             elif field_name in trailing:
                 regex += f"(?P<{field_name}>{_trailing_field(parts, i)})"
@@ -1022,6 +1039,10 @@ def compile_format(
                 # (QA osquery: the weekday swallowed a JSON line's start up to `calendarTime`'s
                 # `"Thu`, 0 rejects, the query's name gone from every template)
                 regex += r"(?P<Dow>[A-Z][a-z]{2})"
+            elif field_name in ("Thread", "Activity") and name == "macos":  # `0x1a2b3`: QA
+                # Synapse, `macos` read `- synapse.access.http.8008 - 460 - INFO - ...` with
+                # its logger as the level, tied with `iso` and was picked
+                regex += rf"(?P<{field_name}>0x[0-9a-f]+)"
             elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
                 regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
             elif field_name == "Timestamp" and name == "syslog-iso":
@@ -1198,7 +1219,9 @@ def format_spec(fmt: LogFormat) -> dict:
         },
         "label": fmt.label,
         "written": fmt.written,
-    } | ({"timestamp_words": fmt.timestamp_words} if fmt.timestamp_words else {})
+    } | ({"timestamp_words": fmt.timestamp_words} if fmt.timestamp_words else {}) | (
+        {"timezone": fmt.timezone} if fmt.timezone else {}
+    )
 
 
 def format_from_spec(spec: dict) -> LogFormat:
@@ -1224,6 +1247,7 @@ def format_from_spec(spec: dict) -> LogFormat:
         timestamp_words=spec.get("timestamp_words"),
     )
     fmt.written = spec.get("written") or fmt.written
+    fmt.timezone = spec.get("timezone")
     return fmt
 
 

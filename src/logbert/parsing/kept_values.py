@@ -103,6 +103,9 @@ _STATUS_FORMS = (
     # HAProxy's HTTP log: the status after the five timers `Tq/Tw/Tc/Tr/Tt` (QA: a 500 and a
     # 200 were one event, the status a number like the byte count after it)
     (r"(\s-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+\s+)", r"(\s)"),
+    # Synapse's access line writes the status after the response's size, `70B 500 "GET ...`
+    # (QA: a 500 on /sync was a 200's event)
+    (r"((?:^|\s)[0-9]+B\s+)", rf"(\s+\"(?:{'|'.join(HTTP_METHODS)}) )"),
     # AWS ALB's (and classic ELB's) statuses come before the request, the balancer's and the
     # target's with the bytes received and sent, `200 200 34 366 "GET ...`, `502 - 34 0 "GET`
     # (QA ALB: a 502 and a 200 were one event, the statuses numbers like the bytes after them)
@@ -389,6 +392,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # impersonation a login's event)
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/(?:internal|admin|auth|oauth2?|sso)/{_NAME})",
     rf"/({_API}(?:{_VERSION}|{_MARKED_VERSION})/{_NAME})",
+    # ... and Matrix's, `/_matrix/client/v3/sync`, `/_matrix/federation/v1/send/...`, Synapse's
+    # `/_synapse/admin/v1/users/...` (QA Synapse: every request one `/_matrix/<*>` event)
+    rf"/(_(?:matrix|synapse)/[a-z_]+/(?:{_VERSION}|r0|unstable)/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
     # ... and an admin area's resource, Solr's `path=/admin/cores` beside the exporter's
@@ -455,6 +461,9 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     # ... and Suricata's flow verdict, `flow.alerted=true` (QA: an alerted flow a clean one's)
     r"denied|rejected|error|alerted|"
+    # ... and QEMU's disk-full flag on an I/O error, `"nospace": true` (QA libvirt: a full
+    # datastore was a failing array's event)
+    r"nospace|"
     # ... and a condition's result, the GitHub Actions runner's `Evaluating: success()` then
     # `Result: False` (QA: a skipped step's verdict a run step's)
     r"result)[\"']?[=:] ?[\"']?)"

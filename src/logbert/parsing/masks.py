@@ -157,6 +157,9 @@ JOINS: list[tuple[str, str, int]] = [
     # a scored rule's options right after its score, rspamd's `ASN(0.00){asn:64496, ipnet:
     # 203.0.113.0/24, country:DE;}`: one word, so its symbol list is one (`_RSPAMD_SYMBOLS`)
     (r"(\)\{[^{}\s]*) +([^{}]*\})", rf"\1{JOIN}\2", 8),
+    # a graph schema's node label and properties, Neo4j's `schema=(:Account {iban, bic})`, one
+    # word (masked by `_GRAPH_SCHEMA`)
+    (r"(\(:[A-Za-z_`][^\s()]*) +([^()]*\))", rf"\1{JOIN}\2", 8),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -262,6 +265,10 @@ def _joined(match: re.Match[str]) -> str:
         return text
     if _ERROR_WORD_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
         return text
+    # ... and what set something off, Neo4j's `Checkpoint triggered by "Database shutdown"`
+    # (QA: a shutdown's and a store copy's checkpoints were the scheduled one's event)
+    if match.string.endswith(("triggered by ", "caused by "), 0, match.start()):
+        return text
     # ASP.NET Core's `Executing endpoint 'Shop.Api.Controllers.AuthController.Logout (Shop.Api)'`:
     # the endpoint is the event (QA Serilog: one `Executing endpoint <*>'` for every action)
     if match.string.endswith("endpoint ", 0, match.start()):
@@ -293,8 +300,14 @@ def _names_failure(words: list[str]) -> bool:
         (bare := word.rpartition("=")[2].strip(PUNCTUATION)).lower() in FAILURE_WORDS
         or _SIGNAL.fullmatch(bare) is not None
         or bare.lower() == "exitcode"  # (billiard's `'exitcode 70'`)
+        or _EXCEPTION_CLASS.fullmatch(bare) is not None
         for word in words
     )
+
+
+# an exception's class, H2's `General error: "java.lang.IllegalStateException: Chunk 3134 not
+# found [1.4.200/9]"` (QA Nexus: a corrupt database one `<*>` with any other general error)
+_EXCEPTION_CLASS = re.compile(r"(?:[a-z_]\w*\.)*[A-Z]\w*(?:Exception|Error)")
 
 
 _SIGNAL = re.compile(r"SIG[A-Z]{2,6}[0-9]?")
@@ -517,6 +530,7 @@ _PCI = [
 ]
 _RSPAMD_SYMBOL = r"[A-Z][A-Z0-9_]*\(-?[0-9.]+\)\{[^{}\s]*\}"
 _RSPAMD_SYMBOLS = rf"(^|\s)\[{_RSPAMD_SYMBOL}(?:,{_RSPAMD_SYMBOL})*\]"
+_GRAPH_SCHEMA = r"(^|[\s=,(\[-])\(:[A-Za-z_`][^\s()]*\)"
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
@@ -541,6 +555,42 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
+    # ... and a graph's node label and its properties (Neo4j's `Index population started:
+    # [Index( ... schema=(:Person {email}) ...)]`: QA, a label's first index a new event), its
+    # database in a log's brackets, `[neo4j/3fa0e3a6]` beside `[system/00000000]`, and the user,
+    # role or database a statement makes (`CREATE USER kim SET PASSWORD ...`: a template each)
+    (_GRAPH_SCHEMA, r"\1(:" + WILDCARD + ")", 1),
+    # ... and a Matrix user, `{@heidi:example.org}` (QA Synapse: with a format string of its
+    # own, a template per user of every request)
+    (
+        r"(^|[\s{(\[\"'=,<])@[A-Za-z0-9._=/+-]+:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+        r"(?::[0-9]+)?",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    # ... and a bucket's name: Couchbase memcached's `INFO 176: (orders) DCP ...`, its DCP
+    # stream's `eq_dcpq:replication:ns_1@a->ns_1@b:orders` (a rebalance's `takeover` kept), and
+    # ns_server's `Started rebalancing bucket sessions` (QA Couchbase: a template per bucket, a
+    # new bucket a flood of new events)
+    (
+        r"^((?i:trace|debug|info|notice|warn|warning|error|critical|fatal)(?: [0-9]+:)? )"
+        r"\([A-Za-z0-9_.%-]+\)( )",
+        r"\1(" + WILDCARD + r")\2",
+        1,
+    ),
+    (r"((?:^|\s)eq_dcpq:[a-z_]+:(?:takeover:)?)[^\s:]+(?::[^\s:]+)?", r"\1" + WILDCARD, 1),
+    (r"(\b(?:of|rebalancing|for|on|in|to|from) bucket )[^\s,;:()]+", r"\1" + WILDCARD, 1),
+    (r"(^|\s)\[[A-Za-z][\w.-]*/[0-9a-f]{8}\]", r"\1[" + WILDCARD + "]", 1),
+    (r"(\b(?:CREATE|DROP|ALTER|RENAME) (?:USER|ROLE|DATABASE) )[^\s;]+", r"\1" + WILDCARD, 1),
+    # ... and a logback/log4j layout's context value between the thread and the logger, `INFO
+    # [qtp1396-170] deployer org.sonatype.nexus...ViewServlet - ...` (Nexus's `%X{userId}`:
+    # QA, a template per account, and a renamed account made 55 false alarms)
+    (
+        r"^((?i:trace|debug|info|notice|warn|warning|error|fatal|severe)\s+\[[^\]]*\] )"
+        r"[^\s\[\]]+( (?:[a-z_][\w$]*\.)+[A-Z][\w$]* - )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # ... and a Windows event's account or machine under its label, `Account Name:\t\tivan.p`,
     # `Workstation Name:\tWS042` (QA Windows: a template per user of 4625 and 4771, a normal
     # user's mistyped password a new event)

@@ -524,7 +524,7 @@ def _is_given_name(word: str) -> bool:
 # made `api.name=<*>`, and a multipart upload never completed looked like any upload)
 OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "api_name",
                             "operationname", "operation_name", "method", "methodname",
-                            "method_name", "grpc.method", "rpc.method"})  # fmt: skip
+                            "method_name", "grpc.method", "rpc.method", "execute"})  # fmt: skip
 
 
 # a request's type named in prose, Zimbra's SOAP `soap - AuthRequest elapsed=45` beside
@@ -539,6 +539,9 @@ def _is_operation_pair(word: str) -> bool:
     if _REQUEST_TYPE.fullmatch(word.rstrip(",;:")):
         return True
     pair = _pair(word.rstrip(",;"))
+    if pair is not None and pair[1].startswith("{"):  # an object's first member, QEMU's QMP
+        # `msg={"execute":"migrate",` (QA libvirt: eight commands one `"execute":"<*>"`)
+        pair = _pair(pair[1][1:])
     if pair is None or not _WORD.fullmatch(pair[1].strip("\"',;}")):
         return False
     key = pair[0].strip("\"'").lower()

@@ -154,7 +154,13 @@ from logbert.parsing.template_matcher import (
     load_templates,
 )
 from logbert.parsing.w3c import W3C, ZEEK_FIELDS_DIRECTIVE, fields_after
-from logbert.parsing.zones import OWN_OFFSET, apply_zone, stray_zone_field, zone_field
+from logbert.parsing.zones import (
+    OWN_OFFSET,
+    apply_zone,
+    check_timezone,
+    stray_zone_field,
+    zone_field,
+)
 
 # the lines a format's writer adds besides its records (`Parser._directives`): a regex of
 # their start
@@ -266,6 +272,7 @@ class Parser(DatingChecks):
         self.rules_mismatch: str | None = None
 
     def _setup(self, fmt: LogFormat, miner: Any, known: list[KnownTemplate] | None) -> None:
+        check_timezone(fmt.timezone)
         self.fmt = fmt
         self.matcher = TemplateMatcher(known) if known else None
         self.known = {t.tid: t.template for t in known} if known else {}
@@ -322,6 +329,11 @@ class Parser(DatingChecks):
             f"timestamps: the time zones of the lines' own zone field ({', '.join(zones[:5])}"
             f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
         ] if zones else []  # fmt: skip
+        if self.fmt.timezone is not None and self._dated:
+            applied.append(
+                f"timestamps: times without a UTC offset of their own were read in "
+                f"{self.fmt.timezone} (--timezone) and are stored in UTC"
+            )
         spec = self.fmt.timestamp
         stray = stray_zone_field(self.fmt.fields, spec.fields) if spec is not None else None
         if stray is not None:
@@ -420,7 +432,9 @@ class Parser(DatingChecks):
                 f"--format auto: no built-in format {verb} {what}{near}; first: {first}; {advice}"
             )
         self.ranking, self.auto_source = ranking, source
-        fmt = resolve_format(best.name, placeholder.year, placeholder.timestamp_format)
+        fmt = resolve_format(
+            best.name, placeholder.year, placeholder.timestamp_format, placeholder.timezone
+        )
         self.fmt, self.schema = fmt, _schema(fmt)
         note = f"format auto: chose {best.describe()}"
         # a runner-up that dates no line is none (QA Android: `runner-up squid (0/200 lines
@@ -794,6 +808,10 @@ class Parser(DatingChecks):
         if zone is not None:  # `<Date> <Time> <Zone>`: CET times stored in UTC
             prep.timestamp, prep.zones = apply_zone(prep.timestamp, text, cols[zone])
             prep.zone_name = zone
+        elif text is not None and self.fmt.timezone is not None:  # --timezone: all in UTC now
+            given = pa.array([self.fmt.timezone] * len(text), pa.string())
+            prep.timestamp, _ = apply_zone(prep.timestamp, text, given)
+            prep.in_utc = len(text)
         elif text is not None:  # times that say their offset (`_note_mixed_offsets`)
             prep.in_utc = int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
         prep.not_after = not_after

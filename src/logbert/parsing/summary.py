@@ -122,6 +122,7 @@ _SYSLOG_START = re.compile(
     r"\[?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]"
 )
 _LEVEL_START = "\\[[A-Za-z]+\\]"  # its awk pattern
+_CATEGORY_LEVEL_START = "\\[[a-z_]+:[a-z]+,"  # awk's and Python's
 
 
 def _record_start(head: Sequence[str]) -> str:
@@ -152,6 +153,10 @@ def _record_start(head: Sequence[str]) -> str:
     # advice looked for a date at the start, and its join made the whole log one line)
     if head and _BRACKETED_LEVEL.match(head[0]):
         return _LEVEL_START
+    # ... or Couchbase ns_server's `[ns_server:debug,2026-12-03T00:01:36.551Z,...]` (QA: the
+    # date's join made the whole log one line)
+    if head and re.match(_CATEGORY_LEVEL_START, head[0]):
+        return _CATEGORY_LEVEL_START
     return _ANY_DATE
 
 
@@ -163,7 +168,8 @@ def _awk_text(c: str) -> str:
 def _join_by_record_start(start: str) -> str:
     """The awk command that joins each line to the record before it, a record starting as
     the awk pattern `start` (`_record_start`) says."""
-    how = "its level in brackets" if start == _LEVEL_START else "a date"
+    how = {_LEVEL_START: "its level in brackets", _CATEGORY_LEVEL_START: "its category and "
+           "level in brackets"}.get(start, "a date")  # fmt: skip
     return (
         f"where each record starts with {how}, awk '/^{start}/ "
         """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """

@@ -11,6 +11,11 @@ a tz database name (`Europe/Paris`, `America/New_York`: the offset of that date,
 saving included). Abbreviations that name several zones (`CST`: US Central or China; `IST`:
 India, Israel or Ireland) and names the tz database lacks are left unapplied, and the caller
 warns (`ZoneUse.unapplied`). A line whose timestamp carries its own offset keeps it.
+
+A log that writes local time without any zone (nginx's error log, Python's logging, most
+syslog) is read as UTC unless `--timezone` names its zone (`LogFormat.timezone`): then every
+time without an offset of its own is that zone's, as if each line had a zone field (QA Kong: a
+gateway's error log at UTC+1 had its windows named an hour off, and the labels were blamed).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from logbert.errors import LogbertError
 from logbert.parsing.formats import ZONE_ABBREVIATIONS as ABBREVIATIONS
 from logbert.parsing.formats import bare_name
 
@@ -106,6 +112,20 @@ def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[p
         offsets = _regional_offsets(micros, enc.indices, regional, offsets)
     moved = pc.subtract(micros, pc.multiply(pc.fill_null(offsets, 0), _MICROS_PER_MINUTE))
     return pc.cast(moved, pa.timestamp("us")), use
+
+
+def check_timezone(name: str | None) -> None:
+    """Refuse a `--timezone` that names no zone `apply_zone` knows (a typo would leave every
+    time read as UTC)."""
+    if name is None:
+        return
+    minutes, region = _lookup(name.strip())
+    if minutes is None and region is None:
+        raise LogbertError(
+            f"--timezone {name!r} names no time zone: give a tz database name (Europe/Berlin, "
+            "America/New_York), a UTC offset (+01:00, -0500) or an abbreviation with one meaning "
+            "(CET, EST, UTC)"
+        )
 
 
 def _lookup(name: str) -> tuple[int | None, ZoneInfo | None]:

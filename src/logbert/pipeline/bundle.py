@@ -120,6 +120,7 @@ class Pipeline:
         log_format: str | None = None,
         year: int | None = None,
         timestamp_format: str | None = None,
+        timezone: str | None = None,
         parser: str = "logbert",
         known_templates: str | Path | None = None,
         validation_split: float = 0.1,
@@ -133,6 +134,7 @@ class Pipeline:
         self.log_format = log_format
         self.year = year
         self.timestamp_format = timestamp_format
+        self.timezone = timezone
         self.parser = parser
         self.known_templates = known_templates
         self.validation_split = validation_split
@@ -433,7 +435,7 @@ class Pipeline:
                 "(--by-id REGEX or --window DURATION)"
             )
         self.sessionizer.validate()
-        fmt = resolve_format(self.log_format, self.year, self.timestamp_format)
+        fmt = resolve_format(self.log_format, self.year, self.timestamp_format, self.timezone)
         parser = Parser(fmt, self.parser, self._templates_path())
         summary = LogReadSummary(on_chunk=on_read)
         sessions = list(

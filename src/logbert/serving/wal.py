@@ -64,7 +64,7 @@ FINGERPRINT_FILES = ("pipeline.json", "threshold.json", "parser.json", "config.j
 # pipeline.json's keys by the part of the model they describe; the others (model_id, training)
 # and config.json describe the trained weights, threshold.json the threshold
 PIPELINE_KEYS = {
-    "parser": ("log_format", "year", "timestamp_format", "parser", "template_set"),
+    "parser": ("log_format", "year", "timestamp_format", "timezone", "parser", "template_set"),
     "session settings": ("sessionizer", "lifecycle"),
 }
 

@@ -57,15 +57,21 @@ def _parse(session_id: str) -> tuple[str, datetime] | None:
 
 
 def _warning(shift: timedelta, unused: int, unlabelled: int, example: str) -> str:
+    """Both readings of the offset: labels in local time, or a log in local time without an
+    offset, read as UTC (QA Kong: a gateway's error log at UTC+1; the warning blamed the
+    labels, which were right, and advised writing them with a wrong offset)."""
     minutes = int(shift.total_seconds() // 60)
-    offset = f"{'+' if minutes < 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    hhmm = f"{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    offset, log_zone = (f"+{hhmm}", f"-{hhmm}") if minutes < 0 else (f"-{hhmm}", f"+{hhmm}")
     moved = f"{'+' if minutes > 0 else '-'}{_span(abs(minutes))}"
     return (
         f"warning: {unused:,} ids of the labels name no session and {unlabelled:,} sessions are "
         f"unlabelled, but every label id moved by {moved} names a session and every session "
-        f"is labelled: the labels seem written in local time (UTC{offset}; e.g. {example!r}), "
-        "while window ids are UTC, so each label sits on the wrong window. Write the ids in "
-        f"UTC, or with their offset ('2026-12-04T09:30:00{offset}')"
+        f"is labelled, so each label sits on the wrong window. Either the labels are written "
+        f"in local time (UTC{offset}; e.g. {example!r}) while window ids are UTC: write the "
+        f"ids in UTC, or with their offset ('2026-12-04T09:30:00{offset}'); or the log writes "
+        f"local time without an offset, read as UTC: name its zone (e.g. --timezone {log_zone}) "
+        "when it is parsed or the model trained"
     )
 
 

@@ -1,0 +1,187 @@
+"""QA round 44 (Nexus, Neo4j, Matrix Synapse, libvirt, Couchbase, Kong): what each log's first
+run got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+from logbert.parsing.auto import rank_formats
+from logbert.parsing.masks import mask_text
+from logbert.parsing.miner import TemplateMiner
+
+
+def test_a_common_log_format_line_is_an_access_log_not_s3():
+    """QA Nexus: `s3` read `10.20.4.22 - - [04/Dec/...] "GET ..." 200 488876` with `- -` as
+    its bucket and `"GET` as its client, had fewer empty fields than `access`, was picked, and
+    every request was one template."""
+    lines = [
+        f'10.20.4.{i} - {user} [04/Dec/2026:00:00:{i:02d} +0000] "GET /repository/npm-group/'
+        f'jest{i} HTTP/1.1" 200 48887{i}'
+        for i, user in enumerate(["-", "jenkins", "-", "ci-docker"] * 3)
+    ]
+    assert rank_formats(lines)[0].name == "access"
+
+
+def test_an_access_log_s_message_is_its_request_and_status(log_parsed):
+    """QA Nexus: its request log writes `status bytesIn bytesOut elapsed "agent" [thread]`;
+    the thread was read as the size, and the byte counts and the agent were in every event."""
+    events, _ = log_parsed(
+        [
+            '10.20.6.227 - jenkins [04/Dec/2026:00:00:27 +0000] "GET /repository/maven-public/'
+            'a.pom HTTP/1.1" 200 - 1491585 1045 "Apache-Maven/3.8.8 (Java 11.0.21)" [qtp1-398]',
+            '10.0.0.1 - - [04/Dec/2026:00:00:28 +0000] "GET /index.html HTTP/1.1" 404 512 '
+            '"-" "curl/8.0" 0.003',
+        ],
+        "access",
+    )
+    assert events["content"] == [
+        '"GET /repository/maven-public/a.pom HTTP/1.1" 200',
+        '"GET /index.html HTTP/1.1" 404',
+    ]
+    assert events["Size"] == ["-", "512"]
+    assert events["Agent"] == ["", "curl/8.0"]
+
+
+def test_a_logback_context_value_before_the_logger_is_a_value(masked_alike):
+    """QA Nexus: `%X{userId}` between the thread and the logger kept each account in the
+    event: a template per user, and a renamed account 55 false alarms."""
+    deployer, system, plain = masked_alike([
+        "INFO  [qtp1396411813-170] deployer org.sonatype.nexus.repository.maven.internal."
+        "MavenHostedFacetImpl - Stored com/acme/x.jar in maven-snapshots",
+        "INFO  [qtp1396411813-171] *SYSTEM org.sonatype.nexus.repository.maven.internal."
+        "MavenHostedFacetImpl - Stored com/acme/x.jar in maven-snapshots",
+        "INFO  [main] org.sonatype.nexus.Main - Started",
+    ])  # fmt: skip
+    assert deployer == system
+    assert " <*> org.sonatype" in deployer
+    assert plain.endswith("org.sonatype.nexus.Main - Started")
+
+
+def test_a_quoted_exception_keeps_its_words(masked_alike):
+    """QA Nexus: H2's `General error: "java.lang.IllegalStateException: Chunk 3134 not found"`
+    was one `<*>`, a corrupt store any other general error's event."""
+    (masked,) = masked_alike([
+        'General error: "java.lang.IllegalStateException: Chunk 3134 not found [1.4.200/9]"'
+    ])  # fmt: skip
+    assert "IllegalStateException: Chunk <*> not found" in masked
+
+
+def test_a_graph_schema_a_database_and_a_new_user_are_values(masked_alike):
+    """QA Neo4j: `schema=(:Person {email})` kept a label's first index apart (a false alarm
+    as strong as an OOM), `[neo4j/3fa0e3a6]` and `[system/00000000]` were two prefixes of one
+    event, and `CREATE USER kim` a template per user."""
+    person, account = masked_alike([
+        "Index population started: [Index( id=28, name='index_07c8ae4a', type='RANGE', "
+        "schema=(:Person {email}), indexProvider='range-1.0' )]",
+        "Index population started: [Index( id=9, name='index_3d1e4dd3', type='RANGE', "
+        "schema=(:Account {iban, bic}), indexProvider='range-1.0' )]",
+    ])  # fmt: skip
+    assert person == account and "schema=(:<*>)" in person
+    neo4j, system = masked_alike([
+        "INFO  [c.n.c.c.c.s.RaftState] [neo4j/3fa0e3a6] First leader elected: RaftMemberId{6c1f}",
+        "INFO  [c.n.c.c.c.s.RaftState] [system/00000000] First leader elected: RaftMemberId{6c1f}",
+    ])  # fmt: skip
+    assert neo4j == system and "] [<*>] First leader" in neo4j
+    kim, lars = masked_alike([
+        "[neo4j]: CREATE USER kim SET PASSWORD '******' CHANGE REQUIRED",
+        "[neo4j]: CREATE USER lars SET PASSWORD '******' CHANGE REQUIRED",
+    ])  # fmt: skip
+    assert kim == lars and "CREATE USER <*> SET" in kim
+
+
+def test_what_triggered_a_checkpoint_is_the_event(masked_alike):
+    """QA Neo4j: a shutdown's checkpoint was the scheduled one's `triggered by <*>` event."""
+    scheduled, shutdown = masked_alike([
+        'Checkpoint triggered by "Scheduled checkpoint for every 15 minutes threshold" @ txId: 4',
+        'Checkpoint triggered by "Database shutdown" @ txId: 405398',
+    ])  # fmt: skip
+    assert scheduled != shutdown and '"Database shutdown"' in shutdown
+
+
+def test_a_matrix_request_keeps_its_endpoint_status_class_and_not_its_user(masked_alike):
+    """QA Synapse: `70B 500 "GET /_matrix/client/v3/sync?..."` was a 200's event (status after
+    the size), every endpoint one `/_matrix/<*>`, and `{@ivan:example.org}` kept per user."""
+    head = "- synapse.access.http.8008 - 460 - INFO - GET-1003 - 10.0.2.15 - 8008 - "
+    ok, failed, register = masked_alike([
+        head + "{@ivan:example.org} Processed request: 6.864sec/0.000sec 3268B 200 "
+        '"GET /_matrix/client/v3/sync?filter=4&since=s18 HTTP/1.1" "Nheko/0.12.0" [11 dbevts]',
+        head + "{@walter:example.org} Processed request: 35.861sec/0.000sec 70B 500 "
+        '"GET /_matrix/client/v3/sync?since=s51 HTTP/1.1" "Nheko/0.12.0" [0 dbevts]',
+        head + "{@ivan:example.org} Processed request: 0.002sec/0.001sec 98B 200 "
+        '"POST /_matrix/client/r0/register HTTP/1.1" "Nheko/0.12.0" [0 dbevts]',
+    ])  # fmt: skip
+    assert "{<*>} Processed" in ok and " 2xx " in ok and " 5xx " in failed
+    assert ok.replace("2xx", "5xx") == failed
+    assert "/_matrix/client/v3/sync?<*>" in ok and "/_matrix/client/r0/register" in register
+
+
+def test_a_python_logging_line_is_no_macos_log_line():
+    """QA Synapse: `macos` read `2026-12-03 00:00:04,636 - synapse.access.http.8008 - 460 -
+    INFO - ...` with its logger as the level and `-` as the thread, tied `iso` and was picked."""
+    lines = [
+        f"2026-12-03 00:00:0{i},636 - synapse.access.http.8008 - 460 - INFO - GET-100{i} - "
+        f"10.0.2.15 - 8008 - {{@ivan:example.org}} Processed request: 0.002sec/0.001sec 98B 200"
+        for i in range(8)
+    ]
+    assert rank_formats(lines)[0].name == "iso"
+
+
+def test_a_bucket_s_name_is_a_value(masked_alike):
+    """QA Couchbase: a template per bucket in memcached's `(orders)` prefix, its DCP stream's
+    name and ns_server's `rebalancing bucket sessions`; a rebalance's takeover stream kept."""
+    orders, sample, takeover = masked_alike([
+        "INFO 176: (orders) DCP (Producer) eq_dcpq:replication:ns_1@10.0.0.1->ns_1@10.0.0.3:"
+        "orders - (vb:870) Creating stream with start seqno 761627",
+        "INFO 871: (travel-sample) DCP (Producer) eq_dcpq:replication:ns_1@10.0.0.1->ns_1@"
+        "10.0.0.2:travel-sample - (vb:510) Creating stream with start seqno 7",
+        "INFO 871: (travel-sample) DCP (Producer) eq_dcpq:replication:takeover:ns_1@10.0.0.1->"
+        "ns_1@10.0.0.2:travel-sample - (vb:510) Creating stream with start seqno 7",
+    ])  # fmt: skip
+    assert orders == sample and "(<*>) DCP" in orders
+    assert takeover != orders and "replication:takeover:<*>" in takeover
+    sessions, kept = masked_alike(["Started rebalancing bucket sessions", "The bucket is full"])
+    assert sessions == "Started rebalancing bucket <*>" and kept == "The bucket is full"
+
+
+def test_an_erlang_term_s_lines_continue_their_record(log_parsed):
+    """QA Couchbase: the lines of a multi-line Erlang term were "lines of their own", and the
+    advice's date join made ns_server's whole log one line."""
+    lines = [
+        "[ns_server:debug,2026-12-03T00:01:36.551Z,ns_1@10.0.0.1:ns_config_log<0.200.0>:"
+        "ns_config_log:log_common:138]config change:",
+        '{local_changes_count,<<"32135f9c0fd9a0458b96cae4f903e6a6">>} ->',
+        "[{'_vclock',[{<<\"3cb2c41b56a86be2fc99dd631f9b66c1\">>,{623,63817790099}}]}]",
+    ] * 3
+    _, summary = log_parsed(
+        lines,
+        r"\[<Component>:<Level>,<Timestamp>,<Node>:<Process>:<Module>:<Function>:<LineNo>\]"
+        "<Content>",
+    )
+    said = " ".join(summary.warnings)
+    assert summary.rejected == summary.continuations == 6
+    assert "awk '/^\\[[a-z_]+:[a-z]+,/" in said
+
+
+def test_a_qmp_command_and_a_disk_full_flag_are_the_event():
+    """QA libvirt: eight QMP commands (`migrate` among the stats polls) were one
+    `{"execute":"<*>", ...}` event, and `"nospace": true` a failing array's `<*>`."""
+    head = "info : qemuMonitorSend:996 : QEMU_MONITOR_SEND_MSG: mon=0x7f92cceff275 msg="
+    commands = ("query-status", "query-balloon", "migrate")
+    lines = [mask_text(head + f'{{"execute":"{command}","id":"libvirt-{i}"}}')
+             for i in range(8) for command in commands]  # fmt: skip
+    assert len(set(TemplateMiner().add(lines))) == 3
+    error = ('QEMU_MONITOR_RECV_EVENT: event={"event": "BLOCK_IO_ERROR", "data": {"nospace": '
+             '{flag}, "reason": "Input/output error"}}')  # fmt: skip
+    full, failing = (mask_text(error.replace("{flag}", flag)) for flag in ("true", "false"))
+    assert full != failing and '"nospace": true' in full
+
+
+def test_a_lua_traceback_s_heads_continue_their_record(log_parsed):
+    """QA Kong: `stack traceback:` and `coroutine 0:` were "lines of their own"."""
+    lines = [
+        "2026/12/04 08:43:48 [error] 1287#0: *15096 [lua] handler.lua:45: lua entry thread "
+        "aborted: runtime error: attempt to index local 'body' (a nil value)",
+        "stack traceback:",
+        "coroutine 0:",
+        "\t/usr/local/share/lua/5.1/kong/plugins/x/handler.lua: in function 'body_filter'",
+    ] * 2
+    _, summary = log_parsed(lines, "nginx-error")
+    assert summary.rejected == summary.continuations == 6

@@ -423,3 +423,15 @@ def test_a_sessions_file_with_one_unlabelled_session_is_evaluated_without_it(tmp
     write_sessions([*test[:18], Session("a", [1]), Session("b", [1])], tmp_path / "two.jsonl")
     message = user_error(invoke("evaluate", model, tmp_path / "two.jsonl", "-o", out))
     assert "has no label (2 unlabelled)" in message
+    # ... and from its scores file alike (QA OpenTelemetry: `--scores` refused what plain
+    # `evaluate` took, asking for "a labelled sessions file")
+    scores = tmp_path / "scores.jsonl"
+    assert invoke("score", model, tmp_path / "test.jsonl", "-o", scores).exit_code == 0
+    result = invoke("evaluate", model, tmp_path / "test.jsonl", "--scores", scores, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 of the 20 sessions of" in result.output
+    assert json.loads(out.read_text())["n_sessions"] == 19
+    assert invoke("score", model, tmp_path / "two.jsonl", "-o", scores).exit_code == 0
+    message = user_error(invoke("evaluate", model, tmp_path / "two.jsonl", "--scores", scores,
+                                "-o", out))  # fmt: skip
+    assert "has no label (2 unlabelled)" in message

@@ -176,8 +176,13 @@ def test_ngram_time_windows_have_no_start_or_end(tmp_path):
     assert by_id.decision_function([[2, 3]])[0] == pytest.approx(2 / 3)  # (S 2), (3 E)
     # a window shorter than n is one gram of its keys (QA Juniper SRX: a one-event window of
     # an attack never seen had no 2-gram and scored 0)
+    # ... but one of known keys as they stood in training is seen (QA OpenTelemetry: each log's
+    # last window, one routine line, scored 1.0)
     lone = detector.score_sessions([[9], [1]], top_events=1)
-    assert lone["score"].tolist() == [1.0, 1.0] and lone["top_events"][0][0]["position"] == 0
+    assert lone["score"].tolist() == [1.0, 0.0]
+    assert lone["top_events"][0][0]["position"] == 0 and lone["top_events"][1] == []
+    trigrams = NgramDetector(n=3).fit(windows)  # (4 1) stood so in training's (4 1 2)
+    assert trigrams.decision_function([[4, 1], [2, 4], [1]]).tolist() == [0.0, 1.0, 0.0]
     single = SessionBatch(SessionBatch.from_keys([[1], [2, 3]]).keys, np.zeros(2, bool),
                           clock_cut=True)  # fmt: skip
     assert NgramDetector(n=2).fit(single).decision_function([[1], [9]]).tolist() == [0.0, 1.0]

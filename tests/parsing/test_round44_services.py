@@ -3,9 +3,13 @@ run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from logbert.parsing.auto import rank_formats
+from logbert.parsing.json_lines import record_fields
 from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner
+from logbert.sessions.streaming import _message_field
 
 
 def test_a_common_log_format_line_is_an_access_log_not_s3():
@@ -185,3 +189,91 @@ def test_a_lua_traceback_s_heads_continue_their_record(log_parsed):
     ] * 2
     _, summary = log_parsed(lines, "nginx-error")
     assert summary.rejected == summary.continuations == 6
+
+
+def test_a_json_value_that_names_another_field_does_not_pass_for_it():
+    """QA osquery (round 43): an admin's `fleetctl ... --query hostIdentifier=web02` in a
+    command's text came first in the content, and `--by-field hostIdentifier` filed the
+    bastion's event under web02 without a word."""
+    record = {
+        "name": "pack_shell_history", "hostIdentifier": "bastion01",
+        "columns": {"command": "fleetctl get hosts --query hostIdentifier=web02"},
+    }  # fmt: skip
+    _, content = record_fields(record)
+    found = _message_field(pa.array([content]), "hostIdentifier")
+    assert found.to_pylist() == ["bastion01"]
+    _, plain = record_fields({"msg": "ok", "note": "a=1", "host": "web01"})
+    assert plain == "ok host=web01 note=a=1"  # text naming no field of the record is as it was
+
+
+def test_an_okta_event_is_dated_and_its_people_places_and_browsers_are_no_event():
+    """QA Okta (round 45): `published` dated no line, and ~25 event types made 1,029 templates:
+    a template per surname (`actor.displayName=<*> Ramirez`), browser, city, state and id."""
+    def event(name: str, city: str, browser: str, user_id: str) -> dict:
+        return {
+            "actor": {"id": user_id, "alternateId": "x@acme.com", "displayName": name},
+            "client": {"userAgent": {"rawUserAgent": f"Mozilla/5.0 {browser}/132.0",
+                                     "browser": browser.upper()},
+                       "geographicalContext": {"city": city, "state": "England",
+                                               "country": "United Kingdom"}},
+            "eventType": "user.session.start", "outcome": {"result": "SUCCESS"},
+            "published": "2024-11-04T13:43:07.513Z",
+            "request": {"ipChain": [{"ip": "10.0.0.1", "geographicalContext": {"city": city}}]},
+        }  # fmt: skip
+
+    linda = record_fields(event("Linda Ramirez", "London", "Firefox", "00uBXqreKCQAujMG8uky"))
+    tariq = record_fields(event("Tariq Rodriguez", "Leeds", "Safari", "00uAAqreKCQAujMG8zzz"))
+    assert linda[0][0] == "2024-11-04T13:43:07.513Z"
+    assert mask_text(linda[1]) == mask_text(tariq[1])
+    assert "United Kingdom" in linda[1] and "Firefox" not in linda[1] and "London" not in linda[1]
+    assert 'actor.displayName=<*> actor.id=<*>' in mask_text(linda[1])
+
+
+def test_a_time_server_s_stratum_and_zed_s_exit_code_are_the_event(masked_alike):
+    """QA chrony: ntpd's `stratum 16` (unsynchronised) was `stratum 2`'s event; QA ZFS: a
+    failing zedlet's `exit=1` a clean run's."""
+    two, sixteen = masked_alike(["synchronized to 10.0.0.53, stratum 2",
+                                 "synchronized to 10.0.0.53, stratum 16"])  # fmt: skip
+    assert two != sixteen and sixteen.endswith("stratum 16")
+    ok, failed = masked_alike([f'Finished "all-syslog.sh" eid=4999 pid=30001 exit={code}'
+                               for code in (0, 1)])  # fmt: skip
+    assert ok != failed and failed.endswith("exit=1")
+
+
+def test_zfs_pools_disks_key_fingerprints_and_hazelcast_members_are_values(masked_alike):
+    """QA ZFS: a template per pool and disk serial, a fingerprint `SHA256://nq...` read as a
+    URL; QA Hazelcast: a member's instance name in its threads kept, and Java's
+    `Date.toString()` kept its weekday (every Friday's migration a new event)."""
+    tank, vault = masked_alike([
+        "eid=5326 class=checksum pool='tank' vdev=ata-WDC_WD80EFAX-68KNBN0_230KTYPY-part1 err=52",
+        "eid=5327 class=checksum pool='vault' vdev=ata-WDC_WD80EFAX-68KNBN0_SD32J2JV-part1 err=52",
+    ])  # fmt: skip
+    assert tank == vault and "err=52" in tank
+    (suspended,) = masked_alike(["WARNING: Pool 'backup' has encountered an I/O failure"])
+    assert "Pool '<*>' has" in suspended
+    slashes, plain = masked_alike([
+        "Accepted publickey for backup from 10.20.0.50 port 52101 ssh2: ED25519 SHA256://nqiM7"
+        "ld8S5qCjTHOZ9g1ZugR/p4oCqZlQfuMN/Uqu",
+        "Accepted publickey for backup from 10.20.0.51 port 52102 ssh2: ED25519 SHA256:Aq3iM7"
+        "ld8S5qCjTHOZ9g1ZugR/p4oCqZlQfuMN/Uqu",
+    ])  # fmt: skip
+    assert slashes == plain and plain.endswith("SHA256:<*>")
+    thursday, friday = masked_alike([
+        f"[hz.{name}.migration] All migration tasks have been completed. (repartitionTime="
+        f"{day} Dec 0{i} 07:12:38 UTC 2026, plannedMigrations=209)"
+        for i, (name, day) in enumerate([("wizardly_hopper", "Thu"), ("elegant_turing", "Fri")])
+    ])  # fmt: skip
+    assert thursday == friday and "[hz.<*>.migration]" in thursday
+
+
+def test_an_api_versioned_at_the_path_s_root_keeps_its_resource(masked_alike):
+    """QA LXD: `url=/1.0/metrics` and `url=/1.0/instances/build-vm/state` were one `url=<*>`;
+    a version elsewhere than a request's path stays a value."""
+    metrics, members, instance, prose = masked_alike([
+        "Handling API request method=GET url=/1.0/metrics username=prometheus",
+        "Handling API request method=GET url=/1.0/cluster/members?recursion=1 username=ci",
+        "Handling API request method=PUT url=/1.0/instances/build-vm/state username=ops",
+        "see /1.5/docs/x here",
+    ])  # fmt: skip
+    assert "url=/1.0/metrics" in metrics and "url=/1.0/cluster/<*>" in members
+    assert "url=/1.0/instances/<*>" in instance and prose == "see <*> here"

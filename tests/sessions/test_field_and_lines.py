@@ -551,6 +551,22 @@ def test_local_time_labels_of_a_longer_period_than_the_log_are_a_warning_too():
     assert "moved by -1 h names a session" in stream.stats.labels_warning
 
 
+def test_labels_of_a_longer_period_with_the_log_one_window_past_them_are_no_shift():
+    """QA OpenTelemetry: labels of the whole day in UTC, the log a few seconds past the last
+    labelled window; moved by 15 min they labelled every window, and the warning advised
+    `--timezone +00:15` for labels that were right."""
+    minutes = list(range(60, 120, 5)) + [120]  # the last window: a line past the labels' end
+    table = pa.table({
+        "template_id": list(range(len(minutes))),
+        "timestamp": pa.array([at(60 * m) for m in minutes], pa.timestamp("us")),
+    })  # fmt: skip
+    day = {at(60 * m).isoformat(): "normal" for m in range(0, 120, 5)}
+    stream = WindowSessionizer("5m", labels=day)
+    sessions = _push_all(stream, table, 24)
+    assert sum(s.label is None for s in sessions) == 1
+    assert stream.stats.labels_warning is None or "local time" not in stream.stats.labels_warning
+
+
 def test_a_silence_inside_the_log_is_said_and_its_anomalous_labels_counted():
     """QA BIND: a hung named wrote nothing for 4 min; its two windows, labelled anomalous,
     were no session, and `evaluate` reported recall 1.00 without a word of them."""

@@ -73,6 +73,7 @@ class NgramDetector(Detector):
         self.known_ = set(counts)
         self.counts_ = dict(counts)
         self._after = None  # continuations, built from `counts_` when first asked
+        self._parts = None  # the parts of known grams (`_unseen`), built when first asked
         self.training_info_.update(n_sessions=len(batch), n_ngrams=len(counts))
 
     def _ngrams(self, keys: np.ndarray, is_open: bool) -> Iterator[tuple]:
@@ -80,6 +81,22 @@ class NgramDetector(Detector):
         for n in self.sizes:
             padded = self._padded(keys, n, is_open)
             yield from _grams(padded, n, short=padded is keys)
+
+    def _unseen(self, gram: tuple, n: int) -> bool:
+        """Whether training never held `gram`; a window shorter than n (one gram of fewer keys,
+        `_grams`) is seen where its keys stood so in a training n-gram (QA OpenTelemetry: each
+        log's last window, one routine line, scored 1.0 for a gram no full window has)."""
+        if gram in self.known_:
+            return False
+        if len(gram) >= n:
+            return True
+        parts = getattr(self, "_parts", None)
+        if parts is None:
+            parts = self._parts = {
+                known[i:j] for known in self.known_
+                for i in range(len(known)) for j in range(i + 1, len(known) + 1)
+            }  # fmt: skip
+        return gram not in parts
 
     def _padded(self, keys: list, n: int, is_open: bool) -> list:
         """`keys` with the start and end markers n-grams of size `n` take (none for time
@@ -93,9 +110,13 @@ class NgramDetector(Detector):
         distinct, inverse = distinct_sessions(check_sessions(X))
         scores = np.zeros(len(distinct))
         for i, (is_open, keys) in enumerate(distinct):
-            grams = list(self._ngrams(keys, is_open))
-            if grams:
-                scores[i] = sum(gram not in self.known_ for gram in grams) / len(grams)
+            sequence, n_grams, n_unseen = keys.tolist(), 0, 0
+            for n in self.sizes:
+                padded = self._padded(sequence, n, is_open)
+                for gram in _grams(padded, n, short=padded is sequence):
+                    n_grams += 1
+                    n_unseen += self._unseen(gram, n)
+            scores[i] = n_unseen / n_grams if n_grams else 0.0
         return scores[inverse]
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
@@ -121,7 +142,7 @@ class NgramDetector(Detector):
             lead = n - 1 if padded is not sequence else 0  # start markers before the keys
             for i, gram in enumerate(_grams(padded, n, short=padded is sequence)):
                 n_grams += 1
-                if gram not in self.known_:
+                if self._unseen(gram, n):
                     n_unseen += 1
                     end = i + len(gram) - 1 - lead  # the position of its last key (or the end)
                     if end <= len(sequence):  # past the first end marker: the same end again
@@ -174,7 +195,7 @@ class NgramDetector(Detector):
             self.known_ = set(grams)
             self.counts_ = dict(zip(grams, (int(c) for c in counts), strict=True))
             self.boundaries_ = bool(state.get("boundaries", True))  # (before: always)
-            self._after = None
+            self._after = self._parts = None
         except (KeyError, TypeError, ValueError) as exc:
             raise corrupt_file(path, exc) from exc
 

@@ -114,6 +114,9 @@ _CONTINUATION = re.compile(
     # [...]}]` (QA Couchbase ns_server: 257 "lines of their own"), not a bracketed header nor
     # a JSON object (`{"ts": ...`, a record of its own)
     r"|\{[a-z_']|\[[\[{'<]"
+    # ... and Hazelcast's member list and Jet's DAG under their record (`Members {size:3, ver:5}
+    # [`, `digraph DAG {`: QA, "lines of their own", a member lost unseen)
+    r"|Members \{size:|digraph \w+ \{$"
     r"|note: Some details are omitted"
     # ClickHouse's numbered frames, `0. DB::Exception::Exception(...) @ 0x000000000c4fd597 in
     # /usr/bin/clickhouse` (QA: "19% of lines do not fit: their events are left out")
@@ -121,7 +124,9 @@ _CONTINUATION = re.compile(
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
     r"|.* \\$|-[a-z][\w-]* "
-    r"|(?:[\w.-]+/)*[\w-]+(?:\.\(\*?\w+\))?(?:\.\w+)+(?:\([^)]*\))?$)"
+    # (a Go generic's receiver too, `internal.(*boundedMemoryQueue[...]).Consume`: QA
+    # OpenTelemetry, half a trace's frames "lines of their own")
+    r"|(?:[\w.-]+/)*[\w-]+(?:\.\(\*?\w+(?:\[[^\]]*\])?\))?(?:\.\w+)+(?:\([^)]*\))?$)"
 )
 
 

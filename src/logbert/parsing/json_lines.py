@@ -33,12 +33,14 @@ import numpy as np
 import pyarrow as pa
 
 from logbert.errors import LogbertError
+from logbert.parsing.masks import NAME_KEYS
 
 # the first key present (in this order) fills each header field; what no key names stays empty.
 # The time takes the first that holds a date (`_is_time`): zap writes the time as `ts` and
 # some services a duration as `time`, which read first dated every line in 1970
 TIME_KEYS = ("@timestamp", "timestamp", "time", "ts", "datetime", "asctime", "date", "t",
-             "eventTime")  # fmt: skip  # the last: AWS CloudTrail's (QA: no event dated)
+             "eventTime",  # AWS CloudTrail's (QA: no event dated)
+             "published")  # fmt: skip  # Okta's System Log (QA: no event dated, no windows)
 # ... with hclog's JSON (`-log-json`: `@level`, `@module`, `@message`; QA Consul: none read, and
 # a DNS line's `name=` argument, the question, taken as the component: a template per name)
 # ... and PostgreSQL's jsonlog (and its csvlog turned into JSON lines): `error_severity`, its
@@ -239,6 +241,27 @@ def _nextcloud(record: dict) -> None:
     record.setdefault("component", record.pop("app"))
 
 
+# Okta's System Log (`{"actor":{...},"client":{...,"geographicalContext":{"city":...}},
+# "eventType":"user.session.start","outcome":{...},"published":...,"request":{"ipChain":[...]}}`):
+# where in a country the client was is no part of the event (its city, state, postal code and
+# coordinates), and `request.ipChain` repeats the client's address and place as an array (QA
+# Okta: a template per state, ~25 events made 298 templates; the country stays)
+_OKTA_PLACE = ("city", "state", "postalCode", "geolocation")
+
+
+def _okta(record: dict) -> None:
+    """Leave out an Okta event's place within its country and its repeated IP chain."""
+    if "eventType" not in record or "actor" not in record or "published" not in record:
+        return
+    place = (record.get("client") or {}).get("geographicalContext")
+    if isinstance(place, dict):
+        for key in _OKTA_PLACE:
+            place.pop(key, None)
+    request = record.get("request")
+    if isinstance(request, dict):
+        request.pop("ipChain", None)
+
+
 # Serilog's and Seq's compact JSON (CLEF): `@t` the time, `@mt` the message template (the
 # event itself: `HTTP {RequestMethod} {RequestPath} responded {StatusCode}`), `@m` the rendered
 # message, `@l` the level, absent for Information, `@x` the exception, `@r` renderings of the
@@ -328,6 +351,9 @@ def _request_line(request: dict) -> str:
 # `access` format reads the agent as a field (QA Traefik: a browser new since training made
 # 94 false alarms); the raw line keeps it.
 _AGENT = re.compile(r"(?i)(?:^|[._-])(?:user[-_]?agent|ua)$")  # GitLab's `ua` (QA)
+# ... and what an agent object holds, Okta's `client.userAgent.rawUserAgent`, `.browser`, `.os`
+# (QA: a template per browser, a browser update a new event)
+_AGENT_OBJECT = re.compile(r"(?i)(?:^|[._-])user[-_]?agent\.")
 
 
 # a stack trace written as a field, Nextcloud's `exception.Trace` (an array of frames), zap's
@@ -347,7 +373,7 @@ def _is_trace(pair: tuple[str, str]) -> bool:
 @lru_cache(maxsize=4096)
 def _is_agent(name: str) -> bool:
     """Whether a field's name is a user agent's (`_AGENT`; a line's names repeat, so cached)."""
-    return _AGENT.search(name) is not None
+    return _AGENT.search(name) is not None or _AGENT_OBJECT.search(name) is not None
 
 
 def record_fields(record: dict) -> tuple[list[str], str]:
@@ -358,6 +384,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     _clef(record)
     _windows_event(record)
     _nextcloud(record)
+    _okta(record)
     _lift_dotted(record)
     used: list[str] = []
     header: list[str] = []
@@ -382,11 +409,44 @@ def record_fields(record: dict) -> tuple[list[str], str]:
         pair for key in record if key not in used for pair in _pairs(key, record[key])
         if not _is_agent(pair[0]) and not _is_trace(pair)
     ]  # fmt: skip
-    words += [f"{name}={value}" for name, value in sorted(pairs, key=lambda pair: pair[0])]
-    content = " ".join(words)
+    words += [_pair_word(name, value) for name, value in sorted(pairs, key=lambda pair: pair[0])]
+    names = {name for name, value in pairs}
+    content = " ".join(_guarded(word, names) if "=" in word else word for word in words)
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway
     return header, content
+
+
+# a field that holds a name someone gave (`masks.NAME_KEYS`), as its last part says
+_NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS})$")
+
+
+def _pair_word(name: str, value: str) -> str:
+    """`name=value`; a name of several words quoted, so the mask of names takes it whole
+    (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per surname,
+    and a user's routine login a new event)."""
+    if '"' not in value and _NAME_FIELD.search(name) and any(c.isspace() for c in value):
+        return f'{name}="{value}"'
+    return f"{name}={value}"
+
+
+# `name=` in a value's own text, as a field of the record is written
+_NAME_EQUALS = re.compile(r"(^|[\s,;])([\w.@-]+)=")
+
+
+def _guarded(word: str, names: set[str]) -> str:
+    """A message or a `name=value` pair whose value holds the record's own field names as text
+    (osquery's `columns.command=fleetctl get hosts --query hostIdentifier=web02`) with those
+    written `name\\=`: `--by-field` reads a field from the first `name=` of the content
+    (`sessions.streaming._message_field`), and the line went to the host its text named (QA
+    osquery: an admin's command filed a bastion's event under web02, unsaid)."""
+    head, eq, value = word.partition("=")
+    pair = bool(eq) and head in names
+    text = value if pair else word
+    guarded = _NAME_EQUALS.sub(
+        lambda m: f"{m[1]}{m[2]}\\=" if m[2] in names else m[0], text
+    )
+    return f"{head}={guarded}" if pair else guarded
 
 
 def _object(text: str) -> dict | None:

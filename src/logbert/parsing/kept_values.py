@@ -171,6 +171,12 @@ _ERRNO_NAME = (
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
     r"|exited with code"  # nginx's `worker process 2000 exited with code 1` (QA)
+    # ... and a bare `exit=`, ZFS zed's `Finished "statechange-notify.sh" ... exit=1` (QA: a
+    # failing notify script was a clean run's event)
+    r"|\bexit="
+    # ... and a time server's stratum, ntpd's `synchronized to LOCAL(0), stratum 10`, chrony's
+    # `stratum 16`: an unsynchronised or free-running clock (QA chrony: one event with stratum 2)
+    r"|\bstratum"
     # CUPS's `PID 4568 (...) stopped with status 3.`, `Backend returned status 1 (failed)` (QA:
     # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
     # alert's rule (QA: a brute force was a mistyped password's event)
@@ -375,6 +381,20 @@ _BARE_VERSION: list[tuple[str, str, int]] = [
     (rf"((?:^|[\s\"=])/{_API}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
     for d, mark in _ERRNO_DIGITS.items()
 ]
+# ... and an API whose version is the path's first segment, LXD's `url=/1.0/instances/web1`
+# (QA LXD: every API call of a method one `url=<*>` event), after a request's method or a path
+# field only
+_ROOT_VERSION = (
+    r"(?:(?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)="
+    rf"|(?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )/"
+)
+_BARE_VERSION += [
+    (rf"({_ROOT_VERSION}){d}(\.[0-9]/[A-Za-z_])", rf"\1{mark}\2", 1)
+    for d, mark in _ERRNO_DIGITS.items()
+] + [
+    (rf"({_ROOT_VERSION}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
+    for d, mark in _ERRNO_DIGITS.items()
+]
 # A PHP script names no endpoint either: the resource after it does, Nextcloud's
 # `/remote.php/dav/files/<*>` beside `/remote.php/dav/calendars/<*>`, `/index.php/login`,
 # `/ocs/v2.php/apps/files_sharing/<*>` (QA: `/remote.php/<*>` made file sync, calendars and
@@ -396,6 +416,7 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # `/_synapse/admin/v1/users/...` (QA Synapse: every request one `/_matrix/<*>` event)
     rf"/(_(?:matrix|synapse)/[a-z_]+/(?:{_VERSION}|r0|unstable)/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
+    rf"/({_MARKED_VERSION}/{_NAME})",  # `/1.0/instances` (`_ROOT_VERSION`)
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
     # ... and an admin area's resource, Solr's `path=/admin/cores` beside the exporter's
     # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
@@ -444,6 +465,7 @@ _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
+    f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]"
 )
 
 # A command of one lower-case word after a slash, as chat and game servers take them
@@ -520,7 +542,7 @@ PUPPET: list[tuple[str, str, int]] = [
 _PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
 _REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
-_BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]"
+_BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
 
 
 def _hints(any_case: tuple[str, ...] = (), cased: tuple[str, ...] = ()) -> str:
@@ -548,7 +570,7 @@ _ERRNO_HINT = _hints((
     "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     " H:0x", "sense data: 0x",  # `_SCSI_ANY`
-    "sig:",
+    "sig:", "stratum",
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip

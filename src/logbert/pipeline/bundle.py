@@ -135,6 +135,7 @@ class Pipeline:
         self.year = year
         self.timestamp_format = timestamp_format
         self.timezone = timezone
+        self._sessions_cut: SessionizerSettings | None = None  # how `fit`'s sessions were cut
         self.parser = parser
         self.known_templates = known_templates
         self.validation_split = validation_split
@@ -249,11 +250,13 @@ class Pipeline:
                 f"Calibration: cross-fit ({why}after this training, {self.folds} more of about "
                 "its length; --calibration split trains once)"
             )
+        self._sessions_cut = cut  # (`_cut_by_time`, before `training_` records it)
         if self.lifecycle_.lifetime_ is not None:
-            say(
-                f"Session lifetime (99% of normal sessions end within): "
-                f"{readable_duration(self.lifecycle_.lifetime_)}"
-            )
+            if not self._cut_by_time():  # a window's "lifetime" is its length (QA LXD)
+                say(
+                    f"Session lifetime (99% of normal sessions end within): "
+                    f"{readable_duration(self.lifecycle_.lifetime_)}"
+                )
             stretched = stretched_sessions_warning(kept, self.lifecycle_.lifetime_)
             if stretched is not None:
                 say(stretched)
@@ -560,7 +563,7 @@ class Pipeline:
         # (QA MongoDB: a last window of 10 lines was flagged, and "not judged" read as no
         # verdict); its "lifetime" is its length, and it runs no longer: said as what it is
         # (QA Open vSwitch, Jira, Keycloak: "may still be running" of each file's last window)
-        if getattr(self.sessionizer, "window", None) is not None:
+        if self._cut_by_time():
             return (
                 f"{count(n_open, 'time window')} reach{'es' if one else ''} past the log's end "
                 f"(the last of each stream){column}: {they} hold{'s' if one else ''} the events "
@@ -590,6 +593,16 @@ class Pipeline:
         }["score" if judging else stage]
         verb = "" if judging else f" does not tell {them} apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
+
+    def _cut_by_time(self) -> bool:
+        """Whether the sessions are time windows: by the bundle's own settings, else by how the
+        training sessions file was cut (QA LXD: a model trained on `split` parts of windows
+        said its last windows "may still be running", after "a session lifetime")."""
+        cut = self.sessionizer or self._sessions_cut
+        if cut is not None:
+            return cut.window is not None
+        recorded = getattr(self, "training_", {}).get("sessions_cut") or {}
+        return recorded.get("window") is not None
 
     def flag_rate_note(
         self,

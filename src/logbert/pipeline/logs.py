@@ -70,6 +70,7 @@ class LogReadSummary:
     first_content: str | None = None  # the first event's content: what --by-id is matched on
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
+    labels_shifted: str | None = None  # the labels sit a clock offset off (`label_times`)
     template_counts: Counter = field(default_factory=Counter)  # events per template id
     session_keys: set = field(default_factory=set, repr=False)  # template ids in some session
     # the newest event read so far, any event (a health check after the last request too):
@@ -240,6 +241,7 @@ def read_log_sessions(
     summary.notes += bad_fit
     stats.check_late(where)
     summary.notes.extend(stats.warnings(settings.by_id))
+    summary.labels_shifted = stats.labels_warning
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

@@ -72,7 +72,7 @@ def test_jms_ids_and_disks_are_values(masked_alike):
         "blk_update_request: I/O error, dev <*>, sector <*> op <*>:(READ)",
         "md/raid1:<*>: Disk failure on <*>, disabling device.",
         "md: data-check of RAID array <*>",
-        "eid=<*> class=io pool='tank' vdev=<*> size=<*>",
+        "eid=<*> class=io pool=<*> vdev=<*> size=<*>",
         "<*>: EH complete",
         "sd <*>:<*>:<*>:<*>: [<*>] tag#<*> FAILED Result",
         "md5 sum of sdk and hdf5 files on <*>",

@@ -1,5 +1,6 @@
-"""QA round 44 (Nexus, Neo4j, Matrix Synapse, libvirt, Couchbase, Kong): what each log's first
-run got wrong, as a new user met it."""
+"""QA rounds 44-46 (Nexus, Neo4j, Matrix Synapse, libvirt, Couchbase, Kong; Hazelcast, chrony,
+ZFS, Okta, LXD, OpenTelemetry Collector; iptables, Sysmon, Podman, Lambda, restic/Borg): what
+each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -277,3 +278,102 @@ def test_an_api_versioned_at_the_path_s_root_keeps_its_resource(masked_alike):
     ])  # fmt: skip
     assert "url=/1.0/metrics" in metrics and "url=/1.0/cluster/<*>" in members
     assert "url=/1.0/instances/<*>" in instance and prose == "see <*> here"
+
+
+def test_a_parse_without_rejects_leaves_no_rejects_file(log_parsed, tmp_path):
+    """QA chrony: `parse` wrote a rejects file of its header line alone (the README: kept when
+    there are any), and a later clean run kept an earlier run's rejects."""
+    rejects = tmp_path / "parsed.rejects.txt"
+    log_parsed(["2026-12-04 10:21:11 INFO started", "not a dated line"], "iso")
+    assert rejects.read_text().count("\n") == 2
+    log_parsed(["2026-12-04 10:21:11 INFO started"], "iso")
+    assert not rejects.exists()
+
+
+def test_lambda_s_and_go_s_and_hazelcast_s_record_lines_continue_their_record(log_parsed):
+    """QA Lambda: `XRAY TraceId: ...` and `Runtime.ExitError`; QA OpenTelemetry: a Go generic's
+    frame `internal.(*boundedMemoryQueue[...]).Consume`; QA Hazelcast: `Members {size:3, ver:5}
+    [`: "lines of their own" of no format."""
+    lines = [
+        "2026-12-05T11:15:00.060Z REPORT RequestId: 0ae46fc4 Duration: 55.71 ms",
+        "XRAY TraceId: 1-6b13f234-17712539fe8ef0a927fc1483\tSegmentId: a1befcbcfb2f533a",
+        "2026-12-05T10:19:56.266Z RequestId: 8c5b4999 Error: Runtime exited with error",
+        "Runtime.ExitError",
+        "2026-12-05T10:19:57.266Z error exporterhelper/queue_sender.go:101 Exporting failed.",
+        "go.opentelemetry.io/collector/exporter/exporterhelper/internal.(*boundedMemoryQueue"
+        "[...]).Consume",
+        "2026-12-05T10:19:58.266Z [ INFO] [c.h.i.c.ClusterService]: [10.0.0.3]:5701 [prod]",
+        "Members {size:3, ver:5} [",
+    ]
+    _, summary = log_parsed(lines, "iso")
+    assert summary.rejected == summary.continuations == 4
+
+
+def test_a_netfilter_line_keeps_its_service_port_and_icmp_type(masked_alike):
+    """QA iptables: `DPT=<*>`, a C2 beacon to port 1337 and outbound HTTPS one event; `ID=20051
+    DF` beside `ID=20051` every firewall event twice; an echo request an unreachable's."""
+    head = "nft-accept-out: IN= OUT=eth0 SRC=10.0.0.20 DST=45.137.21.9 LEN=60 TTL=64 ID=20051"
+    c2, https, plain, reply = masked_alike([
+        head + " DF PROTO=TCP SPT=19562 DPT=1337 WINDOW=1024 SYN URGP=0",
+        head + " DF PROTO=TCP SPT=40123 DPT=443 WINDOW=14600 SYN URGP=0",
+        head + " PROTO=TCP SPT=51514 DPT=443 WINDOW=14600 SYN URGP=0",
+        head + " PROTO=UDP SPT=53 DPT=40000 LEN=80",
+    ])  # fmt: skip
+    assert "SPT=port-high DPT=port1337" in c2 and "DPT=port443" in https and c2 != https
+    assert https == plain and "SPT=port53 DPT=port-high" in reply
+    echo, unreachable = masked_alike([
+        f"[UFW BLOCK] IN=eth0 SRC=1.2.3.4 DST=10.0.0.5 PROTO=ICMP TYPE={t} CODE=0" for t in (8, 3)
+    ])  # fmt: skip
+    assert echo != unreachable and "TYPE=icmptype8" in echo
+
+
+def test_a_podman_event_is_its_object_and_action_and_its_container_a_value(log_parsed):
+    """QA Podman: `container create`, `start` and `died` were one template (Go's time, offset,
+    zone and monotonic reading four values before them), `name=pg-backup` kept, `--by-field
+    name` read `pg-backup)`, and systemd's `status=125/n/a` was an HTTP `1xx`."""
+    lines = [
+        f"2026-12-04 06:00:0{i}.807825367 +0000 UTC m=+0.04 container {action} f8cc{i}a2 "
+        f"(image=registry.example.com/ops/{name}:1.8, name={name})"
+        for i, name in enumerate(["pg-backup", "reindex", "web", "api", "cron-a"])
+        for action in ("create", "start", "died", "remove")
+    ]
+    events, _ = log_parsed(lines, "raw")
+    assert len(set(events["template_id"])) == 4
+    assert all("name=<*>" in t for t in events["template"])
+    from logbert.parsing.masks import mask_text as masked
+
+    assert masked("Main process exited, code=exited, status=125/n/a").endswith("status=125/n/a")
+    assert masked("request done status=503 in 3ms").startswith("request done status=5xx")
+
+
+def test_fleet_hosts_go_durations_and_borg_s_return_code(masked_alike):
+    """QA restic/Borg: `borg create of files01 finished, rc 0` a template per host (a new host's
+    every run new) and its `rc 2` masked; `(20h25m36s ago)` a template per lock's age."""
+    lines = [mask_text(f"==> borg create of {host} finished, rc {rc}")
+             for host in ("mail01", "files01", "gitlab01") for rc in (0, 0, 0, 2)]  # fmt: skip
+    assert len(set(TemplateMiner().add(lines))) == 2  # rc 0 and rc 2, any host
+    young, old = masked_alike([f"lock was created at 2026-11-19 02:03:18 ({age} ago)"
+                               for age in ("20h25m36s", "2m0.5s")])  # fmt: skip
+    assert young == old == "lock was created at <*> (<*> ago)"
+
+
+def test_a_header_in_local_time_over_postgres_utc_times_is_said():
+    """QA iptables: a CET syslog header over PostgreSQL's `%m` in UTC, unsaid; the warning now
+    names `--timezone` too (QA Podman)."""
+    from datetime import datetime
+
+    from logbert.parsing.inner_time import inner_time_warning
+
+    header = pa.array([datetime(2026, 12, 4, 1, 0, i) for i in range(20)], pa.timestamp("us"))
+    pg = pa.array([f"[1-1] 2026-12-04 00:00:{i:02d}.401 UTC [8218] LOG:  connection received"
+                   for i in range(20)])  # fmt: skip
+    warning = inner_time_warning(header, pg)
+    assert "the header is in local time (UTC+01:00)" in warning and "--timezone +01:00" in warning
+
+
+def test_a_field_that_closes_a_parenthesised_list_ends_there():
+    """QA Podman: `--by-field name` read `(image=..., name=pg-backup)` as `pg-backup)`, and the
+    labels named no session."""
+    content = pa.array(["container create f8cc (image=r/ops/pg-backup:1.8, name=pg-backup)",
+                        "x (name=web, other=1)", "name=api"])  # fmt: skip
+    assert _message_field(content, "name").to_pylist() == ["pg-backup", "web", "api"]

@@ -139,7 +139,7 @@ def test_windows_firewall_records_keep_ports_direction_and_addresses():
     assert ok.tolist() == [False, True, True]
     assert cols["Content"].to_pylist() == [
         "DROP tcp from port-high to port3389 RECEIVE S", "ALLOW icmp from port-none to "
-        "port-none RECEIVE icmp-type8",
+        "port-none RECEIVE icmptype8",
     ]  # fmt: skip
     assert cols["Client"].to_pylist() == ["203.0.113.9", "10.0.0.250"]
     assert cols["Port"].to_pylist() == ["3389", ""]

@@ -117,6 +117,9 @@ _CONTINUATION = re.compile(
     # ... and Hazelcast's member list and Jet's DAG under their record (`Members {size:3, ver:5}
     # [`, `digraph DAG {`: QA, "lines of their own", a member lost unseen)
     r"|Members \{size:|digraph \w+ \{$"
+    # ... and AWS Lambda's lines under a REPORT or an error in a CloudWatch export (`XRAY
+    # TraceId: 1-6b13...`, `Runtime.ExitError`: QA, "lines of their own" in every file)
+    r"|XRAY TraceId: |Runtime\.\w+$"
     r"|note: Some details are omitted"
     # ClickHouse's numbered frames, `0. DB::Exception::Exception(...) @ 0x000000000c4fd597 in
     # /usr/bin/clickhouse` (QA: "19% of lines do not fit: their events are left out")

@@ -28,6 +28,11 @@ _INNER = (
     # ... and a CEF record's receipt time, `rt=Dec 01 2026 00:00:06 GMT` (QA CEF: a collector's
     # CET header, unsaid)
     r"|\brt=(?P<cef>[A-Z][a-z]{2} [0-9]{2} [0-9]{4} [0-9:]{8}) (?:GMT|UTC)"
+    # ... and PostgreSQL's `%m` in UTC after its line prefix, `[1-1] 2026-12-04 00:00:20.401 UTC`,
+    # or any message's own ISO time in UTC, `... 2026-12-04T00:00:00.001Z` (QA iptables: a CET
+    # syslog header over postgres' UTC times, unsaid)
+    r"|(?:^|[\s\]])(?P<utc>[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
+    r"(?: UTC|Z)(?:$|[\s\]])"
 )
 SAMPLE = 200  # lines compared, the first with both times
 _QUARTER_HOUR = 15 * 60
@@ -39,14 +44,15 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
     time the messages (`content`) write by one nonzero quarter-hour multiple on nearly every
     compared line; None otherwise (no such time, or they agree)."""
     found = pc.extract_regex(content, _INNER)
-    written_as = [pc.struct_field(found, i) for i in range(4)]  # ISO, NCSA, epoch, CEF
+    written_as = [pc.struct_field(found, i) for i in range(5)]  # ISO, NCSA, epoch, CEF, UTC
     rows = np.flatnonzero(pc.fill_null(pc.is_valid(found), False).to_numpy(zero_copy_only=False))
     offsets: Counter[int] = Counter()
     example = None
     for row in rows[:SAMPLE]:
         header = timestamps[int(row)].as_py()
         text = next((t for f in written_as if (t := f[int(row)].as_py())), None)
-        written = _utc(text)
+        in_utc = written_as[4][int(row)].as_py()  # (its zone stood apart: `UTC`, `Z`)
+        written = datetime.fromisoformat(in_utc.replace(" ", "T")) if in_utc else _utc(text)
         if header is None or written is None:
             continue
         seconds = (header - written).total_seconds()
@@ -64,7 +70,9 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
         f"{'after' if minutes > 0 else 'before'} the time each message writes with its zone "
         f"(e.g. {example!r}): the header is in local time ({zone}), so time windows, labels "
         "and session lifetimes are off by that much; write the header in UTC (rsyslog's "
-        "RSYSLOG_FileFormat, journalctl -o short-iso --utc) or give each line its offset"
+        "RSYSLOG_FileFormat, journalctl -o short-iso --utc), give each line its offset, or "
+        f"name the header's zone when parsing or training (--timezone {zone[3:]}, or its tz "
+        "database name such as Europe/Berlin)"
     )
 
 

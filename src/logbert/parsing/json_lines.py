@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from logbert.errors import LogbertError
+from logbert.parsing.event_xml import XML_EVENT_START, event_xml_record
 from logbert.parsing.masks import NAME_KEYS
 
 # the first key present (in this order) fills each header field; what no key names stays empty.
@@ -480,6 +481,8 @@ def _record(text: str) -> dict | None:
     record = _object(text)
     if record is not None:
         return _unwrapped(record)
+    if text.startswith(XML_EVENT_START):  # a Windows event's XML (`event_xml`)
+        return event_xml_record(text)
     cri = _CRI.fullmatch(text)
     record = _object(cri.group(2)) if cri else None
     if record is not None and not any(_is_time(record.get(key)) for key in TIME_KEYS):

@@ -51,7 +51,9 @@ _DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced s
 _STATUS_FORMS = (
     (
         rf"((?:^|[^A-Za-z0-9_.]){_HTTP_PATH}?(?i:{_STATUS_SIGNED}|{_STATUS_SPACED}))",
-        r"($|[^A-Za-z0-9.:]|:[^0-9])",  # not Slurm's exit code and signal, `status=230:0` (QA)
+        # not Slurm's exit code and signal, `status=230:0` (QA), nor systemd's exit status
+        # and its name, `status=125/n/a` (QA Podman: `status=1xx/n/a`, its own kept below)
+        r"($|[^A-Za-z0-9.:/]|:[^0-9])",
     ),  # fmt: skip
     # ... and uWSGI's `(HTTP/1.1 500)` (QA: a 500 was a 200's event)
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|[\s)])"),
@@ -191,6 +193,9 @@ _ERRNO_NAME = (
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc\s*[:=]|(?:return|reason|result)[_ ]?code"
+    # ... and BorgBackup's `terminating with success status, rc 0`, `... finished, rc 2` (QA:
+    # a failed backup's rc 2 a clean one's event)
+    r"|, rc"
     # ... and Db2's SQL codes, `SQLCODE=-911`, `The SQLCODE is "-912"`, `SQLSTATE=57011` (QA
     # db2diag: a full lock list was a deadlock's event, a full file system too)
     r'|\bsqlcode(?: is "?)?|\bsqlstate'
@@ -282,6 +287,15 @@ ERRNO += [
     for digit, marker in _ERRNO_DIGITS.items()
 ]
 _ERRNO_ANY += rf"|{_SMALL_STATUS}[0-9]{_SMALL_STATUS_END}"
+# ... and systemd's exit status with its name, `Main process exited, code=exited, status=125/n/a`
+# beside `status=1/FAILURE` (QA Podman: 125, 126 and 127, podman's own failures, one `1xx`)
+_UNIT_STATUS = r"((?:^|[\s,;])status=)"
+ERRNO += [
+    (rf"({_UNIT_STATUS[1:-1]}[{_ERRNO_MARKED}]*){digit}([0-9]*/[A-Za-z])", rf"\1{marker}\2", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 3
+_ERRNO_ANY += rf"|{_UNIT_STATUS}[0-9]{{1,3}}/[A-Za-z]"
+_UNIT_STATUS_PY = re.compile(rf"{_UNIT_STATUS}([0-9]{{1,3}})(/[A-Za-z])")
 # ... and a count of errors that is none, SQL Server's `DBCC CHECKDB (shop) ... found 0 errors
 # and repaired 0 errors` (QA: corruption found, `found 8 errors`, was a clean run's event; any
 # other count stays a value)
@@ -564,7 +578,7 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
 _STATUS_HINT += r"|, [1-5][0-9][0-9] [A-Z]"  # Gitea's `, 200 OK`: a reason phrase follows
 _ERRNO_HINT = _hints((
-    "err", "os error", "exit", "event", "severity", "rc=", "rc:",
+    "err", "os error", "exit", "event", "severity", "rc=", "rc:", ", rc ",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
     "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
     "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
@@ -705,6 +719,9 @@ def mark_text(text: str) -> str:
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
     text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = _UNIT_STATUS_PY.sub(
+        lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
+    )
     if " H:0x" in text or "sense data: 0x" in text:
         text = _SCSI_PY.sub(
             lambda m: (m[1] or m[3]) + (m[2] or m[4]).translate(_ERRNO_TABLE), text

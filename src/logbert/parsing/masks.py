@@ -56,6 +56,10 @@ _QTY = r"(\d+(?:\.\d+)?)"
 _UNIT = "(bytes|B|KB|MB|GB|TB|KiB|MiB|GiB|ms|s|sec|secs|min)"
 _HMS = r"(\d+:\d+:\d+(?:[.,]\d+)?)"
 _NUM = r"-?\d+(?:\.\d+)?"
+_SYSTEM_PORT = "[0-9]{1,3}|10[01][0-9]|102[0-3]"  # below 1024
+_SERVICE_PORT = (  # below 32768 (`w3c.EPHEMERAL_PORTS`): a service's, not a client's
+    "[0-9]{1,4}|[12][0-9]{4}|3[01][0-9]{3}|32[0-6][0-9]{2}|327[0-5][0-9]|3276[0-7]"
+)
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its zone before the year, Java's `Date.toString()`, `Fri Dec 04 07:12:38 UTC 2026`
@@ -69,6 +73,14 @@ JOINS: list[tuple[str, str, int]] = [
     # 10:15:02: %ASA-...`; QA, six variables before each message)
     (rf"{_MON} +(\d+) +(\d{{4}}) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 5)), 1),
     (rf"{_MON} +(\d+) +{_HMS}", JOIN.join(rf"\{i}" for i in range(1, 4)), 1),
+    # ... with Go's `time.Time` offset, zone and monotonic reading after it (Podman's events,
+    # `2026-12-04 06:00:04.807825367 +0000 UTC m=+0.040000000 container create ...`: QA, four
+    # values before the event, and its create, start and died were one event)
+    (
+        rf"(\d+-\d+-\d+) +{_HMS} +([+-]\d{{4}}) +([A-Z]{{2,5}}) +(m=[+-][0-9.]+)",
+        JOIN.join(rf"\{i}" for i in range(1, 6)),
+        1,
+    ),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
     # ... and a 12-hour clock's half of the day, `07:52:03 AM` (QA ESXi: `AM` and `PM` made two
     # events of one)
@@ -164,6 +176,18 @@ JOINS: list[tuple[str, str, int]] = [
     # a scored rule's options right after its score, rspamd's `ASN(0.00){asn:64496, ipnet:
     # 203.0.113.0/24, country:DE;}`: one word, so its symbol list is one (`_RSPAMD_SYMBOLS`)
     (r"(\)\{[^{}\s]*) +([^{}]*\})", rf"\1{JOIN}\2", 8),
+    # a netfilter LOG line's ports as a flow's are written (`w3c._ports`): the service's kept
+    # (`DPT=port443`), a client's `port-high` (QA iptables: `DPT=<*>`, a C2 beacon to port 1337
+    # and outbound HTTPS one event, unseen by every detector); a reply's system source port kept
+    (rf"(\bPROTO=(?:TCP|UDP)\b.*\bSPT=)({_SYSTEM_PORT})(\s|$)", r"\1port\2\3", 1),
+    (r"(\bPROTO=(?:TCP|UDP)\b.*\bSPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
+    (rf"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)({_SERVICE_PORT})(\s|$)", r"\1port\2\3", 1),
+    (r"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
+    # ... and an ICMP packet's type (an echo request is not an unreachable), and the IP flags
+    # after its id one value with it (`ID=20051 DF`: QA, every firewall event two templates by
+    # the sender's OS)
+    (r"(\bPROTO=ICMP\b.*\bTYPE=)([0-9]{1,3})(\s|$)", r"\1icmptype\2\3", 1),
+    (rf"(\bID=[0-9]+(?:{JOIN}(?:DF|CE|MF))*) +(DF|CE|MF)(\s)", rf"\1{JOIN}\2\3", 3),
     # a graph schema's node label and properties, Neo4j's `schema=(:Account {iban, bic})`, one
     # word (masked by `_GRAPH_SCHEMA`)
     (r"(\(:[A-Za-z_`][^\s()]*) +([^()]*\))", rf"\1{JOIN}\2", 8),
@@ -576,6 +600,17 @@ MASKS: list[tuple[str, str, int]] = [
     # database in a log's brackets, `[neo4j/3fa0e3a6]` beside `[system/00000000]`, and the user,
     # role or database a statement makes (`CREATE USER kim SET PASSWORD ...`: a template each)
     (_GRAPH_SCHEMA, r"\1(:" + WILDCARD + ")", 1),
+    # ... and a Go duration of several units anywhere, restic's `lock was created at ... (20h25m36s
+    # ago)`, `took 2m0.5s` (QA restic: a template per lock's age; `2m0.<*>` split at its dot)
+    (
+        r"(^|[\s(=:,\[])[0-9]+(?:h[0-9]+m(?:[0-9]+(?:\.[0-9]+)?s)?|m[0-9]+(?:\.[0-9]+)?s)"
+        r"($|[\s,;)\]}\"])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
+    # ... and a Podman container's name in its event's list, `(image=..., name=pg-backup)` (QA:
+    # kept where training met a few, a new cron job's normal run a new event)
+    (r"(\(image=[^\s,]+, name=)[^\s,)]+", r"\1" + WILDCARD, 1),
     # ... and an Okta object's id, `00uBXqreKCQAujMG8uky` (a user), `0oarZ95EIwIIPwOR8YZ1` (an
     # app): 20 letters and digits after a 0 (QA Okta: kept in 52 templates)
     (r"(^|[\s=:\"'(\[,])0[0-9a-z][A-Za-z0-9]{18}($|[\s,;\"')\]}])", r"\1" + WILDCARD + r"\2", 1),

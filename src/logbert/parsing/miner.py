@@ -102,7 +102,11 @@ _GO_HANDLER = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][
 # a flow's port and protocol as `w3c` writes them (`port443`, `port-high`, `udp`,
 # `protocol47`): a service, as an endpoint is (QA VPC: in a small parse five protocols were one
 # `ACCEPT <*> from port-high to port53`)
-_PORT_WORD = re.compile(r"port(?:[0-9]+|-high|-none)|tcp|udp|icmp(?:v6)?|protocol[0-9]+")
+# ... also as a netfilter LOG line's field (`DPT=port1337`, `TYPE=icmptype8`: `masks`)
+_PORT_WORD = re.compile(
+    r"(?:[SD]PT=|TYPE=)?(?:port(?:[0-9]+|-high|-none)|icmptype[0-9]+)|tcp|udp|icmp(?:v6)?"
+    r"|protocol[0-9]+"
+)
 # ... and a Puppet resource as `kept_values.PUPPET` keeps it, `(<*>/File[/etc/sudoers]/content)`
 # (QA Puppet: a dozen managed files made the title a variable, and a change to sshd_config
 # a routine deploy's event)
@@ -150,6 +154,16 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
                                 # pre-candidate at term 5` beside `leader` (QA: one event
                                 # where four roles met, a lost leader a follower's)
                                 "became", "becomes"})  # fmt: skip
+# ... and a container engine's event after its object, Podman's `container create`, `container
+# died`, `image pull` (QA Podman: a crash loop's create, start and died one event)
+_ENGINE_OBJECTS = frozenset({"container", "image", "pod", "volume", "network"})
+_ENGINE_EVENTS = frozenset({
+    "attach", "build", "checkpoint", "cleanup", "commit", "connect", "create", "died",
+    "disconnect", "exec", "exec_died", "exited", "export", "health_status", "import", "init",
+    "kill", "load", "mount", "pause", "prune", "pull", "push", "refresh", "remove", "rename",
+    "restart", "restore", "save", "start", "stop", "sync", "tag", "unmount", "unpause",
+    "untag", "update",
+})  # fmt: skip
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's
@@ -501,7 +515,18 @@ def _numbered_names(values: set[str]) -> bool:
     PBS: `node03 cput=<*> mem=<*>` was a template per node, and a new node's every job new);
     a few (`eth0`, `eth1`) stay events apart."""
     prefixes = {m[1] if (m := _NUMBERED_NAME.fullmatch(v)) else None for v in values}
-    return len(values) > SPLIT_MAX_DISTINCT and len(prefixes) == 1 and None not in prefixes
+    if len(values) > SPLIT_MAX_DISTINCT and len(prefixes) == 1 and None not in prefixes:
+        return True
+    # ... and hosts numbered as a fleet's are, zero-padded (`mail01`, `files01`, `gitlab01`:
+    # QA restic/Borg, `borg create of files01 finished` a template per host, a new host's
+    # every run new)
+    return all(_FLEET_HOST.fullmatch(v) for v in values) and any(
+        _PADDED.search(v.rstrip(":,")) for v in values
+    )
+
+
+_FLEET_HOST = re.compile(r"[a-z][a-z-]*[a-z]-?[0-9]{2,3}[:,]?")
+_PADDED = re.compile(r"[a-z-]0[0-9]$")
 
 
 _QUOTED_SNAKE = re.compile(r"'[a-z][a-z0-9]*(?:_[a-z0-9]+)+'[:,.;)]*")
@@ -524,7 +549,9 @@ def _is_given_name(word: str) -> bool:
 # made `api.name=<*>`, and a multipart upload never completed looked like any upload)
 OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "api_name",
                             "operationname", "operation_name", "method", "methodname",
-                            "method_name", "grpc.method", "rpc.method", "execute"})  # fmt: skip
+                            "method_name", "grpc.method", "rpc.method", "execute",
+                            # ... and the program a Windows event's process ran (`event_xml`)
+                            "image", "parentimage", "sourceimage", "targetimage"})  # fmt: skip
 
 
 # a request's type named in prose, Zimbra's SOAP `soap - AuthRequest elapsed=45` beside
@@ -1007,7 +1034,7 @@ def _refine(
             and label.lower() in _PROSE_STATE_NAMES
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
-        )
+        ) or (label in _ENGINE_OBJECTS and values <= _ENGINE_EVENTS)
         # the names of `name=value` pairs that differ where the values are not masked,
         # OpenVPN's `peer info: IV_PLAT=win` beside `IV_VER=2.6.8` (QA: with nine keys every
         # one was `<*>`, a client's new key or cipher list a known event): each name apart

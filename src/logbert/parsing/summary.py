@@ -370,6 +370,9 @@ def write_run(
         if state is not None and run.matcher is None:
             save_miner(run.miner, state)
         for final, partial in tmp.items():
+            if final == rejects and not summary.rejected:  # kept when there are any (QA
+                final.unlink(missing_ok=True)  # chrony: a file of its header line alone)
+                continue  # (an earlier run's file of rejects went with it: none now)
             os.replace(partial, final)
     finally:
         for partial in tmp.values():

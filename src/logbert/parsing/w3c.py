@@ -225,7 +225,7 @@ def _flow(record: dict[str, str]) -> str:
     # Windows Firewall's direction and TCP flags (`SEND`, `RECEIVE`; `S`, `AFP`), as words
     extra = "".join(f" {record[k]}" for k in ("path", "tcpflags") if record.get(k, "-") != "-")
     if record.get("icmptype", "-") != "-":  # an echo request is not an unreachable
-        extra += f" icmp-type{record['icmptype']}"
+        extra += f" icmptype{record['icmptype']}"  # (`icmp-type8` was masked: QA iptables)
     return f"{record.get('action', '-')} {name} {ports}{extra}{where}"
 
 

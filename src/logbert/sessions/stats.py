@@ -712,7 +712,10 @@ class SessionizeStats:
         things (Postfix's `queued as <remote id>`, digits of a message-id): those become
         sessions of their own, or glue unrelated messages together, with no other sign."""
         matched = self.n_events - self.n_unmatched
-        if pattern is None or self.n_multi_id < max(10, 0.05 * matched):
+        # ... or of the sessions: each such event may open a session of one line (QA Lambda:
+        # an SQS message id on 3.8% of the lines made 599 of 2,780 sessions, unsaid)
+        n_ids = max(self.n_sessions - self.n_reopened, 1)
+        if pattern is None or self.n_multi_id < max(10, 0.05 * min(matched, n_ids)):
             return None
         example = f" (e.g. {show_line(self.multi_id_example)})" if self.multi_id_example else ""
         return (

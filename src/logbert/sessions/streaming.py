@@ -444,7 +444,7 @@ def _message_field(content: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     Keycloak's events: QA, the quotes and comma were in every session id, so labels written
     as plain addresses named none) or up to a space, comma or semicolon; null where none."""
     pattern = (
-        rf"(?:^|[\s,;]){re.escape(name)}=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;]+))"
+        rf"(?:^|[\s,;(]){re.escape(name)}=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;)]+))"
     )
     parts = pc.extract_regex(content, pattern)
     values = [pc.struct_field(parts, i) for i in range(3)]

@@ -183,7 +183,7 @@ def test_blank_lines_are_counted_apart_and_left_out_of_the_fit(tmp_path):
     assert (summary.lines, summary.events, summary.rejected, summary.blank) == (8, 3, 0, 5)
     assert ", 0 rejected, 5 blank" in summary.line() and summary.warnings == []
     assert pq.read_table(out)["line_no"].to_pylist() == [1, 4, 7]
-    assert (out.parent / "events.rejects.txt").read_text() == "source\tline_no\tline\n"
+    assert not (out.parent / "events.rejects.txt").exists()  # blank lines are no rejects
     # two of three lines that are not blank do not fit: a warning that counts only those
     _, summary = _parse(tmp_path, "w", [PR[0], "x", "", "", "", "y"])
     (warning,) = summary.warnings

@@ -1071,3 +1071,23 @@ def test_a_few_events_naming_a_second_id_that_open_many_sessions_are_a_warning(m
     sessions, stats = by_id(path, pattern)
     assert len(sessions) == 150  # 50 of them one line of a message's id
     assert "50 of 2,050 events name more than one id" in stats.multi_id_warning(pattern)
+
+
+def test_an_id_within_a_header_field_keys_each_host_s_sessions_apart(make_events):
+    """QA WireGuard: two gateways number their peers alike, so `--by-id 'peer (\\d+)'` made one
+    session of vpn1's and vpn2's peer 4, and `--by-field Host --by-id ...` was refused."""
+    from logbert.sessions.sessionize import sessionize_file
+
+    path = make_events(
+        template_id=[1, 2, 1, 2, 3],
+        content=["handshake from peer 4", "keypair for peer 4", "handshake from peer 4",
+                 "keypair for peer 4", "cron ran"],
+        Host=["vpn1", "vpn1", "vpn2", "vpn2", "vpn1"],
+    )  # fmt: skip
+    settings = SessionizerSettings(by_field="Host", by_id=r"peer (\d+)").validate()
+    sessions = list(sessionize_file(path, settings.build()))
+    assert [(s.session_id, list(s.keys)) for s in sessions] == [("vpn1/4", [1, 2]),
+                                                                 ("vpn2/4", [1, 2])]  # fmt: skip
+    assert settings.describe() == "by id 'peer (\\d+)' within field Host"
+    with pytest.raises(LogbertError, match="takes no --window or --lines"):
+        SessionizerSettings(by_field="Host", by_id=r"peer (\d+)", window="5m").validate()

@@ -40,6 +40,8 @@ OUT_OF_ORDER_TOLERANCE_US = 1_000_000
 
 class IdSessionizer(Sessionizer):
     """One session per id matched in `content`; a line naming several ids joins each once.
+    With `field`, the id is within that field's value (`vpn1/4` for a host's `peer 4`: another
+    host's peer 4 is another session); a line without a value joins none.
 
     Labels come from `labels` (id -> label; ids absent stay unlabelled) or, without it, from
     the events' `label` column (any anomalous line makes the session anomalous).
@@ -57,8 +59,10 @@ class IdSessionizer(Sessionizer):
         idle_timeout: timedelta | str | None = None,
         track_lines: bool = False,
         stats: SessionizeStats | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
+        self.field = field
         self.pattern = pattern
         self.regex = compile_id_pattern(pattern)
         self.stats.check_restarts = True  # ids given again at once (`restart_warning`)
@@ -87,7 +91,9 @@ class IdSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        return ["template_id", "content"] + (["timestamp"] if self._timeout is not None else [])
+        within = field_names(self.field) if self.field is not None else []
+        timestamp = ["timestamp"] if self._timeout is not None else []
+        return ["template_id", "content", *within, *timestamp]
 
     def _close(self, session_id: str, session: _Open) -> Session:
         if self.labels is None:
@@ -206,8 +212,11 @@ class IdSessionizer(Sessionizer):
         the first one. Once such a line is found, nothing more is looked at."""
         regex, stats, recent = self.regex, self.stats, self._recent
         hint = _literal_prefix(regex.pattern)
-        for content in batch["content"]:
+        within = batch[self.field] if self.field is not None else None
+        for row, content in enumerate(batch["content"]):
             ids = _ids_in(regex, content)
+            if within is not None:  # the id within the field's value (`vpn1/4`)
+                ids = [f"{within[row]}/{i}" for i in ids] if has_value(within[row]) else []
             if len(ids) > 1:
                 stats.n_multi_id += 1
                 stats.multi_id_example = stats.multi_id_example or content

@@ -56,10 +56,15 @@ class SessionizerSettings:
 
     def validate(self) -> SessionizerSettings:
         """Raise `LogbertError` for a combination or value that cannot work; returns self."""
-        if self.by_id is not None and self.by_field is not None:
+        # both: the id within the field's value, a host's `peer 4` (QA WireGuard: two gateways'
+        # peers of one number were one session, and no option could tell them apart)
+        if self.by_id is not None and self.by_field is not None and (
+            self.window is not None or self.lines is not None
+        ):
             raise LogbertError(
-                "--by-id and --by-field both name the session: give one (--by-field goes with "
-                "--window or --lines)"
+                "--by-id with --by-field names each session by the id within the field's value "
+                "(host/id); it takes no --window or --lines: give one of --by-id or --by-field "
+                "with them"
             )
         cuts = [self.by_id, self.window, self.lines]
         given = sum(c is not None for c in cuts)
@@ -197,7 +202,9 @@ class SessionizerSettings:
                 self.window, self.step, track_lines, stats, None, labels, id_pattern=self.by_id
             )
         if self.by_id is not None:
-            return IdSessionizer(self.by_id, labels, self.idle_timeout, track_lines, stats)
+            return IdSessionizer(
+                self.by_id, labels, self.idle_timeout, track_lines, stats, field=self.by_field
+            )
         keyed = self.window is None and self.lines is None
         if keyed:
             return FieldSessionizer(self.by_field, labels, self.idle_timeout, track_lines, stats)
@@ -215,7 +222,8 @@ class SessionizerSettings:
 
     def _describe(self) -> str:
         if self.by_id is not None and self.window is None:
-            text = f"by id '{self.by_id}'"
+            within = f" within field {self.by_field}" if self.by_field is not None else ""
+            text = f"by id '{self.by_id}'{within}"
             return text + (f", idle timeout {self.idle_timeout}" if self.idle_timeout else "")
         parts = [f"by field {self.by_field}"] if self.by_field is not None else []
         parts += [f"by id '{self.by_id}'"] if self.by_id is not None else []

@@ -1,6 +1,7 @@
-"""QA rounds 44-46 (Nexus, Neo4j, Matrix Synapse, libvirt, Couchbase, Kong; Hazelcast, chrony,
-ZFS, Okta, LXD, OpenTelemetry Collector; iptables, Sysmon, Podman, Lambda, restic/Borg): what
-each log's first run got wrong, as a new user met it."""
+"""QA rounds 44-47 (Nexus, Neo4j, Matrix Synapse, libvirt, Couchbase, Kong; Hazelcast, chrony,
+ZFS, Okta, LXD, OpenTelemetry Collector; iptables, Sysmon, Podman, Lambda, restic/Borg;
+Cilium, WireGuard, Graylog, SonarQube, Harbor): what each log's first run got wrong, as a new
+user met it."""
 
 from __future__ import annotations
 
@@ -377,3 +378,72 @@ def test_a_field_that_closes_a_parenthesised_list_ends_there():
     content = pa.array(["container create f8cc (image=r/ops/pg-backup:1.8, name=pg-backup)",
                         "x (name=web, other=1)", "name=api"])  # fmt: skip
     assert _message_field(content, "name").to_pylist() == ["pg-backup", "web", "api"]
+
+
+def test_a_systemd_template_unit_keeps_its_template(masked_alike):
+    """QA WireGuard: `wg-quick@wg0.service` was read as an address, and the VPN's unit stopping
+    was any unit's `<*>: Deactivated successfully.`"""
+    wg0, wg1, getty = masked_alike([
+        "wg-quick@wg0.service: Deactivated successfully.",
+        "wg-quick@wg1.service: Deactivated successfully.",
+        "getty@tty1.service: Deactivated successfully.",
+    ])  # fmt: skip
+    assert wg0 == wg1 == "wg-quick@<*>.service: Deactivated successfully." and getty != wg0
+
+
+def test_a_registry_request_keeps_its_resource_and_not_its_repository(masked_alike):
+    """QA Harbor: `/v2/library/<*>` kept the project (a template per project, a project's first
+    404 a new event) and merged a manifest pull with a blob download; a logfmt pair's quoted
+    `http.request.uri="/v2/..."` was one `"<*>"`."""
+    pull, other, blob, upload, uri = masked_alike([
+        '"GET /v2/library/nginx/manifests/1.25 HTTP/1.1" 200',
+        '"GET /v2/team/app/manifests/latest HTTP/1.1" 200',
+        '"HEAD /v2/frontend/node-exporter/blobs/sha256:6ac3 HTTP/1.1" 404',
+        '"PATCH /v2/team/app/blobs/uploads/3f2a-11 HTTP/1.1" 202',
+        'http.request.method=GET http.request.uri="/v2/library/nginx/manifests/1.25" x',
+    ])  # fmt: skip
+    assert pull == other == '"GET /v2/<*>/manifests/<*> HTTP/<*>" 2xx'
+    assert "/v2/<*>/blobs/<*>" in blob and "/v2/<*>/blobs/uploads/<*>" in upload
+    assert 'uri="/v2/<*>/manifests/<*>"' in uri
+
+
+def test_a_job_s_type_a_login_record_s_fields_and_a_submitter(masked_alike):
+    """QA Harbor: `Job 'REPLICATION:74d2...'` and `'IMAGE_SCAN:...'` were one event; QA SonarQube:
+    `[method|BASIC][provider|LOCAL|local][IP|...][login|admin]` was one word, every login one
+    event, and `submitter=ci-bot` kept per bot."""
+    replication, scan = masked_alike([f"Job '{kind}:74d21fa812f16c21fbe17faa' exit with success"
+                                      for kind in ("REPLICATION", "IMAGE_SCAN")])  # fmt: skip
+    assert replication != scan and "'REPLICATION:<*>'" in replication
+    token, basic = masked_alike([
+        f"login success [method|{m}][provider|LOCAL|local][IP|10.20.15.236|][login|{u}]"
+        for m, u in (("BASIC_TOKEN", "gitlab-runner"), ("BASIC", "admin"))
+    ])  # fmt: skip
+    assert token != basic and "[method|BASIC] [provider|LOCAL|local]" in basic
+    assert basic.endswith("[IP|<*>|] [login|<*>]")
+    (task,) = masked_alike(["Executed task | project=auth | submitter=ci-bot | status=FAILED"])
+    assert "submitter=<*> | status=FAILED" in task
+
+
+def test_a_hubble_flow_keeps_its_service_port_and_cilium_s_services_are_values(masked_alike):
+    """QA Cilium: `flow.l4.TCP.destination_port=<*>`, a pod reaching SSH a normal flow's event;
+    `serviceName=payment-api` a template per service."""
+    redis, ssh = masked_alike([
+        f"flow.l4.TCP.destination_port={port} flow.l4.TCP.source_port=45525 flow.verdict=FWD"
+        for port in (6379, 22)
+    ])  # fmt: skip
+    assert redis != ssh and "destination_port=port22 flow.l4.TCP.source_port=port-high" in ssh
+    services = (("catalog", "shop"), ("payment-api", "payments"))
+    a, b = masked_alike([f"info Upserted service serviceName={n} serviceNamespace={s}"
+                         for n, s in services])  # fmt: skip
+    assert a == b == "info Upserted service serviceName=<*> serviceNamespace=<*>"
+
+
+def test_undated_logfmt_lines_are_read_undated(log_parsed):
+    """QA Cilium: `level=info msg="..." subsys=daemon` (an older agent's `kubectl logs`) was
+    refused by `logfmt`, which pointed to `auto`, which refused it too."""
+    lines = ['level=info msg="Delete endpoint request" endpointID=140',
+             'level=warning msg="Unable to x" subsys=daemon']  # fmt: skip
+    events, summary = log_parsed(lines, "logfmt")
+    assert events["timestamp"] == [None, None]
+    assert any(w.startswith("warning: logfmt lines: no line has a time key")
+               for w in summary.warnings)  # fmt: skip

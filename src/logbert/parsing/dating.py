@@ -36,6 +36,7 @@ from logbert.parsing.formats import (
     regex_text_hint,
 )
 from logbert.parsing.json_lines import JSON, TIME_KEYS
+from logbert.parsing.logfmt import LOGFMT
 from logbert.parsing.reader import STDIN, source_name
 
 # what to do when logs read by a model's parser do not give its format's timestamps
@@ -137,9 +138,11 @@ class DatingChecks:
 
     @property
     def timeless_json(self) -> bool:
-        """Whether these are JSON lines of which none has a time key (`TIME_KEYS`): their
-        events are undated by the log itself, which is a warning, not a misfit."""
-        return self.fmt.name == JSON and self._events > 0 and not self._time_text
+        """Whether these are JSON (or logfmt) lines of which none has a time key (`TIME_KEYS`):
+        their events are undated by the log itself, which is a warning, not a misfit (QA
+        Cilium: `level=info msg="..." subsys=daemon`, `kubectl logs` of an older agent, was
+        refused by `logfmt`, which pointed to `auto`, which had refused it too)."""
+        return self.fmt.name in (JSON, LOGFMT) and self._events > 0 and not self._time_text
 
     def check_timestamps(self) -> None:
         """Raise when the format has a timestamp rule, events were read and none had a
@@ -157,7 +160,8 @@ class DatingChecks:
                 "the time's key `time`" if given else ""
             )  # fmt: skip
             self._say_once(
-                f"warning: JSON lines: no line has {_TIME_KEY}, so events have no timestamps: "
+                f"warning: {'JSON' if self.fmt.name == JSON else 'logfmt'} lines: no line has "
+                f"{_TIME_KEY}, so events have no timestamps: "
                 "sessions by --by-id, --by-field or --lines work; time windows, session "
                 f"lifetimes and chronological splits need a time{unused}"
             )

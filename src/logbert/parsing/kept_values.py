@@ -453,19 +453,46 @@ _PATH_FIELD_END = r"(\s|$)"
 # ... also as a member of a JSON object in a message, `"path": "/api/orders/1234"` (zap's
 # console encoder: QA, `/.env` and `/healthz` were one `"path": "<*>"` event)
 _JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
+# ... and a logfmt pair's quoted path, Harbor's registry `http.request.uri="/v2/..."` (QA: one
+# `"<*>"`, every call of the registry one event)
+_PATH_FIELD_QUOTED = (
+    r"((?:^|\s)(?:[\w-]*\.)*(?i:path|uri|url|request_?path|request_?uri|request_?url)=\")"
+)
+# where a request's path stands (before it) and what ends it
+_REQUEST_FORMS = (
+    (_METHOD, _PATH_END),
+    (_METHOD_QUOTED, _QUOTE_END),
+    (_PATH_FIELD, _PATH_FIELD_END),
+    (_JSON_PATH_FIELD, _QUOTE_END),
+    (_PATH_FIELD_QUOTED, _QUOTE_END),
+)
+# The Docker Registry (Distribution) API names a repository of one or more segments before its
+# resource, `/v2/library/nginx/manifests/1.25`, `/v2/team/app/blobs/uploads/<uuid>`: the
+# resource is the event, the repository a value (QA Harbor: `/v2/library/<*>`, a template per
+# project, a manifest pull a blob download's event, and a project's first 404 a new event)
+_REGISTRY_RESOURCES = (
+    ("blobs/uploads", f"blobs{_KEPT}uploads"), ("blobs", "blobs"), ("manifests", "manifests"),
+    ("tags/list", f"tags{_KEPT}list"), ("referrers", "referrers"),
+)  # fmt: skip
+_REGISTRY = [
+    pattern
+    for before, end in _REQUEST_FORMS
+    for path, kept in _REGISTRY_RESOURCES
+    for pattern in (
+        (rf"{before}/v2/[^\s\"?]+?/{path}/[^\s\"]+{end}",
+         rf"\1{_KEPT}v2{_REST}{_KEPT}{kept}{_REST}\2", 1),
+        (rf"{before}/v2/[^\s\"?]+?/{path}/?{end}", rf"\1{_KEPT}v2{_REST}{_KEPT}{kept}\2", 1),
+    )
+]  # fmt: skip
 REQUEST: list[tuple[str, str, int]] = [
+    *_REGISTRY,
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
     (_URL_IN_REQUEST_LINE, r"\1\2", 1),
     (rf"{_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     (rf"{_JSON_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     *(
         pattern
-        for before, end in (
-            (_METHOD, _PATH_END),
-            (_METHOD_QUOTED, _QUOTE_END),
-            (_PATH_FIELD, _PATH_FIELD_END),
-            (_JSON_PATH_FIELD, _QUOTE_END),
-        )
+        for before, end in _REQUEST_FORMS
         for segment in _SEGMENTS  # a request once marked matches no later pattern
         for pattern in (
             (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
@@ -479,6 +506,7 @@ _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
+    f"|{_PATH_FIELD_QUOTED}{_SEGMENTS[-1]}"
     f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]"
 )
 
@@ -590,7 +618,7 @@ _ERRNO_HINT = _hints((
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
 # `=/`, `": "/`: path fields
-_REQUEST_HINT = _hints((), (" HTTP/", "=/", '": "/', '":"/', "://", *_METHOD_HINTS))
+_REQUEST_HINT = _hints((), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", *_METHOD_HINTS))
 
 
 _DNS_NULL_ANY = " NULL IN"

@@ -183,11 +183,25 @@ JOINS: list[tuple[str, str, int]] = [
     (r"(\bPROTO=(?:TCP|UDP)\b.*\bSPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
     (rf"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)({_SERVICE_PORT})(\s|$)", r"\1port\2\3", 1),
     (r"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
+    # ... and a flow record's as JSON names them, Hubble's `flow.l4.TCP.destination_port=5432`
+    # (QA Cilium: `destination_port=<*>`, a pod reaching SSH on a peer a normal flow's event)
+    (rf"((?:^|[\s.])(?:source_port|src_port)=)({_SYSTEM_PORT})(\s|$)", r"\1port\2\3", 1),
+    (r"((?:^|[\s.])(?:source_port|src_port)=)[0-9]+(\s|$)", r"\1port-high\2", 1),
+    (
+        rf"((?:^|[\s.])(?:destination_port|dst_port|dest_port)=)({_SERVICE_PORT})(\s|$)",
+        r"\1port\2\3",
+        1,
+    ),
+    (r"((?:^|[\s.])(?:destination_port|dst_port|dest_port)=)[0-9]+(\s|$)", r"\1port-high\2", 1),
     # ... and an ICMP packet's type (an echo request is not an unreachable), and the IP flags
     # after its id one value with it (`ID=20051 DF`: QA, every firewall event two templates by
     # the sender's OS)
     (r"(\bPROTO=ICMP\b.*\bTYPE=)([0-9]{1,3})(\s|$)", r"\1icmptype\2\3", 1),
     (rf"(\bID=[0-9]+(?:{JOIN}(?:DF|CE|MF))*) +(DF|CE|MF)(\s)", rf"\1{JOIN}\2\3", 3),
+    # SonarQube's authentication record, `[method|BASIC_TOKEN][provider|LOCAL|local][IP|10.2.3.4|]
+    # [login|ci]`, as words (QA: one word, every login one `[method|<*>]` event, an admin's
+    # BASIC login from outside a CI token's)
+    (r"(\[[A-Za-z]+\|[^\[\]\s]*\])(\[[A-Za-z]+\|)", r"\1 \2", 4),
     # a graph schema's node label and properties, Neo4j's `schema=(:Account {iban, bic})`, one
     # word (masked by `_GRAPH_SCHEMA`)
     (r"(\(:[A-Za-z_`][^\s()]*) +([^()]*\))", rf"\1{JOIN}\2", 8),
@@ -470,7 +484,14 @@ NAME_KEYS = (
     # requestId=`, `client.geographicalContext.city=`, `securityContext.isp=`: QA, 1,029
     # templates of about 25 events, a template per surname, city and ISP)
     "externalsessionid|sessionid|session_id|requestid|request_id|transactionid|uuid|city|"
-    "postalcode|isp|asorg|as_org"
+    "postalcode|isp|asorg|as_org|"
+    # ... and who submitted a task, SonarQube's `| submitter=gitlab-runner |` (QA: a template per
+    # bot for a rare failure)
+    "submitter|"
+    # ... and a Kubernetes service's and namespace's as Cilium writes them (`serviceName=catalog
+    # serviceNamespace=shop`, `k8sNamespace=data`: QA Cilium, a template per service, a new
+    # service's upsert a new event)
+    "servicename|service_name|servicenamespace|k8snamespace|k8spodname"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -600,6 +621,20 @@ MASKS: list[tuple[str, str, int]] = [
     # database in a log's brackets, `[neo4j/3fa0e3a6]` beside `[system/00000000]`, and the user,
     # role or database a statement makes (`CREATE USER kim SET PASSWORD ...`: a template each)
     (_GRAPH_SCHEMA, r"\1(:" + WILDCARD + ")", 1),
+    # ... and the account in it (`[login|admin]`), and a job's id after its type, Harbor's `Job
+    # 'REPLICATION:74d21fa812f16c21fbe17faa' exit with success` (QA: the type masked with the id,
+    # a replication's success a scan's)
+    (r"(\[(?:login|user)\|)[^\]\s|]+", r"\1" + WILDCARD, 1),
+    (r"('[A-Z][A-Z0-9_]*:)[0-9a-f]{8,}'", r"\1" + WILDCARD + "'", 1),
+    # ... and a systemd template unit's instance, its template kept: `wg-quick@wg0.service`,
+    # `getty@tty1.service` (QA WireGuard: read as an address, the VPN's unit stopping was any
+    # unit's `<*>: Deactivated successfully.`)
+    (
+        r"(^|[\s'\"(\[])([A-Za-z0-9_.:-]+@)[^\s@'\"]*"
+        r"(\.(?:service|socket|timer|target|mount|path|slice|scope))($|[\s:,;'\")\]])",
+        r"\1\2" + WILDCARD + r"\3\4",
+        1,
+    ),
     # ... and a Go duration of several units anywhere, restic's `lock was created at ... (20h25m36s
     # ago)`, `took 2m0.5s` (QA restic: a template per lock's age; `2m0.<*>` split at its dot)
     (

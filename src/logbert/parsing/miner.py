@@ -102,9 +102,10 @@ _GO_HANDLER = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][
 # a flow's port and protocol as `w3c` writes them (`port443`, `port-high`, `udp`,
 # `protocol47`): a service, as an endpoint is (QA VPC: in a small parse five protocols were one
 # `ACCEPT <*> from port-high to port53`)
-# ... also as a netfilter LOG line's field (`DPT=port1337`, `TYPE=icmptype8`: `masks`)
+# ... also as a field's value (netfilter's `DPT=port1337`, `TYPE=icmptype8`, Hubble's
+# `flow.l4.TCP.destination_port=port22`: `masks`)
 _PORT_WORD = re.compile(
-    r"(?:[SD]PT=|TYPE=)?(?:port(?:[0-9]+|-high|-none)|icmptype[0-9]+)|tcp|udp|icmp(?:v6)?"
+    r"(?:[\w.-]*=)?(?:port(?:[0-9]+|-high|-none)|icmptype[0-9]+)|tcp|udp|icmp(?:v6)?"
     r"|protocol[0-9]+"
 )
 # ... and a Puppet resource as `kept_values.PUPPET` keeps it, `(<*>/File[/etc/sudoers]/content)`

@@ -302,6 +302,7 @@ class Parser(DatingChecks):
         self._counted_times = 0  # ... and events before 1980: seconds since boot, not dates
         self._first_counted: tuple[str, int, str, str] | None = None  # the first of them
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
+        self._zoned_rows = 0  # events dated in the zone of --timezone (no offset of their own)
         # per one-word header field (<Level>, <Component>): how often it held several words
         self.spaced_fields: dict[str, RowCount] = {}
         self.empty_messages = RowCount()  # events whose message is empty, and the first
@@ -333,6 +334,9 @@ class Parser(DatingChecks):
             applied.append(
                 f"timestamps: times without a UTC offset of their own were read in "
                 f"{self.fmt.timezone} (--timezone) and are stored in UTC"
+                if self._zoned_rows  # (QA Graylog: said where every line had its own offset)
+                else f"timestamps: every time carries its own UTC offset, so --timezone "
+                f"{self.fmt.timezone} changed none"
             )
         spec = self.fmt.timestamp
         stray = stray_zone_field(self.fmt.fields, spec.fields) if spec is not None else None
@@ -812,6 +816,8 @@ class Parser(DatingChecks):
             given = pa.array([self.fmt.timezone] * len(text), pa.string())
             prep.timestamp, _ = apply_zone(prep.timestamp, text, given)
             prep.in_utc = len(text)
+            own = pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0
+            prep.zoned = len(text) - text.null_count - int(own)
         elif text is not None:  # times that say their offset (`_note_mixed_offsets`)
             prep.in_utc = int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
         prep.not_after = not_after
@@ -955,6 +961,7 @@ class Parser(DatingChecks):
         self._count_spaced_fields(prep)
         self._count_empty_messages(prep)
         self._note_zone_field(prep)
+        self._zoned_rows += prep.zoned
         self._check_inner_time(prep)
         ids, texts, params = self.templates_for(prep)
         level = self._level_field()

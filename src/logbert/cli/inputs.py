@@ -51,12 +51,6 @@ YEAR_HELP = (
 )
 
 
-TIMEZONE_HELP = (
-    "The time zone of timestamps written without a UTC offset (a tz database name such as "
-    "Europe/Berlin, or +01:00): they are stored in UTC, so time windows are named in UTC as "
-    "labels are. Default: such times are read as UTC. Times that carry their own offset keep it."
-)
-
 
 def year_with_logs(year: int | None, logs: bool) -> int | None:
     """`--year` dates raw log lines: refused without --logs, where it would change nothing."""

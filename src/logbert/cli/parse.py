@@ -21,13 +21,12 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from logbert.cli.inputs import TIMEZONE_HELP
 from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import LogFormat, format_names, resolve_format
 from logbert.parsing.pipeline import PARSERS, check_output, output_paths, parse_files
 from logbert.parsing.templates import read_templates, replaced_templates_warning
-from logbert.parsing.zones import check_timezone
+from logbert.parsing.zones import TIMEZONE_HELP, check_timezone
 from logbert.sessions.io import check_output_path, create_output_folder, removed_if_failed
 
 

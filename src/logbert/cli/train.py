@@ -23,7 +23,6 @@ import yaml
 
 from logbert.cli.inputs import (
     INPUTS_HELP,
-    TIMEZONE_HELP,
     labels_map,
     log_files,
     say,
@@ -38,7 +37,7 @@ from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.templates import read_templates, require_same_parse_run, template_conflicts
-from logbert.parsing.zones import check_timezone
+from logbert.parsing.zones import TIMEZONE_HELP, check_timezone
 from logbert.pipeline import Pipeline
 from logbert.pipeline.crossfit import CALIBRATIONS, check_cross_fit
 from logbert.pipeline.files import (

@@ -400,19 +400,25 @@ def record_fields(record: dict) -> tuple[list[str], str]:
         if key is not None:
             used.append(key)
     words = [word for word in header[1:] if word]  # the level and the logger
+    message = ""
     for key in MESSAGE_KEYS:
         value = record.get(key)
         if isinstance(value, str):
-            words += [value.strip()] if value.strip() else []  # Traefik's `"msg":""`
+            message = value.strip()  # (Traefik's `"msg":""`: no word)
             used.append(key)
             break
     pairs = [
         pair for key in record if key not in used for pair in _pairs(key, record[key])
         if not _is_agent(pair[0]) and not _is_trace(pair)
     ]  # fmt: skip
-    words += [_pair_word(name, value) for name, value in sorted(pairs, key=lambda pair: pair[0])]
     names = {name for name, value in pairs}
-    content = " ".join(_guarded(word, names) if "=" in word else word for word in words)
+    if message:
+        words.append(_guarded(message, names) if "=" in message else message)
+    words += [
+        _pair_word(name, _guarded(value, names) if "=" in value else value)
+        for name, value in sorted(pairs, key=lambda pair: pair[0])
+    ]
+    content = " ".join(words)
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway
     return header, content
@@ -422,11 +428,17 @@ def record_fields(record: dict) -> tuple[list[str], str]:
 _NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS})$")
 
 
+@lru_cache(maxsize=4096)
+def _names_a_name(field: str) -> bool:
+    """Whether a field's name says it holds a name (`_NAME_FIELD`; a line's names repeat)."""
+    return _NAME_FIELD.search(field) is not None
+
+
 def _pair_word(name: str, value: str) -> str:
     """`name=value`; a name of several words quoted, so the mask of names takes it whole
     (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per surname,
     and a user's routine login a new event)."""
-    if '"' not in value and _NAME_FIELD.search(name) and any(c.isspace() for c in value):
+    if " " in value and '"' not in value and _names_a_name(name):
         return f'{name}="{value}"'
     return f"{name}={value}"
 
@@ -435,19 +447,13 @@ def _pair_word(name: str, value: str) -> str:
 _NAME_EQUALS = re.compile(r"(^|[\s,;])([\w.@-]+)=")
 
 
-def _guarded(word: str, names: set[str]) -> str:
-    """A message or a `name=value` pair whose value holds the record's own field names as text
-    (osquery's `columns.command=fleetctl get hosts --query hostIdentifier=web02`) with those
-    written `name\\=`: `--by-field` reads a field from the first `name=` of the content
+def _guarded(text: str, names: set[str]) -> str:
+    """A message or a field's value that holds the record's own field names as text (osquery's
+    `columns.command=fleetctl get hosts --query hostIdentifier=web02`) with those written
+    `name\\=`: `--by-field` reads a field from the first `name=` of the content
     (`sessions.streaming._message_field`), and the line went to the host its text named (QA
     osquery: an admin's command filed a bastion's event under web02, unsaid)."""
-    head, eq, value = word.partition("=")
-    pair = bool(eq) and head in names
-    text = value if pair else word
-    guarded = _NAME_EQUALS.sub(
-        lambda m: f"{m[1]}{m[2]}\\=" if m[2] in names else m[0], text
-    )
-    return f"{head}={guarded}" if pair else guarded
+    return _NAME_EQUALS.sub(lambda m: f"{m[1]}{m[2]}\\=" if m[2] in names else m[0], text)
 
 
 def _object(text: str) -> dict | None:

@@ -464,8 +464,8 @@ _REQUEST_FORMS = (
     (_METHOD_QUOTED, _QUOTE_END),
     (_PATH_FIELD, _PATH_FIELD_END),
     (_JSON_PATH_FIELD, _QUOTE_END),
-    (_PATH_FIELD_QUOTED, _QUOTE_END),
 )
+_ALL_REQUEST_FORMS = (*_REQUEST_FORMS, (_PATH_FIELD_QUOTED, _QUOTE_END))
 # The Docker Registry (Distribution) API names a repository of one or more segments before its
 # resource, `/v2/library/nginx/manifests/1.25`, `/v2/team/app/blobs/uploads/<uuid>`: the
 # resource is the event, the repository a value (QA Harbor: `/v2/library/<*>`, a template per
@@ -474,9 +474,9 @@ _REGISTRY_RESOURCES = (
     ("blobs/uploads", f"blobs{_KEPT}uploads"), ("blobs", "blobs"), ("manifests", "manifests"),
     ("tags/list", f"tags{_KEPT}list"), ("referrers", "referrers"),
 )  # fmt: skip
-_REGISTRY = [
+REGISTRY = [
     pattern
-    for before, end in _REQUEST_FORMS
+    for before, end in _ALL_REQUEST_FORMS
     for path, kept in _REGISTRY_RESOURCES
     for pattern in (
         (rf"{before}/v2/[^\s\"?]+?/{path}/[^\s\"]+{end}",
@@ -484,8 +484,8 @@ _REGISTRY = [
         (rf"{before}/v2/[^\s\"?]+?/{path}/?{end}", rf"\1{_KEPT}v2{_REST}{_KEPT}{kept}\2", 1),
     )
 ]  # fmt: skip
+_REGISTRY_ANY = r'/v2/[^\s"?]+?/(?:manifests|blobs|tags/list|referrers)'  # (rows, `mark_array`)
 REQUEST: list[tuple[str, str, int]] = [
-    *_REGISTRY,
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
     (_URL_IN_REQUEST_LINE, r"\1\2", 1),
     (rf"{_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
@@ -501,12 +501,23 @@ REQUEST: list[tuple[str, str, int]] = [
         )
     ),
 ]
+# ... and the quoted path field's, on the rows that hold one (`_QUOTED_REQUEST_ANY`): each group
+# of patterns runs on its own rows, as every pattern costs a pass over them
+QUOTED_REQUEST = [
+    pattern
+    for segment in _SEGMENTS
+    for pattern in (
+        (rf"{_PATH_FIELD_QUOTED}{segment}/[^\s\"]*{_QUOTE_END}", rf"\1{_KEPT}\2{_REST}\3", 1),
+        (rf"{_PATH_FIELD_QUOTED}{segment}\?[^\s\"]*{_QUOTE_END}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+        (rf"{_PATH_FIELD_QUOTED}{segment}{_QUOTE_END}", rf"\1{_KEPT}\2\3", 1),
+    )
+]  # fmt: skip
+_QUOTED_REQUEST_ANY = rf"{_PATH_FIELD_QUOTED}/"
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
-    f"|{_PATH_FIELD_QUOTED}{_SEGMENTS[-1]}"
     f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]"
 )
 
@@ -582,7 +593,7 @@ PUPPET: list[tuple[str, str, int]] = [
     (r"\(\x00/", "(" + WILDCARD + "/", 1),
 ]
 _PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
-_REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REQUEST]
+_REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REGISTRY + QUOTED_REQUEST + REQUEST]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
 _BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
 
@@ -624,6 +635,7 @@ _REQUEST_HINT = _hints((), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", *_MET
 _DNS_NULL_ANY = " NULL IN"
 _RARE_ANY = (
     f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}|{_PUPPET_ANY}"
+    f"|{_REGISTRY_ANY}|{_QUOTED_REQUEST_ANY}"
 )
 
 
@@ -699,6 +711,8 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     rare = _has_hint(text, _RARE_ANY)  # one scan for the kinds most logs never hold
     for rows_of, patterns, seldom in (
         (_rows_matching(_BARE_VERSION_ANY), _BARE_VERSION, True),  # `/rest/api/2/...`
+        (_rows_matching(_REGISTRY_ANY), REGISTRY, True),  # `/v2/<*>/manifests/<*>`
+        (_rows_matching(_QUOTED_REQUEST_ANY), QUOTED_REQUEST, True),  # `uri="/api/x"`
         (_request_rows, REQUEST, False),  # the path's first segment kept
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
         (_rows_matching(_PUPPET_ANY), PUPPET, True),  # `(/Stage[main]/.../File[/etc/x]/...)`

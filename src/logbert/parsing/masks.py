@@ -60,6 +60,20 @@ _SYSTEM_PORT = "[0-9]{1,3}|10[01][0-9]|102[0-3]"  # below 1024
 _SERVICE_PORT = (  # below 32768 (`w3c.EPHEMERAL_PORTS`): a service's, not a client's
     "[0-9]{1,4}|[12][0-9]{4}|3[01][0-9]{3}|32[0-6][0-9]{2}|327[0-5][0-9]|3276[0-7]"
 )
+
+
+def _port_words(source: str, target: str) -> list[tuple[str, str, int]]:
+    """The port after `source` kept below 1024 (a reply from a service), the port after
+    `target` below 32768 (the service), each else `port-high` (a client's), as `w3c._ports`
+    writes a flow's: `port443`, a word the masks keep."""
+    return [
+        (rf"({source})({_SYSTEM_PORT})(\s|$)", r"\1port\2\3", 1),
+        (rf"({source})[0-9]+(\s|$)", r"\1port-high\2", 1),
+        (rf"({target})({_SERVICE_PORT})(\s|$)", r"\1port\2\3", 1),
+        (rf"({target})[0-9]+(\s|$)", r"\1port-high\2", 1),
+    ]
+
+
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its zone before the year, Java's `Date.toString()`, `Fri Dec 04 07:12:38 UTC 2026`
@@ -179,20 +193,13 @@ JOINS: list[tuple[str, str, int]] = [
     # a netfilter LOG line's ports as a flow's are written (`w3c._ports`): the service's kept
     # (`DPT=port443`), a client's `port-high` (QA iptables: `DPT=<*>`, a C2 beacon to port 1337
     # and outbound HTTPS one event, unseen by every detector); a reply's system source port kept
-    (rf"(\bPROTO=(?:TCP|UDP)\b.*\bSPT=)({_SYSTEM_PORT})(\s|$)", r"\1port\2\3", 1),
-    (r"(\bPROTO=(?:TCP|UDP)\b.*\bSPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
-    (rf"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)({_SERVICE_PORT})(\s|$)", r"\1port\2\3", 1),
-    (r"(\bPROTO=(?:TCP|UDP)\b.*\bDPT=)[0-9]+(\s|$)", r"\1port-high\2", 1),
+    *_port_words(r"\bPROTO=(?:TCP|UDP)\b.*\bSPT=", r"\bPROTO=(?:TCP|UDP)\b.*\bDPT="),
     # ... and a flow record's as JSON names them, Hubble's `flow.l4.TCP.destination_port=5432`
     # (QA Cilium: `destination_port=<*>`, a pod reaching SSH on a peer a normal flow's event)
-    (rf"((?:^|[\s.])(?:source_port|src_port)=)({_SYSTEM_PORT})(\s|$)", r"\1port\2\3", 1),
-    (r"((?:^|[\s.])(?:source_port|src_port)=)[0-9]+(\s|$)", r"\1port-high\2", 1),
-    (
-        rf"((?:^|[\s.])(?:destination_port|dst_port|dest_port)=)({_SERVICE_PORT})(\s|$)",
-        r"\1port\2\3",
-        1,
+    *_port_words(
+        r"(?:^|[\s.])(?:source_port|src_port)=",
+        r"(?:^|[\s.])(?:destination_port|dst_port|dest_port)=",
     ),
-    (r"((?:^|[\s.])(?:destination_port|dst_port|dest_port)=)[0-9]+(\s|$)", r"\1port-high\2", 1),
     # ... and an ICMP packet's type (an echo request is not an unreachable), and the IP flags
     # after its id one value with it (`ID=20051 DF`: QA, every firewall event two templates by
     # the sender's OS)

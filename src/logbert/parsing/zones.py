@@ -114,6 +114,14 @@ def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[p
     return pc.cast(moved, pa.timestamp("us")), use
 
 
+# `--timezone` (`parse`, `train --logs`), said where the option is (as `RULES_HELP` is)
+TIMEZONE_HELP = (
+    "The time zone of timestamps written without a UTC offset (a tz database name such as "
+    "Europe/Berlin, or +01:00): they are stored in UTC, so time windows are named in UTC as "
+    "labels are. Default: such times are read as UTC. Times that carry their own offset keep it."
+)
+
+
 def check_timezone(name: str | None) -> None:
     """Refuse a `--timezone` that names no zone `apply_zone` knows (a typo would leave every
     time read as UTC)."""

@@ -453,13 +453,12 @@ def test_builds_that_all_write_log_are_told_apart_by_their_folders(tmp_path):
                     "--by-field", "source", "--model", "ngram", "-o", model)  # fmt: skip
     assert result.exit_code == 0, result.output
     later = builds(range(21, 24))
-    # (each named from the last folder that tells them apart: `21/log`, as labels name them)
-    labels.write_text("session_id,label\n" + "".join(f"{n}/log,normal\n" for n in range(21, 24)))
+    labels.write_text("session_id,label\n" + "".join(f"{p},normal\n" for p in later))
     out = tmp_path / "e.json"
     result = invoke("evaluate", model, *later, "--logs", "--labels", labels, "-o", out)
     assert json.loads(out.read_text())["training_overlap"]["in_training"] == 0, result.output
     again = [tmp_path / "builds" / str(n) / "log" for n in (2, 3)]
-    labels.write_text("session_id,label\n" + "".join(f"{n}/log,normal\n" for n in (2, 3)))
+    labels.write_text("session_id,label\n" + "".join(f"{p},normal\n" for p in again))
     result = invoke("evaluate", model, *again, "--logs", "--labels", labels, "-o", out)
     overlap = json.loads(out.read_text())["training_overlap"]
     assert overlap["in_training"] + overlap["in_validation"] == 2, result.output

@@ -89,8 +89,9 @@ def test_parse_reads_a_folder_oldest_first(tmp_path):
     # the two app.log share a base name: their paths tell them apart, and so do the rotated
     # parts of one of them (QA Open vSwitch: as bare names, their windows were `app.log@...`,
     # no host's, and another host's `app.log.1` joined them)
-    # (from the last folder that tells them apart: QA LXD, ids changed with the folder given)
-    assert rows == ["logs/app.log.2.gz", "logs/app.log.1", "logs/app.log", "node2/app.log"]
+    logs_name = str(logs)
+    assert rows == [f"{logs_name}/app.log.2.gz", f"{logs_name}/app.log.1",
+                    f"{logs_name}/app.log", f"{logs_name}/node2/app.log"]  # fmt: skip
 
 
 def test_train_and_score_logs_take_a_folder(tmp_path):
@@ -124,7 +125,8 @@ def test_a_training_file_beside_a_namesake_is_still_known_as_training_data(tmp_p
     train = runner.invoke(app, ["train", str(tmp_path / "train"), "--logs", "-f", FORMAT, *args])
     assert train.exit_code == 0, train.output
     labels = tmp_path / "labels.csv"
-    labels.write_text("id,label\ntrain/boot3.log,normal\nother/boot3.log,anomaly\n")
+    labels.write_text(f"id,label\n{tmp_path}/train/boot3.log,normal\n"
+                      f"{tmp_path}/other/boot3.log,anomaly\n")  # fmt: skip
     inputs = [str(tmp_path / "train" / "boot3.log"), str(tmp_path / "other" / "boot3.log")]
     result = runner.invoke(app, ["evaluate", str(model), *inputs, "--logs", "--labels",
                                  str(labels), "-o", str(tmp_path / "e.json")])  # fmt: skip

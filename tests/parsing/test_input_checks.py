@@ -178,7 +178,6 @@ def test_inputs_with_the_same_name_keep_their_lines_apart(tmp_path):
     out = tmp_path / "e.parquet"
     parse_files([one, two, other], resolve_format("hdfs"), out)
     rows = pq.read_table(out, columns=["source", "line_no"]).to_pylist()
-    one, two = "host1/auth.log", "host2/auth.log"  # from the folders that tell them apart
     assert [(r["source"], r["line_no"]) for r in rows] == [
         (one, 1), (one, 2), (two, 1), ("other.log", 1),
     ]  # fmt: skip

@@ -70,12 +70,9 @@ def name_files(files: Sequence[str | os.PathLike]) -> str:
 
 def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
     """The `source` of each of `inputs`: its base name (`source_name`) where no input in another
-    folder is a part of the same log (`rotation.log_name`), else its path from the last
-    folders that tell those inputs apart (`logs/test/host1/auth.log` beside `logs/test/host2/
-    auth.log`: host1/auth.log, host2/auth.log), so that a (source, line_no) pair names one line
-    and a session's id does not change with the folder given (QA LXD: `logs/train/lxd01/...`
-    and `logs/test/lxd01/...` were two names of one member's log, and labels named neither).
-    A name still shared (stdin beside a file named `stdin`) gets the absolute path."""
+    folder is a part of the same log (`rotation.log_name`), else its path as given
+    (host1/auth.log, host2/auth.log), so that a (source, line_no) pair names one line. A name
+    still shared (stdin beside a file named `stdin`) gets the absolute path."""
     inputs = [os.fspath(p) for p in inputs]
     names = [source_name(p) for p in inputs]
     # by the log a name is a part of: `host1/app.log.1.gz` beside `host1/app.log` and
@@ -85,9 +82,8 @@ def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
     folders: dict[str, set[str]] = {}
     for path, log in zip(inputs, logs, strict=True):
         folders.setdefault(log, set()).add(os.path.dirname(path))
-    depth = {log: _telling_depth(dirs) for log, dirs in folders.items() if len(dirs) > 1}
     names = [
-        _last_parts(p, depth[log]) if log in depth and p != STDIN else n
+        p if len(folders[log]) > 1 and p != STDIN else n
         for p, n, log in zip(inputs, names, logs, strict=True)
     ]
     counts = Counter(names)
@@ -95,23 +91,6 @@ def source_names(inputs: list[str] | list[os.PathLike]) -> list[str]:
         str(Path(p).absolute()) if counts[n] > 1 and p != STDIN else n
         for p, n in zip(inputs, names, strict=True)
     ]
-
-
-def _telling_depth(folders: set[str]) -> int:
-    """The fewest last parts of each of `folders` that are all different (all parts: as many
-    as the deepest has)."""
-    parts = [Path(folder).parts for folder in folders]
-    deepest = max(len(p) for p in parts)
-    for depth in range(1, deepest + 1):
-        if len({p[-depth:] for p in parts}) == len(parts):
-            return depth
-    return deepest
-
-
-def _last_parts(path: str, depth: int) -> str:
-    """`path`'s file name under the last `depth` parts of its folder."""
-    folder = Path(path).parent.parts
-    return str(Path(*folder[len(folder) - min(depth, len(folder)) :], Path(path).name))
 
 
 def check_inputs(inputs: list[str]) -> None:

@@ -447,3 +447,42 @@ def test_undated_logfmt_lines_are_read_undated(log_parsed):
     assert events["timestamp"] == [None, None]
     assert any(w.startswith("warning: logfmt lines: no line has a time key")
                for w in summary.warnings)  # fmt: skip
+
+
+def test_python_logging_with_colons_is_read_with_its_time_of_day(log_parsed):
+    """QA certbot: `2026-11-02 05:53:51,203:DEBUG:certbot._internal.main:...` was read by `iso`
+    as a date alone, every line at midnight and its time of day a template's first words; an
+    HTTP response and a PEM block under a record were "lines of their own"."""
+    lines = [
+        "2026-11-02 05:53:51,203:DEBUG:certbot._internal.main:certbot version: 2.7.4",
+        "2026-11-02 05:53:52,450:DEBUG:acme.client:Received response:",
+        "HTTP 200",
+        "Server: nginx",
+        "Replay-Nonce: 4DC5pqNXf",
+        "-----BEGIN CERTIFICATE-----",
+    ] * 3
+    assert rank_formats(lines)[0].name == "certbot"
+    events, summary = log_parsed(lines, "certbot")
+    assert events["timestamp"][0].isoformat() == "2026-11-02T05:53:51.203000"
+    assert events["Level"][0] == "DEBUG" and events["content"][0] == "certbot version: 2.7.4"
+    assert summary.rejected == summary.continuations == 12
+
+
+def test_a_klog_line_inside_syslog_keeps_its_severity(log_parsed):
+    """QA k3s: the `E` of a kubelet line in journald's syslog was dropped with its header, and an
+    error of a message met at info was that message's event."""
+    head = 'Dec  4 10:21:1{i} k3s-2 k3s[901]: {s}1204 10:21:1{i}.123456     901 kubelet.go:2505] '
+    lines = [head.format(i=i, s=s) + '"SyncLoop (probe)" probe="readiness" pod="default/web"'
+             for i, s in enumerate("IEW")]  # fmt: skip
+    events, _ = log_parsed(lines, "linux", year=2026)
+    assert [t.split(" ")[0] for t in events["template"]] == ['"SyncLoop', "error", "warning"]
+
+
+def test_an_entra_sign_in_s_person_and_error_code(masked_alike):
+    """QA Entra ID: `userDisplayName=Richard Clark` kept (1,328 of 1,742 templates named a
+    person) and `status.errorCode=50126` (a bad password) masked."""
+    _, content = record_fields({"userDisplayName": "Ahmed Jones", "appDisplayName": "OfficeHome",
+                                "status": {"errorCode": 50126}})  # fmt: skip
+    assert mask_text(content) == (
+        "appDisplayName=OfficeHome status.errorCode=50126 userDisplayName=<*>"
+    )

@@ -216,3 +216,19 @@ def test_a_threshold_of_zero_on_scores_of_zero_is_said():
     assert "nothing in them was new" not in note and "nothing in them was new" in " ".join(
         detector_class("new-event").zero_scores_mean
     )
+
+
+def test_a_threshold_no_score_can_pass_is_a_warning():
+    """QA Entra ID: ngram's `mean+2std` over normal sessions half of which held n-grams training
+    lacked came to 1.24, above any share of n-grams: 0 of 98 anomalies flagged, unsaid."""
+    train = as_batch([[1, 2, 3]] * 12)
+    validation = as_batch([[1, 2, 3]] * 6 + [[3, 1]] * 6)  # known keys; n-gram shares 0 and 1
+    detector = detector_class("ngram")().fit(train)
+    lines: list[str] = []
+    calibrate_fitted(
+        detector, train, validation, unseen_key_sessions(training_keys(train), validation),
+        rule="mean+2std", seed=0, folds=5, source="t.jsonl", say=lines.append,
+    )  # fmt: skip
+    assert detector.threshold_.value >= 1.0
+    (warning,) = [line for line in lines if "no session can be flagged" in line]
+    assert "largest score ngram can give (1)" in warning

@@ -83,6 +83,9 @@ class Detector(BaseEstimator, ABC):
     # they must stay out of training; False: a cross-fitted bundle fits every normal session
     # (`Pipeline.fit`), since its threshold comes from the folds
     stops_early: ClassVar[bool] = False
+    # the largest decision score the detector can give (None: no bound): a threshold at or
+    # above it flags nothing (`calibration.unreachable_threshold_warning`)
+    score_max: ClassVar[float | None] = None
     # what every normal calibration session scoring 0 means, and what a threshold of 0 then
     # flags (`calibration.zero_threshold_note`; QA Grafana: `length` was told "nothing in
     # them was new to training", the wording of detectors of unseen keys)

@@ -45,6 +45,7 @@ class NgramDetector(Detector):
 
     name: ClassVar[str] = "ngram"
     skips_open_ends: ClassVar[bool] = True  # reads `is_open`: an open session's end is not judged
+    score_max: ClassVar[float | None] = 1.0  # a share of n-grams
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_", "known_")
 
     def __init__(self, n: int | tuple[int, ...] = (2, 3)) -> None:

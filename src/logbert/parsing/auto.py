@@ -120,6 +120,12 @@ _CONTINUATION = re.compile(
     # ... and AWS Lambda's lines under a REPORT or an error in a CloudWatch export (`XRAY
     # TraceId: 1-6b13...`, `Runtime.ExitError`: QA, "lines of their own" in every file)
     r"|XRAY TraceId: |Runtime\.\w+$"
+    # ... and an HTTP response printed under its record (certbot's `Received response:`: `HTTP
+    # 200`, its headers), a PEM block's armour, a Python bytes value (QA certbot: "lines of
+    # their own", and a correct format string told it did not fit)
+    r"|HTTP [1-5][0-9][0-9]$|(?:Server|Date|Connection|Content-Type|Content-Length|"
+    r"Cache-Control|Strict-Transport-Security|Link|Location|Replay-Nonce|Retry-After|"
+    r"X-[\w-]+|Boulder-[\w-]+): |-----(?:BEGIN|END) [A-Z ]+-----$|b'.*'$"
     r"|note: Some details are omitted"
     # ClickHouse's numbered frames, `0. DB::Exception::Exception(...) @ 0x000000000c4fd597 in
     # /usr/bin/clickhouse` (QA: "19% of lines do not fit: their events are left out")

@@ -594,6 +594,15 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # are fields (QA: with the agent in the message, each browser had templates of its own
     # and every visit from a browser new since training was flagged); what a server writes
     # after the agent (nginx's `$request_time`, a forwarded-for address) is left out
+    # Python's logging with colons between its parts, `%(asctime)s:%(levelname)s:%(name)s:
+    # %(message)s` (certbot's `2026-11-02 05:53:51,203:DEBUG:certbot._internal.main:...`): the
+    # level and logger as fields (QA certbot: `iso` read the date alone, every line dated at
+    # midnight and its time of day a template's first words)
+    "certbot": BuiltinFormat(  # (`[:]`: a pattern, so lines are split by the regex, whose
+        # <Time> holds its own colons, never at the first colon of a literal split)
+        "<Date> <Time>[:]<Level>:<Component>:<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-11-02 05:53:51,203'"),
+    ),
     # ... the message is the quoted request and the status, nothing after them: a server that
     # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
     # had its thread read as the size and the agent and byte counts kept in the event (QA)
@@ -1043,6 +1052,8 @@ def compile_format(
                 # Synapse, `macos` read `- synapse.access.http.8008 - 460 - INFO - ...` with
                 # its logger as the level, tied with `iso` and was picked
                 regex += rf"(?P<{field_name}>0x[0-9a-f]+)"
+            elif field_name == "Time" and name == "certbot":  # `05:53:51,203`, its colons its own
+                regex += r"(?P<Time>[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?)"
             elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
                 regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
             elif field_name == "Timestamp" and name == "syslog-iso":

@@ -166,7 +166,8 @@ STATUS: list[tuple[str, str, int]] = [
 # Its digits are private-use characters until masking is done (`ERRNO_DIGITS`).
 _ORACLE_CODES = ("ORA", "TNS", "PLS", "RMAN", "SP2", "IMP", "EXP", "LRM", "KUP", "CRS")
 _ERRNO_NAME = (
-    r"(?:(?i:error number|errno|error code|error_code|os error"
+    # (also camel-cased, Entra ID's `status.errorCode=50126`, a bad password: QA, masked)
+    r"(?:(?i:error number|errno|error[ _]?code|os error"
     # ... and an error's number in prose, Oracle's `Fatal NI connect error 12170.`, `Error 19809
     # Creating archive log file` (QA: a connect timeout was a closed connection's event)
     r"|\berror"

@@ -457,6 +457,9 @@ NAME_KEYS = (
     "box|mailbox|"  # Dovecot's mailboxes, `box=Drafts` (QA: some kept, some masked)
 
     "display_name|displayname|"
+    # ... and Entra ID's sign-in's (`userDisplayName=Richard Clark`: QA, 1,328 of 1,742
+    # templates named a person)
+    "userdisplayname|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
     "project_path|"

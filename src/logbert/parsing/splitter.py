@@ -228,16 +228,23 @@ def split_lines(
 # journald and syslog store them (`Dec 01 06:04:43 node kubelet[3319]: I1201 06:04:43.075923
 # 3319 kubelet.go:2400] "SyncLoop ADD" ...`; QA kubelet: `linux` kept `I1201` in every
 # template, a new set of events each day, and its time before the quoted message made that
-# message a value, "SyncLoop ADD" and DELETE one event). The header goes, as `klog` reads it.
+# message a value, "SyncLoop ADD" and DELETE one event). The header goes, as `klog` reads it,
+# but for its severity: a warning's, an error's or a fatal line's word leads the message (QA
+# k3s: an `E` line of a message met at `I` was its event, the letter stored nowhere).
 _KLOG_FORMATS = frozenset({"klog", "crdb"})
-_KLOG_HEADER = r"^[IWEF][0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? +[0-9]+ [^\s\]]+\] +"
+_KLOG_REST = r"[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? +[0-9]+ [^\s\]]+\] +"
+_KLOG_HEADER = rf"^[IWEF]{_KLOG_REST}"
+_KLOG_SEVERITY = (("W", "warning "), ("E", "error "), ("F", "fatal "), ("I", ""))
 
 
 def _without_klog_header(content: pa.Array) -> pa.Array:
-    """`content` without a klog header at its start (lines without one unchanged)."""
+    """`content` without a klog header at its start, its severity a word unless info (lines
+    without one unchanged)."""
     if not pc.any(pc.match_substring_regex(content, _KLOG_HEADER)).as_py():
         return content
-    return pc.replace_substring_regex(content, _KLOG_HEADER, "")
+    for letter, word in _KLOG_SEVERITY:
+        content = pc.replace_substring_regex(content, f"^{letter}{_KLOG_REST}", word)
+    return content
 
 
 # what is left of a line that holds a time and nothing else, once `iso` took its date: its

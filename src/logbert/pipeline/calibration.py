@@ -146,6 +146,8 @@ def calibrate_fitted(
     warning = flags_most_normal(detector.threshold_, result.normal_scores)
     if warning is not None:
         say(warning)
+    if (unreachable := unreachable_threshold_warning(detector)) is not None:
+        say(unreachable)
     if (known := known_sequences_note(detector, result.normal_scores)) is not None:
         say(known)
     elif (zero := zero_threshold_note(detector, result.normal_scores)) is not None:
@@ -173,6 +175,23 @@ def known_sequences_note(detector: Detector, normal_scores: np.ndarray) -> str |
         f"the model finds anything in it surprising (about 1 normal session in {n + 1:,}, as "
         "the `max` rule promises, is such a new sequence); with more variety in normal logs "
         "than the training logs showed, train on a longer period"
+    )
+
+
+def unreachable_threshold_warning(detector: Detector) -> str | None:
+    """A warning when the threshold is at or above the largest score the detector can give
+    (`Detector.score_max`): it flags nothing (QA Entra ID: ngram's `mean+2std` came to 1.24 over
+    normal sessions of which half held unseen n-grams, and evaluation showed 0 of 98 caught)."""
+    top = type(detector).score_max
+    threshold = detector.threshold_
+    if top is None or threshold.value < top:
+        return None
+    return (
+        f"warning: the threshold {threshold.value:g} ({threshold.rule}) is at or above the "
+        f"largest score {detector.name} can give ({top:g}): no session can be flagged; the "
+        "normal calibration sessions vary too much for this detector (many hold n-grams "
+        "training lacked): train on a longer period, calibrate with a rate (`logbert "
+        "calibrate MODEL NORMAL --threshold-rule fpr:0.01`), or use another detector"
     )
 
 

@@ -54,3 +54,26 @@ def test_each_event_id_and_program_is_an_event(log_parsed):
     events, _ = log_parsed(lines, "json")
     assert len(set(events["template_id"])) == 3
     assert events["timestamp"][0] is not None
+
+
+def security(event_id: int, data: dict[str, str]) -> str:
+    return sysmon(event_id, data).replace("Microsoft-Windows-Sysmon", "Security-Auditing")
+
+
+def test_a_security_event_s_outcome_kind_and_group_are_the_event():
+    """QA Windows Security: a cleartext logon, a disabled account's failure, an RC4 ticket (the
+    Kerberoasting sign), a new Account Operators member and a `certutil` run were the routine
+    events' `<*>`; an operator's account name made a template of its own."""
+    logon = event_xml_record(security(4624, {"LogonType": "8", "TargetUserName": "adm_alice"}))
+    assert logon["LogonType"] == "NetworkCleartext"
+    failure = event_xml_record(security(4776, {"Status": "0xC0000072", "Workstation": "WS3"}))
+    assert failure["Status"] == "ACCOUNT_DISABLED"
+    ticket = event_xml_record(security(4769, {"TicketEncryptionType": "0x17", "Status": "0x0"}))
+    assert (ticket["TicketEncryptionType"], ticket["Status"]) == ("RC4_HMAC", "SUCCESS")
+    group = event_xml_record(security(4732, {"TargetUserName": "Account Operators"}))
+    assert group["GroupName"] == "Account Operators" and "TargetUserName" not in group
+    process = event_xml_record(security(4688, {"NewProcessName": r"C:\Windows\certutil.exe"}))
+    assert process["NewProcessName"] == "certutil"
+    ann, raj = (mask_text(record_fields(event_xml_record(security(4720, {
+        "SubjectUserName": who, "SamAccountName": "new.c68"})))[1]) for who in ("ann", "raj"))
+    assert ann == raj and "SubjectUserName=<*>" in ann and "SamAccountName=<*>" in ann

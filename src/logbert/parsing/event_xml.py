@@ -27,10 +27,33 @@ XML_EVENT_START = "<Event"
 LEVELS = {"0": "information", "1": "critical", "2": "error", "3": "warning", "4": "information",
           "5": "verbose"}  # fmt: skip
 # `EventData` fields that name a process's image: its file name is the event's actor
-_IMAGE_FIELDS = frozenset({"Image", "ParentImage", "SourceImage", "TargetImage", "ImageLoaded"})
+_IMAGE_FIELDS = frozenset({"Image", "ParentImage", "SourceImage", "TargetImage", "ImageLoaded",
+                           "NewProcessName", "ParentProcessName", "ProcessName"})  # fmt: skip
 # ... and that hold a command line: its words are what ran (`-NoP -W Hidden -enc ...`), not one
 # quoted value
-_COMMAND_FIELDS = frozenset({"CommandLine", "ParentCommandLine"})
+_WORDS_FIELDS = frozenset({"CommandLine", "ParentCommandLine", "GroupName"})
+# The Security log's outcome and kind fields, numbers the masks would take, by their meaning:
+# a logon's type, an NTSTATUS (`Status`, `SubStatus`, `FailureCode`) and a Kerberos ticket's
+# encryption (QA Windows Security: a cleartext logon, a disabled account's failure and an RC4
+# ticket, the Kerberoasting sign, were the routine events' `<*>`); other values stay as written
+_LOGON_TYPES = {"2": "Interactive", "3": "Network", "4": "Batch", "5": "Service", "7": "Unlock",
+                "8": "NetworkCleartext", "9": "NewCredentials", "10": "RemoteInteractive",
+                "11": "CachedInteractive"}  # fmt: skip
+_NT_STATUS = {"0x0": "SUCCESS", "0xc000006a": "WRONG_PASSWORD", "0xc0000064": "NO_SUCH_USER",
+              "0xc000006d": "LOGON_FAILURE", "0xc000006e": "ACCOUNT_RESTRICTION",
+              "0xc000006f": "INVALID_LOGON_HOURS", "0xc0000070": "INVALID_WORKSTATION",
+              "0xc0000071": "PASSWORD_EXPIRED", "0xc0000072": "ACCOUNT_DISABLED",
+              "0xc0000193": "ACCOUNT_EXPIRED", "0xc0000224": "PASSWORD_MUST_CHANGE",
+              "0xc0000234": "ACCOUNT_LOCKED_OUT", "0xc000015b": "LOGON_TYPE_NOT_GRANTED",
+              "0xc0000133": "TIME_SKEW",
+              "0xc0000413": "AUTHENTICATION_FIREWALL_FAILED"}  # fmt: skip
+_TICKET_CIPHERS = {"0x1": "DES_CBC_CRC", "0x3": "DES_CBC_MD5", "0x11": "AES128", "0x12": "AES256",
+                   "0x17": "RC4_HMAC", "0x18": "RC4_HMAC_EXP", "0xffffffff": "FAILED"}  # fmt: skip
+_BY_MEANING = {"LogonType": _LOGON_TYPES, "Status": _NT_STATUS, "SubStatus": _NT_STATUS,
+               "FailureCode": _NT_STATUS, "TicketEncryptionType": _TICKET_CIPHERS}  # fmt: skip
+# the events whose `TargetUserName` is a group's (4727-4737, 4754-4758: a member added to
+# `Account Operators` is not one added to `Remote Desktop Users`): named `GroupName`, a kind
+_GROUP_EVENTS = frozenset({*map(str, range(4727, 4738)), *map(str, range(4754, 4759))})
 
 
 def event_xml_record(text: str) -> dict | None:
@@ -54,6 +77,7 @@ def event_xml_record(text: str) -> dict | None:
         data = root.find(section)
         if data is not None:
             _read_data(data, record)
+
     message = root.findtext("RenderingInfo/Message")
     if message:  # `wevtutil /rd:true`: the event's rendered text
         record["message"] = message.strip()
@@ -93,8 +117,12 @@ def _read_data(data: ElementTree.Element, record: dict[str, str]) -> None:
         if element is data or len(element):
             continue
         name = element.get("Name") or (element.tag if element.tag != "Data" else f"Data{i}")
+        if name == "TargetUserName" and record.get("EventID") in _GROUP_EVENTS:
+            name = "GroupName"  # its words the kind of change (not quoted: one value)
         value = (element.text or "").strip()
         if name in _IMAGE_FIELDS and "\\" in value:
             value = _program(value)
-        spaced = any(c.isspace() for c in value) and name not in _COMMAND_FIELDS
+        elif name in _BY_MEANING:
+            value = _BY_MEANING[name].get(value.lower(), value)
+        spaced = any(c.isspace() for c in value) and name not in _WORDS_FIELDS
         record[name] = f'"{value}"' if spaced else value

@@ -460,6 +460,11 @@ NAME_KEYS = (
     # ... and Entra ID's sign-in's (`userDisplayName=Richard Clark`: QA, 1,328 of 1,742
     # templates named a person)
     "userdisplayname|"
+    # ... and a Windows Security event's accounts and machines (`TargetUserName=adm_alice`,
+    # `SamAccountName=`, `MemberName=CN=...`: QA, a template per account, a new help-desk
+    # operator's routine work a new event)
+    "targetusername|subjectusername|samaccountname|membername|workstationname|targetdomainname|"
+    "subjectdomainname|targetoutboundusername|"
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
     "project_path|"

@@ -552,7 +552,8 @@ OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "a
                             "operationname", "operation_name", "method", "methodname",
                             "method_name", "grpc.method", "rpc.method", "execute",
                             # ... and the program a Windows event's process ran (`event_xml`)
-                            "image", "parentimage", "sourceimage", "targetimage"})  # fmt: skip
+                            "image", "parentimage", "sourceimage", "targetimage",
+                            "newprocessname", "parentprocessname"})  # fmt: skip
 
 
 # a request's type named in prose, Zimbra's SOAP `soap - AuthRequest elapsed=45` beside

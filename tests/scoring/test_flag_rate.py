@@ -103,3 +103,13 @@ def test_the_plain_note_warns_against_recalibrating_on_never_seen_templates():
     `score` had warned that it would flag none of them."""
     note = flag_rate_note(201, 700, CALIBRATION, 99.0)
     assert "retrain, not recalibrate, where they hold templates the model never saw" in note
+
+
+def test_validation_sessions_left_out_for_unseen_keys_count_in_the_expected_rate():
+    """QA Entra ID: training warned that 14.9% of validation sessions held keys it lacked (left
+    out of calibration), and the note then said the threshold "should flag at most about
+    0.31%" of the 19.4% it flagged."""
+    assert flag_rate_note(194, 1000, CALIBRATION, 99.0, left_out_share=0.149) is None
+    note = flag_rate_note(900, 1000, CALIBRATION, 99.0, left_out_share=0.149)
+    assert "at most about 15.90% of normal sessions" in note
+    assert "and the 14.9% of validation sessions that held keys training lacked)" in note

@@ -626,9 +626,12 @@ class Pipeline:
         if info.score != self._fitted().decision_score:
             return None  # the calibration scores are of the decision score only
         calibration = getattr(self, "calibration_scores_", None)
+        left_out = getattr(self, "training_", {}).get("validation_unseen_keys") or {}
+        share = float(left_out.get("share") or 0.0)
+        share = share if left_out.get("left_out_of_calibration") else 0.0
         return flag_rate_note(
             n_flagged, n_scored, calibration, info.value, n_trained_on, n_unseen,
-            unseen_event_share, what, n_unseen_flagged,
+            unseen_event_share, what, n_unseen_flagged, left_out_share=share,
         )  # fmt: skip
 
     def tally_unseen(

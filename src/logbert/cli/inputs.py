@@ -51,7 +51,6 @@ YEAR_HELP = (
 )
 
 
-
 def year_with_logs(year: int | None, logs: bool) -> int | None:
     """`--year` dates raw log lines: refused without --logs, where it would change nothing."""
     if year is not None and not logs:

@@ -111,13 +111,7 @@ class NgramDetector(Detector):
         distinct, inverse = distinct_sessions(check_sessions(X))
         scores = np.zeros(len(distinct))
         for i, (is_open, keys) in enumerate(distinct):
-            sequence, n_grams, n_unseen = keys.tolist(), 0, 0
-            for n in self.sizes:
-                padded = self._padded(sequence, n, is_open)
-                for gram in _grams(padded, n, short=padded is sequence):
-                    n_grams += 1
-                    n_unseen += self._unseen(gram, n)
-            scores[i] = n_unseen / n_grams if n_grams else 0.0
+            scores[i] = self._unseen_events(keys, is_open, top=0)[0]
         return scores[inverse]
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:

@@ -530,3 +530,41 @@ def test_a_log_in_local_time_without_an_offset_is_read_in_the_given_timezone(tmp
     assert result.exit_code == 0, result.output
     ids = [json.loads(line)["session_id"] for line in scores.read_text().splitlines()]
     assert ids == ["2026-12-04T08:00:00", "2026-12-04T08:30:00"]
+
+
+def test_score_and_evaluate_read_a_host_in_another_zone_with_their_own_timezone(tmp_path):
+    """QA Harbor, k3s: the zone given to train was fixed for every log the model scored, so a
+    host in another zone (or one whose zone changed since) had its windows an hour off; `score`,
+    `evaluate` and `calibrate` take `--timezone` for the logs they read."""
+    lines = [f"2026/12/04 09:{m:02d}:32 [info] 1287#0: *{m} client 10.0.0.{m} closed keepalive "
+             "connection\n" for m in range(0, 60, 2)]  # fmt: skip
+    log, model = tmp_path / "error.log", tmp_path / "model"
+    log.write_text("".join(lines))
+    result = invoke("train", log, "--logs", "--format", "nginx-error", "--timezone", "+01:00",
+                    "--window", "30m", "--model", "new-event", "--output", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    windows = {}
+    for zone in (None, "UTC", "America/New_York"):
+        scores = tmp_path / f"scores-{zone}.jsonl".replace("/", "_")
+        given = ["--timezone", zone] if zone else []
+        result = invoke("score", model, log, "--logs", *given, "--output", scores)
+        assert result.exit_code == 0, result.output
+        windows[zone] = [json.loads(row)["session_id"] for row in scores.read_text().splitlines()]
+    assert windows[None] == ["2026-12-04T08:00:00", "2026-12-04T08:30:00"]  # the model's +01:00
+    assert windows["UTC"] == ["2026-12-04T09:00:00", "2026-12-04T09:30:00"]
+    assert windows["America/New_York"] == ["2026-12-04T14:00:00", "2026-12-04T14:30:00"]
+    labels = tmp_path / "labels.csv"
+    labels.write_text("session_id,label\n2026-12-04T09:00:00,normal\n2026-12-04T09:30:00,anomaly\n")
+    out = tmp_path / "eval.json"
+    result = invoke("evaluate", model, log, "--logs", "--labels", labels, "--timezone", "UTC",
+                    "--output", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["n_sessions"] == 2
+    output = ["--output", tmp_path / "x.jsonl"]
+    for command in (["score", model, log, *output], ["evaluate", model, log, *output],
+                    ["calibrate", model, log]):  # fmt: skip
+        refused = invoke(*command, "--timezone", "UTC")
+        assert "--timezone dates raw log lines: it works with --logs" in user_error(refused)
+    refused = invoke("score", model, log, "--logs", "--timezone", "Mars/Olympus",
+                     "--output", tmp_path / "y.jsonl")  # fmt: skip
+    assert "names no time zone" in user_error(refused)

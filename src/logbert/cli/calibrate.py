@@ -17,12 +17,13 @@ import typer
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    SCORE_TIMEZONE_HELP,
     YEAR_HELP,
     TrainingOverlap,
+    dating_with_logs,
     load_pipeline,
     read_all,
     say,
-    year_with_logs,
 )
 from logbert.errors import LogbertError
 from logbert.pipeline import model_directory
@@ -50,6 +51,7 @@ def command(
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    timezone: str | None = typer.Option(None, "--timezone", help=SCORE_TIMEZONE_HELP),
 ) -> None:
     """Calibrate the decision threshold and write threshold.json."""
     if rule is not None:
@@ -60,9 +62,11 @@ def command(
     check_output_path(directory, "model directory", directory=True)
     for name in WRITTEN:
         check_output_path(directory / name, "model file")
-    year = year_with_logs(year, logs)
+    dating_with_logs(year, timezone, logs)
     rejects = directory / "calibrate.rejects.txt"  # as train keeps train.rejects.txt
-    validation, where, end = read_all(pipeline, inputs, logs, input_format, labels, year, rejects)
+    validation, where, end = read_all(
+        pipeline, inputs, logs, input_format, labels, year, rejects, timezone
+    )
     if not validation:
         raise LogbertError(f"{where} holds no sessions to calibrate on")
     overlap = TrainingOverlap(pipeline)

@@ -26,9 +26,11 @@ from rich.table import Table
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    SCORE_TIMEZONE_HELP,
     YEAR_HELP,
     TrainingOverlap,
     check_sessions_fit,
+    dating_with_logs,
     file_end,
     finite_threshold,
     labels_map,
@@ -38,7 +40,6 @@ from logbert.cli.inputs import (
     say,
     sessions_file,
     unrecorded_end_note,
-    year_with_logs,
 )
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
@@ -87,6 +88,7 @@ def command(
         False, "--text", help='The input is labelled text records ({"input", "output"}).'
     ),
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    timezone: str | None = typer.Option(None, "--timezone", help=SCORE_TIMEZONE_HELP),
     threads: int = typer.Option(
         0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
     ),
@@ -95,7 +97,7 @@ def command(
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or more")
     check_output_path(output, "evaluation output")
-    year = year_with_logs(year, logs)
+    dating_with_logs(year, timezone, logs)
     pipeline = load_pipeline(model_dir)
     info = pipeline.decision_threshold(threshold)
     overlap = TrainingOverlap(pipeline)
@@ -142,7 +144,7 @@ def command(
             rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
             truth, values, read = _from_logs(
                 pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
-                normal,
+                normal, timezone,
             )  # fmt: skip
         else:
             if labels is not None:
@@ -390,16 +392,18 @@ def _from_logs(
     rejects: Path,
     year: int | None = None,
     normal: NormalVerdicts | None = None,
+    timezone: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, LogReadSummary]:
     """Labels and scores of the sessions of raw logs (labelled by the `labels` CSV, else by
-    the lines), and what reading them saw; rejected lines are kept in `rejects`; `year`
-    dates lines written without one (`Pipeline.log_parser`)."""
+    the lines), and what reading them saw; rejected lines are kept in `rejects`; `year` and
+    `timezone` date lines written without a year or a UTC offset (`Pipeline.log_parser`)."""
     summary = LogReadSummary()
     label_map = labels_map(labels)
     with logs_progress("reading logs", summary):
         sessions = list(
             pipeline.read_logs(
-                files, summary, label_map, track_lines=False, rejects_path=rejects, year=year
+                files, summary, label_map, track_lines=False, rejects_path=rejects, year=year,
+                timezone=timezone,
             )
         )
     say(summary.line())

@@ -21,6 +21,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders
 from logbert.parsing.reader import name_files
 from logbert.parsing.templates import TEMPLATE_SET_KEY
+from logbert.parsing.zones import check_timezone
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.files import FINGERPRINTS_FILE
 from logbert.sessions.io import (
@@ -51,11 +52,19 @@ YEAR_HELP = (
 )
 
 
-def year_with_logs(year: int | None, logs: bool) -> int | None:
-    """`--year` dates raw log lines: refused without --logs, where it would change nothing."""
-    if year is not None and not logs:
-        raise LogbertError("--year dates raw log lines: it works with --logs")
-    return year
+SCORE_TIMEZONE_HELP = (
+    "With --logs: the time zone of timestamps written without a UTC offset in these logs "
+    "(Europe/Berlin, +01:00; default: the zone given to train, else UTC)."
+)
+
+
+def dating_with_logs(year: int | None, timezone: str | None, logs: bool) -> None:
+    """`--year` and `--timezone` date raw log lines: refused without --logs, where they would
+    change nothing, and a zone that names none is refused before any line is read."""
+    for option, value in (("--year", year), ("--timezone", timezone)):
+        if value is not None and not logs:
+            raise LogbertError(f"{option} dates raw log lines: it works with --logs")
+    check_timezone(timezone)
 
 
 def say(line: str) -> None:
@@ -213,18 +222,21 @@ def read_all(
     labels: Path | None = None,
     year: int | None = None,
     rejects: Path | None = None,
+    timezone: str | None = None,
 ) -> tuple[list, str, datetime | None]:
     """Every session of the inputs (for calibrate-sized data), a description, and the log's
     last event (of any line; for a `split` part, of the whole log it was cut from), against
     which sessions still running are told, as `score` tells them. With --logs, lines that do
-    not fit the format are kept in `rejects`."""
+    not fit the format are kept in `rejects`; `year` and `timezone` date them
+    (`Pipeline.log_parser`)."""
     if logs:
         summary = LogReadSummary()
         files = log_files(inputs)
         with logs_progress("reading logs", summary):
             sessions = list(
                 pipeline.read_logs(
-                    files, summary, labels_map(labels), rejects_path=rejects, year=year
+                    files, summary, labels_map(labels), rejects_path=rejects, year=year,
+                    timezone=timezone,
                 )
             )
         say(summary.line())

@@ -20,9 +20,11 @@ import typer
 from logbert.cli.inputs import (
     INPUTS_HELP,
     LOGS_HELP,
+    SCORE_TIMEZONE_HELP,
     YEAR_HELP,
     TrainingOverlap,
     check_sessions_fit,
+    dating_with_logs,
     file_end,
     finite_threshold,
     labels_map,
@@ -32,7 +34,6 @@ from logbert.cli.inputs import (
     say,
     sessions_file,
     unrecorded_end_note,
-    year_with_logs,
 )
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
@@ -70,6 +71,7 @@ def command(
     ),
     input_format: str | None = typer.Option(None, "--input-format", help="Sessions format."),
     year: int | None = typer.Option(None, "--year", help=YEAR_HELP),
+    timezone: str | None = typer.Option(None, "--timezone", help=SCORE_TIMEZONE_HELP),
     labels: Path | None = typer.Option(
         None,
         "--labels",
@@ -91,7 +93,7 @@ def command(
     check_output_path(output, "scores file")
     if labels is not None and text:
         raise LogbertError("--labels works with --logs; sessions files carry their labels")
-    year = year_with_logs(year, logs)
+    dating_with_logs(year, timezone, logs)
     pipeline = load_pipeline(model_dir)
     if labels is not None and not logs:
         refuse_labels_without_logs(inputs, pipeline, input_format)
@@ -122,7 +124,7 @@ def command(
         rejects = output.with_name(output.stem + ".rejects.txt")
         batches = pipeline.score_logs(
             log_files(inputs), summary, labels_map(labels), rejects_path=rejects, year=year,
-            templates_from=f"--templates {templates}", **options,
+            timezone=timezone, templates_from=f"--templates {templates}", **options,
         )  # fmt: skip
     else:
         path = sessions_file(inputs)

@@ -45,6 +45,7 @@ import it (but for annotations).
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections import Counter, deque
@@ -317,6 +318,15 @@ class Parser(DatingChecks):
         """Date timestamps without a year by `year` from now on (None: each input's
         modification time, or the current date for stdin and live lines)."""
         self.fmt = with_year(self.fmt, year)
+
+    def use_timezone(self, zone: str | None) -> None:
+        """Read times without a UTC offset in `zone` from now on (None: keep the zone this
+        parser was made with). A model's parser takes the zone given at training; a host
+        whose zone differs, or changed since, is scored with its own (QA Harbor, k3s)."""
+        if zone is not None:
+            check_timezone(zone)
+            self.fmt = copy.copy(self.fmt)
+            self.fmt.timezone = zone
 
     @property
     def notes(self) -> list[str]:

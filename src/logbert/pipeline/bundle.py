@@ -719,12 +719,13 @@ class Pipeline:
         track_lines: bool = True,
         rejects_path: Path | None = None,
         year: int | None = None,
+        timezone: str | None = None,
     ) -> Iterator[Session]:
         """Sessions of raw log files, parsed by a copy of the frozen parser (the saved one
-        never changes) and sessionized with the bundle's settings; `year`: see
+        never changes) and sessionized with the bundle's settings; `year`, `timezone`: see
         `log_parser`."""
         sessions = read_log_sessions(
-            self.log_parser(year), self.sessionizer, files, summary, labels, track_lines,
+            self.log_parser(year, timezone), self.sessionizer, files, summary, labels, track_lines,
             rejects_path,
         )  # fmt: skip
         return self._noting_earlier_starts(sessions, summary)
@@ -753,15 +754,17 @@ class Pipeline:
             return sessions
         return note_earlier_starts(sessions, starts, summary)
 
-    def log_parser(self, year: int | None = None) -> Parser:
+    def log_parser(self, year: int | None = None, timezone: str | None = None) -> Parser:
         """A copy of the frozen parser to read new logs with (the saved one never changes).
         Timestamps without a year take `year`, else each file's modification time (stdin and
         live lines: the current date): the `--year` given at training dated the training
-        files, not the logs read now."""
+        files, not the logs read now. Times without a UTC offset are read in `timezone`, else
+        in the zone given at training (`--timezone`), else as UTC."""
         self._fitted()
         self.require_log_reader()
         parser = copy.deepcopy(self.parser_)
         parser.use_year(year)
+        parser.use_timezone(timezone)
         return parser
 
     def score_logs(
@@ -771,6 +774,7 @@ class Pipeline:
         labels: dict[str, str] | None = None,
         rejects_path: Path | None = None,
         year: int | None = None,
+        timezone: str | None = None,
         templates_from: str = "the templates given",
         **options: Any,
     ) -> Iterator[list[dict[str, Any]]]:
@@ -781,14 +785,15 @@ class Pipeline:
         its last event decides which are open, so results equal the step-by-step path.
         Templates the frozen parser mined from these logs (unseen keys) are named in the rows'
         evidence by their text, and detectors that read template text get it
-        (`extend_templates`) before each batch is scored. `year`: see `log_parser`.
+        (`extend_templates`) before each batch is scored. `year`, `timezone`: see
+        `log_parser`.
         Templates given (`templates=`, named `templates_from` in errors, e.g. "--templates
         FILE") are refused before a batch when their text for a key this run knows differs,
         keys mined from these logs included: a file from a parse run that numbered the new
         templates otherwise would put one event's text on another's line.
         """
         summary = summary if summary is not None else LogReadSummary()
-        parser = self.log_parser(year)
+        parser = self.log_parser(year, timezone)
         sessions = self._noting_earlier_starts(
             read_log_sessions(parser, self.sessionizer, files, summary, labels, True, rejects_path),
             summary,

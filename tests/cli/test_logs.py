@@ -568,3 +568,25 @@ def test_score_and_evaluate_read_a_host_in_another_zone_with_their_own_timezone(
     refused = invoke("score", model, log, "--logs", "--timezone", "Mars/Olympus",
                      "--output", tmp_path / "y.jsonl")  # fmt: skip
     assert "names no time zone" in user_error(refused)
+
+
+def test_local_time_labels_of_a_log_whose_lines_carry_offsets_blame_the_labels_alone(tmp_path):
+    """QA RabbitMQ: every line carried `+01:00` and the labels were in local time; the warning
+    also offered `--timezone -01:00`, which cannot move a time written with its offset."""
+    log, model = tmp_path / "rabbit.log", tmp_path / "model"
+    log.write_text("".join(
+        f"2026-12-04 {7 + m // 60:02d}:{m % 60:02d}:11.123456+01:00 [info] <0.{m}.0> closing "
+        "AMQP connection\n" for m in range(0, 120, 4)
+    ))  # fmt: skip
+    labels = tmp_path / "labels.csv"  # windows 06:00 to 07:30 UTC, written 07:00 to 08:30
+    labels.write_text("session_id,label\n" + "".join(
+        f"2026-12-04T{h}:00,normal\n" for h in ("07:00", "07:30", "08:00", "08:30")
+    ))  # fmt: skip
+    result = invoke("train", log, "--logs", "--format", "auto", "--window", "30m", "--model",
+                    "new-event", "--output", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "eval.json"
+    result = invoke("evaluate", model, log, "--logs", "--labels", labels, "--output", out)
+    assert "moved by -1 h names a session" in result.output, result.output
+    assert "The labels are written in local time (UTC+01:00" in result.output
+    assert "--timezone" not in result.output

@@ -529,6 +529,9 @@ def test_window_labels_written_in_local_time_are_a_warning():
     assert warning.startswith("warning: 12 ids of the labels name no session and 12 sessions")
     assert "moved by -1 h names a session" in warning and "local time (UTC+01:00" in warning
     assert "--timezone -01:00" in warning  # ... or the log's times are UTC-1 (QA Kong)
+    assert stream.stats.labels_shift.shift == timedelta(hours=-1)
+    zoned = stream.stats.labels_shift.warning(log_has_offsets=True)  # (QA RabbitMQ)
+    assert "--timezone" not in zoned and "The labels are written in local time" in zoned
     in_utc = {at(60 * m).isoformat(): "normal" for m in minutes[:12]}  # a part, in UTC
     stream = WindowSessionizer("5m", labels=in_utc)
     _push_all(stream, table, 24)

@@ -1113,10 +1113,20 @@ MASKS: list[tuple[str, str, int]] = [
     (  # an account with its realm, Proxmox's `<dave@pve>`, `root@pam!backup` (an API token):
         # a new user's first console was a new event (QA), or an account at a host (`ssh
         # root@db`); dotted domains are e-mail, below; not before a colon: Asterisk's dialplan
-        # context, `[1001@from-internal:1]`, is the event
-        r"(^|[\s<:'\"=(\[,])[A-Za-z0-9._-]+@[a-z][a-z0-9-]*(?:![\w-]+)?($|[\s>'\",;)\]])",
+        # context, `[1001@from-internal:1]`, is the event; an Erlang node closing a sentence or
+        # a tuple, `... alarm set on node rabbit@n1.`, `{..., rabbit@n2}` (QA RabbitMQ: a
+        # template per node, an alarm known on n1 new on n3)
+        r"(^|[\s<:'\"=(\[,])[A-Za-z0-9._-]+@[a-z][a-z0-9-]*(?:![\w-]+)?"
+        r"($|[\s>'\",;)\]}]|\.(?:$|\s))",
         r"\1" + WILDCARD + r"\2",
         2,
+    ),
+    (  # a quoted name holding a percent-encoded character, RabbitMQ's quorum queue
+        # `{'%2Fshop_orders.created',rabbit@n3}` (vhost and queue): an encoded name or path
+        # is a value (QA RabbitMQ: a template per queue of one leader election)
+        r"'[^'\s]*%[0-9A-Fa-f]{2}[^'\s]*'",
+        "'" + WILDCARD + "'",
+        1,
     ),
     (  # e-mail addresses (`alice@example.org`, `<x177@spam.example>`): a sender or recipient
         # is a variable like a host (QA Exim: each mistyped recipient a template of its own,

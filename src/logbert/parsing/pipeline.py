@@ -319,6 +319,13 @@ class Parser(DatingChecks):
         modification time, or the current date for stdin and live lines)."""
         self.fmt = with_year(self.fmt, year)
 
+    def times_carry_offsets(self) -> bool:
+        """Whether every dated line of the last inputs read carried its own UTC offset (or
+        was epoch time), `--timezone` aside: then no zone option moves its times."""
+        dated = [fit for fit in self.inputs if fit.dated]
+        zone_given = self.fmt.timezone is not None or bool(self.zones_applied)
+        return bool(dated) and not zone_given and all(f.in_utc == f.dated for f in dated)
+
     def use_timezone(self, zone: str | None) -> None:
         """Read times without a UTC offset in `zone` from now on (None: keep the zone this
         parser was made with). A model's parser takes the zone given at training; a host

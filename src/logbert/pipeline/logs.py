@@ -240,6 +240,8 @@ def read_log_sessions(
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit
     stats.check_late(where)
+    if stats.labels_shift is not None and parser.times_carry_offsets():
+        stats.labels_warning = stats.labels_shift.warning(log_has_offsets=True)
     summary.notes.extend(stats.warnings(settings.by_id))
     summary.labels_shifted = stats.labels_warning
     unseen = summary.mostly_unseen_warning()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 _ID = re.compile(r"(?P<field>.*@)?(?P<when>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
@@ -20,10 +21,52 @@ _STEP = timedelta(minutes=15)  # clock offsets are quarter-hour multiples (+05:4
 _WIDEST = 14 * 4  # up to 14 h either way
 
 
-def shifted_labels_warning(labels: Mapping[str, str], written: Collection[str]) -> str | None:
-    """A warning when the window ids of `labels` fit the `written` session ids exactly once
-    moved by one clock offset, and not as written; None otherwise (ids that are no windows,
-    a join that is already whole on either side, or no offset that makes it whole)."""
+@dataclass(frozen=True)
+class ShiftedLabels:
+    """Labels whose window ids fit the sessions moved by `shift`: `unused` ids name no
+    session and `unlabelled` sessions have no label as written; `example` is one id."""
+
+    shift: timedelta
+    unused: int
+    unlabelled: int
+    example: str
+
+    def warning(self, log_has_offsets: bool = False) -> str:
+        """Both readings of the offset: labels in local time, or a log in local time without
+        an offset, read as UTC (QA Kong: a gateway's error log at UTC+1; the warning blamed
+        the labels, which were right, and advised writing them with a wrong offset); the
+        labels' alone where every line of the log carries its own offset (`log_has_offsets`,
+        QA RabbitMQ: `--timezone -01:00` was advised for lines written `+01:00`)."""
+        minutes = int(self.shift.total_seconds() // 60)
+        hhmm = f"{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        offset, log_zone = (f"+{hhmm}", f"-{hhmm}") if minutes < 0 else (f"-{hhmm}", f"+{hhmm}")
+        moved = f"{'+' if minutes > 0 else '-'}{_span(abs(minutes))}"
+        labels_local = (
+            f"the labels are written in local time (UTC{offset}; e.g. {self.example!r}) while "
+            f"window ids are UTC: write the ids in UTC, or with their offset "
+            f"('2026-12-04T09:30:00{offset}')"
+        )
+        readings = (
+            f"{labels_local[0].upper()}{labels_local[1:]} (every line of the log carries its "
+            "own UTC offset, so its windows are right)"
+            if log_has_offsets
+            else f"Either {labels_local}; or the log writes local time without an offset, read "
+            f"as UTC unless --timezone named its zone: name it (e.g. --timezone {log_zone}) "
+            "when it is parsed, the model trained or the logs scored"
+        )
+        return (
+            f"warning: {self.unused:,} ids of the labels name no session and "
+            f"{self.unlabelled:,} sessions are unlabelled, but every label id moved by {moved} "
+            f"names a session and every session is labelled, so each label sits on the wrong "
+            f"window. {readings}. Figures against these labels judge each window by another's "
+            "label"
+        )
+
+
+def shifted_labels(labels: Mapping[str, str], written: Collection[str]) -> ShiftedLabels | None:
+    """The clock offset by which the window ids of `labels` fit the `written` session ids
+    exactly once, and not as written; None otherwise (ids that are no windows, a join that
+    is already whole on either side, or no offset that makes it whole)."""
     unused = sum(1 for i in labels if i not in written)
     unlabelled = sum(1 for i in written if i not in labels)
     if not unused or not unlabelled:
@@ -47,7 +90,7 @@ def shifted_labels_warning(labels: Mapping[str, str], written: Collection[str]) 
         if found > hits and found in (len(sessions), len(moved)):
             if _cut_by_the_ends(sessions, set(labels), shift):
                 return None
-            return _warning(shift, unused, unlabelled, next(iter(labels)))
+            return ShiftedLabels(shift, unused, unlabelled, next(iter(labels)))
     return None
 
 
@@ -77,26 +120,6 @@ def _parse(session_id: str) -> tuple[str, datetime] | None:
     if found is None:
         return None
     return found["field"] or "", datetime.fromisoformat(found["when"])
-
-
-def _warning(shift: timedelta, unused: int, unlabelled: int, example: str) -> str:
-    """Both readings of the offset: labels in local time, or a log in local time without an
-    offset, read as UTC (QA Kong: a gateway's error log at UTC+1; the warning blamed the
-    labels, which were right, and advised writing them with a wrong offset)."""
-    minutes = int(shift.total_seconds() // 60)
-    hhmm = f"{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    offset, log_zone = (f"+{hhmm}", f"-{hhmm}") if minutes < 0 else (f"-{hhmm}", f"+{hhmm}")
-    moved = f"{'+' if minutes > 0 else '-'}{_span(abs(minutes))}"
-    return (
-        f"warning: {unused:,} ids of the labels name no session and {unlabelled:,} sessions are "
-        f"unlabelled, but every label id moved by {moved} names a session and every session "
-        f"is labelled, so each label sits on the wrong window. Either the labels are written "
-        f"in local time (UTC{offset}; e.g. {example!r}) while window ids are UTC: write the "
-        f"ids in UTC, or with their offset ('2026-12-04T09:30:00{offset}'); or the log writes "
-        f"local time without an offset, read as UTC unless --timezone named its zone: name it "
-        f"(e.g. --timezone {log_zone}) when it is parsed or the model trained. Figures against "
-        "these labels judge each window by another's label"
-    )
 
 
 def _span(minutes: int) -> str:

@@ -49,7 +49,7 @@ from logbert.sessions.io import (
     label_spellings,
     parse_label,
 )
-from logbert.sessions.label_times import shifted_labels_warning
+from logbert.sessions.label_times import shifted_labels
 from logbert.sessions.stats import SessionizeStats
 
 # a time window's id column as people name it too (QA Flink: `window,label,type` was refused
@@ -372,14 +372,18 @@ def settle_window_labels(
     """At the end of a stream of windows labelled by id (time or count windows): count the
     labels' ids that named no window, refuse labels none of whose ids did (as
     `IdSessionizer._flush`), and keep the warning about doubtful ones (ids in another clock,
-    `shifted_labels_warning`, else `unused_ids_warning`) in `stats.labels_warning`."""
+    `shifted_labels`, kept in `stats.labels_shift` too, else `unused_ids_warning`) in
+    `stats.labels_warning`."""
     unused = [i for i in labels if i not in written]
     stats.n_labels_unused = len(unused)
     stats.n_labels_unused_anomalous = sum(labels[i] != NORMAL for i in unused)
     example = next(iter(written), None)
     require_some_match(labels, len(unused), example, written)
-    stats.labels_warning = shifted_labels_warning(labels, written) or unused_ids_warning(
-        labels, unused, example, unlabelled=stats.n_unlabelled
+    stats.labels_shift = shifted_labels(labels, written)
+    stats.labels_warning = (
+        stats.labels_shift.warning()
+        if stats.labels_shift is not None
+        else unused_ids_warning(labels, unused, example, unlabelled=stats.n_unlabelled)
     )
 
 

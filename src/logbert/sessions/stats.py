@@ -19,6 +19,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.auto import show_line
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import ANOMALY, NORMAL
+from logbert.sessions.label_times import ShiftedLabels
 from logbert.sessions.options import by_field_hint, id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
@@ -84,6 +85,9 @@ class SessionizeStats:
     # the warning about those ids when they are doubtful (most of the file's, or its anomaly
     # ids spelt otherwise: `labels.unused_ids_warning`), made by the sessionizer, which has them
     labels_warning: str | None = None
+    # ... and the clock offset that fits window labels to the windows (`label_times`), whose
+    # warning the reader words again when every line carried its own offset
+    labels_shift: ShiftedLabels | None = None
     n_labels_repeated: int = 0  # sessions labelled by an id that labelled an earlier session
     # sessions a labels file calls normal whose lines the log's own label field marks
     # anomalous (`labels_override_warning`), and the first

@@ -3,6 +3,15 @@ got wrong, as a new user met it."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pyarrow as pa
+
+from logbert.parsing.inner_time import inner_time_warning
+from logbert.parsing.json_lines import record_fields
+from logbert.parsing.masks import mask_text
+from logbert.parsing.miner import TemplateMiner, _is_outcome_word
+
 
 def test_an_erlang_node_closing_a_sentence_or_a_tuple_is_masked(masked_alike):
     """QA RabbitMQ: `rabbit@n1.` and `{..., rabbit@n2}` kept the node, a template per node: a
@@ -28,3 +37,119 @@ def test_a_quoted_percent_encoded_name_is_a_value(masked_alike):
     ])  # fmt: skip
     assert shop == notify
     assert shop.startswith("granting vote for {'<*>',<*>}")
+
+
+def _launch(instance_ids: list[str], instance_type: str = "t3.small") -> dict:
+    """A CloudTrail RunInstances record launching one instance per id."""
+    return {
+        "eventTime": "2026-12-20T09:05:00Z", "eventName": "RunInstances",
+        "eventID": "12bd4ace-faec-4d38-9be4-bcfc49b64a08",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::123456789012:user/dave"},
+        "responseElements": {"instancesSet": {"items": [
+            {"instanceId": i, "instanceType": instance_type,
+             "instanceState": {"code": 0, "name": "pending"}} for i in instance_ids
+        ]}},
+    }  # fmt: skip
+
+
+def test_a_json_array_of_objects_is_one_object_however_many_items_it_holds():
+    """QA CloudTrail: each length of `instancesSet.items` was a template, so launching three
+    instances where training had launched one or two was a new event."""
+    one = mask_text(record_fields(_launch(["i-0a4c123b1612dd272"]))[1])
+    three = mask_text(record_fields(_launch(["i-0a4c123b1612dd272", "i-0d1371c17149d4395",
+                                             "i-036b3216fdaeeb975"]))[1])  # fmt: skip
+    assert one == three
+    assert "responseElements.instancesSet.items[].instanceState.name=pending" in one
+    assert "responseElements.instancesSet.items[].instanceType=t3.small" in one
+    trace = record_fields({"msg": "boom", "exception": {"Trace": [{"file": "a.php"}]}})[1]
+    assert "Trace" not in trace and "a.php" not in trace  # a stack trace's frames: left out
+
+
+def test_an_iam_principal_s_name_and_an_id_after_event_id_are_masked(masked_alike):
+    """QA CloudTrail: `arn:aws:iam::<*>:user/dave` kept the user (a new employee's every call a
+    new event); `eventID=12bd4ace-...` kept `12` as a Windows event's number, the rest masked
+    in parts, a template of that one line."""
+    dave, erin, role, event_id, windows = masked_alike([
+        "userIdentity.arn=arn:aws:iam::123456789012:user/dave eventName=DescribeInstances",
+        "userIdentity.arn=arn:aws:iam::123456789012:user/erin eventName=DescribeInstances",
+        "userIdentity.arn=arn:aws:sts::123456789012:assumed-role/ci-deploy/gh-run-1234 x",
+        "eventID=12bd4ace-faec-4d38-9be4-bcfc49b64a08 eventName=GetBucketAcl",
+        "EventID=4624 logon",
+    ])  # fmt: skip
+    assert dave == erin == "userIdentity.arn=arn:aws:iam::<*>:user/<*> eventName=DescribeInstances"
+    assert role == "userIdentity.arn=arn:aws:sts::<*>:assumed-role/ci-deploy/<*> x"
+    assert event_id == "eventID=<*> eventName=GetBucketAcl" and windows == "EventID=4624 logon"
+
+
+def test_a_java_logger_splits_events_however_many_loggers_share_a_shape():
+    """QA Jenkins: `jenkins.InitReactorRunner$1#onAttained: Started all plugins` and
+    `hudson.model.AsyncPeriodicWork#lambda$doRun$1: Started Workspace clean-up` were one
+    `[id=<*>] INFO <*>: Started <*> <*>` template, and a new short message a known event."""
+    messages = [
+        ("h.s.AuthenticationProcessingFilter2#unsuccessful: Login attempt failed", 34),
+        ("hudson.model.AsyncPeriodicWork#lambda$doRun$1: Started Workspace clean-up", 18),
+        ("hudson.model.AsyncPeriodicWork#lambda$doRun$1: Started Fingerprint cleanup", 16),
+        ("hudson.model.AsyncPeriodicWork#lambda$doRun$1: Started Download metadata", 15),
+        ("hudson.tasks.LogRotator#perform: Deleting docs-site #1887", 20),
+    ] + [(f"jenkins.InitReactorRunner$1#onAttained: {message}", 1) for message in (
+        "Listed all plugins", "Prepared all plugins", "Started all plugins", "Loaded all jobs",
+    )]  # fmt: skip
+    lines = [mask_text(f"[id={i}]\tINFO\t{message}") for message, n in messages for i in range(n)]
+    miner = TemplateMiner()
+    templates = {miner.template(tid) for tid in miner.add(lines)}
+    assert not any(" INFO <*>:" in t for t in templates)
+    started = "[id=<*>] INFO jenkins.InitReactorRunner$<*>#onAttained: Started all plugins"
+    assert started in templates and len(templates) == 9
+
+
+def test_a_ci_job_s_name_is_masked_and_unstable_is_an_outcome(masked_alike):
+    """QA Jenkins: `docs-site #1912` kept the job (a template per job, a new job's first build
+    a new event), and `completed: UNSTABLE` merged with SUCCESS under journald's header."""
+    docs, nightly, folder, connection = masked_alike([
+        "hudson.model.Run#execute: docs-site #1912 main completed: UNSTABLE",
+        "hudson.model.Run#execute: nightly-backup #1377 main completed: UNSTABLE",
+        "hudson.model.Executor#start: team/orders-api #7 started on agent-02 (executor 1)",
+        "Accepted JNLP4-connect connection #727 from 10.0.0.1:5000",
+    ])  # fmt: skip
+    assert docs == nightly == "hudson.model.Run#execute: <*> #<*> main completed: UNSTABLE"
+    assert folder.startswith("hudson.model.Executor#start: <*> #<*> started on")
+    assert "connection #<*>" in connection
+    assert _is_outcome_word("UNSTABLE") and not _is_outcome_word("SUCCESS")
+
+
+def test_a_header_in_local_time_over_a_message_s_own_zoned_time_is_said():
+    """QA Jenkins under journald: `Dec 01 00:00:00 ci-01 jenkins[1187]: 2026-12-01
+    00:00:00.000+0100 [id=37] ...`, the header an hour off, no warning at parse or train."""
+    header = pa.array([datetime(2026, 12, 1, 0, 0, i) for i in range(20)], pa.timestamp("us"))
+    content = pa.array([f"2026-12-01 00:00:{i:02d}.000+0100 [id=37]\tINFO\tx.Y#z: started"
+                        for i in range(20)])  # fmt: skip
+    warning = inner_time_warning(header, content)
+    assert warning is not None and "the header is in local time (UTC+01:00)" in warning
+
+
+def test_haproxy_servers_and_proxies_are_masked_beyond_the_http_log(masked_alike):
+    """QA HAProxy: TCP-mode lines, health checks, server states and a reload's proxies kept
+    their names (a known hiccup on another server a new event), and the persistence cookie's
+    flags (`--NI`, `--VN`) made each HTTP event two templates."""
+    tcp1, tcp2, check1, check2, down, stop1, stop2, ni, vn, sc = masked_alike([
+        "10.0.1.18:38358 [04/Dec/2026:10:00:01.607] fe_redis be_redis/redis01 0/1/1935 85605 -- "
+        "68/4/2/8/0 0/0",
+        "10.0.1.18:38358 [04/Dec/2026:10:00:01.607] fe_redis be_redis/redis02 0/1/1935 85605 -- "
+        "68/4/2/8/0 0/0",
+        "Health check for server be_api/api01 failed, reason: Layer7 wrong status, code: 500",
+        "Health check for server be_api/api02 failed, reason: Layer7 wrong status, code: 500",
+        "Server be_app/app02 is DOWN, reason: Layer4 connection problem",
+        "Stopping frontend fe_http in 0 ms.",
+        "Stopping backend be_app in 0 ms.",
+        '203.0.113.7:51234 [04/Dec/2026:10:21:11.123] fe_https~ be_app/app03 0/0/1/25/26 200 '
+        '5123 - - --NI 120/118/3/1/0 0/0 "GET /cart HTTP/1.1"',
+        '203.0.113.7:51234 [04/Dec/2026:10:21:11.123] fe_https~ be_app/app01 0/0/1/25/26 200 '
+        '5123 - - --VN 120/118/3/1/0 0/0 "GET /cart HTTP/1.1"',
+        '203.0.113.7:51234 [04/Dec/2026:10:21:11.123] fe_https~ be_app/app01 0/0/1/25/26 503 '
+        '5123 - - SCNI 120/118/3/1/0 0/0 "GET /cart HTTP/1.1"',
+    ])  # fmt: skip
+    assert tcp1 == tcp2 and "be_redis/<*>" in tcp1
+    assert check1 == check2 and down.startswith("Server be_app/<*> is DOWN")
+    assert stop1 == "Stopping frontend <*> in <*> ms."
+    assert stop2 == "Stopping backend <*> in <*> ms."
+    assert ni == vn and " ---- " in ni and " SC-- " in sc

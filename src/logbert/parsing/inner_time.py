@@ -33,6 +33,11 @@ _INNER = (
     # syslog header over postgres' UTC times, unsaid)
     r"|(?:^|[\s\]])(?P<utc>[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
     r"(?: UTC|Z)(?:$|[\s\]])"
+    # ... and a message's own time with its numeric offset, as Jenkins writes its lines under
+    # journald's header, `jenkins[1187]: 2026-12-01 00:00:00.000+0100 [id=37] INFO ...` (QA
+    # Jenkins: a CET header, unsaid, and UTC labels blamed)
+    r"|(?:^|[\s\]])(?P<zoned>[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}"
+    r"(?:[.,][0-9]+)?[+-][0-9]{2}:?[0-9]{2})(?:$|[\s\]])"
 )
 SAMPLE = 200  # lines compared, the first with both times
 _QUARTER_HOUR = 15 * 60
@@ -44,7 +49,7 @@ def inner_time_warning(timestamps: pa.Array, content: pa.Array) -> str | None:
     time the messages (`content`) write by one nonzero quarter-hour multiple on nearly every
     compared line; None otherwise (no such time, or they agree)."""
     found = pc.extract_regex(content, _INNER)
-    written_as = [pc.struct_field(found, i) for i in range(5)]  # ISO, NCSA, epoch, CEF, UTC
+    written_as = [pc.struct_field(found, i) for i in range(6)]  # ISO, NCSA, epoch, CEF, UTC, +hh
     rows = np.flatnonzero(pc.fill_null(pc.is_valid(found), False).to_numpy(zero_copy_only=False))
     offsets: Counter[int] = Counter()
     example = None
@@ -86,7 +91,7 @@ def _utc(text: str | None) -> datetime | None:
         if text and "/" in text:  # `01/Dec/2026:13:00:45 +0000`
             moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
         else:
-            moment = datetime.fromisoformat(text)
+            moment = datetime.fromisoformat(text.replace(",", "."))
     except (TypeError, ValueError):
         return None
     offset = moment.utcoffset()

@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from logbert.errors import LogbertError
 from logbert.parsing.event_xml import XML_EVENT_START, event_xml_record
+from logbert.parsing.mask_symbols import WILDCARD
 from logbert.parsing.masks import NAME_KEYS
 
 # the first key present (in this order) fills each header field; what no key names stays empty.
@@ -150,7 +151,23 @@ def _pairs(key: str, value: object) -> list[tuple[str, str]]:
     type was masked away with its other values and different events shared a template)."""
     if isinstance(value, dict) and value:
         return [pair for k, v in value.items() for pair in _pairs(f"{key}.{k}", v)]
+    objects = value and isinstance(value, list) and all(isinstance(i, dict) for i in value)
+    if objects and _TRACE.search(key) is None:  # (a stack trace's frames stay one text)
+        return _item_pairs(key, value)
     return [(key, _text(value))]
+
+
+def _item_pairs(key: str, items: list[dict]) -> list[tuple[str, str]]:
+    """An array of objects as one object, however many items it holds: each field once, as
+    `name[].field=value`, its value where every item holding it has the same, else `<*>`.
+    As JSON text, each length of the array was a template (QA CloudTrail: launching three
+    instances where training had launched one or two was a new event, and a filter's items),
+    and every item's ids were words of it."""
+    values: dict[str, list[str]] = {}
+    for item in items:
+        for name, text in _pairs(f"{key}[]", item):
+            values.setdefault(name, []).append(text)
+    return [(name, text[0] if len(set(text)) == 1 else WILDCARD) for name, text in values.items()]
 
 
 # MongoDB (4.4+) writes its time as Extended JSON, `"t":{"$date":"2026-11-20T10:15:02.123Z"}`

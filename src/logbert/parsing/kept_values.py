@@ -249,8 +249,14 @@ _ERRNO_LONG = rf"({_ERRNO_NAME}\s*[:=]?\s*)-?[0-9]{{{_ERRNO_MAX_DIGITS + 1},}}"
 # first letter, `error:0<*>` beside `error:1408<*>`, a template per code)
 _OPENSSL_CODE = r"(\berror:)[0-9A-F]{8}(:)"
 _OPENSSL_CODE_PY = re.compile(_OPENSSL_CODE)
+# ... and an id that starts with digits, CloudTrail's `eventID=12bd4ace-faec-4d38-...` (`eventid`
+# names a Windows event's number; QA CloudTrail: its leading `12` kept as a code, the rest
+# masked in parts, a template for the event of that one line)
+_ERRNO_ID = rf"({_ERRNO_NAME}\s*[:=]?\s*)[0-9]+[A-Fa-f][0-9A-Fa-f]*(?:-[0-9A-Fa-f]+)+"
+_ERRNO_ID_PY = re.compile(_ERRNO_ID)
 ERRNO: list[tuple[str, str, int]] = [
-    (_OPENSSL_CODE, rf"\1{WILDCARD}\2", 1), (_ERRNO_LONG, rf"\1{WILDCARD}", 1)
+    (_OPENSSL_CODE, rf"\1{WILDCARD}\2", 1), (_ERRNO_LONG, rf"\1{WILDCARD}", 1),
+    (_ERRNO_ID, rf"\1{WILDCARD}", 1),
 ] + [
     (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
@@ -755,6 +761,7 @@ def mark_text(text: str) -> str:
             text = pattern.sub(repl, text)
     text = _OPENSSL_CODE_PY.sub(lambda m: m.group(1) + WILDCARD + m.group(2), text)
     text = _ERRNO_LONG_PY.sub(lambda m: m.group(1) + WILDCARD, text)
+    text = _ERRNO_ID_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _NEGATIVE_SIGNAL_PY.sub(lambda m: m[1] + m[2].translate(_ERRNO_RESTORE), text)
     text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)

@@ -266,6 +266,8 @@ FAILURE_WORDS = frozenset({
     "invalid", "corrupt", "corrupted", "unreachable", "unavailable", "unauthorized", "forbidden",
     "expired", "lost", "broken", "unhealthy", "degraded", "fault", "faulted", "violation",
     "deadlock", "mismatch", "declined", "overflow",
+    # a build's result beside `SUCCESS` (Jenkins' `main completed: UNSTABLE`: tests failed; QA)
+    "unstable",
     # DNS's failed answers (QA dnsmasq: `reply <*> is NXDOMAIN` was `reply <*> is <*>` with
     # the addresses, and a burst of random names answered NXDOMAIN a normal client's)
     "nxdomain", "servfail", "nodata", "notimp", "formerr",
@@ -562,12 +564,27 @@ _ENTITY_SPACED = (
 # endpoint was 3 servers x 2 cookies templates and ngram flagged normal visits for their
 # unseen pairs (QA HAProxy: 101 false alarms); `<NOSRV>` (no server: the request failed)
 # stays in the template.
+# The same goes for its TCP log (three timers `Tw/Tc/Tt`) and the server in its state and
+# health-check lines (`Server be_app/app02 is DOWN`, `Health check for server be_api/api01
+# failed`), and for the proxies a reload starts and stops (`Stopping frontend fe_http in 0
+# ms.`): QA HAProxy, a template per server or proxy, a known hiccup on another server new.
+# The flags' last two characters are the persistence cookie's state (`--NI`: none, inserted;
+# `--VN`: valid), the visitor's, not the request's: each event was two templates, its rarer
+# twin a false alarm (QA); they are written `--`, the session's end state kept (`SC`, `cR`).
 _TIMERS = r"-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+"
+_TCP_TIMERS = r"-?\d+/-?\d+/\+?-?\d+"
 _HAPROXY = [
-    (rf"(\s[\w.~-]+/)[\w.-]+(\s+{_TIMERS}\s)", r"\1" + WILDCARD + r"\2", 1),
+    (rf"(\s[\w.~-]+/)[\w.-]+(\s+(?:{_TIMERS}|{_TCP_TIMERS})\s)", r"\1" + WILDCARD + r"\2", 1),
     (  # the two cookie fields (`-` when none was captured): between bytes and the flags
-        rf"(\s{_TIMERS}\s+\S+\s+\+?\d+\s+)\S+\s+\S+(\s+[A-Za-z-]{{4}}\s)",
-        r"\1" + WILDCARD + " " + WILDCARD + r"\2",
+        rf"(\s{_TIMERS}\s+\S+\s+\+?\d+\s+)\S+\s+\S+(\s+[A-Za-z-]{{2}})[A-Za-z-]{{2}}(\s)",
+        r"\1" + WILDCARD + " " + WILDCARD + r"\2--\3",
+        1,
+    ),
+    (r"((?:^|\s)(?i:server) [\w.~-]+/)[\w.-]+(\s+is\s|\s+failed|,)", r"\1" + WILDCARD + r"\2", 1),
+    (
+        r"((?:^|\s)(?:Proxy|(?i:stopping|pausing|resuming) (?:frontend|backend|proxy)|backend) )"
+        r"[\w.~-]+( (?:started|stopped|paused|resumed|has no server available|in [0-9]+ ms))",
+        r"\1" + WILDCARD + r"\2",
         1,
     ),
 ]
@@ -1120,6 +1137,21 @@ MASKS: list[tuple[str, str, int]] = [
         r"($|[\s>'\",;)\]}]|\.(?:$|\s))",
         r"\1" + WILDCARD + r"\2",
         2,
+    ),
+    (  # an AWS principal's name in its ARN, `arn:aws:iam::123456789012:user/dave`, and an
+        # assumed role's session, `assumed-role/ci-deploy/gh-run-1234` (the role stays): an
+        # account's name (QA CloudTrail: a template per console user, a new employee's every
+        # call a new event, an AccessDenied for alice another event than bob's)
+        r"(arn:aws[a-z-]*:(?:iam|sts)::[0-9]*:(?:user|assumed-role/[\w+=,.@-]+)/)[\w+=,.@/-]+",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (  # a CI job's name before its build number, Jenkins' `docs-site #1912`, `team/api #7`:
+        # a name someone gave (QA Jenkins: a template per job for every build event, a new
+        # job's first build a new event); a word without a mark stays (`connection #727`)
+        r"(^|[\s'\"(])[A-Za-z0-9_][\w.-]*(?:/[\w.-]+)*[-_./][\w.-]* (#[0-9]+(?:$|[\s,:;)]))",
+        r"\1" + WILDCARD + r" \2",
+        1,
     ),
     (  # a quoted name holding a percent-encoded character, RabbitMQ's quorum queue
         # `{'%2Fshop_orders.created',rabbit@n3}` (vhost and queue): an encoded name or path

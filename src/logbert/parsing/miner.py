@@ -478,6 +478,14 @@ _SIGNED_VALUE = r"[<>#@]?<\*>[:>]?"  # a masked value, after its sign: `<<*>`, `
 _LEADING_WORD = re.compile(f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}")  # neither is the message
 
 
+# where a line was logged, a Java logger and its method before the message (Jenkins'
+# `hudson.model.Run#execute:`, `jenkins.InitReactorRunner$<*>#onAttained:`) or an exception's
+# class: the event's source, as many as the program has. One shape for all of them, they were
+# a variable (QA Jenkins: every three-word INFO message one template, `Script console invoked`
+# a known event)
+_CODE_LOCATION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:")
+
+
 def _message_start(rows: list[list[str]]) -> int:
     """The position where the message starts: after a prefix of structured words in every
     row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
@@ -1062,6 +1070,7 @@ def _refine(
             and 2 <= len(states) <= ENUM_MAX_DISTINCT
             and all(_UPPER_STATE.fullmatch(v) for v in states)
         )
+        code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
         elif split_pos < 0 and any(_is_outcome_word(_covered(token, v)) for v in values):
@@ -1076,7 +1085,7 @@ def _refine(
             # storage daemons, one `<*>: Deactivated successfully.` event, the storage
             # monitors' stopping unseen)
             split_pos, apart = p, _each_unmasked
-        elif split_pos < 0 and (transition or stated):
+        elif split_pos < 0 and (transition or stated or code_locations):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall

@@ -7,10 +7,12 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from logbert.parsing.formats import resolve_format
 from logbert.parsing.inner_time import inner_time_warning
 from logbert.parsing.json_lines import record_fields
 from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner, _is_outcome_word
+from logbert.parsing.summary import join_continuations
 
 
 def test_an_erlang_node_closing_a_sentence_or_a_tuple_is_masked(masked_alike):
@@ -153,3 +155,28 @@ def test_haproxy_servers_and_proxies_are_masked_beyond_the_http_log(masked_alike
     assert stop1 == "Stopping frontend <*> in <*> ms."
     assert stop2 == "Stopping backend <*> in <*> ms."
     assert ni == vn and " ---- " in ni and " SC-- " in sc
+
+
+def test_a_level_first_logback_layout_is_read_with_its_level_in_the_event(auto_parsed):
+    """QA Cassandra: `--format auto` read no format for `INFO  [Service Thread] 2026-12-03 ...`,
+    and with a format string the level could not stay in the event (a WARN GC pause was an
+    INFO one's template); its stack traces' join advice looked for a date first and made the
+    whole log one line."""
+    lines = [
+        "INFO  [Service Thread] 2026-12-03 08:00:27,928 GCInspector.java:294 - G1 Young "
+        "Generation GC in 367ms.",
+        "WARN  [Service Thread] 2026-12-03 08:44:58,859 GCInspector.java:292 - G1 Young "
+        "Generation GC in 1037ms.",
+        "INFO  [GossipStage:1] 2026-12-03 08:45:01,002 Gossiper.java:1118 - InetAddress "
+        "/10.0.0.3:7000 is now DOWN",
+        "ERROR [CompactionExecutor:2] 2026-12-03 23:04:22,164 DefaultFSErrorHandler.java:64 - "
+        "Stopping transports as disk_failure_policy is stop",
+    ]
+    events = auto_parsed(lines, "level-first")
+    assert events["Level"] == ["INFO", "WARN", "INFO", "ERROR"]
+    assert events["ThreadName"][:2] == ["Service Thread", "Service Thread"]
+    assert str(events["timestamp"][1]) == "2026-12-03 08:44:58.859000"
+    info, warn = events["template"][:2]
+    assert info.startswith("INFO GCInspector.java:<*> - ") and warn.startswith("WARN ")
+    assert "its level, awk '/^(TRACE|DEBUG|INFO|WARN" in join_continuations(lines)
+    assert resolve_format("cassandra").name == "level-first"

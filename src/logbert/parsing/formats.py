@@ -149,6 +149,9 @@ _CTIME = TimestampSpec(
     expected="'Fri Dec  4 13:30:25 2026'",
 )
 
+# the levels a `level-first` line starts with (log4j's, logback's, java.util.logging's)
+LEVEL_FIRST_WORDS = "TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE"
+
 BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "hdfs": BuiltinFormat(
         "<Date> <Time> <Pid> <Level> <Component>: <Content>",
@@ -531,6 +534,18 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> <Level> \[<ThreadName>\] <Component> <Content>",
         _DAY_MONTH_YEAR,
     ),
+    # logback's and log4j's layouts that write the level first, Cassandra's `%-5level [%thread]
+    # %date{ISO8601} %F:%L - %msg` (`WARN  [GossipTasks:1] 2026-12-03 08:44:58,859
+    # FailureDetector.java:... - Not marking nodes down ...`), the thread optional: the thread a
+    # field, the level a field that also leads the message (`splitter.split_lines`), as `iso`
+    # keeps it there, so a WARN GC pause is not an INFO one's event (QA Cassandra: `auto` read
+    # no format, and with a format string the level could not stay in the event)
+    "level-first": BuiltinFormat(
+        r"<Level> +(\[<ThreadName>\] )?<Date> <Time> <Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'INFO  [main] 2026-12-03 08:00:27,928 ...'"
+        ),
+    ),
     # HashiCorp's hclog text (Consul, Vault, Nomad: `2026-12-04T10:21:11.123Z [INFO]  agent:
     # Requesting shutdown`): the level as a field; the logger's name stays the message's first
     # word (the LAN and the WAN memberlist are two sources of events). QA Consul: `iso` kept
@@ -674,7 +689,8 @@ FORMAT_ALIASES = {
 _ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164", "dovecot"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
-SAME_FORMAT = {"zeek": "w3c", "bro": "w3c", "iis": "w3c", "httperr": "w3c"}
+SAME_FORMAT = {"zeek": "w3c", "bro": "w3c", "iis": "w3c", "httperr": "w3c",
+               "cassandra": "level-first"}  # fmt: skip
 
 # Generic formats whose `<Timestamp>` must hold a date (with its time, or one word that is a
 # date, `_DATED_WORD`): the other lines, `Caused by: ...` and `Container id: ...`
@@ -1054,6 +1070,8 @@ def compile_format(
                 regex += rf"(?P<{field_name}>0x[0-9a-f]+)"
             elif field_name == "Time" and name == "certbot":  # `05:53:51,203`, its colons its own
                 regex += r"(?P<Time>[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?)"
+            elif field_name == "Level" and name == "level-first":  # a level word, else none
+                regex += rf"(?P<Level>{LEVEL_FIRST_WORDS})"
             elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
                 regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
             elif field_name == "Timestamp" and name == "syslog-iso":

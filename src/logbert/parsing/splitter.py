@@ -215,6 +215,8 @@ def split_lines(
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
+    if fmt.name == "level-first":  # the level leads the event too (`formats.BUILTIN_FORMATS`)
+        cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
     if fmt.name == "dovecot":
         cols = _dovecot(cols)
     if fmt.name == "rfc5424":

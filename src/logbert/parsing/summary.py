@@ -47,7 +47,7 @@ from logbert.parsing.auto import (
     time_only_hint,
 )
 from logbert.parsing.chunk import ParsedChunk
-from logbert.parsing.formats import LogFormat, display_name, regex_text_hint
+from logbert.parsing.formats import LEVEL_FIRST_WORDS, LogFormat, display_name, regex_text_hint
 from logbert.parsing.reader import name_files, source_names
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
@@ -122,6 +122,8 @@ _SYSLOG_START = re.compile(
     r"\[?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]"
 )
 _LEVEL_START = "\\[[A-Za-z]+\\]"  # its awk pattern
+# ... and a level word first, logback's `%-5level [%thread] %date` (Cassandra's `WARN  [...]`)
+_LEVEL_WORD_START = f"({LEVEL_FIRST_WORDS}) "
 _CATEGORY_LEVEL_START = "\\[[a-z_]+:[a-z]+,"  # awk's and Python's
 
 
@@ -153,6 +155,10 @@ def _record_start(head: Sequence[str]) -> str:
     # advice looked for a date at the start, and its join made the whole log one line)
     if head and _BRACKETED_LEVEL.match(head[0]):
         return _LEVEL_START
+    # ... or a level word, Cassandra's `INFO  [main] 2026-12-03 ...` (QA: the date's join made
+    # the whole log one line)
+    if head and re.match(_LEVEL_WORD_START, head[0]):
+        return _LEVEL_WORD_START
     # ... or Couchbase ns_server's `[ns_server:debug,2026-12-03T00:01:36.551Z,...]` (QA: the
     # date's join made the whole log one line)
     if head and re.match(_CATEGORY_LEVEL_START, head[0]):
@@ -169,7 +175,7 @@ def _join_by_record_start(start: str) -> str:
     """The awk command that joins each line to the record before it, a record starting as
     the awk pattern `start` (`_record_start`) says."""
     how = {_LEVEL_START: "its level in brackets", _CATEGORY_LEVEL_START: "its category and "
-           "level in brackets"}.get(start, "a date")  # fmt: skip
+           "level in brackets", _LEVEL_WORD_START: "its level"}.get(start, "a date")  # fmt: skip
     return (
         f"where each record starts with {how}, awk '/^{start}/ "
         """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """

@@ -664,3 +664,16 @@ def test_inputs_past_the_named_ones_that_leave_out_lines_are_counted(tmp_path):
     summary = parse_files(files, resolve_format("iso"), tmp_path / "e.parquet")
     assert len([w for w in summary.warnings if "do not look like continuation lines" in w]) == 3
     assert any(w.startswith("warning: 2 more inputs leave out over 10%") for w in summary.warnings)
+
+
+def test_a_field_before_a_tab_may_hold_spaces(tmp_path):
+    """QA Trino (round 50): airlift's tab-separated `Service Thread` was called a misread field,
+    and the advice sent the user to fix a format that was right."""
+    log = tmp_path / "server.log"
+    log.write_text("".join(
+        f"2026-12-04T08:01:{i:02d}.124Z\tINFO\t{'Service Thread' if i == 3 else f'query-{i}'}"
+        f"\tio.airlift.stats.JmxGcMonitor\tMajor GC: application {i}ms\n" for i in range(40)
+    ))  # fmt: skip
+    fmt = resolve_format("<Timestamp>\t<Level>\t<Thread>\t<Component>\t<Content>")
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    assert summary.rejected == 0 and not any("<Thread>" in w for w in summary.warnings)

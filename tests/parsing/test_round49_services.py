@@ -180,3 +180,49 @@ def test_a_level_first_logback_layout_is_read_with_its_level_in_the_event(auto_p
     assert info.startswith("INFO GCInspector.java:<*> - ") and warn.startswith("WARN ")
     assert "its level, awk '/^(TRACE|DEBUG|INFO|WARN" in join_continuations(lines)
     assert resolve_format("cassandra").name == "level-first"
+
+
+def test_a_json_value_of_several_words_is_one_value_unless_it_says_what_happened():
+    """QA pino (round 50): a search's `"q":"winter boots"` kept its words, a template per
+    phrase and every new phrase a new event; an error's message keeps its words."""
+    boots, lamp = (
+        mask_text(record_fields({"time": 1733330002000, "msg": "product search", "q": q})[1])
+        for q in ("winter boots", "desk lamp")
+    )
+    assert boots == lamp and 'q="<*>"' in boots
+    error = record_fields({"time": 1733330002000, "msg": "upstream failed",
+                           "err": {"message": "connect ETIMEDOUT 10.0.0.1:443"}})[1]  # fmt: skip
+    assert "err.message=connect ETIMEDOUT" in mask_text(error)
+
+
+def test_kafka_s_partition_lists_are_one_value_whatever_their_length(masked_alike):
+    """QA Kafka (round 50): `Set(orders-2, payments-1)` and `Shrinking ISR from 2,3,1 to 2,1`
+    were a template per count of partitions or replicas, a normal leader move a new event."""
+    one, four, isr2, isr3, joined = masked_alike([
+        "Removed fetcher for partitions Set(orders-3) (kafka.server.ReplicaFetcherManager)",
+        "Removed fetcher for partitions Set(orders-2, payments-1, orders-4, user-activity-5) "
+        "(kafka.server.ReplicaFetcherManager)",
+        "[Partition orders-1 broker=2] Shrinking ISR from 2,3 to 2. Leader: (highWatermark: 7)",
+        "[Partition orders-1 broker=2] Shrinking ISR from 2,3,1 to 2,1. Leader: (highWatermark: 7)",
+        "stopped fetcher for partitions orders-0,orders-1,inventory.events-3",
+    ])  # fmt: skip
+    assert one == four and "Set(<*>)" in one
+    assert isr2 == isr3 and "Shrinking ISR from <*> to <*>." in isr2
+    assert joined == "stopped fetcher for partitions <*>"
+
+
+def test_an_http_message_s_headers_are_no_part_of_a_json_access_line():
+    """QA Caddy (round 50): which optional headers a client sent (a cookie, a referrer) and a
+    server answered made 8 templates of one `GET /v1/orders/<*>` 2xx."""
+    def access(headers: dict, answered: dict) -> str:
+        return mask_text(record_fields({
+            "level": "info", "ts": 1733270400.1, "logger": "http.log.access.log0",
+            "msg": "handled request", "status": 200,
+            "request": {"method": "GET", "uri": "/v1/orders/87400", "headers": headers},
+            "resp_headers": answered,
+        })[1])  # fmt: skip
+
+    bare = access({"Accept": ["*/*"]}, {"Server": ["Caddy"]})
+    full = access({"Accept": ["*/*"], "Referer": ["https://shop.example.com/"],
+                   "Cookie": ["sid=1"]}, {"Server": ["Caddy"], "Etag": ['"s404d68b3cc94"']})
+    assert bare == full and "headers" not in bare and "request.uri=/v1/orders/<*>" in bare

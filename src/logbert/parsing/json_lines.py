@@ -388,10 +388,22 @@ def _is_trace(pair: tuple[str, str]) -> bool:
     return _TRACE.search(name) is not None and (value.startswith("[") or "\n" in value)
 
 
+# ... and an HTTP message's headers, Caddy's `request.headers.Referer`, `resp_headers.Etag`:
+# which optional headers a client sent and a server answered (a cookie, a referrer, gzip) is
+# no part of the request's event (QA Caddy: 8 templates of one `GET /v1/orders/<*>` 2xx, one
+# per combination, and each new ETag a new template of a frozen parser)
+_HEADERS = re.compile(r"(?i)(?:^|[._-])(?:resp_|response_|request_|req_|res_)?headers\.")
+
+
 @lru_cache(maxsize=4096)
 def _is_agent(name: str) -> bool:
-    """Whether a field's name is a user agent's (`_AGENT`; a line's names repeat, so cached)."""
-    return _AGENT.search(name) is not None or _AGENT_OBJECT.search(name) is not None
+    """Whether a field's name is a user agent's (`_AGENT`) or a header's (`_HEADERS`): left
+    out of the event (a line's names repeat, so cached)."""
+    return (
+        _AGENT.search(name) is not None
+        or _AGENT_OBJECT.search(name) is not None
+        or _HEADERS.search(name) is not None
+    )
 
 
 def record_fields(record: dict) -> tuple[list[str], str]:
@@ -451,11 +463,28 @@ def _names_a_name(field: str) -> bool:
     return _NAME_FIELD.search(field) is not None
 
 
+# a field whose text says what happened, as its name's end says (`err.message`, `errorMessage`,
+# `outcome.reason`, `sql`): its words are the event's, as a message's are
+_TEXT_FIELD = re.compile(
+    r"(?i:msg|message|error|errors|err|reason|cause|status|state|action|result|outcome|detail"
+    r"|details|description|desc|text|summary|event|type|kind|category|exception|query|sql"
+    r"|statement|command|cmd|args|argv|operation|method)$"
+)
+
+
+@lru_cache(maxsize=4096)
+def _names_a_text(field: str) -> bool:
+    """Whether a field's name says its value is text about what happened (`_TEXT_FIELD`)."""
+    return _TEXT_FIELD.search(field) is not None
+
+
 def _pair_word(name: str, value: str) -> str:
-    """`name=value`; a name of several words quoted, so the mask of names takes it whole
-    (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per surname,
-    and a user's routine login a new event)."""
-    if " " in value and '"' not in value and _names_a_name(name):
+    """`name=value`; a value of several words quoted, so the masks take it whole as one value,
+    as they take logfmt's `q="winter boots"`, unless the name says it is text about what
+    happened (`_TEXT_FIELD`: `err.message=connect ETIMEDOUT ...`) and is no name (QA pino:
+    a search's `q=winter boots` kept its words, a template per phrase, every new phrase a new
+    event; Okta's `actor.displayName="Linda Ramirez"`: `<*> Ramirez`, a template per surname)."""
+    if " " in value and '"' not in value and (_names_a_name(name) or not _names_a_text(name)):
         return f'{name}="{value}"'
     return f"{name}={value}"
 

@@ -231,7 +231,11 @@ _VALUE = (
     # ... and a scored rule, SpamAssassin's `tests=[BAYES_00=-1.9, SPF_PASS=-0.001]` as amavis
     # logs it (QA: a template per combination of rules, 894 of 942, every normal mail new)
     r"|[A-Z][A-Z0-9_]*=-?[0-9][0-9.]*"
+    # ... and a name with its number, Kafka's partitions `Set(orders-2, user-activity-5)` (QA:
+    # a template per count of partitions a fetcher dropped, a normal leader move a new event)
+    r"|[A-Za-z_][\w.]*(?:-[A-Za-z_][\w.]*)*-[0-9]+"
 )
+_COMMA_ITEM = r"[0-9]+|[A-Za-z_][\w.]*-[0-9]+"  # an item of a list joined by commas alone
 _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 # Double quotes too where a space, not a name, comes before them (QA Jenkins: `Commit
 # message: "Fix NPE in user lookup"`, each build's message a new event), but not logfmt's
@@ -1151,6 +1155,13 @@ MASKS: list[tuple[str, str, int]] = [
         # job's first build a new event); a word without a mark stays (`connection #727`)
         r"(^|[\s'\"(])[A-Za-z0-9_][\w.-]*(?:/[\w.-]+)*[-_./][\w.-]* (#[0-9]+(?:$|[\s,:;)]))",
         r"\1" + WILDCARD + r" \2",
+        1,
+    ),
+    (  # numbers joined by commas alone, Kafka's in-sync replicas `Shrinking ISR from 2,3,1 to
+        # 2,1`, and its partitions `orders-0,orders-1`: one list, whatever its length (QA Kafka:
+        # a template per replication factor)
+        rf"(^|[\s(\[=:])({_COMMA_ITEM})(?:,(?:{_COMMA_ITEM}))+($|[\s)\].;]|,\s)",
+        r"\1" + WILDCARD + r"\3",
         1,
     ),
     (  # a quoted name holding a percent-encoded character, RabbitMQ's quorum queue

@@ -685,8 +685,14 @@ MISREAD_FIELD_SHARE = 0.1
 def _in_brackets(run: Parser, name: str) -> bool:
     """Whether the format writes field `name` in brackets (`[<Component>]`, or WebLogic's
     angle brackets, `<<User>>`): they end it, spaces and all (QA Kafka: `[ReplicaFetcher
-    replicaId=1]`; QA WebLogic: `<WLS Kernel>` was called a sign of another format)."""
-    return re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", run.fmt.format) is not None
+    replicaId=1]`; QA WebLogic: `<WLS Kernel>` was called a sign of another format); or
+    before a tab, which ends it as well (QA Trino: airlift's tab-separated `Service Thread`
+    was called misread, and the advice sent the user to fix a format that was right)."""
+    fmt = run.fmt.format
+    return (
+        re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", fmt) is not None
+        or re.search(rf"<{name}>(?:\t|\\t)", fmt) is not None
+    )
 
 
 def bad_fit_warnings(

@@ -248,8 +248,7 @@ def test_a_csv_record_s_fields_are_words(masked_alike):
             "ids 1,2,3,4,5,6,7,8,9,10,11,12 were sent to the queue in one batch of work"]
     assert masked_alike(kept) == ["ready=<*>,policy=<*>,wakefulness=Awake,a=<*>,b=<*>,c=<*>,"
                                   "d=<*>,e=<*>,f=<*>,g=<*>,h=<*>",
-                                  "ids <*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*>,<*> were sent "
-                                  "to the queue in one batch of work"]  # fmt: skip
+                                  "ids <*> were sent to the queue in one batch of work"]  # fmt: skip
 
 
 def test_syslog_without_a_host_or_a_tag_is_read(tmp_path):

@@ -226,3 +226,16 @@ def test_an_http_message_s_headers_are_no_part_of_a_json_access_line():
     full = access({"Accept": ["*/*"], "Referer": ["https://shop.example.com/"],
                    "Cookie": ["sid=1"]}, {"Server": ["Caddy"], "Etag": ['"s404d68b3cc94"']})
     assert bare == full and "headers" not in bare and "request.uri=/v1/orders/<*>" in bare
+
+
+def test_ceph_s_placement_group_states_are_the_event():
+    """QA Ceph (round 50): `active+clean+scrubbing` was masked as base64, so the pgmap line's
+    state was a variable and `6 incomplete` PGs (data unavailable) a normal line's event."""
+    base = ("mgr.a (mgr.14152) {n} : cluster [DBG] pgmap v{n}: 256 pgs: 255 active+clean, "
+            "1 {state}; 1.21 TiB data, 3.6 TiB used")  # fmt: skip
+    states = ("active+clean+scrubbing", "active+clean+scrubbing+deep")
+    lines = [mask_text(base.format(n=1000 + i, state=states[i % 2])) for i in range(30)]
+    miner = TemplateMiner()
+    templates = {miner.template(tid) for tid in miner.add(lines)}
+    assert len(templates) == 2 and any("active+clean+scrubbing+deep;" in t for t in templates)
+    assert mask_text("key K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols= set") == "key <*> set"

@@ -48,7 +48,13 @@ _MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _H4 = "[0-9a-fA-F]{1,4}"  # an IPv6 group
 _SAFE52 = "[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]"  # Postfix's queue id alphabet
 _SAFE51 = "[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-y]"  # ... without `z`
-_BASE64 = r"(?:[A-Za-z0-9+/]{16,}={1,2}|[A-Za-z0-9/]{6,}\+[A-Za-z0-9+/]{6,})"
+# base64 with a `+` holds a capital, a digit or a slash (`K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/
+# pe/Unols=`); words of small letters joined by `+` are states, Ceph's placement groups'
+# `active+clean+scrubbing+deep` (QA Ceph: masked, an incomplete PG's pgmap line a normal one's)
+_BASE64 = (
+    r"(?:[A-Za-z0-9+/]{16,}={1,2}|[A-Za-z0-9/]*[A-Z0-9/][A-Za-z0-9/]*\+[A-Za-z0-9+/]{6,}"
+    r"|[a-z]{6,}\+[A-Za-z0-9+/]*[A-Z0-9/][A-Za-z0-9+/]*)"
+)
 _ZONES = "UTC|GMT|CET|CEST|EET|EEST|WET|WEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|JST|IST|BST|MSK"
 _WILDCARD_RE = re.escape(WILDCARD)
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
@@ -1159,8 +1165,9 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (  # numbers joined by commas alone, Kafka's in-sync replicas `Shrinking ISR from 2,3,1 to
         # 2,1`, and its partitions `orders-0,orders-1`: one list, whatever its length (QA Kafka:
-        # a template per replication factor)
-        rf"(^|[\s(\[=:])({_COMMA_ITEM})(?:,(?:{_COMMA_ITEM}))+($|[\s)\].;]|,\s)",
+        # a template per replication factor); not in brackets, where a pair is a point,
+        # Android's `bnds=[0,1845][1080,1920]`
+        rf"(^|[\s=])({_COMMA_ITEM})(?:,(?:{_COMMA_ITEM}))+($|[\s)\].;]|,\s)",
         r"\1" + WILDCARD + r"\3",
         1,
     ),

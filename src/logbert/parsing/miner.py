@@ -486,6 +486,13 @@ _LEADING_WORD = re.compile(f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}")  # neither
 _CODE_LOCATION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:")
 
 
+# states joined by `+`, Ceph's placement groups `active+clean+scrubbing`, `stale+undersized+
+# degraded+peered`: each combination a state, so an event (QA Ceph: scrubbing and deep
+# scrubbing made the place a variable, and `6 incomplete` or `inconsistent` PGs, data lost,
+# passed as a known normal pgmap line)
+_JOINED_STATES = re.compile(r"[a-z_]+(?:\+[a-z_]+)+[,;]?")
+
+
 def _message_start(rows: list[list[str]]) -> int:
     """The position where the message starts: after a prefix of structured words in every
     row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
@@ -1071,6 +1078,9 @@ def _refine(
             and all(_UPPER_STATE.fullmatch(v) for v in states)
         )
         code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
+        joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
+            _JOINED_STATES.fullmatch(v) for v in values
+        )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
         elif split_pos < 0 and any(_is_outcome_word(_covered(token, v)) for v in values):
@@ -1085,7 +1095,7 @@ def _refine(
             # storage daemons, one `<*>: Deactivated successfully.` event, the storage
             # monitors' stopping unseen)
             split_pos, apart = p, _each_unmasked
-        elif split_pos < 0 and (transition or stated or code_locations):
+        elif split_pos < 0 and (transition or stated or code_locations or joined_states):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall

@@ -12,6 +12,7 @@ from logbert.parsing.inner_time import inner_time_warning
 from logbert.parsing.json_lines import record_fields
 from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner, _is_outcome_word
+from logbert.parsing.rotation import log_name, rotation_key
 from logbert.parsing.summary import join_continuations
 
 
@@ -239,3 +240,28 @@ def test_ceph_s_placement_group_states_are_the_event():
     templates = {miner.template(tid) for tid in miner.add(lines)}
     assert len(templates) == 2 and any("active+clean+scrubbing+deep;" in t for t in templates)
     assert mask_text("key K7gNU3sdo+OL0wNhqoVWhr3g6s1xYv72ol/pe/Unols= set") == "key <*> set"
+
+
+def test_a_dated_archive_with_a_dotted_index_is_a_part_of_its_log():
+    """QA Trino (round 50): airlift's (logback's) `server-2026-12-04.0.log` beside the live
+    `server.log` was another stream, a window cut in two at each rotation."""
+    assert log_name("w1/server-2026-12-04.0.log") == "w1/server.log"
+    assert log_name("w1/server-2026-12-04.1.log.gz") == "w1/server.log"
+    names = ["server.log", "server-2026-12-04.1.log", "server-2026-12-04.0.log"]
+    assert sorted(names, key=rotation_key) == [
+        "server-2026-12-04.0.log", "server-2026-12-04.1.log", "server.log"
+    ]  # fmt: skip
+
+
+def test_airlift_s_tab_separated_lines_keep_the_thread_out_of_the_event(auto_parsed):
+    """QA Trino (round 50): `iso` kept the thread in the event, so one GC message was two
+    events by the JDK thread that wrote it (`Service Thread`, `Notification Thread`)."""
+    lines = [
+        f"2026-12-04T08:01:4{i}.124Z\tINFO\t{thread}\tio.airlift.stats.JmxGcMonitor\tMajor GC: "
+        f"application 51712{i}ms, stopped 74ms: 14.10GB -> 6.92GB"
+        for i, thread in enumerate(["Service Thread", "Notification Thread"] * 2)
+    ]
+    events = auto_parsed(lines, "airlift")
+    assert events["ThreadName"][:2] == ["Service Thread", "Notification Thread"]
+    assert len(set(events["template"])) == 1
+    assert events["template"][0].startswith("INFO io.airlift.stats.JmxGcMonitor Major GC:")

@@ -546,6 +546,15 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'INFO  [main] 2026-12-03 08:00:27,928 ...'"
         ),
     ),
+    # airlift's server.log (Trino, Presto: `2026-12-04T10:21:11.123Z\tINFO\tdispatcher-query-5\t
+    # io.trino.event.QueryMonitor\tTIMELINE: Query ...`), tab-separated: the thread a field (its
+    # name may hold spaces, `Service Thread`), level and logger also the event's first words, as
+    # `iso` keeps them (QA Trino: `iso` kept the thread in the event, one GC message two events
+    # by the JDK thread that wrote it)
+    "airlift": BuiltinFormat(
+        "<Timestamp>\t<Level>\t<ThreadName>\t<Component>\t<Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-12-04T10:21:11.123Z\tINFO\t...'"),
+    ),
     # HashiCorp's hclog text (Consul, Vault, Nomad: `2026-12-04T10:21:11.123Z [INFO]  agent:
     # Requesting shutdown`): the level as a field; the logger's name stays the message's first
     # word (the LAN and the WAN memberlist are two sources of events). QA Consul: `iso` kept

@@ -28,7 +28,7 @@ _DATED = re.compile(
 # two-digit year: QA, the folder was read newest first)
 _DATED_BEFORE_EXT = re.compile(
     r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8}|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}"
-    r"\.\d{2}))(?:-(?P<i>\d{1,4}))?(?P<ext>\.log)$"
+    r"\.\d{2}))(?:[-.](?P<i>\d{1,4}))?(?P<ext>\.log)$"
 )
 # ... and log4j2's `filePattern="${name}-%d{MM-dd-yyyy}-%i.log.gz"` after the live name, Pulsar's
 # `pulsar-broker-pbk-01.log-12-04-2026-1.log.gz` (QA Pulsar: read after the live file, another

@@ -217,6 +217,10 @@ def split_lines(
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
     if fmt.name == "level-first":  # the level leads the event too (`formats.BUILTIN_FORMATS`)
         cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
+    if fmt.name == "airlift":  # ... and the logger after it
+        cols["Content"] = pc.binary_join_element_wise(
+            cols["Level"], cols["Component"], cols["Content"], " "
+        )
     if fmt.name == "dovecot":
         cols = _dovecot(cols)
     if fmt.name == "rfc5424":

@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pyarrow as pa
+import pytest
 
+from logbert.errors import LogbertError
+from logbert.parsing.auto import rank_formats
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.inner_time import inner_time_warning
-from logbert.parsing.json_lines import record_fields
+from logbert.parsing.json_lines import record_fields, split_json_lines
 from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner, _is_outcome_word
 from logbert.parsing.rotation import log_name, rotation_key
@@ -265,3 +268,75 @@ def test_airlift_s_tab_separated_lines_keep_the_thread_out_of_the_event(auto_par
     assert events["ThreadName"][:2] == ["Service Thread", "Notification Thread"]
     assert len(set(events["template"])) == 1
     assert events["template"][0].startswith("INFO io.airlift.stats.JmxGcMonitor Major GC:")
+
+
+def test_a_trace_and_span_id_and_a_status_with_its_reason_phrase(masked_alike):
+    """QA Spring Boot (round 51): a span id of digits alone was `[<*>]` where others were
+    `[<*>-<*>]` (a healthy request's line a new event), and `failed with 503
+    SERVICE_UNAVAILABLE`, `Response 200 OK` kept no status class."""
+    digits, mixed, parent, failed, ok, gitea = masked_alike([
+        "[b4e38c5f2805f0dff438ccec431a0669-4676309705281359] c.e.PaymentService : authorized",
+        "[163deb3aab52b40bd1d3d70adc75ec7f-b32ec8527c892a96] c.e.PaymentService : authorized",
+        "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 sent",
+        "Payment call for order 25117 failed with 503 SERVICE_UNAVAILABLE, retry 1/3",
+        "Response 200 OK",
+        "completed GET /user/login for 10.0.0.5:51234, 404 Not Found in 12.3ms",
+    ])  # fmt: skip
+    assert digits == mixed == "[<*>] c.e.PaymentService : authorized"
+    assert parent == "traceparent=<*> sent"
+    assert "failed with 5xx SERVICE_UNAVAILABLE" in failed and ok == "Response 2xx OK"
+    assert ", 4xx Not Found in" in gitea
+
+
+def test_pm2_s_exit_codes_are_kept_and_its_app_names_are_not(masked_alike):
+    """QA PM2 (round 51): `exited with code [1]` was a clean stop's `[<*>]`, an app's name was
+    kept in some events (a reload of an app training never reloaded was new), and `SMTP 421`
+    kept no class."""
+    clean, crash, stopping, other, reload, smtp = masked_alike([
+        "PM2 log: App [worker:4] exited with code [0] via signal [SIGINT]",
+        "PM2 log: App [worker:4] exited with code [1] via signal [SIGINT]",
+        "PM2 log: Stopping app:worker id:4",
+        "PM2 log: Stopping app:api id:0",
+        "PM2 log: [PM2] Reloading worker (graceful reload, 2 instances)",
+        "job 423588 failed attempt 2/3: SMTP 421 try again later",
+    ])  # fmt: skip
+    assert clean != crash and "exited with code [1]" in crash and "App [<*>:<*>]" in crash
+    assert stopping == other == "PM2 log: Stopping app:<*> id:<*>"
+    assert reload.startswith("PM2 log: [PM2] Reloading <*> (graceful reload")
+    assert "SMTP 4xx try again later" in smtp
+
+
+def test_pm2_s_daemon_log_is_iso_not_syslog_with_pm2_as_its_host():
+    """QA PM2 (round 51): `2026-12-04T10:17:00: PM2 log: ...` was read by `syslog-iso`, `PM2`
+    the host and `log`/`error` the program, so a `PM2 error:` was a `PM2 log:` event."""
+    lines = ["2026-12-04T10:17:00: PM2 log: App [api:0] online",
+             "2026-12-04T10:17:02: PM2 error: Error: spawn node ENOENT"] * 5  # fmt: skip
+    assert rank_formats(lines)[0].name == "iso"
+    syslog = ["2026-12-04T10:17:00.123+01:00 host1 sshd[12]: Accepted password for x"] * 5
+    assert rank_formats(syslog)[0].name == "syslog-iso"
+
+
+def test_a_kubernetes_event_is_dated_by_its_last_time_and_its_object_name_masked():
+    """QA Kubernetes events (round 51): an update of a repeated event was dated by its
+    `firstTimestamp` (a BackOff filed in its first window, "timestamps step back"), `type`
+    was no level, an autoscaler's name made a template per autoscaler, and a `kubectl get -o
+    json` List was one event."""
+    def event(name: str, first: str, last: str) -> dict:
+        return {
+            "apiVersion": "v1", "count": 3, "eventTime": None, "firstTimestamp": first,
+            "lastTimestamp": last, "kind": "Event", "type": "Normal", "reason": "SuccessfulRescale",
+            "message": "New size: 4; reason: All metrics below target",
+            "involvedObject": {"kind": "HorizontalPodAutoscaler", "name": name,
+                               "namespace": "shop"},
+            "metadata": {"name": f"{name}.17d2a", "namespace": "shop"},
+            "source": {"component": "horizontal-pod-autoscaler"},
+        }  # fmt: skip
+
+    header, content = record_fields(event("payments-api", "2026-12-01T06:14:18Z",
+                                          "2026-12-01T06:34:56Z"))  # fmt: skip
+    assert header == ["2026-12-01T06:34:56Z", "Normal", "horizontal-pod-autoscaler"]
+    other = record_fields(event("frontend", "2026-12-01T07:00:00Z", "2026-12-01T07:00:00Z"))[1]
+    assert mask_text(content) == mask_text(other) and "involvedObject.name=payments-api" in content
+    with pytest.raises(LogbertError, match="under 'items'.*jq -c '.items"):
+        split_json_lines(pa.array(['{"apiVersion":"v1","items":[{"kind":"Event"}],"kind":"List",'
+                                   '"metadata":{}}']))  # fmt: skip

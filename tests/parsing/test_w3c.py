@@ -145,6 +145,35 @@ def test_windows_firewall_records_keep_ports_direction_and_addresses():
     assert cols["Port"].to_pylist() == ["3389", ""]
 
 
+def test_windows_firewall_s_destination_port_is_the_service_whatever_the_source_port(tmp_path):
+    """QA Windows Firewall (round 51): a scanner's source port 1828 below the web server's 8080
+    made `from port1828 to port-high`, a template per scan and each a false alarm; and its
+    `#Time Format: Local` was read as UTC, unsaid."""
+    fields = ("#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags "
+              "tcpsyn tcpack tcpwin icmptype icmpcode info path pid")  # fmt: skip
+    lines = [
+        "#Version: 1.5", "#Software: Microsoft Windows Firewall", "#Time Format: Local", fields,
+        "2026-12-03 02:38:56 DROP TCP 92.199.117.102 10.0.0.40 1828 8080 60 S 1 0 1024 - - - "
+        "RECEIVE 0",
+        "2026-12-03 07:49:01 DROP TCP 162.32.71.90 10.0.0.40 41234 8080 44 S 2 0 65535 - - - "
+        "RECEIVE 0",
+        "2026-12-03 07:49:02 ALLOW UDP 10.0.0.40 10.0.0.10 123 123 0 - - - - - - - SEND 4",
+    ]  # fmt: skip
+    ok, cols = split_w3c_lines(pa.array(lines))
+    assert cols["Content"].to_pylist() == [
+        "DROP tcp from port-high to port8080 RECEIVE S",
+        "DROP tcp from port-high to port8080 RECEIVE S",
+        "ALLOW udp from port123 to port123 SEND",
+    ]
+    log = tmp_path / "pfirewall.log"
+    log.write_text("\r\n".join(lines) + "\r\n")
+    summary = parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    assert any("'#Time Format: Local'" in w and "--timezone" in w for w in summary.warnings)
+    zoned = resolve_format("w3c", timezone="Europe/Berlin")
+    summary = parse_files([str(log)], zoned, tmp_path / "f.parquet")
+    assert not any("#Time Format" in w for w in summary.warnings)
+
+
 ZEEK_FIELDS = ("ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto",
                "service", "duration", "conn_state", "user_agent", "tunnel_parents")  # fmt: skip
 ZEEK_HEADER = [

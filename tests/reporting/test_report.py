@@ -431,7 +431,7 @@ def test_the_headline_counts_flagged_sessions_and_notes_a_flag_rate_far_above_ca
     assert ">flagged; the threshold flags about 1.00% normally<" in html
     assert (
         f"{n:,} of {total:,} sessions ({n / total:.1%}) were flagged, where the threshold "
-        "should flag at most about 1.00% of normal sessions (as estimated from the 99 it was "
+        "should flag about 1.00% of normal sessions (an estimate from the 99 it was "
         "calibrated on): either these logs "
         "hold that many anomalies, or they differ from the training data"
     ) in html

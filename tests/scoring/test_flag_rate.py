@@ -17,7 +17,7 @@ def test_the_expected_rate_is_the_conformal_false_alarm_rate_of_the_threshold():
 def test_a_share_far_above_the_expected_rate_gets_a_note_naming_both():
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0)
     assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
-    assert f"at most about 1.00% of normal sessions (as estimated from the {CALIBRATION.size}" in (
+    assert f"flag about 1.00% of normal sessions (an estimate from the {CALIBRATION.size}" in (
         note
     )
     assert "`logbert calibrate`" in note
@@ -111,5 +111,5 @@ def test_validation_sessions_left_out_for_unseen_keys_count_in_the_expected_rate
     0.31%" of the 19.4% it flagged."""
     assert flag_rate_note(194, 1000, CALIBRATION, 99.0, left_out_share=0.149) is None
     note = flag_rate_note(900, 1000, CALIBRATION, 99.0, left_out_share=0.149)
-    assert "at most about 15.90% of normal sessions" in note
+    assert "flag about 15.90% of normal sessions" in note
     assert "and the 14.9% of validation sessions that held keys training lacked)" in note

@@ -706,7 +706,9 @@ SAME_FORMAT = {"zeek": "w3c", "bro": "w3c", "iis": "w3c", "httperr": "w3c",
 # of a stack trace, are rejected as continuation lines, not parsed into `Caused` and a message
 # `by: ...` (QA).
 _DATED_LINES_ONLY = frozenset({"iso"})
-_RFC3339_WORD = r"\d{4}-\d\d-\d\dT\d\d:\d\d\S*"  # `syslog-iso`'s time: one word
+# `syslog-iso`'s time: one word, not ending in a colon (PM2's `2026-12-04T10:17:00: PM2 log:
+# ...` is `iso`'s: QA, `PM2` read as the host, `log` and `error` as the program)
+_RFC3339_WORD = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?:\S*[^\s:])?"
 _DATED_WORD = r"\d{4}[-/]\d[^\s\]]*"
 
 # Output columns every events file has; header fields may not take these names.

@@ -267,6 +267,28 @@ def _nextcloud(record: dict) -> None:
 _OKTA_PLACE = ("city", "state", "postalCode", "geolocation")
 
 
+# A Kubernetes Event object (`kubectl get events -o json | jq -c '.items[]'`, an event
+# exporter): an update of an event seen before carries its first time and its last, and
+# `eventTime` is often null; the last is the time of the line (QA Kubernetes events: dated by
+# `firstTimestamp`, a repeated BackOff filed in the window of its first, "timestamps step
+# back" said of a log in time order). `type` (Normal, Warning) is its level, `source.component`
+# (kubelet, default-scheduler) its component.
+def _kubernetes_event(record: dict) -> None:
+    """Read a Kubernetes Event's time, level and component under the names `HEADER` takes."""
+    if record.get("kind") != "Event" or not isinstance(record.get("involvedObject"), dict):
+        return
+    series = record.get("series")
+    last = series.get("lastObservedTime") if isinstance(series, dict) else None
+    when = last or record.get("lastTimestamp") or record.get("eventTime")
+    if isinstance(when, str) and when:
+        record.setdefault("time", when)
+    if isinstance(record.get("type"), str):
+        record.setdefault("level", record.pop("type"))
+    source = record.get("source")
+    if isinstance(source, dict) and isinstance(source.get("component"), str):
+        record.setdefault("component", source.pop("component"))
+
+
 def _okta(record: dict) -> None:
     """Leave out an Okta event's place within its country and its repeated IP chain."""
     if "eventType" not in record or "actor" not in record or "published" not in record:
@@ -415,6 +437,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     _windows_event(record)
     _nextcloud(record)
     _okta(record)
+    _kubernetes_event(record)
     _lift_dotted(record)
     used: list[str] = []
     header: list[str] = []
@@ -545,7 +568,9 @@ def _record(text: str) -> dict | None:
 # A file of events in one JSON object, `{"Records": [{...}, ...]}` (AWS CloudTrail, also
 # `{"records": [...]}`, Azure's diagnostic logs): one line read as one event made a template of
 # a whole file (QA CloudTrail: 77 files, 77 "events", exit 0)
-_EVENT_ARRAYS = ("Records", "records", "events", "logEvents")
+# ... and any `kubectl get ... -o json` List, `{"apiVersion":"v1","items":[...],"kind":"List",
+# "metadata":{...}}` (QA Kubernetes events: 300 events one, with a warning of no time alone)
+_EVENT_ARRAYS = ("Records", "records", "events", "logEvents", "items")
 
 
 def _check_not_an_event_array(record: dict) -> None:
@@ -553,14 +578,15 @@ def _check_not_an_event_array(record: dict) -> None:
     for key in _EVENT_ARRAYS:
         events = record.get(key)
         if (  # the array, and a field or two beside it
-            isinstance(events, list) and events and len(record) <= 3
+            isinstance(events, list) and events and len(record) <= 4
             and all(isinstance(e, dict) for e in events)
         ):  # fmt: skip
             raise LogbertError(
                 f"a JSON line holds an array of {len(events):,} events under {key!r} (as AWS "
-                "CloudTrail's files do), not one event: logbert reads one event per line; write "
-                f"one per line first, e.g. `zcat FILE.json.gz | jq -c '.{key}[]' > events.jsonl`, "
-                "and read that"
+                "CloudTrail's files and `kubectl get ... -o json` do), not one event: logbert "
+                f"reads one event per line; write one per line first, e.g. `jq -c '.{key}[]' "
+                "FILE > events.jsonl` (`zcat FILE.json.gz | jq ...` for gzipped files), and "
+                "read that"
             )
 
 

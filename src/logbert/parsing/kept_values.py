@@ -46,6 +46,16 @@ _STATUS_SPACED = (  # ... Kamailio's `reply code 503 for INVITE` (QA)
     r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code|(?:reply|response) code) +"
 )
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
+# HTTP's reason phrases, as servers write them and as Spring's `HttpStatus` names them
+_REASONS = (
+    "OK", "Created", "Accepted", "No Content", "Moved Permanently", "Found", "See Other",
+    "Not Modified", "Bad Request", "Unauthorized", "Forbidden", "Not Found",
+    "Method Not Allowed", "Conflict", "Too Many Requests", "Internal Server Error",
+    "Bad Gateway", "Service Unavailable", "Gateway Timeout",
+)  # fmt: skip
+_REASON_PHRASES = "|".join(
+    sorted({*_REASONS, *(r.upper().replace(" ", "_") for r in _REASONS)}, key=len, reverse=True)
+)
 _STATUS_CLASSES = {str(d): chr(0xE010 + d) for d in range(1, 6)}  # "5" -> "\ue015"
 _DSN_DETAIL = r"[0-9]{1,3}\.[0-9]{1,3}(?:$|[\s,;:)])"  # `.1.1` of an enhanced status code
 _STATUS_FORMS = (
@@ -86,11 +96,13 @@ _STATUS_FORMS = (
     (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
     # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
     (r"((?:^|\s)Sent )", r"( in )"),
-    # Gitea's router, `completed GET /user/login for 10.0.0.5:51234, 200 OK in 12.3ms` (QA:
-    # every status one `<*> OK`)
-    (r"(,\s+)", r"(\s+(?:OK|Created|Accepted|No Content|Found|See Other|Not Modified|Bad Request"
-     r"|Unauthorized|Forbidden|Not Found|Conflict|Internal Server Error|Bad Gateway"
-     r"|Service Unavailable|Gateway Timeout)(?:\s|$))"),
+    # a code with its reason phrase, Gitea's router `completed GET /user/login for 10.0.0.5:51234,
+    # 200 OK in 12.3ms` (QA: every status one `<*> OK`), and Spring's `HttpStatus` as it prints,
+    # `failed with 503 SERVICE_UNAVAILABLE`, RestTemplate's `Response 200 OK` (QA Spring Boot)
+    (r"((?:^|\s))", rf"(\s+(?:{_REASON_PHRASES})(?:$|[\s,.;:)]))"),
+    # an SMTP reply's code after the word, `failed attempt 2/3: SMTP 421 try again later` (QA
+    # PM2: a temporary and a permanent refusal were one event)
+    (r"((?:^|\s)SMTP\s+)", r"($|\s)"),
     # OkHttp's response line, `<-- 503 https://api.example.com/v2/cart (123ms, 512-byte body)`
     # (QA Android: a 404 and a 200 were one `<-- <*> <*>` event)
     (r"((?:^|\s)<-- )", r"(\s)"),
@@ -129,8 +141,9 @@ _STATUS_ANY += "".join(
 )
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
-_STATUS_HINTS = ("status", "code", "http/", "dsn=", " 2.", " 4.", " 5.", "-2.", "-4.", "-5.",
-                 "responded with", "http response headers after", "http request after")  # fmt: skip
+_STATUS_HINTS = ("status", "code", "http/", "dsn=", "smtp ", " 2.", " 4.", " 5.", "-2.", "-4.",
+                 "-5.", "responded with", "http response headers after",
+                 "http request after")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
     *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ', "<-- "
@@ -237,18 +250,20 @@ _ERRNO_NAME = (
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
     rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )
-_ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*-?[0-9]"
+_ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
 _ERRNO_MAX_DIGITS = 6
 # a longer number there is masked whole, sign and all (`rc = -2146500508` was `-214650<*>`:
 # its first six digits kept, the template unlike any code)
-_ERRNO_LONG = rf"({_ERRNO_NAME}\s*[:=]?\s*)-?[0-9]{{{_ERRNO_MAX_DIGITS + 1},}}"
+_ERRNO_LONG = rf"({_ERRNO_NAME}\s*[:=]?\s*\[?)-?[0-9]{{{_ERRNO_MAX_DIGITS + 1},}}"
 # ... and OpenSSL's packed error code, `error:0A000086:SSL routines::certificate verify failed`
 # (its reason is the words after it; QA OpenVPN, Dovecot: its leading digits were kept up to the
 # first letter, `error:0<*>` beside `error:1408<*>`, a template per code)
 _OPENSSL_CODE = r"(\berror:)[0-9A-F]{8}(:)"
 _OPENSSL_CODE_PY = re.compile(_OPENSSL_CODE)
+# (a code in brackets too, PM2's `App [worker:4] exited with code [1] via signal [SIGINT]`: QA
+# PM2, a crash was a clean stop's event)
 # ... and an id that starts with digits, CloudTrail's `eventID=12bd4ace-faec-4d38-...` (`eventid`
 # names a Windows event's number; QA CloudTrail: its leading `12` kept as a code, the rest
 # masked in parts, a template for the event of that one line)
@@ -258,7 +273,7 @@ ERRNO: list[tuple[str, str, int]] = [
     (_OPENSSL_CODE, rf"\1{WILDCARD}\2", 1), (_ERRNO_LONG, rf"\1{WILDCARD}", 1),
     (_ERRNO_ID, rf"\1{WILDCARD}", 1),
 ] + [
-    (rf"({_ERRNO_NAME}\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
+    (rf"({_ERRNO_NAME}\s*[:=]?\s*\[?-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * _ERRNO_MAX_DIGITS
 # ... but not a radio's signal strength, wpa_supplicant's `signal=-73` (dBm; a process's signal
@@ -269,7 +284,7 @@ ERRNO += [
 ] * 3
 _NEGATIVE_SIGNAL_PY = re.compile(rf"(signal=-)([{_ERRNO_MARKED}]+)")
 _ERRNO_LONG_PY = re.compile(_ERRNO_LONG)
-_ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
+_ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*\[?-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
 # ... and a message's id of two numbers, kept whole: Cisco ASA's `%ASA-4-106023` (severity and
 # message: QA, `%ASA-<*>-<*>` made every firewall message one event) and a Snort or Suricata
 # alert's `[**] [1:2010935:3]` (generator and signature; the revision is masked: QA, two
@@ -622,7 +637,7 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 
 
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
-_STATUS_HINT += r"|, [1-5][0-9][0-9] [A-Z]"  # Gitea's `, 200 OK`: a reason phrase follows
+_STATUS_HINT += r"|(?:^|\s)[1-5][0-9][0-9] [A-Z]"  # Gitea's `, 200 OK`: a reason phrase follows
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:", ", rc ",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked

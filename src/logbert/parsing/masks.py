@@ -1029,6 +1029,15 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a trace and its span, Micrometer's `[b4e38c5f2805f0dff438ccec431a0669-4676309705281359]`
+        # and W3C's `traceparent` (`00-<trace>-<span>-01`): one value, whatever its digits (QA
+        # Spring Boot: a span of digits alone was `<*>` where others were `<*>-<*>`, a healthy
+        # request's line a new event)
+        r"(^|[^0-9A-Za-z-])(?:[0-9a-f]{2}-)?[0-9a-f]{32}-[0-9a-f]{16}(?:-[0-9a-f]{2})?"
+        r"($|[^0-9A-Za-z-])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # UUIDs are one variable, whatever their letters (a digit-free group, `bcfe`, stayed)
         r"(^|[^A-Za-z0-9])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
         r"[0-9a-fA-F]{12}($|[^A-Za-z0-9])",
@@ -1169,6 +1178,21 @@ MASKS: list[tuple[str, str, int]] = [
         # Android's `bnds=[0,1845][1080,1920]`
         rf"(^|[\s=])({_COMMA_ITEM})(?:,(?:{_COMMA_ITEM}))+($|[\s)\].;]|,\s)",
         r"\1" + WILDCARD + r"\3",
+        1,
+    ),
+    (  # PM2's app names, `App [worker:4] online`, `Stopping app:worker id:4`, `App name:worker
+        # id:4 disconnected`, `[PM2] Reloading worker (...)`: names someone gave (QA PM2: kept
+        # in some events, masked in others, a reload of an app training never reloaded new)
+        r"((?:^|\s)App \[|(?:^|\s)(?:app|name):|\[PM2\] (?:Reloading|Restarting|Starting|"
+        r"Stopping|Deleting) )[A-Za-z_][\w.-]*((?::[0-9]+\]| id:[0-9]+| \())",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # a Kubernetes object's name, an Event's `involvedObject.name=payments-api` and its own
+        # `metadata.name=...` (QA Kubernetes events: a template per autoscaler and CronJob, a
+        # new one's normal events new; `--by-field` reads the unmasked value)
+        r"((?:^|\s)(?:involvedObject|regarding|metadata)\.name=)\S+",
+        r"\1" + WILDCARD,
         1,
     ),
     (  # a quoted name holding a percent-encoded character, RabbitMQ's quorum queue

@@ -714,6 +714,22 @@ class Parser(DatingChecks):
         self._note_counted_times()
         self._note_mixed_offsets()
         self._note_json_by_format_string()
+        self._note_local_w3c_time()
+
+    def _note_local_w3c_time(self) -> None:
+        """A warning when a W3C file says its times are local (Windows Firewall's `#Time
+        Format: Local`) and no --timezone names the zone: they are read as UTC, so windows and
+        alerts are off by the zone's offset (QA Windows Firewall: alerts an hour off, `Z` and
+        all, said only by `evaluate` against labels)."""
+        if self.fmt.name != W3C or self.fmt.timezone is not None:
+            return
+        if any(line.strip().lower().startswith("#time format: local") for line in self.head):
+            self._say_once(
+                "warning: timestamps: the log says '#Time Format: Local': its times are the "
+                "host's local time, read as UTC, so time windows, session times and alerts are "
+                "off by the zone's offset; name the host's zone with --timezone (e.g. "
+                "--timezone Europe/Berlin)"
+            )
 
     def _note_same_start(self) -> None:
         """A warning when two inputs start with the same `HEAD_LINES` lines: the same log under

@@ -218,7 +218,7 @@ def _flow(record: dict[str, str]) -> str:
     name = (
         protocol.lower() if protocol.isalpha() else _PROTOCOLS.get(protocol, f"protocol{protocol}")
     )
-    source, target = _ports(
+    source, target = (_firewall_ports if "path" in record else _ports)(
         record.get("srcport", record.get("src-port")), record.get("dstport", record.get("dst-port"))
     )
     ports = f"from {source} to {target}"
@@ -242,6 +242,16 @@ def _ports(source: str | None, target: str | None) -> tuple[str, str]:
     if None not in numbers and numbers[0] != numbers[1] and max(numbers) >= SYSTEM_PORTS:
         words[numbers.index(max(numbers))] = "port-high"
     return words[0], words[1]
+
+
+def _firewall_ports(source: str | None, target: str | None) -> tuple[str, str]:
+    """Windows Firewall's ports: its record says which side is which (a connection's packet,
+    `SEND` or `RECEIVE`), so the destination's is the service's, the source's `port-high`
+    unless a system port (QA Windows Firewall: a scanner's source port 1828 below the web
+    server's 8080 made `from port1828 to port-high`, a template per scan, each a false alarm)."""
+    if source is not None and source.isdigit() and int(source) >= SYSTEM_PORTS:
+        return "port-high", _port(target)
+    return _port(source), _port(target)
 
 
 def _port(value: str | None) -> str:

@@ -97,9 +97,11 @@ def flag_rate_note(
     flagged = (
         # (an upper estimate for new normal sessions: a `max` threshold flags none of its own
         # n, and promises about 1 in n + 1; QA MongoDB read 6.67% as its own 14's share)
+        # (an estimate, not a bound: from n sessions, the chance of a rare normal path is
+        # known to about 1/n; QA Spring Boot read "at most 0.45%" as a promise, met 1.29%)
         f"note: {n_flagged:,} of {n_scored:,} {what} ({share:.1%}) were flagged, where the "
-        f"threshold should flag at most about {expected:.2%} of normal sessions (as estimated "
-        f"from the {np.size(calibration):,} it was calibrated on"
+        f"threshold should flag about {expected:.2%} of normal sessions (an estimate from the "
+        f"{np.size(calibration):,} it was calibrated on"
         + (f", and the {left_out_share:.1%} of validation sessions that held keys training "
            "lacked" if left_out_share else "")
         + "): "

@@ -340,3 +340,20 @@ def test_a_kubernetes_event_is_dated_by_its_last_time_and_its_object_name_masked
     with pytest.raises(LogbertError, match="under 'items'.*jq -c '.items"):
         split_json_lines(pa.array(['{"apiVersion":"v1","items":[{"kind":"Event"}],"kind":"List",'
                                    '"metadata":{}}']))  # fmt: skip
+
+
+def test_airflow_s_dag_and_task_names_are_masked_and_its_operator_kept(masked_alike):
+    """QA Airflow (round 51): `<Task(PythonOperator): extract>`, `Subtask email_report`,
+    `next_dagrun for etl_orders` kept the DAG's or the task's name where few, a template per
+    name and a new DAG's normal runs new events."""
+    extract, report, subtask, other, dagrun = masked_alike([
+        "INFO - Executing <Task(PythonOperator): extract> on 2026-12-04 02:20:00+00:00",
+        "INFO - Executing <Task(PythonOperator): build_report> on 2026-12-04 02:20:00+00:00",
+        "INFO - Job 1234: Subtask extract",
+        "INFO - Job 1235: Subtask email_report",
+        "INFO - Marking run <DagRun etl_orders @ 2026-12-04 10:00:00+00:00: scheduled__2026-12-"
+        "04T10:00:00+00:00, state:running> successful",
+    ])  # fmt: skip
+    assert extract == report and "<Task(PythonOperator): <*>>" in extract
+    assert subtask == other == "INFO - Job <*>: Subtask <*>"
+    assert "<DagRun <*> @" in dagrun

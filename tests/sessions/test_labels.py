@@ -507,3 +507,13 @@ def test_window_ids_apart_by_a_year_or_whole_hours_say_so(labelled, written, hin
     with pytest.raises(LogbertError) as other:
         require_some_match(labels, 2, "pve1@2026-12-02T00:00:00", ["pve1@2026-12-02T00:00:00"])
     assert "apart" not in str(other.value)
+
+
+def test_a_labels_file_keyed_by_source_is_read(tmp_path):
+    """QA Airflow (round 51): one file per task try, sessions `--by-field source`, and
+    `source,label,type` was refused (after the whole parse) as naming no id column."""
+    path = tmp_path / "labels.csv"
+    path.write_text("source,label,type\nlogs/a/attempt=1.log,1,zombie\nlogs/b/attempt=1.log,0,\n")
+    labels, id_column, label_column = read_labels_with_columns(path)
+    assert (id_column, label_column) == ("source", "label")
+    assert dict(labels) == {"logs/a/attempt=1.log": "anomaly", "logs/b/attempt=1.log": "normal"}

@@ -1195,6 +1195,16 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD,
         1,
     ),
+    (  # Airflow's DAGs and tasks, named by their authors: `<Task(PythonOperator): extract>`,
+        # `<TaskInstance: etl_orders.extract scheduled__...`, `<DagRun etl_orders @ ...`,
+        # `Subtask extract`, `next_dagrun for etl_orders to`, `DAG etl_orders has` (QA Airflow:
+        # a template per DAG or task where few, a new DAG's normal runs new events); the
+        # operator stays
+        r"(<Task\([\w.]+\): |<TaskInstance: |<DagRun |(?:^|\s)Subtask |next_dagrun for "
+        r"|(?:^|\s)DAG )[A-Za-z_][\w.-]*((?:$|[\s>,:@]))",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     (  # a quoted name holding a percent-encoded character, RabbitMQ's quorum queue
         # `{'%2Fshop_orders.created',rabbit@n3}` (vhost and queue): an encoded name or path
         # is a value (QA RabbitMQ: a template per queue of one leader election)
@@ -1509,8 +1519,9 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     digits = pc.match_substring_regex(masked, "[0-9]").to_numpy(zero_copy_only=False)
     if digits.any():  # digits kept inside words: mask those lines one by one
         rows = np.flatnonzero(digits[codes])
-        exact = apply_patterns(text.take(pa.array(rows)), MASKS[1:])
-        exact = pa.array([mask_random_ids(t) for t in exact.to_pylist()], pa.string())
+        exact = pa.array(
+            [mask_random_ids(t) for t in _mask_exact(text.take(pa.array(rows)))], pa.string()
+        )
         codes = codes.astype(np.int64)
         codes[rows] = len(masked) + np.arange(len(rows))
         masked = pa.concat_arrays([masked, exact])
@@ -1543,6 +1554,27 @@ def _mask_shapes(shapes: pa.Array) -> pa.Array:
         _SHAPES_MASKED.update(fresh)
         known.update(fresh)
     return pa.array([known[key] for key in keys], pa.string())
+
+
+# Up to this many lines are masked one by one in Python: RE2 compiles each of `MASKS` at every
+# call (~20 ms), where Python's compiled patterns take ~1.5 ms a line; a folder of small files
+# (one task try each) has a few such lines per file (QA Airflow: 54 lines/s, 0.25 s a file)
+EXACT_IN_PYTHON = 12
+
+
+def _mask_exact(text: pa.Array) -> list[str | None]:
+    """`MASKS[1:]` applied to `text`, line by line in Python where there are few lines
+    (`EXACT_IN_PYTHON`), else vectorised (the same results: `mask_text`)."""
+    if len(text) > EXACT_IN_PYTHON:
+        return apply_patterns(text, MASKS[1:]).to_pylist()
+    out: list[str | None] = []
+    for line in text.to_pylist():
+        if line is not None:
+            for pattern, repl, passes in _COMPILED[1:]:
+                for _ in range(passes):
+                    line = pattern.sub(repl, line)
+        out.append(line)
+    return out
 
 
 def mask_text(text: str) -> str:

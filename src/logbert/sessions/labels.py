@@ -54,8 +54,10 @@ from logbert.sessions.stats import SessionizeStats
 
 # a time window's id column as people name it too (QA Flink: `window,label,type` was refused
 # and told to name it `BlockId`)
+# ... and a file's, for sessions of a whole file (`--by-field source`: QA Airflow, one file
+# per task try, `source,label,type` refused after the whole parse)
 ID_COLUMNS = ("blockid", "session_id", "sessionid", "id", "instanceid", "window", "window_id",
-              "windowid", "window_start")  # fmt: skip
+              "windowid", "window_start", "source", "file", "path")  # fmt: skip
 # names (lower case, without `_`, `-` or spaces: `bare_name`) of a label column, wherever it
 # sits; the first one a header has wins
 LABEL_COLUMNS = ("label", "anomaly", "anomalous", "isanomaly", "isanomalous")
@@ -486,8 +488,9 @@ def _columns(path: Path, names: list[str], below: list[list[str]]) -> tuple[int,
         raise LogbertError(
             f"{path}: expected a CSV header 'BlockId,Label' (any two named columns: id, then "
             "label; with more columns, a Label column and an id column: BlockId, session_id, "
-            "SessionId, id, InstanceId, window (a time window's id), or the one column whose "
-            f"name ends in 'id', such as ContainerId); found {','.join(names) or 'an empty file'}"
+            "SessionId, id, InstanceId, window (a time window's id), source (a file's), or the "
+            "one column whose name ends in 'id', such as ContainerId); found "
+            f"{','.join(names) or 'an empty file'}"
         )
     return id_col, named
 

@@ -186,19 +186,6 @@ def test_a_level_first_logback_layout_is_read_with_its_level_in_the_event(auto_p
     assert resolve_format("cassandra").name == "level-first"
 
 
-def test_a_json_value_of_several_words_is_one_value_unless_it_says_what_happened():
-    """QA pino (round 50): a search's `"q":"winter boots"` kept its words, a template per
-    phrase and every new phrase a new event; an error's message keeps its words."""
-    boots, lamp = (
-        mask_text(record_fields({"time": 1733330002000, "msg": "product search", "q": q})[1])
-        for q in ("winter boots", "desk lamp")
-    )
-    assert boots == lamp and 'q="<*>"' in boots
-    error = record_fields({"time": 1733330002000, "msg": "upstream failed",
-                           "err": {"message": "connect ETIMEDOUT 10.0.0.1:443"}})[1]  # fmt: skip
-    assert "err.message=connect ETIMEDOUT" in mask_text(error)
-
-
 def test_kafka_s_partition_lists_are_one_value_whatever_their_length(masked_alike):
     """QA Kafka (round 50): `Set(orders-2, payments-1)` and `Shrinking ISR from 2,3,1 to 2,1`
     were a template per count of partitions or replicas, a normal leader move a new event."""

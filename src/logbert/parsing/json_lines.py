@@ -486,28 +486,11 @@ def _names_a_name(field: str) -> bool:
     return _NAME_FIELD.search(field) is not None
 
 
-# a field whose text says what happened, as its name's end says (`err.message`, `errorMessage`,
-# `outcome.reason`, `sql`): its words are the event's, as a message's are
-_TEXT_FIELD = re.compile(
-    r"(?i:msg|message|error|errors|err|reason|cause|status|state|action|result|outcome|detail"
-    r"|details|description|desc|text|summary|event|type|kind|category|exception|query|sql"
-    r"|statement|command|cmd|args|argv|operation|method)$"
-)
-
-
-@lru_cache(maxsize=4096)
-def _names_a_text(field: str) -> bool:
-    """Whether a field's name says its value is text about what happened (`_TEXT_FIELD`)."""
-    return _TEXT_FIELD.search(field) is not None
-
-
 def _pair_word(name: str, value: str) -> str:
-    """`name=value`; a value of several words quoted, so the masks take it whole as one value,
-    as they take logfmt's `q="winter boots"`, unless the name says it is text about what
-    happened (`_TEXT_FIELD`: `err.message=connect ETIMEDOUT ...`) and is no name (QA pino:
-    a search's `q=winter boots` kept its words, a template per phrase, every new phrase a new
-    event; Okta's `actor.displayName="Linda Ramirez"`: `<*> Ramirez`, a template per surname)."""
-    if " " in value and '"' not in value and (_names_a_name(name) or not _names_a_text(name)):
+    """`name=value`; a name of several words quoted, so the mask of names takes it whole
+    (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per surname,
+    and a user's routine login a new event)."""
+    if " " in value and '"' not in value and _names_a_name(name):
         return f'{name}="{value}"'
     return f"{name}={value}"
 

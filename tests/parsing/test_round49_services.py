@@ -344,3 +344,40 @@ def test_airflow_s_dag_and_task_names_are_masked_and_its_operator_kept(masked_al
     assert extract == report and "<Task(PythonOperator): <*>>" in extract
     assert subtask == other == "INFO - Job <*>: Subtask <*>"
     assert "<DagRun <*> @" in dagrun
+
+
+def test_rails_parameters_keep_their_names_and_its_started_line_tells_a_local_header():
+    """QA Rails (round 52): `Parameters: {"q"=>...}` and `{"id"=>...}` were one `{"<*>"}`
+    template, and a Logger::Formatter header in local time beside `Started GET "/" for ... at
+    2026-12-04 11:00:01 +0100` was read as UTC, unsaid."""
+    lines = [mask_text(f'[req-{i}]   Parameters: {{"{key}"=>"{i}"}}')
+             for i, key in enumerate(["q", "id", "page"] * 20)]  # fmt: skip
+    miner = TemplateMiner()
+    templates = {miner.template(tid) for tid in miner.add(lines)}
+    assert templates == {f'[<*>] Parameters: {{"{key}"=>"<*>"}}' for key in ("q", "id", "page")}
+    header = pa.array([datetime(2026, 12, 4, 11, 0, i) for i in range(20)], pa.timestamp("us"))
+    started = pa.array([f'[e4b9] Started GET "/" for 10.0.3.30 at 2026-12-04 11:00:{i:02d} +0100'
+                        for i in range(20)])  # fmt: skip
+    warning = inner_time_warning(header, started)
+    assert warning is not None and "the header is in local time (UTC+01:00)" in warning
+
+
+def test_envoy_s_access_fields_are_no_part_of_its_events(auto_parsed):
+    """QA Envoy (round 52): `iso` kept the user agent in rare events, so a client disconnect
+    from a new client library was a new event; Envoy's own log lines share its stdout."""
+    def access(agent: str) -> str:
+        return ('[2026-12-04T08:18:27.831Z] "DELETE /api/v1/cart/e9b1325a-f6da-4a09-82a6-'
+                f'640be44efa9e HTTP/2" 0 DC 0 0 14 - "10.0.3.33" "{agent}" "be324eeb-ae1f-4b20-'
+                '8d6a-508e0c725298" "cart.shop.svc:8080" "10.244.3.40:8080"')  # fmt: skip
+
+    lines = [
+        access("Go-http-client/2.0"),
+        access("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15"),
+        "[2026-12-04 08:03:19.249][1][warning][config] [source/common/config/grpc_stream.h:191] "
+        "StreamAggregatedResources gRPC config stream to xds-grpc closed since 1837s ago: 0, ",
+    ]
+    events = auto_parsed(lines, "envoy")
+    assert events["template"][0] == events["template"][1]
+    assert events["Agent"][:2] == ["Go-http-client/2.0", lines[1].split('" "')[1]]
+    assert events["Upstream"][0] == "10.244.3.40:8080" and events["Level"][2] == "warning"
+    assert events["template"][2].startswith("[source/common/config/grpc_stream.h:<*>]")

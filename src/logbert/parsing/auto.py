@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from logbert.parsing.formats import (
     BUILTIN_FORMATS,
     ZONE_ABBREVIATIONS,
+    LogFormat,
     parse_timestamps,
     resolve_format,
 )
@@ -247,11 +248,24 @@ def rank_formats(
         # a system's own format before a generic one that dates as many lines (`iso` reads
         # Hadoop's lines as well as `hadoop` does, without its fields, and splits any line);
         # last, the one with less punctuation to match (a syslog line fits linux and mac)
-        specific = not BUILTIN_FORMATS[name].generic
+        # ... unless none of its own fields (but the time's) holds a word on any line: its
+        # optional parts all left out, it reads them as a generic one does (QA Envoy: `envoy`,
+        # its thread, level and access fields optional, took every `[<time>] <message>` line)
+        specific = not BUILTIN_FORMATS[name].generic and _fills_a_field(cols, fmt)
         rank = (score.dated, specific, score.split, -empty, words, words - len(literal))
         ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
+
+
+def _fills_a_field(cols: dict[str, pa.Array], fmt: LogFormat) -> bool:
+    """Whether any line gives any header field of `fmt` but the time's a value."""
+    timed = set(fmt.timestamp.fields) if fmt.timestamp is not None else set()
+    return any(
+        _count_true(pc.not_equal(column, "")) > 0
+        for field_name, column in cols.items()
+        if field_name != "Content" and field_name not in timed
+    )
 
 
 # a process or thread id is a number (or `-`), a level one word with a letter: `nova` read a Spring

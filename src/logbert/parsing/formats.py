@@ -546,6 +546,20 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'INFO  [main] 2026-12-03 08:00:27,928 ...'"
         ),
     ),
+    # Envoy's stdout (an Istio sidecar's, an edge proxy's): its default access log, `[2026-12-04T
+    # 08:18:27.831Z] "DELETE /api/v1/cart/e9b1 HTTP/2" 0 DC 0 0 14 - "10.0.3.33" "Go-http-client/
+    # 2.0" "<request id>" "cart.shop.svc:8080" "10.244.3.40:8080"`, its client, user agent,
+    # request id, authority and upstream host fields (QA Envoy: `iso` kept the agent in rare
+    # events, a client disconnect from a new client library a new event), beside its own log,
+    # `[2026-12-04 08:03:19.249][1][warning][config] [source/...:191] ...`, thread, level and
+    # logger as fields
+    "envoy": BuiltinFormat(
+        r'\[<Timestamp>\](\[<Tid>\]\[<Level>\]\[<Component>\])? <Content>'
+        r'( "<Client>" "<Agent>" "<ReqId>" "<Authority>" "<Upstream>")?',
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="'[2026-12-04T08:18:27.831Z] \"GET / HTTP/1.1\" ...'"
+        ),
+    ),
     # airlift's server.log (Trino, Presto: `2026-12-04T10:21:11.123Z\tINFO\tdispatcher-query-5\t
     # io.trino.event.QueryMonitor\tTIMELINE: Query ...`), tab-separated: the thread a field (its
     # name may hold spaces, `Service Thread`), level and logger also the event's first words, as

@@ -9,6 +9,7 @@ windows an hour off, unsaid, and the labels warning then blamed the user's corre
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -35,9 +36,10 @@ _INNER = (
     r"(?: UTC|Z)(?:$|[\s\]])"
     # ... and a message's own time with its numeric offset, as Jenkins writes its lines under
     # journald's header, `jenkins[1187]: 2026-12-01 00:00:00.000+0100 [id=37] INFO ...` (QA
-    # Jenkins: a CET header, unsaid, and UTC labels blamed)
+    # Jenkins: a CET header, unsaid, and UTC labels blamed), also after a space, as Rails'
+    # `Started GET "/" for 10.0.3.30 at 2026-12-04 11:00:01 +0100` (QA Rails)
     r"|(?:^|[\s\]])(?P<zoned>[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}"
-    r"(?:[.,][0-9]+)?[+-][0-9]{2}:?[0-9]{2})(?:$|[\s\]])"
+    r"(?:[.,][0-9]+)? ?[+-][0-9]{2}:?[0-9]{2})(?:$|[\s\]])"
 )
 SAMPLE = 200  # lines compared, the first with both times
 _QUARTER_HOUR = 15 * 60
@@ -91,7 +93,8 @@ def _utc(text: str | None) -> datetime | None:
         if text and "/" in text:  # `01/Dec/2026:13:00:45 +0000`
             moment = datetime.strptime(text, "%d/%b/%Y:%H:%M:%S %z")
         else:
-            moment = datetime.fromisoformat(text.replace(",", "."))
+            text = re.sub(r" (?=[+-]\d\d:?\d\d$)", "", text.replace(",", "."))  # `11:00 +0100`
+            moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
     offset = moment.utcoffset()

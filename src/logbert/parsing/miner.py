@@ -234,9 +234,17 @@ def _is_endpoint_path(text: str) -> bool:
 _JSON_MEMBER = re.compile(r'[{,]?"([A-Za-z_@][\w.@-]*)":(.*)')
 
 
+# a Ruby hash's pair, Rails' `Parameters: {"q"=>"<*>"}` (QA Rails: `{"q"=>...}` and
+# `{"id"=>...}` were one `{"<*>"}`, a request with a parameter of its own a known event)
+_RUBY_PAIR = re.compile(r'[{\[]?"([A-Za-z_][\w.-]*)"=>(.*)')
+
+
 def _pair(word: str) -> tuple[str, str] | None:
-    """(name, value) of a `name=value` word or of a JSON member (`"status":"failed"}`: QA
-    Laravel, whose context Monolog writes as compact JSON), else None."""
+    """(name, value) of a `name=value` word, of a JSON member (`"status":"failed"}`: QA
+    Laravel, whose context Monolog writes as compact JSON) or of a Ruby hash's pair
+    (`{"q"=>"<*>"}`), else None."""
+    if ruby := _RUBY_PAIR.fullmatch(word):
+        return ruby[1], ruby[2]
     name, eq, value = word.partition("=")
     if eq and name:
         return name, value

@@ -381,3 +381,15 @@ def test_envoy_s_access_fields_are_no_part_of_its_events(auto_parsed):
     assert events["Agent"][:2] == ["Go-http-client/2.0", lines[1].split('" "')[1]]
     assert events["Upstream"][0] == "10.244.3.40:8080" and events["Level"][2] == "warning"
     assert events["template"][2].startswith("[source/common/config/grpc_stream.h:<*>]")
+
+
+def test_a_grpc_stream_s_status_is_the_event(masked_alike):
+    """QA Envoy (round 52): `closed since 4s ago: 14,` (UNAVAILABLE: istiod unreachable) was
+    the routine rotation's `: 0,` event."""
+    rotation, outage, status = masked_alike([
+        "StreamAggregatedResources gRPC config stream to xds-grpc closed since 1837s ago: 0, ",
+        "StreamAggregatedResources gRPC config stream to xds-grpc closed since 2s ago: 14, ",
+        "response grpc-status=14 done",
+    ])  # fmt: skip
+    assert rotation.endswith("ago: 0,") and outage.endswith("ago: 14,")
+    assert status == "response grpc-status=14 done"

@@ -229,6 +229,10 @@ _ERRNO_NAME = (
     # ... and Android's `Sending signal. PID: 4739 SIG: 9` beside `SIG: 3` (an ANR's stack
     # dump: QA Android, a kill and a dump request were one event)
     r"|\bSIG:"
+    # ... and a gRPC stream's status, Envoy's `gRPC config stream to xds-grpc closed since 4s
+    # ago: 14,` (UNAVAILABLE; 0 is the routine rotation) and `grpc-status=14` (QA Envoy: an
+    # xDS outage was a stream rotation's event)
+    r"|\bgrpc[-_ ]status|\bclosed since [0-9.]+[a-z]* ago:"
     # ... and an IDS alert's severity (Suricata's `alert.severity=1`: QA, masked) and the
     # counts of failed and unreachable hosts of Ansible's recap (`failed=1`: QA, a failed
     # run's recap was a clean one's)
@@ -645,7 +649,7 @@ _ERRNO_HINT = _hints((
     "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     " H:0x", "sense data: 0x",  # `_SCSI_ANY`
-    "sig:", "stratum",
+    "sig:", "stratum", "grpc", "closed since",
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip

@@ -15,6 +15,7 @@ from logbert.parsing.inner_time import inner_time_warning
 from logbert.parsing.json_lines import record_fields, split_json_lines
 from logbert.parsing.masks import mask_text
 from logbert.parsing.miner import TemplateMiner, _is_outcome_word
+from logbert.parsing.pipeline import parse_files
 from logbert.parsing.rotation import log_name, rotation_key
 from logbert.parsing.summary import join_continuations
 
@@ -393,3 +394,21 @@ def test_a_grpc_stream_s_status_is_the_event(masked_alike):
     ])  # fmt: skip
     assert rotation.endswith("ago: 0,") and outage.endswith("ago: 14,")
     assert status == "response grpc-status=14 done"
+
+
+def test_a_log_mixing_two_formats_says_so_and_klog_reads_only_klog_lines(tmp_path):
+    """QA ingress-nginx (round 53): `auto` chose `access`, and the controller's klog warnings
+    and errors went to the rejects file unsaid; `--format klog` read the access lines as klog's,
+    one template of garbage fields."""
+    access = ('10.0.3.{i} - - [04/Dec/2026:08:00:{i:02d} +0000] "POST /api/payments HTTP/1.1" 200 '
+              '447 "-" "okhttp/4.12.0" 512 0.015 [shop-payments-8080] [] 10.244.2.51:8080 447 '
+              '0.015 200 07e3{i:02d}')  # fmt: skip
+    klog = ('W1204 08:00:{i:02d}.000000       7 controller.go:1214] Service "shop/payments" does '
+            'not have any active Endpoint.')  # fmt: skip
+    log = tmp_path / "controller.log"
+    log.write_text("".join(f"{access.format(i=i)}\n{klog.format(i=i)}\n" if i % 4 == 0
+                           else f"{access.format(i=i)}\n" for i in range(60)))  # fmt: skip
+    summary = parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+    assert any("lines of another format: klog reads" in w for w in summary.warnings)
+    summary = parse_files([str(log)], resolve_format("klog"), tmp_path / "f.parquet")
+    assert summary.rejected == 60

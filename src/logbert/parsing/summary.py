@@ -41,6 +41,7 @@ from logbert.parsing.auto import (
     count_continuations,
     looks_binary,
     looks_like_continuation,
+    rank_formats,
     record_lines,
     show_line,
     suggest_formats,
@@ -537,6 +538,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     out += bad_fit_warnings(
         run, summary.rejected, summary.lines, summary.no_records, rejects, summary.continuations
     )
+    out += other_format_warning(run, summary.rejected, summary.lines, summary.continuations)
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -693,6 +695,36 @@ def _in_brackets(run: Parser, name: str) -> bool:
         re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", fmt) is not None
         or re.search(rf"<{name}>(?:\t|\\t)", fmt) is not None
     )
+
+
+# rejected lines of their own, at least this many, that another built-in format reads
+OTHER_FORMAT_MIN = 10
+
+
+def other_format_warning(
+    run: Parser, rejected: int, lines: int, continuations: int = 0
+) -> list[str]:
+    """A warning when the lines the format rejected (not continuation lines) are mostly
+    another built-in format's lines: a log that mixes two formats, the other's lines left out
+    unjudged (QA ingress-nginx: `auto` chose `access`, and the controller's klog warnings and
+    errors, every reload failure, went to the rejects file with no word said). Not where most
+    lines are rejected: `bad_fit_warnings` names the format that reads them then."""
+    head = [line for line in run.rejected_head if not looks_like_continuation(line)]
+    if rejected - continuations < OTHER_FORMAT_MIN or len(head) < OTHER_FORMAT_MIN:
+        return []
+    if rejected * 2 > lines:
+        return []
+    best = rank_formats(head)[0]
+    if best.name == run.fmt.name or best.dated * 2 <= len(head):
+        return []
+    example = next((line for line in head if re.match(r"[\w\[]", line)), head[0])
+    return [
+        f"warning: {rejected - continuations:,} rejected lines are lines of another format: "
+        f"{best.name} reads {best.dated} of the first {len(head)} of them (e.g. "
+        f"{show_line(example)}); the log mixes two writers (a controller's own log beside its "
+        f"access log?), and those lines are judged by no detector: split them apart (grep) "
+        f"and parse each part with its format, e.g. --format {best.name} for the rejected ones"
+    ]
 
 
 def bad_fit_warnings(

@@ -36,6 +36,7 @@ from logbert.parsing.summary import (
     fits_records,
     join_continuations,
     mostly_continuations,
+    other_format_warning,
     raw_header_warning,
     spaced_field_warnings,
     unfit_advice,
@@ -233,6 +234,9 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.blank, rejects_path,
         summary.continuations,
     )  # fmt: skip
+    bad_fit += other_format_warning(
+        parser, summary.rejected, summary.lines, summary.continuations
+    )
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser)
     bad_fit += zone_field_warnings(parser)

@@ -412,3 +412,19 @@ def test_a_log_mixing_two_formats_says_so_and_klog_reads_only_klog_lines(tmp_pat
     assert any("lines of another format: klog reads" in w for w in summary.warnings)
     summary = parse_files([str(log)], resolve_format("klog"), tmp_path / "f.parquet")
     assert summary.rejected == 60
+
+
+def test_an_azure_operation_under_its_field_is_an_event():
+    """QA Azure Activity Log (round 53): sixteen `operationName=MICROSOFT.<provider>/<type>/
+    <verb>` operations were one `MICROSOFT.<*>` template, so a deleted diagnostic setting or key
+    vault was a routine tag write's event (recall 0 of 5)."""
+    operations = ["MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "MICROSOFT.RESOURCES/TAGS/WRITE",
+                  "MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE",
+                  "MICROSOFT.KEYVAULT/VAULTS/DELETE",
+                  "MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE"]  # fmt: skip
+    lines = [mask_text(f"Informational category=Administrative operationName={op} "
+                       "resultType=Start") for op in operations * 12]  # fmt: skip
+    miner = TemplateMiner()
+    templates = {miner.template(tid) for tid in miner.add(lines)}
+    assert len(templates) == len(operations)
+    assert any("operationName=MICROSOFT.KEYVAULT/VAULTS/DELETE" in t for t in templates)

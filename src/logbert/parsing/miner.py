@@ -594,10 +594,16 @@ def _is_operation_pair(word: str) -> bool:
     if pair is not None and pair[1].startswith("{"):  # an object's first member, QEMU's QMP
         # `msg={"execute":"migrate",` (QA libvirt: eight commands one `"execute":"<*>"`)
         pair = _pair(pair[1][1:])
-    if pair is None or not _WORD.fullmatch(pair[1].strip("\"',;}")):
+    if pair is None or not _OPERATION.fullmatch(pair[1].strip("\"',;}")):
         return False
     key = pair[0].strip("\"'").lower()
     return key in OPERATION_KEYS or key.rpartition(".")[2] in OPERATION_KEYS
+
+
+# an operation's name: a word, or a resource provider's path, Azure's `operationName=MICROSOFT.
+# INSIGHTS/DIAGNOSTICSETTINGS/DELETE` (QA Azure Activity Log: sixteen operations were one
+# `MICROSOFT.<*>`, a deleted diagnostic setting or key vault a routine tag write's event)
+_OPERATION = re.compile(rf"(?:{_WORD.pattern})|[A-Za-z][\w.-]*(?:/[\w.-]+)+")
 
 
 _NAME_PARTS = re.compile(r"^(?:[-_][A-Za-z0-9]+)+")

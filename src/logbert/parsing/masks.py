@@ -1567,25 +1567,21 @@ def _mask_exact(text: pa.Array) -> list[str | None]:
     (`EXACT_IN_PYTHON`), else vectorised (the same results: `mask_text`)."""
     if len(text) > EXACT_IN_PYTHON:
         return apply_patterns(text, MASKS[1:]).to_pylist()
-    out: list[str | None] = []
-    for line in text.to_pylist():
-        if line is not None:
-            for pattern, repl, passes in _COMPILED[1:]:
-                for _ in range(passes):
-                    line = pattern.sub(repl, line)
-        out.append(line)
-    return out
+    masks = _COMPILED[1:]
+    return [None if line is None else _substituted(line, masks) for line in text.to_pylist()]
+
+
+def _substituted(text: str, patterns: list[tuple[re.Pattern, str, int]]) -> str:
+    """`text` with each compiled (pattern, replacement, passes) applied in turn, Python's
+    counterpart of `mask_symbols.apply_patterns`."""
+    for pattern, repl, passes in patterns:
+        for _ in range(passes):
+            text = pattern.sub(repl, text)
+    return text
 
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
-    text = _spaced_csv(text.replace(BOM, "").strip())
-    for pattern, repl, passes in _JOINS:
-        for _ in range(passes):
-            text = pattern.sub(repl, text)
-    text = join_values(text)
-    text = kept_values.mark_text(text)
-    for pattern, repl, passes in _COMPILED:
-        for _ in range(passes):
-            text = pattern.sub(repl, text)
-    return kept_values.restore_text(mask_random_ids(text))
+    text = _substituted(_spaced_csv(text.replace(BOM, "").strip()), _JOINS)
+    text = kept_values.mark_text(join_values(text))
+    return kept_values.restore_text(mask_random_ids(_substituted(text, _COMPILED)))

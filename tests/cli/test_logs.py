@@ -283,7 +283,7 @@ def test_an_id_regex_matching_no_content_names_the_header_fields(raw_logs, tmp_p
     args = ("--by-id", r"nothing-like-this=(\d+)", "-o", tmp_path / "m", *TINY)
     message = user_error(invoke("train", raw_logs[0], "--logs", "--format", "hdfs", *args))
     assert "--by-id is matched against each line's content, after the header" in message
-    assert "use --by-field (" in message and "Level" in message
+    assert "use --by-field (Pid, Component)" in message  # no Level: no id sits there
     first = raw_logs[0].read_text().splitlines()[0].split(": ", 1)[1]  # after the header
     assert f"(the first event's: {first!r})" in message  # QA: JSON content shows name=value
 
@@ -590,3 +590,42 @@ def test_local_time_labels_of_a_log_whose_lines_carry_offsets_blame_the_labels_a
     assert "moved by -1 h names a session" in result.output, result.output
     assert "The labels are written in local time (UTC+01:00" in result.output
     assert "--timezone" not in result.output
+
+
+def test_labelled_anomalies_that_became_no_session_are_a_warning_and_in_the_json(
+    trained, tmp_path
+):
+    """QA Heroku, vLLM: anomalies whose lines were rejected (or matched no id) named no session,
+    and `evaluate` printed recall 1.0 with exit 0, said only at the end of the summary line."""
+    model, _, (_, test_log, _, test_labels) = trained
+    kept = tmp_path / "without_one.log"
+    lines = test_log.read_text().splitlines(keepends=True)
+    kept.write_text("".join(line for line in lines if "blk_1512" not in line))
+    evaluation = tmp_path / "evaluation.json"
+    result = invoke("evaluate", model, kept, "--logs", "--labels", test_labels, "-o", evaluation)
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 ids" in result.output and "named no session of these logs" in result.output
+    metrics = json.loads(evaluation.read_text())
+    assert metrics["n_anomalies"] == 2 and metrics["anomalies_without_session"] == 1
+    tp = metrics["confusion_matrix"]["tp"]
+    assert metrics["recall_counting_them"] == tp / 3
+    whole = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", evaluation)
+    assert "named no session of these logs" not in whole.output
+    assert "anomalies_without_session" not in json.loads(evaluation.read_text())
+
+
+def test_logs_none_of_whose_events_the_model_knows_are_refused(trained, tmp_path):
+    """QA macOS: a model of another layout of the same log flagged every window (F1 0.25), with
+    a warning and exit 0."""
+    model, _, (_, test_log, _, _) = trained
+    other = tmp_path / "other.log"
+    other.write_text("".join(
+        line.replace("Receiving block", "Fetching chunk").replace("Received block", "Stored chunk")
+        .replace("Deleting block", "Dropping chunk")
+        for line in test_log.read_text().splitlines(keepends=True) if "Exception" not in line
+    ))  # fmt: skip
+    result = invoke("score", model, other, "--logs", "-o", tmp_path / "s.jsonl")
+    said = user_error(result)
+    assert "none of the 39 events of" in said
+    assert "has a template the model's training logs had" in said and "format 'hdfs'" in said
+    assert not (tmp_path / "s.jsonl").exists()

@@ -153,7 +153,7 @@ def test_evaluate_says_when_normal_sessions_are_flagged_for_templates_training_l
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "note: 20 of 20 normal sessions (100.0%) were flagged" in text
-    assert "so the logs changed" in text
+    assert "the logs changed (a new version of the software?)" in text
     quiet = invoke("evaluate", model / "model", model / "test.parquet", "-o", model / "q.json")
     assert "were flagged, where the threshold" not in quiet.output
 

@@ -541,3 +541,43 @@ def test_a_gz_output_name_is_refused_before_any_work(monkeypatch, capsys, hdfs_l
     code, _, err = run(monkeypatch, capsys, events, "--by-id", r"blk_-?\d+", "--output", out)
     assert code == 2 and "sessions files are written uncompressed: drop the .gz" in err
     assert not out.exists()
+
+
+def test_windows_of_times_counted_since_a_start_are_a_warning(monkeypatch, capsys, make_events):
+    """QA Linkerd: uptime stamps (`[  12.345678s]`) read as 1970; `parse` warned, but windows
+    cut from its events file later mixed 90 pods' starts in one window, unsaid."""
+    events = make_events(
+        content=["Using single-threaded proxy runtime", "Certified identity"] * 3,
+        template_id=[1, 2] * 3,
+        timestamp=[datetime(1970, 1, 1, 0, 0, s) for s in (0, 1, 0, 2, 0, 1)],
+    )
+    windows = events.with_name("w.jsonl")
+    code, _, err = run(monkeypatch, capsys, events, "--window", "5m", "-o", windows)
+    assert code == 0
+    assert "warning: --window: 6 of 6 events are dated before 1980" in err
+    dated = make_events(
+        name="dated.parquet", content=["a", "b"], template_id=[1, 2],
+        timestamp=[datetime(2026, 1, 1, 0, 0, s) for s in (0, 1)],
+    )  # fmt: skip
+    windows = dated.with_name("d.jsonl")
+    code, _, err = run(monkeypatch, capsys, dated, "--window", "5m", "-o", windows)
+    assert code == 0 and "before 1980" not in err
+
+
+def test_sessions_of_one_event_because_most_lines_name_no_id_get_that_reason_alone(
+    monkeypatch, capsys, make_events
+):
+    """QA Heroku: a request id on the router's lines only made one-event sessions, and beside
+    the right warning (most events matched no id) came one blaming the id for changing on
+    every line."""
+    content = [text for i in range(60) for text in (
+        f"router request_id=r{i} status=200", "Started GET", "Processing", "Completed 200 OK",
+    )]  # fmt: skip
+    events = make_events(
+        content=content, template_id=[1, 2, 3, 4] * 60,
+        timestamp=[datetime(2026, 1, 1) + timedelta(seconds=s) for s in range(240)],
+    )  # fmt: skip
+    out = events.with_name("s.jsonl")
+    code, _, err = run(monkeypatch, capsys, events, "--by-id", r"request_id=(\S+)", "-o", out)
+    assert code == 0 and "matched no id" in err
+    assert "the id changes on nearly every line" not in err

@@ -58,7 +58,7 @@ def test_klog_level_letters_are_levels(tmp_path):
     """QA kubelet: an `E` line of a message logged at `I` was one event with it, and nothing
     said so, as `<Level>` fields do."""
     _, summary = _templates(tmp_path, _KUBELET, "klog")
-    mixed = [w for w in summary.warnings if "problem level" in w]
+    mixed = [w for w in summary.warnings if "levels of different severity" in w]
     assert len(mixed) == 1 and "<LevelDate>" in mixed[0] and "at e, i" in mixed[0]
     assert "no format string can leave it in the message" in mixed[0]
 

@@ -26,7 +26,7 @@ def test_a_message_met_at_error_and_at_info_is_a_warning(tmp_path):
     fmt = resolve_format("<Date> <Time> <Level> <Component>: <Content>")
     summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
     (said,) = [w for w in summary.warnings if "<Level>" in w]
-    assert "1 template(s) are met at a problem level and at another" in said
+    assert "1 template(s) are met at levels of different severity" in said
     assert "at error, info" in said and "leaves <Level> in the message" in said
     # the same message at one level, or levels that are all fine, say nothing
     log.write_text("\n".join(line.format(i=i) for i in range(5) for line in LINES) + "\n")
@@ -40,7 +40,7 @@ def test_level_mix_counts_levels_per_template_and_skips_lines_without_one():
     mix.add(np.array([2, 3]), pa.array(["info", None]))
     assert mix.levels == {1: {"info", "debug"}, 2: {"warn", "info"}}
     assert mix.warning("Level", {2: "disk <*> slow"}).startswith(
-        "warning: <Level>: 1 template(s) are met at a problem level and at another (e.g. "
+        "warning: <Level>: 1 template(s) are met at levels of different severity (e.g. "
         "'disk <*> slow' at info, warn)"
     )
 

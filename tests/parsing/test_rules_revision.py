@@ -35,6 +35,10 @@ DIGESTS = {
     # schemas, buckets, Matrix endpoints and users, QMP commands, quoted exceptions, Java's
     # `Date.toString()` one value (BGL's and Linux's loghub lines: their templates' text), ...
     8: "553a8618ffece1cf80dae318137c4170e689bdcad78cedaed8b867eaaafc3d74",
+    # 9: a factor (`118.10x`) one number, a quoted path field's endpoint kept (Heroku's
+    # `path="/cart"`), whole `<*>`s kept in a generalized word's prefix (Linkerd's spans;
+    # Android's notification keys), prompts one value, ...
+    9: "54ac70195807e7bbe30653beb041a8770e723a3001da76bc20f7b7fb51a54495",
 }
 
 

@@ -61,10 +61,11 @@ def test_flagging_sessions_that_mostly_hold_new_templates_says_the_logs_changed(
     note = flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=800)
     assert note.startswith("note: 240 of 1,000 sessions (24.0%) were flagged")
     assert (
-        "800 of the 1,000 sessions hold templates no training session held, so the logs changed "
-        "(new templates in 80.0% of sessions: a new version of the software?); retrain on logs "
-        "of the new version (`logbert train`) rather than recalibrate: " in note
-    )
+        "800 of the 1,000 sessions hold templates no training session held (new templates in "
+        "80.0% of sessions): the logs changed (a new version of the software?), or an attack or "
+        "incident of that many sessions writes new messages" in note
+    )  # (QA macOS: a brute-force attack of ~95 sessions was told to retrain, no more)
+    assert "retrain on logs of the new version (`logbert train`) rather than recalibrate: " in note
     assert "(`logbert calibrate`)" not in note
     # a few sessions with new templates change nothing
     assert flag_rate_note(240, 1000, CALIBRATION, 99.0, n_unseen=100) == flag_rate_note(

@@ -970,7 +970,7 @@ def test_the_no_id_warning_names_header_fields_and_by_field_warns_of_events_with
     warning = by_id_stats.unmatched_warning("[0-9a-f]{8}")
     assert warning.endswith(
         "--by-id reads each line's content, after the header: for an id in a header field, "
-        "use --by-field (Level, RequestId)"
+        "use --by-field (RequestId)"
     )
     assert by_id_stats.no_value_warning() is None  # --by-id: not a field's
     by_field = SessionizeStats(n_events=10, n_unmatched=6, field="RequestId")
@@ -1091,3 +1091,14 @@ def test_an_id_within_a_header_field_keys_each_host_s_sessions_apart(make_events
     assert settings.describe() == "by id 'peer (\\d+)' within field Host"
     with pytest.raises(LogbertError, match="takes no --window or --lines"):
         SessionizerSettings(by_field="Host", by_id=r"peer (\d+)", window="5m").validate()
+
+
+def test_the_header_field_hint_names_no_weekday_or_level():
+    """QA OpenWrt: `--by-field (Dow, Facility, Level, Component, Pid)` named a weekday and a
+    severity as places a session id may sit."""
+    from logbert.sessions.options import by_field_hint
+
+    hint = by_field_hint(["Dow", "Month", "Date", "Time", "Year", "Facility", "Level",
+                          "Component", "Pid"])  # fmt: skip
+    assert hint == "for an id in a header field, use --by-field (Component, Pid)"
+    assert by_field_hint(["Dow", "Level"]) == ""

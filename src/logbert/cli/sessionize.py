@@ -153,7 +153,7 @@ def command(
         "`logbert train` trains unlabelled sessions as normal, so anomalies among them would "
         "be learnt as normal",
     )
-    for warning in [*stats.warnings(settings.by_id), unlabelled]:
+    for warning in [*stats.warnings(settings.by_id), stats.counted_times_warning(), unlabelled]:
         if warning is not None:
             typer.echo(warning, err=True)
     note = " (keys only: ids, times and labels are not in this format)" if fmt == "deeplog" else ""

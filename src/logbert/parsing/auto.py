@@ -325,9 +325,15 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     check_host, check_host_shape = name in _HOST_CHECKED, name in _HOST_SHAPE_CHECKED
     check_program = name in _PROGRAM_CHECKED
     level_words_only = name == "hclog"
+    # RFC 5424's PROCID is any word: Heroku's drains write the dyno, `web.3`, `router` (QA:
+    # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
+    # every router line)
+    any_process_id = name == "rfc5424"
     bad = None
     for name, column in cols.items():
         key = name.lower()
+        if key in _NUMBER_FIELDS and any_process_id:
+            continue
         if key in _NUMBER_FIELDS:  # or in hex, macOS's thread ids (`0x1a2b3`)
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-|0x[0-9a-f]+)$"))
         elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)

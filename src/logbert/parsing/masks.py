@@ -318,7 +318,11 @@ _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:I
 # a text someone wrote, a mail's subject or an issue's title: a value whatever its words say
 # (QA Jira: `Mail item queued: Subject='(WEB-311) Checkout fails with timeout error'` was a new
 # event for naming a failure, and every ticket titled so an alarm)
-_USER_TEXT_BEFORE = re.compile(r"(?:^|[^\w.-])(?i:subject|title|summary|comment)[=:] ?$")
+# ... and a prompt a user gave a language model (vLLM's `Received request ...: prompt: 'timeout
+# error when calling the API', params: ...`: QA, a normal request flagged as a new event)
+_USER_TEXT_BEFORE = re.compile(
+    r"(?:^|[^\w.-])(?i:subject|title|summary|comment|prompt|question)[=:] ?$"
+)
 
 
 def _joined(match: re.Match[str]) -> str:
@@ -1346,7 +1350,9 @@ MASKS: list[tuple[str, str, int]] = [
         r"|[A-F][0-9]+|[A-F]{2,}[0-9]{1,2}|[A-F]{4,}[0-9]+|[A-F]{2,3}[0-9]{6,}|[A-F]{9,})"
         # (the kernel's `total-vm:29626421kB`, `66157883K/67108864K available`: QA dmesg, two
         # OOM kills were two templates with their sizes in them)
-        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb|kB|KiB|MiB|GiB|TiB|K|M|G)?"
+        # (... and a factor, vLLM's `Maximum concurrency ...: 118.10x`: QA, `<*>.10x`, each
+        # start a new event)
+        r"(?:ms|us|ns|s|sec|min|h|KB|MB|GB|TB|B|kb|mb|gb|tb|kB|KiB|MiB|GiB|TiB|K|M|G|x)?"
         r"($|[^A-Za-z0-9=])",
         r"\1" + WILDCARD + r"\3",
         2,

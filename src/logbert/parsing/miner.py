@@ -350,15 +350,20 @@ def _endpoint(word: str) -> str | None:
         return task[1]
     if action := _CI_ACTION_WORD.fullmatch(word):  # a GitHub action, whatever its version
         return action[1]
-    _, named, value = word.partition("=")  # a path field's, `RequestPath=/cart` (masks)
-    found = _ENDPOINT_WORD.fullmatch(value if named and value.startswith("/") else word)
+    _, value = _path_field(word)  # a path field's, `RequestPath=/cart` (masks), quoted too
+    found = _ENDPOINT_WORD.fullmatch(value)
     return found[1] if found else None
 
 
 def _path_field(word: str) -> tuple[str, str]:
-    """(`path=`, `/cart<*>`) for a path field's word (`name=/...`), else ("", word)."""
+    """(`path=`, `/cart<*>`) for a path field's word (`name=/...`), else ("", word); the
+    opening quote of a quoted value is the field's, Heroku router's `path="/cart"` (QA: as a
+    whole word it was no endpoint, and `/.env` served was `GET /health`'s `path="/<*>"`)."""
     name, eq, value = word.partition("=")
-    return (name + eq, value) if eq and name and value.startswith("/") else ("", word)
+    quote = value[:1] if value[:1] in "\"'" else ""
+    if eq and name and value[len(quote) :].startswith("/"):
+        return name + eq + quote, value[len(quote) :].removesuffix(quote)
+    return "", word
 
 
 def _endpoint_position(values: set[str]) -> bool:
@@ -621,14 +626,16 @@ def _generalize(values: set[str]) -> str:
         fields = {_path_field(v)[0] for v in values}  # a path field keeps its name (QA zap
         # JSON: `path=` was dropped, and the model met its own training lines as unseen)
         field = fields.pop() if len(fields) == 1 else ""
-        return quote + field + names.pop() + WILDCARD + quote
+        close = field[-1] if field[-1:] and field[-1] in "\"'" else quote  # `path="/cart<*>"`
+        return quote + field + names.pop() + WILDCARD + close
     pre = os.path.commonprefix(list(values))
     suf = os.path.commonprefix([v[::-1] for v in values])[::-1]
     cut = max((i + 1 for i, c in enumerate(pre) if not c.isalnum()), default=0)
     pre, indexed = pre[:cut], _INDEXED_NAME.match(pre[:cut])
     # never cut into an existing wildcard; an indexed name's stays whole (`argv[<*>]="<*>"`:
-    # it was `argv[<*>"`)
-    pre = indexed[0] + pre[indexed.end() :].partition("<")[0] if indexed else pre.partition("<")[0]
+    # it was `argv[<*>"`), and whole ones before stay (Linkerd's `outbound:proxy{addr=<*>:<*>}:
+    # service{ns=<*>`: QA, it was `outbound:proxy{addr=<*>`, text no line holds)
+    pre = indexed[0] + _before_partial(pre[indexed.end() :]) if indexed else _before_partial(pre)
     rest = min(len(v) for v in values) - len(pre)
     suf = suf[-rest:] if rest > 0 else ""
     cut = min((i for i, c in enumerate(suf) if not c.isalnum()), default=len(suf))
@@ -639,6 +646,23 @@ def _generalize(values: set[str]) -> str:
         suf = suf.rpartition(">")[2]  # never part of a wildcard; whole ones in a bracketed
         # suffix only (`unknown[<*>]` and `<*>[<*>]` are `<*>[<*>]`, QA Postfix: it was `<*>]`)
     return pre + WILDCARD + suf
+
+
+def _before_partial(text: str) -> str:
+    """`text` up to its first `<` that starts no whole `<*>` (all of it when there is none),
+    without a `<*>` it would end with (the new one stands for it: no `<*><*>`); up to its
+    first `<` where no letter comes before it (Android's `<*>|com.tencent.<*>` is `<*>`: a
+    value's parts, not a name's)."""
+    head = text.partition("<")[0]
+    if not any(c.isalpha() for c in head):
+        return head
+    at = 0
+    while (at := text.find("<", at)) >= 0 and text.startswith(WILDCARD, at):
+        at += len(WILDCARD)
+    text = text if at < 0 else text[:at]
+    while text.endswith(WILDCARD):
+        text = text.removesuffix(WILDCARD)
+    return text
 
 
 class TemplateMiner:

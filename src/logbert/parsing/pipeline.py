@@ -172,9 +172,17 @@ _FORMAT_LINES = {
     W3C: "#",
     "android": "--------- beginning of ",
     # `log show`'s header, its predicate's echo and its closing counts
-    "macos": r"Timestamp +Thread +Type|Filtering the log data|-{20}|Log +- Default:|Activity - ",
+    # (and its note that Info and Debug lines are left out)
+    "macos": (
+        r"Timestamp +Thread +Type|Filtering the log data|Skipping info and debug messages|-{20}"
+        r"|Log +- Default:|Activity - "
+    ),
     **{name: _JOURNAL_MARKERS for name in ("linux", "syslog-iso", "syslog-notag", "rfc3164")},
 }
+
+# a built-in format's one-word fields that may hold several words: macOS process names,
+# `Google Chrome Helper (Renderer)` (QA: "the lines write a header field the format lacks")
+_SPACED_FIELDS = {"macos": ("Component",)}
 
 __all__ = [
     "AUTO_YEAR",
@@ -308,6 +316,8 @@ class Parser(DatingChecks):
         self.spaced_fields: dict[str, RowCount] = {}
         self.empty_messages = RowCount()  # events whose message is empty, and the first
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
+        # ... and the severities a model's training met per template (`from_state`)
+        self.trained_severities: dict[int, list[str]] = {}
         self.event_field_mix = EventFieldMix()  # ... and a format string's <Status>, <Type>...
         self._partials = 0  # lines that are a CRI log's partial records (`CRI_PARTIAL`)
         self._first_partial: tuple[str, int] | None = None  # ... the first: source, line_no
@@ -597,6 +607,9 @@ class Parser(DatingChecks):
             state["templates"] = [{"id": t, "template": self.known[t]} for t in sorted(self.known)]
         else:
             state["miner"] = miner_state(self.miner)
+        severities = self.level_mix.severities(self.trained_severities)
+        if severities:  # what a model's scoring compares its levels with (`levels.py`)
+            state["severities"] = {str(i): seen for i, seen in severities.items()}
         return state
 
     @classmethod
@@ -616,6 +629,10 @@ class Parser(DatingChecks):
                 run.rules_mismatch = rules_mismatch(state["miner"])
                 if state.get("frozen"):
                     run.freeze()
+            run.trained_severities = {
+                int(i): [str(kind) for kind in seen]
+                for i, seen in state.get("severities", {}).items()
+            }
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise LogbertError(f"not a logbert parser state ({exc!r})") from exc
         return run
@@ -708,6 +725,9 @@ class Parser(DatingChecks):
         if level is not None:
             before = self._before_time(level)
             mixes.insert(0, self.level_mix.warning(level, templates, before_time=before))
+            if self.trained_severities:
+                raised = self.level_mix.raised_warning(level, templates, self.trained_severities)
+                mixes.insert(0, raised)
         for mixed in mixes:
             if mixed:
                 self._say_once(mixed)
@@ -937,7 +957,7 @@ class Parser(DatingChecks):
         if self.fmt.name in (JSON, LOGFMT):
             return
         for name in (*ONE_WORD_FIELDS, *self._own_fields(prep)):
-            if name not in prep.cols:
+            if name not in prep.cols or name in _SPACED_FIELDS.get(self.fmt.name or "", ()):
                 continue
             value = pc.utf8_trim_whitespace(prep.cols[name])  # `[WARN ]`: padding, one word
             spaced = pc.match_substring(value, " ").to_numpy(zero_copy_only=False)

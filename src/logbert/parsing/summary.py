@@ -172,6 +172,13 @@ def _awk_text(c: str) -> str:
     return "\\" + c if c in _AWK_SPECIAL else c
 
 
+# `log show`'s header and its own lines (a predicate's echo, the closing counts): records of
+# their own for the join, which had glued the closing counts onto the last event, a new
+# template in every file joined so (QA macOS)
+_LOG_SHOW_HEADER = re.compile(r"Timestamp +Thread +Type")
+_LOG_SHOW_OWN = "Timestamp |Filtering |Skipping |-----|Log +- |Activity +- "
+
+
 def _join_by_record_start(start: str) -> str:
     """The awk command that joins each line to the record before it, a record starting as
     the awk pattern `start` (`_record_start`) says."""
@@ -206,6 +213,8 @@ def join_continuations(head: Sequence[str] = ()) -> str:
             "file; grep -v '=' LOG shows most of them"
         )
     start = _record_start(head)
+    if head and _LOG_SHOW_HEADER.match(head[0]):  # `log show`'s own lines stay lines
+        start = f"({start}|{_LOG_SHOW_OWN})"
     by_date = _join_by_record_start(start)
     if start.startswith("[ \\t]*"):
         return by_date

@@ -72,6 +72,9 @@ class LogReadSummary:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
     labels_shifted: str | None = None  # the labels sit a clock offset off (`label_times`)
+    # ids the labels file labels anomalous that named no session read: anomalies no figure
+    # judges (their lines rejected, or matched by no --by-id)
+    anomalies_without_session: int = 0
     template_counts: Counter = field(default_factory=Counter)  # events per template id
     session_keys: set = field(default_factory=set, repr=False)  # template ids in some session
     # the newest event read so far, any event (a health check after the last request too):
@@ -104,6 +107,12 @@ class LogReadSummary:
     def mostly_unseen_warning(self) -> str | None:
         """`mostly_unseen_warning` of what was read."""
         return mostly_unseen_warning(self.new_template_events, self.events)
+
+
+# events read, at least, for none of them having a known template to be an error (QA macOS: a
+# model of `log show --style syslog` scored the default style's lines, F1 0.25 with exit 0); a
+# few lines may all be new events of the right log
+ALL_UNSEEN_MIN = 20
 
 
 def mostly_unseen_warning(new_events: int, events: int) -> str | None:
@@ -248,6 +257,15 @@ def read_log_sessions(
         stats.labels_warning = stats.labels_shift.warning(log_has_offsets=True)
     summary.notes.extend(stats.warnings(settings.by_id))
     summary.labels_shifted = stats.labels_warning
+    summary.anomalies_without_session = stats.n_labels_unused_anomalous
+    if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
+        raise LogbertError(
+            f"none of the {summary.events:,} events of {where} has a template the model's "
+            "training logs had: these are not the logs this model knows (another system, or "
+            "another layout of its logs: the model reads them with format "
+            f"{quoted_format_name(parser)}), so every session would be flagged for it; score "
+            "logs written like the training logs, or train a model on these"
+        )
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

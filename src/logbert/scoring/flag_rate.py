@@ -132,11 +132,14 @@ def flag_rate_note(
             "the anomalies' own messages, or a few messages of a new version of the software. "
             "Look at the new templates in the flagged sessions; retrain only if they are normal"
         )
-    if changed:
+    if changed:  # ... or an attack of many sessions (QA macOS: ~95 brute-force ssh
+        # processes, each a session of new messages, and retraining was the only advice)
         return flagged + (
-            f"{held} hold templates no training session held, so the logs changed (new "
-            f"templates in {n_unseen / n_scored:.1%} of sessions: a new version of the "
-            f"software?); {RETRAIN_ON_NEW_LOGS}: {WHY_NOT_RECALIBRATE}"
+            f"{held} hold templates no training session held (new templates in "
+            f"{n_unseen / n_scored:.1%} of sessions): the logs changed (a new version of the "
+            "software?), or an attack or incident of that many sessions writes new messages. "
+            "Look at the new templates in the flagged sessions; if they are normal messages, "
+            f"{RETRAIN_ON_NEW_LOGS}: {WHY_NOT_RECALIBRATE}"
         )
     if changed_part:  # a few sessions: an incident's new errors look the same (QA Django)
         return flagged + (

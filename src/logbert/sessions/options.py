@@ -18,7 +18,12 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 
 
 # header fields that hold the time, never a session id
-_CLOCK_FIELDS = {"Content", "Month", "Day", "Date", "Time", "Timestamp", "Year"}
+# header fields no session id sits in: the time's parts (a weekday too, logread's `Sat`) and a
+# line's severity (QA OpenWrt: `--by-field (Dow, Facility, Level, ...)` was the advice)
+_NOT_ID_FIELDS = {
+    "Content", "Month", "Day", "Date", "Time", "Timestamp", "Year", "Dow", "Weekday", "Zone",
+    "Level", "Facility", "Severity", "Pri",
+}  # fmt: skip
 
 
 def field_names(by_field: str) -> list[str]:
@@ -78,7 +83,7 @@ def json_key_hint(regex: str) -> str:
 def by_field_hint(fields: list[str]) -> str:
     """`for an id in a header field, use --by-field (Pid, ...)` for a --by-id that matched
     nothing, naming the header `fields` an id may sit in instead ("" when none may)."""
-    named = [f for f in fields if f not in _CLOCK_FIELDS]
+    named = [f for f in fields if f not in _NOT_ID_FIELDS]
     return f"for an id in a header field, use --by-field ({', '.join(named)})" if named else ""
 
 

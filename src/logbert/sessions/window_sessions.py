@@ -27,6 +27,9 @@ from logbert.sessions.options import compile_id_pattern, field_names, has_value,
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
 
+# 1980-01-01 in microseconds since the epoch: a time before it counts seconds since a start
+COUNTED_BEFORE_US = 315_532_800_000_000
+
 SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
 
 
@@ -178,6 +181,7 @@ class WindowSessionizer(Sessionizer):
         when there was none)."""
         if ts is not None:
             self._previous = ts
+            self.stats.n_counted_times += ts < COUNTED_BEFORE_US
             return ts
         if self._previous is None:
             self.stats.n_no_timestamp += 1

@@ -1,0 +1,159 @@
+"""QA round 54 (Heroku, OpenWrt, vLLM, Linkerd, macOS): what each log's first run got wrong,
+as a new user met it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from logbert.parsing.auto import rank_formats
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.levels import LevelMix
+from logbert.parsing.miner import TemplateMiner
+from logbert.parsing.pipeline import Parser, parse_files
+from logbert.parsing.summary import join_continuations
+
+ROUTER = (
+    '2026-12-01T14:00:{s:02d}.140891+00:00 heroku[router]: at=info method=GET path="{path}" '
+    "host=shop.herokuapp.com request_id=7ed4d57b-1b2c-4d3e-8f40-7311c2ce6f{s:02d} "
+    'fwd="73.12.241.{s}" dyno=web.{d} connect=0ms service={s}ms status=200 bytes=64{s} '
+    "protocol=https"
+)
+
+
+def test_a_quoted_path_fields_endpoint_is_its_event(tmp_path):
+    """QA Heroku: the router's `path="/health"` beside `path="/cart"` was one `path="/<*>"`
+    event, and a `/.env` served with 200 a health check's."""
+    paths = ["/health", "/cart", "/api/orders/12", "/products?page=3", "/login"] * 6
+    lines = [ROUTER.format(s=s, d=s % 3 + 1, path=p) for s, p in enumerate(paths)]
+    lines.append(ROUTER.format(s=59, d=1, path="/.env"))
+    log = tmp_path / "router.log"
+    log.write_text("\n".join(lines) + "\n")
+    parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    templates = (tmp_path / "templates.csv").read_text()
+    for kept in ('path=""/health""', 'path=""/api/orders/<*>""', 'path=""/products?<*>""',
+                 'path=""/.env""'):  # fmt: skip
+        assert kept in templates, templates
+    assert 'path=""/<*>""' not in templates
+
+
+def test_a_quoted_path_fields_paths_generalize_keeping_the_field_and_its_quotes():
+    miner = TemplateMiner()
+    ids = miner.add([
+        'GET path="/api/orders/<*>" status=2xx', 'GET path="/api/orders?<*>" status=2xx',
+    ])  # fmt: skip
+    assert ids[0] == ids[1]
+    assert miner.template(ids[0]) == 'GET path="/api/orders<*>" status=2xx'
+
+
+def test_a_heroku_syslog_drain_is_read_as_rfc5424_with_the_dyno_as_its_process():
+    """QA Heroku: RFC 5424's PROCID is any word (`web.3`, `router`), not a number; read as a
+    misread pid, `auto` chose `ruby` for the app's embedded header and left out every router
+    line (25%), the H10 crashes with them."""
+    lines = [
+        "<190>1 2026-12-01T14:00:00.023434+00:00 host app web.3 - I, [2026-12-01T14:00:00.023434 "
+        '#4]  INFO -- : [39263059-f28c-405d-9fb1-7c2390c192cf] Started GET "/health" for '
+        "73.203.25.250 at 2026-12-01 14:00:00 +0000",
+        "<158>1 2026-12-01T14:00:00.041434+00:00 host heroku router - at=info method=GET "
+        'path="/health" host=shop.herokuapp.com request_id=39263059-f28c-405d-9fb1-7c2390c192cf '
+        'fwd="73.203.25.250" dyno=web.3 connect=2ms service=14ms status=200 bytes=9853',
+    ]  # fmt: skip
+    best = rank_formats(lines * 5)[0]
+    assert best.name == "rfc5424" and best.dated == best.lines == 10
+
+
+def test_a_prompt_and_a_factor_are_values(masked_alike):
+    """QA vLLM: a user's prompt naming a failure (`'timeout error when calling the API'`) kept
+    its words, a normal request a new event; `118.10x` was `<*>.10x`, each start a new event."""
+    plain, failing, factor, other = masked_alike([
+        "Received request cmpl-1: prompt: 'Write a poem about autumn', params: x",
+        "Received request cmpl-2: prompt: 'timeout error when calling the API', params: x",
+        "Maximum concurrency for 8192 tokens per request: 118.10x",
+        "Maximum concurrency for 8192 tokens per request: 120.93x",
+    ])  # fmt: skip
+    assert plain == failing == "Received request <*>: prompt: <*>, params: x"
+    assert factor == other == "Maximum concurrency for <*> tokens per request: <*>"
+
+
+def test_whole_wildcards_before_a_generalized_part_stay_in_the_template(tmp_path):
+    """QA Linkerd: `outbound:proxy{addr=<*>:<*>}:service{ns=auth` beside `...ns=pay` was
+    `outbound:proxy{addr=<*>`, a template text no raw line holds."""
+    lines = [
+        f"[{i:>8}.000000s]  WARN ThreadId(01) outbound:proxy{{addr=10.43.{i}.9:{port}}}:service"
+        f"{{ns={ns} name={name} port=9090}}: linkerd_reconnect: Failed to connect"
+        for i, (ns, name, port) in enumerate(
+            (ns, name, 7000 + j)
+            for j, ns in enumerate(("auth", "pay", "shop", "web", "ops", "data", "ml", "crm"))
+            for name in ("tokens", "payments", "cart", "catalog", "search", "users")
+        )
+    ]  # fmt: skip
+    log = tmp_path / "proxy.log"
+    log.write_text("\n".join(lines) + "\n")
+    fmt = resolve_format(r"\[ *<Timestamp>s\] +<Level> ThreadId\(<Thread>\) <Content>")
+    parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (template,) = (tmp_path / "templates.csv").read_text().splitlines()[1:]
+    assert "outbound:proxy{addr=<*>:<*>}:service{ns=<*> name=<*> port=<*>}:" in template
+
+
+def test_a_warning_and_an_error_of_one_template_are_a_level_mix():
+    """QA Linkerd: WARN and ERROR `Service entering failfast` were one event, unsaid (both
+    problem levels)."""
+    mix = LevelMix()
+    mix.add(np.array([1, 1, 2, 2]), pa.array(["WARN", "ERROR", "WARN", "warning"]))
+    said = mix.warning("Level", {1: "Service entering failfast"})
+    assert said is not None and "1 template(s) are met at levels of different severity" in said
+    assert mix.severities() == {1: ["warning", "error"], 2: ["warning"]}
+
+
+def test_a_model_parser_says_when_a_known_template_comes_more_severe_than_in_training():
+    """QA Linkerd, OpenWrt: a template trained at WARN (or info) met at ERROR (`kern.err`) when
+    scoring was the known event, and scoring said nothing."""
+    train = Parser(resolve_format("<Date> <Time> <Level> <Content>"))
+    train.process(
+        [f"2026-12-05 10:00:0{i} WARN Service entering failfast for s{i}" for i in range(5)]
+        + ["2026-12-05 10:00:09 INFO Link is Down"]
+    )
+    model_parser = Parser.from_state(train.freeze().to_state())
+    assert sorted(model_parser.trained_severities.values()) == [["routine"], ["warning"]]
+    model_parser.process([
+        "2026-12-06 10:00:00 ERROR Service entering failfast for s9",
+        "2026-12-06 10:00:01 INFO Link is Down",
+    ])  # fmt: skip
+    raised = model_parser.level_mix.raised_warning(
+        "Level", model_parser.template_map(), model_parser.trained_severities
+    )
+    assert raised is not None and "1 template(s) the model knows are met at a more severe" in raised
+    assert "at error, in training only warning" in raised
+
+
+def test_the_join_advice_for_log_show_keeps_its_own_lines_apart():
+    """QA macOS: the awk glued `log show`'s closing counts onto the last event, a new template
+    in every file joined so."""
+    head = [
+        "Timestamp                       Thread     Type        Activity             PID    TTL",
+        "2026-12-03 08:00:00.000000+0100 0x3181f    Default     0x0                  0      0    "
+        "kernel: (AppleACPIPlatform) ACPI: sleep states S3 S4 S5",
+    ]  # fmt: skip
+    advice = join_continuations(head)
+    assert "|Timestamp |Filtering |Skipping |-----|Log +- |Activity +- )/" in advice
+
+
+def test_log_shows_skipping_note_is_its_own_line_and_process_names_may_hold_spaces(tmp_path):
+    """QA macOS: `Skipping info and debug messages, ...` was a reject, and `Google Chrome
+    Helper (Renderer)` as the process gave advice to add a header field."""
+    lines = [
+        'Filtering the log data using "process == \\"sshd\\""',
+        "Skipping info and debug messages, pass --info and/or --debug to include.",
+        "Timestamp                       Thread     Type        Activity             PID    TTL  ",
+        *(
+            f"2026-12-03 09:10:0{i}.100000+0100 0x3181f    Default     0x0                  5012"
+            f"   0    Google Chrome Helper (Renderer): (libsystem_info.dylib) Created Activity "
+            f"ID: 0x5a1f{i}"
+            for i in range(4)
+        ),
+    ]  # fmt: skip
+    log = tmp_path / "show.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("macos"), tmp_path / "e.parquet")
+    assert summary.rejected == 0 and summary.directives == 3
+    assert not [w for w in summary.warnings if "<Component> holds several words" in w]

@@ -629,3 +629,8 @@ def test_logs_none_of_whose_events_the_model_knows_are_refused(trained, tmp_path
     assert "none of the 39 events of" in said
     assert "has a template the model's training logs had" in said and "format 'hdfs'" in said
     assert not (tmp_path / "s.jsonl").exists()
+    # ... before the error that no session formed (QA Ray: "check the session settings")
+    no_ids = tmp_path / "no_ids.log"
+    no_ids.write_text(other.read_text().replace("blk_", "chunk-"))
+    said = user_error(invoke("score", model, no_ids, "--logs", "-o", tmp_path / "s.jsonl"))
+    assert "none of the 39 events of" in said and "no session" not in said

@@ -1,5 +1,5 @@
-"""QA round 54 (Heroku, OpenWrt, vLLM, Linkerd, macOS): what each log's first run got wrong,
-as a new user met it."""
+"""QA rounds 54 (Heroku, OpenWrt, vLLM, Linkerd, macOS) and 55 (Fluent Bit, Ray, Windows DHCP,
+IBM MQ, Bitcoin Core): what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from logbert.parsing.auto import rank_formats
+from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.levels import LevelMix
 from logbert.parsing.miner import TemplateMiner
@@ -157,3 +158,66 @@ def test_log_shows_skipping_note_is_its_own_line_and_process_names_may_hold_spac
     summary = parse_files([str(log)], resolve_format("macos"), tmp_path / "e.parquet")
     assert summary.rejected == 0 and summary.directives == 3
     assert not [w for w in summary.warnings if "<Component> holds several words" in w]
+
+
+def test_a_python_objects_repr_and_a_ray_tasks_class_are_values(masked_alike):
+    """QA Ray: `ray::Trainer.__init__()` and `repr=<__main__.Trainer object at 0x...>` kept the
+    actor's class, one creation error a template per class."""
+    trainer, server = masked_alike([
+        "RayActorError: creation task, ray::Trainer.__init__() (pid=4, "
+        "repr=<__main__.Trainer object at 0x7f3a9c2b1e40>)",
+        "RayActorError: creation task, ray::ParameterServer.__init__() (pid=5, "
+        "repr=<__main__.ParameterServer object at 0x7f3a9c2b1e48>)",
+    ])  # fmt: skip
+    assert trainer == server
+    assert trainer == "RayActorError: creation task, ray::<*>.__init__() (pid=<*>, repr=<*>)"
+
+
+def test_a_csv_records_first_field_of_words_is_its_kind(masked_alike):
+    """QA Windows DHCP: the description field, `Scope Full`, `Database Cleanup Begin`, `DNS
+    Update Request`, joined into one value each, made four events one (a full scope unseen)."""
+    full, cleanup, request, assign = masked_alike([
+        "Scope Full,10.1.40.0,,,,0,6,,,,,,,,,0",
+        "Database Cleanup Begin,,,,,0,6,,,,,,,,,0",
+        "DNS Update Request,99.60.1.10,NPI4F7508.corp.example.com,,,0,6,,,,,,,,,0",
+        "Assign,10.1.20.57,LAPTOP-7F3K2.corp.example.com,3C22FB123456,,2864813201,0,,,,0x4D,"
+        "MSFT 5.0,,,0x0,0",
+    ])  # fmt: skip
+    assert full.startswith("Scope Full, <*>, , ")
+    assert cleanup.startswith("Database Cleanup Begin, , ")
+    assert request.startswith("DNS Update Request, <*>, <*>, ")
+    assert assign.startswith("Assign, <*>, ") and "MSFT" not in assign  # later fields: values
+
+
+def test_weekday_files_of_one_time_are_read_monday_first(tmp_path):
+    """QA DHCP: copied files share a modification time, and were read Mon, Thu, Tue, Wed."""
+    import os
+
+    for day in ("Thu", "Mon", "Wed", "Tue"):
+        path = tmp_path / f"DhcpSrvLog-{day}.log"
+        path.write_text(f"{day}\n")
+        os.utime(path, (1_763_600_000, 1_763_600_000))
+    files = expand_folders([str(tmp_path)]).files
+    assert [f.rsplit("-", 1)[1] for f in files] == ["Mon.log", "Tue.log", "Wed.log", "Thu.log"]
+
+
+def test_parts_numbered_with_a_leading_zero_read_newest_first_are_a_warning(tmp_path):
+    """QA IBM MQ: `AMQERR01.LOG` is the newest part, `AMQERR03.LOG` the oldest; the folder was
+    read 01, 02, 03 with no word (each name another log to the check)."""
+    logs = tmp_path / "errors"
+    logs.mkdir()
+    for n, hour in ((1, 22), (2, 14), (3, 6)):
+        (logs / f"AMQERR0{n}.LOG").write_text("".join(
+            f"2026-12-04 {hour:02d}:{i:02d}:00 INFO AMQ9002I: Channel 'APP.SVRCONN' is starting.\n"
+            for i in range(5)
+        ))  # fmt: skip
+    files = expand_folders([str(logs)]).files
+    summary = parse_files(files, resolve_format("iso"), tmp_path / "e.parquet")
+    assert any("AMQERR02.LOG ends before AMQERR01.LOG" in w for w in summary.warnings)
+    other = tmp_path / "hosts"
+    other.mkdir()
+    for n, hour in ((1, 22), (2, 14)):  # two hosts' logs (no leading zero) are not parts
+        (other / f"node{n}.log").write_text(f"2026-12-04 {hour:02d}:00:00 INFO up\n")
+    files = expand_folders([str(other)]).files
+    summary = parse_files(files, resolve_format("iso"), tmp_path / "e2.parquet")
+    assert not any("ends before" in w for w in summary.warnings)

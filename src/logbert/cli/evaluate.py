@@ -194,7 +194,8 @@ def command(
         # labels a clock offset off: figures against the wrong windows (QA chrony: F1 0.12
         # in the JSON, its cause only on stderr)
         metrics["labels_shifted"] = read.labels_shifted
-        _anomalies_without_session(metrics, read.anomalies_without_session, labels)
+        if not read.labels_shifted:  # the shift's warning says why, and how to fix it
+            _anomalies_without_session(metrics, read.anomalies_without_session, labels)
     create_output_folder(output, "evaluation output")
     category = found.metrics(str(scores or name_files(inputs)))
     if category is not None:
@@ -439,8 +440,10 @@ def _anomalies_without_session(metrics: dict, missing: int, labels: Path | None)
     say(
         f"warning: {missing:,} ids {labels} labels anomalous named no session of these logs, "
         f"so no figure judges them (the recall is over the {judged:,} that did; counting "
-        f"each of them as missed it is {recall:.4f}): their lines were rejected (see the "
-        "rejects file) or hold no id that --by-id matches; check the format and the id pattern"
+        f"each of them as missed it is {recall:.4f}): their lines may have been rejected (see "
+        "the rejects file), or the logs name them otherwise than the labels do (an id the "
+        "session settings do not extract, a window start not in UTC); check the format and "
+        "the session settings"
     )
 
 

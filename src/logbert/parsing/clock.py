@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.rotation import rotation_key
+from logbert.parsing.rotation import rotation_key, same_log_parts
 
 DAY_US = 86_400_000_000
 ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading
@@ -386,7 +386,9 @@ def _one_log(first: str, second: str) -> bool:
     `inventory.log.2`; two Jenkins builds' `log`s) are not read newest first whatever their
     times (QA microservices, Jenkins)."""
     a, b = PurePath(first), PurePath(second)
-    return a.parent == b.parent and rotation_key(a.name)[0] == rotation_key(b.name)[0]
+    return a.parent == b.parent and (
+        rotation_key(a.name)[0] == rotation_key(b.name)[0] or same_log_parts(a.name, b.name)
+    )
 
 
 def _span(micros: int) -> str:

@@ -12,14 +12,13 @@ the note names them, so that nothing is dropped unsaid.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, name_files
-from logbert.parsing.rotation import COMPRESSED, natural_key, rotation_key
+from logbert.parsing.rotation import COMPRESSED, WEEKDAY, WEEKDAYS, natural_key, rotation_key
 
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
@@ -33,27 +32,21 @@ class FolderInputs:
     notes: list[str] = field(default_factory=list)
 
 
-# a file named by its weekday, overwritten each week (Windows DHCP Server's
-# `DhcpSrvLog-Mon.log` ... `DhcpSrvLog-Sun.log`): its name says nothing of which is older
-_WEEKDAY = re.compile(
-    r"^(?P<stem>.*[-_.])(?i:mon|tue|wed|thu|fri|sat|sun)(?i:day|sday|nesday|rsday|urday)?"
-    r"(?P<ext>\.\w+)?$"
-)
-
-
 def _path_key(path: Path, folder: Path) -> tuple:
     """A folder's files before its subfolders, each in rotation order; files named by their
     weekday by modification time (QA DHCP: read Mon, Thu, Tue, Wed, sessions cut wrong)."""
     relative = path.relative_to(folder)
     folders = ((1, natural_key(part)) for part in relative.parts[:-1])
     key = rotation_key(relative.name)
-    weekday = _WEEKDAY.match(COMPRESSED.sub("", relative.name))
+    weekday = WEEKDAY.match(COMPRESSED.sub("", relative.name))
     if weekday is not None and key[1] == 2:
         try:
             written = f"{path.stat().st_mtime:020.6f}"
         except OSError:
             written = ""
-        key = (natural_key(weekday["stem"] + (weekday["ext"] or "")), 1, written)
+        # the same time (a copy's): Monday to Sunday, not by name (QA DHCP: Mon, Thu, Tue)
+        day = WEEKDAYS.index(weekday["day"].lower())
+        key = (natural_key(weekday["stem"] + (weekday["ext"] or "")), 1, written, day)
     return (*folders, (0, key, relative.name))  # ties: by name
 
 

@@ -431,10 +431,17 @@ def _spaced_csv(text: str) -> str:
     fields = _CSV_COMMA.sub(lambda m: m[1] or "\n", text).split("\n")
     return ", ".join(
         # ... but a field that names a failure keeps its words: joined, it was one variable
-        # (QA Windows DHCP: `DNS Update Failed` was a `DNS Update Request`'s event)
-        f if f.startswith('"') or _names_failure(f.split()) else re.sub(r"\s+", JOIN, f)
-        for f in fields
+        # (QA Windows DHCP: `DNS Update Failed` was a `DNS Update Request`'s event), and so
+        # does a first field of words alone, the record's kind (QA Windows DHCP: `Scope Full`,
+        # `Database Cleanup Begin` and `DNS Update Request` were one event)
+        f
+        if f.startswith('"') or _names_failure(f.split()) or (i == 0 and _CSV_KIND.fullmatch(f))
+        else re.sub(r"\s+", JOIN, f)
+        for i, f in enumerate(fields)
     )
+
+
+_CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several words, no digit
 
 
 def _spaced_csv_array(text: pa.Array) -> pa.Array:
@@ -1295,6 +1302,18 @@ MASKS: list[tuple[str, str, int]] = [
         r"((?:ms|s|KB|MB|GB|B)?(?:$|[^A-Za-z0-9_,]))",
         r"\1" + WILDCARD + r"\2",
         2,
+    ),
+    (  # a Python object's repr names its class and address, `<__main__.Trainer object at
+        # 0x7f3a9c2b1e40>` (QA Ray: a template per actor class of one creation error)
+        r"<[A-Za-z_][\w.]* object at (?:0x[0-9a-fA-F]+|<\*>)>",
+        WILDCARD,
+        1,
+    ),
+    (  # ... and Ray's task names its actor class before the method, `ray::Trainer.__init__()`
+        # (QA Ray: one actor creation error a template per class; the method stays)
+        r"(\bray::)[A-Za-z_]\w*(\.[A-Za-z_]\w*\()",
+        r"\1" + WILDCARD + r"\2",
+        1,
     ),
     (  # a peer's description after its address, FRR's `neighbor 10.0.1.2(spine1)` (QA: one
         # peer's events apart or all as `<*>)` by how often they came, the bracket lost)

@@ -43,6 +43,31 @@ _CBS_LOG = "CBS.log"
 _DIGITS = re.compile(r"(\d+)")
 
 
+# a file named by its weekday, overwritten each week (Windows DHCP Server's
+# `DhcpSrvLog-Mon.log` ... `DhcpSrvLog-Sun.log`), and a log whose parts are numbered with a
+# leading zero (IBM MQ's `AMQERR01.LOG`, the newest, `AMQERR02.LOG`, `AMQERR03.LOG`)
+WEEKDAY = re.compile(
+    r"^(?P<stem>.*[-_.])(?P<day>(?i:mon|tue|wed|thu|fri|sat|sun))"
+    r"(?i:day|sday|nesday|rsday|urday)?(?P<ext>\.\w+)?$"
+)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PADDED_PART = re.compile(r"(?<![0-9])0[0-9](?![0-9])")
+
+
+def same_log_parts(first: str, second: str) -> bool:
+    """Whether two file names are parts of one log that their names cannot order: weekdays'
+    files, or parts numbered with a leading zero (`WEEKDAY`, `_PADDED_PART`). Their order
+    comes from their times, and read newest first they are said to be (QA IBM MQ, DHCP)."""
+
+    def bare(name: str) -> str:
+        name = COMPRESSED.sub("", name)
+        if day := WEEKDAY.match(name):
+            name = day["stem"] + "#" + (day["ext"] or "")
+        return _PADDED_PART.sub("#", name)
+
+    return first != second and bare(first) == bare(second) and "#" in bare(first)
+
+
 def natural_key(text: str) -> tuple:
     """`boot2` before `boot10`: runs of digits compare by value."""
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))

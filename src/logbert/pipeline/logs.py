@@ -249,6 +249,14 @@ def read_log_sessions(
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser)
     bad_fit += zone_field_warnings(parser)
+    if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
+        raise LogbertError(
+            f"none of the {summary.events:,} events of {where} has a template the model's "
+            "training logs had: these are not the logs this model knows (another system, or "
+            "another layout of its logs: the model reads them with format "
+            f"{quoted_format_name(parser)}), so every session would be flagged for that "
+            "alone; score logs written like the training logs, or train a model on these"
+        )
     if summary.sessions == 0:
         raise _no_sessions(summary, settings, parser, where, bad_fit)
     summary.notes += bad_fit
@@ -258,14 +266,6 @@ def read_log_sessions(
     summary.notes.extend(stats.warnings(settings.by_id))
     summary.labels_shifted = stats.labels_warning
     summary.anomalies_without_session = stats.n_labels_unused_anomalous
-    if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
-        raise LogbertError(
-            f"none of the {summary.events:,} events of {where} has a template the model's "
-            "training logs had: these are not the logs this model knows (another system, or "
-            "another layout of its logs: the model reads them with format "
-            f"{quoted_format_name(parser)}), so every session would be flagged for it; score "
-            "logs written like the training logs, or train a model on these"
-        )
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

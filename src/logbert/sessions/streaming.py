@@ -516,8 +516,9 @@ def _keys(column: pa.Array | pa.ChunkedArray, where: str) -> list[int]:
     if column.null_count:
         raise LogbertError(
             f"{where}: {column.null_count} events have no template_id: lines that matched no "
-            "template of the `--templates` file given to `logbert parse` (it counted them as "
-            "unmatched). Parse without --templates (templates are then mined), or add the "
+            "template of the --templates file (`logbert parse` counts them as unmatched, and "
+            "writes them with no template_id; `logbert parse --templates FILE` of these logs "
+            "shows them). Parse without --templates (templates are then mined), or add the "
             "missing templates to that file"
         )
     try:

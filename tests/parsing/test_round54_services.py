@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
+from logbert.errors import LogbertError
 from logbert.parsing.auto import rank_formats
 from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import resolve_format
@@ -221,3 +223,59 @@ def test_parts_numbered_with_a_leading_zero_read_newest_first_are_a_warning(tmp_
     files = expand_folders([str(other)]).files
     summary = parse_files(files, resolve_format("iso"), tmp_path / "e2.parquet")
     assert not any("ends before" in w for w in summary.warnings)
+
+
+def test_a_dns_reply_code_and_powerdns_question_and_more_domains(masked_alike):
+    """QA PowerDNS: `rcode="2"` (SERVFAIL) was `rcode="0"`'s event; `waiting for
+    lame.example.biz|A` and names under `.biz` or `in-addr.arpa` kept, a template per domain."""
+    ok, servfail, lame, other, ptr = masked_alike([
+        'msg="Question answered from packet cache" qname="www.example.com" rcode="0"',
+        'msg="Question answered from packet cache" qname="www.example.com" rcode="2"',
+        'msg="Sending SERVFAIL" error="Too much time waiting for vpn.old-example.biz|A, n: 5"',
+        'msg="Sending SERVFAIL" error="Too much time waiting for mx2.isp-example.de|A, n: 5"',
+        'msg="Question" qname="1.0.0.10.in-addr.arpa" qtype="PTR"',
+    ])  # fmt: skip
+    assert ok.endswith('rcode="0"') and servfail.endswith('rcode="2"')
+    assert lame == other and "waiting for <*>|A, n: <*>" in lame
+    assert ptr == 'msg="Question" qname="<*>" qtype="PTR"'
+
+
+def test_nextflows_exit_codes_are_kept(masked_alike):
+    """QA Nextflow: `exit: 137` and `exit status (137)` were masked, an OOM-killed task a clean
+    one's event."""
+    killed, clean, retried = masked_alike([
+        "Task completed > TaskHandler[id: 13; status: COMPLETED; exit: 137; error: -]",
+        "Task completed > TaskHandler[id: 12; status: COMPLETED; exit: 0; error: -]",
+        "Process `X (s1)` terminated with an error exit status (137) -- Execution is retried (1)",
+    ])  # fmt: skip
+    assert "exit: 137;" in killed and "exit: 0;" in clean
+    assert "exit status (137)" in retried
+
+
+def test_the_join_advice_reads_a_months_name_before_its_day():
+    """QA Nextflow: records start `Dec-05 10:00:03.456`; the advice looked for a four-digit
+    year, and its join made a whole run one line."""
+    advice = join_continuations(["Dec-05 10:00:00.123 [main] DEBUG n.Launcher - run", "Caused by:"])
+    assert advice.startswith("where each record starts with a date, awk '/^[A-Za-z][A-Za-z]")
+
+
+def test_a_folder_of_hidden_logs_says_how_to_name_them_oldest_first(tmp_path):
+    """QA Nextflow: every log is `.nextflow.log*`; the folder was refused with no way on."""
+    (tmp_path / "run1").mkdir()
+    (tmp_path / "run1" / ".nextflow.log").write_text("x\n")
+    with pytest.raises(LogbertError, match=r"oldest first: \$\(ls -tr .*/run1/\.\[!\.\]\*\)"):
+        expand_folders([str(tmp_path)])
+
+
+def test_score_and_evaluation_files_in_a_log_folder_are_left_out(tmp_path):
+    """QA Tomcat: a scores `.jsonl` and an evaluation `.json` beside pod logs were read as
+    logs (the evaluation's pretty JSON as "stack traces"); a log of JSON lines is still read."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "scores.jsonl").write_text('{"session_id": "1", "score": 0.0, "is_anomaly": false}\n')
+    (logs / "eval.json").write_text('{\n  "n_sessions": 3,\n  "n_anomalies": 1\n}\n')
+    (logs / "app.jsonl").write_text('{"time": "2026-12-05T10:00:00Z", "msg": "started"}\n')
+    (logs / "pod.log").write_text("2026-12-05 10:00:00 INFO started\n")
+    listing = expand_folders([str(logs)])
+    assert sorted(f.rsplit("/", 1)[1] for f in listing.files) == ["app.jsonl", "pod.log"]
+    assert "logbert outputs" in listing.notes[0] and "scores.jsonl" in listing.notes[0]

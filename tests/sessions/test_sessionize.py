@@ -550,7 +550,7 @@ def test_missing_columns(make_events):
 def test_bad_column_values(make_events):
     path = make_events(content=["blk_1", "blk_2"], template_id=[1, None])
     with pytest.raises(LogbertError, match="1 events have no template_id: lines that matched no "
-                       "template of the `--templates` file"):  # fmt: skip
+                       "template of the --templates file"):  # fmt: skip
         by_id(path)
     path = make_events("strings.parquet", template_id=[1], timestamp=["yesterday"])
     with pytest.raises(LogbertError, match="column timestamp has type string"):
@@ -1102,3 +1102,20 @@ def test_the_header_field_hint_names_no_weekday_or_level():
                           "Component", "Pid"])  # fmt: skip
     assert hint == "for an id in a header field, use --by-field (Component, Pid)"
     assert by_field_hint(["Dow", "Level"]) == ""
+
+
+def test_a_message_fields_value_in_braces_is_whole():
+    """QA Consul: `--by-field peer` on JSON's `peer={Voter d23f... 10.0.0.12:8300}` keyed every
+    peer's session `{Voter`."""
+    import pyarrow as pa
+
+    from logbert.sessions.streaming import _message_field
+
+    values = _message_field(pa.array([
+        "pipelining replication peer={Voter d23f 10.0.0.12:8300} term=7",
+        "pipelining replication peer={Voter 9a1c 10.0.0.13:8300}",
+        "peer=10.0.0.1 took 5ms", "peers=[a b] c",
+    ]), "peer")  # fmt: skip
+    assert values.to_pylist() == [
+        "{Voter d23f 10.0.0.12:8300}", "{Voter 9a1c 10.0.0.13:8300}", "10.0.0.1", None,
+    ]  # fmt: skip

@@ -12,6 +12,7 @@ the note names them, so that nothing is dropped unsaid.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,25 @@ def _path_key(path: Path, folder: Path) -> tuple:
     return (*folders, (0, key, relative.name))  # ties: by name
 
 
+# ... and what `score` and `evaluate` write, told by their first keys (a `.jsonl` or `.json` may
+# be a log of JSON lines): a score row's `session_id` and `is_anomaly`, an evaluation's
+# `n_sessions` and `confusion_matrix` (QA Tomcat: scores and evaluations in a folder of pod
+# logs were read as logs, a pretty-printed evaluation as "stack traces")
+_OWN_JSON = (re.compile(r'^\{"session_id": .*"is_anomaly": '), re.compile(r'^\{\s*"n_sessions": '))
+_SNIFFED = 4096  # bytes of a `.json`/`.jsonl` file read to tell
+
+
 def _own_output(path: Path) -> bool:
-    return path.name in OWN_OUTPUTS or path.name.endswith(OWN_SUFFIXES)
+    if path.name in OWN_OUTPUTS or path.name.endswith(OWN_SUFFIXES):
+        return True
+    if not path.name.endswith((".json", ".jsonl")):
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFFED).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(pattern.match(head) for pattern in _OWN_JSON)
 
 
 def _hidden(path: Path, folder: Path) -> bool:
@@ -111,10 +129,14 @@ def expand_folders(inputs: Sequence[str]) -> FolderInputs:
             if paths
         ]
         if not found:
+            # hidden logs are named one by one, oldest first (QA Nextflow: every log is
+            # `.nextflow.log*`, and a shell's glob lists the newest first)
+            where = Path(listing.hidden[0]).parent if listing.hidden else None
+            hidden = f" (hidden ones oldest first: $(ls -tr {where}/.[!.]*))" if where else ""
             raise LogbertError(
                 f"folder {name} holds no log files"
                 + (f" (only {'; '.join(left)})" if left else "")
-                + ": pass the folder of the logs, or the log files themselves"
+                + f": pass the folder of the logs, or the log files themselves{hidden}"
             )
         files.extend(str(p) for p in found)
         order = name_files([p.relative_to(name) for p in found])

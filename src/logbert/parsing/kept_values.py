@@ -190,6 +190,9 @@ _ERRNO_NAME = (
     # ... and a bare `exit=`, ZFS zed's `Finished "statechange-notify.sh" ... exit=1` (QA: a
     # failing notify script was a clean run's event)
     r"|\bexit="
+    # ... and Nextflow's `TaskHandler[...; exit: 137; ...]`, `terminated with an error exit
+    # status (137)` (QA: an OOM-killed task was a clean one's event)
+    r"|\bexit:|exit status \("
     # ... and a time server's stratum, ntpd's `synchronized to LOCAL(0), stratum 10`, chrony's
     # `stratum 16`: an unsynchronised or free-running clock (QA chrony: one event with stratum 2)
     r"|\bstratum"
@@ -306,8 +309,11 @@ ERRNO += [
 _ERRNO_ANY += rf"|{_MESSAGE_ID}[0-9]"
 _MESSAGE_ID_PY = re.compile(rf"({_MESSAGE_ID})([0-9]+(?:[-:][0-9]+)?)")
 # ... and a status of one digit (OpenVPN's `status=0`, success, and `status=1`: QA, one event),
-# not a nested field's (`filter.status=3`, a query's value) nor a longer number
-_SMALL_STATUS, _SMALL_STATUS_END = r"((?:^|[\s,;(\[{])status\s*[:=]\s*-?)", r"($|[^0-9A-Za-z.:])"
+# not a nested field's (`filter.status=3`, a query's value) nor a longer number; and a DNS
+# answer's reply code, PowerDNS's `rcode="2"` (SERVFAIL) beside `rcode="0"` (QA: one event)
+_SMALL_STATUS, _SMALL_STATUS_END = (
+    r"((?:^|[\s,;(\[{])(?:status|rcode)\s*[:=]\s*\"?-?)", r"($|[^0-9A-Za-z.:])"
+)
 ERRNO += [
     (rf"{_SMALL_STATUS}{digit}{_SMALL_STATUS_END}", rf"\1{marker}\2", 1)
     for digit, marker in _ERRNO_DIGITS.items()

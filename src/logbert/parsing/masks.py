@@ -1276,6 +1276,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r".\2",
         1,
     ),
+    # ... and PowerDNS's question, `Too much time waiting for lame.example.biz|A` (QA: a
+    # template per lame domain, a new one's routine SERVFAIL a new event)
+    (
+        r"(^|[\s<(\"'])[^\s<>|\"']+(\|(?:A|AAAA|SRV|TXT|MX|PTR|CNAME|NS|SOA|HTTPS|SVCB|ANY|DS"
+        r"|DNSKEY|CAA|NAPTR)(?:$|[\s,;\"')>]))",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # ... and the page that linked to a request an nginx error names, written only when the
     # browser sent one: `, referrer: "https://..."` ends the line or not (QA nginx: each
     # error two templates, with and without it); it goes, as a user agent does from JSON lines
@@ -1288,7 +1296,10 @@ MASKS: list[tuple[str, str, int]] = [
         # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's
         # DNS 0x20 writes any case (`_LdAp._tcp.DC.CORp.iNtERNAl`: QA BIND, a template each)
         r"(^|[\s=:(\[,@/\"'<])(?i:(?:_?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov"
-        r"|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud))"
+        # (... `biz`, `info`, `xyz` and `arpa`, a reverse lookup's name: QA PowerDNS, names
+        # under them kept, a template per lame domain)
+        r"|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud"
+        r"|biz|info|xyz|arpa))"
         # a dot ends a sentence only (`java.io.IOException`), or a name written with the root's
         # dot, sendmail's `relay=mx1.partner.io., dsn=...` (QA: each remote MX a new event)
         r"($|[\s:,;)\[\]/\"'>]|\.$|\.[\s,;])",

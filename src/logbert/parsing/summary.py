@@ -112,7 +112,11 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
 # ... or as klog's level letter and date do, `E1203 00:35:00.881360` (QA kubelet: a value
 # written over lines, `err=<` ... ` >`, was told to join by a four-digit year's date, which
 # no klog line starts with)
-_DATED_START = re.compile(r"\[?[0-9][^\s\]]{0,9}|[IWEF][0-9]{4,6}(?= )")
+# (... and a month's name before its day, Nextflow's `Dec-05 10:00:03.456`: QA, the advice
+# looked for a four-digit year, and its join made a whole run one line)
+_DATED_START = re.compile(
+    r"\[?[0-9][^\s\]]{0,9}|[IWEF][0-9]{4,6}(?= )|[A-Z][a-z]{2}-[0-9]{1,2}(?= )"
+)
 _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")

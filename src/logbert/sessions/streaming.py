@@ -442,9 +442,12 @@ def _id_values(texts: list[str | None], regex: re.Pattern[str]) -> list[str | No
 def _message_field(content: pa.ChunkedArray | pa.Array, name: str) -> pa.Array:
     """Each message's value of its `name=value` word: quoted (`ipAddress="203.0.113.28",`,
     Keycloak's events: QA, the quotes and comma were in every session id, so labels written
-    as plain addresses named none) or up to a space, comma or semicolon; null where none."""
+    as plain addresses named none), in braces or brackets, spaces and all (a JSON value,
+    Consul's `peer={Voter d23f... 10.0.0.12:8300}`: QA, every peer one session `{Voter`), or
+    up to a space, comma or semicolon; null where none."""
     pattern = (
-        rf"(?:^|[\s,;(]){re.escape(name)}=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;)]+))"
+        rf"(?:^|[\s,;(]){re.escape(name)}=(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'"
+        r"|(?P<bare>\{[^{}]*\}|\[[^\[\]]*\]|[^\s,;)]+))"
     )
     parts = pc.extract_regex(content, pattern)
     values = [pc.struct_field(parts, i) for i in range(3)]

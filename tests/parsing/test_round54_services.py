@@ -1,5 +1,5 @@
 """QA rounds 54 (Heroku, OpenWrt, vLLM, Linkerd, macOS) and 55 (Fluent Bit, Ray, Windows DHCP,
-IBM MQ, Bitcoin Core): what each log's first run got wrong, as a new user met it."""
+IBM MQ, Bitcoin Core), 56 and 57: what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -279,3 +279,53 @@ def test_score_and_evaluation_files_in_a_log_folder_are_left_out(tmp_path):
     listing = expand_folders([str(logs)])
     assert sorted(f.rsplit("/", 1)[1] for f in listing.files) == ["app.jsonl", "pod.log"]
     assert "logbert outputs" in listing.notes[0] and "scores.jsonl" in listing.notes[0]
+
+
+def test_a_user_agent_after_a_space_is_a_quoted_value_or_a_word(masked_alike):
+    """QA Kamailio: all after `ua=` was one value, `action=BLOCKED` an `action=accepted`'s
+    event and the call id gone; Zimbra's `;ua=... ;]` context is still read to its `;`."""
+    blocked, accepted, zimbra = masked_alike([
+        'REGISTER ok ua="Yealink SIP-T46U 66.86.0.15" action=BLOCKED by acl rule 7 cid=a1',
+        "REGISTER ok ua=Yealink action=accepted cid=a2",
+        "[name=alice@x.com;mid=12;ip=10.0.0.1;ua=ZimbraWebClient - FF120 (Linux)/10.0_GA;] soap",
+    ])  # fmt: skip
+    assert blocked.startswith("REGISTER ok ua=<*> action=BLOCKED by acl rule <*> cid=")
+    assert accepted.startswith("REGISTER ok ua=<*> action=accepted cid=")
+    assert "ua=<*>;] soap" in zimbra
+
+
+def test_syncthing_lines_are_not_read_as_couchdb():
+    """QA Syncthing: `auto` chose couchdb for `[JQH2D] 2026/12/05 08:22:42 INFO: ...`, the
+    device's short id as the level, `INFO:` as the node: 750 templates, F1 0.00."""
+    lines = [
+        "[JQH2D] 2026/12/05 08:22:42 INFO: Established secure connection to IY7YGUB at 10.0.0.2",
+        "[JQH2D] 2026/12/05 08:31:10 WARNING: Failed to sync 3 items",
+    ]
+    assert "couchdb" not in [score.name for score in rank_formats(lines * 3) if score.dated]
+    couch = ["[notice] 2026-12-03T04:45:26.123456Z couchdb@127.0.0.1 <0.12.0> -------- started"]
+    assert rank_formats(couch * 3)[0].name == "couchdb"
+
+
+def test_a_time_further_than_any_zone_from_the_header_is_no_offset():
+    """QA Syncthing: the build date in its start line (`... 2025-01-07 08:35:01 UTC`) made
+    "the header is in local time (UTC+16727:30)", advice `--timezone` refused."""
+    from datetime import datetime
+
+    from logbert.parsing.inner_time import inner_time_warning
+
+    times = pa.array([datetime(2026, 12, 5, 7, 58, 12)], pa.timestamp("us"))
+    content = pa.array(['syncthing v1.29.2 "Gold" builder@github 2025-01-07 08:35:01 UTC'])
+    assert inner_time_warning(times, content) is None
+
+
+def test_pihole_ftls_exit_code_is_kept_and_its_thread_is_a_value(masked_alike):
+    """QA Pi-hole: FTL's `(code 1)` exit was a `(code 0)` one's event; a template kept the thread
+    of `[... 812/T819]`, new at every start."""
+    failed, clean, t819, t820 = masked_alike([
+        "########## FTL terminated after 0d 2h 3m 4s  (code 1)! ##########",
+        "########## FTL terminated after 0d 2h 3m 4s  (code 0)! ##########",
+        "812/T819] WARNING: Long-term load (15min avg) larger than number of processors",
+        "812/T820] WARNING: Long-term load (15min avg) larger than number of processors",
+    ])  # fmt: skip
+    assert "(code 1)!" in failed and "(code 0)!" in clean
+    assert t819 == t820 and t819.startswith("<*>/<*>] WARNING")

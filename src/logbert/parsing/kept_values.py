@@ -255,7 +255,9 @@ _ERRNO_NAME = (
     # routine application fault's event)
     rf"|\bS?Xid \([^()\s]*\):|\bXID error"
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
-    rf"|\(code:|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
+    # (... and Pi-hole FTL's `terminated after 0d 2h 3m 4s  (code 1)!`: QA, a failed exit a
+    # clean one's event)
+    rf"|\(code:?|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}

@@ -766,7 +766,13 @@ MASKS: list[tuple[str, str, int]] = [
     # ...;ua=ZimbraWebClient - FF120 (Linux)/10.0.0_GA;]` (QA: a rare error's template per
     # browser, the same error from another browser a new event)
     (r"(\[name=)[^;\]]*(;)", r"\1" + WILDCARD + r"\2", 1),
-    (r"((?:^|[;\[\s])ua=)[^;\]]*", r"\1" + WILDCARD, 1),
+    (r"((?:^|[;\[] ?)ua=)[^;\]]*", r"\1" + WILDCARD, 1),
+    # ... and Pi-hole FTL's thread after its pid, `[... 812/T819]`, new at every start (QA: a
+    # template kept the one thread its lines came from, the next start's a new event)
+    (r"((?:^|[\s\[])(?:[0-9]+|<\*>)/)T[0-9]+(\])", r"\1" + WILDCARD + r"\2", 1),
+    # ... after a space, a quoted one or a word only (Kamailio's `ua="Yealink SIP-T46U"
+    # action=BLOCKED`: QA, all after `ua=` was one value, a block an accept's event)
+    (r"((?:^|\s)ua=)(?:\"[^\"]*\"|'[^']*'|[^\s;\]]*)", r"\1" + WILDCARD, 1),
     # ... and a file's counter, Bitcoin Core's `blk03457.dat`, `rev03457.dat` (QA: a model of
     # one day's block file flagged the next file's every pre-allocation), and a Tor or I2P
     # address (`2mdeil...nunoqg.onion`: a template per node)

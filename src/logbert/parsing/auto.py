@@ -334,9 +334,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     bad = None
     for name, column in cols.items():
         key = name.lower()
-        if key in _NUMBER_FIELDS and any_process_id:
-            continue
-        if key in _NUMBER_FIELDS:  # or in hex, macOS's thread ids (`0x1a2b3`)
+        if key in _NUMBER_FIELDS and not any_process_id:  # or hex, macOS's thread ids
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-|0x[0-9a-f]+)$"))
         elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)
             wrong = pc.invert(pc.match_substring_regex(column, r"^\d+$"))

@@ -100,11 +100,12 @@ def files_of_folder(folder: Path) -> FolderFiles:
     found = [p for p in found if p.exists()]
     hidden = [p for p in found if _hidden(p, folder)]
     shown = [p for p in found if not _hidden(p, folder)]
-    logs = [p for p in shown if not _own_output(p)]
+    own = [p for p in shown if _own_output(p)]  # (reads a `.json` file's head: once)
+    logs = [p for p in shown if p not in own]
     files = {p.resolve() for p in logs if not p.is_symlink()}
     links = [p for p in logs if p.is_symlink() and p.resolve() in files]
     logs = [p for p in logs if p not in links]
-    return FolderFiles(logs, [p for p in shown if _own_output(p)], hidden, links, broken)
+    return FolderFiles(logs, own, hidden, links, broken)
 
 
 def expand_folders(inputs: Sequence[str]) -> FolderInputs:

@@ -39,6 +39,11 @@ def severity(level: str) -> str:
     return "error" if level in PROBLEM_LEVELS else "routine"
 
 
+def _rank(level: str) -> int:
+    """A level word's severity as a number, least 0 (`SEVERITIES`)."""
+    return SEVERITIES.index(severity(level))
+
+
 # klog's field of level letter and date, `E1203` (its `bare_name`): the letter is the level
 # (QA kubelet: an `E` line of a message logged at `I` passed as normal, unsaid)
 LEVEL_DATE = "leveldate"
@@ -96,21 +101,19 @@ class LevelMix:
             before = trained.get(template_id)
             if not before:
                 continue
-            top = max(SEVERITIES.index(severity(word)) for word in seen)
-            if top > max(SEVERITIES.index(kind) for kind in before):
+            if max(map(_rank, seen)) > max(map(SEVERITIES.index, before)):
                 raised.append(template_id)
         if not raised:
             return None
         first = raised[0]
-        worst = max(self.levels[first], key=lambda word: SEVERITIES.index(severity(word)))
+        worst = max(self.levels[first], key=_rank)
         return (
             f"warning: <{field}>: {len(raised):,} template(s) the model knows are met at a "
             f"more severe level than training met them at (e.g. {templates.get(first, first)!r} "
             f"at {worst}, in training only {' and '.join(trained[first])}): the level is a "
             "header field, not part of the event, so the model takes these lines for the "
-            f"routine ones and no verdict rests on their level; look at them yourself (e.g. "
-            f"the rows of events.parquet with that template and <{field}> {worst}), or "
-            "retrain with a format that leaves the level in the message"
+            "routine ones and no verdict rests on their level; look at those lines yourself, "
+            "or retrain with a format that leaves the level in the message"
         )
 
     def warning(

@@ -65,7 +65,8 @@ def same_log_parts(first: str, second: str) -> bool:
             name = day["stem"] + "#" + (day["ext"] or "")
         return _PADDED_PART.sub("#", name)
 
-    return first != second and bare(first) == bare(second) and "#" in bare(first)
+    shared = bare(first)
+    return first != second and "#" in shared and shared == bare(second)
 
 
 def natural_key(text: str) -> tuple:

@@ -21,14 +21,23 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from logbert.errors import LogbertError
+from logbert.parsing.dating import COUNTED_BEFORE
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import settle_window_labels, window_label
 from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
 from logbert.sessions.stats import SessionizeStats
-from logbert.sessions.streaming import ID_COLUMN, Sessionizer, _micros, _Open, _to_datetime
+from logbert.sessions.streaming import (
+    _EPOCH,
+    ID_COLUMN,
+    Sessionizer,
+    _micros,
+    _Open,
+    _to_datetime,
+)
 
-# 1980-01-01 in microseconds since the epoch: a time before it counts seconds since a start
-COUNTED_BEFORE_US = 315_532_800_000_000
+# `dating.COUNTED_BEFORE` in microseconds since the epoch: a time before it counts seconds
+# since a start
+COUNTED_BEFORE_US = _micros(COUNTED_BEFORE - _EPOCH)
 
 SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
 

@@ -81,7 +81,11 @@ def test_many_inputs_dated_by_their_modification_times_are_one_note(tmp_path):
 def test_year_option_dates_yearless_formats(tmp_path):
     times, summary = _parse(tmp_path, LINUX, resolve_format("linux", year=2005))
     assert times == ["2005-06-14 15:16:01", "2005-02-02 04:02:03"]
-    assert summary.notes == ["timestamps: format linux writes no year; using 2005 (--year)"]
+    assert summary.notes == [
+        "timestamps: format linux writes no year; using 2005 (--year)",
+        "timestamps: 2 times without a UTC offset were read as UTC; if the log writes local time, "
+        "pass --timezone with its zone (e.g. --timezone Europe/Berlin)",
+    ]
     for name, line, want in [
         (
             "android",
@@ -101,8 +105,9 @@ def test_year_option_dates_yearless_formats(tmp_path):
 def test_year_from_file_mtime_with_dates_after_it_in_the_year_before(tmp_path):
     times, summary = _parse(tmp_path, LINUX, resolve_format("linux"), mtime=datetime(2010, 3, 1))
     assert times == ["2009-06-14 15:16:01", "2010-02-02 04:02:03"]
-    (note,) = summary.notes
+    note, naive = summary.notes
     assert "a.log: 2010 from the file's modification time" in note and "--year" in note
+    assert naive.startswith("timestamps: 2 times without a UTC offset were read as UTC")
 
 
 def test_stdin_without_year_takes_the_current_date_and_says_so(tmp_path):
@@ -555,7 +560,7 @@ def test_feb_29_in_a_year_without_one_from_the_mtime_takes_the_leap_year_before(
     assert times == ["2012-02-29 10:00:00", "2013-03-01 10:00:00"]
     times, summary = _parse(tmp_path, lines, resolve_format("linux", year=2013), name="b.log")
     assert times == ["None", "2013-03-01 10:00:00"]  # --year is taken as given: the line named
-    assert "the first, b.log:1 'Feb 29 10:00:00 host sshd[1]: x a'" in summary.notes[-1]
+    assert "the first, b.log:1 'Feb 29 10:00:00 host sshd[1]: x a'" in summary.notes[-2]
 
 
 @pytest.mark.slow

@@ -263,10 +263,14 @@ def test_a_labels_file_of_line_numbers_naming_no_session_says_labels_label_sessi
     column" only, where the warning for a few matches says how to label lines."""
     path = tmp_path / "perline.csv"
     path.write_text("LineId,Label\n1,Normal\n2,Anomaly\n")
-    with pytest.raises(LogbertError, match="it seems to number lines, but a labels file "
-                       "labels sessions, not lines; for labels per line, give the log format "
-                       "a <Label> field"):  # fmt: skip
+    with pytest.raises(LogbertError) as caught:
         _sessionized(read_labels(path), ["order=7 a", "order=9 b"], r"order=(\d+)")
+    assert str(caught.value).endswith(  # its own sentence, not spliced into the advice (QA)
+        "check the file's id column ('LineId') (or the --by-id regex) and that the labels "
+        "belong to these logs. Its id column 'LineId' seems to number lines, but a labels file "
+        "labels sessions, not lines: for labels per line, give the log format a <Label> field "
+        "and leave out --labels"
+    )
 
 
 def test_most_ids_naming_no_session_is_a_warning_naming_an_id_of_each_side(tmp_path):

@@ -147,6 +147,19 @@ def show_line(line: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 4] + "..." + text[0]
 
 
+def show_difference(ours: str, theirs: str) -> tuple[str, str]:
+    """Two texts quoted for a message as `show_line` quotes one, each cut around the first
+    place they differ where cutting from the start would hide it (QA Temporal: two templates
+    shown cut before their only difference, `service=frontend` and `service=history`, read
+    as the same text)."""
+    pairs = zip(ours, theirs, strict=False)
+    start = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(ours), len(theirs)))
+    if all(len(repr(text[: start + 1])) < SHOWN_CHARS - 8 for text in (ours, theirs)):
+        return show_line(ours), show_line(theirs)
+    cut = max(0, start - 20)
+    return "..." + show_line(ours[cut:]), "..." + show_line(theirs[cut:])
+
+
 def text_lines(lines: list[str]) -> list[str]:
     """`lines` without the blank ones (empty or whitespace only): samples that judge a format
     leave them out, as the parser does (`chunk._blank`)."""

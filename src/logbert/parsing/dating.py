@@ -207,7 +207,10 @@ class DatingChecks:
         bracket = re.search(r"^[(\[{]|[)\]}]$", value)
         signs = regex_text_hint(self.fmt) + "; else " if bracket else "; "
         closing = {"[": "]", "(": ")", "{": "}"}.get(value[:1])
-        if closing and value.endswith(closing) and not regex_text_hint(self.fmt):
+        # ... if what they hold looks like a time, not a process id (QA Pacemaker: `[1234]` was
+        # called a time written in brackets)
+        timelike = re.search(r"\d[:/.T-]\d|^.\d{9,}", value) is not None
+        if closing and value.endswith(closing) and timelike and not regex_text_hint(self.fmt):
             # the time in brackets the format string leaves out (QA Slurm: `[2026-11-21T00:00:00]`
             # read by '<Timestamp> <Content>' was sent to --timestamp-format)
             fields = " ".join(f"<{f}>" for f in spec.fields)

@@ -377,6 +377,22 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Month> <Date> <Time> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
     ),
+    # Pacemaker's own log (`/var/log/pacemaker/pacemaker.log`: `Dec 01 00:00:21.620 node1
+    # pacemaker-controld  [1234] (do_state_transition) \tnotice: State transition ...`): the
+    # daemon, its pid, the C function and the level as fields (QA Pacemaker: `auto` chose `linux`
+    # and read all four as one <Component>, the level lost)
+    "pacemaker": BuiltinFormat(
+        r"<Month> <Date> <Time> <Host> <Component> *\[<PID>\] \(<Function>\)\s+<Level>: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 01 00:00:21.620'"),
+    ),
+    # Corosync's own log (`/var/log/cluster/corosync.log`: `Dec 01 01:35:24 [1100] node1 corosync
+    # notice  [TOTEM ] A new membership (1.2a) was formed.`): the pid before the host, the level
+    # and the subsystem as fields (QA Pacemaker: `syslog-notag` read the pid `[1100]` as the
+    # host, and `Sync left[1]: 3` and `Members[2]: 1 2` were one event behind the header's words)
+    "corosync": BuiltinFormat(
+        r"<Month> <Date> <Time> \[<PID>\] <Host> <Component> <Level> +\[<Subsystem> *\] <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 01 01:35:24 [1100]'"),
+    ),
     # Dovecot's own log (`log_path`: `Dec 01 00:21:03 imap(alice@example.com)<20187><gkwXm9eh>:
     # Info: save: box=...`, `imap-login: Info: Login: ... session=<ij+0tB5S1Re971dL>`): the
     # service (also the event's first word, `splitter.split_lines`: an IMAP and a POP3 login

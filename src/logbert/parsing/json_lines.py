@@ -476,20 +476,24 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     return header, content
 
 
-# a field that holds a name someone gave (`masks.NAME_KEYS`), as its last part says
-_NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS})$")
+# a field that holds a name someone gave (`masks.NAME_KEYS`), as its last part says, or an id
+# (`wf-id`, `workflowId`, `traceID`)
+_NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS}|id)$|[a-z0-9](?:Id|ID)$")
 
 
 @lru_cache(maxsize=4096)
 def _names_a_name(field: str) -> bool:
-    """Whether a field's name says it holds a name (`_NAME_FIELD`; a line's names repeat)."""
+    """Whether a field's name says it holds a name or an id (`_NAME_FIELD`; a line's names
+    repeat)."""
     return _NAME_FIELD.search(field) is not None
 
 
 def _pair_word(name: str, value: str) -> str:
-    """`name=value`; a name of several words quoted, so the mask of names takes it whole
-    (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per surname,
-    and a user's routine login a new event)."""
+    """`name=value`; a name or an id of several words quoted, so the mask of names takes it
+    whole (Okta's `actor.displayName="Linda Ramirez"`: QA, `<*> Ramirez`, a template per
+    surname, and a user's routine login a new event) and `--by-field` reads it whole
+    (Temporal's `"wf-id":"monthly report 7"`: QA, cut at its first space, thirty workflows
+    `payment for cus_...` were one session `payment`, and each a template of its own)."""
     if " " in value and '"' not in value and _names_a_name(name):
         return f'{name}="{value}"'
     return f"{name}={value}"

@@ -103,6 +103,9 @@ _STATUS_FORMS = (
     # an SMTP reply's code after the word, `failed attempt 2/3: SMTP 421 try again later` (QA
     # PM2: a temporary and a permanent refusal were one event)
     (r"((?:^|\s)SMTP\s+)", r"($|\s)"),
+    # ... and an HTTP reply's, a Java client's `gateway returned HTTP 503 for order 4711` (QA
+    # Quarkus: a 503 was a 404's event, 50 sessions of an outage scored 0)
+    (r"((?:^|\s)HTTP\s+)", r"($|[\s,.;:)])"),
     # OkHttp's response line, `<-- 503 https://api.example.com/v2/cart (123ms, 512-byte body)`
     # (QA Android: a 404 and a 200 were one `<-- <*> <*>` event)
     (r"((?:^|\s)<-- )", r"(\s)"),
@@ -141,8 +144,8 @@ _STATUS_ANY += "".join(
 )
 # substrings (any case) a line needs to hold a status code; an SMTP reply's enhanced code
 # starts ` 4.` (or `-4.`) after its reply code
-_STATUS_HINTS = ("status", "code", "http/", "dsn=", "smtp ", " 2.", " 4.", " 5.", "-2.", "-4.",
-                 "-5.", "responded with", "http response headers after",
+_STATUS_HINTS = ("status", "code", "http/", "http ", "dsn=", "smtp ", " 2.", " 4.", " 5.",
+                 "-2.", "-4.", "-5.", "responded with", "http response headers after",
                  "http request after")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
@@ -466,6 +469,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/({_MARKED_VERSION}/{_NAME})",  # `/1.0/instances` (`_ROOT_VERSION`)
     rf"/((?:api|rest|{_VERSION})/{_NAME})",
+    # ... and Gerrit's authenticated REST API, `/a/changes/?q=...` beside `/a/accounts/self`
+    # (QA Gerrit: every authenticated call one `/a/<*>` event)
+    rf"/(a/{_NAME})",
     # ... and an admin area's resource, Solr's `path=/admin/cores` beside the exporter's
     # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
     # enumeration a metrics poll's)
@@ -493,11 +499,15 @@ _PATH_FIELD_QUOTED = (
     r"((?:^|\s)(?:[\w-]*\.)*(?i:path|uri|url|request_?path|request_?uri|request_?url)=\")"
 )
 # where a request's path stands (before it) and what ends it
+# ... or after Quarkus' (Vert.x's) `HTTP Request to /orders/4711/payment failed, error id: ...`
+# (QA Quarkus: a failing admin or health endpoint was a failing order's event)
+_REQUEST_TO = r"((?:^|\s)HTTP [Rr]equest to )"
 _REQUEST_FORMS = (
     (_METHOD, _PATH_END),
     (_METHOD_QUOTED, _QUOTE_END),
     (_PATH_FIELD, _PATH_FIELD_END),
     (_JSON_PATH_FIELD, _QUOTE_END),
+    (_REQUEST_TO, _PATH_FIELD_END),
 )
 _ALL_REQUEST_FORMS = (*_REQUEST_FORMS, (_PATH_FIELD_QUOTED, _QUOTE_END))
 # The Docker Registry (Distribution) API names a repository of one or more segments before its
@@ -552,7 +562,7 @@ _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
-    f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]"
+    f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]|{_REQUEST_TO}{_SEGMENTS[-1]}"
 )
 
 # A command of one lower-case word after a slash, as chat and game servers take them
@@ -663,7 +673,10 @@ _ERRNO_HINT = _hints((
 ))  # fmt: skip
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
 # `=/`, `": "/`: path fields
-_REQUEST_HINT = _hints((), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", *_METHOD_HINTS))
+_REQUEST_HINT = _hints(
+    (), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ", "HTTP request to ",
+         *_METHOD_HINTS)
+)  # fmt: skip
 
 
 _DNS_NULL_ANY = " NULL IN"

@@ -62,13 +62,17 @@ def _trimmed(column: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(pc.fill_null(column, ""))
 
 
-def _template_values(ids: np.ndarray, values: pa.Array) -> Iterator[tuple[int, str]]:
-    """The distinct (template id, value) pairs of a chunk, leaving out lines of no template
-    (negative ids) and empty values."""
-    pairs = pa.table({"id": ids, "value": values}).group_by(["id", "value"]).aggregate([])
-    for template_id, value in zip(pairs["id"].to_pylist(), pairs["value"].to_pylist(), strict=True):
+def _template_values(ids: np.ndarray, values: pa.Array) -> Iterator[tuple[int, str, int]]:
+    """The distinct (template id, value) pairs of a chunk with the first row of each, leaving
+    out lines of no template (negative ids) and empty values."""
+    table = pa.table({"id": ids, "value": values, "row": np.arange(len(ids))})
+    pairs = table.group_by(["id", "value"]).aggregate([("row", "min")])
+    for template_id, value, row in zip(
+        pairs["id"].to_pylist(), pairs["value"].to_pylist(), pairs["row_min"].to_pylist(),
+        strict=True,
+    ):  # fmt: skip
         if template_id >= 0 and value:
-            yield template_id, value
+            yield template_id, value, row
 
 
 class LevelMix:
@@ -76,11 +80,18 @@ class LevelMix:
 
     def __init__(self) -> None:
         self.levels: dict[int, set[str]] = {}
+        # the first line of each template at each level, `source:line_no` (a warning names it)
+        self.first_line: dict[tuple[int, str], str] = {}
 
-    def add(self, ids: np.ndarray, level: pa.Array) -> None:
-        """Count one chunk: its template ids (negative: none) and their lines' levels."""
-        for template_id, word in _template_values(ids, pc.utf8_lower(_trimmed(level))):
+    def add(
+        self, ids: np.ndarray, level: pa.Array, source: str = "", line_no: np.ndarray | None = None
+    ) -> None:
+        """Count one chunk: its template ids (negative: none) and their lines' levels (from
+        `source`, at `line_no`: the first of each template and level is kept)."""
+        for template_id, word, row in _template_values(ids, pc.utf8_lower(_trimmed(level))):
             self.levels.setdefault(template_id, set()).add(word)
+            if line_no is not None:
+                self.first_line.setdefault((template_id, word), f"{source}:{int(line_no[row])}")
 
     def severities(self, before: dict[int, list[str]] | None = None) -> dict[int, list[str]]:
         """Template id -> the severities met (`severity`), with those of `before` (an earlier
@@ -107,10 +118,12 @@ class LevelMix:
             return None
         first = raised[0]
         worst = max(self.levels[first], key=_rank)
+        line = self.first_line.get((first, worst))
+        where = f" (first at {line})" if line else ""  # (QA Pacemaker: which line, unsaid)
         return (
             f"warning: <{field}>: {len(raised):,} template(s) the model knows are met at a "
             f"more severe level than training met them at (e.g. {templates.get(first, first)!r} "
-            f"at {worst}, in training only {' and '.join(trained[first])}): the level is a "
+            f"at {worst}{where}, in training only {' and '.join(trained[first])}): the level is a "
             "header field, not part of the event, so the model takes these lines for the "
             "routine ones and no verdict rests on their level; look at those lines yourself, "
             "or retrain with a format that leaves the level in the message"
@@ -181,7 +194,7 @@ class EventFieldMix:
             if name in self.too_many:
                 continue
             seen = self.values.setdefault(name, {})
-            for template_id, value in _template_values(ids, _trimmed(column.cast(pa.string()))):
+            for template_id, value, _ in _template_values(ids, _trimmed(column.cast(pa.string()))):
                 seen.setdefault(template_id, set()).add(value)
             if len(set().union(*seen.values())) > EVENT_FIELD_VALUES:
                 self.too_many.add(name)

@@ -377,6 +377,9 @@ def write_run(
                         _note_texts(written, chunk.events)
                 if summary.events == 0:
                     raise LogbertError(_no_events(run, summary, inputs))
+                almost_none = _reads_almost_none(run, summary)
+                if almost_none:
+                    raise LogbertError(almost_none)
                 if run.matcher is not None and summary.unmatched == summary.events:
                     raise LogbertError(_no_template_matched(run, summary, inputs))
                 if writer is None:
@@ -463,6 +466,33 @@ def _refresh_params(
         params[row] = value
     index = batch.schema.get_field_index("params")
     return batch.set_column(index, "params", pa.array(params, batch.schema.field(index).type))
+
+
+# a share of the lines (not blank, not continuations of a record) that a format must read, where
+# a built-in format reads the first lines: below it the run is an error, as reading none is
+# (QA Temporal: `--format iso` read the two plain banner lines of 9,088 zap JSON lines and
+# wrote a 2-event file, exit 0 with a warning that a script checking `$?` never sees)
+READS_AT_LEAST = 0.01
+
+
+def _reads_almost_none(run: Parser, summary: ParseSummary) -> str:
+    """Why a run whose format read under `READS_AT_LEAST` of its lines is refused, where a
+    built-in format reads the first lines better (`suggest_formats`); "" where it is not.
+    A model's parser is left alone (its format was chosen when it was trained: `score
+    --logs` says what it could not read)."""
+    records = summary.lines - summary.no_records - summary.continuations
+    if run.is_models or summary.events >= READS_AT_LEAST * records:
+        return ""
+    names = suggest_formats(run)[:3]
+    if not names:
+        return ""
+    first = show_line(run.rejected_head[0]) if run.rejected_head else "''"
+    they = "they read" if len(names) > 1 else "it reads"
+    return (
+        f"format {display_name(run.fmt)} reads only {summary.events:,} of {summary.lines:,} "
+        f"lines ({summary.rejected:,} rejected; first: {first}); nothing was written: "
+        f"try --format {' or --format '.join(names)} ({they} the first lines)"
+    )
 
 
 def _no_events(run: Parser, summary: ParseSummary, inputs: list[str]) -> str:
@@ -563,7 +593,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
-    out += empty_message_warning(run)
+    out += empty_message_warning(run) + wordless_level_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -593,6 +623,24 @@ def empty_message_warning(run: Parser) -> list[str]:
         f"first, {source}:{line_no}): they are one template with no words, which tells no "
         "event from another; "
         + (joined or "give a format whose <Content> holds each line's message")
+    ]
+
+
+def wordless_level_warning(run: Parser) -> list[str]:
+    """A warning when a format string's <Level> holds punctuation alone on most events
+    (loguru's `2026-12-05 08:00:01.000 | INFO | app:f:1 - msg` read by `<Date> <Time> <Level>
+    <Component> <Content>`: QA, `|` the level of 19,270 events, the level the component, and
+    every check of levels silent, exit 0)."""
+    counted = run.wordless_level
+    if counted.example is None or counted.hits * 2 <= counted.rows:
+        return []
+    source, line_no, value = counted.example
+    return [
+        f"warning: format {display_name(run.fmt)}: <Level> holds no word on {counted.hits:,} "
+        f"of {counted.rows:,} events (the first, {source}:{line_no}: {show_line(value)}): the "
+        "lines write a separator the format string lacks, so the fields after it are read "
+        f"one place off; write the separator in the format string (e.g. '<Date> <Time> "
+        f"{value} <Level> {value} <Content>')"
     ]
 
 

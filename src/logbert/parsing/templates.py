@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from logbert.errors import LogbertError
-from logbert.parsing.auto import show_line
+from logbert.parsing.auto import show_difference
 from logbert.parsing.template_matcher import allow_long_fields, template_regex
 
 TEMPLATE_SET_KEY = "logbert.template_set"
@@ -98,10 +98,11 @@ def require_same_parse_run(
     conflicts = template_conflicts(ours, theirs, exact) if ours and theirs else []
     if conflicts:
         key = conflicts[0]
+        shown, other = show_difference(ours[key], str(theirs.get(key)))
         raise LogbertError(
             f"{data} was parsed in another run than {reference}: {len(conflicts)} of "
-            f"{len(ours)} templates have other ids there (key {key} is {show_line(ours[key])} for "
-            f"{reference}, {show_line(str(theirs.get(key)))} there). {remedy}"
+            f"{len(ours)} templates have other ids there (key {key} is {shown} for "
+            f"{reference}, {other} there). {remedy}"
         )
 
 

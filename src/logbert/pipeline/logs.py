@@ -40,6 +40,7 @@ from logbert.parsing.summary import (
     raw_header_warning,
     spaced_field_warnings,
     unfit_advice,
+    wordless_level_warning,
     zone_field_warnings,
 )
 from logbert.sessions.io import Session
@@ -247,7 +248,7 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.continuations
     )
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
-    bad_fit += empty_message_warning(parser)
+    bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
     bad_fit += zone_field_warnings(parser)
     if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
         raise LogbertError(

@@ -209,7 +209,8 @@ class IdSessionizer(Sessionizer):
         `stats.unmatched_example` (for `SessionizeStats.unmatched_warning`): the first one
         that holds an id of the last ones matched (`stats.unmatched_id`: a line the regex
         missed though it is about a session, what a user must see to fix the regex), else
-        the first one. Once such a line is found, nothing more is looked at."""
+        the first one. Such lines are counted (`stats.n_unmatched_naming`) for
+        `SessionizeStats.missed_ids_warning`."""
         regex, stats, recent = self.regex, self.stats, self._recent
         hint = _literal_prefix(regex.pattern)
         within = batch[self.field] if self.field is not None else None
@@ -220,20 +221,23 @@ class IdSessionizer(Sessionizer):
             if len(ids) > 1:
                 stats.n_multi_id += 1
                 stats.multi_id_example = stats.multi_id_example or content
-            if stats.unmatched_id is None:
-                if ids:
-                    recent.extend(ids)
-                elif content:
-                    named = next(
-                        (i for i in recent if len(i) >= MIN_EXAMPLE_ID and _names(content, i)),
-                        None,
-                    )
-                    if (  # else one holding the regex's own words (`req=`: QA Django)
-                        named is not None
-                        or stats.unmatched_example is None
-                        or (hint in content and hint not in stats.unmatched_example)
-                    ):
-                        stats.unmatched_example, stats.unmatched_id = content, named
+            if ids:
+                recent.extend(ids)
+            elif content:
+                named = next(
+                    (
+                        i for i in recent
+                        if len(i) >= MIN_EXAMPLE_ID and i in content and _names(content, i)
+                    ),
+                    None,
+                )  # fmt: skip
+                stats.n_unmatched_naming += named is not None
+                if stats.unmatched_id is None and (  # else one holding the regex's own words
+                    named is not None  # (`req=`: QA Django)
+                    or stats.unmatched_example is None
+                    or (hint in content and hint not in stats.unmatched_example)
+                ):
+                    stats.unmatched_example, stats.unmatched_id = content, named
             yield ids
 
     def _flush(self) -> list[Session]:

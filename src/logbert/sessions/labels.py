@@ -268,10 +268,12 @@ def require_some_match(
     example = next(iter(labels))
     named = getattr(labels, "id_column", "")
     column = f" ({named!r})" if named else ""
+    lines = ""
     if named and bare_name(named) in _LINE_COLUMNS:  # QA Thunderbird: `LineId,Label`
-        column += (
-            ": it seems to number lines, but a labels file labels sessions, not lines; for "
-            "labels per line, give the log format a <Label> field and leave out --labels"
+        lines = (  # (its own sentence: QA Pacemaker, spliced into the advice it read garbled)
+            f". Its id column {named!r} seems to number lines, but a labels file labels "
+            "sessions, not lines: for labels per line, give the log format a <Label> field and "
+            "leave out --labels"
         )
     session_ids = list(session_ids)
     folded = {i.lower() for i in session_ids}
@@ -284,7 +286,7 @@ def require_some_match(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
         f"{example!r}, the sessions have e.g. {session_id!r}{case}), so every session would "
         f"stay unlabelled; the ids must be {SESSION_IDS}: check the file's id column{column} "
-        "(or the --by-id regex) and that the labels belong to these logs"
+        f"(or the --by-id regex) and that the labels belong to these logs{lines}"
     )
 
 

@@ -1,0 +1,202 @@
+"""QA round 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus): what each log's first run
+got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import Parser, parse_files
+from logbert.parsing.templates import require_same_parse_run
+from logbert.sessions.id_sessions import FieldSessionizer, IdSessionizer
+
+TEMPORAL = (
+    '{{"level":"info","ts":"2026-12-05T10:00:0{i}.001Z","msg":"Workflow task started",'
+    '"service":"history","wf-id":"{wf}","wf-run-id":"2c3d0a4e-1b7f-4c1e-9d2a-0f5b6c7d8e9{i}"}}'
+)
+
+
+def test_a_json_id_of_several_words_is_one_value_and_one_session(json_parsed):
+    """QA Temporal: `"wf-id":"monthly report 7"` was cut at its first space by --by-field
+    wf-id, thirty workflows one session `monthly`, and each a template of its own."""
+    import json
+
+    records = [
+        json.loads(TEMPORAL.format(i=i, wf=wf))
+        for i, wf in enumerate(["monthly report 7", "monthly report 12", "order-4711"])
+    ]
+    events, _ = json_parsed(records)
+    assert len(set(events["template_id"])) == 1, events["template"]
+    sessionizer = FieldSessionizer("wf-id")
+    sessionizer.push(pa.table(events))
+    ids = [s.session_id for s in sessionizer.flush()]
+    assert ids == ["monthly report 7", "monthly report 12", "order-4711"]
+
+
+def test_a_format_that_reads_almost_no_line_is_refused_naming_one_that_does(tmp_path):
+    """QA Temporal: `--format iso` read the two plain banner lines of 9,088 zap JSON lines and
+    wrote a 2-event file, exit 0 with a warning."""
+    log = tmp_path / "temporal.log"
+    banner = ["2026/12/05 09:59:58 Loading config; env=development,zone=,configDir=config"] * 2
+    records = [TEMPORAL.format(i=i % 10, wf=f"order-{i}") for i in range(300)]
+    log.write_text("\n".join(banner + records) + "\n")
+    with pytest.raises(LogbertError) as caught:
+        parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    assert str(caught.value).startswith("format iso reads only 2 of 302 lines (300 rejected; ")
+    assert str(caught.value).endswith("try --format json (it reads the first lines)")
+    assert not (tmp_path / "e.parquet").exists()
+    # a format that reads a few lines more than that is a warning, as before
+    log.write_text("\n".join(banner * 3 + records[:100]) + "\n")
+    summary = parse_files([str(log)], resolve_format("iso"), tmp_path / "e.parquet")
+    assert summary.events == 6 and any("does not fit" in w for w in summary.warnings)
+
+
+def test_http_and_its_code_keep_the_codes_class(masked_alike):
+    """QA Quarkus: `gateway returned HTTP 503` was masked, a 503 a 404's event."""
+    outage, missing, after, two = masked_alike([
+        "Payment gateway returned HTTP 503 for order 300000",
+        "Payment gateway returned HTTP 404 for order 300001",
+        "gateway returned HTTP 502 after 120 ms",
+        "upgrade to HTTP 2 enabled",
+    ])  # fmt: skip
+    assert outage == "Payment gateway returned HTTP 5xx for order <*>"
+    assert missing == "Payment gateway returned HTTP 4xx for order <*>"
+    assert after == "gateway returned HTTP 5xx after <*> ms"
+    assert two == "upgrade to HTTP <*> enabled"
+
+
+def test_quarkus_failed_requests_keep_their_endpoint(masked_alike):
+    """QA Quarkus: `HTTP Request to /admin/... failed` was a failing order's event."""
+    order, admin = masked_alike([
+        "HTTP Request to /orders/4711/payment failed, error id: 3a1b2c3d-4e5f-6789-abcd-"
+        "ef0123456789-1: java.lang.IllegalStateException: Order already paid",
+        "HTTP Request to /admin/orders/4712/refund failed, error id: 3a1b2c3d-4e5f-6789-abcd-"
+        "ef0123456789-1: java.lang.IllegalStateException: Order already paid",
+    ])  # fmt: skip
+    assert order.startswith("HTTP Request to /orders/<*> failed")
+    assert admin.startswith("HTTP Request to /admin/orders/<*> failed")
+
+
+def test_gerrits_authenticated_rest_calls_keep_their_endpoint(masked_alike):
+    """QA Gerrit: `/a/changes/...` and `/a/accounts/...` were one `GET /a/<*>` event."""
+    changes, accounts = masked_alike([
+        '"GET /a/changes/?q=status:open+owner:self&n=25 HTTP/1.1" 200 7280',
+        '"GET /a/accounts/self/detail HTTP/1.1" 200 512',
+    ])  # fmt: skip
+    assert changes.startswith('"GET /a/changes/<*> HTTP/<*>" 2xx')
+    assert accounts.startswith('"GET /a/accounts/<*> HTTP/<*>" 2xx')
+
+
+def test_an_id_regex_missing_how_some_lines_write_the_id_is_a_warning():
+    """QA Quarkus: `order (\\d+)` missed every `Order 104701 shipped` line, 17% of the events
+    and a step of every order, with a count on standard output only."""
+    contents = []
+    for order in range(104700, 104740):
+        contents += [
+            f"Creating order {order} for customer 7116",
+            f"Payment captured for order {order}",
+            f"Order {order} shipped via DHL, tracking number 0034043416",
+        ]
+    events = pa.table({"content": contents, "template_id": [i % 3 for i in range(len(contents))]})
+    sessionizer = IdSessionizer(r"order (\d+)")
+    sessionizer.push(events)
+    sessionizer.flush()
+    stats = sessionizer.stats
+    assert stats.n_unmatched_naming == 40
+    (warning,) = [w for w in stats.warnings(r"order (\d+)") if "hold the id" in w]
+    assert warning.startswith(
+        "warning: 40 of 120 events (33%) matched no id of --by-id 'order (\\d+)' though they "
+        "hold the id of a session (e.g. 'Order 104700 shipped via DHL"
+    )
+    assert warning.endswith("(it matches them without regard to case: '(?i)order (\\d+)')")
+    # start-up lines naming no session's id are no such warning
+    events = pa.table({
+        "content": ["Service started on port 8080"] * 10 + contents[:2],
+        "template_id": [5] * 10 + [0, 1],
+    })  # fmt: skip
+    sessionizer = IdSessionizer(r"order (\d+)")
+    sessionizer.push(events)
+    sessionizer.flush()
+    assert not [w for w in sessionizer.stats.warnings(r"order (\d+)") if "hold the id" in w]
+
+
+def test_a_format_strings_level_of_punctuation_is_a_warning(log_parsed):
+    """QA loguru: `<Date> <Time> <Level> <Component> <Content>` read `|` as the level of every
+    line (the level as the component), exit 0 and no word."""
+    lines = [
+        f"2026-12-05 10:00:0{i}.123 | INFO     | app.api.orders:create_order:88 - Order {i} made"
+        for i in range(5)
+    ]
+    _, summary = log_parsed(lines, "<Date> <Time> <Level> <Component> <Content>")
+    (warning,) = [w for w in summary.warnings if "<Level> holds no word" in w]
+    assert "on 5 of 5 events (the first, parsed.log:1: '|')" in warning
+    _, summary = log_parsed(lines, "<Date> <Time> | <Level> *| <Component> - <Content>")
+    assert not [w for w in summary.warnings if "<Level> holds no word" in w]
+
+
+def test_times_without_an_offset_read_as_utc_are_said_at_training_not_at_scoring(log_parsed):
+    """QA loguru: local times were stored as UTC and written with a `Z`, unsaid; a model's
+    parser was told so at training, and a log of times with offsets needs no note."""
+    lines = [f"2026-12-05 10:00:0{i} INFO Order {i} made" for i in range(3)]
+    _, summary = log_parsed(lines, "iso")
+    naive = [n for n in summary.notes if "were read as UTC" in n]
+    assert naive == [
+        "timestamps: 3 times without a UTC offset were read as UTC; if the log writes local "
+        "time, pass --timezone with its zone (e.g. --timezone Europe/Berlin)"
+    ]
+    _, summary = log_parsed([line.replace(" INFO", "Z INFO") for line in lines], "iso")
+    assert not [n for n in summary.notes if "were read as UTC" in n]
+    train = Parser(resolve_format("iso"))
+    train.process(lines)
+    model_parser = Parser.from_state(train.freeze().to_state())
+    model_parser.process(lines)
+    assert not [n for n in model_parser.notes if "were read as UTC" in n]
+
+
+def test_pacemaker_and_corosync_logs_have_formats_of_their_own(auto_parsed):
+    """QA Pacemaker: `auto` read pacemaker.log as `linux` (daemon, pid, function and level one
+    <Component>) and corosync.log as `syslog-notag`, its pid `[1100]` the host and `Sync
+    left[1]: 3` and `Members[2]: 1 2` one event behind the header's words."""
+    events = auto_parsed([
+        "Dec 01 00:00:21.616 node1 pacemaker-controld  [1234] (crm_timer_popped) \tinfo: Cluster "
+        "Recheck Timer just popped | input=I_PE_CALC time=900000ms",
+        "Dec 01 00:00:21.689 node1 pacemaker-schedulerd[1233] (unpack_config) \tnotice: On loss "
+        "of quorum: Stop ALL resources",
+    ], "pacemaker")  # fmt: skip
+    assert events["Component"] == ["pacemaker-controld", "pacemaker-schedulerd"]
+    assert events["PID"] == ["1234", "1233"] and events["Level"] == ["info", "notice"]
+    assert events["Function"] == ["crm_timer_popped", "unpack_config"]
+    assert events["content"][1] == "On loss of quorum: Stop ALL resources"
+    events = auto_parsed([
+        "Dec 04 13:25:53 [1100] node1 corosync notice  [QUORUM] Sync left[1]: 3",
+        "Dec 04 13:25:53 [1100] node1 corosync notice  [QUORUM] Members[2]: 1 2",
+        "Dec 04 13:25:54 [1100] node1 corosync info    [KNET  ] link: host: 3 link: 0 is down",
+    ], "corosync")  # fmt: skip
+    assert events["Host"] == ["node1"] * 3 and events["PID"] == ["1100"] * 3
+    assert events["Subsystem"] == ["QUORUM", "QUORUM", "KNET"]
+    assert len(set(events["template_id"])) == 3
+
+
+def test_a_process_id_in_brackets_is_not_called_a_time_in_brackets(tmp_path):
+    """QA Pacemaker: `--format bgl` said `[1234]` was the time written in brackets."""
+    log = tmp_path / "pacemaker.log"
+    log.write_text(
+        "Dec 01 00:00:21.616 node1 pacemaker-controld  [1234] (crm_timer_popped) \tinfo: x y\n"
+    )
+    with pytest.raises(LogbertError) as caught:
+        parse_files([str(log)], resolve_format("bgl"), tmp_path / "e.parquet")
+    assert "<Time> = '[1234]'" in str(caught.value)
+    assert "the time is written in" not in str(caught.value)
+
+
+def test_a_parse_run_mismatch_shows_where_the_two_templates_differ():
+    """QA Temporal: both templates were cut before their only difference and read the same."""
+    head = "info service-resolver Current reachable members addresses=[<*>] " + "x=<*> " * 12
+    with pytest.raises(LogbertError) as caught:
+        require_same_parse_run(
+            {2: head + "service=frontend"}, {2: head + "service=history"},
+            data="the sessions", reference="the model", remedy="Parse them again.",
+        )  # fmt: skip
+    assert "service=frontend'" in str(caught.value) and "service=history'" in str(caught.value)

@@ -1,5 +1,5 @@
-"""QA round 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus): what each log's first run
-got wrong, as a new user met it."""
+"""QA rounds 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus) and 59 (OpenSearch,
+Dagster, log4net, pfSense, Falco): what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -200,3 +200,145 @@ def test_a_parse_run_mismatch_shows_where_the_two_templates_differ():
             data="the sessions", reference="the model", remedy="Parse them again.",
         )  # fmt: skip
     assert "service=frontend'" in str(caught.value) and "service=history'" in str(caught.value)
+
+
+FALCO_ISO = "2026-12-03T22:01:1{i}.383870655+0100: Notice A shell was spawned (user=root)"
+
+
+def test_an_offset_before_the_messages_colon_is_the_times_own(log_parsed):
+    """QA Falco: `iso` read `2026-12-03T22:01:12.383870655+0100:` with its colon, taken for a
+    time without an offset: --timezone shifted it a second time, and the note said the times
+    had none; a line that no time was read from is no such time either."""
+    lines = [FALCO_ISO.format(i=i) for i in range(2)]
+    events, summary = log_parsed(lines, "iso", timezone="Europe/Berlin")
+    assert [str(t) for t in events["timestamp"]] == [
+        "2026-12-03 21:01:10.383870", "2026-12-03 21:01:11.383870",
+    ]  # fmt: skip
+    assert summary.notes == [
+        "timestamps: every time carries its own UTC offset, so --timezone Europe/Berlin "
+        "changed none"
+    ]
+    _, summary = log_parsed(lines, "iso")
+    assert not [n for n in summary.notes if "were read as UTC" in n]
+    _, summary = log_parsed(["10:00:00.123456789: Warning x (user=root)"] * 3, "<Time>: <Content>")
+    assert not [n for n in summary.notes if "were read as UTC" in n]
+
+
+def test_a_ctime_time_may_end_in_a_colon(log_parsed):
+    """QA Falco: `Thu Dec  3 22:00:00 2026: Falco version: 0.39.2` was rejected by `ctime`."""
+    events, _ = log_parsed(
+        ["Thu Dec  3 22:00:00 2026: Falco version: 0.39.2 (x86_64)",
+         "Thu Nov  6 06:00:00 2025 alice/1.2.3.4:5000 MULTI: primary virtual IP"],
+        "ctime",
+    )  # fmt: skip
+    assert [str(t) for t in events["timestamp"]] == ["2026-12-03 22:00:00", "2025-11-06 06:00:00"]
+    assert events["content"][0] == "Falco version: 0.39.2 (x86_64)"
+
+
+def test_a_layouts_thread_before_the_level_is_a_value(masked_alike):
+    """QA log4net: `%date [%thread] %level` read by `iso` kept `[.NET ThreadPool Worker]` and
+    made `[12]` and `[Worker#3]` templates apart, 43 for 20 events."""
+    masked = masked_alike([
+        "[.NET ThreadPool Worker] INFO  Shop.Orders.OrderService - Order 4711 created",
+        "[12] INFO  Shop.Orders.OrderService - Order 4712 created",
+        "[Worker#3] INFO  Shop.Orders.OrderService - Order 4713 created",
+        "[TCP] connection reset",
+    ])  # fmt: skip
+    assert set(masked[:3]) == {"[<*>] INFO Shop.Orders.OrderService - Order <*> created"}
+    assert masked[3] == "[TCP] connection reset"
+
+
+def test_serilogs_request_line_keeps_endpoint_and_status_class(masked_alike):
+    """QA log4net: `HTTP GET /api/orders/42 responded 500 in 12.3 ms` was `GET <*> responded
+    <*>`, a 500 a 200's event."""
+    ok, failed = masked_alike([
+        "HTTP GET /api/orders/4711 responded 200 in 12.3456 ms",
+        "HTTP POST /api/orders responded 500 in 1.2 ms",
+    ])  # fmt: skip
+    assert ok == "HTTP GET /api/orders/<*> responded 2xx in <*> ms"
+    assert failed == "HTTP POST /api/orders responded 5xx in <*> ms"
+
+
+def test_falcos_container_image_namespace_and_pod_are_values(masked_alike):
+    """QA Falco: `container_image=`, `k8s_ns=` and `k8s_pod_name=` were kept, a template per
+    deployment, and a new deployment's normal shell a new event."""
+    line = (
+        "A shell was spawned (process=sh parent=runc container_image={image} "
+        "container_image_tag={tag} k8s_ns={ns} k8s_pod_name={pod})"
+    )
+    redis, cart = masked_alike([
+        line.format(image="docker.io/library/redis", tag="7.2.4-alpine", ns="data", pod="redis-0"),
+        line.format(image="ghcr.io/acme/cart", tag="v2.1.0", ns="shop", pod="cart-7d9f8-abcde"),
+    ])  # fmt: skip
+    assert redis == cart and "parent=runc" in redis and "k8s_ns=<*>" in redis
+
+
+def test_opensearch_node_ids_are_values_whatever_their_digits(masked_alike):
+    """QA OpenSearch: the ephemeral id `SeJt70YGDLuwMNVNvvmNCG` (one run of digits) was kept in
+    a node-join template, and the next planned restart three false alarms."""
+    line = "node-join[{{os-node-2}}{{rgaF9eyvoLJ5PhG5uD97KP}}{{{eph}}}{{10.0.0.12}}] join leader"
+    kept, other = masked_alike(
+        [line.format(eph="SeJt70YGDLuwMNVNvvmNCG"), line.format(eph="1_IVg8LsSSnecpGWcX8t2T")]
+    )
+    assert kept == other == "node-join[{<*>}{<*>}{<*>}{<*>}] join leader"
+    (name,) = masked_alike(["class HTTP2ServerConnectionFa loaded"])  # 22: a name, kept
+    assert name == "class HTTP2ServerConnectionFa loaded"
+
+
+def test_durations_with_spaces_between_units_are_one_value(masked_alike):
+    """QA Dagster: `exiting after 1m 12s` was `1m <*>` beside `48.20s`'s `<*>`, and a normal run
+    past a minute a new event."""
+    masked = masked_alike([
+        "parent process exiting after 1m 12s (pid: 4321)",
+        "parent process exiting after 2m 3.5s (pid: 4322)",
+        "parent process exiting after 1h 3m (pid: 4323)",
+        "parent process exiting after 48.20s (pid: 4324)",
+    ])  # fmt: skip
+    assert set(masked) == {"parent process exiting after <*> (pid: <*>)"}
+
+
+def test_a_format_strings_level_holding_a_utc_offset_is_a_warning(log_parsed):
+    """QA Dagster: `<Date> <Time> <Level> <Content>` read `+0100` as every line's level."""
+    lines = [f"2026-12-05 10:00:0{i} +0100 - dagster - INFO - started" for i in range(3)]
+    _, summary = log_parsed(lines, "<Date> <Time> <Level> <Content>")
+    (warning,) = [w for w in summary.warnings if "<Level> holds no word" in w]
+    assert "the lines write a UTC offset the format string lacks" in warning
+    assert "'<Date> <Time> <Zone> ...'" in warning
+
+
+def test_pfsense_filterlog_records_are_flows_of_words(masked_alike):
+    """QA pfSense: filterlog's CSV kept the IP flags and TCP options (7 events, 19 templates; a
+    Windows SYN new) and masked the ports (a 45-port scan one known event)."""
+    linux_ssh, windows_ssh, bare_ssh, dns, dns6, https = masked_alike([
+        "5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,203.0.113.9,192.168.1.10,"
+        "51234,22,0,S,123456789,,64240,,mss;sackOK;TS;nop;wscale",
+        "5,,,1000000103,igb0,match,block,in,4,0x0,,128,4242,0,DF,6,tcp,52,198.51.100.7,"
+        "192.168.1.10,50123,22,0,S,123456789,,64240,,mss;nop;nop;sackOK",
+        "5,,,1000000103,igb0,match,block,in,4,0x0,,241,54321,0,none,6,tcp,40,45.9.8.7,"
+        "203.0.113.2,40000,22,0,S,1111,,1024,,",
+        "77,,,1770000101,igb1,match,pass,in,4,0x0,,64,0,0,none,17,udp,76,192.168.1.10,1.1.1.1,"
+        "53211,53,56",
+        "77,,,1770000101,igb1,match,pass,in,6,0x00,0x00000,64,udp,17,76,2001:db8::10,"
+        "2001:4860:4860::8888,53211,53,56",
+        "78,,,1770000102,igb1,match,pass,in,4,0x0,,128,4242,0,DF,6,tcp,52,192.168.1.230,"
+        "142.250.185.78,50123,443,0,S,123456789,,64240,,mss;nop;nop;sackOK",
+    ])  # fmt: skip
+    assert linux_ssh == windows_ssh == bare_ssh == (
+        "igb0 match block in IPv4 PROTO=tcp SRC=<*> DST=<*> SPT=port-high DPT=port22 FLAGS=S"
+    )
+    assert dns == "igb1 match pass in IPv4 PROTO=udp SRC=<*> DST=<*> SPT=port-high DPT=port53"
+    assert dns6 == dns.replace("IPv4", "IPv6")
+    assert "DPT=port443" in https
+
+
+def test_labels_of_another_period_are_no_zone_offset():
+    """QA pfSense: labels of another day, whose hosts recur in every window, were said to
+    "match 7 hours apart" in another zone, as any shift within the logs' span did."""
+    from logbert.sessions.labels import require_some_match
+
+    hosts = ["192.168.1.10", "192.168.1.11"]
+    sessions = [f"{h}@2026-12-01T{hour:02d}:00:00" for h in hosts for hour in range(24)]
+    labels = {f"{h}@2026-12-02T{hour:02d}:00:00": "normal" for h in hosts for hour in range(8)}
+    with pytest.raises(LogbertError) as caught:
+        require_some_match(labels, len(labels), sessions[0], sessions)
+    assert "hours apart" not in str(caught.value)

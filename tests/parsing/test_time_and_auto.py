@@ -175,6 +175,10 @@ def test_timestamp_format_strptime_like(tmp_path):
     with pytest.raises(LogbertError, match="%Q is not supported"):
         strptime_pattern("%Y-%Q")
     with pytest.raises(LogbertError, match="names no month and day"):
+        strptime_pattern("%Y")
+    # a time of day alone: no date to take, and what to do instead (QA Falco: the advice went
+    # in a circle)
+    with pytest.raises(LogbertError, match=r"names a time of day but no month and day.*--lines"):
         strptime_pattern("%H:%M")
     with pytest.raises(LogbertError, match="no <Timestamp>, <Date> or <Time> field"):
         resolve_format("<Level> <Content>", timestamp_format="%Y-%m-%d")

@@ -499,9 +499,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         ),
     ),
     # a C library's `ctime()` time first, OpenVPN 2.4's (`Thu Nov  6 06:00:00 2025 alice/...`)
-    # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic
+    # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic;
+    # a colon may follow the year (Falco's `Thu Dec  3 22:00:00 2026: Falco version: 0.39.2`:
+    # QA, every line rejected)
     "ctime": BuiltinFormat(
-        r"<Dow> <Month> <Date> <Time> <Year> <Content>",
+        r"<Dow> <Month> <Date> <Time> <Year>:? <Content>",
         _CTIME,
         generic=True,
     ),
@@ -1024,6 +1026,16 @@ def strptime_pattern(text: str) -> str:
         raise LogbertError(
             f"--timestamp-format {text!r}: %I is a 12-hour clock's hour and needs %p (AM or PM) "
             "and no %H, e.g. '%m/%d/%Y %I:%M:%S %p'"
+        )
+    if not ({"m", "b"} & seen and "d" in seen) and {"H", "I"} & seen:
+        # a time of day alone (Falco's alerts, Quarkus' dev mode: QA, the warning that sent
+        # users here, and this error back to the lines' date, went in a circle)
+        raise LogbertError(
+            f"--timestamp-format {text!r} names a time of day but no month and day, and "
+            "logbert cannot date lines that write no date (a time alone repeats every day): "
+            "leave the timestamp out and cut sessions by an id (--by-id, --by-field) or by "
+            "line counts (--lines N); for time windows, log with the date (e.g. "
+            "'%Y-%m-%d %H:%M:%S')"
         )
     if not ({"m", "b"} & seen and "d" in seen):
         raise LogbertError(

@@ -77,7 +77,8 @@ _STATUS_FORMS = (
     # an HTTP client's call to a URL, `POST https://api.partner.io/in/x 503 30ms`, `... -> 503`
     # (QA Sidekiq: a partner's 503 was a 200's event)
     (
-        rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+(?:-\s+|->\s+)?)",
+        rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) (?:[/{_KEPT}]|https?://)\S*\s+"
+        r"(?:-\s+|->\s+|responded\s+)?)",
         r"($|\s)",
     ),
     # Tornado's request line, status first: `200 GET /hub/health (@10.0.0.2) 16.42ms`
@@ -388,8 +389,11 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`
 # ... or at the quote closing a message it ends, Docker's `msg="Calling POST /v1.43/containers/
 # 3f2a/start"` (QA dockerd: every API call one `Calling POST <*>` event, an exec a start's)
+# ... or at Serilog's request logging, `HTTP GET /api/orders/42 responded 200 in 12.3 ms` (QA
+# log4net: every endpoint and status one `GET <*> responded <*>` event)
 _PATH_END = (
-    r"( HTTP/| => | from | for | \(from |, |\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)"
+    r"( HTTP/| => | from | for | responded | \(from |, "
+    r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)"
     r"|\"(?:\s|$)|$)"
 )
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting

@@ -199,7 +199,7 @@ JOINS: list[tuple[str, str, int]] = [
     # a netfilter LOG line's ports as a flow's are written (`w3c._ports`): the service's kept
     # (`DPT=port443`), a client's `port-high` (QA iptables: `DPT=<*>`, a C2 beacon to port 1337
     # and outbound HTTPS one event, unseen by every detector); a reply's system source port kept
-    *_port_words(r"\bPROTO=(?:TCP|UDP)\b.*\bSPT=", r"\bPROTO=(?:TCP|UDP)\b.*\bDPT="),
+    *_port_words(r"\bPROTO=(?i:TCP|UDP)\b.*\bSPT=", r"\bPROTO=(?i:TCP|UDP)\b.*\bDPT="),
     # ... and a flow record's as JSON names them, Hubble's `flow.l4.TCP.destination_port=5432`
     # (QA Cilium: `destination_port=<*>`, a pod reaching SSH on a peer a normal flow's event)
     *_port_words(
@@ -422,10 +422,44 @@ def _is_csv_record(text: str) -> bool:
     )
 
 
+# pfSense's and OPNsense's filterlog CSV (`5,,,1000000103,igb0,match,block,in,4,0x0,,64,0,0,DF,
+# 6,tcp,60,203.0.113.9,192.168.1.10,51234,22,0,S,...,mss;sackOK`) as netfilter's words (`JOINS`
+# then write its ports as a flow's): interface, reason, action, direction, protocol and TCP
+# flags the event; the IP flags and TCP options, a sender's OS, left out (QA pfSense: 7 events
+# 19 templates, a Windows SYN a new one, and a 45-port scan one known `<*>` port)
+def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """`_FILTERLOG`: a record of TCP or UDP over IPv4 or IPv6 as words (pfSense's "Filter Log
+    Format": IPv4 writes the protocol's id before its name, IPv6 after it; then the packet's
+    length, addresses, ports, the data's length and, for TCP, its flags)."""
+    head = r"^[0-9]+,[0-9]*,[^,]*,[0-9]+,([^,\s]+),([\w-]+),([\w-]+),(in|out),"
+    versions = {
+        "IPv4": "4,[^,]*,[^,]*,[0-9]+,[0-9]+,[0-9]+,[^,]*,[0-9]+,{proto},[0-9]+",
+        "IPv6": "6,[^,]*,[^,]*,[0-9]+,{proto},[0-9]+,[0-9]+",
+    }
+    protocols = {"tcp": (",([A-Z]*),.*", r" FLAGS=\9"), "udp": ("", "")}
+    return [
+        (
+            re.compile(
+                head + ip.format(proto=proto)
+                + rf",([^,\s]+),([^,\s]+),([0-9]+),([0-9]+),[0-9]+{rest}$"
+            ),
+            rf"\1 \2 \3 \4 {version} PROTO={proto} SRC=\5 DST=\6 SPT=\7 DPT=\8{flags}",
+        )
+        for version, ip in versions.items()
+        for proto, (rest, flags) in protocols.items()
+    ]
+
+
+_FILTERLOG = _filterlog_patterns()
+
+
 def _spaced_csv(text: str) -> str:
     """A CSV record's fields as words (`_is_csv_record`), each one word (a field's own spaces
     JOIN: `United States` beside `Netherlands` made two templates of one event), else the
     text as it is."""
+    for filterlog, words in _FILTERLOG:
+        if filterlog.match(text):
+            return filterlog.sub(words, text)
     if not _is_csv_record(text):
         return text
     fields = _CSV_COMMA.sub(lambda m: m[1] or "\n", text).split("\n")
@@ -529,7 +563,11 @@ NAME_KEYS = (
     # ... and a Kubernetes service's and namespace's as Cilium writes them (`serviceName=catalog
     # serviceNamespace=shop`, `k8sNamespace=data`: QA Cilium, a template per service, a new
     # service's upsert a new event)
-    "servicename|service_name|servicenamespace|k8snamespace|k8spodname"
+    "servicename|service_name|servicenamespace|k8snamespace|k8spodname|"
+    # ... and a container's image and Kubernetes namespace and pod as Falco writes them
+    # (`container_image=ghcr.io/acme/cart container_image_tag=v2.1 k8s_ns=shop`: QA Falco, 38
+    # templates of 7 rules, a new deployment's normal shell a new event)
+    "k8s_ns|k8s_namespace|k8s_pod_name|container_image|container_image_tag|image|image_tag"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -696,6 +734,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    # ... and with spaces between its units, Dagster's `exiting after 1m 12s`, `in 1h 3m` (QA
+    # Dagster: `1m <*>` beside `<*>`, and a normal run past a minute a new event)
+    (
+        r"(^|[\s(=:,\[])[0-9]+(?:h [0-9]+m(?: [0-9]+(?:\.[0-9]+)?s)?|m [0-9]+(?:\.[0-9]+)?s)"
+        r"($|[\s,;)\]}\"])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     # ... and a Podman container's name in its event's list, `(image=..., name=pg-backup)` (QA:
     # kept where training met a few, a new cron job's normal run a new event)
     (r"(\(image=[^\s,]+, name=)[^\s,)]+", r"\1" + WILDCARD, 1),
@@ -739,6 +785,16 @@ MASKS: list[tuple[str, str, int]] = [
         r"^((?i:trace|debug|info|notice|warn|warning|error|fatal|severe)\s+\[[^\]]*\] )"
         r"[^\s\[\]]+( (?:[a-z_][\w$]*\.)+[A-Z][\w$]* - )",
         r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    # ... and a layout's thread before the level, log4net's and log4j's `%date [%thread] %level`
+    # read by `iso` (`[.NET ThreadPool Worker] INFO Shop.Orders...`, `[12] INFO`, `[main] INFO`:
+    # QA log4net, a template per kind of thread, 43 for 20 events, and an event first run on
+    # another thread a new one)
+    (
+        r"^\[[^\[\]]+\]( +(?i:trace|debug|info|notice|warn|warning|error|critical|fatal|severe)"
+        r"(?:$|\s))",
+        "[" + WILDCARD + r"]\1",
         1,
     ),
     # ... and a Windows event's account or machine under its label, `Account Name:\t\tivan.p`,
@@ -1493,13 +1549,20 @@ _ID_CANDIDATE = re.compile(
     r"[A-Za-z0-9_+/-]{12,}(?![A-Za-z0-9_+/-])"
 )
 _RANDOM_SHARE = 0.45  # the share of adjacent letters and digits of different kinds
+# ... and for a word of exactly 22 or 20 characters, Elasticsearch's and OpenSearch's node and
+# document ids (`UUIDs.base64UUID()`, `randomBase64UUID()`): the 5% of them under 0.45 (QA
+# OpenSearch: `{SeJt70YGDLuwMNVNvvmNCG}`, 0.43, kept in a node-join template, and the next
+# planned restart three false alarms); camel-case names of that length change far less
+_ES_ID_SHARE = 0.3
+_ES_ID_LENGTHS = (20, 22)
 
 
 def _random_id(match: re.Match[str]) -> str:
     word = match.group(0)
     kinds = [0 if c.islower() else 1 if c.isupper() else 2 for c in word if c.isalnum()]
     changes = sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
-    return WILDCARD if changes >= _RANDOM_SHARE * (len(kinds) - 1) else word
+    share = _ES_ID_SHARE if len(word) in _ES_ID_LENGTHS else _RANDOM_SHARE
+    return WILDCARD if changes >= share * (len(kinds) - 1) else word
 
 
 def mask_random_ids(text: str) -> str:

@@ -891,8 +891,11 @@ class Parser(DatingChecks):
             own = pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0
             prep.zoned = len(text) - text.null_count - int(own)
         elif text is not None:  # times that say their offset (`_note_mixed_offsets`)
-            prep.in_utc = int(pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0)
-            prep.naive = len(text) - text.null_count - prep.in_utc
+            own = pc.fill_null(pc.match_substring_regex(text, OWN_OFFSET), False)
+            prep.in_utc = int(pc.sum(own).as_py() or 0)
+            # ... and those dated that do not (QA Falco: undated lines were counted)
+            naive = pc.and_(pc.is_valid(prep.timestamp), pc.invert(own))
+            prep.naive = int(pc.sum(naive).as_py() or 0)
         prep.not_after = not_after
         if self.matcher is None:
             if self.miner.masks_input:
@@ -993,14 +996,16 @@ class Parser(DatingChecks):
         return [f for f in prep.cols if f not in (*ONE_WORD_FIELDS, *clock, "Content")]
 
     def _count_wordless_level(self, prep: Prepared) -> None:
-        """Count events whose format string's <Level> holds punctuation alone (`|`: the
-        format string lacks a separator the lines write, QA loguru, every field read one
-        place off and no level ever met), keeping the first (`summary.wordless_level_warning`);
-        a built-in format's level is known."""
+        """Count events whose format string's <Level> holds punctuation alone or a UTC
+        offset (`|`, `+0100`: the format string lacks a separator or a field the lines write,
+        QA loguru, every field read one place off and no level ever met), keeping the first
+        (`summary.wordless_level_warning`); a built-in format's level is known."""
         if "Level" not in prep.cols or self.fmt.name in BUILTIN_FORMATS:
             return
         value = pc.utf8_trim_whitespace(prep.cols["Level"])
-        wordless = pc.fill_null(pc.match_substring_regex(value, r"^[^\w\s]+$"), False)
+        # ... or a UTC offset (QA Dagster: `<Date> <Time> <Level>` read `+0100` as the level)
+        wordless = pc.match_substring_regex(value, r"^(?:[^\w\s]+|[+-]\d\d:?\d\d)$")
+        wordless = pc.fill_null(wordless, False)
         self.wordless_level.add(prep, wordless.to_numpy(zero_copy_only=False), value)
 
     def _count_empty_messages(self, prep: Prepared) -> None:

@@ -635,12 +635,18 @@ def wordless_level_warning(run: Parser) -> list[str]:
     if counted.example is None or counted.hits * 2 <= counted.rows:
         return []
     source, line_no, value = counted.example
+    if value[:1] in "+-" and value[1:2].isdigit():  # a UTC offset (QA Dagster: `+0100`)
+        what = "a UTC offset"
+        fix = "add a field for it after the time (e.g. '<Date> <Time> <Zone> ...')"
+    else:
+        what = "a separator"
+        example = f"<Date> <Time> {value} <Level> {value} <Content>"
+        fix = f"write it in the format string (e.g. '{example}')"
     return [
         f"warning: format {display_name(run.fmt)}: <Level> holds no word on {counted.hits:,} "
         f"of {counted.rows:,} events (the first, {source}:{line_no}: {show_line(value)}): the "
-        "lines write a separator the format string lacks, so the fields after it are read "
-        f"one place off; write the separator in the format string (e.g. '<Date> <Time> "
-        f"{value} <Level> {value} <Content>')"
+        f"lines write {what} the format string lacks, so the fields after it are read one "
+        f"place off; {fix}"
     ]
 
 

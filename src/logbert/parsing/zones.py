@@ -40,10 +40,11 @@ UTC_NAMES = frozenset({"UTC", "GMT", "Z", "+00:00", "+0000", "+00", "UT", "ZULU"
 
 _OFFSET = r"(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?"
 # a timestamp text in UTC already: one that ends in its own offset (`10:00:00+02:00`,
-# `10:00:00.5 Z`, `10:00:00 CET`), or epoch time
+# `10:00:00.5 Z`, `10:00:00 CET`; a colon or bracket after it, `iso`'s `...+0100:` of Falco's
+# `2026-12-03T22:01:12.383870655+0100: Notice ...`, QA), or epoch time
 OWN_OFFSET = (
     r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?"
-    rf"|{'|'.join(ABBREVIATIONS)})$|^\s*\d+(?:\.\d*)?\s*$"
+    rf"|{'|'.join(ABBREVIATIONS)})[:\]]?$|^\s*\d+(?:\.\d*)?\s*$"
 )
 _MICROS_PER_MINUTE = 60_000_000
 _EPOCH = datetime(1970, 1, 1)

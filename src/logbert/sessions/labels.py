@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from itertools import chain, islice
@@ -316,21 +317,33 @@ def _offset_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
     whole number of hours (QA IBM MQ: labels in UTC, windows of the header's local time 5
     hours off, and the message did not say so), else ""."""
     known = set(session_ids)
+    matched: Counter[int] = Counter()
+    windows = 0
     for label_id in islice(labels, 200):
         start = _WINDOW_START.match(label_id)
         if start is None:
             continue
+        windows += 1
         when = datetime.fromisoformat(start[2])
         for hours in (*range(1, 15), *range(-1, -15, -1)):
             shifted = (when + timedelta(hours=hours)).isoformat()
-            if f"{start[1]}{shifted}" in known:
-                return (
-                    f"; the ids match {abs(hours)} hours apart (the sessions' are "
-                    f"{'later' if hours > 0 else 'earlier'}): one side's times are in another "
-                    "zone than the other's; a window is named by its start in UTC where the logs "
-                    "write their offset, else as written"
-                )
-    return ""
+            matched[hours] += f"{start[1]}{shifted}" in known
+    ranked = matched.most_common(2)
+    if not ranked or not ranked[0][1]:
+        return ""
+    # one shift that names most windows, far more than any other: a zone's (QA pfSense: labels
+    # of another day, whose hosts recur in every window, "matched 7 hours apart", as any shift
+    # within the logs' span did)
+    hours, best = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    if best * 2 < windows or best < 2 * second:
+        return ""
+    return (
+        f"; the ids match {abs(hours)} hours apart (the sessions' are "
+        f"{'later' if hours > 0 else 'earlier'}): one side's times are in another "
+        "zone than the other's; a window is named by its start in UTC where the logs "
+        "write their offset, else as written"
+    )
 
 
 def mostly_unlabelled_warning(

@@ -1,5 +1,5 @@
-"""QA rounds 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus) and 59 (OpenSearch,
-Dagster, log4net, pfSense, Falco): what each log's first run got wrong, as a new user met it."""
+"""QA rounds 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus), 59 (OpenSearch, Dagster,
+log4net, pfSense, Falco) and 60: what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -342,3 +342,69 @@ def test_labels_of_another_period_are_no_zone_offset():
     with pytest.raises(LogbertError) as caught:
         require_some_match(labels, len(labels), sessions[0], sessions)
     assert "hours apart" not in str(caught.value)
+
+
+def test_node_red_logs_have_a_format_whose_level_leads_the_event(auto_parsed):
+    """QA Node-RED: `auto` read no format (its day comes first), and a format string with
+    `[<Level>]` made a warning that came back as an error the same event."""
+    events = auto_parsed([
+        "5 Dec 10:00:01 - [warn] [function:check threshold] Temperature high in bedroom: 28.7 C",
+        "5 Dec 10:00:02 - [error] [function:check threshold] Temperature high in cellar: 33.1 C",
+        "15 Dec 10:00:03 - [info] Starting flows",
+    ], "nodered")  # fmt: skip
+    assert events["Level"] == ["warn", "error", "info"]
+    assert [t.month for t in events["timestamp"]] == [12] * 3
+    assert events["Date"][2] == "15" and events["content"][2] == "info Starting flows"
+    assert len(set(events["template_id"])) == 3  # the warning and the error apart
+
+
+WAZUH = [
+    "** Alert 1733392802.0: - ossec,pci_dss_10.6.1, | 2026 Dec 05 10:00:02 wazuh-manager->ossec-"
+    "monitord | Rule: 502 (level 3) -> 'Wazuh server started.' | ossec: Manager started.",
+    "** Alert 1733392917.1286: - syslog,sshd,authentication_failed, | 2026 Dec 05 10:01:57 "
+    "(web01) 10.0.0.21->/var/log/auth.log | Rule: 5760 (level 5) -> 'sshd: authentication "
+    "failed.' | Src IP: 203.0.113.9 | User: root | Dec  5 10:01:57 web01 sshd[1234]: Failed "
+    "password for root from 203.0.113.9 port 51234 ssh2",
+    "** Alert 1733392918.2286: mail  - syslog,sshd,authentication_failed, | 2026 Dec 05 10:01:58 "
+    "(mail01) 10.0.0.41->/var/log/auth.log | Rule: 5760 (level 5) -> 'sshd: authentication "
+    "failed.' | Src IP: 203.0.113.9 | User: root | Dec  5 10:01:58 mail01 sshd[99]: Failed "
+    "password for root from 203.0.113.9 port 51235 ssh2",
+]
+
+
+def test_wazuh_alerts_joined_as_advised_have_a_format(auto_parsed):
+    """QA Wazuh: the blank-line advice cut each syscheck alert in two, and `auto` read no
+    format of the joined alerts; with the agent in the message, a template per agent."""
+    from logbert.parsing.auto import blank_records_hint
+
+    assert "awk '/^\\*\\* Alert / {" in blank_records_hint(100, 30)
+    events = auto_parsed(WAZUH, "wazuh")
+    assert events["Agent"] == ["", "web01", "mail01"]  # the manager's own alert names none
+    assert str(events["timestamp"][1]) == "2024-12-05 10:01:57"  # the epoch time, UTC
+    assert events["content"][0] == (
+        "Rule: 502 (level 3) -> 'Wazuh server started.' | ossec: Manager started."
+    )
+    assert events["template_id"][1] == events["template_id"][2]  # two agents, one event
+
+
+def test_debian_packages_and_versions_are_values(masked_alike):
+    """QA dpkg: `man-db:amd64 <*>-4build2` and `libc6:amd64 <*>-0ubuntu8.<*>`, a template per
+    package and revision, 33 for 18 events."""
+    masked = masked_alike([
+        "status installed man-db:amd64 2.12.0-4build2",
+        "status installed libc6:amd64 2.39-0ubuntu8.3",
+        "status installed rsyslog:amd64 1:8.2312.0-3ubuntu9.1",
+    ])  # fmt: skip
+    assert set(masked) == {"status installed <*>:amd64 <*>"}
+    (trigger,) = masked_alike(["trigproc ufw:all 0.36.2-6 <none>"])
+    assert trigger == "trigproc <*>:all <*> <none>"
+
+
+def test_home_assistants_mqtt_reason_code_is_kept(masked_alike):
+    """QA Home Assistant: `Disconnected from MQTT server core-mosquitto:1883 (5)` (not
+    authorised) was `(7)`'s (connection lost) event."""
+    refused, lost = masked_alike([
+        "Disconnected from MQTT server core-mosquitto:1883 (5)",
+        "Disconnected from MQTT server core-mosquitto:1883 (7)",
+    ])  # fmt: skip
+    assert refused.endswith("(5)") and lost.endswith("(7)")

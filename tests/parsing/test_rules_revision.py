@@ -39,10 +39,11 @@ DIGESTS = {
     # `path="/cart"`), whole `<*>`s kept in a generalized word's prefix (Linkerd's spans;
     # Android's notification keys), prompts one value, ...
     9: "54ac70195807e7bbe30653beb041a8770e723a3001da76bc20f7b7fb51a54495",
-    # 10: other templates for logs loghub's lines do not show (a JSON id of several words one
-    # value, `HTTP 503` a status class, Gerrit's `/a/` endpoints, a layout's `[thread]` before
-    # its level, Serilog's `responded 500`, Falco's images and namespaces, ...)
-    10: "54ac70195807e7bbe30653beb041a8770e723a3001da76bc20f7b7fb51a54495",
+    # 10: a Debian version one value (Linux's `Linux version 2.6.5-1.358`), and other templates
+    # for logs loghub's lines do not show (a JSON id of several words one value, `HTTP 503` a
+    # status class, Gerrit's `/a/` endpoints, a layout's `[thread]` before its level, Serilog's
+    # `responded 500`, Falco's images and namespaces, pfSense's filterlog, dpkg's packages, ...)
+    10: "bdd41c202e9e691c4ec5535a94180fb58084f4833791ab312792b755c1964ca2",
 }
 
 

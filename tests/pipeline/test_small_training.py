@@ -277,3 +277,27 @@ def test_unseen_keys_passed_by_a_decision_that_flags_them_blame_the_threshold():
     # keys in 1% of the events are no sign of changed logs
     few = dataclasses.replace(tally, n_events=1000, n_events_of_unseen=800, n_unseen_events=10)
     assert "the logs changed" not in few.warning("score", "logbert", 1.0, n_scored=5)
+
+
+def test_sessions_passed_that_are_only_the_start_of_fitted_sequences_get_a_note():
+    """QA pfSense, Pacemaker, dpkg: a DHCPREQUEST without its DHCPACK, a transition and a
+    package run that stopped halfway scored 0.0 with p-value 1, as an exact training sequence
+    does, and nothing said a sequence model does not judge a missing end."""
+    from logbert.models.known_sequences import KnownSequences
+    from logbert.models.length import LengthDetector
+    from logbert.pipeline.unseen import UnseenPassed
+
+    train = [Session(f"t{i}", [1, 2, 3, 4] if i % 3 else [5, 6, 7]) for i in range(30)]
+    pipeline = Pipeline(LengthDetector()).fit(train)
+    pipeline.detector_.known_ = KnownSequences.of([np.array(s.keys) for s in train])
+    tally = UnseenPassed()
+    pipeline.score(
+        [Session("whole", [1, 2, 3, 4]), Session("cut", [1, 2, 3]), Session("other", [2, 1, 3])],
+        tally=tally,
+    )
+    assert (tally.n_cut_short, tally.cut_short_example) == (1, "cut")
+    assert tally.cut_short_note().startswith(
+        "note: 1 sessions passed as normal are only the start of sequences the model was fitted "
+        "on, never one whole (e.g. session 'cut')"
+    )
+    assert UnseenPassed().cut_short_note() is None

@@ -177,6 +177,7 @@ def command(
         None
         if detector.supervised
         else tally.warning(info.score, detector.name, info.value, writer.count),
+        tally.cut_short_note(),
     )
     for note in notes:
         if note is not None:

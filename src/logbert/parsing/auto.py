@@ -619,6 +619,13 @@ JOIN_DATED = (
 JOIN_PARAGRAPHS = (
     """awk 'BEGIN { RS = ""; FS = "\\n"; OFS = " | " } { $1 = $1; print }' LOG > joined.log"""
 )
+# ... and records that start with a line of their own kind, Wazuh's `** Alert 1733392800.123:`,
+# blank lines inside some (QA Wazuh: a syscheck alert's `Attributes:` half, cut off by the
+# paragraph join, rejected with a count only)
+JOIN_ALERTS = (
+    """awk '/^\\*\\* Alert / { if (r != "") print r; r = $0; next } NF { r = r " | " $0 } """
+    """END { if (r != "") print r }' LOG > joined.log"""
+)
 
 
 def blank_records_hint(lines: int, blank: int) -> str:
@@ -628,9 +635,10 @@ def blank_records_hint(lines: int, blank: int) -> str:
         return ""
     return (
         f"{blank:,} of {lines:,} lines are blank: records of several lines separated by blank "
-        "lines (as Wazuh's alerts.log writes them)? logbert reads one event per line; join "
-        f"each record into one line first, e.g. {JOIN_PARAGRAPHS}; where the blank lines are "
-        f"inside records that each start with a dated line (IBM MQ's AMQERR01.LOG), {JOIN_DATED}"
+        "lines? logbert reads one event per line; join each record into one line first, e.g. "
+        f"{JOIN_PARAGRAPHS}; where the blank lines are also inside records that each start with "
+        f"a line of their own kind, join on it: Wazuh's and OSSEC's alerts.log, {JOIN_ALERTS}; "
+        f"IBM MQ's AMQERR01.LOG (a dated line), {JOIN_DATED}"
     )
 
 

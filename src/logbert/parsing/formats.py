@@ -393,6 +393,30 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Month> <Date> <Time> \[<PID>\] <Host> <Component> <Level> +\[<Subsystem> *\] <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 01 01:35:24 [1100]'"),
     ),
+    # Wazuh's and OSSEC's alerts.log, each alert joined into one line as the blank-line advice
+    # says (`auto.JOIN_ALERTS`: `** Alert 1733392800.1286: - syslog,sshd,... | 2026 Dec 05
+    # 10:00:00 (web01) 10.0.0.21->/var/log/auth.log | Rule: 5760 (level 5) -> '...' | ...`): the
+    # epoch time, the rule's groups, the agent and the location as fields, the rule and the
+    # logged lines the event (QA Wazuh: `auto` read no format of the joined alerts, and with
+    # the agent in the message every rule was a template per agent)
+    "wazuh": BuiltinFormat(
+        r"\*\* Alert <Timestamp>\.<Offset>: *(mail)? *- <Groups> \| <Year> <Month> <Date> "
+        r"<Time> (\(<Agent>\) )?<Location> \| <Content>",
+        TimestampSpec(("Timestamp",), epoch=True, expected="'** Alert 1733392800.1286:'"),
+    ),
+    # Node-RED's console (`5 Dec 10:00:01 - [info] [mqtt-broker:Local broker] Connected to
+    # broker: mqtt://localhost:1883`): the day first, no year; the level a field and the event's
+    # first word too, as `level-first`'s (`splitter.split_lines`), so a warning that comes back
+    # as an error is a new event (QA Node-RED: `auto` read no format, and a format string with
+    # `[<Level>]` made WARN and ERROR one event)
+    "nodered": BuiltinFormat(
+        r"<Date> <Month> <Time> - \[<Level>\] <Content>",
+        TimestampSpec(
+            ("Date", "Month", "Time"),
+            r"^(?P<d>\d{1,2}) (?P<b>[A-Za-z]{3}) " + _NO_YEAR + "$",
+            expected="'5 Dec 10:00:01'",
+        ),
+    ),
     # Dovecot's own log (`log_path`: `Dec 01 00:21:03 imap(alice@example.com)<20187><gkwXm9eh>:
     # Info: save: box=...`, `imap-login: Info: Login: ... session=<ij+0tB5S1Re971dL>`): the
     # service (also the event's first word, `splitter.split_lines`: an IMAP and a POP3 login

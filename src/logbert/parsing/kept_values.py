@@ -261,7 +261,10 @@ _ERRNO_NAME = (
     # ... and the MySQL client's `(HY000/2002)`, SQLSTATE and error number (QA PHP: masked)
     # (... and Pi-hole FTL's `terminated after 0d 2h 3m 4s  (code 1)!`: QA, a failed exit a
     # clean one's event)
-    rf"|\(code:?|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/)"  # not `status code:`
+    rf"|\(code:?|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/"  # not `status code:`
+    # ... and Home Assistant's MQTT client's reason, `Disconnected from MQTT server
+    # core-mosquitto:1883 (5)` (not authorised) beside `(7)` (connection lost): QA, one event
+    r"|\bMQTT server \S+ \()"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
@@ -671,7 +674,7 @@ _ERRNO_HINT = _hints((
     "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     " H:0x", "sense data: 0x",  # `_SCSI_ANY`
-    "sig:", "stratum", "grpc", "closed since",
+    "sig:", "stratum", "grpc", "closed since", "mqtt server",
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip

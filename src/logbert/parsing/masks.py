@@ -567,7 +567,8 @@ NAME_KEYS = (
     # ... and a container's image and Kubernetes namespace and pod as Falco writes them
     # (`container_image=ghcr.io/acme/cart container_image_tag=v2.1 k8s_ns=shop`: QA Falco, 38
     # templates of 7 rules, a new deployment's normal shell a new event)
-    "k8s_ns|k8s_namespace|k8s_pod_name|container_image|container_image_tag|image|image_tag"
+    # (not a bare `image`: Sysmon's `Image=cmd.exe` is the program that ran, the event)
+    "k8s_ns|k8s_namespace|k8s_pod_name|container_image|container_image_tag"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -725,6 +726,21 @@ MASKS: list[tuple[str, str, int]] = [
         r"(\.(?:service|socket|timer|target|mount|path|slice|scope))($|[\s:,;'\")\]])",
         r"\1\2" + WILDCARD + r"\3\4",
         1,
+    ),
+    # ... and a Debian package with its architecture and a Debian version, dpkg's `status
+    # installed man-db:amd64 2.12.0-4build2` (QA dpkg: `<*>-4build2` and `<*>-0ubuntu8.<*>`, a
+    # template per package and revision, 33 for 18 events)
+    (
+        r"(^|[\s(,])[a-z0-9][a-z0-9+.-]*:(amd64|arm64|armhf|armel|i386|ppc64el|s390x|riscv64|all)"
+        r"($|[\s,)])",
+        r"\1" + WILDCARD + r":\2\3",
+        2,
+    ),
+    (
+        r"(^|[\s(,])(?:[0-9]+:)?[0-9][A-Za-z0-9.+~]*-[A-Za-z0-9.+~]*[0-9][A-Za-z0-9.+~]*"
+        r"($|[\s,)])",
+        r"\1" + WILDCARD + r"\2",
+        2,
     ),
     # ... and a Go duration of several units anywhere, restic's `lock was created at ... (20h25m36s
     # ago)`, `took 2m0.5s` (QA restic: a template per lock's age; `2m0.<*>` split at its dot)

@@ -635,14 +635,32 @@ class Pipeline:
         )  # fmt: skip
 
     def tally_unseen(
-        self, tally: UnseenPassed, sessions: Sequence[Session], flagged: Sequence[bool]
+        self,
+        tally: UnseenPassed,
+        sessions: Sequence[Session],
+        flagged: Sequence[bool],
+        still_open: Sequence[bool] | None = None,
     ) -> None:
         """Count in `tally` the `sessions` (with their verdicts) holding keys no training
-        session held; nothing for a model that kept no training keys."""
+        session held; nothing for a model that kept no training keys. With `still_open` (per
+        session), also the closed ones passed as normal that are only how fitted sessions
+        started (`UnseenPassed.cut_short_note`), where the detector keeps its fitted
+        sequences (LogBERT's `known_`)."""
         known = self.training_.get("keys") if hasattr(self, "training_") else None
         if known is not None:
             tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
                       list(flagged), [s.session_id for s in sessions])  # fmt: skip
+        fitted = getattr(self._fitted(), "known_", None)
+        if fitted is None or still_open is None:
+            return
+        passed = [
+            s for s, f, o in zip(sessions, flagged, still_open, strict=True) if not f and not o
+        ]
+        keys = [np.asarray(s.keys, dtype=np.int64) for s in passed]
+        starts_only = (fitted.count(keys) == 0) & (fitted.count_starts(keys) > 0)
+        tally.add_cut_short(
+            [s.session_id for s, cut in zip(passed, starts_only, strict=True) if cut]
+        )
 
     def batch(self, sessions: Sequence[Session], end: datetime | None = None) -> SessionBatch:
         """Sessions as detector input, open ones marked against `end` (default: their last
@@ -698,7 +716,8 @@ class Pipeline:
             model_id=getattr(self, "model_id_", None),
         )
         if tally is not None:
-            self.tally_unseen(tally, sessions, [r["is_anomaly"] for r in rows])
+            flagged = [r["is_anomaly"] for r in rows]
+            self.tally_unseen(tally, sessions, flagged, [bool(r.get("open")) for r in rows])
         return rows
 
     def score_batches(

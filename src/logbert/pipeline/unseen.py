@@ -153,6 +153,10 @@ class UnseenPassed:
     n_events: int = 0  # events of the scored sessions (windows that overlap count theirs twice)
     n_events_of_unseen: int = 0  # ... of the sessions holding keys no training session holds
     n_unseen_events: int = 0  # ... of those keys
+    # closed sessions passed as normal whose whole key sequence no fitted session had, only its
+    # start (`cut_short_note`), and the first
+    n_cut_short: int = 0
+    cut_short_example: str | None = None
 
     @property
     def unseen_event_share(self) -> float | None:
@@ -173,6 +177,29 @@ class UnseenPassed:
                 if not is_anomaly:
                     self.n_passed += 1
                     self.example = self.example if self.example is not None else session_id
+
+    def add_cut_short(self, ids: Sequence[str]) -> None:
+        """Count sessions passed as normal that are only how fitted sessions started."""
+        self.n_cut_short += len(ids)
+        if ids and self.cut_short_example is None:
+            self.cut_short_example = ids[0]
+
+    def cut_short_note(self) -> str | None:
+        """`note: ...` when closed sessions passed as normal hold, of the sequences the model
+        was fitted on, only how some started (None otherwise): a sequence model judges each
+        event in its context, not a missing end (QA pfSense, Pacemaker, dpkg: a DHCPREQUEST
+        without its DHCPACK, a transition and a package run that stopped halfway scored 0.0,
+        p-value 1, as an exact training sequence does)."""
+        if not self.n_cut_short:
+            return None
+        return (
+            f"note: {self.n_cut_short:,} sessions passed as normal are only the start of "
+            f"sequences the model was fitted on, never one whole (e.g. session "
+            f"{self.cut_short_example!r}): the model judges each event after the ones before "
+            "it, not a step missing at the end, so a session that stopped halfway passes; look "
+            "at them, or add a detector that judges whole sequences (`--model logbert+length` "
+            "or `ngram`)"
+        )
 
     def warning(
         self,

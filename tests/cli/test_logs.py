@@ -609,6 +609,8 @@ def test_labelled_anomalies_that_became_no_session_are_a_warning_and_in_the_json
     assert metrics["n_anomalies"] == 2 and metrics["anomalies_without_session"] == 1
     tp = metrics["confusion_matrix"]["tp"]
     assert metrics["recall_counting_them"] == tp / 3
+    # ... and in the table beside the recall (QA Zimbra: its 1.0000 was what users copied)
+    assert "recall counting 1 anomalies in no session" in result.output
     whole = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", evaluation)
     assert "named no session of these logs" not in whole.output
     assert "anomalies_without_session" not in json.loads(evaluation.read_text())

@@ -581,3 +581,21 @@ def test_sessions_of_one_event_because_most_lines_name_no_id_get_that_reason_alo
     code, _, err = run(monkeypatch, capsys, events, "--by-id", r"request_id=(\S+)", "-o", out)
     assert code == 0 and "matched no id" in err
     assert "the id changes on nearly every line" not in err
+
+
+def test_by_field_with_by_id_matching_no_message_says_the_regex_reads_the_message(
+    monkeypatch, capsys, make_events
+):
+    """QA Zimbra: `--by-field Context --by-id 'name=([^;]+);'`, the id in the field and not in
+    the message, was refused as "the field is empty in all events", though most held it."""
+    events = make_events(
+        "zimbra.parquet", Context=["name=a@x;ip=1;", "name=b@x;"], template_id=[1, 2],
+        content=["account - authenticated", "mailop - Adding Message"],
+    )  # fmt: skip
+    code, _, stderr = run(
+        monkeypatch, capsys, events, "--by-field", "Context", "--by-id", "name=([^;]+);",
+        "-o", events.parent / "s.jsonl",
+    )  # fmt: skip
+    text = " ".join(stderr.split())
+    assert code == 2 and "is empty" not in text
+    assert "--by-id still reads each line's message (the content column)" in text

@@ -1,5 +1,5 @@
 """QA rounds 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus), 59 (OpenSearch, Dagster,
-log4net, pfSense, Falco) and 60: what each log's first run got wrong, as a new user met it."""
+log4net, pfSense, Falco), 60 and 61: what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -408,3 +408,42 @@ def test_home_assistants_mqtt_reason_code_is_kept(masked_alike):
         "Disconnected from MQTT server core-mosquitto:1883 (7)",
     ])  # fmt: skip
     assert refused.endswith("(5)") and lost.endswith("(7)")
+
+
+def test_an_access_log_with_the_virtual_host_before_the_request(auto_parsed):
+    """QA APISIX: its default access log writes the host between the time and the request, and
+    no built-in format read it (`auto` blamed the time)."""
+    events = auto_parsed([
+        '10.2.223.207 - - [04/Dec/2026:08:01:26 +0100] api.example.com "POST /api/v1/auth/login '
+        'HTTP/1.1" 200 765 0.076 "https://shop.example.com/" "okhttp/4.12.0" 10.0.0.51:8000 200',
+        '10.0.0.1 - - [04/Dec/2026:08:01:27 +0100] "GET /apache_pb.gif HTTP/1.0" 200 2326 '
+        '"http://www.example.com/start.html" "Mozilla/4.08"',
+    ], "access")  # fmt: skip
+    assert events["Vhost"] == ["api.example.com", ""]
+    assert events["content"] == [
+        '"POST /api/v1/auth/login HTTP/1.1" 200', '"GET /apache_pb.gif HTTP/1.0" 200',
+    ]  # fmt: skip
+    assert events["Agent"][1] == "Mozilla/4.08"
+
+
+def test_an_admin_api_under_a_products_prefix_keeps_its_resource(masked_alike):
+    """QA APISIX: `/apisix/admin/routes/1` (CVE-2022-24112's write) was `/apisix/<*>`, the
+    public `/apisix/batch-requests`' event."""
+    admin, public = masked_alike([
+        '"POST /apisix/admin/routes/1 HTTP/1.1" 200 53211',
+        '"POST /apisix/batch-requests HTTP/1.1" 200 53211',
+    ])  # fmt: skip
+    assert admin.startswith('"POST /apisix/admin/routes/<*> HTTP/<*>" 2xx') and admin != public
+
+
+def test_the_join_advice_follows_how_most_records_start():
+    """QA Guacamole: Tomcat's one `06-Dec-2024 ...` line before logback's `08:00:00.000 [...]`
+    records made the join's pattern, which none of them fit: the whole log one line."""
+    from logbert.parsing.summary import join_continuations
+
+    advice = join_continuations([
+        "06-Dec-2024 08:00:00.123 INFO [main] org.apache.catalina.startup.Catalina.start x",
+        "08:00:00.000 [localhost-startStop-1] INFO  o.a.g.environment.LocalEnvironment - x",
+        "08:00:01.000 [http-nio-8080-exec-3] INFO  o.a.g.r.auth.AuthenticationService - y",
+    ])  # fmt: skip
+    assert advice.startswith("where each record starts with a date, awk '/^[0-9]+:[0-9]+:")

@@ -678,6 +678,10 @@ def metrics_table(metrics: dict) -> Table:
         ("PR-AUC", metrics["pr_auc"]),
         ("FPR", metrics["fpr"]),
     ]
+    counting = metrics.get("recall_counting_them")  # labelled anomalies that became no session
+    if counting is not None:  # (QA Zimbra: the table's recall 1.0000 was what users copied)
+        missing = metrics["anomalies_without_session"]
+        rows.insert(3, (f"recall counting {missing:,} anomalies in no session", counting))
     for name, value in rows:
         table.add_row(name, "n/a" if value is None else f"{value:.4f}")
     table.add_row("TP / FP / FN / TN", f"{cm['tp']} / {cm['fp']} / {cm['fn']} / {cm['tn']}")

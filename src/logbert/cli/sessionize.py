@@ -224,6 +224,16 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
     matched nothing, the header fields an id may sit in: --by-field reads those)."""
     if stats.n_events == 0:
         return "no sessions: the events file has no events"
+    if settings.by_field is not None and settings.by_id is not None:  # (QA Zimbra: said the
+        # field was empty where it was the message that held no id)
+        return (
+            f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events, or those "
+            f"it matched have no --by-field {settings.by_field} value: with --by-field, --by-id "
+            f"still reads each line's message (the content column), and keeps the ids of each "
+            f"{settings.by_field} value apart; it does not read the field itself. To cut "
+            f"sessions by what the field holds, use --by-field {settings.by_field} alone, or "
+            "parse with a format string that leaves that part in the message"
+        )
     if settings.by_field is not None and stats.n_unmatched == stats.n_events:
         return (
             f"no sessions: --by-field {settings.by_field}: the field is empty (or null) in all "

@@ -686,8 +686,12 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # ... the message is the quoted request and the status, nothing after them: a server that
     # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
     # had its thread read as the size and the agent and byte counts kept in the event (QA)
+    # ... and the virtual host a server may write before the request (APISIX's default
+    # `... [05/Dec/2026:10:00:03 +0100] api.example.com "GET ..."`: QA, no built-in format read
+    # it, and `auto` blamed the time)
     "access": BuiltinFormat(
-        r'<Client> <Ident> <User> \[<Time>\] <Content>( <Size>( "<Referer>" "<Agent>")?(\s.*)?)?',
+        r'<Client> <Ident> <User> \[<Time>\] (<Vhost> )?<Content>( <Size>( "<Referer>" "<Agent>")?'
+        r"(\s.*)?)?",
         _NCSA_TIME,
     ),
     # Amazon S3's server access logs (`79a59df9... acme-app-uploads [03/Dec/2026:00:00:05 +0000]
@@ -1126,6 +1130,8 @@ def compile_format(
             field_name = m.group(1)
             if field_name == "Content" and name == "access":  # `"GET / HTTP/1.1" 200`
                 regex += r'(?P<Content>"(?:[^"\\]|\\.)*" \S+)'
+            elif field_name == "Vhost" and name == "access":  # one word, never the request
+                regex += r'(?P<Vhost>[^\s"]+)'
             elif field_name == "Content":  # up to the fields after it, else to the line's end
                 regex += "(?P<Content>(?:.)*?)" if trailing else "(?P<Content>.*)"
             elif field_name in trailing:

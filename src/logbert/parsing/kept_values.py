@@ -483,6 +483,10 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
     # enumeration a metrics poll's)
     rf"/((?:-/)?admin/{_NAME})",
+    # ... also under a product's own prefix, APISIX's Admin API `/apisix/admin/routes/1` beside
+    # its public `/apisix/batch-requests` (QA APISIX: one `/apisix/<*>` event, CVE-2022-24112's
+    # route write a normal batch request's)
+    rf"/({_NAME}/admin/{_NAME})",
     # ... and an operation after the database it runs on, CouchDB's `/orders/_security`,
     # `/orders/_all_docs?...`, `/orders/_design/reports/...` (QA: each one a document read's
     # `/orders/<*>` event, a permission change and a full dump unflagged)

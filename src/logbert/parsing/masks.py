@@ -743,17 +743,11 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     # ... and a Go duration of several units anywhere, restic's `lock was created at ... (20h25m36s
-    # ago)`, `took 2m0.5s` (QA restic: a template per lock's age; `2m0.<*>` split at its dot)
-    (
-        r"(^|[\s(=:,\[])[0-9]+(?:h[0-9]+m(?:[0-9]+(?:\.[0-9]+)?s)?|m[0-9]+(?:\.[0-9]+)?s)"
-        r"($|[\s,;)\]}\"])",
-        r"\1" + WILDCARD + r"\2",
-        2,
-    ),
-    # ... and with spaces between its units, Dagster's `exiting after 1m 12s`, `in 1h 3m` (QA
+    # ago)`, `took 2m0.5s` (QA restic: a template per lock's age; `2m0.<*>` split at its dot),
+    # also with spaces between its units, Dagster's `exiting after 1m 12s`, `in 1h 3m` (QA
     # Dagster: `1m <*>` beside `<*>`, and a normal run past a minute a new event)
     (
-        r"(^|[\s(=:,\[])[0-9]+(?:h [0-9]+m(?: [0-9]+(?:\.[0-9]+)?s)?|m [0-9]+(?:\.[0-9]+)?s)"
+        r"(^|[\s(=:,\[])[0-9]+(?:h ?[0-9]+m(?: ?[0-9]+(?:\.[0-9]+)?s)?|m ?[0-9]+(?:\.[0-9]+)?s)"
         r"($|[\s,;)\]}\"])",
         r"\1" + WILDCARD + r"\2",
         2,

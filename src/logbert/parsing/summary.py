@@ -133,20 +133,25 @@ _CATEGORY_LEVEL_START = "\\[[a-z_]+:[a-z]+,"  # awk's and Python's
 
 
 def _record_start(head: Sequence[str]) -> str:
-    """An awk pattern for how the first dated line of `head` starts (its first word, at most
-    ten characters, letters as classes, each run of digits as any number of them: QA Windows
-    DNS, `11/3/2026` gave a pattern `11/10/2026` did not fit, and the join glued every later
-    day's lines onto one record), else a four-digit year's date."""
+    """An awk pattern for how the dated lines of `head` most often start (the first word, at
+    most ten characters, letters as classes, each run of digits as any number of them: QA
+    Windows DNS, `11/3/2026` gave a pattern `11/10/2026` did not fit, and the join glued every
+    later day's lines onto one record; the most common, not the first: QA Guacamole, Tomcat's
+    one `06-Dec-2024 ...` line before logback's `08:00:00.000 [...]` records made a pattern
+    none of them fit, and the join one line of the whole log), else a four-digit year's date."""
+    starts: Counter[str] = Counter()
     for line in head:
         dated = _DATED_START.match(line.lstrip(" \t"))
         if dated:
             # ... after the white space it may start with, Zabbix's right-aligned pid
             # (`  1225:20251125:011240.113 ...`: QA, the advice looked for an ISO date)
             indent = "[ \\t]*" if line[:1] in (" ", "\t") else ""
-            return indent + _DIGITS_RUN.sub("[0-9]+", "".join(
+            starts[indent + _DIGITS_RUN.sub("[0-9]+", "".join(
                 "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else _awk_text(c)
                 for c in dated.group(0)
-            ))  # fmt: skip
+            ))] += 1  # fmt: skip
+    if starts:
+        return starts.most_common(1)[0][0]  # (the first met among equals)
     # ... or the marks a record starts with, WebLogic's `####<Dec 4, 2026 ...` (QA: the advice
     # looked for an ISO date, and its join glued every record onto none)
     marked = _RECORD_MARK.match(head[0]) if head else None

@@ -645,14 +645,14 @@ class Pipeline:
         session held; nothing for a model that kept no training keys. With `still_open` (per
         session), also the closed ones passed as normal that are only how fitted sessions
         started (`UnseenPassed.cut_short_note`), where the detector keeps its fitted
-        sequences (LogBERT's `known_`)."""
+        sequences (LogBERT's `known_`) and the sessions are no time windows."""
         known = self.training_.get("keys") if hasattr(self, "training_") else None
         if known is not None:
             tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
                       list(flagged), [s.session_id for s in sessions])  # fmt: skip
         fitted = getattr(self._fitted(), "known_", None)
-        if fitted is None or still_open is None:
-            return
+        if fitted is None or still_open is None or self._cut_by_time():
+            return  # (a clock's window stops at its end, not halfway: QA Jellyfin)
         passed = [
             s for s, f, o in zip(sessions, flagged, still_open, strict=True) if not f and not o
         ]

@@ -189,7 +189,8 @@ class UnseenPassed:
         was fitted on, only how some started (None otherwise): a sequence model judges each
         event in its context, not a missing end (QA pfSense, Pacemaker, dpkg: a DHCPREQUEST
         without its DHCPACK, a transition and a package run that stopped halfway scored 0.0,
-        p-value 1, as an exact training sequence does)."""
+        p-value 1, as an exact training sequence does; counted for sessions by id only,
+        `Pipeline.tally_unseen`)."""
         if not self.n_cut_short:
             return None
         return (

@@ -81,8 +81,10 @@ def test_wazuh_alert_blocks_get_the_join_and_keep_their_rule(tmp_path):
     summary = parse_files([str(log)], resolve_format("linux", 2026), tmp_path / "e.parquet")
     (said,) = [w for w in summary.warnings if "do not fit format linux" in w]
     assert "8 of 40 lines are blank" in said and """awk 'BEGIN { RS = """"" in said
-    # QA IBM MQ: blank lines inside records that start with a dated line: the other join
-    assert "inside records that each start with a dated line" in said and "/^\\[?[0-9]/" in said
+    # QA IBM MQ: blank lines inside records that start with a dated line: the other join;
+    # QA Wazuh: and inside records that start with `** Alert` (a syscheck alert's `Attributes:`)
+    assert "IBM MQ's AMQERR01.LOG (a dated line)" in said and "/^\\[?[0-9]/" in said
+    assert "awk '/^\\*\\* Alert / {" in said
     assert mask_text("Rule: 5712 (level 10) -> 'sshd: brute force'") == (
         "Rule: 5712 (level <*>) -> <*>"
     )

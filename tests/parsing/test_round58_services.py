@@ -1,5 +1,6 @@
 """QA rounds 58 (Pacemaker/Corosync, Gerrit, Temporal, loguru, Quarkus), 59 (OpenSearch, Dagster,
-log4net, pfSense, Falco), 60 and 61: what each log's first run got wrong, as a new user met it."""
+log4net, pfSense, Falco), 60, 61 and 62: what each log's first run got wrong, as a new user met
+it."""
 
 from __future__ import annotations
 
@@ -447,3 +448,38 @@ def test_the_join_advice_follows_how_most_records_start():
         "08:00:01.000 [http-nio-8080-exec-3] INFO  o.a.g.r.auth.AuthenticationService - y",
     ])  # fmt: skip
     assert advice.startswith("where each record starts with a date, awk '/^[0-9]+:[0-9]+:")
+
+
+def test_pgaudit_records_are_named_words(masked_alike):
+    """QA pgaudit: `AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>` was one word, and
+    BEGIN, COMMIT and ROLLBACK one `<*>` event: a rolled-back transaction a committed one's."""
+    begin, commit, rollback, read = masked_alike([
+        "LOG:  AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>",
+        "LOG:  AUDIT: SESSION,6,1,MISC,COMMIT,,,COMMIT,<not logged>",
+        "LOG:  AUDIT: SESSION,7,1,MISC,ROLLBACK,,,ROLLBACK,<not logged>",
+        'LOG:  AUDIT: OBJECT,4,1,READ,SELECT,TABLE,public.customers,"SELECT * FROM customers",'
+        "<not logged>",
+    ])  # fmt: skip
+    assert begin == (
+        "LOG: AUDIT: SESSION class=MISC command=BEGIN object_type= object= "
+        "statement=BEGIN,<not logged>"
+    )
+    assert "command=COMMIT" in commit and "command=ROLLBACK" in rollback
+    assert "class=READ command=SELECT object_type=TABLE object=public.customers" in read
+
+
+def test_cyrus_masters_exit_status_is_kept(masked_alike):
+    """QA Cyrus: `pid:12346 exited, status 75` was `status 0`'s event."""
+    clean, failed = masked_alike([
+        "process type:SERVICE name:imaps path:/usr/lib/cyrus/bin/imapd pid:12345 exited, status 0",
+        "process type:SERVICE name:imaps path:/usr/lib/cyrus/bin/imapd pid:12346 exited, status 75",
+    ])  # fmt: skip
+    assert clean.endswith("exited, status 0") and failed.endswith("exited, status 75")
+
+
+def test_the_paragraph_join_drops_carriage_returns_first():
+    """QA PowerShell: a Windows export's blank lines hold a `\\r`, and the paragraph join made
+    one line of the whole `Format-List` export."""
+    from logbert.parsing.auto import JOIN_PARAGRAPHS
+
+    assert JOIN_PARAGRAPHS.startswith("tr -d '\\r' < LOG | awk 'BEGIN { RS = \"\"")

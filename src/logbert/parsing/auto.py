@@ -616,8 +616,11 @@ JOIN_DATED = (
     """awk '/^\\[?[0-9]/ { if (r != "") print r; r = $0; next } NF { r = r " | " $0 } """
     """END { if (r != "") print r }' LOG > joined.log"""
 )
+# (carriage returns dropped first: a Windows export's blank lines hold one, and the paragraph
+# join made one line of a whole `Format-List` export, QA PowerShell)
 JOIN_PARAGRAPHS = (
-    """awk 'BEGIN { RS = ""; FS = "\\n"; OFS = " | " } { $1 = $1; print }' LOG > joined.log"""
+    """tr -d '\\r' < LOG | awk 'BEGIN { RS = ""; FS = "\\n"; OFS = " | " } { $1 = $1; print }' """
+    """> joined.log"""
 )
 # ... and records that start with a line of their own kind, Wazuh's `** Alert 1733392800.123:`,
 # blank lines inside some (QA Wazuh: a syscheck alert's `Attributes:` half, cut off by the

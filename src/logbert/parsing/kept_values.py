@@ -204,6 +204,9 @@ _ERRNO_NAME = (
     # a filter's and a backend's failures one event); Wazuh's `Rule: 5712 (level 10)`, the
     # alert's rule (QA: a brute force was a mistyped password's event)
     r"|exitstatus|(?:with|returned) status|\brule(?:[_.]?id)?\s*[:=]"
+    # ... and Cyrus master's `pid:12346 exited, status 75` (QA Cyrus: a failed service exit was
+    # a clean one's event)
+    r"|exited, status"
     # fail2ban's action command, `7f8a6c1e2d30 -- returned 1` (QA: 1 and 4 one event)
     r"|-- returned"
     # the kernel's audit record type, `audit: type=1400` (AppArmor) beside `type=1326` (seccomp)

@@ -450,7 +450,18 @@ def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-_FILTERLOG = _filterlog_patterns()
+_FILTERLOG = _filterlog_patterns() + [
+    # ... and pgaudit's record, `AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>`, as named
+    # words, its class, command and object the event (QA pgaudit: one word, BEGIN, COMMIT and
+    # ROLLBACK were one `<*>` event, a rolled-back transaction a committed one's)
+    (
+        re.compile(
+            r"^(.*\bAUDIT: )(SESSION|OBJECT),[0-9]+,[0-9]+,([A-Z]+),([A-Z][A-Z ]*),([A-Z ]*),"
+            r"([^,]*),(.*)$"
+        ),
+        r"\1\2 class=\3 command=\4 object_type=\5 object=\6 statement=\7",
+    )
+]
 
 
 def _spaced_csv(text: str) -> str:
@@ -481,6 +492,8 @@ _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several wor
 def _spaced_csv_array(text: pa.Array) -> pa.Array:
     """`_spaced_csv` of each row, the candidates found in C first."""
     candidates = pc.fill_null(pc.match_substring_regex(text, _CSV_CANDIDATE), False)
+    audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)  # pgaudit's (`_FILTERLOG`)
+    candidates = pc.or_(candidates, audit)
     if not pc.any(candidates).as_py():
         return text
     spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]

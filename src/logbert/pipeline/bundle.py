@@ -39,6 +39,7 @@ import numpy as np
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
+from logbert.models.known_sequences import KnownSequences
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.reader import name_files
@@ -650,8 +651,8 @@ class Pipeline:
         if known is not None:
             tally.add(np.asarray(known, dtype=np.int64), [s.keys for s in sessions],
                       list(flagged), [s.session_id for s in sessions])  # fmt: skip
-        fitted = getattr(self._fitted(), "known_", None)
-        if fitted is None or still_open is None or self._cut_by_time():
+        fitted = getattr(self._fitted(), "known_", None)  # (ngram's `known_` is its n-grams)
+        if not isinstance(fitted, KnownSequences) or still_open is None or self._cut_by_time():
             return  # (a clock's window stops at its end, not halfway: QA Jellyfin)
         passed = [
             s for s, f, o in zip(sessions, flagged, still_open, strict=True) if not f and not o

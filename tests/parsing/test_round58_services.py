@@ -483,3 +483,21 @@ def test_the_paragraph_join_drops_carriage_returns_first():
     from logbert.parsing.auto import JOIN_PARAGRAPHS
 
     assert JOIN_PARAGRAPHS.startswith("tr -d '\\r' < LOG | awk 'BEGIN { RS = \"\"")
+
+
+def test_confluences_request_context_keeps_its_url_and_leaves_the_rest_out(masked_alike):
+    """QA Confluence: ` -- url: ... | traceId: ... | userName: ... | referer: ...` made a template
+    per combination of keys (logins without a referer 184 false alarms), its url one `<*>`."""
+    line = (
+        "WARN [http-nio-8090-exec-3] [confluence.util.http.HttpRequestStats] logRequest Request "
+        "took 12345ms -- url: /rest/api/content/search | traceId: 3a1b2c3d4e5f6a7b | userName: {}"
+    )
+    with_referer, without, viewpage = masked_alike([
+        line.format("alice | referer: https://wiki.example.com/display/ENG"),
+        line.format("bob"),
+        "ERROR [http-nio-8090-exec-5] [atlassian.confluence.servlet.ConfluenceServletDispatcher] "
+        "sendError Could not execute action -- url: /pages/viewpage.action | traceId: 7b8c | "
+        "userName: bob | action: viewpage | page: 123456",
+    ])  # fmt: skip
+    assert with_referer == without and with_referer.endswith("-- url=/rest/api/content/<*>")
+    assert viewpage.endswith("Could not execute action -- url=/pages/<*>")

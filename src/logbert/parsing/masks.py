@@ -193,6 +193,12 @@ JOINS: list[tuple[str, str, int]] = [
         r"\1 | \2 | \3 | \4 | event_id=\5 | \6 | severity=\7 | ",
         1,
     ),
+    # Confluence's request context after a message, ` -- url: /rest/api/content | traceId: 3a1b
+    # | userName: alice | referer: https://...`: its url a path field (its endpoint kept, as
+    # `kept_values`' `url=`), the rest left out, which keys it holds varying by request (QA
+    # Confluence: a template per combination of keys, and logins without a referer 184 false
+    # alarms; the url one `<*>`)
+    (r"( -- url: )(\S+)(?: \| [A-Za-z][\w.-]*: [^|]*)*$", r" -- url=\2", 1),
     # a scored rule's options right after its score, rspamd's `ASN(0.00){asn:64496, ipnet:
     # 203.0.113.0/24, country:DE;}`: one word, so its symbol list is one (`_RSPAMD_SYMBOLS`)
     (r"(\)\{[^{}\s]*) +([^{}]*\})", rf"\1{JOIN}\2", 8),

@@ -434,9 +434,10 @@ def _is_csv_record(text: str) -> bool:
 # flags the event; the IP flags and TCP options, a sender's OS, left out (QA pfSense: 7 events
 # 19 templates, a Windows SYN a new one, and a 45-port scan one known `<*>` port)
 def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
-    """`_FILTERLOG`: a record of TCP or UDP over IPv4 or IPv6 as words (pfSense's "Filter Log
-    Format": IPv4 writes the protocol's id before its name, IPv6 after it; then the packet's
-    length, addresses, ports, the data's length and, for TCP, its flags)."""
+    """`_CSV_REWRITES`' filterlog part: a record of TCP or UDP over IPv4 or IPv6 as words
+    (pfSense's "Filter Log Format": IPv4 writes the protocol's id before its name, IPv6 after
+    it; then the packet's length, addresses, ports, the data's length and, for TCP, its
+    flags)."""
     head = r"^[0-9]+,[0-9]*,[^,]*,[0-9]+,([^,\s]+),([\w-]+),([\w-]+),(in|out),"
     versions = {
         "IPv4": "4,[^,]*,[^,]*,[0-9]+,[0-9]+,[0-9]+,[^,]*,[0-9]+,{proto},[0-9]+",
@@ -456,7 +457,7 @@ def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-_FILTERLOG = _filterlog_patterns() + [
+_CSV_REWRITES = _filterlog_patterns() + [
     # ... and pgaudit's record, `AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>`, as named
     # words, its class, command and object the event (QA pgaudit: one word, BEGIN, COMMIT and
     # ROLLBACK were one `<*>` event, a rolled-back transaction a committed one's)
@@ -474,9 +475,9 @@ def _spaced_csv(text: str) -> str:
     """A CSV record's fields as words (`_is_csv_record`), each one word (a field's own spaces
     JOIN: `United States` beside `Netherlands` made two templates of one event), else the
     text as it is."""
-    for filterlog, words in _FILTERLOG:
-        if filterlog.match(text):
-            return filterlog.sub(words, text)
+    for record, words in _CSV_REWRITES:
+        if record.match(text):
+            return record.sub(words, text)
     if not _is_csv_record(text):
         return text
     fields = _CSV_COMMA.sub(lambda m: m[1] or "\n", text).split("\n")
@@ -498,7 +499,8 @@ _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several wor
 def _spaced_csv_array(text: pa.Array) -> pa.Array:
     """`_spaced_csv` of each row, the candidates found in C first."""
     candidates = pc.fill_null(pc.match_substring_regex(text, _CSV_CANDIDATE), False)
-    audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)  # pgaudit's (`_FILTERLOG`)
+    # pgaudit's records have too few commas to be candidates (`_CSV_REWRITES`)
+    audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)
     candidates = pc.or_(candidates, audit)
     if not pc.any(candidates).as_py():
         return text

@@ -291,15 +291,12 @@ class SessionizeStats:
         if not missed or missed < MISSED_IDS_SHARE * self.n_events:
             return None
         example = self.unmatched_example or ""
-        case = ""
-        try:
-            if re.search(pattern, example) is None and re.search(pattern, example, re.I):
-                case = f" (it matches them without regard to case: '(?i){pattern}')"
-        except re.error:  # the sessionizer compiled it: never
-            pass
+        case = ""  # (the sessionizer compiled the pattern: it is a valid regex)
+        if re.search(pattern, example) is None and re.search(pattern, example, re.I):
+            case = f" (it matches them without regard to case: '(?i){pattern}')"
         return (
-            f"warning: {self.n_unmatched_naming:,} of {self.n_events:,} events "
-            f"({self.n_unmatched_naming / self.n_events:.0%}) matched no id of --by-id "
+            f"warning: {missed:,} of {self.n_events:,} events "
+            f"({missed / self.n_events:.0%}) matched no id of --by-id "
             f"'{pattern}' though they hold the id of a session (e.g. {show_line(example)}, "
             f"which holds {self.unmatched_id!r}), so they are in no session; match the id "
             f"wherever the lines write it{case}"

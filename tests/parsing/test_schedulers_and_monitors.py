@@ -70,7 +70,12 @@ def test_the_fields_of_a_semicolon_separated_record_are_words():
     """QA Nagios: `db02;DOWN;HARD;3;PING` was one word, masked whole beside the host, so a
     HARD state was a SOFT one's event and `new-event` missed it."""
     line = "HOST ALERT: db02;DOWN;SOFT;1;PING CRITICAL - Packet loss = 100%"
-    assert mask_text(line) == "HOST ALERT: <*>; DOWN; SOFT; <*>; PING CRITICAL - Packet loss = <*>%"
+    assert mask_text(line) == (  # Nagios' own records as named fields (`_NAGIOS_FIELDS`)
+        "HOST ALERT: host=<*> state=DOWN type=SOFT attempt=<*>; PING CRITICAL - Packet loss = <*>%"
+    )
+    assert _chunk_masks(line) == mask_text(line)
+    line = "check result: db02;DOWN;SOFT;1;PING CRITICAL"  # ... any such record as its words
+    assert mask_text(line) == "check result: <*>; DOWN; SOFT; <*>; PING CRITICAL"
     assert _chunk_masks(line) == mask_text(line)
     states = [(s, k) for s in ("DOWN", "UP") for k in ("SOFT", "HARD")]
     miner = TemplateMiner()

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.parsing.rotation import rotation_key, same_log_parts
+from logbert.parsing.zones import local_year
 
 DAY_US = 86_400_000_000
 ROLLOVER_BACK = 183 * DAY_US  # back further than this: the next year is the nearer reading
@@ -80,6 +81,10 @@ class YearClock:
     remembers what to tell the user (`messages`)."""
 
     source: str
+    # the zone of --timezone: its lines were moved to UTC before the clock sees them, and a
+    # rollover's year is said as the log writes it (QA Puppet: Berlin's Jan 1 00:00 rollover
+    # was "later lines dated 2026", the UTC year of 23:00 on Dec 31)
+    zone: str | None = None
     shift: int = 0  # years added since the first line
     last: int | None = None  # µs of the previous line with a timestamp (before `shift`)
     rollovers: list[tuple[int, int]] = field(default_factory=list)  # (line_no, new year)
@@ -121,7 +126,9 @@ class YearClock:
                 self.shift += 1
             if self.shift:
                 moved = int(add_years(values[:1], np.array([self.shift]))[0])
-                self.between = (int(lines[0]), _year(moved), (moved - self.after) // DAY_US)
+                self.between = (
+                    int(lines[0]), _year(moved, self.zone), (moved - self.after) // DAY_US
+                )  # fmt: skip
             elif int(values[0]) - self.after > ROLLOVER_BACK:  # given after a newer file?
                 self.ahead = (int(values[0]) - self.after) // DAY_US
         before = np.concatenate([[values[0] if self.last is None else self.last], values[:-1]])
@@ -131,9 +138,9 @@ class YearClock:
         shifted = add_years(values, years) if years.any() else values
         for i in np.flatnonzero(roll):
             if not_after is not None and shifted[i] > not_after and self.past_mtime is None:
-                self.past_mtime = (int(lines[i]), _year(shifted[i]))
+                self.past_mtime = (int(lines[i]), _year(shifted[i], self.zone))
             else:
-                self.rollovers.append((int(lines[i]), _year(shifted[i])))
+                self.rollovers.append((int(lines[i]), _year(shifted[i], self.zone)))
         jump = np.flatnonzero((back > JUMP_BACK) & ~roll)
         if len(jump) and self.first_jump is None:
             i = int(jump[0])
@@ -401,7 +408,10 @@ def _span(micros: int) -> str:
     return f"{micros // DAY_US:,} days"
 
 
-def _year(micros: int) -> int:
+def _year(micros: int, zone: str | None = None) -> int:
+    """The year of a µs UTC timestamp, in `zone` (of --timezone) where one is named."""
+    if zone is not None:
+        return local_year(micros, zone)
     return int(np.datetime64(int(micros), "us").astype("datetime64[Y]").astype(int)) + 1970
 
 

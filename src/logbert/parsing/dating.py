@@ -380,6 +380,9 @@ class DatingChecks:
         if self._dated < 2 or self._midnight < self._dated or self._first is None:
             self._note_midnight_inputs()
             return
+        spec = self.fmt.timestamp
+        if spec is not None and spec.epoch and not spec.pattern and not spec.guessed:
+            return  # epoch seconds hold the time of day (QA Nagios: a rotation's state dump)
         source, line_no, line, _ = self._first
         note = (
             f"warning: timestamps: all {self._dated:,} dated lines are at midnight (00:00:00): "

@@ -691,7 +691,9 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # it, and `auto` blamed the time)
     "access": BuiltinFormat(
         r'<Client> <Ident> <User> \[<Time>\] (<Vhost> )?<Content>( <Size>( "<Referer>" "<Agent>")?'
-        r"(\s.*)?)?",
+        # ... and what a server writes after them, kept in a field (Traefik's request count,
+        # router, backend and duration: QA, in no field, unsaid)
+        r"(\s<Extra>)?)?",
         _NCSA_TIME,
     ),
     # Amazon S3's server access logs (`79a59df9... acme-app-uploads [03/Dec/2026:00:00:05 +0000]
@@ -1132,6 +1134,8 @@ def compile_format(
                 regex += r'(?P<Content>"(?:[^"\\]|\\.)*" \S+)'
             elif field_name == "Vhost" and name == "access":  # one word, never the request
                 regex += r'(?P<Vhost>[^\s"]+)'
+            elif field_name == "Extra" and name == "access":  # the rest of the line
+                regex += r"(?P<Extra>.*)"
             elif field_name == "Content":  # up to the fields after it, else to the line's end
                 regex += "(?P<Content>(?:.)*?)" if trailing else "(?P<Content>.*)"
             elif field_name in trailing:

@@ -100,7 +100,9 @@ _STATUS_FORMS = (
     # a code with its reason phrase, Gitea's router `completed GET /user/login for 10.0.0.5:51234,
     # 200 OK in 12.3ms` (QA: every status one `<*> OK`), and Spring's `HttpStatus` as it prints,
     # `failed with 503 SERVICE_UNAVAILABLE`, RestTemplate's `Response 200 OK` (QA Spring Boot)
-    (r"((?:^|\s))", rf"(\s+(?:{_REASON_PHRASES})(?:$|[\s,.;:)]))"),
+    # ... also quoted, Traefik's `'502 Bad Gateway' caused by: dial tcp ...` (QA: masked, a 502
+    # a 499's event, while `'504 Gateway Timeout'` kept its reason)
+    (r"((?:^|[\s'\"]))", rf"(\s+(?:{_REASON_PHRASES})(?:$|[\s,.;:)'\"]))"),
     # an SMTP reply's code after the word, `failed attempt 2/3: SMTP 421 try again later` (QA
     # PM2: a temporary and a permanent refusal were one event)
     (r"((?:^|\s)SMTP\s+)", r"($|\s)"),
@@ -673,7 +675,8 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 
 
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
-_STATUS_HINT += r"|(?:^|\s)[1-5][0-9][0-9] [A-Z]"  # Gitea's `, 200 OK`: a reason phrase follows
+# Gitea's `, 200 OK`, Traefik's `'502 Bad Gateway'`: a reason phrase follows
+_STATUS_HINT += r"|(?:^|[\s'\"])[1-5][0-9][0-9] [A-Z]"
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:", ", rc ",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked

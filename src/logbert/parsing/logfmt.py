@@ -22,7 +22,12 @@ import pyarrow as pa
 from logbert.parsing.json_lines import MESSAGE_KEYS, TIME_KEYS, split_records
 
 LOGFMT = "logfmt"  # the built-in format's name
-_PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
+# (a key may have a few words: logrus writes a field's name as given, Traefik's `ACME
+# CA="https://..."` on every certificate line; QA Traefik: each rejected, a rate-limited
+# renewal's error lost)
+_PAIR = re.compile(
+    r'([A-Za-z_@][\w.@/-]*(?: [A-Za-z_@][\w.@/-]*){0,3})=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)'
+)
 _KEYS = frozenset(MESSAGE_KEYS) | frozenset(TIME_KEYS)  # a line names one of these
 _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] ([A-Za-z_@].*)")  # the line after the wrapper
 

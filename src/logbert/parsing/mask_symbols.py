@@ -13,11 +13,31 @@ WILDCARD = "<*>"
 # a byte order mark inside a line (RFC 5424 writes one before a UTF-8 message) says nothing
 # about the event: dropped, or each message was two templates, with and without it
 BOM = "\ufeff"
+# syslog daemons write a message's control characters as `#` and three octal digits (rsyslog's
+# `#012` a newline, `#011` a tab, `#015` a carriage return): a space each, or the words on both
+# sides were one (QA Puppet: `'maintenance by alice');#012Use` one value)
+SYSLOG_ESCAPES = ("#012", "#011", "#015")
 JOIN = "\ue000"  # a private-use character: not whitespace for RE2 or Python
 # HTTP's request methods (a request line: `kept_values.REQUEST`, its status forms)
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE",
                 "PROPFIND",
                 "PURGE", "BAN")  # caches' (Varnish; QA: a PURGE's endpoint was masked)  # fmt: skip
+
+
+def plain_text(text: str) -> str:
+    """`text` without a BOM, syslog's escaped control characters spaces, trimmed."""
+    text = text.replace(BOM, "")
+    for escape in SYSLOG_ESCAPES:
+        text = text.replace(escape, " ")
+    return text.strip()
+
+
+def plain_array(content: pa.Array) -> pa.Array:
+    """`plain_text` of each row, vectorised."""
+    text = pc.replace_substring(content, BOM, "")
+    for escape in SYSLOG_ESCAPES:
+        text = pc.replace_substring(text, escape, " ")
+    return pc.utf8_trim_whitespace(text)
 
 
 def apply_patterns(arr: pa.Array, patterns: list[tuple[str, str, int]]) -> pa.Array:

@@ -35,6 +35,8 @@ from logbert.parsing.mask_symbols import (
     WILDCARD,
     apply_matching,
     apply_patterns,
+    plain_array,
+    plain_text,
 )
 
 __all__ = ["BOM", "FAILURE_WORDS", "JOIN", "PUNCTUATION", "WILDCARD", "mask_array", "mask_text"]
@@ -347,6 +349,11 @@ def _joined(match: re.Match[str]) -> str:
     # the endpoint is the event (QA Serilog: one `Executing endpoint <*>'` for every action)
     if match.string.endswith("endpoint ", 0, match.start()):
         return text
+    # ... and a command's first word, a Cisco ASA's `User 'admin' executed the 'clear configure
+    # all' command.` beside `'write memory'` (QA: one `<*>`, a wiped configuration a saved one)
+    if match.string.endswith(("executed the ", "executed "), 0, match.start()):
+        verb, _, rest = text.partition(" ")
+        return verb + " " + re.sub(r"\s+", JOIN, rest) if rest else text
     before = match.string[max(0, match.start() - 24) : match.start()]
     if text[0] == '"' and before.endswith("=") and (
         _TEXT_KEY_BEFORE.search(before) or "=" in text  # fields: Exim's `C="250 OK id=..."`
@@ -358,12 +365,15 @@ def _joined(match: re.Match[str]) -> str:
         return text  # a failing server was a working one's event)
     if text[0] == '"' and _PROTOCOL_LINE.match(text):
         return text
+    if _STATUS_LINE.fullmatch(text[1:-1]):  # Traefik's `'502 Bad Gateway' caused by: ...` (QA:
+        return text  # one word, masked: a 502 a 499's event; its class is kept, `kept_values`)
     if text[0] == "'" and _is_record(text[1:-1].split()):
         return text
     return re.sub(r"\s+", JOIN, text)
 
 
 _NEGATIONS = frozenset({"not", "no", "never", "cannot", "unable"})
+_STATUS_LINE = re.compile(r"[1-5][0-9][0-9] [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*")  # `502 Bad ...`
 
 
 def _names_failure(words: list[str]) -> bool:
@@ -457,7 +467,65 @@ def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-_CSV_REWRITES = _filterlog_patterns() + [
+# Nagios' and Icinga 1.x's records (`nagios.log`: `SERVICE ALERT: web01;HTTP;CRITICAL;SOFT;1;
+# output`) as named words: the host, the contact and an acknowledgement's author are names, its
+# comment free text, the service, state, state type and notification type the event (QA Nagios:
+# 463 templates of about 172 events, kept per host, author and comment, a new ack's author a new
+# event and 24 of 26 false alarms)
+_NAGIOS_FIELDS = {
+    "(?:CURRENT |INITIAL )?SERVICE (?:ALERT|STATE|EVENT HANDLER)": (
+        "host service state type attempt"
+    ),
+    "(?:CURRENT |INITIAL )?HOST (?:ALERT|STATE|EVENT HANDLER)": "host state type attempt",
+    "SERVICE NOTIFICATION": "contact host service notification command",
+    "HOST NOTIFICATION": "contact host notification command",
+    "SERVICE (?:FLAPPING|DOWNTIME) ALERT": "host service -",
+    "HOST (?:FLAPPING|DOWNTIME) ALERT": "host -",
+    "PASSIVE SERVICE CHECK": "host service code",
+    "PASSIVE HOST CHECK": "host code",
+}
+# ... and an external command's host (not a host or service group's), and the author and comment
+# that end an acknowledgement's, a downtime's, a comment's or a custom notification's arguments
+_NAGIOS_HOST_COMMAND = r"(?![A-Z_]*GROUP)[A-Z_]*(?:HOST|SVC|SERVICE)[A-Z_]*"
+_NAGIOS_NOTED = r"[A-Z_]*(?:_PROBLEM|_DOWNTIME|_COMMENT|_NOTIFICATION)"
+_NAGIOS_CANDIDATE = r"^(?:CURRENT |INITIAL |PASSIVE |EXTERNAL )?(?:SERVICE|HOST|COMMAND)[A-Z ]*: "
+
+
+def _nagios_patterns() -> list[tuple[re.Pattern[str], str]]:
+    """`_CSV_REWRITES`' Nagios part (`_NAGIOS_FIELDS`): each field `name=value` (a field named
+    `-` its value alone), the output after a `; `; an acknowledgement's or a custom
+    notification's ends `;author;comment`."""
+    out = []
+    for record, names in _NAGIOS_FIELDS.items():
+        fields = names.split()
+        parts = [
+            r"((?:ACKNOWLEDGEMENT|CUSTOM)[^;]*)" if name == "notification" else r"([^;]*)"
+            for name in fields
+        ]
+        words = " ".join(
+            rf"\{i}" if name == "-" else rf"{name}=\{i}" for i, name in enumerate(fields, 2)
+        )
+        output = rf"\{len(fields) + 2}"
+        if "notification" in fields:
+            noted = rf"^({record}): {';'.join(parts)};(.*);([^;]*);([^;]*)$"
+            after = f'; author=\\{len(fields) + 3} comment="\\{len(fields) + 4}"'
+            out.append((re.compile(noted), rf"\1: {words}; {output}{after}"))
+        head = rf"^({record}): " + "".join(r"([^;]*);" for _ in fields)
+        out.append((re.compile(head + "(.*)$"), rf"\1: {words}; {output}"))
+    command = r"^(EXTERNAL COMMAND: "
+    note = r";(.*);([^;]*);([^;]*)$"  # the arguments, the author, the comment
+    out += [
+        (
+            re.compile(rf"{command}(?={_NAGIOS_NOTED};){_NAGIOS_HOST_COMMAND});([^;]*){note}"),
+            r'\1 host=\2; \3; author=\4 comment="\5"',
+        ),
+        (re.compile(rf"{command}{_NAGIOS_NOTED}){note}"), r'\1; \2; author=\3 comment="\4"'),
+        (re.compile(rf"{command}{_NAGIOS_HOST_COMMAND});([^;]*)(;.*)?$"), r"\1 host=\2\3"),
+    ]
+    return out
+
+
+_CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
     # ... and pgaudit's record, `AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>`, as named
     # words, its class, command and object the event (QA pgaudit: one word, BEGIN, COMMIT and
     # ROLLBACK were one `<*>` event, a rolled-back transaction a committed one's)
@@ -501,7 +569,8 @@ def _spaced_csv_array(text: pa.Array) -> pa.Array:
     candidates = pc.fill_null(pc.match_substring_regex(text, _CSV_CANDIDATE), False)
     # pgaudit's records have too few commas to be candidates (`_CSV_REWRITES`)
     audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)
-    candidates = pc.or_(candidates, audit)
+    nagios = pc.fill_null(pc.match_substring_regex(text, _NAGIOS_CANDIDATE), False)  # ... Nagios'
+    candidates = pc.or_(pc.or_(candidates, audit), nagios)
     if not pc.any(candidates).as_py():
         return text
     spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]
@@ -581,6 +650,8 @@ NAME_KEYS = (
     # ... and who submitted a task, SonarQube's `| submitter=gitlab-runner |` (QA: a template per
     # bot for a rare failure)
     "submitter|"
+    # ... and Nagios' contacts and an acknowledgement's author and comment (`_NAGIOS_FIELDS`)
+    "contact|author|comment|"
     # ... and a Kubernetes service's and namespace's as Cilium writes them (`serviceName=catalog
     # serviceNamespace=shop`, `k8sNamespace=data`: QA Cilium, a template per service, a new
     # service's upsert a new event)
@@ -748,6 +819,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1\2" + WILDCARD + r"\3\4",
         1,
     ),
+    # ... and the TCP flags a firewall names of a packet it dropped, Cisco ASA's `Deny TCP (no
+    # connection) from ... flags FIN PSH ACK  on interface outside` (QA: a template per
+    # combination, an ordinary new one a new event at surprise 27)
+    (
+        r"(\bflags )(?:(?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR|NS) +)+(on interface\b)",
+        r"\1" + WILDCARD + r" \2",
+        1,
+    ),
     # ... and a Debian package with its architecture and a Debian version, dpkg's `status
     # installed man-db:amd64 2.12.0-4build2` (QA dpkg: `<*>-4build2` and `<*>-0ubuntu8.<*>`, a
     # template per package and revision, 33 for 18 events)
@@ -758,8 +837,8 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (
-        r"(^|[\s(,])(?:[0-9]+:)?[0-9][A-Za-z0-9.+~]*-[A-Za-z0-9.+~]*[0-9][A-Za-z0-9.+~]*"
-        r"($|[\s,)])",
+        r"(^|[\s(,'\"])(?:[0-9]+:)?[0-9][A-Za-z0-9.+~]*-[A-Za-z0-9.+~]*[0-9][A-Za-z0-9.+~]*"
+        r"($|[\s,)'\"])",
         r"\1" + WILDCARD + r"\2",
         2,
     ),
@@ -1628,7 +1707,7 @@ def mask_array(content: pa.Array) -> tuple[pa.Array, np.ndarray, pa.Array]:
     Masks run on the distinct digit-shapes only. The words text is the trimmed content with
     each joined date/quantity made one word (spaces replaced by JOIN), so its words line up
     with the masked message's words."""
-    text = _spaced_csv_array(pc.utf8_trim_whitespace(pc.replace_substring(content, BOM, "")))
+    text = _spaced_csv_array(plain_array(content))
     shape = pc.dictionary_encode(digit_shape(text))
     if pc.any(pc.match_substring_regex(shape.dictionary, JOINS_ANY)).as_py():
         text = apply_matching(text, JOINS)
@@ -1718,6 +1797,6 @@ def _substituted(text: str, patterns: list[tuple[re.Pattern, str, int]]) -> str:
 
 def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
-    text = _substituted(_spaced_csv(text.replace(BOM, "").strip()), _JOINS)
+    text = _substituted(_spaced_csv(plain_text(text)), _JOINS)
     text = kept_values.mark_text(join_values(text))
     return kept_values.restore_text(mask_random_ids(_substituted(text, _COMPILED)))

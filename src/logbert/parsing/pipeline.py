@@ -823,7 +823,7 @@ class Parser(DatingChecks):
             if clock is not None:
                 self._clocks_done.append(clock)
             before = self._last_clock
-            clock = self._clocks[prep.name] = YearClock(prep.name)
+            clock = self._clocks[prep.name] = YearClock(prep.name, zone=self.fmt.timezone)
             spec = self.fmt.timestamp
             if before is not None and spec is not None and spec.needs_year and spec.year:
                 clock.after = before.end()  # one --year for inputs read in turn (`clock.py`)

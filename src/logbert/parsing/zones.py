@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -135,6 +135,15 @@ def check_timezone(name: str | None) -> None:
             "America/New_York), a UTC offset (+01:00, -0500) or an abbreviation with one meaning "
             "(CET, EST, UTC)"
         )
+
+
+def local_year(utc_micros: int, name: str) -> int:
+    """The year a UTC time (µs) falls in where `name` (a zone `check_timezone` takes) is the
+    clock's zone."""
+    minutes, region = _lookup(name.strip())
+    zone = region or timezone(timedelta(minutes=minutes or 0))
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(utc_micros))
+    return moment.astimezone(zone).year
 
 
 def _lookup(name: str) -> tuple[int | None, ZoneInfo | None]:

@@ -142,3 +142,16 @@ def test_asa_tcp_flags_and_commands(masked_alike):
     ])  # fmt: skip
     assert rst == fin and rst.endswith("flags <*> on interface outside")
     assert "'clear" in clear and "'write" in write and clear != write
+
+
+def test_a_capitalised_last_word_is_not_a_value_ending_the_same_words():
+    """QA GC logs: with a format string whose <Component> took the tags, a JVM's `GC(183)
+    Concurrent Mark Cycle` (a concurrent cycle's start) and `GC(183) Concurrent Mark 205.362ms`
+    (its marking's end) were one event, and sessions by GC id were said to "start over"."""
+    from logbert.parsing.masks import mask_text
+    from logbert.parsing.miner import TemplateMiner
+
+    lines = [f"GC({i}) Concurrent Mark Cycle" for i in range(5)]
+    lines += [f"GC({i}) Concurrent Mark {i * 41.3 + 3:.3f}ms" for i in range(5)]
+    ids = TemplateMiner().add([mask_text(line) for line in lines])
+    assert len(set(ids[:5])) == len(set(ids[5:])) == 1 and ids[0] != ids[5]

@@ -1010,6 +1010,7 @@ def _each_unmasked(word: str) -> str | None:
 
 
 _UPPER_STATE = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*")  # `END`, `NOT_FOUND`: no digits, no ids
+_CLOSING_WORD = re.compile(r"[A-Z][a-z]{2,}")  # `Cycle`: a capitalised word, no digits
 
 
 def _pair_name(word: str) -> str:
@@ -1115,6 +1116,16 @@ def _refine(
             and 2 <= len(states) <= ENUM_MAX_DISTINCT
             and all(_UPPER_STATE.fullmatch(v) for v in states)
         )
+        # ... and a capitalised word that ends a message where others end with a value, a
+        # JVM's `GC(183) Concurrent Mark Cycle` (a cycle's start) beside `GC(183) Concurrent
+        # Mark 205.362ms` (its marking's end; QA GC logs: one event, and sessions by GC id
+        # said to "start over")
+        closing_words = (
+            p == n - 1
+            and masked
+            and 1 <= len(states) <= SPLIT_MAX_DISTINCT
+            and all(_CLOSING_WORD.fullmatch(v) for v in states)
+        )
         code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
         joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
             _JOINED_STATES.fullmatch(v) for v in values
@@ -1127,7 +1138,9 @@ def _refine(
             # template that the frozen parser then refused `status:0`, so scoring the model's
             # own training log met "unseen" keys in a quarter of its windows)
             split_pos, apart = p, lambda v, t=token: v if _is_outcome_word(_covered(t, v)) else None
-        elif split_pos < 0 and (upper_states or (p == first and masked and states)):
+        elif split_pos < 0 and (
+            upper_states or closing_words or (p == first and masked and states)
+        ):
             # each state apart, the values together; the message's first word too (systemd's
             # `smartd.service: Deactivated successfully.` beside `session-<*>.scope: ...`: QA
             # storage daemons, one `<*>: Deactivated successfully.` event, the storage

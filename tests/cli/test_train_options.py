@@ -240,3 +240,27 @@ def test_a_failed_training_from_sessions_removes_the_model_directory_it_created(
 
 def _not_to_be_called(*args, **kwargs) -> None:
     raise AssertionError("training began before the model directory was made")
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does(monkeypatch, capsys):
+    """QA Home Assistant: `timeout 600 logbert train ...` killed the training with SIGTERM, no
+    cleanup and no word; now it is the same clean stop as Ctrl-C (a non-resumable training's
+    half-made folder removed, `_model_folder`)."""
+    import os
+    import signal
+    import time
+
+    def terminated() -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli_main, "app", terminated)
+    monkeypatch.setattr("sys.argv", ["logbert"])
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli_main.main()
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err.strip() == "interrupted: stopped by SIGTERM"

@@ -1,5 +1,6 @@
-"""QA round 63 (Traefik, JVM unified GC logs, Nagios, Puppet, Cisco ASA): what each log's first
-run got wrong, as a new user met it."""
+"""QA rounds 63 (Traefik, JVM unified GC logs, Nagios, Puppet, Cisco ASA) and 64 (Grafana Loki,
+Kibana, UniFi, Mattermost, Zigbee2MQTT): what each log's first run got wrong, as a new user met
+it."""
 
 from __future__ import annotations
 
@@ -155,3 +156,79 @@ def test_a_capitalised_last_word_is_not_a_value_ending_the_same_words():
     lines += [f"GC({i}) Concurrent Mark {i * 41.3 + 3:.3f}ms" for i in range(5)]
     ids = TemplateMiner().add([mask_text(line) for line in lines])
     assert len(set(ids[:5])) == len(set(ids[5:])) == 1 and ids[0] != ids[5]
+
+
+def test_a_loki_query_and_tenant_are_values(json_parsed):
+    """QA Loki: a template per LogQL `query=` and per `org_id`, a dashboard's new query's
+    routine `context canceled` a new event (both false alarms of the test day)."""
+    records = [
+        {"level": "error", "ts": f"2026-12-05T06:12:0{i}.5Z", "caller": "retry.go:95",
+         "org_id": tenant, "msg": "error processing request", "try": "0", "query": query,
+         "err": "context canceled"}
+        for i, (tenant, query) in enumerate([
+            ("shop-prod", '{app="shop", namespace="prod"}'),
+            ("tenant-b", 'rate({namespace="prod"} |~ "timeout|refused" [5m])'),
+            ("tenant-c", "count_over_time({job='x'} [1m])"),
+        ])
+    ]  # fmt: skip
+    events, _ = json_parsed(records)
+    assert len(set(events["template_id"])) == 1, set(events["template"])
+    assert "org_id=<*>" in events["template"][0] and "query=<*>" in events["template"][0]
+
+
+def test_a_request_line_with_its_status_in_parentheses_keeps_endpoint_and_class(masked_alike):
+    """QA Loki: weaveworks' `POST /loki/api/v1/push (500) 12.3ms` was `POST <*> (<*>) <*>`,
+    every endpoint and status one event; and a context root's API path ending at its resource
+    (`/loki/api/v1/push`, `/shop/api/v1/login`) kept `/v1` and masked the resource."""
+    push, query, login, order = masked_alike([
+        "POST /loki/api/v1/push (500) 12.3ms Response: ws: false",
+        "GET /loki/api/v1/query_range (200) 1.2s Response: ws: false",
+        "POST /shop/api/v1/login 503 12ms",
+        "GET /shop/api/v1/orders/42 200 3ms",
+    ])  # fmt: skip
+    assert push == "POST /loki/api/v1/push (5xx) <*> Response: ws: <*>"
+    assert query.startswith("GET /loki/api/v1/query_range (2xx) ")
+    assert login == "POST /shop/api/v1/login 5xx <*>"
+    assert order == "GET /shop/api/v1/orders/<*> 2xx <*>"
+
+
+def test_an_internal_apis_resource_is_its_endpoint(masked_alike):
+    """QA Kibana: `/internal/bsearch`, `/internal/search/ese` and `/internal/security/login`
+    were one `/internal/<*>` event, a bulk delete of alerting rules a search's."""
+    search, login = masked_alike([
+        "POST /internal/bsearch 200 45ms - 1.2KB",
+        "POST /internal/security/login 200 45ms - 1.2KB",
+    ])  # fmt: skip
+    assert search.startswith("POST /internal/bsearch 2xx ")
+    assert login.startswith("POST /internal/security/<*> 2xx ")
+
+
+def test_an_http_code_field_keeps_its_class_and_base32_ids_are_values(masked_alike):
+    """QA Mattermost: `http_code=500` was `http_code=<*>`, a server error the routine 404's
+    event; its 26-character lower-case ids stayed in a rare message's template."""
+    missing, failed, closed = masked_alike([
+        "error Unable to get the file. err_where=GetFile http_code=404",
+        "error Unable to get the file. err_where=GetFile http_code=500",
+        "info Websocket connection closed connection_id=zz3xq7dh1ifjbyd8n9ds9o7cuy "
+        "user_id=4xp9fdt8pjgx3r7ke5q1wzyh6e",
+    ])  # fmt: skip
+    assert missing.endswith("http_code=4xx") and failed.endswith("http_code=5xx")
+    assert closed.endswith("connection_id=<*> user_id=<*>")
+    assert masked_alike(["word abcdefghijklmnopqrstuvwx12 stays"]) == [
+        "word abcdefghijklmnopqrstuvwx12 stays"
+    ]
+
+
+def test_params_after_a_value_of_several_words_stay_in_place(log_parsed):
+    """QA UniFi: a duration written with spaces is one `<*>`, and every parameter after it
+    was shifted: `(5m`, `connected,` and `last` for the duration, bytes and access point."""
+    line = (
+        "2026-12-05T10:03:05,678 INFO [event] User[a4:83:e7:01:02:0{i}] disconnected from "
+        '"Office" ({took} connected, 12.3M bytes, last AP[74:ac:b9:12:34:56])'
+    )
+    lines = [line.format(i=i, took=took) for i, took in enumerate(["5m 12s", "1h 2m 12s", "12s"])]
+    events, _ = log_parsed(lines, "iso")
+    assert len(set(events["template_id"])) == 1
+    assert [p[-3:] for p in events["params"]] == [
+        [took, "12.3M", "AP[74:ac:b9:12:34:56])"] for took in ("(5m 12s", "(1h 2m 12s", "(12s")
+    ]

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from logbert.parsing.formats import LogFormat
 from logbert.parsing.masks import JOIN, WILDCARD
+from logbert.parsing.param_align import realigned
 from logbert.parsing.reader import LineChunk
 from logbert.parsing.splitter import has_bytes
 from logbert.parsing.template_matcher import extract_params, scatter_rows, template_regex
@@ -125,7 +126,8 @@ def _params_by_position(words: pa.ListArray, ids: np.ndarray, texts: dict[int, s
     values = words.values.take(pa.array(flat))
     if pc.any(pc.match_substring(values, JOIN)).as_py():
         values = pc.replace_substring(values, JOIN, " ")
-    return pa.ListArray.from_arrays(pa.array(out_off, pa.int64()).cast(pa.int32()), values)
+    params = pa.ListArray.from_arrays(pa.array(out_off, pa.int64()).cast(pa.int32()), values)
+    return realigned(params, words, ids, texts)  # rows a mask took several words of as one
 
 
 def _params_by_regex(content: pa.Array, ids: np.ndarray, texts: dict[int, str]) -> pa.Array:

@@ -494,9 +494,16 @@ def _pair_word(name: str, value: str) -> str:
     surname, and a user's routine login a new event) and `--by-field` reads it whole
     (Temporal's `"wf-id":"monthly report 7"`: QA, cut at its first space, thirty workflows
     `payment for cus_...` were one session `payment`, and each a template of its own)."""
-    if " " in value and '"' not in value and _names_a_name(name):
-        return f'{name}="{value}"'
+    if " " in value and (_names_a_name(name) or _USER_TEXT.search(name)):
+        # ... and a text a user wrote, Loki's `query={app="shop", namespace="prod"}`, quoted
+        # so the masks take it whole (`masks._USER_TEXT_BEFORE`), in quotes it does not hold
+        quote = next((q for q in "\"'" if q not in value), None)
+        if quote is not None:
+            return f"{name}={quote}{value}{quote}"
     return f"{name}={value}"
+
+
+_USER_TEXT = re.compile(r"(?:^|[._])(?i:query|subject|title|summary|comment|prompt|question)$")
 
 
 # `name=` in a value's own text, as a field of the record is written

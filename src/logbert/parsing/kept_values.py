@@ -33,7 +33,8 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
     r"(?:[_ .]?code)?"
     # ... and a SIP or HTTP reply's code, Kamailio's `code=503` (QA: a failed call was an
     # answered one's event); not `Code: 102`, an error's or a runner's result (`ERRNO`)
-    r"|(?:reply|response|sip)[_ ]?code)[\"']?\s*(?:[=:]|=>)\s*[\"']?|code="
+    # ... and Mattermost's `http_code=500` beside `status_code` (QA: a 500 a 404's event)
+    r"|(?:reply|response|sip|http)[_ ]?code)[\"']?\s*(?:[=:]|=>)\s*[\"']?|code="
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
@@ -81,6 +82,8 @@ _STATUS_FORMS = (
         r"(?:-\s+|->\s+|responded\s+)?)",
         r"($|\s)",
     ),
+    # ... its status in parentheses, Loki's `POST /loki/api/v1/push (500) 12.3ms` (`_PATH_END`)
+    (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+\()", r"(\)(?:$|\s))"),
     # Tornado's request line, status first: `200 GET /hub/health (@10.0.0.2) 16.42ms`
     # (JupyterHub, Jupyter Server; QA: every status and endpoint one `<*> GET <*>` event, a
     # storm of 500s invisible)
@@ -399,9 +402,11 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # 3f2a/start"` (QA dockerd: every API call one `Calling POST <*>` event, an exec a start's)
 # ... or at Serilog's request logging, `HTTP GET /api/orders/42 responded 200 in 12.3 ms` (QA
 # log4net: every endpoint and status one `GET <*> responded <*>` event)
+# ... or at its status in parentheses, Loki's (weaveworks') `POST /loki/api/v1/push (500) 12.3ms`
+# (QA Loki: every endpoint and status one `POST <*> (<*>)` event)
 _PATH_END = (
     r"( HTTP/| => | from | for | responded | \(from |, "
-    r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)"
+    r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)| \([1-5][0-9][0-9]\)(?:\s|$)"
     r"|\"(?:\s|$)|$)"
 )
 # ASP.NET Core's request lines name the URL after the protocol and method (`Request starting
@@ -487,7 +492,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # ... and an admin area's resource, Solr's `path=/admin/cores` beside the exporter's
     # `/admin/metrics`, Gitea's `/-/admin/users` (QA: each area one `/admin/<*>` event, a core
     # enumeration a metrics poll's)
-    rf"/((?:-/)?admin/{_NAME})",
+    # ... and an internal API's, Kibana's `/internal/bsearch` beside `/internal/security/login`
+    # (QA Kibana: one `/internal/<*>` event, a bulk delete of alerting rules a search's)
+    rf"/((?:-/)?(?:admin|internal)/{_NAME})",
     # ... also under a product's own prefix, APISIX's Admin API `/apisix/admin/routes/1` beside
     # its public `/apisix/batch-requests` (QA APISIX: one `/apisix/<*>` event, CVE-2022-24112's
     # route write a normal batch request's)
@@ -554,10 +561,12 @@ REQUEST: list[tuple[str, str, int]] = [
         pattern
         for before, end in _REQUEST_FORMS
         for segment in _SEGMENTS  # a request once marked matches no later pattern
+        # the whole segment first: tried after `/rest`, a segment's optional version let it
+        # match short, `/loki/api/v1/push` kept as `/loki/api/v1` with `push` masked (QA Loki)
         for pattern in (
+            (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
             (rf"{before}{segment}/[^\s\"]*{end}", rf"\1{_KEPT}\2{_REST}\3", 1),
             (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-            (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
         )
     ),
 ]
@@ -567,9 +576,9 @@ QUOTED_REQUEST = [
     pattern
     for segment in _SEGMENTS
     for pattern in (
+        (rf"{_PATH_FIELD_QUOTED}{segment}{_QUOTE_END}", rf"\1{_KEPT}\2\3", 1),
         (rf"{_PATH_FIELD_QUOTED}{segment}/[^\s\"]*{_QUOTE_END}", rf"\1{_KEPT}\2{_REST}\3", 1),
         (rf"{_PATH_FIELD_QUOTED}{segment}\?[^\s\"]*{_QUOTE_END}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
-        (rf"{_PATH_FIELD_QUOTED}{segment}{_QUOTE_END}", rf"\1{_KEPT}\2\3", 1),
     )
 ]  # fmt: skip
 _QUOTED_REQUEST_ANY = rf"{_PATH_FIELD_QUOTED}/"

@@ -328,8 +328,10 @@ _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:I
 # event for naming a failure, and every ticket titled so an alarm)
 # ... and a prompt a user gave a language model (vLLM's `Received request ...: prompt: 'timeout
 # error when calling the API', params: ...`: QA, a normal request flagged as a new event)
+# ... and a query a user wrote, Loki's `query="{app=\"shop\"} |= \"error\""` (QA Loki: a
+# template per LogQL query, a dashboard's new query's routine `context canceled` a new event)
 _USER_TEXT_BEFORE = re.compile(
-    r"(?:^|[^\w.-])(?i:subject|title|summary|comment|prompt|question)[=:] ?$"
+    r"(?:^|[^\w.-])(?i:subject|title|summary|comment|prompt|question|query)[=:] ?$"
 )
 
 
@@ -618,6 +620,9 @@ NAME_KEYS = (
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
     "application|"
+    # ... and a Kubernetes label set's `app`, Promtail's `Adding target key="...:{app=\"shop\",
+    # ...}"` (QA Loki: a template per app, a new deployment's target a new event)
+    "app|"
     # ... and a Prometheus alert's or scrape job's (`alertname=\"KubeAPIDown\"`, `scrape_pool=
     # kubelet`: QA, a new rule's first normal notification a new event)
     "alertname|scrape_pool|"
@@ -650,6 +655,9 @@ NAME_KEYS = (
     # ... and who submitted a task, SonarQube's `| submitter=gitlab-runner |` (QA: a template per
     # bot for a rare failure)
     "submitter|"
+    # ... and a tenant, Loki's and Mimir's `org_id=shop-prod`, `orgID=` (QA Loki: a template
+    # per tenant, a new tenant's routine queries new events)
+    "org_id|orgid|tenant|tenant_id|tenantid|"
     # ... and Nagios' contacts and an acknowledgement's author and comment (`_NAGIOS_FIELDS`)
     "contact|author|comment|"
     # ... and a Kubernetes service's and namespace's as Cilium writes them (`serviceName=catalog
@@ -1675,11 +1683,23 @@ def _random_id(match: re.Match[str]) -> str:
     return WILDCARD if changes >= share * (len(kinds) - 1) else word
 
 
+# ... and an id of 26 base32 characters in one case, Mattermost's `4xp9fdt8pjgx3r7ke5q1wzyh6e`
+# (user, channel, post, connection) and a ULID's `01HGW2N7EZJ8Q9V3K5XR4T6YBM` (QA Mattermost: a
+# rare message kept its ids, a template per connection); three digits and three letters at least
+_BASE32_ID = re.compile(r"(?<![A-Za-z0-9_+/-])(?:[a-z0-9]{26}|[A-Z0-9]{26})(?![A-Za-z0-9_+/-])")
+
+
+def _base32_id(match: re.Match[str]) -> str:
+    word = match.group(0)
+    digits = sum(c.isdigit() for c in word)
+    return WILDCARD if 3 <= digits <= len(word) - 3 else word
+
+
 def mask_random_ids(text: str) -> str:
-    """`text` with each random id (`_ID_CANDIDATE`, `_RANDOM_SHARE`) made `<*>`; runs on the
-    lines where a digit survived the masks, since such an id holds one (a digitless one,
-    about one in a hundred 22-character ids, stays a word)."""
-    return _ID_CANDIDATE.sub(_random_id, text)
+    """`text` with each random id (`_ID_CANDIDATE`, `_RANDOM_SHARE`; `_BASE32_ID`) made `<*>`;
+    runs on the lines where a digit survived the masks, since such an id holds one (a
+    digitless one, about one in a hundred 22-character ids, stays a word)."""
+    return _BASE32_ID.sub(_base32_id, _ID_CANDIDATE.sub(_random_id, text))
 
 
 _COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]

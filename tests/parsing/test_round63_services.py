@@ -232,3 +232,23 @@ def test_params_after_a_value_of_several_words_stay_in_place(log_parsed):
     assert [p[-3:] for p in events["params"]] == [
         [took, "12.3M", "AP[74:ac:b9:12:34:56])"] for took in ("(5m 12s", "(1h 2m 12s", "(12s")
     ]
+
+
+def test_a_wrong_format_is_told_the_format_auto_would_choose(tmp_path):
+    """QA Zigbee2MQTT: `auto` chose `iso`, but the error after a wrong --format said "try
+    --format envoy", whose level and component fields stay empty on these lines."""
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "z2m.log"
+    log.write_text("".join(
+        f"[2026-12-01 07:58:1{i}] info: \tz2m: MQTT publish: topic 'zigbee2mqtt/plug_{i}'\n"
+        for i in range(5)
+    ))  # fmt: skip
+    try:
+        parse_files([str(log)], resolve_format("apache"), tmp_path / "e.parquet")
+    except LogbertError as exc:
+        assert "try --format iso or --format envoy" in str(exc), str(exc)
+    else:
+        raise AssertionError("apache read Zigbee2MQTT's lines")

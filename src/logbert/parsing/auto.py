@@ -206,6 +206,9 @@ class FormatScore:
     split: int  # lines the format splits into fields
     dated: int  # of those, lines with a valid timestamp
     left_out: int = 0  # sample lines not judged: they look like continuation lines
+    # a system's format that fills a field of its own here (`rank_formats`): else it reads the
+    # lines as a generic one does
+    specific: bool = False
 
     def describe(self) -> str:
         """`linux (200/200 lines with a timestamp, 200 split)`, plus `; 27 continuation lines
@@ -253,7 +256,6 @@ def rank_formats(
             ok[np.flatnonzero(ok)[misread.to_numpy(zero_copy_only=False)]] = False
         literal = re.sub(r"<[A-Za-z_][A-Za-z0-9_]*>|\\|\s", "", fmt.format)
         words = sum(c.isalnum() for c in literal)
-        score = FormatScore(name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out)
         empty = sum(
             _count_true(pc.equal(column, "")) for field_name, column in cols.items()
             if field_name != "Content"
@@ -265,6 +267,9 @@ def rank_formats(
         # optional parts all left out, it reads them as a generic one does (QA Envoy: `envoy`,
         # its thread, level and access fields optional, took every `[<time>] <message>` line)
         specific = not BUILTIN_FORMATS[name].generic and _fills_a_field(cols, fmt)
+        score = FormatScore(
+            name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out, specific
+        )
         rank = (score.dated, specific, score.split, -empty, words, words - len(literal))
         ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
@@ -461,13 +466,14 @@ def suggest_formats(run: Parser, head: list[str] | None = None) -> list[str]:
         and s.dated >= SUGGEST_DATED * s.lines
     ]
     # a generic format only where no system's format reads the lines as well (`linux` and
-    # `mac`, not also `syslog-notag`)
-    specific = [s for s in fitting if not BUILTIN_FORMATS[s.name].generic]
+    # `mac`, not also `syslog-notag`); a system's format that fills none of its own fields
+    # there reads them as a generic one (QA Zigbee2MQTT: `auto` chose `iso`, the error after a
+    # wrong --format named `envoy`, its level and component empty)
+    specific = [s for s in fitting if s.specific]
     return [
         s.name
         for s in fitting
-        if not BUILTIN_FORMATS[s.name].generic
-        or not any(t.split >= s.split and t.dated >= s.dated for t in specific)
+        if s.specific or not any(t.split >= s.split and t.dated >= s.dated for t in specific)
     ]
 
 

@@ -252,3 +252,35 @@ def test_a_wrong_format_is_told_the_format_auto_would_choose(tmp_path):
         assert "try --format iso or --format envoy" in str(exc), str(exc)
     else:
         raise AssertionError("apache read Zigbee2MQTT's lines")
+
+
+def test_a_status_after_the_client_in_brackets_keeps_its_class(masked_alike):
+    """QA Plex: `Completed: [10.0.0.42:51234] 500 GET /library/metadata/42888 (16 live)` was the
+    200's event and its path masked whole: a server answering every request with 500 unseen."""
+    ok, failed = masked_alike([
+        f"Completed: [174.67.165.210:49919] {status} GET /library/metadata/42888 (16 live) #2d98 "
+        "TLS GZIP 185ms 821694 bytes (pipelined: 5)"
+        for status in (200, 500)
+    ])  # fmt: skip
+    assert ok.startswith("Completed: [<*>:<*>] 2xx GET /library/<*> (<*> live) ")
+    assert failed.startswith("Completed: [<*>:<*>] 5xx GET /library/<*> (<*> live) ")
+
+
+def test_quoted_user_names_and_zfs_snapshots_are_values():
+    """QA TrueNAS: `User 'truenas_admin' logged in` read as a state beside `'admin'` and
+    `'jdoe'`, a template per user (a new user's logins 6 false alarms); ZFS snapshots kept per
+    dataset where a few recurred (`tank/home@auto-<*>` beside `tank/<*>`)."""
+    from logbert.parsing.masks import mask_text
+    from logbert.parsing.miner import TemplateMiner
+
+    users = ["admin", "jdoe", "truenas_admin"] * 4
+    lines = [f"User '{user}' logged in from 192.168.1.{i}" for i, user in enumerate(users)]
+    datasets = ["tank/home", "tank/media", "backup/archive", "tank/apps/ix-applications"] * 4
+    lines += [f"Created snapshot {d}@auto-2026-12-01_00-{i:02d}" for i, d in enumerate(datasets)]
+    ids = TemplateMiner().add([mask_text(line) for line in lines])
+    assert len(set(ids[:12])) == len(set(ids[12:])) == 1
+    assert mask_text(lines[12]) == "Created snapshot <*>"
+    puppet = ["Running '{}' command", "Ran '{}' command"]  # Puppet's commands stay events
+    commands = ("replace_facts", "replace_catalog")
+    ids = TemplateMiner().add([p.format(c) for p in puppet for c in commands])
+    assert len(set(ids)) == 4

@@ -538,6 +538,30 @@ def test_window_labels_written_in_local_time_are_a_warning():
     assert stream.stats.labels_warning is None or "local time" not in stream.stats.labels_warning
 
 
+def test_labels_written_with_their_offset_blame_the_logs_clock_alone(tmp_path):
+    """QA TrueNAS: window ids written `2026-12-03T00:00:00+01:00` (right) beside a log in local
+    time read as UTC were said to be "written in local time (UTC-01:00)"; with its offset on
+    every id, the log's clock is the one to name."""
+    from logbert.sessions.labels import read_labels_with_columns
+
+    minutes = range(0, 120, 5)
+    table = pa.table({
+        "template_id": list(range(len(minutes))),
+        "timestamp": pa.array([at(60 * m) for m in minutes], pa.timestamp("us")),
+    })  # fmt: skip
+    path = tmp_path / "labels.csv"
+    path.write_text("window,label\n" + "".join(
+        f"{at(60 * m).isoformat()}+01:00,normal\n" for m in minutes
+    ))  # fmt: skip
+    labels, _, _ = read_labels_with_columns(path)
+    assert labels.zoned
+    stream = WindowSessionizer("5m", labels=labels)
+    _push_all(stream, table, 24)
+    warning = stream.stats.labels_warning
+    assert "Every label id carries its UTC offset, so the log writes local time" in warning
+    assert "--timezone +01:00" in warning and "labels are written in local time" not in warning
+
+
 def test_local_time_labels_of_a_longer_period_than_the_log_are_a_warning_too():
     """QA lighttpd: the labels covered more windows than the log held (12 ids named no window,
     11 windows none), so no shift made both sides whole, and the labels sat an hour off on

@@ -88,6 +88,10 @@ _STATUS_FORMS = (
     # (JupyterHub, Jupyter Server; QA: every status and endpoint one `<*> GET <*>` event, a
     # storm of 500s invisible)
     (r"(^)", rf"( (?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}])"),
+    # ... also after the client in brackets, Plex's `Completed: [10.0.0.42:51234] 500 GET
+    # /library/metadata/42888 (16 live)` (QA Plex: every status one event, a server answering
+    # every request with 500 unseen)
+    (r"(\]\s+)", rf"( (?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}])"),
     # .NET's HttpClient, `Response status code does not indicate success: 503 (Service
     # Unavailable).` (QA GitHub Actions runner: masked, a 503 any other code's event)
     (r"(does not indicate success:\s+)", r"($|\s)"),
@@ -397,7 +401,8 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # `Sent 200 in 4ms`: QA, every endpoint one `GET <*>` event)
 # ... or at uWSGI's ` => generated 512 bytes` (QA: every endpoint, `/.env` too, one event)
 # ... or at the client's address, WildFly's `Incoming GET /shop/api/login from 10.0.1.7` (QA)
-# ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`
+# ... or at Gitea's ` for 10.0.0.5:51234, 200 OK`, Icinga's ` (from [::ffff:10.0.0.6]:41550)`,
+# any parenthesis after a space, Plex's `GET /library/metadata/42888 (16 live)` (QA: masked)
 # ... or at the quote closing a message it ends, Docker's `msg="Calling POST /v1.43/containers/
 # 3f2a/start"` (QA dockerd: every API call one `Calling POST <*>` event, an exec a start's)
 # ... or at Serilog's request logging, `HTTP GET /api/orders/42 responded 200 in 12.3 ms` (QA
@@ -405,7 +410,7 @@ _METHOD = rf"((?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )"
 # ... or at its status in parentheses, Loki's (weaveworks') `POST /loki/api/v1/push (500) 12.3ms`
 # (QA Loki: every endpoint and status one `POST <*> (<*>)` event)
 _PATH_END = (
-    r"( HTTP/| => | from | for | responded | \(from |, "
+    r"( HTTP/| => | from | for | responded | \(|, "
     r"|\s+(?:-\s+)?[1-5][0-9][0-9](?:\s|$)|\s+-(?:\s|$)| \([1-5][0-9][0-9]\)(?:\s|$)"
     r"|\"(?:\s|$)|$)"
 )

@@ -869,6 +869,14 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and a Hazelcast member's instance name in its threads' names, `[hz.wizardly_hopper.
     # migration]` (QA: another member's normal migration a new event)
     (r"(\[hz\.)[A-Za-z0-9_-]+(\.[^\]\s]*\])", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a ZFS snapshot, its dataset and its name, TrueNAS's `Created snapshot
+    # tank/home@auto-2026-12-01_00-10` (QA: kept per dataset where a few recurred, `tank/<*>`
+    # beside `tank/home@auto-<*>-<*>`, a new dataset's snapshots new events)
+    (
+        r"(^|[\s'\"(=])[A-Za-z0-9_.:-]+(?:/[A-Za-z0-9_.:-]+)+@[A-Za-z0-9_.:+-]+($|[\s,;'\")\]])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # ... and a ZFS pool named in prose, `WARNING: Pool 'backup' has encountered ...` (QA ZFS)
     (r"(\b[Pp]ool )'[^'\s]+'", r"\1'" + WILDCARD + "'", 1),
     # ... and a key's fingerprint whatever its first characters (`SHA256://nqiM7...` was read as

@@ -1049,6 +1049,13 @@ def _refine(
         label = rows[0][p - 1] if p > 0 and all(r[p - 1] == rows[0][p - 1] for r in rows) else None
         given_names = (
             all(_is_given_name(v) for v in values)
+            # ... a quoted snake_case name among them too, TrueNAS's `User 'truenas_admin'
+            # logged in` beside `'admin'` and `'jdoe'` (QA: as a state it kept each user's
+            # login an event of its own, a new user's routine login a false alarm)
+            or (
+                any(_is_given_name(v) for v in values)
+                and all(_is_given_name(v) or _QUOTED_SNAKE.fullmatch(v) for v in values)
+            )
             or (p > first and _names_under_label(label, values))
             # ... and more quoted snake_case names than a few commands (Puppet's two
             # `'replace_<*>'`): Zigbee2MQTT's devices, `Device 'kitchen_plug' announced itself`

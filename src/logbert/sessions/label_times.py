@@ -31,12 +31,14 @@ class ShiftedLabels:
     unlabelled: int
     example: str
 
-    def warning(self, log_has_offsets: bool = False) -> str:
+    def warning(self, log_has_offsets: bool = False, labels_have_offsets: bool = False) -> str:
         """Both readings of the offset: labels in local time, or a log in local time without
         an offset, read as UTC (QA Kong: a gateway's error log at UTC+1; the warning blamed
         the labels, which were right, and advised writing them with a wrong offset); the
         labels' alone where every line of the log carries its own offset (`log_has_offsets`,
-        QA RabbitMQ: `--timezone -01:00` was advised for lines written `+01:00`)."""
+        QA RabbitMQ: `--timezone -01:00` was advised for lines written `+01:00`); the log's
+        alone where every label id carries its own (`labels_have_offsets`, QA TrueNAS: ids
+        written `+01:00` were said to be "local time (UTC-01:00)")."""
         minutes = int(self.shift.total_seconds() // 60)
         hhmm = f"{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         offset, log_zone = (f"+{hhmm}", f"-{hhmm}") if minutes < 0 else (f"-{hhmm}", f"+{hhmm}")
@@ -46,14 +48,20 @@ class ShiftedLabels:
             f"window ids are UTC: write the ids in UTC, or with their offset "
             f"('2026-12-04T09:30:00{offset}')"
         )
-        readings = (
-            f"{labels_local[0].upper()}{labels_local[1:]} (every line of the log carries its "
-            "own UTC offset, so its windows are right)"
-            if log_has_offsets
-            else f"Either {labels_local}; or the log writes local time without an offset, read "
-            f"as UTC unless --timezone named its zone: name it (e.g. --timezone {log_zone}) "
-            "when it is parsed, the model trained or the logs scored"
+        log_local = (
+            f"the log writes local time without an offset, read as UTC unless --timezone named "
+            f"its zone: name it (e.g. --timezone {log_zone}) when it is parsed, the model "
+            "trained or the logs scored"
         )
+        if log_has_offsets:
+            readings = (
+                f"{labels_local[0].upper()}{labels_local[1:]} (every line of the log carries "
+                "its own UTC offset, so its windows are right)"
+            )
+        elif labels_have_offsets:
+            readings = f"Every label id carries its UTC offset, so {log_local}"
+        else:
+            readings = f"Either {labels_local}; or {log_local}"
         return (
             f"warning: {self.unused:,} ids of the labels name no session and "
             f"{self.unlabelled:,} sessions are unlabelled, but every label id moved by {moved} "

@@ -92,6 +92,7 @@ class LabelMap(dict[str, str]):
     id_column: str = ""  # the header's name of the id column, as written
     unlabelled: int = 0  # rows whose label cell is empty (or says unknown): no label
     other_columns: tuple[str, ...] = ()  # the header's other columns, read by nothing
+    zoned: bool = False  # every window id carried its UTC offset (`2026-12-03T00:00:00+01:00`)
 
 
 def read_labels(path: str | Path) -> dict[str, str]:
@@ -111,6 +112,9 @@ _WINDOW_ID = re.compile(
     r"(?P<field>.*@)?(?P<day>\d{4}-\d\d-\d\d)[T ](?P<hm>\d\d:\d\d)(?P<s>:\d\d)?"
     r"(?P<zone>Z|[+-]\d\d:?\d\d)?"
 )
+
+
+_WINDOW_ZONE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d)?(?:Z|[+-]\d\d:?\d\d)$")
 
 
 def utc_window_id(session_id: str) -> str:
@@ -147,6 +151,7 @@ def read_labels_with_columns(path: str | Path) -> tuple[LabelMap, str, str]:
             name for i, name in enumerate(names) if i not in (id_col, label_col) and name
         )
         spelt: dict[str, str] = {}  # each label cell's text as written -> its label
+        zones: list[bool] = []  # per row: its id is a window's time with its offset
         rows = 0
         for line_no, row in enumerate(chain(below, reader), start=2):
             if not row or not any(cell.strip() for cell in row):
@@ -157,6 +162,7 @@ def read_labels_with_columns(path: str | Path) -> tuple[LabelMap, str, str]:
                     f"{path}:{line_no}: expected {len(names)} columns {taken}: {row}"
                 )
             session_id, text = utc_window_id(row[id_col].strip()), row[label_col].strip()
+            zones.append(_WINDOW_ZONE.search(row[id_col].strip()) is not None)
             if text.lower() in NO_LABEL:
                 labels.unlabelled += 1
                 continue
@@ -168,6 +174,7 @@ def read_labels_with_columns(path: str | Path) -> tuple[LabelMap, str, str]:
             spelt.setdefault(text, label)
             if labels.setdefault(session_id, label) != label:
                 raise LogbertError(f"{path}:{line_no}: {session_id} is labelled both ways {taken}")
+    labels.zoned = bool(zones) and all(zones)
     if not labels:
         what = (
             "no ids (only a header)"
@@ -398,7 +405,7 @@ def settle_window_labels(
     require_some_match(labels, len(unused), example, written)
     stats.labels_shift = shifted_labels(labels, written)
     stats.labels_warning = (
-        stats.labels_shift.warning()
+        stats.labels_shift.warning(labels_have_offsets=getattr(labels, "zoned", False))
         if stats.labels_shift is not None
         else unused_ids_warning(labels, unused, example, unlabelled=stats.n_unlabelled)
     )

@@ -474,7 +474,8 @@ class SessionizeStats:
         if not empty or (sparse and not self.n_labels_silent_anomalous):
             return None
         text = (
-            f"warning: {empty:,} time window{'s' if empty > 1 else ''} inside the log hold no "
+            f"warning: {empty:,} time window{'s' if empty > 1 else ''} inside the log "
+            f"{'hold' if empty > 1 else 'holds'} no "
             f"event (e.g. {self.empty_window_example}), while {written:,} do: a silence (a "
             "service stopped, hung or cut off from its log) writes no session, so no detector "
             "judges it; look at those times yourself"

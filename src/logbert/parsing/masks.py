@@ -226,6 +226,18 @@ JOINS: list[tuple[str, str, int]] = [
     # a graph schema's node label and properties, Neo4j's `schema=(:Account {iban, bic})`, one
     # word (masked by `_GRAPH_SCHEMA`)
     (r"(\(:[A-Za-z_`][^\s()]*) +([^()]*\))", rf"\1{JOIN}\2", 8),
+    # a relative file path with spaces before a message's `: `, rclone's `music/Pink Floyd/The
+    # Wall/Comfortably Numb.mp3: Copied (new)` (QA rclone: a template per folder and file
+    # spelling, 26 for 8 events); a path of three parts or more, or one ending in a file's
+    # extension (not `read/write error on device sda: ...`), a space joined per pass
+    *(
+        (rf"((?:^|: )[^\s/:]+/[^:\s]*) ({rest}: )", rf"\1{JOIN}\2", 8)
+        for rest in (
+            r"[^:]*\.[A-Za-z][A-Za-z0-9]{0,4}",  # ... `Tax Return/budget (final).xlsx`
+            r"[^:]*/[^:]*",  # ... a second slash after the space
+        )
+    ),
+    (r"((?:^|: )[^\s/:]+/[^:\s]*/[^:\s]*) ([^:]*: )", rf"\1{JOIN}\2", 8),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's

@@ -299,3 +299,41 @@ def test_a_file_path_with_spaces_before_a_message_is_one_value(masked_alike):
     assert deep == spaced == "INFO : <*>: Copied (new)"
     assert folder == "INFO : <*>: Deleted"
     assert prose == "error: read/write error on device sda: I/O error"
+
+
+def test_an_authentication_factor_is_a_word(masked_alike):
+    """QA Authelia: `Successful 1FA authentication attempt` and `... 2FA ...` were one event,
+    `1FA` read as a hex number."""
+    first, second, hexed = masked_alike([
+        "Successful 1FA authentication attempt made by user 'alice'",
+        "Successful 2FA authentication attempt made by user 'alice'",
+        "checksum 12FA ok",
+    ])  # fmt: skip
+    assert first.startswith("Successful 1FA authentication attempt made by user ")
+    assert second.startswith("Successful 2FA authentication attempt made by user ")
+    assert hexed == "checksum <*> ok"
+
+
+def test_logfmt_after_docker_logs_timestamps_is_read(tmp_path):
+    """QA Authelia: `docker logs -t` writes its own time before each logrus line; `auto` read
+    them as `iso`, the pairs left in every message, no level column."""
+    from logbert.parsing.logfmt import logfmt_record
+
+    line = (
+        '2026-12-08T05:00:00.123456789Z time="2026-12-08T06:00:00+01:00" level=info '
+        'msg="Authelia v4.38.0 is starting"'
+    )
+    record = logfmt_record(line)
+    assert record is not None and record["time"] == "2026-12-08T06:00:00+01:00"
+    assert record["msg"] == "Authelia v4.38.0 is starting"
+    bare = logfmt_record('2026-12-08T05:00:00Z level=info msg="started"')
+    assert bare is not None and bare["time"] == "2026-12-08T05:00:00Z"
+
+
+def test_a_url_with_an_ipv6_host_is_one_value(masked_alike):
+    """QA AdGuard Home: `Listening to udp://[::]:53` was `Listening to <*>::]:<*>`."""
+    any_host, host = masked_alike([
+        "dnsproxy: Listening to udp://[::]:53",
+        "dnsproxy: Listening to https://[2001:db8::1]:443/dns-query",
+    ])  # fmt: skip
+    assert any_host == host == "dnsproxy: Listening to <*>"

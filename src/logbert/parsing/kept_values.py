@@ -641,6 +641,16 @@ TLS_VERSION: list[tuple[str, str, int]] = [
     for digit, marker in _ERRNO_DIGITS.items()
 ] * 2  # the major digit, then the minor
 TLS_VERSION_WORD = re.compile(rf"({_TLS_NAME})([0-9](?:\.[0-9])?)(?![0-9])")
+# An authentication's factor, `1FA` beside `2FA` (Authelia's `Successful 2FA authentication
+# attempt`: QA, read as a hex number, a first factor's success a second's), its digit marked
+_FACTOR_END = r"FA(?:$|[^A-Za-z0-9_])"
+_AUTH_FACTOR_ANY = rf"(?:^|[^A-Za-z0-9_])[1-4]{_FACTOR_END}"
+AUTH_FACTOR: list[tuple[str, str, int]] = [
+    (rf"(^|[^A-Za-z0-9_]){digit}({_FACTOR_END})", rf"\1{marker}\2", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+    if digit in "1234"
+]
+AUTH_FACTOR_WORD = re.compile(rf"(^|[^A-Za-z0-9_])([1-4])(?={_FACTOR_END})")
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
@@ -713,7 +723,7 @@ _REQUEST_HINT = _hints(
 _DNS_NULL_ANY = " NULL IN"
 _RARE_ANY = (
     f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}|{_PUPPET_ANY}"
-    f"|{_REGISTRY_ANY}|{_QUOTED_REQUEST_ANY}"
+    f"|{_REGISTRY_ANY}|{_QUOTED_REQUEST_ANY}|{_AUTH_FACTOR_ANY}"
 )
 
 
@@ -797,6 +807,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_VERDICT_ANY), VERDICT, True),  # `allowed=false`
         (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
         (_rows_matching(_TLS_ANY), TLS_VERSION, True),  # `TLSv1.2`
+        (_rows_matching(_AUTH_FACTOR_ANY), AUTH_FACTOR, True),  # `2FA`
         (_status_rows, STATUS, False),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO, False),  # an error number's digits as markers
     ):
@@ -836,6 +847,7 @@ def mark_text(text: str) -> str:
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _NEGATIVE_SIGNAL_PY.sub(lambda m: m[1] + m[2].translate(_ERRNO_RESTORE), text)
     text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
+    text = AUTH_FACTOR_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )

@@ -30,15 +30,21 @@ _PAIR = re.compile(
 )
 _KEYS = frozenset(MESSAGE_KEYS) | frozenset(TIME_KEYS)  # a line names one of these
 _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] ([A-Za-z_@].*)")  # the line after the wrapper
+# ... and after `docker logs --timestamps`' time, `2026-12-08T05:00:00.123456789Z time="..."
+# level=info msg="..."` (QA Authelia: `auto` read it as `iso`, the pairs left in every message)
+_DOCKER_TIME = re.compile(
+    r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ([A-Za-z_@][\w.@/-]*=.*)"
+)
 
 
 def logfmt_record(line: str) -> dict | None:
     """The pairs of a logfmt line as a dict (quoted values unescaped), or None when the line
     is not made of pairs only, has fewer than two, or names neither a message nor a time. A
-    CRI line (`<time> stderr F <the line>`, Kubernetes' /var/log/pods) is read as the line it
-    holds, dated by its time where that has none (QA Argo CD: read by `iso`, `stderr F` and
+    CRI line (`<time> stderr F <the line>`, Kubernetes' /var/log/pods) or a line after
+    `docker logs --timestamps`' time is read as the line it holds, dated by its time where
+    that has none (QA Argo CD: read by `iso`, `stderr F` and
     `time="<*>"` were in every event and the fields unsorted, a git fetch a helm render's)."""
-    cri = _CRI.fullmatch(line)
+    cri = _CRI.fullmatch(line) or _DOCKER_TIME.fullmatch(line)
     if cri is not None:
         record = logfmt_record(cri.group(2))
         if record is not None and not any(key in record for key in TIME_KEYS):

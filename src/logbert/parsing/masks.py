@@ -1587,8 +1587,10 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
-    (  # URLs; closing brackets, quotes and trailing punctuation stay in the template
-        r"[A-Za-z][A-Za-z0-9+.\-]*://(?:(?:<\*>|[^\s\])\"'<])*(?:<\*>|[^\s\])\"',;.:<>*]))?",
+    (  # URLs; closing brackets, quotes and trailing punctuation stay in the template; an
+        # IPv6 host's brackets are the URL's (AdGuard's `udp://[::]:53`: QA, `<*>::]:<*>`)
+        r"[A-Za-z][A-Za-z0-9+.\-]*://(?:\[(?:<\*>|[0-9A-Fa-f:.])*\])?"
+        r"(?:(?:<\*>|[^\s\])\"'<])*(?:<\*>|[^\s\])\"',;.:<>*]))?",
         WILDCARD,
         1,
     ),

@@ -337,3 +337,12 @@ def test_a_url_with_an_ipv6_host_is_one_value(masked_alike):
         "dnsproxy: Listening to https://[2001:db8::1]:443/dns-query",
     ])  # fmt: skip
     assert any_host == host == "dnsproxy: Listening to <*>"
+
+
+def test_a_time_of_day_alone_is_not_sent_to_timestamp_format(log_parsed):
+    """QA Prefect: `<Time>` holding `21:30:00.123` was a warning advising --timestamp-format,
+    which then refused `%H:%M:%S.%f` (no date): the advice went in a circle."""
+    lines = [f"21:30:0{i}.123 | INFO    | Flow run 'amber-fox' - Created run" for i in range(3)]
+    _, summary = log_parsed(lines, r"<Time> \| <Level> \| <Content>")
+    warning = next(w for w in summary.warnings if "dates no line" in w)
+    assert "<Time> holds a time of day alone" in warning and "--timestamp-format" not in warning

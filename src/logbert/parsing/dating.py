@@ -46,6 +46,10 @@ _MODEL_LAYOUT = (
 )
 
 
+# a time of day alone, `21:30:00.123`, `9:05 PM`
+_CLOCK_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?: ?[AaPp][Mm])?")
+
+
 @dataclass(frozen=True)
 class YearHint:
     """The year for timestamps of a format that writes none, for one input."""
@@ -243,6 +247,15 @@ class DatingChecks:
         if given:
             return f"check --timestamp-format {given!r} against {fields}"
         verb = "hold" if len(spec.fields) > 1 else "holds"
+        if self._first is not None and _CLOCK_ONLY.fullmatch(self._first[3].strip()):
+            # a time of day alone, which no --timestamp-format can date (QA Prefect: this
+            # advice sent users to an option that then refused their `%H:%M:%S.%f`)
+            return (
+                f"{fields} {verb} a time of day alone, and logbert cannot date lines that write "
+                "no date (a time alone repeats every day): name the field otherwise (e.g. "
+                "<Clock>) and cut sessions by an id (--by-id, --by-field) or by line counts "
+                "(--lines N)"
+            )
         return (
             f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} {verb} "
             "another layout"

@@ -117,6 +117,7 @@ def test_rejects_that_may_continue_a_record_are_told_how_to_join(tmp_path):
     (said,) = [w for w in summary.warnings if "do not look like continuation lines" in w]
     assert "if each continues the record before it, join them to it first (where each " in said
     assert "awk '/^[0-9]+-[0-9]+-[0-9]+" in said
+    assert "'(<Date> <Time> )?<Content>', or --format raw" in said  # (QA uvicorn)
 
 
 def test_a_format_strings_last_field_after_a_separator_takes_the_rest_of_the_line(tmp_path):

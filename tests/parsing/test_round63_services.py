@@ -346,3 +346,25 @@ def test_a_time_of_day_alone_is_not_sent_to_timestamp_format(log_parsed):
     _, summary = log_parsed(lines, r"<Time> \| <Level> \| <Content>")
     warning = next(w for w in summary.warnings if "dates no line" in w)
     assert "<Time> holds a time of day alone" in warning and "--timestamp-format" not in warning
+
+
+def test_a_24_hour_timestamp_format_beside_am_pm_is_refused(tmp_path):
+    """QA NestJS: `--timestamp-format '%m/%d/%Y %H:%M:%S'` beside a `<Meridiem>` field read
+    `12:05:00 AM` as noon and every PM time as the morning's, exit 0, unsaid."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "nest.log"
+    log.write_text("".join(
+        f"[Nest] 7  - 12/05/2026, {t}     LOG [NestFactory] Starting Nest application...\n"
+        for t in ("12:05:00 AM", "1:15:00 PM")
+    ))  # fmt: skip
+    layout = r"\[Nest\] <Pid>  - <Date>, <Time> <Meridiem> +<Level> \[<Component>\] <Content>"
+    with pytest.raises(LogbertError, match=r"field <Meridiem> holds AM/PM \(e\.g\. 'AM'\)"):
+        fmt = resolve_format(layout, timestamp_format="%m/%d/%Y %H:%M:%S")
+        parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    fmt = resolve_format(layout, timestamp_format="%m/%d/%Y %I:%M:%S %p")
+    parse_files([str(log)], fmt, tmp_path / "e.parquet")

@@ -50,6 +50,34 @@ _MODEL_LAYOUT = (
 _CLOCK_ONLY = re.compile(r"\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?: ?[AaPp][Mm])?")
 
 
+_MERIDIEM = re.compile(r"(?i)[ap]\.?m\.?")
+
+
+def check_meridiem(columns: dict[str, pa.Array], fmt: LogFormat) -> None:
+    """Refuse a --timestamp-format that reads a 24-hour `%H` where a field beside the time,
+    or the message's first word, holds AM/PM: every afternoon time would be read as the
+    morning's, unsaid (QA NestJS: `12/05/2026, 12:05:00 AM` read as noon, a day's log
+    "stepping back 11 h 59 min")."""
+    given, spec = fmt.timestamp_format, fmt.timestamp
+    if not given or "%H" not in given or "%p" in given or spec is None:
+        return
+    for name, column in columns.items():
+        if name in spec.fields or not len(column):
+            continue
+        words = column if name != "Content" else pc.utf8_slice_codeunits(
+            pc.utf8_ltrim_whitespace(column), 0, 5
+        )  # fmt: skip
+        first = [str(w).split(" ", 1)[0] for w in words.slice(0, 50).to_pylist() if w]
+        if first and all(_MERIDIEM.fullmatch(w) for w in first):
+            where = "the message's first word" if name == "Content" else f"field <{name}>"
+            raise LogbertError(
+                f"--timestamp-format {given!r} reads a 24-hour hour (%H), but {where} holds "
+                f"AM/PM (e.g. {first[0]!r}): every time after noon would be read as the "
+                "morning's; use %I with %p and put that field in the time, e.g. "
+                "'%m/%d/%Y %I:%M:%S %p' with '<Date> <Time> <Meridiem> ...'"
+            )
+
+
 @dataclass(frozen=True)
 class YearHint:
     """The year for timestamps of a format that writes none, for one input."""

@@ -98,7 +98,7 @@ from logbert.parsing.clock import (
     newest_first_warning,
     step_back_warning,
 )
-from logbert.parsing.dating import DatingChecks, YearHint
+from logbert.parsing.dating import DatingChecks, YearHint, check_meridiem
 from logbert.parsing.formats import (
     BUILTIN_FORMATS,
     ISO_8601,
@@ -877,6 +877,7 @@ class Parser(DatingChecks):
         if len(prep.line_no) == 0:
             return prep
         content = cols["Content"]
+        check_meridiem(cols, self.fmt)
         year, not_after = (hint.year, hint.not_after) if hint is not None else (None, None)
         prep.timestamp = parse_timestamps(cols, spec, len(prep.line_no), year, not_after)
         text = timestamp_text(cols, spec)

@@ -368,3 +368,16 @@ def test_a_24_hour_timestamp_format_beside_am_pm_is_refused(tmp_path):
         parse_files([str(log)], fmt, tmp_path / "e.parquet")
     fmt = resolve_format(layout, timestamp_format="%m/%d/%Y %I:%M:%S %p")
     parse_files([str(log)], fmt, tmp_path / "e.parquet")
+
+
+def test_an_events_file_given_as_sessions_is_told_to_sessionize(tmp_path, log_parsed):
+    """QA NestJS: `score MODEL events.parquet` said "missing keys, session_id", not that the
+    file is `parse` output to sessionize first."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.sessions.io import read_sessions
+
+    log_parsed(["2026-12-05T10:00:00 INFO started"] * 2, "iso")
+    with pytest.raises(LogbertError, match="it is `logbert parse` output .* `logbert sessionize`"):
+        read_sessions(tmp_path / "parsed.parquet")

@@ -532,9 +532,17 @@ def _iter_parquet(path: str | Path) -> Records:
     names = set(parquet.schema_arrow.names)
     missing = {"session_id", "keys"} - names
     if missing:
+        # ... an events file is the usual slip (QA NestJS: the error named the columns only)
+        events = {"template_id", "content"} <= names
+        hint = (
+            ": it is `logbert parse` output (events, one per line); cut it into sessions with "
+            "`logbert sessionize` first, or give the raw logs with --logs"
+            if events
+            else ""
+        )
         raise LogbertError(
             f"{path}: parquet sessions need columns session_id and keys; missing "
-            f"{', '.join(sorted(missing))}"
+            f"{', '.join(sorted(missing))}{hint}"
         )
     columns = [c for c in CATEGORY_SCHEMA.names if c in names]
     row = 0

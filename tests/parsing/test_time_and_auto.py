@@ -289,7 +289,8 @@ def test_auto_counts_no_epoch_time_before_2001_as_a_date(tmp_path):
 def test_auto_picks_no_format_that_dates_few_lines_and_iso_for_rfc_3339_lines(tmp_path):
     """logfmt lines with RFC 3339 times: `hpc` read 4-digit counts in a few messages as epoch
     seconds (1970) and was chosen on 6% of the lines, turning the log into garbage; later
-    no built-in format read them (an error); now `iso` does, every line dated."""
+    no built-in format read them (an error); then `iso` did, every line dated; now `logfmt`
+    does, the time before the pairs read as `docker logs --timestamps` writes it."""
     lines = [
         f'2025-06-01T00:{i:02d}:58.676Z level=info svc=metrics msg="flushed {1800 + i} metrics '
         'to statsd"'
@@ -302,10 +303,10 @@ def test_auto_picks_no_format_that_dates_few_lines_and_iso_for_rfc_3339_lines(tm
     out = tmp_path / "e.parquet"
     done = _run(str(_write(tmp_path / "f.log", lines)), "-f", "auto", "-o", str(out))
     assert done.returncode == 0, done.stderr
-    assert "format auto: chose iso (50/50 lines with a timestamp, 50 split)" in done.stderr
+    assert "format auto: chose logfmt (50/50 lines with a timestamp, 50 split)" in done.stderr
     events = pq.read_table(out)
     assert events["timestamp"].null_count == 0
-    assert events["content"][1].as_py() == 'level=info svc=runner msg="queued etl-1 now"'
+    assert events["content"][1].as_py() == "info queued etl-1 now svc=runner"
 
 
 def test_auto_reads_an_application_log_with_iso_times(tmp_path):
@@ -619,8 +620,10 @@ def test_a_lone_time_or_date_field_is_read_as_a_whole_timestamp(tmp_path):
         "warning: format '<Time> <Level> <Component>: <Content>' dates no line: c.log:1 "
         "'10:00:00 INFO app: job 1', has <Time> = '10:00:00' where ISO 8601 or epoch seconds "
         "(13/16/19 digits: milli/micro/nanoseconds) was expected, so sessions have no times "
-        "(time windows, session lifetimes and chronological splits need them); pass "
-        "--timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if <Time> holds another layout"
+        "(time windows, session lifetimes and chronological splits need them); <Time> holds a "
+        "time of day alone, and logbert cannot date lines that write no date (a time alone "
+        "repeats every day): name the field otherwise (e.g. <Clock>) and cut sessions by an id "
+        "(--by-id, --by-field) or by line counts (--lines N)"
     ]
     assert len(summary.warnings) == 1  # not twice
     date_only = resolve_format("<Date> <Level> <Component>: <Content>")

@@ -82,6 +82,7 @@ def _port_words(source: str, target: str) -> list[tuple[str, str, int]]:
     ]
 
 
+_NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' paths)
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its zone before the year, Java's `Date.toString()`, `Fri Dec 04 07:12:38 UTC 2026`
@@ -230,14 +231,22 @@ JOINS: list[tuple[str, str, int]] = [
     # Wall/Comfortably Numb.mp3: Copied (new)` (QA rclone: a template per folder and file
     # spelling, 26 for 8 events); a path of three parts or more, or one ending in a file's
     # extension (not `read/write error on device sda: ...`), a space joined per pass
+    # (a path's characters: no quote, comma, brace or `=`, which a JSON object or a field
+    # list writes)
     *(
-        (rf"((?:^|: )[^\s/:]+/[^:\s]*) ({rest}: )", rf"\1{JOIN}\2", 8)
+        (rf"((?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*) ({rest}: )",
+         rf"\1{JOIN}\2", 8)
         for rest in (
-            r"[^:]*\.[A-Za-z][A-Za-z0-9]{0,4}",  # ... `Tax Return/budget (final).xlsx`
-            r"[^:]*/[^:]*",  # ... a second slash after the space
+            rf"[^:{_NO_PATH}]*\.[A-Za-z][A-Za-z0-9]{{0,4}}",  # ... `Tax Return/x (final).xlsx`
+            rf"[^:{_NO_PATH}]*/[^:{_NO_PATH}]*",  # ... a second slash after the space
         )
+    ),  # fmt: skip
+    (
+        rf"((?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*/[^:\s{_NO_PATH}]*) "
+        rf"([^:{_NO_PATH}]*: )",
+        rf"\1{JOIN}\2",
+        8,
     ),
-    (r"((?:^|: )[^\s/:]+/[^:\s]*/[^:\s]*) ([^:]*: )", rf"\1{JOIN}\2", 8),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
@@ -885,7 +894,9 @@ MASKS: list[tuple[str, str, int]] = [
     # tank/home@auto-2026-12-01_00-10` (QA: kept per dataset where a few recurred, `tank/<*>`
     # beside `tank/home@auto-<*>-<*>`, a new dataset's snapshots new events)
     (
-        r"(^|[\s'\"(=])[A-Za-z0-9_.:-]+(?:/[A-Za-z0-9_.:-]+)+@[A-Za-z0-9_.:+-]+($|[\s,;'\")\]])",
+        # (a snapshot's name has a `-` or `_`: not an action's version, `actions/checkout@v4`)
+        r"(^|[\s'\"(=])[A-Za-z0-9_.:-]+(?:/[A-Za-z0-9_.:-]+)+@[A-Za-z0-9.:+]*[-_][A-Za-z0-9_.:+-]*"
+        r"($|[\s,;'\")\]])",
         r"\1" + WILDCARD + r"\2",
         1,
     ),

@@ -381,3 +381,14 @@ def test_an_events_file_given_as_sessions_is_told_to_sessionize(tmp_path, log_pa
     log_parsed(["2026-12-05T10:00:00 INFO started"] * 2, "iso")
     with pytest.raises(LogbertError, match="it is `logbert parse` output .* `logbert sessionize`"):
         read_sessions(tmp_path / "parsed.parquet")
+
+
+def test_realigning_params_never_backtracks():
+    """A row with more words than a template of twenty `<*>`, that it does not fit: matched by
+    a regex of open `<*>`s it ran for minutes; the alignment answers at once."""
+    from logbert.parsing.param_align import _matched
+
+    template = " ".join(["<*>"] * 20 + ["END"])
+    assert _matched(template, ["w"] * 32 + ["NOPE"]) is None
+    words = ["job", "7", "took", "(1h", "2m", "12s", "ok"]
+    assert _matched("job <*> took (<*> ok", words) == ["7", "(1h 2m 12s"]

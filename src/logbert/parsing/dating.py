@@ -64,10 +64,8 @@ def check_meridiem(columns: dict[str, pa.Array], fmt: LogFormat) -> None:
     for name, column in columns.items():
         if name in spec.fields or not len(column):
             continue
-        words = column if name != "Content" else pc.utf8_slice_codeunits(
-            pc.utf8_ltrim_whitespace(column), 0, 5
-        )  # fmt: skip
-        first = [str(w).split(" ", 1)[0] for w in words.slice(0, 50).to_pylist() if w]
+        head = column.slice(0, 50).to_pylist()  # a sample: the chunk's first values
+        first = [str(w).split(None, 1)[0] for w in head if w and str(w).strip()]
         if first and all(_MERIDIEM.fullmatch(w) for w in first):
             where = "the message's first word" if name == "Content" else f"field <{name}>"
             raise LogbertError(

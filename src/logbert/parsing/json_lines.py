@@ -35,7 +35,7 @@ import pyarrow as pa
 from logbert.errors import LogbertError
 from logbert.parsing.event_xml import XML_EVENT_START, event_xml_record
 from logbert.parsing.mask_symbols import WILDCARD
-from logbert.parsing.masks import NAME_KEYS
+from logbert.parsing.masks import NAME_KEYS, USER_TEXT_NAMES
 
 # the first key present (in this order) fills each header field; what no key names stays empty.
 # The time takes the first that holds a date (`_is_time`): zap writes the time as `ts` and
@@ -503,7 +503,7 @@ def _pair_word(name: str, value: str) -> str:
     return f"{name}={value}"
 
 
-_USER_TEXT = re.compile(r"(?:^|[._])(?i:query|subject|title|summary|comment|prompt|question)$")
+_USER_TEXT = re.compile(rf"(?:^|[._])(?i:{USER_TEXT_NAMES})$")
 
 
 # `name=` in a value's own text, as a field of the record is written

@@ -44,11 +44,11 @@ def logfmt_record(line: str) -> dict | None:
     `docker logs --timestamps`' time is read as the line it holds, dated by its time where
     that has none (QA Argo CD: read by `iso`, `stderr F` and
     `time="<*>"` were in every event and the fields unsorted, a git fetch a helm render's)."""
-    cri = _CRI.fullmatch(line) or _DOCKER_TIME.fullmatch(line)
-    if cri is not None:
-        record = logfmt_record(cri.group(2))
+    wrapped = _CRI.fullmatch(line) or _DOCKER_TIME.fullmatch(line)
+    if wrapped is not None:
+        record = logfmt_record(wrapped.group(2))
         if record is not None and not any(key in record for key in TIME_KEYS):
-            record["time"] = cri.group(1)
+            record["time"] = wrapped.group(1)
         return record
     record: dict[str, str] = {}
     at = len(line) - len(line.lstrip())

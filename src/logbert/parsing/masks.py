@@ -83,6 +83,9 @@ def _port_words(source: str, target: str) -> list[tuple[str, str, int]]:
 
 
 _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' paths)
+# a relative path's start up to its first word's end (`music/Pink`), and text in a path
+_PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
+_PATH_PART = rf"[^:{_NO_PATH}]*"
 JOINS: list[tuple[str, str, int]] = [
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its zone before the year, Java's `Date.toString()`, `Fri Dec 04 07:12:38 UTC 2026`
@@ -234,18 +237,12 @@ JOINS: list[tuple[str, str, int]] = [
     # (a path's characters: no quote, comma, brace or `=`, which a JSON object or a field
     # list writes)
     *(
-        (rf"((?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*) ({rest}: )",
-         rf"\1{JOIN}\2", 8)
-        for rest in (
-            rf"[^:{_NO_PATH}]*\.[A-Za-z][A-Za-z0-9]{{0,4}}",  # ... `Tax Return/x (final).xlsx`
-            rf"[^:{_NO_PATH}]*/[^:{_NO_PATH}]*",  # ... a second slash after the space
+        (rf"({_PATH_HEAD}{head}) ({rest}: )", rf"\1{JOIN}\2", 8)
+        for head, rest in (
+            ("", rf"{_PATH_PART}\.[A-Za-z][A-Za-z0-9]{{0,4}}"),  # `Tax Return/x (final).xlsx`
+            ("", rf"{_PATH_PART}/{_PATH_PART}"),  # ... a second slash after the space
+            (rf"/[^:\s{_NO_PATH}]*", _PATH_PART),  # ... or before it
         )
-    ),  # fmt: skip
-    (
-        rf"((?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*/[^:\s{_NO_PATH}]*) "
-        rf"([^:{_NO_PATH}]*: )",
-        rf"\1{JOIN}\2",
-        8,
     ),
 ]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
@@ -351,9 +348,8 @@ _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:I
 # error when calling the API', params: ...`: QA, a normal request flagged as a new event)
 # ... and a query a user wrote, Loki's `query="{app=\"shop\"} |= \"error\""` (QA Loki: a
 # template per LogQL query, a dashboard's new query's routine `context canceled` a new event)
-_USER_TEXT_BEFORE = re.compile(
-    r"(?:^|[^\w.-])(?i:subject|title|summary|comment|prompt|question|query)[=:] ?$"
-)
+USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query"
+_USER_TEXT_BEFORE = re.compile(rf"(?:^|[^\w.-])(?i:{USER_TEXT_NAMES})[=:] ?$")
 
 
 def _joined(match: re.Match[str]) -> str:

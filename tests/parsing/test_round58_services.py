@@ -76,8 +76,8 @@ def test_quarkus_failed_requests_keep_their_endpoint(masked_alike):
         "HTTP Request to /admin/orders/4712/refund failed, error id: 3a1b2c3d-4e5f-6789-abcd-"
         "ef0123456789-1: java.lang.IllegalStateException: Order already paid",
     ])  # fmt: skip
-    assert order.startswith("HTTP Request to /orders/<*> failed")
-    assert admin.startswith("HTTP Request to /admin/orders/<*> failed")
+    assert order.startswith("HTTP Request to /orders/<*>/payment failed")
+    assert admin.startswith("HTTP Request to /admin/orders/<*>/refund failed")
 
 
 def test_gerrits_authenticated_rest_calls_keep_their_endpoint(masked_alike):

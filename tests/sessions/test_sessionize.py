@@ -147,6 +147,39 @@ def test_a_by_id_regex_of_fixed_text_making_one_session_is_a_warning(make_events
     assert by_id(path, value, batch_size=64)[1].few_ids_warning(value) is None
 
 
+def test_an_alternatives_group_as_the_id_is_a_warning_with_the_fix(make_events):
+    """QA Open vSwitch: `--by-id '(tap|qvo)[0-9a-f]{4}'` made the id 'tap' or 'qvo', two
+    sessions, with advice to match a `name=value`; the fix is the group made non-capturing."""
+    lines = [f"{'tap' if i % 2 else 'qvo'}{i // 4:04x}: port event {i % 3}" for i in range(240)]
+    path = make_events(content=lines, template_id=[i % 3 for i in range(240)])
+    pattern = "(tap|qvo)[0-9a-f]{4}"
+    sessions, stats = by_id(path, pattern, batch_size=64)
+    assert len(sessions) == 2
+    warning = stats.few_ids_warning(pattern)
+    fixed = "(?:tap|qvo)[0-9a-f]{4}"
+    assert warning is not None and warning.endswith(f"whole match is the id: '{fixed}'")
+    assert len(by_id(path, fixed, batch_size=64)[0]) == 120
+
+
+def test_ids_taking_the_punctuation_after_them_are_a_warning(make_events):
+    """QA Open vSwitch: `--by-id 'tap\\S+'` took the colon of `tap3f2a-9d: removing policing
+    failed`, and each port was two sessions, `tap3f2a-9d` and `tap3f2a-9d:`, unsaid."""
+    lines = [
+        line for i in range(40)
+        for line in (f"added interface tap{i:04x}-9d on port 3", f"tap{i:04x}-9d: policing failed")
+    ]  # fmt: skip
+    path = make_events(content=lines, template_id=[i % 2 for i in range(80)])
+    pattern = r"tap\S+"
+    sessions, stats = by_id(path, pattern, batch_size=64)
+    assert len(sessions) == 80
+    warning = stats.punctuated_ids_warning(pattern)
+    assert warning is not None and warning in stats.warnings(pattern)
+    assert "40 of 80 session ids" in warning and warning.endswith(r"e.g. 'tap[^\s:]+'")
+    fixed = r"tap[^\s:]+"
+    sessions, stats = by_id(path, fixed, batch_size=64)
+    assert len(sessions) == 40 and stats.punctuated_ids_warning(fixed) is None
+
+
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
     """QA: `--by-id '[0-9a-f-]+'` on kubelet lines made 5,226 sessions; 'a' held every event
     (a letter of many words) and 'd', 'ed', 'defa' were fragments; exit 0."""

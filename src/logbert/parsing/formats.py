@@ -143,6 +143,11 @@ _DAY_MONTH_YEAR = TimestampSpec(
     r"^(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<Y>\d{4}) " + _NO_YEAR + "$",
     expected="'04-Dec-2026 13:30:25'",
 )
+# syslog's facilities by their names (`logread`'s `daemon.info`)
+_FACILITIES = (
+    "kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security|console"
+    "|local[0-7]"
+)
 _CTIME = TimestampSpec(
     ("Month", "Date", "Year", "Time"),
     r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) (?P<Y>\d{4}) " + _NO_YEAR + "$",
@@ -531,6 +536,24 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         _CTIME,
         generic=True,
     ),
+    # OpenWrt's `logread` (its syslog ring buffer as it prints it): a `ctime()` time, the
+    # facility and level, then the tag (`Fri Dec  4 06:00:10 2026 daemon.info hostapd: wlan1:
+    # ...`, `kern.warn kernel: [ 12.3] ...`; QA hostapd: `ctime` kept `daemon.info hostapd:` in
+    # every message, a template per level and per tag with or without its pid)
+    "logread": BuiltinFormat(
+        r"<Dow> <Month> <Date> <Time> <Year> <Facility>\.<Level> <Component>(\[<PID>\])?: "
+        r"<Content>",
+        _CTIME,
+    ),
+    # pgBackRest's log files (`/var/log/pgbackrest/<stanza>-backup.log`: `2026-12-05
+    # 01:00:00.123 P00   INFO: backup command begin 2.49: ...`): the worker process and the
+    # level as fields; its `---PROCESS START---` banners are the writer's own lines (QA
+    # pgBackRest: `iso` kept `P01`/`P02` in the message, a template per worker, and counted each
+    # banner a reject, with advice to join it to the run before)
+    "pgbackrest": BuiltinFormat(
+        r"<Date> <Time> <Process> +<Level>: <Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-12-05 01:00:00.123'"),
+    ),
     # NATS server's log (`[1] 2026/12/04 10:00:02.656855 [INF] Starting nats-server`; a
     # connection's lines lead with `10.0.1.37:56275 - cid:2 - "v1.31.0:go:orders-svc" - `): the
     # connection's address, kind (`cid`, `rid`, `gid`, `lid`), number and client name as
@@ -714,6 +737,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "logfmt": BuiltinFormat(
         "<Timestamp> <Level> <Component> <Content>",
         TimestampSpec(("Timestamp",), ISO_8601, epoch=True, expected=f"ISO 8601 or {EPOCH}"),
+    ),
+    # TiDB's unified log format (TiDB, TiKV, PD, TiFlash): `[2026/12/05 10:00:01.456 +08:00]
+    # [INFO] [server.go:570] ["new connection"] [conn=2097154]`, read as named fields by
+    # `unified.py` (QA TiDB: as text, every quoted message was one variable)
+    "tidb": BuiltinFormat(
+        "<Timestamp> <Level> <Component> <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'[2026/12/05 10:00:01.456 +08:00]'"),
     ),
     # W3C extended log files (IIS), decoded by `w3c.py` (the string names its columns)
     "w3c": BuiltinFormat(
@@ -1147,7 +1177,13 @@ def compile_format(
                 regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
             elif field_name == "Timestamp" and name in ("nagios", "mosquitto"):
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
-            elif field_name == "Dow" and name == "ctime":  # a weekday, else no `ctime` line
+            elif field_name == "Facility" and name == "logread":  # syslog's facilities only
+                regex += rf"(?P<Facility>{_FACILITIES})"
+            elif field_name == "Process" and name == "pgbackrest":  # `P00`, its worker's
+                regex += r"(?P<Process>P[0-9]{2,3})"
+            elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned
+                regex += r"(?P<Level>ASSERT|ERROR|WARN|INFO|DETAIL|DEBUG|TRACE)"
+            elif field_name == "Dow" and name in ("ctime", "logread"):  # a weekday, else none
                 # (QA osquery: the weekday swallowed a JSON line's start up to `calendarTime`'s
                 # `"Thu`, 0 rejects, the query's name gone from every template)
                 regex += r"(?P<Dow>[A-Z][a-z]{2})"

@@ -366,6 +366,26 @@ ERRNO += [
 ] * 3
 _ERRNO_ANY += r"|\bRESULT (?:err=[0-9]+ )?tag=[0-9]"
 _LDAP_TAG_PY = re.compile(rf"(\bRESULT (?:err=[0-9{_ERRNO_MARKED}]+ )?tag=)([0-9]{{1,3}})")
+# ... and an error's code in brackets: TiDB's after its class, `[kv:9007]Write conflict`,
+# `[planner:1054]Unknown column` (QA TiDB: masked, a write conflict a lock wait timeout's
+# `[kv:<*>]` event), pgBackRest's leading its message and after an aborted command,
+# `ERROR: [082]: WAL segment ... was not archived`, `aborted with exception [082]` (QA: every
+# error code one `[<*>]`)
+_BRACKETED_CODES = (  # (before the digits, after them)
+    (r"\[[a-z]+:", r"\][A-Z]"), (r"^\[", r"\]:"), (r"with exception \[", r"\](?:$|\s)"),
+)
+ERRNO += [
+    (rf"({before}[{_ERRNO_MARKED}]*){digit}([0-9]*{after})", rf"\1{marker}\2", 1)
+    for before, after in _BRACKETED_CODES
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 5
+_BRACKETED_CODE_ANY = "|".join(
+    f"{before}[0-9]{{2,5}}{after}" for before, after in _BRACKETED_CODES
+)
+_ERRNO_ANY += rf"|{_BRACKETED_CODE_ANY}"
+_BRACKETED_CODE_PY = [
+    re.compile(f"({before})([0-9]{{2,5}})(?={after})") for before, after in _BRACKETED_CODES
+]
 # ... and a SCSI command's outcome, ESXi's `failed H:0x8 D:0x0 P:0x0 Valid sense data: 0x3 0x11
 # 0x0` (host, device and plugin status; sense key, ASC, ASCQ), kept hex and all: a medium error
 # and a reset are not the ATA pass-through noise every normal window holds (QA ESXi: one
@@ -446,12 +466,16 @@ _VERSION = r"v[0-9]+(?:\.[0-9]+)?"
 # board` (QA: every REST endpoint was one `/rest/api/<*>` event): its digits are marked as an
 # error number's are (`_BARE_VERSION`), so no mask takes them
 _API = r"(?:api|rest)/(?:[a-z]+/)?"
+# ... a bare version after `/api/` itself or after `/rest/` and a name (`/rest/agile/1.0/`), not
+# after `/api/` and a name: `/api/orders/7/cancel` names order 7 (QA uvicorn: its id was kept
+# as a version, a template per one-digit order)
+_API_BARE = r"(?:api/|rest/(?:[a-z]+/)?)"
 _MARKED_VERSION = f"[{_ERRNO_MARKED}](?:\\.[{_ERRNO_MARKED}])?"
 _BARE_VERSION: list[tuple[str, str, int]] = [
-    (rf"((?:^|[\s\"=])/{_API}){d}((?:\.[0-9])?/[A-Za-z_])", rf"\1{mark}\2", 1)
+    (rf"((?:^|[\s\"=])/{_API_BARE}){d}((?:\.[0-9])?/[A-Za-z_])", rf"\1{mark}\2", 1)
     for d, mark in _ERRNO_DIGITS.items()
 ] + [
-    (rf"((?:^|[\s\"=])/{_API}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
+    (rf"((?:^|[\s\"=])/{_API_BARE}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
     for d, mark in _ERRNO_DIGITS.items()
 ]
 # ... and an API whose version is the path's first segment, LXD's `url=/1.0/instances/web1`
@@ -557,6 +581,26 @@ REGISTRY = [
     )
 ]  # fmt: skip
 _REGISTRY_ANY = r'/v2/[^\s"?]+?/(?:manifests|blobs|tags/list|referrers)'  # (rows, `mark_array`)
+# A REST resource's action after its id, `POST /api/orders/4711/cancel`, `/users/42/photos`,
+# `/jobs/3f2a1b4c-.../retry`: the action is the event, the id a value (QA uvicorn: a
+# cancellation was one `/api/orders/<*>` event with every read of an order). The id is a number,
+# a UUID or a long hex id (a name could be a user's or a slug's); the action a lower-case word,
+# or two joined by `-` or `_` (a blog post's slug after a year has more), last in the path or
+# before its query. Tried before a segment's rest is masked (`_id_action_rows`).
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_ID = rf"(?:[0-9]+|{_UUID}|[0-9a-f]{{24,64}})"
+_ACTION = r"[a-z]+(?:[-_][a-z]+)?"
+ID_ACTION: list[tuple[str, str, int]] = [
+    pattern
+    for before, end in _ALL_REQUEST_FORMS
+    for segment in _SEGMENTS
+    for pattern in (
+        (rf"{before}{segment}/{_ID}/({_ACTION}){end}", rf"\1{_KEPT}\2{_REST}{_KEPT}\3\4", 1),
+        (rf"{before}{segment}/{_ID}/({_ACTION})\?[^\s\"]*{end}",
+         rf"\1{_KEPT}\2{_REST}{_KEPT}\3{_QUERY}\4", 1),
+    )
+]  # fmt: skip
+_ID_ACTION_ANY = rf"/{_ID}/{_ACTION}(?:$|[\s\"?,)])"
 REQUEST: list[tuple[str, str, int]] = [
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
     (_URL_IN_REQUEST_LINE, r"\1\2", 1),
@@ -677,9 +721,13 @@ PUPPET: list[tuple[str, str, int]] = [
     (r"\(\x00/", "(" + WILDCARD + "/", 1),
 ]
 _PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
-_REQUEST_PY = [(re.compile(p), r, n) for p, r, n in REGISTRY + QUOTED_REQUEST + REQUEST]
+_REQUEST_PY = [
+    (re.compile(p), r, n) for p, r, n in REGISTRY + ID_ACTION + QUOTED_REQUEST + REQUEST
+]
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
-_BARE_VERSION_ANY = rf"/{_API}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
+_BARE_VERSION_ANY = (
+    rf"/{_API_BARE}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
+)
 
 
 def _hints(any_case: tuple[str, ...] = (), cased: tuple[str, ...] = ()) -> str:
@@ -712,7 +760,8 @@ _ERRNO_HINT = _hints((
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
-_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]"  # `_MESSAGE_ID`, MySQL's
+# `_MESSAGE_ID`, MySQL's, bracketed codes
+_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|" + _BRACKETED_CODE_ANY
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(
     (), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ", "HTTP request to ",
@@ -774,6 +823,20 @@ def _request_rows(text: pa.Array) -> pa.Array | None:
     return rows if pc.any(rows).as_py() else None
 
 
+def _id_action_rows(text: pa.Array) -> pa.Array | None:
+    """Which rows hold a request whose path ends in an id and an action (`ID_ACTION`); None
+    when none does."""
+    if not _has_hint(text, _REQUEST_HINT):
+        return None
+    rows = pc.fill_null(pc.match_substring_regex(text, _ID_ACTION_ANY), False)
+    if not pc.any(rows).as_py():
+        return None
+    requests = pc.match_substring_regex(text, f"{_REQUEST_ANY}|{_QUOTED_REQUEST_ANY}")
+    context = pc.match_substring(text, ERROR_CONTEXT_REQUEST)
+    rows = pc.and_(rows, pc.and_(pc.fill_null(requests, False), pc.invert(context)))
+    return rows if pc.any(rows).as_py() else None
+
+
 def _restore_requests(masked: pa.Array) -> pa.Array:
     """The markers of `REQUEST` back to text: `/product/<*>`, `/search?<*>`."""
     for marker, text in _REQUEST_MARKERS:
@@ -800,6 +863,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     for rows_of, patterns, seldom in (
         (_rows_matching(_BARE_VERSION_ANY), _BARE_VERSION, True),  # `/rest/api/2/...`
         (_rows_matching(_REGISTRY_ANY), REGISTRY, True),  # `/v2/<*>/manifests/<*>`
+        (_id_action_rows, ID_ACTION, False),  # `/orders/<*>/cancel`
         (_rows_matching(_QUOTED_REQUEST_ANY), QUOTED_REQUEST, True),  # `uri="/api/x"`
         (_request_rows, REQUEST, False),  # the path's first segment kept
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
@@ -851,6 +915,8 @@ def mark_text(text: str) -> str:
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
+    for code in _BRACKETED_CODE_PY:
+        text = code.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _UNIT_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text

@@ -348,7 +348,9 @@ _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:I
 # error when calling the API', params: ...`: QA, a normal request flagged as a new event)
 # ... and a query a user wrote, Loki's `query="{app=\"shop\"} |= \"error\""` (QA Loki: a
 # template per LogQL query, a dashboard's new query's routine `context canceled` a new event)
-USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query"
+# ... and a statement a client sent, TiDB's `[sql="SELECT * FROM orders WHERE ..."]`, a panic's
+# `lastSQL=` (QA TiDB: a template per statement, every false alarm a rare statement's)
+USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query|sql|lastsql"
 _USER_TEXT_BEFORE = re.compile(rf"(?:^|[^\w.-])(?i:{USER_TEXT_NAMES})[=:] ?$")
 
 
@@ -646,6 +648,8 @@ NAME_KEYS = (
     # ... and a PostgreSQL client's database and application (jsonlog's `dbname=`, csvlog's
     # columns as JSON: QA, a template per database, a new client application a new event)
     "database_name|dbname|application_name|"
+    # ... and TiDB's, `[cur_db=shop]`, `[database=shop]` (QA: a template per database)
+    "cur_db|database|"
     # ... and an identity provider's client and realm, Keycloak's events `realmName="shop",
     # clientId="web-app"` (QA: a template per client and realm, a renamed client's every
     # login a new event: 111 false alarms of 128 normal windows)
@@ -895,6 +899,14 @@ MASKS: list[tuple[str, str, int]] = [
         r"($|[\s,;'\")\]])",
         r"\1" + WILDCARD + r"\2",
         1,
+    ),
+    # ... and a pgBackRest backup's label, its start and its type, `20261204-010000F` (full),
+    # `20261204-010000F_20261205-010000I` (an incremental on it): QA, `<*>-<*>-010000I`, its
+    # last time kept where its type is no hex digit, a template per expired backup set
+    (
+        r"(^|[\s(,=\[])[0-9]{8}-[0-9]{6}[FDI](?:_[0-9]{8}-[0-9]{6}[DI])?($|[\s,;)\]])",
+        r"\1" + WILDCARD + r"\2",
+        2,
     ),
     # ... and a ZFS pool named in prose, `WARNING: Pool 'backup' has encountered ...` (QA ZFS)
     (r"(\b[Pp]ool )'[^'\s]+'", r"\1'" + WILDCARD + "'", 1),

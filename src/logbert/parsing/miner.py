@@ -84,7 +84,8 @@ _EXCEPTION_CLASS = re.compile(
 _KEPT_NUMBER = re.compile(r"-?[0-9]+")
 _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     # (Jira's `/rest/api/2/search`: a bare version after the API's name)
-    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,3})?)"
+    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,3}"
+    r"(?:/<\*>/[a-z]+(?:[-_][a-z]+)?)?)?)"  # ... an action after an id, `/orders/<*>/cancel`
     r"(?:/<\*>|\?<\*>)?"
 )
 
@@ -449,6 +450,7 @@ def _is_verb_form(word: str) -> bool:
 # a program's first crash a new one; QA PHP: every cron hook a template of its own); not under
 # a label that names a class or an outcome (`status: running`, `error: timeout`)
 _LABELLED_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*[,;.]?")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 _CLASS_LABELS = STATE_NAMES | {
     "reason", "error", "err", "cause", "type", "kind", "level", "mode", "event", "code",
     "severity", "category", "method",
@@ -461,6 +463,10 @@ def _names_under_label(label: str | None, values: set[str]) -> bool:
         label is not None
         and label.endswith(":")
         and label[:-1].lower() not in _CLASS_LABELS
+        # not a protocol's or subsystem's prefix, hostapd's `WPA: pairwise key handshake
+        # completed` beside `WPA: group key ...` (QA hostapd: one event, a station's joining
+        # handshake its periodic rekey's)
+        and not _ACRONYM.fullmatch(label[:-1])
         and all(
             _LABELLED_NAME.fullmatch(v)
             and not _is_verb_form(v.rstrip(",;."))

@@ -154,6 +154,7 @@ from logbert.parsing.template_matcher import (
     known_template,
     load_templates,
 )
+from logbert.parsing.unified import TIDB
 from logbert.parsing.w3c import W3C, ZEEK_FIELDS_DIRECTIVE, fields_after
 from logbert.parsing.zones import (
     OWN_OFFSET,
@@ -178,6 +179,7 @@ _FORMAT_LINES = {
         r"|Log +- Default:|Activity - "
     ),
     **{name: _JOURNAL_MARKERS for name in ("linux", "syslog-iso", "syslog-notag", "rfc3164")},
+    "pgbackrest": r"-{10,}PROCESS START-{10,}$",  # a run's banner
 }
 
 # a built-in format's one-word fields that may hold several words: macOS process names,
@@ -978,7 +980,7 @@ class Parser(DatingChecks):
         one), keeping the first of each. Not for fields read by name: a logfmt or JSON value
         may hold spaces, Prometheus' `component="scrape manager"` (QA: told to add a field to
         a format string that `logfmt` has none of)."""
-        if self.fmt.name in (JSON, LOGFMT):
+        if self.fmt.name in (JSON, LOGFMT, TIDB):
             return
         for name in (*ONE_WORD_FIELDS, *self._own_fields(prep)):
             if name not in prep.cols or name in _SPACED_FIELDS.get(self.fmt.name or "", ()):

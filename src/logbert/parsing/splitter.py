@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from logbert.parsing.formats import LogFormat
 from logbert.parsing.json_lines import JSON, split_json_lines
 from logbert.parsing.logfmt import LOGFMT, split_logfmt_lines
+from logbert.parsing.unified import TIDB, split_unified_lines
 from logbert.parsing.w3c import W3C, split_w3c_lines
 
 # an ANSI escape: CSI (`ESC[0;31m`, cursor moves), OSC (`ESC]...BEL` titles, links) or a
@@ -166,6 +167,8 @@ def split_lines(
         return split_w3c_lines(lines, w3c_fields)
     if fmt.name == LOGFMT:
         return split_logfmt_lines(lines)
+    if fmt.name == TIDB:
+        return split_unified_lines(lines)
     if fmt.name == JSON:
         ok, cols = split_json_lines(lines)
         if "Content" in cols:  # `"msg": "\u001b[31merror\u001b[0m"` decodes to ESC

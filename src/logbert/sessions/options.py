@@ -61,6 +61,20 @@ def id_value_example(pattern: str) -> str:
     return f'{name}"?[=: ]+"?([\\w.:/-]+)'
 
 
+# a capture group of alternatives with more of the regex after it, `(tap|qvo)[0-9a-f]{8}`
+_ALTERNATIVES_GROUP = re.compile(r"\((?!\?)([^()]*\|[^()]*)\)(?=.)")
+
+
+def alternatives_group_fix(pattern: str) -> str | None:
+    """For a `--by-id` regex whose only capture group holds alternatives and more follows it
+    (`(tap|qvo)[0-9a-f]{8}`): the regex with that group made non-capturing, so the whole match
+    is the id (QA Open vSwitch: the id was 'tap' or 'qvo', two sessions); else None."""
+    group = _ALTERNATIVES_GROUP.search(pattern)
+    if group is None or re.compile(pattern).groups != 1:
+        return None
+    return f"{pattern[: group.start()]}(?:{group[1]}){pattern[group.end():]}"
+
+
 def name_value_regex(name: str) -> str:
     """The `--by-id` regex that reads the value of a `name=value` word of the content, as a
     JSON line's fields are written (`ClientHost=(\\S+)`, `userIdentity\\.arn=(\\S+)`)."""

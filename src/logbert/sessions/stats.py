@@ -21,7 +21,7 @@ from logbert.parsing.auto import show_line
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import ANOMALY, NORMAL
 from logbert.sessions.label_times import ShiftedLabels
-from logbert.sessions.options import by_field_hint, id_value_example
+from logbert.sessions.options import alternatives_group_fix, by_field_hint, id_value_example
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
@@ -51,6 +51,14 @@ TIME_ORDER_ADVICE = (
 )
 
 
+# the punctuation a message writes after an id (`tap3f2a1b4c-9d: removing ...`, `for job 42,`):
+# no id ends in it, a regex that takes it does; at least this share of the sessions, and this
+# many, is a warning
+PUNCTUATION_AFTER_ID = ":,;.)]'\""
+PUNCTUATED_SHARE = 0.02
+PUNCTUATED_MIN = 5
+
+
 # a share of empty time windows inside a log at most this small is a silence worth a word
 SILENT_SHARE = 0.1
 # by id: events naming no id though they hold a session's id, this share of all is a warning
@@ -77,6 +85,9 @@ class SessionizeStats:
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
     multi_id_example: str | None = None  # the first such content
     n_single: int = 0  # sessions of one event (`single_event_warning`)
+    # by id: sessions whose id ends in punctuation, `tap3f2a1b4c-9d:` (`punctuated_ids_warning`)
+    n_punctuated: int = 0
+    punctuated_example: str | None = None
     n_no_timestamp: int = 0  # by window: events without a timestamp (none before them either)
     n_dated_before: int = 0  # by window: undated events given the time of the dated one before
     n_counted_times: int = 0  # by window: events dated before 1980 (seconds since a start)
@@ -187,6 +198,9 @@ class SessionizeStats:
             self.largest_id, self.largest_events = session_id, n_events
         if self.first_id is None:
             self.first_id = session_id
+        if session_id and session_id[-1] in PUNCTUATION_AFTER_ID:
+            self.n_punctuated += 1
+            self.punctuated_example = self.punctuated_example or session_id
         for name in categories or ():
             self.categories[name] = self.categories.get(name, 0) + 1
         if label == ANOMALY:
@@ -500,6 +514,7 @@ class SessionizeStats:
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
             self.dominant_id_warning(pattern),
+            self.punctuated_ids_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
             self.repeated_labels_warning(),
@@ -712,11 +727,39 @@ class SessionizeStats:
                 f"named only {n_ids} ids (the first: {self.first_id!r}), so they make "
                 f"{n_ids} sessions of {matched // n_ids:,} events on average"
             )
+        fixed = alternatives_group_fix(pattern)
+        if fixed is not None:
+            return (
+                f"warning: {what} --by-id '{pattern}' {named}: the id is the regex's only "
+                "capture group, and that group holds the alternatives only, not the id after "
+                f"them; make it non-capturing so the whole match is the id: '{fixed}'"
+            )
         example = id_value_example(pattern)
         return (
             f"warning: {what} --by-id '{pattern}' {named}: the regex seems to match fixed text "
             "rather than an id that differs from session to session; match the id's value, e.g. "
             f"'{example}' (the id is the whole match or its only capture group)"
+        )
+
+    def punctuated_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when many session ids of the --by-id regex `pattern` end in
+        punctuation (`PUNCTUATION_AFTER_ID`): the regex takes what the message writes after
+        the id, so an id written both with and without it is two sessions (QA Open vSwitch:
+        `tap\\S+` made `tap3f2a-9d` and `tap3f2a-9d:` of one port's lines, 2,188 sessions for
+        1,290 ports, unsaid)."""
+        n, example = self.n_punctuated, self.punctuated_example
+        if pattern is None or self.field is not None or example is None:
+            return None
+        if n < max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions):
+            return None
+        mark = example[-1]
+        fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
+        advice = f", e.g. '{fixed}'" if fixed != pattern else ""
+        return (
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' end in "
+            f"punctuation (e.g. {example!r}): the regex takes the {mark!r} the message writes "
+            "after the id, so lines that write the id so and lines that do not make two "
+            f"sessions of one; stop the regex before it{advice}"
         )
 
     def dominant_id_warning(self, pattern: str | None) -> str | None:

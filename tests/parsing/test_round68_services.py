@@ -1,0 +1,171 @@
+"""QA round 68 (Lustre, hostapd, Open vSwitch, pgBackRest, TiDB) and the REST actions a uvicorn
+service's QA left open: what each log's first run got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+from logbert.parsing.auto import rank_formats
+
+TIDB_LINES = [
+    "[2026/12/05 10:00:00.123 +08:00] [INFO] [server.go:266] [\"server is running MySQL "
+    "protocol\"] [addr=0.0.0.0:4000]",
+    "[2026/12/05 10:00:01.456 +08:00] [INFO] [server.go:570] [\"new connection\"] "
+    "[conn=2097154] [remoteAddr=10.0.0.42:51234]",
+    "[2026/12/05 10:00:02.789 +08:00] [INFO] [session.go:3950] [\"CRUCIAL OPERATION\"] "
+    "[conn=2097154] [schemaVersion=52] [cur_db=shop] [sql=\"CREATE TABLE orders (id BIGINT "
+    "PRIMARY KEY, total DECIMAL(10,2))\"] [user=app@10.0.0.42]",
+    "[2026/12/05 10:00:03.012 +08:00] [INFO] [session.go:3950] [\"CRUCIAL OPERATION\"] "
+    "[conn=2097155] [schemaVersion=53] [cur_db=billing] [sql=\"DROP DATABASE billing\"] "
+    "[user=root@10.0.0.43]",
+    "[2026/12/05 10:00:04.345 +08:00] [INFO] [conn.go:1150] [\"command dispatched failed\"] "
+    "[conn=2097154] [sql=\"INSERT INTO orders VALUES (1)\"] [timestamp=445566778899001123] "
+    "[err=\"[kv:9007]Write conflict, txnStartTS=445566778899001122\"]",
+    "[2026/12/05 10:00:05.678 +08:00] [INFO] [server.go:620] [\"connection closed\"] "
+    "[conn=2097154]",
+    "[2026/12/05 10:00:06.000 +08:00] [INFO] [server.go:620] [\"connection closed\"] "
+    "[conn=2097155]",
+    "[2026/12/05 10:00:07.000 +08:00] [INFO] [<unknown>] [\"Welcome to TiDB.\"] "
+    "[\"Release Version\"=v7.5.1]",
+    "[2026/12/05 10:00:08.000 +08:00] [WARN] [conn.go:1150] [\"command dispatched failed\"] "
+    "[conn=2097155] [sql=\"SELECT 1\"] [err=\"[kv:9006]GC life time is shorter than "
+    "transaction duration\"]",
+]
+
+
+def test_tidbs_unified_log_is_read_as_named_fields(auto_parsed):
+    """QA TiDB: read as text, every quoted message was one variable (`connection closed` and
+    the server's start one `[<*>] [<*>]` event), a template per SQL statement and database,
+    and `[kv:<*>]` one event for every error code."""
+    events = auto_parsed(TIDB_LINES, "tidb")
+    templates = events["template"]
+    assert events["Level"][0] == "INFO" and events["Component"][1] == "server.go:570"
+    assert str(events["timestamp"][0]) == "2026-12-05 02:00:00.123000"  # +08:00, in UTC
+    assert templates[0] == "INFO server.go:<*> server is running MySQL protocol addr=<*>:<*>"
+    assert templates[5] == templates[6] == "INFO server.go:<*> connection closed conn=<*>"
+    assert templates[2] == templates[3]  # another database, another statement: one event
+    assert 'sql="<*>"' in templates[2] and "cur_db=<*>" in templates[2]
+    assert "err=[kv:9007]Write conflict" in templates[4] and "timestamp=<*>" in templates[4]
+    assert "err=[kv:9006]GC life time" in templates[8]
+    assert "Release Version=v7.<*>" in templates[7]
+
+
+def test_a_line_that_is_not_all_items_does_not_fit_tidb(log_parsed):
+    """A panic's stack, or a line of another format, is a reject, not an event of the format."""
+    lines = [*TIDB_LINES[:2], "goroutine 1 [running]:", TIDB_LINES[5] + " trailing words"]
+    events, summary = log_parsed(lines, "tidb")
+    assert len(events["template"]) == 2 and summary.rejected == 2
+
+
+def test_a_rest_action_after_an_id_is_kept(masked_alike):
+    """QA uvicorn: `POST /api/orders/4711/cancel` was `/api/orders/<*>`, a cancellation one event
+    with every read of an order; an id of one digit was even kept as an API's version
+    (`/api/orders/7/cancel` as it stood)."""
+    lines = [
+        'INFO:     10.0.0.1:5000 - "POST /api/orders/4711/cancel HTTP/1.1" 200 OK',
+        'INFO:     10.0.0.1:5000 - "POST /api/orders/7/cancel HTTP/1.1" 200 OK',
+        'INFO:     10.0.0.1:5000 - "GET /api/orders/7 HTTP/1.1" 200 OK',
+        "GET /users/42/photos?page=2 200",
+        'path="/jobs/3f2a1b4c-9d8e-4f7a-b6c5-1d2e3f4a5b6c/retry" status=500',
+        "GET /blog/2024/summer-sale-is-here 200",  # a slug after a year: a value
+        "GET /rest/agile/1.0/board/3 200",  # a version after the API's name is kept
+    ]
+    cancel, short, read, photos, retry, slug, board = masked_alike(lines)
+    assert cancel == short == 'INFO: <*>:<*> - "POST /api/orders/<*>/cancel HTTP/<*>" 2xx OK'
+    assert read == 'INFO: <*>:<*> - "GET /api/orders/<*> HTTP/<*>" 2xx OK'
+    assert photos == "GET /users/<*>/photos?<*> 2xx"
+    assert retry == 'path="/jobs/<*>/retry" status=5xx'
+    assert slug == "GET /blog/<*> 2xx"
+    assert board == "GET /rest/agile/1.0/board/<*> 2xx"
+
+
+def test_the_miner_keeps_actions_apart(log_parsed):
+    """The endpoint of `/orders/<*>/cancel` is not `/orders`'s: the miner does not merge them."""
+    lines = [
+        f'10.0.0.{i} - - [05/Dec/2026:10:00:{i:02d} +0000] "{verb} /api/orders/{40 + i}{rest} '
+        f'HTTP/1.1" 200 12 "-" "curl/8.0"'
+        for i in range(30)
+        for verb, rest in (("GET", ""), ("POST", "/cancel"), ("POST", "/refund"))
+    ]
+    events, _ = log_parsed(lines, "access")
+    assert len(set(events["template"])) == 3
+
+
+def test_openwrt_logread_lines_have_their_facility_level_and_tag_as_fields(auto_parsed):
+    """QA hostapd: `auto` took `ctime` for `logread`'s lines and kept `daemon.info hostapd:`
+    in every message: a template per level and per tag with or without its pid."""
+    events = auto_parsed([
+        "Fri Dec  4 06:00:10 2026 daemon.notice hostapd: wlan1: AP-STA-CONNECTED "
+        "dc:a6:32:42:19:9d",
+        "Fri Dec  4 06:00:11 2026 daemon.info dnsmasq-dhcp[1900]: DHCPDISCOVER(br-lan) "
+        "dc:a6:32:42:19:9d",
+        "Fri Dec  4 06:00:13 2026 daemon.info hostapd[1234]: wlan1: AP-STA-CONNECTED "
+        "dc:a6:32:42:19:9e",
+    ], "logread")  # fmt: skip
+    assert events["Facility"][:3] == ["daemon"] * 3
+    assert events["Level"][:3] == ["notice", "info", "info"]
+    assert events["Component"][:3] == ["hostapd", "dnsmasq-dhcp", "hostapd"]
+    assert events["PID"][:3] == ["", "1900", "1234"]
+    assert events["template"][0] == events["template"][2] == "<*>: AP-STA-CONNECTED <*>"
+
+
+def test_words_after_a_protocols_prefix_are_no_names(log_parsed):
+    """QA hostapd: `WPA: pairwise key handshake completed` and `WPA: group key ...` were one
+    `WPA: <*> key` event (the words under a label read as names), a station's joining
+    handshake its periodic rekey's; a program's name under `exited:` stays a name."""
+    lines = [
+        f"2026-12-05T10:00:{i:02d}+01:00 ap-lobby hostapd: wlan0: STA 3c:22:fb:12:34:{i:02x} "
+        f"WPA: {'group' if i % 3 == 0 else 'pairwise'} key handshake completed (RSN)"
+        for i in range(30)
+    ] + [
+        f"2026-12-05T10:01:{i:02d}+01:00 ap-lobby supervisord: exited: {name} (exit status 1; "
+        "not expected)"
+        for i, name in enumerate(["api", "worker", "node_exporter"] * 5)
+    ]
+    events, _ = log_parsed(lines, "syslog-iso")
+    templates = set(events["template"])
+    assert {t for t in templates if "handshake" in t} == {
+        "<*>: STA <*> WPA: group key handshake completed (RSN)",
+        "<*>: STA <*> WPA: pairwise key handshake completed (RSN)",
+    }
+    assert {t for t in templates if "exited" in t} == {
+        "exited: <*> (exit status 1; not expected)"
+    }
+
+
+def test_pgbackrest_logs_have_their_worker_and_level_as_fields(log_parsed):
+    """QA pgBackRest: `auto` took `iso`, which kept the worker (`P01`, `P02`) in every message,
+    a template per worker; each run's `PROCESS START` banner was a reject (with advice to join
+    it to the run before), a backup's label was partly kept (`<*>-<*>-070000I`, a template per
+    expired set) and every error code was one `[<*>]`."""
+    lines = [
+        "-------------------PROCESS START-------------------",
+        "2026-12-05 01:00:01.456 P00   INFO: last backup label = 20261204-010000F_20261204-"
+        "070000I, version = 2.49",
+        "2026-12-05 01:00:04.345 P01 DETAIL: backup file /var/lib/postgresql/16/main/base/1/2 "
+        "(1GB, 12.50%) checksum 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+        "2026-12-05 01:00:04.346 P02 DETAIL: backup file /var/lib/postgresql/16/main/base/1/3 "
+        "(8KB, 100.00%) checksum 9f8e7d6c5b4a39281706f5e4d3c2b1a098765433",
+        "2026-12-05 01:00:05.000 P00   INFO: repo1: expire full backup set 20261101-010000F, "
+        "20261101-010000F_20261101-070000I",
+        "",
+        "-------------------PROCESS START-------------------",
+        "2026-12-05 01:10:00.567 P00  ERROR: [082]: WAL segment 00000001000000A200000040 was "
+        "not archived before the 60000ms timeout",
+        "2026-12-05 01:10:02.123 P00   INFO: archive-push command end: aborted with exception "
+        "[082]",
+        "2026-12-05 01:11:02.123 P00   INFO: archive-push command end: aborted with exception "
+        "[103]",
+    ]
+    ranked = [score.name for score in rank_formats([line for line in lines if line])]
+    assert ranked[0] == "pgbackrest"
+    events, summary = log_parsed(lines, "pgbackrest")
+    assert summary.rejected == 0 and events["Process"][:3] == ["P00", "P01", "P02"]
+    assert events["Level"][4] == "ERROR"
+    templates = events["template"]
+    assert templates[1] == templates[2] == "backup file <*> (<*>, <*>%) checksum <*>"
+    assert templates[0] == "last backup label = <*>, version = <*>"
+    assert templates[3] == "repo1: expire full backup set <*>, <*>"
+    assert templates[4].startswith("[082]: WAL segment <*>")
+    assert templates[5:] == [
+        "archive-push command end: aborted with exception [082]",
+        "archive-push command end: aborted with exception [103]",
+    ]

@@ -180,6 +180,23 @@ def test_ids_taking_the_punctuation_after_them_are_a_warning(make_events):
     assert len(sessions) == 40 and stats.punctuated_ids_warning(fixed) is None
 
 
+def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
+    """QA Lustre: `--by-id '(\\d+@o2ib)'` took `131@o2ib` of `10.1.5.131@o2ib`, and clients of
+    one last octet were one session, unsaid."""
+    lines = [f"Client (at 10.1.{4 + i % 3}.{i % 20}@o2ib) reconnecting" for i in range(60)]
+    path = make_events(content=lines, template_id=[0] * 60)
+    cut = r"(\d+@o2ib)"
+    sessions, stats = by_id(path, cut, batch_size=16)
+    assert len(sessions) == 20
+    warning = stats.cut_ids_warning(cut)
+    assert warning is not None and warning in stats.warnings(cut)
+    assert "60 of the 60 events" in warning and "(e.g. '0@o2ib' in '10.1.4.0@o2ib')" in warning
+    whole = r"(\d+\.\d+\.\d+\.\d+@o2ib)"
+    sessions, stats = by_id(path, whole, batch_size=16)
+    assert len(sessions) == 60 and stats.cut_ids_warning(whole) is None
+    assert stats.n_cut_ids == 0  # a match beside a word's punctuation stands alone
+
+
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
     """QA: `--by-id '[0-9a-f-]+'` on kubelet lines made 5,226 sessions; 'a' held every event
     (a letter of many words) and 'd', 'ed', 'defa' were fragments; exit 0."""

@@ -57,6 +57,10 @@ TIME_ORDER_ADVICE = (
 PUNCTUATION_AFTER_ID = ":,;.)]'\""
 PUNCTUATED_SHARE = 0.02
 PUNCTUATED_MIN = 5
+# by id: matches inside a longer word or number, this share of the events matched, and this
+# many, is a warning (`cut_ids_warning`)
+CUT_SHARE = 0.05
+CUT_MIN = 5
 
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
@@ -85,6 +89,11 @@ class SessionizeStats:
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
     multi_id_example: str | None = None  # the first such content
     n_single: int = 0  # sessions of one event (`single_event_warning`)
+    # by id: events whose id the regex matched inside a longer word or number (`131@o2ib` of
+    # `10.1.5.131@o2ib`), and the first such match and its word (`cut_ids_warning`)
+    n_cut_ids: int = 0
+    cut_example: str | None = None
+    cut_word: str | None = None
     # by id: sessions whose id ends in punctuation, `tap3f2a1b4c-9d:` (`punctuated_ids_warning`)
     n_punctuated: int = 0
     punctuated_example: str | None = None
@@ -173,6 +182,12 @@ class SessionizeStats:
             name = " ".join(map(str, sorted(before)))
             self.restarted_after[name] = self.restarted_after.get(name, 0) + 1
             self.restart_examples.setdefault(name, session_id)
+
+    def count_cut_id(self, match: str, word: str) -> None:
+        """Count an event whose --by-id match `match` stands inside the longer `word`."""
+        self.n_cut_ids += 1
+        if self.cut_example is None:
+            self.cut_example, self.cut_word = match, word
 
     def count_gap(self, gap: int, keys: Sequence[int], gap_at: int, session_id: str) -> None:
         """Count a session quiet for over `REUSE_GAP_US` (`gap`) between two events whose
@@ -515,6 +530,7 @@ class SessionizeStats:
             self.single_event_warning(pattern),
             self.dominant_id_warning(pattern),
             self.punctuated_ids_warning(pattern),
+            self.cut_ids_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
             self.repeated_labels_warning(),
@@ -739,6 +755,24 @@ class SessionizeStats:
             f"warning: {what} --by-id '{pattern}' {named}: the regex seems to match fixed text "
             "rather than an id that differs from session to session; match the id's value, e.g. "
             f"'{example}' (the id is the whole match or its only capture group)"
+        )
+
+    def cut_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when many events' --by-id matches stand inside a longer word or
+        number (`CUT_SHARE` of those matched, `CUT_MIN` or more): the regex takes part of each
+        id, and ids sharing that part share a session (QA Lustre: `(\\d+@o2ib)` took
+        `131@o2ib` of `10.1.5.131@o2ib`, 766 sessions for 773 clients, unsaid)."""
+        matched = self.n_events - self.n_unmatched
+        if pattern is None or self.field is not None or self.cut_example is None:
+            return None
+        if self.n_cut_ids < max(CUT_MIN, CUT_SHARE * matched):
+            return None
+        return (
+            f"warning: {self.n_cut_ids:,} of the {matched:,} events that matched --by-id "
+            f"'{pattern}' match it inside a longer word or number (e.g. {self.cut_example!r} "
+            f"in {self.cut_word!r}): the regex takes part of an id, and ids that share that "
+            "part share a session; match the whole id (what comes before and after it too), "
+            "or anchor the regex at the id's edges with \\b"
         )
 
     def punctuated_ids_warning(self, pattern: str | None) -> str | None:

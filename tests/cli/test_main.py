@@ -48,6 +48,22 @@ def test_a_log_format_given_to_a_command_that_reads_with_a_model_is_explained(tm
     )
 
 
+@pytest.mark.parametrize("option", ["--by-id", "--window=10m"])
+def test_a_session_key_given_to_a_command_that_reads_with_a_model_is_explained(tmp_path, option):
+    """QA hostapd: `score MODEL LOGS --logs --by-id ...` got click's "No such option: --by-id",
+    without a word that the model keys sessions as its training did."""
+    result = subprocess.run(
+        [sys.executable, "-m", "logbert.cli.main", "score", str(tmp_path), "x.log", "--logs",
+         option, "sta=(\\S+)", "-o", str(tmp_path / "o.json")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    name = option.split("=")[0]
+    assert f"error: score has no {name}: a model keys the sessions of logs as its training" in (
+        result.stderr
+    )
+
+
 def test_error_messages_quote_brackets_as_given(monkeypatch, capsys):
     """A regex, template or log line holds `[...]`; the console must not take it for markup."""
     import pytest

@@ -169,3 +169,53 @@ def test_pgbackrest_logs_have_their_worker_and_level_as_fields(log_parsed):
         "archive-push command end: aborted with exception [082]",
         "archive-push command end: aborted with exception [103]",
     ]
+
+
+def test_a_word_glued_to_a_masked_value_by_a_colon_names_the_event(log_parsed):
+    """QA Jitsi: Jicofo's `Member joined:a1b2c3d4` and `Member left:a1b2c3d4` were one `Member
+    <*>` event (with the method before them), a conference whose members only joined a
+    normal one; its `Sticky failure: true` was `false`'s event."""
+    head = (
+        "Jicofo 2026-12-05 10:01:{s:02d}.789 INFO: [47] [room=a@conf.example.com "
+        "meeting_id=3f2a1b4c] "
+    )
+    lines = [
+        head.format(s=i) + f"JitsiMeetConferenceImpl.onMember{verb.title()}#590: Member "
+        f"{verb}:{i:08x}"
+        for i in range(20) for verb in ("joined", "left")
+    ] + [head.format(s=40 + i) + f"Sticky failure: {flag}" for i, flag in enumerate(FLAGS)]
+    events, _ = log_parsed(lines, JITSI)
+    templates = set(events["template"])
+    room = "[room=<*> meeting_id=<*>] "
+    method = room + "JitsiMeetConferenceImpl.onMember"
+    assert method + "Joined#<*>: Member joined:<*>" in templates
+    assert method + "Left#<*>: Member left:<*>" in templates
+    assert room + "Sticky failure: true" in templates
+
+
+JITSI = r"<Service> <Date> <Time> <Level>: \[<Thread>\] <Content>"
+FLAGS = ("false", "true")
+
+
+def test_a_remote_methods_qualified_name_is_the_event(log_parsed):
+    """QA vCenter: every `[VpxLRO] -- BEGIN ... -- vim.VirtualMachine.powerOn --` was one event
+    whatever its operation, so a VM's destruction was a known event; an operation id's prefix
+    (`opID=SWI-<*>` beside `opID=lro-<*>-<*>`) split a known SOAP failure under another caller."""
+    operations = [
+        "vim.VirtualMachine.powerOn", "vim.VirtualMachine.migrate", "vim.SessionManager.login",
+        "vmodl.query.PropertyCollector.retrieveContents",
+    ]  # fmt: skip
+    lines = [
+        f"2026-12-05T10:00:{i:02d}.123Z info vpxd[{12345 + i}] [Originator@6876 sub=vpxLro "
+        f"opID=lro-{i}-{i * 7919:08x}] [VpxLRO] -- BEGIN task-{4700 + i} -- vm-{i} -- "
+        f"{operations[i % 4]} -- 52f3a1b4-9d8e-4f7a-b6c5-1d2e3f4a5b6c"
+        for i in range(40)
+    ] + [
+        f"2026-12-05T10:01:{i:02d}.123Z info vpxd[1] [Originator@6876 sub=vmomi.soapStub[{i}] "
+        f"opID={caller}] SOAP request returned HTTP failure"
+        for i, caller in enumerate(["SWI-1a2b3c4d", "lro-124-5a6b7c8d", "HB-host-22@1234-5678"])
+    ]
+    events, _ = log_parsed(lines, "iso")
+    templates = events["template"]
+    assert len(set(templates[:40])) == 4 and "vim.SessionManager.login" in templates[2]
+    assert len(set(templates[40:])) == 1 and "opID=<*>] SOAP request" in templates[40]

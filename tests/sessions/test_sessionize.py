@@ -237,6 +237,19 @@ def test_one_session_far_larger_than_the_others_is_a_warning(make_events):
     assert by_id(path, loose)[1].dominant_id_warning(loose) is None
 
 
+def test_one_session_fifty_times_the_others_is_a_warning_at_any_share(make_events):
+    """QA xrdp: `port (\\d+)` took sesman's fixed `port 3350` besides the clients' ports, one
+    session of a whole day's 523 events, 84 times the average, under a quarter of the events:
+    no warning."""
+    lines = [f"connection from 10.0.0.{i % 250} port {40000 + i // 3}" for i in range(1500)]
+    lines += ["connecting to sesman ip 127.0.0.1 port 3350"] * 150
+    path = make_events("xrdp.parquet", content=lines, template_id=[1] * len(lines))
+    loose = r"port (\d+)"
+    warning = by_id(path, loose, batch_size=256)[1].dominant_id_warning(loose)
+    assert warning is not None and warning.startswith("warning: session '3350' holds 150 of the")
+    assert "(50 times the other sessions' average)" in warning
+
+
 def test_few_ids_warning_counts_ids_not_long_sessions():
     """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
     one id written again after --idle-timeout counts once."""

@@ -88,8 +88,14 @@ INTERRUPTED = 130  # the shell's status for a process stopped by SIGINT (128 + 2
 MODEL_READERS = ("score", "calibrate", "evaluate", "watch", "serve")
 
 
-def _check_format_option(args: list[str]) -> None:
-    """Refuse `--format` given to a command that reads logs with a model's parser."""
+# ... and a session key there too: the model keys sessions as its training did (QA hostapd:
+# `score --by-id ...` met "No such option: --by-id")
+SESSION_OPTIONS = ("--by-id", "--by-field", "--window", "--step", "--lines")
+
+
+def _check_model_reader_options(args: list[str]) -> None:
+    """Refuse `--format` or a session key given to a command that reads logs with a model's
+    parser and session settings."""
     command = next((a for a in args if not a.startswith("-")), None)
     if command not in MODEL_READERS:
         return
@@ -98,6 +104,14 @@ def _check_format_option(args: list[str]) -> None:
             f"{command} has no --format: a model reads logs with the format it was trained "
             "with (its parser, saved in the model directory); logs of another format need a "
             "model trained on them (`logbert train LOGS --logs --format ...`)"
+        )
+    given = next((o for o in SESSION_OPTIONS for a in args if a.split("=")[0] == o), None)
+    if given is not None:
+        raise LogbertError(
+            f"{command} has no {given}: a model keys the sessions of logs as its training did "
+            "(its session settings, saved in the model directory, e.g. its --by-id regex); "
+            "sessions keyed otherwise need a model trained on them (`logbert train LOGS --logs "
+            f"{given} ...`)"
         )
 
 
@@ -113,7 +127,7 @@ def main() -> None:
     err = Console(stderr=True)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        _check_format_option(sys.argv[1:])
+        _check_model_reader_options(sys.argv[1:])
         app()
     except LogbertError as exc:
         for note in getattr(exc, "__notes__", ()):  # what led there (e.g. the format auto chose)

@@ -654,6 +654,8 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     # ... and Suricata's flow verdict, `flow.alerted=true` (QA: an alerted flow a clean one's)
     r"denied|rejected|error|alerted|"
+    # ... and Jicofo's `Sticky failure: false` (QA Jitsi: a sticky failure a clean one's event)
+    r"failure|"
     # ... and QEMU's disk-full flag on an I/O error, `"nospace": true` (QA libvirt: a full
     # datastore was a failing array's event)
     r"nospace|"

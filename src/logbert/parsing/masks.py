@@ -650,6 +650,9 @@ NAME_KEYS = (
     "database_name|dbname|application_name|"
     # ... and TiDB's, `[cur_db=shop]`, `[database=shop]` (QA: a template per database)
     "cur_db|database|"
+    # ... and vCenter's operation ids, `opID=lro-123-4f5e6d7c` beside `opID=SWI-1a2b3c4d` (QA: a
+    # template per caller's prefix, a known SOAP failure under another caller a new event)
+    "opid|"
     # ... and an identity provider's client and realm, Keycloak's events `realmName="shop",
     # clientId="web-app"` (QA: a template per client and realm, a renamed client's every
     # login a new event: 111 false alarms of 128 normal windows)

@@ -96,6 +96,10 @@ _HANDLER_WORD = re.compile(
     # ... and ASP.NET Core's action, `Shop.Api.Controllers.OrdersController.Get` (QA Serilog:
     # `Executed action <*> (Shop.Api)`, every controller's action one event)
     r"|'?(?:[A-Z]\w*\.)+[A-Z]\w*Controller\.[A-Z]\w*'?"
+    # ... and a remote method by its qualified name, vCenter's `-- BEGIN task-4711 -- vm-42 --
+    # vim.VirtualMachine.powerOn --` (QA vCenter: every operation one `<*>`, a VM's destruction
+    # and a host's shutdown known events)
+    r"|(?:[a-z]\w*\.)+[A-Z]\w*\.[a-z]\w*"
 )
 # ... and a Go handler after its source line, Gitea's `@ repo/view.go:<*>(repo.Home)` (QA: every
 # route's completion was one `@ <*>)` event, an admin's page a repository's)
@@ -240,15 +244,23 @@ _JSON_MEMBER = re.compile(r'[{,]?"([A-Za-z_@][\w.@-]*)":(.*)')
 _RUBY_PAIR = re.compile(r'[{\[]?"([A-Za-z_][\w.-]*)"=>(.*)')
 
 
+# ... and a lower-case word glued to a masked value by a colon, Jicofo's `Member joined:<*>`
+# beside `Member left:<*>` (QA Jitsi: one `Member <*>` event, a conference whose members only
+# joined a normal one)
+_COLON_PAIR = re.compile(r"([a-z][a-z_]{1,30}):(<\*>)")
+
+
 def _pair(word: str) -> tuple[str, str] | None:
-    """(name, value) of a `name=value` word, of a JSON member (`"status":"failed"}`: QA
-    Laravel, whose context Monolog writes as compact JSON) or of a Ruby hash's pair
-    (`{"q"=>"<*>"}`), else None."""
+    """(name, value) of a `name=value` word (or `name:<*>`, `_COLON_PAIR`), of a JSON member
+    (`"status":"failed"}`: QA Laravel, whose context Monolog writes as compact JSON) or of a
+    Ruby hash's pair (`{"q"=>"<*>"}`), else None."""
     if ruby := _RUBY_PAIR.fullmatch(word):
         return ruby[1], ruby[2]
     name, eq, value = word.partition("=")
     if eq and name:
         return name, value
+    if colon := _COLON_PAIR.fullmatch(word):
+        return colon[1], colon[2]
     member = _JSON_MEMBER.fullmatch(word)
     return (member[1], member[2]) if member else None
 

@@ -149,7 +149,9 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
         raise LogbertError(
             f"--by-id '{pattern}' is plain text: it matches the same text on every line that "
             "holds it, so all those lines would make one session; match the id's value, e.g. "
-            f"'{id_value_example(pattern)}' (the id is the whole match or its only capture group)"
+            f"'{id_value_example(pattern)}' for a value after the word, or "
+            f"'([\\w.:-]+{re.escape(pattern)})' for one the word ends (`10.1.4.22@o2ib`: QA "
+            "Lustre) (the id is the whole match or its only capture group)"
         )
     return regex
 

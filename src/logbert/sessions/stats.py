@@ -42,6 +42,7 @@ SINGLE_EVENT_SHARE = 0.9  # ... at this share
 FEW_IDS = 2
 # a session this many times the others' average, with a quarter of the events, is suspect
 DOMINANT_RATIO = 5
+FAR_LARGER_RATIO = 50  # ... and one this many times it, whatever its share
 EVENTS_PER_FEW_IDS = 100
 # what to do when a session's events come from files read one after another
 TIME_ORDER_ADVICE = (
@@ -813,7 +814,13 @@ class SessionizeStats:
         # ... or a quarter of them, DOMINANT_RATIO times the other sessions' average (QA
         # Nagios: `^[A-Z ]+: ([^;]+);` took the command `PROCESS_SERVICE_CHECK_RESULT` of
         # external commands for a host, a session ten times any host's)
-        if size * 2 <= matched and (size * 4 < matched or size < DOMINANT_RATIO * others):
+        # ... or fifty times it, however small a share (QA xrdp: `port (\\d+)` took sesman's
+        # fixed port 3350 too, 523 events of a day in one session, 84 times the average)
+        if (
+            size * 2 <= matched
+            and (size * 4 < matched or size < DOMINANT_RATIO * others)
+            and (size < FAR_LARGER_RATIO * others or size < EVENTS_PER_FEW_IDS)
+        ):
             return None
         shape = "'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'"
         advice = f"anchor it where the id stands or match the id's whole shape (a UUID: {shape})"

@@ -219,3 +219,46 @@ def test_a_remote_methods_qualified_name_is_the_event(log_parsed):
     templates = events["template"]
     assert len(set(templates[:40])) == 4 and "vim.SessionManager.login" in templates[2]
     assert len(set(templates[40:])) == 1 and "opID=<*>] SOAP request" in templates[40]
+
+
+def test_xrdp_logs_are_a_built_in_format(auto_parsed):
+    """QA xrdp: `auto` read no format: the time `[20261205-10:00:03]` was a word no built-in
+    format knew."""
+    events = auto_parsed([
+        "[20261205-10:00:00] [INFO ] Socket 12: AF_INET6 connection received from "
+        "::ffff:10.0.0.42 port 51234",
+        "[20261205-10:05:01] [ERROR] xrdp_sec_recv: xrdp_mcs_recv failed",
+        "[20261205-10:08:00] [WARN ] Window manager (pid 23460, display 10) exited quickly "
+        "(0 secs). This could indicate a window manager config problem",
+    ], "xrdp")  # fmt: skip
+    assert events["Level"][:3] == ["INFO", "ERROR", "WARN"]
+    assert str(events["timestamp"][1]) == "2026-12-05 10:05:01"
+    assert events["template"][1] == "xrdp_sec_recv: xrdp_mcs_recv failed"
+
+
+def test_an_openhab_items_free_text_states_are_values(log_parsed):
+    """QA openHAB: `Item 'Spotify_Track' changed from Smells Like Teen Spirit to Africa` was a
+    template per pair of songs, and each new pair a false alarm; state words stay events."""
+    head = "2026-12-05 10:00:{s:02d}.123 [INFO ] [openhab.event.ItemStateChangedEvent ] - "
+    songs = ["Smells Like Teen Spirit", "Africa", "Road to Nowhere", "Bohemian Rhapsody"]
+    lines = [
+        head.format(s=i) + f"Item 'Spotify_Track' changed from {songs[i % 4]} to "
+        f"{songs[(i + 1) % 4]}"
+        for i in range(8)
+    ] + [
+        head.format(s=20) + "Item 'Kitchen_Light' changed from OFF to ON",
+        head.format(s=21) + "Item 'Outdoor_Temperature' changed from 4.5 °C to 4.3 °C",
+        head.format(s=22) + "Item 'gLights' changed from OFF to ON through Kitchen_Light",
+        head.format(s=23) + "Item 'Door' changed from UNDEF to CLOSED",
+    ]
+    events, _ = log_parsed(lines, OPENHAB)
+    templates = events["template"]
+    assert set(templates[:8]) == {"Item '<*>' changed from <*> to <*>"}
+    assert events["params"][0][-2:] == ["Smells Like Teen Spirit", "Africa"]
+    assert templates[8].endswith("' changed from OFF to ON")
+    assert templates[9].endswith("' changed from <*> to <*>")
+    assert templates[10] == "Item 'gLights' changed from OFF to ON through <*>"
+    assert templates[11].endswith("' changed from UNDEF to CLOSED")
+
+
+OPENHAB = r"<Date> <Time> \[<Level> *\] \[<Component> *\] - <Content>"

@@ -536,6 +536,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         _CTIME,
         generic=True,
     ),
+    # xrdp's and xrdp-sesman's logs (`[20261205-10:00:03] [INFO ] xrdp_wm_log_msg: login
+    # successful for user alice on display 10`): the level as a field (QA xrdp: `auto` read no
+    # format, its time a word no built-in one knew)
+    "xrdp": BuiltinFormat(
+        r"\[<Timestamp>\] \[<Level> *\] <Content>",
+        TimestampSpec(
+            ("Timestamp",),
+            r"^(?P<Y>\d{4})(?P<m>\d\d)(?P<d>\d\d)-(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)$",
+            expected="'[20261205-10:00:03]'",
+        ),
+    ),
     # OpenWrt's `logread` (its syslog ring buffer as it prints it): a `ctime()` time, the
     # facility and level, then the tag (`Fri Dec  4 06:00:10 2026 daemon.info hostapd: wlan1:
     # ...`, `kern.warn kernel: [ 12.3] ...`; QA hostapd: `ctime` kept `daemon.info hostapd:` in

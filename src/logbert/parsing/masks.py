@@ -546,7 +546,21 @@ def _nagios_patterns() -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
+def _openhab_states(match: re.Match[str]) -> str:
+    """An openHAB item's states of several words as one word each (`JOIN`)."""
+    return (
+        match[1] + re.sub(r"\s+", JOIN, match[2]) + match[3] + re.sub(r"\s+", JOIN, match[4])
+        + match[5]
+    )  # fmt: skip
+
+
+_OPENHAB_CANDIDATE = "' changed from "
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
+    # ... and an openHAB item's change of state, its states one word each (masked by `MASKS`)
+    (
+        re.compile(r"^(.*\bItem '[^'\s]+' changed from )(.+?)( to )(.+?)((?: through \S+)?)$"),
+        _openhab_states,
+    ),
     # ... and pgaudit's record, `AUDIT: SESSION,5,1,MISC,BEGIN,,,BEGIN,<not logged>`, as named
     # words, its class, command and object the event (QA pgaudit: one word, BEGIN, COMMIT and
     # ROLLBACK were one `<*>` event, a rolled-back transaction a committed one's)
@@ -591,7 +605,8 @@ def _spaced_csv_array(text: pa.Array) -> pa.Array:
     # pgaudit's records have too few commas to be candidates (`_CSV_REWRITES`)
     audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)
     nagios = pc.fill_null(pc.match_substring_regex(text, _NAGIOS_CANDIDATE), False)  # ... Nagios'
-    candidates = pc.or_(pc.or_(candidates, audit), nagios)
+    openhab = pc.fill_null(pc.match_substring(text, _OPENHAB_CANDIDATE), False)  # ... openHAB's
+    candidates = pc.or_(pc.or_(pc.or_(candidates, audit), nagios), openhab)
     if not pc.any(candidates).as_py():
         return text
     spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]
@@ -903,6 +918,18 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         1,
     ),
+    # ... and an openHAB item's states, `Item 'Spotify_Track' changed from Smells Like Teen
+    # Spirit to Africa` (a String item's free text, one word each by `_OPENHAB_STATES`),
+    # `changed from 4.5 °C to 4.3 °C`, but not a state word, `OFF`, `ON`, `UNDEF` (QA openHAB:
+    # a template per pair of songs, each new pair a false alarm); a group's member after
+    # `through` is an item's name
+    (r"(\bItem '[^'\s]+' changed from )[A-Z_]*[^A-Z_\s]\S*( to )", r"\1" + WILDCARD + r"\2", 1),
+    (
+        r"(\bItem '[^'\s]+' changed from \S+ to )[A-Z_]*[^A-Z_\s]\S*($| through )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (r"(\bItem '[^'\s]+' changed from \S+ to \S+ through )\S+$", r"\1" + WILDCARD, 1),
     # ... and a pgBackRest backup's label, its start and its type, `20261204-010000F` (full),
     # `20261204-010000F_20261205-010000I` (an incremental on it): QA, `<*>-<*>-010000I`, its
     # last time kept where its type is no hex digit, a template per expired backup set

@@ -262,3 +262,28 @@ def test_an_openhab_items_free_text_states_are_values(log_parsed):
 
 
 OPENHAB = r"<Date> <Time> \[<Level> *\] \[<Component> *\] - <Content>"
+
+
+def test_arangodbs_request_lines_keep_their_endpoint_and_status(masked_alike):
+    """QA ArangoDB: its request line, `"POST,/_db/shop/_api/cursor,HTTP/1.1" root 201 ...`,
+    was `"POST,<*>,HTTP/<*>" root <*> <*>`: every endpoint and status one event (the status
+    joined to the sizes after it), a 500 a 201's; a failed login's user and a slow query's
+    bind values and database split an event per value."""
+    lines = [
+        '10.0.0.42 "POST,/_db/shop/_api/cursor,HTTP/1.1" root 201 512 1024 0.012345',
+        '10.0.0.44 "POST,/_db/billing/_api/cursor,HTTP/1.1" bob 500 512 1024 0.012345',
+        '10.0.0.42 "GET,/_db/shop/_api/document/orders/1234,HTTP/1.1" root 404 0 120 0.000345',
+        '10.0.0.44 "GET,/_admin/status,HTTP/1.1"  200 512 1024 0.012345',
+        "Authentication failed for user 'admin' from 10.0.9.218",
+        "slow query: 'FOR c IN customers RETURN c', bind vars: {\"country\":\"US\"}, database: "
+        "shop, user: shop_app, took: 12.3 s",
+        "path 65004 64601 64950",  # a bare run of numbers after a word is still one value
+    ]
+    cursor, failed, document, admin, login, slow, path = masked_alike(lines)
+    assert cursor == '<*> "POST,/_db/<*>/_api/cursor,HTTP/<*>" root 2xx <*> <*> <*>'
+    assert failed == '<*> "POST,/_db/<*>/_api/cursor,HTTP/<*>" bob 5xx <*> <*> <*>'
+    assert document == '<*> "GET,/_db/<*>/_api/document/<*>,HTTP/<*>" root 4xx <*> <*> <*>'
+    assert admin == '<*> "GET,/_admin/<*>,HTTP/<*>" 2xx <*> <*> <*>'
+    assert login == "Authentication failed for user '<*>' from <*>"
+    assert slow == "slow query: <*>, bind vars: <*>, database: <*>, user: <*>, took: <*> s"
+    assert path == "path <*>"

@@ -68,6 +68,9 @@ _STATUS_FORMS = (
     ),  # fmt: skip
     # ... and uWSGI's `(HTTP/1.1 500)` (QA: a 500 was a 200's event)
     (r"(HTTP/[0-9.]+\"?\s+)", r"($|[\s)])"),
+    # ... and ArangoDB's after the request's user, `"POST,/_db/shop/_api/cursor,HTTP/1.1" root
+    # 201 512 ...` (QA ArangoDB: a 500 was a 201's event)
+    (r"(,HTTP/[0-9.]+\" +(?:[A-Za-z_][^\s\"]* +)?)", r"(\s)"),
     # Puppet's `Error 500 on SERVER` beside `Error 403 on SERVER` (QA: one `Error <*>` event)
     (r"((?:^|\s)Error\s+)", r"(\s+on\s+SERVER)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
@@ -514,7 +517,7 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/(_(?:matrix|synapse)/[a-z_]+/(?:{_VERSION}|r0|unstable)/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/({_MARKED_VERSION}/{_NAME})",  # `/1.0/instances` (`_ROOT_VERSION`)
-    rf"/((?:api|rest|{_VERSION})/{_NAME})",
+    rf"/((?:_?api|rest|{_VERSION})/{_NAME})",  # (ArangoDB's `/_api/version`)
     # ... and Gerrit's authenticated REST API, `/a/changes/?q=...` beside `/a/accounts/self`
     # (QA Gerrit: every authenticated call one `/a/<*>` event)
     rf"/(a/{_NAME})",
@@ -554,8 +557,12 @@ _PATH_FIELD_QUOTED = (
 # ... or after Quarkus' (Vert.x's) `HTTP Request to /orders/4711/payment failed, error id: ...`
 # (QA Quarkus: a failing admin or health endpoint was a failing order's event)
 _REQUEST_TO = r"((?:^|\s)HTTP [Rr]equest to )"
+# ... or ArangoDB's request line, its parts joined by commas, `"POST,/_db/shop/_api/cursor,
+# HTTP/1.1" root 201` (QA ArangoDB: every method, endpoint and status one event)
+_METHOD_COMMA, _COMMA_END = rf"((?:^|\s)\"(?:{'|'.join(HTTP_METHODS)}),)", r"(,HTTP/)"
 _REQUEST_FORMS = (
     (_METHOD, _PATH_END),
+    (_METHOD_COMMA, _COMMA_END),
     (_METHOD_QUOTED, _QUOTE_END),
     (_PATH_FIELD, _PATH_FIELD_END),
     (_JSON_PATH_FIELD, _QUOTE_END),
@@ -581,6 +588,21 @@ REGISTRY = [
     )
 ]  # fmt: skip
 _REGISTRY_ANY = r'/v2/[^\s"?]+?/(?:manifests|blobs|tags/list|referrers)'  # (rows, `mark_array`)
+# ... and ArangoDB's database before its API, `/_db/shop/_api/cursor`: the API's resource is the
+# event, the database a value (QA ArangoDB: `/_db/<*>`, every call one event)
+REGISTRY += [
+    pattern
+    for before, end in _ALL_REQUEST_FORMS
+    for pattern in (
+        (rf"{before}/_db/[^\s\"/,?]+/_api/({_NAME}){end}",
+         rf"\1{_KEPT}_db{_REST}{_KEPT}_api{_KEPT}\2\3", 1),
+        (rf"{before}/_db/[^\s\"/,?]+/_api/({_NAME})/[^\s\",]*{end}",
+         rf"\1{_KEPT}_db{_REST}{_KEPT}_api{_KEPT}\2{_REST}\3", 1),
+        (rf"{before}/_db/[^\s\"/,?]+/_api/({_NAME})\?[^\s\",]*{end}",
+         rf"\1{_KEPT}_db{_REST}{_KEPT}_api{_KEPT}\2{_QUERY}\3", 1),
+    )
+]  # fmt: skip
+_REGISTRY_ANY += r"|/_db/[^\s\"/,?]+/_api/"
 # A REST resource's action after its id, `POST /api/orders/4711/cancel`, `/users/42/photos`,
 # `/jobs/3f2a1b4c-.../retry`: the action is the event, the id a value (QA uvicorn: a
 # cancellation was one `/api/orders/<*>` event with every read of an order). The id is a number,
@@ -637,6 +659,7 @@ _REQUEST_ANY = (
     f"|{_URL_AFTER_PROTOCOL}|{_JSON_PATH_FIELD}{_SEGMENTS[-1]}|{_URL_IN_REQUEST_LINE}"
     f"|{_PATH_FIELD}{_SCHEME_HOST}/|{_JSON_PATH_FIELD}{_SCHEME_HOST}/"
     f"|{_ROOT_VERSION}[{_ERRNO_MARKED}]|{_REQUEST_TO}{_SEGMENTS[-1]}"
+    f"|{_METHOD_COMMA}{_SEGMENTS[-1]}"
 )
 
 # A command of one lower-case word after a slash, as chat and game servers take them
@@ -766,7 +789,8 @@ _ERRNO_HINT = _hints((
 _ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|" + _BRACKETED_CODE_ANY
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(
-    (), (" HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ", "HTTP request to ",
+    (), (" HTTP/", ",HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ",
+         "HTTP request to ",
          *_METHOD_HINTS)
 )  # fmt: skip
 

@@ -176,8 +176,10 @@ JOINS: list[tuple[str, str, int]] = [
     # 64950`, `vzdump 102 103 104`: QA FRR and Proxmox, a template per length, a longer path
     # or one more guest a new event); not a bracketed list with other words among the numbers
     # (HPC's `Fan speeds ( 3552 3534 **** 3515 )`: one event, its speeds one variable each)
+    # (nor a request's user and its status, ArangoDB's `"POST,...,HTTP/1.1" root 201 512`: QA,
+    # the status joined to the sizes, every status one event)
     (
-        rf"((?:^|\s)[A-Za-z][A-Za-z_-]* \d+(?:{JOIN}\d+)*) +(\d+)($|[\s,;)\]])",
+        rf"((?:^|[^\"]\s|^\s)[A-Za-z][A-Za-z_-]* \d+(?:{JOIN}\d+)*) +(\d+)($|[\s,;)\]])",
         rf"\1{JOIN}\2\3",
         16,
     ),
@@ -847,6 +849,13 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
+    # ... and a user's name quoted after the word, ArangoDB's `Authentication failed for user
+    # 'admin' from ...` (QA: a template per user, a brute force on a known name unseen), a
+    # database's after `database: ` and a query's bind values (ArangoDB's slow query `bind
+    # vars: {"country":"US"}, database: shop`: QA, a template per value and database)
+    (r"((?:^|\s)(?i:user) ')[^'\s\\]+(')", r"\1" + WILDCARD + r"\2", 1),  # (`CORP\<*>` kept)
+    (r"((?:^|[\s,;(])(?i:database|db): )[A-Za-z_][\w.-]*", r"\1" + WILDCARD, 1),
+    (r"(\bbind vars: )\{[^{}]*\}", r"\1" + WILDCARD, 1),
     # ... and a graph's node label and its properties (Neo4j's `Index population started:
     # [Index( ... schema=(:Person {email}) ...)]`: QA, a label's first index a new event), its
     # database in a log's brackets, `[neo4j/3fa0e3a6]` beside `[system/00000000]`, and the user,

@@ -285,5 +285,41 @@ def test_arangodbs_request_lines_keep_their_endpoint_and_status(masked_alike):
     assert document == '<*> "GET,/_db/<*>/_api/document/<*>,HTTP/<*>" root 4xx <*> <*> <*>'
     assert admin == '<*> "GET,/_admin/<*>,HTTP/<*>" 2xx <*> <*> <*>'
     assert login == "Authentication failed for user '<*>' from <*>"
-    assert slow == "slow query: <*>, bind vars: <*>, database: <*>, user: <*>, took: <*> s"
+    assert slow == "slow query: <*>, bind vars: <*>, database: shop, user: <*>, took: <*> s"
     assert path == "path <*>"
+
+
+def test_a_number_with_thousands_separators_is_one_value(masked_alike):
+    """QA Druid: `memory [1,073,741,824]` was a `<*>` per comma group, so a broker started
+    with a smaller heap, `[536,870,912]`, was a new event."""
+    big, small = masked_alike([
+        "Starting up with processors [8], memory [1,073,741,824], maxMemory [2,147,483,648].",
+        "Starting up with processors [8], memory [536,870,912], maxMemory [2,147,483,648].",
+    ])  # fmt: skip
+    assert big == small == "Starting up with processors [<*>], memory [<*>], maxMemory [<*>]."
+
+
+def test_a_commands_class_is_the_event(log_parsed):
+    """QA oVirt: `FINISH, CreateVDSCommand, return: ...` and six other commands' were one
+    `FINISH, <*>` event, a command in another's place a known event."""
+    commands = ["CreateVDSCommand", "DestroyVDSCommand", "IsVmDuringInitiatingVDSCommand"]
+    lines = [
+        f"2026-12-05 10:00:{i:02d},123+01 INFO  [org.ovirt.engine.core.vdsbroker.X] (default "
+        f"task-{i}) [3f2a1b4c] FINISH, {commands[i % 3]}, return: Down, log id: {i:08x}"
+        for i in range(30)
+    ]
+    events, _ = log_parsed(lines, "iso")
+    templates = events["template"]
+    assert len(set(templates)) == 3 and "FINISH, DestroyVDSCommand," in templates[1]
+
+
+def test_a_php_class_by_its_namespace_is_the_event(log_parsed):
+    """QA Moodle: every `Execute adhoc task: core\\task\\...` was one event, an ad hoc task the
+    site never ran a known one."""
+    tasks = [
+        "core\\task\\send_new_user_passwords_task", "mod_forum\\task\\send_user_digests",
+        "core_course\\task\\course_delete_modules", "tool_dataprivacy\\task\\process_task",
+    ]  # fmt: skip
+    lines = [f"Execute adhoc task: {tasks[i % 4]}" for i in range(40)]
+    events, _ = log_parsed(lines, "raw")
+    assert len(set(events["template"])) == 4 and events["template"][1].endswith(tasks[1])

@@ -250,6 +250,34 @@ def test_one_session_fifty_times_the_others_is_a_warning_at_any_share(make_event
     assert "(50 times the other sessions' average)" in warning
 
 
+def test_a_few_sessions_quiet_for_hours_are_a_warning(make_events):
+    """QA Bitbucket: request ids given again after a restart, a day later, glued 120 requests
+    of two days into sessions of 24 h, unsaid: their second part started otherwise, so no
+    "start over" warning; where most sessions hold such quiet (HDFS's blocks), none."""
+    content, keys, times = [], [], []
+    for i in range(200):  # requests of two events each, a second apart
+        for k in (1, 2):
+            content.append(f"req @{i:04d} step {k}")
+            keys.append(k)
+            times.append(at(i * 10 + k))
+    for i in range(5):  # five ids again a day later, starting otherwise
+        content.append(f"req @{i:04d} other")
+        keys.append(3)
+        times.append(at(86_400 + i))
+    path = make_events(content=content, template_id=keys, timestamp=times)
+    pattern = r"@\d{4}"
+    sessions, stats = by_id(path, pattern, batch_size=64)
+    warning = stats.quiet_gap_warning(pattern)
+    assert warning is not None and warning in stats.warnings(pattern)
+    assert warning.startswith("warning: 5 of 200 sessions (e.g. '@0000') hold more than 1 h")
+    assert stats.reused_id_warning(pattern) is None  # none started over
+    # most sessions quiet for hours: ids that live that long
+    long_lived = [at(i) if k == 1 else at(86_400 + i) for i, k in enumerate(keys[:400])]
+    path = make_events("long.parquet", content=content[:400], template_id=keys[:400],
+                       timestamp=long_lived)  # fmt: skip
+    assert by_id(path, pattern, batch_size=64)[1].quiet_gap_warning(pattern) is None
+
+
 def test_few_ids_warning_counts_ids_not_long_sessions():
     """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
     one id written again after --idle-timeout counts once."""

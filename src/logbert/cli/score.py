@@ -13,6 +13,7 @@ template set records.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -48,7 +49,13 @@ from logbert.parsing.templates import (
 from logbert.pipeline import LogReadSummary
 from logbert.pipeline.unseen import UnseenPassed
 from logbert.scoring.score_files import ScoreWriter, score_format
-from logbert.sessions.io import check_output_path, iter_session_batches, recorded_templates
+from logbert.sessions.io import (
+    Session,
+    check_output_path,
+    iter_session_batches,
+    recorded_templates,
+)
+from logbert.sessions.lifecycle import LongScoredSessions
 
 # Sessions per batch: identical sequences are scored once per batch, so large batches save
 # work on repetitive logs, while memory stays bounded however big the input is.
@@ -107,8 +114,14 @@ def command(
     options = {"threshold": threshold, "top_events": top_events, "templates": names, "tally": tally}
     # how many scored sessions the model trained on: a flag-rate note then blames the threshold
     overlap = TrainingOverlap(pipeline)
-    if overlap.checked:
-        options["on_sessions"] = overlap.add
+    long = LongScoredSessions(pipeline.lifecycle_.lifetime_)  # (a window lasts its length)
+
+    def seen(sessions: Sequence[Session]) -> None:
+        long.add(sessions)
+        if overlap.checked:
+            overlap.add(sessions)
+
+    options["on_sessions"] = seen
     started = time.perf_counter()
     flagged = still_open = 0
     summary = LogReadSummary()
@@ -178,6 +191,7 @@ def command(
         if detector.supervised
         else tally.warning(info.score, detector.name, info.value, writer.count),
         tally.cut_short_note(),
+        long.warning(),
     )
     for note in notes:
         if note is not None:

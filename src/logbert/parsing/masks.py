@@ -665,8 +665,9 @@ NAME_KEYS = (
     # ... and a PostgreSQL client's database and application (jsonlog's `dbname=`, csvlog's
     # columns as JSON: QA, a template per database, a new client application a new event)
     "database_name|dbname|application_name|"
-    # ... and TiDB's, `[cur_db=shop]`, `[database=shop]` (QA: a template per database)
-    "cur_db|database|"
+    # ... and TiDB's current database of a statement, `[cur_db=shop]` (QA: a template per
+    # database a DDL statement ran in; a connection's `database=` stays, as PostgreSQL's)
+    "cur_db|"
     # ... and vCenter's operation ids, `opID=lro-123-4f5e6d7c` beside `opID=SWI-1a2b3c4d` (QA: a
     # template per caller's prefix, a known SOAP failure under another caller a new event)
     "opid|"
@@ -831,6 +832,10 @@ MASKS: list[tuple[str, str, int]] = [
     # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
     # was 49 templates by how its symbols split into words, and any new mix a new event)
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
+    # a number with thousands separators is one value, Druid's `memory [1,073,741,824]` (QA: a
+    # `<*>` per group, a smaller heap's start a new event)
+    # (two separators at least: `[540,960]` is a pair of coordinates, Android's `bnds=`)
+    (r"(^|[^\d,.])\d{1,3}(?:,\d{3}){2,}($|[^\d,])", r"\1" + WILDCARD + r"\2", 2),
     # an HBase region's name, `table,startkey,1701684071123.<32 hex>.`: one value (QA HBase:
     # `Opened customers,user8295,<*>.` kept a table and a start key met once)
     (r"(^|[\s=(])[\w.:-]+,[^,\s]*,[0-9]{13}\.[0-9a-f]{32}\.", r"\1" + WILDCARD + ".", 1),
@@ -850,11 +855,10 @@ MASKS: list[tuple[str, str, int]] = [
     ),
     (r"(\bby user )[^\s)]+", r"\1" + WILDCARD, 1),
     # ... and a user's name quoted after the word, ArangoDB's `Authentication failed for user
-    # 'admin' from ...` (QA: a template per user, a brute force on a known name unseen), a
-    # database's after `database: ` and a query's bind values (ArangoDB's slow query `bind
-    # vars: {"country":"US"}, database: shop`: QA, a template per value and database)
+    # 'admin' from ...` (QA: a template per user, a brute force on a known name unseen), and a
+    # query's bind values (ArangoDB's slow query `bind vars: {"country":"US"}`: QA, a template
+    # per value)
     (r"((?:^|\s)(?i:user) ')[^'\s\\]+(')", r"\1" + WILDCARD + r"\2", 1),  # (`CORP\<*>` kept)
-    (r"((?:^|[\s,;(])(?i:database|db): )[A-Za-z_][\w.-]*", r"\1" + WILDCARD, 1),
     (r"(\bbind vars: )\{[^{}]*\}", r"\1" + WILDCARD, 1),
     # ... and a graph's node label and its properties (Neo4j's `Index population started:
     # [Index( ... schema=(:Person {email}) ...)]`: QA, a label's first index a new event), its

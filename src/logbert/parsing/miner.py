@@ -100,6 +100,9 @@ _HANDLER_WORD = re.compile(
     # vim.VirtualMachine.powerOn --` (QA vCenter: every operation one `<*>`, a VM's destruction
     # and a host's shutdown known events)
     r"|(?:[a-z]\w*\.)+[A-Z]\w*\.[a-z]\w*"
+    # ... and a PHP class by its namespace, Moodle's `Execute adhoc task: core\task\send_new_
+    # user_passwords_task` (QA Moodle: every ad hoc task one event, one never run a known one)
+    r"|(?:[A-Za-z_]\w*\\)+[A-Za-z_]\w*"
 )
 # ... and a Go handler after its source line, Gitea's `@ repo/view.go:<*>(repo.Home)` (QA: every
 # route's completion was one `@ <*>)` event, an admin's page a repository's)
@@ -605,7 +608,9 @@ OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "a
 # a request's type named in prose, Zimbra's SOAP `soap - AuthRequest elapsed=45` beside
 # `GetFolderRequest` (QA: sixteen of them one `<*>`, a never-seen `DeleteAccountRequest` a
 # known event)
-_REQUEST_TYPE = re.compile(r"(?:[A-Z][a-z0-9]+)+Request")
+# ... and a command's class, oVirt's `FINISH, CreateVDSCommand, return: ...` beside
+# `DestroyVDSCommand` (QA oVirt: seven commands one `FINISH, <*>` event)
+_REQUEST_TYPE = re.compile(r"(?:[A-Z][a-z0-9]+)+Request|[A-Z][A-Za-z0-9]*Command")
 
 
 def _is_operation_pair(word: str) -> bool:

@@ -97,6 +97,55 @@ def stretched_sessions_warning(sessions: Sequence[Session], lifetime: float) -> 
     )
 
 
+# a scored session this many times the training sessions' lifetime (and an hour or more) was
+# cut otherwise than they were
+FAR_LONGER_RATIO = 100
+
+
+class LongScoredSessions:
+    """Scored sessions far longer than the training sessions' `lifetime` (`FAR_LONGER_RATIO`
+    times it, an hour or more): the logs scored are cut otherwise than training's were (a
+    model trained on one file per job scoring all jobs in one file: QA Airbyte, one session of
+    16 hours flagged, exit 0, unsaid), or their ids come back; `add` each batch, then
+    `warning`."""
+
+    def __init__(self, lifetime: float | None) -> None:
+        self.lifetime = lifetime
+        self.n_sessions = 0
+        self.n_long = 0
+        self.longest: tuple[float, str] | None = None
+
+    def add(self, sessions: Sequence[Session]) -> None:
+        self.n_sessions += len(sessions)
+        if self.lifetime is None:
+            return
+        limit = max(FAR_LONGER_RATIO * self.lifetime, STRETCHED_MIN_SECONDS)
+        for s in sessions:
+            if s.start is None or s.end is None:
+                continue
+            seconds = (s.end - s.start).total_seconds()
+            if seconds > limit:
+                self.n_long += 1
+                if self.longest is None or seconds > self.longest[0]:
+                    self.longest = (seconds, s.session_id)
+
+    def warning(self) -> str | None:
+        """`warning: ...` when any scored session was far longer (None otherwise)."""
+        if self.longest is None or self.lifetime is None:
+            return None
+        seconds, example = self.longest
+        return (
+            f"warning: {self.n_long:,} of {self.n_sessions:,} sessions scored last far longer "
+            f"than the model's training sessions, 99% of which ended within "
+            f"{readable_duration(self.lifetime)} (the longest here, {example!r}, "
+            f"{readable_duration(seconds)}): these logs are cut into sessions otherwise than "
+            "the training logs were (one file holding what training read as many: by-field "
+            "source sessions are files), or their ids come back later; their verdicts compare "
+            "unlike things: give the logs as training had them, or train a model on logs cut "
+            "as these are"
+        )
+
+
 def log_end(sessions: Sequence[Session]) -> datetime | None:
     """The last event time among `sessions` (None when none has one)."""
     ends = [s.end or s.start for s in sessions if (s.end or s.start) is not None]

@@ -31,6 +31,7 @@ from logbert.sessions.options import alternatives_group_fix, by_field_hint, id_v
 REUSE_GAP_US = 3_600_000_000  # 1 h
 REUSED_MIN = 3
 REUSED_SHARE = 0.01
+QUIET_SHARE = 0.1  # ... and at most this share for `quiet_gap_warning`
 # by id alone: a key that ends at least this share of sessions ends one where it comes right
 # before a session's first key again (`restart_warning`)
 END_KEY_SHARE = 0.1
@@ -133,6 +134,9 @@ class SessionizeStats:
     n_gapped: int = 0
     idle_timeout: str | None = None  # the sessionizer's --idle-timeout, for the advice
     gapped_example: str | None = None  # the first such session's id
+    # ... whatever their keys (`quiet_gap_warning`), and the first
+    n_quiet: int = 0
+    quiet_example: str | None = None
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
     # by id alone (`count_restart`, `restart_warning`): sessions by their last key, and by
     # the keys that came right before their first key came again (plain JSON, as a live
@@ -194,6 +198,9 @@ class SessionizeStats:
         """Count a session quiet for over `REUSE_GAP_US` (`gap`) between two events whose
         first key came again after that quiet time (`keys` from `gap_at` on), for
         `reused_id_warning`; the keys are looked through only past such a gap."""
+        if gap > REUSE_GAP_US:
+            self.n_quiet += 1
+            self.quiet_example = self.quiet_example or session_id
         if gap > REUSE_GAP_US and keys[0] in keys[gap_at:]:
             self.n_gapped += 1
             self.gapped_example = self.gapped_example or session_id
@@ -544,6 +551,7 @@ class SessionizeStats:
             self.reused_ids_warning(),
             self.multi_host_warning(),
             self.reused_id_warning(pattern),
+            self.quiet_gap_warning(pattern),
             self.restart_warning(pattern),
             self.category_spelling_warning(),
         )
@@ -687,6 +695,31 @@ class SessionizeStats:
                 "session) so that an id seen again after it starts a new one: to sessionize, or "
                 "to train, whose model then cuts the logs it scores so"
             )
+        )
+
+    def quiet_gap_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when a few sessions by id (`REUSED_SHARE` to `QUIET_SHARE` of them)
+        hold hours of quiet between two events, whatever they start with, without
+        --idle-timeout: ids a log gives again later (a counter after a restart) glue two
+        requests together (QA Bitbucket: request ids of two days, 120 sessions of 24 h, a
+        "lifetime" of 24 h and 115 false alarms, unsaid: their second part started otherwise,
+        so `reused_id_warning` stayed quiet). Where most sessions do (HDFS's blocks, deleted
+        hours after they were written; hosts), the ids live that long: no warning."""
+        if pattern is None or self.idle_timeout or self.process_field is not None:
+            return None
+        n, total = self.n_quiet, self.n_sessions
+        if not max(REUSED_MIN, REUSED_SHARE * total) <= n <= QUIET_SHARE * total:
+            return None
+        if self.reused_id_warning(pattern) is not None:
+            return None
+        return (
+            f"warning: {n:,} of {self.n_sessions:,} sessions (e.g. {self.quiet_example!r}) hold "
+            f"more than {REUSE_GAP_US // 3_600_000_000} h of quiet between two of their events, "
+            "while the others hold none: if the log gives these ids again later (a counter "
+            "that starts over after a restart), each is two sessions glued together, and "
+            "their length sets the normal session lifetime; pass --idle-timeout (longer than "
+            "the longest quiet time inside one session) so that an id seen again after it "
+            "starts a new one; if such sessions do last that long, this is no concern"
         )
 
     def single_event_warning(self, pattern: str | None) -> str | None:

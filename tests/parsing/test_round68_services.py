@@ -323,3 +323,42 @@ def test_a_php_class_by_its_namespace_is_the_event(log_parsed):
     lines = [f"Execute adhoc task: {tasks[i % 4]}" for i in range(40)]
     events, _ = log_parsed(lines, "raw")
     assert len(set(events["template"])) == 4 and events["template"][1].endswith(tasks[1])
+
+
+def test_gins_request_lines_are_request_lines(auto_parsed):
+    """QA Gin: no built-in format read `[GIN] 2026/12/05 - 10:00:00 | 200 | ...`; its columns
+    made every endpoint and status one event; `5.678µs` kept its unit beside a masked `1.2ms`."""
+    events = auto_parsed([
+        '[GIN] 2026/12/05 - 10:00:00 | 200 |    1.234567ms |      10.0.0.42 | GET      '
+        '"/api/orders/4711"',
+        '[GIN] 2026/12/05 - 10:00:02 | 404 |       5.678µs |    203.0.113.7 | GET      '
+        '"/wp-login.php"',
+        '[GIN] 2026/12/05 - 10:00:03 | 500 |  2.345678901s |      10.0.0.44 | POST     '
+        '"/api/orders/4711/pay"',
+        "2026/12/05 10:00:03 payment provider timeout after 2s for order 4711",
+    ], "gin")  # fmt: skip
+    assert events["template"][:4] == [
+        "GET /api/orders/<*> 2xx <*> <*>", "GET /wp-login.php 4xx <*> <*>",
+        "POST /api/orders/<*>/pay 5xx <*> <*>", "payment provider timeout after <*> for order <*>",
+    ]  # fmt: skip
+    assert str(events["timestamp"][2]) == "2026-12-05 10:00:03"
+
+
+def test_oozies_context_and_command_classes(log_parsed):
+    """QA Oozie: a workflow's kill was a template per `USER[...]` and `APP[...]`, and
+    `ActionStartXCommand:520` and `ActionEndXCommand:517` lines of one message were one event
+    (the class masked with its source line)."""
+    head = "2026-12-06 09:00:{s:02d},529  INFO {cls} - SERVER[oozie01.example.com] "
+    classes = ["ActionStartXCommand:520", "ActionEndXCommand:517"]
+    users = [("etl", "daily-etl"), ("hive", "clickstream"), ("ds", "ml")]
+    lines = [
+        head.format(s=i, cls=classes[i % 2]) + f"USER[{users[i % 3][0]}] GROUP[-] TOKEN[] "
+        f"APP[{users[i % 3][1]}] JOB[00006{i:02d}-261205080000000-oozie-oozi-W] "
+        f"ACTION[00006{i:02d}-261205080000000-oozie-oozi-W@extract] "
+        f"[***00006{i:02d}***]Action status=DONE"
+        for i in range(24)
+    ]
+    events, _ = log_parsed(lines, "iso")
+    templates = sorted(set(events["template"]))
+    assert len(templates) == 2 and all("USER[<*>]" in t and "APP[<*>]" in t for t in templates)
+    assert "INFO ActionEndXCommand:<*> -" in templates[0]

@@ -536,6 +536,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         _CTIME,
         generic=True,
     ),
+    # a Go service on the Gin framework: Gin's request lines (`[GIN] 2026/12/05 - 10:00:00 |
+    # 200 |  1.2ms |  10.0.0.42 | GET  "/api/orders/4711"`, each a request line with its
+    # endpoint and status class, `masks._GIN_REQUEST`), its recovered panics' `[Recovery]`
+    # lines and the service's own `log` lines (`2026/12/05 10:00:03 payment ...`) alike
+    "gin": BuiltinFormat(
+        r"(\[(?:GIN|Recovery)\] )?<Date> (- )?<Time> (\| )?<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'[GIN] 2026/12/05 - 10:00:00 |'"),
+    ),
     # xrdp's and xrdp-sesman's logs (`[20261205-10:00:03] [INFO ] xrdp_wm_log_msg: login
     # successful for user alice on display 10`): the level as a field (QA xrdp: `auto` read no
     # format, its time a word no built-in one knew)

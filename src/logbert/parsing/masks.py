@@ -557,7 +557,16 @@ def _openhab_states(match: re.Match[str]) -> str:
 
 
 _OPENHAB_CANDIDATE = "' changed from "
+# Gin's request line after its time, `200 |    1.234567ms |      10.0.0.42 | GET      "/api/
+# orders/4711"`, as an application's request line, `GET /api/orders/4711 200 1.234567ms
+# 10.0.0.42`: its endpoint and status class kept (`kept_values`); as columns every request
+# was one event
+_GIN_CANDIDATE = r"^[1-5][0-9][0-9] \| "
+_GIN_REQUEST = re.compile(
+    rf'^([1-5][0-9][0-9]) \|\s+(\S+) \|\s+(\S*) \| ({"|".join(HTTP_METHODS)})\s+"([^"\s]*)"$'
+)
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
+    (_GIN_REQUEST, r"\4 \5 \1 \2 \3"),
     # ... and an openHAB item's change of state, its states one word each (masked by `MASKS`)
     (
         re.compile(r"^(.*\bItem '[^'\s]+' changed from )(.+?)( to )(.+?)((?: through \S+)?)$"),
@@ -608,7 +617,8 @@ def _spaced_csv_array(text: pa.Array) -> pa.Array:
     audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)
     nagios = pc.fill_null(pc.match_substring_regex(text, _NAGIOS_CANDIDATE), False)  # ... Nagios'
     openhab = pc.fill_null(pc.match_substring(text, _OPENHAB_CANDIDATE), False)  # ... openHAB's
-    candidates = pc.or_(pc.or_(pc.or_(candidates, audit), nagios), openhab)
+    gin = pc.fill_null(pc.match_substring_regex(text, _GIN_CANDIDATE), False)  # ... Gin's
+    candidates = pc.or_(pc.or_(pc.or_(pc.or_(candidates, audit), nagios), openhab), gin)
     if not pc.any(candidates).as_py():
         return text
     spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]
@@ -834,6 +844,9 @@ MASKS: list[tuple[str, str, int]] = [
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
     # a number with thousands separators is one value, Druid's `memory [1,073,741,824]` (QA: a
     # `<*>` per group, a smaller heap's start a new event)
+    # ... and a duration in microseconds written with the micro sign, Go's `5.678µs` (QA Gin:
+    # `<*>µs` beside `<*>` for `1.2ms`, a fast request a slow one's other event)
+    (r"(^|[\s=(:\[|])[0-9]+(?:\.[0-9]+)?µs($|[\s,;)\]|])", r"\1" + WILDCARD + r"\2", 1),
     # (two separators at least: `[540,960]` is a pair of coordinates, Android's `bnds=`)
     (r"(^|[^\d,.])\d{1,3}(?:,\d{3}){2,}($|[^\d,])", r"\1" + WILDCARD + r"\2", 2),
     # an HBase region's name, `table,startkey,1701684071123.<32 hex>.`: one value (QA HBase:
@@ -860,6 +873,9 @@ MASKS: list[tuple[str, str, int]] = [
     # per value)
     (r"((?:^|\s)(?i:user) ')[^'\s\\]+(')", r"\1" + WILDCARD + r"\2", 1),  # (`CORP\<*>` kept)
     (r"(\bbind vars: )\{[^{}]*\}", r"\1" + WILDCARD, 1),
+    # ... and Oozie's context of a line, `USER[etl] GROUP[-] TOKEN[] APP[daily-etl]` (QA: a
+    # workflow's kill a template per user and application)
+    (r"(\b(?:USER|GROUP|APP)\[)[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),
     # ... and a graph's node label and its properties (Neo4j's `Index population started:
     # [Index( ... schema=(:Person {email}) ...)]`: QA, a label's first index a new event), its
     # database in a log's brackets, `[neo4j/3fa0e3a6]` beside `[system/00000000]`, and the user,

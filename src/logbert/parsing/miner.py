@@ -326,6 +326,8 @@ def _shapes(values: set[str], by_word: bool = False):
         is_name = bool(name) and all(c.isalnum() or c in "-_." for c in name)
         if endpoint := _endpoint(word):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
+        elif _REQUEST_TYPE.fullmatch(word.rstrip(",;:")):
+            names[word] = word  # a command's class with its source line, `XCommand:<*>`
         elif not _is_variable_word(word) or _SOURCE_SITE.fullmatch(word):
             names[word] = word
         elif tls := TLS_VERSION_WORD.search(word):
@@ -610,7 +612,8 @@ OPERATION_KEYS = frozenset({"api.name", "eventname", "event_name", "apiname", "a
 # known event)
 # ... and a command's class, oVirt's `FINISH, CreateVDSCommand, return: ...` beside
 # `DestroyVDSCommand` (QA oVirt: seven commands one `FINISH, <*>` event)
-_REQUEST_TYPE = re.compile(r"(?:[A-Z][a-z0-9]+)+Request|[A-Z][A-Za-z0-9]*Command")
+# ... also with its source line, Oozie's `ActionStartXCommand:<*> -` beside `ActionEndXCommand`
+_REQUEST_TYPE = re.compile(r"(?:(?:[A-Z][a-z0-9]+)+Request|[A-Z][A-Za-z0-9]*Command)(?::<\*>)?")
 
 
 def _is_operation_pair(word: str) -> bool:
@@ -1221,6 +1224,8 @@ def _refine(
         named = {v: apart(v) for v in values} if apart else _shapes(values, by_word=True)
         for j, r in enumerate(rows):
             parts[named[r[split_pos]]].append(j)
+        if len(parts) == 1:  # the position names no part apart: nothing to split (a guard)
+            return [(template, members)]
         out = []
         for part in parts.values():
             out.extend(

@@ -640,7 +640,9 @@ class SessionizeStats:
             "freed pointer, a counter after a restart, a stage number in each application) "
             "and each such session is several glued together; capture more of the line in "
             "the id so it is unique (named groups are joined: '(?P<ptr>C-0x[0-9a-f]+): "
-            f"\\S+@(?P<client>\\S+)'){other_way}"
+            f"\\S+@(?P<client>\\S+)'){other_way}; if one piece of work repeats its steps "
+            "under one id (a workflow's actions, each started and ended alike), this is no "
+            "concern and an --idle-timeout would cut it"
         )
 
     def _restarted(self, pattern: str | None) -> tuple[int, str] | None:

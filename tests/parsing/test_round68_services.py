@@ -335,12 +335,13 @@ def test_gins_request_lines_are_request_lines(auto_parsed):
         '"/wp-login.php"',
         '[GIN] 2026/12/05 - 10:00:03 | 500 |  2.345678901s |      10.0.0.44 | POST     '
         '"/api/orders/4711/pay"',
-        "2026/12/05 10:00:03 payment provider timeout after 2s for order 4711",
     ], "gin")  # fmt: skip
-    assert events["template"][:4] == [
+    assert events["template"][:3] == [
         "GET /api/orders/<*> 2xx <*> <*>", "GET /wp-login.php 4xx <*> <*>",
-        "POST /api/orders/<*>/pay 5xx <*> <*>", "payment provider timeout after <*> for order <*>",
+        "POST /api/orders/<*>/pay 5xx <*> <*>",
     ]  # fmt: skip
+    iso = ["2026-12-05 10:00:03,123 INFO orders: payment provider timeout"] * 3
+    assert rank_formats(iso)[0].name == "iso"  # no dated line is Gin's without its tag
     assert str(events["timestamp"][2]) == "2026-12-05 10:00:03"
 
 
@@ -362,3 +363,51 @@ def test_oozies_context_and_command_classes(log_parsed):
     templates = sorted(set(events["template"]))
     assert len(templates) == 2 and all("USER[<*>]" in t and "APP[<*>]" in t for t in templates)
     assert "INFO ActionEndXCommand:<*> -" in templates[0]
+
+
+def test_nlogs_pipe_separated_lines_are_a_built_in_format(auto_parsed):
+    """QA Sonarr: `auto` took `iso` for `2026-12-05 10:00:00.1|Info|RssSyncService|...`,
+    which dated every line at midnight and kept the time, level and logger in the message."""
+    events = auto_parsed([
+        "2026-12-05 10:00:00.1|Info|RssSyncService|Starting RSS Sync",
+        "2026-12-05 10:06:00.7|Warn|Torznab|Indexer Nyaa returned HTTP 429: Too Many Requests, "
+        "backing off for 5 minutes",
+        "2026-12-05 10:07:00.8|Error|QBittorrent|Unable to connect to qBittorrent",
+    ], "nlog")  # fmt: skip
+    assert str(events["timestamp"][1]) == "2026-12-05 10:06:00.700000"
+    assert events["Level"][:3] == ["Info", "Warn", "Error"]
+    assert events["Component"][2] == "QBittorrent" and events["template"][0] == "Starting RSS Sync"
+
+
+def test_baculas_mount_points_and_transfer_rates_are_values(masked_alike):
+    """QA Bacula: `/home is a different filesystem` kept its one-word path (as a command), a
+    normal job with a new mount point a new event; `Transfer rate=1.2 M Bytes/second` was an
+    event per unit."""
+    proc, docker, mega, kilo, none = masked_alike([
+        "     /proc is a different filesystem. Will not descend from / into it.",
+        "     /var/lib/docker/overlay2 is a different filesystem. Will not descend from / into it.",
+        "Elapsed time=00:12:03, Transfer rate=1.234 M Bytes/second",
+        "Elapsed time=00:12:03, Transfer rate=12.3 K Bytes/second",
+        "Elapsed time=00:00:03, Transfer rate=0  Bytes/second",
+    ])  # fmt: skip
+    assert proc == docker == "<*> is a different filesystem. Will not descend from / into it."
+    assert mega == kilo == none == "Elapsed time=<*>:<*>:<*>, Transfer rate=<*> Bytes/second"
+
+
+def test_calico_felix_logs_are_a_built_in_format_and_health_a_verdict(auto_parsed):
+    """QA Calico: `iso` kept `[INFO][42]` first in the message and an ERROR line joined an INFO
+    line's template; `live=false ready=false` was a healthy Felix's event."""
+    events = auto_parsed([
+        "2026-12-05 10:00:00.123 [INFO][42] felix/int_dataplane.go 1905: Applying dataplane "
+        "updates",
+        "2026-12-05 10:00:04.678 [INFO][42] felix/health.go 336: Overall health status "
+        "changed: live=true ready=true",
+        "2026-12-05 10:00:05.678 [INFO][42] felix/health.go 336: Overall health status "
+        "changed: live=false ready=false",
+        "2026-12-05 10:00:06.234 [ERROR][42] felix/route_table.go 567: Failed to access "
+        "interface because it doesn't exist.",
+    ], "calico")  # fmt: skip
+    assert events["Level"][:4] == ["INFO", "INFO", "INFO", "ERROR"]
+    assert events["Component"][3] == "felix/route_table.go"
+    assert events["template"][1].endswith("live=true ready=true")
+    assert events["template"][2].endswith("live=false ready=false")

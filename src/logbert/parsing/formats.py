@@ -538,11 +538,28 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     ),
     # a Go service on the Gin framework: Gin's request lines (`[GIN] 2026/12/05 - 10:00:00 |
     # 200 |  1.2ms |  10.0.0.42 | GET  "/api/orders/4711"`, each a request line with its
-    # endpoint and status class, `masks._GIN_REQUEST`), its recovered panics' `[Recovery]`
-    # lines and the service's own `log` lines (`2026/12/05 10:00:03 payment ...`) alike
+    # endpoint and status class, `masks._GIN_REQUEST`) and its recovered panics' `[Recovery]`
+    # lines; the service's own `log` lines (`2026/12/05 10:00:03 ...`) are `iso`'s, rejects
+    # here (a format that read any dated line would be picked for every log)
     "gin": BuiltinFormat(
-        r"(\[(?:GIN|Recovery)\] )?<Date> (- )?<Time> (\| )?<Content>",
+        r"\[(?:GIN|Recovery)\] <Date> - <Time> (\| )?<Content>",
         TimestampSpec(("Date", "Time"), ISO_8601, expected="'[GIN] 2026/12/05 - 10:00:00 |'"),
+    ),
+    # NLog's pipe-separated file layout, as Sonarr, Radarr, Lidarr and Prowlarr write it
+    # (`2026-12-05 10:00:00.1|Info|RssSyncService|Starting RSS Sync`): level and logger as
+    # fields (QA Sonarr: `auto` took `iso`, which dated every line at midnight and kept
+    # `10:00:00.1|Info|RssSyncService|` in the message, a template per second)
+    "nlog": BuiltinFormat(
+        r"<Date> <Time>\|<Level>\|<Component>\|<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-12-05 10:00:00.1|'"),
+    ),
+    # Calico's Felix, Typha and kube-controllers (`2026-12-05 10:00:00.123 [INFO][42]
+    # felix/int_dataplane.go 1905: Applying dataplane updates`): level, process and source file
+    # as fields, the line number a value (QA Calico: `iso` kept `[INFO][<*>]` first in the
+    # message, and an ERROR line joined an INFO line's template)
+    "calico": BuiltinFormat(
+        r"<Date> <Time> \[<Level>\]\[<Pid>\] <Component> <Line>: <Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-12-05 10:00:00.123 [INFO][42]'"),
     ),
     # xrdp's and xrdp-sesman's logs (`[20261205-10:00:03] [INFO ] xrdp_wm_log_msg: login
     # successful for user alice on display 10`): the level as a field (QA xrdp: `auto` read no

@@ -47,6 +47,7 @@ _STATUS_SPACED = (  # ... Kamailio's `reply code 503 for INVITE` (QA)
     r"(?:(?:http|response)[_ ]status(?:[_ ]code)?|status[_ ]code|(?:reply|response) code) +"
 )
 _KEPT, _REST, _QUERY = "\ue021", "\ue022", "\ue023"  # a request's path marks (`REQUEST`)
+KEPT_SLASH = _KEPT  # (a kept path's slash, for a mask that must see a one-word path as a path)
 # HTTP's reason phrases, as servers write them and as Spring's `HttpStatus` names them
 _REASONS = (
     "OK", "Created", "Accepted", "No Content", "Moved Permanently", "Found", "See Other",
@@ -679,6 +680,9 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     r"denied|rejected|error|alerted|"
     # ... and Jicofo's `Sticky failure: false` (QA Jitsi: a sticky failure a clean one's event)
     r"failure|"
+    # ... and a health check's, Calico Felix's `live=false ready=false` (QA Calico: an unhealthy
+    # Felix a healthy one's event), an interface's `operUp=false`
+    r"live|ready|healthy|operup|adminup|"
     # ... and QEMU's disk-full flag on an I/O error, `"nospace": true` (QA libvirt: a full
     # datastore was a failing array's event)
     r"nospace|"
@@ -688,8 +692,8 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
 )
 # ... in Python's repr too, Salt's `'success': False` (QA: a failed job was a success's event)
 _VERDICT_ANY = _VERDICT_NAME + r"(?:true|false|True|False)"
-VERDICT: list[tuple[str, str, int]] = [
-    (rf"{_VERDICT_NAME}{spelt}($|[^A-Za-z0-9_])", rf"\1{mark}\2", 1)
+VERDICT: list[tuple[str, str, int]] = [  # (twice: `live=true ready=true` share a space)
+    (rf"{_VERDICT_NAME}{spelt}($|[^A-Za-z0-9_])", rf"\1{mark}\2", 2)
     for value, mark in _VERDICT_BOOLEANS.items()
     for spelt in (value, value.title())
 ]

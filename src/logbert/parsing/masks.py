@@ -873,6 +873,16 @@ MASKS: list[tuple[str, str, int]] = [
     # per value)
     (r"((?:^|\s)(?i:user) ')[^'\s\\]+(')", r"\1" + WILDCARD + r"\2", 1),  # (`CORP\<*>` kept)
     (r"(\bbind vars: )\{[^{}]*\}", r"\1" + WILDCARD, 1),
+    # ... and Bacula's file daemon's mount point, `/home is a different filesystem. Will not
+    # descend from / into it.` (a one-word path first in a message is kept as a command, `/proc`:
+    # QA Bacula, a normal job with a new mount point a new event) and its storage daemon's
+    # transfer rate, `Transfer rate=1.234 M Bytes/second` beside `K Bytes` (QA: an event per unit)
+    (
+        rf"^(\s*)[/{kept_values.KEPT_SLASH}]\S*( is a different filesystem\.)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (r"(\bTransfer rate=)[0-9.]+ +(?:[kKMGT] )?(Bytes/second)", r"\1" + WILDCARD + r" \2", 1),
     # ... and Oozie's context of a line, `USER[etl] GROUP[-] TOKEN[] APP[daily-etl]` (QA: a
     # workflow's kill a template per user and application)
     (r"(\b(?:USER|GROUP|APP)\[)[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),

@@ -411,3 +411,45 @@ def test_calico_felix_logs_are_a_built_in_format_and_health_a_verdict(auto_parse
     assert events["Component"][3] == "felix/route_table.go"
     assert events["template"][1].endswith("live=true ready=true")
     assert events["template"][2].endswith("live=false ready=false")
+
+
+def test_f5_message_ids_and_outage_lengths(masked_alike):
+    """QA F5: `01070638:5:` (a pool member down) and `01070727:5:` (up) were one `<*>:<*>:`,
+    and `was down for 0hr:5mins:3sec` kept its hours and minutes, a template per outage."""
+    down, up = masked_alike([
+        "01070638:5: Pool /Common/web_pool member /Common/10.0.0.12:80 monitor status down. "
+        "[ /Common/http: down ]  [ was up for 3hrs:12mins:5sec ]",
+        "01070727:5: Pool /Common/web_pool member /Common/10.0.0.11:80 monitor status up. "
+        "[ /Common/http: up ]  [ was down for 0hr:5mins:3sec ]",
+    ])  # fmt: skip
+    assert down.startswith("01070638:<*>: Pool <*> member") and down.endswith("[ was up for <*> ]")
+    assert up.startswith("01070727:<*>: Pool <*> member") and up.endswith("[ was down for <*> ]")
+
+
+def test_qbittorrents_log_is_a_built_in_format(auto_parsed):
+    """QA qBittorrent: `auto` read no format; a torrent's name and a login's user kept."""
+    events = auto_parsed([
+        '(N) 2026-12-05T10:05:00 - Added new torrent. Torrent: "ubuntu-24.04-live-server.iso"',
+        "(W) 2026-12-05T10:30:00 - WebAPI login failure. Reason: invalid credentials, attempt "
+        "count: 1, IP: ::ffff:10.0.0.42, username: admin",
+        '(C) 2026-12-05T10:40:00 - File error alert. Torrent: "debian-12.iso". File: '
+        '"/downloads/debian-12.iso". Reason: "file_open error: No space left on device"',
+    ], "qbittorrent")  # fmt: skip
+    assert events["Level"][:3] == ["N", "W", "C"]
+    assert events["template"][0] == 'Added new torrent. Torrent: "<*>"'
+    assert events["template"][1].endswith("username: <*>")
+    assert events["template"][2].startswith('File error alert. Torrent: "<*>". File: "<*>".')
+
+
+def test_a_dkim_signatures_selector_and_domain_are_values(masked_alike):
+    """QA OpenDKIM: `DKIM-Signature field added (s=default, d=example.com)` kept its selector,
+    so a routine key rotation (`s=mail2025`) flagged every outgoing message; a failed
+    verification kept its signature's data (`b=3czc1iA2`)."""
+    old, new, failed = masked_alike([
+        "4F2A1B4C3D: DKIM-Signature field added (s=default, d=example.com)",
+        "5F2A1B4C3D: DKIM-Signature field added (s=mail2025, d=example.org)",
+        "0F1A2B3C4D: s=sel1 d=bank.example c=relaxed/relaxed a=rsa-sha256 b=3czc1iA2 signature "
+        "verification failed (body hash mismatch)",
+    ])  # fmt: skip
+    assert old == new == "<*>: DKIM-Signature field added (s=<*>, d=<*>)"
+    assert failed.startswith("<*>: s=<*> d=<*> c=relaxed/relaxed a=<*> b=<*> signature")

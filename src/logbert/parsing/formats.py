@@ -561,6 +561,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> \[<Level>\]\[<Pid>\] <Component> <Line>: <Content>",
         TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-12-05 10:00:00.123 [INFO][42]'"),
     ),
+    # qBittorrent's log (`(N) 2026-12-05T10:05:00 - Added new torrent. Torrent: "x.iso"`): the
+    # level letter (Normal, Info, Warning, Critical) as a field (QA qBittorrent: `auto` read no
+    # format)
+    "qbittorrent": BuiltinFormat(
+        r"\(<Level>\) <Timestamp> - <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'(N) 2026-12-05T10:05:00 -'"),
+    ),
     # xrdp's and xrdp-sesman's logs (`[20261205-10:00:03] [INFO ] xrdp_wm_log_msg: login
     # successful for user alice on display 10`): the level as a field (QA xrdp: `auto` read no
     # format, its time a word no built-in one knew)
@@ -1215,6 +1222,8 @@ def compile_format(
                 regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
             elif field_name == "Facility" and name == "logread":  # syslog's facilities only
                 regex += rf"(?P<Facility>{_FACILITIES})"
+            elif field_name == "Level" and name == "qbittorrent":  # its level letters only
+                regex += r"(?P<Level>[NIWC])"
             elif field_name == "Process" and name == "pgbackrest":  # `P00`, its worker's
                 regex += r"(?P<Process>P[0-9]{2,3})"
             elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned

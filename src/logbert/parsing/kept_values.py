@@ -390,6 +390,15 @@ _ERRNO_ANY += rf"|{_BRACKETED_CODE_ANY}"
 _BRACKETED_CODE_PY = [
     re.compile(f"({before})([0-9]{{2,5}})(?={after})") for before, after in _BRACKETED_CODES
 ]
+# ... and an F5 BIG-IP message's id before its severity, `01070638:5: Pool ... monitor status
+# down` beside `01070727:5: ... up` (QA F5: `<*>:<*>:`, every message one shape's event)
+ERRNO += [
+    (rf"^([{_ERRNO_MARKED}a-f]*){digit}([0-9a-f]*:[0-7]: )", rf"\1{marker}\2", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 8
+_F5_ID = r"^[0-9a-f]{8}:[0-7]: "
+_ERRNO_ANY += rf"|{_F5_ID}"
+_F5_ID_PY = re.compile(r"^([0-9a-f]{8})(?=:[0-7]: )")
 # ... and a SCSI command's outcome, ESXi's `failed H:0x8 D:0x0 P:0x0 Valid sense data: 0x3 0x11
 # 0x0` (host, device and plugin status; sense key, ASC, ASCQ), kept hex and all: a medium error
 # and a reset are not the ATA pass-through noise every normal window holds (QA ESXi: one
@@ -789,8 +798,10 @@ _ERRNO_HINT = _hints((
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
-# `_MESSAGE_ID`, MySQL's, bracketed codes
-_ERRNO_HINT += r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|" + _BRACKETED_CODE_ANY
+# `_MESSAGE_ID`, MySQL's, bracketed codes, F5's
+_ERRNO_HINT += (
+    r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|" + _BRACKETED_CODE_ANY + "|" + _F5_ID
+)
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(
     (), (" HTTP/", ",HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ",
@@ -945,6 +956,7 @@ def mark_text(text: str) -> str:
     text = _SMALL_STATUS_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
+    text = _F5_ID_PY.sub(lambda m: m.group(1).translate(_ERRNO_TABLE), text)
     for code in _BRACKETED_CODE_PY:
         text = code.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _LDAP_TAG_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)

@@ -883,6 +883,19 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (r"(\bTransfer rate=)[0-9.]+ +(?:[kKMGT] )?(Bytes/second)", r"\1" + WILDCARD + r" \2", 1),
+    # ... and F5's time a pool member was up or down, `[ was down for 0hr:5mins:3sec ]` (QA F5:
+    # its hours and minutes kept, a template per outage's length)
+    (r"(^|[\s(\[])[0-9]+hrs?:[0-9]+mins?:[0-9]+secs?($|[\s)\]])", r"\1" + WILDCARD + r"\2", 1),
+    # ... and qBittorrent's torrent, its file and a WebAPI login's user (`Torrent: "ubuntu-24.04
+    # .iso"`, `username: admin`: QA qBittorrent, a template per torrent, each new one a new event)
+    (r'(\b(?:Torrent|File): )"[^"]*"', r'\1"' + WILDCARD + '"', 1),
+    (r"(\busername: )[^\s,;]+", r"\1" + WILDCARD, 1),
+    # ... and a DKIM signature's selector and domain, OpenDKIM's `DKIM-Signature field added
+    # (s=default, d=example.com)`, `s=sel1 d=bank.example c=relaxed/relaxed a=rsa-sha256 b=...`
+    # (QA OpenDKIM: a template per selector, a routine key rotation flagged every message), and
+    # its signature's data after the algorithm
+    (r"(\bs=)[\w.-]+(,? d=)[\w.-]+", r"\1" + WILDCARD + r"\2" + WILDCARD, 1),
+    (r"(\ba=[\w-]+ b=)[^\s,;)]+", r"\1" + WILDCARD, 1),
     # ... and Oozie's context of a line, `USER[etl] GROUP[-] TOKEN[] APP[daily-etl]` (QA: a
     # workflow's kill a template per user and application)
     (r"(\b(?:USER|GROUP|APP)\[)[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),

@@ -138,11 +138,12 @@ class LongScoredSessions:
             f"warning: {self.n_long:,} of {self.n_sessions:,} sessions scored last far longer "
             f"than the model's training sessions, 99% of which ended within "
             f"{readable_duration(self.lifetime)} (the longest here, {example!r}, "
-            f"{readable_duration(seconds)}): these logs are cut into sessions otherwise than "
-            "the training logs were (one file holding what training read as many: by-field "
-            "source sessions are files), or their ids come back later; their verdicts compare "
-            "unlike things: give the logs as training had them, or train a model on logs cut "
-            "as these are"
+            f"{readable_duration(seconds)}): work stuck for hours (an anomaly of its own, a "
+            "message retried all day), or logs cut into sessions otherwise than the training "
+            "logs were (one file holding what training read as many: by-field source "
+            "sessions are files), or ids that come back later; in the last two cases the "
+            "verdicts compare unlike things: give the logs as training had them, or train a "
+            "model on logs cut as these are"
         )
 
 

@@ -61,7 +61,7 @@ PUNCTUATED_SHARE = 0.02
 PUNCTUATED_MIN = 5
 # by id: matches inside a longer word or number, this share of the events matched, and this
 # many, is a warning (`cut_ids_warning`)
-CUT_SHARE = 0.05
+CUT_SHARE = 0.01
 CUT_MIN = 5
 
 

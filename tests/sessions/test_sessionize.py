@@ -178,6 +178,11 @@ def test_ids_taking_the_punctuation_after_them_are_a_warning(make_events):
     fixed = r"tap[^\s:]+"
     sessions, stats = by_id(path, fixed, batch_size=64)
     assert len(sessions) == 40 and stats.punctuated_ids_warning(fixed) is None
+    # a name that closes its own bracket is no punctuation after it (QA qBittorrent)
+    names = [f'Torrent: "Sintel ({2000 + i}) [2160p]" added' for i in range(20)]
+    path = make_events("names.parquet", content=names, template_id=[0] * 20)
+    quoted = r'Torrent: "([^"]+)"'
+    assert by_id(path, quoted, batch_size=64)[1].punctuated_ids_warning(quoted) is None
 
 
 def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):

@@ -221,7 +221,7 @@ class SessionizeStats:
             self.largest_id, self.largest_events = session_id, n_events
         if self.first_id is None:
             self.first_id = session_id
-        if session_id and session_id[-1] in PUNCTUATION_AFTER_ID:
+        if session_id and session_id[-1] in PUNCTUATION_AFTER_ID and not _closes_own(session_id):
             self.n_punctuated += 1
             self.punctuated_example = self.punctuated_example or session_id
         for name in categories or ():
@@ -930,6 +930,14 @@ class SessionizeStats:
                 "order (check the timestamps: `logbert parse --year` when the year is guessed) "
                 "or use a longer --window"
             )
+
+
+def _closes_own(session_id: str) -> bool:
+    """Whether an id's last character closes a bracket the id opened itself (a torrent's name,
+    `Sintel (2006) [2160p]`: QA qBittorrent, called punctuation after an id)."""
+    closing = session_id[-1]
+    opening = {")": "(", "]": "["}.get(closing)
+    return opening is not None and session_id.count(opening) >= session_id.count(closing)
 
 
 def _count(n: int, noun: str) -> str:

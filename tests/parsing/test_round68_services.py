@@ -453,3 +453,16 @@ def test_a_dkim_signatures_selector_and_domain_are_values(masked_alike):
     ])  # fmt: skip
     assert old == new == "<*>: DKIM-Signature field added (s=<*>, d=<*>)"
     assert failed.startswith("<*>: s=<*> d=<*> c=relaxed/relaxed a=<*> b=<*> signature")
+
+
+def test_kopias_snapshot_roots_and_macos_support_paths_are_values(masked_alike):
+    """QA Kopia: a snapshot's root `k<32 hex>` kept, a template per snapshot; macOS's
+    `.../Library/Application Support/kopia/...` split at its space, an event of its own."""
+    created, mac, linux = masked_alike([
+        "Created snapshot with root k5f2a1b4c3d2e1f0a9b8c7d6e5f4a3b2c and ID "
+        "3f2a1b4c9d8e7f6a5b4c3d2e1f0a9b8c in 5m4s",
+        "opening repository config /Users/alice/Library/Application Support/kopia/repo.config",
+        "opening repository config /home/alice/.config/kopia/repository.config",
+    ])  # fmt: skip
+    assert created == "Created snapshot with root <*> and ID <*> in <*>"
+    assert mac == linux == "opening repository config <*>"

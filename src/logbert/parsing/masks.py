@@ -87,6 +87,9 @@ _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' pat
 _PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
 _PATH_PART = rf"[^:{_NO_PATH}]*"
 JOINS: list[tuple[str, str, int]] = [
+    # macOS's `Application Support` folder inside a path is one word of it (QA Kopia: `.../
+    # Library/Application Support/kopia/repository.config` an event apart from other paths')
+    (r"(/Library/Application) (Support/)", rf"\1{JOIN}\2", 1),
     (rf"{_DAY} +{_MON} +(\d+) +{_HMS} +(\d+)", JOIN.join(rf"\{i}" for i in range(1, 6)), 1),
     # ... with its zone before the year, Java's `Date.toString()`, `Fri Dec 04 07:12:38 UTC 2026`
     # (QA Hazelcast: `repartitionTime=Thu <*> UTC <*>`, every Friday's migration a new event)
@@ -890,6 +893,9 @@ MASKS: list[tuple[str, str, int]] = [
     # .iso"`, `username: admin`: QA qBittorrent, a template per torrent, each new one a new event)
     (r'(\b(?:Torrent|File): )"[^"]*"', r'\1"' + WILDCARD + '"', 1),
     (r"(\busername: )[^\s,;]+", r"\1" + WILDCARD, 1),
+    # ... and a hex id after a letter that names its kind, Kopia's snapshot root
+    # `k5f2a1b4c3d2e1f0a9b8c7d6e5f4a3b2c` (QA Kopia: a template per snapshot)
+    (r"(^|[\s=:(\[])[A-Za-z][0-9a-f]{32,64}($|[\s,;)\]])", r"\1" + WILDCARD + r"\2", 1),
     # ... and a DKIM signature's selector and domain, OpenDKIM's `DKIM-Signature field added
     # (s=default, d=example.com)`, `s=sel1 d=bank.example c=relaxed/relaxed a=rsa-sha256 b=...`
     # (QA OpenDKIM: a template per selector, a routine key rotation flagged every message), and

@@ -302,15 +302,16 @@ def test_a_number_with_thousands_separators_is_one_value(masked_alike):
 def test_a_commands_class_is_the_event(log_parsed):
     """QA oVirt: `FINISH, CreateVDSCommand, return: ...` and six other commands' were one
     `FINISH, <*>` event, a command in another's place a known event."""
-    commands = ["CreateVDSCommand", "DestroyVDSCommand", "IsVmDuringInitiatingVDSCommand"]
+    commands = ["CreateVDSCommand", "DestroyVDSCommand", "IsVmDuringInitiatingVDSCommand",
+                "GetStatsAsyncVDSCommand", "SetVmStatusVDSCommand"]  # fmt: skip
     lines = [
         f"2026-12-05 10:00:{i:02d},123+01 INFO  [org.ovirt.engine.core.vdsbroker.X] (default "
-        f"task-{i}) [3f2a1b4c] FINISH, {commands[i % 3]}, return: Down, log id: {i:08x}"
-        for i in range(30)
+        f"task-{i}) [3f2a1b4c] FINISH, {commands[i % 5]}, return: Down, log id: {i:08x}"
+        for i in range(40)
     ]
     events, _ = log_parsed(lines, "iso")
     templates = events["template"]
-    assert len(set(templates)) == 3 and "FINISH, DestroyVDSCommand," in templates[1]
+    assert len(set(templates)) == 5 and "FINISH, DestroyVDSCommand," in templates[1]
 
 
 def test_a_php_class_by_its_namespace_is_the_event(log_parsed):

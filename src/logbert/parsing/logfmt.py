@@ -59,7 +59,7 @@ def logfmt_record(line: str) -> dict | None:
         if pair is None:
             return None
         name, value = pair.groups()
-        value = _unquoted(value)
+        value = unquoted(value)
         # a key written twice keeps both values, as zap's nested loggers write them
         # (`service=storage-engine service=write`: QA InfluxDB, the first was lost, unsaid)
         record[name] = f"{record[name]}/{value}" if name in record else value
@@ -94,7 +94,8 @@ def _join_date_and_time(record: dict[str, str]) -> None:
     del record["date"], record["time"]
 
 
-def _unquoted(value: str) -> str:
+def unquoted(value: str) -> str:
+    """A bare or double-quoted value as text (a quoted one unescaped as JSON; `unified` too)."""
     if not value.startswith('"'):
         return value
     try:

@@ -613,15 +613,18 @@ def _spaced_csv(text: str) -> str:
 _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several words, no digit
 
 
+# the rows `_spaced_csv` may rewrite, in one pass: CSV records, and the records of
+# `_CSV_REWRITES` that have too few commas to be those (pgaudit's, Nagios', openHAB's, Gin's)
+_REWRITE_CANDIDATES = "|".join(
+    f"(?:{candidate})"
+    for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _OPENHAB_CANDIDATE,
+                      _GIN_CANDIDATE)
+)  # fmt: skip
+
+
 def _spaced_csv_array(text: pa.Array) -> pa.Array:
     """`_spaced_csv` of each row, the candidates found in C first."""
-    candidates = pc.fill_null(pc.match_substring_regex(text, _CSV_CANDIDATE), False)
-    # pgaudit's records have too few commas to be candidates (`_CSV_REWRITES`)
-    audit = pc.fill_null(pc.match_substring(text, "AUDIT: "), False)
-    nagios = pc.fill_null(pc.match_substring_regex(text, _NAGIOS_CANDIDATE), False)  # ... Nagios'
-    openhab = pc.fill_null(pc.match_substring(text, _OPENHAB_CANDIDATE), False)  # ... openHAB's
-    gin = pc.fill_null(pc.match_substring_regex(text, _GIN_CANDIDATE), False)  # ... Gin's
-    candidates = pc.or_(pc.or_(pc.or_(pc.or_(candidates, audit), nagios), openhab), gin)
+    candidates = pc.fill_null(pc.match_substring_regex(text, _REWRITE_CANDIDATES), False)
     if not pc.any(candidates).as_py():
         return text
     spaced = [_spaced_csv(t) for t in text.filter(candidates).to_pylist()]

@@ -14,13 +14,13 @@ fit, and is counted and kept with the rejects.
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
 import pyarrow as pa
 
 from logbert.parsing.json_lines import split_records
+from logbert.parsing.logfmt import unquoted
 
 TIDB = "tidb"  # the built-in format's name
 # the time, level and source, then the message: quoted, or bare (no space, quote or bracket)
@@ -47,27 +47,18 @@ def unified_record(line: str) -> dict | None:
         "@timestamp": f"{year}-{month}-{day}T{clock}{offset}",
         "level": level,
         "logger": source,
-        "msg": _unquoted(message),
+        "msg": unquoted(message),
     }
     at = head.end()
     while at < len(line):
         field = _FIELD.match(line, at)
         if field is None:
             return None
-        name, value = _unquoted(field.group(1)), _unquoted(field.group(2))
+        name, value = unquoted(field.group(1)), unquoted(field.group(2))
         name = f"{name}_" if name in _HEADER_KEYS else name
         record[name] = f"{record[name]}/{value}" if name in record else value
         at = field.end()
     return record
-
-
-def _unquoted(value: str) -> str:
-    if not value.startswith('"'):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:  # an escape JSON does not know: the text between the quotes
-        return value[1:-1]
 
 
 def split_unified_lines(lines: pa.Array) -> tuple[np.ndarray, dict[str, pa.Array]]:

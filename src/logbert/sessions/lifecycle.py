@@ -78,13 +78,7 @@ def stretched_sessions_warning(sessions: Sequence[Session], lifetime: float) -> 
     restarts with its process, joins two sessions into one (QA Jira: request ids come back a
     day later at the same minute; such a session set LogBERT's `max` threshold at 11.0 where
     normal requests scored up to 3.8, and 16 anomalies passed, unsaid)."""
-    limit = max(STRETCHED_RATIO * lifetime, STRETCHED_MIN_SECONDS)
-    timed = (
-        ((s.end - s.start).total_seconds(), s.session_id)
-        for s in sessions
-        if s.start is not None and s.end is not None
-    )
-    long = [(seconds, session_id) for seconds, session_id in timed if seconds > limit]
+    long = _lasting_over(sessions, max(STRETCHED_RATIO * lifetime, STRETCHED_MIN_SECONDS))
     if not long:
         return None
     seconds, example = max(long)
@@ -120,14 +114,9 @@ class LongScoredSessions:
         if self.lifetime is None:
             return
         limit = max(FAR_LONGER_RATIO * self.lifetime, STRETCHED_MIN_SECONDS)
-        for s in sessions:
-            if s.start is None or s.end is None:
-                continue
-            seconds = (s.end - s.start).total_seconds()
-            if seconds > limit:
-                self.n_long += 1
-                if self.longest is None or seconds > self.longest[0]:
-                    self.longest = (seconds, s.session_id)
+        long = _lasting_over(sessions, limit)
+        self.n_long += len(long)
+        self.longest = max([*long, *([self.longest] if self.longest else [])], default=None)
 
     def warning(self) -> str | None:
         """`warning: ...` when any scored session was far longer (None otherwise)."""
@@ -145,6 +134,16 @@ class LongScoredSessions:
             "verdicts compare unlike things: give the logs as training had them, or train a "
             "model on logs cut as these are"
         )
+
+
+def _lasting_over(sessions: Sequence[Session], limit: float) -> list[tuple[float, str]]:
+    """(seconds, session id) of the sessions lasting over `limit` seconds."""
+    timed = (
+        ((s.end - s.start).total_seconds(), s.session_id)
+        for s in sessions
+        if s.start is not None and s.end is not None
+    )
+    return [(seconds, session_id) for seconds, session_id in timed if seconds > limit]
 
 
 def log_end(sessions: Sequence[Session]) -> datetime | None:

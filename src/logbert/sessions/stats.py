@@ -32,6 +32,10 @@ REUSE_GAP_US = 3_600_000_000  # 1 h
 REUSED_MIN = 3
 REUSED_SHARE = 0.01
 QUIET_SHARE = 0.1  # ... and at most this share for `quiet_gap_warning`
+IDLE_TIMEOUT_ADVICE = (  # what parts an id given again after a quiet time
+    "pass --idle-timeout (longer than the longest quiet time inside one session) so that an id "
+    "seen again after it starts a new one"
+)
 # by id alone: a key that ends at least this share of sessions ends one where it comes right
 # before a session's first key again (`restart_warning`)
 END_KEY_SHARE = 0.1
@@ -198,10 +202,11 @@ class SessionizeStats:
         """Count a session quiet for over `REUSE_GAP_US` (`gap`) between two events whose
         first key came again after that quiet time (`keys` from `gap_at` on), for
         `reused_id_warning`; the keys are looked through only past such a gap."""
-        if gap > REUSE_GAP_US:
-            self.n_quiet += 1
-            self.quiet_example = self.quiet_example or session_id
-        if gap > REUSE_GAP_US and keys[0] in keys[gap_at:]:
+        if gap <= REUSE_GAP_US:
+            return
+        self.n_quiet += 1
+        self.quiet_example = self.quiet_example or session_id
+        if keys[0] in keys[gap_at:]:
             self.n_gapped += 1
             self.gapped_example = self.gapped_example or session_id
 
@@ -693,9 +698,8 @@ class SessionizeStats:
                 if self.idle_timeout
                 # (to train: a model cuts raw logs as it was trained to; QA Asterisk: score
                 # was told to pass it, and has no such option)
-                else "pass --idle-timeout (longer than the longest quiet time inside one "
-                "session) so that an id seen again after it starts a new one: to sessionize, or "
-                "to train, whose model then cuts the logs it scores so"
+                else f"{IDLE_TIMEOUT_ADVICE}: to sessionize, or to train, whose model then cuts "
+                "the logs it scores so"
             )
         )
 
@@ -715,13 +719,12 @@ class SessionizeStats:
         if self.reused_id_warning(pattern) is not None:
             return None
         return (
-            f"warning: {n:,} of {self.n_sessions:,} sessions (e.g. {self.quiet_example!r}) hold "
-            f"more than {REUSE_GAP_US // 3_600_000_000} h of quiet between two of their events, "
+            f"warning: {n:,} of {total:,} sessions (e.g. {self.quiet_example!r}) hold more "
+            f"than {REUSE_GAP_US // 3_600_000_000} h of quiet between two of their events, "
             "while the others hold none: if the log gives these ids again later (a counter "
             "that starts over after a restart), each is two sessions glued together, and "
-            "their length sets the normal session lifetime; pass --idle-timeout (longer than "
-            "the longest quiet time inside one session) so that an id seen again after it "
-            "starts a new one; if such sessions do last that long, this is no concern"
+            f"their length sets the normal session lifetime; {IDLE_TIMEOUT_ADVICE}; if such "
+            "sessions do last that long, this is no concern"
         )
 
     def single_event_warning(self, pattern: str | None) -> str | None:

@@ -199,7 +199,7 @@ def test_ldap_result_types_scopes_and_bind_methods_are_kept_and_a_dn_is_one_valu
         'conn=<*> op=<*> BIND dn="<*>" method=128 version=<*>',
         "conn=<*> op=<*> RESULT err=0 tag=101 nentries=<*> wtime=<*>",
         "conn=<*> op=<*> RESULT tag=97 err=49 text=",
-        'conn=<*> op=<*> SRCH base="dc=example,dc=com" scope=2 filter="(objectClass=*)"',
+        'conn=<*> op=<*> SRCH base="<*>" scope=2 filter="(objectClass=*)"',
         "found <*> physical memory",
         "User <*> logged in to the Administration Console from <*>.",
         "src=<*> arc=<*> tag=<*>",

@@ -156,7 +156,9 @@ def test_sessions_that_began_before_the_logs_are_a_warning():
         "session 'c0', key 3) and started within the normal session lifetime (60 min) of the logs' "
         "first session: they may have begun before these logs, in an earlier file (or the "
         "logs lack a file of another service that the training logs had), and their "
-        "missing beginning is judged like an anomaly. Score the files together (oldest first, "
+        "missing beginning is judged like an anomaly; if no earlier log names them, they "
+        "began out of order here and are anomalies as scored. Score the files together (oldest "
+        "first, "
         "in one --logs run), or follow the log with `logbert watch --state-dir`"
     ]
     late = [Session("odd", [3, 4, 5], start=t0 + timedelta(hours=2))]  # past the lifetime

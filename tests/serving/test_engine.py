@@ -258,7 +258,7 @@ def test_sessions_that_began_before_the_stream_are_a_warning(model, tmp_path, st
         "warning: 3 of 16 sessions begin with an event no training session begins with (e.g. "
         "session 'blk_900', key "
     )
-    assert warning.endswith("judged like an anomaly. Watch the earlier file too.")
+    assert warning.endswith("anomalies as scored. Watch the earlier file too.")
     summary = LogReadSummary()
     list(pipeline.score_logs([str(tmp_path / "today.log")], summary))
     said = [note for note in summary.notes if "begin with an event" in note]

@@ -53,8 +53,11 @@ LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "loglevel", "log.level", 
 # shared its template with the same message at info (QA: 60 `"level":50` lines, 0 flagged)
 NUMERIC_LEVELS = {"10": "trace", "20": "debug", "30": "info", "40": "warn", "50": "error",
                   "60": "fatal"}  # fmt: skip
-COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "@module", "caller",
-                  "name", "backend_type")  # fmt: skip
+# (not go-kit's and zap's `caller=compact.go:1096`: a place in the source, not a component; as
+# one, `Component` held a component on some lines and a source line on the others, and sessions
+# `--by-field Component` were one per source line: QA Thanos. It stays a field of the message)
+COMPONENT_KEYS = ("logger", "logger_name", "log.logger", "component", "module", "@module", "name",
+                  "backend_type")  # fmt: skip
 MESSAGE_KEYS = ("msg", "message", "event", "@m", "@message", "log", "text")
 HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KEYS}
 JSON = "json"  # the built-in format's name

@@ -280,7 +280,10 @@ _ERRNO_NAME = (
     rf"|\(code:?|\bCode:|\b(?:{'|'.join(_ORACLE_CODES)})-|\([0-9A-Z]{{5}}/"  # not `status code:`
     # ... and Home Assistant's MQTT client's reason, `Disconnected from MQTT server
     # core-mosquitto:1883 (5)` (not authorised) beside `(7)` (connection lost): QA, one event
-    r"|\bMQTT server \S+ \()"
+    r"|\bMQTT server \S+ \("
+    # ... and a PBS server's reply to a rejected request, `Reject reply code=15001, aux=0`
+    # (unknown job id beside 15007, not authorised: QA OpenPBS, every reject one event)
+    r"|\b[Rr]eject reply code=)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}

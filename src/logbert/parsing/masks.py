@@ -726,7 +726,10 @@ NAME_KEYS = (
     # (`container_image=ghcr.io/acme/cart container_image_tag=v2.1 k8s_ns=shop`: QA Falco, 38
     # templates of 7 rules, a new deployment's normal shell a new event)
     # (not a bare `image`: Sysmon's `Image=cmd.exe` is the program that ran, the event)
-    "k8s_ns|k8s_namespace|k8s_pod_name|container_image|container_image_tag"
+    "k8s_ns|k8s_namespace|k8s_pod_name|container_image|container_image_tag|"
+    # ... and a Kubernetes user's groups, the audit log's `user.groups=["system:serviceaccounts",
+    # ...]` (QA: a template per service account's namespace)
+    "groups"
 )
 _ENTITY_KEYS = (
     "host|hostname|host_name|node|nodename|node_name|pod|podname|pod_name|instance|"
@@ -745,7 +748,11 @@ _ENTITY_KEYS = (
 )
 # a field's value, quoted or a word (not `========`)
 # (escaped quotes too, a label set inside a quoted value: Alertmanager's `{alertname=\"X\"}`)
-_FIELD_VALUE = r"(?:\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
+# ... or a JSON list of strings, Kubernetes' audit `user.extra.authentication.kubernetes.io/pod-uid=
+# ["1b2c..."]` (QA: `pod-uid=<*>"<*>"]`, its bracket taken for the value)
+_FIELD_VALUE = (
+    r"(?:\[\"[^\[\]]*\"\]|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
+)
 # ... written as JSON its value is quoted or a number: a quoted word and a colon in prose,
 # nginx's `user "guest": password mismatch`, is no `"guest": value` (QA nginx: `password` was
 # masked for the users named guest and user, a template of their own)
@@ -842,12 +849,64 @@ _PCI = [
 _RSPAMD_SYMBOL = r"[A-Z][A-Z0-9_]*\(-?[0-9.]+\)\{[^{}\s]*\}"
 _RSPAMD_SYMBOLS = rf"(^|\s)\[{_RSPAMD_SYMBOL}(?:,{_RSPAMD_SYMBOL})*\]"
 _GRAPH_SCHEMA = r"(^|[\s=,(\[-])\(:[A-Za-z_`][^\s()]*\)"
+# a label's quoted value, its quotes escaped or not (not one masked already: each pass masks the
+# next pair)
+_LABEL_VALUE = r'(\\?")[^"\\<][^"\\]*(\\?")'
+_LABEL_AFTER_MASKED = r'(=\\?"<\*>\\?",\s?[A-Za-z_]\w*=)'
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
     # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
     # was 49 templates by how its symbols split into words, and any new mix a new event)
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
+    # a Prometheus label set's values, `{cluster="prod-eu", replica="prometheus-0"}` (Thanos'
+    # external labels and compaction groups): where series come from, never the event (QA
+    # Thanos: a template per cluster, a new region's every line a new event); its names stay.
+    # The first pair, then each pair after a masked one, a pass each (before any other mask
+    # writes a `="<*>"`)
+    (r"(\{[A-Za-z_]\w*=)" + _LABEL_VALUE, r"\1\2" + WILDCARD + r"\3", 1),
+    (_LABEL_AFTER_MASKED + _LABEL_VALUE, r"\1\2" + WILDCARD + r"\3", 8),
+    # the encryption types a Kerberos client offers, `AS_REQ (8 etypes {aes256-cts-hmac-sha1-
+    # 96(18), ...})`: one value, the client's (QA MIT KDC: a template per client OS and its list
+    # half masked); what the KDC chose, `etypes {rep=..., tkt=rc4-hmac(23), ...}`, stays
+    (r"(\betypes \{)[^{}=]*(\})", r"\1" + WILDCARD + r"\2", 1),
+    # a Kubernetes pod's name as a Deployment makes it, `web-7d9f8b6c5d-x2k4p`: its ReplicaSet's
+    # hash (hex letters too) and its own suffix are random (Kubernetes' alphabet: no vowels),
+    # the first part the workload (QA audit log: `web-<*>-x2k4p`, after a rollout every event
+    # of its service account new)
+    (
+        r"(^|[^\w-])([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)-[a-hj-np-tv-xz0-9]{6,10}"
+        r"-[b-df-hj-np-tv-xz0-9]{5}($|[^\w-])",
+        r"\1\2-" + WILDCARD + "-" + WILDCARD + r"\3",
+        1,
+    ),
+    # ... and the names in Kubernetes' authorizer's reason, `RBAC: allowed by ClusterRoleBinding
+    # "system:kube-scheduler" of ClusterRole "system:kube-scheduler" to User "..."` (QA audit
+    # log: a template per user for one request)
+    (
+        r"(\b(?:Cluster)?Role(?:Binding)?|\bUser|\bGroup|\bServiceAccount) " + _LABEL_VALUE,
+        r"\1 \2" + WILDCARD + r"\3",
+        1,
+    ),
+    # an LDAP search filter's values, `filter="(&(objectClass=posixAccount)(uid=alice))"`: the
+    # attributes and operators are the query's shape, the values what it asked (QA OpenLDAP:
+    # `objectClass=inetOrgPerson` made a client's usual search a new event); a presence test,
+    # `(objectClass=*)`, stays (a directory dump's). Each assertion after `filter="`, an
+    # operator or the one before it, a pass each
+    (
+        r"((?:filter=\"?|[&|!)])\([A-Za-z][\w;.-]*[~<>]?=)(?:[^()*\"][^()\"]*|\*[^()\"]+)(\))",
+        r"\1" + WILDCARD + r"\2",
+        4,
+    ),
+    # ... and the attributes a search asks for, slapd's `SRCH attr=uid cn mail memberOf`: a
+    # client's list, one value whatever its length (QA: a template per client's list)
+    (r"(\bSRCH attr=)\S.*$", r"\1" + WILDCARD, 1),
+    # ... and its base, an entry's name as a bind's `dn="<*>"` is (QA: a template per subtree)
+    (r'(\bSRCH base=)"[^"]*"', r'\1"' + WILDCARD + '"', 1),
+    # a PBS job's queue in prose, `enqueuing into workq, state Q`, `dequeuing from gpuq` (QA
+    # OpenPBS: a template per queue, a new queue's every job new events; `queue = workq` is
+    # a named field's)
+    (r"(\b(?:en|de)queuing (?:into|from) )[^\s,]+", r"\1" + WILDCARD, 1),
     # a number with thousands separators is one value, Druid's `memory [1,073,741,824]` (QA: a
     # `<*>` per group, a smaller heap's start a new event)
     # ... and a duration in microseconds written with the micro sign, Go's `5.678µs` (QA Gin:

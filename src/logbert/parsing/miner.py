@@ -82,6 +82,9 @@ _EXCEPTION_CLASS = re.compile(
 # number is masked): an outcome like a status class (QA Laravel: `error code 1213`, `1205`,
 # `1045`, `2002` were one `<*>` once four codes were seen, a new code a known event)
 _KEPT_NUMBER = re.compile(r"-?[0-9]+")
+# ... also in parentheses after its name, a Kerberos ticket's encryption type `tkt=rc4-hmac(23)`
+# beside `tkt=<*>(18)` (QA MIT KDC: merged into `tkt=<*>)`, an RC4 ticket an AES one's event)
+_KEPT_NAMED_NUMBER = re.compile(r"[^\s()]*\(-?[0-9]+\)?")
 _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     # (Jira's `/rest/api/2/search`: a bare version after the API's name)
     r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,3}"
@@ -292,6 +295,7 @@ def _is_outcome_word(word: str) -> bool:
         or any(part in FAILURE_WORDS for part in _COMPOUND_PARTS.split(word))
         or _STATUS_CLASS_WORD.fullmatch(word) is not None
         or _KEPT_NUMBER.fullmatch(word) is not None
+        or _KEPT_NAMED_NUMBER.fullmatch(word) is not None
     )
 
 

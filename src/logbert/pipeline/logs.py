@@ -450,7 +450,8 @@ class EarlierStarts:
             f"normal session lifetime ({readable_duration(self.lifetime)}) of the logs' first "
             "session: they may have begun before these logs, in an earlier file (or the "
             "logs lack a file of another service that the training logs had), and their "
-            f"missing beginning is judged like an anomaly. {advice}"
+            "missing beginning is judged like an anomaly; if no earlier log names them, they "
+            f"began out of order here and are anomalies as scored. {advice}"
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,137 @@
+"""QA rounds 73 (Thanos, OpenPBS, Kubernetes' audit log, MIT Kerberos' KDC, OpenLDAP's slapd):
+what each log's first run got wrong, as a new user met it."""
+
+from __future__ import annotations
+
+THANOS_LINES = [
+    'ts=2026-12-05T10:00:01.234Z caller=sidecar.go:195 level=info msg="successfully loaded '
+    'prometheus external labels" external_labels="{cluster=\\"prod-eu\\", replica=\\"'
+    'prometheus-0\\"}"',
+    'ts=2026-12-05T10:00:02.234Z caller=sidecar.go:195 level=info msg="successfully loaded '
+    'prometheus external labels" external_labels="{cluster=\\"prod-us\\", replica=\\"'
+    'prometheus-1\\"}"',
+    'ts=2026-12-05T10:06:00.789Z caller=compact.go:1096 level=info group="0@{cluster=\\"prod-eu'
+    '\\", prometheus=\\"monitoring/k8s\\", prometheus_replica=\\"prometheus-k8s-3-0\\", shard='
+    '\\"3\\"}" groupKey=0@5327384218562783231 msg="compaction available and planned"',
+    'ts=2026-12-05T10:06:01.789Z caller=compact.go:1096 level=info group="0@{cluster=\\"prod-ap'
+    '\\", prometheus=\\"monitoring/k8s\\", prometheus_replica=\\"prometheus-k8s-1-0\\", shard='
+    '\\"1\\"}" groupKey=0@1327384218562783231 msg="compaction available and planned"',
+    "ts=2026-12-05T10:07:00.890Z caller=bucket.go:1157 level=error component=store "
+    'msg="loading block failed" elapsed=1.2s id=01HGZ3K4N5P6Q7R8S9T0V1W2X3 err="invalid size"',
+]
+
+
+def test_a_prometheus_label_sets_values_are_variables_and_its_names_stay(log_parsed, masked_alike):
+    """QA Thanos: a template per `cluster` value, and a new region's every line a new event
+    scored as high as a real failure."""
+    events, _ = log_parsed(THANOS_LINES, "logfmt")
+    templates = events["template"]
+    assert templates[0] == templates[1] and templates[2] == templates[3]
+    assert 'external_labels={cluster="<*>", replica="<*>"}' in templates[0]
+    assert (
+        'group=<*>@{cluster="<*>", prometheus="<*>", prometheus_replica="<*>", shard="<*>"}'
+        in templates[2]
+    )
+    assert masked_alike(['labels="{region=\\"eu\\", zone=\\"eu-1a\\"}"', "{a=1}"]) == [
+        'labels="{region=\\"<*>\\", zone=\\"<*>\\"}"',
+        "{a=<*>}",
+    ]
+
+
+def test_a_go_kit_caller_is_a_field_of_the_message_not_the_component(log_parsed):
+    """QA Thanos: `Component` held `component=store` on some lines and the source line
+    `caller=compact.go:1096` on the others, and sessions `--by-field Component` were one per
+    source line."""
+    events, _ = log_parsed(THANOS_LINES, "logfmt")
+    assert events["Component"][4] == "store"
+    assert events["Component"][0] in ("", None)
+    assert "caller=sidecar.go:<*>" in events["template"][0]
+    assert "caller=bucket.go:<*>" in events["template"][4]
+
+
+KDC = (
+    "Dec 05 10:00:0{} kdc1.example.com krb5kdc[2212](info): TGS_REQ ({} etypes {{{}}}) "
+    "10.0.5.7{}: "
+)
+OFFERED = [
+    "aes256-cts-hmac-sha1-96(18), aes128-cts-hmac-sha1-96(17), DEPRECATED:arcfour-hmac(23), "
+    "DEPRECATED:arcfour-hmac-exp(24), -135",
+    "aes256-cts-hmac-sha1-96(18), aes128-cts-hmac-sha1-96(17)",
+]
+ISSUED = (
+    "ISSUE: authtime 1796464800, etypes {{rep=aes256-cts-hmac-sha1-96(18), tkt={}, "
+    "ses=aes256-cts-hmac-sha1-96(18)}}, u{}@EXAMPLE.COM for cifs/fs0{}.example.com@EXAMPLE.COM"
+)
+
+
+def test_a_kerberos_tickets_encryption_type_is_its_own_event_whatever_the_client_offered(
+    log_parsed,
+):
+    """QA MIT KDC: an RC4 ticket (Kerberoasting) and an AES one were one `tkt=<*>)` event once
+    both were met in one run, and each client's list of offered types made a template of its
+    own, half masked."""
+    lines = [
+        KDC.format(i, 5 - 3 * (i % 2), OFFERED[i % 2], i) + ISSUED.format(ticket, i, i)
+        for i, ticket in enumerate(["aes256-cts-hmac-sha1-96(18)"] * 3 + ["rc4-hmac(23)"])
+    ]
+    events, _ = log_parsed(lines, "linux", year=2026)
+    templates = events["template"]
+    assert templates[0] == templates[1] == templates[2] != templates[3]
+    assert "(<*> etypes {<*>})" in templates[0]
+    assert "tkt=<*>(18)" in templates[0] and "tkt=rc4-hmac(23)" in templates[3]
+
+
+def test_an_ldap_searchs_values_base_and_attributes_are_variables(masked_alike):
+    """QA OpenLDAP: `objectClass=inetOrgPerson` beside `posixAccount`, another subtree, one
+    attribute more: a normal client's search a new event. A presence test (a dump's) stays."""
+    assert masked_alike([
+        'conn=1042 op=2 SRCH base="ou=people,dc=example,dc=com" scope=2 deref=0 '
+        'filter="(&(objectClass=posixAccount)(uid=alice))"',
+        'conn=7 op=2 SRCH base="dc=example,dc=com" scope=2 deref=0 filter="(objectClass=*)"',
+        'conn=7 op=3 SRCH base="" scope=0 deref=0 filter="(|(cn=jo*)(&(mail=*smith*)(!(uid=x))))"',
+        "conn=1042 op=2 SRCH attr=uid cn mail memberOf",
+        "conn=1044 op=3 MOD attr=userPassword",
+        "check (status=failed) done",
+    ]) == [
+        'conn=<*> op=<*> SRCH base="<*>" scope=2 deref=<*> filter="(&(objectClass=<*>)(uid=<*>))"',
+        'conn=<*> op=<*> SRCH base="<*>" scope=2 deref=<*> filter="(objectClass=*)"',
+        'conn=<*> op=<*> SRCH base="<*>" scope=0 deref=<*> '
+        'filter="(|(cn=<*>)(&(mail=<*>)(!(uid=<*>))))"',
+        "conn=<*> op=<*> SRCH attr=<*>",
+        "conn=<*> op=<*> MOD attr=userPassword",
+        "check (status=failed) done",
+    ]
+
+
+def test_a_pbs_jobs_queue_is_a_variable_and_a_reject_code_is_kept(masked_alike):
+    """QA OpenPBS: a template per queue (a new queue's every job new events), and every
+    rejected request one event whatever its error code."""
+    assert masked_alike([
+        "enqueuing into workq, state Q hop 1",
+        "dequeuing from gpuq, state E",
+        "Reject reply code=15001, aux=0, type=23, from bob@login02",
+        "Reject reply code=15007, aux=0, type=23, from bob@login02",
+    ]) == [
+        "enqueuing into <*>, state Q hop <*>",
+        "dequeuing from <*>, state E",
+        "Reject reply code=15001, aux=<*>, type=<*>, from <*>",
+        "Reject reply code=15007, aux=<*>, type=<*>, from <*>",
+    ]
+
+
+def test_kubernetes_pod_names_identities_and_group_lists_are_variables(masked_alike):
+    """QA Kubernetes audit log: a Deployment pod's random suffix kept (after a rollout every
+    event of its service account new), the authorizer's reason a template per user, the user's
+    groups kept, and a JSON list's bracket taken for a uid (`pod-uid=<*>"<*>"]`)."""
+    extra = "user.extra.authentication.kubernetes.io"
+    assert masked_alike([
+        f'{extra}/pod-name=["web-7d9f8b6c5d-x2k4p"] {extra}/pod-uid=["1b2c3d4e-aaaa-bbbb-cccc-'
+        '123456789012"] user.groups=["system:serviceaccounts","system:authenticated"] x',
+        "pod web-6b4f9c8d7e-hqgzn started; apply-feedback-widget and kube-proxy-x2k4p stay",
+        'reason=RBAC: allowed by ClusterRoleBinding "system:kube-scheduler" of ClusterRole '
+        '"system:kube-scheduler" to User "system:kube-scheduler"',
+    ]) == [
+        '<*>/pod-name=["web-<*>-<*>"] <*>/pod-uid=<*> user.groups=<*> x',
+        "pod web-<*>-<*> started; apply-feedback-widget and kube-proxy-x2k4p stay",
+        'reason=RBAC: allowed by ClusterRoleBinding "<*>" of ClusterRole "<*>" to User "<*>"',
+    ]

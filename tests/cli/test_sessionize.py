@@ -215,6 +215,11 @@ def test_no_id_matched_is_an_error_and_writes_nothing(monkeypatch, capsys, hdfs_
     assert code == 2 and "not the JSON text: --by-id 'ClientHost=(\\S+)'" in " ".join(
         stderr.split()
     )
+    # ... its key's opening quote left out (QA Kubernetes audit: no hint)
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", 'username":"([^"]+)"', "-o", out)
+    assert code == 2 and "not the JSON text: --by-id 'username=(\\S+)'" in " ".join(
+        stderr.split()
+    )
     nested = events.parent / "new" / "deeper" / "s.parquet"
     assert run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", nested)[0] == 2
     assert not (events.parent / "new").exists()  # no empty folders left behind either

@@ -1,5 +1,6 @@
-"""QA rounds 73 (Thanos, OpenPBS, Kubernetes' audit log, MIT Kerberos' KDC, OpenLDAP's slapd):
-what each log's first run got wrong, as a new user met it."""
+"""QA rounds 73 (Thanos, OpenPBS, Kubernetes' audit log, MIT Kerberos' KDC, OpenLDAP's slapd)
+and 74 (Magento, EMQX, Buildkite, Artifactory, Shibboleth): what each log's first run got wrong,
+as a new user met it."""
 
 from __future__ import annotations
 
@@ -134,4 +135,84 @@ def test_kubernetes_pod_names_identities_and_group_lists_are_variables(masked_al
         '<*>/pod-name=["web-<*>-<*>"] <*>/pod-uid=<*> user.groups=<*> x',
         "pod web-<*>-<*> started; apply-feedback-widget and kube-proxy-x2k4p stay",
         'reason=RBAC: allowed by ClusterRoleBinding "<*>" of ClusterRole "<*>" to User "<*>"',
+    ]
+
+
+def test_a_process_exit_status_keeps_its_value_where_it_could_be_an_http_status(masked_alike):
+    """QA Buildkite: `Exit Status: 137` and `143` were one `Exit Status: 1xx` event (an OOM kill
+    a SIGTERM's), where 0, 1 and 2 kept their values; an HTTP status keeps its class."""
+    assert masked_alike([
+        "Process with PID: 4242 finished with Exit Status: 137, Signal: nil",
+        "Process with PID: 4243 finished with Exit Status: 143, Signal: nil",
+        "Failed to upload artifacts: POST https://agent.buildkite.com/v3/jobs/0193/artifacts: "
+        "502 Bad Gateway",
+    ]) == [
+        "Process with PID: <*> finished with Exit Status: 137, Signal: nil",
+        "Process with PID: <*> finished with Exit Status: 143, Signal: nil",
+        "Failed to upload artifacts: POST <*>: 5xx Bad Gateway",
+    ]
+
+
+EMQX_LINES = [
+    '2026-12-05T10:00:06.789012+01:00 [warning] msg: alarm_is_activated, message: <<"Process '
+    'memory usage is higher than 70%">>, name: high_system_memory_usage',
+    '2026-12-05T10:03:06.789012+01:00 [warning] msg: alarm_is_deactivated, message: <<"Process '
+    'memory usage is higher than 70%">>, name: high_system_memory_usage',
+] + [
+    f"2026-12-05T10:05:0{i}.516979+01:00 [warning] tag: AUTHZ, clientid: sensor-040{i}, msg: "
+    f"cannot_publish_to_topic_due_to_not_authorized, peername: 10.8.2.{i}:49225, username: "
+    f"{user}, reason: not_authorized, topic: factory/line{i % 2}/cmd"
+    for i, user in enumerate(["device"] * 6 + ["admin"] * 2)
+]
+
+
+def test_an_erlang_reports_message_is_the_event_and_its_named_values_are_variables(log_parsed):
+    """QA EMQX: `msg: alarm_is_activated` and `alarm_is_deactivated` were one `alarm_is_<*>`
+    event, and the one not-authorised publish a template per topic it named."""
+    events, _ = log_parsed(EMQX_LINES, "hclog")
+    templates = events["template"]
+    assert templates[0] != templates[1] and "msg: alarm_is_deactivated" in templates[1]
+    assert len(set(templates[2:])) == 1
+    assert "clientid: <*>, msg:" in templates[2] and templates[2].endswith("topic: <*>")
+    assert "username: <*>" in templates[2]
+
+
+ARTIFACTORY_REQUESTS = [
+    "2026-12-05T10:00:00.130Z|8a5f2c1d4e3b6a7c|10.4.0.12|ci-bot|GET|/api/npm/npm-remote/left-pad"
+    "|200|0|3456|45|npm/9.8.1 node/v20.10.0 linux x64 workspaces/false",
+    "2026-12-05T10:00:01.130Z|9b6e3d2c1a0f4e5d|10.4.0.12|ci-bot|GET|/api/npm/npm-remote/lodash"
+    "|500|0|0|12|npm/9.8.1 node/v20.10.0 linux x64 workspaces/false",
+]
+
+
+def test_a_piped_request_record_keeps_its_endpoint_and_status_class(masked_alike):
+    """QA Artifactory: its request log's `GET|/api/...|500|...` was one word, a 500 and a 401 a
+    200's event (F1 0.00), its templates split by user agent instead."""
+    record = ARTIFACTORY_REQUESTS[1].split("|", 4)[4]
+    assert masked_alike([record, ARTIFACTORY_REQUESTS[0]]) == [
+        "GET /api/npm/<*> 5xx <*> <*> <*> <*>",
+        "<*>|<*>|<*>|ci-bot| GET /api/npm/<*> 2xx <*> <*> <*> <*>",
+    ]
+
+
+def test_auto_does_not_read_a_piped_request_log_as_open_vswitchs(tmp_path):
+    """QA Artifactory: `auto` chose `ovs` for the request log, its user read as the level and
+    its client as the module, with no word said."""
+    from logbert.parsing.auto import rank_formats
+
+    ranked = rank_formats(ARTIFACTORY_REQUESTS * 3)
+    assert not ranked or ranked[0].name != "ovs"
+    ovs = ["2026-12-04T10:21:11.123Z|00042|bridge|INFO|bridge br-int: added interface tap3f2a"]
+    assert rank_formats(ovs * 3)[0].name == "ovs"
+
+
+def test_a_monolog_channels_info_level_is_no_host_name(masked_alike):
+    """QA Magento: `main.INFO:` was masked as a host under the `.info` domain (`<*>: Cron Job
+    ...`) where `main.WARNING:` stayed; a lower-case `.info` name is still a host."""
+    assert masked_alike([
+        "main.INFO: Cron Job indexer_reindex_all_invalid is run [] []",
+        "lame server resolving ns1.example.info from 10.0.0.1",
+    ]) == [
+        "main.INFO: Cron Job indexer_reindex_all_invalid is run [] []",
+        "lame server resolving <*> from <*>",
     ]

@@ -473,6 +473,21 @@ def test_ids_that_match_apart_from_case_are_named_so():
     assert "apart from case" not in str(other.value)
 
 
+def test_ids_that_are_part_of_the_sessions_ids_are_named_so():
+    """QA OpenPBS: bare job numbers (`52300`) for the sessions' `52300.pbs01`; the message showed
+    `52300` beside the session `Log`, and nothing said they matched in part."""
+    from logbert.sessions.labels import require_some_match
+
+    sessions = ["Log", "52299.pbs01", "52300.pbs01"]
+    with pytest.raises(LogbertError, match="e.g. the file's '52300' and the session '52300.pbs01'"):
+        require_some_match({"52300": "normal", "52301": "anomaly"}, 2, "Log", sessions)
+    with pytest.raises(LogbertError, match="the session '52300'"):  # and the other way round
+        require_some_match({"52300.pbs01": "normal"}, 1, "52300", ["52300", "77"])
+    with pytest.raises(LogbertError) as other:
+        require_some_match({"99": "normal"}, 1, "Log", sessions)
+    assert "match in part" not in str(other.value)
+
+
 def test_window_ids_written_as_utc_another_way_name_the_windows(tmp_path):
     """QA PgBouncer: window labels `2026-12-01T07:55:00Z` (or with a space, or without
     seconds) named no session; windows are UTC already, so they are the same windows."""

@@ -306,7 +306,8 @@ _HOST_SHAPE_CHECKED = frozenset({"linux"})
 _PROGRAM_CHECKED = frozenset({"syslog-iso"})  # one word (`_misread_fields`)
 _LEVEL_WORDS = pa.array(
     ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
-     "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config"]
+     "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config",
+     "dbg", "emer"]  # (Open vSwitch's)
 )  # fmt: skip
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
@@ -344,7 +345,9 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     check_program = name in _PROGRAM_CHECKED
     # (couchdb's too, `[notice]`: QA Syncthing, its `[JQH2D] 2026/12/05 ... INFO: ...` read with
     # the device's short id as the level and `INFO:` as the node, and chosen)
-    level_words_only = name in ("hclog", "couchdb")
+    # ... and ovs' (QA Artifactory: its request log, `time|trace|client|user|GET|...`, read
+    # with the user as the level and the client as the module, and chosen)
+    level_words_only = name in ("hclog", "couchdb", "ovs")
     # RFC 5424's PROCID is any word: Heroku's drains write the dyno, `web.3`, `router` (QA:
     # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
     # every router line)

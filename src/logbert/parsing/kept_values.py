@@ -168,7 +168,16 @@ _CASED_STATUS_HINTS = (
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
 # failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
 _SECOND_DIGIT = {"2": "[0-2]"}
-STATUS: list[tuple[str, str, int]] = [
+_ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}  # `ERRNO`'s marks
+_ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
+_EXIT_STATUS_FIRST = [
+    (rf"((?i:exit[ _]status)\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 3
+# (but a process's exit status keeps its value, as an error number does, even where it could
+# be an HTTP status: Buildkite's `finished with Exit Status: 137, Signal: nil` was `1xx`, an
+# OOM kill and a SIGTERM one event; `_EXIT_STATUS_FIRST`, its digits marked first)
+STATUS: list[tuple[str, str, int]] = _EXIT_STATUS_FIRST + [
     (f"{before}{digit}{_SECOND_DIGIT.get(digit, '[0-9]')}[0-9]{after}", rf"\1{marker}xx\2", 2)
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
@@ -286,8 +295,6 @@ _ERRNO_NAME = (
     r"|\b[Rr]eject reply code=)"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
-_ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}
-_ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
 _ERRNO_MAX_DIGITS = 6
 # a longer number there is masked whole, sign and all (`rc = -2146500508` was `-214650<*>`:
 # its first six digits kept, the template unlike any code)

@@ -568,8 +568,19 @@ _GIN_CANDIDATE = r"^[1-5][0-9][0-9] \| "
 _GIN_REQUEST = re.compile(
     rf'^([1-5][0-9][0-9]) \|\s+(\S+) \|\s+(\S*) \| ({"|".join(HTTP_METHODS)})\s+"([^"\s]*)"$'
 )
+# ... and JFrog's request log, `GET|/api/npm/npm-remote/left-pad|200|0|3456|45|npm/9.8.1 node/
+# v20.10.0` after its time, trace id, client and user, as the same request line, the user agent
+# one quoted value (QA Artifactory: one word, a 500 and a 401 a 200's event, split by agent)
+_PIPED_CANDIDATE = rf"(?:{'|'.join(HTTP_METHODS)})\|/"
+_PIPED_REQUEST = (
+    rf"({'|'.join(HTTP_METHODS)})\|(/[^|\s]*)\|([1-5][0-9][0-9])\|([0-9-]*)\|([0-9-]*)\|"
+    r"([0-9-]*)\|(.*)$"
+)
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
     (_GIN_REQUEST, r"\4 \5 \1 \2 \3"),
+    (re.compile("^" + _PIPED_REQUEST), r'\1 \2 \3 \4 \5 \6 "\7"'),
+    # (the whole line's: the time, trace, client and user fields before it one word)
+    (re.compile(r"^((?:[^|\s]*\|)+)" + _PIPED_REQUEST), r'\1 \2 \3 \4 \5 \6 \7 "\8"'),
     # ... and an openHAB item's change of state, its states one word each (masked by `MASKS`)
     (
         re.compile(r"^(.*\bItem '[^'\s]+' changed from )(.+?)( to )(.+?)((?: through \S+)?)$"),
@@ -618,7 +629,7 @@ _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several wor
 _REWRITE_CANDIDATES = "|".join(
     f"(?:{candidate})"
     for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _OPENHAB_CANDIDATE,
-                      _GIN_CANDIDATE)
+                      _GIN_CANDIDATE, _PIPED_CANDIDATE)
 )  # fmt: skip
 
 
@@ -779,6 +790,11 @@ _NAMED_COLON = (
 # ... and a host named in prose with a colon and space, a name with a digit before a comma or
 # the end (GlusterFS's `Received ACC from uuid: ..., host: node1, port: 0`: QA, which of three
 # peers held a template depended on the lines' order)
+# ... and written `name: value` in a list of such pairs, as Erlang's logger reports them (EMQX's
+# `clientid: sensor-0405, msg: ..., username: device, topic: factory/line3/cmd`: QA, a template
+# per topic, a client's one message split by what it named)
+# (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`)
+_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<]+(,|$)"
 _ENTITY_SPACED = (
     r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
     r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"
@@ -1157,6 +1173,7 @@ MASKS: list[tuple[str, str, int]] = [
     (_SPACED_EQUALS, r"\1\2\3" + WILDCARD + r"\4", 2),
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
+    (_NAMED_LISTED, r"\1\2: " + WILDCARD + r"\3", 2),
     # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to
     # db: 'reporting' user: 'cron_etl' host: '10.20.1.41'`) and its `'user'@'host'` (QA
     # Galera: a template per database and user, a new application's normal lines new events)
@@ -1664,11 +1681,14 @@ MASKS: list[tuple[str, str, int]] = [
         # is no new event; `nova.compute.manager` and Java packages end in no such domain); a
         # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's
         # DNS 0x20 writes any case (`_LdAp._tcp.DC.CORp.iNtERNAl`: QA BIND, a template each)
-        r"(^|[\s=:(\[,@/\"'<])(?i:(?:_?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|edu|gov"
+        r"(^|[\s=:(\[,@/\"'<])(?i:(?:_?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+)(?:(?i:com|net|org|edu"
         # (... `biz`, `info`, `xyz` and `arpa`, a reverse lookup's name: QA PowerDNS, names
         # under them kept, a template per lame domain)
-        r"|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp|cloud"
-        r"|biz|info|xyz|arpa))"
+        r"|gov|io|us|uk|de|fr|nl|eu|jp|cn|ru|br|in|au|ca|local|localdomain|internal|lan|corp"
+        r"|cloud|biz|xyz|arpa)"
+        # (`info` not upper-case: a Monolog channel's level, Magento's `main.INFO:`, is no host;
+        # QA Magento: `<*>:` beside `main.WARNING:`)
+        r"|[iI][nN][fF]o|i[nN][fF]O)"
         # a dot ends a sentence only (`java.io.IOException`), or a name written with the root's
         # dot, sendmail's `relay=mx1.partner.io., dsn=...` (QA: each remote MX a new event)
         r"($|[\s:,;)\[\]/\"'>]|\.$|\.[\s,;])",

@@ -475,6 +475,9 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 _CLASS_LABELS = STATE_NAMES | {
     "reason", "error", "err", "cause", "type", "kind", "level", "mode", "event", "code",
     "severity", "category", "method",
+    # ... and a structured logger's message, EMQX's `msg: alarm_is_activated` beside
+    # `alarm_is_deactivated` (QA: one `alarm_is_<*>` event, an alarm's clearing its raising)
+    "msg", "message",
 }  # fmt: skip
 
 

@@ -288,7 +288,9 @@ def require_some_match(
     case = (
         "; the ids match apart from case: write them as the logs do"
         if any(i.lower() in folded for i in labels)
-        else _year_hint(labels, session_ids) or _offset_hint(labels, session_ids)
+        else _year_hint(labels, session_ids)
+        or _offset_hint(labels, session_ids)
+        or _part_hint(labels, session_ids)
     )
     raise LogbertError(
         f"{source}: none of its {len(labels):,} ids names a session (the file has e.g. "
@@ -312,6 +314,29 @@ def _year_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
             return (
                 "; the ids match apart from the year: where the log format writes no year, "
                 f"pass the logs' own with --year (here --year {year[1]}?)"
+            )
+    return ""
+
+
+_ID_PART = re.compile(r"[^A-Za-z0-9]+")  # what parts an id: `52300.pbs01` is `52300`, `pbs01`
+
+
+def _part_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
+    """"; the ids match in part ..." when a label id is a part of a session's id or the other
+    way round (QA OpenPBS: accounting's bare job numbers, `52300`, for the sessions' `52300.
+    pbs01`, and the message showed the ids `52300` and `Log`), else ""."""
+    by_part: dict[str, str] = {}
+    for session_id in islice(session_ids, 100_000):
+        for part in filter(None, _ID_PART.split(session_id)):
+            by_part.setdefault(part, session_id)
+    for label_id in islice(labels, 1_000):
+        session_id = by_part.get(label_id) or next(
+            (by_part[p] for p in _ID_PART.split(label_id) if p in by_part and len(p) >= 3), None
+        )
+        if session_id is not None and session_id != label_id:
+            return (
+                f"; they match in part, e.g. the file's {label_id!r} and the session "
+                f"{session_id!r}: write the ids whole, as the sessions are named"
             )
     return ""
 

@@ -84,8 +84,9 @@ def name_value_regex(name: str) -> str:
 def json_key_hint(regex: str) -> str:
     """For a `--by-id` regex written against a raw JSON line (`"ClientHost":"([^"]+)"`): the
     content of `--format json` is `name=value` words, and the regex that reads it (QA Traefik,
-    pino); "" for any other regex."""
-    key = re.search(r'"([A-Za-z_][\w.-]*)"\s*:', regex)
+    pino), its key's opening quote left out too (`username":"([^"]+)"`, QA Kubernetes audit);
+    "" for any other regex."""
+    key = re.search(r'(?:^|")([A-Za-z_][\w.-]*)"\s*:', regex)
     if key is None:
         return ""
     return (

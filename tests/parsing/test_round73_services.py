@@ -216,3 +216,36 @@ def test_a_monolog_channels_info_level_is_no_host_name(masked_alike):
         "main.INFO: Cron Job indexer_reindex_all_invalid is run [] []",
         "lame server resolving <*> from <*>",
     ]
+
+
+def test_a_teamspeak_name_before_its_id_is_one_value_whatever_its_words(masked_alike):
+    """QA TeamSpeak: a client's or channel's name of several words, brackets or dots was kept
+    (`'Luna Lovegood'(id:<*>)`), a template per user and channel, 62 for 25 events."""
+    assert masked_alike([
+        "client connected 'Gandalf der Graue'(id:69) from 10.0.1.7:50211",
+        "client connected 'eve'(id:44) from 192.168.1.3:29622",
+        "channel 'Raid Night'(id:17) created by '[AFK] Tom'(id:63)",
+        "query from 1 127.0.0.1:41234 issued: login with account 'serveradmin'(serveradmin)",
+    ]) == [
+        "client connected '<*>'(id:<*>) from <*>:<*>",
+        "client connected '<*>'(id:<*>) from <*>:<*>",
+        "channel '<*>'(id:<*>) created by '<*>'(id:<*>)",
+        "query from <*> <*>:<*> issued: login with account '<*>'(<*>)",
+    ]
+
+
+def test_a_state_in_parentheses_after_its_name_is_the_event(log_parsed):
+    """QA Factorio: `oldState(InGame) newState(DesyncedWaitingForMap)` was one `newState(<*>)`
+    event with every normal step of a join."""
+    states = ["InGame", "ConnectedWaitingForMap", "ConnectedLoadingMap", "TryingToCatchUp"]
+    lines = [
+        f"{100 + i:8.3f} Info ServerMultiplayerManager.cpp:805: updateTick({4000 + i}) received "
+        f"stateChanged peerID({i % 5}) oldState({states[i % 4]}) newState({states[(i + 1) % 4]})"
+        for i in range(24)
+    ] + [
+        "2658.527 Info ServerMultiplayerManager.cpp:805: updateTick(159424) received stateChanged "
+        "peerID(2) oldState(InGame) newState(DesyncedWaitingForMap)"
+    ]
+    events, _ = log_parsed(lines, "raw")
+    assert events["template"][-1].endswith("oldState(InGame) newState(DesyncedWaitingForMap)")
+    assert events["template"][-1] not in events["template"][:-1]

@@ -548,6 +548,9 @@ def test_a_format_that_dates_few_lines_warns_naming_the_first_undated_one(tmp_pa
         "(60%) have no timestamp (the first, b.log:2 'later INFO b', has <Timestamp> = 'later'"
     )
     assert "--timestamp-format" in warning and "--format auto" in warning
+    # what sessions do with them, not "cannot use them" (QA Redmine: sessionize dated every
+    # one by the line before it, as Rails' `Started ... at` lines mean)
+    assert "sessions date each by the dated line before it" in warning
 
 
 def test_year_is_ignored_with_a_warning_where_the_format_writes_the_year(tmp_path):

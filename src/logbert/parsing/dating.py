@@ -323,8 +323,10 @@ class DatingChecks:
         else:
             note = (
                 f"warning: format {display_name(self.fmt)} dates few of these logs: {share} have "
-                f"no timestamp ({first}), so time windows and session lifetimes cannot use "
-                f"them; {self._layout_advice()}, or {_suggestion(self, auto=True)}"
+                f"no timestamp ({first}): sessions date each by the dated line before it, right "
+                "where a record's first line alone carries its time (Rails' `Started ... at`), "
+                f"wrong where the format misses the logs' layout; if so, {self._layout_advice()}, "
+                f"or {_suggestion(self, auto=True)}"
             )
         self._say_once(note)
 

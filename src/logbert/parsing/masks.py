@@ -919,6 +919,12 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(\bSRCH attr=)\S.*$", r"\1" + WILDCARD, 1),
     # ... and its base, an entry's name as a bind's `dn="<*>"` is (QA: a template per subtree)
     (r'(\bSRCH base=)"[^"]*"', r'\1"' + WILDCARD + '"', 1),
+    # a TeamSpeak client's or channel's name before its id, `client connected 'Luna Lovegood'
+    # (id:58)`, `channel 'Raid Night'(id:17)`: one value, spaces, brackets and all (QA TeamSpeak:
+    # a name of several words kept, a template per user and channel, 62 for 25 events)
+    (r"(^|[\s(,])'[^'\s][^']*'(\(id:)", r"\1'" + WILDCARD + r"'\2", 1),
+    # ... and a ServerQuery login's account, `login with account 'serveradmin'(serveradmin)`
+    (r"(\blogin with account )'[^']*'\([^()\s]*\)", r"\1'" + WILDCARD + "'(" + WILDCARD + ")", 1),
     # a PBS job's queue in prose, `enqueuing into workq, state Q`, `dequeuing from gpuq` (QA
     # OpenPBS: a template per queue, a new queue's every job new events; `queue = workq` is
     # a named field's)

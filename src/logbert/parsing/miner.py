@@ -411,6 +411,9 @@ def _unnamed(word: str) -> str:
 # a value in brackets after its name, Samba's `status[NT_STATUS_ACCESS_DENIED]` (QA: nine
 # codes, a denial and a missing file among them, were one `status[NT_STATUS_<*>]`)
 _BRACKETED_VALUE = re.compile(r"[A-Za-z_][\w.-]*\[([^\[\]<>]+)\]")
+# ... and a state in parentheses after its name, Factorio's `oldState(InGame) newState(Desynced
+# WaitingForMap)` (QA: one `newState(<*>)` event, a desync a normal join step)
+_STATE_IN_PARENS = re.compile(r"[A-Za-z_]*(?:[Ss]tate|[Ss]tatus)\([A-Za-z][\w-]*\)")
 
 
 def _is_enum_word(word: str) -> bool:
@@ -419,6 +422,8 @@ def _is_enum_word(word: str) -> bool:
     `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
+    if _STATE_IN_PARENS.fullmatch(word.rstrip(",;:.")):
+        return True
     pair = _pair(word)
     indexed = None if pair else _BRACKETED_VALUE.fullmatch(word.rstrip(",;:."))
     word = (pair[1] if pair else indexed[1] if indexed else word).strip("\"',;:.()[]{}")

@@ -73,8 +73,9 @@ def command(
     lines: int | None = typer.Option(
         None,
         "--lines",
-        help="Count windows: N consecutive lines per session (ids '#K'), for logs with no "
-        "usable time; with --by-field, N lines of the same value.",
+        help="Count windows: N consecutive events per session (ids '#K', from 1 in each run; "
+        "blank and rejected lines are no events, so labels by line number shift), for logs "
+        "with no usable time; with --by-field, N lines of the same value.",
     ),
     step: str | None = typer.Option(
         None,

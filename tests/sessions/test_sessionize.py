@@ -1041,6 +1041,23 @@ def test_ids_given_again_at_once_are_warned(make_events):
     assert "or pass an --idle-timeout shorter than the quiet between two uses; if one piece" in said
 
 
+def test_field_values_given_again_at_once_are_warned(make_events):
+    """QA Prosody: its stream ids (`c2s55d8a6c0f2a0`, a freed address) are given to later
+    streams, and `--by-field Component` glued 20 streams to earlier ones with no word said;
+    the check ran for `--by-id` only."""
+    content, keys, streams = [], [], []
+    for conn in range(40):
+        streams += [f"c2s55d8a6c0f{conn % 4}", f"c2s55d8a6c0f{conn % 4}"]
+        content += ["Client connected", "Client disconnected: connection closed"]
+        keys += [1, 2]
+    path = make_events(content=content, template_id=keys, Component=streams)
+    stats = SessionizeStats()
+    list(sessionize_file(path, SessionizerSettings(by_field="Component").build(stats=stats)))
+    (said,) = [w for w in stats.warnings(None) if "start over" in w]
+    assert said.startswith("warning: 4 of 4 sessions by --by-field Component (e.g.")
+    assert "key them by more fields" in said and "--by-id" not in said
+
+
 def test_a_field_that_changes_on_every_line_is_warned():
     """QA ALB: `--by-field Client` on `ip:port` made 11,824 sessions of 11,825 events, and a
     model trained on them, with no word said."""

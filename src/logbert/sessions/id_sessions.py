@@ -302,6 +302,7 @@ class FieldSessionizer(IdSessionizer):
         Sessionizer.__init__(self, track_lines, stats)
         self.field = self.stats.field = field
         self.pattern, self.regex = None, None
+        self.stats.check_restarts = True  # values given again at once (`restart_warning`)
         self._keyed_state(labels, idle_timeout)
         if self._timeout is None:  # `SessionizeStats.reused_ids_warning`
             self.stats.process_field = next(

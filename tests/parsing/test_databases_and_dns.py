@@ -343,7 +343,7 @@ def test_clamav_logs_have_a_format_and_a_leading_path_with_spaces_is_one_value(
     ]  # fmt: skip
     assert len(set(events["template_id"][:2])) == 1
     found = "/home/dave/My Documents/tool.exe: Win.Tool.Mimikatz-6997044-0 FOUND"
-    assert masked_alike([found]) == ["<*>: Win.Tool.Mimikatz-<*>-<*> FOUND"]
+    assert masked_alike([found]) == ["<*>: Win.Tool.<*> FOUND"]  # (its family: round 76)
 
 
 def test_icinga_accounts_agents_objects_and_plugin_arguments_are_variables(masked_alike):

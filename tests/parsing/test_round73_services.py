@@ -249,3 +249,27 @@ def test_a_state_in_parentheses_after_its_name_is_the_event(log_parsed):
     events, _ = log_parsed(lines, "raw")
     assert events["template"][-1].endswith("oldState(InGame) newState(DesyncedWaitingForMap)")
     assert events["template"][-1] not in events["template"][:-1]
+
+
+def test_round_76_values_a_clamav_signature_a_neo4j_duration_and_a_commit_comment(
+    masked_alike, log_parsed
+):
+    """QA round 76: ClamAV's `Win.Malware.Emotet-<*>-<*> FOUND` merged with the routine
+    `Heuristics.Limits.Exceeded.MaxFileSize FOUND` (a virus a file too big to scan); Neo4j's
+    `completed in 1s 101ms.` beside `547ms.` two templates; a Junos commit's comment kept."""
+    assert masked_alike([
+        "/home/x/a.doc: Win.Malware.Emotet-9953247-0 FOUND",
+        "checkpoint completed in 1s 101ms. Checkpoint flushed 431 pages",
+        "checkpoint completed in 547ms. Checkpoint flushed 431 pages",
+        "UI_COMMIT: User 'netops' requested 'commit' operation (comment: change FW rule)",
+    ]) == [
+        "<*>: Win.Malware.<*> FOUND",
+        "checkpoint completed in <*>. Checkpoint flushed <*> pages",
+        "checkpoint completed in <*>. Checkpoint flushed <*> pages",
+        "UI_COMMIT: User '<*>' requested 'commit' operation (comment: <*>)",
+    ]
+    found = [f"/srv/f{i}.zip: Heuristics.Limits.Exceeded.MaxFileSize FOUND" for i in range(30)]
+    found += [f"/var/mail/m{i}.eml: Win.Malware.Emotet-{9953240 + i}-0 FOUND" for i in range(3)]
+    found += [f"/srv/share/e{i}.pdf: Heuristics.Encrypted.PDF FOUND" for i in range(5)]
+    events, _ = log_parsed(found, "raw")
+    assert len(set(events["template"])) == 3

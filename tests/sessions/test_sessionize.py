@@ -200,6 +200,16 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
     sessions, stats = by_id(path, whole, batch_size=16)
     assert len(sessions) == 60 and stats.cut_ids_warning(whole) is None
     assert stats.n_cut_ids == 0  # a match beside a word's punctuation stands alone
+    # ... also for windows per id (QA Juniper: `(\d+\.\d+\.\d+)` with --window 10m made one
+    # session of a subnet's clients, with no word said)
+    timed = make_events(
+        "timed.parquet", content=lines, template_id=[0] * 60, timestamp=[at(i) for i in range(60)]
+    )
+    subnet = r"(\d+\.\d+\.\d+)"
+    stats = SessionizeStats()
+    settings = SessionizerSettings(by_id=subnet, window="10m")
+    assert len(list(sessionize_file(timed, settings.build(stats=stats)))) == 3
+    assert "60 of the 60 events" in stats.cut_ids_warning(subnet)
 
 
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):

@@ -925,6 +925,18 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[\s(,])'[^'\s][^']*'(\(id:)", r"\1'" + WILDCARD + r"'\2", 1),
     # ... and a ServerQuery login's account, `login with account 'serveradmin'(serveradmin)`
     (r"(\blogin with account )'[^']*'\([^()\s]*\)", r"\1'" + WILDCARD + "'(" + WILDCARD + ")", 1),
+    # a ClamAV signature's family and variant, `Win.Trojan.Agent-123456 FOUND`: its platform
+    # and category are the event, `Win.Trojan.<*>` (QA ClamAV: the family's digits masked in
+    # part, a template per family)
+    (
+        r"(^|\s)((?:Win|Unix|Osx|Doc|Xls|Ppt|Pdf|Html|Js|Email|Java|Multios|Andr|Txt|Img|Swf|Php|Rtf"
+        r"|Archive|Asp|Vbs|Legacy)\.[A-Z][A-Za-z]+\.)[^\s:]+( FOUND)",
+        r"\1\2" + WILDCARD + r"\3",
+        1,
+    ),
+    # a Junos commit's comment, `UI_COMMIT: User 'netops' requested 'commit' operation (comment:
+    # change FW rule)`: what someone wrote (QA Juniper: a template per comment)
+    (r"(\(comment: )[^()]*\)", r"\1" + WILDCARD + ")", 1),
     # a PBS job's queue in prose, `enqueuing into workq, state Q`, `dequeuing from gpuq` (QA
     # OpenPBS: a template per queue, a new queue's every job new events; `queue = workq` is
     # a named field's)
@@ -1036,8 +1048,10 @@ MASKS: list[tuple[str, str, int]] = [
     # also with spaces between its units, Dagster's `exiting after 1m 12s`, `in 1h 3m` (QA
     # Dagster: `1m <*>` beside `<*>`, and a normal run past a minute a new event)
     (
-        r"(^|[\s(=:,\[])[0-9]+(?:h ?[0-9]+m(?: ?[0-9]+(?:\.[0-9]+)?s)?|m ?[0-9]+(?:\.[0-9]+)?s)"
-        r"($|[\s,;)\]}\"])",
+        # ... and seconds with milliseconds, Neo4j's `checkpoint completed in 1s 101ms.` (QA: `<*>
+        # <*>.` beside `<*>.`, a checkpoint past a second a new event)
+        r"(^|[\s(=:,\[])[0-9]+(?:h ?[0-9]+m(?: ?[0-9]+(?:\.[0-9]+)?s)?|m ?[0-9]+(?:\.[0-9]+)?s"
+        r"|s ?[0-9]+ms)($|[\s,;)\]}\"]|\.$|\.\s)",
         r"\1" + WILDCARD + r"\2",
         2,
     ),

@@ -413,6 +413,11 @@ def _unnamed(word: str) -> str:
 _BRACKETED_VALUE = re.compile(r"[A-Za-z_][\w.-]*\[([^\[\]<>]+)\]")
 # ... and a state in parentheses after its name, Factorio's `oldState(InGame) newState(Desynced
 # WaitingForMap)` (QA: one `newState(<*>)` event, a desync a normal join step)
+# ... and a name of three or more capitalised dotted parts, ClamAV's `Heuristics.Limits.Exceeded.
+# MaxFileSize` beside `Win.Trojan.<*>` (QA ClamAV: one `<*> FOUND` event, a virus a file too big
+# to scan)
+# (its first two parts words, not IBM MQ's channel `QM1.TO.QM2`, a name someone gave)
+_DOTTED_NAME = re.compile(r"[A-Z][a-z][A-Za-z0-9_]*\.[A-Z][a-z][A-Za-z0-9_]*(?:\.[A-Z]\w*)+")
 _STATE_IN_PARENS = re.compile(r"[A-Za-z_]*(?:[Ss]tate|[Ss]tatus)\([A-Za-z][\w-]*\)")
 
 
@@ -422,7 +427,7 @@ def _is_enum_word(word: str) -> bool:
     `FAILED` or `NOT_FOUND`, or a verb form
     in lower or title case, `stopped` / `Resumed` / `Pending` (names and ids seldom end in
     -ed or -ing; a VM that was `Paused` must not share an event with one `Started`)."""
-    if _STATE_IN_PARENS.fullmatch(word.rstrip(",;:.")):
+    if _STATE_IN_PARENS.fullmatch(word.rstrip(",;:.")) or _DOTTED_NAME.fullmatch(word):
         return True
     pair = _pair(word)
     indexed = None if pair else _BRACKETED_VALUE.fullmatch(word.rstrip(",;:."))

@@ -22,8 +22,10 @@ from logbert.sessions.options import (
     compile_id_pattern,
     field_names,
     has_value,
+    inside_a_word,
     match_id,
     parse_duration,
+    word_around,
 )
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
@@ -357,36 +359,13 @@ def _ids_in(regex: re.Pattern[str], content: str | None, stats: SessionizeStats)
     if not content:
         return []
     matches = list(regex.finditer(content))
-    cut = next((m for m in matches if _inside_a_word(content, *m.span())), None)
+    cut = next((m for m in matches if inside_a_word(content, *m.span())), None)
     if cut is not None:
-        stats.count_cut_id(cut[0], _word_around(content, *cut.span()))
+        stats.count_cut_id(cut[0], word_around(content, *cut.span()))
     found = [match_id(regex, m) for m in matches]
     if len(found) == 1:
         return found if has_value(found[0]) else []
     return [i for i in dict.fromkeys(found) if has_value(i)]
-
-
-def _inside_a_word(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` starts or ends inside a longer word or dotted number: a
-    letter or digit beside a letter or digit, or a digit beside `.` or `:` and another digit
-    (`131@o2ib` of `10.1.5.131@o2ib`: QA Lustre, clients of one last octet one session)."""
-    if start == end:
-        return False
-    first, last = text[start], text[end - 1]
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    if (first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum()):
-        return True
-    dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
-    dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
-    return dotted_before or dotted_after
-
-
-def _word_around(text: str, start: int, end: int) -> str:
-    """The whitespace-delimited word holding `text[start:end]`, its edge punctuation aside."""
-    left = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
-    ends = [i for i in (text.find(" ", end), text.find("\t", end)) if i >= 0]
-    return text[left : min(ends, default=len(text))].strip("()[]{}<>,;:'\"")
 
 
 def _names(content: str, session_id: str) -> bool:

@@ -188,3 +188,26 @@ def _positive_count(value: object, option: str) -> int:
     if not isinstance(value, int) or value < 1:
         raise LogbertError(f"{option} {value!r}: give a number of lines, 1 or more, e.g. 100")
     return value
+
+
+def inside_a_word(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` starts or ends inside a longer word or dotted number: a
+    letter or digit beside a letter or digit, or a digit beside `.` or `:` and another digit
+    (`131@o2ib` of `10.1.5.131@o2ib`: QA Lustre, clients of one last octet one session)."""
+    if start == end:
+        return False
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if (first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum()):
+        return True
+    dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
+    dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
+    return dotted_before or dotted_after
+
+
+def word_around(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited word holding `text[start:end]`, its edge punctuation aside."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start)) + 1
+    ends = [i for i in (text.find(" ", end), text.find("\t", end)) if i >= 0]
+    return text[left : min(ends, default=len(text))].strip("()[]{}<>,;:'\"")

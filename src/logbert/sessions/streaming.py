@@ -36,7 +36,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.rotation import log_name
 from logbert.sessions.io import ANOMALY, NORMAL, Session
 from logbert.sessions.labels import event_category, split_label
-from logbert.sessions.options import field_names, match_id
+from logbert.sessions.options import field_names, inside_a_word, match_id, word_around
 from logbert.sessions.stats import SessionizeStats
 
 # the key of windows per id in a batch's columns (`_id_values`): no field can take this name
@@ -429,12 +429,18 @@ def _field_values(
     return [None if not all(parts) else "/".join(parts) for parts in zip(*columns, strict=True)]
 
 
-def _id_values(texts: list[str | None], regex: re.Pattern[str]) -> list[str | None]:
+def _id_values(
+    texts: list[str | None], regex: re.Pattern[str], stats: SessionizeStats
+) -> list[str | None]:
     """The first id a --by-id regex names in each message (None where it names none): the
-    key of windows per id."""
+    key of windows per id; one found inside a longer word or number is counted, as sessions
+    by id count it (QA Juniper: `(\\d+\\.\\d+\\.\\d+)` with --window made one session of a
+    subnet's clients, with no word said)."""
     out: list[str | None] = []
     for text in texts:
         match = regex.search(text) if text else None
+        if match is not None and inside_a_word(text, *match.span()):
+            stats.count_cut_id(match[0], word_around(text, *match.span()))
         out.append(match_id(regex, match) if match is not None else None)
     return out
 
@@ -467,7 +473,7 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         batch["content"] = events.column("content").to_pylist()
     id_regex = getattr(sessionizer, "id_regex", None)
     if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
-        batch[ID_COLUMN] = _id_values(batch["content"], id_regex)
+        batch[ID_COLUMN] = _id_values(batch["content"], id_regex, sessionizer.stats)
     elif sessionizer.field is not None:
         batch[sessionizer.field] = _field_values(
             events, field_names(sessionizer.field), sessionizer.windows_per_log

@@ -176,8 +176,11 @@ _EXIT_STATUS_FIRST = [
 ] * 3
 # (but a process's exit status keeps its value, as an error number does, even where it could
 # be an HTTP status: Buildkite's `finished with Exit Status: 137, Signal: nil` was `1xx`, an
-# OOM kill and a SIGTERM one event; `_EXIT_STATUS_FIRST`, its digits marked first)
-STATUS: list[tuple[str, str, int]] = _EXIT_STATUS_FIRST + [
+# OOM kill and a SIGTERM one event; `EXIT_STATUS`, its digits marked first, on the rows that
+# name one: most status rows are access logs', which do not)
+EXIT_STATUS = _EXIT_STATUS_FIRST
+_EXIT_STATUS_ANY = r"(?i:exit[ _]status)\s*[:=]?\s*-?[0-9]"
+STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}{_SECOND_DIGIT.get(digit, '[0-9]')}[0-9]{after}", rf"\1{marker}xx\2", 2)
     for before, after in _STATUS_FORMS
     for digit, marker in _STATUS_CLASSES.items()
@@ -745,6 +748,7 @@ AUTH_FACTOR: list[tuple[str, str, int]] = [
 AUTH_FACTOR_WORD = re.compile(rf"(^|[^A-Za-z0-9_])([1-4])(?={_FACTOR_END})")
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
+_EXIT_STATUS_PY = [(re.compile(p), r, n) for p, r, n in EXIT_STATUS]
 _DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
 _VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
 _COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
@@ -923,6 +927,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
         (_rows_matching(_TLS_ANY), TLS_VERSION, True),  # `TLSv1.2`
         (_rows_matching(_AUTH_FACTOR_ANY), AUTH_FACTOR, True),  # `2FA`
+        (_rows_matching(_EXIT_STATUS_ANY), EXIT_STATUS, False),  # `Exit Status: 137` kept
         (_status_rows, STATUS, False),  # class markers for the status codes' first digits
         (_errno_rows, ERRNO, False),  # an error number's digits as markers
     ):
@@ -952,7 +957,7 @@ def mark_text(text: str) -> str:
     requests = [] if ERROR_CONTEXT_REQUEST in text else _REQUEST_PY
     for pattern, repl, passes in (
         _BARE_VERSION_PY + requests + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _DNS_NULL_PY
-        + _STATUS_PY
+        + _EXIT_STATUS_PY + _STATUS_PY
     ):
         for _ in range(passes):
             text = pattern.sub(repl, text)

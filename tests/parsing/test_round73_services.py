@@ -273,3 +273,12 @@ def test_round_76_values_a_clamav_signature_a_neo4j_duration_and_a_commit_commen
     found += [f"/srv/share/e{i}.pdf: Heuristics.Encrypted.PDF FOUND" for i in range(5)]
     events, _ = log_parsed(found, "raw")
     assert len(set(events["template"])) == 3
+
+
+def test_a_graylog_inputs_type_and_id_are_one_value(masked_alike):
+    """QA Graylog: `Input [Beats/<*>] is now RUNNING` beside `Input [Syslog UDP/<*>] ...`: a
+    template per input for each of its states, a new input's start a new event."""
+    assert masked_alike([
+        "Input [Syslog UDP/5f2a1b4c9d8e7f6a5b4c3d2e] is now RUNNING",
+        "Input [GELF TCP/6a5b4c3d2e1f0a9b8c7d6e5f] is now RUNNING",
+    ]) == ["Input [<*>] is now RUNNING"] * 2

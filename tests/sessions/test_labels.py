@@ -486,6 +486,11 @@ def test_ids_that_are_part_of_the_sessions_ids_are_named_so():
     with pytest.raises(LogbertError) as other:
         require_some_match({"99": "normal"}, 1, "Log", sessions)
     assert "match in part" not in str(other.value)
+    # windows of another day share parts, not ids (QA Graylog: "they match in part")
+    with pytest.raises(LogbertError) as other:
+        require_some_match({"2026-12-04T10:00:00": "normal"}, 1, "2026-12-05T10:00:00",
+                           ["2026-12-05T10:00:00", "2026-12-05T10:05:00"])  # fmt: skip
+    assert "match in part" not in str(other.value)
 
 
 def test_window_ids_written_as_utc_another_way_name_the_windows(tmp_path):

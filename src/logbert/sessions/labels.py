@@ -326,12 +326,15 @@ def _part_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
     way round (QA OpenPBS: accounting's bare job numbers, `52300`, for the sessions' `52300.
     pbs01`, and the message showed the ids `52300` and `Log`), else ""."""
     by_part: dict[str, str] = {}
-    for session_id in islice(session_ids, 100_000):
+    whole = set(islice(session_ids, 100_000))
+    for session_id in whole:
         for part in filter(None, _ID_PART.split(session_id)):
             by_part.setdefault(part, session_id)
+    # a whole id of one side is a part of the other's (not a shared part: windows of another
+    # day share their year, QA Graylog)
     for label_id in islice(labels, 1_000):
         session_id = by_part.get(label_id) or next(
-            (by_part[p] for p in _ID_PART.split(label_id) if p in by_part and len(p) >= 3), None
+            (p for p in _ID_PART.split(label_id) if p in whole and len(p) >= 3), None
         )
         if session_id is not None and session_id != label_id:
             return (

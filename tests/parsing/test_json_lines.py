@@ -173,6 +173,12 @@ def test_container_runtime_wrappers_are_read_as_the_json_line_they_hold():
     ]  # fmt: skip
     assert contents[4] == "plain text stream=stdout"  # a wrapped text line stays text
     assert rank_formats([cri] * 20)[0].name == "json"
+    # ... and `docker logs --timestamps`' time before it (QA Drone CI: every line rejected)
+    stamped = f"2026-11-21T08:00:05.123456789Z {undated}"
+    ok, cols = split_json_lines(pa.array([stamped]))
+    assert ok.all() and cols["Content"].to_pylist() == ["info paid request_id=r1"]
+    assert cols["Timestamp"].to_pylist() == ["2026-11-21T08:00:05.123456789Z"]
+    assert rank_formats([stamped] * 20)[0].name == "json"
 
 
 def test_pino_and_bunyan_numeric_levels_are_named():

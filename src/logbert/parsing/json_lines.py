@@ -63,6 +63,9 @@ HEADER = {"Timestamp": TIME_KEYS, "Level": LEVEL_KEYS, "Component": COMPONENT_KE
 JSON = "json"  # the built-in format's name
 # a CRI log line (containerd, CRI-O, Kubernetes' /var/log/pods): time, stream, full/partial tag
 _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] (\{.*)")
+# ... and `docker logs --timestamps`' RFC 3339 time before it (QA Drone CI: every line
+# rejected by `json`, and `iso` advised, whose templates were the JSON text)
+_DOCKER_TIMESTAMPED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]+)) (\{.*)")
 
 
 def _text(value: object) -> str:
@@ -549,13 +552,14 @@ def _unwrapped(record: dict) -> dict:
 
 def _record(text: str) -> dict | None:
     """The object one line holds: a JSON line, a Docker-wrapped one, or the JSON line of a
-    CRI line (`<time> stdout F {...}`, dated by that time when the object has none)."""
+    CRI line (`<time> stdout F {...}`) or of `docker logs --timestamps` (`<time> {...}`), dated
+    by that time when the object has none."""
     record = _object(text)
     if record is not None:
         return _unwrapped(record)
     if text.startswith(XML_EVENT_START):  # a Windows event's XML (`event_xml`)
         return event_xml_record(text)
-    cri = _CRI.fullmatch(text)
+    cri = _CRI.fullmatch(text) or _DOCKER_TIMESTAMPED.fullmatch(text)
     record = _object(cri.group(2)) if cri else None
     if record is not None and not any(_is_time(record.get(key)) for key in TIME_KEYS):
         record["time"] = cri.group(1)

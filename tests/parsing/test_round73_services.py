@@ -282,3 +282,17 @@ def test_a_graylog_inputs_type_and_id_are_one_value(masked_alike):
         "Input [Syslog UDP/5f2a1b4c9d8e7f6a5b4c3d2e] is now RUNNING",
         "Input [GELF TCP/6a5b4c3d2e1f0a9b8c7d6e5f] is now RUNNING",
     ]) == ["Input [<*>] is now RUNNING"] * 2
+
+
+def test_timezone_dates_the_lines_whose_zone_field_is_empty(log_parsed):
+    """QA WordPress: PHP-FPM's `[06-Dec-2026 11:00:01] ...` (no zone) beside debug.log's `...
+    UTC]` lines: `--timezone Europe/Berlin` was said to have changed none, and the FPM lines
+    stayed an hour off."""
+    lines = [
+        "[06-Dec-2026 11:00:01] WARNING: [pool www] server reached pm.max_children setting (20)",
+        '[06-Dec-2026 10:00:00 UTC] PHP Warning:  Undefined array key "sku" in /x.php on line 2',
+    ]
+    events, summary = log_parsed(lines, "php", timezone="Europe/Berlin")
+    assert [str(t) for t in events["timestamp"]] == ["2026-12-06 10:00:01", "2026-12-06 10:00:00"]
+    assert any("were read in Europe/Berlin (--timezone)" in note for note in summary.notes)
+    assert not any("changed none" in note for note in summary.notes)

@@ -356,7 +356,8 @@ class Parser(DatingChecks):
         jump back, or step back between consecutive lines; every command that prints notes
         shows them."""
         clocks = self._clocks_done + list(self._clocks.values())
-        zones = sorted(self.zones_applied)
+        zones = sorted(z for z in self.zones_applied if z != self.fmt.timezone)  # (--timezone's
+        # filled the lines without one: its own note below)
         applied = [
             f"timestamps: the time zones of the lines' own zone field ({', '.join(zones[:5])}"
             f"{', ...' if len(zones) > 5 else ''}) were applied: times are stored in UTC"
@@ -885,7 +886,14 @@ class Parser(DatingChecks):
         text = timestamp_text(cols, spec)
         zone = zone_field(cols, spec.fields) if text is not None else None
         if zone is not None:  # `<Date> <Time> <Zone>`: CET times stored in UTC
-            prep.timestamp, prep.zones = apply_zone(prep.timestamp, text, cols[zone])
+            zones = cols[zone]
+            if self.fmt.timezone is not None:  # lines without one in --timezone's (QA PHP-FPM:
+                # `[06-Dec-2026 11:00:01]` beside `... UTC]` lines stayed an hour off, and
+                # --timezone was said to have changed none)
+                empty = pc.fill_null(pc.equal(zones, ""), True)
+                prep.zoned = int(pc.sum(pc.and_(empty, pc.is_valid(prep.timestamp))).as_py() or 0)
+                zones = pc.if_else(empty, self.fmt.timezone, zones)
+            prep.timestamp, prep.zones = apply_zone(prep.timestamp, text, zones)
             prep.zone_name = zone
         elif text is not None and self.fmt.timezone is not None:  # --timezone: all in UTC now
             given = pa.array([self.fmt.timezone] * len(text), pa.string())

@@ -170,15 +170,14 @@ _CASED_STATUS_HINTS = (
 _SECOND_DIGIT = {"2": "[0-2]"}
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}  # `ERRNO`'s marks
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
-_EXIT_STATUS_FIRST = [
-    (rf"((?i:exit[ _]status)\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
-    for digit, marker in _ERRNO_DIGITS.items()
-] * 3
 # (but a process's exit status keeps its value, as an error number does, even where it could
 # be an HTTP status: Buildkite's `finished with Exit Status: 137, Signal: nil` was `1xx`, an
 # OOM kill and a SIGTERM one event; `EXIT_STATUS`, its digits marked first, on the rows that
 # name one: most status rows are access logs', which do not)
-EXIT_STATUS = _EXIT_STATUS_FIRST
+EXIT_STATUS = [
+    (rf"((?i:exit[ _]status)\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 3
 _EXIT_STATUS_ANY = r"(?i:exit[ _]status)\s*[:=]?\s*-?[0-9]"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}{_SECOND_DIGIT.get(digit, '[0-9]')}[0-9]{after}", rf"\1{marker}xx\2", 2)

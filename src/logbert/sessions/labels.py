@@ -326,8 +326,9 @@ def _part_hint(labels: Mapping[str, str], session_ids: list[str]) -> str:
     way round (QA OpenPBS: accounting's bare job numbers, `52300`, for the sessions' `52300.
     pbs01`, and the message showed the ids `52300` and `Log`), else ""."""
     by_part: dict[str, str] = {}
-    whole = set(islice(session_ids, 100_000))
-    for session_id in whole:
+    known = list(islice(session_ids, 100_000))
+    whole = set(known)
+    for session_id in known:  # (in their order: the example the same run to run)
         for part in filter(None, _ID_PART.split(session_id)):
             by_part.setdefault(part, session_id)
     # a whole id of one side is a part of the other's (not a shared part: windows of another

@@ -347,7 +347,11 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     # the device's short id as the level and `INFO:` as the node, and chosen)
     # ... and ovs' (QA Artifactory: its request log, `time|trace|client|user|GET|...`, read
     # with the user as the level and the client as the module, and chosen)
-    level_words_only = name in ("hclog", "couchdb", "ovs")
+    # ... and airlift's and certbot's, whose Level a logging library writes (QA Monero:
+    # `airlift` read easylogging's `<time>\t[P2P7]\tWARNING\t...` with the thread as the level
+    # and the level as the thread, and was picked: a warning and an error one event; QA coturn:
+    # `certbot` read `<time>: : WARNING: text` with a blank level and `WARNING` as the logger)
+    level_words_only = name in ("hclog", "couchdb", "ovs", "airlift", "certbot")
     # RFC 5424's PROCID is any word: Heroku's drains write the dyno, `web.3`, `router` (QA:
     # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
     # every router line)

@@ -677,6 +677,27 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         "<Timestamp>\t<Level>\t<ThreadName>\t<Component>\t<Content>",
         TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-12-04T10:21:11.123Z\tINFO\t...'"),
     ),
+    # go-ethereum's terminal format (geth and its forks: `INFO [12-05|10:00:12.345] Imported
+    # new potential chain segment     number=21,345,678 ...`, `ERROR[12-05|...]` with no space
+    # after a five-letter level), the level a word of the event (as `level-first`), no year
+    # (QA geth: `auto` read no format, and the natural format string rejected every `ERROR[`)
+    "geth": BuiltinFormat(
+        r"<Level> ?\[<Date>\|<Time>\] <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<m>\d\d)-(?P<d>\d\d) " + _NO_YEAR + "$",
+            expected="'INFO [12-05|10:00:12.345]' (month-day|time, no year)",
+        ),
+    ),
+    # Monero's easylogging++ lines, tab-separated (`2026-12-05 10:00:07.567\t[P2P7]\tWARNING\t
+    # net.p2p\tsrc/p2p/net_node.inl:1234\t[1.2.3.4:18080 OUT] Failed to connect to peer`):
+    # the thread and the source line fields, level and logger the event's first words (as
+    # `airlift`; QA Monero: `iso` kept the thread, one message an event per P2P thread, and
+    # `airlift` read the thread as the level)
+    "monero": BuiltinFormat(
+        "<Date> <Time>\t\\[<ThreadName>\\]\t<Level>\t<Component>\t<Location>\t<Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-12-05 10:00:07.567\t[P2P7]'"),
+    ),
     # HashiCorp's hclog text (Consul, Vault, Nomad: `2026-12-04T10:21:11.123Z [INFO]  agent:
     # Requesting shutdown`): the level as a field; the logger's name stays the message's first
     # word (the LAN and the WAN memberlist are two sources of events). QA Consul: `iso` kept
@@ -1226,6 +1247,8 @@ def compile_format(
                 regex += r"(?P<Level>[NIWC])"
             elif field_name == "Process" and name == "pgbackrest":  # `P00`, its worker's
                 regex += r"(?P<Process>P[0-9]{2,3})"
+            elif field_name == "Level" and name == "geth":  # its levels, padded or not
+                regex += r"(?P<Level>TRACE|DEBUG|INFO|WARN|ERROR|CRIT)"
             elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned
                 regex += r"(?P<Level>ASSERT|ERROR|WARN|INFO|DETAIL|DEBUG|TRACE)"
             elif field_name == "Dow" and name in ("ctime", "logread"):  # a weekday, else none

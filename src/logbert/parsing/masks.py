@@ -793,8 +793,10 @@ _NAMED_COLON = (
 # ... and written `name: value` in a list of such pairs, as Erlang's logger reports them (EMQX's
 # `clientid: sensor-0405, msg: ..., username: device, topic: factory/line3/cmd`: QA, a template
 # per topic, a client's one message split by what it named)
-# (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`)
-_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<]+(,|$)"
+# (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`; the
+# brackets that close the list stay, Rundeck's `(project: ops, user: rundeck)`: QA, the `)` was
+# taken into the value and the template lost it)
+_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|[)\]}}]*$)"
 _ENTITY_SPACED = (
     r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
     r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"

@@ -218,9 +218,10 @@ def split_lines(
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
-    if fmt.name in ("level-first", "nodered"):  # the level leads the event too (`formats`)
+    if fmt.name in ("level-first", "nodered", "geth"):  # the level leads the event too
+        # (`formats`)
         cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
-    if fmt.name == "airlift":  # ... and the logger after it
+    if fmt.name in ("airlift", "monero"):  # ... and the logger after it
         cols["Content"] = pc.binary_join_element_wise(
             cols["Level"], cols["Component"], cols["Content"], " "
         )

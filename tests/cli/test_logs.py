@@ -613,6 +613,10 @@ def test_local_time_labels_of_a_log_whose_lines_carry_offsets_blame_the_labels_a
     assert "moved by -1 h names a session" in result.output, result.output
     assert "The labels are written in local time (UTC+01:00" in result.output
     assert "--timezone" not in result.output
+    # ... and no figures against them (QA Monero: the offset said exactly, then F1 0.04
+    # printed as the result, exit 0)
+    assert "figures against them would judge each window by another's label" in user_error(result)
+    assert not out.exists()
 
 
 def test_labelled_anomalies_that_became_no_session_are_a_warning_and_in_the_json(

@@ -265,7 +265,7 @@ def read_log_sessions(
     if stats.labels_shift is not None and parser.times_carry_offsets():
         stats.labels_warning = stats.labels_shift.warning(log_has_offsets=True)
     summary.notes.extend(stats.warnings(settings.by_id))
-    summary.labels_shifted = stats.labels_warning
+    summary.labels_shifted = stats.labels_warning if stats.labels_shift is not None else None
     summary.anomalies_without_session = stats.n_labels_unused_anomalous
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:

@@ -400,6 +400,12 @@ def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp
         f"{(t0 + timedelta(minutes=10 * k + 60)).isoformat()},normal\n" for k in range(36)
     ))  # fmt: skip
     args = ("--logs", "--labels", labels, "-o", tmp_path / "e.json")
+    result = invoke("evaluate", model, cut_log, *args)
+    assert "every label id moved by -1 h names a session" in result.output
+    assert "so none were written" in user_error(result)  # (QA Monero: F1 0.04 printed, exit 0)
+    # ... and where no offset fits them all (a window unlabelled either way), the unlabelled
+    # window's error, with its hint
+    labels.write_text(labels.read_text().replace("2026-11-03T01:30:00,normal\n", ""))
     message = user_error(invoke("evaluate", model, cut_log, *args))
     assert "session 2026-11-03T00:00:00 has no label" in message
     assert "ids written in the log's local time miss by its offset" in message

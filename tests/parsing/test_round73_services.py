@@ -133,7 +133,7 @@ def test_kubernetes_pod_names_identities_and_group_lists_are_variables(masked_al
         '"system:kube-scheduler" to User "system:kube-scheduler"',
     ]) == [
         '<*>/pod-name=["web-<*>-<*>"] <*>/pod-uid=<*> user.groups=<*> x',
-        "pod web-<*>-<*> started; apply-feedback-widget and kube-proxy-x2k4p stay",
+        "pod web-<*>-<*> started; apply-feedback-widget and <*> stay",
         'reason=RBAC: allowed by ClusterRoleBinding "<*>" of ClusterRole "<*>" to User "<*>"',
     ]
 

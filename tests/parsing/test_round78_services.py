@@ -1,5 +1,5 @@
-"""QA rounds 78 (Geth, Monero, cloud-init, Rundeck, coturn) and later: what each log's first
-run got wrong, as a new user met it."""
+"""QA rounds 78 (Geth, Monero, cloud-init, Rundeck, coturn), 79 (Vitess, Zulip, Ignite, Netdata,
+Tekton) and later: what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -79,3 +79,110 @@ def test_a_logging_librarys_level_field_holds_a_level_word(tmp_path):
     ]
     assert rank_formats(coturn * 3)[0].name != "certbot"
     assert rank_formats(coturn * 3, names=("certbot",))[0].dated == 0
+
+
+IGNITE_LINES = [
+    "[2026-12-06T09:35:08,100][WARN ][tcp-disco-msg-worker-[crd]-#2][TcpDiscoverySpi] Failed to "
+    "send message to next node [msg=X, next=Y]",
+    "[2026-12-06T09:35:08,200][ERROR][tcp-disco-msg-worker-[crd]-#2][TcpDiscoverySpi] Failed to "
+    "send message to next node [msg=X, next=Y]",
+    "[2026-12-06T09:35:09,100][WARN ][sys-stripe-3-#4][GridDhtAtomicCache] Failed to update "
+    "cache entry [key=42]",
+    "[2026-12-06T09:35:11,100][WARN ][sys-stripe-5-#6][GridDhtAtomicCache] Failed to update "
+    "cache entry [key=44]",
+]
+
+
+def test_ignite_s_level_and_logger_lead_the_event_and_its_thread_is_a_field(auto_parsed):
+    """QA Ignite: `iso` read `[WARN ][sys-stripe-3-#4][GridDhtAtomicCache]` as one word, a
+    variable, so a warning and an error of one text were one event; a format string rejected
+    the padded level beside a thread named with brackets."""
+    events = auto_parsed(IGNITE_LINES, "ignite")
+    assert events["ThreadName"][:3] == ["tcp-disco-msg-worker-[crd]-#2"] * 2 + ["sys-stripe-3-#4"]
+    assert events["template"][0].startswith("WARN TcpDiscoverySpi Failed to send message")
+    assert events["template"][1].startswith("ERROR TcpDiscoverySpi Failed to send message")
+    assert events["template"][2] == events["template"][3]
+
+
+def test_a_dotted_alarm_name_ending_in_a_failure_word_is_a_variable(log_parsed):
+    """QA Netdata: `net.eth0.1m_received_traffic_overflow` counted as an outcome (`overflow`),
+    so its notifications were events apart while every other alarm's were one."""
+    names = ["disk_space._.disk_space_usage", "system.cpu.10min_cpu_usage",
+             "system.ram.ram_in_use", "net.eth0.1m_received_traffic_overflow"] * 6  # fmt: skip
+    lines = [
+        f"2026-12-04 01:{i:02d}:02: alarm-notify.sh: INFO: sent email notification for: web01 "
+        f"{name} is WARNING to 'sysadmin@example.com'" for i, name in enumerate(names)
+    ]  # fmt: skip
+    events, _ = log_parsed(lines, "iso")
+    assert len(set(events["template"])) == 1
+    assert "for: web01 <*> is WARNING" in events["template"][0]
+
+
+def test_a_name_kubernetes_generated_from_a_prefix_is_a_variable(masked_alike):
+    """QA Tekton: a PipelineRun's `build-app-run-x7k2p` and its TaskRuns'
+    `build-app-run-x7k2p-fetch-source` kept their random part, a template per run."""
+    assert masked_alike(
+        [
+            'failed to create task run pod "deploy-run-x7k2p-deploy": pods '
+            '"deploy-run-x7k2p-deploy-pod" is forbidden',
+            "reconciled taskrun release-notes-run-2pcn9-generate/staging",
+            "team-payments uses sha-abc and run-report",
+        ]
+    ) == [
+        'failed to create task run pod "deploy-run-<*>-deploy": pods "deploy-run-<*>-deploy-pod" '
+        "is forbidden",
+        "reconciled taskrun release-notes-run-<*>-generate/staging",
+        "team-payments uses sha-abc and run-report",
+    ]
+
+
+def test_a_request_lines_status_after_its_method_is_kept_and_its_query_count_masked(
+    masked_alike,
+):
+    """QA Zulip: `POST    429   2ms /json/fetch_api_key` was a 200's event, and `(db:
+    10ms/12q)` a template per number of queries."""
+    assert masked_alike(
+        [
+            "10.0.0.6        POST    200  35ms (db: 10ms/12q) /json/messages (c@x.org via web)",
+            "10.0.0.7        POST    429   2ms /json/fetch_api_key (e@x.org via web)",
+            "GET 100 items in 5 ms",
+        ]
+    ) == [
+        "<*> POST 2xx <*> (db: <*>/<*>) <*> (<*> via web)",
+        "<*> POST 4xx <*> <*> (<*> via web)",
+        "GET <*> items in <*> ms",
+    ]
+
+
+def test_a_services_running_or_serving_state_keeps_its_boolean(masked_alike):
+    """QA Vitess: `Replication is running: false` and `(serving: false)` were a running
+    replica's events (booleans masked), seven such lines in a window unflagged."""
+    assert masked_alike(
+        [
+            "Replication is running: false, IO: false, SQL: true",
+            "keyspace commerce is now consistent (serving: false)",
+            "config debug=true cache=false",
+        ]
+    ) == [
+        "Replication is running: false, IO: <*>, SQL: <*>",
+        "keyspace commerce is now consistent (serving: false)",
+        "config debug=<*> cache=<*>",
+    ]
+
+
+def test_glogs_file_header_is_the_writers_own_lines_not_rejects(log_parsed):
+    """QA Vitess: the five header lines glog writes atop each file were rejects, "lines that
+    do not fit" the format."""
+    events, summary = log_parsed(
+        [
+            "Log file created at: 2026/12/05 08:00:00",
+            "Running on machine: vttablet-101",
+            "Binary: Built with gc go1.21.5 for linux/amd64",
+            "Previous log: <none>",
+            "Log line format: [IWEF]mmdd hh:mm:ss.uuuuuu threadid file:line] msg",
+            "I1205 10:00:10.567890   28533 replication.go:88] Replication is running: true",
+        ],
+        "klog",
+        year=2026,
+    )
+    assert summary.rejected == 0 and len(events["template"]) == 1

@@ -1048,7 +1048,8 @@ def test_ids_given_again_at_once_are_warned(make_events):
     _, stats = by_id(path, pattern)
     (said,) = [w for w in stats.warnings(pattern) if "start over" in w]
     assert "right after an event that ends other sessions" in said
-    assert "or pass an --idle-timeout shorter than the quiet between two uses; if one piece" in said
+    assert said.endswith("or pass an --idle-timeout shorter than the quiet between two uses")
+    assert "Either one piece of work repeats its steps under one id" in said
 
 
 def test_field_values_given_again_at_once_are_warned(make_events):

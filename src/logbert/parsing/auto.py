@@ -351,7 +351,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     # `airlift` read easylogging's `<time>\t[P2P7]\tWARNING\t...` with the thread as the level
     # and the level as the thread, and was picked: a warning and an error one event; QA coturn:
     # `certbot` read `<time>: : WARNING: text` with a blank level and `WARNING` as the logger)
-    level_words_only = name in ("hclog", "couchdb", "ovs", "airlift", "certbot")
+    level_words_only = name in ("hclog", "couchdb", "ovs", "airlift", "certbot", "ignite")
     # RFC 5424's PROCID is any word: Heroku's drains write the dyno, `web.3`, `router` (QA:
     # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
     # every router line)

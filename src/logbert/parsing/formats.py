@@ -677,6 +677,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         "<Timestamp>\t<Level>\t<ThreadName>\t<Component>\t<Content>",
         TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-12-04T10:21:11.123Z\tINFO\t...'"),
     ),
+    # Apache Ignite's log4j2 layout, `[%d{ISO8601}][%-5p][%t][%c{1}] %m` (`[2026-12-05T10:00:01,
+    # 234][WARN ][tcp-disco-msg-worker-[crd]-#2][TcpDiscoverySpi] Failed to send message ...`):
+    # the thread a field, brackets in its name and all, level and logger the event's first
+    # words (as `airlift`; QA Ignite: `iso` read `[WARN ][sys-stripe-3-#4][GridDhtAtomicCache]`
+    # as one word, a variable, a warning and an error of one text one event)
+    "ignite": BuiltinFormat(
+        r"\[<Timestamp>\]\[<Level> *\]\[<ThreadName>\]\[<Component>\] <Content>",
+        TimestampSpec(
+            ("Timestamp",), ISO_8601, expected="'[2026-12-05T10:00:01,234][WARN ][main][G] ...'"
+        ),
+    ),
     # go-ethereum's terminal format (geth and its forks: `INFO [12-05|10:00:12.345] Imported
     # new potential chain segment     number=21,345,678 ...`, `ERROR[12-05|...]` with no space
     # after a five-letter level), the level a word of the event (as `level-first`), no year
@@ -1247,6 +1258,11 @@ def compile_format(
                 regex += r"(?P<Level>[NIWC])"
             elif field_name == "Process" and name == "pgbackrest":  # `P00`, its worker's
                 regex += r"(?P<Process>P[0-9]{2,3})"
+            elif field_name == "ThreadName" and name == "ignite":  # brackets inside its name,
+                # `tcp-disco-msg-worker-[crd]-#2`
+                regex += r"(?P<ThreadName>(?:[^\[\]]|\[[^\[\]]*\])*?)"
+            elif field_name == "Level" and name == "ignite":  # a word, padded after it
+                regex += r"(?P<Level>[A-Z]+)"
             elif field_name == "Level" and name == "geth":  # its levels, padded or not
                 regex += r"(?P<Level>TRACE|DEBUG|INFO|WARN|ERROR|CRIT)"
             elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned

@@ -92,6 +92,10 @@ _STATUS_FORMS = (
     # (JupyterHub, Jupyter Server; QA: every status and endpoint one `<*> GET <*>` event, a
     # storm of 500s invisible)
     (r"(^)", rf"( (?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}])"),
+    # ... or a request line that writes the method, then the status, padded: Zulip's
+    # `10.0.0.6        POST    429   2ms /json/fetch_api_key (...)` (QA: a 429 and a 401 were
+    # a 200's event)
+    (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)})\s+)", r"(\s+[0-9])"),
     # ... also after the client in brackets, Plex's `Completed: [10.0.0.42:51234] 500 GET
     # /library/metadata/42888 (16 live)` (QA Plex: every status one event, a server answering
     # every request with 500 unseen)
@@ -696,7 +700,7 @@ COMMAND: list[tuple[str, str, int]] = [(r"(^|: )/([a-z]+)(\s|$)", rf"\1{_KEPT}\2
 # 10,314 allowed ones). Its value is marked so the boolean mask leaves it.
 _VERDICT_BOOLEANS = {"true": "\ue025", "false": "\ue026"}
 _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `failed=true`: QA)
-    r"((?:^|[\s,;{\"'.])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
+    r"((?:^|[\s,;{\"'.(])(?i:allowed|granted|authorized|permitted|success|succeeded|failed|"
     # ... and Suricata's flow verdict, `flow.alerted=true` (QA: an alerted flow a clean one's)
     r"denied|rejected|error|alerted|"
     # ... and Jicofo's `Sticky failure: false` (QA Jitsi: a sticky failure a clean one's event)
@@ -704,6 +708,9 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     # ... and a health check's, Calico Felix's `live=false ready=false` (QA Calico: an unhealthy
     # Felix a healthy one's event), an interface's `operUp=false`
     r"live|ready|healthy|operup|adminup|"
+    # ... and a service's, Vitess' `Replication is running: false`, `(serving: false)` (QA
+    # Vitess: replication stopped was a running replica's event, 7 such lines unflagged)
+    r"running|serving|connected|online|reachable|available|"
     # ... and QEMU's disk-full flag on an I/O error, `"nospace": true` (QA libvirt: a full
     # datastore was a failing array's event)
     r"nospace|"

@@ -796,6 +796,12 @@ _NAMED_COLON = (
 # (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`; the
 # brackets that close the list stay, Rundeck's `(project: ops, user: rundeck)`: QA, the `)` was
 # taken into the value and the template lost it)
+# Kubernetes' random five characters (`k8s.io/apimachinery/pkg/util/rand`: no vowels, no 0, 1
+# or 3), at least one a digit: `x7k2p`, `2pcn9`, never a word
+_K8S_CHAR, _K8S_DIGIT = "[bcdfghjklmnpqrstvwxz2456789]", "[2456789]"
+_GENERATED_SUFFIX = "(?:" + "|".join(
+    _K8S_CHAR * i + _K8S_DIGIT + _K8S_CHAR * (4 - i) for i in range(5)
+) + ")"
 _NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|[)\]}}]*$)"
 _ENTITY_SPACED = (
     r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
@@ -1199,6 +1205,16 @@ MASKS: list[tuple[str, str, int]] = [
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     (_NAMED_LISTED, r"\1\2: " + WILDCARD + r"\3", 2),
+    # a name Kubernetes generated from a prefix (`generateName`: a DaemonSet's pod,
+    # `kube-proxy-8x7zq`, a Tekton PipelineRun, `build-app-run-x7k2p`, and its TaskRuns,
+    # `build-app-run-x7k2p-fetch-source`): five characters of its alphabet, a digit among
+    # them, are random (QA Tekton: a template per run for its rare errors); after the named
+    # values, which take such a name whole (`k8s_pod_name=<*>`)
+    (
+        r"(^|[^\w-])((?:[a-z0-9]+-)+)" + _GENERATED_SUFFIX + r"(-[a-z0-9]|[^\w-]|$)",
+        r"\1\2" + WILDCARD + r"\3",
+        2,
+    ),
     # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to
     # db: 'reporting' user: 'cron_etl' host: '10.20.1.41'`) and its `'user'@'host'` (QA
     # Galera: a template per database and user, a new application's normal lines new events)
@@ -1217,6 +1233,9 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and a whole number with its size unit glued on (`found 16318644k physical memory`,
     # `cache: 327680k`): a replica with more memory wrote new start-up events (QA)
     (r"(^|[^A-Za-z0-9_.])[0-9]+([kKMGT]i?B?)($|[^A-Za-z0-9_])", r"\1" + WILDCARD + r"\2\3", 2),
+    # ... and a count with its unit letter after a slash, Zulip's `(db: 10ms/12q)` (QA: a
+    # template per number of queries, one request's event split twelve ways)
+    (r"(/)[0-9]+([a-z])($|[^A-Za-z0-9_])", r"\1" + WILDCARD + r"\2\3", 1),
     # ... and NATS' keys (a server's, account's or user's public nkey, 56 characters of upper-
     # case base32, `NJBLAEVW...`) and a server's 8-character node name (`Node: 4gxMleVH`,
     # `RAFT [4gxMleVH - S-R3F-...]`): a new one at each start, so each restart's banner and

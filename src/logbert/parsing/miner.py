@@ -291,8 +291,10 @@ def _is_outcome_word(word: str) -> bool:
     return (
         word in FAILURE_WORDS
         # ... also as a part of a compound value, RADIUS's `Acct-Terminate-Cause = NAS-Error`,
-        # `Idle-Timeout`, `Lost-Carrier` (QA FreeRADIUS: an access point's crash was a logout)
-        or any(part in FAILURE_WORDS for part in _COMPOUND_PARTS.split(word))
+        # `Idle-Timeout`, `Lost-Carrier` (QA FreeRADIUS: an access point's crash was a logout),
+        # not of a dotted name's last part, Netdata's alarm `net.eth0.1m_received_traffic_
+        # overflow` (QA: that alarm's notifications events apart, every other alarm's one)
+        or ("." not in word and any(part in FAILURE_WORDS for part in _COMPOUND_PARTS.split(word)))
         or _STATUS_CLASS_WORD.fullmatch(word) is not None
         or _KEPT_NUMBER.fullmatch(word) is not None
         or _KEPT_NAMED_NUMBER.fullmatch(word) is not None

@@ -647,15 +647,18 @@ class SessionizeStats:
             if pattern is not None
             else "key them by more fields, so that each is unique (--by-field Host,Component)"
         )
+        # both readings, the harmless one first (QA cloud-init, Tekton: a boot's modules and a
+        # pipeline's tasks, each started and ended alike, read as ids reused, and the advice
+        # would have cut each run into one session per step)
         return (
             f"warning: {total:,} of {self.n_sessions:,} sessions by {keyed} (e.g. "
             f"{example!r}) start over: their first event comes again right after an event "
-            "that ends other sessions, so the log seems to give these ids again to new work (a "
-            "freed pointer, a counter after a restart, a stage number in each application) "
-            f"and each such session is several glued together; {unique}{other_way}; if one "
-            "piece of work repeats its steps "
-            "under one id (a workflow's actions, each started and ended alike), this is no "
-            "concern and an --idle-timeout would cut it"
+            "that ends other sessions. Either one piece of work repeats its steps under one id "
+            "(a workflow's tasks or a boot's modules, each started and ended alike): no "
+            "concern, keep the sessions as they are; or the log gives these ids again to new "
+            "work (a freed pointer, a counter after a restart, a stage number in each "
+            f"application), and each such session is several glued together: {unique}"
+            f"{other_way}"
         )
 
     def _restarted(self, pattern: str | None) -> tuple[int, str] | None:

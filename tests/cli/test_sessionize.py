@@ -316,6 +316,15 @@ def test_by_field_errors_name_the_fields_and_why_nothing_was_written(
     empty = make_events("empty.parquet", Node=["", None], template_id=[1, 2])
     code, _, stderr = run(monkeypatch, capsys, empty, "--by-field", "Node", "-o", out)
     assert code == 2 and "the field is empty (or null) in all 2 events" in " ".join(stderr.split())
+    # ... and fields each on other lines, keyed together (QA Headscale: `machine,node` was
+    # "the field is empty in all events", though each held values)
+    apart = make_events(
+        "apart.parquet", machine=["a", ""], node=["", "b"], template_id=[1, 2]
+    )
+    code, _, stderr = run(monkeypatch, capsys, apart, "--by-field", "machine,node", "-o", out)
+    text = " ".join(stderr.split())
+    assert code == 2 and "no event has a value in every one of machine, node" in text
+    assert "--by-id (e.g. '(?:machine|node)=(\\S+)')" in text
     untimed = make_events(
         "untimed.parquet", Node=["a"], template_id=[1], timestamp=pa.nulls(1, pa.timestamp("us"))
     )

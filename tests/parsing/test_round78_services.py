@@ -1,5 +1,6 @@
 """QA rounds 78 (Geth, Monero, cloud-init, Rundeck, coturn), 79 (Vitess, Zulip, Ignite, Netdata,
-Tekton) and later: what each log's first run got wrong, as a new user met it."""
+Tekton), 80 (Uptime Kuma, Headscale, ocserv, PeerTube, Seafile): what each log's first run got
+wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -186,3 +187,75 @@ def test_glogs_file_header_is_the_writers_own_lines_not_rejects(log_parsed):
         year=2026,
     )
     assert summary.rejected == 0 and len(events["template"]) == 1
+
+
+def test_a_process_context_naming_its_account_is_a_variable(masked_alike):
+    """QA ocserv: `worker[walter]: ...` kept the user, a template per user for each message,
+    and a new employee's ordinary login scored above a brute force."""
+    assert masked_alike(
+        [
+            "worker[walter]: 85.214.132.201 worker-vpn.c:1503: sending IPv4 10.10.0.12",
+            "main[alice]:203.0.113.5:51234 user logged in",
+            "smbd status[NT_STATUS_ACCESS_DENIED]: x",
+        ]
+    ) == [
+        "worker[<*>]: <*> worker-vpn.c:<*>: sending IPv4 <*>",
+        "main[<*>]:<*>:<*> user logged in",
+        "smbd status[NT_STATUS_ACCESS_DENIED]: x",
+    ]
+
+
+def test_a_named_built_in_format_whose_level_holds_no_level_word_is_warned_of(log_parsed):
+    """QA Uptime Kuma: `--format hclog` read `[MONITOR] WARN: ...` with the module as every
+    line's level, exit 0 and no word said (`auto` picks `iso` for them)."""
+    _, summary = log_parsed(
+        [
+            "2026-12-05T10:00:00+01:00 [SERVER] INFO: Welcome to Uptime Kuma",
+            "2026-12-05T10:06:00+01:00 [AUTH] WARN: Incorrect username or password for user x",
+        ],
+        "hclog",
+    )
+    (warning,) = [w for w in summary.warnings if "holds no level word" in w]
+    assert "format hclog: <Level> holds no level word on 2 of 2 events" in warning
+    assert "'SERVER'" in warning and "--format auto" in warning
+    hclog = "2026-12-04T10:21:11.123Z [INFO]  agent: Requesting shutdown"
+    _, summary = log_parsed([hclog], "hclog")
+    assert not [w for w in summary.warnings if "level word" in w]
+
+
+def test_the_join_advice_fits_the_records_of_the_file_whose_lines_were_rejected(tmp_path):
+    """QA Seafile: seafile.log's `[2026-12-05 10:00:00]` records set the advice's pattern for
+    seahub.log's rejects, whose records start with a bare date: the join made it one line."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    seafile = tmp_path / "seafile.log"
+    seafile.write_text("".join(
+        f"2026-12-05 10:{i // 60:02d}:{i % 60:02d},000 [INFO] seafile-session.c(86): started\n"
+        for i in range(300)
+    ))  # fmt: skip
+    seahub = tmp_path / "seahub.log"
+    seahub.write_text(
+        "[2026-12-05 10:00:05,123] [ERROR] seahub.utils:567 send email failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "/opt/seafile/seahub/utils.py", line 567, in send\n'
+        "ConnectionRefusedError: [Errno 111] Connection refused\n"
+        + "[2026-12-05 10:00:06,234] [INFO] seahub.auth.views:90 login ok\n" * 40
+    )  # (few rejects: no warning of its own for the file, the run's summary advises)
+    summary = parse_files([str(seafile), str(seahub)], resolve_format("iso"), tmp_path / "e.pq")
+    advice = " ".join(summary.warnings) + summary.join_hint
+    assert "awk '/^\\[[0-9]+-[0-9]+-[0-9]+/ {" in advice, advice
+
+
+def test_tornados_level_is_its_letter_not_a_bracketed_host(tmp_path):
+    """QA PeerTube: its console lines, `[peertube.example.com:443] 2026-12-05 00:00:07.351
+    info: ...`, were read by `tornado` with the host as the level and the message as the
+    logger, chosen by `auto`, and 56% of the events one template `}` (exit 0)."""
+    lines = [
+        '[peertube.example.com:443] 2026-12-05 00:00:07.351 info: Processing broadcast in job '
+        '4000. { "tags": [ "ap" ] }',
+        "[peertube.example.com:443] 2026-12-05 00:00:07.398 debug: Job 4000 completed.",
+    ]
+    assert rank_formats(lines * 3, names=("tornado",))[0].split == 0
+    jupyter = "[I 2026-12-03 06:00:00.123 JupyterHub app:2859] Using Authenticator"
+    assert rank_formats([jupyter] * 3, names=("tornado",))[0].dated == 3

@@ -210,6 +210,16 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
     settings = SessionizerSettings(by_id=subnet, window="10m")
     assert len(list(sessionize_file(timed, settings.build(stats=stats)))) == 3
     assert "60 of the 60 events" in stats.cut_ids_warning(subnet)
+    # ... but a whole address before its port is the client, not a cut (QA ocserv: warned of
+    # on every `main[alice]:203.0.113.5:51234 user logged in`, with no way to quiet it)
+    ported = make_events(
+        "ported.parquet",
+        content=[f"main[<*>]:203.0.113.{i % 20}:5{i:04d} user logged in" for i in range(60)],
+        template_id=[0] * 60,
+    )
+    address = r"(\d+\.\d+\.\d+\.\d+)"
+    sessions, stats = by_id(ported, address, batch_size=16)
+    assert len(sessions) == 20 and stats.cut_ids_warning(address) is None
 
 
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):

@@ -11,6 +11,7 @@ came too late for their window are a `warning: ` line, and an error when they ar
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -234,6 +235,16 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
             f"{settings.by_field} value apart; it does not read the field itself. To cut "
             f"sessions by what the field holds, use --by-field {settings.by_field} alone, or "
             "parse with a format string that leaves that part in the message"
+        )
+    if settings.by_field is not None and "," in settings.by_field and stats.n_unmatched == (
+        stats.n_events
+    ):  # (QA Headscale: `machine,node`, each on other lines, was "the field is empty")
+        names = settings.by_field.split(",")
+        return (
+            f"no sessions: --by-field {settings.by_field}: no event has a value in every one "
+            f"of {', '.join(names)} (a session's key joins them all); where each line names its "
+            f"session in one of them, key by one field, or by the message with --by-id (e.g. "
+            f"'(?:{'|'.join(re.escape(n) for n in names)})=(\\S+)')"
         )
     if settings.by_field is not None and stats.n_unmatched == stats.n_events:
         return (

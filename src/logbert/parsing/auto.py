@@ -304,11 +304,15 @@ _LEVEL_FIELDS = frozenset({"level"})
 _HOST_CHECKED = frozenset({"syslog-iso"})
 _HOST_SHAPE_CHECKED = frozenset({"linux"})
 _PROGRAM_CHECKED = frozenset({"syslog-iso"})  # one word (`_misread_fields`)
-_LEVEL_WORDS = pa.array(
+LEVEL_WORDS = pa.array(
     ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
      "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config",
      "dbg", "emer"]  # (Open vSwitch's)
 )  # fmt: skip
+# built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
+# another value there for a misread line, and a run with one of them named says so
+# (`Parser._count_wordless_level`)
+LEVEL_WORD_FORMATS = frozenset({"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
 # ... and S3's owner, bucket, requester and request id (QA Nexus: `s3` read a common-log-format
@@ -351,7 +355,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     # `airlift` read easylogging's `<time>\t[P2P7]\tWARNING\t...` with the thread as the level
     # and the level as the thread, and was picked: a warning and an error one event; QA coturn:
     # `certbot` read `<time>: : WARNING: text` with a blank level and `WARNING` as the logger)
-    level_words_only = name in ("hclog", "couchdb", "ovs", "airlift", "certbot", "ignite")
+    level_words_only = name in LEVEL_WORD_FORMATS
     # RFC 5424's PROCID is any word: Heroku's drains write the dyno, `web.3`, `router` (QA:
     # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
     # every router line)
@@ -369,7 +373,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             # (QA Sidekiq: `pid=12`) nor brackets or a closing colon (QA ESXi: `cpu3:2097152)Vol3:`)
             wrong = pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$"))
             if check_host:
-                wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
+                wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), LEVEL_WORDS))
         elif key == "component" and _has_match(column, _MNEMONIC):  # a Cisco mnemonic, `%LINK-3-
             # UPDOWN`, is the event (QA Cisco: `linux` read it as the program, and 802.1X's and
             # MAB's successes were one event)
@@ -389,7 +393,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
         elif key in _LEVEL_FIELDS and level_words_only:  # a level word in its brackets, not
             # a log4j2 thread's name (`[pulsar-io-4-3] INFO ...`: QA Pulsar, `hclog` tied with
             # `iso`, was picked, and every Level was a thread)
-            wrong = pc.invert(pc.is_in(pc.utf8_lower(column), _LEVEL_WORDS))
+            wrong = pc.invert(pc.is_in(pc.utf8_lower(column), LEVEL_WORDS))
         elif key in _LEVEL_FIELDS:
             # ... and no process id, HTCondor's `(pid:1830)` (QA: `spark` read it as the level,
             # its `12/03/26` as 2012-03-26, and was picked)

@@ -1263,6 +1263,10 @@ def compile_format(
                 regex += r"(?P<ThreadName>(?:[^\[\]]|\[[^\[\]]*\])*?)"
             elif field_name == "Level" and name == "ignite":  # a word, padded after it
                 regex += r"(?P<Level>[A-Z]+)"
+            elif field_name == "Level" and name == "tornado":  # its level letter, else no line
+                # of its own (QA PeerTube: `[peertube.example.com:443] 2026-12-05 ... info: ...`
+                # read with the host as the level and the message as the logger, and chosen)
+                regex += r"(?P<Level>[DIWEC])"
             elif field_name == "Level" and name == "geth":  # its levels, padded or not
                 regex += r"(?P<Level>TRACE|DEBUG|INFO|WARN|ERROR|CRIT)"
             elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned

@@ -1215,6 +1215,11 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1\2" + WILDCARD + r"\3",
         2,
     ),
+    # ... and a process's context in brackets before its colon, the account it serves
+    # (ocserv's `worker[walter]: ...`, `main[alice]:203.0.113.5:51234 user logged in`): QA, a
+    # template per user for each message, a new employee's first login scored above a brute
+    # force (a state in capitals, `status[NT_STATUS_...]`, stays)
+    (r"(^|\s)([A-Za-z][\w-]*\[)[a-z][\w.@+-]*(\]:)", r"\1\2" + WILDCARD + r"\3", 1),
     # ... and MySQL's quoted account, database and host in prose (`Aborted connection 3186 to
     # db: 'reporting' user: 'cron_etl' host: '10.20.1.41'`) and its `'user'@'host'` (QA
     # Galera: a template per database and user, a new application's normal lines new events)

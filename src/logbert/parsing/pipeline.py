@@ -65,6 +65,8 @@ from logbert.parsing.auto import (
     AUTO_DATED,
     AUTO_YEAR,
     HEAD_LINES,
+    LEVEL_WORD_FORMATS,
+    LEVEL_WORDS,
     NAMED_INPUTS,
     ONE_WORD_FIELDS,
     SHOWN_CHARS,
@@ -295,6 +297,9 @@ class Parser(DatingChecks):
         self.miner = miner
         self.schema = _schema(fmt)
         self.head: list[str] = []  # the first lines seen (diagnostics only)
+        # ... and those of the first chunk with a rejected line: the records whose rest it may
+        # be, for the advice on joining them (`join_head`)
+        self._rejecting_head: list[str] = []
         self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
         self._inner_time_checked = False  # `_check_inner_time` runs once
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
@@ -1016,9 +1021,17 @@ class Parser(DatingChecks):
         offset (`|`, `+0100`: the format string lacks a separator or a field the lines write,
         QA loguru, every field read one place off and no level ever met), keeping the first
         (`summary.wordless_level_warning`); a built-in format's level is known."""
-        if "Level" not in prep.cols or self.fmt.name in BUILTIN_FORMATS:
+        if "Level" not in prep.cols:
             return
         value = pc.utf8_trim_whitespace(prep.cols["Level"])
+        if self.fmt.name in LEVEL_WORD_FORMATS:  # ... or a built-in format's, no level word
+            # (QA Uptime Kuma: `--format hclog` read `[MONITOR] WARN: ...` with the module as
+            # every line's level, unsaid)
+            wordless = pc.invert(pc.is_in(pc.utf8_lower(value), LEVEL_WORDS))
+            self.wordless_level.add(prep, wordless.to_numpy(zero_copy_only=False), value)
+            return
+        if self.fmt.name in BUILTIN_FORMATS:
+            return
         # ... or a UTC offset (QA Dagster: `<Date> <Time> <Level>` read `+0100` as the level)
         wordless = pc.match_substring_regex(value, r"^(?:[^\w\s]+|[+-]\d\d:?\d\d)$")
         wordless = pc.fill_null(wordless, False)
@@ -1030,6 +1043,14 @@ class Parser(DatingChecks):
         model of windows made of it), keeping the first."""
         empty = pc.equal(pc.utf8_trim_whitespace(prep.cols["Content"]), "")
         self.empty_messages.add(prep, pc.fill_null(empty, False).to_numpy(zero_copy_only=False))
+
+    @property
+    def join_head(self) -> list[str]:
+        """The first lines of the input whose lines were rejected first (of the run's when
+        none were): how its records start tells the awk that joins their continuation lines
+        (QA Seafile: seahub.log's rejects were told to join by seafile.log's `[date]`, and
+        the join made the whole file one line)."""
+        return self._rejecting_head or self.head
 
     def _finish(self, prep: Prepared, fit: InputFit | None = None) -> ParsedChunk:
         """Serial part of a chunk: rejects, miner, parameters -> a `ParsedChunk` (counted in
@@ -1047,6 +1068,8 @@ class Parser(DatingChecks):
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
             if len(self.rejected_head) < HEAD_LINES:
                 self.rejected_head += text_lines(texts[: HEAD_LINES - len(self.rejected_head)])
+            if not self._rejecting_head:
+                self._rejecting_head = text_lines(chunk.lines.slice(0, HEAD_LINES).to_pylist())
         blank, n_directives = int(prep.blank.sum()), int(directives.sum())
         if fit is not None:  # directives, like blank lines, are left out of the fit
             fit.add(chunk.lines, len(rejects), blank + n_directives, count_continuations(rejects))

@@ -48,7 +48,13 @@ from logbert.parsing.auto import (
     time_only_hint,
 )
 from logbert.parsing.chunk import ParsedChunk
-from logbert.parsing.formats import LEVEL_FIRST_WORDS, LogFormat, display_name, regex_text_hint
+from logbert.parsing.formats import (
+    BUILTIN_FORMATS,
+    LEVEL_FIRST_WORDS,
+    LogFormat,
+    display_name,
+    regex_text_hint,
+)
 from logbert.parsing.reader import name_files, source_names
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
@@ -416,7 +422,7 @@ def write_run(
     if mostly_continuations(summary.continuations, summary.rejected) and not any(
         "joined.log" in w for w in summary.warnings
     ):
-        summary.join_hint = join_continuations(run.head)
+        summary.join_hint = join_continuations(run.join_head)
     return summary
 
 
@@ -640,6 +646,14 @@ def wordless_level_warning(run: Parser) -> list[str]:
     if counted.example is None or counted.hits * 2 <= counted.rows:
         return []
     source, line_no, value = counted.example
+    if run.fmt.name in BUILTIN_FORMATS:  # a level word it always writes (`LEVEL_WORD_FORMATS`)
+        return [
+            f"warning: format {run.fmt.name}: <Level> holds no level word on "
+            f"{counted.hits:,} of {counted.rows:,} events (the first, {source}:{line_no}: "
+            f"{show_line(value)}): these lines are not written in that format (a module or "
+            "thread read as the level, the level left elsewhere, so a warning and an error of "
+            "one text may be one event); parse with --format auto, or a format string"
+        ]
     if value[:1] in "+-" and value[1:2].isdigit():  # a UTC offset (QA Dagster: `+0100`)
         what = "a UTC offset"
         fix = "add a field for it after the time (e.g. '<Date> <Time> <Zone> ...')"

@@ -198,7 +198,7 @@ def read_log_sessions(
                 summary.on_chunk(summary)
             yield chunk.events
         if mostly_continuations(summary.continuations, summary.rejected):  # as `parse` says
-            summary.join_hint = join_continuations(parser.head)  # (QA Home Assistant)
+            summary.join_hint = join_continuations(parser.join_head)  # (QA Home Assistant)
 
     try:
         # time windows get the events in time order (held to the end of the files), so none

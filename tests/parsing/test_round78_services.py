@@ -1,6 +1,6 @@
 """QA rounds 78 (Geth, Monero, cloud-init, Rundeck, coturn), 79 (Vitess, Zulip, Ignite, Netdata,
-Tekton), 80 (Uptime Kuma, Headscale, ocserv, PeerTube, Seafile): what each log's first run got
-wrong, as a new user met it."""
+Tekton), 80 (Uptime Kuma, Headscale, ocserv, PeerTube, Seafile), 81 (Packer, Keepalived,
+OpenSMTPD, Rocket.Chat, NGINX Unit): what each log's first run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -259,3 +259,36 @@ def test_tornados_level_is_its_letter_not_a_bracketed_host(tmp_path):
     assert rank_formats(lines * 3, names=("tornado",))[0].split == 0
     jupyter = "[I 2026-12-03 06:00:00.123 JupyterHub app:2859] Using Authenticator"
     assert rank_formats([jupyter] * 3, names=("tornado",))[0].dated == 3
+
+
+def test_nginx_units_lines_are_nginx_errors_without_the_colon(auto_parsed):
+    """QA NGINX Unit: `830#836 *12 recv(...) failed (104: Connection reset by peer)` has no
+    colon after the thread; `nginx-error` took the message's own `: ` for it, the thread
+    `836 *12 recv(... (104` and the event `Connection reset by peer)`, exit 0."""
+    events = auto_parsed(
+        [
+            "2026/12/05 10:06:00 [error] 830#836 *12 recv(42, 00007F3A2C001E40, 2048, 0) failed "
+            "(104: Connection reset by peer)",
+            '2026/12/05 10:07:00 [info] 812#812 "shop" application processes: 4 running, 0 idle',
+            "2026/12/03 04:43:38 [error] 21483#21483: *454284 upstream timed out (110: "
+            "Connection timed out) while reading",
+        ],
+        "nginx-error",
+    )
+    assert events["Tid"][:3] == ["836", "812", "21483"]
+    assert events["Cid"][:3] == ["12", "", "454284"]
+    assert events["template"][0] == (
+        "recv(<*>, <*>, <*>, <*>) failed (<*>: Connection reset by peer)"
+    )
+
+
+def test_a_git_describe_versions_commit_is_a_value(masked_alike):
+    """QA Keepalived: `git commit v2.2.8-1-g8f3c2a1` kept its commit, so an upgrade's start-up
+    lines were new events (scored 27.9) while other versions' numbers are values."""
+    first, second = masked_alike(
+        [
+            "Starting Keepalived v2.2.8 (04/04,2023), git commit v2.2.8-1-g8f3c2a1",
+            "Starting Keepalived v2.2.7 (01/02,2023), git commit v2.2.7-3-g1b2c3d4",
+        ]
+    )
+    assert first == second and "g8f3c2a1" not in first

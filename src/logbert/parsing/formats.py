@@ -630,8 +630,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # ...`): level, process, thread and the connection's number as fields, `--by-field Cid` a
     # connection's session (QA nginx: `iso` kept them in every message, no session by client
     # or connection without a regex)
+    # ... and NGINX Unit's, the same without the colon (`2026/12/05 10:06:00 [error] 830#836
+    # *12 recv(...) failed (104: ...)`: QA, a message's own `: ` was taken for it, the text
+    # before it the thread and `Connection reset by peer)` the event); its ids digits
     "nginx-error": BuiltinFormat(
-        r"<Date> <Time> \[<Level>\] <Pid>#<Tid>: (\*<Cid> )?<Content>",
+        r"<Date> <Time> \[<Level>\] <Pid>#<Tid>(:)? (\*<Cid> )?<Content>",
         TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026/12/03 04:43:38 [error] ...'"),
     ),
     # Tomcat's OneLineFormatter, java.util.logging's one line (`04-Dec-2026 10:21:11.123 INFO
@@ -1263,6 +1266,8 @@ def compile_format(
                 regex += r"(?P<ThreadName>(?:[^\[\]]|\[[^\[\]]*\])*?)"
             elif field_name == "Level" and name == "ignite":  # a word, padded after it
                 regex += r"(?P<Level>[A-Z]+)"
+            elif field_name in ("Pid", "Tid") and name == "nginx-error":  # digits
+                regex += rf"(?P<{field_name}>[0-9]+)"
             elif field_name == "Level" and name == "tornado":  # its level letter, else no line
                 # of its own (QA PeerTube: `[peertube.example.com:443] 2026-12-05 ... info: ...`
                 # read with the host as the level and the message as the logger, and chosen)

@@ -1215,6 +1215,10 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1\2" + WILDCARD + r"\3",
         2,
     ),
+    # ... and the commit of a `git describe` version, `v2.2.8-1-g8f3c2a1` (QA Keepalived: its
+    # hexadecimal name kept, an upgrade's start-up lines new events where other versions'
+    # numbers are values)
+    (r"(-[0-9]+-g)[0-9a-f]{7,40}($|[^0-9A-Za-z])", r"\1" + WILDCARD + r"\2", 1),
     # ... and a process's context in brackets before its colon, the account it serves
     # (ocserv's `worker[walter]: ...`, `main[alice]:203.0.113.5:51234 user logged in`): QA, a
     # template per user for each message, a new employee's first login scored above a brute

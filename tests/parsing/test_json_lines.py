@@ -166,7 +166,9 @@ def test_container_runtime_wrappers_are_read_as_the_json_line_they_hold():
     assert ok.all()
     contents = cols["Content"].to_pylist()
     assert contents[0] == "info paid request_id=r1"
-    assert contents[1] == "info paid request_id=r1 stream=stdout" and contents[2] == contents[0]
+    # (the wrapper's `stream` left out, as CRI's and `docker logs`' leave it: QA Rocket.Chat,
+    # a model trained on `docker logs` output met json-file lines as none it knew)
+    assert contents[1] == contents[2] == contents[0]
     assert cols["Timestamp"].to_pylist()[:4] == [
         "2026-11-21T08:00:00.5Z", "2026-11-21T08:00:00.5Z", "2026-11-21T08:00:00.5Z",
         "2026-11-21T08:00:03Z",  # the CRI time dates an object that has none

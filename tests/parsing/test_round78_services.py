@@ -292,3 +292,23 @@ def test_a_git_describe_versions_commit_is_a_value(masked_alike):
         ]
     )
     assert first == second and "g8f3c2a1" not in first
+
+
+def test_a_format_strings_level_holding_words_that_name_no_level_is_warned_of(log_parsed):
+    """QA Packer: `<Date> <Time> <Level> <Content>` on lines that write no level read `ui:`,
+    `Force` and a plugin's name as levels, each line's first word left out of its event
+    (`Force build: false` the event `build: <*>`), exit 0 and no word said."""
+    lines = [
+        "2026/12/05 10:00:00 [INFO] Packer version: 1.11.2 [go1.22.5 linux amd64]",
+        "2026/12/05 10:00:01 Build debug mode: false",
+        "2026/12/05 10:00:01 Force build: false",
+        "2026/12/05 10:00:03 ui: ==> amazon-ebs.ubuntu: Prevalidating VPC information",
+    ]
+    _, summary = log_parsed(lines, "<Date> <Time> <Level> <Content>")
+    (warning,) = [w for w in summary.warnings if "names no level" in w]
+    assert "on 3 of 4 events (the first, parsed.log:2: 'Build')" in warning
+    levelled = [f"2026/12/05 10:00:0{i} {lvl} started" for i, lvl in enumerate(
+        ["INFO", "W", "[error]", "<6>", "Notice:"]
+    )]  # fmt: skip
+    _, summary = log_parsed(levelled, "<Date> <Time> <Level> <Content>")
+    assert not [w for w in summary.warnings if "names no level" in w]

@@ -538,14 +538,19 @@ def _object(text: str) -> dict | None:
 
 def _unwrapped(record: dict) -> dict:
     """A Docker json-file record whose `log` is itself a JSON object: that object, with the
-    wrapper's other fields it lacks (its `time` only when the object has no time of its own)."""
+    wrapper's other fields it lacks (its `time` only when the object has no time of its own),
+    but its `stream`, which `docker logs` and the CRI's lines leave out of the record too (QA
+    Rocket.Chat: `stream=stdout` in every template, the json-file's lines none of a model's
+    trained on `docker logs`)."""
     inner = record.get("log")
     inner = _object(inner.strip()) if isinstance(inner, str) else None
     if inner is None:
         return record
     dated = any(_is_time(inner.get(key)) for key in TIME_KEYS)
     for key, value in record.items():
-        if key != "log" and key not in inner and not (dated and key in TIME_KEYS):
+        if key in ("log", "stream"):
+            continue
+        if key not in inner and not (dated and key in TIME_KEYS):
             inner[key] = value
     return inner
 

@@ -328,6 +328,7 @@ class Parser(DatingChecks):
         # per one-word header field (<Level>, <Component>): how often it held several words
         self.spaced_fields: dict[str, RowCount] = {}
         self.wordless_level = RowCount()  # a format string's <Level> of punctuation alone
+        self.levelless = RowCount()  # ... or a word that names no level
         self.empty_messages = RowCount()  # events whose message is empty, and the first
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
         # ... and the severities a model's training met per template (`from_state`)
@@ -1036,6 +1037,14 @@ class Parser(DatingChecks):
         wordless = pc.match_substring_regex(value, r"^(?:[^\w\s]+|[+-]\d\d:?\d\d)$")
         wordless = pc.fill_null(wordless, False)
         self.wordless_level.add(prep, wordless.to_numpy(zero_copy_only=False), value)
+        # ... and a word that is no level, nor a level's letter or number (QA Packer: `<Date>
+        # <Time> <Level> <Content>` on lines that write none, `ui:`, a plugin's name or a
+        # message's first word the level, and that word left out of every event, unsaid)
+        bare = pc.utf8_lower(pc.replace_substring_regex(value, r"[^\w]", ""))
+        letter = pc.match_substring_regex(bare, r"^(?:[a-z]|[0-9]*)$")  # `I`, `<6>`
+        named = pc.or_(pc.is_in(bare, LEVEL_WORDS), letter)
+        levelless = pc.fill_null(pc.and_(pc.invert(named), pc.invert(wordless)), False)
+        self.levelless.add(prep, levelless.to_numpy(zero_copy_only=False), value)
 
     def _count_empty_messages(self, prep: Prepared) -> None:
         """Count events whose message is empty (a time alone on its line, read by a format

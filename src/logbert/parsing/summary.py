@@ -604,7 +604,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
-    out += empty_message_warning(run) + wordless_level_warning(run)
+    out += empty_message_warning(run) + wordless_level_warning(run) + levelless_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -666,6 +666,24 @@ def wordless_level_warning(run: Parser) -> list[str]:
         f"of {counted.rows:,} events (the first, {source}:{line_no}: {show_line(value)}): the "
         f"lines write {what} the format string lacks, so the fields after it are read one "
         f"place off; {fix}"
+    ]
+
+
+def levelless_warning(run: Parser) -> list[str]:
+    """A warning when a format string's <Level> holds a word that names no level on most
+    events (`ui:`, `Force`): the lines write no level where the format string says, so each
+    line's word there is left out of its event (QA Packer: `Force build: false` the event
+    `build: <*>`, exit 0)."""
+    counted = run.levelless
+    if counted.example is None or counted.hits * 2 <= counted.rows or wordless_level_warning(run):
+        return []
+    source, line_no, value = counted.example
+    return [
+        f"warning: format {display_name(run.fmt)}: <Level> holds a word that names no level "
+        f"on {counted.hits:,} of {counted.rows:,} events (the first, {source}:{line_no}: "
+        f"{show_line(value)}): the lines write no level there, and each line's word there is "
+        "left out of its event; write <Level> where the lines write their level, or leave "
+        "it out of the format string"
     ]
 
 

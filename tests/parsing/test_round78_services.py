@@ -1,6 +1,7 @@
 """QA rounds 78 (Geth, Monero, cloud-init, Rundeck, coturn), 79 (Vitess, Zulip, Ignite, Netdata,
 Tekton), 80 (Uptime Kuma, Headscale, ocserv, PeerTube, Seafile), 81 (Packer, Keepalived,
-OpenSMTPD, Rocket.Chat, NGINX Unit): what each log's first run got wrong, as a new user met it."""
+OpenSMTPD, Rocket.Chat, NGINX Unit), 82 (ProFTPD, Icecast, rsync, apcupsd): what each log's first
+run got wrong, as a new user met it."""
 
 from __future__ import annotations
 
@@ -312,3 +313,19 @@ def test_a_format_strings_level_holding_words_that_name_no_level_is_warned_of(lo
     )]  # fmt: skip
     _, summary = log_parsed(levelled, "<Date> <Time> <Level> <Content>")
     assert not [w for w in summary.warnings if "names no level" in w]
+
+
+def test_a_utc_offset_left_out_of_a_format_string_is_warned_of(log_parsed):
+    """QA apcupsd: `<Date> <Time> <Content>` on `2026-12-05 10:00:00 +0100  Power failure.`
+    read every time as UTC, an hour off (two at summer time), with the offset a word of each
+    event, exit 0; with a `<Zone>` field it is applied."""
+    lines = [
+        "2026-12-05 10:00:00 +0100  apcupsd 3.14.14 (31 May 2016) debian startup succeeded",
+        "2026-12-05 10:05:00 +0100  Power failure.",
+    ]
+    _, summary = log_parsed(lines, "<Date> <Time> <Content>")
+    (warning,) = [w for w in summary.warnings if "starts with a UTC offset" in w]
+    assert "2 of 2 events" in warning and "'+0100'" in warning
+    events, summary = log_parsed(lines, "<Date> <Time> <Zone> <Content>")
+    assert not [w for w in summary.warnings if "starts with a UTC offset" in w]
+    assert events["timestamp"][1].strftime("%H:%M") == "09:05"

@@ -330,6 +330,7 @@ class Parser(DatingChecks):
         self.wordless_level = RowCount()  # a format string's <Level> of punctuation alone
         self.levelless = RowCount()  # ... or a word that names no level
         self.empty_messages = RowCount()  # events whose message is empty, and the first
+        self.offset_first = RowCount()  # ... and a format string's whose starts with an offset
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
         # ... and the severities a model's training met per template (`from_state`)
         self.trained_severities: dict[int, list[str]] = {}
@@ -1052,6 +1053,15 @@ class Parser(DatingChecks):
         model of windows made of it), keeping the first."""
         empty = pc.equal(pc.utf8_trim_whitespace(prep.cols["Content"]), "")
         self.empty_messages.add(prep, pc.fill_null(empty, False).to_numpy(zero_copy_only=False))
+        if self.fmt.name in BUILTIN_FORMATS:
+            return
+        # ... and a format string's events whose message starts with a UTC offset (QA
+        # apcupsd: `<Date> <Time> <Content>` on `2026-12-05 10:00:00 +0100  Power failure.`,
+        # every time an hour off, two at summer time, and the offset a word of every event)
+        offset = r"^\s*[+-][0-9]{2}:?[0-9]{2}(?:\s|$)"
+        first = pc.match_substring_regex(prep.cols["Content"], offset)
+        first = pc.fill_null(first, False).to_numpy(zero_copy_only=False)
+        self.offset_first.add(prep, first, prep.cols["Content"])
 
     @property
     def join_head(self) -> list[str]:

@@ -605,6 +605,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
     out += empty_message_warning(run) + wordless_level_warning(run) + levelless_warning(run)
+    out += offset_first_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -666,6 +667,25 @@ def wordless_level_warning(run: Parser) -> list[str]:
         f"of {counted.rows:,} events (the first, {source}:{line_no}: {show_line(value)}): the "
         f"lines write {what} the format string lacks, so the fields after it are read one "
         f"place off; {fix}"
+    ]
+
+
+def offset_first_warning(run: Parser) -> list[str]:
+    """A warning when most events' message starts with a UTC offset the format string left
+    out (`<Date> <Time> <Content>` on `... 10:00:00 +0100  Power failure.`): the times are
+    read as UTC, off by it, and it is a word of every event (QA apcupsd: exit 0, the generic
+    note that times were read as UTC the only word)."""
+    counted = run.offset_first
+    if counted.example is None or counted.hits * 2 <= counted.rows:
+        return []
+    source, line_no, value = counted.example
+    offset = value.split()[0]
+    return [
+        f"warning: format {display_name(run.fmt)}: the message of {counted.hits:,} of "
+        f"{counted.rows:,} events starts with a UTC offset (the first, {source}:{line_no}: "
+        f"{offset!r}) that the format string leaves out: their times are read as UTC, off by "
+        "it, and it is a word of each event; add a field for it after the time (e.g. "
+        "'<Date> <Time> <Zone> <Content>'), which applies it"
     ]
 
 

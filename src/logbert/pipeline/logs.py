@@ -37,6 +37,7 @@ from logbert.parsing.summary import (
     join_continuations,
     levelless_warning,
     mostly_continuations,
+    offset_first_warning,
     other_format_warning,
     raw_header_warning,
     spaced_field_warnings,
@@ -250,7 +251,7 @@ def read_log_sessions(
     )
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
-    bad_fit += levelless_warning(parser)
+    bad_fit += levelless_warning(parser) + offset_first_warning(parser)
     bad_fit += zone_field_warnings(parser)
     if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
         raise LogbertError(

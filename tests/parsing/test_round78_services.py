@@ -329,3 +329,23 @@ def test_a_utc_offset_left_out_of_a_format_string_is_warned_of(log_parsed):
     events, summary = log_parsed(lines, "<Date> <Time> <Zone> <Content>")
     assert not [w for w in summary.warnings if "starts with a UTC offset" in w]
     assert events["timestamp"][1].strftime("%H:%M") == "09:05"
+
+
+def test_the_hour_an_autumn_night_repeats_is_read_in_line_order(log_parsed):
+    """QA ProFTPD, Icecast: with `--timezone Europe/Berlin` the second pass of 02:00-03:00 on
+    the night clocks go back was given summer time, an hour early (a session's end before
+    its start), and the warning blamed unsorted logs."""
+    times = ["01:50", "02:10", "02:55", "02:05", "02:30", "02:59", "03:10"]
+    lines = [f"2026-10-25 {t}:00 INFO app: tick" for t in times]
+    events, summary = log_parsed(lines, "iso", timezone="Europe/Berlin")
+    utc = [t.strftime("%H:%M") for t in events["timestamp"]]
+    assert utc == ["23:50", "00:10", "00:55", "01:05", "01:30", "01:59", "02:10"]
+    assert not [w for w in summary.warnings if "step back" in w]
+
+
+def test_icecasts_eror_is_an_error_level():
+    """QA Icecast: its four-letter `EROR` was no error, so an INFO message logged at EROR
+    passed unsaid."""
+    from logbert.parsing.levels import severity
+
+    assert severity("eror") == "error"

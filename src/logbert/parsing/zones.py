@@ -176,19 +176,32 @@ def _region(name: str) -> ZoneInfo | None:
 def _regional_offsets(
     micros: pa.Array, codes: pa.Array, regional: dict[int, ZoneInfo], offsets: pa.Array
 ) -> pa.Array:
-    """`offsets` with the rows of tz database zones filled in from each row's local time."""
+    """`offsets` with the rows of tz database zones filled in from each row's local time. The
+    hour an autumn night repeats is read as its first pass until the lines' local time has
+    gone past it, then as its second (QA ProFTPD, Icecast: the second pass was given summer
+    time, an hour early, a session's end before its start); lines in time order across a
+    chunk's edge are read as the chunk they are in shows them."""
     out = offsets.to_pylist()
+    latest: dict[int, int] = {}  # per zone, the latest local time of the lines so far
+    second: dict[int, int] = {}  # ... and whether they stepped back into a repeated hour
     for row, (code, local) in enumerate(zip(codes.to_pylist(), micros.to_pylist(), strict=True)):
         zone = regional.get(code)
-        if zone is not None and local is not None:
-            out[row] = _minutes_east(local, zone)
+        if zone is None or local is None:
+            continue
+        if _minutes_east(local, zone, 0) != _minutes_east(local, zone, 1):  # a repeated hour
+            if latest.get(code, local) > local:
+                second[code] = 1
+        else:
+            second[code] = 0
+        out[row] = _minutes_east(local, zone, second.get(code, 0))
+        latest[code] = max(latest.get(code, local), local)
     return pa.array(out, pa.int64())
 
 
 @lru_cache(maxsize=65536)
-def _minutes_east(local_micros: int, zone: ZoneInfo) -> int:
-    """The zone's offset (minutes) at a local time given as µs since the epoch (the earlier
-    of two times an autumn hour repeats)."""
+def _minutes_east(local_micros: int, zone: ZoneInfo, fold: int = 0) -> int:
+    """The zone's offset (minutes) at a local time given as µs since the epoch (`fold`: of
+    the two times an autumn hour repeats, 0 the earlier, 1 the later)."""
     moment = _EPOCH + timedelta(microseconds=local_micros)
-    offset = moment.replace(tzinfo=zone).utcoffset()
+    offset = moment.replace(tzinfo=zone, fold=fold).utcoffset()
     return int(offset.total_seconds() // 60) if offset is not None else 0

@@ -1044,7 +1044,10 @@ class Parser(DatingChecks):
         bare = pc.utf8_lower(pc.replace_substring_regex(value, r"[^\w]", ""))
         letter = pc.match_substring_regex(bare, r"^(?:[a-z]|[0-9]*)$")  # `I`, `<6>`
         named = pc.or_(pc.is_in(bare, LEVEL_WORDS), letter)
-        levelless = pc.fill_null(pc.and_(pc.invert(named), pc.invert(wordless)), False)
+        # (several words there are another warning's, a header field the format lacks)
+        spaced = pc.match_substring_regex(value, r"\s")
+        levelless = pc.and_(pc.invert(named), pc.invert(pc.or_(wordless, spaced)))
+        levelless = pc.fill_null(levelless, False)
         self.levelless.add(prep, levelless.to_numpy(zero_copy_only=False), value)
 
     def _count_empty_messages(self, prep: Prepared) -> None:

@@ -796,17 +796,17 @@ _NAMED_COLON = (
 # (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`; the
 # brackets that close the list stay, Rundeck's `(project: ops, user: rundeck)`: QA, the `)` was
 # taken into the value and the template lost it)
+_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|[)\]}}]*$)"
+_ENTITY_SPACED = (
+    r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
+    r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"
+)
 # Kubernetes' random five characters (`k8s.io/apimachinery/pkg/util/rand`: no vowels, no 0, 1
 # or 3), at least one a digit: `x7k2p`, `2pcn9`, never a word
 _K8S_CHAR, _K8S_DIGIT = "[bcdfghjklmnpqrstvwxz2456789]", "[2456789]"
 _GENERATED_SUFFIX = "(?:" + "|".join(
     _K8S_CHAR * i + _K8S_DIGIT + _K8S_CHAR * (4 - i) for i in range(5)
 ) + ")"
-_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|[)\]}}]*$)"
-_ENTITY_SPACED = (
-    r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
-    r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"
-)
 # HAProxy's HTTP log names the server that answered (`app/web3`) and may capture a cookie
 # (`SRVID=web3`, `-` when none) before its five timers `Tq/Tw/Tc/Tr/Tt` and after status and
 # bytes: both say which machine or visitor, not what happened, like a host's name. Kept, each

@@ -188,20 +188,21 @@ def _regional_offsets(
         zone = regional.get(code)
         if zone is None or local is None:
             continue
-        if _minutes_east(local, zone, 0) != _minutes_east(local, zone, 1):  # a repeated hour
-            if latest.get(code, local) > local:
-                second[code] = 1
-        else:
+        first, later = _minutes_east(local, zone)
+        if first == later:
             second[code] = 0
-        out[row] = _minutes_east(local, zone, second.get(code, 0))
+        elif latest.get(code, local) > local:  # a repeated hour, stepped back into
+            second[code] = 1
+        out[row] = later if second.get(code) else first
         latest[code] = max(latest.get(code, local), local)
     return pa.array(out, pa.int64())
 
 
 @lru_cache(maxsize=65536)
-def _minutes_east(local_micros: int, zone: ZoneInfo, fold: int = 0) -> int:
-    """The zone's offset (minutes) at a local time given as µs since the epoch (`fold`: of
-    the two times an autumn hour repeats, 0 the earlier, 1 the later)."""
+def _minutes_east(local_micros: int, zone: ZoneInfo) -> tuple[int, int]:
+    """The zone's offsets (minutes) at a local time given as µs since the epoch: at the
+    earlier and the later of the two times an autumn hour repeats (the same elsewhere)."""
     moment = _EPOCH + timedelta(microseconds=local_micros)
-    offset = moment.replace(tzinfo=zone, fold=fold).utcoffset()
-    return int(offset.total_seconds() // 60) if offset is not None else 0
+    offsets = [moment.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1)]
+    first, later = (int(o.total_seconds() // 60) if o is not None else 0 for o in offsets)
+    return first, later

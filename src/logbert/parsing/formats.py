@@ -881,6 +881,55 @@ _DATED_LINES_ONLY = frozenset({"iso"})
 _RFC3339_WORD = r"\d{4}-\d\d-\d\dT\d\d:\d\d(?:\S*[^\s:])?"
 _DATED_WORD = r"\d{4}[-/]\d[^\s\]]*"
 
+
+# Fields of built-in formats whose text is their own, by (format, field), where the generic
+# patterns of `compile_format` would read a wrong line as theirs. `_READS_TO_LINE_END` comes
+# before the fields after <Content> take one word each; `_BUILTIN_FIELDS` after.
+_READS_TO_LINE_END = {
+    ("access", "Content"): r'"(?:[^"\\]|\\.)*" \S+',  # `"GET / HTTP/1.1" 200`
+    ("access", "Vhost"): r'[^\s"]+',  # one word, never the request
+    ("access", "Extra"): r".*",  # the rest of the line
+}
+_BUILTIN_FIELDS = {
+    # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed` of a
+    # compiler's or test runner's output are rejected (QA CI); the date starts with a digit
+    **{(name, "Timestamp"): _DATE_TIME.replace(r"\S+", r"\d\S*", 1) + "|" + _DATED_WORD
+       for name in _DATED_LINES_ONLY},
+    ("nagios", "Timestamp"): r"\d{9,10}",  # epoch seconds, else rejected
+    ("mosquitto", "Timestamp"): r"\d{9,10}",
+    ("syslog-iso", "Timestamp"): _RFC3339_WORD,
+    ("logread", "Facility"): _FACILITIES,  # syslog's facilities only
+    ("qbittorrent", "Level"): "[NIWC]",  # its level letters only
+    ("pgbackrest", "Process"): "P[0-9]{2,3}",  # `P00`, its worker's
+    ("pgbackrest", "Level"): "ASSERT|ERROR|WARN|INFO|DETAIL|DEBUG|TRACE",  # right-aligned
+    # brackets inside a thread's name, `tcp-disco-msg-worker-[crd]-#2`
+    ("ignite", "ThreadName"): r"(?:[^\[\]]|\[[^\[\]]*\])*?",
+    ("ignite", "Level"): "[A-Z]+",  # a word, padded after it
+    ("nginx-error", "Pid"): "[0-9]+",
+    ("nginx-error", "Tid"): "[0-9]+",
+    # its level letter, else no line of its own (QA PeerTube: `[peertube.example.com:443]
+    # 2026-12-05 ... info: ...` read with the host as the level and the message as the
+    # logger, and chosen)
+    ("tornado", "Level"): "[DIWEC]",
+    ("geth", "Level"): "TRACE|DEBUG|INFO|WARN|ERROR|CRIT",  # its levels, padded or not
+    # a weekday, else none (QA osquery: the weekday swallowed a JSON line's start up to
+    # `calendarTime`'s `"Thu`, 0 rejects, the query's name gone from every template)
+    ("ctime", "Dow"): "[A-Z][a-z]{2}",
+    ("logread", "Dow"): "[A-Z][a-z]{2}",
+    # `0x1a2b3`: QA Synapse, `macos` read `- synapse.access.http.8008 - 460 - INFO - ...`
+    # with its logger as the level, tied with `iso` and was picked
+    ("macos", "Thread"): "0x[0-9a-f]+",
+    ("macos", "Activity"): "0x[0-9a-f]+",
+    ("certbot", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?",  # its colons its own
+    ("level-first", "Level"): LEVEL_FIRST_WORDS,  # a level word, else none
+    ("crdb", "LevelDate"): "[IWEF][0-9]{6}",  # else no line of its own
+    # a level letter and its date, else no klog line (QA ingress-nginx: `--format klog` read
+    # the controller's access lines as klog's, 18,696 of them one template of garbage fields)
+    ("klog", "LevelDate"): "[IWEF][0-9]{4}",
+    # (not a Cisco mnemonic, `%LINK-3-UPDOWN`: the event, not its program; QA)
+    **{(name, "Component"): r"[^\s\[\]:()<>%][^\s\[\]:()<>]*" for name in _ONE_WORD_PROGRAM},
+}  # fmt: skip
+
 # Output columns every events file has; header fields may not take these names.
 RESERVED_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
@@ -1237,91 +1286,8 @@ def compile_format(
     for i, part in enumerate(parts):
         m = _FIELD.fullmatch(part)
         if m:
-            field_name = m.group(1)
-            if field_name == "Content" and name == "access":  # `"GET / HTTP/1.1" 200`
-                regex += r'(?P<Content>"(?:[^"\\]|\\.)*" \S+)'
-            elif field_name == "Vhost" and name == "access":  # one word, never the request
-                regex += r'(?P<Vhost>[^\s"]+)'
-            elif field_name == "Extra" and name == "access":  # the rest of the line
-                regex += r"(?P<Extra>.*)"
-            elif field_name == "Content":  # up to the fields after it, else to the line's end
-                regex += "(?P<Content>(?:.)*?)" if trailing else "(?P<Content>.*)"
-            elif field_name in trailing:
-                regex += f"(?P<{field_name}>{_trailing_field(parts, i)})"
-            elif field_name == "Timestamp" and name in _DATED_LINES_ONLY:
-                dated = _DATE_TIME.replace(r"\S+", r"\d\S*", 1)  # the date starts with a digit
-                # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed`
-                # of a compiler's or test runner's output are rejected (QA CI)
-                regex += f"(?P<Timestamp>{dated}|{_DATED_WORD})"  # else: rejected
-            elif field_name == "Timestamp" and name in ("nagios", "mosquitto"):
-                regex += r"(?P<Timestamp>\d{9,10})"  # epoch seconds, else rejected
-            elif field_name == "Facility" and name == "logread":  # syslog's facilities only
-                regex += rf"(?P<Facility>{_FACILITIES})"
-            elif field_name == "Level" and name == "qbittorrent":  # its level letters only
-                regex += r"(?P<Level>[NIWC])"
-            elif field_name == "Process" and name == "pgbackrest":  # `P00`, its worker's
-                regex += r"(?P<Process>P[0-9]{2,3})"
-            elif field_name == "ThreadName" and name == "ignite":  # brackets inside its name,
-                # `tcp-disco-msg-worker-[crd]-#2`
-                regex += r"(?P<ThreadName>(?:[^\[\]]|\[[^\[\]]*\])*?)"
-            elif field_name == "Level" and name == "ignite":  # a word, padded after it
-                regex += r"(?P<Level>[A-Z]+)"
-            elif field_name in ("Pid", "Tid") and name == "nginx-error":  # digits
-                regex += rf"(?P<{field_name}>[0-9]+)"
-            elif field_name == "Level" and name == "tornado":  # its level letter, else no line
-                # of its own (QA PeerTube: `[peertube.example.com:443] 2026-12-05 ... info: ...`
-                # read with the host as the level and the message as the logger, and chosen)
-                regex += r"(?P<Level>[DIWEC])"
-            elif field_name == "Level" and name == "geth":  # its levels, padded or not
-                regex += r"(?P<Level>TRACE|DEBUG|INFO|WARN|ERROR|CRIT)"
-            elif field_name == "Level" and name == "pgbackrest":  # its levels, right-aligned
-                regex += r"(?P<Level>ASSERT|ERROR|WARN|INFO|DETAIL|DEBUG|TRACE)"
-            elif field_name == "Dow" and name in ("ctime", "logread"):  # a weekday, else none
-                # (QA osquery: the weekday swallowed a JSON line's start up to `calendarTime`'s
-                # `"Thu`, 0 rejects, the query's name gone from every template)
-                regex += r"(?P<Dow>[A-Z][a-z]{2})"
-            elif field_name in ("Thread", "Activity") and name == "macos":  # `0x1a2b3`: QA
-                # Synapse, `macos` read `- synapse.access.http.8008 - 460 - INFO - ...` with
-                # its logger as the level, tied with `iso` and was picked
-                regex += rf"(?P<{field_name}>0x[0-9a-f]+)"
-            elif field_name == "Time" and name == "certbot":  # `05:53:51,203`, its colons its own
-                regex += r"(?P<Time>[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?)"
-            elif field_name == "Level" and name == "level-first":  # a level word, else none
-                regex += rf"(?P<Level>{LEVEL_FIRST_WORDS})"
-            elif field_name == "LevelDate" and name == "crdb":  # else no line of its own
-                regex += r"(?P<LevelDate>[IWEF][0-9]{6})"
-            elif field_name == "LevelDate" and name == "klog":  # a level letter and its date,
-                # else no klog line (QA ingress-nginx: `--format klog` read the controller's
-                # access lines as klog's, 18,696 of them one template of garbage fields)
-                regex += r"(?P<LevelDate>[IWEF][0-9]{4})"
-            elif field_name == "Timestamp" and name == "syslog-iso":
-                regex += f"(?P<Timestamp>{_RFC3339_WORD})"
-            elif field_name == "Timestamp" and _in_optional_group("".join(parts[:i])):
-                # a time the line may lack, `(<Timestamp> )?<Content>`: a word with a digit,
-                # never a message's first word (QA Terraform: `No changes.` was read as a time
-                # `No`, and the word left its message)
-                # ... or what the user's --timestamp-format reads (QA uWSGI: `Fri Dec  4
-                # 08:00:05 2026`, five words, never fit, and every line went undated)
-                given = f"{timestamp_words}|" if timestamp_words else ""
-                regex += rf"(?P<Timestamp>{given}{_DATE_TIME}|[^\s]*\d[^\s]*)"
-            elif field_name == "Timestamp":  # a date with its time of day, else the shortest
-                # text with a digit near its start (`Nov 30 10:00:00`, `Mon Nov 30 ...`): a
-                # line whose time is words is no event (QA Zeek: `#fields\tts\tuid...` and
-                # `#types\ttime\tstring...` were undated events, sessions `ts` and `time`)
-                regex += f"(?P<Timestamp>{_DATE_TIME}|\\D{{0,12}}\\d.*?)"
-            elif field_name == "Component" and name in _ONE_WORD_PROGRAM:
-                # (not a Cisco mnemonic, `%LINK-3-UPDOWN`: the event, not its program; QA)
-                regex += r"(?P<Component>[^\s\[\]:()<>%][^\s\[\]:()<>]*)"
-            elif field_name == "Time" and name != "custom" and not _bracketed(parts, i):
-                # a built-in format's time of day is one word with a digit: Spark's undated
-                # `Exception in thread "main" ...` was an event of time `in` (QA), not a
-                # continuation line
-                regex += r"(?P<Time>[^\s]*\d[^\s]*)"
-            elif _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker:
-                # linux's `(\[<PID>\])?: ` ran on to the line's last `[...]: `, cutting the message)
-                regex += f"(?P<{field_name}>[^\\]]*?)"
-            else:
-                regex += f"(?P<{field_name}>.*?)"
+            field = _field_pattern(m.group(1), name, parts, i, trailing, timestamp_words)
+            regex += f"(?P<{m.group(1)}>{field})"
         else:
             regex += _literal(part)
     regex = "^" + regex + "$"
@@ -1347,6 +1313,48 @@ def compile_format(
         name, fmt, regex, fields, timestamp, label, header, fast, written=written,
         timestamp_words=timestamp_words or "",
     )  # fmt: skip
+
+
+def _field_pattern(
+    field_name: str,
+    name: str,
+    parts: list[str],
+    i: int,
+    trailing: list[str],
+    timestamp_words: str | None,
+) -> str:
+    """The regex of the field `parts[i]` of format `name`, whose fields after <Content> are
+    `trailing` (see `compile_format`)."""
+    pattern = _READS_TO_LINE_END.get((name, field_name))
+    if pattern is not None:
+        return pattern
+    if field_name == "Content":  # up to the fields after it, else to the line's end
+        return "(?:.)*?" if trailing else ".*"
+    if field_name in trailing:
+        return _trailing_field(parts, i)
+    pattern = _BUILTIN_FIELDS.get((name, field_name))
+    if pattern is not None:
+        return pattern
+    if field_name == "Timestamp" and _in_optional_group("".join(parts[:i])):
+        # a time the line may lack, `(<Timestamp> )?<Content>`: a word with a digit, never a
+        # message's first word (QA Terraform: `No changes.` was read as a time `No`, and the
+        # word left its message) ... or what the user's --timestamp-format reads (QA uWSGI:
+        # `Fri Dec  4 08:00:05 2026`, five words, never fit, and every line went undated)
+        given = f"{timestamp_words}|" if timestamp_words else ""
+        return rf"{given}{_DATE_TIME}|[^\s]*\d[^\s]*"
+    if field_name == "Timestamp":  # a date with its time of day, else the shortest text with
+        # a digit near its start (`Nov 30 10:00:00`, `Mon Nov 30 ...`): a line whose time is
+        # words is no event (QA Zeek: `#fields\tts\tuid...` and `#types\ttime\tstring...`
+        # were undated events, sessions `ts` and `time`)
+        return f"{_DATE_TIME}|\\D{{0,12}}\\d.*?"
+    if field_name == "Time" and name != "custom" and not _bracketed(parts, i):
+        # a built-in format's time of day is one word with a digit: Spark's undated
+        # `Exception in thread "main" ...` was an event of time `in` (QA), not a continuation
+        return r"[^\s]*\d[^\s]*"
+    if _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker: linux's
+        # `(\[<PID>\])?: ` ran on to the line's last `[...]: `, cutting the message)
+        return "[^\\]]*?"
+    return ".*?"
 
 
 # a field's opening `<` and name with no `>` after it (`[<Pid] <Content>`)

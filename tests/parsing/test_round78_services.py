@@ -343,6 +343,24 @@ def test_the_hour_an_autumn_night_repeats_is_read_in_line_order(log_parsed):
     assert not [w for w in summary.warnings if "step back" in w]
 
 
+def test_times_in_the_hour_a_spring_night_skips_are_a_warning_naming_the_fixed_offset(log_parsed):
+    """A clock that follows Europe/Berlin never writes 02:30 on the night its clocks go
+    forward: such times were read silently (an hour off from then on, where the server
+    keeps standard time all year)."""
+    times = ["01:50", "02:10", "02:30", "02:55", "03:05"]
+    lines = [f"2026-03-29 {t}:00 INFO app: tick" for t in times]
+    _, summary = log_parsed(lines, "iso", timezone="Europe/Berlin")
+    (warning,) = [w for w in summary.warnings if "skips when its clocks go forward" in w]
+    assert "3 local times (e.g. '2026-03-29 02:10:00')" in warning
+    assert "Europe/Berlin" in warning and "--timezone +01:00" in warning
+    zoned = [f"2026-03-08 {t}:00 America/New_York INFO app: tick" for t in times]
+    _, summary = log_parsed(zoned, "<Date> <Time> <Zone> <Level> <Content>")
+    (warning,) = [w for w in summary.warnings if "skips when its clocks go forward" in w]
+    assert "America/New_York" in warning and "--timezone -05:00" in warning
+    _, summary = log_parsed(lines, "iso", timezone="America/New_York")  # no gap that day
+    assert not [w for w in summary.warnings if "skips" in w]
+
+
 def test_icecasts_eror_is_an_error_level():
     """QA Icecast: its four-letter `EROR` was no error, so an INFO message logged at EROR
     passed unsaid."""

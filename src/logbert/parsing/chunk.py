@@ -61,6 +61,7 @@ class Prepared:
     zone_name: str | None = None  # ... and that field's name
     in_utc: int = 0  # rows whose timestamp text says its offset, or is epoch time
     zoned: int = 0  # rows dated in --timezone's zone (no offset of their own)
+    skipped_hour: ZoneUse | None = None  # --timezone's: times its clocks skipped
     naive: int = 0  # rows whose time has no offset, read as UTC (no --timezone, no zone field)
     # a Zeek log's: each record is stamped with when it started and written when it ended, so
     # its times step back wherever a long connection ends (no clock set back: no warning)

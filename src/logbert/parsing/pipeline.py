@@ -160,6 +160,7 @@ from logbert.parsing.unified import TIDB
 from logbert.parsing.w3c import W3C, ZEEK_FIELDS_DIRECTIVE, fields_after
 from logbert.parsing.zones import (
     OWN_OFFSET,
+    ZoneUse,
     apply_zone,
     check_timezone,
     stray_zone_field,
@@ -301,6 +302,8 @@ class Parser(DatingChecks):
         # be, for the advice on joining them (`join_head`)
         self._rejecting_head: list[str] = []
         self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
+        self.skipped_hour = 0  # local times a zone's clocks skipped (spring forward) ...
+        self.skipped_example: tuple[str, str, str] | None = None  # ... the first (`ZoneUse`)
         self._inner_time_checked = False  # `_check_inner_time` runs once
         self.zones_applied: set[str] = set()  # ... and the zone names applied (`zones.py`)
         self.rejected_head: list[str] = []  # ... and the first lines the format rejected
@@ -909,7 +912,7 @@ class Parser(DatingChecks):
             prep.zone_name = zone
         elif text is not None and self.fmt.timezone is not None:  # --timezone: all in UTC now
             given = pa.array([self.fmt.timezone] * len(text), pa.string())
-            prep.timestamp, _ = apply_zone(prep.timestamp, text, given)
+            prep.timestamp, prep.skipped_hour = apply_zone(prep.timestamp, text, given)
             prep.in_utc = len(text)
             own = pc.sum(pc.match_substring_regex(text, OWN_OFFSET)).as_py() or 0
             prep.zoned = len(text) - text.null_count - int(own)
@@ -982,6 +985,14 @@ class Parser(DatingChecks):
         self.zones_applied |= prep.zones.applied
         if self.zone_example is None and prep.zones.unapplied:
             self.zone_example = (prep.zone_name, min(prep.zones.unapplied))
+
+    def _count_skipped_hour(self, use: ZoneUse | None) -> None:
+        """Keep the count of local times in the hour a zone skips in spring, and the first
+        (`zones._regional_offsets`, `summary.zone_field_warnings`)."""
+        if use is None or not use.skipped:
+            return
+        self.skipped_hour += use.skipped
+        self.skipped_example = self.skipped_example or use.skipped_example
 
     def _check_inner_time(self, prep: Prepared) -> None:
         """Once per run, on the first dated chunk of a format whose time writes no zone:
@@ -1113,6 +1124,7 @@ class Parser(DatingChecks):
         self._count_empty_messages(prep)
         self._note_zone_field(prep)
         self._zoned_rows += prep.zoned
+        self._count_skipped_hour(prep.zones or prep.skipped_hour)
         self._naive_rows += prep.naive
         self._check_inner_time(prep)
         ids, texts, params = self.templates_for(prep)

@@ -729,7 +729,8 @@ def raw_header_warning(run: Parser) -> list[str]:
 def zone_field_warnings(run: Parser) -> list[str]:
     """A warning for a zone name that a header field outside the timestamp held and that
     could not be applied (`CST` names several zones): those times are off by its offset.
-    (Zones applied are a note: `Parser.notes`.)"""
+    (Zones applied are a note: `Parser.notes`.) And one for local times in the hour a zone
+    (of --timezone or a zone field) skips in spring: the log's clock does not follow it."""
     out = []
     if run.zone_example is not None:
         name, value = run.zone_example
@@ -740,6 +741,17 @@ def zone_field_warnings(run: Parser) -> list[str]:
             "off by that zone's offset; write the log's times in UTC (PostgreSQL: "
             "log_timezone = 'UTC'; a Java server: -Duser.timezone=UTC), with a numeric offset "
             "(%z), or with a tz database name (Europe/Paris)"
+        )
+    if run.skipped_example is not None:
+        text, zone, standard = run.skipped_example
+        n = run.skipped_hour
+        out.append(
+            f"warning: timestamps: {n:,} local time{'s' if n > 1 else ''} (e.g. {text!r}) "
+            f"fall in the hour {zone} skips when its clocks go forward, which a clock that "
+            "follows that zone never writes: the log's clock may keep standard time all year "
+            "or be in another zone, and its times from that day on may be an hour off "
+            f"(read with the offset before the change); check the zone (--timezone, or the "
+            f"lines' zone field), or give a fixed offset (--timezone {standard})"
         )
     return out
 

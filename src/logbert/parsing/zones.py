@@ -56,6 +56,10 @@ class ZoneUse:
 
     applied: set[str] = field(default_factory=set)
     unapplied: set[str] = field(default_factory=set)
+    # local times in the hour a zone skips when its clocks go forward (`_regional_offsets`),
+    # and the first one's text with its zone's name and its offset before the change (`+01:00`)
+    skipped: int = 0
+    skipped_example: tuple[str, str, str] | None = None
 
 
 def zone_field(columns: dict[str, pa.Array], timestamp_fields: tuple[str, ...]) -> str | None:
@@ -110,7 +114,7 @@ def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[p
     offsets = pc.take(pa.array(fixed, pa.int64()), enc.indices)
     micros = pc.cast(timestamps, pa.int64())
     if regional:
-        offsets = _regional_offsets(micros, enc.indices, regional, offsets)
+        offsets = _regional_offsets(micros, enc.indices, regional, offsets, (text, use))
     moved = pc.subtract(micros, pc.multiply(pc.fill_null(offsets, 0), _MICROS_PER_MINUTE))
     return pc.cast(moved, pa.timestamp("us")), use
 
@@ -174,13 +178,21 @@ def _region(name: str) -> ZoneInfo | None:
 
 
 def _regional_offsets(
-    micros: pa.Array, codes: pa.Array, regional: dict[int, ZoneInfo], offsets: pa.Array
+    micros: pa.Array,
+    codes: pa.Array,
+    regional: dict[int, ZoneInfo],
+    offsets: pa.Array,
+    skipped: tuple[pa.Array, ZoneUse],
 ) -> pa.Array:
     """`offsets` with the rows of tz database zones filled in from each row's local time. The
     hour an autumn night repeats is read as its first pass until the lines' local time has
     gone past it, then as its second (QA ProFTPD, Icecast: the second pass was given summer
     time, an hour early, a session's end before its start); lines in time order across a
-    chunk's edge are read as the chunk they are in shows them."""
+    chunk's edge are read as the chunk they are in shows them. A time in the hour a spring
+    night skips is read with the offset before the change, and counted in the `ZoneUse` of
+    `skipped` (with the first one's text, of the timestamp texts `skipped` also holds): a
+    clock that follows the zone never writes one, so the log's zone is likely another (a
+    server kept on standard time all year)."""
     out = offsets.to_pylist()
     latest: dict[int, int] = {}  # per zone, the latest local time of the lines so far
     second: dict[int, int] = {}  # ... and whether they stepped back into a repeated hour
@@ -189,6 +201,13 @@ def _regional_offsets(
         if zone is None or local is None:
             continue
         first, later = _minutes_east(local, zone)
+        if first < later:  # the clocks went forward past this time: it never happened there
+            text, use = skipped
+            use.skipped += 1
+            if use.skipped_example is None:
+                sign, minutes = "-" if first < 0 else "+", abs(first)
+                offset = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+                use.skipped_example = (text[row].as_py(), zone.key, offset)
         if first == later:
             second[code] = 0
         elif latest.get(code, local) > local:  # a repeated hour, stepped back into

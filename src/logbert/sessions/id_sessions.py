@@ -27,7 +27,7 @@ from logbert.sessions.options import (
     parse_duration,
     word_around,
 )
-from logbert.sessions.stats import SessionizeStats
+from logbert.sessions.stats import LONG_ID, SessionizeStats
 from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
 # the example of a line naming no id (`SessionizeStats.unmatched_warning`) is preferably one
@@ -234,6 +234,7 @@ class IdSessionizer(Sessionizer):
                     None,
                 )  # fmt: skip
                 stats.n_unmatched_naming += named is not None
+                stats.n_unmatched_naming_long += named is not None and len(named) >= LONG_ID
                 if stats.unmatched_id is None and (  # else one holding the regex's own words
                     named is not None  # (`req=`: QA Django)
                     or stats.unmatched_example is None

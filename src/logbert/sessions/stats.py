@@ -73,6 +73,11 @@ CUT_MIN = 5
 SILENT_SHARE = 0.1
 # by id: events naming no id though they hold a session's id, this share of all is a warning
 MISSED_IDS_SHARE = 0.05
+# ... or this many holding an id at least `LONG_ID` characters long (a job's hex id, a UUID: no
+# line holds one by chance), however small their share (QA Mastodon: `jid=(...)` missed the
+# `"jid":"..."` of every failed job's exception, 0.7% of the events and the anomalies' own)
+MISSED_LONG_IDS = 10
+LONG_ID = 8
 
 
 @dataclass
@@ -92,6 +97,7 @@ class SessionizeStats:
     unmatched_example: str | None = None  # by id: a content naming no id (`IdSessionizer._ids`)
     unmatched_id: str | None = None  # a session id that content holds, when it holds one
     n_unmatched_naming: int = 0  # by id: events naming no id that hold a recent session's id
+    n_unmatched_naming_long: int = 0  # ... an id of at least `LONG_ID` characters
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
     multi_id_example: str | None = None  # the first such content
     n_single: int = 0  # sessions of one event (`single_event_warning`)
@@ -320,9 +326,10 @@ class SessionizeStats:
         )
 
     def missed_ids_warning(self, pattern: str | None) -> str | None:
-        r"""`warning: ...` when at least `MISSED_IDS_SHARE` of the events matched no id of the
-        --by-id regex `pattern` though they hold the id of a session just matched (None
-        otherwise, or where `unmatched_warning` speaks): the regex misses a way the lines
+        r"""`warning: ...` when at least `MISSED_IDS_SHARE` of the events (or `MISSED_LONG_IDS`
+        events, where the id is a long one) matched no id of the --by-id regex `pattern` though
+        they hold the id of a session just matched (None otherwise, or where
+        `unmatched_warning` speaks): the regex misses a way the lines
         write the id, and those events are in no session (QA Quarkus: `order (\d+)` missed
         every `Order 104701 shipped` line, 17% of the events and a step of every order, with
         a count on standard output only; out-of-order shipments went from 6 of 8 found to 2).
@@ -330,7 +337,8 @@ class SessionizeStats:
         if pattern is None or self.field is not None or self.unmatched_warning(pattern):
             return None
         missed = self.n_unmatched_naming
-        if not missed or missed < MISSED_IDS_SHARE * self.n_events:
+        many = missed >= MISSED_IDS_SHARE * self.n_events
+        if not missed or not (many or self.n_unmatched_naming_long >= MISSED_LONG_IDS):
             return None
         example = self.unmatched_example or ""
         case = ""  # (the sessionizer compiled the pattern: it is a valid regex)

@@ -293,6 +293,10 @@ def test_long_settings_can_be_forced_and_a_fitted_model_names_its_choices():
     assert not forced_off.training_info_["long_sessions"]
     assert forced_off.fitted_choices() == {"decision": "max_surprise", "long_settings": "off"}
     assert LogBERT(**params).fitted_choices() == {}  # unfitted: nothing chosen yet
+    # YAML reads a bare `on` / `off` as true / false (QA Knot DNS: the README's
+    # `long_settings: off` was refused as False)
+    yaml_on = LogBERT(**params, long_settings=True).fit(NORMAL[:20])
+    assert yaml_on.fitted_choices()["long_settings"] == "on"
     with pytest.raises(LogbertError, match="unknown long_settings 'sometimes'"):
         LogBERT(**params, long_settings="sometimes").fit(NORMAL[:20])
 

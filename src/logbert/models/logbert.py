@@ -689,7 +689,11 @@ class LogBERT(Detector):
         return windows(tokens, self.max_len, closed=not is_open, hold_end=hold_end)
 
 
-def _check_long_settings(value: str) -> str:
+def _check_long_settings(value: str | bool) -> str:
+    """`long_settings` checked; YAML's reading of a bare `on` / `off`, true / false, is
+    taken as meant (QA Knot DNS: the README's `long_settings: off` was refused as False)."""
+    if isinstance(value, bool):
+        return ON if value else OFF
     if value not in LONG_SETTINGS:
         raise LogbertError(f"unknown long_settings {value!r}; valid: {', '.join(LONG_SETTINGS)}")
     return value

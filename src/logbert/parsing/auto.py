@@ -308,7 +308,8 @@ LEVEL_WORDS = pa.array(
     ["trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "crit",
      "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config",
      "dbg", "emer",  # (Open vSwitch's)
-     "eror"]  # (Icecast's)
+     "eror",  # (Icecast's)
+     "message"]  # (GLib's, between INFO and WARNING: gvmd's `md   main:MESSAGE:...`)
 )  # fmt: skip
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
 # another value there for a misread line, and a run with one of them named says so

@@ -312,6 +312,8 @@ FAILURE_WORDS = frozenset({
     # DNS's failed answers (QA dnsmasq: `reply <*> is NXDOMAIN` was `reply <*> is <*>` with
     # the addresses, and a burst of random names answered NXDOMAIN a normal client's)
     "nxdomain", "servfail", "nodata", "notimp", "formerr",
+    # a scan or a task cut short (QA Greenbone: `has changed to Interrupted` a `Done`'s event)
+    "interrupted",
 })  # fmt: skip
 
 
@@ -883,6 +885,11 @@ MASKS: list[tuple[str, str, int]] = [
     # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
     # was 49 templates by how its symbols split into words, and any new mix a new event)
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
+    # a list of quoted names ending the message, snapd's `cannot refresh: snap has no updates
+    # available: "core22", "firefox", "lxd"`: one value, a list of variable length (QA snapd: a
+    # template per count of snaps, one host's whole list a template, and a snap installed
+    # there a new event on every refresh)
+    (r'(: )"[^"\s,]+"(?:, "[^"\s,]+")+$', r"\1" + WILDCARD, 1),
     # a Prometheus label set's values, `{cluster="prod-eu", replica="prometheus-0"}` (Thanos'
     # external labels and compaction groups): where series come from, never the event (QA
     # Thanos: a template per cluster, a new region's every line a new event); its names stay.
@@ -1730,6 +1737,10 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and the container a kubelet error names, `failed to \"StartContainer\" for \"nginx\"
     # with CrashLoopBackOff` (QA kubelet: some containers kept, a template each)
     (r'(\bfor \\")[^"\\\s]+(\\" with )', r"\1" + WILDCARD + r"\2", 1),
+    # a DNS name with the root's dot in brackets, whatever its top-level domain: Knot's zone
+    # before each message, `[webauto.at.] zone file parsed` (QA Knot DNS: a message met in one
+    # zone kept its name, the same event in another zone a new one)
+    (r"\[(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.\]", "[" + WILDCARD + ".]", 1),
     (  # host names: dotted lower-case labels ending in a common top-level domain (a new host
         # is no new event; `nova.compute.manager` and Java packages end in no such domain); a
         # service label may start with `_` (`_ldap._tcp.dc.corp.internal`), and a resolver's

@@ -166,6 +166,12 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
                                 # pre-candidate at term 5` beside `leader` (QA: one event
                                 # where four roles met, a lost leader a follower's)
                                 "became", "becomes"})  # fmt: skip
+# ... and a state a thing changed to, gvmd's `Status of task <*> has changed to Interrupted`
+# beside `Requested`, `Queued`, `Running`, `Done` (QA Greenbone: one event, an interrupted
+# scan a finished one's): the word after one of these and `to`
+_TRANSITION_VERBS = frozenset({"changed", "changes", "changing", "transitioned",
+                               "transitions", "transitioning", "switched", "switching"})
+_STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name, `web01`
 # ... and a container engine's event after its object, Podman's `container create`, `container
 # died`, `image pull` (QA Podman: a crash loop's create, start and died one event)
 _ENGINE_OBJECTS = frozenset({"container", "image", "pod", "volume", "network"})
@@ -1143,6 +1149,13 @@ def _refine(
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
         ) or (label in _ENGINE_OBJECTS and values <= _ENGINE_EVENTS)
+        stated = stated or (
+            label == "to"
+            and p > 1
+            and all(r[p - 2].lower() in _TRANSITION_VERBS for r in rows)
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_STATE_NAME.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
+        )
         # the names of `name=value` pairs that differ where the values are not masked,
         # OpenVPN's `peer info: IV_PLAT=win` beside `IV_VER=2.6.8` (QA: with nine keys every
         # one was `<*>`, a client's new key or cipher list a known event): each name apart

@@ -825,10 +825,14 @@ def _in_brackets(run: Parser, name: str) -> bool:
     angle brackets, `<<User>>`): they end it, spaces and all (QA Kafka: `[ReplicaFetcher
     replicaId=1]`; QA WebLogic: `<WLS Kernel>` was called a sign of another format); or
     before a tab, which ends it as well (QA Trino: airlift's tab-separated `Service Thread`
-    was called misread, and the advice sent the user to fix a format that was right)."""
+    was called misread, and the advice sent the user to fix a format that was right); or
+    between the format's own marks with a field right after (`<Component>:<Level>:`)."""
     fmt = run.fmt.format
     return (
         re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", fmt) is not None
+        # ... or between marks of the format's own that are no space, the next field right
+        # after (QA Greenbone: gvmd's `<Component>:<Level>:<Date>`, `md manage:`, `event task:`)
+        or re.search(rf"(?:^|[^\s>\\])<{name}>[^\s<\\]+<", fmt) is not None
         or re.search(rf"<{name}>(?:\t|\\t)", fmt) is not None
     )
 

@@ -190,7 +190,8 @@ def _positive_count(value: object, option: str) -> int:
     return value
 
 
-_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+# a whole IPv4 address that ends a match (`src=10.0.0.21` too)
+_IPV4_END = re.compile(r"(?:^|[^0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 
 
 def inside_a_word(text: str, start: int, end: int) -> bool:
@@ -207,8 +208,9 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
     dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
     # ... but a whole IPv4 address before its port, `203.0.113.5:51234`, is the client (QA
-    # ocserv: warned of as a cut id on every line, with no way to quiet it)
-    if dotted_after and after == ":" and _IPV4.fullmatch(text[start:end]):
+    # ocserv: warned of as a cut id on every line, with no way to quiet it), words before it
+    # in the match too (QA OpenSIPS: `src=(...)` of `src=10.0.0.21:5060`)
+    if dotted_after and after == ":" and _IPV4_END.search(text[start:end]):
         dotted_after = False
     return dotted_before or dotted_after
 

@@ -63,6 +63,13 @@ TIME_ORDER_ADVICE = (
 PUNCTUATION_AFTER_ID = ":,;.)]'\""
 PUNCTUATED_SHARE = 0.02
 PUNCTUATED_MIN = 5
+# ... and ids that run on into the `name=value` fields after them (`X;code=200;reason=OK`), or
+# that hold the name before them (a regex with no group: `call-id=X`)
+_RUN_ON = re.compile(r"[;,&|] ?[A-Za-z_][\w.-]*=")
+_NAMED_ID = re.compile(r"[A-Za-z_][\w.-]*[=:]\S")
+# a DNS name written whole, its root's dot after it (`example.com.`: Knot's zones), no
+# punctuation after an id
+_FQDN = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.|[0-9.]+in-addr\.arpa\.")
 # by id: matches inside a longer word or number, this share of the events matched, and this
 # many, is a warning (`cut_ids_warning`)
 CUT_SHARE = 0.01
@@ -109,6 +116,10 @@ class SessionizeStats:
     # by id: sessions whose id ends in punctuation, `tap3f2a1b4c-9d:` (`punctuated_ids_warning`)
     n_punctuated: int = 0
     punctuated_example: str | None = None
+    n_run_on: int = 0  # ids holding the fields after the id (`_RUN_ON`)
+    run_on_example: str | None = None
+    n_named: int = 0  # ids holding a name before the id (`_NAMED_ID`)
+    named_example: str | None = None
     n_no_timestamp: int = 0  # by window: events without a timestamp (none before them either)
     n_dated_before: int = 0  # by window: undated events given the time of the dated one before
     n_counted_times: int = 0  # by window: events dated before 1980 (seconds since a start)
@@ -232,9 +243,8 @@ class SessionizeStats:
             self.largest_id, self.largest_events = session_id, n_events
         if self.first_id is None:
             self.first_id = session_id
-        if session_id and session_id[-1] in PUNCTUATION_AFTER_ID and not _closes_own(session_id):
-            self.n_punctuated += 1
-            self.punctuated_example = self.punctuated_example or session_id
+        if session_id:
+            self._count_id_shape(session_id)
         for name in categories or ():
             self.categories[name] = self.categories.get(name, 0) + 1
         if label == ANOMALY:
@@ -551,6 +561,8 @@ class SessionizeStats:
             self.single_event_warning(pattern),
             self.dominant_id_warning(pattern),
             self.punctuated_ids_warning(pattern),
+            self.run_on_ids_warning(pattern),
+            self.named_ids_warning(pattern),
             self.cut_ids_warning(pattern),
             self.multi_id_warning(pattern),
             self.out_of_order_warning(),
@@ -833,6 +845,64 @@ class SessionizeStats:
             "or anchor the regex at the id's edges with \\b"
         )
 
+    def _count_id_shape(self, session_id: str) -> None:
+        """Count an id that ends in punctuation, runs on into the fields after it, or holds
+        the name before it, for the warnings on each."""
+        last = session_id[-1]
+        fqdn = last == "." and _FQDN.fullmatch(session_id)  # (QA Knot DNS: zones)
+        if last in PUNCTUATION_AFTER_ID and not _closes_own(session_id) and not fqdn:
+            self.n_punctuated += 1
+            self.punctuated_example = self.punctuated_example or session_id
+        if _RUN_ON.search(session_id):
+            self.n_run_on += 1
+            self.run_on_example = self.run_on_example or session_id
+        if _NAMED_ID.match(session_id):
+            self.n_named += 1
+            self.named_example = self.named_example or session_id
+
+    def run_on_ids_warning(self, pattern: str | None) -> str | None:
+        r"""`warning: ...` when many session ids of the --by-id regex `pattern` hold the
+        `name=value` fields written after the id (`X;code=200;reason=OK`): the regex runs on
+        past the id, so one id's lines with other values there, or none, are sessions apart
+        (QA OpenSIPS: `call.id=(\S+)` took the accounting line's `;code=200;reason=OK`, each
+        call two sessions, unsaid)."""
+        n, example = self.n_run_on, self.run_on_example
+        if pattern is None or self.field is not None or example is None:
+            return None
+        if n < max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions):
+            return None
+        mark = _RUN_ON.search(example)[0][0]  # type: ignore[index]
+        fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
+        advice = f", e.g. '{fixed}'" if fixed != pattern else ""
+        return (
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' hold "
+            f"the fields the lines write after the id (e.g. {example!r}): the regex runs on "
+            "past the id, so lines of one id with other values there, or none, make sessions "
+            f"apart; stop the regex at the {mark!r}{advice}"
+        )
+
+    def named_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when most session ids of a --by-id regex `pattern` with no group
+        hold the name written before the id (`call-id=X`), a name the regex lets lines write
+        several ways: the whole match is the id, so lines that name it otherwise
+        (`call_id=X`) make sessions apart (QA OpenSIPS:
+        `call[-_]id=[^;\\s]+`, each call two sessions, unsaid)."""
+        example = self.named_example
+        if pattern is None or self.field is not None or example is None:
+            return None
+        if self.n_named * 2 <= self.n_sessions or _groups(pattern):
+            return None
+        name = re.search(r"=", pattern) or re.search(r"(?<!\?):", pattern)
+        if name is None or not re.search(r"[\[|?.*+]", pattern[: name.start()]):
+            return None  # (a name written one way only: one spelling, one session)
+        advice = f", e.g. '{pattern[: name.end()]}({pattern[name.end() :]})'"
+        return (
+            f"warning: {self.n_named:,} of {self.n_sessions:,} session ids of --by-id "
+            f"'{pattern}' hold the name written before the id (e.g. {example!r}): the regex "
+            "has no group, so its whole match is the id, and lines that write the name "
+            f"another way make sessions apart; put the id's own part in parentheses{advice}"
+        )
+
     def punctuated_ids_warning(self, pattern: str | None) -> str | None:
         """`warning: ...` when many session ids of the --by-id regex `pattern` end in
         punctuation (`PUNCTUATION_AFTER_ID`): the regex takes what the message writes after
@@ -952,6 +1022,15 @@ class SessionizeStats:
                 "order (check the timestamps: `logbert parse --year` when the year is guessed) "
                 "or use a longer --window"
             )
+
+
+def _groups(pattern: str) -> int:
+    """The capturing groups of a --by-id regex (0 where it does not compile: it was checked
+    before sessionizing)."""
+    try:
+        return re.compile(pattern).groups
+    except re.error:
+        return 0
 
 
 def _closes_own(session_id: str) -> bool:

@@ -192,6 +192,24 @@ def test_labels_files_that_would_label_wrongly_are_refused(
     assert not out.exists()
 
 
+def test_no_id_matched_names_the_case_and_only_fields_that_hold_values(
+    monkeypatch, capsys, make_events
+):
+    """QA Nebula: `vpnip=(...)` for the lines' `vpnIp=` matched nothing, and the error named
+    `--by-field (Component)`, a field logfmt left empty on every line."""
+    events = make_events(
+        content=[f'msg="Handshake message sent" vpnIp=192.168.100.{i}' for i in range(5)],
+        template_id=[1] * 5,
+        Component=[""] * 5,
+        Pid=["4242"] * 5,
+    )
+    code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"vpnip=(\S+)", "-o",
+                          events.parent / "s.parquet")  # fmt: skip
+    said = " ".join(stderr.split())
+    assert code == 2 and "without regard to case" in said and "'(?i)vpnip=(\\S+)'" in said
+    assert "--by-field (Pid)" in said and "Component" not in said
+
+
 def test_a_by_id_regex_with_two_groups_is_refused(monkeypatch, capsys, hdfs_like):
     """It made one session per value of the first group ("attempt", "container")."""
     events, _ = hdfs_like

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import typer
@@ -25,6 +26,7 @@ from rich.progress import Progress
 
 from logbert.cli.inputs import labels_map
 from logbert.errors import LogbertError
+from logbert.parsing.auto import show_line
 from logbert.sessions.io import (
     OUTPUT_FORMATS,
     Session,
@@ -208,11 +210,26 @@ _EVENT_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "t
 
 
 def _header_fields(events: Path) -> list[str]:
-    """The header fields of an events file (none when it is unreadable)."""
+    """The header fields of an events file that hold a value on some event (none when it is
+    unreadable): an empty one holds no id (QA Nebula: logfmt's `Component`, empty on every
+    line, was the field named)."""
     try:
-        return [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
+        names = [n for n in pq.read_schema(events).names if n not in _EVENT_COLUMNS]
+        table = pq.read_table(events, columns=names)
     except (OSError, ValueError):
         return []
+    return [n for n in names if pc.any(pc.not_equal(table[n].cast(pa.string()), "")).as_py()]
+
+
+def _case_hint(pattern: str, content: str | None) -> str:
+    """`; it matches ... without regard to case` where the regex matches an event's content
+    only so (QA Nebula: `vpnip=` for the lines' `vpnIp=`), else ""."""
+    if content is None or re.search(pattern, content, re.IGNORECASE) is None:
+        return ""
+    return (
+        f"; it matches the lines without regard to case (e.g. {show_line(content)}): "
+        f"'(?i){pattern}'"
+    )
 
 
 def _header_fields_hint(events: Path) -> str:
@@ -255,7 +272,8 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
             f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
-            "its only capture group)" + _header_fields_hint(events) + json_key_hint(settings.by_id)
+            "its only capture group)" + _case_hint(settings.by_id, stats.unmatched_example)
+            + _header_fields_hint(events) + json_key_hint(settings.by_id)
         )
     return (
         f"no sessions: no event had a timestamp ({stats.n_events:,} events); --window needs "

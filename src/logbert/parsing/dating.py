@@ -404,7 +404,19 @@ class DatingChecks:
         still running, or not, by which other files were scored with them)."""
         if not self._counted_times or self._first_counted is None:
             return
-        source, line_no, line, _ = self._first_counted
+        source, line_no, line, value = self._first_counted
+        if re.fullmatch(r"\s*(?:19[7-9][0-9]|2[01][0-9][0-9])\s*", value) and value.strip() in line:
+            # the year alone of a time written in several words (QA NX-OS: `<Timestamp>` took
+            # `2026` of `2026 Dec  5 10:00:00`, read as 2,026 s; the log was blamed)
+            note = (
+                f"warning: timestamps: {self._counted_times:,} of {self._dated:,} dated lines "
+                f"read the year alone as the time (the first, {source}:{line_no} "
+                f"{show_line(line)}: {value.strip()!r}, read as that many seconds after 1970): "
+                "the log writes its time in several words; name each in the format string, "
+                "e.g. '<Year> <Month> <Date> <Time> <Content>'"
+            )
+            self._say_once(note)
+            return
         note = (
             f"warning: timestamps: {self._counted_times:,} of {self._dated:,} dated lines fall "
             f"before 1980 (the first, {source}:{line_no} {show_line(line)}): these times count "

@@ -695,6 +695,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # new potential chain segment     number=21,345,678 ...`, `ERROR[12-05|...]` with no space
     # after a five-letter level), the level a word of the event (as `level-first`), no year
     # (QA geth: `auto` read no format, and the natural format string rejected every `ERROR[`)
+    # Cisco NX-OS's syslog, the year first (`2026 Dec  5 10:00:00 nx-leaf1 %ETHPORT-5-IF_UP:
+    # Interface Ethernet1/12 is up in mode access`), a Nexus 7000's `%$ VDC-1 %$ ` before the
+    # tag left out: the tag, `%FACILITY-SEVERITY-MNEMONIC`, leads the event, its severity digit
+    # with it (QA NX-OS: `auto` read no format; a format string reading the digit as <Level>
+    # met a `-2-` line of a `-5-` message unsaid, none of 0-7 a level word then)
+    "nxos": BuiltinFormat(
+        r"<Year> <Month> <Date> <Time> <Host> (%\$ VDC-[0-9]+ %\$ )?<Content>",
+        TimestampSpec(
+            ("Year", "Month", "Date", "Time"), _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED
+        ),
+    ),
     "geth": BuiltinFormat(
         r"<Level> ?\[<Date>\|<Time>\] <Content>",
         TimestampSpec(

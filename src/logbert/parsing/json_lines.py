@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from logbert.errors import LogbertError
 from logbert.parsing.event_xml import XML_EVENT_START, event_xml_record
-from logbert.parsing.mask_symbols import WILDCARD
+from logbert.parsing.mask_symbols import HTTP_METHODS, WILDCARD
 from logbert.parsing.masks import NAME_KEYS, USER_TEXT_NAMES
 
 # the first key present (in this order) fills each header field; what no key names stays empty.
@@ -416,6 +416,20 @@ def _is_trace(pair: tuple[str, str]) -> bool:
     return _TRACE.search(name) is not None and (value.startswith("[") or "\n" in value)
 
 
+_TRACEBACK_START = "Traceback (most recent call last):"
+
+
+def _traceback_tail(pair: tuple[str, str]) -> tuple[str, str]:
+    """A pair whose value is a Python traceback, structlog's `exception` (QA authentik: each
+    traceback's frames and code lines in the template, one failure a template per caller),
+    as its last line, the exception and its message; other pairs as they are."""
+    name, value = pair
+    if not value.startswith(_TRACEBACK_START):
+        return pair
+    lines = [line.strip() for line in value.splitlines() if line.strip()]
+    return name, lines[-1]
+
+
 # ... and an HTTP message's headers, Caddy's `request.headers.Referer`, `resp_headers.Etag`:
 # which optional headers a client sent and a server answered (a cookie, a referrer, gzip) is
 # no part of the request's event (QA Caddy: 8 templates of one `GET /v1/orders/<*>` 2xx, one
@@ -466,10 +480,16 @@ def record_fields(record: dict) -> tuple[list[str], str]:
             used.append(key)
             break
     pairs = [
-        pair for key in record if key not in used for pair in _pairs(key, record[key])
+        _traceback_tail(pair) for key in record if key not in used
+        for pair in _pairs(key, record[key])
         if not _is_agent(pair[0]) and not _is_trace(pair)
     ]  # fmt: skip
     names = {name for name, value in pairs}
+    if _REQUEST_PATH.fullmatch(message) and any(
+        record.get(key) in HTTP_METHODS for key in _METHOD_KEYS
+    ):  # a request's path as the message, its endpoint the event (QA authentik: `"event":
+        # "/-/health/live/"` beside `"/api/v3/admin/system/"`, both one `<*>` event)
+        message = f"path={message}"
     if message:
         words.append(_guarded(message, names) if "=" in message else message)
     words += [
@@ -480,6 +500,11 @@ def record_fields(record: dict) -> tuple[list[str], str]:
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway
     return header, content
+
+
+# a message that is a request's path, and the fields that name the request's method
+_REQUEST_PATH = re.compile(r"/[^\s]*")
+_METHOD_KEYS = ("method", "http_method", "request_method", "httpMethod")
 
 
 # a field that holds a name someone gave (`masks.NAME_KEYS`), as its last part says, or an id

@@ -54,6 +54,12 @@ _REASONS = (
     "Not Modified", "Bad Request", "Unauthorized", "Forbidden", "Not Found",
     "Method Not Allowed", "Conflict", "Too Many Requests", "Internal Server Error",
     "Bad Gateway", "Service Unavailable", "Gateway Timeout",
+    # ... and the rarer ones (QA Vaultwarden: a WebSocket's `=> 101 Switching Protocols` and a
+    # `422 Unprocessable Entity` kept no class, `<*>`)
+    "Switching Protocols", "Partial Content", "Temporary Redirect", "Permanent Redirect",
+    "Payment Required", "Not Acceptable", "Request Timeout", "Gone", "Length Required",
+    "Precondition Failed", "Payload Too Large", "Unsupported Media Type",
+    "Unprocessable Entity", "Not Implemented", "HTTP Version Not Supported",
 )  # fmt: skip
 _REASON_PHRASES = "|".join(
     sorted({*_REASONS, *(r.upper().replace(" ", "_") for r in _REASONS)}, key=len, reverse=True)

@@ -859,8 +859,9 @@ _DISKS = [
     (r"(\[)x?[sv]d[a-z]{1,2}(\])", r"\1" + WILDCARD + r"\2", 1),
     # an md array where md names it (`md: md1: data-check done.`, `md/raid1:md0:`, `RAID
     # array md0`, the kernel's `[123.4] md0: detected capacity change`): masks see every digit
-    # as 0, so a bare `md0` cannot be told from `md5`
-    (r"(\] |md: |array |raid[0-9]+:)md[0-9]+(:|\s|$)", r"\1" + WILDCARD + r"\2", 1),
+    # as 0, so a bare `md0` cannot be told from `md5`; RAID 5's `md/raid:md2:` too (QA mdadm:
+    # kept, a healthy boot of an array assembled as `md127` a new event)
+    (r"(\] |md: |array |raid[0-9]*:)md[0-9]+(:|\s|$)", r"\1" + WILDCARD + r"\2", 1),
 ]
 # a PCI device's address, `PCI:0000:3b:00` (NVIDIA's Xid), `0000:3b:00.0` (the kernel's): one
 # value, where its hex parts were masked or kept as they fell (QA GPU nodes: a template per bus)
@@ -1737,6 +1738,15 @@ MASKS: list[tuple[str, str, int]] = [
     # ... and the container a kubelet error names, `failed to \"StartContainer\" for \"nginx\"
     # with CrashLoopBackOff` (QA kubelet: some containers kept, a template each)
     (r'(\bfor \\")[^"\\\s]+(\\" with )', r"\1" + WILDCARD + r"\2", 1),
+    # a device's serial number, letters and digits in upper case as codes are (`Serial number
+    # ABC1234XYZ`, `S/N: FOC2231X0QF`, `serial=SN-88231`): a value, not a code of the event
+    # (QA NX-OS: a power supply's failure a template per serial number)
+    (
+        r"((?:^|[\s(\[,;])(?i:serial(?:[ _]?(?:number|no\.?|num))?|s/n)(?::? +|=|: ?|# ?))"
+        r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*",  # (a digit in it: `serial console` is no value)
+        r"\1" + WILDCARD,
+        1,
+    ),
     # a DNS name with the root's dot in brackets, whatever its top-level domain: Knot's zone
     # before each message, `[webauto.at.] zone file parsed` (QA Knot DNS: a message met in one
     # zone kept its name, the same event in another zone a new one)
@@ -1917,6 +1927,10 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"(<\*>,? )(?:B|KB|MB|GB|TB|KiB|MiB|GiB)($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 1),
+    # a bracketed list of addresses (each masked, a port after it or not, an IPv6 one in
+    # brackets) is one value whatever its length, Nebula's `udpAddrs=[<*>:<*> <*>:<*>]` (QA: a
+    # template per count of a peer's addresses, a laptop gaining one a new event)
+    (r"\[\[?<\*>\]?(?::<\*>)?(?: \[?<\*>\]?(?::<\*>)?)*\]", "[" + WILDCARD + "]", 1),
     # words are separated by any run of white space, and by the ASCII separators (auditd's
     # ENRICHED records end in `\x1d` + names: QA, the byte stood in templates)
     (r"[\s\x1c-\x1f]+", " ", 1),

@@ -604,6 +604,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
+    out += generic_format_warning(run)
     out += empty_message_warning(run) + wordless_level_warning(run) + levelless_warning(run)
     out += offset_first_warning(run)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
@@ -726,6 +727,33 @@ def raw_header_warning(run: Parser) -> list[str]:
     ]
 
 
+def generic_format_warning(run: Parser) -> list[str]:
+    """A warning when a generic built-in format (`iso`) was named for lines that a system's
+    format reads as well, dating as many and filling header fields of its own (`auto` picks
+    it): the generic one leaves that header (a host, a program and its pid) in each message,
+    so every template holds it and a second host's lines are new templates (QA Mastodon:
+    `--format iso` on a journal, `mastodon bundle[<*>]:` in every template, 0 rejected and
+    no word said). A model's parser is left alone (its format was chosen when it was
+    trained)."""
+    generic = run.fmt.name in BUILTIN_FORMATS and BUILTIN_FORMATS[run.fmt.name].generic
+    if not generic or run.fmt.is_auto or run.is_models or not run.head:
+        return []
+    ranking = rank_formats(run.head, run.fmt.year, run.fmt.timestamp_format)
+    own = next((s for s in ranking if s.name == run.fmt.name), None)
+    best = ranking[0] if ranking else None
+    if own is None or best is None or best.name == own.name or not best.specific:
+        return []
+    if own.split < own.lines or best.split < own.split or best.dated != own.dated:
+        return []  # (each reads lines the other does not: another warning's, a mixed log)
+    return [
+        f"warning: format {run.fmt.name} reads these lines, and so does format {best.name}, "
+        f"which also reads their header into fields of its own (a host, a program, a process "
+        f"id): with {run.fmt.name} that header stays in each message, so every template holds "
+        f"it and another host's or process's lines are new templates; parse with --format "
+        f"{best.name} (`--format auto` picks it)"
+    ]
+
+
 def zone_field_warnings(run: Parser) -> list[str]:
     """A warning for a zone name that a header field outside the timestamp held and that
     could not be applied (`CST` names several zones): those times are off by its offset.
@@ -758,7 +786,8 @@ def zone_field_warnings(run: Parser) -> list[str]:
 
 def spaced_field_warnings(run: Parser) -> list[str]:
     """A warning per one-word header field (<Level>, <Component>) that holds several words on
-    more than a quarter of the lines (`INFO api-7f9c`): the logs write a header field the
+    more than a quarter of the lines, a level on a few (`_mostly_spaced`; `INFO api-7f9c`): the
+    logs write a header field the
     format lacks (a new version added a host after the level; QA ASA: two firewalls of three,
     47% of the lines, unsaid at `train` and said at `evaluate`), and it is read into this one
     ([] otherwise)."""
@@ -767,7 +796,7 @@ def spaced_field_warnings(run: Parser) -> list[str]:
         if name not in ONE_WORD_FIELDS:  # a format string's own field
             out += _misread_field_warning(run, name, counted)
             continue
-        if counted.hits * 4 <= counted.rows or counted.example is None:
+        if counted.example is None or not _mostly_spaced(name, counted.hits, counted.rows):
             continue
         if _in_brackets(run, name):
             continue
@@ -820,19 +849,35 @@ def _misread_field_warning(run: Parser, name: str, counted: RowCount) -> list[st
 MISREAD_FIELD_SHARE = 0.1
 
 
+# a one-word field holding several words on more than this share of the lines is misread; a
+# level on any `SPACED_LEVEL_MIN` lines (a level is one word: QA NX-OS, one switch of seven
+# wrote a `%$ VDC-1 %$` prefix the format lacked, `1 %$ %ETHPORT` its level on 11% of the lines)
+SPACED_SHARE = 0.25
+SPACED_LEVEL_MIN = 10
+
+
+def _mostly_spaced(name: str, hits: int, rows: int) -> bool:
+    """Whether `hits` of `rows` lines holding several words in field `name` is a warning."""
+    if name == "Level":
+        return hits >= min(SPACED_LEVEL_MIN, rows) and hits * 100 >= rows
+    return hits > SPACED_SHARE * rows
+
+
 def _in_brackets(run: Parser, name: str) -> bool:
     """Whether the format writes field `name` in brackets (`[<Component>]`, or WebLogic's
     angle brackets, `<<User>>`): they end it, spaces and all (QA Kafka: `[ReplicaFetcher
     replicaId=1]`; QA WebLogic: `<WLS Kernel>` was called a sign of another format); or
     before a tab, which ends it as well (QA Trino: airlift's tab-separated `Service Thread`
     was called misread, and the advice sent the user to fix a format that was right); or
-    between the format's own marks with a field right after (`<Component>:<Level>:`)."""
+    between the format's own marks with a field right after (`<Component>:<Level>:`), but
+    a level."""
     fmt = run.fmt.format
     return (
         re.search(rf"(?:\\?[\[(]|<)<{name}>(?:\\?[\])]|>)", fmt) is not None
         # ... or between marks of the format's own that are no space, the next field right
-        # after (QA Greenbone: gvmd's `<Component>:<Level>:<Date>`, `md manage:`, `event task:`)
-        or re.search(rf"(?:^|[^\s>\\])<{name}>[^\s<\\]+<", fmt) is not None
+        # after (QA Greenbone: gvmd's `<Component>:<Level>:<Date>`, `md manage:`, `event task:`);
+        # never a level, one word whatever marks it (QA NX-OS: `%<Component>-<Level>-`)
+        or (name != "Level" and re.search(rf"(?:^|[^\s>\\])<{name}>[^\s<\\]+<", fmt) is not None)
         or re.search(rf"<{name}>(?:\t|\\t)", fmt) is not None
     )
 

@@ -32,7 +32,8 @@ from logbert.sessions.streaming import Sessionizer, _micros, _Open
 
 # the example of a line naming no id (`SessionizeStats.unmatched_warning`) is preferably one
 # holding an id among the last RECENT_IDS matched; ids shorter than MIN_EXAMPLE_ID characters
-# are left out of that search, being too likely to appear in a line by chance
+# are left out of that search, being too likely to appear in a line by chance (but a name
+# with its number, `md1`: `_distinctive`)
 RECENT_IDS = 16
 MIN_EXAMPLE_ID = 4
 # an event earlier than one before it in its session by more than this is out of time order
@@ -70,6 +71,10 @@ class IdSessionizer(Sessionizer):
         self.stats.check_restarts = True  # ids given again at once (`restart_warning`)
         self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
         self._keyed_state(labels, idle_timeout)
+        # the host each id came from first (`SessionizeStats.shared_ids_clause`); with a field,
+        # ids are the field's value's own already
+        self.context_columns = HOST_FIELDS if field is None else ()
+        self._id_hosts: dict[str, str] = {}
 
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
         """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
@@ -216,10 +221,14 @@ class IdSessionizer(Sessionizer):
         regex, stats, recent = self.regex, self.stats, self._recent
         hint = _literal_prefix(regex.pattern)
         within = batch[self.field] if self.field is not None else None
+        host_field = next((name for name in self.context_columns if name in batch), None)
+        hosts = batch[host_field] if host_field is not None else None
         for row, content in enumerate(batch["content"]):
             ids = _ids_in(regex, content, stats)
             if within is not None:  # the id within the field's value (`vpn1/4`)
                 ids = [f"{within[row]}/{i}" for i in ids] if has_value(within[row]) else []
+            if hosts is not None and ids and hosts[row]:
+                self._note_host(ids, hosts[row], host_field)
             if len(ids) > 1:
                 stats.n_multi_id += 1
                 stats.multi_id_example = stats.multi_id_example or content
@@ -229,7 +238,7 @@ class IdSessionizer(Sessionizer):
                 named = next(
                     (
                         i for i in recent
-                        if len(i) >= MIN_EXAMPLE_ID and i in content and _names(content, i)
+                        if _distinctive(i) and i in content and _names(content, i)
                     ),
                     None,
                 )  # fmt: skip
@@ -242,6 +251,23 @@ class IdSessionizer(Sessionizer):
                 ):
                     stats.unmatched_example, stats.unmatched_id = content, named
             yield ids
+
+    def _note_host(self, ids: list[str], host: str, host_field: str) -> None:
+        """Count the ids met on a second host (`stats.n_shared_ids`): a device name or a
+        counter each host has of its own (QA snapd: a change number; QA mdadm: `md1`) joins
+        different hosts' work in one session."""
+        seen, stats = self._id_hosts, self.stats
+        for session_id in ids:
+            first = seen.get(session_id)
+            if first is None and len(seen) < HOSTS_TRACKED:
+                seen[session_id] = host
+            elif first is not None and first != host and first != "\0":
+                seen[session_id] = "\0"  # counted once
+                stats.n_shared_ids += 1
+                stats.shared_id_example = stats.shared_id_example or (
+                    f"{session_id!r} on {first} and {host}"
+                )
+                stats.host_field = host_field
 
     def _flush(self) -> list[Session]:
         sessions, written, labels = self._sessions, self._written, self.labels
@@ -367,6 +393,19 @@ def _ids_in(regex: re.Pattern[str], content: str | None, stats: SessionizeStats)
     if len(found) == 1:
         return found if has_value(found[0]) else []
     return [i for i in dict.fromkeys(found) if has_value(i)]
+
+
+def _distinctive(session_id: str) -> bool:
+    r"""Whether an id is unlikely to stand in an unrelated line by chance: `MIN_EXAMPLE_ID`
+    characters, or a name with its number, `md1` (QA mdadm: the kernel's `md/raid1:md1:` lines
+    missed by `/dev/(md\d+)`, 45% of the events, unsaid), not a short number."""
+    if len(session_id) >= MIN_EXAMPLE_ID:
+        return True
+    short = len(session_id) == MIN_EXAMPLE_ID - 1
+    return short and _NAME_WITH_NUMBER.fullmatch(session_id) is not None
+
+
+_NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+[0-9]+")
 
 
 def _names(content: str, session_id: str) -> bool:

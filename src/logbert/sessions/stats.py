@@ -116,6 +116,8 @@ class SessionizeStats:
     # by id: sessions whose id ends in punctuation, `tap3f2a1b4c-9d:` (`punctuated_ids_warning`)
     n_punctuated: int = 0
     punctuated_example: str | None = None
+    n_shared_ids: int = 0  # by id: ids met on more than one host (`shared_ids_clause`) ...
+    shared_id_example: str | None = None  # ... `'178' on ws01 and db-eu-2`
     n_run_on: int = 0  # ids holding the fields after the id (`_RUN_ON`)
     run_on_example: str | None = None
     n_named: int = 0  # ids holding a name before the id (`_NAMED_ID`)
@@ -678,7 +680,20 @@ class SessionizeStats:
             "concern, keep the sessions as they are; or the log gives these ids again to new "
             "work (a freed pointer, a counter after a restart, a stage number in each "
             f"application), and each such session is several glued together: {unique}"
-            f"{other_way}"
+            f"{other_way}{self.shared_ids_clause(pattern)}"
+        )
+
+    def shared_ids_clause(self, pattern: str | None) -> str:
+        """`; ... --by-field Host --by-id ...` where ids of the --by-id regex `pattern` came
+        from several hosts (`n_shared_ids`), else "": an id each host has of its own (a change
+        number, a device's name) glues hosts' work into one session, and keying by host parts
+        it (QA snapd, mdadm: the advice named --idle-timeout alone)."""
+        if pattern is None or self.field is not None or not self.n_shared_ids:
+            return ""
+        return (
+            f". {self.n_shared_ids:,} of these ids came from several hosts (e.g. "
+            f"{self.shared_id_example}): if each host numbers or names its own, key them by "
+            f"host too, --by-field {self.host_field} --by-id '{pattern}'"
         )
 
     def _restarted(self, pattern: str | None) -> tuple[int, str] | None:
@@ -732,6 +747,7 @@ class SessionizeStats:
                 else f"{IDLE_TIMEOUT_ADVICE}: to sessionize, or to train, whose model then cuts "
                 "the logs it scores so"
             )
+            + self.shared_ids_clause(pattern)
         )
 
     def quiet_gap_warning(self, pattern: str | None) -> str | None:

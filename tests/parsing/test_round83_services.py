@@ -322,3 +322,44 @@ def test_a_raid5_arrays_name_is_a_value_as_a_raid1s_is(masked_alike):
         "md/raid:md127: device sdc1 operational as raid disk 0",
     ])  # fmt: skip
     assert masked[0] == masked[1] == "md/raid:<*>: device <*> operational as raid disk <*>"
+
+
+def test_lists_of_masked_items_and_of_packages_are_one_value_whatever_their_length(masked_alike):
+    """QA Cassandra: `Partition merge counts were {1:11000, 2:1300, }` and a compaction's
+    `[<sstable>:level=0, ...]` made a template per count of entries (86 of 126 normal windows
+    flagged where compactions merged more sstables than training's); QA unattended-upgrades:
+    `Packages that will be upgraded: libssl3 openssl` a template per count of packages, a
+    short list kept whole, a day upgrading five packages as new an event as a failure."""
+    masked = masked_alike([
+        "Partition merge counts were {1:29800, 2:1100, 3:100, }. Time spent writing keys = 9ms",
+        "Partition merge counts were {1:11000, }. Time spent writing keys = 9ms",
+        "Compacting (5f8b2c1e-1111-2222-3333-444455556666) [/var/lib/cassandra/data/shop/o-0a1b/"
+        "nb-12-big-Data.db:level=0, /var/lib/cassandra/data/shop/o-0a1b/nb-13-big-Data.db:"
+        "level=0, ]",
+        "Compacting (5f8b2c1e-1111-2222-3333-444455556666) [/var/lib/cassandra/data/shop/o-0a1b/"
+        "nb-12-big-Data.db:level=0, ]",
+        "INFO Packages that will be upgraded: libssl3 openssl openssh-client openssh-server",
+        "INFO Packages that will be upgraded: libc6",
+        "INFO Initial blacklist: linux-image-amd64 nvidia-driver",
+    ])  # fmt: skip
+    assert masked[0] == masked[1]
+    assert masked[0] == "Partition merge counts were {<*>}. Time spent writing keys = <*>"
+    assert masked[2] == masked[3] == "Compacting (<*>) [<*>]"
+    assert masked[4] == masked[5] == "INFO Packages that will be upgraded: <*>"
+    assert masked[6] == "INFO Initial blacklist: <*>"
+
+
+def test_a_disconnects_reason_code_is_the_event(masked_alike):
+    """QA systemd-networkd: wpa_supplicant's `CTRL-EVENT-DISCONNECTED ... reason=4` (the link
+    died) was a `reason=3` (the station left) event: the code masked."""
+    left, died = masked_alike([
+        "wlan0: CTRL-EVENT-DISCONNECTED bssid=aa:bb:cc:dd:ee:ff reason=3 locally_generated=1",
+        "wlan0: CTRL-EVENT-DISCONNECTED bssid=aa:bb:cc:dd:ee:ff reason=4 locally_generated=1",
+    ])  # fmt: skip
+    assert left != died and "reason=4" in died
+    # ... and a network's name is a value (a template per SSID, a new network a new event)
+    home, office = masked_alike([
+        "wlan0: SME: Trying to authenticate with aa:bb:cc:dd:ee:ff (SSID='HomeNet' freq=5180 MHz)",
+        "wlan0: SME: Trying to authenticate with aa:bb:cc:dd:ee:01 (SSID='Office' freq=2412 MHz)",
+    ])  # fmt: skip
+    assert home == office

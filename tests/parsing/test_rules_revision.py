@@ -58,10 +58,10 @@ DIGESTS = {
     # templates for logs loghub's lines do not show (Prometheus label sets, Kubernetes pod
     # names, LDAP filters, exit statuses kept, an Erlang report's `msg:`, JFrog's request line)
     13: "76135e39f0e836c7951ee233f2cab2ea53ffc3632e29b5a8fc1501d429daac05",
-    # 14: a bracketed list of addresses one value (Hadoop's `NM: [<host>:<port>]`), and other
+    # 14: bracketed lists one value (Hadoop's `NM: [<host>:<port>]`, Android's bounds), and other
     # templates for logs loghub's lines do not show (a state after `changed to`, a DNS name in
     # brackets, quoted lists, serial numbers, RAID 5's arrays, `interrupted` a failure, ...)
-    14: "6fdb28b0029526736752e9d9f67e1a7ff7692cab76ade839d2e560da54faf15c",
+    14: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
 }
 
 

@@ -532,6 +532,10 @@ def test_window_labels_written_in_local_time_are_a_warning():
     assert stream.stats.labels_shift.shift == timedelta(hours=-1)
     zoned = stream.stats.labels_shift.warning(log_has_offsets=True)  # (QA RabbitMQ)
     assert "--timezone" not in zoned and "The labels are written in local time" in zoned
+    # ... and where --timezone read the log in its zone (QA systemd-networkd: `--timezone
+    # -01:00` advised beside the `--timezone Europe/Berlin` given)
+    named = stream.stats.labels_shift.warning(log_timezone="Europe/Berlin")
+    assert "--timezone -01:00" not in named and "read in Europe/Berlin (--timezone)" in named
     in_utc = {at(60 * m).isoformat(): "normal" for m in minutes[:12]}  # a part, in UTC
     stream = WindowSessionizer("5m", labels=in_utc)
     _push_all(stream, table, 24)

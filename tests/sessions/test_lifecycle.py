@@ -171,3 +171,17 @@ def test_a_long_lived_session_still_writing_at_the_end_is_open():
     few = _session(2, 4, 5.9, keys=(1, 2))  # two events: no gap to judge by
     assert open_sessions([writing, quiet, few], end, lifetime=3600).tolist() == [True, False, False]
     assert open_sessions([writing], end, lifetime=3600, idle=60).tolist() == [False]
+
+
+def test_a_time_window_the_logs_end_cut_is_open_whatever_its_last_key():
+    """QA unattended-upgrades: a day's window ending in `All upgrades installed` (a key that
+    ends sessions) was whole, one ending in a failure open, so of the last day's windows only
+    the failures were marked open, and an operator discounting open verdicts discounted them."""
+    days = [_session(i, 24 * i, 24, keys=(1, 2, 3)) for i in range(5)]  # key 3 ends each
+    lifecycle = SessionLifecycle().fit(days)
+    assert lifecycle.final_keys_ == {3}
+    last = [_session(5, 120, 24, keys=(1, 2, 3)), _session(6, 120, 24, keys=(1, 2, 9))]
+    end = T0 + timedelta(hours=127)
+    assert lifecycle.open_mask(last, end).tolist() == [False, True]  # sessions by id
+    assert lifecycle.open_mask(last, end, clock_cut=True).tolist() == [True, True]
+    assert lifecycle.batch(last, end, clock_cut=True).is_open.tolist() == [True, True]

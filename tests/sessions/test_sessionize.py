@@ -1069,6 +1069,12 @@ def test_ids_given_again_at_once_are_warned(make_events):
     assert "right after an event that ends other sessions" in said
     assert said.endswith("or pass an --idle-timeout shorter than the quiet between two uses")
     assert "Either one piece of work repeats its steps under one id" in said
+    # ... and with an --idle-timeout given, shorten it (QA unattended-upgrades: told to pass the
+    # --idle-timeout it had been given)
+    stats = SessionizeStats()
+    list(sessionize_by_id(path, pattern, stats, idle_timeout=timedelta(hours=2)))
+    (said,) = [w for w in stats.warnings(pattern) if "start over" in w]
+    assert said.endswith("or shorten --idle-timeout 2h below the quiet between two uses")
 
 
 def test_field_values_given_again_at_once_are_warned(make_events):

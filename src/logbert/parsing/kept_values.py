@@ -251,6 +251,9 @@ _ERRNO_NAME = (
     # a return or reason code, `rc=1`, MQTT's `(Mid: 3, RC:135)`, `reason code 135` (QA
     # Mosquitto: a not-authorised publish was an acknowledged one's event)
     r"|\brc\s*[:=]|(?:return|reason|result)[_ ]?code"
+    # ... and wpa_supplicant's `CTRL-EVENT-DISCONNECTED bssid=... reason=4` (inactivity) beside
+    # `reason=3` (the station left) (QA systemd-networkd: a dead link a normal leave's event)
+    r"|\breason="
     # ... and BorgBackup's `terminating with success status, rc 0`, `... finished, rc 2` (QA:
     # a failed backup's rc 2 a clean one's event)
     r"|, rc"

@@ -685,6 +685,9 @@ NAME_KEYS = (
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
     "application|"
+    # ... and a WiFi network's, wpa_supplicant's `ssid="HomeNet"`, `(SSID='HomeNet' freq=5180
+    # MHz)` (QA systemd-networkd: a template per network, a laptop joining a new one a new event)
+    "ssid|"
     # ... and a Kubernetes label set's `app`, Promtail's `Adding target key="...:{app=\"shop\",
     # ...}"` (QA Loki: a template per app, a new deployment's target a new event)
     "app|"
@@ -880,12 +883,24 @@ _GRAPH_SCHEMA = r"(^|[\s=,(\[-])\(:[A-Za-z_`][^\s()]*\)"
 # next pair)
 _LABEL_VALUE = r'(\\?")[^"\\<][^"\\]*(\\?")'
 _LABEL_AFTER_MASKED = r'(=\\?"<\*>\\?",\s?[A-Za-z_]\w*=)'
+# an item of a list once masked: a value, a `key:value` pair, or a path with its `:level=0`
+_MASKED_ITEM = r"<\*>(?::<\*>|:[A-Za-z_]+=<\*>)?"
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
     # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
     # was 49 templates by how its symbols split into words, and any new mix a new event)
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
+    # the packages unattended-upgrades lists, `Packages that will be upgraded: libssl3 openssl`,
+    # `Initial blacklist: linux-image-amd64` (QA: a template per count of packages, a short list
+    # kept whole, and a day upgrading five packages as new an event as a failure)
+    (
+        r"((?:Packages that will be upgraded|Packages that are (?:auto removed|kept back)|"
+        r"Packages with upgradable origin but kept back|Initial (?:black|white)list"
+        r"(?: \(not strict\))?):) \S.*$",
+        r"\1 " + WILDCARD,
+        1,
+    ),
     # a list of quoted names ending the message, snapd's `cannot refresh: snap has no updates
     # available: "core22", "firefox", "lxd"`: one value, a list of variable length (QA snapd: a
     # template per count of snaps, one host's whole list a template, and a snap installed
@@ -1931,6 +1946,12 @@ MASKS: list[tuple[str, str, int]] = [
     # brackets) is one value whatever its length, Nebula's `udpAddrs=[<*>:<*> <*>:<*>]` (QA: a
     # template per count of a peer's addresses, a laptop gaining one a new event)
     (r"\[\[?<\*>\]?(?::<\*>)?(?: \[?<\*>\]?(?::<\*>)?)*\]", "[" + WILDCARD + "]", 1),
+    # ... and a list of masked items, each alike, comma-separated, the last comma kept or not:
+    # Cassandra's `Partition merge counts were {1:11000, 2:1300, }`, its compaction's
+    # `[<sstable>:level=0, <sstable>:level=0, ]` (QA: a template per count of entries, and 86
+    # of 126 normal windows flagged where a compaction merged more sstables than training's)
+    (rf"\{{{_MASKED_ITEM}(?:, ?{_MASKED_ITEM})*,? ?\}}", "{" + WILDCARD + "}", 1),
+    (rf"\[{_MASKED_ITEM}(?:, ?{_MASKED_ITEM})*,? ?\]", "[" + WILDCARD + "]", 1),
     # words are separated by any run of white space, and by the ASCII separators (auditd's
     # ENRICHED records end in `\x1d` + names: QA, the byte stood in templates)
     (r"[\s\x1c-\x1f]+", " ", 1),

@@ -267,6 +267,8 @@ def read_log_sessions(
     stats.check_late(where)
     if stats.labels_shift is not None and parser.times_carry_offsets():
         stats.labels_warning = stats.labels_shift.warning(log_has_offsets=True)
+    elif stats.labels_shift is not None and parser.fmt.timezone is not None:
+        stats.labels_warning = stats.labels_shift.warning(log_timezone=parser.fmt.timezone)
     summary.notes.extend(stats.warnings(settings.by_id))
     summary.labels_shifted = stats.labels_warning if stats.labels_shift is not None else None
     summary.anomalies_without_session = stats.n_labels_unused_anomalous

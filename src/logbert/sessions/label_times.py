@@ -31,14 +31,21 @@ class ShiftedLabels:
     unlabelled: int
     example: str
 
-    def warning(self, log_has_offsets: bool = False, labels_have_offsets: bool = False) -> str:
+    def warning(
+        self,
+        log_has_offsets: bool = False,
+        labels_have_offsets: bool = False,
+        log_timezone: str | None = None,
+    ) -> str:
         """Both readings of the offset: labels in local time, or a log in local time without
         an offset, read as UTC (QA Kong: a gateway's error log at UTC+1; the warning blamed
         the labels, which were right, and advised writing them with a wrong offset); the
         labels' alone where every line of the log carries its own offset (`log_has_offsets`,
         QA RabbitMQ: `--timezone -01:00` was advised for lines written `+01:00`); the log's
         alone where every label id carries its own (`labels_have_offsets`, QA TrueNAS: ids
-        written `+01:00` were said to be "local time (UTC-01:00)")."""
+        written `+01:00` were said to be "local time (UTC-01:00)"); the labels' alone where
+        the log's times were read in the zone --timezone named (`log_timezone`, QA
+        systemd-networkd: `--timezone -01:00` was advised beside `--timezone Europe/Berlin`)."""
         minutes = int(self.shift.total_seconds() // 60)
         hhmm = f"{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
         offset, log_zone = (f"+{hhmm}", f"-{hhmm}") if minutes < 0 else (f"-{hhmm}", f"+{hhmm}")
@@ -53,10 +60,14 @@ class ShiftedLabels:
             f"its zone: name it (e.g. --timezone {log_zone}) when it is parsed, the model "
             "trained or the logs scored"
         )
-        if log_has_offsets:
+        if log_has_offsets or log_timezone is not None:
+            why = (
+                "every line of the log carries its own UTC offset"
+                if log_has_offsets
+                else f"the log's times were read in {log_timezone} (--timezone)"
+            )
             readings = (
-                f"{labels_local[0].upper()}{labels_local[1:]} (every line of the log carries "
-                "its own UTC offset, so its windows are right)"
+                f"{labels_local[0].upper()}{labels_local[1:]} ({why}, so its windows are right)"
             )
         elif labels_have_offsets:
             readings = f"Every label id carries its UTC offset, so {log_local}"

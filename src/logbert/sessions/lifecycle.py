@@ -254,7 +254,7 @@ def final_keys(sessions: Sequence[Session]) -> frozenset[int]:
     session whose last key is one has ended, however shortly before the log's end it began
     (QA PgBouncer: 156 connections that had closed were "open", their end unjudged; a login
     the log's end cut short, with no close, stays open). Time windows, cut by the clock, end
-    on no such key."""
+    on no such key, or are open by their clock alone (`SessionLifecycle.open_mask`)."""
     last: dict[int, int] = {}
     inside: set[int] = set()
     for session in sessions:
@@ -288,16 +288,24 @@ class SessionLifecycle:
         return self
 
     def open_mask(
-        self, sessions: Sequence[Session], end: datetime | None = None, idle: float | None = None
+        self,
+        sessions: Sequence[Session],
+        end: datetime | None = None,
+        idle: float | None = None,
+        clock_cut: bool = False,
     ) -> np.ndarray:
         """Which sessions started less than a lifetime before `end` (default: their last event)
-        and, under an idle timeout of `idle` seconds, were not closed by it (`open_sessions`)."""
+        and, under an idle timeout of `idle` seconds, were not closed by it (`open_sessions`).
+        A time window (`clock_cut`) ends at its clock, whatever its last event: one the log's
+        end cut is open though its last key ends sessions (QA unattended-upgrades: a day's
+        window ending `All upgrades installed` was whole, one ending in a failure open, so
+        the last day's failures alone were marked so)."""
         lifetime = self._lifetime()
         if lifetime is None:
             return np.zeros(len(sessions), dtype=bool)
         still = open_sessions(sessions, end or log_end(sessions), lifetime, idle)
         final = getattr(self, "final_keys_", frozenset())
-        if final:  # a session that ended as sessions end is whole, however young
+        if final and not clock_cut:  # a session that ended as sessions end is whole, however young
             still &= np.array([not s.keys or s.keys[-1] not in final for s in sessions], bool)
         return still
 
@@ -311,7 +319,7 @@ class SessionLifecycle:
         """`sessions` as detector input, open ones marked (`end`: the log's last event;
         `idle`: the idle timeout in seconds that cut them, if any; `clock_cut`: they are time
         windows, `SessionBatch.clock_cut`)."""
-        open_mask = self.open_mask(sessions, end, idle)
+        open_mask = self.open_mask(sessions, end, idle, clock_cut)
         return SessionBatch.from_sessions(sessions, open_mask, clock_cut)
 
     def to_dict(self) -> dict:

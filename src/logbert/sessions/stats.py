@@ -655,7 +655,10 @@ class SessionizeStats:
         # an undated log has no quiet to measure (QA Memcached: the advice named the option the
         # idle-timeout warning just above had said cannot work there)
         other_way = (
-            ", or pass an --idle-timeout shorter than the quiet between two uses"
+            # (QA unattended-upgrades: said to pass the --idle-timeout it had been given)
+            f", or shorten --idle-timeout {self.idle_timeout} below the quiet between two uses"
+            if self.last_event_us is not None and self.idle_timeout
+            else ", or pass an --idle-timeout shorter than the quiet between two uses"
             if self.last_event_us is not None
             else "; the events have no timestamps, so no --idle-timeout parts them: else count "
             "windows (--lines N) are the way"

@@ -363,3 +363,63 @@ def test_a_disconnects_reason_code_is_the_event(masked_alike):
         "wlan0: SME: Trying to authenticate with aa:bb:cc:dd:ee:01 (SSID='Office' freq=2412 MHz)",
     ])  # fmt: skip
     assert home == office
+
+
+def test_a_models_format_with_an_optional_time_dates_few_lines_without_a_warning(tmp_path):
+    """QA Discourse: Rails' `Started ... at <time>` is the one dated line of four, as in the
+    training logs, and every `score` said the logs fit the model's format badly, retrain."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import Parser
+
+    request = [
+        'Started GET "/latest.json" for 203.0.113.14 at 2026-12-05 00:00:06 +0000',
+        "Processing by ListController#latest as JSON",
+        '  Parameters: {"page"=>"0"}',
+        "Completed 200 OK in 82ms (Views: 4.7ms | ActiveRecord: 29.2ms)",
+    ]
+    log = tmp_path / "production.log"
+    log.write_text("\n".join(request * 5) + "\n")
+    model = Parser(resolve_format("<Content>( at <Date> <Time> <Zone>)?")).freeze()
+    list(model.iter_chunks([str(log)]))
+    assert not [n for n in model.notes if "badly" in n]
+    assert [n for n in model.notes if n.startswith("timestamps: 15 of 20 lines (75%) have none")]
+
+
+def test_an_optional_time_that_never_reads_is_an_error_not_an_undated_log(tmp_path):
+    """QA Discourse: `--timestamp-format '%Y-%m-%d %H:%M:%S %z'` beside a <Zone> field read no
+    time from the `Started ... at <time>` lines: every timestamp null, exit 0, and a note
+    that the zone was applied."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "production.log"
+    log.write_text(
+        'Started GET "/latest.json" for 203.0.113.14 at 2026-12-05 00:00:06 +0100\n'
+        "Processing by ListController#latest as JSON\nCompleted 200 OK in 82ms\n"
+    )
+    optional = "<Content>( at <Date> <Time> <Zone>)?"
+    fmt = resolve_format(optional, timestamp_format="%Y-%m-%d %H:%M:%S %z")
+    with pytest.raises(LogbertError, match="has <Date> <Time> = '2026-12-05 00:00:06' where"):
+        parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    summary = parse_files([str(log)], resolve_format(optional), tmp_path / "f.parquet")
+    assert summary.timestamps == 1  # (read without it)
+    log.write_text("v2 tests failed\nBuild finished\n")  # a version first is no time: undated
+    summary = parse_files([str(log)], resolve_format("(<Timestamp> )?<Content>"), tmp_path / "g")
+    assert [w for w in summary.warnings if "found a time in none" in w]
+
+
+def test_a_parse_runs_own_templates_file_given_as_templates_points_to_state(tmp_path):
+    """QA Discourse: `parse --templates templates.csv` (logbert's own) was refused as needing
+    EventTemplate, with no word of --state, the way to give later logs the same ids."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.template_matcher import load_templates
+
+    own = tmp_path / "templates.csv"
+    own.write_text("template_id,template,count\n1,Processing by <*> as JSON,3\n")
+    with pytest.raises(LogbertError, match="with --state FILE .* the same --state FILE"):
+        load_templates(own)

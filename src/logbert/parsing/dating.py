@@ -196,7 +196,14 @@ class DatingChecks:
                 f"lifetimes and chronological splits need a time{unused}"
             )
             return
-        if _time_optional(self.fmt):
+        timed = self._first_time_text
+        if _time_optional(self.fmt) and timed and re.search(r"\d[:/.T-]\d", timed[3]):
+            # ... but lines whose time fields hold text none of which reads are misread (QA
+            # Discourse: `--timestamp-format '... %z'` beside a <Zone> field, every time null,
+            # exit 0, and the zone said to be applied): the error below names the first that
+            # holds a date or a time (a count, `2 tests failed`, is a message's first word)
+            self._first = timed
+        elif _time_optional(self.fmt):
             # a format string that lets the time out, `(\[<Timestamp>\] )?<Content>`: lines
             # without one are undated by the log, not misread (QA Jenkins: a build without the
             # timestamper plugin was refused by a model trained on such builds)
@@ -315,6 +322,13 @@ class DatingChecks:
             )
         elif missing * 2 <= self._events:
             note = f"timestamps: {share} have none: {first}"
+        elif self.is_models and _time_optional(self.fmt):  # the model's format lets lines go
+            # undated, as its training's did: no sign of another layout (QA Discourse: Rails'
+            # `Started ... at` the one dated line of four, "fits badly" on every score)
+            note = (
+                f"timestamps: {share} have none (the model's format lets a line go without its "
+                f"time; each is dated by the dated line before it): {first}"
+            )
         elif self.is_models:
             note = (
                 f"warning: these logs fit the model's log format {display_name(self.fmt)} "
@@ -491,8 +505,13 @@ class DatingChecks:
         if self._first is None:
             self._first = self._event_text(prep, 0)
         if m == missing and not self._time_text:  # while nothing is dated: any time text?
+            lengths = np.zeros(m, dtype=np.int64)
             for field in self.fmt.timestamp.fields:
-                self._time_text += int(pc.sum(pc.utf8_length(prep.cols[field])).as_py() or 0)
+                column = pc.fill_null(pc.utf8_length(prep.cols[field]), 0)
+                lengths += column.to_numpy(zero_copy_only=False)
+            self._time_text += int(lengths.sum())
+            if self._time_text and self._first_time_text is None:
+                self._first_time_text = self._event_text(prep, int(np.argmax(lengths > 0)))
         else:
             self._time_text += m - missing
         first_undated = None

@@ -326,6 +326,7 @@ class Parser(DatingChecks):
         self._counted_times = 0  # ... and events before 1980: seconds since boot, not dates
         self._first_counted: tuple[str, int, str, str] | None = None  # the first of them
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
+        self._first_time_text: tuple[str, int, str, str] | None = None  # ... the first of them
         self._zoned_rows = 0  # events dated in the zone of --timezone (no offset of their own)
         self._naive_rows = 0  # ... and without --timezone: read as UTC (`notes`)
         # per one-word header field (<Level>, <Component>): how often it held several words

@@ -78,9 +78,18 @@ def load_templates(path: Path) -> list[KnownTemplate]:
         reader = csv.DictReader(fh)
         cols = reader.fieldnames or []
         if "EventTemplate" not in cols:
+            # logbert's own templates.csv: its state file keeps the ids (QA Discourse: refused
+            # with no word of --state, the way to parse later logs with the same ids)
+            own = (
+                "; this is a parse run's own templates.csv: to give later logs the same "
+                "template ids, parse the first logs with --state FILE (the miner's state, "
+                "written after the run) and the later ones with the same --state FILE"
+                if {"template_id", "template"} <= set(cols)
+                else ""
+            )
             raise LogbertError(
                 f"template file {path} has columns {cols}: it needs EventTemplate "
-                "(and EventId), as in loghub's <System>_templates.csv"
+                f"(and EventId), as in loghub's <System>_templates.csv{own}"
             )
         rows = [r for r in reader if (r.get("EventTemplate") or "").strip()]
     if not rows:

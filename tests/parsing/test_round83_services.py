@@ -423,3 +423,29 @@ def test_a_parse_runs_own_templates_file_given_as_templates_points_to_state(tmp_
     own.write_text("template_id,template,count\n1,Processing by <*> as JSON,3\n")
     with pytest.raises(LogbertError, match="with --state FILE .* the same --state FILE"):
         load_templates(own)
+
+
+def test_a_control_messages_verb_is_the_event(masked_alike):
+    """QA OpenVPN: `SENT CONTROL [alice]: 'PUSH_REPLY,route ...'` and `'AUTH_FAILED,Invalid
+    credentials'` were one `<*>`: a refused login scored as a pushed configuration."""
+    pushed, refused, other = masked_alike([
+        "alice/203.0.113.5:51234 SENT CONTROL [alice]: 'PUSH_REPLY,route 10.0.0.0 255.255.0.0,"
+        "ping 10,ping-restart 120,ifconfig 10.8.0.6 255.255.255.0' (status=1)",
+        "alice/203.0.113.5:51234 SENT CONTROL [alice]: 'AUTH_FAILED,Invalid credentials' "
+        "(status=1)",
+        "alice/203.0.113.5:51234 SENT CONTROL [alice]: 'PUSH_REPLY,route 10.0.0.0 255.255.0.0' "
+        "(status=1)",
+    ])  # fmt: skip
+    assert "'PUSH_REPLY, <*>" in pushed and "'AUTH_FAILED, <*>" in refused
+    assert pushed == other and pushed != refused
+
+
+def test_pair_names_with_a_version_digit_are_events_each(log_parsed):
+    """QA OpenVPN: `peer info: IV_VER=2.6.8` beside `IV_LZ4v2=1`, `IV_COMP_STUBv2=1` (digits in
+    the names) were one `IV_<*>` event, a client's never-seen key a known one."""
+    keys = ["IV_VER=2.6.8", "IV_PLAT=linux", "IV_PROTO=990", "IV_LZ4=1", "IV_LZ4v2=1",
+            "IV_COMP_STUB=1", "IV_COMP_STUBv2=1", "IV_TCPNL=1"]  # fmt: skip
+    lines = [f"peer info: {key}" for _ in range(10) for key in keys]
+    events, _ = log_parsed(lines, "raw")
+    assert len(set(events["template"])) == len(keys)
+    assert "peer info: IV_LZ4v2=<*>" in events["template"]

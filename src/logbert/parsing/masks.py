@@ -361,6 +361,10 @@ USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query|sql|lasts
 _USER_TEXT_BEFORE = re.compile(rf"(?:^|[^\w.-])(?i:{USER_TEXT_NAMES})[=:] ?$")
 
 
+_CONTROL_VERB = re.compile(r"'[A-Z][A-Z_]+,")
+_CONTROL_BEFORE = re.compile(r"CONTROL \[[^\]]*\]: $")
+
+
 def _joined(match: re.Match[str]) -> str:
     text = match.group(0)
     if _USER_TEXT_BEFORE.search(match.string, max(0, match.start() - 12), match.start()):
@@ -383,6 +387,11 @@ def _joined(match: re.Match[str]) -> str:
         verb, _, rest = text.partition(" ")
         return verb + " " + re.sub(r"\s+", JOIN, rest) if rest else text
     before = match.string[max(0, match.start() - 24) : match.start()]
+    # ... and a control message's verb, OpenVPN's `SENT CONTROL [alice]: 'PUSH_REPLY,route ...'`
+    # beside `'AUTH_FAILED,Invalid credentials'` (QA: one `<*>`, a refused login a pushed one)
+    verb = _CONTROL_VERB.match(text)
+    if verb and _CONTROL_BEFORE.search(before):
+        return verb[0] + " " + re.sub(r"\s+", JOIN, text[verb.end() :])
     if text[0] == '"' and before.endswith("=") and (
         _TEXT_KEY_BEFORE.search(before) or "=" in text  # fields: Exim's `C="250 OK id=..."`
     ):

@@ -184,7 +184,9 @@ _ENGINE_EVENTS = frozenset({
 })  # fmt: skip
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
-_PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*")  # a pair's name, no digits: not an id's
+# a pair's name, no id's: a digit or two at most twice (OpenVPN's `IV_LZ4v2`, `IV_COMP_STUBv2`
+# beside `IV_VER`: QA, twelve keys one `IV_<*>` event, a client's new key a known one)
+_PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*(?:[0-9]{1,2}[A-Za-z_.-]*){0,2}")
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
 # strongSwan's payloads and notifies, `EAP/FAIL`, `N(TS_UNACCEPT` (`_is_enum_word` strips the `)`)
 _PROTOCOL_CODE = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9]{2,})+|[A-Z]{1,4}\([A-Z][A-Z0-9_]*\)?")

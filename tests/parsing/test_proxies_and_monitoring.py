@@ -436,7 +436,7 @@ def test_round_32_request_lines_accounts_signals_and_check_results(masked_alike)
         "5xx GET /hub/<*> (<*>@<*>) <*>",
         "2xx GET /hub/<*> (@<*>) <*>",
         "pam_unix(sudo:session): session opened for user <*>(uid=<*>) by <*>(uid=<*>)",
-        "<*> : TTY=pts/<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*> -Ln",
+        "<*> : TTY=pts/<*> ; PWD=<*> ; USER=<*> ; COMMAND=<*>",  # (the whole command)
         "Script `chk_haproxy` now returning 1",
     ]
     signals = [f"[INFO] Handling signal: {s}" for s in ("usr1", "winch", "hup", "term", "ttou")]

@@ -288,7 +288,7 @@ def test_pm2_s_exit_codes_are_kept_and_its_app_names_are_not(masked_alike):
         "PM2 log: [PM2] Reloading worker (graceful reload, 2 instances)",
         "job 423588 failed attempt 2/3: SMTP 421 try again later",
     ])  # fmt: skip
-    assert clean != crash and "exited with code [1]" in crash and "App [<*>:<*>]" in crash
+    assert clean != crash and "exited with code [1]" in crash and "App [<*>] exited" in crash
     assert stopping == other == "PM2 log: Stopping app:<*> id:<*>"
     assert reload.startswith("PM2 log: [PM2] Reloading <*> (graceful reload")
     assert "SMTP 4xx try again later" in smtp

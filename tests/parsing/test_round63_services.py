@@ -262,8 +262,8 @@ def test_a_status_after_the_client_in_brackets_keeps_its_class(masked_alike):
         "TLS GZIP 185ms 821694 bytes (pipelined: 5)"
         for status in (200, 500)
     ])  # fmt: skip
-    assert ok.startswith("Completed: [<*>:<*>] 2xx GET /library/<*> (<*> live) ")
-    assert failed.startswith("Completed: [<*>:<*>] 5xx GET /library/<*> (<*> live) ")
+    assert ok.startswith("Completed: [<*>] 2xx GET /library/<*> (<*> live) ")
+    assert failed.startswith("Completed: [<*>] 5xx GET /library/<*> (<*> live) ")
 
 
 def test_quoted_user_names_and_zfs_snapshots_are_values():

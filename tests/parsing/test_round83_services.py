@@ -161,6 +161,10 @@ def test_a_generic_format_named_where_a_systems_format_reads_the_header_is_a_war
     assert warning.startswith("warning: format iso reads these lines, and so does format syslog-")
     _, summary = log_parsed(lines, "syslog-iso")
     assert not [w for w in summary.warnings if "so does format" in w]
+    # ... a journal's `-- Boot ... --` lines among them too (QA desktop journal: no warning)
+    boot = ["-- Boot 6b9e1ef9eb2d7b55468b6e9390544146 --"]
+    _, summary = log_parsed(boot + lines[:10] + boot + lines[10:], "iso")
+    assert [w for w in summary.warnings if "so does format" in w]
     plain = [f"2026-12-05T10:{i:02d}:00Z worker {i} started" for i in range(30)]
     _, summary = log_parsed(plain, "iso")  # iso's own lines: no other format reads more
     assert not [w for w in summary.warnings if "so does format" in w]
@@ -449,3 +453,25 @@ def test_pair_names_with_a_version_digit_are_events_each(log_parsed):
     events, _ = log_parsed(lines, "raw")
     assert len(set(events["template"])) == len(keys)
     assert "peer info: IV_LZ4v2=<*>" in events["template"]
+
+
+def test_the_command_sudo_ran_is_one_value(masked_alike):
+    """QA desktop journal: sudo's `COMMAND=/usr/bin/tail -f /var/log/syslog` kept the command's
+    arguments (its program masked), a template per command line, an admin's first `tail -f`
+    a new event."""
+    apt, tail = masked_alike([
+        "ana : TTY=pts/0 ; PWD=/home/ana ; USER=root ; COMMAND=/usr/bin/apt update",
+        "ben : TTY=pts/3 ; PWD=/home/ben ; USER=root ; COMMAND=/usr/bin/tail -f /var/log/syslog",
+    ])  # fmt: skip
+    assert apt == tail and apt.endswith("; COMMAND=<*>")
+
+
+def test_an_id_regex_stopping_at_a_dot_or_at_sign_inside_a_name_is_a_cut_id():
+    """QA Pritunl: `user_name = "(\\w+)` stopped at the `.` of `emma.jones` and the `@` of
+    `emma@globex.io`: 120 users were 30 sessions, exit 0 and no word said."""
+    users = ["emma", "emma.jones", "emma.patel", "emma@globex.io", "liam", "liam.k"] * 5
+    contents = [line for user in users for line in ("User connected", f'  user_name = "{user}"')]
+    stats = _sessionized(contents, r'user_name = "(\w+)')
+    assert stats.n_sessions == 2
+    (warning,) = [w for w in stats.warnings(r'user_name = "(\w+)') if "longer word" in w]
+    assert "in 'user_name = \"emma.jones'" in warning

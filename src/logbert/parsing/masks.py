@@ -900,6 +900,10 @@ MASKS: list[tuple[str, str, int]] = [
     # plain;},...]`: one value, a list of variable length (QA rspamd: the one line per message
     # was 49 templates by how its symbols split into words, and any new mix a new event)
     (_RSPAMD_SYMBOLS, r"\1[" + WILDCARD + "]", 1),
+    # the command sudo ran, `... ; USER=root ; COMMAND=/usr/bin/tail -f /var/log/syslog`: the
+    # whole command line one value, as its program already was (QA desktop journal: a template
+    # per command's arguments, an admin's first `tail -f` a new event)
+    (r"(; COMMAND=)\S.*$", r"\1" + WILDCARD, 1),
     # the packages unattended-upgrades lists, `Packages that will be upgraded: libssl3 openssl`,
     # `Initial blacklist: linux-image-amd64` (QA: a template per count of packages, a short list
     # kept whole, and a day upgrading five packages as new an event as a failure)

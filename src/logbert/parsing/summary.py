@@ -743,7 +743,7 @@ def generic_format_warning(run: Parser) -> list[str]:
     best = ranking[0] if ranking else None
     if own is None or best is None or best.name == own.name or not best.specific:
         return []
-    if own.split < own.lines or best.split < own.split or best.dated != own.dated:
+    if own.split < SUGGEST_FIT * own.lines or best.split < own.split or best.dated != own.dated:
         return []  # (each reads lines the other does not: another warning's, a mixed log)
     return [
         f"warning: format {run.fmt.name} reads these lines, and so does format {best.name}, "

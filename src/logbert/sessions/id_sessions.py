@@ -72,8 +72,10 @@ class IdSessionizer(Sessionizer):
         self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
         self._keyed_state(labels, idle_timeout)
         # the host each id came from first (`SessionizeStats.shared_ids_clause`); with a field,
-        # ids are the field's value's own already
-        self.context_columns = HOST_FIELDS if field is None else ()
+        # ids are the field's value's own already; not the input file: a system's parts write
+        # one id in files of their own (QA Woodpecker: a pipeline in the server's and the
+        # agent's logs, and `--by-field source` advised cut each in two)
+        self.context_columns = MACHINE_FIELDS if field is None else ()
         self._id_hosts: dict[str, str] = {}
 
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
@@ -259,7 +261,7 @@ class IdSessionizer(Sessionizer):
         seen, stats = self._id_hosts, self.stats
         for session_id in ids:
             first = seen.get(session_id)
-            if first is None and len(seen) < HOSTS_TRACKED:
+            if first is None and len(seen) < IDS_TRACKED:
                 seen[session_id] = host
             elif first is not None and first != host and first != "\0":
                 seen[session_id] = "\0"  # counted once
@@ -299,12 +301,14 @@ class IdSessionizer(Sessionizer):
             "sessions": [[i, s.to_json()] for i, s in self._sessions.items()],
             "written": sorted(self._written),
             "newest": self._newest,
+            "id_hosts": getattr(self, "_id_hosts", {}),
         }
 
     def _restore(self, state: dict) -> None:
         self._sessions = {str(i): _Open.from_json(s) for i, s in state["sessions"]}
         self._written = set(state["written"])
         self._newest = state["newest"]
+        self._id_hosts = dict(state.get("id_hosts", {}))  # (snapshots before it: none)
 
 
 def _idle_before(session: _Open, ts: int | None, timeout: int) -> bool:
@@ -373,8 +377,10 @@ PROCESS_ID_FIELDS = frozenset({"pid", "processid", "process", "tid", "threadid",
 # header fields naming the machine a line came from, as built-in formats write them; else the
 # input file (QA Android: one phone's capture per file, `--by-field Pid` joined two phones'
 # processes of one pid, interleaved, in silence)
-HOST_FIELDS = ("Host", "Hostname", "Node", "source")
+MACHINE_FIELDS = ("Host", "Hostname", "Node")
+HOST_FIELDS = (*MACHINE_FIELDS, "source")
 HOSTS_TRACKED = 100_000  # process ids whose hosts are noted (bounds memory)
+IDS_TRACKED = 20_000  # ids whose first host is noted (bounds memory and snapshots)
 
 
 # --- internals -------------------------------------------------------------------------------

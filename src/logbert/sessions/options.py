@@ -197,7 +197,8 @@ _IPV4_END = re.compile(r"(?:^|[^0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 def inside_a_word(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` starts or ends inside a longer word or dotted number: a
     letter or digit beside a letter or digit, or a digit beside `.` or `:` and another digit
-    (`131@o2ib` of `10.1.5.131@o2ib`: QA Lustre, clients of one last octet one session)."""
+    (`131@o2ib` of `10.1.5.131@o2ib`: QA Lustre, clients of one last octet one session), or
+    before a `.` or `@` and a letter (`emma` of `emma.jones`)."""
     if start == end:
         return False
     first, last = text[start], text[end - 1]
@@ -207,6 +208,10 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
         return True
     dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
     dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
+    # ... or a name that goes on after a dot or an at sign, `emma` of `emma.jones` or of
+    # `emma@globex.io` (QA Pritunl: `user_name = "(\w+)` made one session of five users)
+    if last.isalnum() and after in ".@" and text[end + 1 : end + 2].isalpha():
+        return True
     # ... but a whole IPv4 address before its port, `203.0.113.5:51234`, is the client (QA
     # ocserv: warned of as a cut id on every line, with no way to quiet it), words before it
     # in the match too (QA OpenSIPS: `src=(...)` of `src=10.0.0.21:5060`)

@@ -475,3 +475,55 @@ def test_an_id_regex_stopping_at_a_dot_or_at_sign_inside_a_name_is_a_cut_id():
     assert stats.n_sessions == 2
     (warning,) = [w for w in stats.warnings(r'user_name = "(\w+)') if "longer word" in w]
     assert "in 'user_name = \"emma.jones'" in warning
+
+
+def test_a_transitions_state_with_a_masked_digit_is_still_a_state(log_parsed):
+    """QA VyOS: OSPF's `AdjChg: Nbr ... : Loading -> Full (LoadingDone)` beside `2-Way ->
+    ExStart` (`<*>-Way` once masked) were one event, a dead neighbour's `Full -> Deleted
+    (InactivityTimer)` a known one."""
+    changes = [("Down", "Init", "HelloReceived"), ("Init", "2-Way", "TwoWayReceived"),
+               ("2-Way", "ExStart", "AdjOK?"), ("Loading", "Full", "LoadingDone"),
+               ("Full", "Deleted", "InactivityTimer")]  # fmt: skip
+    lines = [
+        f"[QBAZ6-3YZR3] AdjChg: Nbr 10.0.0.{i % 3}(default) on eth{i % 2}: {a} -> {b} ({why})"
+        for i in range(20)
+        for a, b, why in [changes[i % 5]]
+    ]
+    events, _ = log_parsed(lines, "raw")
+    assert len(set(events["template"])) == 5
+    assert events["template"][4].endswith(": Full -> Deleted (InactivityTimer)")
+
+
+def test_an_address_with_a_note_glued_after_it_is_punctuation_after_the_id():
+    """QA VyOS: `neighbor (\\S+)` took FRR's `10.0.0.2(Unknown)` beside `10.0.0.2`, two
+    sessions of each BGP neighbour, with no word said."""
+    contents = []
+    for n in range(2, 8):
+        contents += [
+            f"%ADJCHANGE: neighbor 10.0.0.{n}(Unknown) in vrf default Up",
+            f"%NOTIFICATION: sent to neighbor 10.0.0.{n} 4/0 (Hold Timer Expired)",
+        ]
+    stats = _sessionized(contents, r"neighbor (\S+)")
+    (warning,) = [w for w in stats.warnings(r"neighbor (\S+)") if "punctuation" in w]
+    assert "(e.g. '10.0.0.2(Unknown)')" in warning
+    assert warning.endswith("e.g. 'neighbor ([^\\s\\(]+)'")
+
+
+def test_docker_compose_logs_json_lines_are_read_with_their_service():
+    """QA Woodpecker: `docker compose logs` writes `woodpecker-server-1  | {...}`; every line
+    was refused by `json` and `auto`, with no word of the prefix."""
+    import pyarrow as pa
+
+    from logbert.parsing.auto import rank_formats
+    from logbert.parsing.json_lines import split_json_lines
+
+    lines = [
+        'woodpecker-server-1  | {"level":"info","time":"2026-12-05T10:00:00Z",'
+        '"message":"new pipeline created","repo":"acme/shop"}',
+        'woodpecker-agent-1   | {"level":"error","time":"2026-12-05T10:00:01Z",'
+        '"message":"step failed","step":"test"}',
+    ]
+    assert rank_formats(lines * 3)[0].name == "json"
+    ok, columns = split_json_lines(pa.array(lines))
+    assert ok.all() and columns["Level"].to_pylist() == ["info", "error"]
+    assert columns["Content"][1].as_py().startswith("error step failed service=woodpecker-agent-1")

@@ -66,6 +66,9 @@ _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] (\{.*)")
 # ... and `docker logs --timestamps`' RFC 3339 time before it (QA Drone CI: every line
 # rejected by `json`, and `iso` advised, whose templates were the JSON text)
 _DOCKER_TIMESTAMPED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-][0-9:]+)) (\{.*)")
+# ... and `docker compose logs`' service before it, `woodpecker-server-1  | {...}` (QA Woodpecker:
+# every line refused, no word of `--no-log-prefix`): the service a field of the record
+_COMPOSE = re.compile(r"([A-Za-z0-9][\w.-]*)\s+\| (\{.*)")
 
 
 def _text(value: object) -> str:
@@ -583,7 +586,8 @@ def _unwrapped(record: dict) -> dict:
 def _record(text: str) -> dict | None:
     """The object one line holds: a JSON line, a Docker-wrapped one, or the JSON line of a
     CRI line (`<time> stdout F {...}`) or of `docker logs --timestamps` (`<time> {...}`), dated
-    by that time when the object has none."""
+    by that time when the object has none, or of `docker compose logs` (`<service>  | {...}`),
+    the service a field."""
     record = _object(text)
     if record is not None:
         return _unwrapped(record)
@@ -593,6 +597,9 @@ def _record(text: str) -> dict | None:
     record = _object(cri.group(2)) if cri else None
     if record is not None and not any(_is_time(record.get(key)) for key in TIME_KEYS):
         record["time"] = cri.group(1)
+    compose = _COMPOSE.fullmatch(text) if cri is None else None
+    if compose is not None and (record := _object(compose.group(2))) is not None:
+        record.setdefault("service", compose.group(1))
     return record
 
 

@@ -151,7 +151,9 @@ STATE_NAMES = frozenset({
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # a name: `EC2`, `S3` too
 # a side of a transition: a name, also one a digit leads (wpa_supplicant's `4way_handshake ->
 # disconnected`: QA NetworkManager, ten transitions one event, a wrong key's among them)
-_STATE_PART = re.compile(r"[0-9]*[A-Za-z][A-Za-z0-9_-]*")
+# ... its digit masked too (OSPF's `2-Way -> ExStart`, `<*>-Way` once masked: QA VyOS, eight
+# adjacency changes one event, a dead neighbour's `Full -> Deleted` a known one)
+_STATE_PART = re.compile(r"(?:[0-9]|<\*>)*-?[A-Za-z][A-Za-z0-9_-]*")
 # state names a state follows in prose, `action install` (not `service nginx`: a name)
 _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome", "verdict",
                                 # ... and a negotiated cipher, OpenVPN's `Data Channel: cipher

@@ -54,6 +54,7 @@ from logbert.parsing.formats import (
     LogFormat,
     display_name,
     regex_text_hint,
+    resolve_format,
 )
 from logbert.parsing.reader import name_files, source_names
 from logbert.parsing.splitter import split_lines
@@ -727,6 +728,10 @@ def raw_header_warning(run: Parser) -> list[str]:
     ]
 
 
+# the header fields a generic format leaves in the message where a system's format reads them
+_HEADER_FIELDS = frozenset({"Host", "Component", "PID", "Pid", "Program", "Node", "Hostname"})
+
+
 def generic_format_warning(run: Parser) -> list[str]:
     """A warning when a generic built-in format (`iso`) was named for lines that a system's
     format reads as well, dating as many and filling header fields of its own (`auto` picks
@@ -745,6 +750,11 @@ def generic_format_warning(run: Parser) -> list[str]:
         return []
     if own.split < SUGGEST_FIT * own.lines or best.split < own.split or best.dated != own.dated:
         return []  # (each reads lines the other does not: another warning's, a mixed log)
+    # ... and reads header fields the named one lacks (`syslog-notag` reads the host and the
+    # tag as `linux` does: QA VyOS, warned of all the same)
+    lacking = set(resolve_format(best.name).fields) - set(run.fmt.fields) - {"Content"}
+    if not lacking & _HEADER_FIELDS:
+        return []
     return [
         f"warning: format {run.fmt.name} reads these lines, and so does format {best.name}, "
         f"which also reads their header into fields of its own (a host, a program, a process "

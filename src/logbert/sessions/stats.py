@@ -67,6 +67,9 @@ PUNCTUATED_MIN = 5
 # that hold the name before them (a regex with no group: `call-id=X`)
 _RUN_ON = re.compile(r"[;,&|] ?[A-Za-z_][\w.-]*=")
 _NAMED_ID = re.compile(r"[A-Za-z_][\w.-]*[=:]\S")
+# ... and an address with a note glued after it, FRR's `neighbor 10.0.0.2(Unknown)` (QA VyOS:
+# `neighbor (\S+)` made two sessions of each neighbour, `10.0.0.2(Unknown)` and `10.0.0.2`)
+_GLUED_NOTE = re.compile(r"[0-9A-Fa-f:.]*[0-9]\([^()\s]+\)")
 # a DNS name written whole, its root's dot after it (`example.com.`: Knot's zones), no
 # punctuation after an id
 _FQDN = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.|[0-9.]+in-addr\.arpa\.")
@@ -869,7 +872,8 @@ class SessionizeStats:
         the name before it, for the warnings on each."""
         last = session_id[-1]
         fqdn = last == "." and _FQDN.fullmatch(session_id)  # (QA Knot DNS: zones)
-        if last in PUNCTUATION_AFTER_ID and not _closes_own(session_id) and not fqdn:
+        glued = _GLUED_NOTE.fullmatch(session_id) is not None
+        if last in PUNCTUATION_AFTER_ID and (glued or not _closes_own(session_id)) and not fqdn:
             self.n_punctuated += 1
             self.punctuated_example = self.punctuated_example or session_id
         if _RUN_ON.search(session_id):
@@ -933,7 +937,8 @@ class SessionizeStats:
             return None
         if n < max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions):
             return None
-        mark = example[-1]
+        glued = _GLUED_NOTE.fullmatch(example)
+        mark = "(" if glued else example[-1]  # (the note's opening bracket ends the id)
         fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
         advice = f", e.g. '{fixed}'" if fixed != pattern else ""
         return (

@@ -527,3 +527,29 @@ def test_docker_compose_logs_json_lines_are_read_with_their_service():
     ok, columns = split_json_lines(pa.array(lines))
     assert ok.all() and columns["Level"].to_pylist() == ["info", "error"]
     assert columns["Content"][1].as_py().startswith("error step failed service=woodpecker-agent-1")
+
+
+def test_the_join_advice_for_records_that_start_with_a_bracketed_name_and_date(tmp_path):
+    """QA Pritunl: `[pritunl-vpn1][2026-12-05 10:00:00,123][INFO] User connected` and its
+    indented `  user_name = "alice"` lines: the join advice looked for a date at the line's
+    start, and following it made the whole log one line."""
+    import subprocess
+
+    from logbert.parsing.summary import join_continuations
+
+    lines = [
+        "[pritunl-vpn1][2026-12-05 10:00:00,123][INFO] User connected",
+        '  user_name = "alice"',
+        "[pritunl-vpn2][2026-12-05 10:01:00,123][ERROR] Server instance process exited",
+        "Traceback (most recent call last):",
+        "[pritunl-vpn1][2026-12-05 10:02:00,123][INFO] User disconnected",
+    ]
+    advice = join_continuations(lines)
+    assert advice.startswith("where each record starts with a name and a date in brackets")
+    command = advice.split(", ", 1)[1].split(" LOG > joined.log")[0]
+    log = tmp_path / "pritunl.log"
+    log.write_text("\n".join(lines) + "\n")
+    joined = subprocess.run(command + f" {log}", shell=True, capture_output=True, text=True)
+    assert joined.stdout.splitlines() == [
+        lines[0] + " " + lines[1], lines[2] + " " + lines[3], lines[4]
+    ]

@@ -128,6 +128,8 @@ _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # withou
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
 _DIGITS_RUN = re.compile(r"(?:\[0-9\])+")
 _RECORD_MARK = re.compile(r"[^\w\s\[(]{2,}")
+_NAMED_DATE_START = re.compile(r"\[[^\]\s]+\]\[[0-9]{4}-")
+_NAMED_DATE = "\\[[^]]*\\]\\[[0-9]"  # ... and its awk pattern
 _BRACKETED_LEVEL = re.compile(r"\[[A-Za-z]+\] ")
 _LOGFMT_START = re.compile(r"[A-Za-z_][\w.-]*=\S")  # `ts=2026-...`, `level=info`, `time="..."`
 _SYSLOG_START = re.compile(
@@ -180,6 +182,10 @@ def _record_start(head: Sequence[str]) -> str:
     # date's join made the whole log one line)
     if head and re.match(_CATEGORY_LEVEL_START, head[0]):
         return _CATEGORY_LEVEL_START
+    # ... or a bracketed name before a bracketed date, Pritunl's `[pritunl-vpn1][2026-12-05 ...]`
+    # (QA: the date's join made the whole log one line)
+    if head and _NAMED_DATE_START.match(head[0]):
+        return _NAMED_DATE
     return _ANY_DATE
 
 
@@ -199,7 +205,8 @@ def _join_by_record_start(start: str) -> str:
     """The awk command that joins each line to the record before it, a record starting as
     the awk pattern `start` (`_record_start`) says."""
     how = {_LEVEL_START: "its level in brackets", _CATEGORY_LEVEL_START: "its category and "
-           "level in brackets", _LEVEL_WORD_START: "its level"}.get(start, "a date")  # fmt: skip
+           "level in brackets", _LEVEL_WORD_START: "its level",
+           _NAMED_DATE: "a name and a date in brackets"}.get(start, "a date")  # fmt: skip
     return (
         f"where each record starts with {how}, awk '/^{start}/ "
         """{ if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' """

@@ -212,23 +212,18 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
     assert "60 of the 60 events" in stats.cut_ids_warning(subnet)
     # ... but a whole address before its port is the client, not a cut (QA ocserv: warned of
     # on every `main[alice]:203.0.113.5:51234 user logged in`, with no way to quiet it)
-    ported = make_events(
-        "ported.parquet",
-        content=[f"main[<*>]:203.0.113.{i % 20}:5{i:04d} user logged in" for i in range(60)],
-        template_id=[0] * 60,
-    )
-    address = r"(\d+\.\d+\.\d+\.\d+)"
-    sessions, stats = by_id(ported, address, batch_size=16)
-    assert len(sessions) == 20 and stats.cut_ids_warning(address) is None
     # ... words before the address in the match too (QA OpenSIPS: `src=10.0.0.21:5060`)
-    named = make_events(
-        "named.parquet",
-        content=[f"[INVITE] src=10.0.0.{i % 20}:5{i:04d}" for i in range(60)],
-        template_id=[0] * 60,
-    )
-    after_src = r"src=\b(\d{1,3}(?:\.\d{1,3}){3})\b"
-    sessions, stats = by_id(named, after_src, batch_size=16)
-    assert len(sessions) == 20 and stats.cut_ids_warning(after_src) is None
+    for line, address in (
+        ("main[<*>]:203.0.113.{}:5{:04d} user logged in", r"(\d+\.\d+\.\d+\.\d+)"),
+        ("[INVITE] src=10.0.0.{}:5{:04d}", r"src=\b(\d{1,3}(?:\.\d{1,3}){3})\b"),
+    ):
+        ported = make_events(
+            "ported.parquet",
+            content=[line.format(i % 20, i) for i in range(60)],
+            template_id=[0] * 60,
+        )
+        sessions, stats = by_id(ported, address, batch_size=16)
+        assert len(sessions) == 20 and stats.cut_ids_warning(address) is None
 
 
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):

@@ -883,6 +883,13 @@ class SessionizeStats:
             self.n_named += 1
             self.named_example = self.named_example or session_id
 
+    def _many_shaped(self, pattern: str | None, n: int, example: str | None) -> bool:
+        """Whether `n` session ids of a --by-id `pattern` shaped so (`example` the first) are
+        enough for a warning: at least `PUNCTUATED_MIN`, and `PUNCTUATED_SHARE` of all."""
+        if pattern is None or self.field is not None or example is None:
+            return False
+        return n >= max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions)
+
     def run_on_ids_warning(self, pattern: str | None) -> str | None:
         r"""`warning: ...` when many session ids of the --by-id regex `pattern` hold the
         `name=value` fields written after the id (`X;code=200;reason=OK`): the regex runs on
@@ -890,13 +897,10 @@ class SessionizeStats:
         (QA OpenSIPS: `call.id=(\S+)` took the accounting line's `;code=200;reason=OK`, each
         call two sessions, unsaid)."""
         n, example = self.n_run_on, self.run_on_example
-        if pattern is None or self.field is not None or example is None:
+        if not self._many_shaped(pattern, n, example):
             return None
-        if n < max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions):
-            return None
-        mark = _RUN_ON.search(example)[0][0]  # type: ignore[index]
-        fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
-        advice = f", e.g. '{fixed}'" if fixed != pattern else ""
+        mark = _RUN_ON.search(example)[0][0]
+        advice = _stop_at(pattern, mark)
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' hold "
             f"the fields the lines write after the id (e.g. {example!r}): the regex runs on "
@@ -933,14 +937,10 @@ class SessionizeStats:
         `tap\\S+` made `tap3f2a-9d` and `tap3f2a-9d:` of one port's lines, 2,188 sessions for
         1,290 ports, unsaid)."""
         n, example = self.n_punctuated, self.punctuated_example
-        if pattern is None or self.field is not None or example is None:
+        if not self._many_shaped(pattern, n, example):
             return None
-        if n < max(PUNCTUATED_MIN, PUNCTUATED_SHARE * self.n_sessions):
-            return None
-        glued = _GLUED_NOTE.fullmatch(example)
-        mark = "(" if glued else example[-1]  # (the note's opening bracket ends the id)
-        fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
-        advice = f", e.g. '{fixed}'" if fixed != pattern else ""
+        mark = "(" if _GLUED_NOTE.fullmatch(example) else example[-1]  # (a note's bracket ends it)
+        advice = _stop_at(pattern, mark)
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' end in "
             f"punctuation (e.g. {example!r}): the regex takes the {mark!r} the message writes "
@@ -1046,6 +1046,12 @@ class SessionizeStats:
                 "order (check the timestamps: `logbert parse --year` when the year is guessed) "
                 "or use a longer --window"
             )
+
+
+def _stop_at(pattern: str, mark: str) -> str:
+    """`, e.g. '<pattern>'` with its `\\S` not taking `mark`, where the pattern has one."""
+    fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
+    return f", e.g. '{fixed}'" if fixed != pattern else ""
 
 
 def _groups(pattern: str) -> int:

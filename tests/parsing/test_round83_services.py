@@ -553,3 +553,17 @@ def test_the_join_advice_for_records_that_start_with_a_bracketed_name_and_date(t
     assert joined.stdout.splitlines() == [
         lines[0] + " " + lines[1], lines[2] + " " + lines[3], lines[4]
     ]
+
+
+def test_glog_lines_with_the_year_are_read(auto_parsed):
+    """QA Typesense: glog's header with an eight-digit date, `I20261205 10:00:00.123456 1234
+    raft_server.cpp:545] ...`: `klog` and `auto` read no line, and a format string's `[IWEF]`
+    left the level out."""
+    events = auto_parsed([
+        "I20261205 10:00:01.234567 1235 core_api.cpp:401] Import batch size: 40, batches: 1",
+        "W20261205 10:00:03.456789 1237 raft_server.cpp:301] Node with no leader. Resetting peers.",
+        "E20261205 10:00:04.000001 1237 raft_server.cpp:301] Node with no leader. Resetting peers.",
+    ], "glog-year")  # fmt: skip
+    assert events["timestamp"][0].strftime("%Y-%m-%d %H:%M:%S") == "2026-12-05 10:00:01"
+    assert events["LevelDate"][1:] == ["W20261205", "E20261205"]
+    assert events["template"][0] == "Import batch size: <*>, batches: <*>"

@@ -461,6 +461,17 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'I1101 10:00:00.123456' (a level letter, month, day, time)",
         ),
     ),
+    # ... and glog with its year, Typesense's (`I20261205 10:00:00.123456 1234 raft_server.cpp:545]
+    # Term: 3, ...`): klog's header, the date in eight digits (QA Typesense: `klog` and `auto`
+    # read no line, and a format string's `[IWEF]` left the level out of every event)
+    "glog-year": BuiltinFormat(
+        r"<LevelDate> <Time> <Thread> <Source>\] <Content>",
+        TimestampSpec(
+            ("LevelDate", "Time"),
+            r"^[IWEF](?P<Y>\d{4})(?P<m>\d\d)(?P<d>\d\d) " + _NO_YEAR + "$",
+            expected="'I20261205 10:00:00.123456' (a level letter, year, month, day, time)",
+        ),
+    ),
     # CockroachDB's (`I231204 06:06:40.913418 26465 kv/kvserver/replica_raft.go:1234 ⋮ [n1,s1]
     # 50  msg`, crdb-v1 without the `⋮`): klog's header with a two-digit year and no `]` after
     # the source (QA: `auto` read no format, and klog's dated the `I` lines only)
@@ -871,6 +882,7 @@ FORMAT_ALIASES = {
 } | {"syslog": "linux (or rfc3164 / rfc5424)", "nginx": "access (or nginx-error)",
      "httpd": "access",
      "ssh": "openssh", "sshd": "openssh", "kubernetes": "klog", "k8s": "klog",
+     "typesense": "glog-year",
      "jsonl": "json", "ndjson": "json", "named": "bind", "smbd": "samba"}  # fmt: skip
 
 # Built-in formats whose program name is one word: where the host or the tag may be missing,
@@ -937,6 +949,7 @@ _BUILTIN_FIELDS = {
     # a level letter and its date, else no klog line (QA ingress-nginx: `--format klog` read
     # the controller's access lines as klog's, 18,696 of them one template of garbage fields)
     ("klog", "LevelDate"): "[IWEF][0-9]{4}",
+    ("glog-year", "LevelDate"): "[IWEF][0-9]{8}",
     # (not a Cisco mnemonic, `%LINK-3-UPDOWN`: the event, not its program; QA)
     **{(name, "Component"): r"[^\s\[\]:()<>%][^\s\[\]:()<>]*" for name in _ONE_WORD_PROGRAM},
 }  # fmt: skip

@@ -567,3 +567,22 @@ def test_glog_lines_with_the_year_are_read(auto_parsed):
     assert events["timestamp"][0].strftime("%Y-%m-%d %H:%M:%S") == "2026-12-05 10:00:01"
     assert events["LevelDate"][1:] == ["W20261205", "E20261205"]
     assert events["template"][0] == "Import batch size: <*>, batches: <*>"
+
+
+def test_a_setting_switched_keeps_its_boolean(masked_alike):
+    """QA Debezium: `Connected metrics set to 'true'` and `'false'` were one `'<*>'` event, a
+    disconnect a connect's."""
+    on, off = masked_alike(["Connected metrics set to 'true'", "Connected metrics set to 'false'"])
+    assert on != off and off == "Connected metrics set to 'false'"
+
+
+def test_an_id_regex_stopping_at_a_hyphen_inside_a_name_is_a_cut_id():
+    """QA Debezium: `\\[([a-z]+)` took `sink` of `[sink-es|task-1]` and `[sink-s3|task-0]`, one
+    session of three connectors, unsaid; QA Greenbone: a UUID cut at its first hyphen."""
+    contents = [
+        f"[{name}|task-{t}] Committing offsets"
+        for _ in range(5) for name in ("sink-es", "sink-s3", "orders-cdc") for t in (0, 1)
+    ]  # fmt: skip
+    stats = _sessionized(contents, r"\[([a-z]+)")
+    (warning,) = [w for w in stats.warnings(r"\[([a-z]+)") if "longer word" in w]
+    assert "(e.g. '[sink' in 'sink-es|task-0')" in warning

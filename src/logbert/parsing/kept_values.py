@@ -725,7 +725,10 @@ _VERDICT_NAME = (  # ... also one that says it failed (Nomad's task events, `fai
     r"nospace|"
     # ... and a condition's result, the GitHub Actions runner's `Evaluating: success()` then
     # `Result: False` (QA: a skipped step's verdict a run step's)
-    r"result)[\"']?[=:] ?[\"']?)"
+    r"result)[\"']?[=:] ?[\"']?"
+    # ... and a setting switched, Debezium's `Connected metrics set to 'false'` beside 'true'
+    # (QA: one `'<*>'` event, a disconnect a connect's)
+    r"|(?:^|\s)(?i:set) to [\"']?)"
 )
 # ... in Python's repr too, Salt's `'success': False` (QA: a failed job was a success's event)
 _VERDICT_ANY = _VERDICT_NAME + r"(?:true|false|True|False)"

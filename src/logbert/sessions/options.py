@@ -198,7 +198,7 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     """Whether `text[start:end]` starts or ends inside a longer word or dotted number: a
     letter or digit beside a letter or digit, or a digit beside `.` or `:` and another digit
     (`131@o2ib` of `10.1.5.131@o2ib`: QA Lustre, clients of one last octet one session), or
-    before a `.` or `@` and a letter (`emma` of `emma.jones`)."""
+    before a `.` or `@` and a letter (`emma` of `emma.jones`), or a `-` and a letter or digit."""
     if start == end:
         return False
     first, last = text[start], text[end - 1]
@@ -209,8 +209,13 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
     dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
     # ... or a name that goes on after a dot or an at sign, `emma` of `emma.jones` or of
-    # `emma@globex.io` (QA Pritunl: `user_name = "(\w+)` made one session of five users)
-    if last.isalnum() and after in ".@" and text[end + 1 : end + 2].isalpha():
+    # `emma@globex.io` (QA Pritunl: `user_name = "(\w+)` made one session of five users), or
+    # after a hyphen, `orders` of `orders-cdc`, `6d2f1a3b` of a UUID (QA Debezium: `\[([a-z]+)`
+    # made one session of three connectors; QA Greenbone: UUIDs cut short, unsaid)
+    following = text[end + 1 : end + 2]
+    if last.isalnum() and (
+        (after in ".@" and following.isalpha()) or (after == "-" and following.isalnum())
+    ):
         return True
     # ... but a whole IPv4 address before its port, `203.0.113.5:51234`, is the client (QA
     # ocserv: warned of as a cut id on every line, with no way to quiet it), words before it

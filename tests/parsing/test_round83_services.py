@@ -586,3 +586,15 @@ def test_an_id_regex_stopping_at_a_hyphen_inside_a_name_is_a_cut_id():
     stats = _sessionized(contents, r"\[([a-z]+)")
     (warning,) = [w for w in stats.warnings(r"\[([a-z]+)") if "longer word" in w]
     assert "(e.g. '[sink' in 'sink-es|task-0')" in warning
+
+
+def test_a_name_of_several_words_in_backticks_is_one_value(masked_alike):
+    """QA Odoo: `Starting job `Mail: Email Queue Manager`.` made a template per cron job's
+    name, a new job's first run a new event; a one-word name in backticks stays."""
+    mail, vacuum, script = masked_alike([
+        "Starting job `Mail: Email Queue Manager`.",
+        "Starting job `Base: Auto-vacuum internal data`.",
+        "Script `chk_haproxy` now returning 1",
+    ])  # fmt: skip
+    assert mail == vacuum == "Starting job <*>."
+    assert script == "Script `chk_haproxy` now returning 1"

@@ -279,7 +279,10 @@ _VALUE_LIST = rf"[\[(]\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
 # `msg="Started server"` or klog's message first in the line (the event itself), an HTTP
 # request's `"GET /cart HTTP/1.1"` (its endpoint is the event, `REQUEST`) or a text naming a
 # failure (`"connection refused"`)
-_QUOTED_WORDS = r"'[^'\n]*\s[^'\n]*'" + r'|"[^"\n]*\s[^"\n]*"'  # RE2 (which rows)
+_QUOTED_WORDS = (  # RE2 (which rows); backticks too (Odoo's cron job `Mail: Email Queue
+    # Manager`: QA, a template per job name)
+    r"'[^'\n]*\s[^'\n]*'" + r'|"[^"\n]*\s[^"\n]*"' + r"|`[^`\n]*\s[^`\n]*`"
+)
 _NOT_A_REQUEST = rf"(?!(?:{'|'.join(HTTP_METHODS)}) )"
 # not a call's arguments or an index, `setDataSource(fd, 0, 4096)`: their count is fixed;
 # but a collection printed by its type's name is a list, Scala's `Vector(0, 1, 2, 3)` (QA
@@ -297,6 +300,7 @@ _LIST_OR_QUOTE = re.compile(
     rf"\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
     r"|'(?<![^\s=(\[,:]')[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
     rf"|\"(?<=[\s(\[,=]\"){_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
+    r"|`(?<=[\s(\[,=]`)[^`\n]*\s[^`\n]*`(?=[\s,;)\]}.:]|$)"
 )
 _HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}"  # RE2: which rows hold either
 # words that name a failure: an outcome, never a variable's value (`miner._is_outcome_word`)

@@ -598,3 +598,13 @@ def test_a_name_of_several_words_in_backticks_is_one_value(masked_alike):
     ])  # fmt: skip
     assert mail == vacuum == "Starting job <*>."
     assert script == "Script `chk_haproxy` now returning 1"
+
+
+def test_a_health_word_in_brackets_is_a_state_not_a_name(log_parsed):
+    """QA NAS: Synology's `Volume [2] space usage is 41% [Normal]` beside `95% [Critical]` was
+    one `[<*>]` event (bracketed words read as names someone gave), a full volume a fine one."""
+    lines = [f"Volume [2] space usage is {41 + i % 5}% [Normal]" for i in range(12)]
+    lines += ["Volume [2] space usage is 95% [Critical]"] * 2
+    events, _ = log_parsed(lines, "raw")
+    assert events["template"][-1] == "Volume [<*>] space usage is <*>% [Critical]"
+    assert events["template"][0] == "Volume [<*>] space usage is <*>% [Normal]"

@@ -608,3 +608,16 @@ def test_a_health_word_in_brackets_is_a_state_not_a_name(log_parsed):
     events, _ = log_parsed(lines, "raw")
     assert events["template"][-1] == "Volume [<*>] space usage is <*>% [Critical]"
     assert events["template"][0] == "Volume [<*>] space usage is <*>% [Normal]"
+
+
+def test_ids_holding_a_time_are_no_name_before_the_id():
+    """QA Airflow: `scheduled__[0-9T:+-]+` matched run ids `scheduled__2026-12-05T00:00:00+00:00`
+    (a `:` in their time), were said to hold a name before the id, and the advice put a `(`
+    inside the character class, a regex Python refused."""
+    contents = [
+        f"Marking run <DagRun etl @ 2026-12-{d:02d}: scheduled__2026-12-{d:02d}T00:00:00+00:00>"
+        for d in range(1, 29)
+    ]
+    stats = _sessionized(contents, r"scheduled__[0-9T:+-]+")
+    assert stats.n_named == 0
+    assert not stats.named_ids_warning(r"scheduled__[0-9T:+-]+")

@@ -621,3 +621,19 @@ def test_ids_holding_a_time_are_no_name_before_the_id():
     stats = _sessionized(contents, r"scheduled__[0-9T:+-]+")
     assert stats.n_named == 0
     assert not stats.named_ids_warning(r"scheduled__[0-9T:+-]+")
+
+
+def test_a_message_after_a_kept_header_splits_on_its_own_first_word(auto_parsed):
+    """QA Pulsar: `iso` keeps `[thread] INFO logger - message`; `New connection from`,
+    `[<*>] Closing consumer:`, `Closed connection from` and two more were one `- <*> <*> <*>
+    <*>` event, and swapping a connection's first and last events went unseen."""
+    head = "2026-12-05T08:0{}:00,739+0100 [pulsar-io-4-5] INFO  o.a.p.broker.ServerCnx - "
+    messages = [
+        "New connection from /10.0.2.22:50479",
+        "[/10.0.4.39:54744][persistent://shop/orders/created] Creating producer. producerId=0",
+        "[/10.0.2.22:50479] Closing consumer: consumerId=3",
+        "[/10.0.2.22:50479] Closed consumer, consumerId=3",
+        "Closed connection from /10.0.2.22:50479",
+    ]
+    events = auto_parsed([head.format(i) + m for i in range(3) for m in messages], "iso")
+    assert len(set(events["template"])) == 5

@@ -558,6 +558,9 @@ _CODE_LOCATION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:"
 _JOINED_STATES = re.compile(r"[a-z_]+(?:\+[a-z_]+)+[,;]?")
 
 
+_HEADER_WORDS = 5  # at most this many words before a header's `-`
+
+
 def _message_start(rows: list[list[str]]) -> int:
     """The position where the message starts: after a prefix of structured words in every
     row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
@@ -573,6 +576,14 @@ def _message_start(rows: list[list[str]]) -> int:
         r[start] == rows[0][start] for r in rows
     ):
         start += 1
+    # ... and after a header the message kept, its words the same in every row up to a lone
+    # `-`, logback's `[thread] LEVEL logger - message` as `iso` keeps it (QA Pulsar: `New
+    # connection from`, `[<*>] Closing consumer:` and three more one `- <*> <*> <*> <*>` event)
+    for p in range(start, min(n - 1, start + _HEADER_WORDS)):
+        if not all(r[p] == rows[0][p] for r in rows):
+            break
+        if rows[0][p] == "-":
+            return p + 1
     return start
 
 

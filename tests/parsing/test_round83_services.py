@@ -637,3 +637,21 @@ def test_a_message_after_a_kept_header_splits_on_its_own_first_word(auto_parsed)
     ]
     events = auto_parsed([head.format(i) + m for i in range(3) for m in messages], "iso")
     assert len(set(events["template"])) == 5
+
+
+def test_a_php_front_controllers_routing_parameters_name_its_endpoint(masked_alike):
+    """QA Matomo: `/index.php?module=Login`, `?module=API&method=VisitsSummary.get&idSite=3`
+    and `?module=CoreHome&action=index` were one `/index.php?<*>` event: a brute force's
+    logins an API call's and a dashboard's."""
+    login, api, home, home2, other = masked_alike([
+        '203.0.113.5 - - [05/Dec/2026:10:00:00 +0100] "POST /index.php?module=Login HTTP/1.1" '
+        "200 2345",
+        '"POST /index.php?module=API&method=VisitsSummary.get&idSite=3&period=day HTTP/1.1" 200 5',
+        '"GET /index.php?module=CoreHome&action=index&idSite=3 HTTP/1.1" 200 45678',
+        '"GET /index.php?module=CoreHome&action=index&idSite=4&period=week HTTP/1.1" 200 45',
+        '"GET /matomo.php?idsite=3&rec=1 HTTP/2.0" 204 0',
+    ])  # fmt: skip
+    assert '"POST /index.php?module=Login HTTP/<*>" 2xx' in login
+    assert '"POST /index.php?module=API&method=VisitsSummary.get&<*> HTTP/<*>"' in api
+    assert home == home2 and "?module=CoreHome&action=index&<*> " in home
+    assert '"GET /matomo.php?<*> HTTP/<*>" 2xx' in other

@@ -572,7 +572,10 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/({_NAME}/_[a-z][a-z_]*)",
     rf"/({_NAME})",
 )
-_REQUEST_MARKERS = ((_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_KEPT, "/"))
+_MORE = "\ue028"  # a query's other parameters after its kept routing ones (`ROUTED`)
+_REQUEST_MARKERS = (
+    (_REST, "/" + WILDCARD), (_QUERY, "?" + WILDCARD), (_MORE, "&" + WILDCARD), (_KEPT, "/"),
+)  # fmt: skip
 # A structured log's request path field is a request's path too: Traefik's
 # `RequestPath=/api/orders/123`, Caddy's `request.uri=/cart?x=1`, `path=/login` (QA Traefik: the
 # whole path one variable, `/login`, `/.env` and `/wp-admin/...` were one event)
@@ -658,11 +661,25 @@ ID_ACTION: list[tuple[str, str, int]] = [
     )
 ]  # fmt: skip
 _ID_ACTION_ANY = rf"/{_ID}/{_ACTION}(?:$|[\s\"?,)])"
+# A PHP front controller's routing parameters name its endpoint: Matomo's `/index.php?module=
+# Login` beside `?module=API&method=VisitsSummary.get&idSite=3` and `?module=CoreHome&action=
+# index` (QA Matomo: one `/index.php?<*>` event, a login a dashboard's and an API call's); the
+# script and those parameters are kept, the others one value (`&<*>`)
+_ROUTE_PARAM = r"(?:module|action|method|controller|route|option)=[A-Za-z_][\w.-]*"
+_ROUTED = rf"/([A-Za-z0-9_-]+\.php)\?({_ROUTE_PARAM}(?:&{_ROUTE_PARAM})*)"
 REQUEST: list[tuple[str, str, int]] = [
     (_URL_AFTER_PROTOCOL, r"\1\2", 1),
     (_URL_IN_REQUEST_LINE, r"\1\2", 1),
     (rf"{_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
     (rf"{_JSON_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
+    *(
+        pattern
+        for before, end in _REQUEST_FORMS
+        for pattern in (
+            (rf"{before}{_ROUTED}{end}", rf"\1{_KEPT}\2?\3\4", 1),
+            (rf"{before}{_ROUTED}&[^\s\"]*{end}", rf"\1{_KEPT}\2?\3{_MORE}\4", 1),
+        )
+    ),
     *(
         pattern
         for before, end in _REQUEST_FORMS

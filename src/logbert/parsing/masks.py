@@ -896,8 +896,11 @@ _GRAPH_SCHEMA = r"(^|[\s=,(\[-])\(:[A-Za-z_`][^\s()]*\)"
 # next pair)
 _LABEL_VALUE = r'(\\?")[^"\\<][^"\\]*(\\?")'
 _LABEL_AFTER_MASKED = r'(=\\?"<\*>\\?",\s?[A-Za-z_]\w*=)'
-# an item of a list once masked: a value, a `key:value` pair, or a path with its `:level=0`
-_MASKED_ITEM = r"<\*>(?::<\*>|:[A-Za-z_]+=<\*>)?"
+# an item of a list once masked: a value (an IPv6 address in its brackets), a `key:value` pair or
+# an address and its port, or a path with its `:level=0`; and the list of them, comma- or
+# space-separated, the last comma kept or not
+_MASKED_ITEM = r"\[?<\*>\]?(?::<\*>|:[A-Za-z_]+=<\*>)?"
+_MASKED_ITEMS = rf"{_MASKED_ITEM}(?:(?:, ?| ){_MASKED_ITEM})*,? ?"
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
@@ -1959,16 +1962,13 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"(<\*>,? )(?:B|KB|MB|GB|TB|KiB|MiB|GiB)($|[^A-Za-z0-9])", r"\1" + WILDCARD + r"\2", 1),
-    # a bracketed list of addresses (each masked, a port after it or not, an IPv6 one in
-    # brackets) is one value whatever its length, Nebula's `udpAddrs=[<*>:<*> <*>:<*>]` (QA: a
-    # template per count of a peer's addresses, a laptop gaining one a new event)
-    (r"\[\[?<\*>\]?(?::<\*>)?(?: \[?<\*>\]?(?::<\*>)?)*\]", "[" + WILDCARD + "]", 1),
-    # ... and a list of masked items, each alike, comma-separated, the last comma kept or not:
-    # Cassandra's `Partition merge counts were {1:11000, 2:1300, }`, its compaction's
-    # `[<sstable>:level=0, <sstable>:level=0, ]` (QA: a template per count of entries, and 86
-    # of 126 normal windows flagged where a compaction merged more sstables than training's)
-    (rf"\{{{_MASKED_ITEM}(?:, ?{_MASKED_ITEM})*,? ?\}}", "{" + WILDCARD + "}", 1),
-    (rf"\[{_MASKED_ITEM}(?:, ?{_MASKED_ITEM})*,? ?\]", "[" + WILDCARD + "]", 1),
+    # a bracketed list of masked items is one value whatever its length: Nebula's addresses,
+    # `udpAddrs=[<*>:<*> <*>:<*>]` (QA: a template per count of a peer's addresses, a laptop
+    # gaining one a new event), Cassandra's `Partition merge counts were {1:11000, 2:1300, }`
+    # and its compaction's `[<sstable>:level=0, <sstable>:level=0, ]` (QA: a template per
+    # count of entries, 86 of 126 normal windows flagged where more sstables merged)
+    (rf"\{{{_MASKED_ITEMS}\}}", "{" + WILDCARD + "}", 1),
+    (rf"\[{_MASKED_ITEMS}\]", "[" + WILDCARD + "]", 1),
     # words are separated by any run of white space, and by the ASCII separators (auditd's
     # ENRICHED records end in `\x1d` + names: QA, the byte stood in templates)
     (r"[\s\x1c-\x1f]+", " ", 1),

@@ -632,9 +632,14 @@ def _is_given_name(word: str) -> bool:
     # ... or an upper-case name of dotted parts, IBM MQ's `'APP3.SVRCONN'`, `'QM1.TO.QM2'`
     # (QA: a new client channel's start was a new event)
     dotted = bool(inner) and "." in inner.strip(".") and any(c.isalpha() for c in inner)
-    if inner and inner.lower() in _HEALTH_WORDS:  # a state in brackets, Synology's `[Normal]`
-        return False  # beside `[Critical]` (QA NAS: one `[<*>]` event, a full volume a fine one)
-    return bool(inner) and (dotted or any(c.islower() for c in inner)) and not _is_enum_word(inner)
+    # ... nor a state in brackets, Synology's `[Normal]` beside `[Critical]` (QA NAS: one
+    # `[<*>]` event, a full volume a fine one)
+    return (
+        bool(inner)
+        and (dotted or any(c.islower() for c in inner))
+        and not _is_enum_word(inner)
+        and inner.lower() not in _HEALTH_WORDS
+    )
 
 
 # words that say how something is, a state's and never a name someone gave

@@ -114,7 +114,7 @@ def apply_zone(timestamps: pa.Array, text: pa.Array, zones: pa.Array) -> tuple[p
     offsets = pc.take(pa.array(fixed, pa.int64()), enc.indices)
     micros = pc.cast(timestamps, pa.int64())
     if regional:
-        offsets = _regional_offsets(micros, enc.indices, regional, offsets, (text, use))
+        offsets = _regional_offsets(micros, enc.indices, regional, offsets, text, use)
     moved = pc.subtract(micros, pc.multiply(pc.fill_null(offsets, 0), _MICROS_PER_MINUTE))
     return pc.cast(moved, pa.timestamp("us")), use
 
@@ -182,15 +182,16 @@ def _regional_offsets(
     codes: pa.Array,
     regional: dict[int, ZoneInfo],
     offsets: pa.Array,
-    skipped: tuple[pa.Array, ZoneUse],
+    text: pa.Array,
+    use: ZoneUse,
 ) -> pa.Array:
     """`offsets` with the rows of tz database zones filled in from each row's local time. The
     hour an autumn night repeats is read as its first pass until the lines' local time has
     gone past it, then as its second (QA ProFTPD, Icecast: the second pass was given summer
     time, an hour early, a session's end before its start); lines in time order across a
     chunk's edge are read as the chunk they are in shows them. A time in the hour a spring
-    night skips is read with the offset before the change, and counted in the `ZoneUse` of
-    `skipped` (with the first one's text, of the timestamp texts `skipped` also holds): a
+    night skips is read with the offset before the change, and counted in `use` (with the
+    first one's timestamp `text`): a
     clock that follows the zone never writes one, so the log's zone is likely another (a
     server kept on standard time all year)."""
     out = offsets.to_pylist()
@@ -202,7 +203,6 @@ def _regional_offsets(
             continue
         first, later = _minutes_east(local, zone)
         if first < later:  # the clocks went forward past this time: it never happened there
-            text, use = skipped
             use.skipped += 1
             if use.skipped_example is None:
                 sign, minutes = "-" if first < 0 else "+", abs(first)

@@ -76,7 +76,6 @@ class IdSessionizer(Sessionizer):
         # one id in files of their own (QA Woodpecker: a pipeline in the server's and the
         # agent's logs, and `--by-field source` advised cut each in two)
         self.context_columns = MACHINE_FIELDS if field is None else ()
-        self._id_hosts: dict[str, str] = {}
 
     def _keyed_state(self, labels: dict[str, str] | None, idle_timeout) -> None:
         """Labels by id, the idle timeout and the sessions held (shared with by-field)."""
@@ -96,6 +95,7 @@ class IdSessionizer(Sessionizer):
         self._sessions: dict[str, _Open] = {}
         self._written: set[str] = set()
         self._labelled: set[str] = set()  # ids whose label a session has taken
+        self._id_hosts: dict[str, str] = {}  # the host each id came from first (`_note_host`)
         self._newest: int | None = None
 
     @property
@@ -263,8 +263,8 @@ class IdSessionizer(Sessionizer):
             first = seen.get(session_id)
             if first is None and len(seen) < IDS_TRACKED:
                 seen[session_id] = host
-            elif first is not None and first != host and first != "\0":
-                seen[session_id] = "\0"  # counted once
+            elif first is not None and first not in (host, _COUNTED):
+                seen[session_id] = _COUNTED
                 stats.n_shared_ids += 1
                 stats.shared_id_example = stats.shared_id_example or (
                     f"{session_id!r} on {first} and {host}"
@@ -301,7 +301,7 @@ class IdSessionizer(Sessionizer):
             "sessions": [[i, s.to_json()] for i, s in self._sessions.items()],
             "written": sorted(self._written),
             "newest": self._newest,
-            "id_hosts": getattr(self, "_id_hosts", {}),
+            "id_hosts": self._id_hosts,
         }
 
     def _restore(self, state: dict) -> None:
@@ -381,6 +381,7 @@ MACHINE_FIELDS = ("Host", "Hostname", "Node")
 HOST_FIELDS = (*MACHINE_FIELDS, "source")
 HOSTS_TRACKED = 100_000  # process ids whose hosts are noted (bounds memory)
 IDS_TRACKED = 20_000  # ids whose first host is noted (bounds memory and snapshots)
+_COUNTED = "\0"  # ... in place of the host of an id met on a second one, counted once
 
 
 # --- internals -------------------------------------------------------------------------------

@@ -207,12 +207,12 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     if (first.isalnum() and before.isalnum()) or (last.isalnum() and after.isalnum()):
         return True
     dotted_before = first.isdigit() and before in ".:" and start >= 2 and text[start - 2].isdigit()
-    dotted_after = last.isdigit() and after in ".:" and text[end + 1 : end + 2].isdigit()
+    following = text[end + 1 : end + 2]
+    dotted_after = last.isdigit() and after in ".:" and following.isdigit()
     # ... or a name that goes on after a dot or an at sign, `emma` of `emma.jones` or of
     # `emma@globex.io` (QA Pritunl: `user_name = "(\w+)` made one session of five users), or
     # after a hyphen, `orders` of `orders-cdc`, `6d2f1a3b` of a UUID (QA Debezium: `\[([a-z]+)`
     # made one session of three connectors; QA Greenbone: UUIDs cut short, unsaid)
-    following = text[end + 1 : end + 2]
     if last.isalnum() and (
         (after in ".@" and following.isalpha()) or (after == "-" and following.isalnum())
     ):

@@ -872,8 +872,8 @@ class SessionizeStats:
         the name before it, for the warnings on each."""
         last = session_id[-1]
         fqdn = last == "." and _FQDN.fullmatch(session_id)  # (QA Knot DNS: zones)
-        glued = _GLUED_NOTE.fullmatch(session_id) is not None
-        if last in PUNCTUATION_AFTER_ID and (glued or not _closes_own(session_id)) and not fqdn:
+        own = _closes_own(session_id) and not _GLUED_NOTE.fullmatch(session_id)
+        if last in PUNCTUATION_AFTER_ID and not own and not fqdn:
             self.n_punctuated += 1
             self.punctuated_example = self.punctuated_example or session_id
         if _RUN_ON.search(session_id):

@@ -590,14 +590,17 @@ def test_an_id_regex_stopping_at_a_hyphen_inside_a_name_is_a_cut_id():
 
 def test_a_name_of_several_words_in_backticks_is_one_value(masked_alike):
     """QA Odoo: `Starting job `Mail: Email Queue Manager`.` made a template per cron job's
-    name, a new job's first run a new event; a one-word name in backticks stays."""
-    mail, vacuum, script = masked_alike([
+    name, a new job's first run a new event; a type's name in backticks stays (a lower-case
+    name is a value too: round 89)."""
+    mail, vacuum, script, panic = masked_alike([
         "Starting job `Mail: Email Queue Manager`.",
         "Starting job `Base: Auto-vacuum internal data`.",
         "Script `chk_haproxy` now returning 1",
+        "called `Option::unwrap()` on a `None` value",
     ])  # fmt: skip
     assert mail == vacuum == "Starting job <*>."
-    assert script == "Script `chk_haproxy` now returning 1"
+    assert script == "Script `<*>` now returning 1"
+    assert panic == "called `Option::unwrap()` on a `None` value"
 
 
 def test_a_health_word_in_brackets_is_a_state_not_a_name(log_parsed):

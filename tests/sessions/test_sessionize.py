@@ -1263,3 +1263,47 @@ def test_a_message_fields_value_in_braces_is_whole():
     assert values.to_pylist() == [
         "{Voter d23f 10.0.0.12:8300}", "{Voter 9a1c 10.0.0.13:8300}", "10.0.0.1", None,
     ]  # fmt: skip
+
+
+def test_ids_of_an_address_and_its_port_are_a_warning(make_events):
+    """QA Forgejo: `--by-id 'for ([^\\s,]+)'` took `203.0.113.2:58027`, a session per
+    connection (2,280 of 700 clients), unsaid; an address seen once with its port is none."""
+    lines = [
+        f"completed GET /x for 203.0.113.{i % 10}:{40000 + i}, 200 OK in 3ms" for i in range(60)
+    ]
+    path = make_events(content=lines, template_id=[0] * 60)
+    pattern = r"for ([^\s,]+)"
+    sessions, stats = by_id(path, pattern, batch_size=16)
+    assert len(sessions) == 60
+    warning = stats.ported_ids_warning(pattern)
+    assert warning is not None and warning in stats.warnings(pattern)
+    assert "60 of 60 session ids" in warning and "from 10 addresses" in warning
+    fixed = "for ([0-9.]+):[0-9]+"
+    assert warning.endswith(f"e.g. '{fixed}'")
+    sessions, stats = by_id(path, fixed, batch_size=16)
+    assert len(sessions) == 10 and stats.ported_ids_warning(fixed) is None
+    # one connection per address: the port is no part of a client's many
+    once = [f"peer 10.0.{i}.1:{5000 + i} connected" for i in range(30)]
+    path = make_events("once.parquet", content=once, template_id=[0] * 30)
+    peer = r"peer (\S+)"
+    assert by_id(path, peer, batch_size=16)[1].ported_ids_warning(peer) is None
+
+
+def test_lines_naming_an_id_just_before_the_regex_matches_it_are_a_warning(make_events):
+    """QA act_runner: `--by-id 'task=(\\d+)'` missed each task's first line, `task 4000 repo is
+    ...`, a quarter of the log in no session, unsaid: only ids matched before a line counted."""
+    lines = [
+        line for task in range(4000, 4030)
+        for line in (f"task {task} repo is infra/shop", "Starting job container task=" + str(task),
+                     f"Job succeeded task={task}")
+    ]  # fmt: skip
+    path = make_events(content=lines, template_id=[i % 3 for i in range(90)])
+    pattern = r"task=(\d+)"
+    sessions, stats = by_id(path, pattern, batch_size=16)
+    assert len(sessions) == 30 and stats.n_unmatched == 30
+    warning = stats.missed_ids_warning(pattern)
+    assert warning is not None and "30 of 90 events" in warning
+    assert "'task 4000 repo is infra/shop', which holds '4000'" in warning
+    both = r"\btask[ =](\d+)"
+    sessions, stats = by_id(path, both, batch_size=16)
+    assert stats.n_unmatched == 0 and stats.missed_ids_warning(both) is None

@@ -957,6 +957,9 @@ _BUILTIN_FIELDS = {
 # Output columns every events file has; header fields may not take these names.
 RESERVED_COLUMNS = {"line_no", "source", "timestamp", "content", "template_id", "template",
                     "params", "label"}  # fmt: skip
+# A format string's field whose value leads the event's words, as a record's type does in
+# built-in formats (auditd's): Drupal's `\|<Event>\|`, `page not found` beside `access denied`
+EVENT_FIELD = "Event"
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _FIELD = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
 

@@ -110,6 +110,12 @@ def _looks_like_clock_text(value: object) -> bool:
     )
 
 
+def _is_spaced(value: object) -> bool:
+    """Whether a value holds words: a `name` that does is a thing's name, no logger's (Ollama's
+    `name="NVIDIA GeForce RTX 4090"`: QA, the GPU's model the component, a template per GPU)."""
+    return isinstance(value, str) and len(value.split()) > 1
+
+
 def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
     """The key filling a header field: the first of `keys` present; for the time, the first
     holding a time, else the first holding text that may be one (its layout then gets the
@@ -118,7 +124,7 @@ def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
     fallback = None
     for key in keys:
         value = record.get(key)
-        if value is None:
+        if value is None or (key == "name" and _is_spaced(value)):
             continue
         if not time or _is_time(value):
             return key
@@ -512,7 +518,7 @@ _METHOD_KEYS = ("method", "http_method", "request_method", "httpMethod")
 
 # a field that holds a name someone gave (`masks.NAME_KEYS`), as its last part says, or an id
 # (`wf-id`, `workflowId`, `traceID`)
-_NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS}|id)$|[a-z0-9](?:Id|ID)$")
+_NAME_FIELD = re.compile(rf"(?:^|[._-])(?i:{NAME_KEYS}|id|name)$|[a-z0-9](?:Id|ID)$")
 
 
 @lru_cache(maxsize=4096)

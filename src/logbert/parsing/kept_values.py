@@ -646,7 +646,7 @@ _REGISTRY_ANY += r"|/_db/[^\s\"/,?]+/_api/"
 # cancellation was one `/api/orders/<*>` event with every read of an order). The id is a number,
 # a UUID or a long hex id (a name could be a user's or a slug's); the action a lower-case word,
 # or two joined by `-` or `_` (a blog post's slug after a year has more), last in the path or
-# before its query. Tried before a segment's rest is masked (`_id_action_rows`).
+# before its query. Tried before a segment's rest is masked (`_action_rows`).
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _ID = rf"(?:[0-9]+|{_UUID}|[0-9a-f]{{24,64}})"
 _ACTION = r"[a-z]+(?:[-_][a-z]+)?"
@@ -661,6 +661,37 @@ ID_ACTION: list[tuple[str, str, int]] = [
     )
 ]  # fmt: skip
 _ID_ACTION_ANY = rf"/{_ID}/{_ACTION}(?:$|[\s\"?,)])"
+# ... and a write's action after a name, as a REST API names its collections and indexes
+# (Qdrant's `POST /collections/products/points/delete` beside `.../points/search`, Meilisearch's
+# `POST /indexes/products/search` beside `DELETE /indexes/products/documents`: QA, every write
+# of a collection one `/collections/<*>` event, a bulk delete a search's). Writes only: a
+# page's path (`GET /shop/shoes/running`) names a category, no action.
+_WRITE = ("POST", "PUT", "DELETE", "PATCH")
+_WRITE_BEFORE = (
+    rf"((?:^|[\s\"])(?:{'|'.join(_WRITE)}) )", rf"((?:^|\s)(?:{'|'.join(_WRITE)}) \")",
+)
+_WRITE_ENDS = (_PATH_END, _QUOTE_END)
+_NAME_ID = r"[A-Za-z][\w.~-]*"
+_ACTIONS = rf"{_ACTION}(?:/{_ACTION})?"
+NAME_ACTION: list[tuple[str, str, int]] = [
+    pattern
+    for before, end in zip(_WRITE_BEFORE, _WRITE_ENDS, strict=True)
+    for pattern in (
+        (rf"{before}/({_NAME})/{_NAME_ID}/({_ACTIONS}){end}",
+         rf"\1{_KEPT}\2{_REST}{_KEPT}\3\4", 1),
+        (rf"{before}/({_NAME})/{_NAME_ID}/({_ACTIONS})\?[^\s\"]*{end}",
+         rf"\1{_KEPT}\2{_REST}{_KEPT}\3{_QUERY}\4", 1),
+    )
+]  # fmt: skip
+_NAME_ACTION_ANY = (
+    rf"(?:^|[\s\"])(?:{'|'.join(_WRITE)}) \"?/{_NAME}/{_NAME_ID}/{_ACTIONS}(?:$|[\s\"?])"
+)
+# ... not an API's prefix, version or area, which `_SEGMENTS` read (`/shop/api/login`,
+# `/api/v1/auth/login`, `/internal/security/login`)
+_API_PATH_ANY = (
+    rf"(?:^|[\s\"])(?:{'|'.join(_WRITE)}) \"?/(?:[^\s\"/]+/)?"
+    r"(?:_?api|rest|v[0-9][0-9.]*|internal|admin|-|a|_[a-z]+|[^\s\"/]+\.php)/"
+)
 # A PHP front controller's routing parameters name its endpoint: Matomo's `/index.php?module=
 # Login` beside `?module=API&method=VisitsSummary.get&idSite=3` and `?module=CoreHome&action=
 # index` (QA Matomo: one `/index.php?<*>` event, a login a dashboard's and an API call's); the
@@ -809,8 +840,13 @@ PUPPET: list[tuple[str, str, int]] = [
 ]
 _PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
 _REQUEST_PY = [
+    (re.compile(p), r, n)
+    for p, r, n in REGISTRY + ID_ACTION + NAME_ACTION + QUOTED_REQUEST + REQUEST
+]
+_API_REQUEST_PY = [  # (`_API_PATH_ANY`: no name before an action)
     (re.compile(p), r, n) for p, r, n in REGISTRY + ID_ACTION + QUOTED_REQUEST + REQUEST
 ]
+_API_PATH_PY = re.compile(_API_PATH_ANY)
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
 _BARE_VERSION_ANY = (
     rf"/{_API_BARE}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
@@ -913,18 +949,27 @@ def _request_rows(text: pa.Array) -> pa.Array | None:
     return rows if pc.any(rows).as_py() else None
 
 
-def _id_action_rows(text: pa.Array) -> pa.Array | None:
-    """Which rows hold a request whose path ends in an id and an action (`ID_ACTION`); None
-    when none does."""
-    if not _has_hint(text, _REQUEST_HINT):
-        return None
-    rows = pc.fill_null(pc.match_substring_regex(text, _ID_ACTION_ANY), False)
-    if not pc.any(rows).as_py():
-        return None
-    requests = pc.match_substring_regex(text, f"{_REQUEST_ANY}|{_QUOTED_REQUEST_ANY}")
-    context = pc.match_substring(text, ERROR_CONTEXT_REQUEST)
-    rows = pc.and_(rows, pc.and_(pc.fill_null(requests, False), pc.invert(context)))
-    return rows if pc.any(rows).as_py() else None
+def _action_rows(
+    any_action: str, not_these: str | None = None
+) -> Callable[[pa.Array], pa.Array | None]:
+    """Which rows hold a request whose path ends in an action after an id (`ID_ACTION`) or a
+    name (`NAME_ACTION`), `any_action` finding those paths (and `not_these` not); None when
+    none does."""
+
+    def rows_of(text: pa.Array) -> pa.Array | None:
+        if not _has_hint(text, _REQUEST_HINT):
+            return None
+        rows = pc.fill_null(pc.match_substring_regex(text, any_action), False)
+        if not pc.any(rows).as_py():
+            return None
+        if not_these is not None:
+            rows = pc.and_(rows, pc.invert(pc.match_substring_regex(text, not_these)))
+        requests = pc.match_substring_regex(text, f"{_REQUEST_ANY}|{_QUOTED_REQUEST_ANY}")
+        context = pc.match_substring(text, ERROR_CONTEXT_REQUEST)
+        rows = pc.and_(rows, pc.and_(pc.fill_null(requests, False), pc.invert(context)))
+        return rows if pc.any(rows).as_py() else None
+
+    return rows_of
 
 
 def _restore_requests(masked: pa.Array) -> pa.Array:
@@ -953,7 +998,8 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
     for rows_of, patterns, seldom in (
         (_rows_matching(_BARE_VERSION_ANY), _BARE_VERSION, True),  # `/rest/api/2/...`
         (_rows_matching(_REGISTRY_ANY), REGISTRY, True),  # `/v2/<*>/manifests/<*>`
-        (_id_action_rows, ID_ACTION, False),  # `/orders/<*>/cancel`
+        (_action_rows(_ID_ACTION_ANY), ID_ACTION, False),  # `/orders/<*>/cancel`
+        (_action_rows(_NAME_ACTION_ANY, _API_PATH_ANY), NAME_ACTION, False),  # `/index/<*>/search`
         (_rows_matching(_QUOTED_REQUEST_ANY), QUOTED_REQUEST, True),  # `uri="/api/x"`
         (_request_rows, REQUEST, False),  # the path's first segment kept
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
@@ -990,6 +1036,8 @@ def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
     requests = [] if ERROR_CONTEXT_REQUEST in text else _REQUEST_PY
+    if requests and _API_PATH_PY.search(text):
+        requests = _API_REQUEST_PY
     for pattern, repl, passes in (
         _BARE_VERSION_PY + requests + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _DNS_NULL_PY
         + _EXIT_STATUS_PY + _STATUS_PY

@@ -350,6 +350,9 @@ _TEXT_KEY_BEFORE = re.compile(
 # (QA: a type of one or two letters, A, MX, NS, made the whole question one `<*>`, an MX
 # lookup an A lookup's event, while AAAA and TXT kept theirs)
 _PROTOCOL_LINE = re.compile(r'"(?:[A-Z]{3,6}|[1-5][0-9][0-9]|[A-Z0-9]{1,10} (?:IN|CH|HS))(?: |")')
+# ... but not a name's, Ollama's `name="NVIDIA GeForce RTX 4090"` (QA: `NVIDIA` read as a
+# command, a template per GPU model)
+_NAME_BEFORE = re.compile(r"(?:^|[^\w.-])(?i:name)=$")
 
 
 # a text someone wrote, a mail's subject or an issue's title: a value whatever its words say
@@ -404,7 +407,7 @@ def _joined(match: re.Match[str]) -> str:
         return text
     if text[1:].split(maxsplit=1)[0].lower() in _NEGATIONS:  # SSSD's `as 'not working'` (QA:
         return text  # a failing server was a working one's event)
-    if text[0] == '"' and _PROTOCOL_LINE.match(text):
+    if text[0] == '"' and _PROTOCOL_LINE.match(text) and not _NAME_BEFORE.search(before):
         return text
     if _STATUS_LINE.fullmatch(text[1:-1]):  # Traefik's `'502 Bad Gateway' caused by: ...` (QA:
         return text  # one word, masked: a 502 a 499's event; its class is kept, `kept_values`)
@@ -578,10 +581,13 @@ _OPENHAB_CANDIDATE = "' changed from "
 # Gin's request line after its time, `200 |    1.234567ms |      10.0.0.42 | GET      "/api/
 # orders/4711"`, as an application's request line, `GET /api/orders/4711 200 1.234567ms
 # 10.0.0.42`: its endpoint and status class kept (`kept_values`); as columns every request
-# was one event
-_GIN_CANDIDATE = r"^[1-5][0-9][0-9] \| "
+# was one event; also with its own tag and time, as a journal or a syslog file holds the line
+# (Ollama's `[GIN] 2026/12/05 - 10:01:06 | 500 | ...`: QA, its 200s, 404s and 500s one event)
+_GIN_TAG = r"(?:\[GIN\] [0-9/]+ - [0-9:]+ \| )?"
+_GIN_CANDIDATE = rf"^{_GIN_TAG}[1-5][0-9][0-9] \| "
 _GIN_REQUEST = re.compile(
-    rf'^([1-5][0-9][0-9]) \|\s+(\S+) \|\s+(\S*) \| ({"|".join(HTTP_METHODS)})\s+"([^"\s]*)"$'
+    rf'^{_GIN_TAG}([1-5][0-9][0-9]) \|\s+(\S+) \|\s+(\S*) \| ({"|".join(HTTP_METHODS)})\s+'
+    r'"([^"\s]*)"$'
 )
 # ... and JFrog's request log, `GET|/api/npm/npm-remote/left-pad|200|0|3456|45|npm/9.8.1 node/
 # v20.10.0` after its time, trace id, client and user, as the same request line, the user agent
@@ -591,8 +597,27 @@ _PIPED_REQUEST = (
     rf"({'|'.join(HTTP_METHODS)})\|(/[^|\s]*)\|([1-5][0-9][0-9])\|([0-9-]*)\|([0-9-]*)\|"
     r"([0-9-]*)\|(.*)$"
 )
+# Gitea's and Forgejo's router lines name the handler that served a request, `router: completed
+# GET /alice/shop/issues/12 for 203.0.113.5:51234, 200 OK in 45.2ms @ repo/issue_view.go:287(repo.
+# ViewIssue)` (and a slow one's, `router: slow GET ... elapsed 3.2s @ ...`): the handler is the
+# event, the path a value (QA Forgejo: a path's first segment is
+# an owner there, a template per owner, and a new organisation's browsing 42 false alarms)
+_ROUTED_CANDIDATE = rf"router: [a-z]+ +(?:{'|'.join(HTTP_METHODS)}) /"
+_ROUTED_REQUEST = re.compile(
+    rf"^(.*\brouter: [a-z]+ +(?:{'|'.join(HTTP_METHODS)}) )/\S*( for \S+, .* @ \S+)$"
+)
+# Drupal's syslog module's record, `base_url|timestamp|type|ip|request_uri|referer|uid|link|
+# message`, as its type and message, `page not found: /wp-login.php` (QA Drupal: the record
+# one word glued to the message's first, `Warning:`, `Notice:` and `Error:` of one PHP message
+# one event, and a 404's path a 403's)
+_DRUPAL_CANDIDATE = r"^https?://[^|\s]*\|[0-9]{9,11}\|"
+_DRUPAL_RECORD = re.compile(
+    r"^https?://[^|\s]*\|[0-9]{9,11}\|([^|]+)\|[^|]*\|[^|]*\|[^|]*\|-?[0-9]*\|[^|]*\|(.*)$"
+)
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
+    (_DRUPAL_RECORD, r"\1: \2"),
     (_GIN_REQUEST, r"\4 \5 \1 \2 \3"),
+    (_ROUTED_REQUEST, r"\1" + WILDCARD + r"\2"),
     (re.compile("^" + _PIPED_REQUEST), r'\1 \2 \3 \4 \5 \6 "\7"'),
     # (the whole line's: the time, trace, client and user fields before it one word)
     (re.compile(r"^((?:[^|\s]*\|)+)" + _PIPED_REQUEST), r'\1 \2 \3 \4 \5 \6 \7 "\8"'),
@@ -629,11 +654,25 @@ def _spaced_csv(text: str) -> str:
         # (QA Windows DHCP: `DNS Update Failed` was a `DNS Update Request`'s event), and so
         # does a first field of words alone, the record's kind (QA Windows DHCP: `Scope Full`,
         # `Database Cleanup Begin` and `DNS Update Request` were one event)
-        f
-        if f.startswith('"') or _names_failure(f.split()) or (i == 0 and _CSV_KIND.fullmatch(f))
+        _csv_quoted(f)
+        if f.startswith('"')
+        else f if _names_failure(f.split()) or (i == 0 and _CSV_KIND.fullmatch(f))
         else re.sub(r"\s+", JOIN, f)
         for i, f in enumerate(fields)
     )
+
+
+def _csv_quoted(field: str) -> str:
+    """A quoted field of a CSV record: its words where they are a sentence, the record's
+    description (PAN-OS's SYSTEM record, `"User admin logged in via Web from 10.0.0.5 using
+    https"`: QA, one quoted value, a login, a logout and a full disk one event), else as it
+    is, one value (a URL, a user agent)."""
+    words = field[1:-1].split()
+    prose = sum(_PROSE_WORD.fullmatch(word) is not None for word in words)
+    return field[1:-1] if len(words) >= 3 and prose * 2 >= len(words) else field
+
+
+_PROSE_WORD = re.compile(r"[A-Za-z][a-z]*[,.:;]?")
 
 
 _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several words, no digit
@@ -644,7 +683,7 @@ _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several wor
 _REWRITE_CANDIDATES = "|".join(
     f"(?:{candidate})"
     for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _OPENHAB_CANDIDATE,
-                      _GIN_CANDIDATE, _PIPED_CANDIDATE)
+                      _GIN_CANDIDATE, _PIPED_CANDIDATE, _ROUTED_CANDIDATE, _DRUPAL_CANDIDATE)
 )  # fmt: skip
 
 
@@ -698,6 +737,9 @@ NAME_KEYS = (
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
     "application|"
+    # ... and a vector database's collection, Weaviate's `class_name=Article` (QA: one error a
+    # template per class, a new class's routine compactions new events)
+    "class_name|collection|collection_name|"
     # ... and a WiFi network's, wpa_supplicant's `ssid="HomeNet"`, `(SSID='HomeNet' freq=5180
     # MHz)` (QA systemd-networkd: a template per network, a laptop joining a new one a new event)
     "ssid|"
@@ -926,6 +968,19 @@ MASKS: list[tuple[str, str, int]] = [
     # template per count of snaps, one host's whole list a template, and a snap installed
     # there a new event on every refresh)
     (r'(: )"[^"\s,]+"(?:, "[^"\s,]+")+$', r"\1" + WILDCARD, 1),
+    # a content item's title in Drupal's messages, `article: updated Summer sale.` (after its
+    # type, `content: ` or `content `): a value (QA Drupal: a template per title)
+    (
+        r"^((?:content:? )?[a-z][\w-]*: (?:added|updated|deleted|published|unpublished) )\S.*?"
+        r"(\.)$",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    # a lower-case name in backticks, as Rust services quote what they name (Qdrant's
+    # `Collection `faq-chunks` doesn't exist!`, Meilisearch's `The index `prodcts` was not
+    # found.`): a value (QA Qdrant: a template per missing collection); a type's or a call's
+    # (`None`, `Option::unwrap()`) stays
+    (r"(\s`)[a-z][a-z0-9_.-]*(`(?:[\s,.:;!)]|$))", r"\1" + WILDCARD + r"\2", 1),
     # a Prometheus label set's values, `{cluster="prod-eu", replica="prometheus-0"}` (Thanos'
     # external labels and compaction groups): where series come from, never the event (QA
     # Thanos: a template per cluster, a new region's every line a new event); its names stay.

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.formats import LogFormat
+from logbert.parsing.formats import EVENT_FIELD, LogFormat
 from logbert.parsing.json_lines import JSON, split_json_lines
 from logbert.parsing.logfmt import LOGFMT, split_logfmt_lines
 from logbert.parsing.unified import TIDB, split_unified_lines
@@ -225,6 +225,10 @@ def split_lines(
         cols["Content"] = pc.binary_join_element_wise(
             cols["Level"], cols["Component"], cols["Content"], " "
         )
+    if EVENT_FIELD in cols and "Content" in cols:  # a format string's <Event> leads the event
+        # (QA Drupal: `\|<Type>\|`, no part of the event, made a 404's path and a 403's one
+        # `<*>` event, and a format string had no way to say the type is the event's)
+        cols["Content"] = pc.binary_join_element_wise(cols[EVENT_FIELD], cols["Content"], " ")
     if fmt.name == "dovecot":
         cols = _dovecot(cols)
     if fmt.name == "rfc5424":

@@ -894,7 +894,11 @@ def _in_brackets(run: Parser, name: str) -> bool:
         # ... or between marks of the format's own that are no space, the next field right
         # after (QA Greenbone: gvmd's `<Component>:<Level>:<Date>`, `md manage:`, `event task:`);
         # never a level, one word whatever marks it (QA NX-OS: `%<Component>-<Level>-`)
-        or (name != "Level" and re.search(rf"(?:^|[^\s>\\])<{name}>[^\s<\\]+<", fmt) is not None)
+        # ... those marks escaped too (QA Drupal: `\|<Type>\|`, `page not found`)
+        or (
+            name != "Level"
+            and re.search(rf"(?:^|[^\s>\\])<{name}>(?:\\[^\sstn]|[^\s<\\])+<", fmt) is not None
+        )
         or re.search(rf"<{name}>(?:\t|\\t)", fmt) is not None
     )
 

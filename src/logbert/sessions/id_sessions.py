@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from logbert.parsing.formats import bare_name
@@ -70,6 +70,8 @@ class IdSessionizer(Sessionizer):
         self.regex = compile_id_pattern(pattern)
         self.stats.check_restarts = True  # ids given again at once (`restart_warning`)
         self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
+        # ... and the last contents that named none, an id matched after them may be in
+        self._unnamed: deque[str] = deque(maxlen=RECENT_IDS)
         self._keyed_state(labels, idle_timeout)
         # the host each id came from first (`SessionizeStats.shared_ids_clause`); with a field,
         # ids are the field's value's own already; not the input file: a system's parts write
@@ -236,16 +238,14 @@ class IdSessionizer(Sessionizer):
                 stats.multi_id_example = stats.multi_id_example or content
             if ids:
                 recent.extend(ids)
+                if self._unnamed:
+                    self._named_before(ids)
             elif content:
-                named = next(
-                    (
-                        i for i in recent
-                        if _distinctive(i) and i in content and _names(content, i)
-                    ),
-                    None,
-                )  # fmt: skip
-                stats.n_unmatched_naming += named is not None
-                stats.n_unmatched_naming_long += named is not None and len(named) >= LONG_ID
+                named = _named_in(content, recent)
+                if named is None:
+                    self._unnamed.append(content)
+                else:
+                    self._count_named(named)
                 if stats.unmatched_id is None and (  # else one holding the regex's own words
                     named is not None  # (`req=`: QA Django)
                     or stats.unmatched_example is None
@@ -253,6 +253,26 @@ class IdSessionizer(Sessionizer):
                 ):
                     stats.unmatched_example, stats.unmatched_id = content, named
             yield ids
+
+    def _count_named(self, named: str) -> None:
+        self.stats.n_unmatched_naming += 1
+        self.stats.n_unmatched_naming_long += len(named) >= LONG_ID
+
+    def _named_before(self, ids: list[str]) -> None:
+        """Count the contents that named no id of the regex just before a line that matched
+        one of `ids` and hold it: a session's first line the regex misses (QA act_runner:
+        `task=([0-9]+)` missed each task's `task 4000 repo is ...`, a quarter of the log, unsaid:
+        `_ids` looked for the ids matched before a line only)."""
+        stats, still = self.stats, []
+        for content in self._unnamed:
+            named = _named_in(content, ids)
+            if named is None:
+                still.append(content)
+                continue
+            self._count_named(named)
+            if stats.unmatched_id is None:
+                stats.unmatched_example, stats.unmatched_id = content, named
+        self._unnamed = deque(still, maxlen=RECENT_IDS)
 
     def _note_host(self, ids: list[str], host: str, host_field: str) -> None:
         """Count the ids met on a second host (`stats.n_shared_ids`): a device name or a
@@ -413,6 +433,13 @@ def _distinctive(session_id: str) -> bool:
 
 
 _NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+[0-9]+")
+
+
+def _named_in(content: str, ids: Iterable[str]) -> str | None:
+    """The first of `ids` that `content` names (`_distinctive`, a word of its own), if any."""
+    return next(
+        (i for i in ids if _distinctive(i) and i in content and _names(content, i)), None
+    )
 
 
 def _names(content: str, session_id: str) -> bool:

@@ -72,6 +72,9 @@ _NAMED_ID = re.compile(r"[A-Za-z_][A-Za-z_.-]*=\S")  # (no digit: not a time's `
 _GLUED_NOTE = re.compile(r"[0-9A-Fa-f:.]*[0-9]\([^()\s]+\)")
 # a DNS name written whole, its root's dot after it (`example.com.`: Knot's zones), no
 # punctuation after an id
+# an address with its port, `203.0.113.5:51234` (`ported_ids_warning`)
+_ADDRESS_PORT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}")
+PORTED_ADDRESSES_KEPT = 4096  # the addresses counted, at most (a stream's stats stay small)
 _FQDN = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.|[0-9.]+in-addr\.arpa\.")
 # by id: matches inside a longer word or number, this share of the events matched, and this
 # many, is a warning (`cut_ids_warning`)
@@ -125,6 +128,9 @@ class SessionizeStats:
     run_on_example: str | None = None
     n_named: int = 0  # ids holding a name before the id (`_NAMED_ID`)
     named_example: str | None = None
+    n_ported: int = 0  # ids of an address and its port (`_ADDRESS_PORT`) ...
+    ported_example: str | None = None
+    ported_addresses: dict[str, int] = dataclass_field(default_factory=dict)  # ... its ids
     n_no_timestamp: int = 0  # by window: events without a timestamp (none before them either)
     n_dated_before: int = 0  # by window: undated events given the time of the dated one before
     n_counted_times: int = 0  # by window: events dated before 1980 (seconds since a start)
@@ -567,6 +573,7 @@ class SessionizeStats:
             self.dominant_id_warning(pattern),
             self.punctuated_ids_warning(pattern),
             self.run_on_ids_warning(pattern),
+            self.ported_ids_warning(pattern),
             self.named_ids_warning(pattern),
             self.cut_ids_warning(pattern),
             self.multi_id_warning(pattern),
@@ -882,6 +889,13 @@ class SessionizeStats:
         if _NAMED_ID.match(session_id):
             self.n_named += 1
             self.named_example = self.named_example or session_id
+        ported = _ADDRESS_PORT.fullmatch(session_id)
+        if ported:
+            self.n_ported += 1
+            self.ported_example = self.ported_example or session_id
+            kept = self.ported_addresses
+            if ported[1] in kept or len(kept) < PORTED_ADDRESSES_KEPT:
+                kept[ported[1]] = kept.get(ported[1], 0) + 1
 
     def _many_shaped(self, pattern: str | None, n: int, example: str | None) -> bool:
         """Whether `n` session ids of a --by-id `pattern` shaped so (`example` the first) are
@@ -906,6 +920,26 @@ class SessionizeStats:
             f"the fields the lines write after the id (e.g. {example!r}): the regex runs on "
             "past the id, so lines of one id with other values there, or none, make sessions "
             f"apart; stop the regex at the {mark!r}{advice}"
+        )
+
+    def ported_ids_warning(self, pattern: str | None) -> str | None:
+        r"""`warning: ...` when many session ids of the --by-id regex `pattern` are an address
+        and its port, and the addresses come back with other ports: a client's connections
+        are sessions apart, and a line naming the client otherwise (a user's name) none of
+        its (QA Forgejo: `for ([^\s,]+)` took `203.0.113.2:58027`, 2,280 sessions of 700
+        clients, a brute force split from its client, unsaid)."""
+        n, example = self.n_ported, self.ported_example
+        if not self._many_shaped(pattern, n, example):
+            return None
+        if len(self.ported_addresses) * 2 > n:  # (most addresses once: a port each is theirs)
+            return None
+        fixed = re.sub(r"\((?!\?)(?:[^()\\]|\\.)*\)", r"([0-9.]+):[0-9]+", pattern, count=1)
+        advice = f", e.g. '{fixed}'" if fixed != pattern and _groups(fixed) == 1 else ""
+        return (
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' are an "
+            f"address and its port (e.g. {example!r}), from {len(self.ported_addresses):,} "
+            "addresses: each connection of a client is a session of its own; capture the "
+            f"address alone, its port outside the group{advice}"
         )
 
     def named_ids_warning(self, pattern: str | None) -> str | None:

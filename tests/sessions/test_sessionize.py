@@ -1307,3 +1307,21 @@ def test_lines_naming_an_id_just_before_the_regex_matches_it_are_a_warning(make_
     both = r"\btask[ =](\d+)"
     sessions, stats = by_id(path, both, batch_size=16)
     assert stats.n_unmatched == 0 and stats.missed_ids_warning(both) is None
+
+
+def test_ids_cut_inside_a_base64_key_are_a_warning(make_events):
+    """QA NetBird: `([A-Za-z0-9]+)` took `K5tN` of WireGuard's `K5tN+rnqwW9F...=`, a peer's
+    sessions cut short, unsaid; a path's `/` after a number is no key's."""
+    keys = ["K5tN+rnqwW9FVjVu1k4vC9sOdH8or3VrS52bJJMlW9M=",
+            "jmshEKusorYTrfg9miL5jvn4Y9sH/CEH06Ah9DxSObM="]  # fmt: skip
+    lines = [f"[peer: {keys[i % 2]}] connection status changed" for i in range(20)]
+    path = make_events(content=lines, template_id=[0] * 20)
+    cut = r"\[peer: ([A-Za-z0-9]+)"
+    warning = by_id(path, cut, batch_size=16)[1].cut_ids_warning(cut)
+    assert warning is not None and "in 'peer: K5tN+rnqw" in warning
+    whole = r"\[peer: ([A-Za-z0-9+/]+=*)"
+    assert by_id(path, whole, batch_size=16)[1].cut_ids_warning(whole) is None
+    paths = [f"POST /orders/{100 + i}/cancel 200" for i in range(20)]
+    path = make_events("paths.parquet", content=paths, template_id=[0] * 20)
+    order = r"/orders/(\d+)"
+    assert by_id(path, order, batch_size=16)[1].cut_ids_warning(order) is None

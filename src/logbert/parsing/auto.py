@@ -309,6 +309,7 @@ LEVEL_WORDS = pa.array(
      "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config",
      "dbg", "emer",  # (Open vSwitch's)
      "eror",  # (Icecast's)
+     "erro", "debu", "debg", "trac", "fata", "pani",  # (logrus' four letters, NetBird's)
      "message"]  # (GLib's, between INFO and WARNING: gvmd's `md   main:MESSAGE:...`)
 )  # fmt: skip
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes

@@ -740,6 +740,10 @@ NAME_KEYS = (
     # ... and a vector database's collection, Weaviate's `class_name=Article` (QA: one error a
     # template per class, a new class's routine compactions new events)
     "class_name|collection|collection_name|"
+    # ... and where a connection comes from or goes, a firewall's `src_country_code=NLD`, and a
+    # user's group, Sophos' `user_gp="Sales"` (QA Sophos: 80 templates of one deny event)
+    "src_country_code|dst_country_code|src_country|dst_country|srccountry|dstcountry|"
+    "country|country_code|user_gp|user_group|usergroup|"
     # ... and a WiFi network's, wpa_supplicant's `ssid="HomeNet"`, `(SSID='HomeNet' freq=5180
     # MHz)` (QA systemd-networkd: a template per network, a laptop joining a new one a new event)
     "ssid|"
@@ -815,7 +819,11 @@ _ENTITY_KEYS = (
     "guest|vm|vm_name|vmname|"
     # ... and a CI runner's token, GitLab Runner's `runner=xY7kP2qZ` (QA: a template per runner,
     # and a re-registered runner's every job new)
-    "runner|runner_id|runner_token"
+    "runner|runner_id|runner_token|"
+    # ... and a firewall's own name and serial, Sophos' `device_name="XGS2100" device_id=C443...`,
+    # FortiGate's `devname=` and `devid=` (QA Sophos: a template per firewall, a second
+    # firewall's normal traffic all new events)
+    "device_name|device_id|devname|devid"
 )
 # a field's value, quoted or a word (not `========`)
 # (escaped quotes too, a label set inside a quoted value: Alertmanager's `{alertname=\"X\"}`)
@@ -976,6 +984,9 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         1,
     ),
+    # a ZeroTier network's interface, `zt` and eight random letters or digits (`ztukwh4qvd:
+    # Gained IPv6LL`: QA ZeroTier, a template per network, a host's new network 13 false alarms)
+    (r"(^|[^\w-])zt[a-z0-9]{8}($|[^\w-])", r"\1" + WILDCARD + r"\2", 1),
     # a lower-case name in backticks, as Rust services quote what they name (Qdrant's
     # `Collection `faq-chunks` doesn't exist!`, Meilisearch's `The index `prodcts` was not
     # found.`): a value (QA Qdrant: a template per missing collection); a type's or a call's

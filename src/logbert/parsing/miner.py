@@ -579,12 +579,16 @@ def _message_start(rows: list[list[str]]) -> int:
     # ... and after a header the message kept, its words the same in every row up to a lone
     # `-`, logback's `[thread] LEVEL logger - message` as `iso` keeps it (QA Pulsar: `New
     # connection from`, `[<*>] Closing consumer:` and three more one `- <*> <*> <*> <*>` event)
+    # ... the last such `-` of those words: Python logging's default `- name - LEVEL - msg`
+    # (QA Dask: `Listening to:`, `Worker name:` and four more one `- ... - INFO - <*> <*> <*>`
+    # event, the first `-` taken for the message's start and the level its first word)
+    message = start
     for p in range(start, min(n - 1, start + _HEADER_WORDS)):
         if not all(r[p] == rows[0][p] for r in rows):
             break
         if rows[0][p] == "-":
-            return p + 1
-    return start
+            message = p + 1
+    return message
 
 
 # a name someone gave, in square brackets or quotes: fail2ban's jails (`[sshd]`, `Jail

@@ -333,6 +333,7 @@ class Parser(DatingChecks):
         self.spaced_fields: dict[str, RowCount] = {}
         self.wordless_level = RowCount()  # a format string's <Level> of punctuation alone
         self.levelless = RowCount()  # ... or a word that names no level
+        self.level_hosts = RowCount()  # events whose <Host> is a level word (`INFO`)
         self.empty_messages = RowCount()  # events whose message is empty, and the first
         self.offset_first = RowCount()  # ... and a format string's whose starts with an offset
         self.level_mix = LevelMix()  # levels per template, where <Level> is a header field
@@ -1021,6 +1022,15 @@ class Parser(DatingChecks):
             spaced = pc.match_substring(value, " ").to_numpy(zero_copy_only=False)
             self.spaced_fields.setdefault(name, RowCount()).add(prep, spaced, value)
 
+    def _count_level_hosts(self, prep: Prepared) -> None:
+        """Count events whose <Host> is a level word, keeping the first
+        (`summary.level_host_warning`)."""
+        if "Host" not in prep.cols:
+            return
+        value = prep.cols["Host"]
+        named = pc.fill_null(pc.is_in(pc.utf8_lower(value), LEVEL_WORDS), False)
+        self.level_hosts.add(prep, named.to_numpy(zero_copy_only=False), value)
+
     def _own_fields(self, prep: Prepared) -> list[str]:
         """A format string's other header fields (not the time's, not the message): one word
         on nearly every line, several on a few means those lines hold text the format lacks
@@ -1121,6 +1131,7 @@ class Parser(DatingChecks):
             clock.count_steps(prep.timestamp, line_no, said_jumps=needs_year)
             self._count_dated(prep, fit)
         self._count_spaced_fields(prep)
+        self._count_level_hosts(prep)
         self._count_wordless_level(prep)
         self._count_empty_messages(prep)
         self._note_zone_field(prep)

@@ -172,7 +172,8 @@ def split_lines(
     if fmt.name == JSON:
         ok, cols = split_json_lines(lines)
         if "Content" in cols:  # `"msg": "\u001b[31merror\u001b[0m"` decodes to ESC
-            cols["Content"] = strip_ansi(cols["Content"])
+            # (and Docker's json-file `log` may hold a klog line: QA Triton)
+            cols["Content"] = _without_klog_header(strip_ansi(cols["Content"]))
         return ok, cols
     pieces = []
     todo = np.arange(n)
@@ -214,7 +215,7 @@ def split_lines(
         for name, col in cols.items()
     }
     if fmt.name not in _KLOG_FORMATS and "Content" in cols:
-        cols["Content"] = _without_klog_header(cols["Content"])
+        cols["Content"] = _without_klog_header(_without_cri_tag(cols["Content"]))
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
@@ -249,6 +250,21 @@ _KLOG_FORMATS = frozenset({"klog", "crdb"})
 _KLOG_REST = r"[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)? +[0-9]+ [^\s\]]+\] +"
 _KLOG_HEADER = rf"^[IWEF]{_KLOG_REST}"
 _KLOG_SEVERITY = (("W", "warning "), ("E", "error "), ("F", "fatal "), ("I", ""))
+
+
+# A container runtime's stream and tag at a message's start, as `iso` reads a CRI log's line, are
+# no part of it, and a klog header after them goes as well (`2026-12-05T08:00:00.772963000Z
+# stderr F I1205 08:00:00.772963 1 model_lifecycle.cc:469] loading: ...`: QA Triton, `stderr F
+# I1205 <*>:<*>:<*> ...` in every template, the date a word of each, the next day's every
+# event new, and `loading:` and `unloading:` one event)
+_CRI_TAG = r"^(?:stdout|stderr) [FP] "
+
+
+def _without_cri_tag(content: pa.Array) -> pa.Array:
+    """`content` without a container runtime's stream and tag at its start (`_CRI_TAG`)."""
+    if not pc.any(pc.match_substring_regex(content, _CRI_TAG)).as_py():
+        return content
+    return pc.replace_substring_regex(content, _CRI_TAG, "")
 
 
 def _without_klog_header(content: pa.Array) -> pa.Array:

@@ -612,6 +612,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"this log's events); those events have no template_id: {OTHER_TEMPLATES}"
         )
     out += spaced_field_warnings(run) + raw_header_warning(run) + zone_field_warnings(run)
+    out += level_host_warning(run)
     out += generic_format_warning(run)
     out += empty_message_warning(run) + wordless_level_warning(run) + levelless_warning(run)
     out += offset_first_warning(run)
@@ -713,6 +714,26 @@ def levelless_warning(run: Parser) -> list[str]:
         f"{show_line(value)}): the lines write no level there, and each line's word there is "
         "left out of its event; write <Level> where the lines write their level, or leave "
         "it out of the format string"
+    ]
+
+
+def level_host_warning(run: Parser) -> list[str]:
+    """A warning when <Host> holds a level word on most events (`WARN`): the lines write no
+    host, and the format reads their level as one, left out of each event (QA NetBird:
+    `--format syslog-iso` on `2026-12-05T16:50:48Z WARN client/...: msg` read every line, a
+    WARN and an ERRO line of one message one event, exit 0 and unsaid)."""
+    counted = run.level_hosts
+    if counted.example is None or counted.hits * 2 <= counted.rows:
+        return []
+    source, line_no, value = counted.example
+    names = [] if run.is_models else suggest_formats(run)[:3]
+    advice = f"; try --format {' or --format '.join(names)}" if names else ""
+    return [
+        f"warning: format {display_name(run.fmt)}: <Host> holds a level word on "
+        f"{counted.hits:,} of {counted.rows:,} events (the first, {source}:{line_no}: "
+        f"{show_line(value)}): the lines write no host there, so their level is read as the "
+        f"host and left out of their events (a warning and an error of one message one "
+        f"event){advice}"
     ]
 
 

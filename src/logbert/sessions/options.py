@@ -190,6 +190,8 @@ def _positive_count(value: object, option: str) -> int:
     return value
 
 
+# a base64 key, `K5tN+rnqwW9FVjVu1k4vC9sOdH8or3VrS52bJJMlW9M=` (a `+` or `/` in it)
+_BASE64_WORD = re.compile(r"(?=[A-Za-z0-9]*[+/])[A-Za-z0-9+/]{20,}={0,2}")
 # a whole IPv4 address that ends a match (`src=10.0.0.21` too)
 _IPV4_END = re.compile(r"(?:^|[^0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 
@@ -215,6 +217,12 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     # made one session of three connectors; QA Greenbone: UUIDs cut short, unsaid)
     if last.isalnum() and (
         (after in ".@" and following.isalpha()) or (after == "-" and following.isalnum())
+    ):
+        return True
+    # ... or a base64 key that goes on after a `+`, `/` or `=` (QA NetBird: `([A-Za-z0-9]+)`
+    # took `K5tN` of WireGuard's `K5tN+rnqwW9F...=`, a peer's sessions cut short, unsaid)
+    if (after in "+/=" and _BASE64_WORD.fullmatch(word_around(text, end - 1, end))) or (
+        before in "+/" and _BASE64_WORD.fullmatch(word_around(text, start, start + 1))
     ):
         return True
     # ... but a whole IPv4 address before its port, `203.0.113.5:51234`, is the client (QA

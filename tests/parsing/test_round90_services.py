@@ -1,5 +1,6 @@
-"""What blind QA round 90 (Triton, Dask, NetBird / ZeroTier, QuestDB, Sophos) found in
-reading each log's lines, and what they read as now."""
+"""What blind QA rounds 90 (Triton, Dask, NetBird / ZeroTier, QuestDB, Sophos) and 91
+(BigBlueButton, Mautic, Pinot, PipeWire / LightDM, Umami / Plausible) found in reading each
+log's lines, and what they read as now."""
 
 from __future__ import annotations
 
@@ -94,3 +95,83 @@ def test_a_firewalls_name_a_country_and_a_users_group_are_values(masked_alike):
     assert masked[0] == masked[1]
     assert "device_name=<*> device_id=<*>" in masked[0] and "src_country_code=<*>" in masked[0]
     assert 'log_subtype="Denied" status="Deny"' in masked[0]
+
+
+def test_a_time_field_stops_before_the_messages_own_time(log_parsed):
+    """QA Plausible (round 91): in `docker compose logs -t`, `<Timestamp>` took Docker's time
+    and Elixir's after it, `2026-12-05T10:00:05.234567Z 10:00:05.234`, as one date and time,
+    and no line of the service was dated; a date and a time apart are still one."""
+    lines = [
+        "plausible-1  | 2026-12-05T10:00:05.234567Z 10:00:05.234 request_id=F8a7 [info] POST /x",
+        "umami-1  | 2026-12-05 10:00:06.5 POST /api/send 200 in 12ms",
+    ]
+    events, _ = log_parsed(lines, "<Component> | <Timestamp> <Content>")
+    assert [str(t) for t in events["timestamp"]] == [
+        "2026-12-05 10:00:05.234567", "2026-12-05 10:00:06.500000",
+    ]  # fmt: skip
+    assert events["content"][0].startswith("10:00:05.234 request_id=")
+
+
+def test_a_name_of_several_words_in_a_messages_json_or_field_list_is_one_value(masked_alike):
+    """QA BigBlueButton (round 91): `"fullname":"Ahmed van der Berg"`, `"filename":"Kapitel 4
+    Übungen.docx"` and `[meetingID=..., name=Physics II - Lab, ...]` made a template per
+    person, file and meeting whose name has spaces."""
+    masked = masked_alike([
+        '{"logCode":"join_api","fullname":"Ahmed van der Berg","role":"VIEWER"}',
+        '{"logCode":"join_api","fullname":"Alice Smith","role":"VIEWER"}',
+        '{"name":"presentation","filename":"Kapitel 4 Übungen.docx"}',
+        "Received create API request [meetingID=fa2b1c3d-rm1, name=Physics II - Lab, x=1]",
+    ])  # fmt: skip
+    assert masked[0] == masked[1] == '{"logCode":"join_api", "fullname":"<*>", "role":"VIEWER"}'
+    assert masked[2] == '{"name":"presentation", "filename":"<*>"}'
+    assert masked[3] == "Received create API request [meetingID=<*>, name=<*>, x=<*>]"
+
+
+def test_a_statement_ending_a_records_fields_is_one_value(masked_alike):
+    """QA Pinot (round 91): the broker's stats line ends `...,exceptions=0,query=SELECT city,
+    count(*) FROM orders ...`, a template per query text and a new query an unseen event."""
+    masked = masked_alike([
+        "requestId=99,table=orders_OFFLINE,exceptions=0,query=SELECT city, count(*) FROM orders "
+        "WHERE region = 'US' GROUP BY city LIMIT 10",
+        "requestId=98,table=orders_OFFLINE,exceptions=0,query=select count(*) from orders",
+        "query=foo bar=1",
+    ])  # fmt: skip
+    assert masked[0] == masked[1] == (
+        "requestId=<*>,table=<*>,exceptions=<*>,query=<*>"
+    )
+    assert masked[2] == "query=foo bar=<*>"
+
+
+def test_console_commands_a_named_segment_and_a_php_key(log_parsed, masked_alike):
+    """QA Mautic (round 91): `Running command mautic:segments:update` and five more commands
+    were one `mautic:<*>` event; `Segment 12 (VIP customers):` a template per segment, a
+    renamed one's updates 54 false alarms; `Undefined array key "utm_source"` one per key."""
+    head = "[2026-12-05 10:00:{s:02d}] mautic.INFO: CommandListSubscriber: Running command "
+    commands = ["mautic:segments:update", "mautic:campaigns:trigger", "mautic:emails:send",
+                "mautic:webhooks:process", "mautic:maintenance:cleanup"]  # fmt: skip
+    lines = [head.format(s=s) + commands[s % 5] + " [] []" for s in range(15)]
+    events, _ = log_parsed(lines, "iso")
+    assert len(set(events["template"])) == 5
+    masked = masked_alike([
+        "Segment 12 (VIP customers): 45 contacts added, 3 removed",
+        "Segment 40 (Black Friday 2026 buyers): 45 contacts added, 3 removed",
+        "Job 5 (FAILED): retry",
+        'PHP Warning - Undefined array key "utm_source" - in file /var/www/x.php',
+    ])  # fmt: skip
+    assert masked[0] == masked[1] == "Segment <*> (<*>): <*> contacts added, <*> removed"
+    assert masked[2] == "Job <*> (FAILED): retry"
+    assert masked[3] == 'PHP Warning - Undefined array key "<*>" - in file <*>'
+
+
+def test_a_sign_after_a_fields_bracket_and_a_return_value(log_parsed, masked_alike):
+    """QA LightDM (round 91): `[+<Uptime>s]` read `[+` as "one or more `[`", so `[[[+0.10s]`
+    was a line of the format and every uptime kept its `+`; `exited with return value 1` (an X
+    server's crash) was a logout's `... return value <*>`."""
+    lines = ["[[[+0.10s] DEBUG: Seat seat0: Starting", "[+0.20s] DEBUG: Seat seat0: Stopping"]
+    events, summary = log_parsed(lines, "[+<Uptime>s] <Level>: <Content>")
+    assert events["Uptime"] == ["0.20"] and summary.rejected == 1
+    assert masked_alike([
+        "Process 1234 exited with return value 1", "Process 1234 exited with return value 0",
+    ]) == [
+        "Process <*> exited with return value 1", "Process <*> exited with return value 0",
+    ]  # fmt: skip

@@ -70,8 +70,11 @@ ISO_8601 = (
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
 # `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
 # at midnight, its time of day read as the next field (`... INFO`: Level '10:00:00,994').
+# The date holds no clock time itself: `2026-12-05T10:00:05.23Z 10:00:05.234` is a time and the
+# message's own after it (QA Plausible in `docker compose logs -t`: the pair the time, no line
+# of the service dated)
 _DATE_TIME = (  # a fraction of at most 9 digits: `,012801012345` is the next CSV field (QA PAN-OS)
-    r"\S+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d{1,9})?)?"
+    r"[^\s:]+\s+\d{1,2}:\d\d(?::\d\d(?:[.,]\d{1,9})?)?"
     rf"(?:\s?(?:[Zz]|[+-]\d\d(?::?\d\d)?)|\s(?:{_ZONE_WORD}))?"  # a field or text follows
 )
 # a fraction of a second after it (Redis' `20 Nov 2026 10:15:02.123`, rsyslog's high precision)
@@ -916,7 +919,7 @@ _READS_TO_LINE_END = {
 _BUILTIN_FIELDS = {
     # one word: a date (`2024-06-14T15:16:01Z`); `1 error`, `12 tests completed` of a
     # compiler's or test runner's output are rejected (QA CI); the date starts with a digit
-    **{(name, "Timestamp"): _DATE_TIME.replace(r"\S+", r"\d\S*", 1) + "|" + _DATED_WORD
+    **{(name, "Timestamp"): _DATE_TIME.replace(r"[^\s:]+", r"\d[^\s:]*", 1) + "|" + _DATED_WORD
        for name in _DATED_LINES_ONLY},
     ("nagios", "Timestamp"): r"\d{9,10}",  # epoch seconds, else rejected
     ("mosquitto", "Timestamp"): r"\d{9,10}",
@@ -1555,6 +1558,11 @@ def _escape_field_brackets(fmt: str) -> str:
             start = opened.pop()
             if _FIELD.search(fmt, start, i):
                 chars[start], chars[i] = "\\[", "\\]"
+                # ... and a sign right after the opening one, LightDM's `[+<Uptime>s]`: as a
+                # quantifier it made `[[[+0.10s]` a line of this format, the `+` the field's
+                # (QA): text
+                if fmt[start + 1 : start + 2] in ("+", "*", "?"):
+                    chars[start + 1] = "\\" + fmt[start + 1]
     return "".join(chars)
 
 

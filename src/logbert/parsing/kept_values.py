@@ -225,6 +225,9 @@ _ERRNO_NAME = (
     # YARN's `Exit code from container <id> is : 143`, `Exit code is 143` (QA: masked)
     r"|exit code(?: from container \S+ is| is)?|exit_code|exitcode|exit status|exit_status"
     r"|exited with code"  # nginx's `worker process 2000 exited with code 1` (QA)
+    # ... and LightDM's `Process 1234 exited with return value 1`, `Exiting with return value
+    # 0` (QA: an X server's crash exit a logout's event)
+    r"|with return value"
     # ... and a bare `exit=`, ZFS zed's `Finished "statechange-notify.sh" ... exit=1` (QA: a
     # failing notify script was a clean run's event)
     r"|\bexit="

@@ -984,6 +984,37 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         1,
     ),
+    # a name of several words in parentheses after a thing's masked id, ending a label,
+    # Mautic's `Segment 12 (VIP customers): 45 contacts added` (QA Mautic: a template per
+    # segment, a renamed segment's normal updates 54 false alarms)
+    (
+        rf"(\b[A-Z][a-z]+ (?:[0-9]+|{_WILDCARD_RE}) \()[^()]*\s[^()]*(\):)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    # PHP's undefined key, index or variable, `Undefined array key "utm_source"` (QA Mautic,
+    # Drupal: a template per key)
+    (r'(\bUndefined array key )"[^"\s]*"', r'\1"' + WILDCARD + '"', 1),
+    (r"(\bUndefined (?:index|offset|variable|property): ?)\S+", r"\1" + WILDCARD, 1),
+    # a statement written unquoted at the end of a record's fields, Pinot's broker stats
+    # `...,exceptions=0,query=SELECT city, count(*) FROM orders ...` (QA Pinot: a template per
+    # query text, a new dashboard's normal query flagged at the unseen-key cap)
+    (
+        r"((?:^|[\s,;])(?i:query|sql|statement)=)(?i:SELECT|INSERT|UPDATE|DELETE|WITH|SHOW"
+        r"|DESCRIBE|EXPLAIN|SET|CREATE|DROP|ALTER)\s.*$",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    # a name of several words as a JSON member's value in a message, BigBlueButton's
+    # `"fullname":"Ahmed van der Berg"`, `"filename":"Kapitel 4 Übungen.docx"`, or in a
+    # bracketed list of fields, `[meetingID=..., name=Physics II - Lab, ...]` (QA BigBlueButton:
+    # a template per person, meeting and file whose name has spaces)
+    (r'("[A-Za-z_]*(?i:name)": ?")[^"]*\s[^"]*(")', r"\1" + WILDCARD + r"\2", 1),
+    (
+        r"((?:\[|, )[A-Za-z_]*(?i:name)=)[^,\[\]=]*\s[^,\[\]=]*([,\]])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # a ZeroTier network's interface, `zt` and eight random letters or digits (`ztukwh4qvd:
     # Gained IPv6LL`: QA ZeroTier, a template per network, a host's new network 13 false alarms)
     (r"(^|[^\w-])zt[a-z0-9]{8}($|[^\w-])", r"\1" + WILDCARD + r"\2", 1),

@@ -203,6 +203,8 @@ _WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer(
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
 _ACTION_LABEL = re.compile(r"[a-z][a-z_]*:")
+_COMMAND_LABELS = frozenset({"command", "cmd"})
+_CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
 
 
 def _is_variable_word(word: str) -> bool:
@@ -1151,6 +1153,15 @@ def _refine(
         )
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
+        )
+        # ... and a console command after its word, Symfony's and Laravel's `Running command
+        # mautic:segments:update` beside `mautic:campaigns:trigger` (QA Mautic: one
+        # `mautic:<*>` event, a segment update that never ran unseen)
+        operations = operations or (
+            label is not None
+            and label.lower().rstrip(":") in _COMMAND_LABELS
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_CONSOLE_COMMAND.fullmatch(v.rstrip(",;.")) for v in values)
         )
         # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
         # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five

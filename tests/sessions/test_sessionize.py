@@ -1325,3 +1325,15 @@ def test_ids_cut_inside_a_base64_key_are_a_warning(make_events):
     path = make_events("paths.parquet", content=paths, template_id=[0] * 20)
     order = r"/orders/(\d+)"
     assert by_id(path, order, batch_size=16)[1].cut_ids_warning(order) is None
+
+
+def test_a_quoted_ids_advice_puts_its_opening_quote_outside_the_group(make_events):
+    """QA Sentry: `event_id=(\\S+)` took `'3f2a...'` with both quotes, and the advice,
+    `event_id=([^\\s']+)`, matched no line (the opening quote before the group)."""
+    lines = [f"process_event.start (event_id='{i:032x}' project=3)" for i in range(40)]
+    path = make_events(content=lines, template_id=[0] * 40)
+    pattern = r"event_id=(\S+)"
+    warning = by_id(path, pattern, batch_size=16)[1].punctuated_ids_warning(pattern)
+    fixed = r"event_id='([^\s']+)"
+    assert warning is not None and warning.endswith(f"e.g. '{fixed}'")
+    assert len(by_id(path, fixed, batch_size=16)[0]) == 40

@@ -116,6 +116,16 @@ def _is_spaced(value: object) -> bool:
     return isinstance(value, str) and len(value.split()) > 1
 
 
+def _after_message(record: dict) -> bool:
+    """Whether a record writes `name` after its message: an argument of the event, not the
+    logger (Velero's logrus `msg="Backing up item" ... name=orders-db-0`: QA, the pod's name
+    the component, first in the event, a template per pod), as Python's JSON loggers write
+    their logger's `name` before the message."""
+    keys = list(record)
+    message = next((keys.index(k) for k in MESSAGE_KEYS if k in record), None)
+    return message is not None and keys.index("name") > message
+
+
 def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
     """The key filling a header field: the first of `keys` present; for the time, the first
     holding a time, else the first holding text that may be one (its layout then gets the
@@ -124,7 +134,7 @@ def _header_key(record: dict, keys: tuple[str, ...], time: bool) -> str | None:
     fallback = None
     for key in keys:
         value = record.get(key)
-        if value is None or (key == "name" and _is_spaced(value)):
+        if value is None or (key == "name" and (_is_spaced(value) or _after_message(record))):
             continue
         if not time or _is_time(value):
             return key

@@ -35,6 +35,9 @@ _STATUS_SIGNED = (  # ... and Kubernetes' audit `responseStatus.code` (QA: a 500
     # answered one's event); not `Code: 102`, an error's or a runner's result (`ERRNO`)
     # ... and Mattermost's `http_code=500` beside `status_code` (QA: a 500 a 404's event)
     r"|(?:reply|response|sip|http)[_ ]?code)[\"']?\s*(?:[=:]|=>)\s*[\"']?|code="
+    # ... and Sentry's access log, `api.access (method='GET' ... response=500 ...)` (QA: a 500
+    # a 200's event)
+    r"|response="
 )
 # a nested field's status (JSON lines' `name.field=value`) is HTTP's only under a name that
 # says so, `http.status=503`, pino's `res.statusCode=503`: MongoDB's `filter.status=503` is a
@@ -170,7 +173,7 @@ _STATUS_ANY += "".join(
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "http ", "dsn=", "smtp ", " 2.", " 4.", " 5.",
                  "-2.", "-4.", "-5.", "responded with", "http response headers after",
-                 "http request after")  # fmt: skip
+                 "http request after", "response=")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
     *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ', "<-- "

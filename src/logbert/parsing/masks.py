@@ -364,7 +364,9 @@ _NAME_BEFORE = re.compile(r"(?:^|[^\w.-])(?i:name)=$")
 # template per LogQL query, a dashboard's new query's routine `context canceled` a new event)
 # ... and a statement a client sent, TiDB's `[sql="SELECT * FROM orders WHERE ..."]`, a panic's
 # `lastSQL=` (QA TiDB: a template per statement, every false alarm a rare statement's)
-USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query|sql|lastsql"
+# ... and a filter expression a client sent, Milvus' `expr="price > 209"` (QA: a template per
+# filter's shape)
+USER_TEXT_NAMES = "subject|title|summary|comment|prompt|question|query|sql|lastsql|expr|dsl"
 _USER_TEXT_BEFORE = re.compile(rf"(?:^|[^\w.-])(?i:{USER_TEXT_NAMES})[=:] ?$")
 
 
@@ -996,6 +998,13 @@ MASKS: list[tuple[str, str, int]] = [
     # Drupal: a template per key)
     (r'(\bUndefined array key )"[^"\s]*"', r'\1"' + WILDCARD + '"', 1),
     (r"(\bUndefined (?:index|offset|variable|property): ?)\S+", r"\1" + WILDCARD, 1),
+    # a user's login path in Vault's audit log, `auth/userpass/login/alice` (QA Vault: a
+    # template per user, a user's normal login a new event)
+    (r"(\bauth/[\w.-]+/login/)[^\s/\"',;)}\]]+", r"\1" + WILDCARD, 1),
+    # a list of names after a plural label, Velero's `Including namespaces: shop,auth` beside
+    # `shop,auth,monitoring` (QA Velero: a template per list, a normal backup of `auth,shop` a
+    # new event)
+    (r"(\b[a-z]+s: )[a-z*][\w.*-]*(?:,[a-z*][\w.*-]*)+($|[\s\"])", r"\1" + WILDCARD + r"\2", 1),
     # a statement written unquoted at the end of a record's fields, Pinot's broker stats
     # `...,exceptions=0,query=SELECT city, count(*) FROM orders ...` (QA Pinot: a template per
     # query text, a new dashboard's normal query flagged at the unseen-key cap)

@@ -199,6 +199,9 @@ _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 # call's step); the name and its parenthesis are the word's shape
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
 _WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer()`, `set(x=<*>)`
+# ... and a Celery task with its id, `sentry.tasks.store.save_event[<*>]` (QA Sentry: four
+# tasks one `sentry.tasks.<*>[<*>]` event), apart by its dotted name
+_TASK_CALL = re.compile(r"[a-z_][\w]*(?:\.[a-z_][\w]*)+\[[^\[\]\s]*\][,;:]?")
 # a lower-case word ended by a colon after a context ended by one: the action the context
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
@@ -543,6 +546,12 @@ def _is_structured_word(word: str) -> bool:
 _RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
 _SIGNED_VALUE = r"[<>#@]?<\*>[:>]?"  # a masked value, after its sign: `<<*>`, `#<*>`
 _LEADING_WORD = re.compile(f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}")  # neither is the message
+# a time of day masked, a bracketed level and a logger before a message, Python logging's
+# `%(asctime)s [%(levelname)s] %(name)s: %(message)s` with a time alone, as a format that takes
+# no time from it keeps it (QA Sentry in `docker compose logs`: `10:00:31 [INFO]
+# sentry.tasks.store: process_event.start` and three more stages one `<*>.start` event)
+_MASKED_CLOCK = re.compile(r"<\*>:<\*>(?::<\*>)?(?:[.,]<\*>)?")
+_BRACKETED_LEVEL = re.compile(r"\[(?i:trace|debug|info|notice|warn|warning|error|critical|fatal)\]")
 
 
 # where a line was logged, a Java logger and its method before the message (Jenkins'
@@ -578,6 +587,15 @@ def _message_start(rows: list[list[str]]) -> int:
         r[start] == rows[0][start] for r in rows
     ):
         start += 1
+    same = [all(r[p] == rows[0][p] for r in rows) for p in range(start, min(n, start + 3))]
+    if (
+        len(same) == 3 and all(same)
+        and _MASKED_CLOCK.fullmatch(rows[0][start])
+        and _BRACKETED_LEVEL.fullmatch(rows[0][start + 1])
+        and rows[0][start + 2].endswith(":")
+        and start + 3 < n
+    ):
+        return start + 3
     # ... and after a header the message kept, its words the same in every row up to a lone
     # `-`, logback's `[thread] LEVEL logger - message` as `iso` keeps it (QA Pulsar: `New
     # connection from`, `[<*>] Closing consumer:` and three more one `- <*> <*> <*> <*>` event)
@@ -1105,8 +1123,9 @@ def _pair_name(word: str) -> str:
 
 
 def _call_name(word: str) -> str:
-    """Each call apart by its name (`_WHOLE_CALL`): `set` for `set(call_timeout=<*>)`."""
-    return word.partition("(")[0]
+    """Each call apart by its name (`_WHOLE_CALL`, `_TASK_CALL`): `set` for
+    `set(call_timeout=<*>)`, `app.tasks.send` for `app.tasks.send[<*>]`."""
+    return word.partition("(")[0].partition("[")[0]
 
 
 def _refine(
@@ -1166,7 +1185,7 @@ def _refine(
         # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
         # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five
         # dialplan applications were one `<*>)`), each apart up to ENUM_MAX_DISTINCT names
-        calls = all(_WHOLE_CALL.fullmatch(v) for v in values) and (
+        calls = all(_WHOLE_CALL.fullmatch(v) or _TASK_CALL.fullmatch(v) for v in values) and (
             1 < len({_call_name(v) for v in values}) <= ENUM_MAX_DISTINCT
         )
         # the sides of a transition, Proxmox HA's `state changed from 'online' => 'fence'` (QA:

@@ -977,6 +977,14 @@ class SessionizeStats:
             return None
         mark = "(" if _GLUED_NOTE.fullmatch(example) else example[-1]  # (a note's bracket ends it)
         advice = _stop_at(pattern, mark)
+        if mark in "'\"" and example[0] == mark and advice:
+            # ... the id quoted, its opening quote taken too (QA Sentry: `event_id='...'`, and
+            # the advice's `event_id=([^\s']+)` matched no line): the quote before the group
+            group = re.search(r"\((?!\?)", pattern)
+            if group is not None:
+                fixed = advice[len(", e.g. '") : -1]
+                at = group.start()
+                advice = f", e.g. '{fixed[:at]}{mark}{fixed[at:]}'"
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' end in "
             f"punctuation (e.g. {example!r}): the regex takes the {mark!r} the message writes "

@@ -440,7 +440,8 @@ def test_a_quoted_message_after_the_word_error_keeps_its_words(masked_alike):
     site down (`Primary script unknown`) a notice's event."""
     lines = ["AH01071: Got error 'Primary script unknown'",
              "AH01071: Got error 'PHP message: PHP Notice: Undefined index: q'"]  # fmt: skip
-    assert masked_alike(lines) == lines
+    # (the undefined index a value: round 91)
+    assert masked_alike(lines) == [lines[0], lines[1].replace("index: q'", "index: <*>'")]
     assert masked_alike(["name = 'carol smith'"]) == ["name = <*>"]
 
 

@@ -151,8 +151,8 @@ def test_drupals_syslog_record_is_its_type_and_message(log_parsed, tmp_path):
     assert events["template"][1:] == [
         "page not found: <*>",
         "access denied: <*>",
-        'php: Warning: Undefined array key "field_image" in x.php.',
-        'php: Error: Undefined array key "field_image" in x.php.',
+        'php: Warning: Undefined array key "<*>" in x.php.',
+        'php: Error: Undefined array key "<*>" in x.php.',
         "content: article: updated <*>.",
     ]
     # ... and a format string's <Event> leads the event's words, its marks ending it

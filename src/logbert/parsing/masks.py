@@ -997,7 +997,7 @@ MASKS: list[tuple[str, str, int]] = [
     # PHP's undefined key, index or variable, `Undefined array key "utm_source"` (QA Mautic,
     # Drupal: a template per key)
     (r'(\bUndefined array key )"[^"\s]*"', r'\1"' + WILDCARD + '"', 1),
-    (r"(\bUndefined (?:index|offset|variable|property): ?)\S+", r"\1" + WILDCARD, 1),
+    (r"(\bUndefined (?:index|offset|variable|property): ?)[^\s'\"]+", r"\1" + WILDCARD, 1),
     # a user's login path in Vault's audit log, `auth/userpass/login/alice` (QA Vault: a
     # template per user, a user's normal login a new event)
     (r"(\bauth/[\w.-]+/login/)[^\s/\"',;)}\]]+", r"\1" + WILDCARD, 1),

@@ -605,16 +605,14 @@ _PIPED_REQUEST = (
 # event, the path a value (QA Forgejo: a path's first segment is
 # an owner there, a template per owner, and a new organisation's browsing 42 false alarms)
 _ROUTED_CANDIDATE = rf"router: [a-z]+ +(?:{'|'.join(HTTP_METHODS)}) /"
-_ROUTED_REQUEST = re.compile(
-    rf"^(.*\brouter: [a-z]+ +(?:{'|'.join(HTTP_METHODS)}) )/\S*( for \S+, .* @ \S+)$"
-)
+_ROUTED_REQUEST = re.compile(rf"^(.*\b{_ROUTED_CANDIDATE[:-1]})/\S*( for \S+, .* @ \S+)$")
 # Drupal's syslog module's record, `base_url|timestamp|type|ip|request_uri|referer|uid|link|
 # message`, as its type and message, `page not found: /wp-login.php` (QA Drupal: the record
 # one word glued to the message's first, `Warning:`, `Notice:` and `Error:` of one PHP message
 # one event, and a 404's path a 403's)
 _DRUPAL_CANDIDATE = r"^https?://[^|\s]*\|[0-9]{9,11}\|"
 _DRUPAL_RECORD = re.compile(
-    r"^https?://[^|\s]*\|[0-9]{9,11}\|([^|]+)\|[^|]*\|[^|]*\|[^|]*\|-?[0-9]*\|[^|]*\|(.*)$"
+    _DRUPAL_CANDIDATE + r"([^|]+)\|[^|]*\|[^|]*\|[^|]*\|-?[0-9]*\|[^|]*\|(.*)$"
 )
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
     (_DRUPAL_RECORD, r"\1: \2"),
@@ -669,9 +667,10 @@ def _csv_quoted(field: str) -> str:
     description (PAN-OS's SYSTEM record, `"User admin logged in via Web from 10.0.0.5 using
     https"`: QA, one quoted value, a login, a logout and a full disk one event), else as it
     is, one value (a URL, a user agent)."""
-    words = field[1:-1].split()
+    text = field[1:-1]
+    words = text.split()
     prose = sum(_PROSE_WORD.fullmatch(word) is not None for word in words)
-    return field[1:-1] if len(words) >= 3 and prose * 2 >= len(words) else field
+    return text if len(words) >= 3 and prose * 2 >= len(words) else field
 
 
 _PROSE_WORD = re.compile(r"[A-Za-z][a-z]*[,.:;]?")

@@ -587,13 +587,13 @@ def _message_start(rows: list[list[str]]) -> int:
         r[start] == rows[0][start] for r in rows
     ):
         start += 1
-    same = [all(r[p] == rows[0][p] for r in rows) for p in range(start, min(n, start + 3))]
-    if (
-        len(same) == 3 and all(same)
-        and _MASKED_CLOCK.fullmatch(rows[0][start])
-        and _BRACKETED_LEVEL.fullmatch(rows[0][start + 1])
-        and rows[0][start + 2].endswith(":")
-        and start + 3 < n
+    first = rows[0]
+    if (  # (the first row's words first: few groups have such a header)
+        start + 3 < n
+        and _MASKED_CLOCK.fullmatch(first[start])
+        and _BRACKETED_LEVEL.fullmatch(first[start + 1])
+        and first[start + 2].endswith(":")
+        and all(r[start : start + 3] == first[start : start + 3] for r in rows)
     ):
         return start + 3
     # ... and after a header the message kept, its words the same in every row up to a lone

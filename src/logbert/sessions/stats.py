@@ -70,11 +70,11 @@ _NAMED_ID = re.compile(r"[A-Za-z_][A-Za-z_.-]*=\S")  # (no digit: not a time's `
 # ... and an address with a note glued after it, FRR's `neighbor 10.0.0.2(Unknown)` (QA VyOS:
 # `neighbor (\S+)` made two sessions of each neighbour, `10.0.0.2(Unknown)` and `10.0.0.2`)
 _GLUED_NOTE = re.compile(r"[0-9A-Fa-f:.]*[0-9]\([^()\s]+\)")
-# a DNS name written whole, its root's dot after it (`example.com.`: Knot's zones), no
-# punctuation after an id
 # an address with its port, `203.0.113.5:51234` (`ported_ids_warning`)
 _ADDRESS_PORT = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}")
 PORTED_ADDRESSES_KEPT = 4096  # the addresses counted, at most (a stream's stats stay small)
+# a DNS name written whole, its root's dot after it (`example.com.`: Knot's zones), no
+# punctuation after an id
 _FQDN = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.|[0-9.]+in-addr\.arpa\.")
 # by id: matches inside a longer word or number, this share of the events matched, and this
 # many, is a warning (`cut_ids_warning`)
@@ -130,7 +130,8 @@ class SessionizeStats:
     named_example: str | None = None
     n_ported: int = 0  # ids of an address and its port (`_ADDRESS_PORT`) ...
     ported_example: str | None = None
-    ported_addresses: dict[str, int] = dataclass_field(default_factory=dict)  # ... its ids
+    # ... their addresses (a dict's keys: the stats are plain JSON)
+    ported_addresses: dict[str, None] = dataclass_field(default_factory=dict)
     n_no_timestamp: int = 0  # by window: events without a timestamp (none before them either)
     n_dated_before: int = 0  # by window: undated events given the time of the dated one before
     n_counted_times: int = 0  # by window: events dated before 1980 (seconds since a start)
@@ -893,9 +894,8 @@ class SessionizeStats:
         if ported:
             self.n_ported += 1
             self.ported_example = self.ported_example or session_id
-            kept = self.ported_addresses
-            if ported[1] in kept or len(kept) < PORTED_ADDRESSES_KEPT:
-                kept[ported[1]] = kept.get(ported[1], 0) + 1
+            if len(self.ported_addresses) < PORTED_ADDRESSES_KEPT:
+                self.ported_addresses[ported[1]] = None
 
     def _many_shaped(self, pattern: str | None, n: int, example: str | None) -> bool:
         """Whether `n` session ids of a --by-id `pattern` shaped so (`example` the first) are
@@ -914,7 +914,7 @@ class SessionizeStats:
         if not self._many_shaped(pattern, n, example):
             return None
         mark = _RUN_ON.search(example)[0][0]
-        advice = _stop_at(pattern, mark)
+        advice = _example_regex(_stop_at(pattern, mark))
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' hold "
             f"the fields the lines write after the id (e.g. {example!r}): the regex runs on "
@@ -934,7 +934,7 @@ class SessionizeStats:
         if len(self.ported_addresses) * 2 > n:  # (most addresses once: a port each is theirs)
             return None
         fixed = re.sub(r"\((?!\?)(?:[^()\\]|\\.)*\)", r"([0-9.]+):[0-9]+", pattern, count=1)
-        advice = f", e.g. '{fixed}'" if fixed != pattern and _groups(fixed) == 1 else ""
+        advice = _example_regex(fixed if fixed != pattern and _groups(fixed) == 1 else None)
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' are an "
             f"address and its port (e.g. {example!r}), from {len(self.ported_addresses):,} "
@@ -976,15 +976,13 @@ class SessionizeStats:
         if not self._many_shaped(pattern, n, example):
             return None
         mark = "(" if _GLUED_NOTE.fullmatch(example) else example[-1]  # (a note's bracket ends it)
-        advice = _stop_at(pattern, mark)
-        if mark in "'\"" and example[0] == mark and advice:
+        fixed = _stop_at(pattern, mark)
+        group = re.search(r"\((?!\?)", fixed or "")
+        if group is not None and mark in "'\"" and example[0] == mark:
             # ... the id quoted, its opening quote taken too (QA Sentry: `event_id='...'`, and
             # the advice's `event_id=([^\s']+)` matched no line): the quote before the group
-            group = re.search(r"\((?!\?)", pattern)
-            if group is not None:
-                fixed = advice[len(", e.g. '") : -1]
-                at = group.start()
-                advice = f", e.g. '{fixed[:at]}{mark}{fixed[at:]}'"
+            fixed = f"{fixed[: group.start()]}{mark}{fixed[group.start() :]}"
+        advice = _example_regex(fixed)
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' end in "
             f"punctuation (e.g. {example!r}): the regex takes the {mark!r} the message writes "
@@ -1092,10 +1090,15 @@ class SessionizeStats:
             )
 
 
-def _stop_at(pattern: str, mark: str) -> str:
-    """`, e.g. '<pattern>'` with its `\\S` not taking `mark`, where the pattern has one."""
+def _stop_at(pattern: str, mark: str) -> str | None:
+    """`pattern` with its `\\S` not taking `mark`, where it has one (None where not)."""
     fixed = pattern.replace("\\S", f"[^\\s{re.escape(mark)}]")
-    return f", e.g. '{fixed}'" if fixed != pattern else ""
+    return fixed if fixed != pattern else None
+
+
+def _example_regex(fixed: str | None) -> str:
+    """`, e.g. '<fixed>'` for a warning's advice, nothing without one."""
+    return f", e.g. '{fixed}'" if fixed else ""
 
 
 def _groups(pattern: str) -> int:

@@ -544,9 +544,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # a C library's `ctime()` time first, OpenVPN 2.4's (`Thu Nov  6 06:00:00 2025 alice/...`)
     # and other daemons' (QA OpenVPN: `auto` read no format, its example fitted none); generic;
     # a colon may follow the year (Falco's `Thu Dec  3 22:00:00 2026: Falco version: 0.39.2`:
-    # QA, every line rejected)
+    # QA, every line rejected), or in brackets (Janus' `[Tue Dec  1 09:18:27 2026] Creating new
+    # session: ...`: QA Janus, `auto` read no format; Apache 2.2's error log, its level in
+    # brackets after it, stays `apache`'s, as a generic format loses a tie)
     "ctime": BuiltinFormat(
-        r"<Dow> <Month> <Date> <Time> <Year>:? <Content>",
+        r"\[?<Dow> <Month> <Date> <Time> <Year>\]?:? <Content>",
         _CTIME,
         generic=True,
     ),

@@ -541,6 +541,26 @@ _BARE_VERSION += [
 # `/ocs/v2.php/apps/files_sharing/<*>` (QA: `/remote.php/<*>` made file sync, calendars and
 # the old WebDAV one event); after `dav/` or `apps/` the next name too
 _PHP_SCRIPT = rf"(?:{_NAME}/)?[A-Za-z0-9_-]+\.php/(?:(?:dav|apps)/)?{_NAME}"
+# An RPC-style API names its call by a verb last, after one or two resource names: MLflow's
+# `/api/2.0/mlflow/runs/create` beside `.../runs/log-metric` and `.../model-versions/
+# transition-stage`, Databricks' `/api/2.0/clusters/create` (QA MLflow: one
+# `/api/2.0/mlflow/<*>` event per method, a never-seen stage transition and an experiment's
+# deletion were a run's creation). Only a verb ends it: `/api/v1/users/alice` names a user.
+_RPC_VERBS = (
+    "create|get|list|search|update|delete|remove|restore|set|unset|log|rename|transition|"
+    "start|stop|cancel|submit|upload|download|add|edit|reset|sync|retry|export|import|"
+    "query|describe|enable|disable|register|deregister|unregister|approve|reject|validate|"
+    "lookup|batch|archive|unarchive|resize|restart|pause|resume|repair|pin|unpin"
+)
+_RPC_CALL = rf"(?:[a-z][a-z_-]*/){{1,2}}(?:{_RPC_VERBS})(?:[-_][a-z]+)*"
+_RPC_SEGMENTS = (
+    rf"/({_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_RPC_CALL})",
+    # ... and a remote method's dotted name after `/api/method/`, Frappe's
+    # `/api/method/frappe.client.delete` beside `.../frappe.desk.form.save.savedocs`
+    rf"/({_API}method/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)",
+)
+# (the rows that may hold one, `RPC_REQUEST`: each pattern costs a pass over its rows)
+_RPC_ANY = rf"/{_API}(?:[^\s\"'/?]+/)?(?:{_RPC_CALL}|method/[A-Za-z_])"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/({_PHP_SCRIPT})",
     # an application's context root before its API, WildFly's `/shop/api/login` (QA: every
@@ -592,6 +612,13 @@ _PATH_FIELD_END = r"(\s|$)"
 # ... also as a member of a JSON object in a message, `"path": "/api/orders/1234"` (zap's
 # console encoder: QA, `/.env` and `/healthz` were one `"path": "<*>"` event)
 _JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
+# ... and of a Python dict's repr, Frappe's `frappe.web` record `{..., 'full_path':
+# '/api/method/login?', 'method': 'POST', ...}` (QA Frappe: every request of a method one event,
+# a mass delete and a data export normal requests)
+_DICT_PATH_FIELD = (
+    r"((?:^|[\s{,])'(?i:path|uri|url|full_?path|request_?path|request_?uri|request_?url)': ?')"
+)
+_SQUOTE_END = r"(')"
 # ... and a logfmt pair's quoted path, Harbor's registry `http.request.uri="/v2/..."` (QA: one
 # `"<*>"`, every call of the registry one event)
 _PATH_FIELD_QUOTED = (
@@ -742,6 +769,30 @@ QUOTED_REQUEST = [
     )
 ]  # fmt: skip
 _QUOTED_REQUEST_ANY = rf"{_PATH_FIELD_QUOTED}/"
+# ... and an RPC API's call and a Python dict's path field, on the rows that may hold them
+RPC_REQUEST = [
+    pattern
+    for before, end in _REQUEST_FORMS
+    for segment in _RPC_SEGMENTS
+    for pattern in (
+        (rf"{before}{segment}{end}", rf"\1{_KEPT}\2\3", 1),
+        (rf"{before}{segment}\?[^\s\"]*{end}", rf"\1{_KEPT}\2{_QUERY}\3", 1),
+    )
+]  # fmt: skip
+DICT_REQUEST = [
+    (rf"{_DICT_PATH_FIELD}{_SCHEME_HOST}(/)", r"\1\2", 1),
+    *(
+        pattern
+        for segment in (*_RPC_SEGMENTS, *_SEGMENTS)
+        for pattern in (
+            (rf"{_DICT_PATH_FIELD}{segment}{_SQUOTE_END}", rf"\1{_KEPT}\2\3", 1),
+            (rf"{_DICT_PATH_FIELD}{segment}/[^\s']*{_SQUOTE_END}", rf"\1{_KEPT}\2{_REST}\3", 1),
+            (rf"{_DICT_PATH_FIELD}{segment}\?[^\s']*{_SQUOTE_END}",
+             rf"\1{_KEPT}\2{_QUERY}\3", 1),
+        )
+    ),
+]  # fmt: skip
+_DICT_REQUEST_ANY = rf"{_DICT_PATH_FIELD}/"
 # any request (the API forms are longer ones)
 _REQUEST_ANY = (
     f"{_METHOD}{_SEGMENTS[-1]}|{_METHOD_QUOTED}{_SEGMENTS[-1]}|{_PATH_FIELD}{_SEGMENTS[-1]}"
@@ -847,10 +898,13 @@ PUPPET: list[tuple[str, str, int]] = [
 _PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
 _REQUEST_PY = [
     (re.compile(p), r, n)
-    for p, r, n in REGISTRY + ID_ACTION + NAME_ACTION + QUOTED_REQUEST + REQUEST
+    for p, r, n in (
+        REGISTRY + ID_ACTION + NAME_ACTION + RPC_REQUEST + DICT_REQUEST + QUOTED_REQUEST + REQUEST
+    )
 ]
 _API_REQUEST_PY = [  # (`_API_PATH_ANY`: no name before an action)
-    (re.compile(p), r, n) for p, r, n in REGISTRY + ID_ACTION + QUOTED_REQUEST + REQUEST
+    (re.compile(p), r, n)
+    for p, r, n in REGISTRY + ID_ACTION + RPC_REQUEST + DICT_REQUEST + QUOTED_REQUEST + REQUEST
 ]
 _API_PATH_PY = re.compile(_API_PATH_ANY)
 _BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
@@ -895,7 +949,7 @@ _ERRNO_HINT += (
 )
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(
-    (), (" HTTP/", ",HTTP/", "=/", '="/', '": "/', '":"/', "://", "HTTP Request to ",
+    (), (" HTTP/", ",HTTP/", "=/", '="/', '": "/', '":"/', "': '/", "://", "HTTP Request to ",
          "HTTP request to ",
          *_METHOD_HINTS)
 )  # fmt: skip
@@ -970,7 +1024,9 @@ def _action_rows(
             return None
         if not_these is not None:
             rows = pc.and_(rows, pc.invert(pc.match_substring_regex(text, not_these)))
-        requests = pc.match_substring_regex(text, f"{_REQUEST_ANY}|{_QUOTED_REQUEST_ANY}")
+        requests = pc.match_substring_regex(
+            text, f"{_REQUEST_ANY}|{_QUOTED_REQUEST_ANY}|{_DICT_REQUEST_ANY}"
+        )
         context = pc.match_substring(text, ERROR_CONTEXT_REQUEST)
         rows = pc.and_(rows, pc.and_(pc.fill_null(requests, False), pc.invert(context)))
         return rows if pc.any(rows).as_py() else None
@@ -1006,6 +1062,8 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_REGISTRY_ANY), REGISTRY, True),  # `/v2/<*>/manifests/<*>`
         (_action_rows(_ID_ACTION_ANY), ID_ACTION, False),  # `/orders/<*>/cancel`
         (_action_rows(_NAME_ACTION_ANY, _API_PATH_ANY), NAME_ACTION, False),  # `/index/<*>/search`
+        (_action_rows(_RPC_ANY), RPC_REQUEST, False),  # `/api/2.0/mlflow/runs/create`
+        (_action_rows(_DICT_REQUEST_ANY), DICT_REQUEST, False),  # `'full_path': '/login?'`
         (_rows_matching(_QUOTED_REQUEST_ANY), QUOTED_REQUEST, True),  # `uri="/api/x"`
         (_request_rows, REQUEST, False),  # the path's first segment kept
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word

@@ -773,6 +773,9 @@ NAME_KEYS = (
     # ... and CEF's users and domains, `duser=svc_sql dntdom=CORP` (QA CEF: a template per
     # service account, a new account's normal logon a new event)
     "duser|suser|dntdom|sntdom|"
+    # ... and PAM's remote user, `ruser=bob rhost= user=bob` (QA polkit: kept beside the masked
+    # `user=`, a template per user)
+    "ruser|"
     # ... and a process's, a trace's or an operation's id under its name, influxd's `log_id=
     # 0B61nsCt000` (one per process: QA InfluxDB, kept in every template of a one-process
     # file, and after a restart every event was new), `trace_id=`, `run_id=`
@@ -854,7 +857,8 @@ _SPACED_EQUALS = (
     r"(?:\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=]+)($|[\s,;)}\]\"'<])"
 )
 _NAMED_COLON = (
-    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}|teleportuser)):[A-Za-z_][\w.@-]*($|[\s,;)\]}}])"
+    rf"(^|[\s,;{{(\[._\"'])((?i:{NAME_KEYS}|teleportuser|unix-user|unix-group)):[A-Za-z_][\w.@-]*"
+    r"($|[\s,;)\]}])"
 )
 # ... and a host named in prose with a colon and space, a name with a digit before a comma or
 # the end (GlusterFS's `Received ACC from uuid: ..., host: node1, port: 0`: QA, which of three
@@ -997,6 +1001,12 @@ MASKS: list[tuple[str, str, int]] = [
     # Drupal: a template per key)
     (r'(\bUndefined array key )"[^"\s]*"', r'\1"' + WILDCARD + '"', 1),
     (r"(\bUndefined (?:index|offset|variable|property): ?)[^\s'\"]+", r"\1" + WILDCARD, 1),
+    # polkit's subject as its command line (`for unix-process:4321:987 [pkexec /usr/bin/systemctl
+    # restart sshd]`), pkexec's `[COMMAND=...]` and its user first (`alice: Executing command`):
+    # QA polkit, a template per user and per number of the command's words
+    (r"((?:unix-process|system-bus-name):[^\s\[]* )\[[^\]]*\]", r"\1[" + WILDCARD + "]", 1),
+    (r"(\[COMMAND=)[^\]]*(\])", r"\1" + WILDCARD + r"\2", 1),
+    (r"^[a-z_][\w.-]*(: (?:Executing command|Error executing command) )", WILDCARD + r"\1", 1),
     # a user's login path in Vault's audit log, `auth/userpass/login/alice` (QA Vault: a
     # template per user, a user's normal login a new event)
     (r"(\bauth/[\w.-]+/login/)[^\s/\"',;)}\]]+", r"\1" + WILDCARD, 1),
@@ -1007,10 +1017,22 @@ MASKS: list[tuple[str, str, int]] = [
     # a statement written unquoted at the end of a record's fields, Pinot's broker stats
     # `...,exceptions=0,query=SELECT city, count(*) FROM orders ...` (QA Pinot: a template per
     # query text, a new dashboard's normal query flagged at the unseen-key cap)
+    # ... also as `stmt=` and after a label in prose, Impala's `Analyzing query: select ...` and
+    # `Exec() query_id=... stmt=select ...` (QA Impala: a template per query's shape, every
+    # normal ad-hoc query a new event)
     (
-        r"((?:^|[\s,;])(?i:query|sql|statement)=)(?i:SELECT|INSERT|UPDATE|DELETE|WITH|SHOW"
-        r"|DESCRIBE|EXPLAIN|SET|CREATE|DROP|ALTER)\s.*$",
+        r"((?:^|[\s,;])(?i:query|sql|statement|stmt)(?:=|: ))(?i:SELECT|INSERT|UPDATE|DELETE"
+        r"|WITH|SHOW|DESCRIBE|EXPLAIN|SET|CREATE|DROP|ALTER|UPSERT|COMPUTE|REFRESH"
+        r"|INVALIDATE)\s.*$",
         r"\1" + WILDCARD,
+        1,
+    ),
+    # a resource pool or queue named by its dotted path, Impala's `Rejected query from pool
+    # root.adhoc: queue full` (QA Impala: a template per pool, a rejection from another pool
+    # a new event)
+    (
+        r"(\b(?i:pool|queue) )[a-z][\w-]*(?:\.[\w-]+)+?([:,;.]?(?:\s|$))",
+        r"\1" + WILDCARD + r"\2",
         1,
     ),
     # a name of several words as a JSON member's value in a message, BigBlueButton's

@@ -87,7 +87,7 @@ _KEPT_NUMBER = re.compile(r"-?[0-9]+")
 _KEPT_NAMED_NUMBER = re.compile(r"[^\s()]*\(-?[0-9]+\)?")
 _ENDPOINT_WORD = re.compile(  # `kept_values.REQUEST`: `/cart`, `/product/<*>`, `/api/v1/users?<*>`
     # (Jira's `/rest/api/2/search`: a bare version after the API's name)
-    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,3}"
+    r"(/(?:\.?[A-Za-z_][\w.~-]*(?:/[A-Za-z_][\w.~-]*|/[0-9](?:\.[0-9])?(?=/)){0,5}"
     r"(?:/<\*>/[a-z]+(?:[-_][a-z]+)?)?)?)"  # ... an action after an id, `/orders/<*>/cancel`
     r"(?:/<\*>|\?<\*>)?"
 )
@@ -378,7 +378,9 @@ def _endpoint(word: str) -> str | None:
     `/search?<*>`, the root `/`; quotes aside, also as a field's value), or the word itself
     for a handler that served a request (`_HANDLER_WORD`), else None. Only request lines and
     path fields give such paths: any other absolute path is masked whole."""
-    word = word.strip("\"'")
+    # (a JSON member's or a Python dict's value ends at a comma or the closing brace:
+    # `"path": "/cart",`, Frappe's `'full_path': '/api/method/login?<*>',`)
+    word = word.rstrip(",}").strip("\"'")
     if _HANDLER_WORD.fullmatch(word) or _PORT_WORD.fullmatch(word):
         return word
     if handler := _GO_HANDLER.fullmatch(word):

@@ -118,3 +118,4 @@ def test_polkits_and_pkexecs_users_and_commands_are_values(log_parsed):
     events, _ = log_parsed(lines, "linux", year=2026)
     assert len(set(events["template"])) == 3
     assert all(u not in t for t in set(events["template"]) for u in users)
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -752,13 +753,17 @@ def test_jitter_year_rollovers_and_the_next_file_are_no_step_back(tmp_path):
 def test_auto_does_not_take_a_level_for_a_process_id():
     """QA Spring Boot: `nova` read `INFO` as the Pid and `4121` as the Level, dated every
     line as `iso` does and was picked; an INFO and an ERROR line of one message were then
-    one template. A Pid holds a number and a Level one word with a letter."""
+    one template. A Pid holds a number and a Level one word with a letter. (QA Spinnaker:
+    Spring Boot's own layout is `spring`'s, its level and pid fields of their own.)"""
     lines = [
         f"2026-11-03 14:22:{i:02d}.123  {'ERROR' if i % 7 == 0 else 'INFO'} 4121 --- "
         f"[nio-8080-exec-{i % 4}] c.e.shop.OrderController : [req={i:08x}] Charge {i} declined"
         for i in range(40)
     ]
-    assert rank_formats(lines)[0].name == "iso"
+    assert [f.name for f in rank_formats(lines)[:2]] == ["spring", "iso"]
+    fields = resolve_format("spring").regex
+    assert re.match(fields, lines[0])["Level"] == "ERROR"
+    assert re.match(fields, lines[0])["Pid"] == "4121"
 
 
 def test_iso_reads_a_zone_abbreviation_after_the_time_and_auto_takes_no_zone_for_a_level(

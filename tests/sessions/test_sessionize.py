@@ -960,6 +960,36 @@ def test_order_time_sorts_sessions_by_id_and_keeps_undated_lines_behind_their_pr
     assert [s.keys for s in line_order] == [[1, 3, 2, 4], [1, 2]]  # the default: as written
 
 
+def test_order_time_warns_of_events_of_two_inputs_at_one_time(make_events):
+    """QA MLflow: two replicas' access logs to the second, `--order time` took a second's
+    events of `a` before those of `b` whatever their real order, and no word said."""
+    n = 40
+    path = make_events(
+        content=[f"job_{i // 4} call {i % 4}" for i in range(n)],
+        template_id=[1 + i % 4 for i in range(n)],
+        timestamp=[at(i // 2) for i in range(n)],  # two calls a second, one in each file
+        source=["a.log" if i % 2 else "b.log" for i in range(n)],
+        line_no=[i // 2 + 1 for i in range(n)],
+    )
+    settings = SessionizerSettings(by_id=r"job_\d+", order="time").validate()
+    stats = SessionizeStats()
+    list(sessionize_file(path, settings.build(stats=stats)))
+    assert (stats.n_input_ties, stats.n_events_timed) == (20, 40)
+    (said,) = [w for w in stats.warnings(r"job_\d+") if "share their time" in w]
+    assert said.startswith("warning: in time order, 20 of 40 events (50%)")
+    apart = make_events(  # times a second apart: nothing to say
+        "apart.parquet",
+        content=[f"job_{i // 4} call {i % 4}" for i in range(n)],
+        template_id=[1 + i % 4 for i in range(n)],
+        timestamp=[at(i) for i in range(n)],
+        source=["a.log" if i % 2 else "b.log" for i in range(n)],
+        line_no=[i // 2 + 1 for i in range(n)],
+    )
+    stats = SessionizeStats()
+    list(sessionize_file(apart, settings.build(stats=stats)))
+    assert stats.n_input_ties == 0 and stats.tie_warning() is None
+
+
 def test_order_time_counts_windows_by_time_and_lines_is_refused_for_time_windows(make_events):
     path = make_events(
         content=["a", "b", "c", "d"],
@@ -1028,6 +1058,26 @@ def test_ids_that_change_on_every_line_are_warned(make_events):
     assert said.startswith("warning: 60 of 60 sessions by --by-id")
     _, stats = by_id(path, r"\[client ([^\]]+):\d+\]")  # the address alone: 5 clients
     assert not [w for w in stats.warnings(r"\[client ([^\]]+):\d+\]") if "hold one event" in w]
+
+
+def test_other_ids_of_the_same_shape_on_lines_of_their_own_are_warned(make_events):
+    """QA Janus: `\\d{15,16}` took VideoRoom's feed ids as well as the handles' ids: 844 of
+    2,661 sessions of one line each, and no word said; anchored, no warning."""
+    content = []
+    for n in range(60):
+        handle = 5550001112220000 + n
+        content += [f"[{handle}] Creating ICE agent", f"[{handle}] DTLS handshake completed",
+                    f"[{handle}] WebRTC media is now available", f"[{handle}] Hanging up"]
+        if n % 2:
+            content.append(f"Subscriber asked to subscribe to feed {7660001112220000 + n}")
+    path = make_events(content=content, template_id=[1] * len(content))
+    loose, anchored = r"(\d{15,16})", r"\[(\d{15,16})\]"
+    _, stats = by_id(path, loose)
+    (said,) = [w for w in stats.warnings(loose) if "hold one event each" in w]
+    assert said.startswith("warning: 30 of 90 sessions by --by-id")
+    assert "(e.g. '7660001112220001')" in said and "hold 4 on average" in said
+    _, stats = by_id(path, anchored)
+    assert not [w for w in stats.warnings(anchored) if "hold one event" in w]
 
 
 def test_ids_given_again_at_once_are_warned(make_events):

@@ -790,6 +790,30 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Timestamp",), ISO_8601, expected="'2026-12-01 00:16:55' or '2026-12-01T00:16:55Z'"
         ),
     ),
+    # Spring Boot's default console and file layout (`2024-11-18 10:00:00.100  INFO 1 --- [
+    # handlers-1] c.n.s.orca.q.handler.StartTaskHandler    : msg`; 3.x may name the
+    # application first, `--- [orca] [handlers-1]`): level, pid, thread and logger as fields,
+    # level and logger the event's first words, as `airlift`'s (QA Spinnaker: `iso` kept the
+    # padded thread in the message, `[ <*>]` or `[<*>]` by whether a thread's number was all
+    # digits, one event two templates)
+    "spring": BuiltinFormat(
+        r"<Date> <Time> +<Level> +<Pid> --- (\[<App>\] )?\[ *<ThreadName>\] <Component> +: "
+        r"<Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2024-11-18 10:00:00.100  INFO 1 --- [main] ...'"
+        ),
+    ),
+    # PostgreSQL's log with Debian's `log_line_prefix` (`%m [%p] %q%u@%d `: `2024-05-14
+    # 00:00:29.710 UTC [26986] grafana@tsdb LOG:  connection authenticated: ...`, a background
+    # process's without `user@db`): the backend's pid, user, database and level as fields,
+    # `--by-field Pid` a connection's or a worker's session (QA TimescaleDB: `iso` left `[<*>]`
+    # first in every template and no session by pid without a format string)
+    "postgres": BuiltinFormat(
+        r"<Date> <Time>( <Zone>)? \[<Pid>\] (<User>@<Database> )?<Level>: +<Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2024-05-14 00:00:29.710 UTC [26986] LOG: ...'"
+        ),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
     # (QA Rails: no built-in format read it)
@@ -943,6 +967,15 @@ _BUILTIN_FIELDS = {
     # a weekday, else none (QA osquery: the weekday swallowed a JSON line's start up to
     # `calendarTime`'s `"Thu`, 0 rejects, the query's name gone from every template)
     ("ctime", "Dow"): "[A-Z][a-z]{2}",
+    ("postgres", "Pid"): "[0-9]+",
+    ("spring", "Level"): "[A-Z]+",
+    ("spring", "Pid"): "[0-9]+",
+    ("spring", "App"): r"[^\]\s]*",
+    ("spring", "ThreadName"): r"[^\]]*",
+    ("spring", "Component"): r"\S+",
+    ("postgres", "User"): r"[^\s@]*",
+    ("postgres", "Database"): r"[^\s@]*",
+    ("postgres", "Level"): "[A-Z]+[0-9]?",  # LOG, ERROR, FATAL, DETAIL, ..., DEBUG1
     ("logread", "Dow"): "[A-Z][a-z]{2}",
     # `0x1a2b3`: QA Synapse, `macos` read `- synapse.access.http.8008 - 460 - INFO - ...`
     # with its logger as the level, tied with `iso` and was picked

@@ -553,6 +553,10 @@ _RPC_VERBS = (
     "lookup|batch|archive|unarchive|resize|restart|pause|resume|repair|pin|unpin"
 )
 _RPC_CALL = rf"(?:[a-z][a-z_-]*/){{1,2}}(?:{_RPC_VERBS})(?:[-_][a-z]+)*"
+_LANGUAGES = (  # ISO 639-1 codes of the languages sites are most often written in
+    "en|de|fr|es|it|nl|pt|pl|ru|ja|zh|ko|sv|da|fi|no|nb|cs|sk|tr|ar|he|el|hu|ro|uk|bg|hr|sl|"
+    "lt|lv|et|id|th|vi|ca|eu|gl"
+)
 _RPC_SEGMENTS = (
     rf"/({_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_RPC_CALL})",
     # ... and a remote method's dotted name after `/api/method/`, Frappe's
@@ -596,6 +600,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # `/orders/_all_docs?...`, `/orders/_design/reports/...` (QA: each one a document read's
     # `/orders/<*>` event, a permission change and a full dump unflagged)
     rf"/({_NAME}/_[a-z][a-z_]*)",
+    # ... and a shop's page after its language, PrestaShop's `/en/cart`, `/de/order-confirmation`
+    # (QA PrestaShop: every page one `/en/<*>` event, a checkout without payment a cart's)
+    rf"/((?:{_LANGUAGES})(?:[-_][A-Za-z]{{2}})?/{_NAME})",
     rf"/({_NAME})",
 )
 _MORE = "\ue028"  # a query's other parameters after its kept routing ones (`ROUTED`)

@@ -774,8 +774,9 @@ NAME_KEYS = (
     # service account, a new account's normal logon a new event)
     "duser|suser|dntdom|sntdom|"
     # ... and PAM's remote user, `ruser=bob rhost= user=bob` (QA polkit: kept beside the masked
-    # `user=`, a template per user)
-    "ruser|"
+    # `user=`, a template per user), PostgreSQL's authenticated `identity="grafana"` (QA
+    # TimescaleDB: a template per account, a new service account's login a new event)
+    "ruser|identity|"
     # ... and a process's, a trace's or an operation's id under its name, influxd's `log_id=
     # 0B61nsCt000` (one per process: QA InfluxDB, kept in every template of a one-process
     # file, and after a restart every event was new), `trace_id=`, `run_id=`
@@ -1025,6 +1026,16 @@ MASKS: list[tuple[str, str, int]] = [
         r"|WITH|SHOW|DESCRIBE|EXPLAIN|SET|CREATE|DROP|ALTER|UPSERT|COMPUTE|REFRESH"
         r"|INVALIDATE)\s.*$",
         r"\1" + WILDCARD,
+        1,
+    ),
+    # ... and a quoted statement in a call's arguments, RQ's job description in Redash's
+    # worker log, `execute_query("SELECT * FROM users WHERE plan = 'pro'", 3, ...)` (QA Redash:
+    # a template per query, an analyst's new query a new event); by its shape, so a quoted
+    # sentence that starts with such a word stays (`"Select a plan"`)
+    (
+        r'"(?:(?i:SELECT)\s[^"]*?\s(?i:FROM)\s|(?i:INSERT\s+INTO)\s|(?i:UPDATE)\s+\S+\s+(?i:SET)\s'
+        r'|(?i:DELETE\s+FROM)\s|(?i:WITH)\s+\S+\s+(?i:AS)\s)[^"]*"',
+        '"' + WILDCARD + '"',
         1,
     ),
     # a resource pool or queue named by its dotted path, Impala's `Rejected query from pool

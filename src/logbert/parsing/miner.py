@@ -207,6 +207,8 @@ _TASK_CALL = re.compile(r"[a-z_][\w]*(?:\.[a-z_][\w]*)+\[[^\[\]\s]*\][,;:]?")
 # four of them the action was a variable, and a mass delete one event with saves)
 _ACTION_LABEL = re.compile(r"[a-z][a-z_]*:")
 _COMMAND_LABELS = frozenset({"command", "cmd"})
+_STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after them
+_CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
 
 
@@ -499,7 +501,8 @@ def _is_verb_form(word: str) -> bool:
 # or a hook, not a state (QA supervisord: `exited: api` and `exited: <*>` were two events, and
 # a program's first crash a new one; QA PHP: every cron hook a template of its own); not under
 # a label that names a class or an outcome (`status: running`, `error: timeout`)
-_LABELLED_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*[,;.]?")
+# (joined by `_` or `-`: KServe's `Registering model: lgbm-fraud`, QA: a template per model)
+_LABELLED_NAME = re.compile(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*[,;.]?")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 _CLASS_LABELS = STATE_NAMES | {
     "reason", "error", "err", "cause", "type", "kind", "level", "mode", "event", "code",
@@ -511,10 +514,11 @@ _CLASS_LABELS = STATE_NAMES | {
 
 
 def _names_under_label(label: str | None, values: set[str]) -> bool:
-    """Whether `values` are names after one `label` ended by a colon (`_LABELLED_NAME`)."""
+    """Whether `values` are names after one `label` ended by a colon (`_LABELLED_NAME`), or
+    after the word `name` (KServe's `Model with name sklearn-iris is not ready.`)."""
     return (
         label is not None
-        and label.endswith(":")
+        and (label.endswith(":") or label.lower() == "name")
         and label[:-1].lower() not in _CLASS_LABELS
         # not a protocol's or subsystem's prefix, hostapd's `WPA: pairwise key handshake
         # completed` beside `WPA: group key ...` (QA hostapd: one event, a station's joining
@@ -1183,6 +1187,16 @@ def _refine(
             and label.lower().rstrip(":") in _COMMAND_LABELS
             and len(values) <= ENDPOINT_MAX_DISTINCT
             and all(_CONSOLE_COMMAND.fullmatch(v.rstrip(",;.")) for v in values)
+        )
+        # ... and a task's or a stage's type after its word, Spinnaker Orca's `Starting task
+        # createBake` beside `monitorDeploy`, `Starting stage deployManifest` (QA Spinnaker:
+        # one `Starting task <*>` event, a missing or reordered step unseen): camelCase names
+        operations = operations or (
+            label is not None
+            and label.lower() in _STEP_LABELS
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_CAMEL_NAME.fullmatch(v) for v in values)
+            and any(not v.islower() for v in values)
         )
         # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
         # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five

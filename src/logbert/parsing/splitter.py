@@ -222,7 +222,7 @@ def split_lines(
     if fmt.name in ("level-first", "nodered", "geth"):  # the level leads the event too
         # (`formats`)
         cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
-    if fmt.name in ("airlift", "monero", "ignite"):  # ... and the logger after it
+    if fmt.name in ("airlift", "monero", "ignite", "spring"):  # ... and the logger after it
         cols["Content"] = pc.binary_join_element_wise(
             cols["Level"], cols["Component"], cols["Content"], " "
         )

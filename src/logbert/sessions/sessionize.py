@@ -113,7 +113,9 @@ def sessionize_file(
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
         columns = _with_tie_break(columns, names)
-        batches = sorted_by_time(parquet.read(columns=columns), batch_size, str(path))
+        batches = sorted_by_time(
+            parquet.read(columns=columns), batch_size, str(path), _tie_stats(sessionizer)
+        )
     for batch in batches:
         yield from sessionizer.push(batch, where=str(path))
         if progress is not None:
@@ -178,19 +180,28 @@ def sessionize_events(
             whole = pa.concat_tables(held, promote_options="permissive")
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
             raise LogbertError(f"{where}: the event tables do not fit together ({exc})") from exc
-        for batch in sorted_by_time(whole, batch_size, where):
+        for batch in sorted_by_time(whole, batch_size, where, _tie_stats(sessionizer)):
             yield from sessionizer.push(batch, where=where)
     yield from sessionizer.flush()
 
 
-def sorted_by_time(events: pa.Table, batch_size: int, where: str) -> Iterator[pa.Table]:
+def _tie_stats(sessionizer: Sessionizer) -> SessionizeStats | None:
+    """The stats that count events of two inputs at one time (`sorted_by_time`): those of
+    sessions by id or field; a time window mixes its inputs' events whatever their order."""
+    return None if isinstance(sessionizer, WindowSessionizer) else sessionizer.stats
+
+
+def sorted_by_time(
+    events: pa.Table, batch_size: int, where: str, stats: SessionizeStats | None = None
+) -> Iterator[pa.Table]:
     """`events` in time order, `batch_size` rows at a time: a sort on `timestamp`, equal
     times in order of input name and line, so that the order the inputs were given in
     changes nothing (QA: HDFS's datanode and namenode lines share seconds, and 5,807 of
     6,802 blocks got other sequences with the files swapped). Events without one stay behind
     the event before them (an undated line belongs where it was written: time windows give it
     that event's time, `--order time` keeps it there). One input already in order: plain
-    slices, no copy."""
+    slices, no copy. Events of two inputs at one time, whose order is the inputs' names' and
+    not the one they happened in, are counted into `stats` (`tie_warning`)."""
     micros = _timestamp_micros(events.column("timestamp"), where)
     named = {"source", "line_no"} <= set(events.column_names)
     one_input = not named or pc.count_distinct(events.column("source")).as_py() <= 1
@@ -202,6 +213,10 @@ def sorted_by_time(events: pa.Table, batch_size: int, where: str) -> Iterator[pa
         columns = [micros, events.column("source"), events.column("line_no")]
         keys = pa.table(columns, names=["t", "s", "l"])
         order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in ("t", "s", "l")])
+        if stats is not None and not one_input:
+            stats.n_events_timed += len(events)
+            sources = events.column("source").take(order)
+            stats.n_input_ties += _input_ties(micros.take(order), sources)
     elif not in_order:
         order = pc.array_sort_indices(micros)
     for offset in range(0, events.num_rows, batch_size):
@@ -256,6 +271,16 @@ def sessionize_by_window(
 # --- internals -------------------------------------------------------------------------------
 
 _EARLIEST = -(2**63)  # sort key of undated events before the first dated one
+
+
+def _input_ties(micros: pa.Array, sources: pa.ChunkedArray | pa.Array) -> int:
+    """How many events, in time order, share their time with the event before them and come
+    from another input: their order is the inputs' names', not the one they happened in."""
+    times = pc.fill_null(micros, _EARLIEST).to_numpy(zero_copy_only=False)
+    codes = pc.dictionary_encode(sources).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    if times.size < 2:
+        return 0
+    return int(((times[1:] == times[:-1]) & (codes[1:] != codes[:-1])).sum())
 
 
 def _ascending(

@@ -44,6 +44,14 @@ END_KEY_SHARE = 0.1
 RESTARTS_AT_ONCE = 3
 SINGLE_EVENT_MIN = 50  # sessions before nearly all of one event each is a warning ...
 SINGLE_EVENT_SHARE = 0.9  # ... at this share
+# ... and a share this large beside sessions of this many events on average: the regex also
+# matches other ids of the same shape on lines of their own (`lone_ids_warning`)
+LONE_ID_SHARE = 0.2
+LONE_ID_OTHERS_MEAN = 4
+# events tied in time with another input's (`tie_warning`): this many, and this share of those
+# taken in time order
+TIED_MIN = 20
+TIED_SHARE = 0.05
 FEW_IDS = 2
 # a session this many times the others' average, with a quarter of the events, is suspect
 DOMINANT_RATIO = 5
@@ -114,6 +122,8 @@ class SessionizeStats:
     n_multi_id: int = 0  # by id: events naming several ids (each joins every one's session)
     multi_id_example: str | None = None  # the first such content
     n_single: int = 0  # sessions of one event (`single_event_warning`)
+    single_example: str | None = None  # ... the first one's id (`lone_ids_warning`)
+    n_session_events: int = 0  # events of all sessions (an event naming two ids: twice)
     # by id: events whose id the regex matched inside a longer word or number (`131@o2ib` of
     # `10.1.5.131@o2ib`), and the first such match and its word (`cut_ids_warning`)
     n_cut_ids: int = 0
@@ -161,6 +171,10 @@ class SessionizeStats:
     before_idle_clock_example: str | None = None  # the first such event's session id
     n_undated_idle: int = 0  # ... events of a session without a timestamp: no clock for them
     n_undated_ordered: int = 0  # --order time: events of a session without a timestamp
+    # in time order, events of several inputs (`sessionize.sorted_by_time`), and those at the
+    # time of the event before them from another input: ordered by input name (`tie_warning`)
+    n_events_timed: int = 0
+    n_input_ties: int = 0
     n_out_of_order: int = 0  # by id or field: sessions with an event earlier than one before it
     out_of_order_example: str | None = None  # the first such session's id
     # sessions quiet for over `REUSE_GAP_US` between two events, their first key again after
@@ -251,6 +265,9 @@ class SessionizeStats:
         longest (`n_events`) for `dominant_id_warning`."""
         self.n_sessions += 1
         self.n_single += n_events == 1
+        self.n_session_events += n_events
+        if n_events == 1 and self.single_example is None:
+            self.single_example = session_id
         if session_id is not None and (self.largest_id is None or n_events > self.largest_events):
             self.largest_id, self.largest_events = session_id, n_events
         if self.first_id is None:
@@ -571,6 +588,7 @@ class SessionizeStats:
             self.no_value_warning(),
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
+            self.lone_ids_warning(pattern),
             self.dominant_id_warning(pattern),
             self.punctuated_ids_warning(pattern),
             self.run_on_ids_warning(pattern),
@@ -586,6 +604,7 @@ class SessionizeStats:
             self.undated_idle_warning(),
             self.undated_window_warning(),
             self.undated_order_warning(),
+            self.tie_warning(),
             self.reused_ids_warning(),
             self.multi_host_warning(),
             self.reused_id_warning(pattern),
@@ -814,6 +833,48 @@ class SessionizeStats:
             f"'{pattern}' hold one event: the id changes on nearly every line (a client's port, "
             "a request counter?), so no session shows a sequence; capture only the part that "
             "stays, e.g. an address without its port ('\\[client ([^\\]]+):\\d+\\]')"
+        )
+
+    def tie_warning(self) -> str | None:
+        """`warning: ...` when over `TIED_SHARE` of the events taken in time order from several
+        inputs share their time with an event of another input just before them: their order
+        is the inputs' names', not the one they happened in (QA MLflow: two replicas' access
+        logs to the second, each job's calls in an order that changed from second to second,
+        and no word said)."""
+        if self.n_input_ties < TIED_MIN or self.n_input_ties < TIED_SHARE * self.n_events_timed:
+            return None
+        share = self.n_input_ties / self.n_events_timed
+        return (
+            f"warning: in time order, {self.n_input_ties:,} of {self.n_events_timed:,} events "
+            f"({share:.0%}) share their time with an event of another input just before them: "
+            "the log does not say which came first, so they are taken in the order of the "
+            "inputs' names, and a session's sequence across inputs is partly arbitrary; log "
+            "times with milliseconds, or key sessions by what one input writes"
+        )
+
+    def lone_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when a share of the sessions by the --by-id regex `pattern` hold one
+        event each (`LONE_ID_SHARE`, short of `single_event_warning`'s) beside sessions of
+        `LONE_ID_OTHERS_MEAN` events or more on average: the regex also takes other ids of the
+        same shape on lines of their own (QA Janus: `\\d{15,16}` took VideoRoom's feed and user
+        ids, 844 of 2,661 sessions of one line each, and said nothing of them)."""
+        if pattern is None or self.field is not None or self.n_sessions < SINGLE_EVENT_MIN:
+            return None
+        others = self.n_sessions - self.n_single
+        if not LONE_ID_SHARE * self.n_sessions <= self.n_single < (
+            SINGLE_EVENT_SHARE * self.n_sessions
+        ):
+            return None
+        mean = (self.n_session_events - self.n_single) / others
+        if mean < LONE_ID_OTHERS_MEAN:
+            return None
+        return (
+            f"warning: {self.n_single:,} of {self.n_sessions:,} sessions by --by-id "
+            f"'{pattern}' hold one event each (e.g. '{self.single_example}'), while the others "
+            f"hold {mean:,.0f} on average: the regex may also take other ids of the same shape "
+            "(a user's, a room's, a parent's) from lines of their own; anchor it where the "
+            "session's id stands, e.g. after its name ('handle (\\d+)'), or, if those are "
+            "units of one line (health checks), leave it"
         )
 
     def few_ids_warning(self, pattern: str | None) -> str | None:

@@ -21,6 +21,10 @@ def test_an_rpc_apis_verb_is_its_call(log_parsed):
     lines = [line.format(n=n, c=calls[n % len(calls)]) for n in range(24)]
     events, _ = log_parsed(lines, "access")
     assert {t.split()[1] for t in events["template"]} == {f"/api/2.0/mlflow/{c}" for c in calls}
+    # ... also under an API of another name, MLflow's UI calls, `/ajax-api/2.0/mlflow/...`
+    assert mask_text("GET /ajax-api/2.0/mlflow/runs/search?x=1 HTTP/1.1") == (
+        "GET /ajax-api/2.0/mlflow/runs/search?<*> HTTP/<*>"
+    )
     # a name after the resource is no verb: still one value
     assert mask_text("GET /api/v1/users/alice HTTP/1.1") == "GET /api/v1/users/<*> HTTP/<*>"
 
@@ -119,3 +123,20 @@ def test_polkits_and_pkexecs_users_and_commands_are_values(log_parsed):
     assert len(set(events["template"])) == 3
     assert all(u not in t for t in set(events["template"]) for u in users)
 
+
+def test_polkits_action_ids_are_events(log_parsed):
+    """QA polkit: `authorization for action org.freedesktop.packagekit.package-install` beside
+    `...timedate1.set-time` was one `org.freedesktop.<*>` event, setting the clock a package
+    install's."""
+    actions = ["org.freedesktop.packagekit.package-install", "org.freedesktop.timedate1.set-time",
+               "org.freedesktop.NetworkManager.settings.modify.system",
+               "org.freedesktop.packagekit.system-update",
+               "org.freedesktop.udisks2.filesystem-mount-system"]  # fmt: skip
+    lines = [
+        f"Nov  4 09:05:{n:02d} ws-carol polkitd[812]: Operator of unix-session:{n} successfully "
+        f"authenticated as unix-user:carol to gain TEMPORARY authorization for action "
+        f"{actions[n % 5]} for system-bus-name::1.{n} [/usr/bin/x] (owned by unix-user:carol)"
+        for n in range(30)
+    ]
+    events, _ = log_parsed(lines, "linux", year=2026)
+    assert len(set(events["template"])) == 5

@@ -513,7 +513,7 @@ _API = r"(?:api|rest)/(?:[a-z]+/)?"
 # ... a bare version after `/api/` itself or after `/rest/` and a name (`/rest/agile/1.0/`), not
 # after `/api/` and a name: `/api/orders/7/cancel` names order 7 (QA uvicorn: its id was kept
 # as a version, a template per one-digit order)
-_API_BARE = r"(?:api/|rest/(?:[a-z]+/)?)"
+_API_BARE = r"(?:(?:[a-z]+-)?api/|rest/(?:[a-z]+/)?)"  # (`/ajax-api/2.0/`: MLflow's UI)
 _MARKED_VERSION = f"[{_ERRNO_MARKED}](?:\\.[{_ERRNO_MARKED}])?"
 _BARE_VERSION: list[tuple[str, str, int]] = [
     (rf"((?:^|[\s\"=])/{_API_BARE}){d}((?:\.[0-9])?/[A-Za-z_])", rf"\1{mark}\2", 1)
@@ -558,13 +558,13 @@ _LANGUAGES = (  # ISO 639-1 codes of the languages sites are most often written 
     "lt|lv|et|id|th|vi|ca|eu|gl"
 )
 _RPC_SEGMENTS = (
-    rf"/({_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_RPC_CALL})",
+    rf"/((?:[a-z]+-)?{_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_RPC_CALL})",
     # ... and a remote method's dotted name after `/api/method/`, Frappe's
     # `/api/method/frappe.client.delete` beside `.../frappe.desk.form.save.savedocs`
     rf"/({_API}method/[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)",
 )
 # (the rows that may hold one, `RPC_REQUEST`: each pattern costs a pass over its rows)
-_RPC_ANY = rf"/{_API}(?:[^\s\"'/?]+/)?(?:{_RPC_CALL}|method/[A-Za-z_])"
+_RPC_ANY = rf"/(?:[a-z]+-)?{_API}(?:[^\s\"'/?]+/)?(?:{_RPC_CALL}|method/[A-Za-z_])"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/({_PHP_SCRIPT})",
     # an application's context root before its API, WildFly's `/shop/api/login` (QA: every

@@ -186,6 +186,7 @@ _ENGINE_EVENTS = frozenset({
 })  # fmt: skip
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
+_DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `org.gnome.x.y`
 # a pair's name, no id's: a digit or two at most twice (OpenVPN's `IV_LZ4v2`, `IV_COMP_STUBv2`
 # beside `IV_VER`: QA, twelve keys one `IV_<*>` event, a client's new key a known one)
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*(?:[0-9]{1,2}[A-Za-z_.-]*){0,2}")
@@ -1228,6 +1229,15 @@ def _refine(
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
         ) or (label in _ENGINE_OBJECTS and values <= _ENGINE_EVENTS)
+        # ... and an action's reverse-DNS id after `action`, polkit's `authorization for action
+        # org.freedesktop.packagekit.package-install` beside `...timedate1.set-time` (QA
+        # polkit: one `org.freedesktop.<*>` event, setting the clock a package install's)
+        stated = stated or (
+            label is not None
+            and label.lower() == "action"
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_DOTTED_ACTION.fullmatch(v.rstrip(",;:")) for v in values)
+        )
         stated = stated or (
             label == "to"
             and p > 1

@@ -61,6 +61,23 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     assert "still running" not in skips.open_sessions_note(2, stage="fit")
 
 
+def test_most_sessions_open_is_a_warning_that_ends_go_unjudged():
+    """QA Sonarr: release titles grabbed again days later made a 2.9-day lifetime, all 716
+    test sessions were open, 0 of 6 never-imported downloads flagged, and "treated as open"
+    read as routine."""
+    skips = with_lifetime(NgramDetector(), 70)
+    warning = skips.mostly_open_warning(716, 716)
+    assert warning.startswith("warning: 716 of 716 sessions (100%) are open")
+    assert "missing its last steps goes unflagged" in warning and "--idle-timeout" in warning
+    assert skips.mostly_open_warning(100, 716) is None  # a few open at the log's end
+    assert skips.mostly_open_warning(10, 10) is None  # too few to say
+    assert with_lifetime(detector_class("pca")(), 70).mostly_open_warning(716, 716) is None
+    skips.sessionizer = SessionizerSettings(by_id=r"id=(\d+)", idle_timeout="2h")
+    assert "--idle-timeout" not in skips.mostly_open_warning(716, 716)
+    skips.sessionizer = SessionizerSettings(window="5m")  # time windows: their own note
+    assert skips.mostly_open_warning(716, 716) is None
+
+
 def test_only_detectors_that_read_the_open_mask_or_ignore_ends_skip_open_ends():
     skipping = {name for name in DETECTORS if detector_class(name).skips_open_ends}
     assert skipping == {"logbert", "deeplog", "ngram", "length", "edit-distance", "new-event",

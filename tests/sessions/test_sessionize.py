@@ -224,6 +224,19 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
         )
         sessions, stats = by_id(ported, address, batch_size=16)
         assert len(sessions) == 20 and stats.cut_ids_warning(address) is None
+    # ... nor is a name before its file's extension (QA Sonarr: the release title in
+    # `/downloads/<title>/<title>.mkv` warned of, and the advised `\b` changed nothing)
+    files = make_events(
+        "files.parquet",
+        content=[
+            f"HardLinkOrCopy [/downloads/Fargo.S05E{i:02d}.WEB-NTb/Fargo.S05E{i:02d}.WEB-NTb.mkv]"
+            for i in range(60)
+        ],
+        template_id=[0] * 60,
+    )
+    title = r"\b(Fargo\.S\d\dE\d\d\.WEB-NTb)"
+    sessions, stats = by_id(files, title, batch_size=16)
+    assert len(sessions) == 60 and stats.cut_ids_warning(title) is None
 
 
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):

@@ -154,10 +154,12 @@ def command(
             truth, values = _from_sessions(
                 pipeline, path, input_format, overlap, found, still_open, normal
             )
+    n_evaluated = len(values)
     truth, values = _labelled(truth, values)
     metrics = detection_metrics(truth, values, info.value)
     notes = [
         pipeline.open_sessions_note(still_open.count, stage="evaluate"),
+        pipeline.mostly_open_warning(still_open.count, n_evaluated),
         normal.note(threshold, overlap.trained_on()),
         normal.unseen_warning(info.score),
     ]

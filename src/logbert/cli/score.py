@@ -177,6 +177,7 @@ def command(
     detector = pipeline.detector_
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
+        pipeline.mostly_open_warning(still_open, writer.count),
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
         pipeline.flag_rate_note(
             flagged,

@@ -108,6 +108,10 @@ _CONTINUATION = re.compile(
     # the lines "do not look like continuation lines")
     r"|(?:SELECT|FROM|WHERE|INNER JOIN|LEFT JOIN|ORDER BY|GROUP BY|INSERT INTO|UPDATE|DELETE"
     r"|VALUES|SET|OUTPUT|AND|OR|LIMIT|OFFSET) "
+    # ... and the exception NLog writes under a Sonarr / Radarr (Servarr) record, led by the
+    # app's version, `[v4.0.10.2544] System.Data.SQLite.SQLiteException ...` (QA Sonarr: "lines
+    # of their own", the join advice for a part of them only)
+    r"|\[v\d+(?:\.\d+){2,}\] "
     # ... and an Erlang/OTP report's lines (`** Reason for termination = error:function_clause`:
     # QA ejabberd, "lines of their own", and each crash's reason dropped unsaid)
     r"|\*\* "

@@ -267,6 +267,8 @@ class DatingChecks:
         source, line_no, line, value = event
         spec = self.fmt.timestamp
         fields = " ".join(f"<{f}>" for f in spec.fields)
+        if not value.strip():  # an optional header the line lacks (QA ProxySQL: `= ' '`)
+            return f"{source}:{line_no} {show_line(line)}, has no {fields}"
         return (
             f"{source}:{line_no} {show_line(line)}, has {fields} = {show_line(value)} where "
             f"{spec.describe()} was expected"

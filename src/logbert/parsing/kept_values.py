@@ -522,11 +522,14 @@ _BARE_VERSION: list[tuple[str, str, int]] = [
     (rf"((?:^|[\s\"=])/{_API_BARE}[{_ERRNO_MARKED}]\.){d}(/[A-Za-z_])", rf"\1{mark}\2", 1)
     for d, mark in _ERRNO_DIGITS.items()
 ]
+# the names of a field holding a request's path (`path=`, Caddy's `request.uri=`); the name's
+# last part says request (`file_path=` is a file's, left whole)
+_PATH_NAMES = r"path|uri|url|request_?path|request_?uri|request_?url"
 # ... and an API whose version is the path's first segment, LXD's `url=/1.0/instances/web1`
 # (QA LXD: every API call of a method one `url=<*>` event), after a request's method or a path
 # field only
 _ROOT_VERSION = (
-    r"(?:(?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)="
+    rf"(?:(?:^|\s)(?:[\w-]*\.)?(?i:{_PATH_NAMES})="
     rf"|(?:^|[\s\"])(?:{'|'.join(HTTP_METHODS)}) )/"
 )
 _BARE_VERSION += [
@@ -613,23 +616,23 @@ _REQUEST_MARKERS = (
 # `RequestPath=/api/orders/123`, Caddy's `request.uri=/cart?x=1`, `path=/login` (QA Traefik: the
 # whole path one variable, `/login`, `/.env` and `/wp-admin/...` were one event)
 _PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, left whole)
-    r"((?:^|\s)(?:[\w-]*\.)?(?i:path|uri|url|request_?path|request_?uri|request_?url)=)"
+    rf"((?:^|\s)(?:[\w-]*\.)?(?i:{_PATH_NAMES})=)"
 )
 _PATH_FIELD_END = r"(\s|$)"
 # ... also as a member of a JSON object in a message, `"path": "/api/orders/1234"` (zap's
 # console encoder: QA, `/.env` and `/healthz` were one `"path": "<*>"` event)
-_JSON_PATH_FIELD = r'((?:^|[\s{,])"(?i:path|uri|url|request_?path|request_?uri|request_?url)": ?")'
+_JSON_PATH_FIELD = rf'((?:^|[\s{{,])"(?i:{_PATH_NAMES})": ?")'
 # ... and of a Python dict's repr, Frappe's `frappe.web` record `{..., 'full_path':
 # '/api/method/login?', 'method': 'POST', ...}` (QA Frappe: every request of a method one event,
 # a mass delete and a data export normal requests)
 _DICT_PATH_FIELD = (
-    r"((?:^|[\s{,])'(?i:path|uri|url|full_?path|request_?path|request_?uri|request_?url)': ?')"
+    rf"((?:^|[\s{{,])'(?i:full_?path|{_PATH_NAMES})': ?')"
 )
 _SQUOTE_END = r"(')"
 # ... and a logfmt pair's quoted path, Harbor's registry `http.request.uri="/v2/..."` (QA: one
 # `"<*>"`, every call of the registry one event)
 _PATH_FIELD_QUOTED = (
-    r"((?:^|\s)(?:[\w-]*\.)*(?i:path|uri|url|request_?path|request_?uri|request_?url)=\")"
+    rf"((?:^|\s)(?:[\w-]*\.)*(?i:{_PATH_NAMES})=\")"
 )
 # where a request's path stands (before it) and what ends it
 # ... or after Quarkus' (Vert.x's) `HTTP Request to /orders/4711/payment failed, error id: ...`

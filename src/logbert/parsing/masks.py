@@ -250,6 +250,28 @@ JOINS: list[tuple[str, str, int]] = [
         )
     ),
 ]
+# an absolute path with spaces, Sonarr's `HardLinkOrCopy [/downloads/x.mkv] > [/tv/House of the
+# Dragon/Season 03/House of the Dragon - S03E03 - Episode 3 WEBDL-2160p.mkv]` (QA Sonarr: a
+# template per show and file spelling, 123 for 23 events, each new show an unseen event):
+# whole in brackets; else a folder's name of capitalised words (`Program Files/`, not `/var/
+# log/a to b/c`'s prose), and after such a folder a file's name before the message's end, a
+# quote, a comma
+_ABSOLUTE_WORD = rf"[^\s/\[\]{_NO_PATH}]"
+_ABSOLUTE_HEAD = rf"(?:^|[\s(])/(?:{_ABSOLUTE_WORD}+/)+[A-Z]{_ABSOLUTE_WORD}*"
+_JOINED_FOLDER_HEAD = (  # ... a path with a folder joined before its last part
+    rf"(?:^|[\s(])/(?:{_ABSOLUTE_WORD}+/)*{_ABSOLUTE_WORD}*{JOIN}{_ABSOLUTE_WORD}*/"
+    rf"(?:{_ABSOLUTE_WORD}+/)*[A-Z]{_ABSOLUTE_WORD}*"
+)
+_SPACED_TAIL = rf"(?:{_ABSOLUTE_WORD}+ )*{_ABSOLUTE_WORD}+"
+_FOLDER_TAIL = (  # (a folder's name ends in a small letter or a digit, not `HTTP/1.1`'s)
+    rf"(?:{_ABSOLUTE_WORD}+ )*{_ABSOLUTE_WORD}*[a-z0-9]/"
+)
+_FILE_END = r"\.[A-Za-z][A-Za-z0-9]{0,4}(?:$|[)'\",;])"
+JOINS += [
+    (r"(\[/[^\s\[\]]*) ([^\[\]]*\])", rf"\1{JOIN}\2", 24),
+    (rf"({_ABSOLUTE_HEAD}) ({_FOLDER_TAIL})", rf"\1{JOIN}\2", 24),
+    (rf"({_JOINED_FOLDER_HEAD}) ({_SPACED_TAIL}{_FILE_END})", rf"\1{JOIN}\2", 24),
+]
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
 # `['SKU-1', 'SKU-2']` (not an object's fields: their names say what it is); so is a quoted
@@ -1493,6 +1515,9 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    # a joined path in brackets keeps them, its parentheses too (Radarr's `[/movies/Dune Part
+    # Two (2024)/Dune Part Two (2024) WEBDL-1080p.mkv]`: `JOINS`' paths)
+    (rf"\[/[^\s\[\]]*{JOIN}[^\s\[\]]*\]", f"[{WILDCARD}]", 1),
     (  # a joined list of values (`join_values`) keeps its brackets: `(<*>)`, `[<*>]`, `{<*>}`
         rf"([\[({{])[^\s{JOIN}\[\](){{}}]*{JOIN}[^\s\[\](){{}}]*([\])}}])",
         r"\1" + WILDCARD + r"\2",
@@ -2276,7 +2301,9 @@ def _substituted(text: str, patterns: list[tuple[re.Pattern, str, int]]) -> str:
     counterpart of `mask_symbols.apply_patterns`."""
     for pattern, repl, passes in patterns:
         for _ in range(passes):
-            text = pattern.sub(repl, text)
+            text, changed = pattern.subn(repl, text)
+            if not changed:  # the next pass would change nothing either
+                break
     return text
 
 

@@ -201,8 +201,10 @@ _SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+(?:\{[a-z_,]+\})?")
 _CALL_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\(")
 _WHOLE_CALL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\([^()\s]*\)[,;]?")  # `answer()`, `set(x=<*>)`
 # ... and a Celery task with its id, `sentry.tasks.store.save_event[<*>]` (QA Sentry: four
-# tasks one `sentry.tasks.<*>[<*>]` event), apart by its dotted name
-_TASK_CALL = re.compile(r"[a-z_][\w]*(?:\.[a-z_][\w]*)+\[[^\[\]\s]*\][,;:]?")
+# tasks one `sentry.tasks.<*>[<*>]` event), apart by its dotted name, or a hyphenated one
+# beside them (Superset's `cache-warmup[<*>]` beside `reports.execute[<*>]`: QA, four task
+# types one `Task <*>[<*>] received` event)
+_TASK_CALL = re.compile(r"[a-z_][\w]*(?:[.-][a-z_][\w]*)+\[[^\[\]\s]*\][,;:]?")
 # a lower-case word ended by a colon after a context ended by one: the action the context
 # took (Dovecot's `imap(<*>: save: box=...`, `delete:`, `expunge:`, `flag_change:`; QA: with
 # four of them the action was a variable, and a mass delete one event with saves)
@@ -517,14 +519,15 @@ _CLASS_LABELS = STATE_NAMES | {
 def _names_under_label(label: str | None, values: set[str]) -> bool:
     """Whether `values` are names after one `label` ended by a colon (`_LABELLED_NAME`), or
     after the word `name` (KServe's `Model with name sklearn-iris is not ready.`)."""
+    if label is None or not (label.endswith(":") or label.lower() == "name"):
+        return False
+    word = label.removesuffix(":")
     return (
-        label is not None
-        and (label.endswith(":") or label.lower() == "name")
-        and label[:-1].lower() not in _CLASS_LABELS
+        word.lower() not in _CLASS_LABELS
         # not a protocol's or subsystem's prefix, hostapd's `WPA: pairwise key handshake
         # completed` beside `WPA: group key ...` (QA hostapd: one event, a station's joining
         # handshake its periodic rekey's)
-        and not _ACRONYM.fullmatch(label[:-1])
+        and not _ACRONYM.fullmatch(word)
         and all(
             _LABELLED_NAME.fullmatch(v)
             and not _is_verb_form(v.rstrip(",;."))
@@ -565,8 +568,13 @@ _BRACKETED_LEVEL = re.compile(r"\[(?i:trace|debug|info|notice|warn|warning|error
 # `hudson.model.Run#execute:`, `jenkins.InitReactorRunner$<*>#onAttained:`) or an exception's
 # class: the event's source, as many as the program has. One shape for all of them, they were
 # a variable (QA Jenkins: every three-word INFO message one template, `Script console invoked`
-# a known event)
-_CODE_LOCATION = re.compile(r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:")
+# a known event); or a class, its method and line, Jitsi's `JitsiMeetConferenceImpl.
+# onMemberJoined#1085:` (QA Jitsi: with a hex id of letters kept, `Member joined:abbddddc`, the
+# joins and leaves mined together were one `JitsiMeetConferenceImpl.<*>: Member <*>` event)
+_CODE_LOCATION = re.compile(
+    r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:"
+    r"|(?:[a-z_][\w$]*\.)*[A-Z][\w$]*\.[a-z_][\w$]*#[\w<>*]+:"
+)
 
 
 # states joined by `+`, Ceph's placement groups `active+clean+scrubbing`, `stale+undersized+

@@ -103,6 +103,8 @@ from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
+# most scored sessions open (and enough of them to say so): their ends judged for almost none
+MOSTLY_OPEN_SHARE, MOSTLY_OPEN_MIN_SESSIONS = 0.5, 20
 # how to label raw logs for a supervised detector: by session id, or (windows) from the lines
 LABELS_BY_ID = "pass --labels with a CSV of session id and label whose ids are these sessions' ids"
 LABELS_FROM_LINES = (
@@ -594,6 +596,39 @@ class Pipeline:
         }["score" if judging else stage]
         verb = "" if judging else f" does not tell {them} apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
+
+    def mostly_open_warning(self, n_open: int, n_sessions: int) -> str | None:
+        """A warning when most scored sessions are open and the detector skips open ends: where
+        sessions end is then judged for almost none, so a missing last step goes unseen (QA
+        Sonarr: release titles grabbed again days later made a 2.9-day lifetime, all 716 test
+        sessions open, 0 of 6 never-imported downloads flagged, exit 0 and "treated as open"
+        read as routine). Ids back after a quiet spell are the usual cause: an idle timeout at
+        training closes a session at its gap."""
+        lifetime = self.lifecycle_.lifetime_
+        detector = getattr(self, "detector_", self.detector)
+        if (
+            lifetime is None
+            or n_sessions < MOSTLY_OPEN_MIN_SESSIONS
+            or n_open < MOSTLY_OPEN_SHARE * n_sessions
+            or not detector.skips_open_ends
+            or self._cut_by_time()
+        ):
+            return None
+        cut = self.sessionizer or self._sessions_cut
+        remedy = (
+            "score a longer stretch of log, or train again with --idle-timeout (a session "
+            "ends after that much quiet) if ids come back after a quiet spell and stretch the "
+            "lifetime"
+            if cut is None or cut.idle_timeout is None
+            else "score a longer stretch of log"
+        )
+        return (
+            f"warning: {n_open:,} of {n_sessions:,} sessions "
+            f"({n_open / n_sessions:.0%}) are open (started less than the normal lifetime, "
+            f"{readable_duration(lifetime)}, before the log's end), so {detector.name} judged "
+            "where almost none of them ends: a session missing its last steps goes unflagged; "
+            + remedy
+        )
 
     def _cut_by_time(self) -> bool:
         """Whether the sessions are time windows: by the bundle's own settings, else by how the

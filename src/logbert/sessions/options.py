@@ -192,6 +192,13 @@ def _positive_count(value: object, option: str) -> int:
 
 # a base64 key, `K5tN+rnqwW9FVjVu1k4vC9sOdH8or3VrS52bJJMlW9M=` (a `+` or `/` in it)
 _BASE64_WORD = re.compile(r"(?=[A-Za-z0-9]*[+/])[A-Za-z0-9+/]{20,}={0,2}")
+# ... but not a file's name after the id, `<release>.mkv` of `/downloads/<release>/<release>.mkv`
+# (QA Sonarr: the release title of the path warned of as a cut id, `\b` advised, in vain)
+_FILE_SUFFIX = re.compile(
+    r"\.(?:mkv|mp4|avi|m4v|mov|webm|mp3|flac|nfo|srt|iso|img|log|txt|csv|json|ya?ml|xml|html?"
+    r"|pdf|zip|tar|gz|tgz|bz2|xz|zst|7z|rar|deb|rpm|jar|war|whl|parquet|db|sqlite|bak|tmp"
+    r"|part|torrent)(?![A-Za-z0-9])"
+)
 # a whole IPv4 address that ends a match (`src=10.0.0.21` too)
 _IPV4_END = re.compile(r"(?:^|[^0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 
@@ -216,7 +223,8 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
     # after a hyphen, `orders` of `orders-cdc`, `6d2f1a3b` of a UUID (QA Debezium: `\[([a-z]+)`
     # made one session of three connectors; QA Greenbone: UUIDs cut short, unsaid)
     if last.isalnum() and (
-        (after in ".@" and following.isalpha()) or (after == "-" and following.isalnum())
+        (after in ".@" and following.isalpha() and not _FILE_SUFFIX.match(text, end))
+        or (after == "-" and following.isalnum())
     ):
         return True
     # ... or a base64 key that goes on after a `+`, `/` or `=` (QA NetBird: `([A-Za-z0-9]+)`

@@ -112,3 +112,24 @@ def test_a_class_its_method_and_line_keep_events_apart(log_parsed):
         "[room=<*>] JitsiMeetConferenceImpl.onMemberJoined#<*>: Member joined:<*>",
         "[room=<*>] JitsiMeetConferenceImpl.onMemberLeft#<*>: Member left:<*>",
     }
+
+
+def test_a_title_of_several_words_after_for_is_one_value():
+    """QA Sonarr: `Scanning disk for House of the Dragon` kept the show's name, a template per
+    show of two words or more, a new show an unseen event; prose in lower case stays."""
+    assert mask_text("Scanning disk for House of the Dragon") == "Scanning disk for <*>"
+    assert mask_text("Updating Info for Spy x Family") == "Updating Info for <*>"
+    assert mask_text("Completed scanning disk for Only Murders in the Building.") == (
+        "Completed scanning disk for <*>."
+    )
+    assert mask_text("Failed password for invalid user admin") == (
+        "Failed password for invalid user admin"
+    )
+
+
+def test_whom_a_job_runs_as_is_a_name():
+    """QA Superset: `Running report schedule <id> as user reports_bot` beside `as user admin`
+    was a template per account."""
+    assert mask_text("Running report schedule 5a9b4ce8 as user reports_bot") == (
+        "Running report schedule <*> as user <*>"
+    )

@@ -4,6 +4,8 @@ dates, OpenStack Nova's request contexts and API paths."""
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pytest
 
@@ -155,6 +157,13 @@ def test_a_by_id_of_plain_text_with_a_dash_is_refused_before_reading():
     with pytest.raises(LogbertError, match="is plain text"):
         compile_id_pattern("x-request-id")
     assert compile_id_pattern("x-request-id=([0-9a-f-]+)").groups == 1
+    # ... its advice keeps the name as written (QA Jaeger: `trace-id` became `trace_id`, a
+    # regex that matched nothing) and offers no suffix of a value for a field's name
+    with pytest.raises(LogbertError) as refused:
+        compile_id_pattern("trace-id")
+    advised = str(refused.value).split("e.g. '")[1].split("' for")[0]
+    assert re.search(advised, 'msg=x trace-id="5f2c0a9e" span-id=a')[1] == "5f2c0a9e"
+    assert "the word ends" not in str(refused.value)
 
 
 def test_a_none_placeholder_beside_codes_and_snake_case_reasons_are_states():

@@ -187,11 +187,13 @@ _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
 # be an HTTP status: Buildkite's `finished with Exit Status: 137, Signal: nil` was `1xx`, an
 # OOM kill and a SIGTERM one event; `EXIT_STATUS`, its digits marked first, on the rows that
 # name one: most status rows are access logs', which do not)
+# (... and a field's, Concourse's `data.exit-status=1`: QA, a failing task's step one event with
+# a passing one's)
 EXIT_STATUS = [
-    (rf"((?i:exit[ _]status)\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
+    (rf"((?i:exit[ _-]status)\s*[:=]?\s*-?[{_ERRNO_MARKED}]*){digit}", rf"\1{marker}", 1)
     for digit, marker in _ERRNO_DIGITS.items()
 ] * 3
-_EXIT_STATUS_ANY = r"(?i:exit[ _]status)\s*[:=]?\s*-?[0-9]"
+_EXIT_STATUS_ANY = r"(?i:exit[ _-]status)\s*[:=]?\s*-?[0-9]"
 STATUS: list[tuple[str, str, int]] = [
     (f"{before}{digit}{_SECOND_DIGIT.get(digit, '[0-9]')}[0-9]{after}", rf"\1{marker}xx\2", 2)
     for before, after in _STATUS_FORMS
@@ -570,6 +572,10 @@ _RPC_SEGMENTS = (
 _RPC_ANY = rf"/(?:[a-z]+-)?{_API}(?:[^\s\"'/?]+/)?(?:{_RPC_CALL}|method/[A-Za-z_])"
 _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`, `/cart`
     rf"/({_PHP_SCRIPT})",
+    # ... and a PHP script under folders is the page, Moodle's `/mod/quiz/view.php` beside
+    # `/mod/quiz/attempt.php`, WordPress' `/wp-admin/post.php` (QA Moodle: every page of a
+    # module one `/mod/<*>` event, a quiz's missing step unseen)
+    rf"/((?:{_NAME}/){{1,3}}{_NAME}\.php)",
     # an application's context root before its API, WildFly's `/shop/api/login` (QA: every
     # endpoint of the shop one `/shop/<*>` event)
     rf"/({_NAME}/{_API}(?:(?:{_VERSION}|{_MARKED_VERSION})/)?{_NAME})",
@@ -951,6 +957,9 @@ _ERRNO_HINT = _hints((
     " H:0x", "sense data: 0x",  # `_SCSI_ANY`
     "sig:", "stratum", "grpc", "closed since", "mqtt server",
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
+    # `_NO_ERRORS`' other words (QA Moodle: `Sent 2 messages with 0 failures` kept its `0` in a
+    # chunk holding an `Error` line only, and a scoring run's normal lines were a new event)
+    "failure", "fault",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 # `_MESSAGE_ID`, MySQL's, bracketed codes, F5's

@@ -87,6 +87,10 @@ _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' pat
 _PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
 _PATH_PART = rf"[^:{_NO_PATH}]*"
 JOINS: list[tuple[str, str, int]] = [
+    # the kernel's own clock before a message, `[875062.839191] sd 3:0:0:2: Capacity data has
+    # changed` (printk's time, on some hosts' kernels only): a header, left out, or every kernel
+    # event was two templates across a fleet (QA multipath: 98 templates for about 40 events)
+    (r"^\[ *[0-9]+\.[0-9]{6}\] +", "", 1),
     # macOS's `Application Support` folder inside a path is one word of it (QA Kopia: `.../
     # Library/Application Support/kopia/repository.config` an event apart from other paths')
     (r"(/Library/Application) (Support/)", rf"\1{JOIN}\2", 1),
@@ -272,6 +276,18 @@ JOINS += [
     (rf"({_ABSOLUTE_HEAD}) ({_FOLDER_TAIL})", rf"\1{JOIN}\2", 24),
     (rf"({_JOINED_FOLDER_HEAD}) ({_SPACED_TAIL}{_FILE_END})", rf"\1{JOIN}\2", 24),
 ]
+# a name of several capitalised words that ends a message after `for`, Sonarr's `Scanning disk
+# for House of the Dragon` beside `... for Fargo` (QA Sonarr: a template per show of two words
+# or more, a new show an unseen event); small words of a title among them (`of`, `the`, `x`)
+_TITLE_WORD = r"(?:[A-Z0-9][\w'.&-]*|of|the|and|in|on|at|a|an|x|no|to|de|la|du|von|van|der|le)"
+JOINS.append(
+    (
+        rf"((?:^|\s)for:? [A-Z][\w'.&-]*(?:{JOIN}{_TITLE_WORD})*) "
+        rf"({_TITLE_WORD}(?: {_TITLE_WORD})*[.!]?)$",
+        rf"\1{JOIN}\2",
+        12,
+    )
+)
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
 # `['SKU-1', 'SKU-2']` (not an object's fields: their names say what it is); so is a quoted
@@ -489,8 +505,10 @@ _CSV_COMMA = re.compile(r'("[^"]*")|,')
 
 # a term's nested brackets (an Erlang term's `[{couch_mrview_util,get_view_index_state,[...]}]`,
 # a JSON array): their commas are the term's, no record's fields (QA CouchDB: read as a CSV
-# record, `error:function_clause` and `exit:timeout` at one call site were one event)
-_NESTED = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]")
+# record, `error:function_clause` and `exit:timeout` at one call site were one event); a
+# tuple's in parentheses too (Aerospike's ticker, `{test} client: tsvc (0,0) proxy (0,0,0)
+# read (1896,0,0,37,0) ...`: QA, read as a record, 10% of the log one `<*>` template)
+_NESTED = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|\([^()]*\)")
 
 
 def _is_csv_record(text: str) -> bool:
@@ -757,6 +775,9 @@ NAME_KEYS = (
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
     "project_path|"
+    # ... and a Concourse team's and a step's (`data.team=platform`, `data.step-name=plan`: QA
+    # Concourse, a template per team, a new team's every build an unseen event)
+    "team|team_name|step_name|step-name|"
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
     "application|"
@@ -951,6 +972,31 @@ _DISKS = [
     (_DISK_NUMBERED, r"\1" + WILDCARD + r"\2", 2),
     (r"((?:^|\s)dev )x?[sv]d[a-z]{1,2}([\s,:]|$)", r"\1" + WILDCARD + r"\2", 1),
     (r"(\[)x?[sv]d[a-z]{1,2}(\])", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a disk, a multipath map or an iSCSI session naming what a message is about, first
+    # (`sdb: detected capacity change`, `mpatha: remaining active paths: 1`, `session1:
+    # session recovery timed out`, multipathd's `mpathb: sdc - tur checker ...`), or after
+    # `devmap`, `generic`, `path` (`path added to devmap mpathc`, `scsi generic sg9`): QA
+    # multipath, a template per device, a routine event on a new LUN a new event
+    (
+        r"^(?:x?[sv]d[a-z]{1,3}|mpath[a-z]{1,3}|session[0-9]+)(:|\s\[|\s-\s)",
+        WILDCARD + r"\1",
+        1,
+    ),
+    (r"(: )x?[sv]d[a-z]{1,3}( - )", r"\1" + WILDCARD + r"\2", 1),
+    (
+        r"((?:^|\s)(?:devmap|generic|path) )(?:x?[sv]d[a-z]{1,3}|mpath[a-z]{1,3}|sg[0-9]+)"
+        r"($|[\s,:])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    # a SCSI command's bytes after its name, `CDB: Write(10) 2a 00 05 c3 15 cf 00 00 08 00`:
+    # one value (QA multipath: a byte without a digit, `cf`, kept, one event 8 templates)
+    (
+        r"(CDB: [A-Za-z][\w ]*(?:\((?:[0-9]+|<\*>)\))? )"
+        rf"[0-9a-f<*>{JOIN}]+(?: [0-9a-f<*>{JOIN}]+)+$",
+        r"\1" + WILDCARD,
+        1,
+    ),
     # an md array where md names it (`md: md1: data-check done.`, `md/raid1:md0:`, `RAID
     # array md0`, the kernel's `[123.4] md0: detected capacity change`): masks see every digit
     # as 0, so a bare `md0` cannot be told from `md5`; RAID 5's `md/raid:md2:` too (QA mdadm:
@@ -1408,6 +1454,11 @@ MASKS: list[tuple[str, str, int]] = [
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
     (_NAMED_LISTED, r"\1\2: " + WILDCARD + r"\3", 2),
+    # ... and an account after `user: ` ending a field of a `|`-separated record (Aerospike's
+    # security log, `permitted | client: <*> | authenticated user: app_cart | action: login |
+    # ...`: QA, a template per account, while its `detail: user=<*>` was masked); prose's
+    # `Invalid user: admin` stays
+    (r"((?:^|\s)(?i:user|username): )[A-Za-z_][\w.@-]*( \|)", r"\1" + WILDCARD + r"\2", 1),
     # a name Kubernetes generated from a prefix (`generateName`: a DaemonSet's pod,
     # `kube-proxy-8x7zq`, a Tekton PipelineRun, `build-app-run-x7k2p`, and its TaskRuns,
     # `build-app-run-x7k2p-fetch-source`): five characters of its alphabet, a digit among
@@ -1778,6 +1829,12 @@ MASKS: list[tuple[str, str, int]] = [
         # own, an admin's first change of a kind a new event
         # (`User jsmith logged in to the Administration Console`, WebLogic's: QA)
         r"((?:^|\s)(?i:user) )[A-Za-z_][\w.-]*( (?:logged (?:in|out)|from) )",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # ... or after `as user`, whom a job runs as (Superset's `Running report schedule <id> as
+        # user reports_bot`: QA, a template per account, a new service account a new event)
+        r"((?:^|\s)as (?i:user) )[A-Za-z_][\w.@-]*($|[\s,;])",
         r"\1" + WILDCARD + r"\2",
         1,
     ),

@@ -571,6 +571,7 @@ _BRACKETED_LEVEL = re.compile(r"\[(?i:trace|debug|info|notice|warn|warning|error
 # a known event); or a class, its method and line, Jitsi's `JitsiMeetConferenceImpl.
 # onMemberJoined#1085:` (QA Jitsi: with a hex id of letters kept, `Member joined:abbddddc`, the
 # joins and leaves mined together were one `JitsiMeetConferenceImpl.<*>: Member <*>` event)
+_DOTTED_EVENT = re.compile(r"[a-z][a-z_-]*(?:\.[a-z][a-z_-]*){2,}")  # `atc.tracker.track.start`
 _CODE_LOCATION = re.compile(
     r"(?:[a-z_][\w$]*\.)+[A-Z][\w$<>*]*(?:#[\w$<>*]+)?:"
     r"|(?:[a-z_][\w$]*\.)*[A-Z][\w$]*\.[a-z_][\w$]*#[\w<>*]+:"
@@ -1289,6 +1290,17 @@ def _refine(
             and all(_CLOSING_WORD.fullmatch(v) for v in states)
         )
         code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
+        # ... and a structured log's dotted event name where the message starts (after its
+        # level), lager's `atc.tracker.track.start` beside `atc.scheduler.schedule-job.
+        # created-build` (QA Concourse: a new team's lines mined together made them one
+        # `atc.<*>` event, a build's abort its scheduling's): the whole message, fields after
+        # it (not prose's property, Hadoop's `mapred.tip.id is deprecated`)
+        dotted_events = (
+            p <= first + 1
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_DOTTED_EVENT.fullmatch(v) for v in values)
+            and all(p + 1 == n or "=" in r[p + 1] for r in rows)
+        )
         joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
             _JOINED_STATES.fullmatch(v) for v in values
         )
@@ -1308,7 +1320,9 @@ def _refine(
             # storage daemons, one `<*>: Deactivated successfully.` event, the storage
             # monitors' stopping unseen)
             split_pos, apart = p, _each_unmasked
-        elif split_pos < 0 and (transition or stated or code_locations or joined_states):
+        elif split_pos < 0 and (
+            transition or stated or code_locations or joined_states or dotted_events
+        ):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall

@@ -121,8 +121,14 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
 # no klog line starts with)
 # (... and a month's name before its day, Nextflow's `Dec-05 10:00:03.456`: QA, the advice
 # looked for a four-digit year, and its join made a whole run one line)
+# (... and a day's and a month's names, Apache's error log `[Tue Dec 03 10:40:00.100000 2024]`:
+# QA Moodle, its PHP records' indented `  0 => 1733222400,` lines made the start, and the join
+# glued 147 lines of unrelated requests into 25 records)
+_DAY_MONTH = (
+    r"\[?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+)
 _DATED_START = re.compile(
-    r"\[?[0-9][^\s\]]{0,9}|[IWEF][0-9]{4,6}(?= )|[A-Z][a-z]{2}-[0-9]{1,2}(?= )"
+    r"\[?[0-9][^\s\]]{0,9}|[IWEF][0-9]{4,6}(?= )|[A-Z][a-z]{2}-[0-9]{1,2}(?= )|" + _DAY_MONTH
 )
 _ANY_DATE = r"\[?[0-9][0-9][0-9][0-9][-\/.][0-9][0-9][-\/.][0-9][0-9]"  # without a first line
 _AWK_SPECIAL = set("/.[]()*+?^$|{}\\")
@@ -159,8 +165,16 @@ def _record_start(head: Sequence[str]) -> str:
                 "[0-9]" if c.isdigit() else "[A-Za-z]" if c.isalpha() else _awk_text(c)
                 for c in dated.group(0)
             ))] += 1  # fmt: skip
-    if starts:
-        return starts.most_common(1)[0][0]  # (the first met among equals)
+    # a record starts at the line's start where any does: an indented number is more often a
+    # record's rest (a PHP array's `  0 => ...`) than a record, unless records start so
+    # indented or not (Zabbix's right-aligned pids), then the indent is optional
+    indent = "[ \\t]*"
+    records = Counter({start: n for start, n in starts.items() if not start.startswith(indent)})
+    for start, n in starts.items():
+        if start.startswith(indent) and start[len(indent) :] in records:
+            records[start] = n + records.pop(start[len(indent) :])
+    if records or starts:
+        return (records or starts).most_common(1)[0][0]  # (the first met among equals)
     # ... or the marks a record starts with, WebLogic's `####<Dec 4, 2026 ...` (QA: the advice
     # looked for an ISO date, and its join glued every record onto none)
     marked = _RECORD_MARK.match(head[0]) if head else None

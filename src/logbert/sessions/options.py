@@ -55,8 +55,10 @@ def id_value_example(pattern: str) -> str:
     and holding `-`, `.`, `:` or `/` (QA: klog's `podUID="<uuid>"` defeated `podUID=(\\w+)`;
     Cloud Logging's `trace=projects/shop/traces/<hex>` made one session `projects`). A regex
     that starts with a name keeps it (`trace"?[=: ]+...` suggests `trace`, not `trace_id`)."""
-    named = re.match(r"\"?([A-Za-z_]\w*)\"?(?:\s*[=:]|\s*$|\"\?)", pattern)  # `ipAddress=` too
-    name = named[1] if named else "trace_id"
+    # (a name with `-` or `.` too, kept as written: `trace-id` had become `trace_id`, a regex
+    # that matched nothing, QA Jaeger)
+    named = re.match(r"\"?([A-Za-z_][\w.-]*)\"?(?:\s*[=:]|\s*$|\"\?)", pattern)  # `ipAddress=`
+    name = re.escape(named[1]) if named else "trace_id"
     # a JSON key's quote may stand before its colon (`"request_id":"...": QA Laravel)
     return f'{name}"?[=: ]+"?([\\w.:/-]+)'
 
@@ -150,9 +152,14 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
         raise LogbertError(
             f"--by-id '{pattern}' is plain text: it matches the same text on every line that "
             "holds it, so all those lines would make one session; match the id's value, e.g. "
-            f"'{id_value_example(pattern)}' for a value after the word, or "
-            f"'([\\w.:-]+{re.escape(pattern)})' for one the word ends (`10.1.4.22@o2ib`: QA "
-            "Lustre) (the id is the whole match or its only capture group)"
+            f"'{id_value_example(pattern)}' for a value after the word"
+            + (  # ... or a suffix the id ends with (not a field's name: QA Jaeger, `trace-id`)
+                ""
+                if pattern[:1].isalpha()
+                else f", or '([\\w.:-]+{re.escape(pattern)})' for one the word ends "
+                "(`10.1.4.22@o2ib`: QA Lustre)"
+            )
+            + " (the id is the whole match or its only capture group)"
         )
     return regex
 

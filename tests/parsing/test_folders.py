@@ -15,7 +15,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.folders import expand_folders
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
-from logbert.parsing.rotation import rotation_key
+from logbert.parsing.rotation import log_name, rotation_key
 
 FORMAT = "<Date> <Time> <Level> <Content>"
 runner = CliRunner()
@@ -44,6 +44,14 @@ def test_rotated_files_sort_oldest_first_and_numbers_by_value():
     assert sorted(websphere, key=rotation_key) == [
         "SystemOut_26.11.20_18.00.00.log", "SystemOut_26.11.21_06.00.00.log", "SystemOut.log"
     ]  # fmt: skip
+    # logback's hourly parts, NiFi's `nifi-app_2024-05-14_09.0.log` (QA: the live file first)
+    nifi = ["nifi-app.log", "nifi-app_2024-05-14_09.0.log", "nifi-app_2024-05-14_08.11.log",
+            "nifi-app_2024-05-14_08.2.log"]  # fmt: skip
+    assert sorted(nifi, key=rotation_key) == [
+        "nifi-app_2024-05-14_08.2.log", "nifi-app_2024-05-14_08.11.log",
+        "nifi-app_2024-05-14_09.0.log", "nifi-app.log",
+    ]  # fmt: skip
+    assert log_name("logs/nifi-app_2024-05-14_09.0.log") == "logs/nifi-app.log"
 
 
 def _folder(tmp_path):

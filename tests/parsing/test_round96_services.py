@@ -103,18 +103,6 @@ def test_an_exit_status_field_keeps_its_value():
     assert "exit-status=1 " in mask_text("task-step.finished data.exit-status=1 source=atc")
 
 
-def test_the_kernels_own_clock_is_no_part_of_the_event(log_parsed):
-    """QA multipath: `kernel: [875062.839191] sd ...` beside the same line from a host without
-    printk's time made every kernel event two templates (98 for about 40 events)."""
-    lines = [
-        "Dec  5 07:15:00 db01 kernel: [875062.839191] sd 3:0:0:2: Capacity data has changed",
-        "Dec  5 07:15:00 app01 kernel: sd 3:0:0:2: Capacity data has changed",
-    ]
-    events, _ = log_parsed(lines, "linux", year=2026)
-    assert events["template"] == ["sd <*>:<*>:<*>:<*>: Capacity data has changed"] * 2
-    assert events["params"][0] == events["params"][1] == ["3:0:0:2:"]
-
-
 def test_disks_maps_sessions_and_a_commands_bytes_are_values():
     """QA multipath: `sdb:`, `mpatha:`, `session1:`, `sg9` kept, a template per device; a CDB
     byte without a digit (`cf`) kept, one event eight templates."""

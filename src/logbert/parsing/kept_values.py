@@ -95,6 +95,12 @@ _STATUS_FORMS = (
         r"(?:-\s+|->\s+|responded\s+)?)",
         r"($|\s)",
     ),
+    # ... or after its time in parentheses, Koa's (Strapi's) `POST /admin/login (121 ms) 400`
+    # (QA Strapi: 200, 400, 429 and 500 one event, an admin-login brute force unseen)
+    (
+        rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+\([0-9.]+ ?m?s\)\s+)",
+        r"($|\s)",
+    ),
     # ... its status in parentheses, Loki's `POST /loki/api/v1/push (500) 12.3ms` (`_PATH_END`)
     (rf"((?:^|\s)(?:{'|'.join(HTTP_METHODS)}) [/{_KEPT}]\S*\s+\()", r"(\)(?:$|\s))"),
     # Tornado's request line, status first: `200 GET /hub/health (@10.0.0.2) 16.42ms`

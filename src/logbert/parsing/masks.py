@@ -87,10 +87,6 @@ _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' pat
 _PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
 _PATH_PART = rf"[^:{_NO_PATH}]*"
 JOINS: list[tuple[str, str, int]] = [
-    # the kernel's own clock before a message, `[875062.839191] sd 3:0:0:2: Capacity data has
-    # changed` (printk's time, on some hosts' kernels only): a header, left out, or every kernel
-    # event was two templates across a fleet (QA multipath: 98 templates for about 40 events)
-    (r"^\[ *[0-9]+\.[0-9]{6}\] +", "", 1),
     # macOS's `Application Support` folder inside a path is one word of it (QA Kopia: `.../
     # Library/Application Support/kopia/repository.config` an event apart from other paths')
     (r"(/Library/Application) (Support/)", rf"\1{JOIN}\2", 1),
@@ -1003,6 +999,19 @@ _DISKS = [
     # kept, a healthy boot of an array assembled as `md127` a new event)
     (r"(\] |md: |array |raid[0-9]*:)md[0-9]+(:|\s|$)", r"\1" + WILDCARD + r"\2", 1),
 ]
+# Flink's job and task names, which a user gives (`.name("...")`), words and all: before a job's
+# id (`Job Flink Streaming Job (cd613e...) switched from state CREATED to RUNNING.`, `... for
+# WordCount (1e2f...).`) and an operator chain's before its subtask and attempt (`Source: Kafka
+# Source -> Filter -> Map (1/2)#0 (<attempt id>) switched from ...`, `Loading JAR files for task
+# ...`): QA Flink, 52 events were 259 templates, a renamed job's every state change new
+_FLINK_ATTEMPT = (  # (in parentheses or not: `... for task <name> (1/2)#0 <attempt>.`)
+    r"( \([0-9]+/[0-9]+\)(?:#[0-9]+)? \(?[0-9a-f]{32}_[0-9a-f]{32}_[0-9]+_[0-9]+\)?)"
+)
+_FLINK_NAMES = [
+    (r"(\bJob |\bfor )[^()<]+?( \([0-9a-f]{32}\))", r"\1" + WILDCARD + r"\2", 1),
+    (rf"(\btask |\bresources for )[^<]+?{_FLINK_ATTEMPT}", r"\1" + WILDCARD + r"\2", 1),
+    (rf"(^|\] - )[^<\]]+?{_FLINK_ATTEMPT}", r"\1" + WILDCARD + r"\2", 1),  # (not the logger)
+]
 # a PCI device's address, `PCI:0000:3b:00` (NVIDIA's Xid), `0000:3b:00.0` (the kernel's): one
 # value, where its hex parts were masked or kept as they fell (QA GPU nodes: a template per bus)
 _PCI = [
@@ -1214,6 +1223,7 @@ MASKS: list[tuple[str, str, int]] = [
     _JMS_ID,
     *_DISKS,
     *_PCI,
+    *_FLINK_NAMES,
     # ... and a Windows account, `CORP\svc_sqlagent` (SQL Server's `executed by CORP\dba_ops`,
     # `Login failed for user 'CORP\jsmith'`: QA, a DBA's manual check a new event), its domain
     # kept; a user named in prose, HTCondor's `via condor_rm (by user bob)` (QA: a template

@@ -26,9 +26,11 @@ _DATED = re.compile(
 # so read after it unsaid when given newest first)
 # ... and WebSphere's `SystemOut_26.11.20_18.00.00.log` beside the live `SystemOut.log` (a
 # two-digit year: QA, the folder was read newest first)
+# ... and logback's hourly `%d{yyyy-MM-dd_HH}.%i`, NiFi's `nifi-app_2024-05-14_09.0.log` beside
+# the live `nifi-app.log` (QA NiFi: the live file read first, a 2-hour step back unsaid)
 _DATED_BEFORE_EXT = re.compile(
-    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}|\d{8}|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}"
-    r"\.\d{2}))(?:[-.](?P<i>\d{1,4}))?(?P<ext>\.log)$"
+    r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}(?:[_T]\d{2})?|\d{8}"
+    r"|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}\.\d{2}))(?:[-.](?P<i>\d{1,4}))?(?P<ext>\.log)$"
 )
 # ... and log4j2's `filePattern="${name}-%d{MM-dd-yyyy}-%i.log.gz"` after the live name, Pulsar's
 # `pulsar-broker-pbk-01.log-12-04-2026-1.log.gz` (QA Pulsar: read after the live file, another

@@ -226,7 +226,11 @@ def test_a_crash_between_the_snapshot_file_and_dropping_its_batches_resumes_exac
     with sqlite3.connect(state / DB_FILE) as db:
         assert db.execute("SELECT COUNT(*) FROM batches").fetchone() == (9,)
     with TestClient(create_app(model, state)) as c:
-        assert c.get("/v1/stats").json()["wal"]["snapshot_batch"] == 7
+        wal = c.get("/v1/stats").json()["wal"]
+        # the snapshot at 7 restored, nothing before it replayed; 9 where the engine had
+        # processed 8 and 9 and gone idle (`IDLE_WAIT`) before this request: a fresh clone's
+        # CI met that race under load
+        assert wal["snapshot_batch"] in (7, 9) and wal["replayed_at_start"] == 0
         for part in stream[9:]:
             assert c.post("/v1/logs", content="\n".join(part), headers=TEXT).status_code == 202
         assert c.post("/v1/flush").json()["processed"]

@@ -669,3 +669,36 @@ def test_logs_none_of_whose_events_the_model_knows_are_refused(trained, tmp_path
     no_ids.write_text(other.read_text().replace("blk_", "chunk-"))
     said = user_error(invoke("score", model, no_ids, "--logs", "-o", tmp_path / "s.jsonl"))
     assert "none of the 39 events of" in said and "no session" not in said
+
+
+def test_labels_of_reused_ids_that_would_make_most_anomalies_are_refused(tmp_path):
+    """QA Pgpool: a child's pid serves many connections, a labels file's `6030,anomaly` labelled
+    every one of them, and `evaluate --logs` warned exactly, then printed F1 0.08 for a detector
+    at 0.98 and exited 0."""
+    def connections(pids: list[int], first: int) -> str:
+        lines = []
+        for k, pid in enumerate(pids):
+            minute = first + k
+            lines += [
+                f"2026-12-04 09:{minute:02d}:00 child pid {pid}: new connection received",
+                f"2026-12-04 09:{minute:02d}:01 child pid {pid}: frontend disconnection",
+            ]
+        return "".join(line + "\n" for line in lines)
+
+    train, test = tmp_path / "train.log", tmp_path / "test.log"
+    train.write_text(connections([6030, 6031, 6032, 6033] * 3, 0))
+    test.write_text(connections([6030, 6031] * 4, 20))
+    model = tmp_path / "model"
+    session = ["--by-id", r"pid (\d+)", "--idle-timeout", "10s"]
+    result = invoke("train", train, "--logs", "--format", "iso", *session, "--model",
+                    "new-event", "--output", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    labels, out = tmp_path / "labels.csv", tmp_path / "eval.json"
+    labels.write_text("session_id,label\n6030,anomaly\n6031,normal\n")
+    refused = invoke("evaluate", model, test, "--logs", "--labels", labels, "-o", out)
+    assert "took the label from an id that had already labelled" in user_error(refused)
+    assert not out.exists()
+    # ... where the reused ids are normal ones, the figures stand (with the warning)
+    labels.write_text("session_id,label\n6030,normal\n6031,normal\n")
+    result = invoke("evaluate", model, test, "--logs", "--labels", labels, "-o", out)
+    assert result.exit_code == 0 and "sessions took the label" in result.output

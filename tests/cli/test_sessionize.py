@@ -225,7 +225,10 @@ def test_no_id_matched_is_an_error_and_writes_nothing(monkeypatch, capsys, hdfs_
     out = events.parent / "s.parquet"
     code, _, stderr = run(monkeypatch, capsys, events, "--by-id", r"user=\w+", "-o", out)
     assert code == 2 and "Traceback" not in stderr
-    assert "--by-id REGEX matched no line in 5 events" in " ".join(stderr.split())
+    said = " ".join(stderr.split())
+    assert "--by-id REGEX matched no line in 5 events" in said
+    # ... and shows what it read (QA LSF: a format's `<Event>` put the record type first)
+    assert "a line's message reads '" in said
     assert not out.exists() and not list(events.parent.glob("*.partial"))
     # QA Traefik: a regex written for the raw JSON text; the content is name=value words
     code, _, stderr = run(monkeypatch, capsys, events, "--by-id", '"ClientHost":"([^"]+)"',

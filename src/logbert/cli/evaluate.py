@@ -414,6 +414,15 @@ def _from_logs(
             "against them would judge each window by another's label, so none were written; "
             "correct the labels' times or the log's zone as it says, and evaluate again"
         )
+    if summary.labels_reused:  # (QA Pgpool: warned exactly, then F1 0.08 printed and exit 0
+        # for a detector at 0.98)
+        raise LogbertError(
+            "most sessions the labels file labels anomalous took the label from an id that "
+            "had already labelled an earlier session (the warning above): the figures would "
+            "count every later session of a reused id as an anomaly, so none were written; "
+            "label the sessions one by one, or key sessions by an id that is never reused, "
+            "as the warning says"
+        )
     overlap.add(sessions)
     missing: list[str] = []
     truth = np.asarray(_marked_labels(sessions, missing))

@@ -232,6 +232,13 @@ def _case_hint(pattern: str, content: str | None) -> str:
     )
 
 
+def _content_example(content: str | None) -> str:
+    """`; a line's message reads ...`: what the regex was matched against, which a format's
+    fields may have changed (QA LSF: `<Event>` puts the record's type first, and `^(\\d+) `
+    matched none of `JOB_NEW 48212 ...`, with nothing to show why)."""
+    return "" if content is None else f"; a line's message reads {show_line(content)}"
+
+
 def _header_fields_hint(events: Path) -> str:
     """`; ` + `by_field_hint` for the header fields of an events file ("" when none)."""
     clause = by_field_hint(_header_fields(events))
@@ -272,7 +279,11 @@ def _why_empty(settings: SessionizerSettings, stats: SessionizeStats, events: Pa
         return (
             f"no sessions: --by-id REGEX matched no line in {stats.n_events:,} events "
             f"(regex '{settings.by_id}' on the content column; the id is the whole match or "
-            "its only capture group)" + _case_hint(settings.by_id, stats.unmatched_example)
+            "its only capture group)"
+            + (
+                _case_hint(settings.by_id, stats.unmatched_example)
+                or _content_example(stats.unmatched_example)
+            )
             + _header_fields_hint(events) + json_key_hint(settings.by_id)
         )
     return (

@@ -314,12 +314,18 @@ LEVEL_WORDS = pa.array(
      "dbg", "emer",  # (Open vSwitch's)
      "eror",  # (Icecast's)
      "erro", "debu", "debg", "trac", "fata", "pani",  # (logrus' four letters, NetBird's)
-     "message"]  # (GLib's, between INFO and WARNING: gvmd's `md   main:MESSAGE:...`)
+     "message",  # (GLib's, between INFO and WARNING: gvmd's `md   main:MESSAGE:...`)
+     # PostgreSQL's and Pgpool's, a `DETAIL:` or `HINT:` line part of the one before (QA
+     # Pgpool: `LOG` was said to name no level, and to leave the field out)
+     "log", "detail", "hint", "context", "statement", "query", "location", "panic",
+     "debug1", "debug2", "debug3", "debug4", "debug5"]
 )  # fmt: skip
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
 # another value there for a misread line, and a run with one of them named says so
 # (`Parser._count_wordless_level`)
 LEVEL_WORD_FORMATS = frozenset({"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite"})
+# ... and those whose <Level> is syslog's severity as a number (`_BUILTIN_FIELDS` checks it)
+NUMERIC_LEVEL_FORMATS = frozenset({"lsf"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
 # ... and S3's owner, bucket, requester and request id (QA Nexus: `s3` read a common-log-format
@@ -367,6 +373,7 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     # read as a misread pid, `auto` chose `ruby` for the app's embedded header and left out
     # every router line)
     any_process_id = name == "rfc5424"
+    numeric_level = name in NUMERIC_LEVEL_FORMATS
     bad = None
     for name, column in cols.items():
         key = name.lower()
@@ -379,6 +386,9 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
         elif key == "host" and (check_host or check_host_shape):  # one word, no `name=value`
             # (QA Sidekiq: `pid=12`) nor brackets or a closing colon (QA ESXi: `cpu3:2097152)Vol3:`)
             wrong = pc.invert(pc.match_substring_regex(column, r"^[^\s=()\[\]]*[^\s=()\[\]:]$"))
+            # ... nor a year (QA LSF: `Mar  3 06:00:27 2025 4821 6 10.1 newJob: ...`, `linux`
+            # read 2025 as the host and dated the line by the file's modification time)
+            wrong = pc.or_(wrong, pc.match_substring_regex(column, r"^(?:19|20)[0-9]{2}$"))
             if check_host:
                 wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), LEVEL_WORDS))
         elif key == "component" and _has_match(column, _MNEMONIC):  # a Cisco mnemonic, `%LINK-3-
@@ -401,6 +411,8 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             # a log4j2 thread's name (`[pulsar-io-4-3] INFO ...`: QA Pulsar, `hclog` tied with
             # `iso`, was picked, and every Level was a thread)
             wrong = pc.invert(pc.is_in(pc.utf8_lower(column), LEVEL_WORDS))
+        elif key in _LEVEL_FIELDS and numeric_level:  # syslog's severity as a number
+            continue
         elif key in _LEVEL_FIELDS:
             # ... and no process id, HTCondor's `(pid:1830)` (QA: `spark` read it as the level,
             # its `12/03/26` as 2012-03-26, and was picked)

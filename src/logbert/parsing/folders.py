@@ -6,8 +6,9 @@ that puts logrotate's numbered files oldest first (`app.log.2.gz`, `app.log.1`, 
 and dated ones by date before the file still written, and numbers in other names by value
 (`boot2` before `boot10`): the name order a shell gives (`app.log`, `app.log.1`, ...) would
 read the newest lines first. Hidden files, logbert's own outputs (Parquet, templates.csv,
-rejects files), links to a file read under another name and broken links are left out, and
-the note names them, so that nothing is dropped unsaid.
+rejects files), a rotation's records (`access.rotationinfo`), links to a file read under
+another name and broken links are left out, and the note names them, so that nothing is
+dropped unsaid.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from logbert.parsing.rotation import COMPRESSED, WEEKDAY, WEEKDAYS, natural_key,
 
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
+ROTATION_RECORDS = (".rotationinfo",)  # what a server writes of its own rotation, no log
 
 
 @dataclass
@@ -85,6 +87,9 @@ class FolderFiles:
     hidden: list[Path]  # `.app.log.swp`, files in `.git/`
     links: list[Path]  # links to a file listed already (`/var/log/containers` into `pods/`)
     broken: list[Path]  # links to nothing (a copied `/var/log/containers` without `pods/`)
+    # a rotation's own records, 389 Directory Server's `access.rotationinfo` (QA FreeIPA: read
+    # as a log, a reject, in the instance folder the README points a user at)
+    bookkeeping: list[Path] = field(default_factory=list)
 
 
 def files_of_folder(folder: Path) -> FolderFiles:
@@ -101,11 +106,12 @@ def files_of_folder(folder: Path) -> FolderFiles:
     hidden = [p for p in found if _hidden(p, folder)]
     shown = [p for p in found if not _hidden(p, folder)]
     own = [p for p in shown if _own_output(p)]  # (reads a `.json` file's head: once)
-    logs = [p for p in shown if p not in own]
+    bookkeeping = [p for p in shown if p.name.endswith(ROTATION_RECORDS)]
+    logs = [p for p in shown if p not in own and p not in bookkeeping]
     files = {p.resolve() for p in logs if not p.is_symlink()}
     links = [p for p in logs if p.is_symlink() and p.resolve() in files]
     logs = [p for p in logs if p not in links]
-    return FolderFiles(logs, own, hidden, links, broken)
+    return FolderFiles(logs, own, hidden, links, broken, bookkeeping)
 
 
 def expand_folders(inputs: Sequence[str]) -> FolderInputs:
@@ -126,6 +132,7 @@ def expand_folders(inputs: Sequence[str]) -> FolderInputs:
                 ("hidden files", listing.hidden),
                 ("links to files read under another name", listing.links),
                 ("broken links", listing.broken),
+                ("rotation records", listing.bookkeeping),
             )
             if paths
         ]

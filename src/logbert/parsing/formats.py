@@ -552,6 +552,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         _CTIME,
         generic=True,
     ),
+    # IBM Spectrum LSF's daemon logs (mbatchd, sbatchd, lim, res: `Mar  3 06:00:27 2025 4821
+    # 6 10.1 newJob: Job <48212> submitted ...`): the year after the time, then the daemon's
+    # pid, its syslog level as a number and LSF's version (QA LSF: `auto` chose `linux`, read
+    # the year as the host and dated every line by the file's modification time, a year off)
+    "lsf": BuiltinFormat(r"<Month> <Date> <Time> <Year> <Pid> <Level> <Version> <Content>", _CTIME),
     # a Go service on the Gin framework: Gin's request lines (`[GIN] 2026/12/05 - 10:00:00 |
     # 200 |  1.2ms |  10.0.0.42 | GET  "/api/orders/4711"`, each a request line with its
     # endpoint and status class, `masks._GIN_REQUEST`) and its recovered panics' `[Recovery]`
@@ -814,6 +819,23 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2024-05-14 00:00:29.710 UTC [26986] LOG: ...'"
         ),
     ),
+    # 389 Directory Server's (FreeIPA's, Red Hat Directory Server's) access and errors logs:
+    # the time in brackets as an access log writes it, to the nanosecond (`[02/Dec/2026:
+    # 08:00:18.174040050 -0500] conn=1002 op=3 SRCH base=...`; QA FreeIPA: `auto` read no
+    # format); generic, as any log that starts so
+    "dirsrv": BuiltinFormat(r"\[<Time>\] <Content>", _NCSA_TIME, generic=True),
+    # Pgpool-II's log with its default `log_line_prefix` (`%m: %a pid %p: `: `2025-03-10
+    # 08:01:02.110: shop-api pid 2069: ERROR:  unable to read data from frontend`): the client's
+    # application name (several words, `PostgreSQL JDBC Driver`; `child`, `main`, `watchdog`
+    # for pgpool's own processes), the process id and the level as fields, `--by-field
+    # source,Pid` a child's connections (QA Pgpool: `iso` kept the application's name in
+    # every template, an event a template per client program)
+    "pgpool": BuiltinFormat(
+        r"<Date> <Time>( <Zone>)?: <App> pid <Pid>: <Level>: +<Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2025-03-10 08:01:02.110: psql pid 2041: ...'"
+        ),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
     # (QA Rails: no built-in format read it)
@@ -967,6 +989,13 @@ _BUILTIN_FIELDS = {
     # a weekday, else none (QA osquery: the weekday swallowed a JSON line's start up to
     # `calendarTime`'s `"Thu`, 0 rejects, the query's name gone from every template)
     ("ctime", "Dow"): "[A-Z][a-z]{2}",
+    ("pgpool", "App"): r"[^:]*?",  # the client's, any words (`[unknown]` before it says)
+    ("pgpool", "Pid"): "[0-9]+",
+    ("pgpool", "Level"): "[A-Z]+[0-9]?",
+    ("lsf", "Year"): "[0-9]{4}",
+    ("lsf", "Pid"): "[0-9]+",
+    ("lsf", "Level"): "[0-7]",  # syslog's severity, 3 an error, 6 information
+    ("lsf", "Version"): r"[0-9]+(?:\.[0-9]+)+",
     ("postgres", "Pid"): "[0-9]+",
     ("spring", "Level"): "[A-Z]+",
     ("spring", "Pid"): "[0-9]+",

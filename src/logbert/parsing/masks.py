@@ -126,9 +126,11 @@ JOINS: list[tuple[str, str, int]] = [
     (rf"(\S*{JOIN}\S*) +((?:{_ZONES}):)", rf"\1{JOIN}\2", 1),
     # a conversion in parentheses joins the unit or number before it: "bytes (1.16 KB)" (not
     # a path or a name: "to /var/x.pdf (183 KB)" keeps the path its own variable, and so does
-    # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates)
+    # a name that ends in a digit, "key deps-linux-6ec9d2 (345.8 MB)": QA CI, two templates;
+    # nor a query string's last value, "?page=1&pageSize=10 (12 ms) 200": QA Strapi, a request
+    # with a query lost its time, one event two templates)
     (
-        rf"(^|[\s=:(\[])((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
+        rf"(^|[\s:(\[]|(?:^|\s)[\w.-]+=)((?:{_UNIT[1:-1]}|\d+(?:\.\d+)?)) +\({_QTY} +{_UNIT}\)",
         rf"\1\2{JOIN}(\3{JOIN}\4)",
         1,
     ),  # fmt: skip
@@ -137,6 +139,11 @@ JOINS: list[tuple[str, str, int]] = [
     # short messages look alike (QA dmesg: `devtmpfs: initialized` and `Call trace:` were one
     # template), and the two paddings two templates of one event
     (r"\[ +(\d+\.\d+)\]", r"[\1]", 1),
+    # ... and printk's own clock opening a message (`kernel: [875062.839191] sd 2:0:0:0: ...`,
+    # dmesg read without its format) is no word of it: hosts with and without printk times
+    # in one fleet wrote two templates of every kernel event (QA multipath, QA chrony). The
+    # line keeps it, and `--format dmesg` reads it as the line's time
+    (r"^\[ *\d+\.\d{6}\] +(\S)", r"\1", 1),
     # ... and a bracketed word padded before its bracket is that word: the JVM's unified
     # logging pads its tags to the widest seen so far (`[gc,start    ]`, later `[gc,start
     # ]`; QA: the two paddings were two templates of every event, F1 0.66 -> 0.10)
@@ -962,7 +969,10 @@ _JMS_ID = (r"(^|[\s=(,\[])ID:[\w.-]+?-[0-9]+-[0-9]{10,}-[0-9]+(?::[0-9]+)*", r"\
 # `[sda]`): `sdk` and `sdpd` are words
 _DISK_NUMBERED = (
     r"(^|[^\w/.-])(?:ata[0-9]+(?:\.[0-9]+)?|nvme[0-9]+n[0-9]+(?:p[0-9]+)?"
-    r"|dm-[0-9]+|loop[0-9]+|x?[sv]d[a-z]{1,2}[0-9]+|hd[a-d][0-9]+)(\.?(?:$|[^\w.-]))"
+    r"|dm-[0-9]+|loop[0-9]+|x?[sv]d[a-z]{1,2}[0-9]+|hd[a-d][0-9]+"
+    # ... and replicated and network block devices, DRBD's `drbd0` (QA DRBD: each event a
+    # template per device minor), Ceph's `rbd3`, a ZFS volume's `zd16`
+    r"|drbd[0-9]+|rbd[0-9]+|zd[0-9]+)(\.?(?:$|[^\w.-]))"
 )
 _DISKS = [
     (_DISK_NUMBERED, r"\1" + WILDCARD + r"\2", 2),
@@ -2114,6 +2124,15 @@ MASKS: list[tuple[str, str, int]] = [
         r"($|[^A-Za-z0-9=])",
         r"\1" + WILDCARD + r"\3",
         2,
+    ),
+    (  # a query string that names its operation first, CloudStack's API `GET  command=
+        # listHosts&response=json&listall=true`: the operation stays, its parameters are one
+        # value (QA CloudStack: kept, every call's parameters made it a template of its own,
+        # and the miner then took `command=<*>`, a deploy a list's event); the miner keeps
+        # each operation apart (`miner._is_operation_pair`)
+        r"(^|\s)((?i:command|action|op|operation)=[A-Za-z][\w.-]*)&\S+",
+        r"\1\2&" + WILDCARD,
+        1,
     ),
     (  # URLs; closing brackets, quotes and trailing punctuation stay in the template; an
         # IPv6 host's brackets are the URL's (AdGuard's `udp://[::]:53`: QA, `<*>::]:<*>`)

@@ -174,6 +174,38 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
 _TRANSITION_VERBS = frozenset({"changed", "changes", "changing", "transitioned",
                                "transitions", "transitioning", "switched", "switching"})
 _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name, `web01`
+
+
+_OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
+# a Java class named for a command or request, packages first: `...api.AttachCommand`,
+# `...vm.DeployVMCmdByAdmin`, `...StartAnswer`
+_COMMAND_CLASS = re.compile(
+    r"(?<![\w.])(?:[a-z][a-z0-9_]*\.){2,}[A-Z][A-Za-z0-9]*(?:Command|Cmd|Request|Answer)"
+    r"[A-Za-z0-9]*(?![\w.])"
+)
+
+
+def _command_class(word: str) -> str:
+    """The command class a word names (`_COMMAND_CLASS`)."""
+    return _COMMAND_CLASS.search(word)[0]
+
+
+
+def _after_transition_verb(rows: list[list[str]], p: int) -> bool:
+    """Whether word `p` of every row is a state after a transition verb: `changed to X`,
+    `changed from X`, `changed from <its side> to X`."""
+    return all(
+        (p > 1 and r[p - 1] in ("to", "from") and r[p - 2].lower() in _TRANSITION_VERBS)
+        or (
+            p > 3
+            and r[p - 1] == "to"
+            and r[p - 3] == "from"
+            and r[p - 4].lower() in _TRANSITION_VERBS
+        )
+        for r in rows
+    )
+
+
 # ... and a container engine's event after its object, Podman's `container create`, `container
 # died`, `image pull` (QA Podman: a crash loop's create, start and died one event)
 _ENGINE_OBJECTS = frozenset({"container", "image", "pod", "volume", "network"})
@@ -652,13 +684,16 @@ def _numbered_names(values: set[str]) -> bool:
     # ... and hosts numbered as a fleet's are, zero-padded (`mail01`, `files01`, `gitlab01`:
     # QA restic/Borg, `borg create of files01 finished` a template per host, a new host's
     # every run new)
+    # ... in angle brackets too, and padded to three or four digits (LSF's `Host <node004>
+    # closed by administrator`: QA LSF, a template per host closed in training, each other
+    # host's first maintenance a new event)
     return all(_FLEET_HOST.fullmatch(v) for v in values) and any(
-        _PADDED.search(v.rstrip(":,")) for v in values
+        _PADDED.search(v.rstrip(":,").strip("<>")) for v in values
     )
 
 
-_FLEET_HOST = re.compile(r"[a-z][a-z-]*[a-z]-?[0-9]{2,3}[:,]?")
-_PADDED = re.compile(r"[a-z-]0[0-9]$")
+_FLEET_HOST = re.compile(r"<?[a-z][a-z-]*[a-z]-?[0-9]{2,4}>?[:,]?")
+_PADDED = re.compile(r"[a-z-]0[0-9]{1,3}$")
 
 
 _QUOTED_SNAKE = re.compile(r"'[a-z][a-z0-9]*(?:_[a-z0-9]+)+'[:,.;)]*")
@@ -719,10 +754,22 @@ def _is_operation_pair(word: str) -> bool:
     if pair is not None and pair[1].startswith("{"):  # an object's first member, QEMU's QMP
         # `msg={"execute":"migrate",` (QA libvirt: eight commands one `"execute":"<*>"`)
         pair = _pair(pair[1][1:])
-    if pair is None or not _OPERATION.fullmatch(pair[1].strip("\"',;}")):
+    if pair is None:
+        return False
+    # ... or the first parameter of a query string, `command=listHosts&<*>` (`masks`)
+    value = pair[1].removesuffix(f"&{WILDCARD}")
+    queried = len(value) < len(pair[1])
+    if not _OPERATION.fullmatch(value.strip("\"',;}")):
         return False
     key = pair[0].strip("\"'").lower()
-    return key in OPERATION_KEYS or key.rpartition(".")[2] in OPERATION_KEYS
+    return (
+        key in OPERATION_KEYS
+        or key.rpartition(".")[2] in OPERATION_KEYS
+        or (queried and key in _QUERY_OPERATION_KEYS)
+    )
+
+
+_QUERY_OPERATION_KEYS = frozenset({"command", "action", "op", "operation"})
 
 
 # an operation's name: a word, or a resource provider's path, Azure's `operationName=MICROSOFT.
@@ -1247,12 +1294,21 @@ def _refine(
             and len(values) <= ENDPOINT_MAX_DISTINCT
             and all(_DOTTED_ACTION.fullmatch(v.rstrip(",;:")) for v in values)
         )
+        # ... and the kind of an operation named before the word, Pacemaker's `Initiating
+        # demote operation ...` beside `promote`, `start`, `stop` (QA DRBD: one event, a
+        # promote before the demote the same two keys)
         stated = stated or (
-            label == "to"
-            and p > 1
-            and all(r[p - 2].lower() in _TRANSITION_VERBS for r in rows)
+            p + 1 < n
+            and all(r[p + 1] in _OPERATION_WORDS for r in rows)
             and len(values) <= ENUM_MAX_DISTINCT
-            and all(_STATE_NAME.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
+            and all(_STATE_NAME.fullmatch(v) and v.islower() for v in values)
+        )
+        # ... and both sides after such a verb, Pgpool's watchdog `state changed from [DEAD] to
+        # [LOADING]` beside `from [INITIALIZING] to [STANDBY]` (QA Pgpool: one event)
+        stated = stated or (
+            _after_transition_verb(rows, p)
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_STATE_NAME.fullmatch(v.rstrip(",;.").strip("'\"[]")) for v in values)
         )
         # the names of `name=value` pairs that differ where the values are not masked,
         # OpenVPN's `peer info: IV_PLAT=win` beside `IV_VER=2.6.8` (QA: with nine keys every
@@ -1301,6 +1357,12 @@ def _refine(
             and all(_DOTTED_EVENT.fullmatch(v) for v in values)
             and all(p + 1 == n or "=" in r[p + 1] for r in rows)
         )
+        # a command's Java class, CloudStack's `Done executing org.apache.cloudstack.api.
+        # command.admin.vm.DeployVMCmdByAdmin`, an agent's `[{"com.cloud.agent.api.
+        # StopCommand":{...` (QA CloudStack: deploy, stop and attach one event each way)
+        command_classes = len(values) <= ENDPOINT_MAX_DISTINCT and all(
+            _COMMAND_CLASS.search(v) for v in values
+        )
         joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
             _JOINED_STATES.fullmatch(v) for v in values
         )
@@ -1328,6 +1390,10 @@ def _refine(
             split_pos, apart = p, _call_name  # each call apart, its arguments as they fall
         elif split_pos < 0 and named_pairs and not given_names:
             split_pos, apart = p, _pair_name  # each name apart, its values as they fall
+        elif split_pos < 0 and command_classes:
+            split_pos, apart = p, _command_class  # each command's class apart
+        elif split_pos < 0 and operations and any(v.endswith(f"&{WILDCARD}") for v in values):
+            split_pos, apart = p, _each_word  # each query's operation apart (`masks`)
         elif split_pos < 0 and not given_names and (
             endpoints  # each endpoint apart, paths masked whole together
             or operations

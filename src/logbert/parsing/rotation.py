@@ -18,8 +18,10 @@ _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotat
 _OLD = re.compile(r"^(?P<stem>.+)\.old$")
 # app.log-20261101, app.log.2026-11-01, and log4j's hourly `server.log.2026-11-20-09` (QA
 # Kafka: its hour was not read as a date, and `server.log` was read before the day's files)
+# ... and 389 Directory Server's `access.20261202-080000` beside the live `access` (QA FreeIPA:
+# read after it, a connection spanning the rotation two sessions, both flagged)
 _DATED = re.compile(
-    r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T.]\d{2}(?:[-_:.]?\d{2}){0,2})?)$"
+    r"^(?P<stem>.+?)[-_.](?P<date>\d{8}(?:-?\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T.]\d{2}(?:[-_:.]?\d{2}){0,2})?)$"
 )
 # log4j2's rollover puts the date and an index before the extension: Elasticsearch's
 # `escluster-2026-11-19-1.log.gz` beside the live `escluster.log` (QA: not taken for one log,

@@ -173,7 +173,7 @@ def _record_start(head: Sequence[str]) -> str:
     for start, n in starts.items():
         if start.startswith(indent) and start[len(indent) :] in records:
             records[start] = n + records.pop(start[len(indent) :])
-    if records or starts:
+    if starts:
         return (records or starts).most_common(1)[0][0]  # (the first met among equals)
     # ... or the marks a record starts with, WebLogic's `####<Dec 4, 2026 ...` (QA: the advice
     # looked for an ISO date, and its join glued every record onto none)

@@ -614,7 +614,7 @@ class Pipeline:
             or self._cut_by_time()
         ):
             return None
-        cut = self.sessionizer or self._sessions_cut
+        cut = self._cut_settings()
         remedy = (
             "score a longer stretch of log, or train again with --idle-timeout (a session "
             "ends after that much quiet) if ids come back after a quiet spell and stretch the "
@@ -630,11 +630,15 @@ class Pipeline:
             + remedy
         )
 
+    def _cut_settings(self) -> SessionizerSettings | None:
+        """How sessions are cut: the bundle's own settings, else how `fit`'s were."""
+        return self.sessionizer or self._sessions_cut
+
     def _cut_by_time(self) -> bool:
         """Whether the sessions are time windows: by the bundle's own settings, else by how the
         training sessions file was cut (QA LXD: a model trained on `split` parts of windows
         said its last windows "may still be running", after "a session lifetime")."""
-        cut = self.sessionizer or self._sessions_cut
+        cut = self._cut_settings()
         if cut is not None:
             return cut.window is not None
         recorded = getattr(self, "training_", {}).get("sessions_cut") or {}

@@ -75,6 +75,8 @@ class LogReadSummary:
     rejects_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # the parser's: format chosen, year source
     labels_shifted: str | None = None  # the labels sit a clock offset off (`label_times`)
+    # most anomalous labels came to sessions of reused ids (`repeated_anomalies_dominate`)
+    labels_reused: bool = False
     # ids the labels file labels anomalous that named no session read: anomalies no figure
     # judges (their lines rejected, or matched by no --by-id)
     anomalies_without_session: int = 0
@@ -272,6 +274,7 @@ def read_log_sessions(
     summary.notes.extend(stats.warnings(settings.by_id))
     summary.labels_shifted = stats.labels_warning if stats.labels_shift is not None else None
     summary.anomalies_without_session = stats.n_labels_unused_anomalous
+    summary.labels_reused = stats.repeated_anomalies_dominate()
     unseen = summary.mostly_unseen_warning()
     if unseen is not None:
         summary.notes.append(unseen)

@@ -110,8 +110,11 @@ class IdSessionizer(Sessionizer):
         if self.labels is None:
             return session.close(session_id, session.label(), self.stats)
         label = self.labels.get(session_id)
+        anomalous = label is not None and label != NORMAL
+        self.stats.n_labelled_anomalous += anomalous
         if label is not None and session_id in self._labelled:  # a reused id: said once
             self.stats.n_labels_repeated += 1
+            self.stats.n_anomalies_repeated += anomalous
             self.stats.labels_repeated_example = self.stats.labels_repeated_example or session_id
         elif label is not None:
             self._labelled.add(session_id)

@@ -69,6 +69,12 @@ _DOCKER_TIMESTAMPED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(?:Z|[+-]
 # ... and `docker compose logs`' service before it, `woodpecker-server-1  | {...}` (QA Woodpecker:
 # every line refused, no word of `--no-log-prefix`): the service a field of the record
 _COMPOSE = re.compile(r"([A-Za-z0-9][\w.-]*)\s+\| (\{.*)")
+# ... and syslog's header before it, as journald and rsyslog write a service's JSON lines
+# (`May 14 08:00:02 sensu-backend-01 sensu-backend[1187]: {...}`; QA Sensu: `auto` chose `linux`
+# and every template was the JSON text): the host and the program fields of the record
+_SYSLOG_WRAPPED = re.compile(
+    r"[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} (\S+) ([\w./@-]+)(?:\[[0-9]+\])?: (\{.*)"
+)
 
 
 def _text(value: object) -> str:
@@ -616,6 +622,10 @@ def _record(text: str) -> dict | None:
     compose = _COMPOSE.fullmatch(text) if cri is None else None
     if compose is not None and (record := _object(compose.group(2))) is not None:
         record.setdefault("service", compose.group(1))
+    syslog = _SYSLOG_WRAPPED.fullmatch(text) if record is None else None
+    if syslog is not None and (record := _object(syslog.group(3))) is not None:
+        record.setdefault("host", syslog.group(1))
+        record.setdefault("program", syslog.group(2))
     return record
 
 

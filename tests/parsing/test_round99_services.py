@@ -68,3 +68,13 @@ def test_a_media_files_name_without_digits_is_a_value(log_parsed):
     ]
     events, _ = log_parsed(lines, "linux", year=2025)
     assert set(events["template"]) == {"<*> Verifying torrent (verify.c:<*>)"}
+
+
+def test_a_xen_domain_and_its_vcpu_are_values():
+    """QA Xen: `p2m-pod.c:1162:d107v1 out of PoD memory! (... dom107)` kept the domain, a
+    template per domain, each repeat of a known hypervisor error a new event."""
+    from logbert.parsing.masks import mask_text
+
+    first = mask_text("(XEN) p2m-pod.c:1162:d107v1 out of PoD memory! (tot=262144 dom107)")
+    assert first == mask_text("(XEN) p2m-pod.c:1162:d23v0 out of PoD memory! (tot=262144 dom23)")
+    assert "d107" not in first and "dom107" not in first

@@ -2096,6 +2096,12 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         2,
     ),
+    (  # a Xen domain and its virtual CPU as the hypervisor names them, `d107v1`, `dom107` (QA
+        # Xen: `p2m-pod.c:1162:d107v1 out of PoD memory! (... dom107)` a template per domain)
+        r"(^|[^A-Za-z0-9])(?:d[0-9]+v[0-9]+|dom[0-9]+)($|[^A-Za-z0-9])",
+        r"\1" + WILDCARD + r"\2",
+        2,
+    ),
     (  # a node's, store's or range's short id, CockroachDB's `n3`, `s4`, `r42/1` (QA: `transferring
         # lease to s4` and `... to s2` were events of their own, a template per store)
         r"(^|[\s,(\[=:'\"])[a-z][0-9]+($|[\s,;:)\]'\"/])",

@@ -176,6 +176,7 @@ _TRANSITION_VERBS = frozenset({"changed", "changes", "changing", "transitioned",
 _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name, `web01`
 
 
+# the words after an operation's kind, `Initiating demote operation` (`_refine`'s `stated`)
 _OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
 # a Java class named for a command or request, packages first: `...api.AttachCommand`,
 # `...vm.DeployVMCmdByAdmin`, `...StartAnswer`
@@ -188,7 +189,6 @@ _COMMAND_CLASS = re.compile(
 def _command_class(word: str) -> str:
     """The command class a word names (`_COMMAND_CLASS`)."""
     return _COMMAND_CLASS.search(word)[0]
-
 
 
 def _after_transition_verb(rows: list[list[str]], p: int) -> bool:

@@ -1449,12 +1449,9 @@ def _field_pattern(
         # words is no event (QA Zeek: `#fields\tts\tuid...` and `#types\ttime\tstring...`
         # were undated events, sessions `ts` and `time`)
         return f"{_DATE_TIME}|\\D{{0,12}}\\d.*?"
-    if field_name in ("Time", "Date") and name != "custom" and not _bracketed(parts, i):
+    if field_name == "Time" and name != "custom" and not _bracketed(parts, i):
         # a built-in format's time of day is one word with a digit: Spark's undated
-        # `Exception in thread "main" ...` was an event of time `in` (QA), not a continuation;
-        # ... and its date (QA Livy: a Java exception's line, `java.io.IOException: Failed on
-        # local exception: ... local host is: "livy01/10.0.0.30"; ...`, read by `spark` with
-        # ten words as its date and `destination` as its level, an event)
+        # `Exception in thread "main" ...` was an event of time `in` (QA), not a continuation
         return r"[^\s]*\d[^\s]*"
     if _bracketed(parts, i):  # `[<PID>]`: no closing bracket inside (QA Pacemaker: linux's
         # `(\[<PID>\])?: ` ran on to the line's last `[...]: `, cutting the message)

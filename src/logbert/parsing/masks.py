@@ -2134,12 +2134,13 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
-    (  # a media, disk image or archive file's name, a path's last part or alone: `Elephants.
-        # Dream.avi Verifying torrent` (QA Transmission: a name with no digit stayed a word, each
-        # new torrent's every event a new one, the only false alarms of ngram and invariants)
-        r"(^|[\s\"'(\[=:,])[\w][\w.+,'()\[\]-]*\.(?i:mkv|mp4|avi|m4v|mov|webm|mp3|flac|wav|ogg"
-        r"|iso|img|zim|torrent|zip|rar|7z|tgz|tar|gz|bz2|xz|zst)($|[\s\"'),;:\]])",
-        r"\1" + WILDCARD + r"\2",
+    (  # a media or disk image file's name (a download's, a title's), its type kept as a path's
+        # is: `Elephants.Dream.avi Verifying torrent` (QA Transmission: a name with no digit
+        # stayed a word, each new torrent's every event a new one, the only false alarms of
+        # ngram and invariants); an archive's or a config file's name stays a word
+        r"(^|[\s\"'(\[=:,])[\w][\w.+,'()\[\]-]*\.((?i:mkv|mp4|avi|m4v|mov|webm|mp3|flac|wav"
+        r"|ogg|iso|img|zim|torrent))($|[\s\"'),;:\]])",
+        r"\1" + WILDCARD + r".\2\3",
         2,
     ),
     (  # a query string that names its operation first, CloudStack's API `GET  command=

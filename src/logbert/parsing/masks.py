@@ -1017,6 +1017,8 @@ _DISKS = [
 # WordCount (1e2f...).`) and an operator chain's before its subtask and attempt (`Source: Kafka
 # Source -> Filter -> Map (1/2)#0 (<attempt id>) switched from ...`, `Loading JAR files for task
 # ...`): QA Flink, 52 events were 259 templates, a renamed job's every state change new
+# the parameters that name a query string's operation when first (`MASKS`, `miner`)
+QUERY_OPERATION_KEYS = ("command", "action", "op", "operation")
 _FLINK_ATTEMPT = (  # (in parentheses or not: `... for task <name> (1/2)#0 <attempt>.`)
     r"( \([0-9]+/[0-9]+\)(?:#[0-9]+)? \(?[0-9a-f]{32}_[0-9a-f]{32}_[0-9]+_[0-9]+\)?)"
 )
@@ -2148,7 +2150,7 @@ MASKS: list[tuple[str, str, int]] = [
         # value (QA CloudStack: kept, every call's parameters made it a template of its own,
         # and the miner then took `command=<*>`, a deploy a list's event); the miner keeps
         # each operation apart (`miner._is_operation_pair`)
-        r"(^|\s)((?i:command|action|op|operation)=[A-Za-z][\w.-]*)&\S+",
+        rf"(^|\s)((?i:{'|'.join(QUERY_OPERATION_KEYS)})=[A-Za-z][\w.-]*)&\S+",
         r"\1\2&" + WILDCARD,
         1,
     ),

@@ -43,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from logbert.parsing.kept_values import TLS_VERSION_WORD
-from logbert.parsing.masks import FAILURE_WORDS, PUNCTUATION, WILDCARD
+from logbert.parsing.masks import FAILURE_WORDS, PUNCTUATION, QUERY_OPERATION_KEYS, WILDCARD
 
 # A varying position with at most this many distinct words (none masked) splits the candidate:
 # few distinct words are different events (boot/wait, creating/removing), many are a variable.
@@ -765,11 +765,8 @@ def _is_operation_pair(word: str) -> bool:
     return (
         key in OPERATION_KEYS
         or key.rpartition(".")[2] in OPERATION_KEYS
-        or (queried and key in _QUERY_OPERATION_KEYS)
+        or (queried and key in QUERY_OPERATION_KEYS)
     )
-
-
-_QUERY_OPERATION_KEYS = frozenset({"command", "action", "op", "operation"})
 
 
 # an operation's name: a word, or a resource provider's path, Azure's `operationName=MICROSOFT.

@@ -635,10 +635,12 @@ def pg_csvlog_hint(head: list[str]) -> str:
 
 def layout_hint(head: list[str]) -> str:
     """Advice for inputs whose records no line format reads as they are written: a CSV
-    export (`csv_hint`), a JSON array (`json_array_hint`), or records whose time stands on a
-    line of its own (`time_only_hint`); "" for others."""
+    export (`csv_hint`), a JSON array (`json_array_hint`), alerts over several lines
+    (`alerts_hint`), or records whose time stands on a line of its own (`time_only_hint`);
+    "" for others."""
     return (
-        pg_csvlog_hint(head) or csv_hint(head) or json_array_hint(head) or time_only_hint(head)
+        pg_csvlog_hint(head) or alerts_hint(head) or csv_hint(head) or json_array_hint(head)
+        or time_only_hint(head)
     )
 
 
@@ -665,6 +667,26 @@ JOIN_ALERTS = (
     """awk '/^\\*\\* Alert / { if (r != "") print r; r = $0; next } NF { r = r " | " $0 } """
     """END { if (r != "") print r }' LOG > joined.log"""
 )
+
+
+# an alert's first line as OSSEC and Wazuh write it, not yet joined with the rest (` | `)
+_ALERT_START = re.compile(r"\*\* Alert [0-9]+\.[0-9]+:")
+
+
+def alerts_hint(head: list[str]) -> str:
+    """Advice for Wazuh's or OSSEC's alerts.log as written, each alert over several lines
+    (an alert's first line among the first lines, not joined with the others); "" for others.
+    QA OSSEC: `--format wazuh` was refused with "try --format auto", which chose `nxos` for
+    a quarter of the lines and wrote its templates of `Rule:` and `Src IP:` lines, exit 0."""
+    lines = text_lines(head)
+    alerts = [line for line in lines if _ALERT_START.match(line) and " | " not in line]
+    if not alerts:
+        return ""
+    return (
+        f"the lines look like Wazuh's or OSSEC's alerts.log ({show_line(alerts[0])}), each "
+        "alert over several lines: logbert reads one event per line; join each alert into one "
+        f"line and read that with --format wazuh: {JOIN_ALERTS}"
+    )
 
 
 def blank_records_hint(lines: int, blank: int) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from logbert.parsing.mask_symbols import HTTP_METHODS, WILDCARD, apply_patterns
+from logbert.parsing.mask_symbols import HTTP_METHODS, WILDCARD, apply_gated
 
 # An HTTP status code is a number, but its class is the event: `status=503` must not share a
 # template with `status=200`. A three-digit code after a status name (`status=`, `"status": `,
@@ -1105,7 +1105,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
             continue
         rows = rows_of(text)
         if rows is not None:
-            text = pc.replace_with_mask(text, rows, apply_patterns(text.filter(rows), patterns))
+            text = pc.replace_with_mask(text, rows, apply_gated(text.filter(rows), patterns))
             marked = True
     return text, marked
 

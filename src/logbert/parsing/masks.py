@@ -33,6 +33,7 @@ from logbert.parsing.mask_symbols import (
     HTTP_METHODS,
     JOIN,
     WILDCARD,
+    apply_gated,
     apply_matching,
     apply_patterns,
     plain_array,
@@ -2378,7 +2379,7 @@ def _mask_shapes(shapes: pa.Array) -> pa.Array:
     known = {key: _SHAPES_MASKED.get(key) for key in keys}  # a snapshot: threads share it
     missing = [key for key, value in known.items() if value is None and key is not None]
     if missing:
-        done = apply_patterns(pa.array(missing, pa.string()), MASKS[1:]).to_pylist()
+        done = apply_gated(pa.array(missing, pa.string()), MASKS[1:]).to_pylist()
         if len(_SHAPES_MASKED) + len(missing) > SHAPES_MASKED_LIMIT:
             _SHAPES_MASKED.clear()
         fresh = dict(zip(missing, done, strict=True))
@@ -2397,7 +2398,7 @@ def _mask_exact(text: pa.Array) -> list[str | None]:
     """`MASKS[1:]` applied to `text`, line by line in Python where there are few lines
     (`EXACT_IN_PYTHON`), else vectorised (the same results: `mask_text`)."""
     if len(text) > EXACT_IN_PYTHON:
-        return apply_patterns(text, MASKS[1:]).to_pylist()
+        return apply_gated(text, MASKS[1:]).to_pylist()
     masks = _COMPILED[1:]
     return [None if line is None else _substituted(line, masks) for line in text.to_pylist()]
 

@@ -74,6 +74,7 @@ from logbert.parsing.auto import (
     SUGGEST_FIT,
     FormatScore,
     InputFit,
+    alerts_hint,
     blank_records_hint,
     count_continuations,
     layout_hint,
@@ -445,7 +446,8 @@ class Parser(DatingChecks):
                 f"NUL, control or undecodable bytes; first: {first}): no built-in format fits; "
                 "pass the log file itself (gzip is read as is)"
             )
-        if hint := pg_csvlog_hint(sample):  # `iso` dates its lines, and reads garbage
+        # (`iso` dates csvlog's lines, `nxos` an alert's second line: both read garbage)
+        if hint := pg_csvlog_hint(sample) or alerts_hint(sample):
             raise LogbertError(f"--format auto: {source}: {hint}")
         ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
         best = ranking[0] if ranking else None
@@ -539,6 +541,8 @@ class Parser(DatingChecks):
         )
         if looks_binary(sample):  # a crash dump beside the log (QA SQL Server's Log folder)
             advice = "it looks binary, not like a text log: leave it out (pass the log files)"
+        elif hint := alerts_hint(sample):  # another format would read garbage there
+            advice = hint
         elif best.name != mine.name and best.dated > mine.dated:
             advice = f"{best.describe()} fits it: parse it in a run of its own with --format "
             advice += best.name

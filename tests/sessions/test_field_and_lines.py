@@ -630,3 +630,35 @@ def test_a_process_id_alone_over_several_input_files_is_a_warning():
     warning = stream.stats.multi_host_warning()
     assert warning is not None and "2000 on a.log and b.log" in warning
     assert "--by-field source,Pid" in warning
+
+
+def test_kinds_of_event_only_in_events_without_a_value_are_a_warning():
+    """QA OSSEC: `--by-field Agent` left the manager's own alerts (no agent), each agent's
+    disconnection among them, in no session: "23 events had no Agent value" on standard
+    output, exit 0, and no detector could see an agent go away."""
+    n = 60
+    agents = [None if i % 20 == 7 else ("web01", "db01")[i % 2] for i in range(n)]
+    keys = [3 if agent is None else 1 + i % 2 for i, agent in enumerate(agents)]
+    table = pa.table(
+        {
+            "Agent": agents,
+            "template_id": keys,
+            "timestamp": pa.array([at(30 * i) for i in range(n)], pa.timestamp("us")),
+            "line_no": list(range(1, n + 1)),
+        }
+    )
+    for stream in (
+        FieldSessionizer("Agent"),
+        WindowSessionizer("10m", field="Agent"),
+        LineSessionizer(5, field="Agent"),
+    ):
+        _push_all(stream, table, 16)
+        warning = stream.stats.unjudged_kinds_warning()
+        assert warning is not None and warning in stream.stats.warnings(None)
+        assert "3 events had no Agent value" in warning
+        assert "1 kind of event occurs only among them (template id 3" in warning
+    # a kind the sessions hold too is judged there: no warning
+    seen = table.set_column(1, "template_id", pa.array([1 + i % 2 for i in range(n)]))
+    stream = FieldSessionizer("Agent")
+    _push_all(stream, seen, 16)
+    assert stream.stats.n_unmatched == 3 and stream.stats.unjudged_kinds_warning() is None

@@ -239,6 +239,23 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
     assert len(sessions) == 60 and stats.cut_ids_warning(title) is None
 
 
+def test_an_id_cut_before_its_sub_id_is_told_how_to_keep_them_one_session(make_events):
+    r"""QA Grid Engine: `job 500001.1` (task 1 of job 500001) under `(?:job |added ")(\d+)\b`
+    warned on every run to add the `\b` it had; "the whole id" made each task a session and
+    the submit line (`added "500001"`, no task) one of its own."""
+    lines = []
+    for job in range(500001, 500021):
+        lines += [f'alice added "{job}" to job list', f"job {job}.1 started", f"job {job}.2 done"]
+    path = make_events(content=lines, template_id=[i % 3 for i in range(60)])
+    pattern = r'(?:job |added ")(\d+)\b'
+    warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
+    assert "'job 500001' in 'job 500001.1'" in warning and "with \\b" not in warning
+    fixed = r'(?:job |added ")(\d+)(?:\.\d+)?'
+    assert warning.endswith(f"match it outside the id: '{fixed}'")
+    sessions, stats = by_id(path, fixed, batch_size=16)
+    assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None
+
+
 def test_one_session_holding_most_events_of_many_is_a_warning(make_events):
     """QA: `--by-id '[0-9a-f-]+'` on kubelet lines made 5,226 sessions; 'a' held every event
     (a letter of many words) and 'd', 'ed', 'defa' were fragments; exit 0."""

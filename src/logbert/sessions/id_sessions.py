@@ -150,7 +150,7 @@ class IdSessionizer(Sessionizer):
                 # boots, hours apart with no other id between, were one session for months)
                 closed += self._close_idle(newest)
             if not ids:
-                stats.n_unmatched += 1
+                stats.count_no_value(key)
             for session_id in ids:
                 if timeout is None:
                     session = sessions.get(session_id)

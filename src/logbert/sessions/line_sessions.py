@@ -72,7 +72,7 @@ class LineSessionizer(Sessionizer):
         ):  # fmt: skip
             stats.n_events += 1
             if self.field is not None and not value:
-                stats.n_unmatched += 1
+                stats.count_no_value(key)
                 continue
             pos = counts.get(value, 0)
             counts[value] = pos + 1

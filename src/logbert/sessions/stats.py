@@ -88,6 +88,18 @@ _FQDN = re.compile(r"(?:[A-Za-z0-9_-]+\.)+[A-Za-z][A-Za-z0-9-]*\.|[0-9.]+in-addr
 # many, is a warning (`cut_ids_warning`)
 CUT_SHARE = 0.01
 CUT_MIN = 5
+KEYS_NOTED = 10_000  # by field: the keys of events with no value noted, at most
+# ... where the rest of the word is a part of the id after a separator (`500001.1`: a job's task)
+_SUB_ID = re.compile(r"([._:/-])[0-9]+")
+
+
+def _with_sub_id(pattern: str, separator: str) -> str:
+    """`pattern` matching an optional `separator` and number after its id, outside the id (a
+    capture group's, or the whole match, then put in one)."""
+    body = pattern[:-2] if pattern.endswith("\\b") else pattern
+    if re.compile(body).groups == 0:
+        body = f"({body})"
+    return f"{body}(?:{re.escape(separator)}\\d+)?"
 
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
@@ -188,6 +200,10 @@ class SessionizeStats:
     n_quiet: int = 0
     quiet_example: str | None = None
     field: str | None = None  # --by-field: n_unmatched counts events with no value in it
+    # ... and the keys of those events (as text, with their counts) and the keys the sessions
+    # hold, for `unjudged_kinds_warning` (plain JSON, as a snapshot keeps the stats)
+    no_value_keys: dict[str, int] = dataclass_field(default_factory=dict)
+    session_keys: dict[str, int] = dataclass_field(default_factory=dict)
     # by id alone (`count_restart`, `restart_warning`): sessions by their last key, and by
     # the keys that came right before their first key came again (plain JSON, as a live
     # stream's snapshot keeps the stats: keys as text, a set of them space-separated)
@@ -238,6 +254,16 @@ class SessionizeStats:
             self.restarted_after[name] = self.restarted_after.get(name, 0) + 1
             self.restart_examples.setdefault(name, session_id)
 
+    def count_no_value(self, key: int) -> None:
+        """Count an event in no session (no id, no value); by field, its key is noted
+        (`KEYS_NOTED` keys at most)."""
+        self.n_unmatched += 1
+        if self.field is None:
+            return
+        text = str(key)
+        if text in self.no_value_keys or len(self.no_value_keys) < KEYS_NOTED:
+            self.no_value_keys[text] = self.no_value_keys.get(text, 0) + 1
+
     def count_cut_id(self, match: str, word: str) -> None:
         """Count an event whose --by-id match `match` stands inside the longer `word`."""
         self.n_cut_ids += 1
@@ -262,11 +288,14 @@ class SessionizeStats:
         categories: list[str] | None = None,
         session_id: str | None = None,
         n_events: int = 0,
+        keys: Sequence[int] = (),
     ) -> None:
         """Count a session written with `label` (and anomaly `categories`); the first
         unlabelled one's `session_id` is kept for `labels.mostly_unlabelled_warning`, the
-        longest (`n_events`) for `dominant_id_warning`."""
+        longest (`n_events`) for `dominant_id_warning`; by field, its `keys` are noted."""
         self.n_sessions += 1
+        if self.field is not None:
+            self.session_keys.update(dict.fromkeys(map(str, set(keys)), 1))
         self.n_single += n_events == 1
         self.n_session_events += n_events
         if n_events == 1 and self.single_example is None:
@@ -414,6 +443,31 @@ class SessionizeStats:
             "in no session and the sessions hold only the events that carry one; if the other "
             "lines name the session in their message, use --by-id with a regex for it, or "
             "windows (--window) for events that belong to no session"
+        )
+
+    def unjudged_kinds_warning(self) -> str | None:
+        """`warning: ...` when some events had no value in the --by-field field (fewer than
+        `no_value_warning`'s half) and some kinds of event occur only among them: no session
+        holds those events, so no detector ever judges them (QA OSSEC: `--by-field Agent`
+        left every manager's own alert, each agent's disconnection among them, in no session,
+        said as a count on standard output only)."""
+        if self.field is None or not self.no_value_keys or self.no_value_warning() is not None:
+            return None
+        alone = [key for key in self.no_value_keys if key not in self.session_keys]
+        if not alone:
+            return None
+        alone.sort(key=lambda key: -self.no_value_keys[key])  # the most frequent first
+        shown = ", ".join(alone[:5]) + (", ..." if len(alone) > 5 else "")
+        ids = "template id" + ("s" if len(alone) > 1 else "")
+        shown += " in templates.csv"
+        return (
+            f"warning: {self.n_unmatched:,} events had no {self.field} value, so they are in "
+            f"no session, and {_count(len(alone), 'kind')} of event "
+            f"{'occurs' if len(alone) == 1 else 'occur'} only among them "
+            f"({ids} {shown}): "
+            "no detector judges them; if those lines name their session elsewhere, session "
+            "them by that (--by-id with a regex for it), or use time windows without "
+            "--by-field (--window), which hold every event"
         )
 
     def out_of_order_warning(self) -> str | None:
@@ -596,6 +650,7 @@ class SessionizeStats:
             self.unmatched_warning(pattern),
             self.missed_ids_warning(pattern),
             self.no_value_warning(),
+            self.unjudged_kinds_warning(),
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
             self.lone_ids_warning(pattern),
@@ -938,12 +993,23 @@ class SessionizeStats:
             return None
         if self.n_cut_ids < max(CUT_MIN, CUT_SHARE * matched):
             return None
+        anchored = pattern.endswith("\\b")
+        advice = "match the whole id (what comes before and after it too)" + (
+            "" if anchored else ", or anchor the regex at the id's edges with \\b"
+        )
+        rest = self.cut_word[len(self.cut_example) :]
+        sub_id = self.cut_word.startswith(self.cut_example) and _SUB_ID.fullmatch(rest)
+        if sub_id:  # (QA Grid Engine: `job 500001.1`, a job's task, warned on every run)
+            advice += (
+                f"; where the rest ({rest!r}) is a part of the id, such as an array job's task "
+                "or an attempt, and the parts are meant to be one session, match it outside "
+                f"the id: '{_with_sub_id(pattern, sub_id[1])}'"
+            )
         return (
             f"warning: {self.n_cut_ids:,} of the {matched:,} events that matched --by-id "
             f"'{pattern}' match it inside a longer word or number (e.g. {self.cut_example!r} "
             f"in {self.cut_word!r}): the regex takes part of an id, and ids that share that "
-            "part share a session; match the whole id (what comes before and after it too), "
-            "or anchor the regex at the id's edges with \\b"
+            f"part share a session; {advice}"
         )
 
     def _count_id_shape(self, session_id: str) -> None:

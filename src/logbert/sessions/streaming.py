@@ -262,7 +262,7 @@ class _Open:
         label, categories = split_label(label)
         if label == ANOMALY and categories is None and self.categories:
             categories = sorted(self.categories)
-        stats.count(label, categories, session_id, len(self.keys))
+        stats.count(label, categories, session_id, len(self.keys), self.keys)
         if start is None and not stats.by_lines:  # a window's first event may come again
             # hours later: no reused id (QA IPMI: `--by-field source --window 1d` was told
             # to pass --idle-timeout, which windows refuse)

@@ -159,7 +159,7 @@ class WindowSessionizer(Sessionizer):
         ):
             stats.n_events += 1
             if not has_value(value):
-                stats.n_unmatched += 1
+                stats.count_no_value(key)
                 continue
             if (ts := self._dated(ts)) is None:
                 continue

@@ -1258,6 +1258,19 @@ def test_ids_that_start_over_after_hours_of_quiet_are_a_warning(make_events):
     warning = stats.reused_id_warning(pattern)
     assert "--idle-timeout 30h is longer than that quiet: shorten it" in warning
     assert "pass --order time" in warning
+    assert "one unit's whole life" not in warning  # (by file only:)
+    # a file per VM whose life starts again after a power-off may be one session: said (QA
+    # OpenNebula: told to cut each VM's life with --idle-timeout)
+    files = make_events(
+        "files.parquet", content=["x"] * 60, template_id=[1, 2, 1] * 20,
+        source=[f"{100 + i // 3}.log" for i in range(60)],
+        timestamp=[at((i // 3) * 60 + (i % 3) * 3 * hour) for i in range(60)],
+    )  # fmt: skip
+    stats = SessionizeStats()
+    list(sessionize_file(files, SessionizerSettings(by_field="source").build(stats=stats)))
+    warning = stats.reused_id_warning(None)
+    assert warning.startswith("warning: 20 of 20 sessions (e.g. '100.log') start over")
+    assert warning.endswith("(a VM powered off and on again): keep those whole")
 
 
 def test_a_repeated_capture_group_in_by_id_is_refused():

@@ -538,7 +538,9 @@ def _filterlog_patterns() -> list[tuple[re.Pattern[str], str]]:
     (pfSense's "Filter Log Format": IPv4 writes the protocol's id before its name, IPv6 after
     it; then the packet's length, addresses, ports, the data's length and, for TCP, its
     flags)."""
-    head = r"^[0-9]+,[0-9]*,[^,]*,[0-9]+,([^,\s]+),([\w-]+),([\w-]+),(in|out),"
+    # (the rule's tracker a number, pfSense's, or a 32-digit hex label, OPNsense's: QA, every
+    # OPNsense record one comma-split template, its port masked)
+    head = r"^[0-9]+,[0-9]*,[^,]*,(?:[0-9]+|[0-9a-f]{32}),([^,\s]+),([\w-]+),([\w-]+),(in|out),"
     versions = {
         "IPv4": "4,[^,]*,[^,]*,[0-9]+,[0-9]+,[0-9]+,[^,]*,[0-9]+,{proto},[0-9]+",
         "IPv6": "6,[^,]*,[^,]*,[0-9]+,{proto},[0-9]+,[0-9]+",
@@ -785,6 +787,10 @@ NAME_KEYS = (
     # ... and a monitoring check's and the entity it ran on, Sensu's `check_name=check-ntp`,
     # `entity_name=web04` (QA Sensu: kept where few were seen, one new check 780 false alarms)
     "check_name|entity_name|"
+    # ... and a Druid datasource, `dataSource='wikipedia'`, and a task group named after it,
+    # `groupId='index_kafka_wikipedia'` (QA Druid: a template per datasource, a new one's every
+    # task and query a new event)
+    "datasource|data_source|groupid|group_id|"
     # ... and an Argo CD application, `application=argocd/shop-payments` (QA: a rare message kept
     # it, and a new application's first sync a new event)
     "application|"

@@ -846,6 +846,14 @@ class SessionizeStats:
                 "the logs it scores so"
             )
             + self.shared_ids_clause(pattern)
+            + (
+                # (QA OpenNebula: a VM's log per file, powered off and on again an hour later,
+                # was told to pass --idle-timeout, which would cut each VM's life in parts)
+                "; unless each file is one unit's whole life whose first event may come again "
+                "(a VM powered off and on again): keep those whole"
+                if self.field == "source"
+                else ""
+            )
         )
 
     def quiet_gap_warning(self, pattern: str | None) -> str | None:

@@ -571,6 +571,10 @@ _NAGIOS_FIELDS = {
     "(?:CURRENT |INITIAL )?HOST (?:ALERT|STATE|EVENT HANDLER)": "host state type attempt",
     "SERVICE NOTIFICATION": "contact host service notification command",
     "HOST NOTIFICATION": "contact host notification command",
+    # ... and Checkmk's result of one, `SERVICE NOTIFICATION RESULT: hh;srv-db01;CPU load;OK;
+    # mail;Spooled mail ...` (QA Checkmk: a template per contact)
+    "SERVICE NOTIFICATION RESULT": "contact host service state command",
+    "HOST NOTIFICATION RESULT": "contact host state command",
     "SERVICE (?:FLAPPING|DOWNTIME) ALERT": "host service -",
     "HOST (?:FLAPPING|DOWNTIME) ALERT": "host -",
     "PASSIVE SERVICE CHECK": "host service code",
@@ -581,6 +585,7 @@ _NAGIOS_FIELDS = {
 _NAGIOS_HOST_COMMAND = r"(?![A-Z_]*GROUP)[A-Z_]*(?:HOST|SVC|SERVICE)[A-Z_]*"
 _NAGIOS_NOTED = r"[A-Z_]*(?:_PROBLEM|_DOWNTIME|_COMMENT|_NOTIFICATION)"
 _NAGIOS_CANDIDATE = r"^(?:CURRENT |INITIAL |PASSIVE |EXTERNAL )?(?:SERVICE|HOST|COMMAND)[A-Z ]*: "
+_CMC_COMMAND = "Executing external command: "
 
 
 def _nagios_patterns() -> list[tuple[re.Pattern[str], str]]:
@@ -604,7 +609,10 @@ def _nagios_patterns() -> list[tuple[re.Pattern[str], str]]:
             out.append((re.compile(noted), rf"\1: {words}; {output}{after}"))
         head = rf"^({record}): " + "".join(r"([^;]*);" for _ in fields)
         out.append((re.compile(head + "(.*)$"), rf"\1: {words}; {output}"))
-    command = r"^(EXTERNAL COMMAND: "
+    # (... also as Checkmk's core writes it, `[5] [core 4652] Executing external command:
+    # ACKNOWLEDGE_SVC_PROBLEM;srv-web01;Memory;2;1;0;cmkadmin;Working on it`: QA, its author
+    # and comment kept, a template per acknowledgement)
+    command = rf"^((?:.*\b{_CMC_COMMAND[:-2]}|EXTERNAL COMMAND): "
     note = r";(.*);([^;]*);([^;]*)$"  # the arguments, the author, the comment
     out += [
         (
@@ -729,8 +737,9 @@ _CSV_KIND = re.compile(r"[A-Za-z][A-Za-z()-]*(?: [A-Za-z()-]+)+")  # several wor
 # `_CSV_REWRITES` that have too few commas to be those (pgaudit's, Nagios', openHAB's, Gin's)
 _REWRITE_CANDIDATES = "|".join(
     f"(?:{candidate})"
-    for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _OPENHAB_CANDIDATE,
-                      _GIN_CANDIDATE, _PIPED_CANDIDATE, _ROUTED_CANDIDATE, _DRUPAL_CANDIDATE)
+    for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _CMC_COMMAND,
+                      _OPENHAB_CANDIDATE, _GIN_CANDIDATE, _PIPED_CANDIDATE, _ROUTED_CANDIDATE,
+                      _DRUPAL_CANDIDATE)
 )  # fmt: skip
 
 

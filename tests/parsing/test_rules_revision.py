@@ -62,6 +62,9 @@ DIGESTS = {
     # templates for logs loghub's lines do not show (a state after `changed to`, a DNS name in
     # brackets, quoted lists, serial numbers, RAID 5's arrays, `interrupted` a failure, ...)
     14: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
+    # 15: other templates for logs loghub's lines do not show (RFC 5424's own structured data a
+    # field, OPNsense's filterlog, Checkmk's external commands, Druid's datasources, ...)
+    15: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
 }
 
 

@@ -339,7 +339,9 @@ def test_auto_reads_an_application_log_with_iso_times(tmp_path):
 def test_auto_reads_syslog_as_rfc_5424_and_rfc_3164_send_it(tmp_path):
     """Syslog forwarded by rsyslog, syslog-ng or journald (`<PRI>1 TIME HOST APP PROCID MSGID
     SD MSG`) had no built-in format: `--format auto` refused it (no format dated a line). The
-    nil structured data `-` is no part of the message; a present one stays at its start."""
+    nil structured data `-` is no part of the message; a present one stays at its start, but
+    for IANA's elements of the sender's own metadata (`meta`, `origin`, `timeQuality`), a
+    field (round 101: OPNsense's `[meta sequenceId="N"]` opened every template)."""
     lines = [
         f"<{13 + i % 3}>1 2026-11-01T10:00:{i:02d}.{i:03d}+01:00 host{i % 2} sshd {100 + i} - - "
         f"Accepted publickey for user{i} from 10.0.0.{i} port {4000 + i} ssh2"
@@ -359,7 +361,8 @@ def test_auto_reads_syslog_as_rfc_5424_and_rfc_3164_send_it(tmp_path):
     assert events[1]["content"].startswith("Accepted publickey for user1 ")
     assert events[20]["MsgId"] == "ID47"
     # (its MSGID, written, the event's first word: QA Juniper SRX)
-    assert events[20]["content"] == 'ID47 [meta req="r-9"] upstream timed out'
+    assert events[20]["content"] == "ID47 upstream timed out"
+    assert events[20]["StructuredData"] == '[meta req="r-9"]'
     bsd = [
         f"<34>Oct 11 22:14:{i:02d} mymachine su[{i}]: su root failed on tty{i}" for i in range(5)
     ]

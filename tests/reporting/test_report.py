@@ -137,6 +137,23 @@ def test_unlabelled_scores_still_show_distribution(report_inputs, tmp_path):
     assert "carry no labels" in html and "quality cannot be measured" in html
 
 
+def test_evaluation_beside_unlabelled_scores_says_why_plots_are_unlabelled(report_inputs, tmp_path):
+    """QA Grid Engine: F1 from the evaluation in the headline, while every section asked for
+    labels; the page says once where the figures come from and how scores get labels."""
+    paths = report_inputs(labels=False)
+    n = paths["metrics"]["n_sessions"]
+    result, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    assert (
+        f"The detection figures come from evaluation_results.json ({n:,} labelled sessions); "
+        "scores.jsonl carries no labels"
+    ) in html
+    assert "score MODEL LOGS --logs --labels labels.csv" in html
+    _, labelled = render(
+        report_inputs(), tmp_path, scores=paths["scores"], evaluation=paths["evaluation"]
+    )
+    assert "The detection figures come from" not in labelled
+
+
 def test_metrics_come_from_scores_without_evaluation(report_inputs, tmp_path):
     paths = report_inputs()
     _, html = render(paths, tmp_path, scores=paths["scores"])

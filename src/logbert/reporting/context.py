@@ -18,6 +18,12 @@ from logbert.reporting.html import Safe, image
 from logbert.reporting.inputs import ModelInfo, ScoreTable, as_float, deciding_column
 from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_note
 
+# how a scores file gets labels (QA: every row "label unknown", and the page did not say)
+LABELLED_SCORES_HINT = (
+    "Scores carry labels when `logbert score` reads labelled sessions, or raw logs with "
+    "--labels (`score MODEL LOGS --logs --labels labels.csv`)."
+)
+
 METRIC_NAMES = {
     "f1": "F1",
     "precision": "precision",

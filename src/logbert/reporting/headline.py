@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from logbert.evaluation.metrics import detection_metrics
-from logbert.reporting.context import METRIC_NAMES, ReportData, metric_value
+from logbert.reporting.context import (
+    LABELLED_SCORES_HINT,
+    METRIC_NAMES,
+    ReportData,
+    metric_value,
+)
 from logbert.reporting.html import Safe, fmt, tag
 
 
@@ -58,6 +63,7 @@ def warnings(data: ReportData) -> list[Safe]:
             "none is computed from another score."
         )
     out.extend(_undeclared_threshold_score(data))
+    out.extend(_evaluation_labels_not_in_scores(data))
     if table is not None and table.n_unscored:
         out.append(
             f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
@@ -70,6 +76,22 @@ def warnings(data: ReportData) -> list[Safe]:
         )
     out.extend(_disagreements(data))
     return [tag("p", text, cls="warn") for text in out]
+
+
+def _evaluation_labels_not_in_scores(data: ReportData) -> list[str]:
+    """Say once why an evaluation's figures sit beside unlabelled plots (QA Grid Engine: F1
+    from the evaluation in the headline, yet every section asked for labels)."""
+    table, evaluation = data.scores, data.evaluation
+    if table is None or evaluation is None or table.all_labels is not None:
+        return []
+    n_labelled = evaluation.get("n_sessions")
+    counted = f" ({n_labelled:,} labelled sessions)" if isinstance(n_labelled, int) else ""
+    return [
+        f"The detection figures come from {data.evaluation_path.name}{counted}; "
+        f"{table.path.name} carries no labels (`evaluate` does not write them into a scores "
+        "file), so the distributions, curves, sweep and top sessions are shown unlabelled. "
+        f"{LABELLED_SCORES_HINT}"
+    ]
 
 
 def _undeclared_threshold_score(data: ReportData) -> list[str]:

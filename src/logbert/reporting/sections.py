@@ -9,7 +9,12 @@ import numpy as np
 
 from logbert.evaluation.metrics import detection_metrics
 from logbert.reporting import plots
-from logbert.reporting.context import METRIC_NAMES, ReportData, metric_value
+from logbert.reporting.context import (
+    LABELLED_SCORES_HINT,
+    METRIC_NAMES,
+    ReportData,
+    metric_value,
+)
 from logbert.reporting.curve_reading import LOSS_IS_NOT_QUALITY, read_curve
 from logbert.reporting.html import Section, fmt, join, key_values, missing, tag
 from logbert.reporting.html import table as html_table
@@ -18,12 +23,6 @@ from logbert.reporting.sweep import operating_points, threshold_sweep
 
 QUALITY_KEYS = ("f1", "precision", "recall", "accuracy", "fpr", "roc_auc", "pr_auc")
 
-
-# how a scores file gets labels (QA: every row "label unknown", and the page did not say)
-LABELLED_SCORES_HINT = (
-    "Scores carry labels when `logbert score` reads labelled sessions, or raw logs with "
-    "--labels (`score MODEL LOGS --logs --labels labels.csv`)."
-)
 
 def training_section(data: ReportData) -> Section:
     """Loss curves, their reading, and the reminder that loss is not detection quality."""

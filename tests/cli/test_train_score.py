@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow.parquet as pq
 import pytest
@@ -53,6 +54,10 @@ def test_train_writes_model_dir_and_leaves_out_anomalies(trained):
     assert "2 labelled anomalies left out" in output
     # one progress line per epoch with both losses, then the closing line on stdout
     assert [f"Epoch {i} of at most 4: train_loss=" in output for i in (1, 2, 3, 4)] == [True] * 4
+    # the first says how long the rest may take (QA MaxScale, Tyk: 60 epochs, no estimate)
+    first = r"Epoch 1 of at most 4: .*; the 3 more at most take about [0-9.]+ (s|min), fewer"
+    assert re.search(first, output)
+    assert "Step " not in output  # (a loss line every 100 steps, between epoch lines: QA)
     assert "threshold" in output.splitlines()[-1] and "(max)" in output.splitlines()[-1]
     for name in ("config.json", "model.safetensors", "vocab.json", "threshold.json"):
         assert (model / name).exists(), name

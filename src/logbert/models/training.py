@@ -42,6 +42,7 @@ from logbert.models.checkpoints import (
 )
 from logbert.models.runtime import release_freed_memory
 from logbert.models.vocab import MASK, PAD, UNK
+from logbert.sessions.lifecycle import readable_duration
 
 Log = Callable[[str], None]
 # Hand freed heap pages back to the OS every this many steps (and after each epoch): training
@@ -61,10 +62,26 @@ class TrainConfig:
     patience: int = 3
     min_delta: float = 1e-3
     seed: int = 0
-    log_every: int = 100
+    log_every: int = 0  # steps between loss lines (0: none; the epoch lines and history say it)
     checkpoint_every: int = 200
     max_steps: int = 0  # a budget of optimizer steps (0: none); the epoch it ends in is the last
 
+
+
+def _time_left(config: TrainConfig, state: TrainState, steps: int, seconds: float) -> str:
+    """After the first epoch, how long the rest may take at its pace (QA MaxScale, Tyk: 60
+    epochs of 75 s each, on a small log, with no word of the hour it could take)."""
+    if state.epoch != 1 or not steps:
+        return ""
+    left = config.epochs - 1
+    if config.max_steps:
+        left = min(left, math.ceil(max(config.max_steps - state.step, 0) / steps))
+    if left < 1:
+        return ""
+    return (
+        f"; the {left} more at most take about {readable_duration(seconds * left)}, fewer "
+        "when the validation loss stops improving"
+    )
 
 @dataclass
 class TrainState:
@@ -197,7 +214,7 @@ def train_encoder(
             progress.advance()
             if state.step % TRIM_EVERY == 0:
                 release_freed_memory()
-            if state.step % config.log_every == 0:
+            if config.log_every and state.step % config.log_every == 0:
                 log(f"Step {state.step}: Loss={float(loss.detach()):.4f}, Avg={avg:.4f}")
             if checkpoint_dir is not None and state.step % config.checkpoint_every == 0:
                 name = f"checkpoint_step_{state.step}.pt"
@@ -235,7 +252,7 @@ def train_encoder(
         shown = f"{val_loss:.4f}" if validated else "n/a"
         log(
             f"Epoch {state.epoch} of at most {config.epochs}: train_loss={train_loss:.4f}, "
-            f"val_loss={shown} ({seconds:.1f}s)"
+            f"val_loss={shown} ({seconds:.1f}s)" + _time_left(config, state, n_batches, seconds)
         )
         if first_unvalidated:
             warn(_no_validation_loss(val_loss, val_tokens))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,8 @@ from logbert.parsing.formats import (
     parse_timestamps,
     resolve_format,
 )
+from logbert.parsing.json_lines import JSON
+from logbert.parsing.logfmt import LOGFMT
 from logbert.parsing.splitter import split_lines
 
 if TYPE_CHECKING:  # annotations only: the parser imports this module, never the reverse
@@ -278,6 +281,43 @@ def rank_formats(
         ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]
+
+
+# Time layouts a JSON or logfmt line's time key may hold besides ISO 8601 and epoch seconds,
+# each unambiguous (no day-month order to guess): Go's time.Stamp, logrus's text formatter as
+# Tyk sets it (`time="Dec 05 06:00:00"`; QA Tyk: `auto` refused every line, pointing at a
+# format string), with fractions; Go's log package (`2006/01/02 15:04:05`)
+OBJECT_TIME_LAYOUTS = (
+    "%b %d %H:%M:%S",
+    "%b %d %H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S.%f",
+)
+
+
+def object_time_layout(lines: list[str], year: int | None = None) -> str | None:
+    """The first of `OBJECT_TIME_LAYOUTS` with which the JSON or logfmt format dates at least
+    `AUTO_DATED` of `lines` (as a given --timestamp-format would), or None."""
+    for layout in OBJECT_TIME_LAYOUTS:
+        ranked = rank_formats(lines, year, layout, (JSON, LOGFMT))
+        if ranked and ranked[0].dated >= AUTO_DATED * ranked[0].lines:
+            return layout
+    return None
+
+
+def layout_of(value: str) -> str | None:
+    """The layout of `OBJECT_TIME_LAYOUTS` that reads `value` whole, or None (for advice)."""
+    for layout in OBJECT_TIME_LAYOUTS:
+        dated = "%Y" in layout
+        try:  # a year-less layout in a leap year, so that Feb 29 reads
+            datetime.strptime(
+                value.strip() if dated else f"2024 {value.strip()}",
+                layout if dated else f"%Y {layout}",
+            )
+        except ValueError:
+            continue
+        return layout
+    return None
 
 
 def _fills_a_field(cols: dict[str, pa.Array], fmt: LogFormat) -> bool:

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from logbert.errors import LogbertError
-from logbert.parsing.auto import InputFit, _suggestion, looks_binary, show_line
+from logbert.parsing.auto import InputFit, _suggestion, layout_of, looks_binary, show_line
 from logbert.parsing.chunk import Prepared
 from logbert.parsing.formats import (
     BUILTIN_FORMATS,
@@ -291,6 +291,9 @@ class DatingChecks:
                 "<Clock>) and cut sessions by an id (--by-id, --by-field) or by line counts "
                 "(--lines N)"
             )
+        layout = None if self._first is None else layout_of(self._first[3])
+        if layout is not None:  # one it knows (QA Tyk: logrus's `Dec 05 06:00:00`)
+            return f"pass --timestamp-format {layout!r}, which reads {fields} as written"
         return (
             f"pass --timestamp-format (strptime, e.g. '%Y-%m-%d %H:%M:%S') if {fields} {verb} "
             "another layout"

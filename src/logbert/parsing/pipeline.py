@@ -79,6 +79,7 @@ from logbert.parsing.auto import (
     count_continuations,
     layout_hint,
     looks_binary,
+    object_time_layout,
     pg_csvlog_hint,
     rank_formats,
     show_line,
@@ -449,8 +450,15 @@ class Parser(DatingChecks):
         # (`iso` dates csvlog's lines, `nxos` an alert's second line: both read garbage)
         if hint := pg_csvlog_hint(sample) or alerts_hint(sample):
             raise LogbertError(f"--format auto: {source}: {hint}")
-        ranking = rank_formats(sample, placeholder.year, placeholder.timestamp_format)
+        layout = placeholder.timestamp_format
+        ranking = rank_formats(sample, placeholder.year, layout)
         best = ranking[0] if ranking else None
+        if layout is None and (best is None or best.dated < AUTO_DATED * best.lines):
+            # JSON or logfmt lines whose time is in a layout of their writer's (QA Tyk)
+            layout = object_time_layout(sample, placeholder.year)
+            if layout is not None:
+                ranking = rank_formats(sample, placeholder.year, layout)
+                best = ranking[0]
         if best is not None and best.dated < AUTO_DATED * best.lines:
             # JSON objects name their own fields: one per line is evidence enough, dated or
             # not (`check_timestamps` then warns when the events have no time)
@@ -502,11 +510,11 @@ class Parser(DatingChecks):
                 f"--format auto: no built-in format {verb} {what}{near}; first: {first}; {advice}"
             )
         self.ranking, self.auto_source = ranking, source
-        fmt = resolve_format(
-            best.name, placeholder.year, placeholder.timestamp_format, placeholder.timezone
-        )
+        fmt = resolve_format(best.name, placeholder.year, layout, placeholder.timezone)
         self.fmt, self.schema = fmt, _schema(fmt)
         note = f"format auto: chose {best.describe()}"
+        if layout != placeholder.timestamp_format:
+            note += f" with --timestamp-format {layout!r} (its times are not ISO 8601)"
         # a runner-up that dates no line is none (QA Android: `runner-up squid (0/200 lines
         # with a timestamp, 198 split)` read as a near miss)
         if len(ranking) > 1 and (ranking[1].dated or not best.dated):

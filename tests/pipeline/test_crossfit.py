@@ -186,6 +186,9 @@ def test_auto_cross_fits_small_training_sets_only():
     assert small.training_["calibration"] == "cross-fit"
     assert small.threshold_.n_sessions == 60
     assert any(line.startswith("Calibration: cross-fit (5 folds)") for line in lines)
+    # its cost said before it is paid, in all (QA YugabyteDB: "5 more of about its length"
+    # did not say six times the training's time)
+    assert any("5 more of about its length, 6 times its time in all;" in line for line in lines)
     large = Pipeline(CappedDetector(), calibration="auto", seed=0).fit(normal_sessions(1000))
     assert large.training_["calibration"] == "split" and large.threshold_.n_sessions == 100
     assert large.calibration == "auto"  # the setting is kept; what it resolved to is recorded

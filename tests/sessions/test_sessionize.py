@@ -337,6 +337,30 @@ def test_a_few_sessions_quiet_for_hours_are_a_warning(make_events):
     assert by_id(path, pattern, batch_size=64)[1].quiet_gap_warning(pattern) is None
 
 
+def test_quiet_in_sessions_out_of_time_order_is_left_to_that_warning(make_events):
+    """QA YugabyteDB: a tablet's lines in several nodes' files, read one file after another:
+    every session out of time order, and a few "quiet for hours" with --idle-timeout advised,
+    which would cut every tablet; time order was the fix, and that warning says so."""
+    content, keys, times = [], [], []
+    for node in range(2):  # each file: a tablet's steps on this node, a second apart ...
+        for i in range(200):
+            content.append(f"tablet @{i:04d} step {node}")
+            keys.append(node + 1)
+            times.append(at(i * 10 + node))
+        # ... and the master's delete of five tablets hours later, in the first file
+        if node == 0:
+            for i in range(5):
+                content.append(f"tablet @{i:04d} deleted")
+                keys.append(3)
+                times.append(at(4 * 3600 + i))
+    path = make_events(content=content, template_id=keys, timestamp=times)
+    pattern = r"@\d{4}"
+    stats = by_id(path, pattern, batch_size=64)[1]
+    assert stats.n_out_of_order >= stats.n_quiet == 5
+    assert stats.quiet_gap_warning(pattern) is None
+    assert stats.out_of_order_warning() is not None
+
+
 def test_few_ids_warning_counts_ids_not_long_sessions():
     """Ten jobs of 500 events are real sessions; two ids of 100+ events each are doubtful;
     one id written again after --idle-timeout counts once."""

@@ -337,14 +337,19 @@ _AFTER_COLLECTION = "|".join(f"(?<=\\b{name}[\\[(])" for name in _COLLECTIONS)
 # bracket or quote, the look-behinds after it, so Python's engine tries only where one stands
 # (QA Keycloak: the look-behinds first, tried at every position, made parsing lines of many
 # `key="value"` fields 12x slower, ~0.6 ms a line)
+# ... and ids listed by commas alone, of any count, YugabyteDB's `Requested vote from peers
+# 3e40...ab, 8311...8e` (QA: two peers' and one peer's request two events, a replica down a new one)
+_ID = r"(?:[0-9a-f]{16,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})"
+_ID_RUN = rf"{_ID}(?:, {_ID})+"
 _LIST_OR_QUOTE = re.compile(
+    rf"(?<![\w-]){_ID_RUN}(?![\w-])|"
     rf"[\[(](?:(?<!\w[\[(])|{_AFTER_COLLECTION})"
     rf"\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
     r"|'(?<![^\s=(\[,:]')[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
     rf"|\"(?<=[\s(\[,=]\"){_NOT_A_REQUEST}[^\"\n]*\s[^\"\n]*\"(?=[\s,;)\]}}.:]|$)"
     r"|`(?<=[\s(\[,=]`)[^`\n]*\s[^`\n]*`(?=[\s,;)\]}.:]|$)"
 )
-_HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}"  # RE2: which rows hold either
+_HAS_VALUES = f"{_VALUE_LIST}|{_QUOTED_WORDS}|{_ID_RUN}"  # RE2: which rows hold one
 # words that name a failure: an outcome, never a variable's value (`miner._is_outcome_word`)
 FAILURE_WORDS = frozenset({
     "error", "errors", "err", "fail", "failed", "fails", "failing", "failure", "failures",
@@ -2216,6 +2221,20 @@ MASKS: list[tuple[str, str, int]] = [
     # (QA Jira: a template per node, a new node's every heartbeat a new event)
     (r"(^|\s)(node|host|server|peer|member|broker|instance) [A-Za-z][A-Za-z_-]*[0-9]+($|[\s,;.:)])",
      r"\1\2 " + WILDCARD + r"\3", 1),
+    # ... or by its kind and a number alone, bare or quoted, `last reply from server1`,
+    # `Demoting server 'server2'`, `server3[10.0.1.3:3306]` (QA MaxScale: a template per
+    # server, the new master's every reply after a switchover a new event)
+    (r"(^|[\s'\"(\[<:=,])(?i:node|host|server|replica|broker|peer|member|worker|slave|master|"
+     r"primary|secondary|standby)[-_]?[0-9]{1,4}(\.?(?:$|[\s'\"\[\]),;:>]))",
+     r"\1" + WILDCARD + r"\2", 2),
+    # a database user named with the client it came from, MaxScale's `client session [12] for
+    # 'app_orders' from ::ffff:10.0.2.31` (QA: a template per user, a new user's every session
+    # a new event)
+    (r"(\sfor ')[^'\s]+(' from\s)", r"\1" + WILDCARD + r"\2", 1),
+    # a name given with its id, YugabyteDB's `(table line_items [id=3d5d...])` (QA: a rare
+    # warning's template per table, where frequent lines had the name masked by the miner)
+    (r"((?:^|[\s(])(?:table )?)[A-Za-z_][\w.-]*( \[id=(?:[0-9a-f]{32}|<\*>)\])",
+     r"\1" + WILDCARD + r"\2", 1),
     # Windows servicing's length-prefixed names, CSI's `file [l:9]"ntdll.dll"` (QA Windows CBS:
     # the value ran into the quote, `[l:<*>.dll""`, a template per extension)
     (r'\[l:[0-9{}]+\]"[^"]*"', "[l:" + WILDCARD + ']"' + WILDCARD + '"', 1),

@@ -251,7 +251,8 @@ class Pipeline:
             )  # fmt: skip
             say(
                 f"Calibration: cross-fit ({why}after this training, {self.folds} more of about "
-                "its length; --calibration split trains once)"
+                f"its length, {self.folds + 1} times its time in all; --calibration split "
+                "trains once)"
             )
         self._sessions_cut = cut  # (`_cut_by_time`, before `training_` records it)
         if self.lifecycle_.lifetime_ is not None:

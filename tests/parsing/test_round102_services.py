@@ -3,10 +3,13 @@ lines, and what they read as now."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import layout_of
+from logbert.parsing.summary import join_continuations
 
 # Tyk's gateway: logrus's text formatter with Go's time.Stamp, `Jan 02 15:04:05`, no year
 TYK = [
@@ -115,3 +118,28 @@ def test_a_name_given_with_its_id_is_masked(masked_alike):
         for name in ("line_items", "sessions")
     ]
     assert set(masked_alike(lines)) == {"Tablet <*> (table <*> [id=<*>]) has no leader"}
+
+
+def test_json_records_after_a_banner_are_told_they_take_no_lines():
+    """QA Rocket.Chat: the startup box's border, the file's first line, became the record
+    start of the awk join advised for its traces, and the join made a log one 2.4 MB line."""
+    head = ["+" + "-" * 50 + "+"] + [
+        json.dumps({"level": 35, "time": f"2026-11-30T08:00:0{i}Z", "msg": "Method call"})
+        for i in range(4)
+    ] + ["MongoServerSelectionError: connection timed out", "    at listOnTimeout (x.js:1:2)"]
+    advice = join_continuations(head)
+    assert advice.startswith("JSON records cannot take the lines after them")
+    assert "awk" not in advice
+
+
+def test_a_namespaced_method_keeps_every_method_an_event(json_parsed):
+    """QA Rocket.Chat: one `livechat:takeInquiry` among nine Meteor methods made every method
+    one `method=<*>` event; a session logging out before logging in looked normal."""
+    records = [
+        {"time": f"2026-12-01T08:00:0{i}Z", "name": "Meteor", "method": m, "msg": "Method call"}
+        for i, m in enumerate(("login", "sendMessage", "livechat:takeInquiry", "logout"))
+    ]
+    events, _ = json_parsed(records)
+    assert [t.split("method=")[1] for t in events["template"]] == [
+        "login", "sendMessage", "livechat:takeInquiry", "logout"
+    ]

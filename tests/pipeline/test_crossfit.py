@@ -210,6 +210,9 @@ def test_auto_keeps_the_split_where_cross_fitting_does_not_apply():
     assert "Calibration: the validation split (4 sessions), not cross-fit: each part of " in (
         "\n".join(lines)
     )
+    # ... and what it costs, and what cross-fits (QA Rocket.Chat: 27 false alarms unexplained)
+    assert "threshold, set by 4 scores, so one odd normal session moves it" in "\n".join(lines)
+    assert "a single detector (e.g. --model length) cross-fits on every normal" in "\n".join(lines)
 
 
 def test_train_names_a_combinations_part_thresholds(tmp_path):

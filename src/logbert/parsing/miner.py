@@ -771,8 +771,12 @@ def _is_operation_pair(word: str) -> bool:
 
 # an operation's name: a word, or a resource provider's path, Azure's `operationName=MICROSOFT.
 # INSIGHTS/DIAGNOSTICSETTINGS/DELETE` (QA Azure Activity Log: sixteen operations were one
-# `MICROSOFT.<*>`, a deleted diagnostic setting or key vault a routine tag write's event)
-_OPERATION = re.compile(rf"(?:{_WORD.pattern})|[A-Za-z][\w.-]*(?:/[\w.-]+)+")
+# `MICROSOFT.<*>`, a deleted diagnostic setting or key vault a routine tag write's event);
+# or a namespaced name, Meteor's `method=livechat:takeInquiry` (QA Rocket.Chat: one such name
+# among nine methods made all one `method=<*>` event, a logout before the login unseen)
+_OPERATION = re.compile(
+    rf"(?:{_WORD.pattern})|[A-Za-z][\w.-]*(?:/[\w.-]+)+|[A-Za-z][\w.-]*(?::[A-Za-z][\w.-]*)+"
+)
 
 
 _NAME_PARTS = re.compile(r"^(?:[-_][A-Za-z0-9]+)+")

@@ -233,7 +233,10 @@ def join_continuations(head: Sequence[str] = ()) -> str:
     first lines, whose first dated line shows how a record starts); the one that joins
     indented lines only where records do not start with white space themselves (QA Zabbix:
     every record does, and the join glued thousands of them into one line)."""
-    if head and head[0].lstrip().startswith("{"):
+    # (most of the first lines, not the first alone: Rocket.Chat's startup box border before
+    # its JSON records made the box's border the record start, and the join one line of 2.4
+    # MB: QA)
+    if head and sum(line.lstrip().startswith("{") for line in head) * 2 > len(head):
         # a JSON record joined with the text after it is no JSON: following the join, a Go
         # panic's zap record took its traceback and was rejected (QA etcd: the crash's one
         # record lost, "1 rejected")
@@ -242,7 +245,8 @@ def join_continuations(head: Sequence[str] = ()) -> str:
             "panic's goroutine traceback, a program's own prints) stay in the rejects file; "
             "grep -v '^{' LOG shows them"
         )
-    if head and _LOGFMT_START.match(head[0]):  # ... nor logfmt's, whose lines start with no
+    if head and sum(bool(_LOGFMT_START.match(line)) for line in head) * 2 > len(head):
+        # ... nor logfmt's, whose lines start with no
         # date: the date's join made a whole log one line (QA Prometheus)
         return (
             "logfmt records (`ts=... level=... msg=...`) take no lines after them: those lines "

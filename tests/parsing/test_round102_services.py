@@ -143,3 +143,14 @@ def test_a_namespaced_method_keeps_every_method_an_event(json_parsed):
     assert [t.split("method=")[1] for t in events["template"]] == [
         "login", "sendMessage", "livechat:takeInquiry", "logout"
     ]
+
+
+def test_a_livechat_department_is_a_name(json_parsed):
+    """QA Rocket.Chat: `Inquiry queued` a template per department."""
+    records = [
+        {"time": f"2026-12-01T08:00:0{i}Z", "name": "Livechat", "department": d,
+         "inquiryId": f"q{i}", "msg": "Inquiry queued"}
+        for i, d in enumerate(("support", "sales", "support", "billing"))
+    ]  # fmt: skip
+    events, _ = json_parsed(records)
+    assert len(set(events["template"])) == 1 and "department=<*>" in events["template"][0]

@@ -798,6 +798,9 @@ NAME_KEYS = (
     # ... and a Concourse team's and a step's (`data.team=platform`, `data.step-name=plan`: QA
     # Concourse, a template per team, a new team's every build an unseen event)
     "team|team_name|step_name|step-name|"
+    # ... and a support department, Rocket.Chat Livechat's `department=sales` (QA: a template
+    # per department a visitor's inquiry was queued for, a new department's every one new)
+    "department|department_name|"
     # ... and a monitoring check's and the entity it ran on, Sensu's `check_name=check-ntp`,
     # `entity_name=web04` (QA Sensu: kept where few were seen, one new check 780 false alarms)
     "check_name|entity_name|"

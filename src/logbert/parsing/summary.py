@@ -233,10 +233,10 @@ def join_continuations(head: Sequence[str] = ()) -> str:
     first lines, whose first dated line shows how a record starts); the one that joins
     indented lines only where records do not start with white space themselves (QA Zabbix:
     every record does, and the join glued thousands of them into one line)."""
-    # (most of the first lines, not the first alone: Rocket.Chat's startup box border before
+    # (half of the first lines or more, not the first alone: Rocket.Chat's startup box before
     # its JSON records made the box's border the record start, and the join one line of 2.4
     # MB: QA)
-    if head and sum(line.lstrip().startswith("{") for line in head) * 2 > len(head):
+    if head and sum(line.lstrip().startswith("{") for line in head) * 2 >= len(head):
         # a JSON record joined with the text after it is no JSON: following the join, a Go
         # panic's zap record took its traceback and was rejected (QA etcd: the crash's one
         # record lost, "1 rejected")
@@ -245,7 +245,7 @@ def join_continuations(head: Sequence[str] = ()) -> str:
             "panic's goroutine traceback, a program's own prints) stay in the rejects file; "
             "grep -v '^{' LOG shows them"
         )
-    if head and sum(bool(_LOGFMT_START.match(line)) for line in head) * 2 > len(head):
+    if head and sum(bool(_LOGFMT_START.match(line)) for line in head) * 2 >= len(head):
         # ... nor logfmt's, whose lines start with no
         # date: the date's join made a whole log one line (QA Prometheus)
         return (

@@ -123,10 +123,14 @@ def test_a_name_given_with_its_id_is_masked(masked_alike):
 def test_json_records_after_a_banner_are_told_they_take_no_lines():
     """QA Rocket.Chat: the startup box's border, the file's first line, became the record
     start of the awk join advised for its traces, and the join made a log one 2.4 MB line."""
-    head = ["+" + "-" * 50 + "+"] + [
-        json.dumps({"level": 35, "time": f"2026-11-30T08:00:0{i}Z", "msg": "Method call"})
-        for i in range(4)
-    ] + ["MongoServerSelectionError: connection timed out", "    at listOnTimeout (x.js:1:2)"]
+    head = (
+        ["+" + "-" * 50 + "+"]
+        + [
+            json.dumps({"level": 35, "time": f"2026-11-30T08:00:0{i}Z", "msg": "Method call"})
+            for i in range(4)
+        ]
+        + ["MongoServerSelectionError: connection timed out", "    at listOnTimeout (x.js:1:2)"]
+    )
     advice = join_continuations(head)
     assert advice.startswith("JSON records cannot take the lines after them")
     assert "awk" not in advice
@@ -141,7 +145,10 @@ def test_a_namespaced_method_keeps_every_method_an_event(json_parsed):
     ]
     events, _ = json_parsed(records)
     assert [t.split("method=")[1] for t in events["template"]] == [
-        "login", "sendMessage", "livechat:takeInquiry", "logout"
+        "login",
+        "sendMessage",
+        "livechat:takeInquiry",
+        "logout",
     ]
 
 
@@ -154,3 +161,4 @@ def test_a_livechat_department_is_a_name(json_parsed):
     ]  # fmt: skip
     events, _ = json_parsed(records)
     assert len(set(events["template"])) == 1 and "department=<*>" in events["template"][0]
+

@@ -384,7 +384,9 @@ _WORD_FIELDS = frozenset(name.lower() for name in WORD_FIELDS)
 _ZONE_WORDS = pa.array(sorted({*ZONE_ABBREVIATIONS, "CST", "IST", "AST", "BST", "MSD", "SAST"}))
 
 
-_MESSAGE_CODE = r"^[A-Z]{2,5}[0-9]{4,6}[A-Z]?$"  # `AMQ221001`, `IDM0042E`
+# `AMQ221001`, `IDM0042E`; also after a thread in parentheses (QA Infinispan: `hadoop` read
+# `(MSC service thread 1-2) WFLYSRV0049` as WildFly's component, and was picked)
+_MESSAGE_CODE = r"(?:^|\) )[A-Z]{2,5}[0-9]{4,6}[A-Z]?$"
 _MNEMONIC = r"^%[A-Z][A-Z0-9_]*-"  # Cisco's `%LINK-3-UPDOWN`
 
 

@@ -184,6 +184,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Date> <Time> <Level> \[<Process>\] <Component>: <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2015-10-18 18:01:47,978'"),
     ),
+    # WildFly's (JBoss EAP's, Keycloak's, Infinispan's) `server.log`, `%d %-5p [%c] (%t) %s%e`:
+    # `... INFO  [org.jboss.as] (MSC service thread 1-2) WFLYSRV0049: ...` (QA Infinispan:
+    # `hadoop` read the thread and the message's code as one component, and was picked)
+    "wildfly": BuiltinFormat(
+        r"<Date> <Time> <Level> \[<Component>\] \(<ThreadName>\) <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2024-05-13 00:00:03,000'"),
+    ),
     "spark": BuiltinFormat(
         "<Date> <Time> <Level> <Component>: <Content>",
         TimestampSpec(

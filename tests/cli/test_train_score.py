@@ -435,3 +435,19 @@ def test_score_notes_a_flagged_share_far_above_what_the_threshold_flags_on_norma
     )
     result = invoke("score", model, tmp_path / "train.jsonl", "-o", tmp_path / "t.jsonl")
     assert result.exit_code == 0 and "were flagged" not in result.output
+
+
+def test_a_resumed_training_says_what_its_time_leaves_out(trained, tmp_path):
+    """QA Infinispan: "Trained in 8.6s" after a resume, where five epochs of ~60 s came
+    before: the time of the resumed part alone, unsaid."""
+    root, _, _ = trained
+    model = tmp_path / "model"
+    args = ("train", root / "train.jsonl", "--output", model, "--config", root / "config.yaml")
+    assert invoke(*args, "--epochs", 2).exit_code == 0
+    result = invoke(*args, "--epochs", 3, "--resume")
+    assert result.exit_code == 0, result.output
+    assert "Resumed from step" in result.output
+    closing = result.output.splitlines()[-1]
+    assert re.match(
+        r"Trained in [0-9.]+s \(this run; resumed: its 3 epochs took [0-9.]+s in all\)", closing
+    )

@@ -28,3 +28,39 @@ def test_auto_reads_a_wildfly_server_log_as_such(auto_parsed):
         "ISPN000094",
         "JGRP000011",
     ]
+
+
+def test_a_duration_alone_in_parentheses_is_one_value_whatever_its_unit(masked_alike):
+    """QA Metabase: `(5.3 s)` beside `(812.0 ms)` two templates, a sync that ended within a
+    second a new event; a request's time before its status stays as it was."""
+    lines = [
+        f"FINISHED: Sync postgres Database 2 'Warehouse' ({took})"
+        for took in ("5.3 s", "812.0 ms", "1.2 mins")
+    ]
+    assert set(masked_alike(lines)) == {"FINISHED: Sync postgres Database <*> '<*>' (<*>)"}
+    (request,) = masked_alike(["http: GET /api/articles (17 ms) 200"])
+    assert request == "http: GET /api/articles (<*> ms) 2xx"
+
+
+def test_a_thing_named_by_its_kind_number_and_name_is_masked(masked_alike):
+    """QA Metabase: a template per database (`Database 2 'Warehouse'`) and per alert."""
+    assert len(set(masked_alike([
+        "Error fingerprinting Table 105 'analytics.pageviews'",
+        "Error fingerprinting Table 7 'shop.orders'",
+    ]))) == 1  # fmt: skip
+    assert set(masked_alike([
+        'Checking Alert (20: "Orders dropped below 100")',
+        'Checking Alert (21: "Failed payments spike")',
+    ])) == {"Checking Alert (<*>: <*>)"}  # fmt: skip
+
+
+def test_a_steps_quoted_name_is_the_event(log_parsed):
+    """QA Metabase: twelve sync steps one `step '<*>'` event, their wrong order unseen."""
+    steps = ("sync-tables", "sync-fields", "sync-fks", "fingerprint-fields", "classify-tables")
+    lines = [
+        f"2024-03-11 01:10:1{i},732 INFO sync.util :: STARTING: step '{step}' for postgres "
+        f"Database 2 'Warehouse'"
+        for i, step in enumerate(steps)
+    ]
+    events, _ = log_parsed(lines, "iso")
+    assert [t.split("'")[1] for t in events["template"]] == list(steps)

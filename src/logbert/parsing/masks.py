@@ -135,6 +135,16 @@ JOINS: list[tuple[str, str, int]] = [
         rf"\1\2{JOIN}(\3{JOIN}\4)",
         1,
     ),  # fmt: skip
+    # ... and a duration alone in parentheses, its unit the size's choice, Metabase's `FINISHED:
+    # Sync ... (5.3 s)` beside `(812.0 ms)` and `(1.2 mins)` (QA: a template per unit, a sync
+    # that ended within a second a new event)
+    (
+        r"(^|\s)\((\d+(?:\.\d+)?) (ns|µs|us|ms|s|secs?|seconds?|mins?|minutes?|h|hours?)\)"
+        # (not a request's time before its status, Strapi's `GET /api/x (17 ms) 200`: kept)
+        r"($|[,;.:]|\s(?:[^0-9\s]|$))",
+        rf"\1(\2{JOIN}\3)\4",
+        1,
+    ),
     # a kernel's uptime stamp is one word however it is padded: dmesg and kern.log write
     # `[    2.314159]` early and `[12345.123456]` later; as two words the stamp made most
     # short messages look alike (QA dmesg: `devtmpfs: initialized` and `Call trace:` were one
@@ -2230,6 +2240,12 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[\s'\"(\[<:=,])(?i:node|host|server|replica|broker|peer|member|worker|slave|master|"
      r"primary|secondary|standby)[-_]?[0-9]{1,4}(\.?(?:$|[\s'\"\[\]),;:>]))",
      r"\1" + WILDCARD + r"\2", 2),
+    # a thing named by its kind, its number and its name, Metabase's `Database 2 'Warehouse'`,
+    # `Table 105 'analytics.pageviews'`, and an alert's `(20: "Orders dropped below 100")` (QA
+    # Metabase: a template per database, a newly connected one's every sync a new event)
+    (r"((?:^|\s)[A-Z][A-Za-z]* (?:[0-9]+|<\*>) ')[^'\n]+('(?:$|[\s,;.:)]))",
+     r"\1" + WILDCARD + r"\2", 1),
+    (r"(\((?:[0-9]+|<\*>): )\"[^\"\n]*\"(\))", r"\1" + WILDCARD + r"\2", 1),
     # a database user named with the client it came from, MaxScale's `client session [12] for
     # 'app_orders' from ::ffff:10.0.2.31` (QA: a template per user, a new user's every session
     # a new event)

@@ -245,6 +245,7 @@ _COMMAND_LABELS = frozenset({"command", "cmd"})
 _STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after them
 _CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
+_QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+'")  # `'sync-tables'`
 
 
 def _is_variable_word(word: str) -> bool:
@@ -1216,7 +1217,16 @@ def _refine(
         # (`masks.NAME_KEYS`)
         # the word before, where every row has the same one (a label: `exited:`, `action`)
         label = rows[0][p - 1] if p > 0 and all(r[p - 1] == rows[0][p - 1] for r in rows) else None
-        given_names = (
+        # ... but a step's quoted kebab- or snake-case name after its word is the event,
+        # Metabase's `STARTING: step 'sync-tables'` beside `'fingerprint-fields'` (QA Metabase:
+        # twelve steps one `step '<*>'` event, the steps' wrong order unseen)
+        quoted_steps = (
+            label is not None
+            and label.lower() in _STEP_LABELS
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_QUOTED_STEP.fullmatch(v) for v in values)
+        )
+        given_names = not quoted_steps and (
             all(_is_given_name(v) for v in values)
             # ... a quoted snake_case name among them too, TrueNAS's `User 'truenas_admin'
             # logged in` beside `'admin'` and `'jdoe'` (QA: as a state it kept each user's
@@ -1256,6 +1266,7 @@ def _refine(
             and all(_CAMEL_NAME.fullmatch(v) for v in values)
             and any(not v.islower() for v in values)
         )
+        operations = operations or quoted_steps
         # ... and the calls a step ran, FreeSWITCH's `EXECUTE [depth=0] <channel> answer()`
         # beside `bridge(user/<*>)`, `set(call_timeout=<*>)`, `ivr(demo_ivr)` (QA: five
         # dialplan applications were one `<*>)`), each apart up to ENUM_MAX_DISTINCT names

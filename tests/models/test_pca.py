@@ -32,3 +32,14 @@ def test_identical_training_sessions_still_score():
     detector = PCADetector().fit([[1, 2]] * 4)
     assert detector.decision_function([[1, 2], [1, 2, 2]]).tolist()[0] == 0
     assert detector.decision_function([[1, 2, 2]])[0] > 0
+
+
+def test_sessions_inside_the_normal_subspace_score_zero_not_rounding_noise():
+    """QA LibreNMS: a few fixed workflows, normal sessions scored ~1e-28, and mean+2std of
+    them (5.4e-28) flagged a quarter of the normal test sessions."""
+    rng = np.random.default_rng(0)
+    workflows = [[1, 2, 3, 4] * 3, [1, 2, 5, 6, 4], [7, 8, 9] * 2]
+    training = [workflows[i] for i in rng.integers(0, 3, 300)]
+    detector = PCADetector(n_components=5).fit(training)
+    assert set(detector.decision_function(training).tolist()) == {0.0}
+    assert detector.decision_function([[1, 2, 3, 9, 9, 4]])[0] > 0.01

@@ -64,3 +64,32 @@ def test_a_steps_quoted_name_is_the_event(log_parsed):
     ]
     events, _ = log_parsed(lines, "iso")
     assert [t.split("'")[1] for t in events["template"]] == list(steps)
+
+
+def test_a_modules_name_after_its_word_is_the_event(log_parsed):
+    """QA LibreNMS: `Load poller module <*>` one event, a poll running its modules out of order
+    or a module the device never runs scored 0 by every detector."""
+    modules = ("core", "ports", "bgp-peers", "os", "sensors")
+    lines = [
+        f"[2026-03-02 00:03:0{i}] production.INFO: {text}"
+        for i, name in enumerate(modules)
+        for text in (
+            f"#### Load poller module {name} ####",
+            f">> Runtime for poller module '{name}': 0.0{i}23 seconds with 1234{i} bytes",
+        )
+    ]
+    events, _ = log_parsed(lines, "iso")
+    assert len(set(events["template"])) == 10
+    assert "production.INFO: #### Load poller module bgp-peers ####" in events["template"]
+
+
+def test_a_devices_and_an_admins_names_are_masked(masked_alike):
+    """QA LibreNMS: `Hostname: sw-<*> (ios)` kept a name's prefix, Cisco's `Configured from
+    console by jdoe` and `[user: netops]` a template per admin."""
+    for lines in (
+        ["Hostname:  dist-02.dc2 (ios)", "Hostname:  sw-acc-07.dc1 (ios)"],
+        [f"Configured from console by {u} on vty0 (10.1.1.12)" for u in ("netops", "jdoe")],
+        [f"Login Success [user: {u}] [Source: 10.1.1.12] [localport: 22]" for u in ("a", "bo")],
+    ):
+        masked = masked_alike(lines)
+        assert len(set(masked)) == 1 and "<*>" in masked[0], masked

@@ -66,7 +66,8 @@ DIGESTS = {
     # field, OPNsense's filterlog, Checkmk's external commands, Druid's datasources, ...)
     15: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
     # 16: other templates for logs loghub's lines do not show (servers named by kind and
-    # number, ids listed by commas, a namespaced method an operation, a department a name, ...)
+    # number, ids listed by commas, a namespaced method an operation, a department a name,
+    # steps' and modules' names kept, a duration's unit, WildFly's format, ...)
     16: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
 }
 

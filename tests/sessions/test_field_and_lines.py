@@ -150,6 +150,24 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     assert "labels file names ids, not sessions" in warning
 
 
+def test_runs_of_a_file_cut_by_idle_timeout_are_said_as_such():
+    """QA LibreNMS: a device's polls appended to its file, `--by-field source --idle-timeout`
+    (the README's recipe) cut one session a run, and every run said "ids came back ...
+    raise --idle-timeout if each id is one session"."""
+    table = pa.table(
+        {
+            "source": ["sw1.log"] * 4 + ["sw2.log"] * 2,
+            "template_id": [1, 2, 1, 2, 1, 2],
+            "timestamp": [at(0), at(5), at(300), at(305), at(1), at(6)],
+        }
+    )
+    stream = FieldSessionizer("source", idle_timeout="2m")
+    assert len(_push_all(stream, table, 2)) == 3
+    summary = stream.stats.summary(by_window=False)
+    assert "a new session began 1 time where a file went on after a quiet of" in summary
+    assert "raise --idle-timeout" not in summary
+
+
 def test_events_older_than_the_idle_clock_are_warned_of():
     """QA: several hosts' files read one after another with --idle-timeout 1h: the clock
     followed the first file to its end, so every job's events in the second file came back

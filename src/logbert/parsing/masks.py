@@ -2240,6 +2240,13 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(^|[\s'\"(\[<:=,])(?i:node|host|server|replica|broker|peer|member|worker|slave|master|"
      r"primary|secondary|standby)[-_]?[0-9]{1,4}(\.?(?:$|[\s'\"\[\]),;:>]))",
      r"\1" + WILDCARD + r"\2", 2),
+    # a device's name after its label, LibreNMS' `Hostname:  dist-02.dc2 (ios)`, and an admin's
+    # in Cisco's `Configured from console by netops on vty0` and `Login Success [user: jdoe]`
+    # (QA LibreNMS: a template per name prefix and per admin, a new device's every poll and a
+    # new admin's login new events)
+    (r"((?:^|\s)(?i:hostname|host name|sysname|device name): +)\S+", r"\1" + WILDCARD, 1),
+    (r"((?:^|\s)Configured from \S+ by )\S+", r"\1" + WILDCARD, 1),
+    (r"(\[user: )[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),
     # a thing named by its kind, its number and its name, Metabase's `Database 2 'Warehouse'`,
     # `Table 105 'analytics.pageviews'`, and an alert's `(20: "Orders dropped below 100")` (QA
     # Metabase: a template per database, a newly connected one's every sync a new event)

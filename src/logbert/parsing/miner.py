@@ -246,6 +246,8 @@ _STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after t
 _CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
 _QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+'")  # `'sync-tables'`
+_MODULE_LABELS = frozenset({"module", "plugin"})
+_MODULE_NAME = re.compile(r"'?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'?")  # `core`, `'bgp-peers'`
 
 
 def _is_variable_word(word: str) -> bool:
@@ -1225,6 +1227,13 @@ def _refine(
             and label.lower() in _STEP_LABELS
             and len(values) <= ENDPOINT_MAX_DISTINCT
             and all(_QUOTED_STEP.fullmatch(v) for v in values)
+        ) or (  # ... and a module's name after its word, LibreNMS' `Load poller module ports`,
+            # `Runtime for poller module 'bgp-peers':` (QA: one `module <*>` event, a poll that
+            # ran its modules out of order or a module it never runs unseen)
+            label is not None
+            and label.lower() in _MODULE_LABELS
+            and len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_MODULE_NAME.fullmatch(v.rstrip(":,;.")) for v in values)
         )
         given_names = not quoted_steps and (
             all(_is_given_name(v) for v in values)

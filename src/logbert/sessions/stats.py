@@ -347,7 +347,15 @@ class SessionizeStats:
                 text += (
                     f"; {_count(self.n_out_of_order, 'session')} {have} events out of time order"
                 )
-            if self.n_reopened:
+            if self.n_reopened and (self.field or "").lower() == "source":
+                # a file's runs apart is what --by-field source with --idle-timeout is for
+                # (QA LibreNMS: "raise --idle-timeout" on every run of the README's recipe)
+                text += (
+                    f"; a new session began {_count(self.n_reopened, 'time')} where a file "
+                    "went on after a quiet of --idle-timeout, a run each (a run's id is its "
+                    "file's name, so a labels file by id labels a file's runs alike)"
+                )
+            elif self.n_reopened:
                 text += (
                     f"; {_count(self.n_reopened, 'id')} came back after --idle-timeout had "
                     "closed their session and were written again as new sessions with the same "

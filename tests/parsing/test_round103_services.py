@@ -93,3 +93,18 @@ def test_a_devices_and_an_admins_names_are_masked(masked_alike):
     ):
         masked = masked_alike(lines)
         assert len(set(masked)) == 1 and "<*>" in masked[0], masked
+
+
+def test_a_box_drawn_under_a_record_is_its_continuation(log_parsed):
+    """QA Metabase: its sync summary box, `####` and `# Completed ...` lines, was "lines that do
+    not look like continuation lines", where the join advised was the fix."""
+    lines = [
+        "2024-03-11 01:10:12,805 INFO sync.util :: ",
+        "#" * 64,
+        "# Completed Sync metadata for postgres Database 2 'Warehouse'",
+        "#  Duration: 1.9 s",
+        "#" * 64,
+        "2024-03-11 01:10:13,001 INFO sync.util :: done",
+    ]
+    _, summary = log_parsed(lines, "iso")
+    assert (summary.rejected, summary.continuations) == (4, 4)

@@ -141,6 +141,10 @@ _CONTINUATION = re.compile(
     # a command line continued by ` \` and its last option (QEMU's in libvirt's per-VM log,
     # `LC_ALL=C \`, `-name guest=vm07,... \`, `-msg timestamp=on`: QA, 93% "rejected")
     r"|.* \\$|-[a-z][\w-]* "
+    # a box drawn under a record, Metabase's sync summary (`####...`, `# Completed Sync ...`,
+    # `#  Duration: 1.9 s`) and a banner's or a table's rows (`|  SERVER RUNNING  |`): QA
+    # Metabase, "do not look like continuation lines", where its join was the fix
+    r"|#{3,}$|# |\|.*\|\s*$"
     # (a Go generic's receiver too, `internal.(*boundedMemoryQueue[...]).Consume`: QA
     # OpenTelemetry, half a trace's frames "lines of their own")
     r"|(?:[\w.-]+/)*[\w-]+(?:\.\(\*?\w+(?:\[[^\]]*\])?\))?(?:\.\w+)+(?:\([^)]*\))?$)"

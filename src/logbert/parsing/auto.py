@@ -357,6 +357,7 @@ LEVEL_WORDS = pa.array(
      "critical", "alert", "emerg", "emergency", "severe", "fine", "finer", "finest", "config",
      "dbg", "emer",  # (Open vSwitch's)
      "eror",  # (Icecast's)
+     "vrb", "inf", "wrn", "ftl",  # (Serilog's `{Level:u3}`: QA Jellyfin, `INF` "no level")
      "erro", "debu", "debg", "trac", "fata", "pani",  # (logrus' four letters, NetBird's)
      "message",  # (GLib's, between INFO and WARNING: gvmd's `md   main:MESSAGE:...`)
      # PostgreSQL's and Pgpool's, a `DETAIL:` or `HINT:` line part of the one before (QA

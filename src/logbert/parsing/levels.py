@@ -24,6 +24,7 @@ PROBLEM_LEVELS = frozenset({
     "error", "err", "fatal", "critical", "crit", "severe", "alert", "emerg", "emergency",
     "panic", "warn", "warning", "e", "f", "w", "c",
     "eror",  # Icecast's four letters (QA: an `EROR` line of an INFO message unsaid)
+    "wrn", "ftl",  # Serilog's three letters, `{Level:u3}` (QA Jellyfin)
     # syslog's severities as numbers, 0 emergency to 3 error, 4 warning (Cisco's `%LINK-3-
     # UPDOWN` read into <Level>: QA NX-OS, a `-2-` line of a `-5-` message unsaid)
     "0", "1", "2", "3", "4",
@@ -31,7 +32,7 @@ PROBLEM_LEVELS = frozenset({
 
 
 # ... of them, the levels of a warning (the rest: an error's or worse)
-WARNING_LEVELS = frozenset({"warn", "warning", "w", "4"})
+WARNING_LEVELS = frozenset({"warn", "warning", "w", "wrn", "4"})
 # a line's severity, least first: `severity`
 SEVERITIES = ("routine", "warning", "error")
 

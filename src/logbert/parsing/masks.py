@@ -353,6 +353,10 @@ _ID = r"(?:[0-9a-f]{16,}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})"
 _ID_RUN = rf"{_ID}(?:, {_ID})+"
 _LIST_OR_QUOTE = re.compile(
     rf"(?<![\w-]){_ID_RUN}(?![\w-])|"
+    # ... and a quoted path of several words after a colon, ffmpeg's `-i file:"/media/movies/
+    # Amélie (1989)/Amélie (1989) - 720p.mkv"` (QA Jellyfin: a template per title, 138 of one
+    # event, every new title's playback a false alarm)
+    r'(?<=:)"/[^"\n]*\s[^"\n]*"(?=[\s,;)\]}.:]|$)|'
     rf"[\[(](?:(?<!\w[\[(])|{_AFTER_COLLECTION})"
     rf"\s*(?:{_VALUE})(?:\s*,\s*(?:{_VALUE}))*\s*[\])]"
     r"|'(?<![^\s=(\[,:]')[^'\n]*\s[^'\n]*'(?=[\s,;)\]}.:]|$)"
@@ -2246,6 +2250,10 @@ MASKS: list[tuple[str, str, int]] = [
     # new admin's login new events)
     (r"((?:^|\s)(?i:hostname|host name|sysname|device name): +)\S+", r"\1" + WILDCARD, 1),
     (r"((?:^|\s)Configured from \S+ by )\S+", r"\1" + WILDCARD, 1),
+    # ... and a user's name quoted after the word, Jellyfin's `Current/Max sessions for user
+    # "heidi": 1/3` (QA: a template per user where the miner met each often)
+    (r"((?:^|\s)(?i:user|username|account) \")[^\"\s]+(\")", r"\1" + WILDCARD + r"\2", 1),
+    (r"((?:^|\s)(?i:user|username|account) ')[^'\s]+(')", r"\1" + WILDCARD + r"\2", 1),
     (r"(\[user: )[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),
     # a thing named by its kind, its number and its name, Metabase's `Database 2 'Warehouse'`,
     # `Table 105 'analytics.pageviews'`, and an alert's `(20: "Orders dropped below 100")` (QA

@@ -38,3 +38,34 @@ def test_serilogs_three_letter_levels_are_levels(log_parsed):
     fmt = "[<Date> <Time> <Zone>] [<Level>] [<Thread>] <Component>: <Content>"
     _, summary = log_parsed(lines, fmt)
     assert not [w for w in summary.warnings if "names no level" in w]
+
+
+def test_rejected_lines_naming_a_problem_level_are_warned_of(log_parsed):
+    """QA KrakenD: `auto` chose `gin` for the access lines, and the gateway's own lines, its
+    errors and circuit breaker among them, were rejected with a count alone (2%), exit 0."""
+    access = '[GIN] 2026/11/20 - 14:00:{s:02d} | 200 |    1.2ms |      10.0.3.4 | GET      "/v1/x"'
+    lines = [access.format(s=s) for s in range(40)]
+    lines.insert(5, "[KRAKEND] 2026/11/20 - 14:00:05.000 ▶ ERROR [ENDPOINT: /v1/x] Error #01: "
+                    "circuit breaker is open")  # fmt: skip
+    _, summary = log_parsed(lines, "gin")
+    (warning,) = [w for w in summary.warnings if "name an error or warning level" in w]
+    assert warning.startswith("warning: 1 rejected lines name an error or warning level")
+    assert "parsed.log:6" in warning
+    _, clean = log_parsed(lines[:5] + lines[6:], "gin")
+    assert not [w for w in clean.warnings if "name an error or warning level" in w]
+
+
+def test_a_circuit_breakers_transitions_are_events_and_its_name_a_value(log_parsed):
+    """QA KrakenD: `went from 'closed' to 'open'` and its two other transitions one event."""
+    lines = [
+        f"2026-11-20 14:3{i}:41.000 WARN [CB] Circuit breaker named '{name}' went from "
+        f"'{old}' to '{new}'"
+        for i, (name, old, new) in enumerate([
+            ("cb-orders", "closed", "open"), ("cb-orders", "open", "half-open"),
+            ("cb-orders", "half-open", "closed"), ("cb-users", "closed", "open"),
+        ])
+    ]  # fmt: skip
+    events, _ = log_parsed(lines, "iso")
+    assert len(set(events["template"])) == 3
+    assert events["template"][0] == events["template"][3]
+    assert "named '<*>' went from 'closed' to 'open'" in events["template"][0]

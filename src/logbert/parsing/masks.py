@@ -2254,6 +2254,10 @@ MASKS: list[tuple[str, str, int]] = [
     # "heidi": 1/3` (QA: a template per user where the miner met each often)
     (r"((?:^|\s)(?i:user|username|account) \")[^\"\s]+(\")", r"\1" + WILDCARD + r"\2", 1),
     (r"((?:^|\s)(?i:user|username|account) ')[^'\s]+(')", r"\1" + WILDCARD + r"\2", 1),
+    # ... and what a thing is named, KrakenD's `Circuit breaker named 'cb-orders' went from ...`
+    # (QA: a template per breaker, some kept whole, some as `'cb-<*>'`)
+    (r"((?:^|\s)named ')[^'\s]+(')", r"\1" + WILDCARD + r"\2", 1),
+    (r"((?:^|\s)named \")[^\"\s]+(\")", r"\1" + WILDCARD + r"\2", 1),
     (r"(\[user: )[^\]\s]+(\])", r"\1" + WILDCARD + r"\2", 1),
     # a thing named by its kind, its number and its name, Metabase's `Database 2 'Warehouse'`,
     # `Table 105 'analytics.pageviews'`, and an alert's `(20: "Orders dropped below 100")` (QA

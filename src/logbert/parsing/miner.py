@@ -171,8 +171,11 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
 # ... and a state a thing changed to, gvmd's `Status of task <*> has changed to Interrupted`
 # beside `Requested`, `Queued`, `Running`, `Done` (QA Greenbone: one event, an interrupted
 # scan a finished one's): the word after one of these and `to`
+# ... and a circuit breaker's, KrakenD's `Circuit breaker named 'cb-orders' went from 'closed'
+# to 'open'` (QA KrakenD: its three transitions one event, a breaker opening unseen)
 _TRANSITION_VERBS = frozenset({"changed", "changes", "changing", "transitioned",
-                               "transitions", "transitioning", "switched", "switching"})
+                               "transitions", "transitioning", "switched", "switching",
+                               "went", "goes"})
 _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name, `web01`
 
 

@@ -79,6 +79,7 @@ from logbert.parsing.auto import (
     count_continuations,
     layout_hint,
     looks_binary,
+    looks_like_continuation,
     object_time_layout,
     pg_csvlog_hint,
     rank_formats,
@@ -174,6 +175,10 @@ from logbert.parsing.zones import (
 # ... journalctl's markers in its text exports, `-- Boot 3f2a... --`, `-- No entries --` (QA
 # NetworkManager: rejects, and an idle laptop's empty export stopped `auto` for the folder)
 _JOURNAL_MARKERS = r"-- (?:Boot [0-9a-f]+|No entries|Journal begins |Logs begin |Reboot)"
+# a level word that says something went wrong, as a line writes it (`Parser.problem_rejects`)
+_PROBLEM_LEVEL_WORD = re.compile(
+    r"(?<![\w-])(?:ERROR|ERRO|ERR|WARN|WARNIN|WARNING|FATAL|CRIT|CRITICAL|PANIC|SEVERE)(?![\w-])"
+)
 _FORMAT_LINES = {
     W3C: "#",
     "android": "--------- beginning of ",
@@ -305,6 +310,11 @@ class Parser(DatingChecks):
         # ... and those of the first chunk with a rejected line: the records whose rest it may
         # be, for the advice on joining them (`join_head`)
         self._rejecting_head: list[str] = []
+        # rejected lines that name a problem level, and the first (`summary.problem_rejects_
+        # warning`: QA KrakenD, `auto` chose `gin` and every line of the gateway's own, its
+        # errors among them, was rejected with a count alone)
+        self.problem_rejects = 0
+        self.problem_reject_example: tuple[str, int, str] | None = None
         self.zone_example: tuple[str, str] | None = None  # a header field's zone not applied
         self.skipped_hour = 0  # local times a zone's clocks skipped (spring forward) ...
         self.skipped_example: tuple[str, str, str] | None = None  # ... the first (`ZoneUse`)
@@ -1124,6 +1134,13 @@ class Parser(DatingChecks):
             texts = chunk.lines.take(pa.array(bad)).to_pylist()
             first = chunk.first_line_no
             rejects = [(prep.name, first + int(i), t) for i, t in zip(bad, texts, strict=True)]
+            problems = [
+                r for r in rejects
+                if _PROBLEM_LEVEL_WORD.search(r[2]) and not looks_like_continuation(r[2])
+            ]
+            self.problem_rejects += len(problems)
+            if problems and self.problem_reject_example is None:
+                self.problem_reject_example = problems[0]
             if len(self.rejected_head) < HEAD_LINES:
                 self.rejected_head += text_lines(texts[: HEAD_LINES - len(self.rejected_head)])
             if not self._rejecting_head:

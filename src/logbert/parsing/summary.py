@@ -1015,16 +1015,34 @@ def bad_fit_warnings(
                 f"warning: {len(found) - NAMED_INPUTS:,} more inputs leave out over "
                 f"{UNFIT_SHARE:.0%} of their lines the same way{where}"
             ]
-        return named + found
+        return named + found + ([] if named or found else problem_rejects_warning(run, where))
     # ... or two-line records, half the lines continuations (QA Samba: a header line and its
     # message; `auto`'s run trained on the headers alone, with no word of joining them)
     many_continued = continuations >= CONTINUED_SHARE * (lines - blank)
     if not rejected or (rejected * 2 <= lines - blank and not many_continued):
-        return _some_unfit(run, rejected - continuations, lines - blank, where, None, blank)
+        some = _some_unfit(run, rejected - continuations, lines - blank, where, None, blank)
+        return some or problem_rejects_warning(run, where)
     return [
         _bad_fit(run, None, rejected, lines, blank, continuations, where, run.head,
                  run.rejected_head)
     ]  # fmt: skip
+
+
+def problem_rejects_warning(run: Parser, where: str = "") -> list[str]:
+    """A warning when rejected lines name a problem level (`ERROR`, `WARN`, ...) where no other
+    warning names the rejects: few lines, but the ones a detector needs, left out (QA KrakenD:
+    `auto` chose `gin` for the access lines, and the gateway's own 792 lines, its errors and
+    circuit breaker among them, were rejected with a count alone, exit 0)."""
+    if not run.problem_rejects or run.problem_reject_example is None:
+        return []
+    source, line_no, text = run.problem_reject_example
+    return [
+        f"warning: {run.problem_rejects:,} rejected lines name an error or warning level (the "
+        f"first, {source}:{line_no}: {show_line(text)}): format {display_name(run.fmt)} does "
+        f"not read them, so no detector judges them{where}; read them with a format that does "
+        "(a format string whose parts are optional groups, '(<Date> <Time> )?<Content>', or "
+        "--format raw), or split the writers' lines apart first and parse each with its own"
+    ]
 
 
 # a share of lines the format does not read, other than continuation lines, that a run names

@@ -2252,8 +2252,9 @@ MASKS: list[tuple[str, str, int]] = [
     (r"((?:^|\s)Configured from \S+ by )\S+", r"\1" + WILDCARD, 1),
     # ... and a user's name quoted after the word, Jellyfin's `Current/Max sessions for user
     # "heidi": 1/3` (QA: a template per user where the miner met each often)
-    (r"((?:^|\s)(?i:user|username|account) \")[^\"\s]+(\")", r"\1" + WILDCARD + r"\2", 1),
-    (r"((?:^|\s)(?i:user|username|account) ')[^'\s]+(')", r"\1" + WILDCARD + r"\2", 1),
+    # (a Windows account's domain stays: `user 'CORP\jsmith'` is `'CORP\<*>'`, as before)
+    (r"((?:^|\s)(?i:user|username|account) \")[^\"\s\\]+(\")", r"\1" + WILDCARD + r"\2", 1),
+    (r"((?:^|\s)(?i:user|username|account) ')[^'\s\\]+(')", r"\1" + WILDCARD + r"\2", 1),
     # ... and what a thing is named, KrakenD's `Circuit breaker named 'cb-orders' went from ...`
     # (QA: a template per breaker, some kept whole, some as `'cb-<*>'`)
     (r"((?:^|\s)named ')[^'\s]+(')", r"\1" + WILDCARD + r"\2", 1),

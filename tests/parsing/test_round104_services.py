@@ -69,3 +69,15 @@ def test_a_circuit_breakers_transitions_are_events_and_its_name_a_value(log_pars
     assert len(set(events["template"])) == 3
     assert events["template"][0] == events["template"][3]
     assert "named '<*>' went from 'closed' to 'open'" in events["template"][0]
+
+
+def test_a_cacti_data_source_is_a_name_even_naming_a_failure(masked_alike):
+    """QA Cacti: `dsname: errors_in` and `failed_logins` kept as outcomes, routine polls read
+    as error events, one event three templates."""
+    lines = [
+        f"Poller[1] PID[23627] Device[1] DS[10{i}] TT[20.52] SNMP: v2: 10.20.1.11, dsname: "
+        f"{name}, oid: .1.3.6.1.2.1.2.2.1.14.20, value: 5"
+        for i, name in enumerate(("errors_in", "load_1min", "failed_logins"))
+    ]
+    masked = masked_alike(lines)
+    assert len(set(masked)) == 1 and "dsname: <*>," in masked[0]

@@ -815,6 +815,9 @@ NAME_KEYS = (
     # ... and a support department, Rocket.Chat Livechat's `department=sales` (QA: a template
     # per department a visitor's inquiry was queued for, a new department's every one new)
     "department|department_name|"
+    # ... and a graphing tool's data source, Cacti's `dsname: errors_in` (QA: kept where it
+    # names a failure, `errors_in` and `failed_logins` routine polls read as error events)
+    "dsname|ds_name|"
     # ... and a monitoring check's and the entity it ran on, Sensu's `check_name=check-ntp`,
     # `entity_name=web04` (QA Sensu: kept where few were seen, one new check 780 false alarms)
     "check_name|entity_name|"

@@ -615,10 +615,11 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
             "are likely garbage; pass the log file itself"
         )
-    out += bad_fit_warnings(
+    rejected = bad_fit_warnings(
         run, summary.rejected, summary.lines, summary.no_records, rejects, summary.continuations
     )
-    out += other_format_warning(run, summary.rejected, summary.lines, summary.continuations)
+    rejected += other_format_warning(run, summary.rejected, summary.lines, summary.continuations)
+    out += rejected + problem_rejects_warning(run, rejected, f" (see {rejects})" if rejects else "")
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -1015,25 +1016,27 @@ def bad_fit_warnings(
                 f"warning: {len(found) - NAMED_INPUTS:,} more inputs leave out over "
                 f"{UNFIT_SHARE:.0%} of their lines the same way{where}"
             ]
-        return named + found + ([] if named or found else problem_rejects_warning(run, where))
+        return named + found
     # ... or two-line records, half the lines continuations (QA Samba: a header line and its
     # message; `auto`'s run trained on the headers alone, with no word of joining them)
     many_continued = continuations >= CONTINUED_SHARE * (lines - blank)
     if not rejected or (rejected * 2 <= lines - blank and not many_continued):
-        some = _some_unfit(run, rejected - continuations, lines - blank, where, None, blank)
-        return some or problem_rejects_warning(run, where)
+        return _some_unfit(run, rejected - continuations, lines - blank, where, None, blank)
     return [
         _bad_fit(run, None, rejected, lines, blank, continuations, where, run.head,
                  run.rejected_head)
     ]  # fmt: skip
 
 
-def problem_rejects_warning(run: Parser, where: str = "") -> list[str]:
+def problem_rejects_warning(run: Parser, said: list[str], where: str = "") -> list[str]:
     """A warning when rejected lines name a problem level (`ERROR`, `WARN`, ...) where no other
-    warning names the rejects: few lines, but the ones a detector needs, left out (QA KrakenD:
-    `auto` chose `gin` for the access lines, and the gateway's own 792 lines, its errors and
-    circuit breaker among them, were rejected with a count alone, exit 0)."""
+    warning (`said`, or `check_choice`'s on an input) names the rejects: few lines, but the ones
+    a detector needs, left out (QA KrakenD: `auto` chose `gin` for the access lines, and the
+    gateway's own 792 lines, its errors and circuit breaker among them, were rejected with a
+    count alone, exit 0)."""
     if not run.problem_rejects or run.problem_reject_example is None:
+        return []
+    if said or any(fit.warned for fit in run.inputs):
         return []
     source, line_no, text = run.problem_reject_example
     return [

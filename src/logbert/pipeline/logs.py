@@ -39,6 +39,7 @@ from logbert.parsing.summary import (
     mostly_continuations,
     offset_first_warning,
     other_format_warning,
+    problem_rejects_warning,
     raw_header_warning,
     spaced_field_warnings,
     unfit_advice,
@@ -251,6 +252,8 @@ def read_log_sessions(
     bad_fit += other_format_warning(
         parser, summary.rejected, summary.lines, summary.continuations
     )
+    where_rejects = f" (see {rejects_path})" if rejects_path is not None else ""
+    bad_fit += problem_rejects_warning(parser, bad_fit, where_rejects)
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
     bad_fit += levelless_warning(parser) + offset_first_warning(parser)

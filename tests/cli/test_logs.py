@@ -277,6 +277,11 @@ def test_scored_logs_are_dated_by_their_own_year_not_the_one_given_to_train(tmp_
         result = invoke("score", model, test_log, "--logs", "--output", scores, *extra)
         assert result.exit_code == 0, result.output
         assert "(--year)" not in result.output or extra
+        # ... and a year other than training's, taken from the file, is a warning (QA Harbor:
+        # a note alone, the sessions' times two years off)
+        warned = "the model's training logs were dated 2005 by --year" in result.output
+        assert warned == (not extra), result.output
+        assert not extra or "pass --year 2005" not in result.output
         ids = [json.loads(line)["session_id"] for line in scores.read_text().splitlines()]
         assert ids and all(i.startswith(f"{year}-06-") for i in ids), ids[:3]
     message = user_error(invoke("score", model, tmp_path / "x.jsonl", "--year", 2012,

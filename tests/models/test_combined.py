@@ -92,7 +92,7 @@ def test_a_combination_keeps_the_evidence_of_its_part_that_explains():
     combined.training_info_ = {}
     sessions = [[1, 2, 3, 4, 5], [1, 9, 5]]
     out = combined.score_sessions(sessions, top_events=2)
-    assert set(out) == {"score", "logbert", "new-event", "top_events"}
+    assert set(out) == {"score", "logbert", "new-event", "parts_flagging", "top_events"}
     assert out["top_events"] == tiny.score_sessions(sessions, top_events=2)["top_events"]
     np.testing.assert_allclose(out["logbert"], tiny.decision_function(sessions))
     assert "top_events" not in combined.score_sessions(sessions)
@@ -127,3 +127,7 @@ def test_a_session_flagged_by_a_later_part_shows_that_parts_evidence():
     assert out["top_events"][0] == []  # a training sequence: nothing to show
     assert [e["key"] for e in out["top_events"][1]] == [9]  # new-event flags it first
     assert [(e["key"], e["position"]) for e in out["top_events"][2]] == [(3, 0)]  # ecvc's
+    # ... and says which parts flag it (QA Mattermost: `decided_by: score` at 0.12 read as
+    # below ecvc's printed threshold; the combined score is past the parts' thresholds)
+    assert out["parts_flagging"][0] == [] and out["parts_flagging"][2] == ["ecvc"]
+    assert "new-event" in out["parts_flagging"][1]

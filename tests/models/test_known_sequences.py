@@ -112,3 +112,27 @@ def test_fitted_sessions_still_open_count_as_starts_only():
     stopped = SessionBatch.from_keys([[1, 2], [1, 2]], is_open=[False, True])
     got = model.score_sessions(stopped)["max_surprise"]
     assert got[0] > 0 and got[1] == 0  # ended after two steps: judged; still running: not yet
+
+
+def test_a_closed_session_that_stopped_where_known_ones_went_on_names_its_end_first():
+    """QA Mattermost, Harbor: a job that never finished was flagged, its evidence its first
+    line and "expected: <end of session>" (the model sees both sides of the end). Its keys are
+    how 54 training sessions began, and none ended there: the end leads the evidence, said."""
+    from logbert.pipeline.verdicts import score_rows
+    from logbert.sessions.batch import SessionBatch
+
+    model = LogBERT(**SMALL, known_min_count=2).fit(TRAIN)
+    keys = [[1, 2, 3], [3, 2], [1, 2, 3, 4], [1, 2, 3]]
+    batch = SessionBatch.from_keys(keys, is_open=[False, False, False, True])
+    evidence = model.score_sessions(batch, top_events=2)["top_events"]
+    first = evidence[0][0]
+    assert first["key"] is None and first["position"] == 3 and len(evidence[0]) <= 2
+    assert first["note"] == (
+        "no normal session ended here: 54 training sessions began with these keys and went on"
+    )
+    assert all("note" not in e for e in evidence[1])  # no known start: the model's evidence
+    assert evidence[2] == [] and evidence[3] == []  # known; open as known ones began
+    sessions = [Session(str(i), k) for i, k in enumerate(keys)]
+    rows = score_rows(model, sessions, batch, 0.0, "max_surprise", templates={1: "a"})
+    assert rows[0]["top_events"][0]["note"].startswith("no normal session ended here")
+    assert rows[0]["top_events"][0]["template"] == "<end of session>"

@@ -284,8 +284,9 @@ def test_combination_flags_when_any_part_flags():
     any_part = np.max(list(parts.values()), axis=0)
     assert detector.predict(probe).tolist() == any_part.tolist() == [0, 1, 1, 0, 1]
     scores = detector.score_sessions(probe)
-    assert set(scores) == {"score", "new-event", "length", "ecvc"}
+    assert set(scores) == {"score", "new-event", "length", "ecvc", "parts_flagging"}
     assert np.all((scores["score"] > 0) == any_part.astype(bool))
+    assert [bool(named) for named in scores["parts_flagging"]] == any_part.astype(bool).tolist()
 
 
 def test_combination_score_is_relative_to_each_parts_threshold():

@@ -194,6 +194,9 @@ def test_new_templates_in_no_session_are_a_warning(tmp_path):
     (warning,) = [n for n in summary.notes if "in no session" in n]
     assert warning.startswith("warning: 2 events of 1 template the model never saw are in no ")
     assert "'Relay access denied for <*>' (2 events)" in warning
+    # ... sessions by id told of windows, which hold every line (QA Vault)
+    assert warning.endswith("a second model by time windows judges every line (e.g. `logbert "
+                            "train ... --by-field source --window 5m`)")  # fmt: skip
     summary = LogReadSummary()  # known templates outside sessions: nothing to say
     list(read_log_sessions(parser, settings, [str(_write(tmp_path, ORDER))], summary))
     assert not any("in no session" in n for n in summary.notes)

@@ -433,6 +433,21 @@ def test_top_sessions_scored_from_raw_logs_name_their_raw_lines(report_inputs, t
     assert "raw line" in html and "today.log:4711" in html
 
 
+def test_top_sessions_show_the_note_of_an_end_where_normal_sessions_went_on(
+    report_inputs, tmp_path
+):
+    """LogBERT's `<end of session>` first, with its `note` (QA Mattermost, Harbor)."""
+    paths = report_inputs()
+    rows = [dict(r) for r in paths["rows"]]
+    note = "no normal session ended here: 54 training sessions began with these keys and went on"
+    for row in rows:
+        row["top_events"] = [{"position": 3, "key": None, "template": "<end of session>",
+                              "surprise": 0.5, "expected": [], "note": note}]  # fmt: skip
+    paths["scores"].write_text("".join(json.dumps(r) + "\n" for r in rows))
+    _, html = render(paths, tmp_path, scores=paths["scores"])
+    assert f"<li>{note}</li>" in html
+
+
 def test_the_headline_counts_flagged_sessions_and_notes_a_flag_rate_far_above_calibration(
     report_inputs, tmp_path
 ):

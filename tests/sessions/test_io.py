@@ -43,6 +43,8 @@ def test_round_trip_keeps_every_field(tmp_path, suffix):
     path = tmp_path / f"sessions{suffix}"
     assert write_sessions(SESSIONS, path) == 3
     assert read_sessions(path) == SESSIONS
+    if suffix == ".jsonl":  # UTC, said (QA Vault: no `Z`, where the score rows had one)
+        assert json.loads(path.read_text().splitlines()[0])["start"] == "2008-11-09T20:35:30Z"
 
 
 def test_deeplog_round_trip_keeps_keys_and_numbers_sessions(tmp_path):

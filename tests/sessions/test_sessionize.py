@@ -237,6 +237,15 @@ def test_ids_matched_inside_a_longer_number_are_a_warning(make_events):
     title = r"\b(Fargo\.S\d\dE\d\d\.WEB-NTb)"
     sessions, stats = by_id(files, title, batch_size=16)
     assert len(sessions) == 60 and stats.cut_ids_warning(title) is None
+    # ... nor a stream's playlist or segment after a transcode's id (QA Jellyfin)
+    hls = make_events(
+        "hls.parquet",
+        content=[f"GET /videos/transcodes/{i:032x}.m3u8 {i % 7}.ts" for i in range(60)],
+        template_id=[0] * 60,
+    )
+    stream = r"transcodes/([0-9a-f]{32})"
+    sessions, stats = by_id(hls, stream, batch_size=16)
+    assert len(sessions) == 60 and stats.cut_ids_warning(stream) is None
 
 
 def test_an_id_cut_before_its_sub_id_is_told_how_to_keep_them_one_session(make_events):
@@ -1442,6 +1451,12 @@ def test_ids_cut_inside_a_base64_key_are_a_warning(make_events):
     path = make_events("paths.parquet", content=paths, template_id=[0] * 20)
     order = r"/orders/(\d+)"
     assert by_id(path, order, batch_size=16)[1].cut_ids_warning(order) is None
+    # ... nor a hex id after a path's name (QA Graylog: `[Syslog UDP/<ObjectId>]` warned of,
+    # with advice to take `UDP/` into the id)
+    inputs = [f"Input [Syslog UDP/{i:024x}] is now RUNNING" for i in range(20)]
+    path = make_events("inputs.parquet", content=inputs, template_id=[0] * 20)
+    object_id = r"\b([0-9a-f]{24})\b"
+    assert by_id(path, object_id, batch_size=16)[1].cut_ids_warning(object_id) is None
 
 
 def test_a_quoted_ids_advice_puts_its_opening_quote_outside_the_group(make_events):

@@ -162,22 +162,28 @@ class CombinedDetector(Detector):
         return self._combine(self.part_scores(batch), len(batch))
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
-        """The combined score and each part's; with `top_events`, per session the evidence of
-        the first part that flags it and has some, else of the first part that has some
-        (QA: `new-event+ecvc` windows flagged by ecvc showed new-event's empty list)."""
+        """The combined score and each part's; `parts_flagging`, per session the parts whose
+        score is past their own threshold (QA Mattermost: a window flagged by ecvc's 0.354
+        against its 0.316 read `decided_by: score` with a score of 0.12, the combined one);
+        with `top_events`, per session the evidence of the first part that flags it and has
+        some, else of the first part that has some (QA: `new-event+ecvc` windows flagged by
+        ecvc showed new-event's empty list)."""
         self._require_fitted()
         batch = check_sessions(X)
         scores: dict[str, np.ndarray] = {}
         explained: list[tuple[np.ndarray, list]] = []  # (flagged, events) of each part
+        flagging: list[list[str]] = [[] for _ in range(len(batch))]
         for part, detector in zip(self.parts, self.parts_, strict=True):
             own = detector.score_sessions(batch, top_events=top_events)
             scores[part] = own[detector.decision_score]
+            threshold = getattr(detector, "threshold_", None)  # none before calibration
+            part_scores = np.asarray(scores[part], dtype=float)
+            flagged = part_scores > (np.inf if threshold is None else threshold.value)
+            for i in np.flatnonzero(flagged):
+                flagging[i].append(part)
             if "top_events" in own:
-                threshold = getattr(detector, "threshold_", None)  # none before calibration
-                part_scores = np.asarray(scores[part], dtype=float)
-                flagged = part_scores > (np.inf if threshold is None else threshold.value)
                 explained.append((flagged, own["top_events"]))
-        out = {"score": self._combine(scores, len(batch)), **scores}
+        out = {"score": self._combine(scores, len(batch)), **scores, "parts_flagging": flagging}
         if top_events > 0 and explained:
             out["top_events"] = [_evidence(explained, i) for i in range(len(batch))]
         return out

@@ -531,6 +531,7 @@ class LogBERT(Detector):
             if top_events > 0:  # no evidence beside a score of 0 (QA: "surprise 4.9" shown
                 for j in np.flatnonzero(known):  # in rows whose max_surprise was 0)
                     events[j] = []
+                self._ended_early(sequences, sequence_open, known, events, top_events)
         out: dict[str, Any] = {
             "score": score[index],
             "miss_ratio": miss_ratio[index],
@@ -539,6 +540,33 @@ class LogBERT(Detector):
         if top_events > 0:
             out["top_events"] = [events[i] for i in index]
         return out
+
+    def _ended_early(self, sequences, sequence_open, known, events, top: int) -> None:
+        """Put the end first in the evidence of a closed session that stopped where normal
+        sessions went on: its keys are how at least `known_min_count` fitted sessions began,
+        and fewer ended there. The model, seeing the keys on both sides of the end, may well
+        expect it (QA Mattermost, Harbor: a job that never finished was flagged, its evidence
+        a first line and "expected: <end of session>, p=0.90"); the known starts say it."""
+        closed = [j for j in np.flatnonzero(~known) if not sequence_open[j]]
+        if not closed:
+            return
+        went_on = self.known_.count_starts([sequences[j] for j in closed]) - self.known_.count(
+            [sequences[j] for j in closed]
+        )
+        for j, n in zip(closed, went_on, strict=True):
+            if n < self.known_min_count:
+                continue
+            end = len(sequences[j])
+            found = [e for e in events[j] if e["key"] is None and e["position"] == end]
+            event = dict(found[0]) if found else {
+                "position": end, "key": None, "surprise": 0.0, "expected": []
+            }  # fmt: skip
+            event["note"] = (
+                f"no normal session ended here: {int(n):,} training sessions began with these "
+                "keys and went on"
+            )
+            rest = [e for e in events[j] if e not in found]
+            events[j] = [event, *rest][:top]
 
     def explain(self, X: Any, top: int = 3) -> list[list[dict]]:
         """The `top` most surprising positions per session and the keys expected there."""

@@ -157,13 +157,30 @@ class DatingChecks:
                 f"({when:%Y-%m-%d}; dates more than a day after it are taken in {when.year - 1}); "
                 "pass --year YYYY to choose"
                 for where, (when, what) in sources.items()
-            ]
+            ] + self._training_year_warning()
         by_year = Counter(when.year for when, _ in sources.values())
         years = ", ".join(f"{year} ({count:,} files)" for year, count in sorted(by_year.items()))
         return [
             f"timestamps: format {name} writes no year; {len(sources):,} inputs took it from "
             f"their modification times: {years} (dates more than a day after a file's are taken "
             "in the year before); pass --year YYYY to choose"
+        ] + self._training_year_warning()
+
+    def _training_year_warning(self) -> list[str]:
+        """A warning where a model's logs were dated by --year at training and these took
+        another year (from their files, no --year now): the README says --year dated the
+        training files only, but a model trained on logs of 2024 scoring them as 2026 was only
+        a note, its sessions' times two years off (QA Harbor)."""
+        trained = getattr(self, "trained_year", None)
+        other = sorted({when.year for when, _ in self._year_sources.values()} - {trained})
+        if trained is None or not other:
+            return []
+        years = ", ".join(str(year) for year in other)
+        return [
+            f"warning: the model's training logs were dated {trained} by --year, and these "
+            f"inputs took {years} (no --year given now): if they are of {trained}'s logs, "
+            f"pass --year {trained}; their sessions' times, and windows across a new year, "
+            "follow it"
         ]
 
     @property

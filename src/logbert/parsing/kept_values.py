@@ -561,7 +561,12 @@ _RPC_VERBS = (
     "create|get|list|search|update|delete|remove|restore|set|unset|log|rename|transition|"
     "start|stop|cancel|submit|upload|download|add|edit|reset|sync|retry|export|import|"
     "query|describe|enable|disable|register|deregister|unregister|approve|reject|validate|"
-    "lookup|batch|archive|unarchive|resize|restart|pause|resume|repair|pin|unpin"
+    "lookup|batch|archive|unarchive|resize|restart|pause|resume|repair|pin|unpin|"
+    # ... a session's verbs, Mattermost's `/api/v4/users/login` beside `.../logout` (QA: one
+    # `/api/v4/users/<*>` event, a storm of logouts a login's), and the caller's own record,
+    # `/users/me`, `/user/current`, no one's name
+    "login|logout|signin|signout|signup|authenticate|verify|revoke|refresh|invite|activate|"
+    "deactivate|me|self|current"
 )
 _RPC_CALL = rf"(?:[a-z][a-z_-]*/){{1,2}}(?:{_RPC_VERBS})(?:[-_][a-z]+)*"
 _LANGUAGES = (  # ISO 639-1 codes of the languages sites are most often written in

@@ -2348,18 +2348,36 @@ _ES_ID_SHARE = 0.3
 _ES_ID_LENGTHS = (20, 22)
 
 
-def _random_id(match: re.Match[str]) -> str:
-    word = match.group(0)
+def _is_random_id(word: str) -> bool:
     kinds = [0 if c.islower() else 1 if c.isupper() else 2 for c in word if c.isalnum()]
     changes = sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
     share = _ES_ID_SHARE if len(word) in _ES_ID_LENGTHS else _RANDOM_SHARE
-    return WILDCARD if changes >= share * (len(kinds) - 1) else word
+    return changes >= share * (len(kinds) - 1)
+
+
+# ... or a path's segment that is one, where the whole path is not: Vault's lease ids,
+# `database/creds/readonly/Ab3DEUIbgHPZ8PoE2j19mNr1` (QA Vault: the words of the path made the
+# whole too regular to be taken, and a rare event's lease id stood in its template)
+_MIXED_SEGMENT = re.compile(r"(?=[\w+-]*[0-9])(?=[\w+-]*[a-z])(?=[\w+-]*[A-Z])[\w+-]{12,}")
+
+
+def _random_id(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if _is_random_id(word):
+        return WILDCARD
+    if "/" not in word:
+        return word
+    return "/".join(
+        WILDCARD if _MIXED_SEGMENT.fullmatch(part) and _is_random_id(part) else part
+        for part in word.split("/")
+    )
 
 
 # ... and an id of 26 base32 characters in one case, Mattermost's `4xp9fdt8pjgx3r7ke5q1wzyh6e`
 # (user, channel, post, connection) and a ULID's `01HGW2N7EZJ8Q9V3K5XR4T6YBM` (QA Mattermost: a
-# rare message kept its ids, a template per connection); three digits and three letters at least
-_BASE32_ID = re.compile(r"(?<![A-Za-z0-9_+/-])(?:[a-z0-9]{26}|[A-Z0-9]{26})(?![A-Za-z0-9_+/-])")
+# rare message kept its ids, a template per connection); three digits and three letters at least;
+# also in a path, `export/<id>.zip` (QA Mattermost: a template per failed job)
+_BASE32_ID = re.compile(r"(?<![A-Za-z0-9_+-])(?:[a-z0-9]{26}|[A-Z0-9]{26})(?![A-Za-z0-9_+-])")
 
 
 def _base32_id(match: re.Match[str]) -> str:

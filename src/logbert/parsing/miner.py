@@ -219,6 +219,7 @@ _ENGINE_EVENTS = frozenset({
     "restart", "restore", "save", "start", "stop", "sync", "tag", "unmount", "unpause",
     "untag", "update",
 })  # fmt: skip
+_REGISTRY_OBJECTS = frozenset({"artifact", "blob", "chart", "manifest", "repository"})
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
 _DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `org.gnome.x.y`
@@ -226,6 +227,7 @@ _DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `o
 # beside `IV_VER`: QA, twelve keys one `IV_<*>` event, a client's new key a known one)
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*(?:[0-9]{1,2}[A-Za-z_.-]*){0,2}")
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
+_KIND_OF_ID = re.compile(r"[A-Z]+(?:_[A-Z]+)*:<\*>")  # `GARBAGE_COLLECTION:<*>`
 # strongSwan's payloads and notifies, `EAP/FAIL`, `N(TS_UNACCEPT` (`_is_enum_word` strips the `)`)
 _PROTOCOL_CODE = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9]{2,})+|[A-Z]{1,4}\([A-Z][A-Z0-9_]*\)?")
 # no digits: `root10_local` is a name
@@ -392,6 +394,10 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
         elif _REQUEST_TYPE.fullmatch(word.rstrip(",;:")):
             names[word] = word  # a command's class with its source line, `XCommand:<*>`
+        elif _KIND_OF_ID.fullmatch(word.strip("'\",;:")):
+            # an upper-case kind before its id, Harbor's `Job 'GARBAGE_COLLECTION:<*>' exit
+            # with success` beside `'IMAGE_SCAN:<*>'` (QA Harbor: every job type's end one event)
+            names[word] = word
         elif not _is_variable_word(word) or _SOURCE_SITE.fullmatch(word):
             names[word] = word
         elif tls := TLS_VERSION_WORD.search(word):
@@ -1309,6 +1315,14 @@ def _refine(
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
         ) or (label in _ENGINE_OBJECTS and values <= _ENGINE_EVENTS)
+        # ... or before it, a registry's `push artifact event for <*>` beside `pull` (QA
+        # Harbor: one event, a pull inside a push's request unseen)
+        stated = stated or (
+            p + 1 < n
+            and all(r[p + 1] == rows[0][p + 1] for r in rows)
+            and rows[0][p + 1] in _ENGINE_OBJECTS | _REGISTRY_OBJECTS
+            and values <= _ENGINE_EVENTS
+        )
         # ... and an action's reverse-DNS id after `action`, polkit's `authorization for action
         # org.freedesktop.packagekit.package-install` beside `...timedate1.set-time` (QA
         # polkit: one `org.freedesktop.<*>` event, setting the clock a package install's)

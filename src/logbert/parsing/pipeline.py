@@ -325,6 +325,7 @@ class Parser(DatingChecks):
         self._named: Counter[str] = Counter()  # inputs warned about, per kind of warning
         self._unnamed: dict[str, list[str]] = {}  # inputs past `NAMED_INPUTS` per kind of warning
         self._year_sources: dict[str, tuple[datetime, str]] = {}  # input -> (date, from what)
+        self.trained_year: int | None = None  # a model's --year at training (`dating.py`)
         self._written: dict[str, int] = {}  # input dated by --year -> its modification time, µs
         self._clocks: dict[str, YearClock] = {}  # year rollovers of the input being read
         self._clocks_done: list[YearClock] = []  # ... and of inputs read before (for notes)

@@ -829,6 +829,7 @@ class Pipeline:
         self.require_log_reader()
         parser = copy.deepcopy(self.parser_)
         parser.use_year(year)
+        parser.trained_year = self.year if year is None else None  # (`_training_year_warning`)
         parser.use_timezone(timezone)
         return parser
 

@@ -71,6 +71,8 @@ def score_rows(
         row["is_anomaly"] = bool(flagged[i])
         if len(detector.score_names) > 1:  # which of them decided (QA Artemis: sorting by
             row["decided_by"] = decision  # LogBERT's `score` did not follow its verdicts)
+        if "parts_flagging" in scores:  # a combination's parts past their own thresholds
+            row["parts_flagging"] = scores["parts_flagging"][i]
         if p is not None:
             row["p_value"] = float(p[i])
         if with_open:
@@ -106,7 +108,8 @@ def _with_templates(event: dict, templates: dict[int, str]) -> dict:
     out = dict(event)
     out["template"] = _template(event["key"], templates)
     out["expected"] = [{**e, "template": _template(e["key"], templates)} for e in event["expected"]]
-    return {k: out[k] for k in ("position", "key", "template", "surprise", "expected")}
+    return {k: out[k] for k in ("position", "key", "template", "surprise", "expected", "note")
+            if k in out}  # fmt: skip
 
 
 def _with_lines(events: list[dict], lines: Sequence[tuple[str, int]]) -> list[dict]:

@@ -235,6 +235,8 @@ def _expected_text(event: dict, lookup: dict[int, str]) -> Safe:
         )
         for alt in rows_of(event, "expected")
     ]
+    if isinstance(note := event.get("note"), str):  # LogBERT's end where normal sessions go on
+        items.insert(0, tag("li", note))
     return tag("ul", *items) if items else Safe("")
 
 

@@ -414,13 +414,14 @@ def parquet_logbert_metadata(path: str | Path) -> dict[str, str]:
 
 
 def session_to_dict(session: Session) -> dict:
-    """JSON-ready dict of a session (timestamps as ISO strings; `labels` only when the session
-    has categories)."""
+    """JSON-ready dict of a session (timestamps as ISO strings in UTC with their `Z`, as the
+    score rows write them: QA Vault, the sessions file's times had none; `labels` only when
+    the session has categories)."""
     out = {
         "session_id": session.session_id,
         "keys": list(session.keys),
-        "start": session.start.isoformat() if session.start else None,
-        "end": session.end.isoformat() if session.end else None,
+        "start": session.start.isoformat() + "Z" if session.start else None,
+        "end": session.end.isoformat() + "Z" if session.end else None,
         "n_lines": session.n_lines,
         "label": session.label,
     }

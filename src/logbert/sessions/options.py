@@ -200,12 +200,14 @@ def _positive_count(value: object, option: str) -> int:
 # a base64 key, `K5tN+rnqwW9FVjVu1k4vC9sOdH8or3VrS52bJJMlW9M=` (a `+` or `/` in it)
 _BASE64_WORD = re.compile(r"(?=[A-Za-z0-9]*[+/])[A-Za-z0-9+/]{20,}={0,2}")
 # ... but not a file's name after the id, `<release>.mkv` of `/downloads/<release>/<release>.mkv`
-# (QA Sonarr: the release title of the path warned of as a cut id, `\b` advised, in vain)
+# (QA Sonarr: the release title of the path warned of as a cut id, `\b` advised, in vain),
+# a stream's playlist or segment, `transcodes/<id>.m3u8` (QA Jellyfin)
 _FILE_SUFFIX = re.compile(
-    r"\.(?:mkv|mp4|avi|m4v|mov|webm|mp3|flac|nfo|srt|iso|img|log|txt|csv|json|ya?ml|xml|html?"
-    r"|pdf|zip|tar|gz|tgz|bz2|xz|zst|7z|rar|deb|rpm|jar|war|whl|parquet|db|sqlite|bak|tmp"
-    r"|part|torrent)(?![A-Za-z0-9])"
+    r"\.(?:mkv|mp4|avi|m4v|mov|webm|mp3|flac|nfo|srt|vtt|iso|img|log|txt|csv|tsv|json|ya?ml|xml"
+    r"|html?|pdf|zip|tar|gz|tgz|bz2|xz|zst|7z|rar|deb|rpm|jar|war|whl|parquet|db|sqlite|bak|tmp"
+    r"|part|torrent|m3u8?|m4s|mpd|ts|jpe?g|png|gif|webp|pid|lock|sock)(?![A-Za-z0-9])"
 )
+_HEX_ID = re.compile(r"[0-9a-f]{8,}(?:-[0-9a-f]+)*|[0-9A-F]{8,}(?:-[0-9A-F]+)*")
 # a whole IPv4 address that ends a match (`src=10.0.0.21` too)
 _IPV4_END = re.compile(r"(?:^|[^0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}$")
 
@@ -236,9 +238,12 @@ def inside_a_word(text: str, start: int, end: int) -> bool:
         return True
     # ... or a base64 key that goes on after a `+`, `/` or `=` (QA NetBird: `([A-Za-z0-9]+)`
     # took `K5tN` of WireGuard's `K5tN+rnqwW9F...=`, a peer's sessions cut short, unsaid)
-    if (after in "+/=" and _BASE64_WORD.fullmatch(word_around(text, end - 1, end))) or (
-        before in "+/" and _BASE64_WORD.fullmatch(word_around(text, start, start + 1))
-    ):
+    # (not a hex id after a path's name, Graylog's `[Syslog UDP/60345e463a4fe680f5e8c99d]`:
+    # QA, warned of as cut, with advice to take `UDP/` in; base64 is seldom hex alone)
+    if (
+        (after in "+/=" and _BASE64_WORD.fullmatch(word_around(text, end - 1, end)))
+        or (before in "+/" and _BASE64_WORD.fullmatch(word_around(text, start, start + 1)))
+    ) and not _HEX_ID.fullmatch(text, start, end):
         return True
     # ... but a whole IPv4 address before its port, `203.0.113.5:51234`, is the client (QA
     # ocserv: warned of as a cut id on every line, with no way to quiet it), words before it

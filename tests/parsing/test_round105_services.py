@@ -1,0 +1,65 @@
+"""What blind QA round 105 (Vault, Mattermost, Harbor) found in reading each log's lines, and
+what they read as now."""
+
+from __future__ import annotations
+
+
+def test_a_random_segment_of_a_path_is_masked(masked_alike):
+    """QA Vault: `lease_id=database/creds/readonly/Ab3DEUIbgHPZ8PoE2j19mNr1` kept its random
+    part (the path's words made the whole look regular): a rare event's lease id stood in its
+    template, and each later lease of it was a new event."""
+    lines = [
+        f"expiration: failed to revoke lease: lease_id=database/creds/readonly/{lease} "
+        'error="failed to revoke entry"'
+        for lease in ("Ab3DEUIbgHPZ8PoE2j19mNr1", "Zz9QQUIbgHPZ8PoE2j19mXy7")
+    ]
+    masked = masked_alike(lines)
+    assert masked[0] == masked[1]
+    assert "lease_id=database/creds/readonly/<*> " in masked[0]
+    # a path of names stays one (no segment random)
+    (kept,) = masked_alike(["loaded plugin=database/creds/DatabasePluginV2Handler"])
+    assert "DatabasePluginV2Handler" in kept
+
+
+def test_a_base32_id_in_a_path_is_masked(masked_alike):
+    """QA Mattermost: `export/<26-character id>.zip` in a failed job's error, a template per job."""
+    lines = [
+        f"Worker: Failed to run job error=failed to remove file, export/{job}.zip: i/o timeout"
+        for job in ("hsggug491p5zhsg1sfydecmby3", "i4kdemg9p6j5skqy9jkfz1jcpx")
+    ]
+    masked = masked_alike(lines)
+    assert masked[0] == masked[1] and "export/<*>.zip" in masked[0]
+
+
+def test_a_users_session_calls_and_own_record_are_endpoints(masked_alike):
+    """QA Mattermost: `/api/v4/users/login` and `/logout` one `/api/v4/users/<*>` event (a
+    storm of logouts a login's), `/users/me` with every user's own path."""
+    lines = [
+        f"Received HTTP request method=POST status_code=200 url=/api/v4/users/{call}"
+        for call in ("login", "logout", "me", "qd9f3jz8kpbstyeomx6d4u1ora")
+    ]
+    masked = masked_alike(lines)
+    assert [m.rpartition("url=")[2] for m in masked] == [
+        "/api/v4/users/login", "/api/v4/users/logout", "/api/v4/users/me", "/api/v4/users/<*>",
+    ]  # fmt: skip
+
+
+def test_a_registry_events_action_and_a_jobs_kind_are_kept(log_parsed):
+    """QA Harbor: `push artifact event for ...` and `pull ...` one event (a pull inside a
+    push's request unseen); `Job 'GARBAGE_COLLECTION:<id>' exit with success` one event for
+    every job type, where `exit with error` kept it."""
+    lines = []
+    for i in range(60):
+        repo = ("library/redis", "payments/api", "web/ui")[i % 3]
+        lines.append(
+            f"2024-12-02 06:00:{i:02d} INFO [{i:08x}-0000-4000-8000-{i:012x}]: "
+            f"{('push', 'pull')[i % 2]} artifact event for {repo}:v{i % 4} sent to project "
+            "webhook policy"
+        )
+        kind = ("GARBAGE_COLLECTION", "IMAGE_SCAN", "REPLICATION")[i % 3]
+        lines.append(f"2024-12-02 06:00:{i:02d} INFO Job '{kind}:{i:024x}' exit with success")
+    events, _ = log_parsed(lines, "iso")
+    templates = set(events["template"])
+    assert len(templates) == 5
+    assert any(" push artifact event for <*> sent" in t for t in templates)
+    assert any("Job 'IMAGE_SCAN:<*>' exit with success" in t for t in templates)

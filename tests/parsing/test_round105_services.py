@@ -63,3 +63,14 @@ def test_a_registry_events_action_and_a_jobs_kind_are_kept(log_parsed):
     assert len(templates) == 5
     assert any(" push artifact event for <*> sent" in t for t in templates)
     assert any("Job 'IMAGE_SCAN:<*>' exit with success" in t for t in templates)
+
+
+def test_a_graylog_inputs_title_is_masked_as_it_is_launched(masked_alike):
+    """QA Graylog: `Launching input [Syslog UDP/Syslog UDP/<id>]` a template per input title,
+    where `Input [Syslog UDP/<id>] is now RUNNING` masked it: a new input a new event."""
+    lines = [
+        f"Launching input [{title}/{title}/{i:024x}] - desired state is RUNNING"
+        for i, title in enumerate(("Syslog UDP", "Beats"))
+    ]
+    masked = masked_alike(lines)
+    assert masked[0] == masked[1] == "Launching input [<*>] - desired state is RUNNING"

@@ -1257,8 +1257,9 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     # a Graylog input's type and id, `Input [Syslog UDP/5f2a1b4c9d8e7f6a5b4c3d2e] is now RUNNING`
-    # (QA Graylog: a template per input, 12 for 4 states)
-    (r"(\bInput \[)[^\[\]]*/[0-9a-f]{24}(\] is now )", r"\1" + WILDCARD + r"\2", 1),
+    # (QA Graylog: a template per input, 12 for 4 states), also as it is launched, `Launching
+    # input [Syslog UDP/Syslog UDP/<id>]` (QA Graylog: a template per input's title)
+    (r"(\b[Ii]nput \[)[^\[\]]*/[0-9a-f]{24}(\])", r"\1" + WILDCARD + r"\2", 1),
     # a Junos commit's comment, `UI_COMMIT: User 'netops' requested 'commit' operation (comment:
     # change FW rule)`: what someone wrote (QA Juniper: a template per comment)
     (r"(\(comment: )[^()]*\)", r"\1" + WILDCARD + ")", 1),

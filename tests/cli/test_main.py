@@ -86,6 +86,28 @@ def test_error_messages_quote_brackets_as_given(monkeypatch, capsys):
     assert r"'sshd\[(\d+)\]' or '[preauth\]' in [main]" in err
 
 
+def test_standard_output_is_line_buffered_when_redirected(monkeypatch):
+    """QA Odoo: `logbert train ... > log` printed nothing for 32 minutes (the block buffer of a
+    redirected stdout), not even its plan; each line must arrive as it is said."""
+    import io
+
+    import typer
+
+    from logbert.cli import main as cli_main
+
+    seen = []
+    small = typer.Typer()
+    small.command()(lambda: seen.append(sys.stdout.line_buffering))
+    redirected = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")  # no terminal, block-buffered
+    assert not redirected.line_buffering
+    monkeypatch.setattr(cli_main, "app", small)
+    monkeypatch.setattr("sys.argv", ["logbert"])
+    monkeypatch.setattr("sys.stdout", redirected)
+    with pytest.raises(SystemExit) as exit_:
+        cli_main.main()
+    assert exit_.value.code == 0 and seen == [True]
+
+
 @pytest.fixture
 def made(raw_logs, tmp_path) -> dict[str, Path]:
     """A tiny model, and events and sessions of its training log, for each command's output."""

@@ -74,3 +74,60 @@ def test_a_graylog_inputs_title_is_masked_as_it_is_launched(masked_alike):
     ]
     masked = masked_alike(lines)
     assert masked[0] == masked[1] == "Launching input [<*>] - desired state is RUNNING"
+
+
+CONSUL_BANNER = [
+    "==> Starting Consul agent...",
+    "               Version: '1.17.0'",
+    "            Build Date: '2023-11-03 14:56:56 +0000 UTC'",
+    "             Node name: 'consul-client-1'",
+    "          Cluster Addr: 10.0.2.11 (LAN: 8301, WAN: 8302)",
+    "",
+    "==> Log data will now stream in as it occurs:",
+    "",
+]
+
+
+def test_hashicorps_startup_banner_is_the_writers_own(log_parsed):
+    """QA Consul: the banner's lines were "continuation lines of multi-line records, e.g.
+    stack traces", with an awk join, on every command."""
+    line = "2026-12-02T00:00:01.000Z [INFO]  agent: Consul agent running!"
+    events, summary = log_parsed([*CONSUL_BANNER, line, line], "hclog")
+    assert (summary.rejected, summary.directives, len(events["template"])) == (0, 6, 2)
+    assert not [w for w in summary.warnings if "continuation" in w]
+
+
+def test_an_error_line_among_continuation_lines_is_told_to_join_first(log_parsed):
+    """QA Odoo: PostgreSQL's `ERROR: ...` line after `bad query:` was rejected, and the warning
+    advised `--format raw`, which would lose its record's pid and session; the log's records
+    span lines (a traceback's indented lines), so joining them comes first."""
+    head = "2024-03-06 08:32:{s:02d},279 31235 {level} proddb odoo.{c}: "
+    lines = []
+    for s in range(0, 40, 4):
+        lines += [head.format(s=s, level="INFO", c="http") + "request done"] * 30
+        lines += [
+            head.format(s=s + 1, level="ERROR", c="sql_db") + "bad query: UPDATE x SET y = 1",
+            "ERROR: could not serialize access due to concurrent update",
+            head.format(s=s + 2, level="ERROR", c="http") + "Exception during request handling.",
+            "Traceback (most recent call last):",
+            '  File "/odoo/http.py", line 1, in dispatch',
+            "    result = f()",
+        ]
+    fmt = "<Date> <Time> <Pid> <Level> <Db> <Component>: <Content>"
+    _, summary = log_parsed(lines, fmt)
+    (warning,) = [w for w in summary.warnings if "name an error or warning level" in w]
+    assert "if they continue the record before them (this log's records span lines: " in warning
+    assert "join each record into one line first (the summary says how); else read them" in warning
+
+
+def test_odoos_web_routes_are_endpoints(masked_alike):
+    """QA Odoo: almost every route starts with `/web/`, and `/web/<*>` made a failed login any
+    JSON-RPC call's event and static files an avatar's."""
+    line = '10.0.3.22 - - [06/Mar/2024 08:35:28] "{method} {path} HTTP/1.1" 200 - 6 0.004 0.021'
+    paths = ("/web/login", "/web/dataset/call_kw/sale.order/unlink",
+             "/web/static/src/img/favicon.ico", "/web/image/res.users/2/avatar_128")  # fmt: skip
+    masked = masked_alike([line.format(method="POST", path=p) for p in paths])
+    assert [m.split('"')[1] for m in masked] == [
+        "POST /web/login HTTP/<*>", "POST /web/dataset/<*> HTTP/<*>",
+        "POST /web/static/<*> HTTP/<*>", "POST /web/image/<*> HTTP/<*>",
+    ]  # fmt: skip

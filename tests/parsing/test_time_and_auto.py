@@ -564,6 +564,13 @@ def test_year_is_ignored_with_a_warning_where_the_format_writes_the_year(tmp_pat
     ]
     _, summary = _parse(tmp_path, LINUX[:1], resolve_format("linux", year=2020), name="b.log")
     assert summary.warnings == []  # the year of a format that writes none
+    # a lone <Time> is not said to write a year (QA Guacamole: a time of day alone was, and
+    # the next warning said it could not be dated)
+    fmt = resolve_format("<Time> <Level> <Content>", year=2020)
+    _, summary = _parse(tmp_path, ["10:15:29.123 INFO a", "10:15:30.123 INFO b"], fmt, name="c.log")
+    (warning,) = [w for w in summary.warnings if "--year 2020 is ignored" in w]
+    assert "writes the year" not in warning
+    assert warning.endswith("a year does not date a time of day alone")
 
 
 def test_feb_29_in_a_year_without_one_from_the_mtime_takes_the_leap_year_before(tmp_path):

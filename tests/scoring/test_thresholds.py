@@ -12,6 +12,7 @@ from logbert.scoring.thresholds import (
     flags_most_normal,
     p_values,
     rule_needs_labels,
+    spread_rule_note,
 )
 
 
@@ -249,3 +250,17 @@ def test_a_threshold_that_flags_few_normal_sessions_is_not_warned_of():
         "(5 of 10): use another rule or another detector"
     )
     assert flags_most_normal(Threshold(4.0, "max"), np.zeros(0)) is None
+
+
+def test_a_spread_rule_that_flags_a_few_percent_of_normal_sessions_is_noted():
+    """QA Graylog: ecvc's mean+2std flagged 14 of 546 normal windows, with no word, where
+    ngram's and new-event's threshold 0 had notes."""
+    normal = np.arange(100.0)
+    note = spread_rule_note(Threshold(96.5, "mean+2std"), normal)
+    assert note is not None and note.startswith(
+        "note: the mean+2std threshold 96.5 flags 3 of the 100 normal calibration sessions (3.0%)"
+    )
+    assert "--threshold-rule fpr:0.001" in note
+    assert spread_rule_note(Threshold(99.5, "mean+2std"), normal) is None  # none flagged
+    assert spread_rule_note(Threshold(96.5, "max"), normal) is None  # not a spread rule
+    assert spread_rule_note(Threshold(10.0, "mean+2std"), normal) is None  # the warning's

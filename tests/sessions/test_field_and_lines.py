@@ -114,8 +114,8 @@ def test_by_several_fields_one_session_per_combination():
 def test_process_id_fields_without_an_idle_timeout_are_warned_of():
     """QA: `--by-field Pid` on a PostgreSQL log merged 3,000 connections into 400 sessions of
     reused pids, with no word; a process or thread id field alone needs --idle-timeout."""
-    table = pa.table({"Pid": ["7", "8"], "Node": ["a", "b"], "template_id": [1, 2],
-                      "timestamp": [at(0), at(1)]})  # fmt: skip
+    table = pa.table({"Pid": ["7", "8", "7"], "Node": ["a", "b", "a"], "template_id": [1, 2, 1],
+                      "timestamp": [at(0), at(1), at(7200)]})  # fmt: skip
     for field, timeout, warned in (("Pid", None, True), ("Node,Pid", None, True),
                                    ("Pid", "1m", False), ("Node", None, False)):  # fmt: skip
         stream = FieldSessionizer(field, idle_timeout=timeout)
@@ -124,6 +124,12 @@ def test_process_id_fields_without_an_idle_timeout_are_warned_of():
         assert (warning is not None) == warned, field
         if warned:
             assert warning.startswith(f"warning: sessions by --by-field {field} with no ")
+            assert "1 of 2 sessions (e.g. " in warning
+    # ... where a value was seen again after an hour's quiet: not where none was (QA Odoo:
+    # said on every command, though each of 356 worker pids lived once)
+    stream = FieldSessionizer("Pid")
+    _push_all(stream, table.slice(0, 2), 2)
+    assert stream.stats.reused_ids_warning() is None
 
 
 def test_by_field_alone_with_idle_timeout_and_labels_by_value():
@@ -680,3 +686,36 @@ def test_kinds_of_event_only_in_events_without_a_value_are_a_warning():
     stream = FieldSessionizer("Agent")
     _push_all(stream, seen, 16)
     assert stream.stats.n_unmatched == 3 and stream.stats.unjudged_kinds_warning() is None
+
+
+def test_a_value_that_fell_silent_inside_the_log_is_a_warning():
+    """QA Consul: a client crashed and wrote nothing for 40 minutes; its 8 windows were missing
+    from the scores while seven other hosts wrote theirs, and nothing said so. A value that
+    writes now and then (sparse) is not silent."""
+    rows = []
+    for i in range(1080):  # three hours, a line every 10 s per host
+        rows.append(("a.log", i * 10))
+        if not 60 <= i < 300:  # b.log silent from 00:10 to 00:50
+            rows.append(("b.log", i * 10))
+        if i % 90 == 0:  # c.log writes every 15 minutes: sparse, not silent
+            rows.append(("c.log", i * 10))
+    table = pa.table(
+        {
+            "source": [r[0] for r in rows],
+            "template_id": [1] * len(rows),
+            "timestamp": pa.array([at(r[1]) for r in rows], pa.timestamp("us")),
+        }
+    )
+    stream = WindowSessionizer("5m", field="source")
+    sessions = _push_all(stream, table, 64)
+    assert {s.session_id.partition("@")[0] for s in sessions} == {"a.log", "b.log", "c.log"}
+    warning = stream.stats.value_silence_warning()
+    assert warning is not None and warning in stream.stats.warnings(None)
+    assert warning.startswith(
+        "warning: 'b.log' fell silent inside the log: 8 time windows of its hold no event "
+        f"(e.g. b.log@{(T0 + timedelta(minutes=10)).isoformat()})"
+    )
+    steady = table.filter(pa.compute.not_equal(table["source"], "b.log"))
+    stream = WindowSessionizer("5m", field="source")
+    _push_all(stream, steady, 64)
+    assert stream.stats.value_silence_warning() is None

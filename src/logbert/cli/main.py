@@ -123,8 +123,12 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point. Standard output is line-buffered when piped or redirected, so
+    each line (the training plan, an epoch's time left) arrives as it is said (QA Odoo: a
+    `train ... > log` printed nothing for 32 minutes, the block buffer never filled)."""
     err = Console(stderr=True)
+    if not sys.stdout.isatty() and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         _check_model_reader_options(sys.argv[1:])

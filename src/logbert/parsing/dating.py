@@ -115,6 +115,12 @@ class DatingChecks:
                     why = f"format {name} reads no timestamp"
                 elif self.fmt.timestamp_format is not None:
                     why = f"--timestamp-format {self.fmt.timestamp_format!r} reads the year"
+                elif ts.guessed:  # a lone <Time>: not said to write a year (QA Guacamole)
+                    fields = " ".join(f"<{f}>" for f in ts.fields)
+                    why = (
+                        f"format {name} reads {fields} as a whole ISO 8601 or epoch timestamp, "
+                        "which holds its own date; a year does not date a time of day alone"
+                    )
                 else:
                     why = f"format {name} writes the year in its timestamps"
                 note = f"warning: --year {self.fmt.year} is ignored: {why}"

@@ -602,7 +602,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     rf"/(_(?:matrix|synapse)/[a-z_]+/(?:{_VERSION}|r0|unstable)/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
     rf"/({_MARKED_VERSION}/{_NAME})",  # `/1.0/instances` (`_ROOT_VERSION`)
-    rf"/((?:_?api|rest|{_VERSION})/{_NAME})",  # (ArangoDB's `/_api/version`)
+    # (ArangoDB's `/_api/version`; Odoo's `/web/login` beside `/web/dataset/call_kw/...`,
+    # `/web/image/...`: QA, one `/web/<*>` event, a failed login any JSON-RPC call's)
+    rf"/((?:_?api|rest|web|{_VERSION})/{_NAME})",
     # ... and Gerrit's authenticated REST API, `/a/changes/?q=...` beside `/a/accounts/self`
     # (QA Gerrit: every authenticated call one `/a/<*>` event)
     rf"/(a/{_NAME})",
@@ -750,7 +752,7 @@ _NAME_ACTION_ANY = (
 # `/api/v1/auth/login`, `/internal/security/login`)
 _API_PATH_ANY = (
     rf"(?:^|[\s\"])(?:{'|'.join(_WRITE)}) \"?/(?:[^\s\"/]+/)?"
-    r"(?:_?api|rest|v[0-9][0-9.]*|internal|admin|-|a|_[a-z]+|[^\s\"/]+\.php)/"
+    r"(?:_?api|rest|web|v[0-9][0-9.]*|internal|admin|-|a|_[a-z]+|[^\s\"/]+\.php)/"
 )
 # A PHP front controller's routing parameters name its endpoint: Matomo's `/index.php?module=
 # Login` beside `?module=API&method=VisitsSummary.get&idSite=3` and `?module=CoreHome&action=

@@ -197,6 +197,10 @@ _FORMAT_LINES = {
         r"Log file created at: |Running on machine: |Binary: Built with |Previous log: "
         r"|Log line format: \[IWEF\]|Running duration \(h:mm:ss\): |Application fingerprint: "
     ),
+    # HashiCorp's startup banner, `==> Starting Consul agent...` and its indented `Version:
+    # '1.17.0'` lines (QA Consul: "continuation lines, e.g. stack traces" with an awk join on
+    # every command)
+    "hclog": r"==> | {2,}[A-Z][\w.()/ -]*: ",
 }
 
 # a built-in format's one-word fields that may hold several words: macOS process names,

@@ -619,7 +619,11 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
         run, summary.rejected, summary.lines, summary.no_records, rejects, summary.continuations
     )
     rejected += other_format_warning(run, summary.rejected, summary.lines, summary.continuations)
-    out += rejected + problem_rejects_warning(run, rejected, f" (see {rejects})" if rejects else "")
+    out += rejected + problem_rejects_warning(
+        run, rejected, f" (see {rejects})" if rejects else "",
+        summary.continuations if mostly_continuations(summary.continuations, summary.rejected)
+        else 0,
+    )  # fmt: skip
     if summary.lines:  # every input empty is an error (`_no_events`); some: say which
         for empty in run.empty_inputs:
             out.append(f"warning: {empty} is empty: nothing was read from it")
@@ -1028,23 +1032,35 @@ def bad_fit_warnings(
     ]  # fmt: skip
 
 
-def problem_rejects_warning(run: Parser, said: list[str], where: str = "") -> list[str]:
+def problem_rejects_warning(
+    run: Parser, said: list[str], where: str = "", continuations: int = 0
+) -> list[str]:
     """A warning when rejected lines name a problem level (`ERROR`, `WARN`, ...) where no other
     warning (`said`, or `check_choice`'s on an input) names the rejects: few lines, but the ones
     a detector needs, left out (QA KrakenD: `auto` chose `gin` for the access lines, and the
     gateway's own 792 lines, its errors and circuit breaker among them, were rejected with a
-    count alone, exit 0)."""
+    count alone, exit 0). Where most rejects look like continuation lines (`continuations`,
+    0 where they do not: the summary then gives no join), the records span lines, and joining
+    them comes first (QA Odoo: PostgreSQL's `ERROR: ...`
+    line after `bad query:` was told to be read raw, losing its record's pid and session)."""
     if not run.problem_rejects or run.problem_reject_example is None:
         return []
     if said or any(fit.warned for fit in run.inputs):
         return []
     source, line_no, text = run.problem_reject_example
+    joined = (
+        f"; if they continue the record before them (this log's records span lines: "
+        f"{continuations:,} rejected lines look like continuation lines), join each record "
+        "into one line first (the summary says how); else read"
+        if continuations
+        else "; read"
+    )
     return [
         f"warning: {run.problem_rejects:,} rejected lines name an error or warning level (the "
         f"first, {source}:{line_no}: {show_line(text)}): format {display_name(run.fmt)} does "
-        f"not read them, so no detector judges them{where}; read them with a format that does "
-        "(a format string whose parts are optional groups, '(<Date> <Time> )?<Content>', or "
-        "--format raw), or split the writers' lines apart first and parse each with its own"
+        f"not read them, so no detector judges them{where}{joined} them with a format that "
+        "does (a format string whose parts are optional groups, '(<Date> <Time> )?<Content>', "
+        "or --format raw), or split the writers' lines apart first and parse each with its own"
     ]
 
 

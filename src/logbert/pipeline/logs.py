@@ -253,7 +253,10 @@ def read_log_sessions(
         parser, summary.rejected, summary.lines, summary.continuations
     )
     where_rejects = f" (see {rejects_path})" if rejects_path is not None else ""
-    bad_fit += problem_rejects_warning(parser, bad_fit, where_rejects)
+    joined = mostly_continuations(summary.continuations, summary.rejected)  # the join is said
+    bad_fit += problem_rejects_warning(
+        parser, bad_fit, where_rejects, summary.continuations if joined else 0
+    )
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
     bad_fit += levelless_warning(parser) + offset_first_warning(parser)

@@ -279,6 +279,31 @@ def flags_most_normal(threshold: Threshold, normal_scores: np.ndarray) -> str | 
     )
 
 
+# a spread rule (`mean+Kstd`) promises no false-alarm rate: on the skewed scores of count
+# detectors it flags a few percent of normal sessions, said from this share up
+SPREAD_RULE_NOTE_SHARE = 0.01
+
+
+def spread_rule_note(threshold: Threshold, normal_scores: np.ndarray) -> str | None:
+    """A note when a `mean+Kstd` threshold flags at least SPREAD_RULE_NOTE_SHARE (and less
+    than FLAGS_MOST_NORMAL) of the normal calibration sessions: the rule sets no rate, and
+    that share of normal sessions will be flagged (QA Graylog: ecvc's mean+2std flagged 14 of
+    546 normal windows, where ngram's and new-event's threshold 0 had notes and it had none)."""
+    normal = np.asarray(normal_scores, dtype=float)
+    if not threshold.rule.startswith("mean+") or not normal.size:
+        return None
+    flagged = int(np.sum(normal > threshold.value))
+    share = flagged / normal.size
+    if not SPREAD_RULE_NOTE_SHARE <= share < FLAGS_MOST_NORMAL:
+        return None
+    return (
+        f"note: the {threshold.rule} threshold {threshold.value:.6g} flags {flagged:,} of the "
+        f"{normal.size:,} normal calibration sessions ({share:.1%}): expect about that share "
+        "of normal sessions flagged; for a false-alarm rate of your choosing, calibrate with "
+        "one (`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.001`)"
+    )
+
+
 P_VALUE_TOLERANCE = 1e-9  # a p-value written to a scores file and recomputed from it
 
 

@@ -69,6 +69,7 @@ class IdSessionizer(Sessionizer):
         self.pattern = pattern
         self.regex = compile_id_pattern(pattern)
         self.stats.check_restarts = True  # ids given again at once (`restart_warning`)
+        self.stats.id_keys = True  # kinds of event only among those with no id (`stats`)
         self._recent: deque[str] = deque(maxlen=RECENT_IDS)  # for the unmatched example
         # ... and the last contents that named none, an id matched after them may be in
         self._unnamed: deque[str] = deque(maxlen=RECENT_IDS)

@@ -104,6 +104,9 @@ def _with_sub_id(pattern: str, separator: str) -> str:
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
 SILENT_SHARE = 0.1
+# events of kinds only outside --by-id's sessions, warned of from this share and count
+UNJUDGED_ID_SHARE, UNJUDGED_ID_MIN = 0.01, 10
+STEADY_RUN = 5  # windows written per silence, at least, of a value that fell silent
 # by id: events naming no id though they hold a session's id, this share of all is a warning
 MISSED_IDS_SHARE = 0.05
 # ... or this many holding an id at least `LONG_ID` characters long (a job's hex id, a UUID: no
@@ -162,6 +165,9 @@ class SessionizeStats:
     n_empty_windows: int = 0
     empty_window_example: str | None = None
     n_labels_silent_anomalous: int = 0  # anomalous labels-file ids naming such a window
+    # by time window per value: value -> [its empty windows inside its span, its windows
+    # written, the first empty one's id, its silences], for the values that fell silent once
+    value_silences: dict[str, list] = dataclass_field(default_factory=dict)
     n_labels_unused: int = 0  # labels-file ids that named no session
     n_labels_unused_anomalous: int = 0  # ... of them labelled anomalous
     # the warning about those ids when they are doubtful (most of the file's, or its anomaly
@@ -204,6 +210,7 @@ class SessionizeStats:
     # hold, for `unjudged_kinds_warning` (plain JSON, as a snapshot keeps the stats)
     no_value_keys: dict[str, int] = dataclass_field(default_factory=dict)
     session_keys: dict[str, int] = dataclass_field(default_factory=dict)
+    id_keys: bool = False  # ... noted by --by-id alone too (events that matched no id)
     # by id alone (`count_restart`, `restart_warning`): sessions by their last key, and by
     # the keys that came right before their first key came again (plain JSON, as a live
     # stream's snapshot keeps the stats: keys as text, a set of them space-separated)
@@ -258,7 +265,7 @@ class SessionizeStats:
         """Count an event in no session (no id, no value); by field, its key is noted
         (`KEYS_NOTED` keys at most)."""
         self.n_unmatched += 1
-        if self.field is None:
+        if self.field is None and not self.id_keys:
             return
         text = str(key)
         if text in self.no_value_keys or len(self.no_value_keys) < KEYS_NOTED:
@@ -294,7 +301,7 @@ class SessionizeStats:
         unlabelled one's `session_id` is kept for `labels.mostly_unlabelled_warning`, the
         longest (`n_events`) for `dominant_id_warning`; by field, its `keys` are noted."""
         self.n_sessions += 1
-        if self.field is not None:
+        if self.field is not None or self.id_keys:
             self.session_keys.update(dict.fromkeys(map(str, set(keys)), 1))
         self.n_single += n_events == 1
         self.n_session_events += n_events
@@ -453,27 +460,48 @@ class SessionizeStats:
             "windows (--window) for events that belong to no session"
         )
 
-    def unjudged_kinds_warning(self) -> str | None:
+    def unjudged_kinds_warning(self, pattern: str | None = None) -> str | None:
         """`warning: ...` when some events had no value in the --by-field field (fewer than
         `no_value_warning`'s half) and some kinds of event occur only among them: no session
         holds those events, so no detector ever judges them (QA OSSEC: `--by-field Agent`
         left every manager's own alert, each agent's disconnection among them, in no session,
-        said as a count on standard output only)."""
-        if self.field is None or not self.no_value_keys or self.no_value_warning() is not None:
+        said as a count on standard output only). The same for events that matched no id of
+        the --by-id regex `pattern` (QA Pulsar: a producer's and a consumer's close name their
+        connection, not the topic; 4 of 21 kinds of event in no session, 10 of 40 anomalies
+        unseen, with "2,890 events matched no id" alone)."""
+        if not self.no_value_keys:
+            return None
+        if self.field is None and not (
+            self.id_keys and pattern is not None and self.unmatched_warning(pattern) is None
+        ):
+            return None
+        if self.field is not None and self.no_value_warning() is not None:
             return None
         alone = [key for key in self.no_value_keys if key not in self.session_keys]
         if not alone:
             return None
+        n_alone = sum(self.no_value_keys[key] for key in alone)
+        if self.field is None and n_alone < max(UNJUDGED_ID_MIN, UNJUDGED_ID_SHARE * self.n_events):
+            return None  # a startup line or two with no id: the way of such logs
         alone.sort(key=lambda key: -self.no_value_keys[key])  # the most frequent first
         shown = ", ".join(alone[:5]) + (", ..." if len(alone) > 5 else "")
         ids = "template id" + ("s" if len(alone) > 1 else "")
         shown += " in templates.csv"
+        kinds = (
+            f"{_count(len(alone), 'kind')} of event {'occurs' if len(alone) == 1 else 'occur'} "
+            f"only among them ({ids} {shown}): no detector judges them"
+        )
+        if self.field is None:
+            return (
+                f"warning: {self.n_unmatched:,} events matched no id of --by-id '{pattern}', so "
+                f"they are in no session, and {kinds}; if those lines name their session "
+                "another way (a connection, a parent's id), add it to the regex as another "
+                "alternative, or judge them with a second model by time windows (--window), "
+                "which hold every event"
+            )
         return (
             f"warning: {self.n_unmatched:,} events had no {self.field} value, so they are in "
-            f"no session, and {_count(len(alone), 'kind')} of event "
-            f"{'occurs' if len(alone) == 1 else 'occur'} only among them "
-            f"({ids} {shown}): "
-            "no detector judges them; if those lines name their session elsewhere, session "
+            f"no session, and {kinds}; if those lines name their session elsewhere, session "
             "them by that (--by-id with a regex for it), or use time windows without "
             "--by-field (--window), which hold every event"
         )
@@ -648,6 +676,31 @@ class SessionizeStats:
             )
         return text
 
+    def value_silence_warning(self) -> str | None:
+        """`warning: ...` when values of time windows per value (a host's file, a node) hold
+        no event for a few windows inside their span while their other windows do (at most
+        `STEADY_RUN` windows written a silence at least): a host that stopped writing while
+        the others went on writes no window, so no detector judges it (QA Consul: a crashed
+        client's 8 silent windows missing from the scores, unsaid). A value that writes now
+        and then (a user, a cron job) is sparse, not silent: a silence after each few windows."""
+        silent = [
+            (value, entry) for value, entry in self.value_silences.items()
+            if entry[3] * STEADY_RUN <= entry[1]
+        ]  # fmt: skip
+        if not silent:
+            return None
+        value, (_, _, example, _) = max(silent, key=lambda item: item[1][0])
+        empty = sum(entry[0] for _, entry in silent)
+        whose = f"{len(silent):,} values" if len(silent) > 1 else f"{value!r}"
+        return (
+            f"warning: {whose} fell silent inside the log: {empty:,} time window"
+            f"{'s' if empty > 1 else ''} of {'theirs' if len(silent) > 1 else 'its'} hold no "
+            f"event (e.g. {example}), while {'their' if len(silent) > 1 else 'its'} other "
+            "windows do: a host or process that stopped writing (crashed, hung or cut off from "
+            "its log) writes no session, so no detector judges its silence; look at those "
+            "times yourself"
+        )
+
     def warnings(self, pattern: str | None) -> list[str]:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
         no id of the --by-id regex `pattern`, sessions out of time order, labels-file ids
@@ -655,10 +708,11 @@ class SessionizeStats:
         found = (
             self.late_warning(),
             self.silence_warning(),
+            self.value_silence_warning(),
             self.unmatched_warning(pattern),
             self.missed_ids_warning(pattern),
             self.no_value_warning(),
-            self.unjudged_kinds_warning(),
+            self.unjudged_kinds_warning(pattern),
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
             self.lone_ids_warning(pattern),
@@ -709,14 +763,20 @@ class SessionizeStats:
         """`warning: ...` when sessions are keyed by a process or thread id field without an
         idle timeout (`process_field`): systems reuse those ids, so one session gathers every
         process that had the id over the whole log (QA: a PostgreSQL log by `Pid` made 400
-        sessions of 3,000 connections, a "session lifetime" of the whole log, no word)."""
-        if self.process_field is None or self.n_sessions == 0:
+        sessions of 3,000 connections, a "session lifetime" of the whole log, no word), where
+        a session was quiet for over an hour between two events (`n_quiet`): a value seen
+        again after that. None where none was (QA Odoo: said on every command of a log whose
+        356 worker pids each lived once)."""
+        if self.process_field is None or self.n_sessions == 0 or not self.n_quiet:
             return None
         return (
             f"warning: sessions by --by-field {self.field} with no --idle-timeout: systems "
-            f"reuse {self.process_field} values, so a session holds every process that had "
-            "its value, over the whole log; pass --idle-timeout (longer than the longest quiet "
-            "gap inside one process) so that a value seen again after it starts a new session"
+            f"reuse {self.process_field} values, and {self.n_quiet:,} of {self.n_sessions:,} "
+            f"sessions (e.g. {self.quiet_example!r}) hold more than "
+            f"{REUSE_GAP_US // 3_600_000_000} h of quiet between two of their events, so a "
+            "session may hold every process that had its value, over the whole log; pass "
+            "--idle-timeout (longer than the longest quiet gap inside one process) so that a "
+            "value seen again after it starts a new session"
         )
 
     def multi_host_warning(self) -> str | None:

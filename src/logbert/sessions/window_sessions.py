@@ -40,6 +40,7 @@ from logbert.sessions.streaming import (
 COUNTED_BEFORE_US = _micros(COUNTED_BEFORE - _EPOCH)
 
 SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
+VALUES_WATCHED = 100_000  # values of windows per value watched for silences (memory bound)
 
 
 class WindowSessionizer(Sessionizer):
@@ -100,6 +101,8 @@ class WindowSessionizer(Sessionizer):
         self._newest: int | None = None
         self._previous: int | None = None  # the last dated event's time (an undated one's)
         self._last_closed: int | None = None  # the last plain window's index (silences)
+        # ... and per value, its last window's index and how many it wrote (VALUES_WATCHED)
+        self._last_by_value: dict[str, tuple[int, int]] = {}
 
     @property
     def required_columns(self) -> list[str]:
@@ -212,6 +215,8 @@ class WindowSessionizer(Sessionizer):
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
         if value is None:
             self._count_silence(index)
+        else:
+            self._count_value_silence(value, index)
         start = index * self._stride
         session_id = self._window_id(index, value)
         label = session.label()
@@ -236,6 +241,24 @@ class WindowSessionizer(Sessionizer):
             stats.n_labels_silent_anomalous += sum(
                 self.labels.get(self._window_id(i), NORMAL) != NORMAL for i in empty
             )
+
+    def _count_value_silence(self, value: str, index: int) -> None:
+        """Count, per value (a host's file, a node), the windows between its last window and
+        window `index` that held none of its events (`SessionizeStats.value_silence_warning`;
+        QA Consul: a client that crashed wrote no window for 40 minutes while seven others
+        wrote theirs, and nothing said so)."""
+        seen = self._last_by_value.get(value)
+        if seen is None and len(self._last_by_value) >= VALUES_WATCHED:
+            return
+        last, written = seen if seen is not None else (None, 0)
+        self._last_by_value[value] = (index, written + 1)
+        silences = self.stats.value_silences
+        if last is not None and index > last + 1:
+            entry = silences.setdefault(value, [0, written, self._window_id(last + 1, value), 0])
+            entry[0] += index - last - 1
+            entry[3] += 1
+        if value in silences:
+            silences[value][1] += 1
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for index, session in self._windows.items():

@@ -1041,8 +1041,8 @@ def problem_rejects_warning(
     gateway's own 792 lines, its errors and circuit breaker among them, were rejected with a
     count alone, exit 0). Where most rejects look like continuation lines (`continuations`,
     0 where they do not: the summary then gives no join), the records span lines, and joining
-    them comes first (QA Odoo: PostgreSQL's `ERROR: ...`
-    line after `bad query:` was told to be read raw, losing its record's pid and session)."""
+    them comes first (QA Odoo: PostgreSQL's `ERROR: ...` line after `bad query:` was told to
+    be read raw, losing its record's pid and session)."""
     if not run.problem_rejects or run.problem_reject_example is None:
         return []
     if said or any(fit.warned for fit in run.inputs):

@@ -126,7 +126,9 @@ def test_a_session_flagged_by_a_later_part_shows_that_parts_evidence():
     out = combined.score_sessions([[1, 2, 3], [1, 1, 1, 2, 9], [3, 3, 3, 3]], top_events=3)
     assert out["top_events"][0] == []  # a training sequence: nothing to show
     assert [e["key"] for e in out["top_events"][1]] == [9]  # new-event flags it first
-    assert [(e["key"], e["position"]) for e in out["top_events"][2]] == [(3, 0)]  # ecvc's
+    # ecvc's: the key in excess, and the keys the nearest training session held more of
+    assert [(e["key"], e["position"]) for e in out["top_events"][2]] == [(3, 0), (None, 4)]
+    assert [e["key"] for e in out["top_events"][2][1]["expected"]] == [1, 2]
     # ... and says which parts flag it (QA Mattermost: `decided_by: score` at 0.12 read as
     # below ecvc's printed threshold; the combined score is past the parts' thresholds)
     assert out["parts_flagging"][0] == [] and out["parts_flagging"][2] == ["ecvc"]

@@ -360,6 +360,23 @@ def test_ecvc_evidence_is_the_keys_in_excess_of_the_nearest_training_vector():
         detector = ECVCDetector(metric=metric).fit(train)
         out = detector.score_sessions([[1, 2, 3], [1, 1, 1, 2, 9]], top_events=3)
         assert out["top_events"][0] == []  # a training vector: no excess
-        first, second = out["top_events"][1]
+        first, second = [e for e in out["top_events"][1] if e["key"] is not None]
         assert (first["key"], first["position"]) == (9, 4)  # the unseen key, most in excess
         assert (second["key"], second["position"]) == (1, 0) and first["surprise"] > 0
+
+
+def test_ecvc_evidence_names_the_keys_a_session_lacks():
+    """QA CockroachDB: a backup without one node's processor line was flagged by ecvc with
+    three ordinary lines as its evidence, the missing line named nowhere."""
+    from logbert.models.ecvc import ECVCDetector
+
+    train = [[1, 2, 2, 2, 3]] * 5
+    detector = ECVCDetector().fit(train)
+    out = detector.score_sessions([[1, 2, 2, 3], [1, 2, 2, 2, 3]], top_events=3)
+    short = [e for e in out["top_events"][0] if e["key"] is None]
+    assert len(short) == 1 and short[0]["position"] == 4  # at the session's end
+    assert [e["key"] for e in short[0]["expected"]] == [2]
+    assert short[0]["expected"][0]["prob"] == 0.6  # key 2's share of the nearest session
+    surprises = [e["surprise"] for e in out["top_events"][0]]
+    assert surprises == sorted(surprises, reverse=True)
+    assert out["top_events"][1] == []  # the training mix: nothing in excess, nothing short

@@ -131,7 +131,8 @@ def test_sessions_out_of_time_order_are_a_warning_note(tmp_path):
         "it), or merge the files by time into one log first"
         ". Unless the id is reused: one that several hosts or runs give to different "
         "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
-        "in the id (--by-field Host,Pid; with --by-id, named groups make one id of their "
+        "in the id (--by-field Host,Pid, or the file: --by-field source,CallId; with --by-id, "
+        "named groups make one id of their "
         "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout "
         "(to sessionize, or to train)"
     ]
@@ -235,3 +236,45 @@ def test_windows_are_never_said_to_have_begun_before_the_logs():
     assert windows.fit(sessions).earlier_starts() is None
     by_id = Pipeline(NgramDetector(), sessionizer=SessionizerSettings(by_id=r"s\d+"))
     assert by_id.fit(sessions).earlier_starts() is not None
+
+
+def _two_nodes(tmp_path: Path, n: int) -> list[str]:
+    """Two nodes' files of `n` sessions, each session's middle event in the second file."""
+    first, second = [], []
+    for i in range(n):
+        first += [f"2024-06-03 06:{i:02d}:00 INFO type=LOGIN session=s{i}",
+                  f"2024-06-03 06:{i:02d}:30 INFO type=LOGOUT session=s{i}"]  # fmt: skip
+        second.append(f"2024-06-03 06:{i:02d}:10 INFO type=CODE_TO_TOKEN session=s{i}")
+    paths = []
+    for name, lines in (("node-0.log", first), ("node-1.log", second)):
+        (tmp_path / name).write_text("\n".join(lines) + "\n")
+        paths.append(str(tmp_path / name))
+    return paths
+
+
+def test_training_on_sessions_mostly_out_of_time_order_asks_for_an_order(tmp_path):
+    """QA Keycloak: two nodes' files read one after another put every session's token event
+    after its logout; LogBERT trained 20 minutes on that order, exit 0 with a warning, and
+    caught none of the tokens used after a logout."""
+    from logbert.models.registry import detector_class
+    from logbert.pipeline.bundle import Pipeline
+
+    files = _two_nodes(tmp_path, 25)
+
+    def fit(order=None):
+        settings = SessionizerSettings(by_id=r"session=(\w+)", order=order)
+        bundle = Pipeline(detector_class("length")(), sessionizer=settings, log_format="iso")
+        return bundle.fit_logs(files)
+
+    with pytest.raises(LogbertError) as err:
+        fit()
+    assert str(err.value).startswith(
+        "25 of 25 sessions (100%) have events out of time order (e.g. session 's0'): "
+    )
+    assert "--order time takes each session's events by timestamp" in str(err.value)
+    assert "--order lines keeps the input order" in str(err.value)
+    assert fit("time").log_summary_.out_of_order == 0
+    assert fit("lines").log_summary_.out_of_order == 25  # the user's choice: trained
+    # a few such sessions are the warning's, not an error
+    files = _two_nodes(tmp_path, 19)
+    assert fit().log_summary_.out_of_order == 19

@@ -681,6 +681,26 @@ def test_kinds_of_event_only_in_events_without_a_value_are_a_warning():
         assert warning is not None and warning in stream.stats.warnings(None)
         assert "3 events had no Agent value" in warning
         assert "1 kind of event occurs only among them (template id 3" in warning
+    # ... and so do windows per id of a --by-id regex (QA Zabbix: every housekeeper run in no
+    # host's window, "2,634 events matched no id" alone)
+    pattern = r'host "([\w.-]+)"'
+    hosts = [None if i % 5 == 2 else ("web01", "db01")[i % 2] for i in range(n)]
+    by_host = pa.table(
+        {
+            "template_id": [3 if host is None else 1 + i % 2 for i, host in enumerate(hosts)],
+            "timestamp": table["timestamp"],
+            "content": [
+                "executing housekeeper" if host is None else f'check on host "{host}" failed'
+                for host in hosts
+            ],
+        }
+    )
+    stream = WindowSessionizer("10m", id_pattern=pattern)
+    _push_all(stream, by_host, 16)
+    warning = stream.stats.unjudged_kinds_warning(pattern)
+    assert warning is not None and warning in stream.stats.warnings(pattern)
+    assert warning.startswith(f"warning: 12 events matched no id of --by-id '{pattern}'")
+    assert "a second model by time windows without --by-id (--window)" in warning
     # a kind the sessions hold too is judged there: no warning
     seen = table.set_column(1, "template_id", pa.array([1 + i % 2 for i in range(n)]))
     stream = FieldSessionizer("Agent")

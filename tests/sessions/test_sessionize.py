@@ -994,7 +994,8 @@ def test_sessions_out_of_time_order_are_counted_and_warned_keys_in_line_order(ma
         "and `evaluate --logs` follow it), or merge the files by time into one log first"
         ". Unless the id is reused: one that several hosts or runs give to different "
         "sessions (process ids, Erlang pids) joins them into one, in any order; put the host "
-        "in the id (--by-field Host,Pid; with --by-id, named groups make one id of their "
+        "in the id (--by-field Host,Pid, or the file: --by-field source,CallId; with --by-id, "
+        "named groups make one id of their "
         "values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>\\S+)') or pass --idle-timeout "
         "(to sessionize, or to train)"
     )

@@ -363,7 +363,10 @@ LEVEL_WORDS = pa.array(
      # PostgreSQL's and Pgpool's, a `DETAIL:` or `HINT:` line part of the one before (QA
      # Pgpool: `LOG` was said to name no level, and to leave the field out)
      "log", "detail", "hint", "context", "statement", "query", "location", "panic",
-     "debug1", "debug2", "debug3", "debug4", "debug5"]
+     "debug1", "debug2", "debug3", "debug4", "debug5",
+     # Serilog's and Asterisk's, with Asterisk's own `DTMF` and `SECURITY` (QA Asterisk: a
+     # format string's `<Level>` said to name no level on `VERBOSE`, and to be left out)
+     "verbose", "dtmf", "security"]
 )  # fmt: skip
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
 # another value there for a misread line, and a run with one of them named says so

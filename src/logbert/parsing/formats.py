@@ -775,6 +775,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"\[<Month> <Date> <Time>\] <Level>\[<Pid>\](\[<CallId>\])? <Component>: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'[Dec  3 20:08:57]'"),
     ),
+    # ... and with `logger.conf`'s `dateformat=%F %T`, FreePBX's (`[2025-12-01 00:00:53]
+    # VERBOSE[23422][C-000001a1] ...`: QA Asterisk, every line rejected by `asterisk`, and
+    # `auto` chose `iso`, the call's id left in every template)
+    "asterisk-iso": BuiltinFormat(
+        r"\[<Date> <Time>\] <Level>\[<Pid>\](\[<CallId>\])? <Component>: <Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'[2025-12-01 00:00:53]'"),
+    ),
     # ISC BIND's named, logging to files with `print-time` (`04-Dec-2026 10:21:11.123
     # general: info: zone example.com/IN: loaded serial 2026120401`; with `print-category` and
     # `print-severity` where the channel says so, a query log often without): category and

@@ -874,9 +874,13 @@ VERDICT: list[tuple[str, str, int]] = [  # (twice: `live=true ready=true` share 
 
 # DNS's record type `NULL` before its class (`x1.tun.example.com. NULL IN`: iodine's tunnels)
 # is a type like `TXT`, not a null value (QA Unbound: one such query made every record type
-# one variable); marked so the null mask leaves it
+# one variable), and SQL's `NOT NULL` a constraint like `UNIQUE` (QA CockroachDB: `NOT <*>
+# failed`); marked so the null mask leaves them
 _NULL_TYPE = "\ue027"
-DNS_NULL: list[tuple[str, str, int]] = [(r"(\s)NULL( IN(?:\s|$))", rf"\1{_NULL_TYPE}\2", 1)]
+KEPT_NULL: list[tuple[str, str, int]] = [
+    (r"(\s)NULL( IN(?:\s|$))", rf"\1{_NULL_TYPE}\2", 1),
+    (r"(NOT )NULL($|[^A-Za-z0-9_])", rf"\1{_NULL_TYPE}\2", 1),
+]
 
 # A TLS or SSL protocol version is the connection's state, not a number: `TLSv1.1` beside
 # `TLSv1.3` is a downgrade (QA ALB: `ssl_protocol=TLSv1.<*>` made 1.1, 1.2 and 1.3 one
@@ -901,7 +905,7 @@ AUTH_FACTOR_WORD = re.compile(rf"(^|[^A-Za-z0-9_])([1-4])(?={_FACTOR_END})")
 
 _STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
 _EXIT_STATUS_PY = [(re.compile(p), r, n) for p, r, n in EXIT_STATUS]
-_DNS_NULL_PY = [(re.compile(p), r, n) for p, r, n in DNS_NULL]
+_KEPT_NULL_PY = [(re.compile(p), r, n) for p, r, n in KEPT_NULL]
 _VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
 _COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
 # A Puppet resource reference, `(/Stage[main]/Sudo/File[/etc/sudoers]/content) content
@@ -987,9 +991,9 @@ _REQUEST_HINT = _hints(
 )  # fmt: skip
 
 
-_DNS_NULL_ANY = " NULL IN"
+_KEPT_NULL_ANY = " NULL IN|NOT NULL"
 _RARE_ANY = (
-    f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_DNS_NULL_ANY}|{_TLS_ANY}|{_PUPPET_ANY}"
+    f"{_BARE_VERSION_ANY}|{_COMMAND_ANY}|{_VERDICT_ANY}|{_KEPT_NULL_ANY}|{_TLS_ANY}|{_PUPPET_ANY}"
     f"|{_REGISTRY_ANY}|{_QUOTED_REQUEST_ANY}|{_AUTH_FACTOR_ANY}"
 )
 
@@ -1101,7 +1105,7 @@ def mark_array(text: pa.Array) -> tuple[pa.Array, bool]:
         (_rows_matching(_COMMAND_ANY), COMMAND, True),  # a `/command` of one word
         (_rows_matching(_PUPPET_ANY), PUPPET, True),  # `(/Stage[main]/.../File[/etc/x]/...)`
         (_rows_matching(_VERDICT_ANY), VERDICT, True),  # `allowed=false`
-        (_rows_matching(_DNS_NULL_ANY), DNS_NULL, True),  # `NULL IN`
+        (_rows_matching(_KEPT_NULL_ANY), KEPT_NULL, True),  # `NULL IN`, `NOT NULL`
         (_rows_matching(_TLS_ANY), TLS_VERSION, True),  # `TLSv1.2`
         (_rows_matching(_AUTH_FACTOR_ANY), AUTH_FACTOR, True),  # `2FA`
         (_rows_matching(_EXIT_STATUS_ANY), EXIT_STATUS, False),  # `Exit Status: 137` kept
@@ -1135,7 +1139,7 @@ def mark_text(text: str) -> str:
     if requests and _API_PATH_PY.search(text):
         requests = _API_REQUEST_PY
     for pattern, repl, passes in (
-        _BARE_VERSION_PY + requests + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _DNS_NULL_PY
+        _BARE_VERSION_PY + requests + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _KEPT_NULL_PY
         + _EXIT_STATUS_PY + _STATUS_PY
     ):
         for _ in range(passes):

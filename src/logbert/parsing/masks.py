@@ -2289,6 +2289,10 @@ MASKS: list[tuple[str, str, int]] = [
     # a CPU's number in ESXi's vmkernel header, `cpu30:2097483)StorageApdHandler: ...` (QA: a
     # rare event kept the CPU it first ran on, and the same event on another CPU was new)
     (r"(^|\s)cpu[0-9]+:", r"\1cpu" + WILDCARD + ":", 1),
+    # CockroachDB's redaction marks, `‹orders›`, hold a user's value, a table's or a column's
+    # name (QA: `index backfill for table ‹orders›` beside `‹payments›` two events, a new
+    # table's a new one); a keyword in capitals, `‹BACKUP›` (a statement's kind), stays
+    ("‹[^‹›\\s]*[^‹›\\sA-Z_][^‹›\\s]*›", "‹" + WILDCARD + "›", 1),
     # a name with a number after a hyphen is an id, a client's or a device's, `sensor-0001`,
     # `wifi-ap-02`, `mesos-slave-13` (QA Mosquitto, FreeRADIUS: `Client sensor-<*> has
     # exceeded timeout` kept the id's prefix, and a gateway's timeout was a new event); not

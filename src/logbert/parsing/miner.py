@@ -249,6 +249,7 @@ _ACTION_LABEL = re.compile(r"[a-z][a-z_]*:")
 _COMMAND_LABELS = frozenset({"command", "cmd"})
 _STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after them
 _CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
+_PASCAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+[0-9]*")  # `ClearExpiredEvents`
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
 _QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+'")  # `'sync-tables'`
 _MODULE_LABELS = frozenset({"module", "plugin"})
@@ -531,6 +532,12 @@ def _is_enum_word(word: str) -> bool:
 
 
 _BOOLEAN_WORDS = frozenset({"yes", "no", "true", "false"})
+# an ordinal, Zabbix's `failed: first network error` beside `another network error` (QA
+# Zabbix: one event, a host disabled with no first error passed as normal)
+_ORDINAL_WORDS = frozenset({
+    "first", "second", "third", "another", "next", "last", "final", "initial", "previous",
+    "subsequent", "repeated",
+})  # fmt: skip
 # a class by its namespace, PHP's `OCA\UpdateNotification\BackgroundJob\ResetToken`: code that
 # ran, as a call's name is (QA Nextcloud: ten background jobs one `Run <*> job` event, a stuck
 # job unnamed)
@@ -1276,12 +1283,14 @@ def _refine(
         )
         # ... and a task's or a stage's type after its word, Spinnaker Orca's `Starting task
         # createBake` beside `monitorDeploy`, `Starting stage deployManifest` (QA Spinnaker:
-        # one `Starting task <*>` event, a missing or reordered step unseen): camelCase names
+        # one `Starting task <*>` event, a missing or reordered step unseen): camelCase names,
+        # and PascalCase ones of two words or more, Keycloak's `Executed scheduled task
+        # ClearExpiredUserSessions` (QA: four tasks one event, sessions never expired unseen)
         operations = operations or (
             label is not None
             and label.lower() in _STEP_LABELS
             and len(values) <= ENDPOINT_MAX_DISTINCT
-            and all(_CAMEL_NAME.fullmatch(v) for v in values)
+            and all(_CAMEL_NAME.fullmatch(v) or _PASCAL_NAME.fullmatch(v) for v in values)
             and any(not v.islower() for v in values)
         )
         operations = operations or quoted_steps
@@ -1403,7 +1412,7 @@ def _refine(
         )
         joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
             _JOINED_STATES.fullmatch(v) for v in values
-        )
+        ) or all(v.lower() in _ORDINAL_WORDS for v in values)  # ... and ordinals
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
         elif split_pos < 0 and any(_is_outcome_word(_covered(token, v)) for v in values):

@@ -71,6 +71,7 @@ from logbert.pipeline.logs import (
     log_file_list,
     note_earlier_starts,
     read_log_sessions,
+    unordered_training_error,
 )
 from logbert.pipeline.overlap import (
     overlap_counts,
@@ -457,6 +458,9 @@ class Pipeline:
         )
         summary.on_chunk = None
         self.log_summary_ = summary
+        unordered = unordered_training_error(self.sessionizer, summary)
+        if unordered is not None:
+            raise unordered
         if log:
             log(summary.line())
         parser.freeze()

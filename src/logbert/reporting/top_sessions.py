@@ -94,8 +94,11 @@ def top_sessions_section(
         "Highlighted rows are the events behind the score. Surprise says how unexpected each "
         "was: for LogBERT -log p of the actual key under the model; for ngram how many n-gram "
         "sizes ending there training never held; for new-event 1, a template training never "
-        "held. 'Expected' lists what the model predicted at that position (ngram: what "
-        "followed the same keys in training), with probabilities. Positions count from 0."
+        "held; for ecvc the share of the session's events a key has beyond its nearest "
+        "training session's. 'Expected' lists what the model predicted at that position (ngram: "
+        "what followed the same keys in training; ecvc, at the session's end: the keys that "
+        "nearest session held more of, with their share of its events), with probabilities. "
+        "Positions count from 0."
     ]
     if not explained:
         notes = ["The scores carry no top_events (this detector does not explain its scores)."]

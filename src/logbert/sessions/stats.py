@@ -502,8 +502,8 @@ class SessionizeStats:
                 f"warning: {self.n_unmatched:,} events matched no id of --by-id '{pattern}', so "
                 f"they are in no session, and {kinds}; if those lines name their session "
                 "another way (a connection, a parent's id), add it to the regex as another "
-                "alternative, or judge them with a second model by time windows (--window), "
-                "which hold every event"
+                "alternative, or judge them with a second model by time windows without "
+                "--by-id (--window), which hold every event"
             )
         return (
             f"warning: {self.n_unmatched:,} events had no {self.field} value, so they are in "
@@ -531,7 +531,8 @@ class SessionizeStats:
             "where a session spans them, "
             f"{TIME_ORDER_ADVICE}. Unless the id is reused: one that several hosts or runs "
             "give to different sessions (process ids, Erlang pids) joins them into one, in "
-            "any order; put the host in the id (--by-field Host,Pid; with --by-id, named "
+            "any order; put the host in the id (--by-field Host,Pid, or the file: --by-field "
+            "source,CallId; with --by-id, named "
             "groups make one id of their values: 'hostname=(?P<host>\\S+) .*reqId=(?P<req>"
             "\\S+)') or pass --idle-timeout (to sessionize, or to train)"
         )
@@ -704,7 +705,8 @@ class SessionizeStats:
             f"event (e.g. {example}), while {'their' if len(silent) > 1 else 'its'} other "
             "windows do: a host or process that stopped writing (crashed, hung or cut off from "
             "its log) writes no session, so no detector judges its silence; look at those "
-            "times yourself"
+            "times yourself (where a value writes only when it is busy or in trouble, a quiet "
+            "night or a healthy host, its silence is normal)"
         )
 
     def warnings(self, pattern: str | None) -> list[str]:

@@ -81,6 +81,9 @@ class WindowSessionizer(Sessionizer):
         self.id_pattern = id_pattern
         self.id_regex = compile_id_pattern(id_pattern) if id_pattern is not None else None
         self.key_column = ID_COLUMN if id_pattern is not None else field
+        # kinds of event only among those with no id (`stats`; QA Zabbix: every housekeeper
+        # run and slow query in no host's window, said as a count alone)
+        self.stats.id_keys = id_pattern is not None
         self.labels = labels
         # with labels: the ids of the windows closed, in order (a dict: examples repeat)
         self._written: dict[str, None] = {}

@@ -10,9 +10,16 @@ imported on first use, so `import logbert` stays light (no torch until a model n
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# PyTorch's CPU threads (OpenMP) spin while waiting under the default ACTIVE policy: beside
+# other busy processes (a second logbert, the service's engine, the system the logs come from)
+# a small model's training step took 30 times as long (benchmarks/omp_wait.py). Read when
+# OpenMP starts, so set before torch is imported; the environment's own choice wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {

@@ -1,5 +1,5 @@
-"""What blind QA round 107 (Keycloak, CockroachDB) found in reading each log's lines, and what
-they read as now."""
+"""What blind QA rounds 107-108 (Keycloak, CockroachDB, Zabbix, Asterisk, Fluentd) found in
+reading each log's lines, and what they read as now."""
 
 from __future__ import annotations
 
@@ -80,3 +80,82 @@ def test_verbose_names_a_level(log_parsed):
     ]
     _, summary = log_parsed(lines, "[<Date> <Time>] <Level>[<Pid>] <Component>: <Content>")
     assert not [w for w in summary.warnings if "names no level" in w]
+
+
+def test_an_asterisk_channel_is_one_variable(masked_alike):
+    """QA Asterisk: `PJSIP/203-00000302 is ringing` read `PJSIP/<*>-<*>`, a trunk's
+    `PJSIP/trunk-sipgate-00000305` `PJSIP/<*>`: one event two keys."""
+    channels = ("PJSIP/203-00000302", "PJSIP/trunk-sipgate-00000305", "SIP/115-00000a5f")
+    lines = [f"{channel} is ringing" for channel in channels]
+    assert masked_alike(lines) == ["PJSIP/<*> is ringing"] * 2 + ["SIP/<*> is ringing"]
+
+
+def test_a_quoted_word_and_conversion_keeps_its_quotes(masked_alike):
+    """QA Zabbix: `value type "Numeric (unsigned)"` read `value type <*>"`, a stray quote."""
+    (masked,) = masked_alike(['Value "N/A" is not suitable for value type "Numeric (unsigned)"'])
+    assert masked.endswith('for value type "<*>"')
+
+
+def test_a_plugins_own_id_is_masked(masked_alike):
+    """QA Fluentd (round 108): `plugin_id="in_tail_postgres"` kept, a template per plugin a
+    reload shut down, and a routine reload on another host a new event."""
+    lines = [
+        f'shutting down input plugin type=:tail plugin_id="in_tail_{name}"'
+        for name in ("nginx", "postgres")
+    ]
+    masked = masked_alike(lines)
+    assert masked[0] == masked[1] == "shutting down input plugin type=:tail plugin_id=<*>"
+
+
+def test_values_in_parentheses_before_a_message_leave_its_words_events(log_parsed):
+    """QA HTCondor (round 108): the shadow's `(5018.0) (31100): JobLeaseDuration: 2400
+    seconds`, `Found starter: <...>` and two more one `(<*>) (<*>): <*> <*> <*>` template."""
+    a, b = "12/02/25 07:10:01 (5018.0) (31100): ", "12/02/25 07:20:01 (5019.0) (31105): "
+    found = "Found starter: <10.1.0.1{0}:9618?addrs=10.1.0.1{0}-9618&alias=exec0{0}.x&noUDP>"
+    lines = [  # the shadow's reconnect lines, as QA wrote them
+        a + "Can no longer talk to condor_starter <10.1.0.13:9618>",
+        a + "Trying to reconnect to disconnected job",
+        a + "LastJobLeaseRenewal: 1764659101 Tue Dec 02 07:05:01 2025",
+        a + "JobLeaseDuration: 2400 seconds",
+        a + "JobLeaseDuration remaining: 2141",
+        a + "Attempting to locate disconnected starter",
+        a.replace(":01 (", ":03 (") + found.format(3),
+        b + "LastJobLeaseRenewal: 1764659701 Tue Dec 02 07:15:01 2025",
+        b + "JobLeaseDuration: 2400 seconds",
+        b + "JobLeaseDuration remaining: 2290",
+        b.replace(":01 (", ":03 (") + found.format(4),
+    ]
+    events, _ = log_parsed(lines, "<Date> <Time> <Content>", timestamp_format="%m/%d/%y %H:%M:%S")
+    assert len(set(events["template"])) == 7
+    assert "(<*>) (<*>): JobLeaseDuration: <*> seconds" in events["template"]
+
+
+def test_auto_does_not_read_a_two_digit_year_date_as_sparks(tmp_path):
+    """QA HTCondor (round 108): `auto` chose `spark` for `12/02/25 06:01:03 slot1: Request
+    accepted.` (1 of 3 lines read, `slot1:` its level), dated it 2012-02-25, exit 0."""
+    import pytest
+
+    from logbert.errors import LogbertError
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "StartLog"
+    log.write_text(
+        "12/02/25 06:01:03 slot1: Request accepted.\n"
+        "12/02/25 06:01:03 slot1: Remote owner is alice@cluster.example.com\n"
+        "12/02/25 06:01:04 slot1: Changing activity: Idle -> Busy\n"
+    )
+    with pytest.raises(LogbertError, match=r"--timestamp-format '%m/%d/%y %H:%M:%S'"):
+        parse_files([str(log)], resolve_format("auto"), tmp_path / "e.parquet")
+
+
+def test_a_user_named_in_a_parenthesized_list_before_text_is_masked(masked_alike):
+    """QA ClickHouse (round 108): `(from 10.20.1.28:50728, user: bob) SELECT ...` kept the
+    user, a template per user, and a new user's routine query a new event."""
+    lines = [
+        f"(from 10.20.1.28:5072{i}, user: {user}) SELECT count() FROM analytics.events"
+        for i, user in enumerate(("grafana", "bob"))
+    ]
+    masked = masked_alike(lines)
+    assert masked[0] == masked[1]
+    assert masked[0] == "(from <*>:<*>, user: <*>) SELECT count() FROM analytics.events"

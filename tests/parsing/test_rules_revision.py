@@ -72,6 +72,11 @@ DIGESTS = {
     # 17: other templates for logs loghub's lines do not show (a random segment of a path, a
     # base32 id in one, a user's session calls as endpoints, a registry's actions, job kinds)
     17: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
+    # 18: other templates for logs loghub's lines do not show (PascalCase task names, ordinals,
+    # `NOT NULL`, CockroachDB's redacted values, Asterisk's channels, a plugin's id, values in
+    # parentheses before a message, a quoted word and conversion in its quotes, a user listed
+    # before text)
+    18: "7627e05b6f4f8391455f7a369df7f99c5eebc82242a03f6b78033a8184609e1a",
 }
 
 

@@ -371,7 +371,11 @@ LEVEL_WORDS = pa.array(
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
 # another value there for a misread line, and a run with one of them named says so
 # (`Parser._count_wordless_level`)
-LEVEL_WORD_FORMATS = frozenset({"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite"})
+# (Spark's log4j too: QA HTCondor, `12/02/25 06:01:03 slot1: Request accepted.` read by
+# `spark` with `slot1:` as the level, its MM/DD/YY dates as yy/MM/dd, 13 years off, exit 0)
+LEVEL_WORD_FORMATS = frozenset(
+    {"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite", "spark"}
+)
 # ... and those whose <Level> is syslog's severity as a number (`_BUILTIN_FIELDS` checks it)
 NUMERIC_LEVEL_FORMATS = frozenset({"lsf"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog

@@ -838,6 +838,9 @@ NAME_KEYS = (
     # ... and a WiFi network's, wpa_supplicant's `ssid="HomeNet"`, `(SSID='HomeNet' freq=5180
     # MHz)` (QA systemd-networkd: a template per network, a laptop joining a new one a new event)
     "ssid|"
+    # ... and a plugin's own id, Fluentd's `plugin_id="in_tail_postgres"` (QA: a template per
+    # plugin a reload shut down, a routine reload on another host a new event)
+    "plugin_id|"
     # ... and a Kubernetes label set's `app`, Promtail's `Adding target key="...:{app=\"shop\",
     # ...}"` (QA Loki: a template per app, a new deployment's target a new event)
     "app|"
@@ -959,8 +962,12 @@ _NAMED_COLON = (
 # per topic, a client's one message split by what it named)
 # (a pair's value a word up to the next pair or the end, not prose, `node: shutting down`; the
 # brackets that close the list stay, Rundeck's `(project: ops, user: rundeck)`: QA, the `)` was
-# taken into the value and the template lost it)
-_NAMED_LISTED = rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|[)\]}}]*$)"
+# taken into the value and the template lost it), nor where text follows them, ClickHouse's
+# `(from 10.0.0.5:50728, user: bob) SELECT ...` (QA: a template per user, a new one's routine
+# query a new event)
+_NAMED_LISTED = (
+    rf"(^|,\s)((?i:{_ENTITY_KEYS}|{NAME_KEYS})): [^\s,\"'=<)\]}}]+(,|\)\s|[)\]}}]*$)"
+)
 _ENTITY_SPACED = (
     r"(^|[\s,;(])((?i:host|hostname|node|nodename|peer)): "
     r"[A-Za-z][A-Za-z0-9-]*[0-9][A-Za-z0-9-]*(,|;|$)"
@@ -1662,7 +1669,9 @@ MASKS: list[tuple[str, str, int]] = [
         (rf"(={q})[^\s\"']*{JOIN}[^\s\"']*{q}($|[\s,;)\]}}])", rf"\1{WILDCARD}{q}\2", 1)
         for q in "\"'"
     ),
-    (rf"[^\s{JOIN}]*{JOIN}\([^\s()]*\)", WILDCARD, 1),  # a joined "word (conversion)"
+    # a joined "word (conversion)", inside its quotes (QA Zabbix: `value type "Numeric
+    # (unsigned)"` read `value type <*>"`, its closing quote left alone)
+    (rf"[^\s{JOIN}\"']*{JOIN}\([^\s()]*\)", WILDCARD, 1),
     (  # a joined date or quantity, trailing punctuation kept, and its name where it has one
         # (Fluentd's `next_retry_time=2026-12-04 00:57:17 +0000`: QA, the name went with it)
         rf"((?:^|\s)[A-Za-z_][\w.-]*=)?[^\s{JOIN}]*{JOIN}[^\s]*?([,;.:)\]}}]*)(\s|$)",
@@ -2305,6 +2314,10 @@ MASKS: list[tuple[str, str, int]] = [
         2,
     ),
     (r"<\*>(\.<\*>)+", WILDCARD, 1),  # dotted numbers (IPs, versions) are one variable
+    # an Asterisk channel, `PJSIP/203-00000302` beside `PJSIP/trunk-sipgate-00000305`: its
+    # endpoint and sequence number one variable, as a named endpoint's are (QA Asterisk: a
+    # numbered phone's `is ringing` an event apart from a trunk's)
+    (r"(^|[^A-Za-z0-9_/])((?:PJSIP|SIP|IAX2|DAHDI)/)<\*>-<\*>", r"\1\2" + WILDCARD, 1),
     # a word holding a masked number is one variable: blk_<*>, job_<*>_<*>, <*>ms
     (r"[A-Za-z0-9_]*<\*>(?:[A-Za-z0-9_]|<\*>)*", WILDCARD, 1),
     (  # boolean and null values

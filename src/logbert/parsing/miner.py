@@ -606,7 +606,12 @@ def _is_structured_word(word: str) -> bool:
 
 _RECORD_MARK = re.compile(r"[-*|>#+]{1,3}")  # a word of marks only, before a record's words
 _SIGNED_VALUE = r"[<>#@]?<\*>[:>]?"  # a masked value, after its sign: `<<*>`, `#<*>`
-_LEADING_WORD = re.compile(f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}")  # neither is the message
+# ... or in parentheses, HTCondor's shadow prefix `(5018.0) (31100): JobLeaseDuration: ...`
+# (QA: four events one all-variable `(<*>) (<*>): <*> <*> <*>` template)
+_PARENTHESIZED_VALUE = r"\(<\*>\):?"
+_LEADING_WORD = re.compile(  # none is the message
+    f"{_RECORD_MARK.pattern}|{_SIGNED_VALUE}|{_PARENTHESIZED_VALUE}"
+)
 # a time of day masked, a bracketed level and a logger before a message, Python logging's
 # `%(asctime)s [%(levelname)s] %(name)s: %(message)s` with a time alone, as a format that takes
 # no time from it keeps it (QA Sentry in `docker compose logs`: `10:00:31 [INFO]

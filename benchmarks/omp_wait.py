@@ -14,8 +14,8 @@ busy one.
 Each run is its own process (the policy is read when OpenMP starts): LogBERT with its defaults
 and `--epochs` epochs on the first `--sessions` normal training sessions of protocol A (seed
 0), and the tiny model of the unit tests (hidden 32, 90 sessions, 4 epochs); `--busy N` starts
-N processes that spin on the CPU meanwhile. Prints a table; writes
-benchmarks/results/omp_wait.json.
+N processes that spin on the CPU meanwhile, `--busy "N train"` runs N of the same training at
+once (their mean time). Prints a table; writes benchmarks/results/omp_wait.json.
 """
 
 from __future__ import annotations
@@ -54,23 +54,32 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 """
 
 
-def run(case: str, policy: str, busy: int, args: argparse.Namespace, work: str) -> dict:
+def run(case: str, policy: str, busy: str, args: argparse.Namespace, work: str) -> dict:
+    """One case's training under `policy` beside `busy`: "0" (alone), "N" (N spinning
+    processes) or "N train" (N-1 more of the same training at once, as two logbert runs or
+    the service's engine beside a training are); the mean of the trainings' times."""
     env = {**os.environ, "OMP_WAIT_POLICY": policy}
+    n = int(busy.split()[0])
+    together = n if busy.endswith("train") else 1
     spinners = [  # processes that each want a core
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(0 if together > 1 else n)
     ]
+    command = [sys.executable, "-c", CHILD, case, str(args.sessions), str(args.epochs),
+               str(args.data), work]  # fmt: skip
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", CHILD, case, str(args.sessions), str(args.epochs),
-             str(args.data), work],
-            env=env, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+        children = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(together)
+        ]
+        outs = [json.loads(child.communicate()[0].strip().splitlines()[-1]) for child in children]
     finally:
         for process in spinners:
             process.kill()
             process.wait()
-    out = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"case": case, "policy": policy, "busy": busy, **out}
+    seconds = sum(out["seconds"] for out in outs) / len(outs)
+    return {"case": case, "policy": policy, "busy": busy, "seconds": seconds,
+            "steps": outs[0]["steps"]}  # fmt: skip
 
 
 def main() -> None:
@@ -79,25 +88,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--busy", default="0,2", help="comma list of spinning processes")
+    parser.add_argument(
+        "--busy", default="0,2,2 train",
+        help="comma list: N spinning processes, or 'N train' (N trainings at once)",
+    )
     parser.add_argument("--data", type=Path, default=datasets_dir(ROOT))
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as work:
-        for busy in (int(b) for b in args.busy.split(",")):
+        for busy in (b.strip() for b in args.busy.split(",")):
             for case in ("tiny", "hdfs"):
                 for policy in ("ACTIVE", "PASSIVE"):
                     rows.append(run(case, policy, busy, args, work))
                     r = rows[-1]
-                    print(f"{r['case']:5} {r['policy']:8} busy={r['busy']}  "
+                    print(f"{r['case']:5} {r['policy']:8} busy={r['busy']:8}  "
                           f"{r['seconds']:8.2f} s  ({r['steps']} steps)", flush=True)  # fmt: skip
-    print("\ncase   busy   ACTIVE s  PASSIVE s  PASSIVE/ACTIVE")
-    for busy in sorted({r["busy"] for r in rows}):
+    print("\ncase   busy       ACTIVE s  PASSIVE s  PASSIVE/ACTIVE")
+    for busy in dict.fromkeys(r["busy"] for r in rows):
         for case in ("tiny", "hdfs"):
             same = [r for r in rows if (r["case"], r["busy"]) == (case, busy)]
             pair = {r["policy"]: r["seconds"] for r in same}
             ratio = pair["PASSIVE"] / pair["ACTIVE"]
-            print(f"{case:5} {busy:5} {pair['ACTIVE']:10.2f} {pair['PASSIVE']:10.2f} {ratio:15.2f}")
+            print(f"{case:5} {busy:9} {pair['ACTIVE']:10.2f} {pair['PASSIVE']:10.2f} {ratio:15.2f}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -93,7 +93,9 @@ def test_an_id_regex_that_matches_few_events_is_a_warning_with_an_example(make_e
         "(e.g. 'Validating cart for req-1a2b3c: 2 items', which holds the id 'req-1a2b3c' of "
         "a session), so they are in no session and the sessions hold only the events that "
         "name their id this way; if the other lines name the id too, use a regex that matches "
-        "the id wherever it appears (the id's own pattern, without the words around it)"
+        "the id wherever it appears (the id's own pattern, without the words around it); "
+        "lines that name no id at all (a process's or the cluster's own) are judged in time "
+        "windows of their own (--window without --by-id)"
     )
     # the bare id matches every line but the GC one: no warning; nor for half the events
     assert by_id(path, r"req-[0-9a-f]{6}")[1].unmatched_warning(r"req-[0-9a-f]{6}") is None
@@ -1406,7 +1408,7 @@ def test_ids_of_an_address_and_its_port_are_a_warning(make_events):
     assert warning is not None and warning in stats.warnings(pattern)
     assert "60 of 60 session ids" in warning and "from 10 addresses" in warning
     fixed = "for ([0-9.]+):[0-9]+"
-    assert warning.endswith(f"e.g. '{fixed}'")
+    assert f"e.g. '{fixed}'; if a connection is (an SSH server's" in warning
     sessions, stats = by_id(path, fixed, batch_size=16)
     assert len(sessions) == 10 and stats.ported_ids_warning(fixed) is None
     # one connection per address: the port is no part of a client's many
@@ -1493,3 +1495,17 @@ def test_kinds_of_event_only_in_events_matching_no_id_are_a_warning(make_events)
     # a kind the sessions hold too is judged there
     path = make_events("seen.parquet", content=lines, template_id=[1, 3, 3] * 20)
     assert by_id(path, pattern, batch_size=16)[1].unjudged_kinds_warning(pattern) is None
+
+
+def test_a_regex_holding_quotes_is_shown_as_a_shell_takes_it_back():
+    """QA Icinga 2: `--by-id ''([\\w.-]+!...)''` was echoed for a regex of its own quotes."""
+    import subprocess
+
+    from logbert.sessions.options import shell_arg
+
+    for regex in [r"'([\w.-]+![\w.-]+)'", r"blk_(\d+)", "a\"b$c'd\\", r"say '(\w+)\"'"]:
+        shown = shell_arg(regex)
+        back = subprocess.run(["bash", "-c", f"printf %s {shown}"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        assert back == regex, shown
+    assert shell_arg(r"blk_(\d+)") == r"'blk_(\d+)'"  # as before where no quote is in it

@@ -66,6 +66,7 @@ class Prepared:
     # a Zeek log's: each record is stamped with when it started and written when it ended, so
     # its times step back wherever a long connection ends (no clock set back: no warning)
     stamped_at_start: bool = False
+    line_sample: set[int] | None = None  # `shared_lines.line_sample`, with several inputs
 
 
 def _schema(fmt: LogFormat) -> pa.Schema:

@@ -694,10 +694,15 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # request id, authority and upstream host fields (QA Envoy: `iso` kept the agent in rare
     # events, a client disconnect from a new client library a new event), beside its own log,
     # `[2026-12-04 08:03:19.249][1][warning][config] [source/...:191] ...`, thread, level and
-    # logger as fields
+    # logger as fields; Istio's default access log adds the upstream cluster, three addresses,
+    # the server name and the route (`... "10.244.2.7:9080" inbound|9080|| 127.0.0.6:60364
+    # 10.244.2.7:9080 10.244.1.5:49624 outbound_.9080_._.details... default`): fields too, the
+    # cluster's direction a word of the event (`splitter._cluster_direction`; QA Istio: every
+    # field empty, the whole line the event, a hop's client and server lines one event)
     "envoy": BuiltinFormat(
         r'\[<Timestamp>\](\[<Tid>\]\[<Level>\]\[<Component>\])? <Content>'
-        r'( "<Client>" "<Agent>" "<ReqId>" "<Authority>" "<Upstream>")?',
+        r'( "<Client>" "<Agent>" "<ReqId>" "<Authority>" "<Upstream>"'
+        r"( <Cluster> <UpstreamLocal> <DownstreamLocal> <DownstreamRemote> <Sni> <Route>)?)?",
         TimestampSpec(
             ("Timestamp",), ISO_8601, expected="'[2026-12-04T08:18:27.831Z] \"GET / HTTP/1.1\" ...'"
         ),
@@ -823,6 +828,19 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"<Content>",
         TimestampSpec(
             ("Date", "Time"), ISO_8601, expected="'2024-11-18 10:00:00.100  INFO 1 --- [main] ...'"
+        ),
+    ),
+    # Solr's log4j2 layout (`2026-03-04 08:00:03.000 INFO  (commitScheduler-22-thread-1) [c:products
+    # s:shard1 r:core_node5 x:products_shard1_replica_n2 t:3f3a59702078e631] o.a.s.u.
+    # DirectUpdateHandler2 end_commit_flush`, `[   ]` outside a core): thread, the MDC's
+    # collection, shard, replica, core and trace id, and the logger as fields (QA Solr: `iso`
+    # kept them in the event, 58 kinds of event 179 templates, a leader moving to another core
+    # 283 false alarms; `--by-field Trace` a request's session)
+    "solr": BuiltinFormat(
+        r"<Date> <Time> +<Level> +\(<ThreadName>\) \[ *(c:<Collection> ?)?(s:<Shard> ?)?"
+        r"(r:<Replica> ?)?(x:<Core> ?)?(t:<Trace> ?)?\] <Component> <Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2026-03-04 08:00:03.000 INFO  (main) [   ] ...'"
         ),
     ),
     # PostgreSQL's log with Debian's `log_line_prefix` (`%m [%p] %q%u@%d `: `2024-05-14

@@ -9,6 +9,7 @@ digits, a request path's kept segment), and the marks are restored once masking 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -292,8 +293,9 @@ _ERRNO_NAME = (
     r"|\bSIG:"
     # ... and a gRPC stream's status, Envoy's `gRPC config stream to xds-grpc closed since 4s
     # ago: 14,` (UNAVAILABLE; 0 is the routine rotation) and `grpc-status=14` (QA Envoy: an
-    # xDS outage was a stream rotation's event)
-    r"|\bgrpc[-_ ]status|\bclosed since [0-9.]+[a-z]* ago:"
+    # xDS outage was a stream rotation's event), Istio's `... xds-grpc closed: 14,` too (QA
+    # Istio: masked)
+    r"|\bgrpc[-_ ]status|\bclosed since [0-9.]+[a-z]* ago:|\bstream to \S+ closed:"
     # ... and an IDS alert's severity (Suricata's `alert.severity=1`: QA, masked) and the
     # counts of failed and unreachable hosts of Ansible's recap (`failed=1`: QA, a failed
     # run's recap was a clean one's)
@@ -903,11 +905,6 @@ AUTH_FACTOR: list[tuple[str, str, int]] = [
 ]
 AUTH_FACTOR_WORD = re.compile(rf"(^|[^A-Za-z0-9_])([1-4])(?={_FACTOR_END})")
 
-_STATUS_PY = [(re.compile(p), r, n) for p, r, n in STATUS]
-_EXIT_STATUS_PY = [(re.compile(p), r, n) for p, r, n in EXIT_STATUS]
-_KEPT_NULL_PY = [(re.compile(p), r, n) for p, r, n in KEPT_NULL]
-_VERDICT_PY = [(re.compile(p), r, n) for p, r, n in VERDICT]
-_COMMAND_PY = [(re.compile(p), r, n) for p, r, n in COMMAND]
 # A Puppet resource reference, `(/Stage[main]/Sudo/File[/etc/sudoers]/content) content
 # changed ...`: the class path to it is masked, its type, title and property are the event
 # (QA Puppet: masked whole, a change to /etc/sudoers was a routine nginx.conf deploy's event,
@@ -928,19 +925,7 @@ PUPPET: list[tuple[str, str, int]] = [
     (_PUPPET_TITLE, rf"\1{_KEPT}", 8),
     (r"\(\x00/", "(" + WILDCARD + "/", 1),
 ]
-_PUPPET_PY = [(re.compile(p), r, n) for p, r, n in PUPPET]
-_REQUEST_PY = [
-    (re.compile(p), r, n)
-    for p, r, n in (
-        REGISTRY + ID_ACTION + NAME_ACTION + RPC_REQUEST + DICT_REQUEST + QUOTED_REQUEST + REQUEST
-    )
-]
-_API_REQUEST_PY = [  # (`_API_PATH_ANY`: no name before an action)
-    (re.compile(p), r, n)
-    for p, r, n in REGISTRY + ID_ACTION + RPC_REQUEST + DICT_REQUEST + QUOTED_REQUEST + REQUEST
-]
 _API_PATH_PY = re.compile(_API_PATH_ANY)
-_BARE_VERSION_PY = [(re.compile(p), r, n) for p, r, n in _BARE_VERSION]
 _BARE_VERSION_ANY = (
     rf"/{_API_BARE}[0-9](?:\.[0-9])?/[A-Za-z_]|{_ROOT_VERSION}[0-9]\.[0-9]/[A-Za-z_]"
 )
@@ -1132,16 +1117,39 @@ def restore_array(masked: pa.Array) -> pa.Array:
     return _restore_requests(masked)
 
 
+Rule = tuple[re.Pattern[str], str, int]
+
+
+@functools.cache
+def _text_rules() -> tuple[list[Rule], list[Rule], list[Rule], list[Rule]]:
+    """`mark_text`'s rules, compiled once on first use: (before the requests, the requests, the
+    requests of an API path, after them). Compiled at import they cost every process 1.5 s (a
+    `logbert serve` start twice, its engine's too), the requests' twice: `re`'s cache of 512
+    patterns is smaller than these rules."""
+    compiled: dict[str, re.Pattern[str]] = {}
+
+    def rules(patterns: list[tuple[str, str, int]]) -> list[Rule]:
+        return [(compiled.setdefault(p, re.compile(p)), r, n) for p, r, n in patterns]
+
+    shared = REGISTRY + ID_ACTION
+    tail = RPC_REQUEST + DICT_REQUEST + QUOTED_REQUEST + REQUEST
+    return (
+        rules(_BARE_VERSION),
+        rules(shared + NAME_ACTION + tail),
+        rules(shared + tail),  # (`_API_PATH_ANY`: no name before an action)
+        rules(COMMAND + PUPPET + VERDICT + KEPT_NULL + EXIT_STATUS + STATUS),
+    )
+
+
 def mark_text(text: str) -> str:
     """`mark_array` for one string, in its order: requests, statuses, then error numbers (a
     number both could take, `exit status=500`, is a status class in both)."""
-    requests = [] if ERROR_CONTEXT_REQUEST in text else _REQUEST_PY
-    if requests and _API_PATH_PY.search(text):
-        requests = _API_REQUEST_PY
-    for pattern, repl, passes in (
-        _BARE_VERSION_PY + requests + _COMMAND_PY + _PUPPET_PY + _VERDICT_PY + _KEPT_NULL_PY
-        + _EXIT_STATUS_PY + _STATUS_PY
-    ):
+    before, requests, api_requests, after = _text_rules()
+    if ERROR_CONTEXT_REQUEST in text:
+        requests = []
+    elif _API_PATH_PY.search(text):
+        requests = api_requests
+    for pattern, repl, passes in before + requests + after:
         for _ in range(passes):
             text = pattern.sub(repl, text)
     text = _OPENSSL_CODE_PY.sub(lambda m: m.group(1) + WILDCARD + m.group(2), text)

@@ -21,6 +21,7 @@ are marked before the masks and restored after them (`kept_values`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -831,6 +832,10 @@ NAME_KEYS = (
     # ... and a vector database's collection, Weaviate's `class_name=Article` (QA: one error a
     # template per class, a new class's routine compactions new events)
     "class_name|collection|collection_name|"
+    # ... and a search engine's core, Solr's `Begin buffering updates. core=[orders_shard1_
+    # replica_n3]`, `PeerSync: core=orders_shard1_replica_n3` (QA Solr: a template per core, a
+    # node's normal restart in a new place new events)
+    "core|core_name|"
     # ... and where a connection comes from or goes, a firewall's `src_country_code=NLD`, and a
     # user's group, Sophos' `user_gp="Sales"` (QA Sophos: 80 templates of one deny event)
     "src_country_code|dst_country_code|src_country|dst_country|srccountry|dstcountry|"
@@ -926,9 +931,11 @@ _ENTITY_KEYS = (
 # a field's value, quoted or a word (not `========`)
 # (escaped quotes too, a label set inside a quoted value: Alertmanager's `{alertname=\"X\"}`)
 # ... or a JSON list of strings, Kubernetes' audit `user.extra.authentication.kubernetes.io/pod-uid=
-# ["1b2c..."]` (QA: `pod-uid=<*>"<*>"]`, its bracket taken for the value)
+# ["1b2c..."]` (QA: `pod-uid=<*>"<*>"]`, its bracket taken for the value), or one word in
+# brackets, Solr's `core=[orders_shard1_replica_n3]` (QA: `core=<*>]`)
 _FIELD_VALUE = (
-    r"(?:\[\"[^\[\]]*\"\]|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
+    r"(?:\[\"[^\[\]]*\"\]|\[(?:<\*>|[^\[\]\s,;\"'<=])+\]"
+    r"|\\\"[^\"\\]*\\\"|\"[^\"]*\"|'[^']*'|[^\s,;)}\]\"'<=][^\s,;)}\]\"'<]*)"
 )
 # ... written as JSON its value is quoted or a number: a quoted word and a colon in prose,
 # nginx's `user "guest": password mismatch`, is no `"guest": value` (QA nginx: `password` was
@@ -1603,6 +1610,11 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(, agent: )[^,]*(,)", r"\1" + WILDCARD + r"\2", 1),
     (r"'[^'!\s]+![^'\s]+'", "'" + WILDCARD + "'", 1),
     (r"((?:^|[\s(])arguments: )[^)]*(\))", r"\1" + WILDCARD + r"\2", 1),
+    # ... and such a command line elsewhere, its words quoted from the program's path on
+    # (`Running command '/usr/lib/nagios/plugins/check_load' '-c' '10,6,4': PID 123`, `Killing
+    # process group 30512 ('/usr/lib/.../check_mysql' '-H' '10.0.4.31' ...)`): QA Icinga, one
+    # event a template per plugin and count of arguments, a check's new argument a new event
+    (r"'/[^'\s]*'(?: '[^']*')+", WILDCARD, 1),
     # ... and a Kubernetes namespace named in prose, istiod's `... for pod <*> in namespace shop
     # -> 10.244.3.115` (QA: a new team's namespace made its pods' churn new events)
     (r"((?:^|\s)in namespace )[a-z0-9][a-z0-9-]*(\s|$)", r"\1" + WILDCARD + r"\2", 1),
@@ -2411,7 +2423,11 @@ def mask_random_ids(text: str) -> str:
     return _BASE32_ID.sub(_base32_id, _ID_CANDIDATE.sub(_random_id, text))
 
 
-_COMPILED = [(re.compile(p), r, n) for p, r, n in MASKS]
+@functools.cache
+def _compiled_masks() -> list[tuple[re.Pattern[str], str, int]]:
+    """`MASKS` compiled for Python, once on first use (not at import: every process, a CLI
+    command's too, would pay for it; see `kept_values._text_rules`)."""
+    return [(re.compile(p), r, n) for p, r, n in MASKS]
 _JOINS = [(re.compile(p), r, n) for p, r, n in JOINS]
 
 
@@ -2511,7 +2527,7 @@ def _mask_exact(text: pa.Array) -> list[str | None]:
     (`EXACT_IN_PYTHON`), else vectorised (the same results: `mask_text`)."""
     if len(text) > EXACT_IN_PYTHON:
         return apply_gated(text, MASKS[1:]).to_pylist()
-    masks = _COMPILED[1:]
+    masks = _compiled_masks()[1:]
     return [None if line is None else _substituted(line, masks) for line in text.to_pylist()]
 
 
@@ -2530,4 +2546,4 @@ def mask_text(text: str) -> str:
     """Apply the masks to one string (same result as `mask_array`)."""
     text = _substituted(_spaced_csv(plain_text(text)), _JOINS)
     text = kept_values.mark_text(join_values(text))
-    return kept_values.restore_text(mask_random_ids(_substituted(text, _COMPILED)))
+    return kept_values.restore_text(mask_random_ids(_substituted(text, _compiled_masks())))

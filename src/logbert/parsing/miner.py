@@ -108,8 +108,11 @@ _HANDLER_WORD = re.compile(
     r"|(?:[A-Za-z_]\w*\\)+[A-Za-z_]\w*"
 )
 # ... and a Go handler after its source line, Gitea's `@ repo/view.go:<*>(repo.Home)` (QA: every
-# route's completion was one `@ <*>)` event, an admin's page a repository's)
-_GO_HANDLER = re.compile(r"(?:[\w.-]+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][\w.]*)\)")
+# route's completion was one `@ <*>)` event, an admin's page a repository's), its folder's
+# version masked too, `@ <*>/repo/repo.go:<*>(repo.Get)` (QA Gitea: the API's handlers one event)
+_GO_HANDLER = re.compile(
+    r"(?:(?:[\w.-]|<\*>)+/)*[\w.-]+\.go:(?:<\*>|[0-9]+)\(([A-Za-z_][\w.]*)\)"
+)
 # a flow's port and protocol as `w3c` writes them (`port443`, `port-high`, `udp`,
 # `protocol47`): a service, as an endpoint is (QA VPC: in a small parse five protocols were one
 # `ACCEPT <*> from port-high to port53`)
@@ -181,6 +184,11 @@ _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name
 
 # the words after an operation's kind, `Initiating demote operation` (`_refine`'s `stated`)
 _OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
+# nouns a quoted kind stands before, `'Problem' notification` (not a name's: `user 'bob'`)
+_KIND_NOUNS = frozenset({"notification", "notifications", "message", "messages", "event",
+                         "events", "alert", "alerts", "signal", "request", "requests"})
+_GIT_SERVICE = re.compile(r"git-(?:upload-pack|receive-pack|upload-archive)")
+_QUOTED_KIND = re.compile(r"(['\"])[A-Za-z][\w:.-]*\1")
 # a Java class named for a command or request, packages first: `...api.AttachCommand`,
 # `...vm.DeployVMCmdByAdmin`, `...StartAnswer`
 _COMMAND_CLASS = re.compile(
@@ -1346,6 +1354,20 @@ def _refine(
             and len(values) <= ENDPOINT_MAX_DISTINCT
             and all(_DOTTED_ACTION.fullmatch(v.rstrip(",;:")) for v in values)
         )
+        # ... and a quoted kind before the noun it qualifies, Icinga 2's `Sending 'Problem'
+        # notification` beside `'Recovery'`, `'Acknowledgement'`, its `Relaying
+        # 'event::CheckResult' message` (QA Icinga: one event, a recovery sent with no problem
+        # before it unseen; a quoted name stands after its noun, `for user 'icingaadmin'`)
+        stated = stated or (
+            p + 1 < n
+            and all(r[p + 1] == rows[0][p + 1] for r in rows)
+            and rows[0][p + 1].rstrip(",;:.") in _KIND_NOUNS
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_QUOTED_KIND.fullmatch(v) for v in values)
+        )
+        # ... and git's wire services, Gitea's `SSH: Payload: git-upload-pack 'alice/docs.git'`
+        # beside `git-receive-pack` (QA Gitea: a pull and a push one `git-<*>` event)
+        stated = stated or all(_GIT_SERVICE.fullmatch(v) for v in values)
         # ... and the kind of an operation named before the word, Pacemaker's `Initiating
         # demote operation ...` beside `promote`, `start`, `stop` (QA DRBD: one event, a
         # promote before the demote the same two keys)

@@ -137,6 +137,7 @@ from logbert.parsing.reader import (
     source_names,
 )
 from logbert.parsing.reader import iter_chunks as read_chunks
+from logbert.parsing.shared_lines import SharedLines, line_sample
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import (
     STATE_VERSION,
@@ -360,6 +361,7 @@ class Parser(DatingChecks):
         self.trained_severities: dict[int, list[str]] = {}
         self.event_field_mix = EventFieldMix()  # ... and a format string's <Status>, <Type>...
         self._partials = 0  # lines that are a CRI log's partial records (`CRI_PARTIAL`)
+        self.shared_lines: SharedLines | None = None  # several inputs' sampled lines
         self._first_partial: tuple[str, int] | None = None  # ... the first: source, line_no
         self._first: tuple[str, int, str, str] | None = None  # source, line_no, line, time text
         self._first_undated: tuple[str, int, str, str] | None = None  # ... of one without
@@ -739,6 +741,7 @@ class Parser(DatingChecks):
     ) -> Iterator[ParsedChunk]:
         self.inputs = []
         self.empty_inputs = []
+        self.shared_lines = SharedLines() if len(inputs) > 1 else None
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             pending: deque[tuple[Future[Prepared], InputFit]] = deque()
 
@@ -777,7 +780,8 @@ class Parser(DatingChecks):
                     self.empty_inputs.append(name)
             while pending:
                 yield from take()
-        self._note_same_start()  # before `close` lets the inputs' first lines go
+        copies = self._note_same_start()  # before `close` lets the inputs' first lines go
+        self._note_shared_lines(copies)
         self._note_partial_records()
         for fit in self.inputs:
             fit.close()
@@ -819,7 +823,17 @@ class Parser(DatingChecks):
                 "--timezone Europe/Berlin)"
             )
 
-    def _note_same_start(self) -> None:
+    def _note_shared_lines(self, copies: set[str]) -> None:
+        """A warning when most of an input's lines are in another input too (`shared_lines`),
+        but for inputs already said to be copies."""
+        if self.shared_lines is None:
+            return
+        lines = {fit.name: fit.lines for fit in self.inputs}
+        found = self.shared_lines.warning(lines, left_out=copies)
+        if found:
+            self._say_once(found)
+
+    def _note_same_start(self) -> set[str]:
         """A warning when two inputs start with the same `HEAD_LINES` lines: the same log under
         two names (`gunzip -k` leaves `app.log.2` beside `app.log.2.gz`, and `app.log*` names
         both), whose events are then read twice. The same file named twice is refused
@@ -842,6 +856,7 @@ class Parser(DatingChecks):
                 + ": the same log under two names (`gunzip -k` leaves both the file and its "
                 ".gz)? Its events are read twice; pass each log once"
             )
+        return {name for pair in copies for name in pair}
 
     def _count_partial_records(self, chunk: LineChunk, name: str) -> None:
         """Count the chunk's lines that are CRI partial records, keeping the first."""
@@ -916,6 +931,8 @@ class Parser(DatingChecks):
             cols = {k: v.filter(pa.array(~(blank | directives)[ok])) for k, v in cols.items()}
             ok = ok & ~blank & ~directives
         prep = Prepared(chunk, name, ok, blank, line_no[ok], cols, directives, new_input=new_input)
+        if self.shared_lines is not None:
+            prep.line_sample = line_sample(chunk.lines)
         prep.stamped_at_start = self.fmt.name == W3C and (
             "ts" in (chunk.w3c_fields or ())
             or bool(pc.any(pc.starts_with(chunk.lines, ZEEK_FIELDS_DIRECTIVE)).as_py())
@@ -1132,6 +1149,8 @@ class Parser(DatingChecks):
         if len(self.head) < HEAD_LINES:
             self.head += text_lines(chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self._count_partial_records(chunk, prep.name)
+        if self.shared_lines is not None and prep.line_sample:
+            self.shared_lines.add(prep.name, prep.line_sample)
         rejects: list[tuple[str, int, str]] = []
         directives = prep.directives
         bad = np.flatnonzero(~(ok | prep.blank | directives))

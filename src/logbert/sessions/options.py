@@ -26,6 +26,21 @@ _NOT_ID_FIELDS = {
 }  # fmt: skip
 
 
+def shell_arg(text: str) -> str:
+    """`text` quoted as a shell argument a user can paste back: in single quotes, or in double
+    quotes where it holds a single quote (QA Icinga: `--by-id ''([\\w.-]+!...)''` echoed a
+    regex that held quotes of its own); where it holds a `!` too (an interactive shell's
+    history mark in double quotes), in single quotes with each `'` written `'\\''`."""
+    if "'" not in text:
+        return f"'{text}'"
+    if "!" in text:
+        return "'" + text.replace("'", "'\\''") + "'"
+    # inside double quotes a backslash is literal but before `\`, `"`, `$` and a backquote
+    escaped = re.sub(r'\\(?=[\\"$`]|$)', r"\\\\", text)
+    escaped = re.sub(r'(["$`])', r"\\\1", escaped)
+    return f'"{escaped}"'
+
+
 def field_names(by_field: str) -> list[str]:
     """The header fields of `--by-field`: one name, or several joined by commas
     (`Component,Pid`: a process on a host, where pids repeat across hosts). The session id is
@@ -150,7 +165,8 @@ def compile_id_pattern(pattern: str) -> re.Pattern[str]:
         raise LogbertError(f"--by-id regex '{pattern}' matches the empty string; name an id")
     if not regex.groups and _is_plain_text(pattern):  # plain text: one id everywhere
         raise LogbertError(
-            f"--by-id '{pattern}' is plain text: it matches the same text on every line that "
+            f"--by-id {shell_arg(pattern)} is plain text: it matches the same text on every "
+            "line that "
             "holds it, so all those lines would make one session; match the id's value, e.g. "
             f"'{id_value_example(pattern)}' for a value after the word"
             + (  # ... or a suffix the id ends with (not a field's name: QA Jaeger, `trace-id`)

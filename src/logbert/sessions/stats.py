@@ -21,7 +21,12 @@ from logbert.parsing.auto import show_line
 from logbert.parsing.formats import bare_name
 from logbert.sessions.io import ANOMALY, NORMAL
 from logbert.sessions.label_times import ShiftedLabels
-from logbert.sessions.options import alternatives_group_fix, by_field_hint, id_value_example
+from logbert.sessions.options import (
+    alternatives_group_fix,
+    by_field_hint,
+    id_value_example,
+    shell_arg,
+)
 
 # by id: this few ids for this many events each is one id matched on every line (a regex of
 # fixed text, `--by-id 'trace_id'`), not requests; ten jobs of 500 lines each are not it
@@ -410,11 +415,13 @@ class SessionizeStats:
             example += ")"
         return (
             f"warning: {self.n_unmatched:,} of {self.n_events:,} events "
-            f"({self.n_unmatched / self.n_events:.0%}) matched no id of --by-id '{pattern}'"
+            f"({self.n_unmatched / self.n_events:.0%}) matched no id of --by-id "
+            f"{shell_arg(pattern)}"
             f"{example}, so they are in no session and the sessions hold only the events "
             "that name their id this way; if the other lines name the id too, use a regex "
             "that matches the id wherever it appears (the id's own pattern, without the words "
-            f"around it){self._header_clause()}"
+            "around it); lines that name no id at all (a process's or the cluster's own) are "
+            f"judged in time windows of their own (--window without --by-id){self._header_clause()}"
         )
 
     def missed_ids_warning(self, pattern: str | None) -> str | None:
@@ -499,7 +506,8 @@ class SessionizeStats:
         )
         if self.field is None:
             return (
-                f"warning: {self.n_unmatched:,} events matched no id of --by-id '{pattern}', so "
+                f"warning: {self.n_unmatched:,} events matched no id of --by-id "
+                f"{shell_arg(pattern)}, so "
                 f"they are in no session, and {kinds}; if those lines name their session "
                 "another way (a connection, a parent's id), add it to the regex as another "
                 "alternative, or judge them with a second model by time windows without "
@@ -836,7 +844,8 @@ class SessionizeStats:
         )
         # (by a field too: Prosody's stream ids, `c2s55d8a6c0f2a0`, are freed addresses given
         # to later streams; QA, 20 streams glued to earlier ones and no word said)
-        keyed = f"--by-id '{pattern}'" if pattern is not None else f"--by-field {self.field}"
+        keyed = f"--by-id {shell_arg(pattern)}" if pattern is not None else None
+        keyed = keyed or f"--by-field {self.field}"
         unique = (
             "capture more of the line in the id so it is unique (named groups are joined: "
             "'(?P<ptr>C-0x[0-9a-f]+): \\S+@(?P<client>\\S+)')"
@@ -867,7 +876,7 @@ class SessionizeStats:
         return (
             f". {self.n_shared_ids:,} of these ids came from several hosts (e.g. "
             f"{self.shared_id_example}): if each host numbers or names its own, key them by "
-            f"host too, --by-field {self.host_field} --by-id '{pattern}'"
+            f"host too, --by-field {self.host_field} --by-id {shell_arg(pattern)}"
         )
 
     def _restarted(self, pattern: str | None) -> tuple[int, str] | None:
@@ -1061,13 +1070,14 @@ class SessionizeStats:
         fixed = alternatives_group_fix(pattern)
         if fixed is not None:
             return (
-                f"warning: {what} --by-id '{pattern}' {named}: the id is the regex's only "
+                f"warning: {what} --by-id {shell_arg(pattern)} {named}: the id is the regex's only "
                 "capture group, and that group holds the alternatives only, not the id after "
                 f"them; make it non-capturing so the whole match is the id: '{fixed}'"
             )
         example = id_value_example(pattern)
         return (
-            f"warning: {what} --by-id '{pattern}' {named}: the regex seems to match fixed text "
+            f"warning: {what} --by-id {shell_arg(pattern)} {named}: the regex seems to "
+            "match fixed text "
             "rather than an id that differs from session to session; match the id's value, e.g. "
             f"'{example}' (the id is the whole match or its only capture group)"
         )
@@ -1142,7 +1152,8 @@ class SessionizeStats:
         mark = _RUN_ON.search(example)[0][0]
         advice = _example_regex(_stop_at(pattern, mark))
         return (
-            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' hold "
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id "
+            f"{shell_arg(pattern)} hold "
             f"the fields the lines write after the id (e.g. {example!r}): the regex runs on "
             "past the id, so lines of one id with other values there, or none, make sessions "
             f"apart; stop the regex at the {mark!r}{advice}"
@@ -1162,10 +1173,12 @@ class SessionizeStats:
         fixed = re.sub(r"\((?!\?)(?:[^()\\]|\\.)*\)", r"([0-9.]+):[0-9]+", pattern, count=1)
         advice = _example_regex(fixed if fixed != pattern and _groups(fixed) == 1 else None)
         return (
-            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' are an "
-            f"address and its port (e.g. {example!r}), from {len(self.ported_addresses):,} "
-            "addresses: each connection of a client is a session of its own; capture the "
-            f"address alone, its port outside the group{advice}"
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id "
+            f"{shell_arg(pattern)} are an address and its port (e.g. {example!r}), from "
+            f"{len(self.ported_addresses):,} addresses: each connection of a client is a "
+            "session of its own; if a client is the session, capture the address alone, its "
+            f"port outside the group{advice}; if a connection is (an SSH server's lines of one "
+            "login, QA Gitea), this is as it should be"
         )
 
     def named_ids_warning(self, pattern: str | None) -> str | None:
@@ -1210,7 +1223,8 @@ class SessionizeStats:
             fixed = f"{fixed[: group.start()]}{mark}{fixed[group.start() :]}"
         advice = _example_regex(fixed)
         return (
-            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id '{pattern}' end in "
+            f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id "
+            f"{shell_arg(pattern)} end in "
             f"punctuation (e.g. {example!r}): the regex takes the {mark!r} the message writes "
             "after the id, so lines that write the id so and lines that do not make two "
             f"sessions of one; stop the regex before it{advice}"
@@ -1259,7 +1273,8 @@ class SessionizeStats:
         )
         return (
             f"warning: session {session_id!r} holds {size:,} of the {matched:,} events that "
-            f"matched --by-id '{pattern}' ({n_ids:,} sessions in all): the regex seems to match "
+            f"matched --by-id {shell_arg(pattern)} ({n_ids:,} sessions in all): the regex "
+            "seems to match "
             f"{share} besides the ids; {advice} (if it matches the ids alone, this session is "
             "unusually large: a burst of one client, an anomaly maybe)"
         )
@@ -1279,7 +1294,8 @@ class SessionizeStats:
         example = f" (e.g. {show_line(self.multi_id_example)})" if self.multi_id_example else ""
         return (
             f"warning: {self.n_multi_id:,} of {matched:,} events name more than one id of "
-            f"--by-id '{pattern}'{example} and join the session of each; if only one of them is "
+            f"--by-id {shell_arg(pattern)}{example} and join the session of each; if only "
+            "one of them is "
             "the session id, make the regex match it alone: anchor it where the id stands (e.g. "
             "'^(ID):' for ids that lead the message) or put the id in a capture group with the "
             "words around it"

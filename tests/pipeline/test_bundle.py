@@ -389,3 +389,31 @@ def test_time_windows_reach_a_detector_as_cut_by_the_clock(raw_logs):
     assert windows.fit_logs([str(train_log)]).detector_.boundaries_ is False
     by_id = logs_pipeline(NgramDetector()).fit_logs([str(train_log)])
     assert by_id.detector_.boundaries_ is True
+
+
+def test_a_file_s_last_run_cut_by_the_log_s_end_is_open_under_an_idle_timeout(tmp_path):
+    """QA Chef: `--by-field source --idle-timeout 10m` cuts a node's log into client runs; the
+    last, cut short by the log's end, was judged whole and flagged for its missing end by
+    ngram, LogBERT and ecvc (`watch` said `open: false`), as a file read alone is."""
+    assert SessionizerSettings(by_field="source").whole_files
+    runs = SessionizerSettings(by_field="source", idle_timeout="10m")
+    assert not runs.whole_files
+
+    def run(start: int) -> list[str]:
+        steps = ["Chef Infra Client starting", "Run List is [role[base]]", "Processing cookbooks",
+                 "Chef Infra Client finished, 3 resources updated", "Report handlers complete"]
+        return [f"[2024-03-04T{(start + i) // 60:02d}:{(start + i) % 60:02d}:00+00:00] INFO: {s}"
+                for i, s in enumerate(steps)]  # fmt: skip
+
+    train = tmp_path / "train" / "client.log"
+    train.parent.mkdir()
+    train.write_text("\n".join(line for k in range(20) for line in run(30 * k)) + "\n")
+    test = tmp_path / "test" / "client.log"
+    test.parent.mkdir()
+    test.write_text("\n".join(run(0) + run(30) + run(60)[:2]) + "\n")
+    fmt = "[<Timestamp>] <Level>: <Content>"
+    pipeline = Pipeline(NgramDetector(), sessionizer=runs, log_format=fmt)
+    pipeline.fit_logs([str(train)])
+    rows = [row for batch in pipeline.score_logs([str(test)]) for row in batch]
+    assert [r["open"] for r in rows] == [False, False, True]
+    assert not any(r["is_anomaly"] for r in rows)  # the cut run's end is not judged

@@ -27,15 +27,18 @@ from .servers import TEXT, alerts_of, iqr_model, post, start_server
 BATCH = 10
 
 
-@pytest.fixture
-def model(raw_logs, tmp_path) -> Path:
-    return iqr_model(raw_logs[0], tmp_path / "model")
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    """An IQR bundle of 60 normal and 2 anomalous inline blocks (read only by the tests)."""
+    base = tmp_path_factory.mktemp("model")
+    write_log(base / "train.log", 60, anomalies=2)
+    return iqr_model(base / "train.log", base / "model")
 
 
-@pytest.fixture
-def stream(tmp_path) -> list[list[str]]:
+@pytest.fixture(scope="module")
+def stream(tmp_path_factory) -> list[list[str]]:
     """A log of 48 blocks (8 anomalous, one holding an unseen template), 10 lines a batch."""
-    log = tmp_path / "big.log"
+    log = tmp_path_factory.mktemp("stream") / "big.log"
     write_log(log, 40, anomalies=8, offset=500)
     lines = log.read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if "Received block blk_1510 " in line)
@@ -57,9 +60,11 @@ def gone(pid: int, seconds: float = 20.0) -> bool:
     return False
 
 
-def reference(model: Path, parts: list[list[str]], state: Path) -> list[dict]:
-    with TestClient(create_app(model, state)) as c:
-        for part in parts:
+@pytest.fixture(scope="module")
+def expected(model, stream, tmp_path_factory) -> list[dict]:
+    """The alerts of the whole stream, posted to one server that is never killed."""
+    with TestClient(create_app(model, tmp_path_factory.mktemp("reference"))) as c:
+        for part in stream:
             assert c.post("/v1/logs", content="\n".join(part), headers=TEXT).status_code == 202
         assert c.post("/v1/flush").json()["processed"]
         return alerts_of(c.get)
@@ -159,9 +164,10 @@ def test_the_engine_never_outlives_its_server(model, stream, tmp_path, how):
         assert "Traceback" not in err.read_text()
 
 
-@pytest.mark.parametrize("kill", ["server", "server and engine"])
-def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, stream, tmp_path, kill):
-    expected = reference(model, stream, tmp_path / "ref")
+def test_kill_9_of_server_and_engine_mid_stream_loses_no_line_and_repeats_no_alert(
+    model, stream, expected, tmp_path
+):
+    """(The server alone killed: tests/cli/test_serve.py, against `score --logs` too.)"""
     assert any(a["early"] for a in expected) and len(expected) >= 2
     lines = sum(len(p) for p in stream)
     state, err = tmp_path / "state", tmp_path / "serve.err"
@@ -170,8 +176,7 @@ def test_kill_9_mid_stream_loses_no_line_and_repeats_no_alert(model, stream, tmp
         for part in stream[:10]:
             post(url, part)  # 202: committed, processed or not
         os.kill(proc.pid, signal.SIGKILL)
-        if kill == "server and engine":
-            os.kill(engine, signal.SIGKILL)
+        os.kill(engine, signal.SIGKILL)
         proc.wait(timeout=30)
         assert gone(engine)
         proc, url, engine = start_server(model, state, err)
@@ -205,13 +210,12 @@ def test_an_engine_still_finishing_holds_the_next_one_back(model, tmp_path):
 
 
 def test_a_crash_between_the_snapshot_file_and_dropping_its_batches_resumes_exactly(
-    model, stream, tmp_path
+    model, stream, expected, tmp_path
 ):
     from logbert.serving.engine import DetectionEngine
     from logbert.serving.wal import ModelIdentity, StateStore
     from logbert.serving.worker import StreamWorker
 
-    expected = reference(model, stream, tmp_path / "ref")
     state = tmp_path / "state"
     store = StateStore(state, ModelIdentity.of(model))
     worker = StreamWorker(DetectionEngine(Pipeline.load(model)), store, snapshot_every=1000,

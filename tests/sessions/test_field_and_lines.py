@@ -739,3 +739,25 @@ def test_a_value_that_fell_silent_inside_the_log_is_a_warning():
     stream = WindowSessionizer("5m", field="source")
     _push_all(stream, steady, 64)
     assert stream.stats.value_silence_warning() is None
+
+
+def test_a_value_silent_from_some_time_to_the_log_s_end_is_a_warning_too():
+    """QA Telegraf: a host's agent died and never wrote again while nine others went on to the
+    log's end; only a host that came back was warned of."""
+    rows = sorted([("a.log", i * 10) for i in range(1080)]
+                  + [("b.log", i * 10) for i in range(300)],  # b.log: to 00:50, then nothing
+                  key=lambda r: r[1])  # fmt: skip
+    table = pa.table(
+        {
+            "source": [r[0] for r in rows],
+            "template_id": [1] * len(rows),
+            "timestamp": pa.array([at(r[1]) for r in rows], pa.timestamp("us")),
+        }
+    )
+    stream = WindowSessionizer("5m", field="source")
+    _push_all(stream, table, 64)
+    warning = stream.stats.value_silence_warning()
+    assert warning is not None and warning.startswith(
+        "warning: 'b.log' fell silent inside the log: 26 time windows of its hold no event "
+        f"(e.g. b.log@{(T0 + timedelta(minutes=50)).isoformat()})"
+    )

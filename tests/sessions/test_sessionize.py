@@ -1509,3 +1509,19 @@ def test_a_regex_holding_quotes_is_shown_as_a_shell_takes_it_back():
                               text=True, check=True).stdout  # fmt: skip
         assert back == regex, shown
     assert shell_arg(r"blk_(\d+)") == r"'blk_(\d+)'"  # as before where no quote is in it
+
+
+def test_an_id_holding_commas_inside_its_braces_is_no_run_on_id(make_events):
+    """QA Alertmanager: `aggrGroup=(\\{\\}/\\{[^}]*\\}:\\{[^}]*\\})` took whole group keys,
+    `{}/{severity="warning"}:{alertname="X", cluster="Y"}`, and was told to stop at the `,`,
+    which would have merged every cluster's groups."""
+    keys = [f'{{}}/{{severity="warning"}}:{{alertname="A{i}", cluster="c{i % 3}"}}'
+            for i in range(30)]  # fmt: skip
+    path = make_events(content=[f"aggrGroup={k} msg=flushing" for k in keys],
+                       template_id=[1] * 30)  # fmt: skip
+    pattern = r"aggrGroup=(\{\}/\{[^}]*\}:\{[^}]*\})"
+    sessions, stats = by_id(path, pattern)
+    assert len(sessions) == 30 and stats.run_on_ids_warning(pattern) is None
+    run_on = make_events("run_on.parquet", content=[f"call {k};code=200;x=1" for k in range(30)],
+                         template_id=[1] * 30)  # fmt: skip
+    assert by_id(run_on, r"call (\S+)")[1].run_on_ids_warning(r"call (\S+)") is not None

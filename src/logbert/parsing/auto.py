@@ -407,6 +407,11 @@ def _has_match(column: pa.Array, pattern: str) -> bool:
     return bool(pc.any(pc.match_substring_regex(column, pattern)).as_py())
 
 
+# a Java thread's name and a colon starting a message: `main: `, `qtp1846274136-18: `,
+# `Session-HouseKeeper-1a2b3c-1: `, `Scanner-0: `
+_JAVA_THREAD_FIRST = r"^(?:main|[A-Za-z][\w.]*(?:-[0-9A-Za-z]+)*-[0-9]+): "
+
+
 def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Array | None:
     """Which of `n` split rows hold a header value that cannot be what its field is named
     (`_NUMBER_FIELDS`, `_LEVEL_FIELDS`, `_WORD_FIELDS`; format `name`'s `Host` where it is in
@@ -428,10 +433,19 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
     # every router line)
     any_process_id = name == "rfc5424"
     numeric_level = name in NUMERIC_LEVEL_FORMATS
+    # ... and Jetty's thread, one word, not a Python logger's message (`certbot version: 2.11`),
+    # and, the other way round, a Python logger's message no Java thread's name and a colon
+    # (QA Jetty: `certbot` read `<time>:INFO:<logger>:qtp1846274136-18: msg` and was picked,
+    # the thread left in every event)
+    one_word_thread, no_thread = name == "jetty", name == "certbot"
     bad = None
     for name, column in cols.items():
         key = name.lower()
-        if key in _NUMBER_FIELDS and not any_process_id:  # or hex, macOS's thread ids
+        if key == "threadname" and one_word_thread:
+            wrong = pc.match_substring_regex(column, r"\s")
+        elif key == "content" and no_thread:
+            wrong = pc.match_substring_regex(column, _JAVA_THREAD_FIRST)
+        elif key in _NUMBER_FIELDS and not any_process_id:  # or hex, macOS's thread ids
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-|0x[0-9a-f]+)$"))
         elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)
             wrong = pc.invert(pc.match_substring_regex(column, r"^\d+$"))

@@ -892,6 +892,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         "<Date> <Time>[:]<Level>:<Component>:<Content>",
         TimestampSpec(("Date", "Time"), ISO_8601, expected="'2026-11-02 05:53:51,203'"),
     ),
+    # Jetty's own log (9.4's StdErrLog, `2024-03-25 08:00:06.090:INFO:ces.RequestFilter:qtp18462
+    # 74136-18: msg`; 10's and 12's jetty-slf4j-impl pad the level, `INFO :oejs.Server:main:`):
+    # level, logger and thread as fields (QA Jetty: `certbot` kept the thread in the event,
+    # `main: Scavenging every <*>` and `Session-HouseKeeper-<*>: ...` two events of one)
+    "jetty": BuiltinFormat(
+        "<Date> <Time>[:]<Level> ?:<Component>:<ThreadName>: <Content>",
+        TimestampSpec(("Date", "Time"), ISO_8601, expected="'2024-03-25 08:00:06.090:INFO:...'"),
+    ),
     # ... the message is the quoted request and the status, nothing after them: a server that
     # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
     # had its thread read as the size and the agent and byte counts kept in the event (QA)

@@ -126,14 +126,18 @@ _STATUS_FORMS = (
     (r"((?:^|\s)denied with code\s+)", r"($|\s)"),
     # Varnish's `RespStatus 503`, `BerespStatus 200` (varnishlog: QA, a 503 was a 200's event)
     (r"((?:^|\s)(?:Beresp|Resp|Obj)Status\s+)", r"($|\s)"),
-    # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event)
-    (r"((?:^|\s)Sent )", r"( in )"),
+    # Phoenix's (Plug.Logger's) `Sent 503 in 4ms` (QA: a 503 was a 200's event), and an
+    # application's request filter, `[rid=...] Completed 500 in 9ms` (QA Jetty: masked, a 500
+    # that went through the normal steps scored 0)
+    (r"((?:^|\s)(?:Sent|Completed) )", r"( in )"),
     # a code with its reason phrase, Gitea's router `completed GET /user/login for 10.0.0.5:51234,
     # 200 OK in 12.3ms` (QA: every status one `<*> OK`), and Spring's `HttpStatus` as it prints,
     # `failed with 503 SERVICE_UNAVAILABLE`, RestTemplate's `Response 200 OK` (QA Spring Boot)
     # ... also quoted, Traefik's `'502 Bad Gateway' caused by: dial tcp ...` (QA: masked, a 502
     # a 499's event, while `'504 Gateway Timeout'` kept its reason)
-    (r"((?:^|[\s'\"]))", rf"(\s+(?:{_REASON_PHRASES})(?:$|[\s,.;:)'\"]))"),
+    # ... and its phrase quoted, Chef's `Net::HTTPClientException: 401 "Unauthorized"` (QA: a
+    # 403 would have been a 401's event)
+    (r"((?:^|[\s'\"]))", rf"(\s+\"?(?:{_REASON_PHRASES})(?:$|[\s,.;:)'\"]))"),
     # an SMTP reply's code after the word, `failed attempt 2/3: SMTP 421 try again later` (QA
     # PM2: a temporary and a permanent refusal were one event)
     (r"((?:^|\s)SMTP\s+)", r"($|\s)"),
@@ -183,7 +187,7 @@ _STATUS_HINTS = ("status", "code", "http/", "http ", "dsn=", "smtp ", " 2.", " 4
                  "http request after", "response=")  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
-    *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", " on SERVER", '"-" ', "<-- "
+    *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", "Completed ", " on SERVER", '"-" ', "<-- "
 )
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
 # failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
@@ -258,6 +262,8 @@ _ERRNO_NAME = (
     r"|exited, status"
     # fail2ban's action command, `7f8a6c1e2d30 -- returned 1` (QA: 1 and 4 one event)
     r"|-- returned"
+    # ... and Chef's `Expected process to exit with [0], but received '100'` (QA: masked both)
+    r"|process to exit with|, but received '"
     # the kernel's audit record type, `audit: type=1400` (AppArmor) beside `type=1326` (seccomp)
     r"|audit: type="
     # a Kerberos ticket's encryption type, `tkt=rc4-hmac(23)` beside `aes256-...(18)` (QA MIT
@@ -948,8 +954,8 @@ def _has_hint(text: pa.Array, hints: str) -> bool:
 
 
 _STATUS_HINT = _hints(_STATUS_HINTS, _CASED_STATUS_HINTS)
-# Gitea's `, 200 OK`, Traefik's `'502 Bad Gateway'`: a reason phrase follows
-_STATUS_HINT += r"|(?:^|[\s'\"])[1-5][0-9][0-9] [A-Z]"
+# Gitea's `, 200 OK`, Traefik's `'502 Bad Gateway'`: a reason phrase follows (quoted too)
+_STATUS_HINT += r"|(?:^|[\s'\"])[1-5][0-9][0-9] \"?[A-Z]"
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:", ", rc ",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked

@@ -1531,6 +1531,11 @@ MASKS: list[tuple[str, str, int]] = [
     (_ENTITY_JSON, r"\1\2\3" + WILDCARD, 2),
     (_NAMED, r"\1\2\3" + WILDCARD, 2),
     (_NAMED_JSON, r"\1\2\3" + WILDCARD, 2),
+    # ... and a protobuf text's author and comment, its quotes escaped in a quoted value
+    # (Alertmanager's `silence="silence:<... created_by:\"jdoe\" comment:\"maintenance\" >"`:
+    # QA, 24 silences 15 templates, a new author's or comment's silence a new event)
+    (r'((?:^|[\s<{])(?:created_by|createdBy|comment):\\?")(?:[^"\\]|\\[^"])*(\\?")',
+     r"\1" + WILDCARD + r"\2", 2),
     (_SPACED_EQUALS, r"\1\2\3" + WILDCARD + r"\4", 2),
     (_NAMED_COLON, r"\1\2:" + WILDCARD + r"\3", 2),
     (_ENTITY_SPACED, r"\1\2: " + WILDCARD + r"\3", 1),
@@ -2199,6 +2204,18 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\3",
         2,
     ),
+    (  # an Alertmanager alert, `HighCPUUsage[03d86ea][active]` (its fingerprint masked above):
+        # its name a value, its state the event's (QA Alertmanager: `alert=<*>]`, a resolved
+        # alert a firing one's event, and a list of them a template per length) ...
+        r"(^|[\s\[\"'=])[A-Za-z_][\w:]*\[<\*>\]\[(active|resolved|suppressed|unprocessed)\]",
+        r"\1" + WILDCARD + r"[\2]",
+        1,
+    ),
+    # ... a list of them in one state one alert of it
+    *(
+        (rf"(<\*>\[{state}\])(?: <\*>\[{state}\])+", r"\1", 1)
+        for state in ("active", "resolved", "suppressed")
+    ),
     (  # a media or disk image file's name (a download's, a title's), its type kept as a path's
         # is: `Elephants.Dream.avi Verifying torrent` (QA Transmission: a name with no digit
         # stayed a word, each new torrent's every event a new one, the only false alarms of
@@ -2218,9 +2235,12 @@ MASKS: list[tuple[str, str, int]] = [
         1,
     ),
     (  # URLs; closing brackets, quotes and trailing punctuation stay in the template; an
-        # IPv6 host's brackets are the URL's (AdGuard's `udp://[::]:53`: QA, `<*>::]:<*>`)
+        # IPv6 host's brackets are the URL's (AdGuard's `udp://[::]:53`: QA, `<*>::]:<*>`); a
+        # closing brace ends one too, Solr's `params={...&distrib.from=http://...&version=2}
+        # {add=[...]}` (QA Solr: the update's operation masked with the URL, an add, a
+        # replica's add and a deleteByQuery one event)
         r"[A-Za-z][A-Za-z0-9+.\-]*://(?:\[(?:<\*>|[0-9A-Fa-f:.])*\])?"
-        r"(?:(?:<\*>|[^\s\])\"'<])*(?:<\*>|[^\s\])\"',;.:<>*]))?",
+        r"(?:(?:<\*>|[^\s\])}\"'<])*(?:<\*>|[^\s\])}\"',;.:<>*]))?",
         WILDCARD,
         1,
     ),

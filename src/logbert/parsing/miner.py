@@ -495,6 +495,7 @@ _BRACKETED_VALUE = re.compile(r"[A-Za-z_][\w.-]*\[([^\[\]<>]+)\]")
 # to scan)
 # (its first two parts words, not IBM MQ's channel `QM1.TO.QM2`, a name someone gave)
 _DOTTED_NAME = re.compile(r"[A-Z][a-z][A-Za-z0-9_]*\.[A-Z][a-z][A-Za-z0-9_]*(?:\.[A-Z]\w*)+")
+_MASKED_STATE = re.compile(r"\[?<\*>\[[A-Za-z][\w-]*\]\]?")
 _STATE_IN_PARENS = re.compile(r"[A-Za-z_]*(?:[Ss]tate|[Ss]tatus)\([A-Za-z][\w-]*\)")
 
 
@@ -1213,6 +1214,12 @@ _UPPER_STATE = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*")  # `END`, `NOT_FOUND`: no di
 _CLOSING_WORD = re.compile(r"[A-Z][a-z]{2,}")  # `Cycle`: a capitalised word, no digits
 
 
+def _pair_value(word: str) -> str:
+    """The value of a `name=value` word (`_pair`), or the word itself."""
+    pair = _pair(word)
+    return pair[1] if pair else word
+
+
 def _pair_name(word: str) -> str:
     """Each `name=value` pair apart by its name: `IV_PLAT` for `IV_PLAT=win`."""
     return word.partition("=")[0]
@@ -1364,6 +1371,20 @@ def _refine(
             and rows[0][p + 1].rstrip(",;:.") in _KIND_NOUNS
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_QUOTED_KIND.fullmatch(v) for v in values)
+        )
+        # ... and a masked value's state in brackets after it, Alertmanager's
+        # `alert=<*>[resolved]` beside `<*>[active]` (QA: one `alert=<*>[<*>]` event, a
+        # resolve before its firing unseen)
+        stated = stated or (
+            len(values) <= ENUM_MAX_DISTINCT
+            and all(_MASKED_STATE.fullmatch(_pair_value(v).rstrip(",;:.")) for v in values)
+        )
+        # ... and the type of a resource named by it, Chef's `Processing user[<*>] action
+        # create` beside `directory[<*>]`, `template[<*>]`, `cron[<*>]` (QA Chef: one
+        # `<*>[<*>]` event, a run creating a user where it wrote a template unseen)
+        stated = stated or (
+            1 < len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_INDEXED_NAME.fullmatch(v.rstrip(",;:")) for v in values)
         )
         # ... and git's wire services, Gitea's `SSH: Payload: git-upload-pack 'alice/docs.git'`
         # beside `git-receive-pack` (QA Gitea: a pull and a push one `git-<*>` event)

@@ -79,6 +79,22 @@ PUNCTUATED_MIN = 5
 # ... and ids that run on into the `name=value` fields after them (`X;code=200;reason=OK`), or
 # that hold the name before them (a regex with no group: `call-id=X`)
 _RUN_ON = re.compile(r"[;,&|] ?[A-Za-z_][\w.-]*=")
+_OPENING, _CLOSING = "{[(", "}])"
+
+
+def _runs_on(session_id: str) -> re.Match[str] | None:
+    """The first `_RUN_ON` separator of `session_id` outside its brackets: one inside them is
+    the id's own, Alertmanager's group key `{}:{alertname="X", cluster="Y"}` (QA: told to stop
+    the regex at the `,`, which would have merged every cluster's groups)."""
+    depth = 0
+    found = {m.start(): m for m in _RUN_ON.finditer(session_id)}
+    for at, char in enumerate(session_id):
+        if at in found and depth == 0:
+            return found[at]
+        depth += (char in _OPENING) - (char in _CLOSING)
+    return None
+
+
 _NAMED_ID = re.compile(r"[A-Za-z_][A-Za-z_.-]*=\S")  # (no digit: not a time's `T00:00`)
 # ... and an address with a note glued after it, FRR's `neighbor 10.0.0.2(Unknown)` (QA VyOS:
 # `neighbor (\S+)` made two sessions of each neighbour, `10.0.0.2(Unknown)` and `10.0.0.2`)
@@ -1120,7 +1136,7 @@ class SessionizeStats:
         if last in PUNCTUATION_AFTER_ID and not own and not fqdn:
             self.n_punctuated += 1
             self.punctuated_example = self.punctuated_example or session_id
-        if _RUN_ON.search(session_id):
+        if _runs_on(session_id):
             self.n_run_on += 1
             self.run_on_example = self.run_on_example or session_id
         if _NAMED_ID.match(session_id):
@@ -1149,7 +1165,7 @@ class SessionizeStats:
         n, example = self.n_run_on, self.run_on_example
         if not self._many_shaped(pattern, n, example):
             return None
-        mark = _RUN_ON.search(example)[0][0]
+        mark = _runs_on(example)[0][0]
         advice = _example_regex(_stop_at(pattern, mark))
         return (
             f"warning: {n:,} of {self.n_sessions:,} session ids of --by-id "

@@ -40,6 +40,7 @@ from logbert.sessions.streaming import (
 COUNTED_BEFORE_US = _micros(COUNTED_BEFORE - _EPOCH)
 
 SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
+SILENT_AT_END = 2  # windows after a value's last, to the newest, that are a silence at the end
 VALUES_WATCHED = 100_000  # values of windows per value watched for silences (memory bound)
 
 
@@ -213,7 +214,25 @@ class WindowSessionizer(Sessionizer):
             closed.append(self._close(keyed.pop((value, index)), index, value))
         if self.labels is not None:
             settle_window_labels(self.labels, self._written, self.stats)
+        self._count_silences_at_end()
         return closed
+
+    def _count_silences_at_end(self) -> None:
+        """Count, as `_count_value_silence` does, the windows after a value's last one up to
+        the newest window any value wrote, where at least `SILENT_AT_END` (QA Telegraf: a host
+        whose agent died and never wrote again, while nine others went on to the log's end,
+        was said by nothing; one that came back was)."""
+        if not self._last_by_value:
+            return
+        newest = max(index for index, _ in self._last_by_value.values())
+        silences = self.stats.value_silences
+        for value, (last, written) in self._last_by_value.items():
+            if newest - last < SILENT_AT_END:
+                continue
+            entry = silences.setdefault(value, [0, written, self._window_id(last + 1, value), 0])
+            entry[0] += newest - last
+            entry[3] += 1
+        self._last_by_value = {}  # (counted once)
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
         if value is None:

@@ -46,6 +46,7 @@ def test_the_sample_is_chosen_by_content_alike_in_any_chunk():
     whole = line_sample(pa.array(lines))
     parts = line_sample(pa.array(lines[:700])) | line_sample(pa.array(lines[700:]).slice(0))
     assert whole == parts and 40 < len(whole) < 400  # about one line in 16
+    assert line_sample(pa.array(lines, pa.large_string())) == whole  # (64-bit offsets)
     assert len(line_sample(pa.array(["", None, "x"]))) <= 1  # empty and null lines: never
     shared = SharedLines()
     shared.add("a.log", whole)

@@ -35,7 +35,8 @@ def line_sample(lines: pa.Array) -> set[int]:
     if len(lines) == 0:
         return set()
     buffers = lines.buffers()
-    offsets = np.frombuffer(buffers[1], np.int32)[lines.offset : lines.offset + len(lines) + 1]
+    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32  # (a huge block's)
+    offsets = np.frombuffer(buffers[1], width)[lines.offset : lines.offset + len(lines) + 1]
     starts, lengths = offsets[:-1].astype(np.int64), np.diff(offsets).astype(np.int64)
     if buffers[2] is None or not lengths.any():
         return set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -290,3 +291,28 @@ def test_lines_joining_no_session_after_the_last_one_still_end_the_log(model, tm
     engine = DetectionEngine(pipeline, early_alerts=False, on_row=streamed.append)
     stream(engine, path.read_text().splitlines(), 5, path.name)
     assert {r["session_id"]: r["open"] for r in streamed}[last] is False  # as score --logs
+
+
+def test_a_year_given_dates_lines_written_without_one(tmp_path):
+    """QA Arista EOS: `watch` had no `--year`: a replayed log of 2025 was dated by the current
+    year, and its windows' ids matched no batch score's (`score --logs --year 2025`)."""
+    lines = [
+        f"Dec  1 {h:02d}:{m:02d}:00 leaf1 Stp: %SPANTREE-6-INTERFACE_ADD: Interface "
+        f"Ethernet{m % 4} has been added to instance MST0"
+        for h in range(3) for m in range(0, 60, 5)
+    ]  # fmt: skip
+    log = tmp_path / "switch.log"
+    log.write_text("\n".join(lines) + "\n")
+    pipeline = Pipeline(
+        IQRDetector(), sessionizer=SessionizerSettings(window="1h"), log_format="linux", year=2025
+    ).fit_logs([str(log)])
+    rows: list[dict] = []
+    engine = DetectionEngine(pipeline, year=2025, on_row=rows.append)
+    engine.push_lines(lines, log.name)
+    engine.flush()
+    assert {r["session_id"] for r in rows} == {f"2025-12-01T0{h}:00:00" for h in range(3)}
+    scored = [r for batch in pipeline.score_logs([str(log)], year=2025) for r in batch]
+    assert {r["session_id"] for r in scored} == {r["session_id"] for r in rows}
+    # without it, live lines are this year's
+    now = DetectionEngine(pipeline).parser.process(lines[:1], log.name, 1).events
+    assert now.column("timestamp")[0].as_py().year == datetime.now(UTC).year

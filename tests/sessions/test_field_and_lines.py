@@ -732,7 +732,7 @@ def test_a_value_that_fell_silent_inside_the_log_is_a_warning():
     warning = stream.stats.value_silence_warning()
     assert warning is not None and warning in stream.stats.warnings(None)
     assert warning.startswith(
-        "warning: 'b.log' fell silent inside the log: 8 time windows of its hold no event "
+        "warning: 'b.log' fell silent inside the log: 8 of its time windows hold no event "
         f"(e.g. b.log@{(T0 + timedelta(minutes=10)).isoformat()})"
     )
     steady = table.filter(pa.compute.not_equal(table["source"], "b.log"))
@@ -758,6 +758,6 @@ def test_a_value_silent_from_some_time_to_the_log_s_end_is_a_warning_too():
     _push_all(stream, table, 64)
     warning = stream.stats.value_silence_warning()
     assert warning is not None and warning.startswith(
-        "warning: 'b.log' fell silent inside the log: 26 time windows of its hold no event "
+        "warning: 'b.log' fell silent inside the log: 26 of its time windows hold no event "
         f"(e.g. b.log@{(T0 + timedelta(minutes=50)).isoformat()})"
     )

@@ -65,6 +65,12 @@ def command(
     idle_exit: float | None = typer.Option(
         None, "--idle-exit", help="With --follow: stop after this many seconds without new lines."
     ),
+    year: int | None = typer.Option(
+        None,
+        "--year",
+        help="The year of timestamps written without one (default: the current year; give it "
+        "to replay an older log).",
+    ),
 ) -> None:
     """Watch logs and write an alert for each anomalous session."""
     # bad arguments fail here, before the model is loaded or a line is read
@@ -93,6 +99,7 @@ def command(
         early_alerts=not no_early,
         idle_timeout=idle_timeout,
         model_dir=model_dir,
+        year=year,
     )
     if follow:
         ends = "exit" if state_dir is None else "the end of a run without --follow"

@@ -900,6 +900,16 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         "<Date> <Time>[:]<Level> ?:<Component>:<ThreadName>: <Content>",
         TimestampSpec(("Date", "Time"), ISO_8601, expected="'2024-03-25 08:00:06.090:INFO:...'"),
     ),
+    # FreeSWITCH's log (`freeswitch.log`: `2026-11-16 08:00:02.356515 93.31% [DEBUG] sofia.c:7084
+    # msg`, a channel's lines led by its UUID, 1.10's idle CPU after the time): the channel,
+    # level and source file as fields, `--by-field Uuid` a channel's session (QA FreeSWITCH:
+    # `auto` knew no format for it)
+    "freeswitch": BuiltinFormat(
+        r"(<Uuid> )?<Date> <Time>( <IdleCpu>)? \[<Level>\] <Component> <Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2026-11-16 08:00:02.356515 [DEBUG] ...'"
+        ),
+    ),
     # ... the message is the quoted request and the status, nothing after them: a server that
     # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
     # had its thread read as the size and the agent and byte counts kept in the event (QA)
@@ -1032,6 +1042,10 @@ _BUILTIN_FIELDS = {
     # a weekday, else none (QA osquery: the weekday swallowed a JSON line's start up to
     # `calendarTime`'s `"Thu`, 0 rejects, the query's name gone from every template)
     ("ctime", "Dow"): "[A-Z][a-z]{2}",
+    ("freeswitch", "Uuid"): "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    ("freeswitch", "IdleCpu"): r"[0-9.]+%",
+    ("freeswitch", "Level"): "[A-Z]+",
+    ("freeswitch", "Component"): r"[\w.-]+:[0-9]+",  # its source file and line, `sofia.c:7084`
     ("pgpool", "App"): r"[^:]*?",  # the client's, any words (`[unknown]` before it says)
     ("pgpool", "Pid"): "[0-9]+",
     ("pgpool", "Level"): "[A-Z]+[0-9]?",

@@ -59,7 +59,12 @@ class FrozenMiner:
         if not names:
             return None
         alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-        return re.compile(rf"((?:^|[\s,;{{(\[])(?:{alternatives})=)(?!<\*>)[^\s,;)}}\]]+")
+        # a value in brackets is one, and one already masked stays as it is: sendmail's
+        # `relay=[<*>]` (QA Sendmail: `relay=<*>]`, its bracket cut, unlike training's)
+        return re.compile(
+            rf"((?:^|[\s,;{{(\[])(?:{alternatives})=)"
+            r"(?!<\*>|\[<\*>\]|\(<\*>\)|<<\*>>)(?:\[[^\s\]]*\]|[^\s,;)}\]]+)"
+        )
 
     def _known_variables(self, message: str) -> str:
         """`message` with the values of the known templates' variable fields masked."""

@@ -550,7 +550,9 @@ def _pair_word(name: str, value: str) -> str:
     surname, and a user's routine login a new event) and `--by-field` reads it whole
     (Temporal's `"wf-id":"monthly report 7"`: QA, cut at its first space, thirty workflows
     `payment for cus_...` were one session `payment`, and each a template of its own)."""
-    if " " in value and (_names_a_name(name) or _USER_TEXT.search(name)):
+    if " " in value and (
+        _names_a_name(name) or _USER_TEXT.search(name) or _WORDY_LIST.fullmatch(value)
+    ):
         # ... and a text a user wrote, Loki's `query={app="shop", namespace="prod"}`, quoted
         # so the masks take it whole (`masks._USER_TEXT_BEFORE`), in quotes it does not hold
         quote = next((q for q in "\"'" if q not in value), None)
@@ -560,6 +562,11 @@ def _pair_word(name: str, value: str) -> str:
 
 
 _USER_TEXT = re.compile(rf"(?:^|[._])(?i:{USER_TEXT_NAMES})$")
+# ... and a list of items of several words, quoted so the masks take it as one value whatever
+# its length: Argo CD's `tasks="[Sync/0 resource Service:default/guestbook obj->obj (,,), ...]"`
+# (QA Argo CD: a template per count of an application's resources, and one per application
+# where its names had no digit, a new application's first sync a new event)
+_WORDY_LIST = re.compile(r"\[[^\[\]]* [^\[\]]*\]")
 
 
 # `name=` in a value's own text, as a field of the record is written

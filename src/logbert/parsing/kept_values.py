@@ -175,7 +175,9 @@ _STATUS_ANY = "|".join(f"{before}[1-5][0-9][0-9]{after}" for before, after in _S
 # (Postfix's rejects and bounces, Exim's `SMTP error ...`), and a delivery's status
 # notification code, Postfix's and sendmail's `dsn=5.1.1`: a temporary and a permanent refusal
 # are two events (QA Postfix: `450 4.1.8` and `550 5.1.8 ... Domain not found` were one)
-_SMTP_REPLY = r"((?:^|[\s:(]))"
+# (also a rule's verdict, sendmail's `reject=451 4.3.2 Please try again later` beside `reject=550
+# 5.7.1 Blocked by SpamAssassin`: QA Sendmail, a milter's temporary failure a spam reject's event)
+_SMTP_REPLY = r"((?:^|[\s:(=]))"
 _DSN = r"((?:^|[\s,(])dsn=)"
 _STATUS_ANY += "".join(
     rf"|{_SMTP_REPLY}{d}[0-9][0-9][ -]{d}\.{_DSN_DETAIL}|{_DSN}{d}\.{_DSN_DETAIL}" for d in "245"
@@ -190,8 +192,10 @@ _CASED_STATUS_HINTS = (
     *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", "Completed ", " on SERVER", '"-" ', "<-- "
 )
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
-# failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success)
-_SECOND_DIGIT = {"2": "[0-2]"}
+# failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success); a 1xx
+# is 100-109 and a 3xx 300-309: Arista's `(PID=2829, status=134) has terminated` is a process
+# killed by SIGABRT, 128 + 6 (QA Arista EOS: it read `status=1xx`, a crash an HTTP reply's)
+_SECOND_DIGIT = {"1": "0", "2": "[0-2]", "3": "0"}
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}  # `ERRNO`'s marks
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
 # (but a process's exit status keeps its value, as an error number does, even where it could
@@ -329,7 +333,13 @@ _ERRNO_NAME = (
     r"|\bMQTT server \S+ \("
     # ... and a PBS server's reply to a rejected request, `Reject reply code=15001, aux=0`
     # (unknown job id beside 15007, not authorised: QA OpenPBS, every reject one event)
-    r"|\b[Rr]eject reply code=)"
+    r"|\b[Rr]eject reply code="
+    # ... and Arista's ProcMgr, a process's exit status after its pid, `'Rib' (PID=2829,
+    # status=134) has terminated` (SIGABRT) beside `status=0` (QA Arista EOS: masked)
+    r"|\(PID=[0-9]+, status="
+    # ... and a SIP dialog's reply code beside its state, FreeSWITCH's `entering state
+    # [completed][200]` beside `[terminated][487]` (QA FreeSWITCH: the codes masked)
+    r"|entering state \[[a-z_]+\])"
 )
 _ERRNO_ANY = _ERRNO_NAME + r"\s*[:=]?\s*\[?-?[0-9]"
 _ERRNO_MAX_DIGITS = 6
@@ -967,7 +977,7 @@ _ERRNO_HINT = _hints((
     "rc =", "sqlstate", "tag=", '" scope=', '" method=',
     # `_NO_ERRORS`' other words (QA Moodle: `Sent 2 messages with 0 failures` kept its `0` in a
     # chunk holding an `Error` line only, and a scoring run's normal lines were a new event)
-    "failure", "fault",
+    "failure", "fault", "entering state [",
     *(f"{code}-" for code in _ORACLE_CODES),
 ))  # fmt: skip
 # `_MESSAGE_ID`, MySQL's, bracketed codes, F5's

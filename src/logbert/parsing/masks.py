@@ -1114,6 +1114,37 @@ MASKS: list[tuple[str, str, int]] = [
     # whole command line one value, as its program already was (QA desktop journal: a template
     # per command's arguments, an admin's first `tail -f` a new event)
     (r"(; COMMAND=)\S.*$", r"\1" + WILDCARD, 1),
+    # a terminal line, Arista's `Startup config saved ... by alice on vty7`, `LOGIN ON tty1`:
+    # which line an admin came in on is no event (QA Arista EOS: a template per vty, a save
+    # from a line training never showed a new event, all nine false alarms)
+    (r"(^|[\s(\[=])(vty|tty|ttyS|ttyUSB|ttyAMA|con|aux)[0-9]+($|[\s,.;:)\]])",
+     r"\1\2" + WILDCARD + r"\3", 1),
+    # a Kubernetes object's name after its kind and API group, Argo CD's `deployment.apps
+    # "catalog-svc" is invalid` (QA Argo CD: a template per application failing to sync, its
+    # name kept where it had no digit)
+    (
+        r"(^|[\s:(])([a-z]+\.(?:apps|batch|policy|autoscaling|extensions|"
+        r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:io|com|dev|org|net)) )\"[^\"\s]+\"",
+        r'\1\2"' + WILDCARD + '"',
+        1,
+    ),
+    # an id under a camel-cased name ending in Id, Argo CD's `syncId=68981-uuwKH` (QA: its
+    # random suffix kept, `syncId=<*>-gpQmY`, where scoring met it in a new template)
+    # (up to a colon: a name after it stays, CloudTrail's `principalId=AROA...:carol`)
+    (r"(^|[\s,;{(\[])([a-z][A-Za-z0-9]*[a-z0-9](?:Id|ID)=)[^\s,;:)}\]\"']+", r"\1\2" + WILDCARD, 1),
+    # sendmail's local sender and recipient, `from=www-data, size=...`, `to=root, ctladdr=root
+    # (0/0)` (QA Sendmail: a template per account, a new job's account every mail it sent
+    # flagged), the host a milter names, `clamav-milter 1.0.7 at mx1` (QA: a template per
+    # host, a renamed relay all of its mail flagged), and the queue id a relay accepted a
+    # message under, `stat=Sent (6B50H34H012066 Message accepted for delivery)`
+    # a caller's display name in FreeSWITCH's dialplan, `Processing Mary Ann Smith
+    # <1024>->1029 in context default`: one value whatever its words (QA FreeSWITCH: a
+    # template per count of words, a normal call from `Cher` a new event)
+    (r"(^|\s)(Processing) [^<>]*?( ?<[^<>\s]*>->\S+ in context )", r"\1\2 " + WILDCARD + r"\3", 1),
+    (r"(\bfrom=)[A-Za-z_][\w.-]*(, size=)", r"\1" + WILDCARD + r"\2", 1),
+    (r"(\b(?:to|ctladdr)=)[A-Za-z_][\w.-]*(, (?:ctladdr|delay)=| \()", r"\1" + WILDCARD + r"\2", 2),
+    (r"(clamav-milter )\S+( at )\S+$", r"\1" + WILDCARD + r"\2" + WILDCARD, 1),
+    (r"(\bstat=\w+ \()[0-9A-Za-z]{8}[0-9]{5,6}( )", r"\1" + WILDCARD + r"\2", 1),
     # the packages unattended-upgrades lists, `Packages that will be upgraded: libssl3 openssl`,
     # `Initial blacklist: linux-image-amd64` (QA: a template per count of packages, a short list
     # kept whole, and a day upgrading five packages as new an event as a failure)

@@ -170,7 +170,12 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
                                 # ... and the role a node took, etcd's raft `8e9e05c5 became
                                 # pre-candidate at term 5` beside `leader` (QA: one event
                                 # where four roles met, a lost leader a follower's)
-                                "became", "becomes"})  # fmt: skip
+                                "became", "becomes",
+                                # ... and the event a state machine took, BGP's `old state
+                                # Established event HoldTimerExpired new state Idle` beside
+                                # `event AdminReset` (QA Arista EOS: one event, a lost peer a
+                                # planned reset's)
+                                "event"})  # fmt: skip
 # ... and a state a thing changed to, gvmd's `Status of task <*> has changed to Interrupted`
 # beside `Requested`, `Queued`, `Running`, `Done` (QA Greenbone: one event, an interrupted
 # scan a finished one's): the word after one of these and `to`
@@ -230,6 +235,9 @@ _ENGINE_EVENTS = frozenset({
 _REGISTRY_OBJECTS = frozenset({"artifact", "blob", "chart", "manifest", "repository"})
 # a state's word, quotes aside, masked digits in it too (`AES-<*>-GCM`)
 _STATE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_<>*-]*")
+# ... and one in brackets with its reply code, FreeSWITCH's SIP dialog `entering state
+# [proceeding][180]` beside `[completed][200]` (QA FreeSWITCH: one `[<*>]` event)
+_BRACKETED_STATE = re.compile(r"\[[A-Za-z][\w-]*\](?:\[[0-9]{1,3}\])?")
 _DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `org.gnome.x.y`
 # a pair's name, no id's: a digit or two at most twice (OpenVPN's `IV_LZ4v2`, `IV_COMP_STUBv2`
 # beside `IV_VER`: QA, twelve keys one `IV_<*>` event, a client's new key a known one)
@@ -1342,7 +1350,10 @@ def _refine(
             label is not None
             and label.lower() in _PROSE_STATE_NAMES
             and len(values) <= ENUM_MAX_DISTINCT
-            and all(_STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) for v in values)
+            and all(
+                _STATE_WORD.fullmatch(v.rstrip(",;.").strip("'\"")) or _BRACKETED_STATE.fullmatch(v)
+                for v in values
+            )
         ) or (label in _ENGINE_OBJECTS and values <= _ENGINE_EVENTS)
         # ... or before it, a registry's `push artifact event for <*>` beside `pull` (QA
         # Harbor: one event, a pull inside a push's request unseen)

@@ -110,9 +110,13 @@ class DetectionEngine:
         idle_timeout: str | None = None,
         on_row: Callable[[dict[str, Any]], None] | None = None,
         model_dir: str | Path | None = None,
+        year: int | None = None,
     ) -> None:
         _require_log_reader(pipeline, model_dir)
         self.pipeline = pipeline
+        # the year of timestamps written without one (`watch --year`: a replayed old log; QA
+        # Arista EOS: dated by the current year, its session ids matched no batch score's)
+        self.year = year
         self.settings = pipeline.sessionizer
         if idle_timeout is not None:
             self.settings = dataclasses.replace(self.settings, idle_timeout=idle_timeout)
@@ -142,7 +146,7 @@ class DetectionEngine:
         self.rejects: list[tuple[str, int, str]] = []
 
     def _reset_stream(self) -> None:
-        self.parser: Parser = self.pipeline.log_parser()  # live lines: the current year
+        self.parser: Parser = self.pipeline.log_parser(self.year)  # live lines: this year
         self.sessionizer = self.settings.build(track_lines=True)
 
     # --- the stream -----------------------------------------------------------------------

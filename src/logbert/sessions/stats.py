@@ -724,9 +724,10 @@ class SessionizeStats:
         empty = sum(entry[0] for _, entry in silent)
         whose = f"{len(silent):,} values" if len(silent) > 1 else f"{value!r}"
         return (
-            f"warning: {whose} fell silent inside the log: {empty:,} time window"
-            f"{'s' if empty > 1 else ''} of {'theirs' if len(silent) > 1 else 'its'} hold no "
-            f"event (e.g. {example}), while {'their' if len(silent) > 1 else 'its'} other "
+            f"warning: {whose} fell silent inside the log: {empty:,} of "
+            f"{'their' if len(silent) > 1 else 'its'} time windows "
+            f"hold{'' if empty > 1 else 's'} no event (e.g. {example}), while "
+            f"{'their' if len(silent) > 1 else 'its'} other "
             "windows do: a host or process that stopped writing (crashed, hung or cut off from "
             "its log) writes no session, so no detector judges its silence; look at those "
             "times yourself (where a value writes only when it is busy or in trouble, a quiet "

@@ -60,3 +60,14 @@ def test_time_windows_have_no_end_to_predict(tmp_path):
     assert model.decision_function([[1, 2, 3]])[0] == 0  # cut after 3: no END expected
     model.save(tmp_path / "m")
     assert DeepLog.load(tmp_path / "m").decision_function([[1, 2, 3]])[0] == 0
+
+
+def test_a_model_that_did_not_learn_normal_order_is_warned_of(strict):
+    """QA XenServer: `--epochs 5` left DeepLog missing most normal next keys, its score a
+    session's length, F1 0.00 with exit 0 and nothing said."""
+    normal = SessionBatch.from_keys(NORMAL)
+    assert strict.unlearnt_warning(normal, strict.decision_function(normal)) is None
+    untrained = DeepLog(window=4, top_g=1, epochs=1, learning_rate=1e-4, hidden_size=8).fit(NORMAL)
+    warning = untrained.unlearnt_warning(normal, untrained.decision_function(normal))
+    assert warning is not None and "top-1 predictions missed" in warning
+    assert "(--epochs, 1 now)" in warning

@@ -181,3 +181,15 @@ def test_a_bracketed_value_of_a_known_variable_field_keeps_its_brackets_at_scori
     ))  # fmt: skip
     assert "relay=[<*>], reject" in frozen.template(tid)
     assert frozen._known_variables("x relay=[mx.example], y") == "x relay=<*>, y"
+
+
+def test_an_error_s_kind_before_it_is_the_event():
+    """QA Arista EOS: `%ETH-4-ERRDISABLE: bpduguard error detected on Ethernet12` and
+    `link-flap error detected` were one `<*> error detected` event."""
+    miner = TemplateMiner()
+    ids = miner.add([
+        mask_text(f"%ETH-4-ERRDISABLE: {cause} error detected on Ethernet{port}.")
+        for cause, port in (("bpduguard", 12), ("link-flap", 49), ("bpduguard", 7),
+                            ("link-flap", 3), ("udld", 1), ("bpduguard", 9))  # fmt: skip
+    ])  # fmt: skip
+    assert {miner.template(t).split()[1] for t in ids} == {"bpduguard", "link-flap", "udld"}

@@ -148,6 +148,8 @@ def test_evaluation_beside_unlabelled_scores_says_why_plots_are_unlabelled(repor
         "scores.jsonl carries no labels"
     ) in html
     assert "score MODEL LOGS --logs --labels labels.csv" in html
+    # ... and the terminal says it too (QA Sendmail: "sections lacking data" alone)
+    assert any("holds no labels (scored without --labels)" in w for w in result.warnings)
     _, labelled = render(
         report_inputs(), tmp_path, scores=paths["scores"], evaluation=paths["evaluation"]
     )

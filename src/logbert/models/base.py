@@ -96,6 +96,12 @@ class Detector(BaseEstimator, ABC):
     # learned attributes that must exist before scoring or saving (besides threshold_)
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("training_info_",)
 
+    def unlearnt_warning(self, normal: SessionBatch, scores: np.ndarray) -> str | None:
+        """`warning: ...` when the fitted model's `scores` of the `normal` calibration
+        sessions show it did not learn them (`calibration.calibrate_fitted` says it); None:
+        nothing to say (the default)."""
+        return None
+
     # --- to implement -----------------------------------------------------------------------
 
     @abstractmethod

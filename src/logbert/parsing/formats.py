@@ -910,6 +910,28 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2026-11-16 08:00:02.356515 [DEBUG] ...'"
         ),
     ),
+    # SonarQube's logs (sonar.log, web.log, ce.log, es.log: `2026.11.02 00:05:11 INFO
+    # ce[AYmAG_dzi10z7t62z5nH][o.s.c.t.CeWorkerImpl] Execute task | ...`, a dotted date): the
+    # process, the task's or request's id and the logger as fields, `--by-field TaskId` a
+    # compute engine task's session (QA SonarQube: `auto` read no format for the date)
+    "sonarqube": BuiltinFormat(
+        r"<Date> <Time> <Level> +<Process>\[<TaskId>\]\[<Component>\] <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<Y>\d{4})\.(?P<m>\d\d)\.(?P<d>\d\d) " + _NO_YEAR + "$",
+            expected="'2026.11.02 00:05:11'",
+        ),
+    ),
+    # Pi-hole's FTL (`pihole-FTL.log`, v5: `[2025-11-23 02:00:00.301 812M] Notice: msg`, a
+    # thread's `812/T820`; v6: `2025-11-23 02:00:00.301 CET [812M] INFO: msg`): the process
+    # and thread and the level as fields (QA Pi-hole: `iso` kept `812M]` and `812/T820]` in
+    # every template, one message two events by the thread that wrote it)
+    "pihole-ftl": BuiltinFormat(
+        r"\[?<Date> <Time>( <Zone>)? \[?<Process>\] (<Level>: )?<Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'[2025-11-23 02:00:00.301 812M] ...'"
+        ),
+    ),
     # ... the message is the quoted request and the status, nothing after them: a server that
     # writes its own fields there (Nexus's `200 - 1491585 1045 "Apache-Maven/3.8.8" [qtp-398]`)
     # had its thread read as the size and the agent and byte counts kept in the event (QA)
@@ -1046,6 +1068,13 @@ _BUILTIN_FIELDS = {
     ("freeswitch", "IdleCpu"): r"[0-9.]+%",
     ("freeswitch", "Level"): "[A-Z]+",
     ("freeswitch", "Component"): r"[\w.-]+:[0-9]+",  # its source file and line, `sofia.c:7084`
+    ("sonarqube", "Level"): "[A-Z]+",
+    ("sonarqube", "Process"): "app|web|ce|es|[a-z]+",
+    ("sonarqube", "TaskId"): r"[\w-]*",
+    ("pihole-ftl", "Process"): r"[0-9]+(?:[MF]|/[TF][0-9]+)",  # main, a fork, a thread
+    ("pihole-ftl", "Zone"): r"[A-Z]{2,5}|[+-][0-9]{4}",
+    ("pihole-ftl", "Level"): "EMERG|ALERT|CRIT|ERROR|WARNING|WARN|NOTICE|INFO|DEBUG"
+    "|Error|Warning|Notice|Info|Debug",
     ("pgpool", "App"): r"[^:]*?",  # the client's, any words (`[unknown]` before it says)
     ("pgpool", "Pid"): "[0-9]+",
     ("pgpool", "Level"): "[A-Z]+[0-9]?",

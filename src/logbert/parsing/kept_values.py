@@ -382,7 +382,13 @@ _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*\[?-?)([0-9]{{1,{_ERRNO_MAX_D
 # attack's the same as a known false positive's)
 # ... and a FortiGate record's `logid="0100032002"` (a failed admin login; `...2001` one that
 # succeeded: QA, every logid masked)
-_MESSAGE_ID = r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[|\[id \"|\blogid=\"?)"
+# ... and an upper-case code's number, XenServer's `failed: SR_BACKEND_FAILURE_47` (SR not
+# available) beside `_46` (QA XenServer: every storage backend failure one `failed: <*>` event),
+# Kea's `DHCP4_PACKET_NAK_0001`
+_MESSAGE_ID = (
+    r"(?:%[A-Z][A-Z0-9_]*-|\[\*\*\] \[|\[id \"|\blogid=\"?"
+    r"|\b[A-Z][A-Z0-9]*(?:_[A-Z][A-Z0-9]*)*_[A-Z]{2,}_)"
+)
 _MESSAGE_ID_DIGITS = 10
 ERRNO += [
     (rf"({_MESSAGE_ID}[{_ERRNO_MARKED}]*(?:[-:][{_ERRNO_MARKED}]*)?){digit}", rf"\1{marker}", 1)
@@ -982,7 +988,8 @@ _ERRNO_HINT = _hints((
 ))  # fmt: skip
 # `_MESSAGE_ID`, MySQL's, bracketed codes, F5's
 _ERRNO_HINT += (
-    r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|" + _BRACKETED_CODE_ANY + "|" + _F5_ID
+    r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|[A-Z]_[0-9]|" + _BRACKETED_CODE_ANY + "|"
+    + _F5_ID
 )
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(

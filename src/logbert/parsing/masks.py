@@ -2394,6 +2394,15 @@ MASKS: list[tuple[str, str, int]] = [
     # gaining one a new event), Cassandra's `Partition merge counts were {1:11000, 2:1300, }`
     # and its compaction's `[<sstable>:level=0, <sstable>:level=0, ]` (QA: a template per
     # count of entries, 86 of 126 normal windows flagged where more sstables merged)
+    # the name in parentheses after an object's masked id, xapi's `SR.scan: SR = '<uuid>'
+    # (NFS-VMstore)` (QA XenServer: a template per storage repository, every false alarm of
+    # PCA and DeepLog a normal scan of one)
+    (r"( = '<\*>') \([^()]*\)", r"\1 (" + WILDCARD + ")", 1),
+    # the hostname a DHCP client sent, after its masked address, dhcpd's `DHCPREQUEST for
+    # 10.20.1.167 from ac:de:48:02:9b:cb (android-pn8u9) via ens192`: left out, as a client that
+    # sends none writes (QA ISC DHCP: a template with and one without it, a renewal an offer's
+    # answer's event, and at scoring a template per hostname)
+    (r"(\b(?:from|to) <\*>) \([^()]*\)( via )", r"\1\2", 1),
     (rf"\{{{_MASKED_ITEMS}\}}", "{" + WILDCARD + "}", 1),
     (rf"\[{_MASKED_ITEMS}\]", "[" + WILDCARD + "]", 1),
     # words are separated by any run of white space, and by the ASCII separators (auditd's

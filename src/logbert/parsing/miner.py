@@ -192,6 +192,8 @@ _OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
 # nouns a quoted kind stands before, `'Problem' notification` (not a name's: `user 'bob'`)
 _KIND_NOUNS = frozenset({"notification", "notifications", "message", "messages", "event",
                          "events", "alert", "alerts", "signal", "request", "requests"})
+_ERROR_NOUNS = frozenset({"error", "errors", "failure", "failures", "fault", "faults"})
+_ERROR_KIND = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")  # `bpduguard`, `link-flap`
 _GIT_SERVICE = re.compile(r"git-(?:upload-pack|receive-pack|upload-archive)")
 _QUOTED_KIND = re.compile(r"(['\"])[A-Za-z][\w:.-]*\1")
 # a Java class named for a command or request, packages first: `...api.AttachCommand`,
@@ -1218,8 +1220,41 @@ def _each_unmasked(word: str) -> str | None:
     return None if _is_variable_word(word) else word
 
 
-_UPPER_STATE = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*")  # `END`, `NOT_FOUND`: no digits, no ids
+# `END`, `NOT_FOUND`: no digits, no ids; also in angle brackets, dnsmasq's `reply x is <CNAME>`
+# beside an address, `NXDOMAIN` and `NODATA-IPv6` (QA Pi-hole: one `reply <*> is <*>` event, a
+# CNAME chain an answer's)
+_UPPER_STATE = re.compile(r"[A-Z]{2,}(?:_[A-Z]+)*(?:-IPv[46])?|<[A-Z]{2,}(?:_[A-Z]+)*>")
 _CLOSING_WORD = re.compile(r"[A-Z][a-z]{2,}")  # `Cycle`: a capitalised word, no digits
+
+
+# an operation named first in a JSON list, its arguments after it: xenopsd's `Performing:
+# ["VM_create","ae2eb154-..."]` beside `["VM_unpause",...]`, xapi's `Queue.push ["VM_start",
+# ...]` (QA XenServer: one `["VM_<*>"]` event, a VM unpaused before it was created unseen)
+_LISTED_OPERATION = re.compile(r'\["([A-Za-z][\w.-]*)"(?:,[^\]]*)?\][,:;]?')
+
+
+def _listed_operations(values: set[str]) -> bool:
+    """Whether every value is a JSON list led by an operation's quoted name, a few names."""
+    matches = [_LISTED_OPERATION.fullmatch(v) for v in values]
+    return all(matches) and 1 < len({m[1] for m in matches}) <= ENUM_MAX_DISTINCT  # type: ignore[index]
+
+
+def _listed_operation(word: str) -> str:
+    """The operation's name of a `_LISTED_OPERATION` word."""
+    match = _LISTED_OPERATION.fullmatch(word)
+    return match[1] if match else word
+
+
+def _before_status_bar(rows: list[list[str]], p: int) -> bool:
+    """Whether word `p` of every row is in the words before a `|` that a `status=` follows,
+    at the same position in every row, with no `|` before it (`_refine`'s step names)."""
+    for q in range(p + 1, len(rows[0]) - 1):
+        if any(r[q] != "|" for r in rows):
+            if any(r[q] == "|" for r in rows):
+                return False
+            continue
+        return all(r[q + 1].startswith("status=") for r in rows) and "|" not in rows[0][:p]
+    return False
 
 
 def _pair_value(word: str) -> str:
@@ -1383,6 +1418,25 @@ def _refine(
             and len(values) <= ENUM_MAX_DISTINCT
             and all(_QUOTED_KIND.fullmatch(v) for v in values)
         )
+        # ... and the words of a step's name before its ` | status=`, SonarQube's compute
+        # engine, `Load quality profiles | status=SUCCESS | time=12ms` beside `Load new code
+        # period` (QA SonarQube: four steps one `Load <*> <*>` event, a task that loaded no
+        # quality profiles scored 0)
+        stated = stated or (
+            len(values) <= ENDPOINT_MAX_DISTINCT
+            and all(_WORD.fullmatch(v) for v in values)
+            and _before_status_bar(rows, p)
+        )
+        # ... and an error's kind before it, Arista's `%ETH-4-ERRDISABLE: bpduguard error
+        # detected on Ethernet12` beside `link-flap error` (QA Arista EOS: one `<*> error
+        # detected` event, a loop's guard a flapping link's)
+        stated = stated or (
+            p + 1 < n
+            and all(r[p + 1] == rows[0][p + 1] for r in rows)
+            and rows[0][p + 1] in _ERROR_NOUNS
+            and len(values) <= ENUM_MAX_DISTINCT
+            and all(_ERROR_KIND.fullmatch(v) for v in values)
+        )
         # ... and a masked value's state in brackets after it, Alertmanager's
         # `alert=<*>[resolved]` beside `<*>[active]` (QA: one `alert=<*>[<*>]` event, a
         # resolve before its firing unseen)
@@ -1473,7 +1527,8 @@ def _refine(
             _JOINED_STATES.fullmatch(v) for v in values
         ) or all(v.lower() in _ORDINAL_WORDS for v in values)  # ... and ordinals
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
-            split_pos, apart = p, _each_outcome  # each outcome apart, the rest together
+            # each outcome apart, the rest together; upper-case states beside them too
+            split_pos, apart = p, (_each_unmasked if upper_states else _each_outcome)
         elif split_pos < 0 and any(_is_outcome_word(_covered(token, v)) for v in values):
             # ... also where the `<*>` would cover one, as matching judges it (`_fits`):
             # Slurm's `status:0` beside `status:<*>` (QA GPU nodes: mined as one `status:<*>`
@@ -1498,6 +1553,8 @@ def _refine(
             split_pos, apart = p, _pair_name  # each name apart, its values as they fall
         elif split_pos < 0 and command_classes:
             split_pos, apart = p, _command_class  # each command's class apart
+        elif split_pos < 0 and _listed_operations(values):
+            split_pos, apart = p, _listed_operation  # each operation apart, its ids together
         elif split_pos < 0 and operations and any(v.endswith(f"&{WILDCARD}") for v in values):
             split_pos, apart = p, _each_word  # each query's operation apart (`masks`)
         elif split_pos < 0 and not given_names and (

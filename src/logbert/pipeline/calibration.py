@@ -134,6 +134,12 @@ def calibrate_fitted(
     scores = detector.decision_function(calibration)
     normal = scores if calibration.labels is None else scores[calibration.labels != 1]
     result = FitCalibration(calibration, scores, normal)
+    normal_sessions = (
+        calibration if calibration.labels is None
+        else calibration.take(np.flatnonzero(calibration.labels != 1))
+    )  # fmt: skip
+    if (unlearnt := detector.unlearnt_warning(normal_sessions, normal)) is not None:
+        say(unlearnt)
     if cross_fit is not None:
         result.split_threshold = None if split_failed else detector.threshold_
         result.normal_scores = _calibrate_cross_fitted(

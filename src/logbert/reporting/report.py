@@ -89,6 +89,12 @@ def build_report(
         data.notes += check_scores(model, data.scores, data.threshold, threshold_from, ids_made)
         if data.evaluation is not None:
             check_evaluation_scores(data.evaluation, data.evaluation_path, data.scores)
+        if data.scores.labels is None:  # (QA Sendmail: both files given, no curve, unsaid)
+            data.notes.append(
+                f"{data.scores.path} holds no labels (scored without --labels), so no ROC, "
+                "precision-recall or sweep is drawn, an evaluation file beside it or not: "
+                "score with --labels FILE (`score MODEL LOGS --logs --labels labels.csv`)"
+            )
     keys = {}
     if sessions is not None:
         data.notes += check_sessions_file(model, Path(sessions))

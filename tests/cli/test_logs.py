@@ -398,7 +398,7 @@ def test_a_time_window_cut_by_the_logs_end_is_open_for_score_as_for_evaluate(tmp
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in scores.read_text().splitlines()]
     assert [r["session_id"] for r in rows if r["open"]] == ["2026-11-03T05:00:00"]
-    assert "1 time window reaches past the log's end" in result.output
+    assert "1 time window is cut by the log's start or end" in result.output
     # QA Oracle: window labels in the log's local time (an hour off) matched other windows
     labels = tmp_path / "local.csv"
     labels.write_text("session_id,label\n" + "".join(

@@ -417,3 +417,33 @@ def test_a_file_s_last_run_cut_by_the_log_s_end_is_open_under_an_idle_timeout(tm
     rows = [row for batch in pipeline.score_logs([str(test)]) for row in batch]
     assert [r["open"] for r in rows] == [False, False, True]
     assert not any(r["is_anomaly"] for r in rows)  # the cut run's end is not judged
+
+
+def test_a_window_the_log_s_start_cut_is_not_judged_too_short(tmp_path):
+    """QA Telegraf: every host's first window of the scored log, a few minutes of it inside the
+    log, was judged whole, and `length` flagged each for holding too few events (10 of its 11
+    false alarms). It is open now, as the window the log's end cut is."""
+    from datetime import datetime, timedelta
+
+    from logbert.models.length import LengthDetector
+
+    def log(path, begin, minutes):
+        t0 = datetime(2026, 11, 3) + begin
+        path.write_text("".join(
+            f"{(t0 + timedelta(seconds=30 * i)).isoformat()} INFO agent: gathered {i % 3}\n"
+            for i in range(2 * minutes)
+        ))  # fmt: skip
+        return str(path)
+
+    settings = SessionizerSettings(window="10m")
+    pipeline = Pipeline(LengthDetector(), sessionizer=settings, log_format="iso")
+    pipeline.fit_logs([log(tmp_path / "train.log", timedelta(0), 360)])
+    rows = [r for batch in pipeline.score_logs([log(tmp_path / "test.log",
+            timedelta(hours=7, minutes=7), 60)]) for r in batch]  # fmt: skip
+    first = rows[0]
+    assert first["session_id"] == "2026-11-03T07:00:00" and first["open"]
+    assert not first["is_anomaly"]
+    assert [r["session_id"] for r in rows if r["open"]] == [
+        "2026-11-03T07:00:00", "2026-11-03T08:00:00"
+    ]  # fmt: skip
+    assert not any(r["is_anomaly"] for r in rows)

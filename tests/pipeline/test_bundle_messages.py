@@ -52,11 +52,12 @@ def test_open_sessions_note_says_what_the_detector_does_with_them():
     # a time window the log's end cut is judged on its first events (QA MongoDB: a 10-line last
     # window was flagged, and "not judged" read as no verdict); it is no session that may
     # still run (QA Open vSwitch, Jira, Keycloak)
-    assert "events written before it" not in skips.open_sessions_note(1)
+    assert "events written inside the log" not in skips.open_sessions_note(1)
     skips.sessionizer = SessionizerSettings(window="5m")
     assert skips.open_sessions_note(1) == (
-        "1 time window reaches past the log's end (the last of each stream) (column `open`): it "
-        "holds the events written before it, and the verdict rests on those"
+        "1 time window is cut by the log's start or end (the first or last of each stream) "
+        "(column `open`): it holds the events written inside the log, and the verdict rests on "
+        "those"
     )
     assert "still running" not in skips.open_sessions_note(2, stage="fit")
 

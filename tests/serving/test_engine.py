@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, datetime
@@ -321,3 +322,16 @@ def test_a_year_given_dates_lines_written_without_one(tmp_path):
     # without it, live lines are this year's
     now = DetectionEngine(pipeline).parser.process(lines[:1], log.name, 1).events
     assert now.column("timestamp")[0].as_py().year == datetime.now(UTC).year
+
+
+def test_several_inputs_for_sessions_in_time_order_across_inputs_are_warned_of(model):
+    """QA Longhorn: `watch` read six pod files one after another for a model trained with
+    `--order time`, cut each volume's session in two and alerted on all of them, exit 0."""
+    pipeline = model[0]
+    assert DetectionEngine(pipeline).inputs_order_warning(6) is None  # line order: as trained
+    pipeline.sessionizer = dataclasses.replace(pipeline.sessionizer, order="time")
+    engine = DetectionEngine(pipeline)
+    assert engine.inputs_order_warning(1) is None
+    warning = engine.inputs_order_warning(6)
+    assert warning.startswith("warning: the model's sessions take the events of several inputs")
+    assert "reads its 6 inputs one after another" in warning

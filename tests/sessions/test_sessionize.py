@@ -6,6 +6,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from logbert.errors import LogbertError
+from logbert.sessions.lifecycle import SessionLifecycle
 from logbert.sessions.sessionize import (
     TEMPLATE_SET_KEY,
     IdSessionizer,
@@ -262,6 +263,24 @@ def test_an_id_cut_before_its_sub_id_is_told_how_to_keep_them_one_session(make_e
     warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
     assert "'job 500001' in 'job 500001.1'" in warning and "with \\b" not in warning
     fixed = r'(?:job |added ")(\d+)(?:\.\d+)?'
+    assert warning.endswith(f"match it outside the id: '{fixed}'")
+    sessions, stats = by_id(path, fixed, batch_size=16)
+    assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None
+
+
+def test_a_child_named_after_its_session_s_id_is_told_how_to_keep_them_one_session(make_events):
+    """QA Longhorn: replicas and engines named after their volume (`pvc-<uuid>-r-f883410f`,
+    `pvc-<uuid>-e-0`) warned on every run that the regex takes part of an id, and matching
+    "the whole id" made each volume five sessions."""
+    lines = []
+    for i in range(20):
+        volume = f"pvc-{i:08x}-9c1c-490f-9464-2020f3fe39c0"
+        lines += [f"volume {volume} attached", f"engine {volume}-e-0 started",
+                  f"replica {volume}-r-{i:04x}f3a1 rebuilt"]  # fmt: skip
+    path = make_events(content=lines, template_id=[i % 3 for i in range(60)])
+    pattern = r"(pvc-[0-9a-f-]{36})"
+    warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
+    fixed = r"(pvc-[0-9a-f-]{36})(?:\-(?:[a-z]+[-_])?[0-9a-f]+)?"
     assert warning.endswith(f"match it outside the id: '{fixed}'")
     sessions, stats = by_id(path, fixed, batch_size=16)
     assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None
@@ -563,6 +582,25 @@ def test_fixed_windows(make_events):
     assert [s.categories for s in sessions] == [None, ["APPREAD"], None]
 
 
+def test_a_window_the_log_s_start_cut_begins_at_its_first_event(make_events):
+    """QA Telegraf: each host's first window held only the minutes after the log began, and was
+    judged as a whole window (`length` flagged all of them); it starts at the log's first
+    event now, shorter than the clock's span, and `SessionLifecycle` marks it open."""
+    path = make_events(template_id=[1, 2, 3, 4], timestamp=[at(25), at(40), at(70), at(130)])
+    sessions, _ = by_window(path, "1m")
+    assert [(s.session_id, s.start, s.end) for s in sessions] == [
+        ("2005-06-03T15:00:00", at(25), at(60)),
+        ("2005-06-03T15:01:00", at(60), at(120)),
+        ("2005-06-03T15:02:00", at(120), at(180)),
+    ]
+    lifecycle = SessionLifecycle().fit(sessions)
+    assert lifecycle.lifetime_ == 60
+    assert lifecycle.open_mask(sessions, at(130), clock_cut=True).tolist() == [True, False, True]
+    # sliding: every window begun before the log's first event starts there
+    sliding, _ = by_window(path, "1m", step="30s")
+    assert [s.start for s in sliding[:3]] == [at(25), at(25), at(30)]
+
+
 def test_an_event_of_another_input_before_a_sessions_latest_is_out_of_order(make_events):
     """QA Spring Boot: two services' files read one after another put a trace's payment
     events 0.4 s before the order's last; under the 1 s tolerance nothing was said at
@@ -634,12 +672,13 @@ def test_windows_per_id_of_a_by_id_regex(make_events):
 def test_sliding_windows_put_a_line_in_every_covering_window(make_events):
     path = make_events(template_id=[1, 2, 3], timestamp=[at(0), at(90), at(150)])
     sessions, _ = by_window(path, "2m", step="1m")
-    # windows start at 14:59, 15:00, 15:01, 15:02; each covers two minutes
-    assert [(s.start.minute, s.keys) for s in sessions] == [
-        (59, [1]),
-        (0, [1, 2]),
-        (1, [2, 3]),
-        (2, [3]),
+    # windows start at 14:59, 15:00, 15:01, 15:02; each covers two minutes (the first begins
+    # at the log's first event, 15:00, which cut it)
+    assert [(s.session_id[-8:-3], s.start.minute, s.keys) for s in sessions] == [
+        ("14:59", 0, [1]),
+        ("15:00", 0, [1, 2]),
+        ("15:01", 1, [2, 3]),
+        ("15:02", 2, [3]),
     ]
     assert all(s.label is None for s in sessions)  # no label column
 
@@ -1110,6 +1149,14 @@ def test_a_regex_matching_no_id_shows_a_line_holding_its_own_words(make_events):
     pattern = r"Id:\s+(\d+)"
     _, stats = by_id(path, pattern)
     assert "which holds the id" not in stats.unmatched_warning(pattern)
+    # QA Superset: nor one of a UUID's groups (a Celery task's `747511fb-c29b-4229-...`)
+    task = "Task reports.scheduler[747511fb-c29b-4229-8e7a-528a65e6584b] received"
+    content = ["Query 4229: Running query", task, task, task, "Query 4229: Query finished"]
+    path = make_events("celery.parquet", content=content, template_id=[1, 2, 2, 2, 3])
+    pattern = r"Query (\d+):"
+    _, stats = by_id(path, pattern)
+    warning = stats.unmatched_warning(pattern)
+    assert warning is not None and "which holds the id" not in warning
 
 
 def test_ids_that_change_on_every_line_are_warned(make_events):

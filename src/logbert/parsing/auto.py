@@ -447,6 +447,13 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             wrong = pc.match_substring_regex(column, _JAVA_THREAD_FIRST)
         elif key in _NUMBER_FIELDS and not any_process_id:  # or hex, macOS's thread ids
             wrong = pc.invert(pc.match_substring_regex(column, r"^(?:\d*|-|0x[0-9a-f]+)$"))
+        elif key == "timestamp" and "Content" in cols:  # a date alone, its time of day the
+            # message's first word (QA Superset: `iso` read `2026-03-02 00:00:09,862:INFO:...`
+            # as a date and a message `00:00:09,862:INFO:...`, and beat `certbot`, which reads it)
+            wrong = pc.and_(
+                pc.invert(pc.match_substring_regex(column, r"\d:\d\d")),
+                pc.match_substring_regex(cols["Content"], r"^\d{1,2}:\d\d"),
+            )
         elif key == "elapsed":  # Squid's milliseconds: always written (Zeek's `-` is no time)
             wrong = pc.invert(pc.match_substring_regex(column, r"^\d+$"))
         elif key in _WORD_FIELDS:

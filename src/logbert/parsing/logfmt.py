@@ -32,6 +32,10 @@ _KEYS = frozenset(MESSAGE_KEYS) | frozenset(TIME_KEYS)  # a line names one of th
 _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] ([A-Za-z_@].*)")  # the line after the wrapper
 # ... and after `docker logs --timestamps`' time, `2026-12-08T05:00:00.123456789Z time="..."
 # level=info msg="..."` (QA Authelia: `auto` read it as `iso`, the pairs left in every message)
+# ... and after the process it came from in brackets, Longhorn's instance manager's
+# `[pvc-6930...-r-fd4940cc] time="..." level=info msg="..."` (QA Longhorn: `auto` and `logfmt`
+# refused every line, and the format string advised, `[<Component>] <Content>`, read no time)
+_PROCESS_FIRST = re.compile(r"\[([^\]\s]+)\] ([A-Za-z_@][\w.@/-]*=.*)")
 _DOCKER_TIME = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ([A-Za-z_@][\w.@/-]*=.*)"
 )
@@ -49,6 +53,12 @@ def logfmt_record(line: str) -> dict | None:
         record = logfmt_record(wrapped.group(2))
         if record is not None and not any(key in record for key in TIME_KEYS):
             record["time"] = wrapped.group(1)
+        return record
+    named = _PROCESS_FIRST.fullmatch(line)
+    if named is not None:
+        record = logfmt_record(named.group(2))
+        if record is not None:
+            record.setdefault("process", named.group(1))
         return record
     record: dict[str, str] = {}
     at = len(line) - len(line.lstrip())

@@ -1137,6 +1137,14 @@ MASKS: list[tuple[str, str, int]] = [
     # flagged), the host a milter names, `clamav-milter 1.0.7 at mx1` (QA: a template per
     # host, a renamed relay all of its mail flagged), and the queue id a relay accepted a
     # message under, `stat=Sent (6B50H34H012066 Message accepted for delivery)`
+    # the rules a message hit, SpamAssassin's spamd `result: . -1 - DKIM_SIGNED,SPF_PASS
+    # scantime=...` and a header's `tests=BAYES_00,...`: one value, a list of any length (QA
+    # SpamAssassin: 2,598 templates of one event, a template per combination of rules, and
+    # every ordinary mail with a new combination flagged)
+    # (a rule's digits may be marked kept already, `kept_values`: any word after its letter)
+    (r"(\bresult: [.Y] -?[0-9.]+ - )[A-Z][^\s,]*(?:,[A-Z][^\s,]*)*( |$)",
+     r"\1" + WILDCARD + r"\2", 1),
+    (r"(\btests=)[A-Z][^\s,]*(?:,[A-Z][^\s,]*)*(,? |$)", r"\1" + WILDCARD + r"\2", 1),
     # a caller's display name in FreeSWITCH's dialplan, `Processing Mary Ann Smith
     # <1024>->1029 in context default`: one value whatever its words (QA FreeSWITCH: a
     # template per count of words, a normal call from `Cher` a new event)

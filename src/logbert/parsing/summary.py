@@ -89,11 +89,22 @@ def fits_records(rejected: int, lines: int, blank: int, continuations: int) -> b
 
 def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
     """A clause for a summary's rejected count when most `rejected` lines look like
-    continuation lines (`mostly_continuations`), else "": the rejects file holds them, but
+    continuation lines (`mostly_continuations`), else one for the lines of their own (none:
+    ""): the rejects file holds them, but
     without a word users take the count for lines of another format, and miss that a problem
     shown only in a stack trace is not judged. `how`: the commands that join them."""
     if not mostly_continuations(continuations, rejected):
-        return ""
+        # ... and where most are lines of their own, what that means (QA Frigate: s6-overlay's
+        # undated `s6-rc: info: service frigate: stopping` lines, an unplanned restart, were
+        # "14 rejected" and nothing more)
+        own = rejected - continuations
+        if not own:
+            return ""
+        are, them = ("is a line", "it") if own == 1 else ("are lines", "them")
+        return (
+            f"{own:,} {are} of {'its' if own == 1 else 'their'} own that the format does not "
+            f"read: no detector judges {them}; a format string that fits {them} too reads {them}"
+        )
     what, them = "look like continuation lines of multi-line records, e.g. stack traces", "them"
     if continuations == 1:
         what = "looks like a continuation line of a multi-line record, e.g. a stack trace"

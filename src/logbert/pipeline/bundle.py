@@ -578,9 +578,9 @@ class Pipeline:
         # (QA Open vSwitch, Jira, Keycloak: "may still be running" of each file's last window)
         if self._cut_by_time():
             return (
-                f"{count(n_open, 'time window')} reach{'es' if one else ''} past the log's end "
-                f"(the last of each stream){column}: {they} hold{'s' if one else ''} the events "
-                "written before it, " + (
+                f"{count(n_open, 'time window')} {'is' if one else 'are'} cut by the log's start "
+                f"or end (the first or last of each stream){column}: {they} "
+                f"hold{'s' if one else ''} the events written inside the log, " + (
                     "and the verdict rests on those" if judging else
                     f"and {they} {'is' if one else 'are'} treated as open"
                 )

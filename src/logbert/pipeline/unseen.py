@@ -85,9 +85,9 @@ class UnseenKeys:
         # where the detector flags such keys: not every one does (QA Kea: `length` was told to
         # expect these false alarms at training, and at scoring that it flagged none of them)
         flagged = (
-            "where the detector flags keys it never saw (new-event does, and LogBERT by its max "
-            f"surprise; count and length detectors may not), expect false alarms on about {share} "
-            "of normal sessions"
+            "where the detector flags keys it never saw (new-event does, and LogBERT deciding by "
+            "its max surprise; count and length detectors and LogBERT's mean surprise may not), "
+            f"expect false alarms on about {share} of normal sessions"
         )
         if cross_fitted:
             return head + (

@@ -56,7 +56,7 @@ from logbert.parsing.auto import count_continuations
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
-from logbert.parsing.summary import continuation_hint, fits_records
+from logbert.parsing.summary import continuation_hint, fits_records, mostly_continuations
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
@@ -238,7 +238,11 @@ class DetectionEngine:
         lost = rejected + unmatched
         if lost < MIN_LOST_LINES or lost * 2 <= lines:
             return None
-        hint = continuation_hint(continuations, rejected)
+        hint = (
+            continuation_hint(continuations, rejected)
+            if mostly_continuations(continuations, rejected)
+            else ""
+        )
         parts = []
         if rejected:
             parts.append(
@@ -286,6 +290,25 @@ class DetectionEngine:
         """`warning: ...` when many closed sessions may have begun before the stream did
         (`pipeline.logs.EarlierStarts`; `advice` says what to do where it is printed)."""
         return None if self.earlier_starts is None else self.earlier_starts.warning(advice)
+
+    def inputs_order_warning(self, n_inputs: int) -> str | None:
+        """`warning: ...` when `n_inputs` inputs are watched for a model whose sessions take
+        the events of several inputs in time order (`--order time`, by id or field): the
+        engine reads each input's lines as they come, one input after another, so a session
+        whose events are in several inputs is cut where one's lines end (QA Longhorn: six pod
+        files, each volume two sessions and every one alerted, 478 alerts where `score --logs`
+        flagged 19, exit 0)."""
+        s = self.settings
+        if n_inputs < 2 or s.order != "time" or s.window is not None or s.lines is not None:
+            return None
+        return (
+            f"warning: the model's sessions take the events of several inputs in time order "
+            f"(--order time), but watch reads its {n_inputs} inputs one after another: a "
+            "session whose events are in several of them is cut where one input's lines end, "
+            "and each part judged alone; merge the inputs into one stream in time order first "
+            "(e.g. `sort -m -s -k1,1 FILE...` where each line starts with a sortable time), or "
+            "score them with `logbert score MODEL FILE... --logs`"
+        )
 
     def verdict_note(self, flush: str) -> str | None:
         """`note: ...` on when a session gets its verdict in a stream, for sessions by id or

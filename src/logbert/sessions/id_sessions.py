@@ -448,8 +448,14 @@ def _named_in(content: str, ids: Iterable[str]) -> str | None:
 
 def _names(content: str, session_id: str) -> bool:
     """Whether `content` holds `session_id` as a word of its own, not inside a longer number
-    or name (QA MySQL: `Id: 37246` "named" in a time's microseconds `.372467`)."""
+    or name (QA MySQL: `Id: 37246` "named" in a time's microseconds `.372467`) nor a UUID (QA
+    Superset: SQL Lab's query 4229 "named" by a Celery task's `747511fb-c29b-4229-...`)."""
+    if session_id not in _UUID.sub(" ", content) and not _UUID.search(session_id):
+        return False
     return re.search(rf"(?<![^\W_]){re.escape(session_id)}(?![^\W_])", content) is not None
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _literal_prefix(pattern: str) -> str:

@@ -248,6 +248,14 @@ def _still_writing(session: Session, end: datetime, lifetime: float) -> bool:
     return duration > lifetime and quiet <= duration / (len(session.keys) - 1)
 
 
+def _cut_at_start(session: Session, lifetime: float) -> bool:
+    """Whether a time window is shorter than windows are (`lifetime`, its clock's span): the
+    log's start cut it, and it starts at the log's first event (`WindowSessionizer`)."""
+    if session.start is None or session.end is None:
+        return False
+    return (session.end - session.start).total_seconds() < lifetime
+
+
 def final_keys(sessions: Sequence[Session]) -> frozenset[int]:
     """The keys that end sessions and nothing else: each ends at least FINAL_KEY_SHARE of the
     sessions and never stands before another event (PgBouncer's `closing because: ...`). A
@@ -307,6 +315,8 @@ class SessionLifecycle:
         final = getattr(self, "final_keys_", frozenset())
         if final and not clock_cut:  # a session that ended as sessions end is whole, however young
             still &= np.array([not s.keys or s.keys[-1] not in final for s in sessions], bool)
+        if clock_cut:  # ... and a window the log's start cut is shorter than its clock's span
+            still |= np.array([_cut_at_start(s, lifetime) for s in sessions], dtype=bool)
         return still
 
     def batch(

@@ -111,16 +111,21 @@ CUT_SHARE = 0.01
 CUT_MIN = 5
 KEYS_NOTED = 10_000  # by field: the keys of events with no value noted, at most
 # ... where the rest of the word is a part of the id after a separator (`500001.1`: a job's task)
-_SUB_ID = re.compile(r"([._:/-])[0-9]+")
+# ... or a child's kind and its own id, Longhorn's replica of a volume, `pvc-<uuid>-r-f883410f`,
+# its engine `-e-0` (QA Longhorn: warned on every run, and "the whole id" made a volume's
+# engine and three replicas four more sessions)
+_SUB_ID = re.compile(r"([._:/-])(?:([a-z]{1,12})[-_])?([0-9]+|[0-9a-f]{4,})")
 
 
-def _with_sub_id(pattern: str, separator: str) -> str:
-    """`pattern` matching an optional `separator` and number after its id, outside the id (a
-    capture group's, or the whole match, then put in one)."""
+def _with_sub_id(pattern: str, sub_id: re.Match[str]) -> str:
+    """`pattern` matching an optional `sub_id` (`_SUB_ID`: its separator, kind and number)
+    after its id, outside the id (a capture group's, or the whole match, then put in one)."""
     body = pattern[:-2] if pattern.endswith("\\b") else pattern
     if re.compile(body).groups == 0:
         body = f"({body})"
-    return f"{body}(?:{re.escape(separator)}\\d+)?"
+    kind = "(?:[a-z]+[-_])?" if sub_id[2] else ""
+    number = "\\d+" if sub_id[3].isdigit() and not kind else "[0-9a-f]+"  # (kinds: `-e-0`)
+    return f"{body}(?:{re.escape(sub_id[1])}{kind}{number})?"
 
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
@@ -1117,9 +1122,9 @@ class SessionizeStats:
         sub_id = self.cut_word.startswith(self.cut_example) and _SUB_ID.fullmatch(rest)
         if sub_id:  # (QA Grid Engine: `job 500001.1`, a job's task, warned on every run)
             advice += (
-                f"; where the rest ({rest!r}) is a part of the id, such as an array job's task "
-                "or an attempt, and the parts are meant to be one session, match it outside "
-                f"the id: '{_with_sub_id(pattern, sub_id[1])}'"
+                f"; where the rest ({rest!r}) is a part of the id, such as an array job's task, "
+                "an attempt or a child named after it, and the parts are meant to be one "
+                f"session, match it outside the id: '{_with_sub_id(pattern, sub_id)}'"
             )
         return (
             f"warning: {self.n_cut_ids:,} of the {matched:,} events that matched --by-id "

@@ -149,7 +149,7 @@ def test_evaluate_logs_keeps_rejected_lines_beside_its_output(raw_logs, tmp_path
     result = invoke("evaluate", model, test_log, "--logs", "--labels", test_labels, "-o", out)
     assert result.exit_code == 0, result.output
     rejects = tmp_path / "new" / "eval.rejects.txt"
-    assert f"1 rejected (kept in {rejects}; 1 is a line of its own" in result.output
+    assert f"1 rejected (kept in {rejects}; 1 is a line the format does not read" in result.output
     assert rejects.read_text().splitlines()[1] == f"{test_log.name}\t43\tnot a log line"
     metrics = json.loads(out.read_text())
     assert (metrics["lines_read"], metrics["lines_rejected"]) == (43, 1)

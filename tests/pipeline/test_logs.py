@@ -62,8 +62,9 @@ def test_rejected_continuation_lines_get_a_hint_in_the_summary(tmp_path):
     other = ORDER[:3] + ["not a line of this format", "nor this one", "\tat X.y(X.java:1)"]
     _, summary = read(tmp_path, r"req-[0-9a-f]{6}", other)
     # 1 of 3: no join hint, but what the other two are (QA Frigate: "14 rejected" alone)
-    assert "6 lines read, 3 rejected (2 are lines of their own that the format does not read: " \
-        "no detector judges them; a format string that fits them too reads them);" \
+    assert "6 lines read, 3 rejected (2 are lines the format does not read, no stack trace's: " \
+        "no detector judges them; where they continue the record before them, join each " \
+        "record into one line first, else a format string that fits them too reads them);" \
         in summary.line()  # fmt: skip
     assert "warning: 2 of 6 lines (33%) do not fit format" in summary.line()  # but a warning
 

@@ -232,7 +232,8 @@ def test_the_verdict_note_says_when_quiet_sessions_are_judged(raw_logs, tmp_path
     note = DetectionEngine(pipeline).verdict_note("exit")
     assert "close only at exit" in note
     # a value to start from (QA Sendmail: DURATION left to guess, nothing judged all day)
-    assert re.search(r"--idle-timeout \d+[smh] to close .*\(the model's session lifetime\)", note)
+    assert re.search(r"--idle-timeout \d+[smh] to close .*\(twice the model's session", note)
+    assert f"--idle-timeout {_duration_option(max(2 * lifetime, 60))} " in note
     assert [_duration_option(s) for s in (0.2, 45, 91, 1848, 5400, 5401, 86400)] == [
         "1s", "45s", "2m", "31m", "90m", "2h", "24h"
     ]  # fmt: skip
@@ -333,5 +334,9 @@ def test_several_inputs_for_sessions_in_time_order_across_inputs_are_warned_of(m
     engine = DetectionEngine(pipeline)
     assert engine.inputs_order_warning(1) is None
     warning = engine.inputs_order_warning(6)
-    assert warning.startswith("warning: the model's sessions take the events of several inputs")
-    assert "reads its 6 inputs one after another" in warning
+    assert warning.startswith("warning: watch reads its 6 inputs one after another, but the")
+    assert "(--order time): a session whose events are in several of them is cut" in warning
+    # QA Portainer: windows per file, the clock shared: a second file's lines came late
+    pipeline.sessionizer = SessionizerSettings(window="10m", by_field="source")
+    warning = DetectionEngine(pipeline).inputs_order_warning(2)
+    assert "time windows close as the log's time moves on" in warning

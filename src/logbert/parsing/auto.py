@@ -66,7 +66,8 @@ _CONTINUATION = re.compile(
     r"(?:\[[^\]\s]+\] )?"
     r"(?:\s|-->|pending frames:|signal received: |time of crash:"
     r"|at |Caused by:|Suppressed:|\.\.\. \d+ more|Traceback \(most recent call last\)"
-    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$| \w+=)|Exception in thread "
+    r"|(?:[\w$]+\.)*[\w$]+(?:Exception|Error|Throwable)(?::|$| \w+=| \(0x[0-9A-Fa-f]+\):)"
+    r"|Exception in thread "
     r"|(?:[a-z_]\w*\.)+(?:[A-Z]\w*\.)*[A-Z]\w*: "
     r"|(?:[A-Z]\w*::)+[A-Z]\w* \(|(?:[\w-]+ \([\w.]+\) )?[\w./-]+\.rb:\d+:in "
     r"|\[stacktrace\]$|#\d+ (?:/|\{main\}|\[internal function\])|\"\}\s*$"
@@ -104,6 +105,12 @@ _CONTINUATION = re.compile(
     r"|</\w+>$"
     # ... and Icinga 2's `Context:` over a record's indented context lines (QA: "of its own")
     r"|Context:$"
+    # ... and Kylin's query record under `service.QueryService:405 : `, a rule of `=` and its
+    # own fields (QA Kylin: 57% of a training log called "lines of their own"; its `User:`,
+    # `Success:`, `Message:` lines are too common a shape to call a record's rest anywhere)
+    r"|={8,}|(?:Query Id|SQL|Realization Names|Cuboid Ids|Total scan (?:count|bytes)"
+    r"|Result row count|Accept Partial|Is Partial Result|Hit Exception Cache"
+    r"|Storage cache used|Is Query Push-Down|Is Prepare|Trace URL): "
     # ... and the JVM pause monitor's second line in Hadoop, HBase and ZooKeeper logs, `GC pool
     # 'G1 Old Generation' had collection(s): count=1 time=53312ms` (QA HBase: "of its own")
     r"|GC pool '[^']*' had collection"
@@ -341,6 +348,7 @@ def _fills_a_field(cols: dict[str, pa.Array], fmt: LogFormat) -> bool:
 # ... klog's thread id too (QA Tomcat: with --timestamp-format, `klog` read `20-Nov-2026
 # 08:00:00.010 INFO [main] ...` with INFO as its thread, tied with `iso` and was picked)
 _NUMBER_FIELDS = frozenset({"pid", "tid", "thread"})
+_SPRING_SEPARATOR = r"^[0-9]+ --- \["  # Spring Boot's `<pid> --- [<thread>]`
 _LEVEL_FIELDS = frozenset({"level"})
 # ... and in `syslog-iso`, where an application's level may stand after a one-word time, a host
 # is one word and no level: it read `2026-11-20T10:15:02Z INFO app: ...` with INFO as the host
@@ -466,6 +474,10 @@ def _misread_fields(cols: dict[str, pa.Array], n: int, name: str = "") -> pa.Arr
             wrong = pc.or_(wrong, pc.match_substring_regex(column, r"^(?:19|20)[0-9]{2}$"))
             if check_host:
                 wrong = pc.or_(wrong, pc.is_in(pc.utf8_lower(column), LEVEL_WORDS))
+        elif key == "component" and _has_match(column, _SPRING_SEPARATOR):  # Spring Boot's pid,
+            # `---` and thread are no component (QA Zipkin: `hadoop` read `INFO [trace/span] 1
+            # --- [main] z.s.ZipkinServer : msg` with the trace as a process, and was chosen)
+            wrong = pc.match_substring_regex(column, _SPRING_SEPARATOR)
         elif key == "component" and _has_match(column, _MNEMONIC):  # a Cisco mnemonic, `%LINK-3-
             # UPDOWN`, is the event (QA Cisco: `linux` read it as the program, and 802.1X's and
             # MAB's successes were one event)

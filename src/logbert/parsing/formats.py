@@ -823,9 +823,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # level and logger the event's first words, as `airlift`'s (QA Spinnaker: `iso` kept the
     # padded thread in the message, `[ <*>]` or `[<*>]` by whether a thread's number was all
     # digits, one event two templates)
+    # ... and the trace context a tracer puts after the level, Zipkin's own `INFO
+    # [15ee9650bd88ca26/ac04a8c50bac436e] 1 --- ...`, Sleuth's `[app,traceId,spanId,true]` (QA
+    # Zipkin: `spring` refused every line, and `hadoop`, advised and chosen, read the context as
+    # a process, every trace two sessions by field)
     "spring": BuiltinFormat(
-        r"<Date> <Time> +<Level> +<Pid> --- (\[<App>\] )?\[ *<ThreadName>\] <Component> +: "
-        r"<Content>",
+        r"<Date> <Time> +<Level> +(\[<Trace>\] +)?<Pid> --- (\[<App>\] )?\[ *<ThreadName>\] "
+        r"<Component> +: <Content>",
         TimestampSpec(
             ("Date", "Time"), ISO_8601, expected="'2024-11-18 10:00:00.100  INFO 1 --- [main] ...'"
         ),
@@ -908,6 +912,19 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
         r"(<Uuid> )?<Date> <Time>( <IdleCpu>)? \[<Level>\] <Component> <Content>",
         TimestampSpec(
             ("Date", "Time"), ISO_8601, expected="'2026-11-16 08:00:02.356515 [DEBUG] ...'"
+        ),
+    ),
+    # Portainer's log (zerolog's console writer with Portainer's `2006/01/02 03:04PM`: `2024/03/11
+    # 12:00AM INF github.com/portainer/portainer/api/.../main.go:530 > msg | key=value`): a
+    # 12-hour clock to the minute, the level and the source file as fields (QA Portainer:
+    # `auto` knew no format, and the advised `<Timestamp> <Content>` dated every line midnight)
+    "portainer": BuiltinFormat(
+        "<Date> <Time> <Level> <Component> > <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<Y>\d{4})/(?P<m>\d\d)/(?P<d>\d\d) (?P<I>\d{1,2}):(?P<M>\d\d)"
+            r"(?::(?P<S>\d\d))?(?P<p>[AaPp][Mm])$",
+            expected="'2024/03/11 12:00AM'",
         ),
     ),
     # SonarQube's logs (sonar.log, web.log, ce.log, es.log: `2026.11.02 00:05:11 INFO
@@ -1068,6 +1085,8 @@ _BUILTIN_FIELDS = {
     ("freeswitch", "IdleCpu"): r"[0-9.]+%",
     ("freeswitch", "Level"): "[A-Z]+",
     ("freeswitch", "Component"): r"[\w.-]+:[0-9]+",  # its source file and line, `sofia.c:7084`
+    ("portainer", "Time"): r"\d{1,2}:\d\d(?::\d\d)?[AaPp][Mm]",
+    ("portainer", "Level"): "TRC|DBG|INF|WRN|ERR|FTL|PNC|\\?\\?\\?",
     ("sonarqube", "Level"): "[A-Z]+",
     ("sonarqube", "Process"): "app|web|ce|es|[a-z]+",
     ("sonarqube", "TaskId"): r"[\w-]*",
@@ -1088,6 +1107,7 @@ _BUILTIN_FIELDS = {
     ("postgres", "Pid"): "[0-9]+",
     ("spring", "Level"): "[A-Z]+",
     ("spring", "Pid"): "[0-9]+",
+    ("spring", "Trace"): r"[^\]\s]*",
     ("spring", "App"): r"[^\]\s]*",
     # a thread's name up to the `] ` before the logger, its own `]` too: Spring's `%15.15t`
     # cuts Camunda's `JobExecutor[...SpringJobExecutor]` to `ingJobExecutor]` (QA Camunda:

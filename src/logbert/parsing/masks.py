@@ -1137,6 +1137,10 @@ MASKS: list[tuple[str, str, int]] = [
     # flagged), the host a milter names, `clamav-milter 1.0.7 at mx1` (QA: a template per
     # host, a renamed relay all of its mail flagged), and the queue id a relay accepted a
     # message under, `stat=Sent (6B50H34H012066 Message accepted for delivery)`
+    # a list cut short with `...`, Zipkin's `Cannot store spans [2a34..., bd90..., a240..., ...]
+    # due to ...`: one value, whatever its length (QA Zipkin: a template by the count of ids
+    # before the `...`, and the `[` lost in one of them)
+    (r"\[[^\[\]]*, \.\.\.\]", "[" + WILDCARD + "]", 1),
     # the rules a message hit, SpamAssassin's spamd `result: . -1 - DKIM_SIGNED,SPF_PASS
     # scantime=...` and a header's `tests=BAYES_00,...`: one value, a list of any length (QA
     # SpamAssassin: 2,598 templates of one event, a template per combination of rules, and

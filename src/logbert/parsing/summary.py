@@ -100,10 +100,12 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
         own = rejected - continuations
         if not own:
             return ""
-        are, them = ("is a line", "it") if own == 1 else ("are lines", "them")
+        are, they, them = ("is a line", "it", "it") if own == 1 else ("are lines", "they", "them")
+        continues = "continues" if own == 1 else "continue"
         return (
-            f"{own:,} {are} of {'its' if own == 1 else 'their'} own that the format does not "
-            f"read: no detector judges {them}; a format string that fits {them} too reads {them}"
+            f"{own:,} {are} the format does not read, no stack trace's: no detector judges "
+            f"{them}; where {they} {continues} the record before {them}, join each record into "
+            f"one line first, else a format string that fits {them} too reads {them}"
         )
     what, them = "look like continuation lines of multi-line records, e.g. stack traces", "them"
     if continuations == 1:

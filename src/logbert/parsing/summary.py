@@ -88,25 +88,18 @@ def fits_records(rejected: int, lines: int, blank: int, continuations: int) -> b
 
 
 def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
+    """A clause for a summary's rejected count: `records_hint` where most `rejected` lines look
+    like continuation lines, else `own_lines_hint` ("" when none was rejected)."""
+    return records_hint(continuations, rejected, how) or own_lines_hint(continuations, rejected)
+
+
+def records_hint(continuations: int, rejected: int, how: str = "") -> str:
     """A clause for a summary's rejected count when most `rejected` lines look like
-    continuation lines (`mostly_continuations`), else one for the lines of their own (none:
-    ""): the rejects file holds them, but
+    continuation lines (`mostly_continuations`), else "": the rejects file holds them, but
     without a word users take the count for lines of another format, and miss that a problem
     shown only in a stack trace is not judged. `how`: the commands that join them."""
     if not mostly_continuations(continuations, rejected):
-        # ... and where most are lines of their own, what that means (QA Frigate: s6-overlay's
-        # undated `s6-rc: info: service frigate: stopping` lines, an unplanned restart, were
-        # "14 rejected" and nothing more)
-        own = rejected - continuations
-        if not own:
-            return ""
-        are, they, them = ("is a line", "it", "it") if own == 1 else ("are lines", "they", "them")
-        continues = "continues" if own == 1 else "continue"
-        return (
-            f"{own:,} {are} the format does not read, no stack trace's: no detector judges "
-            f"{them}; where {they} {continues} the record before {them}, join each record into "
-            f"one line first, else a format string that fits {them} too reads {them}"
-        )
+        return ""
     what, them = "look like continuation lines of multi-line records, e.g. stack traces", "them"
     if continuations == 1:
         what = "looks like a continuation line of a multi-line record, e.g. a stack trace"
@@ -121,6 +114,23 @@ def continuation_hint(continuations: int, rejected: int, how: str = "") -> str:
         f"{continuations:,} {what}: logbert reads one event per line and does not judge {them}, "
         "so a problem shown only there goes unseen unless each record is joined into one line "
         f"first{f' ({how})' if how else ''}{rest}"
+    )
+
+
+def own_lines_hint(continuations: int, rejected: int) -> str:
+    """A clause for a summary's rejected count when most `rejected` lines look like no
+    stack trace's, else "": what they mean (QA Frigate: s6-overlay's undated `s6-rc: info:
+    service frigate: stopping` lines, an unplanned restart, were "14 rejected" and nothing
+    more), and no claim that they are events (QA Kylin: a query's multi-line record)."""
+    own = rejected - continuations
+    if not own or mostly_continuations(continuations, rejected):
+        return ""
+    are, they, them = ("is a line", "it", "it") if own == 1 else ("are lines", "they", "them")
+    continues = "continues" if own == 1 else "continue"
+    return (
+        f"{own:,} {are} the format does not read, no stack trace's: no detector judges "
+        f"{them}; where {they} {continues} the record before {them}, join each record into "
+        f"one line first, else a format string that fits {them} too reads {them}"
     )
 
 

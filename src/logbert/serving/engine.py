@@ -56,7 +56,7 @@ from logbert.parsing.auto import count_continuations
 from logbert.parsing.frozen import FrozenMiner
 from logbert.parsing.pipeline import Parser
 from logbert.parsing.state import miner_class
-from logbert.parsing.summary import continuation_hint, fits_records, mostly_continuations
+from logbert.parsing.summary import fits_records, records_hint
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
@@ -234,17 +234,13 @@ class DetectionEngine:
         session and no alert, and a detector that says nothing looks healthy.
 
         Rejects that are mostly the rest of multi-line records (stack traces) are said in the
-        words of `score --logs` (`continuation_hint`), and when the format reads the records
+        words of `score --logs` (`records_hint`), and when the format reads the records
         themselves the logs are not blamed (QA: POST /v1/score called a log of tracebacks
         lines that "do not fit the model's log format", to check against the training logs)."""
         lost = rejected + unmatched
         if lost < MIN_LOST_LINES or lost * 2 <= lines:
             return None
-        hint = (
-            continuation_hint(continuations, rejected)
-            if mostly_continuations(continuations, rejected)
-            else ""
-        )
+        hint = records_hint(continuations, rejected)
         parts = []
         if rejected:
             parts.append(

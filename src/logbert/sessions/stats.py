@@ -86,12 +86,10 @@ def _runs_on(session_id: str) -> re.Match[str] | None:
     """The first `_RUN_ON` separator of `session_id` outside its brackets: one inside them is
     the id's own, Alertmanager's group key `{}:{alertname="X", cluster="Y"}` (QA: told to stop
     the regex at the `,`, which would have merged every cluster's groups)."""
-    depth = 0
-    found = {m.start(): m for m in _RUN_ON.finditer(session_id)}
-    for at, char in enumerate(session_id):
-        if at in found and depth == 0:
-            return found[at]
-        depth += (char in _OPENING) - (char in _CLOSING)
+    for match in _RUN_ON.finditer(session_id):
+        before = session_id[: match.start()]
+        if sum(map(before.count, _OPENING)) == sum(map(before.count, _CLOSING)):
+            return match
     return None
 
 

@@ -230,13 +230,9 @@ class WindowSessionizer(Sessionizer):
         if not self._last_by_value:
             return
         newest = max(index for index, _ in self._last_by_value.values())
-        silences = self.stats.value_silences
         for value, (last, written) in self._last_by_value.items():
-            if newest - last < SILENT_AT_END:
-                continue
-            entry = silences.setdefault(value, [0, written, self._window_id(last + 1, value), 0])
-            entry[0] += newest - last
-            entry[3] += 1
+            if newest - last >= SILENT_AT_END:
+                self._add_silence(value, written, last, newest + 1)
         self._last_by_value = {}  # (counted once)
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
@@ -284,13 +280,20 @@ class WindowSessionizer(Sessionizer):
             return
         last, written = seen if seen is not None else (None, 0)
         self._last_by_value[value] = (index, written + 1)
-        silences = self.stats.value_silences
         if last is not None and index > last + 1:
-            entry = silences.setdefault(value, [0, written, self._window_id(last + 1, value), 0])
-            entry[0] += index - last - 1
-            entry[3] += 1
-        if value in silences:
-            silences[value][1] += 1
+            self._add_silence(value, written, last, index)
+        if value in self.stats.value_silences:
+            self.stats.value_silences[value][1] += 1
+
+    def _add_silence(self, value: str, written: int, last: int, until: int) -> None:
+        """Count the windows of `value` after its window `last`, up to `until` (excluded), as
+        one silence in `stats.value_silences` (empty windows, windows written, the first
+        empty one's id, silences); `written`: its windows written so far."""
+        entry = self.stats.value_silences.setdefault(
+            value, [0, written, self._window_id(last + 1, value), 0]
+        )
+        entry[0] += until - last - 1
+        entry[3] += 1
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for index, session in self._windows.items():

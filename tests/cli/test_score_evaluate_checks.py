@@ -435,3 +435,29 @@ def test_a_sessions_file_with_one_unlabelled_session_is_evaluated_without_it(tmp
     message = user_error(invoke("evaluate", model, tmp_path / "two.jsonl", "--scores", scores,
                                 "-o", out))  # fmt: skip
     assert "has no label (2 unlabelled)" in message
+
+
+def test_evaluate_notes_closed_sessions_passed_that_are_only_fitted_starts():
+    """QA ZooKeeper: `score` noted 19 sessions that stopped before their last step and passed
+    as normal (only the start of fitted sequences); `evaluate` on the same logs said nothing."""
+    import numpy as np
+
+    from logbert.cli.evaluate import NormalVerdicts
+    from logbert.models.known_sequences import KnownSequences
+    from logbert.models.length import LengthDetector
+    from logbert.pipeline import Pipeline
+
+    train = [Session(f"t{i}", [1, 2, 3, 4] if i % 3 else [5, 6, 7]) for i in range(30)]
+    pipeline = Pipeline(LengthDetector()).fit(train)
+    pipeline.detector_.known_ = KnownSequences.of([np.array(s.keys) for s in train])
+    sessions = [
+        Session("whole", [1, 2, 3, 4], label="normal"),
+        Session("cut", [1, 2, 3], label="anomaly"),
+        Session("running", [1, 2], label="normal"),
+    ]
+    normal = NormalVerdicts(pipeline, threshold=1e9)  # nothing flagged
+    normal.add(sessions, np.zeros(3), np.array([False, False, True]))  # the last still open
+    assert normal.every.cut_short_note().startswith(
+        "note: 1 sessions passed as normal are only the start of sequences the model was fitted "
+        "on, never one whole (e.g. session 'cut')"
+    )

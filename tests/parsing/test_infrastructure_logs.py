@@ -192,7 +192,8 @@ def test_ftp_commands_and_replies_in_quotes_are_events_and_rates_are_numbers():
 
 def test_ceph_lines_are_iso_s_not_syslog_iso_s():
     """QA Ceph: `syslog-iso` read the thread id as the host and `0 log_channel(cluster) log
-    [DBG]` as the program, tied with `iso` and was picked (F1 0.824 against 0.870)."""
+    [DBG]` as the program, tied with `iso` and was picked (F1 0.824 against 0.870); `ceph`
+    reads them now (QA Rook), its thread and priority as fields."""
     lines = [
         f"2025-11-30T10:00:0{i}.123+0000 7f1a2b3c4d00  0 log_channel(cluster) log [DBG] : "
         f"pgmap v12{i}: 128 pgs: 128 active+clean" for i in range(5)
@@ -200,7 +201,7 @@ def test_ceph_lines_are_iso_s_not_syslog_iso_s():
         f"2025-11-30T10:00:1{i}.123+0000 7f1a2b3c4e00 -1 osd.3 1234 heartbeat_check: no reply "
         f"from 10.0.0.{i}:6804 osd.5" for i in range(5)
     ]  # fmt: skip
-    assert rank_formats(lines)[0].name == "iso"
+    assert rank_formats(lines)[0].name == "ceph"
     syslog = [f"2025-11-30T10:00:0{i}.1+00:00 gw1 charon[812]: 09[IKE] sent {i}" for i in range(5)]
     assert rank_formats(syslog)[0].name == "syslog-iso"
 

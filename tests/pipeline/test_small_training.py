@@ -261,6 +261,10 @@ def test_unseen_keys_passed_by_a_decision_that_flags_them_blame_the_threshold():
     combined = tally.warning("score", "length+new-event", 0.0)
     assert "its new-event part flags keys it never saw" in combined
     assert "+new-event`" not in combined
+    # QA Rook: a rate rule on the combined score set the threshold, not new logs
+    rated = tally.warning("score", "new-event+length+ecvc", 1.38074)
+    assert "the combination's threshold 1.38074 is on the combined score" in rated
+    assert "calibrate with the default rule" in rated and "retrain" not in rated
     assert "`decision: max_surprise`" in tally.warning("score", "logbert")  # mean surprise
     assert "new-event flags keys it never saw, but its threshold" in tally.warning(
         "score", "new-event", 0.0

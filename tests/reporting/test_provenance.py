@@ -251,6 +251,25 @@ def test_evaluation_and_scores_of_different_sessions_are_refused(report_inputs, 
         _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
 
 
+def test_an_evaluation_without_the_unlabelled_sessions_matches_the_labelled_rows(
+    report_inputs, tmp_path
+):
+    """QA Rook: `evaluate --logs --labels` leaves out a window the labels do not name, which
+    `score --logs --labels` writes without a label; `report` refused the pair (141 sessions
+    evaluated, 142 rows scored), and its advice, `evaluate --scores`, takes no raw logs."""
+    paths = report_inputs()
+    rows = [dict(r) for r in paths["rows"]]
+    rows.append({**rows[0], "session_id": "unlabelled-1", "label": None})
+    _rewrite_scores(paths, rows)
+    _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    rows.append({**rows[0], "session_id": "labelled-extra"})  # one labelled row too many
+    _rewrite_scores(paths, rows)
+    _edit_evaluation(paths, lines_read=2154)  # an evaluation of raw logs
+    with pytest.raises(LogbertError, match=r"220 sessions evaluated, 222 rows scored \(221 "
+                       r"with a label\); .*`logbert score MODEL LOGS --logs --labels"):
+        _build(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+
+
 def test_session_id_check_skips_look_arounds_and_takes_windows_per_id(tmp_path):
     """QA ASA: a model keyed by `--by-id '(?<=outside:)\\d+(?:\\.\\d+){3}'` had its own scores
     refused by `report` (the bare id cannot match a look-behind); windows per id are

@@ -162,6 +162,7 @@ def command(
         pipeline.mostly_open_warning(still_open.count, n_evaluated),
         normal.note(threshold, overlap.trained_on()),
         normal.unseen_warning(info.score),
+        normal.every.cut_short_note(),
     ]
     if not logs and scores is None and not text:  # a sessions file read here
         notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
@@ -233,9 +234,11 @@ class NormalVerdicts:
         self.every, self.n_all = UnseenPassed(), 0
         self.kinds = KindsCaught(pipeline, threshold)  # the anomalous ones, by category
 
-    def add(self, sessions, values: np.ndarray) -> None:
+    def add(self, sessions, values: np.ndarray, still_open: np.ndarray | None = None) -> None:
         """Count the normal ones of `sessions` (labelled), scored `values`; the anomalous
-        ones go to `kinds`."""
+        ones go to `kinds`. `still_open` (the detector input's open mask): also count the
+        closed ones passed as normal that are only how fitted sessions started, for `score`'s
+        note (QA ZooKeeper: `evaluate` was silent on 19 sessions missing their last step)."""
         self.kinds.add(sessions, values)
         rows = [i for i, s in enumerate(sessions) if s.label == NORMAL]
         flagged = [bool(values[i] > self.threshold) for i in rows]
@@ -243,7 +246,10 @@ class NormalVerdicts:
         self.flagged += sum(flagged)
         self.pipeline.tally_unseen(self.unseen, [sessions[i] for i in rows], flagged)
         self.n_all += len(sessions)
-        self.pipeline.tally_unseen(self.every, sessions, [bool(v > self.threshold) for v in values])
+        self.pipeline.tally_unseen(
+            self.every, sessions, [bool(v > self.threshold) for v in values],
+            None if still_open is None else [bool(o) for o in still_open],
+        )  # fmt: skip
 
     def unseen_warning(self, decision: str) -> str | None:
         """`score`'s warning when sessions holding keys no training session held passed (by
@@ -373,7 +379,7 @@ def _from_sessions(
         detector_input = pipeline.batch(batch, end)
         still_open.add(detector_input)
         values.append(pipeline.decision_scores(detector_input))
-        normal.add(batch, values[-1])
+        normal.add(batch, values[-1], detector_input.is_open)
         found.add(batch, detector_input)
     if not labels:
         raise LogbertError(f"{path} holds no sessions to evaluate")
@@ -434,7 +440,7 @@ def _from_logs(
     found.add(sessions, detector_input)
     values = pipeline.decision_scores(detector_input)
     if normal is not None:
-        normal.add(sessions, values)
+        normal.add(sessions, values, detector_input.is_open)
     return truth, values, summary
 
 

@@ -199,8 +199,11 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'17/06/09 20:10:40' (yy/mm/dd)",
         ),
     ),
+    # ZooKeeper's shipped log4j layout since 3.4 writes the server's id first, `[myid:2] - INFO
+    # [...]` (QA ZooKeeper: every line refused, and `auto` chose `iso`, the level and thread
+    # left in every template); loghub's sample has none
     "zookeeper": BuiltinFormat(
-        r"<Date> <Time> - <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
+        r"<Date> <Time> (\[myid:<Myid>\] )?- <Level>  \[<Node>:<Component>@<Id>\] - <Content>",
         TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2015-07-29 17:41:44,747'"),
     ),
     "bgl": BuiltinFormat(
@@ -307,6 +310,13 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     "linux": BuiltinFormat(
         r"<Month> <Date> <Time> <Host> <Component>(\[<PID>\])?: <Content>",
         TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Jun 14 15:16:01'"),
+    ),
+    # MIT Kerberos' own files (`[logging] kdc = FILE:...`), the level after the pid:
+    # `Mar 10 00:03:19 kdc1 kadmind[1460](Notice): ...` (QA Kerberos: `linux` read the pid and
+    # level as part of the program's name, one component per pid and level, no level)
+    "krb5": BuiltinFormat(
+        r"<Month> <Date> <Time> <Host> <Component>\[<PID>\]\(<Level>\): <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Mar 10 00:03:19'"),
     ),
     "mac": BuiltinFormat(
         r"<Month>  <Date> <Time> <User> <Component>\[<PID>\]( \(<Address>\))?: <Content>",
@@ -742,6 +752,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Year", "Month", "Date", "Time"), _SYSLOG_YEAR, expected=_SYSLOG_YEAR_EXPECTED
         ),
     ),
+    # Ceph's daemon logs (`2024-03-04T00:00:57.502+0000 7f3a2b9f7700 -1 osd.0 1233
+    # heartbeat_check: no reply from ...`): the thread and the priority fields, the priority a
+    # word of the event (-1 an error, `splitter`; QA Rook: `auto` chose `iso` and masked the
+    # priority with the thread, an error one event with the same text logged at 0)
+    "ceph": BuiltinFormat(
+        r"<Timestamp> <ThreadId> +<Level> <Content>",
+        TimestampSpec(("Timestamp",), ISO_8601, expected="'2024-03-04T00:00:57.502+0000'"),
+    ),
     "geth": BuiltinFormat(
         r"<Level> ?\[<Date>\|<Time>\] <Content>",
         TimestampSpec(
@@ -1031,7 +1049,7 @@ FORMAT_ALIASES = {
 # Built-in formats whose program name is one word: where the host or the tag may be missing,
 # a message's own `: ` must not make its first words a program
 # (no parentheses nor angle brackets: Dovecot's `imap(alice)<20187><gkwXm9eh>` is a context)
-_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164", "dovecot"})
+_ONE_WORD_PROGRAM = frozenset({"syslog-nohost", "syslog-notag", "rfc3164", "dovecot", "krb5"})
 
 # Other names of built-in formats: Zeek's (Bro's) TSV logs are read by `w3c` (`w3c.py`)
 SAME_FORMAT = {"zeek": "w3c", "bro": "w3c", "iis": "w3c", "httperr": "w3c",
@@ -1124,6 +1142,9 @@ _BUILTIN_FIELDS = {
     ("macos", "Activity"): "0x[0-9a-f]+",
     ("certbot", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?",  # its colons its own
     ("level-first", "Level"): LEVEL_FIRST_WORDS,  # a level word, else none
+    ("ceph", "Timestamp"): r"\d{4}-\d\d-\d\dT\S+",
+    ("ceph", "ThreadId"): "[0-9a-f]{8,16}",  # hex without 0x (`auto._NUMBER_FIELDS`)
+    ("ceph", "Level"): "-?[0-9]{1,2}",
     ("crdb", "LevelDate"): "[IWEF][0-9]{6}",  # else no line of its own
     # a level letter and its date, else no klog line (QA ingress-nginx: `--format klog` read
     # the controller's access lines as klog's, 18,696 of them one template of garbage fields)

@@ -181,11 +181,22 @@ def _pairs(key: str, value: object) -> list[tuple[str, str]]:
     its flat form reads: `{"evt":{"type":"captured"}}` is `evt.type=captured`; as one word its
     type was masked away with its other values and different events shared a template)."""
     if isinstance(value, dict) and value:
+        if all(_OBJECT_REF.fullmatch(k) and not isinstance(v, dict | list) for k, v in
+               value.items()):  # fmt: skip
+            # objects by reference, Flux's `"output":{"Deployment/apps/web":"configured",...}`:
+            # each outcome once, however many objects had it (QA Flux: a template per count of
+            # applied objects, an apply of one more object a new event)
+            outcomes = dict.fromkeys(sorted(_text(v) for v in value.values()))
+            return [(f"{key}.{WILDCARD}", text) for text in outcomes]
         return [pair for k, v in value.items() for pair in _pairs(f"{key}.{k}", v)]
     objects = value and isinstance(value, list) and all(isinstance(i, dict) for i in value)
     if objects and _TRACE.search(key) is None:  # (a stack trace's frames stay one text)
         return _item_pairs(key, value)
     return [(key, _text(value))]
+
+
+# a Kubernetes object by kind, namespace and name as a map's key (`Deployment/apps/web`)
+_OBJECT_REF = re.compile(r"[A-Za-z][\w.-]*/[\w.-]+(?:/[\w.-]+)?")
 
 
 def _item_pairs(key: str, items: list[dict]) -> list[tuple[str, str]]:

@@ -1985,6 +1985,39 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD,
         1,
     ),
+    (  # a Kubernetes object's name beside its namespace, controller-runtime's JSON fields
+        # (`"HelmRelease":{"name":"redis","namespace":"apps"},"name":"redis","namespace":...`,
+        # flattened `HelmRelease.name=redis HelmRelease.namespace=apps ...`): QA Flux, a
+        # template per release and repository where few, a newly added app a new event
+        r"((?:^|[\s,;{(])(?:[A-Z][A-Za-z]*\.)?name=)[^\s,;=<]+( (?:[A-Z][A-Za-z]*\.)?namespace=)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # a Helm release with its revision, helm-controller's `Helm upgrade succeeded for release
+        # monitoring/kube-prometheus-stack.v7 with chart kube-prometheus-stack@56.8.0` (QA Flux:
+        # a template per revision, every routine upgrade a new event), and the chart's version
+        r"((?:^|\s)release )[\w.-]+/[\w.-]+\.v[0-9]+\b",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (r"((?:^|\s)with chart )[\w.-]+@[\w.+-]+", r"\1" + WILDCARD, 1),
+    (  # ... and the chart source-controller pulled, `pulled 'redis' chart with version '19.0.1'`
+        r"((?:^|\s)pulled )'[^'\s]+'( chart )",
+        r"\1'" + WILDCARD + r"'\2",
+        1,
+    ),
+    (  # a Ceph pool named after its kind, Rook's `reconciling replicated pool replicapool
+        # succeeded` (QA Rook: a template per pool, a new pool's every reconcile a new event)
+        r"((?:^|\s)(?:replicated|erasure-coded|erasure coded) pool )[A-Za-z_][\w.-]*",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (  # a list of one-letter names, Ceph's monitors `mons running: [a b c]`, `quorum: [a b d]`
+        # (QA Rook: kept, a monitor's routine failover a new event on every reconcile)
+        r"\[[a-z](?: [a-z])+\]",
+        "[" + WILDCARD + "]",
+        1,
+    ),
     (  # RouterOS' dynamic interfaces of a user's tunnel, `<pppoe-cust0043>` (QA: first in a
         # message, a template per customer)
         r"<(?:pppoe|pptp|l2tp|sstp|ovpn|gre|eoip|ipip)-[^>\s]+>",

@@ -189,6 +189,9 @@ _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name
 
 # the words after an operation's kind, `Initiating demote operation` (`_refine`'s `stated`)
 _OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
+# a label a call's name follows, kadmind's `Request: kadm5_create_principal, ...` (`_called`)
+_CALL_LABELS = frozenset({"request", "rpc", "call", "method", "procedure"})
+_CALL_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+[,;]?")  # `kadm5_get_principal`
 # nouns a quoted kind stands before, `'Problem' notification` (not a name's: `user 'bob'`)
 _KIND_NOUNS = frozenset({"notification", "notifications", "message", "messages", "event",
                          "events", "alert", "alerts", "signal", "request", "requests"})
@@ -1505,6 +1508,17 @@ def _refine(
             and 1 <= len(states) <= SPLIT_MAX_DISTINCT
             and all(_CLOSING_WORD.fullmatch(v) for v in states)
         )
+        # ... and a call's snake_case name after its label, kadmind's `Request:
+        # kadm5_create_principal, ...` beside `kadm5_get_principal` and the replica's polls,
+        # whose `iprop_get_updates_1` is masked (QA Kerberos: one event, a principal created or
+        # the krbtgt key changed at 3 a.m. a routine poll's)
+        called = (
+            p > 0
+            and all(r[p - 1] == rows[0][p - 1] for r in rows)
+            and rows[0][p - 1].rstrip(":").lower() in _CALL_LABELS
+            and 1 <= len(states) <= ENDPOINT_MAX_DISTINCT
+            and all(_CALL_NAME.fullmatch(v) for v in states)
+        )
         code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
         # ... and a structured log's dotted event name where the message starts (after its
         # level), lager's `atc.tracker.track.start` beside `atc.scheduler.schedule-job.
@@ -1536,7 +1550,7 @@ def _refine(
             # own training log met "unseen" keys in a quarter of its windows)
             split_pos, apart = p, lambda v, t=token: v if _is_outcome_word(_covered(t, v)) else None
         elif split_pos < 0 and (
-            upper_states or closing_words or (p == first and masked and states)
+            upper_states or closing_words or called or (p == first and masked and states)
         ):
             # each state apart, the values together; the message's first word too (systemd's
             # `smartd.service: Deactivated successfully.` beside `session-<*>.scope: ...`: QA

@@ -153,6 +153,14 @@ def _regex_split(lines: pa.Array, regex: str) -> tuple[np.ndarray, dict[str, pa.
     return np.flatnonzero(ok), cols
 
 
+
+def _ceph_level_words(levels: pa.Array) -> pa.Array:
+    """Ceph's priorities as words: -1 `error` (derr), 0 `info` (always logged), 1-20 `debugN`
+    (as a number the event's first word was masked, an error one event with a notice)."""
+    levels = pc.replace_substring_regex(levels, r"^-1$", "error")
+    levels = pc.replace_substring_regex(levels, r"^0$", "info")
+    return pc.replace_substring_regex(levels, r"^([1-9][0-9]?)$", r"debug\1")
+
 def split_lines(
     lines: pa.Array, fmt: LogFormat, w3c_fields: tuple[str, ...] | None = None
 ) -> tuple[np.ndarray, dict[str, pa.Array]]:
@@ -219,7 +227,9 @@ def split_lines(
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")
-    if fmt.name in ("level-first", "nodered", "geth"):  # the level leads the event too
+    if fmt.name == "ceph":  # its priority as a word: -1 an error (derr), 0 always logged
+        cols["Level"] = _ceph_level_words(cols["Level"])
+    if fmt.name in ("level-first", "nodered", "geth", "ceph"):  # the level leads the event too
         # (`formats`)
         cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
     if fmt.name in ("airlift", "monero", "ignite", "spring"):  # ... and the logger after it

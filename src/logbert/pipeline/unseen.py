@@ -241,6 +241,18 @@ class UnseenPassed:
         elif detector == "new-event":
             flagging = "new-event", "its threshold"
         elif "new-event" in detector.split("+"):
+            if threshold is not None and threshold > 0:
+                # a rule on the combined score (`calibrate --threshold-rule fpr:...`) set it:
+                # the never-seen keys rank with the other parts' scores (QA Rook: a new E-level
+                # line passed under `fpr:0.01`, and "retrain" was the advice)
+                return head + (
+                    f"its new-event part flags keys it never saw, but the combination's "
+                    f"threshold {threshold:.6g} is on the combined score (a rule other than its "
+                    "default set it, such as `--threshold-rule fpr:...`), and the part's score "
+                    "for them sits under it. Look at them; for \"flag whatever any part flags\" "
+                    "calibrate with the default rule (`logbert calibrate MODEL NORMAL`, no "
+                    "--threshold-rule)"
+                )
             flagging = "its new-event part", "that part's threshold"
         if flagging is not None:
             return head + (

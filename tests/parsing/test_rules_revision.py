@@ -88,7 +88,8 @@ DIGESTS = {
     20: "88dfb9c3689a1d5e791a4b0e792bf7a5dac8e6ec0d14d085d64f04b7d085af98",
     # 21: other templates for logs loghub's lines do not show (a call's snake_case name after
     # `Request:`, Ceph's pools and monitor lists, a Kubernetes object's name beside its
-    # namespace, Helm's releases and charts, a JSON map of objects by reference)
+    # namespace, Helm's releases and charts, a JSON map of objects by reference, a keyspace,
+    # an ESPHome device)
     21: "88dfb9c3689a1d5e791a4b0e792bf7a5dac8e6ec0d14d085d64f04b7d085af98",
 }
 

@@ -13,6 +13,7 @@ from logbert.errors import LogbertError
 from logbert.models.iqr import IQRDetector
 from logbert.models.logbert import LogBERT
 from logbert.models.ngram import NgramDetector
+from logbert.models.registry import detector_class
 from logbert.models.supervised import KNNDetector
 from logbert.parsing.formats import resolve_format
 from logbert.parsing.pipeline import parse_files
@@ -389,6 +390,14 @@ def test_time_windows_reach_a_detector_as_cut_by_the_clock(raw_logs):
     assert windows.fit_logs([str(train_log)]).detector_.boundaries_ is False
     by_id = logs_pipeline(NgramDetector()).fit_logs([str(train_log)])
     assert by_id.detector_.boundaries_ is True
+    # ... and says what that leaves unjudged (QA Borg: a backup hung after `Creating archive`
+    # scored 0, ScyllaDB: a compaction storm under the threshold; `length` caught both)
+    note = windows.window_blind_spot_note()
+    assert note is not None and "not how many it holds nor where they stop" in note
+    assert "`--model ngram+length`" in note
+    assert by_id.window_blind_spot_note() is None
+    counted = Pipeline(detector_class("ngram+length")(), sessionizer=minutes, log_format="hdfs")
+    assert counted.window_blind_spot_note() is None
 
 
 def test_a_file_s_last_run_cut_by_the_log_s_end_is_open_under_an_idle_timeout(tmp_path):

@@ -1171,6 +1171,19 @@ def test_ids_that_change_on_every_line_are_warned(make_events):
     assert said.startswith("warning: 60 of 60 sessions by --by-id")
     _, stats = by_id(path, r"\[client ([^\]]+):\d+\]")  # the address alone: 5 clients
     assert not [w for w in stats.warnings(r"\[client ([^\]]+):\d+\]") if "hold one event" in w]
+    assert "the id changes on nearly every line (a client's port" in said
+
+
+def test_a_task_s_random_id_on_one_line_each_is_not_said_to_change(make_events):
+    """QA Flux: most reconciles write one line under their `reconcileID`, a UUID; the warning
+    said the id changes on every line and advised cutting a port from it."""
+    ids = [f"0fef7928-6683-4886-a260-cd0b7b4{i:05d}" for i in range(60)]
+    path = make_events(content=[f"reconciled reconcileID={i}" for i in ids], template_id=[1] * 60)
+    pattern = r"reconcileID=(\S+)"
+    _, stats = by_id(path, pattern)
+    (said,) = [w for w in stats.warnings(pattern) if "hold one event" in w]
+    assert "each id names a task that mostly writes one line" in said
+    assert "port" not in said and "--window" in said
 
 
 def test_other_ids_of_the_same_shape_on_lines_of_their_own_are_warned(make_events):

@@ -193,6 +193,7 @@ def command(
         else tally.warning(info.score, detector.name, info.value, writer.count),
         tally.cut_short_note(),
         long.warning(),
+        pipeline.window_blind_spot_note(),
     )
     for note in notes:
         if note is not None:

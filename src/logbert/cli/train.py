@@ -312,6 +312,8 @@ def command(
     _remove_left_over(output, previous_files)
     took = f"{seconds:.1f}s" + (_resumed_epochs(pipeline) if resume else "")
     typer.echo(f"Trained in {took}; {pipeline.threshold_words()}; model saved to {output}")
+    if (blind := pipeline.window_blind_spot_note()) is not None:
+        say(blind)
 
 
 def _resumed_epochs(pipeline: Pipeline) -> str:

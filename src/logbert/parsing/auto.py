@@ -288,7 +288,12 @@ def rank_formats(
         score = FormatScore(
             name, len(arr), int(ok.sum()), len(ts) - ts.null_count, left_out, specific
         )
-        rank = (score.dated, specific, score.split, -empty, words, words - len(literal))
+        # ... and, reading as many lines, one that dates them with their year before one that
+        # guesses it: containerd's logfmt behind syslog's header (`Dec  5 08:00:13 node-a2
+        # containerd[1203]: time="2026-12-05T08:00:13.66Z" level=info ...`) by `logfmt`, not
+        # `linux` (QA containerd: the pairs in every event, the year from the file's date)
+        yeared = fmt.timestamp is not None and not fmt.timestamp.needs_year
+        rank = (score.dated, specific, score.split, yeared, -empty, words, words - len(literal))
         ranked.append((rank, score))
     ranked.sort(key=lambda r: r[0], reverse=True)
     return [score for _, score in ranked]

@@ -722,6 +722,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
     # name may hold spaces, `Service Thread`), level and logger also the event's first words, as
     # `iso` keeps them (QA Trino: `iso` kept the thread in the event, one GC message two events
     # by the JDK thread that wrote it)
+    # Home Assistant's `home-assistant.log` (`2024-11-18 00:12:07.370 WARNING (MainThread)
+    # [aioesphomeapi.reconnect_logic] msg`): thread and logger as fields, level and logger also
+    # the event's first words, as `iso` kept them (QA Home Assistant: `auto` chose `iso`, and
+    # `--by-field Component`, an integration's sessions, had no field to read)
+    "homeassistant": BuiltinFormat(
+        r"<Date> <Time> <Level> \(<ThreadName>\) \[<Component>\] <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2024-11-18 00:12:07.370 WARNING'"),
+    ),
     "airlift": BuiltinFormat(
         "<Timestamp>\t<Level>\t<ThreadName>\t<Component>\t<Content>",
         TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-12-04T10:21:11.123Z\tINFO\t...'"),
@@ -1143,6 +1151,9 @@ _BUILTIN_FIELDS = {
     ("certbot", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[,.][0-9]+)?",  # its colons its own
     ("level-first", "Level"): LEVEL_FIRST_WORDS,  # a level word, else none
     ("ceph", "Timestamp"): r"\d{4}-\d\d-\d\dT\S+",
+    ("homeassistant", "Level"): "[A-Z]+",
+    ("homeassistant", "ThreadName"): r"[^()]*",
+    ("homeassistant", "Component"): r"[^\[\]\s]+",
     ("ceph", "ThreadId"): "[0-9a-f]{8,16}",  # hex without 0x (`auto._NUMBER_FIELDS`)
     ("ceph", "Level"): "-?[0-9]{1,2}",
     ("crdb", "LevelDate"): "[IWEF][0-9]{6}",  # else no line of its own

@@ -72,9 +72,10 @@ _COMPOSE = re.compile(r"([A-Za-z0-9][\w.-]*)\s+\| (\{.*)")
 # ... and syslog's header before it, as journald and rsyslog write a service's JSON lines
 # (`May 14 08:00:02 sensu-backend-01 sensu-backend[1187]: {...}`; QA Sensu: `auto` chose `linux`
 # and every template was the JSON text): the host and the program fields of the record
-_SYSLOG_WRAPPED = re.compile(
-    r"[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} (\S+) ([\w./@-]+)(?:\[[0-9]+\])?: (\{.*)"
+SYSLOG_HEADER = (
+    r"[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} (\S+) ([\w./@-]+)(?:\[[0-9]+\])?: "
 )
+_SYSLOG_WRAPPED = re.compile(SYSLOG_HEADER + r"(\{.*)")
 
 
 def _text(value: object) -> str:

@@ -19,7 +19,7 @@ import re
 import numpy as np
 import pyarrow as pa
 
-from logbert.parsing.json_lines import MESSAGE_KEYS, TIME_KEYS, split_records
+from logbert.parsing.json_lines import MESSAGE_KEYS, SYSLOG_HEADER, TIME_KEYS, split_records
 
 LOGFMT = "logfmt"  # the built-in format's name
 # (a key may have a few words: logrus writes a field's name as given, Traefik's `ACME
@@ -36,6 +36,11 @@ _CRI = re.compile(r"(\S+) (?:stdout|stderr) [FP] ([A-Za-z_@].*)")  # the line af
 # `[pvc-6930...-r-fd4940cc] time="..." level=info msg="..."` (QA Longhorn: `auto` and `logfmt`
 # refused every line, and the format string advised, `[<Component>] <Content>`, read no time)
 _PROCESS_FIRST = re.compile(r"\[([^\]\s]+)\] ([A-Za-z_@][\w.@/-]*=.*)")
+# ... and after syslog's header, as journald and rsyslog write containerd's and dockerd's lines
+# (`Dec  5 08:00:13 node-a2 containerd[1203]: time="..." level=info msg="..."`; QA containerd:
+# `auto` chose `linux`, the pairs left in every event, and `logfmt` refused every line): the
+# host and the program fields, as `json` reads a JSON line there
+_SYSLOG_WRAPPED = re.compile(SYSLOG_HEADER + r"([A-Za-z_@][\w.@/-]*=.*)")
 _DOCKER_TIME = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ([A-Za-z_@][\w.@/-]*=.*)"
 )
@@ -53,6 +58,13 @@ def logfmt_record(line: str) -> dict | None:
         record = logfmt_record(wrapped.group(2))
         if record is not None and not any(key in record for key in TIME_KEYS):
             record["time"] = wrapped.group(1)
+        return record
+    syslog = _SYSLOG_WRAPPED.fullmatch(line)
+    if syslog is not None:
+        record = logfmt_record(syslog.group(3))
+        if record is not None:
+            record.setdefault("host", syslog.group(1))
+            record.setdefault("program", syslog.group(2))
         return record
     named = _PROCESS_FIRST.fullmatch(line)
     if named is not None:

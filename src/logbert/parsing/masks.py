@@ -810,6 +810,9 @@ NAME_KEYS = (
     "access_key|accesskeyid|access_key_id|credential|task|task_name|task_id|job|job_name|"
     "jobname|dag_id|queue|topic|bucket|pipeline|workflow|namespace|root_namespace|project|"
     "project_path|"
+    # ... and a database's keyspace, ScyllaDB's and Cassandra's `keyspace=ks_app` (QA ScyllaDB:
+    # a template per keyspace, a new keyspace's normal repair the run's highest score)
+    "keyspace|"
     # ... and a Concourse team's and a step's (`data.team=platform`, `data.step-name=plan`: QA
     # Concourse, a template per team, a new team's every build an unseen event)
     "team|team_name|step_name|step-name|"
@@ -2004,6 +2007,22 @@ MASKS: list[tuple[str, str, int]] = [
     (  # ... and the chart source-controller pulled, `pulled 'redis' chart with version '19.0.1'`
         r"((?:^|\s)pulled )'[^'\s]+'( chart )",
         r"\1'" + WILDCARD + r"'\2",
+        1,
+    ),
+    (  # ... and a keyspace in prose and what names it, `repair for keyspace ks_app`, `plan for
+        # Repair-ks_app`, `memtable of ks_app.users`, its tables listed (QA ScyllaDB)
+        r"((?:^|\s)(?:for|in|of) keyspace )[A-Za-z_]\w*",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (r"((?:^|\s)plan for Repair-)[\w.]+", r"\1" + WILDCARD, 1),
+    (r"((?:^|\s)memtable of )[A-Za-z_]\w*\.[A-Za-z_]\w*", r"\1" + WILDCARD, 1),
+    (r"((?:^|[\s,])tables=\{)[^{}]*(\})", r"\1" + WILDCARD + r"\2", 1),
+    (  # an ESPHome device by its name, `Can't connect to ESPHome API for garage-door @
+        # 192.168.1.62: ...` (QA Home Assistant: a template per device, a new one's first
+        # disconnect a new event)
+        r"((?:^|\s)API for )[\w.-]+( @ )",
+        r"\1" + WILDCARD + r"\2",
         1,
     ),
     (  # a Ceph pool named after its kind, Rook's `reconciling replicated pool replicapool

@@ -664,6 +664,10 @@ _JOINED_STATES = re.compile(r"[a-z_]+(?:\+[a-z_]+)+[,;]?")
 
 
 _HEADER_WORDS = 5  # at most this many words before a header's `-`
+_LEADING_LEVELS = frozenset({
+    "trace", "debug", "info", "notice", "warn", "warning", "error", "err", "fatal", "critical",
+    "crit",
+})  # fmt: skip
 
 
 def _message_start(rows: list[list[str]]) -> int:
@@ -679,6 +683,15 @@ def _message_start(rows: list[list[str]]) -> int:
     # `stats cachedump` an `incr`'s event)
     while start < n - 1 and _LEADING_WORD.fullmatch(rows[0][start]) and all(
         r[start] == rows[0][start] for r in rows
+    ):
+        start += 1
+    # ... and after a level word every row leads with, as JSON and logfmt records and
+    # level-first layouts put it (QA containerd: `info RunPodSandbox for ...` beside
+    # `StartContainer`, `RemoveContainer` and two more were one `info <*> for <*>` event)
+    if (
+        start < n - 1
+        and rows[0][start].lower() in _LEADING_LEVELS
+        and all(r[start] == rows[0][start] for r in rows)
     ):
         start += 1
     first = rows[0]

@@ -232,7 +232,8 @@ def split_lines(
     if fmt.name in ("level-first", "nodered", "geth", "ceph"):  # the level leads the event too
         # (`formats`)
         cols["Content"] = pc.binary_join_element_wise(cols["Level"], cols["Content"], " ")
-    if fmt.name in ("airlift", "monero", "ignite", "spring"):  # ... and the logger after it
+    if fmt.name in ("airlift", "monero", "ignite", "spring", "homeassistant"):  # ... and the
+        # logger after it
         cols["Content"] = pc.binary_join_element_wise(
             cols["Level"], cols["Component"], cols["Content"], " "
         )

@@ -113,6 +113,10 @@ LABELS_FROM_LINES = (
 )
 
 
+# detectors that judge a session's events and their order only (`window_blind_spot_note`)
+ORDER_ONLY_DETECTORS = frozenset({"logbert", "deeplog", "ngram", "new-event"})
+
+
 class Pipeline:
     """Parser + sessionizer settings + lifecycle + detector + threshold; see the module doc."""
 
@@ -606,6 +610,23 @@ class Pipeline:
         }["score" if judging else stage]
         verb = "" if judging else f" does not tell {them} apart:"
         return f"warning: {started} and may still be running; {detector.name}{verb} {consequence}"
+
+    def window_blind_spot_note(self) -> str | None:
+        """`note: ...` for a model of time windows whose detectors judge only which events a
+        window holds and their order (`ORDER_ONLY_DETECTORS`, alone or combined): neither how
+        many it holds nor where its events stop (a clock ends a window, so no end is learnt).
+        QA Borg, Kerberos, ScyllaDB: a backup hung after `Creating archive`, a login that
+        stopped at its failure and a compaction storm of 129 events scored 0 or under the
+        threshold, exit 0; `length` caught them. None otherwise."""
+        detector = getattr(self, "detector_", self.detector)
+        if not self._cut_by_time() or not set(detector.name.split("+")) <= ORDER_ONLY_DETECTORS:
+            return None
+        return (
+            f"note: on time windows {detector.name} judges which events a window holds and "
+            "their order, not how many it holds nor where they stop: a burst of known events, "
+            "or a run that hung midway, passes as normal; "
+            f"`--model {detector.name}+length` also judges a window's length"
+        )
 
     def mostly_open_warning(self, n_open: int, n_sessions: int) -> str | None:
         """A warning when most scored sessions are open and the detector skips open ends: where

@@ -140,6 +140,10 @@ MISSED_LONG_IDS = 10
 LONG_ID = 8
 
 
+# a task's random id: a UUID, or 16 or more hex digits (`single_event_warning`)
+_TASK_ID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}")
+
+
 @dataclass
 class SessionizeStats:
     """What sessionizing saw; the CLI prints `summary()` at the end."""
@@ -1011,9 +1015,21 @@ class SessionizeStats:
                 "by a field that stays, or split the field in the format string so one part "
                 f"holds what stays (<{self.field}>:<Port> for an address and its port)"
             )
-        return (
+        head = (
             f"warning: {self.n_single:,} of {self.n_sessions:,} sessions by --by-id "
-            f"'{pattern}' hold one event: the id changes on nearly every line (a client's port, "
+            f"'{pattern}' hold one event"
+        )
+        if self.single_example is not None and _TASK_ID.fullmatch(self.single_example):
+            # a task's random id (QA Flux: `reconcileID`, most reconciles one line): the id is
+            # right, and no port is cut from it
+            return head + (
+                f" (e.g. {self.single_example!r}): each id names a task that mostly writes one "
+                "line (a request, a reconcile), so no session shows a sequence to learn; key "
+                "sessions by what the tasks act on (--by-field, or --by-id of an object's "
+                "name) or cut time windows (--window) to see their order"
+            )
+        return head + (
+            ": the id changes on nearly every line (a client's port, "
             "a request counter?), so no session shows a sequence; capture only the part that "
             "stays, e.g. an address without its port ('\\[client ([^\\]]+):\\d+\\]')"
         )

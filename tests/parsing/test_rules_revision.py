@@ -89,7 +89,9 @@ DIGESTS = {
     # 21: other templates for logs loghub's lines do not show (a call's snake_case name after
     # `Request:`, Ceph's pools and monitor lists, a Kubernetes object's name beside its
     # namespace, Helm's releases and charts, a JSON map of objects by reference, a keyspace,
-    # an ESPHome device)
+    # an ESPHome device, the message's first word after a level every line leads with, a
+    # transition's verb two words before it, Hive's statements and metastore calls, a file
+    # after `path: `, a version's git hashes, a DERP region's name)
     21: "88dfb9c3689a1d5e791a4b0e792bf7a5dac8e6ec0d14d085d64f04b7d085af98",
 }
 

@@ -336,7 +336,10 @@ def test_several_inputs_for_sessions_in_time_order_across_inputs_are_warned_of(m
     warning = engine.inputs_order_warning(6)
     assert warning.startswith("warning: watch reads its 6 inputs one after another, but the")
     assert "(--order time): a session whose events are in several of them is cut" in warning
-    # QA Portainer: windows per file, the clock shared: a second file's lines came late
-    pipeline.sessionizer = SessionizerSettings(window="10m", by_field="source")
+    # QA Portainer: windows by a field, the clock shared: a second file's lines came late
+    pipeline.sessionizer = SessionizerSettings(window="10m", by_field="Host")
     warning = DetectionEngine(pipeline).inputs_order_warning(2)
     assert "time windows close as the log's time moves on" in warning
+    # ... while windows per file close by each file's own time (`value_clock`): no warning
+    pipeline.sessionizer = SessionizerSettings(window="10m", by_field="source")
+    assert DetectionEngine(pipeline).inputs_order_warning(2) is None

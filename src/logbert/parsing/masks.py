@@ -2018,6 +2018,37 @@ MASKS: list[tuple[str, str, int]] = [
     (r"((?:^|\s)plan for Repair-)[\w.]+", r"\1" + WILDCARD, 1),
     (r"((?:^|\s)memtable of )[A-Za-z_]\w*\.[A-Za-z_]\w*", r"\1" + WILDCARD, 1),
     (r"((?:^|[\s,])tables=\{)[^{}]*(\})", r"\1" + WILDCARD + r"\2", 1),
+    (  # a version with its git hashes, Tailscale's `v1.76.1-t2a3b4c5d6-g8e9f0a1b2` (QA Tailscale:
+        # the hashes kept, every upgrade a new event)
+        r"(^|[\s(\[=])v?[0-9]+\.[0-9][\w.]*-t[0-9a-f]{7,}-g[0-9a-f]{7,}($|[\s,;)\]])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (  # ... and a DERP region's name after its number, `connect to region 1 (nyc)` (QA
+        # Tailscale: an event per region's name where its number was masked)
+        r"((?:^|\s)region [0-9]+ )\([a-z][a-z0-9-]*\)",
+        r"\1(" + WILDCARD + ")",
+        1,
+    ),
+    (  # the statement HiveServer2 compiles or runs, `Compiling command(queryId=hive_...): SELECT
+        # ...`, and a Tez DAG's name, the statement cut short (`Dag name: SELECT region, sum(
+        # amount) FROM sales.cu (Stage-1)`): QA Hive, a template per query's wording and table,
+        # one new wording 179 flagged sessions where 30 were
+        r"((?:^|\s)(?:Compiling|Executing) command\(queryId=[^()\s]*\): ).+$",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    (r"((?:^|\s)Dag name: ).+( \(Stage-[0-9]+\))$", r"\1" + WILDCARD + r"\2", 1),
+    # ... and a stage's kind kept beside its number, `Starting task [Stage-1:MAPRED]` (QA Hive:
+    # MAPRED, MOVE, DDL and STATS one `[<*>]` event)
+    (r"\[Stage-[0-9]+:([A-Z_]+)\]", "[Stage-" + WILDCARD + r":\1]", 1),
+    (  # a file's name after `path: `, OctoPrint's `Print job failed - origin: local, path:
+        # benchy.gcode, owner: ...` (QA OctoPrint: a file without digits, or with `M4`, kept: a
+        # template per file), its extension kept as a masked name with digits keeps it
+        r"((?:^|[\s,(])path: )[^\s,;/.<]+(\.[A-Za-z][A-Za-z0-9]{0,7})($|[\s,;])",
+        r"\1" + WILDCARD + r"\2\3",
+        1,
+    ),
     (  # an ESPHome device by its name, `Can't connect to ESPHome API for garage-door @
         # 192.168.1.62: ...` (QA Home Assistant: a template per device, a new one's first
         # disconnect a new event)

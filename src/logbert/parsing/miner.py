@@ -214,17 +214,19 @@ def _command_class(word: str) -> str:
 
 def _after_transition_verb(rows: list[list[str]], p: int) -> bool:
     """Whether word `p` of every row is a state after a transition verb: `changed to X`,
-    `changed from X`, `changed from <its side> to X`."""
+    `changed from X`, `changed from <its side> to X`; the verb may stand up to two words before
+    (OctoPrint's `Changing monitoring state from "Printing" to "Finishing"`: QA, its ten
+    transitions one event, a job's wrong order and missing finish unseen)."""
     return all(
-        (p > 1 and r[p - 1] in ("to", "from") and r[p - 2].lower() in _TRANSITION_VERBS)
-        or (
-            p > 3
-            and r[p - 1] == "to"
-            and r[p - 3] == "from"
-            and r[p - 4].lower() in _TRANSITION_VERBS
-        )
+        (p > 1 and r[p - 1] in ("to", "from") and _verb_at_or_before(r, p - 2))
+        or (p > 3 and r[p - 1] == "to" and r[p - 3] == "from" and _verb_at_or_before(r, p - 4))
         for r in rows
     )
+
+
+def _verb_at_or_before(row: list[str], k: int) -> bool:
+    """Whether word `k` of `row`, or one of the two before it, is a transition verb."""
+    return any(word.lower() in _TRANSITION_VERBS for word in row[max(0, k - 2) : k + 1])
 
 
 # ... and a container engine's event after its object, Podman's `container create`, `container
@@ -509,6 +511,8 @@ _BRACKETED_VALUE = re.compile(r"[A-Za-z_][\w.-]*\[([^\[\]<>]+)\]")
 # (its first two parts words, not IBM MQ's channel `QM1.TO.QM2`, a name someone gave)
 _DOTTED_NAME = re.compile(r"[A-Z][a-z][A-Za-z0-9_]*\.[A-Z][a-z][A-Za-z0-9_]*(?:\.[A-Z]\w*)+")
 _MASKED_STATE = re.compile(r"\[?<\*>\[[A-Za-z][\w-]*\]\]?")
+# ... and an id with its kind after a colon, Hive's `Starting task [Stage-<*>:MAPRED]` (`masks`)
+_MASKED_KIND = re.compile(r"\[<\*>:[A-Z][A-Z_]*\]")
 _STATE_IN_PARENS = re.compile(r"[A-Za-z_]*(?:[Ss]tate|[Ss]tatus)\([A-Za-z][\w-]*\)")
 
 
@@ -1458,7 +1462,11 @@ def _refine(
         # resolve before its firing unseen)
         stated = stated or (
             len(values) <= ENUM_MAX_DISTINCT
-            and all(_MASKED_STATE.fullmatch(_pair_value(v).rstrip(",;:.")) for v in values)
+            and all(
+                _MASKED_STATE.fullmatch(_pair_value(v).rstrip(",;:."))
+                or _MASKED_KIND.fullmatch(v.rstrip(",;:."))
+                for v in values
+            )
         )
         # ... and the type of a resource named by it, Chef's `Processing user[<*>] action
         # create` beside `directory[<*>]`, `template[<*>]`, `cron[<*>]` (QA Chef: one
@@ -1531,6 +1539,23 @@ def _refine(
             and rows[0][p - 1].rstrip(":").lower() in _CALL_LABELS
             and 1 <= len(states) <= ENDPOINT_MAX_DISTINCT
             and all(_CALL_NAME.fullmatch(v) for v in states)
+        ) or (  # ... or before ` : ` and its arguments, Hive metastore's `source:<*> get_table :
+            # tbl=...` beside `lock`, `check_lock`, `add_partition` (QA Hive: one event, a lock
+            # polling storm ordinary table lookups)
+            p + 1 < n
+            and all(r[p + 1] == ":" for r in rows)
+            and 2 <= len(states) <= ENDPOINT_MAX_DISTINCT
+            and all(_CALL_NAME.fullmatch(v) or v.isalpha() and v.islower() for v in states)
+            and any("_" in v for v in states)
+        )
+        # ... and a transition's named sides where some are masked (a quoted state of several
+        # words, OctoPrint's `"Detecting serial connection"`): each named state apart, the
+        # masked together (QA OctoPrint: `from "Operational" to "Starting"` one event with them)
+        moved = (
+            bool(masked)
+            and 2 <= len(states) <= ENUM_MAX_DISTINCT
+            and _after_transition_verb(rows, p)
+            and all(_STATE_NAME.fullmatch(v.rstrip(",;.").strip("'\"[]")) for v in states)
         )
         code_locations = all(_CODE_LOCATION.fullmatch(v) for v in values)
         # ... and a structured log's dotted event name where the message starts (after its
@@ -1563,7 +1588,7 @@ def _refine(
             # own training log met "unseen" keys in a quarter of its windows)
             split_pos, apart = p, lambda v, t=token: v if _is_outcome_word(_covered(t, v)) else None
         elif split_pos < 0 and (
-            upper_states or closing_words or called or (p == first and masked and states)
+            upper_states or closing_words or called or moved or (p == first and masked and states)
         ):
             # each state apart, the values together; the message's first word too (systemd's
             # `smartd.service: Deactivated successfully.` beside `session-<*>.scope: ...`: QA

@@ -226,3 +226,17 @@ def test_a_value_that_falls_silent_has_its_windows_closed_by_the_stream_s_time()
     assert {s.session_id for s in closed} == {"a@2005-06-03T15:00:00", "b@2005-06-03T15:00:00"}
     late = own.push(pa.table({"template_id": [4], "timestamp": [at(2)], "Node": ["b"]}))
     assert late == [] and own.stats.n_late == 1  # its window was written: late, not again
+
+
+def test_the_value_clock_forgets_the_longest_quiet_values_beyond_its_bound(monkeypatch):
+    """A stream that never ends (windows per request id in `serve`) must not keep a clock per
+    value for ever: beyond VALUES_WATCHED values, the longest quiet with no window open go."""
+    import logbert.sessions.window_sessions as window_sessions
+
+    monkeypatch.setattr(window_sessions, "VALUES_WATCHED", 10)
+    own = WindowSessionizer("5m", field="Node")
+    own.value_clock = True
+    for i in range(12):  # one value a push, each a window later: all but the last closed
+        own.push(pa.table({"template_id": [1], "timestamp": [at(10 * i)], "Node": [f"n{i}"]}))
+    assert len(own._clock_by_value) <= 10 and "n11" in own._clock_by_value
+    assert "n0" not in own._clock_by_value  # the longest quiet

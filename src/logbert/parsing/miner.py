@@ -189,7 +189,7 @@ _STATE_NAME = re.compile(r"[A-Za-z][A-Za-z_-]*")  # no digits: not a host's name
 
 # the words after an operation's kind, `Initiating demote operation` (`_refine`'s `stated`)
 _OPERATION_WORDS = frozenset({"operation", "operations", "op", "action"})
-# a label a call's name follows, kadmind's `Request: kadm5_create_principal, ...` (`_called`)
+# a label a call's name follows, kadmind's `Request: kadm5_create_principal, ...` (`called`)
 _CALL_LABELS = frozenset({"request", "rpc", "call", "method", "procedure"})
 _CALL_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)+[,;]?")  # `kadm5_get_principal`
 # nouns a quoted kind stands before, `'Problem' notification` (not a name's: `user 'bob'`)

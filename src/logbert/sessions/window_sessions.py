@@ -234,7 +234,23 @@ class WindowSessionizer(Sessionizer):
             closed.append(self._close(keyed.pop((value, index)), index, value))
         for entry in kept:
             heapq.heappush(heap, entry)
+        if len(self._clock_by_value) > VALUES_WATCHED:
+            self._forget_values()
         return closed
+
+    def _forget_values(self) -> None:
+        """Bound the value clock's memory (a value per request id in a stream that never ends):
+        drop, longest quiet first, the values with no window open, down to nine tenths of
+        VALUES_WATCHED. (An event of a dropped value for a window already written would write
+        it again: a value quiet that long is taken as gone.)"""
+        open_values = {value for value, _ in self._keyed}
+        quiet = sorted(
+            (v for v in self._clock_by_value if v not in open_values), key=self._pushed_at.get
+        )
+        for value in quiet[: len(self._clock_by_value) - VALUES_WATCHED * 9 // 10]:
+            del self._clock_by_value[value]
+            self._closed_through.pop(value, None)
+            self._pushed_at.pop(value, None)
 
     def _dated(self, ts: int | None) -> int | None:
         """`ts`, or for an undated event the time of the dated one before it (None, counted,

@@ -240,3 +240,20 @@ def test_the_value_clock_forgets_the_longest_quiet_values_beyond_its_bound(monke
         own.push(pa.table({"template_id": [1], "timestamp": [at(10 * i)], "Node": [f"n{i}"]}))
     assert len(own._clock_by_value) <= 10 and "n11" in own._clock_by_value
     assert "n0" not in own._clock_by_value  # the longest quiet
+
+
+def test_each_file_s_first_window_starts_at_that_file_s_first_event():
+    """QA Vector: with windows per file (`--by-field source`) every host's first window
+    started at the first file's first line, a time that host never logged; each file is a log
+    of its own, cut by its own start. Windows per host of one file keep the log's start."""
+    table = pa.table({
+        "template_id": [1, 2, 3, 4],
+        "timestamp": [at(0.5), at(1), at(2.5), at(3)],
+        "source": ["a.log", "a.log", "b.log", "b.log"],
+    })  # fmt: skip
+    files = WindowSessionizer("5m", field="source")
+    starts = {s.session_id: s.start for s in files.push(table) + files.flush()}
+    assert starts == {"a.log@2005-06-03T15:00:00": at(0.5), "b.log@2005-06-03T15:00:00": at(2.5)}
+    hosts = WindowSessionizer("5m", field="Node")
+    node = table.rename_columns(["template_id", "timestamp", "Node"])
+    assert {s.start for s in hosts.push(node) + hosts.flush()} == {at(0.5)}

@@ -41,6 +41,9 @@ _PROCESS_FIRST = re.compile(r"\[([^\]\s]+)\] ([A-Za-z_@][\w.@/-]*=.*)")
 # `auto` chose `linux`, the pairs left in every event, and `logfmt` refused every line): the
 # host and the program fields, as `json` reads a JSON line there
 _SYSLOG_WRAPPED = re.compile(SYSLOG_HEADER + r"([A-Za-z_@][\w.@/-]*=.*)")
+# wrappers that name fields of the record they hold: (regex, the names of its groups before the
+# line's)
+_NAMING_WRAPPERS = ((_SYSLOG_WRAPPED, ("host", "program")), (_PROCESS_FIRST, ("process",)))
 _DOCKER_TIME = re.compile(
     r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ([A-Za-z_@][\w.@/-]*=.*)"
 )
@@ -59,19 +62,14 @@ def logfmt_record(line: str) -> dict | None:
         if record is not None and not any(key in record for key in TIME_KEYS):
             record["time"] = wrapped.group(1)
         return record
-    syslog = _SYSLOG_WRAPPED.fullmatch(line)
-    if syslog is not None:
-        record = logfmt_record(syslog.group(3))
-        if record is not None:
-            record.setdefault("host", syslog.group(1))
-            record.setdefault("program", syslog.group(2))
-        return record
-    named = _PROCESS_FIRST.fullmatch(line)
-    if named is not None:
-        record = logfmt_record(named.group(2))
-        if record is not None:
-            record.setdefault("process", named.group(1))
-        return record
+    for wrapper, names in _NAMING_WRAPPERS:  # the fields the wrapper names, then the line
+        named = wrapper.fullmatch(line)
+        if named is not None:
+            record = logfmt_record(named.group(len(names) + 1))
+            if record is not None:
+                for name, value in zip(names, named.groups(), strict=False):
+                    record.setdefault(name, value)
+            return record
     record: dict[str, str] = {}
     at = len(line) - len(line.lstrip())
     priority = _PRIORITY.match(line, at)  # syslog's `<189>` as a device sends it

@@ -231,19 +231,13 @@ def check_evaluation_scores(evaluation: dict, path: Path, table: ScoreTable) -> 
         else "pass the evaluation and the scores of the same sessions file (`logbert evaluate "
         "MODEL SESSIONS --scores SCORES` evaluates a scores file)"
     )
-    labelled = None if table.all_labels is None else table.all_labels >= 0
-    rows = table.n_rows
-    if labelled is not None and n_sessions == int(labelled.sum()) != rows:
-        rows = n_sessions  # the evaluation's are the labelled rows
-    else:
-        labelled = None
-    if _is_count(n_sessions) and n_sessions != rows:
-        unlabelled = "" if table.all_labels is None else (
-            f" ({int((table.all_labels >= 0).sum()):,} with a label)"
-        )  # fmt: skip
+    n_labelled = None if table.all_labels is None else int((table.all_labels >= 0).sum())
+    labelled_only = n_labelled is not None and n_sessions == n_labelled != table.n_rows
+    if _is_count(n_sessions) and n_sessions != table.n_rows and not labelled_only:
+        with_label = "" if n_labelled is None else f" ({n_labelled:,} with a label)"
         raise LogbertError(
             f"{both} describe different sessions: {n_sessions:,} sessions evaluated, "
-            f"{table.n_rows:,} rows scored{unlabelled}; {redo}"
+            f"{table.n_rows:,} rows scored{with_label}; {redo}"
         )
     n_anomalies = evaluation.get("n_anomalies")
     if _is_count(n_anomalies) and table.all_labels is not None:
@@ -256,7 +250,7 @@ def check_evaluation_scores(evaluation: dict, path: Path, table: ScoreTable) -> 
     mean = _evaluated_mean(evaluation)
     if mean is None or not table.has_deciding or table.n_unscored or not table.scores.size:
         return
-    scores = table.scores if labelled is None else table.scores[table.labels >= 0]
+    scores = table.scores[table.labels >= 0] if labelled_only else table.scores
     scored = float(scores.mean()) if scores.size else math.nan
     if not math.isclose(mean, scored, rel_tol=MEAN_TOLERANCE, abs_tol=MEAN_TOLERANCE):
         raise LogbertError(

@@ -62,7 +62,7 @@ from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
-from logbert.sessions.window_sessions import WindowSessionizer
+from logbert.sessions.window_sessions import SOURCE_FIELD, WindowSessionizer
 
 SNAPSHOT_VERSION = 1
 MIN_LOST_LINES = 5  # a batch losing fewer lines than this is not worth a warning
@@ -304,7 +304,7 @@ class DetectionEngine:
         s = self.settings
         if n_inputs < 2 or s.lines is not None or (s.order != "time" and s.window is None):
             return None
-        if s.window is not None and s.by_field == "source":  # each input's windows close by
+        if s.window is not None and s.by_field == SOURCE_FIELD:  # each input's windows close by
             return None  # its own time (`WindowSessionizer.value_clock`; QA OctoPrint, Mimir)
         why = (
             "time windows close as the log's time moves on: the lines of an input read after "

@@ -208,3 +208,17 @@ def test_labelled_threshold_footnote_names_the_seed_that_drew_the_halves(toy, tm
     single = benchmark.run_protocol("hdfs-a", ["iqr"], tmp_path, tmp_path, seed=3)
     line = next(n for n in benchmark.notes(single) if n.startswith("- F1 (labelled thr.)"))
     assert "`train_test_split`, seed 3)" in line
+
+
+def test_a_cross_fitted_tables_data_note_says_who_fits_every_session(toy, tmp_path):
+    """Cross-fitted, a detector that does not stop early fits every normal session: the note
+    said the validation split was held out of every detector's training."""
+    split = benchmark.run_protocol("hdfs-a", ["iqr"], tmp_path, tmp_path)
+    line = next(n for n in benchmark.notes(split) if n.startswith("- Data:"))
+    assert "are held out as validation and" in line
+    crossed = benchmark.run_protocol("hdfs-a", ["iqr"], tmp_path, tmp_path, calibration="cross-fit")
+    line = next(n for n in benchmark.notes(crossed) if n.startswith("- Data:"))
+    n_train = crossed["data"]["n_train"]
+    assert f"the other detectors fit all {n_train}" in line
+    assert "held out for early stopping by LogBERT and DeepLog" in line
+    assert any("on cross-fitted scores of every normal" in n for n in benchmark.notes(crossed))

@@ -115,7 +115,6 @@ def test_fold_models_keep_the_final_models_auto_choices(monkeypatch):
     ("detector", "folds", "n", "message"),
     [
         (detector_class("knn")(), 5, 40, "supervised"),
-        (detector_class("new-event+length")(), 5, 40, "combination"),
         (CappedDetector(), 1, 40, "at least 2 folds"),
         (CappedDetector(), 5, 9, "at least 10 normal sessions"),
     ],
@@ -200,19 +199,90 @@ def test_auto_keeps_the_split_where_cross_fitting_does_not_apply():
     sessions[1] = Session("b", [8, 8], "anomaly")
     supervised = Pipeline(detector_class("knn")(), calibration="auto").fit(sessions)
     assert supervised.training_["calibration"] == "split"
-    lines: list[str] = []
-    combined = Pipeline(detector_class("new-event+length")(), calibration="auto").fit(
-        normal_sessions(40), log=lines.append
+
+
+def varied_sessions(n: int, seed: int) -> list[Session]:
+    """`n` normal sessions of 2-29 keys drawn (seeded) from keys 1-6 with unequal weights:
+    lengths and counts vary, as a day of windows does."""
+    rng = np.random.default_rng(seed)
+    sessions = []
+    for i in range(n):
+        keys = rng.choice([1, 2, 3, 4, 5, 6], size=int(rng.integers(2, 30)),
+                          p=[0.4, 0.2, 0.15, 0.1, 0.1, 0.05])  # fmt: skip
+        sessions.append(Session(f"s{seed}_{i}", [int(k) for k in keys], "normal"))
+    return sessions
+
+
+def test_a_combination_is_cross_fitted_part_by_part():
+    """QA Rook, Rocket.Chat: each part of a combination kept a threshold from the validation
+    split (29 and 37 windows), and its false alarms were the combination's; `auto` could
+    not cross-fit it. Each part's threshold now rests on every normal session's out-of-fold
+    score, and on fresh normal sessions the combination flags far fewer."""
+    train, fresh = varied_sessions(60, seed=1), varied_sessions(300, seed=2)
+    flagged = {}
+    for calibration in ("split", "auto"):
+        lines: list[str] = []
+        pipeline = Pipeline(detector_class("length+ecvc")(), calibration=calibration, seed=0)
+        pipeline.fit(train, log=lines.append)
+        flagged[calibration] = sum(row["is_anomaly"] for row in pipeline.score(fresh))
+    assert pipeline.training_["calibration"] == "cross-fit"
+    # neither part stops early on the split, so every normal session is fitted
+    assert pipeline.training_["n_trained"] == 60
+    for part in pipeline.detector_.parts_:
+        assert part.threshold_.n_sessions == 60
+        assert "cross-fitted scores of 60 normal sessions" in part.threshold_.source
+    assert pipeline.threshold_.value == 0.0 and pipeline.threshold_.n_sessions == 60
+    # the p-values rest on the combined out-of-fold scores against the parts' new thresholds
+    assert pipeline.calibration_scores_.size == 60
+    assert np.isfinite(pipeline.calibration_scores_).all()
+    assert flagged["auto"] <= 0.05 * len(fresh) < flagged["split"]
+    assert not any("not cross-fit" in line for line in lines)
+
+
+def test_a_combinations_rate_rule_thresholds_its_cross_fitted_combined_score():
+    train = varied_sessions(60, seed=1)
+    pipeline = Pipeline(
+        detector_class("length+ecvc")(), calibration="cross-fit", threshold_rule="fpr:0.05"
+    ).fit(train)
+    threshold = pipeline.threshold_
+    assert threshold.rule == "fpr:0.05" and threshold.n_sessions == 60
+    assert np.mean(pipeline.calibration_scores_ > threshold.value) <= 0.05
+    # the parts by their own rules, from every session too
+    assert {part.threshold_.rule for part in pipeline.detector_.parts_} == {"mean+2std"}
+    assert {part.threshold_.n_sessions for part in pipeline.detector_.parts_} == {60}
+
+
+def test_a_combinations_parts_fold_as_the_final_parts_did(monkeypatch):
+    """Each fold's LogBERT part trains for the epochs the final part's early stopping chose,
+    and a part that stops early keeps the validation split out of the final training."""
+    sessions = normal_sessions(40)
+    epochs_seen: list[int] = []
+    fit = LogBERT._fit
+
+    def spy(self, batch, *args, **kwargs):
+        epochs_seen.append(self.epochs)
+        return fit(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(LogBERT, "_fit", spy)
+    combined = detector_class("logbert+length")(part_params={"logbert": {**TINY, "epochs": 3}})
+    pipeline = Pipeline(combined, calibration="cross-fit", folds=2).fit(sessions)
+    best = max(pipeline.detector_.parts_[0].training_info_["best_epoch"], 1)
+    assert epochs_seen == [3, best, best]  # the final part, then one per fold
+    assert pipeline.training_["cross_fit"]["fold_epochs"] == {"logbert": best}
+    assert pipeline.training_["n_trained"] == 36  # its validation split stopped it early
+    assert {part.threshold_.n_sessions for part in pipeline.detector_.parts_} == {40}
+
+
+def test_a_cross_fitted_combinations_part_thresholds_are_saved(tmp_path):
+    pipeline = Pipeline(detector_class("length+ecvc")(), calibration="cross-fit").fit(
+        varied_sessions(60, seed=1)
     )
-    assert combined.training_["calibration"] == "split"
-    # QA Kafka: `auto` took 36 validation sessions without a word, and train printed
-    # "threshold 0 on score (mean+2std)"
-    assert "Calibration: the validation split (4 sessions), not cross-fit: each part of " in (
-        "\n".join(lines)
-    )
-    # ... and what it costs, and what cross-fits (QA Rocket.Chat: 27 false alarms unexplained)
-    assert "threshold, set by 4 scores, so one odd normal session moves it" in "\n".join(lines)
-    assert "a single detector (e.g. --model length) cross-fits on every normal" in "\n".join(lines)
+    pipeline.save(tmp_path / "model")
+    loaded = Pipeline.load(tmp_path / "model")
+    assert [p.threshold_.value for p in loaded.detector_.parts_] == [
+        p.threshold_.value for p in pipeline.detector_.parts_
+    ]
+    assert {p.threshold_.n_sessions for p in loaded.detector_.parts_} == {60}
 
 
 def test_train_names_a_combinations_part_thresholds(tmp_path):

@@ -54,6 +54,7 @@ from logbert.evaluation.protocols import ProtocolData, build_protocol
 from logbert.models.registry import DETECTORS, detector_class
 from logbert.models.runtime import torch_threads
 from logbert.pipeline import Pipeline
+from logbert.pipeline.crossfit import AUTO_MIN_VALIDATION
 from logbert.scoring.thresholds import calibrate
 from logbert.sessions.io import ANOMALY, create_output_folder
 
@@ -444,6 +445,14 @@ _FORMATS: dict[str, Callable[[float], str]] = {
 }
 
 
+def _cross_fitted(result: dict[str, Any]) -> bool:
+    """Whether the run's thresholds were cross-fitted: `--calibration cross-fit`, or `auto`
+    where the validation split holds fewer than AUTO_MIN_VALIDATION sessions (as `train`)."""
+    calibration = result.get("calibration", "split")
+    small = result["data"]["n_validation"] < AUTO_MIN_VALIDATION
+    return calibration == "cross-fit" or (calibration == "auto" and small)
+
+
 def notes(result: dict[str, Any]) -> list[str]:
     d = result["data"]
     protocol = result["protocol"]
@@ -452,11 +461,18 @@ def notes(result: dict[str, Any]) -> list[str]:
     seed_words = (
         f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {seeds[0]}..{seeds[-1]}, one per run"
     )
+    cross_fitted = _cross_fitted(result)
+    held_out = (
+        f"are held out as validation and {d['n_fit']} are fitted"
+        if not cross_fitted
+        # cross-fitted, only a detector that stops early on the split keeps it out of training
+        else f"are held out for early stopping by LogBERT and DeepLog (which fit {d['n_fit']}); "
+        f"the other detectors fit all {d['n_train']}"
+    )
     out = [
         f"- Data: {d['n_train']} normal training sessions, of which {d['n_validation']} "
-        f"(seeded {VALIDATION_FRACTION:.0%}, {seed_words}) are held out as validation "
-        f"and {d['n_fit']} are fitted; test {d['n_test']} sessions, {d['n_test_anomalies']} "
-        "anomalous.",
+        f"(seeded {VALIDATION_FRACTION:.0%}, {seed_words}) {held_out}; test {d['n_test']} "
+        f"sessions, {d['n_test_anomalies']} anomalous.",
     ]
     if "ceiling" in result:
         out.append("- " + describe_ceiling(result["ceiling"]))
@@ -465,7 +481,7 @@ def notes(result: dict[str, Any]) -> list[str]:
         f"the whole test set; the threshold is {_rule_words(result)} of the detector's scores "
         + (
             "on the normal validation sessions (the same validation sessions for every detector). "
-            if result.get("calibration", "split") == "split"
+            if not cross_fitted
             else "on cross-fitted scores of every normal training session (5 folds, each scored "
             "by a model trained on the other 4; `--calibration cross-fit`). "
         )

@@ -377,31 +377,17 @@ class Pipeline:
         return self
 
     def _auto_fell_back(self, calibration: str, n_validation: int, given: bool) -> str | None:
-        """What `auto` did where it would have cross-fitted a small split but the detector
-        refuses it (a combination), so the user knows how few sessions set the threshold (QA:
-        `auto` took 36 validation sessions without a word); or where the few validation
-        sessions were given (QA FRR: 75 windows set a `max` threshold, 12 false alarms, where
-        the same logs cross-fitted gave none)."""
-        if self.calibration != "auto" or calibration != "split":
+        """What `auto` did where the few validation sessions it calibrated on were given, so
+        the user knows how few set the threshold (QA FRR: 75 windows set a `max` threshold, 12
+        false alarms, where the same logs cross-fitted gave none)."""
+        if self.calibration != "auto" or calibration != "split" or not given:
             return None
         if n_validation >= AUTO_MIN_VALIDATION:
             return None
-        if given:
-            return (
-                f"Calibration: the {n_validation} validation sessions given (under "
-                f"{AUTO_MIN_VALIDATION}) set the threshold, so one odd normal session moves it; "
-                "`train` without --validation cross-fits it on every normal session instead"
-            )
-        if getattr(self.detector, "parts", None) is None:
-            return None
-        # ... and what that costs, and what does not (QA Rocket.Chat: ecvc's mean+2std on 37
-        # windows flagged 27 of 93 normal ones, and `score` pointed at unseen templates)
         return (
-            f"Calibration: the validation split ({n_validation} sessions), not cross-fit: each "
-            f"part of {self.detector.name} keeps its own threshold, set by {n_validation} "
-            "scores, so one odd normal session moves it and normal sessions past it are false "
-            "alarms; a single detector (e.g. --model "
-            f"{self.detector.name.split('+')[-1]}) cross-fits on every normal session"
+            f"Calibration: the {n_validation} validation sessions given (under "
+            f"{AUTO_MIN_VALIDATION}) set the threshold, so one odd normal session moves it; "
+            "`train` without --validation cross-fits it on every normal session instead"
         )
 
     def _resolve_calibration(self, n_sessions: int, explicit_validation: bool) -> str:

@@ -227,8 +227,7 @@ def few_scores_warning(
     one odd session moves a `max` or `mean+2std` threshold (`auto` cross-fits only from
     2 * folds sessions; below that, 10% of 6-9 sessions is one validation session).
     `n_normal`: the normal sessions given, `given`: as in `calibrate_fitted`. Cross-fitting
-    is never advised to a detector that refuses it (a combination: each part keeps its own
-    threshold)."""
+    is never advised to a detector that refuses it (a supervised one)."""
     n_scores = detector.threshold_.n_sessions
     if n_scores >= FEW_CALIBRATION_SCORES:
         return None
@@ -281,16 +280,21 @@ def _calibrate_cross_fitted(
                 "normal sessions"
             )
         )
-    if not scores.size:  # every session holds a key its fold lacked
-        scores, left_out = cross_fit.scores, 0
-    detector.calibrate_scores(
-        scores,
-        rule=rule,
-        source=f"cross-fitted scores of {scores.size} normal sessions of "
+    part_scores = cross_fit.normal_part_scores
+    if not cross_fit.normal_scores.size:  # every session holds a key its fold lacked
+        scores, part_scores, left_out = cross_fit.scores, cross_fit.part_scores, 0
+    where = (
+        f"cross-fitted scores of {scores.size} normal sessions of "
         f"{source or 'the training data'} ({cross_fit.folds} folds, seed {seed}; "
-        f"{count(left_out, 'session')} with keys unseen in their fold left out)",
+        f"{count(left_out, 'session')} with keys unseen in their fold left out)"
     )
-    return scores
+    if part_scores is None:
+        detector.calibrate_scores(scores, rule=rule, source=where)
+        return scores
+    # a combination: each part's threshold from its own out-of-fold scores; the combined
+    # scores against them are the normal scores behind p-values
+    detector.calibrate_part_scores(part_scores, rule=rule, source=where)
+    return detector.combined_scores(part_scores)
 
 
 def check_on_training(

@@ -17,6 +17,11 @@ session holding a key no session of the other folds holds is set aside like an u
 validation session (`unseen.UnseenKeys`): its score is the detector's unseen-key evidence, not
 a normal score, and it is counted and reported. The final model is the one `Pipeline.fit`
 trained on the training split as before; only where its threshold comes from changes.
+
+A combination (`new-event+length+ecvc`) is cross-fitted part by part: each fold trains the
+whole combination (each part with the final part's choices and epochs) and keeps every part's
+own out-of-fold scores, so each part's threshold rests on every normal session
+(`CombinedDetector.calibrate_part_scores`).
 """
 
 from __future__ import annotations
@@ -46,14 +51,25 @@ _FINAL_MODEL_ONLY = ("checkpoint_dir", "resume")
 @dataclass
 class CrossFit:
     """Out-of-fold scores of a normal pool; `unseen[i]`: session i holds a key its fold's
-    model never saw (its score is unseen-key evidence, left out of the calibration)."""
+    model never saw (its score is unseen-key evidence, left out of the calibration). A
+    combination's `scores` are nan: its combined score needs the parts' thresholds, which
+    `part_scores` set (`calibration._calibrate_cross_fitted`)."""
 
     scores: np.ndarray
     unseen: np.ndarray
     folds: int
-    epochs: int | None
+    epochs: int | dict[str, int] | None  # a combination's: by part, those that train in epochs
     seconds: float
     fold_seconds: list[float] = field(default_factory=list)
+    # a combination's: each part's out-of-fold scores by part name (None otherwise)
+    part_scores: dict[str, np.ndarray] | None = None
+
+    @property
+    def normal_part_scores(self) -> dict[str, np.ndarray] | None:
+        """Each part's scores of the sessions a normal-data rule is applied to."""
+        if self.part_scores is None:
+            return None
+        return {part: scores[~self.unseen] for part, scores in self.part_scores.items()}
 
     @property
     def normal_scores(self) -> np.ndarray:
@@ -93,11 +109,6 @@ def cross_fit_refusal(detector: Detector, folds: int, n_sessions: int | None = N
             f"cross-fit calibration is for detectors trained on normal data; {detector.name} "
             "is supervised and calibrates on labelled validation sessions (use --calibration split)"
         )
-    if getattr(detector, "parts", None) is not None:
-        return (
-            f"cross-fit calibration does not apply to the combination {detector.name}: each part "
-            "keeps its own threshold (use --calibration split)"
-        )
     if n_sessions is not None and n_sessions < 2 * folds:
         return (
             f"cross-fit with {folds} folds needs at least {2 * folds} normal sessions, got "
@@ -133,13 +144,14 @@ def cross_fitted_scores(
     options = {k: v for k, v in (fit_options or {}).items() if k not in _FINAL_MODEL_ONLY}
     if "log" in options:  # the folds train on parts of the final model's sessions: its fit
         options["log"] = _quiet  # has said what theirs would (epochs, too-alike sessions)
-    template = clone(detector).set_params(**detector.fitted_choices())
-    epochs = _fold_epochs(detector)
-    if epochs is not None:
-        template.set_params(epochs=epochs)
+    template = clone(detector).set_params(**fold_params(detector))
     fold_of = np.random.default_rng(seed).permutation(len(normal)) % folds
     scores = np.zeros(len(normal), dtype=float)
     unseen = np.zeros(len(normal), dtype=bool)
+    parts = getattr(detector, "parts", None)
+    part_scores = None if parts is None else {part: np.zeros(len(normal)) for part in parts}
+    if part_scores is not None:  # a combined score needs the parts' final thresholds first
+        scores[:] = np.nan
     started = time.perf_counter()
     fold_seconds = []
     for fold in range(folds):
@@ -147,7 +159,11 @@ def cross_fitted_scores(
         fold_started = time.perf_counter()
         others, part = normal.take(np.flatnonzero(fold_of != fold)), normal.take(held)
         model = clone(template).fit(others, **options)
-        scores[held] = model.decision_function(part)
+        if part_scores is None:
+            scores[held] = model.decision_function(part)
+        else:  # each part's own, against its own fold threshold (replaced by the caller)
+            for name, own in model.part_scores(part).items():
+                part_scores[name][held] = own
         unseen[held] = unseen_key_sessions(training_keys(others), part).mask
         fold_seconds.append(time.perf_counter() - fold_started)
         say(
@@ -158,10 +174,41 @@ def cross_fitted_scores(
         scores=scores,
         unseen=unseen,
         folds=folds,
-        epochs=epochs,
+        epochs=_epochs(detector),
         seconds=time.perf_counter() - started,
         fold_seconds=fold_seconds,
+        part_scores=part_scores,
     )
+
+
+def fold_params(detector: Detector) -> dict[str, Any]:
+    """The parameters a fold's clone of the fitted `detector` takes: the `auto` choices it
+    made (`Detector.fitted_choices`) and the epochs its early stopping chose; a
+    combination's parts get theirs as its `part_params`."""
+    fitted_parts = getattr(detector, "parts_", None)
+    if fitted_parts is not None:
+        given = detector.part_params or {}
+        return {
+            "part_params": {
+                name: {**given.get(name, {}), **fold_params(part)}
+                for name, part in zip(detector.parts, fitted_parts, strict=True)
+            }
+        }
+    params = detector.fitted_choices()
+    epochs = _fold_epochs(detector)
+    if epochs is not None:
+        params["epochs"] = epochs
+    return params
+
+
+def _epochs(detector: Detector) -> int | dict[str, int] | None:
+    """The folds' epochs, for the record: a combination's by part (those that have one)."""
+    fitted_parts = getattr(detector, "parts_", None)
+    if fitted_parts is None:
+        return _fold_epochs(detector)
+    named = zip(detector.parts, fitted_parts, strict=True)
+    by_part = {name: epochs for name, part in named if (epochs := _fold_epochs(part)) is not None}
+    return by_part or None
 
 
 def _fold_epochs(detector: Detector) -> int | None:

@@ -264,3 +264,14 @@ def test_a_spread_rule_that_flags_a_few_percent_of_normal_sessions_is_noted():
     assert spread_rule_note(Threshold(99.5, "mean+2std"), normal) is None  # none flagged
     assert spread_rule_note(Threshold(96.5, "max"), normal) is None  # not a spread rule
     assert spread_rule_note(Threshold(10.0, "mean+2std"), normal) is None  # the warning's
+
+
+def test_a_combinations_spread_note_says_its_threshold_is_any_part_flagging():
+    """QA NFS: a combination's "the mean+2std threshold 0 flags 15 of 194" read as ecvc's count
+    under the combination's threshold; it is the sessions any part flags."""
+    normal = np.array([0.0] * 90 + [0.5] * 10)
+    note = spread_rule_note(Threshold(0.0, "mean+2std"), normal, parts=("new-event", "ecvc"))
+    assert note is not None and note.startswith(
+        "note: flagging when any of new-event, ecvc flags (each by its own threshold) flags 10 "
+        "of the 100 normal calibration sessions (10.0%)"
+    )

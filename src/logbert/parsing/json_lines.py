@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -516,11 +516,7 @@ def record_fields(record: dict) -> tuple[list[str], str]:
             message = value.strip()  # (Traefik's `"msg":""`: no word)
             used.append(key)
             break
-    pairs = [
-        _traceback_tail(pair) for key in record if key not in used
-        for pair in _pairs(key, record[key])
-        if not _is_agent(pair[0]) and not _is_trace(pair)
-    ]  # fmt: skip
+    pairs = _field_pairs(record, used)
     names = {name for name, value in pairs}
     if _REQUEST_PATH.fullmatch(message) and any(
         record.get(key) in HTTP_METHODS for key in _METHOD_KEYS
@@ -529,14 +525,37 @@ def record_fields(record: dict) -> tuple[list[str], str]:
         message = f"path={message}"
     if message:
         words.append(_guarded(message, names) if "=" in message else message)
-    words += [
-        _pair_word(name, _guarded(value, names) if "=" in value else value)
-        for name, value in sorted(pairs, key=lambda pair: pair[0])
-    ]
+    words += _pair_words(pairs, names)
     content = " ".join(words)
     if any(c in content for c in "\n\r\t"):  # a value's newlines (an error field holding a
         content = " ".join(content.split())  # traceback) are spaces, as masks make them anyway
     return header, content
+
+
+def object_words(record: dict) -> str:
+    """An object's fields as a JSON line's are read: `name=value` words in the order of their
+    names, nested objects as `name.field=value`, user agents and stack traces left out. For an
+    object written inside a text message (`parsing/embedded_objects.py`)."""
+    pairs = _field_pairs(record, ())
+    return " ".join(_pair_words(pairs, {name for name, value in pairs}))
+
+
+def _field_pairs(record: dict, used: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, value) of every field of `record` but those `used` for the header or message."""
+    return [
+        _traceback_tail(pair) for key in record if key not in used
+        for pair in _pairs(key, record[key])
+        if not _is_agent(pair[0]) and not _is_trace(pair)
+    ]  # fmt: skip
+
+
+def _pair_words(pairs: list[tuple[str, str]], names: set[str]) -> list[str]:
+    """`name=value` words of `pairs`, in the order of their names (`names`: the record's own
+    field names, guarded in values: `_guarded`)."""
+    return [
+        _pair_word(name, _guarded(value, names) if "=" in value else value)
+        for name, value in sorted(pairs, key=lambda pair: pair[0])
+    ]
 
 
 # a message that is a request's path, and the fields that name the request's method

@@ -119,6 +119,9 @@ _STATUS_FORMS = (
     # .NET's HttpClient, `Response status code does not indicate success: 503 (Service
     # Unavailable).` (QA GitHub Actions runner: masked, a 503 any other code's event)
     (r"(does not indicate success:\s+)", r"($|\s)"),
+    # ... and .NET's WebClient, `The remote server returned an error: (503) Server Unavailable.`
+    # (QA Duplicati: masked, wrong credentials' 403 a transient 503's event)
+    (r"(returned an error:\s+\()", r"(\))"),
     # an application's `Unhandled exception for GET /x, returning 500` (QA WildFly: masked)
     (r"(,\s*returning\s+(?:HTTP\s+|status\s+)?)", r"($|[\s,.;)])"),
     # ModSecurity's `Access denied with code 403 (phase 2)` (QA: a deny and a redirect, `code
@@ -659,7 +662,8 @@ _REQUEST_MARKERS = (
 # `RequestPath=/api/orders/123`, Caddy's `request.uri=/cart?x=1`, `path=/login` (QA Traefik: the
 # whole path one variable, `/login`, `/.env` and `/wp-admin/...` were one event)
 _PATH_FIELD = (  # the name's last part says request (`file_path=` is a file's, left whole)
-    rf"((?:^|\s)(?:[\w-]*\.)?(?i:{_PATH_NAMES})=)"
+    # ... and Django's and Frappe's `full_path` (its dict's repr read as fields: `embedded_objects`)
+    rf"((?:^|\s)(?:[\w-]*\.)?(?i:full_?path|{_PATH_NAMES})=)"
 )
 _PATH_FIELD_END = r"(\s|$)"
 # ... also as a member of a JSON object in a message, `"path": "/api/orders/1234"` (zap's

@@ -88,6 +88,8 @@ _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' pat
 # a relative path's start up to its first word's end (`music/Pink`), and text in a path
 _PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
 _PATH_PART = rf"[^:{_NO_PATH}]*"
+# a date and time the American way, once joined (`JOINS`), as a list's item
+_LISTED_DATE = rf"\d{{1,2}}/\d{{1,2}}/\d{{4}}{JOIN}[0-9:.]+(?:{JOIN}[AP]M)?"
 JOINS: list[tuple[str, str, int]] = [
     # macOS's `Application Support` folder inside a path is one word of it (QA Kopia: `.../
     # Library/Application Support/kopia/repository.config` an event apart from other paths')
@@ -113,6 +115,8 @@ JOINS: list[tuple[str, str, int]] = [
         1,
     ),
     (rf"(\d+-\d+-\d+) +{_HMS}", rf"\1{JOIN}\2", 1),
+    # ... and a date the American way, `11/06/2025 11:15:04 PM` (.NET's `DateTime.ToString()`)
+    (rf"(^|[^\w/])(\d{{1,2}}/\d{{1,2}}/\d{{4}}) +{_HMS}", rf"\1\2{JOIN}\3", 1),
     # ... and a 12-hour clock's half of the day, `07:52:03 AM` (QA ESXi: `AM` and `PM` made two
     # events of one)
     (rf"{_HMS} +(AM|PM)($|[\s,;)\]])", rf"\1{JOIN}\2\3", 1),
@@ -204,6 +208,28 @@ JOINS: list[tuple[str, str, int]] = [
         rf"((?:^|[^\"]\s|^\s)[A-Za-z][A-Za-z_-]* \d+(?:{JOIN}\d+)*) +(\d+)($|[\s,;)\]])",
         rf"\1{JOIN}\2\3",
         16,
+    ),
+    # ... and dates listed by commas, Duplicati's `Backups to consider: 11/06/2025 11:15:04 PM,
+    # 11/05/2025 11:15:02 PM` (QA: a template per count of kept versions, which grows as the
+    # retention keeps more: every new count a new event)
+    (
+        rf"((?:^|\s){_LISTED_DATE}(?:,{JOIN}{_LISTED_DATE})*), ({_LISTED_DATE})($|[\s,;)\]])",
+        rf"\1,{JOIN}\2\3",
+        32,
+    ),
+    # ... and numbers listed after a label, Corosync's `Members[3]: 1 2 3`, `Members joined: 2
+    # 3` (QA: a template per count of members)
+    (
+        rf"((?:^|\s)[A-Za-z][A-Za-z_-]*(?:\[\d+\])?: \d+(?:{JOIN}\d+)*) +(\d+)($|[\s,;)\]])",
+        rf"\1{JOIN}\2\3",
+        16,
+    ),
+    # ... and a list of sequence numbers in hex, Corosync's `Retransmit List: 9e0 7a3 1ba` (QA: a
+    # template per length, a burst of retransmits longer than training's a new event)
+    (
+        rf"((?:^|\s)(?i:list): [0-9a-f]{{1,8}}(?:{JOIN}[0-9a-f]{{1,8}})*) +([0-9a-f]{{1,8}})($|\s)",
+        rf"\1{JOIN}\2\3",
+        32,
     ),
     # ... and a run of code addresses, a backtrace's (ScyllaDB's `Backtrace: 0x404242b
     # 0x5469f8d ...`: QA, a template per stack depth)
@@ -1982,6 +2008,9 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD + r"\2",
         1,
     ),
+    # ... and one in a file's name, Duplicati's index volume `duplicati-i3c7...6c.dindex.zip.aes`
+    # (QA: a template per volume, where the block volumes' `b`-led ids were masked as hex)
+    (r"([A-Za-z0-9][_-])[A-Za-z][0-9a-f]{32,64}(\.[A-Za-z])", r"\1" + WILDCARD + r"\2", 1),
     (
         r"((?:^|\s)(?:added|removed|changed|moved|enabled|disabled|created|deleted|modified"
         r"|updated) by )[A-Za-z_][\w.@-]*$",

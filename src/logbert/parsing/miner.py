@@ -251,6 +251,14 @@ _DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `o
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*(?:[0-9]{1,2}[A-Za-z_.-]*){0,2}")
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
 _KIND_OF_ID = re.compile(r"[A-Z]+(?:_[A-Z]+)*:<\*>")  # `GARBAGE_COLLECTION:<*>`
+# a file's kind between its masked id and its archive or data extensions, Duplicati's volumes
+# `duplicati-<*>.dblock.zip.aes` beside `.dindex.` and `.dlist.` (QA Duplicati: one event, a
+# backup that never uploaded its file list a complete one); not a host's domain (`<*>.corp.net`)
+_FILE_EXTENSIONS = (
+    "zip|aes|gpg|enc|gz|tgz|bz2|xz|zst|7z|tar|json|xml|csv|log|txt|bin|dat|db|sqlite|parquet|avro"
+    "|img|qcow2|vmdk"
+)
+_KIND_OF_FILE = re.compile(rf"[\w.-]*<\*>\.[A-Za-z]{{2,20}}(?:\.(?:{_FILE_EXTENSIONS}))+")
 # strongSwan's payloads and notifies, `EAP/FAIL`, `N(TS_UNACCEPT` (`_is_enum_word` strips the `)`)
 _PROTOCOL_CODE = re.compile(r"[A-Z]{2,}(?:/[A-Z0-9]{2,})+|[A-Z]{1,4}\([A-Z][A-Z0-9_]*\)?")
 # no digits: `root10_local` is a name
@@ -418,7 +426,9 @@ def _shapes(values: set[str], by_word: bool = False):
             names[word] = endpoint  # `/product/<*>` and `/product` are one endpoint's
         elif _REQUEST_TYPE.fullmatch(word.rstrip(",;:")):
             names[word] = word  # a command's class with its source line, `XCommand:<*>`
-        elif _KIND_OF_ID.fullmatch(word.strip("'\",;:")):
+        elif _KIND_OF_ID.fullmatch(word.strip("'\",;:")) or _KIND_OF_FILE.fullmatch(
+            word.strip("'\",;:()")
+        ):
             # an upper-case kind before its id, Harbor's `Job 'GARBAGE_COLLECTION:<*>' exit
             # with success` beside `'IMAGE_SCAN:<*>'` (QA Harbor: every job type's end one event)
             names[word] = word

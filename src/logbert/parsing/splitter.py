@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from logbert.parsing.embedded_objects import objects_as_fields
 from logbert.parsing.formats import EVENT_FIELD, LogFormat
 from logbert.parsing.json_lines import JSON, split_json_lines
 from logbert.parsing.logfmt import LOGFMT, split_logfmt_lines
@@ -224,6 +225,8 @@ def split_lines(
     }
     if fmt.name not in _KLOG_FORMATS and "Content" in cols:
         cols["Content"] = _without_klog_header(_without_cri_tag(cols["Content"]))
+    if "Content" in cols:  # a dict's repr or a JSON object ending a message: its fields
+        cols["Content"] = objects_as_fields(cols["Content"])
     if fmt.name == "auditd":  # the record's type is the event's first word (`USER_AUTH` and
         # `USER_ACCT` write alike), and a header field for sessions by type
         cols["Content"] = pc.binary_join_element_wise(cols["Type"], cols["Content"], " ")

@@ -152,7 +152,11 @@ def calibrate_fitted(
     warning = flags_most_normal(detector.threshold_, result.normal_scores)
     if warning is not None:
         say(warning)
-    elif (spread := spread_rule_note(detector.threshold_, result.normal_scores)) is not None:
+    elif (
+        spread := spread_rule_note(
+            detector.threshold_, result.normal_scores, _parts_flagging_alone(detector)
+        )
+    ) is not None:
         say(spread)
     if (unreachable := unreachable_threshold_warning(detector)) is not None:
         say(unreachable)
@@ -166,6 +170,15 @@ def calibrate_fitted(
         if few is not None:
             say(few)
     return result
+
+
+def _parts_flagging_alone(detector: Detector) -> tuple[str, ...] | None:
+    """A combination's parts where its threshold is 0, "flag when any part flags" (a rate
+    rule's threshold is on the combined score, as any detector's); else None."""
+    parts = getattr(detector, "parts", None)
+    if parts is None or detector.threshold_.value != 0.0:
+        return None
+    return tuple(parts)
 
 
 def known_sequences_note(detector: Detector, normal_scores: np.ndarray) -> str | None:

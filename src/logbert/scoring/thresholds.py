@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -284,11 +285,15 @@ def flags_most_normal(threshold: Threshold, normal_scores: np.ndarray) -> str | 
 SPREAD_RULE_NOTE_SHARE = 0.01
 
 
-def spread_rule_note(threshold: Threshold, normal_scores: np.ndarray) -> str | None:
+def spread_rule_note(
+    threshold: Threshold, normal_scores: np.ndarray, parts: Sequence[str] | None = None
+) -> str | None:
     """A note when a `mean+Kstd` threshold flags at least SPREAD_RULE_NOTE_SHARE (and less
     than FLAGS_MOST_NORMAL) of the normal calibration sessions: the rule sets no rate, and
     that share of normal sessions will be flagged (QA Graylog: ecvc's mean+2std flagged 14 of
-    546 normal windows, where ngram's and new-event's threshold 0 had notes and it had none)."""
+    546 normal windows, where ngram's and new-event's threshold 0 had notes and it had none).
+    `parts`: a combination's, whose threshold 0 means "any part flags" (QA NFS: "the
+    mean+2std threshold 0 flags 15" read as ecvc's count under the combination's threshold)."""
     normal = np.asarray(normal_scores, dtype=float)
     if not threshold.rule.startswith("mean+") or not normal.size:
         return None
@@ -296,8 +301,13 @@ def spread_rule_note(threshold: Threshold, normal_scores: np.ndarray) -> str | N
     share = flagged / normal.size
     if not SPREAD_RULE_NOTE_SHARE <= share < FLAGS_MOST_NORMAL:
         return None
+    what = (
+        f"the {threshold.rule} threshold {threshold.value:.6g} flags"
+        if not parts
+        else f"flagging when any of {', '.join(parts)} flags (each by its own threshold) flags"
+    )
     return (
-        f"note: the {threshold.rule} threshold {threshold.value:.6g} flags {flagged:,} of the "
+        f"note: {what} {flagged:,} of the "
         f"{normal.size:,} normal calibration sessions ({share:.1%}): expect about that share "
         "of normal sessions flagged; for a false-alarm rate of your choosing, calibrate with "
         "one (`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.001`)"

@@ -142,10 +142,11 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     )
     stream = FieldSessionizer("Node", labels={"a": "anomaly"}, idle_timeout="1m")
     sessions = _push_all(stream, table, 1)
+    # each run of a value is written as VALUE@START (QA Duplicati: a file's runs shared an id)
     assert [(s.session_id, s.keys, s.label) for s in sessions] == [
-        ("a", [1], "anomaly"),  # quiet for 200 s > 1m
-        ("b", [2, 3], None),
-        ("a", [4], "anomaly"),  # came back: a new session with the same id
+        ("a@2005-06-03T15:40:00", [1], "anomaly"),  # quiet for 200 s > 1m
+        ("b@2005-06-03T15:40:10", [2, 3], None),
+        ("a@2005-06-03T15:43:20", [4], "anomaly"),  # came back: a new run, its value's label
     ]
     assert stream.stats.n_reopened == 1
     # QA (PostgreSQL pids reused hours later): the labels file names ids, so the one label of
@@ -154,6 +155,29 @@ def test_by_field_alone_with_idle_timeout_and_labels_by_value():
     (warning,) = stream.stats.warnings(None)
     assert warning.startswith("warning: labels: 1 sessions took the label") and "'a'" in warning
     assert "labels file names ids, not sessions" in warning
+
+
+def test_a_labels_file_may_name_one_run_of_a_value():
+    """QA Duplicati: `--by-field source --idle-timeout` (the README's recipe for a job's runs
+    appended to its log) wrote every run under the file's name, so a labels file could mark
+    only a whole host's runs anomalous and an alert named no run."""
+    table = pa.table({"source": ["db01.log"] * 4, "template_id": [1, 2, 1, 9],
+                      "timestamp": [at(0), at(5), at(3600), at(3605)]})  # fmt: skip
+    labels = {"db01.log@2005-06-03T16:40:00": "anomaly"}
+    stream = FieldSessionizer("source", labels=labels, idle_timeout="10m")
+    sessions = _push_all(stream, table, 2)
+    assert [(s.session_id, s.label) for s in sessions] == [
+        ("db01.log@2005-06-03T15:40:00", None), ("db01.log@2005-06-03T16:40:00", "anomaly")
+    ]  # fmt: skip
+    assert stream.stats.n_labels_unused == 0 and stream.stats.n_labels_repeated == 0
+    # a run's id that names no run is unused, and none named at all is refused with examples
+    wrong = {"db01.log@2005-06-03T16:40:01": "anomaly", "db01.log": "normal"}
+    missed = FieldSessionizer("source", labels=wrong, idle_timeout="10m")
+    _push_all(missed, table, 2)
+    assert missed.stats.n_labels_unused == 1 and missed.stats.n_labels_unused_anomalous == 1
+    with pytest.raises(LogbertError, match="the sessions have e.g. 'db01.log@2005-06-03T1"):
+        _push_all(FieldSessionizer("source", labels={"x@1": "anomaly"}, idle_timeout="10m"),
+                  table, 2)  # fmt: skip
 
 
 def test_runs_of_a_file_cut_by_idle_timeout_are_said_as_such():
@@ -202,7 +226,9 @@ def test_events_older_than_the_idle_clock_are_warned_of():
     settings = SessionizerSettings(by_field="Node", idle_timeout="1h", order="time")
     ordered = settings.build()
     sessions = list(sessionize_events(ordered, [table.slice(0, 2), table.slice(2)]))
-    assert [(s.session_id, s.keys) for s in sessions] == [("a", [1, 3]), ("b", [2])]
+    assert [(s.session_id, s.keys) for s in sessions] == [
+        ("a@2005-06-03T15:40:00", [1, 3]), ("b@2005-06-03T17:03:20", [2])
+    ]  # fmt: skip
     assert ordered.stats.n_before_idle_clock == 0
 
 
@@ -509,8 +535,10 @@ def test_sessions_by_input_file_take_windows_and_an_idle_timeout_per_file():
     ] * 2
     by_run = SessionizerSettings(by_field="source", idle_timeout="6h").build()
     idle = list(sessionize_events(by_run, [table]))
+    night = (T0 + day).isoformat()
     assert sorted((s.session_id, list(s.keys)) for s in idle) == [
-        ("Job.A.log", [1, 2]), ("Job.A.log", [1, 2]), ("Job.B.log", [3, 4]), ("Job.B.log", [3, 4])
+        (f"Job.A.log@{T0.isoformat()}", [1, 2]), (f"Job.A.log@{night}", [1, 2]),
+        (f"Job.B.log@{T0.isoformat()}", [3, 4]), (f"Job.B.log@{night}", [3, 4]),
     ]  # fmt: skip
 
 

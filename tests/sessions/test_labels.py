@@ -221,7 +221,8 @@ def test_most_sessions_unlabelled_is_a_warning_naming_an_id_of_each_side(tmp_pat
         "the file has ids such as 'req-000001'): they are trained as normal; check that the "
         "labels cover these logs and that their ids are the session ids exactly as sessionize "
         "writes them (the value --by-id or --by-field extracts; a time window's start, "
-        "2026-11-05T03:10:00, after the field's value and @ with --by-field)"
+        "2026-11-05T03:10:00, after the field's value and @ with --by-field, and so a run's "
+        "start with --by-field and --idle-timeout, whose value alone labels all its runs)"
     )
     # half is warned too (QA: every other id upper-cased, 58 anomalies trained as normal)
     assert mostly_unlabelled_warning(labels, 2, 4, "req-000003", "x") is not None

@@ -28,7 +28,7 @@ from logbert.sessions.options import (
     word_around,
 )
 from logbert.sessions.stats import LONG_ID, SessionizeStats
-from logbert.sessions.streaming import Sessionizer, _micros, _Open
+from logbert.sessions.streaming import _EPOCH, Sessionizer, _micros, _Open
 
 # the example of a line naming no id (`SessionizeStats.unmatched_warning`) is preferably one
 # holding an id among the last RECENT_IDS matched; ids shorter than MIN_EXAMPLE_ID characters
@@ -98,6 +98,7 @@ class IdSessionizer(Sessionizer):
         self._sessions: dict[str, _Open] = {}
         self._written: set[str] = set()
         self._labelled: set[str] = set()  # ids whose label a session has taken
+        self._runs: set[str] = set()  # runs written under ids of their own (with labels only)
         self._id_hosts: dict[str, str] = {}  # the host each id came from first (`_note_host`)
         self._newest: int | None = None
 
@@ -107,20 +108,28 @@ class IdSessionizer(Sessionizer):
         timestamp = ["timestamp"] if self._timeout is not None else []
         return ["template_id", "content", *within, *timestamp]
 
+    def _run_id(self, session_id: str, session: _Open) -> str:
+        """The id a held session is written under: its id (`FieldSessionizer` names a run)."""
+        return session_id
+
     def _close(self, session_id: str, session: _Open) -> Session:
+        run_id = self._run_id(session_id, session)
         if self.labels is None:
-            return session.close(session_id, session.label(), self.stats)
-        label = self.labels.get(session_id)
+            return session.close(run_id, session.label(), self.stats)
+        named = run_id if run_id in self.labels else session_id  # a run's own label, else its id's
+        if run_id != session_id:
+            self._runs.add(run_id)
+        label = self.labels.get(named)
         anomalous = label is not None and label != NORMAL
         self.stats.n_labelled_anomalous += anomalous
-        if label is not None and session_id in self._labelled:  # a reused id: said once
+        if label is not None and named in self._labelled:  # a reused id: said once
             self.stats.n_labels_repeated += 1
             self.stats.n_anomalies_repeated += anomalous
-            self.stats.labels_repeated_example = self.stats.labels_repeated_example or session_id
+            self.stats.labels_repeated_example = self.stats.labels_repeated_example or named
         elif label is not None:
-            self._labelled.add(session_id)
-        self.stats.count_label_override(session_id, label, session.anomalous)
-        return session.close(session_id, label, self.stats)
+            self._labelled.add(named)
+        self.stats.count_label_override(run_id, label, session.anomalous)
+        return session.close(run_id, label, self.stats)
 
     def _push(self, batch: dict[str, list]) -> list[Session]:
         stats, timeout, sessions = self.stats, self._timeout, self._sessions
@@ -301,10 +310,15 @@ class IdSessionizer(Sessionizer):
         unused: list[str] = []
         example = next(iter(sessions), None) or next(iter(written), None)
         if labels is not None:
-            unused = [i for i in labels if i not in sessions and i not in written]
+            # runs' own ids, where runs have them (in the order held, then written)
+            runs = [r for i, session in sessions.items() if (r := self._run_id(i, session)) != i]
+            runs += sorted(self._runs)
+            example = runs[0] if runs else example
+            known = set(runs).union(sessions, written)
+            unused = [i for i in labels if i not in known]
             self.stats.n_labels_unused = len(unused)
             self.stats.n_labels_unused_anomalous = sum(labels[i] != NORMAL for i in unused)
-            require_some_match(labels, len(unused), example, [*sessions, *written])
+            require_some_match(labels, len(unused), example, [*runs, *sessions, *written])
         closed = [self._close(session_id, session) for session_id, session in sessions.items()]
         if labels is not None:  # after closing: every session's label is counted
             self.stats.labels_warning = unused_ids_warning(
@@ -315,7 +329,10 @@ class IdSessionizer(Sessionizer):
         return closed
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
-        return ((session_id, session, None, None) for session_id, session in self._sessions.items())
+        return (
+            (self._run_id(session_id, session), session, None, None)
+            for session_id, session in self._sessions.items()
+        )
 
     def _settings(self) -> dict:
         return {"pattern": self.pattern, "field": self.field, "idle_timeout_us": self._timeout}
@@ -379,6 +396,16 @@ class FieldSessionizer(IdSessionizer):
     def _ids(self, batch: dict[str, list]) -> Iterator[list[str]]:
         return ([v] if has_value(v) else [] for v in batch[self.field])
 
+    def _run_id(self, session_id: str, session: _Open) -> str:
+        """With an idle timeout a value's sessions are its runs, each written as
+        `VALUE@START` (its first event's time, to the second, as a window's id writes its
+        start): under the value alone a job's nightly runs in one file shared one id, so a
+        labels file could label only the whole file and an alert named no run (QA
+        Duplicati). A labels file may name a run so, or the value (all its runs)."""
+        if self._timeout is None or session.first is None:
+            return session_id
+        return f"{session_id}@{run_start(session.first)}"
+
     def _push(self, batch: dict[str, list]) -> list[Session]:
         host = next((name for name in self.context_columns if name in batch), None)
         if host is not None and len(self._hosts) < HOSTS_TRACKED:
@@ -394,6 +421,11 @@ class FieldSessionizer(IdSessionizer):
                     seen.add(on)
             stats.host_field = host
         return super()._push(batch)
+
+
+def run_start(micros: int) -> str:
+    """A run's start as its id writes it: UTC to the second, ISO 8601 (`2026-11-03T01:45:04`)."""
+    return (_EPOCH + timedelta(microseconds=micros - micros % 1_000_000)).isoformat()
 
 
 # header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids

@@ -78,7 +78,8 @@ _HEADER_CHECK_ROWS = 20
 SESSION_IDS = (
     "the session ids exactly as sessionize writes them (the value --by-id or --by-field "
     "extracts; a time window's start, 2026-11-05T03:10:00, after the field's value and @ "
-    "with --by-field)"
+    "with --by-field, and so a run's start with --by-field and --idle-timeout, whose "
+    "value alone labels all its runs)"
 )
 _EVENT_NORMAL = {text for text, meaning in LABEL_SPELLINGS.items() if meaning == NORMAL}
 _LABEL_VALUES = set(LABEL_SPELLINGS)

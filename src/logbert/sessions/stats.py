@@ -394,14 +394,19 @@ class SessionizeStats:
                 text += (
                     f"; a new session began {_count(self.n_reopened, 'time')} where a file "
                     "went on after a quiet of --idle-timeout, a run each (a run's id is its "
-                    "file's name, so a labels file by id labels a file's runs alike)"
+                    "file's name and its start, FILE@START; a labels file may name a run so, "
+                    "or the file for all its runs)"
                 )
             elif self.n_reopened:
+                again = (
+                    "as new runs, VALUE@START" if self.field is not None
+                    else "as new sessions with the same id"
+                )  # fmt: skip
                 text += (
                     f"; {_count(self.n_reopened, 'id')} came back after --idle-timeout had "
-                    "closed their session and were written again as new sessions with the same "
-                    "id (raise --idle-timeout if each id is one session; ids a system reuses, "
-                    "such as process ids, are rightly new sessions)"
+                    f"closed their session and were written again {again} (raise "
+                    "--idle-timeout if each id is one session; ids a system reuses, such as "
+                    "process ids, are rightly new sessions)"
                 )
         if self.n_labels_unused:
             text += f"; {self.n_labels_unused:,} ids in the labels file named no session"

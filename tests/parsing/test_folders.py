@@ -246,3 +246,28 @@ def test_a_rotation_cut_between_two_lines_of_one_time_read_newest_first_is_said(
     summary = parse_files([str(newer), str(older)], resolve_format("iso"), tmp_path / "e.pq")
     (warning,) = [w for w in summary.warnings if "newest first" in w]
     assert warning.startswith("warning: gc.log.0 ends before gc.log.1 (read before it) starts")
+
+
+def test_parts_numbered_before_their_extension_are_one_log_in_time_order(tmp_path):
+    """QA Sonarr: NLog's archives `sonarr.0.txt` (the newest) and `sonarr.1.txt` beside the
+    live `sonarr.txt` were read .0, .1, then the live file, each a stream of windows of its own
+    ("fell silent" said of 197 windows); log4j2 numbers such parts the other way, so a
+    folder's go by their modification times."""
+    import os
+
+    names = ["sonarr.txt", "sonarr.0.txt", "sonarr.1.txt", "radarr.txt"]
+    assert sorted(names, key=rotation_key) == [
+        "radarr.txt", "sonarr.1.txt", "sonarr.0.txt", "sonarr.txt"
+    ]  # fmt: skip
+    assert log_name("logs/sonarr.1.txt") == "logs/sonarr.txt"
+    assert log_name("logs/app.2.log") == "logs/app.log"
+    assert log_name("logs/nifi-app_2024-05-14_09.0.log") == "logs/nifi-app.log"  # as before
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for name, day in (("app.log", 3), ("app.1.log", 1), ("app.2.log", 2)):  # log4j2's order
+        (logs / name).write_text(f"2026-11-0{day} 10:00:01 INFO part\n")
+        os.utime(logs / name, (1_790_000_000 + day * 86400,) * 2)
+    (logs / "app.log.1").write_text("2026-10-31 10:00:01 INFO logrotate's\n")
+    os.utime(logs / "app.log.1", (1_790_000_000,) * 2)
+    files = [os.path.basename(f) for f in expand_folders([str(logs)]).files]
+    assert files == ["app.log.1", "app.1.log", "app.2.log", "app.log"]

@@ -20,7 +20,14 @@ from pathlib import Path
 
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, name_files
-from logbert.parsing.rotation import COMPRESSED, WEEKDAY, WEEKDAYS, natural_key, rotation_key
+from logbert.parsing.rotation import (
+    COMPRESSED,
+    WEEKDAY,
+    WEEKDAYS,
+    indexed_part,
+    natural_key,
+    rotation_key,
+)
 
 OWN_OUTPUTS = ("templates.csv",)  # what `parse` writes beside its events file
 OWN_SUFFIXES = (".parquet", ".rejects.txt")
@@ -43,14 +50,22 @@ def _path_key(path: Path, folder: Path) -> tuple:
     key = rotation_key(relative.name)
     weekday = WEEKDAY.match(COMPRESSED.sub("", relative.name))
     if weekday is not None and key[1] == 2:
-        try:
-            written = f"{path.stat().st_mtime:020.6f}"
-        except OSError:
-            written = ""
         # the same time (a copy's): Monday to Sunday, not by name (QA DHCP: Mon, Thu, Tue)
         day = WEEKDAYS.index(weekday["day"].lower())
-        key = (natural_key(weekday["stem"] + (weekday["ext"] or "")), 1, written, day)
+        key = (natural_key(weekday["stem"] + (weekday["ext"] or "")), 1, _written(path), day)
+    elif indexed_part(relative.name):  # NLog's `.0` is its newest, log4j2's highest index
+        # after logrotate's parts of the same name (`app.log.1`: `(log, 0, -1)`), by time, the
+        # higher index first at the same time
+        key = (key[0], 0, 1, _written(path), key[2])
     return (*folders, (0, key, relative.name))  # ties: by name
+
+
+def _written(path: Path) -> str:
+    """`path`'s modification time as sortable text; empty where it cannot be read."""
+    try:
+        return f"{path.stat().st_mtime:020.6f}"
+    except OSError:
+        return ""
 
 
 # ... and what `score` and `evaluate` write, told by their first keys (a `.jsonl` or `.json` may

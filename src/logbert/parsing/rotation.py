@@ -40,6 +40,13 @@ _DATED_BEFORE_EXT = re.compile(
 _US_DATED_INDEX = re.compile(
     r"^(?P<stem>.+\.log)-(?P<m>\d{2})-(?P<d>\d{2})-(?P<y>\d{4})-(?P<i>\d{1,4})\.log$"
 )
+# ... and an index before the extension, NLog's archives as Sonarr and Radarr keep them,
+# `sonarr.0.txt` (the newest) and `sonarr.1.txt` beside the live `sonarr.txt`, or logback's
+# fixed window, `app.1.log` (QA Sonarr: read `.0`, `.1`, then the live file, each a stream of
+# its own, and "fell silent" said of every window after its rotation); a higher index is the
+# older part by name, and a folder's parts go by their modification times (log4j2 numbers
+# them the other way: `folders`)
+_NUMBERED_BEFORE_EXT = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,3})(?P<ext>\.(?:txt|log))$")
 # ... and Windows' servicing log, whose older part is `CbsPersist_20261120201331.log` beside the
 # live `CBS.log` (QA Windows CBS: read after it, a session finalised before it started)
 _CBS_PERSIST = re.compile(r"^(?i:CbsPersist)_(?P<date>\d{14})\.log$")
@@ -81,7 +88,7 @@ def natural_key(text: str) -> tuple:
 def rotation_key(name: str) -> tuple:
     """Sort key of a file name that puts rotated files of one log oldest first and the file
     still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`;
-    `x.log.old`, `x.log`."""
+    `x.log.old`, `x.log`; `x.1.txt`, `x.0.txt`, `x.txt`."""
     bare = COMPRESSED.sub("", name)
     if numbered := _NUMBERED.match(bare):
         return (natural_key(numbered["stem"]), 0, -int(numbered["n"]))
@@ -97,7 +104,16 @@ def rotation_key(name: str) -> tuple:
         return (natural_key(us["stem"]), 1, us["y"] + us["m"] + us["d"] + f"{int(us['i']):04d}")
     if cbs := _CBS_PERSIST.match(bare):
         return (natural_key(_CBS_LOG), 1, cbs["date"])
+    if indexed := _NUMBERED_BEFORE_EXT.match(bare):
+        return (natural_key(indexed["stem"] + indexed["ext"]), 0, -int(indexed["n"]))
     return (natural_key(bare), 2, 0)
+
+
+def indexed_part(name: str) -> bool:
+    """Whether `name` is a part numbered before its extension (`sonarr.0.txt`, `app.1.log`),
+    whose index runs newest first or oldest first as the writer chose."""
+    bare = COMPRESSED.sub("", name)
+    return not _DATED_BEFORE_EXT.match(bare) and _NUMBERED_BEFORE_EXT.match(bare) is not None
 
 
 def log_name(path: str) -> str:
@@ -114,4 +130,6 @@ def log_name(path: str) -> str:
         return head + slash + us["stem"]
     if _CBS_PERSIST.match(bare):
         return head + slash + _CBS_LOG
+    if indexed := _NUMBERED_BEFORE_EXT.match(bare):
+        return head + slash + indexed["stem"] + indexed["ext"]
     return head + slash + bare

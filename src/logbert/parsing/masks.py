@@ -923,6 +923,9 @@ NAME_KEYS = (
     # ... and a tenant, Loki's and Mimir's `org_id=shop-prod`, `orgID=` (QA Loki: a template
     # per tenant, a new tenant's routine queries new events)
     "org_id|orgid|tenant|tenant_id|tenantid|"
+    # ... and Tempo's, `userid=team-checkout` (QA Tempo: a new tenant's blocks new events,
+    # scored above the real anomalies)
+    "userid|user_id|"
     # ... and Nagios' contacts and an acknowledgement's author and comment (`_NAGIOS_FIELDS`)
     "contact|author|comment|"
     # ... and a Kubernetes service's and namespace's as Cilium writes them (`serviceName=catalog

@@ -171,6 +171,10 @@ _PROSE_STATE_NAMES = frozenset({"action", "status", "state", "result", "outcome"
                                 # pre-candidate at term 5` beside `leader` (QA: one event
                                 # where four roles met, a lost leader a follower's)
                                 "became", "becomes",
+                                # ... and a step's result after its end, Buildbot's `step 'git'
+                                # complete: success` beside `warnings` and `retry` (QA: one
+                                # `complete: <*>` event, a step's warnings its success's)
+                                "complete:", "completed:", "finished:",
                                 # ... and the event a state machine took, BGP's `old state
                                 # Established event HoldTimerExpired new state Idle` beside
                                 # `event AdminReset` (QA Arista EOS: one event, a lost peer a
@@ -282,7 +286,9 @@ _STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after t
 _CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
 _PASCAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+[0-9]*")  # `ClearExpiredEvents`
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
-_QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+'")  # `'sync-tables'`
+# `'sync-tables'`, and a word, Buildbot's `step 'git'` beside `'compile'` (QA Buildbot: thirteen
+# steps one `step '<*>'` event, steps run out of order unseen)
+_QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'")
 _MODULE_LABELS = frozenset({"module", "plugin"})
 _MODULE_NAME = re.compile(r"'?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'?")  # `core`, `'bgp-peers'`
 

@@ -26,3 +26,19 @@ def test_tempos_tenant_is_a_name():
     scored above the real anomalies), where `tenant=` and `orgID=` were masked."""
     line = 'level=info msg="completing block" userid={} blockID=3c1d'
     assert mask_text(line.format("team-checkout")) == mask_text(line.format("single-tenant"))
+
+
+def test_a_shows_title_in_brackets_after_for_is_a_value():
+    """QA Sonarr: `Starting episode info refresh for: [403245][The Bear]` and `Searching
+    indexers for [The Bear : S01E02]` kept the title, a template per show (a newly added
+    show's routine refresh a new event); an object's path and state in brackets stays."""
+    refresh = "Starting episode info refresh for: [{}][{}]"
+    assert mask_text(refresh.format(371980, "Severance")) == mask_text(
+        refresh.format(403245, "The Bear")
+    )
+    search = "Searching indexers for [{}]. 3 active indexers"
+    assert mask_text(search.format("The Bear : S01E02")) == mask_text(
+        search.format("Furiosa A Mad Max Saga (2024)")
+    )
+    flux = "timeout waiting for: [Deployment/flux-system/frontend status: 'InProgress']"
+    assert "InProgress" in mask_text(flux)

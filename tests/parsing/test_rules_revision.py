@@ -97,7 +97,8 @@ DIGESTS = {
     # message, a Python dict's repr or JSON, read as a JSON line's fields; a file's kind
     # between its id and its extensions; a letter-led hex id in a file's name; dates listed
     # by commas, numbers after a label, hex after `List:`; .NET's `returned an error: (503)`;
-    # a step's one-word quoted name and its result after `complete:`; Tempo's `userid=`)
+    # a step's one-word quoted name and its result after `complete:`; Tempo's `userid=`; a
+    # title in brackets after `for`)
     22: "88dfb9c3689a1d5e791a4b0e792bf7a5dac8e6ec0d14d085d64f04b7d085af98",
 }
 

@@ -1405,6 +1405,15 @@ MASKS: list[tuple[str, str, int]] = [
     # .iso"`, `username: admin`: QA qBittorrent, a template per torrent, each new one a new event)
     (r'(\b(?:Torrent|File): )"[^"]*"', r'\1"' + WILDCARD + '"', 1),
     (r"(\busername: )[^\s,;]+", r"\1" + WILDCARD, 1),
+    # ... and a show's or a film's title in brackets after `for`, Sonarr's `Starting episode info
+    # refresh for: [371980][The Bear]`, `Searching indexers for [The Bear : S01E02]` (QA Sonarr:
+    # a template per show, a newly added show's routine refresh a new event)
+    # (not an object's path and state, Flux's `waiting for: [Deployment/apps/web status: ...]`)
+    (
+        r"(\bfor:? (?:\[(?:[0-9]+|<\*>)\])?\[)[A-Z][a-z][^\[\]/'\"=]*(\])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # ... and a hex id after a letter that names its kind, Kopia's snapshot root
     # `k5f2a1b4c3d2e1f0a9b8c7d6e5f4a3b2c` (QA Kopia: a template per snapshot)
     (r"(^|[\s=:(\[])[A-Za-z][0-9a-f]{32,64}($|[\s,;)\]])", r"\1" + WILDCARD + r"\2", 1),

@@ -396,8 +396,9 @@ def test_a_model_that_learnt_no_order_is_warned_of(model):
     The warning compares the normal sessions' mean surprise with the training keys' entropy."""
     normal = as_batch(NORMAL[:10])
     assert model.training_info_["key_entropy"] == pytest.approx(1.90, abs=0.01)
-    assert model.unlearnt_warning(normal, np.zeros(10)) is None  # it learnt the order
+    scores = model.decision_function(normal)  # (the decision scores, as `fit` passes them)
+    assert model.unlearnt_warning(normal, scores) is None  # it learnt the order
     untrained = LogBERT(**{**TINY, "epochs": 1}, lr=1e-5).fit(NORMAL)
-    warning = untrained.unlearnt_warning(normal, np.zeros(10))
+    warning = untrained.unlearnt_warning(normal, untrained.decision_function(normal))
     assert warning is not None and "it has not learnt their order" in warning
     assert "train longer (--epochs, 1 now)" in warning

@@ -157,8 +157,12 @@ class CombinedDetector(Detector):
         batch = check_sessions(X)
         return {p: d.decision_function(batch) for p, d in zip(self.parts, self.parts_, strict=True)}
 
-    def _combine(self, part_scores: dict[str, np.ndarray], n: int) -> np.ndarray:
-        combined = np.full(n, -np.inf)
+    def combined_scores(self, part_scores: dict[str, np.ndarray]) -> np.ndarray:
+        """The combined score of each part's scores (by part name) against the parts'
+        thresholds in force (also the normal scores behind p-values after
+        `calibrate_part_scores`)."""
+        self._require_fitted()
+        combined = np.full(len(part_scores[self.parts[0]]), -np.inf)
         for part, detector in zip(self.parts, self.parts_, strict=True):
             threshold = float(detector.threshold_.value)
             unit = abs(threshold) if abs(threshold) > ZERO_THRESHOLD else 1.0
@@ -169,7 +173,7 @@ class CombinedDetector(Detector):
     def decision_function(self, X: Any) -> np.ndarray:
         self._require_fitted()
         batch = check_sessions(X)
-        return self._combine(self.part_scores(batch), len(batch))
+        return self.combined_scores(self.part_scores(batch))
 
     def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
         """The combined score and each part's; `parts_flagging`, per session the parts whose
@@ -193,7 +197,7 @@ class CombinedDetector(Detector):
                 flagging[i].append(part)
             if "top_events" in own:
                 explained.append((flagged, own["top_events"]))
-        out = {"score": self._combine(scores, len(batch)), **scores, "parts_flagging": flagging}
+        out = {"score": self.combined_scores(scores), **scores, "parts_flagging": flagging}
         if top_events > 0 and explained:
             out["top_events"] = [_evidence(explained, i) for i in range(len(batch))]
         return out
@@ -240,7 +244,7 @@ class CombinedDetector(Detector):
             detector.calibrate_scores(part_scores[part], labels=labels, rule=own, source=source)
         n = len(part_scores[self.parts[0]])
         if rule.startswith(RATE_RULES):
-            return self.calibrate_scores(self._combine(part_scores, n), labels, rule, source)
+            return self.calibrate_scores(self.combined_scores(part_scores), labels, rule, source)
         self.threshold_ = Threshold(
             value=0.0,
             rule=rule,
@@ -250,12 +254,6 @@ class CombinedDetector(Detector):
             n_anomalies=int(np.sum(np.asarray(labels) == 1)) if labels is not None else 0,
         )
         return self.threshold_
-
-    def combined_scores(self, part_scores: dict[str, np.ndarray]) -> np.ndarray:
-        """The combined score of each part's scores (by part name) against the parts'
-        thresholds in force: the normal scores behind p-values after `calibrate_part_scores`."""
-        self._require_fitted()
-        return self._combine(part_scores, len(part_scores[self.parts[0]]))
 
     def save_part_thresholds(self, directory: str | Path) -> None:
         """Write each part's threshold into its directory of a saved model: after

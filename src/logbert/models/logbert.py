@@ -476,7 +476,9 @@ class LogBERT(Detector):
         entropy = (getattr(self, "training_info_", None) or {}).get("key_entropy")
         if not entropy or not len(normal):
             return None
-        surprise = float(np.mean(self.score_sessions(normal)["score"]))
+        # the mean surprise: the decision scores when they are it, else scored for it
+        mean = scores if self.decision_score == "score" else self.score_sessions(normal)["score"]
+        surprise = float(np.mean(mean))
         if surprise < UNLEARNT_SURPRISE_SHARE * entropy:
             return None
         return (

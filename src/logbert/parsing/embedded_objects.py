@@ -17,6 +17,7 @@ import ast
 import json
 import re
 import warnings
+from itertools import islice
 
 import numpy as np
 import pyarrow as pa
@@ -47,9 +48,7 @@ def with_object_fields(message: str) -> str:
     """`message` with the object that ends it (the outermost that parses) as `name=value`
     words; unchanged when none does."""
     end = message.rstrip()
-    for tries, opening in enumerate(_OPENING.finditer(end)):
-        if tries == _TRIES:
-            break
+    for opening in islice(_OPENING.finditer(end), _TRIES):
         record = _parsed(end[opening.start() :])
         if record is not None:
             words = object_words(record)

@@ -28,7 +28,7 @@ from logbert.sessions.options import (
     word_around,
 )
 from logbert.sessions.stats import LONG_ID, SessionizeStats
-from logbert.sessions.streaming import _EPOCH, Sessionizer, _micros, _Open
+from logbert.sessions.streaming import Sessionizer, _micros, _Open, _to_datetime
 
 # the example of a line naming no id (`SessionizeStats.unmatched_warning`) is preferably one
 # holding an id among the last RECENT_IDS matched; ids shorter than MIN_EXAMPLE_ID characters
@@ -425,7 +425,7 @@ class FieldSessionizer(IdSessionizer):
 
 def run_start(micros: int) -> str:
     """A run's start as its id writes it: UTC to the second, ISO 8601 (`2026-11-03T01:45:04`)."""
-    return (_EPOCH + timedelta(microseconds=micros - micros % 1_000_000)).isoformat()
+    return _to_datetime(micros - micros % 1_000_000).isoformat()
 
 
 # header fields (`formats.bare_name`) holding ids a system reuses: process and thread ids

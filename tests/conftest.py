@@ -128,3 +128,44 @@ def refused_folder(tmp_path, monkeypatch) -> Path:
 
     monkeypatch.setattr(Path, "mkdir", refusing)
     return refused
+
+
+HOSTS = ("alpha", "beta", "gamma")
+
+
+def host_lines(start: datetime, hours: int, quiet: dict[str, tuple[int, int]] | None = None):
+    """Syslog lines (`linux` format, no year) of three hosts that each write one line every
+    two minutes (five per 10-minute window) for `hours`; `quiet`: host -> (first minute, end
+    minute) of the log in which it writes nothing."""
+    quiet = quiet or {}
+    lines = []
+    for minute in range(0, hours * 60, 2):
+        for i, host in enumerate(HOSTS):
+            first, end = quiet.get(host, (-1, -1))
+            if first <= minute < end:
+                continue
+            when = start + timedelta(minutes=minute, seconds=10 * i)
+            event = "job started id 4" if minute % 4 else "job finished id 4 in 12 ms"
+            lines.append(f"{when:%b} {when.day:2d} {when:%H:%M:%S} {host} worker[7]: {event}")
+    return lines
+
+
+@pytest.fixture
+def silent_host_logs(tmp_path):
+    """(train log, test log, test labels csv): three steady hosts for 3 hours, then 3 more
+    hours in which `beta` writes nothing from 07:00 to 07:40 (four 10-minute windows, the
+    ones the labels call anomalous)."""
+    train, test = tmp_path / "train.log", tmp_path / "test.log"
+    train.write_text("\n".join(host_lines(datetime(2025, 12, 1), 3)) + "\n")
+    test.write_text(
+        "\n".join(host_lines(datetime(2025, 12, 1, 6), 3, {"beta": (60, 100)})) + "\n"
+    )
+    labels = tmp_path / "labels.csv"
+    rows = ["window,label"]
+    for host in HOSTS:
+        for minute in range(0, 180, 10):
+            when = datetime(2025, 12, 1, 6) + timedelta(minutes=minute)
+            silent = host == "beta" and 60 <= minute < 100
+            rows.append(f"{host}@{when.isoformat()},{'anomaly' if silent else 'normal'}")
+    labels.write_text("\n".join(rows) + "\n")
+    return train, test, labels

@@ -142,10 +142,12 @@ def command(
         elif logs:  # labels from --labels, or from the log lines themselves (e.g. BGL windows)
             create_output_folder(output, "evaluation output")  # the rejects file goes beside it
             rejects = output.with_name(output.stem + ".rejects.txt")  # as `score --logs` keeps them
-            truth, values, read = _from_logs(
+            truth, values, read, silent = _from_logs(
                 pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
                 normal, timezone,
             )  # fmt: skip
+            truth, values, silences = _with_silences(truth, values, silent, info.value)
+            read.anomalies_without_session -= silences["labelled_anomalous"]
         else:
             if labels is not None:
                 refuse_labels_without_logs(inputs, pipeline, input_format)
@@ -163,6 +165,7 @@ def command(
         normal.note(threshold, overlap.trained_on()),
         normal.unseen_warning(info.score),
         normal.every.cut_short_note(),
+        pipeline.silence_note(read, silences["windows_flagged"]) if logs else None,
     ]
     if not logs and scores is None and not text:  # a sessions file read here
         notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
@@ -195,6 +198,8 @@ def command(
     if logs:
         metrics["lines_read"], metrics["lines_rejected"] = read.lines, read.rejected
         _anomalies_without_session(metrics, read.anomalies_without_session, labels)
+        if pipeline.judges_silences:
+            metrics["silences"] = silences
     create_output_folder(output, "evaluation output")
     category = found.metrics(str(scores or name_files(inputs)))
     if category is not None:
@@ -399,10 +404,11 @@ def _from_logs(
     year: int | None = None,
     normal: NormalVerdicts | None = None,
     timezone: str | None = None,
-) -> tuple[np.ndarray, np.ndarray, LogReadSummary]:
+) -> tuple[np.ndarray, np.ndarray, LogReadSummary, list[dict]]:
     """Labels and scores of the sessions of raw logs (labelled by the `labels` CSV, else by
-    the lines), and what reading them saw; rejected lines are kept in `rejects`; `year` and
-    `timezone` date lines written without a year or a UTC offset (`Pipeline.log_parser`)."""
+    the lines), what reading them saw, and the rows of the silent windows the model flags
+    (`Pipeline.silence_rows`); rejected lines are kept in `rejects`; `year` and `timezone`
+    date lines written without a year or a UTC offset (`Pipeline.log_parser`)."""
     summary = LogReadSummary()
     label_map = labels_map(labels)
     with logs_progress("reading logs", summary):
@@ -441,7 +447,30 @@ def _from_logs(
     values = pipeline.decision_scores(detector_input)
     if normal is not None:
         normal.add(sessions, values, detector_input.is_open)
-    return truth, values, summary
+    return truth, values, summary, pipeline.silence_rows(summary, label_map)
+
+
+def _with_silences(
+    truth: np.ndarray, values: np.ndarray, silent: list[dict], threshold: float
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """The labels and scores with the flagged silent windows the labels name added, each
+    ranked above every session (no detector scored it: a silence is flagged by the model's
+    silence profile), and their counts. Silent windows the labels do not name are counted and
+    left out, as are silences the profile does not flag: those the labels call anomalous stay
+    among the anomalies no session judged (`_anomalies_without_session`)."""
+    named = [row["label"] for row in silent if row.get("label") is not None]
+    counts = {
+        "windows_flagged": len(silent),
+        "labelled_anomalous": sum(label == ANOMALY for label in named),
+        "labelled_normal": sum(label == NORMAL for label in named),
+        "unlabelled": len(silent) - len(named),
+    }
+    if not named:
+        return truth, values, counts
+    finite = values[np.isfinite(values)]
+    above = max(float(finite.max(initial=threshold)), threshold) + 1.0
+    truth = np.concatenate([truth, [int(label == ANOMALY) for label in named]])
+    return truth, np.concatenate([values, np.full(len(named), above)]), counts
 
 
 def _anomalies_without_session(metrics: dict, missing: int, labels: Path | None) -> None:

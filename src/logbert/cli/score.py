@@ -48,7 +48,7 @@ from logbert.parsing.templates import (
 )
 from logbert.pipeline import LogReadSummary
 from logbert.pipeline.unseen import UnseenPassed
-from logbert.scoring.score_files import ScoreWriter, score_format
+from logbert.scoring.score_files import SILENCE, ScoreWriter, score_format
 from logbert.sessions.io import (
     Session,
     check_output_path,
@@ -123,7 +123,7 @@ def command(
 
     options["on_sessions"] = seen
     started = time.perf_counter()
-    flagged = still_open = 0
+    flagged = still_open = silent = 0  # (silent: rows of silent windows, `verdicts`)
     summary = LogReadSummary()
     if text:
         require_text_detector(pipeline.detector_)
@@ -157,7 +157,8 @@ def command(
             ScoreWriter(output, pipeline.detector_.score_names) as writer,
         ):
             for rows in batches:
-                flagged += sum(r["is_anomaly"] for r in rows)
+                silent += sum(r.get("decided_by") == SILENCE for r in rows)
+                flagged += sum(r["is_anomaly"] and r.get("decided_by") != SILENCE for r in rows)
                 still_open += sum(bool(r.get("open")) for r in rows)
                 writer.write(rows)
                 shown.scored(len(rows))
@@ -170,18 +171,21 @@ def command(
         raise LogbertError(f"{name_files(inputs)} holds no sessions; nothing was scored")
     if logs:
         say(summary.line())
+    scored = writer.count - silent
     typer.echo(
-        f"Scored {writer.count} sessions in {seconds:.2f}s ({writer.count / seconds:.0f}/s): "
-        f"{flagged} anomalous at {info.score} > {info.value:.6g}; wrote {output}"
+        f"Scored {scored} sessions in {seconds:.2f}s ({scored / seconds:.0f}/s): "
+        f"{flagged} anomalous at {info.score} > {info.value:.6g}"
+        + (f", and {silent} silent windows" if silent else "")
+        + f"; wrote {output}"
     )
     detector = pipeline.detector_
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
-        pipeline.mostly_open_warning(still_open, writer.count),
+        pipeline.mostly_open_warning(still_open, scored),
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
         pipeline.flag_rate_note(
             flagged,
-            writer.count,
+            scored,
             threshold,
             overlap.trained_on(),
             tally.n_unseen,
@@ -190,10 +194,11 @@ def command(
         ),
         None
         if detector.supervised
-        else tally.warning(info.score, detector.name, info.value, writer.count),
+        else tally.warning(info.score, detector.name, info.value, scored),
         tally.cut_short_note(),
         long.warning(),
         pipeline.window_blind_spot_note(),
+        pipeline.silence_note(summary, silent) if logs else None,
     )
     for note in notes:
         if note is not None:

@@ -81,7 +81,7 @@ from logbert.pipeline.overlap import (
 )
 from logbert.pipeline.persistence import read_bundle, write_bundle
 from logbert.pipeline.unseen import UnseenPassed, training_keys, unseen_key_sessions
-from logbert.pipeline.verdicts import score_rows
+from logbert.pipeline.verdicts import score_rows, silence_rows
 from logbert.scoring.flag_rate import flag_rate_note
 from logbert.scoring.thresholds import (
     Threshold,
@@ -100,6 +100,7 @@ from logbert.sessions.lifecycle import (
 )
 from logbert.sessions.options import parse_duration
 from logbert.sessions.sessionize import SessionizerSettings
+from logbert.sessions.silences import Silence, SilenceProfile
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 
@@ -205,6 +206,7 @@ class Pipeline:
         # nor is a whole file (QA dmesg: a boot cut short was judged still running, so its
         # end went unjudged, whenever the other files scored with it were short too)
         by_time = cut is None or (cut.lines is None and not cut.whole_files)
+        self.silence_profile_: SilenceProfile | None = None  # (`fit_logs` learns one)
         self.lifecycle_ = SessionLifecycle().fit(
             [s for s in kept if s.label != ANOMALY] if by_time else []
         )
@@ -443,8 +445,9 @@ class Pipeline:
         summary = LogReadSummary(on_chunk=on_read)
         sessions = list(
             read_log_sessions(
-                parser, self.sessionizer, files, summary, labels, rejects_path=rejects_path
-            )
+                parser, self.sessionizer, files, summary, labels, rejects_path=rejects_path,
+                judge_silences=self.sessionizer.window is not None,
+            )  # fmt: skip
         )
         summary.on_chunk = None
         self.log_summary_ = summary
@@ -470,7 +473,7 @@ class Pipeline:
         )
         if warning is not None and log:
             log(warning)
-        return self.fit(
+        self.fit(
             sessions,
             source=name_files(files),
             template_set={str(k): v for k, v in parser.template_map().items()},
@@ -478,6 +481,18 @@ class Pipeline:
             log=log,
             end=summary.last_event,
         )
+        self.silence_profile_ = self._silence_profile(summary)
+        if self.silence_profile_ is not None and log:
+            log(self.silence_profile_.training_note(summary.silences))
+        return self
+
+    def _silence_profile(self, summary: LogReadSummary) -> SilenceProfile | None:
+        """What training's time windows say of each value's silences (`sessions.silences`);
+        None for other sessions."""
+        cut = self.sessionizer
+        if summary.silences is None or cut is None or cut.window is None:
+            return None
+        return SilenceProfile().fit(summary.silences, parse_duration(cut.step or cut.window))
 
     # --- scoring --------------------------------------------------------------------------
 
@@ -802,7 +817,7 @@ class Pipeline:
         `log_parser`."""
         sessions = read_log_sessions(
             self.log_parser(year, timezone), self.sessionizer, files, summary, labels, track_lines,
-            rejects_path,
+            rejects_path, self.judges_silences,
         )  # fmt: skip
         return self._noting_earlier_starts(sessions, summary)
 
@@ -872,7 +887,10 @@ class Pipeline:
         summary = summary if summary is not None else LogReadSummary()
         parser = self.log_parser(year, timezone)
         sessions = self._noting_earlier_starts(
-            read_log_sessions(parser, self.sessionizer, files, summary, labels, True, rejects_path),
+            read_log_sessions(
+                parser, self.sessionizer, files, summary, labels, True, rejects_path,
+                self.judges_silences,
+            ),  # fmt: skip
             summary,
         )
         given = options.pop("templates", None)
@@ -918,6 +936,44 @@ class Pipeline:
         for start in range(0, len(rest), SCORE_BATCH):
             batch = rest[start : start + SCORE_BATCH]
             yield self.score(batch, end=newest, templates=named(), **options)
+        silent = self.silence_rows(summary, labels)
+        if silent:
+            yield silent
+
+    @property
+    def judges_silences(self) -> bool:
+        """Whether this model flags silences (a silence profile learnt from time windows)."""
+        return getattr(self, "silence_profile_", None) is not None
+
+    def silence_note(self, summary: LogReadSummary, n_rows: int) -> str | None:
+        """`note: ...` of the silences of the logs read into `summary`: how many windows were
+        flagged (`n_rows`) and which were not judged (`SilenceProfile.scoring_note`)."""
+        if not self.judges_silences or summary.silences is None:
+            return None
+        return self.silence_profile_.scoring_note(summary.silences, n_rows)
+
+    def silence_rows(
+        self, summary: LogReadSummary, labels: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Flagged rows for the empty windows of the silences in the logs read into `summary`
+        that are longer than any their value had in training (`sessions.silences`,
+        `verdicts.silence_rows`); [] for a model with no silence profile (trained on sessions
+        files, or on sessions other than time windows). `labels`: window id -> label."""
+        if summary.silences is None:
+            return []
+        return self.rows_of_silences(summary.silences.silences, labels)
+
+    def rows_of_silences(
+        self, silences: Sequence[Silence], labels: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """`silence_rows` for those of `silences` the silence profile judges anomalous."""
+        profile = getattr(self, "silence_profile_", None)
+        if profile is None:
+            return []
+        judged = [s for s in silences if profile.judge(s)]
+        return silence_rows(
+            judged, profile, self._fitted().score_names, labels, getattr(self, "model_id_", None)
+        )
 
     def calibrate(
         self,

@@ -50,6 +50,8 @@ from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
 from logbert.sessions.options import by_field_hint, json_key_hint
 from logbert.sessions.sessionize import SessionizerSettings, sessionize_events
+from logbert.sessions.silences import SilenceRecord
+from logbert.sessions.window_sessions import WindowSessionizer
 
 # above this share of events with templates a model never saw, the logs are probably not
 # the kind it was trained on (another system, or another version of it): `score` warns
@@ -89,6 +91,9 @@ class LogReadSummary:
     # the newest event read so far, any event (a health check after the last request too):
     # where the log ends, for which sessions may still be running
     last_event: datetime | None = None
+    # time windows: every run of windows a value (or the log) wrote nothing in, and the
+    # windows each value wrote (`sessions.silences`); None for other sessions
+    silences: SilenceRecord | None = field(default=None, repr=False)
     # called after each chunk of lines is counted (the CLI's progress line on a terminal)
     on_chunk: Callable[[LogReadSummary], None] | None = field(
         default=None, repr=False, compare=False
@@ -171,12 +176,15 @@ def read_log_sessions(
     labels: Mapping[str, str] | None = None,
     track_lines: bool = False,
     rejects_path: Path | None = None,
+    judge_silences: bool = False,
 ) -> Iterator[Session]:
     """Sessions of `files` as the parser and sessionizer settings make them, in their order.
 
     `summary` is filled in as the files are read (complete once the iterator is exhausted).
     Raises when no line fits the format or no session comes out. `files`: one path or a list
-    of them; `labels`: session id -> label (`check_labels_map`).
+    of them; `labels`: session id -> label (`check_labels_map`). Time windows record their
+    silences in `summary.silences`; `judge_silences`: the caller judges them (a model's
+    silence profile) and says so, so sessionizing's warnings of them are left out.
     """
     files = log_file_list(files)
     labels = check_labels_map(labels)
@@ -185,6 +193,9 @@ def read_log_sessions(
     known = set(parser.template_map())
     known_ids = pa.array(sorted(known), pa.int64())
     sessionizer = settings.build(labels=labels, track_lines=track_lines)
+    if isinstance(sessionizer, WindowSessionizer):
+        sessionizer.silence_record = summary.silences = SilenceRecord()
+        sessionizer.stats.silences_judged = judge_silences
     rejects = _RejectsFile(rejects_path)
     where = name_files(files)
 

@@ -35,6 +35,7 @@ from logbert.pipeline.files import (
 from logbert.scoring.thresholds import RECALIBRATE, flags_most_normal
 from logbert.sessions.lifecycle import SessionLifecycle
 from logbert.sessions.sessionize import SessionizerSettings
+from logbert.sessions.silences import SilenceProfile
 
 if TYPE_CHECKING:  # the bundle calls this module, never the reverse at run time
     from logbert.pipeline.bundle import Pipeline
@@ -47,6 +48,7 @@ def write_bundle(pipeline: Pipeline, directory: str | Path) -> Path:
     detector = pipeline._fitted()
     directory = Path(directory)
     detector.save(directory)
+    profile = getattr(pipeline, "silence_profile_", None)
     record = {
         "version": FORMAT_VERSION,
         "sessionizer": pipeline.sessionizer.to_dict() if pipeline.sessionizer else None,
@@ -61,6 +63,7 @@ def write_bundle(pipeline: Pipeline, directory: str | Path) -> Path:
         "folds": pipeline.folds,
         "seed": pipeline.seed,
         "lifecycle": pipeline.lifecycle_.to_dict(),
+        "silences": profile.to_dict() if profile is not None else None,
         "model_id": getattr(pipeline, "model_id_", None),
         "template_set": getattr(pipeline, "template_set_", None),
         "training": getattr(pipeline, "training_", {}),
@@ -128,6 +131,10 @@ def read_bundle(cls: type[Pipeline], path: str | Path, *, recalibrating: bool = 
         pipeline.lifecycle_ = SessionLifecycle.from_dict(
             {"lifetime_seconds": lifetime}, source=str(directory / "config.json")
         )
+    silences = record.get("silences")  # (None: not time windows, or a model from before)
+    pipeline.silence_profile_ = (
+        SilenceProfile.from_dict(silences, str(directory / PIPELINE_FILE)) if silences else None
+    )
     pipeline.template_set_ = record.get("template_set")
     pipeline.model_id_ = record.get("model_id")  # None: a model from before it was kept
     _check_threshold_owner(pipeline, bad_file)

@@ -15,19 +15,26 @@ for sessions read from raw logs, the `source` file and `line_no` of the line beh
 A model trained on a category target (`predicts_categories`) adds `categories` (predicted, []
 when not flagged) and, for labelled sessions, `labels` (the true categories), so `evaluate
 --scores` can compute the category metrics from the file.
+A time window a value (a host) wrote nothing in, inside a silence longer than any of that
+value's in training (`sessions.silences`), has a row of its own (`silence_rows`): no detector
+score (null), `is_anomaly` true, `decided_by` "silence", and `silence`, its evidence: the
+value, the silence's length in windows, the longest training had, and the value's last event
+before it (`last_event`, and its `source` and `line_no` when known).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from logbert.errors import LogbertError
 from logbert.models.base import Detector
+from logbert.scoring.score_files import SILENCE
 from logbert.scoring.thresholds import p_values
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import ANOMALY, Session, session_categories
+from logbert.sessions.io import ANOMALY, NORMAL, Session, session_categories
+from logbert.sessions.silences import Silence, SilenceProfile
 
 END_OF_SESSION = "<end of session>"
 
@@ -135,3 +142,37 @@ def _utc_text(when: datetime | None) -> str | None:
     """A session's time (naive, in UTC) as ISO 8601 with its `Z`: without it a zone-aware
     reader (pandas, jq, a SIEM) took the time as local (QA Jenkins, Trino)."""
     return None if when is None else when.isoformat() + "Z"
+
+
+def silence_rows(
+    silences: Sequence[Silence],
+    profile: SilenceProfile,
+    score_names: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+    model_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """One flagged row per empty window of each silence the profile judged anomalous,
+    labelled by `labels` (window id -> label) where it names the window."""
+    rows = []
+    for silence in silences:
+        evidence: dict[str, Any] = {
+            "value": silence.value or None,  # (None: the whole log, plain windows)
+            "windows": silence.length,
+            "longest_in_training": profile.longest(silence.value),
+            "at_end": silence.at_end,
+            "last_event": _utc_text(silence.last_event),
+        }
+        if silence.last_line is not None:
+            evidence["source"], evidence["line_no"] = silence.last_line
+        for session_id, start, end in silence.windows():
+            row: dict[str, Any] = {"session_id": session_id, "start": _utc_text(start)}
+            row["end"] = _utc_text(end)
+            row.update(dict.fromkeys(score_names))
+            row["is_anomaly"], row["decided_by"], row["silence"] = True, SILENCE, evidence
+            if model_id is not None:
+                row["model_id"] = model_id
+            label = labels.get(session_id) if labels is not None else None
+            if label is not None:
+                row["label"] = NORMAL if label == NORMAL else ANOMALY
+            rows.append(row)
+    return rows

@@ -64,10 +64,18 @@ def warnings(data: ReportData) -> list[Safe]:
         )
     out.extend(_undeclared_threshold_score(data))
     out.extend(_evaluation_labels_not_in_scores(data))
-    if table is not None and table.n_unscored:
+    if table is not None and table.n_silent:
         out.append(
-            f"{table.n_unscored:,} of {table.n_rows:,} rows in {table.path.name} have no "
-            "numeric score; they are left out of every plot and number."
+            f"{table.n_silent:,} of {table.n_rows:,} rows in {table.path.name} are time "
+            "windows a value wrote nothing in, flagged because the silence was longer than any "
+            "of that value's in training (`decided_by: silence`); they have no score and are "
+            "left out of every plot and number."
+        )
+    if table is not None and table.n_unscored > table.n_silent:
+        out.append(
+            f"{table.n_unscored - table.n_silent:,} of {table.n_rows:,} rows in "
+            f"{table.path.name} have no numeric score; they are left out of every plot and "
+            "number."
         )
     if table is not None and table.n_unlabelled:
         out.append(

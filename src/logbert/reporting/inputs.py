@@ -32,7 +32,7 @@ from logbert.models.checks import read_json
 from logbert.models.registry import model_name
 from logbert.pipeline.files import CALIBRATION_FILE, read_calibration_scores
 from logbert.scoring.score_files import NOT_SCORES as SCORE_FILE_NOT_SCORES
-from logbert.scoring.score_files import iter_scores
+from logbert.scoring.score_files import SILENCE, iter_scores
 from logbert.scoring.thresholds import Threshold
 from logbert.sessions.io import ANOMALY, normalize_label
 
@@ -105,6 +105,7 @@ class ScoreTable:
     top_rows: list[dict] = field(default_factory=list)  # highest `ranked_by` first
     n_rows: int = 0
     n_unscored: int = 0  # rows without a finite deciding score (kept out of `scores`, reported)
+    n_silent: int = 0  # ... of them, flagged silent windows (`pipeline.verdicts.silence_rows`)
     n_unlabelled: int = 0  # rows without a label when others have one (kept out of metrics)
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # every score column present
     all_labels: np.ndarray | None = None  # labels of every row (-1 unlabelled); None: no labels
@@ -218,8 +219,9 @@ def load_scores(
     n_foreign, first_foreign = 0, None  # ids session_id_fits refused, and the first of them
     model_ids: set[str] = set()
     heaps: dict[str, list[tuple[float, int, dict]]] = {}
-    n_rows = 0
+    n_rows = n_silent = 0
     for n_rows, row in enumerate(rows, start=1):
+        n_silent += row.get("decided_by") == SILENCE
         labels.append(_label_code(row.get("label"), path, n_rows))
         verdicts.append(-1 if row.get("is_anomaly") is None else int(bool(row["is_anomaly"])))
         p_value = as_float(row.get("p_value"))
@@ -270,6 +272,7 @@ def load_scores(
         top_rows=[row for _, _, row in sorted(heaps[ranked_by], key=lambda i: i[:2], reverse=True)],
         n_rows=n_rows,
         n_unscored=int((~scored).sum()) if has_column else 0,
+        n_silent=n_silent,
         n_unlabelled=0 if (kept_labels < 0).all() else int((kept_labels < 0).sum()),
         columns=columns,
         all_labels=None if no_labels else label_arr,

@@ -2,7 +2,8 @@
 
 Rows are made by `logbert.pipeline.verdicts.score_rows` (one per session, in input order:
 `session_id`, the detector's declared scores, `is_anomaly`, `p_value`, `open`, `model_id` (the
-trained model's name, `Pipeline.model_id_`), `label`, `top_events`; and
+trained model's name, `Pipeline.model_id_`), `label`, `top_events`; `decided_by` and `silence`
+for a silent window's row, whose scores are null; and
 `categories` (predicted) and `labels` (true) from a model trained on a category target).
 This module only stores and reads them, so it depends on no detector: the Parquet schema is
 built from the score names the model declares.
@@ -25,6 +26,7 @@ from logbert.errors import LogbertError
 from logbert.sessions.io import create_output_folder, stream_parquet
 
 SCORE_FORMATS = ("jsonl", "parquet")
+SILENCE = "silence"  # `decided_by` of a silent window's row (`pipeline.verdicts.silence_rows`)
 NOT_SCORES = (
     "session_id",
     "start",
@@ -38,6 +40,8 @@ NOT_SCORES = (
     "top_events",
     "categories",
     "labels",
+    "silence",  # a silent window's evidence (`pipeline.verdicts.silence_rows`)
+    "parts_flagging",
 )
 CATEGORY_COLUMNS = ("categories", "labels")
 _EXPECTED = pa.struct([("key", pa.int64()), ("template", pa.string()), ("prob", pa.float64())])
@@ -53,6 +57,19 @@ _EVENT = pa.struct(
     ]
 )
 
+# a silent window's evidence (`pipeline.verdicts.silence_rows`)
+_SILENCE = pa.struct(
+    [
+        ("value", pa.string()),
+        ("windows", pa.int64()),
+        ("longest_in_training", pa.int64()),
+        ("at_end", pa.bool_()),
+        ("last_event", pa.string()),
+        ("source", pa.string()),
+        ("line_no", pa.int64()),
+    ]
+)
+
 
 def score_schema(score_names: Sequence[str] = ("score",), categories: bool = False) -> pa.Schema:
     """Parquet schema of score rows for a model that declares `score_names` (and, with
@@ -62,11 +79,13 @@ def score_schema(score_names: Sequence[str] = ("score",), categories: bool = Fal
         + [(name, pa.float64()) for name in score_names]
         + [
             ("is_anomaly", pa.bool_()),
+            ("decided_by", pa.string()),
             ("p_value", pa.float64()),
             ("open", pa.bool_()),
             ("model_id", pa.string()),
             ("label", pa.string()),
             ("top_events", pa.list_(_EVENT)),
+            ("silence", _SILENCE),
         ]
     )
     # `labels`: the true categories, for any detector's sessions labelled by category (what

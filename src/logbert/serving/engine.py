@@ -22,6 +22,15 @@ seen in training: <text>"`) and its scores so far (scored as an open session). I
 alerted again when it closes (its verdict still counts in `counters`); an id that comes back
 after an idle timeout closed it is a new session and may be alerted again.
 
+Silences (time windows of a value, a host, with none of its events; `sessions.silences`) of a
+model that learnt them: when one ends (the value writes again, or `flush`), each of its windows
+gets a score row (to `on_row`) as in `score --logs`, and an alert when it is longer than
+training allows. `caught_up()`, called by a reader that has read every input to its end
+(`watch`, after each round of its files), alerts a silence still running once it is that long
+(`early: true`; not with `early_alerts` off), and not again when it ends. The HTTP service
+does not call it: its clients send their lines when they choose (one pod's whole file, then
+the next), so a value's clock lagging the others' is not a silence there.
+
 Sessions close when the bundle's settings close them: by id without an idle timeout, only at
 `flush()` (the end of the stream); pass `idle_timeout` to close quiet sessions in a stream that
 never ends (verdicts then differ from `score --logs` without one). A session an idle timeout
@@ -60,8 +69,10 @@ from logbert.parsing.summary import fits_records, records_hint
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
+from logbert.scoring.score_files import SILENCE
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
+from logbert.sessions.silences import WHOLE_LOG, Silence, SilenceRecord
 from logbert.sessions.window_sessions import SOURCE_FIELD, WindowSessionizer
 
 SNAPSHOT_VERSION = 1
@@ -87,6 +98,7 @@ class EngineCounters:
     sessions_open_scored: int = 0  # scored sessions marked open (their end not judged)
     alerts: int = 0
     alerts_early: int = 0
+    silences_flagged: int = 0  # silences longer than training's (`sessions.silences`)
 
 
 @dataclass
@@ -156,12 +168,24 @@ class DetectionEngine:
         self.earlier_starts = pipeline.earlier_starts()
         # (source, line_no, line) of lines that did not fit the format; the caller clears it
         self.rejects: list[tuple[str, int, str]] = []
+        self.silence_profile = getattr(pipeline, "silence_profile_", None)
+        self.silences_alerted: set[str] = set()  # silences alerted while running (`caught_up`)
 
     def _reset_stream(self) -> None:
         self.parser: Parser = self.pipeline.log_parser(self.year)  # live lines: this year
-        self.sessionizer = self.settings.build(track_lines=True)
-        if isinstance(self.sessionizer, WindowSessionizer):  # windows per value close by its
-            self.sessionizer.value_clock = True  # own time (`WindowSessionizer.value_clock`)
+        self.sessionizer = self._new_sessionizer()
+
+    def _new_sessionizer(self, stats: Any = None) -> Any:
+        """The bundle's sessionizer for a new stream; windows per value close by each value's
+        own time (`WindowSessionizer.value_clock`) and, for a model that judges silences,
+        record them."""
+        sessionizer = self.settings.build(track_lines=True, stats=stats)
+        if isinstance(sessionizer, WindowSessionizer):
+            sessionizer.value_clock = True
+            if getattr(self.pipeline, "silence_profile_", None) is not None:
+                sessionizer.silence_record = SilenceRecord()
+                sessionizer.stats.silences_judged = True
+        return sessionizer
 
     # --- the stream -----------------------------------------------------------------------
 
@@ -203,7 +227,89 @@ class DetectionEngine:
             if unseen:
                 alerts += self._early(unseen)
         alerts += self._closed(closed)
+        alerts += self._ended_silences()
         return alerts
+
+    def caught_up(self) -> list[dict[str, Any]]:
+        """Alerts for silences still running that are already longer than training allows
+        (`SilenceProfile.judge`), once each, `early`: for a caller that has read every input
+        to its end (`watch`, after each round of its files), so that a value whose clock lags
+        the newest time wrote nothing, and is not merely in a file read later. A silence's
+        windows get their score rows when it ends (the value writes again, or `flush`), as
+        `score --logs` writes them."""
+        profile, sessionizer = self.silence_profile, self.sessionizer
+        if not self.early_alerts or profile is None:
+            return []
+        if not isinstance(sessionizer, WindowSessionizer):
+            return []
+        alerts = []
+        for silence in sessionizer.running_silences(profile.longest_):
+            key = _silence_key(silence)
+            if key in self.silences_alerted or not profile.judge(silence):
+                continue
+            self.silences_alerted.add(key)
+            alerts.append(self._silence_alert(silence, early=True))
+        self.counters.alerts_early += len(alerts)
+        return alerts
+
+    def _ended_silences(self) -> list[dict[str, Any]]:
+        """Score rows (to `on_row`) for the windows of the silences that ended, as `score
+        --logs` writes them, and an alert for each flagged one not alerted while running."""
+        record = getattr(self.sessionizer, "silence_record", None)
+        if record is None or not record.silences:
+            return []
+        ended, record.silences = record.silences, []
+        judged = [s for s in ended if self.silence_profile.judge(s)]
+        if self.on_row is not None:
+            for row in self.pipeline.rows_of_silences(judged):
+                self.on_row(row)
+        alerts = []
+        for silence in judged:
+            self.counters.silences_flagged += 1
+            key = _silence_key(silence)
+            if key in self.silences_alerted:
+                self.silences_alerted.discard(key)
+            else:
+                alerts.append(self._silence_alert(silence, early=False))
+        return alerts
+
+    def _silence_alert(self, silence: Silence, early: bool) -> dict[str, Any]:
+        """An alert for a silence: its first empty window's id, the windows it spans, why."""
+        windows = list(silence.windows())
+        first, start, _ = windows[0]
+        who = "the log" if silence.value == WHOLE_LOG else repr(silence.value)
+        since = silence.last_event.isoformat() + "Z" if silence.last_event else "its start"
+        longest = self.silence_profile.longest(silence.value)
+        alert: dict[str, Any] = {
+            "alert_id": self.next_alert_id,
+            "session_id": first,
+            "start": start.isoformat() + "Z",
+            "end": windows[-1][2].isoformat() + "Z",
+            "score_name": SILENCE,
+            "score": silence.length,
+            "threshold": longest,
+            "is_anomaly": True,
+            "detector_flagged": False,
+            "open": early,
+            "early": early,
+            "reason": (
+                f"{who} wrote nothing for {silence.length:,} time windows"
+                f"{' so far' if early else ''} (since {since}), longer than any of its silences "
+                f"in training (longest {longest:,})"
+            ),
+            "silence": {
+                "value": silence.value or None,
+                "windows": silence.length,
+                "longest_in_training": longest,
+                "at_end": silence.at_end,
+                "last_event": since if silence.last_event else None,
+            },
+        }
+        if getattr(self.pipeline, "model_id_", None) is not None:
+            alert["model_id"] = self.pipeline.model_id_
+        self.next_alert_id += 1
+        self.counters.alerts += 1
+        return alert
 
     def flush(self) -> list[dict[str, Any]]:
         """End of the stream: close every session still open and score every pending one,
@@ -211,8 +317,10 @@ class DetectionEngine:
         starts a new stream (new sessions) with the same counters and alert cursor, and the
         same sessionizing counts (`SessionizeStats`: its warnings cover the whole stream)."""
         alerts = self._closed(self.sessionizer.flush(), final=True)
-        self.sessionizer = self.settings.build(track_lines=True, stats=self.sessionizer.stats)
+        alerts += self._ended_silences()
+        self.sessionizer = self._new_sessionizer(self.sessionizer.stats)
         self.early_alerted.clear()
+        self.silences_alerted.clear()
         return alerts
 
     # --- state ----------------------------------------------------------------------------
@@ -394,6 +502,7 @@ class DetectionEngine:
             "counters": asdict(self.counters),
             "next_alert_id": self.next_alert_id,
             "early_alerted": sorted(self.early_alerted),
+            "silences_alerted": sorted(self.silences_alerted),
             "next_line": dict(self._next_line),
             "earlier_starts": self.earlier_starts and self.earlier_starts.to_dict(),
         }
@@ -431,6 +540,7 @@ class DetectionEngine:
             self.counters = EngineCounters(**state["counters"])
             self.next_alert_id = int(state["next_alert_id"])
             self.early_alerted = set(state["early_alerted"])
+            self.silences_alerted = set(state.get("silences_alerted", []))  # (kept since 60)
             self._next_line = {str(k): int(v) for k, v in state["next_line"].items()}
             starts = state.get("earlier_starts")  # absent in snapshots from before it was kept
             if self.earlier_starts is not None and starts is not None:
@@ -583,6 +693,11 @@ def _require_log_reader(pipeline: Pipeline, model_dir: str | Path | None) -> Non
             "`logbert train --logs`)"
         )
     pipeline.require_log_reader()
+
+
+def _silence_key(silence: Silence) -> str:
+    """A silence's name while it runs and once it ended: its value and first empty window."""
+    return f"{silence.value}@{silence.start.isoformat()}"
 
 
 def _unmatched(stats: Any) -> int:

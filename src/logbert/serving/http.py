@@ -385,6 +385,9 @@ class _Collector:
         yield counter("logbert_sessions_scored", "Sessions scored.", m["sessions_scored"])
         yield counter("logbert_sessions_flagged", "Scored sessions judged anomalous.",
                       m["sessions_flagged"])  # fmt: skip
+        yield counter("logbert_silences_flagged",
+                      "Silences (time windows a value wrote nothing in) longer than training's.",
+                      m.get("silences_flagged", 0))  # fmt: skip
         yield counter("logbert_alerts", "Alerts raised.", m["alerts"])
         yield counter("logbert_alerts_early",
                       "Early alerts (new templates or keys never seen in training).",

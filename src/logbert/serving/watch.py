@@ -337,6 +337,11 @@ class Watcher:
                     self._notes(followed)
                     if stop.is_set():
                         break
+                else:  # every file read to its end: a value quiet by now is silent
+                    silent = self.engine.caught_up()
+                    if silent:
+                        self.sink.write(silent)
+                        self.save_state()
                 now = time.monotonic()
                 if progressed:
                     last_new = now
@@ -404,7 +409,13 @@ class Watcher:
             f"({run('lines_rejected'):,} rejected, "
             + (f"{unmatched:,} {missed}, " if unmatched else "")
             + f"{run('templates_new'):,} new templates); {run('sessions_scored'):,} sessions "
-            f"scored, {run('sessions_flagged'):,} anomalous; {run('alerts'):,} alerts "
+            f"scored, {run('sessions_flagged'):,} anomalous"
+            + (
+                f", {silent:,} silence{'s' if silent > 1 else ''} flagged"
+                if (silent := run("silences_flagged"))
+                else ""
+            )
+            + f"; {run('alerts'):,} alerts "
             f"({run('alerts_early'):,} early); {now['sessions_open']:,} sessions open and "
             f"{now['sessions_pending']:,} closed, not yet judged{kept}; stopped by "
             f"{summary.stopped_by}"

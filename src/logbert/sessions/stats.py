@@ -196,6 +196,9 @@ class SessionizeStats:
     # by time window per value: value -> [its empty windows inside its span, its windows
     # written, the first empty one's id, its silences], for the values that fell silent once
     value_silences: dict[str, list] = dataclass_field(default_factory=dict)
+    # silences are judged (a model's silence profile, `sessions.silences`), which says its own
+    # words of them: the two silence warnings are left out
+    silences_judged: bool = False
     n_labels_unused: int = 0  # labels-file ids that named no session
     n_labels_unused_anomalous: int = 0  # ... of them labelled anomalous
     # the warning about those ids when they are doubtful (most of the file's, or its anomaly
@@ -701,6 +704,8 @@ class SessionizeStats:
         labelled outage left every figure unsaid (QA BIND: two silent windows of a hung
         named labelled anomalous, and `evaluate` reported recall 1.00). None otherwise: a
         sparse log's empty windows are its way."""
+        if self.silences_judged:
+            return None
         empty, written = self.n_empty_windows, self.n_sessions
         sparse = empty > SILENT_SHARE * (empty + written)
         if not empty or (sparse and not self.n_labels_silent_anomalous):
@@ -730,7 +735,7 @@ class SessionizeStats:
             (value, entry) for value, entry in self.value_silences.items()
             if entry[3] * STEADY_RUN <= entry[1]
         ]  # fmt: skip
-        if not silent:
+        if not silent or self.silences_judged:
             return None
         value, (_, _, example, _) = max(silent, key=lambda item: item[1][0])
         empty = sum(entry[0] for _, entry in silent)

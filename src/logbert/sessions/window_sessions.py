@@ -17,7 +17,8 @@ format's `<Label>` field).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 from logbert.errors import LogbertError
@@ -25,6 +26,7 @@ from logbert.parsing.dating import COUNTED_BEFORE
 from logbert.sessions.io import NORMAL, Session
 from logbert.sessions.labels import settle_window_labels, window_label
 from logbert.sessions.options import compile_id_pattern, field_names, has_value, parse_duration
+from logbert.sessions.silences import WHOLE_LOG, Silence, SilenceRecord
 from logbert.sessions.stats import SessionizeStats
 from logbert.sessions.streaming import (
     _EPOCH,
@@ -129,6 +131,11 @@ class WindowSessionizer(Sessionizer):
         self._closed_through: dict[str, int] = {}  # per value, its last window closed
         self._pushed_at: dict[str, int] = {}  # per value, the push that last held its event
         self._pushes = 0
+        # every silence and the windows each value wrote, when a caller asks for them (set to
+        # a `SilenceRecord`: batch reads of raw logs, `pipeline.logs`); with it, each value's
+        # last event (time, line) before its next window
+        self.silence_record: SilenceRecord | None = None
+        self._last_event: dict[str, tuple[int | None, tuple | None]] = {}
 
     @property
     def required_columns(self) -> list[str]:
@@ -296,7 +303,7 @@ class WindowSessionizer(Sessionizer):
         newest = max(index for index, _ in self._last_by_value.values())
         for value, (last, written) in self._last_by_value.items():
             if newest - last >= SILENT_AT_END:
-                self._add_silence(value, written, last, newest + 1)
+                self._add_silence(value, written, last, newest + 1, at_end=True)
         self._last_by_value = {}  # (counted once)
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:
@@ -304,6 +311,10 @@ class WindowSessionizer(Sessionizer):
             self._count_silence(index)
         else:
             self._count_value_silence(value, index)
+        if self.silence_record is not None:
+            self.silence_record.windows[WHOLE_LOG if value is None else value] += 1
+            line = session.lines[-1] if session.lines else None
+            self._last_event[WHOLE_LOG if value is None else value] = (session.last, line)
         start = index * self._stride
         session_id = self._window_id(index, value)
         label = session.label()
@@ -326,6 +337,7 @@ class WindowSessionizer(Sessionizer):
         last, self._last_closed = self._last_closed, index
         if last is None or index <= last + 1:
             return
+        self._record_silence(WHOLE_LOG, last, index)
         stats = self.stats
         stats.n_empty_windows += index - last - 1
         stats.empty_window_example = stats.empty_window_example or self._window_id(last + 1)
@@ -350,15 +362,64 @@ class WindowSessionizer(Sessionizer):
         if value in self.stats.value_silences:
             self.stats.value_silences[value][1] += 1
 
-    def _add_silence(self, value: str, written: int, last: int, until: int) -> None:
+    def _add_silence(
+        self, value: str, written: int, last: int, until: int, at_end: bool = False
+    ) -> None:
         """Count the windows of `value` after its window `last`, up to `until` (excluded), as
         one silence in `stats.value_silences` (empty windows, windows written, the first
-        empty one's id, silences); `written`: its windows written so far."""
+        empty one's id, silences); `written`: its windows written so far; `at_end`: the log
+        ended before it wrote again."""
+        self._record_silence(value, last, until, at_end)
         entry = self.stats.value_silences.setdefault(
             value, [0, written, self._window_id(last + 1, value), 0]
         )
         entry[0] += until - last - 1
         entry[3] += 1
+
+    def _record_silence(
+        self,
+        value: str,
+        last: int,
+        until: int,
+        at_end: bool = False,
+        into: list[Silence] | None = None,
+    ) -> None:
+        """Keep the silence of `value` after its window `last`, up to window `until`
+        (excluded), in `silence_record` when one is kept (or in `into`)."""
+        if into is None and self.silence_record is None:
+            return
+        when, line = self._last_event.get(value, (None, None))
+        (into if into is not None else self.silence_record.silences).append(
+            Silence(
+                value=value,
+                start=_to_datetime((last + 1) * self._stride),
+                step=timedelta(microseconds=self._stride),
+                width=self.window,
+                length=until - last - 1,
+                last_event=_to_datetime(when),
+                last_line=tuple(line) if line is not None else None,
+                at_end=at_end,
+            )
+        )
+
+    def running_silences(self, values: Iterable[str]) -> Iterator[Silence]:
+        """The silences still running, by each value's own clock (`value_clock`: the live
+        engine), of those of `values` with an event seen: the complete windows since its last
+        event that hold none of its events, up to the stream's newest time (a window is
+        complete once that time is past its end). Only meaningful once every input has been
+        read to its end: a value read later lags without being silent."""
+        if self._newest is None:
+            return
+        last_complete = (self._newest - self._width) // self._stride
+        for value in values:
+            clock = self._clock_by_value.get(value)
+            if clock is None or (last := clock // self._stride) >= last_complete:
+                continue
+            self._record_silence(value, last, last_complete + 1, into=(found := []))
+            silence = found[0]
+            if silence.last_event != (newest := _to_datetime(clock)):  # (its window still open)
+                silence = replace(silence, last_event=newest, last_line=None)
+            yield silence
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:
         for index, session in self._windows.items():
@@ -397,6 +458,9 @@ class WindowSessionizer(Sessionizer):
             "closed_through": self._closed_through,
             "pushed_at": self._pushed_at,
             "pushes": self._pushes,
+            # each value's last window and windows written, its last event (silences)
+            "last_by_value": self._last_by_value,
+            "last_event": self._last_event,
         }
 
     def _restore(self, state: dict) -> None:
@@ -414,3 +478,10 @@ class WindowSessionizer(Sessionizer):
         self._closed_through = {str(v): int(i) for v, i in state.get("closed_through", {}).items()}
         self._pushed_at = {str(v): int(n) for v, n in state.get("pushed_at", {}).items()}
         self._pushes = int(state.get("pushes", 0))
+        self._last_by_value = {
+            str(v): (int(i), int(n)) for v, (i, n) in state.get("last_by_value", {}).items()
+        }
+        self._last_event = {
+            str(v): (when, tuple(line) if line is not None else None)
+            for v, (when, line) in state.get("last_event", {}).items()
+        }

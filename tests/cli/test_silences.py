@@ -1,0 +1,78 @@
+"""A host that stopped writing, through the CLI: `score --logs` writes its silent windows as
+flagged rows (JSON Lines and Parquet), `evaluate --logs` counts them against the labels, and
+`report` says what those rows are (QA CRI-O: a hung node's 4 windows were in no figure)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from logbert.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(*args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_silent_windows_are_scored_evaluated_and_reported(silent_host_logs, tmp_path):
+    train, test, labels = silent_host_logs
+    model = tmp_path / "model"
+    common = ("--logs", "--year", 2025)
+    result = invoke("train", train, *common, "--format", "linux", "--by-field", "Host",
+                    "--window", "10m", "--model", "length", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "note: silences: 3 of 3 values wrote 5 time windows or more" in result.output
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, test, *common, "-o", scores)
+    assert result.exit_code == 0, result.output
+    assert "Scored 50 sessions" in result.output and ", and 4 silent windows;" in result.output
+    assert "note: 4 time windows of 1 silence (1 value) flagged" in result.output
+    assert "fell silent" not in result.output  # (the warning of a model that judges none)
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    silent = [r for r in rows if r.get("decided_by") == "silence"]
+    assert len(rows) == 54 and len(silent) == 4
+    parquet = tmp_path / "scores.parquet"
+    assert invoke("score", model, test, *common, "-o", parquet).exit_code == 0
+    table = pq.read_table(parquet)
+    kept = table.filter(pc.equal(table["decided_by"], "silence")).to_pylist()
+    assert [r["session_id"] for r in kept] == [r["session_id"] for r in silent]
+    assert kept[0]["silence"]["value"] == "beta" and kept[0]["silence"]["windows"] == 4
+    evaluation = tmp_path / "evaluation.json"
+    result = invoke("evaluate", model, test, *common, "--labels", labels, "-o", evaluation)
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(evaluation.read_text())
+    assert metrics["silences"] == {
+        "windows_flagged": 4, "labelled_anomalous": 4, "labelled_normal": 0, "unlabelled": 0
+    }  # fmt: skip
+    assert metrics["n_sessions"] == 54 and metrics["n_anomalies"] == 4
+    assert metrics["confusion_matrix"]["tp"] == 4 and metrics["recall"] == 1.0
+    assert "anomalies_without_session" not in metrics
+    assert "named no session of these logs" not in result.output
+    report = tmp_path / "report.html"
+    result = invoke("report", model, "--scores", scores, "-o", report)
+    assert result.exit_code == 0, result.output
+    assert "4 of 54 rows in scores.jsonl are time windows a value wrote nothing in" in (
+        report.read_text()
+    )
+    assert "have no numeric score" not in report.read_text()
+
+
+def test_watch_alerts_a_silent_host(silent_host_logs, tmp_path):
+    train, test, _ = silent_host_logs
+    model = tmp_path / "model"
+    result = invoke("train", train, "--logs", "--year", 2025, "--format", "linux", "--by-field",
+                    "Host", "--window", "10m", "--model", "length", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    alerts = tmp_path / "alerts.jsonl"
+    result = invoke("watch", model, test, "--year", 2025, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    assert ", 1 silence flagged;" in result.output
+    silent = [
+        a for a in map(json.loads, alerts.read_text().splitlines()) if a["score_name"] == "silence"
+    ]
+    assert len(silent) == 1 and silent[0]["session_id"] == "beta@2025-12-01T07:00:00"

@@ -1,0 +1,123 @@
+"""Silences: the runs of empty time windows a window sessionizer records, and the profile that
+learns each value's longest in training and judges later ones (`sessions.silences`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pyarrow as pa
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.sessions.silences import (
+    MIN_WINDOWS,
+    STEADY_WINDOWS,
+    WHOLE_LOG,
+    Silence,
+    SilenceProfile,
+    SilenceRecord,
+)
+from logbert.sessions.window_sessions import WindowSessionizer
+
+START = datetime(2025, 12, 1)
+TEN = timedelta(minutes=10)
+
+
+def silence(value: str, length: int, **kw) -> Silence:
+    return Silence(value, START, TEN, TEN, length, **kw)
+
+
+def events(rows: list[tuple[str, int]]) -> pa.Table:
+    """(host, minute) rows as sessionizer input, one template, times from START."""
+    return pa.table(
+        {
+            "template_id": [1] * len(rows),
+            "timestamp": [START + timedelta(minutes=m) for _, m in rows],
+            "Host": [h for h, _ in rows],
+            "label": [None] * len(rows),
+            "source": ["a.log"] * len(rows),
+            "line_no": list(range(1, len(rows) + 1)),
+        }
+    )
+
+
+def test_a_steady_value_s_silence_longer_than_any_in_training_is_judged_anomalous():
+    record = SilenceRecord(
+        [silence("a", 1), silence("a", 2), silence("b", 9), silence("sparse", 30)],
+        Counter({"a": 40, "b": 40, "new-ish": STEADY_WINDOWS - 1, "sparse": 3}),
+    )
+    profile = SilenceProfile().fit(record, TEN)
+    assert profile.longest_ == {"a": 2, "b": 9}  # (values with fewer windows are not judged)
+    assert profile.step_seconds_ == 600
+    assert not profile.judge(silence("a", 2)) and profile.judge(silence("a", 3))
+    assert not profile.judge(silence("b", 9)) and profile.judge(silence("b", 10))
+    assert not profile.judge(silence("sparse", 100)) and not profile.judge(silence("x", 100))
+    # a value that never fell silent in training: one empty window is jitter, two are not
+    steady = SilenceProfile().fit(SilenceRecord([], Counter({"c": 10})), TEN)
+    assert not steady.judge(silence("c", MIN_WINDOWS - 1))
+    assert steady.judge(silence("c", MIN_WINDOWS))
+
+
+def test_a_profile_round_trips_through_json_and_a_broken_one_is_refused():
+    profile = SilenceProfile().fit(SilenceRecord([silence("a", 3)], Counter({"a": 9})), TEN)
+    again = SilenceProfile.from_dict(profile.to_dict(), "pipeline.json")
+    assert again.longest_ == {"a": 3} and again.written_ == {"a": 9}
+    assert again.step_seconds_ == 600
+    with pytest.raises(LogbertError, match="pipeline.json: silences: not a silence profile"):
+        SilenceProfile.from_dict({"values": {"a": 3}}, "pipeline.json")
+
+
+def test_a_silence_names_its_windows_as_the_sessionizer_names_windows():
+    ids = [i for i, _, _ in silence("beta", 3).windows()]
+    assert ids == [f"beta@2025-12-01T00:{m}:00" for m in ("00", "10", "20")]
+    whole = Silence(WHOLE_LOG, START, TEN, timedelta(minutes=30), 2)
+    assert [(i, e - s) for i, s, e in whole.windows()] == [
+        ("2025-12-01T00:00:00", timedelta(minutes=30)),
+        ("2025-12-01T00:10:00", timedelta(minutes=30)),
+    ]
+
+
+def test_the_window_sessionizer_records_silences_inside_the_log_and_at_its_end():
+    rows = [("a", m) for m in range(0, 120, 5)]  # a writes all along
+    rows += [("b", m) for m in range(0, 120, 5) if not 30 <= m < 70]  # b: 4 windows silent
+    rows += [("c", m) for m in range(0, 60, 5)]  # c: stops at 01:00, two hours silent
+    sessionizer = WindowSessionizer("10m", field="Host", track_lines=True)
+    sessionizer.silence_record = record = SilenceRecord()
+    table = events(sorted(rows, key=lambda r: r[1]))
+    written = sessionizer.push(table) + sessionizer.flush()
+    assert record.windows == Counter({"a": 12, "b": 8, "c": 6})
+    assert len(written) == 26
+    found = {(s.value, s.start.strftime("%H:%M"), s.length, s.at_end) for s in record.silences}
+    assert found == {("b", "00:30", 4, False), ("c", "01:00", 6, True)}
+    b = next(s for s in record.silences if s.value == "b")
+    assert b.last_event == START + timedelta(minutes=25)  # its last event before the silence
+    source, line_no = b.last_line
+    assert source == "a.log" and table.column("Host")[line_no - 1].as_py() == "b"
+    # without a record (sessionize, the warnings only) nothing is kept
+    plain = WindowSessionizer("10m", field="Host")
+    plain.push(table)
+    plain.flush()
+    assert plain.silence_record is None
+
+
+def test_plain_windows_record_the_whole_log_s_silences():
+    rows = [("a", m) for m in range(0, 120, 5) if not 40 <= m < 80]
+    sessionizer = WindowSessionizer("10m")
+    sessionizer.silence_record = record = SilenceRecord()
+    sessionizer.push(events(rows))
+    sessionizer.flush()
+    assert [(s.value, s.length) for s in record.silences] == [(WHOLE_LOG, 4)]
+    assert record.windows[WHOLE_LOG] == 8
+
+
+def test_running_silences_count_the_complete_windows_since_a_value_s_last_event():
+    sessionizer = WindowSessionizer("10m", field="Host")
+    sessionizer.value_clock = True
+    rows = [("a", m) for m in range(0, 65, 5)] + [("b", m) for m in range(0, 25, 5)]
+    sessionizer.push(events(sorted(rows, key=lambda r: r[1])))
+    running = {s.value: s for s in sessionizer.running_silences(["a", "b", "unseen"])}
+    # newest 01:00: windows up to 00:50 are complete; b's last event at 00:20
+    assert set(running) == {"b"}
+    assert running["b"].length == 3 and running["b"].start == START + timedelta(minutes=30)
+    assert running["b"].last_event == START + timedelta(minutes=20)

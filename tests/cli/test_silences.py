@@ -53,6 +53,10 @@ def test_silent_windows_are_scored_evaluated_and_reported(silent_host_logs, tmp_
     assert metrics["confusion_matrix"]["tp"] == 4 and metrics["recall"] == 1.0
     assert "anomalies_without_session" not in metrics
     assert "named no session of these logs" not in result.output
+    assert (
+        "4 ids in the labels file named no session (4 of them labelled anomalous), 4 of them "
+        "time windows with no event (silences)"
+    ) in result.output
     report = tmp_path / "report.html"
     result = invoke("report", model, "--scores", scores, "-o", report)
     assert result.exit_code == 0, result.output
@@ -76,3 +80,58 @@ def test_watch_alerts_a_silent_host(silent_host_logs, tmp_path):
         a for a in map(json.loads, alerts.read_text().splitlines()) if a["score_name"] == "silence"
     ]
     assert len(silent) == 1 and silent[0]["session_id"] == "beta@2025-12-01T07:00:00"
+
+
+def test_flagged_silent_windows_the_labels_leave_out_or_name_a_kind_of(silent_host_logs, tmp_path):
+    """QA: silent windows the labels did not name dropped out unsaid, and the recall by kind
+    of anomaly left out the ones they named `silent_host`."""
+    train, test, labels = silent_host_logs
+    model = tmp_path / "model"
+    result = invoke("train", train, "--logs", "--year", 2025, "--format", "linux", "--by-field",
+                    "Host", "--window", "10m", "--model", "length", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = labels.read_text().replace("07:00:00,anomaly", "07:00:00,silent_host")
+    kinds = tmp_path / "kinds.csv"  # the first window a kind, the last one not named at all
+    kinds.write_text(
+        "\n".join(line for line in text.splitlines() if "beta@2025-12-01T07:30" not in line)
+    )
+    evaluation = tmp_path / "evaluation.json"
+    result = invoke("evaluate", model, test, "--logs", "--year", 2025, "--labels", kinds,
+                    "-o", evaluation)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(evaluation.read_text())
+    assert metrics["silences"]["unlabelled"] == 1 and metrics["silences"]["labelled_anomalous"] == 3
+    assert metrics["confusion_matrix"]["tp"] == 3 and metrics["n_sessions"] == 53
+    assert metrics["recall_by_category"]["silent_host"]["flagged"] == 1
+    assert "note: of the 4 silent windows flagged, 3 the labels name (3 anomalous, 0 normal)" in (
+        result.output
+    )
+    assert "1 the labels do not name are left out of every figure" in result.output
+
+
+def test_files_named_apart_from_their_training_files_have_their_silences_judged(tmp_path):
+    """QA Superset, OctoPrint, Vector: `logs/train/<host>/x.log` and `logs/test/<host>/x.log`."""
+    from datetime import datetime
+
+    from ..conftest import HOSTS, host_lines
+
+    for part, start, quiet in (("train", 0, {}), ("test", 6, {"beta": (60, 100)})):
+        lines = host_lines(datetime(2025, 12, 1, start), 3, quiet)
+        for host in HOSTS:
+            folder = tmp_path / part / host
+            folder.mkdir(parents=True)
+            (folder / "app.log").write_text(
+                "\n".join(line for line in lines if f" {host} " in line) + "\n"
+            )
+    model = tmp_path / "model"
+    options = ("--by-field", "source", "--window", "10m", "--model", "length", "-o", model)
+    result = invoke("train", tmp_path / "train", "--logs", "--year", 2025, "--format", "linux",
+                    *options)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", model, tmp_path / "test", "--logs", "--year", 2025, "-o", scores)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in scores.read_text().splitlines()]
+    silent = [r for r in rows if r.get("decided_by") == "silence"]
+    assert len(silent) == 4 and silent[0]["silence"]["value"].endswith("test/beta/app.log")
+    assert silent[0]["session_id"].endswith("test/beta/app.log@2025-12-01T07:00:00")

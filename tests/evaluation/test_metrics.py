@@ -1,7 +1,7 @@
 import pytest
 
 from logbert.errors import LogbertError
-from logbert.evaluation.metrics import detection_metrics, projected_f1
+from logbert.evaluation.metrics import add_flagged, detection_metrics, projected_f1
 
 
 def test_detection_metrics_counts_and_ratios():
@@ -67,3 +67,19 @@ def test_recall_by_category_counts_each_kind_and_none_for_generic_labels():
         "crash": {"n": 2, "flagged": 1, "recall": 0.5},
     }
     assert recall_by_category([["anomaly"], []], [True, False]) is None
+
+
+def test_items_flagged_without_a_score_count_in_the_verdict_figures_not_in_the_ranking():
+    """Silent windows (no score) count as flagged in precision, recall and F1, while ROC-AUC
+    and the score means stay the sessions' (QA: a flagged window's made-up score moved the
+    normal score mean from 0.05 to 4.28)."""
+
+    labels, scores = [0, 0, 1, 1], [0.1, 0.9, 0.8, 0.2]
+    before = detection_metrics(labels, scores, 0.5)
+    after = add_flagged(detection_metrics(labels, scores, 0.5), 3, 1)
+    assert after["confusion_matrix"] == {"tn": 1, "fp": 2, "fn": 1, "tp": 4}
+    assert after["n_sessions"] == 8 and after["n_anomalies"] == 5
+    assert after["precision"] == 4 / 6 and after["recall"] == 4 / 5 and after["fpr"] == 2 / 3
+    assert after["accuracy"] == 5 / 8
+    for name in ("roc_auc", "pr_auc", "normal_score_mean", "anomaly_score_sd"):
+        assert after[name] == before[name]

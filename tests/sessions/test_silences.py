@@ -11,6 +11,7 @@ import pytest
 
 from logbert.errors import LogbertError
 from logbert.sessions.silences import (
+    MARGIN,
     MIN_WINDOWS,
     STEADY_WINDOWS,
     WHOLE_LOG,
@@ -50,9 +51,12 @@ def test_a_steady_value_s_silence_longer_than_any_in_training_is_judged_anomalou
     profile = SilenceProfile().fit(record, TEN)
     assert profile.longest_ == {"a": 2, "b": 9}  # (values with fewer windows are not judged)
     assert profile.step_seconds_ == 600
-    assert not profile.judge(silence("a", 2)) and profile.judge(silence("a", 3))
-    assert not profile.judge(silence("b", 9)) and profile.judge(silence("b", 10))
+    # more than twice the longest: a quiet night may run a little longer than training's
+    assert MARGIN == 2
+    assert not profile.judge(silence("a", 4)) and profile.judge(silence("a", 5))
+    assert not profile.judge(silence("b", 18)) and profile.judge(silence("b", 19))
     assert not profile.judge(silence("sparse", 100)) and not profile.judge(silence("x", 100))
+    assert profile.seen("sparse") and profile.seen("new-ish") and not profile.seen("x")
     # a value that never fell silent in training: one empty window is jitter, two are not
     steady = SilenceProfile().fit(SilenceRecord([], Counter({"c": 10})), TEN)
     assert not steady.judge(silence("c", MIN_WINDOWS - 1))
@@ -60,10 +64,11 @@ def test_a_steady_value_s_silence_longer_than_any_in_training_is_judged_anomalou
 
 
 def test_a_profile_round_trips_through_json_and_a_broken_one_is_refused():
-    profile = SilenceProfile().fit(SilenceRecord([silence("a", 3)], Counter({"a": 9})), TEN)
+    record = SilenceRecord([silence("a", 3)], Counter({"a": 9, "b": 1}))
+    profile = SilenceProfile().fit(record, TEN, paths=True)
     again = SilenceProfile.from_dict(profile.to_dict(), "pipeline.json")
     assert again.longest_ == {"a": 3} and again.written_ == {"a": 9}
-    assert again.step_seconds_ == 600
+    assert again.step_seconds_ == 600 and again.paths_ and again.seen_ == {"a", "b"}
     with pytest.raises(LogbertError, match="pipeline.json: silences: not a silence profile"):
         SilenceProfile.from_dict({"values": {"a": 3}}, "pipeline.json")
 
@@ -121,3 +126,39 @@ def test_running_silences_count_the_complete_windows_since_a_value_s_last_event(
     assert set(running) == {"b"}
     assert running["b"].length == 3 and running["b"].start == START + timedelta(minutes=30)
     assert running["b"].last_event == START + timedelta(minutes=20)
+
+
+def test_input_files_are_their_training_files_where_their_paths_end_alike():
+    """QA Superset, OctoPrint, Vector: test files in `logs/test/<host>/x.log`, training's in
+    `logs/train/<host>/x.log`: no value matched, and no silence was judged."""
+    files = ["train/kvm01/libvirtd.log", "train/kvm02/libvirtd.log", "train/web.log", "a/x.log"]
+    record = SilenceRecord([], Counter(dict.fromkeys(files, 10)))
+    profile = SilenceProfile().fit(record, TEN, paths=True)
+    assert profile.key_of("test/kvm02/libvirtd.log") == "train/kvm02/libvirtd.log"
+    assert profile.key_of("web.log") == "train/web.log"
+    assert profile.key_of("other/libvirtd.log") is None  # (two training files end so)
+    assert profile.key_of("y.log") is None and not profile.seen("y.log")
+    assert profile.judge(Silence("test/kvm02/libvirtd.log", START, TEN, TEN, 2))
+    # values other than files are never matched by their ends (`argocd/loki` is not `x/loki`)
+    names = SilenceProfile().fit(SilenceRecord([], Counter({"argocd/loki": 10})), TEN)
+    assert names.key_of("other/loki") is None
+
+
+def test_the_scoring_note_names_flagged_short_and_unjudged_silences():
+    record = SilenceRecord(
+        [silence("a", 1)], Counter({"a": 20, "b": 20, "sparse": 2})
+    )  # fmt: skip
+    profile = SilenceProfile().fit(record, TEN)
+    scored = SilenceRecord(
+        [silence("a", 5), silence("b", 1), silence("new", 3), silence("sparse", 4)],
+        Counter({"a": 20, "b": 20, "new": 20, "sparse": 20}),
+    )
+    note = profile.scoring_note(scored, 5)
+    assert note.startswith("note: 5 time windows of 1 silence (1 value) flagged, longer than ")
+    assert "e.g. 'a' wrote nothing for 5 windows from 2025-12-01T00:00:00, its longest in " in note
+    assert "training 1, flagged from 3): rows `decided_by: silence`" in note
+    # b: one empty window where training had none: unusual, but jitter-sized
+    assert "1 silence longer than any of its value in training but too short to flag" in note
+    assert "1 silence of values training never saw is not judged (e.g. 'new', 3 windows" in note
+    assert "1 silence of values training saw too little of is not judged (e.g. 'sparse'" in note
+    assert profile.scoring_note(SilenceRecord([silence("a", 1)], Counter({"a": 9})), 0) is None

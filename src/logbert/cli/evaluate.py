@@ -13,6 +13,7 @@ the JSON (`lines_read`, `lines_rejected`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from array import array
 from collections import Counter
@@ -44,7 +45,12 @@ from logbert.cli.inputs import (
 from logbert.cli.progress import logs_progress
 from logbert.cli.text_inputs import require_text_detector, text_records
 from logbert.errors import LogbertError
-from logbert.evaluation.metrics import category_metrics, detection_metrics, recall_by_category
+from logbert.evaluation.metrics import (
+    add_flagged,
+    category_metrics,
+    detection_metrics,
+    recall_by_category,
+)
 from logbert.models.runtime import torch_threads
 from logbert.parsing.reader import name_files
 from logbert.pipeline import LogReadSummary, Pipeline
@@ -146,8 +152,11 @@ def command(
                 pipeline, log_files(inputs), labels, overlap, found, still_open, rejects, year,
                 normal, timezone,
             )  # fmt: skip
-            truth, values, silences = _with_silences(truth, values, silent, info.value)
+            silences = _silence_counts(silent)
             read.anomalies_without_session -= silences["labelled_anomalous"]
+            for row in silent:  # (the kinds of anomaly their labels name, when they do)
+                if row.get("label") is not None:
+                    normal.kinds.add_row(row, math.inf)
         else:
             if labels is not None:
                 refuse_labels_without_logs(inputs, pipeline, input_format)
@@ -159,6 +168,8 @@ def command(
     n_evaluated = len(values)
     truth, values = _labelled(truth, values)
     metrics = detection_metrics(truth, values, info.value)
+    if logs and silences["windows_flagged"]:
+        add_flagged(metrics, silences["labelled_anomalous"], silences["labelled_normal"])
     notes = [
         pipeline.open_sessions_note(still_open.count, stage="evaluate"),
         pipeline.mostly_open_warning(still_open.count, n_evaluated),
@@ -166,6 +177,7 @@ def command(
         normal.unseen_warning(info.score),
         normal.every.cut_short_note(),
         pipeline.silence_note(read, silences["windows_flagged"]) if logs else None,
+        _silences_counted_note(silences) if logs else None,
     ]
     if not logs and scores is None and not text:  # a sessions file read here
         notes.append(unrecorded_end_note(Path(inputs[0]), input_format, still_open.count))
@@ -450,27 +462,39 @@ def _from_logs(
     return truth, values, summary, pipeline.silence_rows(summary, label_map)
 
 
-def _with_silences(
-    truth: np.ndarray, values: np.ndarray, silent: list[dict], threshold: float
-) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-    """The labels and scores with the flagged silent windows the labels name added, each
-    ranked above every session (no detector scored it: a silence is flagged by the model's
-    silence profile), and their counts. Silent windows the labels do not name are counted and
-    left out, as are silences the profile does not flag: those the labels call anomalous stay
-    among the anomalies no session judged (`_anomalies_without_session`)."""
+def _silence_counts(silent: list[dict]) -> dict[str, int]:
+    """How many silent windows the model flagged (`Pipeline.silence_rows`), and how the labels
+    name them."""
     named = [row["label"] for row in silent if row.get("label") is not None]
-    counts = {
+    return {
         "windows_flagged": len(silent),
         "labelled_anomalous": sum(label == ANOMALY for label in named),
         "labelled_normal": sum(label == NORMAL for label in named),
         "unlabelled": len(silent) - len(named),
     }
-    if not named:
-        return truth, values, counts
-    finite = values[np.isfinite(values)]
-    above = max(float(finite.max(initial=threshold)), threshold) + 1.0
-    truth = np.concatenate([truth, [int(label == ANOMALY) for label in named]])
-    return truth, np.concatenate([values, np.full(len(named), above)]), counts
+
+
+def _silences_counted_note(counts: dict[str, int]) -> str | None:
+    """`note: ...` of how the flagged silent windows count in the figures: those the labels
+    name in precision, recall and F1 (no score: out of ROC-AUC and the score means), the
+    others left out (QA: 9 flagged windows of a real outage the labels did not name dropped
+    out unsaid)."""
+    flagged, unlabelled = counts["windows_flagged"], counts["unlabelled"]
+    if not flagged:
+        return None
+    named = flagged - unlabelled
+    text = (
+        f"note: of the {flagged:,} silent windows flagged, {named:,} the labels name "
+        f"({counts['labelled_anomalous']:,} anomalous, {counts['labelled_normal']:,} normal) "
+        "count in precision, recall and F1; having no score, they are out of ROC-AUC, PR-AUC "
+        "and the score means"
+    )
+    if unlabelled:
+        text += (
+            f"; {unlabelled:,} the labels do not name are left out of every figure (label "
+            "those windows to count them)"
+        )
+    return text
 
 
 def _anomalies_without_session(metrics: dict, missing: int, labels: Path | None) -> None:

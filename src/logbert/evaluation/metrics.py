@@ -83,6 +83,27 @@ def detection_metrics(
     }
 
 
+def add_flagged(metrics: dict, n_anomalous: int, n_normal: int) -> dict:
+    """`metrics` of `detection_metrics` with items flagged without a score added (silent
+    windows: `pipeline.verdicts.silence_rows`), `n_anomalous` labelled anomalous and `n_normal`
+    labelled normal: the confusion matrix, counts, accuracy, precision, recall, F1 and FPR
+    count them; ROC-AUC, PR-AUC and the score means and spreads, which rank scores, stay the
+    sessions' own."""
+    cm = metrics["confusion_matrix"]
+    cm["tp"] += n_anomalous
+    cm["fp"] += n_normal
+    tp, fp, fn, tn = cm["tp"], cm["fp"], cm["fn"], cm["tn"]
+    metrics["n_sessions"] += n_anomalous + n_normal
+    metrics["n_anomalies"] += n_anomalous
+    metrics["accuracy"] = (tp + tn) / metrics["n_sessions"]
+    if tp + fn:
+        metrics["precision"] = tp / (tp + fp) if tp + fp else 0.0
+        metrics["recall"] = tp / (tp + fn)
+        metrics["f1"] = _f1(metrics["precision"], metrics["recall"])
+    metrics["fpr"] = fp / (fp + tn) if fp + tn else 0.0
+    return metrics
+
+
 def category_metrics(
     true: Sequence[Sequence[str]],
     predicted: Sequence[Sequence[str]],

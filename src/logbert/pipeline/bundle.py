@@ -103,6 +103,7 @@ from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.silences import Silence, SilenceProfile
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
+from logbert.sessions.window_sessions import SOURCE_FIELD
 
 SCORE_BATCH = 65_536  # sessions scored together (identical sequences once per batch)
 # most scored sessions open (and enough of them to say so): their ends judged for almost none
@@ -492,7 +493,8 @@ class Pipeline:
         cut = self.sessionizer
         if summary.silences is None or cut is None or cut.window is None:
             return None
-        return SilenceProfile().fit(summary.silences, parse_duration(cut.step or cut.window))
+        step = parse_duration(cut.step or cut.window)
+        return SilenceProfile().fit(summary.silences, step, paths=cut.by_field == SOURCE_FIELD)
 
     # --- scoring --------------------------------------------------------------------------
 

@@ -33,7 +33,8 @@ from logbert.models.base import Detector
 from logbert.scoring.score_files import SILENCE
 from logbert.scoring.thresholds import p_values
 from logbert.sessions.batch import SessionBatch
-from logbert.sessions.io import ANOMALY, NORMAL, Session, session_categories
+from logbert.sessions.io import ANOMALY, Session, session_categories
+from logbert.sessions.labels import split_label
 from logbert.sessions.silences import Silence, SilenceProfile
 
 END_OF_SESSION = "<end of session>"
@@ -171,8 +172,10 @@ def silence_rows(
             row["is_anomaly"], row["decided_by"], row["silence"] = True, SILENCE, evidence
             if model_id is not None:
                 row["model_id"] = model_id
-            label = labels.get(session_id) if labels is not None else None
+            label, kinds = split_label(labels.get(session_id) if labels is not None else None)
             if label is not None:
-                row["label"] = NORMAL if label == NORMAL else ANOMALY
+                row["label"] = label
+            if kinds:  # the kind of anomaly the labels name (`silent_host`)
+                row["labels"] = kinds
             rows.append(row)
     return rows

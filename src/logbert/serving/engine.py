@@ -243,7 +243,7 @@ class DetectionEngine:
         if not isinstance(sessionizer, WindowSessionizer):
             return []
         alerts = []
-        for silence in sessionizer.running_silences(profile.longest_):
+        for silence in sessionizer.running_silences():
             key = _silence_key(silence)
             if key in self.silences_alerted or not profile.judge(silence):
                 continue

@@ -200,6 +200,7 @@ class SessionizeStats:
     # words of them: the two silence warnings are left out
     silences_judged: bool = False
     n_labels_unused: int = 0  # labels-file ids that named no session
+    n_labels_silent: int = 0  # ... of them, ids of windows with no event (`sessions.silences`)
     n_labels_unused_anomalous: int = 0  # ... of them labelled anomalous
     # the warning about those ids when they are doubtful (most of the file's, or its anomaly
     # ids spelt otherwise: `labels.unused_ids_warning`), made by the sessionizer, which has them
@@ -416,6 +417,10 @@ class SessionizeStats:
             if self.n_labels_unused_anomalous:  # anomalies left out of every figure (QA: Slurm
                 # array tasks cut to their parent's id)
                 text += f" ({self.n_labels_unused_anomalous:,} of them labelled anomalous)"
+            if self.n_labels_silent:
+                text += (
+                    f", {self.n_labels_silent:,} of them time windows with no event (silences)"
+                )
         if self.categories:
             ranked = sorted(self.categories.items(), key=lambda item: (-item[1], item[0]))
             text += "; anomaly categories (sessions): " + ", ".join(

@@ -288,10 +288,20 @@ class WindowSessionizer(Sessionizer):
         while heap:
             _, _, (value, index) = heapq.heappop(heap)
             closed.append(self._close(keyed.pop((value, index)), index, value))
+        self._count_silences_at_end()
         if self.labels is not None:
             settle_window_labels(self.labels, self._written, self.stats)
-        self._count_silences_at_end()
+            self._count_silent_labels()
         return closed
+
+    def _count_silent_labels(self) -> None:
+        """Count the labels' ids that named no window because they name a window of a
+        recorded silence (`stats.n_labels_silent`): a model that judges silences has rows
+        for some of them, and the summary must not call them all unjudged."""
+        if self.silence_record is None or not self.stats.n_labels_unused:
+            return
+        silent = {i for s in self.silence_record.silences for i, _, _ in s.windows()}
+        self.stats.n_labels_silent = sum(i in silent for i in self.labels if i not in self._written)
 
     def _count_silences_at_end(self) -> None:
         """Count, as `_count_value_silence` does, the windows after a value's last one up to
@@ -402,16 +412,16 @@ class WindowSessionizer(Sessionizer):
             )
         )
 
-    def running_silences(self, values: Iterable[str]) -> Iterator[Silence]:
+    def running_silences(self, values: Iterable[str] | None = None) -> Iterator[Silence]:
         """The silences still running, by each value's own clock (`value_clock`: the live
-        engine), of those of `values` with an event seen: the complete windows since its last
-        event that hold none of its events, up to the stream's newest time (a window is
-        complete once that time is past its end). Only meaningful once every input has been
-        read to its end: a value read later lags without being silent."""
+        engine), of those of `values` (default: every value) with an event seen: the complete
+        windows since its last event that hold none of its events, up to the stream's newest
+        time (a window is complete once that time is past its end). Only meaningful once every
+        input has been read to its end: a value read later lags without being silent."""
         if self._newest is None:
             return
         last_complete = (self._newest - self._width) // self._stride
-        for value in values:
+        for value in list(self._clock_by_value) if values is None else values:
             clock = self._clock_by_value.get(value)
             if clock is None or (last := clock // self._stride) >= last_complete:
                 continue

@@ -55,7 +55,7 @@ def test_silent_windows_are_scored_evaluated_and_reported(silent_host_logs, tmp_
     assert "named no session of these logs" not in result.output
     assert (
         "4 ids in the labels file named no session (4 of them labelled anomalous), 4 of them "
-        "time windows with no event (silences)"
+        "windows in which their value wrote nothing"
     ) in result.output
     report = tmp_path / "report.html"
     result = invoke("report", model, "--scores", scores, "-o", report)

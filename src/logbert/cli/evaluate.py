@@ -511,7 +511,8 @@ def _anomalies_without_session(metrics: dict, missing: int, labels: Path | None)
     metrics["anomalies_without_session"] = missing
     metrics["recall_counting_them"] = recall
     say(
-        f"warning: {missing:,} ids {labels} labels anomalous named no session of these logs, "
+        f"warning: {missing:,} id{'s' if missing > 1 else ''} {labels} labels anomalous named "
+        "no session of these logs, "
         f"so no figure judges them (the recall is over the {judged:,} that did; counting "
         f"each of them as missed it is {recall:.4f}): their lines may have been rejected (see "
         "the rejects file), or the logs name them otherwise than the labels do (an id the "

@@ -316,6 +316,9 @@ _ERRNO_NAME = (
     # ... and a check script's result, Keepalived's ``Script `chk` now returning 1`` (QA: a
     # failing check was a recovering one's event)
     rf"|now returning"
+    # ... and Zuul's playbook exit code after its result, `Ansible complete, result
+    # RESULT_NORMAL code 2` (QA Zuul: a failed playbook was a clean one's event)
+    rf"|\bresult RESULT_[A-Z_]+ code"
     # ... and a call's hangup cause (Q.850), Asterisk's `Hangup cause 34`, `(cause 20 -
     # Subscriber absent)`, `cause=17` (QA: a trunk out of circuits was a busy callee's event)
     rf"|\bcause"

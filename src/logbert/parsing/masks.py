@@ -1160,6 +1160,16 @@ MASKS: list[tuple[str, str, int]] = [
         r'\1\2"' + WILDCARD + '"',
         1,
     ),
+    # the project of a Zuul item's repr, `<Change 0x7f8f8011316b zuul/zuul 903057,4>` (also a
+    # Branch, Tag or Ref): a repository is a value (QA Zuul: `openstack/<*>` masked beside
+    # `zuul/zuul` kept, a template per rare project, a new project's every change flagged)
+    (
+        r"(<(?:Change|Branch|Tag|Ref) (?:<\*>|0x[0-9a-fA-F]+) )[\w.-]+/[\w./-]+",
+        r"\1" + WILDCARD,
+        1,
+    ),
+    # ... and its queue's name, by default the project's, `<ChangeQueue check: zuul/zuul>`
+    (r"(<ChangeQueue [\w.-]+: )[^<>\s]+>", r"\1" + WILDCARD + ">", 1),
     # an id under a camel-cased name ending in Id, Argo CD's `syncId=68981-uuwKH` (QA: its
     # random suffix kept, `syncId=<*>-gpQmY`, where scoring met it in a new template)
     # (up to a colon: a name after it stays, CloudTrail's `principalId=AROA...:carol`)
@@ -2417,6 +2427,21 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD,
         1,
     ),
+    # paths under the current folder, `./cache/man/index.db`, and a file's there before a
+    # colon, tar's `./shadow: Cannot open` (QA Amanda: `./log/messages` and
+    # `./spool/postfix/active` templates of their own beside `./<*>`, a permission failure on
+    # a new file a new event); a bare `./configure` stays a command, and a source file's line,
+    # Samba's `../../source3/smbd/open.c:1473(open_file)`, the code that wrote it
+    (
+        rf"(^|[{_DELIM}])\./[^{_DELIM}/?]+(?:/[^{_DELIM}/?]+)+/?(:\s|:$|[\s,;'\"\])}}]|$)",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
+    (rf"(^|[{_DELIM}])\./[^{_DELIM}/?]+(:\s|:$)", r"\1" + WILDCARD + r"\2", 1),
+    # the root folder alone in single quotes, Amanda's `disk='/'` (QA: the root disk's events
+    # templates of their own beside every other disk's `disk='<*>'`); a bare `/` may be a
+    # request's endpoint (`GET / HTTP/1.1`, `path=/`) and stays
+    (r"'/'", "'" + WILDCARD + "'", 1),
     (rf"(^|[{_DELIM}])[A-Za-z]:\\[^{_DELIM}]*", r"\1" + WILDCARD, 1),  # Windows paths
     (  # month and weekday names are parts of dates (`[Fri, 27 Nov 2026 ...]` too, Samba's
         # auth audit: QA, a failed logon on a Friday was a new event after Monday to Thursday;

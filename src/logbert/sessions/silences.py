@@ -11,12 +11,14 @@ learns from its record, per value that wrote steadily, the longest silence its n
 value wrote at least `STEADY_WINDOWS` windows in training and the silence is at least
 `MIN_WINDOWS` windows long (one empty window is what a job writing once a window length apart
 leaves at a window's edge by jitter alone) and longer than `MARGIN` times the value's longest
-silence there. The margin came after the first measurement (session 60, 18 QA logs): judged by
-the longest alone, two NFS clients quiet every night were flagged for nights of 5 and 6 windows
-against 4 in three nights of training: with k silences seen, the next one outlasts them all
-about once in k + 1 by chance, while a crashed host's silence runs on. A value that never fell
-silent in training is unaffected (twice nothing). Values new to these logs, or that wrote now
-and then in training, are not judged. With windows per input file (`--by-field source`) a file
+silence there. Two margins were measured on 19 logs of earlier blind QA runs (session 60,
+`benchmarks/results/silences.md`), 1 (the rule as first written) and 2 (a quiet night may
+outlast the few training saw: with k silences seen, the next outlasts them all about once in
+k + 1 by chance): 2 removed 15 false silent windows (NFS clients quiet at night, windows just
+past an outage's labelled end) and lost 27 true ones (pods whose hangs were 1.2 to 2 times
+their longest pause), so the margin is 1, and a value that paused in training may be flagged
+on a longer quiet night. Values new to these logs, or that wrote now and then in training, are
+not judged. With windows per input file (`--by-field source`) a file
 is its training file where their paths end alike (`test/kvm03/libvirtd.log` is
 `train/kvm03/libvirtd.log` when no other training file shares as long an ending: QA, every
 test file named apart from its training file, nothing was judged).
@@ -34,7 +36,7 @@ from logbert.errors import LogbertError
 
 STEADY_WINDOWS = 5  # windows a value wrote in training, at least, for its silences to be judged
 MIN_WINDOWS = 2  # empty windows in a row, at least, of a silence judged anomalous
-MARGIN = 2  # ... and more than this many times its value's longest silence in training
+MARGIN = 1  # ... and more than this many times its value's longest silence in training
 WHOLE_LOG = ""  # the value of plain windows (no --by-field): the whole log's silences
 WINDOWS_LISTED = 10_000  # window ids one silence gives rows for, at most (a year of 1 h)
 
@@ -175,16 +177,19 @@ class SilenceProfile:
         parts = []
         if flagged:
             values = len({s.value for s in flagged})
+            whose = "" if {s.value for s in flagged} == {WHOLE_LOG} else (
+                f" ({values:,} value{_s(values)})"
+            )  # fmt: skip
             parts.append(
                 f"{n_rows:,} time window{_s(n_rows)} of {len(flagged):,} "
-                f"silence{_s(len(flagged))} ({values:,} value{_s(values)}) flagged, longer "
-                f"than training allows ({self._example(flagged)}): rows `decided_by: silence`"
+                f"silence{_s(len(flagged))}{whose} flagged, longer than training allows "
+                f"({self._example(flagged)}): rows `decided_by: silence`"
             )
         if short:
             parts.append(
-                f"{len(short):,} silence{_s(len(short))} longer than any of {_its(short)} "
-                f"value in training but too short to flag ({self._example(short)}): look at "
-                "those times yourself"
+                f"{len(short):,} silence{_s(len(short))} longer than {_its(short)} value's "
+                f"longest in training but too short to flag ({self._example(short)}"
+                f"{self._others(short)}): look at those times yourself"
             )
         for found, why in ((unseen, "never saw"), (sparse, "saw too little of")):
             if found:
@@ -201,6 +206,18 @@ class SilenceProfile:
                     "look at those times yourself"
                 )
         return f"note: {'; '.join(parts)}" if parts else None
+
+    @staticmethod
+    def _others(silences: list[Silence], shown: int = 3) -> str:
+        """`; also ...` naming up to `shown` more of `silences` (value@start, length)."""
+        rest = sorted(silences, key=lambda s: -s.length)[1 : 1 + shown]
+        if not rest:
+            return ""
+        named = ", ".join(
+            f"{s.value or 'the log'}@{s.start.isoformat()} ({s.length:,})" for s in rest
+        )
+        more = len(silences) - 1 - len(rest)
+        return f"; also {named}" + (f" and {more:,} more" if more else "")
 
     def _example(self, silences: list[Silence]) -> str:
         """The longest of `silences` in words, with its value's longest in training."""

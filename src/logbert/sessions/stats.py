@@ -419,7 +419,8 @@ class SessionizeStats:
                 text += f" ({self.n_labels_unused_anomalous:,} of them labelled anomalous)"
             if self.n_labels_silent:
                 text += (
-                    f", {self.n_labels_silent:,} of them time windows with no event (silences)"
+                    f", {self.n_labels_silent:,} of them windows in which their value wrote "
+                    "nothing"
                 )
         if self.categories:
             ranked = sorted(self.categories.items(), key=lambda item: (-item[1], item[0]))

@@ -181,3 +181,16 @@ def test_length_on_count_windows_is_said_to_judge_only_a_shorter_last_window():
     by_time = Pipeline(detector_class("length")(), sessionizer=SessionizerSettings(window="5m"))
     by_time.fit(sessions, log=lines.append)
     assert not [line for line in lines if "count windows" in line]
+
+
+def test_a_cut_time_window_is_said_to_be_judged_by_unseen_keys_alone_under_ecvc():
+    """QA Resque: ecvc scored each host's last window 0.0 while the note said "the verdict
+    rests on those" events: ecvc judges no partial window's mix, only keys training lacked."""
+    for name in ("ecvc", "new-event+length+ecvc"):
+        pipeline = with_lifetime(detector_class(name)(), 0.08)
+        pipeline.sessionizer = SessionizerSettings(window="5m")
+        note = pipeline.open_sessions_note(2)
+        assert note.endswith(
+            "hold the events written inside the log, and ecvc judges in them only keys "
+            "training never saw: a part of a window's mix is no window's"
+        )

@@ -185,3 +185,19 @@ def test_a_time_window_the_logs_end_cut_is_open_whatever_its_last_key():
     assert lifecycle.open_mask(last, end).tolist() == [False, True]  # sessions by id
     assert lifecycle.open_mask(last, end, clock_cut=True).tolist() == [True, True]
     assert lifecycle.batch(last, end, clock_cut=True).is_open.tolist() == [True, True]
+
+
+def test_a_time_window_the_log_ends_in_its_last_hundredth_is_whole():
+    """QA Resque: each host's last 5-minute window, its log ending at 10:59:59, was open, and
+    ecvc, which judges no open window's mix, scored a whole window of jobs run without their
+    fork hooks 0.0."""
+    windows = [_session(i, i / 12, 1 / 12) for i in range(24)]  # 5-minute windows, 2 hours
+    lifecycle = SessionLifecycle().fit(windows)
+    last = _session(24, 2, 1 / 12)  # 22:00 to 22:05
+    for seconds_before, still_open in ((1, False), (3, False), (4, True), (120, True)):
+        end = last.end - timedelta(seconds=seconds_before)  # (1% of 5 minutes: 3 s)
+        assert lifecycle.open_mask([last], end, clock_cut=True).tolist() == [still_open]
+    # sessions by id keep their rule: one younger than the lifetime is open (its last key one
+    # that ends no session)
+    young = _session(25, 2, 1 / 12, keys=(1, 9))
+    assert lifecycle.open_mask([young], young.end - timedelta(seconds=1)).tolist() == [True]

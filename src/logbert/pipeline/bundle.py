@@ -117,6 +117,8 @@ LABELS_FROM_LINES = (
 
 # detectors that judge a session's events and their order only (`window_blind_spot_note`)
 ORDER_ONLY_DETECTORS = frozenset({"logbert", "deeplog", "ngram", "new-event"})
+# detectors that judge an open session's mix of events not at all, only its unseen keys
+MIX_WHOLE_ONLY = frozenset({"ecvc"})
 
 
 class Pipeline:
@@ -584,12 +586,17 @@ class Pipeline:
         # verdict); its "lifetime" is its length, and it runs no longer: said as what it is
         # (QA Open vSwitch, Jira, Keycloak: "may still be running" of each file's last window)
         if self._cut_by_time():
+            verdict = "and the verdict rests on those"
+            if MIX_WHOLE_ONLY & set(detector.name.split("+")):  # (QA Resque: said of ecvc's 0.0)
+                verdict = (
+                    f"and ecvc judges in {them} only keys training never saw: a part of a "
+                    "window's mix is no window's"
+                )
             return (
                 f"{count(n_open, 'time window')} {'is' if one else 'are'} cut by the log's start "
                 f"or end (the first or last of each stream){column}: {they} "
                 f"hold{'s' if one else ''} the events written inside the log, " + (
-                    "and the verdict rests on those" if judging else
-                    f"and {they} {'is' if one else 'are'} treated as open"
+                    verdict if judging else f"and {they} {'is' if one else 'are'} treated as open"
                 )
             )  # fmt: skip
         if detector.skips_open_ends:

@@ -40,6 +40,11 @@ from logbert.sessions.io import (
 )
 
 LIFETIME_QUANTILE = 0.99
+# a time window the log's end cut within this share of its length before its end holds all but
+# a few of its events: whole (QA Resque: each host's last 5-minute window, its log ending at
+# 10:59:59, was open, and ecvc judged none of its mix: a whole window of jobs run without their
+# fork hooks scored 0.0)
+NEARLY_WHOLE = 0.01
 FINAL_KEY_SHARE = 0.1  # a key ending this share of training sessions, and nothing else, ends
 LOG_END_KEY = "logbert.log_end"  # Parquet metadata: the last event of the log a part came from
 
@@ -248,6 +253,14 @@ def _still_writing(session: Session, end: datetime, lifetime: float) -> bool:
     return duration > lifetime and quiet <= duration / (len(session.keys) - 1)
 
 
+def _nearly_whole(session: Session, end: datetime | None, lifetime: float) -> bool:
+    """Whether a time window (`lifetime`: its length) reaches within `NEARLY_WHOLE` of its
+    length of `end`, the log's last event."""
+    if session.start is None or end is None:
+        return False
+    return (end - session.start).total_seconds() >= lifetime * (1 - NEARLY_WHOLE)
+
+
 def _cut_at_start(session: Session, lifetime: float) -> bool:
     """Whether a time window is shorter than windows are (`lifetime`, its clock's span): the
     log's start cut it, and it starts at the log's first event (`WindowSessionizer`)."""
@@ -315,7 +328,10 @@ class SessionLifecycle:
         final = getattr(self, "final_keys_", frozenset())
         if final and not clock_cut:  # a session that ended as sessions end is whole, however young
             still &= np.array([not s.keys or s.keys[-1] not in final for s in sessions], bool)
-        if clock_cut:  # ... and a window the log's start cut is shorter than its clock's span
+        if clock_cut:  # a window the log's end cut in its last hundredth is whole (above) ...
+            last = end or log_end(sessions)
+            still &= np.array([not _nearly_whole(s, last, lifetime) for s in sessions], bool)
+            # ... and a window the log's start cut is shorter than its clock's span
             still |= np.array([_cut_at_start(s, lifetime) for s in sessions], dtype=bool)
         return still
 

@@ -642,7 +642,7 @@ def test_labelled_anomalies_that_became_no_session_are_a_warning_and_in_the_json
     evaluation = tmp_path / "evaluation.json"
     result = invoke("evaluate", model, kept, "--logs", "--labels", test_labels, "-o", evaluation)
     assert result.exit_code == 0, result.output
-    assert "warning: 1 ids" in result.output and "named no session of these logs" in result.output
+    assert "warning: 1 id " in result.output and "named no session of these logs" in result.output
     metrics = json.loads(evaluation.read_text())
     assert metrics["n_anomalies"] == 2 and metrics["anomalies_without_session"] == 1
     tp = metrics["confusion_matrix"]["tp"]

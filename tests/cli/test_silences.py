@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from logbert.cli.main import app
+from logbert.errors import LogbertError
 
 runner = CliRunner()
 
@@ -135,3 +136,23 @@ def test_files_named_apart_from_their_training_files_have_their_silences_judged(
     silent = [r for r in rows if r.get("decided_by") == "silence"]
     assert len(silent) == 4 and silent[0]["silence"]["value"].endswith("test/beta/app.log")
     assert silent[0]["session_id"].endswith("test/beta/app.log@2025-12-01T07:00:00")
+
+
+def test_the_silence_margin_is_an_option_of_train(silent_host_logs, tmp_path):
+    train, test, _ = silent_host_logs
+    base = ("train", train, "--logs", "--year", 2025, "--format", "linux", "--model", "length")
+    off = tmp_path / "off"
+    result = invoke(*base, "--by-field", "Host", "--window", "10m", "--silence-margin", 0,
+                    "-o", off)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "note: silences" not in result.output
+    scores = tmp_path / "scores.jsonl"
+    result = invoke("score", off, test, "--logs", "--year", 2025, "-o", scores)
+    assert result.exit_code == 0 and "silent windows" not in result.output
+    assert "fell silent" in result.output  # (judged by nothing: the warning says so again)
+    refused = invoke(*base, "--by-field", "Host", "--window", "10m", "--silence-margin", -1,
+                     "-o", tmp_path / "m")  # fmt: skip
+    assert isinstance(refused.exception, LogbertError)
+    assert "--silence-margin must be 0" in str(refused.exception)
+    refused = invoke(*base, "--by-id", r"id (\d+)", "--silence-margin", 2, "-o", tmp_path / "m")
+    assert "give it with --logs and --window" in str(refused.exception)

@@ -530,9 +530,9 @@ def test_sessions_by_input_file_take_windows_and_an_idle_timeout_per_file():
     })  # fmt: skip
     by_day = SessionizerSettings(by_field="source", window="24h").build()
     windows = list(sessionize_events(by_day, [table]))
-    assert sorted(s.session_id.split("@")[0] for s in windows) == ["Job.A.log"] * 2 + [
-        "Job.B.log"
-    ] * 2
+    assert (
+        sorted(s.session_id.split("@")[0] for s in windows) == ["Job.A.log"] * 2 + ["Job.B.log"] * 2
+    )
     by_run = SessionizerSettings(by_field="source", idle_timeout="6h").build()
     idle = list(sessionize_events(by_run, [table]))
     night = (T0 + day).isoformat()
@@ -791,3 +791,49 @@ def test_a_value_silent_from_some_time_to_the_log_s_end_is_a_warning_too():
         "warning: 'b.log' fell silent inside the log: 26 of its time windows hold no event "
         f"(e.g. b.log@{(T0 + timedelta(minutes=50)).isoformat()})"
     )
+
+
+def test_a_field_name_that_means_another_thing_than_a_field_so_named_is_a_warning():
+    """QA Boundary: CloudEvents' own `source=` (the emitter) beside `--by-field source` (the
+    input file): five hosts one stream of windows, said by nothing, and no way to key by the
+    event's field. QA BuildKit: `--by-field host` read the messages' `host=` (a registry's
+    address) where the header's field is `Host`: a made-up fourth host."""
+    from datetime import datetime
+
+    import pyarrow as pa
+
+    from logbert.sessions.window_sessions import WindowSessionizer
+
+    hosts = ["wkr-1", "wkr-2", "wkr-1", "ctl-1"]
+    events = pa.table({
+        "template_id": [1, 2, 1, 3],
+        "timestamp": [datetime(2026, 12, 3, 6, m) for m in range(4)],
+        "Host": hosts,
+        "content": [f"level=info source=https://b.example/{h} msg=x host=reg:5000" for h in hosts],
+        "source": ["raw.json"] * 4,
+        "line_no": [1, 2, 3, 4],
+    })  # fmt: skip
+    by_file = WindowSessionizer("10m", field="source")
+    ids = {s.session_id for s in by_file.push(events) + by_file.flush()}
+    assert ids == {"raw.json@2026-12-03T06:00:00"}
+    warning = by_file.stats.shadowed_fields_warning()
+    assert warning.startswith("warning: --by-field source keys sessions by the input file, ")
+    assert "(e.g. 'https://b.example/wkr-1'): to key them by that, pass --by-field 'source='" in (
+        warning
+    )
+    assert warning in by_file.stats.warnings(None)
+    by_emitter = WindowSessionizer("10m", field="source=")
+    ids = {s.session_id.partition("@")[0] for s in by_emitter.push(events) + by_emitter.flush()}
+    assert ids == {f"https://b.example/{h}" for h in ("wkr-1", "wkr-2", "ctl-1")}
+    assert by_emitter.stats.shadowed_fields_warning() is None
+    by_word = WindowSessionizer("10m", field="host")
+    by_word.push(events)
+    by_word.flush()
+    assert by_word.stats.shadowed_fields_warning() == (
+        "warning: --by-field host reads the messages' `host=` words, not the header field "
+        "'Host': pass --by-field Host for the header's value (events whose messages hold no "
+        "`host=` are in no session)"
+    )
+    by_header = WindowSessionizer("10m", field="Host")
+    by_header.push(events)
+    assert by_header.stats.shadowed_fields_warning() is None

@@ -164,3 +164,28 @@ def test_the_scoring_note_names_flagged_short_and_unjudged_silences():
     assert "1 silence of values training never saw is not judged (e.g. 'new', 3 windows" in note
     assert "1 silence of values training saw too little of is not judged (e.g. 'sparse'" in note
     assert profile.scoring_note(SilenceRecord([silence("a", 1)], Counter({"a": 9})), 0) is None
+
+
+def test_the_margin_sets_how_much_longer_than_training_a_silence_must_be():
+    """`train --silence-margin`: hosts quiet every night outlast on some night the few nights
+    training saw (QA NFS, BuildKit); a margin of 2 asks for twice the longest, 0 judges none
+    (the pipeline then keeps no profile)."""
+    record = SilenceRecord([silence("a", 4)], Counter({"a": 20, "b": 20}))
+    wide = SilenceProfile(margin=2).fit(record, TEN)
+    assert not wide.judge(silence("a", 8)) and wide.judge(silence("a", 9))
+    assert wide.judge(silence("b", 2))  # (twice nothing: a steady value's rule is unchanged)
+    assert SilenceProfile.from_dict(wide.to_dict(), "p").margin == 2
+    assert "longer than 2 times its longest here" in wide.training_note(record)
+    assert "longer than its longest here" in SilenceProfile().fit(record, TEN).training_note(record)
+
+
+def test_silences_at_the_logs_end_are_said_to_be_at_its_end():
+    """QA Boundary: hosts whose lines stopped a few windows before the file ended were flagged
+    with `at_end: true`, and nothing said such a file may merely have been cut earlier."""
+    profile = SilenceProfile().fit(SilenceRecord([], Counter({"a": 20})), TEN)
+    scored = SilenceRecord([silence("a", 3, at_end=True)], Counter({"a": 20}))
+    note = profile.scoring_note(scored, 3)
+    assert note.endswith(
+        "rows `decided_by: silence`; 1 of them at the log's end (`at_end`: the value never wrote "
+        "again, or its input was cut earlier than the others)"
+    )

@@ -51,6 +51,7 @@ from logbert.sessions.io import check_output_path, create_output_folder, read_se
 from logbert.sessions.lifecycle import recorded_log_end
 from logbert.sessions.sessionize import SessionizerSettings
 from logbert.sessions.settings import read_sessionizer_settings
+from logbert.sessions.silences import MARGIN
 
 
 def command(
@@ -164,6 +165,13 @@ def command(
         "hold fewer than 100 normal sessions, else split).",
     ),
     folds: int = typer.Option(5, "--folds", help="With --calibration cross-fit: the folds."),
+    silence_margin: float = typer.Option(
+        MARGIN,
+        "--silence-margin",
+        help="With --logs and --window: flag a value's silence (windows in a row with none of "
+        "its events) longer than this many times its longest in training, and at least 2 "
+        "windows; 0 judges no silence.",
+    ),
     threads: int = typer.Option(
         0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
     ),
@@ -186,6 +194,15 @@ def command(
         )
     if threads < 0:
         raise LogbertError("--threads must be 0 (torch's default) or more")
+    if silence_margin < 0:
+        raise LogbertError(
+            f"--silence-margin must be 0 (judge no silence) or more, got {silence_margin:g}"
+        )
+    if silence_margin != MARGIN and (not logs or window is None):
+        raise LogbertError(
+            "--silence-margin judges silences of time windows read from raw logs: give it "
+            "with --logs and --window"
+        )
     params = _params(cls, config, epochs, seed)
     detector = _checked_detector(cls, params, config, {"epochs": epochs, "seed": seed})
     if seed is None:  # one seed for the split and the model: a config's seed seeds both
@@ -250,6 +267,7 @@ def command(
         calibration=calibration,
         folds=folds,
         seed=seed,
+        silence_margin=silence_margin,
     )
     fit_options = {"checkpoint_dir": output / "checkpoints", "resume": resume, "log": say}
     accepted = inspect.signature(detector.fit).parameters

@@ -329,6 +329,18 @@ JOINS.append(
         12,
     )
 )
+# a duration of several units in words is one value before its last unit, Bamboo's `duration
+# 4 minutes 42 seconds` beside `duration 52 seconds` (QA: two templates by the build's length,
+# a short build of a plan that usually ran minutes a new event, flagged by every detector)
+_LEADING_UNIT = r"(?:days?|hours?|hrs?|minutes?|mins?)"
+_NEXT_UNIT = r"(?:hours?|hrs?|minutes?|mins?|seconds?|secs?)"
+JOINS.append(
+    (
+        rf"(^|[\s(=:])(\d+(?:{JOIN}\S+)*) ({_LEADING_UNIT}),? (?:and )?(\d+ {_NEXT_UNIT})\b",
+        rf"\1\2{JOIN}\3{JOIN}\4",
+        3,
+    )
+)
 JOINS_ANY = "|".join(p for p, _, _ in JOINS)
 # A list of values is one variable whatever its length: SQL's `IN (17, 23, 42)`, Python's
 # `['SKU-1', 'SKU-2']` (not an object's fields: their names say what it is); so is a quoted
@@ -1168,6 +1180,21 @@ MASKS: list[tuple[str, str, int]] = [
         r"\1" + WILDCARD,
         1,
     ),
+    # a Bamboo build's result key, project and plan (and job) before its number,
+    # `CORE-API-764`, `DATA-ETL-JOB1-399` (QA Bamboo: a template per plan, 17 for one `Saved
+    # build result` event, a new plan's every build a new event); an Oracle code's one word
+    # before its number (`ORA-00600`) stays
+    (r"(^|[\s(\[=:'\"])[A-Z][A-Z0-9]+(?:-[A-Z][A-Z0-9]*){1,2}-[0-9]+($|[\s)\],;:'\"]|\.\s|\.$)",
+     r"\1" + WILDCARD + r"\2", 1),
+    # the command of a Dockerfile step in BuildKit's span, `span="[build 2/5] RUN apk add
+    # --no-cache git"`, read as `span=[build <*>/<*>] RUN <*>` (QA BuildKit: a template per RUN
+    # command, the message's own copy in brackets masked); the instruction stays
+    (r"(span=\[[^\]]*\] [A-Z]+)((?: [^\s=]+)+?)( [A-Za-z_.]+=|$)",
+     r"\1 " + WILDCARD + r"\3", 1),
+    # the user who asked, ending a message, Bamboo's `Build X stop requested by lgarcia` (QA: a
+    # template per user, the next user's stop a new event)
+    (r"(\b(?:requested|triggered|initiated|approved|cancell?ed) by )[a-z][a-z0-9._-]*$",
+     r"\1" + WILDCARD, 1),
     # ... and its queue's name, by default the project's, `<ChangeQueue check: zuul/zuul>`
     (r"(<ChangeQueue [\w.-]+: )[^<>\s]+>", r"\1" + WILDCARD + ">", 1),
     # an id under a camel-cased name ending in Id, Argo CD's `syncId=68981-uuwKH` (QA: its

@@ -100,7 +100,7 @@ from logbert.sessions.lifecycle import (
 )
 from logbert.sessions.options import parse_duration
 from logbert.sessions.sessionize import SessionizerSettings
-from logbert.sessions.silences import Silence, SilenceProfile
+from logbert.sessions.silences import MARGIN, Silence, SilenceProfile
 from logbert.sessions.split import holdout
 from logbert.sessions.text_records import text_key
 from logbert.sessions.window_sessions import SOURCE_FIELD
@@ -140,6 +140,7 @@ class Pipeline:
         calibration: str = "auto",
         folds: int = 5,
         seed: int = 0,
+        silence_margin: float = MARGIN,
     ) -> None:
         self.detector = detector
         self.sessionizer = sessionizer
@@ -155,6 +156,7 @@ class Pipeline:
         self.calibration = calibration
         self.folds = folds
         self.seed = seed
+        self.silence_margin = silence_margin
 
     # --- training -------------------------------------------------------------------------
 
@@ -495,8 +497,14 @@ class Pipeline:
         cut = self.sessionizer
         if summary.silences is None or cut is None or cut.window is None:
             return None
+        if self.silence_margin < 0:
+            raise LogbertError(f"--silence-margin must be 0 or more, got {self.silence_margin}")
+        if not self.silence_margin:  # (`--silence-margin 0`: no silence is judged)
+            return None
         step = parse_duration(cut.step or cut.window)
-        return SilenceProfile().fit(summary.silences, step, paths=cut.by_field == SOURCE_FIELD)
+        return SilenceProfile(self.silence_margin).fit(
+            summary.silences, step, paths=cut.by_field == SOURCE_FIELD
+        )
 
     # --- scoring --------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from logbert.pipeline.files import (
 from logbert.scoring.thresholds import RECALIBRATE, flags_most_normal
 from logbert.sessions.lifecycle import SessionLifecycle
 from logbert.sessions.sessionize import SessionizerSettings
-from logbert.sessions.silences import SilenceProfile
+from logbert.sessions.silences import MARGIN, SilenceProfile
 
 if TYPE_CHECKING:  # the bundle calls this module, never the reverse at run time
     from logbert.pipeline.bundle import Pipeline
@@ -62,6 +62,7 @@ def write_bundle(pipeline: Pipeline, directory: str | Path) -> Path:
         "calibration": pipeline.calibration,
         "folds": pipeline.folds,
         "seed": pipeline.seed,
+        "silence_margin": pipeline.silence_margin,
         "lifecycle": pipeline.lifecycle_.to_dict(),
         "silences": profile.to_dict() if profile is not None else None,
         "model_id": getattr(pipeline, "model_id_", None),
@@ -119,6 +120,7 @@ def read_bundle(cls: type[Pipeline], path: str | Path, *, recalibrating: bool = 
         calibration=record.get("calibration", "split"),
         folds=record.get("folds", 5),
         seed=record.get("seed", 0),
+        silence_margin=record.get("silence_margin", MARGIN),
     )
     pipeline.detector_ = detector
     pipeline.directory_ = directory

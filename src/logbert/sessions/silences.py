@@ -26,6 +26,7 @@ test file named apart from its training file, nothing was judged).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from logbert.errors import LogbertError
 
 STEADY_WINDOWS = 5  # windows a value wrote in training, at least, for its silences to be judged
 MIN_WINDOWS = 2  # empty windows in a row, at least, of a silence judged anomalous
-MARGIN = 1  # ... and more than this many times its value's longest silence in training
+MARGIN = 1.0  # ... and more than this many times its value's longest silence in training
 WHOLE_LOG = ""  # the value of plain windows (no --by-field): the whole log's silences
 WINDOWS_LISTED = 10_000  # window ids one silence gives rows for, at most (a year of 1 h)
 
@@ -79,10 +80,15 @@ class SilenceRecord:
 
 class SilenceProfile:
     """Per value that wrote steadily in training, the longest silence it had there; judges
-    later silences (module doc). Fitted attributes: `longest_` (value -> empty windows in a
-    row, 0 when none), `written_` (value -> windows written), `seen_` (every value that wrote a
-    window in training), `step_seconds_` (the windows' step, which the lengths count), `paths_`
-    (the values are input files, matched by how their paths end: `key_of`)."""
+    later silences (module doc): flagged from `MIN_WINDOWS` windows and past `margin` times
+    that longest (`train --silence-margin`). Fitted attributes: `longest_` (value -> empty
+    windows in a row, 0 when none), `written_` (value -> windows written), `seen_` (every
+    value that wrote a window in training), `step_seconds_` (the windows' step, which the
+    lengths count), `paths_` (the values are input files, matched by how their paths end:
+    `key_of`)."""
+
+    def __init__(self, margin: float = MARGIN) -> None:
+        self.margin = margin
 
     def fit(self, record: SilenceRecord, step: timedelta, paths: bool = False) -> SilenceProfile:
         steady = {v: n for v, n in record.windows.items() if n >= STEADY_WINDOWS}
@@ -98,7 +104,7 @@ class SilenceProfile:
 
     def judge(self, silence: Silence) -> bool:
         """Whether `silence` is anomalous: its value wrote steadily in training, and it is
-        at least `MIN_WINDOWS` windows and longer than `MARGIN` times the value's longest
+        at least `MIN_WINDOWS` windows and longer than `margin` times the value's longest
         there."""
         return self.judge_length(silence.value, silence.length)
 
@@ -107,10 +113,9 @@ class SilenceProfile:
         longest = self.longest(value)
         return longest is not None and length >= self.flagged_from(longest)
 
-    @staticmethod
-    def flagged_from(longest: int) -> int:
+    def flagged_from(self, longest: int) -> int:
         """The shortest silence flagged of a value whose longest in training is `longest`."""
-        return max(MIN_WINDOWS, MARGIN * longest + 1)
+        return max(MIN_WINDOWS, math.floor(self.margin * longest) + 1)
 
     def longest(self, value: str) -> int | None:
         """The longest silence `value` had in training (None: not judged)."""
@@ -144,9 +149,10 @@ class SilenceProfile:
                 f"note: silences are judged for no value: none of the {values:,} wrote "
                 f"{STEADY_WINDOWS} time windows or more in training"
             )
+        times = "" if self.margin == 1 else f"{self.margin:g} times "
         rule = (
-            f"at least {MIN_WINDOWS} windows and longer than {MARGIN} times its longest here, "
-            "is flagged as an anomaly of its own (rows `decided_by: silence`)"
+            f"at least {MIN_WINDOWS} windows and longer than {times}its longest here, is "
+            "flagged as an anomaly of its own (rows `decided_by: silence`; `--silence-margin`)"
         )
         if set(self.longest_) == {WHOLE_LOG}:
             return (
@@ -180,10 +186,17 @@ class SilenceProfile:
             whose = "" if {s.value for s in flagged} == {WHOLE_LOG} else (
                 f" ({values:,} value{_s(values)})"
             )  # fmt: skip
+            at_end = sum(s.at_end for s in flagged)
+            ending = (
+                f"; {at_end:,} of them at the log's end (`at_end`: the value never wrote again, "
+                "or its input was cut earlier than the others)"
+                if at_end
+                else ""
+            )
             parts.append(
                 f"{n_rows:,} time window{_s(n_rows)} of {len(flagged):,} "
                 f"silence{_s(len(flagged))}{whose} flagged, longer than training allows "
-                f"({self._example(flagged)}): rows `decided_by: silence`"
+                f"({self._example(flagged)}): rows `decided_by: silence`{ending}"
             )
         if short:
             parts.append(
@@ -232,6 +245,7 @@ class SilenceProfile:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "margin": self.margin,
             "step_seconds": self.step_seconds_,
             "paths": self.paths_,
             "values": {v: [self.written_[v], n] for v, n in sorted(self.longest_.items())},
@@ -241,7 +255,7 @@ class SilenceProfile:
     @classmethod
     def from_dict(cls, record: dict[str, Any], source: str) -> SilenceProfile:
         try:
-            profile = cls()
+            profile = cls(float(record.get("margin", MARGIN)))
             profile.step_seconds_ = float(record["step_seconds"])
             values = record["values"]
             profile.written_ = {str(v): int(w) for v, (w, _) in values.items()}

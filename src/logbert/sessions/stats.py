@@ -196,6 +196,10 @@ class SessionizeStats:
     # by time window per value: value -> [its empty windows inside its span, its windows
     # written, the first empty one's id, its silences], for the values that fell silent once
     value_silences: dict[str, list] = dataclass_field(default_factory=dict)
+    # --by-field names that mean another thing than a field of the same name: name -> the
+    # header field spelt otherwise, or `=:<a message's value>` for `source` (the input file)
+    # beside the messages' own `source=` (`streaming._note_shadowed_fields`); None: not looked
+    shadowed_fields: dict[str, str] | None = dataclass_field(default=None, compare=False)
     # silences are judged (a model's silence profile, `sessions.silences`), which says its own
     # words of them: the two silence warnings are left out
     silences_judged: bool = False
@@ -757,12 +761,32 @@ class SessionizeStats:
             "night or a healthy host, its silence is normal)"
         )
 
+    def shadowed_fields_warning(self) -> str | None:
+        """`warning: ...` for each `--by-field` name that means another thing than a field
+        of the same name (`shadowed_fields`): what it reads, and how to name the other."""
+        texts = []
+        for name, other in (self.shadowed_fields or {}).items():
+            if other.startswith("=:"):
+                texts.append(
+                    f"--by-field {name} keys sessions by the input file, while the messages "
+                    f"hold a `{name}=` field of their own (e.g. {other[2:]!r}): to key them by "
+                    f"that, pass --by-field '{name}='"
+                )
+            else:
+                texts.append(
+                    f"--by-field {name} reads the messages' `{name}=` words, not the header "
+                    f"field {other!r}: pass --by-field {other} for the header's value (events "
+                    f"whose messages hold no `{name}=` are in no session)"
+                )
+        return f"warning: {'; '.join(texts)}" if texts else None
+
     def warnings(self, pattern: str | None) -> list[str]:
         """Every `warning: ...` line sessionizing has for the user (late events, lines naming
         no id of the --by-id regex `pattern`, sessions out of time order, labels-file ids
         naming no session), for each caller to print the same ones."""
         found = (
             self.late_warning(),
+            self.shadowed_fields_warning(),
             self.silence_warning(),
             self.value_silence_warning(),
             self.unmatched_warning(pattern),

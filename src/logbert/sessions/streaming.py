@@ -386,7 +386,37 @@ def _named_nowhere(field: str, messages: pa.Array | None) -> bool:
     """Whether no message of `messages` holds `field=` (False when there are none to ask)."""
     if messages is None:
         return False
-    return not pc.any(pc.match_substring(messages, f"{field}=")).as_py()
+    return not pc.any(pc.match_substring(messages, f"{field.removesuffix('=')}=")).as_py()
+
+
+def _note_shadowed_fields(events: Events, names: list[str], stats: SessionizeStats) -> None:
+    """Keep in `stats.shadowed_fields` (once) the `--by-field` names that mean another thing
+    than the messages' own field of that name, or than a header field spelt in another case:
+    `source` is the input file where a CloudEvents line holds `source=<emitter>` (QA Boundary:
+    five hosts one stream of windows, exit 0), and `host` is the messages' `host=` word
+    (a registry's address) where the header's is `Host` (QA BuildKit: a fourth, made-up host
+    of every builder's registry traffic)."""
+    if stats.shadowed_fields is not None or "content" not in events.schema.names:
+        return
+    columns = events.schema.names
+    stats.shadowed_fields = {}
+    sample = events.column("content").slice(0, 1000)
+    for name in names:
+        if name.endswith("="):
+            continue
+        if name in columns and name == "source":
+            words = _message_field(sample, name).drop_null()
+            if len(words):
+                stats.shadowed_fields[name] = f"=:{words[0].as_py()}"
+        elif name not in columns:
+            cased = [c for c in columns if c.lower() == name.lower() and c not in _RESERVED]
+            if cased:
+                stats.shadowed_fields[name] = cased[0]
+
+
+# the columns events carry besides a format's header fields
+_RESERVED = frozenset({"line_no", "source", "timestamp", "content", "template_id", "template",
+                       "params", "label"})  # fmt: skip
 
 
 def _content_field_hint(absent: list[str]) -> str:
@@ -413,8 +443,8 @@ def _field_values(
     for name in names:
         if name in events.schema.names:
             column = events.column(name)
-        else:
-            column = _message_field(events.column("content"), name)
+        else:  # (`name=`: the message's word, where a column has the name too)
+            column = _message_field(events.column("content"), name.removesuffix("="))
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
         # a padded header value is the value (QA JVM: `gc,start    ` and `gc,start       `,
@@ -475,6 +505,7 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
         batch[ID_COLUMN] = _id_values(batch["content"], id_regex, sessionizer.stats)
     elif sessionizer.field is not None:
+        _note_shadowed_fields(events, field_names(sessionizer.field), sessionizer.stats)
         batch[sessionizer.field] = _field_values(
             events, field_names(sessionizer.field), sessionizer.windows_per_log
         )

@@ -156,3 +156,30 @@ def test_the_silence_margin_is_an_option_of_train(silent_host_logs, tmp_path):
     assert "--silence-margin must be 0" in str(refused.exception)
     refused = invoke(*base, "--by-id", r"id (\d+)", "--silence-margin", 2, "-o", tmp_path / "m")
     assert "give it with --logs and --window" in str(refused.exception)
+
+
+def test_a_report_takes_the_evaluation_and_scores_of_logs_with_silent_windows(
+    silent_host_logs, tmp_path
+):
+    """The scores' silent rows have no score: the report still checks the evaluation's mean
+    against the sessions' scores, and counts both alike (labelled rows only)."""
+    train, test, labels = silent_host_logs
+    model = tmp_path / "model"
+    result = invoke("train", train, "--logs", "--year", 2025, "--format", "linux", "--by-field",
+                    "Host", "--window", "10m", "--model", "ecvc", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    scores, evaluation = tmp_path / "scores.jsonl", tmp_path / "evaluation.json"
+    common = ("--logs", "--year", 2025, "--labels", labels)
+    assert invoke("score", model, test, *common, "-o", scores).exit_code == 0
+    assert invoke("evaluate", model, test, *common, "-o", evaluation).exit_code == 0
+    report = tmp_path / "report.html"
+    result = invoke("report", model, "--scores", scores, "--evaluation", evaluation, "-o", report)
+    assert result.exit_code == 0, result.output
+    # another evaluation's mean is still refused (the check is not skipped for silent rows)
+    metrics = json.loads(evaluation.read_text())
+    metrics["normal_score_mean"] = (metrics["normal_score_mean"] or 0) + 0.5
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(metrics))
+    refused = invoke("report", model, "--scores", scores, "--evaluation", other, "-o", report)
+    assert isinstance(refused.exception, LogbertError)
+    assert "hold different scores" in str(refused.exception)

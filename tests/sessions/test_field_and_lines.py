@@ -837,3 +837,32 @@ def test_a_field_name_that_means_another_thing_than_a_field_so_named_is_a_warnin
     by_header = WindowSessionizer("10m", field="Host")
     by_header.push(events)
     assert by_header.stats.shadowed_fields_warning() is None
+
+
+def test_a_source_field_of_the_messages_is_warned_of_on_the_batch_paths(tmp_path):
+    """QA Concourse: `train --logs ... --by-field source --window 5m` on lager JSON holding
+    `source=atc` said nothing: time windows hold only the columns they read, the messages
+    not among them."""
+    from datetime import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from logbert.sessions.sessionize import sessionize_events, sessionize_file
+    from logbert.sessions.window_sessions import WindowSessionizer
+
+    events = pa.table({
+        "template_id": [1, 2],
+        "timestamp": [datetime(2026, 3, 2, 12, m) for m in range(2)],
+        "content": ["info atc.build.run source=atc", "info guardian.run source=guardian"],
+        "source": ["web-1.log"] * 2,
+        "line_no": [1, 2],
+    })  # fmt: skip
+    for read in (
+        lambda s: list(sessionize_events(s, [events])),
+        lambda s: list(sessionize_file(tmp_path / "e.parquet", s)),
+    ):
+        pq.write_table(events, tmp_path / "e.parquet")
+        sessionizer = WindowSessionizer("5m", field="source")
+        assert [x.session_id for x in read(sessionizer)] == ["web-1.log@2026-03-02T12:00:00"]
+        assert "pass --by-field 'source='" in sessionizer.stats.shadowed_fields_warning()

@@ -311,8 +311,9 @@ _ERRNO_NAME = (
     r"|\bgrpc[-_ ]status|\bclosed since [0-9.]+[a-z]* ago:|\bstream to \S+ closed:"
     # ... and an IDS alert's severity (Suricata's `alert.severity=1`: QA, masked) and the
     # counts of failed and unreachable hosts of Ansible's recap (`failed=1`: QA, a failed
-    # run's recap was a clean one's)
-    rf"|\bseverity=|\bfailed=|\bunreachable="
+    # run's recap was a clean one's), a word of its own: not a dotted counter's, Filebeat's
+    # `libbeat.output.events.failed=357` (QA: a template per count in an outage)
+    rf"|\bseverity=|(?:^|\s)failed=|\bunreachable="
     # ... and a check script's result, Keepalived's ``Script `chk` now returning 1`` (QA: a
     # failing check was a recovering one's event)
     rf"|now returning"

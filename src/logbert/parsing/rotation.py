@@ -30,9 +30,13 @@ _DATED = re.compile(
 # two-digit year: QA, the folder was read newest first)
 # ... and logback's hourly `%d{yyyy-MM-dd_HH}.%i`, NiFi's `nifi-app_2024-05-14_09.0.log` beside
 # the live `nifi-app.log` (QA NiFi: the live file read first, a 2-hour step back unsaid)
+# ... and Filebeat's own `filebeat-20240305.ndjson`, `filebeat-20240305-1.ndjson` (QA: each
+# day's file a log of its own, so no host's test file was its training file, and a crashed
+# host's silence went unjudged)
 _DATED_BEFORE_EXT = re.compile(
     r"^(?P<stem>.+?)[-_.](?P<date>\d{4}-\d{2}-\d{2}(?:[_T]\d{2})?|\d{8}"
-    r"|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}\.\d{2}))(?:[-.](?P<i>\d{1,4}))?(?P<ext>\.log)$"
+    r"|(?P<yy>\d{2}\.\d{2}\.\d{2}_\d{2}\.\d{2}\.\d{2}))(?:[-.](?P<i>\d{1,4}))?"
+    r"(?P<ext>\.(?:log|ndjson))$"
 )
 # ... and log4j2's `filePattern="${name}-%d{MM-dd-yyyy}-%i.log.gz"` after the live name, Pulsar's
 # `pulsar-broker-pbk-01.log-12-04-2026-1.log.gz` (QA Pulsar: read after the live file, another

@@ -248,7 +248,9 @@ def check_evaluation_scores(evaluation: dict, path: Path, table: ScoreTable) -> 
                 f"{anomalous:,} labelled anomalous in the scores; {redo}"
             )
     mean = _evaluated_mean(evaluation)
-    if mean is None or not table.has_deciding or table.n_unscored or not table.scores.size:
+    # (silent windows' rows have no score, and no part in the evaluation's means)
+    unscored = table.n_unscored - table.n_silent
+    if mean is None or not table.has_deciding or unscored or not table.scores.size:
         return
     scores = table.scores[table.labels >= 0] if labelled_only else table.scores
     scored = float(scores.mean()) if scores.size else math.nan
@@ -373,10 +375,19 @@ def _threshold_words(record: dict) -> str:
 
 
 def _evaluated_mean(evaluation: dict) -> float | None:
-    """The mean deciding score over every evaluated session, from the per-class means."""
+    """The mean deciding score over every evaluated session, from the per-class means (of
+    the sessions: flagged silent windows the counts hold have no score, `silences`)."""
     n, n_anomalies = evaluation.get("n_sessions"), evaluation.get("n_anomalies")
     if not (_is_count(n) and _is_count(n_anomalies)) or n == 0:
         return None
+    silent = evaluation.get("silences")
+    if isinstance(silent, dict):
+        anomalous, normal = silent.get("labelled_anomalous"), silent.get("labelled_normal")
+        if not (_is_count(anomalous) and _is_count(normal)):
+            return None
+        n, n_anomalies = n - anomalous - normal, n_anomalies - anomalous
+        if n <= 0 or n_anomalies < 0:
+            return None
     n_normal = n - n_anomalies
     normal = as_float(evaluation.get("normal_score_mean"))
     anomalous = as_float(evaluation.get("anomaly_score_mean"))

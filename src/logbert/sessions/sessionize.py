@@ -47,6 +47,7 @@ from logbert.sessions.streaming import (
     Sessionizer,
     _check_columns,
     _timestamp_micros,
+    note_shadowed_fields,
 )
 from logbert.sessions.window_sessions import WindowSessionizer
 
@@ -109,6 +110,13 @@ def sessionize_file(
         names, sessionizer.required_columns, str(path), sessionizer.field,
         _first_messages(parquet, sessionizer, names, batch_size),
     )  # fmt: skip
+    if sessionizer.field is not None and "content" in names:  # (the columns read below may
+        # hold no messages: names that mean two things are looked for in the first ones)
+        first = next(parquet.iter_batches(batch_size=batch_size, columns=["content"]), None)
+        note_shadowed_fields(
+            names, None if first is None else first.column(0), field_names(sessionizer.field),
+            sessionizer.stats,
+        )  # fmt: skip
     columns = sessionizer.wanted_columns(names)
     batches: Iterator[Events] = parquet.iter_batches(batch_size=batch_size, columns=columns)
     if sessionizer.time_ordered and not _file_in_time_order(parquet, batch_size, str(path)):
@@ -147,6 +155,12 @@ def _first_checked(
                 table.schema.names, sessionizer.required_columns, where, sessionizer.field,
                 table.column("content"),
                 [f for f in sessionizer.stats.header_fields if f != "Content"],
+            )  # fmt: skip
+            # (time windows hold no messages past here: names that mean two things are
+            # looked for now)
+            note_shadowed_fields(
+                table.schema.names, table.column("content"), field_names(sessionizer.field),
+                sessionizer.stats,
             )  # fmt: skip
         yield table
 

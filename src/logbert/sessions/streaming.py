@@ -389,18 +389,23 @@ def _named_nowhere(field: str, messages: pa.Array | None) -> bool:
     return not pc.any(pc.match_substring(messages, f"{field.removesuffix('=')}=")).as_py()
 
 
-def _note_shadowed_fields(events: Events, names: list[str], stats: SessionizeStats) -> None:
+def note_shadowed_fields(
+    columns: Sequence[str],
+    content: pa.Array | pa.ChunkedArray | None,
+    names: list[str],
+    stats: SessionizeStats,
+) -> None:
     """Keep in `stats.shadowed_fields` (once) the `--by-field` names that mean another thing
     than the messages' own field of that name, or than a header field spelt in another case:
     `source` is the input file where a CloudEvents line holds `source=<emitter>` (QA Boundary:
     five hosts one stream of windows, exit 0), and `host` is the messages' `host=` word
     (a registry's address) where the header's is `Host` (QA BuildKit: a fourth, made-up host
-    of every builder's registry traffic)."""
-    if stats.shadowed_fields is not None or "content" not in events.schema.names:
+    of every builder's registry traffic). `columns`: the events' columns; `content`: their
+    messages (the first batch's will do; None: not at hand, look at the next batch)."""
+    if stats.shadowed_fields is not None or content is None:
         return
-    columns = events.schema.names
     stats.shadowed_fields = {}
-    sample = events.column("content").slice(0, 1000)
+    sample = content.slice(0, 1000)
     for name in names:
         if name.endswith("="):
             continue
@@ -505,7 +510,12 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
     if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
         batch[ID_COLUMN] = _id_values(batch["content"], id_regex, sessionizer.stats)
     elif sessionizer.field is not None:
-        _note_shadowed_fields(events, field_names(sessionizer.field), sessionizer.stats)
+        note_shadowed_fields(
+            names,
+            events.column("content") if "content" in names else None,
+            field_names(sessionizer.field),
+            sessionizer.stats,
+        )
         batch[sessionizer.field] = _field_values(
             events, field_names(sessionizer.field), sessionizer.windows_per_log
         )

@@ -32,7 +32,9 @@ def test_a_silent_host_is_alerted_while_silent_then_scored_as_score_logs_does(si
     assert len(early) == 1 and early[0]["early"] and early[0]["open"]
     alert = early[0]
     assert alert["session_id"] == "beta@2025-12-01T07:00:00" and alert["score_name"] == "silence"
-    assert alert["score"] == 3 and alert["threshold"] == 0  # 07:00, 07:10, 07:20 complete
+    assert alert["score"] == 3  # 07:00, 07:10, 07:20 complete
+    # flagged when longer than the threshold (from 2 windows, training's longest 0)
+    assert alert["threshold"] == 1 and alert["silence"]["longest_in_training"] == 0
     assert alert["reason"].startswith("'beta' wrote nothing for 3 time windows so far (since ")
     assert engine.caught_up() == []  # once
     # resumed from a snapshot, the silence is still known as alerted

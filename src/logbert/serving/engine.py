@@ -154,6 +154,8 @@ class DetectionEngine:
         self.known_ids = frozenset(pipeline.parser_.known_ids or pipeline.parser_.template_map())
         self._known_array = np.fromiter(self.known_ids, dtype=np.int64)
         self.detector_keys = _detector_keys(pipeline.detector_)
+        self.silence_profile = getattr(pipeline, "silence_profile_", None)
+        self.silences_alerted: set[str] = set()  # silences alerted while running (`caught_up`)
         self._reset_stream()
         self.newest: datetime | None = None
         self.counters = EngineCounters()
@@ -168,8 +170,6 @@ class DetectionEngine:
         self.earlier_starts = pipeline.earlier_starts()
         # (source, line_no, line) of lines that did not fit the format; the caller clears it
         self.rejects: list[tuple[str, int, str]] = []
-        self.silence_profile = getattr(pipeline, "silence_profile_", None)
-        self.silences_alerted: set[str] = set()  # silences alerted while running (`caught_up`)
 
     def _reset_stream(self) -> None:
         self.parser: Parser = self.pipeline.log_parser(self.year)  # live lines: this year
@@ -182,7 +182,7 @@ class DetectionEngine:
         sessionizer = self.settings.build(track_lines=True, stats=stats)
         if isinstance(sessionizer, WindowSessionizer):
             sessionizer.value_clock = True
-            if getattr(self.pipeline, "silence_profile_", None) is not None:
+            if self.silence_profile is not None:
                 sessionizer.silence_record = SilenceRecord()
                 sessionizer.stats.silences_judged = True
         return sessionizer
@@ -275,8 +275,8 @@ class DetectionEngine:
 
     def _silence_alert(self, silence: Silence, early: bool) -> dict[str, Any]:
         """An alert for a silence: its first empty window's id, the windows it spans, why."""
-        windows = list(silence.windows())
-        first, start, _ = windows[0]
+        first, start, _ = next(silence.windows())
+        end = silence.start + (silence.length - 1) * silence.step + silence.width
         who = "the log" if silence.value == WHOLE_LOG else repr(silence.value)
         since = silence.last_event.isoformat() + "Z" if silence.last_event else "its start"
         longest = self.silence_profile.longest(silence.value)
@@ -284,18 +284,19 @@ class DetectionEngine:
             "alert_id": self.next_alert_id,
             "session_id": first,
             "start": start.isoformat() + "Z",
-            "end": windows[-1][2].isoformat() + "Z",
+            "end": end.isoformat() + "Z",
             "score_name": SILENCE,
-            "score": silence.length,
-            "threshold": longest,
+            "score": silence.length,  # flagged when above the threshold, as a detector's
+            "threshold": self.silence_profile.flagged_from(longest) - 1,
             "is_anomaly": True,
             "detector_flagged": False,
             "open": early,
             "early": early,
             "reason": (
                 f"{who} wrote nothing for {silence.length:,} time windows"
-                f"{' so far' if early else ''} (since {since}), longer than any of its silences "
-                f"in training (longest {longest:,})"
+                f"{' so far' if early else ''} (since {since}), longer than training allows (its "
+                f"longest silence there {longest:,}, flagged from "
+                f"{self.silence_profile.flagged_from(longest):,})"
             ),
             "silence": {
                 "value": silence.value or None,

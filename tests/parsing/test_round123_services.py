@@ -22,3 +22,13 @@ def test_a_dotted_counter_of_failed_events_is_a_number(masked_alike):
     recap = "web01 : ok=3 changed=1 unreachable=0 failed={} skipped=0"
     failed, clean = masked_alike([recap.format(1), recap.format(0)])
     assert failed != clean
+
+
+def test_a_process_status_in_an_event_named_for_its_exit_is_kept(masked_alike):
+    """QA Concourse: Garden's `run.exited ... data.status=137` (a killed container) was a clean
+    exit's `data.status=<*>`; a status in other events stays a number."""
+    exited = "info guardian.api.garden-server.run.exited data.handle=e97e data.status={} source=g"
+    killed, clean = masked_alike([exited.format(137), exited.format(0)])
+    assert killed.endswith("data.status=137 source=g") and clean != killed
+    spawned = "info guardian.api.garden-server.run.spawned data.handle=e97e data.status={}"
+    assert len(set(masked_alike([spawned.format(1), spawned.format(0)]))) == 1

@@ -314,6 +314,10 @@ _ERRNO_NAME = (
     # run's recap was a clean one's), a word of its own: not a dotted counter's, Filebeat's
     # `libbeat.output.events.failed=357` (QA: a template per count in an outage)
     rf"|\bseverity=|(?:^|\s)failed=|\bunreachable="
+    # ... and a process's status in an event named for its exit, Concourse's (Garden's)
+    # `guardian.api.garden-server.run.exited ... data.status=137` (QA: a killed container was a
+    # clean exit's event)
+    rf"|\.exited\b[^\n]*?[\s.]status="
     # ... and a check script's result, Keepalived's ``Script `chk` now returning 1`` (QA: a
     # failing check was a recovering one's event)
     rf"|now returning"

@@ -158,6 +158,20 @@ def test_the_silence_margin_is_an_option_of_train(silent_host_logs, tmp_path):
     assert "give it with --logs and --window" in str(refused.exception)
 
 
+def test_training_with_the_margin_0_warns_of_its_own_silences(silent_host_logs, tmp_path):
+    """`--silence-margin 0`: nothing learns or judges training's silences, so the reading's
+    "fell silent" warning is said, not hidden behind a note that is not written."""
+    _, with_silence, _ = silent_host_logs
+    base = ("train", with_silence, "--logs", "--year", 2025, "--format", "linux", "--model",
+            "length", "--by-field", "Host", "--window", "10m")  # fmt: skip
+    learnt = invoke(*base, "-o", tmp_path / "on")
+    assert learnt.exit_code == 0, learnt.output
+    assert "note: silences" in learnt.output and "fell silent" not in learnt.output
+    off = invoke(*base, "--silence-margin", 0, "-o", tmp_path / "off")
+    assert off.exit_code == 0, off.output
+    assert "fell silent" in off.output and "note: silences" not in off.output
+
+
 def test_a_report_takes_the_evaluation_and_scores_of_logs_with_silent_windows(
     silent_host_logs, tmp_path
 ):

@@ -445,13 +445,18 @@ class Pipeline:
                 "(--by-id REGEX or --window DURATION)"
             )
         self.sessionizer.validate()
+        if self.silence_margin < 0:
+            raise LogbertError(f"--silence-margin must be 0 or more, got {self.silence_margin}")
         fmt = resolve_format(self.log_format, self.year, self.timestamp_format, self.timezone)
         parser = Parser(fmt, self.parser, self._templates_path())
         summary = LogReadSummary(on_chunk=on_read)
+        # (training's silences are learnt, and its note names them, unless the margin is 0:
+        # then nothing judges them and the reading's own "fell silent" warning speaks)
+        learns_silences = self.sessionizer.window is not None and self.silence_margin > 0
         sessions = list(
             read_log_sessions(
                 parser, self.sessionizer, files, summary, labels, rejects_path=rejects_path,
-                judge_silences=self.sessionizer.window is not None,
+                judge_silences=learns_silences,
             )  # fmt: skip
         )
         summary.on_chunk = None
@@ -497,8 +502,6 @@ class Pipeline:
         cut = self.sessionizer
         if summary.silences is None or cut is None or cut.window is None:
             return None
-        if self.silence_margin < 0:
-            raise LogbertError(f"--silence-margin must be 0 or more, got {self.silence_margin}")
         if not self.silence_margin:  # (`--silence-margin 0`: no silence is judged)
             return None
         step = parse_duration(cut.step or cut.window)

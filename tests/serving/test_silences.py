@@ -47,6 +47,10 @@ def test_a_silent_host_is_alerted_while_silent_then_scored_as_score_logs_does(si
     batch = [r for rows_ in pipeline.score_logs([str(test)], year=2025) for r in rows_]
     assert silent == [r for r in batch if r.get("decided_by") == "silence"]
     assert len(silent) == 4
+    # the alert shows what the rows show, down to beta's last line before it fell silent
+    evidence = {key: value for key, value in silent[0]["silence"].items() if key != "windows"}
+    assert {key: alert["silence"][key] for key in evidence} | {"source": "test.log"} == evidence
+    assert lines[evidence["line_no"] - 1].startswith("Dec  1 06:58:10 beta ")
 
 
 def test_a_silence_is_alerted_when_it_ends_without_caught_up_and_at_the_end_of_a_stream(

@@ -145,6 +145,22 @@ def _utc_text(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat() + "Z"
 
 
+def silence_evidence(silence: Silence, profile: SilenceProfile) -> dict[str, Any]:
+    """What a flagged silence's rows and alerts show of it: whose it is, how long, the longest
+    training saw, whether the log ended in it, and the value's last event down to its raw line
+    (file and line number), where an operator starts looking."""
+    evidence: dict[str, Any] = {
+        "value": silence.value or None,  # (None: the whole log, plain windows)
+        "windows": silence.length,
+        "longest_in_training": profile.longest(silence.value),
+        "at_end": silence.at_end,
+        "last_event": _utc_text(silence.last_event),
+    }
+    if silence.last_line is not None:
+        evidence["source"], evidence["line_no"] = silence.last_line
+    return evidence
+
+
 def silence_rows(
     silences: Sequence[Silence],
     profile: SilenceProfile,
@@ -156,15 +172,7 @@ def silence_rows(
     labelled by `labels` (window id -> label) where it names the window."""
     rows = []
     for silence in silences:
-        evidence: dict[str, Any] = {
-            "value": silence.value or None,  # (None: the whole log, plain windows)
-            "windows": silence.length,
-            "longest_in_training": profile.longest(silence.value),
-            "at_end": silence.at_end,
-            "last_event": _utc_text(silence.last_event),
-        }
-        if silence.last_line is not None:
-            evidence["source"], evidence["line_no"] = silence.last_line
+        evidence = silence_evidence(silence, profile)
         for session_id, start, end in silence.windows():
             row: dict[str, Any] = {"session_id": session_id, "start": _utc_text(start)}
             row["end"] = _utc_text(end)

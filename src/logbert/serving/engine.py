@@ -69,6 +69,7 @@ from logbert.parsing.summary import fits_records, records_hint
 from logbert.pipeline import Pipeline, model_directory
 from logbert.pipeline.files import PIPELINE_FILE
 from logbert.pipeline.logs import format_name
+from logbert.pipeline.verdicts import silence_evidence
 from logbert.scoring.score_files import SILENCE
 from logbert.sessions.io import Session
 from logbert.sessions.lifecycle import readable_duration
@@ -298,13 +299,7 @@ class DetectionEngine:
                 f"longest silence there {longest:,}, flagged from "
                 f"{self.silence_profile.flagged_from(longest):,})"
             ),
-            "silence": {
-                "value": silence.value or None,
-                "windows": silence.length,
-                "longest_in_training": longest,
-                "at_end": silence.at_end,
-                "last_event": since if silence.last_event else None,
-            },
+            "silence": silence_evidence(silence, self.silence_profile),
         }
         if getattr(self.pipeline, "model_id_", None) is not None:
             alert["model_id"] = self.pipeline.model_id_

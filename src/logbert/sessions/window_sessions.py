@@ -428,7 +428,11 @@ class WindowSessionizer(Sessionizer):
             self._record_silence(value, last, last_complete + 1, into=(found := []))
             silence = found[0]
             if silence.last_event != (newest := _to_datetime(clock)):  # (its window still open)
-                silence = replace(silence, last_event=newest, last_line=None)
+                held = self._keyed.get((value, last))
+                line = held.lines[-1] if held is not None and held.lines else None
+                silence = replace(
+                    silence, last_event=newest, last_line=None if line is None else tuple(line)
+                )
             yield silence
 
     def _held(self) -> Iterator[tuple[str, _Open, int | None, int | None]]:

@@ -581,3 +581,24 @@ def test_logs_of_mostly_new_templates_get_the_warning_score_gives(trained, tmp_p
     assert "carry templates no line of the training logs had" in result.output
     plain = invoke("watch", model, test_log, "--alerts", tmp_path / "b.jsonl")
     assert "carry templates no line of the training logs had" not in plain.output
+
+
+def test_ids_that_come_back_after_the_idle_timeout_are_warned_of(trained, tmp_path):
+    """QA OpenSMTPD: `--idle-timeout 60s` (as advised) cut each connection that waited out a
+    300 s timeout into two sessions, alerted apart, and the run said nothing of it."""
+    model, test_log = trained
+    lines = lines_of(test_log)
+    later = [  # blk_1500's lines again, an hour later (after every other block)
+        "081109 2" + str(int(line[8]) + 1) + line[9:] for line in lines if "blk_1500 " in line
+    ]
+    log = tmp_path / "came_back.log"
+    log.write_text("".join(lines + later))
+    base = ("watch", model, log, "--idle-timeout", "5m", "--no-early")
+    result = invoke(*base, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 id came back after --idle-timeout 5m had closed its session" in (
+        result.output
+    )
+    assert "(e.g. 'blk_1500')" in result.output
+    result = invoke(*base[:-3], "--idle-timeout", "2h", "--alerts", tmp_path / "b.jsonl")
+    assert result.exit_code == 0 and "came back" not in result.output

@@ -67,6 +67,13 @@ ISO_8601 = (
     r"(?::(?P<S>\d\d)(?:[.,](?P<f>\d+))?)?)?\s*(?P<z>[Zz]|[+-]\d\d(?::?\d\d)?"
     rf"|{_ZONE_WORD})?:?$"  # a colon may end it, Mosquitto's `2025-11-30T10:00:00: msg` (QA)
 )
+# ISO 8601's basic format, `20261201T050021Z` (Shibboleth's audit log, iCalendar, AWS
+# signatures): a `T` and seconds required, so no run of digits is a time; rewritten into the
+# extended form (`_parse_distinct`) that ISO_8601 reads
+_ISO_BASIC = (
+    r"^(\d{4})(\d\d)(\d\d)[Tt](\d\d)(\d\d)(\d\d)((?:[.,]\d+)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?)$"
+)
+_ISO_EXTENDED = r"\1-\2-\3T\4:\5:\6\7"
 # A `<Timestamp>` field takes a date with the clock time after it (`2024-03-05 10:00:00,994`,
 # `2024/03/05 10:00:00 +0100`): the shortest text would stop at the space and date every line
 # at midnight, its time of day read as the next field (`... INFO`: Level '10:00:00,994').
@@ -1874,6 +1881,9 @@ def _parse_distinct(
                     out = pc.if_else(later, _parse_text(text, spec.pattern, year - 1), out)
                 if out.null_count:  # Feb 29 of a year without one (or later than the file)
                     out = pc.coalesce(out, _parse_text(text, spec.pattern, _leap_before(year)))
+    if spec.pattern == ISO_8601 and out is not None and out.null_count:
+        extended = pc.replace_substring_regex(text, _ISO_BASIC, _ISO_EXTENDED)
+        out = pc.coalesce(out, _parse_text(extended, spec.pattern))
     if spec.epoch:
         secs = _parse_epoch(text)
         out = secs if out is None else pc.coalesce(out, secs)

@@ -45,6 +45,7 @@ _OFFSET = r"(?P<s>[+-])(?P<h>\d\d):?(?P<m>\d\d)?"
 OWN_OFFSET = (
     r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?"
     rf"|{'|'.join(ABBREVIATIONS)})[:\]]?$|^\s*\d+(?:\.\d*)?\s*$"
+    r"|\d[Tt]\d{6}(?:[.,]\d+)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"  # ISO 8601 basic: `...T050021Z`
 )
 _MICROS_PER_MINUTE = 60_000_000
 _EPOCH = datetime(1970, 1, 1)

@@ -449,6 +449,10 @@ class Watcher:
         if began:
             lines.append(began)
         lines += [w for w in self._sessionize_warnings() if _said(w) not in self._said_before]
+        timeout = engine.settings.idle_timeout
+        reopened = None if timeout is None else engine.sessionizer.stats.reopened_warning(timeout)
+        if reopened:
+            lines.append(reopened)
         flagged = engine.pipeline.flag_rate_note(
             run("sessions_flagged"), run("sessions_scored"), engine.threshold
         )

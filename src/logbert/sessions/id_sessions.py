@@ -175,7 +175,9 @@ class IdSessionizer(Sessionizer):
                         session = None
                 if session is None:
                     session = _Open(track)
-                    stats.n_reopened += session_id in self._written
+                    if session_id in self._written:
+                        stats.n_reopened += 1
+                        stats.reopened_example = stats.reopened_example or session_id
                 sessions[session_id] = session
                 session.touched = newest
                 if ts is not None and not session.out_of_order and session.last is not None:

@@ -223,6 +223,7 @@ class SessionizeStats:
     labels_repeated_example: str | None = None  # the first such id
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
+    reopened_example: str | None = None  # the first such id
     # ... events older than the newest time read before them by more than the idle timeout
     n_before_idle_clock: int = 0
     before_idle_clock_example: str | None = None  # the first such event's session id
@@ -837,6 +838,26 @@ class SessionizeStats:
             f"warning: anomaly categories that differ only in case or punctuation ({shown}) "
             "are different classes to a model that predicts categories, and their figures are "
             "split among them: write each category one way in the labels"
+        )
+
+    def reopened_warning(self, idle_timeout: str) -> str | None:
+        """`warning: ...` for a live run by id, where ids came back after `idle_timeout`
+        closed their session (`n_reopened`): each such id was judged as two sessions, alerted
+        apart, the later part without its start (QA OpenSMTPD: a connection waiting out its
+        300 s timeout alerted twice, its `connecting` line, which names the destination,
+        alone). `score --logs` says the count in its summary line; `watch` prints no such
+        line. None for runs of a file by `--by-field source`, which are meant."""
+        if not self.n_reopened or (self.field or "").lower() == "source":
+            return None
+        ids = _count(self.n_reopened, "id")
+        return (
+            f"warning: {ids} came back after --idle-timeout {idle_timeout} had closed "
+            f"{'its' if self.n_reopened == 1 else 'their'} session (e.g. "
+            f"{self.reopened_example!r}), so each was judged as two sessions, "
+            "alerted apart and the later part without its start: where an id is one session "
+            "however long it is quiet (a connection waiting out a timeout), raise "
+            "--idle-timeout above its longest quiet; ids a system reuses (process ids) are "
+            "rightly new sessions"
         )
 
     def reused_ids_warning(self) -> str | None:

@@ -1,0 +1,38 @@
+"""What blind QA round 124 (OpenSMTPD, Monit, Shibboleth, Mesos) found in reading each log's
+lines and files, and what they read as now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pyarrow.parquet as pq
+import pytest
+
+from logbert.errors import LogbertError
+from logbert.parsing.formats import resolve_format
+from logbert.parsing.pipeline import parse_files
+
+AUDIT = [  # Shibboleth's idp-audit.log: the time in ISO 8601's basic format
+    "20261201T050021Z|urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect|_5ef4|https://wiki",
+    "20261201T050053.25Z|urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect|_aedf|https://zoom",
+    "20261201T060053+0100|urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect|_aedf|https://zoom",
+]
+
+
+def test_iso_8601_basic_times_are_read_as_iso_8601_with_their_offset(tmp_path):
+    """QA Shibboleth: `20261201T050021Z` was refused as not ISO 8601, and read with
+    --timestamp-format the note said its times had no UTC offset (every one ends in `Z`)."""
+    log = tmp_path / "idp-audit.log"
+    log.write_text("\n".join(AUDIT) + "\n")
+    for options in ({}, {"timestamp_format": "%Y%m%dT%H%M%S%z"}):
+        fmt = resolve_format("<Timestamp>|<Content>", **options)
+        summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+        times = pq.read_table(tmp_path / "e.parquet").column("timestamp").to_pylist()
+        assert times[0] == datetime(2026, 12, 1, 5, 0, 21), options
+        assert times[2] == datetime(2026, 12, 1, 5, 0, 53), options
+        assert times[1] == datetime(2026, 12, 1, 5, 0, 53, 250000), options
+        assert not [n for n in summary.notes if "without a UTC offset" in n], options
+    digits = tmp_path / "digits.log"  # a run of digits is no time: a `T` and seconds it needs
+    digits.write_text("20261201050021|a b\n")
+    with pytest.raises(LogbertError, match="read no timestamp"):
+        parse_files([str(digits)], resolve_format("<Timestamp>|<Content>"), tmp_path / "d.pq")

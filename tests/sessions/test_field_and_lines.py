@@ -398,10 +398,6 @@ def test_by_field_missing_lists_the_fields_the_events_have(tmp_path):
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        (  # (together alone they name the id within the field's value)
-            {"by_id": "blk_[0-9]+", "by_field": "Node", "window": "5m"},
-            "--by-id with --by-field names each session by the id within the field's value",
-        ),
         ({"window": "5m", "lines": 10}, "give exactly one of"),
         ({"by_id": "blk_[0-9]+", "lines": 10}, "--by-id takes no --lines"),
         ({"by_field": "Node", "step": "1m"}, "--step slides time windows (--window) or count"),

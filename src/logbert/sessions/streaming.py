@@ -508,7 +508,16 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
         batch["content"] = events.column("content").to_pylist()
     id_regex = getattr(sessionizer, "id_regex", None)
     if id_regex is not None:  # windows per id (`WindowSessionizer`): content is required
-        batch[ID_COLUMN] = _id_values(batch["content"], id_regex, sessionizer.stats)
+        ids = _id_values(batch["content"], id_regex, sessionizer.stats)
+        if sessionizer.field is not None:  # ... within the field's value, a host's `rootfs`
+            within = _field_values(
+                events, field_names(sessionizer.field), sessionizer.windows_per_log
+            )
+            ids = [
+                None if i is None or not v else f"{v}/{i}"
+                for v, i in zip(within, ids, strict=True)
+            ]
+        batch[ID_COLUMN] = ids
     elif sessionizer.field is not None:
         note_shadowed_fields(
             names,

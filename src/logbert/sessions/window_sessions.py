@@ -83,8 +83,11 @@ class WindowSessionizer(Sessionizer):
         id_pattern: str | None = None,
     ) -> None:
         super().__init__(track_lines, stats)
-        self.field = self.stats.field = field
-        # windows per id of a --by-id regex: the first id each message names (`ID_COLUMN`)
+        self.field = field
+        # windows per id of a --by-id regex: the first id each message names (`ID_COLUMN`),
+        # with `field` within its value; the counts speak of ids then, as `IdSessionizer`'s
+        if id_pattern is None:
+            self.stats.field = field
         self.id_pattern = id_pattern
         self.id_regex = compile_id_pattern(id_pattern) if id_pattern is not None else None
         self.key_column = ID_COLUMN if id_pattern is not None else field
@@ -139,9 +142,9 @@ class WindowSessionizer(Sessionizer):
 
     @property
     def required_columns(self) -> list[str]:
-        if self.id_pattern is not None:
-            return ["template_id", "timestamp", "content"]
         fields = field_names(self.field) if self.field is not None else []
+        if self.id_pattern is not None:
+            return ["template_id", "timestamp", "content", *fields]
         return ["template_id", "timestamp", *fields]
 
     def _push(self, batch: dict[str, list]) -> list[Session]:

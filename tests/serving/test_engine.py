@@ -17,6 +17,7 @@ from logbert.pipeline import Pipeline
 from logbert.pipeline.logs import BATCH_ADVICE, LogReadSummary
 from logbert.serving.engine import DetectionEngine, _duration_option
 from logbert.sessions.io import Session
+from logbert.sessions.labels import read_labels
 from logbert.sessions.sessionize import SessionizerSettings
 
 from ..conftest import with_cut_blocks_first
@@ -343,3 +344,46 @@ def test_several_inputs_for_sessions_in_time_order_across_inputs_are_warned_of(m
     # ... while windows per file close by each file's own time (`value_clock`): no warning
     pipeline.sessionizer = SessionizerSettings(window="10m", by_field="source")
     assert DetectionEngine(pipeline).inputs_order_warning(2) is None
+
+
+def test_a_template_mined_in_the_stream_widens_in_later_alerts(model, tmp_path):
+    """QA Mesos: a log shipper's alert showed the template its first line had made, naming
+    another app (`executor 'batch_cache-warmup.<*>' ... failed to start`): the text was kept
+    from the first time the template was seen."""
+    pipeline, _, test_log = model
+    lines = test_log.read_text().splitlines()
+    for block, executor in (("blk_1501", "batch_cache-warmup.9b07bf66-fdbf-4e41-9f0f-af2967167892"),
+                            ("blk_1504", "infra_log-shipper.c809fc7d-5a21-4aaa-b74f-c823e41d186e")):
+        at = next(i for i, line in enumerate(lines) if f"Received block {block}" in line)
+        head = lines[at].split(": ", 1)[0]
+        lines.insert(at, f"{head}: Quarantined {block} by executor '{executor}'")
+    engine = DetectionEngine(pipeline)
+    cut = next(i for i, line in enumerate(lines) if "infra_log" in line)
+    alerts = engine.push_lines(lines[:cut], "new.log")  # (pushed apart: a log that grows)
+    alerts += engine.push_lines(lines[cut:], "new.log") + engine.flush()
+    first, second = (
+        next(a for a in alerts if a["session_id"] == block) for block in ("blk_1501", "blk_1504")
+    )
+    assert first["reason"].endswith("Quarantined <*> by executor 'batch_cache-warmup.<*>'")
+    assert second["reason"].endswith("Quarantined <*> by executor '<*>'")
+
+
+def test_a_combinations_alert_names_the_parts_that_flagged(raw_logs):
+    """QA Monit: a combination's alert read `score 0.625 > threshold 0`, not which part (its
+    score rows name them, `parts_flagging`)."""
+    from logbert.models.combined import CombinedDetector
+
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = Pipeline(
+        CombinedDetector(parts=("new-event", "length")),
+        sessionizer=SessionizerSettings(by_id=r"blk_-?\d+"),
+        log_format="hdfs",
+    ).fit_logs([str(train_log)], read_labels(train_labels))
+    engine = DetectionEngine(pipeline, early_alerts=False)
+    alerts = engine.push_lines(test_log.read_text().splitlines(), test_log.name) + engine.flush()
+    assert alerts and all(a["parts_flagging"] for a in alerts)
+    alert = alerts[0]
+    parts = alert["parts_flagging"]
+    own = "its" if len(parts) == 1 else "their"
+    assert alert["reason"].endswith(f"({', '.join(parts)} past {own} own)")
+    assert "new-event" in parts

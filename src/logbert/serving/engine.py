@@ -215,6 +215,8 @@ class DetectionEngine:
         if new - self._seen_new:
             self._seen_new |= new
             self.counters.templates_new = len(self._seen_new)
+        if new:  # (a template mined here widens as its lines come: QA Mesos, a log shipper's
+            # alert named the first line's `executor 'batch_cache-warmup.<*>'`)
             self._templates = None
         stats = self.sessionizer.stats
         late_before, unmatched_before = stats.n_late, _unmatched(stats)
@@ -645,8 +647,14 @@ class DetectionEngine:
         )
 
     def _reason(self, row: dict[str, Any]) -> str:
+        """Why a closed session is alerted; a combination's names the parts past their own
+        thresholds (QA Monit: `score 0.625 > threshold 0` said not that `length` flagged)."""
         name = self.info.score
-        return f"{name} {row[name]:.6g} > threshold {self.info.value:.6g}"
+        reason = f"{name} {row[name]:.6g} > threshold {self.info.value:.6g}"
+        parts = row.get("parts_flagging")
+        if parts:
+            reason += f" ({', '.join(parts)} past {'its' if len(parts) == 1 else 'their'} own)"
+        return reason
 
     def _alert(self, row: dict[str, Any], early: bool, reason: str) -> dict[str, Any]:
         name = self.info.score
@@ -667,6 +675,8 @@ class DetectionEngine:
         alert["early"] = early
         alert["reason"] = reason
         alert["scores"] = {n: row[n] for n in self.pipeline.detector_.score_names}
+        if "parts_flagging" in row:  # (a combination's parts, as score rows name them)
+            alert["parts_flagging"] = row["parts_flagging"]
         if row.get("model_id") is not None:  # the model that wrote it, as in score rows
             alert["model_id"] = row["model_id"]
         alert["top_events"] = row.get("top_events", [])

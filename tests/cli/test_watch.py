@@ -602,3 +602,50 @@ def test_ids_that_come_back_after_the_idle_timeout_are_warned_of(trained, tmp_pa
     assert "(e.g. 'blk_1500')" in result.output
     result = invoke(*base[:-3], "--idle-timeout", "2h", "--alerts", tmp_path / "b.jsonl")
     assert result.exit_code == 0 and "came back" not in result.output
+
+
+def split_by_component(log: Path, folder: Path) -> list[Path]:
+    """`log`'s lines in two files, as two daemons write them: each block's first and last
+    lines (receiving, deletion) in one, those between in the other (a block's session spans
+    both, its events in turn)."""
+    folder.mkdir()
+    ends, middle = folder / "datanode.log", folder / "receiver.log"
+    lines = lines_of(log)
+    inner = ("Received block", "Exception in")
+    ends.write_text("".join(line for line in lines if not any(w in line for w in inner)))
+    middle.write_text("".join(line for line in lines if any(w in line for w in inner)))
+    return [ends, middle]
+
+
+def test_inputs_of_a_model_in_time_order_are_watched_as_one_stream(raw_logs, tmp_path):
+    """QA Mesos (and Longhorn, Zuul): a model trained with --order time on several files was
+    watched one file after another, every session cut where a file's lines ended and judged
+    in parts; now the inputs are merged by time, and watch flags what `score --logs` flags."""
+    train_log, test_log, train_labels, _ = raw_logs
+    train = split_by_component(train_log, tmp_path / "train")
+    test = split_by_component(test_log, tmp_path / "test")
+    model = tmp_path / "model"
+    result = invoke("train", *train, "--logs", "--format", "hdfs", "--by-id", BLOCK, "--order",
+                    "time", "--labels", train_labels, "--model", "ngram", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    flagged = flagged_by_score(model, test[0], tmp_path)  # (one file: the sessions' parts)
+    scores = tmp_path / "both.jsonl"
+    assert invoke("score", model, *test, "--logs", "--output", scores).exit_code == 0
+    expected = {r["session_id"] for r in read_jsonl(scores) if r["is_anomaly"]}
+    assert expected and expected != flagged  # (the parts alone are judged otherwise)
+    alerts = tmp_path / "alerts.jsonl"
+    result = invoke("watch", model, *test, "--alerts", alerts, "--no-early", "--batch-lines", 3)
+    assert result.exit_code == 0, result.output
+    assert "note: watch merges its 2 inputs into one stream in time order" in result.output
+    assert "out of time order" not in result.output
+    assert {a["session_id"] for a in read_jsonl(alerts)} == expected
+    # ... and followed, with a state kept: the same
+    alerts = tmp_path / "followed.jsonl"
+    result = invoke("watch", model, *test, "--follow", "--idle-exit", "0.3", "--poll", "0.05",
+                    "--state-dir", tmp_path / "state", "--alerts", alerts, "--no-early",
+                    "--idle-timeout", "1h")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = invoke("watch", model, *test, "--state-dir", tmp_path / "state", "--alerts", alerts,
+                    "--no-early", "--idle-timeout", "1h")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert {a["session_id"] for a in read_jsonl(alerts)} == expected

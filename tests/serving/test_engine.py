@@ -326,24 +326,27 @@ def test_a_year_given_dates_lines_written_without_one(tmp_path):
     assert now.column("timestamp")[0].as_py().year == datetime.now(UTC).year
 
 
-def test_several_inputs_for_sessions_in_time_order_across_inputs_are_warned_of(model):
+def test_several_inputs_for_sessions_in_time_order_across_inputs_are_merged(model):
     """QA Longhorn: `watch` read six pod files one after another for a model trained with
-    `--order time`, cut each volume's session in two and alerted on all of them, exit 0."""
+    `--order time`, cut each volume's session in two and alerted on all of them, exit 0; then
+    warned of it (QA Mesos: with no way to merge files that grow). They are merged now."""
     pipeline = model[0]
-    assert DetectionEngine(pipeline).inputs_order_warning(6) is None  # line order: as trained
+    assert not DetectionEngine(pipeline).merges_inputs(6)  # line order: as trained
+    assert DetectionEngine(pipeline).inputs_merge_note(6) is None
     pipeline.sessionizer = dataclasses.replace(pipeline.sessionizer, order="time")
     engine = DetectionEngine(pipeline)
-    assert engine.inputs_order_warning(1) is None
-    warning = engine.inputs_order_warning(6)
-    assert warning.startswith("warning: watch reads its 6 inputs one after another, but the")
-    assert "(--order time): a session whose events are in several of them is cut" in warning
+    assert not engine.merges_inputs(1) and engine.merges_inputs(6)
+    note = engine.inputs_merge_note(6)
+    assert note.startswith("note: watch merges its 6 inputs into one stream in time order")
+    assert "its sessions take the events of several inputs in time order" in note
     # QA Portainer: windows by a field, the clock shared: a second file's lines came late
     pipeline.sessionizer = SessionizerSettings(window="10m", by_field="Host")
-    warning = DetectionEngine(pipeline).inputs_order_warning(2)
-    assert "time windows close as the log's time moves on" in warning
-    # ... while windows per file close by each file's own time (`value_clock`): no warning
+    assert "its time windows hold the events of several" in (
+        DetectionEngine(pipeline).inputs_merge_note(2)
+    )
+    # ... while windows per file close by each file's own time (`value_clock`): no merge
     pipeline.sessionizer = SessionizerSettings(window="10m", by_field="source")
-    assert DetectionEngine(pipeline).inputs_order_warning(2) is None
+    assert not DetectionEngine(pipeline).merges_inputs(2)
 
 
 def test_a_template_mined_in_the_stream_widens_in_later_alerts(model, tmp_path):

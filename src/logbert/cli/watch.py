@@ -101,8 +101,8 @@ def command(
         model_dir=model_dir,
         year=year,
     )
-    if (order := engine.inputs_order_warning(len(inputs))) is not None:
-        say(order)
+    if (merged := engine.inputs_merge_note(len(inputs))) is not None:
+        say(merged)
     if follow:
         ends = "exit" if state_dir is None else "the end of a run without --follow"
         note = engine.verdict_note(ends)

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from logbert.errors import LogbertError
 from logbert.parsing.auto import count_continuations
@@ -195,20 +196,34 @@ class DetectionEngine:
     ) -> list[dict[str, Any]]:
         """Parse, sessionize and score `lines` (of input `source`, the first numbered
         `first_line_no`, default: after the last line pushed from `source`); the alerts."""
+        events = self.parse_lines(lines, source, first_line_no)
+        return [] if events is None else self.push_events(events, source)
+
+    def parse_lines(
+        self, lines: Sequence[str], source: str = "-", first_line_no: int | None = None
+    ) -> pa.Table | None:
+        """The events of `lines` (as `push_lines` numbers them), counted and their rejects
+        kept; None when none was parsed. `push_events` then takes them, alone or merged in
+        time order with other inputs' (`serving.merge`)."""
         if first_line_no is None:
             first_line_no = self._next_line.get(source, 1)
         self._next_line[source] = first_line_no + len(lines)
         if not lines:
-            return []
+            return None
         chunk = self.parser.process(list(lines), source, first_line_no)
         self.counters.lines_accepted += chunk.events.num_rows
         self.counters.lines_rejected += len(chunk.rejects)
         self.counters.lines_continuation += count_continuations(chunk.rejects)
         self.rejects.extend(chunk.rejects)
+        return chunk.events if chunk.events.num_rows else None
+
+    def push_events(self, events: pa.Table, where: str) -> list[dict[str, Any]]:
+        """Sessionize and score parsed `events` (`parse_lines`; `where` names their input in
+        errors); the alerts."""
         alerts: list[dict[str, Any]] = []
-        if not chunk.events.num_rows:
+        if not events.num_rows:
             return alerts
-        keys = chunk.events.column("template_id")
+        keys = events.column("template_id")
         ids = keys.drop_null().to_numpy()
         self.counters.events_new += int(np.count_nonzero(~np.isin(ids, self._known_array)))
         new = {int(k) for k in np.unique(ids)} - self.known_ids
@@ -220,7 +235,7 @@ class DetectionEngine:
             self._templates = None
         stats = self.sessionizer.stats
         late_before, unmatched_before = stats.n_late, _unmatched(stats)
-        closed = self.sessionizer.push(chunk.events, where=source)
+        closed = self.sessionizer.push(events, where=where)
         self._saw(stats.last_event)  # any event: a line joining no session says time went on
         self.counters.events_late += stats.n_late - late_before
         self.counters.lines_unmatched += _unmatched(stats) - unmatched_before
@@ -398,33 +413,34 @@ class DetectionEngine:
         (`pipeline.logs.EarlierStarts`; `advice` says what to do where it is printed)."""
         return None if self.earlier_starts is None else self.earlier_starts.warning(advice)
 
-    def inputs_order_warning(self, n_inputs: int) -> str | None:
-        """`warning: ...` when `n_inputs` inputs are watched for a model whose sessions take
-        events in time order across inputs: the engine reads each input's lines as they come,
-        one input after another. Sessions by id or field in time order (`--order time`) are
-        cut where one input's lines end (QA Longhorn: six pod files, each volume two sessions
-        and every one alerted, 478 alerts where `score --logs` flagged 19, exit 0); time
-        windows close as the log's time moves on, so an input read after one that reaches
-        later is late (QA Portainer: 3,009 of an edge agent's 3,051 events not scored, its
-        failing deploys unalerted and the agent said to have fallen silent)."""
+    def merges_inputs(self, n_inputs: int) -> bool:
+        """Whether `n_inputs` watched inputs are merged into one stream in time order
+        (`serving.merge`) for this model: its sessions take events of several inputs in time
+        order (`--order time` by id or field, or time windows not per input file, which close
+        by each file's own time: `WindowSessionizer.value_clock`). One input after another cut
+        such sessions where an input's lines ended (QA Longhorn: six pod files, every volume
+        two sessions, 478 alerts where `score --logs` flagged 19; QA Mesos: a task's master and
+        agent lines, 0 of 192 sessions scored) and made the lines of an input read after one
+        reaching later late (QA Portainer: 3,009 of an edge agent's 3,051 events unscored)."""
         s = self.settings
         if n_inputs < 2 or s.lines is not None or (s.order != "time" and s.window is None):
+            return False
+        return not (s.window is not None and s.by_field == SOURCE_FIELD)
+
+    def inputs_merge_note(self, n_inputs: int) -> str | None:
+        """`note: ...` on how `merges_inputs` reads the inputs (None where it does not)."""
+        if not self.merges_inputs(n_inputs):
             return None
-        if s.window is not None and s.by_field == SOURCE_FIELD:  # each input's windows close by
-            return None  # its own time (`WindowSessionizer.value_clock`; QA OctoPrint, Mimir)
         why = (
-            "time windows close as the log's time moves on: the lines of an input read after "
-            "one whose lines reach later are late, and not scored"
-            if s.window is not None
-            else "the model's sessions take the events of several inputs in time order "
-            "(--order time): a session whose events are in several of them is cut where one "
-            "input's lines end, and each part judged alone"
+            "its time windows hold the events of several inputs"
+            if self.settings.window is not None
+            else "its sessions take the events of several inputs in time order (--order time)"
         )
         return (
-            f"warning: watch reads its {n_inputs} inputs one after another, but {why}; merge "
-            "the inputs into one stream in time order first (e.g. `sort -m -s -k1,1 FILE...` "
-            "where each line starts with a sortable time), or score them with `logbert score "
-            "MODEL FILE... --logs`"
+            f"note: watch merges its {n_inputs} inputs into one stream in time order, as "
+            f"`score --logs` reads them, since {why}: each input's lines wait until every "
+            "input still being read has reached their time; a line that comes after later "
+            "lines of the others were judged is late"
         )
 
     def verdict_note(self, flush: str) -> str | None:

@@ -51,6 +51,7 @@ from logbert.pipeline import model_directory
 from logbert.pipeline.logs import mostly_unseen_warning, quoted_format_name
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.follow import FollowedFile
+from logbert.serving.merge import TimeMerge
 from logbert.serving.wal import ModelIdentity, check_resume
 from logbert.sessions.io import check_output_path, create_output_folder
 
@@ -207,6 +208,8 @@ class Watcher:
         self.say = say or (lambda _line: None)
         self.summary = WatchSummary()
         self._rejects = None
+        # several inputs of a model whose sessions take them in time order: one stream
+        self.merge = TimeMerge() if engine.merges_inputs(len(self.files)) else None
         self._model_record: dict[str, Any] | None = None  # computed once, saved each batch
         # said on resuming when the model's threshold changed since the state was written
         self.threshold_note: str | None = None
@@ -328,7 +331,9 @@ class Watcher:
         try:
             while True:
                 progressed = False
-                for followed in self.files:
+                if self.merge is not None:  # the inputs as one stream in time order
+                    progressed = self._drain_merged(stop)
+                for followed in self.files if self.merge is None else ():
                     if options.follow:
                         progressed |= self._drain(followed, stop)
                     else:  # one after the other, each to its end
@@ -484,6 +489,42 @@ class Watcher:
             self.summary.batches += 1
             self.save_state()
         return any_lines
+
+    def _drain_merged(self, stop: threading.Event) -> bool:
+        """Every line the inputs have now, a batch of each in turn, through `merge` (events
+        released as every input still read reaches their time); whether there were any. The
+        state is saved once nothing is held: a state must not count lines whose events wait
+        in memory. Without --follow, each input is read to its end."""
+        merge, reading = self.merge, {f.source for f in self.files}
+        assert merge is not None
+        any_lines = False
+        while reading and not stop.is_set():
+            for followed in self.files:
+                if followed.source not in reading:
+                    continue
+                wait = 0.0 if self.options.follow else 0.1
+                lines, first = followed.read_lines(self.options.batch_lines, wait)
+                self._notes(followed)
+                if not lines:
+                    if self.options.follow or followed.finished:
+                        reading.discard(followed.source)
+                    continue
+                any_lines = True
+                self.summary.lines += len(lines)
+                self.summary.batches += 1
+                events = self.engine.parse_lines(lines, followed.reading, first)
+                self._write_rejects()
+                if events is not None:
+                    merge.add(followed.source, events)
+            self._push_merged(merge.release(reading))
+        return any_lines
+
+    def _push_merged(self, events: Any) -> None:
+        """Score released events (None: none); save the state once nothing is held."""
+        if events is not None:
+            self.sink.write(self.engine.push_events(events, "the merged inputs"))
+        if self.merge is not None and self.merge.empty:
+            self.save_state()
 
     def _write_rejects(self) -> None:
         rejects = self.engine.rejects

@@ -636,6 +636,9 @@ _SEGMENTS = (  # the longest first: `/api/v1/users`, `/api/users` or `/v1/users`
     # `/_synapse/admin/v1/users/...` (QA Synapse: every request one `/_matrix/<*>` event)
     rf"/(_(?:matrix|synapse)/[a-z_]+/(?:{_VERSION}|r0|unstable)/{_NAME})",
     rf"/({_VERSION}/[0-9a-f]{{32}}/{_NAME})",
+    # ... but not OpenStack Swift's account, `/v1/AUTH_backup/logs/app.gz` (a project's id, or a
+    # reseller's name: QA Swift, a template per named account)
+    rf"/({_VERSION})/AUTH_[^\s\"/?]*",
     rf"/({_MARKED_VERSION}/{_NAME})",  # `/1.0/instances` (`_ROOT_VERSION`)
     # (ArangoDB's `/_api/version`; Odoo's `/web/login` beside `/web/dataset/call_kw/...`,
     # `/web/image/...`: QA, one `/web/<*>` event, a failed login any JSON-RPC call's)

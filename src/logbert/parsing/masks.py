@@ -1163,6 +1163,26 @@ MASKS: list[tuple[str, str, int]] = [
     # from a line training never showed a new event, all nine false alarms)
     (r"(^|[\s(\[=])(vty|tty|ttyS|ttyUSB|ttyAMA|con|aux)[0-9]+($|[\s,.;:)\]])",
      r"\1\2" + WILDCARD + r"\3", 1),
+    # a host's name beside its address, GPFS's `Connecting to 10.10.0.11 nsd01 <c0n0>` (and
+    # its connection id), `Node 10.10.0.23 (cn03) lease renewal is overdue` (QA GPFS: the
+    # address masked, the name kept, a template per node: a new node's or group leader's
+    # routine lines new events)
+    (r"(\b[0-9]{1,3}(?:\.[0-9]{1,3}){3} )[A-Za-z][\w-]*[0-9][\w.-]*( <c[0-9]+n[0-9]+>)",
+     r"\1" + WILDCARD + r"\2", 1),
+    (r"(\b[0-9]{1,3}(?:\.[0-9]{1,3}){3} \()[A-Za-z][\w-]*[0-9][\w.-]*(\))",
+     r"\1" + WILDCARD + r"\2", 1),
+    (r"(^|\s)<c[0-9]+n[0-9]+>($|[\s,.;:)])", r"\1" + WILDCARD + r"\2", 1),
+    # a Kubernetes event's object, `Event(v1.ObjectReference{Kind:"Pod", Namespace:"search",
+    # Name:"indexer-g5jkwlgpt-7rmrg", ...})`: its kind is the event, namespace and name values
+    # (QA cluster-autoscaler: a template per namespace and deployment, one pod's NotTriggerScaleUp
+    # a new event)
+    (r'(ObjectReference\{Kind:"[^"]*", Namespace:")[^"]*(", Name:")[^"]*"',
+     r"\1" + WILDCARD + r"\2" + WILDCARD + '"', 1),
+    # a token OpenStack Swift logs cut short, `gAAAAABbc39668445d06678...`
+    # (QA Swift: one kept in a template, a credential in templates.csv and the evidence)
+    # (a digit inside, long: Android's `querySoundEffectsEnabled...` is a method's name)
+    (r"(^|\s)[A-Za-z0-9_-]{8,}[0-9][A-Za-z0-9_-]{6,}\.\.\.($|\s)", r"\1" + WILDCARD + r"...\2",
+     1),
     # a Kubernetes object's name after its kind and API group, Argo CD's `deployment.apps
     # "catalog-svc" is invalid` (QA Argo CD: a template per application failing to sync, its
     # name kept where it had no digit)

@@ -73,6 +73,20 @@ def test_a_profile_round_trips_through_json_and_a_broken_one_is_refused():
         SilenceProfile.from_dict({"values": {"a": 3}}, "pipeline.json")
 
 
+def test_a_silence_at_the_end_counts_the_last_window_where_the_log_went_through_half_of_it():
+    """QA Swift: an auditor that reports every 30 minutes was flagged at 12:00-12:05, the log
+    ending at 12:00:00: a window the log barely entered is no time a value kept silent."""
+    for end, length in ((120, 5), (125, 6)):  # the log's last event: 02:00:00, then 02:05
+        rows = [("a", m) for m in range(0, end + 1, 5)]  # (a's events every 5 min)
+        rows += [("b", m) for m in range(0, 61, 30)]  # b: every 30 min, last at 01:00
+        sessionizer = WindowSessionizer("10m", field="Host")
+        sessionizer.silence_record = record = SilenceRecord()
+        sessionizer.push(events(sorted(rows, key=lambda r: r[1])))
+        sessionizer.flush()
+        at_end = [s for s in record.silences if s.at_end]
+        assert [(s.value, s.length) for s in at_end] == [("b", length)], end
+
+
 def test_a_silence_names_its_windows_as_the_sessionizer_names_windows():
     ids = [i for i, _, _ in silence("beta", 3).windows()]
     assert ids == [f"beta@2025-12-01T00:{m}:00" for m in ("00", "10", "20")]

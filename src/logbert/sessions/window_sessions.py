@@ -44,6 +44,7 @@ COUNTED_BEFORE_US = _micros(COUNTED_BEFORE - _EPOCH)
 SOURCE_FIELD = "source"  # the input file's name, `--by-field source`: windows per file
 SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (a year of 5 min)
 SILENT_AT_END = 2  # windows after a value's last, to the newest, that are a silence at the end
+SILENT_PART = 0.5  # ... the newest counted where the log went through this share of it
 # with `value_clock`: pushes in a row without an event of a value after which its windows close
 # by the stream's newest time, as windows of a value that fell silent
 QUIET_PUSHES = 2
@@ -314,9 +315,16 @@ class WindowSessionizer(Sessionizer):
         if not self._last_by_value:
             return
         newest = max(index for index, _ in self._last_by_value.values())
+        # ... but the newest window only where the log went through half of it at least: one it
+        # barely entered is no time a value kept silent (QA Swift: an auditor that reports every
+        # 30 minutes flagged at 12:00-12:05, the log ending at 12:00:00, its silence one window
+        # longer than training's longest)
+        end = newest * self._stride + self._width
+        entered = self._newest is not None and end - self._newest > self._width * SILENT_PART
+        until = newest if entered else newest + 1
         for value, (last, written) in self._last_by_value.items():
-            if newest - last >= SILENT_AT_END:
-                self._add_silence(value, written, last, newest + 1, at_end=True)
+            if until - 1 - last >= SILENT_AT_END:
+                self._add_silence(value, written, last, until, at_end=True)
         self._last_by_value = {}  # (counted once)
 
     def _close(self, session: _Open, index: int, value: str | None = None) -> Session:

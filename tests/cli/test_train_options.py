@@ -206,6 +206,20 @@ def test_epochs_reach_the_parts_of_a_combination_that_train_in_epochs():
     assert _params(detector_class("ngram+ecvc"), None, 2, None) == {}  # said to be ignored
 
 
+def test_a_combinations_config_gives_each_part_the_parameters_it_takes(tmp_path):
+    """QA GPFS: `--model logbert+length` with the config written for `--model logbert`
+    (`hidden: 32`) was refused as unknown parameters; now they reach the part that takes them,
+    a part's own `part_params` first, and one no part takes is still an error."""
+    config = tmp_path / "small.yaml"
+    config.write_text("hidden: 32\nlayers: 2\npart_params: {logbert: {layers: 3}}\n")
+    params = _params(detector_class("logbert+length"), config, 2, None)
+    assert params == {"part_params": {"logbert": {"hidden": 32, "layers": 3, "epochs": 2}}}
+    config.write_text("hidden: 32\nwidth: 4\n")
+    with pytest.raises(LogbertError, match="unknown parameters for .*: width; valid: parts, "
+                       "part_params; a part's parameters go under part_params"):
+        _params(detector_class("logbert+length"), config, None, None)
+
+
 def test_a_model_directory_the_os_refuses_is_exit_2_before_training(
     tmp_path, sessions, raw_logs, refused_folder, monkeypatch, capsys
 ):

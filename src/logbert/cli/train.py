@@ -384,10 +384,16 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
         params = _read_config(config)
     accepted = inspect.signature(cls.__init__).parameters
     unknown = set(params) - set(accepted)
+    if unknown and "part_params" in accepted:  # a combination: each to the parts that take it
+        params, unknown = _routed_to_parts(cls, params, unknown)
     if unknown:
+        parts = (
+            "; a part's parameters go under part_params, e.g. `part_params: {logbert: "
+            "{hidden: 32}}`" if "part_params" in accepted else ""
+        )  # fmt: skip
         raise LogbertError(
             f"{config}: unknown parameters for {cls.name}: {', '.join(sorted(unknown))}; "
-            f"valid: {', '.join(p for p in accepted if p != 'self')}"
+            f"valid: {', '.join(p for p in accepted if p != 'self')}{parts}"
         )
     epoch_parts = _parts_with(cls, "epochs") if epochs is not None else []
     if epochs is not None:
@@ -410,6 +416,22 @@ def _params(cls, config: Path | None, epochs: int | None, seed: int | None) -> d
     elif "seed" in accepted:
         params.setdefault("seed", 0)
     return params
+
+
+def _routed_to_parts(cls, params: dict, unknown: set[str]) -> tuple[dict, set[str]]:
+    """A combination's config with each parameter it does not take itself moved into the
+    `part_params` of the parts that take it (QA GPFS: `--model logbert+length` with the
+    config written for `--model logbert`, `hidden: 32`, was refused); those no part takes stay
+    unknown."""
+    routed = {key: _parts_with(cls, key) for key in unknown}
+    part_params = dict(params.get("part_params") or {})
+    for key, parts in routed.items():
+        for part in parts:
+            part_params[part] = {key: params[key], **(part_params.get(part) or {})}
+    kept = {key: value for key, value in params.items() if not routed.get(key)}
+    if part_params:
+        kept["part_params"] = part_params
+    return kept, {key for key, parts in routed.items() if not parts}
 
 
 def _parts_with(cls, parameter: str) -> list[str]:

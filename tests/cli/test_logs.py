@@ -707,3 +707,17 @@ def test_labels_of_reused_ids_that_would_make_most_anomalies_are_refused(tmp_pat
     labels.write_text("session_id,label\n6030,normal\n6031,normal\n")
     result = invoke("evaluate", model, test, "--logs", "--labels", labels, "-o", out)
     assert result.exit_code == 0 and "sessions took the label" in result.output
+
+
+def test_training_on_events_of_no_word_warns_of_them(tmp_path):
+    """QA Shibboleth: `train --logs` on records of values alone made one `<*>` event of all,
+    and said nothing (`parse` says the same warning)."""
+    log = tmp_path / "audit.log"
+    log.write_text("".join(
+        f"20261201T05{i // 60:02d}{i % 60:02d}Z|https://idp.example.edu/p/{i}|ST-{i}-abc\n"
+        for i in range(600)
+    ))  # fmt: skip
+    result = invoke("train", log, "--logs", "--format", "<Timestamp>|<Content>", "--window",
+                    "1m", "--model", "length", "-o", tmp_path / "m")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "warning: 600 of 600 events (100%) are in templates with no word" in result.output

@@ -36,3 +36,23 @@ def test_iso_8601_basic_times_are_read_as_iso_8601_with_their_offset(tmp_path):
     digits.write_text("20261201050021|a b\n")
     with pytest.raises(LogbertError, match="read no timestamp"):
         parse_files([str(digits)], resolve_format("<Timestamp>|<Content>"), tmp_path / "d.pq")
+
+
+def test_events_in_templates_of_no_word_are_a_warning(tmp_path):
+    """QA Shibboleth: the audit log's records (a URL, ids and names between `|`) were one
+    `<*>` template, CAS logins and ticket validations one event, exit 0 and no word."""
+    lines = [
+        f"20261201T05{i // 60:02d}{i % 60:02d}Z|https://idp.example.edu/idp/profile/cas/"
+        f"{'login' if i % 2 else 'serviceValidate'}||https://mail.example.edu/{i}|ST-{i}-abc"
+        for i in range(40)
+    ]
+    log = tmp_path / "idp-audit.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("<Timestamp>|<Content>"), tmp_path / "e.pq")
+    warning = next(w for w in summary.warnings if "templates with no word" in w)
+    assert warning.startswith("warning: 40 of 40 events (100%) are in templates with no word")
+    # a log of words: none (loghub's twelve systems give none either)
+    words = tmp_path / "words.log"
+    words.write_text("".join(f"20261201T0500{i:02d}Z|user {i} logged in\n" for i in range(40)))
+    summary = parse_files([str(words)], resolve_format("<Timestamp>|<Content>"), tmp_path / "w.pq")
+    assert not [w for w in summary.warnings if "no word" in w]

@@ -56,6 +56,7 @@ from logbert.parsing.formats import (
     regex_text_hint,
     resolve_format,
 )
+from logbert.parsing.mask_symbols import WILDCARD
 from logbert.parsing.reader import name_files, source_names
 from logbert.parsing.splitter import split_lines
 from logbert.parsing.state import save_miner
@@ -662,6 +663,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     out += generic_format_warning(run)
     out += empty_message_warning(run) + wordless_level_warning(run) + levelless_warning(run)
     out += offset_first_warning(run)
+    out += wordless_templates_warning(run.template_map(), summary.template_counts)
     # said by check_timestamps: a lone <Time>, or JSON lines without a time key
     guessed = fmt.timestamp is not None and (fmt.timestamp.guessed or run.timeless_json)
     if fmt.timestamp is not None and run._events and summary.timestamps == 0 and not guessed:
@@ -672,6 +674,38 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
             f"lifetimes cannot use them; {_suggestion(run)}"
         )
     return out
+
+
+WORDLESS_SHARE = 0.1  # a share of events in templates of no word that is a warning
+WORDLESS_MIN = 20  # ... of at least this many events
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def wordless_templates_warning(templates: dict[int, str], counts: Counter) -> list[str]:
+    """A warning when at least `WORDLESS_SHARE` of the events (`counts`: events per template
+    id) are in templates with no word left, `<*>` or `<*> <*>|<*>`: their messages were values
+    alone (a URL, an id, a number), so whatever happened, those events are one (QA Shibboleth:
+    the audit log's SAML and CAS records one `<*>` event, the profile that says which masked
+    as a URL, exit 0)."""
+    wordless = {
+        tid: n for tid, n in counts.items()
+        if n and WILDCARD in templates.get(tid, "")  # (a rule of dashes or no message: no value)
+        and not _WORD.search(templates[tid].replace(WILDCARD, " "))
+    }  # fmt: skip
+    total, hits = sum(counts.values()), sum(wordless.values())
+    if hits < WORDLESS_MIN or hits < WORDLESS_SHARE * total:
+        return []
+    shown = sorted(wordless, key=lambda tid: -wordless[tid])[:3]
+    listed = ", ".join(f"{tid} {templates[tid]!r}" for tid in shown)
+    return [
+        f"warning: {hits:,} of {total:,} events ({hits / total:.0%}) are in templates with no "
+        f"word ({listed}{', ...' if len(wordless) > 3 else ''}): their messages were values "
+        "alone (a URL, an id, a number), so whatever happened, those events are one event to "
+        "every detector; a field that says what happened in words (an action, a status) "
+        "tells them apart where the format string keeps it in <Content> or names it <Event>, "
+        "but a URL or an id is masked as a value wherever it stands: look at these lines "
+        "before trusting a model of them"
+    ]
 
 
 EMPTY_MESSAGES = 0.1  # a share of events with an empty message that is a warning

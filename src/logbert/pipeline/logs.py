@@ -44,6 +44,7 @@ from logbert.parsing.summary import (
     spaced_field_warnings,
     unfit_advice,
     wordless_level_warning,
+    wordless_templates_warning,
     zone_field_warnings,
 )
 from logbert.sessions.io import Session
@@ -280,6 +281,8 @@ def read_log_sessions(
     bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
     bad_fit += levelless_warning(parser) + offset_first_warning(parser)
     bad_fit += zone_field_warnings(parser)
+    if not known:  # (training: the templates are mined from these logs)
+        bad_fit += wordless_templates_warning(parser.template_map(), summary.template_counts)
     if known and summary.events >= ALL_UNSEEN_MIN and summary.new_template_events == summary.events:
         raise LogbertError(
             f"none of the {summary.events:,} events of {where} has a template the model's "

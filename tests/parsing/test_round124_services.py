@@ -56,3 +56,13 @@ def test_events_in_templates_of_no_word_are_a_warning(tmp_path):
     words.write_text("".join(f"20261201T0500{i:02d}Z|user {i} logged in\n" for i in range(40)))
     summary = parse_files([str(words)], resolve_format("<Timestamp>|<Content>"), tmp_path / "w.pq")
     assert not [w for w in summary.warnings if "no word" in w]
+
+
+def test_an_smtp_reply_first_in_a_commands_result_keeps_its_class(masked_alike):
+    """QA OpenSMTPD: `result="550 Invalid recipient: <x>"` masked the code, so a temporary
+    452 was a permanent 550's event."""
+    line = 'cf11f25942b06edc smtp failed-command command="RCPT TO:<x@y.z>" result="{} Invalid r"'
+    permanent, temporary, other = masked_alike([line.format(550), line.format(452),
+                                                line.format(551)])  # fmt: skip
+    assert permanent == other and 'result="5xx Invalid r"' in permanent
+    assert temporary != permanent

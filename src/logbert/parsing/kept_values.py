@@ -144,6 +144,9 @@ _STATUS_FORMS = (
     # an SMTP reply's code after the word, `failed attempt 2/3: SMTP 421 try again later` (QA
     # PM2: a temporary and a permanent refusal were one event)
     (r"((?:^|\s)SMTP\s+)", r"($|\s)"),
+    # ... or first in a command's quoted result, OpenSMTPD's `smtp failed-command command="RCPT
+    # TO:<x@y.z>" result="550 Invalid recipient: <x@y.z>"` (QA: a 452 was a 550's event)
+    (r"((?:^|\s)result=\")", r"(\s)"),
     # ... and an HTTP reply's, a Java client's `gateway returned HTTP 503 for order 4711` (QA
     # Quarkus: a 503 was a 404's event, 50 sessions of an outage scored 0)
     (r"((?:^|\s)HTTP\s+)", r"($|[\s,.;:)])"),
@@ -189,7 +192,7 @@ _STATUS_ANY += "".join(
 # starts ` 4.` (or `-4.`) after its reply code
 _STATUS_HINTS = ("status", "code", "http/", "http ", "dsn=", "smtp ", " 2.", " 4.", " 5.",
                  "-2.", "-4.", "-5.", "responded with", "http response headers after",
-                 "http request after", "response=")  # fmt: skip
+                 "http request after", "response=", 'result="')  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
     *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", "Completed ", " on SERVER", '"-" ', "<-- "

@@ -649,3 +649,37 @@ def test_inputs_of_a_model_in_time_order_are_watched_as_one_stream(raw_logs, tmp
                     "--no-early", "--idle-timeout", "1h")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert {a["session_id"] for a in read_jsonl(alerts)} == expected
+
+
+def with_id_less_lines(log: Path, path: Path) -> Path:
+    """`log` with two lines naming no block after each of its lines (a daemon's own)."""
+    lines = []
+    for line in lines_of(log):
+        head = line.split(" INFO ")[0]
+        lines += [line] + [f"{head} INFO dfs.DataNode: heartbeat sent to namenode\n"] * 2
+    path.write_text("".join(lines))
+    return path
+
+
+def test_lines_in_no_session_as_in_training_are_not_blamed_on_the_logs(
+    raw_logs, trained, tmp_path
+):
+    """QA Swift: the replicators' lines, no transaction's, were 70% of training's and of the
+    watched log alike, and watch said to check that these are the logs the model was trained
+    on."""
+    train_log, test_log, train_labels, _ = raw_logs
+    model = tmp_path / "daemon_model"
+    train = with_id_less_lines(train_log, tmp_path / "daemon_train.log")
+    result = invoke("train", train, "--logs", "--format", "hdfs", "--by-id", BLOCK, "--labels",
+                    train_labels, "--model", "ngram", "-o", model)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    watched = with_id_less_lines(test_log, tmp_path / "daemon_test.log")
+    result = invoke("watch", model, watched, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "lines were not scored: " in result.output
+    assert "as in training (67% of its events joined no session)" in result.output
+    assert "Check that these are the logs" not in result.output
+    # a model whose training lines all joined a session: the logs are in doubt, as before
+    plain, _ = trained
+    result = invoke("watch", plain, watched, "--alerts", tmp_path / "b.jsonl")
+    assert "Check that these are the logs the model was trained on" in result.output

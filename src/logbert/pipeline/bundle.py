@@ -491,6 +491,10 @@ class Pipeline:
             log=log,
             end=summary.last_event,
         )
+        # (how many of training's events joined no session: a live run that loses as many
+        # is no sign of other logs, `DetectionEngine.lost_lines_warning`)
+        self.training_["events_read"] = summary.events
+        self.training_["events_in_no_session"] = summary.in_no_session
         self.silence_profile_ = self._silence_profile(summary)
         if self.silence_profile_ is not None and log:
             log(self.silence_profile_.training_note(summary.silences))

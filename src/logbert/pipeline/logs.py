@@ -73,6 +73,8 @@ class LogReadSummary:
     new_templates: int = 0
     events: int = 0  # events with a template (lines that fit the format and a template)
     new_template_events: int = 0  # of them, events whose template no training log line had
+    # events that joined no session (no id or field value, or no time for a window)
+    in_no_session: int = 0
     join_hint: str = ""  # how to join the continuation lines, when most rejects are ones
     # sessions by id or field with an event earlier than one before it, and the first's id
     out_of_order: int = 0
@@ -242,6 +244,7 @@ def read_log_sessions(
     if known:
         summary.notes.extend(_unjudged_new_templates(summary, parser, known, settings))
     stats = sessionizer.stats
+    summary.in_no_session = stats.n_unmatched + stats.n_no_timestamp
     summary.last_event = stats.last_event
     summary.out_of_order = stats.n_out_of_order
     summary.out_of_order_example = stats.out_of_order_example

@@ -52,3 +52,29 @@ def test_a_swift_account_and_a_cut_token_are_values(masked_alike):
     assert masked_alike(["AudioManager: querySoundEffectsEnabled..."]) == [
         "AudioManager: querySoundEffectsEnabled..."
     ]
+
+
+def test_templates_that_several_programs_write_are_a_warning(tmp_path):
+    """QA Swift: `linux` left the syslog tag out of the event, so object-, container- and
+    account-server access lines were one event (a container's update before its object's
+    write unseen), and nothing said so."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    access = '10.0.0.{} - - [14/Mar/2024:10:00:03 +0000] "PUT /sdb{}/1/AUTH_a/c/o" 201 - "tx{}"'
+    lines = [
+        f"Mar 14 10:{i // 60:02d}:{i % 60:02d} stor0{i % 3} {server}: {access.format(i, i, i)}"
+        for i in range(120)
+        for server in ("object-server", "container-server")
+    ]
+    log = tmp_path / "swift.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("linux", year=2024), tmp_path / "e.pq")
+    warning = next(n for n in summary.warnings + summary.notes if "several programs" in n)
+    assert warning.startswith("warning: 240 of 240 events (100%) are in templates that several")
+    assert "object-server 50%, container-server 50%" in warning
+    assert r"--format '<Month> <Date> <Time> <Host> <Event>(\[<PID>\])?: <Content>'" in warning
+    one = tmp_path / "one.log"  # one program: no warning
+    one.write_text("\n".join(line for line in lines if "object-server" in line) + "\n")
+    summary = parse_files([str(one)], resolve_format("linux", year=2024), tmp_path / "o.pq")
+    assert not [n for n in summary.warnings + summary.notes if "several programs" in n]

@@ -13,6 +13,7 @@ says so of a template met more severe than training ever met it (QA Linkerd: tra
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import numpy as np
@@ -227,4 +228,66 @@ class EventFieldMix:
             "the format string (a field needed for sessions that comes after it, a host, can "
             "then key them with --by-id REGEX, and per host windows with --by-id REGEX "
             "--window DURATION)"
+        )
+
+
+PROGRAM_FIELD = "Component"  # a syslog line's program
+# ... in a syslog tag, `program[pid]:`, as the formats that write one read it (others' component
+# is a logger, a class or a source file and line: no program)
+SYSLOG_TAG = r"<Component>(\[<PID>\])?"
+PROGRAM_MIX_SHARE = 0.25  # the share of events in templates several programs write: a warning
+PROGRAM_MIN_SHARE = 0.1  # ... a program writing this share of a template's lines at least
+PROGRAM_MIX_MIN = 50  # ... of at least this many events
+_PID = r"\[[0-9]+\]$"  # (a program's pid written with its name, `sshd[812]`)
+
+
+class ProgramMix:
+    """The lines per template id and program (`PROGRAM_FIELD`, its pid left out): templates
+    that several programs write are one event to every detector, where a syslog collects
+    servers whose lines look alike (QA Swift: object-, container- and account-server access
+    lines one event, a container update before its object's write unseen)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[int, Counter] = {}
+
+    def add(self, ids: np.ndarray, programs: pa.Array) -> None:
+        """Count one chunk: its template ids (negative: none) and their lines' programs."""
+        names = pc.replace_substring_regex(_trimmed(programs.cast(pa.string())), _PID, "")
+        table = pa.table({"id": ids, "program": names})
+        counted = table.group_by(["id", "program"]).aggregate([("id", "count")])
+        for template_id, program, n in zip(
+            counted["id"].to_pylist(), counted["program"].to_pylist(),
+            counted["id_count"].to_pylist(), strict=True,
+        ):  # fmt: skip
+            if template_id >= 0 and program:
+                self.counts.setdefault(template_id, Counter())[program] += n
+
+    def warning(self, templates: dict[int, str], fmt_string: str) -> str | None:
+        """A warning when at least `PROGRAM_MIX_SHARE` of the events are in templates that
+        two programs or more write (each at least `PROGRAM_MIN_SHARE` of its lines), with
+        the example of the largest and a format string that makes the program the event's
+        first word; None otherwise (loghub's Linux: `su` and `sshd` sessions, 12%)."""
+        total = sum(sum(c.values()) for c in self.counts.values())
+        mixed = {
+            tid: counts for tid, counts in self.counts.items()
+            if len(counts) > 1
+            and counts.most_common(2)[1][1] >= PROGRAM_MIN_SHARE * sum(counts.values())
+        }  # fmt: skip
+        hits = sum(sum(c.values()) for c in mixed.values())
+        if hits < PROGRAM_MIX_MIN or hits < PROGRAM_MIX_SHARE * total:
+            return None
+        tid, counts = max(mixed.items(), key=lambda item: sum(item[1].values()))
+        n = sum(counts.values())
+        by = ", ".join(f"{name} {k / n:.0%}" for name, k in counts.most_common(3))
+        event = f"<{PROGRAM_FIELD}>" in fmt_string
+        advice = (
+            f", e.g. --format '{fmt_string.replace(f'<{PROGRAM_FIELD}>', '<Event>')}'"
+            if event else ""
+        )  # fmt: skip
+        return (
+            f"warning: {hits:,} of {total:,} events ({hits / total:.0%}) are in templates that "
+            f"several programs write (e.g. {tid} {templates.get(tid, tid)!r}: {by}): the "
+            f"program (<{PROGRAM_FIELD}>) is no part of the event, so one program's line is "
+            "the same event as another's; where their lines mean different things, name the "
+            f"program <Event> in a format string (it then leads the event's words){advice}"
         )

@@ -122,8 +122,11 @@ from logbert.parsing.inner_time import inner_time_warning
 from logbert.parsing.json_lines import JSON
 from logbert.parsing.levels import (
     LEVEL_DATE,
+    PROGRAM_FIELD,
+    SYSLOG_TAG,
     EventFieldMix,
     LevelMix,
+    ProgramMix,
     is_event_field,
     level_values,
 )
@@ -360,6 +363,7 @@ class Parser(DatingChecks):
         # ... and the severities a model's training met per template (`from_state`)
         self.trained_severities: dict[int, list[str]] = {}
         self.event_field_mix = EventFieldMix()  # ... and a format string's <Status>, <Type>...
+        self.program_mix = ProgramMix()  # ... and the programs that write each template
         self._partials = 0  # lines that are a CRI log's partial records (`CRI_PARTIAL`)
         self.shared_lines: SharedLines | None = None  # several inputs' sampled lines
         self._first_partial: tuple[str, int] | None = None  # ... the first: source, line_no
@@ -792,6 +796,7 @@ class Parser(DatingChecks):
         self._note_midnight()
         level, templates = self._level_field(), self.template_map()
         mixes = [self.event_field_mix.warning(templates)]
+        mixes.append(self.program_mix.warning(templates, self.fmt.written or self.fmt.format))
         if level is not None:
             before = self._before_time(level)
             raised = None
@@ -1202,6 +1207,8 @@ class Parser(DatingChecks):
             named = {f: cols[f] for f in self.fmt.header_fields if is_event_field(f)}
             if named:
                 self.event_field_mix.add(ids, named)
+        if PROGRAM_FIELD in cols and not self.is_models and SYSLOG_TAG in self.fmt.format:
+            self.program_mix.add(ids, cols[PROGRAM_FIELD])
         unmatched = ids < 0
         out.unmatched = int(unmatched.sum())
         uniq, cnt = np.unique(ids[~unmatched], return_counts=True)

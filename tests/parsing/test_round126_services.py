@@ -19,3 +19,19 @@ def test_an_input_that_wrote_its_lines_at_midnight_is_no_date_read_alone(tmp_pat
     started.write_text("".join(f"24/11/2025 00:00:00 :: start step {i}\n" for i in range(7)))
     summary = parse_files([str(busy), str(started)], fmt, tmp_path / "e.parquet")
     assert not [w for w in summary.warnings if "midnight" in w]
+
+
+def test_a_perforce_command_is_the_event_and_its_arguments_a_value(masked_alike):
+    """QA Perforce: p4d's quoted command with its arguments was one value, fifteen commands
+    one `pid <*> <*> <*> [<*>] <*>` event (an obliterate by a normal user a sync's)."""
+    record = "pid {} {}@ws 10.20.9.{} [p4v/2023.2/NTX64/2468153/v93] '{}'"
+    sync, other_sync, obliterate, journal = masked_alike([
+        record.format(20004, "trent", 229, "user-sync //depot/main/..."),
+        record.format(20005, "dave", 230, "user-sync -f //depot/rel/2.4/..."),
+        record.format(20006, "dave", 230, "user-obliterate -y //depot/rel/2.4/..."),
+        record.format(92818, "svc", 11, "rmt-Journal"),
+    ])  # fmt: skip
+    assert sync.startswith("user-sync pid <*> ") and sync.endswith(" '<*>'")
+    assert obliterate.startswith("user-obliterate pid <*> ")
+    assert journal.startswith("rmt-Journal pid <*> ") and journal.endswith("]")
+    assert len({sync.split()[0], obliterate.split()[0], journal.split()[0]}) == 3

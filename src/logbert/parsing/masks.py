@@ -726,7 +726,15 @@ _DRUPAL_CANDIDATE = r"^https?://[^|\s]*\|[0-9]{9,11}\|"
 _DRUPAL_RECORD = re.compile(
     _DRUPAL_CANDIDATE + r"([^|]+)\|[^|]*\|[^|]*\|[^|]*\|-?[0-9]*\|[^|]*\|(.*)$"
 )
+# Perforce's p4d command record, `pid 92818 alice@ws 10.0.0.5 [p4v/2023.2/NTX64/2468153]
+# 'user-sync //depot/main/...'`: the command is the event, first (QA Perforce: quoted with its
+# arguments it was one value, fifteen commands one `pid <*> <*> <*> [<*>] <*>` event, an
+# obliterate by a normal user a sync's); its arguments stay one quoted value
+_P4_CANDIDATE = r"\bpid [0-9]+ \S+ \S+ \[[^\]]*\] '[a-z]+-[A-Za-z]"
+_P4_COMMAND = r"^(.*\bpid [0-9]+ \S+ \S+ \[[^\]]*\]) '([a-z]+-[A-Za-z][\w-]*)"
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
+    (re.compile(_P4_COMMAND + r" [^']*'(.*)$"), r"\2 \1 '" + WILDCARD + r"'\3"),
+    (re.compile(_P4_COMMAND + r"'(.*)$"), r"\2 \1\3"),
     (_DRUPAL_RECORD, r"\1: \2"),
     (_GIN_REQUEST, r"\4 \5 \1 \2 \3"),
     (_ROUTED_REQUEST, r"\1" + WILDCARD + r"\2"),
@@ -797,7 +805,7 @@ _REWRITE_CANDIDATES = "|".join(
     f"(?:{candidate})"
     for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _CMC_COMMAND,
                       _OPENHAB_CANDIDATE, _GIN_CANDIDATE, _PIPED_CANDIDATE, _ROUTED_CANDIDATE,
-                      _DRUPAL_CANDIDATE)
+                      _DRUPAL_CANDIDATE, _P4_CANDIDATE)
 )  # fmt: skip
 
 

@@ -305,7 +305,7 @@ class DetectionEngine:
             "end": end.isoformat() + "Z",
             "score_name": SILENCE,
             "score": silence.length,  # flagged when above the threshold, as a detector's
-            "threshold": self.silence_profile.flagged_from(longest) - 1,
+            "threshold": self.silence_profile.flagged_from(silence.value) - 1,
             "is_anomaly": True,
             "detector_flagged": False,
             "open": early,
@@ -314,7 +314,7 @@ class DetectionEngine:
                 f"{who} wrote nothing for {silence.length:,} time windows"
                 f"{' so far' if early else ''} (since {since}), longer than training allows (its "
                 f"longest silence there {longest:,}, flagged from "
-                f"{self.silence_profile.flagged_from(longest):,})"
+                f"{self.silence_profile.flagged_from(silence.value):,})"
             ),
             "silence": silence_evidence(silence, self.silence_profile),
         }

@@ -38,6 +38,13 @@ from logbert.errors import LogbertError
 STEADY_WINDOWS = 5  # windows a value wrote in training, at least, for its silences to be judged
 MIN_WINDOWS = 2  # empty windows in a row, at least, of a silence judged anomalous
 MARGIN = 1.0  # ... and more than this many times its value's longest silence in training
+# ... and so long that, at the value's own share of empty windows in training (each window
+# empty or not by chance, alone), one as long would come less than once in this many spans
+# of training's length: a value that writes now and then has long silences by chance (QA
+# Graphite: a file a new metric is created in every half hour or so, its longest pause in 30
+# hours of training 10 windows, was flagged for 18 windows of 10 more hours; 40 of 43 false
+# windows). A value that wrote every window (a steady host) is flagged from `MIN_WINDOWS`.
+RARE = 0.01
 WHOLE_LOG = ""  # the value of plain windows (no --by-field): the whole log's silences
 WINDOWS_LISTED = 10_000  # window ids one silence gives rows for, at most (a year of 1 h)
 
@@ -92,11 +99,12 @@ class SilenceProfile:
 
     def fit(self, record: SilenceRecord, step: timedelta, paths: bool = False) -> SilenceProfile:
         steady = {v: n for v, n in record.windows.items() if n >= STEADY_WINDOWS}
-        longest = dict.fromkeys(steady, 0)
+        longest, empty = dict.fromkeys(steady, 0), dict.fromkeys(steady, 0)
         for silence in record.silences:
             if silence.value in longest:
                 longest[silence.value] = max(longest[silence.value], silence.length)
-        self.longest_, self.written_ = longest, steady
+                empty[silence.value] += silence.length
+        self.longest_, self.written_, self.empty_ = longest, steady, empty
         self.seen_ = set(record.windows)
         self.step_seconds_ = step.total_seconds()
         self.paths_ = paths
@@ -110,12 +118,25 @@ class SilenceProfile:
 
     def judge_length(self, value: str, length: int) -> bool:
         """Whether `length` empty windows in a row of `value` are anomalous (`judge`)."""
-        longest = self.longest(value)
-        return longest is not None and length >= self.flagged_from(longest)
+        flagged_from = self.flagged_from(value)
+        return flagged_from is not None and length >= flagged_from
 
-    def flagged_from(self, longest: int) -> int:
-        """The shortest silence flagged of a value whose longest in training is `longest`."""
-        return max(MIN_WINDOWS, math.floor(self.margin * longest) + 1)
+    def flagged_from(self, value: str) -> int | None:
+        """The shortest silence of `value` flagged (None: not judged): `MIN_WINDOWS`, past
+        `margin` times its longest in training, and rare at its share of empty windows
+        there (`RARE`; a profile saved before those were kept leaves that out)."""
+        key = self.key_of(value)
+        if key is None:
+            return None
+        shortest = max(MIN_WINDOWS, math.floor(self.margin * self.longest_[key]) + 1)
+        empty = getattr(self, "empty_", {}).get(key)
+        if not empty:  # (none: a steady value, or a profile from before they were kept)
+            return shortest
+        span = self.written_[key] + empty
+        quiet = empty / span  # (a window's chance to be empty)
+        expected = span * (1 - quiet)  # silences to start, one after each written window
+        rare = math.floor(math.log(RARE / expected) / math.log(quiet)) + 1
+        return max(shortest, rare)
 
     def longest(self, value: str) -> int | None:
         """The longest silence `value` had in training (None: not judged)."""
@@ -174,7 +195,7 @@ class SilenceProfile:
         for silence in record.silences:
             longest = self.longest(silence.value)
             if longest is not None:
-                if silence.length >= self.flagged_from(longest):
+                if silence.length >= self.flagged_from(silence.value):
                     flagged.append(silence)
                 elif silence.length > longest:
                     short.append(silence)
@@ -240,7 +261,7 @@ class SilenceProfile:
         return (
             f"e.g. {who} wrote nothing for {worst.length:,} window{_s(worst.length)} from "
             f"{worst.start.isoformat()}, its longest in training {longest:,}, flagged from "
-            f"{self.flagged_from(longest):,}"
+            f"{self.flagged_from(worst.value):,}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,7 +269,9 @@ class SilenceProfile:
             "margin": self.margin,
             "step_seconds": self.step_seconds_,
             "paths": self.paths_,
-            "values": {v: [self.written_[v], n] for v, n in sorted(self.longest_.items())},
+            "values": {
+                v: [self.written_[v], n, self.empty_[v]] for v, n in sorted(self.longest_.items())
+            },
             "seen": sorted(self.seen_),
         }
 
@@ -258,8 +281,10 @@ class SilenceProfile:
             profile = cls(float(record.get("margin", MARGIN)))
             profile.step_seconds_ = float(record["step_seconds"])
             values = record["values"]
-            profile.written_ = {str(v): int(w) for v, (w, _) in values.items()}
-            profile.longest_ = {str(v): int(n) for v, (_, n) in values.items()}
+            profile.written_ = {str(v): int(w) for v, (w, *_) in values.items()}
+            profile.longest_ = {str(v): int(entry[1]) for v, entry in values.items()}
+            if all(len(entry) > 2 for entry in values.values()):  # (kept since session 61)
+                profile.empty_ = {str(v): int(entry[2]) for v, entry in values.items()}
             profile.seen_ = {str(v) for v in record.get("seen", values)}
             profile.paths_ = bool(record.get("paths", False))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

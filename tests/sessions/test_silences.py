@@ -13,6 +13,7 @@ from logbert.errors import LogbertError
 from logbert.sessions.silences import (
     MARGIN,
     MIN_WINDOWS,
+    SPARSE,
     STEADY_WINDOWS,
     WHOLE_LOG,
     Silence,
@@ -61,6 +62,28 @@ def test_a_steady_value_s_silence_longer_than_any_in_training_is_judged_anomalou
     steady = SilenceProfile().fit(SilenceRecord([], Counter({"c": 10})), TEN)
     assert not steady.judge(silence("c", MIN_WINDOWS - 1))
     assert steady.judge(silence("c", MIN_WINDOWS))
+
+
+def test_a_value_that_writes_now_and_then_is_flagged_only_for_a_silence_rare_at_its_rate():
+    """QA Graphite: a file a new metric is created in every half hour or so (49 of 180
+    training windows written, its longest pause 9) was flagged for 18 windows of a longer
+    test; a steadier value's longest pause stays its bound."""
+    sparse = [silence("creates", n) for n in (9, 3, 5, 2, 4, 1, 6) * 18][:47]
+    steadier = [silence("listener", n) for n in (1, 2, 4, 1, 3) * 10]
+    record = SilenceRecord(
+        sparse + steadier, Counter({"creates": 49, "listener": 129, "updates": 180})
+    )
+    profile = SilenceProfile().fit(record, TEN)
+    assert sum(s.length for s in sparse) / (49 + sum(s.length for s in sparse)) > SPARSE
+    assert profile.longest("creates") == 9 and profile.flagged_from("creates") > 18
+    assert not profile.judge(silence("creates", 18))
+    assert profile.judge(silence("creates", profile.flagged_from("creates")))
+    assert profile.flagged_from("listener") == 5  # (past its longest, 4)
+    assert profile.flagged_from("updates") == MIN_WINDOWS  # (never silent)
+    # a profile saved before empty windows were kept judges by the longest alone
+    saved = profile.to_dict()
+    saved["values"] = {v: entry[:2] for v, entry in saved["values"].items()}
+    assert SilenceProfile.from_dict(saved, "pipeline.json").flagged_from("creates") == 10
 
 
 def test_a_profile_round_trips_through_json_and_a_broken_one_is_refused():

@@ -136,6 +136,16 @@ def test_files_named_apart_from_their_training_files_have_their_silences_judged(
     silent = [r for r in rows if r.get("decided_by") == "silence"]
     assert len(silent) == 4 and silent[0]["silence"]["value"].endswith("test/beta/app.log")
     assert silent[0]["session_id"].endswith("test/beta/app.log@2025-12-01T07:00:00")
+    # ... also watched alone: named by its path as given, as `score` names it, not `app.log`
+    # (QA BeeGFS: the one name three training files end as, beta's silence judged by nothing;
+    # QA GPFS: alert ids apart from score's)
+    alerts = tmp_path / "alerts.jsonl"
+    watched = tmp_path / "test" / "beta" / "app.log"
+    result = invoke("watch", model, watched, "--year", 2025, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in alerts.read_text().splitlines()]
+    (alert,) = [r for r in rows if r["score_name"] == "silence"]
+    assert alert["session_id"] == f"{watched}@2025-12-01T07:00:00"
 
 
 def test_the_silence_margin_is_an_option_of_train(silent_host_logs, tmp_path):

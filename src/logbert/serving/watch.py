@@ -54,6 +54,7 @@ from logbert.serving.follow import FollowedFile
 from logbert.serving.merge import TimeMerge
 from logbert.serving.wal import ModelIdentity, check_resume
 from logbert.sessions.io import check_output_path, create_output_folder
+from logbert.sessions.window_sessions import SOURCE_FIELD
 
 STATE_FILE = "state.json"
 STATE_VERSION = 1
@@ -201,7 +202,7 @@ class Watcher:
         self.engine = engine
         self.files = [
             FollowedFile(path, options.follow, source=name)
-            for path, name in zip(inputs, source_names(inputs), strict=True)
+            for path, name in zip(inputs, _input_names(engine, inputs), strict=True)
         ]
         self.sink = sink
         self.options = options
@@ -547,6 +548,20 @@ class Watcher:
             self.say(note)
             self.summary.notes.append(note)
         followed.notes.clear()
+
+
+def _input_names(engine: DetectionEngine, inputs: list[str]) -> list[str]:
+    """Each input's `source`: for a model of windows per input file (`--by-field source`),
+    its path as given, the name `score --logs` gives a file of a folder and the one a
+    silence is matched by against training's files (QA BeeGFS: watching two of thirteen
+    files named one `beegfs-storage.log`, which three training files ended as: its 50-minute
+    silence judged by nothing, unsaid; QA GPFS: alerts named `mmfs.log@...` where `score`
+    said `logs/test/cn03/mmfs.log@...`); else the shortest name that tells them apart
+    (`source_names`)."""
+    settings = engine.settings
+    if settings.by_field == SOURCE_FIELD and settings.window is not None:
+        return [source_names([path])[0] if path == STDIN else path for path in inputs]
+    return source_names(inputs)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

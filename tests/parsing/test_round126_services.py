@@ -35,3 +35,16 @@ def test_a_perforce_command_is_the_event_and_its_arguments_a_value(masked_alike)
     assert obliterate.startswith("user-obliterate pid <*> ")
     assert journal.startswith("rmt-Journal pid <*> ") and journal.endswith("]")
     assert len({sync.split()[0], obliterate.split()[0], journal.split()[0]}) == 3
+
+
+def test_an_objects_method_after_its_repr_is_the_event(masked_alike):
+    """QA Graphite: `CarbonClientFactory(10.0.1.5:2004:None)::startedConnecting (...)` was one
+    word: a connection's start and its success one event, each destination's letter (`:a`,
+    `:b`) a template of its own."""
+    started, made, made_b = masked_alike([
+        "CarbonClientFactory(10.0.1.5:2004:None)::startedConnecting (10.0.1.5:2004)",
+        "CarbonClientFactory(10.0.1.5:2004:a)::connectionMade (10.0.1.5:2004)",
+        "CarbonClientFactory(10.0.1.6:2004:b)::connectionMade (10.0.1.6:2004)",
+    ])  # fmt: skip
+    assert started == "CarbonClientFactory::startedConnecting <*> (<*>:<*>)"
+    assert made == made_b == "CarbonClientFactory::connectionMade <*> (<*>:<*>)"

@@ -732,7 +732,14 @@ _DRUPAL_RECORD = re.compile(
 # obliterate by a normal user a sync's); its arguments stay one quoted value
 _P4_CANDIDATE = r"\bpid [0-9]+ \S+ \S+ \[[^\]]*\] '[a-z]+-[A-Za-z]"
 _P4_COMMAND = r"^(.*\bpid [0-9]+ \S+ \S+ \[[^\]]*\]) '([a-z]+-[A-Za-z][\w-]*)"
+# an object's repr before its method, Graphite carbon's `CarbonClientFactory(10.0.1.5:2004:a)::
+# connectionMade (10.0.1.5:2004)`: the class and method are the event, first, the object's
+# arguments one value (QA Graphite: one word, `startedConnecting` and `connectionMade` were one
+# event, and each destination's letter a template)
+_REPR_METHOD_CANDIDATE = r"^[A-Z][A-Za-z0-9_]*\([^()\s]*\)::[A-Za-z_]"
+_REPR_METHOD = r"^([A-Z][A-Za-z0-9_]*)\([^()\s]*\)::([A-Za-z_]\w*)(.*)$"
 _CSV_REWRITES = _filterlog_patterns() + _nagios_patterns() + [
+    (re.compile(_REPR_METHOD), r"\1::\2 " + WILDCARD + r"\3"),
     (re.compile(_P4_COMMAND + r" [^']*'(.*)$"), r"\2 \1 '" + WILDCARD + r"'\3"),
     (re.compile(_P4_COMMAND + r"'(.*)$"), r"\2 \1\3"),
     (_DRUPAL_RECORD, r"\1: \2"),
@@ -805,7 +812,7 @@ _REWRITE_CANDIDATES = "|".join(
     f"(?:{candidate})"
     for candidate in (_CSV_CANDIDATE, "AUDIT: ", _NAGIOS_CANDIDATE, _CMC_COMMAND,
                       _OPENHAB_CANDIDATE, _GIN_CANDIDATE, _PIPED_CANDIDATE, _ROUTED_CANDIDATE,
-                      _DRUPAL_CANDIDATE, _P4_CANDIDATE)
+                      _DRUPAL_CANDIDATE, _P4_CANDIDATE, _REPR_METHOD_CANDIDATE)
 )  # fmt: skip
 
 

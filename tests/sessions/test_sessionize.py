@@ -262,7 +262,7 @@ def test_an_id_cut_before_its_sub_id_is_told_how_to_keep_them_one_session(make_e
     pattern = r'(?:job |added ")(\d+)\b'
     warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
     assert "'job 500001' in 'job 500001.1'" in warning and "with \\b" not in warning
-    fixed = r'(?:job |added ")(\d+)(?:\.\d+)?'
+    fixed = r'(?:job |added ")(\d+)(?:\.\d+)*'
     assert warning.endswith(f"match it outside the id: '{fixed}'")
     sessions, stats = by_id(path, fixed, batch_size=16)
     assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None
@@ -280,7 +280,24 @@ def test_a_child_named_after_its_session_s_id_is_told_how_to_keep_them_one_sessi
     path = make_events(content=lines, template_id=[i % 3 for i in range(60)])
     pattern = r"(pvc-[0-9a-f-]{36})"
     warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
-    fixed = r"(pvc-[0-9a-f-]{36})(?:\-(?:[a-z]+[-_])?[0-9a-f]+)?"
+    fixed = r"(pvc-[0-9a-f-]{36})(?:\-(?:[a-z]+[-_])?[0-9a-f]+)*"
+    assert warning.endswith(f"match it outside the id: '{fixed}'")
+    sessions, stats = by_id(path, fixed, batch_size=16)
+    assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None
+
+
+def test_children_named_after_children_are_told_how_to_keep_them_one_session(make_events):
+    r"""QA cert-manager: an order is named after its certificate and revision (`api-tls-4-
+    3816284971`); the advice `(?:\-\d+)?` followed, the next run warned of the next level."""
+    lines = []
+    for i in range(20):
+        cert = f"svc{chr(97 + i)}-tls"
+        lines += [f'certificate="{cert}" issuing', f'orderName="{cert}-{i % 5}-38162{i:05d}" ok',
+                  f'challenge="{cert}-{i % 5}-38162{i:05d}-1{i:08d}" presented']  # fmt: skip
+    path = make_events(content=lines, template_id=[i % 3 for i in range(60)])
+    pattern = r"([a-z][a-z0-9-]*?-tls)"
+    warning = by_id(path, pattern, batch_size=16)[1].cut_ids_warning(pattern)
+    fixed = r"([a-z][a-z0-9-]*?-tls)(?:\-\d+)*"
     assert warning.endswith(f"match it outside the id: '{fixed}'")
     sessions, stats = by_id(path, fixed, batch_size=16)
     assert len(sessions) == 20 and stats.cut_ids_warning(fixed) is None

@@ -113,17 +113,24 @@ KEYS_NOTED = 10_000  # by field: the keys of events with no value noted, at most
 # its engine `-e-0` (QA Longhorn: warned on every run, and "the whole id" made a volume's
 # engine and three replicas four more sessions)
 _SUB_ID = re.compile(r"([._:/-])(?:([a-z]{1,12})[-_])?([0-9]+|[0-9a-f]{4,})")
+# ... one level or more, of one separator: a child of a child, cert-manager's order named after
+# its certificate and revision, `pr-297-preview-tls-4-3816284971` (QA: the one-level advice
+# followed, the next run warned of the next level, on every command)
+_SUB_IDS = re.compile(rf"(?:{_SUB_ID.pattern})+")
 
 
-def _with_sub_id(pattern: str, sub_id: re.Match[str]) -> str:
-    """`pattern` matching an optional `sub_id` (`_SUB_ID`: its separator, kind and number)
-    after its id, outside the id (a capture group's, or the whole match, then put in one)."""
+def _with_sub_id(pattern: str, rest: str) -> str:
+    """`pattern` matching the sub-ids of `rest` (`_SUB_IDS`: separator, kind and number, each
+    level alike) after its id, any number of them, outside the id (a capture group's, or the
+    whole match, then put in one)."""
     body = pattern[:-2] if pattern.endswith("\\b") else pattern
     if re.compile(body).groups == 0:
         body = f"({body})"
-    kind = "(?:[a-z]+[-_])?" if sub_id[2] else ""
-    number = "\\d+" if sub_id[3].isdigit() and not kind else "[0-9a-f]+"  # (kinds: `-e-0`)
-    return f"{body}(?:{re.escape(sub_id[1])}{kind}{number})?"
+    levels = list(_SUB_ID.finditer(rest))
+    kind = "(?:[a-z]+[-_])?" if any(level[2] for level in levels) else ""
+    digits = all(level[3].isdigit() for level in levels) and not kind  # (kinds: `-e-0`)
+    number = "\\d+" if digits else "[0-9a-f]+"
+    return f"{body}(?:{re.escape(levels[0][1])}{kind}{number})*"
 
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
@@ -1193,13 +1200,15 @@ class SessionizeStats:
         advice = "match the whole id (what comes before and after it too)" + (
             "" if anchored else ", or anchor the regex at the id's edges with \\b"
         )
-        rest = self.cut_word[len(self.cut_example) :]
-        sub_id = self.cut_word.startswith(self.cut_example) and _SUB_ID.fullmatch(rest)
+        # (the id's rest in its word, a quoted field's too: `orderName="api-tls-4-38162..."`)
+        at = self.cut_word.find(self.cut_example)
+        rest = self.cut_word[at + len(self.cut_example) :].rstrip("\"',;)")
+        sub_id = at >= 0 and _SUB_IDS.fullmatch(rest)
         if sub_id:  # (QA Grid Engine: `job 500001.1`, a job's task, warned on every run)
             advice += (
                 f"; where the rest ({rest!r}) is a part of the id, such as an array job's task, "
                 "an attempt or a child named after it, and the parts are meant to be one "
-                f"session, match it outside the id: '{_with_sub_id(pattern, sub_id)}'"
+                f"session, match it outside the id: '{_with_sub_id(pattern, rest)}'"
             )
         return (
             f"warning: {self.n_cut_ids:,} of the {matched:,} events that matched --by-id "

@@ -48,3 +48,24 @@ def test_an_objects_method_after_its_repr_is_the_event(masked_alike):
     ])  # fmt: skip
     assert started == "CarbonClientFactory::startedConnecting <*> (<*>:<*>)"
     assert made == made_b == "CarbonClientFactory::connectionMade <*> (<*>:<*>)"
+
+
+def test_levels_that_are_numbers_on_another_scale_than_syslogs_are_a_warning(tmp_path):
+    """QA BeeGFS: levels 0 critical to 5 debug read on syslog's scale, routine 2s and 3s
+    errors and chatty 4s warnings, so no line could be more severe than training's."""
+    fmt = resolve_format(r"(<Level>) <Date> <Time> <Thread> \[<Component>\] >> <Content>",
+                         year=2026, timestamp_format="%b%d %H:%M:%S")  # fmt: skip
+    log = tmp_path / "beegfs-meta.log"
+    log.write_text("".join(
+        f"({3 if i % 3 else 4}) Dec01 00:{i // 60:02d}:{i % 60:02d} XNodeSync [Sync] >> "
+        f"Synced client sessions. Active sessions: {i}\n" for i in range(150)
+    ))  # fmt: skip
+    summary = parse_files([str(log)], fmt, tmp_path / "e.parquet")
+    (warning,) = [w for w in summary.warnings if "syslog's scale" in w]
+    assert warning.startswith("warning: <Level>: its values are numbers (3: 100, 4: 50 lines)")
+    log.write_text("".join(  # syslog's own scale: routine 6s, a few 3s
+        f"({3 if i % 50 == 0 else 6}) Dec01 00:{i // 60:02d}:{i % 60:02d} XNodeSync [Sync] >> "
+        f"Synced client sessions. Active sessions: {i}\n" for i in range(150)
+    ))  # fmt: skip
+    summary = parse_files([str(log)], fmt, tmp_path / "f.parquet")
+    assert not [w for w in summary.warnings if "syslog's scale" in w]

@@ -32,6 +32,10 @@ PROBLEM_LEVELS = frozenset({
 })  # fmt: skip
 
 
+# numbers alone as levels, read as syslog's: most lines at a warning or worse (of so many lines
+# at least) say the log counts on another scale (`LevelMix.numeric_scale_warning`)
+NUMERIC_PROBLEM_SHARE = 0.5
+NUMERIC_MIN = 100
 # ... of them, the levels of a warning (the rest: an error's or worse)
 WARNING_LEVELS = frozenset({"warn", "warning", "w", "wrn", "4"})
 # a line's severity, least first: `severity`
@@ -88,13 +92,19 @@ class LevelMix:
         self.levels: dict[int, set[str]] = {}
         # the first line of each template at each level, `source:line_no` (a warning names it)
         self.first_line: dict[tuple[int, str], str] = {}
+        self.lines: Counter = Counter()  # lines per level word
 
     def add(
         self, ids: np.ndarray, level: pa.Array, source: str = "", line_no: np.ndarray | None = None
     ) -> None:
         """Count one chunk: its template ids (negative: none) and their lines' levels (from
         `source`, at `line_no`: the first of each template and level is kept)."""
-        for template_id, word, row in _template_values(ids, pc.utf8_lower(_trimmed(level))):
+        words = pc.utf8_lower(_trimmed(level))
+        counted = pc.value_counts(words)
+        self.lines.update(dict(zip(
+            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
+        )))  # fmt: skip
+        for template_id, word, row in _template_values(ids, words):
             self.levels.setdefault(template_id, set()).add(word)
             if line_no is not None:
                 self.first_line.setdefault((template_id, word), f"{source}:{int(line_no[row])}")
@@ -133,6 +143,28 @@ class LevelMix:
             "header field, not part of the event, so the model takes these lines for the "
             "routine ones and no verdict rests on their level; look at those lines yourself, "
             "or retrain with a format that leaves the level in the message"
+        )
+
+    def numeric_scale_warning(self, field: str) -> str | None:
+        """A warning when <Level> holds numbers alone and most lines (`NUMERIC_PROBLEM_SHARE`,
+        of `NUMERIC_MIN` at least) read as warnings or errors on syslog's scale (0 emergency to
+        3 error, 4 warning): the log counts on another scale (QA BeeGFS: 0 critical to 5
+        debug, its routine 2s and 3s read as errors, its chatty 4s as warnings, so no line
+        could be more severe than training's), and a level's verdict would mislead."""
+        words = {word: n for word, n in self.lines.items() if word}
+        total = sum(words.values())
+        if total < NUMERIC_MIN or not all(word.isdigit() for word in words):
+            return None
+        problems = sum(n for word, n in words.items() if severity(word) != "routine")
+        if problems <= NUMERIC_PROBLEM_SHARE * total:
+            return None
+        shown = ", ".join(f"{word}: {words[word]:,}" for word in sorted(words, key=int)[:8])
+        return (
+            f"warning: <{field}>: its values are numbers ({shown} lines), read on syslog's "
+            f"scale (0 to 3 an error, 4 a warning, 5 and up routine), and {problems:,} of the "
+            f"{total:,} lines ({problems / total:.0%}) read as warnings or errors: where the log "
+            "counts on another scale (BeeGFS: 0 critical to 5 debug), name the field otherwise "
+            "(e.g. <Verbosity>), so no line's level is read as a severity"
         )
 
     def warning(

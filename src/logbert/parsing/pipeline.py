@@ -805,6 +805,7 @@ class Parser(DatingChecks):
             # one warning of the level's blind spot: the raised one names what scoring misses
             # (QA Pacemaker: both, worded alike, for one line)
             mixes.insert(0, raised or self.level_mix.warning(level, templates, before_time=before))
+            mixes.insert(0, self.level_mix.numeric_scale_warning(level))
         for mixed in mixes:
             if mixed:
                 self._say_once(mixed)

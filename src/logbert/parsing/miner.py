@@ -800,6 +800,11 @@ def _is_given_name(word: str) -> bool:
 _HEALTH_WORDS = frozenset({
     "normal", "ok", "good", "healthy", "warning", "critical", "failing", "failed", "degraded",
     "crashed", "error", "bad", "unknown", "offline", "online", "full",
+    # ... and whether it is there and serving, dnsdist's `Marking downstream ... as 'down'`
+    # beside `'up'` (QA: one `'<*>'` event, a pool's every backend down a restart's)
+    "up", "down", "unhealthy", "active", "inactive", "enabled", "disabled", "running",
+    "stopped", "open", "closed", "available", "unavailable", "reachable", "unreachable",
+    "alive", "dead", "connected", "disconnected", "ready", "draining", "drained",
 })  # fmt: skip
 
 

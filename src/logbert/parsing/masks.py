@@ -1163,6 +1163,13 @@ _LABEL_AFTER_MASKED = r'(=\\?"<\*>\\?",\s?[A-Za-z_]\w*=)'
 # space-separated, the last comma kept or not
 _MASKED_ITEM = r"\[?<\*>\]?(?::<\*>|:[A-Za-z_]+=<\*>)?"
 _MASKED_ITEMS = rf"{_MASKED_ITEM}(?:(?:, ?| ){_MASKED_ITEM})*,? ?"
+# an entry of a map as Java's and Clojure's `toString` write it, `key=value`: a key a word or a
+# list in brackets, a value a word or a struct (`NodeInfo(node:..., port:[6703])`)
+# (not a word with parentheses: Kerberos' `etypes {rep=aes256-cts-hmac-sha1-96(18), ...}` keeps
+# its encryption types, a weak one an event of its own)
+_MAP_ENTRY = (
+    r"(?:\[[^\[\]{}]*\]|[^{}=,\s()]+)=(?:[A-Z][A-Za-z0-9_]*\([^(){}]*\)|[^{}=,\s()]+)"
+)
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
@@ -1187,6 +1194,15 @@ MASKS: list[tuple[str, str, int]] = [
     (r"(\b[0-9]{1,3}(?:\.[0-9]{1,3}){3} \()[A-Za-z][\w-]*[0-9][\w.-]*(\))",
      r"\1" + WILDCARD + r"\2", 1),
     (r"(^|\s)<c[0-9]+n[0-9]+>($|[\s,.;:)])", r"\1" + WILDCARD + r"\2", 1),
+    # a list of structs, Storm's `executors:[ExecutorInfo(task_start:2, task_end:2), ...]` (a
+    # Thrift or Python repr): one value however many items (QA Storm: a template per number of
+    # executors, a worker with a count training never met a new event, most false alarms)
+    # (its fields named, Thrift's `toString`: Android's `crop:[Rect(0, 48 - 720, 1208)]` stays)
+    (r"\[(?:[A-Z][A-Za-z0-9_]*\([a-z_]+:[^()\[\]]*\)(?:, ?)?)+\]", "[" + WILDCARD + "]", 1),
+    # ... and a map, of them or of words, `executor_node_port:{[4, 4]=NodeInfo(node:..., port:
+    # [6703]), ...}`, `node_host:{23b8c1e9-...=sup02.prod, 972a...=sup04.prod}` (QA Storm: a
+    # template per number of nodes an assignment spread over)
+    (rf"\{{{_MAP_ENTRY}(?:, {_MAP_ENTRY})*(?:, \.\.\.)?\}}", WILDCARD, 1),
     # a Kubernetes event's object, `Event(v1.ObjectReference{Kind:"Pod", Namespace:"search",
     # Name:"indexer-g5jkwlgpt-7rmrg", ...})`: its kind is the event, namespace and name values
     # (QA cluster-autoscaler: a template per namespace and deployment, one pod's NotTriggerScaleUp

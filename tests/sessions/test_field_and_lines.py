@@ -862,3 +862,23 @@ def test_a_source_field_of_the_messages_is_warned_of_on_the_batch_paths(tmp_path
         sessionizer = WindowSessionizer("5m", field="source")
         assert [x.session_id for x in read(sessionizer)] == ["web-1.log@2026-03-02T12:00:00"]
         assert "pass --by-field 'source='" in sessionizer.stats.shadowed_fields_warning()
+
+
+def test_a_host_none_of_whose_events_has_the_other_fields_value_is_a_warning(make_events):
+    """QA Pure-FTPd: `--by-field Host,PID` where one server wrote no pid (`--logpid` off): a
+    third of the log in no session, its 12 anomalies unseen, said as a count alone."""
+    hosts = ["ftp1", "ftp2", "ftp3"] * 30
+    pids = [None if host == "ftp3" else str(100 + i % 5) for i, host in enumerate(hosts)]
+    path = make_events(template_id=[1] * 90, Host=hosts, PID=pids)
+    stats = SessionizeStats()
+    settings = SessionizerSettings(by_field="Host,PID")
+    assert len(list(sessionize_file(path, settings.build(stats=stats)))) == 10
+    warning = stats.partless_warning()
+    assert warning is not None and warning in stats.warnings(None)
+    assert warning.startswith("warning: every event of Host 'ftp3' (30) had no PID value")
+    # a host with some events that have one is judged by those
+    pids[2] = "7"
+    path = make_events("some.parquet", template_id=[1] * 90, Host=hosts, PID=pids)
+    stats = SessionizeStats()
+    list(sessionize_file(path, settings.build(stats=stats)))
+    assert stats.partless_warning() is None

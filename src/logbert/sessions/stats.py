@@ -24,6 +24,7 @@ from logbert.sessions.label_times import ShiftedLabels
 from logbert.sessions.options import (
     alternatives_group_fix,
     by_field_hint,
+    field_names,
     id_value_example,
     shell_arg,
 )
@@ -135,6 +136,9 @@ def _with_sub_id(pattern: str, rest: str) -> str:
 
 # a share of empty time windows inside a log at most this small is a silence worth a word
 SILENT_SHARE = 0.1
+# values of the first of several --by-field fields counted (`partless_warning`), and the events
+# one must have, none with all the fields' values, to be warned of
+FIRST_PARTS_TRACKED, PARTLESS_MIN = 10_000, 20
 # events of kinds only outside --by-id's sessions, warned of from this share and count, or
 # where this many kinds are (QA kube-scheduler: leader election, start-up and informer lines,
 # 13 of 24 templates but 0.4% of the events, unsaid at training; said when scored)
@@ -233,6 +237,10 @@ class SessionizeStats:
     max_open: int = 0  # most sessions held in memory at once
     n_reopened: int = 0  # by id with an idle timeout: ids seen again after their session closed
     reopened_example: str | None = None  # the first such id
+    # by several fields: per value of the first (a host), its events, and those with a value
+    # of all the fields (`partless_warning`)
+    first_part_events: dict[str, int] = dataclass_field(default_factory=dict)
+    first_part_valued: dict[str, int] = dataclass_field(default_factory=dict)
     # ... events older than the newest time read before them by more than the idle timeout
     n_before_idle_clock: int = 0
     before_idle_clock_example: str | None = None  # the first such event's session id
@@ -803,6 +811,7 @@ class SessionizeStats:
             self.unmatched_warning(pattern),
             self.missed_ids_warning(pattern),
             self.no_value_warning(),
+            self.partless_warning(),
             self.unjudged_kinds_warning(pattern),
             self.few_ids_warning(pattern),
             self.single_event_warning(pattern),
@@ -848,6 +857,41 @@ class SessionizeStats:
             f"warning: anomaly categories that differ only in case or punctuation ({shown}) "
             "are different classes to a model that predicts categories, and their figures are "
             "split among them: write each category one way in the labels"
+        )
+
+    def count_first_parts(self, first: list, joined: list) -> None:
+        """Count, per value of the first of several --by-field fields, its events and those
+        with a value of all (`partless_warning`; `FIRST_PARTS_TRACKED` values at most)."""
+        for head, value in zip(first, joined, strict=True):
+            if not head:
+                continue
+            events, valued = self.first_part_events, self.first_part_valued
+            if head in events or len(events) < FIRST_PARTS_TRACKED:
+                events[head] = events.get(head, 0) + 1
+                if value:
+                    valued[head] = valued.get(head, 0) + 1
+
+    def partless_warning(self) -> str | None:
+        """`warning: ...` when, sessions by several fields, some value of the first (a host)
+        has `PARTLESS_MIN` events or more and none with a value of the others: all of its
+        events are in no session, so nothing of it is judged (QA Pure-FTPd: `--by-field
+        Host,PID` where one server wrote no pid, a third of the log and its 12 anomalies
+        unseen, said as a count alone). None otherwise, or where `no_value_warning` speaks."""
+        lost = sorted(
+            (head for head, n in self.first_part_events.items()
+             if n >= PARTLESS_MIN and not self.first_part_valued.get(head)),
+            key=lambda head: -self.first_part_events[head],
+        )  # fmt: skip
+        if not lost or self.field is None or self.no_value_warning() is not None:
+            return None
+        first, *others = field_names(self.field)
+        shown = ", ".join(f"{head!r} ({self.first_part_events[head]:,})" for head in lost[:3])
+        more = f" and {len(lost) - 3:,} more" if len(lost) > 3 else ""
+        return (
+            f"warning: every event of {first} {shown}{more} had no {', '.join(others)} value, "
+            "so none of them is in a session and nothing of it is judged: where its lines "
+            f"name no {', '.join(others)}, key its sessions otherwise (a model of its own, or "
+            f"time windows per {first}: --by-field {first} --window DURATION)"
         )
 
     def reopened_warning(self, idle_timeout: str) -> str | None:

@@ -525,9 +525,11 @@ def _event_columns(events: Events, sessionizer: Sessionizer, where: str) -> dict
             field_names(sessionizer.field),
             sessionizer.stats,
         )
-        batch[sessionizer.field] = _field_values(
-            events, field_names(sessionizer.field), sessionizer.windows_per_log
-        )
+        parts = field_names(sessionizer.field)
+        batch[sessionizer.field] = _field_values(events, parts, sessionizer.windows_per_log)
+        if len(parts) > 1:  # (a host's events none of which has the other parts' value)
+            first = _field_values(events, parts[:1], sessionizer.windows_per_log)
+            sessionizer.stats.count_first_parts(first, batch[sessionizer.field])
     batch["timestamp"] = [None] * n
     if "timestamp" in names:
         micros = _timestamp_micros(events.column("timestamp"), where)

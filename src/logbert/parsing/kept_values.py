@@ -204,6 +204,7 @@ _CASED_STATUS_HINTS = (
 _SECOND_DIGIT = {"1": "0", "2": "[0-2]", "3": "0"}
 _ERRNO_DIGITS = {str(d): chr(0xE030 + d) for d in range(10)}  # `ERRNO`'s marks
 _ERRNO_MARKED = "".join(_ERRNO_DIGITS.values())
+MARKED_DIGITS = _ERRNO_MARKED  # (for masks that must see a kept number as digits)
 # (but a process's exit status keeps its value, as an error number does, even where it could
 # be an HTTP status: Buildkite's `finished with Exit Status: 137, Signal: nil` was `1xx`, an
 # OOM kill and a SIGTERM one event; `EXIT_STATUS`, its digits marked first, on the rows that

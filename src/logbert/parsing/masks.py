@@ -1170,6 +1170,8 @@ _MASKED_ITEMS = rf"{_MASKED_ITEM}(?:(?:, ?| ){_MASKED_ITEM})*,? ?"
 _MAP_ENTRY = (
     r"(?:\[[^\[\]{}]*\]|[^{}=,\s()]+)=(?:[A-Z][A-Za-z0-9_]*\([^(){}]*\)|[^{}=,\s()]+)"
 )
+# a word of a cipher suite's name, its digits plain or marked (`kept_values.MARKED_DIGITS`)
+_CIPHER_WORD = f"[A-Z0-9{kept_values.MARKED_DIGITS}]+"
 MASKS: list[tuple[str, str, int]] = [
     _HEX0X,  # first: `mask_array` applies it alone, then `MASKS[1:]`
     # rspamd's symbols with their scores and options, `[ARC_NA(0.00){},MIME_GOOD(-0.10){text/
@@ -1185,6 +1187,16 @@ MASKS: list[tuple[str, str, int]] = [
     # from a line training never showed a new event, all nine false alarms)
     (r"(^|[\s(\[=])(vty|tty|ttyS|ttyUSB|ttyAMA|con|aux)[0-9]+($|[\s,.;:)\]])",
      r"\1\2" + WILDCARD + r"\3", 1),
+    # a TLS cipher suite, OpenSSL's `ECDHE-RSA-AES256-GCM-SHA384` or IANA's `TLS_AES_256_GCM_
+    # SHA384`: which one a client negotiated is a value (its protocol version stays: QA
+    # OpenSMTPD, Pure-FTPd, a template per cipher, a client's ChaCha20 a new event)
+    # (its key size may be marked already, `AES_256` a number kept: `_CIPHER_WORD`)
+    (
+        rf"(^|[\s:=(,])(?:TLS_{_CIPHER_WORD}(?:_{_CIPHER_WORD})+|(?:EC)?DHE?-{_CIPHER_WORD}"
+        rf"(?:-{_CIPHER_WORD})*-(?:SHA(?:{_CIPHER_WORD})?|POLY1305))($|[\s:,;)])",
+        r"\1" + WILDCARD + r"\2",
+        1,
+    ),
     # a host's name beside its address, GPFS's `Connecting to 10.10.0.11 nsd01 <c0n0>` (and
     # its connection id), `Node 10.10.0.23 (cn03) lease renewal is overdue` (QA GPFS: the
     # address masked, the name kept, a template per node: a new node's or group leader's

@@ -16,3 +16,15 @@ def test_a_tls_cipher_suite_is_a_value_and_the_protocol_version_stays(masked_ali
     smtp = "cf11f25942b06edc smtp tls ciphers=TLSv1.2:{}:256"
     assert len(set(masked_alike([smtp.format("ECDHE-RSA-AES256-GCM-SHA384"),
                                  smtp.format("DHE-RSA-AES256-SHA")]))) == 1  # fmt: skip
+
+
+def test_a_players_now_playing_is_one_value_and_a_sources_level_is_kept(masked_alike):
+    """QA Liquidsoap: `Now playing: Boards of Canada - Roygbiv` made a template per number of
+    words in a title (a known artist's new song a new event), and `[music:1]`, a critical
+    line, was `[music:3]`'s event."""
+    one, three = masked_alike(["[lang:3] Now playing: Tycho - Drift Prism",
+                               "[lang:3] Now playing: Boards of Canada - Roygbiv"])  # fmt: skip
+    assert one == three == "[lang:3] Now playing: <*>"
+    critical, routine = masked_alike(['[music:1] Prepared "/srv/a.mp3" (RID 627).',
+                                      '[music:3] Prepared "/srv/b.mp3" (RID 628).'])  # fmt: skip
+    assert critical.startswith("[music:1] ") and routine.startswith("[music:3] ")

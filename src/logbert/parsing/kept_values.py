@@ -422,6 +422,16 @@ ERRNO += [
     for digit, marker in _ERRNO_DIGITS.items()
 ]
 _ERRNO_ANY += rf"|{_SMALL_STATUS}[0-9]{_SMALL_STATUS_END}"
+# ... and Liquidsoap's log level after its source's name, `[music:3]` beside `[music:1]` (1
+# critical, 2 severe, 3 important, 4 info: QA, one `[music:<*>]` event, a critical line a
+# routine one's)
+_SOURCE_LEVEL, _SOURCE_LEVEL_END = r"(^\[[A-Za-z0-9_.-]+:)", r"(\])"
+ERRNO += [
+    (rf"{_SOURCE_LEVEL}{digit}{_SOURCE_LEVEL_END}", rf"\1{marker}\2", 1)
+    for digit, marker in _ERRNO_DIGITS.items()
+]
+_ERRNO_ANY += rf"|{_SOURCE_LEVEL}[0-9]{_SOURCE_LEVEL_END}"
+_SOURCE_LEVEL_PY = re.compile(rf"{_SOURCE_LEVEL}([0-9]){_SOURCE_LEVEL_END}")
 # ... and systemd's exit status with its name, `Main process exited, code=exited, status=125/n/a`
 # beside `status=1/FAILURE` (QA Podman: 125, 126 and 127, podman's own failures, one `1xx`)
 _UNIT_STATUS = r"((?:^|[\s,;])status=)"
@@ -1008,7 +1018,7 @@ _ERRNO_HINT = _hints((
 # `_MESSAGE_ID`, MySQL's, bracketed codes, F5's
 _ERRNO_HINT += (
     r"|%[A-Z]|\[\*\*\] \[|logid=|\([0-9A-Z]{5}/[0-9]|[A-Z]_[0-9]|" + _BRACKETED_CODE_ANY + "|"
-    + _F5_ID
+    + _F5_ID + "|" + _SOURCE_LEVEL + "[0-9]" + _SOURCE_LEVEL_END
 )
 # `=/`, `": "/`: path fields
 _REQUEST_HINT = _hints(
@@ -1202,6 +1212,9 @@ def mark_text(text: str) -> str:
     text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = AUTH_FACTOR_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(
+        lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
+    )
+    text = _SOURCE_LEVEL_PY.sub(
         lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE) + m.group(3), text
     )
     text = _F5_ID_PY.sub(lambda m: m.group(1).translate(_ERRNO_TABLE), text)

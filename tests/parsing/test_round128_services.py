@@ -28,3 +28,19 @@ def test_a_players_now_playing_is_one_value_and_a_sources_level_is_kept(masked_a
     critical, routine = masked_alike(['[music:1] Prepared "/srv/a.mp3" (RID 627).',
                                       '[music:3] Prepared "/srv/b.mp3" (RID 628).'])  # fmt: skip
     assert critical.startswith("[music:1] ") and routine.startswith("[music:3] ")
+
+
+def test_a_json_lines_time_inside_an_object_it_holds_dates_it(json_parsed):
+    """QA n8n: `{"level": ..., "message": ..., "metadata": {..., "timestamp": "..."}}` was read
+    with no time (every line undated), and no option could name the key."""
+    events, summary = json_parsed([
+        {"level": "info", "message": "Workflow execution started",
+         "metadata": {"file": "workflow-execute.js", "timestamp": "2026-03-09T12:01:24.456Z"}},
+        {"level": "info", "message": "Workflow execution finished",
+         "metadata": {"file": "workflow-execute.js", "timestamp": "2026-03-09T12:01:25.001Z"}},
+    ])  # fmt: skip
+    assert [str(t) for t in events["timestamp"]] == [
+        "2026-03-09 12:01:24.456000", "2026-03-09 12:01:25.001000"
+    ]
+    assert "metadata.file=workflow-execute.js" in events["content"][0]
+    assert "timestamp" not in events["content"][0]

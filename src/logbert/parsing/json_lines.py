@@ -633,7 +633,7 @@ def _unwrapped(record: dict) -> dict:
     inner = record.get("log")
     inner = _object(inner.strip()) if isinstance(inner, str) else None
     if inner is None:
-        return record
+        return _with_nested_time(record)
     dated = any(_is_time(inner.get(key)) for key in TIME_KEYS)
     for key, value in record.items():
         if key in ("log", "stream"):
@@ -641,6 +641,26 @@ def _unwrapped(record: dict) -> dict:
         if key not in inner and not (dated and key in TIME_KEYS):
             inner[key] = value
     return inner
+
+
+def _with_nested_time(record: dict) -> dict:
+    """A record with no time of its own but one in an object it holds, n8n's `{"level": ...,
+    "message": ..., "metadata": {..., "timestamp": "2026-03-09T12:01:24.454Z"}}`: that time
+    as the record's (QA n8n: every line undated, no time window, silence or time order, and
+    no option could name the key)."""
+    if any(_is_time(record.get(key)) for key in TIME_KEYS):
+        return record
+    for value in record.values():
+        if isinstance(value, dict):
+            key = next((k for k in TIME_KEYS if _is_time(value.get(k))), None)
+            if key is not None:
+                record = dict(record)
+                record[key] = value[key]
+                record[next(k for k, v in record.items() if v is value)] = {
+                    k: v for k, v in value.items() if k != key
+                }
+                return record
+    return record
 
 
 def _record(text: str) -> dict | None:

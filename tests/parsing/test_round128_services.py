@@ -44,3 +44,11 @@ def test_a_json_lines_time_inside_an_object_it_holds_dates_it(json_parsed):
     ]
     assert "metadata.file=workflow-execute.js" in events["content"][0]
     assert "timestamp" not in events["content"][0]
+
+
+def test_a_workflow_nodes_given_name_is_one_value_whatever_its_words(masked_alike):
+    """QA n8n: `Start executing node "Respond to Webhook"` was masked, `"HTTP Request"` and
+    `"Set"` kept: four templates of one event, a renamed node a new one."""
+    names = ("Set", "HTTP Request", "Respond to Webhook")
+    masked = masked_alike([f'Start executing node "{name}"' for name in names])
+    assert set(masked) == {'Start executing node "<*>"'}

@@ -1187,6 +1187,11 @@ MASKS: list[tuple[str, str, int]] = [
     # from a line training never showed a new event, all nine false alarms)
     (r"(^|[\s(\[=])(vty|tty|ttyS|ttyUSB|ttyAMA|con|aux)[0-9]+($|[\s,.;:)\]])",
      r"\1\2" + WILDCARD + r"\3", 1),
+    # a workflow's node by the name its author gave it, n8n's `Running node "HTTP Request"`,
+    # `Start executing node "Respond to Webhook"`: one value, of one word or many (QA n8n: a
+    # several-word name masked, a one-word or two-word one kept, four templates of one event)
+    (r'(\b(?:[Rr]unning|[Ee]xecuting|[Ff]inished|[Ff]ailed) node )"[^"]*"',
+     r'\1"' + WILDCARD + '"', 1),
     # what a player says it plays, Liquidsoap's `Now playing: Tycho - Drift Prism`: an artist's
     # and a title's words, one value (QA Liquidsoap: a template per number of words in a
     # title, a known artist's new song a new event, 187 false alarms)

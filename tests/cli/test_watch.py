@@ -683,3 +683,15 @@ def test_lines_in_no_session_as_in_training_are_not_blamed_on_the_logs(
     plain, _ = trained
     result = invoke("watch", plain, watched, "--alerts", tmp_path / "b.jsonl")
     assert "Check that these are the logs the model was trained on" in result.output
+
+
+def test_watch_takes_threads_as_score_does(trained, tmp_path):
+    """QA Mesos, n8n: `watch ... --threads 1`, as the README advises for every command, was
+    "No such option"."""
+    model, test_log = trained
+    result = invoke("watch", model, test_log, "--threads", 1, "--alerts", tmp_path / "a.jsonl")
+    assert result.exit_code == 0, result.output
+    refused = invoke("watch", model, test_log, "--threads", -1)
+    assert isinstance(refused.exception, LogbertError) and "--threads must be 0" in str(
+        refused.exception
+    )

@@ -19,6 +19,7 @@ import typer
 
 from logbert.cli.inputs import finite_threshold, load_pipeline, say
 from logbert.errors import LogbertError
+from logbert.models.runtime import torch_threads
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.watch import AlertSink, Watcher, WatchOptions, check_inputs
 
@@ -71,10 +72,15 @@ def command(
         help="The year of timestamps written without one (default: the current year; give it "
         "to replay an older log).",
     ),
+    threads: int = typer.Option(
+        0, "--threads", help="torch threads (0: torch's default; 1 is fastest on a busy machine)."
+    ),
 ) -> None:
     """Watch logs and write an alert for each anomalous session."""
     # bad arguments fail here, before the model is loaded or a line is read
     check_inputs(list(inputs), follow)
+    if threads < 0:  # as `score` takes it (QA Mesos, n8n: the README's `--threads 1` refused)
+        raise LogbertError("--threads must be 0 (torch's default) or more")
     if top_events < 0:
         raise LogbertError(
             f"--top-events {top_events}: give how many surprising events each alert names, "
@@ -116,7 +122,8 @@ def command(
             previous[sig] = signal.signal(sig, lambda *_: stop.set())
     try:
         watcher = Watcher(engine, list(inputs), sink, options, say)
-        watcher.run(stop)
+        with torch_threads(threads or None):
+            watcher.run(stop)
     finally:
         sink.close()
         for sig, handler in previous.items():

@@ -111,7 +111,7 @@ def test_bad_inputs_are_refused_before_reading(trained, tmp_path):
     assert isinstance(result.exception, LogbertError) and "not found" in str(result.exception)
     result = invoke("watch", model, test_log, test_log)
     assert isinstance(result.exception, LogbertError) and "twice" in str(result.exception)
-    result = invoke("watch", model, tmp_path)
+    result = invoke("watch", model, tmp_path, "--follow")  # (without: its files are read)
     assert isinstance(result.exception, LogbertError) and "folder" in str(result.exception)
 
 
@@ -695,3 +695,24 @@ def test_watch_takes_threads_as_score_does(trained, tmp_path):
     assert isinstance(refused.exception, LogbertError) and "--threads must be 0" in str(
         refused.exception
     )
+
+
+def test_a_folder_is_its_log_files_without_follow_and_refused_with_advice_with_it(
+    trained, tmp_path
+):
+    """QA Mesos: `watch MODEL live` was "log file live is a folder", where parse, train and
+    score read a folder's files."""
+    model, test_log = trained
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "test.log").write_text(test_log.read_text())
+    alerts = tmp_path / "a.jsonl"
+    result = invoke("watch", model, folder, "--alerts", alerts, "--no-early")
+    assert result.exit_code == 0, result.output
+    assert f"folder {folder}: 1 file" in result.output
+    assert {a["session_id"] for a in read_jsonl(alerts)} == flagged_by_score(
+        model, test_log, tmp_path
+    )
+    refused = invoke("watch", model, folder, "--follow", "--idle-exit", "0.1")
+    assert isinstance(refused.exception, LogbertError)
+    assert f"pass its current logs (e.g. {folder}/*.log" in str(refused.exception)

@@ -20,6 +20,7 @@ import typer
 from logbert.cli.inputs import finite_threshold, load_pipeline, say
 from logbert.errors import LogbertError
 from logbert.models.runtime import torch_threads
+from logbert.parsing.folders import expand_folders
 from logbert.serving.engine import DetectionEngine
 from logbert.serving.watch import AlertSink, Watcher, WatchOptions, check_inputs
 
@@ -78,6 +79,13 @@ def command(
 ) -> None:
     """Watch logs and write an alert for each anomalous session."""
     # bad arguments fail here, before the model is loaded or a line is read
+    if not follow and all(name == "-" or Path(name).exists() for name in inputs):
+        # a folder read to its end is its log files, as `score --logs` reads it (QA Mesos:
+        # refused); a missing input is `check_inputs`' error
+        expanded = expand_folders(list(inputs))
+        for note in expanded.notes:
+            say(note)
+        inputs = expanded.files
     check_inputs(list(inputs), follow)
     if threads < 0:  # as `score` takes it (QA Mesos, n8n: the README's `--threads 1` refused)
         raise LogbertError("--threads must be 0 (torch's default) or more")

@@ -179,8 +179,12 @@ def check_inputs(inputs: list[str], follow: bool) -> None:
     for name in inputs:
         if name == STDIN:
             continue
-        if Path(name).is_dir():
-            raise LogbertError(f"log file {name} is a folder: pass log files (or - for stdin)")
+        if Path(name).is_dir():  # (without --follow the CLI reads a folder's files)
+            raise LogbertError(
+                f"log file {name} is a folder: --follow follows files, which a folder's "
+                f"rotation would read twice; pass its current logs (e.g. {name}/*.log, or "
+                f"{name}/*/*.log for a folder per host), or - for stdin"
+            )
         if not follow and not Path(name).is_file():
             raise LogbertError(f"log file {name} not found: check the path")
         FollowedFile(name, follow).check_folder()

@@ -52,3 +52,14 @@ def test_a_workflow_nodes_given_name_is_one_value_whatever_its_words(masked_alik
     names = ("Set", "HTTP Request", "Respond to Webhook")
     masked = masked_alike([f'Start executing node "{name}"' for name in names])
     assert set(masked) == {'Start executing node "<*>"'}
+
+
+def test_a_tasks_parameters_in_its_id_are_one_value(masked_alike):
+    """QA Luigi: `ComputeMetrics(date=2026-03-09, hour=10, metric=gmv)` kept some values, a
+    template per metric, a new metric's normal run a new event; a repr of one field stays."""
+    line = "[pid 30751] Worker Worker(salt=1, pid=30751) running   ComputeMetrics({})"
+    gmv, arpu = masked_alike([line.format("date=2026-03-09, hour=10, metric=gmv"),
+                              line.format("date=2026-03-10, hour=11, metric=arpu")])  # fmt: skip
+    assert gmv == arpu and gmv.endswith("running ComputeMetrics(<*>)")
+    (surface,) = masked_alike(["Destroying surface Surface(name=InputMethod) called"])
+    assert "Surface(name=InputMethod)" in surface

@@ -111,7 +111,8 @@ DIGESTS = {
     # account in a path, a token cut short, an SMTP reply's class first in a quoted result,
     # Perforce's command first, an object's method after its repr, quoted states no names,
     # lists and maps of structs one value, TLS cipher suites values, a player's now playing
-    # one value, Liquidsoap's source level kept, a workflow node's given name one value)
+    # one value, Liquidsoap's source level kept, a workflow node's given name one value, a
+    # task's parameters in its id one value)
     24: "88dfb9c3689a1d5e791a4b0e792bf7a5dac8e6ec0d14d085d64f04b7d085af98",
 }
 

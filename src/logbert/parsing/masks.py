@@ -1187,6 +1187,12 @@ MASKS: list[tuple[str, str, int]] = [
     # from a line training never showed a new event, all nine false alarms)
     (r"(^|[\s(\[=])(vty|tty|ttyS|ttyUSB|ttyAMA|con|aux)[0-9]+($|[\s,.;:)\]])",
      r"\1\2" + WILDCARD + r"\3", 1),
+    # a task's parameters in its id, Luigi's `ComputeMetrics(date=2026-03-09, hour=10,
+    # metric=gmv)`: the task's class is the event, its parameters one value (QA Luigi: a
+    # template per metric and source, a new metric's normal run a new event); two at least
+    # (Android's `Surface(name=PopupWindow:...)`, Linux's `LOGIN(uid=0)` stay)
+    (r"(\b[A-Z][A-Za-z0-9_]*\()[a-z_][a-z0-9_]*=[^\s,()]*(?:, [a-z_][a-z0-9_]*=[^\s,()]*)+(\))",
+     r"\1" + WILDCARD + r"\2", 1),
     # a workflow's node by the name its author gave it, n8n's `Running node "HTTP Request"`,
     # `Start executing node "Respond to Webhook"`: one value, of one word or many (QA n8n: a
     # several-word name masked, a one-word or two-word one kept, four templates of one event)

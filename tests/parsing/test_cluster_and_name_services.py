@@ -170,7 +170,8 @@ def test_commands_roles_and_tls_versions_stay_events(tmp_path):
     templates, _ = _templates(tmp_path, lines, "iso")
     assert templates[2] == "received control channel command 'halt'"
     assert len(set(templates[3:15])) == 4 and "became pre-candidate at term <*>" in templates[4]
-    assert len(set(templates[15:])) == 2 and "X=TLS1.2:ECDHE-RSA-AES256-SHA:<*>" in templates[16]
+    # (the version kept, the cipher suite a value since QA Pure-FTPd: round 128)
+    assert len(set(templates[15:])) == 2 and "X=TLS1.2:<*>:<*>" in templates[16]
 
 
 def test_a_hangup_cause_is_an_outcome(masked_alike):

@@ -1163,12 +1163,15 @@ _LABEL_AFTER_MASKED = r'(=\\?"<\*>\\?",\s?[A-Za-z_]\w*=)'
 # space-separated, the last comma kept or not
 _MASKED_ITEM = r"\[?<\*>\]?(?::<\*>|:[A-Za-z_]+=<\*>)?"
 _MASKED_ITEMS = rf"{_MASKED_ITEM}(?:(?:, ?| ){_MASKED_ITEM})*,? ?"
-# an entry of a map as Java's and Clojure's `toString` write it, `key=value`: a key a word or a
-# list in brackets, a value a word or a struct (`NodeInfo(node:..., port:[6703])`)
-# (not a word with parentheses: Kerberos' `etypes {rep=aes256-cts-hmac-sha1-96(18), ...}` keeps
-# its encryption types, a weak one an event of its own)
+# an entry of a map as Java's and Clojure's `toString` write it, `key=value`, keyed by values:
+# a key a list in brackets or a word with a digit (an id), a value a word or a struct
+# (`NodeInfo(node:..., port:[6703])`). A map keyed by names stays, its names kept (Prometheus'
+# `{cluster="eu", replica="a"}`, Solr's `{wt=json}`, Ruby's `{:status=>500}`), and so does a
+# word with parentheses (Kerberos' `etypes {rep=aes256-cts-hmac-sha1-96(18), ...}`: a weak
+# encryption type an event of its own)
 _MAP_ENTRY = (
-    r"(?:\[[^\[\]{}]*\]|[^{}=,\s()]+)=(?:[A-Z][A-Za-z0-9_]*\([^(){}]*\)|[^{}=,\s()]+)"
+    r"(?:\[[^\[\]{}]*\]|[^{}=,\s()\"']*[0-9][^{}=,\s()\"']*)"
+    r"=(?:[A-Z][A-Za-z0-9_]*\([^(){}]*\)|[^{}=,\s()>\"']+)"
 )
 # a word of a cipher suite's name, its digits plain or marked (`kept_values.MARKED_DIGITS`)
 _CIPHER_WORD = f"[A-Z0-9{kept_values.MARKED_DIGITS}]+"

@@ -50,3 +50,7 @@ def test_a_list_or_map_of_structs_is_one_value_however_long(masked_alike):
     assert "crop:[Rect(" in rect
     (etypes,) = masked_alike(["ISSUE: etypes {rep=aes256-cts(18), tkt=rc4-hmac(23)}, host/a"])
     assert "(18)" in etypes and "(23)" in etypes
+    # ... and a struct of words keeps them: Hive's lock's kind is an event
+    (lock,) = masked_alike(["LockRequest(component:[LockComponent(type:EXCLUSIVE, "
+                            "level:TABLE, dbname:shop)], txnid:12) timed out"])  # fmt: skip
+    assert "type:EXCLUSIVE" in lock

@@ -1227,8 +1227,14 @@ MASKS: list[tuple[str, str, int]] = [
     # a list of structs, Storm's `executors:[ExecutorInfo(task_start:2, task_end:2), ...]` (a
     # Thrift or Python repr): one value however many items (QA Storm: a template per number of
     # executors, a worker with a count training never met a new event, most false alarms)
-    # (its fields named, Thrift's `toString`: Android's `crop:[Rect(0, 48 - 720, 1208)]` stays)
-    (r"\[(?:[A-Z][A-Za-z0-9_]*\([a-z_]+:[^()\[\]]*\)(?:, ?)?)+\]", "[" + WILDCARD + "]", 1),
+    # (its fields named and numbers, Thrift's `toString`: Android's `crop:[Rect(0, 48 - 720,
+    # 1208)]` stays, and Hive's `[LockComponent(type:EXCLUSIVE, level:TABLE, ...)]`, a lock's
+    # kind an event)
+    (
+        r"\[(?:[A-Z][A-Za-z0-9_]*\([a-z_]+:-?[0-9]+(?:, [a-z_]+:-?[0-9]+)*\)(?:, ?)?)+\]",
+        "[" + WILDCARD + "]",
+        1,
+    ),
     # ... and a map, of them or of words, `executor_node_port:{[4, 4]=NodeInfo(node:..., port:
     # [6703]), ...}`, `node_host:{23b8c1e9-...=sup02.prod, 972a...=sup04.prod}` (QA Storm: a
     # template per number of nodes an assignment spread over)

@@ -650,16 +650,12 @@ def _with_nested_time(record: dict) -> dict:
     no option could name the key)."""
     if any(_is_time(record.get(key)) for key in TIME_KEYS):
         return record
-    for value in record.values():
+    for name, value in record.items():
         if isinstance(value, dict):
             key = next((k for k in TIME_KEYS if _is_time(value.get(k))), None)
             if key is not None:
-                record = dict(record)
-                record[key] = value[key]
-                record[next(k for k, v in record.items() if v is value)] = {
-                    k: v for k, v in value.items() if k != key
-                }
-                return record
+                rest = {k: v for k, v in value.items() if k != key}
+                return {**record, name: rest, key: value[key]}
     return record
 
 

@@ -244,7 +244,7 @@ def read_log_sessions(
     if known:
         summary.notes.extend(_unjudged_new_templates(summary, parser, known, settings))
     stats = sessionizer.stats
-    summary.in_no_session = stats.n_unmatched + stats.n_no_timestamp
+    summary.in_no_session = stats.n_in_no_session
     summary.last_event = stats.last_event
     summary.out_of_order = stats.n_out_of_order
     summary.out_of_order_example = stats.out_of_order_example

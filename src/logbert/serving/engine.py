@@ -234,11 +234,11 @@ class DetectionEngine:
             # alert named the first line's `executor 'batch_cache-warmup.<*>'`)
             self._templates = None
         stats = self.sessionizer.stats
-        late_before, unmatched_before = stats.n_late, _unmatched(stats)
+        late_before, unmatched_before = stats.n_late, stats.n_in_no_session
         closed = self.sessionizer.push(events, where=where)
         self._saw(stats.last_event)  # any event: a line joining no session says time went on
         self.counters.events_late += stats.n_late - late_before
-        self.counters.lines_unmatched += _unmatched(stats) - unmatched_before
+        self.counters.lines_unmatched += stats.n_in_no_session - unmatched_before
         if self.early_alerts:
             unseen = {int(k) for k in np.unique(ids)}  # this chunk's keys, read above
             unseen = {k for k in unseen if self._unseen(k)}
@@ -298,6 +298,7 @@ class DetectionEngine:
         who = "the log" if silence.value == WHOLE_LOG else repr(silence.value)
         since = silence.last_event.isoformat() + "Z" if silence.last_event else "its start"
         longest = self.silence_profile.longest(silence.value)
+        flagged_from = self.silence_profile.flagged_from(silence.value)
         alert: dict[str, Any] = {
             "alert_id": self.next_alert_id,
             "session_id": first,
@@ -305,7 +306,7 @@ class DetectionEngine:
             "end": end.isoformat() + "Z",
             "score_name": SILENCE,
             "score": silence.length,  # flagged when above the threshold, as a detector's
-            "threshold": self.silence_profile.flagged_from(silence.value) - 1,
+            "threshold": flagged_from - 1,
             "is_anomaly": True,
             "detector_flagged": False,
             "open": early,
@@ -314,7 +315,7 @@ class DetectionEngine:
                 f"{who} wrote nothing for {silence.length:,} time windows"
                 f"{' so far' if early else ''} (since {since}), longer than training allows (its "
                 f"longest silence there {longest:,}, flagged from "
-                f"{self.silence_profile.flagged_from(silence.value):,})"
+                f"{flagged_from:,})"
             ),
             "silence": silence_evidence(silence, self.silence_profile),
         }
@@ -735,12 +736,6 @@ def _require_log_reader(pipeline: Pipeline, model_dir: str | Path | None) -> Non
 def _silence_key(silence: Silence) -> str:
     """A silence's name while it runs and once it ended: its value and first empty window."""
     return f"{silence.value}@{silence.start.isoformat()}"
-
-
-def _unmatched(stats: Any) -> int:
-    """Events a sessionizer could place in no session: no id or field value (`n_unmatched`),
-    or no timestamp for a time window (`n_no_timestamp`; other kinds place those)."""
-    return stats.n_unmatched + stats.n_no_timestamp
 
 
 def _detector_keys(detector: Any) -> frozenset[int] | None:

@@ -45,6 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import pyarrow as pa
+
 from logbert.errors import LogbertError
 from logbert.parsing.reader import STDIN, name_files, source_names
 from logbert.pipeline import model_directory
@@ -524,7 +526,7 @@ class Watcher:
             self._push_merged(merge.release(reading))
         return any_lines
 
-    def _push_merged(self, events: Any) -> None:
+    def _push_merged(self, events: pa.Table | None) -> None:
         """Score released events (None: none); save the state once nothing is held."""
         if events is not None:
             self.sink.write(self.engine.push_events(events, "the merged inputs"))

@@ -859,6 +859,12 @@ class SessionizeStats:
             "split among them: write each category one way in the labels"
         )
 
+    @property
+    def n_in_no_session(self) -> int:
+        """Events placed in no session: no id or field value (`n_unmatched`), or no time for
+        a time window (`n_no_timestamp`; other kinds place those)."""
+        return self.n_unmatched + self.n_no_timestamp
+
     def count_first_parts(self, first: list, joined: list) -> None:
         """Count, per value of the first of several --by-field fields, its events and those
         with a value of all (`partless_warning`; `FIRST_PARTS_TRACKED` values at most)."""

@@ -83,3 +83,23 @@ def test_without_early_alerts_a_silence_is_alerted_when_it_ends(silent_host_logs
     assert [a["session_id"] for a in alerts if a["score_name"] == "silence"] == [
         "beta@2025-12-01T07:00:00"
     ]
+
+
+def test_read_in_rounds_a_host_behind_the_others_that_still_writes_is_not_silent(
+    silent_host_logs,
+):
+    """QA Zammad: `watch` alerted a worker's file as silent, early, while it was only behind
+    the web server's (a shipper's lag): read in rounds (`read_in_rounds`), a value that wrote
+    in this round is not silent, however far behind; one that wrote nothing in a round is."""
+    train, test, _ = silent_host_logs
+    lines = test.read_text().splitlines()
+    cut = next(i for i, line in enumerate(lines) if line.startswith("Dec  1 07:36"))
+    engine = DetectionEngine(trained(train), year=2025)
+    engine.read_in_rounds()
+    engine.push_lines([x for x in lines[:cut] if " beta " not in x], "others.log")
+    engine.push_lines([x for x in lines[:cut] if " beta " in x], "beta.log")  # behind
+    assert engine.caught_up() == []
+    rest = [x for x in lines[cut:] if " beta " not in x and x < "Dec  1 07:40"]
+    engine.push_lines(rest, "others.log")
+    silent = [a for a in engine.caught_up() if a["score_name"] == "silence"]
+    assert [a["session_id"] for a in silent] == ["beta@2025-12-01T07:00:00"]

@@ -228,6 +228,33 @@ def test_a_value_that_falls_silent_has_its_windows_closed_by_the_stream_s_time()
     assert late == [] and own.stats.n_late == 1  # its window was written: late, not again
 
 
+def test_read_in_rounds_a_value_behind_another_is_not_quiet_while_it_writes():
+    """QA Zammad: `watch` read the web server's file in several pushes and the worker's file
+    (ten minutes behind) then counted as quiet: its windows closed by the web server's time
+    and 64 of its events were late. Read in rounds (`quiet_in_rounds`, every input to its end
+    then `end_round`), a value is quiet only after rounds with others' events and none of its
+    own: the worker behind loses nothing; once it stops writing, its windows close."""
+    own = WindowSessionizer("5m", field="Node")
+    own.value_clock = own.quiet_in_rounds = True
+    closed = []
+    for start in (0, 20, 40):  # each round: web 20 minutes on, in 4 pushes; worker behind
+        for minute in range(start + 30, start + 50, 5):
+            closed += own.push(pa.table({"template_id": [1], "timestamp": [at(minute)],
+                                         "Node": ["web"]}))  # fmt: skip
+        closed += own.push(pa.table({"template_id": [2, 2], "Node": ["worker", "worker"],
+                                     "timestamp": [at(start + 3), at(start + 22)]}))  # fmt: skip
+        assert own.wrote_this_round("worker")
+        closed += own.end_round()
+        assert own.end_round() == []  # a round with no event at all counts for none
+    assert own.stats.n_late == 0  # (pushes: the worker quiet, its windows closed by web's)
+    assert "worker@2005-06-03T16:00:00" not in {s.session_id for s in closed}  # its own time
+    for minute in (95, 100):  # the worker stops: two rounds of web alone close its windows
+        own.push(pa.table({"template_id": [1], "timestamp": [at(minute)], "Node": ["web"]}))
+        assert not own.wrote_this_round("worker")
+        closed += own.end_round()
+    assert any(s.session_id == "worker@2005-06-03T16:00:00" for s in closed)
+
+
 def test_the_value_clock_forgets_the_longest_quiet_values_beyond_its_bound(monkeypatch):
     """A stream that never ends (windows per request id in `serve`) must not keep a clock per
     value for ever: beyond VALUES_WATCHED values, the longest quiet with no window open go."""

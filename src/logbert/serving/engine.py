@@ -158,6 +158,9 @@ class DetectionEngine:
         self.detector_keys = _detector_keys(pipeline.detector_)
         self.silence_profile = getattr(pipeline, "silence_profile_", None)
         self.silences_alerted: set[str] = set()  # silences alerted while running (`caught_up`)
+        # a reader that reads every input to its end in rounds and says so after each
+        # (`caught_up`): a value is quiet, so silent, after rounds without events, not pushes
+        self.reads_in_rounds = False
         self._reset_stream()
         self.newest: datetime | None = None
         self.counters = EngineCounters()
@@ -184,6 +187,7 @@ class DetectionEngine:
         sessionizer = self.settings.build(track_lines=True, stats=stats)
         if isinstance(sessionizer, WindowSessionizer):
             sessionizer.value_clock = True
+            sessionizer.quiet_in_rounds = self.reads_in_rounds
             if self.silence_profile is not None:
                 sessionizer.silence_record = SilenceRecord()
                 sessionizer.stats.silences_judged = True
@@ -248,27 +252,39 @@ class DetectionEngine:
         alerts += self._ended_silences()
         return alerts
 
+    def read_in_rounds(self) -> None:
+        """Say that the caller reads every input to its end in rounds and calls `caught_up`
+        after each (`watch`): a value is then quiet after rounds without events, not after
+        pushes of other inputs (`WindowSessionizer.quiet_in_rounds`)."""
+        self.reads_in_rounds = True
+        if isinstance(self.sessionizer, WindowSessionizer):
+            self.sessionizer.quiet_in_rounds = True
+
     def caught_up(self) -> list[dict[str, Any]]:
         """Alerts for silences still running that are already longer than training allows
         (`SilenceProfile.judge`), once each, `early`: for a caller that has read every input
         to its end (`watch`, after each round of its files), so that a value whose clock lags
-        the newest time wrote nothing, and is not merely in a file read later. A silence's
+        the newest time wrote nothing, and is not merely in a file read later; not a value
+        that wrote in this round (a file behind the others is not silent). A silence's
         windows get their score rows when it ends (the value writes again, or `flush`), as
-        `score --logs` writes them."""
+        `score --logs` writes them. With `read_in_rounds`, the round ends here: the windows of
+        values quiet for rounds close (their alerts too)."""
         profile, sessionizer = self.silence_profile, self.sessionizer
-        if not self.early_alerts or profile is None:
-            return []
         if not isinstance(sessionizer, WindowSessionizer):
             return []
-        alerts = []
-        for silence in sessionizer.running_silences():
+        early = []
+        for silence in sessionizer.running_silences() if self.early_alerts and profile else ():
             key = _silence_key(silence)
             if key in self.silences_alerted or not profile.judge(silence):
                 continue
+            if self.reads_in_rounds and sessionizer.wrote_this_round(silence.value):
+                continue  # behind the others, still writing: not silent (QA Zammad)
             self.silences_alerted.add(key)
-            alerts.append(self._silence_alert(silence, early=True))
-        self.counters.alerts_early += len(alerts)
-        return alerts
+            early.append(self._silence_alert(silence, early=True))
+        self.counters.alerts_early += len(early)
+        if not self.reads_in_rounds:
+            return early
+        return early + self._closed(sessionizer.end_round()) + self._ended_silences()
 
     def _ended_silences(self) -> list[dict[str, Any]]:
         """Score rows (to `on_row`) for the windows of the silences that ended, as `score

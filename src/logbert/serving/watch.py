@@ -206,6 +206,7 @@ class Watcher:
         check_inputs(inputs, options.follow)
         options.validate()
         self.engine = engine
+        engine.read_in_rounds()  # every input to its end, then `caught_up` (`run`)
         self.files = [
             FollowedFile(path, options.follow, source=name)
             for path, name in zip(inputs, _input_names(engine, inputs), strict=True)

@@ -46,7 +46,8 @@ SILENT_IDS_LOOKED_UP = 100_000  # empty windows of one silence met with labels (
 SILENT_AT_END = 2  # windows after a value's last, to the newest, that are a silence at the end
 SILENT_PART = 0.5  # ... the newest counted where the log went through this share of it
 # with `value_clock`: pushes in a row without an event of a value after which its windows close
-# by the stream's newest time, as windows of a value that fell silent
+# by the stream's newest time, as windows of a value that fell silent (rounds of reading every
+# input to its end, where the reader says it reads so: `quiet_in_rounds`)
 QUIET_PUSHES = 2
 VALUES_WATCHED = 100_000  # values of windows per value watched for silences (memory bound)
 
@@ -131,6 +132,11 @@ class WindowSessionizer(Sessionizer):
         # every line). A value's windows also close by the stream's newest time once
         # QUIET_PUSHES pushes in a row held none of its events (a host that fell silent).
         self.value_clock = False
+        # ... quiet counted in rounds of reading every input to its end (`end_round`, watch),
+        # not in pushes: a file read in several pushes made another file quiet, its windows
+        # closed by the first's clock and its next lines late (QA Zammad: a worker's log some
+        # minutes behind the web server's, 64 events not scored)
+        self.quiet_in_rounds = False
         self._clock_by_value: dict[str, int] = {}
         self._closed_through: dict[str, int] = {}  # per value, its last window closed
         self._pushed_at: dict[str, int] = {}  # per value, the push that last held its event
@@ -190,7 +196,7 @@ class WindowSessionizer(Sessionizer):
         )
         width, stride, grace, newest = self._width, self._stride, self._grace, self._newest
         by_value, clocks = self.value_clock, self._clock_by_value
-        self._pushes += 1
+        self._pushes += not self.quiet_in_rounds
         for value, key, ts, line_label, line in zip(
             batch[self.key_column],
             batch["template_id"],
@@ -236,6 +242,19 @@ class WindowSessionizer(Sessionizer):
         if by_value:
             closed += self._close_by_value_clock()
         return closed
+
+    def end_round(self) -> list[Session]:
+        """With `quiet_in_rounds`, the reader has read every input to its end: a value with no
+        event in QUIET_PUSHES rounds that held events (of other values) is quiet; the windows
+        that closes. A round with no event at all counts for none (the inputs wait alike)."""
+        if not any(at == self._pushes for at in self._pushed_at.values()):
+            return []
+        self._pushes += 1
+        return self._close_by_value_clock() if self.value_clock else []
+
+    def wrote_this_round(self, value: str) -> bool:
+        """Whether `value` had an event since the last `end_round` (not silent if behind)."""
+        return self._pushed_at.get(value, -1) == self._pushes
 
     def _close_by_value_clock(self) -> list[Session]:
         """With `value_clock`, the windows due by the stream's newest time whose value's own

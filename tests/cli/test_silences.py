@@ -207,3 +207,32 @@ def test_a_report_takes_the_evaluation_and_scores_of_logs_with_silent_windows(
     refused = invoke("report", model, "--scores", scores, "--evaluation", other, "-o", report)
     assert isinstance(refused.exception, LogbertError)
     assert "hold different scores" in str(refused.exception)
+
+
+def test_a_file_watched_under_another_folder_is_named_as_score_names_it(tmp_path):
+    """QA BIRD: trained on `logs/train/rtr1.log` ..., `watch live/rtr1.log` named its windows
+    `live/rtr1.log@...` where `score` named them `rtr1.log@...`: labels and suppressions
+    written for one did not match the other. A name training's files tell apart is the name."""
+    from datetime import datetime
+
+    from ..conftest import HOSTS, host_lines
+
+    for part, start, quiet in (("train", 0, {}), ("live", 6, {"beta": (60, 100)})):
+        lines = host_lines(datetime(2025, 12, 1, start), 3, quiet)
+        (tmp_path / part).mkdir()
+        for host in HOSTS:
+            (tmp_path / part / f"{host}.log").write_text(
+                "\n".join(line for line in lines if f" {host} " in line) + "\n"
+            )
+    model = tmp_path / "model"
+    options = ("--by-field", "source", "--window", "10m", "--model", "length", "-o", model)
+    result = invoke("train", tmp_path / "train", "--logs", "--year", 2025, "--format", "linux",
+                    *options)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    alerts = tmp_path / "alerts.jsonl"
+    watched = tmp_path / "live" / "beta.log"
+    result = invoke("watch", model, watched, "--year", 2025, "--alerts", alerts)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in alerts.read_text().splitlines()]
+    (alert,) = [r for r in rows if r["score_name"] == "silence"]
+    assert alert["session_id"] == "beta.log@2025-12-01T07:00:00"

@@ -558,17 +558,21 @@ class Watcher:
 
 
 def _input_names(engine: DetectionEngine, inputs: list[str]) -> list[str]:
-    """Each input's `source`: for a model of windows per input file (`--by-field source`),
-    its path as given, the name `score --logs` gives a file of a folder and the one a
-    silence is matched by against training's files (QA BeeGFS: watching two of thirteen
-    files named one `beegfs-storage.log`, which three training files ended as: its 50-minute
-    silence judged by nothing, unsaid; QA GPFS: alerts named `mmfs.log@...` where `score`
-    said `logs/test/cn03/mmfs.log@...`); else the shortest name that tells them apart
-    (`source_names`)."""
-    settings = engine.settings
-    if settings.by_field == SOURCE_FIELD and settings.window is not None:
-        return [source_names([path])[0] if path == STDIN else path for path in inputs]
-    return source_names(inputs)
+    """Each input's `source`: the shortest name that tells them apart (`source_names`), as
+    `score --logs` names the same files (QA BIRD: `live/rtr1.bird.log@...` where `score`
+    said `rtr1.bird.log@...`); for a model of windows per input file (`--by-field source`)
+    that judges silences, the path as given where only it names one training file (QA
+    BeeGFS: watching two of thirteen files named one `beegfs-storage.log`, which three
+    training files ended as: its 50-minute silence judged by nothing, unsaid; QA GPFS:
+    alerts named `mmfs.log@...` where `score` said `logs/test/cn03/mmfs.log@...`)."""
+    settings, profile = engine.settings, engine.silence_profile
+    names = source_names(inputs)
+    if settings.by_field != SOURCE_FIELD or settings.window is None or profile is None:
+        return names
+    return [
+        path if path != STDIN and not profile.seen(name) and profile.seen(path) else name
+        for path, name in zip(inputs, names, strict=True)
+    ]
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -908,11 +908,22 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2025-03-10 08:01:02.110: psql pid 2041: ...'"
         ),
     ),
+    # Kannel's (bearerbox, smsbox, wapbox: gwlib's `2026-11-21 00:00:01 [2417] [0] INFO: msg`,
+    # its process and thread ids and level as fields; its access log's lines, `2026-11-21
+    # 00:00:01 Sent SMS [SMSC:...]`, without them: QA Kannel, `auto` read the pid as a time
+    # zone by `postgres`, and the three files together had no format of their own)
+    "kannel": BuiltinFormat(
+        r"<Date> <Time> (\[<Pid>\] \[<Thread>\] <Level>: )?<Content>",
+        TimestampSpec(
+            ("Date", "Time"), ISO_8601, expected="'2026-11-21 00:00:01 [2417] [0] INFO: ...'"
+        ),
+    ),
     # Ruby's Logger (Rails, Sidekiq, Puma: `I, [2026-11-20T10:15:02.123456 #12345]  INFO --
     # app: msg`, the program name often empty: `-- : msg`); its first letter repeats the level
-    # (QA Rails: no built-in format read it)
+    # (QA Rails: no built-in format read it); Zammad's writes the thread after the pid,
+    # `#5884-636044` (QA Zammad: `auto` read no format, the pid no number)
     "ruby": BuiltinFormat(
-        r"<Letter>, \[<Timestamp> #<Pid>\] <Level> -- <Component>: <Content>",
+        r"<Letter>, \[<Timestamp> #<Pid>(-<Thread>)?\] <Level> -- <Component>: <Content>",
         TimestampSpec(("Timestamp",), ISO_8601, expected="'2026-11-20T10:15:02.123456'"),
     ),
     # web servers' access logs (NCSA common/combined log format: Apache httpd's and nginx's
@@ -1138,6 +1149,10 @@ _BUILTIN_FIELDS = {
     ("lsf", "Level"): "[0-7]",  # syslog's severity, 3 an error, 6 information
     ("lsf", "Version"): r"[0-9]+(?:\.[0-9]+)+",
     ("postgres", "Pid"): "[0-9]+",
+    # a zone's name or offset (`UTC`, `CET`, `+01`, `America/New_York`), never a bracketed
+    # number: Kannel's `2026-11-21 00:00:01 [2417] [0] INFO: ...` read its pid as the zone
+    # and its thread as the pid, the advice to set PostgreSQL's log_timezone (QA Kannel)
+    ("postgres", "Zone"): r"[A-Za-z+-][\w+:/-]*",
     ("spring", "Level"): "[A-Z]+",
     ("spring", "Pid"): "[0-9]+",
     ("spring", "Trace"): r"[^\]\s]*",
@@ -1147,6 +1162,13 @@ _BUILTIN_FIELDS = {
     # `[ingJobExecutor]]`, 64% of an engine's lines rejected, the advice naming `iso`)
     ("spring", "ThreadName"): r".*?",
     ("spring", "Component"): r"\S+",
+    ("ruby", "Pid"): "[0-9]+",
+    ("ruby", "Thread"): "[0-9]+",
+    ("kannel", "Date"): "[0-9]{4}-[0-9]{2}-[0-9]{2}",  # (its header optional: no other word
+    ("kannel", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}",  # splits as a date and a time)
+    ("kannel", "Pid"): "[0-9]+",
+    ("kannel", "Thread"): "[0-9]+",
+    ("kannel", "Level"): "[A-Z]+",
     ("postgres", "User"): r"[^\s@]*",
     ("postgres", "Database"): r"[^\s@]*",
     ("postgres", "Level"): "[A-Z]+[0-9]?",  # LOG, ERROR, FATAL, DETAIL, ..., DEBUG1

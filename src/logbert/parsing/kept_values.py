@@ -273,6 +273,9 @@ _ERRNO_NAME = (
     r"|exited, status"
     # fail2ban's action command, `7f8a6c1e2d30 -- returned 1` (QA: 1 and 4 one event)
     r"|-- returned"
+    # ... and oslo.concurrency's, `CMD "sudo cinder-rootwrap ... lvcreate ..." returned: 5 in
+    # 0.408s` (QA OpenStack Cinder: a failed lvcreate was a clean vgs' event)
+    r'|" returned:'
     # ... and Chef's `Expected process to exit with [0], but received '100'` (QA: masked both)
     r"|process to exit with|, but received '"
     # the kernel's audit record type, `audit: type=1400` (AppArmor) beside `type=1326` (seccomp)
@@ -1004,7 +1007,7 @@ _STATUS_HINT += r"|(?:^|[\s'\"])[1-5][0-9][0-9] \"?[A-Z]"
 _ERRNO_HINT = _hints((
     "err", "os error", "exit", "event", "severity", "rc=", "rc:", ", rc ",
     "code",  # `Code: 60.`, `(code: 2002)`: a chunk of such lines alone had them masked
-    "signal", "termsig", "status", "rule", "-- returned", "audit: type=", "tkt=",
+    "signal", "termsig", "status", "rule", "-- returned", "\" returned:", "audit: type=", "tkt=",
     "failed=", "unreachable=", "now returning", "cause", "substatus=", "win32-status=",
     "reason(", "result [", '[id "',  # IBM MQ's, PAM's (SSSD), a ModSecurity rule's
     " H:0x", "sense data: 0x",  # `_SCSI_ANY`

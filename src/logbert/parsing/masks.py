@@ -1205,6 +1205,15 @@ MASKS: list[tuple[str, str, int]] = [
     # and a title's words, one value (QA Liquidsoap: a template per number of words in a
     # title, a known artist's new song a new event, 187 false alarms)
     (r"(\b[Nn]ow playing:? )\S.*$", r"\1" + WILDCARD, 1),
+    # a short message's text, Kannel's access log `[msg:9:STOP 4265]`, smsbox's `msg:<STOP
+    # 4265>` and `Starting to service <STOP 4265> from ...`, a delivery report's excerpt of
+    # it, `err:000 text:Your invoice for Oct`: one value, whatever its words (QA Kannel: a
+    # template per number of words, a month's invoices a new event); a report's own fields
+    # (`[msg:N:id:... stat:UNDELIV err:...`) stay
+    (r"(\[msg:(?:[0-9]+|<\*>):)(?:[^i\]][^\]]*|i[^d\]][^\]]*|i)(\])", r"\1" + WILDCARD + r"\2", 1),
+    (r"(\berr:\S+ [Tt]ext:)[^\]]*", r"\1" + WILDCARD, 1),
+    (r"( msg:<).*(>)$", r"\1" + WILDCARD + r"\2", 1),
+    (r"(\bStarting to service <)[^>]*(> from )", r"\1" + WILDCARD + r"\2", 1),
     # a TLS cipher suite, OpenSSL's `ECDHE-RSA-AES256-GCM-SHA384` or IANA's `TLS_AES_256_GCM_
     # SHA384`: which one a client negotiated is a value (its protocol version stays: QA
     # OpenSMTPD, Pure-FTPd, a template per cipher, a client's ChaCha20 a new event)

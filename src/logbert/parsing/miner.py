@@ -254,6 +254,8 @@ _DOTTED_ACTION = re.compile(r"[a-z][a-z0-9-]*(?:\.[A-Za-z0-9][\w-]*){2,}")  # `o
 # beside `IV_VER`: QA, twelve keys one `IV_<*>` event, a client's new key a known one)
 _PAIR_NAME = re.compile(r"[A-Za-z][A-Za-z_.-]*(?:[0-9]{1,2}[A-Za-z_.-]*){0,2}")
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")  # `DHCP4_PACKET_NAK_0001`
+_HYPHENATED_CODE = re.compile(r"[A-Z]{2,}(?:-[A-Z]{2,})+")  # `END-OF-RIB` (`_enum_like`)
+_UPPER_CALL = re.compile(r"[A-Z]{2,}(?:[-_][A-Z]+)*\([^()\s]*")  # `OPEN(as=<*>,hold=<*>` (`)` cut)
 _KIND_OF_ID = re.compile(r"[A-Z]+(?:_[A-Z]+)*:<\*>")  # `GARBAGE_COLLECTION:<*>`
 # a file's kind between its masked id and its archive or data extensions, Duplicati's volumes
 # `duplicati-<*>.dblock.zip.aes` beside `.dindex.` and `.dlist.` (QA Duplicati: one event, a
@@ -285,6 +287,14 @@ _COMMAND_LABELS = frozenset({"command", "cmd"})
 _STEP_LABELS = frozenset({"task", "stage", "step"})  # ... a step's type after them
 _CAMEL_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*")  # `createBake`, `wait`
 _PASCAL_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+[0-9]*")  # `ClearExpiredEvents`
+# a job a scheduler runs, Ruby's `Class.method` (Zammad's `execute Channel.fetch (try_count 0)`,
+# `ended Ticket.process_escalation took: ...`), and a background job's class, ActiveJob's
+# `[SearchIndexJob]`, Sidekiq's `HardWorker` (QA Zammad: every scheduler job one `execute <*>`
+# event, every job class one `Performed <*>`: a fetch that never ended a known sequence)
+_SCHEDULED_METHOD = re.compile(
+    r"\(?(?:[A-Z][A-Za-z0-9]*::)*[A-Z][A-Za-z0-9]*[.#][a-z_][a-z0-9_]*[!?]?\)?[,:;]?"
+)
+_JOB_CLASS = re.compile(r"\[?(?:[A-Z][A-Za-z0-9]*::)*(?:[A-Z][a-z0-9]+)+(?:Job|Worker)\]?[,:;]?")
 _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segments:update`
 # `'sync-tables'`, and a word, Buildbot's `step 'git'` beside `'compile'` (QA Buildbot: thirteen
 # steps one `step '<*>'` event, steps run out of order unseen)
@@ -553,6 +563,10 @@ def _is_enum_word(word: str) -> bool:
     # position was a variable, and every query type one event)
     if word.isupper() and word.replace("_", "").isalpha():
         return True
+    # ... and with its arguments, BGP's `OPEN(as=<*>,hold=<*>,id=<*>)` beside `KEEPALIVE` (QA
+    # BIRD: one `Got <*>` event, an OPEN out of its place a keepalive's)
+    if _UPPER_CALL.fullmatch(word):
+        return True
     # ... and a message id of upper-case parts with digits, Kea's `DHCP4_PACKET_NAK_0001` (QA:
     # beside the other ids it was a variable, the event unnamed)
     if _UPPER_CODE.fullmatch(word):
@@ -569,6 +583,10 @@ def _is_enum_word(word: str) -> bool:
     # ... and a yes or no, Windows servicing's `Reboot required: yes` beside `no` (QA Windows
     # CBS: one event, a pending reboot's loop a clean session's)
     if word.lower() in _BOOLEAN_WORDS:
+        return True
+    # ... and a health word, BIRD's `ix_as64505: Down` beside `Started`, `Connected` (QA BIRD:
+    # one `<*>: <*>` event, a peer lost its start's)
+    if word.lower() in _HEALTH_WORDS:
         return True
     return _is_verb_form(word)
 
@@ -625,6 +643,10 @@ def _names_under_label(label: str | None, values: set[str]) -> bool:
             _LABELLED_NAME.fullmatch(v)
             and not _is_verb_form(v.rstrip(",;."))
             and v.rstrip(",;.").lower() not in _BOOLEAN_WORDS  # `Reboot required: yes`
+            # ... nor a state, BeeGFS's `Reachability: online;` beside `probably-offline;`
+            # (QA BeeGFS: one event with `offline; Consistency: good`, a target lost the
+            # all-clear's)
+            and not _is_health_word(v.rstrip(",;."))
             for v in values
         )
     )
@@ -635,8 +657,15 @@ def _enum_like(values: set[str]) -> bool:
     or names of `name=value` pairs whose values are masked (`_shapes`): Postfix's `client=<*>`,
     `message-id=<*>`, `removed` and `requeued` are four events, not one with a variable."""
     shapes = _shapes(values, by_word=True)
+    # hyphenated upper-case words beside one-word codes are codes too, BGP's `END-OF-RIB`,
+    # `ROUTE-REFRESH` beside `KEEPALIVE` (QA BIRD); alone they may be keys someone gave
+    # (Bamboo's plans `CORE-API`, `PAY-SVC`: QA, a template per plan)
+    codes = any(word.isupper() and word.isalpha() for word in values)
     return len(set(shapes.values())) <= ENUM_MAX_DISTINCT and all(
-        _is_enum_word(word) or shape not in (None, word) for word, shape in shapes.items()
+        _is_enum_word(word)
+        or (codes and _HYPHENATED_CODE.fullmatch(word) is not None)
+        or shape not in (None, word)
+        for word, shape in shapes.items()
     )
 
 
@@ -690,12 +719,26 @@ _LEADING_LEVELS = frozenset({
 })  # fmt: skip
 
 
+_CONTEXT_WORDS = 8  # words of a bracketed context before a message (`_message_start`)
+
+
 def _message_start(rows: list[list[str]]) -> int:
     """The position where the message starts: after a prefix of structured words in every
     row (RFC 5424 structured data, a logger's MDC `[traceId=... user=...]`), else 0. Its
     word splits events however many there are, as the first word does without a prefix."""
     n = len(rows[0])
     start = next((p for p in range(n) if not all(_is_structured_word(r[p]) for r in rows)), 0)
+    # ... and after a bracketed context of several words, oslo.log's `[req-<*> <*> <*> - - -]`
+    # where a format string left it in the message (QA OpenStack Cinder: `Create volume of
+    # <*> GB`, `Initialize volume connection ...` and `Terminate ...` one event)
+    if start > 0 and rows[0][start - 1].startswith("[") and not rows[0][start - 1].endswith("]"):
+        close = next(
+            (q for q in range(start, min(n - 1, start + _CONTEXT_WORDS))
+             if all(r[q].endswith("]") for r in rows)),
+            None,
+        )  # fmt: skip
+        if close is not None and not any("]" in w for r in rows for w in r[start - 1 : close]):
+            start = close + 1
     # ... and after a record's mark, varnishlog's `-   ReqMethod   GET` (QA Varnish: with `-`
     # first, every tag was one `- <*> <*>` event, a PURGE a GET's, a MISS a HIT's)
     # ... and after a masked value with signs only, memcached's connection `<<*>` (`<28 get
@@ -749,7 +792,9 @@ _GIVEN_NAME = re.compile(  # ... or first in a bracketed list, Artemis' `[broker
 
 
 # a name and its number, `node07`, `rs-3`, `worker_12`, a trailing colon or comma aside
-_NUMBERED_NAME = re.compile(r"([A-Za-z]+[-_]?)[0-9]+[:,]?")
+# ... of parts, BIRD's BGP peers `ix_as64501:` (QA BIRD: `ix_as64501: Down` an event apart
+# from `ix_<*>: Down`, as the peers fell in mining)
+_NUMBERED_NAME = re.compile(r"([A-Za-z]+(?:[-_][A-Za-z]+)*[-_]?)[0-9]+[:,]?")
 
 
 def _numbered_names(values: set[str]) -> bool:
@@ -757,8 +802,15 @@ def _numbered_names(values: set[str]) -> bool:
     (`node01` ... `node16`): instances of one kind, a variable even first in a message (QA
     PBS: `node03 cput=<*> mem=<*>` was a template per node, and a new node's every job new);
     a few (`eth0`, `eth1`) stay events apart."""
-    prefixes = {m[1] if (m := _NUMBERED_NAME.fullmatch(v)) else None for v in values}
-    if len(values) > SPLIT_MAX_DISTINCT and len(prefixes) == 1 and None not in prefixes:
+    matches = [_NUMBERED_NAME.fullmatch(v) for v in values]
+    prefixes = {m[1] if m else None for m in matches}
+    if len(prefixes) == 1 and None not in prefixes and (
+        len(values) > SPLIT_MAX_DISTINCT
+        # ... a few too where the numbers are long, ids more than ordinals: BGP peers named by
+        # their AS, `ix_as64500:` beside `ix_as64501:` (QA BIRD: the first file's three peers
+        # an event each, the next file's peers one `ix_<*>:` event beside them)
+        or all(len(m[0].rstrip(":,")) - len(m[1]) >= _LONG_NUMBER for m in matches if m)
+    ):
         return True
     # ... and hosts numbered as a fleet's are, zero-padded (`mail01`, `files01`, `gitlab01`:
     # QA restic/Borg, `borg create of files01 finished` a template per host, a new host's
@@ -771,6 +823,7 @@ def _numbered_names(values: set[str]) -> bool:
     )
 
 
+_LONG_NUMBER = 4  # digits of a numbered name's number that make it an id (`as64500`)
 _FLEET_HOST = re.compile(r"<?[a-z][a-z-]*[a-z]-?[0-9]{2,4}>?[:,]?")
 _PADDED = re.compile(r"[a-z-]0[0-9]{1,3}$")
 
@@ -793,6 +846,10 @@ def _is_given_name(word: str) -> bool:
         and (dotted or any(c.islower() for c in inner))
         and not _is_enum_word(inner)
         and inner.lower() not in _HEALTH_WORDS
+        # ... nor a request's path in quotes, Rails' `Started POST "/api/v1/signin"` beside
+        # `"/api/v1/message_send"` (QA Zammad: one `"/api/v1/<*>"` event, a sign-in a chat
+        # poll's): an endpoint (`_endpoint`)
+        and not inner.startswith("/")
     )
 
 
@@ -806,6 +863,11 @@ _HEALTH_WORDS = frozenset({
     "stopped", "open", "closed", "available", "unavailable", "reachable", "unreachable",
     "alive", "dead", "connected", "disconnected", "ready", "draining", "drained",
 })  # fmt: skip
+
+
+def _is_health_word(word: str) -> bool:
+    """A word of `_HEALTH_WORDS`, also qualified before a hyphen (`probably-offline`)."""
+    return word.lower().rpartition("-")[2] in _HEALTH_WORDS
 
 
 # fields that name the operation an API call ran, as many as a service has (MinIO's audit
@@ -1286,6 +1348,25 @@ def _listed_operation(word: str) -> str:
     return match[1] if match else word
 
 
+# a step of a generated object's name, after the object's masked id: an Argo workflow's node
+# `data-pipeline-9eca3[0].extract`, masked `<*>[<*>].extract`, or `ci-build-<*>.build`, a retry's
+# `<*>[<*>].extract(<*>:<*>)` (QA Argo Workflows: every step's pod creation one `Created pod:
+# <*>` event, a push before the tests unseen)
+_NODE_STEP = re.compile(r"\S*<\*>\]?\.([A-Za-z][\w-]*(?:\(<\*>(?::<\*>)?\))?)[,;:)]?")
+
+
+def _node_steps(values: set[str]) -> bool:
+    """Whether every value is a `_NODE_STEP`, of a few step names (an endpoint's bound)."""
+    matches = [_NODE_STEP.fullmatch(v) for v in values]
+    return all(matches) and 1 < len({m[1] for m in matches}) <= ENDPOINT_MAX_DISTINCT  # type: ignore[index]
+
+
+def _node_step(word: str) -> str:
+    """The step's name of a `_NODE_STEP` word, a retry's apart (`extract(<*>:<*>)`)."""
+    match = _NODE_STEP.fullmatch(word)
+    return match[1] if match else word
+
+
 def _before_status_bar(rows: list[list[str]], p: int) -> bool:
     """Whether word `p` of every row is in the words before a `|` that a `status=` follows,
     at the same position in every row, with no `|` before it (`_refine`'s step names)."""
@@ -1599,6 +1680,10 @@ def _refine(
         joined_states = len(values) <= ENUM_MAX_DISTINCT and all(
             _JOINED_STATES.fullmatch(v) for v in values
         ) or all(v.lower() in _ORDINAL_WORDS for v in values)  # ... and ordinals
+        jobs = len(values) <= ENDPOINT_MAX_DISTINCT and (
+            all(_SCHEDULED_METHOD.fullmatch(v) for v in values)
+            or all(_JOB_CLASS.fullmatch(v) for v in values)
+        )
         if split_pos < 0 and any(_is_outcome_word(v) for v in values):
             # each outcome apart, the rest together; upper-case states beside them too
             split_pos, apart = p, (_each_unmasked if upper_states else _each_outcome)
@@ -1617,7 +1702,7 @@ def _refine(
             # monitors' stopping unseen)
             split_pos, apart = p, _each_unmasked
         elif split_pos < 0 and (
-            transition or stated or code_locations or joined_states or dotted_events
+            transition or stated or code_locations or joined_states or dotted_events or jobs
         ):
             split_pos, apart = p, _each_word  # each state apart
         elif split_pos < 0 and calls and not given_names:
@@ -1628,6 +1713,8 @@ def _refine(
             split_pos, apart = p, _command_class  # each command's class apart
         elif split_pos < 0 and _listed_operations(values):
             split_pos, apart = p, _listed_operation  # each operation apart, its ids together
+        elif split_pos < 0 and _node_steps(values):
+            split_pos, apart = p, _node_step  # each step apart, its objects together
         elif split_pos < 0 and operations and any(v.endswith(f"&{WILDCARD}") for v in values):
             split_pos, apart = p, _each_word  # each query's operation apart (`masks`)
         elif split_pos < 0 and not given_names and (

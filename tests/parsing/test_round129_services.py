@@ -162,3 +162,21 @@ def test_a_bracketed_request_context_before_the_message_is_no_part_of_its_first_
     miner = TemplateMiner()
     ids = miner.add(lines, list(messages.values()))
     assert len(set(ids)) == len(lines)
+
+
+def test_the_join_advice_for_ruby_loggers_records_fits_them(tmp_path):
+    """QA Zammad: a backtrace under `E, [2024-05-13T12:20:01.1 #5884-636044] ERROR -- : ...`
+    was advised joined by a date at a line's start, which no Ruby Logger record has."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "production.log"
+    log.write_text(
+        "".join(f"I, [2024-05-13T12:{i // 60:02d}:{i % 60:02d}.1 #5884-636044]  INFO -- : ok\n"
+                for i in range(200))  # fmt: skip
+        + "E, [2024-05-13T12:20:01.1 #5884-636044] ERROR -- : PG::ConnectionBad\n"
+        + "app/models/ticket.rb:12:in `find'\n" * 3
+    )
+    summary = parse_files([str(log)], resolve_format("ruby"), tmp_path / "e.parquet")
+    advice = " ".join(summary.warnings) + summary.join_hint
+    assert "awk '/^[A-Z], \\[[0-9]/ {" in advice, advice

@@ -166,6 +166,7 @@ _SYSLOG_START = re.compile(
     r"\[?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]"
 )
 _LEVEL_START = "\\[[A-Za-z]+\\]"  # its awk pattern
+_RUBY_START = re.compile(r"[A-Z], \[[0-9]")
 # ... and a level word first, logback's `%-5level [%thread] %date` (Cassandra's `WARN  [...]`)
 _LEVEL_WORD_START = f"({LEVEL_FIRST_WORDS}) "
 _CATEGORY_LEVEL_START = "\\[[a-z_]+:[a-z]+,"  # awk's and Python's
@@ -204,6 +205,10 @@ def _record_start(head: Sequence[str]) -> str:
     marked = _RECORD_MARK.match(head[0]) if head else None
     if marked:
         return "".join(_awk_text(c) for c in marked.group(0))
+    # ... or Ruby Logger's level letter before its bracketed time, `E, [2024-05-13T06:00:04
+    # #5884]` (QA Zammad: the advice looked for a date at the start, which no record has)
+    if head and _RUBY_START.match(head[0]):
+        return "[A-Z], \\[[0-9]"
     # ... or a syslog date, Asterisk's `[Dec  3 20:08:57] VERBOSE[...]` (QA: the advice looked
     # for an ISO date, and its join made the whole log one line)
     if head and _SYSLOG_START.match(head[0]):

@@ -212,6 +212,17 @@ def test_a_threshold_of_zero_on_scores_of_zero_is_said():
     assert "nothing in them was new" not in note and "nothing in them was new" in " ".join(
         detector_class("new-event").zero_scores_mean
     )
+    # ... and of a combination, the parts whose threshold is 0, named (QA NUT: `logbert+length`
+    # was told "nothing in them was new to training", of its length part, unnamed)
+    combined = detector_class("new-event+length")().fit(train)
+    lines.clear()
+    calibrate_fitted(
+        combined, train, validation, unseen, rule="mean+2std", seed=0, folds=5,
+        source="t.jsonl", say=lines.append,
+    )  # fmt: skip
+    (note,) = [line for line in lines if "scored 0" in line]
+    assert note.startswith("note: new-event: each of the 12 normal calibration sessions scored")
+    assert "; length: each of the 12 normal calibration sessions scored 0 (each one's" in note
 
 
 def test_a_threshold_no_score_can_pass_is_a_warning():

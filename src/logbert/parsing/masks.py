@@ -86,7 +86,9 @@ def _port_words(source: str, target: str) -> list[tuple[str, str, int]]:
 
 _NO_PATH = "\"',{}="  # characters no file path in a message holds (`JOINS`' paths)
 # a relative path's start up to its first word's end (`music/Pink`), and text in a path
-_PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:{_NO_PATH}]*/[^:\s{_NO_PATH}]*"
+# (not a call's name before its argument, collectd's `df plugin: statvfs(/mnt/backup) failed:
+# Stale file handle`: QA, joined and masked whole, the failure's word in its `<*>`)
+_PATH_HEAD = rf"(?:^|: )[A-Za-z0-9_~][^\s/:({_NO_PATH}]*/[^:\s{_NO_PATH}]*"
 _PATH_PART = rf"[^:{_NO_PATH}]*"
 # a date and time the American way, once joined (`JOINS`), as a list's item
 _LISTED_DATE = rf"\d{{1,2}}/\d{{1,2}}/\d{{4}}{JOIN}[0-9:.]+(?:{JOIN}[AP]M)?"

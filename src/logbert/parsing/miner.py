@@ -300,7 +300,10 @@ _CONSOLE_COMMAND = re.compile(r"[a-z][\w-]*(?::[a-z][\w-]*)+")  # `mautic:segmen
 # steps one `step '<*>'` event, steps run out of order unseen)
 _QUOTED_STEP = re.compile(r"'[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'")
 _MODULE_LABELS = frozenset({"module", "plugin"})
-_MODULE_NAME = re.compile(r"'?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'?")  # `core`, `'bgp-peers'`
+# `core`, `'bgp-peers'`, and quoted as GNU programs quote, with its instance, collectd's ``read-
+# function of plugin `memcached/local' failed`` (QA collectd: one event for every plugin, a new
+# one's failure a routine ping flap's)
+_MODULE_NAME = re.compile(r"'?[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*'?|`[a-z][a-z0-9_]*(?:/[^\s'`]+)?'")
 
 
 def _is_variable_word(word: str) -> bool:
@@ -826,6 +829,25 @@ def _numbered_names(values: set[str]) -> bool:
 _LONG_NUMBER = 4  # digits of a numbered name's number that make it an id (`as64500`)
 _FLEET_HOST = re.compile(r"<?[a-z][a-z-]*[a-z]-?[0-9]{2,4}>?[:,]?")
 _PADDED = re.compile(r"[a-z-]0[0-9]{1,3}$")
+
+
+def _whole_name(values: set[str], token: str) -> str:
+    """The token for names someone gave in brackets or quotes: the whole name a `<*>`, its
+    brackets and what follows them kept (`[<*>]:`), not a prefix the names share (QA NUT:
+    `[ups-a]` and `[ups-b]` made `[ups-<*>]`, and UPS `[rack1]`'s routine glitch a new event);
+    `token` where they are bracketed or followed differently."""
+    shapes = set()
+    for value in values:
+        name = _GIVEN_NAME.fullmatch(value)
+        inner = name and (name[1] or name[2] or name[3])
+        if not inner:
+            return token
+        opening, _, rest = value.partition(inner)
+        shapes.add((opening, rest))
+    if len(shapes) != 1:
+        return token
+    opening, rest = shapes.pop()
+    return opening + WILDCARD + rest
 
 
 _QUOTED_SNAKE = re.compile(r"'[a-z][a-z0-9]*(?:_[a-z0-9]+)+'[:,.;)]*")
@@ -1454,6 +1476,8 @@ def _refine(
                 and all(_QUOTED_SNAKE.fullmatch(v) for v in values)
             )
         )
+        if given_names and not any(WILDCARD in v for v in values):
+            token = _whole_name(values, token)
         operations = len(values) <= ENDPOINT_MAX_DISTINCT and all(
             _is_operation_pair(v) for v in values
         )

@@ -115,8 +115,11 @@ LABELS_FROM_LINES = (
 )
 
 
-# detectors that judge a session's events and their order only (`window_blind_spot_note`)
-ORDER_ONLY_DETECTORS = frozenset({"logbert", "deeplog", "ngram", "new-event"})
+# detectors that judge a window's events and their order only, which events only, or which
+# and in what shares, not how many (`window_blind_spot_note`)
+ORDER_DETECTORS = frozenset({"logbert", "deeplog", "ngram"})
+SHARE_DETECTORS = frozenset({"ecvc"})
+ORDER_ONLY_DETECTORS = ORDER_DETECTORS | SHARE_DETECTORS | {"new-event"}
 # detectors that judge an open session's mix of events not at all, only its unseen keys
 MIX_WHOLE_ONLY = frozenset({"ecvc"})
 
@@ -638,18 +641,29 @@ class Pipeline:
 
     def window_blind_spot_note(self) -> str | None:
         """`note: ...` for a model of time windows whose detectors judge only which events a
-        window holds and their order (`ORDER_ONLY_DETECTORS`, alone or combined): neither how
-        many it holds nor where its events stop (a clock ends a window, so no end is learnt).
+        window holds, their order or their shares (`ORDER_ONLY_DETECTORS`, alone or combined):
+        not how many it holds, nor, but ecvc, where its events stop (a clock ends a window, so
+        no end is learnt).
         QA Borg, Kerberos, ScyllaDB: a backup hung after `Creating archive`, a login that
         stopped at its failure and a compaction storm of 129 events scored 0 or under the
         threshold, exit 0; `length` caught them. None otherwise."""
         detector = getattr(self, "detector_", self.detector)
-        if not self._cut_by_time() or not set(detector.name.split("+")) <= ORDER_ONLY_DETECTORS:
+        parts = set(detector.name.split("+"))
+        if not self._cut_by_time() or not parts <= ORDER_ONLY_DETECTORS:
             return None
+        # in each part's terms: new-event judges no order (QA collectd: it was said to), ecvc
+        # shares, not counts (QA collectd: 120 known lines in 5 s passed it, unsaid)
+        judged = "which events a window holds" + (
+            " and their order" if parts & ORDER_DETECTORS else ""
+        ) + (" and in what shares" if parts & SHARE_DETECTORS else "")
+        stop, hung = (
+            ("", "") if parts <= SHARE_DETECTORS
+            else (" nor where they stop", ", or a run that hung midway,")
+        )  # fmt: skip
+        passes = "may pass" if parts & SHARE_DETECTORS else "passes"
         return (
-            f"note: on time windows {detector.name} judges which events a window holds and "
-            "their order, not how many it holds nor where they stop: a burst of known events, "
-            "or a run that hung midway, passes as normal; "
+            f"note: on time windows {detector.name} judges {judged}, not how many it holds"
+            f"{stop}: a burst of known events{hung} {passes} as normal; "
             f"`--model {detector.name}+length` also judges a window's length"
         )
 

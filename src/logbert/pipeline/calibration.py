@@ -224,10 +224,25 @@ def zero_threshold_note(detector: Detector, normal_scores: np.ndarray) -> str | 
     n = int(np.size(normal_scores))
     if not n or np.any(normal_scores != 0) or detector.threshold_.value != 0:
         return None
-    why, flagged = detector.zero_scores_mean
+    # a combination's threshold is 0 by design ("a part flags"): the note is of its parts
+    # whose own threshold is 0, each in its own words (QA NUT: `logbert+length` was told
+    # "nothing in them was new to training", of its length part, unnamed)
+    parts = getattr(detector, "parts_", None)
+    zero = (
+        [(detector.name, detector)] if parts is None else
+        [(name, part) for name, part in zip(detector.parts, parts, strict=True)
+         if part.threshold_.value == 0]
+    )  # fmt: skip
+    if not zero:
+        return None
+    said = "; ".join(
+        f"{name + ': ' if parts is not None else ''}each of the {n:,} normal calibration "
+        f"sessions scored 0 ({part.zero_scores_mean[0]}), so the threshold is 0: "
+        f"{part.zero_scores_mean[1]}"
+        for name, part in zero
+    )
     return (
-        f"note: each of the {n:,} normal calibration sessions scored 0 ({why}), so the "
-        f"threshold is 0: {flagged}; where normal logs vary more than the training "
+        f"note: {said}; where normal logs vary more than the training "
         "period showed, train on a longer period, or calibrate with a rate "
         "(`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.01` on more normal sessions)"
     )

@@ -138,14 +138,16 @@ UNORDERED_SHARE, UNORDERED_MIN = 0.1, 20
 def mostly_unseen_warning(new_events: int, events: int) -> str | None:
     """A warning when most events carry templates no training log line had (MOSTLY_UNSEEN):
     every session would then be flagged for it, which says more about the logs than about
-    the sessions (`score --logs`, and `watch` at its end)."""
+    the sessions (`score --logs`, and `watch` at its end); or of an outage, whose lines no
+    training saw (QA collectd: told to train on a graphite outage's logs)."""
     if not events or new_events <= MOSTLY_UNSEEN * events:
         return None
     return (
         f"warning: {new_events:,} of {events:,} events ({new_events / events:.0%}) carry "
         "templates no line of the training logs had: these logs may come from another system "
         "or version than the training logs; check that they are the logs this model is for, "
-        "or train a model on them"
+        "or train a model on them; or the system is failing in ways training never saw (an "
+        "outage writes lines of its own: read the new templates before training on them)"
     )
 
 

@@ -130,6 +130,9 @@ def test_a_closed_session_that_stopped_where_known_ones_went_on_names_its_end_fi
     assert first["note"] == (
         "no normal session ended here: 54 training sessions began with these keys and went on"
     )
+    # ... expecting what the model expected there but the end (QA stunnel: `<end of session>,
+    # 0.86` beside the note)
+    assert all(e["key"] is not None for e in first["expected"])
     assert all("note" not in e for e in evidence[1])  # no known start: the model's evidence
     assert evidence[2] == [] and evidence[3] == []  # known; open as known ones began
     sessions = [Session(str(i), k) for i, k in enumerate(keys)]

@@ -43,3 +43,16 @@ def test_a_plugin_quoted_as_gnu_programs_quote_is_the_event():
     plugins = ["df", "ping", "memcached/local", "postgresql"]
     ids = TemplateMiner().add([line.format(p) for p in plugins], [5, 12, 2, 3])
     assert len(set(ids)) == len(plugins)
+
+
+def test_stunnels_own_file_is_read_with_its_level_and_connection(auto_parsed):
+    """QA stunnel: `2026.11.20 00:00:06 LOG5[ui]: ...` was read by no built-in format, and a
+    format string's <Level> took `LOG5` for no level (each line's level left out unsaid)."""
+    events = auto_parsed([
+        "2026.11.20 00:00:06 LOG5[ui]: Received signal 1; reloading configuration",
+        "2026.11.20 00:00:07 LOG3[3120]: SSL_accept: Peer suddenly disconnected",
+        "2026.11.20 00:00:08 LOG6[cron]: Executing cron jobs",
+    ], "stunnel")  # fmt: skip
+    assert events["Level"] == ["5", "3", "6"] and events["Conn"] == ["ui", "3120", "cron"]
+    assert [str(t) for t in events["timestamp"]][1] == "2026-11-20 00:00:07"
+    assert events["content"][1] == "SSL_accept: Peer suddenly disconnected"

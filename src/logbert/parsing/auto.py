@@ -390,7 +390,7 @@ LEVEL_WORD_FORMATS = frozenset(
     {"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite", "spark"}
 )
 # ... and those whose <Level> is syslog's severity as a number (`_BUILTIN_FIELDS` checks it)
-NUMERIC_LEVEL_FORMATS = frozenset({"lsf"})
+NUMERIC_LEVEL_FORMATS = frozenset({"lsf", "stunnel"})
 # ... an access log's client, ident and user one word each (QA: `access` read HAProxy's syslog
 # lines with the syslog header as the user, and was suggested for them)
 # ... and S3's owner, bucket, requester and request id (QA Nexus: `s3` read a common-log-format

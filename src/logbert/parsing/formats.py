@@ -908,6 +908,18 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2025-03-10 08:01:02.110: psql pid 2041: ...'"
         ),
     ),
+    # stunnel's own file (`output = /var/log/stunnel.log`: `2026.11.20 00:00:06 LOG5[ui]: ...`,
+    # `LOG3[3120]: SSL_accept: ...`): syslog's level as a number and the connection (or `ui`,
+    # `cron`) as fields (QA stunnel: `auto` read no format, and a format string's <Level> took
+    # `LOG5` for no level)
+    "stunnel": BuiltinFormat(
+        r"<Date> <Time> LOG<Level>\[<Conn>\]: <Content>",
+        TimestampSpec(
+            ("Date", "Time"),
+            r"^(?P<Y>\d{4})\.(?P<m>\d\d)\.(?P<d>\d\d) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)$",
+            expected="'2026.11.20 00:00:06'",
+        ),
+    ),
     # Kannel's (bearerbox, smsbox, wapbox: gwlib's `2026-11-21 00:00:01 [2417] [0] INFO: msg`,
     # its process and thread ids and level as fields; its access log's lines, `2026-11-21
     # 00:00:01 Sent SMS [SMSC:...]`, without them: QA Kannel, `auto` read the pid as a time
@@ -1164,6 +1176,8 @@ _BUILTIN_FIELDS = {
     ("spring", "Component"): r"\S+",
     ("ruby", "Pid"): "[0-9]+",
     ("ruby", "Thread"): "[0-9]+",
+    ("stunnel", "Level"): "[0-7]",  # syslog's severity, 3 an error, 5 a notice
+    ("stunnel", "Conn"): r"[^\]\s]+",
     ("kannel", "Date"): "[0-9]{4}-[0-9]{2}-[0-9]{2}",  # (its header optional: no other word
     ("kannel", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}",  # splits as a date and a time)
     ("kannel", "Pid"): "[0-9]+",

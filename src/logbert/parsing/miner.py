@@ -847,6 +847,13 @@ def _whole_name(values: set[str], token: str) -> str:
     if len(shapes) != 1:
         return token
     opening, rest = shapes.pop()
+    shared = token.removeprefix(opening).removesuffix(WILDCARD + rest)
+    # only a shared first part of the names goes (`[ups-<*>]`), not a part after the `<*>`
+    # nor a source before a level, Liquidsoap's `[<*>:3]`, `[music:<*>]` (`kept_values`)
+    if len(shared) + len(opening) + len(WILDCARD) + len(rest) != len(token) or (
+        shared[-1:] not in ("-", "_", ".")
+    ):
+        return token
     return opening + WILDCARD + rest
 
 

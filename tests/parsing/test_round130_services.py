@@ -56,3 +56,17 @@ def test_stunnels_own_file_is_read_with_its_level_and_connection(auto_parsed):
     assert events["Level"] == ["5", "3", "6"] and events["Conn"] == ["ui", "3120", "cron"]
     assert [str(t) for t in events["timestamp"]][1] == "2026-11-20 00:00:07"
     assert events["content"][1] == "SSL_accept: Peer suddenly disconnected"
+
+
+def test_barmans_log_is_read_with_its_process_logger_and_level(auto_parsed):
+    """QA Barman: `--format auto` read Python logging's `%(asctime)s [%(process)s] %(name)s
+    %(levelname)s: %(message)s` as `iso`, the process, logger and level in every event and
+    sessions by process only by a format string."""
+    events = auto_parsed([
+        "2026-11-29 00:00:01,163 [6004] barman.server INFO: Starting WAL archiving for pg-main",
+        "2026-11-29 00:00:01,325 [6010] barman.wal_archiver INFO: No xlog segments found.",
+        "2026-11-29 00:00:02,001 [6010] barman.wal_archiver ERROR: No space left on device",
+    ], "barman")  # fmt: skip
+    assert events["Pid"] == ["6004", "6010", "6010"]
+    assert events["Component"][1] == "barman.wal_archiver" and events["Level"][2] == "ERROR"
+    assert events["content"][2] == "No space left on device"

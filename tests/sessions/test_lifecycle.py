@@ -146,6 +146,10 @@ def test_sessions_joined_by_a_reused_id_are_a_warning():
     assert said is not None and said.startswith("warning: 1 of 100 sessions last far longer")
     assert "'600x1x1', 24 h" in said and "--idle-timeout" in said
     assert stretched_sessions_warning(quick, lifetime) is None
+    # ... not advising an idle timeout given already (QA Barman: its daemons, never quiet 2 h)
+    given = stretched_sessions_warning([*quick, joined], lifetime, "2h")
+    assert given is not None and "none of them went quiet for --idle-timeout 2h" in given
+    assert "--idle-timeout DURATION" not in given
     slow = Session("s", [1, 2], start=t0, end=t0 + timedelta(minutes=50))  # under an hour
     assert stretched_sessions_warning([*quick, slow], lifetime) is None
 

@@ -908,6 +908,14 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             ("Date", "Time"), ISO_8601, expected="'2025-03-10 08:01:02.110: psql pid 2041: ...'"
         ),
     ),
+    # Barman's (Python logging's `%(asctime)s [%(process)s] %(name)s %(levelname)s: %(message)s`:
+    # `2026-11-29 00:00:01,163 [6004] barman.server INFO: Starting WAL archiving ...`): the
+    # process, logger and level as fields, `--by-field source,Pid` a run's session (QA Barman:
+    # `iso` left them in every event, and sessions by process needed a format string)
+    "barman": BuiltinFormat(
+        r"<Date> <Time> \[<Pid>\] <Component> <Level>: <Content>",
+        TimestampSpec(("Date", "Time"), _ISO_MS, expected="'2026-11-29 00:00:01,163'"),
+    ),
     # stunnel's own file (`output = /var/log/stunnel.log`: `2026.11.20 00:00:06 LOG5[ui]: ...`,
     # `LOG3[3120]: SSL_accept: ...`): syslog's level as a number and the connection (or `ui`,
     # `cron`) as fields (QA stunnel: `auto` read no format, and a format string's <Level> took
@@ -1176,6 +1184,9 @@ _BUILTIN_FIELDS = {
     ("spring", "Component"): r"\S+",
     ("ruby", "Pid"): "[0-9]+",
     ("ruby", "Thread"): "[0-9]+",
+    ("barman", "Pid"): "[0-9]+",
+    ("barman", "Component"): r"[A-Za-z_][\w.]*",
+    ("barman", "Level"): "[A-Z]+",
     ("stunnel", "Level"): "[0-7]",  # syslog's severity, 3 an error, 5 a notice
     ("stunnel", "Conn"): r"[^\]\s]+",
     ("kannel", "Date"): "[0-9]{4}-[0-9]{2}-[0-9]{2}",  # (its header optional: no other word

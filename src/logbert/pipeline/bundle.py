@@ -276,7 +276,9 @@ class Pipeline:
                     f"Session lifetime (99% of normal sessions end within): "
                     f"{readable_duration(self.lifecycle_.lifetime_)}"
                 )
-            stretched = stretched_sessions_warning(kept, self.lifecycle_.lifetime_)
+            stretched = stretched_sessions_warning(
+                kept, self.lifecycle_.lifetime_, getattr(cut, "idle_timeout", None)
+            )
             if stretched is not None:
                 say(stretched)
             note = self.open_sessions_note(batch.n_open, stage="fit")

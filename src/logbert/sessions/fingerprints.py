@@ -122,10 +122,14 @@ def known_mask(
         return np.isin(hashes.whole, known)
     shorter = np.asarray(archive.get(kind + SUFFIXES, np.empty(0, dtype=np.uint64)))
     out = np.isin(hashes.whole, np.concatenate([known, shorter]).astype(np.uint64))
+    # sets made once: `np.isin` per session sorted the whole archive each time (QA Barman:
+    # 7,109 sessions by file and pid against 25,933 training ones, scoring at 30 a second)
+    known_set, shorter_set = set(known.tolist()), set(shorter.tolist())
     for i, suffixes in hashes.suffixes.items():
         # the last suffix is the base name: alike in every Jenkins build, it tells nothing
-        alike = np.isin(suffixes, known).any() or np.isin(suffixes[:-1], shorter).any()
-        out[i] = out[i] or bool(alike)
+        values = suffixes.tolist()
+        alike = any(h in known_set for h in values) or any(h in shorter_set for h in values[:-1])
+        out[i] = out[i] or alike
     return out
 
 

@@ -77,22 +77,32 @@ STRETCHED_RATIO = 1000
 STRETCHED_MIN_SECONDS = 3600.0
 
 
-def stretched_sessions_warning(sessions: Sequence[Session], lifetime: float) -> str | None:
+def stretched_sessions_warning(
+    sessions: Sequence[Session], lifetime: float, idle_timeout: str | None = None
+) -> str | None:
     """`warning: ...` when some sessions last `STRETCHED_RATIO` times the `lifetime` within
     which 99% end (and an hour or more), else None: an id used again later, a counter that
     restarts with its process, joins two sessions into one (QA Jira: request ids come back a
     day later at the same minute; such a session set LogBERT's `max` threshold at 11.0 where
-    normal requests scored up to 3.8, and 16 anomalies passed, unsaid)."""
+    normal requests scored up to 3.8, and 16 anomalies passed, unsaid). With an
+    `idle_timeout` given, they never went quiet that long: long-running work, or an id
+    reused sooner (QA Barman: `--idle-timeout` advised again to a run that gave it)."""
     long = _lasting_over(sessions, max(STRETCHED_RATIO * lifetime, STRETCHED_MIN_SECONDS))
     if not long:
         return None
     seconds, example = max(long)
+    remedy = (
+        "--idle-timeout DURATION ends a session after that long without an event"
+        if idle_timeout is None else
+        f"none of them went quiet for --idle-timeout {idle_timeout}: work that runs that long "
+        "(a daemon's, judged as one long session), or an id used again sooner than that"
+    )  # fmt: skip
     return (
         f"warning: {len(long):,} of {len(sessions):,} sessions last far longer than the 99% that "
         f"end within {readable_duration(lifetime)} (the longest, {example!r}, "
         f"{readable_duration(seconds)}): an id used again later (a counter or process id that "
         "restarts) joins two sessions into one, and the model learns the pair as normal; "
-        "--idle-timeout DURATION ends a session after that long without an event"
+        f"{remedy}"
     )
 
 

@@ -1365,16 +1365,26 @@ _CLOSING_WORD = re.compile(r"[A-Z][a-z]{2,}")  # `Cycle`: a capitalised word, no
 _LISTED_OPERATION = re.compile(r'\["([A-Za-z][\w.-]*)"(?:,[^\]]*)?\][,:;]?')
 
 
+def _few_names(pattern: re.Pattern[str], values: set[str], bound: int) -> bool:
+    """Whether every value fits `pattern`, whose first group names it, two to `bound` names."""
+    matches = [pattern.fullmatch(v) for v in values]
+    return all(matches) and 1 < len({m[1] for m in matches}) <= bound  # type: ignore[index]
+
+
+def _name_by(pattern: re.Pattern[str], word: str) -> str:
+    """The name (`pattern`'s first group) of a word `pattern` fits, else the word."""
+    match = pattern.fullmatch(word)
+    return match[1] if match else word
+
+
 def _listed_operations(values: set[str]) -> bool:
     """Whether every value is a JSON list led by an operation's quoted name, a few names."""
-    matches = [_LISTED_OPERATION.fullmatch(v) for v in values]
-    return all(matches) and 1 < len({m[1] for m in matches}) <= ENUM_MAX_DISTINCT  # type: ignore[index]
+    return _few_names(_LISTED_OPERATION, values, ENUM_MAX_DISTINCT)
 
 
 def _listed_operation(word: str) -> str:
     """The operation's name of a `_LISTED_OPERATION` word."""
-    match = _LISTED_OPERATION.fullmatch(word)
-    return match[1] if match else word
+    return _name_by(_LISTED_OPERATION, word)
 
 
 # a step of a generated object's name, after the object's masked id: an Argo workflow's node
@@ -1386,14 +1396,12 @@ _NODE_STEP = re.compile(r"\S*<\*>\]?\.([A-Za-z][\w-]*(?:\(<\*>(?::<\*>)?\))?)[,;
 
 def _node_steps(values: set[str]) -> bool:
     """Whether every value is a `_NODE_STEP`, of a few step names (an endpoint's bound)."""
-    matches = [_NODE_STEP.fullmatch(v) for v in values]
-    return all(matches) and 1 < len({m[1] for m in matches}) <= ENDPOINT_MAX_DISTINCT  # type: ignore[index]
+    return _few_names(_NODE_STEP, values, ENDPOINT_MAX_DISTINCT)
 
 
 def _node_step(word: str) -> str:
     """The step's name of a `_NODE_STEP` word, a retry's apart (`extract(<*>:<*>)`)."""
-    match = _NODE_STEP.fullmatch(word)
-    return match[1] if match else word
+    return _name_by(_NODE_STEP, word)
 
 
 def _before_status_bar(rows: list[list[str]], p: int) -> bool:

@@ -180,3 +180,21 @@ def test_the_join_advice_for_ruby_loggers_records_fits_them(tmp_path):
     summary = parse_files([str(log)], resolve_format("ruby"), tmp_path / "e.parquet")
     advice = " ".join(summary.warnings) + summary.join_hint
     assert "awk '/^[A-Z], \\[[0-9]/ {" in advice, advice
+
+
+def test_a_ruby_model_saved_before_the_thread_was_a_field_still_reads_its_lines():
+    """A model keeps its format string: one saved with `#<Pid>\\]` (before the thread field)
+    must still read `#5884-636044]` (a field pattern keyed by the format's name, `[0-9]+` for
+    its pid, rejected every line of such a model in `watch`)."""
+    import pyarrow as pa
+
+    from logbert.parsing.formats import format_from_spec, format_spec, resolve_format
+    from logbert.parsing.splitter import split_lines
+
+    saved = format_spec(resolve_format("ruby"))
+    saved["format"] = saved["written"] = (
+        r"<Letter>, \[<Timestamp> #<Pid>\] <Level> -- <Component>: <Content>"
+    )
+    line = "I, [2024-05-13T06:00:04.283666 #5884-636044]  INFO -- : Started GET"
+    ok, cols = split_lines(pa.array([line]), format_from_spec(saved))
+    assert ok.all() and cols["Content"].to_pylist() == ["Started GET"]

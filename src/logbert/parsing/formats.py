@@ -1182,8 +1182,6 @@ _BUILTIN_FIELDS = {
     # `[ingJobExecutor]]`, 64% of an engine's lines rejected, the advice naming `iso`)
     ("spring", "ThreadName"): r".*?",
     ("spring", "Component"): r"\S+",
-    ("ruby", "Pid"): "[0-9]+",
-    ("ruby", "Thread"): "[0-9]+",
     ("barman", "Pid"): "[0-9]+",
     ("barman", "Component"): r"[A-Za-z_][\w.]*",
     ("barman", "Level"): "[A-Z]+",

@@ -137,6 +137,7 @@ class WindowSessionizer(Sessionizer):
         # closed by the first's clock and its next lines late (QA Zammad: a worker's log some
         # minutes behind the web server's, 64 events not scored)
         self.quiet_in_rounds = False
+        self._round_written = False  # an event of some value since the last `end_round`
         self._clock_by_value: dict[str, int] = {}
         self._closed_through: dict[str, int] = {}  # per value, its last window closed
         self._pushed_at: dict[str, int] = {}  # per value, the push that last held its event
@@ -220,6 +221,7 @@ class WindowSessionizer(Sessionizer):
                 own = clocks.get(value)
                 clock = clocks[value] = ts if own is None or ts > own else own
                 self._pushed_at[value] = self._pushes
+                self._round_written = True
             done = self._closed_through.get(value, -1) if by_value else -1
             late = False
             for index in range((ts - width) // stride + 1, ts // stride + 1):
@@ -247,8 +249,9 @@ class WindowSessionizer(Sessionizer):
         """With `quiet_in_rounds`, the reader has read every input to its end: a value with no
         event in QUIET_PUSHES rounds that held events (of other values) is quiet; the windows
         that closes. A round with no event at all counts for none (the inputs wait alike)."""
-        if not any(at == self._pushes for at in self._pushed_at.values()):
+        if not self._round_written:
             return []
+        self._round_written = False
         self._pushes += 1
         return self._close_by_value_clock() if self.value_clock else []
 

@@ -797,7 +797,7 @@ _GIVEN_NAME = re.compile(  # ... or first in a bracketed list, Artemis' `[broker
 # a name and its number, `node07`, `rs-3`, `worker_12`, a trailing colon or comma aside
 # ... of parts, BIRD's BGP peers `ix_as64501:` (QA BIRD: `ix_as64501: Down` an event apart
 # from `ix_<*>: Down`, as the peers fell in mining)
-_NUMBERED_NAME = re.compile(r"([A-Za-z]+(?:[-_][A-Za-z]+)*[-_]?)[0-9]+[:,]?")
+_NUMBERED_NAME = re.compile(r"([A-Za-z]+(?:[-_][A-Za-z]+)*[-_]?)([0-9]+)[:,]?")
 
 
 def _numbered_names(values: set[str]) -> bool:
@@ -812,7 +812,7 @@ def _numbered_names(values: set[str]) -> bool:
         # ... a few too where the numbers are long, ids more than ordinals: BGP peers named by
         # their AS, `ix_as64500:` beside `ix_as64501:` (QA BIRD: the first file's three peers
         # an event each, the next file's peers one `ix_<*>:` event beside them)
-        or all(len(m[0].rstrip(":,")) - len(m[1]) >= _LONG_NUMBER for m in matches if m)
+        or all(len(m[2]) >= _LONG_NUMBER for m in matches if m)
     ):
         return True
     # ... and hosts numbered as a fleet's are, zero-padded (`mail01`, `files01`, `gitlab01`:
@@ -838,8 +838,7 @@ def _whole_name(values: set[str], token: str) -> str:
     `token` where they are bracketed or followed differently."""
     shapes = set()
     for value in values:
-        name = _GIVEN_NAME.fullmatch(value)
-        inner = name and (name[1] or name[2] or name[3])
+        inner = _given_inner(value)
         if not inner:
             return token
         opening, _, rest = value.partition(inner)
@@ -860,11 +859,16 @@ def _whole_name(values: set[str], token: str) -> str:
 _QUOTED_SNAKE = re.compile(r"'[a-z][a-z0-9]*(?:_[a-z0-9]+)+'[:,.;)]*")
 
 
+def _given_inner(word: str) -> str | None:
+    """The name inside a `_GIVEN_NAME` word's brackets or quotes (None: no such word)."""
+    name = _GIVEN_NAME.fullmatch(word)
+    return (name[1] or name[2] or name[3]) if name else None
+
+
 def _is_given_name(word: str) -> bool:
     """A name in brackets or quotes; not a code or a state (`[ERROR]`, Puppet's command
     `'replace_facts'` beside `'replace_catalog'`: QA, one `'replace_<*>'` event)."""
-    name = _GIVEN_NAME.fullmatch(word)
-    inner = name and (name[1] or name[2] or name[3])
+    inner = _given_inner(word)
     # ... or an upper-case name of dotted parts, IBM MQ's `'APP3.SVRCONN'`, `'QM1.TO.QM2'`
     # (QA: a new client channel's start was a new event)
     dotted = bool(inner) and "." in inner.strip(".") and any(c.isalpha() for c in inner)
@@ -873,8 +877,7 @@ def _is_given_name(word: str) -> bool:
     return (
         bool(inner)
         and (dotted or any(c.islower() for c in inner))
-        and not _is_enum_word(inner)
-        and inner.lower() not in _HEALTH_WORDS
+        and not _is_enum_word(inner)  # (a health word among them: `'down'`, `[Normal]`)
         # ... nor a request's path in quotes, Rails' `Started POST "/api/v1/signin"` beside
         # `"/api/v1/message_send"` (QA Zammad: one `"/api/v1/<*>"` event, a sign-in a chat
         # poll's): an endpoint (`_endpoint`)

@@ -207,6 +207,22 @@ def test_a_gzip_member_followed_by_plain_text_is_named_as_joined_files(tmp_path)
         list(iter_chunks(str(path)))
 
 
+def test_a_zlib_file_is_read_as_its_text_one_stream_after_another(tmp_path):
+    """QA BackupPC: its logs are stored zlib-compressed (`XferLOG.59.z`, no gzip header); read
+    as bytes, their "events" were compressed data, scored as alerts with exit 0."""
+    text = "".join(f"{line}\n" for line in HDFS * 40).encode()
+    path = tmp_path / "XferLOG.59.z"
+    path.write_bytes(zlib.compress(text[:1000]) + zlib.compress(text[1000:]))  # two streams
+    read = [line for chunk in iter_chunks(str(path), 256) for line in chunk.lines.to_pylist()]
+    assert read == text.decode().splitlines()
+    path.write_bytes(zlib.compress(text)[:-40])  # cut short
+    with pytest.raises(LogbertError, match=r"the zlib stream is truncated or corrupt .* after"):
+        list(iter_chunks(str(path)))
+    plain = tmp_path / "x.log"  # text that starts like a zlib header (`x^`) is text
+    plain.write_bytes(b"x^ starts like zlib\nsecond\n")
+    assert next(iter_chunks(str(plain))).lines.to_pylist() == ["x^ starts like zlib", "second"]
+
+
 @pytest.mark.parametrize(
     ("encoding", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")]
 )

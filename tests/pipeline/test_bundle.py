@@ -95,6 +95,32 @@ def test_simple_detectors_give_the_raw_lines_as_evidence_too(raw_logs):
         assert event["source"] == test_log.name and event["template"] is not None
 
 
+def test_scoring_a_binary_log_says_so_and_a_zlib_one_is_read(raw_logs, tmp_path):
+    """QA BackupPC: `score --logs` on zlib-compressed logs read bytes as lines, flagged every
+    file with "templates" of compressed data and said nothing (`parse` said "looks binary")."""
+    import bz2
+    import zlib
+
+    train_log, test_log, train_labels, _ = raw_logs
+    pipeline = logs_pipeline(NgramDetector()).fit_logs([str(train_log)], read_labels(train_labels))
+    packed = tmp_path / "test.log.z"
+    packed.write_bytes(zlib.compress(test_log.read_bytes()))
+    plain = [r for batch in pipeline.score_logs([str(test_log)], LogReadSummary()) for r in batch]
+    read = LogReadSummary()
+    rows = [r for batch in pipeline.score_logs([str(packed)], read) for r in batch]
+    assert [(r["session_id"], r["score"]) for r in rows] == [
+        (r["session_id"], r["score"]) for r in plain
+    ]
+    assert not [n for n in read.notes if "binary" in n]
+    other = tmp_path / "other.log.bz2"
+    other.write_bytes(bz2.compress(test_log.read_bytes()))
+    read = LogReadSummary()
+    list(pipeline.score_logs([str(test_log), str(other)], read))
+    said = [n for n in read.notes if "looks binary" in n]
+    assert len(said) == 1 and said[0].startswith("warning: other.log.bz2 looks binary"), read.notes
+    assert "decompress others, bzip2" in said[0]
+
+
 def test_a_row_of_a_detector_with_several_scores_names_the_deciding_one(raw_logs):
     """QA Artemis, GitHub Actions: LogBERT's `score` (its mean surprise) was far below the
     printed threshold on flagged rows; the verdict was `max_surprise`'s."""

@@ -592,6 +592,35 @@ def test_window_labels_written_in_local_time_are_a_warning():
     assert stream.stats.labels_warning is None or "local time" not in stream.stats.labels_warning
 
 
+def test_labels_of_a_later_period_with_silent_windows_are_no_clock_offset():
+    """QA CFEngine: labels of the test day (a host's silent windows among them) for a log of
+    training and test days: the silent windows' ids named no session, the training windows
+    had no label, and every id moved by -7 h landed on a training window, so "each label sits
+    on the wrong window" was said and `--timezone -07:00` advised for labels that were right."""
+    minutes = [m for m in range(0, 240, 5) if not 180 <= m < 200]  # silent 3:00-3:20
+    table = pa.table({
+        "template_id": [m % 7 for m in minutes],
+        "timestamp": pa.array([at(60 * m) for m in minutes], pa.timestamp("us")),
+    })  # fmt: skip
+    test_day = {at(60 * m).isoformat(): "normal" for m in range(120, 240, 5)}
+    stream = WindowSessionizer("5m", labels=test_day)
+    sessions = _push_all(stream, table, 10)
+    assert sum(s.label is None for s in sessions) == 24  # the first two hours': unlabelled
+    warning = stream.stats.labels_warning or ""
+    assert "wrong window" not in warning and "--timezone" not in warning, warning
+    # ... while labels an hour ahead that run past the end of a log with no silence are still
+    # an offset, with no claim that every session is labelled (the first hours have none)
+    whole = pa.table({
+        "template_id": [m % 7 for m in range(0, 240, 5)],
+        "timestamp": pa.array([at(60 * m) for m in range(0, 240, 5)], pa.timestamp("us")),
+    })  # fmt: skip
+    ahead = {(at(60 * m) + timedelta(hours=1)).isoformat(): "normal" for m in range(120, 240, 5)}
+    stream = WindowSessionizer("5m", labels=ahead)
+    _push_all(stream, whole, 10)
+    warning = stream.stats.labels_warning or ""
+    assert "moved by -1 h names a session, the log's windows past the labels' ends" in warning
+
+
 def test_labels_written_with_their_offset_blame_the_logs_clock_alone(tmp_path):
     """QA TrueNAS: window ids written `2026-12-03T00:00:00+01:00` (right) beside a log in local
     time read as UTC were said to be "written in local time (UTC-01:00)"; with its offset on

@@ -20,6 +20,7 @@ from logbert.parsing.formats import LogFormat
 from logbert.parsing.masks import JOIN, WILDCARD
 from logbert.parsing.param_align import realigned
 from logbert.parsing.reader import LineChunk
+from logbert.parsing.shared_lines import LineSample
 from logbert.parsing.splitter import has_bytes
 from logbert.parsing.template_matcher import extract_params, scatter_rows, template_regex
 from logbert.parsing.zones import ZoneUse
@@ -66,7 +67,7 @@ class Prepared:
     # a Zeek log's: each record is stamped with when it started and written when it ended, so
     # its times step back wherever a long connection ends (no clock set back: no warning)
     stamped_at_start: bool = False
-    line_sample: set[int] | None = None  # `shared_lines.line_sample`, with several inputs
+    line_sample: LineSample | None = None  # `shared_lines.line_sample`, with several inputs
 
 
 def _schema(fmt: LogFormat) -> pa.Schema:

@@ -342,6 +342,8 @@ class Parser(DatingChecks):
         self.auto_source: str | None = None  # `--format auto`: the input the format came from
         self.inputs: list[InputFit] = []  # the last `iter_chunks` run: how each input fit
         self.empty_inputs: list[str] = []  # ... and the inputs that held no line at all
+        # ... and those whose first lines look binary, with the first line (`looks_binary`)
+        self.binary_inputs: list[tuple[str, str]] = []
         self.templates_file: Path | None = None  # `--templates FILE` (None: mined or a state)
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
@@ -745,6 +747,7 @@ class Parser(DatingChecks):
     ) -> Iterator[ParsedChunk]:
         self.inputs = []
         self.empty_inputs = []
+        self.binary_inputs = []
         self.shared_lines = SharedLines() if len(inputs) > 1 else None
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             pending: deque[tuple[Future[Prepared], InputFit]] = deque()
@@ -787,6 +790,7 @@ class Parser(DatingChecks):
         copies = self._note_same_start()  # before `close` lets the inputs' first lines go
         self._note_shared_lines(copies)
         self._note_partial_records()
+        self.binary_inputs = [(f.name, f.head[0]) for f in self.inputs if looks_binary(f.head)]
         for fit in self.inputs:
             fit.close()
         if self.auto:
@@ -1155,7 +1159,7 @@ class Parser(DatingChecks):
         if len(self.head) < HEAD_LINES:
             self.head += text_lines(chunk.lines.slice(0, HEAD_LINES - len(self.head)).to_pylist())
         self._count_partial_records(chunk, prep.name)
-        if self.shared_lines is not None and prep.line_sample:
+        if self.shared_lines is not None and prep.line_sample is not None:
             self.shared_lines.add(prep.name, prep.line_sample)
         rejects: list[tuple[str, int, str]] = []
         directives = prep.directives

@@ -1,4 +1,6 @@
-"""Streaming input: plain, gzip (detected by magic bytes) or stdin, in chunks of whole lines.
+"""Streaming input: plain, gzip or zlib (detected by magic bytes) or stdin, in chunks of whole
+lines. zlib without gzip's header is how BackupPC stores its logs (`XferLOG.59.z`, read with
+`BackupPC_zcat`; QA BackupPC: read as bytes, each file's "events" were compressed data).
 
 Bytes are read in large blocks and split into lines with pyarrow, so memory stays bounded by
 the block size (plus the longest line) whatever the file size. Undecodable bytes are replaced
@@ -29,6 +31,7 @@ from logbert.errors import LogbertError
 from logbert.parsing.rotation import log_name
 
 BLOCK_BYTES = 8 << 20
+ZLIB_PROBE = 64  # bytes inflated to tell a zlib stream from text (`_is_zlib`)
 STDIN = "-"
 FILES_NAMED = 3  # `name_files`: inputs named in a message before the rest are counted
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -131,10 +134,54 @@ def _open(path: str) -> BinaryIO:
             raw = open(p, "rb")  # noqa: SIM115 - closed by the caller
         except OSError as exc:
             raise LogbertError(f"cannot open input {path}: {exc.strerror}") from exc
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == b"\x1f\x8b":
+    head = raw.peek(ZLIB_PROBE)[:ZLIB_PROBE] if hasattr(raw, "peek") else b""
+    if head[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if _is_zlib(head):
+        return _ZlibStream(raw)  # type: ignore[return-value]
     return raw
+
+
+def _is_zlib(head: bytes) -> bool:
+    """Whether `head` starts a zlib stream as zlib writes it by default (a 32 KiB window,
+    `0x78`, no preset dictionary) whose first bytes inflate: text that starts with `x^` has
+    the header's form, but does not inflate."""
+    if len(head) < 2 or head[0] != 0x78 or (head[0] << 8 | head[1]) % 31 or head[1] & 0x20:
+        return False
+    try:
+        zlib.decompressobj().decompress(head)
+    except zlib.error:
+        return False
+    return True
+
+
+class _ZlibStream:
+    """A zlib-compressed file read as its text: one zlib stream after another (BackupPC's
+    files may hold several), with `read1` as `_read_block` reads."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.inflate = zlib.decompressobj()
+
+    def read1(self, size: int) -> bytes:
+        while True:
+            if self.inflate.eof:  # a stream ended: another may follow
+                data = self.inflate.unused_data or self.raw.read(BLOCK_BYTES)
+                if not data:
+                    return b""
+                self.inflate = zlib.decompressobj()
+            else:
+                data = self.inflate.unconsumed_tail or self.raw.read(BLOCK_BYTES)
+                if not data:
+                    raise EOFError("the zlib stream ends before its end marker")
+            out = self.inflate.decompress(data, size)
+            if out:
+                return out
+
+    read = read1
+
+    def close(self) -> None:
+        self.raw.close()
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -256,8 +303,9 @@ def iter_chunks(path: str, block_bytes: int = BLOCK_BYTES) -> Iterator[LineChunk
                         "`cat app.log.2.gz app.log.1 |` makes? Nothing was written: pass the "
                         "files by name (or their folder), or decompress with `zcat -f` first"
                     ) from exc.__cause__
+                kind = "zlib" if isinstance(stream, _ZlibStream) else "gzip"
                 raise LogbertError(
-                    f"{path}: the gzip stream is truncated or corrupt ({exc}) after "
+                    f"{path}: the {kind} stream is truncated or corrupt ({exc}) after "
                     f"{complete:,} complete lines; nothing was written: re-copy or "
                     "re-compress the file"
                 ) from exc.__cause__

@@ -628,6 +628,28 @@ def _add_template_set(writer: pq.ParquetWriter, run: Parser) -> None:
     )
 
 
+def binary_input_warning(run: Parser) -> list[str]:
+    """A warning naming the inputs whose first lines look binary (`looks_binary`), where a
+    format read them anyway (`raw` fits anything; a model's frozen parser takes each line as
+    an event of a template unseen in training: QA BackupPC, compressed logs scored as three
+    alerts of "templates" of compressed bytes, exit 0)."""
+    binary = run.binary_inputs
+    if not binary:
+        return []
+    if len(run.inputs) <= 1:
+        what = "the input looks"
+    elif len(binary) == 1:
+        what = f"{binary[0][0]} looks"
+    else:
+        what = f"{binary[0][0]} (and {len(binary) - 1:,} more inputs) look"
+    return [
+        f"warning: {what} binary, not like a text log (its first lines hold many "
+        f"NUL, control or undecodable bytes; first: {show_line(binary[0][1])}): its events "
+        "are likely garbage; pass the log file itself (gzip and zlib files are read as their "
+        "text; decompress others, bzip2, xz or zstd, first)"
+    ]
+
+
 def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None) -> list[str]:
     """Warnings when the format does not fit the logs: a binary input, most lines rejected
     (with several inputs: of a file, each such file named, since a small file all rejected
@@ -638,12 +660,7 @@ def fit_warnings(run: Parser, summary: ParseSummary, rejects: Path | None = None
     fmt = run.fmt
     name = display_name(fmt)
     out = []
-    if looks_binary(run.head):  # e.g. --format raw: every line "fits"
-        out.append(
-            f"warning: the input looks binary, not like a text log (its first lines hold many "
-            f"NUL, control or undecodable bytes; first: {show_line(run.head[0])}): its events "
-            "are likely garbage; pass the log file itself"
-        )
+    out += binary_input_warning(run)
     rejected = bad_fit_warnings(
         run, summary.rejected, summary.lines, summary.no_records, rejects, summary.continuations
     )

@@ -31,6 +31,7 @@ from logbert.parsing.reader import name_files
 from logbert.parsing.summary import (
     WARNING,
     bad_fit_warnings,
+    binary_input_warning,
     continuation_hint,
     empty_message_warning,
     fits_records,
@@ -282,6 +283,7 @@ def read_log_sessions(
     bad_fit += problem_rejects_warning(
         parser, bad_fit, where_rejects, summary.continuations if joined else 0
     )
+    bad_fit += binary_input_warning(parser)
     bad_fit += spaced_field_warnings(parser) + raw_header_warning(parser)
     bad_fit += empty_message_warning(parser) + wordless_level_warning(parser)
     bad_fit += levelless_warning(parser) + offset_first_warning(parser)

@@ -30,6 +30,7 @@ class ShiftedLabels:
     unused: int
     unlabelled: int
     example: str
+    every_session: bool = True  # whether the labels moved label every session
 
     def warning(
         self,
@@ -73,12 +74,16 @@ class ShiftedLabels:
             readings = f"Every label id carries its UTC offset, so {log_local}"
         else:
             readings = f"Either {labels_local}; or {log_local}"
+        whole = (
+            "names a session and every session is labelled"
+            if self.every_session
+            else "names a session, the log's windows past the labels' ends aside"
+        )
         return (
             f"warning: {self.unused:,} ids of the labels name no session and "
             f"{self.unlabelled:,} sessions are unlabelled, but every label id moved by {moved} "
-            f"names a session and every session is labelled, so each label sits on the wrong "
-            f"window. {readings}. Figures against these labels judge each window by another's "
-            "label"
+            f"{whole}, so each label sits on the wrong window. {readings}. Figures against "
+            "these labels judge each window by another's label"
         )
 
 
@@ -107,10 +112,38 @@ def shifted_labels(labels: Mapping[str, str], written: Collection[str]) -> Shift
         # labels sat an hour off on the windows of `train` and `sessionize`, unsaid)
         found = len(moved & sessions)
         if found > hits and found in (len(sessions), len(moved)):
+            every_session = found == len(sessions)
             if _cut_by_the_ends(sessions, set(labels), shift):
                 return None
-            return ShiftedLabels(shift, unused, unlabelled, next(iter(labels)))
+            if not every_session and _holes(sessions, [i for i in labels if i not in sessions]):
+                return None
+            return ShiftedLabels(shift, unused, unlabelled, next(iter(labels)), every_session)
     return None
+
+
+def _streams(sessions: set[str]) -> dict[str, list[datetime]]:
+    """Each stream's (the field before `@`'s) window starts, in time order."""
+    streams: dict[str, list[datetime]] = {}
+    for session_id in sessions:
+        if (found := _parse(session_id)) is not None:
+            streams.setdefault(found[0], []).append(found[1])
+    return {field: sorted(times) for field, times in streams.items()}
+
+
+def _holes(sessions: set[str], unused: list[str]) -> bool:
+    """Whether an id that names no session lies between its stream's first and last windows:
+    a window the stream wrote nothing in (a silent host), not a label past the log's period.
+    Labels for one period of a longer log fit it moved by a whole offset wherever every moved
+    id lands on a window (QA CFEngine: labels of the test day, three of a host's silent
+    windows among them, read as "7 h off", `--timezone -07:00` advised for labels that were
+    right); labels in another clock name no session only beyond the log's ends."""
+    streams = _streams(sessions)
+    for session_id in unused:
+        found = _parse(session_id)
+        times = streams.get(found[0]) if found is not None else None
+        if times and times[0] < found[1] < times[-1]:
+            return True
+    return False
 
 
 def _cut_by_the_ends(sessions: set[str], labelled: set[str], shift: timedelta) -> bool:
@@ -118,11 +151,8 @@ def _cut_by_the_ends(sessions: set[str], labelled: set[str], shift: timedelta) -
     and `shift` is longer than a window: a log that runs one window past the labels' period
     (QA OpenTelemetry: each log's last window, 2-10 s of lines, unlabelled; "labels 15 min off,
     --timezone +00:15" was advised for labels that were right), not a clock offset."""
-    streams: dict[str, list[datetime]] = {}
-    for session_id in sessions:
-        if (found := _parse(session_id)) is not None:
-            streams.setdefault(found[0], []).append(found[1])
-    starts = [sorted(times) for times in streams.values()]
+    streams = _streams(sessions)
+    starts = list(streams.values())
     steps = [b - a for times in starts for a, b in zip(times, times[1:], strict=False) if b > a]
     if not steps or abs(shift) <= min(steps):
         return False

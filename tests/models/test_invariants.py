@@ -42,3 +42,20 @@ def test_fewer_distinct_vectors_than_subset_columns_find_the_invariant():
     inv = found[0]
     assert inv[col[1]] == inv[col[2]] == -inv[col[3]]
     assert detector.decision_function([[1, 2, 3], [1, 2, 3, 3]]).tolist() == [1, 0]
+
+
+def test_a_broken_law_is_the_evidence_with_the_keys_it_wanted():
+    """QA CFEngine: a run killed before its `Completed` line was flagged by invariants with
+    `top_events: []`; "score 1 > threshold 0" was all there was to read."""
+    detector = InvariantsDetector().fit(NORMAL)
+    scored = detector.score_sessions([[3, 1, 1, 2], [1, 3, 2], [1, 2, 9, 9]], top_events=3)
+    events = scored["top_events"]
+    assert scored["score"].tolist()[1] == 0 and events[1] == []
+    opened = [e for e in events[0] if e["key"] == 1]
+    assert opened and opened[0]["position"] == 1  # the first `open` of the two
+    assert [e["key"] for e in opened[0]["expected"]] == [2]  # ... a `close` was wanted
+    assert opened[0]["note"] == "a count law of training broken: key 1 = key 2, here 2 and 1"
+    unseen = [e for e in events[2] if e["key"] == 9]
+    assert unseen and unseen[0]["position"] == 2 and unseen[0]["expected"] == []
+    assert unseen[0]["note"].endswith("keys unseen in training = 0, here 2")
+    assert detector.score_sessions([[1, 2]])["score"].tolist() == [0]  # (no evidence asked)

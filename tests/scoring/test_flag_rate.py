@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from logbert.scoring.flag_rate import expected_flag_rate, flag_rate_far_above, flag_rate_note
+from logbert.scoring.flag_rate import (
+    FlaggedStreams,
+    expected_flag_rate,
+    flag_rate_far_above,
+    flag_rate_note,
+)
 
 CALIBRATION = np.arange(1.0, 100.0)  # 99 normal scores: 1, 2, ..., 99
 
@@ -114,3 +119,30 @@ def test_validation_sessions_left_out_for_unseen_keys_count_in_the_expected_rate
     note = flag_rate_note(900, 1000, CALIBRATION, 99.0, left_out_share=0.149)
     assert "flag about 15.90% of normal sessions" in note
     assert "and the 14.9% of validation sessions that held keys training lacked)" in note
+
+
+def test_most_flagged_windows_of_one_stream_are_said_with_how_to_cut_them_apart():
+    """QA CFEngine: LogBERT flagged 65 of a policy hub's windows and none of the six clients';
+    the flag-rate note advised recalibrating or retraining, where the hub's windows mixed the
+    clients' connections with its own runs (by host and program: 7 false alarms)."""
+    streams = FlaggedStreams()
+    for minute in range(0, 600, 10):
+        for host in ("cfhub01", "web01", "web02"):
+            flagged = host == "cfhub01" and minute % 20 == 0 or (host, minute) == ("web01", 0)
+            streams.add(f"{host}@2026-12-02T{minute // 60:02d}:{minute % 60:02d}:00", flagged)
+    streams.add("a-session-of-no-window", True)  # (no stream's: left out)
+    note = streams.note(31)
+    assert note is not None and note.startswith(
+        "note: 30 of the 31 flagged sessions are windows of one stream, 'cfhub01' (of 3)"
+    )
+    assert "--by-field Host,Component" in note
+    assert streams.note(61) is None  # not most of the flagged
+    few = FlaggedStreams()
+    for minute in range(5):
+        few.add(f"h1@2026-12-02T00:0{minute}:00", True)
+        few.add(f"h2@2026-12-02T00:0{minute}:00", False)
+    assert few.note(5) is None  # too few to say
+    alone = FlaggedStreams()
+    for minute in range(20):
+        alone.add(f"h1@2026-12-02T00:{minute:02d}:00", True)
+    assert alone.note(20) is None  # one stream: nothing to single out

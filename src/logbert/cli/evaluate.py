@@ -56,6 +56,7 @@ from logbert.parsing.reader import name_files
 from logbert.pipeline import LogReadSummary, Pipeline
 from logbert.pipeline.unseen import UnseenPassed
 from logbert.pipeline.verdicts import predicts_categories
+from logbert.scoring.flag_rate import FlaggedStreams
 from logbert.scoring.score_files import NOT_SCORES, iter_scores
 from logbert.scoring.thresholds import p_value_mismatches
 from logbert.sessions.io import (
@@ -173,7 +174,7 @@ def command(
     notes = [
         pipeline.open_sessions_note(still_open.count, stage="evaluate"),
         pipeline.mostly_open_warning(still_open.count, n_evaluated),
-        normal.note(threshold, overlap.trained_on()),
+        *normal.notes(threshold, overlap.trained_on()),
         normal.unseen_warning(info.score),
         normal.every.cut_short_note(),
         pipeline.silence_note(read, silences["windows_flagged"]) if logs else None,
@@ -250,6 +251,7 @@ class NormalVerdicts:
         # pass (QA ALB: `score` said so of a model deciding by `score`, `evaluate` did not)
         self.every, self.n_all = UnseenPassed(), 0
         self.kinds = KindsCaught(pipeline, threshold)  # the anomalous ones, by category
+        self.streams = FlaggedStreams()  # ... and the normal ones' streams, of windows
 
     def add(self, sessions, values: np.ndarray, still_open: np.ndarray | None = None) -> None:
         """Count the normal ones of `sessions` (labelled), scored `values`; the anomalous
@@ -261,6 +263,8 @@ class NormalVerdicts:
         flagged = [bool(values[i] > self.threshold) for i in rows]
         self.n += len(rows)
         self.flagged += sum(flagged)
+        for i, is_flagged in zip(rows, flagged, strict=True):
+            self.streams.add(sessions[i].session_id, is_flagged)
         self.pipeline.tally_unseen(self.unseen, [sessions[i] for i in rows], flagged)
         self.n_all += len(sessions)
         self.pipeline.tally_unseen(
@@ -276,12 +280,15 @@ class NormalVerdicts:
             return None
         return self.every.warning(decision, detector.name, self.threshold, self.n_all)
 
-    def note(self, threshold: float | None, n_trained_on: int | None) -> str | None:
-        return self.pipeline.flag_rate_note(
+    def notes(self, threshold: float | None, n_trained_on: int | None) -> list[str | None]:
+        """The flag-rate note on the normal sessions, and where it is said, the stream most
+        flagged ones are windows of, where there is one (`FlaggedStreams`)."""
+        drift = self.pipeline.flag_rate_note(
             self.flagged, self.n, threshold, n_trained_on, self.unseen.n_unseen,
             self.unseen.unseen_event_share, what="normal sessions",
             n_unseen_flagged=self.unseen.n_unseen - self.unseen.n_passed,
         )  # fmt: skip
+        return [drift, self.streams.note(self.flagged) if drift is not None else None]
 
 
 class OpenSessions:

@@ -48,6 +48,7 @@ from logbert.parsing.templates import (
 )
 from logbert.pipeline import LogReadSummary
 from logbert.pipeline.unseen import UnseenPassed
+from logbert.scoring.flag_rate import FlaggedStreams
 from logbert.scoring.score_files import SILENCE, ScoreWriter, score_format
 from logbert.sessions.io import (
     Session,
@@ -124,6 +125,7 @@ def command(
     options["on_sessions"] = seen
     started = time.perf_counter()
     flagged = still_open = silent = 0  # (silent: rows of silent windows, `verdicts`)
+    streams = FlaggedStreams()  # (of windows: most flagged ones of one stream are said)
     summary = LogReadSummary()
     if text:
         require_text_detector(pipeline.detector_)
@@ -158,7 +160,10 @@ def command(
         ):
             for rows in batches:
                 silent += sum(r.get("decided_by") == SILENCE for r in rows)
-                flagged += sum(r["is_anomaly"] and r.get("decided_by") != SILENCE for r in rows)
+                for row in rows:
+                    if row.get("decided_by") != SILENCE:
+                        flagged += row["is_anomaly"]
+                        streams.add(row["session_id"], row["is_anomaly"])
                 still_open += sum(bool(r.get("open")) for r in rows)
                 writer.write(rows)
                 shown.scored(len(rows))
@@ -179,19 +184,21 @@ def command(
         + f"; wrote {output}"
     )
     detector = pipeline.detector_
+    drift = pipeline.flag_rate_note(
+        flagged,
+        scored,
+        threshold,
+        overlap.trained_on(),
+        tally.n_unseen,
+        tally.unseen_event_share,
+        n_unseen_flagged=tally.n_unseen - tally.n_passed,
+    )
     notes = (
         pipeline.open_sessions_note(still_open),  # sessions without times are never open
         pipeline.mostly_open_warning(still_open, scored),
         None if logs or text else unrecorded_end_note(Path(inputs[0]), input_format, still_open),
-        pipeline.flag_rate_note(
-            flagged,
-            scored,
-            threshold,
-            overlap.trained_on(),
-            tally.n_unseen,
-            tally.unseen_event_share,
-            n_unseen_flagged=tally.n_unseen - tally.n_passed,
-        ),
+        drift,
+        streams.note(flagged) if drift is not None else None,
         None
         if detector.supervised
         else tally.warning(info.score, detector.name, info.value, scored),

@@ -12,16 +12,22 @@ count("close"). Following the paper (and loglizer's implementation):
 A column that is always zero in training (such as the "unknown" column) is itself an invariant.
 Score = number of invariants a session violates. Counting is done on distinct count vectors
 weighted by multiplicity, which gives the same result as counting every session.
+
+Evidence (`score_sessions(..., top_events=k)`): one row per broken law, the largest breach
+first, at the first line of a key the session holds too many of; its `expected` the keys the
+law wanted more of, its `note` the law and the session's counts (QA CFEngine: a killed run's
+window was flagged with `top_events: []`, "score 1 > threshold 0" all there was to read).
 """
 
 from __future__ import annotations
 
 from itertools import combinations
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from logbert.models.count_vectors import CountVectorDetector, unique_rows
+from logbert.models.checks import check_sessions
+from logbert.models.count_vectors import CountVectorDetector, count_matrix, unique_rows
 from logbert.models.params import require_float, require_int
 
 _ZERO = 1e-8
@@ -80,6 +86,66 @@ class InvariantsDetector(CountVectorDetector):
         mask = self.columns_ >= 0
         values = matrix[:, np.maximum(self.columns_, 0)] * np.where(mask, self.thetas_, 0.0)
         return (np.abs(values.sum(axis=2)) > _ZERO).sum(axis=1).astype(float)
+
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        """`score`, and with `top_events` the laws each session breaks (module doc)."""
+        scores = self.decision_function(X)
+        if top_events <= 0:
+            return {"score": scores}
+        keys = check_sessions(X).keys
+        matrix = count_matrix(self.vocab_, keys)
+        return {
+            "score": scores,
+            "top_events": [
+                self._broken_laws(k, counts, top_events)
+                for k, counts in zip(keys, matrix, strict=True)
+            ],
+        }
+
+    def _broken_laws(self, keys: np.ndarray, counts: np.ndarray, top: int) -> list[dict]:
+        """Evidence rows of the laws a session with `keys` (`counts` by column) breaks."""
+        unknown = ~np.isin(keys, self.vocab_)
+        found = []
+        for columns, thetas in zip(self.columns_, self.thetas_, strict=True):
+            terms = [(int(c), float(t)) for c, t in zip(columns, thetas, strict=True) if c >= 0]
+            breach = sum(t * counts[c] for c, t in terms)
+            if abs(breach) <= _ZERO:
+                continue
+            sign = 1.0 if breach > 0 else -1.0
+            over = [c for c, t in terms if sign * t > 0 and counts[c] > 0]
+            at = np.flatnonzero(
+                unknown if over[0] == self.vocab_.size else keys == self.vocab_[over[0]]
+            )
+            short = [c for c, t in terms if sign * t < 0]
+            found.append((abs(breach), {
+                "position": int(at[0]),
+                "key": int(keys[at[0]]),
+                "surprise": 1.0,
+                "expected": [{"key": int(self.vocab_[c]), "prob": None} for c in short
+                             if c < self.vocab_.size],
+                "note": self._law_text(terms, counts),
+            }))  # fmt: skip
+        found.sort(key=lambda pair: -pair[0])
+        return [row for _, row in found[:top]]
+
+    def _law_text(self, terms: list[tuple[int, float]], counts: np.ndarray) -> str:
+        """`a count law of training broken: key 12 = key 13, here 2 and 1`, a term's coefficient
+        before its key where it is not 1, keys unseen in training named so."""
+
+        def side(pairs: list[tuple[int, float]]) -> str:
+            return " + ".join(
+                ("" if abs(t) == 1 else f"{abs(t):g} x ")
+                + ("keys unseen in training" if c == self.vocab_.size else f"key {self.vocab_[c]}")
+                for c, t in pairs
+            )
+
+        if terms[0][1] < 0:  # (a law's sign is the SVD's, arbitrary: its first key leads)
+            terms = [(c, -t) for c, t in terms]
+        left = [(c, t) for c, t in terms if t > 0]
+        right = [(c, t) for c, t in terms if t < 0]
+        here = " and ".join(f"{int(counts[c])}" for c, _ in left + right)
+        law = f"{side(left)} = {side(right)}" if right else f"{side(left)} = 0"
+        return f"a count law of training broken: {law}, here {here}"
 
     def invariants(self) -> list[dict[int, float]]:
         """Found invariants as {column: coefficient} (columns index vocab_, last = unknown)."""

@@ -928,6 +928,24 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'2026.11.20 00:00:06'",
         ),
     ),
+    # Apache Traffic Server's diags.log (`[Dec  1 00:00:05.129] [ET_NET 0] NOTE: loading plugin
+    # ...`, `[Dec  1 00:00:05.009] traffic_server NOTE: ...`, before 9 `Server {0x2b4f...}
+    # NOTE:`): the process, the thread and ATS's levels (`NOTE`, `STATUS`, `DIAG` beside
+    # `WARNING`, `ERROR`) as fields (QA Traffic Server: `auto` read no format)
+    "trafficserver": BuiltinFormat(
+        r"\[<Month> <Date> <Time>\] (<Component> )?([\[{]<Thread>[\]}] )?<Level>: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec  1 00:00:05.129'"),
+    ),
+    # ... and its error.log, timed as its rolled files are named (`20261201.00h32m25s CONNECT:
+    # attempt fail [CONNECTION_CLOSED] to ...`; QA Traffic Server: `auto` read no format)
+    "trafficserver-error": BuiltinFormat(
+        "<Timestamp> <Content>",
+        TimestampSpec(
+            ("Timestamp",),
+            r"^(?P<Y>\d{4})(?P<m>\d\d)(?P<d>\d\d)\.(?P<H>\d\d)h(?P<M>\d\d)m(?P<S>\d\d)s$",
+            expected="'20261201.00h32m25s'",
+        ),
+    ),
     # Kannel's (bearerbox, smsbox, wapbox: gwlib's `2026-11-21 00:00:01 [2417] [0] INFO: msg`,
     # its process and thread ids and level as fields; its access log's lines, `2026-11-21
     # 00:00:01 Sent SMS [SMSC:...]`, without them: QA Kannel, `auto` read the pid as a time
@@ -1187,6 +1205,10 @@ _BUILTIN_FIELDS = {
     ("barman", "Level"): "[A-Z]+",
     ("stunnel", "Level"): "[0-7]",  # syslog's severity, 3 an error, 5 a notice
     ("stunnel", "Conn"): r"[^\]\s]+",
+    ("trafficserver", "Component"): r"[A-Za-z_][\w.-]*",
+    ("trafficserver", "Thread"): r"[^\]}]+",
+    ("trafficserver", "Level"): "[A-Z]+",
+    ("trafficserver-error", "Timestamp"): "[0-9]{8}[.][0-9]{2}h[0-9]{2}m[0-9]{2}s",
     ("kannel", "Date"): "[0-9]{4}-[0-9]{2}-[0-9]{2}",  # (its header optional: no other word
     ("kannel", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}",  # splits as a date and a time)
     ("kannel", "Pid"): "[0-9]+",

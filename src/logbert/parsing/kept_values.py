@@ -85,8 +85,12 @@ _STATUS_FORMS = (
     # Puppet's `Error 500 on SERVER` beside `Error 403 on SERVER` (QA: one `Error <*>` event)
     (r"((?:^|\s)Error\s+)", r"(\s+on\s+SERVER)"),
     # Squid's result code, `TCP_DENIED/403`, `TCP_MISS/500` (QA Squid: as one variable, a
-    # denied or failed request was a cache hit's event)
-    (r"((?:^|\s)(?:TCP|UDP|NONE)_[A-Z_]+/)", r"(\s|$)"),
+    # denied or failed request was a cache hit's event), and Traffic Server's errors in its
+    # squid-format log, `ERR_CONNECT_FAIL/502` (QA Traffic Server: masked, a 502 a 504's event)
+    (r"((?:^|\s)(?:TCP|UDP|NONE|ERR)_[A-Z_]+/)", r"(\s|$)"),
+    # a bare `status 404` before its reason in parentheses, Traffic Server's error.log `sent
+    # 10.1.8.250 status 404 (Not Found on Accelerator)` (QA: masked, any status one event)
+    (r"((?:^|\s)status\s+)", rf"(\s+\((?:{_REASON_PHRASES})(?:$|[\s,.;:)]))"),
     # an application's request line, `GET /cart 503 12ms` (its path marked by `REQUEST`), or
     # ASP.NET Core's `GET http://api:8080/cart - 503 512 ...` (QA: 200s and 500s one event), or
     # an HTTP client's call to a URL, `POST https://api.partner.io/in/x 503 30ms`, `... -> 503`
@@ -195,7 +199,8 @@ _STATUS_HINTS = ("status", "code", "http/", "http ", "dsn=", "smtp ", " 2.", " 4
                  "http request after", "response=", 'result="')  # fmt: skip
 _METHOD_HINTS = tuple(f"{method} " for method in HTTP_METHODS)
 _CASED_STATUS_HINTS = (
-    *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "Sent ", "Completed ", " on SERVER", '"-" ', "<-- "
+    *_METHOD_HINTS, "TCP_", "UDP_", "NONE_", "ERR_", "Sent ", "Completed ", " on SERVER", '"-" ',
+    "<-- ",
 )
 # A 2xx is 200-229 (HTTP's successes end at 226): Slurm's `status:256` is a wait status, a
 # failed script's exit 1 (QA GPU nodes: it read `status:2xx`, a failure as a success); a 1xx

@@ -12,6 +12,9 @@ against what the threshold promises, and what to check.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 import numpy as np
 
 MIN_FLAGGED = 10  # fewer flagged sessions than this is never worth a note
@@ -156,3 +159,44 @@ def flag_rate_note(
         "retrain, not recalibrate, where they hold templates the model never saw (`score` "
         f"says so): {WHY_NOT_RECALIBRATE}"
     )
+
+
+@dataclass
+class FlaggedStreams:
+    """The streams of scored windows (a window id's part before its last `@`: a host, a
+    file) and how many of each were flagged: for a note when most flagged windows are one
+    stream's (`note`). Ids that are no stream's windows are left out."""
+
+    scored: set[str] = field(default_factory=set)
+    flagged: Counter[str] = field(default_factory=Counter)
+
+    def add(self, session_id: str, is_flagged: bool) -> None:
+        stream, at, _ = session_id.rpartition("@")
+        if not at:
+            return
+        self.scored.add(stream)
+        if is_flagged:
+            self.flagged[stream] += 1
+
+    def note(self, n_flagged: int) -> str | None:
+        """`note: ...` when at least MIN_FLAGGED of `n_flagged` flagged sessions, and more
+        than half of them, are windows of one stream of several: an incident there, or a
+        stream whose windows interleave independent programs or clients, each window an
+        interleaving an order model never met (QA CFEngine: a policy hub's host windows mixed
+        six clients' connections with its own runs, 65 false alarms of LogBERT's, none of
+        another host; windows by host and program, 7). For a run whose flag rate is already
+        far above the threshold's (`flag_rate_note`)."""
+        if len(self.scored) < 2 or not self.flagged:
+            return None
+        stream, count = self.flagged.most_common(1)[0]
+        if count < MIN_FLAGGED or count * 2 <= n_flagged:
+            return None
+        return (
+            f"note: {count:,} of the {n_flagged:,} flagged sessions are windows of one stream, "
+            f"{stream!r} (of {len(self.scored):,}): an incident there, or windows that "
+            "interleave independent programs or clients (a hub's connections beside its own "
+            "jobs), whose order an order model (logbert, ngram) meets anew in each window. "
+            "If its flagged windows are normal, cut windows by program too (`--by-field` "
+            "naming the program's field beside the host's, e.g. `--by-field Host,Component`), "
+            "or judge counts (`--model ecvc`)"
+        )

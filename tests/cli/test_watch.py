@@ -237,6 +237,31 @@ def test_a_restart_from_the_state_dir_neither_skips_nor_repeats(trained, tmp_pat
     assert strip == [{k: v for k, v in a.items() if k != "top_events"} for a in read_jsonl(whole)]
 
 
+def test_runs_without_follow_keep_open_sessions_in_the_state_and_judge_them_whole(
+    trained, tmp_path
+):
+    """QA Tinyproxy: `watch FILE --state-dir` (no --follow) judged the sessions still being
+    written when it stopped, and the next run judged their rest as sessions of their own: one
+    session two verdicts, the first a false alarm. They stay in the state, and `--final`
+    judges them at the end."""
+    model, test_log = trained
+    lines = lines_of(test_log)
+    live, state, alerts = tmp_path / "live.log", tmp_path / "state", tmp_path / "a.jsonl"
+    live.write_text("".join(lines[:17]))
+    first = invoke("watch", model, live, "--state-dir", state, "--alerts", alerts, "--no-early")
+    assert first.exit_code == 0, first.output
+    assert "kept in" in first.output and "for the next run" in first.output
+    assert json.loads((state / "state.json").read_text())["engine"]["sessionizer"]["sessions"]
+    with open(live, "a") as handle:
+        handle.write("".join(lines[17:]))
+    args = ("--state-dir", state, "--alerts", alerts, "--no-early", "--final")
+    assert invoke("watch", model, live, *args).exit_code == 0
+    whole = tmp_path / "whole.jsonl"
+    assert invoke("watch", model, test_log, "--alerts", whole, "--no-early").exit_code == 0
+    judged = sorted(a["session_id"] for a in read_jsonl(alerts))
+    assert judged == sorted(a["session_id"] for a in read_jsonl(whole))  # each once, whole
+
+
 def test_alerts_written_before_a_crash_are_not_written_twice(trained, tmp_path):
     model, test_log = trained
     state = tmp_path / "state"
@@ -413,7 +438,7 @@ def test_watch_warns_of_sessions_out_of_time_order_as_score_logs_does(trained, t
     warning = next(x for x in scored.output.splitlines() if "out of time order" in x)
     assert warning.startswith("warning: 1 of 13 sessions have events out of time order")
     state, alerts = tmp_path / "state", tmp_path / "a.jsonl"
-    result = invoke("watch", model, *files, "--alerts", alerts, "--state-dir", state)
+    result = invoke("watch", model, *files, "--alerts", alerts, "--state-dir", state, "--final")
     assert result.exit_code == 0, result.output
     assert warning in result.output.splitlines()
     result = invoke("watch", model, *files, "--alerts", alerts, "--state-dir", state)
@@ -646,7 +671,7 @@ def test_inputs_of_a_model_in_time_order_are_watched_as_one_stream(raw_logs, tmp
                     "--idle-timeout", "1h")  # fmt: skip
     assert result.exit_code == 0, result.output
     result = invoke("watch", model, *test, "--state-dir", tmp_path / "state", "--alerts", alerts,
-                    "--no-early", "--idle-timeout", "1h")  # fmt: skip
+                    "--no-early", "--idle-timeout", "1h", "--final")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert {a["session_id"] for a in read_jsonl(alerts)} == expected
 

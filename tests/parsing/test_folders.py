@@ -54,6 +54,17 @@ def test_rotated_files_sort_oldest_first_and_numbers_by_value():
     assert log_name("logs/nifi-app_2024-05-14_09.0.log") == "logs/nifi-app.log"
 
 
+def test_backuppc_run_logs_are_each_a_log_of_their_own_in_run_order():
+    """QA BackupPC: `pc/db01/XferLOG.62` (the newest backup's log) was read as the newest part
+    of one log `XferLOG` and first, where the folder listing said "oldest first"."""
+    runs = ["XferLOG.62", "XferLOG.9", "XferLOG.61.z", "RestoreLOG.3", "LOG.1", "LOG"]
+    assert sorted(runs, key=rotation_key) == [
+        "LOG.1", "LOG", "RestoreLOG.3", "XferLOG.9", "XferLOG.61.z", "XferLOG.62"
+    ]  # fmt: skip
+    assert log_name("pc/db01/XferLOG.62") == "pc/db01/XferLOG.62"
+    assert log_name("log/LOG.1") == "log/LOG"  # (the server's LOG is rotated as logrotate does)
+
+
 def _folder(tmp_path):
     logs = tmp_path / "logs"
     (logs / "node2").mkdir(parents=True)

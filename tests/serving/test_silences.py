@@ -103,3 +103,25 @@ def test_read_in_rounds_a_host_behind_the_others_that_still_writes_is_not_silent
     engine.push_lines(rest, "others.log")
     silent = [a for a in engine.caught_up() if a["score_name"] == "silence"]
     assert [a["session_id"] for a in silent] == ["beta@2025-12-01T07:00:00"]
+
+
+def test_a_window_the_stream_ends_in_is_open_at_the_flush_as_score_logs_marks_it(
+    silent_host_logs, tmp_path
+):
+    """QA Tinyproxy: `watch` stopped in a window holding one line judged it whole (`open:
+    false`), a false alarm, where `score --logs` on the same lines marks it open: the engine's
+    time moved to each closed window's end, its clock's, not the newest event's."""
+    train, test, _ = silent_host_logs
+    pipeline = trained(train)
+    lines = test.read_text().splitlines()
+    cut = next(i for i, line in enumerate(lines) if line.startswith("Dec  1 08:00")) + 1
+    part = tmp_path / "part.log"
+    part.write_text("\n".join(lines[:cut]) + "\n")  # 08:00's window: one line of one host
+    rows: list[dict] = []
+    engine = DetectionEngine(pipeline, year=2025, on_row=rows.append)
+    engine.push_lines(lines[:cut], "part.log")
+    engine.flush()
+    batch = [r for rows_ in pipeline.score_logs([str(part)], year=2025) for r in rows_]
+    opened = {r["session_id"] for r in batch if r.get("open")}
+    assert "alpha@2025-12-01T08:00:00" in opened
+    assert {r["session_id"] for r in rows if r.get("open")} == opened

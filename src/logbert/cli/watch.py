@@ -58,6 +58,12 @@ def command(
         help="No early alerts for running sessions with a new template or a key never seen "
         "in training.",
     ),
+    final: bool = typer.Option(
+        False,
+        "--final",
+        help="The inputs are complete: at the end, judge the sessions still open as `score "
+        "--logs` does (with --state-dir they are otherwise kept for the next run).",
+    ),
     rejects: Path | None = typer.Option(
         None, "--rejects", help="Append lines that do not fit the format here."
     ),
@@ -103,6 +109,7 @@ def command(
         idle_exit=idle_exit,
         rejects=rejects,
         model_dir=model_dir,
+        final=final,
     )
     options.validate()
     pipeline = load_pipeline(model_dir)

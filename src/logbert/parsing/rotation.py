@@ -13,6 +13,10 @@ import re
 
 COMPRESSED = re.compile(r"\.gz$")
 _NUMBERED = re.compile(r"^(?P<stem>.+)\.(?P<n>\d{1,4})$")  # app.log.3 (logrotate)
+# ... but BackupPC numbers each backup's and restore's own log by the run, the newest highest
+# (`pc/db01/XferLOG.62`, `RestoreLOG.3`): each a log of its own, read in run order (QA BackupPC:
+# read as one log's parts, newest first, a folder's listing said "oldest first")
+_PER_RUN = re.compile(r"^(?:Xfer|Restore|Archive)LOG\.\d+(?:\.z)?$")
 # Zabbix's own rotation (`LogFileSize`) keeps one older file, `zabbix_server.log.old` (QA: read
 # after the live file, unsaid: not taken for a part of its log)
 _OLD = re.compile(r"^(?P<stem>.+)\.old$")
@@ -94,6 +98,8 @@ def rotation_key(name: str) -> tuple:
     still being written last: `x.log.2.gz`, `x.log.1`, `x.log`; `x.log-20261101`, `x.log`;
     `x.log.old`, `x.log`; `x.1.txt`, `x.0.txt`, `x.txt`."""
     bare = COMPRESSED.sub("", name)
+    if _PER_RUN.match(bare):
+        return (natural_key(bare), 2, 0)
     if numbered := _NUMBERED.match(bare):
         return (natural_key(numbered["stem"]), 0, -int(numbered["n"]))
     if old := _OLD.match(bare):  # the newest rotated file, as `.1` is
@@ -126,6 +132,8 @@ def log_name(path: str) -> str:
     `app.log`); any other path as it is."""
     head, slash, name = path.rpartition("/")
     bare = COMPRESSED.sub("", name)
+    if _PER_RUN.match(bare):
+        return head + slash + bare
     if found := _NUMBERED.match(bare) or _OLD.match(bare) or _DATED.match(bare):
         return head + slash + found["stem"]
     if inner := _DATED_BEFORE_EXT.match(bare):

@@ -619,10 +619,8 @@ class DetectionEngine:
         ]
         if not sessions:
             return []
-        end = max((s.end or s.start for s in sessions if (s.end or s.start)), default=None)
-        if self.newest is not None and (end is None or self.newest > end):
-            end = self.newest
-        rows = self._score(sessions, end)
+        rows = self._score(sessions, self.newest)  # (still running: open against the newest
+        # event, as `flush` judges them; a window's end is its clock's, no event's)
         alerts = []
         templates = self.templates()
         for session, row in zip(sessions, rows, strict=True):
@@ -644,8 +642,9 @@ class DetectionEngine:
 
     def _closed(self, sessions: list[Session], final: bool = False) -> list[dict[str, Any]]:
         early = {}
-        for session in sessions:
-            self._saw(session.end or session.start)
+        for session in sessions:  # (`newest` moves with events, `push`: not with a time
+            # window's end, its clock's, which would make the window a flush cuts whole: QA
+            # Tinyproxy, a window of one line alerted, `open: false`, whenever watch stopped)
             early[id(session)] = session.session_id in self.early_alerted
             self.early_alerted.discard(session.session_id)
         self.counters.sessions_closed += len(sessions)

@@ -20,9 +20,11 @@ written (and flushed) before the state that follows them is saved; after a crash
 the lines are read again and give the same alerts with the same ids, and the ones already in
 the alerts file are not written twice.
 
-On exit in follow mode with a state directory, open sessions stay in the state for the next
-run; without one they are closed and scored (as at the end of a file), since they would be
-lost otherwise.
+On exit with a state directory, open sessions stay in the state for the next run, followed or
+not (QA Tinyproxy: a run without `--follow` closed and scored the window being written, then
+the next run scored its rest as a session of its own); without one, or with `final` (the inputs
+are complete), they are closed and scored (as at the end of a file), since they would be lost
+otherwise.
 
 `Watcher.report` words the end: this run's counts (after a resume the totals since the state
 was started follow, so lines and alerts are never counted on different bases), the sessions
@@ -129,6 +131,7 @@ class WatchOptions:
     idle_exit: float | None = None
     rejects: Path | None = None
     model_dir: Path | None = None
+    final: bool = False  # the inputs are complete: judge every session at the end, state or not
 
     def validate(self) -> None:
         """Refuse values that would make the loop spin, never stop, or stop at once, each
@@ -374,7 +377,7 @@ class Watcher:
                     break
                 if not progressed:
                     stop.wait(options.poll)
-            if not options.follow or options.state_dir is None:
+            if options.state_dir is None or options.final:
                 self.sink.write(self.engine.flush())
             self.save_state()
         finally:

@@ -589,8 +589,9 @@ class SessionizeStats:
             return None
         # sessions still open (live) are counted too, before they are written (QA: "329 of 0")
         of = f" of {self.n_sessions:,}" if self.n_sessions >= self.n_out_of_order else ""
+        have = "sessions have" if of or self.n_out_of_order > 1 else "session has"
         return (
-            f"warning: {self.n_out_of_order:,}{of} sessions have events out of time order (e.g. "
+            f"warning: {self.n_out_of_order:,}{of} {have} events out of time order (e.g. "
             f"session {self.out_of_order_example!r}): the events keep their input line order, "
             "and even a few such sessions matter: a sequence detector learns their order, and "
             "a threshold calibrated on one can rise above real anomalies (QA: 6 of 3,000, F1 "

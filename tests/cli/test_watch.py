@@ -741,3 +741,5 @@ def test_a_folder_is_its_log_files_without_follow_and_refused_with_advice_with_i
     refused = invoke("watch", model, folder, "--follow", "--idle-exit", "0.1")
     assert isinstance(refused.exception, LogbertError)
     assert f"pass its current logs (e.g. {folder}/*.log" in str(refused.exception)
+    slashed = invoke("watch", model, f"{folder}/", "--follow", "--idle-exit", "0.1")
+    assert f"(e.g. {folder}/*.log, or {folder}/*/*.log" in str(slashed.exception)  # (QA Mailman)

@@ -54,3 +54,22 @@ def test_traffic_servers_error_codes_keep_their_status_class():
     assert mask_text("RESPONSE: sent 10.1.8.250 status 404 (Not Found on Accelerator) for 'x'") \
         .startswith("RESPONSE: sent <*> status 4xx (Not Found")  # fmt: skip
     assert "127" in mask_text("worker exited with status 127 (Not Found)")  # no HTTP reply's
+
+
+def test_the_advice_for_unread_lines_makes_the_formats_own_header_optional(tmp_path):
+    """QA XtraBackup: `mysql` rejected every `version_check` line, and the advice's generic
+    `'(<Date> <Time> )?<Content>'`, followed as written, refused every line (MySQL's time is
+    one ISO field); its own header made optional reads them all."""
+    lines = [
+        "2024-03-01T02:00:02.542622-00:00 0 [Note] [MY-011825] [Xtrabackup] recognized "
+        f"server arguments: --datadir=/var/lib/mysql{i}"
+        for i in range(6)
+    ] + [f"240301 02:00:0{i}  version_check Connecting to MySQL server with DSN" for i in range(3)]
+    log = tmp_path / "xtrabackup.log"
+    log.write_text("\n".join(lines) + "\n")
+    summary = parse_files([str(log)], resolve_format("mysql"), tmp_path / "e.parquet")
+    said = next(w for w in summary.warnings if "do not fit format mysql" in w)
+    advised = r"(<Timestamp> <Thread> \[<Level>\] )?<Content>"
+    assert f"'{advised}'" in said
+    again = parse_files([str(log)], resolve_format(advised), tmp_path / "f.parquet")
+    assert again.rejected == 0 and again.lines == len(lines)

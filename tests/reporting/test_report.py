@@ -172,6 +172,32 @@ def test_disagreeing_evaluation_is_flagged(report_inputs, tmp_path):
     assert "disagree on f1" in html
 
 
+def test_flagged_silent_windows_counted_by_the_evaluation_are_no_disagreement(
+    report_inputs, tmp_path
+):
+    """QA ntpd: `evaluate --logs` counts flagged silent windows (rows of no score in the scores
+    file of the same run), and the report said the two "disagree ... the same run?"."""
+    from logbert.evaluation.metrics import add_flagged
+
+    paths = report_inputs()
+    silent = [
+        {"session_id": f"ntp2@2026-12-03T2{i}:00:00", "score": None, "is_anomaly": True,
+         "decided_by": "silence", "label": "anomaly" if i else "normal"}
+        for i in range(3)
+    ]  # fmt: skip
+    with open(paths["scores"], "a") as handle:
+        handle.write("".join(json.dumps(r) + "\n" for r in silent))
+    evaluation = add_flagged(json.loads(paths["evaluation"].read_text()), 2, 1)
+    evaluation["silences"] = {"windows_flagged": 3, "labelled_anomalous": 2, "labelled_normal": 1}
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    assert "disagree" not in html
+    evaluation["f1"] = 0.123  # ... a real difference still is one
+    paths["evaluation"].write_text(json.dumps(evaluation))
+    _, html = render(paths, tmp_path, scores=paths["scores"], evaluation=paths["evaluation"])
+    assert "disagree on f1" in html
+
+
 def test_evaluating_the_training_file_is_flagged(report_inputs, tmp_path):
     paths = report_inputs()
     config = json.loads((paths["model"] / "config.json").read_text())

@@ -381,7 +381,8 @@ LEVEL_WORDS = pa.array(
      # format string's `<Level>` said to name no level on `VERBOSE`, and to be left out)
      "verbose", "dtmf", "security",
      # Apache Traffic Server's, between INFO and WARNING (QA: `NOTE` said to name no level)
-     "note", "status", "diag"]
+     "note", "status", "diag",
+     "connect"]  # (Tinyproxy's, its connections' lines: QA, said to name no level)
 )  # fmt: skip
 # built-in formats whose <Level> a logging library writes, a level word always: `auto` takes
 # another value there for a misread line, and a run with one of them named says so
@@ -389,7 +390,8 @@ LEVEL_WORDS = pa.array(
 # (Spark's log4j too: QA HTCondor, `12/02/25 06:01:03 slot1: Request accepted.` read by
 # `spark` with `slot1:` as the level, its MM/DD/YY dates as yy/MM/dd, 13 years off, exit 0)
 LEVEL_WORD_FORMATS = frozenset(
-    {"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite", "spark", "trafficserver"}
+    {"hclog", "couchdb", "ovs", "airlift", "certbot", "ignite", "spark", "trafficserver",
+     "tinyproxy"}
 )
 # ... and those whose <Level> is syslog's severity as a number (`_BUILTIN_FIELDS` checks it)
 NUMERIC_LEVEL_FORMATS = frozenset({"lsf", "stunnel"})

@@ -946,6 +946,25 @@ BUILTIN_FORMATS: dict[str, BuiltinFormat] = {
             expected="'20261201.00h32m25s'",
         ),
     ),
+    # GNU Mailman 3's runner logs (`mailman.log`, `smtp.log`, `bounce.log`: `Dec 01 00:00:05 2026
+    # (1187) Master started`, its year after the time, the runner's pid in parentheses; QA
+    # Mailman: `auto` chose `syslog-notag`, the year read as the host and the line dated by the
+    # file's modification time, 2026 for lines that said 2024)
+    "mailman": BuiltinFormat(
+        r"<Month> <Date> <Time> <Year> \(<Pid>\) <Content>",
+        TimestampSpec(
+            ("Month", "Date", "Time", "Year"),
+            r"^(?P<b>[A-Za-z]{3}) +(?P<d>\d{1,2}) " + _NO_YEAR + r" (?P<Y>\d{4})$",
+            expected="'Dec 01 00:00:05 2026'",
+        ),
+    ),
+    # Tinyproxy's own file (`CONNECT   Dec 04 00:00:00 [1295]: Connect (file descriptor 7):
+    # ...`): its level first, padded, then the time without a year and the worker's pid (QA
+    # Tinyproxy: `auto` read no format, and `CONNECT` was said to name no level)
+    "tinyproxy": BuiltinFormat(
+        r"<Level> +<Month> <Date> <Time> \[<Pid>\]: <Content>",
+        TimestampSpec(("Month", "Date", "Time"), _SYSLOG, expected="'Dec 04 00:00:00'"),
+    ),
     # Kannel's (bearerbox, smsbox, wapbox: gwlib's `2026-11-21 00:00:01 [2417] [0] INFO: msg`,
     # its process and thread ids and level as fields; its access log's lines, `2026-11-21
     # 00:00:01 Sent SMS [SMSC:...]`, without them: QA Kannel, `auto` read the pid as a time
@@ -1209,6 +1228,10 @@ _BUILTIN_FIELDS = {
     ("trafficserver", "Thread"): r"[^\]}]+",
     ("trafficserver", "Level"): "[A-Z]+",
     ("trafficserver-error", "Timestamp"): "[0-9]{8}[.][0-9]{2}h[0-9]{2}m[0-9]{2}s",
+    ("mailman", "Year"): "[0-9]{4}",
+    ("mailman", "Pid"): "[0-9]+",
+    ("tinyproxy", "Level"): "[A-Z]+",
+    ("tinyproxy", "Pid"): "[0-9]+",
     ("kannel", "Date"): "[0-9]{4}-[0-9]{2}-[0-9]{2}",  # (its header optional: no other word
     ("kannel", "Time"): "[0-9]{2}:[0-9]{2}:[0-9]{2}",  # splits as a date and a time)
     ("kannel", "Pid"): "[0-9]+",

@@ -395,6 +395,16 @@ ERRNO += [
     for digit, marker in _ERRNO_DIGITS.items()
 ] * 3
 _NEGATIVE_SIGNAL_PY = re.compile(rf"(signal=-)([{_ERRNO_MARKED}]+)")
+# ... nor an error measured in a unit, ntpd's `frequency error 523 PPM exceeds tolerance 500
+# PPM`, a clock's `offset error 12 ms`: a value (QA ntpd: a template per PPM value, each new one
+# an event never seen)
+_MEASURED = r"(?:PPM|ppm|ppb|ms|us|µs|ns|sec|seconds|%|Hz|dB)(?:$|[^A-Za-z0-9_])"
+ERRNO += [
+    (rf"(\berror\s+-?[{_ERRNO_MARKED}0-9]*){marker}([{_ERRNO_MARKED}0-9]*\s*{_MEASURED})",
+     rf"\1{digit}\2", 2)
+    for digit, marker in _ERRNO_DIGITS.items()
+] * 3  # fmt: skip
+_MEASURED_ERROR_PY = re.compile(rf"(\berror\s+-?)([{_ERRNO_MARKED}]+)(\s*{_MEASURED})")
 _ERRNO_LONG_PY = re.compile(_ERRNO_LONG)
 _ERRNO_PY = re.compile(rf"({_ERRNO_NAME}\s*[:=]?\s*\[?-?)([0-9]{{1,{_ERRNO_MAX_DIGITS}}})")
 # ... and a message's id of two numbers, kept whole: Cisco ASA's `%ASA-4-106023` (severity and
@@ -1217,6 +1227,9 @@ def mark_text(text: str) -> str:
     text = _ERRNO_ID_PY.sub(lambda m: m.group(1) + WILDCARD, text)
     text = _ERRNO_PY.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _NEGATIVE_SIGNAL_PY.sub(lambda m: m[1] + m[2].translate(_ERRNO_RESTORE), text)
+    text = _MEASURED_ERROR_PY.sub(
+        lambda m: m[1] + m[2].translate(_ERRNO_RESTORE) + m[3], text
+    )
     text = TLS_VERSION_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = AUTH_FACTOR_WORD.sub(lambda m: m.group(1) + m.group(2).translate(_ERRNO_TABLE), text)
     text = _SMALL_STATUS_PY.sub(

@@ -50,6 +50,7 @@ from logbert.parsing.auto import (
 from logbert.parsing.chunk import ParsedChunk
 from logbert.parsing.formats import (
     BUILTIN_FORMATS,
+    ISO_8601,
     LEVEL_FIRST_WORDS,
     LogFormat,
     display_name,
@@ -1176,11 +1177,27 @@ def _some_unfit(
         f"their events are left out{where}; if they matter, use a format that reads them "
         # (QA uvicorn: its own undated lines beside the app's dated ones, 41% left out, a 500
         # in none of the events, and no such format named)
-        "too (a format string whose header is an optional group, '(<Date> <Time> )?<Content>', "
+        f"too (a format string whose header is an optional group, {_optional_header(run)}, "
         "or --format raw, which reads each line whole), or if each continues the record "
         "before it, join them to it first ("
         f"{_join_by_record_start(_record_start(run.head))})"
     ]
+
+
+def _optional_header(run: Parser) -> str:
+    """The run's own format string with its header made an optional group, where that reads
+    its times as the format does (an ISO 8601 `<Timestamp>`, or no time) and the header holds
+    no regex groups; a generic example otherwise. QA XtraBackup: the generic `'(<Date> <Time>
+    )?<Content>'`, followed as written for MySQL's lines, refused every line (its time is one
+    ISO field); the `mysql` format's own header made optional read every line."""
+    text = run.fmt.written or run.fmt.format
+    header = text.removesuffix("<Content>")
+    spec = run.fmt.timestamp
+    iso = spec is None or (spec.fields == ("Timestamp",) and spec.pattern == ISO_8601)
+    plain = not any(c in header for c in "(|?*+")  # (a header a user can read and edit)
+    if iso and plain and header and header != text:
+        return f"'({header})?<Content>'"
+    return "'(<Date> <Time> )?<Content>'"
 
 
 def _common_reject(rejected: list[str]) -> str | None:

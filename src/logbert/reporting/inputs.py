@@ -106,6 +106,7 @@ class ScoreTable:
     n_rows: int = 0
     n_unscored: int = 0  # rows without a finite deciding score (kept out of `scores`, reported)
     n_silent: int = 0  # ... of them, flagged silent windows (`pipeline.verdicts.silence_rows`)
+    silent_labelled: tuple[int, int] = (0, 0)  # ... of those, labelled (anomalous, normal)
     n_unlabelled: int = 0  # rows without a label when others have one (kept out of metrics)
     columns: dict[str, np.ndarray] = field(default_factory=dict)  # every score column present
     all_labels: np.ndarray | None = None  # labels of every row (-1 unlabelled); None: no labels
@@ -220,9 +221,12 @@ def load_scores(
     model_ids: set[str] = set()
     heaps: dict[str, list[tuple[float, int, dict]]] = {}
     n_rows = n_silent = 0
+    silent_labels: list[int] = []
     for n_rows, row in enumerate(rows, start=1):
         n_silent += row.get("decided_by") == SILENCE
         labels.append(_label_code(row.get("label"), path, n_rows))
+        if row.get("decided_by") == SILENCE and row.get("is_anomaly"):
+            silent_labels.append(labels[-1])
         verdicts.append(-1 if row.get("is_anomaly") is None else int(bool(row["is_anomaly"])))
         p_value = as_float(row.get("p_value"))
         p_values.append(math.nan if p_value is None else p_value)
@@ -273,6 +277,7 @@ def load_scores(
         n_rows=n_rows,
         n_unscored=int((~scored).sum()) if has_column else 0,
         n_silent=n_silent,
+        silent_labelled=(silent_labels.count(1), silent_labels.count(0)),
         n_unlabelled=0 if (kept_labels < 0).all() else int((kept_labels < 0).sum()),
         columns=columns,
         all_labels=None if no_labels else label_arr,

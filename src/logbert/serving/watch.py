@@ -185,10 +185,11 @@ def check_inputs(inputs: list[str], follow: bool) -> None:
         if name == STDIN:
             continue
         if Path(name).is_dir():  # (without --follow the CLI reads a folder's files)
+            folder = name.rstrip("/") or "/"  # (`live/`: QA Mailman, `live//*.log` advised)
             raise LogbertError(
                 f"log file {name} is a folder: --follow follows files, which a folder's "
-                f"rotation would read twice; pass its current logs (e.g. {name}/*.log, or "
-                f"{name}/*/*.log for a folder per host), or - for stdin"
+                f"rotation would read twice; pass its current logs (e.g. {folder}/*.log, or "
+                f"{folder}/*/*.log for a folder per host), or - for stdin"
             )
         if not follow and not Path(name).is_file():
             raise LogbertError(f"log file {name} not found: check the path")

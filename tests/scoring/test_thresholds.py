@@ -261,6 +261,10 @@ def test_a_spread_rule_that_flags_a_few_percent_of_normal_sessions_is_noted():
         "note: the mean+2std threshold 96.5 flags 3 of the 100 normal calibration sessions (3.0%)"
     )
     assert "--threshold-rule fpr:0.001" in note
+    # ... on sessions the model was not trained on, or at training (QA XtraBackup: calibrated
+    # on its training logs, ecvc's threshold was 0 and its 9 false alarms stayed; trained with
+    # `fpr:0.01`, 1)
+    assert "not trained on" in note and "or train with it (`--threshold-rule" in note
     assert spread_rule_note(Threshold(99.5, "mean+2std"), normal) is None  # none flagged
     assert spread_rule_note(Threshold(96.5, "max"), normal) is None  # not a spread rule
     assert spread_rule_note(Threshold(10.0, "mean+2std"), normal) is None  # the warning's

@@ -310,7 +310,10 @@ def spread_rule_note(
         f"note: {what} {flagged:,} of the "
         f"{normal.size:,} normal calibration sessions ({share:.1%}): expect about that share "
         "of normal sessions flagged; for a false-alarm rate of your choosing, calibrate with "
-        "one (`logbert calibrate MODEL NORMAL --threshold-rule fpr:0.001`)"
+        "one on normal sessions the model was not trained on (`logbert calibrate MODEL NORMAL "
+        "--threshold-rule fpr:0.001`), or train with it (`--threshold-rule fpr:0.001`: the "
+        "rule then reads the same held-out scores as this one; a model's own training "
+        "sessions score as no new ones do)"
     )
 
 

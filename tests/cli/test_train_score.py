@@ -451,3 +451,4 @@ def test_a_resumed_training_says_what_its_time_leaves_out(trained, tmp_path):
     assert re.match(
         r"Trained in [0-9.]+s \(this run; resumed: its 3 epochs took [0-9.]+s in all\)", closing
     )
+    assert "s in all); logbert, threshold " in closing  # (QA Mumble: the detector named)

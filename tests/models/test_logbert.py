@@ -402,3 +402,5 @@ def test_a_model_that_learnt_no_order_is_warned_of(model):
     warning = untrained.unlearnt_warning(normal, untrained.decision_function(normal))
     assert warning is not None and "it has not learnt their order" in warning
     assert "train longer (--epochs, 1 now)" in warning
+    # ... and where order is chance, what helps (QA Privoxy: 30 epochs no better than 5)
+    assert "interleave independent requests or threads" in warning and "(`--by-id`" in warning

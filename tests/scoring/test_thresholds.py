@@ -10,6 +10,7 @@ from logbert.scoring.thresholds import (
     check_rule,
     conformal_threshold,
     flags_most_normal,
+    outlying_threshold_note,
     p_values,
     rule_needs_labels,
     spread_rule_note,
@@ -279,3 +280,22 @@ def test_a_combinations_spread_note_says_its_threshold_is_any_part_flagging():
         "note: flagging when any of new-event, ecvc flags (each by its own threshold) flags 10 "
         "of the 100 normal calibration sessions (10.0%)"
     )
+
+
+def test_a_max_threshold_that_a_few_outlying_normal_scores_set_is_noted_with_another_rule():
+    """QA Privoxy: each file's first window (a start-up banner) scored 8.6, the other 193 at
+    most 1.69; LogBERT's `max` threshold sat on the two and flagged no test window, though its
+    8 highest scores were all anomalies."""
+    normal = np.concatenate([np.linspace(1.5, 1.69, 193), [8.56, 8.60]])
+    note = outlying_threshold_note(Threshold(8.60, "max"), normal)
+    assert note is not None and note.startswith(
+        "note: the max threshold 8.6 rests on 2 of the 195 normal calibration sessions, which "
+        "score 5.1x or more the highest of the others (1.69)"
+    )
+    rule = re.search(r"--threshold-rule (quantile:[0-9.]+)", note)[1]
+    again = calibrate(normal, rule=rule)
+    assert 1.6 < again < 8.56  # the rule it names reads the others
+    assert outlying_threshold_note(Threshold(1.69, "max"), normal[:193]) is None  # no outlier
+    assert outlying_threshold_note(Threshold(8.6, "quantile:0.99"), normal) is None  # not max
+    spread = np.concatenate([np.linspace(1.5, 1.69, 185), np.linspace(8, 9, 10)])
+    assert outlying_threshold_note(Threshold(9.0, "max"), spread) is None  # too many to be few

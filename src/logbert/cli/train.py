@@ -329,7 +329,11 @@ def command(
         shutil.copyfile(beside, output / TEMPLATES_FILE)
     _remove_left_over(output, previous_files)
     took = f"{seconds:.1f}s" + (_resumed_epochs(pipeline) if resume else "")
-    typer.echo(f"Trained in {took}; {pipeline.threshold_words()}; model saved to {output}")
+    typer.echo(  # the detector named on stdout too (QA Mumble: a loop without --model
+        # trained LogBERT four times, its name only on stderr)
+        f"Trained in {took}; {pipeline.detector_.name}, {pipeline.threshold_words()}; model "
+        f"saved to {output}"
+    )
     if (blind := pipeline.window_blind_spot_note()) is not None:
         say(blind)
 

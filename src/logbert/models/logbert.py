@@ -487,8 +487,11 @@ class LogBERT(Detector):
             f"{entropy:.2f}: it has not learnt their order (trained "
             f"{self.training_info_.get('steps', '?')} steps), so its verdicts say little; "
             f"train longer (--epochs, {self.epochs} now) or on more normal sessions, or use a "
-            "detector that needs no training of this kind (ngram, ecvc)"
-        )
+            "detector that needs no training of this kind (ngram, ecvc); where sessions "
+            "interleave independent requests or threads (a time window of a busy server), "
+            "their order is chance and more epochs cannot teach it: cut sessions by the "
+            "request or thread (`--by-id`, `--by-field`), or judge counts (ecvc)"
+        )  # (QA Privoxy: 5-minute windows of a proxy's threads, 30 epochs no better than 5)
 
     def decision_function(self, X: Any) -> np.ndarray:
         decision = self.decision_score

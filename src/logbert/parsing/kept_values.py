@@ -64,6 +64,9 @@ _REASONS = (
     "Payment Required", "Not Acceptable", "Request Timeout", "Gone", "Length Required",
     "Precondition Failed", "Payload Too Large", "Unsupported Media Type",
     "Unprocessable Entity", "Not Implemented", "HTTP Version Not Supported",
+    # ... and WebDAV's (QA Radicale: a CalDAV `207 Multi-Status` was `<*> Multi-Status`, every
+    # other status a class)
+    "Multi-Status", "Locked", "Failed Dependency", "Insufficient Storage",
 )  # fmt: skip
 _REASON_PHRASES = "|".join(
     sorted({*_REASONS, *(r.upper().replace(" ", "_") for r in _REASONS)}, key=len, reverse=True)

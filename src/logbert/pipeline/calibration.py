@@ -23,7 +23,12 @@ from logbert.models.base import Detector
 from logbert.pipeline.crossfit import CrossFit, cross_fit_refusal
 from logbert.pipeline.unseen import UnseenKeys
 from logbert.scoring.flag_rate import flag_rate_far_above
-from logbert.scoring.thresholds import Threshold, flags_most_normal, spread_rule_note
+from logbert.scoring.thresholds import (
+    Threshold,
+    flags_most_normal,
+    outlying_threshold_note,
+    spread_rule_note,
+)
 from logbert.sessions.batch import SessionBatch
 
 # a threshold on fewer normal scores moves with one odd session: `fit` warns (2 * default folds,
@@ -158,6 +163,8 @@ def calibrate_fitted(
         )
     ) is not None:
         say(spread)
+    if (outlying := outlying_threshold_note(detector.threshold_, result.normal_scores)):
+        say(outlying)
     if (unreachable := unreachable_threshold_warning(detector)) is not None:
         say(unreachable)
     if (known := known_sequences_note(detector, result.normal_scores)) is not None:

@@ -317,6 +317,43 @@ def spread_rule_note(
     )
 
 
+# a `max` threshold that a few normal calibration scores set far above all the others: at most
+# this many of them (or this share), at least this many times the highest of the rest
+OUTLYING_MAX = 3
+OUTLYING_SHARE = 0.02
+OUTLYING_RATIO = 2.0
+
+
+def outlying_threshold_note(threshold: Threshold, normal_scores: np.ndarray) -> str | None:
+    """A note when a `max` threshold rests on a few normal calibration sessions that score far
+    above every other one (QA Privoxy: each file's first window, a daemon's start-up banner,
+    scored 8.6 where the other 193 windows scored at most 1.69; LogBERT's threshold sat on
+    them and flagged no window of the test logs, though its 8 highest scores were all
+    anomalies, exit 0). None otherwise."""
+    normal = np.sort(np.asarray(normal_scores, dtype=float))[::-1]
+    if threshold.rule != "max" or normal.size < 20:
+        return None
+    most = max(1, min(OUTLYING_MAX, int(OUTLYING_SHARE * normal.size)))
+    for k in range(1, most + 1):
+        rest = normal[k]
+        if rest > 0 and normal[k - 1] >= OUTLYING_RATIO * rest:
+            break
+    else:
+        return None
+    quantile = math.floor(1000 * (normal.size - k - 1) / (normal.size - 1)) / 1000
+    flagged = np.count_nonzero(normal > np.quantile(normal, quantile)) / normal.size
+    return (
+        f"note: the max threshold {threshold.value:.6g} rests on {k} of the {normal.size:,} "
+        f"normal calibration sessions, which score {normal[k - 1] / rest:.1f}x or more the "
+        f"highest of the others ({rest:.6g}): a session scoring between them passes as normal "
+        "however unlike the rest it is. If those few are no normal case of your logs (often a "
+        "file's first window: a start-up banner, a log cut mid-run), leave them out of "
+        "training; or train with a rule that reads the others (`--threshold-rule quantile:"
+        f"{quantile:g}`), which flags sessions like those few too (about {flagged:.1%} of "
+        "normal sessions)"
+    )
+
+
 P_VALUE_TOLERANCE = 1e-9  # a p-value written to a scores file and recomputed from it
 
 

@@ -33,6 +33,26 @@ def test_open_sessions_are_not_judged_on_their_end(strict):
     assert strict.decision_function(swapped)[0] >= 1  # order still counts
 
 
+def test_a_missed_position_is_the_evidence_with_the_keys_expected_there(strict):
+    """QA Gitolite: DeepLog's flagged pushes carried no evidence (`top_events` absent), so an
+    operator could not see which line made a session anomalous."""
+    scored = strict.score_sessions([[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 5, 6], [1, 2, 3]], 3)
+    assert scored["score"].tolist() == strict.decision_function(
+        [[1, 2, 3, 4, 5, 6], [1, 3, 2, 4, 5, 6], [1, 2, 3]]
+    ).tolist()
+    normal, swapped, short = scored["top_events"]
+    assert normal == []
+    first = swapped[0]
+    assert first["position"] == 1 and first["key"] == 3  # 2 was expected after 1
+    assert first["expected"][0]["key"] == 2 and 0 < first["expected"][0]["prob"] <= 1
+    assert len(swapped) <= 3
+    end = short[-1]  # the session stopped where 4 comes
+    assert end["key"] is None and end["position"] == 3 and end["expected"][0]["key"] == 4
+    assert strict.score_sessions([[1, 2]])["score"].tolist() == [
+        strict.decision_function([[1, 2]])[0]
+    ]  # (no evidence asked: scores alone)
+
+
 def test_each_unseen_key_is_a_miss(strict):
     base = strict.decision_function([[1, 2, 3, 4, 5, 6]])[0]
     scores = strict.decision_function([[1, 2, 3, 4, 5, 6, 42, 43]])

@@ -58,6 +58,7 @@ WEIGHTS_FILE = "model.safetensors"
 TEMPLATES_FILE = "templates.json"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
 N_SPECIAL = 4
+EXPECTED_KEYS = 3  # the keys a missed position's evidence names as expected
 # A 2x64 LSTM on batches of 256 short windows gains nothing from a second thread (see runtime).
 THREADS = 1
 # the share of a normal session's next keys outside the top-g above which the model has not
@@ -294,16 +295,74 @@ class DeepLog(Detector):
     def decision_function(self, X: Any) -> np.ndarray:
         self._require_fitted()
         batch = check_sessions(X)
-        arrays = batch.keys
-        if not arrays:
+        if not batch.keys:
             return np.zeros(0)
-        unseen = self._unseen_keys(arrays)
+        _, owner, missed, _ = self._missed_rows(batch)
+        return np.bincount(owner, weights=missed, minlength=len(batch.keys)).astype(float)
+
+    def score_sessions(self, X: Any, top_events: int = 0) -> dict[str, Any]:
+        """`score`, and with `top_events` each session's first missed positions: the key
+        that came (None: the session's end) and the `expected` keys the model ranked first
+        there, with their probabilities (QA Gitolite: DeepLog's flagged pushes carried no
+        evidence, so an operator could not see why)."""
+        self._require_fitted()
+        batch = check_sessions(X)
+        if top_events <= 0 or not batch.keys:
+            return {"score": self.decision_function(batch)}
+        windows, owner, missed, unseen = self._missed_rows(batch)
+        scores = np.bincount(owner, weights=missed, minlength=len(batch.keys)).astype(float)
+        starts = np.searchsorted(owner, np.arange(len(batch.keys)))  # (rows go session by session)
+        chosen = [
+            [int(start + row) for row in np.flatnonzero(part > 0)[:top_events]]
+            for start, part in zip(starts, np.split(missed, starts[1:]), strict=True)
+        ]
+        rows = [row for session in chosen for row in session]
+        with torch_threads(THREADS):
+            expected = self._expected(windows[rows, :-1], unseen) if rows else []
+        named = dict(zip(rows, expected, strict=True))
+        events = [
+            [self._miss_event(batch.keys[i], row - starts[i], named[row]) for row in session]
+            for i, session in enumerate(chosen)
+        ]
+        return {"score": scores, "top_events": events}
+
+    def _missed_rows(
+        self, batch: SessionBatch
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, UnseenKeys]:
+        """Every session's window rows (`_windows`), the session of each, 1.0 where its next
+        key was missed (`_misses`), and the unseen keys' extra tokens they hold."""
+        unseen = self._unseen_keys(batch.keys)
         cut = bool(self.training_info_.get("clock_cut"))
-        windows, owner = self._windows(arrays, _closed(batch, cut), unseen.tokens)
+        windows, owner = self._windows(batch.keys, _closed(batch, cut), unseen.tokens)
         distinct, inverse = np.unique(windows, axis=0, return_inverse=True)
         with torch_threads(THREADS):
             missed = self._misses(distinct, unseen)[inverse.reshape(-1)]
-        return np.bincount(owner, weights=missed, minlength=len(arrays)).astype(float)
+        return windows, owner, missed, unseen
+
+    @torch.no_grad()
+    def _expected(self, histories: np.ndarray, unseen: UnseenKeys) -> list[list[dict]]:
+        """The `EXPECTED_KEYS` keys the network ranks first after each history (None: the
+        end), with their probabilities (histories may hold unseen keys' extra tokens)."""
+        self.network_.eval()
+        history = torch.as_tensor(histories)
+        if len(unseen):
+            logits = self.network_(history, torch.from_numpy(unseen.features))
+        else:
+            logits = self.network_(history)
+        logits[:, [PAD, START, UNKNOWN]] = -torch.inf
+        top = min(EXPECTED_KEYS, logits.shape[1] - 3)
+        probs, tokens = torch.softmax(logits, dim=1).topk(top, dim=1)
+        return [
+            [{"key": None if t == END else int(self.vocab_[t - N_SPECIAL]), "prob": round(p, 4)}
+             for p, t in zip(row_p, row_t, strict=True)]
+            for row_p, row_t in zip(probs.tolist(), tokens.tolist(), strict=True)
+        ]  # fmt: skip
+
+    @staticmethod
+    def _miss_event(keys: np.ndarray, position: int, expected: list[dict]) -> dict:
+        """An evidence row of a missed position (past the last key: the session's end)."""
+        key = int(keys[position]) if position < keys.size else None
+        return {"position": int(position), "key": key, "surprise": 1.0, "expected": expected}
 
     @torch.no_grad()
     def _misses(

@@ -1,7 +1,8 @@
 """`logbert watch`: files (or stdin) through a `DetectionEngine`, alerts out as JSON lines.
 
-Without `follow` each input is read to its end, in order, then the engine is flushed: the
-verdicts of `logbert score MODEL --logs FILE...` on the same files. With `follow` the inputs
+Without `follow` each input is read to its end, in order, then the engine is flushed (but with
+a state directory, below): the verdicts of `logbert score MODEL --logs FILE...` on the same
+files. With `follow` the inputs
 are polled every `poll` seconds as they grow (`FollowedFile`: rotation and truncation
 handled) until `stop` is set (SIGINT/SIGTERM in the CLI), `max_seconds` have passed, or
 nothing new came for `idle_exit` seconds.

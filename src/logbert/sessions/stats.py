@@ -59,6 +59,7 @@ LONE_ID_OTHERS_MEAN = 4
 TIED_MIN = 20
 TIED_SHARE = 0.05
 FEW_IDS = 2
+SHARED_IDS_MAX_SESSIONS = 1_000  # `shared_ids_warning`: few ids, names not requests
 # a session this many times the others' average, with a quarter of the events, is suspect
 DOMINANT_RATIO = 5
 FAR_LARGER_RATIO = 50  # ... and one this many times it, whatever its share
@@ -840,7 +841,31 @@ class SessionizeStats:
             self.restart_warning(pattern),
             self.category_spelling_warning(),
         )
-        return [warning for warning in found if warning is not None]
+        said = [warning for warning in found if warning is not None]
+        if (shared := self.shared_ids_warning(pattern)) and not any(
+            self.shared_ids_clause(pattern) in warning for warning in said
+        ):  # (a reuse warning says it too)
+            said.append(shared)
+        return said
+
+    def shared_ids_warning(self, pattern: str | None) -> str | None:
+        """`warning: ...` when most of few --by-id ids came from several hosts: names each host
+        has of its own (QA smartd: `/dev/sda` of five hosts one session of four days, 7
+        sessions in all, no word). A request id a service's hosts pass on is shared too, but
+        by thousands of short sessions, which this leaves to the reuse warnings' clause."""
+        if (
+            pattern is None
+            or self.field is not None
+            or self.n_shared_ids * 2 < self.n_sessions
+            or self.n_sessions > SHARED_IDS_MAX_SESSIONS
+        ):
+            return None
+        return (
+            f"warning: {self.n_shared_ids:,} of the {self.n_sessions:,} ids came from several "
+            f"hosts (e.g. {self.shared_id_example}), so each session joins those hosts' "
+            "events: if each host numbers or names its own (a device, a counter), key them by "
+            f"host too, --by-field {self.host_field} --by-id {shell_arg(pattern)}"
+        )
 
     def category_spelling_warning(self) -> str | None:
         """`warning: ...` when anomaly categories differ only in case or in `_`, `-` and

@@ -51,3 +51,25 @@ def test_few_ids_most_of_them_met_on_several_hosts_are_said_without_a_reuse_warn
 
 
 PATTERN = r"Device: (/dev/\w+)"
+
+
+def test_dates_read_with_day_and_month_swapped_are_said(tmp_path):
+    """QA Graphite: carbon's `01/12/2025` (day first) read with `--timestamp-format '%m/%d/%Y
+    ...'` dated the logs in January, exit 0, no word; over several days every line falls on
+    the 12th of a month, the days months apart."""
+    from logbert.parsing.formats import resolve_format
+    from logbert.parsing.pipeline import parse_files
+
+    log = tmp_path / "console.log"
+    log.write_text("".join(
+        f"0{day}/12/2025 1{hour}:02:18 :: new metric servers.web{hour}.cpu matched schema\n"
+        for day in range(1, 5) for hour in range(3)
+    ))  # fmt: skip
+    fmt = "<Date> <Time> :: <Content>"
+    swapped = resolve_format(fmt, timestamp_format="%m/%d/%Y %H:%M:%S")
+    summary = parse_files([str(log)], swapped, tmp_path / "e.parquet")
+    (said,) = [w for w in summary.warnings if "day 12 of a month, in 4 months" in w]
+    assert "swap %d and %m" in said
+    right = resolve_format(fmt, timestamp_format="%d/%m/%Y %H:%M:%S")
+    summary = parse_files([str(log)], right, tmp_path / "f.parquet")
+    assert not [w for w in summary.warnings if "of a month" in w]

@@ -94,6 +94,7 @@ AT_MIDNIGHT = "dated at midnight only"
 
 # a timestamp before this is a count of seconds (uptime) read as epoch time, not a date
 COUNTED_BEFORE = datetime(1980, 1, 1)
+MONTH_DAYS_KEPT = 64  # distinct (month, day) pairs of dated events kept (`_note_day_month`)
 
 # what a JSON line needs to be dated (`--format json`), for messages
 _TIME_KEY = f"a time key holding a date or epoch time ({', '.join(TIME_KEYS)})"
@@ -501,6 +502,28 @@ class DatingChecks:
         )
         self._say_once(note)
 
+    def _note_day_month(self) -> None:
+        """A warning when a `--timestamp-format` with both a month and a day dates every line
+        on one day of the month in two or more months, that day 12 or less: dates written
+        day first read month first (or the other way), consecutive days becoming the same day
+        of consecutive months (QA Graphite: carbon's `01/12/2025` to `04/12/2025` read with
+        `%m/%d/%Y` as the 12th of January to April, exit 0, windows and label ids months
+        off)."""
+        given = self.fmt.timestamp_format or ""
+        days = {d for _, d in self._month_days}
+        months = {m for m, _ in self._month_days}
+        if not ("%m" in given and "%d" in given) or len(days) != 1 or len(months) < 2:
+            return
+        (day,) = days
+        if day > 12:
+            return
+        self._say_once(
+            f"warning: timestamps: every dated line falls on day {day} of a month, in "
+            f"{len(months)} months (--timestamp-format {given!r}): the log's dates are likely "
+            "written the other way round (day first, or month first), so its consecutive days "
+            "read as months apart; swap %d and %m"
+        )
+
     def _note_midnight_inputs(self) -> None:
         """With several inputs, where not all are: each input dated at midnight only (QA
         Ceph: `ceph-volume.log`'s layout beside the daemons' dated logs)."""
@@ -535,6 +558,10 @@ class DatingChecks:
                 at_midnight = pc.and_(at_midnight, pc.invert(written))
             midnight = int(pc.sum(at_midnight).as_py() or 0)
             self._midnight += midnight
+            if len(self._month_days) < MONTH_DAYS_KEPT:  # (`_note_day_month`)
+                pairs = pa.table({"m": pc.month(stamps), "d": pc.day(stamps)}).drop_null()
+                self._month_days.update(zip(*pairs.group_by(["m", "d"]).aggregate([])
+                                            .to_pydict().values(), strict=True))  # fmt: skip
             if fit is not None:
                 fit.midnight += midnight
             early = pc.fill_null(pc.less(stamps, pa.scalar(COUNTED_BEFORE, stamps.type)), False)

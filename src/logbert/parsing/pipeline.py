@@ -348,6 +348,7 @@ class Parser(DatingChecks):
         self._events = 0  # events of chunks whose timestamps could be read (year known)
         self._dated = 0  # of those, events with a timestamp
         self._midnight = 0  # of those, events at 00:00:00 exactly (a date without its time?)
+        self._month_days: set[tuple[int, int]] = set()  # ... their (month, day) pairs, a few
         self._counted_times = 0  # ... and events before 1980: seconds since boot, not dates
         self._first_counted: tuple[str, int, str, str] | None = None  # the first of them
         self._time_text = 0  # events whose timestamp fields hold any text (none: no time at all)
@@ -798,6 +799,7 @@ class Parser(DatingChecks):
         self.check_timestamps()
         self._note_undated()
         self._note_midnight()
+        self._note_day_month()
         level, templates = self._level_field(), self.template_map()
         mixes = [self.event_field_mix.warning(templates)]
         mixes.append(self.program_mix.warning(templates, self.fmt.written or self.fmt.format))

@@ -39,6 +39,14 @@ def count_matrix(vocab: np.ndarray, sessions: Sequence[np.ndarray]) -> np.ndarra
     return flat.reshape(len(sessions), width).astype(float)
 
 
+def first_position(keys: np.ndarray, vocab: np.ndarray, column: int) -> int | None:
+    """Where a session's `keys` first hold a count-vector column's key (`count_matrix`'s
+    columns: the last one, the first key not in `vocab`); None where they hold none."""
+    found = ~np.isin(keys, vocab) if column == vocab.size else keys == vocab[column]
+    at = np.flatnonzero(found)
+    return int(at[0]) if at.size else None
+
+
 def idf_weights(matrix: np.ndarray) -> np.ndarray:
     """Smoothed inverse document frequency per column: ln((1 + n) / (1 + df)) + 1.
 

@@ -58,6 +58,7 @@ WEIGHTS_FILE = "model.safetensors"
 TEMPLATES_FILE = "templates.json"
 PAD, START, END, UNKNOWN = 0, 1, 2, 3
 N_SPECIAL = 4
+_NOT_PREDICTED = [PAD, START, UNKNOWN]  # tokens that are no prediction: sorted last, cut off
 EXPECTED_KEYS = 3  # the keys a missed position's evidence names as expected
 # A 2x64 LSTM on batches of 256 short windows gains nothing from a second thread (see runtime).
 THREADS = 1
@@ -344,19 +345,22 @@ class DeepLog(Detector):
         """The `EXPECTED_KEYS` keys the network ranks first after each history (None: the
         end), with their probabilities (histories may hold unseen keys' extra tokens)."""
         self.network_.eval()
-        history = torch.as_tensor(histories)
-        if len(unseen):
-            logits = self.network_(history, torch.from_numpy(unseen.features))
-        else:
-            logits = self.network_(history)
-        logits[:, [PAD, START, UNKNOWN]] = -torch.inf
-        top = min(EXPECTED_KEYS, logits.shape[1] - 3)
+        extra = torch.from_numpy(unseen.features) if len(unseen) else None
+        logits = self._predictions(torch.as_tensor(histories), extra)
+        top = min(EXPECTED_KEYS, logits.shape[1] - len(_NOT_PREDICTED))
         probs, tokens = torch.softmax(logits, dim=1).topk(top, dim=1)
         return [
             [{"key": None if t == END else int(self.vocab_[t - N_SPECIAL]), "prob": round(p, 4)}
              for p, t in zip(row_p, row_t, strict=True)]
             for row_p, row_t in zip(probs.tolist(), tokens.tolist(), strict=True)
         ]  # fmt: skip
+
+    def _predictions(self, history: torch.Tensor, extra: torch.Tensor | None) -> torch.Tensor:
+        """The network's logits of the next token after each history (`extra`: the unseen
+        keys' features its extra tokens stand for), the tokens no key is at -inf."""
+        logits = self.network_(history) if extra is None else self.network_(history, extra)
+        logits[:, _NOT_PREDICTED] = -torch.inf
+        return logits
 
     @staticmethod
     def _miss_event(keys: np.ndarray, position: int, expected: list[dict]) -> dict:
@@ -378,11 +382,8 @@ class DeepLog(Detector):
         out = np.empty(windows.shape[0])
         for begin in range(0, windows.shape[0], chunk):
             block = torch.as_tensor(windows[begin : begin + chunk])
-            history = block[:, :-1]
-            logits = self.network_(history) if extra is None else self.network_(history, extra)
-            never = [PAD, START, UNKNOWN]  # not predictions: these sort last and are cut off
-            logits[:, never] = -torch.inf
-            top = logits.topk(min(self.top_g, logits.shape[1] - len(never)), dim=1).indices
+            logits = self._predictions(block[:, :-1], extra)
+            top = logits.topk(min(self.top_g, logits.shape[1] - len(_NOT_PREDICTED)), dim=1).indices
             hit = (top == block[:, -1:]).any(dim=1)
             target = block[:, -1]
             is_extra = target >= logits.shape[1]

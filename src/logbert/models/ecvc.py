@@ -43,6 +43,7 @@ from logbert.models.checks import check_sessions
 from logbert.models.count_vectors import (
     CountVectorDetector,
     count_matrix,
+    first_position,
     idf_weights,
     unique_rows,
 )
@@ -194,15 +195,14 @@ def _excess_events(keys: np.ndarray, vocab: np.ndarray, excess: np.ndarray, top:
     """The `top` columns of a session's positive `excess` as evidence rows, the largest first:
     each column's key at its first position (the unknown column: the first key not in
     `vocab`)."""
-    unknown = ~np.isin(keys, vocab)
     events = []
     for column in np.argsort(-excess, kind="stable")[:top]:
         if excess[column] <= 0:
             break
-        at = np.flatnonzero(unknown if column == vocab.size else keys == vocab[column])
-        if at.size:
+        at = first_position(keys, vocab, int(column))
+        if at is not None:
             surprise = round(float(excess[column]), 4)
-            events.append({"position": int(at[0]), "key": int(keys[at[0]]),
+            events.append({"position": at, "key": int(keys[at]),
                            "surprise": surprise, "expected": []})  # fmt: skip
     return events
 

@@ -27,7 +27,12 @@ from typing import Any, ClassVar
 import numpy as np
 
 from logbert.models.checks import check_sessions
-from logbert.models.count_vectors import CountVectorDetector, count_matrix, unique_rows
+from logbert.models.count_vectors import (
+    CountVectorDetector,
+    count_matrix,
+    first_position,
+    unique_rows,
+)
 from logbert.models.params import require_float, require_int
 
 _ZERO = 1e-8
@@ -104,7 +109,6 @@ class InvariantsDetector(CountVectorDetector):
 
     def _broken_laws(self, keys: np.ndarray, counts: np.ndarray, top: int) -> list[dict]:
         """Evidence rows of the laws a session with `keys` (`counts` by column) breaks."""
-        unknown = ~np.isin(keys, self.vocab_)
         found = []
         for columns, thetas in zip(self.columns_, self.thetas_, strict=True):
             terms = [(int(c), float(t)) for c, t in zip(columns, thetas, strict=True) if c >= 0]
@@ -113,13 +117,11 @@ class InvariantsDetector(CountVectorDetector):
                 continue
             sign = 1.0 if breach > 0 else -1.0
             over = [c for c, t in terms if sign * t > 0 and counts[c] > 0]
-            at = np.flatnonzero(
-                unknown if over[0] == self.vocab_.size else keys == self.vocab_[over[0]]
-            )
+            at = first_position(keys, self.vocab_, over[0])  # (an `over` column is held)
             short = [c for c, t in terms if sign * t < 0]
             found.append((abs(breach), {
-                "position": int(at[0]),
-                "key": int(keys[at[0]]),
+                "position": at,
+                "key": int(keys[at]),
                 "surprise": 1.0,
                 "expected": [{"key": int(self.vocab_[c]), "prob": None} for c in short
                              if c < self.vocab_.size],

@@ -502,6 +502,12 @@ class DatingChecks:
         )
         self._say_once(note)
 
+    def _reads_month_and_day(self) -> bool:
+        """Whether the user's --timestamp-format reads a month and a day (`_note_day_month`:
+        the (month, day) pairs are counted for it alone)."""
+        given = self.fmt.timestamp_format or ""
+        return "%m" in given and "%d" in given
+
     def _note_day_month(self) -> None:
         """A warning when a `--timestamp-format` with both a month and a day dates every line
         on one day of the month in two or more months, that day 12 or less: dates written
@@ -509,19 +515,18 @@ class DatingChecks:
         of consecutive months (QA Graphite: carbon's `01/12/2025` to `04/12/2025` read with
         `%m/%d/%Y` as the 12th of January to April, exit 0, windows and label ids months
         off)."""
-        given = self.fmt.timestamp_format or ""
         days = {d for _, d in self._month_days}
         months = {m for m, _ in self._month_days}
-        if not ("%m" in given and "%d" in given) or len(days) != 1 or len(months) < 2:
+        if not self._reads_month_and_day() or len(days) != 1 or len(months) < 2:
             return
         (day,) = days
         if day > 12:
             return
         self._say_once(
             f"warning: timestamps: every dated line falls on day {day} of a month, in "
-            f"{len(months)} months (--timestamp-format {given!r}): the log's dates are likely "
-            "written the other way round (day first, or month first), so its consecutive days "
-            "read as months apart; swap %d and %m"
+            f"{len(months)} months (--timestamp-format {self.fmt.timestamp_format!r}): the "
+            "log's dates are likely written the other way round (day first, or month first), "
+            "so its consecutive days read as months apart; swap %d and %m"
         )
 
     def _note_midnight_inputs(self) -> None:
@@ -558,7 +563,7 @@ class DatingChecks:
                 at_midnight = pc.and_(at_midnight, pc.invert(written))
             midnight = int(pc.sum(at_midnight).as_py() or 0)
             self._midnight += midnight
-            if len(self._month_days) < MONTH_DAYS_KEPT:  # (`_note_day_month`)
+            if self._reads_month_and_day() and len(self._month_days) < MONTH_DAYS_KEPT:
                 pairs = pa.table({"m": pc.month(stamps), "d": pc.day(stamps)}).drop_null()
                 self._month_days.update(zip(*pairs.group_by(["m", "d"]).aggregate([])
                                             .to_pydict().values(), strict=True))  # fmt: skip
